@@ -14,33 +14,24 @@
 
 namespace wijksim {
 
-// One named stream per stochastic process. Values are part of the results' identity: never reuse or
-// renumber one (tests/random_streams_test.cpp checks they are distinct).
+// One named stream per stochastic process. A call returns a block of four 32-bit words; where a
+// process needs several draws in the same (entity, week), each word has one fixed meaning, listed
+// here. Values are part of the results' identity: never reuse or renumber one
+// (tests/random_streams_test.cpp checks that no two processes share an address).
 enum class Stream : std::uint16_t {
-  InitialProblems = 1,     // initial population: number of problems, domains, complexity
-  InitialProfessionals = 2,
-  InitialHousehold = 3,    // rung, trust
-  LifeEvent = 4,           // competing risks: new problem, ladder climb, ladder drop
-  IdleWake = 5,            // next event week of a household with nothing going on
-  Resolution = 6,          // natural resolution, per domain
-  Escalation = 7,          // per domain
-  SeekHelp = 8,            // per domain
-  Bounce = 9,              // wrong agency, per domain and attempt
-  AgencyChoice = 10,       // which agency among those serving a domain
-  Duplicate = 11,          // duplicate case at a second agency
-  TreatmentEnd = 12,       // per domain
-  TreatmentSuccess = 13,   // per domain
-  CoachNotice = 14,        // per domain
-  CoachSolve = 15,         // per domain
-  CoachFinds = 16,         // outreach and self-referral
-  Mandate = 17,            // per domain referral
-  Privacy = 18,
-  GoingNative = 19,
-  Coordination = 20,       // whether coordination works for this client
-  EscalationLadder = 21,
-  TeamCompetence = 22,     // per team and domain (entity = team)
-  ParameterDraw = 23,      // PSA: entity = parameter index
-  AgencyPresence = 24,     // per agency and team (entity = agency)
+  InitialProblems = 1,       // index 0: count, which domains; index 1+d: complexity/status of domain d
+  InitialHousehold = 2,      // w0 rung, w1-w2 trust (beta via two uniforms), w3 professionals
+  LifeEvent = 3,             // w0 any event this week, w1 which (new problem / climb / drop), w2 complexity
+  IdleWake = 4,              // w0 weeks until a household with nothing going on has its next event
+  ProblemWeek = 5,           // index d: w0 natural resolution, w1 escalation, w2 progress, w3 outcome
+  Referral = 6,              // index d: w0 agency choice, w1 duplicate, w2 mandate, w3 privacy
+  Bounce = 7,                // index d*16+attempt: w0 wrong agency?, w1 which wrong agency
+  CoachContact = 8,          // w0 found (outreach / self-referral), w1 coordination works
+  CoachNotice = 9,           // index d: w0 notices, w1 going native, w2 escalation costs a rung
+  TeamCompetence = 10,       // entity = team, index = domain: w0-w1 normal for notice, w2-w3 for solve
+  AgencyPresence = 11,       // entity = agency, index = team: w0 present locally
+  ParameterDraw = 12,        // PSA: entity = parameter id
+  InitialProblemAge = 13,    // index d: w0 age of an initial problem, w1 status
 };
 
 class RandomStreams {

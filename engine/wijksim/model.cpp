@@ -1,0 +1,94 @@
+#include "wijksim/model.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace wijksim {
+
+Model::Model(const Scenario& s)
+    : scenario_(&s),
+      n_domains_(static_cast<int>(s.domains.size())),
+      n_agencies_(static_cast<int>(s.agencies.size())),
+      n_payers_(static_cast<int>(s.payers.size())) {
+  const Fragmentation& frag = s.fragmentation;
+
+  for (int a = 0; a < n_agencies_; ++a) {
+    const Agency& ag = s.agencies[a];
+    AgencyModel m;
+    m.end_p = weekly_end_probability(ag.treatment_weeks);
+    m.success = ag.success_probability;
+    m.intake_cost = ag.intake_cost;
+    m.cost_per_case_week = ag.cost_per_case_week;
+    m.duplicate_cost_per_week = static_cast<Cents>(std::llround(ag.cost_per_case_week * frag.duplicate_cost_share));
+    m.intake_weeks = ag.intake_weeks;
+    m.payer = ag.payer;
+    m.capacity = ag.capacity;
+    agencies_.push_back(m);
+  }
+
+  for (int d = 0; d < n_domains_; ++d) {
+    const Domain& dom = s.domains[d];
+    DomainModel m;
+    m.resolve_p = weekly_probability(dom.resolution_per_year);
+    m.seek_p = weekly_probability(dom.seek_help_per_year);
+    m.complex_share = dom.complex_share;
+    for (int age = 0; age < kEscalationAgeWeeks; ++age) {
+      double rate = dom.escalation_per_year * (1.0 + dom.escalation_growth_per_year * age / kWeeksPerYear);
+      m.escalation_p[age] = static_cast<float>(weekly_probability(rate));
+    }
+    for (int a = 0; a < n_agencies_; ++a) {
+      bool serves = (s.agencies[a].domain_mask >> d) & 1u;
+      (serves ? m.agencies : m.other_agencies).push_back(static_cast<std::uint8_t>(a));
+    }
+    m.escalation_cost = dom.escalation_cost;
+    m.escalation_payer = dom.escalation_payer;
+    domains_.push_back(std::move(m));
+  }
+
+  const Ladder& lad = s.ladder;
+  for (int relapse = 0; relapse < 2; ++relapse)
+    for (int rung = 1; rung <= kRungs; ++rung)
+      for (int active = 0; active <= kMaxDomains; ++active) {
+        LifeRates& r = life_[relapse][rung - 1][active];
+        for (int d = 0; d < n_domains_; ++d) {
+          const Domain& dom = s.domains[d];
+          double rate = dom.incidence_per_year * std::pow(dom.rung_factor, kRungs - rung) *
+                        std::pow(dom.clustering_factor, active);
+          if (relapse) rate *= s.coaches.relapse_factor;
+          r.incidence[d] = rate;
+        }
+        r.climb = rung < kRungs ? lad.climb_per_year * std::pow(lad.climb_factor_per_problem, active) : 0.0;
+        r.drop = rung > 1 ? lad.drop_per_year_per_problem * active : 0.0;
+      }
+  for (int rung = 1; rung <= kRungs; ++rung) {
+    const LifeRates& r = life_[0][rung - 1][0];
+    double total = r.climb + r.drop;
+    for (int d = 0; d < n_domains_; ++d) total += r.incidence[d];
+    idle_p_[rung - 1] = weekly_probability(total);
+    idle_log_stay_[rung - 1] = -total / kWeeksPerYear;  // log(1 - p) = -rate/52 exactly
+  }
+
+  // Coach cost and reallocation.
+  coach_cost_per_week_.assign(n_payers_, 0);
+  policy_capacity_.clear();
+  for (const AgencyModel& a : agencies_) policy_capacity_.push_back(a.capacity);
+  const Coaches& c = s.coaches;
+  if (c.enabled) {
+    double yearly = c.fte * static_cast<double>(c.cost_per_fte_year);  // cents per year
+    if (c.funding == Funding::Additional) {
+      coach_cost_per_week_[c.funding_payer] = static_cast<Cents>(std::llround(yearly / kWeeksPerYear));
+    } else {
+      for (int a = 0; a < n_agencies_; ++a) {
+        double share = s.agencies[a].reallocation_share;
+        if (share <= 0) continue;
+        coach_cost_per_week_[agencies_[a].payer] += static_cast<Cents>(std::llround(share * yearly / kWeeksPerYear));
+        // The agency gives up as many treatment places as its share of the coach budget buys.
+        double slot_per_year = static_cast<double>(agencies_[a].cost_per_case_week) * kWeeksPerYear;
+        int cut = slot_per_year > 0 ? static_cast<int>(std::llround(share * yearly / slot_per_year)) : 0;
+        policy_capacity_[a] = std::max(0, policy_capacity_[a] - cut);
+      }
+    }
+  }
+}
+
+}  // namespace wijksim

@@ -1,0 +1,85 @@
+// The model as the hot loop reads it: a Scenario's rates turned into weekly probabilities and lookup
+// tables once, so the weekly step does table lookups instead of exp() and name lookups.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <vector>
+
+#include "wijksim/params.h"
+
+namespace wijksim {
+
+inline constexpr int kEscalationAgeWeeks = 1024;  // escalation probability by problem age, clamped beyond
+
+struct DomainModel {
+  double resolve_p = 0;    // weekly natural resolution of an untreated problem
+  double seek_p = 0;       // weekly help-seeking at full trust
+  double complex_share = 0;
+  std::array<float, kEscalationAgeWeeks> escalation_p{};  // weekly escalation by age in weeks
+  std::vector<std::uint8_t> agencies;        // agencies serving this domain
+  std::vector<std::uint8_t> other_agencies;  // agencies that do not: where a bounce lands
+  Cents escalation_cost = 0;
+  int escalation_payer = 0;
+};
+
+struct AgencyModel {
+  double end_p = 1;  // weekly chance a treatment ends
+  double success = 0;
+  Cents intake_cost = 0;
+  Cents cost_per_case_week = 0;
+  Cents duplicate_cost_per_week = 0;
+  int intake_weeks = 0;
+  int payer = 0;
+  int capacity = 0;  // before any reallocation
+};
+
+// Yearly rates of the life events (new problem in domain d, climb a rung, drop a rung) for a household
+// on a given rung with a given number of active problems, with or without the relapse multiplier.
+struct LifeRates {
+  std::array<double, kMaxDomains> incidence{};
+  double climb = 0;
+  double drop = 0;
+};
+
+class Model {
+ public:
+  explicit Model(const Scenario& s);
+
+  const Scenario& scenario() const { return *scenario_; }
+  int domains() const { return n_domains_; }
+  int agencies() const { return n_agencies_; }
+  int payers() const { return n_payers_; }
+  const DomainModel& domain(int d) const { return domains_[d]; }
+  const AgencyModel& agency(int a) const { return agencies_[a]; }
+
+  const LifeRates& life(bool relapse, int rung, int active) const {
+    return life_[relapse ? 1 : 0][rung - 1][active];
+  }
+  // Weekly probability that a household with nothing going on has a life event, and log(1 - p).
+  double idle_event_p(int rung) const { return idle_p_[rung - 1]; }
+  double idle_log_stay(int rung) const { return idle_log_stay_[rung - 1]; }
+
+  // Coach cost per week, per payer, in cents: under additional funding all on the funding payer,
+  // under reallocation split over the agencies' payers by their reallocation shares.
+  const std::vector<Cents>& coach_cost_per_week() const { return coach_cost_per_week_; }
+  // Agency capacities while the coaches run (reallocation cuts them to pay for the coaches).
+  const std::vector<int>& policy_capacity() const { return policy_capacity_; }
+
+  double seek_trust_factor(double trust01) const {
+    const auto& f = scenario_->fragmentation;
+    return f.seek_trust_floor + (1.0 - f.seek_trust_floor) * trust01;
+  }
+
+ private:
+  const Scenario* scenario_;
+  int n_domains_, n_agencies_, n_payers_;
+  std::vector<DomainModel> domains_;
+  std::vector<AgencyModel> agencies_;
+  std::array<std::array<std::array<LifeRates, kMaxDomains + 1>, kRungs>, 2> life_{};
+  std::array<double, kRungs> idle_p_{}, idle_log_stay_{};
+  std::vector<Cents> coach_cost_per_week_;
+  std::vector<int> policy_capacity_;
+};
+
+}  // namespace wijksim

@@ -1,0 +1,346 @@
+#include "wijksim/simulation.h"
+
+#include <fmt/format.h>
+#include <oneapi/tbb/blocked_range.h>
+#include <oneapi/tbb/parallel_for.h>
+#include <oneapi/tbb/partitioner.h>
+
+#include <algorithm>
+#include <cmath>
+#include <numbers>
+
+#include "wijksim/error.h"
+#include "wijksim/household_step.h"
+#include "wijksim/population.h"
+#include "wijksim/waiting_list.h"
+
+namespace wijksim {
+namespace {
+
+// A coach team's fixed characteristics for this replication.
+struct Team {
+  double fte = 0;
+  int cap = 0;
+  int caseload = 0;
+  int waiting = 0;
+  WaitingList<CoachQueueEntry> queue;
+};
+
+double standard_normal(std::uint32_t a, std::uint32_t b) {
+  return std::sqrt(-2.0 * std::log(RandomStreams::to_unit(a))) *
+         std::cos(2.0 * std::numbers::pi * RandomStreams::to_unit(b));
+}
+
+class Run {
+ public:
+  Run(const Model& m, const RunRequest& req)
+      : m_(m), s_(m.scenario()), rng_(req.seed, req.draw, req.replication), req_(req) {
+    n_ = s_.population.households;
+    if (s_.warmup_weeks() + s_.weeks() >= kNever) throw Error("warm-up plus horizon exceeds 65,534 weeks");
+    chunks_ = (n_ + kChunkHouseholds - 1) / kChunkHouseholds;
+    tallies_.resize(static_cast<std::size_t>(chunks_));
+    n_teams_ = s_.coaches.enabled ? std::max(1, s_.coaches.teams) : 1;
+    lists_.resize(static_cast<std::size_t>(m.agencies()) * 2);
+    waiting_.assign(static_cast<std::size_t>(m.agencies()), 0);
+    in_treatment_.assign(static_cast<std::size_t>(m.agencies()), 0);
+    capacity_.resize(static_cast<std::size_t>(m.agencies()));
+    for (int a = 0; a < m.agencies(); ++a) capacity_[a] = m.agency(a).capacity;
+    setup_teams();
+    result_.draw = req.draw;
+    result_.replication = req.replication;
+    result_.teams = n_teams_;
+  }
+
+  RunResult run() {
+    const int warmup = s_.warmup_weeks();
+    const int last = warmup + s_.weeks();
+    result_.weeks.reserve(static_cast<std::size_t>(s_.weeks() + 1));
+    result_.team_caseload_per_fte.reserve(static_cast<std::size_t>(s_.weeks()) * n_teams_);
+
+    initialise();
+    if (warmup == 0) result_.weeks.push_back(record_);
+    for (int w = 1; w <= last; ++w) {
+      if (w == warmup + 1 && s_.coaches.enabled) capacity_ = m_.policy_capacity();
+      step_week(w, w > warmup);
+      if (w >= warmup) {
+        record_.week = w - warmup;
+        result_.weeks.push_back(record_);
+        if (w > warmup)
+          for (const Team& t : teams_)
+            result_.team_caseload_per_fte.push_back(static_cast<float>(t.fte > 0 ? t.caseload / t.fte : 0.0));
+      }
+    }
+    result_.checksum = checksum();
+    return std::move(result_);
+  }
+
+ private:
+  void setup_teams() {
+    const Coaches& c = s_.coaches;
+    teams_.resize(static_cast<std::size_t>(n_teams_));
+    team_views_.resize(static_cast<std::size_t>(n_teams_));
+    for (int t = 0; t < n_teams_; ++t) {
+      Team& team = teams_[t];
+      TeamView& view = team_views_[t];
+      if (!c.enabled) continue;
+      team.fte = c.fte / n_teams_;
+      team.cap = static_cast<int>(std::floor(c.caseload_cap_per_fte * team.fte + 1e-9));
+      // Jack-of-all-trades: each team's competence scatters around the mean by competence_spread.
+      for (int d = 0; d < m_.domains(); ++d) {
+        auto b = rng_.block(static_cast<std::uint32_t>(t), 0, Stream::TeamCompetence, d);
+        view.notice_p[d] = std::clamp(c.notice_per_week[d] + c.competence_spread * standard_normal(b[0], b[1]), 0.0, 1.0);
+        view.solve_p[d] = std::clamp(c.solve_per_week[d] + c.competence_spread * standard_normal(b[2], b[3]), 0.0, 1.0);
+      }
+      view.present_agencies = 0;
+      for (int a = 0; a < m_.agencies(); ++a) {
+        auto b = rng_.block(static_cast<std::uint32_t>(a), 0, Stream::AgencyPresence, t);
+        if (RandomStreams::to_unit(b[0]) < s_.agencies[a].presence) view.present_agencies |= 1u << a;
+      }
+    }
+  }
+
+  WeekView view(int week, bool policy) const {
+    WeekView v;
+    v.model = &m_;
+    v.rng = &rng_;
+    v.teams = team_views_.data();
+    v.week = week;
+    v.coaches_on = policy && s_.coaches.enabled;
+    v.outreach_p = weekly_probability(s_.coaches.outreach_per_year);
+    v.self_referral_p = weekly_probability(s_.coaches.self_referral_per_year);
+    v.traced = req_.traced;
+    return v;
+  }
+
+  void initialise() {
+    std::vector<QueueJoin> joins;
+    draw_population(m_, rng_, households_, joins);
+    wake_.assign(static_cast<std::size_t>(n_), 0);
+    last_bounce_.assign(static_cast<std::size_t>(n_), kNever);
+    const bool tracing = req_.traced < static_cast<std::uint32_t>(n_);
+    for (int c = 0; c < chunks_; ++c) {
+      tallies_[c].trace = nullptr;
+      tallies_[c].reset(n_teams_);
+    }
+    if (tracing) tallies_[req_.traced / kChunkHouseholds].trace = &result_.trace;
+    driver_.trace = tracing ? &result_.trace : nullptr;
+    driver_.reset(n_teams_);
+    rung_sum_ = 0;
+    for (const Household& h : households_) rung_sum_ += h.rung;
+
+    WeekView v = view(0, false);
+    record_ = WeekRecord{};
+    for (const QueueJoin& j : joins) push_join(j, 0);
+    admit(v);
+    HouseholdMeasures& hm = record_.households;
+    WeekTally count;
+    count.reset(n_teams_);
+    for (int id = 0; id < n_; ++id) count_household(v, households_[id], last_bounce_[id], count);
+    hm = measures_from(count, n_);
+    result_.initial = hm;
+    if (tracing) trace_state(0);
+  }
+
+  HouseholdMeasures measures_from(const WeekTally& t, int stepped) const {
+    HouseholdMeasures hm;
+    hm.households = n_;
+    hm.with_problem = t.with_problem;
+    hm.multi_problem = t.multi_problem;
+    hm.professionals = t.professionals;
+    hm.professionals[0] += n_ - stepped;  // sleeping households: no problem, no professional
+    hm.with_help = t.with_help;
+    hm.with_help_low_trust = t.with_help_low_trust;
+    hm.with_help_bounced = t.with_help_bounced;
+    hm.trust_sum = t.trust_sum;
+    hm.rung_sum = rung_sum_;
+    hm.active_by_domain = t.active_by_domain;
+    return hm;
+  }
+
+  void push_join(const QueueJoin& j, int week) {
+    lists_[static_cast<std::size_t>(j.agency) * 2 + (j.priority ? 0 : 1)].push(
+        {j.household, j.onset, static_cast<std::uint16_t>(week), j.domain});
+    ++waiting_[j.agency];
+    ++record_.agencies[j.agency].referrals;
+  }
+
+  void step_week(int w, bool policy) {
+    record_ = WeekRecord{};
+    update_effectiveness(policy);
+    const WeekView v = view(w, policy);
+    tbb::parallel_for(
+        tbb::blocked_range<int>(0, chunks_, 1),
+        [&](const tbb::blocked_range<int>& r) {
+          for (int c = r.begin(); c != r.end(); ++c) step_chunk(v, c);
+        },
+        tbb::simple_partitioner());
+    merge(w, policy);
+    if (policy) {
+      const auto& coach = m_.coach_cost_per_week();
+      for (int p = 0; p < m_.payers(); ++p) record_.cost[p * kCostCategories] += coach[p];
+    }
+    admit(v);
+    if (req_.traced < static_cast<std::uint32_t>(n_)) trace_state(w);
+  }
+
+  void step_chunk(const WeekView& v, int c) {
+    WeekTally& t = tallies_[c];
+    t.reset(n_teams_);
+    const int begin = c * kChunkHouseholds;
+    const int end = std::min(n_, begin + kChunkHouseholds);
+    for (int id = begin; id < end; ++id) {
+      if (wake_[id] > v.week) continue;  // asleep: nothing going on until its next life event
+      step_household(v, static_cast<std::uint32_t>(id), households_[id], wake_[id], last_bounce_[id], t);
+    }
+  }
+
+  void update_effectiveness(bool policy) {
+    const Coaches& c = s_.coaches;
+    for (int t = 0; t < n_teams_; ++t) {
+      double eff = 1.0;
+      if (policy && c.enabled && teams_[t].fte > 0 && c.caseload_norm_per_fte > 0) {
+        double ratio = teams_[t].caseload / teams_[t].fte / c.caseload_norm_per_fte;
+        if (ratio > 1.0) eff = std::max(c.min_effectiveness, 1.0 - c.overload_slope * (ratio - 1.0));
+      }
+      team_views_[t].effectiveness = eff;
+    }
+  }
+
+  void merge(int w, bool policy) {
+    WeekTally sum;
+    sum.reset(n_teams_);
+    int stepped = 0;
+    for (WeekTally& t : tallies_) {
+      for (const QueueJoin& j : t.joins) push_join(j, w);
+      for (std::uint32_t id : t.coach_requests) {
+        Team& team = teams_[households_[id].team];
+        team.queue.push({id, static_cast<std::uint16_t>(w)});
+        ++team.waiting;
+      }
+      for (int a = 0; a < m_.agencies(); ++a) {
+        in_treatment_[a] -= t.treatment_ends[a];
+        waiting_[a] -= t.left_waiting[a];
+        record_.agencies[a].coach_referrals += t.coach_referrals[a];
+        record_.agencies[a].intakes += t.intakes[a];
+      }
+      for (int tm = 0; tm < n_teams_; ++tm) {
+        teams_[tm].waiting -= t.coach_left_queue[tm];
+        teams_[tm].caseload -= t.coach_closed[tm];
+        record_.coach_closed += t.coach_closed[tm];
+      }
+      if (policy)
+        for (std::size_t i = 0; i < t.cost.size(); ++i) record_.cost[i] += t.cost[i];
+      stepped += t.stepped;
+      sum.with_problem += t.with_problem;
+      sum.multi_problem += t.multi_problem;
+      for (int i = 0; i < 4; ++i) sum.professionals[i] += t.professionals[i];
+      sum.with_help += t.with_help;
+      sum.with_help_low_trust += t.with_help_low_trust;
+      sum.with_help_bounced += t.with_help_bounced;
+      sum.trust_sum += t.trust_sum;
+      rung_sum_ += t.rung_delta;
+      record_.bounces += t.bounces;
+      record_.new_problems += t.new_problems;
+      record_.resolved += t.resolved;
+      record_.resolved_by_coach += t.resolved_by_coach;
+      for (int d = 0; d < kMaxDomains; ++d) {
+        record_.escalations[d] += t.escalations[d];
+        sum.active_by_domain[d] += t.active_by_domain[d];
+      }
+    }
+    record_.households = measures_from(sum, stepped);
+  }
+
+  // Hand out free places: per agency, priority referrals first, then first come, first served.
+  void admit(const WeekView& v) {
+    for (int a = 0; a < m_.agencies(); ++a) {
+      AgencyWeek& aw = record_.agencies[a];
+      for (int cls = 0; cls < 2; ++cls) {
+        WaitingList<AgencyQueueEntry>& list = lists_[static_cast<std::size_t>(a) * 2 + cls];
+        while (in_treatment_[a] < capacity_[a] && !list.empty()) {
+          AgencyQueueEntry e = list.front();
+          list.pop();
+          Household& h = households_[e.household];
+          Problem& p = h.problems[e.domain];
+          bool live = p.status() == ProblemStatus::Waiting && p.agency == a && p.onset == e.onset &&
+                      p.has(Problem::kPriority) == (cls == 0);
+          if (!live) continue;  // left the list earlier (resolved, or re-referred)
+          p.set_status(ProblemStatus::Treatment);
+          ++in_treatment_[a];
+          --waiting_[a];
+          ++aw.admitted;
+          aw.wait_weeks += v.week - e.joined;
+          if (driver_.trace && e.household == req_.traced)
+            driver_.trace->push_back({v.week, fmt::format("{} problem: starts treatment at {} after {} weeks waiting",
+                                                          s_.domains[e.domain].name, s_.agencies[a].name,
+                                                          v.week - e.joined)});
+        }
+      }
+      aw.waiting = waiting_[a];
+      aw.in_treatment = in_treatment_[a];
+      aw.capacity = capacity_[a];
+    }
+    for (int t = 0; t < n_teams_; ++t) {
+      Team& team = teams_[t];
+      while (team.caseload < team.cap && !team.queue.empty()) {
+        CoachQueueEntry e = team.queue.front();
+        team.queue.pop();
+        Household& h = households_[e.household];
+        if (h.coach != CoachStatus::Waiting || h.coach_since != e.since) continue;
+        admit_to_coach(v, e.household, h, driver_);
+        ++team.caseload;
+        --team.waiting;
+        ++record_.coach_admitted;
+        record_.coach_wait_weeks += v.week - e.since;
+      }
+      record_.coach_caseload += team.caseload;
+      record_.coach_waiting += team.waiting;
+    }
+  }
+
+  void trace_state(int w) {
+    const Household& h = households_[req_.traced];
+    std::string s = fmt::format("state: rung {}, trust {:.2f}, coach {}, professionals {}", h.rung, h.trust01(),
+                                kCoachStatusNames[static_cast<int>(h.coach)], h.professionals());
+    for (int d = 0; d < m_.domains(); ++d) {
+      const Problem& p = h.problems[d];
+      if (!p.active()) continue;
+      s += fmt::format("; {} {} {}", s_.domains[d].name, p.has(Problem::kComplex) ? "complex" : "simple",
+                       kProblemStatusNames[static_cast<int>(p.status())]);
+      if (p.agency != kNoAgency) s += fmt::format(" at {}", s_.agencies[p.agency].name);
+      if (p.duplicate != kNoAgency) s += fmt::format(" (+ duplicate at {})", s_.agencies[p.duplicate].name);
+    }
+    result_.trace.push_back({w, s});
+  }
+
+  std::uint64_t checksum() const {
+    // FNV-1a over the final household states: two runs that diverge anywhere differ here.
+    std::uint64_t x = 1469598103934665603ull;
+    const auto* bytes = reinterpret_cast<const unsigned char*>(households_.data());
+    for (std::size_t i = 0; i < households_.size() * sizeof(Household); ++i) x = (x ^ bytes[i]) * 1099511628211ull;
+    return x;
+  }
+
+  const Model& m_;
+  const Scenario& s_;
+  RandomStreams rng_;
+  RunRequest req_;
+  int n_ = 0, chunks_ = 0, n_teams_ = 1;
+  std::vector<Household> households_;
+  std::vector<std::uint16_t> wake_, last_bounce_;
+  std::vector<WeekTally> tallies_;
+  WeekTally driver_;
+  std::vector<WaitingList<AgencyQueueEntry>> lists_;  // [agency * 2 + class], class 0 = priority
+  std::vector<int> waiting_, in_treatment_, capacity_;
+  std::vector<Team> teams_;
+  std::vector<TeamView> team_views_;
+  std::int64_t rung_sum_ = 0;
+  WeekRecord record_;
+  RunResult result_;
+};
+
+}  // namespace
+
+RunResult simulate(const Model& model, const RunRequest& request) { return Run(model, request).run(); }
+
+}  // namespace wijksim
