@@ -1,0 +1,64 @@
+// Determinism and conservation of the weekly driver.
+#include <oneapi/tbb/global_control.h>
+
+#include <catch2/catch.hpp>
+#include <numeric>
+
+#include "fixtures.h"
+#include "wijksim/model.h"
+#include "wijksim/simulation.h"
+
+using namespace wijksim;
+
+namespace {
+
+RunResult run_with_threads(const Scenario& s, int threads, std::uint32_t replication = 0) {
+  tbb::global_control limit(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(threads));
+  Model m(s);
+  return simulate(m, {s.simulation.seed, 0, replication});
+}
+
+}  // namespace
+
+TEST_CASE("a run gives bit-identical results on 1 and 2 threads", "[simulation][determinism]") {
+  // 5,000 households span three chunks, so two threads really step different chunks at once.
+  Scenario s = test::small_city(5000, true);
+  RunResult one = run_with_threads(s, 1);
+  RunResult two = run_with_threads(s, 2);
+  REQUIRE(one.weeks.size() == two.weeks.size());
+  CHECK(one.checksum == two.checksum);
+  for (std::size_t w = 0; w < one.weeks.size(); ++w) {
+    CHECK(one.weeks[w].cost == two.weeks[w].cost);
+    CHECK(one.weeks[w].households.professionals == two.weeks[w].households.professionals);
+    CHECK(one.weeks[w].coach_caseload == two.weeks[w].coach_caseload);
+  }
+}
+
+TEST_CASE("different replications differ, the same replication repeats", "[simulation][determinism]") {
+  Scenario s = test::small_city(2000, false);
+  Model m(s);
+  RunResult a = simulate(m, {7, 0, 0});
+  RunResult b = simulate(m, {7, 0, 0});
+  RunResult c = simulate(m, {7, 0, 1});
+  CHECK(a.checksum == b.checksum);
+  CHECK(a.checksum != c.checksum);
+}
+
+TEST_CASE("every household is in exactly one state each week", "[simulation][conservation]") {
+  Scenario s = test::small_city(3000, true);
+  Model m(s);
+  RunResult r = simulate(m, {11, 0, 0});
+  for (const WeekRecord& w : r.weeks) {
+    const HouseholdMeasures& h = w.households;
+    int professionals = std::accumulate(h.professionals.begin(), h.professionals.end(), 0);
+    CHECK(professionals == 3000);
+    CHECK(h.with_help == 3000 - h.professionals[0]);
+    CHECK(h.multi_problem <= h.with_problem);
+    for (int a = 0; a < m.agencies(); ++a) {
+      CHECK(w.agencies[a].in_treatment <= std::max(w.agencies[a].capacity, r.weeks[0].agencies[a].in_treatment));
+      CHECK(w.agencies[a].waiting >= 0);
+    }
+    CHECK(w.coach_caseload >= 0);
+    CHECK(w.coach_waiting >= 0);
+  }
+}
