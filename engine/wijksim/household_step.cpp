@@ -237,19 +237,28 @@ void step_problem(const WeekView& v, std::uint32_t id, Household& h, std::uint16
 // Competing risks, at most one life event a week: a new problem (in a domain without one), a rung up,
 // a rung down. `certain` is set when an idle household wakes: its wake week was drawn as the first
 // week with an event, so an event happens and only which one is left to draw.
-void life_event(const WeekView& v, std::uint32_t id, Household& h, bool certain, WeekTally& t) {
+void life_event(const WeekView& v, std::uint32_t id, Household& h, unsigned active_mask, bool certain,
+                WeekTally& t) {
   const Model& m = *v.model;
   const Scenario& s = m.scenario();
   const bool with_coach = h.coach == CoachStatus::Active;
-  const LifeRates& r = m.life(h.coach == CoachStatus::Closed, h.rung, h.active_count);
-  double activation = (with_coach && h.rung < kRungs) ? s.coaches.activation_per_year * v.teams[h.team].effectiveness : 0.0;
-  double climb = r.climb + activation;
-  double total = climb + r.drop;
-  for (int d = 0; d < m.domains(); ++d)
-    if (!h.problems[d].active()) total += r.incidence[d];
+  const bool relapse = h.coach == CoachStatus::Closed;
+  const LifeRates& r = m.life(relapse, h.rung, h.active_count);
+  double climb = r.climb;
+  double total, p_any;
+  if (with_coach && h.rung < kRungs) {
+    climb += s.coaches.activation_per_year * v.teams[h.team].effectiveness;
+    total = climb + r.drop;
+    for (int d = 0; d < m.domains(); ++d)
+      if (!h.problems[d].active()) total += r.incidence[d];
+    p_any = weekly_probability(total);
+  } else {
+    total = m.life_total(relapse, h.rung, active_mask);
+    p_any = m.life_p(relapse, h.rung, active_mask);
+  }
   if (total <= 0) return;
   auto u = v.rng->block(id, v.week, Stream::LifeEvent);
-  if (!certain && unit(u[0]) >= weekly_probability(total)) return;
+  if (!certain && unit(u[0]) >= p_any) return;
   double x = unit(u[1]) * total;
   for (int d = 0; d < m.domains(); ++d) {
     Problem& p = h.problems[d];
@@ -383,9 +392,14 @@ void admit_to_coach(const WeekView& v, std::uint32_t id, Household& h, WeekTally
 void count_household(const WeekView& v, const Household& h, std::uint16_t last_bounce, WeekTally& t) {
   if (h.active_count > 0) ++t.with_problem;
   if (h.active_count > 1) ++t.multi_problem;
-  for (int d = 0; d < v.model->domains(); ++d)
-    if (h.problems[d].active()) ++t.active_by_domain[d];
-  int prof = h.professionals();
+  int prof = h.coach == CoachStatus::Active ? 1 : 0;
+  for (int d = 0; d < v.model->domains(); ++d) {
+    const Problem& p = h.problems[d];
+    if (!p.active()) continue;
+    ++t.active_by_domain[d];
+    ProblemStatus s = p.status();
+    prof += (s == ProblemStatus::Waiting || s == ProblemStatus::Treatment) + (p.duplicate != kNoAgency);
+  }
   ++t.professionals[std::min(prof, 3)];
   if (prof > 0) {
     ++t.with_help;
@@ -404,9 +418,13 @@ void step_household(const WeekView& v, std::uint32_t id, Household& h, std::uint
   if (h.coach == CoachStatus::Closed && v.week - h.closed_week >= m.scenario().coaches.relapse_weeks)
     h.coach = CoachStatus::None;
 
+  unsigned active_mask = 0;
   for (int d = 0; d < m.domains(); ++d)
-    if (h.problems[d].active()) step_problem(v, id, h, last_bounce, d, t);
-  life_event(v, id, h, woke, t);
+    if (h.problems[d].active()) {
+      step_problem(v, id, h, last_bounce, d, t);
+      active_mask |= static_cast<unsigned>(h.problems[d].active()) << d;
+    }
+  life_event(v, id, h, active_mask, woke, t);
   if (v.coaches_on) coach_step(v, id, h, t);
   count_household(v, h, last_bounce, t);
 

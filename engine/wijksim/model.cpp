@@ -1,6 +1,7 @@
 #include "wijksim/model.h"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 
 namespace wijksim {
@@ -60,6 +61,23 @@ Model::Model(const Scenario& s)
         r.climb = rung < kRungs ? lad.climb_per_year * std::pow(lad.climb_factor_per_problem, active) : 0.0;
         r.drop = rung > 1 ? lad.drop_per_year_per_problem * active : 0.0;
       }
+  const unsigned masks = 1u << n_domains_;
+  for (int relapse = 0; relapse < 2; ++relapse)
+    for (int rung = 1; rung <= kRungs; ++rung) {
+      auto& totals = life_total_[relapse][rung - 1];
+      auto& ps = life_p_[relapse][rung - 1];
+      totals.resize(masks);
+      ps.resize(masks);
+      for (unsigned mask = 0; mask < masks; ++mask) {
+        const LifeRates& r = life_[relapse][rung - 1][std::popcount(mask)];
+        // Summed in the same order as a household with a coach sums it (household_step.cpp).
+        double total = r.climb + r.drop;
+        for (int d = 0; d < n_domains_; ++d)
+          if (!((mask >> d) & 1u)) total += r.incidence[d];
+        totals[mask] = total;
+        ps[mask] = weekly_probability(total);
+      }
+    }
   for (int rung = 1; rung <= kRungs; ++rung) {
     const LifeRates& r = life_[0][rung - 1][0];
     double total = r.climb + r.drop;

@@ -56,6 +56,14 @@ class Model {
   const LifeRates& life(bool relapse, int rung, int active) const {
     return life_[relapse ? 1 : 0][rung - 1][active];
   }
+  // Total yearly life-event rate and its weekly probability for a household without a coach, by which
+  // domains have an active problem (bit d of `active_mask`): a lookup instead of an exp() per week.
+  double life_total(bool relapse, int rung, unsigned active_mask) const {
+    return life_total_[relapse ? 1 : 0][rung - 1][active_mask];
+  }
+  double life_p(bool relapse, int rung, unsigned active_mask) const {
+    return life_p_[relapse ? 1 : 0][rung - 1][active_mask];
+  }
   // Weekly probability that a household with nothing going on has a life event, and log(1 - p).
   double idle_event_p(int rung) const { return idle_p_[rung - 1]; }
   double idle_log_stay(int rung) const { return idle_log_stay_[rung - 1]; }
@@ -77,6 +85,7 @@ class Model {
   std::vector<DomainModel> domains_;
   std::vector<AgencyModel> agencies_;
   std::array<std::array<std::array<LifeRates, kMaxDomains + 1>, kRungs>, 2> life_{};
+  std::array<std::array<std::vector<double>, kRungs>, 2> life_total_, life_p_;
   std::array<double, kRungs> idle_p_{}, idle_log_stay_{};
   std::vector<Cents> coach_cost_per_week_;
   std::vector<int> policy_capacity_;
