@@ -1,0 +1,50 @@
+// Summary statistics shared by the replication summaries (summary.h), the calibration against the survey
+// (calibration.h) and the probabilistic sensitivity analysis (cost_effectiveness.h).
+#pragma once
+
+#include <limits>
+#include <span>
+#include <vector>
+
+namespace wijksim {
+
+inline constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+// One figure over replications (or over paired differences). A figure may be undefined in a replication
+// (a mean wait when nobody was admitted): NaN values are left out and n counts the others.
+struct Stat {
+  double mean = kNaN;
+  double sd = kNaN;  // sample standard deviation (n - 1)
+  double se = kNaN;  // Monte Carlo standard error of the mean: sd / sqrt(n)
+  double lo = kNaN;  // 95% interval of the mean: mean -/+ t(0.975, n - 1) * se
+  double hi = kNaN;
+  int n = 0;
+};
+
+inline constexpr const char* kIntervalMethod =
+    "95% interval of the mean over replications: mean +/- t(0.975, n-1) * sd / sqrt(n)";
+
+Stat describe(std::span<const double> values);
+// The 0.975 quantile of Student's t with `df` degrees of freedom (df >= 1; NaN below).
+double t_quantile_975(int df);
+
+struct Interval {
+  double lower = 0;
+  double upper = 0;
+  bool contains(double x) const { return x >= lower && x <= upper; }
+};
+
+// The p-quantile of `values` by Hyndman & Fan's type 7 (R's and numpy's default): with the values sorted
+// x[0] <= ... <= x[n-1], h = (n-1)p, the result is x[floor h] + (h - floor h)(x[floor h + 1] - x[floor h]).
+// Throws wijksim::Error on an empty input, a non-finite value or p outside [0, 1].
+double quantile(std::vector<double> values, double p);
+// Percentile interval over draws, e.g. percentile_interval(v, 0.025, 0.975) for a 95% interval.
+Interval percentile_interval(const std::vector<double>& values, double lower_p, double upper_p);
+
+double mean(const std::vector<double>& values);  // throws on an empty input
+// Sample standard deviation (divisor n - 1); NaN when there are fewer than two values.
+double sd(const std::vector<double>& values);
+// Monte Carlo standard error of the mean over independent replications: sd / sqrt(n); NaN below n = 2.
+double mc_standard_error(const std::vector<double>& values);
+
+}  // namespace wijksim

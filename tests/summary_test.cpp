@@ -1,0 +1,301 @@
+// Summary statistics against hand calculations on hand-made RunResults, and the experiment runner.
+#include <catch2/catch.hpp>
+#include <cmath>
+#include <numeric>
+
+#include "fixtures.h"
+#include "wijksim/calibration.h"
+#include "wijksim/experiment.h"
+#include "wijksim/model.h"
+#include "wijksim/summary.h"
+
+using namespace wijksim;
+
+namespace {
+
+// Two payers, one agency, two domains sharing one escalation type, 100 households, coaches with a norm
+// of 15 per FTE, two policy years.
+Scenario hand_scenario() {
+  Scenario s;
+  s.name = "hand";
+  s.file = "hand.yaml";
+  s.payers = {{"municipality", "Municipality"}, {"insurer", "Insurer"}};
+  Domain money, housing;
+  money.name = "money";
+  money.escalation_event = "eviction";
+  housing.name = "housing";
+  housing.escalation_event = "eviction";
+  Domain health;
+  health.name = "health";
+  health.escalation_event = "crisis";
+  s.domains = {money, housing, health};
+  Agency a;
+  a.name = "debt";
+  a.label = "Debt counselling";
+  s.agencies = {a};
+  s.coaches.enabled = true;
+  s.coaches.caseload_norm_per_fte = 15;
+  s.population.households = 100;
+  s.simulation.years = 2;
+  return s;
+}
+
+HouseholdMeasures households(int with_problem, int multi, int with_help, int low_trust, int bounced,
+                             std::int64_t rung_sum) {
+  HouseholdMeasures h;
+  h.households = 100;
+  h.with_problem = with_problem;
+  h.multi_problem = multi;
+  h.professionals = {100 - with_help, with_help, 0, 0};
+  h.with_help = with_help;
+  h.with_help_low_trust = low_trust;
+  h.with_help_bounced = bounced;
+  h.trust_sum = 255LL * with_help / 2;  // mean trust 0.5
+  h.rung_sum = rung_sum;
+  return h;
+}
+
+// A run of hand_scenario: 104 policy weeks; costs and counts set so that every figure has a hand value.
+RunResult hand_run(std::uint32_t replication, Cents coach_cents_per_week_number) {
+  RunResult r;
+  r.replication = replication;
+  r.teams = 1;
+  r.initial = households(49, 26, 37, 15, 17, 300);
+  r.weeks.resize(105);
+  for (int w = 0; w <= 104; ++w) {
+    WeekRecord& rec = r.weeks[static_cast<std::size_t>(w)];
+    rec.week = w;
+    rec.households = households(40, 20, 30, 12, 9, 300 + w);
+    // Payer 0, coach category: `coach_cents_per_week_number` cents times the week number. Week 0 belongs to
+    // the warm-up and must not count: give it a cost that would show.
+    rec.cost[0 * kCostCategories + 0] = w == 0 ? 999'999'999 : coach_cents_per_week_number * w;
+    // Payer 1, escalation category: 1 euro every week.
+    rec.cost[1 * kCostCategories + 3] = 100;
+    rec.agencies[0].capacity = 10;
+    rec.agencies[0].in_treatment = w <= 52 ? 5 : 10;
+  }
+  // Waits: week 1 admits 2 who waited 10 weeks together, week 2 admits 3 who waited 5 together.
+  r.weeks[1].agencies[0].admitted = 2;
+  r.weeks[1].agencies[0].wait_weeks = 10;
+  r.weeks[2].agencies[0].admitted = 3;
+  r.weeks[2].agencies[0].wait_weeks = 5;
+  r.weeks[3].agencies[0].referrals = 8;
+  r.weeks[3].agencies[0].coach_referrals = 2;
+  r.weeks[3].agencies[0].intakes = 6;
+  r.weeks[0].agencies[0].referrals = 1000;  // warm-up: must not count
+  r.weeks[1].coach_admitted = 4;
+  r.weeks[1].coach_wait_weeks = 6;
+  r.weeks[2].coach_admitted = 1;
+  r.weeks[2].coach_wait_weeks = 9;
+  r.weeks[1].coach_waiting = 208;  // mean over 104 weeks: 2
+  // Escalations: money 2, housing 1 (both "eviction"), health 1 ("crisis"); bounces 10.
+  r.weeks[5].escalations[0] = 2;
+  r.weeks[6].escalations[1] = 1;
+  r.weeks[7].escalations[2] = 1;
+  r.weeks[8].bounces = 10;
+  r.weeks[9].resolved = 30;
+  r.weeks[9].resolved_by_coach = 12;
+  // Caseload per FTE over 20 team-weeks: 1, 2, ..., 20.
+  for (int i = 1; i <= 20; ++i) r.team_caseload_per_fte.push_back(static_cast<float>(i));
+  return r;
+}
+
+}  // namespace
+
+TEST_CASE("describe: mean, sd, standard error and t interval by hand", "[summary]") {
+  const std::vector<double> x = {1, 2, 3, 4};
+  const Stat s = describe(x);
+  CHECK(s.n == 4);
+  CHECK(s.mean == Approx(2.5));
+  CHECK(s.sd == Approx(std::sqrt(5.0 / 3.0)));  // sum of squares 5, n - 1 = 3
+  CHECK(s.se == Approx(std::sqrt(5.0 / 3.0) / 2));
+  CHECK(s.lo == Approx(2.5 - 3.182446305 * s.se));
+  CHECK(s.hi == Approx(2.5 + 3.182446305 * s.se));
+
+  SECTION("undefined values are left out") {
+    const std::vector<double> y = {1, kNaN, 3};
+    const Stat t = describe(y);
+    CHECK(t.n == 2);
+    CHECK(t.mean == Approx(2));
+  }
+  SECTION("one value: a mean without spread") {
+    const std::vector<double> y = {7};
+    const Stat t = describe(y);
+    CHECK(t.mean == 7);
+    CHECK(std::isnan(t.sd));
+    CHECK(std::isnan(t.lo));
+  }
+}
+
+TEST_CASE("t quantiles match the tables", "[summary]") {
+  CHECK(t_quantile_975(1) == Approx(12.7062047).epsilon(1e-8));
+  CHECK(t_quantile_975(2) == Approx(4.30265273).epsilon(1e-8));
+  CHECK(t_quantile_975(9) == Approx(2.26215716).epsilon(1e-8));
+  CHECK(t_quantile_975(30) == Approx(2.04227246).epsilon(1e-8));
+  CHECK(t_quantile_975(1000) == Approx(1.96233908).epsilon(1e-8));
+  // Large df: Cornish-Fisher, t = z + (z^3 + z) / (4 df) with z = 1.959963985: 1.959963985 + 2.3722e-5.
+  CHECK(t_quantile_975(100000) == Approx(1.9599877).epsilon(1e-7));
+}
+
+TEST_CASE("quantile interpolates between order statistics (R type 7)", "[summary]") {
+  CHECK(quantile({4, 1, 3, 2}, 0.95) == Approx(3.85));  // R: quantile(1:4, 0.95)
+  CHECK(quantile({5}, 0.95) == 5);
+  std::vector<double> v(20);
+  std::iota(v.begin(), v.end(), 1.0);
+  CHECK(quantile(v, 0.95) == Approx(19.05));  // h = 19 * 0.95 = 18.05: 19 + 0.05 * (20 - 19)
+}
+
+TEST_CASE("one run's figures by hand", "[summary]") {
+  const Scenario s = hand_scenario();
+  const RunMeasures rm = measure_run(s, hand_run(0, 100));
+  const Measures<double>& m = rm.figures;
+  const ScenarioShape shape = shape_of(s);
+
+  SECTION("budget: 52-week blocks, cents to euros, totals") {
+    const BudgetLayout& b = shape.budget;
+    REQUIRE(b.years == 2);
+    REQUIRE(b.payers == 2);
+    // Year 1: sum of w for w = 1..52 is 1378 euros; year 2: w = 53..104 is 4082 euros.
+    CHECK(m.cost[b.at(0, 0, 0)] == 1378.0);
+    CHECK(m.cost[b.at(1, 0, 0)] == 4082.0);
+    CHECK(m.cost[b.at(2, 0, 0)] == 5460.0);                 // all years
+    CHECK(m.cost[b.at(0, 1, 3)] == 52.0);                   // one euro a week
+    CHECK(m.cost[b.at(0, 1, kCostCategories)] == 52.0);     // payer total
+    CHECK(m.cost[b.at(0, 2, kCostCategories)] == 1430.0);   // all payers, all categories
+    CHECK(m.cost[b.at(2, 2, kCostCategories)] == 5564.0);   // everything
+    CHECK(m.cost[b.at(0, 0, 1)] == 0.0);
+  }
+  SECTION("caseload: mean, p95, max, share above the norm, coach wait") {
+    CHECK(m.coaches.caseload_mean == Approx(10.5));
+    CHECK(m.coaches.caseload_p95 == Approx(19.05));
+    CHECK(m.coaches.caseload_max == 20);
+    CHECK(m.coaches.above_norm == Approx(0.25));  // 16..20 of 20 are above 15
+    CHECK(m.coaches.waiting == Approx(2.0));
+    CHECK(m.coaches.wait_weeks == Approx(15.0 / 5));  // (6 + 9) / (4 + 1)
+  }
+  SECTION("agency: wait is a ratio of sums, not a mean of means") {
+    const AgencyMeasures<double>& a = m.agencies[0];
+    CHECK(a.wait_weeks == Approx(3.0));  // (10 + 5) / (2 + 3); the mean of the weekly means is 3.33
+    CHECK(a.utilisation == Approx((52 * 5 + 52 * 10) / (104.0 * 10)));
+    CHECK(a.referrals == Approx(4.0));  // 8 in two years
+    CHECK(a.coach_referrals == Approx(1.0));
+    CHECK(a.intakes == Approx(3.0));
+  }
+  SECTION("households") {
+    CHECK(m.initial.with_problem == Approx(0.49));
+    CHECK(m.initial.low_trust == Approx(15.0 / 37));
+    CHECK(m.start.with_problem == Approx(0.40));
+    CHECK(m.start.professionals[0] == Approx(0.70));
+    CHECK(m.start.bounced == Approx(0.3));
+    CHECK(m.start.trust == Approx(0.5));
+    CHECK(m.start.rung == Approx(3.0));
+    CHECK(m.end.rung == Approx(4.04));
+    CHECK(m.rungs_gained == Approx(1.04));
+    CHECK(m.period.rung == Approx((300 * 104 + 104 * 105 / 2) / (100.0 * 104)));
+    // Per 1,000 households per year: 100 households, 2 years.
+    CHECK(m.bounces == Approx(10 * 1000.0 / 200));
+    REQUIRE(m.escalations.size() == 2);
+    CHECK(shape.escalation_types == std::vector<std::string>{"eviction", "crisis"});
+    CHECK(m.escalations[0] == Approx(3 * 1000.0 / 200));
+    CHECK(m.escalations[1] == Approx(1 * 1000.0 / 200));
+    CHECK(m.resolved == Approx(15));
+    CHECK(m.resolved_by_coach == Approx(6));
+  }
+}
+
+TEST_CASE("paired differences from the comparator by hand", "[summary]") {
+  const Scenario s = hand_scenario();
+  Scenario base = hand_scenario();
+  base.name = "base";
+  // Intervention: coach cost of 100 and 200 cents x week number; comparator: 50 and 100.
+  const std::vector<RunResult> a = {hand_run(0, 100), hand_run(1, 200)};
+  const std::vector<RunResult> b = {hand_run(0, 50), hand_run(1, 100)};
+  const ScenarioSummary sa = summarise(s, a);
+  const ScenarioSummary sb = summarise(base, b);
+  const ComparisonSummary c = compare(sa, sb);
+  const BudgetLayout& L = sa.shape.budget;
+  // Year-1 differences: 1378 - 689 = 689 and 2756 - 1378 = 1378: mean 1033.5, sd = 689 / sqrt(2).
+  REQUIRE(c.differences.size() == 2);
+  CHECK(c.differences[0].figures.cost[L.at(0, 0, 0)] == 689.0);
+  CHECK(c.differences[1].figures.cost[L.at(0, 0, 0)] == 1378.0);
+  const Stat& y1 = c.stats.cost[L.at(0, 0, 0)];
+  CHECK(y1.mean == Approx(1033.5));
+  CHECK(y1.sd == Approx(689 / std::sqrt(2.0)));
+  CHECK(y1.se == Approx(689 / 2.0));
+  CHECK(y1.lo == Approx(1033.5 - 12.7062047 * 344.5));
+  // Year 2: 4082 - 2041 and 8164 - 4082.
+  CHECK(c.stats.cost[L.at(1, 0, 0)].mean == Approx((2041 + 4082) / 2.0));
+  // The escalation cost is the same in both: a difference of exactly zero with no spread.
+  CHECK(c.stats.cost[L.at(0, 1, 3)].mean == 0);
+  CHECK(c.stats.cost[L.at(0, 1, 3)].sd == 0);
+
+  SECTION("scenarios that do not share payers cannot be compared") {
+    Scenario other = hand_scenario();
+    other.payers[1].name = "police";
+    CHECK_THROWS_AS(compare(sa, summarise(other, b)), InputError);
+  }
+  SECTION("runs must be the same replications") {
+    const std::vector<RunResult> shifted = {hand_run(1, 50), hand_run(2, 100)};
+    CHECK_THROWS_AS(compare(sa, summarise(base, shifted)), Error);
+  }
+}
+
+TEST_CASE("calibration: the survey's sampling interval", "[summary]") {
+  // 49% of 168: 1.96 * sqrt(0.49 * 0.51 / 168) = 0.0756 (7.56 percentage points).
+  const Interval i = survey_interval(0.49, 168);
+  CHECK(i.upper - 0.49 == Approx(0.0756).margin(5e-5));
+  CHECK(0.49 - i.lower == Approx(0.0756).margin(5e-5));
+  // 40% of 49: 1.96 * sqrt(0.4 * 0.6 / 49) = 0.1372.
+  CHECK(survey_interval(0.40, 49).upper == Approx(0.40 + 0.1372).margin(5e-5));
+  CHECK(i.contains(0.45));
+  CHECK(!i.contains(0.40));
+
+  const Scenario s = hand_scenario();
+  const ScenarioSummary sum = summarise(s, std::vector<RunResult>{hand_run(0, 1), hand_run(1, 1)});
+  const std::vector<CalibrationRow> rows = calibrate(sum);
+  REQUIRE(rows.size() == kBaselineSurvey.size());
+  CHECK(rows[0].initial.mean == Approx(0.49));
+  CHECK(rows[0].initial_inside);
+  CHECK(rows[0].start.mean == Approx(0.40));  // 0.40 < 0.49 - 0.0756
+  CHECK(!rows[0].start_inside);
+}
+
+TEST_CASE("the experiment runs every replication into its own slot", "[summary][experiment]") {
+  const Scenario s = test::small_city(1500, true);
+  const Model m(s);
+  Progress progress;
+  const std::vector<RunResult> runs = run_replications(m, {5, 0, 3, 2}, &progress);
+  REQUIRE(runs.size() == 2);
+  CHECK(progress.done() == 2);
+  CHECK(progress.total() == 2);
+  CHECK(runs[0].replication == 3);
+  CHECK(runs[1].replication == 4);
+  CHECK(runs[1].checksum == simulate(m, {5, 0, 4}).checksum);
+
+  // The measured budget adds up: all payers equal the sum over payers, to the cent.
+  const ScenarioSummary sum = summarise(s, runs);
+  const BudgetLayout& b = sum.shape.budget;
+  for (const RunMeasures& r : sum.runs) {
+    for (int y = 0; y <= b.years; ++y) {
+      double payers = 0;
+      for (int p = 0; p < b.payers; ++p) payers += r.figures.cost[b.at(y, p, kCostCategories)];
+      CHECK(r.figures.cost[b.at(y, b.payers, kCostCategories)] == Approx(payers).epsilon(1e-12));
+    }
+  }
+}
+
+TEST_CASE("a failing run names the replication that failed", "[summary][experiment]") {
+  const Scenario good = test::single_queue(100, 1, 2, 4);
+  Scenario bad = good;
+  bad.simulation.years = 2000;  // beyond the engine's week counter: simulate throws
+  const Model mg(good), mb(bad);
+  const std::vector<Job> jobs = {{&mg, {9, 0, 0, 1}}, {&mb, {9, 0, 5, 3}}};
+  try {
+    run_jobs(jobs);
+    FAIL("expected a RunFailure");
+  } catch (const RunFailure& f) {
+    CHECK(f.job() == 1);
+    CHECK(f.request().seed == 9);
+    CHECK(f.request().replication == 5);  // the lowest replication among those that failed
+  }
+}
