@@ -415,7 +415,8 @@ void step_household(const WeekView& v, std::uint32_t id, Household& h, std::uint
   const bool woke = wake == v.week;  // an idle household's drawn event week
   wake = 0;
   ++t.stepped;
-  if (h.coach == CoachStatus::Closed && v.week - h.closed_week >= m.scenario().coaches.relapse_weeks)
+  // The relapse window is the relapse_weeks weeks after the week of closure.
+  if (h.coach == CoachStatus::Closed && v.week - h.closed_week > m.scenario().coaches.relapse_weeks)
     h.coach = CoachStatus::None;
 
   unsigned active_mask = 0;

@@ -96,10 +96,20 @@ Model::Model(const Scenario& s)
     if (c.funding == Funding::Additional) {
       coach_cost_per_week_[c.funding_payer] = static_cast<Cents>(std::llround(yearly / kWeeksPerYear));
     } else {
+      // Each agency pays its share of the weekly coach bill, rounded cumulatively so the payers' cents
+      // add up to the bill exactly (no cent created or lost by rounding each share on its own).
+      const Cents weekly = static_cast<Cents>(std::llround(yearly / kWeeksPerYear));
+      double total_share = 0;
+      for (int a = 0; a < n_agencies_; ++a) total_share += std::max(0.0, s.agencies[a].reallocation_share);
+      double cumulative = 0;
+      Cents booked = 0;
       for (int a = 0; a < n_agencies_; ++a) {
         double share = s.agencies[a].reallocation_share;
         if (share <= 0) continue;
-        coach_cost_per_week_[agencies_[a].payer] += static_cast<Cents>(std::llround(share * yearly / kWeeksPerYear));
+        cumulative += share;
+        const Cents upto = static_cast<Cents>(std::llround(cumulative / total_share * static_cast<double>(weekly)));
+        coach_cost_per_week_[agencies_[a].payer] += upto - booked;
+        booked = upto;
         // The agency gives up as many treatment places as its share of the coach budget buys.
         double slot_per_year = static_cast<double>(agencies_[a].cost_per_case_week) * kWeeksPerYear;
         int cut = slot_per_year > 0 ? static_cast<int>(std::llround(share * yearly / slot_per_year)) : 0;

@@ -82,11 +82,22 @@ void draw_population(const Model& m, const RandomStreams& rng, std::vector<House
         ++placed;
       }
     }
+    // A domain served by one agency gets its second professional from an agency outside the domain
+    // (social work beside the only agency for a problem), so the survey's 2 and 3+ can be reproduced
+    // whichever domains a household's problems fall in.
     for (int i = 0; i < k && placed < professionals; ++i) {
       Problem& p = h.problems[chosen[i]];
-      const auto& ags = m.domain(chosen[i]).agencies;
-      if (p.status() != ProblemStatus::Waiting || ags.size() < 2) continue;
-      p.duplicate = ags[0] == p.agency ? ags[1] : ags[0];
+      if (p.status() != ProblemStatus::Waiting) continue;
+      const DomainModel& dm = m.domain(chosen[i]);
+      if (dm.agencies.size() >= 2) {
+        p.duplicate = dm.agencies[0] == p.agency ? dm.agencies[1] : dm.agencies[0];
+      } else if (!dm.other_agencies.empty()) {
+        const double u = RandomStreams::to_unit(rng.block(uid, 0, Stream::InitialProblemAge, chosen[i])[3]);
+        const auto n_other = dm.other_agencies.size();
+        p.duplicate = dm.other_agencies[std::min<std::size_t>(static_cast<std::size_t>(u * n_other), n_other - 1)];
+      } else {
+        continue;
+      }
       ++placed;
     }
   }
