@@ -1,2 +1,235 @@
+// The `wijksim` command: parses the command line, calls the engine, prints. Nothing here simulates or
+// computes a figure; see engine/wijksim/study.h.
+//
+// Exit codes: 0 ok, 1 bad input (a scenario or a value), 2 usage (the command line itself), 3 a run
+// failed or a result could not be written.
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+#include <oneapi/tbb/global_control.h>
+#include <oneapi/tbb/info.h>
+#include <unistd.h>
+
 #include <cstdio>
-int main() { std::puts("wijksim " WIJKSIM_VERSION); }
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "progress_bar.h"
+#include "wijksim/error.h"
+#include "wijksim/model.h"
+#include "wijksim/render.h"
+#include "wijksim/simulation.h"
+#include "wijksim/study.h"
+
+namespace {
+
+using namespace wijksim;
+
+enum Exit { kOk = 0, kBadInput = 1, kUsage = 2, kFailed = 3 };
+
+struct Options {
+  std::vector<std::string> scenarios;
+  std::optional<std::uint64_t> seed;
+  std::optional<int> replications;
+  std::optional<int> years;
+  std::optional<std::uint32_t> first_replication;
+  int threads = 0;  // 0: all cores
+  std::string format = "table";
+  std::string output;
+  std::uint32_t household = 0;
+  std::uint32_t replication = 0;
+};
+
+// Writes next to the target and renames: a reader never sees half a file, and a failed write leaves the
+// old file (if any) untouched.
+void write_atomically(const std::string& path, const std::string& text) {
+  const std::string tmp = fmt::format("{}.tmp-{}", path, getpid());
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    if (!out) throw Error(fmt::format("cannot write '{}': the directory does not exist or is not writable", path));
+    out << text;
+    out.flush();
+    if (!out) {
+      std::filesystem::remove(tmp);
+      throw Error(fmt::format("cannot write '{}': the disk is full or the write failed", path));
+    }
+  }
+  std::error_code ec;
+  std::filesystem::rename(tmp, path, ec);
+  if (ec) {
+    std::filesystem::remove(tmp);
+    throw Error(fmt::format("cannot write '{}': {}", path, ec.message()));
+  }
+}
+
+void print_input_error(const InputError& e) {
+  for (const Diagnostic& d : e.diagnostics()) fmt::print(stderr, "{}\n", d.to_string());
+  fmt::print(stderr, "{} error{} found; nothing was simulated.\n", e.diagnostics().size(),
+             e.diagnostics().size() == 1 ? "" : "s");
+}
+
+std::string quoted_args(int argc, char** argv) {
+  std::string s;
+  for (int i = 0; i < argc; ++i) {
+    if (i) s += ' ';
+    std::string a = argv[i];
+    s += a.find_first_of(" '\"$") == std::string::npos ? a : "'" + a + "'";
+  }
+  return s;
+}
+
+int run_or_compare(const std::string& command, const Options& o, bool with_comparators) {
+  const auto format = parse_format(o.format);
+  StudyOverrides overrides{o.seed, o.replications, o.years, o.first_replication};
+  const Study study = plan_study(o.scenarios, overrides, with_comparators);
+
+  cli::ProgressBar bar(command);
+  Progress progress([&bar](std::size_t done, std::size_t total) { bar.update(done, total); });
+  StudyResult result;
+  try {
+    result = run_study(study, &progress);
+  } catch (const RunFailure& f) {
+    bar.finish();
+    const StudyScenario& s = study.scenarios[f.job()];
+    fmt::print(stderr, "error: {}\n", f.what());
+    fmt::print(stderr, "to replay that run alone:\n  wijksim run {} --seed {} --first-replication {} --replications 1 "
+               "--years {} --threads 1\n",
+               s.scenario.file, f.request().seed, f.request().replication, study.years);
+    return kFailed;
+  }
+  bar.finish();
+  const std::string text = render(study_report(command, study, result), *format);
+  if (o.output.empty()) {
+    fmt::print("{}", text);
+  } else {
+    write_atomically(o.output, text);
+    fmt::print(stderr, "wrote {}\n", o.output);
+  }
+  return kOk;
+}
+
+int validate(const Options& o) {
+  int bad = 0;
+  for (const std::string& path : o.scenarios) {
+    try {
+      const ScenarioSource src = ScenarioSource::load(path);
+      const Scenario s = src.base();
+      fmt::print("{}: ok ({} households, {} domains, {} agencies, {} payers{}{})\n", path, s.population.households,
+                 s.domains.size(), s.agencies.size(), s.payers.size(),
+                 s.coaches.enabled ? fmt::format(", {} coach FTE", s.coaches.fte) : "",
+                 src.uncertain().empty() ? "" : fmt::format(", {} uncertain parameters", src.uncertain().size()));
+    } catch (const InputError& e) {
+      ++bad;
+      for (const Diagnostic& d : e.diagnostics()) fmt::print(stderr, "{}\n", d.to_string());
+      fmt::print(stderr, "{}: {} error{}\n", path, e.diagnostics().size(), e.diagnostics().size() == 1 ? "" : "s");
+    }
+  }
+  return bad ? kBadInput : kOk;
+}
+
+int trace(const Options& o) {
+  StudyOverrides overrides{o.seed, 1, o.years, o.replication};
+  const Study study = plan_study(o.scenarios, overrides, false);
+  const Scenario& s = study.scenarios.front().scenario;
+  if (o.household >= static_cast<std::uint32_t>(s.population.households))
+    throw InputError({{Location{s.file, 0, 0}, "--household",
+                       fmt::format("household {} does not exist: the scenario has households 0 to {}", o.household,
+                                   s.population.households - 1)}});
+  const Model model(s);
+  const RunResult r = simulate(model, {study.seed, 0, o.replication, o.household});
+  const int warmup = s.warmup_weeks();
+  fmt::print("household {} of {} ({}), seed {}, replication {}; weeks counted from the policy start "
+             "(negative: warm-up, fragmented baseline)\n",
+             o.household, s.name, s.file, study.seed, o.replication);
+  // The state is recorded every week; print it only when it changes.
+  std::string last_state;
+  for (const TraceEvent& e : r.trace) {
+    if (e.what.rfind("state:", 0) == 0) {
+      if (e.what == last_state) continue;
+      last_state = e.what;
+    }
+    fmt::print("week {:>5}  {}\n", e.week - warmup, e.what);
+  }
+  return kOk;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"wijksim: households through fragmented help and neighbourhood coaches, by Monte Carlo "
+               "microsimulation. See README.md."};
+  app.set_version_flag("--version", std::string("wijksim ") + WIJKSIM_VERSION);
+  app.require_subcommand(1);
+  Options o;
+
+  auto simulation_options = [&o](CLI::App* c) {
+    c->add_option("--replications,-r", o.replications, "Independent replications (default: the scenario's)")
+        ->check(CLI::Range(1, 100000));
+    c->add_option("--seed,-s", o.seed, "Random seed shared by every scenario (default: the first scenario's)");
+    c->add_option("--years,-y", o.years, "Policy years after the warm-up (default: the scenario's)")
+        ->check(CLI::Range(1, 200));
+    c->add_option("--threads,-t", o.threads, "Worker threads (default: all cores); results do not depend on it")
+        ->check(CLI::Range(1, 1024));
+  };
+  auto output_options = [&o](CLI::App* c) {
+    c->add_option("--format,-f", o.format, "Output format")
+        ->check(CLI::IsMember({"table", "csv", "json"}))
+        ->capture_default_str();
+    c->add_option("--output,-o", o.output, "Write the output to FILE instead of standard output");
+  };
+
+  CLI::App* run = app.add_subcommand("run", "Run scenarios and print their tables");
+  run->add_option("scenario", o.scenarios, "Scenario files (YAML)")->required();
+  simulation_options(run);
+  output_options(run);
+  run->add_option("--first-replication", o.first_replication, "First replication index (to replay one run)");
+
+  CLI::App* compare = app.add_subcommand(
+      "compare", "Run each scenario with its comparator (common random numbers) and print the differences");
+  compare->add_option("scenario", o.scenarios, "Scenario files (YAML)")->required();
+  simulation_options(compare);
+  output_options(compare);
+
+  CLI::App* validate_cmd = app.add_subcommand("validate", "Check scenario files without simulating");
+  validate_cmd->add_option("scenario", o.scenarios, "Scenario files (YAML)")->required();
+
+  CLI::App* trace_cmd =
+      app.add_subcommand("trace", "Print one household's week-by-week path: states, agencies, coach, costs");
+  trace_cmd->add_option("scenario", o.scenarios, "Scenario file (YAML)")->required()
+      ->expected(1);
+  trace_cmd->add_option("--household", o.household, "Household number (0-based)")->required();
+  trace_cmd->add_option("--replication", o.replication, "Replication")->capture_default_str();
+  trace_cmd->add_option("--seed,-s", o.seed, "Random seed (default: the scenario's)");
+  trace_cmd->add_option("--years,-y", o.years, "Policy years (default: the scenario's)")->check(CLI::Range(1, 200));
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    return code == 0 ? kOk : kUsage;
+  }
+
+  std::unique_ptr<tbb::global_control> threads;
+  if (o.threads > 0)
+    threads = std::make_unique<tbb::global_control>(tbb::global_control::max_allowed_parallelism,
+                                                    static_cast<std::size_t>(o.threads));
+  try {
+    if (*run) return run_or_compare("run", o, false);
+    if (*compare) return run_or_compare("compare", o, true);
+    if (*validate_cmd) return validate(o);
+    if (*trace_cmd) return trace(o);
+  } catch (const InputError& e) {
+    print_input_error(e);
+    return kBadInput;
+  } catch (const Error& e) {
+    fmt::print(stderr, "error: {}\n(command: {})\n", e.what(), quoted_args(argc, argv));
+    return kFailed;
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "internal error: {}\n(command: {})\n", e.what(), quoted_args(argc, argv));
+    return kFailed;
+  }
+  return kUsage;
+}

@@ -1,0 +1,134 @@
+#include "wijksim/study.h"
+
+#include <fmt/format.h>
+
+#include <filesystem>
+#include <map>
+
+#include "wijksim/report_tables.h"
+
+namespace wijksim {
+namespace {
+
+std::string canonical(const std::string& path) {
+  std::error_code ec;
+  auto p = std::filesystem::weakly_canonical(path, ec);
+  return ec ? path : p.string();
+}
+
+}  // namespace
+
+Study plan_study(const std::vector<std::string>& paths, const StudyOverrides& overrides, bool with_comparators) {
+  Study study;
+  std::map<std::string, int> index_of;  // canonical path -> index in study.scenarios
+  std::vector<Diagnostic> problems;
+  auto add = [&](const std::string& path, bool named) -> int {
+    const std::string key = canonical(path);
+    if (auto it = index_of.find(key); it != index_of.end()) {
+      study.scenarios[static_cast<std::size_t>(it->second)].named |= named;
+      return it->second;
+    }
+    try {
+      ScenarioSource src = ScenarioSource::load(path);
+      Scenario base = src.base();
+      study.scenarios.push_back({std::move(src), std::move(base), -1, named});
+    } catch (const InputError& e) {
+      problems.insert(problems.end(), e.diagnostics().begin(), e.diagnostics().end());
+      return -1;
+    }
+    const int i = static_cast<int>(study.scenarios.size()) - 1;
+    index_of[key] = i;
+    return i;
+  };
+  for (const std::string& p : paths) add(p, true);
+  if (with_comparators) {
+    const std::size_t named = study.scenarios.size();
+    for (std::size_t i = 0; i < named; ++i) {
+      const std::string comparator = study.scenarios[i].scenario.comparator;
+      if (comparator.empty()) continue;
+      const int c = add(comparator, false);
+      study.scenarios[i].comparator = c;
+    }
+  }
+  if (!problems.empty()) throw InputError(std::move(problems));
+  if (study.scenarios.empty()) throw Error("no scenarios given");
+
+  const Simulation& first = study.scenarios.front().scenario.simulation;
+  study.seed = overrides.seed.value_or(first.seed);
+  study.replications = overrides.replications.value_or(first.replications);
+  study.years = overrides.years.value_or(first.years);
+  study.first_replication = overrides.first_replication.value_or(0);
+  for (StudyScenario& s : study.scenarios) {
+    s.scenario.simulation.seed = study.seed;
+    s.scenario.simulation.replications = study.replications;
+    s.scenario.simulation.years = study.years;
+  }
+  return study;
+}
+
+StudyResult run_study(const Study& study, Progress* progress) {
+  std::vector<Model> models;
+  models.reserve(study.scenarios.size());
+  for (const StudyScenario& s : study.scenarios) models.emplace_back(s.scenario);
+  std::vector<Job> jobs;
+  std::vector<ScenarioShape> shapes;
+  std::vector<std::vector<RunMeasures>> runs(study.scenarios.size());
+  for (std::size_t i = 0; i < study.scenarios.size(); ++i) {
+    jobs.push_back({&models[i], RunPlan{study.seed, 0, study.first_replication, static_cast<std::uint32_t>(study.replications)}});
+    shapes.push_back(shape_of(study.scenarios[i].scenario));
+    runs[i].resize(static_cast<std::size_t>(study.replications));
+  }
+  // Each run is measured as soon as it ends and its weekly records dropped: memory stays at one run per
+  // thread, not one per replication.
+  for_each_run(
+      jobs,
+      [&](std::size_t j, std::size_t slot, RunResult&& r) {
+        runs[j][slot] = measure_run(shapes[j], study.scenarios[j].scenario, r);
+      },
+      progress);
+
+  StudyResult out;
+  for (std::size_t i = 0; i < study.scenarios.size(); ++i)
+    out.summaries.push_back(summarise(study.scenarios[i].scenario, std::move(runs[i])));
+  for (std::size_t i = 0; i < study.scenarios.size(); ++i) {
+    const int c = study.scenarios[i].comparator;
+    if (c >= 0) out.comparisons.push_back(compare(out.summaries[i], out.summaries[static_cast<std::size_t>(c)]));
+  }
+  return out;
+}
+
+Report study_report(const std::string& command, const Study& study, const StudyResult& result) {
+  Report r;
+  r.command = command;
+  r.version = WIJKSIM_VERSION;
+  for (const StudyScenario& s : study.scenarios) {
+    ScenarioRef ref;
+    ref.name = s.scenario.name;
+    ref.file = s.scenario.file;
+    ref.hash = s.source.hash();
+    ref.comparator = s.comparator >= 0 ? study.scenarios[static_cast<std::size_t>(s.comparator)].scenario.file : "";
+    ref.seed = study.seed;
+    ref.first_replication = study.first_replication;
+    ref.replications = static_cast<std::uint32_t>(study.replications);
+    ref.years = study.years;
+    r.scenarios.push_back(std::move(ref));
+  }
+  std::vector<bool> shown(study.scenarios.size(), false);
+  auto show = [&](std::size_t i) {
+    if (shown[i]) return;
+    shown[i] = true;
+    for (Table& t : scenario_tables(result.summaries[i])) r.tables.push_back(std::move(t));
+  };
+  std::size_t comparison = 0;
+  for (std::size_t i = 0; i < study.scenarios.size(); ++i) {
+    if (!study.scenarios[i].named) continue;
+    show(i);
+    const int c = study.scenarios[i].comparator;
+    if (c < 0) continue;
+    show(static_cast<std::size_t>(c));
+    for (Table& t : comparison_tables(result.comparisons[comparison++])) r.tables.push_back(std::move(t));
+  }
+  return r;
+}
+
+}  // namespace wijksim
