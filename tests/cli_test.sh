@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# The wijksim command as a script sees it: exit codes, outputs, and byte-identical JSON for 1 and 2 threads.
+# Usage: cli_test.sh WIJKSIM SOURCE_DIR
+set -u
+wijksim=$1
+src=$2
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fail=0
+expect() {  # expect CODE description command...
+  local code=$1 what=$2
+  shift 2
+  "$@" >"$tmp/out" 2>"$tmp/err"
+  local got=$?
+  if [ "$got" -ne "$code" ]; then
+    echo "FAIL: $what: exit $got, expected $code"; cat "$tmp/err"; fail=1
+  else
+    echo "ok: $what (exit $got)"
+  fi
+}
+expect 0 "validate the shipped scenarios" "$wijksim" validate "$src"/scenarios/*.yaml
+expect 0 "--version" "$wijksim" --version
+grep -q "^wijksim [0-9]" "$tmp/out" || { echo "FAIL: --version prints no version"; fail=1; }
+expect 0 "run --help" "$wijksim" run --help
+expect 2 "no subcommand" "$wijksim"
+expect 2 "unknown option" "$wijksim" run "$src/scenarios/pilot.yaml" --no-such-option
+expect 2 "bad --format" "$wijksim" run "$src/scenarios/pilot.yaml" --format xml
+expect 1 "missing scenario file" "$wijksim" run "$tmp/missing.yaml"
+grep -q "missing.yaml" "$tmp/err" || { echo "FAIL: the error does not name the file"; fail=1; }
+printf 'name: broken\npopulation: {households: -3}\n' >"$tmp/broken.yaml"
+expect 1 "invalid scenario" "$wijksim" run "$tmp/broken.yaml"
+grep -q "broken.yaml:2:.*population.households" "$tmp/err" || { echo "FAIL: no file:line and key path"; fail=1; }
+expect 1 "validate a broken scenario" "$wijksim" validate "$tmp/broken.yaml"
+
+expect 0 "compare on 1 thread" "$wijksim" compare "$src/scenarios/pilot.yaml" -r 2 -y 1 --threads 1 --format json -o "$tmp/t1.json"
+expect 0 "compare on 2 threads" "$wijksim" compare "$src/scenarios/pilot.yaml" -r 2 -y 1 --threads 2 --format json -o "$tmp/t2.json"
+cmp -s "$tmp/t1.json" "$tmp/t2.json" && echo "ok: JSON byte-identical on 1 and 2 threads" || { echo "FAIL: JSON differs between 1 and 2 threads"; fail=1; }
+expect 0 "csv output" "$wijksim" run "$src/scenarios/baseline-velve.yaml" -r 2 -y 1 --format csv
+head -1 "$tmp/out" | grep -q "^scenario," || { echo "FAIL: csv has no header"; fail=1; }
+expect 3 "unwritable output" "$wijksim" run "$src/scenarios/baseline-velve.yaml" -r 2 -y 1 -o "$tmp/no/such/dir/out.txt"
+expect 0 "trace a household" "$wijksim" trace "$src/scenarios/pilot.yaml" --household 5 -y 1
+grep -q "state:" "$tmp/out" || { echo "FAIL: trace prints no states"; fail=1; }
+expect 1 "trace a household that does not exist" "$wijksim" trace "$src/scenarios/pilot.yaml" --household 999999 -y 1
+exit $fail

@@ -1,0 +1,136 @@
+// The shipped scenarios and scenario inheritance: a scenario that extends another overrides only what it
+// names; maps merge key by key, lists and numbers replace; paths resolve relative to the file that says them.
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
+
+#include "wijksim/scenario_loader.h"
+#include "wijksim/study.h"
+
+using namespace wijksim;
+
+namespace {
+
+std::string shipped(const char* name) { return std::string(WIJKSIM_SOURCE_DIR) + "/scenarios/" + name; }
+
+struct TempDir {
+  std::filesystem::path path;
+  TempDir() {
+    path = std::filesystem::temp_directory_path() /
+           ("wijksim-scenarios-" + std::to_string(reinterpret_cast<std::uintptr_t>(this)));
+    std::filesystem::create_directories(path);
+  }
+  ~TempDir() { std::filesystem::remove_all(path); }
+  std::string write(const std::string& name, const std::string& text) const {
+    std::ofstream(path / name) << text;
+    return (path / name).string();
+  }
+};
+
+}  // namespace
+
+TEST_CASE("every shipped scenario loads and names its comparator on the same population", "[scenarios]") {
+  const Scenario velve = ScenarioSource::load(shipped("baseline-velve.yaml")).base();
+  const Scenario city = ScenarioSource::load(shipped("baseline-enschede.yaml")).base();
+  const Scenario pilot = ScenarioSource::load(shipped("pilot.yaml")).base();
+  const Scenario scaleup = ScenarioSource::load(shipped("scaleup.yaml")).base();
+  const Scenario funded = ScenarioSource::load(shipped("scaleup-funded.yaml")).base();
+
+  CHECK(velve.comparator.empty());
+  CHECK(city.comparator.empty());
+  CHECK(std::filesystem::path(pilot.comparator).filename() == "baseline-velve.yaml");
+  CHECK(std::filesystem::path(scaleup.comparator).filename() == "baseline-enschede.yaml");
+  CHECK(std::filesystem::path(funded.comparator).filename() == "baseline-enschede.yaml");
+
+  CHECK(city.population.households == 77160);  // CBS 2012
+  CHECK(pilot.population.households == velve.population.households);
+  CHECK(scaleup.population.households == city.population.households);
+  CHECK(funded.population.households == city.population.households);
+
+  CHECK(!velve.coaches.enabled);
+  CHECK(!city.coaches.enabled);
+  CHECK(pilot.coaches.funding == Funding::Additional);
+  CHECK(funded.coaches.funding == Funding::Additional);
+  CHECK(scaleup.coaches.funding == Funding::Reallocated);
+  // Funded scale-up keeps the pilot's coaches per household: 5 FTE per 2,800 households x 77,160 = 137.8.
+  CHECK(funded.coaches.fte == Approx(5.0 * 77160 / 2800).margin(0.5));
+}
+
+TEST_CASE("capacity per 1,000 households scales agencies with the population", "[scenarios]") {
+  const Scenario velve = ScenarioSource::load(shipped("baseline-velve.yaml")).base();
+  const Scenario city = ScenarioSource::load(shipped("baseline-enschede.yaml")).base();
+  // social_work: 293 per 1,000 households: round(293 * 2.8) = 820 and round(293 * 77.16) = 22,608.
+  const int a = velve.agency_index("social_work");
+  CHECK(velve.agencies[a].capacity == 820);
+  CHECK(city.agencies[a].capacity == 22608);
+}
+
+TEST_CASE("a scenario that extends another overrides only what it names", "[scenarios]") {
+  const Scenario pilot = ScenarioSource::load(shipped("pilot.yaml")).base();
+  const Scenario scaleup = ScenarioSource::load(shipped("scaleup.yaml")).base();
+  // Overridden in scaleup.yaml.
+  CHECK(scaleup.coaches.fte == 72);
+  CHECK(scaleup.coaches.mandate_probability == 0.5);
+  CHECK(scaleup.agencies[scaleup.agency_index("mental_health")].presence == 0.6);
+  // Inherited from pilot.yaml (a map merged key by key: the agency keeps its other keys).
+  CHECK(scaleup.coaches.notice_per_week == pilot.coaches.notice_per_week);
+  CHECK(scaleup.coaches.relapse_weeks == pilot.coaches.relapse_weeks);
+  const int mh = pilot.agency_index("mental_health");
+  CHECK(scaleup.agencies[mh].intake_cost == pilot.agencies[mh].intake_cost);
+  CHECK(scaleup.agencies[mh].treatment_weeks == pilot.agencies[mh].treatment_weeks);
+  // Inherited two levels up (baseline-velve.yaml through pilot.yaml).
+  CHECK(scaleup.domains.size() == 6);
+  CHECK(scaleup.fragmentation.wrong_agency_probability == pilot.fragmentation.wrong_agency_probability);
+}
+
+TEST_CASE("inheritance: lists replace, maps merge, paths resolve from the file that says them", "[scenarios]") {
+  TempDir dir;
+  std::filesystem::create_directories(dir.path / "variants");
+  std::string base_text;
+  {
+    std::ifstream in(shipped("baseline-velve.yaml"));
+    base_text.assign(std::istreambuf_iterator<char>(in), {});
+  }
+  dir.write("base.yaml", base_text);
+  const std::string child = dir.write("variants/child.yaml",
+                                      "extends: ../base.yaml\n"
+                                      "name: child\n"
+                                      "comparator: ../base.yaml\n"
+                                      "population:\n"
+                                      "  rung_shares: [0.5, 0.1, 0.1, 0.1, 0.1, 0.1]\n"
+                                      "domains:\n"
+                                      "  money: {incidence_per_year: 0.05}\n");
+  const Scenario base = ScenarioSource::load(dir.path / "base.yaml").base();
+  const Scenario s = ScenarioSource::load(child).base();
+  CHECK(s.name == "child");
+  CHECK(s.population.rung_shares[0] == 0.5);  // the list is replaced whole
+  CHECK(s.population.rung_shares[5] == 0.1);
+  CHECK(s.population.households == base.population.households);  // sibling key kept
+  CHECK(s.domains[0].incidence_per_year == 0.05);
+  CHECK(s.domains[0].resolution_per_year == base.domains[0].resolution_per_year);
+  CHECK(std::filesystem::equivalent(s.comparator, dir.path / "base.yaml"));
+}
+
+TEST_CASE("results do not depend on running scenarios together or apart", "[scenarios][determinism]") {
+  StudyOverrides o;
+  o.replications = 2;
+  o.years = 1;
+  const Study alone = plan_study({shipped("pilot.yaml")}, o, true);
+  const Study together = plan_study({shipped("baseline-velve.yaml"), shipped("pilot.yaml")}, o, true);
+  REQUIRE(alone.scenarios.size() == 2);     // pilot and its comparator
+  REQUIRE(together.scenarios.size() == 2);  // the comparator is named, so not loaded twice
+  const StudyResult a = run_study(alone);
+  const StudyResult b = run_study(together);
+  // pilot is scenario 0 alone and 1 together; its paired difference from baseline-velve must agree.
+  REQUIRE(a.comparisons.size() == 1);
+  REQUIRE(b.comparisons.size() == 1);
+  const auto& da = a.comparisons[0].differences;
+  const auto& db = b.comparisons[0].differences;
+  REQUIRE(da.size() == db.size());
+  for (std::size_t r = 0; r < da.size(); ++r) {
+    CHECK(da[r].figures.cost == db[r].figures.cost);
+    CHECK(da[r].figures.bounces == db[r].figures.bounces);
+    CHECK(da[r].figures.period.with_problem == db[r].figures.period.with_problem);
+  }
+  CHECK(a.summaries[0].runs[0].figures.cost == b.summaries[1].runs[0].figures.cost);
+}
