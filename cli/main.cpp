@@ -36,6 +36,7 @@ struct Options {
   std::optional<int> replications;
   std::optional<int> years;
   std::optional<std::uint32_t> first_replication;
+  std::optional<int> draws;
   int threads = 0;  // 0: all cores
   std::string format = "table";
   std::string output;
@@ -83,14 +84,13 @@ std::string quoted_args(int argc, char** argv) {
 
 int run_or_compare(const std::string& command, const Options& o, bool with_comparators) {
   const auto format = parse_format(o.format);
-  StudyOverrides overrides{o.seed, o.replications, o.years, o.first_replication};
+  StudyOverrides overrides{o.seed, o.replications, o.years, o.first_replication, o.draws};
   const Study study = plan_study(o.scenarios, overrides, with_comparators);
 
   cli::ProgressBar bar(command);
-  Progress progress([&bar](std::size_t done, std::size_t total) { bar.update(done, total); });
   StudyResult result;
   try {
-    result = run_study(study, &progress);
+    result = run_study(study, [&bar](std::size_t done, std::size_t total) { bar.update(done, total); });
   } catch (const RunFailure& f) {
     bar.finish();
     const StudyScenario& s = study.scenarios[f.job()];
@@ -131,7 +131,7 @@ int validate(const Options& o) {
 }
 
 int trace(const Options& o) {
-  StudyOverrides overrides{o.seed, 1, o.years, o.replication};
+  StudyOverrides overrides{o.seed, 1, o.years, o.replication, 0};
   const Study study = plan_study(o.scenarios, overrides, false);
   const Scenario& s = study.scenarios.front().scenario;
   if (o.household >= static_cast<std::uint32_t>(s.population.households))
@@ -171,6 +171,9 @@ int main(int argc, char** argv) {
     c->add_option("--seed,-s", o.seed, "Random seed shared by every scenario (default: the first scenario's)");
     c->add_option("--years,-y", o.years, "Policy years after the warm-up (default: the scenario's)")
         ->check(CLI::Range(1, 200));
+    c->add_option("--draws,-d", o.draws,
+                  "Parameter draws of a probabilistic sensitivity analysis (default 0: the base case only)")
+        ->check(CLI::Range(0, 100000));
     c->add_option("--threads,-t", o.threads, "Worker threads (default: all cores); results do not depend on it")
         ->check(CLI::Range(1, 1024));
   };

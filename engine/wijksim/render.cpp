@@ -28,6 +28,7 @@ int decimals_for(const Cell& c) {
     case Unit::PerFte: return 1;
     case Unit::Trust:
     case Unit::Rung: return 2;
+    case Unit::Years: return 3;
   }
   return 1;
 }

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <map>
 
+#include "wijksim/economic_evaluation.h"
 #include "wijksim/report_tables.h"
 
 namespace wijksim {
@@ -58,6 +59,7 @@ Study plan_study(const std::vector<std::string>& paths, const StudyOverrides& ov
   study.replications = overrides.replications.value_or(first.replications);
   study.years = overrides.years.value_or(first.years);
   study.first_replication = overrides.first_replication.value_or(0);
+  study.draws = overrides.draws.value_or(0);
   for (StudyScenario& s : study.scenarios) {
     s.scenario.simulation.seed = study.seed;
     s.scenario.simulation.replications = study.replications;
@@ -66,31 +68,61 @@ Study plan_study(const std::vector<std::string>& paths, const StudyOverrides& ov
   return study;
 }
 
-StudyResult run_study(const Study& study, Progress* progress) {
-  std::vector<Model> models;
-  models.reserve(study.scenarios.size());
-  for (const StudyScenario& s : study.scenarios) models.emplace_back(s.scenario);
-  std::vector<Job> jobs;
+std::vector<std::uint32_t> Study::draw_ids() const {
+  if (draws <= 0) return {0};
+  std::vector<std::uint32_t> ids;
+  for (int d = 1; d <= draws; ++d) ids.push_back(static_cast<std::uint32_t>(d));
+  return ids;
+}
+
+Scenario Study::scenario_in_draw(std::size_t index, std::uint32_t draw) const {
+  const StudyScenario& s = scenarios[index];
+  if (draw == 0) return s.scenario;
+  Scenario out = s.source.for_draw(seed, draw);
+  out.simulation = s.scenario.simulation;
+  return out;
+}
+
+StudyResult run_study(const Study& study, const Progress::Callback& on_progress, const DrawSink& on_draw) {
+  const std::size_t n = study.scenarios.size();
+  const auto reps = static_cast<std::uint32_t>(study.replications);
+  const std::vector<std::uint32_t> draws = study.draw_ids();
   std::vector<ScenarioShape> shapes;
-  std::vector<std::vector<RunMeasures>> runs(study.scenarios.size());
-  for (std::size_t i = 0; i < study.scenarios.size(); ++i) {
-    jobs.push_back({&models[i], RunPlan{study.seed, 0, study.first_replication, static_cast<std::uint32_t>(study.replications)}});
-    shapes.push_back(shape_of(study.scenarios[i].scenario));
-    runs[i].resize(static_cast<std::size_t>(study.replications));
+  for (const StudyScenario& s : study.scenarios) shapes.push_back(shape_of(s.scenario));
+  std::vector<std::vector<RunMeasures>> runs(n);
+  const std::size_t total = n * reps * draws.size();
+  std::size_t done_before = 0;
+
+  for (const std::uint32_t draw : draws) {
+    // A draw at a time: its models, then all its runs in parallel. Memory stays at one draw's runs.
+    std::vector<Scenario> scenarios;
+    std::vector<Model> models;
+    models.reserve(n);
+    for (std::size_t i = 0; i < n; ++i) scenarios.push_back(study.scenario_in_draw(i, draw));
+    for (std::size_t i = 0; i < n; ++i) models.emplace_back(scenarios[i]);
+    std::vector<Job> jobs;
+    for (std::size_t i = 0; i < n; ++i) jobs.push_back({&models[i], RunPlan{study.seed, draw, study.first_replication, reps}});
+    std::vector<std::vector<RunResult>> results(n, std::vector<RunResult>(reps));
+    std::vector<std::vector<RunMeasures>> measured(n, std::vector<RunMeasures>(reps));
+    Progress progress([&](std::size_t done, std::size_t) {
+      if (on_progress) on_progress(done_before + done, total);
+    });
+    for_each_run(
+        jobs,
+        [&](std::size_t j, std::size_t slot, RunResult&& r) {
+          measured[j][slot] = measure_run(shapes[j], scenarios[j], r);
+          if (on_draw) results[j][slot] = std::move(r);
+        },
+        &progress);
+    done_before += n * reps;
+    for (std::size_t i = 0; i < n; ++i)
+      for (RunMeasures& m : measured[i]) runs[i].push_back(std::move(m));
+    if (on_draw) on_draw(draw, results);
   }
-  // Each run is measured as soon as it ends and its weekly records dropped: memory stays at one run per
-  // thread, not one per replication.
-  for_each_run(
-      jobs,
-      [&](std::size_t j, std::size_t slot, RunResult&& r) {
-        runs[j][slot] = measure_run(shapes[j], study.scenarios[j].scenario, r);
-      },
-      progress);
 
   StudyResult out;
-  for (std::size_t i = 0; i < study.scenarios.size(); ++i)
-    out.summaries.push_back(summarise(study.scenarios[i].scenario, std::move(runs[i])));
-  for (std::size_t i = 0; i < study.scenarios.size(); ++i) {
+  for (std::size_t i = 0; i < n; ++i) out.summaries.push_back(summarise(study.scenarios[i].scenario, std::move(runs[i])));
+  for (std::size_t i = 0; i < n; ++i) {
     const int c = study.scenarios[i].comparator;
     if (c >= 0) out.comparisons.push_back(compare(out.summaries[i], out.summaries[static_cast<std::size_t>(c)]));
   }
@@ -128,6 +160,8 @@ Report study_report(const std::string& command, const Study& study, const StudyR
     show(static_cast<std::size_t>(c));
     for (Table& t : comparison_tables(result.comparisons[comparison++])) r.tables.push_back(std::move(t));
   }
+  if (comparison > 0)
+    for (Table& t : evaluate(study, result).tables) r.tables.push_back(std::move(t));
   return r;
 }
 

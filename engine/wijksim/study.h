@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -26,6 +27,7 @@ struct StudyOverrides {
   std::optional<int> replications;
   std::optional<int> years;
   std::optional<std::uint32_t> first_replication;  // to replay one failed run exactly
+  std::optional<int> draws;  // parameter draws of a probabilistic sensitivity analysis (0: base case only)
 };
 
 struct StudyScenario {
@@ -41,6 +43,11 @@ struct Study {
   int replications = 0;
   std::uint32_t first_replication = 0;
   int years = 0;
+  int draws = 0;  // 0: the base case (every distribution at its mean) only; N: draws 1..N
+  std::vector<std::uint32_t> draw_ids() const;  // {0} or {1, ..., N}
+  // A scenario as run in a draw: the base case for draw 0, else its parameters sampled for that draw
+  // (the same values for every scenario that gives a parameter the same distribution).
+  Scenario scenario_in_draw(std::size_t index, std::uint32_t draw) const;
 };
 
 // Loads the scenarios (and, when with_comparators, each one's comparator, once even if shared) and fixes
@@ -49,12 +56,18 @@ struct Study {
 Study plan_study(const std::vector<std::string>& paths, const StudyOverrides& overrides, bool with_comparators);
 
 struct StudyResult {
-  std::vector<ScenarioSummary> summaries;    // parallel to Study::scenarios
+  // Over every run of a scenario (all draws and replications), parallel to Study::scenarios.
+  std::vector<ScenarioSummary> summaries;
   std::vector<ComparisonSummary> comparisons;  // one per scenario with a comparator, in scenario order
 };
 
-// Runs every replication of every scenario in parallel (oneTBB; the caller sets the thread count).
-StudyResult run_study(const Study& study, Progress* progress = nullptr);
+// Called once per completed draw, serially, with every run of that draw: results[scenario][replication].
+using DrawSink = std::function<void(std::uint32_t draw, const std::vector<std::vector<RunResult>>& results)>;
+
+// Runs every replication of every scenario in every draw, a draw at a time, each draw's runs in parallel
+// (oneTBB; the caller sets the thread count). `on_progress(done, total)` counts runs over the whole study.
+StudyResult run_study(const Study& study, const Progress::Callback& on_progress = nullptr,
+                      const DrawSink& on_draw = nullptr);
 
 // The report of a run or comparison: each named scenario's tables, then, for each scenario with a
 // comparator, the comparator's tables (once) and the differences from it.

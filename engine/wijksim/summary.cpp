@@ -187,8 +187,12 @@ RunMeasures measure_run(const ScenarioShape& shape, const Scenario& s, const Run
     auto it = std::find(shape.escalation_types.begin(), shape.escalation_types.end(), s.domains[d].escalation_event);
     if (it != shape.escalation_types.end()) type_of[d] = static_cast<int>(it - shape.escalation_types.begin());
   }
+  m.problem_free_years.assign(static_cast<std::size_t>(shape.years), 0.0);
   for (const WeekRecord& w : policy) {
     sums.add(w.households);
+    if (households > 0)
+      m.problem_free_years[static_cast<std::size_t>((w.week - 1) / kWeeksPerYear)] +=
+          (1.0 - w.households.with_problem / households) / kWeeksPerYear;
     bounces += w.bounces;
     resolved += w.resolved;
     by_coach += w.resolved_by_coach;

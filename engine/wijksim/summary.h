@@ -73,6 +73,9 @@ struct Measures {
   T rungs_gained{};            // mean rung at the end minus at the start
   T resolved{};                // problems resolved per year
   T resolved_by_coach{};       // ... of which by a coach
+  // Per policy year: household-years without an active problem, per household (at most 1 a year), the
+  // effect measure of the economic evaluation.
+  std::vector<T> problem_free_years;
 };
 
 // `zip(a, b, f)` calls f(x, y) on every pair of matching figures of a and b, in a fixed order. A vector
@@ -133,6 +136,7 @@ void zip(Measures<A>& a, const Measures<B>& b, F&& f) {
   zip(a.rungs_gained, b.rungs_gained, f);
   zip(a.resolved, b.resolved, f);
   zip(a.resolved_by_coach, b.resolved_by_coach, f);
+  zip(a.problem_free_years, b.problem_free_years, f);
 }
 
 // ---- What the figures are about ------------------------------------------------------------------------

@@ -13,6 +13,7 @@ const char* to_string(Unit u) {
     case Unit::PerFte: return "households_per_fte";
     case Unit::Trust: return "trust_0_1";
     case Unit::Rung: return "rung";
+    case Unit::Years: return "years";
   }
   return "count";
 }

@@ -23,6 +23,7 @@ enum class Unit {
   PerFte,            // households per coach FTE
   Trust,             // 0..1
   Rung,              // participation ladder, 1..6 (or rungs gained)
+  Years,             // (household-)years, e.g. problem-free household-years per household
 };
 const char* to_string(Unit u);  // stable name for CSV and JSON, e.g. "share", "euro"
 
