@@ -105,6 +105,11 @@ int main(int argc, char** argv) {
   for (const Case& c : cases) {
     // The shipped city-wide scale-up (coaches on), resized: every mechanism of the model is at work.
     Scenario s = ScenarioSource::load(scenario_path).base();
+    // Resized with its agencies and coaches, so queues and caseloads stay as in the shipped scenario.
+    const double scale = static_cast<double>(c.households) / s.population.households;
+    for (Agency& a : s.agencies) a.capacity = std::max(1, static_cast<int>(a.capacity * scale + 0.5));
+    s.coaches.fte *= scale;
+    s.coaches.teams = std::max(1, std::min(s.coaches.teams, c.households / 2000));
     s.population.households = c.households;
     s.simulation.years = c.years;
     Model m(s);
