@@ -20,10 +20,10 @@
 
 #include <fmt/format.h>
 
-#include "wijksim/scenario_loader.h"
 #include "wijksim/household.h"
 #include "wijksim/model.h"
 #include "wijksim/random_streams.h"
+#include "wijksim/scenario_loader.h"
 #include "wijksim/simulation.h"
 
 using namespace wijksim;
@@ -38,7 +38,9 @@ struct Case {
   int runs;  // replications (or draws × scenarios) per measurement
 };
 
-double seconds_since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
+double seconds_since(Clock::time_point t0) {
+  return std::chrono::duration<double>(Clock::now() - t0).count();
+}
 
 // Runs `c.runs` replications in parallel (as `wijksim compare` does) and returns the wall time.
 double time_case(const Model& m, const Case& c) {
@@ -62,7 +64,8 @@ double time_floor(const Case& c, std::int64_t hh_weeks) {
     std::uint64_t acc = 0;
     const int weeks = static_cast<int>(per_run / c.households);
     for (int w = 1; w <= weeks; ++w)
-      for (int h = 0; h < c.households; ++h) acc += rng.block(static_cast<std::uint32_t>(h), w, Stream::LifeEvent)[0];
+      for (int h = 0; h < c.households; ++h)
+        acc += rng.block(static_cast<std::uint32_t>(h), w, Stream::LifeEvent)[0];
     sink[static_cast<std::size_t>(r)] = acc;
   });
   return seconds_since(t0);
@@ -85,8 +88,10 @@ int main(int argc, char** argv) {
   bool tiny = false;
   std::string scenario_path = WIJKSIM_SOURCE_DIR "/scenarios/scaleup.yaml";
   for (int i = 1; i < argc; ++i) {
-    if (std::strcmp(argv[i], "--tiny") == 0) tiny = true;
-    else scenario_path = argv[i];
+    if (std::strcmp(argv[i], "--tiny") == 0)
+      tiny = true;
+    else
+      scenario_path = argv[i];
   }
   const int repeats = tiny ? 1 : 3;
   const int all = static_cast<int>(tbb::info::default_concurrency());
@@ -100,7 +105,9 @@ int main(int argc, char** argv) {
   }
   std::printf("wijksim-bench: %d hardware threads; %zu bytes of hot state per household\n\n", all,
               sizeof(Household) + 2 * sizeof(std::uint16_t));
-  std::printf("| case | threads | household-weeks/s | per thread | parallel efficiency | RNG floor/s | model cost (x floor) |\n");
+  std::printf(
+      "| case | threads | household-weeks/s | per thread | parallel efficiency | RNG floor/s | model cost (x "
+      "floor) |\n");
   std::printf("|---|---|---|---|---|---|---|\n");
   for (const Case& c : cases) {
     // The shipped city-wide scale-up (coaches on), resized: every mechanism of the model is at work.
@@ -113,19 +120,23 @@ int main(int argc, char** argv) {
     s.population.households = c.households;
     s.simulation.years = c.years;
     Model m(s);
-    const std::int64_t hh_weeks = static_cast<std::int64_t>(c.households) * (s.warmup_weeks() + s.weeks()) * c.runs;
+    const std::int64_t hh_weeks =
+        static_cast<std::int64_t>(c.households) * (s.warmup_weeks() + s.weeks()) * c.runs;
     double one_rate = 0;
     for (int threads : {1, all}) {
       if (threads == 1 && all == 1 && one_rate > 0) continue;
-      tbb::global_control limit(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(threads));
+      tbb::global_control limit(tbb::global_control::max_allowed_parallelism,
+                                static_cast<std::size_t>(threads));
       std::vector<double> t, f;
       for (int i = 0; i < repeats; ++i) t.push_back(time_case(m, c));
       for (int i = 0; i < repeats; ++i) f.push_back(time_floor(c, hh_weeks));
       double rate = hh_weeks / median(t);
       double floor_rate = hh_weeks / median(f);
       if (threads == 1) one_rate = rate;
-      std::printf("| %s | %d | %.3g | %.3g | %s | %.3g | %.1f |\n", c.name.c_str(), threads, rate, rate / threads,
-                  threads == 1 ? "-" : fmt::format("{:.0f}%", 100.0 * rate / (one_rate * threads)).c_str(), floor_rate, floor_rate / rate);
+      std::printf("| %s | %d | %.3g | %.3g | %s | %.3g | %.1f |\n", c.name.c_str(), threads, rate,
+                  rate / threads,
+                  threads == 1 ? "-" : fmt::format("{:.0f}%", 100.0 * rate / (one_rate * threads)).c_str(),
+                  floor_rate, floor_rate / rate);
     }
   }
   std::printf("\npeak memory: %ld MiB\n", peak_rss_mib());

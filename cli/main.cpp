@@ -3,11 +3,11 @@
 //
 // Exit codes: 0 ok, 1 bad input (a scenario or a value), 2 usage (the command line itself), 3 a run
 // failed or a result could not be written.
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 #include <oneapi/tbb/global_control.h>
 #include <oneapi/tbb/info.h>
 #include <unistd.h>
+#include <CLI/CLI.hpp>
 
 #include <cstdio>
 #include <filesystem>
@@ -50,7 +50,8 @@ void write_atomically(const std::string& path, const std::string& text) {
   const std::string tmp = fmt::format("{}.tmp-{}", path, getpid());
   {
     std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out) throw Error(fmt::format("cannot write '{}': the directory does not exist or is not writable", path));
+    if (!out)
+      throw Error(fmt::format("cannot write '{}': the directory does not exist or is not writable", path));
     out << text;
     out.flush();
     if (!out) {
@@ -95,9 +96,11 @@ int run_or_compare(const std::string& command, const Options& o, bool with_compa
     bar.finish();
     const StudyScenario& s = study.scenarios[f.job()];
     fmt::print(stderr, "error: {}\n", f.what());
-    fmt::print(stderr, "to replay that run alone:\n  wijksim run {} --seed {} --first-replication {} --replications 1 "
-               "--years {} --threads 1\n",
-               s.scenario.file, f.request().seed, f.request().replication, study.years);
+    fmt::print(
+        stderr,
+        "to replay that run alone:\n  wijksim run {} --seed {} --first-replication {} --replications 1 "
+        "--years {} --threads 1\n",
+        s.scenario.file, f.request().seed, f.request().replication, study.years);
     return kFailed;
   }
   bar.finish();
@@ -117,14 +120,16 @@ int validate(const Options& o) {
     try {
       const ScenarioSource src = ScenarioSource::load(path);
       const Scenario s = src.base();
-      fmt::print("{}: ok ({} households, {} domains, {} agencies, {} payers{}{})\n", path, s.population.households,
-                 s.domains.size(), s.agencies.size(), s.payers.size(),
-                 s.coaches.enabled ? fmt::format(", {} coach FTE", s.coaches.fte) : "",
-                 src.uncertain().empty() ? "" : fmt::format(", {} uncertain parameters", src.uncertain().size()));
+      fmt::print(
+          "{}: ok ({} households, {} domains, {} agencies, {} payers{}{})\n", path, s.population.households,
+          s.domains.size(), s.agencies.size(), s.payers.size(),
+          s.coaches.enabled ? fmt::format(", {} coach FTE", s.coaches.fte) : "",
+          src.uncertain().empty() ? "" : fmt::format(", {} uncertain parameters", src.uncertain().size()));
     } catch (const InputError& e) {
       ++bad;
       for (const Diagnostic& d : e.diagnostics()) fmt::print(stderr, "{}\n", d.to_string());
-      fmt::print(stderr, "{}: {} error{}\n", path, e.diagnostics().size(), e.diagnostics().size() == 1 ? "" : "s");
+      fmt::print(stderr, "{}: {} error{}\n", path, e.diagnostics().size(),
+                 e.diagnostics().size() == 1 ? "" : "s");
     }
   }
   return bad ? kBadInput : kOk;
@@ -136,14 +141,15 @@ int trace(const Options& o) {
   const Scenario& s = study.scenarios.front().scenario;
   if (o.household >= static_cast<std::uint32_t>(s.population.households))
     throw InputError({{Location{s.file, 0, 0}, "--household",
-                       fmt::format("household {} does not exist: the scenario has households 0 to {}", o.household,
-                                   s.population.households - 1)}});
+                       fmt::format("household {} does not exist: the scenario has households 0 to {}",
+                                   o.household, s.population.households - 1)}});
   const Model model(s);
   const RunResult r = simulate(model, {study.seed, 0, o.replication, o.household});
   const int warmup = s.warmup_weeks();
-  fmt::print("household {} of {} ({}), seed {}, replication {}; weeks counted from the policy start "
-             "(negative: warm-up, fragmented baseline)\n",
-             o.household, s.name, s.file, study.seed, o.replication);
+  fmt::print(
+      "household {} of {} ({}), seed {}, replication {}; weeks counted from the policy start "
+      "(negative: warm-up, fragmented baseline)\n",
+      o.household, s.name, s.file, study.seed, o.replication);
   // The state is recorded every week; print it only when it changes.
   std::string last_state;
   for (const TraceEvent& e : r.trace) {
@@ -159,8 +165,9 @@ int trace(const Options& o) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app{"wijksim: households through fragmented help and neighbourhood coaches, by Monte Carlo "
-               "microsimulation. See README.md."};
+  CLI::App app{
+      "wijksim: households through fragmented help and neighbourhood coaches, by Monte Carlo "
+      "microsimulation. See README.md."};
   app.set_version_flag("--version", std::string("wijksim ") + WIJKSIM_VERSION);
   app.require_subcommand(1);
   Options o;
@@ -168,13 +175,15 @@ int main(int argc, char** argv) {
   auto simulation_options = [&o](CLI::App* c) {
     c->add_option("--replications,-r", o.replications, "Independent replications (default: the scenario's)")
         ->check(CLI::Range(1, 100000));
-    c->add_option("--seed,-s", o.seed, "Random seed shared by every scenario (default: the first scenario's)");
+    c->add_option("--seed,-s", o.seed,
+                  "Random seed shared by every scenario (default: the first scenario's)");
     c->add_option("--years,-y", o.years, "Policy years after the warm-up (default: the scenario's)")
         ->check(CLI::Range(1, 200));
     c->add_option("--draws,-d", o.draws,
                   "Parameter draws of a probabilistic sensitivity analysis (default 0: the base case only)")
         ->check(CLI::Range(0, 100000));
-    c->add_option("--threads,-t", o.threads, "Worker threads (default: all cores); results do not depend on it")
+    c->add_option("--threads,-t", o.threads,
+                  "Worker threads (default: all cores); results do not depend on it")
         ->check(CLI::Range(1, 1024));
   };
   auto output_options = [&o](CLI::App* c) {
@@ -201,12 +210,12 @@ int main(int argc, char** argv) {
 
   CLI::App* trace_cmd =
       app.add_subcommand("trace", "Print one household's week-by-week path: states, agencies, coach, costs");
-  trace_cmd->add_option("scenario", o.scenarios, "Scenario file (YAML)")->required()
-      ->expected(1);
+  trace_cmd->add_option("scenario", o.scenarios, "Scenario file (YAML)")->required()->expected(1);
   trace_cmd->add_option("--household", o.household, "Household number (0-based)")->required();
   trace_cmd->add_option("--replication", o.replication, "Replication")->capture_default_str();
   trace_cmd->add_option("--seed,-s", o.seed, "Random seed (default: the scenario's)");
-  trace_cmd->add_option("--years,-y", o.years, "Policy years (default: the scenario's)")->check(CLI::Range(1, 200));
+  trace_cmd->add_option("--years,-y", o.years, "Policy years (default: the scenario's)")
+      ->check(CLI::Range(1, 200));
 
   try {
     app.parse(argc, argv);

@@ -8,9 +8,13 @@
 namespace wijksim::cli {
 
 ProgressBar::ProgressBar(std::string label)
-    : label_(std::move(label)), enabled_(isatty(STDERR_FILENO) == 1), start_(std::chrono::steady_clock::now()) {}
+    : label_(std::move(label)),
+      enabled_(isatty(STDERR_FILENO) == 1),
+      start_(std::chrono::steady_clock::now()) {}
 
-ProgressBar::~ProgressBar() { finish(); }
+ProgressBar::~ProgressBar() {
+  finish();
+}
 
 void ProgressBar::update(std::size_t done, std::size_t total) {
   if (!enabled_ || total == 0) return;
@@ -20,8 +24,8 @@ void ProgressBar::update(std::size_t done, std::size_t total) {
   const int filled = static_cast<int>(f * kWidth);
   const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
   const double left = done > 0 ? elapsed * (1 - f) / f : 0;
-  fmt::print(stderr, "\r{} [{:=<{}}{: <{}}] {}/{} runs, {:.0f} s left ", label_, "", filled, "", kWidth - filled,
-             done, total, left);
+  fmt::print(stderr, "\r{} [{:=<{}}{: <{}}] {}/{} runs, {:.0f} s left ", label_, "", filled, "",
+             kWidth - filled, done, total, left);
   std::fflush(stderr);
   drawn_ = true;
 }

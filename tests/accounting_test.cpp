@@ -106,9 +106,10 @@ TEST_CASE("without coaches there is no coach cost and nothing on the pilot fund"
   }
 }
 
-TEST_CASE("with coaches paid by reallocation the coach cost is split over the agencies' payers and sums to "
-          "the coach budget",
-          "[conservation]") {
+TEST_CASE(
+    "with coaches paid by reallocation the coach cost is split over the agencies' payers and sums to "
+    "the coach budget",
+    "[conservation]") {
   // Each agency pays 1/6 of EUR 360,000 a year. Payer 0 carries three agencies (1/2), payers 1, 2, 3 one
   // each (1/6): EUR 3,461.5385 and EUR 1,153.8462 a week. The parts must add up to the coach budget of
   // 692,308 cents a week (every euro on exactly one payer, none created by rounding).
@@ -118,8 +119,9 @@ TEST_CASE("with coaches paid by reallocation the coach cost is split over the ag
   const std::vector<Cents>& weekly = m.coach_cost_per_week();
   Cents sum = 0;
   for (Cents c : weekly) sum += c;
-  INFO("coach cost per payer a week: " << weekly[0] << " " << weekly[1] << " " << weekly[2] << " " << weekly[3]
-                                        << " " << weekly[4] << " " << weekly[5] << "; sum " << sum);
+  INFO("coach cost per payer a week: " << weekly[0] << " " << weekly[1] << " " << weekly[2] << " "
+                                       << weekly[3] << " " << weekly[4] << " " << weekly[5] << "; sum "
+                                       << sum);
   CHECK(weekly[kPilotFund] == 0);
   CHECK(weekly[4] == 0);
   // Each payer's part within a cent of its exact share.

@@ -8,7 +8,8 @@ namespace wijksim::test {
 
 // One domain, one agency, one payer: an M/M/c-like queue. Households get a problem at `incidence_per_year`
 // only when they have none, seek help at once, and every treatment resolves the problem.
-inline Scenario single_queue(int households, double incidence_per_year, int capacity, double treatment_weeks) {
+inline Scenario single_queue(int households, double incidence_per_year, int capacity,
+                             double treatment_weeks) {
   Scenario s;
   s.name = "single-queue";
   s.payers = {{"municipality", "Municipality"}};
@@ -49,8 +50,8 @@ inline Scenario single_queue(int households, double incidence_per_year, int capa
 inline Scenario small_city(int households = 3000, bool coaches = false) {
   Scenario s;
   s.name = coaches ? "small-city-coaches" : "small-city";
-  s.payers = {{"municipality", "Municipality"},   {"housing_corporations", "Housing corporations"},
-              {"health_insurers", "Health insurers"}, {"youth_care_funder", "Youth-care funder"},
+  s.payers = {{"municipality", "Municipality"},         {"housing_corporations", "Housing corporations"},
+              {"health_insurers", "Health insurers"},   {"youth_care_funder", "Youth-care funder"},
               {"police_justice", "Police and justice"}, {"pilot_fund", "Pilot fund"}};
   const char* names[] = {"money", "work_income", "housing", "health", "family", "isolation"};
   const int esc_payer[] = {1, 0, 1, 2, 3, 4};
@@ -88,7 +89,7 @@ inline Scenario small_city(int households = 3000, bool coaches = false) {
   const int k = households / 100;
   s.agencies = {agency("social_services", 0b000011, 2 * k, 0), agency("debt_counselling", 0b000001, k, 0),
                 agency("housing_corporation", 0b000100, k, 1), agency("mental_health", 0b001000, k, 2),
-                agency("youth_care", 0b010000, k, 3), agency("social_work", 0b111101, 2 * k, 0)};
+                agency("youth_care", 0b010000, k, 3),          agency("social_work", 0b111101, 2 * k, 0)};
   Fragmentation& f = s.fragmentation;
   f.wrong_agency_probability = 0.3;
   f.max_bounces = 3;
@@ -130,8 +131,11 @@ inline Scenario small_city(int households = 3000, bool coaches = false) {
   c.relapse_weeks = 26;
   s.population.households = households;
   s.population.problem_count_shares = {0.51, 0.23, 0.13, 0.08, 0.05};
-  s.population.professionals_given_problems = {
-      {1, 0, 0, 0}, {0.45, 0.40, 0.15, 0}, {0.1, 0.15, 0.35, 0.40}, {0.05, 0.05, 0.25, 0.65}, {0, 0, 0.1, 0.9}};
+  s.population.professionals_given_problems = {{1, 0, 0, 0},
+                                               {0.45, 0.40, 0.15, 0},
+                                               {0.1, 0.15, 0.35, 0.40},
+                                               {0.05, 0.05, 0.25, 0.65},
+                                               {0, 0, 0.1, 0.9}};
   s.population.rung_shares = {0.1, 0.2, 0.2, 0.15, 0.1, 0.25};
   s.simulation.years = 3;
   s.simulation.warmup_years = 3;

@@ -1,6 +1,6 @@
-// Each of the brief's mechanisms switched off and on in a set-up that isolates it (tests/mechanism_fixtures.h:
-// a cohort with one problem each in one domain, everything else off), with the direction and the size of its
-// effect checked against a figure derived by hand from the parameters.
+// Each of the brief's mechanisms switched off and on in a set-up that isolates it
+// (tests/mechanism_fixtures.h: a cohort with one problem each in one domain, everything else off), with the
+// direction and the size of its effect checked against a figure derived by hand from the parameters.
 //
 // Monte Carlo tolerances are 4 standard errors of the quantity compared, computed from the distribution
 // the hand derivation gives (binomial, geometric, ...): a correct model fails one with probability ~6e-5.
@@ -27,7 +27,9 @@ RunResult run(const Scenario& s, std::uint32_t replication = 0) {
   return simulate(m, {s.simulation.seed, 0, replication});
 }
 
-double binomial_sd(double n, double p) { return std::sqrt(n * p * (1.0 - p)); }
+double binomial_sd(double n, double p) {
+  return std::sqrt(n * p * (1.0 - p));
+}
 
 std::int64_t total_intakes(const WeekRecord& w, int agencies) {
   std::int64_t n = 0;
@@ -79,7 +81,8 @@ TEST_CASE("bounces: expected p + p^2 + ... + p^k per episode, each a delay and a
     CHECK(arrivals[0] + arrivals[1] + arrivals[2] + arrivals[3] == n);
     CHECK(all_arrivals == n);
     const std::int64_t bounces = r.weeks[1].bounces;
-    CHECK(bounces == arrivals[1] + 2 * arrivals[2] + 3 * arrivals[3]);  // the delay is bounce_weeks per bounce
+    CHECK(bounces ==
+          arrivals[1] + 2 * arrivals[2] + 3 * arrivals[3]);  // the delay is bounce_weeks per bounce
     for (std::size_t w = 2; w < r.weeks.size(); ++w) CHECK(r.weeks[w].bounces == 0);
     // Size: E[X] = 0.5 + 0.25 + 0.125 = 0.875; Var[X] = E[X^2] - E[X]^2 = (0.25 + 4 * 0.125 + 9 * 0.125)
     // - 0.875^2 = 1.875 - 0.765625 = 1.109375.
@@ -129,7 +132,8 @@ TEST_CASE("bounces: expected p + p^2 + ... + p^k per episode, each a delay and a
 }
 
 // ---------------------------------------------------------------------------------------------------------
-TEST_CASE("duplicate intakes: complex_share * duplicate_probability extra intakes per arrival", "[mechanisms]") {
+TEST_CASE("duplicate intakes: complex_share * duplicate_probability extra intakes per arrival",
+          "[mechanisms]") {
   // Two agencies serve the domain (agency 0 on the municipality, agency 1 on the insurer). Half the problems
   // are complex; every household arrives in week 1, and for a complex problem the other agency opens its own
   // case with probability 0.4: expected extra intakes per arrival 0.5 * 0.4 = 0.2. A duplicate case costs
@@ -199,7 +203,8 @@ TEST_CASE("duplicate intakes: complex_share * duplicate_probability extra intake
 }
 
 // ---------------------------------------------------------------------------------------------------------
-TEST_CASE("escalation: a problem of age a weeks escalates with 1 - exp(-e0 (1 + g a/52) / 52)", "[mechanisms]") {
+TEST_CASE("escalation: a problem of age a weeks escalates with 1 - exp(-e0 (1 + g a/52) / 52)",
+          "[mechanisms]") {
   // N untreated problems that never end, all of onset week 0, so in week w the age is w and the number of
   // escalations is Binomial(N, p_w) with p_w = 1 - exp(-e0 (1 + g w / 52) / 52) (escalation does not end a
   // problem). With e0 = 0.5 a year and growth g = 1 a year, the yearly rate is 0.5 at onset, 1.0 at one year
@@ -209,7 +214,9 @@ TEST_CASE("escalation: a problem of age a weeks escalates with 1 - exp(-e0 (1 + 
   Scenario s = test::quiet_cohort(n);
   s.simulation.years = 3;
   s.domains[0].escalation_per_year = 0.5;
-  auto p_week = [](double e0, double g, int age) { return 1.0 - std::exp(-e0 * (1.0 + g * age / 52.0) / 52.0); };
+  auto p_week = [](double e0, double g, int age) {
+    return 1.0 - std::exp(-e0 * (1.0 + g * age / 52.0) / 52.0);
+  };
 
   auto check_years = [&](const RunResult& r, double g, double factor_from_week2) {
     for (int year = 0; year < 3; ++year) {
@@ -372,7 +379,9 @@ double mean_weeks_to_notice(const RunResult& r, std::int64_t& noticed) {
 }
 
 // Geometric number of trials to the first success with probability p: mean 1/p, sd sqrt(1-p)/p.
-double geometric_se(double p, double n) { return std::sqrt(1 - p) / p / std::sqrt(n); }
+double geometric_se(double p, double n) {
+  return std::sqrt(1 - p) / p / std::sqrt(n);
+}
 
 }  // namespace
 
@@ -461,8 +470,9 @@ TEST_CASE("outreach uncovers hidden demand: problems that never seek help reach 
   // N households with a complex problem they never seek help for. The agency has 500 places. Without
   // coaches nobody is ever referred. With outreach at 2 a year a household is found in week w with
   // probability o (1 - o)^(w-1), o = 1 - exp(-2/52), admitted at the end of that week and referred (the coach
-  // notices at once, mandate honoured) the next week: referrals up to week W are Binomial(N, 1 - (1-o)^(W-1)).
-  // The waiting list then holds everybody referred beyond the 500 places (treatments never end).
+  // notices at once, mandate honoured) the next week: referrals up to week W are Binomial(N, 1 -
+  // (1-o)^(W-1)). The waiting list then holds everybody referred beyond the 500 places (treatments never
+  // end).
   const int n = 5000, places = 500;
   Scenario s = test::quiet_cohort(n);
   s.agencies[0].capacity = places;
@@ -494,7 +504,8 @@ TEST_CASE("outreach uncovers hidden demand: problems that never seek help reach 
     CHECK(r.weeks[104].agencies[0].waiting == cumulative(r, 104) - places);
     CHECK(r.weeks[104].agencies[0].waiting > 0);  // the scale-up lengthens the waiting list
   }
-  SECTION("self-referral 2 a year at trust 128/255, floor 0.2: weekly (1 - exp(-2/52)) * (0.2 + 0.8 * 128/255)") {
+  SECTION(
+      "self-referral 2 a year at trust 128/255, floor 0.2: weekly (1 - exp(-2/52)) * (0.2 + 0.8 * 128/255)") {
     s.coaches.enabled = true;
     s.coaches.self_referral_per_year = 2;
     s.fragmentation.seek_trust_floor = 0.2;
@@ -526,8 +537,8 @@ TEST_CASE("activation: coach clients climb the ladder at activation_per_year", "
     const double a = 1 - std::exp(-1.0 / 52);
     double mean = 0, second = 0;
     for (int k = 0; k <= 51; ++k) {
-      double pk = std::exp(std::lgamma(52.0) - std::lgamma(k + 1.0) - std::lgamma(52.0 - k) + k * std::log(a) +
-                           (51 - k) * std::log1p(-a));
+      double pk = std::exp(std::lgamma(52.0) - std::lgamma(k + 1.0) - std::lgamma(52.0 - k) +
+                           k * std::log(a) + (51 - k) * std::log1p(-a));
       double gain = std::min(k, 5);
       mean += pk * gain;
       second += pk * gain * gain;
@@ -643,9 +654,10 @@ TEST_CASE("going native: rejected referrals cost an intake and resolve nothing",
 }
 
 // ---------------------------------------------------------------------------------------------------------
-TEST_CASE("funding: reallocation cuts agency places and books the coaches on the agencies' payers; "
-          "additional funding books them on the funding payer",
-          "[mechanisms]") {
+TEST_CASE(
+    "funding: reallocation cuts agency places and books the coaches on the agencies' payers; "
+    "additional funding books them on the funding payer",
+    "[mechanisms]") {
   // 3 FTE at EUR 52,000 a year: EUR 156,000 a year, EUR 3,000 a week.
   // Agency 0 (municipality, EUR 40 a case-week, 200 places) pays share 0.75: EUR 2,250 a week, and gives
   // up round(0.75 * 156,000 / (40 * 52)) = round(56.25) = 56 places -> 144.
@@ -699,7 +711,8 @@ TEST_CASE("funding: reallocation cuts agency places and books the coaches on the
       CHECK(w.cost_of(test::kInsurer, CostCategory::Coach) == 0);
     }
   }
-  SECTION("additional, to the cent: 2.5 FTE at EUR 58,000 = EUR 145,000 / 52 = EUR 2,788.4615 -> 278,846 cents") {
+  SECTION(
+      "additional, to the cent: 2.5 FTE at EUR 58,000 = EUR 145,000 / 52 = EUR 2,788.4615 -> 278,846 cents") {
     s.coaches.funding = Funding::Additional;
     s.coaches.fte = 2.5;
     s.coaches.cost_per_fte_year = euros_to_cents(58000);
@@ -711,7 +724,8 @@ TEST_CASE("funding: reallocation cuts agency places and books the coaches on the
 }
 
 // ---------------------------------------------------------------------------------------------------------
-TEST_CASE("natural resolution: an untreated problem lasts 1 / (1 - exp(-r/52)) weeks on average", "[mechanisms]") {
+TEST_CASE("natural resolution: an untreated problem lasts 1 / (1 - exp(-r/52)) weeks on average",
+          "[mechanisms]") {
   // N problems of onset 0, untreated, resolving at r = 2 a year: weekly p = 1 - exp(-2/52) = 0.03774, so a
   // problem is active at the end of weeks 0 .. K-1 with K geometric, E[K] = 1/p = 26.50 weeks. Hence
   // sum over weeks of with_problem / N estimates 1/p (10 years: the tail (1-p)^520 is 2e-9).

@@ -35,7 +35,8 @@ Report comparison_report(int threads) {
   Report r;
   r.command = "compare";
   r.version = WIJKSIM_VERSION;
-  r.scenarios = {{coach.name, "coach.yaml", "", "base.yaml", 13, 0, 3, 2}, {base.name, "base.yaml", "", "", 13, 0, 3, 2}};
+  r.scenarios = {{coach.name, "coach.yaml", "", "base.yaml", 13, 0, 3, 2},
+                 {base.name, "base.yaml", "", "", 13, 0, 3, 2}};
   r.tables = scenario_tables(sc);
   for (Table& t : comparison_tables(compare(sc, sb))) r.tables.push_back(std::move(t));
   for (Table& t : scenario_tables(sb)) r.tables.push_back(std::move(t));
@@ -105,8 +106,8 @@ TEST_CASE("CSV is rectangular and reads back to the same numbers", "[output]") {
   std::string line;
   std::getline(in, line);
   const std::vector<std::string> header = csv_fields(line);
-  REQUIRE(header == std::vector<std::string>{"scenario", "comparator", "table", "row", "column", "unit", "mean", "sd",
-                                             "se", "lo", "hi", "n", "text"});
+  REQUIRE(header == std::vector<std::string>{"scenario", "comparator", "table", "row", "column", "unit",
+                                             "mean", "sd", "se", "lo", "hi", "n", "text"});
   // The figures in the order the renderer writes them.
   std::vector<const Cell*> cells;
   for (const Table& t : r.tables)

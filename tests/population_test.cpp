@@ -26,7 +26,8 @@ Implied implied(const Population& pop) {
     const double pk = pop.problem_count_shares[k];
     if (k >= 1) m.with_problem += pk;
     if (k >= 2) m.multi_problem += pk;
-    const auto& row = pop.professionals_given_problems[std::min(k, pop.professionals_given_problems.size() - 1)];
+    const auto& row =
+        pop.professionals_given_problems[std::min(k, pop.professionals_given_problems.size() - 1)];
     for (int j = 0; j < 4; ++j) m.professionals[j] += pk * row[j];
   }
   return m;
@@ -41,7 +42,9 @@ RunResult draw(int households) {
   return simulate(m, {s.simulation.seed, 0, 0});
 }
 
-double share_se(double p, double n) { return std::sqrt(p * (1 - p) / n); }
+double share_se(double p, double n) {
+  return std::sqrt(p * (1 - p) / n);
+}
 
 }  // namespace
 
@@ -88,8 +91,8 @@ TEST_CASE("the drawn initial population matches the configured shares within 4 s
 
   for (int j = 0; j < 4; ++j) {
     const double share = static_cast<double>(h.professionals[j]) / n;
-    INFO(j << (j == 3 ? "+" : "") << " professionals: drawn " << share << ", configured " << m.professionals[j]
-           << ", 4 se = " << 4 * share_se(m.professionals[j], n));
+    INFO(j << (j == 3 ? "+" : "") << " professionals: drawn " << share << ", configured "
+           << m.professionals[j] << ", 4 se = " << 4 * share_se(m.professionals[j], n));
     CHECK(std::fabs(share - m.professionals[j]) < 4 * share_se(m.professionals[j], n));
   }
 

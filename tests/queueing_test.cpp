@@ -43,10 +43,10 @@ std::vector<double> binomial_pmf(int n, double p) {
 }
 
 struct ChainMoments {
-  double list = 0;       // E[waiting list at the end of a week] = E[max(0, m - c)]
-  double joins = 0;      // E[joins per week] = E[u]
-  double busy = 0;       // E[in treatment] = E[min(m, c)]
-  double boundary = 0;   // stationary mass on the truncation boundary (must be negligible)
+  double list = 0;      // E[waiting list at the end of a week] = E[max(0, m - c)]
+  double joins = 0;     // E[joins per week] = E[u]
+  double busy = 0;      // E[in treatment] = E[min(m, c)]
+  double boundary = 0;  // stationary mass on the truncation boundary (must be negligible)
   int iterations = 0;
 };
 
@@ -128,7 +128,9 @@ struct QueueEstimate {
   int batches = 0;
 };
 
-double mean_of(const std::vector<double>& x) { return std::accumulate(x.begin(), x.end(), 0.0) / static_cast<double>(x.size()); }
+double mean_of(const std::vector<double>& x) {
+  return std::accumulate(x.begin(), x.end(), 0.0) / static_cast<double>(x.size());
+}
 double se_of(const std::vector<double>& x) {
   const double m = mean_of(x);
   double ss = 0;
@@ -172,13 +174,16 @@ QueueEstimate simulate_queue(const Scenario& s, int replications, int batch_week
   const double mean_admitted = mean_of(admitted);
   e.wait = mean_of(wait_sum) / mean_admitted;
   std::vector<double> resid;
-  for (std::size_t b = 0; b < wait_sum.size(); ++b) resid.push_back((wait_sum[b] - e.wait * admitted[b]) / mean_admitted);
+  for (std::size_t b = 0; b < wait_sum.size(); ++b)
+    resid.push_back((wait_sum[b] - e.wait * admitted[b]) / mean_admitted);
   e.wait_se = se_of(resid);
   return e;
 }
 
 // The yearly incidence that gives `joins_per_week` new problems from about `idle` households.
-double incidence_for(double joins_per_week, double idle) { return -52.0 * std::log1p(-joins_per_week / idle); }
+double incidence_for(double joins_per_week, double idle) {
+  return -52.0 * std::log1p(-joins_per_week / idle);
+}
 
 }  // namespace
 
@@ -249,9 +254,10 @@ TEST_CASE("mean list length and wait match the exact discrete-time chain", "[que
   const double chain_wait = chain.list / chain.joins;  // Little: W = L / lambda_eff
 
   QueueEstimate sim = simulate_queue(s, 30, 520);
-  INFO("model: list " << sim.list << " +- " << sim.list_se << ", joins " << sim.joins << " +- " << sim.joins_se
-                      << ", busy " << sim.busy << " +- " << sim.busy_se << ", wait " << sim.wait << " +- "
-                      << sim.wait_se << " (" << sim.batches << " batches); chain wait " << chain_wait);
+  INFO("model: list " << sim.list << " +- " << sim.list_se << ", joins " << sim.joins << " +- "
+                      << sim.joins_se << ", busy " << sim.busy << " +- " << sim.busy_se << ", wait "
+                      << sim.wait << " +- " << sim.wait_se << " (" << sim.batches << " batches); chain wait "
+                      << chain_wait);
   // 4 batch-means standard errors: a correct model fails this with probability below 1e-4 per quantity.
   CHECK(std::fabs(sim.list - chain.list) < 4 * sim.list_se);
   CHECK(std::fabs(sim.joins - chain.joins) < 4 * sim.joins_se);
@@ -296,6 +302,7 @@ TEST_CASE("with small weekly probabilities the queue approaches M/M/c (Erlang C)
   const double chain_wait = chain.list / chain.joins;
   INFO("exact chain wait " << chain_wait << ", Erlang C at the chain's lambda "
                            << erlang_c_wait(chain.joins, 1.0 / tw, c));
-  CHECK(std::fabs(chain_wait - erlang_c_wait(chain.joins, 1.0 / tw, c)) < erlang_c_wait(chain.joins, 1.0 / tw, c) / tw);
+  CHECK(std::fabs(chain_wait - erlang_c_wait(chain.joins, 1.0 / tw, c)) <
+        erlang_c_wait(chain.joins, 1.0 / tw, c) / tw);
   CHECK(std::fabs(sim.wait - chain_wait) < 4 * sim.wait_se);
 }

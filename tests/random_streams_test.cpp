@@ -18,9 +18,9 @@ namespace {
 
 // Every named stream. A new stream must be added here (random_streams.h says so).
 constexpr std::array<Stream, 13> kAllStreams = {
-    Stream::InitialProblems, Stream::InitialHousehold, Stream::LifeEvent,      Stream::IdleWake,
-    Stream::ProblemWeek,     Stream::Referral,         Stream::Bounce,         Stream::CoachContact,
-    Stream::CoachNotice,     Stream::TeamCompetence,   Stream::AgencyPresence, Stream::ParameterDraw,
+    Stream::InitialProblems,  Stream::InitialHousehold, Stream::LifeEvent,      Stream::IdleWake,
+    Stream::ProblemWeek,      Stream::Referral,         Stream::Bounce,         Stream::CoachContact,
+    Stream::CoachNotice,      Stream::TeamCompetence,   Stream::AgencyPresence, Stream::ParameterDraw,
     Stream::InitialProblemAge};
 
 // Pearson correlation of two equally long samples.
@@ -68,16 +68,17 @@ TEST_CASE("a draw is a pure function of (seed, draw, replication, entity, week, 
 
   // Changing any one component of the address changes the block (a collision has probability 2^-128).
   const RandomStreams::Block base = a.block(11, 22, Stream::Referral, 4);
-  CHECK(RandomStreams(20100202, 3, 5).block(11, 22, Stream::Referral, 4) != base);           // seed
-  CHECK(RandomStreams(20100201 + (1ull << 32), 3, 5).block(11, 22, Stream::Referral, 4) != base);  // seed's high bits
-  CHECK(RandomStreams(20100201, 4, 5).block(11, 22, Stream::Referral, 4) != base);           // parameter draw
-  CHECK(RandomStreams(20100201, 3, 6).block(11, 22, Stream::Referral, 4) != base);           // replication
-  CHECK(RandomStreams(20100201, 5, 3).block(11, 22, Stream::Referral, 4) != base);           // draw <-> replication
-  CHECK(a.block(12, 22, Stream::Referral, 4) != base);                                       // entity
-  CHECK(a.block(11, 23, Stream::Referral, 4) != base);                                       // week
-  CHECK(a.block(11, 22, Stream::Bounce, 4) != base);                                         // stream
-  CHECK(a.block(11, 22, Stream::Referral, 5) != base);                                       // index
-  CHECK(a.block(22, 11, Stream::Referral, 4) != base);                                       // entity <-> week
+  CHECK(RandomStreams(20100202, 3, 5).block(11, 22, Stream::Referral, 4) != base);  // seed
+  CHECK(RandomStreams(20100201 + (1ull << 32), 3, 5).block(11, 22, Stream::Referral, 4) !=
+        base);                                                                      // seed's high bits
+  CHECK(RandomStreams(20100201, 4, 5).block(11, 22, Stream::Referral, 4) != base);  // parameter draw
+  CHECK(RandomStreams(20100201, 3, 6).block(11, 22, Stream::Referral, 4) != base);  // replication
+  CHECK(RandomStreams(20100201, 5, 3).block(11, 22, Stream::Referral, 4) != base);  // draw <-> replication
+  CHECK(a.block(12, 22, Stream::Referral, 4) != base);                              // entity
+  CHECK(a.block(11, 23, Stream::Referral, 4) != base);                              // week
+  CHECK(a.block(11, 22, Stream::Bounce, 4) != base);                                // stream
+  CHECK(a.block(11, 22, Stream::Referral, 5) != base);                              // index
+  CHECK(a.block(22, 11, Stream::Referral, 4) != base);                              // entity <-> week
 }
 
 TEST_CASE("uniforms are in (0, 1) with the moments and histogram of a uniform", "[random]") {
@@ -144,8 +145,9 @@ TEST_CASE("nearby seeds, replications, draws, entities and weeks give uncorrelat
   CHECK(std::fabs(correlation(x, by_word)) < bound);
   // Blocks of consecutive seeds share no word at the same address (chance ~ n * 2^-32 = 2e-5).
   int equal = 0;
-  for (int i = 0; i < n; ++i) equal += base.block(static_cast<std::uint32_t>(i), 5, Stream::LifeEvent)[0] ==
-                                       seed_next.block(static_cast<std::uint32_t>(i), 5, Stream::LifeEvent)[0];
+  for (int i = 0; i < n; ++i)
+    equal += base.block(static_cast<std::uint32_t>(i), 5, Stream::LifeEvent)[0] ==
+             seed_next.block(static_cast<std::uint32_t>(i), 5, Stream::LifeEvent)[0];
   CHECK(equal == 0);
 }
 

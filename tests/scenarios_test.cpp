@@ -11,7 +11,9 @@ using namespace wijksim;
 
 namespace {
 
-std::string shipped(const char* name) { return std::string(WIJKSIM_SOURCE_DIR) + "/scenarios/" + name; }
+std::string shipped(const char* name) {
+  return std::string(WIJKSIM_SOURCE_DIR) + "/scenarios/" + name;
+}
 
 struct TempDir {
   std::filesystem::path path;
@@ -83,7 +85,8 @@ TEST_CASE("a scenario that extends another overrides only what it names", "[scen
   CHECK(scaleup.fragmentation.wrong_agency_probability == pilot.fragmentation.wrong_agency_probability);
 }
 
-TEST_CASE("inheritance: lists replace, maps merge, paths resolve from the file that says them", "[scenarios]") {
+TEST_CASE("inheritance: lists replace, maps merge, paths resolve from the file that says them",
+          "[scenarios]") {
   TempDir dir;
   std::filesystem::create_directories(dir.path / "variants");
   std::string base_text;

@@ -55,7 +55,8 @@ TEST_CASE("every household is in exactly one state each week", "[simulation][con
     CHECK(h.with_help == 3000 - h.professionals[0]);
     CHECK(h.multi_problem <= h.with_problem);
     for (int a = 0; a < m.agencies(); ++a) {
-      CHECK(w.agencies[a].in_treatment <= std::max(w.agencies[a].capacity, r.weeks[0].agencies[a].in_treatment));
+      CHECK(w.agencies[a].in_treatment <=
+            std::max(w.agencies[a].capacity, r.weeks[0].agencies[a].in_treatment));
       CHECK(w.agencies[a].waiting >= 0);
     }
     CHECK(w.coach_caseload >= 0);

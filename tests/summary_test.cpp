@@ -158,11 +158,11 @@ TEST_CASE("one run's figures by hand", "[summary]") {
     // Year 1: sum of w for w = 1..52 is 1378 euros; year 2: w = 53..104 is 4082 euros.
     CHECK(m.cost[b.at(0, 0, 0)] == 1378.0);
     CHECK(m.cost[b.at(1, 0, 0)] == 4082.0);
-    CHECK(m.cost[b.at(2, 0, 0)] == 5460.0);                 // all years
-    CHECK(m.cost[b.at(0, 1, 3)] == 52.0);                   // one euro a week
-    CHECK(m.cost[b.at(0, 1, kCostCategories)] == 52.0);     // payer total
-    CHECK(m.cost[b.at(0, 2, kCostCategories)] == 1430.0);   // all payers, all categories
-    CHECK(m.cost[b.at(2, 2, kCostCategories)] == 5564.0);   // everything
+    CHECK(m.cost[b.at(2, 0, 0)] == 5460.0);                // all years
+    CHECK(m.cost[b.at(0, 1, 3)] == 52.0);                  // one euro a week
+    CHECK(m.cost[b.at(0, 1, kCostCategories)] == 52.0);    // payer total
+    CHECK(m.cost[b.at(0, 2, kCostCategories)] == 1430.0);  // all payers, all categories
+    CHECK(m.cost[b.at(2, 2, kCostCategories)] == 5564.0);  // everything
     CHECK(m.cost[b.at(0, 0, 1)] == 0.0);
   }
   SECTION("caseload: mean, p95, max, share above the norm, coach wait") {

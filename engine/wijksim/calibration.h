@@ -10,8 +10,16 @@
 
 namespace wijksim {
 
-enum class SurveyMeasure { WithProblem, MultiProblem, Professionals0, Professionals1, Professionals2,
-                           Professionals3Plus, LowTrust, Bounced };
+enum class SurveyMeasure {
+  WithProblem,
+  MultiProblem,
+  Professionals0,
+  Professionals1,
+  Professionals2,
+  Professionals3Plus,
+  LowTrust,
+  Bounced
+};
 
 struct SurveyTarget {
   SurveyMeasure measure;
@@ -28,7 +36,8 @@ inline constexpr std::array<SurveyTarget, 8> kBaselineSurvey = {{
     {SurveyMeasure::Professionals0, "professionals_0", "professionals involved: 0", 0.63, 168},
     {SurveyMeasure::Professionals1, "professionals_1", "professionals involved: 1", 0.12, 168},
     {SurveyMeasure::Professionals2, "professionals_2", "professionals involved: 2", 0.11, 168},
-    {SurveyMeasure::Professionals3Plus, "professionals_3plus", "professionals involved: 3 or more", 0.14, 168},
+    {SurveyMeasure::Professionals3Plus, "professionals_3plus", "professionals involved: 3 or more", 0.14,
+     168},
     {SurveyMeasure::LowTrust, "low_trust", "of those with help: little or no trust", 0.40, 49},
     {SurveyMeasure::Bounced, "bounced", "of those with help: sent from pillar to post", 0.47, 49},
 }};
@@ -40,14 +49,22 @@ Interval survey_interval(double p, int n);
 template <class T>
 const T& survey_figure(const ShareMeasures<T>& s, SurveyMeasure m) {
   switch (m) {
-    case SurveyMeasure::WithProblem: return s.with_problem;
-    case SurveyMeasure::MultiProblem: return s.multi_problem;
-    case SurveyMeasure::Professionals0: return s.professionals[0];
-    case SurveyMeasure::Professionals1: return s.professionals[1];
-    case SurveyMeasure::Professionals2: return s.professionals[2];
-    case SurveyMeasure::Professionals3Plus: return s.professionals[3];
-    case SurveyMeasure::LowTrust: return s.low_trust;
-    case SurveyMeasure::Bounced: return s.bounced;
+    case SurveyMeasure::WithProblem:
+      return s.with_problem;
+    case SurveyMeasure::MultiProblem:
+      return s.multi_problem;
+    case SurveyMeasure::Professionals0:
+      return s.professionals[0];
+    case SurveyMeasure::Professionals1:
+      return s.professionals[1];
+    case SurveyMeasure::Professionals2:
+      return s.professionals[2];
+    case SurveyMeasure::Professionals3Plus:
+      return s.professionals[3];
+    case SurveyMeasure::LowTrust:
+      return s.low_trust;
+    case SurveyMeasure::Bounced:
+      return s.bounced;
   }
   return s.with_problem;
 }
@@ -55,8 +72,8 @@ const T& survey_figure(const ShareMeasures<T>& s, SurveyMeasure m) {
 struct CalibrationRow {
   SurveyTarget target;
   Interval survey;
-  Stat initial;  // the drawn population (RunResult::initial)
-  Stat start;    // the policy start, after the warm-up (weeks[0])
+  Stat initial;                 // the drawn population (RunResult::initial)
+  Stat start;                   // the policy start, after the warm-up (weeks[0])
   bool initial_inside = false;  // the model's mean lies in the survey's interval
   bool start_inside = false;
 };

@@ -69,9 +69,13 @@ ByDraw minus(const ByDraw& a, const ByDraw& b) {
   return d;
 }
 
-std::string format_rate(double rate) { return fmt::format("{:g}", rate * 100); }
+std::string format_rate(double rate) {
+  return fmt::format("{:g}", rate * 100);
+}
 
-Cell text(const std::string& t) { return Cell::of_text(t); }
+Cell text(const std::string& t) {
+  return Cell::of_text(t);
+}
 
 const char* kDrawNote =
     "Mean over parameter draws, 95% percentile interval over draws (base case without draws: over "
@@ -112,13 +116,15 @@ EconomicEvaluation evaluate(const Study& study, const StudyResult& result) {
 
     auto discounted_cost = [&](const Measures<double>& m, int payer) {
       double c = 0;
-      for (int y = 0; y < years; ++y) c += m.cost[layout.at(y, payer, kCostCategories)] * discount_factor(econ.discount_costs, y);
+      for (int y = 0; y < years; ++y)
+        c += m.cost[layout.at(y, payer, kCostCategories)] * discount_factor(econ.discount_costs, y);
       return c;
     };
     auto cost_per_household = [&](const Measures<double>& m) { return discounted_cost(m, payers) / hh; };
     auto effect_per_household = [&](const Measures<double>& m) {
       double e = 0;
-      for (int y = 0; y < years; ++y) e += m.problem_free_years[static_cast<std::size_t>(y)] * discount_factor(econ.discount_effects, y);
+      for (int y = 0; y < years; ++y)
+        e += m.problem_free_years[static_cast<std::size_t>(y)] * discount_factor(econ.discount_effects, y);
       return e;
     };
     auto escalations = [](const Measures<double>& m) {
@@ -175,7 +181,8 @@ EconomicEvaluation evaluate(const Study& study, const StudyResult& result) {
     for (std::size_t o = 1; o < g.names.size(); ++o) ce.scenario += (o > 1 ? ", " : "") + g.names[o];
     ce.comparator = comparator_name;
     ce.note = fmt::format(
-        "Per household, intervention minus comparator. Effect: problem-free household-years. NMB: net monetary "
+        "Per household, intervention minus comparator. Effect: problem-free household-years. NMB: net "
+        "monetary "
         "benefit at {} per problem-free household-year. ICER of the mean increments, with its quadrant; no "
         "ratio where one option dominates. {}",
         format_euros(g.willingness_to_pay), group_note);
@@ -192,18 +199,24 @@ EconomicEvaluation evaluate(const Study& study, const StudyResult& result) {
       const ByDraw de = minus(effect[o], effect[0]);
       ByDraw nmb = dc;
       for (std::size_t d = 0; d < nmb.size(); ++d)
-        for (std::size_t r = 0; r < nmb[d].size(); ++r) nmb[d][r] = incremental_nmb(dc[d][r], de[d][r], g.willingness_to_pay);
+        for (std::size_t r = 0; r < nmb[d].size(); ++r)
+          nmb[d][r] = incremental_nmb(dc[d][r], de[d][r], g.willingness_to_pay);
       const Stat sc = over_draws(dc), se = over_draws(de);
       const Icer i = icer(sc.mean, se.mean, kEffectUnit);
-      const ByDraw rungs = minus(by_draw(result.summaries[g.options[o]], draws, [](const Measures<double>& m) { return m.rungs_gained; }),
-                                 by_draw(result.summaries[g.options[0]], draws, [](const Measures<double>& m) { return m.rungs_gained; }));
+      const ByDraw rungs = minus(by_draw(result.summaries[g.options[o]], draws,
+                                         [](const Measures<double>& m) { return m.rungs_gained; }),
+                                 by_draw(result.summaries[g.options[0]], draws,
+                                         [](const Measures<double>& m) { return m.rungs_gained; }));
       const ByDraw esc = minus(by_draw(result.summaries[g.options[o]], draws, escalations),
                                by_draw(result.summaries[g.options[0]], draws, escalations));
-      ce.rows.push_back({g.names[o], g.names[o],
-                         {Cell::of(sc, Unit::Euro), Cell::of(se, Unit::Years), text(i.text), Cell::of(over_draws(nmb), Unit::Euro),
-                          Cell::of_value(share_of_draws(dc, [](double x) { return x < 0; }), Unit::Share),
-                          Cell::of_value(share_of_draws(nmb, [](double x) { return x > 0; }), Unit::Share),
-                          Cell::of(over_draws(rungs), Unit::Rung), Cell::of(over_draws(esc), Unit::PerThousandYear)}});
+      ce.rows.push_back(
+          {g.names[o],
+           g.names[o],
+           {Cell::of(sc, Unit::Euro), Cell::of(se, Unit::Years), text(i.text),
+            Cell::of(over_draws(nmb), Unit::Euro),
+            Cell::of_value(share_of_draws(dc, [](double x) { return x < 0; }), Unit::Share),
+            Cell::of_value(share_of_draws(nmb, [](double x) { return x > 0; }), Unit::Share),
+            Cell::of(over_draws(rungs), Unit::Rung), Cell::of(over_draws(esc), Unit::PerThousandYear)}});
     }
     ev.tables.push_back(std::move(ce));
 
@@ -213,9 +226,10 @@ EconomicEvaluation evaluate(const Study& study, const StudyResult& result) {
       f.id = "efficiency_frontier";
       f.title = "Which options are efficient? The efficiency frontier";
       f.scenario = comparator_name;
-      f.note = "Mean discounted cost and effect per household. Dominated: another option costs no more and "
-               "achieves at least as much. Extendedly dominated: a mix of two neighbours does better. ICER "
-               "against the next cheaper option on the frontier.";
+      f.note =
+          "Mean discounted cost and effect per household. Dominated: another option costs no more and "
+          "achieves at least as much. Extendedly dominated: a mix of two neighbours does better. ICER "
+          "against the next cheaper option on the frontier.";
       f.columns = {{"cost", "cost per household (EUR)"},
                    {"effect", "problem-free years per household"},
                    {"status", "status"},
@@ -223,8 +237,10 @@ EconomicEvaluation evaluate(const Study& study, const StudyResult& result) {
       const std::vector<double> mc = column_means(g.cost), me = column_means(g.effect);
       for (std::size_t o = 0; o < g.options.size(); ++o) {
         const FrontierOption& fo = g.frontier.options[o];
-        f.rows.push_back({g.names[o], g.names[o],
-                          {Cell::of_value(mc[o], Unit::Euro), Cell::of_value(me[o], Unit::Years), text(to_string(fo.status)),
+        f.rows.push_back({g.names[o],
+                          g.names[o],
+                          {Cell::of_value(mc[o], Unit::Euro), Cell::of_value(me[o], Unit::Years),
+                           text(to_string(fo.status)),
                            std::isnan(fo.icer) ? Cell::empty() : Cell::of_value(fo.icer, Unit::Euro)}});
       }
       ev.tables.push_back(std::move(f));
@@ -233,7 +249,9 @@ EconomicEvaluation evaluate(const Study& study, const StudyResult& result) {
     // ---- Acceptability curve, frontier, and value of information ----
     Table a;
     a.id = "acceptability";
-    a.title = "How sure can we be? Probability each option is best, by willingness to pay (rows: EUR per problem-free household-year)";
+    a.title =
+        "How sure can we be? Probability each option is best, by willingness to pay (rows: EUR per "
+        "problem-free household-year)";
     a.scenario = comparator_name;
     a.note = fmt::format(
         "Share of {} in which each option has the highest net monetary benefit; 'best on average': the "
@@ -247,7 +265,8 @@ EconomicEvaluation evaluate(const Study& study, const StudyResult& result) {
     a.columns.push_back({"evpi_population", "EVPI, population (EUR)"});
     for (std::size_t w = 0; w < g.wtp.size(); ++w) {
       Row r{fmt::format("wtp_{}", static_cast<long long>(g.wtp[w])), format_euros(g.wtp[w]), {}, 0};
-      for (std::size_t o = 0; o < g.options.size(); ++o) r.cells.push_back(Cell::of_value(g.ceac.probability[w][o], Unit::Share));
+      for (std::size_t o = 0; o < g.options.size(); ++o)
+        r.cells.push_back(Cell::of_value(g.ceac.probability[w][o], Unit::Share));
       r.cells.push_back(text(g.names[g.ceaf[w].option]));
       r.cells.push_back(Cell::of_value(g.evpi[w], Unit::Euro));
       r.cells.push_back(Cell::of_value(g.evpi[w] * hh, Unit::Euro));
@@ -265,20 +284,26 @@ EconomicEvaluation evaluate(const Study& study, const StudyResult& result) {
       b.title = "When does it pay back? Discounted budget impact per payer per year";
       b.scenario = g.names[o];
       b.comparator = comparator_name;
-      b.note = fmt::format("Euros for the whole population, intervention minus comparator, discounted at {}% a "
-                           "year. Negative: the payer saves. {}",
-                           format_rate(econ.discount_costs), kDrawNote);
-      for (int y = 0; y < years; ++y) b.columns.push_back({fmt::format("year_{}", y + 1), fmt::format("year {}", y + 1)});
+      b.note = fmt::format(
+          "Euros for the whole population, intervention minus comparator, discounted at {}% a "
+          "year. Negative: the payer saves. {}",
+          format_rate(econ.discount_costs), kDrawNote);
+      for (int y = 0; y < years; ++y)
+        b.columns.push_back({fmt::format("year_{}", y + 1), fmt::format("year {}", y + 1)});
       b.columns.push_back({"total", fmt::format("years 1-{}", years)});
       for (int p = 0; p <= payers; ++p) {
         Row r{p < payers ? payer_labels[static_cast<std::size_t>(p)].key : "all_payers",
-              p < payers ? payer_labels[static_cast<std::size_t>(p)].text : "All payers", {}, 0};
+              p < payers ? payer_labels[static_cast<std::size_t>(p)].text : "All payers",
+              {},
+              0};
         for (int y = 0; y <= years; ++y) {
           auto fig = [&, y, p](const Measures<double>& m) {
-            if (y < years) return m.cost[layout.at(y, p, kCostCategories)] * discount_factor(econ.discount_costs, y);
+            if (y < years)
+              return m.cost[layout.at(y, p, kCostCategories)] * discount_factor(econ.discount_costs, y);
             return discounted_cost(m, p);
           };
-          r.cells.push_back(Cell::of(over_draws(minus(by_draw(si, draws, fig), by_draw(sc, draws, fig))), Unit::Euro));
+          r.cells.push_back(
+              Cell::of(over_draws(minus(by_draw(si, draws, fig), by_draw(sc, draws, fig))), Unit::Euro));
         }
         b.rows.push_back(std::move(r));
       }
@@ -288,7 +313,8 @@ EconomicEvaluation evaluate(const Study& study, const StudyResult& result) {
       for (int y = 0; y < years; ++y) {
         auto fig = [&, y](const Measures<double>& m) {
           double c = 0;
-          for (int yy = 0; yy <= y; ++yy) c += m.cost[layout.at(yy, payers, kCostCategories)] * discount_factor(econ.discount_costs, yy);
+          for (int yy = 0; yy <= y; ++yy)
+            c += m.cost[layout.at(yy, payers, kCostCategories)] * discount_factor(econ.discount_costs, yy);
           return c;
         };
         const Stat s = over_draws(minus(by_draw(si, draws, fig), by_draw(sc, draws, fig)));
@@ -307,15 +333,18 @@ EconomicEvaluation evaluate(const Study& study, const StudyResult& result) {
       w.title = "Who pays, who saves?";
       w.scenario = g.names[o];
       w.comparator = comparator_name;
-      w.note = fmt::format("Over policy years 1-{}, euros for the whole population, intervention minus comparator. "
-                           "'pays' or 'saves' when the 95% interval excludes zero. {}",
-                           years, kDrawNote);
+      w.note = fmt::format(
+          "Over policy years 1-{}, euros for the whole population, intervention minus comparator. "
+          "'pays' or 'saves' when the 95% interval excludes zero. {}",
+          years, kDrawNote);
       w.columns = {{"nominal", "difference, nominal (EUR)"},
                    {"discounted", "difference, discounted (EUR)"},
                    {"role", "role"},
                    {"p_saves", "probability the payer saves"}};
       for (int p = 0; p < payers; ++p) {
-        auto nominal = [&, p](const Measures<double>& m) { return m.cost[layout.at(years, p, kCostCategories)]; };
+        auto nominal = [&, p](const Measures<double>& m) {
+          return m.cost[layout.at(years, p, kCostCategories)];
+        };
         auto disc = [&, p](const Measures<double>& m) { return discounted_cost(m, p); };
         const ByDraw dn = minus(by_draw(si, draws, nominal), by_draw(sc, draws, nominal));
         const ByDraw dd = minus(by_draw(si, draws, disc), by_draw(sc, draws, disc));
@@ -325,7 +354,8 @@ EconomicEvaluation evaluate(const Study& study, const StudyResult& result) {
                                  : !std::isnan(s.hi) && s.hi < 0                               ? "saves"
                                  : s.mean > 0 ? "pays (uncertain)"
                                               : "saves (uncertain)";
-        w.rows.push_back({payer_labels[static_cast<std::size_t>(p)].key, payer_labels[static_cast<std::size_t>(p)].text,
+        w.rows.push_back({payer_labels[static_cast<std::size_t>(p)].key,
+                          payer_labels[static_cast<std::size_t>(p)].text,
                           {Cell::of(over_draws(dn), Unit::Euro), Cell::of(s, Unit::Euro), text(role),
                            Cell::of_value(share_of_draws(dd, [](double x) { return x < 0; }), Unit::Share)}});
       }

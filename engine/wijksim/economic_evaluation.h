@@ -24,18 +24,18 @@ inline constexpr const char* kEffectUnit = "problem-free household-year";
 
 // A comparator and the interventions compared with it (same population): the options of one decision.
 struct DecisionGroup {
-  std::size_t comparator = 0;           // index in Study::scenarios
-  std::vector<std::size_t> options;     // comparator first, then its interventions
+  std::size_t comparator = 0;        // index in Study::scenarios
+  std::vector<std::size_t> options;  // comparator first, then its interventions
   std::vector<std::string> names;
-  DrawMatrix cost;                      // [draw][option]: discounted cost per household, all payers
-  DrawMatrix effect;                    // [draw][option]: discounted problem-free household-years per household
+  DrawMatrix cost;    // [draw][option]: discounted cost per household, all payers
+  DrawMatrix effect;  // [draw][option]: discounted problem-free household-years per household
   int households = 0;
-  double willingness_to_pay = 0;        // euros per problem-free household-year (the comparator's economics)
-  std::vector<double> wtp;              // the acceptability curve's grid
+  double willingness_to_pay = 0;  // euros per problem-free household-year (the comparator's economics)
+  std::vector<double> wtp;        // the acceptability curve's grid
   AcceptabilityCurves ceac;
   std::vector<AcceptabilityFrontierPoint> ceaf;
-  std::vector<double> evpi;             // per household, at each wtp
-  Frontier frontier;                    // on the mean cost and effect
+  std::vector<double> evpi;  // per household, at each wtp
+  Frontier frontier;         // on the mean cost and effect
 };
 
 struct EconomicEvaluation {

@@ -76,7 +76,8 @@ std::vector<std::vector<RunResult>> run_jobs(std::span<const Job> jobs, Progress
   std::vector<std::vector<RunResult>> results(jobs.size());
   for (std::size_t j = 0; j < jobs.size(); ++j) results[j].resize(jobs[j].plan.replications);
   for_each_run(
-      jobs, [&](std::size_t j, std::size_t slot, RunResult&& r) { results[j][slot] = std::move(r); }, progress);
+      jobs, [&](std::size_t j, std::size_t slot, RunResult&& r) { results[j][slot] = std::move(r); },
+      progress);
   return results;
 }
 

@@ -91,6 +91,7 @@ void for_each_run(std::span<const Job> jobs, const RunSink& sink, Progress* prog
 std::vector<std::vector<RunResult>> run_jobs(std::span<const Job> jobs, Progress* progress = nullptr);
 
 // One model's replications, [slot].
-std::vector<RunResult> run_replications(const Model& model, const RunPlan& plan, Progress* progress = nullptr);
+std::vector<RunResult> run_replications(const Model& model, const RunPlan& plan,
+                                        Progress* progress = nullptr);
 
 }  // namespace wijksim

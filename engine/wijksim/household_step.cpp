@@ -8,7 +8,9 @@
 namespace wijksim {
 namespace {
 
-inline double unit(std::uint32_t x) { return RandomStreams::to_unit(x); }
+inline double unit(std::uint32_t x) {
+  return RandomStreams::to_unit(x);
+}
 
 // Pick one of n items uniformly with a uniform u in (0, 1).
 inline int pick(double u, std::size_t n) {
@@ -24,11 +26,16 @@ inline void add_trust(Household& h, double delta01) {
 template <class... Args>
 inline void note(const WeekView& v, std::uint32_t id, WeekTally& t, fmt::format_string<Args...> f,
                  Args&&... args) {
-  if (t.trace != nullptr && id == v.traced) t.trace->push_back({v.week, fmt::format(f, std::forward<Args>(args)...)});
+  if (t.trace != nullptr && id == v.traced)
+    t.trace->push_back({v.week, fmt::format(f, std::forward<Args>(args)...)});
 }
 
-const std::string& dname(const WeekView& v, int d) { return v.model->scenario().domains[d].name; }
-const std::string& aname(const WeekView& v, int a) { return v.model->scenario().agencies[a].name; }
+const std::string& dname(const WeekView& v, int d) {
+  return v.model->scenario().domains[d].name;
+}
+const std::string& aname(const WeekView& v, int a) {
+  return v.model->scenario().agencies[a].name;
+}
 
 void book(const WeekView& v, std::uint32_t id, WeekTally& t, int payer, CostCategory c, Cents amount,
           const char* what) {
@@ -118,8 +125,8 @@ void coach_takes_up(const WeekView& v, std::uint32_t id, Household& h, int d, We
   } else {
     int delay = am.intake_weeks + (unit(r[3]) < c.privacy_probability ? c.privacy_delay_weeks : 0);
     p.timer = static_cast<std::uint8_t>(std::min(delay, 255));
-    note(v, id, t, "{} problem: coach refers to {}, normal route, arrives in {} weeks", dname(v, d), aname(v, a),
-         p.timer);
+    note(v, id, t, "{} problem: coach refers to {}, normal route, arrives in {} weeks", dname(v, d),
+         aname(v, a), p.timer);
   }
   if (p.timer == 0) arrive_at_agency(v, id, h, d, t);
 }
@@ -134,7 +141,8 @@ void close_coach_case(const WeekView& v, std::uint32_t id, Household& h, WeekTal
   note(v, id, t, "coach closes the case ({})", why);
 }
 
-void treatment_ends(const WeekView& v, std::uint32_t id, Household& h, int d, double u_outcome, WeekTally& t) {
+void treatment_ends(const WeekView& v, std::uint32_t id, Household& h, int d, double u_outcome,
+                    WeekTally& t) {
   const Model& m = *v.model;
   const Scenario& s = m.scenario();
   Problem& p = h.problems[d];
@@ -359,7 +367,8 @@ void arrive_at_agency(const WeekView& v, std::uint32_t id, Household& h, int d, 
     double u = unit(r[1]);
     if (u < dup_p) {
       std::size_t n = dm.agencies.size();
-      std::size_t self = static_cast<std::size_t>(std::find(dm.agencies.begin(), dm.agencies.end(), a) - dm.agencies.begin());
+      std::size_t self = static_cast<std::size_t>(std::find(dm.agencies.begin(), dm.agencies.end(), a) -
+                                                  dm.agencies.begin());
       std::size_t other = (self + 1 + static_cast<std::size_t>(pick(u / dup_p, n - 1))) % n;
       p.duplicate = dm.agencies[other];
       const AgencyModel& dup = m.agency(p.duplicate);
@@ -372,7 +381,8 @@ void arrive_at_agency(const WeekView& v, std::uint32_t id, Household& h, int d, 
   if (p.has(Problem::kViaCoach)) ++t.coach_referrals[a];
   t.joins.push_back({id, p.onset, static_cast<std::uint8_t>(d), static_cast<std::uint8_t>(a),
                      static_cast<std::uint8_t>(priority ? 1 : 0)});
-  note(v, id, t, "{} problem: on the waiting list of {}{}", dname(v, d), aname(v, a), priority ? " (priority)" : "");
+  note(v, id, t, "{} problem: on the waiting list of {}{}", dname(v, d), aname(v, a),
+       priority ? " (priority)" : "");
 }
 
 void admit_to_coach(const WeekView& v, std::uint32_t id, Household& h, WeekTally& t) {

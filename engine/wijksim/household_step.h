@@ -19,10 +19,10 @@ inline constexpr std::uint8_t kLowTrust = 102;  // trust below 0.4 counts as "li
 
 // A coach team as the households see it this week.
 struct TeamView {
-  double effectiveness = 1;                   // falls when the caseload is above the norm
-  std::array<double, kMaxDomains> notice_p{}; // this team's competence: blind spots differ per team
+  double effectiveness = 1;                    // falls when the caseload is above the norm
+  std::array<double, kMaxDomains> notice_p{};  // this team's competence: blind spots differ per team
   std::array<double, kMaxDomains> solve_p{};
-  std::uint32_t present_agencies = ~0u;       // agencies with a contact person in this neighbourhood
+  std::uint32_t present_agencies = ~0u;  // agencies with a contact person in this neighbourhood
 };
 
 struct WeekView {

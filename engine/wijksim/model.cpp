@@ -20,7 +20,8 @@ Model::Model(const Scenario& s)
     m.success = ag.success_probability;
     m.intake_cost = ag.intake_cost;
     m.cost_per_case_week = ag.cost_per_case_week;
-    m.duplicate_cost_per_week = static_cast<Cents>(std::llround(ag.cost_per_case_week * frag.duplicate_cost_share));
+    m.duplicate_cost_per_week =
+        static_cast<Cents>(std::llround(ag.cost_per_case_week * frag.duplicate_cost_share));
     m.intake_weeks = ag.intake_weeks;
     m.payer = ag.payer;
     m.capacity = ag.capacity;
@@ -107,7 +108,8 @@ Model::Model(const Scenario& s)
         double share = s.agencies[a].reallocation_share;
         if (share <= 0) continue;
         cumulative += share;
-        const Cents upto = static_cast<Cents>(std::llround(cumulative / total_share * static_cast<double>(weekly)));
+        const Cents upto =
+            static_cast<Cents>(std::llround(cumulative / total_share * static_cast<double>(weekly)));
         coach_cost_per_week_[agencies_[a].payer] += upto - booked;
         booked = upto;
         // The agency gives up as many treatment places as its share of the coach budget buys.

@@ -13,12 +13,12 @@ namespace wijksim {
 inline constexpr int kEscalationAgeWeeks = 1024;  // escalation probability by problem age, clamped beyond
 
 struct DomainModel {
-  double resolve_p = 0;    // weekly natural resolution of an untreated problem
-  double seek_p = 0;       // weekly help-seeking at full trust
+  double resolve_p = 0;  // weekly natural resolution of an untreated problem
+  double seek_p = 0;     // weekly help-seeking at full trust
   double complex_share = 0;
   std::array<float, kEscalationAgeWeeks> escalation_p{};  // weekly escalation by age in weeks
-  std::vector<std::uint8_t> agencies;        // agencies serving this domain
-  std::vector<std::uint8_t> other_agencies;  // agencies that do not: where a bounce lands
+  std::vector<std::uint8_t> agencies;                     // agencies serving this domain
+  std::vector<std::uint8_t> other_agencies;               // agencies that do not: where a bounce lands
   Cents escalation_cost = 0;
   int escalation_payer = 0;
 };

@@ -9,8 +9,14 @@ static int index_of(const std::vector<Named>& v, const std::string& n) {
   return -1;
 }
 
-int Scenario::payer_index(const std::string& n) const { return index_of(payers, n); }
-int Scenario::domain_index(const std::string& n) const { return index_of(domains, n); }
-int Scenario::agency_index(const std::string& n) const { return index_of(agencies, n); }
+int Scenario::payer_index(const std::string& n) const {
+  return index_of(payers, n);
+}
+int Scenario::domain_index(const std::string& n) const {
+  return index_of(domains, n);
+}
+int Scenario::agency_index(const std::string& n) const {
+  return index_of(agencies, n);
+}
 
 }  // namespace wijksim

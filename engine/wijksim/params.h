@@ -23,20 +23,24 @@ inline constexpr std::uint8_t kNoAgency = 0xFF;
 
 using Cents = std::int64_t;
 
-inline Cents euros_to_cents(double euros) { return static_cast<Cents>(std::llround(euros * 100.0)); }
+inline Cents euros_to_cents(double euros) {
+  return static_cast<Cents>(std::llround(euros * 100.0));
+}
 
 // A yearly hazard rate (events per year) as the probability of at least one event in a week.
 inline double weekly_probability(double rate_per_year) {
   return 1.0 - std::exp(-rate_per_year / kWeeksPerYear);
 }
 // A mean duration in weeks as the per-week probability of ending (geometric duration).
-inline double weekly_end_probability(double mean_weeks) { return mean_weeks <= 1.0 ? 1.0 : 1.0 / mean_weeks; }
+inline double weekly_end_probability(double mean_weeks) {
+  return mean_weeks <= 1.0 ? 1.0 : 1.0 / mean_weeks;
+}
 
 // What a euro is spent on. Every euro is booked on exactly one (payer, category).
 enum class CostCategory : std::uint8_t { Coach = 0, Intake = 1, Treatment = 2, Escalation = 3 };
 inline constexpr int kCostCategories = 4;
-inline constexpr std::array<const char*, kCostCategories> kCostCategoryNames = {"coach", "intake", "treatment",
-                                                                                "escalation"};
+inline constexpr std::array<const char*, kCostCategories> kCostCategoryNames = {"coach", "intake",
+                                                                                "treatment", "escalation"};
 
 struct Payer {
   std::string name;   // key, e.g. "municipality"
@@ -47,57 +51,60 @@ struct Payer {
 struct Domain {
   std::string name;
   std::string label;
-  double incidence_per_year = 0;        // new-problem rate on rung 6 with no other active problem
-  double rung_factor = 1;               // rate multiplier per rung below 6 (problems are likelier low down)
-  double clustering_factor = 1;         // rate multiplier per other active problem (problems cluster)
-  double resolution_per_year = 0;       // natural resolution rate of an untreated problem
-  double complex_share = 0;             // share of new problems that need a second-line agency
-  double seek_help_per_year = 0;        // baseline help-seeking rate at full trust
-  double escalation_per_year = 0;       // escalation rate of a new unresolved problem
+  double incidence_per_year = 0;          // new-problem rate on rung 6 with no other active problem
+  double rung_factor = 1;                 // rate multiplier per rung below 6 (problems are likelier low down)
+  double clustering_factor = 1;           // rate multiplier per other active problem (problems cluster)
+  double resolution_per_year = 0;         // natural resolution rate of an untreated problem
+  double complex_share = 0;               // share of new problems that need a second-line agency
+  double seek_help_per_year = 0;          // baseline help-seeking rate at full trust
+  double escalation_per_year = 0;         // escalation rate of a new unresolved problem
   double escalation_growth_per_year = 0;  // rate grows linearly: rate * (1 + growth * age_in_years)
-  std::string escalation_event;         // e.g. "eviction"
-  Cents escalation_cost = 0;            // cost of one escalation event
-  int escalation_payer = 0;             // index into Scenario::payers
+  std::string escalation_event;           // e.g. "eviction"
+  Cents escalation_cost = 0;              // cost of one escalation event
+  int escalation_payer = 0;               // index into Scenario::payers
 };
 
 // A second-line agency.
 struct Agency {
   std::string name;
   std::string label;
-  std::uint32_t domain_mask = 0;  // bit d set: serves domain d
-  int capacity = 0;               // concurrent cases in treatment
-  Cents intake_cost = 0;          // one intake (assessment, decision)
-  int intake_weeks = 0;           // from first contact to a place on the waiting list
-  Cents cost_per_case_week = 0;   // one case in treatment for one week
-  double treatment_weeks = 1;     // mean treatment duration (geometric)
-  double success_probability = 0; // chance a finished treatment resolves the problem
-  int payer = 0;                  // index into Scenario::payers
-  double presence = 1;            // chance the agency is present locally (a contact person the coach can reach)
-  double cooperation = 1;         // multiplier on the mandate being honoured by this agency
+  std::uint32_t domain_mask = 0;   // bit d set: serves domain d
+  int capacity = 0;                // concurrent cases in treatment
+  Cents intake_cost = 0;           // one intake (assessment, decision)
+  int intake_weeks = 0;            // from first contact to a place on the waiting list
+  Cents cost_per_case_week = 0;    // one case in treatment for one week
+  double treatment_weeks = 1;      // mean treatment duration (geometric)
+  double success_probability = 0;  // chance a finished treatment resolves the problem
+  int payer = 0;                   // index into Scenario::payers
+  double presence = 1;     // chance the agency is present locally (a contact person the coach can reach)
+  double cooperation = 1;  // multiplier on the mandate being honoured by this agency
   double reallocation_share = 0;  // share of coach cost paid by cutting this agency (reallocated funding)
 };
 
 // The fragmented baseline ("verkokering"): how households find help on their own.
 struct Fragmentation {
-  double wrong_agency_probability = 0;  // chance each attempt lands at an agency that does not serve the domain
-  int max_bounces = 3;                  // a household gives up bouncing after this many
-  int bounce_weeks = 0;                 // delay added by each bounce
-  double bounce_trust_loss = 0;         // trust lost per bounce (trust is 0..1)
-  int search_weeks = 0;                 // time to find an agency's door when seeking help
-  double seek_trust_floor = 0;          // help-seeking rate at zero trust relative to full trust
-  double duplicate_probability = 0;     // complex problem: a second agency opens its own case (duplicate intake)
-  double duplicate_cost_share = 0;      // duplicate case's weekly cost as a share of the agency's case-week
-  double success_loss_per_extra_professional = 0;  // uncoordinated plans: absolute loss per extra professional
-  double success_trust_gain = 0;        // trust gained when a treatment resolves the problem
-  double failure_trust_loss = 0;        // trust lost when a treatment fails
-  double escalation_in_treatment_factor = 1;  // escalation rate multiplier while in treatment or with the coach
+  double wrong_agency_probability =
+      0;                             // chance each attempt lands at an agency that does not serve the domain
+  int max_bounces = 3;               // a household gives up bouncing after this many
+  int bounce_weeks = 0;              // delay added by each bounce
+  double bounce_trust_loss = 0;      // trust lost per bounce (trust is 0..1)
+  int search_weeks = 0;              // time to find an agency's door when seeking help
+  double seek_trust_floor = 0;       // help-seeking rate at zero trust relative to full trust
+  double duplicate_probability = 0;  // complex problem: a second agency opens its own case (duplicate intake)
+  double duplicate_cost_share = 0;   // duplicate case's weekly cost as a share of the agency's case-week
+  double success_loss_per_extra_professional =
+      0;                          // uncoordinated plans: absolute loss per extra professional
+  double success_trust_gain = 0;  // trust gained when a treatment resolves the problem
+  double failure_trust_loss = 0;  // trust lost when a treatment fails
+  double escalation_in_treatment_factor =
+      1;  // escalation rate multiplier while in treatment or with the coach
 };
 
 // Movement on the participation ladder (all households, with or without a coach).
 struct Ladder {
-  double climb_per_year = 0;            // rate of climbing one rung with no active problem
-  double climb_factor_per_problem = 1;  // climb rate multiplier per active problem
-  double drop_per_year_per_problem = 0; // rate of dropping one rung per active problem
+  double climb_per_year = 0;               // rate of climbing one rung with no active problem
+  double climb_factor_per_problem = 1;     // climb rate multiplier per active problem
+  double drop_per_year_per_problem = 0;    // rate of dropping one rung per active problem
   double escalation_drop_probability = 0;  // chance an escalation also costs a rung
 };
 
@@ -107,9 +114,9 @@ enum class Funding : std::uint8_t { Additional, Reallocated };
 struct Coaches {
   bool enabled = false;
   double fte = 0;
-  int teams = 1;                        // households are split evenly over teams (neighbourhoods)
-  double caseload_norm_per_fte = 0;     // households per FTE above which effectiveness falls
-  double caseload_cap_per_fte = 0;      // households per FTE at which new households wait
+  int teams = 1;                     // households are split evenly over teams (neighbourhoods)
+  double caseload_norm_per_fte = 0;  // households per FTE above which effectiveness falls
+  double caseload_cap_per_fte = 0;   // households per FTE at which new households wait
   Cents cost_per_fte_year = 0;
   Funding funding = Funding::Additional;
   int funding_payer = 0;                // payer of coach cost under additional funding
@@ -117,30 +124,30 @@ struct Coaches {
   std::vector<double> solve_per_week;   // per domain: chance a coach solves a simple problem in a week
   double competence_spread = 0;         // sd of a team's competence around the mean (jack-of-all-trades)
   double outreach_per_year = 0;         // rate at which a household with problems is found behind its door
-  double self_referral_per_year = 0;    // rate at which a household with problems asks a coach (at full trust)
-  double mandate_probability = 0;       // chance an agency honours the coach's advice (skips intake and queue)
-  double privacy_probability = 0;       // chance privacy rules stop information flowing on a referral
+  double self_referral_per_year = 0;  // rate at which a household with problems asks a coach (at full trust)
+  double mandate_probability = 0;     // chance an agency honours the coach's advice (skips intake and queue)
+  double privacy_probability = 0;     // chance privacy rules stop information flowing on a referral
   int privacy_delay_weeks = 0;
-  double coordination = 1;              // chance coordination works for a client (1 - extra bureaucracy)
-  double coordination_success_gain = 0; // absolute gain in treatment success when coordinated
-  double going_native_probability = 0;  // chance a referral is a push the agency rejects
-  double activation_per_year = 0;       // extra climb rate on the ladder while with the coach
-  double overload_slope = 0;            // effectiveness lost per unit of caseload/norm above 1
-  double min_effectiveness = 0;         // effectiveness never falls below this
-  int close_after_quiet_weeks = 0;      // close the case when nothing is active this long
-  int max_weeks = 0;                    // close the case at this duration anyway
-  double relapse_factor = 1;            // paternalism: incidence multiplier after closure
-  int relapse_weeks = 0;                // ... for this long after closure
-  double trust_gain_per_year = 0;       // trust rebuilt while with the coach
+  double coordination = 1;               // chance coordination works for a client (1 - extra bureaucracy)
+  double coordination_success_gain = 0;  // absolute gain in treatment success when coordinated
+  double going_native_probability = 0;   // chance a referral is a push the agency rejects
+  double activation_per_year = 0;        // extra climb rate on the ladder while with the coach
+  double overload_slope = 0;             // effectiveness lost per unit of caseload/norm above 1
+  double min_effectiveness = 0;          // effectiveness never falls below this
+  int close_after_quiet_weeks = 0;       // close the case when nothing is active this long
+  int max_weeks = 0;                     // close the case at this duration anyway
+  double relapse_factor = 1;             // paternalism: incidence multiplier after closure
+  int relapse_weeks = 0;                 // ... for this long after closure
+  double trust_gain_per_year = 0;        // trust rebuilt while with the coach
 };
 
 // The starting population, drawn to reproduce the seeds' baseline table.
 struct Population {
   int households = 0;
-  std::vector<double> problem_count_shares;         // P(0), P(1), ..., P(k) active problems at start
+  std::vector<double> problem_count_shares;  // P(0), P(1), ..., P(k) active problems at start
   std::vector<std::vector<double>> professionals_given_problems;  // row k: P(0, 1, 2, 3+ professionals | k)
-  std::array<double, kRungs> rung_shares{};         // P(rung 1..6) at start
-  double trust_mean = 0.5;                          // initial trust (beta distributed)
+  std::array<double, kRungs> rung_shares{};                       // P(rung 1..6) at start
+  double trust_mean = 0.5;                                        // initial trust (beta distributed)
   double trust_sd = 0.2;
 };
 
@@ -152,7 +159,7 @@ struct Simulation {
 };
 
 struct Economics {
-  double discount_costs = 0.03;    // Zorginstituut Nederland guideline, January 2024
+  double discount_costs = 0.03;  // Zorginstituut Nederland guideline, January 2024
   double discount_effects = 0.015;
   double willingness_to_pay = 20000;  // euros per problem-free household-year (assumption for NMB)
 };
@@ -160,7 +167,7 @@ struct Economics {
 // A fully resolved scenario. Everything the engine needs, nothing it must look up elsewhere.
 struct Scenario {
   std::string name;
-  std::string file;        // where it was read from
+  std::string file;  // where it was read from
   std::string description;
   std::string comparator;  // path of the comparator scenario ("" = this is a comparator)
   std::vector<Payer> payers;

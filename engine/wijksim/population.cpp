@@ -30,18 +30,22 @@ void draw_population(const Model& m, const RandomStreams& rng, std::vector<House
     const auto uid = static_cast<std::uint32_t>(id);
     h.team = static_cast<std::uint8_t>(static_cast<std::int64_t>(id) * teams / n);
     auto hb = rng.block(uid, 0, Stream::InitialHousehold);
-    h.rung = static_cast<std::uint8_t>(1 + draw_category(RandomStreams::to_unit(hb[0]), pop.rung_shares.data(), kRungs));
+    h.rung = static_cast<std::uint8_t>(
+        1 + draw_category(RandomStreams::to_unit(hb[0]), pop.rung_shares.data(), kRungs));
     // Trust: a normal truncated to [0, 1] (Box-Muller on two uniforms).
     double z = std::sqrt(-2.0 * std::log(RandomStreams::to_unit(hb[1]))) *
                std::cos(2.0 * std::numbers::pi * RandomStreams::to_unit(hb[2]));
-    h.trust = static_cast<std::uint8_t>(std::lround(std::clamp(pop.trust_mean + pop.trust_sd * z, 0.0, 1.0) * 255.0));
+    h.trust = static_cast<std::uint8_t>(
+        std::lround(std::clamp(pop.trust_mean + pop.trust_sd * z, 0.0, 1.0) * 255.0));
 
     auto pb = rng.block(uid, 0, Stream::InitialProblems, 0);
     const auto& counts = pop.problem_count_shares;
-    int k = std::min(draw_category(RandomStreams::to_unit(pb[0]), counts.data(), static_cast<int>(counts.size())), nd);
+    int k = std::min(
+        draw_category(RandomStreams::to_unit(pb[0]), counts.data(), static_cast<int>(counts.size())), nd);
     const auto& rows = pop.professionals_given_problems;
     const auto& row = rows[static_cast<std::size_t>(std::min<int>(k, static_cast<int>(rows.size()) - 1))];
-    int professionals = draw_category(RandomStreams::to_unit(hb[3]), row.data(), static_cast<int>(row.size()));
+    int professionals =
+        draw_category(RandomStreams::to_unit(hb[3]), row.data(), static_cast<int>(row.size()));
 
     // Which domains: drawn without replacement, weighted by their incidence on this household's rung.
     const LifeRates& rates = m.life(false, h.rung, 0);
@@ -76,7 +80,8 @@ void draw_population(const Model& m, const RandomStreams& rng, std::vector<House
       ++h.active_count;
       if (placed < professionals) {
         const auto& ags = m.domain(d).agencies;
-        p.agency = ags[std::min<std::size_t>(static_cast<std::size_t>(RandomStreams::to_unit(b[2]) * ags.size()), ags.size() - 1)];
+        p.agency = ags[std::min<std::size_t>(
+            static_cast<std::size_t>(RandomStreams::to_unit(b[2]) * ags.size()), ags.size() - 1)];
         p.set_status(ProblemStatus::Waiting);
         joins.push_back({uid, p.onset, static_cast<std::uint8_t>(d), p.agency, 0});
         ++placed;
@@ -94,7 +99,8 @@ void draw_population(const Model& m, const RandomStreams& rng, std::vector<House
       } else if (!dm.other_agencies.empty()) {
         const double u = RandomStreams::to_unit(rng.block(uid, 0, Stream::InitialProblemAge, chosen[i])[3]);
         const auto n_other = dm.other_agencies.size();
-        p.duplicate = dm.other_agencies[std::min<std::size_t>(static_cast<std::size_t>(u * n_other), n_other - 1)];
+        p.duplicate =
+            dm.other_agencies[std::min<std::size_t>(static_cast<std::size_t>(u * n_other), n_other - 1)];
       } else {
         continue;
       }

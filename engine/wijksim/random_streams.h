@@ -19,19 +19,19 @@ namespace wijksim {
 // here. Values are part of the results' identity: never reuse or renumber one
 // (tests/random_streams_test.cpp checks that no two processes share an address).
 enum class Stream : std::uint16_t {
-  InitialProblems = 1,       // index 0: count, which domains; index 1+d: complexity/status of domain d
-  InitialHousehold = 2,      // w0 rung, w1-w2 trust (beta via two uniforms), w3 professionals
-  LifeEvent = 3,             // w0 any event this week, w1 which (new problem / climb / drop), w2 complexity
-  IdleWake = 4,              // w0 weeks until a household with nothing going on has its next event
-  ProblemWeek = 5,           // index d: w0 natural resolution, w1 escalation, w2 progress, w3 outcome
-  Referral = 6,              // index d: w0 agency choice, w1 duplicate, w2 mandate, w3 privacy
-  Bounce = 7,                // index d*16+attempt: w0 wrong agency?, w1 which wrong agency
-  CoachContact = 8,          // w0 found (outreach / self-referral), w1 coordination works
-  CoachNotice = 9,           // index d: w0 notices, w1 going native, w2 escalation costs a rung
-  TeamCompetence = 10,       // entity = team, index = domain: w0-w1 normal for notice, w2-w3 for solve
-  AgencyPresence = 11,       // entity = agency, index = team: w0 present locally
-  ParameterDraw = 12,        // PSA: entity = parameter id
-  InitialProblemAge = 13,    // index d: w0 age of an initial problem, w1 status
+  InitialProblems = 1,     // index 0: count, which domains; index 1+d: complexity/status of domain d
+  InitialHousehold = 2,    // w0 rung, w1-w2 trust (beta via two uniforms), w3 professionals
+  LifeEvent = 3,           // w0 any event this week, w1 which (new problem / climb / drop), w2 complexity
+  IdleWake = 4,            // w0 weeks until a household with nothing going on has its next event
+  ProblemWeek = 5,         // index d: w0 natural resolution, w1 escalation, w2 progress, w3 outcome
+  Referral = 6,            // index d: w0 agency choice, w1 duplicate, w2 mandate, w3 privacy
+  Bounce = 7,              // index d*16+attempt: w0 wrong agency?, w1 which wrong agency
+  CoachContact = 8,        // w0 found (outreach / self-referral), w1 coordination works
+  CoachNotice = 9,         // index d: w0 notices, w1 going native, w2 escalation costs a rung
+  TeamCompetence = 10,     // entity = team, index = domain: w0-w1 normal for notice, w2-w3 for solve
+  AgencyPresence = 11,     // entity = agency, index = team: w0 present locally
+  ParameterDraw = 12,      // PSA: entity = parameter id
+  InitialProblemAge = 13,  // index d: w0 age of an initial problem, w1 status
 };
 
 class RandomStreams {
@@ -41,8 +41,8 @@ class RandomStreams {
   RandomStreams(std::uint64_t seed, std::uint32_t draw, std::uint32_t replication) {
     // Derive the key by one Philox call so that nearby seeds give unrelated keys.
     r123::Philox4x32 philox;
-    r123::Philox4x32::ctr_type c = {{static_cast<std::uint32_t>(seed), static_cast<std::uint32_t>(seed >> 32),
-                                     draw, replication}};
+    r123::Philox4x32::ctr_type c = {
+        {static_cast<std::uint32_t>(seed), static_cast<std::uint32_t>(seed >> 32), draw, replication}};
     r123::Philox4x32::key_type k = {{0x9E3779B9u, 0x7F4A7C15u}};
     auto r = philox(c, k);
     key_ = {{r[0], r[1]}};

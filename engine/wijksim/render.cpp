@@ -16,8 +16,10 @@ constexpr std::size_t kTextWidth = 110;  // notes are wrapped to this width
 int decimals_for(const Cell& c) {
   const double m = c.stat.mean;
   switch (c.unit) {
-    case Unit::Euro: return 0;
-    case Unit::Share: return 1;  // of a percentage
+    case Unit::Euro:
+      return 0;
+    case Unit::Share:
+      return 1;  // of a percentage
     case Unit::Count:
     case Unit::PerYear: {
       const bool whole = m == std::floor(m) && std::isnan(c.stat.lo);
@@ -25,10 +27,13 @@ int decimals_for(const Cell& c) {
     }
     case Unit::Weeks:
     case Unit::PerThousandYear:
-    case Unit::PerFte: return 1;
+    case Unit::PerFte:
+      return 1;
     case Unit::Trust:
-    case Unit::Rung: return 2;
-    case Unit::Years: return 3;
+    case Unit::Rung:
+      return 2;
+    case Unit::Years:
+      return 3;
   }
   return 1;
 }
@@ -64,8 +69,9 @@ std::string pad(const std::string& s, std::size_t width, bool right) {
 
 void render_one(const Table& t, std::string& out) {
   out += fmt::format("== {} ==\n", t.title);
-  out += t.comparator.empty() ? fmt::format("   scenario: {}\n", t.scenario)
-                              : fmt::format("   scenario: {} minus comparator: {}\n", t.scenario, t.comparator);
+  out += t.comparator.empty()
+             ? fmt::format("   scenario: {}\n", t.scenario)
+             : fmt::format("   scenario: {} minus comparator: {}\n", t.scenario, t.comparator);
   // Cell texts first, to size the columns.
   std::vector<std::vector<std::string>> text(t.rows.size());
   std::vector<std::size_t> width(t.columns.size() + 1, 0);
@@ -78,14 +84,16 @@ void render_one(const Table& t, std::string& out) {
       width[c] = std::max(width[c], display_width(text[r][c]));
   }
   std::string line = pad("", width[0], false);
-  for (std::size_t c = 0; c < t.columns.size(); ++c) line += "  " + pad(t.columns[c].label, width[c + 1], true);
+  for (std::size_t c = 0; c < t.columns.size(); ++c)
+    line += "  " + pad(t.columns[c].label, width[c + 1], true);
   out += line + "\n";
   std::size_t total = width[0];
   for (std::size_t c = 1; c < width.size(); ++c) total += 2 + width[c];
   out += std::string(total, '-') + "\n";
   for (const auto& cells : text) {
     line = pad(cells[0], width[0], false);
-    for (std::size_t c = 1; c < cells.size() && c < width.size(); ++c) line += "  " + pad(cells[c], width[c], true);
+    for (std::size_t c = 1; c < cells.size() && c < width.size(); ++c)
+      line += "  " + pad(cells[c], width[c], true);
     out += line + "\n";
   }
   if (!t.note.empty()) out += wrap(t.note, "   ", kTextWidth);
@@ -106,19 +114,26 @@ std::string csv_field(const std::string& s) {
 }
 
 // Shortest text that reads back as the same double; empty for an undefined figure.
-std::string csv_number(double x) { return std::isnan(x) ? std::string() : fmt::format("{}", x); }
+std::string csv_number(double x) {
+  return std::isnan(x) ? std::string() : fmt::format("{}", x);
+}
 
 // ---- JSON ----
 
 using json = nlohmann::ordered_json;
 
-json number(double x) { return std::isnan(x) ? json(nullptr) : json(x); }
+json number(double x) {
+  return std::isnan(x) ? json(nullptr) : json(x);
+}
 
 json cell_json(const Cell& c) {
   switch (c.kind) {
-    case Cell::Kind::Empty: return nullptr;
-    case Cell::Kind::Text: return json{{"text", c.text}};
-    case Cell::Kind::Number: break;
+    case Cell::Kind::Empty:
+      return nullptr;
+    case Cell::Kind::Text:
+      return json{{"text", c.text}};
+    case Cell::Kind::Number:
+      break;
   }
   json j;
   j["unit"] = to_string(c.unit);
@@ -170,13 +185,18 @@ std::string format_dutch(double x, int decimals) {
   return out;
 }
 
-std::string format_euros(double euros) { return "\u20AC " + format_dutch(euros, 0); }
+std::string format_euros(double euros) {
+  return "\u20AC " + format_dutch(euros, 0);
+}
 
 std::string format_cell(const Cell& c) {
   switch (c.kind) {
-    case Cell::Kind::Empty: return "";
-    case Cell::Kind::Text: return c.text;
-    case Cell::Kind::Number: break;
+    case Cell::Kind::Empty:
+      return "";
+    case Cell::Kind::Text:
+      return c.text;
+    case Cell::Kind::Number:
+      break;
   }
   const Stat& s = c.stat;
   if (std::isnan(s.mean)) return "n/a";
@@ -195,7 +215,8 @@ std::string render_table(const Report& r) {
     if (!s.comparator.empty()) out += fmt::format(", compared with {}", s.comparator);
     out += "\n";
   }
-  out += wrap("Each figure: mean (" + r.interval + "). Numbers in Dutch notation: 1.234,5.", "  ", kTextWidth);
+  out +=
+      wrap("Each figure: mean (" + r.interval + "). Numbers in Dutch notation: 1.234,5.", "  ", kTextWidth);
   out += "\n";
   for (const Table& t : r.tables) render_one(t, out);
   return out;
@@ -215,8 +236,8 @@ std::string render_csv(const Report& r) {
           continue;
         }
         const Stat& s = cell.stat;
-        out += fmt::format("{},{},{},{},{},{},{},\n", to_string(cell.unit), csv_number(s.mean), csv_number(s.sd),
-                           csv_number(s.se), csv_number(s.lo), csv_number(s.hi), s.n);
+        out += fmt::format("{},{},{},{},{},{},{},\n", to_string(cell.unit), csv_number(s.mean),
+                           csv_number(s.sd), csv_number(s.se), csv_number(s.lo), csv_number(s.hi), s.n);
       }
     }
   }
@@ -258,7 +279,8 @@ std::string render_json(const Report& r) {
       json cells = json::object();
       for (std::size_t c = 0; c < row.cells.size() && c < t.columns.size(); ++c)
         cells[t.columns[c].key] = cell_json(row.cells[c]);
-      rows.push_back(json{{"key", row.key}, {"label", row.label}, {"indent", row.indent}, {"cells", std::move(cells)}});
+      rows.push_back(
+          json{{"key", row.key}, {"label", row.label}, {"indent", row.indent}, {"cells", std::move(cells)}});
     }
     o["rows"] = std::move(rows);
     tables.push_back(std::move(o));
@@ -269,9 +291,12 @@ std::string render_json(const Report& r) {
 
 std::string render(const Report& r, Format f) {
   switch (f) {
-    case Format::Table: return render_table(r);
-    case Format::Csv: return render_csv(r);
-    case Format::Json: return render_json(r);
+    case Format::Table:
+      return render_table(r);
+    case Format::Csv:
+      return render_csv(r);
+    case Format::Json:
+      return render_json(r);
   }
   return render_table(r);
 }

@@ -66,21 +66,25 @@ Table agencies(const Source& src) {
 
 Table budget(const Source& src) {
   const BudgetLayout& b = src.shape.budget;
-  Table t = start_table(src, "budget", "Budget per payer per policy year (euros)",
-                        "Nominal euros, not discounted; policy years are 52-week blocks from the policy start. "
-                        "Categories with nothing in them are left out.");
+  Table t =
+      start_table(src, "budget", "Budget per payer per policy year (euros)",
+                  "Nominal euros, not discounted; policy years are 52-week blocks from the policy start. "
+                  "Categories with nothing in them are left out.");
   // Discounted figures (discounting.h) will be a second table of the same layout.
-  for (int y = 0; y < b.years; ++y) t.columns.push_back({fmt::format("year_{}", y + 1), fmt::format("year {}", y + 1)});
+  for (int y = 0; y < b.years; ++y)
+    t.columns.push_back({fmt::format("year_{}", y + 1), fmt::format("year {}", y + 1)});
   t.columns.push_back({"total", b.years > 1 ? fmt::format("years 1-{}", b.years) : "total"});
   auto row = [&](int payer, int category, std::string key, std::string label, int indent) {
     Row r{std::move(key), std::move(label), {}, indent};
-    for (int y = 0; y <= b.years; ++y) r.cells.push_back(Cell::of(src.stats.cost[b.at(y, payer, category)], Unit::Euro));
+    for (int y = 0; y <= b.years; ++y)
+      r.cells.push_back(Cell::of(src.stats.cost[b.at(y, payer, category)], Unit::Euro));
     return r;
   };
   for (int p = 0; p <= b.payers; ++p) {
     const bool all = p == b.payers;
     const std::string key = all ? "all_payers" : src.shape.payers[p].key;
-    t.rows.push_back(row(p, kCostCategories, key + "/total", all ? "All payers" : src.shape.payers[p].text, 0));
+    t.rows.push_back(
+        row(p, kCostCategories, key + "/total", all ? "All payers" : src.shape.payers[p].text, 0));
     for (int k = 0; k < kCostCategories; ++k) {
       Row r = row(p, k, key + "/" + kCostCategoryNames[k], kCategoryLabels[k], 1);
       if (!all_zero(r)) t.rows.push_back(std::move(r));
@@ -90,9 +94,10 @@ Table budget(const Source& src) {
 }
 
 Table households(const Source& src) {
-  Table t = start_table(src, "households", "Households",
-                        "Shares of all households unless marked 'of those with help' (households with at least "
-                        "one professional involved). Over the policy period: ratio of sums over its weeks.");
+  Table t =
+      start_table(src, "households", "Households",
+                  "Shares of all households unless marked 'of those with help' (households with at least "
+                  "one professional involved). Over the policy period: ratio of sums over its weeks.");
   t.columns = {{"start", "policy start"}, {"period", "over the policy period"}, {"end", "end of the period"}};
   const Measures<Stat>& m = src.stats;
   auto row = [&](std::string key, std::string label, Unit u, auto get) {
@@ -125,21 +130,24 @@ Table events(const Source& src) {
   row("bounces", "bounces per 1,000 households per year", m.bounces, Unit::PerThousandYear);
   for (std::size_t e = 0; e < src.shape.escalation_types.size(); ++e)
     row("escalations/" + src.shape.escalation_types[e],
-        fmt::format("escalations per 1,000 households per year: {}", src.shape.escalation_types[e]), m.escalations[e],
-        Unit::PerThousandYear);
+        fmt::format("escalations per 1,000 households per year: {}", src.shape.escalation_types[e]),
+        m.escalations[e], Unit::PerThousandYear);
   row("rungs_gained", "ladder rungs gained per household (end minus start)", m.rungs_gained, Unit::Rung);
   row("resolved", "problems resolved per year", m.resolved, Unit::PerYear);
   row("resolved_by_coach", "of which by a coach", m.resolved_by_coach, Unit::PerYear, 1);
   return t;
 }
 
-Source source_of(const ScenarioSummary& s) { return {s.shape, s.stats}; }
+Source source_of(const ScenarioSummary& s) {
+  return {s.shape, s.stats};
+}
 
 }  // namespace
 
 Table caseload_table(const ScenarioSummary& s) {
-  Table t = start_table(source_of(s), "caseload", "Coach caseload pressure over the policy period",
-                        "Caseload per FTE over team-weeks. Wait: summed waits of households admitted / admissions.");
+  Table t = start_table(
+      source_of(s), "caseload", "Coach caseload pressure over the policy period",
+      "Caseload per FTE over team-weeks. Wait: summed waits of households admitted / admissions.");
   t.columns = {{"value", "value"}};
   const CoachMeasures<Stat>& c = s.stats.coaches;
   auto row = [&](std::string key, std::string label, const Stat& v, Unit u) {
@@ -155,18 +163,30 @@ Table caseload_table(const ScenarioSummary& s) {
   return t;
 }
 
-Table agencies_table(const ScenarioSummary& s) { return agencies(source_of(s)); }
-Table budget_table(const ScenarioSummary& s) { return budget(source_of(s)); }
-Table households_table(const ScenarioSummary& s) { return households(source_of(s)); }
-Table events_table(const ScenarioSummary& s) { return events(source_of(s)); }
+Table agencies_table(const ScenarioSummary& s) {
+  return agencies(source_of(s));
+}
+Table budget_table(const ScenarioSummary& s) {
+  return budget(source_of(s));
+}
+Table households_table(const ScenarioSummary& s) {
+  return households(source_of(s));
+}
+Table events_table(const ScenarioSummary& s) {
+  return events(source_of(s));
+}
 
 Table calibration_table(const ScenarioSummary& s) {
-  Table t = start_table(source_of(s), "calibration", "Calibration: the seeds' baseline survey and the model",
-                        "Survey: Velve-Lindenhof baseline (University of Twente, 2011), with its sampling interval "
-                        "p +/- 1.96 sqrt(p(1-p)/N). 'inside': the model's mean lies in that interval.");
-  t.columns = {{"survey", "survey"},          {"n", "N"},
-               {"initial", "model: initial"}, {"initial_inside", "inside"},
-               {"start", "model: policy start"}, {"start_inside", "inside"}};
+  Table t =
+      start_table(source_of(s), "calibration", "Calibration: the seeds' baseline survey and the model",
+                  "Survey: Velve-Lindenhof baseline (University of Twente, 2011), with its sampling interval "
+                  "p +/- 1.96 sqrt(p(1-p)/N). 'inside': the model's mean lies in that interval.");
+  t.columns = {{"survey", "survey"},
+               {"n", "N"},
+               {"initial", "model: initial"},
+               {"initial_inside", "inside"},
+               {"start", "model: policy start"},
+               {"start_inside", "inside"}};
   for (const CalibrationRow& r : calibrate(s)) {
     t.rows.push_back({r.target.key,
                       r.target.label,

@@ -16,11 +16,11 @@ struct AgencyWeek {
   std::int32_t waiting = 0;       // live entries on the waiting list (end of week)
   std::int32_t in_treatment = 0;  // cases in treatment (end of week)
   std::int32_t capacity = 0;
-  std::int32_t referrals = 0;     // arrivals on the waiting list this week
+  std::int32_t referrals = 0;  // arrivals on the waiting list this week
   std::int32_t coach_referrals = 0;
-  std::int32_t admitted = 0;      // places given this week
+  std::int32_t admitted = 0;  // places given this week
   std::int32_t intakes = 0;
-  std::int64_t wait_weeks = 0;    // summed waits of those admitted this week
+  std::int64_t wait_weeks = 0;  // summed waits of those admitted this week
 };
 
 // Household measures at one moment: the seeds' survey table and more.
@@ -46,17 +46,19 @@ struct WeekRecord {
   std::array<AgencyWeek, kMaxAgencies> agencies{};
   std::array<Cents, kMaxPayers * kCostCategories> cost{};  // [payer * kCostCategories + category]
 
-  Cents cost_of(int payer, CostCategory c) const { return cost[payer * kCostCategories + static_cast<int>(c)]; }
+  Cents cost_of(int payer, CostCategory c) const {
+    return cost[payer * kCostCategories + static_cast<int>(c)];
+  }
 };
 
 struct RunResult {
   std::uint32_t draw = 0, replication = 0;
-  HouseholdMeasures initial;                // week 0: the drawn population, before the warm-up
-  std::vector<WeekRecord> weeks;            // [0] = policy start (end of warm-up), then each policy week
-  std::vector<float> team_caseload_per_fte; // [(week - 1) * teams + team], policy weeks only
+  HouseholdMeasures initial;                 // week 0: the drawn population, before the warm-up
+  std::vector<WeekRecord> weeks;             // [0] = policy start (end of warm-up), then each policy week
+  std::vector<float> team_caseload_per_fte;  // [(week - 1) * teams + team], policy weeks only
   int teams = 0;
-  std::vector<TraceEvent> trace;            // the traced household's history, when asked for
-  std::uint64_t checksum = 0;               // of the final household states: catches diverging runs
+  std::vector<TraceEvent> trace;  // the traced household's history, when asked for
+  std::uint64_t checksum = 0;     // of the final household states: catches diverging runs
 };
 
 }  // namespace wijksim

@@ -88,8 +88,10 @@ class Run {
       // Jack-of-all-trades: each team's competence scatters around the mean by competence_spread.
       for (int d = 0; d < m_.domains(); ++d) {
         auto b = rng_.block(static_cast<std::uint32_t>(t), 0, Stream::TeamCompetence, d);
-        view.notice_p[d] = std::clamp(c.notice_per_week[d] + c.competence_spread * standard_normal(b[0], b[1]), 0.0, 1.0);
-        view.solve_p[d] = std::clamp(c.solve_per_week[d] + c.competence_spread * standard_normal(b[2], b[3]), 0.0, 1.0);
+        view.notice_p[d] =
+            std::clamp(c.notice_per_week[d] + c.competence_spread * standard_normal(b[0], b[1]), 0.0, 1.0);
+        view.solve_p[d] =
+            std::clamp(c.solve_per_week[d] + c.competence_spread * standard_normal(b[2], b[3]), 0.0, 1.0);
       }
       view.present_agencies = 0;
       for (int a = 0; a < m_.agencies(); ++a) {
@@ -271,9 +273,9 @@ class Run {
           ++aw.admitted;
           aw.wait_weeks += v.week - e.joined;
           if (driver_.trace && e.household == req_.traced)
-            driver_.trace->push_back({v.week, fmt::format("{} problem: starts treatment at {} after {} weeks waiting",
-                                                          s_.domains[e.domain].name, s_.agencies[a].name,
-                                                          v.week - e.joined)});
+            driver_.trace->push_back(
+                {v.week, fmt::format("{} problem: starts treatment at {} after {} weeks waiting",
+                                     s_.domains[e.domain].name, s_.agencies[a].name, v.week - e.joined)});
         }
       }
       aw.waiting = waiting_[a];
@@ -300,8 +302,8 @@ class Run {
 
   void trace_state(int w) {
     const Household& h = households_[req_.traced];
-    std::string s = fmt::format("state: rung {}, trust {:.2f}, coach {}, professionals {}", h.rung, h.trust01(),
-                                kCoachStatusNames[static_cast<int>(h.coach)], h.professionals());
+    std::string s = fmt::format("state: rung {}, trust {:.2f}, coach {}, professionals {}", h.rung,
+                                h.trust01(), kCoachStatusNames[static_cast<int>(h.coach)], h.professionals());
     for (int d = 0; d < m_.domains(); ++d) {
       const Problem& p = h.problems[d];
       if (!p.active()) continue;
@@ -317,7 +319,8 @@ class Run {
     // FNV-1a over the final household states: two runs that diverge anywhere differ here.
     std::uint64_t x = 1469598103934665603ull;
     const auto* bytes = reinterpret_cast<const unsigned char*>(households_.data());
-    for (std::size_t i = 0; i < households_.size() * sizeof(Household); ++i) x = (x ^ bytes[i]) * 1099511628211ull;
+    for (std::size_t i = 0; i < households_.size() * sizeof(Household); ++i)
+      x = (x ^ bytes[i]) * 1099511628211ull;
     return x;
   }
 
@@ -341,6 +344,8 @@ class Run {
 
 }  // namespace
 
-RunResult simulate(const Model& model, const RunRequest& request) { return Run(model, request).run(); }
+RunResult simulate(const Model& model, const RunRequest& request) {
+  return Run(model, request).run();
+}
 
 }  // namespace wijksim

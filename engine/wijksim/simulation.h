@@ -17,7 +17,7 @@ namespace wijksim {
 
 struct RunRequest {
   std::uint64_t seed = 0;
-  std::uint32_t draw = 0;         // PSA parameter draw (0 for the base case)
+  std::uint32_t draw = 0;  // PSA parameter draw (0 for the base case)
   std::uint32_t replication = 0;
   std::uint32_t traced = 0xFFFFFFFFu;  // household whose history to record (wijksim trace)
 };

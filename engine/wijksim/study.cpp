@@ -19,7 +19,8 @@ std::string canonical(const std::string& path) {
 
 }  // namespace
 
-Study plan_study(const std::vector<std::string>& paths, const StudyOverrides& overrides, bool with_comparators) {
+Study plan_study(const std::vector<std::string>& paths, const StudyOverrides& overrides,
+                 bool with_comparators) {
   Study study;
   std::map<std::string, int> index_of;  // canonical path -> index in study.scenarios
   std::vector<Diagnostic> problems;
@@ -101,7 +102,8 @@ StudyResult run_study(const Study& study, const Progress::Callback& on_progress,
     for (std::size_t i = 0; i < n; ++i) scenarios.push_back(study.scenario_in_draw(i, draw));
     for (std::size_t i = 0; i < n; ++i) models.emplace_back(scenarios[i]);
     std::vector<Job> jobs;
-    for (std::size_t i = 0; i < n; ++i) jobs.push_back({&models[i], RunPlan{study.seed, draw, study.first_replication, reps}});
+    for (std::size_t i = 0; i < n; ++i)
+      jobs.push_back({&models[i], RunPlan{study.seed, draw, study.first_replication, reps}});
     std::vector<std::vector<RunResult>> results(n, std::vector<RunResult>(reps));
     std::vector<std::vector<RunMeasures>> measured(n, std::vector<RunMeasures>(reps));
     Progress progress([&](std::size_t done, std::size_t) {
@@ -121,10 +123,12 @@ StudyResult run_study(const Study& study, const Progress::Callback& on_progress,
   }
 
   StudyResult out;
-  for (std::size_t i = 0; i < n; ++i) out.summaries.push_back(summarise(study.scenarios[i].scenario, std::move(runs[i])));
+  for (std::size_t i = 0; i < n; ++i)
+    out.summaries.push_back(summarise(study.scenarios[i].scenario, std::move(runs[i])));
   for (std::size_t i = 0; i < n; ++i) {
     const int c = study.scenarios[i].comparator;
-    if (c >= 0) out.comparisons.push_back(compare(out.summaries[i], out.summaries[static_cast<std::size_t>(c)]));
+    if (c >= 0)
+      out.comparisons.push_back(compare(out.summaries[i], out.summaries[static_cast<std::size_t>(c)]));
   }
   return out;
 }
@@ -138,7 +142,8 @@ Report study_report(const std::string& command, const Study& study, const StudyR
     ref.name = s.scenario.name;
     ref.file = s.scenario.file;
     ref.hash = s.source.hash();
-    ref.comparator = s.comparator >= 0 ? study.scenarios[static_cast<std::size_t>(s.comparator)].scenario.file : "";
+    ref.comparator =
+        s.comparator >= 0 ? study.scenarios[static_cast<std::size_t>(s.comparator)].scenario.file : "";
     ref.seed = study.seed;
     ref.first_replication = study.first_replication;
     ref.replications = static_cast<std::uint32_t>(study.replications);

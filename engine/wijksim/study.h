@@ -32,9 +32,9 @@ struct StudyOverrides {
 
 struct StudyScenario {
   ScenarioSource source;
-  Scenario scenario;         // base case, with the study's seed, replications and horizon
-  int comparator = -1;       // index of its comparator in Study::scenarios, -1 for none
-  bool named = false;        // named on the command line (not only pulled in as a comparator)
+  Scenario scenario;    // base case, with the study's seed, replications and horizon
+  int comparator = -1;  // index of its comparator in Study::scenarios, -1 for none
+  bool named = false;   // named on the command line (not only pulled in as a comparator)
 };
 
 struct Study {
@@ -53,7 +53,8 @@ struct Study {
 // Loads the scenarios (and, when with_comparators, each one's comparator, once even if shared) and fixes
 // the study's seed, replications and years: the overrides, else the first scenario's. Throws InputError
 // listing every problem in every file.
-Study plan_study(const std::vector<std::string>& paths, const StudyOverrides& overrides, bool with_comparators);
+Study plan_study(const std::vector<std::string>& paths, const StudyOverrides& overrides,
+                 bool with_comparators);
 
 struct StudyResult {
   // Over every run of a scenario (all draws and replications), parallel to Study::scenarios.

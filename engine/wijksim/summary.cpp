@@ -8,7 +8,9 @@
 namespace wijksim {
 namespace {
 
-double ratio(double num, double den) { return den > 0 ? num / den : kNaN; }
+double ratio(double num, double den) {
+  return den > 0 ? num / den : kNaN;
+}
 
 ShareMeasures<double> shares_at(const HouseholdMeasures& h) {
   ShareMeasures<double> s;
@@ -56,11 +58,13 @@ struct HouseholdSums {
 void check_pairable(const ScenarioShape& a, const ScenarioShape& b) {
   std::vector<Diagnostic> problems;
   auto differ = [&](const std::string& what) {
-    // Built member by member: a braced temporary here trips GCC 12's -Wmaybe-uninitialized (a false positive).
+    // Built member by member: a braced temporary here trips GCC 12's -Wmaybe-uninitialized (a false
+    // positive).
     Diagnostic d;
     d.where.file = a.file;
     d.key = "comparator";
-    d.message = fmt::format("'{}' cannot be compared with its comparator '{}': {} differ", a.name, b.name, what);
+    d.message =
+        fmt::format("'{}' cannot be compared with its comparator '{}': {} differ", a.name, b.name, what);
     problems.push_back(std::move(d));
   };
   auto keys = [](const std::vector<Label>& ls) {
@@ -99,7 +103,9 @@ ScenarioShape shape_of(const Scenario& s) {
   return sh;
 }
 
-RunMeasures measure_run(const Scenario& s, const RunResult& r) { return measure_run(shape_of(s), s, r); }
+RunMeasures measure_run(const Scenario& s, const RunResult& r) {
+  return measure_run(shape_of(s), s, r);
+}
 
 RunMeasures measure_run(const ScenarioShape& shape, const Scenario& s, const RunResult& r) {
   if (r.weeks.empty()) throw Error("a run without weeks cannot be summarised");
@@ -184,8 +190,10 @@ RunMeasures measure_run(const ScenarioShape& shape, const Scenario& s, const Run
   m.escalations.assign(shape.escalation_types.size(), 0.0);
   std::vector<int> type_of(std::min<std::size_t>(s.domains.size(), kMaxDomains), -1);
   for (std::size_t d = 0; d < type_of.size(); ++d) {
-    auto it = std::find(shape.escalation_types.begin(), shape.escalation_types.end(), s.domains[d].escalation_event);
-    if (it != shape.escalation_types.end()) type_of[d] = static_cast<int>(it - shape.escalation_types.begin());
+    auto it = std::find(shape.escalation_types.begin(), shape.escalation_types.end(),
+                        s.domains[d].escalation_event);
+    if (it != shape.escalation_types.end())
+      type_of[d] = static_cast<int>(it - shape.escalation_types.begin());
   }
   m.problem_free_years.assign(static_cast<std::size_t>(shape.years), 0.0);
   for (const WeekRecord& w : policy) {

@@ -27,8 +27,8 @@ namespace wijksim {
 // The seeds' survey table and more, at one moment (or as a ratio of sums over a period).
 template <class T>
 struct ShareMeasures {
-  T with_problem{};   // share of households with at least one active problem
-  T multi_problem{};  // ... with several
+  T with_problem{};                  // share of households with at least one active problem
+  T multi_problem{};                 // ... with several
   std::array<T, 4> professionals{};  // share with 0, 1, 2, 3+ professionals involved
   T low_trust{};  // of households with help (>= 1 professional): share with little or no trust
   T bounced{};    // of households with help: share sent from pillar to post
@@ -69,10 +69,11 @@ struct Measures {
   ShareMeasures<T> period;   // over the policy weeks: ratios of sums
   ShareMeasures<T> end;      // the last policy week
   T bounces{};               // per 1,000 households per year
-  std::vector<T> escalations;  // per escalation type (ScenarioShape::escalation_types), per 1,000 households per year
-  T rungs_gained{};            // mean rung at the end minus at the start
-  T resolved{};                // problems resolved per year
-  T resolved_by_coach{};       // ... of which by a coach
+  std::vector<T>
+      escalations;   // per escalation type (ScenarioShape::escalation_types), per 1,000 households per year
+  T rungs_gained{};  // mean rung at the end minus at the start
+  T resolved{};      // problems resolved per year
+  T resolved_by_coach{};  // ... of which by a coach
   // Per policy year: household-years without an active problem, per household (at most 1 a year), the
   // effect measure of the economic evaluation.
   std::vector<T> problem_free_years;
@@ -155,7 +156,8 @@ struct BudgetLayout {
     return static_cast<std::size_t>(years + 1) * static_cast<std::size_t>(payers + 1) * (kCostCategories + 1);
   }
   std::size_t at(int year, int payer, int category) const {
-    return (static_cast<std::size_t>(year) * static_cast<std::size_t>(payers + 1) + static_cast<std::size_t>(payer)) *
+    return (static_cast<std::size_t>(year) * static_cast<std::size_t>(payers + 1) +
+            static_cast<std::size_t>(payer)) *
                (kCostCategories + 1) +
            static_cast<std::size_t>(category);
   }

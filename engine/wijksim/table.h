@@ -14,16 +14,16 @@
 namespace wijksim {
 
 enum class Unit {
-  Count,             // households, cases (a mean over weeks need not be whole)
-  Share,             // 0..1; shown as a percentage
-  Euro,              // euros (nominal unless the table says otherwise)
+  Count,  // households, cases (a mean over weeks need not be whole)
+  Share,  // 0..1; shown as a percentage
+  Euro,   // euros (nominal unless the table says otherwise)
   Weeks,
-  PerYear,           // events per year
-  PerThousandYear,   // events per 1,000 households per year
-  PerFte,            // households per coach FTE
-  Trust,             // 0..1
-  Rung,              // participation ladder, 1..6 (or rungs gained)
-  Years,             // (household-)years, e.g. problem-free household-years per household
+  PerYear,          // events per year
+  PerThousandYear,  // events per 1,000 households per year
+  PerFte,           // households per coach FTE
+  Trust,            // 0..1
+  Rung,             // participation ladder, 1..6 (or rungs gained)
+  Years,            // (household-)years, e.g. problem-free household-years per household
 };
 const char* to_string(Unit u);  // stable name for CSV and JSON, e.g. "share", "euro"
 
@@ -78,7 +78,7 @@ struct Row {
 };
 
 struct Table {
-  std::string id;          // e.g. "budget", "budget_difference"
+  std::string id;  // e.g. "budget", "budget_difference"
   std::string title;
   std::string scenario;    // the scenario the figures are about
   std::string comparator;  // for a difference table: the comparator subtracted ("" otherwise)

@@ -29,8 +29,8 @@ struct TraceEvent {
 
 struct WeekTally {
   std::array<Cents, kMaxPayers * kCostCategories> cost{};
-  std::vector<QueueJoin> joins;              // in household order
-  std::vector<std::uint32_t> coach_requests; // households found by a coach, in household order
+  std::vector<QueueJoin> joins;                             // in household order
+  std::vector<std::uint32_t> coach_requests;                // households found by a coach, in household order
   std::array<std::int32_t, kMaxAgencies> treatment_ends{};  // places freed
   std::array<std::int32_t, kMaxAgencies> left_waiting{};    // left a waiting list without a place
   std::array<std::int32_t, kMaxAgencies> coach_referrals{};
@@ -42,8 +42,8 @@ struct WeekTally {
   std::int32_t with_problem = 0, multi_problem = 0;
   std::array<std::int32_t, 4> professionals{};  // 0, 1, 2, 3+ (idle households are added by the driver)
   std::int32_t with_help = 0, with_help_low_trust = 0, with_help_bounced = 0;
-  std::int64_t trust_sum = 0;                   // sum of trust (0..255) of households with help
-  std::int32_t rung_delta = 0;                  // rungs climbed minus dropped
+  std::int64_t trust_sum = 0;   // sum of trust (0..255) of households with help
+  std::int32_t rung_delta = 0;  // rungs climbed minus dropped
   std::int32_t bounces = 0, new_problems = 0, resolved = 0, resolved_by_coach = 0;
   std::array<std::int32_t, kMaxDomains> escalations{};
   std::array<std::int32_t, kMaxDomains> active_by_domain{};
