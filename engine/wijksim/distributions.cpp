@@ -180,9 +180,9 @@ Distribution Distribution::from_mean_sd(Kind kind, double mean, double sd) {
       const double limit = mean * (1 - mean);
       if (!(var < limit)) {
         throw Error(
-            fmt::format("beta distribution: sd {} is too large for mean {} (the variance must be below "
-                        "mean*(1-mean) = {})",
-                        sd, mean, limit));
+            fmt::format("beta distribution: sd {} is too large for mean {} (sd must be below "
+                        "sqrt(mean*(1-mean)) = {:.4g})",
+                        sd, mean, std::sqrt(limit)));
       }
       const double total = limit / var - 1.0;
       d.a = mean * total;

@@ -1,6 +1,8 @@
 // Scenario files (see scenario_loader.h for the three stages and scenarios/README.md for the format).
 #include "wijksim/scenario_loader.h"
 
+#include "wijksim/run_result.h"
+
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
@@ -11,10 +13,13 @@
 #include <fstream>
 #include <limits>
 #include <optional>
+#include <set>
 #include <sstream>
 #include <string_view>
 #include <system_error>
+#include <tuple>
 #include <type_traits>
+#include <unordered_map>
 
 namespace wijksim {
 namespace {
@@ -29,6 +34,7 @@ constexpr int kMaxDepth = 64;
 constexpr std::size_t kMaxValues = 200'000;
 constexpr std::uintmax_t kMaxFileBytes = 16u << 20;
 constexpr std::size_t kMaxExtends = 32;
+constexpr std::size_t kMaxDiagnostics = 100;
 // Upper bound on values converted to int or to cents, so a conversion can never overflow; bounds at or
 // above this are not shown in messages ("a whole number >= 0").
 constexpr double kHuge = 1e9;
@@ -69,17 +75,34 @@ int edit_distance(std::string_view a, std::string_view b) {
   return d[n][m];
 }
 
+// A candidate close enough to `word` to be a likely typo: at most 2 edits (fewer than its length), or
+// at most a third of its length.
+bool close_enough(int d, std::size_t a, std::size_t b) {
+  const int len = static_cast<int>(std::max(a, b));
+  return (d <= 2 && d < len) || d * 3 <= len;
+}
+
 // The closest candidate if it is close enough to be a likely typo, else "".
 std::string suggest(std::string_view word, const std::vector<std::string>& candidates) {
-  if (word.size() > 200) return "";  // not a typo; and keeps the quadratic distance cheap
+  constexpr std::size_t kLongest = 200;  // longer is not a typo; keeps the quadratic distance cheap
+  if (word.size() > kLongest) return "";
   std::string best;
   int best_d = std::numeric_limits<int>::max();
   for (const auto& c : candidates) {
+    // The distance is at least the difference in length: skip candidates that cannot be close enough.
+    const std::size_t diff = c.size() > word.size() ? c.size() - word.size() : word.size() - c.size();
+    if (c.size() > kLongest || !close_enough(static_cast<int>(diff), word.size(), c.size())) continue;
     int d = edit_distance(word, c);
     if (d < best_d) best_d = d, best = c;
   }
-  const int len = static_cast<int>(std::max(word.size(), best.size()));
-  return (best_d <= 2 && best_d < len) || best_d * 3 <= len ? best : "";
+  if (best_d == std::numeric_limits<int>::max()) return "";
+  return close_enough(best_d, word.size(), best.size()) ? best : "";
+}
+
+// "a payer", "an agency".
+std::string with_article(std::string_view noun) {
+  const bool vowel = !noun.empty() && std::string_view("aeiou").find(noun.front()) != std::string_view::npos;
+  return fmt::format("{} {}", vowel ? "an" : "a", noun);
 }
 
 std::string join(const std::vector<std::string>& v, std::string_view sep = ", ") {
@@ -181,22 +204,25 @@ class Diags {
   }
   bool empty() const { return list_.empty(); }
   std::size_t size() const { return list_.size(); }
-  // In file order (the file the user named first), duplicates removed.
+  // In file order (the file the user named first), duplicates removed, at most kMaxDiagnostics (a file
+  // that is not a scenario at all would otherwise bury the user, and the loader, in messages).
   std::vector<Diagnostic> sorted(const std::string& root_file) && {
-    std::stable_sort(list_.begin(), list_.end(), [&](const Diagnostic& a, const Diagnostic& b) {
-      auto key = [&](const Diagnostic& d) {
-        return std::make_tuple(d.where.file != root_file, d.where.file, d.where.line, d.where.column);
-      };
-      return key(a) < key(b);
-    });
+    auto where = [&](const Diagnostic& d) {
+      return std::make_tuple(d.where.file != root_file, std::cref(d.where.file), d.where.line, d.where.column);
+    };
+    std::stable_sort(list_.begin(), list_.end(),
+                     [&](const Diagnostic& a, const Diagnostic& b) { return where(a) < where(b); });
     std::vector<Diagnostic> out;
+    std::set<std::tuple<std::string, int, int, std::string, std::string>> seen;
+    std::size_t more = 0;
     for (auto& d : list_) {
-      bool dup = std::any_of(out.begin(), out.end(), [&](const Diagnostic& o) {
-        return o.where.file == d.where.file && o.where.line == d.where.line && o.where.column == d.where.column &&
-               o.key == d.key && o.message == d.message;
-      });
-      if (!dup) out.push_back(std::move(d));
+      if (!seen.emplace(d.where.file, d.where.line, d.where.column, d.key, d.message).second) continue;
+      if (out.size() < kMaxDiagnostics) out.push_back(std::move(d));
+      else ++more;
     }
+    if (more > 0)
+      out.push_back({out.back().where, "",
+                     fmt::format("{} more problem(s) not shown; fix the ones above first", count_text(static_cast<double>(more)))});
     return out;
   }
 
@@ -204,24 +230,46 @@ class Diags {
   std::vector<Diagnostic> list_;
 };
 
+// Where a quoted text that starts at `pos` (at its opening quote) ends: the position of the closing
+// quote, or npos when it is never closed. In '...' a quote is written '', in "..." as \".
+std::size_t closing_quote(std::string_view text, std::size_t pos) {
+  const char q = text[pos];
+  for (std::size_t i = pos + 1; i < text.size(); ++i) {
+    if (q == '"' && text[i] == '\\') {
+      ++i;
+    } else if (text[i] == q) {
+      if (q == '\'' && i + 1 < text.size() && text[i + 1] == '\'') {
+        ++i;
+        continue;
+      }
+      return i;
+    }
+  }
+  return std::string_view::npos;
+}
+
 // yaml-cpp's node graph to the located tree. Aliases are expanded (a cyclic alias, `&a [*a]`, stops at
 // the depth limit); the number of values is capped so an alias bomb cannot exhaust memory.
 class TreeBuilder {
  public:
-  TreeBuilder(std::string file, Diags& d) : file_(std::move(file)), d_(d) {}
+  TreeBuilder(std::string file, std::string_view text, Diags& d) : file_(std::move(file)), text_(text), d_(d) {}
 
-  Node build(const YAML::Node& y, int depth, const Location& fallback) {
+  // True when the document turned out not to be usable YAML (see unclosed_quote).
+  bool syntax_error() const { return syntax_error_; }
+
+  // `path` is the key path of `y` ("" at the top), for diagnostics.
+  Node build(const YAML::Node& y, int depth, const Location& fallback, const std::string& path = "") {
     Node n;
     n.where = at(y.Mark(), fallback);
     if (stopped_) return n;
     if (++values_ > kMaxValues) {
-      d_.add(n.where, "", fmt::format("the document has more than {} values (an alias expanding too far?)",
+      d_.add(n.where, path, fmt::format("the document has more than {} values (an alias expanding too far?)",
                                       count_text(static_cast<double>(kMaxValues))));
       stopped_ = true;
       return n;
     }
     if (depth > kMaxDepth) {
-      d_.add(n.where, "", fmt::format("values nested more than {} levels deep (a recursive alias?)", kMaxDepth));
+      d_.add(n.where, path, fmt::format("values nested more than {} levels deep (a recursive alias?)", kMaxDepth));
       stopped_ = true;
       return n;
     }
@@ -229,34 +277,38 @@ class TreeBuilder {
       case YAML::NodeType::Scalar:
         n.kind = Node::Kind::Scalar;
         n.text = y.Scalar();
+        unclosed_quote(y);
         break;
       case YAML::NodeType::Sequence:
         n.kind = Node::Kind::List;
-        for (const auto& item : y) n.children.push_back(build(item, depth + 1, n.where));
+        for (const auto& item : y) n.children.push_back(build(item, depth + 1, n.where, index_path(path, n.children.size())));
         break;
-      case YAML::NodeType::Map:
+      case YAML::NodeType::Map: {
         n.kind = Node::Kind::Map;
+        std::unordered_map<std::string, std::size_t> index;  // key -> position, for duplicates
         for (auto it = y.begin(); it != y.end() && !stopped_; ++it) {
           Location kw = at(it->first.Mark(), n.where);
           if (!it->first.IsScalar()) {
-            d_.add(kw, "", fmt::format("a key must be a plain name, found {}", it->first.IsMap() ? "a map" : "a list"));
+            d_.add(kw, path, fmt::format("a key must be a plain name, found {}", it->first.IsMap() ? "a map" : "a list"));
             continue;
           }
+          unclosed_quote(it->first);
           const std::string key = it->first.Scalar();
-          if (int prev = n.find(key); prev >= 0) {
-            d_.add(kw, key,
-                   fmt::format("duplicate key '{}' (first given at line {})", key,
-                               n.key_where[static_cast<std::size_t>(prev)].line));
+          if (auto prev = index.find(key); prev != index.end()) {
+            d_.add(kw, sub_path(path, key),
+                   fmt::format("duplicate key '{}' (first given at line {})", key, n.key_where[prev->second].line));
             continue;
           }
           // An empty value's own mark points at whatever follows it: place it at its key instead.
-          Node v = build(it->second, depth + 1, kw);
+          Node v = build(it->second, depth + 1, kw, sub_path(path, key));
           if (v.is(Node::Kind::Null)) v.where = kw;
+          index.emplace(key, n.keys.size());
           n.keys.push_back(key);
           n.key_where.push_back(kw);
           n.children.push_back(std::move(v));
         }
         break;
+      }
       default: break;  // Null, Undefined
     }
     return n;
@@ -268,30 +320,124 @@ class TreeBuilder {
     return {file_, m.line + 1, m.column + 1};
   }
 
+  // yaml-cpp accepts a quoted text that is never closed, running it to the end of the file: the rest of
+  // the file silently becomes one value. Reported here as the syntax error it is.
+  void unclosed_quote(const YAML::Node& y) {
+    if (syntax_error_ || y.Tag() != "!") return;  // "!": a quoted (non-plain) scalar
+    const YAML::Mark m = y.Mark();
+    if (m.is_null() || m.pos < 0 || static_cast<std::size_t>(m.pos) >= text_.size()) return;
+    const auto pos = static_cast<std::size_t>(m.pos);
+    if (text_[pos] != '"' && text_[pos] != '\'') return;
+    if (closing_quote(text_, pos) != std::string_view::npos) return;
+    d_.add(at(m, {file_, 0, 0}), "",
+           fmt::format("YAML syntax error: the quoted text starting here is never closed (no matching {} before "
+                       "the end of the file)",
+                       text_[pos]));
+    syntax_error_ = stopped_ = true;
+  }
+
   std::string file_;
+  std::string_view text_;
   Diags& d_;
   std::size_t values_ = 0;
   bool stopped_ = false;
+  bool syntax_error_ = false;
 };
 
-// yaml-cpp's terse messages, with the likely cause a person can act on.
-std::string syntax_message(const std::string& msg, const std::string& text, int line0) {
-  std::string line;
-  {
-    std::istringstream in(text);
-    for (int i = 0; i <= line0 && std::getline(in, line); ++i) {
-    }
+// Line `line0` (counted from 0) of a text, without its line break.
+std::string_view line_of(std::string_view text, int line0) {
+  std::size_t start = 0;
+  for (int i = 0; i < line0; ++i) {
+    start = text.find('\n', start);
+    if (start == std::string_view::npos) return {};
+    ++start;
   }
+  std::size_t end = std::min(text.find('\n', start), text.size());
+  std::string_view line = text.substr(start, end - start);
+  if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+  return line;
+}
+
+// The innermost '[' or '{' still open at byte `end` of a YAML text, by a rough scan that skips comments
+// and quoted texts and ignores brackets inside plain words (`a[1]`).
+struct Opener {
+  int line0 = 0, col0 = 0;
+  char c = 0;
+};
+std::optional<Opener> open_bracket(std::string_view text, std::size_t end) {
+  std::vector<Opener> open;
+  int line0 = 0, col0 = 0;
+  end = std::min(end, text.size());
+  auto token_start = [&](std::size_t i) {
+    if (i == 0) return true;
+    const char p = text[i - 1];
+    return p == ' ' || p == '\t' || p == '\n' || p == '\r' || p == '[' || p == '{' || p == ',' || p == ':';
+  };
+  for (std::size_t i = 0; i < end; ++i) {
+    const char c = text[i];
+    if (c == '\n') {
+      ++line0, col0 = 0;
+      continue;
+    }
+    if (c == '#' && (i == 0 || std::isspace(static_cast<unsigned char>(text[i - 1])))) {
+      std::size_t eol = text.find('\n', i);
+      if (eol == std::string_view::npos || eol >= end) break;
+      col0 += static_cast<int>(eol - i);
+      i = eol - 1;
+      continue;
+    }
+    if ((c == '"' || c == '\'') && token_start(i)) {
+      std::size_t close = closing_quote(text, i);
+      if (close == std::string_view::npos || close >= end) break;
+      for (std::size_t k = i; k < close; ++k) {
+        if (text[k] == '\n') ++line0, col0 = 0;
+        else ++col0;
+      }
+      i = close;
+      ++col0;
+      continue;
+    }
+    if ((c == '[' || c == '{') && token_start(i)) open.push_back({line0, col0, c});
+    if ((c == ']' || c == '}') && !open.empty()) open.pop_back();
+    ++col0;
+  }
+  if (open.empty()) return std::nullopt;
+  return open.back();
+}
+
+// yaml-cpp's terse messages, with the likely cause a person can act on and, for a bracket that is never
+// closed, the place of that bracket rather than the place where the parser gave up.
+void syntax_error(const YAML::Exception& e, std::string_view text, const std::string& file, Diags& d) {
+  const bool marked = !e.mark.is_null() && e.mark.line >= 0;
+  Location w{file, marked ? e.mark.line + 1 : 0, marked ? e.mark.column + 1 : 0};
+  const std::string_view line = marked ? line_of(text, e.mark.line) : std::string_view();
+  const std::size_t col0 = marked ? static_cast<std::size_t>(std::max(0, e.mark.column)) : 0;
+  const std::string& msg = e.msg;
   std::string s = "YAML syntax error: " + msg;
-  if (line.find('\t') != std::string::npos)
+  if (line.find('\t') != std::string_view::npos) {
     s += " (this line contains a tab: YAML indents with spaces only)";
-  else if (msg == "illegal map value")
-    s += " (a line indented too far, or a ':' in an unquoted text?)";
-  else if (msg == "end of map not found" || msg == "end of sequence not found")
-    s += " (check the indentation of this line)";
-  else if (msg.find("flow not found") != std::string::npos)
-    s += " (a '[' or '{' that is never closed?)";
-  return s;
+  } else if (msg.find("flow not found") != std::string::npos) {
+    const std::size_t pos = marked && e.mark.pos >= 0 ? static_cast<std::size_t>(e.mark.pos) : text.size();
+    if (auto o = open_bracket(text, pos); o && marked && o->line0 < e.mark.line) {
+      w = {file, o->line0 + 1, o->col0 + 1};
+      s = fmt::format("YAML syntax error: this '{}' is never closed (the parser reached line {}, column {} without "
+                      "finding its '{}')",
+                      o->c, e.mark.line + 1, e.mark.column + 1, o->c == '[' ? ']' : '}');
+    } else if (col0 < line.size() && line[col0] == ':') {
+      s += " (a ':' inside an unquoted text? put the text in quotes)";
+    } else {
+      s += " (a '[' or '{' that is never closed?)";
+    }
+  } else if (msg == "illegal map value") {
+    if (line.substr(0, std::min(col0, line.size())).find(": ") != std::string_view::npos)
+      s += " (a ': ' inside an unquoted text? put the text in quotes)";
+    else
+      s += " (this line is indented further than the line above it, which already has a value: check the "
+           "indentation of both)";
+  } else if (msg == "end of map not found" || msg == "end of sequence not found") {
+    s += " (the indentation of this line does not match the lines above it)";
+  }
+  d.add(w, "", s);
 }
 
 // Parses one file's text; nullopt when it is not a usable YAML document.
@@ -300,8 +446,7 @@ std::optional<Node> parse_yaml(const std::string& text, const std::string& file,
   try {
     docs = YAML::LoadAll(text);
   } catch (const YAML::Exception& e) {
-    Location w{file, e.mark.is_null() ? 0 : e.mark.line + 1, e.mark.is_null() ? 0 : e.mark.column + 1};
-    d.add(w, "", syntax_message(e.msg, text, e.mark.is_null() ? -1 : e.mark.line));
+    syntax_error(e, text, file, d);
     return std::nullopt;
   }
   Location top{file, 1, 1};
@@ -310,20 +455,21 @@ std::optional<Node> parse_yaml(const std::string& text, const std::string& file,
     return std::nullopt;
   }
   if (docs.size() > 1) {
-    d.add({file, docs[1].Mark().line + 1, docs[1].Mark().column + 1}, "",
+    const YAML::Mark m = docs[1].Mark();
+    d.add({file, m.is_null() ? 0 : m.line + 1, m.is_null() ? 0 : m.column + 1}, "",
           fmt::format("the file holds {} YAML documents (separated by '---'); a scenario is one document",
                       docs.size()));
     return std::nullopt;
   }
-  std::size_t before = d.size();
-  Node root = TreeBuilder(file, d).build(docs[0], 0, top);
+  TreeBuilder builder(file, text, d);
+  Node root = builder.build(docs[0], 0, top);
+  if (builder.syntax_error()) return std::nullopt;
   if (!root.is(Node::Kind::Map)) {
     d.add(root.where, "", fmt::format("expected a map of sections (name, population, domains, ...) at the top "
                                       "level, found {}",
                                       found(root)));
     return std::nullopt;
   }
-  (void)before;
   return root;
 }
 
@@ -468,8 +614,10 @@ class Resolver {
     }
     std::string parent_text, why;
     if (!read_file(parent_file, parent_text, why)) {
+      const std::string full = parent_file.string();
       d_.add(ext.where, "extends",
-             fmt::format("cannot read the scenario to extend, '{}' ({}): {}", ext.text, parent_file.string(), why));
+             full == ext.text ? fmt::format("cannot read the scenario to extend, '{}': {}", ext.text, why)
+                              : fmt::format("cannot read the scenario to extend, '{}' ({}): {}", ext.text, full, why));
       return std::nullopt;
     }
     std::optional<Node> parent = resolve_file(parent_text, parent_file.string());
@@ -513,7 +661,9 @@ void emit(YAML::Emitter& out, const Node& n) {
 // Stage 3: the schema
 
 // Reads one map: remembers every key asked for, so that a key nobody asked for is reported (with the
-// closest asked-for key as a suggestion) instead of being silently ignored.
+// closest asked-for key as a suggestion) instead of being silently ignored. A missing key is reported by
+// done(), unless an unknown key in the map is a likely typo of it: `incidence_per_yaer` gives one
+// diagnostic ("did you mean 'incidence_per_year'?"), not a second one for the missing key.
 class MapReader {
  public:
   MapReader(const Node& n, std::string path, Diags& d) : n_(n), path_(std::move(path)), d_(d) {}
@@ -524,14 +674,20 @@ class MapReader {
   }
   const Node* need(std::string_view k, bool required = true) {
     const Node* v = get(k);
-    if (!v && required) d_.add(n_.where, sub(k), fmt::format("missing required key '{}'", k));
+    if (!v && required) missing(k, fmt::format("missing required key '{}'", k));
     return v;
+  }
+  // Reports `message` about missing key `k` at this map, unless an unknown key is a typo of `k` or of one
+  // of `alternatives` (keys that would have done instead).
+  void missing(std::string_view k, std::string message, std::vector<std::string> alternatives = {}) {
+    alternatives.emplace_back(k);
+    missing_.push_back({sub(k), std::move(message), std::move(alternatives)});
   }
   std::string sub(std::string_view k) const { return sub_path(path_, k); }
   const Node& node() const { return n_; }
   const std::string& path() const { return path_; }
 
-  // Reports keys nobody asked for. `noun` names what the keys are ("key", "domain").
+  // Reports keys nobody asked for, and missing keys. `noun` names what the keys are ("key", "domain").
   void done(std::string_view noun = "key") {
     for (std::size_t i = 0; i < n_.keys.size(); ++i) {
       const std::string& k = n_.keys[i];
@@ -540,17 +696,30 @@ class MapReader {
       if (k == "<<") {
         msg = "YAML merge keys ('<<') are not supported: use 'extends' to inherit from another scenario";
       } else {
+        const std::string near = suggest(k, asked_);
+        for (auto& m : missing_)
+          if (!near.empty() && std::find(m.alternatives.begin(), m.alternatives.end(), near) != m.alternatives.end())
+            m.explained = true;
         msg = unknown_name(noun, k, asked_, noun == "key" ? "expected one of" : fmt::format("known {}s", noun));
       }
       d_.add(n_.key_where[i], sub(k), msg);
     }
+    for (const auto& m : missing_)
+      if (!m.explained) d_.add(n_.where, m.key, m.message);
+    missing_.clear();
   }
 
  private:
+  struct Missing {
+    std::string key, message;
+    std::vector<std::string> alternatives;
+    bool explained = false;
+  };
   const Node& n_;
   std::string path_;
   Diags& d_;
   std::vector<std::string> asked_;
+  std::vector<Missing> missing_;
 };
 
 // The valid values of a number.
@@ -565,11 +734,14 @@ struct Range {
     if (whole && v != std::floor(v)) return false;
     return (lo_open ? v > lo : v >= lo) && v <= hi;
   }
-  std::string describe() const {
+  // An upper bound at or above kHuge is only a guard against overflow: shown only when `show_hi` (the
+  // value found is above it), so "found 99999999999" never follows "a whole number >= 0".
+  std::string describe(bool show_hi = false) const {
     const std::string w = whole ? "a whole number" : what;
-    const bool bounded = hi < kHuge;
-    if (bounded) return fmt::format("{} {} {} {} {}", w, whole ? "from" : "between", lo, whole ? "to" : "and", hi);
-    return fmt::format("{} {} {}", w, lo_open ? ">" : ">=", lo);
+    if ((hi < kHuge || show_hi) && hi < kInf)
+      return fmt::format("{} {} {} {} {}", w, whole ? "from" : "between", count_text(lo), whole ? "to" : "and",
+                         count_text(hi));
+    return fmt::format("{} {} {}", w, lo_open ? ">" : ">=", count_text(lo));
   }
 };
 constexpr Range kProbability{0, 1, false, false, "a probability"};
@@ -590,7 +762,10 @@ std::string not_a_number(const Node& n) {
       return fmt::format("expected a number, found '{}' (write a share as a fraction: {})", t, v / 100);
     if (std::string c = t; std::replace(c.begin(), c.end(), ',', '.'), c != t && parse_double(c, v))
       return fmt::format("expected a number, found '{}' (use a decimal point: {})", t, c);
-    if (parse_double(t, v)) return fmt::format("expected a finite number, found '{}'", t);
+    std::string lower = t;
+    std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
+    if (parse_double(t, v) || lower == ".inf" || lower == "-.inf" || lower == "+.inf" || lower == ".nan")
+      return fmt::format("expected a finite number, found '{}'", t);
   }
   return fmt::format("expected a number, found {}", found(n));
 }
@@ -686,7 +861,7 @@ class Validator {
   const Node* section(MapReader& parent, std::string_view key, bool required = true) {
     const Node* n = parent.get(key);
     if (!n) {
-      if (required) d_.add(parent.node().where, parent.sub(key), fmt::format("missing required section '{}'", key));
+      if (required) parent.missing(key, fmt::format("missing required section '{}'", key));
       return nullptr;
     }
     if (!n->is(Node::Kind::Map)) {
@@ -727,16 +902,18 @@ class Validator {
     return std::nullopt;
   }
 
-  // A reference to a payer, domain or agency by name.
+  // A reference to a payer or domain by name. When the section that defines the names is missing or broken
+  // (`known` false) it has its own diagnostic: references to it are not reported one by one.
   std::optional<int> ref(const Node* n, const std::string& path, const std::vector<std::string>& names,
-                         std::string_view what) {
+                         std::string_view what, bool known) {
     if (!n) return std::nullopt;
     if (!n->is(Node::Kind::Scalar)) {
-      d_.add(n->where, path, fmt::format("expected a {} name, found {}", what, found(*n)));
+      d_.add(n->where, path, fmt::format("expected {} name, found {}", with_article(what), found(*n)));
       return std::nullopt;
     }
     auto it = std::find(names.begin(), names.end(), n->text);
     if (it != names.end()) return static_cast<int>(it - names.begin());
+    if (!known) return std::nullopt;
     d_.add(n->where, path, unknown_name(what, n->text, names, fmt::format("known {}s", what)));
     return std::nullopt;
   }
@@ -749,7 +926,7 @@ class Validator {
       return std::nullopt;
     }
     if (!r.contains(v)) {
-      d_.add(n.where, path, fmt::format("expected {}, found {}", r.describe(), n.text));
+      d_.add(n.where, path, fmt::format("expected {}, found {}", r.describe(v > r.hi), n.text));
       return std::nullopt;
     }
     return v;
@@ -912,6 +1089,13 @@ class Validator {
       }
       return std::nullopt;
     }
+    // An unbounded support may still have a mean beyond what the parameter can hold (cents, int).
+    if (const double mean = dist->mean(); !std::isfinite(mean) || mean > r.hi) {
+      d_.add(n.where, path,
+             fmt::format("expected {}, found a {} distribution with mean {}", r.describe(true), to_string(kind),
+                         count_text(mean)));
+      return std::nullopt;
+    }
     return dist;
   }
 
@@ -997,19 +1181,27 @@ class Validator {
     return std::nullopt;
   }
 
-  // A map keyed by user-chosen names (payers, domains, agencies): the names, checked.
-  std::vector<std::string> names_of(const Node& n, const std::string& path, std::string_view what, int limit) {
+  // A map keyed by user-chosen names (payers, domains, agencies): the names, checked; nullopt when there
+  // are none or more than `limit` (then the section is not read further).
+  std::optional<std::vector<std::string>> names_of(const Node& n, const std::string& path, std::string_view what,
+                                                   std::string_view plural, int limit) {
+    if (n.keys.empty()) {
+      d_.add(n.where, path, fmt::format("at least one {} is needed, found none", what));
+      return std::nullopt;
+    }
+    if (n.keys.size() > static_cast<std::size_t>(limit)) {
+      d_.add(n.where, path, fmt::format("expected at most {} {}, found {}", limit, plural, n.keys.size()));
+      return std::nullopt;
+    }
     std::vector<std::string> names;
     for (std::size_t i = 0; i < n.keys.size(); ++i) {
       const std::string& k = n.keys[i];
       if (!valid_name(k))
         d_.add(n.key_where[i], sub_path(path, k),
-               fmt::format("a {} name must be letters, digits, '_' or '-' (at most 64), found '{}'", what, k));
+               fmt::format("{} name must be letters, digits, '_' or '-' (at most 64), found '{}'",
+                           with_article(what), k));
       names.push_back(k);
     }
-    if (names.empty()) d_.add(n.where, path, fmt::format("at least one {} is needed", what));
-    if (static_cast<int>(names.size()) > limit)
-      d_.add(n.where, path, fmt::format("{} {}s; at most {} are supported", names.size(), what, limit));
     return names;
   }
 
@@ -1018,9 +1210,11 @@ class Validator {
   void simulation(const Node* n) {
     if (!n) return;
     MapReader m(*n, "simulation", d_);
-    auto years = number_in(m, "years", kWholePositive, nullptr, true, false);
-    auto warmup = number_in(m, "warmup_years", kWhole, nullptr, true, false);
-    auto reps = number_in(m, "replications", kWholePositive, nullptr, true, false);
+    // No upper bound here: sizes above the limits get the explanation below, not a bare range.
+    constexpr Range kCount{1, kInf, false, true};
+    auto years = number_in(m, "years", kCount, nullptr, true, false);
+    auto warmup = number_in(m, "warmup_years", Range{0, kInf, false, true}, nullptr, true, false);
+    auto reps = number_in(m, "replications", kCount, nullptr, true, false);
     if (const Node* seed = m.get("seed")) {
       std::uint64_t v = 0;
       const std::string& t = seed->text;
@@ -1035,26 +1229,35 @@ class Validator {
     // Estimates use what is known; an unknown size counts as the default.
     const double hh = households_.value_or(1000), y = years.value_or(s_.simulation.years),
                  w = warmup.value_or(s_.simulation.warmup_years), r = reps.value_or(s_.simulation.replications);
-    auto too_long = [&](const char* key, double v, double limit, const char* what) {
-      RunEstimate e = estimate_run(hh, std::min(y, 1e15), std::min(w, 1e15), std::min(r, 1e15));
+    const RunEstimate e = estimate_run(hh, y, w, r);
+    auto years_text = [](double v) { return fmt::format("{} year{}", count_text(v), v == 1 ? "" : "s"); };
+    const std::string time = fmt::format("the run ({} households, {} replications of {} plus a warm-up of {}) "
+                                         "would take about {} on one core",
+                                         count_text(hh), count_text(r), years_text(y), years_text(w),
+                                         format_duration(e.core_seconds));
+    const std::string memory =
+        fmt::format("keeping the weekly results would need about {} of memory ({} weeks x {} replications)",
+                    format_bytes(e.results_bytes), count_text(y * kWeeksPerYear), count_text(r));
+    auto too_large = [&](const char* key, double v, double limit, const char* what, const std::string& why) {
       d_.add(n->get(key)->where, sub_path("simulation", key),
-             fmt::format("{} {} is more than the limit of {}: the run ({} households, {} replications, {} years plus "
-                         "{} of warm-up) would take about {} on one core (at about {:.0e} household-weeks per "
-                         "second)",
-                         count_text(v), what, count_text(limit), count_text(hh), count_text(r), count_text(y),
-                         count_text(w), format_duration(e.core_seconds), kHouseholdWeeksPerCoreSecond));
+             fmt::format("{} {} is more than the limit of {}: {}", count_text(v), what, count_text(limit), why));
     };
-    if (years && *years > kMaxYears) too_long("years", *years, kMaxYears, "years");
+    if (years && *years > kMaxYears) too_large("years", *years, kMaxYears, "years", memory + ", and " + time);
     else if (years) s_.simulation.years = static_cast<int>(*years);
-    if (warmup && *warmup > kMaxYears) too_long("warmup_years", *warmup, kMaxYears, "warm-up years");
+    if (warmup && *warmup > kMaxYears)
+      too_large("warmup_years", *warmup, kMaxYears, "warm-up years",
+                "the warm-up only has to reach the baseline's steady state, and " + time);
     else if (warmup) s_.simulation.warmup_years = static_cast<int>(*warmup);
-    if (reps && *reps > kMaxReplications) too_long("replications", *reps, kMaxReplications, "replications");
+    if (reps && *reps > kMaxReplications) too_large("replications", *reps, kMaxReplications, "replications", time + ", and " + memory);
     else if (reps) s_.simulation.replications = static_cast<int>(*reps);
   }
 
   void payers(const Node* n) {
     if (!n) return;
-    payer_names_ = names_of(*n, "payers", "payer", kMaxPayers);
+    auto names = names_of(*n, "payers", "payer", "payers", kMaxPayers);
+    if (!names) return;
+    payer_names_ = std::move(*names);
+    payers_ok_ = true;
     MapReader all(*n, "payers", d_);
     for (std::size_t i = 0; i < payer_names_.size(); ++i) {
       const std::string path = sub_path("payers", payer_names_[i]);
@@ -1075,7 +1278,10 @@ class Validator {
 
   void domains(const Node* n) {
     if (!n) return;
-    domain_names_ = names_of(*n, "domains", "domain", kMaxDomains);
+    auto names = names_of(*n, "domains", "domain", "domains", kMaxDomains);
+    if (!names) return;
+    domain_names_ = std::move(*names);
+    domains_ok_ = true;
     domain_where_ = n->key_where;
     MapReader all(*n, "domains", d_);
     s_.domains.resize(domain_names_.size());
@@ -1104,7 +1310,7 @@ class Validator {
         MapReader em(*e, m.sub("escalation"), d_);
         if (auto t = text(em.need("event"), em.sub("event"))) s_.domains[i].escalation_event = *t;
         number_in(em, "cost", kMoney, field(D, &Domain::escalation_cost));
-        if (auto p = ref(em.need("payer"), em.sub("payer"), payer_names_, "payer")) s_.domains[i].escalation_payer = *p;
+        if (auto p = ref(em.need("payer"), em.sub("payer"), payer_names_, "payer", payers_ok_)) s_.domains[i].escalation_payer = *p;
         em.done();
       }
       m.done();
@@ -1114,7 +1320,9 @@ class Validator {
 
   void agencies(const Node* n) {
     if (!n) return;
-    agency_names_ = names_of(*n, "agencies", "agency", kMaxAgencies);
+    auto names = names_of(*n, "agencies", "agency", "agencies", kMaxAgencies);
+    if (!names) return;
+    agency_names_ = std::move(*names);
     MapReader all(*n, "agencies", d_);
     s_.agencies.resize(agency_names_.size());
     for (std::size_t i = 0; i < agency_names_.size(); ++i) {
@@ -1124,12 +1332,13 @@ class Validator {
       const Node& v = n->children[i];
       if (!v.is(Node::Kind::Map)) {
         d_.add(v.where, path, fmt::format("expected a map, found {}", found(v)));
+        agency_domains_ok_ = false;
         continue;
       }
       auto A = [i](Scenario& s) -> Agency& { return s.agencies[i]; };
       MapReader m(v, path, d_);
       if (auto t = text(m.get("label"), m.sub("label"))) s_.agencies[i].label = *t;
-      agency_domains(m.need("domains"), m.sub("domains"), s_.agencies[i]);
+      if (!agency_domains(m.need("domains"), m.sub("domains"), s_.agencies[i])) agency_domains_ok_ = false;
       const Node* cap = m.get("capacity");
       const Node* per = m.get("capacity_per_1000_households");
       if (cap && per) {
@@ -1147,14 +1356,15 @@ class Validator {
           };
         number(*per, m.sub("capacity_per_1000_households"), Range{0, 1000}, set);
       } else {
-        d_.add(v.where, m.sub("capacity"), "missing required key 'capacity' (or 'capacity_per_1000_households')");
+        m.missing("capacity", "missing required key 'capacity' (or 'capacity_per_1000_households')",
+                  {"capacity_per_1000_households"});
       }
       number_in(m, "intake_cost", kMoney, field(A, &Agency::intake_cost));
       number_in(m, "intake_weeks", kWhole, field(A, &Agency::intake_weeks));
       number_in(m, "cost_per_case_week", kMoney, field(A, &Agency::cost_per_case_week));
       number_in(m, "treatment_weeks", kPositive, field(A, &Agency::treatment_weeks));
       number_in(m, "success_probability", kProbability, field(A, &Agency::success_probability));
-      if (auto p = ref(m.need("payer"), m.sub("payer"), payer_names_, "payer")) s_.agencies[i].payer = *p;
+      if (auto p = ref(m.need("payer"), m.sub("payer"), payer_names_, "payer", payers_ok_)) s_.agencies[i].payer = *p;
       number_in(m, "presence", kProbability, field(A, &Agency::presence), false);
       number_in(m, "cooperation", kProbability, field(A, &Agency::cooperation), false);
       // Fixed: the shares must add up to the whole coach budget in every draw.
@@ -1164,30 +1374,37 @@ class Validator {
     all.done();
   }
 
-  void agency_domains(const Node* n, const std::string& path, Agency& a) {
-    if (!n) return;
+  // An agency's list of domains; false when it could not be read completely.
+  bool agency_domains(const Node* n, const std::string& path, Agency& a) {
+    if (!n) return false;
     if (!n->is(Node::Kind::List)) {
       d_.add(n->where, path, fmt::format("expected a list of domain names such as [money, housing], found {}", found(*n)));
-      return;
+      return false;
     }
     if (n->children.empty()) {
       d_.add(n->where, path, "an agency must serve at least one domain, found an empty list");
-      return;
+      return false;
     }
+    bool ok = true;
     for (std::size_t k = 0; k < n->children.size(); ++k) {
-      auto d = ref(&n->children[k], index_path(path, k), domain_names_, "domain");
-      if (!d || *d >= kMaxDomains) continue;
+      auto d = ref(&n->children[k], index_path(path, k), domain_names_, "domain", domains_ok_);
+      if (!d || *d >= kMaxDomains) {
+        ok = false;
+        continue;
+      }
       if (a.domain_mask & (1u << *d)) {
         d_.add(n->children[k].where, index_path(path, k), fmt::format("domain '{}' is listed twice", n->children[k].text));
         continue;
       }
       a.domain_mask |= 1u << *d;
     }
+    return ok;
   }
 
-  // Every domain needs an agency: complex problems can only be treated in the second line.
+  // Every domain needs an agency: complex problems can only be treated in the second line. Not checked when
+  // an agency's domains could not be read (a misspelt domain there is the problem already reported).
   void coverage() {
-    if (agency_names_.empty() || domain_names_.size() > static_cast<std::size_t>(kMaxDomains)) return;
+    if (agency_names_.empty() || !domains_ok_ || !agency_domains_ok_) return;
     std::uint32_t served = 0;
     for (const Agency& a : s_.agencies) served |= a.domain_mask;
     for (std::size_t d = 0; d < domain_names_.size(); ++d)
@@ -1199,7 +1416,8 @@ class Validator {
   }
 
   void population(MapReader& m) {
-    const std::size_t nd = domain_names_.size();
+    // Without a usable domains section the number of problems is unknown: any length up to the maximum.
+    const std::size_t nd = domains_ok_ ? domain_names_.size() : static_cast<std::size_t>(kMaxDomains);
     auto counts = shares(m.need("problem_count_shares"), m.sub("problem_count_shares"), 0, nd + 1,
                          fmt::format("1 to {} shares (0 to {} problems, at most one per domain)", nd + 1, nd),
                          [](Scenario& s, const std::vector<double>& v) { s.population.problem_count_shares = v; });
@@ -1271,7 +1489,7 @@ class Validator {
   // A map with one probability per domain, into a vector in domain order.
   void per_domain(const Node* n, const std::string& path, std::vector<double> Coaches::*member) {
     (s_.coaches.*member).assign(domain_names_.size(), 0.0);
-    if (!n) return;
+    if (!n || !domains_ok_) return;  // without domains there is nothing to check the keys against
     if (!n->is(Node::Kind::Map)) {
       d_.add(n->where, path,
              fmt::format("expected a map with one value per domain ({}), found {}", join(domain_names_), found(*n)));
@@ -1281,8 +1499,7 @@ class Validator {
     for (std::size_t d = 0; d < domain_names_.size(); ++d) {
       const Node* v = m.get(domain_names_[d]);
       if (!v) {
-        d_.add(n->where, m.sub(domain_names_[d]),
-               fmt::format("missing domain '{}' (one value per domain is needed)", domain_names_[d]));
+        m.missing(domain_names_[d], fmt::format("missing domain '{}' (one value per domain is needed)", domain_names_[d]));
         continue;
       }
       number(*v, m.sub(domain_names_[d]), kProbability,
@@ -1315,7 +1532,7 @@ class Validator {
     if (auto f = choice(funding_node, m.sub("funding"), {"additional", "reallocated"}))
       c.funding = *f == "additional" ? Funding::Additional : Funding::Reallocated;
     const bool additional = c.funding == Funding::Additional;
-    if (auto p = ref(m.need("funding_payer", req && additional), m.sub("funding_payer"), payer_names_, "payer"))
+    if (auto p = ref(m.need("funding_payer", req && additional), m.sub("funding_payer"), payer_names_, "payer", payers_ok_))
       c.funding_payer = *p;
     per_domain(m.need("notice_per_week", req), m.sub("notice_per_week"), &Coaches::notice_per_week);
     per_domain(m.need("solve_per_week", req), m.sub("solve_per_week"), &Coaches::solve_per_week);
@@ -1364,7 +1581,8 @@ class Validator {
     for (const char* key : {"discount_costs", "discount_effects"}) {
       const Node* v = m.get(key);
       if (!v && need_rates)
-        d_.add(n->where, m.sub(key), fmt::format("missing required key '{}' (or give a guideline: dutch-2024 or dutch-2016)", key));
+        m.missing(key, fmt::format("missing required key '{}' (or give a guideline: dutch-2024 or dutch-2016)", key),
+                  {"guideline"});
       if (v)
         number(*v, m.sub(key), Range{0, 1, false, false, "a yearly rate"},
                std::string_view(key) == "discount_costs" ? field(E, &Economics::discount_costs)
@@ -1380,6 +1598,8 @@ class Validator {
   std::vector<ScenarioSource::Apply> apply_;
   std::optional<double> households_;
   std::vector<std::string> payer_names_, domain_names_, agency_names_;
+  bool payers_ok_ = false, domains_ok_ = false;  // the section is there and its names can be referred to
+  bool agency_domains_ok_ = true;                 // every agency's domains were read without a problem
   std::vector<Location> domain_where_;
   const Node* comparator_ = nullptr;
 };
@@ -1391,6 +1611,7 @@ class Validator {
 RunEstimate estimate_run(double households, double years, double warmup_years, double replications) {
   RunEstimate e;
   e.memory_bytes = households * kBytesPerHousehold;
+  e.results_bytes = years * kWeeksPerYear * replications * static_cast<double>(sizeof(WeekRecord));
   e.core_seconds = households * (years + warmup_years) * kWeeksPerYear * replications / kHouseholdWeeksPerCoreSecond;
   return e;
 }
@@ -1439,8 +1660,10 @@ ScenarioSource ScenarioSource::load_text(const std::string& yaml, const std::str
         std::string text, why;
         if (!read_file(s.comparator, text, why))
           throw InputError({{where, "comparator",
-                             fmt::format("cannot read the comparator '{}' ({}): {}", v.comparator_node()->text,
-                                         s.comparator, why)}});
+                             s.comparator == v.comparator_node()->text
+                                 ? fmt::format("cannot read the comparator '{}': {}", s.comparator, why)
+                                 : fmt::format("cannot read the comparator '{}' ({}): {}", v.comparator_node()->text,
+                                               s.comparator, why)}});
         return load_text(text, s.comparator, false);
       }();
       const Scenario& cs = c.base_;

@@ -43,8 +43,9 @@ inline constexpr double kHouseholdWeeksPerCoreSecond = 2e7;
 
 // What one run of a scenario would cost, for refusing absurd sizes and for telling the user.
 struct RunEstimate {
-  double memory_bytes = 0;  // household state of one replication
-  double core_seconds = 0;  // all replications, warm-up included, on one core
+  double memory_bytes = 0;   // household state of one replication
+  double results_bytes = 0;  // the weekly records of all replications (a WeekRecord per policy week)
+  double core_seconds = 0;   // all replications, warm-up included, on one core
 };
 RunEstimate estimate_run(double households, double years, double warmup_years, double replications);
 std::string format_bytes(double bytes);      // "64 TB"
