@@ -7,8 +7,8 @@
 // helper checks that the line it changes holds the text the case says it does, so a shifted base cannot
 // silently shift the expectations. Columns are counted by hand on the edited line (1-based, as an editor
 // shows them).
-#include <catch2/catch.hpp>
 #include <unistd.h>
+#include <catch2/catch.hpp>
 
 #include <filesystem>
 #include <fstream>
@@ -26,117 +26,117 @@ namespace fs = std::filesystem;
 
 // 2 payers, 2 domains, 2 agencies (one with distributions), coaches: every section the loader reads.
 const std::string kBase =
-    "name: test-city\n"                                                       //   1
-    "population:\n"                                                           //   2
-    "  households: 500\n"                                                     //   3
-    "  problem_count_shares: [0.6, 0.3, 0.1]\n"                               //   4
-    "  professionals_given_problems:\n"                                       //   5
-    "    - [1, 0, 0, 0]\n"                                                    //   6
-    "    - [0.5, 0.5, 0, 0]\n"                                                //   7
-    "    - [0.2, 0.3, 0.5, 0]\n"                                              //   8
-    "  rung_shares: [0.1, 0.1, 0.2, 0.2, 0.2, 0.2]\n"                         //   9
-    "  trust:\n"                                                              //  10
-    "    mean: 0.5\n"                                                         //  11
-    "    sd: 0.2\n"                                                           //  12
-    "simulation:\n"                                                           //  13
-    "  years: 2\n"                                                            //  14
-    "  warmup_years: 1\n"                                                     //  15
-    "  replications: 2\n"                                                     //  16
-    "  seed: 42\n"                                                            //  17
-    "payers:\n"                                                               //  18
-    "  municipality: {label: Municipality}\n"                                 //  19
-    "  insurer: {label: Health insurer}\n"                                    //  20
-    "domains:\n"                                                              //  21
-    "  money:\n"                                                              //  22
-    "    incidence_per_year: 0.05\n"                                          //  23
-    "    rung_factor: 1.5\n"                                                  //  24
-    "    clustering_factor: 1.2\n"                                            //  25
-    "    resolution_per_year: 0.3\n"                                          //  26
-    "    complex_share: 0.5\n"                                                //  27
-    "    seek_help_per_year: 2\n"                                             //  28
-    "    escalation_per_year: 0.05\n"                                         //  29
-    "    escalation_growth_per_year: 0.5\n"                                   //  30
-    "    escalation: {event: eviction, cost: 7500, payer: municipality}\n"    //  31
-    "  health:\n"                                                             //  32
-    "    incidence_per_year: 0.04\n"                                          //  33
-    "    rung_factor: 1.5\n"                                                  //  34
-    "    clustering_factor: 1.2\n"                                            //  35
-    "    resolution_per_year: 0.3\n"                                          //  36
-    "    complex_share: 0.6\n"                                                //  37
-    "    seek_help_per_year: 2\n"                                             //  38
-    "    escalation_per_year: 0.04\n"                                         //  39
-    "    escalation_growth_per_year: 0.5\n"                                   //  40
-    "    escalation: {event: crisis_admission, cost: 10000, payer: insurer}\n"//  41
-    "agencies:\n"                                                             //  42
-    "  debt_help:\n"                                                          //  43
-    "    domains: [money]\n"                                                  //  44
-    "    capacity: 20\n"                                                      //  45
-    "    intake_cost: 500\n"                                                  //  46
-    "    intake_weeks: 2\n"                                                   //  47
-    "    cost_per_case_week: 40\n"                                            //  48
-    "    treatment_weeks: 30\n"                                               //  49
-    "    success_probability: 0.7\n"                                          //  50
-    "    payer: municipality\n"                                               //  51
-    "    reallocation_share: 0.6\n"                                           //  52
-    "  mental_health:\n"                                                      //  53
-    "    domains: [health]\n"                                                 //  54
-    "    capacity_per_1000_households: 40\n"                                  //  55
-    "    intake_cost: 800\n"                                                  //  56
-    "    intake_weeks: 4\n"                                                   //  57
-    "    cost_per_case_week: 120\n"                                           //  58
-    "    treatment_weeks: {dist: gamma, mean: 30, sd: 5}\n"                   //  59
-    "    success_probability: {dist: beta, mean: 0.7, sd: 0.1}\n"             //  60
-    "    payer: insurer\n"                                                    //  61
-    "    reallocation_share: 0.4\n"                                           //  62
-    "fragmentation:\n"                                                        //  63
-    "  wrong_agency_probability: 0.3\n"                                       //  64
-    "  max_bounces: 3\n"                                                      //  65
-    "  bounce_weeks: 3\n"                                                     //  66
-    "  bounce_trust_loss: 0.08\n"                                             //  67
-    "  search_weeks: 2\n"                                                     //  68
-    "  seek_trust_floor: 0.3\n"                                               //  69
-    "  duplicate_probability: 0.5\n"                                          //  70
-    "  duplicate_cost_share: 0.5\n"                                           //  71
-    "  success_loss_per_extra_professional: 0.05\n"                           //  72
-    "  success_trust_gain: 0.05\n"                                            //  73
-    "  failure_trust_loss: 0.1\n"                                             //  74
-    "  escalation_in_treatment_factor: 0.5\n"                                 //  75
-    "ladder:\n"                                                               //  76
-    "  climb_per_year: 0.2\n"                                                 //  77
-    "  climb_factor_per_problem: 0.7\n"                                       //  78
-    "  drop_per_year_per_problem: 0.1\n"                                      //  79
-    "  escalation_drop_probability: 0.3\n"                                    //  80
-    "coaches:\n"                                                              //  81
-    "  enabled: true\n"                                                       //  82
-    "  fte: 2\n"                                                              //  83
-    "  teams: 1\n"                                                            //  84
-    "  caseload_norm_per_fte: 20\n"                                           //  85
-    "  caseload_cap_per_fte: 30\n"                                            //  86
-    "  cost_per_fte_year: 65000\n"                                            //  87
-    "  funding: additional\n"                                                 //  88
-    "  funding_payer: municipality\n"                                         //  89
-    "  notice_per_week: {money: 0.3, health: 0.2}\n"                          //  90
-    "  solve_per_week: {money: 0.08, health: 0.05}\n"                         //  91
-    "  competence_spread: 0.05\n"                                             //  92
-    "  outreach_per_year: 1\n"                                                //  93
-    "  self_referral_per_year: 0.5\n"                                         //  94
-    "  mandate_probability: 0.9\n"                                            //  95
-    "  privacy_probability: 0.05\n"                                           //  96
-    "  privacy_delay_weeks: 4\n"                                              //  97
-    "  coordination: 0.95\n"                                                  //  98
-    "  coordination_success_gain: 0.1\n"                                      //  99
-    "  going_native_probability: 0.05\n"                                      // 100
-    "  activation_per_year: 0.3\n"                                            // 101
-    "  overload_slope: 0.5\n"                                                 // 102
-    "  min_effectiveness: 0.3\n"                                              // 103
-    "  close_after_quiet_weeks: 12\n"                                         // 104
-    "  max_weeks: 104\n"                                                      // 105
-    "  relapse_factor: 1.2\n"                                                 // 106
-    "  relapse_weeks: 26\n"                                                   // 107
-    "  trust_gain_per_year: 0.3\n"                                            // 108
-    "economics:\n"                                                            // 109
-    "  guideline: dutch-2024\n"                                               // 110
-    "  willingness_to_pay: 20000\n";                                          // 111
+    "name: test-city\n"                                                         //   1
+    "population:\n"                                                             //   2
+    "  households: 500\n"                                                       //   3
+    "  problem_count_shares: [0.6, 0.3, 0.1]\n"                                 //   4
+    "  professionals_given_problems:\n"                                         //   5
+    "    - [1, 0, 0, 0]\n"                                                      //   6
+    "    - [0.5, 0.5, 0, 0]\n"                                                  //   7
+    "    - [0.2, 0.3, 0.5, 0]\n"                                                //   8
+    "  rung_shares: [0.1, 0.1, 0.2, 0.2, 0.2, 0.2]\n"                           //   9
+    "  trust:\n"                                                                //  10
+    "    mean: 0.5\n"                                                           //  11
+    "    sd: 0.2\n"                                                             //  12
+    "simulation:\n"                                                             //  13
+    "  years: 2\n"                                                              //  14
+    "  warmup_years: 1\n"                                                       //  15
+    "  replications: 2\n"                                                       //  16
+    "  seed: 42\n"                                                              //  17
+    "payers:\n"                                                                 //  18
+    "  municipality: {label: Municipality}\n"                                   //  19
+    "  insurer: {label: Health insurer}\n"                                      //  20
+    "domains:\n"                                                                //  21
+    "  money:\n"                                                                //  22
+    "    incidence_per_year: 0.05\n"                                            //  23
+    "    rung_factor: 1.5\n"                                                    //  24
+    "    clustering_factor: 1.2\n"                                              //  25
+    "    resolution_per_year: 0.3\n"                                            //  26
+    "    complex_share: 0.5\n"                                                  //  27
+    "    seek_help_per_year: 2\n"                                               //  28
+    "    escalation_per_year: 0.05\n"                                           //  29
+    "    escalation_growth_per_year: 0.5\n"                                     //  30
+    "    escalation: {event: eviction, cost: 7500, payer: municipality}\n"      //  31
+    "  health:\n"                                                               //  32
+    "    incidence_per_year: 0.04\n"                                            //  33
+    "    rung_factor: 1.5\n"                                                    //  34
+    "    clustering_factor: 1.2\n"                                              //  35
+    "    resolution_per_year: 0.3\n"                                            //  36
+    "    complex_share: 0.6\n"                                                  //  37
+    "    seek_help_per_year: 2\n"                                               //  38
+    "    escalation_per_year: 0.04\n"                                           //  39
+    "    escalation_growth_per_year: 0.5\n"                                     //  40
+    "    escalation: {event: crisis_admission, cost: 10000, payer: insurer}\n"  //  41
+    "agencies:\n"                                                               //  42
+    "  debt_help:\n"                                                            //  43
+    "    domains: [money]\n"                                                    //  44
+    "    capacity: 20\n"                                                        //  45
+    "    intake_cost: 500\n"                                                    //  46
+    "    intake_weeks: 2\n"                                                     //  47
+    "    cost_per_case_week: 40\n"                                              //  48
+    "    treatment_weeks: 30\n"                                                 //  49
+    "    success_probability: 0.7\n"                                            //  50
+    "    payer: municipality\n"                                                 //  51
+    "    reallocation_share: 0.6\n"                                             //  52
+    "  mental_health:\n"                                                        //  53
+    "    domains: [health]\n"                                                   //  54
+    "    capacity_per_1000_households: 40\n"                                    //  55
+    "    intake_cost: 800\n"                                                    //  56
+    "    intake_weeks: 4\n"                                                     //  57
+    "    cost_per_case_week: 120\n"                                             //  58
+    "    treatment_weeks: {dist: gamma, mean: 30, sd: 5}\n"                     //  59
+    "    success_probability: {dist: beta, mean: 0.7, sd: 0.1}\n"               //  60
+    "    payer: insurer\n"                                                      //  61
+    "    reallocation_share: 0.4\n"                                             //  62
+    "fragmentation:\n"                                                          //  63
+    "  wrong_agency_probability: 0.3\n"                                         //  64
+    "  max_bounces: 3\n"                                                        //  65
+    "  bounce_weeks: 3\n"                                                       //  66
+    "  bounce_trust_loss: 0.08\n"                                               //  67
+    "  search_weeks: 2\n"                                                       //  68
+    "  seek_trust_floor: 0.3\n"                                                 //  69
+    "  duplicate_probability: 0.5\n"                                            //  70
+    "  duplicate_cost_share: 0.5\n"                                             //  71
+    "  success_loss_per_extra_professional: 0.05\n"                             //  72
+    "  success_trust_gain: 0.05\n"                                              //  73
+    "  failure_trust_loss: 0.1\n"                                               //  74
+    "  escalation_in_treatment_factor: 0.5\n"                                   //  75
+    "ladder:\n"                                                                 //  76
+    "  climb_per_year: 0.2\n"                                                   //  77
+    "  climb_factor_per_problem: 0.7\n"                                         //  78
+    "  drop_per_year_per_problem: 0.1\n"                                        //  79
+    "  escalation_drop_probability: 0.3\n"                                      //  80
+    "coaches:\n"                                                                //  81
+    "  enabled: true\n"                                                         //  82
+    "  fte: 2\n"                                                                //  83
+    "  teams: 1\n"                                                              //  84
+    "  caseload_norm_per_fte: 20\n"                                             //  85
+    "  caseload_cap_per_fte: 30\n"                                              //  86
+    "  cost_per_fte_year: 65000\n"                                              //  87
+    "  funding: additional\n"                                                   //  88
+    "  funding_payer: municipality\n"                                           //  89
+    "  notice_per_week: {money: 0.3, health: 0.2}\n"                            //  90
+    "  solve_per_week: {money: 0.08, health: 0.05}\n"                           //  91
+    "  competence_spread: 0.05\n"                                               //  92
+    "  outreach_per_year: 1\n"                                                  //  93
+    "  self_referral_per_year: 0.5\n"                                           //  94
+    "  mandate_probability: 0.9\n"                                              //  95
+    "  privacy_probability: 0.05\n"                                             //  96
+    "  privacy_delay_weeks: 4\n"                                                //  97
+    "  coordination: 0.95\n"                                                    //  98
+    "  coordination_success_gain: 0.1\n"                                        //  99
+    "  going_native_probability: 0.05\n"                                        // 100
+    "  activation_per_year: 0.3\n"                                              // 101
+    "  overload_slope: 0.5\n"                                                   // 102
+    "  min_effectiveness: 0.3\n"                                                // 103
+    "  close_after_quiet_weeks: 12\n"                                           // 104
+    "  max_weeks: 104\n"                                                        // 105
+    "  relapse_factor: 1.2\n"                                                   // 106
+    "  relapse_weeks: 26\n"                                                     // 107
+    "  trust_gain_per_year: 0.3\n"                                              // 108
+    "economics:\n"                                                              // 109
+    "  guideline: dutch-2024\n"                                                 // 110
+    "  willingness_to_pay: 20000\n";                                            // 111
 
 const std::string kFile = "broken.yaml";  // the virtual path of load_string cases
 
@@ -152,7 +152,8 @@ std::string edit(const std::string& text, int line, const std::string& old, cons
     if (++n == line) {
       const auto at = l.find(old);
       if (at == std::string::npos || l.find(old, at + 1) != std::string::npos)
-        throw std::logic_error("line " + std::to_string(line) + " ('" + l + "') does not hold '" + old + "' once");
+        throw std::logic_error("line " + std::to_string(line) + " ('" + l + "') does not hold '" + old +
+                               "' once");
       l.replace(at, old.size(), replacement);
       done = true;
     }
@@ -236,113 +237,163 @@ std::vector<Case> cases() {
   const std::string yaml = "YAML syntax error: ";
   return {
       // ----- keys
-      {"typo in a section name", edit(b, 13, "simulation", "simulaton"),
+      {"typo in a section name",
+       edit(b, 13, "simulation", "simulaton"),
        {exact(13, 1, "simulaton", "unknown key 'simulaton'; did you mean 'simulation'?")}},
-      {"typo in a nested key", edit(b, 23, "incidence_per_year", "incidence_per_yaer"),
+      {"typo in a nested key",
+       edit(b, 23, "incidence_per_year", "incidence_per_yaer"),
        {exact(23, 5, "domains.money.incidence_per_yaer",
               "unknown key 'incidence_per_yaer'; did you mean 'incidence_per_year'?")}},
-      {"unknown key with no close match lists the expected keys", edit(b, 17, "seed", "random_start"),
+      {"unknown key with no close match lists the expected keys",
+       edit(b, 17, "seed", "random_start"),
        {exact(17, 3, "simulation.random_start",
               "unknown key 'random_start'; expected one of: years, warmup_years, replications, seed")}},
-      {"typo of 'capacity' when neither capacity key is given", edit(b, 45, "capacity", "capacty"),
+      {"typo of 'capacity' when neither capacity key is given",
+       edit(b, 45, "capacity", "capacty"),
        {exact(45, 5, "agencies.debt_help.capacty", "unknown key 'capacty'; did you mean 'capacity'?")}},
-      {"typo of 'guideline' (the discount rates are then not missing)", edit(b, 110, "guideline", "guidline"),
+      {"typo of 'guideline' (the discount rates are then not missing)",
+       edit(b, 110, "guideline", "guidline"),
        {exact(110, 3, "economics.guidline", "unknown key 'guidline'; did you mean 'guideline'?")}},
-      {"a required key left out", blank(b, 50, 50),
+      {"a required key left out",
+       blank(b, 50, 50),
        // reported at the start of the map it belongs in: debt_help's first key, line 44
-       {exact(44, 5, "agencies.debt_help.success_probability", "missing required key 'success_probability'")}},
-      {"a required section left out", blank(b, 76, 80),
+       {exact(44, 5, "agencies.debt_help.success_probability",
+              "missing required key 'success_probability'")}},
+      {"a required section left out",
+       blank(b, 76, 80),
        {exact(1, 1, "ladder", "missing required section 'ladder'")}},
-      {"neither capacity nor capacity_per_1000_households", blank(b, 45, 45),
+      {"neither capacity nor capacity_per_1000_households",
+       blank(b, 45, 45),
        {exact(44, 5, "agencies.debt_help.capacity",
               "missing required key 'capacity' (or 'capacity_per_1000_households')")}},
-      {"both capacity keys", edit(b, 45, "capacity: 20", "capacity: 20\n    capacity_per_1000_households: 40"),
+      {"both capacity keys",
+       edit(b, 45, "capacity: 20", "capacity: 20\n    capacity_per_1000_households: 40"),
        {exact(46, 35, "agencies.debt_help.capacity_per_1000_households",
               "give either capacity or capacity_per_1000_households, not both")}},
-      {"duplicate key", edit(b, 15, "warmup_years: 1", "warmup_years: 1\n  years: 3"),
+      {"duplicate key",
+       edit(b, 15, "warmup_years: 1", "warmup_years: 1\n  years: 3"),
        {exact(16, 3, "simulation.years", "duplicate key 'years' (first given at line 14)")}},
-      {"YAML merge key", edit(edit(b, 19, "{label", "&m {label"), 20, "{label: Health insurer}", "{<<: *m}"),
+      {"YAML merge key",
+       edit(edit(b, 19, "{label", "&m {label"), 20, "{label: Health insurer}", "{<<: *m}"),
        {exact(20, 13, "payers.insurer.<<",
               "YAML merge keys ('<<') are not supported: use 'extends' to inherit from another scenario")}},
-      {"a section written as a single value", edit(blank(b, 77, 80), 76, "ladder:", "ladder: 0.2"),
+      {"a section written as a single value",
+       edit(blank(b, 77, 80), 76, "ladder:", "ladder: 0.2"),
        {exact(76, 9, "ladder", "expected a map, found '0.2'")}},
-      {"an agency name with a space", edit(b, 53, "mental_health", "mental health"),
+      {"an agency name with a space",
+       edit(b, 53, "mental_health", "mental health"),
        {exact(53, 3, "agencies.mental health",
               "an agency name must be letters, digits, '_' or '-' (at most 64), found 'mental health'")}},
 
       // ----- types and ranges
-      {"text where a number is expected", edit(b, 3, "500", "many"),
+      {"text where a number is expected",
+       edit(b, 3, "500", "many"),
        {exact(3, 15, "population.households", "expected a number, found 'many'")}},
-      {"fraction where a whole number is expected", edit(b, 14, "2", "2.5"),
+      {"fraction where a whole number is expected",
+       edit(b, 14, "2", "2.5"),
        {exact(14, 10, "simulation.years", "expected a whole number >= 1, found 2.5")}},
-      {"empty value", edit(b, 49, " 30", ""),
+      {"empty value",
+       edit(b, 49, " 30", ""),
        // an empty value is placed at its key
-       {exact(49, 5, "agencies.debt_help.treatment_weeks", "expected a number, found nothing (an empty value)")}},
-      {"percentage instead of a share", edit(b, 27, "0.5", "50%"),
-       {exact(27, 20, "domains.money.complex_share", "expected a number, found '50%' (write a share as a fraction: 0.5)")}},
-      {"decimal comma", edit(b, 23, "0.05", "0,05"),
-       {exact(23, 25, "domains.money.incidence_per_year", "expected a number, found '0,05' (use a decimal point: 0.05)")}},
-      {"YAML infinity", edit(b, 23, "0.05", ".inf"),
+       {exact(49, 5, "agencies.debt_help.treatment_weeks",
+              "expected a number, found nothing (an empty value)")}},
+      {"percentage instead of a share",
+       edit(b, 27, "0.5", "50%"),
+       {exact(27, 20, "domains.money.complex_share",
+              "expected a number, found '50%' (write a share as a fraction: 0.5)")}},
+      {"decimal comma",
+       edit(b, 23, "0.05", "0,05"),
+       {exact(23, 25, "domains.money.incidence_per_year",
+              "expected a number, found '0,05' (use a decimal point: 0.05)")}},
+      {"YAML infinity",
+       edit(b, 23, "0.05", ".inf"),
        {exact(23, 25, "domains.money.incidence_per_year", "expected a finite number, found '.inf'")}},
-      {"yes where a number is expected", edit(b, 45, "20", "yes"),
+      {"yes where a number is expected",
+       edit(b, 45, "20", "yes"),
        {exact(45, 15, "agencies.debt_help.capacity", "expected a number, found 'yes'")}},
-      {"a list where a number is expected", edit(b, 65, "3", "[3, 4]"),
+      {"a list where a number is expected",
+       edit(b, 65, "3", "[3, 4]"),
        {exact(65, 16, "fragmentation.max_bounces", "expected a number, found a list")}},
-      {"probability above 1", edit(b, 50, "0.7", "1.3"),
-       {exact(50, 26, "agencies.debt_help.success_probability", "expected a probability between 0 and 1, found 1.3")}},
-      {"negative probability", edit(b, 64, "0.3", "-0.1"),
+      {"probability above 1",
+       edit(b, 50, "0.7", "1.3"),
+       {exact(50, 26, "agencies.debt_help.success_probability",
+              "expected a probability between 0 and 1, found 1.3")}},
+      {"negative probability",
+       edit(b, 64, "0.3", "-0.1"),
        {exact(64, 29, "fragmentation.wrong_agency_probability",
               "expected a probability between 0 and 1, found -0.1")}},
-      {"negative capacity", edit(b, 45, "20", "-5"),
+      {"negative capacity",
+       edit(b, 45, "20", "-5"),
        {exact(45, 15, "agencies.debt_help.capacity", "expected a whole number >= 0, found -5")}},
-      {"capacity beyond what the model holds", edit(b, 45, "20", "99999999999"),
+      {"capacity beyond what the model holds",
+       edit(b, 45, "20", "99999999999"),
        {exact(45, 15, "agencies.debt_help.capacity",
               "expected a whole number from 0 to 1,000,000,000, found 99999999999")}},
-      {"negative cost", edit(b, 46, "500", "-500"),
+      {"negative cost",
+       edit(b, 46, "500", "-500"),
        {exact(46, 18, "agencies.debt_help.intake_cost", "expected an amount in euros >= 0, found -500")}},
-      {"negative cost inside a flow map", edit(b, 31, "7500", "-7500"),
+      {"negative cost inside a flow map",
+       edit(b, 31, "7500", "-7500"),
        // "    escalation: {event: eviction, cost: -7500, ...": '-' is column 41
        {exact(31, 41, "domains.money.escalation.cost", "expected an amount in euros >= 0, found -7500")}},
-      {"bounces above the model's limit", edit(b, 65, "3", "20"),
+      {"bounces above the model's limit",
+       edit(b, 65, "3", "20"),
        {exact(65, 16, "fragmentation.max_bounces", "expected a whole number from 0 to 16, found 20")}},
-      {"teams above the model's limit", edit(b, 84, "1", "300"),
+      {"teams above the model's limit",
+       edit(b, 84, "1", "300"),
        {exact(84, 10, "coaches.teams", "expected a whole number from 1 to 255, found 300")}},
-      {"negative seed", edit(b, 17, "42", "-1"),
-       {exact(17, 9, "simulation.seed", "expected a whole number from 0 to 18446744073709551615, found '-1'")}},
-      {"misspelt true", edit(b, 82, "true", "ja"),
+      {"negative seed",
+       edit(b, 17, "42", "-1"),
+       {exact(17, 9, "simulation.seed",
+              "expected a whole number from 0 to 18446744073709551615, found '-1'")}},
+      {"misspelt true",
+       edit(b, 82, "true", "ja"),
        {exact(82, 12, "coaches.enabled", "expected true or false, found 'ja'")}},
-      {"misspelt choice", edit(b, 88, "additional", "aditional"),
+      {"misspelt choice",
+       edit(b, 88, "additional", "aditional"),
        {exact(88, 12, "coaches.funding",
               "expected one of additional, reallocated, found 'aditional'; did you mean 'additional'?")}},
-      {"unknown guideline", edit(b, 110, "dutch-2024", "dutch-2042"),
+      {"unknown guideline",
+       edit(b, 110, "dutch-2024", "dutch-2042"),
        {exact(110, 14, "economics.guideline",
               "expected one of dutch-2024, dutch-2016, found 'dutch-2042'; did you mean 'dutch-2024'?")}},
 
       // ----- shares
-      {"rung shares not summing to 1", edit(b, 9, "0.2]", "0.1]"),
+      {"rung shares not summing to 1",
+       edit(b, 9, "0.2]", "0.1]"),
        // 0.1 + 0.1 + 0.2 + 0.2 + 0.2 + 0.1 = 0.9
        {exact(9, 16, "population.rung_shares", "shares sum to 0.9, expected 1")}},
-      {"problem count shares summing to 1.1", edit(b, 4, "0.1]", "0.2]"),
+      {"problem count shares summing to 1.1",
+       edit(b, 4, "0.1]", "0.2]"),
        {exact(4, 25, "population.problem_count_shares", "shares sum to 1.1, expected 1")}},
-      {"five rung shares instead of six", edit(b, 9, ", 0.2]", "]"),
+      {"five rung shares instead of six",
+       edit(b, 9, ", 0.2]", "]"),
        {exact(9, 16, "population.rung_shares", "expected 6 shares (rungs 1 to 6), found 5 shares")}},
-      {"more problem counts than domains allow", edit(b, 4, "0.1]", "0.05, 0.05]"),
+      {"more problem counts than domains allow",
+       edit(b, 4, "0.1]", "0.05, 0.05]"),
        {exact(4, 25, "population.problem_count_shares",
               "expected 1 to 3 shares (0 to 2 problems, at most one per domain), found 4 shares")}},
-      {"a share above 1", edit(b, 7, "[0.5, 0.5, 0, 0]", "[1.5, -0.5, 0, 0]"),
+      {"a share above 1",
+       edit(b, 7, "[0.5, 0.5, 0, 0]", "[1.5, -0.5, 0, 0]"),
        // both shares are out of range; the row is then not summed
-       {exact(7, 8, "population.professionals_given_problems[1][0]", "expected a share between 0 and 1, found 1.5"),
-        exact(7, 13, "population.professionals_given_problems[1][1]", "expected a share between 0 and 1, found -0.5")}},
-      {"professionals for households without problems", edit(b, 6, "[1, 0, 0, 0]", "[0.9, 0.1, 0, 0]"),
+       {exact(7, 8, "population.professionals_given_problems[1][0]",
+              "expected a share between 0 and 1, found 1.5"),
+        exact(7, 13, "population.professionals_given_problems[1][1]",
+              "expected a share between 0 and 1, found -0.5")}},
+      {"professionals for households without problems",
+       edit(b, 6, "[1, 0, 0, 0]", "[0.9, 0.1, 0, 0]"),
        {exact(6, 7, "population.professionals_given_problems[0]",
               "households without problems have no professionals in the model: row 0 must be [1, 0, 0, 0]")}},
-      {"a row of professionals missing", blank(b, 8, 8),
+      {"a row of professionals missing",
+       blank(b, 8, 8),
        // the list of rows starts at the '-' of line 6
        {exact(6, 5, "population.professionals_given_problems",
               "expected 3 rows (one per problem count in problem_count_shares), found 2")}},
-      {"a distribution for one share", edit(b, 9, "0.1, 0.1,", "0.1, {dist: beta, mean: 0.1, sd: 0.01},"),
+      {"a distribution for one share",
+       edit(b, 9, "0.1, 0.1,", "0.1, {dist: beta, mean: 0.1, sd: 0.01},"),
        {exact(9, 22, "population.rung_shares[1]",
-              "shares vary together: write the whole list as {dist: dirichlet, alpha: [...]}, not a distribution "
+              "shares vary together: write the whole list as {dist: dirichlet, alpha: [...]}, not a "
+              "distribution "
               "per share")}},
       {"dirichlet with a negative weight",
        edit(b, 9, "[0.1, 0.1, 0.2, 0.2, 0.2, 0.2]", "{dist: dirichlet, alpha: [1, 2, -1, 2, 2, 2]}"),
@@ -350,34 +401,46 @@ std::vector<Case> cases() {
               "invalid dirichlet distribution: alpha 3 (of 6) must be a positive number, got -1")}},
       {"reallocated funding with shares not summing to 1",
        edit(edit(b, 52, "0.6", "0.5"), 88, "additional", "reallocated"),
-       {exact(88, 12, "coaches.funding",
-              "reallocated funding needs the agencies' reallocation_share to sum to 1 (the whole coach budget), "
-              "found 0.9")}},
+       {exact(
+           88, 12, "coaches.funding",
+           "reallocated funding needs the agencies' reallocation_share to sum to 1 (the whole coach budget), "
+           "found 0.9")}},
 
       // ----- references
-      {"misspelt domain in an agency", edit(b, 44, "money", "mony"),
+      {"misspelt domain in an agency",
+       edit(b, 44, "money", "mony"),
        // one diagnostic: "no agency serves money" follows from the typo and is not reported as well
        {exact(44, 15, "agencies.debt_help.domains[0]", "unknown domain 'mony'; did you mean 'money'?")}},
-      {"misspelt payer", edit(b, 51, "municipality", "muncipality"),
-       {exact(51, 12, "agencies.debt_help.payer", "unknown payer 'muncipality'; did you mean 'municipality'?")}},
-      {"unknown payer with no close match", edit(b, 61, "insurer", "bank"),
-       {exact(61, 12, "agencies.mental_health.payer", "unknown payer 'bank'; known payers: municipality, insurer")}},
-      {"unknown payer inside a flow map", edit(b, 31, "payer: municipality", "payer: gemeente"),
+      {"misspelt payer",
+       edit(b, 51, "municipality", "muncipality"),
+       {exact(51, 12, "agencies.debt_help.payer",
+              "unknown payer 'muncipality'; did you mean 'municipality'?")}},
+      {"unknown payer with no close match",
+       edit(b, 61, "insurer", "bank"),
+       {exact(61, 12, "agencies.mental_health.payer",
+              "unknown payer 'bank'; known payers: municipality, insurer")}},
+      {"unknown payer inside a flow map",
+       edit(b, 31, "payer: municipality", "payer: gemeente"),
        // "    escalation: {event: eviction, cost: 7500, payer: gemeente}": 'g' is column 54
        {exact(31, 54, "domains.money.escalation.payer",
               "unknown payer 'gemeente'; known payers: municipality, insurer")}},
-      {"misspelt domain in the coaches' per-domain values", edit(b, 90, "money:", "mony:"),
+      {"misspelt domain in the coaches' per-domain values",
+       edit(b, 90, "money:", "mony:"),
        {exact(90, 21, "coaches.notice_per_week.mony", "unknown domain 'mony'; did you mean 'money'?")}},
-      {"agency domains written as one name", edit(b, 44, "[money]", "money"),
+      {"agency domains written as one name",
+       edit(b, 44, "[money]", "money"),
        {exact(44, 14, "agencies.debt_help.domains",
               "expected a list of domain names such as [money, housing], found 'money'")}},
-      {"a domain listed twice", edit(b, 44, "[money]", "[money, money]"),
+      {"a domain listed twice",
+       edit(b, 44, "[money]", "[money, money]"),
        {exact(44, 22, "agencies.debt_help.domains[1]", "domain 'money' is listed twice")}},
-      {"a domain no agency serves", edit(b, 54, "[health]", "[money]"),
+      {"a domain no agency serves",
+       edit(b, 54, "[health]", "[money]"),
        {exact(32, 3, "domains.health",
               "no agency serves domain 'health': its complex problems could never be treated (add it to an "
               "agency's domains)")}},
-      {"payers section left out: one diagnostic, not one per payer reference", blank(b, 18, 20),
+      {"payers section left out: one diagnostic, not one per payer reference",
+       blank(b, 18, 20),
        {exact(1, 1, "payers", "missing required section 'payers'")}},
       {"more domains than the model holds",
        edit(b, 21, "domains:", "domains:\n  a: {}\n  b: {}\n  c: {}\n  d: {}\n  e: {}\n  f: {}\n  g: {}"),
@@ -385,109 +448,176 @@ std::vector<Case> cases() {
        {exact(22, 3, "domains", "expected at most 8 domains, found 9")}},
 
       // ----- distributions
-      {"beta with an impossible sd", edit(b, 60, "sd: 0.1", "sd: 0.6"),
+      {"beta with an impossible sd",
+       edit(b, 60, "sd: 0.1", "sd: 0.6"),
        // sqrt(0.7 * 0.3) = 0.45826
        {exact(60, 26, "agencies.mental_health.success_probability",
-              "beta distribution: sd 0.6 is too large for mean 0.7 (sd must be below sqrt(mean*(1-mean)) = 0.4583)")}},
-      {"uniform with min above max", edit(b, 59, "{dist: gamma, mean: 30, sd: 5}", "{dist: uniform, min: 40, max: 20}"),
+              "beta distribution: sd 0.6 is too large for mean 0.7 (sd must be below sqrt(mean*(1-mean)) = "
+              "0.4583)")}},
+      {"uniform with min above max",
+       edit(b, 59, "{dist: gamma, mean: 30, sd: 5}", "{dist: uniform, min: 40, max: 20}"),
        {exact(59, 22, "agencies.mental_health.treatment_weeks",
               "invalid uniform distribution: min must be below max (got min 40, max 20)")}},
-      {"misspelt distribution", edit(b, 60, "beta", "betta"),
+      {"misspelt distribution",
+       edit(b, 60, "beta", "betta"),
        {exact(60, 33, "agencies.mental_health.success_probability.dist",
               "unknown distribution 'betta'; did you mean 'beta'?")}},
-      {"normal distribution leaving [0, 1]", edit(b, 60, "{dist: beta, mean: 0.7, sd: 0.1}", "{dist: normal, mean: 0.9, sd: 0.1}"),
+      {"normal distribution leaving [0, 1]",
+       edit(b, 60, "{dist: beta, mean: 0.7, sd: 0.1}", "{dist: normal, mean: 0.9, sd: 0.1}"),
        // 0.9 +- 3 x 0.1 = 0.6 to 1.2
        {exact(60, 26, "agencies.mental_health.success_probability",
-              "a normal distribution with mean 0.9 and sd 0.1 goes outside the valid range (mean +- 3 sd is 0.6 to "
+              "a normal distribution with mean 0.9 and sd 0.1 goes outside the valid range (mean +- 3 sd is "
+              "0.6 to "
               "1.2) but this parameter must be a probability between 0 and 1: use a beta, gamma or lognormal "
               "distribution, or a smaller sd")}},
-      {"gamma without its sd", edit(b, 59, ", sd: 5", ""),
-       {exact(59, 22, "agencies.mental_health.treatment_weeks", "a gamma distribution needs shape and scale, or mean and sd")}},
-      {"gamma with both parameter pairs", edit(b, 59, "sd: 5", "sd: 5, shape: 36, scale: 0.8"),
-       {exact(59, 22, "agencies.mental_health.treatment_weeks", "give shape and scale, or mean and sd, not both")}},
-      {"gamma with a negative sd", edit(b, 59, "sd: 5", "sd: -5"),
-       {exact(59, 22, "agencies.mental_health.treatment_weeks", "gamma distribution: sd must be positive, got -5")}},
-      {"a distribution for the number of households", edit(b, 3, "500", "{dist: uniform, min: 400, max: 600}"),
-       {exact(3, 15, "population.households",
-              "expected a fixed number, found a distribution (this parameter sets the model's size or structure, so "
-              "it cannot vary between draws)")}},
-      {"a map without 'dist'", edit(b, 59, "dist: gamma, ", ""),
+      {"gamma without its sd",
+       edit(b, 59, ", sd: 5", ""),
        {exact(59, 22, "agencies.mental_health.treatment_weeks",
-              "expected a number or a distribution such as {dist: beta, mean: 0.5, sd: 0.1}, found a map without 'dist'")}},
-      {"a cost whose distribution has an absurd mean", edit(b, 56, "800", "{dist: gamma, mean: 1e13, sd: 1e12}"),
+              "a gamma distribution needs shape and scale, or mean and sd")}},
+      {"gamma with both parameter pairs",
+       edit(b, 59, "sd: 5", "sd: 5, shape: 36, scale: 0.8"),
+       {exact(59, 22, "agencies.mental_health.treatment_weeks",
+              "give shape and scale, or mean and sd, not both")}},
+      {"gamma with a negative sd",
+       edit(b, 59, "sd: 5", "sd: -5"),
+       {exact(59, 22, "agencies.mental_health.treatment_weeks",
+              "gamma distribution: sd must be positive, got -5")}},
+      {"a distribution for the number of households",
+       edit(b, 3, "500", "{dist: uniform, min: 400, max: 600}"),
+       {exact(3, 15, "population.households",
+              "expected a fixed number, found a distribution (this parameter sets the model's size or "
+              "structure, so "
+              "it cannot vary between draws)")}},
+      {"a map without 'dist'",
+       edit(b, 59, "dist: gamma, ", ""),
+       {exact(59, 22, "agencies.mental_health.treatment_weeks",
+              "expected a number or a distribution such as {dist: beta, mean: 0.5, sd: 0.1}, found a map "
+              "without 'dist'")}},
+      {"a cost whose distribution has an absurd mean",
+       edit(b, 56, "800", "{dist: gamma, mean: 1e13, sd: 1e12}"),
        {exact(56, 18, "agencies.mental_health.intake_cost",
-              "expected an amount in euros between 0 and 1,000,000,000,000, found a gamma distribution with mean "
+              "expected an amount in euros between 0 and 1,000,000,000,000, found a gamma distribution with "
+              "mean "
               "10,000,000,000,000")}},
 
       // ----- sizes
-      {"a population of 10^12 households", edit(b, 3, "500", "1000000000000"),
+      {"a population of 10^12 households",
+       edit(b, 3, "500", "1000000000000"),
        // 10^12 x 64 bytes = 6.4e13 bytes = 64 TB
        {exact(3, 15, "population.households",
-              "1,000,000,000,000 households is more than the limit of 10,000,000: the household state alone would "
+              "1,000,000,000,000 households is more than the limit of 10,000,000: the household state alone "
+              "would "
               "need about 64 TB of memory (64 bytes per household)")}},
-      {"a horizon of 10^6 years", edit(b, 14, "2", "1000000"),
-       // 500 households x (10^6 + 1) years x 52 weeks x 2 replications / 2e7 per second = 2600 s = 43.3 minutes
+      {"a horizon of 10^6 years",
+       edit(b, 14, "2", "1000000"),
+       // 500 households x (10^6 + 1) years x 52 weeks x 2 replications / 2e7 per second = 2600 s = 43.3
+       // minutes
        {exact(14, 10, "simulation.years",
               "1,000,000 years is more than the limit of 200: keeping the weekly results would need about " +
                   results_memory(52e6, 2) +
-                  " of memory (52,000,000 weeks x 2 replications), and the run (500 households, 2 replications of "
+                  " of memory (52,000,000 weeks x 2 replications), and the run (500 households, 2 "
+                  "replications of "
                   "1,000,000 years plus a warm-up of 1 year) would take about 43.3 minutes on one core")}},
-      {"10^9 replications", edit(b, 16, "2", "1000000000"),
+      {"10^9 replications",
+       edit(b, 16, "2", "1000000000"),
        // 500 x 3 years x 52 x 10^9 / 2e7 = 3.9e6 s = 45.1 days
        {exact(16, 17, "simulation.replications",
-              "1,000,000,000 replications is more than the limit of 100,000: the run (500 households, 1,000,000,000 "
-              "replications of 2 years plus a warm-up of 1 year) would take about 45.1 days on one core, and keeping "
+              "1,000,000,000 replications is more than the limit of 100,000: the run (500 households, "
+              "1,000,000,000 "
+              "replications of 2 years plus a warm-up of 1 year) would take about 45.1 days on one core, and "
+              "keeping "
               "the weekly results would need about " +
                   results_memory(104, 1e9) + " of memory (104 weeks x 1,000,000,000 replications)")}},
-      {"a warm-up of 500 years", edit(b, 15, "1", "500"),
+      {"a warm-up of 500 years",
+       edit(b, 15, "1", "500"),
        {part(15, 17, "simulation.warmup_years",
-             "500 warm-up years is more than the limit of 200: the warm-up only has to reach the baseline's steady "
+             "500 warm-up years is more than the limit of 200: the warm-up only has to reach the baseline's "
+             "steady "
              "state")}},
 
       // ----- YAML syntax
-      {"tab indentation", edit(b, 14, "  years", "\tyears"),
+      {"tab indentation",
+       edit(b, 14, "  years", "\tyears"),
        // the parser stops at the ':' after the tab-indented key
        {part(14, 7, "", "(this line contains a tab: YAML indents with spaces only)")}},
-      {"a '[' never closed", edit(b, 4, "0.1]", "0.1"),
+      {"a '[' never closed",
+       edit(b, 4, "0.1]", "0.1"),
        // the parser only notices at the ':' ending line 5 (column 31); the diagnostic points at the '['
-       {exact(4, 25, "", yaml + "this '[' is never closed (the parser reached line 5, column 31 without finding its ']')")}},
-      {"a '{' never closed", edit(b, 90, "0.2}", "0.2"),
-       {exact(90, 20, "", yaml + "this '{' is never closed (the parser reached line 91, column 17 without finding its '}')")}},
-      {"': ' inside an unquoted text", edit(b, 1, "test-city", "Test: city"),
-       {exact(1, 11, "", yaml + "illegal map value (a ': ' inside an unquoted text? put the text in quotes)")}},
-      {"':' inside an unquoted text in a flow map", edit(b, 19, "Municipality", "City: Velve"),
-       {exact(19, 29, "", yaml + "end of map flow not found (a ':' inside an unquoted text? put the text in quotes)")}},
-      {"a key indented too little", edit(b, 14, "  years", " years"),
+       {exact(
+           4, 25, "",
+           yaml +
+               "this '[' is never closed (the parser reached line 5, column 31 without finding its ']')")}},
+      {"a '{' never closed",
+       edit(b, 90, "0.2}", "0.2"),
+       {exact(
+           90, 20, "",
+           yaml +
+               "this '{' is never closed (the parser reached line 91, column 17 without finding its '}')")}},
+      {"': ' inside an unquoted text",
+       edit(b, 1, "test-city", "Test: city"),
+       {exact(1, 11, "",
+              yaml + "illegal map value (a ': ' inside an unquoted text? put the text in quotes)")}},
+      {"':' inside an unquoted text in a flow map",
+       edit(b, 19, "Municipality", "City: Velve"),
+       {exact(19, 29, "",
+              yaml + "end of map flow not found (a ':' inside an unquoted text? put the text in quotes)")}},
+      {"a key indented too little",
+       edit(b, 14, "  years", " years"),
        // " years: 2" starts a map at indent 1; line 15 at indent 2 then looks like a continuation of "2"
-       {exact(15, 15, "",
-              yaml + "illegal map value (this line is indented further than the line above it, which already has a "
-                     "value: check the indentation of both)")}},
-      {"a quote never closed", edit(b, 1, "test-city", "\"test-city"),
-       {exact(1, 7, "", yaml + "the quoted text starting here is never closed (no matching \" before the end of the file)")}},
-      {"a quote never closed at the end of the file", edit(b, 111, "20000", "'20000"),
-       {exact(111, 23, "", yaml + "the quoted text starting here is never closed (no matching ' before the end of the file)")}},
-      {"empty file", "",
-       {exact(1, 1, "", "the file is empty: expected a scenario (a map of sections such as name, population, domains)")}},
-      {"only comments", "# scenario still to write\n",
-       {exact(1, 1, "", "the file is empty: expected a scenario (a map of sections such as name, population, domains)")}},
-      {"a list at the top", "- name: test-city\n",
-       {exact(1, 1, "", "expected a map of sections (name, population, domains, ...) at the top level, found a list")}},
-      {"two documents", b + "---\nname: other\n",
-       {exact(113, 1, "", "the file holds 2 YAML documents (separated by '---'); a scenario is one document")}},
+       {exact(
+           15, 15, "",
+           yaml +
+               "illegal map value (this line is indented further than the line above it, which already has a "
+               "value: check the indentation of both)")}},
+      {"a quote never closed",
+       edit(b, 1, "test-city", "\"test-city"),
+       {exact(
+           1, 7, "",
+           yaml +
+               "the quoted text starting here is never closed (no matching \" before the end of the file)")}},
+      {"a quote never closed at the end of the file",
+       edit(b, 111, "20000", "'20000"),
+       {exact(
+           111, 23, "",
+           yaml +
+               "the quoted text starting here is never closed (no matching ' before the end of the file)")}},
+      {"empty file",
+       "",
+       {exact(
+           1, 1, "",
+           "the file is empty: expected a scenario (a map of sections such as name, population, domains)")}},
+      {"only comments",
+       "# scenario still to write\n",
+       {exact(
+           1, 1, "",
+           "the file is empty: expected a scenario (a map of sections such as name, population, domains)")}},
+      {"a list at the top",
+       "- name: test-city\n",
+       {exact(1, 1, "",
+              "expected a map of sections (name, population, domains, ...) at the top level, found a list")}},
+      {"two documents",
+       b + "---\nname: other\n",
+       {exact(113, 1, "",
+              "the file holds 2 YAML documents (separated by '---'); a scenario is one document")}},
 
       // ----- several mistakes: every one is reported, in file order
       {"three mistakes in one file",
        edit(edit(edit(b, 3, "500", "many"), 50, "0.7", "1.3"), 51, "municipality", "muncipality"),
        {exact(3, 15, "population.households", "expected a number, found 'many'"),
-        exact(50, 26, "agencies.debt_help.success_probability", "expected a probability between 0 and 1, found 1.3"),
-        exact(51, 12, "agencies.debt_help.payer", "unknown payer 'muncipality'; did you mean 'municipality'?")}},
+        exact(50, 26, "agencies.debt_help.success_probability",
+              "expected a probability between 0 and 1, found 1.3"),
+        exact(51, 12, "agencies.debt_help.payer",
+              "unknown payer 'muncipality'; did you mean 'municipality'?")}},
       {"five mistakes in five sections",
-       edit(edit(edit(edit(edit(b, 110, "dutch-2024", "dutch-2042"), 86, "30", "10"), 65, "3", "-3"), 27, "0.5", "50%"),
+       edit(edit(edit(edit(edit(b, 110, "dutch-2024", "dutch-2042"), 86, "30", "10"), 65, "3", "-3"), 27,
+                 "0.5", "50%"),
             14, "years", "yaers"),
        {exact(14, 3, "simulation.yaers", "unknown key 'yaers'; did you mean 'years'?"),
-        exact(27, 20, "domains.money.complex_share", "expected a number, found '50%' (write a share as a fraction: 0.5)"),
+        exact(27, 20, "domains.money.complex_share",
+              "expected a number, found '50%' (write a share as a fraction: 0.5)"),
         exact(65, 16, "fragmentation.max_bounces", "expected a whole number from 0 to 16, found -3"),
-        exact(86, 25, "coaches.caseload_cap_per_fte", "the caseload cap (10 per FTE) is below the caseload norm (20 per FTE)"),
+        exact(86, 25, "coaches.caseload_cap_per_fte",
+              "the caseload cap (10 per FTE) is below the caseload norm (20 per FTE)"),
         exact(110, 14, "economics.guideline",
               "expected one of dutch-2024, dutch-2016, found 'dutch-2042'; did you mean 'dutch-2024'?")}},
   };
@@ -534,7 +664,9 @@ TEST_CASE("broken scenarios: each mistake gets its own located diagnostic", "[in
   const std::vector<Case> all = cases();
   CHECK(all.size() >= 40);
   for (const Case& c : all) {
-    DYNAMIC_SECTION(c.name) { check(diagnostics_of(c.text), c.want); }
+    DYNAMIC_SECTION(c.name) {
+      check(diagnostics_of(c.text), c.want);
+    }
   }
 }
 
@@ -593,7 +725,8 @@ TEST_CASE("broken scenarios across files: extends and comparator", "[input]") {
     dir.write("parent.yaml", edit(kBase, 50, "0.7", "1.7"));
     const std::string text = "extends: parent.yaml\nname: child\nsimulation:\n  years: 0\n";
     check(diagnostics_of(text, dir / "child.yaml"),
-          {in_file(dir / "child.yaml", exact(4, 10, "simulation.years", "expected a whole number >= 1, found 0")),
+          {in_file(dir / "child.yaml",
+                   exact(4, 10, "simulation.years", "expected a whole number >= 1, found 0")),
            in_file(dir / "parent.yaml", exact(50, 26, "agencies.debt_help.success_probability",
                                               "expected a probability between 0 and 1, found 1.7"))});
   }
@@ -601,30 +734,35 @@ TEST_CASE("broken scenarios across files: extends and comparator", "[input]") {
     const std::string text = "extends: base.yaml\nname: pilot\ncomparator: baseline.yaml\n";
     check(diagnostics_of(text, dir / "pilot.yaml"),
           {in_file(dir / "pilot.yaml", exact(3, 13, "comparator",
-                                             "cannot read the comparator 'baseline.yaml' (" + (dir / "baseline.yaml") +
-                                                 "): no such file"))});
+                                             "cannot read the comparator 'baseline.yaml' (" +
+                                                 (dir / "baseline.yaml") + "): no such file"))});
   }
   SECTION("comparator with another population") {
     dir.write("bigger.yaml", edit(kBase, 3, "500", "600"));
     const std::string text = "extends: base.yaml\nname: pilot\ncomparator: bigger.yaml\n";
     check(diagnostics_of(text, dir / "pilot.yaml"),
-          {in_file(dir / "pilot.yaml",
-                   exact(3, 13, "comparator",
-                         "the comparator has 600 households and this scenario 500: compare scenarios on the same "
-                         "population"))});
+          {in_file(
+              dir / "pilot.yaml",
+              exact(3, 13, "comparator",
+                    "the comparator has 600 households and this scenario 500: compare scenarios on the same "
+                    "population"))});
   }
   SECTION("comparator that is itself broken") {
     dir.write("broken-baseline.yaml", edit(kBase, 50, "0.7", "1.7"));
     const std::string text = "extends: base.yaml\nname: pilot\ncomparator: broken-baseline.yaml\n";
-    check(diagnostics_of(text, dir / "pilot.yaml"),
-          {in_file(dir / "pilot.yaml",
-                   exact(3, 13, "comparator",
-                         "the comparator scenario has 1 error(s); the first: " + (dir / "broken-baseline.yaml") +
-                             ":50:26: error: agencies.debt_help.success_probability: expected a probability between 0 "
-                             "and 1, found 1.7"))});
+    check(
+        diagnostics_of(text, dir / "pilot.yaml"),
+        {in_file(
+            dir / "pilot.yaml",
+            exact(
+                3, 13, "comparator",
+                "the comparator scenario has 1 error(s); the first: " + (dir / "broken-baseline.yaml") +
+                    ":50:26: error: agencies.debt_help.success_probability: expected a probability between 0 "
+                    "and 1, found 1.7"))});
   }
   SECTION("a valid extending scenario with a comparator loads") {
-    const std::string text = "extends: base.yaml\nname: pilot\ncomparator: base.yaml\nsimulation:\n  years: 3\n";
+    const std::string text =
+        "extends: base.yaml\nname: pilot\ncomparator: base.yaml\nsimulation:\n  years: 3\n";
     const ScenarioSource src = ScenarioSource::load_string(text, dir / "pilot.yaml");
     CHECK(src.base().name == "pilot");
     CHECK(src.base().simulation.years == 3);

@@ -118,7 +118,8 @@ std::string join(const std::vector<std::string>& v, std::string_view sep = ", ")
 std::string unknown_name(std::string_view what, std::string_view name, const std::vector<std::string>& known,
                          std::string_view known_label) {
   std::string s = fmt::format("unknown {} '{}'", what, name);
-  if (std::string near = suggest(name, known); !near.empty()) return s + fmt::format("; did you mean '{}'?", near);
+  if (std::string near = suggest(name, known); !near.empty())
+    return s + fmt::format("; did you mean '{}'?", near);
   if (known.empty()) return s;
   return s + fmt::format("; {}: {}", known_label, join(known));
 }
@@ -126,7 +127,9 @@ std::string unknown_name(std::string_view what, std::string_view name, const std
 std::string sub_path(const std::string& base, std::string_view key) {
   return base.empty() ? std::string(key) : base + "." + std::string(key);
 }
-std::string index_path(const std::string& base, std::size_t i) { return fmt::format("{}[{}]", base, i); }
+std::string index_path(const std::string& base, std::size_t i) {
+  return fmt::format("{}[{}]", base, i);
+}
 
 bool parse_double(std::string_view s, double& v) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
@@ -189,10 +192,14 @@ struct Node {
 // How a value is named in "found ...".
 std::string found(const Node& n) {
   switch (n.kind) {
-    case Node::Kind::Null: return "nothing (an empty value)";
-    case Node::Kind::Scalar: return fmt::format("'{}'", n.text.size() > 80 ? n.text.substr(0, 77) + "..." : n.text);
-    case Node::Kind::List: return "a list";
-    case Node::Kind::Map: return "a map";
+    case Node::Kind::Null:
+      return "nothing (an empty value)";
+    case Node::Kind::Scalar:
+      return fmt::format("'{}'", n.text.size() > 80 ? n.text.substr(0, 77) + "..." : n.text);
+    case Node::Kind::List:
+      return "a list";
+    case Node::Kind::Map:
+      return "a map";
   }
   return "?";
 }
@@ -208,7 +215,8 @@ class Diags {
   // that is not a scenario at all would otherwise bury the user, and the loader, in messages).
   std::vector<Diagnostic> sorted(const std::string& root_file) && {
     auto where = [&](const Diagnostic& d) {
-      return std::make_tuple(d.where.file != root_file, std::cref(d.where.file), d.where.line, d.where.column);
+      return std::make_tuple(d.where.file != root_file, std::cref(d.where.file), d.where.line,
+                             d.where.column);
     };
     std::stable_sort(list_.begin(), list_.end(),
                      [&](const Diagnostic& a, const Diagnostic& b) { return where(a) < where(b); });
@@ -217,12 +225,15 @@ class Diags {
     std::size_t more = 0;
     for (auto& d : list_) {
       if (!seen.emplace(d.where.file, d.where.line, d.where.column, d.key, d.message).second) continue;
-      if (out.size() < kMaxDiagnostics) out.push_back(std::move(d));
-      else ++more;
+      if (out.size() < kMaxDiagnostics)
+        out.push_back(std::move(d));
+      else
+        ++more;
     }
     if (more > 0)
       out.push_back({out.back().where, "",
-                     fmt::format("{} more problem(s) not shown; fix the ones above first", count_text(static_cast<double>(more)))});
+                     fmt::format("{} more problem(s) not shown; fix the ones above first",
+                                 count_text(static_cast<double>(more)))});
     return out;
   }
 
@@ -252,7 +263,8 @@ std::size_t closing_quote(std::string_view text, std::size_t pos) {
 // the depth limit); the number of values is capped so an alias bomb cannot exhaust memory.
 class TreeBuilder {
  public:
-  TreeBuilder(std::string file, std::string_view text, Diags& d) : file_(std::move(file)), text_(text), d_(d) {}
+  TreeBuilder(std::string file, std::string_view text, Diags& d)
+      : file_(std::move(file)), text_(text), d_(d) {}
 
   // True when the document turned out not to be usable YAML (see unclosed_quote).
   bool syntax_error() const { return syntax_error_; }
@@ -263,13 +275,15 @@ class TreeBuilder {
     n.where = at(y.Mark(), fallback);
     if (stopped_) return n;
     if (++values_ > kMaxValues) {
-      d_.add(n.where, path, fmt::format("the document has more than {} values (an alias expanding too far?)",
-                                      count_text(static_cast<double>(kMaxValues))));
+      d_.add(n.where, path,
+             fmt::format("the document has more than {} values (an alias expanding too far?)",
+                         count_text(static_cast<double>(kMaxValues))));
       stopped_ = true;
       return n;
     }
     if (depth > kMaxDepth) {
-      d_.add(n.where, path, fmt::format("values nested more than {} levels deep (a recursive alias?)", kMaxDepth));
+      d_.add(n.where, path,
+             fmt::format("values nested more than {} levels deep (a recursive alias?)", kMaxDepth));
       stopped_ = true;
       return n;
     }
@@ -281,7 +295,8 @@ class TreeBuilder {
         break;
       case YAML::NodeType::Sequence:
         n.kind = Node::Kind::List;
-        for (const auto& item : y) n.children.push_back(build(item, depth + 1, n.where, index_path(path, n.children.size())));
+        for (const auto& item : y)
+          n.children.push_back(build(item, depth + 1, n.where, index_path(path, n.children.size())));
         break;
       case YAML::NodeType::Map: {
         n.kind = Node::Kind::Map;
@@ -289,14 +304,17 @@ class TreeBuilder {
         for (auto it = y.begin(); it != y.end() && !stopped_; ++it) {
           Location kw = at(it->first.Mark(), n.where);
           if (!it->first.IsScalar()) {
-            d_.add(kw, path, fmt::format("a key must be a plain name, found {}", it->first.IsMap() ? "a map" : "a list"));
+            d_.add(
+                kw, path,
+                fmt::format("a key must be a plain name, found {}", it->first.IsMap() ? "a map" : "a list"));
             continue;
           }
           unclosed_quote(it->first);
           const std::string key = it->first.Scalar();
           if (auto prev = index.find(key); prev != index.end()) {
             d_.add(kw, sub_path(path, key),
-                   fmt::format("duplicate key '{}' (first given at line {})", key, n.key_where[prev->second].line));
+                   fmt::format("duplicate key '{}' (first given at line {})", key,
+                               n.key_where[prev->second].line));
             continue;
           }
           // An empty value's own mark points at whatever follows it: place it at its key instead.
@@ -309,7 +327,8 @@ class TreeBuilder {
         }
         break;
       }
-      default: break;  // Null, Undefined
+      default:
+        break;  // Null, Undefined
     }
     return n;
   }
@@ -329,10 +348,11 @@ class TreeBuilder {
     const auto pos = static_cast<std::size_t>(m.pos);
     if (text_[pos] != '"' && text_[pos] != '\'') return;
     if (closing_quote(text_, pos) != std::string_view::npos) return;
-    d_.add(at(m, {file_, 0, 0}), "",
-           fmt::format("YAML syntax error: the quoted text starting here is never closed (no matching {} before "
-                       "the end of the file)",
-                       text_[pos]));
+    d_.add(
+        at(m, {file_, 0, 0}), "",
+        fmt::format("YAML syntax error: the quoted text starting here is never closed (no matching {} before "
+                    "the end of the file)",
+                    text_[pos]));
     syntax_error_ = stopped_ = true;
   }
 
@@ -390,8 +410,10 @@ std::optional<Opener> open_bracket(std::string_view text, std::size_t end) {
       std::size_t close = closing_quote(text, i);
       if (close == std::string_view::npos || close >= end) break;
       for (std::size_t k = i; k < close; ++k) {
-        if (text[k] == '\n') ++line0, col0 = 0;
-        else ++col0;
+        if (text[k] == '\n')
+          ++line0, col0 = 0;
+        else
+          ++col0;
       }
       i = close;
       ++col0;
@@ -420,9 +442,10 @@ void syntax_error(const YAML::Exception& e, std::string_view text, const std::st
     const std::size_t pos = marked && e.mark.pos >= 0 ? static_cast<std::size_t>(e.mark.pos) : text.size();
     if (auto o = open_bracket(text, pos); o && marked && o->line0 < e.mark.line) {
       w = {file, o->line0 + 1, o->col0 + 1};
-      s = fmt::format("YAML syntax error: this '{}' is never closed (the parser reached line {}, column {} without "
-                      "finding its '{}')",
-                      o->c, e.mark.line + 1, e.mark.column + 1, o->c == '[' ? ']' : '}');
+      s = fmt::format(
+          "YAML syntax error: this '{}' is never closed (the parser reached line {}, column {} without "
+          "finding its '{}')",
+          o->c, e.mark.line + 1, e.mark.column + 1, o->c == '[' ? ']' : '}');
     } else if (col0 < line.size() && line[col0] == ':') {
       s += " (a ':' inside an unquoted text? put the text in quotes)";
     } else {
@@ -451,7 +474,8 @@ std::optional<Node> parse_yaml(const std::string& text, const std::string& file,
   }
   Location top{file, 1, 1};
   if (docs.empty() || docs[0].IsNull()) {
-    d.add(top, "", "the file is empty: expected a scenario (a map of sections such as name, population, domains)");
+    d.add(top, "",
+          "the file is empty: expected a scenario (a map of sections such as name, population, domains)");
     return std::nullopt;
   }
   if (docs.size() > 1) {
@@ -465,9 +489,10 @@ std::optional<Node> parse_yaml(const std::string& text, const std::string& file,
   Node root = builder.build(docs[0], 0, top);
   if (builder.syntax_error()) return std::nullopt;
   if (!root.is(Node::Kind::Map)) {
-    d.add(root.where, "", fmt::format("expected a map of sections (name, population, domains, ...) at the top "
-                                      "level, found {}",
-                                      found(root)));
+    d.add(root.where, "",
+          fmt::format("expected a map of sections (name, population, domains, ...) at the top "
+                      "level, found {}",
+                      found(root)));
     return std::nullopt;
   }
   return root;
@@ -487,7 +512,8 @@ bool read_file(const fs::path& p, std::string& out, std::string& why) {
   }
   auto size = fs::file_size(p, ec);
   if (!ec && size > kMaxFileBytes) {
-    why = fmt::format("the file is {}; a scenario is a few kB (limit {})", format_bytes(static_cast<double>(size)),
+    why = fmt::format("the file is {}; a scenario is a few kB (limit {})",
+                      format_bytes(static_cast<double>(size)),
                       format_bytes(static_cast<double>(kMaxFileBytes)));
     return false;
   }
@@ -596,7 +622,8 @@ class Resolver {
     Node ext = std::move(root->children[static_cast<std::size_t>(e)]);
     root->erase(static_cast<std::size_t>(e));
     if (!ext.is(Node::Kind::Scalar) || ext.text.empty()) {
-      d_.add(ext.where, "extends", fmt::format("expected the file name of a scenario to extend, found {}", found(ext)));
+      d_.add(ext.where, "extends",
+             fmt::format("expected the file name of a scenario to extend, found {}", found(ext)));
       return std::nullopt;
     }
     const fs::path parent_file = (dir / ext.text).lexically_normal();
@@ -616,8 +643,9 @@ class Resolver {
     if (!read_file(parent_file, parent_text, why)) {
       const std::string full = parent_file.string();
       d_.add(ext.where, "extends",
-             full == ext.text ? fmt::format("cannot read the scenario to extend, '{}': {}", ext.text, why)
-                              : fmt::format("cannot read the scenario to extend, '{}' ({}): {}", ext.text, full, why));
+             full == ext.text
+                 ? fmt::format("cannot read the scenario to extend, '{}': {}", ext.text, why)
+                 : fmt::format("cannot read the scenario to extend, '{}' ({}): {}", ext.text, full, why));
       return std::nullopt;
     }
     std::optional<Node> parent = resolve_file(parent_text, parent_file.string());
@@ -634,11 +662,16 @@ class Resolver {
 // The resolved tree as YAML text: maps in block style, lists of numbers and distributions in flow style.
 void emit(YAML::Emitter& out, const Node& n) {
   auto all_scalar = [](const Node& x) {
-    return std::all_of(x.children.begin(), x.children.end(), [](const Node& c) { return c.is(Node::Kind::Scalar); });
+    return std::all_of(x.children.begin(), x.children.end(),
+                       [](const Node& c) { return c.is(Node::Kind::Scalar); });
   };
   switch (n.kind) {
-    case Node::Kind::Null: out << YAML::Null; break;
-    case Node::Kind::Scalar: out << n.text; break;
+    case Node::Kind::Null:
+      out << YAML::Null;
+      break;
+    case Node::Kind::Scalar:
+      out << n.text;
+      break;
     case Node::Kind::List:
       if (all_scalar(n)) out << YAML::Flow;
       out << YAML::BeginSeq;
@@ -698,9 +731,11 @@ class MapReader {
       } else {
         const std::string near = suggest(k, asked_);
         for (auto& m : missing_)
-          if (!near.empty() && std::find(m.alternatives.begin(), m.alternatives.end(), near) != m.alternatives.end())
+          if (!near.empty() &&
+              std::find(m.alternatives.begin(), m.alternatives.end(), near) != m.alternatives.end())
             m.explained = true;
-        msg = unknown_name(noun, k, asked_, noun == "key" ? "expected one of" : fmt::format("known {}s", noun));
+        msg =
+            unknown_name(noun, k, asked_, noun == "key" ? "expected one of" : fmt::format("known {}s", noun));
       }
       d_.add(n_.key_where[i], sub(k), msg);
     }
@@ -739,8 +774,8 @@ struct Range {
   std::string describe(bool show_hi = false) const {
     const std::string w = whole ? "a whole number" : what;
     if ((hi < kHuge || show_hi) && hi < kInf)
-      return fmt::format("{} {} {} {} {}", w, whole ? "from" : "between", count_text(lo), whole ? "to" : "and",
-                         count_text(hi));
+      return fmt::format("{} {} {} {} {}", w, whole ? "from" : "between", count_text(lo),
+                         whole ? "to" : "and", count_text(hi));
     return fmt::format("{} {} {}", w, lo_open ? ">" : ">=", count_text(lo));
   }
 };
@@ -763,7 +798,8 @@ std::string not_a_number(const Node& n) {
     if (std::string c = t; std::replace(c.begin(), c.end(), ',', '.'), c != t && parse_double(c, v))
       return fmt::format("expected a number, found '{}' (use a decimal point: {})", t, c);
     std::string lower = t;
-    std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
+    std::transform(lower.begin(), lower.end(), lower.begin(),
+                   [](unsigned char c) { return std::tolower(c); });
     if (parse_double(t, v) || lower == ".inf" || lower == "-.inf" || lower == "+.inf" || lower == ".nan")
       return fmt::format("expected a finite number, found '{}'", t);
   }
@@ -778,13 +814,19 @@ struct Support {
 Support support_of(const Distribution& d) {
   using K = Distribution::Kind;
   switch (d.kind) {
-    case K::Fixed: return {d.a, d.a, false};
-    case K::Uniform: return {d.a, d.b, false};
-    case K::Triangular: return {d.a, d.c, false};
-    case K::Normal: return {d.a - 3 * d.b, d.a + 3 * d.b, false};  // checked at +-3 sd; tails are clamped
+    case K::Fixed:
+      return {d.a, d.a, false};
+    case K::Uniform:
+      return {d.a, d.b, false};
+    case K::Triangular:
+      return {d.a, d.c, false};
+    case K::Normal:
+      return {d.a - 3 * d.b, d.a + 3 * d.b, false};  // checked at +-3 sd; tails are clamped
     case K::LogNormal:
-    case K::Gamma: return {0, kInf, true};
-    case K::Beta: return {0, 1, true};
+    case K::Gamma:
+      return {0, kInf, true};
+    case K::Beta:
+      return {0, 1, true};
   }
   return {0, 0, false};
 }
@@ -834,10 +876,11 @@ class Validator {
     if (households_ && *households_ > kMaxHouseholds) {
       RunEstimate e = estimate_run(*households_, 1, 0, 1);
       d_.add(pop_node->get("households")->where, "population.households",
-             fmt::format("{} households is more than the limit of {}: the household state alone would need about "
-                         "{} of memory ({} bytes per household)",
-                         count_text(*households_), count_text(kMaxHouseholds), format_bytes(e.memory_bytes),
-                         kBytesPerHousehold));
+             fmt::format(
+                 "{} households is more than the limit of {}: the household state alone would need about "
+                 "{} of memory ({} bytes per household)",
+                 count_text(*households_), count_text(kMaxHouseholds), format_bytes(e.memory_bytes),
+                 kBytesPerHousehold));
       households_.reset();
     }
     if (households_) s_.population.households = static_cast<int>(*households_);
@@ -892,12 +935,14 @@ class Validator {
     return std::nullopt;
   }
 
-  std::optional<std::string> choice(const Node* n, const std::string& path, const std::vector<std::string>& options) {
+  std::optional<std::string> choice(const Node* n, const std::string& path,
+                                    const std::vector<std::string>& options) {
     auto t = text(n, path);
     if (!t) return std::nullopt;
     if (std::find(options.begin(), options.end(), *t) != options.end()) return t;
     std::string msg = fmt::format("expected one of {}, found '{}'", join(options), *t);
-    if (std::string near = suggest(*t, options); !near.empty()) msg += fmt::format("; did you mean '{}'?", near);
+    if (std::string near = suggest(*t, options); !near.empty())
+      msg += fmt::format("; did you mean '{}'?", near);
     d_.add(n->where, path, msg);
     return std::nullopt;
   }
@@ -938,8 +983,9 @@ class Validator {
                                bool may_vary = true) {
     if (n.is(Node::Kind::Map)) {
       if (!may_vary) {
-        d_.add(n.where, path, "expected a fixed number, found a distribution (this parameter sets the model's size "
-                              "or structure, so it cannot vary between draws)");
+        d_.add(n.where, path,
+               "expected a fixed number, found a distribution (this parameter sets the model's size "
+               "or structure, so it cannot vary between draws)");
         return std::nullopt;
       }
       std::optional<Distribution> dist = distribution(n, path, r);
@@ -972,9 +1018,10 @@ class Validator {
     MapReader m(n, path, d_);
     const Node* kind_node = m.get("dist");
     if (!kind_node) {
-      d_.add(n.where, path,
-             "expected a number or a distribution such as {dist: beta, mean: 0.5, sd: 0.1}, found a map without "
-             "'dist'");
+      d_.add(
+          n.where, path,
+          "expected a number or a distribution such as {dist: beta, mean: 0.5, sd: 0.1}, found a map without "
+          "'dist'");
       return std::nullopt;
     }
     K kind{};
@@ -983,7 +1030,8 @@ class Validator {
     if (!parse_distribution_kind(*name, kind)) {
       if (*name == "dirichlet") {
         d_.add(kind_node->where, sub_path(path, "dist"),
-               "a dirichlet distribution is for a list of shares; a single number takes fixed, uniform, triangular, "
+               "a dirichlet distribution is for a list of shares; a single number takes fixed, uniform, "
+               "triangular, "
                "normal, lognormal, gamma or beta");
         return std::nullopt;
       }
@@ -1023,8 +1071,9 @@ class Validator {
         }
       }
       d_.add(n.where, path,
-             kind == K::Normal ? std::string("a normal distribution needs mean and sd")
-                               : fmt::format("a {} distribution needs {} and {}, or mean and sd", to_string(kind), p1, p2));
+             kind == K::Normal
+                 ? std::string("a normal distribution needs mean and sd")
+                 : fmt::format("a {} distribution needs {} and {}, or mean and sd", to_string(kind), p1, p2));
       return std::nullopt;
     };
     std::optional<Distribution> dist;
@@ -1033,11 +1082,14 @@ class Validator {
       std::vector<std::string> missing;
       for (const char* k : keys) {
         auto x = param(k);
-        if (x) v.push_back(*x);
-        else if (!m.node().get(k)) missing.push_back(k);
+        if (x)
+          v.push_back(*x);
+        else if (!m.node().get(k))
+          missing.push_back(k);
       }
       if (!missing.empty()) {
-        d_.add(n.where, path, fmt::format("a {} distribution needs {}", to_string(kind), join(missing, " and ")));
+        d_.add(n.where, path,
+               fmt::format("a {} distribution needs {}", to_string(kind), join(missing, " and ")));
         return std::nullopt;
       }
       if (!ok) return std::nullopt;
@@ -1053,10 +1105,18 @@ class Validator {
       case K::Triangular:
         if (auto v = need_all({"min", "mode", "max"})) dist = Distribution{kind, (*v)[0], (*v)[1], (*v)[2]};
         break;
-      case K::Normal: dist = by_pair("mean", "sd"); break;
-      case K::LogNormal: dist = by_pair("meanlog", "sdlog"); break;
-      case K::Gamma: dist = by_pair("shape", "scale"); break;
-      case K::Beta: dist = by_pair("alpha", "beta"); break;
+      case K::Normal:
+        dist = by_pair("mean", "sd");
+        break;
+      case K::LogNormal:
+        dist = by_pair("meanlog", "sdlog");
+        break;
+      case K::Gamma:
+        dist = by_pair("shape", "scale");
+        break;
+      case K::Beta:
+        dist = by_pair("alpha", "beta");
+        break;
     }
     m.done();
     if (!dist) return std::nullopt;
@@ -1076,24 +1136,25 @@ class Validator {
     } else if (!lo_ok || !hi_ok) {
       if (kind == K::Normal) {
         d_.add(n.where, path,
-               fmt::format("a normal distribution with mean {} and sd {} goes outside the valid range (mean +- 3 sd "
-                           "is {:.4g} to {:.4g}) but this parameter must be {}: use a beta, gamma or lognormal "
-                           "distribution, or a smaller sd",
-                           dist->a, dist->b, sp.lo, sp.hi, r.describe()));
+               fmt::format(
+                   "a normal distribution with mean {} and sd {} goes outside the valid range (mean +- 3 sd "
+                   "is {:.4g} to {:.4g}) but this parameter must be {}: use a beta, gamma or lognormal "
+                   "distribution, or a smaller sd",
+                   dist->a, dist->b, sp.lo, sp.hi, r.describe()));
       } else {
         std::string values = sp.hi == kInf ? fmt::format("from {} to infinity", sp.lo)
                                            : fmt::format("from {} to {}", sp.lo, sp.hi);
         d_.add(n.where, path,
-               fmt::format("a {} distribution takes values {}, but this parameter must be {}", to_string(kind), values,
-                           r.describe()));
+               fmt::format("a {} distribution takes values {}, but this parameter must be {}",
+                           to_string(kind), values, r.describe()));
       }
       return std::nullopt;
     }
     // An unbounded support may still have a mean beyond what the parameter can hold (cents, int).
     if (const double mean = dist->mean(); !std::isfinite(mean) || mean > r.hi) {
       d_.add(n.where, path,
-             fmt::format("expected {}, found a {} distribution with mean {}", r.describe(true), to_string(kind),
-                         count_text(mean)));
+             fmt::format("expected {}, found a {} distribution with mean {}", r.describe(true),
+                         to_string(kind), count_text(mean)));
       return std::nullopt;
     }
     return dist;
@@ -1102,7 +1163,8 @@ class Validator {
   // A list of shares summing to one, or {dist: dirichlet, alpha: [...]}. `len` is the required length
   // (0: any from 1 to max_len).
   std::optional<std::vector<double>> shares(const Node* n, const std::string& path, std::size_t len,
-                                            std::size_t max_len, const std::string& len_what, const SetShares& set) {
+                                            std::size_t max_len, const std::string& len_what,
+                                            const SetShares& set) {
     if (!n) return std::nullopt;
     auto length_ok = [&](std::size_t k, const Location& w, std::string_view unit) {
       if ((len > 0 && k != len) || (len == 0 && (k < 1 || k > max_len))) {
@@ -1118,14 +1180,17 @@ class Validator {
         const Node& c = n->children[i];
         if (c.is(Node::Kind::Map)) {
           d_.add(c.where, index_path(path, i),
-                 "shares vary together: write the whole list as {dist: dirichlet, alpha: [...]}, not a distribution "
+                 "shares vary together: write the whole list as {dist: dirichlet, alpha: [...]}, not a "
+                 "distribution "
                  "per share");
           ok = false;
           continue;
         }
         auto x = plain(c, index_path(path, i), kShare);
-        if (x) v.push_back(*x);
-        else ok = false;
+        if (x)
+          v.push_back(*x);
+        else
+          ok = false;
       }
       if (!length_ok(n->children.size(), n->where, "shares") || !ok) return std::nullopt;
       double sum = 0;
@@ -1154,15 +1219,18 @@ class Validator {
         return std::nullopt;
       }
       if (!alpha->is(Node::Kind::List)) {
-        d_.add(alpha->where, sub_path(path, "alpha"), fmt::format("expected a list of numbers, found {}", found(*alpha)));
+        d_.add(alpha->where, sub_path(path, "alpha"),
+               fmt::format("expected a list of numbers, found {}", found(*alpha)));
         return std::nullopt;
       }
       Dirichlet dir;
       bool ok = true;
       for (std::size_t i = 0; i < alpha->children.size(); ++i) {
         auto x = plain(alpha->children[i], index_path(sub_path(path, "alpha"), i), Range{-kInf, kInf});
-        if (x) dir.alpha.push_back(*x);
-        else ok = false;
+        if (x)
+          dir.alpha.push_back(*x);
+        else
+          ok = false;
       }
       if (!ok || !length_ok(alpha->children.size(), alpha->where, "alphas")) return std::nullopt;
       if (std::string why = dir.invalid_reason(); !why.empty()) {
@@ -1183,8 +1251,9 @@ class Validator {
 
   // A map keyed by user-chosen names (payers, domains, agencies): the names, checked; nullopt when there
   // are none or more than `limit` (then the section is not read further).
-  std::optional<std::vector<std::string>> names_of(const Node& n, const std::string& path, std::string_view what,
-                                                   std::string_view plural, int limit) {
+  std::optional<std::vector<std::string>> names_of(const Node& n, const std::string& path,
+                                                   std::string_view what, std::string_view plural,
+                                                   int limit) {
     if (n.keys.empty()) {
       d_.add(n.where, path, fmt::format("at least one {} is needed, found none", what));
       return std::nullopt;
@@ -1228,28 +1297,35 @@ class Validator {
     m.done();
     // Estimates use what is known; an unknown size counts as the default.
     const double hh = households_.value_or(1000), y = years.value_or(s_.simulation.years),
-                 w = warmup.value_or(s_.simulation.warmup_years), r = reps.value_or(s_.simulation.replications);
+                 w = warmup.value_or(s_.simulation.warmup_years),
+                 r = reps.value_or(s_.simulation.replications);
     const RunEstimate e = estimate_run(hh, y, w, r);
     auto years_text = [](double v) { return fmt::format("{} year{}", count_text(v), v == 1 ? "" : "s"); };
-    const std::string time = fmt::format("the run ({} households, {} replications of {} plus a warm-up of {}) "
-                                         "would take about {} on one core",
-                                         count_text(hh), count_text(r), years_text(y), years_text(w),
-                                         format_duration(e.core_seconds));
+    const std::string time = fmt::format(
+        "the run ({} households, {} replications of {} plus a warm-up of {}) "
+        "would take about {} on one core",
+        count_text(hh), count_text(r), years_text(y), years_text(w), format_duration(e.core_seconds));
     const std::string memory =
         fmt::format("keeping the weekly results would need about {} of memory ({} weeks x {} replications)",
                     format_bytes(e.results_bytes), count_text(y * kWeeksPerYear), count_text(r));
     auto too_large = [&](const char* key, double v, double limit, const char* what, const std::string& why) {
-      d_.add(n->get(key)->where, sub_path("simulation", key),
-             fmt::format("{} {} is more than the limit of {}: {}", count_text(v), what, count_text(limit), why));
+      d_.add(
+          n->get(key)->where, sub_path("simulation", key),
+          fmt::format("{} {} is more than the limit of {}: {}", count_text(v), what, count_text(limit), why));
     };
-    if (years && *years > kMaxYears) too_large("years", *years, kMaxYears, "years", memory + ", and " + time);
-    else if (years) s_.simulation.years = static_cast<int>(*years);
+    if (years && *years > kMaxYears)
+      too_large("years", *years, kMaxYears, "years", memory + ", and " + time);
+    else if (years)
+      s_.simulation.years = static_cast<int>(*years);
     if (warmup && *warmup > kMaxYears)
       too_large("warmup_years", *warmup, kMaxYears, "warm-up years",
                 "the warm-up only has to reach the baseline's steady state, and " + time);
-    else if (warmup) s_.simulation.warmup_years = static_cast<int>(*warmup);
-    if (reps && *reps > kMaxReplications) too_large("replications", *reps, kMaxReplications, "replications", time + ", and " + memory);
-    else if (reps) s_.simulation.replications = static_cast<int>(*reps);
+    else if (warmup)
+      s_.simulation.warmup_years = static_cast<int>(*warmup);
+    if (reps && *reps > kMaxReplications)
+      too_large("replications", *reps, kMaxReplications, "replications", time + ", and " + memory);
+    else if (reps)
+      s_.simulation.replications = static_cast<int>(*reps);
   }
 
   void payers(const Node* n) {
@@ -1269,7 +1345,8 @@ class Validator {
         if (auto t = text(m.get("label"), m.sub("label"))) p.label = *t;
         m.done();
       } else if (!v.is(Node::Kind::Null)) {
-        d_.add(v.where, path, fmt::format("expected a map such as {{label: Municipality}}, found {}", found(v)));
+        d_.add(v.where, path,
+               fmt::format("expected a map such as {{label: Municipality}}, found {}", found(v)));
       }
       s_.payers.push_back(p);
     }
@@ -1310,7 +1387,8 @@ class Validator {
         MapReader em(*e, m.sub("escalation"), d_);
         if (auto t = text(em.need("event"), em.sub("event"))) s_.domains[i].escalation_event = *t;
         number_in(em, "cost", kMoney, field(D, &Domain::escalation_cost));
-        if (auto p = ref(em.need("payer"), em.sub("payer"), payer_names_, "payer", payers_ok_)) s_.domains[i].escalation_payer = *p;
+        if (auto p = ref(em.need("payer"), em.sub("payer"), payer_names_, "payer", payers_ok_))
+          s_.domains[i].escalation_payer = *p;
         em.done();
       }
       m.done();
@@ -1364,7 +1442,8 @@ class Validator {
       number_in(m, "cost_per_case_week", kMoney, field(A, &Agency::cost_per_case_week));
       number_in(m, "treatment_weeks", kPositive, field(A, &Agency::treatment_weeks));
       number_in(m, "success_probability", kProbability, field(A, &Agency::success_probability));
-      if (auto p = ref(m.need("payer"), m.sub("payer"), payer_names_, "payer", payers_ok_)) s_.agencies[i].payer = *p;
+      if (auto p = ref(m.need("payer"), m.sub("payer"), payer_names_, "payer", payers_ok_))
+        s_.agencies[i].payer = *p;
       number_in(m, "presence", kProbability, field(A, &Agency::presence), false);
       number_in(m, "cooperation", kProbability, field(A, &Agency::cooperation), false);
       // Fixed: the shares must add up to the whole coach budget in every draw.
@@ -1378,7 +1457,8 @@ class Validator {
   bool agency_domains(const Node* n, const std::string& path, Agency& a) {
     if (!n) return false;
     if (!n->is(Node::Kind::List)) {
-      d_.add(n->where, path, fmt::format("expected a list of domain names such as [money, housing], found {}", found(*n)));
+      d_.add(n->where, path,
+             fmt::format("expected a list of domain names such as [money, housing], found {}", found(*n)));
       return false;
     }
     if (n->children.empty()) {
@@ -1393,7 +1473,8 @@ class Validator {
         continue;
       }
       if (a.domain_mask & (1u << *d)) {
-        d_.add(n->children[k].where, index_path(path, k), fmt::format("domain '{}' is listed twice", n->children[k].text));
+        d_.add(n->children[k].where, index_path(path, k),
+               fmt::format("domain '{}' is listed twice", n->children[k].text));
         continue;
       }
       a.domain_mask |= 1u << *d;
@@ -1410,21 +1491,24 @@ class Validator {
     for (std::size_t d = 0; d < domain_names_.size(); ++d)
       if (!(served & (1u << d)))
         d_.add(domain_where_[d], sub_path("domains", domain_names_[d]),
-               fmt::format("no agency serves domain '{}': its complex problems could never be treated (add it to "
-                           "an agency's domains)",
-                           domain_names_[d]));
+               fmt::format(
+                   "no agency serves domain '{}': its complex problems could never be treated (add it to "
+                   "an agency's domains)",
+                   domain_names_[d]));
   }
 
   void population(MapReader& m) {
     // Without a usable domains section the number of problems is unknown: any length up to the maximum.
     const std::size_t nd = domains_ok_ ? domain_names_.size() : static_cast<std::size_t>(kMaxDomains);
-    auto counts = shares(m.need("problem_count_shares"), m.sub("problem_count_shares"), 0, nd + 1,
-                         fmt::format("1 to {} shares (0 to {} problems, at most one per domain)", nd + 1, nd),
-                         [](Scenario& s, const std::vector<double>& v) { s.population.problem_count_shares = v; });
+    auto counts =
+        shares(m.need("problem_count_shares"), m.sub("problem_count_shares"), 0, nd + 1,
+               fmt::format("1 to {} shares (0 to {} problems, at most one per domain)", nd + 1, nd),
+               [](Scenario& s, const std::vector<double>& v) { s.population.problem_count_shares = v; });
     if (const Node* rows = m.need("professionals_given_problems")) {
       const std::string path = m.sub("professionals_given_problems");
       if (!rows->is(Node::Kind::List)) {
-        d_.add(rows->where, path, fmt::format("expected a list of rows (one per problem count), found {}", found(*rows)));
+        d_.add(rows->where, path,
+               fmt::format("expected a list of rows (one per problem count), found {}", found(*rows)));
       } else {
         if (counts && rows->children.size() != counts->size())
           d_.add(rows->where, path,
@@ -1432,18 +1516,22 @@ class Validator {
                              counts->size(), rows->children.size()));
         s_.population.professionals_given_problems.assign(rows->children.size(), std::vector<double>(4, 0.0));
         for (std::size_t k = 0; k < rows->children.size(); ++k) {
-          auto row = shares(&rows->children[k], index_path(path, k), 4, 4, "4 shares (0, 1, 2, 3+ professionals)",
-                            [k](Scenario& s, const std::vector<double>& v) {
-                              s.population.professionals_given_problems[k] = v;
-                            });
+          auto row =
+              shares(&rows->children[k], index_path(path, k), 4, 4, "4 shares (0, 1, 2, 3+ professionals)",
+                     [k](Scenario& s, const std::vector<double>& v) {
+                       s.population.professionals_given_problems[k] = v;
+                     });
           if (k == 0 && row && (*row)[0] != 1.0)
-            d_.add(rows->children[k].where, index_path(path, k),
-                   "households without problems have no professionals in the model: row 0 must be [1, 0, 0, 0]");
+            d_.add(
+                rows->children[k].where, index_path(path, k),
+                "households without problems have no professionals in the model: row 0 must be [1, 0, 0, 0]");
         }
       }
     }
     shares(m.need("rung_shares"), m.sub("rung_shares"), kRungs, kRungs, "6 shares (rungs 1 to 6)",
-           [](Scenario& s, const std::vector<double>& v) { std::copy(v.begin(), v.end(), s.population.rung_shares.begin()); });
+           [](Scenario& s, const std::vector<double>& v) {
+             std::copy(v.begin(), v.end(), s.population.rung_shares.begin());
+           });
     if (const Node* t = section(m, "trust")) {
       MapReader tm(*t, m.sub("trust"), d_);
       auto P = [](Scenario& s) -> Population& { return s.population; };
@@ -1458,7 +1546,8 @@ class Validator {
     if (!n) return;
     MapReader m(*n, "fragmentation", d_);
     auto F = [](Scenario& s) -> Fragmentation& { return s.fragmentation; };
-    number_in(m, "wrong_agency_probability", kProbability, field(F, &Fragmentation::wrong_agency_probability));
+    number_in(m, "wrong_agency_probability", kProbability,
+              field(F, &Fragmentation::wrong_agency_probability));
     // Bounces are addressed as index d*16 + attempt in Stream::Bounce: at most 16.
     number_in(m, "max_bounces", Range{0, 16, false, true}, field(F, &Fragmentation::max_bounces));
     number_in(m, "bounce_weeks", kWhole, field(F, &Fragmentation::bounce_weeks));
@@ -1471,7 +1560,8 @@ class Validator {
               field(F, &Fragmentation::success_loss_per_extra_professional));
     number_in(m, "success_trust_gain", kFraction, field(F, &Fragmentation::success_trust_gain));
     number_in(m, "failure_trust_loss", kFraction, field(F, &Fragmentation::failure_trust_loss));
-    number_in(m, "escalation_in_treatment_factor", kNonNeg, field(F, &Fragmentation::escalation_in_treatment_factor));
+    number_in(m, "escalation_in_treatment_factor", kNonNeg,
+              field(F, &Fragmentation::escalation_in_treatment_factor));
     m.done();
   }
 
@@ -1492,14 +1582,16 @@ class Validator {
     if (!n || !domains_ok_) return;  // without domains there is nothing to check the keys against
     if (!n->is(Node::Kind::Map)) {
       d_.add(n->where, path,
-             fmt::format("expected a map with one value per domain ({}), found {}", join(domain_names_), found(*n)));
+             fmt::format("expected a map with one value per domain ({}), found {}", join(domain_names_),
+                         found(*n)));
       return;
     }
     MapReader m(*n, path, d_);
     for (std::size_t d = 0; d < domain_names_.size(); ++d) {
       const Node* v = m.get(domain_names_[d]);
       if (!v) {
-        m.missing(domain_names_[d], fmt::format("missing domain '{}' (one value per domain is needed)", domain_names_[d]));
+        m.missing(domain_names_[d],
+                  fmt::format("missing domain '{}' (one value per domain is needed)", domain_names_[d]));
         continue;
       }
       number(*v, m.sub(domain_names_[d]), kProbability,
@@ -1520,19 +1612,23 @@ class Validator {
     number_in(m, "fte", req ? kPositive : kNonNeg, field(C, &Coaches::fte), req);
     if (auto t = number_in(m, "teams", Range{1, 255, false, true}, field(C, &Coaches::teams), req, false);
         t && households_ && *t > *households_)
-      d_.add(n->get("teams")->where, m.sub("teams"),
-             fmt::format("{} teams for {} households: a team needs at least one household", *t, *households_));
-    auto norm = number_in(m, "caseload_norm_per_fte", kPositive, field(C, &Coaches::caseload_norm_per_fte), req);
+      d_.add(
+          n->get("teams")->where, m.sub("teams"),
+          fmt::format("{} teams for {} households: a team needs at least one household", *t, *households_));
+    auto norm =
+        number_in(m, "caseload_norm_per_fte", kPositive, field(C, &Coaches::caseload_norm_per_fte), req);
     auto cap = number_in(m, "caseload_cap_per_fte", kPositive, field(C, &Coaches::caseload_cap_per_fte), req);
     if (norm && cap && *cap < *norm)
-      d_.add(n->get("caseload_cap_per_fte")->where, m.sub("caseload_cap_per_fte"),
-             fmt::format("the caseload cap ({} per FTE) is below the caseload norm ({} per FTE)", *cap, *norm));
+      d_.add(
+          n->get("caseload_cap_per_fte")->where, m.sub("caseload_cap_per_fte"),
+          fmt::format("the caseload cap ({} per FTE) is below the caseload norm ({} per FTE)", *cap, *norm));
     number_in(m, "cost_per_fte_year", kMoney, field(C, &Coaches::cost_per_fte_year), req);
     const Node* funding_node = m.need("funding", req);
     if (auto f = choice(funding_node, m.sub("funding"), {"additional", "reallocated"}))
       c.funding = *f == "additional" ? Funding::Additional : Funding::Reallocated;
     const bool additional = c.funding == Funding::Additional;
-    if (auto p = ref(m.need("funding_payer", req && additional), m.sub("funding_payer"), payer_names_, "payer", payers_ok_))
+    if (auto p = ref(m.need("funding_payer", req && additional), m.sub("funding_payer"), payer_names_,
+                     "payer", payers_ok_))
       c.funding_payer = *p;
     per_domain(m.need("notice_per_week", req), m.sub("notice_per_week"), &Coaches::notice_per_week);
     per_domain(m.need("solve_per_week", req), m.sub("solve_per_week"), &Coaches::solve_per_week);
@@ -1560,9 +1656,10 @@ class Validator {
       for (const Agency& a : s_.agencies) sum += a.reallocation_share;
       if (std::fabs(sum - 1) > kShareTolerance)
         d_.add(funding_node->where, m.sub("funding"),
-               fmt::format("reallocated funding needs the agencies' reallocation_share to sum to 1 (the whole coach "
-                           "budget), found {:.6g}",
-                           sum));
+               fmt::format(
+                   "reallocated funding needs the agencies' reallocation_share to sum to 1 (the whole coach "
+                   "budget), found {:.6g}",
+                   sum));
     }
   }
 
@@ -1581,8 +1678,10 @@ class Validator {
     for (const char* key : {"discount_costs", "discount_effects"}) {
       const Node* v = m.get(key);
       if (!v && need_rates)
-        m.missing(key, fmt::format("missing required key '{}' (or give a guideline: dutch-2024 or dutch-2016)", key),
-                  {"guideline"});
+        m.missing(
+            key,
+            fmt::format("missing required key '{}' (or give a guideline: dutch-2024 or dutch-2016)", key),
+            {"guideline"});
       if (v)
         number(*v, m.sub(key), Range{0, 1, false, false, "a yearly rate"},
                std::string_view(key) == "discount_costs" ? field(E, &Economics::discount_costs)
@@ -1599,7 +1698,7 @@ class Validator {
   std::optional<double> households_;
   std::vector<std::string> payer_names_, domain_names_, agency_names_;
   bool payers_ok_ = false, domains_ok_ = false;  // the section is there and its names can be referred to
-  bool agency_domains_ok_ = true;                 // every agency's domains were read without a problem
+  bool agency_domains_ok_ = true;                // every agency's domains were read without a problem
   std::vector<Location> domain_where_;
   const Node* comparator_ = nullptr;
 };
@@ -1612,7 +1711,8 @@ RunEstimate estimate_run(double households, double years, double warmup_years, d
   RunEstimate e;
   e.memory_bytes = households * kBytesPerHousehold;
   e.results_bytes = years * kWeeksPerYear * replications * static_cast<double>(sizeof(WeekRecord));
-  e.core_seconds = households * (years + warmup_years) * kWeeksPerYear * replications / kHouseholdWeeksPerCoreSecond;
+  e.core_seconds =
+      households * (years + warmup_years) * kWeeksPerYear * replications / kHouseholdWeeksPerCoreSecond;
   return e;
 }
 
@@ -1633,7 +1733,8 @@ std::string format_duration(double s) {
 
 ScenarioSource ScenarioSource::load(const std::string& path) {
   std::string text, why;
-  if (!read_file(path, text, why)) throw InputError({{Location{path, 0, 0}, "", "cannot read the scenario: " + why}});
+  if (!read_file(path, text, why))
+    throw InputError({{Location{path, 0, 0}, "", "cannot read the scenario: " + why}});
   return load_text(text, path, true);
 }
 
@@ -1641,7 +1742,8 @@ ScenarioSource ScenarioSource::load_string(const std::string& yaml, const std::s
   return load_text(yaml, virtual_path, true);
 }
 
-ScenarioSource ScenarioSource::load_text(const std::string& yaml, const std::string& path, bool check_comparator) {
+ScenarioSource ScenarioSource::load_text(const std::string& yaml, const std::string& path,
+                                         bool check_comparator) {
   Diags d;
   std::optional<Node> tree = Resolver(d, path).resolve(yaml, path);
   if (!tree) throw InputError(std::move(d).sorted(path));
@@ -1650,7 +1752,8 @@ ScenarioSource ScenarioSource::load_text(const std::string& yaml, const std::str
   v.run(*tree);
   Scenario& s = v.scenario();
   // Stored relative to this file's directory (see Resolver); the Scenario carries a usable path.
-  if (!s.comparator.empty()) s.comparator = (fs::path(path).parent_path() / s.comparator).lexically_normal().string();
+  if (!s.comparator.empty())
+    s.comparator = (fs::path(path).parent_path() / s.comparator).lexically_normal().string();
 
   // The comparator must exist and describe the same population (common random numbers need it).
   if (check_comparator && !s.comparator.empty() && v.comparator_node()) {
@@ -1662,22 +1765,24 @@ ScenarioSource ScenarioSource::load_text(const std::string& yaml, const std::str
           throw InputError({{where, "comparator",
                              s.comparator == v.comparator_node()->text
                                  ? fmt::format("cannot read the comparator '{}': {}", s.comparator, why)
-                                 : fmt::format("cannot read the comparator '{}' ({}): {}", v.comparator_node()->text,
-                                               s.comparator, why)}});
+                                 : fmt::format("cannot read the comparator '{}' ({}): {}",
+                                               v.comparator_node()->text, s.comparator, why)}});
         return load_text(text, s.comparator, false);
       }();
       const Scenario& cs = c.base_;
       if (s.population.households > 0 && cs.population.households != s.population.households)
         d.add(where, "comparator",
-              fmt::format("the comparator has {} households and this scenario {}: compare scenarios on the same "
-                          "population",
-                          count_text(cs.population.households), count_text(s.population.households)));
+              fmt::format(
+                  "the comparator has {} households and this scenario {}: compare scenarios on the same "
+                  "population",
+                  count_text(cs.population.households), count_text(s.population.households)));
       std::vector<std::string> mine, theirs;
       for (const auto& x : s.domains) mine.push_back(x.name);
       for (const auto& x : cs.domains) theirs.push_back(x.name);
       if (!mine.empty() && mine != theirs)
         d.add(where, "comparator",
-              fmt::format("the comparator's domains ({}) differ from this scenario's ({})", join(theirs), join(mine)));
+              fmt::format("the comparator's domains ({}) differ from this scenario's ({})", join(theirs),
+                          join(mine)));
     } catch (const InputError& e) {
       const auto& cd = e.diagnostics();
       if (!cd.empty() && cd[0].key == "comparator" && cd[0].where.file == where.file)
@@ -1701,7 +1806,9 @@ ScenarioSource ScenarioSource::load_text(const std::string& yaml, const std::str
   return src;
 }
 
-Scenario ScenarioSource::base() const { return base_; }
+Scenario ScenarioSource::base() const {
+  return base_;
+}
 
 void ScenarioSource::apply_draw(Scenario& s, std::uint64_t seed, std::uint32_t draw,
                                 std::vector<std::pair<std::string, double>>* values) const {
@@ -1739,6 +1846,8 @@ std::vector<std::pair<std::string, double>> ScenarioSource::sampled_values(std::
   return values;
 }
 
-std::string ScenarioSource::hash() const { return fmt::format("{:016x}", fnv1a64(resolved_yaml_)); }
+std::string ScenarioSource::hash() const {
+  return fmt::format("{:016x}", fnv1a64(resolved_yaml_));
+}
 
 }  // namespace wijksim

@@ -48,7 +48,7 @@ struct RunEstimate {
   double core_seconds = 0;   // all replications, warm-up included, on one core
 };
 RunEstimate estimate_run(double households, double years, double warmup_years, double replications);
-std::string format_bytes(double bytes);      // "64 TB"
+std::string format_bytes(double bytes);       // "64 TB"
 std::string format_duration(double seconds);  // "3.2 hours"
 
 // A loaded, validated scenario file, with its uncertainty.
