@@ -174,14 +174,14 @@ int main(int argc, char** argv) {
 
   auto simulation_options = [&o](CLI::App* c) {
     c->add_option("--replications,-r", o.replications, "Independent replications (default: the scenario's)")
-        ->check(CLI::Range(1, 100000));
+        ->check(CLI::Range(1, 2000000000));
     c->add_option("--seed,-s", o.seed,
                   "Random seed shared by every scenario (default: the first scenario's)");
     c->add_option("--years,-y", o.years, "Policy years after the warm-up (default: the scenario's)")
         ->check(CLI::Range(1, 200));
     c->add_option("--draws,-d", o.draws,
                   "Parameter draws of a probabilistic sensitivity analysis (default 0: the base case only)")
-        ->check(CLI::Range(0, 100000));
+        ->check(CLI::Range(0, 2000000000));
     c->add_option("--threads,-t", o.threads,
                   "Worker threads (default: all cores); results do not depend on it")
         ->check(CLI::Range(1, 1024));

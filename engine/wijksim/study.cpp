@@ -61,6 +61,21 @@ Study plan_study(const std::vector<std::string>& paths, const StudyOverrides& ov
   study.years = overrides.years.value_or(first.years);
   study.first_replication = overrides.first_replication.value_or(0);
   study.draws = overrides.draws.value_or(0);
+  // Refuse what cannot finish, before anything is allocated: a week of all cores is the limit.
+  double core_seconds = 0;
+  for (const StudyScenario& s : study.scenarios)
+    core_seconds += estimate_run(s.scenario.population.households, study.years, s.scenario.simulation.warmup_years,
+                                 static_cast<double>(study.replications) * std::max(1, study.draws))
+                        .core_seconds;
+  constexpr double kMaxCoreSeconds = 7 * 24 * 3600.0;
+  if (core_seconds > kMaxCoreSeconds)
+    throw InputError({{Location{study.scenarios.front().scenario.file, 0, 0}, "--draws/--replications",
+                       fmt::format("{} draws x {} replications of {} scenarios would take about {} of one core "
+                                   "(at {:.0e} household-weeks a second); the limit is {}. Use fewer draws or "
+                                   "replications.",
+                                   std::max(1, study.draws), study.replications, study.scenarios.size(),
+                                   format_duration(core_seconds), kHouseholdWeeksPerCoreSecond,
+                                   format_duration(kMaxCoreSeconds))}});
   for (StudyScenario& s : study.scenarios) {
     s.scenario.simulation.seed = study.seed;
     s.scenario.simulation.replications = study.replications;
