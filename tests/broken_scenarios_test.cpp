@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "temp_dir.h"
 #include "wijksim/run_result.h"
 #include "wijksim/scenario_loader.h"
 
@@ -597,8 +598,19 @@ std::vector<Case> cases() {
               "expected a map of sections (name, population, domains, ...) at the top level, found a list")}},
       {"two documents",
        b + "---\nname: other\n",
-       {exact(113, 1, "",
+       // the second document starts at its '---', line 112
+       {exact(112, 1, "",
               "the file holds 2 YAML documents (separated by '---'); a scenario is one document")}},
+      {"a stray comma before the first value",
+       ", " + b,
+       {exact(1, 1, "",
+              yaml + "unexpected ',' (a ',' only separates the items of a [...] list or a {...} map)")}},
+
+      // ----- found by fuzzing (fuzz/corpus/regression-*): each once hung or crashed the loader
+      {"fuzz: a comma where a document starts hung yaml-cpp's LoadAll",
+       std::string(",aa\0\0\x01\x14]\n", 9),
+       {exact(1, 1, "",
+              yaml + "unexpected ',' (a ',' only separates the items of a [...] list or a {...} map)")}},
 
       // ----- several mistakes: every one is reported, in file order
       {"three mistakes in one file",
@@ -623,29 +635,7 @@ std::vector<Case> cases() {
   };
 }
 
-// A directory of its own for the cases that need files (extends, comparator), removed afterwards.
-class TempDir {
- public:
-  TempDir() {
-    path_ = fs::temp_directory_path() / ("wijksim-broken-" + std::to_string(::getpid()));
-    fs::remove_all(path_);
-    fs::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  std::string write(const std::string& name, const std::string& text) const {
-    const fs::path p = path_ / name;
-    fs::create_directories(p.parent_path());
-    std::ofstream(p) << text;
-    return p.string();
-  }
-  std::string operator/(const std::string& name) const { return (path_ / name).string(); }
-
- private:
-  fs::path path_;
-};
+using test::TempDir;
 
 }  // namespace
 
@@ -671,7 +661,7 @@ TEST_CASE("broken scenarios: each mistake gets its own located diagnostic", "[in
 }
 
 TEST_CASE("broken scenarios across files: extends and comparator", "[input]") {
-  TempDir dir;
+  TempDir dir("broken");
   const std::string base = dir.write("base.yaml", kBase);
   (void)base;
 

@@ -4,6 +4,9 @@
 #include "wijksim/run_result.h"
 
 #include <fmt/format.h>
+#include <yaml-cpp/depthguard.h>
+#include <yaml-cpp/eventhandler.h>
+#include <yaml-cpp/parser.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -266,8 +269,9 @@ class TreeBuilder {
   TreeBuilder(std::string file, std::string_view text, Diags& d)
       : file_(std::move(file)), text_(text), d_(d) {}
 
-  // True when the document turned out not to be usable YAML (see unclosed_quote).
-  bool syntax_error() const { return syntax_error_; }
+  // True when the document turned out not to be usable: not YAML after all (see unclosed_quote), or too
+  // large or deep to read whole (the tree is cut short, so the schema would only report consequences).
+  bool unusable() const { return stopped_; }
 
   // `path` is the key path of `y` ("" at the top), for diagnostics.
   Node build(const YAML::Node& y, int depth, const Location& fallback, const std::string& path = "") {
@@ -282,7 +286,8 @@ class TreeBuilder {
       return n;
     }
     if (depth > kMaxDepth) {
-      d_.add(n.where, path,
+      // The path of a recursive alias is as long as the limit: show its start.
+      d_.add(n.where, path.size() > 60 ? path.substr(0, 57) + "..." : path,
              fmt::format("values nested more than {} levels deep (a recursive alias?)", kMaxDepth));
       stopped_ = true;
       return n;
@@ -342,7 +347,7 @@ class TreeBuilder {
   // yaml-cpp accepts a quoted text that is never closed, running it to the end of the file: the rest of
   // the file silently becomes one value. Reported here as the syntax error it is.
   void unclosed_quote(const YAML::Node& y) {
-    if (syntax_error_ || y.Tag() != "!") return;  // "!": a quoted (non-plain) scalar
+    if (stopped_ || y.Tag() != "!") return;  // "!": a quoted (non-plain) scalar
     const YAML::Mark m = y.Mark();
     if (m.is_null() || m.pos < 0 || static_cast<std::size_t>(m.pos) >= text_.size()) return;
     const auto pos = static_cast<std::size_t>(m.pos);
@@ -353,7 +358,7 @@ class TreeBuilder {
         fmt::format("YAML syntax error: the quoted text starting here is never closed (no matching {} before "
                     "the end of the file)",
                     text_[pos]));
-    syntax_error_ = stopped_ = true;
+    stopped_ = true;
   }
 
   std::string file_;
@@ -361,7 +366,6 @@ class TreeBuilder {
   Diags& d_;
   std::size_t values_ = 0;
   bool stopped_ = false;
-  bool syntax_error_ = false;
 };
 
 // Line `line0` (counted from 0) of a text, without its line break.
@@ -436,7 +440,11 @@ void syntax_error(const YAML::Exception& e, std::string_view text, const std::st
   const std::size_t col0 = marked ? static_cast<std::size_t>(std::max(0, e.mark.column)) : 0;
   const std::string& msg = e.msg;
   std::string s = "YAML syntax error: " + msg;
-  if (line.find('\t') != std::string_view::npos) {
+  if (const auto* deep = dynamic_cast<const YAML::DeepRecursion*>(&e)) {
+    // yaml-cpp calls this "bad file"
+    s = fmt::format("values nested {} levels deep, more than the YAML parser reads (a scenario needs a few)",
+                    count_text(deep->depth()));
+  } else if (line.find('\t') != std::string_view::npos) {
     s += " (this line contains a tab: YAML indents with spaces only)";
   } else if (msg.find("flow not found") != std::string::npos) {
     const std::size_t pos = marked && e.mark.pos >= 0 ? static_cast<std::size_t>(e.mark.pos) : text.size();
@@ -464,30 +472,72 @@ void syntax_error(const YAML::Exception& e, std::string_view text, const std::st
 }
 
 // Parses one file's text; nullopt when it is not a usable YAML document.
+// Where each document of a YAML text starts. yaml-cpp 0.7's LoadAll never returns on a ',' where a
+// document should start (",", "- a\n,"): the parser reports an empty document without consuming the
+// token, again and again. Here a document that starts where the previous one did ends the count, and
+// `stuck` says where.
+struct DocumentStarts : YAML::EventHandler {
+  std::vector<YAML::Mark> starts;
+  std::optional<YAML::Mark> stuck;
+
+  void OnDocumentStart(const YAML::Mark& m) override {
+    if (!starts.empty() && starts.back().pos == m.pos) stuck = m;
+    starts.push_back(m);
+  }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t, const std::string&) override {}
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                       YAML::EmitterStyle::value) override {}
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {
+  }
+  void OnMapEnd() override {}
+};
+
 std::optional<Node> parse_yaml(const std::string& text, const std::string& file, Diags& d) {
-  std::vector<YAML::Node> docs;
+  auto where = [&](const YAML::Mark& m) {
+    return Location{file, m.is_null() ? 0 : m.line + 1, m.is_null() ? 0 : m.column + 1};
+  };
+  YAML::Node doc;
   try {
-    docs = YAML::LoadAll(text);
+    std::istringstream in(text);
+    YAML::Parser parser(in);
+    DocumentStarts docs;
+    while (!docs.stuck && parser.HandleNextDocument(docs)) {
+    }
+    if (docs.stuck) {
+      const auto pos = static_cast<std::size_t>(std::max(0, docs.stuck->pos));
+      const char c = pos < text.size() ? text[pos] : ' ';
+      d.add(where(*docs.stuck), "",
+            c == ','
+                ? std::string(
+                      "YAML syntax error: unexpected ',' (a ',' only separates the items of a [...] list "
+                      "or a {...} map)")
+                : fmt::format("YAML syntax error: unexpected '{}'", c));
+      return std::nullopt;
+    }
+    if (docs.starts.size() > 1) {
+      d.add(where(docs.starts[1]), "",
+            fmt::format("the file holds {} YAML documents (separated by '---'); a scenario is one document",
+                        docs.starts.size()));
+      return std::nullopt;
+    }
+    if (!docs.starts.empty()) doc = YAML::Load(text);  // the one document, as nodes
   } catch (const YAML::Exception& e) {
     syntax_error(e, text, file, d);
     return std::nullopt;
   }
   Location top{file, 1, 1};
-  if (docs.empty() || docs[0].IsNull()) {
+  if (doc.IsNull()) {
     d.add(top, "",
           "the file is empty: expected a scenario (a map of sections such as name, population, domains)");
     return std::nullopt;
   }
-  if (docs.size() > 1) {
-    const YAML::Mark m = docs[1].Mark();
-    d.add({file, m.is_null() ? 0 : m.line + 1, m.is_null() ? 0 : m.column + 1}, "",
-          fmt::format("the file holds {} YAML documents (separated by '---'); a scenario is one document",
-                      docs.size()));
-    return std::nullopt;
-  }
   TreeBuilder builder(file, text, d);
-  Node root = builder.build(docs[0], 0, top);
-  if (builder.syntax_error()) return std::nullopt;
+  Node root = builder.build(doc, 0, top);
+  if (builder.unusable()) return std::nullopt;
   if (!root.is(Node::Kind::Map)) {
     d.add(root.where, "",
           fmt::format("expected a map of sections (name, population, domains, ...) at the top "
