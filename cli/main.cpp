@@ -9,6 +9,8 @@
 #include <unistd.h>
 #include <CLI/CLI.hpp>
 
+#include <atomic>
+#include <csignal>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -21,14 +23,16 @@
 #include "wijksim/error.h"
 #include "wijksim/model.h"
 #include "wijksim/render.h"
+#include "wijksim/run_store.h"
 #include "wijksim/simulation.h"
 #include "wijksim/study.h"
+#include "wijksim/study_recorder.h"
 
 namespace {
 
 using namespace wijksim;
 
-enum Exit { kOk = 0, kBadInput = 1, kUsage = 2, kFailed = 3 };
+enum Exit { kOk = 0, kBadInput = 1, kUsage = 2, kFailed = 3, kInterrupted = 130 };
 
 struct Options {
   std::vector<std::string> scenarios;
@@ -42,7 +46,26 @@ struct Options {
   std::string output;
   std::uint32_t household = 0;
   std::uint32_t replication = 0;
+  std::string store = "results.db";
+  bool no_store = false;
+  std::optional<std::int64_t> resume;
+  std::int64_t run_id = 0;
+  std::string csv_dir;
 };
+
+// Ctrl-C (or SIGTERM): the first stops after the draw in flight (it is stored); a second one ends the
+// process at once. Either way the store holds every completed draw.
+std::atomic<bool> g_stop{false};
+extern "C" void on_interrupt(int) {
+  g_stop.store(true);
+  std::signal(SIGINT, SIG_DFL);
+  std::signal(SIGTERM, SIG_DFL);
+}
+
+bool is_store_path(const std::string& path) {
+  const auto ext = std::filesystem::path(path).extension().string();
+  return ext == ".db" || ext == ".sqlite" || ext == ".sqlite3";
+}
 
 // Writes next to the target and renames: a reader never sees half a file, and a failed write leaves the
 // old file (if any) untouched.
@@ -83,34 +106,133 @@ std::string quoted_args(int argc, char** argv) {
   return s;
 }
 
-int run_or_compare(const std::string& command, const Options& o, bool with_comparators) {
+int run_or_compare(const std::string& command, Options o, bool with_comparators,
+                   const std::string& command_line) {
   const auto format = parse_format(o.format);
+  // --output FILE.db names the results store; any other FILE receives the printed tables.
+  std::string text_output = o.output;
+  if (!o.output.empty() && is_store_path(o.output)) {
+    if (o.store != "results.db" && o.store != o.output)
+      throw InputError(
+          {{Location{}, "--output",
+            fmt::format("--output {} and --store {} name two results stores: give one", o.output, o.store)}});
+    o.store = o.output;
+    text_output.clear();
+  }
+  if (o.no_store && o.resume)
+    throw InputError(
+        {{Location{}, "--resume", "--resume continues a run of a results store; drop --no-store"}});
   StudyOverrides overrides{o.seed, o.replications, o.years, o.first_replication, o.draws};
   const Study study = plan_study(o.scenarios, overrides, with_comparators);
 
+  std::optional<StudyRecorder> recorder;
+  if (!o.no_store) {
+    recorder.emplace(study, RecordOptions{o.store, command, command_line, o.resume});
+    if (o.resume)
+      fmt::print(stderr, "resuming run {} of {}: {} of {} draws done before\n", recorder->run_id(), o.store,
+                 recorder->completed().size(), study.draw_ids().size());
+  }
+
   cli::ProgressBar bar(command);
   StudyResult result;
+  std::signal(SIGINT, on_interrupt);
+  std::signal(SIGTERM, on_interrupt);
   try {
-    result = run_study(study, [&bar](std::size_t done, std::size_t total) { bar.update(done, total); });
+    result = run_study(
+        study, [&bar](std::size_t done, std::size_t total) { bar.update(done, total); },
+        recorder ? recorder->sink() : DrawSink{}, recorder ? &recorder->completed() : nullptr, &g_stop);
+  } catch (const Interrupted& i) {
+    bar.finish();
+    if (!recorder) {
+      fmt::print(stderr, "{}; nothing was kept (--no-store)\n", i.what());
+      return kInterrupted;
+    }
+    recorder->interrupted();
+    std::string resume =
+        o.resume ? command_line : fmt::format("{} --resume {}", command_line, recorder->run_id());
+
+    fmt::print(stderr, "{}; the completed draws are kept in {} as run {}. To continue:\n  {}\n", i.what(),
+               o.store, recorder->run_id(), resume);
+    return kInterrupted;
   } catch (const RunFailure& f) {
     bar.finish();
+    if (recorder) recorder->failed();
     const StudyScenario& s = study.scenarios[f.job()];
     fmt::print(stderr, "error: {}\n", f.what());
     fmt::print(
         stderr,
         "to replay that run alone:\n  wijksim run {} --seed {} --first-replication {} --replications 1 "
-        "--years {} --threads 1\n",
+        "--years {} --threads 1 --no-store\n",
         s.scenario.file, f.request().seed, f.request().replication, study.years);
     return kFailed;
+  } catch (const InputError&) {
+    bar.finish();
+    if (recorder) recorder->failed();
+    throw;
+  } catch (const Error& e) {
+    // A full disk, a store that went away: what was completed before is kept; say how to continue.
+    bar.finish();
+    if (!recorder) throw;
+    fmt::print(stderr, "error: {}\n", e.what());
+    try {
+      recorder->failed();
+    } catch (const Error&) {
+      // The store may not take even this (a full disk); the run then stays 'running', which --resume accepts.
+    }
+    fmt::print(
+        stderr,
+        "the draws completed before are kept in {} as run {}. To continue once the cause is fixed:\n  {}{}\n",
+        o.store, recorder->run_id(), command_line,
+        o.resume ? "" : fmt::format(" --resume {}", recorder->run_id()));
+    return kFailed;
   }
+  std::signal(SIGINT, SIG_DFL);
+  std::signal(SIGTERM, SIG_DFL);
   bar.finish();
-  const std::string text = render(study_report(command, study, result), *format);
-  if (o.output.empty()) {
+  const Report report = study_report(command, study, result);
+  if (recorder) recorder->complete(result, report);
+  const std::string text = render(report, *format);
+  if (text_output.empty()) {
     fmt::print("{}", text);
   } else {
-    write_atomically(o.output, text);
-    fmt::print(stderr, "wrote {}\n", o.output);
+    write_atomically(text_output, text);
+    fmt::print(stderr, "wrote {}\n", text_output);
   }
+  if (recorder) fmt::print(stderr, "stored as run {} in {}\n", recorder->run_id(), o.store);
+  return kOk;
+}
+
+int list_runs(const Options& o) {
+  const RunStore store = RunStore::open(o.store, RunStore::Mode::ReadOnly);
+  const auto runs = store.runs();
+  if (runs.empty()) fmt::print("{} holds no runs\n", o.store);
+  for (const RunInfo& r : runs) {
+    std::string names;
+    for (const StoredScenario& s : store.scenarios(r.id))
+      if (s.role != "comparator") names += (names.empty() ? "" : ", ") + s.name;
+    const int draws = std::max(1, r.draws);  // 0 draws: the base case, one "draw"
+    fmt::print(
+        "run {:>4}  {}  {:<11}  {}: {}\n          {} of {} {} done, {} replication{}, {} years, seed {}\n    "
+        "      {}\n",
+        r.id, r.started_at, r.status, r.command, names, r.draws_done, draws,
+        r.draws == 0 ? "base case" : "draws", r.replications, r.replications == 1 ? "" : "s", r.years, r.seed,
+        r.command_line);
+  }
+  return kOk;
+}
+
+int show(const Options& o) {
+  const RunStore store = RunStore::open(o.store, RunStore::Mode::ReadOnly);
+  fmt::print("{}", store.report(o.run_id, o.format));
+  return kOk;
+}
+
+int export_run(const Options& o) {
+  const RunStore store = RunStore::open(o.store, RunStore::Mode::ReadOnly);
+  const std::vector<std::string> files = store.export_csv(o.run_id, o.csv_dir);
+  std::string list;
+  for (const std::string& f : files) list += (list.empty() ? "" : ", ") + f;
+  fmt::print(stderr, "wrote {} to {}\n", list, o.csv_dir);
   return kOk;
 }
 
@@ -190,7 +312,14 @@ int main(int argc, char** argv) {
     c->add_option("--format,-f", o.format, "Output format")
         ->check(CLI::IsMember({"table", "csv", "json"}))
         ->capture_default_str();
-    c->add_option("--output,-o", o.output, "Write the output to FILE instead of standard output");
+    c->add_option("--output,-o", o.output,
+                  "FILE.db: the results store (default results.db); any other FILE: write the tables there");
+    c->add_option("--store", o.store, "Results store (SQLite) that keeps the run")->capture_default_str();
+    c->add_flag("--no-store", o.no_store, "Do not keep the run in a results store");
+    c->add_option("--resume", o.resume, "Continue an interrupted run of the store (same command line)");
+  };
+  auto store_option = [&o](CLI::App* c) {
+    c->add_option("--store", o.store, "Results store")->capture_default_str();
   };
 
   CLI::App* run = app.add_subcommand("run", "Run scenarios and print their tables");
@@ -217,6 +346,19 @@ int main(int argc, char** argv) {
   trace_cmd->add_option("--years,-y", o.years, "Policy years (default: the scenario's)")
       ->check(CLI::Range(1, 200));
 
+  CLI::App* runs_cmd = app.add_subcommand("runs", "List the runs a results store holds");
+  store_option(runs_cmd);
+  CLI::App* show_cmd = app.add_subcommand("show", "Print a stored run's tables again, without simulating");
+  show_cmd->add_option("run", o.run_id, "Run number (see `wijksim runs`)")->required();
+  show_cmd->add_option("--format,-f", o.format, "Output format")
+      ->check(CLI::IsMember({"table", "csv", "json"}))
+      ->capture_default_str();
+  store_option(show_cmd);
+  CLI::App* export_cmd = app.add_subcommand("export", "Write a stored run as tidy CSV files");
+  export_cmd->add_option("run", o.run_id, "Run number (see `wijksim runs`)")->required();
+  export_cmd->add_option("--csv", o.csv_dir, "Directory for the CSV files")->required();
+  store_option(export_cmd);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -224,13 +366,19 @@ int main(int argc, char** argv) {
     return code == 0 ? kOk : kUsage;
   }
 
+  // A file-size limit (ulimit -f) then surfaces as a failed write the store reports and survives, instead
+  // of a signal that kills the process mid-write.
+  std::signal(SIGXFSZ, SIG_IGN);
   std::unique_ptr<tbb::global_control> threads;
   if (o.threads > 0)
     threads = std::make_unique<tbb::global_control>(tbb::global_control::max_allowed_parallelism,
                                                     static_cast<std::size_t>(o.threads));
   try {
-    if (*run) return run_or_compare("run", o, false);
-    if (*compare) return run_or_compare("compare", o, true);
+    if (*run) return run_or_compare("run", o, false, quoted_args(argc, argv));
+    if (*compare) return run_or_compare("compare", o, true, quoted_args(argc, argv));
+    if (*runs_cmd) return list_runs(o);
+    if (*show_cmd) return show(o);
+    if (*export_cmd) return export_run(o);
     if (*validate_cmd) return validate(o);
     if (*trace_cmd) return trace(o);
   } catch (const InputError& e) {

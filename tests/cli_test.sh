@@ -6,6 +6,7 @@ wijksim=$1
 src=$2
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+cd "$tmp"  # the default results store, results.db, goes here
 fail=0
 expect() {  # expect CODE description command...
   local code=$1 what=$2
@@ -35,6 +36,30 @@ expect 1 "validate a broken scenario" "$wijksim" validate "$tmp/broken.yaml"
 expect 0 "compare on 1 thread" "$wijksim" compare "$src/scenarios/pilot.yaml" -r 2 -y 1 --threads 1 --format json -o "$tmp/t1.json"
 expect 0 "compare on 2 threads" "$wijksim" compare "$src/scenarios/pilot.yaml" -r 2 -y 1 --threads 2 --format json -o "$tmp/t2.json"
 cmp -s "$tmp/t1.json" "$tmp/t2.json" && echo "ok: JSON byte-identical on 1 and 2 threads" || { echo "FAIL: JSON differs between 1 and 2 threads"; fail=1; }
+# The results store: the default output of run and compare; show prints the same tables; export writes CSV.
+expect 0 "compare into a named store" "$wijksim" compare "$src/scenarios/pilot.yaml" -r 2 -y 1 --format json --output "$tmp/s.db"
+cp "$tmp/out" "$tmp/compare.json"
+expect 0 "show the stored run" "$wijksim" show 1 --store "$tmp/s.db" --format json
+cmp -s "$tmp/out" "$tmp/compare.json" && echo "ok: show prints what compare printed" || { echo "FAIL: show differs from compare"; fail=1; }
+expect 0 "runs lists the run" "$wijksim" runs --store "$tmp/s.db"
+grep -q "run    1 .* complete .*compare: pilot" "$tmp/out" || { echo "FAIL: runs does not list run 1 as complete"; cat "$tmp/out"; fail=1; }
+expect 0 "export the run" "$wijksim" export 1 --csv "$tmp/csv" --store "$tmp/s.db"
+for f in runs scenarios payers agencies draws costs weekly agency_weekly evaluation tables; do
+  [ -s "$tmp/csv/$f.csv" ] || { echo "FAIL: export wrote no $f.csv"; fail=1; }
+done
+expect 3 "show a run the store does not have" "$wijksim" show 7 --store "$tmp/s.db"
+grep -q "has no run 7" "$tmp/err" || { echo "FAIL: no message for an unknown run"; fail=1; }
+expect 3 "runs of a store that does not exist" "$wijksim" runs --store "$tmp/none.db"
+grep -q "there is no results store" "$tmp/err" || { echo "FAIL: no message for a missing store"; fail=1; }
+[ ! -e "$tmp/none.db" ] || { echo "FAIL: listing a missing store created it"; fail=1; }
+printf 'not a database, just text\n%.0s' $(seq 200) >"$tmp/text.db"
+expect 3 "a file that is not a store" "$wijksim" run "$src/scenarios/baseline-velve.yaml" -r 1 -y 1 --output "$tmp/text.db"
+grep -q "not a wijksim results store" "$tmp/err" || { echo "FAIL: no message for a file that is not a store"; fail=1; }
+expect 0 "the default store is results.db" "$wijksim" run "$src/scenarios/baseline-velve.yaml" -r 1 -y 1
+[ -s "$tmp/results.db" ] || { echo "FAIL: no results.db"; fail=1; }
+expect 0 "--no-store writes no store" "$wijksim" run "$src/scenarios/baseline-velve.yaml" -r 1 -y 1 --no-store --store "$tmp/never.db"
+[ ! -e "$tmp/never.db" ] || { echo "FAIL: --no-store wrote a store"; fail=1; }
+
 expect 0 "csv output" "$wijksim" run "$src/scenarios/baseline-velve.yaml" -r 2 -y 1 --format csv
 head -1 "$tmp/out" | grep -q "^scenario," || { echo "FAIL: csv has no header"; fail=1; }
 expect 3 "unwritable output" "$wijksim" run "$src/scenarios/baseline-velve.yaml" -r 2 -y 1 -o "$tmp/no/such/dir/out.txt"

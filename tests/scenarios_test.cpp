@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "temp_dir.h"
 #include "wijksim/scenario_loader.h"
 #include "wijksim/study.h"
 
@@ -15,19 +16,7 @@ std::string shipped(const char* name) {
   return std::string(WIJKSIM_SOURCE_DIR) + "/scenarios/" + name;
 }
 
-struct TempDir {
-  std::filesystem::path path;
-  TempDir() {
-    path = std::filesystem::temp_directory_path() /
-           ("wijksim-scenarios-" + std::to_string(reinterpret_cast<std::uintptr_t>(this)));
-    std::filesystem::create_directories(path);
-  }
-  ~TempDir() { std::filesystem::remove_all(path); }
-  std::string write(const std::string& name, const std::string& text) const {
-    std::ofstream(path / name) << text;
-    return (path / name).string();
-  }
-};
+using test::TempDir;
 
 }  // namespace
 

@@ -139,6 +139,8 @@ EconomicEvaluation evaluate(const Study& study, const StudyResult& result) {
       cost.push_back(by_draw(result.summaries[o], draws, cost_per_household));
       effect.push_back(by_draw(result.summaries[o], draws, effect_per_household));
     }
+    g.run_cost = cost;
+    g.run_effect = effect;
     g.cost.assign(draws, std::vector<double>(g.options.size()));
     g.effect = g.cost;
     for (std::size_t d = 0; d < draws; ++d)

@@ -29,6 +29,8 @@ struct DecisionGroup {
   std::vector<std::string> names;
   DrawMatrix cost;    // [draw][option]: discounted cost per household, all payers
   DrawMatrix effect;  // [draw][option]: discounted problem-free household-years per household
+  // The same per run: [option][draw][replication] (the matrices above are their means over replications).
+  std::vector<std::vector<std::vector<double>>> run_cost, run_effect;
   int households = 0;
   double willingness_to_pay = 0;  // euros per problem-free household-year (the comparator's economics)
   std::vector<double> wtp;        // the acceptability curve's grid

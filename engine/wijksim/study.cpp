@@ -64,18 +64,20 @@ Study plan_study(const std::vector<std::string>& paths, const StudyOverrides& ov
   // Refuse what cannot finish, before anything is allocated: a week of all cores is the limit.
   double core_seconds = 0;
   for (const StudyScenario& s : study.scenarios)
-    core_seconds += estimate_run(s.scenario.population.households, study.years, s.scenario.simulation.warmup_years,
-                                 static_cast<double>(study.replications) * std::max(1, study.draws))
-                        .core_seconds;
+    core_seconds +=
+        estimate_run(s.scenario.population.households, study.years, s.scenario.simulation.warmup_years,
+                     static_cast<double>(study.replications) * std::max(1, study.draws))
+            .core_seconds;
   constexpr double kMaxCoreSeconds = 7 * 24 * 3600.0;
   if (core_seconds > kMaxCoreSeconds)
-    throw InputError({{Location{study.scenarios.front().scenario.file, 0, 0}, "--draws/--replications",
-                       fmt::format("{} draws x {} replications of {} scenarios would take about {} of one core "
-                                   "(at {:.0e} household-weeks a second); the limit is {}. Use fewer draws or "
-                                   "replications.",
-                                   std::max(1, study.draws), study.replications, study.scenarios.size(),
-                                   format_duration(core_seconds), kHouseholdWeeksPerCoreSecond,
-                                   format_duration(kMaxCoreSeconds))}});
+    throw InputError(
+        {{Location{study.scenarios.front().scenario.file, 0, 0}, "--draws/--replications",
+          fmt::format("{} draws x {} replications of {} scenarios would take about {} of one core "
+                      "(at {:.0e} household-weeks a second); the limit is {}. Use fewer draws or "
+                      "replications.",
+                      std::max(1, study.draws), study.replications, study.scenarios.size(),
+                      format_duration(core_seconds), kHouseholdWeeksPerCoreSecond,
+                      format_duration(kMaxCoreSeconds))}});
   for (StudyScenario& s : study.scenarios) {
     s.scenario.simulation.seed = study.seed;
     s.scenario.simulation.replications = study.replications;
@@ -99,7 +101,8 @@ Scenario Study::scenario_in_draw(std::size_t index, std::uint32_t draw) const {
   return out;
 }
 
-StudyResult run_study(const Study& study, const Progress::Callback& on_progress, const DrawSink& on_draw) {
+StudyResult run_study(const Study& study, const Progress::Callback& on_progress, const DrawSink& on_draw,
+                      const CompletedDraws* completed, const std::atomic<bool>* stop) {
   const std::size_t n = study.scenarios.size();
   const auto reps = static_cast<std::uint32_t>(study.replications);
   const std::vector<std::uint32_t> draws = study.draw_ids();
@@ -109,7 +112,18 @@ StudyResult run_study(const Study& study, const Progress::Callback& on_progress,
   const std::size_t total = n * reps * draws.size();
   std::size_t done_before = 0;
 
+  std::size_t draws_done = 0;
   for (const std::uint32_t draw : draws) {
+    if (completed) {
+      if (auto it = completed->find(draw); it != completed->end()) {
+        for (std::size_t i = 0; i < n; ++i)
+          for (const RunMeasures& m : it->second.at(i)) runs[i].push_back(m);
+        done_before += n * reps;
+        ++draws_done;
+        continue;
+      }
+    }
+    if (stop && stop->load()) throw Interrupted(draws_done, draws.size());
     // A draw at a time: its models, then all its runs in parallel. Memory stays at one draw's runs.
     std::vector<Scenario> scenarios;
     std::vector<Model> models;
@@ -132,9 +146,10 @@ StudyResult run_study(const Study& study, const Progress::Callback& on_progress,
         },
         &progress);
     done_before += n * reps;
+    if (on_draw) on_draw(draw, results, measured);
     for (std::size_t i = 0; i < n; ++i)
       for (RunMeasures& m : measured[i]) runs[i].push_back(std::move(m));
-    if (on_draw) on_draw(draw, results);
+    ++draws_done;
   }
 
   StudyResult out;

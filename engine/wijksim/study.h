@@ -7,8 +7,12 @@
 // and the same draws wherever their paths agree; their differences are paired by replication.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
+#include <map>
+
+#include <fmt/format.h>
 #include <optional>
 #include <string>
 #include <vector>
@@ -63,12 +67,31 @@ struct StudyResult {
 };
 
 // Called once per completed draw, serially, with every run of that draw: results[scenario][replication].
-using DrawSink = std::function<void(std::uint32_t draw, const std::vector<std::vector<RunResult>>& results)>;
+// `measures` are the figures measured from `results`, same layout.
+using DrawSink = std::function<void(std::uint32_t draw, const std::vector<std::vector<RunResult>>& results,
+                                    const std::vector<std::vector<RunMeasures>>& measures)>;
+
+// Draws already done (a resumed run): draw -> [scenario][replication] figures. They are not run again.
+using CompletedDraws = std::map<std::uint32_t, std::vector<std::vector<RunMeasures>>>;
+
+// Thrown by run_study when `stop` was set: the draws before it completed (and went to on_draw).
+class Interrupted : public Error {
+ public:
+  Interrupted(std::size_t done, std::size_t total)
+      : Error(fmt::format("interrupted after {} of {} draws", done, total)), done_(done), total_(total) {}
+  std::size_t done() const { return done_; }
+  std::size_t total() const { return total_; }
+
+ private:
+  std::size_t done_, total_;
+};
 
 // Runs every replication of every scenario in every draw, a draw at a time, each draw's runs in parallel
 // (oneTBB; the caller sets the thread count). `on_progress(done, total)` counts runs over the whole study.
+// `stop`, when set (Ctrl-C), ends the study after the draw in flight by throwing Interrupted.
 StudyResult run_study(const Study& study, const Progress::Callback& on_progress = nullptr,
-                      const DrawSink& on_draw = nullptr);
+                      const DrawSink& on_draw = nullptr, const CompletedDraws* completed = nullptr,
+                      const std::atomic<bool>* stop = nullptr);
 
 // The report of a run or comparison: each named scenario's tables, then, for each scenario with a
 // comparator, the comparator's tables (once) and the differences from it.

@@ -1,0 +1,223 @@
+// The results store: what goes in comes back out identical (figures bit for bit, money to the cent, the
+// report byte for byte), CSV export holds the same numbers, and a store it cannot use is refused clearly.
+#include <sqlite3.h>
+
+#include <catch2/catch.hpp>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+#include "temp_dir.h"
+#include "wijksim/error.h"
+#include "wijksim/render.h"
+#include "wijksim/run_store.h"
+#include "wijksim/sqlite_statement.h"
+#include "wijksim/study.h"
+#include "wijksim/study_recorder.h"
+
+using namespace wijksim;
+
+namespace {
+
+std::string shipped(const char* name) {
+  return std::string(WIJKSIM_SOURCE_DIR) + "/scenarios/" + name;
+}
+
+// The pilot against its baseline, small: 2 replications, 1 policy year, 2 parameter draws.
+Study small_study() {
+  StudyOverrides o;
+  o.replications = 2;
+  o.years = 1;
+  o.draws = 2;
+  return plan_study({shipped("pilot.yaml")}, o, true);
+}
+
+std::int64_t single_integer(const RunStore& store, const std::string& sql) {
+  Statement q(store.handle(), store.path(), sql);
+  REQUIRE(q.step());
+  return q.integer(0);
+}
+
+// Bit for bit (NaN, for an undefined figure, equals itself here).
+bool same_bits(const std::vector<double>& a, const std::vector<double>& b) {
+  return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size() * sizeof(double)) == 0;
+}
+
+// Sum of a CSV column (by name) over its rows.
+double csv_column_sum(const std::string& path, const std::string& column) {
+  std::ifstream in(path);
+  std::string line;
+  std::getline(in, line);
+  std::vector<std::string> header;
+  std::stringstream h(line);
+  for (std::string f; std::getline(h, f, ',');) header.push_back(f);
+  const auto at = std::find(header.begin(), header.end(), column) - header.begin();
+  double sum = 0;
+  while (std::getline(in, line)) {
+    std::stringstream row(line);
+    std::string f;
+    for (long i = 0; i <= at; ++i) std::getline(row, f, ',');
+    sum += std::stod(f);
+  }
+  return sum;
+}
+
+}  // namespace
+
+TEST_CASE("a stored study reads back identical: figures, money, report, CSV", "[store]") {
+  test::TempDir dir("store");
+  const Study study = small_study();
+  REQUIRE(study.scenarios.size() == 2);
+
+  // Keep every run's result too, to check the store against it.
+  std::vector<RunResult> kept;
+  std::vector<RunMeasures> kept_measures;
+  StudyRecorder recorder(study, {dir.file("s.db"), "compare", "wijksim compare pilot.yaml", std::nullopt});
+  const DrawSink store_sink = recorder.sink();
+  const DrawSink sink = [&](std::uint32_t draw, const std::vector<std::vector<RunResult>>& results,
+                            const std::vector<std::vector<RunMeasures>>& measures) {
+    for (std::size_t i = 0; i < results.size(); ++i)
+      for (std::size_t r = 0; r < results[i].size(); ++r) {
+        kept.push_back(results[i][r]);
+        kept_measures.push_back(measures[i][r]);
+      }
+    store_sink(draw, results, measures);
+  };
+  const StudyResult result = run_study(study, nullptr, sink);
+  const Report report = study_report("compare", study, result);
+  recorder.complete(result, report);
+
+  const RunStore store = RunStore::open(dir.file("s.db"), RunStore::Mode::ReadOnly);
+  const RunInfo info = store.run(recorder.run_id());
+  CHECK(info.status == "complete");
+  CHECK(info.draws == 2);
+  CHECK(info.draws_done == 2);
+  CHECK(store.scenarios(info.id).size() == 2);
+  CHECK(store.payers(info.id).size() == study.scenarios[0].scenario.payers.size());
+
+  SECTION("the figures of every run come back bit for bit") {
+    std::vector<ScenarioShape> shapes;
+    for (const StudyScenario& s : study.scenarios) shapes.push_back(shape_of(s.scenario));
+    const auto completed = store.completed(info.id, shapes);
+    REQUIRE(completed.size() == 2);
+    std::size_t k = 0;
+    for (const auto& [draw, per_scenario] : completed)
+      for (const auto& runs : per_scenario)
+        for (const RunMeasures& m : runs) {
+          REQUIRE(k < kept_measures.size());
+          CHECK(m.draw == kept_measures[k].draw);
+          CHECK(m.replication == kept_measures[k].replication);
+          CHECK(same_bits(flatten(m.figures), flatten(kept_measures[k].figures)));
+          ++k;
+        }
+    CHECK(k == kept_measures.size());
+  }
+
+  SECTION("every cent of every run is in the costs table") {
+    Cents total = 0;
+    for (const RunResult& r : kept)
+      for (std::size_t w = 1; w < r.weeks.size(); ++w)
+        for (Cents c : r.weeks[w].cost) total += c;
+    CHECK(single_integer(store, "SELECT sum(cost_cents) FROM costs WHERE run_id = 1") == total);
+  }
+
+  SECTION("weekly rows: one per run and week, households conserved") {
+    const std::int64_t weeks = static_cast<std::int64_t>(kept.front().weeks.size());  // policy start + 52
+    CHECK(single_integer(store, "SELECT count(*) FROM weekly") ==
+          static_cast<std::int64_t>(kept.size()) * weeks);
+    CHECK(single_integer(store,
+                         "SELECT count(*) FROM weekly w JOIN scenarios s USING (run_id, scenario) WHERE "
+                         "professionals_0 + professionals_1 + professionals_2 + professionals_3_or_more "
+                         "!= s.households") == 0);
+  }
+
+  SECTION("the stored report is the report, in every format") {
+    for (const char* f : {"table", "csv", "json"})
+      CHECK(store.report(info.id, f) == render(report, *parse_format(f)));
+  }
+
+  SECTION("cost-effectiveness points: one per option and draw, and one per run") {
+    // 2 options x 2 draws x (1 mean + 2 replications)
+    CHECK(single_integer(store, "SELECT count(*) FROM evaluation") == 12);
+  }
+
+  SECTION("CSV export holds the same money") {
+    store.export_csv(info.id, dir.file("csv"));
+    const double cents = csv_column_sum(dir.file("csv/costs.csv"), "cost_cents");
+    CHECK(cents == static_cast<double>(single_integer(store, "SELECT sum(cost_cents) FROM costs")));
+    std::ifstream tables(dir.file("csv/tables.csv"));
+    std::stringstream text;
+    text << tables.rdbuf();
+    CHECK(text.str() == store.report(info.id, "csv"));
+  }
+}
+
+TEST_CASE("a store it cannot use is refused with the reason", "[store]") {
+  test::TempDir dir("store-refused");
+  SECTION("another schema version") {
+    { RunStore::open(dir.file("old.db")); }
+    sqlite3* db = nullptr;
+    REQUIRE(sqlite3_open(dir.file("old.db").c_str(), &db) == SQLITE_OK);
+    sqlite3_exec(db, "PRAGMA user_version = 1", nullptr, nullptr, nullptr);
+    sqlite3_close(db);
+    CHECK_THROWS_WITH(RunStore::open(dir.file("old.db")), Catch::Contains("has schema version 1") &&
+                                                              Catch::Contains("reads and writes version 2"));
+  }
+  SECTION("a file that is not a store") {
+    dir.write("text.db", std::string(4096, 'x'));
+    CHECK_THROWS_WITH(RunStore::open(dir.file("text.db")), Catch::Contains("not a wijksim results store"));
+  }
+  SECTION("a store that does not exist, opened to read") {
+    CHECK_THROWS_WITH(RunStore::open(dir.file("none.db"), RunStore::Mode::ReadOnly),
+                      Catch::Contains("there is no results store"));
+    CHECK(!std::filesystem::exists(dir.file("none.db")));
+  }
+  SECTION("a directory") {
+    CHECK_THROWS_WITH(RunStore::open(dir.file("")), Catch::Contains("is a directory"));
+  }
+  SECTION("a run it does not hold") {
+    const RunStore s = RunStore::open(dir.file("empty.db"));
+    CHECK_THROWS_WITH(s.run(3), Catch::Contains("has no run 3"));
+  }
+}
+
+TEST_CASE("resuming a run with other scenarios or options is refused before anything runs", "[store]") {
+  test::TempDir dir("store-resume");
+  const Study study = small_study();
+  std::int64_t id = 0;
+  {
+    StudyRecorder r(study, {dir.file("s.db"), "compare", "wijksim compare pilot.yaml", std::nullopt});
+    id = r.run_id();
+  }
+  StudyOverrides o;
+  o.replications = 3;
+  o.years = 1;
+  o.draws = 2;
+  const Study other = plan_study({shipped("pilot.yaml")}, o, true);
+  CHECK_THROWS_WITH(StudyRecorder(other, {dir.file("s.db"), "compare", "x", id}),
+                    Catch::Contains("cannot be resumed") && Catch::Contains("it has 2 replications"));
+  // The same study resumes, with nothing done yet.
+  const StudyRecorder same(study, {dir.file("s.db"), "compare", "x", id});
+  CHECK(same.completed().empty());
+}
+
+TEST_CASE("flatten and unflatten are inverse, and a wrong shape is an error", "[store]") {
+  const Study study = small_study();
+  const ScenarioShape shape = shape_of(study.scenarios[0].scenario);
+  std::vector<double> flat;
+  {
+    // A sized Measures with distinct values: 0, 1, 2, ...
+    Measures<double> sized;
+    sized.agencies.resize(shape.agencies.size());
+    sized.cost.resize(shape.budget.size());
+    sized.escalations.resize(shape.escalation_types.size());
+    sized.problem_free_years.resize(static_cast<std::size_t>(shape.years));
+    double i = 0;
+    const Measures<double> copy = sized;
+    zip(sized, copy, [&](double& x, const double&) { x = i++; });
+    flat = flatten(sized);
+  }
+  CHECK(flatten(unflatten(shape, flat)) == flat);
+  flat.pop_back();
+  CHECK_THROWS_WITH(unflatten(shape, flat), Catch::Contains("do not have its shape"));
+}
