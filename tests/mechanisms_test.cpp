@@ -218,12 +218,13 @@ TEST_CASE("escalation: a problem of age a weeks escalates with 1 - exp(-e0 (1 + 
     return 1.0 - std::exp(-e0 * (1.0 + g * age / 52.0) / 52.0);
   };
 
+  // From week 2 on the escalation rate may be multiplied by a factor (in treatment).
   auto check_years = [&](const RunResult& r, double g, double factor_from_week2) {
     for (int year = 0; year < 3; ++year) {
       double expected = 0, var = 0;
       std::int64_t observed = 0;
       for (int w = 1 + 52 * year; w <= 52 * (year + 1); ++w) {
-        double p = p_week(0.5, g, w) * (w >= 2 ? factor_from_week2 : 1.0);
+        double p = p_week(0.5 * (w >= 2 ? factor_from_week2 : 1.0), g, w);
         expected += n * p;
         var += n * p * (1 - p);
         observed += r.weeks[w].escalations[0];
@@ -252,7 +253,7 @@ TEST_CASE("escalation: a problem of age a weeks escalates with 1 - exp(-e0 (1 + 
     check_years(r, 0.0, 1.0);
   }
 
-  SECTION("in treatment the weekly probability is multiplied by escalation_in_treatment_factor") {
+  SECTION("in treatment the escalation rate is multiplied by escalation_in_treatment_factor") {
     // Everybody seeks and is admitted in week 1 (unlimited places), so from week 2 all are in treatment.
     s.domains[0].escalation_growth_per_year = 1.0;
     s.domains[0].seek_help_per_year = 1e9;

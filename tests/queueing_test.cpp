@@ -1,19 +1,20 @@
 // The single-agency, single-domain set-up (test::single_queue) against queueing theory.
 //
-// What the code does in that set-up, week w (household_step.cpp, simulation.cpp), read off the rules:
+// What the code does in that set-up, week w (household_step.h: every process fires with its weekly
+// probability, computed from the household's state at the start of the week; simulation.cpp: the driver):
 //   phase 1, per household:
 //     - a problem in treatment ends with probability q = 1/treatment_weeks (success 1: resolved);
 //     - a problem that arose last week (status Unnoticed) is taken to the agency at once (seek_help_per_year
 //       1e9 gives a weekly seek probability of exactly 1; no bounces, search_weeks 0, intake_weeks 0) and
 //       joins the waiting list this week;
-//     - a household without a problem after that (idle, or its treatment just ended) gets a new problem
-//       with probability p = 1 - exp(-lambda/52) (life_event; an idle household sleeps a geometric number of
-//       weeks drawn with log(1-p) = -lambda/52, i.e. the same Bernoulli(p) per week). The new problem is
-//       seen by step_problem only next week, so it joins the list one week after it arises.
+//     - a household that had no problem at the start of the week gets one with probability
+//       p = 1 - exp(-lambda/52) (its life event). A household whose treatment ends this week had a problem at
+//       the start of the week, so it cannot get a new one before next week. The new problem's own processes
+//       start next week, so it joins the list one week after it arises.
 //   phase 2: places handed out first come first served up to the capacity c.
 // So at the end of a week the state is (m, u): m = problems at the agency (in treatment or waiting) and
 // u = problems that arose this week and join next week. With E ~ Binomial(min(m, c), q):
-//     m' = m + u - E,    u' ~ Binomial(N - m - u + E, p),
+//     m' = m + u - E,    u' ~ Binomial(N - m - u, p),
 // the waiting list at the end of the week is max(0, m - c) and the joins per week are u (one week later).
 // That chain is solved below by power iteration and compared with the simulated queue.
 #include <algorithm>
@@ -66,7 +67,7 @@ ChainMoments solve_chain(int n, double p, int c, double q, int m_max, int u_max)
       const std::vector<double> ends = binomial_pmf(busy, q);
       for (int e = 0; e <= busy; ++e) {
         const int m2 = std::min(m_max, m + u - e);
-        const int idle = n - m - u + e;
+        const int idle = n - m - u;  // households without a problem at the start of the week
         const std::vector<double> arrivals = binomial_pmf(idle, p);
         double tail = 0;
         for (int k = 0; k <= idle; ++k) {

@@ -18,10 +18,10 @@ namespace {
 
 // Every named stream. A new stream must be added here (random_streams.h says so).
 constexpr std::array<Stream, 13> kAllStreams = {
-    Stream::InitialProblems,  Stream::InitialHousehold, Stream::LifeEvent,      Stream::IdleWake,
-    Stream::ProblemWeek,      Stream::Referral,         Stream::Bounce,         Stream::CoachContact,
-    Stream::CoachNotice,      Stream::TeamCompetence,   Stream::AgencyPresence, Stream::ParameterDraw,
-    Stream::InitialProblemAge};
+    Stream::InitialProblems, Stream::InitialHousehold, Stream::LifeEvent,         Stream::Referral,
+    Stream::Bounce,          Stream::CoachContact,     Stream::CoachNotice,       Stream::TeamCompetence,
+    Stream::AgencyPresence,  Stream::ParameterDraw,    Stream::InitialProblemAge, Stream::Clock,
+    Stream::ProblemEvent};
 
 // Pearson correlation of two equally long samples.
 double correlation(const std::vector<double>& x, const std::vector<double>& y) {
@@ -94,7 +94,7 @@ TEST_CASE("uniforms are in (0, 1) with the moments and histogram of a uniform", 
   std::vector<int> hist(bins, 0);
   double sum = 0, sum2 = 0;
   for (int i = 0; i < n / 4; ++i) {
-    RandomStreams::Block b = rs.block(static_cast<std::uint32_t>(i), 1, Stream::ProblemWeek, 0);
+    RandomStreams::Block b = rs.block(static_cast<std::uint32_t>(i), 1, Stream::Clock, 0);
     for (std::uint32_t word : b) {
       const double u = RandomStreams::to_unit(word);
       REQUIRE(u > 0.0);

@@ -1,4 +1,6 @@
-// A household's hot state: everything the weekly step reads and writes, in one 64-byte cache line.
+// A household's state: everything its step reads and writes, in one 64-byte cache line.
+// The week of its next event lives beside it in a compact array (Run::wake_), so the weekly sweep reads
+// 2 bytes per household and touches the line only when the household has something to do.
 #pragma once
 
 #include <array>
@@ -30,6 +32,8 @@ enum class CoachStatus : std::uint8_t {
 };
 inline constexpr std::array<const char*, 4> kCoachStatusNames = {"none", "waiting", "active", "closed"};
 
+inline constexpr std::uint16_t kNever = 0xFFFF;  // a week that never comes
+
 // One problem: 6 bytes. Status and flags share a byte to keep eight domains in 48 bytes.
 struct Problem {
   static constexpr std::uint8_t kStatusMask = 0x07;
@@ -41,8 +45,8 @@ struct Problem {
   std::uint8_t bits = 0;
   std::uint8_t agency = kNoAgency;     // agency handling it (Seeking, Waiting, Treatment)
   std::uint8_t duplicate = kNoAgency;  // second agency running a duplicate case (fragmented help)
-  std::uint8_t timer = 0;              // weeks left until arrival at the agency (Seeking)
-  std::uint16_t onset = 0;             // week the problem began; also identifies a waiting-list entry
+  std::uint8_t arrival = 0;  // Seeking: the week it reaches the agency, modulo 256 (see arrival_week)
+  std::uint16_t onset = 0;   // week the problem began; also identifies a waiting-list entry
 
   ProblemStatus status() const { return static_cast<ProblemStatus>(bits & kStatusMask); }
   void set_status(ProblemStatus s) {
@@ -54,27 +58,59 @@ struct Problem {
     bits = static_cast<std::uint8_t>(on ? (bits | flag) : (bits & ~flag));
   }
   void clear() { *this = Problem{}; }
+  // A Seeking problem arrives within 255 weeks and is never skipped past (its arrival is one of the
+  // household's events), so from any week `now` up to it, the arrival week is the next week with these
+  // low 8 bits.
+  int arrival_week(int now) const { return now + ((arrival - now) & 0xFF); }
 };
 static_assert(sizeof(Problem) == 6);
 
-inline constexpr std::uint16_t kNever = 0xFFFF;  // a week that never comes
+// Which of a household's stochastic processes fire at its wake week (bit per process), or kDueNow: decide
+// every process afresh in that week (the household's state was changed from outside, or it is a coach
+// client, whose coach's effectiveness changes weekly).
+namespace due {
+inline constexpr std::uint32_t kEscalation = 0;  // + domain: the problem escalates
+inline constexpr std::uint32_t kClockA = 8;      // + domain: resolution by itself, or treatment ends
+inline constexpr std::uint32_t kClockB = 16;  // + domain: help-seeking (or, with a coach, noticing/solving)
+inline constexpr std::uint32_t kLife = 24;    // a life event (new problem, rung up or down)
+inline constexpr std::uint32_t kCoachContact = 25;  // found by a coach, or asks one
+inline constexpr std::uint32_t kDueNow = 1u << 31;
+inline constexpr std::uint32_t bit(std::uint32_t first, int d = 0) {
+  return 1u << (first + static_cast<unsigned>(d));
+}
+}  // namespace due
 
 struct alignas(64) Household {
   std::array<Problem, kMaxDomains> problems{};  // 48 bytes
-  std::uint16_t coach_since = 0;                // week the household joined the coach's queue or caseload
+  std::uint32_t due = due::kDueNow;             // what fires at the wake week (namespace due)
+  // The week the household's clocks count from (Stream::Clock): reset when its hazards change, kept when
+  // they do not, so two compared scenarios keep drawing the same numbers until the policy changes them.
+  std::uint16_t origin = 0;
+  std::uint16_t coach_week =
+      0;  // Waiting/Active: week it joined the coach's queue or caseload; Closed: week closed
   std::uint16_t quiet_since = kNever;  // week the coach client last had no active problem (kNever: has one)
-  std::uint16_t closed_week = 0;       // week the coach closed the case
+  std::uint16_t last_bounce = kNever;  // week of its last bounce ("sent from pillar to post")
   std::uint8_t rung = 1;               // participation ladder, 1..6
   std::uint8_t trust = 128;            // trust in professionals, 0..255 (= 0..1)
-  CoachStatus coach = CoachStatus::None;
-  std::uint8_t active_count = 0;        // number of active problems (kept in step with problems[])
-  std::uint8_t coordinated = 0;         // coach coordination works for this client
-  std::uint8_t team = 0;                // coach team (neighbourhood) the household belongs to
-  std::array<std::uint8_t, 4> spare{};  // explicit, so the checksum never reads padding
+  std::uint8_t flags = 0;              // coach status (2 bits), coordinated, counted as bounced
+  std::uint8_t active_count = 0;       // number of active problems (kept in step with problems[])
+
+  static constexpr std::uint8_t kCoachMask = 0x03;
+  static constexpr std::uint8_t kCoordinated = 0x04;     // the coach's coordination works for this client
+  static constexpr std::uint8_t kCountedBounced = 0x08;  // counted as "sent from pillar to post" this week
+
+  CoachStatus coach() const { return static_cast<CoachStatus>(flags & kCoachMask); }
+  void set_coach(CoachStatus s) {
+    flags = static_cast<std::uint8_t>((flags & ~kCoachMask) | static_cast<std::uint8_t>(s));
+  }
+  bool has(std::uint8_t flag) const { return (flags & flag) != 0; }
+  void set(std::uint8_t flag, bool on) {
+    flags = static_cast<std::uint8_t>(on ? (flags | flag) : (flags & ~flag));
+  }
 
   // Professionals involved: agencies with an open case (after intake), duplicates, and the coach.
   int professionals() const {
-    int n = coach == CoachStatus::Active ? 1 : 0;
+    int n = coach() == CoachStatus::Active ? 1 : 0;
     for (const Problem& p : problems) {
       ProblemStatus s = p.status();
       if (s == ProblemStatus::Waiting || s == ProblemStatus::Treatment) ++n;
@@ -85,5 +121,11 @@ struct alignas(64) Household {
   double trust01() const { return trust / 255.0; }
 };
 static_assert(sizeof(Household) == 64, "a household is one cache line");
+
+// The coach team (neighbourhood) of a household: households are numbered neighbourhood by neighbourhood,
+// so a team serves a contiguous block of them.
+inline int team_of(std::uint32_t id, int households, int teams) {
+  return static_cast<int>(static_cast<std::int64_t>(id) * teams / households);
+}
 
 }  // namespace wijksim

@@ -17,6 +17,7 @@ Model::Model(const Scenario& s)
     const Agency& ag = s.agencies[a];
     AgencyModel m;
     m.end_p = weekly_end_probability(ag.treatment_weeks);
+    m.end_log_stay = std::log1p(-m.end_p);
     m.success = ag.success_probability;
     m.intake_cost = ag.intake_cost;
     m.cost_per_case_week = ag.cost_per_case_week;
@@ -32,11 +33,20 @@ Model::Model(const Scenario& s)
     const Domain& dom = s.domains[d];
     DomainModel m;
     m.resolve_p = weekly_probability(dom.resolution_per_year);
+    m.resolve_log_stay = -dom.resolution_per_year / kWeeksPerYear;  // log(1 - p) = -rate/52 exactly
     m.seek_p = weekly_probability(dom.seek_help_per_year);
+    for (int trust = 0; trust < kTrustLevels; ++trust) {
+      const double p = m.seek_p * seek_trust_factor(trust / 255.0);
+      m.seek_p_at[static_cast<std::size_t>(trust)] = p;
+      m.seek_log_stay_at[static_cast<std::size_t>(trust)] = std::log1p(-p);
+    }
     m.complex_share = dom.complex_share;
-    for (int age = 0; age < kEscalationAgeWeeks; ++age) {
-      double rate = dom.escalation_per_year * (1.0 + dom.escalation_growth_per_year * age / kWeeksPerYear);
-      m.escalation_p[age] = static_cast<float>(weekly_probability(rate));
+    // In treatment or with the coach the escalation rate is multiplied by escalation_in_treatment_factor.
+    for (int treated = 0; treated < 2; ++treated) {
+      EscalationCurve& curve = m.escalation[static_cast<std::size_t>(treated)];
+      const double factor = treated ? frag.escalation_in_treatment_factor : 1.0;
+      curve.base = factor * dom.escalation_per_year / kWeeksPerYear;
+      curve.growth = dom.escalation_growth_per_year / kWeeksPerYear;
     }
     for (int a = 0; a < n_agencies_; ++a) {
       bool serves = (s.agencies[a].domain_mask >> d) & 1u;
@@ -79,12 +89,15 @@ Model::Model(const Scenario& s)
         ps[mask] = weekly_probability(total);
       }
     }
-  for (int rung = 1; rung <= kRungs; ++rung) {
-    const LifeRates& r = life_[0][rung - 1][0];
-    double total = r.climb + r.drop;
-    for (int d = 0; d < n_domains_; ++d) total += r.incidence[d];
-    idle_p_[rung - 1] = weekly_probability(total);
-    idle_log_stay_[rung - 1] = -total / kWeeksPerYear;  // log(1 - p) = -rate/52 exactly
+  const Coaches& coaches = s.coaches;
+  const double outreach_p = weekly_probability(coaches.outreach_per_year);
+  const double self_p = weekly_probability(coaches.self_referral_per_year);
+  for (int trust = 0; trust < kTrustLevels; ++trust) {
+    const double self = self_p * seek_trust_factor(trust / 255.0);
+    const double stay = (1.0 - outreach_p) * (1.0 - self);
+    contact_p_[static_cast<std::size_t>(trust)] = 1.0 - stay;
+    contact_log_stay_[static_cast<std::size_t>(trust)] = std::log(stay);
+    self_share_[static_cast<std::size_t>(trust)] = stay < 1.0 ? self / (1.0 - stay) : 0.0;
   }
 
   // Coach cost and reallocation.

@@ -2,7 +2,9 @@
 // tables once, so the weekly step does table lookups instead of exp() and name lookups.
 #pragma once
 
+#include <algorithm>
 #include <array>
+#include <cmath>
 #include <cstdint>
 #include <vector>
 
@@ -10,21 +12,36 @@
 
 namespace wijksim {
 
-inline constexpr int kEscalationAgeWeeks = 1024;  // escalation probability by problem age, clamped beyond
+inline constexpr int kTrustLevels = 256;  // trust is held in a byte
+
+// Escalation of a problem by its age in weeks: the weekly hazard grows linearly with age, so the weekly
+// probability is 1 - exp(-base (1 + growth age)), and the week of the next escalation has a closed form
+// (household_step.cpp, escalation_week).
+struct EscalationCurve {
+  double base = 0;    // weekly hazard at age 0: escalation_per_year / 52, times the in-treatment factor
+  double growth = 0;  // relative growth of the hazard per week of age: escalation_growth_per_year / 52
+  double hazard(int age) const { return base * (1.0 + growth * age); }
+  double probability(int age) const { return -std::expm1(-hazard(age)); }
+};
 
 struct DomainModel {
-  double resolve_p = 0;  // weekly natural resolution of an untreated problem
-  double seek_p = 0;     // weekly help-seeking at full trust
+  double resolve_p = 0;                                 // weekly natural resolution of an untreated problem
+  double resolve_log_stay = 0;                          // log(1 - resolve_p)
+  double seek_p = 0;                                    // weekly help-seeking at full trust
+  std::array<double, kTrustLevels> seek_p_at{};         // weekly help-seeking by trust (0..255)
+  std::array<double, kTrustLevels> seek_log_stay_at{};  // log(1 - seek_p_at)
   double complex_share = 0;
-  std::array<float, kEscalationAgeWeeks> escalation_p{};  // weekly escalation by age in weeks
-  std::vector<std::uint8_t> agencies;                     // agencies serving this domain
-  std::vector<std::uint8_t> other_agencies;               // agencies that do not: where a bounce lands
+  // Escalation without and with escalation_in_treatment_factor (in treatment or with the coach).
+  std::array<EscalationCurve, 2> escalation;
+  std::vector<std::uint8_t> agencies;        // agencies serving this domain
+  std::vector<std::uint8_t> other_agencies;  // agencies that do not: where a bounce lands
   Cents escalation_cost = 0;
   int escalation_payer = 0;
 };
 
 struct AgencyModel {
-  double end_p = 1;  // weekly chance a treatment ends
+  double end_p = 1;         // weekly chance a treatment ends
+  double end_log_stay = 0;  // log(1 - end_p)
   double success = 0;
   Cents intake_cost = 0;
   Cents cost_per_case_week = 0;
@@ -64,9 +81,13 @@ class Model {
   double life_p(bool relapse, int rung, unsigned active_mask) const {
     return life_p_[relapse ? 1 : 0][rung - 1][active_mask];
   }
-  // Weekly probability that a household with nothing going on has a life event, and log(1 - p).
-  double idle_event_p(int rung) const { return idle_p_[rung - 1]; }
-  double idle_log_stay(int rung) const { return idle_log_stay_[rung - 1]; }
+  // Weekly chance that a household without a coach is found by outreach or asks a coach itself, by trust
+  // (when the coaches are on), and log(1 - p).
+  double contact_p(int trust) const { return contact_p_[static_cast<std::size_t>(trust)]; }
+  double contact_log_stay(int trust) const { return contact_log_stay_[static_cast<std::size_t>(trust)]; }
+  // Given a contact, the chance that the household asked itself (possibly found by outreach too); the rest
+  // are found by outreach alone.
+  double self_referral_share(int trust) const { return self_share_[static_cast<std::size_t>(trust)]; }
 
   // Coach cost per week, per payer, in cents: under additional funding all on the funding payer,
   // under reallocation split over the agencies' payers by their reallocation shares.
@@ -86,7 +107,7 @@ class Model {
   std::vector<AgencyModel> agencies_;
   std::array<std::array<std::array<LifeRates, kMaxDomains + 1>, kRungs>, 2> life_{};
   std::array<std::array<std::vector<double>, kRungs>, 2> life_total_, life_p_;
-  std::array<double, kRungs> idle_p_{}, idle_log_stay_{};
+  std::array<double, kTrustLevels> contact_p_{}, contact_log_stay_{}, self_share_{};
   std::vector<Cents> coach_cost_per_week_;
   std::vector<int> policy_capacity_;
 };

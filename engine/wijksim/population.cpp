@@ -21,14 +21,12 @@ void draw_population(const Model& m, const RandomStreams& rng, std::vector<House
   const Population& pop = s.population;
   const int n = pop.households;
   const int nd = m.domains();
-  const int teams = s.coaches.enabled ? std::max(1, s.coaches.teams) : 1;
   households.assign(static_cast<std::size_t>(n), Household{});
   joins.clear();
 
   for (int id = 0; id < n; ++id) {
     Household& h = households[static_cast<std::size_t>(id)];
     const auto uid = static_cast<std::uint32_t>(id);
-    h.team = static_cast<std::uint8_t>(static_cast<std::int64_t>(id) * teams / n);
     auto hb = rng.block(uid, 0, Stream::InitialHousehold);
     h.rung = static_cast<std::uint8_t>(
         1 + draw_category(RandomStreams::to_unit(hb[0]), pop.rung_shares.data(), kRungs));

@@ -17,21 +17,28 @@ namespace wijksim {
 // One named stream per stochastic process. A call returns a block of four 32-bit words; where a
 // process needs several draws in the same (entity, week), each word has one fixed meaning, listed
 // here. Values are part of the results' identity: never reuse or renumber one
-// (tests/random_streams_test.cpp checks that no two processes share an address).
+// (tests/random_streams_test.cpp checks that no two processes share an address). Retired, never to be
+// reused: 4 (IdleWake) and 5 (ProblemWeek), the draws of the week-by-week engine before event scheduling.
 enum class Stream : std::uint16_t {
   InitialProblems = 1,     // index 0: count, which domains; index 1+d: complexity/status of domain d
   InitialHousehold = 2,    // w0 rung, w1-w2 trust (beta via two uniforms), w3 professionals
-  LifeEvent = 3,           // w0 any event this week, w1 which (new problem / climb / drop), w2 complexity
-  IdleWake = 4,            // w0 weeks until a household with nothing going on has its next event
-  ProblemWeek = 5,         // index d: w0 natural resolution, w1 escalation, w2 progress, w3 outcome
+  LifeEvent = 3,           // a life event that fires: w1 which (new problem / climb / drop), w2 complexity
   Referral = 6,            // index d: w0 agency choice, w1 duplicate, w2 mandate, w3 privacy
   Bounce = 7,              // index d*16+attempt: w0 wrong agency?, w1 which wrong agency
-  CoachContact = 8,        // w0 found (outreach / self-referral), w1 coordination works
-  CoachNotice = 9,         // index d: w0 notices, w1 going native, w2 escalation costs a rung
+  CoachContact = 8,        // w0 a contact was the household's own request, w1 coordination works
+                           // (admission), w2 rounding of the week's trust gain
+  CoachNotice = 9,         // index d: w1 going native
   TeamCompetence = 10,     // entity = team, index = domain: w0-w1 normal for notice, w2-w3 for solve
   AgencyPresence = 11,     // entity = agency, index = team: w0 present locally
   ParameterDraw = 12,      // PSA: entity = parameter id
   InitialProblemAge = 13,  // index d: w0 age of an initial problem, w1 status
+  // The household's clocks from week w: when each of its processes next fires, counting from w (event
+  // scheduling), or whether it fires in week w itself. Index 0: w0 life event, w1 coach contact; index
+  // 1+d: w0 escalation of domain d's problem, w1 its clock A (resolution, or the end of a treatment), w2
+  // its clock B (help-seeking; with a coach: noticed, or solved in the first line).
+  Clock = 14,
+  ProblemEvent = 15,  // index d, when domain d's problem has an event: w0 treatment outcome, w1 rung lost
+                      // with an escalation
 };
 
 class RandomStreams {

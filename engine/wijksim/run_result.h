@@ -57,8 +57,9 @@ struct RunResult {
   std::vector<WeekRecord> weeks;             // [0] = policy start (end of warm-up), then each policy week
   std::vector<float> team_caseload_per_fte;  // [(week - 1) * teams + team], policy weeks only
   int teams = 0;
-  std::vector<TraceEvent> trace;  // the traced household's history, when asked for
-  std::uint64_t checksum = 0;     // of the final household states: catches diverging runs
+  std::vector<TraceEvent> trace;        // the traced household's history, when asked for
+  std::uint64_t checksum = 0;           // of the final household states: catches diverging runs
+  std::int64_t households_stepped = 0;  // household-weeks in which something happened (warm-up included)
 };
 
 }  // namespace wijksim

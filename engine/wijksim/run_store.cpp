@@ -3,9 +3,11 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <chrono>
 #include <ctime>
 #include <filesystem>
 #include <fstream>
+#include <thread>
 #include <tuple>
 
 #include "wijksim/error.h"
@@ -159,8 +161,16 @@ RunStore RunStore::open(const std::string& path, Mode mode) {
     if (empty) throw Error(fmt::format("results store '{}' is empty: it holds no runs", path));
     return s;
   }
-  // WAL: readers never block the writer, and a crash at any moment leaves the last committed state.
-  s.exec("PRAGMA journal_mode=WAL", "switch it to write-ahead logging");
+  // WAL: readers never block the writer, and a crash at any moment leaves the last committed state. The
+  // mode is kept in the file; switching needs a moment alone with it, which SQLite does not wait for when
+  // another process is creating the store at the same time, so wait here.
+  for (int attempt = 0;; ++attempt) {
+    const int rc = sqlite3_exec(s.db_, "PRAGMA journal_mode=WAL", nullptr, nullptr, nullptr);
+    if (rc == SQLITE_OK) break;
+    if ((rc & 0xff) != SQLITE_BUSY || attempt >= 6000)
+      sqlite_failure(s.db_, path, "switch it to write-ahead logging");
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
   s.exec("PRAGMA synchronous=NORMAL", "set its durability");
   s.exec("PRAGMA foreign_keys=ON", "turn on its key checks");
   if (empty) {

@@ -6,6 +6,7 @@
 #include <oneapi/tbb/partitioner.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <numbers>
 
@@ -60,7 +61,7 @@ class Run {
     initialise();
     if (warmup == 0) result_.weeks.push_back(record_);
     for (int w = 1; w <= last; ++w) {
-      if (w == warmup + 1 && s_.coaches.enabled) capacity_ = m_.policy_capacity();
+      if (w == warmup + 1) start_policy(w);
       step_week(w, w > warmup);
       if (w >= warmup) {
         record_.week = w - warmup;
@@ -71,6 +72,7 @@ class Run {
       }
     }
     result_.checksum = checksum();
+    result_.households_stepped = stepped_;
     return std::move(result_);
   }
 
@@ -106,10 +108,10 @@ class Run {
     v.model = &m_;
     v.rng = &rng_;
     v.teams = team_views_.data();
+    v.households = n_;
+    v.n_teams = n_teams_;
     v.week = week;
     v.coaches_on = policy && s_.coaches.enabled;
-    v.outreach_p = weekly_probability(s_.coaches.outreach_per_year);
-    v.self_referral_p = weekly_probability(s_.coaches.self_referral_per_year);
     v.traced = req_.traced;
     return v;
   }
@@ -118,7 +120,6 @@ class Run {
     std::vector<QueueJoin> joins;
     draw_population(m_, rng_, households_, joins);
     wake_.assign(static_cast<std::size_t>(n_), 0);
-    last_bounce_.assign(static_cast<std::size_t>(n_), kNever);
     const bool tracing = req_.traced < static_cast<std::uint32_t>(n_);
     for (int c = 0; c < chunks_; ++c) {
       tallies_[c].trace = nullptr;
@@ -127,35 +128,38 @@ class Run {
     if (tracing) tallies_[req_.traced / kChunkHouseholds].trace = &result_.trace;
     driver_.trace = tracing ? &result_.trace : nullptr;
     driver_.reset(n_teams_);
-    rung_sum_ = 0;
-    for (const Household& h : households_) rung_sum_ += h.rung;
+    // Every household decides its first week afresh; the survey measures start from everybody's share.
+    counts_ = HouseholdCounts{};
+    dup_open_.assign(static_cast<std::size_t>(m_.agencies()), 0);
+    for (int id = 0; id < n_; ++id) {
+      Household& h = households_[static_cast<std::size_t>(id)];
+      wake_afresh(h, wake_[static_cast<std::size_t>(id)], 1);
+      counts_.add(h, +1);
+      for (const Problem& p : h.problems)
+        if (p.duplicate != kNoAgency) ++dup_open_[p.duplicate];
+    }
 
     WeekView v = view(0, false);
     record_ = WeekRecord{};
     for (const QueueJoin& j : joins) push_join(j, 0);
     admit(v);
-    HouseholdMeasures& hm = record_.households;
-    WeekTally count;
-    count.reset(n_teams_);
-    for (int id = 0; id < n_; ++id) count_household(v, households_[id], last_bounce_[id], count);
-    hm = measures_from(count, n_);
-    result_.initial = hm;
+    record_.households = measures();
+    result_.initial = record_.households;
     if (tracing) trace_state(0);
   }
 
-  HouseholdMeasures measures_from(const WeekTally& t, int stepped) const {
+  HouseholdMeasures measures() const {
     HouseholdMeasures hm;
     hm.households = n_;
-    hm.with_problem = t.with_problem;
-    hm.multi_problem = t.multi_problem;
-    hm.professionals = t.professionals;
-    hm.professionals[0] += n_ - stepped;  // sleeping households: no problem, no professional
-    hm.with_help = t.with_help;
-    hm.with_help_low_trust = t.with_help_low_trust;
-    hm.with_help_bounced = t.with_help_bounced;
-    hm.trust_sum = t.trust_sum;
-    hm.rung_sum = rung_sum_;
-    hm.active_by_domain = t.active_by_domain;
+    hm.with_problem = counts_.with_problem;
+    hm.multi_problem = counts_.multi_problem;
+    hm.professionals = counts_.professionals;
+    hm.with_help = counts_.with_help;
+    hm.with_help_low_trust = counts_.with_help_low_trust;
+    hm.with_help_bounced = counts_.with_help_bounced;
+    hm.trust_sum = counts_.trust_sum;
+    hm.rung_sum = counts_.rung_sum;
+    hm.active_by_domain = counts_.active_by_domain;
     return hm;
   }
 
@@ -166,9 +170,27 @@ class Run {
     ++record_.agencies[j.agency].referrals;
   }
 
+  // The policy starts: every household decides its processes afresh, in every scenario alike (with or
+  // without coaches), so a comparator and its intervention keep drawing the same numbers from here on
+  // wherever the coaches make no difference.
+  void start_policy(int w) {
+    if (s_.coaches.enabled) capacity_ = m_.policy_capacity();
+    for (int id = 0; id < n_; ++id)
+      wake_afresh(households_[static_cast<std::size_t>(id)], wake_[static_cast<std::size_t>(id)], w);
+  }
+
   void step_week(int w, bool policy) {
     record_ = WeekRecord{};
     update_effectiveness(policy);
+    // The week's cost of open cases, for every case in treatment and every duplicate case at its start:
+    // booked here from the counts, so a household in a long treatment need not wake every week.
+    if (policy)
+      for (int a = 0; a < m_.agencies(); ++a) {
+        const AgencyModel& am = m_.agency(a);
+        record_.cost[static_cast<std::size_t>(am.payer * kCostCategories) +
+                     static_cast<int>(CostCategory::Treatment)] +=
+            in_treatment_[a] * am.cost_per_case_week + dup_open_[a] * am.duplicate_cost_per_week;
+      }
     const WeekView v = view(w, policy);
     tbb::parallel_for(
         tbb::blocked_range<int>(0, chunks_, 1),
@@ -190,9 +212,21 @@ class Run {
     t.reset(n_teams_);
     const int begin = c * kChunkHouseholds;
     const int end = std::min(n_, begin + kChunkHouseholds);
+    // Which households have something to do (the rest sleep), then step them, fetching each household's
+    // line a few steps ahead: they are few and scattered, so memory latency, not work, would dominate.
+    std::array<std::uint32_t, kChunkHouseholds> awake;
+    int n_awake = 0;
+    const std::uint16_t* wake = wake_.data();
+    const auto week = static_cast<std::uint16_t>(v.week);
     for (int id = begin; id < end; ++id) {
-      if (wake_[id] > v.week) continue;  // asleep: nothing going on until its next life event
-      step_household(v, static_cast<std::uint32_t>(id), households_[id], wake_[id], last_bounce_[id], t);
+      awake[static_cast<std::size_t>(n_awake)] = static_cast<std::uint32_t>(id);
+      n_awake += wake[id] == week;
+    }
+    constexpr int kAhead = 4;
+    for (int i = 0; i < n_awake; ++i) {
+      if (i + kAhead < n_awake) __builtin_prefetch(&households_[awake[static_cast<std::size_t>(i + kAhead)]]);
+      const std::uint32_t id = awake[static_cast<std::size_t>(i)];
+      step_household(v, id, households_[id], wake_[id], t);
     }
   }
 
@@ -205,23 +239,22 @@ class Run {
         if (ratio > 1.0) eff = std::max(c.min_effectiveness, 1.0 - c.overload_slope * (ratio - 1.0));
       }
       team_views_[t].effectiveness = eff;
+      team_views_[t].room = teams_[t].caseload + teams_[t].waiting < teams_[t].cap;
     }
   }
 
   void merge(int w, bool policy) {
-    WeekTally sum;
-    sum.reset(n_teams_);
-    int stepped = 0;
     for (WeekTally& t : tallies_) {
       for (const QueueJoin& j : t.joins) push_join(j, w);
       for (std::uint32_t id : t.coach_requests) {
-        Team& team = teams_[households_[id].team];
+        Team& team = teams_[static_cast<std::size_t>(team_of(id, n_, n_teams_))];
         team.queue.push({id, static_cast<std::uint16_t>(w)});
         ++team.waiting;
       }
       for (int a = 0; a < m_.agencies(); ++a) {
         in_treatment_[a] -= t.treatment_ends[a];
         waiting_[a] -= t.left_waiting[a];
+        dup_open_[a] += t.duplicates[a];
         record_.agencies[a].coach_referrals += t.coach_referrals[a];
         record_.agencies[a].intakes += t.intakes[a];
       }
@@ -232,29 +265,21 @@ class Run {
       }
       if (policy)
         for (std::size_t i = 0; i < t.cost.size(); ++i) record_.cost[i] += t.cost[i];
-      stepped += t.stepped;
-      sum.with_problem += t.with_problem;
-      sum.multi_problem += t.multi_problem;
-      for (int i = 0; i < 4; ++i) sum.professionals[i] += t.professionals[i];
-      sum.with_help += t.with_help;
-      sum.with_help_low_trust += t.with_help_low_trust;
-      sum.with_help_bounced += t.with_help_bounced;
-      sum.trust_sum += t.trust_sum;
-      rung_sum_ += t.rung_delta;
+      counts_ += t.counts;
+      stepped_ += t.stepped;
       record_.bounces += t.bounces;
       record_.new_problems += t.new_problems;
       record_.resolved += t.resolved;
       record_.resolved_by_coach += t.resolved_by_coach;
-      for (int d = 0; d < kMaxDomains; ++d) {
-        record_.escalations[d] += t.escalations[d];
-        sum.active_by_domain[d] += t.active_by_domain[d];
-      }
+      for (int d = 0; d < kMaxDomains; ++d) record_.escalations[d] += t.escalations[d];
     }
-    record_.households = measures_from(sum, stepped);
+    record_.households = measures();
   }
 
-  // Hand out free places: per agency, priority referrals first, then first come, first served.
+  // Hand out free places: per agency, priority referrals first, then first come, first served. A household
+  // given a place decides its processes afresh from next week (its problem's chances have changed).
   void admit(const WeekView& v) {
+    const int next = v.week + 1;
     for (int a = 0; a < m_.agencies(); ++a) {
       AgencyWeek& aw = record_.agencies[a];
       for (int cls = 0; cls < 2; ++cls) {
@@ -268,6 +293,7 @@ class Run {
                       p.has(Problem::kPriority) == (cls == 0);
           if (!live) continue;  // left the list earlier (resolved, or re-referred)
           p.set_status(ProblemStatus::Treatment);
+          wake_afresh(h, wake_[e.household], next);
           ++in_treatment_[a];
           --waiting_[a];
           ++aw.admitted;
@@ -288,8 +314,9 @@ class Run {
         CoachQueueEntry e = team.queue.front();
         team.queue.pop();
         Household& h = households_[e.household];
-        if (h.coach != CoachStatus::Waiting || h.coach_since != e.since) continue;
+        if (h.coach() != CoachStatus::Waiting || h.coach_week != e.since) continue;
         admit_to_coach(v, e.household, h, driver_);
+        wake_afresh(h, wake_[e.household], next);
         ++team.caseload;
         --team.waiting;
         ++record_.coach_admitted;
@@ -298,12 +325,18 @@ class Run {
       record_.coach_caseload += team.caseload;
       record_.coach_waiting += team.waiting;
     }
+    // What the admissions changed (a coach counts as a professional; duplicate cases end) shows in the
+    // measures from next week on.
+    counts_ += driver_.counts;
+    for (int a = 0; a < m_.agencies(); ++a) dup_open_[a] += driver_.duplicates[a];
+    driver_.reset(n_teams_);
   }
 
   void trace_state(int w) {
     const Household& h = households_[req_.traced];
-    std::string s = fmt::format("state: rung {}, trust {:.2f}, coach {}, professionals {}", h.rung,
-                                h.trust01(), kCoachStatusNames[static_cast<int>(h.coach)], h.professionals());
+    std::string s =
+        fmt::format("state: rung {}, trust {:.2f}, coach {}, professionals {}", h.rung, h.trust01(),
+                    kCoachStatusNames[static_cast<int>(h.coach())], h.professionals());
     for (int d = 0; d < m_.domains(); ++d) {
       const Problem& p = h.problems[d];
       if (!p.active()) continue;
@@ -312,6 +345,18 @@ class Run {
       if (p.agency != kNoAgency) s += fmt::format(" at {}", s_.agencies[p.agency].name);
       if (p.duplicate != kNoAgency) s += fmt::format(" (+ duplicate at {})", s_.agencies[p.duplicate].name);
     }
+    // What its open cases cost their agencies each week from the next week on (booked for all cases
+    // together, step_week), per payer.
+    std::vector<Cents> weekly(static_cast<std::size_t>(m_.payers()), 0);
+    for (const Problem& p : h.problems) {
+      if (p.status() == ProblemStatus::Treatment)
+        weekly[m_.agency(p.agency).payer] += m_.agency(p.agency).cost_per_case_week;
+      if (p.duplicate != kNoAgency)
+        weekly[m_.agency(p.duplicate).payer] += m_.agency(p.duplicate).duplicate_cost_per_week;
+    }
+    for (int p = 0; p < m_.payers(); ++p)
+      if (weekly[p] > 0)
+        s += fmt::format("; open cases EUR {:.2f} a week on {}", weekly[p] / 100.0, s_.payers[p].name);
     result_.trace.push_back({w, s});
   }
 
@@ -330,14 +375,16 @@ class Run {
   RunRequest req_;
   int n_ = 0, chunks_ = 0, n_teams_ = 1;
   std::vector<Household> households_;
-  std::vector<std::uint16_t> wake_, last_bounce_;
+  std::vector<std::uint16_t> wake_;  // week each household next has something to do (kNever: never)
   std::vector<WeekTally> tallies_;
-  WeekTally driver_;
+  WeekTally driver_;                    // what the driver itself changes (admissions)
+  HouseholdCounts counts_;              // running totals of the survey measures over all households
+  std::vector<std::int32_t> dup_open_;  // open duplicate cases per agency
+  std::int64_t stepped_ = 0;
   std::vector<WaitingList<AgencyQueueEntry>> lists_;  // [agency * 2 + class], class 0 = priority
   std::vector<int> waiting_, in_treatment_, capacity_;
   std::vector<Team> teams_;
   std::vector<TeamView> team_views_;
-  std::int64_t rung_sum_ = 0;
   WeekRecord record_;
   RunResult result_;
 };

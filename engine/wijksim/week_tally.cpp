@@ -1,6 +1,42 @@
 #include "wijksim/week_tally.h"
 
+#include <algorithm>
+
 namespace wijksim {
+
+void HouseholdCounts::add(const Household& h, int sign) {
+  if (h.active_count > 0) with_problem += sign;
+  if (h.active_count > 1) multi_problem += sign;
+  int prof = h.coach() == CoachStatus::Active ? 1 : 0;
+  for (int d = 0; d < kMaxDomains; ++d) {
+    const Problem& p = h.problems[static_cast<std::size_t>(d)];
+    if (!p.active()) continue;
+    active_by_domain[static_cast<std::size_t>(d)] += sign;
+    const ProblemStatus s = p.status();
+    prof += (s == ProblemStatus::Waiting || s == ProblemStatus::Treatment) + (p.duplicate != kNoAgency);
+  }
+  professionals[static_cast<std::size_t>(std::min(prof, 3))] += sign;
+  rung_sum += sign * h.rung;
+  if (prof > 0) {
+    with_help += sign;
+    trust_sum += sign * h.trust;
+    if (h.trust < kLowTrust) with_help_low_trust += sign;
+    if (h.has(Household::kCountedBounced)) with_help_bounced += sign;
+  }
+}
+
+HouseholdCounts& HouseholdCounts::operator+=(const HouseholdCounts& o) {
+  with_problem += o.with_problem;
+  multi_problem += o.multi_problem;
+  for (std::size_t i = 0; i < professionals.size(); ++i) professionals[i] += o.professionals[i];
+  with_help += o.with_help;
+  with_help_low_trust += o.with_help_low_trust;
+  with_help_bounced += o.with_help_bounced;
+  trust_sum += o.trust_sum;
+  rung_sum += o.rung_sum;
+  for (std::size_t d = 0; d < active_by_domain.size(); ++d) active_by_domain[d] += o.active_by_domain[d];
+  return *this;
+}
 
 void WeekTally::reset(int teams) {
   std::vector<TraceEvent>* keep_trace = trace;
@@ -15,9 +51,9 @@ void WeekTally::reset(int teams) {
   coach_requests = std::move(keep_requests);
   coach_requests.clear();
   coach_left_queue = std::move(keep_left);
-  coach_left_queue.assign(teams, 0);
+  coach_left_queue.assign(static_cast<std::size_t>(teams), 0);
   coach_closed = std::move(keep_closed);
-  coach_closed.assign(teams, 0);
+  coach_closed.assign(static_cast<std::size_t>(teams), 0);
   trace = keep_trace;
 }
 

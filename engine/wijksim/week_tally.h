@@ -1,6 +1,7 @@
 // What one chunk of households reports from one week: costs, requests for scarce places (agency and
-// coach), and counts. Each chunk writes only its own tally, so the household step needs no locks; the
-// driver merges tallies in chunk order, which makes every result independent of the thread count.
+// coach), counts of events, and the change in the household measures. Each chunk writes only its own
+// tally, so the household step needs no locks; the driver merges tallies in chunk order, which makes every
+// result independent of the thread count.
 #pragma once
 
 #include <array>
@@ -8,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "wijksim/household.h"
 #include "wijksim/params.h"
 
 namespace wijksim {
@@ -27,6 +29,26 @@ struct TraceEvent {
   std::string what;
 };
 
+inline constexpr int kBounceMemoryWeeks = 104;  // "sent from pillar to post": a bounce in the last two years
+inline constexpr std::uint8_t kLowTrust = 102;  // trust below 0.4 counts as "little or no trust"
+
+// The seeds' survey measures summed over households. The driver keeps them as running totals: a household
+// that has something to do takes its old contribution out and puts its new one in, so a household with
+// nothing going on costs nothing in a week.
+struct HouseholdCounts {
+  std::int32_t with_problem = 0, multi_problem = 0;
+  std::array<std::int32_t, 4> professionals{};  // 0, 1, 2, 3+
+  std::int32_t with_help = 0, with_help_low_trust = 0, with_help_bounced = 0;
+  std::int64_t trust_sum = 0;  // sum of trust (0..255) of households with help
+  std::int64_t rung_sum = 0;
+  std::array<std::int32_t, kMaxDomains> active_by_domain{};
+
+  // Adds (sign +1) or removes (sign -1) one household's contribution. "Sent from pillar to post" is the
+  // household's Household::kCountedBounced flag, so what is removed is what was added.
+  void add(const Household& h, int sign);
+  HouseholdCounts& operator+=(const HouseholdCounts& o);
+};
+
 struct WeekTally {
   std::array<Cents, kMaxPayers * kCostCategories> cost{};
   std::vector<QueueJoin> joins;                             // in household order
@@ -35,18 +57,14 @@ struct WeekTally {
   std::array<std::int32_t, kMaxAgencies> left_waiting{};    // left a waiting list without a place
   std::array<std::int32_t, kMaxAgencies> coach_referrals{};
   std::array<std::int32_t, kMaxAgencies> intakes{};
+  std::array<std::int32_t, kMaxAgencies>
+      duplicates{};                            // duplicate cases opened minus closed (their weeks cost)
   std::vector<std::int32_t> coach_left_queue;  // per team
   std::vector<std::int32_t> coach_closed;      // per team
-  // Household measures over the households stepped this week (the idle ones count as having nothing).
-  std::int32_t stepped = 0;  // households stepped (the rest slept: no problem, no professional)
-  std::int32_t with_problem = 0, multi_problem = 0;
-  std::array<std::int32_t, 4> professionals{};  // 0, 1, 2, 3+ (idle households are added by the driver)
-  std::int32_t with_help = 0, with_help_low_trust = 0, with_help_bounced = 0;
-  std::int64_t trust_sum = 0;   // sum of trust (0..255) of households with help
-  std::int32_t rung_delta = 0;  // rungs climbed minus dropped
+  HouseholdCounts counts;                      // change in the household measures
+  std::int32_t stepped = 0;                    // households that had something to do this week
   std::int32_t bounces = 0, new_problems = 0, resolved = 0, resolved_by_coach = 0;
   std::array<std::int32_t, kMaxDomains> escalations{};
-  std::array<std::int32_t, kMaxDomains> active_by_domain{};
   std::vector<TraceEvent>* trace = nullptr;  // set only on the chunk holding the traced household
 
   void book(int payer, CostCategory c, Cents amount) {
