@@ -1,0 +1,199 @@
+// The HTML report (html_report.h) and its series over time (run_series.h): the series are the mean and the
+// 2.5-97.5% percentiles over runs, blocks are ratios of sums; the page holds every chart, every library
+// and every stored figure it shows, refers to nothing outside itself, and refuses a run it cannot report.
+// tests/html_report_test.mjs checks the same page in a real browser.
+#include <fmt/format.h>
+
+#include <catch2/catch.hpp>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <nlohmann/json.hpp>
+#include <regex>
+
+#include "temp_dir.h"
+#include "wijksim/error.h"
+#include "wijksim/html_report.h"
+#include "wijksim/report_assets.h"
+#include "wijksim/run_series.h"
+#include "wijksim/run_store.h"
+#include "wijksim/sqlite_statement.h"
+#include "wijksim/study.h"
+#include "wijksim/study_recorder.h"
+
+using namespace wijksim;
+
+namespace {
+
+// A run of one scenario with three replications, whose weekly rows the test writes itself.
+struct HandMadeRun {
+  test::TempDir dir{"report-series"};
+  RunStore store = RunStore::open(dir.file("s.db"));
+  std::int64_t id = 0;
+  StoredScenario scenario;
+
+  HandMadeRun() {
+    RunInfo info;
+    info.version = "test";
+    info.seed = 1;
+    info.command = "run";
+    info.command_line = "wijksim run x.yaml";
+    info.replications = 3;
+    info.years = 1;
+    scenario.name = "x";
+    scenario.file = "x.yaml";
+    scenario.role = "scenario";
+    scenario.households = 100;
+    scenario.coach_fte = 2;
+    id =
+        store.begin_run(info, {scenario}, {{"municipality", "Municipality"}}, {{"debt", "Debt counselling"}});
+  }
+  // A week of one replication: households with a problem, coach caseload per FTE (NaN: NULL), coach
+  // admissions and their summed waits, escalations.
+  void week(int replication, int week, int with_problem, double per_fte, int admitted, int wait_weeks,
+            int escalations) {
+    Statement q(
+        store.handle(), store.path(),
+        "INSERT INTO weekly (run_id, scenario, draw, replication, week, with_problem, multi_problem, "
+        "professionals_0, professionals_1, professionals_2, professionals_3_or_more, with_help, "
+        "with_help_low_trust, with_help_bounced, trust_sum, rung_sum, new_problems, resolved, "
+        "resolved_by_coach, bounces, escalations, coach_caseload, coach_caseload_per_fte, "
+        "coach_caseload_per_fte_max, coach_waiting, coach_admitted, coach_wait_weeks) VALUES (?, 0, 0, "
+        "?, ?, ?, 0, 100, 0, 0, 0, 0, 0, 0, 0, 300, 0, 0, 0, 0, ?, 0, ?, ?, 0, ?, ?)");
+    q.bind(1, id).bind(2, replication).bind(3, week).bind(4, with_problem).bind(5, escalations);
+    if (std::isnan(per_fte))
+      q.bind_null(6).bind_null(7);
+    else
+      q.bind(6, per_fte).bind(7, per_fte);
+    q.bind(8, admitted).bind(9, wait_weeks).run();
+  }
+};
+
+std::string shipped(const char* name) {
+  return std::string(WIJKSIM_SOURCE_DIR) + "/scenarios/" + name;
+}
+
+}  // namespace
+
+TEST_CASE("a point over runs: mean and type-7 percentiles of the defined values", "[report]") {
+  SeriesPoint p;
+  REQUIRE(summarise_point({3.0, 1.0, kNaN, 2.0}, p));
+  CHECK(p.mean == Approx(2.0));
+  CHECK(p.lo == Approx(1.05));  // h = 2 x 0.025: 1 + 0.05 (2 - 1)
+  CHECK(p.hi == Approx(2.95));
+  CHECK(p.n == 3);
+  CHECK_FALSE(summarise_point({kNaN, kNaN}, p));
+  CHECK_FALSE(summarise_point({}, p));
+}
+
+TEST_CASE("series over time: per week over runs, waits and escalations per block of weeks", "[report]") {
+  HandMadeRun r;
+  // Replications 0, 1, 2: 10, 20, 30 households with a problem in week 0 and every policy week.
+  for (int rep = 0; rep < 3; ++rep) {
+    r.week(rep, 0, 10 * (rep + 1), kNaN, 0, 0, 0);
+    for (int w = 1; w <= 52; ++w) {
+      // Replication 0: in weeks 1-4 two admissions waiting 2 and 4 weeks; replication 1: one waiting 6;
+      // replication 2: none, so its wait is undefined in that block.
+      int admitted = 0, waits = 0;
+      if (w == 1 && rep == 0) admitted = 1, waits = 2;
+      if (w == 3 && rep == 0) admitted = 1, waits = 4;
+      if (w == 2 && rep == 1) admitted = 1, waits = 6;
+      r.week(rep, w, 10 * (rep + 1), 5.0 * (rep + 1), admitted, waits, w <= 4 ? rep : 0);
+    }
+  }
+  const ScenarioSeries s = read_series(r.store, r.id, r.store.scenarios(r.id).front());
+
+  REQUIRE(s.with_problem.size() == 53);
+  CHECK(s.with_problem[0].week == 0);
+  CHECK(s.with_problem[0].mean == Approx(0.2));  // (10 + 20 + 30) / 3 / 100 households
+  CHECK(s.with_problem[0].lo == Approx(0.1 + 0.05 * 0.1));
+  CHECK(s.with_problem[0].n == 3);
+  // Caseload per FTE is NULL in week 0: no point there.
+  REQUIRE(s.caseload_per_fte.size() == 52);
+  CHECK(s.caseload_per_fte.front().week == 1);
+  CHECK(s.caseload_per_fte.front().mean == Approx(10.0));
+
+  // Later blocks: nobody admitted in any run, so no point at all (a gap, not a wait of 0).
+  REQUIRE(s.coach_wait.size() == 1);
+  CHECK(s.coach_wait[0].week == 2.5);  // the middle of weeks 1-4
+  CHECK(s.coach_wait[0].n == 2);       // replication 2 admitted nobody
+  CHECK(s.coach_wait[0].mean == Approx((3.0 + 6.0) / 2));
+
+  // Escalations in weeks 1-4: 0, 4 and 8 per replication, per 1,000 households per year.
+  REQUIRE(s.escalations.size() == 13);
+  CHECK(s.escalations[0].mean == Approx(4.0 / 100 / 4 * 52 * 1000));
+  CHECK(s.escalations[1].mean == Approx(0.0));
+}
+
+TEST_CASE("the report refuses a run it cannot report, with the reason", "[report]") {
+  HandMadeRun r;
+  CHECK_THROWS_AS(html_report(r.store, r.id + 1), InputError);
+  CHECK_THROWS_WITH(html_report(r.store, r.id + 1), Catch::Contains("has no run 2"));
+  // Begun and never completed: 'running'.
+  CHECK_THROWS_AS(html_report(r.store, r.id), InputError);
+  CHECK_THROWS_WITH(html_report(r.store, r.id),
+                    Catch::Contains("not complete") && Catch::Contains("--resume 1"));
+  CHECK_THROWS_AS(write_html_report(r.dir.file("none.db"), 1, r.dir.file("r.html")), InputError);
+  CHECK(!std::filesystem::exists(r.dir.file("none.db")));
+  r.dir.write("text.db", std::string(4096, 'x'));
+  CHECK_THROWS_AS(write_html_report(r.dir.file("text.db"), 1, r.dir.file("r.html")), InputError);
+  CHECK(!std::filesystem::exists(r.dir.file("r.html")));
+}
+
+TEST_CASE("the report of a comparison holds every chart, library and figure, and nothing outside",
+          "[report]") {
+  test::TempDir dir("report");
+  StudyOverrides o;
+  o.replications = 2;
+  o.years = 1;
+  o.draws = 2;
+  const Study study = plan_study({shipped("pilot.yaml")}, o, true);
+  std::int64_t id = 0;
+  {
+    StudyRecorder recorder(study, {dir.file("s.db"), "compare", "wijksim compare pilot.yaml", std::nullopt});
+    const StudyResult result = run_study(study, nullptr, recorder.sink());
+    recorder.complete(result, study_report("compare", study, result));
+    id = recorder.run_id();
+  }
+  write_html_report(dir.file("s.db"), id, dir.file("report.html"));
+  std::ifstream in(dir.file("report.html"));
+  const std::string page((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  // Written whole, through a temporary file that is gone.
+  for (const auto& e : std::filesystem::directory_iterator(dir.path))
+    CHECK(e.path().filename().string().find(".tmp") == std::string::npos);
+
+  // The pilot has coaches: 11 charts for it against its baseline, and the decision's acceptability curve.
+  CHECK(page.find("data-charts=\"12\"") != std::string::npos);
+  const std::regex chart_div("<div class=\"chart\" id=\"chart-[0-9]+\"");
+  CHECK(std::distance(std::sregex_iterator(page.begin(), page.end(), chart_div), std::sregex_iterator()) ==
+        12);
+
+  // Every library inlined, byte for byte; nothing loaded from elsewhere.
+  for (const ReportAsset& a : report_assets()) CHECK(page.find(a.script) != std::string::npos);
+  CHECK(page.find("<script src") == std::string::npos);
+  CHECK(page.find("<link") == std::string::npos);
+  CHECK(page.find("default-src 'none'") != std::string::npos);
+
+  // The chart data cannot end its <script> element early.
+  const std::string open = "<script type=\"application/json\" id=\"wijksim-charts\">";
+  const std::size_t blob = page.find(open);
+  REQUIRE(blob != std::string::npos);
+  const std::size_t blob_end = page.find("</script>", blob);
+  const std::string data = page.substr(blob + open.size(), blob_end - blob - open.size());
+  const auto charts = nlohmann::json::parse(data);
+  CHECK(charts["charts"].size() == 12);
+
+  // A stored figure appears with its stored value and as the tables print it.
+  const RunStore store = RunStore::open(dir.file("s.db"), RunStore::Mode::ReadOnly);
+  const auto report = nlohmann::json::parse(store.report(id, "json"));
+  for (const auto& t : report["tables"])
+    if (t["id"] == "cost_effectiveness") {
+      const double stored = t["rows"][0]["cells"]["delta_cost"]["mean"];
+      CHECK(page.find(fmt::format("data-column=\"delta_cost\" data-value=\"{}\"", stored)) !=
+            std::string::npos);
+    }
+
+  // Rendering again gives the same page: nothing in it depends on when it was made.
+  CHECK(html_report(store, id) == page);
+}
