@@ -21,6 +21,7 @@
 
 #include "progress_bar.h"
 #include "wijksim/error.h"
+#include "wijksim/html_report.h"
 #include "wijksim/model.h"
 #include "wijksim/render.h"
 #include "wijksim/run_store.h"
@@ -51,6 +52,7 @@ struct Options {
   std::optional<std::int64_t> resume;
   std::int64_t run_id = 0;
   std::string csv_dir;
+  std::string report;  // compare --report FILE: the HTML report of the run just stored
 };
 
 // Ctrl-C (or SIGTERM): the first stops after the draw in flight (it is stored); a second one ends the
@@ -122,6 +124,9 @@ int run_or_compare(const std::string& command, Options o, bool with_comparators,
   if (o.no_store && o.resume)
     throw InputError(
         {{Location{}, "--resume", "--resume continues a run of a results store; drop --no-store"}});
+  if (o.no_store && !o.report.empty())
+    throw InputError(
+        {{Location{}, "--report", "--report reads the run back from the results store; drop --no-store"}});
   StudyOverrides overrides{o.seed, o.replications, o.years, o.first_replication, o.draws};
   const Study study = plan_study(o.scenarios, overrides, with_comparators);
 
@@ -199,6 +204,10 @@ int run_or_compare(const std::string& command, Options o, bool with_comparators,
     fmt::print(stderr, "wrote {}\n", text_output);
   }
   if (recorder) fmt::print(stderr, "stored as run {} in {}\n", recorder->run_id(), o.store);
+  if (!o.report.empty()) {
+    write_html_report(o.store, recorder->run_id(), o.report);
+    fmt::print(stderr, "wrote the report {}\n", o.report);
+  }
   return kOk;
 }
 
@@ -233,6 +242,19 @@ int export_run(const Options& o) {
   std::string list;
   for (const std::string& f : files) list += (list.empty() ? "" : ", ") + f;
   fmt::print(stderr, "wrote {} to {}\n", list, o.csv_dir);
+  return kOk;
+}
+
+int write_report(const Options& o) {
+  const std::string path = o.output.empty() ? fmt::format("report-{}.html", o.run_id) : o.output;
+  try {
+    write_html_report(o.store, o.run_id, path);
+  } catch (const InputError& e) {
+    // A store or run that cannot be reported (print_input_error would say nothing was simulated).
+    for (const Diagnostic& d : e.diagnostics()) fmt::print(stderr, "{}\n", d.to_string());
+    return kBadInput;
+  }
+  fmt::print(stderr, "wrote {}\n", path);
   return kOk;
 }
 
@@ -302,7 +324,8 @@ int main(int argc, char** argv) {
     c->add_option("--years,-y", o.years, "Policy years after the warm-up (default: the scenario's)")
         ->check(CLI::Range(1, 200));
     c->add_option("--draws,-d", o.draws,
-                  "Parameter draws of a probabilistic sensitivity analysis (default 0: the base case only)")
+                  "Parameter draws of a probabilistic sensitivity analysis (default 0: the base case only); "
+                  "each draw runs one replication unless --replications is given")
         ->check(CLI::Range(0, 2000000000));
     c->add_option("--threads,-t", o.threads,
                   "Worker threads (default: all cores); results do not depend on it")
@@ -333,6 +356,8 @@ int main(int argc, char** argv) {
   compare->add_option("scenario", o.scenarios, "Scenario files (YAML)")->required();
   simulation_options(compare);
   output_options(compare);
+  compare->add_option("--report", o.report,
+                      "Also write the run's HTML report (charts, self-contained) to FILE");
 
   CLI::App* validate_cmd = app.add_subcommand("validate", "Check scenario files without simulating");
   validate_cmd->add_option("scenario", o.scenarios, "Scenario files (YAML)")->required();
@@ -358,6 +383,11 @@ int main(int argc, char** argv) {
   export_cmd->add_option("run", o.run_id, "Run number (see `wijksim runs`)")->required();
   export_cmd->add_option("--csv", o.csv_dir, "Directory for the CSV files")->required();
   store_option(export_cmd);
+  CLI::App* report_cmd =
+      app.add_subcommand("report", "Write a stored run as one self-contained HTML report with charts");
+  report_cmd->add_option("run", o.run_id, "Run number (see `wijksim runs`)")->required();
+  report_cmd->add_option("--output,-o", o.output, "HTML file to write (default: report-RUN.html)");
+  store_option(report_cmd);
 
   try {
     app.parse(argc, argv);
@@ -379,6 +409,7 @@ int main(int argc, char** argv) {
     if (*runs_cmd) return list_runs(o);
     if (*show_cmd) return show(o);
     if (*export_cmd) return export_run(o);
+    if (*report_cmd) return write_report(o);
     if (*validate_cmd) return validate(o);
     if (*trace_cmd) return trace(o);
   } catch (const InputError& e) {
