@@ -63,3 +63,33 @@ TEST_CASE("every household is in exactly one state each week", "[simulation][con
     CHECK(w.coach_waiting >= 0);
   }
 }
+
+TEST_CASE("scenarios sharing a warm-up give bit-identical results run together or alone",
+          "[simulation][determinism]") {
+  // The baseline and the coach scenario have the same population and fragmented baseline: the warm-up is
+  // simulated once and both policy periods continue from copies of its end.
+  Scenario base = test::small_city(3000, false);
+  Scenario coach = test::small_city(3000, true);
+  for (Scenario* s : {&base, &coach}) s->simulation.warmup_years = 2;
+  REQUIRE(shares_warmup(base, coach));
+  const Model mb(base), mc(coach);
+  const std::vector<const Model*> models = {&mb, &mc};
+  const std::vector<RunResult> together = simulate_shared_warmup(models, {5, 0, 3});
+  const RunResult alone_base = simulate(mb, {5, 0, 3});
+  const RunResult alone_coach = simulate(mc, {5, 0, 3});
+  REQUIRE(together.size() == 2);
+  CHECK(together[0].checksum == alone_base.checksum);
+  CHECK(together[1].checksum == alone_coach.checksum);
+  CHECK(together[0].checksum != together[1].checksum);  // the coaches make a difference
+  for (std::size_t w = 0; w < alone_coach.weeks.size(); ++w) {
+    CHECK(together[1].weeks[w].cost == alone_coach.weeks[w].cost);
+    CHECK(together[1].weeks[w].households.with_problem == alone_coach.weeks[w].households.with_problem);
+  }
+  // A different population does not share it.
+  Scenario other = base;
+  other.population.households = 2999;
+  CHECK(!shares_warmup(base, other));
+  other = base;
+  other.domains[0].incidence_per_year *= 2;
+  CHECK(!shares_warmup(base, other));
+}

@@ -14,30 +14,23 @@ namespace {
 // Values of one figure by [draw][replication].
 using ByDraw = std::vector<std::vector<double>>;
 
-// Mean over draws of the per-draw means; a 95% percentile interval over draws (with draws) or a t interval
-// over replications (base case); the Monte Carlo standard error from the replications within each draw.
+// Mean over draws of the per-draw means, with a 95% percentile interval over draws and the Monte Carlo
+// standard error of that mean, sd / sqrt(draws): what a different set of draws (and households' luck) would
+// move it by. Without draws (the base case): the t interval and standard error over replications.
 Stat over_draws(const ByDraw& v) {
   Stat s;
   const std::size_t d = v.size();
   if (d == 0 || v[0].empty()) return s;
+  if (d == 1) return describe(v[0]);
   std::vector<double> means;
-  double var_sum = 0;
-  for (const auto& reps : v) {
-    means.push_back(mean(reps));
-    const double sdr = sd(reps);
-    if (!std::isnan(sdr)) var_sum += sdr * sdr / static_cast<double>(reps.size());
-  }
-  if (d == 1) {
-    s = describe(v[0]);
-  } else {
-    s.mean = mean(means);
-    s.sd = sd(means);
-    const Interval i = percentile_interval(means, 0.025, 0.975);
-    s.lo = i.lower;
-    s.hi = i.upper;
-    s.n = static_cast<int>(d);
-  }
-  s.se = v[0].size() > 1 ? std::sqrt(var_sum) / static_cast<double>(d) : kNaN;
+  for (const auto& reps : v) means.push_back(mean(reps));
+  s.mean = mean(means);
+  s.sd = sd(means);
+  const Interval i = percentile_interval(means, 0.025, 0.975);
+  s.lo = i.lower;
+  s.hi = i.upper;
+  s.n = static_cast<int>(d);
+  s.se = s.sd / std::sqrt(static_cast<double>(d));
   return s;
 }
 
@@ -79,7 +72,8 @@ Cell text(const std::string& t) {
 
 const char* kDrawNote =
     "Mean over parameter draws, 95% percentile interval over draws (base case without draws: over "
-    "replications). CSV and JSON add the Monte Carlo standard error (se) from the replications.";
+    "replications). CSV and JSON add the Monte Carlo standard error of the mean (se): sd / sqrt(draws), or "
+    "sd / sqrt(replications) without draws.";
 
 }  // namespace
 

@@ -16,59 +16,93 @@ RunFailure::RunFailure(std::size_t job, const RunRequest& request, const std::st
       request_(request),
       reason_(what) {}
 
+namespace {
+
+bool same_plan(const RunPlan& a, const RunPlan& b) {
+  return a.seed == b.seed && a.draw == b.draw && a.first_replication == b.first_replication &&
+         a.replications == b.replications;
+}
+
+}  // namespace
+
 void for_each_run(std::span<const Job> jobs, const RunSink& sink, Progress* progress) {
-  // Flat task list: task t is (job, slot) with the jobs' slots laid end to end.
-  std::vector<std::size_t> first_task(jobs.size() + 1, 0);
+  // Jobs that run the same warm-up (same plan, shares_warmup) form a group: its warm-up is simulated once
+  // per replication and each job's policy period continues from it. Tasks are (group, slot).
+  std::vector<std::vector<std::size_t>> groups;
   for (std::size_t j = 0; j < jobs.size(); ++j) {
     if (!jobs[j].model) throw Error(fmt::format("job {} has no model", j));
-    first_task[j + 1] = first_task[j] + jobs[j].plan.replications;
+    std::vector<std::size_t>* group = nullptr;
+    for (auto& g : groups)
+      if (same_plan(jobs[g.front()].plan, jobs[j].plan) &&
+          shares_warmup(jobs[g.front()].model->scenario(), jobs[j].model->scenario()))
+        group = &g;
+    if (group)
+      group->push_back(j);
+    else
+      groups.push_back({j});
+  }
+  std::vector<std::size_t> first_task(groups.size() + 1, 0);
+  std::size_t runs = 0;
+  for (std::size_t g = 0; g < groups.size(); ++g) {
+    first_task[g + 1] = first_task[g] + jobs[groups[g].front()].plan.replications;
+    runs += groups[g].size() * jobs[groups[g].front()].plan.replications;
   }
   const std::size_t tasks = first_task.back();
-  if (progress) progress->start(tasks);
+  if (progress) progress->start(runs);
 
   std::vector<std::exception_ptr> failures(tasks);
   // The lowest failed task so far. Tasks above it are skipped, tasks below it still run: so the failure
   // reported is always the lowest failing task, whatever the thread count or timing.
   std::atomic<std::size_t> first_failed{tasks};
-  auto request_of = [&](std::size_t j, std::size_t slot) {
-    const RunPlan& p = jobs[j].plan;
+  auto group_of = [&](std::size_t t) {
+    std::size_t g = 0;  // groups are few: a linear scan is fine
+    while (first_task[g + 1] <= t) ++g;
+    return g;
+  };
+  auto request_of = [&](std::size_t g, std::size_t slot) {
+    const RunPlan& p = jobs[groups[g].front()].plan;
     return RunRequest{p.seed, p.draw, static_cast<std::uint32_t>(p.first_replication + slot)};
   };
 
   tbb::parallel_for(
       tbb::blocked_range<std::size_t>(0, tasks, 1),
       [&](const tbb::blocked_range<std::size_t>& range) {
+        std::vector<const Model*> models;
         for (std::size_t t = range.begin(); t != range.end(); ++t) {
           if (t > first_failed.load()) continue;
-          // Which job: the last whose first task is <= t (jobs are few, a linear scan is fine).
-          std::size_t j = 0;
-          while (first_task[j + 1] <= t) ++j;
-          const std::size_t slot = t - first_task[j];
+          const std::size_t g = group_of(t);
+          const std::size_t slot = t - first_task[g];
+          models.clear();
+          for (std::size_t j : groups[g]) models.push_back(jobs[j].model);
           try {
-            sink(j, slot, simulate(*jobs[j].model, request_of(j, slot)));
+            std::vector<RunResult> results = models.size() == 1
+                                                 ? std::vector<RunResult>{}
+                                                 : simulate_shared_warmup(models, request_of(g, slot));
+            if (models.size() == 1) results.push_back(simulate(*models.front(), request_of(g, slot)));
+            for (std::size_t k = 0; k < groups[g].size(); ++k) {
+              sink(groups[g][k], slot, std::move(results[k]));
+              if (progress) progress->finished_one();
+            }
           } catch (...) {
             failures[t] = std::current_exception();
             std::size_t seen = first_failed.load();
             while (t < seen && !first_failed.compare_exchange_weak(seen, t)) {
             }
-            continue;
           }
-          if (progress) progress->finished_one();
         }
       },
       tbb::simple_partitioner());
 
   const std::size_t t = first_failed.load();
   if (t == tasks) return;
-  std::size_t j = 0;
-  while (first_task[j + 1] <= t) ++j;
-  const RunRequest req = request_of(j, t - first_task[j]);
+  const std::size_t g = group_of(t);
+  const RunRequest req = request_of(g, t - first_task[g]);
   try {
     std::rethrow_exception(failures[t]);
   } catch (const std::exception& e) {
-    throw RunFailure(j, req, e.what());
+    throw RunFailure(groups[g].front(), req, e.what());
   } catch (...) {
-    throw RunFailure(j, req, "unknown exception");
+    throw RunFailure(groups[g].front(), req, "unknown exception");
   }
 }
 

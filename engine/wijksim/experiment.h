@@ -1,10 +1,12 @@
 // Running many replications of one or more models in parallel (oneTBB).
 //
-// A job is one model with its plan (seed, parameter draw, replication indices). All (job, replication)
-// pairs form one flat task list, so a small comparator and a large intervention share the threads. Each
-// run is `simulate(model, {seed, draw, replication})` and its result goes to the slot of its (job,
-// replication) index, so the order in which runs finish never matters and results do not depend on the
-// number of threads. The caller sets that number with `tbb::global_control`.
+// A job is one model with its plan (seed, parameter draw, replication indices). Jobs with the same plan
+// whose scenarios share their warm-up (simulation.h, shares_warmup: an intervention and its comparator)
+// form a group; each (group, replication) is one task, which simulates the warm-up once and each job's
+// policy period from it. All tasks form one flat list, so a small comparator and a large intervention share
+// the threads. Each result goes to the slot of its (job, replication), so the order in which runs finish
+// never matters and results do not depend on the number of threads, nor on the grouping (a shared warm-up is
+// bit-identical to separate ones). The caller sets the thread count with `tbb::global_control`.
 //
 // Common random numbers: an intervention and its comparator are two jobs with the same seed, draw and
 // replication indices; their per-replication differences are paired (summary.h, `compare`).

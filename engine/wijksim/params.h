@@ -45,6 +45,8 @@ inline constexpr std::array<const char*, kCostCategories> kCostCategoryNames = {
 struct Payer {
   std::string name;   // key, e.g. "municipality"
   std::string label;  // for tables, e.g. "Municipality"
+
+  bool operator==(const Payer&) const = default;
 };
 
 // A problem domain (money/debts, work & income, housing, ...).
@@ -62,6 +64,8 @@ struct Domain {
   std::string escalation_event;           // e.g. "eviction"
   Cents escalation_cost = 0;              // cost of one escalation event
   int escalation_payer = 0;               // index into Scenario::payers
+
+  bool operator==(const Domain&) const = default;
 };
 
 // A second-line agency.
@@ -79,6 +83,8 @@ struct Agency {
   double presence = 1;     // chance the agency is present locally (a contact person the coach can reach)
   double cooperation = 1;  // multiplier on the mandate being honoured by this agency
   double reallocation_share = 0;  // share of coach cost paid by cutting this agency (reallocated funding)
+
+  bool operator==(const Agency&) const = default;
 };
 
 // The fragmented baseline ("verkokering"): how households find help on their own.
@@ -98,6 +104,8 @@ struct Fragmentation {
   double failure_trust_loss = 0;  // trust lost when a treatment fails
   double escalation_in_treatment_factor =
       1;  // escalation rate multiplier while in treatment or with the coach
+
+  bool operator==(const Fragmentation&) const = default;
 };
 
 // Movement on the participation ladder (all households, with or without a coach).
@@ -106,6 +114,8 @@ struct Ladder {
   double climb_factor_per_problem = 1;     // climb rate multiplier per active problem
   double drop_per_year_per_problem = 0;    // rate of dropping one rung per active problem
   double escalation_drop_probability = 0;  // chance an escalation also costs a rung
+
+  bool operator==(const Ladder&) const = default;
 };
 
 enum class Funding : std::uint8_t { Additional, Reallocated };
@@ -149,6 +159,8 @@ struct Population {
   std::array<double, kRungs> rung_shares{};                       // P(rung 1..6) at start
   double trust_mean = 0.5;                                        // initial trust (beta distributed)
   double trust_sd = 0.2;
+
+  bool operator==(const Population&) const = default;
 };
 
 struct Simulation {

@@ -35,12 +35,12 @@ double standard_normal(std::uint32_t a, std::uint32_t b) {
 class Run {
  public:
   Run(const Model& m, const RunRequest& req)
-      : m_(m), s_(m.scenario()), rng_(req.seed, req.draw, req.replication), req_(req) {
-    n_ = s_.population.households;
-    if (s_.warmup_weeks() + s_.weeks() >= kNever) throw Error("warm-up plus horizon exceeds 65,534 weeks");
+      : m_(&m), s_(&m.scenario()), rng_(req.seed, req.draw, req.replication), req_(req) {
+    n_ = s_->population.households;
+    if (s_->warmup_weeks() + s_->weeks() >= kNever) throw Error("warm-up plus horizon exceeds 65,534 weeks");
     chunks_ = (n_ + kChunkHouseholds - 1) / kChunkHouseholds;
     tallies_.resize(static_cast<std::size_t>(chunks_));
-    n_teams_ = s_.coaches.enabled ? std::max(1, s_.coaches.teams) : 1;
+    n_teams_ = s_->coaches.enabled ? std::max(1, s_->coaches.teams) : 1;
     lists_.resize(static_cast<std::size_t>(m.agencies()) * 2);
     waiting_.assign(static_cast<std::size_t>(m.agencies()), 0);
     in_treatment_.assign(static_cast<std::size_t>(m.agencies()), 0);
@@ -52,25 +52,44 @@ class Run {
     result_.teams = n_teams_;
   }
 
-  RunResult run() {
-    const int warmup = s_.warmup_weeks();
-    const int last = warmup + s_.weeks();
-    result_.weeks.reserve(static_cast<std::size_t>(s_.weeks() + 1));
-    result_.team_caseload_per_fte.reserve(static_cast<std::size_t>(s_.weeks()) * n_teams_);
-
+  // The warm-up: the drawn population under the fragmented baseline (no coaches), up to the policy start.
+  void warm_up() {
     initialise();
-    if (warmup == 0) result_.weeks.push_back(record_);
-    for (int w = 1; w <= last; ++w) {
+    for (int w = 1; w <= s_->warmup_weeks(); ++w) step_week(w, false);
+  }
+
+  // Continues, from the end of the warm-up, as another scenario with the same population and baseline
+  // (shares_warmup): its coach teams, its policy.
+  void switch_to(const Model& m) {
+    m_ = &m;
+    s_ = &m.scenario();
+    n_teams_ = s_->coaches.enabled ? std::max(1, s_->coaches.teams) : 1;
+    setup_teams();
+    result_.teams = n_teams_;
+    driver_.reset(n_teams_);
+    const bool tracing = req_.traced < static_cast<std::uint32_t>(n_);
+    for (WeekTally& t : tallies_) t.trace = nullptr;
+    if (tracing) tallies_[req_.traced / kChunkHouseholds].trace = &result_.trace;
+    driver_.trace = tracing ? &result_.trace : nullptr;
+  }
+
+  // The policy period: week 0 is the state at the end of the warm-up.
+  RunResult policy() {
+    const int warmup = s_->warmup_weeks();
+    const int last = warmup + s_->weeks();
+    result_.weeks.reserve(static_cast<std::size_t>(s_->weeks() + 1));
+    result_.team_caseload_per_fte.reserve(static_cast<std::size_t>(s_->weeks()) * n_teams_);
+    record_.week = 0;
+    result_.weeks.push_back(record_);
+    for (int w = warmup + 1; w <= last; ++w) {
       if (w == warmup + 1) start_policy(w);
-      step_week(w, w > warmup);
-      if (w >= warmup) {
-        record_.week = w - warmup;
-        result_.weeks.push_back(record_);
-        if (w > warmup)
-          for (const Team& t : teams_)
-            result_.team_caseload_per_fte.push_back(static_cast<float>(t.fte > 0 ? t.caseload / t.fte : 0.0));
-      }
+      step_week(w, true);
+      record_.week = w - warmup;
+      result_.weeks.push_back(record_);
+      for (const Team& t : teams_)
+        result_.team_caseload_per_fte.push_back(static_cast<float>(t.fte > 0 ? t.caseload / t.fte : 0.0));
     }
+    check_counts();
     result_.checksum = checksum();
     result_.households_stepped = stepped_;
     return std::move(result_);
@@ -78,7 +97,7 @@ class Run {
 
  private:
   void setup_teams() {
-    const Coaches& c = s_.coaches;
+    const Coaches& c = s_->coaches;
     teams_.resize(static_cast<std::size_t>(n_teams_));
     team_views_.resize(static_cast<std::size_t>(n_teams_));
     for (int t = 0; t < n_teams_; ++t) {
@@ -88,7 +107,7 @@ class Run {
       team.fte = c.fte / n_teams_;
       team.cap = static_cast<int>(std::floor(c.caseload_cap_per_fte * team.fte + 1e-9));
       // Jack-of-all-trades: each team's competence scatters around the mean by competence_spread.
-      for (int d = 0; d < m_.domains(); ++d) {
+      for (int d = 0; d < m_->domains(); ++d) {
         auto b = rng_.block(static_cast<std::uint32_t>(t), 0, Stream::TeamCompetence, d);
         view.notice_p[d] =
             std::clamp(c.notice_per_week[d] + c.competence_spread * standard_normal(b[0], b[1]), 0.0, 1.0);
@@ -96,29 +115,29 @@ class Run {
             std::clamp(c.solve_per_week[d] + c.competence_spread * standard_normal(b[2], b[3]), 0.0, 1.0);
       }
       view.present_agencies = 0;
-      for (int a = 0; a < m_.agencies(); ++a) {
+      for (int a = 0; a < m_->agencies(); ++a) {
         auto b = rng_.block(static_cast<std::uint32_t>(a), 0, Stream::AgencyPresence, t);
-        if (RandomStreams::to_unit(b[0]) < s_.agencies[a].presence) view.present_agencies |= 1u << a;
+        if (RandomStreams::to_unit(b[0]) < s_->agencies[a].presence) view.present_agencies |= 1u << a;
       }
     }
   }
 
   WeekView view(int week, bool policy) const {
     WeekView v;
-    v.model = &m_;
+    v.model = m_;
     v.rng = &rng_;
     v.teams = team_views_.data();
     v.households = n_;
     v.n_teams = n_teams_;
     v.week = week;
-    v.coaches_on = policy && s_.coaches.enabled;
+    v.coaches_on = policy && s_->coaches.enabled;
     v.traced = req_.traced;
     return v;
   }
 
   void initialise() {
     std::vector<QueueJoin> joins;
-    draw_population(m_, rng_, households_, joins);
+    draw_population(*m_, rng_, households_, joins);
     wake_.assign(static_cast<std::size_t>(n_), 0);
     const bool tracing = req_.traced < static_cast<std::uint32_t>(n_);
     for (int c = 0; c < chunks_; ++c) {
@@ -130,7 +149,7 @@ class Run {
     driver_.reset(n_teams_);
     // Every household decides its first week afresh; the survey measures start from everybody's share.
     counts_ = HouseholdCounts{};
-    dup_open_.assign(static_cast<std::size_t>(m_.agencies()), 0);
+    dup_open_.assign(static_cast<std::size_t>(m_->agencies()), 0);
     for (int id = 0; id < n_; ++id) {
       Household& h = households_[static_cast<std::size_t>(id)];
       wake_afresh(h, wake_[static_cast<std::size_t>(id)], 1);
@@ -174,7 +193,7 @@ class Run {
   // without coaches), so a comparator and its intervention keep drawing the same numbers from here on
   // wherever the coaches make no difference.
   void start_policy(int w) {
-    if (s_.coaches.enabled) capacity_ = m_.policy_capacity();
+    if (s_->coaches.enabled) capacity_ = m_->policy_capacity();
     for (int id = 0; id < n_; ++id)
       wake_afresh(households_[static_cast<std::size_t>(id)], wake_[static_cast<std::size_t>(id)], w);
   }
@@ -185,8 +204,8 @@ class Run {
     // The week's cost of open cases, for every case in treatment and every duplicate case at its start:
     // booked here from the counts, so a household in a long treatment need not wake every week.
     if (policy)
-      for (int a = 0; a < m_.agencies(); ++a) {
-        const AgencyModel& am = m_.agency(a);
+      for (int a = 0; a < m_->agencies(); ++a) {
+        const AgencyModel& am = m_->agency(a);
         record_.cost[static_cast<std::size_t>(am.payer * kCostCategories) +
                      static_cast<int>(CostCategory::Treatment)] +=
             in_treatment_[a] * am.cost_per_case_week + dup_open_[a] * am.duplicate_cost_per_week;
@@ -200,8 +219,8 @@ class Run {
         tbb::simple_partitioner());
     merge(w, policy);
     if (policy) {
-      const auto& coach = m_.coach_cost_per_week();
-      for (int p = 0; p < m_.payers(); ++p) record_.cost[p * kCostCategories] += coach[p];
+      const auto& coach = m_->coach_cost_per_week();
+      for (int p = 0; p < m_->payers(); ++p) record_.cost[p * kCostCategories] += coach[p];
     }
     admit(v);
     if (req_.traced < static_cast<std::uint32_t>(n_)) trace_state(w);
@@ -231,7 +250,7 @@ class Run {
   }
 
   void update_effectiveness(bool policy) {
-    const Coaches& c = s_.coaches;
+    const Coaches& c = s_->coaches;
     for (int t = 0; t < n_teams_; ++t) {
       double eff = 1.0;
       if (policy && c.enabled && teams_[t].fte > 0 && c.caseload_norm_per_fte > 0) {
@@ -251,7 +270,7 @@ class Run {
         team.queue.push({id, static_cast<std::uint16_t>(w)});
         ++team.waiting;
       }
-      for (int a = 0; a < m_.agencies(); ++a) {
+      for (int a = 0; a < m_->agencies(); ++a) {
         in_treatment_[a] -= t.treatment_ends[a];
         waiting_[a] -= t.left_waiting[a];
         dup_open_[a] += t.duplicates[a];
@@ -280,7 +299,7 @@ class Run {
   // given a place decides its processes afresh from next week (its problem's chances have changed).
   void admit(const WeekView& v) {
     const int next = v.week + 1;
-    for (int a = 0; a < m_.agencies(); ++a) {
+    for (int a = 0; a < m_->agencies(); ++a) {
       AgencyWeek& aw = record_.agencies[a];
       for (int cls = 0; cls < 2; ++cls) {
         WaitingList<AgencyQueueEntry>& list = lists_[static_cast<std::size_t>(a) * 2 + cls];
@@ -301,7 +320,7 @@ class Run {
           if (driver_.trace && e.household == req_.traced)
             driver_.trace->push_back(
                 {v.week, fmt::format("{} problem: starts treatment at {} after {} weeks waiting",
-                                     s_.domains[e.domain].name, s_.agencies[a].name, v.week - e.joined)});
+                                     s_->domains[e.domain].name, s_->agencies[a].name, v.week - e.joined)});
         }
       }
       aw.waiting = waiting_[a];
@@ -328,7 +347,7 @@ class Run {
     // What the admissions changed (a coach counts as a professional; duplicate cases end) shows in the
     // measures from next week on.
     counts_ += driver_.counts;
-    for (int a = 0; a < m_.agencies(); ++a) dup_open_[a] += driver_.duplicates[a];
+    for (int a = 0; a < m_->agencies(); ++a) dup_open_[a] += driver_.duplicates[a];
     driver_.reset(n_teams_);
   }
 
@@ -337,27 +356,39 @@ class Run {
     std::string s =
         fmt::format("state: rung {}, trust {:.2f}, coach {}, professionals {}", h.rung, h.trust01(),
                     kCoachStatusNames[static_cast<int>(h.coach())], h.professionals());
-    for (int d = 0; d < m_.domains(); ++d) {
+    for (int d = 0; d < m_->domains(); ++d) {
       const Problem& p = h.problems[d];
       if (!p.active()) continue;
-      s += fmt::format("; {} {} {}", s_.domains[d].name, p.has(Problem::kComplex) ? "complex" : "simple",
+      s += fmt::format("; {} {} {}", s_->domains[d].name, p.has(Problem::kComplex) ? "complex" : "simple",
                        kProblemStatusNames[static_cast<int>(p.status())]);
-      if (p.agency != kNoAgency) s += fmt::format(" at {}", s_.agencies[p.agency].name);
-      if (p.duplicate != kNoAgency) s += fmt::format(" (+ duplicate at {})", s_.agencies[p.duplicate].name);
+      if (p.agency != kNoAgency) s += fmt::format(" at {}", s_->agencies[p.agency].name);
+      if (p.duplicate != kNoAgency) s += fmt::format(" (+ duplicate at {})", s_->agencies[p.duplicate].name);
     }
     // What its open cases cost their agencies each week from the next week on (booked for all cases
     // together, step_week), per payer.
-    std::vector<Cents> weekly(static_cast<std::size_t>(m_.payers()), 0);
+    std::vector<Cents> weekly(static_cast<std::size_t>(m_->payers()), 0);
     for (const Problem& p : h.problems) {
       if (p.status() == ProblemStatus::Treatment)
-        weekly[m_.agency(p.agency).payer] += m_.agency(p.agency).cost_per_case_week;
+        weekly[m_->agency(p.agency).payer] += m_->agency(p.agency).cost_per_case_week;
       if (p.duplicate != kNoAgency)
-        weekly[m_.agency(p.duplicate).payer] += m_.agency(p.duplicate).duplicate_cost_per_week;
+        weekly[m_->agency(p.duplicate).payer] += m_->agency(p.duplicate).duplicate_cost_per_week;
     }
-    for (int p = 0; p < m_.payers(); ++p)
+    for (int p = 0; p < m_->payers(); ++p)
       if (weekly[p] > 0)
-        s += fmt::format("; open cases EUR {:.2f} a week on {}", weekly[p] / 100.0, s_.payers[p].name);
+        s += fmt::format("; open cases EUR {:.2f} a week on {}", weekly[p] / 100.0, s_->payers[p].name);
     result_.trace.push_back({w, s});
+  }
+
+  // The running totals of the survey measures must equal a count from scratch: a household that changed
+  // without taking its old contribution out would show here. Once per run, so always checked.
+  void check_counts() const {
+    HouseholdCounts recount;
+    for (const Household& h : households_) recount.add(h, +1);
+    if (!(recount == counts_))
+      throw Error(
+          fmt::format("internal error: the household measures drifted from a recount ({} with a problem "
+                      "counted, {} recounted)",
+                      counts_.with_problem, recount.with_problem));
   }
 
   std::uint64_t checksum() const {
@@ -369,8 +400,8 @@ class Run {
     return x;
   }
 
-  const Model& m_;
-  const Scenario& s_;
+  const Model* m_;  // the scenario run; switch_to changes it at the policy start of a shared warm-up
+  const Scenario* s_;
   RandomStreams rng_;
   RunRequest req_;
   int n_ = 0, chunks_ = 0, n_teams_ = 1;
@@ -392,7 +423,41 @@ class Run {
 }  // namespace
 
 RunResult simulate(const Model& model, const RunRequest& request) {
-  return Run(model, request).run();
+  Run run(model, request);
+  run.warm_up();
+  return run.policy();
+}
+
+std::vector<RunResult> simulate_shared_warmup(std::span<const Model* const> models,
+                                              const RunRequest& request) {
+  std::vector<RunResult> results;
+  if (models.empty()) return results;
+  for (const Model* m : models.subspan(1))
+    if (!shares_warmup(models.front()->scenario(), m->scenario()))
+      throw Error(fmt::format("'{}' and '{}' do not share a warm-up", models.front()->scenario().name,
+                              m->scenario().name));
+  Run start(*models.front(), request);
+  start.warm_up();
+  results.reserve(models.size());
+  for (std::size_t i = 0; i + 1 < models.size(); ++i) {
+    Run run = start;  // the state at the policy start, copied
+    run.switch_to(*models[i]);
+    results.push_back(run.policy());
+  }
+  start.switch_to(*models.back());
+  results.push_back(start.policy());
+  return results;
+}
+
+bool shares_warmup(const Scenario& a, const Scenario& b) {
+  // The agencies' coach-related settings only act once the coaches start.
+  auto baseline_agencies = [](std::vector<Agency> agencies) {
+    for (Agency& g : agencies) g.presence = g.cooperation = g.reallocation_share = 0;
+    return agencies;
+  };
+  return a.population == b.population && a.simulation.warmup_years == b.simulation.warmup_years &&
+         a.payers == b.payers && a.domains == b.domains && a.fragmentation == b.fragmentation &&
+         a.ladder == b.ladder && baseline_agencies(a.agencies) == baseline_agencies(b.agencies);
 }
 
 }  // namespace wijksim

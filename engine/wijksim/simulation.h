@@ -9,6 +9,8 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
+#include <vector>
 
 #include "wijksim/model.h"
 #include "wijksim/run_result.h"
@@ -25,5 +27,15 @@ struct RunRequest {
 inline constexpr int kChunkHouseholds = 2048;  // fixed chunk boundaries make the merge order fixed
 
 RunResult simulate(const Model& model, const RunRequest& request);
+
+// Scenarios with the same population and fragmented baseline (shares_warmup) run the same warm-up, draw for
+// draw: it is simulated once and each scenario's policy period continues from a copy of its end. The
+// results are bit-identical to simulating each scenario alone. Throws Error when they do not share it.
+std::vector<RunResult> simulate_shared_warmup(std::span<const Model* const> models,
+                                              const RunRequest& request);
+
+// True when a and b have the same warm-up: population, warm-up years, payers, domains, agencies (but for
+// their coach-related settings), fragmentation and ladder. Coaches only act after the warm-up.
+bool shares_warmup(const Scenario& a, const Scenario& b);
 
 }  // namespace wijksim

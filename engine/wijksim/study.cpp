@@ -57,7 +57,11 @@ Study plan_study(const std::vector<std::string>& paths, const StudyOverrides& ov
 
   const Simulation& first = study.scenarios.front().scenario.simulation;
   study.seed = overrides.seed.value_or(first.seed);
-  study.replications = overrides.replications.value_or(first.replications);
+  // A probabilistic sensitivity analysis runs one replication per parameter draw unless told otherwise:
+  // the draws then carry both the parameter and the households' uncertainty (the usual outer loop of a
+  // PSA of a microsimulation; O'Hagan, Stevenson & Madan 2007).
+  study.replications =
+      overrides.replications.value_or(overrides.draws.value_or(0) > 0 ? 1 : first.replications);
   study.years = overrides.years.value_or(first.years);
   study.first_replication = overrides.first_replication.value_or(0);
   study.draws = overrides.draws.value_or(0);

@@ -47,6 +47,7 @@ struct HouseholdCounts {
   // household's Household::kCountedBounced flag, so what is removed is what was added.
   void add(const Household& h, int sign);
   HouseholdCounts& operator+=(const HouseholdCounts& o);
+  bool operator==(const HouseholdCounts&) const = default;
 };
 
 struct WeekTally {
