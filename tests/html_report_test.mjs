@@ -147,7 +147,8 @@ try {
     const decimals = d !== undefined ? d : (Number.isInteger(c.mean) && c.lo === null) || Math.abs(c.mean) >= 100 ? 0 : 1;
     const plain = (x) => dutch(c.unit === 'share' ? 100 * x : x, decimals);
     let s = c.unit === 'euro' ? `€ ${plain(c.mean)}` : c.unit === 'share' ? `${plain(c.mean)}%` : plain(c.mean);
-    if (c.lo !== null && c.hi !== null) s += ` (${plain(c.lo)}–${plain(c.hi)})`;
+    // The page writes an interval "(L to H)", where the text tables write "(L–H)".
+    if (c.lo !== null && c.hi !== null) s += ` (${plain(c.lo)} to ${plain(c.hi)})`;
     return s;
   };
   const figures = await page.$$eval('span.figure', (els) => els.map((e) => ({ ...e.dataset, text: e.textContent })));
@@ -182,7 +183,7 @@ try {
   const cumulative = table('budget_impact', I, C).rows.find((x) => x.key === 'cumulative');
   check(chart('payback', I).data.values[0].mean === cumulative.cells.year_1.mean, 'the payback line is the stored cumulative difference');
   const budget = table('budget', I).rows.find((x) => x.key === 'municipality/total').cells.year_1.mean;
-  check(chart('payer_costs', I).data.values.some((v) => v.series === I && v.group === 'year 1' && v.mean === budget),
+  check(chart('payer_costs', I).data.values.some((v) => v.series === I && v.group === '1' && v.mean === budget),
     'each payer\'s cost per year is the stored budget table');
 
   // Caseload per FTE in week 10: the mean over all runs of the weekly rows.

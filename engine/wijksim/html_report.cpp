@@ -144,6 +144,14 @@ const json* cell_json(const json* table, const std::string& row, const std::stri
   return c.is_null() ? nullptr : &c;
 }
 
+// "€ -496 (-518–-474)" as the tables print it reads badly next to minus signs: "€ -496 (-518 to -474)".
+std::string readable_interval(const std::string& text) {
+  const std::size_t open = text.rfind(" (");
+  const std::size_t dash = text.find(kEnDash, open == std::string::npos ? text.size() : open);
+  if (open == std::string::npos || dash == std::string::npos || text.back() != ')') return text;
+  return text.substr(0, dash) + " to " + text.substr(dash + std::string_view(kEnDash).size());
+}
+
 struct Value {
   double mean = kNaN, lo = kNaN, hi = kNaN;
   std::string text;  // as the tables print it
@@ -156,7 +164,7 @@ Value value_of(const json* table, const std::string& row, const std::string& col
     v.mean = cell.stat.mean;
     v.lo = cell.stat.lo;
     v.hi = cell.stat.hi;
-    v.text = format_cell(cell);
+    v.text = readable_interval(format_cell(cell));
   }
   return v;
 }
@@ -173,7 +181,7 @@ std::string figure(const json* table, const std::string& row, const std::string&
       esc(text_of(at(*table, "comparator"))), esc(row), esc(column));
   if (cell.kind == Cell::Kind::Number && !std::isnan(cell.stat.mean))
     attrs += fmt::format(" data-value=\"{}\"", cell.stat.mean);
-  return fmt::format("<span class=\"figure\"{}>{}</span>", attrs, esc(format_cell(cell)));
+  return fmt::format("<span class=\"figure\"{}>{}</span>", attrs, esc(readable_interval(format_cell(cell))));
 }
 
 std::string note_of(const json* table) {
@@ -449,7 +457,7 @@ void ReportWriter::money(const StoredScenario& s, const StoredScenario* c) {
   if (budget) {
     std::vector<charts::BarPanel> panels;
     std::vector<std::string> groups;
-    for (int y = 1; y <= info_.years; ++y) groups.push_back(fmt::format("year {}", y));
+    for (int y = 1; y <= info_.years; ++y) groups.push_back(std::to_string(y));
     std::vector<Style> styles = {charts::intervention_style(s.name)};
     if (budget_c) styles.push_back(charts::comparator_style(c->name));
     for (const StoredLabel& p : payers_) {
@@ -463,7 +471,9 @@ void ReportWriter::money(const StoredScenario& s, const StoredScenario* c) {
             panel.bars.push_back({groups[static_cast<std::size_t>(y - 1)], name, v.mean, v.lo, v.hi, v.text});
         }
       }
-      panels.push_back(std::move(panel));
+      // A payer with nothing in either scenario (a pilot fund without a pilot) gets no empty panel.
+      if (std::any_of(panel.bars.begin(), panel.bars.end(), [](const charts::Bar& b) { return b.mean != 0; }))
+        panels.push_back(std::move(panel));
     }
     chart("What does each payer spend per year?",
           fmt::format(
@@ -488,7 +498,7 @@ void ReportWriter::services(const StoredScenario& s, const StoredScenario* c) {
     for (std::size_t i = 0; i < std::min(all.size(), busiest.size()); ++i)
       differs =
           differs || std::fabs(all[i].mean - busiest[i].mean) > 1e-4 * std::max(1.0, std::fabs(all[i].mean));
-    if (differs) l.push_back({{s.name + ": busiest team", charts::kVermillion, false}, busiest});
+    if (differs) l.push_back({{s.name + ": busiest team", charts::kPurple, true}, busiest});
     const std::vector<charts::Rule> rules = {
         {s.caseload_norm_per_fte, fmt::format("norm: {} per FTE", format_dutch(s.caseload_norm_per_fte, 0)),
          charts::kBlack, true},
@@ -560,7 +570,9 @@ void ReportWriter::households(const StoredScenario& s, const StoredScenario* c) 
     styles.push_back({s.name + ", " + after, charts::kBlue, false});
     charts::BarPanel panel{"", {}};
     std::vector<std::string> groups;
-    for (const auto& [key, group] : categories) {
+    for (const auto& category : categories) {
+      // Named copies: clang 14 cannot capture structured bindings in a lambda.
+      const std::string key = category.first, group = category.second;
       groups.push_back(group);
       auto add = [&](const json* t, const char* column, const std::string& series) {
         const Value v = value_of(t, key, column);

@@ -26,7 +26,7 @@ constexpr const char* kEuroLabels =
 json axis_of(Axis a) {
   switch (a) {
     case Axis::Share:
-      return {{"format", ".0%"}};
+      return {{"format", ".1~%"}};  // "30%", and "29,5%" where a scale spans a few points only
     case Axis::Count:
       return {{"format", ",.0f"}};
     case Axis::Decimal1:
@@ -196,7 +196,7 @@ std::string label_with_band(double mean, double lo, double hi, Axis axis) {
     // As the tables print an interval: the euro sign once, before the mean.
     const Axis inner = axis == Axis::Euro ? Axis::Count : axis;
     const auto plain = [&](double x) { return axis == Axis::Euro ? format_dutch(x, 0) : label(x, inner); };
-    s += " (" + plain(lo) + kEnDash + plain(hi) + ")";
+    s += " (" + plain(lo) + " to " + plain(hi) + ")";
   }
   return s;
 }
@@ -305,7 +305,8 @@ json grouped_bars(const std::vector<BarPanel>& panels, const std::vector<std::st
             {"header", {{"labelFontWeight", "bold"}}}}},
           {"columns", columns},
           {"spec", {{"width", width}, {"height", 150}, {"layer", layers}}},
-          {"resolve", {{"scale", {{"y", "independent"}}}}}};
+          // Each panel its own axes: no stray x axis under an empty cell of the last row.
+          {"resolve", {{"scale", {{"y", "independent"}}}, {"axis", {{"x", "independent"}}}}}};
 }
 
 json who_pays(const std::vector<PayerDifference>& payers, const std::string& x_title) {
