@@ -644,16 +644,18 @@ void ReportWriter::value(const StoredScenario& s, const StoredScenario& c) {
          info_.draws > 0 ? fmt::format("draw {}", key.first) : fmt::format("replication {}", key.second)});
   }
   const double wtp = yaml_number(yaml_[static_cast<std::size_t>(c.index)], "economics", "willingness_to_pay");
-  chart("Is it worth the money?",
-        fmt::format("The cost-effectiveness plane: each dot is one {} of {} minus {}, per household, "
-                    "discounted; the diamond is the mean. Below the dashed line {} is worth its money at "
-                    "the threshold; lower right it saves money and achieves more. ICER of the means: {}. {}",
-                    info_.draws > 0 ? "parameter draw (mean over its replications)"
-                                    : "replication (no parameter draws: chance alone)",
-                    s.name, c.name, s.name, value_of(ce, s.name, "icer").text, note_of(ce)),
-        charts::ce_plane(points, value_of(ce, s.name, "delta_effect").mean,
-                         value_of(ce, s.name, "delta_cost").mean, wtp, charts::intervention_style(s.name)),
-        "ce_plane", s.name);
+  chart(
+      "Is it worth the money?",
+      fmt::format("The cost-effectiveness plane: each dot is one {} of {} minus {}, per household, "
+                  "discounted; the diamond is the mean. The dashed line is the threshold of {} per "
+                  "problem-free household-year: below it {} is worth its money; lower right it saves money "
+                  "and achieves more. ICER of the means: {}. {}",
+                  info_.draws > 0 ? "parameter draw (mean over its replications)"
+                                  : "replication (no parameter draws: chance alone)",
+                  s.name, c.name, format_euros(wtp), s.name, value_of(ce, s.name, "icer").text, note_of(ce)),
+      charts::ce_plane(points, value_of(ce, s.name, "delta_effect").mean,
+                       value_of(ce, s.name, "delta_cost").mean, wtp, charts::intervention_style(s.name)),
+      "ce_plane", s.name);
 }
 
 void ReportWriter::decision(const StoredScenario& c, const std::vector<int>& options) {
@@ -914,6 +916,8 @@ pre.cmd { white-space: pre-wrap; word-break: break-all; background: var(--panel)
   h3, h4 { break-after: avoid; }
   figure.chart-figure, dl.glance, tr, pre { break-inside: avoid; }
   .chart { overflow: visible; }
+  /* Two charts to an A4 page: a tall chart is scaled down whole rather than pushed to a page of its own. */
+  .chart svg { width: auto; height: auto; max-width: 100%; max-height: 92mm; }
   a { color: inherit; text-decoration: none; }
   #vg-tooltip-element { display: none !important; }
 }

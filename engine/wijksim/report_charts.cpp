@@ -447,18 +447,8 @@ json ce_plane(const std::vector<PlanePoint>& points, double mean_effect, double 
                                                 {{"effect", xr}, {"cost", xr * willingness_to_pay}}})}}},
                       {"mark", {{"type", "line"}, {"color", kBlack}, {"strokeDash", {6, 4}}, {"clip", true}}},
                       {"encoding", {{"x", x}, {"y", y}}}});
-    // Its label near the lower-left end of the line, below it: away from the points, which mostly lie
-    // to the right of the origin.
-    const double lx = -std::min(xr, yr / willingness_to_pay) * 0.95;
-    layers.push_back(
-        {{"data", {{"values", json::array({{{"effect", lx}, {"cost", lx * willingness_to_pay}}})}}},
-         {"mark", {{"type", "text"}, {"align", "left"}, {"dx", 8}, {"baseline", "top"}, {"dy", 4}}},
-         {"encoding",
-          {{"x", x},
-           {"y", y},
-           {"text",
-            {{"value", fmt::format("threshold {} per problem-free household-year",
-                                   format_euros(willingness_to_pay))}}}}}});
+    // No label on the line: wherever it went, some run's point could lie under it. The caption names the
+    // threshold.
   }
   const std::pair<const char*, std::pair<double, double>> quadrants[] = {
       {"costs more, achieves more", {1, 1}},
