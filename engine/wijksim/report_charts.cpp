@@ -330,7 +330,11 @@ json who_pays(const std::vector<PayerDifference>& payers, const std::string& x_t
                   {"sort", order},
                   {"title", nullptr},
                   {"axis", {{"labelLimit", 260}}}};
-  const json x_axis = axis_of(Axis::Euro);
+  // Long euro labels side by side: fewer ticks, and drop any that would still touch.
+  json x_axis = axis_of(Axis::Euro);
+  x_axis["tickCount"] = 6;
+  x_axis["labelOverlap"] = "greedy";
+  x_axis["labelSeparation"] = 12;
   json layers = json::array(
       {{{"mark", {{"type", "bar"}}},
         {"encoding",
@@ -349,7 +353,7 @@ json who_pays(const std::vector<PayerDifference>& payers, const std::string& x_t
          {{"y", y}, {"x", {{"field", "lo"}, {"type", "quantitative"}}}, {"x2", {{"field", "hi"}}}}}},
        zero_rule("x")});
   return {
-      {"data", {{"values", rows}}}, {"width", kWidth - 160}, {"height", {{"step", 34}}}, {"layer", layers}};
+      {"data", {{"values", rows}}}, {"width", kWidth - 60}, {"height", {{"step", 34}}}, {"layer", layers}};
 }
 
 json payback(const std::vector<YearValue>& cumulative, int break_even_year, const std::string& y_title) {
@@ -373,23 +377,17 @@ json payback(const std::vector<YearValue>& cumulative, int break_even_year, cons
                   {"axis", {{"values", ticks}, {"format", "d"}}}};
   const json tooltip = json::array({{{"field", "year"}, {"title", "policy year"}},
                                     {{"field", "text"}, {"title", "cumulative difference (95% interval)"}}});
-  json layers = json::array(
-      {{{"mark", {{"type", "area"}, {"opacity", 0.18}, {"color", kBlue}}},
-        {"encoding", {{"x", x}, {"y", y_of("lo", y_title, Axis::Euro, true)}, {"y2", {{"field", "hi"}}}}}},
-       {{"mark", {{"type", "rule"}, {"color", kBlue}}},
-        {"encoding", {{"x", x}, {"y", y_of("lo", y_title, Axis::Euro, true)}, {"y2", {{"field", "hi"}}}}}},
-       {{"mark",
-         {{"type", "line"},
-          {"color", kBlue},
-          {"strokeWidth", 2},
-          {"point", {{"size", 60}, {"color", kBlue}}}}},
-        {"encoding", {{"x", x}, {"y", y_of("mean", y_title, Axis::Euro, true)}, {"tooltip", tooltip}}}},
-       zero_rule("y")});
+  // The break-even year on the same x scale as the data (a bare datum would bring a scale of its own).
+  json at_break_even = x;
+  at_break_even.erase("field");
+  at_break_even["datum"] = break_even_year;
+  // The zero line and the break-even marks first, so the line and its whiskers are drawn over them.
+  json layers = json::array({zero_rule("y")});
   if (break_even_year > 0) {
     layers.push_back(
         {{"data", {{"values", json::array({json::object()})}}},
          {"mark", {{"type", "rule"}, {"color", kGreen}, {"strokeWidth", 2}, {"strokeDash", {4, 3}}}},
-         {"encoding", {{"x", {{"datum", break_even_year}}}}}});
+         {"encoding", {{"x", at_break_even}}}});
     layers.push_back({{"data", {{"values", json::array({json::object()})}}},
                       {"mark",
                        {{"type", "text"},
@@ -399,10 +397,22 @@ json payback(const std::vector<YearValue>& cumulative, int break_even_year, cons
                         {"baseline", "top"},
                         {"fontWeight", "bold"}}},
                       {"encoding",
-                       {{"x", {{"datum", break_even_year}}},
+                       {{"x", at_break_even},
                         {"y", {{"value", 4}}},
                         {"text", {{"value", fmt::format("breaks even in year {}", break_even_year)}}}}}});
   }
+  const json data_layers = json::array(
+      {{{"mark", {{"type", "area"}, {"opacity", 0.18}, {"color", kBlue}}},
+        {"encoding", {{"x", x}, {"y", y_of("lo", y_title, Axis::Euro, true)}, {"y2", {{"field", "hi"}}}}}},
+       {{"mark", {{"type", "rule"}, {"color", kBlue}}},
+        {"encoding", {{"x", x}, {"y", y_of("lo", y_title, Axis::Euro, true)}, {"y2", {{"field", "hi"}}}}}},
+       {{"mark",
+         {{"type", "line"},
+          {"color", kBlue},
+          {"strokeWidth", 2},
+          {"point", {{"size", 60}, {"color", kBlue}}}}},
+        {"encoding", {{"x", x}, {"y", y_of("mean", y_title, Axis::Euro, true)}, {"tooltip", tooltip}}}}});
+  for (const json& l : data_layers) layers.push_back(l);
   return {{"data", {{"values", rows}}}, {"width", kWidth}, {"height", kHeight}, {"layer", layers}};
 }
 
