@@ -754,3 +754,59 @@ TEST_CASE("natural resolution: an untreated problem lasts 1 / (1 - exp(-r/52)) w
     CHECK(r.weeks[52].households.with_problem == left);
   }
 }
+
+// ---------------------------------------------------------------------------------------------------------
+TEST_CASE("competing processes in one week: resolution first, then help-seeking, each with its own chance",
+          "[mechanisms]") {
+  // N unnoticed problems from week 0. Each week a problem resolves by itself with p_r = 0.3 and its household
+  // seeks help with p_s = 0.5, independently; when both happen in the same week the resolution comes first
+  // (household_step.h). Seeking, it reaches the agency the same week (no search, no intake wait) and is
+  // treated for ever (no more natural resolution). So in week k, with q = (1 - p_r)(1 - p_s) = 0.35:
+  //   resolved by itself:  N q^(k-1) p_r;     sought help:  N q^(k-1) (1 - p_r) p_s.
+  // Both weekly probabilities are far from small, so the two events often fall in the same week: this
+  // checks the household's race (one draw for the first week, then which fire) against the weekly model.
+  const int n = 20000;
+  Scenario s = test::quiet_cohort(n);
+  const double p_r = 0.3, p_s = 0.5;
+  s.domains[0].resolution_per_year = -52 * std::log1p(-p_r);
+  s.domains[0].seek_help_per_year = -52 * std::log1p(-p_s);
+  RunResult r = run(s);
+  const double q = (1 - p_r) * (1 - p_s);
+  for (int k = 1; k <= 4; ++k) {
+    const double alive = std::pow(q, k - 1);
+    const double resolved = n * alive * p_r, sought = n * alive * (1 - p_r) * p_s;
+    INFO("week " << k << ": resolved " << r.weeks[k].resolved << " (hand " << resolved << "), sought help "
+                 << r.weeks[k].agencies[0].referrals << " (hand " << sought << ")");
+    CHECK(std::fabs(r.weeks[k].resolved - resolved) < 4 * binomial_sd(n, alive * p_r));
+    CHECK(std::fabs(r.weeks[k].agencies[0].referrals - sought) < 4 * binomial_sd(n, alive * (1 - p_r) * p_s));
+  }
+  // And in all: a problem resolves before its household seeks help with p_r / (1 - q) = 0.4615.
+  std::int64_t resolved = 0;
+  for (const WeekRecord& w : r.weeks) resolved += w.resolved;
+  CHECK(std::fabs(resolved - n * p_r / (1 - q)) < 4 * binomial_sd(n, p_r / (1 - q)));
+}
+
+TEST_CASE("a coach rebuilds trust in steps of 13/255 at trust_gain_per_year / (13/255) steps a year",
+          "[mechanisms]") {
+  // The coach takes every household at the end of week 1; from week 2 on each client's trust rises by 13
+  // (of 255) in a week with p = 1 - exp(-g 255/13 / 52), g = 0.2 a year. Nothing else moves trust (the
+  // treatment never ends, nobody bounces). So the mean trust of the clients at the end of week 53 is
+  // 128/255 + (13/255) 52 p, with sd (13/255) sqrt(52 p (1 - p)) per client (trust stays below 255: 128 +
+  // 13 k > 255 needs k >= 10 steps, P < 1e-3, which the tolerance covers).
+  const int n = 5000;
+  Scenario s = test::coached_cohort(n);
+  s.coaches.trust_gain_per_year = 0.2;
+  s.simulation.years = 2;
+  RunResult r = run(s);
+  const double p = 1 - std::exp(-0.2 * 255.0 / 13 / 52);
+  const HouseholdMeasures& h = r.weeks[53].households;
+  REQUIRE(h.with_help == n);
+  const double mean = static_cast<double>(h.trust_sum) / 255.0 / n;
+  const double hand = 128.0 / 255 + 13.0 / 255 * 52 * p;
+  INFO("mean trust " << mean << ", hand " << hand);
+  CHECK(std::fabs(mean - hand) < 4 * 13.0 / 255 * std::sqrt(52 * p * (1 - p)) / std::sqrt(n) + 1e-3);
+  SECTION("off") {
+    s.coaches.trust_gain_per_year = 0;
+    CHECK(run(s).weeks[53].households.trust_sum == 128LL * n);
+  }
+}

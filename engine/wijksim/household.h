@@ -74,6 +74,7 @@ inline constexpr std::uint32_t kClockA = 8;      // + domain: resolution by itse
 inline constexpr std::uint32_t kClockB = 16;  // + domain: help-seeking (or, with a coach, noticing/solving)
 inline constexpr std::uint32_t kLife = 24;    // a life event (new problem, rung up or down)
 inline constexpr std::uint32_t kCoachContact = 25;  // found by a coach, or asks one
+inline constexpr std::uint32_t kTrustGain = 26;     // a coach client's trust rises a step
 inline constexpr std::uint32_t kDueNow = 1u << 31;
 inline constexpr std::uint32_t bit(std::uint32_t first, int d = 0) {
   return 1u << (first + static_cast<unsigned>(d));

@@ -8,14 +8,6 @@
 namespace wijksim {
 namespace {
 
-// Calls a set of lambdas as one overloaded callable.
-template <class... Fs>
-struct overloaded : Fs... {
-  using Fs::operator()...;
-};
-template <class... Fs>
-overloaded(Fs...) -> overloaded<Fs...>;
-
 inline double unit(std::uint32_t x) {
   return RandomStreams::to_unit(x);
 }
@@ -32,9 +24,15 @@ inline void add_trust(Household& h, double delta01) {
 
 // ---- Clocks -----------------------------------------------------------------------------------------------
 //
-// A process with weekly probability p fires in a given week when its uniform u > 1 - p. Counted from week
-// `from`, the first week it fires is from + floor(log(u) / log(1 - p)): P(not by week from + k) =
-// (1 - p)^(k + 1). Both read the same u, so "fires this week" and "first fires this week" agree.
+// In a week each process fires with its probability p, independently of the others. A household's
+// processes other than being found by a coach (that one exists only with coaches) race: their weekly
+// hazards -log(1 - p) add up, and so do their cumulative hazards, which are linear in time for a constant p
+// and quadratic for an escalation (its hazard grows linearly with the problem's age). So the first week
+// from `origin` in which any of them fires comes from one uniform u: the first n with H(n) > -log(u), a
+// quadratic. In that week, which ones fire is drawn given that at least one does: the first to fire in a
+// fixed order with probability p_i * prod_{j<i} (1 - p_j) / P(any), then each later one independently
+// with its p. The coach contact has a clock of its own, so that the race, and with it every other event, is
+// drawn from the same numbers with or without coaches (common random numbers).
 
 inline bool fires(double u, double p) {
   return u > 1.0 - p;
@@ -44,39 +42,27 @@ inline int clamp_week(double week) {
   return week < kNever ? static_cast<int>(week) : kNever;
 }
 
-// log_stay = log(1 - p) <= 0; 0 (p = 0) never fires.
+// The first week from `from` in which a process with log(1 - p) = log_stay fires:
+// from + floor(log(u) / log_stay), since P(not by week from + k) = (1 - p)^(k + 1). Never when p = 0.
 inline int first_week(double u, int from, double log_stay) {
   if (!(log_stay < 0)) return kNever;
   return clamp_week(from + std::floor(std::log(u) / log_stay));
 }
 
-// The first week from `from` on in which a problem of age `age` (weeks) at `from` escalates. Its hazard
-// in week `from` + j is base (1 + growth (age + j)), so its cumulative hazard over n weeks is
-// H(n) = base (n A + growth n (n - 1) / 2) with A = 1 + growth age, and it first escalates in the n-th week
-// for the smallest n with H(n) > -log(u): k = n - 1 = floor(r), r the positive root of
-// (growth / 2) n^2 + (A - growth / 2) n = -log(u) / base (in the cancellation-free form of the root).
-int escalation_week(const EscalationCurve& c, double u, int from, int age) {
-  if (!(c.base > 0)) return kNever;
-  const double e = -std::log(u) / c.base;
-  const double half_g = 0.5 * c.growth;
-  const double b = 1.0 + c.growth * age - half_g;
-  const double r = 2.0 * e / (b + std::sqrt(b * b + 4.0 * half_g * e));
-  return clamp_week(from + std::floor(r));
-}
-
-// The household's processes with their weekly probabilities, for its state and the week `from`; `f` is
-// called as f(bit, u, p, log_stay) for a process with a constant probability and as f(bit, u, curve, age)
-// for an escalation. Coach clients (decided week by week) get no log_stay.
-template <class F>
-void each_process(const WeekView& v, std::uint32_t id, const Household& h, int from, F&& f) {
+// The household's processes but the coach contact, in the race's fixed order, for its state and the week
+// `from`: f(bit, p, log_stay) for a process with a constant weekly probability, and
+// f(bit, curve, age) for an escalation, `age` being the problem's age at `from`. A coach client's depend on
+// its team's effectiveness this week; the driver wakes the team's clients afresh when that changes.
+template <class Constant, class Escalation>
+void each_process(const WeekView& v, std::uint32_t id, const Household& h, int from, Constant&& constant,
+                  Escalation&& escalation) {
   const Model& m = *v.model;
   const CoachStatus coach = h.coach();
   const bool coached = coach == CoachStatus::Active;
+  const bool relapse = coach == CoachStatus::Closed;
   unsigned mask = 0;
   for (int d = 0; d < m.domains(); ++d) mask |= static_cast<unsigned>(h.problems[d].active()) << d;
 
-  const auto b0 = v.rng->block(id, static_cast<std::uint32_t>(from), Stream::Clock, 0);
-  const bool relapse = coach == CoachStatus::Closed;
   if (coached) {
     const TeamView& team = v.team(id);
     const LifeRates& r = m.life(relapse, h.rung, h.active_count);
@@ -84,49 +70,47 @@ void each_process(const WeekView& v, std::uint32_t id, const Household& h, int f
     if (h.rung < kRungs) total += m.scenario().coaches.activation_per_year * team.effectiveness;
     for (int d = 0; d < m.domains(); ++d)
       if (!((mask >> d) & 1u)) total += r.incidence[d];
-    f(due::bit(due::kLife), unit(b0[0]), weekly_probability(total), 0.0);
+    constant(due::bit(due::kLife), weekly_probability(total), -total / kWeeksPerYear);
+    constant(due::bit(due::kTrustGain), m.trust_step_p(), m.trust_step_log_stay());
   } else {
     const double total = m.life_total(relapse, h.rung, mask);
-    f(due::bit(due::kLife), unit(b0[0]), m.life_p(relapse, h.rung, mask), -total / kWeeksPerYear);
+    constant(due::bit(due::kLife), m.life_p(relapse, h.rung, mask), -total / kWeeksPerYear);
   }
-  if (v.coaches_on && (coach == CoachStatus::None || coach == CoachStatus::Closed) && h.active_count > 0)
-    f(due::bit(due::kCoachContact), unit(b0[1]), m.contact_p(h.trust), m.contact_log_stay(h.trust));
-
   for (int d = 0; d < m.domains(); ++d) {
     if (!((mask >> d) & 1u)) continue;
     const Problem& p = h.problems[d];
     const DomainModel& dm = m.domain(d);
     const ProblemStatus s = p.status();
-    const auto b =
-        v.rng->block(id, static_cast<std::uint32_t>(from), Stream::Clock, 1 + static_cast<std::uint32_t>(d));
     const bool treated = s == ProblemStatus::Treatment || s == ProblemStatus::FirstLine;
-    f(due::bit(due::kEscalation, d), unit(b[0]), dm.escalation[treated ? 1 : 0],
-      from - static_cast<int>(p.onset));
-    const std::uint32_t a = due::bit(due::kClockA, d), bb = due::bit(due::kClockB, d);
+    escalation(due::bit(due::kEscalation, d), dm.escalation[treated ? 1 : 0],
+               from - static_cast<int>(p.onset));
+    const std::uint32_t a = due::bit(due::kClockA, d), b = due::bit(due::kClockB, d);
     switch (s) {
       case ProblemStatus::Unnoticed:
-        f(a, unit(b[1]), dm.resolve_p, dm.resolve_log_stay);
+        constant(a, dm.resolve_p, dm.resolve_log_stay);
         if (coached) {
           const TeamView& team = v.team(id);
-          f(bb, unit(b[2]), team.notice_p[d] * team.effectiveness, 0.0);
+          const double p_notice = team.notice_p[d] * team.effectiveness;
+          constant(b, p_notice, std::log1p(-p_notice));
         } else {
-          f(bb, unit(b[2]), dm.seek_p_at[h.trust], dm.seek_log_stay_at[h.trust]);
+          constant(b, dm.seek_p_at[h.trust], dm.seek_log_stay_at[h.trust]);
         }
         break;
       case ProblemStatus::Seeking:
       case ProblemStatus::Waiting:
-        f(a, unit(b[1]), dm.resolve_p, dm.resolve_log_stay);
+        constant(a, dm.resolve_p, dm.resolve_log_stay);
         break;
       case ProblemStatus::Treatment: {
         const AgencyModel& am = m.agency(p.agency);
-        f(a, unit(b[1]), am.end_p, am.end_log_stay);
+        constant(a, am.end_p, am.end_log_stay);
         break;
       }
       case ProblemStatus::FirstLine:
-        f(a, unit(b[1]), dm.resolve_p, dm.resolve_log_stay);
+        constant(a, dm.resolve_p, dm.resolve_log_stay);
         if (coached) {
           const TeamView& team = v.team(id);
-          f(bb, unit(b[2]), team.solve_p[d] * team.effectiveness, 0.0);
+          const double p_solve = team.solve_p[d] * team.effectiveness;
+          constant(b, p_solve, std::log1p(-p_solve));
         }
         break;
       case ProblemStatus::None:
@@ -135,58 +119,153 @@ void each_process(const WeekView& v, std::uint32_t id, const Household& h, int f
   }
 }
 
-// What fires in week `week` itself, deciding each process afresh (clocks counted from `week`).
+// Whether the household can be found by a coach in its current state (coaches on, no coach, a problem).
+bool has_contact(const WeekView& v, const Household& h) {
+  const CoachStatus c = h.coach();
+  return v.coaches_on && (c == CoachStatus::None || c == CoachStatus::Closed) && h.active_count > 0;
+}
+
+// Uniforms in order from the blocks of one address's index 0, 1, ...
+class Uniforms {
+ public:
+  Uniforms(const WeekView& v, std::uint32_t id, int week, Stream stream)
+      : v_(v), id_(id), week_(static_cast<std::uint32_t>(week)), stream_(stream) {}
+  double next() {
+    if (word_ == 4) {
+      block_ = v_.rng->block(id_, week_, stream_, index_++);
+      word_ = 0;
+    }
+    return unit(block_[word_++]);
+  }
+
+ private:
+  const WeekView& v_;
+  std::uint32_t id_, week_;
+  Stream stream_;
+  std::uint32_t index_ = 0;
+  int word_ = 4;
+  RandomStreams::Block block_{};
+};
+
+// What fires in week `week` itself, each process decided on its own (Stream::ThisWeek, one uniform per
+// process in the race's order; the contact from Stream::ContactClock).
 std::uint32_t due_this_week(const WeekView& v, std::uint32_t id, const Household& h, int week) {
   std::uint32_t due = 0;
-  each_process(v, id, h, week,
-               overloaded{[&](std::uint32_t bit, double u, double p, double) {
-                            if (fires(u, p)) due |= bit;
-                          },
-                          [&](std::uint32_t bit, double u, const EscalationCurve& c, int age) {
-                            if (fires(u, c.probability(age))) due |= bit;
-                          }});
+  Uniforms u(v, id, week, Stream::ThisWeek);
+  each_process(
+      v, id, h, week,
+      [&](std::uint32_t bit, double p, double) {
+        if (fires(u.next(), p)) due |= bit;
+      },
+      [&](std::uint32_t bit, const EscalationCurve& c, int age) {
+        if (fires(u.next(), c.probability(age))) due |= bit;
+      });
+  if (has_contact(v, h)) {
+    const auto c = v.rng->block(id, static_cast<std::uint32_t>(week), Stream::ContactClock);
+    if (fires(unit(c[0]), v.model->contact_p(h.trust))) due |= due::bit(due::kCoachContact);
+  }
   return due;
 }
 
-// The first week from `after` on in which a process fires, and which fire then; clocks count from
-// h.origin (<= after). Processes in `exclude` (fired already) are left out.
+// The household's next events from its clocks' origin: the week and which processes fire then.
 struct Next {
   int week = kNever;
   std::uint32_t due = 0;
 };
-Next next_events(const WeekView& v, std::uint32_t id, const Household& h, int after, std::uint32_t exclude) {
-  Next n;
-  const int from = h.origin;
-  auto consider = [&](std::uint32_t bit, int week) {
-    if (bit & exclude) return;
-    week = std::max(week, after);  // a clock counted from an earlier origin is past `after` unless it fired
-    if (week < n.week) {
-      n.week = week;
-      n.due = bit;
-    } else if (week == n.week && week != kNever) {
-      n.due |= bit;
-    }
+
+Next next_events(const WeekView& v, std::uint32_t id, const Household& h) {
+  const int origin = h.origin;
+  // The processes in the race's order: each one's probability in the race's week, known now for constant
+  // ones; an escalation's depends on the problem's age then (curve != nullptr).
+  struct Entry {
+    std::uint32_t bit;
+    double p;
+    const EscalationCurve* curve;
+    int age;
   };
-  each_process(v, id, h, from,
-               overloaded{[&](std::uint32_t bit, double u, double, double log_stay) {
-                            consider(bit, first_week(u, from, log_stay));
-                          },
-                          [&](std::uint32_t bit, double u, const EscalationCurve& c, int age) {
-                            consider(bit, escalation_week(c, u, from, age));
-                          }});
+  std::array<Entry, 1 + 3 * kMaxDomains> entries;  // filled up to `count`, never read beyond
+  std::size_t count = 0;
+  // The race: total hazard L + B (2k + 1) in the k-th week from the origin (k = 0, 1, ...), so a cumulative
+  // hazard over n weeks of L n + B n (n - 1).
+  double linear = 0, quadratic = 0;
+  each_process(
+      v, id, h, origin,
+      [&](std::uint32_t bit, double p, double log_stay) {
+        linear -= log_stay;
+        entries[count++] = {bit, p, nullptr, 0};
+      },
+      [&](std::uint32_t bit, const EscalationCurve& c, int age) {
+        linear += c.hazard(age);
+        quadratic += 0.5 * c.base * c.growth;
+        entries[count++] = {bit, 0.0, &c, age};
+      });
+  Next n;
+  Uniforms u(v, id, origin, Stream::Clock);
+  const double e = -std::log(u.next());
+  const double b = linear - quadratic;
+  // The first n with L n + B n (n - 1) > e is floor(r) + 1, r the positive root of B n^2 + (L - B) n = e
+  // (written without cancellation); the race's week is origin + floor(r).
+  const double r = e > 0 ? 2.0 * e / (b + std::sqrt(b * b + 4.0 * quadratic * e)) : 0.0;
+  n.week = clamp_week(origin + std::floor(r));
+  if (n.week < kNever) {
+    // Which fire in that week, given that one does.
+    const int k = n.week - origin;
+    double none = 1;
+    for (std::size_t i = 0; i < count; ++i) {
+      Entry& x = entries[i];
+      if (x.curve) x.p = x.curve->probability(x.age + k);
+      none *= 1.0 - x.p;
+    }
+    // The first to fire among entries [from, count), given that one does (p_any = 1 - prod (1 - p)).
+    auto first_of = [&](std::size_t from, double p_any) {
+      const double target = u.next() * p_any;
+      double before = 1, cumulative = 0;
+      std::size_t first = count;
+      for (std::size_t i = from; i < count; ++i) {
+        cumulative += entries[i].p * before;
+        before *= 1.0 - entries[i].p;
+        if (entries[i].p > 0) first = i;  // the last possible one, should rounding leave the target unreached
+        if (target < cumulative) break;
+      }
+      return first;
+    };
+    std::size_t first = first_of(0, 1.0 - none);
+    if (first == count) n.week = kNever;  // nothing can fire after all
+    // The later ones fire independently: whether any does (one uniform), and if so which first, again.
+    while (first < count) {
+      n.due |= entries[first].bit;
+      double rest = 1;
+      for (std::size_t i = first + 1; i < count; ++i) rest *= 1.0 - entries[i].p;
+      if (!fires(u.next(), 1.0 - rest)) break;
+      first = first_of(first + 1, 1.0 - rest);
+    }
+  }
+  if (has_contact(v, h)) {
+    const auto c = v.rng->block(id, static_cast<std::uint32_t>(origin), Stream::ContactClock);
+    const int contact = first_week(unit(c[0]), origin, v.model->contact_log_stay(h.trust));
+    if (contact < n.week) {
+      n = {contact, due::bit(due::kCoachContact)};
+    } else if (contact == n.week && contact < kNever) {
+      n.due |= due::bit(due::kCoachContact);
+    }
+  }
   return n;
 }
 
-// Weeks of the household's deterministic events from `after` on: a referral reaching its agency, the end of
-// the relapse window, a bounce leaving the two-year memory of the survey measure.
+// Weeks of the household's deterministic events from `after` on: the end of the relapse window, the coach
+// closing the case, a bounce leaving the two-year memory of the survey measure. (A referral reaching its
+// agency is the driver's: arrive.)
 int next_deterministic(const WeekView& v, const Household& h, int after) {
   const Model& m = *v.model;
   int week = kNever;
-  for (int d = 0; d < m.domains(); ++d)
-    if (h.problems[d].status() == ProblemStatus::Seeking)
-      week = std::min(week, h.problems[d].arrival_week(after));
+  const Coaches& c = m.scenario().coaches;
   if (h.coach() == CoachStatus::Closed)
-    week = std::min(week, std::max(after, h.coach_week + m.scenario().coaches.relapse_weeks));
+    week = std::min(week, std::max(after, h.coach_week + c.relapse_weeks));
+  if (h.coach() == CoachStatus::Active) {  // the coach closes the case: quiet long enough, or its maximum
+    week = std::min(week, std::max(after, h.coach_week + c.max_weeks));
+    if (h.quiet_since != kNever)
+      week = std::min(week, std::max(after, h.quiet_since + c.close_after_quiet_weeks));
+  }
   if (h.last_bounce != kNever && h.last_bounce + kBounceMemoryWeeks >= after)
     week = std::min(week, h.last_bounce + kBounceMemoryWeeks);
   return week;
@@ -290,7 +369,11 @@ void set_out(const WeekView& v, std::uint32_t id, Household& h, int d, int a, in
   p.set_status(ProblemStatus::Seeking);
   delay = std::clamp(delay, 0, 255);
   p.arrival = static_cast<std::uint8_t>((v.week + delay) & 0xFF);
-  if (delay == 0) arrive_at_agency(v, id, h, d, t);
+  if (delay == 0) return arrive_at_agency(v, id, h, d, t);
+  // The driver carries out the arrival in its week (arrive): the household's chances do not change with
+  // it, so the household need not wake for it.
+  t.arrivals.push_back(
+      {id, p.onset, static_cast<std::uint8_t>(d), static_cast<std::uint8_t>(a), v.week + delay});
 }
 
 // The household seeks help on its own: perhaps at the wrong door first (bounces), then the right one.
@@ -428,9 +511,8 @@ void step_problem(const WeekView& v, std::uint32_t id, Household& h, int d, std:
       // A coach client's problems are found by the coach (coach_step), not by the household's own search.
       if (b && !coached) seek_help(v, id, h, d, t);
       return;
-    case ProblemStatus::Seeking:
+    case ProblemStatus::Seeking:  // it reaches the agency in the driver's part of its arrival week
       if (a) return resolve(v, id, h, d, t, "by itself");
-      if (p.arrival_week(v.week) == v.week) arrive_at_agency(v, id, h, d, t);
       return;
     case ProblemStatus::Waiting:
       if (a) return resolve(v, id, h, d, t, "by itself, while waiting");
@@ -528,12 +610,7 @@ bool coach_step(const WeekView& v, std::uint32_t id, Household& h, std::uint32_t
       for (int d = 0; d < m.domains(); ++d)
         if (h.problems[d].status() == ProblemStatus::Unnoticed && (due & due::bit(due::kClockB, d)))
           coach_takes_up(v, id, h, d, t);
-      const double gain = c.trust_gain_per_year * 255.0 / kWeeksPerYear;
-      if (gain > 0) {
-        const auto u = v.rng->block(id, static_cast<std::uint32_t>(v.week), Stream::CoachContact);
-        const double whole = std::floor(gain);
-        add_trust(h, (whole + (unit(u[2]) < gain - whole ? 1.0 : 0.0)) / 255.0);
-      }
+      if (due & due::bit(due::kTrustGain)) add_trust(h, Model::kTrustStep / 255.0);
       if (h.active_count == 0) {
         if (h.quiet_since == kNever) h.quiet_since = static_cast<std::uint16_t>(v.week);
         if (v.week - h.quiet_since >= c.close_after_quiet_weeks) {
@@ -551,6 +628,31 @@ bool coach_step(const WeekView& v, std::uint32_t id, Household& h, std::uint32_t
 }
 
 }  // namespace
+
+namespace {
+// Sleeps until its next event from its clocks' origin, or its next deterministic event from `after` on.
+void schedule(const WeekView& v, std::uint32_t id, Household& h, std::uint16_t& wake, int after) {
+  const Next next = next_events(v, id, h);
+  const int deterministic = next_deterministic(v, h, after);
+  h.due = deterministic < next.week ? 0u : next.due;
+  wake = static_cast<std::uint16_t>(std::min({next.week, deterministic, static_cast<int>(kNever)}));
+}
+}  // namespace
+
+void reschedule(const WeekView& v, std::uint32_t id, Household& h, std::uint16_t& wake, int from) {
+  h.origin = static_cast<std::uint16_t>(from);
+  schedule(v, id, h, wake, from);
+}
+
+void arrive(const WeekView& v, const Arrival& a, Household& h, WeekTally& t) {
+  const Problem& p = h.problems[a.domain];
+  const bool live = p.status() == ProblemStatus::Seeking && p.onset == a.onset && p.agency == a.agency &&
+                    p.arrival == (a.week & 0xFF);
+  if (!live) return;  // resolved on the way
+  t.counts.add(h, -1);
+  arrive_at_agency(v, a.household, h, a.domain, t);
+  t.counts.add(h, +1);
+}
 
 void wake_afresh(Household& h, std::uint16_t& wake, int week) {
   h.due = due::kDueNow;
@@ -580,7 +682,8 @@ void step_household(const WeekView& v, std::uint32_t id, Household& h, std::uint
   t.counts.add(h, -1);  // its contribution to the week's measures, put back below as it is after the week
 
   std::uint32_t due = h.due;
-  if (due & due::kDueNow) due = due_this_week(v, id, h, w);
+  const bool afresh = (due & due::kDueNow) != 0;
+  if (afresh) due = due_this_week(v, id, h, w);
   WeekStart start{h.rung, h.active_count, 0, h.coach()};
   for (int d = 0; d < m.domains(); ++d) start.mask |= static_cast<unsigned>(h.problems[d].active()) << d;
   const bool coached = start.coach == CoachStatus::Active;
@@ -601,14 +704,11 @@ void step_household(const WeekView& v, std::uint32_t id, Household& h, std::uint
   h.set(Household::kCountedBounced, h.last_bounce != kNever && w - h.last_bounce < kBounceMemoryWeeks);
   t.counts.add(h, +1);
 
-  // Until when it sleeps. A coach client is decided week by week; otherwise the clocks count on from their
-  // origin while nothing changed, and afresh from next week when something did.
-  if (h.coach() == CoachStatus::Active) return wake_afresh(h, wake, w + 1);
-  if (changed) h.origin = static_cast<std::uint16_t>(w + 1);
-  const Next next = next_events(v, id, h, w + 1, changed ? 0u : due);
-  const int deterministic = next_deterministic(v, h, w + 1);
-  h.due = deterministic < next.week ? 0u : next.due;
-  wake = static_cast<std::uint16_t>(std::min({next.week, deterministic, static_cast<int>(kNever)}));
+  // Until when it sleeps. Decided afresh this week, or changed, its clocks count from next week; otherwise
+  // they count on from their origin (the race had not reached this week: only the coach contact or a
+  // deterministic event happened).
+  if (changed || afresh) return reschedule(v, id, h, wake, w + 1);
+  schedule(v, id, h, wake, w + 1);
 }
 
 }  // namespace wijksim

@@ -53,9 +53,18 @@ struct WeekView {
 // the week it next has something to do (kNever: nothing ever).
 void step_household(const WeekView& v, std::uint32_t id, Household& h, std::uint16_t& wake, WeekTally& t);
 
-// The household's state was changed from outside (a place at an agency or with a coach, the policy start):
-// it decides every process afresh from week `week`, and is stepped then.
+// The household's state was changed from outside (a place with a coach, the policy start): it decides every
+// process afresh in week `week`, and is stepped then.
 void wake_afresh(Household& h, std::uint16_t& wake, int week);
+
+// The household's state was changed from outside (a place at an agency): its clocks count afresh from week
+// `from`, and it sleeps until its next event. v.week may be the week before `from`.
+void reschedule(const WeekView& v, std::uint32_t id, Household& h, std::uint16_t& wake, int from);
+
+// A referral reaches its agency in its arrival week (the driver's part of that week, after every household
+// was stepped): intake, perhaps a duplicate case, onto the waiting list; nothing if the problem resolved on
+// the way. Its measures change: `t.counts` records that.
+void arrive(const WeekView& v, const Arrival& a, Household& h, WeekTally& t);
 
 // The coach's first week with a household (the driver gives it a place): does coordination work, and if so
 // close duplicate cases. Its measures change: `t.counts` records that.

@@ -90,6 +90,9 @@ Model::Model(const Scenario& s)
       }
     }
   const Coaches& coaches = s.coaches;
+  const double trust_steps_per_year = coaches.trust_gain_per_year * 255.0 / kTrustStep;
+  trust_step_p_ = weekly_probability(trust_steps_per_year);
+  trust_step_log_stay_ = -trust_steps_per_year / kWeeksPerYear;
   const double outreach_p = weekly_probability(coaches.outreach_per_year);
   const double self_p = weekly_probability(coaches.self_referral_per_year);
   for (int trust = 0; trust < kTrustLevels; ++trust) {

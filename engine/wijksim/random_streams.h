@@ -32,13 +32,15 @@ enum class Stream : std::uint16_t {
   AgencyPresence = 11,     // entity = agency, index = team: w0 present locally
   ParameterDraw = 12,      // PSA: entity = parameter id
   InitialProblemAge = 13,  // index d: w0 age of an initial problem, w1 status
-  // The household's clocks from week w: when each of its processes next fires, counting from w (event
-  // scheduling), or whether it fires in week w itself. Index 0: w0 life event, w1 coach contact; index
-  // 1+d: w0 escalation of domain d's problem, w1 its clock A (resolution, or the end of a treatment), w2
-  // its clock B (help-seeking; with a coach: noticed, or solved in the first line).
+  // The race of a household's processes from its clocks' origin week (household_step.cpp): w0 of index 0
+  // the week of the first event, w1 which fires first, w2 whether a later one fires too, w3 which, and so
+  // on through index 1, 2, ... (rarely needed).
   Clock = 14,
   ProblemEvent = 15,  // index d, when domain d's problem has an event: w0 treatment outcome, w1 rung lost
                       // with an escalation
+  ThisWeek = 16,      // processes decided within one week (coach clients, a household changed from outside):
+                      // one word per process in the race's order, from index 0
+  ContactClock = 17,  // w0: the week a coach finds the household (or it asks one), counted from the origin
 };
 
 class RandomStreams {

@@ -7,8 +7,13 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cmath>
 #include <numbers>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "wijksim/error.h"
 #include "wijksim/household_step.h"
@@ -30,6 +35,31 @@ struct Team {
 double standard_normal(std::uint32_t a, std::uint32_t b) {
   return std::sqrt(-2.0 * std::log(RandomStreams::to_unit(a))) *
          std::cos(2.0 * std::numbers::pi * RandomStreams::to_unit(b));
+}
+
+// The households from begin to end whose wake-up week is `week`, in order, into `out`; returns how many.
+// Eight at a time where SSE2 is there (every x86-64): one compare for eight households that sleep.
+int find_awake(const std::uint16_t* wake, int begin, int end, std::uint16_t week, std::uint32_t* out) {
+  int n = 0;
+  int id = begin;
+#if defined(__SSE2__)
+  const __m128i w = _mm_set1_epi16(static_cast<short>(week));
+  for (; id + 8 <= end; id += 8) {
+    const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(wake + id));
+    unsigned bits = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi16(x, w)));
+    while (bits) {  // two mask bits per household
+      const int lane = std::countr_zero(bits) / 2;
+      out[n++] = static_cast<std::uint32_t>(id + lane);
+      bits &= bits - 1;
+      bits &= bits - 1;
+    }
+  }
+#endif
+  for (; id < end; ++id) {
+    out[n] = static_cast<std::uint32_t>(id);
+    n += wake[id] == week;
+  }
+  return n;
 }
 
 class Run {
@@ -200,7 +230,7 @@ class Run {
 
   void step_week(int w, bool policy) {
     record_ = WeekRecord{};
-    update_effectiveness(policy);
+    update_effectiveness(w, policy);
     // The week's cost of open cases, for every case in treatment and every duplicate case at its start:
     // booked here from the counts, so a household in a long treatment need not wake every week.
     if (policy)
@@ -217,7 +247,7 @@ class Run {
           for (int c = r.begin(); c != r.end(); ++c) step_chunk(v, c);
         },
         tbb::simple_partitioner());
-    merge(w, policy);
+    merge(v, policy);
     if (policy) {
       const auto& coach = m_->coach_cost_per_week();
       for (int p = 0; p < m_->payers(); ++p) record_.cost[p * kCostCategories] += coach[p];
@@ -234,13 +264,8 @@ class Run {
     // Which households have something to do (the rest sleep), then step them, fetching each household's
     // line a few steps ahead: they are few and scattered, so memory latency, not work, would dominate.
     std::array<std::uint32_t, kChunkHouseholds> awake;
-    int n_awake = 0;
-    const std::uint16_t* wake = wake_.data();
-    const auto week = static_cast<std::uint16_t>(v.week);
-    for (int id = begin; id < end; ++id) {
-      awake[static_cast<std::size_t>(n_awake)] = static_cast<std::uint32_t>(id);
-      n_awake += wake[id] == week;
-    }
+    const int n_awake =
+        find_awake(wake_.data(), begin, end, static_cast<std::uint16_t>(v.week), awake.data());
     constexpr int kAhead = 4;
     for (int i = 0; i < n_awake; ++i) {
       if (i + kAhead < n_awake) __builtin_prefetch(&households_[awake[static_cast<std::size_t>(i + kAhead)]]);
@@ -249,7 +274,9 @@ class Run {
     }
   }
 
-  void update_effectiveness(bool policy) {
+  // The teams' effectiveness this week, from their caseloads. A team whose effectiveness changed wakes its
+  // clients afresh: their chances of being noticed, solved and activated changed with it.
+  void update_effectiveness(int w, bool policy) {
     const Coaches& c = s_->coaches;
     for (int t = 0; t < n_teams_; ++t) {
       double eff = 1.0;
@@ -257,13 +284,35 @@ class Run {
         double ratio = teams_[t].caseload / teams_[t].fte / c.caseload_norm_per_fte;
         if (ratio > 1.0) eff = std::max(c.min_effectiveness, 1.0 - c.overload_slope * (ratio - 1.0));
       }
+      if (eff != team_views_[t].effectiveness) {
+        const int first = static_cast<int>((static_cast<std::int64_t>(n_) * t + n_teams_ - 1) / n_teams_);
+        const int last =
+            static_cast<int>((static_cast<std::int64_t>(n_) * (t + 1) + n_teams_ - 1) / n_teams_);
+        for (int id = first; id < last; ++id)
+          if (households_[id].coach() == CoachStatus::Active) wake_afresh(households_[id], wake_[id], w);
+      }
       team_views_[t].effectiveness = eff;
       team_views_[t].room = teams_[t].caseload + teams_[t].waiting < teams_[t].cap;
     }
   }
 
-  void merge(int w, bool policy) {
-    for (WeekTally& t : tallies_) {
+  // Takes in what the households reported this week (chunk by chunk, in order), then carries out the
+  // referrals arriving this week, in household order, and takes in what they reported.
+  void merge(const WeekView& v, bool policy) {
+    for (WeekTally& t : tallies_) absorb(t, v.week, policy);
+    std::vector<Arrival>& due = calendar_[static_cast<std::size_t>(v.week) % calendar_.size()];
+    std::sort(due.begin(), due.end());
+    for (const Arrival& a : due) arrive(v, a, households_[a.household], driver_);
+    due.clear();
+    absorb(driver_, v.week, policy);
+    driver_.reset(n_teams_);
+    record_.households = measures();
+  }
+
+  void absorb(WeekTally& t, int w, bool policy) {
+    {
+      for (const Arrival& a : t.arrivals)
+        calendar_[static_cast<std::size_t>(a.week) % calendar_.size()].push_back(a);
       for (const QueueJoin& j : t.joins) push_join(j, w);
       for (std::uint32_t id : t.coach_requests) {
         Team& team = teams_[static_cast<std::size_t>(team_of(id, n_, n_teams_))];
@@ -292,7 +341,6 @@ class Run {
       record_.resolved_by_coach += t.resolved_by_coach;
       for (int d = 0; d < kMaxDomains; ++d) record_.escalations[d] += t.escalations[d];
     }
-    record_.households = measures();
   }
 
   // Hand out free places: per agency, priority referrals first, then first come, first served. A household
@@ -312,7 +360,8 @@ class Run {
                       p.has(Problem::kPriority) == (cls == 0);
           if (!live) continue;  // left the list earlier (resolved, or re-referred)
           p.set_status(ProblemStatus::Treatment);
-          wake_afresh(h, wake_[e.household], next);
+          // Its problem's chances change: its clocks count afresh from next week.
+          reschedule(v, e.household, h, wake_[e.household], next);
           ++in_treatment_[a];
           --waiting_[a];
           ++aw.admitted;
@@ -346,8 +395,7 @@ class Run {
     }
     // What the admissions changed (a coach counts as a professional; duplicate cases end) shows in the
     // measures from next week on.
-    counts_ += driver_.counts;
-    for (int a = 0; a < m_->agencies(); ++a) dup_open_[a] += driver_.duplicates[a];
+    absorb(driver_, v.week, false);
     driver_.reset(n_teams_);
   }
 
@@ -411,6 +459,8 @@ class Run {
   WeekTally driver_;                    // what the driver itself changes (admissions)
   HouseholdCounts counts_;              // running totals of the survey measures over all households
   std::vector<std::int32_t> dup_open_;  // open duplicate cases per agency
+  // Referrals on their way, by arrival week modulo 256 (a referral arrives within 255 weeks).
+  std::array<std::vector<Arrival>, 256> calendar_;
   std::int64_t stepped_ = 0;
   std::vector<WaitingList<AgencyQueueEntry>> lists_;  // [agency * 2 + class], class 0 = priority
   std::vector<int> waiting_, in_treatment_, capacity_;

@@ -42,6 +42,7 @@ void WeekTally::reset(int teams) {
   std::vector<TraceEvent>* keep_trace = trace;
   std::vector<QueueJoin> keep_joins = std::move(joins);
   std::vector<std::uint32_t> keep_requests = std::move(coach_requests);
+  std::vector<Arrival> keep_arrivals = std::move(arrivals);
   std::vector<std::int32_t> keep_left = std::move(coach_left_queue);
   std::vector<std::int32_t> keep_closed = std::move(coach_closed);
   *this = WeekTally{};
@@ -50,6 +51,8 @@ void WeekTally::reset(int teams) {
   joins.clear();
   coach_requests = std::move(keep_requests);
   coach_requests.clear();
+  arrivals = std::move(keep_arrivals);
+  arrivals.clear();
   coach_left_queue = std::move(keep_left);
   coach_left_queue.assign(static_cast<std::size_t>(teams), 0);
   coach_closed = std::move(keep_closed);

@@ -23,6 +23,19 @@ struct QueueJoin {
   std::uint8_t priority;  // coach referral under the mandate
 };
 
+// A referral on its way to an agency, due to arrive in a later week (the driver carries it out then).
+struct Arrival {
+  std::uint32_t household;
+  std::uint16_t onset;  // identifies the problem: stale if the problem resolved in the meantime
+  std::uint8_t domain;
+  std::uint8_t agency;
+  int week;
+
+  bool operator<(const Arrival& o) const {
+    return household != o.household ? household < o.household : domain < o.domain;
+  }
+};
+
 // One line of a traced household's history (wijksim trace).
 struct TraceEvent {
   int week;
@@ -54,6 +67,7 @@ struct WeekTally {
   std::array<Cents, kMaxPayers * kCostCategories> cost{};
   std::vector<QueueJoin> joins;                             // in household order
   std::vector<std::uint32_t> coach_requests;                // households found by a coach, in household order
+  std::vector<Arrival> arrivals;                            // referrals set out this week that arrive later
   std::array<std::int32_t, kMaxAgencies> treatment_ends{};  // places freed
   std::array<std::int32_t, kMaxAgencies> left_waiting{};    // left a waiting list without a place
   std::array<std::int32_t, kMaxAgencies> coach_referrals{};
