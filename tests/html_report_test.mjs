@@ -60,6 +60,11 @@ check(!existsSync(join(out, 'none.html')), 'a refused report writes no file');
 r = run(['compare', 'scenarios/pilot.yaml', '-r', '1', '-y', '1', '--no-store', '--report', join(out, 'none.html')], 1);
 check(/--report/.test(r.stderr), '--report without a store is refused before anything runs', r.stderr);
 
+// A run without comparators is reported too: each scenario on its own.
+const alone = join(out, 'alone.html');
+run(['run', 'scenarios/pilot.yaml', '-r', '2', '-y', '1', '--store', join(out, 'alone.db')], 0);
+run(['report', '1', '--store', join(out, 'alone.db'), '-o', alone], 0);
+
 const stored = JSON.parse(execFileSync(wijksim, ['show', '1', '--store', store, '--format', 'json'], { encoding: 'utf8' }));
 execFileSync(wijksim, ['export', '1', '--store', store, '--csv', join(out, 'csv')], { stdio: 'ignore' });
 function csv(name) {
@@ -217,6 +222,20 @@ try {
     'the acceptability curve is the stored table');
   const survey = chart('professionals', I).data.values.find((v) => v.group === '0' && v.series.startsWith('survey'));
   check(survey && survey.mean === 0.63, 'professionals per household stand next to the seeds\' survey (63% none)', survey && survey.mean);
+
+  // ---- The report of a run without comparators ----
+  const before = messages.length;
+  await page.goto(pathToFileURL(alone).href);
+  await page.waitForSelector('body[data-charts-drawn]', { timeout: 60000 });
+  // The pilot alone: its costs, caseload, coach and agency waits, and four household charts.
+  const aloneDrawn = Number(await page.getAttribute('body', 'data-charts-drawn'));
+  check(aloneDrawn === 8 && Number(await page.getAttribute('body', 'data-charts-failed')) === 0,
+    'a run without comparators: its 8 charts drawn', aloneDrawn);
+  check(messages.length === before, 'a run without comparators: no console errors or warnings', messages.slice(before).join('\n'));
+  const aloneRequests = requests.filter((u) => u !== url && u !== pathToFileURL(alone).href);
+  check(aloneRequests.length === 0, 'a run without comparators: no network request', aloneRequests.join(', '));
+  await page.goto(url);
+  await page.waitForSelector('body[data-charts-drawn]', { timeout: 60000 });
 
   // ---- Artefacts for a person to look at ----
   await page.screenshot({ path: join(out, 'report.png'), fullPage: true });

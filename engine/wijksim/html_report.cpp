@@ -349,26 +349,38 @@ void ReportWriter::header() {
       "&middot; {} &middot; {} &middot; seed {} &middot; wijksim {} &middot; finished {}</p>\n</header>\n",
       esc(what), info_.id, esc(store_.path()), esc(years_text()), esc(runs), info_.seed, esc(info_.version),
       esc(info_.finished_at));
+  const bool compared = std::any_of(scenarios_.begin(), scenarios_.end(),
+                                    [](const StoredScenario& s) { return s.comparator >= 0; });
+  const std::string comparison =
+      compared
+          ? "<li>Each coach scenario is compared with its <em>comparator</em>, today's fragmented help, on "
+            "the "
+            "same households with the same random numbers, so a difference between them is the policy's "
+            "effect, not luck.</li>\n<li><span class=\"key key-blue\"></span> Blue, solid: the coach "
+            "scenario. "
+            "<span class=\"key key-orange\"></span> Orange, dashed: its comparator.</li>\n"
+          : "<li>This run compares nothing: each scenario is shown on its own (<code>wijksim compare</code> "
+            "runs each with its comparator and adds who pays, who saves, payback and value for "
+            "money).</li>\n";
+  const std::string bands =
+      compared
+          ? " Runs differ in their households, so the bands of a scenario and its comparator overlap even "
+            "where the difference between them is clear: each run compares the two on the same "
+            "households, and <em>At a glance</em> gives each difference with its own interval."
+          : "";
   body_ += fmt::format(
-      "<section class=\"how-to-read\">\n<h2 class=\"plain\">How to read this report</h2>\n<ul>\n"
-      "<li>Each coach scenario is compared with its <em>comparator</em>, today's fragmented help, on the "
-      "same households with the same random numbers, so a difference between them is the policy's effect, "
-      "not luck.</li>\n"
-      "<li><span class=\"key key-blue\"></span> Blue, solid: the coach scenario. "
-      "<span class=\"key key-orange\"></span> Orange, dashed: its comparator.</li>\n"
+      "<section class=\"how-to-read\">\n<h2 class=\"plain\">How to read this report</h2>\n<ul>\n{}"
       "<li>Lines over time are the mean over all {} runs ({}); the light band around a line holds 95% of "
-      "the runs (from the 2.5th to the 97.5th percentile). Runs differ in their households, so the bands of "
-      "a "
-      "scenario and its comparator overlap even where the difference between them is clear: each run "
-      "compares the two on the same households, and <em>At a glance</em> gives each difference with its own "
-      "interval. Whiskers on bars and figures in brackets are the 95% interval that the caption names.</li>\n"
+      "the runs (from the 2.5th to the 97.5th percentile).{} Whiskers on bars and figures in brackets are "
+      "the "
+      "95% interval that the caption names.</li>\n"
       "<li>The effect measure is the <em>problem-free household-year</em>: a household that has no active "
       "problem for a whole year counts as one. &ldquo;Worth the money&rdquo; compares the extra cost with "
       "what the scenario says society is willing to pay for one such year.</li>\n"
       "<li>Euros in Dutch notation: &euro; 1.234.567; &ldquo;mln&rdquo; is million. &ldquo;Discounted&rdquo; "
       "follows the Dutch guideline for economic evaluations, as each caption states.</li>\n"
       "<li>Point at a chart for its exact numbers.</li>\n</ul>\n</section>\n",
-      std::max(1, info_.draws) * info_.replications, esc(runs));
+      comparison, std::max(1, info_.draws) * info_.replications, esc(runs), bands);
 }
 
 void ReportWriter::glance(const StoredScenario& s, const StoredScenario& c) {
