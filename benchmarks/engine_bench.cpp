@@ -1,11 +1,14 @@
-// wijksim-bench: throughput of the engine in household-weeks per second, on one thread and on all,
-// next to the floor of generating and consuming the same number of random blocks with no model logic.
+// wijksim-bench: how fast the engine simulates, against the targets of the performance issue and next to
+// the floor of the random numbers it draws.
 //
-//   ./build/benchmarks/wijksim-bench            neighbourhood, city and a scaled city-wide PSA
-//   ./build/benchmarks/wijksim-bench --tiny     a few seconds' smoke run (CI)
-//   ./build/benchmarks/wijksim-bench FILE       another scenario (default scenarios/scaleup.yaml)
+//   ./build/benchmarks/wijksim-bench             a neighbourhood, a city, and the city-wide PSA scaled down
+//   ./build/benchmarks/wijksim-bench --full-psa  the same, plus the full 3-scenario, 1,000-draw city PSA
+//   ./build/benchmarks/wijksim-bench --tiny      seconds: that it builds and runs (CI), not a measurement
 //
-// Times are wall-clock medians over repeats of whole simulations (population draw included).
+// Each case is timed whole (median of repeats, wall clock), on one thread and on all of the machine's.
+// Household-weeks count every household in every simulated week, asleep or not, warm-up included. The floor
+// is the random numbers a case draws (counted on one thread: RandomStreams::blocks_drawn), generated and
+// summed with no model logic; the model's cost is its time as a multiple of that.
 #include <oneapi/tbb/global_control.h>
 #include <oneapi/tbb/info.h>
 #include <oneapi/tbb/parallel_for.h>
@@ -15,6 +18,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -25,50 +29,17 @@
 #include "wijksim/random_streams.h"
 #include "wijksim/scenario_loader.h"
 #include "wijksim/simulation.h"
+#include "wijksim/study.h"
 
 using namespace wijksim;
 using Clock = std::chrono::steady_clock;
 
 namespace {
 
-struct Case {
-  std::string name;
-  int households;
-  int years;
-  int runs;  // replications (or draws × scenarios) per measurement
-};
+const std::string kScenarios = WIJKSIM_SOURCE_DIR "/scenarios/";
 
 double seconds_since(Clock::time_point t0) {
   return std::chrono::duration<double>(Clock::now() - t0).count();
-}
-
-// Runs `c.runs` replications in parallel (as `wijksim compare` does) and returns the wall time.
-double time_case(const Model& m, const Case& c) {
-  auto t0 = Clock::now();
-  std::vector<std::uint64_t> sums(static_cast<std::size_t>(c.runs));
-  tbb::parallel_for(0, c.runs, [&](int r) {
-    RunResult res = simulate(m, {20100201, 0, static_cast<std::uint32_t>(r)});
-    sums[static_cast<std::size_t>(r)] = res.checksum;
-  });
-  return seconds_since(t0);
-}
-
-// The floor: the random blocks a household-week needs at least (the life-event block), generated and
-// consumed, with no model logic, for the same number of household-weeks.
-double time_floor(const Case& c, std::int64_t hh_weeks) {
-  auto t0 = Clock::now();
-  std::vector<std::uint64_t> sink(static_cast<std::size_t>(c.runs));
-  const std::int64_t per_run = hh_weeks / c.runs;
-  tbb::parallel_for(0, c.runs, [&](int r) {
-    RandomStreams rng(20100201, 0, static_cast<std::uint32_t>(r));
-    std::uint64_t acc = 0;
-    const int weeks = static_cast<int>(per_run / c.households);
-    for (int w = 1; w <= weeks; ++w)
-      for (int h = 0; h < c.households; ++h)
-        acc += rng.block(static_cast<std::uint32_t>(h), w, Stream::LifeEvent)[0];
-    sink[static_cast<std::size_t>(r)] = acc;
-  });
-  return seconds_since(t0);
 }
 
 double median(std::vector<double> v) {
@@ -82,62 +53,159 @@ long peak_rss_mib() {
   return u.ru_maxrss / 1024;
 }
 
+// A case: what it simulates, run as a whole.
+struct Case {
+  std::string name;
+  double household_weeks = 0;  // simulated, every household and week, warm-up included
+  double target_weeks = 0;     // as the performance issue counts them (policy weeks only), 0 if the same
+  std::function<void()> run;
+};
+
+// Generating and summing `blocks` Philox blocks on one thread: the floor.
+double time_floor(std::uint64_t blocks) {
+  const RandomStreams rng(20100201, 1, 0);
+  const auto t0 = Clock::now();
+  std::uint64_t acc = 0;
+  for (std::uint64_t i = 0; i < blocks; ++i) {
+    const auto b =
+        rng.block(static_cast<std::uint32_t>(i), static_cast<std::uint32_t>(i >> 32), Stream::Clock);
+    acc += b[0] ^ b[1] ^ b[2] ^ b[3];
+  }
+  const double t = seconds_since(t0);
+  if (acc == 42) std::puts("");  // keeps the loop from being optimised away
+  return t;
+}
+
+struct Timing {
+  double seconds = 0;
+  std::uint64_t blocks = 0;  // random blocks drawn (one thread)
+};
+
+Timing time_case(const Case& c, int threads, int repeats) {
+  tbb::global_control limit(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(threads));
+  std::vector<double> t;
+  Timing out;
+  for (int i = 0; i < repeats; ++i) {
+    const std::uint64_t before = RandomStreams::blocks_drawn();
+    const auto t0 = Clock::now();
+    c.run();
+    t.push_back(seconds_since(t0));
+    if (threads == 1) out.blocks = RandomStreams::blocks_drawn() - before;
+  }
+  out.seconds = median(t);
+  return out;
+}
+
+// Replications of one scenario, in parallel, each run whole (population, warm-up, policy years).
+Case replications_case(const std::string& name, const std::string& file, int replications, int years) {
+  auto scenario = std::make_shared<Scenario>(ScenarioSource::load(kScenarios + file).base());
+  scenario->simulation.years = years;
+  auto model = std::make_shared<Model>(*scenario);
+  Case c;
+  c.name =
+      fmt::format("{} ({}: {} households, {} + {} years, {} replications)", name, file,
+                  scenario->population.households, scenario->simulation.warmup_years, years, replications);
+  c.household_weeks = static_cast<double>(scenario->population.households) *
+                      (scenario->warmup_weeks() + scenario->weeks()) * replications;
+  c.run = [scenario, model, replications] {
+    std::vector<std::uint64_t> sums(static_cast<std::size_t>(replications));
+    tbb::parallel_for(0, replications, [&](int r) {
+      sums[static_cast<std::size_t>(r)] =
+          simulate(*model, {20100201, 0, static_cast<std::uint32_t>(r)}).checksum;
+    });
+  };
+  return c;
+}
+
+// The city-wide PSA: the funded and unfunded scale-ups and their baseline, `draws` parameter draws of one
+// replication each, exactly as `wijksim compare scenarios/scaleup.yaml scenarios/scaleup-funded.yaml
+// --draws N --no-store` runs them (the shared warm-up, sampling, measures and summaries included).
+Case psa_case(int draws, int years) {
+  StudyOverrides o;
+  o.draws = draws;
+  o.years = years;
+  auto study = std::make_shared<Study>(
+      plan_study({kScenarios + "scaleup.yaml", kScenarios + "scaleup-funded.yaml"}, o, true));
+  const Scenario& s = study->scenarios.front().scenario;
+  const double hh = s.population.households;
+  const int scenarios = static_cast<int>(study->scenarios.size());
+  Case c;
+  c.name =
+      fmt::format("city-wide PSA ({} scenarios x {} draws x 1 replication, {} households, {} + {} years)",
+                  scenarios, draws, s.population.households, s.simulation.warmup_years, years);
+  // The warm-up is simulated once per draw and shared by the three scenarios.
+  c.household_weeks = hh * (s.warmup_weeks() + scenarios * s.weeks()) * draws;
+  c.target_weeks = hh * scenarios * s.weeks() * draws;
+  c.run = [study] { (void)run_study(*study); };
+  return c;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
-  bool tiny = false;
-  std::string scenario_path = WIJKSIM_SOURCE_DIR "/scenarios/scaleup.yaml";
+  bool tiny = false, full_psa = false;
   for (int i = 1; i < argc; ++i) {
-    if (std::strcmp(argv[i], "--tiny") == 0)
+    if (std::strcmp(argv[i], "--tiny") == 0) {
       tiny = true;
-    else
-      scenario_path = argv[i];
+    } else if (std::strcmp(argv[i], "--full-psa") == 0) {
+      full_psa = true;
+    } else {
+      std::fprintf(stderr, "usage: wijksim-bench [--tiny | --full-psa]\n");
+      return 2;
+    }
   }
-  const int repeats = tiny ? 1 : 3;
   const int all = static_cast<int>(tbb::info::default_concurrency());
+  const int repeats = tiny ? 1 : 3;
   std::vector<Case> cases;
   if (tiny) {
-    cases = {{"tiny", 2000, 1, 2}};
+    cases.push_back(replications_case("neighbourhood", "pilot.yaml", 2, 1));
+    cases.push_back(psa_case(1, 1));
   } else {
-    cases = {{"neighbourhood (2,700 households, 5 years, 20 replications)", 2700, 5, 20},
-             {"city (77,160 households, 5 years, 4 replications)", 77160, 5, 4},
-             {"city-wide PSA, scaled (77,160 households, 5 years, 3 scenarios x 4 draws)", 77160, 5, 12}};
+    cases.push_back(replications_case("neighbourhood", "pilot.yaml", 40, 5));
+    cases.push_back(replications_case("city", "scaleup.yaml", 4, 5));
+    cases.push_back(psa_case(10, 5));
   }
-  std::printf("wijksim-bench: %d hardware threads; %zu bytes of hot state per household\n\n", all,
-              sizeof(Household) + 2 * sizeof(std::uint16_t));
+
   std::printf(
-      "| case | threads | household-weeks/s | per thread | parallel efficiency | RNG floor/s | model cost (x "
-      "floor) |\n");
-  std::printf("|---|---|---|---|---|---|---|\n");
+      "wijksim-bench: %d hardware threads; state per household: %zu bytes (household) + %zu (wake-up "
+      "week) = %zu bytes\n\n",
+      all, sizeof(Household), sizeof(std::uint16_t), sizeof(Household) + sizeof(std::uint16_t));
+  std::printf(
+      "| case | threads | seconds | household-weeks/s | per thread | parallel efficiency | random blocks "
+      "drawn | floor (s) | model cost (x floor) |\n|---|---|---|---|---|---|---|---|---|\n");
+  double psa_seconds_all = 0;  // the scaled PSA on all threads
   for (const Case& c : cases) {
-    // The shipped city-wide scale-up (coaches on), resized: every mechanism of the model is at work.
-    Scenario s = ScenarioSource::load(scenario_path).base();
-    // Resized with its agencies and coaches, so queues and caseloads stay as in the shipped scenario.
-    const double scale = static_cast<double>(c.households) / s.population.households;
-    for (Agency& a : s.agencies) a.capacity = std::max(1, static_cast<int>(a.capacity * scale + 0.5));
-    s.coaches.fte *= scale;
-    s.coaches.teams = std::max(1, std::min(s.coaches.teams, c.households / 2000));
-    s.population.households = c.households;
-    s.simulation.years = c.years;
-    Model m(s);
-    const std::int64_t hh_weeks =
-        static_cast<std::int64_t>(c.households) * (s.warmup_weeks() + s.weeks()) * c.runs;
-    double one_rate = 0;
-    for (int threads : {1, all}) {
-      if (threads == 1 && all == 1 && one_rate > 0) continue;
-      tbb::global_control limit(tbb::global_control::max_allowed_parallelism,
-                                static_cast<std::size_t>(threads));
-      std::vector<double> t, f;
-      for (int i = 0; i < repeats; ++i) t.push_back(time_case(m, c));
-      for (int i = 0; i < repeats; ++i) f.push_back(time_floor(c, hh_weeks));
-      double rate = hh_weeks / median(t);
-      double floor_rate = hh_weeks / median(f);
-      if (threads == 1) one_rate = rate;
-      std::printf("| %s | %d | %.3g | %.3g | %s | %.3g | %.1f |\n", c.name.c_str(), threads, rate,
-                  rate / threads,
-                  threads == 1 ? "-" : fmt::format("{:.0f}%", 100.0 * rate / (one_rate * threads)).c_str(),
-                  floor_rate, floor_rate / rate);
+    Timing one = time_case(c, 1, repeats);
+    const double floor_s = time_floor(one.blocks);
+    const double rate1 = c.household_weeks / one.seconds;
+    std::printf("| %s | 1 | %.2f | %.3g | %.3g | - | %.3g | %.2f | %.1f |\n", c.name.c_str(), one.seconds,
+                rate1, rate1, static_cast<double>(one.blocks), floor_s, one.seconds / floor_s);
+    if (all > 1) {
+      Timing many = time_case(c, all, repeats);
+      const double rate = c.household_weeks / many.seconds;
+      std::printf("| %s | %d | %.2f | %.3g | %.3g | %.0f%% | | | |\n", c.name.c_str(), all, many.seconds,
+                  rate, rate / all, 100.0 * one.seconds / (many.seconds * all));
+      if (c.target_weeks > 0) psa_seconds_all = many.seconds;
     }
+  }
+  if (psa_seconds_all > 0 && !tiny) {
+    // The 1,000-draw PSA scales with the draws: the scaled case's time per draw, times 1,000.
+    const Case& psa = cases.back();
+    std::printf(
+        "\ncity-wide 3-scenario PSA, 1,000 draws: %.3g policy household-weeks (%.3g simulated with the "
+        "shared warm-ups), about %.0f s on %d threads, extrapolated from 10 draws\n",
+        psa.target_weeks * 100, psa.household_weeks * 100, psa_seconds_all * 100, all);
+  }
+  if (full_psa) {
+    const Case psa = psa_case(1000, 5);
+    tbb::global_control limit(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(all));
+    const auto t0 = Clock::now();
+    psa.run();
+    const double s = seconds_since(t0);
+    std::printf(
+        "city-wide 3-scenario PSA, 1,000 draws, measured: %.0f s on %d threads (%.3g policy "
+        "household-weeks/s, %.3g simulated household-weeks/s)\n",
+        s, all, psa.target_weeks / s, psa.household_weeks / s);
   }
   std::printf("\npeak memory: %ld MiB\n", peak_rss_mib());
   return 0;

@@ -1,6 +1,6 @@
-// A household's state: everything its step reads and writes, in one 64-byte cache line.
-// The week of its next event lives beside it in a compact array (Run::wake_), so the weekly sweep reads
-// 2 bytes per household and touches the line only when the household has something to do.
+// A household's state: everything its step reads and writes, in 56 bytes. The week of its next event lives
+// beside it in a compact array (Run::wake_, 2 bytes), so the weekly sweep reads 2 bytes per household and
+// touches the household only when it has something to do: 58 bytes of state per household in all.
 #pragma once
 
 #include <array>
@@ -34,7 +34,7 @@ inline constexpr std::array<const char*, 4> kCoachStatusNames = {"none", "waitin
 
 inline constexpr std::uint16_t kNever = 0xFFFF;  // a week that never comes
 
-// One problem: 6 bytes. Status and flags share a byte to keep eight domains in 48 bytes.
+// One problem: 5 bytes (its onset week in two bytes of its own, so no padding), eight in 40 bytes.
 struct Problem {
   static constexpr std::uint8_t kStatusMask = 0x07;
   static constexpr std::uint8_t kComplex = 0x08;  // needs a second-line agency
@@ -43,10 +43,9 @@ struct Problem {
   static constexpr std::uint8_t kViaCoach = 0x20;  // referred by the coach (counts as a coach referral)
 
   std::uint8_t bits = 0;
-  std::uint8_t agency = kNoAgency;     // agency handling it (Seeking, Waiting, Treatment)
-  std::uint8_t duplicate = kNoAgency;  // second agency running a duplicate case (fragmented help)
-  std::uint8_t arrival = 0;  // Seeking: the week it reaches the agency, modulo 256 (see arrival_week)
-  std::uint16_t onset = 0;   // week the problem began; also identifies a waiting-list entry
+  std::uint8_t agency = kNoAgency;           // agency handling it (Seeking, Waiting, Treatment)
+  std::uint8_t duplicate = kNoAgency;        // second agency running a duplicate case (fragmented help)
+  std::array<std::uint8_t, 2> onset_week{};  // week the problem began; also identifies a waiting-list entry
 
   ProblemStatus status() const { return static_cast<ProblemStatus>(bits & kStatusMask); }
   void set_status(ProblemStatus s) {
@@ -57,13 +56,13 @@ struct Problem {
   void set(std::uint8_t flag, bool on) {
     bits = static_cast<std::uint8_t>(on ? (bits | flag) : (bits & ~flag));
   }
+  std::uint16_t onset() const { return static_cast<std::uint16_t>(onset_week[0] | (onset_week[1] << 8)); }
+  void set_onset(int week) {
+    onset_week = {static_cast<std::uint8_t>(week & 0xFF), static_cast<std::uint8_t>((week >> 8) & 0xFF)};
+  }
   void clear() { *this = Problem{}; }
-  // A Seeking problem arrives within 255 weeks and is never skipped past (its arrival is one of the
-  // household's events), so from any week `now` up to it, the arrival week is the next week with these
-  // low 8 bits.
-  int arrival_week(int now) const { return now + ((arrival - now) & 0xFF); }
 };
-static_assert(sizeof(Problem) == 6);
+static_assert(sizeof(Problem) == 5);
 
 // Which of a household's stochastic processes fire at its wake week (bit per process), or kDueNow: decide
 // every process afresh in that week (the household's state was changed from outside, or it is a coach
@@ -81,8 +80,8 @@ inline constexpr std::uint32_t bit(std::uint32_t first, int d = 0) {
 }
 }  // namespace due
 
-struct alignas(64) Household {
-  std::array<Problem, kMaxDomains> problems{};  // 48 bytes
+struct Household {
+  std::array<Problem, kMaxDomains> problems{};  // 40 bytes
   std::uint32_t due = due::kDueNow;             // what fires at the wake week (namespace due)
   // The week the household's clocks count from (Stream::Clock): reset when its hazards change, kept when
   // they do not, so two compared scenarios keep drawing the same numbers until the policy changes them.
@@ -121,7 +120,7 @@ struct alignas(64) Household {
   }
   double trust01() const { return trust / 255.0; }
 };
-static_assert(sizeof(Household) == 64, "a household is one cache line");
+static_assert(sizeof(Household) == 56, "a household's state is 56 bytes");
 
 // The coach team (neighbourhood) of a household: households are numbered neighbourhood by neighbourhood,
 // so a team serves a contiguous block of them.

@@ -83,7 +83,7 @@ void each_process(const WeekView& v, std::uint32_t id, const Household& h, int f
     const ProblemStatus s = p.status();
     const bool treated = s == ProblemStatus::Treatment || s == ProblemStatus::FirstLine;
     escalation(due::bit(due::kEscalation, d), dm.escalation[treated ? 1 : 0],
-               from - static_cast<int>(p.onset));
+               from - static_cast<int>(p.onset()));
     const std::uint32_t a = due::bit(due::kClockA, d), b = due::bit(due::kClockB, d);
     switch (s) {
       case ProblemStatus::Unnoticed:
@@ -356,7 +356,7 @@ void arrive_at_agency(const WeekView& v, std::uint32_t id, Household& h, int d, 
   }
   p.set_status(ProblemStatus::Waiting);
   if (p.has(Problem::kViaCoach)) ++t.coach_referrals[a];
-  t.joins.push_back({id, p.onset, static_cast<std::uint8_t>(d), static_cast<std::uint8_t>(a),
+  t.joins.push_back({id, p.onset(), static_cast<std::uint8_t>(d), static_cast<std::uint8_t>(a),
                      static_cast<std::uint8_t>(priority ? 1 : 0)});
   note(v, id, t, "{} problem: on the waiting list of {}{}", dname(v, d), aname(v, a),
        priority ? " (priority)" : "");
@@ -368,12 +368,11 @@ void set_out(const WeekView& v, std::uint32_t id, Household& h, int d, int a, in
   p.agency = static_cast<std::uint8_t>(a);
   p.set_status(ProblemStatus::Seeking);
   delay = std::clamp(delay, 0, 255);
-  p.arrival = static_cast<std::uint8_t>((v.week + delay) & 0xFF);
   if (delay == 0) return arrive_at_agency(v, id, h, d, t);
   // The driver carries out the arrival in its week (arrive): the household's chances do not change with
   // it, so the household need not wake for it.
   t.arrivals.push_back(
-      {id, p.onset, static_cast<std::uint8_t>(d), static_cast<std::uint8_t>(a), v.week + delay});
+      {id, p.onset(), static_cast<std::uint8_t>(d), static_cast<std::uint8_t>(a), v.week + delay});
 }
 
 // The household seeks help on its own: perhaps at the wrong door first (bounces), then the right one.
@@ -560,7 +559,7 @@ void life_event(const WeekView& v, std::uint32_t id, Household& h, const WeekSta
       p.clear();
       p.set_status(ProblemStatus::Unnoticed);
       p.set(Problem::kComplex, unit(u[2]) < m.domain(d).complex_share);
-      p.onset = static_cast<std::uint16_t>(v.week);
+      p.set_onset(v.week);
       ++h.active_count;
       ++t.new_problems;
       note(v, id, t, "new {} {} problem", p.has(Problem::kComplex) ? "complex" : "simple", dname(v, d));
@@ -646,8 +645,7 @@ void reschedule(const WeekView& v, std::uint32_t id, Household& h, std::uint16_t
 
 void arrive(const WeekView& v, const Arrival& a, Household& h, WeekTally& t) {
   const Problem& p = h.problems[a.domain];
-  const bool live = p.status() == ProblemStatus::Seeking && p.onset == a.onset && p.agency == a.agency &&
-                    p.arrival == (a.week & 0xFF);
+  const bool live = p.status() == ProblemStatus::Seeking && p.onset() == a.onset && p.agency == a.agency;
   if (!live) return;  // resolved on the way
   t.counts.add(h, -1);
   arrive_at_agency(v, a.household, h, a.domain, t);

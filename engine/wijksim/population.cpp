@@ -74,14 +74,14 @@ void draw_population(const Model& m, const RandomStreams& rng, std::vector<House
       auto b = rng.block(uid, 0, Stream::InitialProblemAge, d);
       p.set_status(ProblemStatus::Unnoticed);
       p.set(Problem::kComplex, RandomStreams::to_unit(b[1]) < m.domain(d).complex_share);
-      p.onset = 0;
+      p.set_onset(0);
       ++h.active_count;
       if (placed < professionals) {
         const auto& ags = m.domain(d).agencies;
         p.agency = ags[std::min<std::size_t>(
             static_cast<std::size_t>(RandomStreams::to_unit(b[2]) * ags.size()), ags.size() - 1)];
         p.set_status(ProblemStatus::Waiting);
-        joins.push_back({uid, p.onset, static_cast<std::uint8_t>(d), p.agency, 0});
+        joins.push_back({uid, p.onset(), static_cast<std::uint8_t>(d), p.agency, 0});
         ++placed;
       }
     }

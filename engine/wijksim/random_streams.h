@@ -59,6 +59,7 @@ class RandomStreams {
 
   // Four independent 32-bit words for (entity, week, stream, index).
   Block block(std::uint32_t entity, std::uint32_t week, Stream stream, std::uint32_t index = 0) const {
+    ++blocks_drawn_;
     r123::Philox4x32 philox;
     r123::Philox4x32::ctr_type c = {{entity, week, static_cast<std::uint32_t>(stream), index}};
     auto r = philox(c, key_);
@@ -74,7 +75,11 @@ class RandomStreams {
   // (x + 0.5) / 2^32: open at both ends, so log(u) is always finite.
   static double to_unit(std::uint32_t x) { return (static_cast<double>(x) + 0.5) * 0x1.0p-32; }
 
+  // Blocks drawn on the calling thread so far (the benchmark's random-number floor counts them).
+  static std::uint64_t blocks_drawn() { return blocks_drawn_; }
+
  private:
+  static inline thread_local std::uint64_t blocks_drawn_ = 0;
   r123::Philox4x32::key_type key_;
 };
 

@@ -356,7 +356,7 @@ class Run {
           list.pop();
           Household& h = households_[e.household];
           Problem& p = h.problems[e.domain];
-          bool live = p.status() == ProblemStatus::Waiting && p.agency == a && p.onset == e.onset &&
+          bool live = p.status() == ProblemStatus::Waiting && p.agency == a && p.onset() == e.onset &&
                       p.has(Problem::kPriority) == (cls == 0);
           if (!live) continue;  // left the list earlier (resolved, or re-referred)
           p.set_status(ProblemStatus::Treatment);
