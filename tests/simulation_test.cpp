@@ -93,3 +93,33 @@ TEST_CASE("scenarios sharing a warm-up give bit-identical results run together o
   other.domains[0].incidence_per_year *= 2;
   CHECK(!shares_warmup(base, other));
 }
+
+TEST_CASE("coaches that never take anybody on change nothing: common random numbers survive them",
+          "[simulation][determinism]") {
+  // The same city with coaches whose cap is 0: outreach keeps finding households (1 a year) but there is
+  // never room, and nobody asks (no self-referral), so no household ever gets a coach. Every household
+  // must then live exactly the baseline's life, week by week: its other events are drawn from the same
+  // numbers (the coach contact has a clock of its own), and a contact that changes nothing leaves them be.
+  // Only the coaches' own cost differs.
+  Scenario base = test::small_city(4000, false);
+  Scenario idle = test::small_city(4000, true);
+  idle.coaches.caseload_cap_per_fte = 0;
+  idle.coaches.caseload_norm_per_fte = 0;
+  idle.coaches.self_referral_per_year = 0;
+  const Model mb(base), mi(idle);
+  const RunResult b = simulate(mb, {3, 0, 0});
+  const RunResult i = simulate(mi, {3, 0, 0});
+  REQUIRE(b.weeks.size() == i.weeks.size());
+  for (std::size_t w = 0; w < b.weeks.size(); ++w) {
+    INFO("week " << w);
+    CHECK(i.weeks[w].coach_caseload == 0);
+    CHECK(i.weeks[w].households.with_problem == b.weeks[w].households.with_problem);
+    CHECK(i.weeks[w].households.professionals == b.weeks[w].households.professionals);
+    CHECK(i.weeks[w].households.trust_sum == b.weeks[w].households.trust_sum);
+    CHECK(i.weeks[w].resolved == b.weeks[w].resolved);
+    CHECK(i.weeks[w].bounces == b.weeks[w].bounces);
+    for (int p = 0; p < mb.payers(); ++p)
+      for (CostCategory c : {CostCategory::Intake, CostCategory::Treatment, CostCategory::Escalation})
+        CHECK(i.weeks[w].cost_of(p, c) == b.weeks[w].cost_of(p, c));
+  }
+}

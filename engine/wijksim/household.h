@@ -1,6 +1,6 @@
-// A household's state: everything its step reads and writes, in 56 bytes. The week of its next event lives
+// A household's state: everything its step reads and writes, in 60 bytes. The week of its next event lives
 // beside it in a compact array (Run::wake_, 2 bytes), so the weekly sweep reads 2 bytes per household and
-// touches the household only when it has something to do: 58 bytes of state per household in all.
+// touches the household only when it has something to do: 62 bytes of state per household in all.
 #pragma once
 
 #include <array>
@@ -86,6 +86,9 @@ struct Household {
   // The week the household's clocks count from (Stream::Clock): reset when its hazards change, kept when
   // they do not, so two compared scenarios keep drawing the same numbers until the policy changes them.
   std::uint16_t origin = 0;
+  // The week the coach-contact clock counts from: moved on alone when a contact changes nothing else (a
+  // household found while the coaches have no room), so the race keeps its numbers.
+  std::uint16_t contact_origin = 0;
   std::uint16_t coach_week =
       0;  // Waiting/Active: week it joined the coach's queue or caseload; Closed: week closed
   std::uint16_t quiet_since = kNever;  // week the coach client last had no active problem (kNever: has one)
@@ -120,7 +123,7 @@ struct Household {
   }
   double trust01() const { return trust / 255.0; }
 };
-static_assert(sizeof(Household) == 56, "a household's state is 56 bytes");
+static_assert(sizeof(Household) == 60, "a household's state is 60 bytes");
 
 // The coach team (neighbourhood) of a household: households are numbered neighbourhood by neighbourhood,
 // so a team serves a contiguous block of them.

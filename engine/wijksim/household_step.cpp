@@ -241,8 +241,8 @@ Next next_events(const WeekView& v, std::uint32_t id, const Household& h) {
     }
   }
   if (has_contact(v, h)) {
-    const auto c = v.rng->block(id, static_cast<std::uint32_t>(origin), Stream::ContactClock);
-    const int contact = first_week(unit(c[0]), origin, v.model->contact_log_stay(h.trust));
+    const auto c = v.rng->block(id, h.contact_origin, Stream::ContactClock);
+    const int contact = first_week(unit(c[0]), h.contact_origin, v.model->contact_log_stay(h.trust));
     if (contact < n.week) {
       n = {contact, due::bit(due::kCoachContact)};
     } else if (contact == n.week && contact < kNever) {
@@ -639,7 +639,7 @@ void schedule(const WeekView& v, std::uint32_t id, Household& h, std::uint16_t& 
 }  // namespace
 
 void reschedule(const WeekView& v, std::uint32_t id, Household& h, std::uint16_t& wake, int from) {
-  h.origin = static_cast<std::uint16_t>(from);
+  h.origin = h.contact_origin = static_cast<std::uint16_t>(from);
   schedule(v, id, h, wake, from);
 }
 
@@ -654,7 +654,7 @@ void arrive(const WeekView& v, const Arrival& a, Household& h, WeekTally& t) {
 
 void wake_afresh(Household& h, std::uint16_t& wake, int week) {
   h.due = due::kDueNow;
-  h.origin = static_cast<std::uint16_t>(week);
+  h.origin = h.contact_origin = static_cast<std::uint16_t>(week);
   wake = static_cast<std::uint16_t>(std::min(week, static_cast<int>(kNever)));
 }
 
@@ -706,6 +706,7 @@ void step_household(const WeekView& v, std::uint32_t id, Household& h, std::uint
   // they count on from their origin (the race had not reached this week: only the coach contact or a
   // deterministic event happened).
   if (changed || afresh) return reschedule(v, id, h, wake, w + 1);
+  if (due & due::bit(due::kCoachContact)) h.contact_origin = static_cast<std::uint16_t>(w + 1);
   schedule(v, id, h, wake, w + 1);
 }
 

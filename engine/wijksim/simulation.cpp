@@ -271,6 +271,10 @@ class Run {
       if (i + kAhead < n_awake) __builtin_prefetch(&households_[awake[static_cast<std::size_t>(i + kAhead)]]);
       const std::uint32_t id = awake[static_cast<std::size_t>(i)];
       step_household(v, id, households_[id], wake_[id], t);
+      // A household that slept through a week it was due in would be lost for good: never let one.
+      if (wake_[id] <= v.week)
+        throw Error(fmt::format("internal error: household {} was scheduled for week {} in week {}", id,
+                                wake_[id], v.week));
     }
   }
 
@@ -362,6 +366,9 @@ class Run {
           p.set_status(ProblemStatus::Treatment);
           // Its problem's chances change: its clocks count afresh from next week.
           reschedule(v, e.household, h, wake_[e.household], next);
+          if (wake_[e.household] < next)
+            throw Error(fmt::format("internal error: household {} was scheduled for week {} in week {}",
+                                    e.household, wake_[e.household], v.week));
           ++in_treatment_[a];
           --waiting_[a];
           ++aw.admitted;
