@@ -999,6 +999,7 @@ std::string script_json(const json& j) {
 
 std::string ReportWriter::page() {
   header();
+  const std::size_t after_header = body_.size();  // the contents list goes here, once it is known
   // Decisions in order of their first intervention; each intervention in the order the command named it.
   std::vector<int> comparators;
   std::map<int, std::vector<int>> options;
@@ -1007,7 +1008,6 @@ std::string ReportWriter::page() {
     if (!options.count(s.comparator)) comparators.push_back(s.comparator);
     options[s.comparator].push_back(s.index);
   }
-  std::string sections;
   for (int c : comparators) {
     for (int o : options[c]) intervention(scenario(o), scenario(c));
     decision(scenario(c), options[c]);
@@ -1025,19 +1025,17 @@ std::string ReportWriter::page() {
                            a.script);
   const json blob = {{"config", chart_config()}, {"charts", charts_}};
 
-  // Where the page sits in the body: after the header and how-to-read, before the first section.
-  const std::string contents = fmt::format(
-      "<nav class=\"contents\">\n<h2 class=\"plain\">Contents</h2>\n<ol>\n{}</ol>\n</nav>\n", contents_);
-  const std::size_t at = body_.find("<section class=\"scenario\"");
-  const std::size_t at_decision = body_.find("<section class=\"decision\"");
-  const std::size_t insert = std::min(at, at_decision);
   std::string body = body_;
-  body.insert(insert == std::string::npos ? body.size() : insert, contents);
+  body.insert(
+      after_header,
+      fmt::format("<nav class=\"contents\">\n<h2 class=\"plain\">Contents</h2>\n<ol>\n{}</ol>\n</nav>\n",
+                  contents_));
 
   return fmt::format(
       "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
       "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-      // Nothing may come from the network: the page holds everything it needs.
+      // Nothing may come from the network: the page holds everything it needs. Vega compiles its
+      // expressions with Function(), hence 'unsafe-eval'.
       "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; script-src 'unsafe-inline' "
       "'unsafe-eval'; style-src 'unsafe-inline'; img-src data: blob:; font-src data:\">\n"
       "<meta name=\"generator\" content=\"wijksim {}\">\n<title>wijksim report, run {}: {}</title>\n"
