@@ -504,28 +504,28 @@ std::vector<Case> cases() {
       // ----- sizes
       {"a population of 10^12 households",
        edit(b, 3, "500", "1000000000000"),
-       // 10^12 x 64 bytes = 6.4e13 bytes = 64 TB
+       // 10^12 x 62 bytes = 6.2e13 bytes = 62 TB
        {exact(3, 15, "population.households",
               "1,000,000,000,000 households is more than the limit of 10,000,000: the household state alone "
               "would "
-              "need about 64 TB of memory (64 bytes per household)")}},
+              "need about 62 TB of memory (62 bytes per household)")}},
       {"a horizon of 10^6 years",
        edit(b, 14, "2", "1000000"),
-       // 500 households x (10^6 + 1) years x 52 weeks x 2 replications / 2e7 per second = 2600 s = 43.3
+       // 500 households x (10^6 + 1) years x 52 weeks x 2 replications / 5e7 per second = 1040 s = 17.3
        // minutes
        {exact(14, 10, "simulation.years",
               "1,000,000 years is more than the limit of 200: keeping the weekly results would need about " +
                   results_memory(52e6, 2) +
                   " of memory (52,000,000 weeks x 2 replications), and the run (500 households, 2 "
                   "replications of "
-                  "1,000,000 years plus a warm-up of 1 year) would take about 43.3 minutes on one core")}},
+                  "1,000,000 years plus a warm-up of 1 year) would take about 17.3 minutes on one core")}},
       {"10^9 replications",
        edit(b, 16, "2", "1000000000"),
-       // 500 x 3 years x 52 x 10^9 / 2e7 = 3.9e6 s = 45.1 days
+       // 500 x 3 years x 52 x 10^9 / 5e7 = 1.56e6 s = 18.1 days
        {exact(16, 17, "simulation.replications",
               "1,000,000,000 replications is more than the limit of 100,000: the run (500 households, "
               "1,000,000,000 "
-              "replications of 2 years plus a warm-up of 1 year) would take about 45.1 days on one core, and "
+              "replications of 2 years plus a warm-up of 1 year) would take about 18.1 days on one core, and "
               "keeping "
               "the weekly results would need about " +
                   results_memory(104, 1e9) + " of memory (104 weeks x 1,000,000,000 replications)")}},
@@ -763,12 +763,12 @@ TEST_CASE("broken scenarios across files: extends and comparator", "[input]") {
 TEST_CASE("size estimates behind the refusals", "[input]") {
   // Worked by hand from the definitions in scenario_loader.h.
   const RunEstimate e = estimate_run(1e12, 1, 0, 1);
-  CHECK(e.memory_bytes == Approx(6.4e13));
+  CHECK(e.memory_bytes == Approx(6.2e13));
   CHECK(format_bytes(6.4e13) == "64 TB");
   CHECK(format_bytes(2.05e11) == "205 GB");
   CHECK(format_bytes(512) == "512 bytes");
   const RunEstimate t = estimate_run(500, 1e6, 1, 2);
-  CHECK(t.core_seconds == Approx(500 * (1e6 + 1) * 52 * 2 / 2e7));
+  CHECK(t.core_seconds == Approx(500 * (1e6 + 1) * 52 * 2 / 5e7));
   CHECK(t.results_bytes == Approx(52e6 * 2 * static_cast<double>(sizeof(WeekRecord))));
   CHECK(format_duration(2600.0026) == "43.3 minutes");
   CHECK(format_duration(3.9e6) == "45.1 days");

@@ -37,9 +37,9 @@ struct UncertainParameter {
 inline constexpr double kMaxHouseholds = 10'000'000;
 inline constexpr double kMaxYears = 200;  // both simulation.years and simulation.warmup_years
 inline constexpr double kMaxReplications = 100'000;
-inline constexpr double kBytesPerHousehold = 64;  // sizeof(Household): one cache line of hot state
-// Throughput assumed in time estimates (the engine's design target; benchmarks/ measures the real one).
-inline constexpr double kHouseholdWeeksPerCoreSecond = 2e7;
+inline constexpr double kBytesPerHousehold = 62;  // a Household (60) and its wake-up week (2): simulation.cpp
+// Throughput assumed in time estimates: a little below what benchmarks/ measures on one core (6-7e7).
+inline constexpr double kHouseholdWeeksPerCoreSecond = 5e7;
 
 // What one run of a scenario would cost, for refusing absurd sizes and for telling the user.
 struct RunEstimate {

@@ -18,9 +18,14 @@
 #include "wijksim/error.h"
 #include "wijksim/household_step.h"
 #include "wijksim/population.h"
+#include "wijksim/scenario_loader.h"
 #include "wijksim/waiting_list.h"
 
 namespace wijksim {
+
+static_assert(sizeof(Household) + sizeof(std::uint16_t) == kBytesPerHousehold,
+              "the size estimate of scenario_loader.h is the household's state and its wake-up week");
+
 namespace {
 
 // A coach team's fixed characteristics for this replication.
