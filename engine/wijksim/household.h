@@ -93,10 +93,11 @@ struct Household {
       0;  // Waiting/Active: week it joined the coach's queue or caseload; Closed: week closed
   std::uint16_t quiet_since = kNever;  // week the coach client last had no active problem (kNever: has one)
   std::uint16_t last_bounce = kNever;  // week of its last bounce ("sent from pillar to post")
-  std::uint8_t rung = 1;               // participation ladder, 1..6
-  std::uint8_t trust = 128;            // trust in professionals, 0..255 (= 0..1)
-  std::uint8_t flags = 0;              // coach status (2 bits), coordinated, counted as bounced
-  std::uint8_t active_count = 0;       // number of active problems (kept in step with problems[])
+  std::uint16_t trust_week = 0;   // the week `trust` was last set (it returns toward its usual level since)
+  std::uint8_t rung = 1;          // participation ladder, 1..6
+  std::uint8_t trust = 128;       // trust in professionals, 0..255 (= 0..1)
+  std::uint8_t flags = 0;         // coach status (2 bits), coordinated, counted as bounced
+  std::uint8_t active_count = 0;  // number of active problems (kept in step with problems[])
 
   static constexpr std::uint8_t kCoachMask = 0x03;
   static constexpr std::uint8_t kCoordinated = 0x04;     // the coach's coordination works for this client

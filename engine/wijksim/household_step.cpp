@@ -17,9 +17,28 @@ inline int pick(double u, std::size_t n) {
   return std::min(static_cast<int>(u * static_cast<double>(n)), static_cast<int>(n) - 1);
 }
 
-inline void add_trust(Household& h, double delta01) {
+// An experience changes trust (in its week: settle_trust has brought it up to date).
+inline void add_trust(const WeekView& v, Household& h, double delta01) {
   int t = h.trust + static_cast<int>(std::lround(delta01 * 255.0));
   h.trust = static_cast<std::uint8_t>(std::clamp(t, 0, 255));
+  h.trust_week = static_cast<std::uint16_t>(v.week);
+}
+
+// Trust returns toward the population's usual level by a share of the distance each week:
+// target + (trust - target) (1 - r)^weeks since it was set. It is brought up to date when something happens
+// to the household (its chances of seeking help or asking a coach, which trust sets, change then); a
+// change smaller than a whole step of the 0..255 scale waits, keeping its week, so it is never lost.
+// Returns true when trust changed (so did the chances it sets).
+inline bool settle_trust(const WeekView& v, Household& h) {
+  const double r = v.model->trust_recovery_per_week();
+  if (r <= 0 || v.week <= h.trust_week) return false;
+  const double target = v.model->trust_target();
+  const double now = target + (h.trust - target) * std::pow(1.0 - r, v.week - h.trust_week);
+  const auto t = static_cast<std::uint8_t>(std::clamp(std::lround(now), 0L, 255L));
+  if (t == h.trust) return false;
+  h.trust = t;
+  h.trust_week = static_cast<std::uint16_t>(v.week);
+  return true;
 }
 
 // ---- Clocks -----------------------------------------------------------------------------------------------
@@ -390,7 +409,7 @@ void seek_help(const WeekView& v, std::uint32_t id, Household& h, int d, WeekTal
     note(v, id, t, "{} problem: asked {}, which does not serve it (bounce)", dname(v, d), aname(v, wrong));
     book(v, id, t, am.payer, CostCategory::Intake, am.intake_cost, "intake at the wrong agency");
     ++t.intakes[wrong];
-    add_trust(h, -f.bounce_trust_loss);
+    add_trust(v, h, -f.bounce_trust_loss);
     ++bounces;
   }
   if (bounces > 0) h.last_bounce = static_cast<std::uint16_t>(v.week);
@@ -470,11 +489,11 @@ void treatment_ends(const WeekView& v, std::uint32_t id, Household& h, int d, We
   const auto e = v.rng->block(id, static_cast<std::uint32_t>(v.week), Stream::ProblemEvent,
                               static_cast<std::uint32_t>(d));
   if (unit(e[0]) < success) {
-    add_trust(h, s.fragmentation.success_trust_gain);
+    add_trust(v, h, s.fragmentation.success_trust_gain);
     note(v, id, t, "{} problem: treatment at {} succeeded", dname(v, d), aname(v, a));
     resolve(v, id, h, d, t, "treatment");
   } else {
-    add_trust(h, -s.fragmentation.failure_trust_loss);
+    add_trust(v, h, -s.fragmentation.failure_trust_loss);
     note(v, id, t, "{} problem: treatment at {} ended without solving it", dname(v, d), aname(v, a));
     p.agency = kNoAgency;
     close_duplicate(p, t);
@@ -609,7 +628,7 @@ bool coach_step(const WeekView& v, std::uint32_t id, Household& h, std::uint32_t
       for (int d = 0; d < m.domains(); ++d)
         if (h.problems[d].status() == ProblemStatus::Unnoticed && (due & due::bit(due::kClockB, d)))
           coach_takes_up(v, id, h, d, t);
-      if (due & due::bit(due::kTrustGain)) add_trust(h, Model::kTrustStep / 255.0);
+      if (due & due::bit(due::kTrustGain)) add_trust(v, h, Model::kTrustStep / 255.0);
       if (h.active_count == 0) {
         if (h.quiet_since == kNever) h.quiet_since = static_cast<std::uint16_t>(v.week);
         if (v.week - h.quiet_since >= c.close_after_quiet_weeks) {
@@ -678,6 +697,7 @@ void step_household(const WeekView& v, std::uint32_t id, Household& h, std::uint
   const int w = v.week;
   ++t.stepped;
   t.counts.add(h, -1);  // its contribution to the week's measures, put back below as it is after the week
+  const bool trust_moved = settle_trust(v, h);
 
   std::uint32_t due = h.due;
   const bool afresh = (due & due::kDueNow) != 0;
@@ -687,7 +707,7 @@ void step_household(const WeekView& v, std::uint32_t id, Household& h, std::uint
   const bool coached = start.coach == CoachStatus::Active;
 
   // Anything but being found by a coach changes what the household's processes' probabilities are.
-  bool changed = (due & ~due::bit(due::kCoachContact)) != 0;
+  bool changed = trust_moved || (due & ~due::bit(due::kCoachContact)) != 0;
   for (int d = 0; d < m.domains(); ++d)
     if ((start.mask >> d) & 1u) step_problem(v, id, h, d, due, coached, t);
   if (due & due::bit(due::kLife)) life_event(v, id, h, start, t);

@@ -70,7 +70,7 @@ Model::Model(const Scenario& s)
           r.incidence[d] = rate;
         }
         r.climb = rung < kRungs ? lad.climb_per_year * std::pow(lad.climb_factor_per_problem, active) : 0.0;
-        r.drop = rung > 1 ? lad.drop_per_year_per_problem * active : 0.0;
+        r.drop = rung > 1 ? lad.drop_per_year + lad.drop_per_year_per_problem * active : 0.0;
       }
   const unsigned masks = 1u << n_domains_;
   for (int relapse = 0; relapse < 2; ++relapse)
@@ -89,6 +89,8 @@ Model::Model(const Scenario& s)
         ps[mask] = weekly_probability(total);
       }
     }
+  trust_target_ = std::clamp(s.population.trust_mean, 0.0, 1.0) * 255.0;
+  trust_recovery_per_week_ = s.population.trust_recovery_per_year / kWeeksPerYear;
   const Coaches& coaches = s.coaches;
   const double trust_steps_per_year = coaches.trust_gain_per_year * 255.0 / kTrustStep;
   trust_step_p_ = weekly_probability(trust_steps_per_year);

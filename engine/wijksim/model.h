@@ -96,6 +96,10 @@ class Model {
   // (when the coaches are on), and log(1 - p).
   double contact_p(int trust) const { return contact_p_[static_cast<std::size_t>(trust)]; }
   double contact_log_stay(int trust) const { return contact_log_stay_[static_cast<std::size_t>(trust)]; }
+  // Trust returns toward the population's usual level (0..255) by this share of the distance a week
+  // (household_step.cpp, settle_trust).
+  double trust_target() const { return trust_target_; }
+  double trust_recovery_per_week() const { return trust_recovery_per_week_; }
   // With a coach, trust is rebuilt in steps of kTrustStep (0..255 scale) at random times, as many a year
   // as make trust_gain_per_year on average: the weekly chance of a step, and log(1 - p).
   static constexpr int kTrustStep = 13;  // about 0.05 of the 0..1 scale
@@ -125,6 +129,7 @@ class Model {
   std::array<std::array<std::vector<double>, kRungs>, 2> life_total_, life_p_;
   std::array<double, kTrustLevels> contact_p_{}, contact_log_stay_{}, self_share_{};
   double trust_step_p_ = 0, trust_step_log_stay_ = 0;
+  double trust_target_ = 128, trust_recovery_per_week_ = 0;
   std::vector<Cents> coach_cost_per_week_;
   std::vector<int> policy_capacity_;
 };

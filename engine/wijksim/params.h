@@ -112,7 +112,8 @@ struct Fragmentation {
 struct Ladder {
   double climb_per_year = 0;               // rate of climbing one rung with no active problem
   double climb_factor_per_problem = 1;     // climb rate multiplier per active problem
-  double drop_per_year_per_problem = 0;    // rate of dropping one rung per active problem
+  double drop_per_year = 0;                // rate of dropping one rung with no active problem (job loss...)
+  double drop_per_year_per_problem = 0;    // extra rate of dropping one rung per active problem
   double escalation_drop_probability = 0;  // chance an escalation also costs a rung
 
   bool operator==(const Ladder&) const = default;
@@ -157,8 +158,9 @@ struct Population {
   std::vector<double> problem_count_shares;  // P(0), P(1), ..., P(k) active problems at start
   std::vector<std::vector<double>> professionals_given_problems;  // row k: P(0, 1, 2, 3+ professionals | k)
   std::array<double, kRungs> rung_shares{};                       // P(rung 1..6) at start
-  double trust_mean = 0.5;                                        // initial trust (beta distributed)
+  double trust_mean = 0.5;  // initial trust, and the level it returns to (0..1)
   double trust_sd = 0.2;
+  double trust_recovery_per_year = 0;  // share of its distance from trust_mean that trust regains a year
 
   bool operator==(const Population&) const = default;
 };

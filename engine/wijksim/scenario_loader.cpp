@@ -1587,6 +1587,7 @@ class Validator {
       auto P = [](Scenario& s) -> Population& { return s.population; };
       number_in(tm, "mean", kFraction, field(P, &Population::trust_mean));
       number_in(tm, "sd", kFraction, field(P, &Population::trust_sd));
+      number_in(tm, "recovery_per_year", kNonNeg, field(P, &Population::trust_recovery_per_year), false);
       tm.done();
     }
     m.done();
@@ -1621,6 +1622,7 @@ class Validator {
     auto L = [](Scenario& s) -> Ladder& { return s.ladder; };
     number_in(m, "climb_per_year", kNonNeg, field(L, &Ladder::climb_per_year));
     number_in(m, "climb_factor_per_problem", kNonNeg, field(L, &Ladder::climb_factor_per_problem));
+    number_in(m, "drop_per_year", kNonNeg, field(L, &Ladder::drop_per_year), false);
     number_in(m, "drop_per_year_per_problem", kNonNeg, field(L, &Ladder::drop_per_year_per_problem));
     number_in(m, "escalation_drop_probability", kProbability, field(L, &Ladder::escalation_drop_probability));
     m.done();

@@ -70,7 +70,11 @@ int find_awake(const std::uint16_t* wake, int begin, int end, std::uint16_t week
 class Run {
  public:
   Run(const Model& m, const RunRequest& req)
-      : m_(&m), s_(&m.scenario()), rng_(req.seed, req.draw, req.replication), req_(req) {
+      : m_(&m),
+        s_(&m.scenario()),
+        warmup_rng_(req.seed, 0, req.replication),
+        policy_rng_(req.seed, req.draw, req.replication),
+        req_(req) {
     n_ = s_->population.households;
     if (s_->warmup_weeks() + s_->weeks() >= kNever) throw Error("warm-up plus horizon exceeds 65,534 weeks");
     chunks_ = (n_ + kChunkHouseholds - 1) / kChunkHouseholds;
@@ -95,9 +99,12 @@ class Run {
 
   // Continues, from the end of the warm-up, as another scenario with the same population and baseline
   // (shares_warmup): its coach teams, its policy.
-  void switch_to(const Model& m) {
+  void switch_to(const Model& m, std::uint32_t draw) {
     m_ = &m;
     s_ = &m.scenario();
+    req_.draw = draw;
+    result_.draw = draw;
+    policy_rng_ = RandomStreams(req_.seed, draw, req_.replication);
     n_teams_ = s_->coaches.enabled ? std::max(1, s_->coaches.teams) : 1;
     setup_teams();
     result_.teams = n_teams_;
@@ -143,7 +150,7 @@ class Run {
       team.cap = static_cast<int>(std::floor(c.caseload_cap_per_fte * team.fte + 1e-9));
       // Jack-of-all-trades: each team's competence scatters around the mean by competence_spread.
       for (int d = 0; d < m_->domains(); ++d) {
-        auto b = rng_.block(static_cast<std::uint32_t>(t), 0, Stream::TeamCompetence, d);
+        auto b = policy_rng_.block(static_cast<std::uint32_t>(t), 0, Stream::TeamCompetence, d);
         view.notice_p[d] =
             std::clamp(c.notice_per_week[d] + c.competence_spread * standard_normal(b[0], b[1]), 0.0, 1.0);
         view.solve_p[d] =
@@ -151,7 +158,7 @@ class Run {
       }
       view.present_agencies = 0;
       for (int a = 0; a < m_->agencies(); ++a) {
-        auto b = rng_.block(static_cast<std::uint32_t>(a), 0, Stream::AgencyPresence, t);
+        auto b = policy_rng_.block(static_cast<std::uint32_t>(a), 0, Stream::AgencyPresence, t);
         if (RandomStreams::to_unit(b[0]) < s_->agencies[a].presence) view.present_agencies |= 1u << a;
       }
     }
@@ -160,7 +167,7 @@ class Run {
   WeekView view(int week, bool policy) const {
     WeekView v;
     v.model = m_;
-    v.rng = &rng_;
+    v.rng = policy ? &policy_rng_ : &warmup_rng_;
     v.teams = team_views_.data();
     v.households = n_;
     v.n_teams = n_teams_;
@@ -172,7 +179,7 @@ class Run {
 
   void initialise() {
     std::vector<QueueJoin> joins;
-    draw_population(*m_, rng_, households_, joins);
+    draw_population(*m_, warmup_rng_, households_, joins);
     wake_.assign(static_cast<std::size_t>(n_), 0);
     const bool tracing = req_.traced < static_cast<std::uint32_t>(n_);
     for (int c = 0; c < chunks_; ++c) {
@@ -462,7 +469,9 @@ class Run {
 
   const Model* m_;  // the scenario run; switch_to changes it at the policy start of a shared warm-up
   const Scenario* s_;
-  RandomStreams rng_;
+  // The population and the warm-up draw from (seed, replication) alone, the policy period from (seed, draw,
+  // replication): every parameter draw of a PSA whose baseline is the same starts from the same state.
+  RandomStreams warmup_rng_, policy_rng_;
   RunRequest req_;
   int n_ = 0, chunks_ = 0, n_teams_ = 1;
   std::vector<Household> households_;
@@ -503,23 +512,61 @@ std::vector<RunResult> simulate_shared_warmup(std::span<const Model* const> mode
   results.reserve(models.size());
   for (std::size_t i = 0; i + 1 < models.size(); ++i) {
     Run run = start;  // the state at the policy start, copied
-    run.switch_to(*models[i]);
+    run.switch_to(*models[i], request.draw);
     results.push_back(run.policy());
   }
-  start.switch_to(*models.back());
+  start.switch_to(*models.back(), request.draw);
   results.push_back(start.policy());
   return results;
 }
 
 bool shares_warmup(const Scenario& a, const Scenario& b) {
-  // The agencies' coach-related settings only act once the coaches start.
+  // The agencies' coach-related settings only act once the coaches start, and nothing the warm-up books is
+  // kept: costs do not matter either.
   auto baseline_agencies = [](std::vector<Agency> agencies) {
-    for (Agency& g : agencies) g.presence = g.cooperation = g.reallocation_share = 0;
+    for (Agency& g : agencies) {
+      g.presence = g.cooperation = g.reallocation_share = 0;
+      g.intake_cost = g.cost_per_case_week = 0;
+      g.payer = 0;
+    }
     return agencies;
   };
+  auto baseline_domains = [](std::vector<Domain> domains) {
+    for (Domain& d : domains) {
+      d.escalation_cost = 0;
+      d.escalation_payer = 0;
+      d.label.clear();
+    }
+    return domains;
+  };
+  auto baseline_fragmentation = [](Fragmentation f) {
+    f.duplicate_cost_share = 0;
+    return f;
+  };
   return a.population == b.population && a.simulation.warmup_years == b.simulation.warmup_years &&
-         a.payers == b.payers && a.domains == b.domains && a.fragmentation == b.fragmentation &&
+         a.payers.size() == b.payers.size() && baseline_domains(a.domains) == baseline_domains(b.domains) &&
+         baseline_fragmentation(a.fragmentation) == baseline_fragmentation(b.fragmentation) &&
          a.ladder == b.ladder && baseline_agencies(a.agencies) == baseline_agencies(b.agencies);
+}
+
+struct WarmedUp::State {
+  Run run;
+};
+
+WarmedUp::WarmedUp(const Model& m, std::uint64_t seed, std::uint32_t replication)
+    : model_(&m), replication_(replication) {
+  auto state = std::make_shared<State>(State{Run(m, {seed, 0, replication})});
+  state->run.warm_up();
+  state_ = std::move(state);
+}
+
+RunResult WarmedUp::policy(const Model& m, std::uint32_t draw) const {
+  if (!shares_warmup(model_->scenario(), m.scenario()))
+    throw Error(
+        fmt::format("'{}' does not share the warm-up of '{}'", m.scenario().name, model_->scenario().name));
+  Run run = state_->run;  // the state at the policy start, copied
+  run.switch_to(m, draw);
+  return run.policy();
 }
 
 }  // namespace wijksim

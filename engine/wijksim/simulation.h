@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <vector>
 
@@ -34,8 +35,27 @@ RunResult simulate(const Model& model, const RunRequest& request);
 std::vector<RunResult> simulate_shared_warmup(std::span<const Model* const> models,
                                               const RunRequest& request);
 
-// True when a and b have the same warm-up: population, warm-up years, payers, domains, agencies (but for
-// their coach-related settings), fragmentation and ladder. Coaches only act after the warm-up.
+// The state of a run at the end of its warm-up: the drawn population after the warm-up years of the
+// fragmented baseline. Population and warm-up draw their numbers from (seed, replication) alone, not the
+// parameter draw, so all draws of a PSA whose baselines agree (shares_warmup) start from this one state:
+// it is simulated once and each policy period continues from a copy. Bit-identical to simulate().
+class WarmedUp {
+ public:
+  WarmedUp(const Model& m, std::uint64_t seed, std::uint32_t replication);  // simulates the warm-up
+  std::uint32_t replication() const { return replication_; }
+  // The policy period of parameter draw `draw`, as model m (which must share the warm-up; Error if not).
+  RunResult policy(const Model& m, std::uint32_t draw) const;
+
+ private:
+  struct State;
+  std::shared_ptr<const State> state_;
+  const Model* model_;
+  std::uint32_t replication_;
+};
+
+// True when a and b have the same warm-up: population, warm-up years, domains, agencies and fragmentation
+// (but for costs, payers and the agencies' coach-related settings) and ladder. Coaches only act after the
+// warm-up, and the warm-up's costs are not kept.
 bool shares_warmup(const Scenario& a, const Scenario& b);
 
 }  // namespace wijksim

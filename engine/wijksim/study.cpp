@@ -2,11 +2,18 @@
 
 #include <fmt/format.h>
 
+#include <oneapi/tbb/parallel_for.h>
+#include <oneapi/tbb/parallel_invoke.h>
+#include <oneapi/tbb/parallel_pipeline.h>
+#include <oneapi/tbb/task_arena.h>
+
 #include <filesystem>
 #include <map>
+#include <memory>
 
 #include "wijksim/economic_evaluation.h"
 #include "wijksim/report_tables.h"
+#include "wijksim/simulation.h"
 
 namespace wijksim {
 namespace {
@@ -105,6 +112,18 @@ Scenario Study::scenario_in_draw(std::size_t index, std::uint32_t draw) const {
   return out;
 }
 
+namespace {
+
+// What one draw produced, on its way from the parallel stage to the ordered one.
+struct DrawOutput {
+  std::uint32_t draw = 0;
+  bool done_before = false;                     // completed in an earlier, interrupted run (resume)
+  std::vector<std::vector<RunResult>> results;  // [scenario][replication], kept only for the sink
+  std::vector<std::vector<RunMeasures>> measures;
+};
+
+}  // namespace
+
 StudyResult run_study(const Study& study, const Progress::Callback& on_progress, const DrawSink& on_draw,
                       const CompletedDraws* completed, const std::atomic<bool>* stop) {
   const std::size_t n = study.scenarios.size();
@@ -113,48 +132,168 @@ StudyResult run_study(const Study& study, const Progress::Callback& on_progress,
   std::vector<ScenarioShape> shapes;
   for (const StudyScenario& s : study.scenarios) shapes.push_back(shape_of(s.scenario));
   std::vector<std::vector<RunMeasures>> runs(n);
-  const std::size_t total = n * reps * draws.size();
-  std::size_t done_before = 0;
 
-  std::size_t draws_done = 0;
-  for (const std::uint32_t draw : draws) {
-    if (completed) {
-      if (auto it = completed->find(draw); it != completed->end()) {
-        for (std::size_t i = 0; i < n; ++i)
-          for (const RunMeasures& m : it->second.at(i)) runs[i].push_back(m);
-        done_before += n * reps;
-        ++draws_done;
-        continue;
+  // Warm-ups: scenarios with the same population and baseline share theirs (simulation.h). When a group's
+  // baseline is also the same in every parameter draw (only costs or coach settings are uncertain), its
+  // warm-up per replication is simulated once for the whole study and every draw continues from a copy.
+  std::vector<std::size_t> leader(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    leader[i] = i;
+    for (std::size_t j = 0; j < i; ++j)
+      if (leader[j] == j && shares_warmup(study.scenarios[j].scenario, study.scenarios[i].scenario)) {
+        leader[i] = j;
+        break;
       }
-    }
-    if (stop && stop->load()) throw Interrupted(draws_done, draws.size());
-    // A draw at a time: its models, then all its runs in parallel. Memory stays at one draw's runs.
-    std::vector<Scenario> scenarios;
-    std::vector<Model> models;
-    models.reserve(n);
-    for (std::size_t i = 0; i < n; ++i) scenarios.push_back(study.scenario_in_draw(i, draw));
-    for (std::size_t i = 0; i < n; ++i) models.emplace_back(scenarios[i]);
-    std::vector<Job> jobs;
-    for (std::size_t i = 0; i < n; ++i)
-      jobs.push_back({&models[i], RunPlan{study.seed, draw, study.first_replication, reps}});
-    std::vector<std::vector<RunResult>> results(n, std::vector<RunResult>(reps));
-    std::vector<std::vector<RunMeasures>> measured(n, std::vector<RunMeasures>(reps));
-    Progress progress([&](std::size_t done, std::size_t) {
-      if (on_progress) on_progress(done_before + done, total);
-    });
-    for_each_run(
-        jobs,
-        [&](std::size_t j, std::size_t slot, RunResult&& r) {
-          measured[j][slot] = measure_run(shapes[j], scenarios[j], r);
-          if (on_draw) results[j][slot] = std::move(r);
-        },
-        &progress);
-    done_before += n * reps;
-    if (on_draw) on_draw(draw, results, measured);
-    for (std::size_t i = 0; i < n; ++i)
-      for (RunMeasures& m : measured[i]) runs[i].push_back(std::move(m));
-    ++draws_done;
   }
+  std::vector<bool> cached(n, false);
+  for (std::size_t i = 0; i < n; ++i) {
+    if (leader[i] != i) continue;
+    bool same = true;
+    for (std::size_t k = 0; k < n && same; ++k) {
+      if (leader[k] != i) continue;
+      for (std::size_t d = 0; d < draws.size() && same; ++d)
+        same =
+            draws[d] == 0 || shares_warmup(study.scenarios[i].scenario, study.scenario_in_draw(k, draws[d]));
+    }
+    cached[i] = same;
+  }
+  std::vector<std::unique_ptr<Model>> warmup_models(n);
+  std::vector<std::vector<std::unique_ptr<WarmedUp>>> warmed(n);
+  {
+    std::vector<std::pair<std::size_t, std::uint32_t>> todo;  // (leader, replication slot)
+    for (std::size_t i = 0; i < n; ++i)
+      if (leader[i] == i && cached[i]) {
+        warmup_models[i] = std::make_unique<Model>(study.scenarios[i].scenario);
+        warmed[i].resize(reps);
+        for (std::uint32_t r = 0; r < reps; ++r) todo.emplace_back(i, r);
+      }
+    tbb::parallel_for(std::size_t{0}, todo.size(), [&](std::size_t k) {
+      const auto [i, r] = todo[k];
+      warmed[i][r] = std::make_unique<WarmedUp>(*warmup_models[i], study.seed, study.first_replication + r);
+    });
+  }
+
+  const std::size_t total = n * reps * draws.size();
+  std::atomic<std::size_t> runs_done{0};
+  auto finished_runs = [&](std::size_t count) {
+    const std::size_t done = runs_done.fetch_add(count) + count;
+    if (on_progress) on_progress(done, total);
+  };
+
+  // Draws in parallel (several in flight at once), each draw's runs in parallel too; results are taken in
+  // draw order, so the sink writes draws in order and the summaries do not depend on the thread count.
+  std::size_t next = 0, draws_done = 0;
+  bool stopped = false;
+  const std::size_t in_flight = 2 * static_cast<std::size_t>(tbb::this_task_arena::max_concurrency());
+  tbb::parallel_pipeline(
+      in_flight,
+      tbb::make_filter<void, std::shared_ptr<DrawOutput>>(
+          tbb::filter_mode::serial_in_order,
+          [&](tbb::flow_control& fc) -> std::shared_ptr<DrawOutput> {
+            if (next == draws.size()) {
+              fc.stop();
+              return nullptr;
+            }
+            auto out = std::make_shared<DrawOutput>();
+            out->draw = draws[next++];
+            if (completed) {
+              if (auto it = completed->find(out->draw); it != completed->end()) {
+                out->done_before = true;
+                out->measures = it->second;
+                return out;
+              }
+            }
+            if (stop && stop->load()) {
+              stopped = true;
+              fc.stop();
+              return nullptr;
+            }
+            return out;
+          }) &
+          tbb::make_filter<
+              std::shared_ptr<DrawOutput>,
+              std::shared_ptr<DrawOutput>>(tbb::filter_mode::parallel,
+                                           [&](std::shared_ptr<DrawOutput> out) {
+                                             if (out->done_before) return out;
+                                             const std::uint32_t draw = out->draw;
+                                             std::vector<Scenario> scenarios;
+                                             for (std::size_t i = 0; i < n; ++i)
+                                               scenarios.push_back(study.scenario_in_draw(i, draw));
+                                             std::vector<std::unique_ptr<Model>> models;
+                                             for (std::size_t i = 0; i < n; ++i)
+                                               models.push_back(std::make_unique<Model>(scenarios[i]));
+                                             out->results.assign(n, std::vector<RunResult>(reps));
+                                             out->measures.assign(n, std::vector<RunMeasures>(reps));
+                                             auto take = [&](std::size_t j, std::size_t slot, RunResult&& r) {
+                                               out->measures[j][slot] =
+                                                   measure_run(shapes[j], scenarios[j], r);
+                                               if (on_draw) out->results[j][slot] = std::move(r);
+                                               finished_runs(1);
+                                             };
+                                             // From the study's warm-ups where there are any, else each
+                                             // group's warm-up for this draw.
+                                             std::vector<Job> jobs;
+                                             std::vector<std::size_t> job_scenario;
+                                             for (std::size_t i = 0; i < n; ++i)
+                                               if (!cached[leader[i]]) {
+                                                 jobs.push_back({models[i].get(),
+                                                                 RunPlan{study.seed, draw,
+                                                                         study.first_replication, reps}});
+                                                 job_scenario.push_back(i);
+                                               }
+                                             std::vector<std::pair<std::size_t, std::uint32_t>> from_cache;
+                                             for (std::size_t i = 0; i < n; ++i)
+                                               if (cached[leader[i]])
+                                                 for (std::uint32_t r = 0; r < reps; ++r)
+                                                   from_cache.emplace_back(i, r);
+                                             tbb::parallel_invoke(
+                                                 [&] {
+                                                   tbb::parallel_for(
+                                                       std::size_t{0}, from_cache.size(), [&](std::size_t k) {
+                                                         const auto [i, r] = from_cache[k];
+                                                         try {
+                                                           take(i, r,
+                                                                warmed[leader[i]][r]->policy(*models[i],
+                                                                                             draw));
+                                                         } catch (
+                                                             const std::exception&
+                                                                 e) {  // named like a failure of for_each_run
+                                                           throw RunFailure(
+                                                               i,
+                                                               RunRequest{study.seed, draw,
+                                                                          study.first_replication + r},
+                                                               e.what());
+                                                         }
+                                                       });
+                                                 },
+                                                 [&] {
+                                                   if (jobs.empty()) return;
+                                                   try {
+                                                     for_each_run(jobs, [&](std::size_t j, std::size_t slot,
+                                                                            RunResult&& r) {
+                                                       take(job_scenario[j], slot, std::move(r));
+                                                     });
+                                                   } catch (
+                                                       const RunFailure& f) {  // its job is an index into
+                                                                               // `jobs`: name the scenario
+                                                     throw RunFailure(job_scenario[f.job()], f.request(),
+                                                                      f.reason());
+                                                   }
+                                                 });
+                                             return out;
+                                           }) &
+          tbb::make_filter<std::shared_ptr<DrawOutput>, void>(
+              tbb::filter_mode::serial_in_order, [&](std::shared_ptr<DrawOutput> out) {
+                if (out->done_before) {
+                  finished_runs(n * reps);
+                } else if (on_draw) {
+                  on_draw(out->draw, out->results, out->measures);
+                }
+                for (std::size_t i = 0; i < n; ++i)
+                  for (RunMeasures& m : out->measures.at(i)) runs[i].push_back(std::move(m));
+                ++draws_done;
+              }));
+  if (stopped) throw Interrupted(draws_done, draws.size());
 
   StudyResult out;
   for (std::size_t i = 0; i < n; ++i)
