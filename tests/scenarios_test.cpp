@@ -50,10 +50,10 @@ TEST_CASE("every shipped scenario loads and names its comparator on the same pop
 TEST_CASE("capacity per 1,000 households scales agencies with the population", "[scenarios]") {
   const Scenario velve = ScenarioSource::load(shipped("baseline-velve.yaml")).base();
   const Scenario city = ScenarioSource::load(shipped("baseline-enschede.yaml")).base();
-  // social_work: 293 per 1,000 households: round(293 * 2.8) = 820 and round(293 * 77.16) = 22,608.
+  // social_work: 240 per 1,000 households: round(240 * 2.8) = 672 and round(240 * 77.16) = 18,518.
   const int a = velve.agency_index("social_work");
-  CHECK(velve.agencies[a].capacity == 820);
-  CHECK(city.agencies[a].capacity == 22608);
+  CHECK(velve.agencies[a].capacity == 672);
+  CHECK(city.agencies[a].capacity == 18518);
 }
 
 TEST_CASE("a scenario that extends another overrides only what it names", "[scenarios]") {
