@@ -33,7 +33,7 @@ inline bool settle_trust(const WeekView& v, Household& h) {
   const double r = v.model->trust_recovery_per_week();
   if (r <= 0 || v.week <= h.trust_week) return false;
   const double target = v.model->trust_target();
-  const double now = target + (h.trust - target) * std::pow(1.0 - r, v.week - h.trust_week);
+  const double now = target + (h.trust - target) * v.model->trust_distance_left(v.week - h.trust_week);
   const auto t = static_cast<std::uint8_t>(std::clamp(std::lround(now), 0L, 255L));
   if (t == h.trust) return false;
   h.trust = t;
@@ -697,7 +697,9 @@ void step_household(const WeekView& v, std::uint32_t id, Household& h, std::uint
   const int w = v.week;
   ++t.stepped;
   t.counts.add(h, -1);  // its contribution to the week's measures, put back below as it is after the week
-  const bool trust_moved = settle_trust(v, h);
+  // Trust matters to a household with a problem or a coach (its chances, the measures of those with help);
+  // for the rest it waits, losing nothing, until it does.
+  const bool trust_moved = (h.active_count > 0 || h.coach() == CoachStatus::Active) && settle_trust(v, h);
 
   std::uint32_t due = h.due;
   const bool afresh = (due & due::kDueNow) != 0;

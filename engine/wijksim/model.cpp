@@ -91,6 +91,8 @@ Model::Model(const Scenario& s)
     }
   trust_target_ = std::clamp(s.population.trust_mean, 0.0, 1.0) * 255.0;
   trust_recovery_per_week_ = s.population.trust_recovery_per_year / kWeeksPerYear;
+  for (int k = 0; k < kTrustDecayWeeks; ++k)
+    trust_decay_[static_cast<std::size_t>(k)] = std::pow(1.0 - trust_recovery_per_week_, k);
   const Coaches& coaches = s.coaches;
   const double trust_steps_per_year = coaches.trust_gain_per_year * 255.0 / kTrustStep;
   trust_step_p_ = weekly_probability(trust_steps_per_year);

@@ -100,6 +100,11 @@ class Model {
   // (household_step.cpp, settle_trust).
   double trust_target() const { return trust_target_; }
   double trust_recovery_per_week() const { return trust_recovery_per_week_; }
+  // (1 - recovery per week)^weeks: what is left of trust's distance from its usual level after `weeks`.
+  double trust_distance_left(int weeks) const {
+    return weeks < kTrustDecayWeeks ? trust_decay_[static_cast<std::size_t>(weeks)]
+                                    : std::exp(weeks * std::log1p(-trust_recovery_per_week_));
+  }
   // With a coach, trust is rebuilt in steps of kTrustStep (0..255 scale) at random times, as many a year
   // as make trust_gain_per_year on average: the weekly chance of a step, and log(1 - p).
   static constexpr int kTrustStep = 13;  // about 0.05 of the 0..1 scale
@@ -130,6 +135,8 @@ class Model {
   std::array<double, kTrustLevels> contact_p_{}, contact_log_stay_{}, self_share_{};
   double trust_step_p_ = 0, trust_step_log_stay_ = 0;
   double trust_target_ = 128, trust_recovery_per_week_ = 0;
+  static constexpr int kTrustDecayWeeks = 1024;
+  std::array<double, kTrustDecayWeeks> trust_decay_{};
   std::vector<Cents> coach_cost_per_week_;
   std::vector<int> policy_capacity_;
 };

@@ -280,7 +280,12 @@ class Run {
         find_awake(wake_.data(), begin, end, static_cast<std::uint16_t>(v.week), awake.data());
     constexpr int kAhead = 4;
     for (int i = 0; i < n_awake; ++i) {
-      if (i + kAhead < n_awake) __builtin_prefetch(&households_[awake[static_cast<std::size_t>(i + kAhead)]]);
+      if (i + kAhead < n_awake) {  // a household may straddle two cache lines: fetch both
+        const char* ahead =
+            reinterpret_cast<const char*>(&households_[awake[static_cast<std::size_t>(i + kAhead)]]);
+        __builtin_prefetch(ahead);
+        __builtin_prefetch(ahead + sizeof(Household) - 1);
+      }
       const std::uint32_t id = awake[static_cast<std::size_t>(i)];
       step_household(v, id, households_[id], wake_[id], t);
       // A household that slept through a week it was due in would be lost for good: never let one.
