@@ -92,10 +92,11 @@ void write_atomically(const std::string& path, const std::string& text) {
   }
 }
 
-void print_input_error(const InputError& e) {
+void print_input_error(const InputError& e, bool simulates) {
   for (const Diagnostic& d : e.diagnostics()) fmt::print(stderr, "{}\n", d.to_string());
-  fmt::print(stderr, "{} error{} found; nothing was simulated.\n", e.diagnostics().size(),
-             e.diagnostics().size() == 1 ? "" : "s");
+  if (simulates)
+    fmt::print(stderr, "{} error{} found; nothing was simulated.\n", e.diagnostics().size(),
+               e.diagnostics().size() == 1 ? "" : "s");
 }
 
 std::string quoted_args(int argc, char** argv) {
@@ -413,7 +414,7 @@ int main(int argc, char** argv) {
     if (*validate_cmd) return validate(o);
     if (*trace_cmd) return trace(o);
   } catch (const InputError& e) {
-    print_input_error(e);
+    print_input_error(e, *run || *compare || *trace_cmd);
     return kBadInput;
   } catch (const Error& e) {
     fmt::print(stderr, "error: {}\n(command: {})\n", e.what(), quoted_args(argc, argv));

@@ -131,10 +131,9 @@ RunStore RunStore::open(const std::string& path, Mode mode) {
     throw Error(fmt::format("results store '{}' is a directory, not a file", path));
   const bool exists = std::filesystem::exists(path, ec);
   if (mode == Mode::ReadOnly && !exists)
-    throw Error(
-        fmt::format("there is no results store '{}' (`wijksim run` and `compare` write one; "
-                    "--store names another)",
-                    path));
+    throw InputError({{Location{path, 0, 0}, "--store",
+                       "there is no results store here (`wijksim run` and `compare` write one; --store names "
+                       "another)"}});
   const int flags =
       mode == Mode::ReadOnly ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
   if (sqlite3_open_v2(path.c_str(), &s.db_, flags, nullptr) != SQLITE_OK)
@@ -158,7 +157,7 @@ RunStore RunStore::open(const std::string& path, Mode mode) {
                     "wrote it",
                     path, version, WIJKSIM_VERSION, kStoreSchemaVersion));
   if (mode == Mode::ReadOnly) {
-    if (empty) throw Error(fmt::format("results store '{}' is empty: it holds no runs", path));
+    if (empty) throw InputError({{Location{path, 0, 0}, "--store", "this results store holds no runs"}});
     return s;
   }
   // WAL: readers never block the writer, and a crash at any moment leaves the last committed state. The
@@ -238,7 +237,9 @@ RunInfo RunStore::run(std::int64_t id) const {
   Statement q(db_, path_, std::string(kRunColumns) + " WHERE runs.run_id = ?");
   q.bind(1, id);
   if (!q.step())
-    throw Error(fmt::format("results store '{}' has no run {} (`wijksim runs` lists them)", path_, id));
+    throw InputError(
+        {{Location{path_, 0, 0}, "run",
+          fmt::format("the results store has no run {} (`wijksim runs --store {}` lists them)", id, path_)}});
   return read_run(q);
 }
 
@@ -414,9 +415,9 @@ std::string RunStore::report(std::int64_t run, const std::string& format) const 
   Statement q(db_, path_, "SELECT body FROM reports WHERE run_id = ? AND format = ?");
   q.bind(1, run).bind(2, format);
   if (!q.step())
-    throw Error(
-        fmt::format("results store '{}': run {} is {} and has no tables yet; `{} --resume {}` completes it",
-                    path_, run, info.status, info.command_line, run));
+    throw InputError({{Location{path_, 0, 0}, "run",
+                       fmt::format("run {} is {} and has no tables yet; `{} --resume {}` completes it", run,
+                                   info.status, info.command_line, run)}});
   return q.text(0);
 }
 

@@ -28,6 +28,8 @@ void sqlite_failure(sqlite3* db, const std::string& path, const std::string& doi
     why = "it is not a wijksim results store (" + why + ")";
   if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED)
     why = "another process held the store too long (" + why + ")";
+  if (primary == SQLITE_NOTADB)  // the user named a file that is not a store: bad input, not a failure
+    throw InputError({{Location{path, 0, 0}, "", fmt::format("cannot {}: {}", doing, why)}});
   throw Error(fmt::format("results store '{}': cannot {}: {}", path, doing, why));
 }
 
