@@ -147,7 +147,9 @@ try {
   // As render.cpp's format_cell prints a cell (an independent implementation, to check the page's text).
   const printed = (c) => {
     if ('text' in c) return c.text;
-    const d = { euro: 0, share: 1, weeks: 1, per_1000_households_per_year: 1, households_per_fte: 1,
+    // Euros: whole, but cents under 100 when not whole (an amount per household).
+    const euroDecimals = Math.abs(c.mean) >= 100 || Number.isInteger(c.mean) ? 0 : 2;
+    const d = { euro: euroDecimals, share: 1, weeks: 1, per_1000_households_per_year: 1, households_per_fte: 1,
       trust_0_1: 2, rung: 2, years: 3 }[c.unit];
     const decimals = d !== undefined ? d : (Number.isInteger(c.mean) && c.lo === null) || Math.abs(c.mean) >= 100 ? 0 : 1;
     const plain = (x) => dutch(c.unit === 'share' ? 100 * x : x, decimals);

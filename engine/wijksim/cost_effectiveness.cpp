@@ -1,5 +1,7 @@
 #include "wijksim/cost_effectiveness.h"
 
+#include "wijksim/render.h"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -12,29 +14,21 @@
 namespace wijksim {
 namespace {
 
-// "1,234,567" from a non-negative whole number.
-std::string group_thousands(long long v) {
-  std::string digits = std::to_string(v);
-  std::string out;
-  const int n = static_cast<int>(digits.size());
-  for (int i = 0; i < n; ++i) {
-    if (i > 0 && (n - i) % 3 == 0) out += ',';
-    out += digits[static_cast<std::size_t>(i)];
-  }
-  return out;
-}
-
-// A non-negative amount of money: whole euros from €100 up, cents below (a saving of €3.50 per household
-// should not print as €4).
+// A non-negative amount of money in Dutch notation, as the tables print euros: whole euros from € 100 up,
+// cents below (a saving of € 3,50 per household should not print as € 4).
 std::string euros(double v) {
-  if (v >= 100.0) return "€" + group_thousands(std::llround(v));
-  return fmt::format("€{:.2f}", v);
+  if (v >= 100.0) return format_euros(v);
+  return "€ " + format_dutch(v, 2);
 }
 
-// A non-negative amount of effect: three significant digits, whole numbers from 1,000 up.
+// A non-negative amount of effect: three significant digits (Dutch decimal comma), whole numbers from
+// 1.000 up.
 std::string effect_amount(double v) {
-  if (v >= 1000.0) return group_thousands(std::llround(v));
-  return fmt::format("{:.3g}", v);
+  if (v >= 1000.0) return format_dutch(v, 0);
+  std::string s = fmt::format("{:.3g}", v);
+  for (char& c : s)
+    if (c == '.') c = ',';
+  return s;
 }
 
 void require_finite(double v, const char* what) {

@@ -44,8 +44,9 @@ struct Icer {
   // delta_cost / delta_effect in NE and SW, where a ratio means something (in SW it is the saving per unit
   // of effect forgone); NaN in SE, NW and at the origin, where a ratio would mislead.
   double value = 0;
-  // For tables, e.g. "€20,000 per problem-free household-year", "dominant (saves €1,000, gains 0.5)",
-  // "dominated (costs €1,000 more, loses 0.5)", "saves €2,000 per problem-free household-year forgone".
+  // For tables, in Dutch notation like every figure: "€ 20.000 per problem-free household-year",
+  // "dominant (saves € 1.000, gains 0,5)", "dominated (costs € 1.000 more, loses 0,5)",
+  // "saves € 2.000 per problem-free household-year forgone".
   std::string text;
   bool has_ratio() const { return quadrant == Quadrant::NE || quadrant == Quadrant::SW; }
 };

@@ -319,8 +319,9 @@ EconomicEvaluation evaluate(const Study& study, const StudyResult& result) {
       }
       int break_even = -1;
       for (int y = years - 1; y >= 0 && cum_mean[static_cast<std::size_t>(y)] <= 0; --y) break_even = y;
-      cum.cells.push_back(text(break_even < 0 ? fmt::format("no break-even within {} years", years)
-                                              : fmt::format("breaks even in year {}", break_even + 1)));
+      cum.cells.push_back(
+          text(break_even < 0 ? fmt::format("no break-even within {} year{}", years, years == 1 ? "" : "s")
+                              : fmt::format("breaks even in year {}", break_even + 1)));
       b.rows.push_back(std::move(cum));
       ev.tables.push_back(std::move(b));
 
@@ -330,9 +331,9 @@ EconomicEvaluation evaluate(const Study& study, const StudyResult& result) {
       w.scenario = g.names[o];
       w.comparator = comparator_name;
       w.note = fmt::format(
-          "Over policy years 1-{}, euros for the whole population, intervention minus comparator. "
+          "Over {}, euros for the whole population, intervention minus comparator. "
           "'pays' or 'saves' when the 95% interval excludes zero. {}",
-          years, kDrawNote);
+          years == 1 ? std::string("policy year 1") : fmt::format("policy years 1-{}", years), kDrawNote);
       w.columns = {{"nominal", "difference, nominal (EUR)"},
                    {"discounted", "difference, discounted (EUR)"},
                    {"role", "role"},

@@ -16,8 +16,8 @@ constexpr std::size_t kTextWidth = 110;  // notes are wrapped to this width
 int decimals_for(const Cell& c) {
   const double m = c.stat.mean;
   switch (c.unit) {
-    case Unit::Euro:
-      return 0;
+    case Unit::Euro:  // whole euros, but cents for amounts under € 100 that are not whole (per household)
+      return std::fabs(m) >= 100 || m == std::floor(m) ? 0 : 2;
     case Unit::Share:
       return 1;  // of a percentage
     case Unit::Count:
@@ -200,7 +200,7 @@ std::string format_cell(const Cell& c) {
   }
   const Stat& s = c.stat;
   if (std::isnan(s.mean)) return "n/a";
-  std::string out = c.unit == Unit::Euro    ? format_euros(s.mean)
+  std::string out = c.unit == Unit::Euro    ? "€ " + plain(s.mean, c)
                     : c.unit == Unit::Share ? plain(s.mean, c) + "%"
                                             : plain(s.mean, c);
   if (!std::isnan(s.lo) && !std::isnan(s.hi)) out += " (" + plain(s.lo, c) + kEnDash + plain(s.hi, c) + ")";
@@ -210,8 +210,9 @@ std::string format_cell(const Cell& c) {
 std::string render_table(const Report& r) {
   std::string out = fmt::format("wijksim {} {}\n", r.version, r.command);
   for (const ScenarioRef& s : r.scenarios) {
-    out += fmt::format("  {} ({}): seed {}, replications {}-{}, {} policy years", s.name, s.file, s.seed,
-                       s.first_replication, s.first_replication + s.replications - 1, s.years);
+    out += fmt::format("  {} ({}): seed {}, replications {}-{}, {} policy year{}", s.name, s.file, s.seed,
+                       s.first_replication, s.first_replication + s.replications - 1, s.years,
+                       s.years == 1 ? "" : "s");
     if (!s.comparator.empty()) out += fmt::format(", compared with {}", s.comparator);
     out += "\n";
   }
