@@ -182,117 +182,96 @@ StudyResult run_study(const Study& study, const Progress::Callback& on_progress,
 
   // Draws in parallel (several in flight at once), each draw's runs in parallel too; results are taken in
   // draw order, so the sink writes draws in order and the summaries do not depend on the thread count.
+  // Each draw's output lives here, not in the pipeline's tokens: should a stage throw (a full disk), the
+  // pipeline drops the tokens in flight without destroying them, and this vector frees them.
+  std::vector<DrawOutput> outputs(draws.size());
   std::size_t next = 0, draws_done = 0;
   bool stopped = false;
   const std::size_t in_flight = 2 * static_cast<std::size_t>(tbb::this_task_arena::max_concurrency());
   tbb::parallel_pipeline(
       in_flight,
-      tbb::make_filter<void, std::shared_ptr<DrawOutput>>(
-          tbb::filter_mode::serial_in_order,
-          [&](tbb::flow_control& fc) -> std::shared_ptr<DrawOutput> {
-            if (next == draws.size()) {
-              fc.stop();
-              return nullptr;
-            }
-            auto out = std::make_shared<DrawOutput>();
-            out->draw = draws[next++];
-            if (completed) {
-              if (auto it = completed->find(out->draw); it != completed->end()) {
-                out->done_before = true;
-                out->measures = it->second;
-                return out;
-              }
-            }
-            if (stop && stop->load()) {
-              stopped = true;
-              fc.stop();
-              return nullptr;
-            }
+      tbb::make_filter<
+          void, DrawOutput*>(tbb::filter_mode::serial_in_order, [&](tbb::flow_control& fc) -> DrawOutput* {
+        if (next == draws.size()) {
+          fc.stop();
+          return nullptr;
+        }
+        DrawOutput* out = &outputs[next];
+        out->draw = draws[next++];
+        if (completed) {
+          if (auto it = completed->find(out->draw); it != completed->end()) {
+            out->done_before = true;
+            out->measures = it->second;
             return out;
-          }) &
-          tbb::make_filter<
-              std::shared_ptr<DrawOutput>,
-              std::shared_ptr<DrawOutput>>(tbb::filter_mode::parallel,
-                                           [&](std::shared_ptr<DrawOutput> out) {
-                                             if (out->done_before) return out;
-                                             const std::uint32_t draw = out->draw;
-                                             std::vector<Scenario> scenarios;
-                                             for (std::size_t i = 0; i < n; ++i)
-                                               scenarios.push_back(study.scenario_in_draw(i, draw));
-                                             std::vector<std::unique_ptr<Model>> models;
-                                             for (std::size_t i = 0; i < n; ++i)
-                                               models.push_back(std::make_unique<Model>(scenarios[i]));
-                                             out->results.assign(n, std::vector<RunResult>(reps));
-                                             out->measures.assign(n, std::vector<RunMeasures>(reps));
-                                             auto take = [&](std::size_t j, std::size_t slot, RunResult&& r) {
-                                               out->measures[j][slot] =
-                                                   measure_run(shapes[j], scenarios[j], r);
-                                               if (on_draw) out->results[j][slot] = std::move(r);
-                                               finished_runs(1);
-                                             };
-                                             // From the study's warm-ups where there are any, else each
-                                             // group's warm-up for this draw.
-                                             std::vector<Job> jobs;
-                                             std::vector<std::size_t> job_scenario;
-                                             for (std::size_t i = 0; i < n; ++i)
-                                               if (!cached[leader[i]]) {
-                                                 jobs.push_back({models[i].get(),
-                                                                 RunPlan{study.seed, draw,
-                                                                         study.first_replication, reps}});
-                                                 job_scenario.push_back(i);
-                                               }
-                                             std::vector<std::pair<std::size_t, std::uint32_t>> from_cache;
-                                             for (std::size_t i = 0; i < n; ++i)
-                                               if (cached[leader[i]])
-                                                 for (std::uint32_t r = 0; r < reps; ++r)
-                                                   from_cache.emplace_back(i, r);
-                                             tbb::parallel_invoke(
-                                                 [&] {
-                                                   tbb::parallel_for(
-                                                       std::size_t{0}, from_cache.size(), [&](std::size_t k) {
-                                                         const auto [i, r] = from_cache[k];
-                                                         try {
-                                                           take(i, r,
-                                                                warmed[leader[i]][r]->policy(*models[i],
-                                                                                             draw));
-                                                         } catch (
-                                                             const std::exception&
-                                                                 e) {  // named like a failure of for_each_run
-                                                           throw RunFailure(
-                                                               i,
-                                                               RunRequest{study.seed, draw,
-                                                                          study.first_replication + r},
-                                                               e.what());
-                                                         }
-                                                       });
-                                                 },
-                                                 [&] {
-                                                   if (jobs.empty()) return;
-                                                   try {
-                                                     for_each_run(jobs, [&](std::size_t j, std::size_t slot,
-                                                                            RunResult&& r) {
-                                                       take(job_scenario[j], slot, std::move(r));
-                                                     });
-                                                   } catch (
-                                                       const RunFailure& f) {  // its job is an index into
-                                                                               // `jobs`: name the scenario
-                                                     throw RunFailure(job_scenario[f.job()], f.request(),
-                                                                      f.reason());
-                                                   }
-                                                 });
-                                             return out;
-                                           }) &
-          tbb::make_filter<std::shared_ptr<DrawOutput>, void>(
-              tbb::filter_mode::serial_in_order, [&](std::shared_ptr<DrawOutput> out) {
-                if (out->done_before) {
-                  finished_runs(n * reps);
-                } else if (on_draw) {
-                  on_draw(out->draw, out->results, out->measures);
+          }
+        }
+        if (stop && stop->load()) {
+          stopped = true;
+          fc.stop();
+          return nullptr;
+        }
+        return out;
+      }) & tbb::make_filter<DrawOutput*, DrawOutput*>(tbb::filter_mode::parallel, [&](DrawOutput* out) {
+        if (out->done_before) return out;
+        const std::uint32_t draw = out->draw;
+        std::vector<Scenario> scenarios;
+        for (std::size_t i = 0; i < n; ++i) scenarios.push_back(study.scenario_in_draw(i, draw));
+        std::vector<std::unique_ptr<Model>> models;
+        for (std::size_t i = 0; i < n; ++i) models.push_back(std::make_unique<Model>(scenarios[i]));
+        out->results.assign(n, std::vector<RunResult>(reps));
+        out->measures.assign(n, std::vector<RunMeasures>(reps));
+        auto take = [&](std::size_t j, std::size_t slot, RunResult&& r) {
+          out->measures[j][slot] = measure_run(shapes[j], scenarios[j], r);
+          if (on_draw) out->results[j][slot] = std::move(r);
+          finished_runs(1);
+        };
+        // From the study's warm-ups where there are any, else each
+        // group's warm-up for this draw.
+        std::vector<Job> jobs;
+        std::vector<std::size_t> job_scenario;
+        for (std::size_t i = 0; i < n; ++i)
+          if (!cached[leader[i]]) {
+            jobs.push_back({models[i].get(), RunPlan{study.seed, draw, study.first_replication, reps}});
+            job_scenario.push_back(i);
+          }
+        std::vector<std::pair<std::size_t, std::uint32_t>> from_cache;
+        for (std::size_t i = 0; i < n; ++i)
+          if (cached[leader[i]])
+            for (std::uint32_t r = 0; r < reps; ++r) from_cache.emplace_back(i, r);
+        tbb::parallel_invoke(
+            [&] {
+              tbb::parallel_for(std::size_t{0}, from_cache.size(), [&](std::size_t k) {
+                const auto [i, r] = from_cache[k];
+                try {
+                  take(i, r, warmed[leader[i]][r]->policy(*models[i], draw));
+                } catch (const std::exception& e) {  // named like a failure of for_each_run
+                  throw RunFailure(i, RunRequest{study.seed, draw, study.first_replication + r}, e.what());
                 }
-                for (std::size_t i = 0; i < n; ++i)
-                  for (RunMeasures& m : out->measures.at(i)) runs[i].push_back(std::move(m));
-                ++draws_done;
-              }));
+              });
+            },
+            [&] {
+              if (jobs.empty()) return;
+              try {
+                for_each_run(jobs, [&](std::size_t j, std::size_t slot, RunResult&& r) {
+                  take(job_scenario[j], slot, std::move(r));
+                });
+              } catch (const RunFailure& f) {  // its job is an index into
+                                               // `jobs`: name the scenario
+                throw RunFailure(job_scenario[f.job()], f.request(), f.reason());
+              }
+            });
+        return out;
+      }) & tbb::make_filter<DrawOutput*, void>(tbb::filter_mode::serial_in_order, [&](DrawOutput* out) {
+        if (out->done_before) {
+          finished_runs(n * reps);
+        } else if (on_draw) {
+          on_draw(out->draw, out->results, out->measures);
+        }
+        for (std::size_t i = 0; i < n; ++i)
+          for (RunMeasures& m : out->measures.at(i)) runs[i].push_back(std::move(m));
+        *out = DrawOutput{};  // its memory back now: only the draws in flight hold results
+        ++draws_done;
+      }));
   if (stopped) throw Interrupted(draws_done, draws.size());
 
   StudyResult out;
