@@ -95,6 +95,11 @@ void each_process(const WeekView& v, std::uint32_t id, const Household& h, int f
     const double total = m.life_total(relapse, h.rung, mask);
     constant(due::bit(due::kLife), m.life_p(relapse, h.rung, mask), -total / kWeeksPerYear);
   }
+  // A coach's weekly chance of noticing or solving, scaled by the team's effectiveness this week.
+  auto coach_chance = [&](std::uint32_t bit, double competence) {
+    const double p = competence * v.team(id).effectiveness;
+    constant(bit, p, std::log1p(-p));
+  };
   for (int d = 0; d < m.domains(); ++d) {
     if (!((mask >> d) & 1u)) continue;
     const Problem& p = h.problems[d];
@@ -108,9 +113,7 @@ void each_process(const WeekView& v, std::uint32_t id, const Household& h, int f
       case ProblemStatus::Unnoticed:
         constant(a, dm.resolve_p, dm.resolve_log_stay);
         if (coached) {
-          const TeamView& team = v.team(id);
-          const double p_notice = team.notice_p[d] * team.effectiveness;
-          constant(b, p_notice, std::log1p(-p_notice));
+          coach_chance(b, v.team(id).notice_p[d]);
         } else {
           constant(b, dm.seek_p_at[h.trust], dm.seek_log_stay_at[h.trust]);
         }
@@ -126,11 +129,7 @@ void each_process(const WeekView& v, std::uint32_t id, const Household& h, int f
       }
       case ProblemStatus::FirstLine:
         constant(a, dm.resolve_p, dm.resolve_log_stay);
-        if (coached) {
-          const TeamView& team = v.team(id);
-          const double p_solve = team.solve_p[d] * team.effectiveness;
-          constant(b, p_solve, std::log1p(-p_solve));
-        }
+        if (coached) coach_chance(b, v.team(id).solve_p[d]);
         break;
       case ProblemStatus::None:
         break;

@@ -11,6 +11,13 @@
 namespace wijksim::charts {
 namespace {
 
+// A data row's whisker: none where there is no interval (a single run).
+void with_interval(json& row, double lo, double hi) {
+  if (!std::isfinite(lo) || !std::isfinite(hi)) return;
+  row["lo"] = lo;
+  row["hi"] = hi;
+}
+
 static_assert(kSeriesBlockWeeks % 2 == 0, "a block's middle must fall between two weeks (see when())");
 
 constexpr int kWidth = 620;  // plot area of a single chart (px); the page scales it down when printed
@@ -263,11 +270,7 @@ json grouped_bars(const std::vector<BarPanel>& panels, const std::vector<std::st
     for (const Bar& b : p.bars) {
       json r = {
           {"panel", p.title}, {"group", b.group}, {"series", b.series}, {"mean", b.mean}, {"text", b.text}};
-      // No whisker where there is no interval (a single run).
-      if (std::isfinite(b.lo) && std::isfinite(b.hi)) {
-        r["lo"] = b.lo;
-        r["hi"] = b.hi;
-      }
+      with_interval(r, b.lo, b.hi);
       rows.push_back(std::move(r));
     }
   }
@@ -319,10 +322,7 @@ json who_pays(const std::vector<PayerDifference>& payers, const std::string& x_t
               {"mean", p.mean},
               {"text", p.text},
               {"direction", p.mean > 0 ? "pays more" : "saves"}};
-    if (std::isfinite(p.lo) && std::isfinite(p.hi)) {
-      r["lo"] = p.lo;
-      r["hi"] = p.hi;
-    }
+    with_interval(r, p.lo, p.hi);
     rows.push_back(std::move(r));
   }
   const json y = {{"field", "payer"},
