@@ -13,13 +13,13 @@
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "progress_bar.h"
+#include "wijksim/atomic_file.h"
 #include "wijksim/error.h"
 #include "wijksim/html_report.h"
 #include "wijksim/model.h"
@@ -67,29 +67,6 @@ extern "C" void on_interrupt(int) {
 bool is_store_path(const std::string& path) {
   const auto ext = std::filesystem::path(path).extension().string();
   return ext == ".db" || ext == ".sqlite" || ext == ".sqlite3";
-}
-
-// Writes next to the target and renames: a reader never sees half a file, and a failed write leaves the
-// old file (if any) untouched.
-void write_atomically(const std::string& path, const std::string& text) {
-  const std::string tmp = fmt::format("{}.tmp-{}", path, getpid());
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out)
-      throw Error(fmt::format("cannot write '{}': the directory does not exist or is not writable", path));
-    out << text;
-    out.flush();
-    if (!out) {
-      std::filesystem::remove(tmp);
-      throw Error(fmt::format("cannot write '{}': the disk is full or the write failed", path));
-    }
-  }
-  std::error_code ec;
-  std::filesystem::rename(tmp, path, ec);
-  if (ec) {
-    std::filesystem::remove(tmp);
-    throw Error(fmt::format("cannot write '{}': {}", path, ec.message()));
-  }
 }
 
 void print_input_error(const InputError& e, bool simulates) {
@@ -201,7 +178,7 @@ int run_or_compare(const std::string& command, Options o, bool with_comparators,
   if (text_output.empty()) {
     fmt::print("{}", text);
   } else {
-    write_atomically(text_output, text);
+    write_file_atomically(text_output, text);
     fmt::print(stderr, "wrote {}\n", text_output);
   }
   if (recorder) fmt::print(stderr, "stored as run {} in {}\n", recorder->run_id(), o.store);

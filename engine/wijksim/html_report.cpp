@@ -1,14 +1,14 @@
 #include "wijksim/html_report.h"
 
+#include "wijksim/atomic_file.h"
+
 #include <fmt/format.h>
-#include <unistd.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -1068,26 +1068,7 @@ void write_html_report(const std::string& store_path, std::int64_t run, const st
     // Not a store, an empty one, or one of another version: the user named the wrong file.
     throw InputError({{Location{store_path, 0, 0}, "--store", e.what()}});
   }
-  const std::string page = html_report(*store, run);
-
-  const std::string tmp = fmt::format("{}.tmp-{}", path, getpid());
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out)
-      throw Error(fmt::format("cannot write '{}': the directory does not exist or is not writable", path));
-    out << page;
-    out.flush();
-    if (!out) {
-      out.close();
-      std::filesystem::remove(tmp, ec);
-      throw Error(fmt::format("cannot write '{}': the disk is full or the write failed", path));
-    }
-  }
-  std::filesystem::rename(tmp, path, ec);
-  if (ec) {
-    std::filesystem::remove(tmp, ec);
-    throw Error(fmt::format("cannot write '{}': {}", path, ec.message()));
-  }
+  write_file_atomically(path, html_report(*store, run));
 }
 
 }  // namespace wijksim

@@ -6,10 +6,10 @@
 #include <chrono>
 #include <ctime>
 #include <filesystem>
-#include <fstream>
 #include <thread>
 #include <tuple>
 
+#include "wijksim/atomic_file.h"
 #include "wijksim/error.h"
 #include "wijksim/sqlite_statement.h"
 
@@ -442,21 +442,8 @@ std::vector<std::string> RunStore::export_csv(std::int64_t run, const std::strin
       {"evaluation.csv",
        "SELECT * FROM evaluation WHERE run_id = ? ORDER BY comparator, option, draw, replication"},
   };
-  // Each file is written next to its name and renamed, so a reader never sees half a file.
   auto write = [&](const std::string& name, const std::string& text) {
-    const auto path = std::filesystem::path(dir) / name;
-    const auto tmp = std::filesystem::path(dir) / (name + ".tmp");
-    {
-      std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-      out << text;
-      if (!out.flush()) {
-        std::filesystem::remove(tmp, ec);
-        throw Error(
-            fmt::format("cannot write '{}' (is the disk full, or the directory read-only?)", path.string()));
-      }
-    }
-    std::filesystem::rename(tmp, path, ec);
-    if (ec) throw Error(fmt::format("cannot write '{}': {}", path.string(), ec.message()));
+    write_file_atomically((std::filesystem::path(dir) / name).string(), text);
   };
   std::vector<std::string> written;
   for (const auto& [name, sql] : files) {
