@@ -6,7 +6,6 @@
 #include <fmt/format.h>
 #include <oneapi/tbb/global_control.h>
 #include <oneapi/tbb/info.h>
-#include <unistd.h>
 #include <CLI/CLI.hpp>
 
 #include <atomic>
