@@ -4,9 +4,11 @@
 #include <numeric>
 
 #include "fixtures.h"
+#include "mechanism_fixtures.h"
 #include "wijksim/calibration.h"
 #include "wijksim/experiment.h"
 #include "wijksim/model.h"
+#include "wijksim/simulation.h"
 #include "wijksim/summary.h"
 
 using namespace wijksim;
@@ -298,4 +300,34 @@ TEST_CASE("a failing run names the replication that failed", "[summary][experime
     CHECK(f.request().seed == 9);
     CHECK(f.request().replication == 5);  // the lowest replication among those that failed
   }
+}
+
+TEST_CASE("quality-adjusted household-years weigh each household-week by its number of problems",
+          "[summary]") {
+  // A quiet cohort: nothing happens, so each household keeps the problems it was drawn with all the time.
+  // Half start with none, half with one. With utility weights 1 (no problem) and 0.8 (one or more), each
+  // policy year is worth (n0 * 1 + n1 * 0.8) / n quality-adjusted years per household, n0 and n1 read off
+  // the drawn population; without weights the figure is undefined.
+  const int n = 2000;
+  Scenario s = test::quiet_cohort(n);
+  s.population.problem_count_shares = {0.5, 0.5};
+  s.simulation.years = 2;
+  s.economics.utility_by_problems = {1.0, 0.8};
+  const Model m(s);
+  const RunResult r = simulate(m, {s.simulation.seed, 0, 0});
+  const double n0 = r.initial.by_problems[0], n1 = r.initial.by_problems[1];
+  REQUIRE(n0 + n1 == n);
+  REQUIRE(n0 > 800);
+  REQUIRE(n1 > 800);
+  const RunMeasures rm = measure_run(s, r);
+  REQUIRE(rm.figures.quality_adjusted_years.size() == 2);
+  for (double qa : rm.figures.quality_adjusted_years) CHECK(qa == Approx((n0 + 0.8 * n1) / n).epsilon(1e-12));
+  // The problem-free years count only the households without a problem.
+  for (double pf : rm.figures.problem_free_years) CHECK(pf == Approx(n0 / n).epsilon(1e-12));
+
+  s.economics.utility_by_problems.clear();
+  const Model without(s);
+  for (double qa :
+       measure_run(s, simulate(without, {s.simulation.seed, 0, 0})).figures.quality_adjusted_years)
+    CHECK(std::isnan(qa));
 }

@@ -121,6 +121,13 @@ EconomicEvaluation evaluate(const Study& study, const StudyResult& result) {
         e += m.problem_free_years[static_cast<std::size_t>(y)] * discount_factor(econ.discount_effects, y);
       return e;
     };
+    auto quality_adjusted_per_household = [&](const Measures<double>& m) {
+      double e = 0;
+      for (int y = 0; y < years; ++y)
+        e +=
+            m.quality_adjusted_years[static_cast<std::size_t>(y)] * discount_factor(econ.discount_effects, y);
+      return e;
+    };
     auto escalations = [](const Measures<double>& m) {
       double e = 0;
       for (double x : m.escalations) e += x;
@@ -190,6 +197,17 @@ EconomicEvaluation evaluate(const Study& study, const StudyResult& result) {
                   {"p_cost_effective", "probability cost-effective"},
                   {"rungs", "ladder rungs gained per household"},
                   {"escalations", "escalations per 1,000 households per year"}};
+    // Quality-adjusted household-years beside them, when the scenarios give utility weights.
+    bool utilities = true;
+    for (std::size_t o : g.options)
+      utilities = utilities && !study.scenarios[o].scenario.economics.utility_by_problems.empty();
+    if (utilities) {
+      ce.columns.push_back({"delta_qaly", "extra quality-adjusted years per household"});
+      ce.columns.push_back({"icer_qaly", "ICER per quality-adjusted household-year"});
+      ce.note +=
+          " Quality-adjusted household-years weigh each household-week by economics.utility_by_problems "
+          "(discounted as effects).";
+    }
     for (std::size_t o = 1; o < g.options.size(); ++o) {
       const ByDraw dc = minus(cost[o], cost[0]);
       const ByDraw de = minus(effect[o], effect[0]);
@@ -213,6 +231,13 @@ EconomicEvaluation evaluate(const Study& study, const StudyResult& result) {
             Cell::of_value(share_of_draws(dc, [](double x) { return x < 0; }), Unit::Share),
             Cell::of_value(share_of_draws(nmb, [](double x) { return x > 0; }), Unit::Share),
             Cell::of(over_draws(rungs), Unit::Rung), Cell::of(over_draws(esc), Unit::PerThousandYear)}});
+      if (utilities) {
+        const Stat sq =
+            over_draws(minus(by_draw(result.summaries[g.options[o]], draws, quality_adjusted_per_household),
+                             by_draw(result.summaries[g.options[0]], draws, quality_adjusted_per_household)));
+        ce.rows.back().cells.push_back(Cell::of(sq, Unit::Years));
+        ce.rows.back().cells.push_back(text(icer(sc.mean, sq.mean, "quality-adjusted household-year").text));
+      }
     }
     ev.tables.push_back(std::move(ce));
 

@@ -176,6 +176,9 @@ struct Economics {
   double discount_costs = 0.03;  // Zorginstituut Nederland guideline, January 2024
   double discount_effects = 0.015;
   double willingness_to_pay = 20000;  // euros per problem-free household-year (assumption for NMB)
+  // Optional utility weights (0..1) of a household-week by its number of active problems (0, 1, 2, ...; the
+  // last for more): quality-adjusted household-years, an effect reported beside problem-free years.
+  std::vector<double> utility_by_problems;
 };
 
 // A fully resolved scenario. Everything the engine needs, nothing it must look up elsewhere.

@@ -32,6 +32,7 @@ struct HouseholdMeasures {
   std::int64_t trust_sum = 0;  // of households with help, in 1/255
   std::int64_t rung_sum = 0;
   std::array<std::int32_t, kMaxDomains> active_by_domain{};
+  std::array<std::int32_t, kMaxDomains + 1> by_problems{};  // households with 0, 1, ... active problems
 };
 
 struct WeekRecord {

@@ -483,6 +483,7 @@ Measures<double> unflatten(const ScenarioShape& shape, const std::vector<double>
   m.cost.resize(shape.budget.size());
   m.escalations.resize(shape.escalation_types.size());
   m.problem_free_years.resize(static_cast<std::size_t>(shape.years));
+  m.quality_adjusted_years.resize(static_cast<std::size_t>(shape.years));
   std::size_t i = 0;
   const Measures<double> sized = m;
   const auto mismatch = [&] {

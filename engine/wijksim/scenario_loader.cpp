@@ -1740,6 +1740,21 @@ class Validator {
                                                          : field(E, &Economics::discount_effects));
     }
     number_in(m, "willingness_to_pay", kMoney, field(E, &Economics::willingness_to_pay));
+    if (const Node* u = m.get("utility_by_problems")) {
+      const std::string path = m.sub("utility_by_problems");
+      if (!u->is(Node::Kind::List) || u->children.empty() || u->children.size() > kMaxDomains + 1) {
+        d_.add(
+            u->where, path,
+            fmt::format("expected a list of 1 to {} utility weights from 0 to 1, for households with 0, 1, "
+                        "2, ... problems (the last for more), found {}",
+                        kMaxDomains + 1, found(*u)));
+      } else {
+        s_.economics.utility_by_problems.assign(u->children.size(), 1.0);
+        for (std::size_t i = 0; i < u->children.size(); ++i)
+          number(u->children[i], index_path(path, i), kFraction,
+                 [i](Scenario& s, double v) { s.economics.utility_by_problems[i] = v; });
+      }
+    }
     m.done();
   }
 

@@ -221,6 +221,7 @@ class Run {
     hm.trust_sum = counts_.trust_sum;
     hm.rung_sum = counts_.rung_sum;
     hm.active_by_domain = counts_.active_by_domain;
+    hm.by_problems = counts_.by_problems;
     return hm;
   }
 

@@ -196,11 +196,19 @@ RunMeasures measure_run(const ScenarioShape& shape, const Scenario& s, const Run
       type_of[d] = static_cast<int>(it - shape.escalation_types.begin());
   }
   m.problem_free_years.assign(static_cast<std::size_t>(shape.years), 0.0);
+  const std::vector<double>& utility = s.economics.utility_by_problems;
+  m.quality_adjusted_years.assign(static_cast<std::size_t>(shape.years), utility.empty() ? kNaN : 0.0);
   for (const WeekRecord& w : policy) {
     sums.add(w.households);
-    if (households > 0)
-      m.problem_free_years[static_cast<std::size_t>((w.week - 1) / kWeeksPerYear)] +=
-          (1.0 - w.households.with_problem / households) / kWeeksPerYear;
+    const auto year = static_cast<std::size_t>((w.week - 1) / kWeeksPerYear);
+    if (households > 0) {
+      m.problem_free_years[year] += (1.0 - w.households.with_problem / households) / kWeeksPerYear;
+      if (!utility.empty())
+        for (std::size_t k = 0; k < w.households.by_problems.size(); ++k)
+          m.quality_adjusted_years[year] += w.households.by_problems[k] *
+                                            utility[std::min(k, utility.size() - 1)] / households /
+                                            kWeeksPerYear;
+    }
     bounces += w.bounces;
     resolved += w.resolved;
     by_coach += w.resolved_by_coach;

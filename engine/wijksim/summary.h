@@ -77,6 +77,9 @@ struct Measures {
   // Per policy year: household-years without an active problem, per household (at most 1 a year), the
   // effect measure of the economic evaluation.
   std::vector<T> problem_free_years;
+  // Per policy year: quality-adjusted household-years per household (economics.utility_by_problems; NaN
+  // without weights).
+  std::vector<T> quality_adjusted_years;
 };
 
 // `zip(a, b, f)` calls f(x, y) on every pair of matching figures of a and b, in a fixed order. A vector
@@ -138,6 +141,7 @@ void zip(Measures<A>& a, const Measures<B>& b, F&& f) {
   zip(a.resolved, b.resolved, f);
   zip(a.resolved_by_coach, b.resolved_by_coach, f);
   zip(a.problem_free_years, b.problem_free_years, f);
+  zip(a.quality_adjusted_years, b.quality_adjusted_years, f);
 }
 
 // ---- What the figures are about ------------------------------------------------------------------------

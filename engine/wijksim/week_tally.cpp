@@ -5,6 +5,7 @@
 namespace wijksim {
 
 void HouseholdCounts::add(const Household& h, int sign) {
+  by_problems[h.active_count] += sign;
   if (h.active_count > 0) with_problem += sign;
   if (h.active_count > 1) multi_problem += sign;
   int prof = h.coach() == CoachStatus::Active ? 1 : 0;
@@ -35,6 +36,7 @@ HouseholdCounts& HouseholdCounts::operator+=(const HouseholdCounts& o) {
   trust_sum += o.trust_sum;
   rung_sum += o.rung_sum;
   for (std::size_t d = 0; d < active_by_domain.size(); ++d) active_by_domain[d] += o.active_by_domain[d];
+  for (std::size_t k = 0; k < by_problems.size(); ++k) by_problems[k] += o.by_problems[k];
   return *this;
 }
 

@@ -55,6 +55,7 @@ struct HouseholdCounts {
   std::int64_t trust_sum = 0;  // sum of trust (0..255) of households with help
   std::int64_t rung_sum = 0;
   std::array<std::int32_t, kMaxDomains> active_by_domain{};
+  std::array<std::int32_t, kMaxDomains + 1> by_problems{};  // households with 0, 1, ... active problems
 
   // Adds (sign +1) or removes (sign -1) one household's contribution. "Sent from pillar to post" is the
   // household's Household::kCountedBounced flag, so what is removed is what was added.
