@@ -252,6 +252,21 @@ std::vector<Case> cases() {
       {"typo of 'capacity' when neither capacity key is given",
        edit(b, 45, "capacity", "capacty"),
        {exact(45, 5, "agencies.debt_help.capacty", "unknown key 'capacty'; did you mean 'capacity'?")}},
+      {"a utility weight above 1",
+       edit(b, 111, "20000", "20000\n  utility_by_problems: [1.0, 1.2, 0.8]"),
+       {exact(112, 30, "economics.utility_by_problems[1]", "expected a number between 0 and 1, found 1.2")}},
+      {"utility weights as one number",
+       edit(b, 111, "20000", "20000\n  utility_by_problems: 0.9"),
+       {exact(
+           112, 24, "economics.utility_by_problems",
+           "expected a list of 1 to 9 utility weights from 0 to 1, for households with 0, 1, 2, ... problems "
+           "(the last for more), found '0.9'")}},
+      {"utility weights as an empty list",
+       edit(b, 111, "20000", "20000\n  utility_by_problems: []"),
+       {exact(
+           112, 24, "economics.utility_by_problems",
+           "expected a list of 1 to 9 utility weights from 0 to 1, for households with 0, 1, 2, ... problems "
+           "(the last for more), found an empty list")}},
       {"typo of 'guideline' (the discount rates are then not missing)",
        edit(b, 110, "guideline", "guidline"),
        {exact(110, 3, "economics.guidline", "unknown key 'guidline'; did you mean 'guideline'?")}},

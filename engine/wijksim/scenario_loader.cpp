@@ -1743,11 +1743,14 @@ class Validator {
     if (const Node* u = m.get("utility_by_problems")) {
       const std::string path = m.sub("utility_by_problems");
       if (!u->is(Node::Kind::List) || u->children.empty() || u->children.size() > kMaxDomains + 1) {
+        const std::string what = !u->is(Node::Kind::List) ? found(*u)
+                                 : u->children.empty()    ? std::string("an empty list")
+                                                          : fmt::format("{} weights", u->children.size());
         d_.add(
             u->where, path,
             fmt::format("expected a list of 1 to {} utility weights from 0 to 1, for households with 0, 1, "
                         "2, ... problems (the last for more), found {}",
-                        kMaxDomains + 1, found(*u)));
+                        kMaxDomains + 1, what));
       } else {
         s_.economics.utility_by_problems.assign(u->children.size(), 1.0);
         for (std::size_t i = 0; i < u->children.size(); ++i)
