@@ -207,12 +207,7 @@ TEST_CASE("flatten and unflatten are inverse, and a wrong shape is an error", "[
   std::vector<double> flat;
   {
     // A sized Measures with distinct values: 0, 1, 2, ...
-    Measures<double> sized;
-    sized.agencies.resize(shape.agencies.size());
-    sized.cost.resize(shape.budget.size());
-    sized.escalations.resize(shape.escalation_types.size());
-    sized.problem_free_years.resize(static_cast<std::size_t>(shape.years));
-    sized.quality_adjusted_years.resize(static_cast<std::size_t>(shape.years));
+    Measures<double> sized = sized_measures(shape);
     double i = 0;
     const Measures<double> copy = sized;
     zip(sized, copy, [&](double& x, const double&) { x = i++; });

@@ -74,7 +74,7 @@ TEST_CASE("scenarios sharing a warm-up give bit-identical results run together o
   REQUIRE(shares_warmup(base, coach));
   const Model mb(base), mc(coach);
   const std::vector<const Model*> models = {&mb, &mc};
-  const std::vector<RunResult> together = simulate_shared_warmup(models, {5, 0, 3});
+  const std::vector<RunResult> together = simulate_shared_warmup(models, 5, 0, 3);
   const RunResult alone_base = simulate(mb, {5, 0, 3});
   const RunResult alone_coach = simulate(mc, {5, 0, 3});
   REQUIRE(together.size() == 2);

@@ -115,18 +115,18 @@ EconomicEvaluation evaluate(const Study& study, const StudyResult& result) {
       return c;
     };
     auto cost_per_household = [&](const Measures<double>& m) { return discounted_cost(m, payers) / hh; };
-    auto effect_per_household = [&](const Measures<double>& m) {
+    // Household-years per year, discounted and summed: the effect measures.
+    auto discounted_years = [&](const std::vector<double>& per_year) {
       double e = 0;
       for (int y = 0; y < years; ++y)
-        e += m.problem_free_years[static_cast<std::size_t>(y)] * discount_factor(econ.discount_effects, y);
+        e += per_year[static_cast<std::size_t>(y)] * discount_factor(econ.discount_effects, y);
       return e;
     };
+    auto effect_per_household = [&](const Measures<double>& m) {
+      return discounted_years(m.problem_free_years);
+    };
     auto quality_adjusted_per_household = [&](const Measures<double>& m) {
-      double e = 0;
-      for (int y = 0; y < years; ++y)
-        e +=
-            m.quality_adjusted_years[static_cast<std::size_t>(y)] * discount_factor(econ.discount_effects, y);
-      return e;
+      return discounted_years(m.quality_adjusted_years);
     };
     auto escalations = [](const Measures<double>& m) {
       double e = 0;

@@ -75,10 +75,11 @@ void for_each_run(std::span<const Job> jobs, const RunSink& sink, Progress* prog
           models.clear();
           for (std::size_t j : groups[g]) models.push_back(jobs[j].model);
           try {
-            std::vector<RunResult> results = models.size() == 1
-                                                 ? std::vector<RunResult>{}
-                                                 : simulate_shared_warmup(models, request_of(g, slot));
-            if (models.size() == 1) results.push_back(simulate(*models.front(), request_of(g, slot)));
+            const RunRequest req = request_of(g, slot);
+            std::vector<RunResult> results =
+                models.size() == 1 ? std::vector<RunResult>{}
+                                   : simulate_shared_warmup(models, req.seed, req.draw, req.replication);
+            if (models.size() == 1) results.push_back(simulate(*models.front(), req));
             for (std::size_t k = 0; k < groups[g].size(); ++k) {
               sink(groups[g][k], slot, std::move(results[k]));
               if (progress) progress->finished_one();

@@ -8,7 +8,6 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
-#include <filesystem>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -1054,11 +1053,6 @@ std::string html_report(const RunStore& store, std::int64_t run) {
 }
 
 void write_html_report(const std::string& store_path, std::int64_t run, const std::string& path) {
-  std::error_code ec;
-  if (!std::filesystem::exists(store_path, ec))
-    throw InputError({{Location{store_path, 0, 0}, "--store",
-                       "there is no results store here (`wijksim run` and `compare` write one; --store names "
-                       "another)"}});
   std::optional<RunStore> store;
   try {
     store.emplace(RunStore::open(store_path, RunStore::Mode::ReadOnly));

@@ -23,16 +23,10 @@ struct AgencyWeek {
   std::int64_t wait_weeks = 0;  // summed waits of those admitted this week
 };
 
-// Household measures at one moment: the seeds' survey table and more.
-struct HouseholdMeasures {
+// Household measures at one moment: the seeds' survey table and more (week_tally.h, HouseholdCounts),
+// with the number of households they are counted over.
+struct HouseholdMeasures : HouseholdCounts {
   std::int32_t households = 0;
-  std::int32_t with_problem = 0, multi_problem = 0;
-  std::array<std::int32_t, 4> professionals{};  // 0, 1, 2, 3+
-  std::int32_t with_help = 0, with_help_low_trust = 0, with_help_bounced = 0;
-  std::int64_t trust_sum = 0;  // of households with help, in 1/255
-  std::int64_t rung_sum = 0;
-  std::array<std::int32_t, kMaxDomains> active_by_domain{};
-  std::array<std::int32_t, kMaxDomains + 1> by_problems{};  // households with 0, 1, ... active problems
 };
 
 struct WeekRecord {

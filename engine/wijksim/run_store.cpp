@@ -478,12 +478,7 @@ std::vector<double> flatten(const Measures<double>& m) {
 }
 
 Measures<double> unflatten(const ScenarioShape& shape, const std::vector<double>& flat) {
-  Measures<double> m;
-  m.agencies.resize(shape.agencies.size());
-  m.cost.resize(shape.budget.size());
-  m.escalations.resize(shape.escalation_types.size());
-  m.problem_free_years.resize(static_cast<std::size_t>(shape.years));
-  m.quality_adjusted_years.resize(static_cast<std::size_t>(shape.years));
+  Measures<double> m = sized_measures(shape);
   std::size_t i = 0;
   const Measures<double> sized = m;
   const auto mismatch = [&] {

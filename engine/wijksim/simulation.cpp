@@ -211,17 +211,8 @@ class Run {
 
   HouseholdMeasures measures() const {
     HouseholdMeasures hm;
+    static_cast<HouseholdCounts&>(hm) = counts_;
     hm.households = n_;
-    hm.with_problem = counts_.with_problem;
-    hm.multi_problem = counts_.multi_problem;
-    hm.professionals = counts_.professionals;
-    hm.with_help = counts_.with_help;
-    hm.with_help_low_trust = counts_.with_help_low_trust;
-    hm.with_help_bounced = counts_.with_help_bounced;
-    hm.trust_sum = counts_.trust_sum;
-    hm.rung_sum = counts_.rung_sum;
-    hm.active_by_domain = counts_.active_by_domain;
-    hm.by_problems = counts_.by_problems;
     return hm;
   }
 
@@ -505,24 +496,12 @@ RunResult simulate(const Model& model, const RunRequest& request) {
   return run.policy();
 }
 
-std::vector<RunResult> simulate_shared_warmup(std::span<const Model* const> models,
-                                              const RunRequest& request) {
+std::vector<RunResult> simulate_shared_warmup(std::span<const Model* const> models, std::uint64_t seed,
+                                              std::uint32_t draw, std::uint32_t replication) {
   std::vector<RunResult> results;
   if (models.empty()) return results;
-  for (const Model* m : models.subspan(1))
-    if (!shares_warmup(models.front()->scenario(), m->scenario()))
-      throw Error(fmt::format("'{}' and '{}' do not share a warm-up", models.front()->scenario().name,
-                              m->scenario().name));
-  Run start(*models.front(), request);
-  start.warm_up();
-  results.reserve(models.size());
-  for (std::size_t i = 0; i + 1 < models.size(); ++i) {
-    Run run = start;  // the state at the policy start, copied
-    run.switch_to(*models[i], request.draw);
-    results.push_back(run.policy());
-  }
-  start.switch_to(*models.back(), request.draw);
-  results.push_back(start.policy());
+  const WarmedUp start(*models.front(), seed, replication);
+  for (const Model* m : models) results.push_back(start.policy(*m, draw));
   return results;
 }
 

@@ -32,8 +32,9 @@ RunResult simulate(const Model& model, const RunRequest& request);
 // Scenarios with the same population and fragmented baseline (shares_warmup) run the same warm-up, draw for
 // draw: it is simulated once and each scenario's policy period continues from a copy of its end. The
 // results are bit-identical to simulating each scenario alone. Throws Error when they do not share it.
-std::vector<RunResult> simulate_shared_warmup(std::span<const Model* const> models,
-                                              const RunRequest& request);
+// No household is traced (`wijksim trace` runs one scenario through simulate).
+std::vector<RunResult> simulate_shared_warmup(std::span<const Model* const> models, std::uint64_t seed,
+                                              std::uint32_t draw, std::uint32_t replication);
 
 // The state of a run at the end of its warm-up: the drawn population after the warm-up years of the
 // fragmented baseline. Population and warm-up draw their numbers from (seed, replication) alone, not the

@@ -103,6 +103,16 @@ ScenarioShape shape_of(const Scenario& s) {
   return sh;
 }
 
+Measures<double> sized_measures(const ScenarioShape& shape) {
+  Measures<double> m;
+  m.agencies.resize(shape.agencies.size());
+  m.cost.resize(shape.budget.size());
+  m.escalations.resize(shape.escalation_types.size());
+  m.problem_free_years.resize(static_cast<std::size_t>(shape.years));
+  m.quality_adjusted_years.resize(static_cast<std::size_t>(shape.years));
+  return m;
+}
+
 RunMeasures measure_run(const Scenario& s, const RunResult& r) {
   return measure_run(shape_of(s), s, r);
 }

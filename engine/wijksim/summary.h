@@ -183,6 +183,9 @@ struct ScenarioShape {
 
 ScenarioShape shape_of(const Scenario& s);
 
+// Figures of this shape, all zero: one entry per agency, budget cell, escalation type and policy year.
+Measures<double> sized_measures(const ScenarioShape& shape);
+
 // ---- Per replication, and over replications -----------------------------------------------------------
 
 struct RunMeasures {
