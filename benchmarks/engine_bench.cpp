@@ -24,12 +24,12 @@
 
 #include <fmt/format.h>
 
-#include "wijksim/household.h"
-#include "wijksim/model.h"
-#include "wijksim/random_streams.h"
-#include "wijksim/scenario_loader.h"
-#include "wijksim/simulation.h"
-#include "wijksim/study.h"
+#include "wijksim/model/household.h"
+#include "wijksim/model/model.h"
+#include "wijksim/core/random_streams.h"
+#include "wijksim/scenario/scenario_loader.h"
+#include "wijksim/simulation/simulation.h"
+#include "wijksim/study/study.h"
 
 using namespace wijksim;
 using Clock = std::chrono::steady_clock;

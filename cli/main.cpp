@@ -18,15 +18,16 @@
 #include <vector>
 
 #include "progress_bar.h"
-#include "wijksim/atomic_file.h"
-#include "wijksim/error.h"
-#include "wijksim/html_report.h"
-#include "wijksim/model.h"
-#include "wijksim/render.h"
-#include "wijksim/run_store.h"
-#include "wijksim/simulation.h"
-#include "wijksim/study.h"
-#include "wijksim/study_recorder.h"
+#include "wijksim/core/atomic_file.h"
+#include "wijksim/core/error.h"
+#include "wijksim/report/html_report.h"
+#include "wijksim/model/model.h"
+#include "wijksim/report/render.h"
+#include "wijksim/report/study_report.h"
+#include "wijksim/store/run_store.h"
+#include "wijksim/simulation/simulation.h"
+#include "wijksim/study/study.h"
+#include "wijksim/store/study_recorder.h"
 
 namespace {
 
@@ -172,7 +173,7 @@ int run_or_compare(const std::string& command, Options o, bool with_comparators,
   std::signal(SIGTERM, SIG_DFL);
   bar.finish();
   const Report report = study_report(command, study, result);
-  if (recorder) recorder->complete(result, report);
+  if (recorder) recorder->complete(result, render_all(report));
   const std::string text = render(report, *format);
   if (text_output.empty()) {
     fmt::print("{}", text);

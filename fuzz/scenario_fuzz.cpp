@@ -10,8 +10,8 @@
 #include <optional>
 #include <string>
 
-#include "wijksim/error.h"
-#include "wijksim/scenario_loader.h"
+#include "wijksim/core/error.h"
+#include "wijksim/scenario/scenario_loader.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string text(reinterpret_cast<const char*>(data), size);

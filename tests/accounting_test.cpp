@@ -10,8 +10,8 @@
 #include <cstdint>
 
 #include "fixtures.h"
-#include "wijksim/model.h"
-#include "wijksim/simulation.h"
+#include "wijksim/model/model.h"
+#include "wijksim/simulation/simulation.h"
 
 using namespace wijksim;
 

@@ -17,8 +17,10 @@
 #include <vector>
 
 #include "temp_dir.h"
-#include "wijksim/run_result.h"
-#include "wijksim/scenario_loader.h"
+#include "wijksim/simulation/run_result.h"
+#include "wijksim/core/units.h"
+#include "wijksim/model/run_size.h"
+#include "wijksim/scenario/scenario_loader.h"
 
 namespace {
 

@@ -7,8 +7,9 @@
 #include <string>
 #include <vector>
 
-#include "wijksim/cost_effectiveness.h"
-#include "wijksim/error.h"
+#include "wijksim/analysis/cost_effectiveness.h"
+#include "wijksim/core/error.h"
+#include "wijksim/report/economic_text.h"
 
 using namespace wijksim;
 
@@ -23,37 +24,37 @@ double normal_pdf(double x) {
 
 TEST_CASE("ICER and quadrant on hand-made increments", "[economics]") {
   // NE: 1,000 more for 0.5 more: 1000 / 0.5 = 2,000 per unit. A swapped ratio would give 0.0005.
-  const Icer ne = icer(1000, 0.5, "problem-free household-year");
+  const Icer ne = icer(1000, 0.5);
   CHECK(ne.quadrant == Quadrant::NE);
   CHECK(ne.value == 2000);
   CHECK(ne.has_ratio());
-  CHECK(ne.text == "€ 2.000 per problem-free household-year");
+  CHECK(icer_text(ne, "problem-free household-year") == "€ 2.000 per problem-free household-year");
 
   // SE: cheaper and more effective. No ratio (-1000/0.5 = -2000 would mislead), the text says dominant.
   const Icer se = icer(-1000, 0.5);
   CHECK(se.quadrant == Quadrant::SE);
   CHECK(std::isnan(se.value));
   CHECK_FALSE(se.has_ratio());
-  CHECK(se.text == "dominant (saves € 1.000, gains 0,5)");
-  CHECK(se.text.find('-') == std::string::npos);
+  CHECK(icer_text(se) == "dominant (saves € 1.000, gains 0,5)");
+  CHECK(icer_text(se).find('-') == std::string::npos);
 
   // NW: dearer and less effective.
   const Icer nw = icer(1234.4, -0.25);
   CHECK(nw.quadrant == Quadrant::NW);
   CHECK(std::isnan(nw.value));
-  CHECK(nw.text == "dominated (costs € 1.234 more, loses 0,25)");
+  CHECK(icer_text(nw) == "dominated (costs € 1.234 more, loses 0,25)");
 
   // SW: saves 1,000 and loses 0.5: 2,000 saved per unit forgone (a positive ratio).
   const Icer sw = icer(-1000, -0.5);
   CHECK(sw.quadrant == Quadrant::SW);
   CHECK(sw.value == 2000);
-  CHECK(sw.text == "saves € 2.000 per unit of effect forgone (cheaper, less effective)");
+  CHECK(icer_text(sw) == "saves € 2.000 per unit of effect forgone (cheaper, less effective)");
 
   // On the axes: a zero difference is "no worse", so dominance decides.
   CHECK(icer(0, 0.5).quadrant == Quadrant::SE);
-  CHECK(icer(0, 0.5).text == "dominant (same cost, gains 0,5)");
+  CHECK(icer_text(icer(0, 0.5)) == "dominant (same cost, gains 0,5)");
   CHECK(icer(-500, 0).quadrant == Quadrant::SE);
-  CHECK(icer(-12.5, 0).text == "dominant (saves € 12,50, same effect)");
+  CHECK(icer_text(icer(-12.5, 0)) == "dominant (saves € 12,50, same effect)");
   CHECK(icer(500, 0).quadrant == Quadrant::NW);
   CHECK(icer(0, -0.5).quadrant == Quadrant::NW);
   CHECK(icer(0, 0).quadrant == Quadrant::Origin);

@@ -5,8 +5,8 @@
 #include <string>
 #include <vector>
 
-#include "wijksim/discounting.h"
-#include "wijksim/error.h"
+#include "wijksim/analysis/discounting.h"
+#include "wijksim/core/error.h"
 
 using namespace wijksim;
 

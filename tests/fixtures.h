@@ -2,7 +2,7 @@
 // switch exactly one mechanism on and derive its effect by hand.
 #pragma once
 
-#include "wijksim/params.h"
+#include "wijksim/model/params.h"
 
 namespace wijksim::test {
 

@@ -12,14 +12,16 @@
 #include <nlohmann/json.hpp>
 
 #include "temp_dir.h"
-#include "wijksim/error.h"
-#include "wijksim/html_report.h"
-#include "wijksim/report_assets.h"
-#include "wijksim/run_series.h"
-#include "wijksim/run_store.h"
-#include "wijksim/sqlite_statement.h"
-#include "wijksim/study.h"
-#include "wijksim/study_recorder.h"
+#include "wijksim/core/error.h"
+#include "wijksim/report/html_report.h"
+#include "wijksim/report/report_assets.h"
+#include "wijksim/report/run_series.h"
+#include "wijksim/store/run_store.h"
+#include "store_sql.h"
+#include "wijksim/report/render.h"
+#include "wijksim/report/study_report.h"
+#include "wijksim/study/study.h"
+#include "wijksim/store/study_recorder.h"
 
 using namespace wijksim;
 
@@ -52,8 +54,8 @@ struct HandMadeRun {
   // admissions and their summed waits, escalations.
   void week(int replication, int week, int with_problem, double per_fte, int admitted, int wait_weeks,
             int escalations) {
-    Statement q(
-        store.handle(), store.path(),
+    const test::StoreSql db(store.path());
+    Statement q = db.statement(
         "INSERT INTO weekly (run_id, scenario, draw, replication, week, with_problem, multi_problem, "
         "professionals_0, professionals_1, professionals_2, professionals_3_or_more, with_help, "
         "with_help_low_trust, with_help_bounced, trust_sum, rung_sum, new_problems, resolved, "
@@ -152,7 +154,7 @@ TEST_CASE("the report of a comparison holds every chart, library and figure, and
   {
     StudyRecorder recorder(study, {dir.file("s.db"), "compare", "wijksim compare pilot.yaml", std::nullopt});
     const StudyResult result = run_study(study, nullptr, recorder.sink());
-    recorder.complete(result, study_report("compare", study, result));
+    recorder.complete(result, render_all(study_report("compare", study, result)));
     id = recorder.run_id();
   }
   write_html_report(dir.file("s.db"), id, dir.file("report.html"));

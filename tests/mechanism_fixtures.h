@@ -4,7 +4,7 @@
 
 #include <cstdint>
 
-#include "wijksim/params.h"
+#include "wijksim/model/params.h"
 
 namespace wijksim::test {
 

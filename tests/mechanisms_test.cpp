@@ -15,8 +15,8 @@
 #include <vector>
 
 #include "mechanism_fixtures.h"
-#include "wijksim/model.h"
-#include "wijksim/simulation.h"
+#include "wijksim/model/model.h"
+#include "wijksim/simulation/simulation.h"
 
 using namespace wijksim;
 

@@ -6,8 +6,8 @@
 #include <numeric>
 
 #include "fixtures.h"
-#include "wijksim/model.h"
-#include "wijksim/simulation.h"
+#include "wijksim/model/model.h"
+#include "wijksim/simulation/simulation.h"
 
 using namespace wijksim;
 

@@ -25,8 +25,8 @@
 #include <vector>
 
 #include "fixtures.h"
-#include "wijksim/model.h"
-#include "wijksim/simulation.h"
+#include "wijksim/model/model.h"
+#include "wijksim/simulation/simulation.h"
 
 using namespace wijksim;
 

@@ -8,9 +8,9 @@
 #include <vector>
 
 #include "fixtures.h"
-#include "wijksim/model.h"
-#include "wijksim/random_streams.h"
-#include "wijksim/simulation.h"
+#include "wijksim/model/model.h"
+#include "wijksim/core/random_streams.h"
+#include "wijksim/simulation/simulation.h"
 
 using namespace wijksim;
 

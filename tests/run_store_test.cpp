@@ -8,12 +8,13 @@
 #include <sstream>
 
 #include "temp_dir.h"
-#include "wijksim/error.h"
-#include "wijksim/render.h"
-#include "wijksim/run_store.h"
-#include "wijksim/sqlite_statement.h"
-#include "wijksim/study.h"
-#include "wijksim/study_recorder.h"
+#include "wijksim/core/error.h"
+#include "wijksim/report/render.h"
+#include "wijksim/store/run_store.h"
+#include "store_sql.h"
+#include "wijksim/report/study_report.h"
+#include "wijksim/study/study.h"
+#include "wijksim/store/study_recorder.h"
 
 using namespace wijksim;
 
@@ -33,7 +34,8 @@ Study small_study() {
 }
 
 std::int64_t single_integer(const RunStore& store, const std::string& sql) {
-  Statement q(store.handle(), store.path(), sql);
+  const test::StoreSql db(store.path());
+  Statement q = db.statement(sql);
   REQUIRE(q.step());
   return q.integer(0);
 }
@@ -85,7 +87,7 @@ TEST_CASE("a stored study reads back identical: figures, money, report, CSV", "[
   };
   const StudyResult result = run_study(study, nullptr, sink);
   const Report report = study_report("compare", study, result);
-  recorder.complete(result, report);
+  recorder.complete(result, render_all(report));
 
   const RunStore store = RunStore::open(dir.file("s.db"), RunStore::Mode::ReadOnly);
   const RunInfo info = store.run(recorder.run_id());
@@ -161,7 +163,7 @@ TEST_CASE("a store it cannot use is refused with the reason", "[store]") {
     sqlite3_exec(db, "PRAGMA user_version = 1", nullptr, nullptr, nullptr);
     sqlite3_close(db);
     CHECK_THROWS_WITH(RunStore::open(dir.file("old.db")), Catch::Contains("has schema version 1") &&
-                                                              Catch::Contains("reads and writes version 2"));
+                                                              Catch::Contains(fmt::format("reads and writes version {}", kStoreSchemaVersion)));
   }
   SECTION("a file that is not a store") {
     dir.write("text.db", std::string(4096, 'x'));

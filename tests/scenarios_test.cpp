@@ -5,8 +5,8 @@
 #include <fstream>
 
 #include "temp_dir.h"
-#include "wijksim/scenario_loader.h"
-#include "wijksim/study.h"
+#include "wijksim/scenario/scenario_loader.h"
+#include "wijksim/study/study.h"
 
 using namespace wijksim;
 

@@ -5,8 +5,8 @@
 #include <numeric>
 
 #include "fixtures.h"
-#include "wijksim/model.h"
-#include "wijksim/simulation.h"
+#include "wijksim/model/model.h"
+#include "wijksim/simulation/simulation.h"
 
 using namespace wijksim;
 

@@ -5,11 +5,11 @@
 
 #include "fixtures.h"
 #include "mechanism_fixtures.h"
-#include "wijksim/calibration.h"
-#include "wijksim/experiment.h"
-#include "wijksim/model.h"
-#include "wijksim/simulation.h"
-#include "wijksim/summary.h"
+#include "wijksim/analysis/calibration.h"
+#include "wijksim/simulation/experiment.h"
+#include "wijksim/model/model.h"
+#include "wijksim/simulation/simulation.h"
+#include "wijksim/analysis/summary.h"
 
 using namespace wijksim;
 

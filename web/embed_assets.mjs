@@ -34,7 +34,7 @@ function escapeByte(b) {
 
 let out = `// Generated at build time by web/embed_assets.mjs from the npm packages pinned in
 // web/package-lock.json. Do not edit; see engine/wijksim/report_assets.h.
-#include "wijksim/report_assets.h"
+#include "wijksim/report/report_assets.h"
 
 #include <cstddef>
 #include <string_view>

@@ -1,0 +1,255 @@
+#include "wijksim/analysis/economic_evaluation.h"
+
+#include <cmath>
+
+#include "wijksim/analysis/discounting.h"
+#include "wijksim/core/statistics.h"
+
+namespace wijksim {
+namespace {
+
+// Values of one figure by [draw][replication].
+using ByDraw = std::vector<std::vector<double>>;
+
+// Mean over draws of the per-draw means, with a 95% percentile interval over draws and the Monte Carlo
+// standard error of that mean, sd / sqrt(draws): what a different set of draws (and households' luck) would
+// move it by. Without draws (the base case): the t interval and standard error over replications.
+Stat over_draws(const ByDraw& v) {
+  Stat s;
+  const std::size_t d = v.size();
+  if (d == 0 || v[0].empty()) return s;
+  if (d == 1) return describe(v[0]);
+  std::vector<double> means;
+  for (const auto& reps : v) means.push_back(mean(reps));
+  s.mean = mean(means);
+  s.sd = sd(means);
+  const Interval i = percentile_interval(means, 0.025, 0.975);
+  s.lo = i.lower;
+  s.hi = i.upper;
+  s.n = static_cast<int>(d);
+  s.se = s.sd / std::sqrt(static_cast<double>(d));
+  return s;
+}
+
+// Share of draws (or, without draws, of replications) in which the per-draw mean satisfies `pred`.
+template <class Pred>
+double share_of_draws(const ByDraw& v, Pred pred) {
+  std::size_t yes = 0, all = 0;
+  if (v.size() == 1) {
+    for (double x : v[0]) yes += pred(x), ++all;
+  } else {
+    for (const auto& reps : v) yes += pred(mean(reps)), ++all;
+  }
+  return all ? static_cast<double>(yes) / static_cast<double>(all) : kNaN;
+}
+
+// A figure of each run of a scenario, arranged by [draw][replication] (runs are stored draw by draw).
+template <class F>
+ByDraw by_draw(const ScenarioSummary& s, std::size_t draws, F figure) {
+  ByDraw v(draws);
+  const std::size_t reps = s.runs.size() / draws;
+  for (std::size_t k = 0; k < s.runs.size(); ++k) v[k / reps].push_back(figure(s.runs[k].figures));
+  return v;
+}
+
+ByDraw minus(const ByDraw& a, const ByDraw& b) {
+  ByDraw d = a;
+  for (std::size_t i = 0; i < d.size(); ++i)
+    for (std::size_t r = 0; r < d[i].size(); ++r) d[i][r] -= b[i][r];
+  return d;
+}
+
+// The decision's discounting and the figures of one run that the evaluation compares.
+class Figures {
+ public:
+  Figures(const ScenarioShape& shape, const Economics& econ, double households)
+      : years_(shape.years),
+        payers_(static_cast<int>(shape.payers.size())),
+        layout_(shape.budget),
+        econ_(econ),
+        households_(households) {}
+
+  // Euros of one payer (payers_: all) in year y (0-based), discounted.
+  double cost_in_year(const Measures<double>& m, int payer, int y) const {
+    return m.cost[layout_.at(y, payer, kCostCategories)] * discount_factor(econ_.discount_costs, y);
+  }
+  double discounted_cost(const Measures<double>& m, int payer) const {
+    double c = 0;
+    for (int y = 0; y < years_; ++y) c += cost_in_year(m, payer, y);
+    return c;
+  }
+  double nominal_cost(const Measures<double>& m, int payer) const {
+    return m.cost[layout_.at(years_, payer, kCostCategories)];
+  }
+  // All payers, years 0..y, discounted.
+  double cumulative_cost(const Measures<double>& m, int y) const {
+    double c = 0;
+    for (int yy = 0; yy <= y; ++yy) c += cost_in_year(m, payers_, yy);
+    return c;
+  }
+  double cost_per_household(const Measures<double>& m) const {
+    return discounted_cost(m, payers_) / households_;
+  }
+  // Household-years per year, discounted and summed: the effect measures.
+  double discounted_years(const std::vector<double>& per_year) const {
+    double e = 0;
+    for (int y = 0; y < years_; ++y)
+      e += per_year[static_cast<std::size_t>(y)] * discount_factor(econ_.discount_effects, y);
+    return e;
+  }
+  double effect_per_household(const Measures<double>& m) const {
+    return discounted_years(m.problem_free_years);
+  }
+  double quality_adjusted_per_household(const Measures<double>& m) const {
+    return discounted_years(m.quality_adjusted_years);
+  }
+  static double escalations(const Measures<double>& m) {
+    double e = 0;
+    for (double x : m.escalations) e += x;
+    return e;
+  }
+  int years() const { return years_; }
+  int payers() const { return payers_; }
+
+ private:
+  int years_, payers_;
+  BudgetLayout layout_;
+  Economics econ_;
+  double households_;
+};
+
+PayerRole role_of(const Stat& s) {
+  if (s.mean == 0 && (std::isnan(s.lo) || (s.lo == 0 && s.hi == 0))) return PayerRole::NoChange;
+  if (!std::isnan(s.lo) && s.lo > 0) return PayerRole::Pays;
+  if (!std::isnan(s.hi) && s.hi < 0) return PayerRole::Saves;
+  return s.mean > 0 ? PayerRole::PaysUncertain : PayerRole::SavesUncertain;
+}
+
+// Budget impact per payer and year, the cumulative difference and its break-even year, and who pays.
+void budget_figures(const Figures& f, const ScenarioSummary& si, const ScenarioSummary& sc, std::size_t draws,
+                    InterventionFigures& out) {
+  const int years = f.years(), payers = f.payers();
+  auto difference = [&](auto fig) { return minus(by_draw(si, draws, fig), by_draw(sc, draws, fig)); };
+  out.budget_impact.assign(static_cast<std::size_t>(payers + 1), {});
+  for (int p = 0; p <= payers; ++p)
+    for (int y = 0; y <= years; ++y)
+      out.budget_impact[static_cast<std::size_t>(p)].push_back(over_draws(difference([&](const Measures<double>& m) {
+        return y < years ? f.cost_in_year(m, p, y) : f.discounted_cost(m, p);
+      })));
+  for (int y = 0; y < years; ++y)
+    out.cumulative.push_back(
+        over_draws(difference([&](const Measures<double>& m) { return f.cumulative_cost(m, y); })));
+  out.break_even_year = -1;
+  for (int y = years - 1; y >= 0 && out.cumulative[static_cast<std::size_t>(y)].mean <= 0; --y)
+    out.break_even_year = y;
+  for (int p = 0; p < payers; ++p) {
+    PayerBalance b;
+    b.nominal = over_draws(difference([&](const Measures<double>& m) { return f.nominal_cost(m, p); }));
+    const ByDraw dd = difference([&](const Measures<double>& m) { return f.discounted_cost(m, p); });
+    b.discounted = over_draws(dd);
+    b.role = role_of(b.discounted);
+    b.p_saves = share_of_draws(dd, [](double x) { return x < 0; });
+    out.payers.push_back(b);
+  }
+}
+
+DecisionGroup evaluate_decision(const DecisionInput& in) {
+  DecisionGroup g;
+  const std::size_t draws = in.draws;
+  const ScenarioSummary& base = *in.summaries.front();
+  const Economics& econ = in.economics;
+  g.comparator = in.comparator;
+  g.options = in.options;
+  g.names = in.names;
+  g.households = base.shape.households;
+  g.years = base.shape.years;
+  g.payers = base.shape.payers;
+  g.draws = draws;
+  g.willingness_to_pay = econ.willingness_to_pay;  // euros
+  g.discount_costs = econ.discount_costs;
+  g.discount_effects = econ.discount_effects;
+  const Figures f(base.shape, econ, g.households);
+
+  std::vector<ByDraw> cost, effect;
+  for (const ScenarioSummary* s : in.summaries) {
+    cost.push_back(by_draw(*s, draws, [&](const Measures<double>& m) { return f.cost_per_household(m); }));
+    effect.push_back(by_draw(*s, draws, [&](const Measures<double>& m) { return f.effect_per_household(m); }));
+  }
+  g.run_cost = cost;
+  g.run_effect = effect;
+  const std::size_t n_options = g.options.size();
+  g.cost.assign(draws, std::vector<double>(n_options));
+  g.effect = g.cost;
+  for (std::size_t d = 0; d < draws; ++d)
+    for (std::size_t o = 0; o < n_options; ++o) {
+      g.cost[d][o] = mean(cost[o][d]);
+      g.effect[d][o] = mean(effect[o][d]);
+    }
+  // Acceptability over a willingness-to-pay grid up to five times the scenario's threshold.
+  g.wtp = wtp_grid(0, std::max(1.0, 5 * g.willingness_to_pay), 11);
+  const DrawMatrix* c_m = &g.cost;
+  const DrawMatrix* e_m = &g.effect;
+  DrawMatrix c_reps, e_reps;
+  if (draws == 1) {
+    // Base case: the spread over replications stands in for the draws (stochastic uncertainty only).
+    for (std::size_t r = 0; r < cost[0][0].size(); ++r) {
+      c_reps.emplace_back();
+      e_reps.emplace_back();
+      for (std::size_t o = 0; o < n_options; ++o) {
+        c_reps.back().push_back(cost[o][0][r]);
+        e_reps.back().push_back(effect[o][0][r]);
+      }
+    }
+    c_m = &c_reps;
+    e_m = &e_reps;
+  }
+  g.ceac = ceac(*c_m, *e_m, g.wtp);
+  g.ceaf = ceaf(*c_m, *e_m, g.wtp);
+  g.evpi = evpi(*c_m, *e_m, g.wtp);
+  g.mean_cost = column_means(g.cost);
+  g.mean_effect = column_means(g.effect);
+  g.frontier = efficiency_frontier(g.mean_cost, g.mean_effect);
+
+  bool utilities = true;
+  for (bool u : in.utilities) utilities = utilities && u;
+  const ScenarioSummary& sc = base;
+  for (std::size_t o = 1; o < n_options; ++o) {
+    const ScenarioSummary& si = *in.summaries[o];
+    InterventionFigures x;
+    x.option = o;
+    const ByDraw dc = minus(cost[o], cost[0]);
+    const ByDraw de = minus(effect[o], effect[0]);
+    ByDraw nmb = dc;
+    for (std::size_t d = 0; d < nmb.size(); ++d)
+      for (std::size_t r = 0; r < nmb[d].size(); ++r)
+        nmb[d][r] = incremental_nmb(dc[d][r], de[d][r], g.willingness_to_pay);
+    x.delta_cost = over_draws(dc);
+    x.delta_effect = over_draws(de);
+    x.icer = icer(x.delta_cost.mean, x.delta_effect.mean);
+    x.nmb = over_draws(nmb);
+    x.p_cost_saving = share_of_draws(dc, [](double v) { return v < 0; });
+    x.p_cost_effective = share_of_draws(nmb, [](double v) { return v > 0; });
+    auto difference = [&](auto fig) { return minus(by_draw(si, draws, fig), by_draw(sc, draws, fig)); };
+    x.rungs = over_draws(difference([](const Measures<double>& m) { return m.rungs_gained; }));
+    x.escalations = over_draws(difference(&Figures::escalations));
+    x.has_quality_adjusted = utilities;
+    if (utilities) {
+      x.delta_quality_adjusted = over_draws(
+          difference([&](const Measures<double>& m) { return f.quality_adjusted_per_household(m); }));
+      x.icer_quality_adjusted = icer(x.delta_cost.mean, x.delta_quality_adjusted.mean);
+    }
+    budget_figures(f, si, sc, draws, x);
+    g.interventions.push_back(std::move(x));
+  }
+  return g;
+}
+
+}  // namespace
+
+EconomicEvaluation evaluate(const std::vector<DecisionInput>& decisions) {
+  EconomicEvaluation ev;
+  for (const DecisionInput& d : decisions) ev.groups.push_back(evaluate_decision(d));
+  return ev;
+}
+
+}  // namespace wijksim

@@ -1,0 +1,95 @@
+// The economic evaluation of compared scenarios, as numbers: budget impact per payer (nominal and
+// discounted, cumulative, the break-even year, who pays and who saves) and cost-effectiveness (incremental
+// cost per problem-free household-year, ICER with its quadrant, net monetary benefit, the efficiency
+// frontier, acceptability curves and frontier, probability of saving money, expected value of perfect
+// information). The report layer turns these numbers into tables (report/economic_tables.h).
+//
+// Figures are per household and discounted (the comparator's economics: the Dutch guideline's 3% for costs
+// and 1.5% for effects by default), from the policy start (year 1 undiscounted). Over a probabilistic
+// sensitivity analysis each figure is the mean over parameter draws with a 95% percentile interval over
+// draws; its Monte Carlo standard error is sd / sqrt(draws). Without draws the interval is over
+// replications.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include "wijksim/analysis/cost_effectiveness.h"
+#include "wijksim/analysis/summary.h"
+#include "wijksim/model/params.h"
+
+namespace wijksim {
+
+// One decision to evaluate: a comparator and the interventions compared with it (same population).
+struct DecisionInput {
+  std::size_t comparator = 0;        // the caller's index of the comparator (a study's scenario index)
+  std::vector<std::size_t> options;  // the caller's indices: comparator first, then its interventions
+  std::vector<std::string> names;    // parallel to options
+  std::vector<const ScenarioSummary*> summaries;  // parallel to options; runs stored draw by draw
+  std::vector<bool> utilities;  // parallel to options: the scenario gives economics.utility_by_problems
+  Economics economics;          // the comparator's
+  std::size_t draws = 1;        // parameter draws (1: the base case)
+};
+
+// Whether a payer pays or saves: certain when the 95% interval excludes zero.
+enum class PayerRole { NoChange, Pays, Saves, PaysUncertain, SavesUncertain };
+
+struct PayerBalance {
+  Stat nominal;     // euros for the whole population, intervention minus comparator, over the policy years
+  Stat discounted;  // the same, discounted
+  PayerRole role = PayerRole::NoChange;
+  double p_saves = 0;  // share of draws (without draws: replications) in which the payer saves
+};
+
+// An intervention against the decision's comparator.
+struct InterventionFigures {
+  std::size_t option = 0;  // index into DecisionGroup::options (1, 2, ...)
+  Stat delta_cost;         // euros per household, discounted
+  Stat delta_effect;       // problem-free household-years per household, discounted
+  Icer icer;
+  Stat nmb;  // incremental net monetary benefit per household at the willingness to pay
+  double p_cost_saving = 0, p_cost_effective = 0;
+  Stat rungs;        // ladder rungs gained per household
+  Stat escalations;  // per 1,000 households per year
+  bool has_quality_adjusted = false;  // every option gives utility weights
+  Stat delta_quality_adjusted;        // quality-adjusted household-years per household, discounted
+  Icer icer_quality_adjusted;
+  // Discounted budget impact, euros for the whole population: [payer][year], payer == payers is all payers,
+  // year == years the total over the years.
+  std::vector<std::vector<Stat>> budget_impact;
+  std::vector<Stat> cumulative;  // per year: the cumulative discounted difference of all payers
+  int break_even_year = -1;      // first year (0-based) from which the cumulative mean stays <= 0; -1: none
+  std::vector<PayerBalance> payers;
+};
+
+struct DecisionGroup {
+  std::size_t comparator = 0;        // the caller's index of the comparator
+  std::vector<std::size_t> options;  // comparator first, then its interventions
+  std::vector<std::string> names;
+  DrawMatrix cost;    // [draw][option]: discounted cost per household, all payers
+  DrawMatrix effect;  // [draw][option]: discounted problem-free household-years per household
+  // The same per run: [option][draw][replication] (the matrices above are their means over replications).
+  std::vector<std::vector<std::vector<double>>> run_cost, run_effect;
+  int households = 0;
+  int years = 0;
+  std::vector<Label> payers;       // the comparator's
+  std::size_t draws = 1;           // parameter draws (1: the base case, uncertainty over replications)
+  double willingness_to_pay = 0;   // euros per problem-free household-year (the comparator's economics)
+  double discount_costs = 0, discount_effects = 0;
+  std::vector<double> wtp;  // the acceptability curve's grid
+  AcceptabilityCurves ceac;
+  std::vector<AcceptabilityFrontierPoint> ceaf;
+  std::vector<double> evpi;  // per household, at each wtp
+  Frontier frontier;         // on the mean cost and effect
+  std::vector<double> mean_cost, mean_effect;  // per option, over draws
+  std::vector<InterventionFigures> interventions;  // options 1, 2, ...
+};
+
+struct EconomicEvaluation {
+  std::vector<DecisionGroup> groups;
+};
+
+EconomicEvaluation evaluate(const std::vector<DecisionInput>& decisions);
+
+}  // namespace wijksim

@@ -1,0 +1,29 @@
+#include "wijksim/core/error.h"
+
+#include <fmt/format.h>
+
+namespace wijksim {
+
+std::string Diagnostic::to_string() const {
+  std::string s = where.file.empty() ? std::string("<input>") : where.file;
+  if (where.line > 0) s += fmt::format(":{}", where.line);
+  if (where.column > 0) s += fmt::format(":{}", where.column);
+  s += ": error: ";
+  if (!key.empty()) s += fmt::format("{}: ", key);
+  s += message;
+  return s;
+}
+
+static std::string join_diagnostics(const std::vector<Diagnostic>& ds) {
+  std::string s;
+  for (const auto& d : ds) {
+    if (!s.empty()) s += '\n';
+    s += d.to_string();
+  }
+  return s;
+}
+
+InputError::InputError(std::vector<Diagnostic> diagnostics)
+    : Error(join_diagnostics(diagnostics)), diagnostics_(std::move(diagnostics)) {}
+
+}  // namespace wijksim

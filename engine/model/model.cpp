@@ -1,0 +1,144 @@
+#include "wijksim/model/model.h"
+
+#include <algorithm>
+#include <bit>
+#include <cmath>
+
+namespace wijksim {
+
+Model::Model(const Scenario& s)
+    : scenario_(&s),
+      n_domains_(static_cast<int>(s.domains.size())),
+      n_agencies_(static_cast<int>(s.agencies.size())),
+      n_payers_(static_cast<int>(s.payers.size())) {
+  const Fragmentation& frag = s.fragmentation;
+
+  for (int a = 0; a < n_agencies_; ++a) {
+    const Agency& ag = s.agencies[a];
+    AgencyModel m;
+    m.end_p = weekly_end_probability(ag.treatment_weeks);
+    m.end_log_stay = std::log1p(-m.end_p);
+    m.success = ag.success_probability;
+    m.intake_cost = ag.intake_cost;
+    m.cost_per_case_week = ag.cost_per_case_week;
+    m.duplicate_cost_per_week =
+        static_cast<Cents>(std::llround(ag.cost_per_case_week * frag.duplicate_cost_share));
+    m.intake_weeks = ag.intake_weeks;
+    m.payer = ag.payer;
+    m.capacity = ag.capacity;
+    agencies_.push_back(m);
+  }
+
+  for (int d = 0; d < n_domains_; ++d) {
+    const Domain& dom = s.domains[d];
+    DomainModel m;
+    m.resolve_p = weekly_probability(dom.resolution_per_year);
+    m.resolve_log_stay = -dom.resolution_per_year / kWeeksPerYear;  // log(1 - p) = -rate/52 exactly
+    m.seek_p = weekly_probability(dom.seek_help_per_year);
+    for (int trust = 0; trust < kTrustLevels; ++trust) {
+      const double p = m.seek_p * seek_trust_factor(trust / 255.0);
+      m.seek_p_at[static_cast<std::size_t>(trust)] = p;
+      m.seek_log_stay_at[static_cast<std::size_t>(trust)] = std::log1p(-p);
+    }
+    m.complex_share = dom.complex_share;
+    // In treatment or with the coach the escalation rate is multiplied by escalation_in_treatment_factor.
+    for (int treated = 0; treated < 2; ++treated) {
+      EscalationCurve& curve = m.escalation[static_cast<std::size_t>(treated)];
+      const double factor = treated ? frag.escalation_in_treatment_factor : 1.0;
+      curve.base = factor * dom.escalation_per_year / kWeeksPerYear;
+      curve.growth = dom.escalation_growth_per_year / kWeeksPerYear;
+    }
+    for (int a = 0; a < n_agencies_; ++a) {
+      bool serves = (s.agencies[a].domain_mask >> d) & 1u;
+      (serves ? m.agencies : m.other_agencies).push_back(static_cast<std::uint8_t>(a));
+    }
+    m.escalation_cost = dom.escalation_cost;
+    m.escalation_payer = dom.escalation_payer;
+    domains_.push_back(std::move(m));
+  }
+
+  const Ladder& lad = s.ladder;
+  for (int relapse = 0; relapse < 2; ++relapse)
+    for (int rung = 1; rung <= kRungs; ++rung)
+      for (int active = 0; active <= kMaxDomains; ++active) {
+        LifeRates& r = life_[relapse][rung - 1][active];
+        for (int d = 0; d < n_domains_; ++d) {
+          const Domain& dom = s.domains[d];
+          double rate = dom.incidence_per_year * std::pow(dom.rung_factor, kRungs - rung) *
+                        std::pow(dom.clustering_factor, active);
+          if (relapse) rate *= s.coaches.relapse_factor;
+          r.incidence[d] = rate;
+        }
+        r.climb = rung < kRungs ? lad.climb_per_year * std::pow(lad.climb_factor_per_problem, active) : 0.0;
+        r.drop = rung > 1 ? lad.drop_per_year + lad.drop_per_year_per_problem * active : 0.0;
+      }
+  const unsigned masks = 1u << n_domains_;
+  for (int relapse = 0; relapse < 2; ++relapse)
+    for (int rung = 1; rung <= kRungs; ++rung) {
+      auto& totals = life_total_[relapse][rung - 1];
+      auto& ps = life_p_[relapse][rung - 1];
+      totals.resize(masks);
+      ps.resize(masks);
+      for (unsigned mask = 0; mask < masks; ++mask) {
+        const LifeRates& r = life_[relapse][rung - 1][std::popcount(mask)];
+        // Summed in the same order as a household with a coach sums it (household_step.cpp).
+        double total = r.climb + r.drop;
+        for (int d = 0; d < n_domains_; ++d)
+          if (!((mask >> d) & 1u)) total += r.incidence[d];
+        totals[mask] = total;
+        ps[mask] = weekly_probability(total);
+      }
+    }
+  trust_target_ = std::clamp(s.population.trust_mean, 0.0, 1.0) * 255.0;
+  trust_recovery_per_week_ = s.population.trust_recovery_per_year / kWeeksPerYear;
+  for (int k = 0; k < kTrustDecayWeeks; ++k)
+    trust_decay_[static_cast<std::size_t>(k)] = std::pow(1.0 - trust_recovery_per_week_, k);
+  const Coaches& coaches = s.coaches;
+  const double trust_steps_per_year = coaches.trust_gain_per_year * 255.0 / kTrustStep;
+  trust_step_p_ = weekly_probability(trust_steps_per_year);
+  trust_step_log_stay_ = -trust_steps_per_year / kWeeksPerYear;
+  const double outreach_p = weekly_probability(coaches.outreach_per_year);
+  const double self_p = weekly_probability(coaches.self_referral_per_year);
+  for (int trust = 0; trust < kTrustLevels; ++trust) {
+    const double self = self_p * seek_trust_factor(trust / 255.0);
+    const double stay = (1.0 - outreach_p) * (1.0 - self);
+    contact_p_[static_cast<std::size_t>(trust)] = 1.0 - stay;
+    contact_log_stay_[static_cast<std::size_t>(trust)] = std::log(stay);
+    self_share_[static_cast<std::size_t>(trust)] = stay < 1.0 ? self / (1.0 - stay) : 0.0;
+  }
+
+  // Coach cost and reallocation.
+  coach_cost_per_week_.assign(n_payers_, 0);
+  policy_capacity_.clear();
+  for (const AgencyModel& a : agencies_) policy_capacity_.push_back(a.capacity);
+  const Coaches& c = s.coaches;
+  if (c.enabled) {
+    double yearly = c.fte * static_cast<double>(c.cost_per_fte_year);  // cents per year
+    if (c.funding == Funding::Additional) {
+      coach_cost_per_week_[c.funding_payer] = static_cast<Cents>(std::llround(yearly / kWeeksPerYear));
+    } else {
+      // Each agency pays its share of the weekly coach bill, rounded cumulatively so the payers' cents
+      // add up to the bill exactly (no cent created or lost by rounding each share on its own).
+      const Cents weekly = static_cast<Cents>(std::llround(yearly / kWeeksPerYear));
+      double total_share = 0;
+      for (int a = 0; a < n_agencies_; ++a) total_share += std::max(0.0, s.agencies[a].reallocation_share);
+      double cumulative = 0;
+      Cents booked = 0;
+      for (int a = 0; a < n_agencies_; ++a) {
+        double share = s.agencies[a].reallocation_share;
+        if (share <= 0) continue;
+        cumulative += share;
+        const Cents upto =
+            static_cast<Cents>(std::llround(cumulative / total_share * static_cast<double>(weekly)));
+        coach_cost_per_week_[agencies_[a].payer] += upto - booked;
+        booked = upto;
+        // The agency gives up as many treatment places as its share of the coach budget buys.
+        double slot_per_year = static_cast<double>(agencies_[a].cost_per_case_week) * kWeeksPerYear;
+        int cut = slot_per_year > 0 ? static_cast<int>(std::llround(share * yearly / slot_per_year)) : 0;
+        policy_capacity_[a] = std::max(0, policy_capacity_[a] - cut);
+      }
+    }
+  }
+}
+
+}  // namespace wijksim

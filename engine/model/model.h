@@ -1,0 +1,144 @@
+// The model as the hot loop reads it: a Scenario's rates turned into weekly probabilities and lookup
+// tables once, so the weekly step does table lookups instead of exp() and name lookups.
+#pragma once
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <cstdint>
+#include <vector>
+
+#include "wijksim/model/params.h"
+
+namespace wijksim {
+
+inline constexpr int kTrustLevels = 256;  // trust is held in a byte
+
+// Escalation of a problem by its age in weeks: the weekly hazard grows linearly with age, so the weekly
+// probability is 1 - exp(-base (1 + growth age)), and the week of the next escalation has a closed form
+// (household_step.cpp, escalation_week).
+struct EscalationCurve {
+  double base = 0;    // weekly hazard at age 0: escalation_per_year / 52, times the in-treatment factor
+  double growth = 0;  // relative growth of the hazard per week of age: escalation_growth_per_year / 52
+  double hazard(int age) const { return base * (1.0 + growth * age); }
+  double probability(int age) const { return probability_of_hazard(hazard(age)); }
+  // 1 - exp(-h); for the small weekly hazards of escalation its Taylor series to h^8 is exact to double
+  // precision (the next term, h^9 / 9!, is below 2e-21 of h for h < 0.02) and far cheaper than expm1.
+  static double probability_of_hazard(double h) {
+    if (h < 2e-2)
+      return h *
+             (1 -
+              h * (1.0 / 2 -
+                   h * (1.0 / 6 -
+                        h * (1.0 / 24 - h * (1.0 / 120 - h * (1.0 / 720 - h * (1.0 / 5040 - h / 40320)))))));
+    return -std::expm1(-h);
+  }
+};
+
+struct DomainModel {
+  double resolve_p = 0;                                 // weekly natural resolution of an untreated problem
+  double resolve_log_stay = 0;                          // log(1 - resolve_p)
+  double seek_p = 0;                                    // weekly help-seeking at full trust
+  std::array<double, kTrustLevels> seek_p_at{};         // weekly help-seeking by trust (0..255)
+  std::array<double, kTrustLevels> seek_log_stay_at{};  // log(1 - seek_p_at)
+  double complex_share = 0;
+  // Escalation without and with escalation_in_treatment_factor (in treatment or with the coach).
+  std::array<EscalationCurve, 2> escalation;
+  std::vector<std::uint8_t> agencies;        // agencies serving this domain
+  std::vector<std::uint8_t> other_agencies;  // agencies that do not: where a bounce lands
+  Cents escalation_cost = 0;
+  int escalation_payer = 0;
+};
+
+struct AgencyModel {
+  double end_p = 1;         // weekly chance a treatment ends
+  double end_log_stay = 0;  // log(1 - end_p)
+  double success = 0;
+  Cents intake_cost = 0;
+  Cents cost_per_case_week = 0;
+  Cents duplicate_cost_per_week = 0;
+  int intake_weeks = 0;
+  int payer = 0;
+  int capacity = 0;  // before any reallocation
+};
+
+// Yearly rates of the life events (new problem in domain d, climb a rung, drop a rung) for a household
+// on a given rung with a given number of active problems, with or without the relapse multiplier.
+struct LifeRates {
+  std::array<double, kMaxDomains> incidence{};
+  double climb = 0;
+  double drop = 0;
+};
+
+class Model {
+ public:
+  explicit Model(const Scenario& s);
+
+  const Scenario& scenario() const { return *scenario_; }
+  int domains() const { return n_domains_; }
+  int agencies() const { return n_agencies_; }
+  int payers() const { return n_payers_; }
+  const DomainModel& domain(int d) const { return domains_[d]; }
+  const AgencyModel& agency(int a) const { return agencies_[a]; }
+
+  const LifeRates& life(bool relapse, int rung, int active) const {
+    return life_[relapse ? 1 : 0][rung - 1][active];
+  }
+  // Total yearly life-event rate and its weekly probability for a household without a coach, by which
+  // domains have an active problem (bit d of `active_mask`): a lookup instead of an exp() per week.
+  double life_total(bool relapse, int rung, unsigned active_mask) const {
+    return life_total_[relapse ? 1 : 0][rung - 1][active_mask];
+  }
+  double life_p(bool relapse, int rung, unsigned active_mask) const {
+    return life_p_[relapse ? 1 : 0][rung - 1][active_mask];
+  }
+  // Weekly chance that a household without a coach is found by outreach or asks a coach itself, by trust
+  // (when the coaches are on), and log(1 - p).
+  double contact_p(int trust) const { return contact_p_[static_cast<std::size_t>(trust)]; }
+  double contact_log_stay(int trust) const { return contact_log_stay_[static_cast<std::size_t>(trust)]; }
+  // Trust returns toward the population's usual level (0..255) by this share of the distance a week
+  // (household_step.cpp, settle_trust).
+  double trust_target() const { return trust_target_; }
+  double trust_recovery_per_week() const { return trust_recovery_per_week_; }
+  // (1 - recovery per week)^weeks: what is left of trust's distance from its usual level after `weeks`.
+  double trust_distance_left(int weeks) const {
+    return weeks < kTrustDecayWeeks ? trust_decay_[static_cast<std::size_t>(weeks)]
+                                    : std::exp(weeks * std::log1p(-trust_recovery_per_week_));
+  }
+  // With a coach, trust is rebuilt in steps of kTrustStep (0..255 scale) at random times, as many a year
+  // as make trust_gain_per_year on average: the weekly chance of a step, and log(1 - p).
+  static constexpr int kTrustStep = 13;  // about 0.05 of the 0..1 scale
+  double trust_step_p() const { return trust_step_p_; }
+  double trust_step_log_stay() const { return trust_step_log_stay_; }
+  // Given a contact, the chance that the household asked itself (possibly found by outreach too); the rest
+  // are found by outreach alone.
+  double self_referral_share(int trust) const { return self_share_[static_cast<std::size_t>(trust)]; }
+
+  // Coach cost per week, per payer, in cents: under additional funding all on the funding payer,
+  // under reallocation split over the agencies' payers by their reallocation shares.
+  const std::vector<Cents>& coach_cost_per_week() const { return coach_cost_per_week_; }
+  // Agency capacities while the coaches run (reallocation cuts them to pay for the coaches).
+  const std::vector<int>& policy_capacity() const { return policy_capacity_; }
+
+  double seek_trust_factor(double trust01) const {
+    const auto& f = scenario_->fragmentation;
+    return f.seek_trust_floor + (1.0 - f.seek_trust_floor) * trust01;
+  }
+
+ private:
+  const Scenario* scenario_;
+  int n_domains_, n_agencies_, n_payers_;
+  std::vector<DomainModel> domains_;
+  std::vector<AgencyModel> agencies_;
+  std::array<std::array<std::array<LifeRates, kMaxDomains + 1>, kRungs>, 2> life_{};
+  std::array<std::array<std::vector<double>, kRungs>, 2> life_total_, life_p_;
+  std::array<double, kTrustLevels> contact_p_{}, contact_log_stay_{}, self_share_{};
+  double trust_step_p_ = 0, trust_step_log_stay_ = 0;
+  double trust_target_ = 128, trust_recovery_per_week_ = 0;
+  static constexpr int kTrustDecayWeeks = 1024;
+  std::array<double, kTrustDecayWeeks> trust_decay_{};
+  std::vector<Cents> coach_cost_per_week_;
+  std::vector<int> policy_capacity_;
+};
+
+}  // namespace wijksim

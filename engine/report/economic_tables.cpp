@@ -1,0 +1,206 @@
+#include "wijksim/report/economic_tables.h"
+
+#include <fmt/format.h>
+
+#include <cmath>
+
+#include "wijksim/report/economic_text.h"
+#include "wijksim/report/render.h"
+
+namespace wijksim {
+namespace {
+
+std::string format_rate(double rate) {
+  return fmt::format("{:g}", rate * 100);
+}
+
+Cell text(const std::string& t) {
+  return Cell::of_text(t);
+}
+
+const char* kDrawNote =
+    "Mean over parameter draws, 95% percentile interval over draws (base case without draws: over "
+    "replications). CSV and JSON add the Monte Carlo standard error of the mean (se): sd / sqrt(draws), or "
+    "sd / sqrt(replications) without draws.";
+
+std::string group_note(const DecisionGroup& g) {
+  return fmt::format("Discounted: costs {}%, effects {}% a year from the policy start (year 1 undiscounted). {}",
+                     format_rate(g.discount_costs), format_rate(g.discount_effects), kDrawNote);
+}
+
+Table cost_effectiveness_table(const DecisionGroup& g) {
+  Table ce;
+  ce.id = "cost_effectiveness";
+  ce.title = "Is it worth the money? Incremental cost per problem-free household-year";
+  for (std::size_t o = 1; o < g.names.size(); ++o) ce.scenario += (o > 1 ? ", " : "") + g.names[o];
+  ce.comparator = g.names[0];
+  ce.note = fmt::format(
+      "Per household, intervention minus comparator. Effect: problem-free household-years. NMB: net "
+      "monetary "
+      "benefit at {} per problem-free household-year. ICER of the mean increments, with its quadrant; no "
+      "ratio where one option dominates. {}",
+      format_euros(g.willingness_to_pay), group_note(g));
+  ce.columns = {{"delta_cost", "extra cost per household (EUR)"},
+                {"delta_effect", "extra problem-free years per household"},
+                {"icer", "ICER"},
+                {"nmb", "net monetary benefit per household (EUR)"},
+                {"p_cost_saving", "probability cost-saving"},
+                {"p_cost_effective", "probability cost-effective"},
+                {"rungs", "ladder rungs gained per household"},
+                {"escalations", "escalations per 1,000 households per year"}};
+  // Quality-adjusted household-years beside them, when the scenarios give utility weights.
+  const bool utilities = !g.interventions.empty() && g.interventions.front().has_quality_adjusted;
+  if (utilities) {
+    ce.columns.push_back({"delta_qaly", "extra quality-adjusted years per household"});
+    ce.columns.push_back({"icer_qaly", "ICER per quality-adjusted household-year"});
+    ce.note +=
+        " Quality-adjusted household-years weigh each household-week by economics.utility_by_problems "
+        "(discounted as effects).";
+  }
+  for (const InterventionFigures& x : g.interventions) {
+    const std::string& name = g.names[x.option];
+    ce.rows.push_back({name,
+                       name,
+                       {Cell::of(x.delta_cost, Unit::Euro), Cell::of(x.delta_effect, Unit::Years),
+                        text(icer_text(x.icer, kEffectUnit)), Cell::of(x.nmb, Unit::Euro),
+                        Cell::of_value(x.p_cost_saving, Unit::Share),
+                        Cell::of_value(x.p_cost_effective, Unit::Share), Cell::of(x.rungs, Unit::Rung),
+                        Cell::of(x.escalations, Unit::PerThousandYear)}});
+    if (utilities) {
+      ce.rows.back().cells.push_back(Cell::of(x.delta_quality_adjusted, Unit::Years));
+      ce.rows.back().cells.push_back(text(icer_text(x.icer_quality_adjusted, "quality-adjusted household-year")));
+    }
+  }
+  return ce;
+}
+
+Table frontier_table(const DecisionGroup& g) {
+  Table f;
+  f.id = "efficiency_frontier";
+  f.title = "Which options are efficient? The efficiency frontier";
+  f.scenario = g.names[0];
+  f.note =
+      "Mean discounted cost and effect per household. Dominated: another option costs no more and "
+      "achieves at least as much. Extendedly dominated: a mix of two neighbours does better. ICER "
+      "against the next cheaper option on the frontier.";
+  f.columns = {{"cost", "cost per household (EUR)"},
+               {"effect", "problem-free years per household"},
+               {"status", "status"},
+               {"icer", "ICER (EUR per problem-free household-year)"}};
+  for (std::size_t o = 0; o < g.options.size(); ++o) {
+    const FrontierOption& fo = g.frontier.options[o];
+    f.rows.push_back({g.names[o],
+                      g.names[o],
+                      {Cell::of_value(g.mean_cost[o], Unit::Euro), Cell::of_value(g.mean_effect[o], Unit::Years),
+                       text(to_string(fo.status)),
+                       std::isnan(fo.icer) ? Cell::empty() : Cell::of_value(fo.icer, Unit::Euro)}});
+  }
+  return f;
+}
+
+Table acceptability_table(const DecisionGroup& g) {
+  Table a;
+  a.id = "acceptability";
+  a.title =
+      "How sure can we be? Probability each option is best, by willingness to pay (rows: EUR per "
+      "problem-free household-year)";
+  a.scenario = g.names[0];
+  a.note = fmt::format(
+      "Share of {} in which each option has the highest net monetary benefit; 'best on average': the "
+      "acceptability frontier (highest expected net benefit). EVPI: expected value of perfect information, "
+      "per household and for all {} households.",
+      g.draws > 1 ? "parameter draws" : "replications (no parameter draws: stochastic uncertainty only)",
+      g.households);
+  for (const std::string& name : g.names) a.columns.push_back({"p_" + name, name});
+  a.columns.push_back({"best", "best on average"});
+  a.columns.push_back({"evpi_household", "EVPI per household (EUR)"});
+  a.columns.push_back({"evpi_population", "EVPI, population (EUR)"});
+  const double hh = g.households;
+  for (std::size_t w = 0; w < g.wtp.size(); ++w) {
+    Row r{fmt::format("wtp_{}", static_cast<long long>(g.wtp[w])), format_euros(g.wtp[w]), {}, 0};
+    for (std::size_t o = 0; o < g.options.size(); ++o)
+      r.cells.push_back(Cell::of_value(g.ceac.probability[w][o], Unit::Share));
+    r.cells.push_back(text(g.names[g.ceaf[w].option]));
+    r.cells.push_back(Cell::of_value(g.evpi[w], Unit::Euro));
+    r.cells.push_back(Cell::of_value(g.evpi[w] * hh, Unit::Euro));
+    a.rows.push_back(std::move(r));
+  }
+  return a;
+}
+
+Table budget_impact_table(const DecisionGroup& g, const InterventionFigures& x) {
+  const int years = g.years;
+  const int payers = static_cast<int>(g.payers.size());
+  Table b;
+  b.id = "budget_impact";
+  b.title = "When does it pay back? Discounted budget impact per payer per year";
+  b.scenario = g.names[x.option];
+  b.comparator = g.names[0];
+  b.note = fmt::format(
+      "Euros for the whole population, intervention minus comparator, discounted at {}% a "
+      "year. Negative: the payer saves. {}",
+      format_rate(g.discount_costs), kDrawNote);
+  for (int y = 0; y < years; ++y)
+    b.columns.push_back({fmt::format("year_{}", y + 1), fmt::format("year {}", y + 1)});
+  b.columns.push_back({"total", fmt::format("years 1-{}", years)});
+  for (int p = 0; p <= payers; ++p) {
+    Row r{p < payers ? g.payers[static_cast<std::size_t>(p)].key : "all_payers",
+          p < payers ? g.payers[static_cast<std::size_t>(p)].text : "All payers",
+          {},
+          0};
+    for (int y = 0; y <= years; ++y)
+      r.cells.push_back(Cell::of(x.budget_impact[static_cast<std::size_t>(p)][static_cast<std::size_t>(y)], Unit::Euro));
+    b.rows.push_back(std::move(r));
+  }
+  // Cumulative all-payer difference and the break-even year: the first year from which it stays <= 0.
+  Row cum{"cumulative", "Cumulative, all payers", {}, 0};
+  for (const Stat& s : x.cumulative) cum.cells.push_back(Cell::of(s, Unit::Euro));
+  cum.cells.push_back(
+      text(x.break_even_year < 0 ? fmt::format("no break-even within {} year{}", years, years == 1 ? "" : "s")
+                                 : fmt::format("breaks even in year {}", x.break_even_year + 1)));
+  b.rows.push_back(std::move(cum));
+  return b;
+}
+
+Table who_pays_table(const DecisionGroup& g, const InterventionFigures& x) {
+  const int years = g.years;
+  Table w;
+  w.id = "who_pays_who_saves";
+  w.title = "Who pays, who saves?";
+  w.scenario = g.names[x.option];
+  w.comparator = g.names[0];
+  w.note = fmt::format(
+      "Over {}, euros for the whole population, intervention minus comparator. "
+      "'pays' or 'saves' when the 95% interval excludes zero. {}",
+      years == 1 ? std::string("policy year 1") : fmt::format("policy years 1-{}", years), kDrawNote);
+  w.columns = {{"nominal", "difference, nominal (EUR)"},
+               {"discounted", "difference, discounted (EUR)"},
+               {"role", "role"},
+               {"p_saves", "probability the payer saves"}};
+  for (std::size_t p = 0; p < x.payers.size(); ++p) {
+    const PayerBalance& b = x.payers[p];
+    w.rows.push_back({g.payers[p].key,
+                      g.payers[p].text,
+                      {Cell::of(b.nominal, Unit::Euro), Cell::of(b.discounted, Unit::Euro), text(to_string(b.role)),
+                       Cell::of_value(b.p_saves, Unit::Share)}});
+  }
+  return w;
+}
+
+}  // namespace
+
+std::vector<Table> economic_tables(const EconomicEvaluation& ev) {
+  std::vector<Table> tables;
+  for (const DecisionGroup& g : ev.groups) {
+    tables.push_back(cost_effectiveness_table(g));
+    if (g.options.size() > 2) tables.push_back(frontier_table(g));
+    tables.push_back(acceptability_table(g));
+    for (const InterventionFigures& x : g.interventions) {
+      tables.push_back(budget_impact_table(g, x));
+      tables.push_back(who_pays_table(g, x));
+    }
+  }
+  return tables;
+}
+
+}  // namespace wijksim

@@ -1,0 +1,1007 @@
+#include "wijksim/report/html_report.h"
+
+#include "wijksim/core/atomic_file.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <set>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "wijksim/core/error.h"
+#include "wijksim/report/render.h"
+#include "wijksim/report/report_assets.h"
+#include "wijksim/report/report_charts.h"
+#include "wijksim/report/run_series.h"
+#include "wijksim/core/statistics.h"
+#include "wijksim/report/table.h"
+
+namespace wijksim {
+namespace {
+
+using json = nlohmann::ordered_json;
+using charts::Axis;
+using charts::Style;
+
+constexpr const char* kEnDash = "\u2013";
+
+std::string esc(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (char c : s) {
+    switch (c) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += c;
+    }
+  }
+  return out;
+}
+
+std::string plural(int n, const char* one, const char* many) {
+  return fmt::format("{} {}", n, n == 1 ? one : many);
+}
+
+// ---- The run's stored tables (its JSON report, render.h) ----
+
+// A member of a stored object, or null when it has none (the const operator[] must not see a missing key).
+const json& at(const json& j, const char* key) {
+  static const json none;
+  if (!j.is_object()) return none;
+  const auto it = j.find(key);
+  return it == j.end() ? none : *it;
+}
+
+std::string text_of(const json& j) {
+  return j.is_string() ? j.get<std::string>() : std::string();
+}
+
+double number(const json& j) {
+  return j.is_number() ? j.get<double>() : kNaN;
+}
+
+Unit unit_of(const std::string& name) {
+  static const Unit all[] = {Unit::Count,           Unit::Share,  Unit::Euro,  Unit::Weeks, Unit::PerYear,
+                             Unit::PerThousandYear, Unit::PerFte, Unit::Trust, Unit::Rung,  Unit::Years};
+  for (Unit u : all)
+    if (name == to_string(u)) return u;
+  return Unit::Count;
+}
+
+// A stored cell back as the table model's Cell, so it prints exactly as `wijksim show` prints it.
+Cell cell_of(const json& j) {
+  if (j.is_null()) return Cell::empty();
+  if (j.contains("text")) return Cell::of_text(text_of(at(j, "text")));
+  Stat s;
+  s.mean = number(at(j, "mean"));
+  s.sd = number(at(j, "sd"));
+  s.se = number(at(j, "se"));
+  s.lo = number(at(j, "lo"));
+  s.hi = number(at(j, "hi"));
+  s.n = at(j, "n").is_number() ? at(j, "n").get<int>() : 0;
+  return Cell::of(s, unit_of(text_of(at(j, "unit"))));
+}
+
+class StoredTables {
+ public:
+  explicit StoredTables(const std::string& text) : report_(json::parse(text)) {}
+
+  // The table `id` about `scenario` (and, for a difference, `comparator`); nullptr when the run has none.
+  const json* table(const std::string& id, const std::string& scenario,
+                    const std::string& comparator = "") const {
+    for (const json& t : at(report_, "tables"))
+      if (text_of(at(t, "id")) == id && text_of(at(t, "scenario")) == scenario &&
+          text_of(at(t, "comparator")) == comparator)
+        return &t;
+    return nullptr;
+  }
+  // The cost-effectiveness table lists a decision's interventions in one table: find it by comparator.
+  const json* decision_table(const std::string& id, const std::string& comparator) const {
+    for (const json& t : at(report_, "tables"))
+      if (text_of(at(t, "id")) == id && text_of(at(t, "comparator")) == comparator) return &t;
+    return nullptr;
+  }
+
+ private:
+  json report_;
+};
+
+const json* row_of(const json* table, const std::string& key) {
+  if (!table) return nullptr;
+  for (const json& r : at(*table, "rows"))
+    if (text_of(at(r, "key")) == key) return &r;
+  return nullptr;
+}
+
+const json* cell_json(const json* table, const std::string& row, const std::string& column) {
+  const json* r = row_of(table, row);
+  if (!r) return nullptr;
+  const json& c = at(at(*r, "cells"), column.c_str());
+  return c.is_null() ? nullptr : &c;
+}
+
+// "€ -496 (-518–-474)" as the tables print it reads badly next to minus signs: "€ -496 (-518 to -474)".
+std::string readable_interval(const std::string& text) {
+  const std::size_t open = text.rfind(" (");
+  const std::size_t dash = text.find(kEnDash, open == std::string::npos ? text.size() : open);
+  if (open == std::string::npos || dash == std::string::npos || text.back() != ')') return text;
+  return text.substr(0, dash) + " to " + text.substr(dash + std::string_view(kEnDash).size());
+}
+
+struct Value {
+  double mean = kNaN, lo = kNaN, hi = kNaN;
+  std::string text;  // as the tables print it
+};
+
+Value value_of(const json* table, const std::string& row, const std::string& column) {
+  Value v;
+  if (const json* c = cell_json(table, row, column)) {
+    const Cell cell = cell_of(*c);
+    v.mean = cell.stat.mean;
+    v.lo = cell.stat.lo;
+    v.hi = cell.stat.hi;
+    v.text = readable_interval(format_cell(cell));
+  }
+  return v;
+}
+
+// A stored figure in the page: its text as the tables print it, and where it comes from, so a reader (and
+// the report's test) can trace it to the stored table.
+std::string figure(const json* table, const std::string& row, const std::string& column) {
+  const json* c = cell_json(table, row, column);
+  if (!c) return "<span class=\"missing\">not in the stored tables</span>";
+  const Cell cell = cell_of(*c);
+  std::string attrs = fmt::format(
+      " data-table=\"{}\" data-scenario=\"{}\" data-comparator=\"{}\" data-row=\"{}\" data-column=\"{}\"",
+      esc(text_of(at(*table, "id"))), esc(text_of(at(*table, "scenario"))),
+      esc(text_of(at(*table, "comparator"))), esc(row), esc(column));
+  if (cell.kind == Cell::Kind::Number && !std::isnan(cell.stat.mean))
+    attrs += fmt::format(" data-value=\"{}\"", cell.stat.mean);
+  return fmt::format("<span class=\"figure\"{}>{}</span>", attrs, esc(readable_interval(format_cell(cell))));
+}
+
+std::string note_of(const json* table) {
+  return table ? text_of(at(*table, "note")) : std::string();
+}
+
+// ---- The page ----
+
+struct EvaluationPoint {
+  int option = 0;
+  std::int64_t draw = 0, replication = 0;
+  double cost = 0, effect = 0;
+};
+
+class ReportWriter {
+ public:
+  ReportWriter(const RunStore& store, std::int64_t run);
+  std::string page();
+
+ private:
+  const StoredScenario& scenario(int index) const { return scenarios_[static_cast<std::size_t>(index)]; }
+  const ScenarioSeries& series(int index);
+  void chart(const std::string& question, const std::string& caption, json spec, const std::string& kind,
+             const std::string& scenario);
+
+  void header();
+  void intervention(const StoredScenario& s, const StoredScenario& c);
+  void standalone(const StoredScenario& s);
+  void decision(const StoredScenario& c, const std::vector<int>& options);
+  void glance(const StoredScenario& s, const StoredScenario& c);
+  void money(const StoredScenario& s, const StoredScenario* c);
+  void services(const StoredScenario& s, const StoredScenario* c);
+  void households(const StoredScenario& s, const StoredScenario* c);
+  void value(const StoredScenario& s, const StoredScenario& c);
+  void assumptions(const StoredScenario& s, const StoredScenario* c);
+  void reproduce();
+
+  std::vector<charts::Line> lines(const StoredScenario& s, const StoredScenario* c,
+                                  Series ScenarioSeries::*member);
+  std::string years_text() const { return plural(info_.years, "policy year", "policy years"); }
+
+  const RunStore& store_;
+  RunInfo info_;
+  std::vector<StoredScenario> scenarios_;
+  std::vector<StoredLabel> payers_, agencies_;
+  StoredTables tables_;
+  std::map<int, ScenarioSeries> series_;
+  std::string body_, contents_;
+  json charts_ = json::array();
+};
+
+RunInfo checked_run(const RunStore& store, std::int64_t run) {
+  const Location where{store.path(), 0, 0};
+  for (const RunInfo& r : store.runs()) {
+    if (r.id != run) continue;
+    if (r.status != "complete")
+      throw InputError(
+          {{where, "run",
+            fmt::format("run {} is {}, not complete, so it has no report yet; `{}{}` completes it", run,
+                        r.status, r.command_line,
+                        r.command_line.find("--resume") == std::string::npos
+                            ? fmt::format(" --resume {}", run)
+                            : "")}});
+    return r;
+  }
+  throw InputError(
+      {{where, "run",
+        fmt::format("the store has no run {} (`wijksim runs --store {}` lists them)", run, store.path())}});
+}
+
+ReportWriter::ReportWriter(const RunStore& store, std::int64_t run)
+    : store_(store),
+      info_(checked_run(store, run)),
+      scenarios_(store.scenarios(run)),
+      payers_(store.payers(run)),
+      agencies_(store.agencies(run)),
+      tables_(store.report(run, "json")) {}
+
+const ScenarioSeries& ReportWriter::series(int index) {
+  auto it = series_.find(index);
+  if (it == series_.end()) it = series_.emplace(index, read_series(store_, info_.id, scenario(index))).first;
+  return it->second;
+}
+
+void ReportWriter::chart(const std::string& question, const std::string& caption, json spec,
+                         const std::string& kind, const std::string& scenario) {
+  const std::string id = fmt::format("chart-{}", charts_.size() + 1);
+  spec["usermeta"] = {{"kind", kind}, {"scenario", scenario}};
+  body_ += fmt::format(
+      "<figure class=\"chart-figure\">\n<h4>{}</h4>\n<div class=\"chart\" id=\"{}\" data-kind=\"{}\" "
+      "data-scenario=\"{}\"></div>\n<figcaption>{}</figcaption>\n</figure>\n",
+      esc(question), id, esc(kind), esc(scenario), esc(caption));
+  charts_.push_back({{"id", id}, {"spec", std::move(spec)}});
+}
+
+std::vector<charts::Line> ReportWriter::lines(const StoredScenario& s, const StoredScenario* c,
+                                              Series ScenarioSeries::*member) {
+  std::vector<charts::Line> out;
+  out.push_back({charts::intervention_style(s.name), series(s.index).*member});
+  if (c) out.push_back({charts::comparator_style(c->name), series(c->index).*member});
+  return out;
+}
+
+void ReportWriter::header() {
+  std::vector<std::string> named;
+  for (const StoredScenario& s : scenarios_)
+    if (s.role != "comparator")
+      named.push_back(s.comparator >= 0 ? s.name + " vs " + scenario(s.comparator).name : s.name);
+  std::string what;
+  for (const std::string& n : named) what += (what.empty() ? "" : ", ") + n;
+  const std::string runs =
+      info_.draws > 0 ? fmt::format("{} \u00D7 {}", plural(info_.draws, "parameter draw", "parameter draws"),
+                                    plural(info_.replications, "replication", "replications"))
+                      : fmt::format("{}, base case (no parameter draws)",
+                                    plural(info_.replications, "replication", "replications"));
+  body_ += fmt::format(
+      "<header>\n<p class=\"kicker\">wijksim report</p>\n<h1>Neighbourhood coaches compared with "
+      "today's fragmented help</h1>\n<p class=\"lede\">{}</p>\n<p class=\"meta\">Run {} of <code>{}</code> "
+      "&middot; {} &middot; {} &middot; seed {} &middot; wijksim {} &middot; finished {}</p>\n</header>\n",
+      esc(what), info_.id, esc(store_.path()), esc(years_text()), esc(runs), info_.seed, esc(info_.version),
+      esc(info_.finished_at));
+  const bool compared = std::any_of(scenarios_.begin(), scenarios_.end(),
+                                    [](const StoredScenario& s) { return s.comparator >= 0; });
+  const std::string comparison =
+      compared
+          ? "<li>Each coach scenario is compared with its <em>comparator</em>, today's fragmented help, on "
+            "the "
+            "same households with the same random numbers, so a difference between them is the policy's "
+            "effect, not luck.</li>\n<li><span class=\"key key-blue\"></span> Blue, solid: the coach "
+            "scenario. "
+            "<span class=\"key key-orange\"></span> Orange, dashed: its comparator.</li>\n"
+          : "<li>This run compares nothing: each scenario is shown on its own (<code>wijksim compare</code> "
+            "runs each with its comparator and adds who pays, who saves, payback and value for "
+            "money).</li>\n";
+  const std::string bands =
+      compared
+          ? " Runs differ in their households, so the bands of a scenario and its comparator overlap even "
+            "where the difference between them is clear: each run compares the two on the same "
+            "households, and <em>At a glance</em> gives each difference with its own interval."
+          : "";
+  body_ += fmt::format(
+      "<section class=\"how-to-read\">\n<h2 class=\"plain\">How to read this report</h2>\n<ul>\n{}"
+      "<li>Lines over time are the mean over all {} runs ({}); the light band around a line holds 95% of "
+      "the runs (from the 2.5th to the 97.5th percentile).{} Whiskers on bars and figures in brackets are "
+      "the "
+      "95% interval that the caption names.</li>\n"
+      "<li>The effect measure is the <em>problem-free household-year</em>: a household that has no active "
+      "problem for a whole year counts as one. &ldquo;Worth the money&rdquo; compares the extra cost with "
+      "what the scenario says society is willing to pay for one such year.</li>\n"
+      "<li>Euros in Dutch notation: &euro; 1.234.567; &ldquo;mln&rdquo; is million. &ldquo;Discounted&rdquo; "
+      "follows the Dutch guideline for economic evaluations, as each caption states.</li>\n"
+      "<li>Point at a chart for its exact numbers.</li>\n</ul>\n</section>\n",
+      comparison, std::max(1, info_.draws) * info_.replications, esc(runs), bands);
+}
+
+void ReportWriter::glance(const StoredScenario& s, const StoredScenario& c) {
+  const json* ce = tables_.decision_table("cost_effectiveness", c.name);
+  const json* impact = tables_.table("budget_impact", s.name, c.name);
+  const json* who = tables_.table("who_pays_who_saves", s.name, c.name);
+  const json* caseload = tables_.table("caseload", s.name);
+  std::string pays, saves;
+  if (who)
+    for (const json& r : at(*who, "rows")) {
+      const std::string role = text_of(at(at(at(r, "cells"), "role"), "text"));
+      if (role.empty() || role == "no change") continue;
+      std::string& list = role.starts_with("saves") ? saves : pays;
+      list += (list.empty() ? "" : ", ") + esc(text_of(at(r, "label"))) +
+              (role.find("uncertain") != std::string::npos ? " (uncertain)" : "");
+    }
+  std::string items;
+  auto item = [&](const std::string& term, const std::string& html) {
+    items += fmt::format("<dt>{}</dt><dd>{}</dd>\n", esc(term), html);
+  };
+  item("Extra cost per household, all payers (discounted)", figure(ce, s.name, "delta_cost"));
+  item("Extra problem-free years per household (discounted)", figure(ce, s.name, "delta_effect"));
+  item("Cost per extra problem-free household-year", figure(ce, s.name, "icer"));
+  item("Net monetary benefit per household", figure(ce, s.name, "nmb"));
+  item("Probability it is worth the money", figure(ce, s.name, "p_cost_effective"));
+  item("Probability it saves money", figure(ce, s.name, "p_cost_saving"));
+  item("Does it pay back? (all payers, discounted)", figure(impact, "cumulative", "total"));
+  item("Who pays more", pays.empty() ? "nobody" : pays);
+  item("Who saves", saves.empty() ? "nobody" : saves);
+  if (caseload) {
+    item(fmt::format("Households per coach FTE (norm {}, cap {})", format_dutch(s.caseload_norm_per_fte, 0),
+                     format_dutch(s.caseload_cap_per_fte, 0)),
+         figure(caseload, "caseload_mean", "value"));
+    item("Team-weeks above the caseload norm", figure(caseload, "above_norm", "value"));
+    item("Wait for a coach (weeks)", figure(caseload, "coach_wait_weeks", "value"));
+  }
+  item("Escalations per 1,000 households per year (difference)", figure(ce, s.name, "escalations"));
+  item("Ladder rungs gained per household (difference)", figure(ce, s.name, "rungs"));
+  body_ += fmt::format(
+      "<section class=\"glance\">\n<h3>At a glance</h3>\n<dl class=\"glance\">\n{}</dl>\n<p class=\"note\">"
+      "Mean with its 95% interval in brackets, {} minus {}, from the run's stored tables. "
+      "{}</p>\n</section>\n",
+      items, esc(s.name), esc(c.name), esc(note_of(ce)));
+}
+
+void ReportWriter::money(const StoredScenario& s, const StoredScenario* c) {
+  const std::string years = info_.years == 1 ? "year 1" : fmt::format("years 1{}{}", kEnDash, info_.years);
+  if (c) {
+    const json* who = tables_.table("who_pays_who_saves", s.name, c->name);
+    if (who) {
+      std::vector<charts::PayerDifference> rows;
+      for (const json& r : at(*who, "rows")) {
+        const Value v = value_of(who, text_of(at(r, "key")), "discounted");
+        rows.push_back({text_of(at(r, "label")), v.mean, v.lo, v.hi,
+                        text_of(at(at(at(r, "cells"), "role"), "text")), v.text});
+      }
+      chart("Who pays, who saves?",
+            fmt::format("Bars: how much more (right) or less (left) each payer spends with {} than with {}, "
+                        "over {}, discounted. Whiskers: 95% interval. {}",
+                        s.name, c->name, years, note_of(who)),
+            charts::who_pays(rows, fmt::format("difference from {}, {} (euros, discounted)", c->name, years)),
+            "who_pays", s.name);
+    }
+    const json* impact = tables_.table("budget_impact", s.name, c->name);
+    if (impact) {
+      std::vector<charts::YearValue> cumulative;
+      for (int y = 1; y <= info_.years; ++y) {
+        const Value v = value_of(impact, "cumulative", fmt::format("year_{}", y));
+        if (!std::isnan(v.mean)) cumulative.push_back({y, v.mean, v.lo, v.hi, v.text});
+      }
+      const std::string verdict = value_of(impact, "cumulative", "total").text;
+      int break_even = 0;
+      if (std::sscanf(verdict.c_str(), "breaks even in year %d", &break_even) != 1) break_even = 0;
+      chart("When does it pay back?",
+            fmt::format("All payers together: {}. Line: the cumulative difference in spending from {} (above "
+                        "zero: {} costs more so far; below: it has saved money). {}",
+                        verdict, c->name, s.name, note_of(impact)),
+            charts::payback(cumulative, break_even,
+                            fmt::format("cumulative difference from {} (euros, discounted)", c->name)),
+            "payback", s.name);
+    }
+  }
+  // Each payer's spending per year, next to the comparator's.
+  const json* budget = tables_.table("budget", s.name);
+  const json* budget_c = c ? tables_.table("budget", c->name) : nullptr;
+  if (budget) {
+    std::vector<charts::BarPanel> panels;
+    std::vector<std::string> groups;
+    for (int y = 1; y <= info_.years; ++y) groups.push_back(std::to_string(y));
+    std::vector<Style> styles = {charts::intervention_style(s.name)};
+    if (budget_c) styles.push_back(charts::comparator_style(c->name));
+    for (const StoredLabel& p : payers_) {
+      charts::BarPanel panel{p.label, {}};
+      for (int y = 1; y <= info_.years; ++y) {
+        const std::string col = fmt::format("year_{}", y);
+        for (const auto& [t, name] : {std::pair{budget, s.name}, std::pair{budget_c, c ? c->name : ""}}) {
+          if (!t) continue;
+          const Value v = value_of(t, p.key + "/total", col);
+          if (!std::isnan(v.mean))
+            panel.bars.push_back({groups[static_cast<std::size_t>(y - 1)], name, v.mean, v.lo, v.hi, v.text});
+        }
+      }
+      // A payer with nothing in either scenario (a pilot fund without a pilot) gets no empty panel.
+      if (std::any_of(panel.bars.begin(), panel.bars.end(), [](const charts::Bar& b) { return b.mean != 0; }))
+        panels.push_back(std::move(panel));
+    }
+    chart("What does each payer spend per year?",
+          fmt::format(
+              "Nominal euros per policy year (52-week blocks) for the whole population{}. Each panel has "
+              "its own scale. Whiskers: 95% interval of the mean over runs. {}",
+              c ? fmt::format(", {} next to {}", s.name, c->name) : "", note_of(budget)),
+          charts::grouped_bars(panels, groups, styles, "policy year", "euros per year", Axis::Euro, 3),
+          "payer_costs", s.name);
+  }
+}
+
+void ReportWriter::services(const StoredScenario& s, const StoredScenario* c) {
+  const bool coaches = s.coach_fte > 0;
+  if (coaches) {
+    std::vector<charts::Line> l = lines(s, nullptr, &ScenarioSeries::caseload_per_fte);
+    l.front().style.name = s.name + ": all teams";
+    // The busiest team, where it differs from the average (several teams).
+    const Series& all = series(s.index).caseload_per_fte;
+    const Series& busiest = series(s.index).caseload_per_fte_max;
+    bool differs = false;
+    // The busiest team's figure is stored in single precision: compare with a tolerance.
+    for (std::size_t i = 0; i < std::min(all.size(), busiest.size()); ++i)
+      differs =
+          differs || std::fabs(all[i].mean - busiest[i].mean) > 1e-4 * std::max(1.0, std::fabs(all[i].mean));
+    if (differs) l.push_back({{s.name + ": busiest team", charts::kPurple, true}, busiest});
+    const std::vector<charts::Rule> rules = {
+        {s.caseload_norm_per_fte, fmt::format("norm: {} per FTE", format_dutch(s.caseload_norm_per_fte, 0)),
+         charts::kBlack, true},
+        {s.caseload_cap_per_fte,
+         fmt::format("cap: {} per FTE (new households wait)", format_dutch(s.caseload_cap_per_fte, 0)),
+         charts::kVermillion, false}};
+    chart("Are the coaches overloaded?",
+          fmt::format(
+              "Households on the coaches' caseload per coach FTE ({} FTE), week by week. Above the norm "
+              "coaches notice, solve and activate less; at the cap new households wait. Band: 95% of "
+              "runs.",
+              format_dutch(s.coach_fte, 1)),
+          charts::over_time(l, "households per coach FTE", Axis::Count, info_.years, rules), "caseload",
+          s.name);
+    chart(
+        "How long do households wait for a coach?",
+        fmt::format("Top: households found or referred but not yet taken on, week by week. Bottom: the mean "
+                    "wait of those taken on, per {} weeks (summed waits over the number taken on). "
+                    "Band: 95% of runs.",
+                    kSeriesBlockWeeks),
+        charts::over_time_stacked(
+            {{"households waiting for a coach", Axis::Count,
+              lines(s, nullptr, &ScenarioSeries::coach_waiting)},
+             {"wait for a coach (weeks)", Axis::Decimal1, lines(s, nullptr, &ScenarioSeries::coach_wait)}},
+            info_.years),
+        "coach_wait", s.name);
+  }
+  std::vector<charts::Panel> panels;
+  for (std::size_t a = 0; a < agencies_.size(); ++a) {
+    charts::Panel p{agencies_[a].label, {}};
+    p.lines.push_back({charts::intervention_style(s.name), series(s.index).agency_wait[a]});
+    if (c) p.lines.push_back({charts::comparator_style(c->name), series(c->index).agency_wait[a]});
+    panels.push_back(std::move(p));
+  }
+  chart(c ? "Do the agencies' waiting times grow?" : "How long do households wait at the agencies?",
+        fmt::format("Mean wait in weeks of those admitted to each second-line agency, per {} weeks (summed "
+                    "waits over admissions), {}. Outreach can lengthen the agencies' queues while households "
+                    "are better helped. Band: 95% of runs.",
+                    kSeriesBlockWeeks, c ? fmt::format("{} next to {}", s.name, c->name) : s.name),
+        charts::over_time_panels(panels, "wait (weeks)", Axis::Decimal1, info_.years, 2, true), "agency_wait",
+        s.name);
+}
+
+void ReportWriter::households(const StoredScenario& s, const StoredScenario* c) {
+  chart("Do fewer households have problems?",
+        "Share of all households with at least one active problem, and with several, week by week. Band: 95% "
+        "of runs. The scales do not start at zero.",
+        charts::over_time_panels({{"at least one problem", lines(s, c, &ScenarioSeries::with_problem)},
+                                  {"several problems", lines(s, c, &ScenarioSeries::multi_problem)}},
+                                 "share of households", Axis::Share, info_.years, 2, false, false),
+        "problems", s.name);
+
+  // Professionals per household next to the seeds' survey.
+  const StoredScenario& base = c ? *c : s;
+  const json* calibration = tables_.table("calibration", base.name);
+  const json* hh_base = tables_.table("households", base.name);
+  const json* hh = tables_.table("households", s.name);
+  if (calibration && hh) {
+    const std::pair<const char*, const char*> categories[] = {{"professionals_0", "0"},
+                                                              {"professionals_1", "1"},
+                                                              {"professionals_2", "2"},
+                                                              {"professionals_3plus", "3 or more"}};
+    const double n = value_of(calibration, "professionals_0", "n").mean;
+    const std::string survey = fmt::format("survey 2010 (N = {})", format_dutch(n, 0));
+    const std::string start = "model at the policy start";
+    const std::string after = fmt::format("after {}", plural(info_.years, "year", "years"));
+    std::vector<Style> styles = {{survey, charts::kBlack, false}, {start, charts::kSkyBlue, false}};
+    if (c) styles.push_back({c->name + ", " + after, charts::kOrange, true});
+    styles.push_back({s.name + ", " + after, charts::kBlue, false});
+    charts::BarPanel panel{"", {}};
+    std::vector<std::string> groups;
+    for (const auto& category : categories) {
+      // Named copies: clang 14 cannot capture structured bindings in a lambda.
+      const std::string key = category.first, group = category.second;
+      groups.push_back(group);
+      auto add = [&](const json* t, const char* column, const std::string& series) {
+        const Value v = value_of(t, key, column);
+        if (!std::isnan(v.mean)) panel.bars.push_back({group, series, v.mean, v.lo, v.hi, v.text});
+      };
+      add(calibration, "survey", survey);
+      add(hh_base, "start", start);
+      if (c) add(tables_.table("households", c->name), "end", c->name + ", " + after);
+      add(hh, "end", s.name + ", " + after);
+    }
+    chart("How many professionals does a household see?",
+          fmt::format(
+              "Share of all households by the number of professionals involved (the coach counts as "
+              "one). Model: at the policy start (the same for both) and in the last week; whiskers: 95% "
+              "interval of the mean over runs. {}",
+              note_of(calibration)),
+          charts::grouped_bars({panel}, groups, styles, "professionals involved", "share of households",
+                               Axis::Share, 1),
+          "professionals", s.name);
+  }
+
+  chart(
+      c ? "Fewer crises?" : "How often do problems escalate?",
+      fmt::format("Escalations (evictions, benefit inflow, crisis admissions, out-of-home placements, police "
+                  "interventions) per 1,000 households per year, per {} weeks. Band: 95% of runs.",
+                  kSeriesBlockWeeks),
+      charts::over_time(lines(s, c, &ScenarioSeries::escalations),
+                        "escalations per 1,000 households per year", Axis::Decimal1, info_.years),
+      "escalations", s.name);
+  chart(
+      c ? "Do households climb the participation ladder?"
+        : "Where are households on the participation ladder?",
+      "Mean rung of all households on the participation ladder (1 isolated, 2 contacts outside the home, 3 "
+      "organised activities, 4 unpaid work, 5 paid work with support, 6 paid work), week by week. Band: 95% "
+      "of runs. The scale does not start at zero.",
+      charts::over_time(lines(s, c, &ScenarioSeries::rung), "mean rung (1\u20136)", Axis::Decimal2,
+                        info_.years, {}, false),
+      "ladder", s.name);
+}
+
+void ReportWriter::value(const StoredScenario& s, const StoredScenario& c) {
+  const json* ce = tables_.decision_table("cost_effectiveness", c.name);
+  // Each intervention against its comparator in the same draw and replication: the increments the stored
+  // cost-effectiveness table summarises.
+  std::map<std::pair<std::int64_t, std::int64_t>, std::pair<EvaluationPoint, EvaluationPoint>> pairs;
+  std::set<std::pair<std::int64_t, std::int64_t>> with_option, with_comparator;
+  for (const StoredEvaluation& e : store_.evaluation(info_.id, c.index, info_.draws > 0)) {
+    if (e.option != s.index && e.option != c.index) continue;
+    const std::pair<std::int64_t, std::int64_t> key{e.draw, e.replication};
+    const EvaluationPoint p{e.option, key.first, key.second, e.cost, e.effect};
+    if (p.option == s.index) {
+      pairs[key].first = p;
+      with_option.insert(key);
+    } else {
+      pairs[key].second = p;
+      with_comparator.insert(key);
+    }
+  }
+  std::vector<charts::PlanePoint> points;
+  for (const auto& [key, p] : pairs) {
+    if (!with_option.count(key) || !with_comparator.count(key)) continue;
+    points.push_back(
+        {p.first.effect - p.second.effect, p.first.cost - p.second.cost,
+         info_.draws > 0 ? fmt::format("draw {}", key.first) : fmt::format("replication {}", key.second)});
+  }
+  const double wtp = c.willingness_to_pay;
+  chart(
+      "Is it worth the money?",
+      fmt::format("The cost-effectiveness plane: each dot is one {} of {} minus {}, per household, "
+                  "discounted; the diamond is the mean. The dashed line is the threshold of {} per "
+                  "problem-free household-year: below it {} is worth its money; lower right it saves money "
+                  "and achieves more. ICER of the means: {}. {}",
+                  info_.draws > 0 ? "parameter draw (mean over its replications)"
+                                  : "replication (no parameter draws: chance alone)",
+                  s.name, c.name, format_euros(wtp), s.name, value_of(ce, s.name, "icer").text, note_of(ce)),
+      charts::ce_plane(points, value_of(ce, s.name, "delta_effect").mean,
+                       value_of(ce, s.name, "delta_cost").mean, wtp, charts::intervention_style(s.name)),
+      "ce_plane", s.name);
+}
+
+void ReportWriter::decision(const StoredScenario& c, const std::vector<int>& options) {
+  const json* a = tables_.table("acceptability", c.name);
+  if (!a) return;
+  std::string names;
+  for (int o : options) names += (names.empty() ? "" : ", ") + scenario(o).name;
+  const std::string anchor = fmt::format("decision-{}", c.index);
+  contents_ += fmt::format("<li><a href=\"#{}\">Which option is the best value? {} against {}</a></li>\n",
+                           anchor, esc(names), esc(c.name));
+  body_ += fmt::format(
+      "<section class=\"decision\" id=\"{}\">\n<h2>Which option is the best value? {} against {}</h2>\n",
+      anchor, esc(names), esc(c.name));
+  std::vector<std::pair<Style, std::vector<charts::CurvePoint>>> curves;
+  int k = 0;
+  for (const json& col : at(*a, "columns")) {
+    const std::string key = text_of(at(col, "key"));
+    if (!key.starts_with("p_")) continue;
+    const std::string name = text_of(at(col, "label"));
+    const Style style =
+        name == c.name ? charts::comparator_style(name) : charts::intervention_style(name, k++);
+    std::vector<charts::CurvePoint> curve;
+    for (const json& r : at(*a, "rows")) {
+      const std::string rk = text_of(at(r, "key"));
+      const double p = value_of(a, rk, key).mean;
+      // Rows are keyed "wtp_<euros>" (economic_tables.cpp).
+      if (rk.starts_with("wtp_") && !std::isnan(p)) curve.push_back({std::stod(rk.substr(4)), p});
+    }
+    curves.emplace_back(style, std::move(curve));
+  }
+  const double wtp = c.willingness_to_pay;
+  chart("How sure can we be that it is worth the money?",
+        fmt::format("The acceptability curve: for each amount society is willing to pay for one more "
+                    "problem-free household-year, the probability that each option gives the most value "
+                    "(highest net monetary benefit). Dashed vertical line: the scenario's threshold. {}",
+                    note_of(a)),
+        charts::acceptability(curves, wtp), "acceptability", c.name);
+  body_ += "</section>\n";
+}
+
+void ReportWriter::assumptions(const StoredScenario& s, const StoredScenario* c) {
+  body_ += "<h3>What was assumed</h3>\n";
+  std::vector<std::pair<std::string, std::string>> mine, theirs;
+  mine = store_.settings(info_.id, s.index);
+  if (c) theirs = store_.settings(info_.id, c->index);
+  const std::map<std::string, std::string> own(mine.begin(), mine.end()), other(theirs.begin(), theirs.end());
+  // Without coaches a coach setting means nothing: say so rather than "not set".
+  auto shown = [](const std::map<std::string, std::string>& m, const std::string& key) {
+    const auto it = m.find(key);
+    if (it != m.end()) return it->second;
+    return key.starts_with("coaches.") ? std::string("no coaches") : std::string("(not set)");
+  };
+
+  // The settings a steering group asks about first, in words, with their units.
+  static const std::pair<const char*, const char*> kKey[] = {
+      {"coaches.fte", "coaches (FTE)"},
+      {"coaches.teams", "coach teams"},
+      {"coaches.caseload_norm_per_fte", "caseload norm (households per FTE)"},
+      {"coaches.caseload_cap_per_fte", "caseload cap (households per FTE; above it households wait)"},
+      {"coaches.cost_per_fte_year", "cost per coach FTE-year (euros)"},
+      {"coaches.funding", "funding: additional money, or reallocated from the agencies"},
+      {"coaches.funding_payer", "who pays the coaches"},
+      {"coaches.mandate_probability", "agency honours the coach's mandate (probability)"},
+      {"coaches.privacy_probability", "information stopped by privacy rules (probability)"},
+      {"coaches.coordination", "coordination works, no extra bureaucracy (probability)"},
+      {"coaches.competence_spread", "spread of coach competence (sd, 0-1)"},
+      {"coaches.outreach_per_year", "outreach: rate a household with problems is found (per year)"},
+      {"economics.willingness_to_pay", "willingness to pay (euros per problem-free household-year)"},
+      {"economics.guideline", "discounting guideline"}};
+  std::string key_rows =
+      fmt::format("<tr><td>households</td><td>{}</td>{}</tr>\n", format_dutch(s.households, 0),
+                  c ? fmt::format("<td>{}</td>", format_dutch(c->households, 0)) : "");
+  for (const auto& [key, words] : kKey) {
+    if (!own.count(key) && !other.count(key)) continue;
+    key_rows += fmt::format("<tr><td>{} <code class=\"key-path\">{}</code></td><td>{}</td>{}</tr>\n",
+                            esc(words), esc(key), esc(shown(own, key)),
+                            c ? fmt::format("<td>{}</td>", esc(shown(other, key))) : "");
+  }
+  body_ += fmt::format(
+      "<p>The key settings, as the scenario files give them (a distribution is sampled in each parameter "
+      "draw; "
+      "scenarios/README.md gives every setting's unit and source).</p>\n<table class=\"params\">\n<thead><tr>"
+      "<th>setting</th><th>{}</th>{}</tr></thead>\n<tbody>\n{}</tbody>\n</table>\n",
+      esc(s.name), c ? fmt::format("<th>{}</th>", esc(c->name)) : "", key_rows);
+
+  // Everything in which the scenario differs from its comparator: the policy, in the files' own keys.
+  const std::set<std::string> skip = {"name", "description", "comparator", "extends"};
+  auto skipped = [&](const std::string& key) { return skip.count(key) || key.starts_with("simulation."); };
+  std::string rows;
+  int differ = 0;
+  for (const auto& [key, v] : mine) {
+    if (skipped(key) || (c && shown(other, key) == v)) continue;
+    rows += fmt::format("<tr><td><code>{}</code></td><td>{}</td>{}</tr>\n", esc(key), esc(v),
+                        c ? fmt::format("<td>{}</td>", esc(shown(other, key))) : "");
+    ++differ;
+  }
+  for (const auto& [key, v] : theirs)
+    if (!own.count(key) && !skipped(key)) {
+      rows +=
+          fmt::format("<tr><td><code>{}</code></td><td>(not set)</td><td>{}</td></tr>\n", esc(key), esc(v));
+      ++differ;
+    }
+  body_ += fmt::format(
+      "<details class=\"all-settings\">\n<summary>{} (scenario hash <code>{}</code>)</summary>\n<table "
+      "class=\"params\">\n<thead><tr><th>setting</th><th>{}</th>{}</tr></thead>\n<tbody>\n{}</tbody>\n"
+      "</table>\n</details>\n",
+      c ? fmt::format("All {} settings in which {} differs from {}", differ, esc(s.name), esc(c->name))
+        : fmt::format("All {} settings of {}", differ, esc(s.name)),
+      esc(s.hash), esc(s.name), c ? fmt::format("<th>{}</th>", esc(c->name)) : "", rows);
+
+  // The uncertain parameters as sampled in this run's draws.
+  const std::vector<std::pair<std::string, std::vector<double>>> drawn =
+      store_.drawn_parameters(info_.id, s.index);
+  if (drawn.empty()) return;
+  std::string prow;
+  for (const auto& [p, v] : drawn) {
+    const auto [lo, hi] = std::minmax_element(v.begin(), v.end());
+    const auto show = [](double x) { return format_dutch(x, std::fabs(x) >= 100 ? 0 : 3); };
+    prow += fmt::format(
+        "<tr><td><code>{}</code></td><td class=\"num\">{}</td><td class=\"num\">{}{}{}</td></tr>\n", esc(p),
+        show(mean(v)), show(*lo), kEnDash, show(*hi));
+  }
+  body_ += fmt::format(
+      "<p>The uncertain parameters of {} as sampled in this run's {}.</p>\n"
+      "<table class=\"params\">\n<thead><tr><th>parameter</th><th class=\"num\">mean of the draws</th>"
+      "<th class=\"num\">lowest{}highest</th></tr></thead>\n<tbody>\n{}</tbody>\n</table>\n",
+      esc(s.name), plural(info_.draws, "parameter draw", "parameter draws"), kEnDash, prow);
+}
+
+void ReportWriter::intervention(const StoredScenario& s, const StoredScenario& c) {
+  const std::string anchor = fmt::format("scenario-{}", s.index);
+  contents_ +=
+      fmt::format("<li><a href=\"#{}\">{} compared with {}</a></li>\n", anchor, esc(s.name), esc(c.name));
+  const std::string description = s.description;
+  const std::string c_description = c.description;
+  body_ += fmt::format(
+      "<section class=\"scenario\" id=\"{}\">\n<h2>{} compared with {}</h2>\n<p "
+      "class=\"lede\"><strong>{}</strong>: "
+      "{} (<code>{}</code>). <strong>{}</strong>: {} (<code>{}</code>). Both: {} households, {}.</p>\n",
+      anchor, esc(s.name), esc(c.name), esc(s.name), esc(description), esc(s.file), esc(c.name),
+      esc(c_description), esc(c.file), format_dutch(s.households, 0), esc(years_text()));
+  glance(s, c);
+  body_ += "<h3>Money</h3>\n";
+  money(s, &c);
+  body_ += "<h3>Coaches and agencies</h3>\n";
+  services(s, &c);
+  body_ += "<h3>Households</h3>\n";
+  households(s, &c);
+  body_ += "<h3>Value for money</h3>\n";
+  value(s, c);
+  assumptions(s, &c);
+  body_ += "</section>\n";
+}
+
+void ReportWriter::standalone(const StoredScenario& s) {
+  const std::string anchor = fmt::format("scenario-{}", s.index);
+  contents_ += fmt::format("<li><a href=\"#{}\">{}</a></li>\n", anchor, esc(s.name));
+  body_ += fmt::format(
+      "<section class=\"scenario\" id=\"{}\">\n<h2>{}</h2>\n<p class=\"lede\">{} (<code>{}</code>): {} "
+      "households, {}. This run has no comparator for it (<code>wijksim compare</code> adds one).</p>\n",
+      anchor, esc(s.name), esc(s.description),
+      esc(s.file), format_dutch(s.households, 0), esc(years_text()));
+  body_ += "<h3>Money</h3>\n";
+  money(s, nullptr);
+  body_ += "<h3>Coaches and agencies</h3>\n";
+  services(s, nullptr);
+  body_ += "<h3>Households</h3>\n";
+  households(s, nullptr);
+  assumptions(s, nullptr);
+  body_ += "</section>\n";
+}
+
+void ReportWriter::reproduce() {
+  contents_ += "<li><a href=\"#reproduce\">The run and how to reproduce it</a></li>\n";
+  std::string rows;
+  for (const StoredScenario& s : scenarios_)
+    rows += fmt::format("<tr><td>{}</td><td><code>{}</code></td><td>{}</td><td><code>{}</code></td></tr>\n",
+                        esc(s.name), esc(s.file), esc(s.role), esc(s.hash));
+  std::string libraries;
+  for (const ReportAsset& a : report_assets())
+    libraries += (libraries.empty() ? "" : ", ") + fmt::format("{} {}", esc(a.name), esc(a.version));
+  body_ += fmt::format(
+      "<section class=\"reproduce\" id=\"reproduce\">\n<h2>The run and how to reproduce it</h2>\n"
+      "<p>The command that made this run (seed {}, replications {}{}{}, {}, {}):</p>\n"
+      "<pre class=\"cmd\">{}</pre>\n"
+      "<p>It ran wijksim {} from {} to {} (UTC). The same command with the same scenario files gives the "
+      "same "
+      "figures on any number of threads. This report again, from the results store:</p>\n"
+      "<pre class=\"cmd\">wijksim report {} --store {} -o report.html</pre>\n"
+      "<table class=\"params\">\n<thead><tr><th>scenario</th><th>file</th><th>role</th><th>hash of the "
+      "resolved "
+      "file</th></tr></thead>\n<tbody>\n{}</tbody>\n</table>\n"
+      "<p class=\"note\">Charts drawn by {}, inlined in this file. Series over time: mean and "
+      "2.5&ndash;97.5% "
+      "percentiles over runs per week (or per {} weeks for waits and escalations), from the store's weekly "
+      "rows; every other figure is the run's stored table as <code>wijksim show {}</code> prints it.</p>\n"
+      "</section>\n",
+      info_.seed, info_.first_replication, kEnDash, info_.first_replication + info_.replications - 1,
+      info_.draws > 0 ? plural(info_.draws, "parameter draw", "parameter draws")
+                      : "base case, no parameter draws",
+      years_text(), esc(info_.command_line), esc(info_.version), esc(info_.started_at),
+      esc(info_.finished_at), info_.id, esc(store_.path()), rows, libraries, kSeriesBlockWeeks, info_.id);
+}
+
+constexpr const char* kStyle = R"css(
+:root { --ink: #1a1a1a; --muted: #555; --rule: #d9d9d9; --blue: #0072B2; --orange: #E69F00; --panel: #f4f6f8; }
+* { box-sizing: border-box; }
+body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif;
+       color: var(--ink); line-height: 1.45; margin: 0 auto; max-width: 980px; padding: 24px 28px 48px;
+       background: #fff; }
+header .kicker { text-transform: uppercase; letter-spacing: .08em; color: var(--muted); margin: 0; font-size: .8rem; }
+h1 { font-size: 1.8rem; margin: .1rem 0 .4rem; line-height: 1.2; }
+.lede { font-size: 1.02rem; }
+.meta { color: var(--muted); font-size: .85rem; }
+h2 { font-size: 1.4rem; margin: 2.6rem 0 .6rem; padding-top: .6rem; border-top: 3px solid var(--ink); }
+h2.plain { font-size: 1.1rem; border-top: none; margin-top: 1rem; padding-top: 0; }
+h3 { font-size: .85rem; margin: 2rem 0 .6rem; color: var(--muted); text-transform: uppercase; letter-spacing: .06em;
+     border-bottom: 1px solid var(--rule); padding-bottom: .2rem; }
+h4 { font-size: 1.08rem; margin: 0 0 .3rem; }
+.how-to-read { background: var(--panel); padding: .6rem 1.2rem .4rem; border-radius: 4px; font-size: .92rem; }
+.how-to-read ul { padding-left: 1.1rem; margin: .3rem 0 .6rem; }
+nav.contents ol { padding-left: 1.3rem; }
+.key { display: inline-block; width: 1.6rem; height: 0; vertical-align: middle; margin-right: .2rem; }
+.key-blue { border-top: 3px solid var(--blue); }
+.key-orange { border-top: 3px dashed var(--orange); }
+figure.chart-figure { margin: 1.3rem 0 2rem; padding: 0; }
+figcaption { font-size: .84rem; color: var(--muted); margin-top: .3rem; max-width: 48rem; }
+.chart { min-height: 100px; overflow-x: auto; }
+.chart svg { max-width: 100%; height: auto; }
+dl.glance { display: grid; grid-template-columns: minmax(15rem, max-content) 1fr; gap: .3rem 1.4rem;
+            background: var(--panel); border-left: 4px solid var(--blue); padding: .8rem 1.1rem; margin: 0; }
+dl.glance dt { color: var(--muted); }
+dl.glance dd { margin: 0; font-weight: 600; font-variant-numeric: tabular-nums; }
+.note { font-size: .82rem; color: var(--muted); }
+.missing { color: var(--muted); font-style: italic; font-weight: normal; }
+table { border-collapse: collapse; font-size: .84rem; width: 100%; margin: .4rem 0 1rem; }
+th, td { text-align: left; padding: .22rem .5rem; border-bottom: 1px solid var(--rule); vertical-align: top; }
+th { border-bottom: 2px solid var(--ink); }
+td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+code, pre { font-family: ui-monospace, "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: .84em; }
+details.all-settings { margin: .4rem 0 1rem; font-size: .9rem; }
+details.all-settings summary { cursor: pointer; color: var(--blue); }
+code.key-path { color: var(--muted); font-size: .75em; margin-left: .3rem; }
+pre.cmd { white-space: pre-wrap; word-break: break-all; background: var(--panel); padding: .5rem .7rem; }
+@media print {
+  @page { size: A4; margin: 14mm 12mm; }
+  body { max-width: none; padding: 0; font-size: 10pt; }
+  h2 { break-before: page; }
+  .how-to-read h2, h2.plain { break-before: auto; }
+  h3, h4 { break-after: avoid; }
+  figure.chart-figure, dl.glance, tr, pre { break-inside: avoid; }
+  .chart { overflow: visible; }
+  /* Two charts to an A4 page: a tall chart is scaled down whole rather than pushed to a page of its own. */
+  .chart svg { width: auto; height: auto; max-width: 100%; max-height: 92mm; }
+  a { color: inherit; text-decoration: none; }
+  #vg-tooltip-element { display: none !important; }
+}
+)css";
+
+// Draws every chart with vega-embed, in the page's number notation, and records on <body> how many were
+// drawn or failed (the report's test waits for that).
+constexpr const char* kScript = R"js(
+(function () {
+  'use strict';
+  var blob = JSON.parse(document.getElementById('wijksim-charts').textContent);
+  var options = {
+    renderer: 'svg', actions: false, config: blob.config,
+    formatLocale: { decimal: ',', thousands: '.', grouping: [3], currency: ['\u20ac ', ''], minus: '-', percent: '%' }
+  };
+  var drawn = blob.charts.map(function (c) {
+    return vegaEmbed('#' + c.id, c.spec, options).then(function () { return true; }, function (e) {
+      console.error('wijksim report: chart ' + c.id + ' could not be drawn: ' + e);
+      document.getElementById(c.id).textContent = 'This chart could not be drawn: ' + e;
+      return false;
+    });
+  });
+  // A printed report shows every setting, not only the summary line of each <details>.
+  window.addEventListener('beforeprint', function () {
+    document.querySelectorAll('details').forEach(function (d) { d.open = true; });
+  });
+  Promise.all(drawn).then(function (ok) {
+    var n = ok.filter(Boolean).length;
+    document.body.setAttribute('data-charts-drawn', String(n));
+    document.body.setAttribute('data-charts-failed', String(ok.length - n));
+  });
+})();
+)js";
+
+json chart_config() {
+  const char* font = "system-ui, -apple-system, Segoe UI, Roboto, Helvetica Neue, Arial, sans-serif";
+  return {{"font", font},
+          {"background", "#ffffff"},
+          {"view", {{"stroke", nullptr}}},
+          {"axis",
+           {{"labelFontSize", 11},
+            {"titleFontSize", 12},
+            {"titleFontWeight", "normal"},
+            {"titleColor", "#333333"},
+            {"gridColor", "#e6e6e6"},
+            {"labelColor", "#333333"}}},
+          {"legend",
+           {{"labelFontSize", 12}, {"labelLimit", 360}, {"symbolStrokeWidth", 2.5}, {"symbolSize", 180}}},
+          {"header", {{"labelFontSize", 12}, {"labelColor", "#1a1a1a"}}},
+          {"text", {{"fontSize", 11}}}};
+}
+
+// JSON inside <script>: '<' only ever occurs in strings, where \u003c means the same and cannot end the
+// element.
+std::string script_json(const json& j) {
+  std::string s = j.dump();
+  std::string out;
+  out.reserve(s.size());
+  for (char ch : s) {
+    if (ch == '<')
+      out += "\\u003c";
+    else
+      out += ch;
+  }
+  return out;
+}
+
+std::string ReportWriter::page() {
+  header();
+  const std::size_t after_header = body_.size();  // the contents list goes here, once it is known
+  // Decisions in order of their first intervention; each intervention in the order the command named it.
+  std::vector<int> comparators;
+  std::map<int, std::vector<int>> options;
+  for (const StoredScenario& s : scenarios_) {
+    if (s.comparator < 0) continue;
+    if (!options.count(s.comparator)) comparators.push_back(s.comparator);
+    options[s.comparator].push_back(s.index);
+  }
+  for (int c : comparators) {
+    for (int o : options[c]) intervention(scenario(o), scenario(c));
+    decision(scenario(c), options[c]);
+  }
+  for (const StoredScenario& s : scenarios_)
+    if (s.comparator < 0 && s.role != "comparator") standalone(s);
+  reproduce();
+
+  std::string title;
+  for (const StoredScenario& s : scenarios_)
+    if (s.role != "comparator") title += (title.empty() ? "" : ", ") + s.name;
+  std::string scripts;
+  for (const ReportAsset& a : report_assets())
+    scripts += fmt::format("<script data-library=\"{} {}\">\n{}\n</script>\n", esc(a.name), esc(a.version),
+                           a.script);
+  const json blob = {{"config", chart_config()}, {"charts", charts_}};
+
+  std::string body = body_;
+  body.insert(
+      after_header,
+      fmt::format("<nav class=\"contents\">\n<h2 class=\"plain\">Contents</h2>\n<ol>\n{}</ol>\n</nav>\n",
+                  contents_));
+
+  return fmt::format(
+      "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+      // Nothing may come from the network: the page holds everything it needs. Vega compiles its
+      // expressions with Function(), hence 'unsafe-eval'.
+      "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; script-src 'unsafe-inline' "
+      "'unsafe-eval'; style-src 'unsafe-inline'; img-src data: blob:; font-src data:\">\n"
+      "<meta name=\"generator\" content=\"wijksim {}\">\n<title>wijksim report, run {}: {}</title>\n"
+      "<style>{}</style>\n</head>\n<body data-run=\"{}\" data-charts=\"{}\">\n{}"
+      "<script type=\"application/json\" "
+      "id=\"wijksim-charts\">{}</script>\n{}<script>{}</script>\n</body>\n</html>\n",
+      esc(info_.version), info_.id, esc(title), kStyle, info_.id, charts_.size(), body, script_json(blob),
+      scripts, kScript);
+}
+
+}  // namespace
+
+std::string html_report(const RunStore& store, std::int64_t run) {
+  ReportWriter w(store, run);
+  return w.page();
+}
+
+void write_html_report(const std::string& store_path, std::int64_t run, const std::string& path) {
+  std::optional<RunStore> store;
+  try {
+    store.emplace(RunStore::open(store_path, RunStore::Mode::ReadOnly));
+  } catch (const InputError&) {
+    throw;
+  } catch (const Error& e) {
+    // Not a store, an empty one, or one of another version: the user named the wrong file.
+    throw InputError({{Location{store_path, 0, 0}, "--store", e.what()}});
+  }
+  write_file_atomically(path, html_report(*store, run));
+}
+
+}  // namespace wijksim

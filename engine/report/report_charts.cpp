@@ -1,0 +1,549 @@
+#include "wijksim/report/report_charts.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "wijksim/model/params.h"
+#include "wijksim/report/render.h"
+
+namespace wijksim::charts {
+namespace {
+
+// A data row's whisker: none where there is no interval (a single run).
+void with_interval(json& row, double lo, double hi) {
+  if (!std::isfinite(lo) || !std::isfinite(hi)) return;
+  row["lo"] = lo;
+  row["hi"] = hi;
+}
+
+static_assert(kSeriesBlockWeeks % 2 == 0, "a block's middle must fall between two weeks (see when())");
+
+constexpr int kWidth = 620;  // plot area of a single chart (px); the page scales it down when printed
+constexpr int kHeight = 260;
+constexpr const char* kEnDash = "\u2013";
+
+// Axis labels in euros: whole euros with Dutch grouping, millions as "€ 4,9 mln" so labels stay short.
+// `format` uses the page's number locale (',' decimal, '.' thousands), set by html_report.
+constexpr const char* kEuroLabels =
+    "abs(datum.value) >= 1000000 ? '\u20AC ' + format(datum.value / 1000000, ',.1~f') + ' mln' : "
+    "'\u20AC ' + format(datum.value, ',.0f')";
+
+json axis_of(Axis a) {
+  switch (a) {
+    case Axis::Share:
+      return {{"format", ".1~%"}};  // "30%", and "29,5%" where a scale spans a few points only
+    case Axis::Count:
+      return {{"format", ",.0f"}};
+    case Axis::Decimal1:
+      return {{"format", ",.1~f"}};
+    case Axis::Decimal2:
+      return {{"format", ",.2~f"}};
+    case Axis::Euro:
+      return {{"labelExpr", kEuroLabels}};
+  }
+  return json::object();
+}
+
+// "week 12" for a week, "weeks 9-12" for the middle of a block (run_series.h).
+std::string when(double week) {
+  if (week == std::floor(week)) return fmt::format("week {}", static_cast<int>(week));
+  const int half = kSeriesBlockWeeks / 2;
+  const int first = static_cast<int>(std::floor(week)) - half + 1;
+  return fmt::format("weeks {}{}{}", first, kEnDash, first + kSeriesBlockWeeks - 1);
+}
+
+json time_x(int years) {
+  json values = json::array();
+  const double step = years <= 2 ? 0.25 : years <= 10 ? 1.0 : 2.0;
+  for (double y = 0; y <= years + 1e-9; y += step) values.push_back(y);
+  return {{"field", "year"},
+          {"type", "quantitative"},
+          {"title", "years since the policy start"},
+          {"scale", {{"domain", {0, years}}, {"nice", false}}},
+          {"axis", {{"values", values}, {"format", ",.2~f"}}}};
+}
+
+// `symbol`: the legend's symbol ("stroke" for lines, "square" for bars).
+json colour_of(const std::vector<Style>& styles, const char* symbol = "stroke") {
+  json domain = json::array(), range = json::array();
+  for (const Style& s : styles) {
+    domain.push_back(s.name);
+    range.push_back(s.colour);
+  }
+  return {{"field", "series"},
+          {"type", "nominal"},
+          {"title", nullptr},
+          {"scale", {{"domain", domain}, {"range", range}}},
+          {"legend", {{"orient", "top"}, {"title", nullptr}, {"symbolType", symbol}, {"symbolOpacity", 1}}}};
+}
+
+json dash_of(const std::vector<Style>& styles) {
+  json domain = json::array(), range = json::array();
+  for (const Style& s : styles) {
+    domain.push_back(s.name);
+    range.push_back(s.dashed ? json{6, 4} : json{1, 0});
+  }
+  return {
+      {"field", "series"},
+      {"type", "nominal"},
+      {"title", nullptr},
+      {"scale", {{"domain", domain}, {"range", range}}},
+      {"legend", {{"orient", "top"}, {"title", nullptr}, {"symbolType", "stroke"}, {"symbolOpacity", 1}}}};
+}
+
+std::vector<Style> styles_of(const std::vector<Line>& lines) {
+  std::vector<Style> s;
+  for (const Line& l : lines) s.push_back(l.style);
+  return s;
+}
+
+json y_of(const std::string& field, const std::string& title, Axis axis, bool zero) {
+  return {{"field", field},        {"type", "quantitative"},    {"title", title},
+          {"axis", axis_of(axis)}, {"scale", {{"zero", zero}}}, {"stack", nullptr}};
+}
+
+void add_rows(const Line& line, Axis axis, const std::string& panel, json& rows) {
+  for (const SeriesPoint& p : line.points) {
+    json r = {{"series", line.style.name},
+              {"year", p.week / kWeeksPerYear},
+              {"when", when(p.week)},
+              {"mean", p.mean},
+              {"lo", p.lo},
+              {"hi", p.hi},
+              {"text", label_with_band(p.mean, p.lo, p.hi, axis)},
+              {"runs", p.n}};
+    if (!panel.empty()) r["panel"] = panel;
+    rows.push_back(std::move(r));
+  }
+}
+
+// Band, mean line, and invisible points that carry the tooltip.
+json time_layers(const std::vector<Style>& styles, const std::string& y_title, Axis axis, int years,
+                 bool zero) {
+  const json x = time_x(years);
+  const json tooltip = json::array({{{"field", "series"}, {"title", "scenario"}},
+                                    {{"field", "when"}, {"title", "when"}},
+                                    {{"field", "text"}, {"title", "mean (2.5\u201397.5% of runs)"}},
+                                    {{"field", "runs"}, {"title", "runs"}}});
+  // The band fills with the series' colour. Its legend is the same as the line's: Vega-Lite merges the
+  // legends of channels that show the same field, and refuses to merge an enabled with a disabled one.
+  const json fill = colour_of(styles);
+  json band = {
+      {"mark", {{"type", "area"}, {"opacity", 0.16}}},
+      {"encoding",
+       {{"x", x}, {"y", y_of("lo", y_title, axis, zero)}, {"y2", {{"field", "hi"}}}, {"fill", fill}}}};
+  json line = {{"mark", {{"type", "line"}, {"strokeWidth", 2}}},
+               {"encoding",
+                {{"x", x},
+                 {"y", y_of("mean", y_title, axis, zero)},
+                 {"color", colour_of(styles)},
+                 {"strokeDash", dash_of(styles)}}}};
+  json points = {{"mark", {{"type", "point"}, {"opacity", 0}, {"size", 80}}},
+                 {"encoding", {{"x", x}, {"y", y_of("mean", y_title, axis, zero)}, {"tooltip", tooltip}}}};
+  return json::array({band, line, points});
+}
+
+json rule_layers(const std::vector<Rule>& rules, int years) {
+  json layers = json::array();
+  for (const Rule& r : rules) {
+    json mark = {{"type", "rule"}, {"color", r.colour}, {"strokeWidth", 1.5}};
+    if (r.dashed) mark["strokeDash"] = {4, 3};
+    layers.push_back({{"data", {{"values", json::array({json::object()})}}},
+                      {"mark", mark},
+                      {"encoding", {{"y", {{"datum", r.value}}}}}});
+    layers.push_back(
+        {{"data", {{"values", json::array({json::object()})}}},
+         {"mark",
+          {{"type", "text"}, {"align", "right"}, {"baseline", "bottom"}, {"dy", -3}, {"color", r.colour}}},
+         {"encoding",
+          {{"x", {{"datum", years}}}, {"y", {{"datum", r.value}}}, {"text", {{"value", r.label}}}}}});
+  }
+  return layers;
+}
+
+json zero_rule(const char* channel) {
+  return {{"data", {{"values", json::array({json::object()})}}},
+          {"mark", {{"type", "rule"}, {"color", "#555555"}, {"strokeWidth", 1}}},
+          {"encoding", {{channel, {{"datum", 0}}}}}};
+}
+
+}  // namespace
+
+Style intervention_style(const std::string& name, int index) {
+  static const char* const colours[] = {kBlue, kGreen, kPurple, kVermillion, kSkyBlue};
+  return {name, colours[static_cast<std::size_t>(index) % std::size(colours)], false};
+}
+
+Style comparator_style(const std::string& name) {
+  return {name, kOrange, true};
+}
+
+std::string label(double x, Axis axis) {
+  if (!std::isfinite(x)) return "n/a";
+  switch (axis) {
+    case Axis::Share:
+      return format_dutch(100 * x, 1) + "%";
+    case Axis::Count:
+      return format_dutch(x, std::fabs(x) >= 100 ? 0 : 1);
+    case Axis::Decimal1:
+      return format_dutch(x, 1);
+    case Axis::Decimal2:
+      return format_dutch(x, 2);
+    case Axis::Euro:
+      return format_euros(x);
+  }
+  return format_dutch(x, 1);
+}
+
+std::string label_with_band(double mean, double lo, double hi, Axis axis) {
+  std::string s = label(mean, axis);
+  if (std::isfinite(lo) && std::isfinite(hi)) {
+    // As the tables print an interval: the euro sign once, before the mean.
+    const Axis inner = axis == Axis::Euro ? Axis::Count : axis;
+    const auto plain = [&](double x) { return axis == Axis::Euro ? format_dutch(x, 0) : label(x, inner); };
+    s += " (" + plain(lo) + " to " + plain(hi) + ")";
+  }
+  return s;
+}
+
+json over_time(const std::vector<Line>& lines, const std::string& y_title, Axis axis, int years,
+               const std::vector<Rule>& rules, bool zero) {
+  json rows = json::array();
+  for (const Line& l : lines) add_rows(l, axis, "", rows);
+  // Reference lines first, so the data is drawn over them (a caseload at the cap stays visible).
+  json layers = rule_layers(rules, years);
+  for (json& l : time_layers(styles_of(lines), y_title, axis, years, zero)) layers.push_back(std::move(l));
+  return {{"data", {{"values", rows}}}, {"width", kWidth}, {"height", kHeight}, {"layer", layers}};
+}
+
+json over_time_panels(const std::vector<Panel>& panels, const std::string& y_title, Axis axis, int years,
+                      int columns, bool shared_y, bool zero) {
+  json rows = json::array();
+  json order = json::array();
+  std::vector<Style> styles;
+  for (const Panel& p : panels) {
+    order.push_back(p.title);
+    for (const Line& l : p.lines) {
+      add_rows(l, axis, p.title, rows);
+      if (std::none_of(styles.begin(), styles.end(), [&](const Style& s) { return s.name == l.style.name; }))
+        styles.push_back(l.style);
+    }
+  }
+  const int width = (kWidth + 80) / columns - 80;
+  return {{"data", {{"values", rows}}},
+          {"facet",
+           {{"field", "panel"},
+            {"type", "nominal"},
+            {"title", nullptr},
+            {"sort", order},
+            {"header", {{"labelFontWeight", "bold"}, {"labelLimit", width + 60}}}}},
+          {"columns", columns},
+          {"spec",
+           {{"width", width}, {"height", 150}, {"layer", time_layers(styles, y_title, axis, years, zero)}}},
+          {"resolve", {{"scale", {{"y", shared_y ? "shared" : "independent"}}}}}};
+}
+
+json over_time_stacked(const std::vector<Stacked>& stack, int years) {
+  json charts = json::array();
+  for (const Stacked& s : stack) {
+    json rows = json::array();
+    for (const Line& l : s.lines) add_rows(l, s.axis, "", rows);
+    charts.push_back({{"data", {{"values", rows}}},
+                      {"width", kWidth},
+                      {"height", 170},
+                      {"layer", time_layers(styles_of(s.lines), s.y_title, s.axis, years, true)}});
+  }
+  return {{"vconcat", charts}, {"spacing", 24}};
+}
+
+json grouped_bars(const std::vector<BarPanel>& panels, const std::vector<std::string>& groups,
+                  const std::vector<Style>& series, const std::string& x_title, const std::string& y_title,
+                  Axis axis, int columns) {
+  json rows = json::array();
+  json order = json::array();
+  json series_order = json::array();
+  for (const Style& s : series) series_order.push_back(s.name);
+  for (const BarPanel& p : panels) {
+    order.push_back(p.title);
+    for (const Bar& b : p.bars) {
+      json r = {
+          {"panel", p.title}, {"group", b.group}, {"series", b.series}, {"mean", b.mean}, {"text", b.text}};
+      with_interval(r, b.lo, b.hi);
+      rows.push_back(std::move(r));
+    }
+  }
+  const json x = {{"field", "group"},
+                  {"type", "nominal"},
+                  {"sort", groups},
+                  {"title", x_title},
+                  {"axis", {{"labelAngle", 0}}}};
+  const json offset = {{"field", "series"}, {"sort", series_order}};
+  const json tooltip = json::array({{{"field", "series"}, {"title", "scenario"}},
+                                    {{"field", "group"}, {"title", x_title}},
+                                    {{"field", "text"}, {"title", "mean (95% interval)"}}});
+  const json layers = json::array({{{"mark", {{"type", "bar"}}},
+                                    {"encoding",
+                                     {{"x", x},
+                                      {"xOffset", offset},
+                                      {"y", y_of("mean", y_title, axis, true)},
+                                      {"color", colour_of(series, "square")},
+                                      {"tooltip", tooltip}}}},
+                                   {{"mark", {{"type", "rule"}, {"color", kBlack}}},
+                                    {"encoding",
+                                     {{"x", x},
+                                      {"xOffset", offset},
+                                      {"y", y_of("lo", y_title, axis, true)},
+                                      {"y2", {{"field", "hi"}}}}}}});
+  if (panels.size() == 1)
+    return {{"data", {{"values", rows}}}, {"width", kWidth}, {"height", kHeight}, {"layer", layers}};
+  const int width = (kWidth + 90) / columns - 90;
+  return {{"data", {{"values", rows}}},
+          {"facet",
+           {{"field", "panel"},
+            {"type", "nominal"},
+            {"title", nullptr},
+            {"sort", order},
+            {"header", {{"labelFontWeight", "bold"}}}}},
+          {"columns", columns},
+          {"spec", {{"width", width}, {"height", 150}, {"layer", layers}}},
+          // Each panel its own axes: no stray x axis under an empty cell of the last row.
+          {"resolve", {{"scale", {{"y", "independent"}}}, {"axis", {{"x", "independent"}}}}}};
+}
+
+json who_pays(const std::vector<PayerDifference>& payers, const std::string& x_title) {
+  json rows = json::array();
+  json order = json::array();
+  for (const PayerDifference& p : payers) {
+    const std::string name = p.payer + ": " + p.role;
+    order.push_back(name);
+    json r = {{"payer", name},
+              {"mean", p.mean},
+              {"text", p.text},
+              {"direction", p.mean > 0 ? "pays more" : "saves"}};
+    with_interval(r, p.lo, p.hi);
+    rows.push_back(std::move(r));
+  }
+  const json y = {{"field", "payer"},
+                  {"type", "nominal"},
+                  {"sort", order},
+                  {"title", nullptr},
+                  {"axis", {{"labelLimit", 260}}}};
+  // Long euro labels side by side: fewer ticks, and drop any that would still touch.
+  json x_axis = axis_of(Axis::Euro);
+  x_axis["tickCount"] = 6;
+  x_axis["labelOverlap"] = "greedy";
+  x_axis["labelSeparation"] = 12;
+  json layers = json::array(
+      {{{"mark", {{"type", "bar"}}},
+        {"encoding",
+         {{"y", y},
+          {"x", {{"field", "mean"}, {"type", "quantitative"}, {"title", x_title}, {"axis", x_axis}}},
+          {"color",
+           {{"field", "direction"},
+            {"type", "nominal"},
+            {"title", nullptr},
+            {"scale", {{"domain", {"pays more", "saves"}}, {"range", {kVermillion, kSkyBlue}}}},
+            {"legend", {{"orient", "top"}}}}},
+          {"tooltip", json::array({{{"field", "payer"}, {"title", "payer"}},
+                                   {{"field", "text"}, {"title", "difference (95% interval)"}}})}}}},
+       {{"mark", {{"type", "rule"}, {"color", kBlack}}},
+        {"encoding",
+         {{"y", y}, {"x", {{"field", "lo"}, {"type", "quantitative"}}}, {"x2", {{"field", "hi"}}}}}},
+       zero_rule("x")});
+  return {
+      {"data", {{"values", rows}}}, {"width", kWidth - 60}, {"height", {{"step", 34}}}, {"layer", layers}};
+}
+
+json payback(const std::vector<YearValue>& cumulative, int break_even_year, const std::string& y_title) {
+  json rows = json::array();
+  int years = 0;
+  for (const YearValue& v : cumulative) {
+    json r = {{"year", v.year}, {"mean", v.mean}, {"text", v.text}};
+    if (std::isfinite(v.lo) && std::isfinite(v.hi)) {
+      r["lo"] = v.lo;
+      r["hi"] = v.hi;
+    }
+    rows.push_back(std::move(r));
+    years = std::max(years, v.year);
+  }
+  json ticks = json::array();
+  for (int y = 1; y <= years; ++y) ticks.push_back(y);
+  const json x = {{"field", "year"},
+                  {"type", "quantitative"},
+                  {"title", "policy year"},
+                  {"scale", {{"domain", {0.5, years + 0.5}}, {"nice", false}}},
+                  {"axis", {{"values", ticks}, {"format", "d"}}}};
+  const json tooltip = json::array({{{"field", "year"}, {"title", "policy year"}},
+                                    {{"field", "text"}, {"title", "cumulative difference (95% interval)"}}});
+  // The break-even year on the same x scale as the data (a bare datum would bring a scale of its own).
+  json at_break_even = x;
+  at_break_even.erase("field");
+  at_break_even["datum"] = break_even_year;
+  // The zero line and the break-even marks first, so the line and its whiskers are drawn over them.
+  json layers = json::array({zero_rule("y")});
+  if (break_even_year > 0) {
+    layers.push_back(
+        {{"data", {{"values", json::array({json::object()})}}},
+         {"mark", {{"type", "rule"}, {"color", kGreen}, {"strokeWidth", 2}, {"strokeDash", {4, 3}}}},
+         {"encoding", {{"x", at_break_even}}}});
+    layers.push_back({{"data", {{"values", json::array({json::object()})}}},
+                      {"mark",
+                       {{"type", "text"},
+                        {"color", kGreen},
+                        {"align", "left"},
+                        {"dx", 4},
+                        {"baseline", "top"},
+                        {"fontWeight", "bold"}}},
+                      {"encoding",
+                       {{"x", at_break_even},
+                        {"y", {{"value", 4}}},
+                        {"text", {{"value", fmt::format("breaks even in year {}", break_even_year)}}}}}});
+  }
+  const json data_layers = json::array(
+      {{{"mark", {{"type", "area"}, {"opacity", 0.18}, {"color", kBlue}}},
+        {"encoding", {{"x", x}, {"y", y_of("lo", y_title, Axis::Euro, true)}, {"y2", {{"field", "hi"}}}}}},
+       {{"mark", {{"type", "rule"}, {"color", kBlue}}},
+        {"encoding", {{"x", x}, {"y", y_of("lo", y_title, Axis::Euro, true)}, {"y2", {{"field", "hi"}}}}}},
+       {{"mark",
+         {{"type", "line"},
+          {"color", kBlue},
+          {"strokeWidth", 2},
+          {"point", {{"size", 60}, {"color", kBlue}}}}},
+        {"encoding", {{"x", x}, {"y", y_of("mean", y_title, Axis::Euro, true)}, {"tooltip", tooltip}}}}});
+  for (const json& l : data_layers) layers.push_back(l);
+  return {{"data", {{"values", rows}}}, {"width", kWidth}, {"height", kHeight}, {"layer", layers}};
+}
+
+json ce_plane(const std::vector<PlanePoint>& points, double mean_effect, double mean_cost,
+              double willingness_to_pay, const Style& style) {
+  // The view: every point, the mean and the origin, with a margin, so the quadrants can be named.
+  double x0 = std::min(0.0, mean_effect), x1 = std::max(0.0, mean_effect);
+  double y0 = std::min(0.0, mean_cost), y1 = std::max(0.0, mean_cost);
+  json rows = json::array();
+  for (const PlanePoint& p : points) {
+    x0 = std::min(x0, p.effect);
+    x1 = std::max(x1, p.effect);
+    y0 = std::min(y0, p.cost);
+    y1 = std::max(y1, p.cost);
+    rows.push_back({{"effect", p.effect},
+                    {"cost", p.cost},
+                    {"what", p.what},
+                    {"effect_text", format_dutch(p.effect, 4)},
+                    {"cost_text", format_euros(p.cost)}});
+  }
+  // Symmetric about the origin, so all four quadrants show and none looks smaller than it is.
+  const double xr = std::max({std::fabs(x0), std::fabs(x1), 1e-6}) * 1.15;
+  const double yr = std::max({std::fabs(y0), std::fabs(y1), 1.0}) * 1.15;
+  const json x = {{"field", "effect"},
+                  {"type", "quantitative"},
+                  {"title", "extra problem-free years per household (discounted)"},
+                  {"scale", {{"domain", {-xr, xr}}, {"nice", false}}},
+                  {"axis", {{"format", ",.2~r"}}}};
+  const json y = {{"field", "cost"},
+                  {"type", "quantitative"},
+                  {"title", "extra cost per household (euros, discounted)"},
+                  {"scale", {{"domain", {-yr, yr}}, {"nice", false}}},
+                  {"axis", axis_of(Axis::Euro)}};
+  const json tooltip = json::array({{{"field", "what"}, {"title", "run"}},
+                                    {{"field", "effect_text"}, {"title", "extra problem-free years"}},
+                                    {{"field", "cost_text"}, {"title", "extra cost"}}});
+  json layers = json::array({zero_rule("x"), zero_rule("y")});
+  if (willingness_to_pay > 0) {
+    // Cost = threshold x effect: below the line the option is worth its money at that threshold.
+    layers.push_back({{"data",
+                       {{"values", json::array({{{"effect", -xr}, {"cost", -xr * willingness_to_pay}},
+                                                {{"effect", xr}, {"cost", xr * willingness_to_pay}}})}}},
+                      {"mark", {{"type", "line"}, {"color", kBlack}, {"strokeDash", {6, 4}}, {"clip", true}}},
+                      {"encoding", {{"x", x}, {"y", y}}}});
+    // No label on the line: wherever it went, some run's point could lie under it. The caption names the
+    // threshold.
+  }
+  const std::pair<const char*, std::pair<double, double>> quadrants[] = {
+      {"costs more, achieves more", {1, 1}},
+      {"costs more, achieves less", {-1, 1}},
+      {"saves money, achieves less", {-1, -1}},
+      {"saves money, achieves more", {1, -1}}};
+  for (const auto& [text, at] : quadrants)
+    layers.push_back(
+        {{"data", {{"values", json::array({{{"effect", at.first * xr}, {"cost", at.second * yr}}})}}},
+         {"mark",
+          {{"type", "text"},
+           {"color", "#555555"},
+           {"fontStyle", "italic"},
+           {"align", at.first > 0 ? "right" : "left"},
+           {"baseline", at.second > 0 ? "top" : "bottom"},
+           {"dx", at.first > 0 ? -4 : 4},
+           {"dy", at.second > 0 ? 4 : -4}}},
+         {"encoding", {{"x", x}, {"y", y}, {"text", {{"value", text}}}}}});
+  layers.push_back({{"data", {{"values", rows}}},
+                    {"mark", {{"type", "circle"}, {"color", style.colour}, {"opacity", 0.7}, {"size", 50}}},
+                    {"encoding", {{"x", x}, {"y", y}, {"tooltip", tooltip}}}});
+  const json mean_row = {{"effect", mean_effect},
+                         {"cost", mean_cost},
+                         {"what", "mean"},
+                         {"effect_text", format_dutch(mean_effect, 4)},
+                         {"cost_text", format_euros(mean_cost)}};
+  layers.push_back(
+      {{"data", {{"values", json::array({mean_row})}}},
+       {"mark",
+        {{"type", "point"}, {"shape", "diamond"}, {"filled", true}, {"color", kBlack}, {"size", 160}}},
+       {"encoding", {{"x", x}, {"y", y}, {"tooltip", tooltip}}}});
+  layers.push_back({{"data", {{"values", json::array({mean_row})}}},
+                    {"mark", {{"type", "text"}, {"align", "left"}, {"dx", 9}, {"fontWeight", "bold"}}},
+                    {"encoding", {{"x", x}, {"y", y}, {"text", {{"value", "mean"}}}}}});
+  return {{"width", kWidth - 120}, {"height", 360}, {"layer", layers}};
+}
+
+json acceptability(const std::vector<std::pair<Style, std::vector<CurvePoint>>>& options,
+                   double willingness_to_pay) {
+  json rows = json::array();
+  std::vector<Style> styles;
+  double wtp_max = 0;
+  for (const auto& [style, curve] : options) {
+    styles.push_back(style);
+    for (const CurvePoint& p : curve) {
+      rows.push_back({{"series", style.name},
+                      {"wtp", p.wtp},
+                      {"p", p.probability},
+                      {"wtp_text", format_euros(p.wtp)},
+                      {"p_text", label(p.probability, Axis::Share)}});
+      wtp_max = std::max(wtp_max, p.wtp);
+    }
+  }
+  const json x = {{"field", "wtp"},
+                  {"type", "quantitative"},
+                  {"title", "willingness to pay (euros per problem-free household-year)"},
+                  {"scale", {{"domain", {0, wtp_max}}, {"nice", false}}},
+                  {"axis", axis_of(Axis::Euro)}};
+  const json y = {{"field", "p"},
+                  {"type", "quantitative"},
+                  {"title", "probability of being the best value"},
+                  {"scale", {{"domain", {0, 1}}}},
+                  {"axis", {{"format", ".0%"}}}};
+  const json tooltip = json::array({{{"field", "series"}, {"title", "option"}},
+                                    {{"field", "wtp_text"}, {"title", "willingness to pay"}},
+                                    {{"field", "p_text"}, {"title", "probability best"}}});
+  json layers = json::array({{{"mark", {{"type", "line"}, {"strokeWidth", 2}, {"point", {{"size", 40}}}}},
+                              {"encoding",
+                               {{"x", x},
+                                {"y", y},
+                                {"color", colour_of(styles)},
+                                {"strokeDash", dash_of(styles)},
+                                {"tooltip", tooltip}}}}});
+  if (willingness_to_pay > 0) {
+    layers.push_back({{"data", {{"values", json::array({json::object()})}}},
+                      {"mark", {{"type", "rule"}, {"color", kBlack}, {"strokeDash", {4, 3}}}},
+                      {"encoding", {{"x", {{"datum", willingness_to_pay}}}}}});
+    layers.push_back({{"data", {{"values", json::array({json::object()})}}},
+                      {"mark", {{"type", "text"}, {"align", "left"}, {"dx", 4}, {"baseline", "top"}}},
+                      {"encoding",
+                       {{"x", {{"datum", willingness_to_pay}}},
+                        {"y", {{"value", 4}}},
+                        {"text", {{"value", "threshold " + format_euros(willingness_to_pay)}}}}}});
+  }
+  return {{"data", {{"values", rows}}}, {"width", kWidth}, {"height", kHeight}, {"layer", layers}};
+}
+
+}  // namespace wijksim::charts

@@ -1,0 +1,217 @@
+#include "wijksim/report/report_tables.h"
+
+#include <fmt/format.h>
+
+#include <cmath>
+
+#include "wijksim/analysis/calibration.h"
+
+namespace wijksim {
+namespace {
+
+constexpr const char* kPairedNote =
+    "Intervention minus comparator, paired by replication (same seed and replications: common random "
+    "numbers); the interval is that of the mean paired difference.";
+
+constexpr std::array<const char*, kCostCategories> kCategoryLabels = {"coaches", "intakes", "treatment",
+                                                                      "escalations"};
+
+// The figures a table reads: a scenario's stats or a comparison's paired differences.
+struct Source {
+  const ScenarioShape& shape;
+  const Measures<Stat>& stats;
+  const ScenarioShape* comparator = nullptr;  // set for a difference table
+};
+
+Table start_table(const Source& src, const std::string& id, const std::string& title, std::string note) {
+  Table t;
+  t.id = src.comparator ? id + "_difference" : id;
+  t.title = src.comparator ? title + ": difference from the comparator" : title;
+  t.scenario = src.shape.name;
+  if (src.comparator) {
+    t.comparator = src.comparator->name;
+    note = note.empty() ? kPairedNote : note + " " + kPairedNote;
+  }
+  t.note = std::move(note);
+  return t;
+}
+
+bool all_zero(const Row& r) {
+  for (const Cell& c : r.cells)
+    if (c.kind == Cell::Kind::Number && (c.stat.mean != 0 || (!std::isnan(c.stat.sd) && c.stat.sd != 0)))
+      return false;
+  return true;
+}
+
+Table agencies(const Source& src) {
+  Table t = start_table(src, "agencies", "Second-line agencies over the policy period",
+                        "Waiting list: mean over weeks. Wait: summed waits of those admitted / admissions. "
+                        "Utilisation: cases in treatment / capacity.");
+  t.columns = {{"waiting", "waiting list (households)"},
+               {"wait_weeks", "wait (weeks)"},
+               {"utilisation", "utilisation"},
+               {"referrals", "referrals per year"},
+               {"coach_referrals", "of which by coaches"},
+               {"intakes", "intakes per year"}};
+  for (std::size_t a = 0; a < src.shape.agencies.size(); ++a) {
+    const AgencyMeasures<Stat>& m = src.stats.agencies[a];
+    t.rows.push_back({src.shape.agencies[a].key,
+                      src.shape.agencies[a].text,
+                      {Cell::of(m.waiting, Unit::Count), Cell::of(m.wait_weeks, Unit::Weeks),
+                       Cell::of(m.utilisation, Unit::Share), Cell::of(m.referrals, Unit::PerYear),
+                       Cell::of(m.coach_referrals, Unit::PerYear), Cell::of(m.intakes, Unit::PerYear)}});
+  }
+  return t;
+}
+
+Table budget(const Source& src) {
+  const BudgetLayout& b = src.shape.budget;
+  Table t =
+      start_table(src, "budget", "Budget per payer per policy year (euros)",
+                  "Nominal euros, not discounted; policy years are 52-week blocks from the policy start. "
+                  "Categories with nothing in them are left out.");
+  // Discounted figures (discounting.h) will be a second table of the same layout.
+  for (int y = 0; y < b.years; ++y)
+    t.columns.push_back({fmt::format("year_{}", y + 1), fmt::format("year {}", y + 1)});
+  t.columns.push_back({"total", b.years > 1 ? fmt::format("years 1-{}", b.years) : "total"});
+  auto row = [&](int payer, int category, std::string key, std::string label, int indent) {
+    Row r{std::move(key), std::move(label), {}, indent};
+    for (int y = 0; y <= b.years; ++y)
+      r.cells.push_back(Cell::of(src.stats.cost[b.at(y, payer, category)], Unit::Euro));
+    return r;
+  };
+  for (int p = 0; p <= b.payers; ++p) {
+    const bool all = p == b.payers;
+    const std::string key = all ? "all_payers" : src.shape.payers[p].key;
+    t.rows.push_back(
+        row(p, kCostCategories, key + "/total", all ? "All payers" : src.shape.payers[p].text, 0));
+    for (int k = 0; k < kCostCategories; ++k) {
+      Row r = row(p, k, key + "/" + kCostCategoryNames[k], kCategoryLabels[k], 1);
+      if (!all_zero(r)) t.rows.push_back(std::move(r));
+    }
+  }
+  return t;
+}
+
+Table households(const Source& src) {
+  Table t =
+      start_table(src, "households", "Households",
+                  "Shares of all households unless marked 'of those with help' (households with at least "
+                  "one professional involved). Over the policy period: ratio of sums over its weeks.");
+  t.columns = {{"start", "policy start"}, {"period", "over the policy period"}, {"end", "end of the period"}};
+  const Measures<Stat>& m = src.stats;
+  auto row = [&](std::string key, std::string label, Unit u, auto get) {
+    t.rows.push_back({std::move(key),
+                      std::move(label),
+                      {Cell::of(get(m.start), u), Cell::of(get(m.period), u), Cell::of(get(m.end), u)}});
+  };
+  using S = const ShareMeasures<Stat>&;
+  row("with_problem", "at least one problem", Unit::Share, [](S s) { return s.with_problem; });
+  row("multi_problem", "several problems", Unit::Share, [](S s) { return s.multi_problem; });
+  const char* counts[] = {"0", "1", "2", "3 or more"};
+  for (int k = 0; k < 4; ++k)
+    row(fmt::format("professionals_{}", k < 3 ? std::to_string(k) : "3plus"),
+        fmt::format("professionals involved: {}", counts[k]), Unit::Share,
+        [k](S s) { return s.professionals[static_cast<std::size_t>(k)]; });
+  row("low_trust", "of those with help: little or no trust", Unit::Share, [](S s) { return s.low_trust; });
+  row("bounced", "of those with help: sent from pillar to post", Unit::Share, [](S s) { return s.bounced; });
+  row("trust", "of those with help: mean trust (0-1)", Unit::Trust, [](S s) { return s.trust; });
+  row("rung", "mean rung on the participation ladder (1-6)", Unit::Rung, [](S s) { return s.rung; });
+  return t;
+}
+
+Table events(const Source& src) {
+  Table t = start_table(src, "events", "Household events over the policy period", "");
+  t.columns = {{"value", "value"}};
+  const Measures<Stat>& m = src.stats;
+  auto row = [&](std::string key, std::string label, const Stat& s, Unit u, int indent = 0) {
+    t.rows.push_back({std::move(key), std::move(label), {Cell::of(s, u)}, indent});
+  };
+  row("bounces", "bounces per 1,000 households per year", m.bounces, Unit::PerThousandYear);
+  for (std::size_t e = 0; e < src.shape.escalation_types.size(); ++e)
+    row("escalations/" + src.shape.escalation_types[e],
+        fmt::format("escalations per 1,000 households per year: {}", src.shape.escalation_types[e]),
+        m.escalations[e], Unit::PerThousandYear);
+  row("rungs_gained", "ladder rungs gained per household (end minus start)", m.rungs_gained, Unit::Rung);
+  row("resolved", "problems resolved per year", m.resolved, Unit::PerYear);
+  row("resolved_by_coach", "of which by a coach", m.resolved_by_coach, Unit::PerYear, 1);
+  return t;
+}
+
+Source source_of(const ScenarioSummary& s) {
+  return {s.shape, s.stats};
+}
+
+}  // namespace
+
+Table caseload_table(const ScenarioSummary& s) {
+  Table t = start_table(
+      source_of(s), "caseload", "Coach caseload pressure over the policy period",
+      "Caseload per FTE over team-weeks. Wait: summed waits of households admitted / admissions.");
+  t.columns = {{"value", "value"}};
+  const CoachMeasures<Stat>& c = s.stats.coaches;
+  auto row = [&](std::string key, std::string label, const Stat& v, Unit u) {
+    t.rows.push_back({std::move(key), std::move(label), {Cell::of(v, u)}});
+  };
+  row("caseload_mean", "caseload per FTE: mean", c.caseload_mean, Unit::PerFte);
+  row("caseload_p95", "caseload per FTE: 95th percentile", c.caseload_p95, Unit::PerFte);
+  row("caseload_max", "caseload per FTE: maximum", c.caseload_max, Unit::PerFte);
+  row("above_norm", fmt::format("team-weeks above the norm ({:g} per FTE)", s.shape.caseload_norm_per_fte),
+      c.above_norm, Unit::Share);
+  row("coach_waiting", "coach waiting list (households, mean over weeks)", c.waiting, Unit::Count);
+  row("coach_wait_weeks", "coach wait (weeks)", c.wait_weeks, Unit::Weeks);
+  return t;
+}
+
+Table agencies_table(const ScenarioSummary& s) {
+  return agencies(source_of(s));
+}
+Table budget_table(const ScenarioSummary& s) {
+  return budget(source_of(s));
+}
+Table households_table(const ScenarioSummary& s) {
+  return households(source_of(s));
+}
+Table events_table(const ScenarioSummary& s) {
+  return events(source_of(s));
+}
+
+Table calibration_table(const ScenarioSummary& s) {
+  Table t =
+      start_table(source_of(s), "calibration", "Calibration: the seeds' baseline survey and the model",
+                  "Survey: Velve-Lindenhof baseline (University of Twente, 2011), with its sampling interval "
+                  "p +/- 1.96 sqrt(p(1-p)/N). 'inside': the model's mean lies in that interval.");
+  t.columns = {{"survey", "survey"},
+               {"n", "N"},
+               {"initial", "model: initial"},
+               {"initial_inside", "inside"},
+               {"start", "model: policy start"},
+               {"start_inside", "inside"}};
+  for (const CalibrationRow& r : calibrate(s)) {
+    t.rows.push_back({r.target.key,
+                      r.target.label,
+                      {Cell::of_interval(r.target.share, r.survey.lower, r.survey.upper, Unit::Share),
+                       Cell::of_value(r.target.n, Unit::Count), Cell::of(r.initial, Unit::Share),
+                       Cell::of_text(r.initial_inside ? "yes" : "no"), Cell::of(r.start, Unit::Share),
+                       Cell::of_text(r.start_inside ? "yes" : "no")}});
+  }
+  return t;
+}
+
+std::vector<Table> scenario_tables(const ScenarioSummary& s) {
+  std::vector<Table> tables;
+  if (s.shape.coaches) tables.push_back(caseload_table(s));
+  tables.push_back(agencies_table(s));
+  tables.push_back(budget_table(s));
+  tables.push_back(households_table(s));
+  tables.push_back(events_table(s));
+  tables.push_back(calibration_table(s));
+  return tables;
+}
+
+std::vector<Table> comparison_tables(const ComparisonSummary& c) {
+  const Source src{c.intervention, c.stats, &c.comparator};
+  return {budget(src), agencies(src), households(src), events(src)};
+}
+
+}  // namespace wijksim

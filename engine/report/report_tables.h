@@ -1,0 +1,26 @@
+// The tables a policy advisor reads, built from the summaries (summary.h, calibration.h) as neutral
+// tables (table.h): caseload pressure, agencies, budget per payer per year, households, household events,
+// the calibration against the seeds' survey, and the differences from a comparator.
+#pragma once
+
+#include <vector>
+
+#include "wijksim/analysis/summary.h"
+#include "wijksim/report/table.h"
+
+namespace wijksim {
+
+Table caseload_table(const ScenarioSummary& s);
+Table agencies_table(const ScenarioSummary& s);
+Table budget_table(const ScenarioSummary& s);
+Table households_table(const ScenarioSummary& s);
+Table events_table(const ScenarioSummary& s);
+Table calibration_table(const ScenarioSummary& s);
+
+// All of a scenario's tables, in reading order (the caseload table only when it has coaches).
+std::vector<Table> scenario_tables(const ScenarioSummary& s);
+
+// The intervention minus its comparator, paired by replication: budget, agencies, households, events.
+std::vector<Table> comparison_tables(const ComparisonSummary& c);
+
+}  // namespace wijksim

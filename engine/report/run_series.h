@@ -1,0 +1,54 @@
+// Series over time of a stored run, for the HTML report (html_report.h). This is the one place where the
+// report aggregates raw rows of the results store; every other figure it shows is read from the run's stored
+// tables as they are.
+//
+// How: a measure is first computed per run (one parameter draw and replication) and week, then summarised
+// per week over all runs of the scenario as the mean and the 2.5% and 97.5% percentiles (Hyndman & Fan
+// type 7, statistics.h). With parameter draws the band holds both parameter and chance uncertainty; without,
+// chance alone. A run where a measure is undefined (a mean wait in a block when nobody was admitted) is left
+// out of that point, and `n` counts the runs that remain.
+//
+// Waits and escalations are rare events per week, so they are taken over blocks of kSeriesBlockWeeks policy
+// weeks, in the tables' own way: a wait is the summed waits of those admitted in the block over the number
+// admitted, and escalations are per 1,000 households per year.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "wijksim/store/run_store.h"
+
+namespace wijksim {
+
+inline constexpr int kSeriesBlockWeeks = 4;
+
+struct SeriesPoint {
+  double week = 0;  // policy week (0: the policy start); for a block, its middle (2.5 for weeks 1-4)
+  double mean = 0, lo = 0, hi = 0;  // over runs; undefined in every run: no point at all
+  int n = 0;                        // runs with the measure defined
+};
+using Series = std::vector<SeriesPoint>;
+
+struct ScenarioSeries {
+  // Per week, weeks 0 .. the last policy week.
+  Series with_problem;          // share of households with at least one problem
+  Series multi_problem;         // share with several problems
+  Series rung;                  // mean rung on the participation ladder (1-6)
+  Series coach_waiting;         // households waiting for a coach
+  Series caseload_per_fte;      // households per coach FTE, all teams (policy weeks; none without coaches)
+  Series caseload_per_fte_max;  // the busiest team's households per FTE
+  // Per block of kSeriesBlockWeeks policy weeks.
+  Series coach_wait;                // weeks waited by those a coach took on
+  Series escalations;               // per 1,000 households per year
+  std::vector<Series> agency_wait;  // weeks waited by those admitted, per agency (RunStore::agencies order)
+};
+
+// Reads and summarises the series of one scenario of a run. Throws Error if the store cannot be read.
+ScenarioSeries read_series(const RunStore& store, std::int64_t run, const StoredScenario& scenario);
+
+// The summary of one point over runs: mean and the 2.5-97.5% percentiles of the finite values.
+// `values` may hold NaN (undefined in that run); returns false when none is finite.
+bool summarise_point(const std::vector<double>& values, SeriesPoint& point);
+
+}  // namespace wijksim

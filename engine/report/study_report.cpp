@@ -1,0 +1,54 @@
+#include "wijksim/report/study_report.h"
+
+#include <fmt/format.h>
+
+#include "wijksim/report/economic_tables.h"
+#include "wijksim/report/report_tables.h"
+
+namespace wijksim {
+
+Report study_report(const std::string& command, const Study& study, const StudyResult& result) {
+  Report r;
+  r.command = command;
+  r.version = WIJKSIM_VERSION;
+  if (study.draws > 0)
+    r.interval = fmt::format(
+        "95% interval of the mean over all {} runs ({} parameter draws x {} replication{}): mean +/- "
+        "t(0.975, "
+        "n-1) * sd / sqrt(n); the economic evaluation's intervals are percentiles over the draws",
+        study.draws * study.replications, study.draws, study.replications,
+        study.replications == 1 ? "" : "s");
+  for (const StudyScenario& s : study.scenarios) {
+    ScenarioRef ref;
+    ref.name = s.scenario.name;
+    ref.file = s.scenario.file;
+    ref.hash = s.source.hash();
+    ref.comparator =
+        s.comparator >= 0 ? study.scenarios[static_cast<std::size_t>(s.comparator)].scenario.file : "";
+    ref.seed = study.seed;
+    ref.first_replication = study.first_replication;
+    ref.replications = static_cast<std::uint32_t>(study.replications);
+    ref.years = study.years;
+    r.scenarios.push_back(std::move(ref));
+  }
+  std::vector<bool> shown(study.scenarios.size(), false);
+  auto show = [&](std::size_t i) {
+    if (shown[i]) return;
+    shown[i] = true;
+    for (Table& t : scenario_tables(result.summaries[i])) r.tables.push_back(std::move(t));
+  };
+  std::size_t comparison = 0;
+  for (std::size_t i = 0; i < study.scenarios.size(); ++i) {
+    if (!study.scenarios[i].named) continue;
+    show(i);
+    const int c = study.scenarios[i].comparator;
+    if (c < 0) continue;
+    show(static_cast<std::size_t>(c));
+    for (Table& t : comparison_tables(result.comparisons[comparison++])) r.tables.push_back(std::move(t));
+  }
+  if (comparison > 0)
+    for (Table& t : economic_tables(result.evaluation)) r.tables.push_back(std::move(t));
+  return r;
+}
+
+}  // namespace wijksim

@@ -1,0 +1,111 @@
+// A neutral table model: what a report says, before it is rendered as text, CSV or JSON (render.h).
+//
+// A table has a title, columns, and rows of cells; a cell is empty, text, or a number with its unit and,
+// when it is a figure over replications, its mean, sd, standard error and interval. Keys are stable
+// identifiers for machines (CSV, JSON); labels are for people.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "wijksim/core/statistics.h"
+
+namespace wijksim {
+
+enum class Unit {
+  Count,  // households, cases (a mean over weeks need not be whole)
+  Share,  // 0..1; shown as a percentage
+  Euro,   // euros (nominal unless the table says otherwise)
+  Weeks,
+  PerYear,          // events per year
+  PerThousandYear,  // events per 1,000 households per year
+  PerFte,           // households per coach FTE
+  Trust,            // 0..1
+  Rung,             // participation ladder, 1..6 (or rungs gained)
+  Years,            // (household-)years, e.g. problem-free household-years per household
+};
+const char* to_string(Unit u);  // stable name for CSV and JSON, e.g. "share", "euro"
+
+struct Cell {
+  enum class Kind { Empty, Text, Number };
+  Kind kind = Kind::Empty;
+  std::string text;
+  Unit unit = Unit::Count;
+  Stat stat;  // for a single value: mean only (the rest NaN, n = 1)
+
+  static Cell empty() { return {}; }
+  static Cell of_text(std::string t) {
+    Cell c;
+    c.kind = Kind::Text;
+    c.text = std::move(t);
+    return c;
+  }
+  static Cell of(const Stat& s, Unit u) {
+    Cell c;
+    c.kind = Kind::Number;
+    c.unit = u;
+    c.stat = s;
+    return c;
+  }
+  static Cell of_value(double v, Unit u) {
+    Stat s;
+    s.mean = v;
+    s.n = 1;
+    return of(s, u);
+  }
+  // A value with an interval that is not over replications (e.g. a survey's sampling interval).
+  static Cell of_interval(double v, double lo, double hi, Unit u) {
+    Stat s;
+    s.mean = v;
+    s.lo = lo;
+    s.hi = hi;
+    s.n = 1;
+    return of(s, u);
+  }
+};
+
+struct Column {
+  std::string key;
+  std::string label;  // with its unit where the column has one, e.g. "wait (weeks)"
+};
+
+struct Row {
+  std::string key;
+  std::string label;
+  std::vector<Cell> cells;  // one per column
+  int indent = 0;           // a sub-row of the row above (e.g. a payer's categories)
+};
+
+struct Table {
+  std::string id;  // e.g. "budget", "budget_difference"
+  std::string title;
+  std::string scenario;    // the scenario the figures are about
+  std::string comparator;  // for a difference table: the comparator subtracted ("" otherwise)
+  std::string note;        // how to read it: units, interval, nominal or discounted
+  std::vector<Column> columns;
+  std::vector<Row> rows;
+};
+
+struct ScenarioRef {
+  std::string name;
+  std::string file;
+  std::string hash;        // of the fully resolved scenario, when known
+  std::string comparator;  // file of its comparator ("" for a comparator)
+  std::uint64_t seed = 0;  // the runs: replications first_replication .. + replications - 1 of this seed
+  std::uint32_t first_replication = 0;
+  std::uint32_t replications = 0;
+  int years = 0;  // policy years
+};
+
+// Everything a command prints. Nothing here may depend on time or thread count: `--threads 1` and
+// `--threads 2` must render byte-identical JSON.
+struct Report {
+  std::string command;  // "run", "compare"
+  std::string version;
+  std::string interval = kIntervalMethod;
+  std::vector<ScenarioRef> scenarios;
+  std::vector<Table> tables;
+};
+
+}  // namespace wijksim

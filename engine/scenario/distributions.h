@@ -1,0 +1,53 @@
+// Parameter uncertainty for probabilistic sensitivity analysis (PSA).
+//
+// A scenario parameter may be a number or a distribution. Samples are drawn from RandomStreams on
+// Stream::ParameterDraw with the parameter's stable id as entity, so the same parameter (same key path,
+// same distribution) takes the same value in every compared scenario for a given draw.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "wijksim/core/random_streams.h"
+
+namespace wijksim {
+
+struct Distribution {
+  enum class Kind { Fixed, Uniform, Triangular, Normal, LogNormal, Gamma, Beta };
+  Kind kind = Kind::Fixed;
+  // Own parameters, by kind:
+  //   Fixed: a = value; Uniform: a = min, b = max; Triangular: a = min, b = mode, c = max;
+  //   Normal: a = mean, b = sd; LogNormal: a = meanlog, b = sdlog (of the log);
+  //   Gamma: a = shape, b = scale; Beta: a = alpha, b = beta.
+  double a = 0, b = 0, c = 0;
+
+  static Distribution fixed(double v) { return {Kind::Fixed, v, 0, 0}; }
+  // Method of moments from a mean and sd on the natural scale (Normal, LogNormal, Gamma, Beta).
+  // Throws wijksim::Error when no distribution of that kind has those moments (e.g. Beta with sd too large).
+  static Distribution from_mean_sd(Kind kind, double mean, double sd);
+
+  double mean() const;
+  double sd() const;
+  // Check parameters; returns "" when valid, else what is wrong (for the validator's message).
+  std::string invalid_reason() const;
+  // One sample for parameter `entity` in the draw the streams were made for.
+  double sample(const RandomStreams& rs, std::uint32_t entity) const;
+};
+
+const char* to_string(Distribution::Kind k);
+// Parses "fixed", "uniform", ...; returns false when the name is unknown.
+bool parse_distribution_kind(const std::string& name, Distribution::Kind& out);
+
+// Dirichlet over k shares (alpha_i > 0): each draw sums to one.
+struct Dirichlet {
+  std::vector<double> alpha;
+  std::vector<double> mean() const;
+  std::string invalid_reason() const;
+  std::vector<double> sample(const RandomStreams& rs, std::uint32_t entity) const;
+};
+
+// A stable 32-bit id for a parameter's key path (FNV-1a), used as the sampling entity.
+std::uint32_t parameter_id(const std::string& key_path);
+
+}  // namespace wijksim

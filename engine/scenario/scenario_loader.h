@@ -1,0 +1,86 @@
+// Scenario files: YAML in, a validated wijksim::Scenario out (scenarios/README.md describes the format).
+//
+// Input is read in three stages (STYLE.md lesson 4):
+//   1. YAML text, parsed by yaml-cpp, becomes a plain tree in which every key and value keeps its file,
+//      line and column;
+//   2. `extends` chains are resolved by merging those trees (maps merge key by key, lists and scalars
+//      replace), so a value inherited from a parent file still points at the parent file;
+//   3. the resolved tree is validated against the schema into a Scenario (base values) plus the list of
+//      uncertain parameters (distributions) that probabilistic sensitivity analysis samples.
+// Every problem found in any stage becomes a Diagnostic; all of them are thrown together as one InputError.
+// A key that the schema does not read is an error, never ignored.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include "wijksim/scenario/distributions.h"
+#include "wijksim/core/error.h"
+#include "wijksim/model/params.h"
+
+namespace wijksim {
+
+// A parameter that a scenario gives as a distribution rather than a number.
+struct UncertainParameter {
+  std::string key_path;  // e.g. "agencies.debt_counselling.treatment_weeks"
+  Location where;        // where the distribution is written
+  std::variant<Distribution, Dirichlet> law;
+
+  bool is_shares() const { return std::holds_alternative<Dirichlet>(law); }
+};
+
+// A loaded, validated scenario file, with its uncertainty.
+class ScenarioSource {
+ public:
+  // Throws InputError listing every problem found (file, line, column, key path, found and expected).
+  static ScenarioSource load(const std::string& path);
+  // The same for text in memory (tests, fuzzing); `extends` and `comparator` are resolved relative to
+  // virtual_path's directory.
+  static ScenarioSource load_string(const std::string& yaml, const std::string& virtual_path);
+
+  // Every distribution at its mean (integers rounded).
+  Scenario base() const;
+  // One draw of the probabilistic sensitivity analysis: each uncertain parameter sampled from
+  // RandomStreams(seed, draw, 0) with entity parameter_id(key_path). Two scenarios that give the same key
+  // path the same distribution therefore get the same value in the same draw (common parameter draws).
+  Scenario for_draw(std::uint64_t seed, std::uint32_t draw) const;
+  const std::vector<UncertainParameter>& uncertain() const { return uncertain_; }
+  // The sampled value of each uncertain parameter in a draw, by key path (a Dirichlet gives key_path[i]),
+  // for storing the draws next to the results.
+  std::vector<std::pair<std::string, double>> sampled_values(std::uint64_t seed, std::uint32_t draw) const;
+
+  // The fully resolved scenario (after extends) as YAML, for the results store; loading it again with
+  // load_string (same directory) gives the same Scenario.
+  const std::string& resolved_yaml() const { return resolved_yaml_; }
+  // Every leaf of the resolved scenario as "key.path" -> value, in file order: a scalar as written, a list
+  // or a distribution ({dist: ...}) as one value in YAML flow style. For the results store and the report.
+  std::vector<std::pair<std::string, std::string>> settings() const;
+  // FNV-1a 64-bit hash of resolved_yaml, 16 hex digits: identifies the scenario's content, not its file.
+  std::string hash() const;
+  const std::string& path() const { return path_; }
+
+  // How a sampled value is written into a Scenario (internal; public so the loader can build it).
+  struct Apply {
+    double lo = 0, hi = 0;  // the parameter's valid range: samples are clamped into it (normal tails)
+    bool whole = false;     // integer parameter: samples are rounded
+    std::function<void(Scenario&, double)> set;
+    std::function<void(Scenario&, const std::vector<double>&)> set_shares;
+  };
+
+ private:
+  static ScenarioSource load_text(const std::string& yaml, const std::string& path, bool check_comparator);
+  void apply_draw(Scenario& s, std::uint64_t seed, std::uint32_t draw,
+                  std::vector<std::pair<std::string, double>>* values) const;
+
+  std::string path_;
+  std::string resolved_yaml_;
+  Scenario base_;
+  std::vector<UncertainParameter> uncertain_;
+  std::vector<Apply> apply_;  // parallel to uncertain_
+};
+
+}  // namespace wijksim

@@ -1,0 +1,734 @@
+#include "wijksim/simulation/household_step.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+
+namespace wijksim {
+namespace {
+
+inline double unit(std::uint32_t x) {
+  return RandomStreams::to_unit(x);
+}
+
+// Pick one of n items uniformly with a uniform u in (0, 1).
+inline int pick(double u, std::size_t n) {
+  return std::min(static_cast<int>(u * static_cast<double>(n)), static_cast<int>(n) - 1);
+}
+
+// An experience changes trust (in its week: settle_trust has brought it up to date).
+inline void add_trust(const WeekView& v, Household& h, double delta01) {
+  int t = h.trust + static_cast<int>(std::lround(delta01 * 255.0));
+  h.trust = static_cast<std::uint8_t>(std::clamp(t, 0, 255));
+  h.trust_week = static_cast<std::uint16_t>(v.week);
+}
+
+// Trust returns toward the population's usual level by a share of the distance each week:
+// target + (trust - target) (1 - r)^weeks since it was set. It is brought up to date when something happens
+// to the household (its chances of seeking help or asking a coach, which trust sets, change then); a
+// change smaller than a whole step of the 0..255 scale waits, keeping its week, so it is never lost.
+// Returns true when trust changed (so did the chances it sets).
+inline bool settle_trust(const WeekView& v, Household& h) {
+  const double r = v.model->trust_recovery_per_week();
+  if (r <= 0 || v.week <= h.trust_week) return false;
+  const double target = v.model->trust_target();
+  const double now = target + (h.trust - target) * v.model->trust_distance_left(v.week - h.trust_week);
+  const auto t = static_cast<std::uint8_t>(std::clamp(std::lround(now), 0L, 255L));
+  if (t == h.trust) return false;
+  h.trust = t;
+  h.trust_week = static_cast<std::uint16_t>(v.week);
+  return true;
+}
+
+// ---- Clocks -----------------------------------------------------------------------------------------------
+//
+// In a week each process fires with its probability p, independently of the others. A household's
+// processes other than being found by a coach (that one exists only with coaches) race: their weekly
+// hazards -log(1 - p) add up, and so do their cumulative hazards, which are linear in time for a constant p
+// and quadratic for an escalation (its hazard grows linearly with the problem's age). So the first week
+// from `origin` in which any of them fires comes from one uniform u: the first n with H(n) > -log(u), a
+// quadratic. In that week, which ones fire is drawn given that at least one does: the first to fire in a
+// fixed order with probability p_i * prod_{j<i} (1 - p_j) / P(any), then each later one independently
+// with its p. The coach contact has a clock of its own, so that the race, and with it every other event, is
+// drawn from the same numbers with or without coaches (common random numbers).
+
+inline bool fires(double u, double p) {
+  return u > 1.0 - p;
+}
+
+inline int clamp_week(double week) {
+  return week < kNever ? static_cast<int>(week) : kNever;
+}
+
+// The first week from `from` in which a process with log(1 - p) = log_stay fires:
+// from + floor(log(u) / log_stay), since P(not by week from + k) = (1 - p)^(k + 1). Never when p = 0.
+inline int first_week(double u, int from, double log_stay) {
+  if (!(log_stay < 0)) return kNever;
+  return clamp_week(from + std::floor(std::log(u) / log_stay));
+}
+
+// The household's processes but the coach contact, in the race's fixed order, for its state and the week
+// `from`: f(bit, p, log_stay) for a process with a constant weekly probability, and
+// f(bit, curve, age) for an escalation, `age` being the problem's age at `from`. A coach client's depend on
+// its team's effectiveness this week; the driver wakes the team's clients afresh when that changes.
+template <class Constant, class Escalation>
+void each_process(const WeekView& v, std::uint32_t id, const Household& h, int from, Constant&& constant,
+                  Escalation&& escalation) {
+  const Model& m = *v.model;
+  const CoachStatus coach = h.coach();
+  const bool coached = coach == CoachStatus::Active;
+  const bool relapse = coach == CoachStatus::Closed;
+  unsigned mask = 0;
+  for (int d = 0; d < m.domains(); ++d) mask |= static_cast<unsigned>(h.problems[d].active()) << d;
+
+  if (coached) {
+    const TeamView& team = v.team(id);
+    const LifeRates& r = m.life(relapse, h.rung, h.active_count);
+    double total = r.climb + r.drop;
+    if (h.rung < kRungs) total += m.scenario().coaches.activation_per_year * team.effectiveness;
+    for (int d = 0; d < m.domains(); ++d)
+      if (!((mask >> d) & 1u)) total += r.incidence[d];
+    constant(due::bit(due::kLife), weekly_probability(total), -total / kWeeksPerYear);
+    constant(due::bit(due::kTrustGain), m.trust_step_p(), m.trust_step_log_stay());
+  } else {
+    const double total = m.life_total(relapse, h.rung, mask);
+    constant(due::bit(due::kLife), m.life_p(relapse, h.rung, mask), -total / kWeeksPerYear);
+  }
+  // A coach's weekly chance of noticing or solving, scaled by the team's effectiveness this week.
+  auto coach_chance = [&](std::uint32_t bit, double competence) {
+    const double p = competence * v.team(id).effectiveness;
+    constant(bit, p, std::log1p(-p));
+  };
+  for (int d = 0; d < m.domains(); ++d) {
+    if (!((mask >> d) & 1u)) continue;
+    const Problem& p = h.problems[d];
+    const DomainModel& dm = m.domain(d);
+    const ProblemStatus s = p.status();
+    const bool treated = s == ProblemStatus::Treatment || s == ProblemStatus::FirstLine;
+    escalation(due::bit(due::kEscalation, d), dm.escalation[treated ? 1 : 0],
+               from - static_cast<int>(p.onset()));
+    const std::uint32_t a = due::bit(due::kClockA, d), b = due::bit(due::kClockB, d);
+    switch (s) {
+      case ProblemStatus::Unnoticed:
+        constant(a, dm.resolve_p, dm.resolve_log_stay);
+        if (coached) {
+          coach_chance(b, v.team(id).notice_p[d]);
+        } else {
+          constant(b, dm.seek_p_at[h.trust], dm.seek_log_stay_at[h.trust]);
+        }
+        break;
+      case ProblemStatus::Seeking:
+      case ProblemStatus::Waiting:
+        constant(a, dm.resolve_p, dm.resolve_log_stay);
+        break;
+      case ProblemStatus::Treatment: {
+        const AgencyModel& am = m.agency(p.agency);
+        constant(a, am.end_p, am.end_log_stay);
+        break;
+      }
+      case ProblemStatus::FirstLine:
+        constant(a, dm.resolve_p, dm.resolve_log_stay);
+        if (coached) coach_chance(b, v.team(id).solve_p[d]);
+        break;
+      case ProblemStatus::None:
+        break;
+    }
+  }
+}
+
+// Whether the household can be found by a coach in its current state (coaches on, no coach, a problem).
+bool has_contact(const WeekView& v, const Household& h) {
+  const CoachStatus c = h.coach();
+  return v.coaches_on && (c == CoachStatus::None || c == CoachStatus::Closed) && h.active_count > 0;
+}
+
+// Uniforms in order from the blocks of one address's index 0, 1, ...
+class Uniforms {
+ public:
+  Uniforms(const WeekView& v, std::uint32_t id, int week, Stream stream)
+      : v_(v), id_(id), week_(static_cast<std::uint32_t>(week)), stream_(stream) {}
+  double next() {
+    if (word_ == 4) {
+      block_ = v_.rng->block(id_, week_, stream_, index_++);
+      word_ = 0;
+    }
+    return unit(block_[word_++]);
+  }
+
+ private:
+  const WeekView& v_;
+  std::uint32_t id_, week_;
+  Stream stream_;
+  std::uint32_t index_ = 0;
+  int word_ = 4;
+  RandomStreams::Block block_{};
+};
+
+// What fires in week `week` itself, each process decided on its own (Stream::ThisWeek, one uniform per
+// process in the race's order; the contact from Stream::ContactClock).
+std::uint32_t due_this_week(const WeekView& v, std::uint32_t id, const Household& h, int week) {
+  std::uint32_t due = 0;
+  Uniforms u(v, id, week, Stream::ThisWeek);
+  each_process(
+      v, id, h, week,
+      [&](std::uint32_t bit, double p, double) {
+        if (fires(u.next(), p)) due |= bit;
+      },
+      [&](std::uint32_t bit, const EscalationCurve& c, int age) {
+        if (fires(u.next(), c.probability(age))) due |= bit;
+      });
+  if (has_contact(v, h)) {
+    const auto c = v.rng->block(id, static_cast<std::uint32_t>(week), Stream::ContactClock);
+    if (fires(unit(c[0]), v.model->contact_p(h.trust))) due |= due::bit(due::kCoachContact);
+  }
+  return due;
+}
+
+// The household's next events from its clocks' origin: the week and which processes fire then.
+struct Next {
+  int week = kNever;
+  std::uint32_t due = 0;
+};
+
+Next next_events(const WeekView& v, std::uint32_t id, const Household& h) {
+  const int origin = h.origin;
+  // The processes in the race's order: each one's probability in the race's week, known now for constant
+  // ones; an escalation's depends on the problem's age then (curve != nullptr).
+  struct Entry {
+    std::uint32_t bit;
+    double p;
+    const EscalationCurve* curve;
+    int age;
+  };
+  std::array<Entry, 1 + 3 * kMaxDomains> entries;  // filled up to `count`, never read beyond
+  std::size_t count = 0;
+  // The race: total hazard L + B (2k + 1) in the k-th week from the origin (k = 0, 1, ...), so a cumulative
+  // hazard over n weeks of L n + B n (n - 1).
+  double linear = 0, quadratic = 0;
+  each_process(
+      v, id, h, origin,
+      [&](std::uint32_t bit, double p, double log_stay) {
+        linear -= log_stay;
+        entries[count++] = {bit, p, nullptr, 0};
+      },
+      [&](std::uint32_t bit, const EscalationCurve& c, int age) {
+        linear += c.hazard(age);
+        quadratic += 0.5 * c.base * c.growth;
+        entries[count++] = {bit, 0.0, &c, age};
+      });
+  Next n;
+  Uniforms u(v, id, origin, Stream::Clock);
+  const double e = -std::log(u.next());
+  const double b = linear - quadratic;
+  // The first n with L n + B n (n - 1) > e is floor(r) + 1, r the positive root of B n^2 + (L - B) n = e
+  // (written without cancellation); the race's week is origin + floor(r).
+  const double r = e > 0 ? 2.0 * e / (b + std::sqrt(b * b + 4.0 * quadratic * e)) : 0.0;
+  n.week = clamp_week(origin + std::floor(r));
+  if (n.week < kNever) {
+    // Which fire in that week, given that one does.
+    const int k = n.week - origin;
+    double none = 1;
+    for (std::size_t i = 0; i < count; ++i) {
+      Entry& x = entries[i];
+      if (x.curve) x.p = x.curve->probability(x.age + k);
+      none *= 1.0 - x.p;
+    }
+    // The first to fire among entries [from, count), given that one does (p_any = 1 - prod (1 - p)).
+    auto first_of = [&](std::size_t from, double p_any) {
+      const double target = u.next() * p_any;
+      double before = 1, cumulative = 0;
+      std::size_t first = count;
+      for (std::size_t i = from; i < count; ++i) {
+        cumulative += entries[i].p * before;
+        before *= 1.0 - entries[i].p;
+        if (entries[i].p > 0) first = i;  // the last possible one, should rounding leave the target unreached
+        if (target < cumulative) break;
+      }
+      return first;
+    };
+    std::size_t first = first_of(0, 1.0 - none);
+    if (first == count) n.week = kNever;  // nothing can fire after all
+    // The later ones fire independently: whether any does (one uniform), and if so which first, again.
+    while (first < count) {
+      n.due |= entries[first].bit;
+      double rest = 1;
+      for (std::size_t i = first + 1; i < count; ++i) rest *= 1.0 - entries[i].p;
+      if (!fires(u.next(), 1.0 - rest)) break;
+      first = first_of(first + 1, 1.0 - rest);
+    }
+  }
+  if (has_contact(v, h)) {
+    const auto c = v.rng->block(id, h.contact_origin, Stream::ContactClock);
+    const int contact = first_week(unit(c[0]), h.contact_origin, v.model->contact_log_stay(h.trust));
+    if (contact < n.week) {
+      n = {contact, due::bit(due::kCoachContact)};
+    } else if (contact == n.week && contact < kNever) {
+      n.due |= due::bit(due::kCoachContact);
+    }
+  }
+  return n;
+}
+
+// Weeks of the household's deterministic events from `after` on: the end of the relapse window, the coach
+// closing the case, a bounce leaving the two-year memory of the survey measure. (A referral reaching its
+// agency is the driver's: arrive.)
+int next_deterministic(const WeekView& v, const Household& h, int after) {
+  const Model& m = *v.model;
+  int week = kNever;
+  const Coaches& c = m.scenario().coaches;
+  if (h.coach() == CoachStatus::Closed)
+    week = std::min(week, std::max(after, h.coach_week + c.relapse_weeks));
+  if (h.coach() == CoachStatus::Active) {  // the coach closes the case: quiet long enough, or its maximum
+    week = std::min(week, std::max(after, h.coach_week + c.max_weeks));
+    if (h.quiet_since != kNever)
+      week = std::min(week, std::max(after, h.quiet_since + c.close_after_quiet_weeks));
+  }
+  if (h.last_bounce != kNever && h.last_bounce + kBounceMemoryWeeks >= after)
+    week = std::min(week, h.last_bounce + kBounceMemoryWeeks);
+  return week;
+}
+
+// ---- What happens to a household
+// ---------------------------------------------------------------------------
+
+// Only the traced household pays for formatting; everybody else pays one compare.
+template <class... Args>
+inline void note(const WeekView& v, std::uint32_t id, WeekTally& t, fmt::format_string<Args...> f,
+                 Args&&... args) {
+  if (t.trace != nullptr && id == v.traced)
+    t.trace->push_back({v.week, fmt::format(f, std::forward<Args>(args)...)});
+}
+
+const std::string& dname(const WeekView& v, int d) {
+  return v.model->scenario().domains[d].name;
+}
+const std::string& aname(const WeekView& v, int a) {
+  return v.model->scenario().agencies[a].name;
+}
+
+void book(const WeekView& v, std::uint32_t id, WeekTally& t, int payer, CostCategory c, Cents amount,
+          const char* what) {
+  t.book(payer, c, amount);
+  if (t.trace != nullptr && id == v.traced)
+    t.trace->push_back({v.week, fmt::format("  cost EUR {:.2f} {} on {}", amount / 100.0, what,
+                                            v.model->scenario().payers[payer].name)});
+}
+
+void close_duplicate(Problem& p, WeekTally& t) {
+  if (p.duplicate == kNoAgency) return;
+  --t.duplicates[p.duplicate];
+  p.duplicate = kNoAgency;
+}
+
+void resolve(const WeekView& v, std::uint32_t id, Household& h, int d, WeekTally& t, const char* how) {
+  Problem& p = h.problems[d];
+  if (p.status() == ProblemStatus::Waiting) ++t.left_waiting[p.agency];
+  close_duplicate(p, t);
+  note(v, id, t, "{} problem resolved ({})", dname(v, d), how);
+  p.clear();
+  --h.active_count;
+  ++t.resolved;
+}
+
+int choose_agency(const WeekView& v, std::uint32_t id, int d) {
+  const DomainModel& dm = v.model->domain(d);
+  auto r =
+      v.rng->block(id, static_cast<std::uint32_t>(v.week), Stream::Referral, static_cast<std::uint32_t>(d));
+  return dm.agencies[pick(unit(r[0]), dm.agencies.size())];
+}
+
+// The household (or the coach's referral) reaches the agency: intake, perhaps a duplicate case, onto the
+// waiting list.
+void arrive_at_agency(const WeekView& v, std::uint32_t id, Household& h, int d, WeekTally& t) {
+  const Model& m = *v.model;
+  const Scenario& s = m.scenario();
+  Problem& p = h.problems[d];
+  const int a = p.agency;
+  const AgencyModel& am = m.agency(a);
+  const bool priority = p.has(Problem::kPriority);
+  if (!priority) {
+    book(v, id, t, am.payer, CostCategory::Intake, am.intake_cost, "intake");
+    ++t.intakes[a];
+  }
+  const bool coordinated = h.coach() == CoachStatus::Active && h.has(Household::kCoordinated);
+  const DomainModel& dm = m.domain(d);
+  if (p.has(Problem::kComplex) && !coordinated && dm.agencies.size() > 1 && p.duplicate == kNoAgency) {
+    // Fragmented help: another agency opens its own case for the same problem (its own intake, its own plan).
+    auto r =
+        v.rng->block(id, static_cast<std::uint32_t>(v.week), Stream::Referral, static_cast<std::uint32_t>(d));
+    const double dup_p = s.fragmentation.duplicate_probability;
+    const double u = unit(r[1]);
+    if (u < dup_p) {
+      const std::size_t n = dm.agencies.size();
+      const auto self = static_cast<std::size_t>(std::find(dm.agencies.begin(), dm.agencies.end(), a) -
+                                                 dm.agencies.begin());
+      const std::size_t other = (self + 1 + static_cast<std::size_t>(pick(u / dup_p, n - 1))) % n;
+      p.duplicate = dm.agencies[other];
+      ++t.duplicates[p.duplicate];
+      const AgencyModel& dup = m.agency(p.duplicate);
+      note(v, id, t, "{} problem: {} opens a duplicate case", dname(v, d), aname(v, p.duplicate));
+      book(v, id, t, dup.payer, CostCategory::Intake, dup.intake_cost, "duplicate intake");
+      ++t.intakes[p.duplicate];
+    }
+  }
+  p.set_status(ProblemStatus::Waiting);
+  if (p.has(Problem::kViaCoach)) ++t.coach_referrals[a];
+  t.joins.push_back({id, p.onset(), static_cast<std::uint8_t>(d), static_cast<std::uint8_t>(a),
+                     static_cast<std::uint8_t>(priority ? 1 : 0)});
+  note(v, id, t, "{} problem: on the waiting list of {}{}", dname(v, d), aname(v, a),
+       priority ? " (priority)" : "");
+}
+
+// On its way to agency a, arriving `delay` weeks from now (at once when 0).
+void set_out(const WeekView& v, std::uint32_t id, Household& h, int d, int a, int delay, WeekTally& t) {
+  Problem& p = h.problems[d];
+  p.agency = static_cast<std::uint8_t>(a);
+  p.set_status(ProblemStatus::Seeking);
+  delay = std::clamp(delay, 0, 255);
+  if (delay == 0) return arrive_at_agency(v, id, h, d, t);
+  // The driver carries out the arrival in its week (arrive): the household's chances do not change with
+  // it, so the household need not wake for it.
+  t.arrivals.push_back(
+      {id, p.onset(), static_cast<std::uint8_t>(d), static_cast<std::uint8_t>(a), v.week + delay});
+}
+
+// The household seeks help on its own: perhaps at the wrong door first (bounces), then the right one.
+void seek_help(const WeekView& v, std::uint32_t id, Household& h, int d, WeekTally& t) {
+  const Model& m = *v.model;
+  const Fragmentation& f = m.scenario().fragmentation;
+  const DomainModel& dm = m.domain(d);
+  int bounces = 0;
+  for (int k = 0; k < f.max_bounces && !dm.other_agencies.empty(); ++k) {
+    auto b = v.rng->block(id, static_cast<std::uint32_t>(v.week), Stream::Bounce,
+                          static_cast<std::uint32_t>(d * 16 + k));
+    if (unit(b[0]) >= f.wrong_agency_probability) break;
+    int wrong = dm.other_agencies[pick(unit(b[1]), dm.other_agencies.size())];
+    const AgencyModel& am = m.agency(wrong);
+    note(v, id, t, "{} problem: asked {}, which does not serve it (bounce)", dname(v, d), aname(v, wrong));
+    book(v, id, t, am.payer, CostCategory::Intake, am.intake_cost, "intake at the wrong agency");
+    ++t.intakes[wrong];
+    add_trust(v, h, -f.bounce_trust_loss);
+    ++bounces;
+  }
+  if (bounces > 0) h.last_bounce = static_cast<std::uint16_t>(v.week);
+  t.bounces += bounces;
+  const int a = choose_agency(v, id, d);
+  const int delay = f.search_weeks + bounces * f.bounce_weeks + m.agency(a).intake_weeks;
+  note(v, id, t, "{} problem: seeks help at {}, arrives in {} weeks", dname(v, d), aname(v, a),
+       std::min(delay, 255));
+  set_out(v, id, h, d, a, delay, t);
+}
+
+// The coach notices a problem: solves a simple one, refers a complex one.
+void coach_takes_up(const WeekView& v, std::uint32_t id, Household& h, int d, WeekTally& t) {
+  const Model& m = *v.model;
+  const Coaches& c = m.scenario().coaches;
+  Problem& p = h.problems[d];
+  if (!p.has(Problem::kComplex)) {
+    p.set_status(ProblemStatus::FirstLine);
+    note(v, id, t, "{} problem noticed by the coach: solved in the first line", dname(v, d));
+    return;
+  }
+  const auto n = v.rng->block(id, static_cast<std::uint32_t>(v.week), Stream::CoachNotice,
+                              static_cast<std::uint32_t>(d));
+  const int a = choose_agency(v, id, d);
+  const AgencyModel& am = m.agency(a);
+  if (unit(n[1]) < c.going_native_probability) {
+    // The coach pushes the household's request; the agency assesses it and turns it down.
+    note(v, id, t, "{} problem: coach pushes a referral that {} rejects", dname(v, d), aname(v, a));
+    book(v, id, t, am.payer, CostCategory::Intake, am.intake_cost, "intake of a rejected referral");
+    ++t.intakes[a];
+    return;
+  }
+  const auto r =
+      v.rng->block(id, static_cast<std::uint32_t>(v.week), Stream::Referral, static_cast<std::uint32_t>(d));
+  const Agency& ag = m.scenario().agencies[a];
+  const bool present = (v.team(id).present_agencies >> a) & 1u;
+  const bool honoured = present && unit(r[2]) < c.mandate_probability * ag.cooperation;
+  p.set(Problem::kViaCoach, true);
+  if (honoured) {
+    p.set(Problem::kPriority, true);
+    note(v, id, t, "{} problem: coach refers to {}, mandate honoured (no intake, priority)", dname(v, d),
+         aname(v, a));
+    set_out(v, id, h, d, a, 0, t);
+  } else {
+    const int delay = am.intake_weeks + (unit(r[3]) < c.privacy_probability ? c.privacy_delay_weeks : 0);
+    note(v, id, t, "{} problem: coach refers to {}, normal route, arrives in {} weeks", dname(v, d),
+         aname(v, a), std::min(delay, 255));
+    set_out(v, id, h, d, a, delay, t);
+  }
+}
+
+void close_coach_case(const WeekView& v, std::uint32_t id, Household& h, WeekTally& t, const char* why) {
+  for (Problem& p : h.problems)
+    if (p.status() == ProblemStatus::FirstLine) p.set_status(ProblemStatus::Unnoticed);
+  const int team = team_of(id, v.households, v.n_teams);
+  h.set_coach(CoachStatus::Closed);
+  h.coach_week = static_cast<std::uint16_t>(v.week);
+  h.quiet_since = kNever;
+  ++t.coach_closed[static_cast<std::size_t>(team)];
+  note(v, id, t, "coach closes the case ({})", why);
+}
+
+void treatment_ends(const WeekView& v, std::uint32_t id, Household& h, int d, WeekTally& t) {
+  const Model& m = *v.model;
+  const Scenario& s = m.scenario();
+  Problem& p = h.problems[d];
+  const int a = p.agency;
+  ++t.treatment_ends[a];
+  double success = m.agency(a).success;
+  if (h.coach() == CoachStatus::Active && h.has(Household::kCoordinated)) {
+    success += s.coaches.coordination_success_gain;
+  } else {
+    // Uncoordinated plans: each professional beyond the first pulls the household another way.
+    success -= s.fragmentation.success_loss_per_extra_professional * std::max(0, h.professionals() - 1);
+  }
+  success = std::clamp(success, 0.0, 1.0);
+  const auto e = v.rng->block(id, static_cast<std::uint32_t>(v.week), Stream::ProblemEvent,
+                              static_cast<std::uint32_t>(d));
+  if (unit(e[0]) < success) {
+    add_trust(v, h, s.fragmentation.success_trust_gain);
+    note(v, id, t, "{} problem: treatment at {} succeeded", dname(v, d), aname(v, a));
+    resolve(v, id, h, d, t, "treatment");
+  } else {
+    add_trust(v, h, -s.fragmentation.failure_trust_loss);
+    note(v, id, t, "{} problem: treatment at {} ended without solving it", dname(v, d), aname(v, a));
+    p.agency = kNoAgency;
+    close_duplicate(p, t);
+    p.set(Problem::kPriority, false);
+    p.set(Problem::kViaCoach, false);
+    p.set_status(ProblemStatus::Unnoticed);
+  }
+}
+
+void escalate(const WeekView& v, std::uint32_t id, Household& h, int d, WeekTally& t) {
+  const Model& m = *v.model;
+  const DomainModel& dm = m.domain(d);
+  Problem& p = h.problems[d];
+  ++t.escalations[d];
+  note(v, id, t, "{} problem escalates: {}", dname(v, d), m.scenario().domains[d].escalation_event);
+  book(v, id, t, dm.escalation_payer, CostCategory::Escalation, dm.escalation_cost, "escalation");
+  p.set(Problem::kComplex, true);  // after an eviction or a crisis, the first line no longer suffices
+  const auto e = v.rng->block(id, static_cast<std::uint32_t>(v.week), Stream::ProblemEvent,
+                              static_cast<std::uint32_t>(d));
+  if (h.rung > 1 && unit(e[1]) < m.scenario().ladder.escalation_drop_probability) --h.rung;
+}
+
+// A problem's events of the week: its escalation, then its own transition (resolution first).
+void step_problem(const WeekView& v, std::uint32_t id, Household& h, int d, std::uint32_t due, bool coached,
+                  WeekTally& t) {
+  Problem& p = h.problems[d];
+  const ProblemStatus status = p.status();
+  if (due & due::bit(due::kEscalation, d)) escalate(v, id, h, d, t);
+  const bool a = due & due::bit(due::kClockA, d), b = due & due::bit(due::kClockB, d);
+  switch (status) {
+    case ProblemStatus::Unnoticed:
+      if (a) return resolve(v, id, h, d, t, "by itself");
+      // A coach client's problems are found by the coach (coach_step), not by the household's own search.
+      if (b && !coached) seek_help(v, id, h, d, t);
+      return;
+    case ProblemStatus::Seeking:  // it reaches the agency in the driver's part of its arrival week
+      if (a) return resolve(v, id, h, d, t, "by itself");
+      return;
+    case ProblemStatus::Waiting:
+      if (a) return resolve(v, id, h, d, t, "by itself, while waiting");
+      return;
+    case ProblemStatus::Treatment:
+      if (a) treatment_ends(v, id, h, d, t);
+      return;
+    case ProblemStatus::FirstLine:
+      if (a) return resolve(v, id, h, d, t, "by itself");
+      if (b && coached) {
+        ++t.resolved_by_coach;
+        return resolve(v, id, h, d, t, "solved by the coach");
+      }
+      return;
+    case ProblemStatus::None:
+      return;
+  }
+}
+
+// The week's life event (one at most): a new problem in a domain that had none, a rung up, a rung down,
+// chosen in proportion to their rates at the start of the week.
+struct WeekStart {
+  std::uint8_t rung;
+  std::uint8_t active_count;
+  unsigned mask;
+  CoachStatus coach;
+};
+
+void life_event(const WeekView& v, std::uint32_t id, Household& h, const WeekStart& start, WeekTally& t) {
+  const Model& m = *v.model;
+  const LifeRates& r = m.life(start.coach == CoachStatus::Closed, start.rung, start.active_count);
+  double climb = r.climb;
+  if (start.coach == CoachStatus::Active && start.rung < kRungs)
+    climb += m.scenario().coaches.activation_per_year * v.team(id).effectiveness;
+  double total = climb + r.drop;
+  for (int d = 0; d < m.domains(); ++d)
+    if (!((start.mask >> d) & 1u)) total += r.incidence[d];
+  const auto u = v.rng->block(id, static_cast<std::uint32_t>(v.week), Stream::LifeEvent);
+  double x = unit(u[1]) * total;
+  for (int d = 0; d < m.domains(); ++d) {
+    if ((start.mask >> d) & 1u) continue;
+    x -= r.incidence[d];
+    if (x < 0) {
+      Problem& p = h.problems[d];
+      p.clear();
+      p.set_status(ProblemStatus::Unnoticed);
+      p.set(Problem::kComplex, unit(u[2]) < m.domain(d).complex_share);
+      p.set_onset(v.week);
+      ++h.active_count;
+      ++t.new_problems;
+      note(v, id, t, "new {} {} problem", p.has(Problem::kComplex) ? "complex" : "simple", dname(v, d));
+      return;
+    }
+  }
+  x -= climb;
+  if (x < 0) {
+    if (h.rung < kRungs) {
+      ++h.rung;
+      note(v, id, t, "climbs to rung {} of the participation ladder", h.rung);
+    }
+  } else if (h.rung > 1) {
+    --h.rung;
+    note(v, id, t, "drops to rung {} of the participation ladder", h.rung);
+  }
+}
+
+// The coach's part of the week. Returns true when the household's hazards changed.
+bool coach_step(const WeekView& v, std::uint32_t id, Household& h, std::uint32_t due, WeekTally& t) {
+  const Model& m = *v.model;
+  const Coaches& c = m.scenario().coaches;
+  switch (h.coach()) {
+    case CoachStatus::None:
+    case CoachStatus::Closed: {
+      if (!(due & due::bit(due::kCoachContact)) || h.active_count == 0) return false;
+      // Coaches go behind front doors only while they have room; a household that asks is always listed.
+      const auto u = v.rng->block(id, static_cast<std::uint32_t>(v.week), Stream::CoachContact);
+      const bool asked = unit(u[0]) < m.self_referral_share(h.trust);
+      if (!asked && !v.team(id).room) return false;
+      const bool was_closed = h.coach() == CoachStatus::Closed;  // its relapse window ends: hazards change
+      h.set_coach(CoachStatus::Waiting);
+      h.coach_week = static_cast<std::uint16_t>(v.week);
+      t.coach_requests.push_back(id);
+      note(v, id, t, "{}; waits for a place",
+           asked ? "asks a coach for help" : "found by a coach's outreach");
+      return was_closed;
+    }
+    case CoachStatus::Waiting:
+      if (h.active_count == 0) {
+        h.set_coach(CoachStatus::None);
+        ++t.coach_left_queue[static_cast<std::size_t>(team_of(id, v.households, v.n_teams))];
+        note(v, id, t, "leaves the coach's waiting list: nothing left to help with");
+      }
+      return false;
+    case CoachStatus::Active: {
+      for (int d = 0; d < m.domains(); ++d)
+        if (h.problems[d].status() == ProblemStatus::Unnoticed && (due & due::bit(due::kClockB, d)))
+          coach_takes_up(v, id, h, d, t);
+      if (due & due::bit(due::kTrustGain)) add_trust(v, h, Model::kTrustStep / 255.0);
+      if (h.active_count == 0) {
+        if (h.quiet_since == kNever) h.quiet_since = static_cast<std::uint16_t>(v.week);
+        if (v.week - h.quiet_since >= c.close_after_quiet_weeks) {
+          close_coach_case(v, id, h, t, "nothing active");
+          return true;
+        }
+      } else {
+        h.quiet_since = kNever;
+      }
+      if (v.week - h.coach_week >= c.max_weeks) close_coach_case(v, id, h, t, "maximum duration");
+      return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
+namespace {
+// Sleeps until its next event from its clocks' origin, or its next deterministic event from `after` on.
+void schedule(const WeekView& v, std::uint32_t id, Household& h, std::uint16_t& wake, int after) {
+  const Next next = next_events(v, id, h);
+  const int deterministic = next_deterministic(v, h, after);
+  h.due = deterministic < next.week ? 0u : next.due;
+  wake = static_cast<std::uint16_t>(std::min({next.week, deterministic, static_cast<int>(kNever)}));
+}
+}  // namespace
+
+void reschedule(const WeekView& v, std::uint32_t id, Household& h, std::uint16_t& wake, int from) {
+  h.origin = h.contact_origin = static_cast<std::uint16_t>(from);
+  schedule(v, id, h, wake, from);
+}
+
+void arrive(const WeekView& v, const Arrival& a, Household& h, WeekTally& t) {
+  const Problem& p = h.problems[a.domain];
+  const bool live = p.status() == ProblemStatus::Seeking && p.onset() == a.onset && p.agency == a.agency;
+  if (!live) return;  // resolved on the way
+  t.counts.add(h, -1);
+  arrive_at_agency(v, a.household, h, a.domain, t);
+  t.counts.add(h, +1);
+}
+
+void wake_afresh(Household& h, std::uint16_t& wake, int week) {
+  h.due = due::kDueNow;
+  h.origin = h.contact_origin = static_cast<std::uint16_t>(week);
+  wake = static_cast<std::uint16_t>(std::min(week, static_cast<int>(kNever)));
+}
+
+void admit_to_coach(const WeekView& v, std::uint32_t id, Household& h, WeekTally& t) {
+  const Coaches& c = v.model->scenario().coaches;
+  const auto u = v.rng->block(id, static_cast<std::uint32_t>(v.week), Stream::CoachContact);
+  t.counts.add(h, -1);
+  h.set_coach(CoachStatus::Active);
+  h.coach_week = static_cast<std::uint16_t>(v.week);
+  h.quiet_since = kNever;
+  h.set(Household::kCoordinated, unit(u[1]) < c.coordination);
+  note(v, id, t, "admitted to the coach's caseload ({})",
+       h.has(Household::kCoordinated) ? "coordination works" : "coach added beside the agencies");
+  if (h.has(Household::kCoordinated))
+    for (Problem& p : h.problems) close_duplicate(p, t);  // the coach stops the duplicate cases
+  t.counts.add(h, +1);
+}
+
+void step_household(const WeekView& v, std::uint32_t id, Household& h, std::uint16_t& wake, WeekTally& t) {
+  const Model& m = *v.model;
+  const int w = v.week;
+  ++t.stepped;
+  t.counts.add(h, -1);  // its contribution to the week's measures, put back below as it is after the week
+  // Trust matters to a household with a problem or a coach (its chances, the measures of those with help);
+  // for the rest it waits, losing nothing, until it does.
+  const bool trust_moved = (h.active_count > 0 || h.coach() == CoachStatus::Active) && settle_trust(v, h);
+
+  std::uint32_t due = h.due;
+  const bool afresh = (due & due::kDueNow) != 0;
+  if (afresh) due = due_this_week(v, id, h, w);
+  WeekStart start{h.rung, h.active_count, 0, h.coach()};
+  for (int d = 0; d < m.domains(); ++d) start.mask |= static_cast<unsigned>(h.problems[d].active()) << d;
+  const bool coached = start.coach == CoachStatus::Active;
+
+  // Anything but being found by a coach changes what the household's processes' probabilities are.
+  bool changed = trust_moved || (due & ~due::bit(due::kCoachContact)) != 0;
+  for (int d = 0; d < m.domains(); ++d)
+    if ((start.mask >> d) & 1u) step_problem(v, id, h, d, due, coached, t);
+  if (due & due::bit(due::kLife)) life_event(v, id, h, start, t);
+  if (v.coaches_on) changed |= coach_step(v, id, h, due, t);
+
+  // The week's deterministic events, at its end: the relapse window closes; a bounce leaves the survey's
+  // two-year memory (a referral reaching its agency was handled with its problem).
+  if (h.coach() == CoachStatus::Closed && w >= h.coach_week + m.scenario().coaches.relapse_weeks) {
+    h.set_coach(CoachStatus::None);
+    changed = true;
+  }
+  h.set(Household::kCountedBounced, h.last_bounce != kNever && w - h.last_bounce < kBounceMemoryWeeks);
+  t.counts.add(h, +1);
+
+  // Until when it sleeps. Decided afresh this week, or changed, its clocks count from next week; otherwise
+  // they count on from their origin (the race had not reached this week: only the coach contact or a
+  // deterministic event happened).
+  if (changed || afresh) return reschedule(v, id, h, wake, w + 1);
+  if (due & due::bit(due::kCoachContact)) h.contact_origin = static_cast<std::uint16_t>(w + 1);
+  schedule(v, id, h, wake, w + 1);
+}
+
+}  // namespace wijksim

@@ -1,0 +1,73 @@
+// The step of one household: small verbs on plain state (STYLE.md lesson 2). The step does not know about
+// threads or scheduling: it reads the week's shared, read-only view and writes only its own household, its
+// wake-up week and its chunk's tally.
+//
+// Time is in weeks. In a week every process of a household (a new problem, a rung up or down, each
+// problem's escalation, resolution, help-seeking or end of treatment, being found by a coach) fires with its
+// weekly probability, computed from the household's state at the start of the week; what fires is then
+// carried out in a fixed order (problems by domain: escalation first, then the problem's own transition;
+// then the life event; then the coach). A household is only stepped in a week in which something fires:
+// after each step the week each process next fires is drawn (Stream::Clock, by inverting its survival
+// function: geometric for a constant weekly probability, a table for escalation, whose probability grows
+// with the problem's age), and the household sleeps until the earliest. That is the same process as drawing
+// every process every week, at a fraction of the cost: most households have nothing happen in most weeks.
+// Coach clients are stepped every week, since their coach's effectiveness changes with the caseload.
+#pragma once
+
+#include <array>
+#include <cstdint>
+
+#include "wijksim/model/household.h"
+#include "wijksim/model/model.h"
+#include "wijksim/core/random_streams.h"
+#include "wijksim/simulation/week_tally.h"
+
+namespace wijksim {
+
+inline constexpr std::uint32_t kNoHousehold = 0xFFFFFFFFu;
+
+// A coach team as the households see it this week.
+struct TeamView {
+  double effectiveness = 1;                    // falls when the caseload is above the norm
+  std::array<double, kMaxDomains> notice_p{};  // this team's competence: blind spots differ per team
+  std::array<double, kMaxDomains> solve_p{};
+  std::uint32_t present_agencies = ~0u;  // agencies with a contact person in this neighbourhood
+  bool room =
+      true;  // fewer households in the caseload and on the waiting list than the cap: outreach goes on
+};
+
+struct WeekView {
+  const Model* model = nullptr;
+  const RandomStreams* rng = nullptr;
+  const TeamView* teams = nullptr;
+  int households = 0;  // of the run, to find a household's team
+  int n_teams = 1;
+  int week = 0;
+  bool coaches_on = false;
+  std::uint32_t traced = kNoHousehold;
+
+  const TeamView& team(std::uint32_t id) const { return teams[team_of(id, households, n_teams)]; }
+};
+
+// Steps household `id` through week v.week (its wake-up week): carries out what fires, then sets `wake` to
+// the week it next has something to do (kNever: nothing ever).
+void step_household(const WeekView& v, std::uint32_t id, Household& h, std::uint16_t& wake, WeekTally& t);
+
+// The household's state was changed from outside (a place with a coach, the policy start): it decides every
+// process afresh in week `week`, and is stepped then.
+void wake_afresh(Household& h, std::uint16_t& wake, int week);
+
+// The household's state was changed from outside (a place at an agency): its clocks count afresh from week
+// `from`, and it sleeps until its next event. v.week may be the week before `from`.
+void reschedule(const WeekView& v, std::uint32_t id, Household& h, std::uint16_t& wake, int from);
+
+// A referral reaches its agency in its arrival week (the driver's part of that week, after every household
+// was stepped): intake, perhaps a duplicate case, onto the waiting list; nothing if the problem resolved on
+// the way. Its measures change: `t.counts` records that.
+void arrive(const WeekView& v, const Arrival& a, Household& h, WeekTally& t);
+
+// The coach's first week with a household (the driver gives it a place): does coordination work, and if so
+// close duplicate cases. Its measures change: `t.counts` records that.
+void admit_to_coach(const WeekView& v, std::uint32_t id, Household& h, WeekTally& t);
+
+}  // namespace wijksim

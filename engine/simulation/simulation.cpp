@@ -1,0 +1,554 @@
+#include "wijksim/simulation/simulation.h"
+
+#include <fmt/format.h>
+#include <oneapi/tbb/blocked_range.h>
+#include <oneapi/tbb/parallel_for.h>
+#include <oneapi/tbb/partitioner.h>
+
+#include <algorithm>
+#include <array>
+#include <bit>
+#include <cmath>
+#include <numbers>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
+#include "wijksim/core/error.h"
+#include "wijksim/simulation/household_step.h"
+#include "wijksim/simulation/population.h"
+#include "wijksim/simulation/waiting_list.h"
+
+namespace wijksim {
+
+
+namespace {
+
+// A coach team's fixed characteristics for this replication.
+struct Team {
+  double fte = 0;
+  int cap = 0;
+  int caseload = 0;
+  int waiting = 0;
+  WaitingList<CoachQueueEntry> queue;
+};
+
+double standard_normal(std::uint32_t a, std::uint32_t b) {
+  return std::sqrt(-2.0 * std::log(RandomStreams::to_unit(a))) *
+         std::cos(2.0 * std::numbers::pi * RandomStreams::to_unit(b));
+}
+
+// The households from begin to end whose wake-up week is `week`, in order, into `out`; returns how many.
+// Eight at a time where SSE2 is there (every x86-64): one compare for eight households that sleep.
+int find_awake(const std::uint16_t* wake, int begin, int end, std::uint16_t week, std::uint32_t* out) {
+  int n = 0;
+  int id = begin;
+#if defined(__SSE2__)
+  const __m128i w = _mm_set1_epi16(static_cast<short>(week));
+  for (; id + 8 <= end; id += 8) {
+    const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(wake + id));
+    unsigned bits = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi16(x, w)));
+    while (bits) {  // two mask bits per household
+      const int lane = std::countr_zero(bits) / 2;
+      out[n++] = static_cast<std::uint32_t>(id + lane);
+      bits &= bits - 1;
+      bits &= bits - 1;
+    }
+  }
+#endif
+  for (; id < end; ++id) {
+    out[n] = static_cast<std::uint32_t>(id);
+    n += wake[id] == week;
+  }
+  return n;
+}
+
+class Run {
+ public:
+  Run(const Model& m, const RunRequest& req)
+      : m_(&m),
+        s_(&m.scenario()),
+        warmup_rng_(req.seed, 0, req.replication),
+        policy_rng_(req.seed, req.draw, req.replication),
+        req_(req) {
+    n_ = s_->population.households;
+    if (s_->warmup_weeks() + s_->weeks() >= kNever) throw Error("warm-up plus horizon exceeds 65,534 weeks");
+    chunks_ = (n_ + kChunkHouseholds - 1) / kChunkHouseholds;
+    tallies_.resize(static_cast<std::size_t>(chunks_));
+    n_teams_ = s_->coaches.enabled ? std::max(1, s_->coaches.teams) : 1;
+    lists_.resize(static_cast<std::size_t>(m.agencies()) * 2);
+    waiting_.assign(static_cast<std::size_t>(m.agencies()), 0);
+    in_treatment_.assign(static_cast<std::size_t>(m.agencies()), 0);
+    capacity_.resize(static_cast<std::size_t>(m.agencies()));
+    for (int a = 0; a < m.agencies(); ++a) capacity_[a] = m.agency(a).capacity;
+    setup_teams();
+    result_.draw = req.draw;
+    result_.replication = req.replication;
+    result_.teams = n_teams_;
+  }
+
+  // The warm-up: the drawn population under the fragmented baseline (no coaches), up to the policy start.
+  void warm_up() {
+    initialise();
+    for (int w = 1; w <= s_->warmup_weeks(); ++w) step_week(w, false);
+  }
+
+  // Continues, from the end of the warm-up, as another scenario with the same population and baseline
+  // (shares_warmup): its coach teams, its policy.
+  void switch_to(const Model& m, std::uint32_t draw) {
+    m_ = &m;
+    s_ = &m.scenario();
+    req_.draw = draw;
+    result_.draw = draw;
+    policy_rng_ = RandomStreams(req_.seed, draw, req_.replication);
+    n_teams_ = s_->coaches.enabled ? std::max(1, s_->coaches.teams) : 1;
+    setup_teams();
+    result_.teams = n_teams_;
+    driver_.reset(n_teams_);
+    const bool tracing = req_.traced < static_cast<std::uint32_t>(n_);
+    for (WeekTally& t : tallies_) t.trace = nullptr;
+    if (tracing) tallies_[req_.traced / kChunkHouseholds].trace = &result_.trace;
+    driver_.trace = tracing ? &result_.trace : nullptr;
+  }
+
+  // The policy period: week 0 is the state at the end of the warm-up.
+  RunResult policy() {
+    const int warmup = s_->warmup_weeks();
+    const int last = warmup + s_->weeks();
+    result_.weeks.reserve(static_cast<std::size_t>(s_->weeks() + 1));
+    result_.team_caseload_per_fte.reserve(static_cast<std::size_t>(s_->weeks()) * n_teams_);
+    record_.week = 0;
+    result_.weeks.push_back(record_);
+    for (int w = warmup + 1; w <= last; ++w) {
+      if (w == warmup + 1) start_policy(w);
+      step_week(w, true);
+      record_.week = w - warmup;
+      result_.weeks.push_back(record_);
+      for (const Team& t : teams_)
+        result_.team_caseload_per_fte.push_back(static_cast<float>(t.fte > 0 ? t.caseload / t.fte : 0.0));
+    }
+    check_counts();
+    result_.checksum = checksum();
+    result_.households_stepped = stepped_;
+    return std::move(result_);
+  }
+
+ private:
+  void setup_teams() {
+    const Coaches& c = s_->coaches;
+    teams_.resize(static_cast<std::size_t>(n_teams_));
+    team_views_.resize(static_cast<std::size_t>(n_teams_));
+    for (int t = 0; t < n_teams_; ++t) {
+      Team& team = teams_[t];
+      TeamView& view = team_views_[t];
+      if (!c.enabled) continue;
+      team.fte = c.fte / n_teams_;
+      team.cap = static_cast<int>(std::floor(c.caseload_cap_per_fte * team.fte + 1e-9));
+      // Jack-of-all-trades: each team's competence scatters around the mean by competence_spread.
+      for (int d = 0; d < m_->domains(); ++d) {
+        auto b = policy_rng_.block(static_cast<std::uint32_t>(t), 0, Stream::TeamCompetence, d);
+        view.notice_p[d] =
+            std::clamp(c.notice_per_week[d] + c.competence_spread * standard_normal(b[0], b[1]), 0.0, 1.0);
+        view.solve_p[d] =
+            std::clamp(c.solve_per_week[d] + c.competence_spread * standard_normal(b[2], b[3]), 0.0, 1.0);
+      }
+      view.present_agencies = 0;
+      for (int a = 0; a < m_->agencies(); ++a) {
+        auto b = policy_rng_.block(static_cast<std::uint32_t>(a), 0, Stream::AgencyPresence, t);
+        if (RandomStreams::to_unit(b[0]) < s_->agencies[a].presence) view.present_agencies |= 1u << a;
+      }
+    }
+  }
+
+  WeekView view(int week, bool policy) const {
+    WeekView v;
+    v.model = m_;
+    v.rng = policy ? &policy_rng_ : &warmup_rng_;
+    v.teams = team_views_.data();
+    v.households = n_;
+    v.n_teams = n_teams_;
+    v.week = week;
+    v.coaches_on = policy && s_->coaches.enabled;
+    v.traced = req_.traced;
+    return v;
+  }
+
+  void initialise() {
+    std::vector<QueueJoin> joins;
+    draw_population(*m_, warmup_rng_, households_, joins);
+    wake_.assign(static_cast<std::size_t>(n_), 0);
+    const bool tracing = req_.traced < static_cast<std::uint32_t>(n_);
+    for (int c = 0; c < chunks_; ++c) {
+      tallies_[c].trace = nullptr;
+      tallies_[c].reset(n_teams_);
+    }
+    if (tracing) tallies_[req_.traced / kChunkHouseholds].trace = &result_.trace;
+    driver_.trace = tracing ? &result_.trace : nullptr;
+    driver_.reset(n_teams_);
+    // Every household decides its first week afresh; the survey measures start from everybody's share.
+    counts_ = HouseholdCounts{};
+    dup_open_.assign(static_cast<std::size_t>(m_->agencies()), 0);
+    for (int id = 0; id < n_; ++id) {
+      Household& h = households_[static_cast<std::size_t>(id)];
+      wake_afresh(h, wake_[static_cast<std::size_t>(id)], 1);
+      counts_.add(h, +1);
+      for (const Problem& p : h.problems)
+        if (p.duplicate != kNoAgency) ++dup_open_[p.duplicate];
+    }
+
+    WeekView v = view(0, false);
+    record_ = WeekRecord{};
+    for (const QueueJoin& j : joins) push_join(j, 0);
+    admit(v);
+    record_.households = measures();
+    result_.initial = record_.households;
+    if (tracing) trace_state(0);
+  }
+
+  HouseholdMeasures measures() const {
+    HouseholdMeasures hm;
+    static_cast<HouseholdCounts&>(hm) = counts_;
+    hm.households = n_;
+    return hm;
+  }
+
+  void push_join(const QueueJoin& j, int week) {
+    lists_[static_cast<std::size_t>(j.agency) * 2 + (j.priority ? 0 : 1)].push(
+        {j.household, j.onset, static_cast<std::uint16_t>(week), j.domain});
+    ++waiting_[j.agency];
+    ++record_.agencies[j.agency].referrals;
+  }
+
+  // The policy starts: every household decides its processes afresh, in every scenario alike (with or
+  // without coaches), so a comparator and its intervention keep drawing the same numbers from here on
+  // wherever the coaches make no difference.
+  void start_policy(int w) {
+    if (s_->coaches.enabled) capacity_ = m_->policy_capacity();
+    for (int id = 0; id < n_; ++id)
+      wake_afresh(households_[static_cast<std::size_t>(id)], wake_[static_cast<std::size_t>(id)], w);
+  }
+
+  void step_week(int w, bool policy) {
+    record_ = WeekRecord{};
+    update_effectiveness(w, policy);
+    // The week's cost of open cases, for every case in treatment and every duplicate case at its start:
+    // booked here from the counts, so a household in a long treatment need not wake every week.
+    if (policy)
+      for (int a = 0; a < m_->agencies(); ++a) {
+        const AgencyModel& am = m_->agency(a);
+        record_.cost[static_cast<std::size_t>(am.payer * kCostCategories) +
+                     static_cast<int>(CostCategory::Treatment)] +=
+            in_treatment_[a] * am.cost_per_case_week + dup_open_[a] * am.duplicate_cost_per_week;
+      }
+    const WeekView v = view(w, policy);
+    tbb::parallel_for(
+        tbb::blocked_range<int>(0, chunks_, 1),
+        [&](const tbb::blocked_range<int>& r) {
+          for (int c = r.begin(); c != r.end(); ++c) step_chunk(v, c);
+        },
+        tbb::simple_partitioner());
+    merge(v, policy);
+    if (policy) {
+      const auto& coach = m_->coach_cost_per_week();
+      for (int p = 0; p < m_->payers(); ++p) record_.cost[p * kCostCategories] += coach[p];
+    }
+    admit(v);
+    if (req_.traced < static_cast<std::uint32_t>(n_)) trace_state(w);
+  }
+
+  void step_chunk(const WeekView& v, int c) {
+    WeekTally& t = tallies_[c];
+    t.reset(n_teams_);
+    const int begin = c * kChunkHouseholds;
+    const int end = std::min(n_, begin + kChunkHouseholds);
+    // Which households have something to do (the rest sleep), then step them, fetching each household's
+    // line a few steps ahead: they are few and scattered, so memory latency, not work, would dominate.
+    std::array<std::uint32_t, kChunkHouseholds> awake;
+    const int n_awake =
+        find_awake(wake_.data(), begin, end, static_cast<std::uint16_t>(v.week), awake.data());
+    constexpr int kAhead = 4;
+    for (int i = 0; i < n_awake; ++i) {
+      if (i + kAhead < n_awake) {  // a household may straddle two cache lines: fetch both
+        const char* ahead =
+            reinterpret_cast<const char*>(&households_[awake[static_cast<std::size_t>(i + kAhead)]]);
+        __builtin_prefetch(ahead);
+        __builtin_prefetch(ahead + sizeof(Household) - 1);
+      }
+      const std::uint32_t id = awake[static_cast<std::size_t>(i)];
+      step_household(v, id, households_[id], wake_[id], t);
+      // A household that slept through a week it was due in would be lost for good: never let one.
+      if (wake_[id] <= v.week)
+        throw Error(fmt::format("internal error: household {} was scheduled for week {} in week {}", id,
+                                wake_[id], v.week));
+    }
+  }
+
+  // The teams' effectiveness this week, from their caseloads. A team whose effectiveness changed wakes its
+  // clients afresh: their chances of being noticed, solved and activated changed with it.
+  void update_effectiveness(int w, bool policy) {
+    const Coaches& c = s_->coaches;
+    for (int t = 0; t < n_teams_; ++t) {
+      double eff = 1.0;
+      if (policy && c.enabled && teams_[t].fte > 0 && c.caseload_norm_per_fte > 0) {
+        double ratio = teams_[t].caseload / teams_[t].fte / c.caseload_norm_per_fte;
+        if (ratio > 1.0) eff = std::max(c.min_effectiveness, 1.0 - c.overload_slope * (ratio - 1.0));
+      }
+      if (eff != team_views_[t].effectiveness) {
+        const int first = static_cast<int>((static_cast<std::int64_t>(n_) * t + n_teams_ - 1) / n_teams_);
+        const int last =
+            static_cast<int>((static_cast<std::int64_t>(n_) * (t + 1) + n_teams_ - 1) / n_teams_);
+        for (int id = first; id < last; ++id)
+          if (households_[id].coach() == CoachStatus::Active) wake_afresh(households_[id], wake_[id], w);
+      }
+      team_views_[t].effectiveness = eff;
+      team_views_[t].room = teams_[t].caseload + teams_[t].waiting < teams_[t].cap;
+    }
+  }
+
+  // Takes in what the households reported this week (chunk by chunk, in order), then carries out the
+  // referrals arriving this week, in household order, and takes in what they reported.
+  void merge(const WeekView& v, bool policy) {
+    for (WeekTally& t : tallies_) absorb(t, v.week, policy);
+    std::vector<Arrival>& due = calendar_[static_cast<std::size_t>(v.week) % calendar_.size()];
+    std::sort(due.begin(), due.end());
+    for (const Arrival& a : due) arrive(v, a, households_[a.household], driver_);
+    due.clear();
+    absorb(driver_, v.week, policy);
+    driver_.reset(n_teams_);
+    record_.households = measures();
+  }
+
+  void absorb(WeekTally& t, int w, bool policy) {
+    {
+      for (const Arrival& a : t.arrivals)
+        calendar_[static_cast<std::size_t>(a.week) % calendar_.size()].push_back(a);
+      for (const QueueJoin& j : t.joins) push_join(j, w);
+      for (std::uint32_t id : t.coach_requests) {
+        Team& team = teams_[static_cast<std::size_t>(team_of(id, n_, n_teams_))];
+        team.queue.push({id, static_cast<std::uint16_t>(w)});
+        ++team.waiting;
+      }
+      for (int a = 0; a < m_->agencies(); ++a) {
+        in_treatment_[a] -= t.treatment_ends[a];
+        waiting_[a] -= t.left_waiting[a];
+        dup_open_[a] += t.duplicates[a];
+        record_.agencies[a].coach_referrals += t.coach_referrals[a];
+        record_.agencies[a].intakes += t.intakes[a];
+      }
+      for (int tm = 0; tm < n_teams_; ++tm) {
+        teams_[tm].waiting -= t.coach_left_queue[tm];
+        teams_[tm].caseload -= t.coach_closed[tm];
+        record_.coach_closed += t.coach_closed[tm];
+      }
+      if (policy)
+        for (std::size_t i = 0; i < t.cost.size(); ++i) record_.cost[i] += t.cost[i];
+      counts_ += t.counts;
+      stepped_ += t.stepped;
+      record_.bounces += t.bounces;
+      record_.new_problems += t.new_problems;
+      record_.resolved += t.resolved;
+      record_.resolved_by_coach += t.resolved_by_coach;
+      for (int d = 0; d < kMaxDomains; ++d) record_.escalations[d] += t.escalations[d];
+    }
+  }
+
+  // Hand out free places: per agency, priority referrals first, then first come, first served. A household
+  // given a place decides its processes afresh from next week (its problem's chances have changed).
+  void admit(const WeekView& v) {
+    const int next = v.week + 1;
+    for (int a = 0; a < m_->agencies(); ++a) {
+      AgencyWeek& aw = record_.agencies[a];
+      for (int cls = 0; cls < 2; ++cls) {
+        WaitingList<AgencyQueueEntry>& list = lists_[static_cast<std::size_t>(a) * 2 + cls];
+        while (in_treatment_[a] < capacity_[a] && !list.empty()) {
+          AgencyQueueEntry e = list.front();
+          list.pop();
+          Household& h = households_[e.household];
+          Problem& p = h.problems[e.domain];
+          bool live = p.status() == ProblemStatus::Waiting && p.agency == a && p.onset() == e.onset &&
+                      p.has(Problem::kPriority) == (cls == 0);
+          if (!live) continue;  // left the list earlier (resolved, or re-referred)
+          p.set_status(ProblemStatus::Treatment);
+          // Its problem's chances change: its clocks count afresh from next week.
+          reschedule(v, e.household, h, wake_[e.household], next);
+          if (wake_[e.household] < next)
+            throw Error(fmt::format("internal error: household {} was scheduled for week {} in week {}",
+                                    e.household, wake_[e.household], v.week));
+          ++in_treatment_[a];
+          --waiting_[a];
+          ++aw.admitted;
+          aw.wait_weeks += v.week - e.joined;
+          if (driver_.trace && e.household == req_.traced)
+            driver_.trace->push_back(
+                {v.week, fmt::format("{} problem: starts treatment at {} after {} weeks waiting",
+                                     s_->domains[e.domain].name, s_->agencies[a].name, v.week - e.joined)});
+        }
+      }
+      aw.waiting = waiting_[a];
+      aw.in_treatment = in_treatment_[a];
+      aw.capacity = capacity_[a];
+    }
+    for (int t = 0; t < n_teams_; ++t) {
+      Team& team = teams_[t];
+      while (team.caseload < team.cap && !team.queue.empty()) {
+        CoachQueueEntry e = team.queue.front();
+        team.queue.pop();
+        Household& h = households_[e.household];
+        if (h.coach() != CoachStatus::Waiting || h.coach_week != e.since) continue;
+        admit_to_coach(v, e.household, h, driver_);
+        wake_afresh(h, wake_[e.household], next);
+        ++team.caseload;
+        --team.waiting;
+        ++record_.coach_admitted;
+        record_.coach_wait_weeks += v.week - e.since;
+      }
+      record_.coach_caseload += team.caseload;
+      record_.coach_waiting += team.waiting;
+    }
+    // What the admissions changed (a coach counts as a professional; duplicate cases end) shows in the
+    // measures from next week on.
+    absorb(driver_, v.week, false);
+    driver_.reset(n_teams_);
+  }
+
+  void trace_state(int w) {
+    const Household& h = households_[req_.traced];
+    std::string s =
+        fmt::format("state: rung {}, trust {:.2f}, coach {}, professionals {}", h.rung, h.trust01(),
+                    kCoachStatusNames[static_cast<int>(h.coach())], h.professionals());
+    for (int d = 0; d < m_->domains(); ++d) {
+      const Problem& p = h.problems[d];
+      if (!p.active()) continue;
+      s += fmt::format("; {} {} {}", s_->domains[d].name, p.has(Problem::kComplex) ? "complex" : "simple",
+                       kProblemStatusNames[static_cast<int>(p.status())]);
+      if (p.agency != kNoAgency) s += fmt::format(" at {}", s_->agencies[p.agency].name);
+      if (p.duplicate != kNoAgency) s += fmt::format(" (+ duplicate at {})", s_->agencies[p.duplicate].name);
+    }
+    // What its open cases cost their agencies each week from the next week on (booked for all cases
+    // together, step_week), per payer.
+    std::vector<Cents> weekly(static_cast<std::size_t>(m_->payers()), 0);
+    for (const Problem& p : h.problems) {
+      if (p.status() == ProblemStatus::Treatment)
+        weekly[m_->agency(p.agency).payer] += m_->agency(p.agency).cost_per_case_week;
+      if (p.duplicate != kNoAgency)
+        weekly[m_->agency(p.duplicate).payer] += m_->agency(p.duplicate).duplicate_cost_per_week;
+    }
+    for (int p = 0; p < m_->payers(); ++p)
+      if (weekly[p] > 0)
+        s += fmt::format("; open cases EUR {:.2f} a week on {}", weekly[p] / 100.0, s_->payers[p].name);
+    result_.trace.push_back({w, s});
+  }
+
+  // The running totals of the survey measures must equal a count from scratch: a household that changed
+  // without taking its old contribution out would show here. Once per run, so always checked.
+  void check_counts() const {
+    HouseholdCounts recount;
+    for (const Household& h : households_) recount.add(h, +1);
+    if (!(recount == counts_))
+      throw Error(
+          fmt::format("internal error: the household measures drifted from a recount ({} with a problem "
+                      "counted, {} recounted)",
+                      counts_.with_problem, recount.with_problem));
+  }
+
+  std::uint64_t checksum() const {
+    // FNV-1a over the final household states: two runs that diverge anywhere differ here.
+    std::uint64_t x = 1469598103934665603ull;
+    const auto* bytes = reinterpret_cast<const unsigned char*>(households_.data());
+    for (std::size_t i = 0; i < households_.size() * sizeof(Household); ++i)
+      x = (x ^ bytes[i]) * 1099511628211ull;
+    return x;
+  }
+
+  const Model* m_;  // the scenario run; switch_to changes it at the policy start of a shared warm-up
+  const Scenario* s_;
+  // The population and the warm-up draw from (seed, replication) alone, the policy period from (seed, draw,
+  // replication): every parameter draw of a PSA whose baseline is the same starts from the same state.
+  RandomStreams warmup_rng_, policy_rng_;
+  RunRequest req_;
+  int n_ = 0, chunks_ = 0, n_teams_ = 1;
+  std::vector<Household> households_;
+  std::vector<std::uint16_t> wake_;  // week each household next has something to do (kNever: never)
+  std::vector<WeekTally> tallies_;
+  WeekTally driver_;                    // what the driver itself changes (admissions)
+  HouseholdCounts counts_;              // running totals of the survey measures over all households
+  std::vector<std::int32_t> dup_open_;  // open duplicate cases per agency
+  // Referrals on their way, by arrival week modulo 256 (a referral arrives within 255 weeks).
+  std::array<std::vector<Arrival>, 256> calendar_;
+  std::int64_t stepped_ = 0;
+  std::vector<WaitingList<AgencyQueueEntry>> lists_;  // [agency * 2 + class], class 0 = priority
+  std::vector<int> waiting_, in_treatment_, capacity_;
+  std::vector<Team> teams_;
+  std::vector<TeamView> team_views_;
+  WeekRecord record_;
+  RunResult result_;
+};
+
+}  // namespace
+
+RunResult simulate(const Model& model, const RunRequest& request) {
+  Run run(model, request);
+  run.warm_up();
+  return run.policy();
+}
+
+std::vector<RunResult> simulate_shared_warmup(std::span<const Model* const> models, std::uint64_t seed,
+                                              std::uint32_t draw, std::uint32_t replication) {
+  std::vector<RunResult> results;
+  if (models.empty()) return results;
+  const WarmedUp start(*models.front(), seed, replication);
+  for (const Model* m : models) results.push_back(start.policy(*m, draw));
+  return results;
+}
+
+bool shares_warmup(const Scenario& a, const Scenario& b) {
+  // The agencies' coach-related settings only act once the coaches start, and nothing the warm-up books is
+  // kept: costs do not matter either.
+  auto baseline_agencies = [](std::vector<Agency> agencies) {
+    for (Agency& g : agencies) {
+      g.presence = g.cooperation = g.reallocation_share = 0;
+      g.intake_cost = g.cost_per_case_week = 0;
+      g.payer = 0;
+    }
+    return agencies;
+  };
+  auto baseline_domains = [](std::vector<Domain> domains) {
+    for (Domain& d : domains) {
+      d.escalation_cost = 0;
+      d.escalation_payer = 0;
+      d.label.clear();
+    }
+    return domains;
+  };
+  auto baseline_fragmentation = [](Fragmentation f) {
+    f.duplicate_cost_share = 0;
+    return f;
+  };
+  return a.population == b.population && a.simulation.warmup_years == b.simulation.warmup_years &&
+         a.payers.size() == b.payers.size() && baseline_domains(a.domains) == baseline_domains(b.domains) &&
+         baseline_fragmentation(a.fragmentation) == baseline_fragmentation(b.fragmentation) &&
+         a.ladder == b.ladder && baseline_agencies(a.agencies) == baseline_agencies(b.agencies);
+}
+
+struct WarmedUp::State {
+  Run run;
+};
+
+WarmedUp::WarmedUp(const Model& m, std::uint64_t seed, std::uint32_t replication)
+    : model_(&m), replication_(replication) {
+  auto state = std::make_shared<State>(State{Run(m, {seed, 0, replication})});
+  state->run.warm_up();
+  state_ = std::move(state);
+}
+
+RunResult WarmedUp::policy(const Model& m, std::uint32_t draw) const {
+  if (!shares_warmup(model_->scenario(), m.scenario()))
+    throw Error(
+        fmt::format("'{}' does not share the warm-up of '{}'", m.scenario().name, model_->scenario().name));
+  Run run = state_->run;  // the state at the policy start, copied
+  run.switch_to(m, draw);
+  return run.policy();
+}
+
+}  // namespace wijksim

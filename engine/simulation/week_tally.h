@@ -1,0 +1,92 @@
+// What one chunk of households reports from one week: costs, requests for scarce places (agency and
+// coach), counts of events, and the change in the household measures. Each chunk writes only its own
+// tally, so the household step needs no locks; the driver merges tallies in chunk order, which makes every
+// result independent of the thread count.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "wijksim/model/household.h"
+#include "wijksim/model/params.h"
+
+namespace wijksim {
+
+// A household arriving on an agency's waiting list.
+struct QueueJoin {
+  std::uint32_t household;
+  std::uint16_t onset;  // identifies the problem: a waiting-list entry is stale once this no longer matches
+  std::uint8_t domain;
+  std::uint8_t agency;
+  std::uint8_t priority;  // coach referral under the mandate
+};
+
+// A referral on its way to an agency, due to arrive in a later week (the driver carries it out then).
+struct Arrival {
+  std::uint32_t household;
+  std::uint16_t onset;  // identifies the problem: stale if the problem resolved in the meantime
+  std::uint8_t domain;
+  std::uint8_t agency;
+  int week;
+
+  bool operator<(const Arrival& o) const {
+    return household != o.household ? household < o.household : domain < o.domain;
+  }
+};
+
+// One line of a traced household's history (wijksim trace).
+struct TraceEvent {
+  int week;
+  std::string what;
+};
+
+inline constexpr int kBounceMemoryWeeks = 104;  // "sent from pillar to post": a bounce in the last two years
+inline constexpr std::uint8_t kLowTrust = 102;  // trust below 0.4 counts as "little or no trust"
+
+// The seeds' survey measures summed over households. The driver keeps them as running totals: a household
+// that has something to do takes its old contribution out and puts its new one in, so a household with
+// nothing going on costs nothing in a week.
+struct HouseholdCounts {
+  std::int32_t with_problem = 0, multi_problem = 0;
+  std::array<std::int32_t, 4> professionals{};  // 0, 1, 2, 3+
+  std::int32_t with_help = 0, with_help_low_trust = 0, with_help_bounced = 0;
+  std::int64_t trust_sum = 0;  // sum of trust (0..255) of households with help
+  std::int64_t rung_sum = 0;
+  std::array<std::int32_t, kMaxDomains> active_by_domain{};
+  std::array<std::int32_t, kMaxDomains + 1> by_problems{};  // households with 0, 1, ... active problems
+
+  // Adds (sign +1) or removes (sign -1) one household's contribution. "Sent from pillar to post" is the
+  // household's Household::kCountedBounced flag, so what is removed is what was added.
+  void add(const Household& h, int sign);
+  HouseholdCounts& operator+=(const HouseholdCounts& o);
+  bool operator==(const HouseholdCounts&) const = default;
+};
+
+struct WeekTally {
+  std::array<Cents, kMaxPayers * kCostCategories> cost{};
+  std::vector<QueueJoin> joins;                             // in household order
+  std::vector<std::uint32_t> coach_requests;                // households found by a coach, in household order
+  std::vector<Arrival> arrivals;                            // referrals set out this week that arrive later
+  std::array<std::int32_t, kMaxAgencies> treatment_ends{};  // places freed
+  std::array<std::int32_t, kMaxAgencies> left_waiting{};    // left a waiting list without a place
+  std::array<std::int32_t, kMaxAgencies> coach_referrals{};
+  std::array<std::int32_t, kMaxAgencies> intakes{};
+  std::array<std::int32_t, kMaxAgencies>
+      duplicates{};                            // duplicate cases opened minus closed (their weeks cost)
+  std::vector<std::int32_t> coach_left_queue;  // per team
+  std::vector<std::int32_t> coach_closed;      // per team
+  HouseholdCounts counts;                      // change in the household measures
+  std::int32_t stepped = 0;                    // households that had something to do this week
+  std::int32_t bounces = 0, new_problems = 0, resolved = 0, resolved_by_coach = 0;
+  std::array<std::int32_t, kMaxDomains> escalations{};
+  std::vector<TraceEvent>* trace = nullptr;  // set only on the chunk holding the traced household
+
+  void book(int payer, CostCategory c, Cents amount) {
+    cost[payer * kCostCategories + static_cast<int>(c)] += amount;
+  }
+  void reset(int teams);
+};
+
+}  // namespace wijksim

@@ -1,0 +1,595 @@
+#include "wijksim/store/run_store.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <chrono>
+#include <ctime>
+#include <filesystem>
+#include <thread>
+#include <tuple>
+
+#include "wijksim/core/atomic_file.h"
+#include "wijksim/core/error.h"
+#include "wijksim/core/statistics.h"
+#include "wijksim/store/sqlite_statement.h"
+
+namespace wijksim {
+namespace {
+
+// The schema. Counts are stored as counts (shares are count / scenarios.households), money in cents,
+// so nothing stored is rounded. README "Results store" explains each table with example queries.
+constexpr const char* kSchema = R"sql(
+CREATE TABLE runs (
+  run_id INTEGER PRIMARY KEY, started_at TEXT NOT NULL, finished_at TEXT, version TEXT NOT NULL,
+  seed INTEGER NOT NULL, command TEXT NOT NULL, command_line TEXT NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('running', 'complete', 'interrupted', 'failed')),
+  replications INTEGER NOT NULL, first_replication INTEGER NOT NULL, years INTEGER NOT NULL,
+  draws INTEGER NOT NULL);
+CREATE TABLE scenarios (
+  run_id INTEGER NOT NULL REFERENCES runs, scenario INTEGER NOT NULL, name TEXT NOT NULL, file TEXT NOT NULL,
+  role TEXT NOT NULL, comparator INTEGER, households INTEGER NOT NULL, coach_fte REAL NOT NULL,
+  caseload_norm_per_fte REAL NOT NULL, caseload_cap_per_fte REAL NOT NULL, resolved_yaml TEXT NOT NULL,
+  hash TEXT NOT NULL, description TEXT NOT NULL, willingness_to_pay REAL NOT NULL,
+  PRIMARY KEY (run_id, scenario)) WITHOUT ROWID;
+CREATE TABLE settings (
+  run_id INTEGER NOT NULL REFERENCES runs, scenario INTEGER NOT NULL, position INTEGER NOT NULL,
+  setting TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (run_id, scenario, position)) WITHOUT ROWID;
+CREATE TABLE payers (
+  run_id INTEGER NOT NULL REFERENCES runs, position INTEGER NOT NULL, payer TEXT NOT NULL,
+  label TEXT NOT NULL, PRIMARY KEY (run_id, position)) WITHOUT ROWID;
+CREATE TABLE agencies (
+  run_id INTEGER NOT NULL REFERENCES runs, position INTEGER NOT NULL, agency TEXT NOT NULL,
+  label TEXT NOT NULL, PRIMARY KEY (run_id, position)) WITHOUT ROWID;
+CREATE TABLE draws (
+  run_id INTEGER NOT NULL REFERENCES runs, scenario INTEGER NOT NULL, draw INTEGER NOT NULL,
+  parameter TEXT NOT NULL, value REAL NOT NULL,
+  PRIMARY KEY (run_id, scenario, draw, parameter)) WITHOUT ROWID;
+CREATE TABLE costs (
+  run_id INTEGER NOT NULL REFERENCES runs, scenario INTEGER NOT NULL, draw INTEGER NOT NULL,
+  replication INTEGER NOT NULL, year INTEGER NOT NULL, payer TEXT NOT NULL, category TEXT NOT NULL,
+  cost_cents INTEGER NOT NULL,
+  PRIMARY KEY (run_id, scenario, draw, replication, year, payer, category)) WITHOUT ROWID;
+CREATE TABLE weekly (
+  run_id INTEGER NOT NULL REFERENCES runs, scenario INTEGER NOT NULL, draw INTEGER NOT NULL,
+  replication INTEGER NOT NULL, week INTEGER NOT NULL,
+  with_problem INTEGER NOT NULL, multi_problem INTEGER NOT NULL,
+  professionals_0 INTEGER NOT NULL, professionals_1 INTEGER NOT NULL, professionals_2 INTEGER NOT NULL,
+  professionals_3_or_more INTEGER NOT NULL, with_help INTEGER NOT NULL, with_help_low_trust INTEGER NOT NULL,
+  with_help_bounced INTEGER NOT NULL, trust_sum REAL NOT NULL, rung_sum INTEGER NOT NULL,
+  new_problems INTEGER NOT NULL, resolved INTEGER NOT NULL, resolved_by_coach INTEGER NOT NULL,
+  bounces INTEGER NOT NULL, escalations INTEGER NOT NULL,
+  coach_caseload INTEGER NOT NULL, coach_caseload_per_fte REAL, coach_caseload_per_fte_max REAL,
+  coach_waiting INTEGER NOT NULL, coach_admitted INTEGER NOT NULL, coach_wait_weeks INTEGER NOT NULL,
+  PRIMARY KEY (run_id, scenario, draw, replication, week)) WITHOUT ROWID;
+CREATE TABLE agency_weekly (
+  run_id INTEGER NOT NULL REFERENCES runs, scenario INTEGER NOT NULL, draw INTEGER NOT NULL,
+  replication INTEGER NOT NULL, week INTEGER NOT NULL, agency TEXT NOT NULL,
+  waiting INTEGER NOT NULL, in_treatment INTEGER NOT NULL, capacity INTEGER NOT NULL,
+  referrals INTEGER NOT NULL, coach_referrals INTEGER NOT NULL, admitted INTEGER NOT NULL,
+  wait_weeks INTEGER NOT NULL, intakes INTEGER NOT NULL,
+  PRIMARY KEY (run_id, scenario, draw, replication, week, agency)) WITHOUT ROWID;
+CREATE TABLE figures (
+  run_id INTEGER NOT NULL REFERENCES runs, scenario INTEGER NOT NULL, draw INTEGER NOT NULL,
+  replication INTEGER NOT NULL, figures BLOB NOT NULL,
+  PRIMARY KEY (run_id, scenario, draw, replication)) WITHOUT ROWID;
+CREATE TABLE evaluation (
+  run_id INTEGER NOT NULL REFERENCES runs, comparator INTEGER NOT NULL, option INTEGER NOT NULL,
+  draw INTEGER NOT NULL, replication INTEGER NOT NULL, cost_per_household REAL NOT NULL,
+  effect_per_household REAL NOT NULL,
+  PRIMARY KEY (run_id, comparator, option, draw, replication)) WITHOUT ROWID;
+CREATE TABLE reports (
+  run_id INTEGER NOT NULL REFERENCES runs, format TEXT NOT NULL, body TEXT NOT NULL,
+  PRIMARY KEY (run_id, format)) WITHOUT ROWID;
+)sql";
+
+std::string now_utc() {
+  const std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+std::string csv_field(const std::string& s) {
+  if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
+RunInfo read_run(const Statement& q) {
+  RunInfo r;
+  r.id = q.integer(0);
+  r.started_at = q.text(1);
+  r.finished_at = q.text(2);
+  r.version = q.text(3);
+  r.seed = static_cast<std::uint64_t>(q.integer(4));
+  r.command = q.text(5);
+  r.command_line = q.text(6);
+  r.status = q.text(7);
+  r.replications = static_cast<int>(q.integer(8));
+  r.first_replication = static_cast<int>(q.integer(9));
+  r.years = static_cast<int>(q.integer(10));
+  r.draws = static_cast<int>(q.integer(11));
+  r.draws_done = static_cast<int>(q.integer(12));
+  return r;
+}
+
+constexpr const char* kRunColumns =
+    "SELECT run_id, started_at, finished_at, version, seed, command, command_line, status, replications, "
+    "first_replication, years, draws, (SELECT count(DISTINCT draw) FROM figures f WHERE f.run_id = "
+    "runs.run_id) "
+    "FROM runs";
+
+}  // namespace
+
+RunStore RunStore::open(const std::string& path, Mode mode) {
+  RunStore s;
+  s.path_ = path;
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec))
+    throw Error(fmt::format("results store '{}' is a directory, not a file", path));
+  const bool exists = std::filesystem::exists(path, ec);
+  if (mode == Mode::ReadOnly && !exists)
+    throw InputError({{Location{path, 0, 0}, "--store",
+                       "there is no results store here (`wijksim run` and `compare` write one; --store names "
+                       "another)"}});
+  const int flags =
+      mode == Mode::ReadOnly ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+  if (sqlite3_open_v2(path.c_str(), &s.db_, flags, nullptr) != SQLITE_OK)
+    sqlite_failure(s.db_, path, exists ? "open it" : "create it");
+  sqlite3_extended_result_codes(s.db_, 1);
+  sqlite3_busy_timeout(s.db_, 60000);  // another process writing: wait for it rather than fail
+
+  // Read in their own scope: an unfinished statement holds a read transaction, and the journal mode
+  // cannot change inside one.
+  auto single_integer = [&](const char* sql) {
+    Statement q(s.db_, path, sql);
+    q.step();
+    return q.integer(0);
+  };
+  const auto version = single_integer("PRAGMA user_version");
+  const bool empty = single_integer("SELECT count(*) FROM sqlite_master") == 0;
+  if (!empty && version != kStoreSchemaVersion)
+    throw Error(
+        fmt::format("results store '{}' has schema version {}; this wijksim ({}) reads and writes "
+                    "version {}. Use another store (--output/--store), or the wijksim version that "
+                    "wrote it",
+                    path, version, WIJKSIM_VERSION, kStoreSchemaVersion));
+  if (mode == Mode::ReadOnly) {
+    if (empty) throw InputError({{Location{path, 0, 0}, "--store", "this results store holds no runs"}});
+    return s;
+  }
+  // WAL: readers never block the writer, and a crash at any moment leaves the last committed state. The
+  // mode is kept in the file; switching needs a moment alone with it, which SQLite does not wait for when
+  // another process is creating the store at the same time, so wait here.
+  for (int attempt = 0;; ++attempt) {
+    const int rc = sqlite3_exec(s.db_, "PRAGMA journal_mode=WAL", nullptr, nullptr, nullptr);
+    if (rc == SQLITE_OK) break;
+    if ((rc & 0xff) != SQLITE_BUSY || attempt >= 6000)
+      sqlite_failure(s.db_, path, "switch it to write-ahead logging");
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  s.exec("PRAGMA synchronous=NORMAL", "set its durability");
+  s.exec("PRAGMA foreign_keys=ON", "turn on its key checks");
+  if (empty) {
+    Transaction t(s.db_, path);
+    // Another process may have created the schema between our check and our lock.
+    if (single_integer("SELECT count(*) FROM sqlite_master") == 0) {
+      s.exec(kSchema, "create its tables");
+      s.exec(fmt::format("PRAGMA user_version={}", kStoreSchemaVersion).c_str(), "set its version");
+    }
+    t.commit();
+  }
+  return s;
+}
+
+RunStore::RunStore(RunStore&& o) noexcept : path_(std::move(o.path_)), db_(o.db_) {
+  o.db_ = nullptr;
+}
+RunStore& RunStore::operator=(RunStore&& o) noexcept {
+  std::swap(path_, o.path_);
+  std::swap(db_, o.db_);
+  return *this;
+}
+RunStore::~RunStore() {
+  if (db_) sqlite3_close_v2(db_);
+}
+
+void RunStore::exec(const char* sql, const char* doing) const {
+  if (sqlite3_exec(db_, sql, nullptr, nullptr, nullptr) != SQLITE_OK) sqlite_failure(db_, path_, doing);
+}
+
+std::int64_t RunStore::begin_run(const RunInfo& info, const std::vector<StoredScenario>& scenarios,
+                                 const std::vector<StoredLabel>& payers,
+                                 const std::vector<StoredLabel>& agencies) {
+  Transaction t(db_, path_);
+  Statement r(db_, path_,
+              "INSERT INTO runs (started_at, version, seed, command, command_line, status, replications, "
+              "first_replication, years, draws) VALUES (?, ?, ?, ?, ?, 'running', ?, ?, ?, ?)");
+  r.bind(1, now_utc())
+      .bind(2, info.version)
+      .bind(3, info.seed)
+      .bind(4, info.command)
+      .bind(5, info.command_line);
+  r.bind(6, info.replications).bind(7, info.first_replication).bind(8, info.years).bind(9, info.draws).run();
+  const std::int64_t id = sqlite3_last_insert_rowid(db_);
+  Statement s(db_, path_, "INSERT INTO scenarios VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  Statement set(db_, path_, "INSERT INTO settings VALUES (?, ?, ?, ?, ?)");
+  for (const StoredScenario& sc : scenarios) {
+    s.bind(1, id).bind(2, sc.index).bind(3, sc.name).bind(4, sc.file).bind(5, sc.role);
+    if (sc.comparator >= 0)
+      s.bind(6, sc.comparator);
+    else
+      s.bind_null(6);
+    s.bind(7, sc.households).bind(8, sc.coach_fte).bind(9, sc.caseload_norm_per_fte);
+    s.bind(10, sc.caseload_cap_per_fte).bind(11, sc.resolved_yaml).bind(12, sc.hash);
+    s.bind(13, sc.description).bind(14, sc.willingness_to_pay).run();
+    for (std::size_t k = 0; k < sc.settings.size(); ++k)
+      set.bind_all(id, sc.index, static_cast<int>(k), sc.settings[k].first, sc.settings[k].second).run();
+  }
+  for (const auto& [table, labels] : {std::pair{"payers", &payers}, std::pair{"agencies", &agencies}}) {
+    Statement l(db_, path_, fmt::format("INSERT INTO {} VALUES (?, ?, ?, ?)", table));
+    for (std::size_t i = 0; i < labels->size(); ++i)
+      l.bind(1, id).bind(2, static_cast<int>(i)).bind(3, (*labels)[i].key).bind(4, (*labels)[i].label).run();
+  }
+  t.commit();
+  return id;
+}
+
+RunInfo RunStore::run(std::int64_t id) const {
+  Statement q(db_, path_, std::string(kRunColumns) + " WHERE runs.run_id = ?");
+  q.bind(1, id);
+  if (!q.step())
+    throw InputError(
+        {{Location{path_, 0, 0}, "run",
+          fmt::format("the results store has no run {} (`wijksim runs --store {}` lists them)", id, path_)}});
+  return read_run(q);
+}
+
+std::vector<RunInfo> RunStore::runs() const {
+  Statement q(db_, path_, std::string(kRunColumns) + " ORDER BY runs.run_id");
+  std::vector<RunInfo> out;
+  while (q.step()) out.push_back(read_run(q));
+  return out;
+}
+
+std::vector<StoredScenario> RunStore::scenarios(std::int64_t run) const {
+  Statement q(db_, path_,
+              "SELECT scenario, name, file, role, comparator, households, coach_fte, caseload_norm_per_fte, "
+              "caseload_cap_per_fte, resolved_yaml, hash, description, willingness_to_pay FROM scenarios "
+              "WHERE run_id = ? ORDER BY scenario");
+  q.bind(1, run);
+  std::vector<StoredScenario> out;
+  while (q.step()) {
+    StoredScenario s;
+    s.index = static_cast<int>(q.integer(0));
+    s.name = q.text(1);
+    s.file = q.text(2);
+    s.role = q.text(3);
+    s.comparator = q.null(4) ? -1 : static_cast<int>(q.integer(4));
+    s.households = static_cast<int>(q.integer(5));
+    s.coach_fte = q.real(6);
+    s.caseload_norm_per_fte = q.real(7);
+    s.caseload_cap_per_fte = q.real(8);
+    s.resolved_yaml = q.text(9);
+    s.hash = q.text(10);
+    s.description = q.text(11);
+    s.willingness_to_pay = q.real(12);
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
+namespace {
+std::vector<StoredLabel> labels(sqlite3* db, const std::string& path, const char* sql, std::int64_t run) {
+  Statement q(db, path, sql);
+  q.bind(1, run);
+  std::vector<StoredLabel> out;
+  while (q.step()) out.push_back({q.text(0), q.text(1)});
+  return out;
+}
+}  // namespace
+
+std::vector<StoredLabel> RunStore::payers(std::int64_t run) const {
+  return labels(db_, path_, "SELECT payer, label FROM payers WHERE run_id = ? ORDER BY position", run);
+}
+std::vector<StoredLabel> RunStore::agencies(std::int64_t run) const {
+  return labels(db_, path_, "SELECT agency, label FROM agencies WHERE run_id = ? ORDER BY position", run);
+}
+
+void RunStore::write_draw(std::int64_t run, std::uint32_t draw,
+                          const std::vector<std::vector<std::pair<std::string, double>>>& parameters,
+                          const std::vector<StoredRun>& runs) {
+  const std::vector<StoredLabel> payer_labels = payers(run);
+  const std::vector<StoredLabel> agency_labels = agencies(run);
+  Transaction t(db_, path_);
+  Statement p(db_, path_, "INSERT INTO draws VALUES (?, ?, ?, ?, ?)");
+  for (std::size_t s = 0; s < parameters.size(); ++s)
+    for (const auto& [key, value] : parameters[s])
+      p.bind(1, run).bind(2, static_cast<int>(s)).bind(3, draw).bind(4, key).bind(5, value).run();
+
+  Statement c(db_, path_, "INSERT INTO costs VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+  Statement w(
+      db_, path_,
+      "INSERT INTO weekly VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+      "?, ?, ?)");
+  Statement a(db_, path_, "INSERT INTO agency_weekly VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  Statement f(db_, path_, "INSERT INTO figures VALUES (?, ?, ?, ?, ?)");
+  for (const StoredRun& sr : runs) {
+    const RunResult& r = *sr.result;
+    // Cost per policy year, payer and category: summed exactly in cents.
+    std::map<std::tuple<int, int, int>, Cents> cost;
+    for (std::size_t k = 1; k < r.weeks.size(); ++k) {
+      const WeekRecord& wk = r.weeks[k];
+      const int year = (wk.week - 1) / kWeeksPerYear + 1;
+      for (std::size_t payer = 0; payer < payer_labels.size(); ++payer)
+        for (int cat = 0; cat < kCostCategories; ++cat)
+          cost[{year, static_cast<int>(payer), cat}] +=
+              wk.cost[payer * kCostCategories + static_cast<std::size_t>(cat)];
+    }
+    for (const auto& [key, cents] : cost) {
+      const auto& [year, payer, cat] = key;
+      c.bind(1, run).bind(2, sr.scenario).bind(3, draw).bind(4, sr.replication).bind(5, year);
+      c.bind(6, payer_labels[static_cast<std::size_t>(payer)].key);
+      c.bind(7, kCostCategoryNames[static_cast<std::size_t>(cat)])
+          .bind(8, static_cast<std::int64_t>(cents))
+          .run();
+    }
+    const std::size_t teams = static_cast<std::size_t>(std::max(r.teams, 1));
+    for (const WeekRecord& wk : r.weeks) {
+      const HouseholdMeasures& h = wk.households;
+      int escalations = 0;
+      for (int e : wk.escalations) escalations += e;
+      // Caseload per FTE exists only in policy weeks (RunResult::team_caseload_per_fte); NaN binds as NULL.
+      double per_fte = kNaN, per_fte_max = kNaN;
+      if (wk.week >= 1 && sr.coach_fte > 0 &&
+          r.team_caseload_per_fte.size() >= static_cast<std::size_t>(wk.week) * teams) {
+        const auto first = r.team_caseload_per_fte.begin() +
+                           static_cast<std::ptrdiff_t>((static_cast<std::size_t>(wk.week) - 1) * teams);
+        per_fte = wk.coach_caseload / sr.coach_fte;
+        per_fte_max = *std::max_element(first, first + static_cast<std::ptrdiff_t>(teams));
+      }
+      w.bind_all(run, sr.scenario, draw, sr.replication, wk.week, h.with_problem, h.multi_problem,
+                 h.professionals[0], h.professionals[1], h.professionals[2], h.professionals[3], h.with_help,
+                 h.with_help_low_trust, h.with_help_bounced, static_cast<double>(h.trust_sum) / 255.0,
+                 h.rung_sum, wk.new_problems, wk.resolved, wk.resolved_by_coach, wk.bounces, escalations,
+                 wk.coach_caseload, per_fte, per_fte_max, wk.coach_waiting, wk.coach_admitted,
+                 wk.coach_wait_weeks)
+          .run();
+      for (std::size_t ag = 0; ag < agency_labels.size(); ++ag) {
+        const AgencyWeek& aw = wk.agencies[ag];
+        a.bind_all(run, sr.scenario, draw, sr.replication, wk.week, agency_labels[ag].key, aw.waiting,
+                   aw.in_treatment, aw.capacity, aw.referrals, aw.coach_referrals, aw.admitted, aw.wait_weeks,
+                   aw.intakes)
+            .run();
+      }
+    }
+    const std::vector<double> flat = flatten(sr.measures->figures);
+    f.bind(1, run).bind(2, sr.scenario).bind(3, draw).bind(4, sr.replication);
+    f.bind_blob(5, flat.data(), flat.size() * sizeof(double)).run();
+  }
+  t.commit();
+}
+
+std::map<std::uint32_t, std::vector<std::vector<RunMeasures>>> RunStore::completed(
+    std::int64_t run, const std::vector<ScenarioShape>& shapes) const {
+  Statement q(db_, path_,
+              "SELECT draw, scenario, replication, figures FROM figures WHERE run_id = ? "
+              "ORDER BY draw, scenario, replication");
+  q.bind(1, run);
+  std::map<std::uint32_t, std::vector<std::vector<RunMeasures>>> out;
+  while (q.step()) {
+    const auto draw = static_cast<std::uint32_t>(q.integer(0));
+    const auto scenario = static_cast<std::size_t>(q.integer(1));
+    if (scenario >= shapes.size())
+      throw Error(
+          fmt::format("results store '{}': run {} holds figures of scenario {}, which it does not have",
+                      path_, run, scenario));
+    auto& d = out[draw];
+    d.resize(shapes.size());
+    RunMeasures m;
+    m.draw = draw;
+    m.replication = static_cast<std::uint32_t>(q.integer(2));
+    m.figures = unflatten(shapes[scenario], q.doubles(3));
+    d[scenario].push_back(std::move(m));
+  }
+  return out;
+}
+
+void RunStore::complete_run(std::int64_t run, const std::vector<StoredEvaluation>& evaluation,
+                            const std::vector<std::pair<std::string, std::string>>& reports) {
+  Transaction t(db_, path_);
+  Statement e(db_, path_, "INSERT OR REPLACE INTO evaluation VALUES (?, ?, ?, ?, ?, ?, ?)");
+  for (const StoredEvaluation& v : evaluation) {
+    e.bind(1, run).bind(2, v.comparator).bind(3, v.option).bind(4, v.draw).bind(5, v.replication);
+    e.bind(6, v.cost).bind(7, v.effect).run();
+  }
+  Statement r(db_, path_, "INSERT OR REPLACE INTO reports VALUES (?, ?, ?)");
+  for (const auto& [format, body] : reports) r.bind(1, run).bind(2, format).bind(3, body).run();
+  Statement s(db_, path_, "UPDATE runs SET status = 'complete', finished_at = ? WHERE run_id = ?");
+  s.bind(1, now_utc()).bind(2, run).run();
+  t.commit();
+}
+
+void RunStore::set_status(std::int64_t run, const std::string& status) {
+  Statement q(db_, path_, "UPDATE runs SET status = ?, finished_at = ? WHERE run_id = ?");
+  q.bind(1, status).bind(2, now_utc()).bind(3, run).run();
+}
+
+std::string RunStore::report(std::int64_t run, const std::string& format) const {
+  const RunInfo info = this->run(run);
+  Statement q(db_, path_, "SELECT body FROM reports WHERE run_id = ? AND format = ?");
+  q.bind(1, run).bind(2, format);
+  if (!q.step())
+    throw InputError({{Location{path_, 0, 0}, "run",
+                       fmt::format("run {} is {} and has no tables yet; `{} --resume {}` completes it", run,
+                                   info.status, info.command_line, run)}});
+  return q.text(0);
+}
+
+std::vector<std::string> RunStore::export_csv(std::int64_t run, const std::string& dir) const {
+  this->run(run);  // an unknown run is an error, not empty files
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) throw Error(fmt::format("cannot create the directory '{}': {}", dir, ec.message()));
+  const std::pair<const char*, const char*> files[] = {
+      {"runs.csv", "SELECT * FROM runs WHERE run_id = ?"},
+      {"scenarios.csv",
+       "SELECT run_id, scenario, name, file, role, comparator, households, coach_fte, caseload_norm_per_fte, "
+       "caseload_cap_per_fte, hash FROM scenarios WHERE run_id = ? ORDER BY scenario"},
+      {"payers.csv", "SELECT * FROM payers WHERE run_id = ? ORDER BY position"},
+      {"agencies.csv", "SELECT * FROM agencies WHERE run_id = ? ORDER BY position"},
+      {"draws.csv", "SELECT * FROM draws WHERE run_id = ? ORDER BY scenario, draw, parameter"},
+      {"costs.csv",
+       "SELECT * FROM costs WHERE run_id = ? ORDER BY scenario, draw, replication, year, payer, category"},
+      {"weekly.csv", "SELECT * FROM weekly WHERE run_id = ? ORDER BY scenario, draw, replication, week"},
+      {"agency_weekly.csv",
+       "SELECT * FROM agency_weekly WHERE run_id = ? ORDER BY scenario, draw, replication, week, agency"},
+      {"evaluation.csv",
+       "SELECT * FROM evaluation WHERE run_id = ? ORDER BY comparator, option, draw, replication"},
+  };
+  auto write = [&](const std::string& name, const std::string& text) {
+    write_file_atomically((std::filesystem::path(dir) / name).string(), text);
+  };
+  std::vector<std::string> written;
+  for (const auto& [name, sql] : files) {
+    Statement q(db_, path_, sql);
+    q.bind(1, run);
+    std::string text;
+    for (int c = 0; c < q.columns(); ++c) {
+      if (c) text += ',';
+      text += csv_field(q.name(c));
+    }
+    text += '\n';
+    while (q.step()) {
+      for (int c = 0; c < q.columns(); ++c) {
+        if (c) text += ',';
+        text += csv_field(q.value_text(c));
+      }
+      text += '\n';
+    }
+    write(name, text);
+    written.emplace_back(name);
+  }
+  write("tables.csv", report(run, "csv"));
+  written.emplace_back("tables.csv");
+  return written;
+}
+
+std::vector<double> flatten(const Measures<double>& m) {
+  std::vector<double> flat;
+  Measures<double> copy = m;
+  zip(copy, m, [&](double&, const double& x) { flat.push_back(x); });
+  return flat;
+}
+
+Measures<double> unflatten(const ScenarioShape& shape, const std::vector<double>& flat) {
+  Measures<double> m = sized_measures(shape);
+  std::size_t i = 0;
+  const Measures<double> sized = m;
+  const auto mismatch = [&] {
+    return Error(
+        fmt::format("the stored figures of '{}' do not have its shape ({} numbers stored): the store was "
+                    "written for other scenario files",
+                    shape.name, flat.size()));
+  };
+  zip(m, sized, [&](double& x, const double&) {
+    if (i >= flat.size()) throw mismatch();
+    x = flat[i++];
+  });
+  if (i != flat.size()) throw mismatch();
+  return m;
+}
+
+std::vector<std::pair<std::string, std::string>> RunStore::settings(std::int64_t run, int scenario) const {
+  Statement q(db_, path_,
+              "SELECT setting, value FROM settings WHERE run_id = ? AND scenario = ? ORDER BY position");
+  q.bind_all(run, scenario);
+  std::vector<std::pair<std::string, std::string>> out;
+  while (q.step()) out.emplace_back(q.text(0), q.text(1));
+  return out;
+}
+
+void RunStore::for_each_week(std::int64_t run, int scenario,
+                             const std::function<void(const StoredWeek&)>& visit) const {
+  Statement q(db_, path_,
+              "SELECT week, draw, replication, with_problem, multi_problem, rung_sum, coach_waiting, "
+              "coach_caseload_per_fte, coach_caseload_per_fte_max, coach_admitted, coach_wait_weeks, "
+              "escalations FROM weekly WHERE run_id = ? AND scenario = ? ORDER BY week, draw, replication");
+  q.bind_all(run, scenario);
+  StoredWeek w;
+  while (q.step()) {
+    w.week = static_cast<int>(q.integer(0));
+    w.draw = q.integer(1);
+    w.replication = q.integer(2);
+    w.with_problem = q.integer(3);
+    w.multi_problem = q.integer(4);
+    w.rung_sum = q.integer(5);
+    w.coach_waiting = q.integer(6);
+    w.caseload_per_fte = q.null(7) ? kNaN : q.real(7);
+    w.caseload_per_fte_max = q.null(8) ? kNaN : q.real(8);
+    w.coach_admitted = q.integer(9);
+    w.coach_wait_weeks = q.integer(10);
+    w.escalations = q.integer(11);
+    visit(w);
+  }
+}
+
+void RunStore::for_each_agency_week(std::int64_t run, int scenario, const std::string& agency,
+                                    const std::function<void(const StoredAgencyWeek&)>& visit) const {
+  Statement q(db_, path_,
+              "SELECT week, draw, replication, admitted, wait_weeks FROM agency_weekly WHERE run_id = ? AND "
+              "scenario = ? AND agency = ? AND week >= 1 ORDER BY week, draw, replication");
+  q.bind_all(run, scenario, agency);
+  StoredAgencyWeek w;
+  while (q.step()) {
+    w.week = static_cast<int>(q.integer(0));
+    w.draw = q.integer(1);
+    w.replication = q.integer(2);
+    w.admitted = q.integer(3);
+    w.wait_weeks = q.integer(4);
+    visit(w);
+  }
+}
+
+std::vector<StoredEvaluation> RunStore::evaluation(std::int64_t run, int comparator, bool means_of_draws) const {
+  Statement q(db_, path_,
+              "SELECT option, draw, replication, cost_per_household, effect_per_household FROM evaluation "
+              "WHERE run_id = ? AND comparator = ? AND (CASE WHEN ? THEN replication = -1 ELSE replication >= 0 "
+              "END) ORDER BY draw, replication, option");
+  q.bind_all(run, comparator, means_of_draws ? 1 : 0);
+  std::vector<StoredEvaluation> out;
+  while (q.step()) {
+    StoredEvaluation e;
+    e.comparator = comparator;
+    e.option = static_cast<int>(q.integer(0));
+    e.draw = static_cast<std::uint32_t>(q.integer(1));
+    e.replication = static_cast<int>(q.integer(2));
+    e.cost = q.real(3);
+    e.effect = q.real(4);
+    out.push_back(e);
+  }
+  return out;
+}
+
+std::vector<std::pair<std::string, std::vector<double>>> RunStore::drawn_parameters(std::int64_t run,
+                                                                                  int scenario) const {
+  Statement q(db_, path_,
+              "SELECT parameter, value FROM draws WHERE run_id = ? AND scenario = ? ORDER BY parameter, draw");
+  q.bind_all(run, scenario);
+  std::vector<std::pair<std::string, std::vector<double>>> out;
+  while (q.step()) {
+    std::string p = q.text(0);
+    if (out.empty() || out.back().first != p) out.emplace_back(std::move(p), std::vector<double>{});
+    out.back().second.push_back(q.real(1));
+  }
+  return out;
+}
+
+}  // namespace wijksim

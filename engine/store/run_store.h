@@ -1,0 +1,165 @@
+// The results store: an SQLite file that keeps every run of `wijksim run` and `wijksim compare` (README,
+// "Results store", documents the schema). Each completed parameter draw is written in one transaction with
+// everything it produced, so a run stopped at any moment (Ctrl-C, kill -9, a full disk) keeps exactly the
+// draws it completed, and `--resume` continues it to the result an uninterrupted run gives.
+//
+// Values are always bound to prepared statements, never formatted into SQL.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "wijksim/simulation/run_result.h"
+#include "wijksim/analysis/summary.h"
+
+struct sqlite3;
+
+namespace wijksim {
+
+// Bumped whenever a table or column changes; a store of another version is refused, never rewritten.
+inline constexpr int kStoreSchemaVersion = 3;
+
+struct RunInfo {
+  std::int64_t id = 0;
+  std::string started_at, finished_at;  // UTC, ISO 8601
+  std::string version;                  // of wijksim
+  std::uint64_t seed = 0;
+  std::string command;       // "run" or "compare"
+  std::string command_line;  // as typed, to reproduce the run
+  std::string status;        // "running", "complete", "interrupted", "failed"
+  int replications = 0, first_replication = 0, years = 0, draws = 0;
+  int draws_done = 0;  // parameter draws (or the base case) completed and kept
+};
+
+struct StoredScenario {
+  int index = 0;
+  std::string name, file, role;  // role: "intervention", "comparator" or "scenario"
+  int comparator = -1;           // index of its comparator, -1 for none
+  int households = 0;
+  double coach_fte = 0;
+  double caseload_norm_per_fte = 0, caseload_cap_per_fte = 0;
+  std::string resolved_yaml, hash;
+  std::string description;
+  double willingness_to_pay = 0;  // euros per problem-free household-year, as the base case evaluates it
+  // Every setting of the resolved scenario, "key.path" -> value in YAML flow style, in file order (written
+  // with the run; read back with RunStore::settings).
+  std::vector<std::pair<std::string, std::string>> settings;
+};
+
+// One week of one run, as the report's series read it (the `weekly` table).
+struct StoredWeek {
+  int week = 0;
+  std::int64_t draw = 0, replication = 0;
+  std::int64_t with_problem = 0, multi_problem = 0, rung_sum = 0, coach_waiting = 0;
+  double caseload_per_fte = 0, caseload_per_fte_max = 0;  // NaN outside policy weeks and without coaches
+  std::int64_t coach_admitted = 0, coach_wait_weeks = 0, escalations = 0;
+};
+
+// One policy week of one agency in one run (the `agency_weekly` table).
+struct StoredAgencyWeek {
+  int week = 0;
+  std::int64_t draw = 0, replication = 0;
+  std::int64_t admitted = 0, wait_weeks = 0;
+};
+
+// A payer or an agency: its key (as in the scenario files) and its label for people.
+struct StoredLabel {
+  std::string key, label;
+};
+
+// One run of one scenario in one draw, as the store receives it.
+struct StoredRun {
+  int scenario = 0;
+  std::uint32_t replication = 0;
+  const RunResult* result = nullptr;
+  const RunMeasures* measures = nullptr;
+  double coach_fte = 0;  // to turn caseloads into caseload per FTE
+};
+
+// Per option of a decision, draw and replication: discounted cost and effect per household, the points of
+// the cost-effectiveness plane. Replication kMeanOfDraw holds the mean over the draw's replications.
+inline constexpr int kMeanOfDraw = -1;
+struct StoredEvaluation {
+  int comparator = 0;  // scenario index of the decision's comparator
+  int option = 0;      // scenario index of the option (the comparator itself included)
+  std::uint32_t draw = 0;
+  int replication = kMeanOfDraw;
+  double cost = 0, effect = 0;
+};
+
+class RunStore {
+ public:
+  enum class Mode { ReadWrite, ReadOnly };
+
+  // Opens the store, creating it (ReadWrite) when the file does not exist. Throws Error naming the file
+  // when it is missing (ReadOnly), not an SQLite file, not writable, or of another schema version.
+  static RunStore open(const std::string& path, Mode mode = Mode::ReadWrite);
+  RunStore(RunStore&&) noexcept;
+  RunStore& operator=(RunStore&&) noexcept;
+  RunStore(const RunStore&) = delete;
+  RunStore& operator=(const RunStore&) = delete;
+  ~RunStore();
+
+  const std::string& path() const { return path_; }
+
+  // A new run with its scenarios, payers and agencies (labels are shared by every scenario of a run).
+  std::int64_t begin_run(const RunInfo& info, const std::vector<StoredScenario>& scenarios,
+                         const std::vector<StoredLabel>& payers, const std::vector<StoredLabel>& agencies);
+  RunInfo run(std::int64_t id) const;  // throws Error for an unknown run
+  std::vector<RunInfo> runs() const;
+  std::vector<StoredScenario> scenarios(std::int64_t run) const;
+  std::vector<StoredLabel> payers(std::int64_t run) const;
+  std::vector<StoredLabel> agencies(std::int64_t run) const;
+
+  // One completed draw, in one transaction: the sampled parameters ([scenario] -> (key, value)), and for
+  // every run the cost per year, payer and category, the weekly measures, the agencies' weeks and the
+  // run's summary figures.
+  void write_draw(std::int64_t run, std::uint32_t draw,
+                  const std::vector<std::vector<std::pair<std::string, double>>>& parameters,
+                  const std::vector<StoredRun>& runs);
+
+  // The summary figures of every completed run: draw -> [scenario] -> runs in replication order.
+  std::map<std::uint32_t, std::vector<std::vector<RunMeasures>>> completed(
+      std::int64_t run, const std::vector<ScenarioShape>& shapes) const;
+
+  // The end of a run: the cost-effectiveness points, the rendered report in each format ("table", "csv",
+  // "json", so `show` prints it without simulating) and status "complete", in one transaction.
+  void complete_run(std::int64_t run, const std::vector<StoredEvaluation>& evaluation,
+                    const std::vector<std::pair<std::string, std::string>>& reports);
+  // Status "interrupted" or "failed".
+  void set_status(std::int64_t run, const std::string& status);
+  std::string report(std::int64_t run, const std::string& format) const;
+
+  // Tidy CSV files of one run into `dir` (created if needed): one per table, plus tables.csv, the run's
+  // report. Returns the file names written.
+  std::vector<std::string> export_csv(std::int64_t run, const std::string& dir) const;
+
+  // Typed readers for the report (it reads the store only through these).
+  std::vector<std::pair<std::string, std::string>> settings(std::int64_t run, int scenario) const;
+  // The weeks of every run of a scenario, ordered by week, draw, replication.
+  void for_each_week(std::int64_t run, int scenario, const std::function<void(const StoredWeek&)>& visit) const;
+  // The policy weeks (1, 2, ...) of one agency in every run of a scenario, ordered by week, draw, replication.
+  void for_each_agency_week(std::int64_t run, int scenario, const std::string& agency,
+                            const std::function<void(const StoredAgencyWeek&)>& visit) const;
+  // The cost-effectiveness points of a decision: the means of each draw (means_of_draws), or every
+  // replication; ordered by draw, replication, option.
+  std::vector<StoredEvaluation> evaluation(std::int64_t run, int comparator, bool means_of_draws) const;
+  // The value each uncertain parameter took in each draw, by parameter (ordered by name, then draw).
+  std::vector<std::pair<std::string, std::vector<double>>> drawn_parameters(std::int64_t run, int scenario) const;
+
+ private:
+  RunStore() = default;
+  void exec(const char* sql, const char* doing) const;
+  std::string path_;
+  sqlite3* db_ = nullptr;
+};
+
+// A run's summary figures as one flat vector and back (for storing, and for resuming a run).
+std::vector<double> flatten(const Measures<double>& m);
+Measures<double> unflatten(const ScenarioShape& shape, const std::vector<double>& flat);
+
+}  // namespace wijksim

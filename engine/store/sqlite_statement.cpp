@@ -1,0 +1,142 @@
+#include "wijksim/store/sqlite_statement.h"
+
+#include <fmt/format.h>
+
+#include <cerrno>
+#include <cmath>
+#include <cstring>
+
+#include "wijksim/core/error.h"
+
+namespace wijksim {
+
+void sqlite_failure(sqlite3* db, const std::string& path, const std::string& doing) {
+  const int rc = db ? sqlite3_extended_errcode(db) : SQLITE_CANTOPEN;
+  const int primary = rc & 0xff;
+  std::string why = db ? sqlite3_errmsg(db) : "out of memory";
+  const int os_error = db ? sqlite3_system_errno(db) : 0;
+  // A short write (SQLITE_IOERR_WRITE) is how a file-size limit or quota shows; errno is often gone by now.
+  if (primary == SQLITE_FULL || rc == SQLITE_IOERR_WRITE || os_error == ENOSPC || os_error == EFBIG ||
+      os_error == EDQUOT)
+    why =
+        "the disk is full or refused the write (a file-size limit or quota?); nothing of this step was kept";
+  else if (primary == SQLITE_IOERR)
+    why = fmt::format("a read or write failed ({}); nothing of this step was kept", why);
+  if (primary == SQLITE_READONLY || primary == SQLITE_CANTOPEN || primary == SQLITE_PERM)
+    why = "the file or its directory is not writable (" + why + ")";
+  if (primary == SQLITE_NOTADB || primary == SQLITE_CORRUPT)
+    why = "it is not a wijksim results store (" + why + ")";
+  if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED)
+    why = "another process held the store too long (" + why + ")";
+  if (primary == SQLITE_NOTADB)  // the user named a file that is not a store: bad input, not a failure
+    throw InputError({{Location{path, 0, 0}, "", fmt::format("cannot {}: {}", doing, why)}});
+  throw Error(fmt::format("results store '{}': cannot {}: {}", path, doing, why));
+}
+
+Statement::Statement(sqlite3* db, const std::string& path, const std::string& sql) : db_(db), path_(path) {
+  if (sqlite3_prepare_v2(db, sql.c_str(), static_cast<int>(sql.size()), &stmt_, nullptr) != SQLITE_OK)
+    sqlite_failure(db, path, "read it");
+}
+
+Statement::~Statement() {
+  sqlite3_finalize(stmt_);
+}
+
+namespace {
+void check_bind(int rc, sqlite3* db, const std::string& path) {
+  if (rc != SQLITE_OK) sqlite_failure(db, path, "bind a value");
+}
+}  // namespace
+
+Statement& Statement::bind(int i, std::int64_t v) {
+  check_bind(sqlite3_bind_int64(stmt_, i, v), db_, path_);
+  return *this;
+}
+Statement& Statement::bind(int i, double v) {
+  if (std::isnan(v)) return bind_null(i);  // an undefined figure is stored as NULL
+  check_bind(sqlite3_bind_double(stmt_, i, v), db_, path_);
+  return *this;
+}
+Statement& Statement::bind(int i, const std::string& v) {
+  check_bind(sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT), db_, path_);
+  return *this;
+}
+Statement& Statement::bind_null(int i) {
+  check_bind(sqlite3_bind_null(stmt_, i), db_, path_);
+  return *this;
+}
+Statement& Statement::bind_blob(int i, const void* p, std::size_t n) {
+  check_bind(sqlite3_bind_blob(stmt_, i, p, static_cast<int>(n), SQLITE_TRANSIENT), db_, path_);
+  return *this;
+}
+
+bool Statement::step() {
+  const int rc = sqlite3_step(stmt_);
+  if (rc == SQLITE_ROW) return true;
+  if (rc == SQLITE_DONE) return false;
+  sqlite_failure(db_, path_, "write or read it");
+}
+
+void Statement::run() {
+  while (step()) {
+  }
+  sqlite3_reset(stmt_);
+  sqlite3_clear_bindings(stmt_);
+}
+
+std::int64_t Statement::integer(int c) const {
+  return sqlite3_column_int64(stmt_, c);
+}
+double Statement::real(int c) const {
+  return sqlite3_column_double(stmt_, c);
+}
+std::string Statement::text(int c) const {
+  const auto* p = sqlite3_column_text(stmt_, c);
+  return p ? std::string(reinterpret_cast<const char*>(p),
+                         static_cast<std::size_t>(sqlite3_column_bytes(stmt_, c)))
+           : std::string();
+}
+bool Statement::null(int c) const {
+  return sqlite3_column_type(stmt_, c) == SQLITE_NULL;
+}
+std::vector<double> Statement::doubles(int c) const {
+  const auto n = static_cast<std::size_t>(sqlite3_column_bytes(stmt_, c)) / sizeof(double);
+  std::vector<double> v(n);
+  if (n) std::memcpy(v.data(), sqlite3_column_blob(stmt_, c), n * sizeof(double));
+  return v;
+}
+int Statement::columns() const {
+  return sqlite3_column_count(stmt_);
+}
+std::string Statement::name(int c) const {
+  return sqlite3_column_name(stmt_, c);
+}
+std::string Statement::value_text(int c) const {
+  switch (sqlite3_column_type(stmt_, c)) {
+    case SQLITE_NULL:
+      return "";
+    case SQLITE_INTEGER:
+      return std::to_string(integer(c));
+    case SQLITE_FLOAT:
+      return fmt::format("{}", real(c));  // shortest text that reads back to the same double
+    default:
+      return text(c);
+  }
+}
+
+Transaction::Transaction(sqlite3* db, const std::string& path) : db_(db), path_(path) {
+  if (sqlite3_exec(db, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) != SQLITE_OK)
+    sqlite_failure(db, path, "start writing");
+}
+
+void Transaction::commit() {
+  if (sqlite3_exec(db_, "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK)
+    sqlite_failure(db_, path_, "commit");
+  done_ = true;
+}
+
+Transaction::~Transaction() {
+  if (!done_) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+}
+
+}  // namespace wijksim

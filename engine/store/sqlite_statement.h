@@ -1,0 +1,85 @@
+// Thin RAII wrappers over SQLite's C API for the results store and the report writer: a prepared
+// statement with bound values (never values formatted into SQL) and an IMMEDIATE transaction that rolls
+// back unless committed. Every failure becomes a wijksim::Error naming the store's file and saying what
+// could not be done in words a user acts on (a full disk, a read-only file, not a store).
+#pragma once
+
+// Only the store speaks SQL: every other layer reads it through RunStore's typed API (docs/architecture.md).
+// The store's target defines WIJKSIM_STORE_INTERNAL; anything else that includes this header fails to build.
+#ifndef WIJKSIM_STORE_INTERNAL
+#error "sqlite_statement.h is internal to the results store: read the store through RunStore's typed readers"
+#endif
+
+#include <sqlite3.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace wijksim {
+
+// Throws Error: "results store 'PATH': cannot DOING: WHY", WHY read from the connection's last error.
+[[noreturn]] void sqlite_failure(sqlite3* db, const std::string& path, const std::string& doing);
+
+class Statement {
+ public:
+  Statement(sqlite3* db, const std::string& path, const std::string& sql);
+  ~Statement();
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+
+  Statement& bind(int i, std::int64_t v);
+  Statement& bind(int i, int v) { return bind(i, static_cast<std::int64_t>(v)); }
+  Statement& bind(int i, std::uint32_t v) { return bind(i, static_cast<std::int64_t>(v)); }
+  Statement& bind(int i, std::uint64_t v) { return bind(i, static_cast<std::int64_t>(v)); }
+  Statement& bind(int i, double v);
+  Statement& bind(int i, const std::string& v);
+  Statement& bind(int i, const char* v) { return bind(i, std::string(v)); }
+  Statement& bind_null(int i);
+  Statement& bind_blob(int i, const void* p, std::size_t n);
+  // Binds the values to parameters 1, 2, ... in order.
+  template <class... Values>
+  Statement& bind_all(const Values&... values) {
+    int i = 0;
+    (bind(++i, values), ...);
+    return *this;
+  }
+
+  // Advances; true while there is a row. Throws Error on failure.
+  bool step();
+  // Steps to the end (an INSERT or UPDATE) and makes the statement ready for new values.
+  void run();
+
+  std::int64_t integer(int c) const;
+  double real(int c) const;
+  std::string text(int c) const;
+  bool null(int c) const;
+  std::vector<double> doubles(int c) const;  // a BLOB of doubles
+  int columns() const;
+  std::string name(int c) const;
+  std::string value_text(int c) const;  // any column as text, for CSV ("" for NULL)
+
+ private:
+  sqlite3* db_;
+  std::string path_;
+  sqlite3_stmt* stmt_ = nullptr;
+};
+
+// BEGIN IMMEDIATE ... COMMIT: takes the write lock at once (another writer waits on the busy timeout),
+// and rolls back if destroyed before commit(), so a failed write leaves the store as it was.
+class Transaction {
+ public:
+  Transaction(sqlite3* db, const std::string& path);
+  ~Transaction();
+  Transaction(const Transaction&) = delete;
+  Transaction& operator=(const Transaction&) = delete;
+  void commit();
+
+ private:
+  sqlite3* db_;
+  std::string path_;
+  bool done_ = false;
+};
+
+}  // namespace wijksim

@@ -1,0 +1,147 @@
+#include "wijksim/store/study_recorder.h"
+
+#include <fmt/format.h>
+
+#include "wijksim/analysis/economic_evaluation.h"
+
+namespace wijksim {
+namespace {
+
+std::vector<StoredScenario> stored_scenarios(const Study& study) {
+  std::vector<StoredScenario> out;
+  for (std::size_t i = 0; i < study.scenarios.size(); ++i) {
+    const StudyScenario& s = study.scenarios[i];
+    StoredScenario st;
+    st.index = static_cast<int>(i);
+    st.name = s.scenario.name;
+    st.file = s.scenario.file;
+    st.role = s.comparator >= 0 ? "intervention" : (s.named ? "scenario" : "comparator");
+    st.comparator = s.comparator;
+    st.households = s.scenario.population.households;
+    const Coaches& c = s.scenario.coaches;
+    st.coach_fte = c.enabled ? c.fte : 0;
+    st.caseload_norm_per_fte = c.enabled ? c.caseload_norm_per_fte : 0;
+    st.caseload_cap_per_fte = c.enabled ? c.caseload_cap_per_fte : 0;
+    st.resolved_yaml = s.source.resolved_yaml();
+    st.hash = s.source.hash();
+    st.description = s.scenario.description;
+    st.willingness_to_pay = s.scenario.economics.willingness_to_pay;
+    st.settings = s.source.settings();
+    out.push_back(std::move(st));
+  }
+  return out;
+}
+
+}  // namespace
+
+StudyRecorder::StudyRecorder(const Study& study, const RecordOptions& o)
+    : study_(study), store_(RunStore::open(o.store)) {
+  const std::vector<StoredScenario> scenarios = stored_scenarios(study);
+  if (o.resume) {
+    run_id_ = *o.resume;
+    const RunInfo info = store_.run(run_id_);
+    const std::vector<StoredScenario> before = store_.scenarios(run_id_);
+    std::vector<std::string> differences;
+    if (info.status == "complete") differences.push_back("it is complete already (`wijksim show` prints it)");
+    if (before.size() != scenarios.size()) {
+      differences.push_back(
+          fmt::format("it has {} scenarios, this command {}", before.size(), scenarios.size()));
+    } else {
+      for (std::size_t i = 0; i < before.size(); ++i)
+        if (before[i].hash != scenarios[i].hash)
+          differences.push_back(
+              fmt::format("scenario '{}' ({}) has changed since", before[i].name, before[i].file));
+    }
+    if (info.seed != study.seed) differences.push_back(fmt::format("its seed is {}", info.seed));
+    if (info.replications != study.replications)
+      differences.push_back(fmt::format("it has {} replications", info.replications));
+    if (info.first_replication != static_cast<int>(study.first_replication))
+      differences.push_back(fmt::format("its first replication is {}", info.first_replication));
+    if (info.years != study.years) differences.push_back(fmt::format("it has {} policy years", info.years));
+    if (info.draws != study.draws) differences.push_back(fmt::format("it has {} draws", info.draws));
+    if (!differences.empty()) {
+      std::string why;
+      for (const std::string& d : differences) why += (why.empty() ? "" : "; ") + d;
+      throw InputError({{Location{o.store, 0, 0}, "--resume",
+                         fmt::format("run {} cannot be resumed by this command: {}. It was started as: {}",
+                                     run_id_, why, info.command_line)}});
+    }
+    std::vector<ScenarioShape> shapes;
+    for (const StudyScenario& s : study.scenarios) shapes.push_back(shape_of(s.scenario));
+    // Only whole draws count; a draw is written in one transaction, so a partial one cannot occur, but a
+    // store edited by hand is not trusted.
+    for (auto& [draw, per_scenario] : store_.completed(run_id_, shapes)) {
+      bool whole = true;
+      for (const auto& runs : per_scenario)
+        whole = whole && runs.size() == static_cast<std::size_t>(study.replications);
+      if (whole) completed_.emplace(draw, std::move(per_scenario));
+    }
+    store_.set_status(run_id_, "running");
+    return;
+  }
+  RunInfo info;
+  info.version = WIJKSIM_VERSION;
+  info.seed = study.seed;
+  info.command = o.command;
+  info.command_line = o.command_line;
+  info.replications = study.replications;
+  info.first_replication = static_cast<int>(study.first_replication);
+  info.years = study.years;
+  info.draws = study.draws;
+  const Scenario& first = study.scenarios.front().scenario;
+  std::vector<StoredLabel> payers, agencies;
+  for (const Payer& p : first.payers) payers.push_back({p.name, p.label.empty() ? p.name : p.label});
+  for (const Agency& a : first.agencies) agencies.push_back({a.name, a.label.empty() ? a.name : a.label});
+  run_id_ = store_.begin_run(info, scenarios, payers, agencies);
+}
+
+DrawSink StudyRecorder::sink() {
+  return
+      [this](std::uint32_t draw, const std::vector<std::vector<RunResult>>& results,
+             const std::vector<std::vector<RunMeasures>>& measures) { write_draw(draw, results, measures); };
+}
+
+void StudyRecorder::write_draw(std::uint32_t draw, const std::vector<std::vector<RunResult>>& results,
+                               const std::vector<std::vector<RunMeasures>>& measures) {
+  std::vector<std::vector<std::pair<std::string, double>>> parameters;
+  std::vector<StoredRun> runs;
+  for (std::size_t i = 0; i < study_.scenarios.size(); ++i) {
+    const StudyScenario& s = study_.scenarios[i];
+    parameters.push_back(draw == 0 ? std::vector<std::pair<std::string, double>>{}
+                                   : s.source.sampled_values(study_.seed, draw));
+    const Coaches& c = s.scenario.coaches;
+    for (std::size_t r = 0; r < results[i].size(); ++r)
+      runs.push_back({static_cast<int>(i), results[i][r].replication, &results[i][r], &measures[i][r],
+                      c.enabled ? c.fte : 0.0});
+  }
+  store_.write_draw(run_id_, draw, parameters, runs);
+}
+
+void StudyRecorder::complete(const StudyResult& result,
+                             const std::vector<std::pair<std::string, std::string>>& reports) {
+  std::vector<StoredEvaluation> points;
+  {
+    const EconomicEvaluation& ev = result.evaluation;
+    const std::vector<std::uint32_t> draws = study_.draw_ids();
+    for (const DecisionGroup& g : ev.groups)
+      for (std::size_t o = 0; o < g.options.size(); ++o)
+        for (std::size_t d = 0; d < draws.size(); ++d) {
+          StoredEvaluation p;
+          p.comparator = static_cast<int>(g.comparator);
+          p.option = static_cast<int>(g.options[o]);
+          p.draw = draws[d];
+          p.cost = g.cost[d][o];
+          p.effect = g.effect[d][o];
+          points.push_back(p);
+          for (std::size_t r = 0; r < g.run_cost[o][d].size(); ++r) {
+            p.replication = static_cast<int>(study_.first_replication + r);
+            p.cost = g.run_cost[o][d][r];
+            p.effect = g.run_effect[o][d][r];
+            points.push_back(p);
+          }
+        }
+  }
+  store_.complete_run(run_id_, points, reports);
+}
+
+}  // namespace wijksim

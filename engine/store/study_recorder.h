@@ -1,0 +1,52 @@
+// A study kept in a results store while it runs: the run and its scenarios are registered before the
+// first simulation, every completed draw is written in its own transaction as it finishes, and the end of
+// the run adds the cost-effectiveness points and the report. A resumed run is checked against what the
+// store holds (same scenario contents, seed, replications, years, draws) and skips the draws already there,
+// so it ends with the figures of a run never interrupted.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "wijksim/store/run_store.h"
+#include "wijksim/study/study.h"
+
+namespace wijksim {
+
+struct RecordOptions {
+  std::string store = "results.db";
+  std::string command;                 // "run" or "compare"
+  std::string command_line;            // as typed
+  std::optional<std::int64_t> resume;  // continue this run of the store
+};
+
+class StudyRecorder {
+ public:
+  // Opens the store and begins the run, or checks the run to resume and loads its completed draws.
+  // Throws InputError when a resumed run does not match the study, Error when the store cannot be used.
+  StudyRecorder(const Study& study, const RecordOptions& options);
+
+  std::int64_t run_id() const { return run_id_; }
+  const std::string& store_path() const { return store_.path(); }
+  const CompletedDraws& completed() const { return completed_; }
+
+  // The sink for run_study: writes each completed draw in one transaction.
+  DrawSink sink();
+  // The end of the run: cost-effectiveness points, the report rendered in every format ("table", "csv",
+  // "json": the report layer renders it), status "complete".
+  void complete(const StudyResult& result, const std::vector<std::pair<std::string, std::string>>& reports);
+  void interrupted() { store_.set_status(run_id_, "interrupted"); }
+  void failed() { store_.set_status(run_id_, "failed"); }
+
+ private:
+  void write_draw(std::uint32_t draw, const std::vector<std::vector<RunResult>>& results,
+                  const std::vector<std::vector<RunMeasures>>& measures);
+
+  const Study& study_;
+  RunStore store_;
+  std::int64_t run_id_ = 0;
+  CompletedDraws completed_;
+};
+
+}  // namespace wijksim
