@@ -27,7 +27,7 @@
 #include "wijksim/model/household.h"
 #include "wijksim/model/model.h"
 #include "wijksim/core/random_streams.h"
-#include "wijksim/scenario/scenario_loader.h"
+#include "wijksim/scenario/scenario_source.h"
 #include "wijksim/simulation/simulation.h"
 #include "wijksim/study/study.h"
 

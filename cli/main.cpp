@@ -1,8 +1,8 @@
 // The `wijksim` command: parses the command line, calls the engine, prints. Nothing here simulates or
-// computes a figure; see engine/wijksim/study.h.
+// computes a figure; see engine/study/study.h.
 //
 // Exit codes: 0 ok, 1 bad input (a scenario or a value), 2 usage (the command line itself), 3 a run
-// failed or a result could not be written.
+// failed or a result could not be written, 4 an internal error (a bug), 130 interrupted.
 #include <fmt/format.h>
 #include <oneapi/tbb/global_control.h>
 #include <oneapi/tbb/info.h>
@@ -20,20 +20,24 @@
 #include "progress_bar.h"
 #include "wijksim/core/atomic_file.h"
 #include "wijksim/core/error.h"
-#include "wijksim/report/html_report.h"
 #include "wijksim/model/model.h"
+#include "wijksim/report/html_report.h"
 #include "wijksim/report/render.h"
 #include "wijksim/report/study_report.h"
-#include "wijksim/store/run_store.h"
 #include "wijksim/simulation/simulation.h"
-#include "wijksim/study/study.h"
+#include "wijksim/store/run_store.h"
 #include "wijksim/store/study_recorder.h"
+#include "wijksim/study/study.h"
 
 namespace {
 
 using namespace wijksim;
 
-enum Exit { kOk = 0, kBadInput = 1, kUsage = 2, kFailed = 3, kInterrupted = 130 };
+// An internal invariant failed: a bug in wijksim, not the user's input or the machine.
+constexpr const char* kBugReport =
+    "This is a bug in wijksim, not a problem with your input: please report it with the command above.\n";
+
+enum Exit { kOk = 0, kBadInput = 1, kUsage = 2, kFailed = 3, kInternal = 4, kInterrupted = 130 };
 
 struct Options {
   std::vector<std::string> scenarios;
@@ -147,6 +151,10 @@ int run_or_compare(const std::string& command, Options o, bool with_comparators,
         "to replay that run alone:\n  wijksim run {} --seed {} --first-replication {} --replications 1 "
         "--years {} --threads 1 --no-store\n",
         s.scenario.file, f.request().seed, f.request().replication, study.years);
+    if (f.internal()) {
+      fmt::print(stderr, "{}", kBugReport);
+      return kInternal;
+    }
     return kFailed;
   } catch (const InputError&) {
     bar.finish();
@@ -393,12 +401,16 @@ int main(int argc, char** argv) {
   } catch (const InputError& e) {
     print_input_error(e, *run || *compare || *trace_cmd);
     return kBadInput;
+  } catch (const InternalError& e) {
+    fmt::print(stderr, "error: {}\n(command: {})\n{}", e.what(), quoted_args(argc, argv), kBugReport);
+    return kInternal;
   } catch (const Error& e) {
     fmt::print(stderr, "error: {}\n(command: {})\n", e.what(), quoted_args(argc, argv));
     return kFailed;
   } catch (const std::exception& e) {
-    fmt::print(stderr, "internal error: {}\n(command: {})\n", e.what(), quoted_args(argc, argv));
-    return kFailed;
+    fmt::print(stderr, "internal error: {}\n(command: {})\n{}", e.what(), quoted_args(argc, argv),
+               kBugReport);
+    return kInternal;
   }
   return kUsage;
 }

@@ -11,7 +11,7 @@
 #include <string>
 
 #include "wijksim/core/error.h"
-#include "wijksim/scenario/scenario_loader.h"
+#include "wijksim/scenario/scenario_source.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string text(reinterpret_cast<const char*>(data), size);

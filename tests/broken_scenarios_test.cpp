@@ -17,10 +17,10 @@
 #include <vector>
 
 #include "temp_dir.h"
-#include "wijksim/simulation/run_result.h"
 #include "wijksim/core/units.h"
 #include "wijksim/model/run_size.h"
-#include "wijksim/scenario/scenario_loader.h"
+#include "wijksim/scenario/scenario_source.h"
+#include "wijksim/simulation/run_result.h"
 
 namespace {
 
@@ -778,7 +778,7 @@ TEST_CASE("broken scenarios across files: extends and comparator", "[input]") {
 }
 
 TEST_CASE("size estimates behind the refusals", "[input]") {
-  // Worked by hand from the definitions in scenario_loader.h.
+  // Worked by hand from the definitions in model/run_size.h.
   const RunEstimate e = estimate_run(1e12, 1, 0, 1);
   CHECK(e.memory_bytes == Approx(6.2e13));
   CHECK(format_bytes(6.4e13) == "64 TB");

@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "wijksim/scenario/distributions.h"
 #include "wijksim/core/error.h"
+#include "wijksim/scenario/distributions.h"
 
 using wijksim::Dirichlet;
 using wijksim::Distribution;

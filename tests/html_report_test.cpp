@@ -11,17 +11,17 @@
 #include <iterator>
 #include <nlohmann/json.hpp>
 
+#include "store_sql.h"
 #include "temp_dir.h"
 #include "wijksim/core/error.h"
 #include "wijksim/report/html_report.h"
+#include "wijksim/report/render.h"
 #include "wijksim/report/report_assets.h"
 #include "wijksim/report/run_series.h"
-#include "wijksim/store/run_store.h"
-#include "store_sql.h"
-#include "wijksim/report/render.h"
 #include "wijksim/report/study_report.h"
-#include "wijksim/study/study.h"
+#include "wijksim/store/run_store.h"
 #include "wijksim/store/study_recorder.h"
+#include "wijksim/study/study.h"
 
 using namespace wijksim;
 

@@ -7,10 +7,10 @@
 #include <sstream>
 
 #include "fixtures.h"
-#include "wijksim/simulation/experiment.h"
 #include "wijksim/model/model.h"
 #include "wijksim/report/render.h"
 #include "wijksim/report/report_tables.h"
+#include "wijksim/simulation/experiment.h"
 
 using namespace wijksim;
 

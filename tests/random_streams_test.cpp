@@ -8,8 +8,8 @@
 #include <vector>
 
 #include "fixtures.h"
-#include "wijksim/model/model.h"
 #include "wijksim/core/random_streams.h"
+#include "wijksim/model/model.h"
 #include "wijksim/simulation/simulation.h"
 
 using namespace wijksim;

@@ -7,14 +7,14 @@
 #include <fstream>
 #include <sstream>
 
+#include "store_sql.h"
 #include "temp_dir.h"
 #include "wijksim/core/error.h"
 #include "wijksim/report/render.h"
-#include "wijksim/store/run_store.h"
-#include "store_sql.h"
 #include "wijksim/report/study_report.h"
-#include "wijksim/study/study.h"
+#include "wijksim/store/run_store.h"
 #include "wijksim/store/study_recorder.h"
+#include "wijksim/study/study.h"
 
 using namespace wijksim;
 
@@ -162,8 +162,9 @@ TEST_CASE("a store it cannot use is refused with the reason", "[store]") {
     REQUIRE(sqlite3_open(dir.file("old.db").c_str(), &db) == SQLITE_OK);
     sqlite3_exec(db, "PRAGMA user_version = 1", nullptr, nullptr, nullptr);
     sqlite3_close(db);
-    CHECK_THROWS_WITH(RunStore::open(dir.file("old.db")), Catch::Contains("has schema version 1") &&
-                                                              Catch::Contains(fmt::format("reads and writes version {}", kStoreSchemaVersion)));
+    CHECK_THROWS_WITH(RunStore::open(dir.file("old.db")),
+                      Catch::Contains("has schema version 1") &&
+                          Catch::Contains(fmt::format("reads and writes version {}", kStoreSchemaVersion)));
   }
   SECTION("a file that is not a store") {
     dir.write("text.db", std::string(4096, 'x'));

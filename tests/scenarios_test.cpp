@@ -5,7 +5,7 @@
 #include <fstream>
 
 #include "temp_dir.h"
-#include "wijksim/scenario/scenario_loader.h"
+#include "wijksim/scenario/scenario_source.h"
 #include "wijksim/study/study.h"
 
 using namespace wijksim;

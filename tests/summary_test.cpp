@@ -6,10 +6,10 @@
 #include "fixtures.h"
 #include "mechanism_fixtures.h"
 #include "wijksim/analysis/calibration.h"
-#include "wijksim/simulation/experiment.h"
-#include "wijksim/model/model.h"
-#include "wijksim/simulation/simulation.h"
 #include "wijksim/analysis/summary.h"
+#include "wijksim/model/model.h"
+#include "wijksim/simulation/experiment.h"
+#include "wijksim/simulation/simulation.h"
 
 using namespace wijksim;
 

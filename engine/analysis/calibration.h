@@ -5,8 +5,8 @@
 #include <array>
 #include <vector>
 
-#include "wijksim/core/statistics.h"
 #include "wijksim/analysis/summary.h"
+#include "wijksim/core/statistics.h"
 
 namespace wijksim {
 

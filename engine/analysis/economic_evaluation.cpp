@@ -92,10 +92,7 @@ class Figures {
   }
   // Household-years per year, discounted and summed: the effect measures.
   double discounted_years(const std::vector<double>& per_year) const {
-    double e = 0;
-    for (int y = 0; y < years_; ++y)
-      e += per_year[static_cast<std::size_t>(y)] * discount_factor(econ_.discount_effects, y);
-    return e;
+    return discounted_sum(per_year, econ_.discount_effects);
   }
   double effect_per_household(const Measures<double>& m) const {
     return discounted_years(m.problem_free_years);
@@ -133,9 +130,10 @@ void budget_figures(const Figures& f, const ScenarioSummary& si, const ScenarioS
   out.budget_impact.assign(static_cast<std::size_t>(payers + 1), {});
   for (int p = 0; p <= payers; ++p)
     for (int y = 0; y <= years; ++y)
-      out.budget_impact[static_cast<std::size_t>(p)].push_back(over_draws(difference([&](const Measures<double>& m) {
-        return y < years ? f.cost_in_year(m, p, y) : f.discounted_cost(m, p);
-      })));
+      out.budget_impact[static_cast<std::size_t>(p)].push_back(
+          over_draws(difference([&](const Measures<double>& m) {
+            return y < years ? f.cost_in_year(m, p, y) : f.discounted_cost(m, p);
+          })));
   for (int y = 0; y < years; ++y)
     out.cumulative.push_back(
         over_draws(difference([&](const Measures<double>& m) { return f.cumulative_cost(m, y); })));
@@ -173,7 +171,8 @@ DecisionGroup evaluate_decision(const DecisionInput& in) {
   std::vector<ByDraw> cost, effect;
   for (const ScenarioSummary* s : in.summaries) {
     cost.push_back(by_draw(*s, draws, [&](const Measures<double>& m) { return f.cost_per_household(m); }));
-    effect.push_back(by_draw(*s, draws, [&](const Measures<double>& m) { return f.effect_per_household(m); }));
+    effect.push_back(
+        by_draw(*s, draws, [&](const Measures<double>& m) { return f.effect_per_household(m); }));
   }
   g.run_cost = cost;
   g.run_effect = effect;

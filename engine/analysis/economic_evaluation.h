@@ -50,8 +50,8 @@ struct InterventionFigures {
   Icer icer;
   Stat nmb;  // incremental net monetary benefit per household at the willingness to pay
   double p_cost_saving = 0, p_cost_effective = 0;
-  Stat rungs;        // ladder rungs gained per household
-  Stat escalations;  // per 1,000 households per year
+  Stat rungs;                         // ladder rungs gained per household
+  Stat escalations;                   // per 1,000 households per year
   bool has_quality_adjusted = false;  // every option gives utility weights
   Stat delta_quality_adjusted;        // quality-adjusted household-years per household, discounted
   Icer icer_quality_adjusted;
@@ -73,16 +73,16 @@ struct DecisionGroup {
   std::vector<std::vector<std::vector<double>>> run_cost, run_effect;
   int households = 0;
   int years = 0;
-  std::vector<Label> payers;       // the comparator's
-  std::size_t draws = 1;           // parameter draws (1: the base case, uncertainty over replications)
-  double willingness_to_pay = 0;   // euros per problem-free household-year (the comparator's economics)
+  std::vector<Label> payers;      // the comparator's
+  std::size_t draws = 1;          // parameter draws (1: the base case, uncertainty over replications)
+  double willingness_to_pay = 0;  // euros per problem-free household-year (the comparator's economics)
   double discount_costs = 0, discount_effects = 0;
   std::vector<double> wtp;  // the acceptability curve's grid
   AcceptabilityCurves ceac;
   std::vector<AcceptabilityFrontierPoint> ceaf;
-  std::vector<double> evpi;  // per household, at each wtp
-  Frontier frontier;         // on the mean cost and effect
-  std::vector<double> mean_cost, mean_effect;  // per option, over draws
+  std::vector<double> evpi;                        // per household, at each wtp
+  Frontier frontier;                               // on the mean cost and effect
+  std::vector<double> mean_cost, mean_effect;      // per option, over draws
   std::vector<InterventionFigures> interventions;  // options 1, 2, ...
 };
 

@@ -16,9 +16,9 @@
 #include <vector>
 
 #include "wijksim/core/error.h"
+#include "wijksim/core/statistics.h"
 #include "wijksim/model/params.h"
 #include "wijksim/simulation/run_result.h"
-#include "wijksim/core/statistics.h"
 
 namespace wijksim {
 

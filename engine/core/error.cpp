@@ -26,4 +26,9 @@ static std::string join_diagnostics(const std::vector<Diagnostic>& ds) {
 InputError::InputError(std::vector<Diagnostic> diagnostics)
     : Error(join_diagnostics(diagnostics)), diagnostics_(std::move(diagnostics)) {}
 
+void internal_failure(const char* file, int line, const char* condition, const std::string& what) {
+  throw InternalError(
+      fmt::format("internal error at {}:{} ({} does not hold): {}", file, line, condition, what));
+}
+
 }  // namespace wijksim

@@ -1,11 +1,15 @@
-// The three levels of error (see README "Errors"):
+// The three levels of error (README "Exit codes", docs/architecture.md):
 //  - user input: InputError, a list of Diagnostics each with file, line, column and key path; the CLI
 //    prints them all and exits 1;
-//  - the library API: wijksim::Error, the one exception type the engine throws for everything else;
-//  - internal invariants: WIJKSIM_CHECK, a debug-only check in hot code.
+//  - the library API: wijksim::Error, the one exception type the engine throws for everything else (a store
+//    that cannot be written, a run that failed): exit 3;
+//  - internal invariants: WIJKSIM_CHECK (always on) and WIJKSIM_DCHECK (debug builds only, for the hot
+//    loop) throw InternalError, a bug in wijksim and never the user's doing: exit 4, with the command that
+//    replays the failing run.
 #pragma once
 
-#include <cassert>
+#include <fmt/format.h>
+
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -41,10 +45,30 @@ class InputError : public Error {
   std::vector<Diagnostic> diagnostics_;
 };
 
+// A broken internal invariant: a bug, not bad input. Its message says where in the source it was found.
+class InternalError : public Error {
+ public:
+  using Error::Error;
+};
+
+[[noreturn]] void internal_failure(const char* file, int line, const char* condition,
+                                   const std::string& what);
+
 }  // namespace wijksim
 
+// WIJKSIM_CHECK(condition, "format", args...): throws InternalError naming the condition, the source line and
+// the formatted explanation when the condition is false.
+#define WIJKSIM_CHECK(cond, ...)                                                          \
+  do {                                                                                    \
+    if (!(cond)) [[unlikely]]                                                             \
+      ::wijksim::internal_failure(__FILE__, __LINE__, #cond, ::fmt::format(__VA_ARGS__)); \
+  } while (false)
+
+// The same, compiled only into debug builds: for checks in the hot loop.
 #ifdef NDEBUG
-#define WIJKSIM_CHECK(cond) ((void)0)
+#define WIJKSIM_DCHECK(cond, ...) \
+  do {                            \
+  } while (false)
 #else
-#define WIJKSIM_CHECK(cond) assert(cond)
+#define WIJKSIM_DCHECK(cond, ...) WIJKSIM_CHECK(cond, __VA_ARGS__)
 #endif

@@ -10,7 +10,9 @@
 #include <Random123/philox.h>
 
 #include <array>
+#include <cmath>
 #include <cstdint>
+#include <numbers>
 
 namespace wijksim {
 
@@ -20,18 +22,19 @@ namespace wijksim {
 // (tests/random_streams_test.cpp checks that no two processes share an address). Retired, never to be
 // reused: 4 (IdleWake) and 5 (ProblemWeek), the draws of the week-by-week engine before event scheduling.
 enum class Stream : std::uint16_t {
-  InitialProblems = 1,     // index 0: count, which domains; index 1+d: complexity/status of domain d
-  InitialHousehold = 2,    // w0 rung, w1-w2 trust (beta via two uniforms), w3 professionals
+  InitialProblems = 1,  // index 0: w0 how many problems; index 1 + i/4, word i%4: the domain of the i-th pick
+  InitialHousehold = 2,    // w0 rung, w1-w2 trust (a normal by Box-Muller, clamped to 0..1), w3 professionals
   LifeEvent = 3,           // a life event that fires: w1 which (new problem / climb / drop), w2 complexity
-  Referral = 6,            // index d: w0 agency choice, w1 duplicate, w2 mandate, w3 privacy
+  Referral = 6,            // index d: w0 agency choice, w1 duplicate (and which second agency), w2 mandate,
+                           // w3 privacy
   Bounce = 7,              // index d*16+attempt: w0 wrong agency?, w1 which wrong agency
-  CoachContact = 8,        // w0 a contact was the household's own request, w1 coordination works
-                           // (admission), w2 rounding of the week's trust gain
+  CoachContact = 8,        // w0 a contact was the household's own request, w1 coordination works (admission)
   CoachNotice = 9,         // index d: w1 going native
   TeamCompetence = 10,     // entity = team, index = domain: w0-w1 normal for notice, w2-w3 for solve
   AgencyPresence = 11,     // entity = agency, index = team: w0 present locally
-  ParameterDraw = 12,      // PSA: entity = parameter id
-  InitialProblemAge = 13,  // index d: w0 age of an initial problem, w1 status
+  ParameterDraw = 12,      // PSA: entity = parameter id, index 0, 1, ...: the uniforms of its sample in turn
+  InitialProblemAge = 13,  // index d: w1 complexity of an initial problem, w2 its agency, w3 its duplicate's
+                           // agency outside the domain (a domain with one agency)
   // The race of a household's processes from its clocks' origin week (household_step.cpp): w0 of index 0
   // the week of the first event, w1 which fires first, w2 whether a later one fires too, w3 which, and so
   // on through index 1, 2, ... (rarely needed).
@@ -42,6 +45,12 @@ enum class Stream : std::uint16_t {
                       // one word per process in the race's order, from index 0
   ContactClock = 17,  // w0: the week a coach finds the household (or it asks one), counted from the origin
 };
+
+// Box-Muller (1958): one standard normal from two uniforms in (0, 1). Only the cosine half is used, so each
+// normal depends on its own two uniforms (what a draw is for, not how many were drawn before it).
+inline double standard_normal(double u1, double u2) {
+  return std::sqrt(-2.0 * std::log(u1)) * std::cos(2.0 * std::numbers::pi * u2);
+}
 
 class RandomStreams {
  public:

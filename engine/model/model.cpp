@@ -7,7 +7,7 @@
 namespace wijksim {
 
 Model::Model(const Scenario& s)
-    : scenario_(&s),
+    : scenario_(s),
       n_domains_(static_cast<int>(s.domains.size())),
       n_agencies_(static_cast<int>(s.agencies.size())),
       n_payers_(static_cast<int>(s.payers.size())) {

@@ -72,9 +72,10 @@ struct LifeRates {
 
 class Model {
  public:
+  // The model keeps its own copy of the scenario: it may be built from a temporary.
   explicit Model(const Scenario& s);
 
-  const Scenario& scenario() const { return *scenario_; }
+  const Scenario& scenario() const { return scenario_; }
   int domains() const { return n_domains_; }
   int agencies() const { return n_agencies_; }
   int payers() const { return n_payers_; }
@@ -121,12 +122,12 @@ class Model {
   const std::vector<int>& policy_capacity() const { return policy_capacity_; }
 
   double seek_trust_factor(double trust01) const {
-    const auto& f = scenario_->fragmentation;
+    const auto& f = scenario_.fragmentation;
     return f.seek_trust_floor + (1.0 - f.seek_trust_floor) * trust01;
   }
 
  private:
-  const Scenario* scenario_;
+  Scenario scenario_;
   int n_domains_, n_agencies_, n_payers_;
   std::vector<DomainModel> domains_;
   std::vector<AgencyModel> agencies_;

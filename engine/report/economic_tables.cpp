@@ -24,8 +24,9 @@ const char* kDrawNote =
     "sd / sqrt(replications) without draws.";
 
 std::string group_note(const DecisionGroup& g) {
-  return fmt::format("Discounted: costs {}%, effects {}% a year from the policy start (year 1 undiscounted). {}",
-                     format_rate(g.discount_costs), format_rate(g.discount_effects), kDrawNote);
+  return fmt::format(
+      "Discounted: costs {}%, effects {}% a year from the policy start (year 1 undiscounted). {}",
+      format_rate(g.discount_costs), format_rate(g.discount_effects), kDrawNote);
 }
 
 Table cost_effectiveness_table(const DecisionGroup& g) {
@@ -59,16 +60,17 @@ Table cost_effectiveness_table(const DecisionGroup& g) {
   }
   for (const InterventionFigures& x : g.interventions) {
     const std::string& name = g.names[x.option];
-    ce.rows.push_back({name,
-                       name,
-                       {Cell::of(x.delta_cost, Unit::Euro), Cell::of(x.delta_effect, Unit::Years),
-                        text(icer_text(x.icer, kEffectUnit)), Cell::of(x.nmb, Unit::Euro),
-                        Cell::of_value(x.p_cost_saving, Unit::Share),
-                        Cell::of_value(x.p_cost_effective, Unit::Share), Cell::of(x.rungs, Unit::Rung),
-                        Cell::of(x.escalations, Unit::PerThousandYear)}});
+    ce.rows.push_back(
+        {name,
+         name,
+         {Cell::of(x.delta_cost, Unit::Euro), Cell::of(x.delta_effect, Unit::Years),
+          text(icer_text(x.icer, kEffectUnit)), Cell::of(x.nmb, Unit::Euro),
+          Cell::of_value(x.p_cost_saving, Unit::Share), Cell::of_value(x.p_cost_effective, Unit::Share),
+          Cell::of(x.rungs, Unit::Rung), Cell::of(x.escalations, Unit::PerThousandYear)}});
     if (utilities) {
       ce.rows.back().cells.push_back(Cell::of(x.delta_quality_adjusted, Unit::Years));
-      ce.rows.back().cells.push_back(text(icer_text(x.icer_quality_adjusted, "quality-adjusted household-year")));
+      ce.rows.back().cells.push_back(
+          text(icer_text(x.icer_quality_adjusted, "quality-adjusted household-year")));
     }
   }
   return ce;
@@ -91,8 +93,8 @@ Table frontier_table(const DecisionGroup& g) {
     const FrontierOption& fo = g.frontier.options[o];
     f.rows.push_back({g.names[o],
                       g.names[o],
-                      {Cell::of_value(g.mean_cost[o], Unit::Euro), Cell::of_value(g.mean_effect[o], Unit::Years),
-                       text(to_string(fo.status)),
+                      {Cell::of_value(g.mean_cost[o], Unit::Euro),
+                       Cell::of_value(g.mean_effect[o], Unit::Years), text(to_string(fo.status)),
                        std::isnan(fo.icer) ? Cell::empty() : Cell::of_value(fo.icer, Unit::Euro)}});
   }
   return f;
@@ -149,15 +151,16 @@ Table budget_impact_table(const DecisionGroup& g, const InterventionFigures& x) 
           {},
           0};
     for (int y = 0; y <= years; ++y)
-      r.cells.push_back(Cell::of(x.budget_impact[static_cast<std::size_t>(p)][static_cast<std::size_t>(y)], Unit::Euro));
+      r.cells.push_back(
+          Cell::of(x.budget_impact[static_cast<std::size_t>(p)][static_cast<std::size_t>(y)], Unit::Euro));
     b.rows.push_back(std::move(r));
   }
   // Cumulative all-payer difference and the break-even year: the first year from which it stays <= 0.
   Row cum{"cumulative", "Cumulative, all payers", {}, 0};
   for (const Stat& s : x.cumulative) cum.cells.push_back(Cell::of(s, Unit::Euro));
-  cum.cells.push_back(
-      text(x.break_even_year < 0 ? fmt::format("no break-even within {} year{}", years, years == 1 ? "" : "s")
-                                 : fmt::format("breaks even in year {}", x.break_even_year + 1)));
+  cum.cells.push_back(text(x.break_even_year < 0
+                               ? fmt::format("no break-even within {} year{}", years, years == 1 ? "" : "s")
+                               : fmt::format("breaks even in year {}", x.break_even_year + 1)));
   b.rows.push_back(std::move(cum));
   return b;
 }
@@ -181,8 +184,8 @@ Table who_pays_table(const DecisionGroup& g, const InterventionFigures& x) {
     const PayerBalance& b = x.payers[p];
     w.rows.push_back({g.payers[p].key,
                       g.payers[p].text,
-                      {Cell::of(b.nominal, Unit::Euro), Cell::of(b.discounted, Unit::Euro), text(to_string(b.role)),
-                       Cell::of_value(b.p_saves, Unit::Share)}});
+                      {Cell::of(b.nominal, Unit::Euro), Cell::of(b.discounted, Unit::Euro),
+                       text(to_string(b.role)), Cell::of_value(b.p_saves, Unit::Share)}});
   }
   return w;
 }

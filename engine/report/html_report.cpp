@@ -16,11 +16,11 @@
 #include <vector>
 
 #include "wijksim/core/error.h"
+#include "wijksim/core/statistics.h"
 #include "wijksim/report/render.h"
 #include "wijksim/report/report_assets.h"
 #include "wijksim/report/report_charts.h"
 #include "wijksim/report/run_series.h"
-#include "wijksim/core/statistics.h"
 #include "wijksim/report/table.h"
 
 namespace wijksim {
@@ -774,8 +774,7 @@ void ReportWriter::standalone(const StoredScenario& s) {
   body_ += fmt::format(
       "<section class=\"scenario\" id=\"{}\">\n<h2>{}</h2>\n<p class=\"lede\">{} (<code>{}</code>): {} "
       "households, {}. This run has no comparator for it (<code>wijksim compare</code> adds one).</p>\n",
-      anchor, esc(s.name), esc(s.description),
-      esc(s.file), format_dutch(s.households, 0), esc(years_text()));
+      anchor, esc(s.name), esc(s.description), esc(s.file), format_dutch(s.households, 0), esc(years_text()));
   body_ += "<h3>Money</h3>\n";
   money(s, nullptr);
   body_ += "<h3>Coaches and agencies</h3>\n";

@@ -4,8 +4,8 @@
 #include <map>
 #include <utility>
 
-#include "wijksim/model/params.h"
 #include "wijksim/core/statistics.h"
+#include "wijksim/model/params.h"
 
 namespace wijksim {
 namespace {

@@ -54,11 +54,12 @@ class UniformCursor {
   int word_ = 4;  // 4 = block used up; fetch the next one
 };
 
-// Box-Muller (1958): one standard normal from two uniforms. Only the cosine half is used, so each normal
-// has a fixed place in the stream; the rejection sampler below needs one normal per attempt anyway.
+// One standard normal from the next two uniforms (Box-Muller, core/random_streams.h): each normal has a
+// fixed place in the stream; the rejection sampler below needs one normal per attempt anyway.
 double standard_normal(UniformCursor& u) {
-  const double r = std::sqrt(-2.0 * std::log(u.next()));
-  return r * std::cos(2.0 * std::numbers::pi * u.next());
+  const double u1 = u.next();
+  const double u2 = u.next();
+  return wijksim::standard_normal(u1, u2);
 }
 
 // log of a Gamma(shape, 1) draw. Working on the log scale keeps tiny shapes (where the draw itself can

@@ -9,12 +9,13 @@
 
 namespace wijksim {
 
-RunFailure::RunFailure(std::size_t job, const RunRequest& request, const std::string& what)
+RunFailure::RunFailure(std::size_t job, const RunRequest& request, const std::string& what, bool internal)
     : Error(fmt::format("run failed (seed {}, draw {}, replication {}): {}", request.seed, request.draw,
                         request.replication, what)),
       job_(job),
       request_(request),
-      reason_(what) {}
+      reason_(what),
+      internal_(internal) {}
 
 namespace {
 
@@ -100,6 +101,10 @@ void for_each_run(std::span<const Job> jobs, const RunSink& sink, Progress* prog
   const RunRequest req = request_of(g, t - first_task[g]);
   try {
     std::rethrow_exception(failures[t]);
+  } catch (const RunFailure&) {
+    throw;
+  } catch (const InternalError& e) {
+    throw RunFailure(groups[g].front(), req, e.what(), true);
   } catch (const std::exception& e) {
     throw RunFailure(groups[g].front(), req, e.what());
   } catch (...) {

@@ -69,7 +69,9 @@ class Progress {
 // A run that threw. Carries what is needed to rerun exactly that run: which job, and the request.
 class RunFailure : public Error {
  public:
-  RunFailure(std::size_t job, const RunRequest& request, const std::string& what);
+  // `internal`: the run broke an internal invariant (InternalError), a bug rather than a resource failure.
+  RunFailure(std::size_t job, const RunRequest& request, const std::string& what, bool internal = false);
+  bool internal() const { return internal_; }
   std::size_t job() const { return job_; }
   const RunRequest& request() const { return request_; }
   const std::string& reason() const { return reason_; }
@@ -78,6 +80,7 @@ class RunFailure : public Error {
   std::size_t job_;
   RunRequest request_;
   std::string reason_;
+  bool internal_ = false;
 };
 
 // Receives each finished run: (job index, replication slot 0.., result). Called concurrently from worker

@@ -17,9 +17,9 @@
 #include <array>
 #include <cstdint>
 
+#include "wijksim/core/random_streams.h"
 #include "wijksim/model/household.h"
 #include "wijksim/model/model.h"
-#include "wijksim/core/random_streams.h"
 #include "wijksim/simulation/week_tally.h"
 
 namespace wijksim {

@@ -30,9 +30,8 @@ void draw_population(const Model& m, const RandomStreams& rng, std::vector<House
     auto hb = rng.block(uid, 0, Stream::InitialHousehold);
     h.rung = static_cast<std::uint8_t>(
         1 + draw_category(RandomStreams::to_unit(hb[0]), pop.rung_shares.data(), kRungs));
-    // Trust: a normal truncated to [0, 1] (Box-Muller on two uniforms).
-    double z = std::sqrt(-2.0 * std::log(RandomStreams::to_unit(hb[1]))) *
-               std::cos(2.0 * std::numbers::pi * RandomStreams::to_unit(hb[2]));
+    // Trust: a normal clamped to [0, 1].
+    const double z = standard_normal(RandomStreams::to_unit(hb[1]), RandomStreams::to_unit(hb[2]));
     h.trust = static_cast<std::uint8_t>(
         std::lround(std::clamp(pop.trust_mean + pop.trust_sd * z, 0.0, 1.0) * 255.0));
 

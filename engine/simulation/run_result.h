@@ -47,7 +47,8 @@ struct WeekRecord {
   }
 };
 
-static_assert(sizeof(WeekRecord) == kBytesPerWeekRecord, "the run-size estimate (model/run_size.h) is out of date");
+static_assert(sizeof(WeekRecord) == kBytesPerWeekRecord,
+              "the run-size estimate (model/run_size.h) is out of date");
 
 struct RunResult {
   std::uint32_t draw = 0, replication = 0;

@@ -22,7 +22,6 @@
 
 namespace wijksim {
 
-
 namespace {
 
 // A coach team's fixed characteristics for this replication.
@@ -33,11 +32,6 @@ struct Team {
   int waiting = 0;
   WaitingList<CoachQueueEntry> queue;
 };
-
-double standard_normal(std::uint32_t a, std::uint32_t b) {
-  return std::sqrt(-2.0 * std::log(RandomStreams::to_unit(a))) *
-         std::cos(2.0 * std::numbers::pi * RandomStreams::to_unit(b));
-}
 
 // The households from begin to end whose wake-up week is `week`, in order, into `out`; returns how many.
 // Eight at a time where SSE2 is there (every x86-64): one compare for eight households that sleep.
@@ -148,10 +142,14 @@ class Run {
       // Jack-of-all-trades: each team's competence scatters around the mean by competence_spread.
       for (int d = 0; d < m_->domains(); ++d) {
         auto b = policy_rng_.block(static_cast<std::uint32_t>(t), 0, Stream::TeamCompetence, d);
-        view.notice_p[d] =
-            std::clamp(c.notice_per_week[d] + c.competence_spread * standard_normal(b[0], b[1]), 0.0, 1.0);
-        view.solve_p[d] =
-            std::clamp(c.solve_per_week[d] + c.competence_spread * standard_normal(b[2], b[3]), 0.0, 1.0);
+        view.notice_p[d] = std::clamp(
+            c.notice_per_week[d] + c.competence_spread * standard_normal(RandomStreams::to_unit(b[0]),
+                                                                         RandomStreams::to_unit(b[1])),
+            0.0, 1.0);
+        view.solve_p[d] = std::clamp(
+            c.solve_per_week[d] + c.competence_spread * standard_normal(RandomStreams::to_unit(b[2]),
+                                                                        RandomStreams::to_unit(b[3])),
+            0.0, 1.0);
       }
       view.present_agencies = 0;
       for (int a = 0; a < m_->agencies(); ++a) {
@@ -278,9 +276,8 @@ class Run {
       const std::uint32_t id = awake[static_cast<std::size_t>(i)];
       step_household(v, id, households_[id], wake_[id], t);
       // A household that slept through a week it was due in would be lost for good: never let one.
-      if (wake_[id] <= v.week)
-        throw Error(fmt::format("internal error: household {} was scheduled for week {} in week {}", id,
-                                wake_[id], v.week));
+      WIJKSIM_CHECK(wake_[id] > v.week, "household {} was scheduled for week {} in week {}", id, wake_[id],
+                    v.week);
     }
   }
 
@@ -372,9 +369,8 @@ class Run {
           p.set_status(ProblemStatus::Treatment);
           // Its problem's chances change: its clocks count afresh from next week.
           reschedule(v, e.household, h, wake_[e.household], next);
-          if (wake_[e.household] < next)
-            throw Error(fmt::format("internal error: household {} was scheduled for week {} in week {}",
-                                    e.household, wake_[e.household], v.week));
+          WIJKSIM_CHECK(wake_[e.household] >= next, "household {} was scheduled for week {} in week {}",
+                        e.household, wake_[e.household], v.week);
           ++in_treatment_[a];
           --waiting_[a];
           ++aw.admitted;
@@ -445,11 +441,9 @@ class Run {
   void check_counts() const {
     HouseholdCounts recount;
     for (const Household& h : households_) recount.add(h, +1);
-    if (!(recount == counts_))
-      throw Error(
-          fmt::format("internal error: the household measures drifted from a recount ({} with a problem "
-                      "counted, {} recounted)",
-                      counts_.with_problem, recount.with_problem));
+    WIJKSIM_CHECK(recount == counts_,
+                  "the household measures drifted from a recount ({} with a problem counted, {} recounted)",
+                  counts_.with_problem, recount.with_problem);
   }
 
   std::uint64_t checksum() const {

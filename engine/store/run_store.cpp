@@ -558,11 +558,13 @@ void RunStore::for_each_agency_week(std::int64_t run, int scenario, const std::s
   }
 }
 
-std::vector<StoredEvaluation> RunStore::evaluation(std::int64_t run, int comparator, bool means_of_draws) const {
-  Statement q(db_, path_,
-              "SELECT option, draw, replication, cost_per_household, effect_per_household FROM evaluation "
-              "WHERE run_id = ? AND comparator = ? AND (CASE WHEN ? THEN replication = -1 ELSE replication >= 0 "
-              "END) ORDER BY draw, replication, option");
+std::vector<StoredEvaluation> RunStore::evaluation(std::int64_t run, int comparator,
+                                                   bool means_of_draws) const {
+  Statement q(
+      db_, path_,
+      "SELECT option, draw, replication, cost_per_household, effect_per_household FROM evaluation "
+      "WHERE run_id = ? AND comparator = ? AND (CASE WHEN ? THEN replication = -1 ELSE replication >= 0 "
+      "END) ORDER BY draw, replication, option");
   q.bind_all(run, comparator, means_of_draws ? 1 : 0);
   std::vector<StoredEvaluation> out;
   while (q.step()) {
@@ -579,9 +581,10 @@ std::vector<StoredEvaluation> RunStore::evaluation(std::int64_t run, int compara
 }
 
 std::vector<std::pair<std::string, std::vector<double>>> RunStore::drawn_parameters(std::int64_t run,
-                                                                                  int scenario) const {
-  Statement q(db_, path_,
-              "SELECT parameter, value FROM draws WHERE run_id = ? AND scenario = ? ORDER BY parameter, draw");
+                                                                                    int scenario) const {
+  Statement q(
+      db_, path_,
+      "SELECT parameter, value FROM draws WHERE run_id = ? AND scenario = ? ORDER BY parameter, draw");
   q.bind_all(run, scenario);
   std::vector<std::pair<std::string, std::vector<double>>> out;
   while (q.step()) {

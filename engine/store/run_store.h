@@ -13,8 +13,8 @@
 #include <utility>
 #include <vector>
 
-#include "wijksim/simulation/run_result.h"
 #include "wijksim/analysis/summary.h"
+#include "wijksim/simulation/run_result.h"
 
 struct sqlite3;
 
@@ -141,15 +141,18 @@ class RunStore {
   // Typed readers for the report (it reads the store only through these).
   std::vector<std::pair<std::string, std::string>> settings(std::int64_t run, int scenario) const;
   // The weeks of every run of a scenario, ordered by week, draw, replication.
-  void for_each_week(std::int64_t run, int scenario, const std::function<void(const StoredWeek&)>& visit) const;
-  // The policy weeks (1, 2, ...) of one agency in every run of a scenario, ordered by week, draw, replication.
+  void for_each_week(std::int64_t run, int scenario,
+                     const std::function<void(const StoredWeek&)>& visit) const;
+  // The policy weeks (1, 2, ...) of one agency in every run of a scenario, ordered by week, draw,
+  // replication.
   void for_each_agency_week(std::int64_t run, int scenario, const std::string& agency,
                             const std::function<void(const StoredAgencyWeek&)>& visit) const;
   // The cost-effectiveness points of a decision: the means of each draw (means_of_draws), or every
   // replication; ordered by draw, replication, option.
   std::vector<StoredEvaluation> evaluation(std::int64_t run, int comparator, bool means_of_draws) const;
   // The value each uncertain parameter took in each draw, by parameter (ordered by name, then draw).
-  std::vector<std::pair<std::string, std::vector<double>>> drawn_parameters(std::int64_t run, int scenario) const;
+  std::vector<std::pair<std::string, std::vector<double>>> drawn_parameters(std::int64_t run,
+                                                                            int scenario) const;
 
  private:
   RunStore() = default;

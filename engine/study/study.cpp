@@ -11,8 +11,8 @@
 #include <map>
 #include <memory>
 
-#include "wijksim/model/run_size.h"
 #include "wijksim/core/units.h"
+#include "wijksim/model/run_size.h"
 #include "wijksim/simulation/simulation.h"
 
 namespace wijksim {
@@ -154,166 +154,214 @@ std::vector<DecisionInput> decisions(const Study& study, const StudyResult& resu
 
 }  // namespace
 
-StudyResult run_study(const Study& study, const Progress::Callback& on_progress, const DrawSink& on_draw,
-                      const CompletedDraws* completed, const std::atomic<bool>* stop) {
-  const std::size_t n = study.scenarios.size();
-  const auto reps = static_cast<std::uint32_t>(study.replications);
-  const std::vector<std::uint32_t> draws = study.draw_ids();
-  std::vector<ScenarioShape> shapes;
-  for (const StudyScenario& s : study.scenarios) shapes.push_back(shape_of(s.scenario));
-  std::vector<std::vector<RunMeasures>> runs(n);
+namespace {
 
-  // Warm-ups: scenarios with the same population and baseline share theirs (simulation.h). When a group's
-  // baseline is also the same in every parameter draw (only costs or coach settings are uncertain), its
-  // warm-up per replication is simulated once for the whole study and every draw continues from a copy.
-  std::vector<std::size_t> leader(n);
-  for (std::size_t i = 0; i < n; ++i) {
-    leader[i] = i;
-    for (std::size_t j = 0; j < i; ++j)
-      if (leader[j] == j && shares_warmup(study.scenarios[j].scenario, study.scenarios[i].scenario)) {
-        leader[i] = j;
-        break;
-      }
-  }
-  std::vector<bool> cached(n, false);
-  for (std::size_t i = 0; i < n; ++i) {
-    if (leader[i] != i) continue;
-    bool same = true;
-    for (std::size_t k = 0; k < n && same; ++k) {
-      if (leader[k] != i) continue;
-      for (std::size_t d = 0; d < draws.size() && same; ++d)
-        same =
-            draws[d] == 0 || shares_warmup(study.scenarios[i].scenario, study.scenario_in_draw(k, draws[d]));
+// Warm-ups: scenarios with the same population and baseline share theirs (simulation.h). When a group's
+// baseline is also the same in every parameter draw (only costs or coach settings are uncertain), its warm-up
+// per replication is simulated once for the whole study and every draw continues from a copy.
+class SharedWarmups {
+ public:
+  SharedWarmups(const Study& study, const std::vector<std::uint32_t>& draws)
+      : leader_(study.scenarios.size()), cached_(study.scenarios.size(), false) {
+    const std::size_t n = study.scenarios.size();
+    for (std::size_t i = 0; i < n; ++i) {
+      leader_[i] = i;
+      for (std::size_t j = 0; j < i; ++j)
+        if (leader_[j] == j && shares_warmup(study.scenarios[j].scenario, study.scenarios[i].scenario)) {
+          leader_[i] = j;
+          break;
+        }
     }
-    cached[i] = same;
-  }
-  std::vector<std::unique_ptr<Model>> warmup_models(n);
-  std::vector<std::vector<std::unique_ptr<WarmedUp>>> warmed(n);
-  {
+    for (std::size_t i = 0; i < n; ++i) {
+      if (leader_[i] != i) continue;
+      bool same = true;
+      for (std::size_t k = 0; k < n && same; ++k) {
+        if (leader_[k] != i) continue;
+        for (std::size_t d = 0; d < draws.size() && same; ++d)
+          same = draws[d] == 0 ||
+                 shares_warmup(study.scenarios[i].scenario, study.scenario_in_draw(k, draws[d]));
+      }
+      cached_[i] = same;
+    }
+    models_.resize(n);
+    warmed_.resize(n);
+    const auto reps = static_cast<std::uint32_t>(study.replications);
     std::vector<std::pair<std::size_t, std::uint32_t>> todo;  // (leader, replication slot)
     for (std::size_t i = 0; i < n; ++i)
-      if (leader[i] == i && cached[i]) {
-        warmup_models[i] = std::make_unique<Model>(study.scenarios[i].scenario);
-        warmed[i].resize(reps);
+      if (leader_[i] == i && cached_[i]) {
+        models_[i] = std::make_unique<Model>(study.scenarios[i].scenario);
+        warmed_[i].resize(reps);
         for (std::uint32_t r = 0; r < reps; ++r) todo.emplace_back(i, r);
       }
     tbb::parallel_for(std::size_t{0}, todo.size(), [&](std::size_t k) {
       const auto [i, r] = todo[k];
-      warmed[i][r] = std::make_unique<WarmedUp>(*warmup_models[i], study.seed, study.first_replication + r);
+      warmed_[i][r] = std::make_unique<WarmedUp>(*models_[i], study.seed, study.first_replication + r);
     });
   }
 
-  const std::size_t total = n * reps * draws.size();
-  std::atomic<std::size_t> runs_done{0};
-  auto finished_runs = [&](std::size_t count) {
-    const std::size_t done = runs_done.fetch_add(count) + count;
-    if (on_progress) on_progress(done, total);
-  };
+  // Whether scenario i continues from the study's warm-ups (else each draw simulates its own).
+  bool cached(std::size_t i) const { return cached_[leader_[i]]; }
+  const WarmedUp& warmed(std::size_t i, std::uint32_t slot) const { return *warmed_[leader_[i]][slot]; }
 
+ private:
+  std::vector<std::size_t> leader_;
+  std::vector<bool> cached_;
+  std::vector<std::unique_ptr<Model>> models_;
+  std::vector<std::vector<std::unique_ptr<WarmedUp>>> warmed_;
+};
+
+class StudyRunner {
+ public:
+  StudyRunner(const Study& study, const Progress::Callback& on_progress, const DrawSink& on_draw)
+      : study_(study),
+        n_(study.scenarios.size()),
+        reps_(static_cast<std::uint32_t>(study.replications)),
+        draws_(study.draw_ids()),
+        on_progress_(on_progress),
+        on_draw_(on_draw),
+        warmups_(study, draws_) {
+    for (const StudyScenario& s : study.scenarios) shapes_.push_back(shape_of(s.scenario));
+  }
+
+  StudyResult run(const CompletedDraws* completed, const std::atomic<bool>* stop);
+
+ private:
+  void finished_runs(std::size_t count) {
+    const std::size_t done = runs_done_.fetch_add(count) + count;
+    if (on_progress_) on_progress_(done, n_ * reps_ * draws_.size());
+  }
+  void simulate_draw(DrawOutput& out);
+
+  const Study& study_;
+  const std::size_t n_;
+  const std::uint32_t reps_;
+  const std::vector<std::uint32_t> draws_;
+  const Progress::Callback& on_progress_;
+  const DrawSink& on_draw_;
+  std::vector<ScenarioShape> shapes_;
+  SharedWarmups warmups_;
+  std::atomic<std::size_t> runs_done_{0};
+};
+
+// Every run of one draw, in parallel: from the study's warm-ups where there are any, else each group's
+// warm-up for this draw.
+void StudyRunner::simulate_draw(DrawOutput& out) {
+  const std::uint32_t draw = out.draw;
+  std::vector<Scenario> scenarios;
+  for (std::size_t i = 0; i < n_; ++i) scenarios.push_back(study_.scenario_in_draw(i, draw));
+  std::vector<std::unique_ptr<Model>> models;
+  for (std::size_t i = 0; i < n_; ++i) models.push_back(std::make_unique<Model>(scenarios[i]));
+  out.results.assign(n_, std::vector<RunResult>(reps_));
+  out.measures.assign(n_, std::vector<RunMeasures>(reps_));
+  auto take = [&](std::size_t j, std::size_t slot, RunResult&& r) {
+    out.measures[j][slot] = measure_run(shapes_[j], scenarios[j], r);
+    if (on_draw_) out.results[j][slot] = std::move(r);
+    finished_runs(1);
+  };
+  std::vector<Job> jobs;
+  std::vector<std::size_t> job_scenario;
+  for (std::size_t i = 0; i < n_; ++i)
+    if (!warmups_.cached(i)) {
+      jobs.push_back({models[i].get(), RunPlan{study_.seed, draw, study_.first_replication, reps_}});
+      job_scenario.push_back(i);
+    }
+  std::vector<std::pair<std::size_t, std::uint32_t>> from_cache;
+  for (std::size_t i = 0; i < n_; ++i)
+    if (warmups_.cached(i))
+      for (std::uint32_t r = 0; r < reps_; ++r) from_cache.emplace_back(i, r);
+  tbb::parallel_invoke(
+      [&] {
+        tbb::parallel_for(std::size_t{0}, from_cache.size(), [&](std::size_t k) {
+          const auto [i, r] = from_cache[k];
+          try {
+            take(i, r, warmups_.warmed(i, r).policy(*models[i], draw));
+          } catch (const std::exception& e) {  // named like a failure of for_each_run
+            throw RunFailure(i, RunRequest{study_.seed, draw, study_.first_replication + r}, e.what(),
+                             dynamic_cast<const InternalError*>(&e) != nullptr);
+          }
+        });
+      },
+      [&] {
+        if (jobs.empty()) return;
+        try {
+          for_each_run(jobs, [&](std::size_t j, std::size_t slot, RunResult&& r) {
+            take(job_scenario[j], slot, std::move(r));
+          });
+        } catch (const RunFailure& f) {  // its job is an index into `jobs`: name the scenario
+          throw RunFailure(job_scenario[f.job()], f.request(), f.reason(), f.internal());
+        }
+      });
+}
+
+StudyResult StudyRunner::run(const CompletedDraws* completed, const std::atomic<bool>* stop) {
+  std::vector<std::vector<RunMeasures>> runs(n_);
   // Draws in parallel (several in flight at once), each draw's runs in parallel too; results are taken in
   // draw order, so the sink writes draws in order and the summaries do not depend on the thread count.
   // Each draw's output lives here, not in the pipeline's tokens: should a stage throw (a full disk), the
   // pipeline drops the tokens in flight without destroying them, and this vector frees them.
-  std::vector<DrawOutput> outputs(draws.size());
+  std::vector<DrawOutput> outputs(draws_.size());
   std::size_t next = 0, draws_done = 0;
   bool stopped = false;
   const std::size_t in_flight = 2 * static_cast<std::size_t>(tbb::this_task_arena::max_concurrency());
+  auto start_draw = [&](tbb::flow_control& fc) -> DrawOutput* {
+    if (next == draws_.size()) {
+      fc.stop();
+      return nullptr;
+    }
+    DrawOutput* out = &outputs[next];
+    out->draw = draws_[next++];
+    if (completed) {
+      if (auto it = completed->find(out->draw); it != completed->end()) {
+        out->done_before = true;
+        out->measures = it->second;
+        return out;
+      }
+    }
+    if (stop && stop->load()) {
+      stopped = true;
+      fc.stop();
+      return nullptr;
+    }
+    return out;
+  };
+  auto simulate = [&](DrawOutput* out) {
+    if (!out->done_before) simulate_draw(*out);
+    return out;
+  };
+  auto keep = [&](DrawOutput* out) {
+    if (out->done_before) {
+      finished_runs(n_ * reps_);
+    } else if (on_draw_) {
+      on_draw_(out->draw, out->results, out->measures);
+    }
+    for (std::size_t i = 0; i < n_; ++i)
+      for (RunMeasures& m : out->measures.at(i)) runs[i].push_back(std::move(m));
+    *out = DrawOutput{};  // its memory back now: only the draws in flight hold results
+    ++draws_done;
+  };
   tbb::parallel_pipeline(
-      in_flight,
-      tbb::make_filter<
-          void, DrawOutput*>(tbb::filter_mode::serial_in_order, [&](tbb::flow_control& fc) -> DrawOutput* {
-        if (next == draws.size()) {
-          fc.stop();
-          return nullptr;
-        }
-        DrawOutput* out = &outputs[next];
-        out->draw = draws[next++];
-        if (completed) {
-          if (auto it = completed->find(out->draw); it != completed->end()) {
-            out->done_before = true;
-            out->measures = it->second;
-            return out;
-          }
-        }
-        if (stop && stop->load()) {
-          stopped = true;
-          fc.stop();
-          return nullptr;
-        }
-        return out;
-      }) & tbb::make_filter<DrawOutput*, DrawOutput*>(tbb::filter_mode::parallel, [&](DrawOutput* out) {
-        if (out->done_before) return out;
-        const std::uint32_t draw = out->draw;
-        std::vector<Scenario> scenarios;
-        for (std::size_t i = 0; i < n; ++i) scenarios.push_back(study.scenario_in_draw(i, draw));
-        std::vector<std::unique_ptr<Model>> models;
-        for (std::size_t i = 0; i < n; ++i) models.push_back(std::make_unique<Model>(scenarios[i]));
-        out->results.assign(n, std::vector<RunResult>(reps));
-        out->measures.assign(n, std::vector<RunMeasures>(reps));
-        auto take = [&](std::size_t j, std::size_t slot, RunResult&& r) {
-          out->measures[j][slot] = measure_run(shapes[j], scenarios[j], r);
-          if (on_draw) out->results[j][slot] = std::move(r);
-          finished_runs(1);
-        };
-        // From the study's warm-ups where there are any, else each
-        // group's warm-up for this draw.
-        std::vector<Job> jobs;
-        std::vector<std::size_t> job_scenario;
-        for (std::size_t i = 0; i < n; ++i)
-          if (!cached[leader[i]]) {
-            jobs.push_back({models[i].get(), RunPlan{study.seed, draw, study.first_replication, reps}});
-            job_scenario.push_back(i);
-          }
-        std::vector<std::pair<std::size_t, std::uint32_t>> from_cache;
-        for (std::size_t i = 0; i < n; ++i)
-          if (cached[leader[i]])
-            for (std::uint32_t r = 0; r < reps; ++r) from_cache.emplace_back(i, r);
-        tbb::parallel_invoke(
-            [&] {
-              tbb::parallel_for(std::size_t{0}, from_cache.size(), [&](std::size_t k) {
-                const auto [i, r] = from_cache[k];
-                try {
-                  take(i, r, warmed[leader[i]][r]->policy(*models[i], draw));
-                } catch (const std::exception& e) {  // named like a failure of for_each_run
-                  throw RunFailure(i, RunRequest{study.seed, draw, study.first_replication + r}, e.what());
-                }
-              });
-            },
-            [&] {
-              if (jobs.empty()) return;
-              try {
-                for_each_run(jobs, [&](std::size_t j, std::size_t slot, RunResult&& r) {
-                  take(job_scenario[j], slot, std::move(r));
-                });
-              } catch (const RunFailure& f) {  // its job is an index into
-                                               // `jobs`: name the scenario
-                throw RunFailure(job_scenario[f.job()], f.request(), f.reason());
-              }
-            });
-        return out;
-      }) & tbb::make_filter<DrawOutput*, void>(tbb::filter_mode::serial_in_order, [&](DrawOutput* out) {
-        if (out->done_before) {
-          finished_runs(n * reps);
-        } else if (on_draw) {
-          on_draw(out->draw, out->results, out->measures);
-        }
-        for (std::size_t i = 0; i < n; ++i)
-          for (RunMeasures& m : out->measures.at(i)) runs[i].push_back(std::move(m));
-        *out = DrawOutput{};  // its memory back now: only the draws in flight hold results
-        ++draws_done;
-      }));
-  if (stopped) throw Interrupted(draws_done, draws.size());
+      in_flight, tbb::make_filter<void, DrawOutput*>(tbb::filter_mode::serial_in_order, start_draw) &
+                     tbb::make_filter<DrawOutput*, DrawOutput*>(tbb::filter_mode::parallel, simulate) &
+                     tbb::make_filter<DrawOutput*, void>(tbb::filter_mode::serial_in_order, keep));
+  if (stopped) throw Interrupted(draws_done, draws_.size());
 
   StudyResult out;
-  for (std::size_t i = 0; i < n; ++i)
-    out.summaries.push_back(summarise(study.scenarios[i].scenario, std::move(runs[i])));
-  for (std::size_t i = 0; i < n; ++i) {
-    const int c = study.scenarios[i].comparator;
+  for (std::size_t i = 0; i < n_; ++i)
+    out.summaries.push_back(summarise(study_.scenarios[i].scenario, std::move(runs[i])));
+  for (std::size_t i = 0; i < n_; ++i) {
+    const int c = study_.scenarios[i].comparator;
     if (c >= 0)
       out.comparisons.push_back(compare(out.summaries[i], out.summaries[static_cast<std::size_t>(c)]));
   }
-  out.evaluation = evaluate(decisions(study, out));
+  out.evaluation = evaluate(decisions(study_, out));
   return out;
+}
+
+}  // namespace
+
+StudyResult run_study(const Study& study, const Progress::Callback& on_progress, const DrawSink& on_draw,
+                      const CompletedDraws* completed, const std::atomic<bool>* stop) {
+  return StudyRunner(study, on_progress, on_draw).run(completed, stop);
 }
 
 }  // namespace wijksim

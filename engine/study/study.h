@@ -17,11 +17,11 @@
 #include <string>
 #include <vector>
 
-#include "wijksim/simulation/experiment.h"
-#include "wijksim/model/model.h"
 #include "wijksim/analysis/economic_evaluation.h"
 #include "wijksim/analysis/summary.h"
-#include "wijksim/scenario/scenario_loader.h"
+#include "wijksim/model/model.h"
+#include "wijksim/scenario/scenario_source.h"
+#include "wijksim/simulation/experiment.h"
 
 namespace wijksim {
 

@@ -1,12 +1,13 @@
 // Scenario files: YAML in, a validated wijksim::Scenario out (scenarios/README.md describes the format).
 //
-// Input is read in three stages (STYLE.md lesson 4):
-//   1. YAML text, parsed by yaml-cpp, becomes a plain tree in which every key and value keeps its file,
-//      line and column;
-//   2. `extends` chains are resolved by merging those trees (maps merge key by key, lists and scalars
-//      replace), so a value inherited from a parent file still points at the parent file;
-//   3. the resolved tree is validated against the schema into a Scenario (base values) plus the list of
-//      uncertain parameters (distributions) that probabilistic sensitivity analysis samples.
+// Input is read in three stages (STYLE.md lesson 4), each in a file of its own:
+//   1. yaml_tree.h: YAML text, parsed by yaml-cpp, becomes a plain tree in which every key and value keeps
+//      its file, line and column;
+//   2. extends.h: `extends` chains are resolved by merging those trees (maps merge key by key, lists and
+//      scalars replace), so a value inherited from a parent file still points at the parent file;
+//   3. scenario_schema.h with parameter_reader.h: the resolved tree is validated against the schema into a
+//      Scenario (base values) plus the list of uncertain parameters (distributions) that probabilistic
+//      sensitivity analysis samples.
 // Every problem found in any stage becomes a Diagnostic; all of them are thrown together as one InputError.
 // A key that the schema does not read is an error, never ignored.
 #pragma once
@@ -18,20 +19,12 @@
 #include <variant>
 #include <vector>
 
-#include "wijksim/scenario/distributions.h"
 #include "wijksim/core/error.h"
 #include "wijksim/model/params.h"
+#include "wijksim/scenario/distributions.h"
+#include "wijksim/scenario/parameter_reader.h"
 
 namespace wijksim {
-
-// A parameter that a scenario gives as a distribution rather than a number.
-struct UncertainParameter {
-  std::string key_path;  // e.g. "agencies.debt_counselling.treatment_weeks"
-  Location where;        // where the distribution is written
-  std::variant<Distribution, Dirichlet> law;
-
-  bool is_shares() const { return std::holds_alternative<Dirichlet>(law); }
-};
 
 // A loaded, validated scenario file, with its uncertainty.
 class ScenarioSource {
@@ -63,14 +56,6 @@ class ScenarioSource {
   std::string hash() const;
   const std::string& path() const { return path_; }
 
-  // How a sampled value is written into a Scenario (internal; public so the loader can build it).
-  struct Apply {
-    double lo = 0, hi = 0;  // the parameter's valid range: samples are clamped into it (normal tails)
-    bool whole = false;     // integer parameter: samples are rounded
-    std::function<void(Scenario&, double)> set;
-    std::function<void(Scenario&, const std::vector<double>&)> set_shares;
-  };
-
  private:
   static ScenarioSource load_text(const std::string& yaml, const std::string& path, bool check_comparator);
   void apply_draw(Scenario& s, std::uint64_t seed, std::uint32_t draw,
@@ -80,7 +65,7 @@ class ScenarioSource {
   std::string resolved_yaml_;
   Scenario base_;
   std::vector<UncertainParameter> uncertain_;
-  std::vector<Apply> apply_;  // parallel to uncertain_
+  std::vector<ParameterSetter> apply_;  // parallel to uncertain_
 };
 
 }  // namespace wijksim

@@ -1,0 +1,183 @@
+#include "wijksim/scenario/extends.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <fstream>
+#include <system_error>
+
+#include "wijksim/core/units.h"
+
+namespace wijksim::loader {
+
+namespace fs = std::filesystem;
+
+bool read_file(const fs::path& p, std::string& out, std::string& why) {
+  std::error_code ec;
+  auto st = fs::status(p, ec);
+  if (ec || !fs::exists(st)) {
+    why = "no such file";
+    return false;
+  }
+  if (!fs::is_regular_file(st)) {
+    why = "not a regular file";
+    return false;
+  }
+  auto size = fs::file_size(p, ec);
+  if (!ec && size > kMaxFileBytes) {
+    why = fmt::format("the file is {}; a scenario is a few kB (limit {})",
+                      format_bytes(static_cast<double>(size)),
+                      format_bytes(static_cast<double>(kMaxFileBytes)));
+    return false;
+  }
+  std::ifstream in(p, std::ios::binary);
+  if (!in) {
+    why = std::error_code(errno, std::generic_category()).message();
+    return false;
+  }
+  std::string s;
+  s.resize(kMaxFileBytes + 1);
+  in.read(s.data(), static_cast<std::streamsize>(s.size()));
+  s.resize(static_cast<std::size_t>(in.gcount()));
+  if (s.size() > kMaxFileBytes) {
+    why = fmt::format("the file is larger than {}", format_bytes(static_cast<double>(kMaxFileBytes)));
+    return false;
+  }
+  out = std::move(s);
+  return true;
+}
+
+namespace {
+
+fs::path identity(const fs::path& p) {
+  std::error_code ec;
+  fs::path a = fs::absolute(p, ec);
+  return (ec ? p : a).lexically_normal();
+}
+
+// Keys that replace each other when an extending file sets one of them (so an override of `capacity`
+// removes an inherited `capacity_per_1000_households`, and `{mean, sd}` replaces an inherited
+// `{shape, scale}` inside a distribution).
+const std::vector<std::vector<std::vector<std::string>>>& alternative_groups() {
+  static const std::vector<std::vector<std::vector<std::string>>> groups = {
+      {{"capacity"}, {"capacity_per_1000_households"}},
+      {{"shape", "scale"}, {"mean", "sd"}},
+      {{"alpha", "beta"}, {"mean", "sd"}},
+      {{"meanlog", "sdlog"}, {"mean", "sd"}},
+  };
+  return groups;
+}
+
+// Stage 2: `over` (the extending file) merged onto `base` (its parent). Maps merge key by key; lists and
+// scalars replace; a map with `dist` replaces (a new distribution); an empty value removes the key.
+void merge_into(Node& base, Node&& over) {
+  base.where = over.where;
+  const bool dist_map = base.get("dist") != nullptr;
+  for (std::size_t i = 0; i < over.keys.size(); ++i) {
+    const std::string& key = over.keys[i];
+    Node& v = over.children[i];
+    for (const auto& group : alternative_groups()) {
+      if (group[0][0] != "capacity" && !dist_map) continue;
+      for (const auto& side : group) {
+        if (std::find(side.begin(), side.end(), key) == side.end()) continue;
+        for (const auto& other : group) {
+          if (&other == &side) continue;
+          for (const auto& k : other)
+            if (int j = base.find(k); j >= 0 && k != key) base.erase(static_cast<std::size_t>(j));
+        }
+      }
+    }
+    int j = base.find(key);
+    if (v.is(Node::Kind::Null) && j >= 0) {
+      base.erase(static_cast<std::size_t>(j));
+      continue;
+    }
+    if (j < 0) {
+      base.keys.push_back(key);
+      base.key_where.push_back(over.key_where[i]);
+      base.children.push_back(std::move(v));
+      continue;
+    }
+    Node& b = base.children[static_cast<std::size_t>(j)];
+    if (b.is(Node::Kind::Map) && v.is(Node::Kind::Map) && v.get("dist") == nullptr)
+      merge_into(b, std::move(v));
+    else
+      b = std::move(v);
+    base.key_where[static_cast<std::size_t>(j)] = over.key_where[i];
+  }
+}
+
+// Resolves `extends` chains and rewrites `comparator` to a path relative to the root file's directory.
+class Resolver {
+ public:
+  Resolver(Diags& d, const std::string& root_file) : d_(d), root_dir_(identity(root_file).parent_path()) {}
+
+  std::optional<Node> resolve(const std::string& text, const std::string& file) {
+    chain_.clear();
+    return resolve_file(text, file);
+  }
+
+ private:
+  std::string shown(const fs::path& id) const {
+    fs::path rel = id.lexically_relative(root_dir_);
+    return rel.empty() ? id.string() : rel.string();
+  }
+
+  std::optional<Node> resolve_file(const std::string& text, const std::string& file) {
+    chain_.push_back(identity(file));
+    std::optional<Node> root = parse_yaml(text, file, d_);
+    if (!root) return std::nullopt;
+    const fs::path dir = fs::path(file).parent_path();
+    if (Node* c = root->get("comparator"); c && c->is(Node::Kind::Scalar) && !c->text.empty()) {
+      fs::path rel = identity(dir / c->text).lexically_relative(root_dir_);
+      if (!rel.empty()) c->text = rel.generic_string();
+    }
+    int e = root->find("extends");
+    if (e < 0) return root;
+    Node ext = std::move(root->children[static_cast<std::size_t>(e)]);
+    root->erase(static_cast<std::size_t>(e));
+    if (!ext.is(Node::Kind::Scalar) || ext.text.empty()) {
+      d_.add(ext.where, "extends",
+             fmt::format("expected the file name of a scenario to extend, found {}", found(ext)));
+      return std::nullopt;
+    }
+    const fs::path parent_file = (dir / ext.text).lexically_normal();
+    const fs::path parent_id = identity(parent_file);
+    if (std::find(chain_.begin(), chain_.end(), parent_id) != chain_.end()) {
+      std::vector<std::string> names;
+      for (const auto& p : chain_) names.push_back(shown(p));
+      names.push_back(shown(parent_id));
+      d_.add(ext.where, "extends", fmt::format("extends cycle: {}", join(names, " -> ")));
+      return std::nullopt;
+    }
+    if (chain_.size() >= kMaxExtends) {
+      d_.add(ext.where, "extends", fmt::format("extends chain longer than {} files", kMaxExtends));
+      return std::nullopt;
+    }
+    std::string parent_text, why;
+    if (!read_file(parent_file, parent_text, why)) {
+      const std::string full = parent_file.string();
+      d_.add(ext.where, "extends",
+             full == ext.text
+                 ? fmt::format("cannot read the scenario to extend, '{}': {}", ext.text, why)
+                 : fmt::format("cannot read the scenario to extend, '{}' ({}): {}", ext.text, full, why));
+      return std::nullopt;
+    }
+    std::optional<Node> parent = resolve_file(parent_text, parent_file.string());
+    if (!parent) return std::nullopt;
+    merge_into(*parent, std::move(*root));
+    return parent;
+  }
+
+  Diags& d_;
+  fs::path root_dir_;
+  std::vector<fs::path> chain_;
+};
+
+}  // namespace
+
+std::optional<Node> resolve_extends(const std::string& text, const std::string& file, Diags& d) {
+  return Resolver(d, file).resolve(text, file);
+}
+
+}  // namespace wijksim::loader

@@ -1,0 +1,26 @@
+// Stage 2 of reading a scenario (scenario_source.h): `extends` chains are resolved by merging located trees
+// (maps merge key by key, lists and scalars replace, an empty value removes a key), so a value inherited from
+// a parent file still points at the parent file; `comparator` paths become relative to the named file's
+// directory.
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+
+#include "wijksim/scenario/yaml_tree.h"
+
+namespace wijksim::loader {
+
+inline constexpr std::uintmax_t kMaxFileBytes = 16u << 20;  // a scenario is a few kB
+inline constexpr std::size_t kMaxExtends = 32;
+
+// Reads a whole file, refusing what cannot be a scenario (directories, devices, huge files): false with
+// the reason in `why`.
+bool read_file(const std::filesystem::path& p, std::string& out, std::string& why);
+
+// The scenario of `text` (the file `file`) with its `extends` chain merged in; nullopt when a file of the
+// chain cannot be read or parsed, or the chain has a cycle or is too long (the reason in `d`).
+std::optional<Node> resolve_extends(const std::string& text, const std::string& file, Diags& d);
+
+}  // namespace wijksim::loader

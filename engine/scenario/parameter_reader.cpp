@@ -1,0 +1,472 @@
+#include "wijksim/scenario/parameter_reader.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+
+namespace wijksim::loader {
+
+bool parse_double(std::string_view s, double& v) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  if (!s.empty() && s.front() == '+') s.remove_prefix(1);
+  if (s.empty()) return false;
+  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  return ec == std::errc() && end == s.data() + s.size();
+}
+
+bool valid_name(std::string_view s) {
+  if (s.empty() || s.size() > 64) return false;
+  return std::all_of(s.begin(), s.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-';
+  });
+}
+
+// A section (a map) under `parent`; nullptr when absent (reported if required) or not a map.
+void MapReader::done(std::string_view noun) {
+  for (std::size_t i = 0; i < n_.keys.size(); ++i) {
+    const std::string& k = n_.keys[i];
+    if (std::find(asked_.begin(), asked_.end(), k) != asked_.end()) continue;
+    std::string msg;
+    if (k == "<<") {
+      msg = "YAML merge keys ('<<') are not supported: use 'extends' to inherit from another scenario";
+    } else {
+      const std::string near = suggest(k, asked_);
+      for (auto& m : missing_)
+        if (!near.empty() &&
+            std::find(m.alternatives.begin(), m.alternatives.end(), near) != m.alternatives.end())
+          m.explained = true;
+      msg = unknown_name(noun, k, asked_, noun == "key" ? "expected one of" : fmt::format("known {}s", noun));
+    }
+    d_.add(n_.key_where[i], sub(k), msg);
+  }
+  for (const auto& m : missing_)
+    if (!m.explained) d_.add(n_.where, m.key, m.message);
+  missing_.clear();
+}
+
+std::string not_a_number(const Node& n) {
+  if (n.is(Node::Kind::Scalar)) {
+    std::string t = n.text;
+    double v = 0;
+    if (!t.empty() && t.back() == '%' && parse_double(std::string_view(t).substr(0, t.size() - 1), v))
+      return fmt::format("expected a number, found '{}' (write a share as a fraction: {})", t, v / 100);
+    if (std::string c = t; std::replace(c.begin(), c.end(), ',', '.'), c != t && parse_double(c, v))
+      return fmt::format("expected a number, found '{}' (use a decimal point: {})", t, c);
+    std::string lower = t;
+    std::transform(lower.begin(), lower.end(), lower.begin(),
+                   [](unsigned char c) { return std::tolower(c); });
+    if (parse_double(t, v) || lower == ".inf" || lower == "-.inf" || lower == "+.inf" || lower == ".nan")
+      return fmt::format("expected a finite number, found '{}'", t);
+  }
+  return fmt::format("expected a number, found {}", found(n));
+}
+
+namespace {
+
+// Where the values of a distribution lie, for checking against a parameter's range.
+struct Support {
+  double lo, hi;
+  bool lo_open;
+};
+Support support_of(const Distribution& d) {
+  using K = Distribution::Kind;
+  switch (d.kind) {
+    case K::Fixed:
+      return {d.a, d.a, false};
+    case K::Uniform:
+      return {d.a, d.b, false};
+    case K::Triangular:
+      return {d.a, d.c, false};
+    case K::Normal:
+      return {d.a - 3 * d.b, d.a + 3 * d.b, false};  // checked at +-3 sd; tails are clamped
+    case K::LogNormal:
+    case K::Gamma:
+      return {0, kInf, true};
+    case K::Beta:
+      return {0, 1, true};
+  }
+  return {0, 0, false};
+}
+
+}  // namespace
+
+const Node* ParameterReader::section(MapReader& parent, std::string_view key, bool required) {
+  const Node* n = parent.get(key);
+  if (!n) {
+    if (required) parent.missing(key, fmt::format("missing required section '{}'", key));
+    return nullptr;
+  }
+  if (!n->is(Node::Kind::Map)) {
+    d_.add(n->where, parent.sub(key), fmt::format("expected a map, found {}", found(*n)));
+    return nullptr;
+  }
+  return n;
+}
+
+std::optional<std::string> ParameterReader::text(const Node* n, const std::string& path) {
+  if (!n) return std::nullopt;
+  if (!n->is(Node::Kind::Scalar)) {
+    d_.add(n->where, path, fmt::format("expected a text, found {}", found(*n)));
+    return std::nullopt;
+  }
+  return n->text;
+}
+
+std::optional<bool> ParameterReader::boolean(const Node* n, const std::string& path) {
+  if (!n) return std::nullopt;
+  if (n->is(Node::Kind::Scalar)) {
+    std::string t = n->text;
+    std::transform(t.begin(), t.end(), t.begin(), [](unsigned char c) { return std::tolower(c); });
+    if (t == "true" || t == "yes" || t == "on") return true;
+    if (t == "false" || t == "no" || t == "off") return false;
+  }
+  d_.add(n->where, path, fmt::format("expected true or false, found {}", found(*n)));
+  return std::nullopt;
+}
+
+std::optional<std::string> ParameterReader::choice(const Node* n, const std::string& path,
+                                                   const std::vector<std::string>& options) {
+  auto t = text(n, path);
+  if (!t) return std::nullopt;
+  if (std::find(options.begin(), options.end(), *t) != options.end()) return t;
+  std::string msg = fmt::format("expected one of {}, found '{}'", join(options), *t);
+  if (std::string near = suggest(*t, options); !near.empty())
+    msg += fmt::format("; did you mean '{}'?", near);
+  d_.add(n->where, path, msg);
+  return std::nullopt;
+}
+
+// A reference to a payer or domain by name. When the section that defines the names is missing or broken
+// (`known` false) it has its own diagnostic: references to it are not reported one by one.
+std::optional<int> ParameterReader::ref(const Node* n, const std::string& path,
+                                        const std::vector<std::string>& names, std::string_view what,
+                                        bool known) {
+  if (!n) return std::nullopt;
+  if (!n->is(Node::Kind::Scalar)) {
+    d_.add(n->where, path, fmt::format("expected {} name, found {}", with_article(what), found(*n)));
+    return std::nullopt;
+  }
+  auto it = std::find(names.begin(), names.end(), n->text);
+  if (it != names.end()) return static_cast<int>(it - names.begin());
+  if (!known) return std::nullopt;
+  d_.add(n->where, path, unknown_name(what, n->text, names, fmt::format("known {}s", what)));
+  return std::nullopt;
+}
+
+// A plain number (no distribution) within `r`.
+std::optional<double> ParameterReader::plain(const Node& n, const std::string& path, const Range& r) {
+  double v = 0;
+  if (!n.is(Node::Kind::Scalar) || !parse_double(n.text, v) || !std::isfinite(v)) {
+    d_.add(n.where, path, not_a_number(n));
+    return std::nullopt;
+  }
+  if (!r.contains(v)) {
+    d_.add(n.where, path, fmt::format("expected {}, found {}", r.describe(v > r.hi), n.text));
+    return std::nullopt;
+  }
+  return v;
+}
+
+// A number or a distribution for the parameter at `path`. Sets the base scenario (the mean) through
+// `set` and records a distribution as an uncertain parameter. `may_vary` false: a number only.
+std::optional<double> ParameterReader::number(const Node& n, const std::string& path, const Range& r,
+                                              const Set& set, bool may_vary) {
+  if (n.is(Node::Kind::Map)) {
+    if (!may_vary) {
+      d_.add(n.where, path,
+             "expected a fixed number, found a distribution (this parameter sets the model's size "
+             "or structure, so it cannot vary between draws)");
+      return std::nullopt;
+    }
+    std::optional<Distribution> dist = distribution(n, path, r);
+    if (!dist) return std::nullopt;
+    double mean = dist->mean();
+    if (r.whole) mean = std::clamp(std::round(mean), std::ceil(r.lo), std::floor(r.hi));
+    if (set) set(s_, mean);
+    if (dist->kind != Distribution::Kind::Fixed && set) {
+      uncertain_.push_back({path, n.where, *dist});
+      apply_.push_back({r.lo, std::min(r.hi, kHuge), r.whole, set, nullptr});
+    }
+    return mean;
+  }
+  std::optional<double> v = plain(n, path, r);
+  if (v && set) set(s_, *v);
+  return v;
+}
+
+std::optional<double> ParameterReader::number_in(MapReader& m, std::string_view key, const Range& r,
+                                                 const Set& set, bool required, bool may_vary) {
+  const Node* n = m.need(key, required);
+  if (!n) return std::nullopt;
+  return number(*n, m.sub(key), r, set, may_vary);
+}
+
+// {dist: kind, ...own parameters or mean and sd}, checked for valid parameters and for lying inside
+// the parameter's range.
+std::optional<Distribution> ParameterReader::distribution(const Node& n, const std::string& path,
+                                                          const Range& r) {
+  using K = Distribution::Kind;
+  MapReader m(n, path, d_);
+  const Node* kind_node = m.get("dist");
+  if (!kind_node) {
+    d_.add(
+        n.where, path,
+        "expected a number or a distribution such as {dist: beta, mean: 0.5, sd: 0.1}, found a map without "
+        "'dist'");
+    return std::nullopt;
+  }
+  K kind{};
+  auto name = text(kind_node, sub_path(path, "dist"));
+  if (!name) return std::nullopt;
+  if (!parse_distribution_kind(*name, kind)) {
+    if (*name == "dirichlet") {
+      d_.add(kind_node->where, sub_path(path, "dist"),
+             "a dirichlet distribution is for a list of shares; a single number takes fixed, uniform, "
+             "triangular, "
+             "normal, lognormal, gamma or beta");
+      return std::nullopt;
+    }
+    d_.add(kind_node->where, sub_path(path, "dist"),
+           unknown_name("distribution", *name,
+                        {"fixed", "uniform", "triangular", "normal", "lognormal", "gamma", "beta"},
+                        "known distributions"));
+    return std::nullopt;
+  }
+  bool ok = true;
+  auto param = [&](std::string_view key) -> std::optional<double> {
+    const Node* p = m.get(key);
+    if (!p) return std::nullopt;
+    auto v = plain(*p, m.sub(key), Range{-kInf, kInf});
+    if (!v) ok = false;
+    return v;
+  };
+  // Kinds given by their own parameters or by mean and sd: exactly one of the two pairs.
+  auto by_pair = [&](const char* p1, const char* p2) -> std::optional<Distribution> {
+    auto a = param(p1), b = param(p2);
+    std::optional<double> mean, sd;
+    if (kind != K::Normal) mean = param("mean"), sd = param("sd");
+    if (!ok) return std::nullopt;
+    const bool own = m.node().get(p1) || m.node().get(p2);
+    const bool moments = kind != K::Normal && (m.node().get("mean") || m.node().get("sd"));
+    if (own && moments) {
+      d_.add(n.where, path, fmt::format("give {} and {}, or mean and sd, not both", p1, p2));
+      return std::nullopt;
+    }
+    if (own && a && b) return Distribution{kind, *a, *b, 0};
+    if (moments && mean && sd) {
+      try {
+        return Distribution::from_mean_sd(kind, *mean, *sd);
+      } catch (const Error& e) {
+        d_.add(n.where, path, e.what());
+        return std::nullopt;
+      }
+    }
+    d_.add(n.where, path,
+           kind == K::Normal
+               ? std::string("a normal distribution needs mean and sd")
+               : fmt::format("a {} distribution needs {} and {}, or mean and sd", to_string(kind), p1, p2));
+    return std::nullopt;
+  };
+  std::optional<Distribution> dist;
+  auto need_all = [&](std::initializer_list<const char*> keys) -> std::optional<std::vector<double>> {
+    std::vector<double> v;
+    std::vector<std::string> missing;
+    for (const char* k : keys) {
+      auto x = param(k);
+      if (x)
+        v.push_back(*x);
+      else if (!m.node().get(k))
+        missing.push_back(k);
+    }
+    if (!missing.empty()) {
+      d_.add(n.where, path,
+             fmt::format("a {} distribution needs {}", to_string(kind), join(missing, " and ")));
+      return std::nullopt;
+    }
+    if (!ok) return std::nullopt;
+    return v;
+  };
+  switch (kind) {
+    case K::Fixed:
+      if (auto v = need_all({"value"})) dist = Distribution::fixed((*v)[0]);
+      break;
+    case K::Uniform:
+      if (auto v = need_all({"min", "max"})) dist = Distribution{kind, (*v)[0], (*v)[1], 0};
+      break;
+    case K::Triangular:
+      if (auto v = need_all({"min", "mode", "max"})) dist = Distribution{kind, (*v)[0], (*v)[1], (*v)[2]};
+      break;
+    case K::Normal:
+      dist = by_pair("mean", "sd");
+      break;
+    case K::LogNormal:
+      dist = by_pair("meanlog", "sdlog");
+      break;
+    case K::Gamma:
+      dist = by_pair("shape", "scale");
+      break;
+    case K::Beta:
+      dist = by_pair("alpha", "beta");
+      break;
+  }
+  m.done();
+  if (!dist) return std::nullopt;
+  if (std::string why = dist->invalid_reason(); !why.empty()) {
+    d_.add(n.where, path, fmt::format("invalid {} distribution: {}", to_string(kind), why));
+    return std::nullopt;
+  }
+  // The distribution must stay inside the parameter's range (above kHuge, a range is unbounded).
+  const Support sp = support_of(*dist);
+  const bool lo_ok = sp.lo > r.lo || (sp.lo == r.lo && (!r.lo_open || sp.lo_open));
+  const bool hi_ok = sp.hi <= r.hi || r.hi >= kHuge;
+  if (kind == K::Fixed) {
+    if (!r.contains(dist->a)) {
+      d_.add(n.where, path, fmt::format("expected {}, found {}", r.describe(), dist->a));
+      return std::nullopt;
+    }
+  } else if (!lo_ok || !hi_ok) {
+    if (kind == K::Normal) {
+      d_.add(n.where, path,
+             fmt::format(
+                 "a normal distribution with mean {} and sd {} goes outside the valid range (mean +- 3 sd "
+                 "is {:.4g} to {:.4g}) but this parameter must be {}: use a beta, gamma or lognormal "
+                 "distribution, or a smaller sd",
+                 dist->a, dist->b, sp.lo, sp.hi, r.describe()));
+    } else {
+      std::string values = sp.hi == kInf ? fmt::format("from {} to infinity", sp.lo)
+                                         : fmt::format("from {} to {}", sp.lo, sp.hi);
+      d_.add(n.where, path,
+             fmt::format("a {} distribution takes values {}, but this parameter must be {}", to_string(kind),
+                         values, r.describe()));
+    }
+    return std::nullopt;
+  }
+  // An unbounded support may still have a mean beyond what the parameter can hold (cents, int).
+  if (const double mean = dist->mean(); !std::isfinite(mean) || mean > r.hi) {
+    d_.add(n.where, path,
+           fmt::format("expected {}, found a {} distribution with mean {}", r.describe(true), to_string(kind),
+                       count_text(mean)));
+    return std::nullopt;
+  }
+  return dist;
+}
+
+// A list of shares summing to one, or {dist: dirichlet, alpha: [...]}. `len` is the required length
+// (0: any from 1 to max_len).
+std::optional<std::vector<double>> ParameterReader::shares(const Node* n, const std::string& path,
+                                                           std::size_t len, std::size_t max_len,
+                                                           const std::string& len_what,
+                                                           const SetShares& set) {
+  if (!n) return std::nullopt;
+  auto length_ok = [&](std::size_t k, const Location& w, std::string_view unit) {
+    if ((len > 0 && k != len) || (len == 0 && (k < 1 || k > max_len))) {
+      d_.add(w, path, fmt::format("expected {}, found {} {}", len_what, k, unit));
+      return false;
+    }
+    return true;
+  };
+  if (n->is(Node::Kind::List)) {
+    std::vector<double> v;
+    bool ok = true;
+    for (std::size_t i = 0; i < n->children.size(); ++i) {
+      const Node& c = n->children[i];
+      if (c.is(Node::Kind::Map)) {
+        d_.add(c.where, index_path(path, i),
+               "shares vary together: write the whole list as {dist: dirichlet, alpha: [...]}, not a "
+               "distribution "
+               "per share");
+        ok = false;
+        continue;
+      }
+      auto x = plain(c, index_path(path, i), kShare);
+      if (x)
+        v.push_back(*x);
+      else
+        ok = false;
+    }
+    if (!length_ok(n->children.size(), n->where, "shares") || !ok) return std::nullopt;
+    double sum = 0;
+    for (double x : v) sum += x;
+    if (std::fabs(sum - 1) > kShareTolerance) {
+      d_.add(n->where, path, fmt::format("shares sum to {:.6g}, expected 1", sum));
+      return std::nullopt;
+    }
+    if (set) set(s_, v);
+    return v;
+  }
+  if (n->is(Node::Kind::Map)) {
+    MapReader m(*n, path, d_);
+    const Node* kind = m.get("dist");
+    const Node* alpha = m.get("alpha");
+    m.done();
+    if (!kind || !kind->is(Node::Kind::Scalar) || kind->text != "dirichlet") {
+      d_.add(n->where, path,
+             fmt::format("expected a list of shares or {{dist: dirichlet, alpha: [...]}}, found {}",
+                         kind && kind->is(Node::Kind::Scalar) ? fmt::format("a {} distribution", kind->text)
+                                                              : std::string("a map")));
+      return std::nullopt;
+    }
+    if (!alpha) {
+      d_.add(n->where, sub_path(path, "alpha"), "missing required key 'alpha' (one weight per share)");
+      return std::nullopt;
+    }
+    if (!alpha->is(Node::Kind::List)) {
+      d_.add(alpha->where, sub_path(path, "alpha"),
+             fmt::format("expected a list of numbers, found {}", found(*alpha)));
+      return std::nullopt;
+    }
+    Dirichlet dir;
+    bool ok = true;
+    for (std::size_t i = 0; i < alpha->children.size(); ++i) {
+      auto x = plain(alpha->children[i], index_path(sub_path(path, "alpha"), i), Range{-kInf, kInf});
+      if (x)
+        dir.alpha.push_back(*x);
+      else
+        ok = false;
+    }
+    if (!ok || !length_ok(alpha->children.size(), alpha->where, "alphas")) return std::nullopt;
+    if (std::string why = dir.invalid_reason(); !why.empty()) {
+      d_.add(alpha->where, path, fmt::format("invalid dirichlet distribution: {}", why));
+      return std::nullopt;
+    }
+    std::vector<double> mean = dir.mean();
+    if (set) {
+      set(s_, mean);
+      uncertain_.push_back({path, n->where, dir});
+      apply_.push_back({0, 1, false, nullptr, set});
+    }
+    return mean;
+  }
+  d_.add(n->where, path, fmt::format("expected a list of shares, found {}", found(*n)));
+  return std::nullopt;
+}
+
+// A map keyed by user-chosen names (payers, domains, agencies): the names, checked; nullopt when there
+// are none or more than `limit` (then the section is not read further).
+std::optional<std::vector<std::string>> ParameterReader::names_of(const Node& n, const std::string& path,
+                                                                  std::string_view what,
+                                                                  std::string_view plural, int limit) {
+  if (n.keys.empty()) {
+    d_.add(n.where, path, fmt::format("at least one {} is needed, found none", what));
+    return std::nullopt;
+  }
+  if (n.keys.size() > static_cast<std::size_t>(limit)) {
+    d_.add(n.where, path, fmt::format("expected at most {} {}, found {}", limit, plural, n.keys.size()));
+    return std::nullopt;
+  }
+  std::vector<std::string> names;
+  for (std::size_t i = 0; i < n.keys.size(); ++i) {
+    const std::string& k = n.keys[i];
+    if (!valid_name(k))
+      d_.add(n.key_where[i], sub_path(path, k),
+             fmt::format("{} name must be letters, digits, '_' or '-' (at most 64), found '{}'",
+                         with_article(what), k));
+    names.push_back(k);
+  }
+  return names;
+}
+
+}  // namespace wijksim::loader

@@ -1,0 +1,211 @@
+// Stage 3 of reading a scenario (scenario_source.h), its typed half: the parameter dictionary. Every value a
+// scenario gives is read here, against what it may be (a probability, a share, euros, a whole number,
+// a name of a payer...), as a number or a distribution, and reported with its location and key path when
+// it is not. A map remembers every key asked for, so a key nobody asked for is an error with a suggestion,
+// never silently ignored (the pbrt lesson, STYLE.md). scenario_schema.h says which keys a scenario has.
+#pragma once
+
+#include <fmt/format.h>
+
+#include <cmath>
+#include <functional>
+#include <limits>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <variant>
+#include <vector>
+
+#include "wijksim/model/params.h"
+#include "wijksim/scenario/distributions.h"
+#include "wijksim/scenario/yaml_tree.h"
+
+namespace wijksim {
+
+// A parameter that a scenario gives as a distribution rather than a number.
+struct UncertainParameter {
+  std::string key_path;  // e.g. "agencies.debt_counselling.treatment_weeks"
+  Location where;        // where the distribution is written
+  std::variant<Distribution, Dirichlet> law;
+
+  bool is_shares() const { return std::holds_alternative<Dirichlet>(law); }
+};
+
+using SetParameter = std::function<void(Scenario&, double)>;
+using SetShares = std::function<void(Scenario&, const std::vector<double>&)>;
+
+// How a sampled value of an uncertain parameter is written into a Scenario.
+struct ParameterSetter {
+  double lo = 0, hi = 0;  // the parameter's valid range: samples are clamped into it (normal tails)
+  bool whole = false;     // integer parameter: samples are rounded
+  SetParameter set;
+  SetShares set_shares;
+};
+
+}  // namespace wijksim
+
+namespace wijksim::loader {
+
+inline constexpr double kInf = std::numeric_limits<double>::infinity();
+inline constexpr double kShareTolerance = 1e-6;
+// Upper bound on values converted to int or to cents, so a conversion can never overflow; bounds at or
+// above this are not shown in messages ("a whole number >= 0").
+inline constexpr double kHuge = 1e9;
+
+bool parse_double(std::string_view s, double& v);
+// Letters, digits, '_' or '-', at most 64: names of payers, domains and agencies.
+bool valid_name(std::string_view s);
+
+// Reads one map: remembers every key asked for, so that a key nobody asked for is reported (with the
+// closest asked-for key as a suggestion) instead of being silently ignored. A missing key is reported by
+// done(), unless an unknown key in the map is a likely typo of it: `incidence_per_yaer` gives one
+// diagnostic ("did you mean 'incidence_per_year'?"), not a second one for the missing key.
+class MapReader {
+ public:
+  MapReader(const Node& n, std::string path, Diags& d) : n_(n), path_(std::move(path)), d_(d) {}
+
+  const Node* get(std::string_view k) {
+    asked_.emplace_back(k);
+    return n_.get(k);
+  }
+  const Node* need(std::string_view k, bool required = true) {
+    const Node* v = get(k);
+    if (!v && required) missing(k, fmt::format("missing required key '{}'", k));
+    return v;
+  }
+  // Reports `message` about missing key `k` at this map, unless an unknown key is a typo of `k` or of one
+  // of `alternatives` (keys that would have done instead).
+  void missing(std::string_view k, std::string message, std::vector<std::string> alternatives = {}) {
+    alternatives.emplace_back(k);
+    missing_.push_back({sub(k), std::move(message), std::move(alternatives)});
+  }
+  std::string sub(std::string_view k) const { return sub_path(path_, k); }
+  const Node& node() const { return n_; }
+  const std::string& path() const { return path_; }
+
+  // Reports keys nobody asked for, and missing keys. `noun` names what the keys are ("key", "domain").
+  void done(std::string_view noun = "key");
+
+ private:
+  struct Missing {
+    std::string key, message;
+    std::vector<std::string> alternatives;
+    bool explained = false;
+  };
+  const Node& n_;
+  std::string path_;
+  Diags& d_;
+  std::vector<std::string> asked_;
+  std::vector<Missing> missing_;
+};
+
+// The valid values of a number.
+struct Range {
+  double lo = 0;
+  double hi = kInf;
+  bool lo_open = false;  // lo itself is not allowed
+  bool whole = false;
+  const char* what = "a number";
+
+  bool contains(double v) const {
+    if (whole && v != std::floor(v)) return false;
+    return (lo_open ? v > lo : v >= lo) && v <= hi;
+  }
+  // An upper bound at or above kHuge is only a guard against overflow: shown only when `show_hi` (the
+  // value found is above it), so "found 99999999999" never follows "a whole number >= 0".
+  std::string describe(bool show_hi = false) const {
+    const std::string w = whole ? "a whole number" : what;
+    if ((hi < kHuge || show_hi) && hi < kInf)
+      return fmt::format("{} {} {} {} {}", w, whole ? "from" : "between", count_text(lo),
+                         whole ? "to" : "and", count_text(hi));
+    return fmt::format("{} {} {}", w, lo_open ? ">" : ">=", count_text(lo));
+  }
+};
+inline constexpr Range kProbability{0, 1, false, false, "a probability"};
+inline constexpr Range kShare{0, 1, false, false, "a share"};
+inline constexpr Range kFraction{0, 1, false, false, "a number"};
+inline constexpr Range kNonNeg{0, kInf};
+inline constexpr Range kPositive{0, kInf, true};
+inline constexpr Range kMoney{0, 1e12, false, false, "an amount in euros"};
+inline constexpr Range kWhole{0, kHuge, false, true};
+inline constexpr Range kWholePositive{1, kHuge, false, true};
+
+// Why a scalar is not a number, with the fix for the two mistakes people make most.
+std::string not_a_number(const Node& n);
+
+using Set = SetParameter;
+
+// A setter for field `member` of the struct `get(s)` returns, converting a double to its type (euros
+// to cents for money, rounding for integers).
+template <class Get, class T, class S>
+Set field(Get get, T S::*member) {
+  return [get, member](Scenario& s, double v) {
+    T& f = get(s).*member;
+    if constexpr (std::is_same_v<T, Cents>)
+      f = euros_to_cents(v);
+    else if constexpr (std::is_integral_v<T>)
+      f = static_cast<T>(std::llround(v));
+    else
+      f = v;
+  };
+}
+
+// The value readers, with the scenario they fill and the uncertain parameters they find.
+class ParameterReader {
+ public:
+  ParameterReader(Diags& d, const std::string& file) : d_(d) { s_.file = file; }
+
+  Scenario& scenario() { return s_; }
+  std::vector<UncertainParameter>& uncertain() { return uncertain_; }
+  std::vector<ParameterSetter>& setters() { return apply_; }
+
+ protected:
+  // A section (a map) under `parent`; nullptr when absent (reported if required) or not a map.
+  const Node* section(MapReader& parent, std::string_view key, bool required = true);
+
+  std::optional<std::string> text(const Node* n, const std::string& path);
+
+  std::optional<bool> boolean(const Node* n, const std::string& path);
+
+  std::optional<std::string> choice(const Node* n, const std::string& path,
+                                    const std::vector<std::string>& options);
+
+  // A reference to a payer or domain by name. When the section that defines the names is missing or broken
+  // (`known` false) it has its own diagnostic: references to it are not reported one by one.
+  std::optional<int> ref(const Node* n, const std::string& path, const std::vector<std::string>& names,
+                         std::string_view what, bool known);
+
+  // A plain number (no distribution) within `r`.
+  std::optional<double> plain(const Node& n, const std::string& path, const Range& r);
+
+  // A number or a distribution for the parameter at `path`. Sets the base scenario (the mean) through
+  // `set` and records a distribution as an uncertain parameter. `may_vary` false: a number only.
+  std::optional<double> number(const Node& n, const std::string& path, const Range& r, const Set& set,
+                               bool may_vary = true);
+
+  std::optional<double> number_in(MapReader& m, std::string_view key, const Range& r, const Set& set,
+                                  bool required = true, bool may_vary = true);
+
+  // {dist: kind, ...own parameters or mean and sd}, checked for valid parameters and for lying inside
+  // the parameter's range.
+  std::optional<Distribution> distribution(const Node& n, const std::string& path, const Range& r);
+
+  // A list of shares summing to one, or {dist: dirichlet, alpha: [...]}. `len` is the required length
+  // (0: any from 1 to max_len).
+  std::optional<std::vector<double>> shares(const Node* n, const std::string& path, std::size_t len,
+                                            std::size_t max_len, const std::string& len_what,
+                                            const SetShares& set);
+
+  // A map keyed by user-chosen names (payers, domains, agencies): the names, checked; nullopt when there
+  // are none or more than `limit` (then the section is not read further).
+  std::optional<std::vector<std::string>> names_of(const Node& n, const std::string& path,
+                                                   std::string_view what, std::string_view plural, int limit);
+
+  Diags& d_;
+  Scenario s_;
+  std::vector<UncertainParameter> uncertain_;
+  std::vector<ParameterSetter> apply_;
+};
+
+}  // namespace wijksim::loader

@@ -1,0 +1,61 @@
+// Stage 3 of reading a scenario (scenario_source.h), its structural half: the schema. Which sections and keys
+// a scenario has, what each one means for the model (units, per-1,000-household capacities, rates per year),
+// and the checks across sections (every domain served by an agency, a comparator on the same population).
+// The values themselves are read by the parameter dictionary (parameter_reader.h).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "wijksim/scenario/parameter_reader.h"
+
+namespace wijksim::loader {
+
+class ScenarioSchema : public ParameterReader {
+ public:
+  using ParameterReader::ParameterReader;
+
+  // Reads the resolved tree of a scenario into scenario(), uncertain() and setters(); every problem goes to
+  // the Diags given to the constructor.
+  void run(const Node& root);
+  const Node* comparator_node() const { return comparator_; }
+
+ private:
+  void simulation(const Node* n);
+
+  void payers(const Node* n);
+
+  void domains(const Node* n);
+
+  void agencies(const Node* n);
+
+  // An agency's list of domains; false when it could not be read completely.
+  bool agency_domains(const Node* n, const std::string& path, Agency& a);
+
+  // Every domain needs an agency: complex problems can only be treated in the second line. Not checked when
+  // an agency's domains could not be read (a misspelt domain there is the problem already reported).
+  void coverage();
+
+  void population(MapReader& m);
+
+  void fragmentation(const Node* n);
+
+  void ladder(const Node* n);
+
+  // A map with one probability per domain, into a vector in domain order.
+  void per_domain(const Node* n, const std::string& path, std::vector<double> Coaches::*member);
+
+  void coaches(const Node* n);
+
+  void economics(const Node* n);
+
+  std::optional<double> households_;
+  std::vector<std::string> payer_names_, domain_names_, agency_names_;
+  bool payers_ok_ = false, domains_ok_ = false;  // the section is there and its names can be referred to
+  bool agency_domains_ok_ = true;                // every agency's domains were read without a problem
+  std::vector<Location> domain_where_;
+  const Node* comparator_ = nullptr;
+};
+
+}  // namespace wijksim::loader

@@ -1,0 +1,176 @@
+#include "wijksim/scenario/scenario_source.h"
+
+#include <fmt/format.h>
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+
+#include "wijksim/scenario/extends.h"
+#include "wijksim/scenario/scenario_schema.h"
+
+namespace wijksim {
+
+using namespace loader;
+namespace fs = std::filesystem;
+
+namespace {
+std::uint64_t fnv1a64(std::string_view s) {
+  std::uint64_t h = 14695981039346656037ull;  // FNV-1a 64: offset basis and prime (Fowler, Noll, Vo)
+  for (unsigned char c : s) {
+    h ^= c;
+    h *= 1099511628211ull;
+  }
+  return h;
+}
+}  // namespace
+
+ScenarioSource ScenarioSource::load(const std::string& path) {
+  std::string text, why;
+  if (!read_file(path, text, why))
+    throw InputError({{Location{path, 0, 0}, "", "cannot read the scenario: " + why}});
+  return load_text(text, path, true);
+}
+
+ScenarioSource ScenarioSource::load_string(const std::string& yaml, const std::string& virtual_path) {
+  return load_text(yaml, virtual_path, true);
+}
+
+ScenarioSource ScenarioSource::load_text(const std::string& yaml, const std::string& path,
+                                         bool check_comparator) {
+  Diags d;
+  std::optional<Node> tree = resolve_extends(yaml, path, d);
+  if (!tree) throw InputError(std::move(d).sorted(path));
+
+  loader::ScenarioSchema v(d, path);
+  v.run(*tree);
+  Scenario& s = v.scenario();
+  // Stored relative to this file's directory (see Resolver); the Scenario carries a usable path.
+  if (!s.comparator.empty())
+    s.comparator = (fs::path(path).parent_path() / s.comparator).lexically_normal().string();
+
+  // The comparator must exist and describe the same population (common random numbers need it).
+  if (check_comparator && !s.comparator.empty() && v.comparator_node()) {
+    const Location where = v.comparator_node()->where;
+    try {
+      ScenarioSource c = [&] {
+        std::string text, why;
+        if (!read_file(s.comparator, text, why))
+          throw InputError({{where, "comparator",
+                             s.comparator == v.comparator_node()->text
+                                 ? fmt::format("cannot read the comparator '{}': {}", s.comparator, why)
+                                 : fmt::format("cannot read the comparator '{}' ({}): {}",
+                                               v.comparator_node()->text, s.comparator, why)}});
+        return load_text(text, s.comparator, false);
+      }();
+      const Scenario& cs = c.base_;
+      if (s.population.households > 0 && cs.population.households != s.population.households)
+        d.add(where, "comparator",
+              fmt::format(
+                  "the comparator has {} households and this scenario {}: compare scenarios on the same "
+                  "population",
+                  count_text(cs.population.households), count_text(s.population.households)));
+      std::vector<std::string> mine, theirs;
+      for (const auto& x : s.domains) mine.push_back(x.name);
+      for (const auto& x : cs.domains) theirs.push_back(x.name);
+      if (!mine.empty() && mine != theirs)
+        d.add(where, "comparator",
+              fmt::format("the comparator's domains ({}) differ from this scenario's ({})", join(theirs),
+                          join(mine)));
+    } catch (const InputError& e) {
+      const auto& cd = e.diagnostics();
+      if (!cd.empty() && cd[0].key == "comparator" && cd[0].where.file == where.file)
+        d.add(cd[0].where, cd[0].key, cd[0].message);
+      else
+        d.add(where, "comparator",
+              fmt::format("the comparator scenario has {} error(s); the first: {}", cd.size(),
+                          cd.empty() ? std::string("?") : cd[0].to_string()));
+    }
+  }
+  if (!d.empty()) throw InputError(std::move(d).sorted(path));
+
+  ScenarioSource src;
+  src.path_ = path;
+  src.base_ = std::move(s);
+  src.uncertain_ = std::move(v.uncertain());
+  src.apply_ = std::move(v.setters());
+  YAML::Emitter out;
+  emit(out, *tree);
+  src.resolved_yaml_ = std::string(out.c_str()) + "\n";
+  return src;
+}
+
+Scenario ScenarioSource::base() const {
+  return base_;
+}
+
+void ScenarioSource::apply_draw(Scenario& s, std::uint64_t seed, std::uint32_t draw,
+                                std::vector<std::pair<std::string, double>>* values) const {
+  const RandomStreams rs(seed, draw, 0);
+  for (std::size_t i = 0; i < uncertain_.size(); ++i) {
+    const UncertainParameter& u = uncertain_[i];
+    const ParameterSetter& a = apply_[i];
+    const std::uint32_t id = parameter_id(u.key_path);
+    if (const auto* dist = std::get_if<Distribution>(&u.law)) {
+      // Only a normal's far tail can leave the range (the loader checked +-3 sd); clamp it.
+      double v = std::clamp(dist->sample(rs, id), a.lo, a.hi);
+      if (a.whole) v = std::clamp(std::round(v), std::ceil(a.lo), std::floor(a.hi));
+      a.set(s, v);
+      if (values) values->emplace_back(u.key_path, v);
+    } else {
+      std::vector<double> v = std::get<Dirichlet>(u.law).sample(rs, id);
+      a.set_shares(s, v);
+      if (values)
+        for (std::size_t k = 0; k < v.size(); ++k) values->emplace_back(index_path(u.key_path, k), v[k]);
+    }
+  }
+}
+
+Scenario ScenarioSource::for_draw(std::uint64_t seed, std::uint32_t draw) const {
+  Scenario s = base_;
+  apply_draw(s, seed, draw, nullptr);
+  return s;
+}
+
+std::vector<std::pair<std::string, double>> ScenarioSource::sampled_values(std::uint64_t seed,
+                                                                           std::uint32_t draw) const {
+  Scenario s = base_;
+  std::vector<std::pair<std::string, double>> values;
+  apply_draw(s, seed, draw, &values);
+  return values;
+}
+
+namespace {
+// Leaves of a scenario as "key.path" -> value in YAML flow style, in file order. A distribution
+// ({dist: ...}) and a list are one leaf each.
+void flatten_yaml(const YAML::Node& n, const std::string& prefix,
+                  std::vector<std::pair<std::string, std::string>>& out) {
+  if (n.IsMap() && !n["dist"]) {
+    for (const auto& kv : n) {
+      const std::string key = kv.first.as<std::string>();
+      flatten_yaml(kv.second, prefix.empty() ? key : prefix + "." + key, out);
+    }
+    return;
+  }
+  if (n.IsScalar()) {
+    out.emplace_back(prefix, n.Scalar());
+    return;
+  }
+  YAML::Emitter e;
+  e << YAML::Flow << n;
+  out.emplace_back(prefix, e.c_str());
+}
+}  // namespace
+
+std::vector<std::pair<std::string, std::string>> ScenarioSource::settings() const {
+  std::vector<std::pair<std::string, std::string>> out;
+  flatten_yaml(YAML::Load(resolved_yaml_), "", out);
+  return out;
+}
+
+std::string ScenarioSource::hash() const {
+  return fmt::format("{:016x}", fnv1a64(resolved_yaml_));
+}
+
+}  // namespace wijksim

@@ -1,0 +1,373 @@
+#include "wijksim/scenario/yaml_tree.h"
+
+#include <fmt/format.h>
+#include <yaml-cpp/depthguard.h>
+#include <yaml-cpp/eventhandler.h>
+#include <yaml-cpp/parser.h>
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <sstream>
+#include <unordered_map>
+
+namespace wijksim::loader {
+
+std::string found(const Node& n) {
+  switch (n.kind) {
+    case Node::Kind::Null:
+      return "nothing (an empty value)";
+    case Node::Kind::Scalar:
+      return fmt::format("'{}'", n.text.size() > 80 ? n.text.substr(0, 77) + "..." : n.text);
+    case Node::Kind::List:
+      return "a list";
+    case Node::Kind::Map:
+      return "a map";
+  }
+  return "?";
+}
+
+namespace {
+
+// Limits that keep a hostile or mistaken file (fuzzing, alias bombs) from hanging or exhausting the
+// reader. A real scenario is a few kB, a few levels deep, a few hundred values.
+constexpr int kMaxDepth = 64;
+constexpr std::size_t kMaxValues = 200'000;
+
+// Where a quoted text that starts at `pos` (at its opening quote) ends: the position of the closing
+// quote, or npos when it is never closed. In '...' a quote is written '', in "..." as \".
+std::size_t closing_quote(std::string_view text, std::size_t pos) {
+  const char q = text[pos];
+  for (std::size_t i = pos + 1; i < text.size(); ++i) {
+    if (q == '"' && text[i] == '\\') {
+      ++i;
+    } else if (text[i] == q) {
+      if (q == '\'' && i + 1 < text.size() && text[i + 1] == '\'') {
+        ++i;
+        continue;
+      }
+      return i;
+    }
+  }
+  return std::string_view::npos;
+}
+
+// yaml-cpp's node graph to the located tree. Aliases are expanded (a cyclic alias, `&a [*a]`, stops at
+// the depth limit); the number of values is capped so an alias bomb cannot exhaust memory.
+class TreeBuilder {
+ public:
+  TreeBuilder(std::string file, std::string_view text, Diags& d)
+      : file_(std::move(file)), text_(text), d_(d) {}
+
+  // True when the document turned out not to be usable: not YAML after all (see unclosed_quote), or too
+  // large or deep to read whole (the tree is cut short, so the schema would only report consequences).
+  bool unusable() const { return stopped_; }
+
+  // `path` is the key path of `y` ("" at the top), for diagnostics.
+  Node build(const YAML::Node& y, int depth, const Location& fallback, const std::string& path = "") {
+    Node n;
+    n.where = at(y.Mark(), fallback);
+    if (stopped_) return n;
+    if (++values_ > kMaxValues) {
+      d_.add(n.where, path,
+             fmt::format("the document has more than {} values (an alias expanding too far?)",
+                         count_text(static_cast<double>(kMaxValues))));
+      stopped_ = true;
+      return n;
+    }
+    if (depth > kMaxDepth) {
+      // The path of a recursive alias is as long as the limit: show its start.
+      d_.add(n.where, path.size() > 60 ? path.substr(0, 57) + "..." : path,
+             fmt::format("values nested more than {} levels deep (a recursive alias?)", kMaxDepth));
+      stopped_ = true;
+      return n;
+    }
+    switch (y.Type()) {
+      case YAML::NodeType::Scalar:
+        n.kind = Node::Kind::Scalar;
+        n.text = y.Scalar();
+        unclosed_quote(y);
+        break;
+      case YAML::NodeType::Sequence:
+        n.kind = Node::Kind::List;
+        for (const auto& item : y)
+          n.children.push_back(build(item, depth + 1, n.where, index_path(path, n.children.size())));
+        break;
+      case YAML::NodeType::Map: {
+        n.kind = Node::Kind::Map;
+        std::unordered_map<std::string, std::size_t> index;  // key -> position, for duplicates
+        for (auto it = y.begin(); it != y.end() && !stopped_; ++it) {
+          Location kw = at(it->first.Mark(), n.where);
+          if (!it->first.IsScalar()) {
+            d_.add(
+                kw, path,
+                fmt::format("a key must be a plain name, found {}", it->first.IsMap() ? "a map" : "a list"));
+            continue;
+          }
+          unclosed_quote(it->first);
+          const std::string key = it->first.Scalar();
+          if (auto prev = index.find(key); prev != index.end()) {
+            d_.add(kw, sub_path(path, key),
+                   fmt::format("duplicate key '{}' (first given at line {})", key,
+                               n.key_where[prev->second].line));
+            continue;
+          }
+          // An empty value's own mark points at whatever follows it: place it at its key instead.
+          Node v = build(it->second, depth + 1, kw, sub_path(path, key));
+          if (v.is(Node::Kind::Null)) v.where = kw;
+          index.emplace(key, n.keys.size());
+          n.keys.push_back(key);
+          n.key_where.push_back(kw);
+          n.children.push_back(std::move(v));
+        }
+        break;
+      }
+      default:
+        break;  // Null, Undefined
+    }
+    return n;
+  }
+
+ private:
+  Location at(const YAML::Mark& m, const Location& fallback) const {
+    if (m.is_null() || m.line < 0) return fallback;
+    return {file_, m.line + 1, m.column + 1};
+  }
+
+  // yaml-cpp accepts a quoted text that is never closed, running it to the end of the file: the rest of
+  // the file silently becomes one value. Reported here as the syntax error it is.
+  void unclosed_quote(const YAML::Node& y) {
+    if (stopped_ || y.Tag() != "!") return;  // "!": a quoted (non-plain) scalar
+    const YAML::Mark m = y.Mark();
+    if (m.is_null() || m.pos < 0 || static_cast<std::size_t>(m.pos) >= text_.size()) return;
+    const auto pos = static_cast<std::size_t>(m.pos);
+    if (text_[pos] != '"' && text_[pos] != '\'') return;
+    if (closing_quote(text_, pos) != std::string_view::npos) return;
+    d_.add(
+        at(m, {file_, 0, 0}), "",
+        fmt::format("YAML syntax error: the quoted text starting here is never closed (no matching {} before "
+                    "the end of the file)",
+                    text_[pos]));
+    stopped_ = true;
+  }
+
+  std::string file_;
+  std::string_view text_;
+  Diags& d_;
+  std::size_t values_ = 0;
+  bool stopped_ = false;
+};
+
+// Line `line0` (counted from 0) of a text, without its line break.
+std::string_view line_of(std::string_view text, int line0) {
+  std::size_t start = 0;
+  for (int i = 0; i < line0; ++i) {
+    start = text.find('\n', start);
+    if (start == std::string_view::npos) return {};
+    ++start;
+  }
+  std::size_t end = std::min(text.find('\n', start), text.size());
+  std::string_view line = text.substr(start, end - start);
+  if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+  return line;
+}
+
+// The innermost '[' or '{' still open at byte `end` of a YAML text, by a rough scan that skips comments
+// and quoted texts and ignores brackets inside plain words (`a[1]`).
+struct Opener {
+  int line0 = 0, col0 = 0;
+  char c = 0;
+};
+std::optional<Opener> open_bracket(std::string_view text, std::size_t end) {
+  std::vector<Opener> open;
+  int line0 = 0, col0 = 0;
+  end = std::min(end, text.size());
+  auto token_start = [&](std::size_t i) {
+    if (i == 0) return true;
+    const char p = text[i - 1];
+    return p == ' ' || p == '\t' || p == '\n' || p == '\r' || p == '[' || p == '{' || p == ',' || p == ':';
+  };
+  for (std::size_t i = 0; i < end; ++i) {
+    const char c = text[i];
+    if (c == '\n') {
+      ++line0, col0 = 0;
+      continue;
+    }
+    if (c == '#' && (i == 0 || std::isspace(static_cast<unsigned char>(text[i - 1])))) {
+      std::size_t eol = text.find('\n', i);
+      if (eol == std::string_view::npos || eol >= end) break;
+      col0 += static_cast<int>(eol - i);
+      i = eol - 1;
+      continue;
+    }
+    if ((c == '"' || c == '\'') && token_start(i)) {
+      std::size_t close = closing_quote(text, i);
+      if (close == std::string_view::npos || close >= end) break;
+      for (std::size_t k = i; k < close; ++k) {
+        if (text[k] == '\n')
+          ++line0, col0 = 0;
+        else
+          ++col0;
+      }
+      i = close;
+      ++col0;
+      continue;
+    }
+    if ((c == '[' || c == '{') && token_start(i)) open.push_back({line0, col0, c});
+    if ((c == ']' || c == '}') && !open.empty()) open.pop_back();
+    ++col0;
+  }
+  if (open.empty()) return std::nullopt;
+  return open.back();
+}
+
+// yaml-cpp's terse messages, with the likely cause a person can act on and, for a bracket that is never
+// closed, the place of that bracket rather than the place where the parser gave up.
+void syntax_error(const YAML::Exception& e, std::string_view text, const std::string& file, Diags& d) {
+  const bool marked = !e.mark.is_null() && e.mark.line >= 0;
+  Location w{file, marked ? e.mark.line + 1 : 0, marked ? e.mark.column + 1 : 0};
+  const std::string_view line = marked ? line_of(text, e.mark.line) : std::string_view();
+  const std::size_t col0 = marked ? static_cast<std::size_t>(std::max(0, e.mark.column)) : 0;
+  const std::string& msg = e.msg;
+  std::string s = "YAML syntax error: " + msg;
+  if (const auto* deep = dynamic_cast<const YAML::DeepRecursion*>(&e)) {
+    // yaml-cpp calls this "bad file"
+    s = fmt::format("values nested {} levels deep, more than the YAML parser reads (a scenario needs a few)",
+                    count_text(deep->depth()));
+  } else if (line.find('\t') != std::string_view::npos) {
+    s += " (this line contains a tab: YAML indents with spaces only)";
+  } else if (msg.find("flow not found") != std::string::npos) {
+    const std::size_t pos = marked && e.mark.pos >= 0 ? static_cast<std::size_t>(e.mark.pos) : text.size();
+    if (auto o = open_bracket(text, pos); o && marked && o->line0 < e.mark.line) {
+      w = {file, o->line0 + 1, o->col0 + 1};
+      s = fmt::format(
+          "YAML syntax error: this '{}' is never closed (the parser reached line {}, column {} without "
+          "finding its '{}')",
+          o->c, e.mark.line + 1, e.mark.column + 1, o->c == '[' ? ']' : '}');
+    } else if (col0 < line.size() && line[col0] == ':') {
+      s += " (a ':' inside an unquoted text? put the text in quotes)";
+    } else {
+      s += " (a '[' or '{' that is never closed?)";
+    }
+  } else if (msg == "illegal map value") {
+    if (line.substr(0, std::min(col0, line.size())).find(": ") != std::string_view::npos)
+      s += " (a ': ' inside an unquoted text? put the text in quotes)";
+    else
+      s += " (this line is indented further than the line above it, which already has a value: check the "
+           "indentation of both)";
+  } else if (msg == "end of map not found" || msg == "end of sequence not found") {
+    s += " (the indentation of this line does not match the lines above it)";
+  }
+  d.add(w, "", s);
+}
+
+// Parses one file's text; nullopt when it is not a usable YAML document.
+// Where each document of a YAML text starts. yaml-cpp 0.7's LoadAll never returns on a ',' where a
+// document should start (",", "- a\n,"): the parser reports an empty document without consuming the
+// token, again and again. Here a document that starts where the previous one did ends the count, and
+// `stuck` says where.
+struct DocumentStarts : YAML::EventHandler {
+  std::vector<YAML::Mark> starts;
+  std::optional<YAML::Mark> stuck;
+
+  void OnDocumentStart(const YAML::Mark& m) override {
+    if (!starts.empty() && starts.back().pos == m.pos) stuck = m;
+    starts.push_back(m);
+  }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t, const std::string&) override {}
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                       YAML::EmitterStyle::value) override {}
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {
+  }
+  void OnMapEnd() override {}
+};
+
+}  // namespace
+
+std::optional<Node> parse_yaml(const std::string& text, const std::string& file, Diags& d) {
+  auto where = [&](const YAML::Mark& m) {
+    return Location{file, m.is_null() ? 0 : m.line + 1, m.is_null() ? 0 : m.column + 1};
+  };
+  YAML::Node doc;
+  try {
+    std::istringstream in(text);
+    YAML::Parser parser(in);
+    DocumentStarts docs;
+    while (!docs.stuck && parser.HandleNextDocument(docs)) {
+    }
+    if (docs.stuck) {
+      const auto pos = static_cast<std::size_t>(std::max(0, docs.stuck->pos));
+      const char c = pos < text.size() ? text[pos] : ' ';
+      d.add(where(*docs.stuck), "",
+            c == ','
+                ? std::string(
+                      "YAML syntax error: unexpected ',' (a ',' only separates the items of a [...] list "
+                      "or a {...} map)")
+                : fmt::format("YAML syntax error: unexpected '{}'", c));
+      return std::nullopt;
+    }
+    if (docs.starts.size() > 1) {
+      d.add(where(docs.starts[1]), "",
+            fmt::format("the file holds {} YAML documents (separated by '---'); a scenario is one document",
+                        docs.starts.size()));
+      return std::nullopt;
+    }
+    if (!docs.starts.empty()) doc = YAML::Load(text);  // the one document, as nodes
+  } catch (const YAML::Exception& e) {
+    syntax_error(e, text, file, d);
+    return std::nullopt;
+  }
+  Location top{file, 1, 1};
+  if (doc.IsNull()) {
+    d.add(top, "",
+          "the file is empty: expected a scenario (a map of sections such as name, population, domains)");
+    return std::nullopt;
+  }
+  TreeBuilder builder(file, text, d);
+  Node root = builder.build(doc, 0, top);
+  if (builder.unusable()) return std::nullopt;
+  if (!root.is(Node::Kind::Map)) {
+    d.add(root.where, "",
+          fmt::format("expected a map of sections (name, population, domains, ...) at the top "
+                      "level, found {}",
+                      found(root)));
+    return std::nullopt;
+  }
+  return root;
+}
+
+// The resolved tree as YAML text: maps in block style, lists of numbers and distributions in flow style.
+void emit(YAML::Emitter& out, const Node& n) {
+  auto all_scalar = [](const Node& x) {
+    return std::all_of(x.children.begin(), x.children.end(),
+                       [](const Node& c) { return c.is(Node::Kind::Scalar); });
+  };
+  switch (n.kind) {
+    case Node::Kind::Null:
+      out << YAML::Null;
+      break;
+    case Node::Kind::Scalar:
+      out << n.text;
+      break;
+    case Node::Kind::List:
+      if (all_scalar(n)) out << YAML::Flow;
+      out << YAML::BeginSeq;
+      for (const auto& c : n.children) emit(out, c);
+      out << YAML::EndSeq;
+      break;
+    case Node::Kind::Map:
+      if (n.get("dist") != nullptr) out << YAML::Flow;
+      out << YAML::BeginMap;
+      for (std::size_t i = 0; i < n.keys.size(); ++i) {
+        out << YAML::Key << n.keys[i] << YAML::Value;
+        emit(out, n.children[i]);
+      }
+      out << YAML::EndMap;
+      break;
+  }
+}
+
+}  // namespace wijksim::loader

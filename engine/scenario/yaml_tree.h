@@ -1,0 +1,58 @@
+// Stage 1 of reading a scenario (scenario_source.h): YAML text, parsed by yaml-cpp, becomes a plain tree in
+// which every key and value keeps its file, line and column, so that any later message can say where.
+#pragma once
+
+#include <yaml-cpp/emitter.h>
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "wijksim/core/error.h"
+#include "wijksim/scenario/diagnostics.h"
+
+namespace wijksim::loader {
+
+struct Node {
+  enum class Kind { Null, Scalar, List, Map };
+  Kind kind = Kind::Null;
+  std::string text;               // Scalar
+  std::vector<Node> children;     // List items, or Map values (parallel to keys)
+  std::vector<std::string> keys;  // Map keys, in document order
+  std::vector<Location> key_where;
+  Location where;
+
+  bool is(Kind k) const { return kind == k; }
+  int find(std::string_view k) const {
+    for (std::size_t i = 0; i < keys.size(); ++i)
+      if (keys[i] == k) return static_cast<int>(i);
+    return -1;
+  }
+  const Node* get(std::string_view k) const {
+    int i = find(k);
+    return i < 0 ? nullptr : &children[static_cast<std::size_t>(i)];
+  }
+  Node* get(std::string_view k) {
+    int i = find(k);
+    return i < 0 ? nullptr : &children[static_cast<std::size_t>(i)];
+  }
+  void erase(std::size_t i) {
+    keys.erase(keys.begin() + static_cast<std::ptrdiff_t>(i));
+    key_where.erase(key_where.begin() + static_cast<std::ptrdiff_t>(i));
+    children.erase(children.begin() + static_cast<std::ptrdiff_t>(i));
+  }
+};
+
+// How a value is named in "found ...": "'abc'", "a list", "a map", "nothing (an empty value)".
+std::string found(const Node& n);
+
+// The one YAML document of `text` as a located tree whose top is a map; nullopt (with the reason in `d`)
+// for a syntax error, several documents, an empty file, a tree too deep or too large, or a top that is not
+// a map.
+std::optional<Node> parse_yaml(const std::string& text, const std::string& file, Diags& d);
+
+// The tree as YAML text: maps in block style, lists of numbers and distributions in flow style.
+void emit(YAML::Emitter& out, const Node& n);
+
+}  // namespace wijksim::loader
