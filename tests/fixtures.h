@@ -33,7 +33,7 @@ inline Scenario single_queue(int households, double incidence_per_year, int capa
   a.treatment_weeks = treatment_weeks;
   a.success_probability = 1;
   s.agencies = {a};
-  s.fragmentation.max_bounces = 0;
+  s.fragmentation.max_bounces = 3;  // wrong doors are off: wrong_agency_probability 0
   s.fragmentation.seek_trust_floor = 1;
   s.population.households = households;
   s.population.problem_count_shares = {1.0};

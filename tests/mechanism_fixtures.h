@@ -55,7 +55,7 @@ inline Scenario quiet_cohort(int households) {
   s.agencies = {a};
   Fragmentation& f = s.fragmentation;
   f.wrong_agency_probability = 0;
-  f.max_bounces = 0;
+  f.max_bounces = 3;       // wrong doors are off: wrong_agency_probability 0
   f.seek_trust_floor = 1;  // help-seeking does not depend on trust
   f.escalation_in_treatment_factor = 1;
   s.ladder = {0, 1, 0, 0};

@@ -69,56 +69,60 @@ TEST_CASE("bounces: expected p + p^2 + ... + p^k per episode, each a delay and a
   s.fragmentation.bounce_weeks = 4;
   s.fragmentation.bounce_trust_loss = 0.05;
 
-  SECTION("p = 0.5, k = 3: 0.875 bounces per episode") {
+  SECTION("p = 0.5, k = 3: 0.875 bounces per search, and a search given up after 3 wrong doors") {
     s.fragmentation.wrong_agency_probability = 0.5;
     s.fragmentation.max_bounces = 3;
     RunResult r = run(s);
-    // Arrival weeks 1, 5, 9, 13 for 0, 1, 2, 3 bounces; nobody arrives in any other week.
-    std::int64_t arrivals[4] = {r.weeks[1].agencies[0].referrals, r.weeks[5].agencies[0].referrals,
-                                r.weeks[9].agencies[0].referrals, r.weeks[13].agencies[0].referrals};
-    std::int64_t all_arrivals = 0;
-    for (std::size_t w = 1; w < r.weeks.size(); ++w) all_arrivals += r.weeks[w].agencies[0].referrals;
-    CHECK(arrivals[0] + arrivals[1] + arrivals[2] + arrivals[3] == n);
-    CHECK(all_arrivals == n);
+    // The first search (week 1): 0 bounces arrive in week 1; 1 or 2 bounces set out for a later week (5 or
+    // 9); after 3 wrong doors the household gives up (its problem stays unnoticed) and, seeking every week,
+    // searches again in week 2, and so on.
+    const std::int64_t at_once = r.weeks[1].agencies[0].referrals, gave_up = r.weeks[1].gave_up;
+    const std::int64_t later = n - at_once - gave_up;  // one or two bounces
     const std::int64_t bounces = r.weeks[1].bounces;
-    CHECK(bounces ==
-          arrivals[1] + 2 * arrivals[2] + 3 * arrivals[3]);  // the delay is bounce_weeks per bounce
-    for (std::size_t w = 2; w < r.weeks.size(); ++w) CHECK(r.weeks[w].bounces == 0);
+    // bounces = later_1 + 2 later_2 + 3 gave_up with later_1 + later_2 = later.
+    CHECK(bounces - 3 * gave_up >= later);
+    CHECK(bounces - 3 * gave_up <= 2 * later);
     // Size: E[X] = 0.5 + 0.25 + 0.125 = 0.875; Var[X] = E[X^2] - E[X]^2 = (0.25 + 4 * 0.125 + 9 * 0.125)
     // - 0.875^2 = 1.875 - 0.765625 = 1.109375.
     const double mean = static_cast<double>(bounces) / n;
-    INFO("bounces per episode " << mean << " (hand 0.875); arrivals by bounces " << arrivals[0] << " "
-                                << arrivals[1] << " " << arrivals[2] << " " << arrivals[3]);
+    INFO("bounces per search " << mean << " (hand 0.875); at once " << at_once << ", later " << later
+                               << ", given up " << gave_up);
     CHECK(std::fabs(mean - 0.875) < 4 * std::sqrt(1.109375 / n));
-    // The whole distribution: Pearson chi-square against (0.5, 0.25, 0.125, 0.125), 3 degrees of freedom,
-    // below the 0.999 quantile 16.27.
-    const double expected_share[4] = {0.5, 0.25, 0.125, 0.125};
+    // (at once, later, given up) against (0.5, 0.375, 0.125): Pearson chi-square, 2 degrees of freedom,
+    // below the 0.999 quantile 13.82.
+    const double expected_share[3] = {0.5, 0.375, 0.125};
+    const std::int64_t seen[3] = {at_once, later, gave_up};
     double chi2 = 0;
-    for (int j = 0; j < 4; ++j) {
+    for (int j = 0; j < 3; ++j) {
       const double e = n * expected_share[j];
-      chi2 += (arrivals[j] - e) * (arrivals[j] - e) / e;
+      chi2 += (seen[j] - e) * (seen[j] - e) / e;
     }
-    CHECK(chi2 < 16.27);
+    CHECK(chi2 < 13.82);
+    // Those who gave up search again in week 2, by the same law: 1/8 of them give up again, 1/2 arrive.
+    CHECK(std::fabs(r.weeks[2].gave_up - gave_up / 8.0) < 4 * std::sqrt(gave_up * 0.125 * 0.875));
+    CHECK(std::fabs(r.weeks[2].agencies[0].referrals - gave_up / 2.0) < 4 * std::sqrt(gave_up * 0.25));
     // Each bounce is one intake at the wrong door, EUR 300 on its payer, to the cent; the right agency's
     // intakes (EUR 500 on the municipality) come with the arrivals.
     CHECK(r.weeks[1].agencies[1].intakes == bounces);
     CHECK(r.weeks[1].cost_of(test::kInsurer, CostCategory::Intake) == bounces * euros_to_cents(300));
-    for (int w : {1, 5, 9, 13})
+    for (int w : {1, 5, 9})
       CHECK(r.weeks[w].cost_of(test::kMunicipality, CostCategory::Intake) ==
             r.weeks[w].agencies[0].referrals * euros_to_cents(500));
-    // Less trust: everybody is in treatment from week 13, with trust 128 - 13 * bounces.
-    CHECK(r.weeks[13].households.with_help == n);
-    CHECK(r.weeks[13].households.trust_sum == 128LL * n - 13 * bounces);
+    // Less trust: 13 points (round(0.05 * 255)) a bounce from 128. In week 2 those with help arrived in
+    // week 1 without a bounce (trust 128) or in week 2, in a second search without a bounce after three in
+    // the first (trust 128 - 39 = 89).
+    CHECK(r.weeks[2].households.with_help == at_once + r.weeks[2].agencies[0].referrals);
+    CHECK(r.weeks[2].households.trust_sum == 128LL * at_once + 89LL * r.weeks[2].agencies[0].referrals);
   }
 
-  SECTION("k = 1: at most one bounce, p per episode") {
+  SECTION("k = 1: at most one bounce, p per search, and a bounce is a search given up") {
     s.fragmentation.wrong_agency_probability = 0.5;
     s.fragmentation.max_bounces = 1;
     RunResult r = run(s);
     const double mean = static_cast<double>(r.weeks[1].bounces) / n;
     CHECK(std::fabs(mean - 0.5) < 4 * std::sqrt(0.25 / n));
-    CHECK(r.weeks[5].agencies[0].referrals == r.weeks[1].bounces);
-    CHECK(r.weeks[1].agencies[0].referrals + r.weeks[5].agencies[0].referrals == n);
+    CHECK(r.weeks[1].gave_up == r.weeks[1].bounces);
+    CHECK(r.weeks[1].agencies[0].referrals + r.weeks[1].gave_up == n);
   }
 
   SECTION("off (p = 0): no bounce, no cost at the wrong door, everybody arrives in week 1") {

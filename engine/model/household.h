@@ -74,6 +74,7 @@ inline constexpr std::uint32_t kClockB = 16;  // + domain: help-seeking (or, wit
 inline constexpr std::uint32_t kLife = 24;    // a life event (new problem, rung up or down)
 inline constexpr std::uint32_t kCoachContact = 25;  // found by a coach, or asks one
 inline constexpr std::uint32_t kTrustGain = 26;     // a coach client's trust rises a step
+inline constexpr std::uint32_t kSpellExit = 27;     // the household leaves its spell (social assistance)
 inline constexpr std::uint32_t kDueNow = 1u << 31;
 inline constexpr std::uint32_t bit(std::uint32_t first, int d = 0) {
   return 1u << (first + static_cast<unsigned>(d));
@@ -93,15 +94,20 @@ struct Household {
       0;  // Waiting/Active: week it joined the coach's queue or caseload; Closed: week closed
   std::uint16_t quiet_since = kNever;  // week the coach client last had no active problem (kNever: has one)
   std::uint16_t last_bounce = kNever;  // week of its last bounce ("sent from pillar to post")
-  std::uint16_t trust_week = 0;   // the week `trust` was last set (it returns toward its usual level since)
-  std::uint8_t rung = 1;          // participation ladder, 1..6
-  std::uint8_t trust = 128;       // trust in professionals, 0..255 (= 0..1)
-  std::uint8_t flags = 0;         // coach status (2 bits), coordinated, counted as bounced
+  std::uint16_t trust_week = 0;        // the week an experience last set trust (to trust_base)
+  std::uint8_t rung = 1;               // participation ladder, 1..6
+  // Trust in professionals, 0..255 (= 0..1), as the household's last experience set it in trust_week; since
+  // then it returns toward its neighbourhood's usual level (Model::trust_level gives its level in any week).
+  std::uint8_t trust_base = 128;
+  std::uint8_t flags = 0;  // coach status (2 bits), coordinated, counted as bounced, in a spell, ever known
   std::uint8_t active_count = 0;  // number of active problems (kept in step with problems[])
 
   static constexpr std::uint8_t kCoachMask = 0x03;
   static constexpr std::uint8_t kCoordinated = 0x04;     // the coach's coordination works for this client
   static constexpr std::uint8_t kCountedBounced = 0x08;  // counted as "sent from pillar to post" this week
+  static constexpr std::uint8_t kInSpell = 0x10;         // in a spell (social assistance)
+  static constexpr std::uint8_t kEverListed = 0x20;      // has ever been on a coach's list (found or asked)
+  static constexpr std::uint8_t kEverCoached = 0x40;     // has ever been in a coach's caseload
 
   CoachStatus coach() const { return static_cast<CoachStatus>(flags & kCoachMask); }
   void set_coach(CoachStatus s) {
@@ -122,14 +128,7 @@ struct Household {
     }
     return n;
   }
-  double trust01() const { return trust / 255.0; }
 };
 static_assert(sizeof(Household) == 60, "a household's state is 60 bytes");
-
-// The coach team (neighbourhood) of a household: households are numbered neighbourhood by neighbourhood,
-// so a team serves a contiguous block of them.
-inline int team_of(std::uint32_t id, int households, int teams) {
-  return static_cast<int>(static_cast<std::int64_t>(id) * teams / households);
-}
 
 }  // namespace wijksim

@@ -57,42 +57,63 @@ Model::Model(const Scenario& s)
     domains_.push_back(std::move(m));
   }
 
+  // Per neighbourhood: life-event rates (incidence times the neighbourhood's deprivation) and usual trust.
   const Ladder& lad = s.ladder;
-  for (int relapse = 0; relapse < 2; ++relapse)
-    for (int rung = 1; rung <= kRungs; ++rung)
-      for (int active = 0; active <= kMaxDomains; ++active) {
-        LifeRates& r = life_[relapse][rung - 1][active];
-        for (int d = 0; d < n_domains_; ++d) {
-          const Domain& dom = s.domains[d];
-          double rate = dom.incidence_per_year * std::pow(dom.rung_factor, kRungs - rung) *
-                        std::pow(dom.clustering_factor, active);
-          if (relapse) rate *= s.coaches.relapse_factor;
-          r.incidence[d] = rate;
+  const std::vector<Neighbourhood> areas = s.population.areas();
+  std::uint32_t first = 0;
+  for (const Neighbourhood& area : areas) {
+    first_household_.push_back(first);
+    first += static_cast<std::uint32_t>(area.households);
+    NeighbourhoodTables& t = tables_.emplace_back();
+    t.trust_usual = std::clamp(area.trust_mean, 0.0, 1.0) * 255.0;
+    for (int relapse = 0; relapse < 2; ++relapse)
+      for (int rung = 1; rung <= kRungs; ++rung)
+        for (int active = 0; active <= kMaxDomains; ++active) {
+          LifeRates& r = t.life[relapse][rung - 1][active];
+          for (int d = 0; d < n_domains_; ++d) {
+            const Domain& dom = s.domains[d];
+            double rate = area.incidence_factor * dom.incidence_per_year *
+                          std::pow(dom.rung_factor, kRungs - rung) * std::pow(dom.clustering_factor, active);
+            if (relapse) rate *= s.coaches.relapse_factor;
+            r.incidence[d] = rate;
+          }
+          r.climb = rung < kRungs ? lad.climb_per_year * std::pow(lad.climb_factor_per_problem, active) : 0.0;
+          r.drop = rung > 1 ? lad.drop_per_year + lad.drop_per_year_per_problem * active : 0.0;
         }
-        r.climb = rung < kRungs ? lad.climb_per_year * std::pow(lad.climb_factor_per_problem, active) : 0.0;
-        r.drop = rung > 1 ? lad.drop_per_year + lad.drop_per_year_per_problem * active : 0.0;
+    const unsigned masks = 1u << n_domains_;
+    for (int relapse = 0; relapse < 2; ++relapse)
+      for (int rung = 1; rung <= kRungs; ++rung) {
+        auto& totals = t.total[relapse][rung - 1];
+        auto& ps = t.p[relapse][rung - 1];
+        totals.resize(masks);
+        ps.resize(masks);
+        for (unsigned mask = 0; mask < masks; ++mask) {
+          const LifeRates& r = t.life[relapse][rung - 1][std::popcount(mask)];
+          // Summed in the same order as a household with a coach sums it (household_step.cpp).
+          double total = r.climb + r.drop;
+          for (int d = 0; d < n_domains_; ++d)
+            if (!((mask >> d) & 1u)) total += r.incidence[d];
+          totals[mask] = total;
+          ps[mask] = weekly_probability(total);
+        }
       }
-  const unsigned masks = 1u << n_domains_;
-  for (int relapse = 0; relapse < 2; ++relapse)
-    for (int rung = 1; rung <= kRungs; ++rung) {
-      auto& totals = life_total_[relapse][rung - 1];
-      auto& ps = life_p_[relapse][rung - 1];
-      totals.resize(masks);
-      ps.resize(masks);
-      for (unsigned mask = 0; mask < masks; ++mask) {
-        const LifeRates& r = life_[relapse][rung - 1][std::popcount(mask)];
-        // Summed in the same order as a household with a coach sums it (household_step.cpp).
-        double total = r.climb + r.drop;
-        for (int d = 0; d < n_domains_; ++d)
-          if (!((mask >> d) & 1u)) total += r.incidence[d];
-        totals[mask] = total;
-        ps[mask] = weekly_probability(total);
-      }
-    }
-  trust_target_ = std::clamp(s.population.trust_mean, 0.0, 1.0) * 255.0;
-  trust_recovery_per_week_ = s.population.trust_recovery_per_year / kWeeksPerYear;
+  }
+  // Trust regains a share R of its distance from the usual level a year: (1 - R)^(1/52) of it stays a week.
+  const double recovery = std::clamp(s.population.trust_recovery_per_year, 0.0, 1.0);
+  recovers_ = recovery > 0;
+  trust_log_decay_per_week_ = recovery >= 1.0 ? -1e300 : std::log1p(-recovery) / kWeeksPerYear;
   for (int k = 0; k < kTrustDecayWeeks; ++k)
-    trust_decay_[static_cast<std::size_t>(k)] = std::pow(1.0 - trust_recovery_per_week_, k);
+    trust_decay_[static_cast<std::size_t>(k)] = k == 0 ? 1.0 : std::exp(k * trust_log_decay_per_week_);
+  for (int d = 0; d < n_domains_; ++d)
+    if (s.domains[d].spell) {
+      spell_domain_ = d;
+      spell_exit_p_ = weekly_probability(s.domains[d].spell_exit_per_year);
+      spell_exit_log_stay_ = -s.domains[d].spell_exit_per_year / kWeeksPerYear;
+      spell_cost_per_week_ = static_cast<Cents>(
+          std::llround(static_cast<double>(s.domains[d].spell_cost_per_year) / kWeeksPerYear));
+      spell_transfer_per_week_ = static_cast<Cents>(
+          std::llround(static_cast<double>(s.domains[d].spell_transfer_per_year) / kWeeksPerYear));
+    }
   const Coaches& coaches = s.coaches;
   const double trust_steps_per_year = coaches.trust_gain_per_year * 255.0 / kTrustStep;
   trust_step_p_ = weekly_probability(trust_steps_per_year);
@@ -139,6 +160,24 @@ Model::Model(const Scenario& s)
       }
     }
   }
+}
+
+int Model::trust_change_week(int nbh, std::uint8_t base, int set, int from) const {
+  if (!recovers_) return kNeverWeek;
+  const double distance = std::fabs(tables_[static_cast<std::size_t>(nbh)].trust_usual - base);
+  // Steps taken by the week before `from`; the next one is taken once the exact recovery reaches one more.
+  const int taken = std::abs(trust_level(nbh, base, from - 1 - set) - base) / kTrustStep;
+  const double next = static_cast<double>(taken + 1) * kTrustStep;
+  if (next >= distance) return kNeverWeek;  // the usual level is less than a step away: no step is left
+  // (1 - R)^(n / 52) <= 1 - next / distance, from the closed form; then checked week by week with
+  // trust_level itself, so a rounding of the logarithm cannot move it.
+  const double weeks = std::log1p(-next / distance) / trust_log_decay_per_week_;
+  int week = weeks < kNeverWeek ? std::max(from, set + static_cast<int>(std::ceil(weeks))) : kNeverWeek;
+  const auto level = [&](int w) { return trust_level(nbh, base, w - set); };
+  const std::uint8_t before = level(from - 1);
+  while (week > from && level(week - 1) != before) --week;
+  while (week < kNeverWeek && level(week) == before) ++week;
+  return std::min(week, static_cast<int>(kNeverWeek));
 }
 
 }  // namespace wijksim

@@ -76,36 +76,59 @@ class Model {
   explicit Model(const Scenario& s);
 
   const Scenario& scenario() const { return scenario_; }
+  // The domain whose escalation starts a spell (social assistance), or -1.
+  int spell_domain() const { return spell_domain_; }
+  double spell_exit_p() const { return spell_exit_p_; }
+  // A spell-week's cost in cents: administration, and the benefit paid (a transfer).
+  Cents spell_cost_per_week() const { return spell_cost_per_week_; }
+  Cents spell_transfer_per_week() const { return spell_transfer_per_week_; }
+  double spell_exit_log_stay() const { return spell_exit_log_stay_; }
   int domains() const { return n_domains_; }
   int agencies() const { return n_agencies_; }
   int payers() const { return n_payers_; }
   const DomainModel& domain(int d) const { return domains_[d]; }
   const AgencyModel& agency(int a) const { return agencies_[a]; }
 
-  const LifeRates& life(bool relapse, int rung, int active) const {
-    return life_[relapse ? 1 : 0][rung - 1][active];
+  // Neighbourhoods: households are numbered one neighbourhood after another.
+  int neighbourhoods() const { return static_cast<int>(first_household_.size()); }
+  int neighbourhood_of(std::uint32_t id) const {
+    int n = 0;  // few neighbourhoods: a linear scan of their first households is cheapest
+    while (n + 1 < neighbourhoods() && id >= first_household_[static_cast<std::size_t>(n + 1)]) ++n;
+    return n;
+  }
+  std::uint32_t first_household(int n) const { return first_household_[static_cast<std::size_t>(n)]; }
+
+  const LifeRates& life(int nbh, bool relapse, int rung, int active) const {
+    return tables_[static_cast<std::size_t>(nbh)].life[relapse ? 1 : 0][rung - 1][active];
   }
   // Total yearly life-event rate and its weekly probability for a household without a coach, by which
   // domains have an active problem (bit d of `active_mask`): a lookup instead of an exp() per week.
-  double life_total(bool relapse, int rung, unsigned active_mask) const {
-    return life_total_[relapse ? 1 : 0][rung - 1][active_mask];
+  double life_total(int nbh, bool relapse, int rung, unsigned active_mask) const {
+    return tables_[static_cast<std::size_t>(nbh)].total[relapse ? 1 : 0][rung - 1][active_mask];
   }
-  double life_p(bool relapse, int rung, unsigned active_mask) const {
-    return life_p_[relapse ? 1 : 0][rung - 1][active_mask];
+  double life_p(int nbh, bool relapse, int rung, unsigned active_mask) const {
+    return tables_[static_cast<std::size_t>(nbh)].p[relapse ? 1 : 0][rung - 1][active_mask];
   }
   // Weekly chance that a household without a coach is found by outreach or asks a coach itself, by trust
   // (when the coaches are on), and log(1 - p).
   double contact_p(int trust) const { return contact_p_[static_cast<std::size_t>(trust)]; }
   double contact_log_stay(int trust) const { return contact_log_stay_[static_cast<std::size_t>(trust)]; }
-  // Trust returns toward the population's usual level (0..255) by this share of the distance a week
-  // (household_step.cpp, settle_trust).
-  double trust_target() const { return trust_target_; }
-  double trust_recovery_per_week() const { return trust_recovery_per_week_; }
-  // (1 - recovery per week)^weeks: what is left of trust's distance from its usual level after `weeks`.
-  double trust_distance_left(int weeks) const {
-    return weeks < kTrustDecayWeeks ? trust_decay_[static_cast<std::size_t>(weeks)]
-                                    : std::exp(weeks * std::log1p(-trust_recovery_per_week_));
+  // Trust in week t of a household whose last experience set it to `base` in week s: it returns toward its
+  // neighbourhood's usual level U in whole steps of kTrustStep, having regained k steps once the exact
+  // recovery (U - base)(1 - (1 - R)^((t - s) / 52)) reaches k steps, R = population.trust_recovery_per_year
+  // (the share of the distance regained in a year). Steps keep the household's wake-ups few: its chances
+  // change only when a step is taken (docs/model.md, "Trust").
+  std::uint8_t trust_level(int nbh, std::uint8_t base, int weeks_since) const {
+    if (!recovers_ || weeks_since <= 0) return base;
+    const double distance = tables_[static_cast<std::size_t>(nbh)].trust_usual - base;
+    const double regained = std::fabs(distance) * (1.0 - trust_distance_left(weeks_since));
+    const int steps = static_cast<int>(regained / kTrustStep);
+    return static_cast<std::uint8_t>(base + (distance > 0 ? steps : -steps) * kTrustStep);
   }
+  // The first week t >= from in which the level of trust set to `base` in week `set` differs from the week
+  // before (it takes another step toward the usual level); kNeverWeek when it never does again.
+  int trust_change_week(int nbh, std::uint8_t base, int set, int from) const;
+  static constexpr int kNeverWeek = 0xFFFF;
   // With a coach, trust is rebuilt in steps of kTrustStep (0..255 scale) at random times, as many a year
   // as make trust_gain_per_year on average: the weekly chance of a step, and log(1 - p).
   static constexpr int kTrustStep = 13;  // about 0.05 of the 0..1 scale
@@ -131,11 +154,26 @@ class Model {
   int n_domains_, n_agencies_, n_payers_;
   std::vector<DomainModel> domains_;
   std::vector<AgencyModel> agencies_;
-  std::array<std::array<std::array<LifeRates, kMaxDomains + 1>, kRungs>, 2> life_{};
-  std::array<std::array<std::vector<double>, kRungs>, 2> life_total_, life_p_;
+  // What differs between neighbourhoods: their rates of life events and their usual trust.
+  struct NeighbourhoodTables {
+    std::array<std::array<std::array<LifeRates, kMaxDomains + 1>, kRungs>, 2> life{};
+    std::array<std::array<std::vector<double>, kRungs>, 2> total, p;
+    double trust_usual = 128;  // 0..255
+  };
+  std::vector<NeighbourhoodTables> tables_;
+  std::vector<std::uint32_t> first_household_;
+  int spell_domain_ = -1;
+  double spell_exit_p_ = 0, spell_exit_log_stay_ = 0;
+  Cents spell_cost_per_week_ = 0, spell_transfer_per_week_ = 0;
+  // (1 - R)^(weeks / 52): what is left of trust's distance from its usual level after `weeks`.
+  double trust_distance_left(int weeks) const {
+    return weeks < kTrustDecayWeeks ? trust_decay_[static_cast<std::size_t>(weeks)]
+                                    : std::exp(weeks * trust_log_decay_per_week_);
+  }
   std::array<double, kTrustLevels> contact_p_{}, contact_log_stay_{}, self_share_{};
   double trust_step_p_ = 0, trust_step_log_stay_ = 0;
-  double trust_target_ = 128, trust_recovery_per_week_ = 0;
+  bool recovers_ = false;
+  double trust_log_decay_per_week_ = 0;  // log((1 - R)^(1/52))
   static constexpr int kTrustDecayWeeks = 1024;
   std::array<double, kTrustDecayWeeks> trust_decay_{};
   std::vector<Cents> coach_cost_per_week_;

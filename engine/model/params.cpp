@@ -19,4 +19,30 @@ int Scenario::agency_index(const std::string& n) const {
   return index_of(agencies, n);
 }
 
+std::vector<Neighbourhood> Population::areas() const {
+  if (!neighbourhoods.empty()) {
+    std::vector<Neighbourhood> out;
+    for (const NeighbourhoodSpec& n : neighbourhoods) {
+      Neighbourhood a;
+      a.name = n.name;
+      a.households = n.households;
+      a.incidence_factor = n.incidence_factor;
+      a.problem_count_shares = n.problem_count_shares.value_or(problem_count_shares);
+      a.rung_shares = n.rung_shares.value_or(rung_shares);
+      a.trust_mean = n.trust_mean.value_or(trust_mean);
+      a.trust_sd = n.trust_sd.value_or(trust_sd);
+      out.push_back(std::move(a));
+    }
+    return out;
+  }
+  Neighbourhood all;
+  all.name = "all";
+  all.households = households;
+  all.problem_count_shares = problem_count_shares;
+  all.rung_shares = rung_shares;
+  all.trust_mean = trust_mean;
+  all.trust_sd = trust_sd;
+  return {all};
+}
+
 }  // namespace wijksim

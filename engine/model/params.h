@@ -9,6 +9,7 @@
 #include <array>
 #include <cmath>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -17,7 +18,8 @@ namespace wijksim {
 inline constexpr int kMaxDomains = 8;    // problems per household live in a fixed array (hot state)
 inline constexpr int kMaxAgencies = 32;  // agency index fits in a byte; kNoAgency marks "none"
 inline constexpr int kMaxPayers = 16;
-inline constexpr int kRungs = 6;  // Dutch participation ladder: 1 isolated ... 6 paid work
+inline constexpr int kMaxNeighbourhoods = 32;  // a neighbourhood is a team: a few dozen at most
+inline constexpr int kRungs = 6;               // Dutch participation ladder: 1 isolated ... 6 paid work
 inline constexpr int kWeeksPerYear = 52;
 inline constexpr std::uint8_t kNoAgency = 0xFF;
 
@@ -36,11 +38,13 @@ inline double weekly_end_probability(double mean_weeks) {
   return mean_weeks <= 1.0 ? 1.0 : 1.0 / mean_weeks;
 }
 
-// What a euro is spent on. Every euro is booked on exactly one (payer, category).
-enum class CostCategory : std::uint8_t { Coach = 0, Intake = 1, Treatment = 2, Escalation = 3 };
-inline constexpr int kCostCategories = 4;
-inline constexpr std::array<const char*, kCostCategories> kCostCategoryNames = {"coach", "intake",
-                                                                                "treatment", "escalation"};
+// What a euro is spent on. Every euro is booked on exactly one (payer, category). A transfer (the social
+// assistance paid to a household) moves money from a payer to a household: a payer's budget carries it, a
+// societal perspective nets it out.
+enum class CostCategory : std::uint8_t { Coach = 0, Intake = 1, Treatment = 2, Escalation = 3, Transfer = 4 };
+inline constexpr int kCostCategories = 5;
+inline constexpr std::array<const char*, kCostCategories> kCostCategoryNames = {
+    "coach", "intake", "treatment", "escalation", "transfer"};
 
 struct Payer {
   std::string name;   // key, e.g. "municipality"
@@ -64,6 +68,13 @@ struct Domain {
   std::string escalation_event;           // e.g. "eviction"
   Cents escalation_cost = 0;              // cost of one escalation event
   int escalation_payer = 0;               // index into Scenario::payers
+  // An escalation that starts a spell (social assistance): the household stays in it, costing every week,
+  // until it leaves (a weekly hazard, or climbing to paid work, rung 5). At most one domain has a spell.
+  bool spell = false;
+  double spell_exit_per_year = 0;  // rate of leaving the spell by other routes than paid work
+  Cents spell_cost_per_year = 0;   // real cost of a spell-year (administration): booked as escalation
+  Cents spell_transfer_per_year =
+      0;  // money paid to the household a year: a transfer (CostCategory::Transfer)
 
   bool operator==(const Domain&) const = default;
 };
@@ -91,7 +102,7 @@ struct Agency {
 struct Fragmentation {
   double wrong_agency_probability =
       0;                             // chance each attempt lands at an agency that does not serve the domain
-  int max_bounces = 3;               // a household gives up bouncing after this many
+  int max_bounces = 3;               // wrong doors in one search after which the household gives up (>= 1)
   int bounce_weeks = 0;              // delay added by each bounce
   double bounce_trust_loss = 0;      // trust lost per bounce (trust is 0..1)
   int search_weeks = 0;              // time to find an agency's door when seeking help
@@ -152,15 +163,48 @@ struct Coaches {
   double trust_gain_per_year = 0;        // trust rebuilt while with the coach
 };
 
+// A neighbourhood as a scenario gives it: what it does not give is the population's value.
+struct NeighbourhoodSpec {
+  std::string name;
+  int households = 0;
+  double incidence_factor = 1;
+  std::optional<std::vector<double>> problem_count_shares;
+  std::optional<std::array<double, kRungs>> rung_shares;
+  std::optional<double> trust_mean, trust_sd;
+
+  bool operator==(const NeighbourhoodSpec&) const = default;
+};
+
+// A neighbourhood of the population: households numbered one neighbourhood after another, each with its
+// own deprivation (how often problems come, the ladder and trust at the start) and, with coaches, its own
+// team.
+struct Neighbourhood {
+  std::string name;
+  int households = 0;
+  double incidence_factor = 1;               // multiplier on every domain's incidence (deprivation)
+  std::vector<double> problem_count_shares;  // P(0), P(1), ..., P(k) active problems at start
+  std::array<double, kRungs> rung_shares{};  // P(rung 1..6) at start
+  double trust_mean = 0.5;                   // initial trust, and the level it returns to (0..1)
+  double trust_sd = 0.2;
+
+  bool operator==(const Neighbourhood&) const = default;
+};
+
 // The starting population, drawn to reproduce the seeds' baseline table.
 struct Population {
-  int households = 0;
+  int households = 0;  // in all neighbourhoods
+  // One neighbourhood's values, and the defaults of `neighbourhoods` (the scenario reader fills them in).
   std::vector<double> problem_count_shares;  // P(0), P(1), ..., P(k) active problems at start
-  std::vector<std::vector<double>> professionals_given_problems;  // row k: P(0, 1, 2, 3+ professionals | k)
-  std::array<double, kRungs> rung_shares{};                       // P(rung 1..6) at start
-  double trust_mean = 0.5;  // initial trust, and the level it returns to (0..1)
+  std::array<double, kRungs> rung_shares{};  // P(rung 1..6) at start
+  double trust_mean = 0.5;                   // initial trust, and the level it returns to (0..1)
   double trust_sd = 0.2;
-  double trust_recovery_per_year = 0;  // share of its distance from trust_mean that trust regains a year
+  std::vector<NeighbourhoodSpec> neighbourhoods;  // empty: one neighbourhood, of the values above
+  std::vector<std::vector<double>> professionals_given_problems;  // row k: P(0, 1, 2, 3+ professionals | k)
+  // Share of the distance between trust and its neighbourhood's usual level that trust regains in a year.
+  double trust_recovery_per_year = 0;
+
+  // The neighbourhoods, or the one the values above describe (named "all").
+  std::vector<Neighbourhood> areas() const;
 
   bool operator==(const Population&) const = default;
 };

@@ -13,8 +13,8 @@ constexpr const char* kPairedNote =
     "Intervention minus comparator, paired by replication (same seed and replications: common random "
     "numbers); the interval is that of the mean paired difference.";
 
-constexpr std::array<const char*, kCostCategories> kCategoryLabels = {"coaches", "intakes", "treatment",
-                                                                      "escalations"};
+constexpr std::array<const char*, kCostCategories> kCategoryLabels = {
+    "coaches", "intakes", "treatment", "escalations", "benefits paid (transfer)"};
 
 // The figures a table reads: a scenario's stats or a comparison's paired differences.
 struct Source {

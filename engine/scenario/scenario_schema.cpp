@@ -24,13 +24,26 @@ void ScenarioSchema::run(const Node& root) {
   std::optional<MapReader> pop;
   if (pop_node) {
     pop.emplace(*pop_node, "population", d_);
-    households_ = number_in(*pop, "households", Range{1, kInf, false, true}, nullptr, true, false);
+    // With neighbourhoods, each gives its households; a total given beside them must be their sum.
+    const Node* nbh = pop_node->get("neighbourhoods");
+    households_ = number_in(*pop, "households", Range{1, kInf, false, true}, nullptr, !nbh, false);
+    if (nbh) {
+      const std::optional<double> total = neighbourhood_households(*nbh);
+      if (households_ && total && *households_ != *total)
+        d_.add(pop_node->get("households")->where, "population.households",
+               fmt::format(
+                   "{} households, but the neighbourhoods hold {}: give the total of the neighbourhoods, "
+                   "or leave it out",
+                   count_text(*households_), count_text(*total)));
+      households_ = total;
+    }
   }
   simulation(section(top, "simulation"));
   if (households_ && *households_ > kMaxHouseholds) {
     RunEstimate e = estimate_run(*households_, 1, 0, 1);
     d_.add(
-        pop_node->get("households")->where, "population.households",
+        pop_node->get("households") ? pop_node->get("households")->where : pop_node->where,
+        "population.households",
         fmt::format("{} households is more than the limit of {}: the household state alone would need about "
                     "{} of memory ({} bytes per household)",
                     count_text(*households_), count_text(kMaxHouseholds), format_bytes(e.memory_bytes),
@@ -163,6 +176,21 @@ void ScenarioSchema::domains(const Node* n) {
       number_in(em, "cost", kMoney, field(D, &Domain::escalation_cost));
       if (auto p = ref(em.need("payer"), em.sub("payer"), payer_names_, "payer", payers_ok_))
         s_.domains[i].escalation_payer = *p;
+      if (const Node* sp = section(em, "spell", false)) {
+        // Social assistance: the escalation starts a spell that costs every week until the household leaves.
+        MapReader sm(*sp, em.sub("spell"), d_);
+        s_.domains[i].spell = true;
+        number_in(sm, "exit_per_year", kNonNeg, field(D, &Domain::spell_exit_per_year));
+        number_in(sm, "cost_per_year", kMoney, field(D, &Domain::spell_cost_per_year));
+        number_in(sm, "transfer_per_year", kMoney, field(D, &Domain::spell_transfer_per_year));
+        sm.done();
+        if (spell_where_)
+          d_.add(
+              sp->where, em.sub("spell"),
+              fmt::format("only one domain's escalation may start a spell; {} already does", *spell_where_));
+        else
+          spell_where_ = m.sub("escalation");
+      }
       em.done();
     }
     m.done();
@@ -271,6 +299,73 @@ void ScenarioSchema::coverage() {
                       domain_names_[d]));
 }
 
+std::optional<double> ScenarioSchema::neighbourhood_households(const Node& n) const {
+  // A first look, for the sizes and the agencies' capacities: population() reads each neighbourhood fully
+  // and reports what is wrong.
+  if (!n.is(Node::Kind::Map) || n.keys.empty()) return std::nullopt;
+  double total = 0;
+  for (const Node& v : n.children) {
+    const Node* h = v.is(Node::Kind::Map) ? v.get("households") : nullptr;
+    double x = 0;
+    if (!h || !h->is(Node::Kind::Scalar) || !parse_double(h->text, x) || !(x >= 1) || x != std::floor(x))
+      return std::nullopt;
+    total += x;
+  }
+  return total;
+}
+
+void ScenarioSchema::neighbourhoods(const Node& n, std::size_t rows) {
+  const std::string path = "population.neighbourhoods";
+  auto names = names_of(n, path, "neighbourhood", "neighbourhoods", kMaxNeighbourhoods);
+  if (!names) return;
+  MapReader all(n, path, d_);
+  s_.population.neighbourhoods.resize(names->size());
+  for (std::size_t i = 0; i < names->size(); ++i) {
+    all.get((*names)[i]);
+    const std::string npath = sub_path(path, (*names)[i]);
+    NeighbourhoodSpec& spec = s_.population.neighbourhoods[i];
+    spec.name = (*names)[i];
+    const Node& v = n.children[i];
+    if (!v.is(Node::Kind::Map)) {
+      d_.add(v.where, npath, fmt::format("expected a map such as {{households: 8000}}, found {}", found(v)));
+      continue;
+    }
+    auto N = [i](Scenario& s) -> NeighbourhoodSpec& { return s.population.neighbourhoods[i]; };
+    MapReader m(v, npath, d_);
+    number_in(m, "households", Range{1, kMaxHouseholds, false, true},
+              field(N, &NeighbourhoodSpec::households), true, false);
+    number_in(m, "incidence_factor", kNonNeg, field(N, &NeighbourhoodSpec::incidence_factor), false);
+    const std::size_t nd = domains_ok_ ? domain_names_.size() : static_cast<std::size_t>(kMaxDomains);
+    if (const Node* c = m.get("problem_count_shares")) {
+      if (auto counts =
+              shares(c, m.sub("problem_count_shares"), 0, nd + 1,
+                     fmt::format("1 to {} shares (0 to {} problems, at most one per domain)", nd + 1, nd),
+                     [i](Scenario& s, const std::vector<double>& x) {
+                       s.population.neighbourhoods[i].problem_count_shares = x;
+                     });
+          counts && rows > 0 && counts->size() > rows)
+        d_.add(c->where, m.sub("problem_count_shares"),
+               fmt::format("{} shares, but population.professionals_given_problems has {} rows",
+                           counts->size(), rows));
+    }
+    if (const Node* r = m.get("rung_shares"))
+      shares(r, m.sub("rung_shares"), kRungs, kRungs, "6 shares (rungs 1 to 6)",
+             [i](Scenario& s, const std::vector<double>& x) {
+               std::array<double, kRungs> a{};
+               std::copy(x.begin(), x.end(), a.begin());
+               s.population.neighbourhoods[i].rung_shares = a;
+             });
+    if (const Node* t = section(m, "trust", false)) {
+      MapReader tm(*t, m.sub("trust"), d_);
+      number_in(tm, "mean", kFraction, field(N, &NeighbourhoodSpec::trust_mean), false);
+      number_in(tm, "sd", kFraction, field(N, &NeighbourhoodSpec::trust_sd), false);
+      tm.done();
+    }
+    m.done();
+  }
+  all.done();
+}
+
 void ScenarioSchema::population(MapReader& m) {
   // Without a usable domains section the number of problems is unknown: any length up to the maximum.
   const std::size_t nd = domains_ok_ ? domain_names_.size() : static_cast<std::size_t>(kMaxDomains);
@@ -311,9 +406,12 @@ void ScenarioSchema::population(MapReader& m) {
     auto P = [](Scenario& s) -> Population& { return s.population; };
     number_in(tm, "mean", kFraction, field(P, &Population::trust_mean));
     number_in(tm, "sd", kFraction, field(P, &Population::trust_sd));
-    number_in(tm, "recovery_per_year", kNonNeg, field(P, &Population::trust_recovery_per_year), false);
+    // The share of the distance to the usual level regained in a year: at most all of it.
+    number_in(tm, "recovery_per_year", kShare, field(P, &Population::trust_recovery_per_year), false);
     tm.done();
   }
+  if (const Node* n = m.get("neighbourhoods"))
+    neighbourhoods(*n, s_.population.professionals_given_problems.size());
   m.done();
 }
 
@@ -323,7 +421,7 @@ void ScenarioSchema::fragmentation(const Node* n) {
   auto F = [](Scenario& s) -> Fragmentation& { return s.fragmentation; };
   number_in(m, "wrong_agency_probability", kProbability, field(F, &Fragmentation::wrong_agency_probability));
   // Bounces are addressed as index d*16 + attempt in Stream::Bounce: at most 16.
-  number_in(m, "max_bounces", Range{0, 16, false, true}, field(F, &Fragmentation::max_bounces));
+  number_in(m, "max_bounces", Range{1, 16, false, true}, field(F, &Fragmentation::max_bounces));
   number_in(m, "bounce_weeks", kWhole, field(F, &Fragmentation::bounce_weeks));
   number_in(m, "bounce_trust_loss", kFraction, field(F, &Fragmentation::bounce_trust_loss));
   number_in(m, "search_weeks", kWhole, field(F, &Fragmentation::search_weeks));
@@ -386,10 +484,22 @@ void ScenarioSchema::coaches(const Node* n) {
   const bool req = c.enabled;  // a disabled block may be partial; what it gives is still checked
   auto C = [](Scenario& s) -> Coaches& { return s.coaches; };
   number_in(m, "fte", req ? kPositive : kNonNeg, field(C, &Coaches::fte), req);
-  if (auto t = number_in(m, "teams", Range{1, 255, false, true}, field(C, &Coaches::teams), req, false);
-      t && households_ && *t > *households_)
-    d_.add(n->get("teams")->where, m.sub("teams"),
-           fmt::format("{} teams for {} households: a team needs at least one household", *t, *households_));
+  // With neighbourhoods, one team serves each; otherwise coaches.teams split the households evenly.
+  const std::size_t areas = s_.population.neighbourhoods.size();
+  if (auto t = number_in(m, "teams", Range{1, 255, false, true}, field(C, &Coaches::teams), req && areas == 0,
+                         false)) {
+    if (households_ && *t > *households_)
+      d_.add(
+          n->get("teams")->where, m.sub("teams"),
+          fmt::format("{} teams for {} households: a team needs at least one household", *t, *households_));
+    else if (areas > 0 && *t != static_cast<double>(areas))
+      d_.add(
+          n->get("teams")->where, m.sub("teams"),
+          fmt::format("{} teams, but the population has {} neighbourhoods and each has one team: leave teams "
+                      "out, or give {}",
+                      *t, areas, areas));
+  }
+  if (areas > 0) c.teams = static_cast<int>(areas);
   auto norm =
       number_in(m, "caseload_norm_per_fte", kPositive, field(C, &Coaches::caseload_norm_per_fte), req);
   auto cap = number_in(m, "caseload_cap_per_fte", kPositive, field(C, &Coaches::caseload_cap_per_fte), req);

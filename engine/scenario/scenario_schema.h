@@ -50,7 +50,11 @@ class ScenarioSchema : public ParameterReader {
 
   void economics(const Node* n);
 
+  std::optional<double> neighbourhood_households(const Node& n) const;
+  void neighbourhoods(const Node& n, std::size_t rows);
+
   std::optional<double> households_;
+  std::optional<std::string> spell_where_;  // the escalation that starts a spell
   std::vector<std::string> payer_names_, domain_names_, agency_names_;
   bool payers_ok_ = false, domains_ok_ = false;  // the section is there and its names can be referred to
   bool agency_domains_ok_ = true;                // every agency's domains were read without a problem

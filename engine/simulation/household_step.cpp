@@ -17,28 +17,19 @@ inline int pick(double u, std::size_t n) {
   return std::min(static_cast<int>(u * static_cast<double>(n)), static_cast<int>(n) - 1);
 }
 
-// An experience changes trust (in its week: settle_trust has brought it up to date).
-inline void add_trust(const WeekView& v, Household& h, double delta01) {
-  int t = h.trust + static_cast<int>(std::lround(delta01 * 255.0));
-  h.trust = static_cast<std::uint8_t>(std::clamp(t, 0, 255));
+// An experience changes trust: from its level this week (its recovery since the last experience included)
+// by delta01 of the 0..1 scale in whole steps of 1/255; trust recovers from this new level from now on.
+inline void add_trust(const WeekView& v, std::uint32_t id, Household& h, double delta01) {
+  const int t = v.trust(id, h) + static_cast<int>(std::lround(delta01 * 255.0));
+  h.trust_base = static_cast<std::uint8_t>(std::clamp(t, 0, 255));
   h.trust_week = static_cast<std::uint16_t>(v.week);
 }
 
-// Trust returns toward the population's usual level by a share of the distance each week:
-// target + (trust - target) (1 - r)^weeks since it was set. It is brought up to date when something happens
-// to the household (its chances of seeking help or asking a coach, which trust sets, change then); a
-// change smaller than a whole step of the 0..255 scale waits, keeping its week, so it is never lost.
-// Returns true when trust changed (so did the chances it sets).
-inline bool settle_trust(const WeekView& v, Household& h) {
-  const double r = v.model->trust_recovery_per_week();
-  if (r <= 0 || v.week <= h.trust_week) return false;
-  const double target = v.model->trust_target();
-  const double now = target + (h.trust - target) * v.model->trust_distance_left(v.week - h.trust_week);
-  const auto t = static_cast<std::uint8_t>(std::clamp(std::lround(now), 0L, 255L));
-  if (t == h.trust) return false;
-  h.trust = t;
-  h.trust_week = static_cast<std::uint16_t>(v.week);
-  return true;
+// Trust enters a household's chances (seeking help, asking a coach) and the measures of those with help
+// only while it has a problem or a coach; then every change of its level wakes the household
+// (next_deterministic), so its chances and the measures always use its level in the week at hand.
+inline bool trust_matters(const Household& h) {
+  return h.active_count > 0 || h.coach() == CoachStatus::Active;
 }
 
 // ---- Clocks -----------------------------------------------------------------------------------------------
@@ -79,12 +70,16 @@ void each_process(const WeekView& v, std::uint32_t id, const Household& h, int f
   const CoachStatus coach = h.coach();
   const bool coached = coach == CoachStatus::Active;
   const bool relapse = coach == CoachStatus::Closed;
+  const int nbh = m.neighbourhood_of(id);
+  // Trust as it stands in week `from`: it does not change before the household next wakes.
+  const std::uint8_t trust = m.trust_level(nbh, h.trust_base, from - h.trust_week);
+  const bool in_spell = h.has(Household::kInSpell);
   unsigned mask = 0;
   for (int d = 0; d < m.domains(); ++d) mask |= static_cast<unsigned>(h.problems[d].active()) << d;
 
   if (coached) {
     const TeamView& team = v.team(id);
-    const LifeRates& r = m.life(relapse, h.rung, h.active_count);
+    const LifeRates& r = m.life(nbh, relapse, h.rung, h.active_count);
     double total = r.climb + r.drop;
     if (h.rung < kRungs) total += m.scenario().coaches.activation_per_year * team.effectiveness;
     for (int d = 0; d < m.domains(); ++d)
@@ -92,9 +87,10 @@ void each_process(const WeekView& v, std::uint32_t id, const Household& h, int f
     constant(due::bit(due::kLife), weekly_probability(total), -total / kWeeksPerYear);
     constant(due::bit(due::kTrustGain), m.trust_step_p(), m.trust_step_log_stay());
   } else {
-    const double total = m.life_total(relapse, h.rung, mask);
-    constant(due::bit(due::kLife), m.life_p(relapse, h.rung, mask), -total / kWeeksPerYear);
+    const double total = m.life_total(nbh, relapse, h.rung, mask);
+    constant(due::bit(due::kLife), m.life_p(nbh, relapse, h.rung, mask), -total / kWeeksPerYear);
   }
+  if (in_spell) constant(due::bit(due::kSpellExit), m.spell_exit_p(), m.spell_exit_log_stay());
   // A coach's weekly chance of noticing or solving, scaled by the team's effectiveness this week.
   auto coach_chance = [&](std::uint32_t bit, double competence) {
     const double p = competence * v.team(id).effectiveness;
@@ -106,8 +102,10 @@ void each_process(const WeekView& v, std::uint32_t id, const Household& h, int f
     const DomainModel& dm = m.domain(d);
     const ProblemStatus s = p.status();
     const bool treated = s == ProblemStatus::Treatment || s == ProblemStatus::FirstLine;
-    escalation(due::bit(due::kEscalation, d), dm.escalation[treated ? 1 : 0],
-               from - static_cast<int>(p.onset()));
+    // A household in a spell (social assistance) does not flow into it again.
+    if (!(in_spell && d == m.spell_domain()))
+      escalation(due::bit(due::kEscalation, d), dm.escalation[treated ? 1 : 0],
+                 from - static_cast<int>(p.onset()));
     const std::uint32_t a = due::bit(due::kClockA, d), b = due::bit(due::kClockB, d);
     switch (s) {
       case ProblemStatus::Unnoticed:
@@ -115,7 +113,7 @@ void each_process(const WeekView& v, std::uint32_t id, const Household& h, int f
         if (coached) {
           coach_chance(b, v.team(id).notice_p[d]);
         } else {
-          constant(b, dm.seek_p_at[h.trust], dm.seek_log_stay_at[h.trust]);
+          constant(b, dm.seek_p_at[trust], dm.seek_log_stay_at[trust]);
         }
         break;
       case ProblemStatus::Seeking:
@@ -180,7 +178,7 @@ std::uint32_t due_this_week(const WeekView& v, std::uint32_t id, const Household
       });
   if (has_contact(v, h)) {
     const auto c = v.rng->block(id, static_cast<std::uint32_t>(week), Stream::ContactClock);
-    if (fires(unit(c[0]), v.model->contact_p(h.trust))) due |= due::bit(due::kCoachContact);
+    if (fires(unit(c[0]), v.model->contact_p(v.trust(id, h)))) due |= due::bit(due::kCoachContact);
   }
   return due;
 }
@@ -260,7 +258,10 @@ Next next_events(const WeekView& v, std::uint32_t id, const Household& h) {
   }
   if (has_contact(v, h)) {
     const auto c = v.rng->block(id, h.contact_origin, Stream::ContactClock);
-    const int contact = first_week(unit(c[0]), h.contact_origin, v.model->contact_log_stay(h.trust));
+    // Trust is the same from the contact clock's origin to the race's (a change would have reset both).
+    const std::uint8_t trust =
+        v.model->trust_level(v.model->neighbourhood_of(id), h.trust_base, origin - h.trust_week);
+    const int contact = first_week(unit(c[0]), h.contact_origin, v.model->contact_log_stay(trust));
     if (contact < n.week) {
       n = {contact, due::bit(due::kCoachContact)};
     } else if (contact == n.week && contact < kNever) {
@@ -271,11 +272,13 @@ Next next_events(const WeekView& v, std::uint32_t id, const Household& h) {
 }
 
 // Weeks of the household's deterministic events from `after` on: the end of the relapse window, the coach
-// closing the case, a bounce leaving the two-year memory of the survey measure. (A referral reaching its
-// agency is the driver's: arrive.)
-int next_deterministic(const WeekView& v, const Household& h, int after) {
+// closing the case, a bounce leaving the two-year memory of the survey measure, a step of trust's recovery
+// while trust matters. (A referral reaching its agency is the driver's: arrive.)
+int next_deterministic(const WeekView& v, std::uint32_t id, const Household& h, int after) {
   const Model& m = *v.model;
   int week = kNever;
+  if (trust_matters(h))
+    week = std::min(week, m.trust_change_week(m.neighbourhood_of(id), h.trust_base, h.trust_week, after));
   const Coaches& c = m.scenario().coaches;
   if (h.coach() == CoachStatus::Closed)
     week = std::min(week, std::max(after, h.coach_week + c.relapse_weeks));
@@ -393,7 +396,8 @@ void set_out(const WeekView& v, std::uint32_t id, Household& h, int d, int a, in
       {id, p.onset(), static_cast<std::uint8_t>(d), static_cast<std::uint8_t>(a), v.week + delay});
 }
 
-// The household seeks help on its own: perhaps at the wrong door first (bounces), then the right one.
+// The household seeks help on its own: perhaps at the wrong door first (bounces), then the right one; after
+// max_bounces wrong doors in a row it gives up this search (the problem stays unnoticed; it may seek again).
 void seek_help(const WeekView& v, std::uint32_t id, Household& h, int d, WeekTally& t) {
   const Model& m = *v.model;
   const Fragmentation& f = m.scenario().fragmentation;
@@ -408,11 +412,16 @@ void seek_help(const WeekView& v, std::uint32_t id, Household& h, int d, WeekTal
     note(v, id, t, "{} problem: asked {}, which does not serve it (bounce)", dname(v, d), aname(v, wrong));
     book(v, id, t, am.payer, CostCategory::Intake, am.intake_cost, "intake at the wrong agency");
     ++t.intakes[wrong];
-    add_trust(v, h, -f.bounce_trust_loss);
+    add_trust(v, id, h, -f.bounce_trust_loss);
     ++bounces;
   }
   if (bounces > 0) h.last_bounce = static_cast<std::uint16_t>(v.week);
   t.bounces += bounces;
+  if (bounces == f.max_bounces) {
+    ++t.gave_up;
+    note(v, id, t, "{} problem: gives up after {} wrong doors", dname(v, d), bounces);
+    return;
+  }
   const int a = choose_agency(v, id, d);
   const int delay = f.search_weeks + bounces * f.bounce_weeks + m.agency(a).intake_weeks;
   note(v, id, t, "{} problem: seeks help at {}, arrives in {} weeks", dname(v, d), aname(v, a),
@@ -463,7 +472,7 @@ void coach_takes_up(const WeekView& v, std::uint32_t id, Household& h, int d, We
 void close_coach_case(const WeekView& v, std::uint32_t id, Household& h, WeekTally& t, const char* why) {
   for (Problem& p : h.problems)
     if (p.status() == ProblemStatus::FirstLine) p.set_status(ProblemStatus::Unnoticed);
-  const int team = team_of(id, v.households, v.n_teams);
+  const int team = v.team_index(id);
   h.set_coach(CoachStatus::Closed);
   h.coach_week = static_cast<std::uint16_t>(v.week);
   h.quiet_since = kNever;
@@ -487,12 +496,14 @@ void treatment_ends(const WeekView& v, std::uint32_t id, Household& h, int d, We
   success = std::clamp(success, 0.0, 1.0);
   const auto e = v.rng->block(id, static_cast<std::uint32_t>(v.week), Stream::ProblemEvent,
                               static_cast<std::uint32_t>(d));
+  ++t.treatments_ended;
   if (unit(e[0]) < success) {
-    add_trust(v, h, s.fragmentation.success_trust_gain);
+    add_trust(v, id, h, s.fragmentation.success_trust_gain);
     note(v, id, t, "{} problem: treatment at {} succeeded", dname(v, d), aname(v, a));
     resolve(v, id, h, d, t, "treatment");
   } else {
-    add_trust(v, h, -s.fragmentation.failure_trust_loss);
+    ++t.treatments_failed;
+    add_trust(v, id, h, -s.fragmentation.failure_trust_loss);
     note(v, id, t, "{} problem: treatment at {} ended without solving it", dname(v, d), aname(v, a));
     p.agency = kNoAgency;
     close_duplicate(p, t);
@@ -500,6 +511,22 @@ void treatment_ends(const WeekView& v, std::uint32_t id, Household& h, int d, We
     p.set(Problem::kViaCoach, false);
     p.set_status(ProblemStatus::Unnoticed);
   }
+}
+
+// Social assistance: the household enters a spell (each_process leaves out a second inflow while it lasts),
+// and it is not in paid work (rung 5 or 6) while it receives it.
+void start_spell(const WeekView& v, std::uint32_t id, Household& h, WeekTally& t) {
+  h.set(Household::kInSpell, true);
+  if (h.rung > 4) h.rung = 4;
+  ++t.spell_starts;
+  note(v, id, t, "enters a spell of {}",
+       v.model->scenario().domains[v.model->spell_domain()].escalation_event);
+}
+
+void end_spell(const WeekView& v, std::uint32_t id, Household& h, WeekTally& t, const char* why) {
+  h.set(Household::kInSpell, false);
+  ++t.spell_exits;
+  note(v, id, t, "leaves its spell ({})", why);
 }
 
 void escalate(const WeekView& v, std::uint32_t id, Household& h, int d, WeekTally& t) {
@@ -513,6 +540,7 @@ void escalate(const WeekView& v, std::uint32_t id, Household& h, int d, WeekTall
   const auto e = v.rng->block(id, static_cast<std::uint32_t>(v.week), Stream::ProblemEvent,
                               static_cast<std::uint32_t>(d));
   if (h.rung > 1 && unit(e[1]) < m.scenario().ladder.escalation_drop_probability) --h.rung;
+  if (d == m.spell_domain()) start_spell(v, id, h, t);
 }
 
 // A problem's events of the week: its escalation, then its own transition (resolution first).
@@ -556,11 +584,13 @@ struct WeekStart {
   std::uint8_t active_count;
   unsigned mask;
   CoachStatus coach;
+  std::uint8_t trust;  // its level at the start of the week
 };
 
 void life_event(const WeekView& v, std::uint32_t id, Household& h, const WeekStart& start, WeekTally& t) {
   const Model& m = *v.model;
-  const LifeRates& r = m.life(start.coach == CoachStatus::Closed, start.rung, start.active_count);
+  const LifeRates& r =
+      m.life(m.neighbourhood_of(id), start.coach == CoachStatus::Closed, start.rung, start.active_count);
   double climb = r.climb;
   if (start.coach == CoachStatus::Active && start.rung < kRungs)
     climb += m.scenario().coaches.activation_per_year * v.team(id).effectiveness;
@@ -589,6 +619,7 @@ void life_event(const WeekView& v, std::uint32_t id, Household& h, const WeekSta
     if (h.rung < kRungs) {
       ++h.rung;
       note(v, id, t, "climbs to rung {} of the participation ladder", h.rung);
+      if (h.rung == 5 && h.has(Household::kInSpell)) end_spell(v, id, h, t, "paid work");
     }
   } else if (h.rung > 1) {
     --h.rung;
@@ -597,7 +628,8 @@ void life_event(const WeekView& v, std::uint32_t id, Household& h, const WeekSta
 }
 
 // The coach's part of the week. Returns true when the household's hazards changed.
-bool coach_step(const WeekView& v, std::uint32_t id, Household& h, std::uint32_t due, WeekTally& t) {
+bool coach_step(const WeekView& v, std::uint32_t id, Household& h, std::uint32_t due, const WeekStart& start,
+                WeekTally& t) {
   const Model& m = *v.model;
   const Coaches& c = m.scenario().coaches;
   switch (h.coach()) {
@@ -606,10 +638,11 @@ bool coach_step(const WeekView& v, std::uint32_t id, Household& h, std::uint32_t
       if (!(due & due::bit(due::kCoachContact)) || h.active_count == 0) return false;
       // Coaches go behind front doors only while they have room; a household that asks is always listed.
       const auto u = v.rng->block(id, static_cast<std::uint32_t>(v.week), Stream::CoachContact);
-      const bool asked = unit(u[0]) < m.self_referral_share(h.trust);
+      const bool asked = unit(u[0]) < m.self_referral_share(start.trust);
       if (!asked && !v.team(id).room) return false;
       const bool was_closed = h.coach() == CoachStatus::Closed;  // its relapse window ends: hazards change
       h.set_coach(CoachStatus::Waiting);
+      h.set(Household::kEverListed, true);
       h.coach_week = static_cast<std::uint16_t>(v.week);
       t.coach_requests.push_back(id);
       note(v, id, t, "{}; waits for a place",
@@ -619,7 +652,7 @@ bool coach_step(const WeekView& v, std::uint32_t id, Household& h, std::uint32_t
     case CoachStatus::Waiting:
       if (h.active_count == 0) {
         h.set_coach(CoachStatus::None);
-        ++t.coach_left_queue[static_cast<std::size_t>(team_of(id, v.households, v.n_teams))];
+        ++t.coach_left_queue[static_cast<std::size_t>(v.team_index(id))];
         note(v, id, t, "leaves the coach's waiting list: nothing left to help with");
       }
       return false;
@@ -627,7 +660,7 @@ bool coach_step(const WeekView& v, std::uint32_t id, Household& h, std::uint32_t
       for (int d = 0; d < m.domains(); ++d)
         if (h.problems[d].status() == ProblemStatus::Unnoticed && (due & due::bit(due::kClockB, d)))
           coach_takes_up(v, id, h, d, t);
-      if (due & due::bit(due::kTrustGain)) add_trust(v, h, Model::kTrustStep / 255.0);
+      if (due & due::bit(due::kTrustGain)) add_trust(v, id, h, Model::kTrustStep / 255.0);
       if (h.active_count == 0) {
         if (h.quiet_since == kNever) h.quiet_since = static_cast<std::uint16_t>(v.week);
         if (v.week - h.quiet_since >= c.close_after_quiet_weeks) {
@@ -650,7 +683,7 @@ namespace {
 // Sleeps until its next event from its clocks' origin, or its next deterministic event from `after` on.
 void schedule(const WeekView& v, std::uint32_t id, Household& h, std::uint16_t& wake, int after) {
   const Next next = next_events(v, id, h);
-  const int deterministic = next_deterministic(v, h, after);
+  const int deterministic = next_deterministic(v, id, h, after);
   h.due = deterministic < next.week ? 0u : next.due;
   wake = static_cast<std::uint16_t>(std::min({next.week, deterministic, static_cast<int>(kNever)}));
 }
@@ -665,9 +698,10 @@ void arrive(const WeekView& v, const Arrival& a, Household& h, WeekTally& t) {
   const Problem& p = h.problems[a.domain];
   const bool live = p.status() == ProblemStatus::Seeking && p.onset() == a.onset && p.agency == a.agency;
   if (!live) return;  // resolved on the way
-  t.counts.add(h, -1);
+  // Not stepped this week, or stepped with this week's trust: either way counted with this week's level.
+  t.counts.add(h, v.trust(a.household, h), -1);
   arrive_at_agency(v, a.household, h, a.domain, t);
-  t.counts.add(h, +1);
+  t.counts.add(h, v.trust(a.household, h), +1);
 }
 
 void wake_afresh(Household& h, std::uint16_t& wake, int week) {
@@ -679,8 +713,9 @@ void wake_afresh(Household& h, std::uint16_t& wake, int week) {
 void admit_to_coach(const WeekView& v, std::uint32_t id, Household& h, WeekTally& t) {
   const Coaches& c = v.model->scenario().coaches;
   const auto u = v.rng->block(id, static_cast<std::uint32_t>(v.week), Stream::CoachContact);
-  t.counts.add(h, -1);
+  t.counts.add(h, v.trust(id, h), -1);
   h.set_coach(CoachStatus::Active);
+  h.set(Household::kEverCoached, true);
   h.coach_week = static_cast<std::uint16_t>(v.week);
   h.quiet_since = kNever;
   h.set(Household::kCoordinated, unit(u[1]) < c.coordination);
@@ -688,22 +723,26 @@ void admit_to_coach(const WeekView& v, std::uint32_t id, Household& h, WeekTally
        h.has(Household::kCoordinated) ? "coordination works" : "coach added beside the agencies");
   if (h.has(Household::kCoordinated))
     for (Problem& p : h.problems) close_duplicate(p, t);  // the coach stops the duplicate cases
-  t.counts.add(h, +1);
+  t.counts.add(h, v.trust(id, h), +1);
 }
 
 void step_household(const WeekView& v, std::uint32_t id, Household& h, std::uint16_t& wake, WeekTally& t) {
   const Model& m = *v.model;
   const int w = v.week;
   ++t.stepped;
-  t.counts.add(h, -1);  // its contribution to the week's measures, put back below as it is after the week
-  // Trust matters to a household with a problem or a coach (its chances, the measures of those with help);
-  // for the rest it waits, losing nothing, until it does.
-  const bool trust_moved = (h.active_count > 0 || h.coach() == CoachStatus::Active) && settle_trust(v, h);
+  // Its contribution to the measures, taken out and put back below as it is after the week. It was counted
+  // with its trust of last week: where trust matters its level cannot have changed since it was last
+  // stepped without waking it (next_deterministic).
+  const int nbh = m.neighbourhood_of(id);
+  const std::uint8_t counted_trust = m.trust_level(nbh, h.trust_base, w - 1 - h.trust_week);
+  t.counts.add(h, counted_trust, -1);
+  const std::uint8_t trust_now = v.trust(id, h);
+  const bool trust_moved = trust_matters(h) && trust_now != counted_trust;
 
   std::uint32_t due = h.due;
   const bool afresh = (due & due::kDueNow) != 0;
   if (afresh) due = due_this_week(v, id, h, w);
-  WeekStart start{h.rung, h.active_count, 0, h.coach()};
+  WeekStart start{h.rung, h.active_count, 0, h.coach(), trust_now};
   for (int d = 0; d < m.domains(); ++d) start.mask |= static_cast<unsigned>(h.problems[d].active()) << d;
   const bool coached = start.coach == CoachStatus::Active;
 
@@ -712,7 +751,9 @@ void step_household(const WeekView& v, std::uint32_t id, Household& h, std::uint
   for (int d = 0; d < m.domains(); ++d)
     if ((start.mask >> d) & 1u) step_problem(v, id, h, d, due, coached, t);
   if (due & due::bit(due::kLife)) life_event(v, id, h, start, t);
-  if (v.coaches_on) changed |= coach_step(v, id, h, due, t);
+  if ((due & due::bit(due::kSpellExit)) && h.has(Household::kInSpell))
+    end_spell(v, id, h, t, "leaves benefit");
+  if (v.coaches_on) changed |= coach_step(v, id, h, due, start, t);
 
   // The week's deterministic events, at its end: the relapse window closes; a bounce leaves the survey's
   // two-year memory (a referral reaching its agency was handled with its problem).
@@ -721,7 +762,7 @@ void step_household(const WeekView& v, std::uint32_t id, Household& h, std::uint
     changed = true;
   }
   h.set(Household::kCountedBounced, h.last_bounce != kNever && w - h.last_bounce < kBounceMemoryWeeks);
-  t.counts.add(h, +1);
+  t.counts.add(h, v.trust(id, h), +1);
 
   // Until when it sleeps. Decided afresh this week, or changed, its clocks count from next week; otherwise
   // they count on from their origin (the race had not reached this week: only the coach contact or a

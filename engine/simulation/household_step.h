@@ -40,13 +40,22 @@ struct WeekView {
   const Model* model = nullptr;
   const RandomStreams* rng = nullptr;
   const TeamView* teams = nullptr;
-  int households = 0;  // of the run, to find a household's team
+  const std::uint32_t* team_first = nullptr;  // first household of each team (a contiguous block each)
   int n_teams = 1;
   int week = 0;
   bool coaches_on = false;
   std::uint32_t traced = kNoHousehold;
 
-  const TeamView& team(std::uint32_t id) const { return teams[team_of(id, households, n_teams)]; }
+  int team_index(std::uint32_t id) const {
+    int t = 0;  // teams are few: a linear scan of their first households is cheapest
+    while (t + 1 < n_teams && id >= team_first[t + 1]) ++t;
+    return t;
+  }
+  const TeamView& team(std::uint32_t id) const { return teams[team_index(id)]; }
+  // The household's trust this week (its neighbourhood's recovery since its last experience).
+  std::uint8_t trust(std::uint32_t id, const Household& h) const {
+    return model->trust_level(model->neighbourhood_of(id), h.trust_base, week - h.trust_week);
+  }
 };
 
 // Steps household `id` through week v.week (its wake-up week): carries out what fires, then sets `wake` to

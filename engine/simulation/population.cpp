@@ -19,6 +19,7 @@ void draw_population(const Model& m, const RandomStreams& rng, std::vector<House
                      std::vector<QueueJoin>& joins) {
   const Scenario& s = m.scenario();
   const Population& pop = s.population;
+  const std::vector<Neighbourhood> areas = pop.areas();
   const int n = pop.households;
   const int nd = m.domains();
   households.assign(static_cast<std::size_t>(n), Household{});
@@ -26,17 +27,19 @@ void draw_population(const Model& m, const RandomStreams& rng, std::vector<House
 
   for (int id = 0; id < n; ++id) {
     Household& h = households[static_cast<std::size_t>(id)];
+    const int nbh = m.neighbourhood_of(static_cast<std::uint32_t>(id));
+    const Neighbourhood& area = areas[static_cast<std::size_t>(nbh)];
     const auto uid = static_cast<std::uint32_t>(id);
     auto hb = rng.block(uid, 0, Stream::InitialHousehold);
     h.rung = static_cast<std::uint8_t>(
-        1 + draw_category(RandomStreams::to_unit(hb[0]), pop.rung_shares.data(), kRungs));
+        1 + draw_category(RandomStreams::to_unit(hb[0]), area.rung_shares.data(), kRungs));
     // Trust: a normal clamped to [0, 1].
     const double z = standard_normal(RandomStreams::to_unit(hb[1]), RandomStreams::to_unit(hb[2]));
-    h.trust = static_cast<std::uint8_t>(
-        std::lround(std::clamp(pop.trust_mean + pop.trust_sd * z, 0.0, 1.0) * 255.0));
+    h.trust_base = static_cast<std::uint8_t>(
+        std::lround(std::clamp(area.trust_mean + area.trust_sd * z, 0.0, 1.0) * 255.0));
 
     auto pb = rng.block(uid, 0, Stream::InitialProblems, 0);
-    const auto& counts = pop.problem_count_shares;
+    const auto& counts = area.problem_count_shares;
     int k = std::min(
         draw_category(RandomStreams::to_unit(pb[0]), counts.data(), static_cast<int>(counts.size())), nd);
     const auto& rows = pop.professionals_given_problems;
@@ -45,7 +48,7 @@ void draw_population(const Model& m, const RandomStreams& rng, std::vector<House
         draw_category(RandomStreams::to_unit(hb[3]), row.data(), static_cast<int>(row.size()));
 
     // Which domains: drawn without replacement, weighted by their incidence on this household's rung.
-    const LifeRates& rates = m.life(false, h.rung, 0);
+    const LifeRates& rates = m.life(nbh, false, h.rung, 0);
     std::array<int, kMaxDomains> chosen{};
     std::array<bool, kMaxDomains> taken{};
     for (int i = 0; i < k; ++i) {

@@ -34,6 +34,9 @@ struct WeekRecord {
   int week = 0;  // week of the policy period, 1-based; 0 is the policy's starting point
   HouseholdMeasures households;
   std::int32_t bounces = 0, new_problems = 0, resolved = 0, resolved_by_coach = 0;
+  std::int32_t gave_up = 0;  // searches given up after max_bounces wrong doors
+  std::int32_t treatments_ended = 0, treatments_failed = 0;  // ... failed: ended without solving the problem
+  std::int32_t spell_exits = 0;  // households leaving social assistance (entries are escalations)
   std::array<std::int32_t, kMaxDomains> escalations{};
   // Coaches (all teams together; per team in RunResult::team_caseload).
   std::int32_t coach_caseload = 0, coach_waiting = 0, coach_admitted = 0;

@@ -70,7 +70,6 @@ class Run {
     if (s_->warmup_weeks() + s_->weeks() >= kNever) throw Error("warm-up plus horizon exceeds 65,534 weeks");
     chunks_ = (n_ + kChunkHouseholds - 1) / kChunkHouseholds;
     tallies_.resize(static_cast<std::size_t>(chunks_));
-    n_teams_ = s_->coaches.enabled ? std::max(1, s_->coaches.teams) : 1;
     lists_.resize(static_cast<std::size_t>(m.agencies()) * 2);
     waiting_.assign(static_cast<std::size_t>(m.agencies()), 0);
     in_treatment_.assign(static_cast<std::size_t>(m.agencies()), 0);
@@ -96,7 +95,6 @@ class Run {
     req_.draw = draw;
     result_.draw = draw;
     policy_rng_ = RandomStreams(req_.seed, draw, req_.replication);
-    n_teams_ = s_->coaches.enabled ? std::max(1, s_->coaches.teams) : 1;
     setup_teams();
     result_.teams = n_teams_;
     driver_.reset(n_teams_);
@@ -129,15 +127,29 @@ class Run {
   }
 
  private:
+  // Coach teams, each serving a contiguous block of households: one per neighbourhood, or (in a population of
+  // one neighbourhood) coaches.teams equal blocks. Without coaches, one team that never acts.
   void setup_teams() {
     const Coaches& c = s_->coaches;
+    team_first_.clear();
+    if (c.enabled && m_->neighbourhoods() > 1) {
+      n_teams_ = m_->neighbourhoods();
+      for (int t = 0; t < n_teams_; ++t) team_first_.push_back(m_->first_household(t));
+    } else {
+      n_teams_ = c.enabled ? std::max(1, c.teams) : 1;
+      for (int t = 0; t < n_teams_; ++t)
+        team_first_.push_back(
+            static_cast<std::uint32_t>((static_cast<std::int64_t>(n_) * t + n_teams_ - 1) / n_teams_));
+    }
+    team_first_.push_back(static_cast<std::uint32_t>(n_));
     teams_.resize(static_cast<std::size_t>(n_teams_));
     team_views_.resize(static_cast<std::size_t>(n_teams_));
     for (int t = 0; t < n_teams_; ++t) {
       Team& team = teams_[t];
       TeamView& view = team_views_[t];
       if (!c.enabled) continue;
-      team.fte = c.fte / n_teams_;
+      // The FTE in proportion to the households a team serves.
+      team.fte = c.fte * (team_first_[t + 1] - team_first_[t]) / std::max(1, n_);
       team.cap = static_cast<int>(std::floor(c.caseload_cap_per_fte * team.fte + 1e-9));
       // Jack-of-all-trades: each team's competence scatters around the mean by competence_spread.
       for (int d = 0; d < m_->domains(); ++d) {
@@ -164,7 +176,7 @@ class Run {
     v.model = m_;
     v.rng = policy ? &policy_rng_ : &warmup_rng_;
     v.teams = team_views_.data();
-    v.households = n_;
+    v.team_first = team_first_.data();
     v.n_teams = n_teams_;
     v.week = week;
     v.coaches_on = policy && s_->coaches.enabled;
@@ -190,7 +202,7 @@ class Run {
     for (int id = 0; id < n_; ++id) {
       Household& h = households_[static_cast<std::size_t>(id)];
       wake_afresh(h, wake_[static_cast<std::size_t>(id)], 1);
-      counts_.add(h, +1);
+      counts_.add(h, h.trust_base, +1);  // week 0: trust as drawn
       for (const Problem& p : h.problems)
         if (p.duplicate != kNoAgency) ++dup_open_[p.duplicate];
     }
@@ -232,13 +244,23 @@ class Run {
     update_effectiveness(w, policy);
     // The week's cost of open cases, for every case in treatment and every duplicate case at its start:
     // booked here from the counts, so a household in a long treatment need not wake every week.
-    if (policy)
+    if (policy) {
       for (int a = 0; a < m_->agencies(); ++a) {
         const AgencyModel& am = m_->agency(a);
         record_.cost[static_cast<std::size_t>(am.payer * kCostCategories) +
                      static_cast<int>(CostCategory::Treatment)] +=
             in_treatment_[a] * am.cost_per_case_week + dup_open_[a] * am.duplicate_cost_per_week;
       }
+      // Social assistance: every household in a spell at the week's start, its administration and the
+      // benefit paid (a transfer).
+      if (const int d = m_->spell_domain(); d >= 0) {
+        const std::size_t payer = static_cast<std::size_t>(m_->domain(d).escalation_payer) * kCostCategories;
+        record_.cost[payer + static_cast<int>(CostCategory::Escalation)] +=
+            counts_.in_spell * m_->spell_cost_per_week();
+        record_.cost[payer + static_cast<int>(CostCategory::Transfer)] +=
+            counts_.in_spell * m_->spell_transfer_per_week();
+      }
+    }
     const WeekView v = view(w, policy);
     tbb::parallel_for(
         tbb::blocked_range<int>(0, chunks_, 1),
@@ -292,10 +314,7 @@ class Run {
         if (ratio > 1.0) eff = std::max(c.min_effectiveness, 1.0 - c.overload_slope * (ratio - 1.0));
       }
       if (eff != team_views_[t].effectiveness) {
-        const int first = static_cast<int>((static_cast<std::int64_t>(n_) * t + n_teams_ - 1) / n_teams_);
-        const int last =
-            static_cast<int>((static_cast<std::int64_t>(n_) * (t + 1) + n_teams_ - 1) / n_teams_);
-        for (int id = first; id < last; ++id)
+        for (std::uint32_t id = team_first_[t]; id < team_first_[t + 1]; ++id)
           if (households_[id].coach() == CoachStatus::Active) wake_afresh(households_[id], wake_[id], w);
       }
       team_views_[t].effectiveness = eff;
@@ -322,7 +341,7 @@ class Run {
         calendar_[static_cast<std::size_t>(a.week) % calendar_.size()].push_back(a);
       for (const QueueJoin& j : t.joins) push_join(j, w);
       for (std::uint32_t id : t.coach_requests) {
-        Team& team = teams_[static_cast<std::size_t>(team_of(id, n_, n_teams_))];
+        Team& team = teams_[static_cast<std::size_t>(team_index(id))];
         team.queue.push({id, static_cast<std::uint16_t>(w)});
         ++team.waiting;
       }
@@ -343,6 +362,10 @@ class Run {
       counts_ += t.counts;
       stepped_ += t.stepped;
       record_.bounces += t.bounces;
+      record_.gave_up += t.gave_up;
+      record_.treatments_ended += t.treatments_ended;
+      record_.treatments_failed += t.treatments_failed;
+      record_.spell_exits += t.spell_exits;
       record_.new_problems += t.new_problems;
       record_.resolved += t.resolved;
       record_.resolved_by_coach += t.resolved_by_coach;
@@ -410,9 +433,11 @@ class Run {
 
   void trace_state(int w) {
     const Household& h = households_[req_.traced];
-    std::string s =
-        fmt::format("state: rung {}, trust {:.2f}, coach {}, professionals {}", h.rung, h.trust01(),
-                    kCoachStatusNames[static_cast<int>(h.coach())], h.professionals());
+    std::string s = fmt::format(
+        "state: rung {}, trust {:.2f}{}, coach {}, professionals {}", h.rung,
+        m_->trust_level(m_->neighbourhood_of(req_.traced), h.trust_base, w - h.trust_week) / 255.0,
+        h.has(Household::kInSpell) ? ", on social assistance" : "",
+        kCoachStatusNames[static_cast<int>(h.coach())], h.professionals());
     for (int d = 0; d < m_->domains(); ++d) {
       const Problem& p = h.problems[d];
       if (!p.active()) continue;
@@ -440,7 +465,14 @@ class Run {
   // without taking its old contribution out would show here. Once per run, so always checked.
   void check_counts() const {
     HouseholdCounts recount;
-    for (const Household& h : households_) recount.add(h, +1);
+    const int last = s_->warmup_weeks() + s_->weeks();
+    for (std::size_t id = 0; id < households_.size(); ++id) {
+      const Household& h = households_[id];
+      recount.add(h,
+                  m_->trust_level(m_->neighbourhood_of(static_cast<std::uint32_t>(id)), h.trust_base,
+                                  last - h.trust_week),
+                  +1);
+    }
     WIJKSIM_CHECK(recount == counts_,
                   "the household measures drifted from a recount ({} with a problem counted, {} recounted)",
                   counts_.with_problem, recount.with_problem);
@@ -475,6 +507,12 @@ class Run {
   std::vector<int> waiting_, in_treatment_, capacity_;
   std::vector<Team> teams_;
   std::vector<TeamView> team_views_;
+  std::vector<std::uint32_t> team_first_;  // first household of each team, and n_ at the end
+  int team_index(std::uint32_t id) const {
+    int t = 0;
+    while (t + 1 < n_teams_ && id >= team_first_[static_cast<std::size_t>(t + 1)]) ++t;
+    return t;
+  }
   WeekRecord record_;
   RunResult result_;
 };

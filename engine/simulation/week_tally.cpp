@@ -4,7 +4,7 @@
 
 namespace wijksim {
 
-void HouseholdCounts::add(const Household& h, int sign) {
+void HouseholdCounts::add(const Household& h, std::uint8_t trust, int sign) {
   by_problems[h.active_count] += sign;
   if (h.active_count > 0) with_problem += sign;
   if (h.active_count > 1) multi_problem += sign;
@@ -18,10 +18,13 @@ void HouseholdCounts::add(const Household& h, int sign) {
   }
   professionals[static_cast<std::size_t>(std::min(prof, 3))] += sign;
   rung_sum += sign * h.rung;
+  if (h.has(Household::kInSpell)) in_spell += sign;
+  if (h.has(Household::kEverListed)) ever_listed += sign;
+  if (h.has(Household::kEverCoached)) ever_coached += sign;
   if (prof > 0) {
     with_help += sign;
-    trust_sum += sign * h.trust;
-    if (h.trust < kLowTrust) with_help_low_trust += sign;
+    trust_sum += sign * trust;
+    if (trust < kLowTrust) with_help_low_trust += sign;
     if (h.has(Household::kCountedBounced)) with_help_bounced += sign;
   }
 }
@@ -37,6 +40,9 @@ HouseholdCounts& HouseholdCounts::operator+=(const HouseholdCounts& o) {
   rung_sum += o.rung_sum;
   for (std::size_t d = 0; d < active_by_domain.size(); ++d) active_by_domain[d] += o.active_by_domain[d];
   for (std::size_t k = 0; k < by_problems.size(); ++k) by_problems[k] += o.by_problems[k];
+  in_spell += o.in_spell;
+  ever_listed += o.ever_listed;
+  ever_coached += o.ever_coached;
   return *this;
 }
 

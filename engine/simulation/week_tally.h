@@ -56,10 +56,14 @@ struct HouseholdCounts {
   std::int64_t rung_sum = 0;
   std::array<std::int32_t, kMaxDomains> active_by_domain{};
   std::array<std::int32_t, kMaxDomains + 1> by_problems{};  // households with 0, 1, ... active problems
+  std::int32_t in_spell = 0;                                // households in a spell (social assistance)
+  std::int32_t ever_listed = 0;   // households ever on a coach's list (found by outreach or asked)
+  std::int32_t ever_coached = 0;  // households ever in a coach's caseload
 
-  // Adds (sign +1) or removes (sign -1) one household's contribution. "Sent from pillar to post" is the
-  // household's Household::kCountedBounced flag, so what is removed is what was added.
-  void add(const Household& h, int sign);
+  // Adds (sign +1) or removes (sign -1) one household's contribution, with `trust` its level in the week it
+  // is counted for. "Sent from pillar to post" is the household's Household::kCountedBounced flag, so what is
+  // removed is what was added.
+  void add(const Household& h, std::uint8_t trust, int sign);
   HouseholdCounts& operator+=(const HouseholdCounts& o);
   bool operator==(const HouseholdCounts&) const = default;
 };
@@ -80,6 +84,9 @@ struct WeekTally {
   HouseholdCounts counts;                      // change in the household measures
   std::int32_t stepped = 0;                    // households that had something to do this week
   std::int32_t bounces = 0, new_problems = 0, resolved = 0, resolved_by_coach = 0;
+  std::int32_t gave_up = 0;  // searches given up after max_bounces wrong doors
+  std::int32_t treatments_ended = 0, treatments_failed = 0;
+  std::int32_t spell_starts = 0, spell_exits = 0;
   std::array<std::int32_t, kMaxDomains> escalations{};
   std::vector<TraceEvent>* trace = nullptr;  // set only on the chunk holding the traced household
 
