@@ -84,6 +84,11 @@ TEST_CASE("inheritance: lists replace, maps merge, paths resolve from the file t
     base_text.assign(std::istreambuf_iterator<char>(in), {});
   }
   dir.write("base.yaml", base_text);
+  {
+    std::filesystem::create_directories(dir.path / "targets");
+    std::ifstream in(shipped("targets/velve.yaml"));
+    dir.write("targets/velve.yaml", std::string(std::istreambuf_iterator<char>(in), {}));
+  }
   const std::string child = dir.write("variants/child.yaml",
                                       "extends: ../base.yaml\n"
                                       "name: child\n"
@@ -98,6 +103,9 @@ TEST_CASE("inheritance: lists replace, maps merge, paths resolve from the file t
   CHECK(s.population.rung_shares[0] == 0.5);  // the list is replaced whole
   CHECK(s.population.rung_shares[5] == 0.1);
   CHECK(s.population.households == base.population.households);  // sibling key kept
+  // `targets` is relative to the file that names it (base.yaml), not to the child in variants/.
+  CHECK(std::filesystem::equivalent(s.targets_file, dir.path / "targets" / "velve.yaml"));
+  CHECK(s.targets.size() == base.targets.size());
   CHECK(s.domains[0].incidence_per_year == 0.05);
   CHECK(s.domains[0].resolution_per_year == base.domains[0].resolution_per_year);
   CHECK(std::filesystem::equivalent(s.comparator, dir.path / "base.yaml"));

@@ -252,14 +252,30 @@ TEST_CASE("calibration: the survey's sampling interval", "[summary]") {
   CHECK(i.contains(0.45));
   CHECK(!i.contains(0.40));
 
-  const Scenario s = hand_scenario();
+  // Targets: the survey's 49% (its interval excludes the model's 40% at the policy start), a looser
+  // interval around 40%, and a figure the model does not represent.
+  Scenario s = hand_scenario();
+  auto target = [&](const char* key, const char* measure, double lo, double hi) {
+    CalibrationTarget t;
+    t.key = key;
+    t.measure = measure;
+    t.at = std::string(measure) == "none" ? "" : "start";
+    t.parsed = *parse_target_measure(s, t.measure, t.at).measure;
+    t.value = (lo + hi) / 2;
+    t.lo = lo;
+    t.hi = hi;
+    return t;
+  };
+  s.targets = {target("survey", "share.with_problem", i.lower, i.upper),
+               target("loose", "share.with_problem", 0.35, 0.45), target("voice", "none", 0.3, 0.4)};
   const ScenarioSummary sum = summarise(s, std::vector<RunResult>{hand_run(0, 1), hand_run(1, 1)});
   const std::vector<CalibrationRow> rows = calibrate(sum);
-  REQUIRE(rows.size() == kBaselineSurvey.size());
-  CHECK(rows[0].initial.mean == Approx(0.49));
-  CHECK(rows[0].initial_inside);
-  CHECK(rows[0].start.mean == Approx(0.40));  // 0.40 < 0.49 - 0.0756
-  CHECK(!rows[0].start_inside);
+  REQUIRE(rows.size() == 3);
+  CHECK(rows[0].model.mean == Approx(0.40));  // 0.40 < 0.49 - 0.0756
+  CHECK(rows[0].fit == Fit::Outside);
+  CHECK(rows[1].fit == Fit::Inside);
+  CHECK(rows[2].fit == Fit::NotModelled);
+  CHECK(std::isnan(rows[2].model.mean));
 }
 
 TEST_CASE("the experiment runs every replication into its own slot", "[summary][experiment]") {

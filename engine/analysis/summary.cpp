@@ -80,6 +80,132 @@ void check_pairable(const ScenarioShape& a, const ScenarioShape& b) {
   if (!problems.empty()) throw InputError(std::move(problems));
 }
 
+// A household share (TargetShare) at one moment: its numerator and denominator.
+std::pair<double, double> share_parts(const HouseholdMeasures& h, TargetShare share) {
+  switch (share) {
+    case TargetShare::WithProblem:
+      return {h.with_problem, h.households};
+    case TargetShare::MultiProblem:
+      return {h.multi_problem, h.households};
+    case TargetShare::Professionals0:
+    case TargetShare::Professionals1:
+    case TargetShare::Professionals2:
+    case TargetShare::Professionals3Plus:
+      return {h.professionals[static_cast<std::size_t>(static_cast<int>(share) -
+                                                       static_cast<int>(TargetShare::Professionals0))],
+              h.households};
+    case TargetShare::LowTrust:
+      return {h.with_help_low_trust, h.with_help};
+    case TargetShare::Bounced:
+      return {h.with_help_bounced, h.with_help};
+    case TargetShare::EverListed:
+      return {h.ever_listed, h.households};
+    case TargetShare::EverCoached:
+      return {h.ever_coached, h.households};
+    case TargetShare::InSpell:
+      return {h.in_spell, h.households};
+  }
+  return {kNaN, kNaN};
+}
+
+// The model's figure for a calibration target in one run (docs/model.md, "Calibration targets").
+double target_figure(const ScenarioShape& shape, const Scenario& s, const RunResult& r,
+                     const Measures<double>& m, const TargetMeasure& t) {
+  using K = TargetMeasure::Kind;
+  const auto policy = std::span<const WeekRecord>(r.weeks).subspan(1);
+  const double weeks = static_cast<double>(policy.size());
+  const double years = weeks / kWeeksPerYear;
+  const double households = shape.households;
+  switch (t.kind) {
+    case K::None:
+      return kNaN;
+    case K::Share: {
+      const auto share = static_cast<TargetShare>(t.index);
+      if (t.at == 0) {  // over the policy period: a ratio of sums
+        double num = 0, den = 0;
+        for (const WeekRecord& w : policy) {
+          const auto [n, d] = share_parts(w.households, share);
+          num += n;
+          den += d;
+        }
+        return ratio(num, den);
+      }
+      const std::size_t week =
+          t.at < 0 ? 0
+          : t.at == TargetMeasure::kEnd
+              ? r.weeks.size() - 1
+              : std::min(r.weeks.size() - 1, static_cast<std::size_t>(t.at) * kWeeksPerYear);
+      const auto [n, d] = share_parts(r.weeks[week].households, share);
+      return ratio(n, d);
+    }
+    case K::NotHelped: {
+      double ended = 0, failed = 0;
+      for (const WeekRecord& w : policy) {
+        ended += w.treatments_ended;
+        failed += w.treatments_failed;
+      }
+      return ratio(failed, ended);
+    }
+    case K::EscalationRate:
+      return m.escalations[static_cast<std::size_t>(t.index)];
+    case K::SpellStock:
+    case K::SpellYears: {
+      double stock = 0, inflow = 0;
+      for (const WeekRecord& w : policy) {
+        stock += w.households.in_spell;
+        for (std::size_t d = 0; d < s.domains.size(); ++d)
+          if (s.domains[d].spell) inflow += w.escalations[d];
+      }
+      stock /= weeks;  // households in a spell, mean over the weeks
+      return t.kind == K::SpellStock ? ratio(stock * 1000.0, households) : ratio(stock, inflow / years);
+    }
+    case K::AgencyReferrals:
+      return ratio(m.agencies[static_cast<std::size_t>(t.index)].referrals * 1000.0, households);
+    case K::AgencyWait:
+      return m.agencies[static_cast<std::size_t>(t.index)].wait_weeks;
+    case K::CoachWait:
+      return m.coaches.wait_weeks;
+    case K::CoachCaseload:
+      return m.coaches.caseload_mean;
+    case K::CoachEpisode: {
+      double closed = 0, weeks_in = 0;
+      for (const WeekRecord& w : policy) {
+        closed += w.coach_closed;
+        weeks_in += static_cast<double>(w.coach_closed_weeks);
+      }
+      return ratio(weeks_in, closed);
+    }
+    case K::DomainShare: {
+      auto at_week = [&](const WeekRecord& w) {
+        return std::pair<double, double>{w.households.active_by_domain[static_cast<std::size_t>(t.index)],
+                                         w.households.households};
+      };
+      if (t.at == 0) {
+        double num = 0, den = 0;
+        for (const WeekRecord& w : policy) {
+          const auto [n, d] = at_week(w);
+          num += n;
+          den += d;
+        }
+        return ratio(num, den);
+      }
+      const std::size_t week =
+          t.at < 0 ? 0
+          : t.at == TargetMeasure::kEnd
+              ? r.weeks.size() - 1
+              : std::min(r.weeks.size() - 1, static_cast<std::size_t>(t.at) * kWeeksPerYear);
+      const auto [n, d] = at_week(r.weeks[week]);
+      return ratio(n, d);
+    }
+    case K::Spending: {
+      const BudgetLayout& b = shape.budget;
+      const int payer = t.index < 0 ? b.payers : t.index;
+      return ratio(m.cost[b.at(b.years, payer, kCostCategories)], households * years);
+    }
+  }
+  return kNaN;
+}
+
 }  // namespace
 
 ScenarioShape shape_of(const Scenario& s) {
@@ -100,6 +226,7 @@ ScenarioShape shape_of(const Scenario& s) {
       sh.escalation_types.push_back(d.escalation_event);
   }
   sh.budget = {sh.years, static_cast<int>(sh.payers.size())};
+  sh.targets = s.targets;
   return sh;
 }
 
@@ -110,6 +237,7 @@ Measures<double> sized_measures(const ScenarioShape& shape) {
   m.escalations.resize(shape.escalation_types.size());
   m.problem_free_years.resize(static_cast<std::size_t>(shape.years));
   m.quality_adjusted_years.resize(static_cast<std::size_t>(shape.years));
+  m.targets.resize(shape.targets.size());
   return m;
 }
 
@@ -232,6 +360,9 @@ RunMeasures measure_run(const ScenarioShape& shape, const Scenario& s, const Run
   m.rungs_gained = m.end.rung - m.start.rung;
   m.resolved = ratio(resolved, years);
   m.resolved_by_coach = ratio(by_coach, years);
+  m.targets.clear();
+  for (const CalibrationTarget& t : shape.targets)
+    m.targets.push_back(target_figure(shape, s, r, m, t.parsed));
   return rm;
 }
 

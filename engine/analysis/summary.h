@@ -80,6 +80,9 @@ struct Measures {
   // Per policy year: quality-adjusted household-years per household (economics.utility_by_problems; NaN
   // without weights).
   std::vector<T> quality_adjusted_years;
+  // Per calibration target of the scenario (ScenarioShape::targets): the model's figure for it (NaN for a
+  // target the model does not represent).
+  std::vector<T> targets;
 };
 
 // `zip(a, b, f)` calls f(x, y) on every pair of matching figures of a and b, in a fixed order. A vector
@@ -142,6 +145,7 @@ void zip(Measures<A>& a, const Measures<B>& b, F&& f) {
   zip(a.resolved_by_coach, b.resolved_by_coach, f);
   zip(a.problem_free_years, b.problem_free_years, f);
   zip(a.quality_adjusted_years, b.quality_adjusted_years, f);
+  zip(a.targets, b.targets, f);
 }
 
 // ---- What the figures are about ------------------------------------------------------------------------
@@ -179,6 +183,7 @@ struct ScenarioShape {
   std::vector<Label> agencies;
   std::vector<std::string> escalation_types;  // distinct Domain::escalation_event, in domain order
   BudgetLayout budget;
+  std::vector<CalibrationTarget> targets;  // the scenario's calibration targets
 };
 
 ScenarioShape shape_of(const Scenario& s);

@@ -13,6 +13,8 @@
 #include <string>
 #include <vector>
 
+#include "wijksim/model/targets.h"
+
 namespace wijksim {
 
 inline constexpr int kMaxDomains = 8;    // problems per household live in a fixed array (hot state)
@@ -240,6 +242,8 @@ struct Scenario {
   Population population;
   Simulation simulation;
   Economics economics;
+  std::string targets_file;                // the calibration targets' file ("" for none)
+  std::vector<CalibrationTarget> targets;  // what every run reports the model next to
 
   int weeks() const { return simulation.years * kWeeksPerYear; }
   int warmup_weeks() const { return simulation.warmup_years * kWeeksPerYear; }

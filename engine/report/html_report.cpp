@@ -82,8 +82,9 @@ double number(const json& j) {
 }
 
 Unit unit_of(const std::string& name) {
-  static const Unit all[] = {Unit::Count,           Unit::Share,  Unit::Euro,  Unit::Weeks, Unit::PerYear,
-                             Unit::PerThousandYear, Unit::PerFte, Unit::Trust, Unit::Rung,  Unit::Years};
+  static const Unit all[] = {
+      Unit::Count,       Unit::Share,  Unit::Euro,  Unit::Weeks, Unit::PerYear, Unit::PerThousandYear,
+      Unit::PerThousand, Unit::PerFte, Unit::Trust, Unit::Rung,  Unit::Years};
   for (Unit u : all)
     if (name == to_string(u)) return u;
   return Unit::Count;
@@ -541,7 +542,7 @@ void ReportWriter::households(const StoredScenario& s, const StoredScenario* c) 
         const Value v = value_of(t, key, column);
         if (!std::isnan(v.mean)) panel.bars.push_back({group, series, v.mean, v.lo, v.hi, v.text});
       };
-      add(calibration, "survey", survey);
+      add(calibration, "target", survey);
       add(hh_base, "start", start);
       if (c) add(tables_.table("households", c->name), "end", c->name + ", " + after);
       add(hh, "end", s.name + ", " + after);

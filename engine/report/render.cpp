@@ -27,6 +27,7 @@ int decimals_for(const Cell& c) {
     }
     case Unit::Weeks:
     case Unit::PerThousandYear:
+    case Unit::PerThousand:
     case Unit::PerFte:
       return 1;
     case Unit::Trust:

@@ -176,24 +176,57 @@ Table events_table(const ScenarioSummary& s) {
   return events(source_of(s));
 }
 
+// The unit a target's figures are shown in.
+Unit target_unit(const CalibrationTarget& t) {
+  using K = TargetMeasure::Kind;
+  switch (t.parsed.kind) {
+    case K::Share:
+    case K::DomainShare:
+    case K::NotHelped:
+      return Unit::Share;
+    case K::EscalationRate:
+    case K::AgencyReferrals:
+      return Unit::PerThousandYear;
+    case K::SpellYears:
+      return Unit::Years;
+    case K::SpellStock:
+      return Unit::PerThousand;
+    case K::AgencyWait:
+    case K::CoachWait:
+    case K::CoachEpisode:
+      return Unit::Weeks;
+    case K::CoachCaseload:
+      return Unit::PerFte;
+    case K::Spending:
+      return Unit::Euro;
+    case K::None:
+      break;
+  }
+  return t.value >= 0 && t.value <= 1 && t.n > 0 ? Unit::Share : Unit::Count;
+}
+
 Table calibration_table(const ScenarioSummary& s) {
-  Table t =
-      start_table(source_of(s), "calibration", "Calibration: the seeds' baseline survey and the model",
-                  "Survey: Velve-Lindenhof baseline (University of Twente, 2011), with its sampling interval "
-                  "p +/- 1.96 sqrt(p(1-p)/N). 'inside': the model's mean lies in that interval.");
-  t.columns = {{"survey", "survey"},
-               {"n", "N"},
-               {"initial", "model: initial"},
-               {"initial_inside", "inside"},
-               {"start", "model: policy start"},
-               {"start_inside", "inside"}};
+  Table t = start_table(
+      source_of(s), "calibration", "Calibration: the model next to the public figures it should reproduce",
+      fmt::format(
+          "Targets from {}: each public figure with its interval (a survey's sampling interval p +/- "
+          "1.96 sqrt(p(1-p)/N), or the range of years and sources the file gives). Model: the mean "
+          "over runs with its 95% interval, at the policy start for a share (the baseline's steady "
+          "state) unless the target says otherwise, else over the policy years. 'inside': the model's "
+          "mean lies in the target's interval.",
+          s.shape.targets.empty() ? std::string("no targets file") : std::string("the targets file")));
+  t.columns = {
+      {"target", "public figure"}, {"n", "N"}, {"model", "model"}, {"fit", "fit"}, {"source", "source"}};
   for (const CalibrationRow& r : calibrate(s)) {
-    t.rows.push_back({r.target.key,
-                      r.target.label,
-                      {Cell::of_interval(r.target.share, r.survey.lower, r.survey.upper, Unit::Share),
-                       Cell::of_value(r.target.n, Unit::Count), Cell::of(r.initial, Unit::Share),
-                       Cell::of_text(r.initial_inside ? "yes" : "no"), Cell::of(r.start, Unit::Share),
-                       Cell::of_text(r.start_inside ? "yes" : "no")}});
+    const CalibrationTarget& x = *r.target;
+    const Unit u = target_unit(x);
+    t.rows.push_back(
+        {x.key,
+         fmt::format("{} ({})", x.label, x.unit),
+         {Cell::of_interval(x.value, x.lo, x.hi, u),
+          x.n > 0 ? Cell::of_value(x.n, Unit::Count) : Cell::empty(),
+          r.fit == Fit::NotModelled ? Cell::of_text(x.note.empty() ? "-" : x.note) : Cell::of(r.model, u),
+          Cell::of_text(to_string(r.fit)), Cell::of_text(x.source)}});
   }
   return t;
 }
@@ -205,7 +238,7 @@ std::vector<Table> scenario_tables(const ScenarioSummary& s) {
   tables.push_back(budget_table(s));
   tables.push_back(households_table(s));
   tables.push_back(events_table(s));
-  tables.push_back(calibration_table(s));
+  if (!s.shape.targets.empty()) tables.push_back(calibration_table(s));
   return tables;
 }
 

@@ -16,6 +16,8 @@ const char* to_string(Unit u) {
       return "per_year";
     case Unit::PerThousandYear:
       return "per_1000_households_per_year";
+    case Unit::PerThousand:
+      return "per_1000_households";
     case Unit::PerFte:
       return "households_per_fte";
     case Unit::Trust:

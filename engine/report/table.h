@@ -20,6 +20,7 @@ enum class Unit {
   Weeks,
   PerYear,          // events per year
   PerThousandYear,  // events per 1,000 households per year
+  PerThousand,      // households per 1,000 households
   PerFte,           // households per coach FTE
   Trust,            // 0..1
   Rung,             // participation ladder, 1..6 (or rungs gained)

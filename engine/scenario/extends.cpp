@@ -107,7 +107,8 @@ void merge_into(Node& base, Node&& over) {
   }
 }
 
-// Resolves `extends` chains and rewrites `comparator` to a path relative to the root file's directory.
+// Resolves `extends` chains and rewrites `comparator` and `targets` to paths relative to the root file's
+// directory.
 class Resolver {
  public:
   Resolver(Diags& d, const std::string& root_file) : d_(d), root_dir_(identity(root_file).parent_path()) {}
@@ -128,10 +129,12 @@ class Resolver {
     std::optional<Node> root = parse_yaml(text, file, d_);
     if (!root) return std::nullopt;
     const fs::path dir = fs::path(file).parent_path();
-    if (Node* c = root->get("comparator"); c && c->is(Node::Kind::Scalar) && !c->text.empty()) {
-      fs::path rel = identity(dir / c->text).lexically_relative(root_dir_);
-      if (!rel.empty()) c->text = rel.generic_string();
-    }
+    // Paths to other files are relative to the file that names them: made relative to the root's directory.
+    for (const char* key : {"comparator", "targets"})
+      if (Node* c = root->get(key); c && c->is(Node::Kind::Scalar) && !c->text.empty()) {
+        fs::path rel = identity(dir / c->text).lexically_relative(root_dir_);
+        if (!rel.empty()) c->text = rel.generic_string();
+      }
     int e = root->find("extends");
     if (e < 0) return root;
     Node ext = std::move(root->children[static_cast<std::size_t>(e)]);

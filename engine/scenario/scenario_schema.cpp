@@ -18,6 +18,8 @@ void ScenarioSchema::run(const Node& root) {
   if (auto t = text(top.get("description"), "description")) s_.description = *t;
   if ((comparator_ = top.get("comparator")))
     if (auto t = text(comparator_, "comparator")) s_.comparator = *t;
+  if ((targets_ = top.get("targets")))
+    if (auto t = text(targets_, "targets")) s_.targets_file = *t;
 
   // Sizes first: refuse what cannot fit before anything else is read or allocated.
   const Node* pop_node = section(top, "population");

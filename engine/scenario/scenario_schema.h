@@ -20,6 +20,7 @@ class ScenarioSchema : public ParameterReader {
   // the Diags given to the constructor.
   void run(const Node& root);
   const Node* comparator_node() const { return comparator_; }
+  const Node* targets_node() const { return targets_; }
 
  private:
   void simulation(const Node* n);
@@ -60,6 +61,7 @@ class ScenarioSchema : public ParameterReader {
   bool agency_domains_ok_ = true;                // every agency's domains were read without a problem
   std::vector<Location> domain_where_;
   const Node* comparator_ = nullptr;
+  const Node* targets_ = nullptr;
 };
 
 }  // namespace wijksim::loader

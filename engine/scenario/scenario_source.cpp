@@ -9,6 +9,7 @@
 
 #include "wijksim/scenario/extends.h"
 #include "wijksim/scenario/scenario_schema.h"
+#include "wijksim/scenario/targets_file.h"
 
 namespace wijksim {
 
@@ -49,6 +50,24 @@ ScenarioSource ScenarioSource::load_text(const std::string& yaml, const std::str
   // Stored relative to this file's directory (see Resolver); the Scenario carries a usable path.
   if (!s.comparator.empty())
     s.comparator = (fs::path(path).parent_path() / s.comparator).lexically_normal().string();
+  if (!s.targets_file.empty()) {
+    // The calibration targets: their own file's problems at their own locations, a measure this scenario
+    // cannot show at the target.
+    s.targets_file = (fs::path(path).parent_path() / s.targets_file).lexically_normal().string();
+    if (d.empty()) {
+      try {
+        s.targets = targets_for(s, read_targets_file(s.targets_file));
+      } catch (const InputError& e) {
+        for (const Diagnostic& x : e.diagnostics()) {
+          // A file that cannot be read at all is this scenario's `targets` key's problem.
+          if (x.where.line == 0 && v.targets_node())
+            d.add(v.targets_node()->where, "targets", fmt::format("{} ('{}')", x.message, s.targets_file));
+          else
+            d.add(x.where, x.key, x.message);
+        }
+      }
+    }
+  }
 
   // The comparator must exist and describe the same population (common random numbers need it).
   if (check_comparator && !s.comparator.empty() && v.comparator_node()) {

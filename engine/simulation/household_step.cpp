@@ -473,6 +473,7 @@ void close_coach_case(const WeekView& v, std::uint32_t id, Household& h, WeekTal
   for (Problem& p : h.problems)
     if (p.status() == ProblemStatus::FirstLine) p.set_status(ProblemStatus::Unnoticed);
   const int team = v.team_index(id);
+  t.coach_closed_weeks += v.week - h.coach_week;  // weeks in the caseload, from its admission
   h.set_coach(CoachStatus::Closed);
   h.coach_week = static_cast<std::uint16_t>(v.week);
   h.quiet_since = kNever;

@@ -42,6 +42,7 @@ struct WeekRecord {
   std::int32_t coach_caseload = 0, coach_waiting = 0, coach_admitted = 0;
   std::int64_t coach_wait_weeks = 0;  // summed waits of households admitted this week
   std::int32_t coach_closed = 0;
+  std::int64_t coach_closed_weeks = 0;  // summed weeks in the caseload of the cases closed this week
   std::array<AgencyWeek, kMaxAgencies> agencies{};
   std::array<Cents, kMaxPayers * kCostCategories> cost{};  // [payer * kCostCategories + category]
 

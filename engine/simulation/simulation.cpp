@@ -357,6 +357,7 @@ class Run {
         teams_[tm].caseload -= t.coach_closed[tm];
         record_.coach_closed += t.coach_closed[tm];
       }
+      record_.coach_closed_weeks += t.coach_closed_weeks;
       if (policy)
         for (std::size_t i = 0; i < t.cost.size(); ++i) record_.cost[i] += t.cost[i];
       counts_ += t.counts;

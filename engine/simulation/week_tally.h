@@ -87,6 +87,7 @@ struct WeekTally {
   std::int32_t gave_up = 0;  // searches given up after max_bounces wrong doors
   std::int32_t treatments_ended = 0, treatments_failed = 0;
   std::int32_t spell_starts = 0, spell_exits = 0;
+  std::int64_t coach_closed_weeks = 0;  // summed weeks in the caseload of the cases closed
   std::array<std::int32_t, kMaxDomains> escalations{};
   std::vector<TraceEvent>* trace = nullptr;  // set only on the chunk holding the traced household
 

@@ -1,0 +1,149 @@
+#include "wijksim/model/targets.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <charconv>
+
+#include "wijksim/model/params.h"
+
+namespace wijksim {
+namespace {
+
+struct ShareName {
+  const char* name;
+  TargetShare share;
+};
+constexpr ShareName kShares[] = {
+    {"with_problem", TargetShare::WithProblem},
+    {"multi_problem", TargetShare::MultiProblem},
+    {"professionals_0", TargetShare::Professionals0},
+    {"professionals_1", TargetShare::Professionals1},
+    {"professionals_2", TargetShare::Professionals2},
+    {"professionals_3plus", TargetShare::Professionals3Plus},
+    {"low_trust", TargetShare::LowTrust},
+    {"bounced", TargetShare::Bounced},
+    {"ever_listed", TargetShare::EverListed},
+    {"ever_coached", TargetShare::EverCoached},
+    {"in_spell", TargetShare::InSpell},
+};
+
+// The distinct escalation events, in domain order (as summaries number them).
+std::vector<std::string> escalation_types(const Scenario& s) {
+  std::vector<std::string> out;
+  for (const Domain& d : s.domains)
+    if (!d.escalation_event.empty() && std::find(out.begin(), out.end(), d.escalation_event) == out.end())
+      out.push_back(d.escalation_event);
+  return out;
+}
+
+// "start" -1, "period" 0, "end" kEnd, "year N" N.
+std::optional<int> parse_at(const std::string& at) {
+  if (at.empty() || at == "start") return -1;
+  if (at == "period") return 0;
+  if (at == "end") return TargetMeasure::kEnd;
+  if (at.starts_with("year ")) {
+    int y = 0;
+    const char* b = at.data() + 5;
+    const char* e = at.data() + at.size();
+    auto [p, ec] = std::from_chars(b, e, y);
+    if (ec == std::errc() && p == e && y >= 1) return y;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::vector<std::string> target_measure_names(const Scenario& s) {
+  std::vector<std::string> names;
+  for (const ShareName& n : kShares) names.push_back(fmt::format("share.{}", n.name));
+  names.push_back("not_helped");
+  for (const std::string& e : escalation_types(s)) names.push_back("escalations." + e);
+  names.push_back("spell.years");
+  names.push_back("spell.per_1000");
+  for (const Agency& a : s.agencies) {
+    names.push_back(fmt::format("agency.{}.referrals", a.name));
+    names.push_back(fmt::format("agency.{}.wait_weeks", a.name));
+  }
+  for (const Domain& d : s.domains) names.push_back("share.problem." + d.name);
+  names.push_back("coach.wait_weeks");
+  names.push_back("coach.caseload_per_fte");
+  names.push_back("coach.episode_weeks");
+  names.push_back("spending.all");
+  for (const Payer& p : s.payers) names.push_back("spending." + p.name);
+  names.push_back("none");
+  return names;
+}
+
+ParsedMeasure parse_target_measure(const Scenario& s, const std::string& measure, const std::string& at) {
+  using K = TargetMeasure::Kind;
+  TargetMeasure m;
+  auto fail = [&](std::string why) { return ParsedMeasure{std::nullopt, std::move(why)}; };
+  auto rest = [&](std::string_view prefix) -> std::optional<std::string> {
+    if (!measure.starts_with(prefix)) return std::nullopt;
+    return measure.substr(prefix.size());
+  };
+  if (measure == "none") {
+    m.kind = K::None;
+  } else if (auto domain = rest("share.problem.")) {
+    m.kind = K::DomainShare;
+    m.index = s.domain_index(*domain);
+    if (m.index < 0) return fail(fmt::format("unknown domain '{}'", *domain));
+    const auto when = parse_at(at);
+    if (!when) return fail(fmt::format("'at' must be start, period, end or year N (N >= 1), found '{}'", at));
+    m.at = *when;
+    return {m, ""};
+  } else if (auto name = rest("share.")) {
+    auto it = std::find_if(std::begin(kShares), std::end(kShares),
+                           [&](const ShareName& n) { return *name == n.name; });
+    if (it == std::end(kShares)) return fail(fmt::format("unknown share '{}'", *name));
+    m.kind = K::Share;
+    m.index = static_cast<int>(it->share);
+    const auto when = parse_at(at);
+    if (!when) return fail(fmt::format("'at' must be start, period, end or year N (N >= 1), found '{}'", at));
+    m.at = *when;
+    if (m.at > 0 && m.at != TargetMeasure::kEnd && m.at * kWeeksPerYear > s.weeks())
+      return fail(fmt::format("'at: {}' is after the policy horizon of {} year(s)", at, s.simulation.years));
+    return {m, ""};
+  } else if (measure == "not_helped") {
+    m.kind = K::NotHelped;
+  } else if (auto event = rest("escalations.")) {
+    const auto types = escalation_types(s);
+    auto it = std::find(types.begin(), types.end(), *event);
+    if (it == types.end()) return fail(fmt::format("no domain escalates into '{}'", *event));
+    m.kind = K::EscalationRate;
+    m.index = static_cast<int>(it - types.begin());
+  } else if (measure == "spell.years" || measure == "spell.per_1000") {
+    if (std::none_of(s.domains.begin(), s.domains.end(), [](const Domain& d) { return d.spell; }))
+      return fail("no domain's escalation starts a spell (escalation.spell)");
+    m.kind = measure == "spell.years" ? K::SpellYears : K::SpellStock;
+  } else if (auto a = rest("agency.")) {
+    const auto dot = a->rfind('.');
+    const std::string agency = dot == std::string::npos ? *a : a->substr(0, dot);
+    const std::string what = dot == std::string::npos ? "" : a->substr(dot + 1);
+    const int i = s.agency_index(agency);
+    if (i < 0) return fail(fmt::format("unknown agency '{}'", agency));
+    if (what != "referrals" && what != "wait_weeks")
+      return fail(fmt::format("an agency's measure is referrals or wait_weeks, found '{}'", what));
+    m.kind = what == "referrals" ? K::AgencyReferrals : K::AgencyWait;
+    m.index = i;
+  } else if (measure == "coach.wait_weeks" || measure == "coach.caseload_per_fte" ||
+             measure == "coach.episode_weeks") {
+    if (!s.coaches.enabled) return fail("the scenario has no coaches");
+    m.kind = measure == "coach.wait_weeks"         ? K::CoachWait
+             : measure == "coach.caseload_per_fte" ? K::CoachCaseload
+                                                   : K::CoachEpisode;
+  } else if (auto payer = rest("spending.")) {
+    m.kind = K::Spending;
+    if (*payer != "all") {
+      m.index = s.payer_index(*payer);
+      if (m.index < 0) return fail(fmt::format("unknown payer '{}'", *payer));
+    }
+  } else {
+    return fail(fmt::format("unknown measure '{}'", measure));
+  }
+  if (!at.empty()) return fail("'at' is for shares only: every other measure is over the policy period");
+  return {m, ""};
+}
+
+}  // namespace wijksim

@@ -1,0 +1,90 @@
+// Calibration targets: a public figure (a survey share, an event rate from national statistics, a wait) next
+// to the model's own figure for it. A scenario names a targets file (`targets:`); every run reports each
+// target beside the model with its interval and a verdict, and `wijksim calibrate` fits the file's free
+// parameters to them. docs/model.md ("Calibration targets") defines every measure.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "wijksim/core/error.h"
+
+namespace wijksim {
+
+struct Scenario;
+
+// What of the model a target is compared with.
+struct TargetMeasure {
+  enum class Kind {
+    None,             // not represented in the model (shown, never judged)
+    Share,            // a household share (index: TargetShare) at a moment or over the policy period
+    NotHelped,        // of the treatments that ended, the share that did not solve the problem
+    EscalationRate,   // escalations of one type per 1,000 households a year (index: escalation type)
+    SpellYears,       // mean length of a spell: households in a spell over inflow a year
+    SpellStock,       // households in a spell per 1,000 households (mean over the policy weeks)
+    AgencyReferrals,  // arrivals at an agency's waiting list per 1,000 households a year (index: agency)
+    AgencyWait,       // mean wait on an agency's list, weeks (index: agency)
+    CoachWait,        // mean wait for a coach of those taken on, weeks
+    CoachCaseload,    // households per coach FTE (mean over team-weeks)
+    CoachEpisode,     // weeks from admission to closing of the coach's cases closed in the policy period
+    DomainShare,      // share of households with an active problem in one domain (index), at a moment
+    Spending,         // euros per household a year, nominal, of one payer (index) or all (index -1)
+  };
+  Kind kind = Kind::None;
+  int index = -1;
+  // For a share: when. -1 the policy start (the baseline's steady state), 0 over the policy period,
+  // y > 0 the end of policy year y, kEnd the last policy week.
+  int at = -1;
+  static constexpr int kEnd = 1 << 20;
+
+  bool operator==(const TargetMeasure&) const = default;
+};
+
+// The household shares a Share target may name.
+enum class TargetShare {
+  WithProblem,
+  MultiProblem,
+  Professionals0,
+  Professionals1,
+  Professionals2,
+  Professionals3Plus,
+  LowTrust,     // of those with help
+  Bounced,      // of those with help: sent from pillar to post in the last two years
+  EverListed,   // ever on a coach's list
+  EverCoached,  // ever in a coach's caseload
+  InSpell,      // in a spell (social assistance)
+};
+
+struct CalibrationTarget {
+  std::string key;        // stable identifier
+  std::string label;      // for people
+  std::string measure;    // as the targets file writes it, e.g. "escalations.eviction"
+  std::string at;         // "start", "period", "end", "year 1" (shares); "" otherwise
+  TargetMeasure parsed;   // what it means for this scenario
+  double value = 0;       // the public figure, in the measure's unit
+  double lo = 0, hi = 0;  // its interval (a survey's sampling interval, a range of years or sources)
+  int n = 0;              // households asked, for a survey figure; 0 otherwise
+  std::string unit;       // in words, e.g. "per 1,000 households a year"
+  std::string source;     // where the figure comes from
+  std::string note;       // how it was derived, or why the model cannot show it
+  Location where;         // in the targets file
+
+  bool operator==(const CalibrationTarget& o) const {
+    return key == o.key && measure == o.measure && at == o.at && parsed == o.parsed && value == o.value &&
+           lo == o.lo && hi == o.hi && n == o.n;
+  }
+};
+
+// The measure `measure` (and `at`) for scenario s, or what is wrong with it: the names of the shares, the
+// scenario's escalation events, agencies and payers (docs/model.md).
+struct ParsedMeasure {
+  std::optional<TargetMeasure> measure;
+  std::string problem;  // when measure is empty
+};
+ParsedMeasure parse_target_measure(const Scenario& s, const std::string& measure, const std::string& at);
+
+// The measure names a scenario's targets may use, for messages.
+std::vector<std::string> target_measure_names(const Scenario& s);
+
+}  // namespace wijksim

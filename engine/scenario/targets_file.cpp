@@ -1,0 +1,154 @@
+#include "wijksim/scenario/targets_file.h"
+
+#include <fmt/format.h>
+
+#include <cmath>
+
+#include "wijksim/scenario/extends.h"
+#include "wijksim/scenario/parameter_reader.h"
+
+namespace wijksim {
+
+using namespace loader;
+
+namespace {
+
+class TargetsReader : public ParameterReader {
+ public:
+  TargetsReader(Diags& d, const std::string& file) : ParameterReader(d, file) {}
+
+  void read(const Node& root, TargetsFile& out) {
+    MapReader top(root, "", d_);
+    if (auto t = text(top.need("population"), "population")) out.population = *t;
+    if (const Node* ts = section(top, "targets")) targets(*ts, out);
+    if (const Node* fs = section(top, "free", false)) free(*fs, out);
+    if (const Node* cs = section(top, "calibration", false)) settings(*cs, out.settings);
+    top.done();
+  }
+
+ private:
+  void targets(const Node& n, TargetsFile& out) {
+    MapReader all(n, "targets", d_);
+    for (std::size_t i = 0; i < n.keys.size(); ++i) {
+      all.get(n.keys[i]);
+      const std::string path = sub_path("targets", n.keys[i]);
+      const Node& v = n.children[i];
+      if (!v.is(Node::Kind::Map)) {
+        d_.add(v.where, path, fmt::format("expected a map (label, measure, value, ...), found {}", found(v)));
+        continue;
+      }
+      CalibrationTarget t;
+      t.key = n.keys[i];
+      t.where = n.key_where[i];
+      MapReader m(v, path, d_);
+      if (auto x = text(m.need("label"), m.sub("label"))) t.label = *x;
+      if (auto x = text(m.need("measure"), m.sub("measure"))) t.measure = *x;
+      if (auto x = text(m.get("at"), m.sub("at"))) t.at = *x;
+      const auto value = number_in(m, "value", Range{-kInf, kInf}, nullptr, true, false);
+      const auto size = number_in(m, "n", Range{1, 1e9, false, true}, nullptr, false, false);
+      if (auto x = text(m.need("unit"), m.sub("unit"))) t.unit = *x;
+      if (auto x = text(m.need("source"), m.sub("source"))) t.source = *x;
+      if (auto x = text(m.get("note"), m.sub("note"))) t.note = *x;
+      const Node* interval = m.get("interval");
+      if (value) t.value = *value;
+      if (size) t.n = static_cast<int>(*size);
+      if (interval) {
+        if (!interval->is(Node::Kind::List) || interval->children.size() != 2) {
+          d_.add(interval->where, m.sub("interval"),
+                 fmt::format("expected [low, high], found {}", found(*interval)));
+        } else {
+          auto lo = plain(interval->children[0], index_path(m.sub("interval"), 0), Range{-kInf, kInf});
+          auto hi = plain(interval->children[1], index_path(m.sub("interval"), 1), Range{-kInf, kInf});
+          if (lo && hi && value && !(*lo <= *value && *value <= *hi))
+            d_.add(interval->where, m.sub("interval"),
+                   fmt::format("the interval [{}, {}] must hold the value {}", *lo, *hi, *value));
+          if (lo) t.lo = *lo;
+          if (hi) t.hi = *hi;
+        }
+      } else if (size && value) {
+        // A survey share: its sampling interval p -/+ 1.96 sqrt(p (1 - p) / n), normal approximation.
+        if (!(*value >= 0 && *value <= 1))
+          d_.add(m.node().get("value")->where, m.sub("value"),
+                 "a figure with n (a survey share) must lie between 0 and 1");
+        const double half = 1.96 * std::sqrt(t.value * (1 - t.value) / *size);
+        t.lo = std::max(0.0, t.value - half);
+        t.hi = std::min(1.0, t.value + half);
+      } else if (t.measure != "none") {
+        m.missing(
+            "interval",
+            "missing required key 'interval' ([low, high]; or n, the households asked, for a survey share)",
+            {"n"});
+      }
+      m.done();
+      out.targets.push_back(std::move(t));
+    }
+    all.done("target");
+  }
+
+  void free(const Node& n, TargetsFile& out) {
+    MapReader all(n, "free", d_);
+    for (std::size_t i = 0; i < n.keys.size(); ++i) {
+      all.get(n.keys[i]);
+      const std::string path = sub_path("free", n.keys[i]);
+      const Node& v = n.children[i];
+      if (!v.is(Node::Kind::Map)) {
+        d_.add(v.where, path,
+               fmt::format("expected a prior such as {{dist: uniform, min: 0.01, max: 0.05}}, found {}",
+                           found(v)));
+        continue;
+      }
+      if (auto prior = distribution(v, path, Range{-kInf, kInf}))
+        out.free.push_back({n.keys[i], v.where, *prior});
+    }
+    all.done("free parameter");
+  }
+
+  void settings(const Node& n, CalibrationSettings& c) {
+    MapReader m(n, "calibration", d_);
+    auto whole = [&](const char* key, int& into, double lo, double hi) {
+      if (auto x = number_in(m, key, Range{lo, hi, false, true}, nullptr, false, false))
+        into = static_cast<int>(*x);
+    };
+    whole("households", c.households, 1, 1e7);
+    whole("replications", c.replications, 1, 1000);
+    whole("years", c.years, 1, 50);
+    whole("initial", c.initial, 2, 1e6);
+    whole("per_round", c.per_round, 1, 1e6);
+    whole("rounds", c.rounds, 0, 1000);
+    whole("sets", c.sets, 1, 1e6);
+    m.done();
+  }
+};
+
+}  // namespace
+
+TargetsFile read_targets_file(const std::string& path) {
+  Diags d;
+  std::string text, why;
+  if (!read_file(path, text, why))
+    throw InputError({{Location{path, 0, 0}, "", "cannot read the targets file: " + why}});
+  std::optional<Node> root = parse_yaml(text, path, d);
+  TargetsFile out;
+  out.path = path;
+  if (root) TargetsReader(d, path).read(*root, out);
+  if (!d.empty()) throw InputError(std::move(d).sorted(path));
+  return out;
+}
+
+std::vector<CalibrationTarget> targets_for(const Scenario& s, const TargetsFile& file) {
+  std::vector<Diagnostic> problems;
+  std::vector<CalibrationTarget> out;
+  for (CalibrationTarget t : file.targets) {
+    ParsedMeasure p = parse_target_measure(s, t.measure, t.at);
+    if (!p.measure) {
+      problems.push_back({t.where, "targets." + t.key + ".measure", p.problem});
+      continue;
+    }
+    t.parsed = *p.measure;
+    out.push_back(std::move(t));
+  }
+  if (!problems.empty()) throw InputError(std::move(problems));
+  return out;
+}
+
+}  // namespace wijksim
