@@ -116,7 +116,7 @@ TEST_CASE(
   Scenario s = test::small_city(3000, true);
   s.coaches.funding = Funding::Reallocated;
   Model m(s);
-  const std::vector<Cents>& weekly = m.coach_cost_per_week();
+  const std::vector<Cents>& weekly = m.coach_phases().front().cost_per_week;
   Cents sum = 0;
   for (Cents c : weekly) sum += c;
   INFO("coach cost per payer a week: " << weekly[0] << " " << weekly[1] << " " << weekly[2] << " "

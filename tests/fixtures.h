@@ -25,6 +25,7 @@ inline Scenario single_queue(int households, double incidence_per_year, int capa
   d.escalation_event = "none";
   s.domains = {d};
   Agency a;
+  a.funding = AgencyFunding::Activity;  // paid per intake and case-week: every euro of work booked
   a.name = "debt_counselling";
   a.domain_mask = 1;
   a.capacity = capacity;
@@ -74,6 +75,7 @@ inline Scenario small_city(int households = 3000, bool coaches = false) {
   }
   auto agency = [&](const char* name, std::uint32_t mask, int cap, int payer) {
     Agency a;
+    a.funding = AgencyFunding::Activity;  // paid per intake and case-week: every euro of work booked
     a.name = name;
     a.domain_mask = mask;
     a.capacity = cap;

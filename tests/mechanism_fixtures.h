@@ -43,6 +43,7 @@ inline Scenario quiet_cohort(int households) {
   d.escalation_payer = kPolice;
   s.domains = {d};
   Agency a;
+  a.funding = AgencyFunding::Activity;  // paid per intake and case-week: every euro of work booked
   a.name = "debt_counselling";
   a.domain_mask = 1;
   a.capacity = 1000000;

@@ -40,6 +40,7 @@ std::int64_t total_intakes(const WeekRecord& w, int agencies) {
 // An agency that serves no domain: where a bounce lands.
 Agency wrong_door() {
   Agency a;
+  a.funding = AgencyFunding::Activity;  // paid per intake and case-week: every euro of work booked
   a.name = "wrong_door";
   a.domain_mask = 0;
   a.capacity = 1000;
@@ -689,7 +690,7 @@ TEST_CASE(
   SECTION("reallocated") {
     s.coaches.funding = Funding::Reallocated;
     Model m(s);
-    CHECK(m.policy_capacity() == std::vector<int>{144, 88});
+    CHECK(m.coach_phases().front().capacity == std::vector<int>{144, 88});
     RunResult r = simulate(m, {s.simulation.seed, 0, 0});
     CHECK(r.weeks[0].agencies[0].capacity == 200);
     for (int k = 1; k <= 52; ++k) {
@@ -705,7 +706,7 @@ TEST_CASE(
   SECTION("additional") {
     s.coaches.funding = Funding::Additional;
     Model m(s);
-    CHECK(m.policy_capacity() == std::vector<int>{200, 100});
+    CHECK(m.coach_phases().front().capacity == std::vector<int>{200, 100});
     RunResult r = simulate(m, {s.simulation.seed, 0, 0});
     for (int k = 1; k <= 52; ++k) {
       const WeekRecord& w = r.weeks[k];

@@ -32,6 +32,7 @@ Scenario hand_scenario() {
   health.escalation_event = "crisis";
   s.domains = {money, housing, health};
   Agency a;
+  a.funding = AgencyFunding::Activity;  // paid per intake and case-week: every euro of work booked
   a.name = "debt";
   a.label = "Debt counselling";
   s.agencies = {a};

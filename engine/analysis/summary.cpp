@@ -261,15 +261,18 @@ RunMeasures measure_run(const ScenarioShape& shape, const Scenario& s, const Run
   // Coaches: caseload per FTE over team-weeks.
   CoachMeasures<double>& c = m.coaches;
   if (shape.coaches && !r.team_caseload_per_fte.empty()) {
-    std::vector<double> load(r.team_caseload_per_fte.begin(), r.team_caseload_per_fte.end());
+    // Team-weeks of teams that work (a team not started yet has NaN).
+    std::vector<double> load;
+    for (float x : r.team_caseload_per_fte)
+      if (!std::isnan(x)) load.push_back(x);
     double sum = 0, above = 0;
     for (double x : load) {
       sum += x;
       if (x > shape.caseload_norm_per_fte) ++above;
     }
-    c.caseload_mean = sum / static_cast<double>(load.size());
-    c.caseload_max = *std::max_element(load.begin(), load.end());
-    c.above_norm = above / static_cast<double>(load.size());
+    c.caseload_mean = ratio(sum, static_cast<double>(load.size()));
+    c.caseload_max = load.empty() ? kNaN : *std::max_element(load.begin(), load.end());
+    c.above_norm = ratio(above, static_cast<double>(load.size()));
     c.caseload_p95 = load.empty() ? kNaN : quantile(std::move(load), 0.95);
     double waiting = 0, wait = 0, admitted = 0;
     for (const WeekRecord& w : policy) {

@@ -1,5 +1,7 @@
 #include "wijksim/model/model.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <bit>
 #include <cmath>
@@ -26,6 +28,7 @@ Model::Model(const Scenario& s)
     m.intake_weeks = ag.intake_weeks;
     m.payer = ag.payer;
     m.capacity = ag.capacity;
+    m.activity_funded = ag.funding == AgencyFunding::Activity;
     agencies_.push_back(m);
   }
 
@@ -128,38 +131,71 @@ Model::Model(const Scenario& s)
     self_share_[static_cast<std::size_t>(trust)] = stay < 1.0 ? self / (1.0 - stay) : 0.0;
   }
 
-  // Coach cost and reallocation.
-  coach_cost_per_week_.assign(n_payers_, 0);
-  policy_capacity_.clear();
-  for (const AgencyModel& a : agencies_) policy_capacity_.push_back(a.capacity);
+  // The coaches' scale-up: its steps, their cost and the agencies' capacity in each.
   const Coaches& c = s.coaches;
-  if (c.enabled) {
-    double yearly = c.fte * static_cast<double>(c.cost_per_fte_year);  // cents per year
-    if (c.funding == Funding::Additional) {
-      coach_cost_per_week_[c.funding_payer] = static_cast<Cents>(std::llround(yearly / kWeeksPerYear));
-    } else {
-      // Each agency pays its share of the weekly coach bill, rounded cumulatively so the payers' cents
-      // add up to the bill exactly (no cent created or lost by rounding each share on its own).
-      const Cents weekly = static_cast<Cents>(std::llround(yearly / kWeeksPerYear));
-      double total_share = 0;
-      for (int a = 0; a < n_agencies_; ++a) total_share += std::max(0.0, s.agencies[a].reallocation_share);
-      double cumulative = 0;
-      Cents booked = 0;
-      for (int a = 0; a < n_agencies_; ++a) {
-        double share = s.agencies[a].reallocation_share;
-        if (share <= 0) continue;
-        cumulative += share;
-        const Cents upto =
-            static_cast<Cents>(std::llround(cumulative / total_share * static_cast<double>(weekly)));
-        coach_cost_per_week_[agencies_[a].payer] += upto - booked;
-        booked = upto;
-        // The agency gives up as many treatment places as its share of the coach budget buys.
-        double slot_per_year = static_cast<double>(agencies_[a].cost_per_case_week) * kWeeksPerYear;
-        int cut = slot_per_year > 0 ? static_cast<int>(std::llround(share * yearly / slot_per_year)) : 0;
-        policy_capacity_[a] = std::max(0, policy_capacity_[a] - cut);
+  std::vector<CoachPhase> steps = c.schedule;
+  if (steps.empty()) steps.push_back({0, c.teams, c.fte});
+  for (const CoachPhase& step : steps) {
+    CoachPhaseModel phase{step.week, step.teams, step.fte, std::vector<Cents>(n_payers_, 0), {}};
+    for (const AgencyModel& a : agencies_) phase.capacity.push_back(a.capacity);
+    if (c.enabled) {
+      if (c.funding == Funding::Additional) {
+        phase.cost_per_week[c.funding_payer] = static_cast<Cents>(
+            std::llround(step.fte * static_cast<double>(c.cost_per_fte_year) / kWeeksPerYear));
+      } else {
+        const Reallocation r = reallocation(s, step.fte);
+        for (int a = 0; a < n_agencies_; ++a) {
+          phase.cost_per_week[agencies_[a].payer] += r.bill_per_week[a];
+          phase.capacity[a] = std::max(0, phase.capacity[a] - r.places[a]);
+        }
       }
     }
+    phases_.push_back(std::move(phase));
   }
+}
+
+Reallocation reallocation(const Scenario& s, double fte) {
+  const Coaches& c = s.coaches;
+  const std::size_t n = s.agencies.size();
+  Reallocation r{std::vector<Cents>(n, 0), std::vector<int>(n, 0)};
+  const double yearly = fte * static_cast<double>(c.cost_per_fte_year);  // cents per year
+  const Cents weekly = static_cast<Cents>(std::llround(yearly / kWeeksPerYear));
+  double total_share = 0;
+  for (const Agency& a : s.agencies) total_share += std::max(0.0, a.reallocation_share);
+  if (total_share <= 0) return r;
+  double cumulative = 0;
+  Cents booked = 0;
+  for (std::size_t a = 0; a < n; ++a) {
+    const double share = s.agencies[a].reallocation_share;
+    if (share <= 0) continue;
+    cumulative += share;
+    const Cents upto =
+        static_cast<Cents>(std::llround(cumulative / total_share * static_cast<double>(weekly)));
+    r.bill_per_week[a] = upto - booked;
+    booked = upto;
+    const double place_per_year = static_cast<double>(s.agencies[a].cost_per_case_week) * kWeeksPerYear;
+    r.places[a] = place_per_year > 0
+                      ? static_cast<int>(std::llround(share / total_share * yearly / place_per_year))
+                      : 0;
+  }
+  return r;
+}
+
+std::string reallocation_problem(const Scenario& s) {
+  const Coaches& c = s.coaches;
+  if (!c.enabled || c.funding != Funding::Reallocated) return "";
+  std::vector<CoachPhase> steps = c.schedule;
+  if (steps.empty()) steps.push_back({0, c.teams, c.fte});
+  for (const CoachPhase& step : steps) {
+    const Reallocation r = reallocation(s, step.fte);
+    for (std::size_t a = 0; a < s.agencies.size(); ++a)
+      if (r.places[a] > s.agencies[a].capacity)
+        return fmt::format(
+            "paying {} coach FTE by reallocation takes {} places from {}, which has {}: lower its "
+            "reallocation_share or the coaches' FTE, or fund them additionally",
+            step.fte, r.places[a], s.agencies[a].name, s.agencies[a].capacity);
+  }
+  return "";
 }
 
 int Model::trust_change_week(int nbh, std::uint8_t base, int set, int from) const {

@@ -59,8 +59,32 @@ struct AgencyModel {
   Cents duplicate_cost_per_week = 0;
   int intake_weeks = 0;
   int payer = 0;
-  int capacity = 0;  // before any reallocation
+  int capacity = 0;              // before any reallocation
+  bool activity_funded = false;  // paid per intake and case-week; else a budget per place (AgencyFunding)
 };
+
+// A step of the coaches' scale-up as the driver applies it: from policy week `week` on, the first `teams`
+// teams work with `fte` FTE; the coaches' cost per week on each payer, and each agency's capacity (cut
+// under reallocated funding to pay for the coaches).
+struct CoachPhaseModel {
+  int week = 0;
+  int teams = 0;
+  double fte = 0;
+  std::vector<Cents> cost_per_week;  // per payer
+  std::vector<int> capacity;         // per agency
+};
+
+// What reallocated funding takes from each agency to pay `fte` coaches: the coach bill per week split over
+// the agencies by their reallocation shares (cumulative rounding, so the cents add up to the bill), and the
+// places each gives up (as many as its share buys at its cost per place-week).
+struct Reallocation {
+  std::vector<Cents> bill_per_week;  // per agency
+  std::vector<int> places;           // per agency
+};
+Reallocation reallocation(const Scenario& s, double fte);
+// What is wrong with the scenario's reallocation (an agency would give up more places than it has, in some
+// step of the scale-up), or "".
+std::string reallocation_problem(const Scenario& s);
 
 // Yearly rates of the life events (new problem in domain d, climb a rung, drop a rung) for a household
 // on a given rung with a given number of active problems, with or without the relapse multiplier.
@@ -138,11 +162,10 @@ class Model {
   // are found by outreach alone.
   double self_referral_share(int trust) const { return self_share_[static_cast<std::size_t>(trust)]; }
 
-  // Coach cost per week, per payer, in cents: under additional funding all on the funding payer,
-  // under reallocation split over the agencies' payers by their reallocation shares.
-  const std::vector<Cents>& coach_cost_per_week() const { return coach_cost_per_week_; }
-  // Agency capacities while the coaches run (reallocation cuts them to pay for the coaches).
-  const std::vector<int>& policy_capacity() const { return policy_capacity_; }
+  // The scale-up's steps (one when the scenario has no schedule), in order of their policy week. Coach cost
+  // per week per payer: under additional funding all on the funding payer, under reallocation split over
+  // the agencies' payers by their reallocation shares, which cut the agencies' capacity.
+  const std::vector<CoachPhaseModel>& coach_phases() const { return phases_; }
 
   double seek_trust_factor(double trust01) const {
     const auto& f = scenario_.fragmentation;
@@ -176,8 +199,7 @@ class Model {
   double trust_log_decay_per_week_ = 0;  // log((1 - R)^(1/52))
   static constexpr int kTrustDecayWeeks = 1024;
   std::array<double, kTrustDecayWeeks> trust_decay_{};
-  std::vector<Cents> coach_cost_per_week_;
-  std::vector<int> policy_capacity_;
+  std::vector<CoachPhaseModel> phases_;
 };
 
 }  // namespace wijksim

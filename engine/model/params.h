@@ -40,13 +40,22 @@ inline double weekly_end_probability(double mean_weeks) {
   return mean_weeks <= 1.0 ? 1.0 : 1.0 / mean_weeks;
 }
 
-// What a euro is spent on. Every euro is booked on exactly one (payer, category). A transfer (the social
-// assistance paid to a household) moves money from a payer to a household: a payer's budget carries it, a
-// societal perspective nets it out.
-enum class CostCategory : std::uint8_t { Coach = 0, Intake = 1, Treatment = 2, Escalation = 3, Transfer = 4 };
-inline constexpr int kCostCategories = 5;
+// What a euro is spent on. Every euro is booked on exactly one (payer, category). Capacity is the budget of
+// a capacity-funded agency, paid per place whether the place is used or not; intake and treatment are what
+// an activity-funded agency is paid per intake and per case-week. A transfer (the social assistance paid to
+// a household) moves money from a payer to a household: a payer's budget carries it, a societal perspective
+// nets it out.
+enum class CostCategory : std::uint8_t {
+  Coach = 0,
+  Capacity = 1,
+  Intake = 2,
+  Treatment = 3,
+  Escalation = 4,
+  Transfer = 5
+};
+inline constexpr int kCostCategories = 6;
 inline constexpr std::array<const char*, kCostCategories> kCostCategoryNames = {
-    "coach", "intake", "treatment", "escalation", "transfer"};
+    "coach", "capacity", "intake", "treatment", "escalation", "transfer"};
 
 struct Payer {
   std::string name;   // key, e.g. "municipality"
@@ -81,15 +90,23 @@ struct Domain {
   bool operator==(const Domain&) const = default;
 };
 
+// How an agency is paid, which decides what a change in its work is worth in cash: a capacity-funded
+// agency has a budget per place per week, paid whether the place is used or not (most municipal and
+// subsidised services), so work it does not do frees capacity, not cash; an activity-funded agency is paid
+// per intake and per case-week (insured mental-health care), so work it does not do is money not spent.
+enum class AgencyFunding : std::uint8_t { Capacity, Activity };
+
 // A second-line agency.
 struct Agency {
   std::string name;
   std::string label;
-  std::uint32_t domain_mask = 0;   // bit d set: serves domain d
-  int capacity = 0;                // concurrent cases in treatment
-  Cents intake_cost = 0;           // one intake (assessment, decision)
-  int intake_weeks = 0;            // from first contact to a place on the waiting list
-  Cents cost_per_case_week = 0;    // one case in treatment for one week
+  std::uint32_t domain_mask = 0;  // bit d set: serves domain d
+  int capacity = 0;               // concurrent cases in treatment
+  Cents intake_cost = 0;          // one intake (assessment, decision)
+  int intake_weeks = 0;           // from first contact to a place on the waiting list
+  Cents cost_per_case_week = 0;   // one case in treatment for one week (capacity-funded: one place-week)
+  AgencyFunding funding = AgencyFunding::Capacity;
+  double cases_per_fte = 0;        // cases in treatment one FTE carries (0: capacity not shown in FTE)
   double treatment_weeks = 1;      // mean treatment duration (geometric)
   double success_probability = 0;  // chance a finished treatment resolves the problem
   int payer = 0;                   // index into Scenario::payers
@@ -134,6 +151,16 @@ struct Ladder {
 
 enum class Funding : std::uint8_t { Additional, Reallocated };
 
+// A step of the scale-up: from policy week `week` on (0: from the start), the first `teams` teams (in
+// neighbourhood order) work, with `fte` coach FTE between them in proportion to their households.
+struct CoachPhase {
+  int week = 0;
+  int teams = 0;
+  double fte = 0;
+
+  bool operator==(const CoachPhase&) const = default;
+};
+
 // First-line neighbourhood coaches (absent in the baseline).
 struct Coaches {
   bool enabled = false;
@@ -163,6 +190,10 @@ struct Coaches {
   double relapse_factor = 1;             // paternalism: incidence multiplier after closure
   int relapse_weeks = 0;                 // ... for this long after closure
   double trust_gain_per_year = 0;        // trust rebuilt while with the coach
+  // A team takes on at most this many new households per FTE a week (intakes take time; a new team's
+  // caseload fills over weeks, not at once). 0: no limit.
+  double new_cases_per_fte_week = 0;
+  std::vector<CoachPhase> schedule;  // the scale-up's steps; empty: every team with `fte` from the start
 };
 
 // A neighbourhood as a scenario gives it: what it does not give is the population's value.

@@ -14,7 +14,8 @@ constexpr const char* kPairedNote =
     "numbers); the interval is that of the mean paired difference.";
 
 constexpr std::array<const char*, kCostCategories> kCategoryLabels = {
-    "coaches", "intakes", "treatment", "escalations", "benefits paid (transfer)"};
+    "coaches",     "capacity (budget per place)", "intakes", "treatment",
+    "escalations", "benefits paid (transfer)"};
 
 // The figures a table reads: a scenario's stats or a comparison's paired differences.
 struct Source {

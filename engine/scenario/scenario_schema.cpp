@@ -8,6 +8,7 @@
 
 #include "wijksim/core/units.h"
 #include "wijksim/model/discount_guideline.h"
+#include "wijksim/model/model.h"
 #include "wijksim/model/run_size.h"
 
 namespace wijksim::loader {
@@ -252,6 +253,11 @@ void ScenarioSchema::agencies(const Node* n) {
     number_in(m, "cooperation", kProbability, field(A, &Agency::cooperation), false);
     // Fixed: the shares must add up to the whole coach budget in every draw.
     number_in(m, "reallocation_share", kShare, field(A, &Agency::reallocation_share), false, false);
+    // How it is paid (README, "Who pays"): a budget per place (the default: most municipal and subsidised
+    // services) or per intake and case-week.
+    if (auto f = choice(m.get("funding"), m.sub("funding"), {"capacity", "activity"}))
+      s_.agencies[i].funding = *f == "activity" ? AgencyFunding::Activity : AgencyFunding::Capacity;
+    number_in(m, "cases_per_fte", kNonNeg, field(A, &Agency::cases_per_fte), false);
     m.done();
   }
   all.done();
@@ -476,6 +482,40 @@ void ScenarioSchema::per_domain(const Node* n, const std::string& path,
   m.done("domain");
 }
 
+// The scale-up's steps: from policy year `year` on, the first `teams` teams with `fte` FTE between them.
+void ScenarioSchema::schedule(const Node& n, const std::string& path) {
+  if (!n.is(Node::Kind::List) || n.children.empty()) {
+    d_.add(n.where, path,
+           fmt::format("expected a list of steps such as [{{year: 0, teams: 5, fte: 40}}, ...], found {}",
+                       found(n)));
+    return;
+  }
+  Coaches& c = s_.coaches;
+  for (std::size_t k = 0; k < n.children.size(); ++k) {
+    const Node& step = n.children[k];
+    const std::string spath = index_path(path, k);
+    if (!step.is(Node::Kind::Map)) {
+      d_.add(step.where, spath, fmt::format("expected a map {{year, teams, fte}}, found {}", found(step)));
+      continue;
+    }
+    MapReader m(step, spath, d_);
+    const auto year = number_in(m, "year", Range{0, kMaxYears, false, true}, nullptr, true, false);
+    const auto teams = number_in(m, "teams", Range{1, 255, false, true}, nullptr, true, false);
+    const auto fte = number_in(m, "fte", Range{0, 1e6, true}, nullptr, true, false);
+    m.done();
+    if (!year || !teams || !fte) continue;
+    if (k == 0 && *year != 0) d_.add(step.where, spath, "the first step starts in year 0 (the policy start)");
+    if (k > 0 && !c.schedule.empty() && *year * kWeeksPerYear <= c.schedule.back().week)
+      d_.add(step.where, spath, "steps must follow each other in time: each year later than the one before");
+    if (c.teams > 0 && *teams > c.teams)
+      d_.add(step.where, sub_path(spath, "teams"),
+             fmt::format("{} teams, but there are {}", *teams, c.teams));
+    c.schedule.push_back({static_cast<int>(*year) * kWeeksPerYear, static_cast<int>(*teams), *fte});
+  }
+  // The coaches' FTE is that of the full scale: the last step's.
+  if (!c.schedule.empty()) c.fte = c.schedule.back().fte;
+}
+
 void ScenarioSchema::coaches(const Node* n) {
   s_.coaches.notice_per_week.assign(domain_names_.size(), 0.0);
   s_.coaches.solve_per_week.assign(domain_names_.size(), 0.0);
@@ -485,7 +525,7 @@ void ScenarioSchema::coaches(const Node* n) {
   if (auto on = boolean(m.need("enabled"), m.sub("enabled"))) c.enabled = *on;
   const bool req = c.enabled;  // a disabled block may be partial; what it gives is still checked
   auto C = [](Scenario& s) -> Coaches& { return s.coaches; };
-  number_in(m, "fte", req ? kPositive : kNonNeg, field(C, &Coaches::fte), req);
+  number_in(m, "fte", req ? kPositive : kNonNeg, field(C, &Coaches::fte), req && !m.node().get("schedule"));
   // With neighbourhoods, one team serves each; otherwise coaches.teams split the households evenly.
   const std::size_t areas = s_.population.neighbourhoods.size();
   if (auto t = number_in(m, "teams", Range{1, 255, false, true}, field(C, &Coaches::teams), req && areas == 0,
@@ -535,6 +575,8 @@ void ScenarioSchema::coaches(const Node* n) {
   number_in(m, "relapse_factor", kNonNeg, field(C, &Coaches::relapse_factor), req);
   number_in(m, "relapse_weeks", kWhole, field(C, &Coaches::relapse_weeks), req);
   number_in(m, "trust_gain_per_year", kNonNeg, field(C, &Coaches::trust_gain_per_year), req);
+  number_in(m, "new_cases_per_fte_week", kNonNeg, field(C, &Coaches::new_cases_per_fte_week), false);
+  if (const Node* sch = m.get("schedule")) schedule(*sch, m.sub("schedule"));
   m.done();
   // Reallocated funding books the whole coach budget on agencies by their shares: they must add up.
   if (c.enabled && !additional && funding_node && !s_.agencies.empty()) {
@@ -547,6 +589,9 @@ void ScenarioSchema::coaches(const Node* n) {
                  "budget), found {:.6g}",
                  sum));
   }
+  // A cut larger than an agency's capacity cannot pay for the coaches (checked once the rest is sound).
+  if (const std::string why = d_.empty() ? reallocation_problem(s_) : ""; !why.empty() && funding_node)
+    d_.add(funding_node->where, m.sub("funding"), why);
 }
 
 void ScenarioSchema::economics(const Node* n) {

@@ -52,6 +52,7 @@ class ScenarioSchema : public ParameterReader {
   void economics(const Node* n);
 
   std::optional<double> neighbourhood_households(const Node& n) const;
+  void schedule(const Node& n, const std::string& path);
   void neighbourhoods(const Node& n, std::size_t rows);
 
   std::optional<double> households_;

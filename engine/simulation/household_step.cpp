@@ -135,10 +135,12 @@ void each_process(const WeekView& v, std::uint32_t id, const Household& h, int f
   }
 }
 
-// Whether the household can be found by a coach in its current state (coaches on, no coach, a problem).
-bool has_contact(const WeekView& v, const Household& h) {
+// Whether the household can be found by a coach in its current state (coaches on and its team working, no
+// coach, a problem).
+bool has_contact(const WeekView& v, std::uint32_t id, const Household& h) {
   const CoachStatus c = h.coach();
-  return v.coaches_on && (c == CoachStatus::None || c == CoachStatus::Closed) && h.active_count > 0;
+  return v.coaches_on && (c == CoachStatus::None || c == CoachStatus::Closed) && h.active_count > 0 &&
+         v.team(id).active;
 }
 
 // Uniforms in order from the blocks of one address's index 0, 1, ...
@@ -176,7 +178,7 @@ std::uint32_t due_this_week(const WeekView& v, std::uint32_t id, const Household
       [&](std::uint32_t bit, const EscalationCurve& c, int age) {
         if (fires(u.next(), c.probability(age))) due |= bit;
       });
-  if (has_contact(v, h)) {
+  if (has_contact(v, id, h)) {
     const auto c = v.rng->block(id, static_cast<std::uint32_t>(week), Stream::ContactClock);
     if (fires(unit(c[0]), v.model->contact_p(v.trust(id, h)))) due |= due::bit(due::kCoachContact);
   }
@@ -256,7 +258,7 @@ Next next_events(const WeekView& v, std::uint32_t id, const Household& h) {
       first = first_of(first + 1, 1.0 - rest);
     }
   }
-  if (has_contact(v, h)) {
+  if (has_contact(v, id, h)) {
     const auto c = v.rng->block(id, h.contact_origin, Stream::ContactClock);
     // Trust is the same from the contact clock's origin to the race's (a change would have reset both).
     const std::uint8_t trust =
@@ -351,7 +353,7 @@ void arrive_at_agency(const WeekView& v, std::uint32_t id, Household& h, int d, 
   const AgencyModel& am = m.agency(a);
   const bool priority = p.has(Problem::kPriority);
   if (!priority) {
-    book(v, id, t, am.payer, CostCategory::Intake, am.intake_cost, "intake");
+    if (am.activity_funded) book(v, id, t, am.payer, CostCategory::Intake, am.intake_cost, "intake");
     ++t.intakes[a];
   }
   const bool coordinated = h.coach() == CoachStatus::Active && h.has(Household::kCoordinated);
@@ -371,7 +373,8 @@ void arrive_at_agency(const WeekView& v, std::uint32_t id, Household& h, int d, 
       ++t.duplicates[p.duplicate];
       const AgencyModel& dup = m.agency(p.duplicate);
       note(v, id, t, "{} problem: {} opens a duplicate case", dname(v, d), aname(v, p.duplicate));
-      book(v, id, t, dup.payer, CostCategory::Intake, dup.intake_cost, "duplicate intake");
+      if (dup.activity_funded)
+        book(v, id, t, dup.payer, CostCategory::Intake, dup.intake_cost, "duplicate intake");
       ++t.intakes[p.duplicate];
     }
   }
@@ -410,7 +413,8 @@ void seek_help(const WeekView& v, std::uint32_t id, Household& h, int d, WeekTal
     int wrong = dm.other_agencies[pick(unit(b[1]), dm.other_agencies.size())];
     const AgencyModel& am = m.agency(wrong);
     note(v, id, t, "{} problem: asked {}, which does not serve it (bounce)", dname(v, d), aname(v, wrong));
-    book(v, id, t, am.payer, CostCategory::Intake, am.intake_cost, "intake at the wrong agency");
+    if (am.activity_funded)
+      book(v, id, t, am.payer, CostCategory::Intake, am.intake_cost, "intake at the wrong agency");
     ++t.intakes[wrong];
     add_trust(v, id, h, -f.bounce_trust_loss);
     ++bounces;
@@ -446,7 +450,8 @@ void coach_takes_up(const WeekView& v, std::uint32_t id, Household& h, int d, We
   if (unit(n[1]) < c.going_native_probability) {
     // The coach pushes the household's request; the agency assesses it and turns it down.
     note(v, id, t, "{} problem: coach pushes a referral that {} rejects", dname(v, d), aname(v, a));
-    book(v, id, t, am.payer, CostCategory::Intake, am.intake_cost, "intake of a rejected referral");
+    if (am.activity_funded)
+      book(v, id, t, am.payer, CostCategory::Intake, am.intake_cost, "intake of a rejected referral");
     ++t.intakes[a];
     return;
   }

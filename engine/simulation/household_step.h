@@ -34,6 +34,7 @@ struct TeamView {
   std::uint32_t present_agencies = ~0u;  // agencies with a contact person in this neighbourhood
   bool room =
       true;  // fewer households in the caseload and on the waiting list than the cap: outreach goes on
+  bool active = true;  // the team works (the scale-up has reached it): its households can meet a coach
 };
 
 struct WeekView {

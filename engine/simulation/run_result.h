@@ -40,6 +40,7 @@ struct WeekRecord {
   std::array<std::int32_t, kMaxDomains> escalations{};
   // Coaches (all teams together; per team in RunResult::team_caseload).
   std::int32_t coach_caseload = 0, coach_waiting = 0, coach_admitted = 0;
+  double coach_fte = 0;               // of the teams that work this week (the scale-up's step)
   std::int64_t coach_wait_weeks = 0;  // summed waits of households admitted this week
   std::int32_t coach_closed = 0;
   std::int64_t coach_closed_weeks = 0;  // summed weeks in the caseload of the cases closed this week

@@ -9,6 +9,7 @@
 #include <array>
 #include <bit>
 #include <cmath>
+#include <limits>
 #include <numbers>
 
 #if defined(__SSE2__)
@@ -26,10 +27,11 @@ namespace {
 
 // A coach team's fixed characteristics for this replication.
 struct Team {
-  double fte = 0;
+  double fte = 0;  // in the current step of the scale-up (0 before the team starts)
   int cap = 0;
   int caseload = 0;
   int waiting = 0;
+  double intake_credit = 0;  // new households the team may still take on (coaches.new_cases_per_fte_week)
   WaitingList<CoachQueueEntry> queue;
 };
 
@@ -118,7 +120,9 @@ class Run {
       record_.week = w - warmup;
       result_.weeks.push_back(record_);
       for (const Team& t : teams_)
-        result_.team_caseload_per_fte.push_back(static_cast<float>(t.fte > 0 ? t.caseload / t.fte : 0.0));
+        // A team that has not started yet (the scale-up's schedule) has no caseload per FTE: NaN.
+        result_.team_caseload_per_fte.push_back(
+            static_cast<float>(t.fte > 0 ? t.caseload / t.fte : std::numeric_limits<double>::quiet_NaN()));
     }
     check_counts();
     result_.checksum = checksum();
@@ -148,9 +152,9 @@ class Run {
       Team& team = teams_[t];
       TeamView& view = team_views_[t];
       if (!c.enabled) continue;
-      // The FTE in proportion to the households a team serves.
-      team.fte = c.fte * (team_first_[t + 1] - team_first_[t]) / std::max(1, n_);
-      team.cap = static_cast<int>(std::floor(c.caseload_cap_per_fte * team.fte + 1e-9));
+      team.fte = 0;  // set by the scale-up's step that starts it (apply_phase)
+      team.cap = 0;
+      view.active = false;
       // Jack-of-all-trades: each team's competence scatters around the mean by competence_spread.
       for (int d = 0; d < m_->domains(); ++d) {
         auto b = policy_rng_.block(static_cast<std::uint32_t>(t), 0, Stream::TeamCompetence, d);
@@ -234,9 +238,32 @@ class Run {
   // without coaches), so a comparator and its intervention keep drawing the same numbers from here on
   // wherever the coaches make no difference.
   void start_policy(int w) {
-    if (s_->coaches.enabled) capacity_ = m_->policy_capacity();
+    phase_ = 0;
+    apply_phase(w, false);
     for (int id = 0; id < n_; ++id)
       wake_afresh(households_[static_cast<std::size_t>(id)], wake_[static_cast<std::size_t>(id)], w);
+  }
+
+  // A step of the scale-up starts in week w: the agencies' capacity, the coaches' FTE over the teams that
+  // work (in proportion to their households), and their caps. A team that starts now wakes its households
+  // afresh (`wake`): they can meet a coach from now on.
+  void apply_phase(int w, bool wake) {
+    const CoachPhaseModel& phase = m_->coach_phases()[phase_];
+    capacity_ = phase.capacity;
+    if (!s_->coaches.enabled) return;
+    const int active = std::clamp(phase.teams, 0, n_teams_);
+    const std::uint32_t served = team_first_[static_cast<std::size_t>(active)];
+    for (int t = 0; t < n_teams_; ++t) {
+      Team& team = teams_[t];
+      TeamView& view = team_views_[t];
+      const bool starts = t < active && !view.active;
+      view.active = t < active;
+      team.fte = view.active && served > 0 ? phase.fte * (team_first_[t + 1] - team_first_[t]) / served : 0.0;
+      team.cap = static_cast<int>(std::floor(s_->coaches.caseload_cap_per_fte * team.fte + 1e-9));
+      if (starts && wake)
+        for (std::uint32_t id = team_first_[t]; id < team_first_[t + 1]; ++id)
+          if (wake_[id] > w) wake_afresh(households_[id], wake_[id], w);
+    }
   }
 
   void step_week(int w, bool policy) {
@@ -245,11 +272,24 @@ class Run {
     // The week's cost of open cases, for every case in treatment and every duplicate case at its start:
     // booked here from the counts, so a household in a long treatment need not wake every week.
     if (policy) {
+      // The scale-up's next step, when it starts this week.
+      const auto& phases = m_->coach_phases();
+      const int week = w - s_->warmup_weeks();
+      while (phase_ + 1 < phases.size() && week > phases[phase_ + 1].week) {
+        ++phase_;
+        apply_phase(w, true);
+      }
+      // An activity-funded agency is paid per case-week (and per intake, when it happens); a capacity-funded
+      // one has its budget per place, used or not.
       for (int a = 0; a < m_->agencies(); ++a) {
         const AgencyModel& am = m_->agency(a);
-        record_.cost[static_cast<std::size_t>(am.payer * kCostCategories) +
-                     static_cast<int>(CostCategory::Treatment)] +=
-            in_treatment_[a] * am.cost_per_case_week + dup_open_[a] * am.duplicate_cost_per_week;
+        const std::size_t payer = static_cast<std::size_t>(am.payer) * kCostCategories;
+        if (am.activity_funded)
+          record_.cost[payer + static_cast<int>(CostCategory::Treatment)] +=
+              in_treatment_[a] * am.cost_per_case_week + dup_open_[a] * am.duplicate_cost_per_week;
+        else
+          record_.cost[payer + static_cast<int>(CostCategory::Capacity)] +=
+              capacity_[a] * am.cost_per_case_week;
       }
       // Social assistance: every household in a spell at the week's start, its administration and the
       // benefit paid (a transfer).
@@ -270,8 +310,10 @@ class Run {
         tbb::simple_partitioner());
     merge(v, policy);
     if (policy) {
-      const auto& coach = m_->coach_cost_per_week();
-      for (int p = 0; p < m_->payers(); ++p) record_.cost[p * kCostCategories] += coach[p];
+      const auto& coach = m_->coach_phases()[phase_].cost_per_week;
+      for (int p = 0; p < m_->payers(); ++p)
+        record_.cost[static_cast<std::size_t>(p) * kCostCategories + static_cast<int>(CostCategory::Coach)] +=
+            coach[p];
     }
     admit(v);
     if (req_.traced < static_cast<std::uint32_t>(n_)) trace_state(w);
@@ -409,13 +451,20 @@ class Run {
       aw.in_treatment = in_treatment_[a];
       aw.capacity = capacity_[a];
     }
+    // New households per team and week: as many as the caseload cap leaves room for, and (with
+    // coaches.new_cases_per_fte_week) as many as the team's intake time allows, saved up for at most two
+    // weeks.
+    const double pace = s_->coaches.new_cases_per_fte_week;
     for (int t = 0; t < n_teams_; ++t) {
       Team& team = teams_[t];
-      while (team.caseload < team.cap && !team.queue.empty()) {
+      if (pace > 0 && v.coaches_on)
+        team.intake_credit = std::min(team.intake_credit + team.fte * pace, 2 * team.fte * pace + 1);
+      while (team.caseload < team.cap && !team.queue.empty() && (pace <= 0 || team.intake_credit >= 1)) {
         CoachQueueEntry e = team.queue.front();
         team.queue.pop();
         Household& h = households_[e.household];
         if (h.coach() != CoachStatus::Waiting || h.coach_week != e.since) continue;
+        if (pace > 0) team.intake_credit -= 1;
         admit_to_coach(v, e.household, h, driver_);
         wake_afresh(h, wake_[e.household], next);
         ++team.caseload;
@@ -425,6 +474,7 @@ class Run {
       }
       record_.coach_caseload += team.caseload;
       record_.coach_waiting += team.waiting;
+      record_.coach_fte += team.fte;
     }
     // What the admissions changed (a coach counts as a professional; duplicate cases end) shows in the
     // measures from next week on.
@@ -508,6 +558,7 @@ class Run {
   std::vector<int> waiting_, in_treatment_, capacity_;
   std::vector<Team> teams_;
   std::vector<TeamView> team_views_;
+  std::size_t phase_ = 0;                  // the scale-up's current step (Model::coach_phases)
   std::vector<std::uint32_t> team_first_;  // first household of each team, and n_ at the end
   int team_index(std::uint32_t id) const {
     int t = 0;

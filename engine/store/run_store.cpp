@@ -348,12 +348,14 @@ void RunStore::write_draw(std::int64_t run, std::uint32_t draw,
       for (int e : wk.escalations) escalations += e;
       // Caseload per FTE exists only in policy weeks (RunResult::team_caseload_per_fte); NaN binds as NULL.
       double per_fte = kNaN, per_fte_max = kNaN;
-      if (wk.week >= 1 && sr.coach_fte > 0 &&
+      // The FTE of the teams that work that week (a scale-up starts teams one after another).
+      if (wk.week >= 1 && wk.coach_fte > 0 &&
           r.team_caseload_per_fte.size() >= static_cast<std::size_t>(wk.week) * teams) {
-        const auto first = r.team_caseload_per_fte.begin() +
-                           static_cast<std::ptrdiff_t>((static_cast<std::size_t>(wk.week) - 1) * teams);
-        per_fte = wk.coach_caseload / sr.coach_fte;
-        per_fte_max = *std::max_element(first, first + static_cast<std::ptrdiff_t>(teams));
+        const std::size_t first = (static_cast<std::size_t>(wk.week) - 1) * teams;
+        per_fte = wk.coach_caseload / wk.coach_fte;
+        for (std::size_t k = first; k < first + teams; ++k)
+          if (!std::isnan(r.team_caseload_per_fte[k]) && !(r.team_caseload_per_fte[k] <= per_fte_max))
+            per_fte_max = r.team_caseload_per_fte[k];
       }
       w.bind_all(run, sr.scenario, draw, sr.replication, wk.week, h.with_problem, h.multi_problem,
                  h.professionals[0], h.professionals[1], h.professionals[2], h.professionals[3], h.with_help,
