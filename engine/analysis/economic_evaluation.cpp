@@ -87,9 +87,17 @@ class Figures {
     for (int yy = 0; yy <= y; ++yy) c += cost_in_year(m, payers_, yy);
     return c;
   }
-  double cost_per_household(const Measures<double>& m) const {
-    return discounted_cost(m, payers_) / households_;
+  // The societal perspective of the cost-effectiveness figures: every euro of every payer but transfers
+  // (social assistance paid to households moves money, it does not use resources), discounted.
+  double societal_cost(const Measures<double>& m) const {
+    double c = 0;
+    for (int y = 0; y < years_; ++y)
+      c += (m.cost[layout_.at(y, payers_, kCostCategories)] -
+            m.cost[layout_.at(y, payers_, static_cast<int>(CostCategory::Transfer))]) *
+           discount_factor(econ_.discount_costs, y);
+    return c;
   }
+  double cost_per_household(const Measures<double>& m) const { return societal_cost(m) / households_; }
   // Household-years per year, discounted and summed: the effect measures.
   double discounted_years(const std::vector<double>& per_year) const {
     return discounted_sum(per_year, econ_.discount_effects);

@@ -67,7 +67,9 @@ struct DecisionGroup {
   std::size_t comparator = 0;        // the caller's index of the comparator
   std::vector<std::size_t> options;  // comparator first, then its interventions
   std::vector<std::string> names;
-  DrawMatrix cost;    // [draw][option]: discounted cost per household, all payers
+  // Cost-effectiveness takes the societal perspective (every payer, transfers netted out); budget impact
+  // and who pays take each payer's budget (transfers included).
+  DrawMatrix cost;    // [draw][option]: discounted cost per household, all payers, transfers left out
   DrawMatrix effect;  // [draw][option]: discounted problem-free household-years per household
   // The same per run: [option][draw][replication] (the matrices above are their means over replications).
   std::vector<std::vector<std::vector<double>>> run_cost, run_effect;

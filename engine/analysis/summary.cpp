@@ -290,7 +290,7 @@ RunMeasures measure_run(const ScenarioShape& shape, const Scenario& s, const Run
   m.agencies.resize(shape.agencies.size());
   for (std::size_t a = 0; a < shape.agencies.size(); ++a) {
     double waiting = 0, wait = 0, admitted = 0, in_treatment = 0, capacity = 0, referrals = 0, coach = 0,
-           intakes = 0;
+           intakes = 0, duplicates = 0;
     for (const WeekRecord& w : policy) {
       const AgencyWeek& aw = w.agencies[a];
       waiting += aw.waiting;
@@ -301,9 +301,19 @@ RunMeasures measure_run(const ScenarioShape& shape, const Scenario& s, const Run
       referrals += aw.referrals;
       coach += aw.coach_referrals;
       intakes += aw.intakes;
+      duplicates += aw.duplicates;
     }
-    m.agencies[a] = {ratio(waiting, weeks),   ratio(wait, admitted), ratio(in_treatment, capacity),
-                     ratio(referrals, years), ratio(coach, years),   ratio(intakes, years)};
+    const Agency& ag = s.agencies[a];
+    const double places = ratio(in_treatment + duplicates * s.fragmentation.duplicate_cost_share, weeks);
+    m.agencies[a] = {ratio(waiting, weeks),
+                     ratio(wait, admitted),
+                     ratio(in_treatment, capacity),
+                     ratio(referrals, years),
+                     ratio(coach, years),
+                     ratio(intakes, years),
+                     places,
+                     ag.cases_per_fte > 0 ? places / ag.cases_per_fte : kNaN,
+                     ratio(capacity, weeks)};
   }
 
   // Budget: cents summed exactly per (year, payer, category), totals included, then euros.

@@ -55,6 +55,12 @@ struct AgencyMeasures {
   T referrals{};        // arrivals on the waiting list per year
   T coach_referrals{};  // ... of which referred by a coach
   T intakes{};          // intakes per year
+  // Capacity used: places a week (cases in treatment, and duplicate cases at their share of a place), and
+  // in FTE (agencies.X.cases_per_fte; NaN without). A difference from the comparator is capacity freed
+  // (negative) or used.
+  T places_used{};
+  T fte_used{};
+  T places_funded{};  // capacity: places a week the agency's budget or contract holds (mean over weeks)
 };
 
 template <class T>
@@ -128,6 +134,9 @@ void zip(AgencyMeasures<A>& a, const AgencyMeasures<B>& b, F&& f) {
   zip(a.referrals, b.referrals, f);
   zip(a.coach_referrals, b.coach_referrals, f);
   zip(a.intakes, b.intakes, f);
+  zip(a.places_used, b.places_used, f);
+  zip(a.fte_used, b.fte_used, f);
+  zip(a.places_funded, b.places_funded, f);
 }
 template <class A, class B, class F>
 void zip(Measures<A>& a, const Measures<B>& b, F&& f) {

@@ -36,9 +36,10 @@ Table cost_effectiveness_table(const DecisionGroup& g) {
   for (std::size_t o = 1; o < g.names.size(); ++o) ce.scenario += (o > 1 ? ", " : "") + g.names[o];
   ce.comparator = g.names[0];
   ce.note = fmt::format(
-      "Per household, intervention minus comparator. Effect: problem-free household-years. NMB: net "
-      "monetary "
-      "benefit at {} per problem-free household-year. ICER of the mean increments, with its quadrant; no "
+      "Per household, intervention minus comparator, societal perspective: every payer's euros but "
+      "transfers (social assistance paid to households). Effect: problem-free household-years. NMB: net "
+      "monetary benefit at {} per problem-free household-year. ICER of the mean increments, with its "
+      "quadrant; no "
       "ratio where one option dominates. {}",
       format_euros(g.willingness_to_pay), group_note(g));
   ce.columns = {{"delta_cost", "extra cost per household (EUR)"},
@@ -139,8 +140,9 @@ Table budget_impact_table(const DecisionGroup& g, const InterventionFigures& x) 
   b.scenario = g.names[x.option];
   b.comparator = g.names[0];
   b.note = fmt::format(
-      "Euros for the whole population, intervention minus comparator, discounted at {}% a "
-      "year. Negative: the payer saves. {}",
+      "Euros for the whole population, intervention minus comparator, discounted at {}% a year; budget "
+      "perspective: each payer's cash, transfers (social assistance paid) included. Negative: the payer "
+      "saves. {}",
       format_rate(g.discount_costs), kDrawNote);
   for (int y = 0; y < years; ++y)
     b.columns.push_back({fmt::format("year_{}", y + 1), fmt::format("year {}", y + 1)});
@@ -173,8 +175,10 @@ Table who_pays_table(const DecisionGroup& g, const InterventionFigures& x) {
   w.scenario = g.names[x.option];
   w.comparator = g.names[0];
   w.note = fmt::format(
-      "Over {}, euros for the whole population, intervention minus comparator. "
-      "'pays' or 'saves' when the 95% interval excludes zero. {}",
+      "Over {}, euros for the whole population, intervention minus comparator; budget perspective: "
+      "each payer's cash, transfers included (a capacity-funded agency's budget is cash whether its places "
+      "are used or not: work it no longer does frees capacity, shown with the agencies). 'pays' or 'saves' "
+      "when the 95% interval excludes zero. {}",
       years == 1 ? std::string("policy year 1") : fmt::format("policy years 1-{}", years), kDrawNote);
   w.columns = {{"nominal", "difference, nominal (EUR)"},
                {"discounted", "difference, discounted (EUR)"},

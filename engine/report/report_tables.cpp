@@ -47,20 +47,28 @@ bool all_zero(const Row& r) {
 Table agencies(const Source& src) {
   Table t = start_table(src, "agencies", "Second-line agencies over the policy period",
                         "Waiting list: mean over weeks. Wait: summed waits of those admitted / admissions. "
-                        "Utilisation: cases in treatment / capacity.");
+                        "Utilisation: cases in treatment / capacity. Places used: cases in treatment and "
+                        "duplicate cases (at their share of a place) a week, and the FTE they take "
+                        "(agencies' cases_per_fte); a difference from the comparator is capacity freed "
+                        "(negative) or used.");
   t.columns = {{"waiting", "waiting list (households)"},
                {"wait_weeks", "wait (weeks)"},
                {"utilisation", "utilisation"},
                {"referrals", "referrals per year"},
                {"coach_referrals", "of which by coaches"},
-               {"intakes", "intakes per year"}};
+               {"intakes", "intakes per year"},
+               {"places_used", "places used"},
+               {"fte_used", "FTE used"},
+               {"places_funded", "places funded"}};
   for (std::size_t a = 0; a < src.shape.agencies.size(); ++a) {
     const AgencyMeasures<Stat>& m = src.stats.agencies[a];
     t.rows.push_back({src.shape.agencies[a].key,
                       src.shape.agencies[a].text,
                       {Cell::of(m.waiting, Unit::Count), Cell::of(m.wait_weeks, Unit::Weeks),
                        Cell::of(m.utilisation, Unit::Share), Cell::of(m.referrals, Unit::PerYear),
-                       Cell::of(m.coach_referrals, Unit::PerYear), Cell::of(m.intakes, Unit::PerYear)}});
+                       Cell::of(m.coach_referrals, Unit::PerYear), Cell::of(m.intakes, Unit::PerYear),
+                       Cell::of(m.places_used, Unit::Count), Cell::of(m.fte_used, Unit::Count),
+                       Cell::of(m.places_funded, Unit::Count)}});
   }
   return t;
 }

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "wijksim/report/economic_tables.h"
+#include "wijksim/report/headline.h"
 #include "wijksim/report/report_tables.h"
 
 namespace wijksim {
@@ -31,6 +32,8 @@ Report study_report(const std::string& command, const Study& study, const StudyR
     ref.years = study.years;
     r.scenarios.push_back(std::move(ref));
   }
+  // First what the steering group asks: who pays, who gains capacity, who waits longer.
+  for (Table& t : headline_tables(study, result)) r.tables.push_back(std::move(t));
   std::vector<bool> shown(study.scenarios.size(), false);
   auto show = [&](std::size_t i) {
     if (shown[i]) return;

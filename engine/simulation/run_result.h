@@ -21,6 +21,7 @@ struct AgencyWeek {
   std::int32_t coach_referrals = 0;
   std::int32_t admitted = 0;  // places given this week
   std::int32_t intakes = 0;
+  std::int32_t duplicates = 0;  // duplicate cases open (end of week)
   std::int64_t wait_weeks = 0;  // summed waits of those admitted this week
 };
 

@@ -450,6 +450,7 @@ class Run {
       aw.waiting = waiting_[a];
       aw.in_treatment = in_treatment_[a];
       aw.capacity = capacity_[a];
+      aw.duplicates = dup_open_[a];
     }
     // New households per team and week: as many as the caseload cap leaves room for, and (with
     // coaches.new_cases_per_fte_week) as many as the team's intake time allows, saved up for at most two

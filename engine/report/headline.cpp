@@ -1,0 +1,163 @@
+#include "wijksim/report/headline.h"
+
+#include <fmt/format.h>
+
+#include <cmath>
+
+#include "wijksim/report/economic_text.h"
+#include "wijksim/report/render.h"
+
+namespace wijksim {
+namespace {
+
+// A change is clear when its 95% interval excludes zero.
+enum class Direction { Up, Down, Unclear, None };
+Direction direction(const Stat& s) {
+  if (std::isnan(s.mean) || (s.mean == 0 && (std::isnan(s.lo) || (s.lo == 0 && s.hi == 0))))
+    return Direction::None;
+  if (!std::isnan(s.lo) && s.lo > 0) return Direction::Up;
+  if (!std::isnan(s.hi) && s.hi < 0) return Direction::Down;
+  return Direction::Unclear;
+}
+
+std::string join_names(const std::vector<std::string>& names) {
+  if (names.empty()) return "nobody";
+  std::string s;
+  for (std::size_t i = 0; i < names.size(); ++i)
+    s += (i == 0 ? "" : i + 1 == names.size() ? " and " : ", ") + names[i];
+  return s;
+}
+
+}  // namespace
+
+std::string coach_payer_text(const Scenario& s) {
+  const Coaches& c = s.coaches;
+  if (!c.enabled) return "no coaches";
+  if (c.funding == Funding::Additional)
+    return fmt::format("{} (additional money)", s.payers[static_cast<std::size_t>(c.funding_payer)].label);
+  std::string parts;
+  for (const Agency& a : s.agencies)
+    if (a.reallocation_share > 0)
+      parts += fmt::format("{}{} {}%", parts.empty() ? "" : ", ", a.label,
+                           format_dutch(100 * a.reallocation_share, 0));
+  return "reallocated from the agencies' budgets (" + parts +
+         "): their capacity is cut to pay for the coaches";
+}
+
+std::vector<Table> headline_tables(const Study& study, const StudyResult& result) {
+  std::vector<Table> tables;
+  std::size_t comparison = 0;
+  for (std::size_t i = 0; i < study.scenarios.size(); ++i) {
+    const StudyScenario& ss = study.scenarios[i];
+    if (ss.comparator < 0) continue;
+    const ComparisonSummary& cmp = result.comparisons[comparison++];
+    if (!ss.named) continue;
+    const Scenario& s = ss.scenario;
+    const ScenarioSummary& mine = result.summaries[i];
+    // The economic figures of this intervention (its decision group).
+    const InterventionFigures* econ = nullptr;
+    for (const DecisionGroup& g : result.evaluation.groups)
+      for (const InterventionFigures& x : g.interventions)
+        if (g.options[x.option] == i) econ = &x;
+
+    Table t;
+    t.id = "headline";
+    t.title = fmt::format("At a glance: {} compared with {}", s.name, cmp.comparator.name);
+    t.scenario = s.name;
+    t.comparator = cmp.comparator.name;
+    t.note = fmt::format(
+        "Intervention minus comparator over the {} policy year(s), with the 95% interval (cash: over "
+        "parameter "
+        "draws when there are draws, else over replications; capacity and waits: over runs, paired). Cash is "
+        "each payer's budget, transfers included; a capacity-funded agency's budget is paid whether its "
+        "places "
+        "are used or not, so work it no longer does shows as capacity, not cash. 'clear' when the interval "
+        "excludes zero.",
+        study.years);
+    t.columns = {{"change", "change"}, {"verdict", "in words"}};
+    std::vector<std::string> pays, saves, frees, uses, cuts, longer, shorter;
+    // Cash per payer.
+    if (econ) {
+      for (std::size_t p = 0; p < econ->payers.size(); ++p) {
+        const PayerBalance& b = econ->payers[p];
+        const std::string& name = mine.shape.payers[p].text;
+        const Direction d = direction(b.nominal);
+        if (d == Direction::None) continue;
+        if (d == Direction::Up) pays.push_back(name);
+        if (d == Direction::Down) saves.push_back(name);
+        t.rows.push_back(
+            {"cash_" + mine.shape.payers[p].key,
+             "cash: " + name + " (EUR)",
+             {Cell::of(b.nominal, Unit::Euro), Cell::of_text(d == Direction::Up     ? "pays more"
+                                                             : d == Direction::Down ? "spends less"
+                                                                                    : "no clear change")},
+             0});
+      }
+    }
+    // Capacity and waits per agency.
+    for (std::size_t a = 0; a < mine.shape.agencies.size(); ++a) {
+      const AgencyMeasures<Stat>& m = cmp.stats.agencies[a];
+      const std::string& name = mine.shape.agencies[a].text;
+      // Places funded fall where reallocation cuts them to pay for the coaches; places used then fall with
+      // them and the queue grows: that is capacity taken, not freed.
+      const bool cut = m.places_funded.mean < 0;
+      if (cut) {
+        cuts.push_back(name);
+        t.rows.push_back(
+            {"funded_" + mine.shape.agencies[a].key,
+             "capacity: " + name + " (places funded)",
+             {Cell::of(m.places_funded, Unit::Count), Cell::of_text("cut to pay for the coaches")},
+             0});
+      }
+      const Direction dp = direction(m.places_used);
+      if (!cut && dp == Direction::Down) frees.push_back(name);
+      if (dp == Direction::Up) uses.push_back(name);
+      t.rows.push_back(
+          {"places_" + mine.shape.agencies[a].key,
+           "capacity: " + name + " (places used)",
+           {Cell::of(m.places_used, Unit::Count), Cell::of_text(cut ? "fewer places to use"
+                                                                : dp == Direction::Down ? "frees capacity"
+                                                                : dp == Direction::Up   ? "uses more capacity"
+                                                                                        : "no clear change")},
+           0});
+      const Direction dw = direction(m.wait_weeks);
+      if (dw == Direction::Up) longer.push_back(name);
+      if (dw == Direction::Down) shorter.push_back(name);
+      t.rows.push_back({"wait_" + mine.shape.agencies[a].key,
+                        "wait: " + name + " (weeks)",
+                        {Cell::of(m.wait_weeks, Unit::Weeks),
+                         Cell::of_text(dw == Direction::Up     ? "households wait longer"
+                                       : dw == Direction::Down ? "households wait less"
+                                                               : "no clear change")},
+                        0});
+    }
+    if (s.coaches.enabled) {
+      t.rows.push_back({"coach_wait",
+                        "wait for a coach (weeks, of those taken on)",
+                        {Cell::of(mine.stats.coaches.wait_weeks, Unit::Weeks), Cell::of_text("")},
+                        0});
+      t.rows.push_back({"coach_waiting",
+                        "waiting for a coach (households, mean over weeks)",
+                        {Cell::of(mine.stats.coaches.waiting, Unit::Count), Cell::of_text("")},
+                        0});
+      if (!std::isnan(mine.stats.coaches.wait_weeks.mean) && mine.stats.coaches.wait_weeks.mean > 0)
+        longer.push_back("households waiting for a coach");
+    }
+    t.rows.push_back(
+        {"coach_payer", "who pays for the coaches", {Cell::empty(), Cell::of_text(coach_payer_text(s))}, 0});
+    t.rows.insert(
+        t.rows.begin(),
+        {"summary",
+         "in short",
+         {Cell::empty(), Cell::of_text(fmt::format(
+                             "pays more in cash: {}; spends less: {}; capacity cut to pay the coaches at: "
+                             "{}; capacity freed at: {}; used at: {}; waits longer: {}; waits less: {}",
+                             join_names(pays), join_names(saves), join_names(cuts), join_names(frees),
+                             join_names(uses), join_names(longer), join_names(shorter)))},
+         0});
+    tables.push_back(std::move(t));
+  }
+  return tables;
+}
+
+}  // namespace wijksim

@@ -1,0 +1,21 @@
+// "At a glance": what the steering group asks first about a scenario compared with its comparator, on one
+// screen: who pays in cash and who saves (per payer, with the interval), who gains or loses capacity (per
+// agency, in places and FTE), who waits longer or shorter (the coaches and each agency), and who pays for the
+// coaches, named from the scenario. The terminal prints it first; the HTML report opens with it.
+#pragma once
+
+#include <vector>
+
+#include "wijksim/report/table.h"
+#include "wijksim/study/study.h"
+
+namespace wijksim {
+
+// One table per scenario with a comparator, in the order the scenarios were named.
+std::vector<Table> headline_tables(const Study& study, const StudyResult& result);
+
+// Who pays for the coaches, in words: "the pilot fund (additional money)", "reallocated from the agencies'
+// budgets: social services 30%, debt counselling 20%, ...", or "no coaches".
+std::string coach_payer_text(const Scenario& s);
+
+}  // namespace wijksim
