@@ -50,10 +50,11 @@ TEST_CASE("every shipped scenario loads and names its comparator on the same pop
 TEST_CASE("capacity per 1,000 households scales agencies with the population", "[scenarios]") {
   const Scenario velve = ScenarioSource::load(shipped("baseline-velve.yaml")).base();
   const Scenario city = ScenarioSource::load(shipped("baseline-enschede.yaml")).base();
-  // social_work: 240 per 1,000 households: round(240 * 2.8) = 672 and round(240 * 77.16) = 18,518.
+  // social_work: 252 per 1,000 households in Velve-Lindenhof, round(252 * 2.8) = 706; the city gives its own
+  // 158 per 1,000 households: round(158 * 77.16) = 12,191.
   const int a = velve.agency_index("social_work");
-  CHECK(velve.agencies[a].capacity == 672);
-  CHECK(city.agencies[a].capacity == 18518);
+  CHECK(velve.agencies[a].capacity == 706);
+  CHECK(city.agencies[a].capacity == 12191);
 }
 
 TEST_CASE("a scenario that extends another overrides only what it names", "[scenarios]") {
@@ -69,6 +70,10 @@ TEST_CASE("a scenario that extends another overrides only what it names", "[scen
   const int mh = pilot.agency_index("mental_health");
   CHECK(scaleup.agencies[mh].intake_cost == pilot.agencies[mh].intake_cost);
   CHECK(scaleup.agencies[mh].treatment_weeks == pilot.agencies[mh].treatment_weeks);
+  // From the second file of its extends list (baseline-enschede.yaml): the city's population.
+  const Scenario city = ScenarioSource::load(shipped("baseline-enschede.yaml")).base();
+  CHECK(scaleup.population == city.population);
+  CHECK(scaleup.agencies[mh].capacity == city.agencies[mh].capacity);
   // Inherited two levels up (baseline-velve.yaml through pilot.yaml).
   CHECK(scaleup.domains.size() == 6);
   CHECK(scaleup.fragmentation.wrong_agency_probability == pilot.fragmentation.wrong_agency_probability);

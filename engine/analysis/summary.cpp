@@ -423,8 +423,12 @@ ComparisonSummary compare(const ScenarioSummary& intervention, const ScenarioSum
       throw Error(fmt::format("run {} of '{}' is draw {} replication {}, of '{}' draw {} replication {}", i,
                               intervention.shape.name, a.draw, a.replication, comparator.shape.name, b.draw,
                               b.replication));
+    // Each scenario has its own calibration targets: their figures are not differences.
     RunMeasures d = a;
-    zip(d.figures, b.figures, subtract);
+    Measures<double> other = b.figures;
+    d.figures.targets.clear();
+    other.targets.clear();
+    zip(d.figures, other, subtract);
     cmp.differences.push_back(std::move(d));
   }
   cmp.stats = describe_runs(cmp.differences);

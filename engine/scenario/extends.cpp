@@ -125,7 +125,7 @@ class Resolver {
   }
 
   std::optional<Node> resolve_file(const std::string& text, const std::string& file) {
-    chain_.push_back(identity(file));
+    chain_.push_back(identity(file));  // the files being resolved, innermost last: a cycle shows here
     std::optional<Node> root = parse_yaml(text, file, d_);
     if (!root) return std::nullopt;
     const fs::path dir = fs::path(file).parent_path();
@@ -136,14 +136,43 @@ class Resolver {
         if (!rel.empty()) c->text = rel.generic_string();
       }
     int e = root->find("extends");
-    if (e < 0) return root;
+    if (e < 0) {
+      chain_.pop_back();
+      return root;
+    }
     Node ext = std::move(root->children[static_cast<std::size_t>(e)]);
     root->erase(static_cast<std::size_t>(e));
-    if (!ext.is(Node::Kind::Scalar) || ext.text.empty()) {
+    // One file, or a list merged left to right (a later file's values, inherited ones included, replace an
+    // earlier's): a scale-up takes its coaches from the pilot and its population from the city.
+    std::vector<const Node*> parents;
+    if (ext.is(Node::Kind::Scalar) && !ext.text.empty()) {
+      parents.push_back(&ext);
+    } else if (ext.is(Node::Kind::List) && !ext.children.empty()) {
+      for (const Node& c : ext.children) parents.push_back(&c);
+    }
+    const bool ok = !parents.empty() && std::all_of(parents.begin(), parents.end(), [](const Node* n) {
+      return n->is(Node::Kind::Scalar) && !n->text.empty();
+    });
+    if (!ok) {
       d_.add(ext.where, "extends",
-             fmt::format("expected the file name of a scenario to extend, found {}", found(ext)));
+             fmt::format("expected the file name of a scenario to extend, or a list of them, found {}", found(ext)));
       return std::nullopt;
     }
+    std::optional<Node> merged;
+    for (const Node* name : parents) {
+      std::optional<Node> parent = resolve_parent(*name, dir);
+      if (!parent) return std::nullopt;
+      if (!merged)
+        merged = std::move(parent);
+      else
+        merge_into(*merged, std::move(*parent));
+    }
+    merge_into(*merged, std::move(*root));
+    chain_.pop_back();
+    return merged;
+  }
+
+  std::optional<Node> resolve_parent(const Node& ext, const fs::path& dir) {
     const fs::path parent_file = (dir / ext.text).lexically_normal();
     const fs::path parent_id = identity(parent_file);
     if (std::find(chain_.begin(), chain_.end(), parent_id) != chain_.end()) {
@@ -166,10 +195,7 @@ class Resolver {
                  : fmt::format("cannot read the scenario to extend, '{}' ({}): {}", ext.text, full, why));
       return std::nullopt;
     }
-    std::optional<Node> parent = resolve_file(parent_text, parent_file.string());
-    if (!parent) return std::nullopt;
-    merge_into(*parent, std::move(*root));
-    return parent;
+    return resolve_file(parent_text, parent_file.string());
   }
 
   Diags& d_;

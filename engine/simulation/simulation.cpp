@@ -260,9 +260,11 @@ class Run {
       view.active = t < active;
       team.fte = view.active && served > 0 ? phase.fte * (team_first_[t + 1] - team_first_[t]) / served : 0.0;
       team.cap = static_cast<int>(std::floor(s_->coaches.caseload_cap_per_fte * team.fte + 1e-9));
+      // Every household of the team, those already due this week too: their races were drawn without a
+      // coach to meet, so the coach-contact clock starts now.
       if (starts && wake)
         for (std::uint32_t id = team_first_[t]; id < team_first_[t + 1]; ++id)
-          if (wake_[id] > w) wake_afresh(households_[id], wake_[id], w);
+          if (wake_[id] >= w) wake_afresh(households_[id], wake_[id], w);
     }
   }
 
