@@ -1,7 +1,7 @@
 // "At a glance": what the steering group asks first about a scenario compared with its comparator, on one
 // screen: who pays in cash and who saves (per payer, with the interval), who gains or loses capacity (per
 // agency, in places and FTE), who waits longer or shorter (the coaches and each agency), and who pays for the
-// coaches, named from the scenario. The terminal prints it first; the HTML report opens with it.
+// coaches, named from the scenario. The terminal prints it first.
 #pragma once
 
 #include <vector>

@@ -695,6 +695,13 @@ void schedule(const WeekView& v, std::uint32_t id, Household& h, std::uint16_t& 
 }
 }  // namespace
 
+void start_coach_contact(const WeekView& v, std::uint32_t id, Household& h, std::uint16_t& wake, int week) {
+  if (h.due & due::kDueNow) return;
+  h.contact_origin = static_cast<std::uint16_t>(week);
+  // Its race from its origin is what it was (it has slept since), so its week is still `wake` or later.
+  schedule(v, id, h, wake, week);
+}
+
 void reschedule(const WeekView& v, std::uint32_t id, Household& h, std::uint16_t& wake, int from) {
   h.origin = h.contact_origin = static_cast<std::uint16_t>(from);
   schedule(v, id, h, wake, from);
@@ -745,8 +752,10 @@ void step_household(const WeekView& v, std::uint32_t id, Household& h, std::uint
   const std::uint8_t trust_now = v.trust(id, h);
   const bool trust_moved = trust_matters(h) && trust_now != counted_trust;
 
+  // A week in which trust takes a recovery step is decided afresh, with the new level: the race drew it with
+  // the old one.
   std::uint32_t due = h.due;
-  const bool afresh = (due & due::kDueNow) != 0;
+  const bool afresh = (due & due::kDueNow) != 0 || trust_moved;
   if (afresh) due = due_this_week(v, id, h, w);
   WeekStart start{h.rung, h.active_count, 0, h.coach(), trust_now};
   for (int d = 0; d < m.domains(); ++d) start.mask |= static_cast<unsigned>(h.problems[d].active()) << d;

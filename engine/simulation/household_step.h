@@ -7,11 +7,11 @@
 // weekly probability, computed from the household's state at the start of the week; what fires is then
 // carried out in a fixed order (problems by domain: escalation first, then the problem's own transition;
 // then the life event; then the coach). A household is only stepped in a week in which something fires:
-// after each step the week each process next fires is drawn (Stream::Clock, by inverting its survival
-// function: geometric for a constant weekly probability, a table for escalation, whose probability grows
-// with the problem's age), and the household sleeps until the earliest. That is the same process as drawing
-// every process every week, at a fraction of the cost: most households have nothing happen in most weeks.
-// Coach clients are stepped every week, since their coach's effectiveness changes with the caseload.
+// after each step its processes race (Stream::Clock: their cumulative hazards add up to a quadratic in time,
+// whose root gives the first week anything fires, and a few more uniforms which processes fire then), and it
+// sleeps until that week or its next deterministic event, whichever comes first. That is the same process as
+// drawing every process every week (docs/model.md, Appendix A), at a fraction of the cost: most households
+// have nothing happen in most weeks. A change of the coach's effectiveness wakes its clients afresh.
 #pragma once
 
 #include <array>
@@ -66,6 +66,10 @@ void step_household(const WeekView& v, std::uint32_t id, Household& h, std::uint
 // The household's state was changed from outside (a place with a coach, the policy start): it decides every
 // process afresh in week `week`, and is stepped then.
 void wake_afresh(Household& h, std::uint16_t& wake, int week);
+
+// The household's team starts work in week `week`: its coach-contact clock starts then; its other clocks
+// are kept (common random numbers with the comparator). A household deciding afresh this week is left as it is.
+void start_coach_contact(const WeekView& v, std::uint32_t id, Household& h, std::uint16_t& wake, int week);
 
 // The household's state was changed from outside (a place at an agency): its clocks count afresh from week
 // `from`, and it sleeps until its next event. v.week may be the week before `from`.

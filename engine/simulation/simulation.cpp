@@ -252,6 +252,7 @@ class Run {
     capacity_ = phase.capacity;
     if (!s_->coaches.enabled) return;
     const int active = std::clamp(phase.teams, 0, n_teams_);
+    std::vector<int> starting;
     const std::uint32_t served = team_first_[static_cast<std::size_t>(active)];
     for (int t = 0; t < n_teams_; ++t) {
       Team& team = teams_[t];
@@ -260,27 +261,32 @@ class Run {
       view.active = t < active;
       team.fte = view.active && served > 0 ? phase.fte * (team_first_[t + 1] - team_first_[t]) / served : 0.0;
       team.cap = static_cast<int>(std::floor(s_->coaches.caseload_cap_per_fte * team.fte + 1e-9));
-      // Every household of the team, those already due this week too: their races were drawn without a
-      // coach to meet, so the coach-contact clock starts now.
-      if (starts && wake)
-        for (std::uint32_t id = team_first_[t]; id < team_first_[t + 1]; ++id)
-          if (wake_[id] >= w) wake_afresh(households_[id], wake_[id], w);
+      if (starts && wake) starting.push_back(t);
     }
+    // The households of a team that starts can meet a coach from now on: their coach-contact clock starts
+    // this week; their other processes keep their clocks, so they keep drawing the comparator's numbers.
+    const WeekView v = view(w, true);
+    for (int t : starting)
+      for (std::uint32_t id = team_first_[t]; id < team_first_[t + 1]; ++id)
+        start_coach_contact(v, id, households_[id], wake_[id], w);
   }
 
   void step_week(int w, bool policy) {
     record_ = WeekRecord{};
-    update_effectiveness(w, policy);
-    // The week's cost of open cases, for every case in treatment and every duplicate case at its start:
-    // booked here from the counts, so a household in a long treatment need not wake every week.
+    // The scale-up's next step, when it starts this week: before the teams' effectiveness and room are
+    // set from their caseloads, as the first step is.
     if (policy) {
-      // The scale-up's next step, when it starts this week.
       const auto& phases = m_->coach_phases();
       const int week = w - s_->warmup_weeks();
       while (phase_ + 1 < phases.size() && week > phases[phase_ + 1].week) {
         ++phase_;
         apply_phase(w, true);
       }
+    }
+    update_effectiveness(w, policy);
+    // The week's cost of open cases, for every case in treatment and every duplicate case at its start:
+    // booked here from the counts, so a household in a long treatment need not wake every week.
+    if (policy) {
       // An activity-funded agency is paid per case-week (and per intake, when it happens); a capacity-funded
       // one has its budget per place, used or not.
       for (int a = 0; a < m_->agencies(); ++a) {
@@ -455,8 +461,8 @@ class Run {
       aw.duplicates = dup_open_[a];
     }
     // New households per team and week: as many as the caseload cap leaves room for, and (with
-    // coaches.new_cases_per_fte_week) as many as the team's intake time allows, saved up for at most two
-    // weeks.
+    // coaches.new_cases_per_fte_week) as many as the team's intake time allows, saved up to at most two
+    // weeks' worth plus one.
     const double pace = s_->coaches.new_cases_per_fte_week;
     for (int t = 0; t < n_teams_; ++t) {
       Team& team = teams_[t];
