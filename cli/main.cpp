@@ -20,6 +20,7 @@
 #include "progress_bar.h"
 #include "wijksim/core/atomic_file.h"
 #include "wijksim/core/error.h"
+#include "wijksim/core/output_path.h"
 #include "wijksim/model/model.h"
 #include "wijksim/report/html_report.h"
 #include "wijksim/report/render.h"
@@ -48,7 +49,7 @@ struct Options {
   std::optional<int> draws;
   int threads = 0;  // 0: all cores
   std::string format = "table";
-  std::string output;
+  std::optional<std::string> output;
   std::uint32_t household = 0;
   std::uint32_t replication = 0;
   std::string store = "results.db";
@@ -56,8 +57,47 @@ struct Options {
   std::optional<std::int64_t> resume;
   std::int64_t run_id = 0;
   std::string csv_dir;
-  std::string report;  // compare --report FILE: the HTML report of the run just stored
+  std::optional<std::string> report;  // compare --report FILE: the HTML report of the run just stored
+  bool store_given = false;           // --store on the command line (not the default)
 };
+
+// The command line contradicts itself (options that exclude each other, an empty name): exit 2, like any
+// other mistake on the command line.
+class UsageError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// The files a study reads, which no output may replace (core/output_path.h).
+std::vector<KeptFile> inputs_of(const Study& study) {
+  std::vector<KeptFile> kept;
+  for (const StudyScenario& s : study.scenarios)
+    for (const SourceFile& f : s.source.files()) {
+      const std::string& name = s.scenario.name;
+      switch (f.role) {
+        case SourceFile::Role::Scenario:
+          kept.push_back({f.path, fmt::format("the scenario '{}'", name)});
+          break;
+        case SourceFile::Role::Extends:
+          kept.push_back({f.path, fmt::format("a file the scenario '{}' extends", name)});
+          break;
+        case SourceFile::Role::Comparator:
+          kept.push_back({f.path, fmt::format("the comparator of the scenario '{}'", name)});
+          break;
+        case SourceFile::Role::ComparatorExtends:
+          kept.push_back({f.path, fmt::format("a file the comparator of the scenario '{}' extends", name)});
+          break;
+      }
+    }
+  return kept;
+}
+
+template <class... Lists>
+std::vector<KeptFile> joined(const std::vector<KeptFile>& first, const Lists&... rest) {
+  std::vector<KeptFile> all = first;
+  (all.insert(all.end(), rest.begin(), rest.end()), ...);
+  return all;
+}
 
 // Ctrl-C (or SIGTERM): the first stops after the draw in flight (it is stored); a second one ends the
 // process at once. Either way the store holds every completed draw.
@@ -94,23 +134,43 @@ int run_or_compare(const std::string& command, Options o, bool with_comparators,
                    const std::string& command_line) {
   const auto format = parse_format(o.format);
   // --output FILE.db names the results store; any other FILE receives the printed tables.
-  std::string text_output = o.output;
-  if (!o.output.empty() && is_store_path(o.output)) {
-    if (o.store != "results.db" && o.store != o.output)
-      throw InputError(
-          {{Location{}, "--output",
-            fmt::format("--output {} and --store {} name two results stores: give one", o.output, o.store)}});
-    o.store = o.output;
+  std::string text_output = o.output.value_or("");
+  if (o.output && is_store_path(*o.output)) {
+    if (o.no_store)
+      throw UsageError(fmt::format(
+          "--output {} names a results store and --no-store keeps none: drop one of them", *o.output));
+    if (o.store_given && !same_file(o.store, *o.output))
+      throw UsageError(
+          fmt::format("--output {} and --store {} name two results stores: give one", *o.output, o.store));
+    o.store = *o.output;
     text_output.clear();
   }
   if (o.no_store && o.resume)
-    throw InputError(
-        {{Location{}, "--resume", "--resume continues a run of a results store; drop --no-store"}});
-  if (o.no_store && !o.report.empty())
-    throw InputError(
-        {{Location{}, "--report", "--report reads the run back from the results store; drop --no-store"}});
+    throw UsageError("--resume continues a run of a results store; drop --no-store");
+  if (o.no_store && o.report)
+    throw UsageError("--report reads the run back from the results store; drop --no-store");
+  if (o.no_store && o.store_given)
+    throw UsageError(
+        fmt::format("--store {} names a results store and --no-store keeps none: drop one of them", o.store));
+  if (!text_output.empty() && o.report && same_file(text_output, *o.report))
+    throw UsageError(
+        fmt::format("--output {} and --report {} name the same file: the report would replace "
+                    "the tables; name two files",
+                    text_output, *o.report));
   StudyOverrides overrides{o.seed, o.replications, o.years, o.first_replication, o.draws};
   const Study study = plan_study(o.scenarios, overrides, with_comparators);
+
+  // Outputs are checked before anything is simulated (and again when they are written): never a file the
+  // command reads, never the store, never a device, a FIFO, a directory or a link (core/output_path.h).
+  const std::vector<KeptFile> inputs = inputs_of(study);
+  const std::vector<KeptFile> store = o.no_store ? std::vector<KeptFile>{} : store_files(o.store);
+  if (!o.no_store)
+    check_store_path(o.store, o.output && o.store == *o.output ? "--output" : "--store", inputs);
+  const std::vector<KeptFile> kept_by_tables = joined(inputs, store);
+  if (!text_output.empty()) check_output(text_output, "--output", kept_by_tables);
+  std::vector<KeptFile> kept_by_report = kept_by_tables;
+  if (!text_output.empty()) kept_by_report.push_back({text_output, "the file the tables go to (--output)"});
+  if (o.report) check_output(*o.report, "--report", kept_by_report);
 
   std::optional<StudyRecorder> recorder;
   if (!o.no_store) {
@@ -186,13 +246,13 @@ int run_or_compare(const std::string& command, Options o, bool with_comparators,
   if (text_output.empty()) {
     fmt::print("{}", text);
   } else {
-    write_file_atomically(text_output, text);
+    write_file_atomically(text_output, text, "--output", kept_by_tables);
     fmt::print(stderr, "wrote {}\n", text_output);
   }
   if (recorder) fmt::print(stderr, "stored as run {} in {}\n", recorder->run_id(), o.store);
-  if (!o.report.empty()) {
-    write_html_report(o.store, recorder->run_id(), o.report);
-    fmt::print(stderr, "wrote the report {}\n", o.report);
+  if (o.report) {
+    write_html_report(o.store, recorder->run_id(), *o.report, "--report", kept_by_report);
+    fmt::print(stderr, "wrote the report {}\n", *o.report);
   }
   return kOk;
 }
@@ -232,9 +292,9 @@ int export_run(const Options& o) {
 }
 
 int write_report(const Options& o) {
-  const std::string path = o.output.empty() ? fmt::format("report-{}.html", o.run_id) : o.output;
+  const std::string path = o.output.value_or(fmt::format("report-{}.html", o.run_id));
   try {
-    write_html_report(o.store, o.run_id, path);
+    write_html_report(o.store, o.run_id, path, o.output ? "--output" : "report");
   } catch (const InputError& e) {
     // A store or run that cannot be reported (print_input_error would say nothing was simulated).
     for (const Diagnostic& d : e.diagnostics()) fmt::print(stderr, "{}\n", d.to_string());
@@ -301,6 +361,7 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", std::string("wijksim ") + WIJKSIM_VERSION);
   app.require_subcommand(1);
   Options o;
+  std::vector<CLI::Option*> store_options;  // --store of every command, to tell a given one from the default
 
   auto simulation_options = [&o](CLI::App* c) {
     c->add_option("--replications,-r", o.replications, "Independent replications (default: the scenario's)")
@@ -317,18 +378,19 @@ int main(int argc, char** argv) {
                   "Worker threads (default: all cores); results do not depend on it")
         ->check(CLI::Range(1, 1024));
   };
-  auto output_options = [&o](CLI::App* c) {
+  auto output_options = [&o, &store_options](CLI::App* c) {
     c->add_option("--format,-f", o.format, "Output format")
         ->check(CLI::IsMember({"table", "csv", "json"}))
         ->capture_default_str();
     c->add_option("--output,-o", o.output,
                   "FILE.db: the results store (default results.db); any other FILE: write the tables there");
-    c->add_option("--store", o.store, "Results store (SQLite) that keeps the run")->capture_default_str();
+    store_options.push_back(c->add_option("--store", o.store, "Results store (SQLite) that keeps the run")
+                                ->capture_default_str());
     c->add_flag("--no-store", o.no_store, "Do not keep the run in a results store");
     c->add_option("--resume", o.resume, "Continue an interrupted run of the store (same command line)");
   };
-  auto store_option = [&o](CLI::App* c) {
-    c->add_option("--store", o.store, "Results store")->capture_default_str();
+  auto store_option = [&o, &store_options](CLI::App* c) {
+    store_options.push_back(c->add_option("--store", o.store, "Results store")->capture_default_str());
   };
 
   CLI::App* run = app.add_subcommand("run", "Run scenarios and print their tables");
@@ -381,6 +443,7 @@ int main(int argc, char** argv) {
     const int code = app.exit(e);
     return code == 0 ? kOk : kUsage;
   }
+  for (const CLI::Option* opt : store_options) o.store_given = o.store_given || opt->count() > 0;
 
   // A file-size limit (ulimit -f) then surfaces as a failed write the store reports and survives, instead
   // of a signal that kills the process mid-write.
@@ -390,6 +453,11 @@ int main(int argc, char** argv) {
     threads = std::make_unique<tbb::global_control>(tbb::global_control::max_allowed_parallelism,
                                                     static_cast<std::size_t>(o.threads));
   try {
+    // Empty names: an empty store would be a temporary database that keeps nothing.
+    if (o.store.empty()) throw UsageError("--store needs the name of a file");
+    if (o.output && o.output->empty()) throw UsageError("--output needs the name of a file");
+    if (o.report && o.report->empty()) throw UsageError("--report needs the name of a file");
+    if (*export_cmd && o.csv_dir.empty()) throw UsageError("--csv needs the name of a directory");
     if (*run) return run_or_compare("run", o, false, quoted_args(argc, argv));
     if (*compare) return run_or_compare("compare", o, true, quoted_args(argc, argv));
     if (*runs_cmd) return list_runs(o);
@@ -398,6 +466,9 @@ int main(int argc, char** argv) {
     if (*report_cmd) return write_report(o);
     if (*validate_cmd) return validate(o);
     if (*trace_cmd) return trace(o);
+  } catch (const UsageError& e) {
+    fmt::print(stderr, "error: {}\nRun with --help for more information.\n", e.what());
+    return kUsage;
   } catch (const InputError& e) {
     print_input_error(e, *run || *compare || *trace_cmd);
     return kBadInput;

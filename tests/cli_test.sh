@@ -57,8 +57,11 @@ expect 1 "a file that is not a store" "$wijksim" run "$src/scenarios/baseline-ve
 grep -q "not a wijksim results store" "$tmp/err" || { echo "FAIL: no message for a file that is not a store"; fail=1; }
 expect 0 "the default store is results.db" "$wijksim" run "$src/scenarios/baseline-velve.yaml" -r 1 -y 1
 [ -s "$tmp/results.db" ] || { echo "FAIL: no results.db"; fail=1; }
-expect 0 "--no-store writes no store" "$wijksim" run "$src/scenarios/baseline-velve.yaml" -r 1 -y 1 --no-store --store "$tmp/never.db"
-[ ! -e "$tmp/never.db" ] || { echo "FAIL: --no-store wrote a store"; fail=1; }
+before=$(ls "$tmp")
+expect 0 "--no-store writes no store" "$wijksim" run "$src/scenarios/baseline-velve.yaml" -r 1 -y 1 --no-store
+[ "$(ls "$tmp")" = "$before" ] || { echo "FAIL: --no-store wrote a file: $(ls "$tmp")"; fail=1; }
+expect 2 "--no-store with --store contradicts itself" "$wijksim" run "$src/scenarios/baseline-velve.yaml" -r 1 -y 1 --no-store --store "$tmp/never.db"
+[ ! -e "$tmp/never.db" ] || { echo "FAIL: --no-store --store wrote a store"; fail=1; }
 
 expect 0 "csv output" "$wijksim" run "$src/scenarios/baseline-velve.yaml" -r 2 -y 1 --format csv
 head -1 "$tmp/out" | grep -q "^scenario," || { echo "FAIL: csv has no header"; fail=1; }

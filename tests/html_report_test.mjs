@@ -57,8 +57,8 @@ check(/has no run 9/.test(r.stderr), 'an unknown run is named in the message', r
 r = run(['report', '1', '--store', join(out, 'missing.db'), '-o', join(out, 'none.html')], 1);
 check(/no results store/.test(r.stderr), 'a missing store is named in the message', r.stderr);
 check(!existsSync(join(out, 'none.html')), 'a refused report writes no file');
-r = run(['compare', 'scenarios/pilot.yaml', '-r', '1', '-y', '1', '--no-store', '--report', join(out, 'none.html')], 1);
-check(/--report/.test(r.stderr), '--report without a store is refused before anything runs', r.stderr);
+r = run(['compare', 'scenarios/pilot.yaml', '-r', '1', '-y', '1', '--no-store', '--report', join(out, 'none.html')], 2);
+check(/--report/.test(r.stderr), '--report without a store contradicts itself: a usage error (exit 2) before anything runs', r.stderr);
 
 // A run without comparators is reported too: each scenario on its own.
 const alone = join(out, 'alone.html');

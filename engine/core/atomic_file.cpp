@@ -1,37 +1,218 @@
 #include "wijksim/core/atomic_file.h"
 
+#include <fcntl.h>
 #include <fmt/format.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <atomic>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
 #include <filesystem>
-#include <fstream>
 
 #include "wijksim/core/error.h"
 
 namespace wijksim {
+namespace {
 
-void write_file_atomically(const std::string& path, const std::string& text) {
-  // The process id keeps two processes writing the same target from sharing a temporary file.
-  const std::string tmp = fmt::format("{}.tmp-{}", path, getpid());
-  std::error_code ec;
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out)
-      throw Error(fmt::format("cannot write '{}': the directory does not exist or is not writable", path));
-    out << text;
-    out.flush();
-    if (!out) {
-      out.close();
-      std::filesystem::remove(tmp, ec);
-      throw Error(fmt::format("cannot write '{}': the disk is full or the write failed", path));
+namespace fs = std::filesystem;
+
+std::string directory_of(const std::string& path) {
+  const fs::path p = fs::path(path).parent_path();
+  return p.empty() ? std::string(".") : p.string();
+}
+
+// A temporary name in `dir`, unique to this process and call: short, so a target whose own name is near the
+// length limit still has room for it.
+std::string temporary_name(const std::string& dir, const char* suffix) {
+  static std::atomic<unsigned> counter{0};
+  return (fs::path(dir) / fmt::format(".wijksim-{}-{}.{}", getpid(), counter++, suffix)).string();
+}
+
+// Why a file or directory could not be made in `dir`, in words a user acts on.
+std::string cannot_create(int err, const std::string& dir) {
+  switch (err) {
+    case ENOENT:
+      return fmt::format("the directory '{}' does not exist", dir);
+    case ENOTDIR:
+      return fmt::format("'{}' is not a directory", dir);
+    case EACCES:
+    case EPERM:
+    case EROFS:
+      return fmt::format("the directory '{}' is not writable ({})", dir, std::strerror(err));
+    case ENOSPC:
+    case EDQUOT:
+      return "the disk is full";
+    case ENAMETOOLONG:
+      return "the name is too long (at most 255 bytes for one name and 4,096 for a whole path)";
+    default:
+      return std::strerror(err);
+  }
+}
+
+// Removes a temporary file or directory unless released.
+struct Temporary {
+  std::string path;
+  bool directory = false;
+  ~Temporary() {
+    if (path.empty()) return;
+    std::error_code ec;
+    if (directory)
+      fs::remove_all(path, ec);
+    else
+      ::unlink(path.c_str());
+  }
+};
+
+// Creates `name` (which must not exist, and is not followed if it is a link) and writes `text` into it.
+void write_new_file(const std::string& name, const std::string& target, const std::string& text) {
+  const int fd = ::open(name.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
+  if (fd < 0)
+    throw Error(fmt::format("cannot write '{}': {}", target, cannot_create(errno, directory_of(name))));
+  std::size_t done = 0;
+  int err = 0;
+  while (done < text.size()) {
+    const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      err = errno;
+      break;
     }
+    done += static_cast<std::size_t>(n);
   }
-  std::filesystem::rename(tmp, path, ec);
-  if (ec) {
-    const std::string why = ec.message();
-    std::filesystem::remove(tmp, ec);
-    throw Error(fmt::format("cannot write '{}': {}", path, why));
+  // Durable before it takes the target's name, so a crash never leaves an empty file under that name.
+  if (!err && ::fsync(fd) != 0 && errno != EINVAL) err = errno;
+  if (::close(fd) != 0 && !err) err = errno;
+  if (err)
+    throw Error(fmt::format("cannot write '{}': the disk is full or the write failed ({})", target,
+                            std::strerror(err)));
+}
+
+// Moves the finished temporary file `tmp` to `path` (see atomic_file.h). Throws InputError when `path` may
+// not be replaced, Error when the rename fails; `tmp` is left for the caller to remove.
+void put_in_place(const std::string& tmp, const std::string& path, const std::string& option,
+                  const std::vector<KeptFile>& kept) {
+  for (int attempt = 0;; ++attempt) {
+    const bool retry = attempt < 10;
+    check_output(path, option, kept);  // what is there now
+    struct stat st {};
+    if (::lstat(path.c_str(), &st) != 0 && errno == ENOENT) {
+      if (::renameat2(AT_FDCWD, tmp.c_str(), AT_FDCWD, path.c_str(), RENAME_NOREPLACE) == 0) return;
+      if (errno == EEXIST && retry) continue;  // taken in the meantime: look at it again
+      if (errno == EINVAL || errno == ENOSYS) {
+        if (::link(tmp.c_str(), path.c_str()) == 0) {
+          ::unlink(tmp.c_str());
+          return;
+        }
+        if (errno == EEXIST && retry) continue;
+      }
+      throw Error(fmt::format("cannot write '{}': {}", path, cannot_create(errno, directory_of(path))));
+    }
+    if (::renameat2(AT_FDCWD, tmp.c_str(), AT_FDCWD, path.c_str(), RENAME_EXCHANGE) == 0) {
+      // The old file is now at `tmp`: make sure it was still one an output may replace.
+      struct stat out {};
+      bool keep = ::lstat(tmp.c_str(), &out) != 0 || !S_ISREG(out.st_mode);
+      for (const KeptFile& k : kept) keep = keep || same_file(tmp, k.path);
+      if (!keep) {
+        ::unlink(tmp.c_str());
+        return;
+      }
+      if (::renameat2(AT_FDCWD, tmp.c_str(), AT_FDCWD, path.c_str(), RENAME_EXCHANGE) != 0)
+        throw Error(
+            fmt::format("cannot write '{}': it changed while being written, and what was there is now "
+                        "'{}' ({})",
+                        path, tmp, std::strerror(errno)));
+      if (retry) continue;  // check_output now says why it may not be replaced
+      throw Error(fmt::format("cannot write '{}': it keeps changing while being written", path));
+    }
+    if (errno == ENOENT && retry) continue;  // removed in the meantime: take the new name instead
+    if ((errno == EINVAL || errno == ENOSYS) && ::rename(tmp.c_str(), path.c_str()) == 0) return;
+    throw Error(fmt::format("cannot write '{}': {}", path, cannot_create(errno, directory_of(path))));
   }
+}
+
+}  // namespace
+
+void write_file_atomically(const std::string& path, const std::string& text, const std::string& option,
+                           const std::vector<KeptFile>& kept) {
+  check_output(path, option, kept);
+  Temporary tmp{temporary_name(directory_of(path), "tmp")};
+  try {
+    write_new_file(tmp.path, path, text);
+  } catch (...) {
+    ::unlink(tmp.path.c_str());  // a failed create leaves nothing; a failed write a partial file
+    tmp.path.clear();
+    throw;
+  }
+  put_in_place(tmp.path, path, option, kept);
+}
+
+DirectoryWrite::DirectoryWrite(const std::string& dir, const std::vector<std::string>& names,
+                               const std::string& option, const std::vector<KeptFile>& kept)
+    : dir_(dir), option_(option), names_(names), kept_(kept) {
+  if (dir.empty()) throw InputError({{Location{}, option, "an empty directory name: name a directory"}});
+  struct stat st {};
+  if (::lstat(dir.c_str(), &st) == 0) {
+    if (S_ISLNK(st.st_mode))
+      throw InputError({{Location{dir, 0, 0}, option,
+                         "this is a symbolic link: outputs never follow links; name the directory itself"}});
+    if (!S_ISDIR(st.st_mode))
+      throw InputError(
+          {{Location{dir, 0, 0}, option,
+            fmt::format("this is {}, not a directory",
+                        non_regular_kind(dir).empty() ? std::string("a file") : non_regular_kind(dir))}});
+  } else if (errno == ENOENT) {
+    new_dir_ = true;
+  } else {
+    throw InputError({{Location{dir, 0, 0}, option,
+                       fmt::format("cannot use this directory: {}", cannot_create(errno, dir))}});
+  }
+  if (!new_dir_)
+    for (const std::string& n : names) check_output((fs::path(dir) / n).string(), option, kept);
+  const fs::path d = fs::path(dir).lexically_normal();
+  const std::string parent =
+      new_dir_ ? directory_of(d.has_filename() ? d.string() : d.parent_path().string()) : dir;
+  staging_ = temporary_name(parent, "staging");
+  if (::mkdir(staging_.c_str(), 0777) != 0) {
+    const int err = errno;
+    staging_.clear();
+    throw Error(fmt::format("cannot write into '{}': {}", dir, cannot_create(err, parent)));
+  }
+}
+
+DirectoryWrite::~DirectoryWrite() {
+  if (staging_.empty()) return;
+  std::error_code ec;
+  fs::remove_all(staging_, ec);
+}
+
+void DirectoryWrite::write(const std::string& name, const std::string& text) {
+  write_new_file((fs::path(staging_) / name).string(), (fs::path(dir_) / name).string(), text);
+}
+
+void DirectoryWrite::commit() {
+  if (new_dir_) {
+    // The whole directory at once, unless something took its name in the meantime.
+    if (::renameat2(AT_FDCWD, staging_.c_str(), AT_FDCWD, dir_.c_str(), RENAME_NOREPLACE) == 0 ||
+        ((errno == EINVAL || errno == ENOSYS) && ::rename(staging_.c_str(), dir_.c_str()) == 0)) {
+      staging_.clear();
+      committed_ = true;
+      return;
+    }
+    if (errno != EEXIST && errno != ENOTEMPTY)
+      throw Error(fmt::format("cannot write into '{}': {}", dir_, cannot_create(errno, directory_of(dir_))));
+    struct stat st {};
+    if (::lstat(dir_.c_str(), &st) != 0 || !S_ISDIR(st.st_mode))
+      throw InputError({{Location{dir_, 0, 0}, option_,
+                         "this became something other than a directory "
+                         "while the files were written"}});
+  }
+  for (const std::string& n : names_)
+    put_in_place((fs::path(staging_) / n).string(), (fs::path(dir_) / n).string(), option_, kept_);
+  ::rmdir(staging_.c_str());
+  staging_.clear();
+  committed_ = true;
 }
 
 }  // namespace wijksim

@@ -1,13 +1,60 @@
 // Writing an output file whole or not at all: the text goes to a temporary file next to the target, which
 // is then renamed over it. A reader never sees half a file, and a failed write (a full disk, a missing or
 // read-only directory) leaves the old file, if any, untouched and no temporary behind.
+//
+// The target is only ever a regular file or a new name (output_path.h): it is checked before the
+// temporary file is written and again when it is put in place, and the rename itself never replaces what
+// is not a regular file:
+//  - a new name is taken with renameat2(RENAME_NOREPLACE), so a name that something else took in the
+//    meantime is not replaced (the check is repeated for what is there now);
+//  - an existing file is swapped with the temporary one (renameat2(RENAME_EXCHANGE)) and what came out is
+//    examined: were it no longer a regular file, or a file the command keeps (a link made in the meantime),
+//    it is swapped back and the write refused. For a moment the target's name shows the new file; nothing is
+//    destroyed.
+// Where the file system lacks these (renameat2 fails with EINVAL: some network file systems), a new name is
+// taken with link(2) and an existing file is replaced with rename(2) right after a fresh lstat: a name
+// replaced by something else between that lstat and the rename would then be replaced. That window of a
+// few microseconds is the remaining race, and it exists only on such file systems.
 #pragma once
 
 #include <string>
+#include <vector>
+
+#include "wijksim/core/output_path.h"
 
 namespace wijksim {
 
-// Throws wijksim::Error naming the file and the reason.
-void write_file_atomically(const std::string& path, const std::string& text);
+// Throws InputError when `path` may not be an output (output_path.h: named after `option` in the message),
+// and Error naming the file and the reason when it cannot be written.
+void write_file_atomically(const std::string& path, const std::string& text,
+                           const std::string& option = "--output", const std::vector<KeptFile>& kept = {});
+
+// Several files written into one directory, all or none: every target is checked before anything is
+// written, the files are written into a staging directory (next to the target directory when that does not
+// exist yet, else inside it), and only when all are written are they moved into place (the new directory
+// renamed into place, or each file renamed over its name as write_file_atomically does). Destroyed without
+// commit(), it removes the staging directory and everything in it.
+class DirectoryWrite {
+ public:
+  // Checks `dir` (a directory or a new name, not a symbolic link) and `dir`/name for every name (as
+  // check_output does). Throws InputError or Error.
+  DirectoryWrite(const std::string& dir, const std::vector<std::string>& names, const std::string& option,
+                 const std::vector<KeptFile>& kept);
+  ~DirectoryWrite();
+  DirectoryWrite(const DirectoryWrite&) = delete;
+  DirectoryWrite& operator=(const DirectoryWrite&) = delete;
+
+  // Writes one of the names into the staging directory. Throws Error (a full disk).
+  void write(const std::string& name, const std::string& text);
+  // Puts every file in place. Throws InputError when a target became something an output may not replace
+  // since the check (the files moved before it stay in place), Error when a rename fails.
+  void commit();
+
+ private:
+  std::string dir_, option_, staging_;
+  std::vector<std::string> names_;
+  std::vector<KeptFile> kept_;
+  bool new_dir_ = false, committed_ = false;
+};
 
 }  // namespace wijksim

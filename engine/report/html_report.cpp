@@ -991,7 +991,10 @@ std::string html_report(const RunStore& store, std::int64_t run) {
   return w.page();
 }
 
-void write_html_report(const std::string& store_path, std::int64_t run, const std::string& path) {
+void write_html_report(const std::string& store_path, std::int64_t run, const std::string& path,
+                       const std::string& option, std::vector<KeptFile> kept) {
+  for (KeptFile& k : store_files(store_path)) kept.push_back(std::move(k));
+  check_output(path, option, kept);  // before the work of rendering; write_file_atomically checks again
   std::optional<RunStore> store;
   try {
     store.emplace(RunStore::open(store_path, RunStore::Mode::ReadOnly));
@@ -1001,7 +1004,7 @@ void write_html_report(const std::string& store_path, std::int64_t run, const st
     // Not a store, an empty one, or one of another version: the user named the wrong file.
     throw InputError({{Location{store_path, 0, 0}, "--store", e.what()}});
   }
-  write_file_atomically(path, html_report(*store, run));
+  write_file_atomically(path, html_report(*store, run), option, kept);
 }
 
 }  // namespace wijksim

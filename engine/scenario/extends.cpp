@@ -113,8 +113,10 @@ class Resolver {
  public:
   Resolver(Diags& d, const std::string& root_file) : d_(d), root_dir_(identity(root_file).parent_path()) {}
 
-  std::optional<Node> resolve(const std::string& text, const std::string& file) {
+  std::optional<Node> resolve(const std::string& text, const std::string& file,
+                              std::vector<std::string>* parents) {
     chain_.clear();
+    parents_ = parents;
     return resolve_file(text, file);
   }
 
@@ -187,6 +189,7 @@ class Resolver {
       return std::nullopt;
     }
     std::string parent_text, why;
+    if (parents_) parents_->push_back(parent_file.string());
     if (!read_file(parent_file, parent_text, why)) {
       const std::string full = parent_file.string();
       d_.add(ext.where, "extends",
@@ -201,12 +204,14 @@ class Resolver {
   Diags& d_;
   fs::path root_dir_;
   std::vector<fs::path> chain_;
+  std::vector<std::string>* parents_ = nullptr;
 };
 
 }  // namespace
 
-std::optional<Node> resolve_extends(const std::string& text, const std::string& file, Diags& d) {
-  return Resolver(d, file).resolve(text, file);
+std::optional<Node> resolve_extends(const std::string& text, const std::string& file, Diags& d,
+                                    std::vector<std::string>* parents) {
+  return Resolver(d, file).resolve(text, file, parents);
 }
 
 }  // namespace wijksim::loader

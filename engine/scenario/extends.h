@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "wijksim/scenario/yaml_tree.h"
 
@@ -20,7 +21,9 @@ inline constexpr std::size_t kMaxExtends = 32;
 bool read_file(const std::filesystem::path& p, std::string& out, std::string& why);
 
 // The scenario of `text` (the file `file`) with its `extends` chain merged in; nullopt when a file of the
-// chain cannot be read or parsed, or the chain has a cycle or is too long (the reason in `d`).
-std::optional<Node> resolve_extends(const std::string& text, const std::string& file, Diags& d);
+// chain cannot be read or parsed, or the chain has a cycle or is too long (the reason in `d`). `parents`,
+// when given, receives the files the chain read, nearest first (not `file` itself).
+std::optional<Node> resolve_extends(const std::string& text, const std::string& file, Diags& d,
+                                    std::vector<std::string>* parents = nullptr);
 
 }  // namespace wijksim::loader

@@ -41,8 +41,11 @@ ScenarioSource ScenarioSource::load_string(const std::string& yaml, const std::s
 ScenarioSource ScenarioSource::load_text(const std::string& yaml, const std::string& path,
                                          bool check_comparator) {
   Diags d;
-  std::optional<Node> tree = resolve_extends(yaml, path, d);
+  std::vector<std::string> parents;
+  std::optional<Node> tree = resolve_extends(yaml, path, d, &parents);
   if (!tree) throw InputError(std::move(d).sorted(path));
+  std::vector<SourceFile> files = {{path, SourceFile::Role::Scenario}};
+  for (const std::string& p : parents) files.push_back({p, SourceFile::Role::Extends});
 
   loader::ScenarioSchema v(d, path);
   v.run(*tree);
@@ -70,6 +73,8 @@ ScenarioSource ScenarioSource::load_text(const std::string& yaml, const std::str
   }
 
   // The comparator must exist and describe the same population (common random numbers need it).
+  Location comparator_where;
+  if (v.comparator_node()) comparator_where = v.comparator_node()->where;
   if (check_comparator && !s.comparator.empty() && v.comparator_node()) {
     const Location where = v.comparator_node()->where;
     try {
@@ -83,6 +88,9 @@ ScenarioSource ScenarioSource::load_text(const std::string& yaml, const std::str
                                                v.comparator_node()->text, s.comparator, why)}});
         return load_text(text, s.comparator, false);
       }();
+      for (const SourceFile& f : c.files_)
+        files.push_back({f.path, f.role == SourceFile::Role::Scenario ? SourceFile::Role::Comparator
+                                                                      : SourceFile::Role::ComparatorExtends});
       const Scenario& cs = c.base_;
       if (s.population.households > 0 && cs.population.households != s.population.households)
         d.add(where, "comparator",
@@ -111,6 +119,8 @@ ScenarioSource ScenarioSource::load_text(const std::string& yaml, const std::str
 
   ScenarioSource src;
   src.path_ = path;
+  src.files_ = std::move(files);
+  src.comparator_where_ = comparator_where;
   src.base_ = std::move(s);
   src.uncertain_ = std::move(v.uncertain());
   src.apply_ = std::move(v.setters());

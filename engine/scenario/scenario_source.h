@@ -26,6 +26,13 @@
 
 namespace wijksim {
 
+// A file a scenario was read from.
+struct SourceFile {
+  enum class Role { Scenario, Extends, Comparator, ComparatorExtends };
+  std::string path;
+  Role role = Role::Scenario;
+};
+
 // A loaded, validated scenario file, with its uncertainty.
 class ScenarioSource {
  public:
@@ -55,6 +62,11 @@ class ScenarioSource {
   // FNV-1a 64-bit hash of resolved_yaml, 16 hex digits: identifies the scenario's content, not its file.
   std::string hash() const;
   const std::string& path() const { return path_; }
+  // Every file read to load it: the scenario, the files of its `extends` chain, its comparator and the
+  // comparator's chain (the command's inputs, which no output may replace).
+  const std::vector<SourceFile>& files() const { return files_; }
+  // Where the scenario names its comparator (for messages about the pair).
+  const Location& comparator_location() const { return comparator_where_; }
 
  private:
   static ScenarioSource load_text(const std::string& yaml, const std::string& path, bool check_comparator);
@@ -62,6 +74,8 @@ class ScenarioSource {
                   std::vector<std::pair<std::string, double>>* values) const;
 
   std::string path_;
+  std::vector<SourceFile> files_;
+  Location comparator_where_;
   std::string resolved_yaml_;
   Scenario base_;
   std::vector<UncertainParameter> uncertain_;

@@ -11,6 +11,7 @@
 
 #include "wijksim/core/atomic_file.h"
 #include "wijksim/core/error.h"
+#include "wijksim/core/output_path.h"
 #include "wijksim/core/statistics.h"
 #include "wijksim/store/sqlite_statement.h"
 
@@ -131,9 +132,9 @@ constexpr const char* kRunColumns =
 RunStore RunStore::open(const std::string& path, Mode mode) {
   RunStore s;
   s.path_ = path;
+  // Not a directory, a device, a FIFO (SQLite would wait on it for ever) or a socket; not too long a name.
+  check_store_path(path, "--store");
   std::error_code ec;
-  if (std::filesystem::is_directory(path, ec))
-    throw Error(fmt::format("results store '{}' is a directory, not a file", path));
   const bool exists = std::filesystem::exists(path, ec);
   if (mode == Mode::ReadOnly && !exists)
     throw InputError({{Location{path, 0, 0}, "--store",
@@ -436,10 +437,14 @@ std::string RunStore::report(std::int64_t run, const std::string& format) const 
 }
 
 std::vector<std::string> RunStore::export_csv(std::int64_t run, const std::string& dir) const {
-  this->run(run);  // an unknown run is an error, not empty files
-  std::error_code ec;
-  std::filesystem::create_directories(dir, ec);
-  if (ec) throw Error(fmt::format("cannot create the directory '{}': {}", dir, ec.message()));
+  // An unknown or unfinished run is refused before anything is written (tables.csv is the complete run's
+  // report).
+  const RunInfo info = this->run(run);
+  if (info.status != "complete")
+    throw InputError({{Location{path_, 0, 0}, "run",
+                       fmt::format("run {} is {}, not complete: nothing was exported. `{} --resume {}` "
+                                   "completes it",
+                                   run, info.status, info.command_line, run)}});
   const std::pair<const char*, const char*> files[] = {
       {"runs.csv", "SELECT * FROM runs WHERE run_id = ?"},
       {"scenarios.csv",
@@ -456,9 +461,13 @@ std::vector<std::string> RunStore::export_csv(std::int64_t run, const std::strin
       {"evaluation.csv",
        "SELECT * FROM evaluation WHERE run_id = ? ORDER BY comparator, option, draw, replication"},
   };
-  auto write = [&](const std::string& name, const std::string& text) {
-    write_file_atomically((std::filesystem::path(dir) / name).string(), text);
-  };
+  std::vector<std::string> names;
+  for (const auto& f : files) names.emplace_back(f.first);
+  names.emplace_back("tables.csv");
+  // Every file or none: each target is checked first (a directory or a link named tables.csv is refused
+  // before anything is written), the files go to a staging directory, and only then into place.
+  DirectoryWrite out(dir, names, "--csv", store_files(path_));
+  auto write = [&](const std::string& name, const std::string& text) { out.write(name, text); };
   std::vector<std::string> written;
   for (const auto& [name, sql] : files) {
     Statement q(db_, path_, sql);
@@ -481,6 +490,7 @@ std::vector<std::string> RunStore::export_csv(std::int64_t run, const std::strin
   }
   write("tables.csv", report(run, "csv"));
   written.emplace_back("tables.csv");
+  out.commit();
   return written;
 }
 

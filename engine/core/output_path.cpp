@@ -1,0 +1,145 @@
+#include "wijksim/core/output_path.h"
+
+#include <fmt/format.h>
+#include <sys/stat.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <system_error>
+
+#include "wijksim/core/error.h"
+
+namespace wijksim {
+namespace {
+
+namespace fs = std::filesystem;
+
+// A name as messages show it: a very long one by its start and end.
+std::string shown(const std::string& path) {
+  if (path.size() <= 160) return path;
+  return fmt::format("{}...{} ({} characters)", path.substr(0, 60), path.substr(path.size() - 40),
+                     path.size());
+}
+
+[[noreturn]] void refuse(const std::string& path, const std::string& option, const std::string& why) {
+  throw InputError({{Location{shown(path), 0, 0}, option, why}});
+}
+
+std::string kind_of(mode_t m) {
+  if (S_ISDIR(m)) return "a directory";
+  if (S_ISCHR(m)) return "a device (a character device such as /dev/null)";
+  if (S_ISBLK(m)) return "a device (a block device such as a disk)";
+  if (S_ISFIFO(m)) return "a named pipe (FIFO)";
+  if (S_ISSOCK(m)) return "a socket";
+  if (S_ISLNK(m)) return "a symbolic link";
+  if (S_ISREG(m)) return "";
+  return "not a regular file";
+}
+
+// The reason a name cannot even be looked at, in words; "" when it simply does not exist.
+std::string lookup_failure(int err) {
+  switch (err) {
+    case ENOENT:
+      return "";
+    case ENAMETOOLONG:
+      return "the name is too long (at most 255 bytes for one name and 4,096 for a whole path)";
+    case ELOOP:
+      return "the path goes round a loop of symbolic links";
+    case ENOTDIR:
+      return "a part of the path is not a directory";
+    default:
+      return std::strerror(err);
+  }
+}
+
+// lstat, or the reason it failed ("" with exists = false when the name is free).
+bool look(const std::string& path, bool follow, struct stat& st, std::string& why) {
+  why.clear();
+  if ((follow ? ::stat(path.c_str(), &st) : ::lstat(path.c_str(), &st)) == 0) return true;
+  why = lookup_failure(errno);
+  return false;
+}
+
+// `consequence`: why that is refused ("an output never replaces a file the command reads or keeps").
+void check_kept(const std::string& path, const std::string& option, const std::vector<KeptFile>& kept,
+                const char* consequence) {
+  for (const KeptFile& k : kept)
+    if (same_file(path, k.path))
+      refuse(path, option,
+             fs::path(k.path).lexically_normal() == fs::path(path).lexically_normal()
+                 ? fmt::format("this is {}: {}; name another file", k.what, consequence)
+                 : fmt::format("this is {} ('{}') under another name: {}; name another file", k.what,
+                               shown(k.path), consequence));
+}
+
+}  // namespace
+
+std::string non_regular_kind(const std::string& path) {
+  struct stat st {};
+  std::string why;
+  if (!look(path, false, st, why)) return "";
+  return kind_of(st.st_mode);
+}
+
+bool same_file(const std::string& a, const std::string& b) {
+  struct stat sa {
+  }, sb{};
+  const bool ea = ::stat(a.c_str(), &sa) == 0, eb = ::stat(b.c_str(), &sb) == 0;
+  if (ea && eb) return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+  if (ea != eb) return false;
+  std::error_code ec1, ec2;
+  const fs::path ca = fs::weakly_canonical(fs::absolute(a, ec1), ec1);
+  const fs::path cb = fs::weakly_canonical(fs::absolute(b, ec2), ec2);
+  if (ec1 || ec2) return fs::path(a).lexically_normal() == fs::path(b).lexically_normal();
+  return ca == cb;
+}
+
+std::vector<KeptFile> store_files(const std::string& store_path) {
+  return {{store_path, "the results store"},
+          {store_path + "-wal", "the results store's write-ahead log"},
+          {store_path + "-shm", "the results store's shared-memory index"},
+          {store_path + "-journal", "the results store's rollback journal"}};
+}
+
+void check_output(const std::string& path, const std::string& option, const std::vector<KeptFile>& kept) {
+  if (path.empty()) refuse(path, option, "an empty name: name a file");
+  struct stat st {};
+  std::string why;
+  if (look(path, false, st, why)) {
+    const std::string kind = kind_of(st.st_mode);
+    if (S_ISLNK(st.st_mode))
+      refuse(path, option,
+             "this is a symbolic link: outputs never follow links (the link would be replaced, not what it "
+             "points at); name the file itself or a new name");
+    if (!kind.empty())
+      refuse(path, option,
+             fmt::format("this is {}, not a regular file: an output is written to a new file and renamed "
+                         "over its name, which would replace it; name a regular file or a new name",
+                         kind));
+  } else if (!why.empty()) {
+    refuse(path, option, fmt::format("cannot write here: {}", why));
+  }
+  check_kept(path, option, kept, "an output never replaces a file the command reads or keeps");
+}
+
+void check_store_path(const std::string& path, const std::string& option, const std::vector<KeptFile>& kept) {
+  if (path.empty()) refuse(path, option, "an empty name: name the results store's file");
+  struct stat st {};
+  std::string why;
+  if (look(path, true, st, why)) {
+    const std::string kind = kind_of(st.st_mode);
+    if (!kind.empty())
+      refuse(
+          path, option,
+          fmt::format("this is {}, not a results store: the store is a regular file (or a new name)", kind));
+  } else if (!why.empty()) {
+    refuse(path, option, fmt::format("cannot use this name: {}", why));
+  } else if (look(path, false, st, why)) {
+    refuse(path, option, "this is a symbolic link to nothing: name the results store's file itself");
+  }
+  check_kept(path, option, kept,
+             "the results store is written in place, so it is never a file the command reads");
+}
+
+}  // namespace wijksim

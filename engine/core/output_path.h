@@ -1,0 +1,50 @@
+// What an output may be. wijksim writes its outputs (the printed tables, the HTML report, the CSV export)
+// to a temporary file that is then renamed over the output's name, so the name must never stand for
+// something a rename would destroy. An output is therefore only ever a regular file, or a name not yet
+// taken:
+//  - never a directory, a device (--output /dev/null as root would replace the device), a FIFO or a socket;
+//  - never a symbolic link: links are not followed, whatever they point at (the rename would replace the
+//    link itself, and a link into another directory cannot be replaced atomically);
+//  - never a file the command reads or keeps: a scenario, every file of its `extends` chain, its comparator
+//    and the comparator's chain, or the results store (and its write-ahead log). Files are compared by
+//    identity (device and inode), so a second name for the same file (a hard link, a path through a
+//    symbolic link, `./x` and `x`) is caught; a name that does not exist yet is compared by its
+//    normalised absolute path.
+// The results store itself is opened by SQLite and written in place, never renamed over: it must be a
+// regular file or a new name (a symbolic link to a regular file is allowed for it), and not an input.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace wijksim {
+
+// A file the command reads or keeps, which no output may replace.
+struct KeptFile {
+  std::string path;
+  std::string what;  // for messages: "the scenario", "a file the scenario extends", "the results store"
+};
+
+// Throws InputError (bad input, exit 1) naming `path`, the option that named it (`option`, e.g. "--output")
+// and why, unless `path` may receive an output (see above). A name whose directory does not exist passes
+// here: writing it fails later with the reason (Error, exit 3).
+void check_output(const std::string& path, const std::string& option, const std::vector<KeptFile>& kept = {});
+
+// The same for the results store: a regular file (a symbolic link to one is followed), a new name, and not
+// one of `kept` (the command's inputs).
+void check_store_path(const std::string& path, const std::string& option,
+                      const std::vector<KeptFile>& kept = {});
+
+// The store's own files that no output may replace: the store and its write-ahead log, shared-memory index
+// and rollback journal (SQLite keeps them next to it as PATH-wal, PATH-shm, PATH-journal).
+std::vector<KeptFile> store_files(const std::string& store_path);
+
+// Whether two names are the same file: by device and inode when both exist, else by their normalised
+// absolute paths (symbolic links in existing directories resolved).
+bool same_file(const std::string& a, const std::string& b);
+
+// What a name is, for messages ("a directory", "a named pipe (FIFO)", "a symbolic link", ...), or "" when it
+// is a regular file or does not exist. Does not follow a final symbolic link.
+std::string non_regular_kind(const std::string& path);
+
+}  // namespace wijksim

@@ -1,0 +1,200 @@
+#!/usr/bin/env bash
+# Nothing the user owns is destroyed by an output. `--output`, `report -o`, `compare --report` and `export
+# --csv` write only regular files or new names: a device, a FIFO, a socket, a directory or a symbolic link
+# is refused (exit 1) and left as it was, and so is every file the command reads (the scenario, each file of
+# its `extends` chain, its comparator and the comparator's chain) and the results store itself, compared by
+# file identity, not by name. Each class is tried on copies in a temporary directory.
+# Usage: outputs_test.sh WIJKSIM SOURCE_DIR
+set -u
+wijksim=$1
+src=$2
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+cd "$tmp"
+fail=0
+say_fail() { echo "FAIL: $*"; fail=1; }
+cp "$src"/scenarios/*.yaml .
+# A scenario whose comparator is not in its own extends chain, and a comparator with a parent of its own.
+sed 's/^name: baseline-velve$/name: cmpbase/' baseline-velve.yaml >cmpbase.yaml
+printf 'extends: cmpbase.yaml\nname: cmp\n' >cmp.yaml
+printf 'extends: pilot.yaml\nname: mine\ncomparator: cmp.yaml\n' >mine.yaml
+small=(-r 1 -y 1 --threads 2)
+for f in pilot baseline-velve mine cmp cmpbase; do cp $f.yaml $f.orig; done
+# Each case starts from the original inputs, so a case that fails cannot make the next one fail.
+restore() {
+  for f in pilot baseline-velve mine cmp cmpbase; do cp $f.orig $f.yaml; done
+  [ -e rs.copy ] && cp rs.copy rs.db
+}
+"$wijksim" compare pilot.yaml "${small[@]}" --output rs.db >/dev/null 2>&1 || say_fail "the store could not be made"
+cp rs.db rs.copy
+rm -f rs.db-wal rs.db-shm
+
+# expect CODE WHAT PATTERN COMMAND...: the exit code, and PATTERN (a grep -E expression) in stderr.
+expect() {
+  local code=$1 what=$2 pattern=$3
+  shift 3
+  timeout 300 "$@" >out.txt 2>err.txt
+  local got=$?
+  if [ "$got" -ne "$code" ]; then
+    say_fail "$what: exit $got, expected $code: $(head -c 600 err.txt)"
+  elif ! grep -Eq -- "$pattern" err.txt; then
+    say_fail "$what: the message does not say /$pattern/: $(head -c 600 err.txt)"
+  else
+    echo "ok: $what (exit $got)"
+  fi
+}
+# unchanged FILE COPY WHAT: FILE still has COPY's bytes.
+unchanged() { cmp -s "$1" "$2" || say_fail "$3: $1 was changed"; }
+# expect_kept CODE WHAT PATTERN COMMAND...: expect, then every input must be as it was (and is restored).
+expect_kept() {
+  expect "$@"
+  for f in pilot baseline-velve mine cmp cmpbase; do unchanged $f.yaml $f.orig "$2"; done
+  [ -e rs.copy ] && unchanged rs.db rs.copy "$2"
+  restore
+}
+
+# --- Things that are not regular files ------------------------------------------------------------------
+mkfifo fifo
+expect 1 "--output a FIFO is refused" "fifo.*(named pipe|FIFO)" \
+  "$wijksim" run baseline-velve.yaml "${small[@]}" --no-store --output fifo
+[ -p fifo ] || say_fail "the FIFO is no longer a FIFO"
+
+mkdir dir
+expect 1 "--output a directory is refused" "dir.*directory" \
+  "$wijksim" run baseline-velve.yaml "${small[@]}" --no-store --output dir
+[ -d dir ] || say_fail "the directory is gone"
+
+echo "keep me" >target.txt
+cp target.txt target.copy
+ln -s target.txt link.txt
+expect 1 "--output a symbolic link to a file is refused" "link.txt.*symbolic link" \
+  "$wijksim" run baseline-velve.yaml "${small[@]}" --no-store --output link.txt
+[ -L link.txt ] || say_fail "the symbolic link was replaced"
+unchanged target.txt target.copy "--output through a symbolic link"
+
+python3 - <<'EOF' 2>/dev/null &
+import socket, os, time
+s = socket.socket(socket.AF_UNIX); s.bind("sock"); time.sleep(120)
+EOF
+sockpid=$!
+for _ in $(seq 100); do [ -S sock ] && break; sleep 0.05; done
+if [ -S sock ]; then
+  expect 1 "--output a socket is refused" "sock.*socket" \
+    "$wijksim" run baseline-velve.yaml "${small[@]}" --no-store --output sock
+  [ -S sock ] || say_fail "the socket is no longer a socket"
+else
+  echo "note: no socket could be made here; the socket case is not tried"
+fi
+kill "$sockpid" 2>/dev/null
+wait "$sockpid" 2>/dev/null
+
+# A device node: a copy of /dev/null's (character device 1,3) in this directory, so a wijksim that replaced
+# it would replace only this copy. Only when that one is refused is the real /dev/null tried.
+if mknod null c 1 3 2>/dev/null; then
+  expect 1 "--output a device node is refused" "null.*device" \
+    "$wijksim" run baseline-velve.yaml "${small[@]}" --no-store --output null
+  if [ -c null ]; then
+    expect 1 "--output /dev/null is refused" "/dev/null.*device" \
+      "$wijksim" run baseline-velve.yaml "${small[@]}" --no-store --output /dev/null
+    [ -c /dev/null ] || say_fail "/dev/null is no longer a device"
+  else
+    say_fail "the device node was replaced; /dev/null is not tried"
+  fi
+else
+  echo "note: mknod is not permitted here; device nodes are not tried"
+fi
+
+# --- Inputs of the command ------------------------------------------------------------------------------
+expect_kept 1 "--output the scenario itself is refused" "pilot.yaml.*scenario" \
+  "$wijksim" run pilot.yaml "${small[@]}" --no-store --output pilot.yaml
+expect_kept 1 "--output the file the scenario extends is refused" "baseline-velve.yaml.*(extends|scenario)" \
+  "$wijksim" run pilot.yaml "${small[@]}" --no-store --output baseline-velve.yaml
+expect_kept 1 "--output the comparator is refused" "cmp.yaml.*comparator" \
+  "$wijksim" compare mine.yaml "${small[@]}" --no-store --output cmp.yaml
+expect_kept 1 "--output a file the comparator extends is refused" "cmpbase.yaml.*comparator" \
+  "$wijksim" compare mine.yaml "${small[@]}" --no-store --output cmpbase.yaml
+ln pilot.yaml hardlink.txt
+expect_kept 1 "--output a hard link to the scenario is refused (same file, other name)" "hardlink.txt.*scenario" \
+  "$wijksim" run pilot.yaml "${small[@]}" --no-store --output hardlink.txt
+expect_kept 1 "compare --report the scenario is refused" "mine.yaml.*scenario" \
+  "$wijksim" compare mine.yaml "${small[@]}" --output inputs.db --report mine.yaml
+
+# --- The results store ----------------------------------------------------------------------------------
+expect_kept 1 "compare --output rs.db --report rs.db is refused" "rs.db.*results store" \
+  "$wijksim" compare pilot.yaml "${small[@]}" --output rs.db --report rs.db
+expect_kept 1 "report --store rs.db -o rs.db is refused" "rs.db.*results store" \
+  "$wijksim" report 1 --store rs.db -o rs.db
+expect_kept 1 "report -o a symbolic link is refused" "link.txt.*symbolic link" \
+  "$wijksim" report 1 --store rs.db -o link.txt
+[ -L link.txt ] || say_fail "report -o replaced the symbolic link"
+unchanged target.txt target.copy "report -o through a symbolic link"
+ln -s rs.db rs-link.db
+expect_kept 1 "report -o a name of the store through a link is refused" "rs-link.db.*symbolic link" \
+  "$wijksim" report 1 --store rs.db -o rs-link.db
+ln rs.db rs-hard.html
+expect_kept 1 "report -o a hard link of the store is refused" "rs-hard.html.*results store" \
+  "$wijksim" report 1 --store rs.db -o rs-hard.html
+"$wijksim" runs --store rs.db >runs.txt 2>&1 && grep -q "run    1 .*complete" runs.txt ||
+  say_fail "the store lost its run: $(cat runs.txt)"
+expect_kept 1 "run --store st.txt --output st.txt is refused" "st.txt.*results store" \
+  "$wijksim" run baseline-velve.yaml "${small[@]}" --store st.txt --output st.txt
+[ ! -e st.txt ] || say_fail "st.txt was written: $(head -c 100 st.txt)"
+expect_kept 1 "--output the store's write-ahead log is refused" "rs.db-wal.*results store" \
+  "$wijksim" run baseline-velve.yaml "${small[@]}" --store rs.db --output rs.db-wal
+expect_kept 1 "--store a scenario is refused" "pilot.yaml.*scenario" \
+  "$wijksim" run pilot.yaml "${small[@]}" --store pilot.yaml
+expect_kept 1 "--store a FIFO is refused" "fifo.*(named pipe|FIFO)" \
+  "$wijksim" run baseline-velve.yaml "${small[@]}" --store fifo
+expect_kept 1 "--store a directory is refused" "dir.*directory" \
+  "$wijksim" run baseline-velve.yaml "${small[@]}" --store dir
+
+# --- Names ----------------------------------------------------------------------------------------------
+long=$(printf 'a%.0s' $(seq 4000))
+expect 1 "a 4,000-character output name says the name is too long" "too long" \
+  "$wijksim" run baseline-velve.yaml "${small[@]}" --no-store --output "$long.txt"
+expect 1 "a 4,000-character store name says the name is too long" "too long" \
+  "$wijksim" run baseline-velve.yaml "${small[@]}" --store "$long.db"
+
+# --- export: everything or nothing ----------------------------------------------------------------------
+cp rs.db part.db
+sqlite3 part.db "UPDATE runs SET status = 'interrupted' WHERE run_id = 1" || say_fail "sqlite3 failed"
+expect 1 "export of an interrupted run is refused" "interrupted" \
+  "$wijksim" export 1 --store part.db --csv part
+[ ! -e part ] || [ -z "$(ls -A part)" ] || say_fail "export of an interrupted run wrote $(ls part)"
+mkdir -p busy/tables.csv
+expect 1 "export whose tables.csv is a directory is refused" "tables.csv.*directory" \
+  "$wijksim" export 1 --store rs.db --csv busy
+[ "$(ls -A busy)" = "tables.csv" ] || say_fail "export wrote files before refusing: $(ls busy)"
+mkdir linked
+ln -s ../target.txt linked/runs.csv
+expect 1 "export whose runs.csv is a symbolic link is refused" "runs.csv.*symbolic link" \
+  "$wijksim" export 1 --store rs.db --csv linked
+[ "$(ls -A linked)" = "runs.csv" ] && [ -L linked/runs.csv ] || say_fail "export wrote into linked/: $(ls linked)"
+unchanged target.txt target.copy "export through a symbolic link"
+mkdir keep
+echo mine >keep/notes.txt
+expect 0 "export into a directory with other files keeps them" "wrote" \
+  "$wijksim" export 1 --store rs.db --csv keep
+[ "$(cat keep/notes.txt)" = mine ] && [ -s keep/tables.csv ] && [ -s keep/weekly.csv ] ||
+  say_fail "export into keep/: $(ls keep)"
+[ -z "$(ls -A keep | grep -v '\.csv$' | grep -v notes.txt)" ] || say_fail "export left a staging file: $(ls -A keep)"
+expect 0 "export into a new directory" "wrote" "$wijksim" export 1 --store rs.db --csv fresh
+[ "$(ls fresh | wc -l)" -eq 10 ] || say_fail "export into fresh/: $(ls fresh)"
+[ -z "$(ls -A . | grep -i 'tmp\|staging\|wijksim-')" ] || say_fail "a staging directory was left: $(ls -A .)"
+expect 1 "export whose directory is a symbolic link is refused" "symbolic link" \
+  "$wijksim" export 1 --store rs.db --csv link.txt
+
+# --- Conflicting options are usage errors (exit 2) ------------------------------------------------------
+expect 2 "--output and --report naming one file" "same file" \
+  "$wijksim" compare pilot.yaml "${small[@]}" --store c.db --output same.html --report same.html
+expect 2 "--no-store with --output z.db" "no-store" \
+  "$wijksim" run baseline-velve.yaml "${small[@]}" --no-store --output z.db
+[ ! -e z.db ] || say_fail "--no-store --output z.db wrote z.db"
+expect 2 "--no-store with --resume" "no-store" \
+  "$wijksim" run baseline-velve.yaml "${small[@]}" --no-store --resume 1
+expect 2 "--output a.db with --store b.db" "two results stores" \
+  "$wijksim" run baseline-velve.yaml "${small[@]}" --output a.db --store b.db
+expect 2 "--store ''" "store" "$wijksim" run baseline-velve.yaml "${small[@]}" --store ''
+expect 2 "--output ''" "output" "$wijksim" run baseline-velve.yaml "${small[@]}" --output ''
+expect 2 "runs --store ''" "store" "$wijksim" runs --store ''
+exit $fail
