@@ -272,6 +272,10 @@ int list_runs(const Options& o) {
         r.id, r.started_at, r.status, r.command, names, r.draws_done, draws,
         r.draws == 0 ? "base case" : "draws", r.replications, r.replications == 1 ? "" : "s", r.years, r.seed,
         r.command_line);
+    // "running" is what the store says; whether a process still writes it is the run's lock (run_lock.h).
+    if (r.status == "running" && !RunLock::held(o.store, r.id))
+      fmt::print("          no process is writing it any more (it was killed); `--resume {}` continues it\n",
+                 r.id);
   }
   return kOk;
 }

@@ -220,3 +220,25 @@ TEST_CASE("flatten and unflatten are inverse, and a wrong shape is an error", "[
   flat.pop_back();
   CHECK_THROWS_WITH(unflatten(shape, flat), Catch::Contains("do not have its shape"));
 }
+
+TEST_CASE("one live writer per run: a run being written cannot be resumed, and is free once its writer ends",
+          "[store]") {
+  test::TempDir dir("store-lock");
+  const Study study = small_study();
+  const std::string store = dir.file("s.db");
+  std::optional<StudyRecorder> writer;
+  writer.emplace(study, RecordOptions{store, "compare", "wijksim compare pilot.yaml", std::nullopt});
+  const std::int64_t id = writer->run_id();
+  CHECK(RunLock::held(store, id));
+  CHECK_FALSE(RunLock::held(store, id + 1));
+  // Open-file-description locks: a second lock of the same run fails even within one process.
+  CHECK_FALSE(RunLock::try_lock(store, id).has_value());
+  CHECK_THROWS_WITH(StudyRecorder(study, {store, "compare", "x", id}),
+                    Catch::Contains("being written by another process"));
+  // The writer's run is untouched by the refused resume.
+  CHECK(RunStore::open(store, RunStore::Mode::ReadOnly).run(id).status == "running");
+  writer.reset();
+  CHECK_FALSE(RunLock::held(store, id));
+  const StudyRecorder resumed(study, {store, "compare", "x", id});
+  CHECK(RunLock::held(store, id));
+}

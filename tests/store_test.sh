@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
-# Nothing is lost: a run killed (kill -9) at several points, stopped with Ctrl-C, or cut off by a full disk
-# keeps every completed draw, and --resume ends with output byte-identical to a run never interrupted.
-# Also: two processes writing one store, and outputs that cannot be written.
+# Nothing is lost: a run killed (SIGKILL inside the write of a chosen draw, before and after its commit),
+# stopped with Ctrl-C, or cut off by a full disk keeps every completed draw, and --resume ends with output
+# byte-identical to a run never interrupted. One live writer per run: a resume of a run another process is
+# writing is refused. Also: two processes writing one store, and outputs that cannot be written.
+# Faults and pauses are injected with the test hooks WIJKSIM_TEST_KILL_IN_DRAW and
+# WIJKSIM_TEST_PAUSE_AFTER_DRAW (engine/store/test_hooks.h), never by racing the clock.
 # Usage: store_test.sh WIJKSIM SOURCE_DIR
 set -u
 wijksim=$1
@@ -21,55 +24,108 @@ draws_done() {  # draws_done STORE: completed draws of run 1 (0 while the store 
   "$wijksim" runs --store "$1" 2>/dev/null | sed -n 's/^ *\([0-9]*\) of [0-9]* draws done.*/\1/p' | head -1
 }
 
-# kill -9 once at least $1 draws are kept, then resume; the output must equal the clean run's.
-kill_and_resume() {
-  local at=$1 store="kill-$1.db"
-  "$wijksim" "${args[@]}" --output "$store" >/dev/null 2>&1 &
-  local pid=$! done=0
-  for _ in $(seq 600); do
-    done=$(draws_done "$store"); done=${done:-0}
-    [ "$done" -ge "$at" ] && break
-    kill -0 $pid 2>/dev/null || break
-    sleep 0.05
-  done
-  kill -9 $pid 2>/dev/null
-  wait $pid 2>/dev/null
-  done=$(draws_done "$store")
-  if [ "${done:-0}" -ge 30 ]; then
-    echo "note: the run finished before kill -9 at $at draws; resuming a complete run is refused"
+# A fault injected inside the write of draw N (test hook WIJKSIM_TEST_KILL_IN_DRAW=N:before|after: the store
+# kills its own process with SIGKILL just before or just after that draw's commit), then resumed: the process
+# must really have died (exit 137), the store must hold exactly N-1 (before) or N (after) draws, and the
+# resumed run's output must equal the clean run's. Nothing here depends on timing.
+kill_in_draw() {
+  local n=$1 when=$2 store="kill-$1-$2.db"
+  # As a job waited for, so the shell's "Killed" notice goes to the group's stderr, not to the test's output.
+  { WIJKSIM_TEST_KILL_IN_DRAW="$n:$when" "$wijksim" "${args[@]}" --output "$store" >/dev/null 2>kill.err &
+    wait $!; } 2>/dev/null
+  local code=$?
+  if [ "$code" -ne 137 ]; then
+    say_fail "the fault in draw $n ($when the commit) did not kill the process: exit $code, $(head -c 300 kill.err)"
     return
   fi
-  "$wijksim" runs --store "$store" >/dev/null || say_fail "the store killed at $at draws does not open"
+  local expected=$n
+  [ "$when" = before ] && expected=$((n - 1))
+  local done
+  done=$(draws_done "$store")
+  [ "${done:-x}" = "$expected" ] ||
+    say_fail "killed in draw $n $when the commit: the store holds ${done:-no} draws, expected exactly $expected"
   "$wijksim" "${args[@]}" --output "$store" --resume 1 >resumed.json 2>resumed.err ||
-    say_fail "resuming after kill -9 at $done draws failed: $(cat resumed.err)"
-  grep -q "resuming run 1 .*: $done of 30 draws done before" resumed.err ||
-    say_fail "the resumed run did not start from the $done kept draws: $(cat resumed.err)"
+    say_fail "resuming after the kill in draw $n ($when) failed: $(cat resumed.err)"
+  grep -q "resuming run 1 .*: $expected of 30 draws done before" resumed.err ||
+    say_fail "the resumed run did not start from the $expected kept draws: $(cat resumed.err)"
   if cmp -s clean.json resumed.json; then
-    echo "ok: kill -9 after $done draws, resumed: identical to the clean run"
+    echo "ok: killed in draw $n $when the commit ($expected kept), resumed: identical to the clean run"
   else
-    say_fail "kill -9 after $done draws, resumed: output differs from the clean run"
+    say_fail "killed in draw $n $when the commit, resumed: output differs from the clean run"
   fi
 }
-kill_and_resume 1
-kill_and_resume 12
-kill_and_resume 25
+kill_in_draw 1 before
+kill_in_draw 1 after
+kill_in_draw 12 before
+kill_in_draw 25 after
+kill_in_draw 30 before
 
-# Ctrl-C: stops after the draw in flight, exit 130, prints the command that resumes.
-"$wijksim" "${args[@]}" --output int.db >/dev/null 2>int.err &
-pid=$!
-for _ in $(seq 600); do d=$(draws_done int.db); [ "${d:-0}" -ge 3 ] && break; sleep 0.05; done
-kill -INT $pid
-wait $pid
-code=$?
-if [ "$code" -eq 130 ]; then
-  grep -q -- "--resume 1" int.err || say_fail "Ctrl-C did not print the resume command: $(cat int.err)"
-  "$wijksim" "${args[@]}" --output int.db --resume 1 >int.json 2>/dev/null || say_fail "resume after Ctrl-C failed"
-  cmp -s clean.json int.json && echo "ok: Ctrl-C, resumed: identical to the clean run" ||
-    say_fail "Ctrl-C, resumed: output differs from the clean run"
-elif [ "$code" -eq 0 ]; then
-  echo "note: the run finished before Ctrl-C reached it"
+# wait_paused FILE PID: waits until the process PID (run with WIJKSIM_TEST_PAUSE_AFTER_DRAW=N:FILE) has
+# committed its N-th draw and waits for FILE; false when the process ended instead. The bound only turns a
+# hang into a failure.
+wait_paused() {
+  for _ in $(seq 6000); do
+    [ -e "$1.paused" ] && return 0
+    kill -0 "$2" 2>/dev/null || { [ -e "$1.paused" ]; return; }
+    sleep 0.02
+  done
+  return 1
+}
+
+# One live writer per run. Writer A pauses after its 3rd draw (test hook WIJKSIM_TEST_PAUSE_AFTER_DRAW) while
+# holding run 1; resuming run 1 meanwhile is refused (exit 1) and changes nothing; A then completes, as
+# "complete", with the clean run's output.
+WIJKSIM_TEST_PAUSE_AFTER_DRAW="3:$tmp/go-a" "$wijksim" "${args[@]}" --output live.db >live-a.json 2>live-a.err &
+pa=$!
+if wait_paused "$tmp/go-a" $pa; then
+  "$wijksim" runs --store live.db >live.runs 2>&1
+  grep -q "run    1 .* running " live.runs && grep -q " 3 of 30 draws done" live.runs ||
+    say_fail "the live run is not listed as running with 3 draws: $(cat live.runs)"
+  "$wijksim" "${args[@]}" --output live.db --resume 1 >/dev/null 2>live-r.err
+  code=$?
+  [ "$code" -eq 1 ] && grep -q "run 1 .*being written by another process" live-r.err &&
+    echo "ok: --resume of a run another process is writing is refused (exit 1)" ||
+    say_fail "--resume of a live run: exit $code: $(cat live-r.err)"
+  touch "$tmp/go-a"
 else
-  say_fail "Ctrl-C: exit $code, expected 130: $(cat int.err)"
+  say_fail "writer A never paused after its 3rd draw: $(cat live-a.err)"
+fi
+wait $pa || say_fail "writer A failed: $(cat live-a.err)"
+"$wijksim" runs --store live.db >live.runs 2>&1
+grep -q "run    1 .* complete " live.runs || say_fail "writer A's run is not complete: $(cat live.runs)"
+cmp -s clean.json live-a.json && echo "ok: the writer completes untouched by the refused resume" ||
+  say_fail "writer A's output differs from the clean run"
+
+# Two resumers at once of a run nobody writes (its writer was killed after 5 draws): exactly one proceeds,
+# the other is refused before it does anything. Both pause after their first draw should they get that far;
+# whichever ends first must be the refused one, and the other must be paused holding the run.
+{ WIJKSIM_TEST_KILL_IN_DRAW=5:after "$wijksim" "${args[@]}" --output two.db >/dev/null 2>&1 & wait $!; } 2>/dev/null
+WIJKSIM_TEST_PAUSE_AFTER_DRAW="1:$tmp/go-b" "$wijksim" "${args[@]}" --output two.db --resume 1 >two-b.json 2>two-b.err &
+pb=$!
+WIJKSIM_TEST_PAUSE_AFTER_DRAW="1:$tmp/go-c" "$wijksim" "${args[@]}" --output two.db --resume 1 >two-c.json 2>two-c.err &
+pc=$!
+refused=""
+for _ in $(seq 6000); do
+  if ! kill -0 $pb 2>/dev/null; then refused=b; break; fi
+  if ! kill -0 $pc 2>/dev/null; then refused=c; break; fi
+  sleep 0.02
+done
+if [ -z "$refused" ]; then
+  say_fail "neither of two resumers was refused"
+  touch "$tmp/go-b" "$tmp/go-c"
+  wait $pb $pc
+else
+  if [ $refused = b ]; then loser=$pb winner=$pc other=c; else loser=$pc winner=$pb other=b; fi
+  wait $loser
+  code=$?
+  [ "$code" -eq 1 ] && grep -q "being written by another process" two-$refused.err ||
+    say_fail "the resumer that ended first was not refused: exit $code: $(cat two-$refused.err)"
+  wait_paused "$tmp/go-$other" $winner || say_fail "the other resumer did not proceed: $(cat two-$other.err)"
+  touch "$tmp/go-$other"
+  wait $winner || say_fail "the resumer that proceeded failed: $(cat two-$other.err)"
+  cmp -s clean.json two-$other.json &&
+    echo "ok: two resumers at once: one refused (exit 1), the other completes identical to the clean run" ||
+    say_fail "two resumers: the one that proceeded differs from the clean run"
 fi
 
 # A full disk, simulated with a file-size limit: a clear message and exit 3; the store still opens and

@@ -99,7 +99,8 @@ std::vector<KeptFile> store_files(const std::string& store_path) {
   return {{store_path, "the results store"},
           {store_path + "-wal", "the results store's write-ahead log"},
           {store_path + "-shm", "the results store's shared-memory index"},
-          {store_path + "-journal", "the results store's rollback journal"}};
+          {store_path + "-journal", "the results store's rollback journal"},
+          {store_path + "-runlock", "the results store's lock file"}};
 }
 
 void check_output(const std::string& path, const std::string& option, const std::vector<KeptFile>& kept) {

@@ -36,7 +36,8 @@ void check_store_path(const std::string& path, const std::string& option,
                       const std::vector<KeptFile>& kept = {});
 
 // The store's own files that no output may replace: the store and its write-ahead log, shared-memory index
-// and rollback journal (SQLite keeps them next to it as PATH-wal, PATH-shm, PATH-journal).
+// and rollback journal (SQLite keeps them next to it as PATH-wal, PATH-shm, PATH-journal), and the lock file
+// of its runs (PATH-runlock, store/run_lock.h).
 std::vector<KeptFile> store_files(const std::string& store_path);
 
 // Whether two names are the same file: by device and inode when both exist, else by their normalised

@@ -14,6 +14,7 @@
 #include "wijksim/core/output_path.h"
 #include "wijksim/core/statistics.h"
 #include "wijksim/store/sqlite_statement.h"
+#include "wijksim/store/test_hooks.h"
 
 namespace wijksim {
 namespace {
@@ -154,8 +155,18 @@ RunStore RunStore::open(const std::string& path, Mode mode) {
     q.step();
     return q.integer(0);
   };
-  const auto version = single_integer("PRAGMA user_version");
-  const bool empty = single_integer("SELECT count(*) FROM sqlite_master") == 0;
+  // Both in one statement, so one snapshot: read apart, another process creating the store in between
+  // made a store with tables look like version 0.
+  std::int64_t version = 0;
+  bool empty = true;
+  {
+    Statement q(
+        s.db_, path,
+        "SELECT (SELECT user_version FROM pragma_user_version), (SELECT count(*) FROM sqlite_master)");
+    q.step();
+    version = q.integer(0);
+    empty = q.integer(1) == 0;
+  }
   if (!empty && version != kStoreSchemaVersion)
     throw Error(
         fmt::format("results store '{}' has schema version {}; this wijksim ({}) reads and writes "
@@ -208,7 +219,7 @@ void RunStore::exec(const char* sql, const char* doing) const {
 
 std::int64_t RunStore::begin_run(const RunInfo& info, const std::vector<StoredScenario>& scenarios,
                                  const std::vector<StoredLabel>& payers,
-                                 const std::vector<StoredLabel>& agencies) {
+                                 const std::vector<StoredLabel>& agencies, std::optional<RunLock>* lock) {
   Transaction t(db_, path_);
   Statement r(db_, path_,
               "INSERT INTO runs (started_at, version, seed, command, command_line, status, replications, "
@@ -238,6 +249,15 @@ std::int64_t RunStore::begin_run(const RunInfo& info, const std::vector<StoredSc
     Statement l(db_, path_, fmt::format("INSERT INTO {} VALUES (?, ?, ?, ?)", table));
     for (std::size_t i = 0; i < labels->size(); ++i)
       l.bind(1, id).bind(2, static_cast<int>(i)).bind(3, (*labels)[i].key).bind(4, (*labels)[i].label).run();
+  }
+  // Locked before the commit makes the run visible: no other process can resume it before we hold it.
+  if (lock) {
+    *lock = RunLock::try_lock(path_, id);
+    if (!*lock)
+      throw Error(
+          fmt::format("results store '{}': the new run {} is locked by another process (a run of that "
+                      "number was deleted while it was being resumed?)",
+                      path_, id));
   }
   t.commit();
   return id;
@@ -377,7 +397,9 @@ void RunStore::write_draw(std::int64_t run, std::uint32_t draw,
     f.bind(1, run).bind(2, sr.scenario).bind(3, draw).bind(4, sr.replication);
     f.bind_blob(5, flat.data(), flat.size() * sizeof(double)).run();
   }
+  test_hooks::at_draw(test_hooks::DrawPoint::BeforeCommit);
   t.commit();
+  test_hooks::at_draw(test_hooks::DrawPoint::AfterCommit);
 }
 
 std::map<std::uint32_t, std::vector<std::vector<RunMeasures>>> RunStore::completed(

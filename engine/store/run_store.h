@@ -9,12 +9,14 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "wijksim/analysis/summary.h"
 #include "wijksim/simulation/run_result.h"
+#include "wijksim/store/run_lock.h"
 
 struct sqlite3;
 
@@ -106,9 +108,11 @@ class RunStore {
 
   const std::string& path() const { return path_; }
 
-  // A new run with its scenarios, payers and agencies (labels are shared by every scenario of a run).
+  // A new run with its scenarios, payers and agencies (labels are shared by every scenario of a run). With
+  // `lock`, the new run's lock (run_lock.h) is taken before the run becomes visible to other processes.
   std::int64_t begin_run(const RunInfo& info, const std::vector<StoredScenario>& scenarios,
-                         const std::vector<StoredLabel>& payers, const std::vector<StoredLabel>& agencies);
+                         const std::vector<StoredLabel>& payers, const std::vector<StoredLabel>& agencies,
+                         std::optional<RunLock>* lock = nullptr);
   RunInfo run(std::int64_t id) const;  // throws Error for an unknown run
   std::vector<RunInfo> runs() const;
   std::vector<StoredScenario> scenarios(std::int64_t run) const;

@@ -39,7 +39,16 @@ StudyRecorder::StudyRecorder(const Study& study, const RecordOptions& o)
   const std::vector<StoredScenario> scenarios = stored_scenarios(study);
   if (o.resume) {
     run_id_ = *o.resume;
-    const RunInfo info = store_.run(run_id_);
+    store_.run(run_id_);  // an unknown run is bad input
+    // One live writer per run: refused at once, before anything of the run is read or written, so the
+    // process writing it is never disturbed.
+    lock_ = RunLock::try_lock(o.store, run_id_);
+    if (!lock_)
+      throw InputError({{Location{o.store, 0, 0}, "--resume",
+                         fmt::format("run {} is being written by another process right now: wait until it "
+                                     "ends, or stop it (Ctrl-C) and resume then",
+                                     run_id_)}});
+    const RunInfo info = store_.run(run_id_);  // as it is now that nobody else writes it
     const std::vector<StoredScenario> before = store_.scenarios(run_id_);
     std::vector<std::string> differences;
     if (info.status == "complete") differences.push_back("it is complete already (`wijksim show` prints it)");
@@ -92,7 +101,7 @@ StudyRecorder::StudyRecorder(const Study& study, const RecordOptions& o)
   std::vector<StoredLabel> payers, agencies;
   for (const Payer& p : first.payers) payers.push_back({p.name, p.label.empty() ? p.name : p.label});
   for (const Agency& a : first.agencies) agencies.push_back({a.name, a.label.empty() ? a.name : a.label});
-  run_id_ = store_.begin_run(info, scenarios, payers, agencies);
+  run_id_ = store_.begin_run(info, scenarios, payers, agencies, &lock_);
 }
 
 DrawSink StudyRecorder::sink() {

@@ -23,8 +23,9 @@ struct RecordOptions {
 
 class StudyRecorder {
  public:
-  // Opens the store and begins the run, or checks the run to resume and loads its completed draws.
-  // Throws InputError when a resumed run does not match the study, Error when the store cannot be used.
+  // Opens the store and begins the run, or checks the run to resume and loads its completed draws; either
+  // way it holds the run's lock (run_lock.h) until it is destroyed. Throws InputError when a resumed run
+  // does not match the study or another process is writing it, Error when the store cannot be used.
   StudyRecorder(const Study& study, const RecordOptions& options);
 
   std::int64_t run_id() const { return run_id_; }
@@ -45,6 +46,7 @@ class StudyRecorder {
 
   const Study& study_;
   RunStore store_;
+  std::optional<RunLock> lock_;  // held for as long as this process writes the run (run_lock.h)
   std::int64_t run_id_ = 0;
   CompletedDraws completed_;
 };

@@ -1,0 +1,64 @@
+#include "wijksim/store/run_lock.h"
+
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "wijksim/core/error.h"
+
+namespace wijksim {
+namespace {
+
+struct flock byte_of(std::int64_t run, short type) {
+  struct flock l {};
+  l.l_type = type;
+  l.l_whence = SEEK_SET;
+  l.l_start = static_cast<off_t>(run);
+  l.l_len = 1;
+  l.l_pid = 0;  // required by F_OFD_*
+  return l;
+}
+
+}  // namespace
+
+std::string RunLock::file_of(const std::string& store_path) {
+  return store_path + "-runlock";
+}
+
+std::optional<RunLock> RunLock::try_lock(const std::string& store_path, std::int64_t run) {
+  const std::string path = file_of(store_path);
+  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0666);
+  if (fd < 0)
+    throw Error(fmt::format("results store '{}': cannot create its lock file '{}': {}", store_path, path,
+                            std::strerror(errno)));
+  struct flock l = byte_of(run, F_WRLCK);
+  if (::fcntl(fd, F_OFD_SETLK, &l) == 0) return RunLock(fd);
+  const int err = errno;
+  ::close(fd);
+  if (err == EAGAIN || err == EACCES) return std::nullopt;
+  throw Error(fmt::format("results store '{}': cannot lock run {} in '{}': {}", store_path, run, path,
+                          std::strerror(err)));
+}
+
+bool RunLock::held(const std::string& store_path, std::int64_t run) {
+  const int fd = ::open(file_of(store_path).c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0) return false;
+  struct flock l = byte_of(run, F_WRLCK);
+  const bool locked = ::fcntl(fd, F_OFD_GETLK, &l) == 0 && l.l_type != F_UNLCK;
+  ::close(fd);
+  return locked;
+}
+
+RunLock& RunLock::operator=(RunLock&& o) noexcept {
+  std::swap(fd_, o.fd_);
+  return *this;
+}
+
+RunLock::~RunLock() {
+  if (fd_ >= 0) ::close(fd_);  // closing the description releases its locks
+}
+
+}  // namespace wijksim

@@ -1,0 +1,46 @@
+// One live writer per run. A process that writes a run of the results store (a new run, or `--resume` of
+// an unfinished one) holds that run's lock for as long as it writes; a second process that tries to resume
+// the same run is refused at once, before it reads or writes anything of it, and the writer is never
+// disturbed.
+//
+// The lock is an exclusive open-file-description lock (fcntl F_OFD_SETLK, Linux) on one byte of the store's
+// lock file PATH-runlock, at the offset of the run's number: one small file per store, whatever its number of
+// runs, and the operating system releases the lock when the process ends however it ends (Ctrl-C, kill -9, a
+// crash), so a run whose writer died can be resumed at once and no lock is ever left behind. Timing plays no
+// part. The lock file holds no data (the locks lie beyond its end) and stays next to the store.
+//
+// SQLite's own locks cannot serve here: they guard one transaction at a time, and a run is many
+// transactions (one per draw) spread over minutes or hours.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace wijksim {
+
+class RunLock {
+ public:
+  // The name of the lock file of the store at `store_path`.
+  static std::string file_of(const std::string& store_path);
+
+  // Takes run `run`'s lock, or returns nullopt when another process (or another RunLock of this process)
+  // holds it. Throws Error when the lock file cannot be created or locked (a read-only directory).
+  static std::optional<RunLock> try_lock(const std::string& store_path, std::int64_t run);
+
+  // Whether some process holds run `run`'s lock now: false when nobody does, or when the lock file does not
+  // exist or cannot be read (then nobody can be writing).
+  static bool held(const std::string& store_path, std::int64_t run);
+
+  RunLock(RunLock&& o) noexcept : fd_(o.fd_) { o.fd_ = -1; }
+  RunLock& operator=(RunLock&& o) noexcept;
+  RunLock(const RunLock&) = delete;
+  RunLock& operator=(const RunLock&) = delete;
+  ~RunLock();
+
+ private:
+  explicit RunLock(int fd) : fd_(fd) {}
+  int fd_ = -1;
+};
+
+}  // namespace wijksim

@@ -1,0 +1,69 @@
+#include "wijksim/store/test_hooks.h"
+
+#include <fmt/format.h>
+
+#include <atomic>
+#include <chrono>
+#include <csignal>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <thread>
+
+#include "wijksim/core/error.h"
+
+namespace wijksim::test_hooks {
+namespace {
+
+struct Hooks {
+  long kill_at = 0;  // 0: off
+  bool kill_before = false;
+  long pause_at = 0;
+  std::string pause_file;
+};
+
+// "N:REST" with N >= 1; false when malformed.
+bool split(const char* value, long& n, std::string& rest) {
+  const std::string v = value;
+  const auto colon = v.find(':');
+  if (colon == std::string::npos || colon == 0) return false;
+  char* end = nullptr;
+  n = std::strtol(v.c_str(), &end, 10);
+  if (end != v.c_str() + colon || n < 1) return false;
+  rest = v.substr(colon + 1);
+  return true;
+}
+
+Hooks read_hooks() {
+  Hooks h;
+  if (const char* k = std::getenv("WIJKSIM_TEST_KILL_IN_DRAW")) {
+    std::string when;
+    if (!split(k, h.kill_at, when) || (when != "before" && when != "after"))
+      throw Error(fmt::format("WIJKSIM_TEST_KILL_IN_DRAW={}: expected N:before or N:after (a test hook)", k));
+    h.kill_before = when == "before";
+  }
+  if (const char* p = std::getenv("WIJKSIM_TEST_PAUSE_AFTER_DRAW")) {
+    if (!split(p, h.pause_at, h.pause_file) || h.pause_file.empty())
+      throw Error(fmt::format("WIJKSIM_TEST_PAUSE_AFTER_DRAW={}: expected N:FILE (a test hook)", p));
+  }
+  return h;
+}
+
+}  // namespace
+
+void at_draw(DrawPoint point) {
+  static const Hooks hooks = read_hooks();
+  static std::atomic<long> draws{0};  // draws this process has begun to commit
+  if (!hooks.kill_at && !hooks.pause_at) return;
+  const long n = point == DrawPoint::BeforeCommit ? ++draws : draws.load();
+  if (n == hooks.kill_at && hooks.kill_before == (point == DrawPoint::BeforeCommit)) std::raise(SIGKILL);
+  if (point == DrawPoint::AfterCommit && n == hooks.pause_at) {
+    std::ofstream(hooks.pause_file + ".paused") << "paused after draw " << n << "\n";
+    // Waits for an event (the file), not for a time: the poll interval only sets how soon it notices.
+    while (!std::filesystem::exists(hooks.pause_file))
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+}
+
+}  // namespace wijksim::test_hooks

@@ -1,0 +1,25 @@
+// Test hooks: faults and pauses injected at known points of writing a run, so tests/store_test.sh proves a
+// fault happened where it says instead of racing the clock with kill -9. They are compiled in and inert
+// unless their environment variable is set; they are for tests only (README, "Test hooks"), never for
+// users.
+//
+//   WIJKSIM_TEST_KILL_IN_DRAW=N:before   the process kills itself (SIGKILL) while writing its N-th draw,
+//   after
+//                                        every row is inserted and just before the commit: the store keeps
+//                                        exactly the draws before it;
+//   WIJKSIM_TEST_KILL_IN_DRAW=N:after    ... just after the commit: the store keeps draw N too;
+//   WIJKSIM_TEST_PAUSE_AFTER_DRAW=N:FILE after committing its N-th draw the process creates FILE.paused and
+//                                        waits until FILE exists (it keeps its run's lock meanwhile).
+//
+// N counts the draws this process writes, from 1 (a resumed run counts only the draws it adds; a base case
+// writes one unit per replication, see StudyRecorder). A malformed value is an error, not silence.
+#pragma once
+
+namespace wijksim::test_hooks {
+
+enum class DrawPoint { BeforeCommit, AfterCommit };
+
+// Called by RunStore::write_draw at both points of every draw it writes.
+void at_draw(DrawPoint point);
+
+}  // namespace wijksim::test_hooks
