@@ -13,6 +13,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <memory>
+#include <new>
 #include <optional>
 #include <string>
 #include <vector>
@@ -481,6 +482,14 @@ int main(int argc, char** argv) {
     return kInternal;
   } catch (const Error& e) {
     fmt::print(stderr, "error: {}\n(command: {})\n", e.what(), quoted_args(argc, argv));
+    return kFailed;
+  } catch (const std::bad_alloc&) {
+    // The machine, not a bug: a run larger than the memory the process may have (ulimit -v, a container).
+    fmt::print(
+        stderr,
+        "error: out of memory: the run needs more memory than this process may have; use fewer households, "
+        "draws or replications, or more memory\n(command: {})\n",
+        quoted_args(argc, argv));
     return kFailed;
   } catch (const std::exception& e) {
     fmt::print(stderr, "internal error: {}\n(command: {})\n{}", e.what(), quoted_args(argc, argv),

@@ -629,6 +629,31 @@ std::vector<Case> cases() {
        {exact(1, 1, "",
               yaml + "unexpected ',' (a ',' only separates the items of a [...] list or a {...} map)")}},
 
+      // ----- text that is not UTF-8 (names, labels, descriptions and events go into JSON and the report):
+      // refused where it is, never passed on to fail later. Position counts bytes of the value from 0.
+      {"a name with a byte that is not UTF-8 (Latin-1, as an old editor saves it)",
+       edit(b, 1, "test-city", "caf\xe9-city"),
+       {exact(1, 7, "name",
+              "the text is not valid UTF-8 (byte 0xE9 at position 3): save the file as UTF-8")}},
+      {"a payer's label with a stray byte",
+       edit(b, 19, "Municipality", "Munic\xffipality"),
+       {exact(19, 25, "payers.municipality.label",
+              "the text is not valid UTF-8 (byte 0xFF at position 5): save the file as UTF-8")}},
+      {"a description cut in the middle of a character",
+       edit(b, 1, "test-city", "test-city\ndescription: caf\xc3"),
+       {exact(2, 14, "description",
+              "the text is not valid UTF-8 (byte 0xC3 at position 3): save the file as UTF-8")}},
+      {"an escalation event in an overlong encoding",
+       edit(b, 31, "eviction", "evic\xc0\xaftion"),
+       {exact(31, 25, "domains.money.escalation.event",
+              "the text is not valid UTF-8 (byte 0xC0 at position 4): save the file as UTF-8")}},
+      {"a UTF-16 surrogate written as UTF-8",
+       edit(b, 1, "test-city",
+            "test\xed\xa0\x80"
+            "city"),
+       {exact(1, 7, "name",
+              "the text is not valid UTF-8 (byte 0xED at position 4): save the file as UTF-8")}},
+
       // ----- several mistakes: every one is reported, in file order
       {"three mistakes in one file",
        edit(edit(edit(b, 3, "500", "many"), 50, "0.7", "1.3"), 51, "municipality", "muncipality"),

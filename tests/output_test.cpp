@@ -179,3 +179,16 @@ TEST_CASE("the table renderer aligns its columns", "[output]") {
 TEST_CASE("the JSON of a comparison is byte-identical on 1 and 2 threads", "[output][determinism]") {
   CHECK(render_json(comparison_report(1)) == render_json(shared_report()));
 }
+
+TEST_CASE("JSON output never throws: bytes that are not UTF-8 (a file name) are replaced, not fatal",
+          "[output]") {
+  // File names on Linux are bytes, not text: a scenario run from "caf\xE9.yaml" (Latin-1) must still give
+  // a report. The scenario reader refuses such bytes inside a scenario (broken_scenarios_test); a name that
+  // comes from the file system is written with U+FFFD (the replacement character) in its place.
+  Report r = shared_report();
+  r.scenarios.front().file = "caf\xE9.yaml";
+  std::string json;
+  REQUIRE_NOTHROW(json = render_json(r));
+  const auto j = nlohmann::json::parse(json);
+  CHECK(j["scenarios"][0]["file"] == "caf\xEF\xBF\xBD.yaml");
+}

@@ -143,6 +143,21 @@ grep -q "failed" full.runs || say_fail "the run cut off by a full disk is not ma
 cmp -s clean.json full.json && echo "ok: full disk, resumed: identical to the clean run" ||
   say_fail "full disk, resumed: output differs from the clean run"
 
+# Out of memory (a 10-million-household run under a small address-space limit): a clear message, exit 3, and
+# the run it began is marked failed, not left "running" for ever.
+printf 'extends: %s\nname: huge\npopulation:\n  households: 10000000\nsimulation:\n  warmup_years: 0\n' \
+  "$src/scenarios/baseline-velve.yaml" >huge.yaml
+(ulimit -v 800000; exec "$wijksim" run huge.yaml -r 1 -y 1 --threads 1 --store oom.db >/dev/null 2>oom.err)
+code=$?
+if [ "$code" -eq 0 ]; then
+  echo "note: 10 million households fitted in 800 MB here; the out-of-memory case is not tried"
+else
+  [ "$code" -eq 3 ] && grep -q "out of memory" oom.err || say_fail "out of memory: exit $code: $(cat oom.err)"
+  "$wijksim" runs --store oom.db >oom.runs 2>&1
+  grep -q "run    1 .* failed " oom.runs && echo "ok: out of memory: exit 3, the run is marked failed" ||
+    say_fail "out of memory left the run: $(cat oom.runs)"
+fi
+
 # Resuming with other options is refused, with the reason, before anything runs.
 "$wijksim" compare "$src/scenarios/pilot.yaml" -r 1 -y 2 --draws 31 --output full.db --resume 1 >/dev/null 2>other.err
 code=$?

@@ -923,7 +923,7 @@ json chart_config() {
 // JSON inside <script>: '<' only ever occurs in strings, where \u003c means the same and cannot end the
 // element.
 std::string script_json(const json& j) {
-  std::string s = j.dump();
+  std::string s = j.dump(-1, ' ', false, json::error_handler_t::replace);  // never throws (render.cpp)
   std::string out;
   out.reserve(s.size());
   for (char ch : s) {

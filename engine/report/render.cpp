@@ -294,7 +294,9 @@ std::string render_json(const Report& r) {
     tables.push_back(std::move(o));
   }
   j["tables"] = std::move(tables);
-  return j.dump(2) + "\n";
+  // Never throws on text that is not UTF-8 (a file name is bytes): such a byte becomes U+FFFD. Text from a
+  // scenario cannot reach here unchecked (the reader refuses it, with its location).
+  return j.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
 }
 
 std::string render(const Report& r, Format f) {

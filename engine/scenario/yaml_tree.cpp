@@ -51,6 +51,41 @@ std::size_t closing_quote(std::string_view text, std::size_t pos) {
   return std::string_view::npos;
 }
 
+// The position of the first byte of `s` that is not part of valid UTF-8 (RFC 3629: no overlong forms, no
+// surrogates, nothing above U+10FFFF), or npos when it is all valid. yaml-cpp passes any byte through, and
+// such text would later break the JSON report (which must be UTF-8) instead of being refused here.
+std::size_t invalid_utf8_at(std::string_view s) {
+  std::size_t i = 0;
+  while (i < s.size()) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    std::size_t len = 0;
+    unsigned lo = 0x80, hi = 0xBF;  // the allowed range of the second byte
+    if (c < 0x80) {
+      ++i;
+      continue;
+    } else if (c >= 0xC2 && c <= 0xDF) {
+      len = 2;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+      len = 3;
+      if (c == 0xE0) lo = 0xA0;  // overlong
+      if (c == 0xED) hi = 0x9F;  // surrogates U+D800..U+DFFF
+    } else if (c >= 0xF0 && c <= 0xF4) {
+      len = 4;
+      if (c == 0xF0) lo = 0x90;  // overlong
+      if (c == 0xF4) hi = 0x8F;  // above U+10FFFF
+    } else {
+      return i;  // a continuation byte alone, 0xC0/0xC1 (overlong) or 0xF5..0xFF
+    }
+    if (i + len > s.size()) return i;
+    for (std::size_t k = 1; k < len; ++k) {
+      const auto b = static_cast<unsigned char>(s[i + k]);
+      if (b < (k == 1 ? lo : 0x80) || b > (k == 1 ? hi : 0xBF)) return i;
+    }
+    i += len;
+  }
+  return std::string_view::npos;
+}
+
 // yaml-cpp's node graph to the located tree. Aliases are expanded (a cyclic alias, `&a [*a]`, stops at
 // the depth limit); the number of values is capped so an alias bomb cannot exhaust memory.
 class TreeBuilder {
@@ -86,6 +121,11 @@ class TreeBuilder {
         n.kind = Node::Kind::Scalar;
         n.text = y.Scalar();
         unclosed_quote(y);
+        if (const std::size_t bad = invalid_utf8_at(n.text); bad != std::string_view::npos)
+          d_.add(n.where, path,
+                 fmt::format(
+                     "the text is not valid UTF-8 (byte 0x{:02X} at position {}): save the file as UTF-8",
+                     static_cast<unsigned char>(n.text[bad]), bad));
         break;
       case YAML::NodeType::Sequence:
         n.kind = Node::Kind::List;

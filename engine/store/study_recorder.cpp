@@ -151,6 +151,16 @@ void StudyRecorder::complete(const StudyResult& result,
         }
   }
   store_.complete_run(run_id_, points, reports);
+  settled_ = true;
+}
+
+StudyRecorder::~StudyRecorder() {
+  if (settled_ || run_id_ == 0 || !lock_) return;
+  try {
+    store_.set_status(run_id_, "failed");
+  } catch (...) {
+    // The store may not take even this (a full disk): the run stays "running", which --resume accepts.
+  }
 }
 
 }  // namespace wijksim

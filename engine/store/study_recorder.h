@@ -37,8 +37,20 @@ class StudyRecorder {
   // The end of the run: cost-effectiveness points, the report rendered in every format ("table", "csv",
   // "json": the report layer renders it), status "complete".
   void complete(const StudyResult& result, const std::vector<std::pair<std::string, std::string>>& reports);
-  void interrupted() { store_.set_status(run_id_, "interrupted"); }
-  void failed() { store_.set_status(run_id_, "failed"); }
+  void interrupted() {
+    store_.set_status(run_id_, "interrupted");
+    settled_ = true;
+  }
+  void failed() {
+    store_.set_status(run_id_, "failed");
+    settled_ = true;
+  }
+  // A recorder that ends without complete(), interrupted() or failed() (an exception nobody expected: out
+  // of memory, a bug) marks its run failed, so no run stays "running" once its writer has ended. Only a
+  // process that dies (kill -9) leaves "running"; `wijksim runs` then says nobody writes it.
+  ~StudyRecorder();
+  StudyRecorder(const StudyRecorder&) = delete;
+  StudyRecorder& operator=(const StudyRecorder&) = delete;
 
  private:
   void write_draw(std::uint32_t draw, const std::vector<std::vector<RunResult>>& results,
@@ -49,6 +61,7 @@ class StudyRecorder {
   std::optional<RunLock> lock_;  // held for as long as this process writes the run (run_lock.h)
   std::int64_t run_id_ = 0;
   CompletedDraws completed_;
+  bool settled_ = false;  // the run has its final status
 };
 
 }  // namespace wijksim
