@@ -514,9 +514,8 @@ std::vector<Case> cases() {
       {"a cost whose distribution has an absurd mean",
        edit(b, 56, "800", "{dist: gamma, mean: 1e13, sd: 1e12}"),
        {exact(56, 18, "agencies.mental_health.intake_cost",
-              "expected an amount in euros between 0 and 1,000,000,000,000, found a gamma distribution with "
-              "mean "
-              "10,000,000,000,000")}},
+              "expected an amount in euros between 0 and 1,000,000,000, found a gamma distribution with "
+              "mean 10,000,000,000,000")}},
 
       // ----- sizes
       {"a population of 10^12 households",
@@ -653,6 +652,33 @@ std::vector<Case> cases() {
             "city"),
        {exact(1, 7, "name",
               "the text is not valid UTF-8 (byte 0xED at position 4): save the file as UTF-8")}},
+
+      // ----- values so large that money or counts would overflow (64-bit cents, 32-bit counts): every value
+      // that is multiplied has an upper bound far beyond any real one, and a run whose costs could pass what
+      // 64-bit cents hold is refused (before: 1.4e14 coach FTE cost EUR 0, exit 0).
+      {"coach FTE beyond any city (the coach cost overflowed to EUR 0)",
+       edit(b, 83, "2", "1.4e14"),
+       {exact(83, 8, "coaches.fte", "expected a number above 0 and at most 100,000, found 1.4e14")}},
+      {"a caseload cap per FTE beyond any coach",
+       edit(b, 86, "30", "1e12"),
+       {exact(86, 25, "coaches.caseload_cap_per_fte",
+              "expected a number above 0 and at most 10,000, found 1e12")}},
+      {"a cost per case-week beyond any real cost",
+       edit(b, 48, "40", "5e11"),
+       {exact(48, 25, "agencies.debt_help.cost_per_case_week",
+              "expected an amount in euros between 0 and 1,000,000,000, found 5e11")}},
+      {"a delay in weeks that would overflow the week count",
+       edit(b, 47, "2", "2000000000"),
+       {exact(47, 19, "agencies.debt_help.intake_weeks",
+              "expected a whole number from 0 to 10,400, found 2000000000")}},
+      {"costs that could pass what 64-bit cents hold in one run",
+       edit(edit(b, 3, "500", "10000000"), 48, "40", "1000000000"),
+       {part(48, 25, "agencies.debt_help.cost_per_case_week",
+             "with 10,000,000 households the costs of one run could reach")}},
+      {"... also through a distribution's largest value",
+       edit(edit(b, 3, "500", "10000000"), 48, "40", "{dist: uniform, min: 1, max: 1000000000}"),
+       {part(48, 25, "agencies.debt_help.cost_per_case_week",
+             "with 10,000,000 households the costs of one run could reach")}},
 
       // ----- several mistakes: every one is reported, in file order
       {"three mistakes in one file",

@@ -718,6 +718,25 @@ TEST_CASE(
     }
   }
   SECTION(
+      "reallocated, a coach budget far larger than the agencies' places cost: every place is cut, none "
+      "created by an overflow") {
+    // 100,000 FTE at EUR 1 billion (the largest values a scenario may give) against places of EUR 0.01 a
+    // week: share * budget / (cost of a place-year) is about 1e17 places, far beyond a 32-bit count.
+    s.coaches.funding = Funding::Reallocated;
+    s.coaches.fte = 1e5;
+    s.coaches.cost_per_fte_year = euros_to_cents(1e9);
+    s.agencies[0].cost_per_case_week = 1;
+    s.agencies[1].cost_per_case_week = 1;
+    // The places taken are counted past what 32 bits hold no more: far more than the agencies have, so the
+    // scenario is refused, and a model made anyway has no place left (none created by a wrapped count).
+    const Reallocation r = reallocation(s, s.coaches.fte);
+    CHECK(r.places[0] > s.agencies[0].capacity);
+    CHECK(r.places[1] > s.agencies[1].capacity);
+    CHECK(!reallocation_problem(s).empty());
+    const Model m(s);
+    CHECK(m.coach_phases().front().capacity == std::vector<int>{0, 0});
+  }
+  SECTION(
       "additional, to the cent: 2.5 FTE at EUR 58,000 = EUR 145,000 / 52 = EUR 2,788.4615 -> 278,846 cents") {
     s.coaches.funding = Funding::Additional;
     s.coaches.fte = 2.5;

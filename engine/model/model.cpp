@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <bit>
 #include <cmath>
+#include <limits>
 
 namespace wijksim {
 
@@ -174,9 +175,12 @@ Reallocation reallocation(const Scenario& s, double fte) {
     r.bill_per_week[a] = upto - booked;
     booked = upto;
     const double place_per_year = static_cast<double>(s.agencies[a].cost_per_case_week) * kWeeksPerYear;
-    r.places[a] = place_per_year > 0
-                      ? static_cast<int>(std::llround(share / total_share * yearly / place_per_year))
-                      : 0;
+    // Counted in a double and capped before converting: a budget far above what a place costs must not
+    // overflow the count (a wrapped count could even create places).
+    const double places =
+        place_per_year > 0 ? std::round(share / total_share * yearly / place_per_year) : 0.0;
+    r.places[a] = places >= std::numeric_limits<int>::max() ? std::numeric_limits<int>::max()
+                                                            : static_cast<int>(places);
   }
   return r;
 }

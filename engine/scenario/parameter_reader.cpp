@@ -93,6 +93,20 @@ Support support_of(const Distribution& d) {
 
 }  // namespace
 
+Scenario ParameterReader::largest() const {
+  Scenario w = s_;
+  for (std::size_t i = 0; i < uncertain_.size(); ++i) {
+    const auto* dist = std::get_if<Distribution>(&uncertain_[i].law);
+    const ParameterSetter& a = apply_[i];
+    if (!dist || !a.set || !std::isfinite(support_of(*dist).hi) || dist->kind == Distribution::Kind::Normal)
+      continue;
+    double v = std::clamp(support_of(*dist).hi, a.lo, a.hi);
+    if (a.whole) v = std::floor(v);
+    a.set(w, v);
+  }
+  return w;
+}
+
 const Node* ParameterReader::section(MapReader& parent, std::string_view key, bool required) {
   const Node* n = parent.get(key);
   if (!n) {

@@ -116,6 +116,8 @@ struct Range {
   // value found is above it), so "found 99999999999" never follows "a whole number >= 0".
   std::string describe(bool show_hi = false) const {
     const std::string w = whole ? "a whole number" : what;
+    if ((hi < kHuge || show_hi) && hi < kInf && lo_open)
+      return fmt::format("{} above {} and at most {}", w, count_text(lo), count_text(hi));
     if ((hi < kHuge || show_hi) && hi < kInf)
       return fmt::format("{} {} {} {} {}", w, whole ? "from" : "between", count_text(lo),
                          whole ? "to" : "and", count_text(hi));
@@ -127,9 +129,19 @@ inline constexpr Range kShare{0, 1, false, false, "a share"};
 inline constexpr Range kFraction{0, 1, false, false, "a number"};
 inline constexpr Range kNonNeg{0, kInf};
 inline constexpr Range kPositive{0, kInf, true};
-inline constexpr Range kMoney{0, 1e12, false, false, "an amount in euros"};
+// Values that are multiplied (money by counts, FTE by caseloads) have bounds far beyond any real value, so
+// no product can overflow: EUR 1 billion for one cost (a coach FTE-year, an intake, a case-week, an
+// escalation), 100,000 coach FTE, 10,000 households per FTE (x 100,000 FTE still fits a 32-bit count), and
+// 10,400 weeks (200 years) for a delay. A run whose costs could still pass what 64-bit cents hold is refused
+// as a whole (ScenarioSchema::check_cost_bound).
+inline constexpr Range kMoney{0, 1e9, false, false, "an amount in euros"};
 inline constexpr Range kWhole{0, kHuge, false, true};
 inline constexpr Range kWholePositive{1, kHuge, false, true};
+inline constexpr Range kWeeks{0, 10400, false, true};
+inline constexpr Range kWeeksPositive{1, 10400, false, true};
+inline constexpr Range kFte{0, 1e5, true};
+inline constexpr Range kFteOff{0, 1e5};  // a disabled coach block may say 0
+inline constexpr Range kCaseload{0, 1e4, true};
 
 // Why a scalar is not a number, with the fix for the two mistakes people make most.
 std::string not_a_number(const Node& n);
@@ -157,6 +169,10 @@ class ParameterReader {
   ParameterReader(Diags& d, const std::string& file) : d_(d) { s_.file = file; }
 
   Scenario& scenario() { return s_; }
+  // The scenario with every uncertain parameter of bounded support (uniform, triangular, beta) at the
+  // largest value a draw can give it; one of unbounded support (normal, lognormal, gamma) stays at its mean,
+  // and each draw is checked as it is made (ScenarioSource::cost_overflow). For bounds on what a run costs.
+  Scenario largest() const;
   std::vector<UncertainParameter>& uncertain() { return uncertain_; }
   std::vector<ParameterSetter>& setters() { return apply_; }
 

@@ -65,6 +65,33 @@ void ScenarioSchema::run(const Node& root) {
   coaches(section(top, "coaches", false));
   economics(section(top, "economics"));
   top.done();
+  if (d_.empty()) {
+    // Every value is within its own bounds; together they must not pass what 64-bit cents hold.
+    cost_bound_ = max_cents_per_week(largest());
+    const Node* n = &root;
+    std::string_view rest = cost_bound_.key;
+    while (n && !rest.empty()) {
+      const std::size_t dot = rest.find('.');
+      n = n->get(rest.substr(0, dot));
+      rest = dot == std::string_view::npos ? std::string_view() : rest.substr(dot + 1);
+    }
+    cost_where_ = n ? n->where : root.where;
+    if (auto p = cost_overflow(cost_bound_, cost_where_, s_.population.households, s_.simulation.years))
+      d_.add(p->where, p->key, p->message);
+  }
+}
+
+std::optional<Diagnostic> cost_overflow(const CostBound& bound, const Location& where, double households,
+                                        int years) {
+  const double run_cents = bound.cents_per_week * years * kWeeksPerYear;
+  if (run_cents <= kMaxRunCents) return std::nullopt;
+  return Diagnostic{
+      where, bound.key,
+      fmt::format("with {} households the costs of one run could reach {:.3g} euros in {} policy "
+                  "year{} (every household with a problem in every domain), more than the {:.3g} "
+                  "euros wijksim counts to the cent in 64-bit integers: this cost is far beyond "
+                  "any real one",
+                  count_text(households), run_cents / 100, years, years == 1 ? "" : "s", kMaxRunCents / 100)};
 }
 
 void ScenarioSchema::simulation(const Node* n) {
@@ -243,7 +270,7 @@ void ScenarioSchema::agencies(const Node* n) {
                 {"capacity_per_1000_households"});
     }
     number_in(m, "intake_cost", kMoney, field(A, &Agency::intake_cost));
-    number_in(m, "intake_weeks", kWhole, field(A, &Agency::intake_weeks));
+    number_in(m, "intake_weeks", kWeeks, field(A, &Agency::intake_weeks));
     number_in(m, "cost_per_case_week", kMoney, field(A, &Agency::cost_per_case_week));
     number_in(m, "treatment_weeks", kPositive, field(A, &Agency::treatment_weeks));
     number_in(m, "success_probability", kProbability, field(A, &Agency::success_probability));
@@ -430,9 +457,9 @@ void ScenarioSchema::fragmentation(const Node* n) {
   number_in(m, "wrong_agency_probability", kProbability, field(F, &Fragmentation::wrong_agency_probability));
   // Bounces are addressed as index d*16 + attempt in Stream::Bounce: at most 16.
   number_in(m, "max_bounces", Range{1, 16, false, true}, field(F, &Fragmentation::max_bounces));
-  number_in(m, "bounce_weeks", kWhole, field(F, &Fragmentation::bounce_weeks));
+  number_in(m, "bounce_weeks", kWeeks, field(F, &Fragmentation::bounce_weeks));
   number_in(m, "bounce_trust_loss", kFraction, field(F, &Fragmentation::bounce_trust_loss));
-  number_in(m, "search_weeks", kWhole, field(F, &Fragmentation::search_weeks));
+  number_in(m, "search_weeks", kWeeks, field(F, &Fragmentation::search_weeks));
   number_in(m, "seek_trust_floor", kFraction, field(F, &Fragmentation::seek_trust_floor));
   number_in(m, "duplicate_probability", kProbability, field(F, &Fragmentation::duplicate_probability));
   number_in(m, "duplicate_cost_share", kShare, field(F, &Fragmentation::duplicate_cost_share));
@@ -501,7 +528,7 @@ void ScenarioSchema::schedule(const Node& n, const std::string& path) {
     MapReader m(step, spath, d_);
     const auto year = number_in(m, "year", Range{0, kMaxYears, false, true}, nullptr, true, false);
     const auto teams = number_in(m, "teams", Range{1, 255, false, true}, nullptr, true, false);
-    const auto fte = number_in(m, "fte", Range{0, 1e6, true}, nullptr, true, false);
+    const auto fte = number_in(m, "fte", kFte, nullptr, true, false);
     m.done();
     if (!year || !teams || !fte) continue;
     if (k == 0 && *year != 0) d_.add(step.where, spath, "the first step starts in year 0 (the policy start)");
@@ -525,7 +552,7 @@ void ScenarioSchema::coaches(const Node* n) {
   if (auto on = boolean(m.need("enabled"), m.sub("enabled"))) c.enabled = *on;
   const bool req = c.enabled;  // a disabled block may be partial; what it gives is still checked
   auto C = [](Scenario& s) -> Coaches& { return s.coaches; };
-  number_in(m, "fte", req ? kPositive : kNonNeg, field(C, &Coaches::fte), req && !m.node().get("schedule"));
+  number_in(m, "fte", req ? kFte : kFteOff, field(C, &Coaches::fte), req && !m.node().get("schedule"));
   // With neighbourhoods, one team serves each; otherwise coaches.teams split the households evenly.
   const std::size_t areas = s_.population.neighbourhoods.size();
   if (auto t = number_in(m, "teams", Range{1, 255, false, true}, field(C, &Coaches::teams), req && areas == 0,
@@ -543,8 +570,8 @@ void ScenarioSchema::coaches(const Node* n) {
   }
   if (areas > 0) c.teams = static_cast<int>(areas);
   auto norm =
-      number_in(m, "caseload_norm_per_fte", kPositive, field(C, &Coaches::caseload_norm_per_fte), req);
-  auto cap = number_in(m, "caseload_cap_per_fte", kPositive, field(C, &Coaches::caseload_cap_per_fte), req);
+      number_in(m, "caseload_norm_per_fte", kCaseload, field(C, &Coaches::caseload_norm_per_fte), req);
+  auto cap = number_in(m, "caseload_cap_per_fte", kCaseload, field(C, &Coaches::caseload_cap_per_fte), req);
   if (norm && cap && *cap < *norm)
     d_.add(n->get("caseload_cap_per_fte")->where, m.sub("caseload_cap_per_fte"),
            fmt::format("the caseload cap ({} per FTE) is below the caseload norm ({} per FTE)", *cap, *norm));
@@ -563,17 +590,17 @@ void ScenarioSchema::coaches(const Node* n) {
   number_in(m, "self_referral_per_year", kNonNeg, field(C, &Coaches::self_referral_per_year), req);
   number_in(m, "mandate_probability", kProbability, field(C, &Coaches::mandate_probability), req);
   number_in(m, "privacy_probability", kProbability, field(C, &Coaches::privacy_probability), req);
-  number_in(m, "privacy_delay_weeks", kWhole, field(C, &Coaches::privacy_delay_weeks), req);
+  number_in(m, "privacy_delay_weeks", kWeeks, field(C, &Coaches::privacy_delay_weeks), req);
   number_in(m, "coordination", kProbability, field(C, &Coaches::coordination), req);
   number_in(m, "coordination_success_gain", kFraction, field(C, &Coaches::coordination_success_gain), req);
   number_in(m, "going_native_probability", kProbability, field(C, &Coaches::going_native_probability), req);
   number_in(m, "activation_per_year", kNonNeg, field(C, &Coaches::activation_per_year), req);
   number_in(m, "overload_slope", kNonNeg, field(C, &Coaches::overload_slope), req);
   number_in(m, "min_effectiveness", kFraction, field(C, &Coaches::min_effectiveness), req);
-  number_in(m, "close_after_quiet_weeks", kWhole, field(C, &Coaches::close_after_quiet_weeks), req);
-  number_in(m, "max_weeks", kWholePositive, field(C, &Coaches::max_weeks), req);
+  number_in(m, "close_after_quiet_weeks", kWeeks, field(C, &Coaches::close_after_quiet_weeks), req);
+  number_in(m, "max_weeks", kWeeksPositive, field(C, &Coaches::max_weeks), req);
   number_in(m, "relapse_factor", kNonNeg, field(C, &Coaches::relapse_factor), req);
-  number_in(m, "relapse_weeks", kWhole, field(C, &Coaches::relapse_weeks), req);
+  number_in(m, "relapse_weeks", kWeeks, field(C, &Coaches::relapse_weeks), req);
   number_in(m, "trust_gain_per_year", kNonNeg, field(C, &Coaches::trust_gain_per_year), req);
   number_in(m, "new_cases_per_fte_week", kNonNeg, field(C, &Coaches::new_cases_per_fte_week), false);
   if (const Node* sch = m.get("schedule")) schedule(*sch, m.sub("schedule"));

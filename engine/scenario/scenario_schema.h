@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "wijksim/model/run_size.h"
 #include "wijksim/scenario/parameter_reader.h"
 
 namespace wijksim::loader {
@@ -21,6 +22,10 @@ class ScenarioSchema : public ParameterReader {
   void run(const Node& root);
   const Node* comparator_node() const { return comparator_; }
   const Node* targets_node() const { return targets_; }
+  // The bound on a policy week's costs (model/run_size.h) at the largest values the parameters can take, and
+  // where the setting of its largest term is written; set by run() when the scenario has no other problem.
+  const CostBound& cost_bound() const { return cost_bound_; }
+  const Location& cost_where() const { return cost_where_; }
 
  private:
   void simulation(const Node* n);
@@ -63,6 +68,13 @@ class ScenarioSchema : public ParameterReader {
   std::vector<Location> domain_where_;
   const Node* comparator_ = nullptr;
   const Node* targets_ = nullptr;
+  CostBound cost_bound_;
+  Location cost_where_;
 };
+
+// The diagnostic, at `where`, when the costs of one run of `households` households over `years` policy years
+// could pass what 64-bit cents hold (`bound` from max_cents_per_week); nullopt when they cannot.
+std::optional<Diagnostic> cost_overflow(const CostBound& bound, const Location& where, double households,
+                                        int years);
 
 }  // namespace wijksim::loader

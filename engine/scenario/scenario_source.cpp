@@ -7,6 +7,7 @@
 #include <cmath>
 #include <filesystem>
 
+#include "wijksim/core/output_path.h"
 #include "wijksim/scenario/extends.h"
 #include "wijksim/scenario/scenario_schema.h"
 #include "wijksim/scenario/targets_file.h"
@@ -75,7 +76,14 @@ ScenarioSource ScenarioSource::load_text(const std::string& yaml, const std::str
   // The comparator must exist and describe the same population (common random numbers need it).
   Location comparator_where;
   if (v.comparator_node()) comparator_where = v.comparator_node()->where;
-  if (check_comparator && !s.comparator.empty() && v.comparator_node()) {
+  if (check_comparator && !s.comparator.empty() && v.comparator_node() && same_file(s.comparator, path)) {
+    // Compared with itself, every difference is zero by construction: an evaluation that says nothing.
+    d.add(
+        comparator_where, "comparator",
+        fmt::format("the scenario is its own comparator ('{}'): name the scenario it is to be compared with, "
+                    "such as the baseline it extends",
+                    v.comparator_node()->text));
+  } else if (check_comparator && !s.comparator.empty() && v.comparator_node()) {
     const Location where = v.comparator_node()->where;
     try {
       ScenarioSource c = [&] {
@@ -121,6 +129,8 @@ ScenarioSource ScenarioSource::load_text(const std::string& yaml, const std::str
   src.path_ = path;
   src.files_ = std::move(files);
   src.comparator_where_ = comparator_where;
+  src.cost_bound_ = v.cost_bound();
+  src.cost_where_ = v.cost_where();
   src.base_ = std::move(s);
   src.uncertain_ = std::move(v.uncertain());
   src.apply_ = std::move(v.setters());
@@ -128,6 +138,21 @@ ScenarioSource ScenarioSource::load_text(const std::string& yaml, const std::str
   emit(out, *tree);
   src.resolved_yaml_ = std::string(out.c_str()) + "\n";
   return src;
+}
+
+std::optional<Diagnostic> ScenarioSource::cost_overflow(int years) const {
+  return loader::cost_overflow(cost_bound_, cost_where_, base_.population.households, years);
+}
+
+std::optional<Diagnostic> ScenarioSource::cost_overflow(const Scenario& drawn, std::uint32_t draw,
+                                                        int years) const {
+  const CostBound bound = max_cents_per_week(drawn);
+  Location where = cost_where_;
+  for (const UncertainParameter& u : uncertain_)
+    if (u.key_path == bound.key) where = u.where;
+  auto p = loader::cost_overflow(bound, where, drawn.population.households, years);
+  if (p) p->message = fmt::format("in parameter draw {}, {}", draw, p->message);
+  return p;
 }
 
 Scenario ScenarioSource::base() const {

@@ -14,6 +14,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <utility>
 #include <variant>
@@ -21,6 +22,7 @@
 
 #include "wijksim/core/error.h"
 #include "wijksim/model/params.h"
+#include "wijksim/model/run_size.h"
 #include "wijksim/scenario/distributions.h"
 #include "wijksim/scenario/parameter_reader.h"
 
@@ -67,6 +69,12 @@ class ScenarioSource {
   const std::vector<SourceFile>& files() const { return files_; }
   // Where the scenario names its comparator (for messages about the pair).
   const Location& comparator_location() const { return comparator_where_; }
+  // The diagnostic when the costs of one run over `years` policy years (a command line may change them)
+  // could pass what 64-bit cents hold; nullopt when they cannot.
+  std::optional<Diagnostic> cost_overflow(int years) const;
+  // The same for the scenario as drawn in parameter draw `draw` (`drawn`, from for_draw): a distribution of
+  // unbounded support may give a far larger cost than its mean.
+  std::optional<Diagnostic> cost_overflow(const Scenario& drawn, std::uint32_t draw, int years) const;
 
  private:
   static ScenarioSource load_text(const std::string& yaml, const std::string& path, bool check_comparator);
@@ -76,6 +84,8 @@ class ScenarioSource {
   std::string path_;
   std::vector<SourceFile> files_;
   Location comparator_where_;
+  CostBound cost_bound_;
+  Location cost_where_;
   std::string resolved_yaml_;
   Scenario base_;
   std::vector<UncertainParameter> uncertain_;

@@ -595,7 +595,7 @@ std::vector<RunResult> simulate_shared_warmup(std::span<const Model* const> mode
   return results;
 }
 
-bool shares_warmup(const Scenario& a, const Scenario& b) {
+std::string warmup_difference(const Scenario& a, const Scenario& b) {
   // The agencies' coach-related settings only act once the coaches start, and nothing the warm-up books is
   // kept: costs do not matter either.
   auto baseline_agencies = [](std::vector<Agency> agencies) {
@@ -603,6 +603,7 @@ bool shares_warmup(const Scenario& a, const Scenario& b) {
       g.presence = g.cooperation = g.reallocation_share = 0;
       g.intake_cost = g.cost_per_case_week = 0;
       g.payer = 0;
+      g.label.clear();
     }
     return agencies;
   };
@@ -618,10 +619,24 @@ bool shares_warmup(const Scenario& a, const Scenario& b) {
     f.duplicate_cost_share = 0;
     return f;
   };
-  return a.population == b.population && a.simulation.warmup_years == b.simulation.warmup_years &&
-         a.payers.size() == b.payers.size() && baseline_domains(a.domains) == baseline_domains(b.domains) &&
-         baseline_fragmentation(a.fragmentation) == baseline_fragmentation(b.fragmentation) &&
-         a.ladder == b.ladder && baseline_agencies(a.agencies) == baseline_agencies(b.agencies);
+  if (a.simulation.warmup_years != b.simulation.warmup_years)
+    return fmt::format("warmup_years is {} here and {} there", a.simulation.warmup_years,
+                       b.simulation.warmup_years);
+  if (!(a.population == b.population)) return "the population section differs";
+  if (a.payers.size() != b.payers.size()) return "the number of payers differs";
+  if (baseline_domains(a.domains) != baseline_domains(b.domains))
+    return "the domains section differs (beyond escalation costs and payers)";
+  if (baseline_fragmentation(a.fragmentation) != baseline_fragmentation(b.fragmentation))
+    return "the fragmentation section differs (beyond duplicate_cost_share)";
+  if (!(a.ladder == b.ladder)) return "the ladder section differs";
+  if (baseline_agencies(a.agencies) != baseline_agencies(b.agencies))
+    return "the agencies section differs (beyond costs, payers and the coach-related presence, cooperation "
+           "and reallocation_share)";
+  return "";
+}
+
+bool shares_warmup(const Scenario& a, const Scenario& b) {
+  return warmup_difference(a, b).empty();
 }
 
 struct WarmedUp::State {

@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <memory>
 #include <span>
+#include <string>
 #include <vector>
 
 #include "wijksim/model/model.h"
@@ -58,5 +59,9 @@ class WarmedUp {
 // (but for costs, payers and the agencies' coach-related settings) and ladder. Coaches only act after the
 // warm-up, and the warm-up's costs are not kept.
 bool shares_warmup(const Scenario& a, const Scenario& b);
+
+// What keeps a and b from sharing their warm-up, in words naming the setting or section ("warmup_years is
+// 20 here and 10 there"), or "" when they share it.
+std::string warmup_difference(const Scenario& a, const Scenario& b);
 
 }  // namespace wijksim

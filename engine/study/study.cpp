@@ -10,8 +10,12 @@
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <optional>
 
 #include "wijksim/core/units.h"
+#include "wijksim/scenario/diagnostics.h"
+
+using wijksim::loader::count_text;
 #include "wijksim/model/run_size.h"
 #include "wijksim/simulation/simulation.h"
 
@@ -22,6 +26,64 @@ std::string canonical(const std::string& path) {
   std::error_code ec;
   auto p = std::filesystem::weakly_canonical(path, ec);
   return ec ? path : p.string();
+}
+
+}  // namespace
+
+namespace {
+
+// Numbers a run keeps per scenario, draw and replication until the study ends (its summary figures).
+double figures_per_run(const Scenario& s) {
+  Measures<double> m = sized_measures(shape_of(s));
+  const Measures<double> copy = m;
+  double n = 0;
+  zip(m, copy, [&](double&, const double&) { ++n; });
+  return n;
+}
+
+// Refuses what cannot finish, before anything is allocated: more than a week of one core, or more memory
+// than the machine has. Both count every run of the study (draws x replications x scenarios), not only its
+// household-weeks: each run also writes its rows to the store (its weeks, its agencies' weeks, its costs)
+// and keeps its figures until the end, which for many runs of a tiny population is all the work there is.
+void check_size(const Study& study) {
+  const double draws = std::max(1, study.draws);
+  const double runs_per_scenario = draws * study.replications;
+  double core_seconds = 0, memory = draws * kBytesPerDraw, rows = 0;
+  for (const StudyScenario& s : study.scenarios) {
+    const Scenario& sc = s.scenario;
+    core_seconds +=
+        estimate_run(sc.population.households, study.years, sc.simulation.warmup_years, runs_per_scenario)
+            .core_seconds;
+    const double weeks = static_cast<double>(study.years) * kWeeksPerYear + 1;
+    const double run_rows = weeks * (1.0 + static_cast<double>(sc.agencies.size())) +
+                            study.years * static_cast<double>(sc.payers.size()) * kCostCategories + 1;
+    rows += runs_per_scenario * run_rows;
+    memory += runs_per_scenario * (figures_per_run(sc) * kBytesPerFigureKept + kBytesPerRun) +
+              estimate_run(sc.population.households, study.years, 0, 1).memory_bytes;
+  }
+  core_seconds += rows * kSecondsPerStoredRow;
+  constexpr double kMaxCoreSeconds = 7 * 24 * 3600.0;
+  const double machine = machine_memory_bytes();
+  const std::string what = fmt::format(
+      "{} draw{} x {} replication{} of {} scenario{} ({} runs, {} rows of results)", count_text(draws),
+      draws == 1 ? "" : "s", count_text(study.replications), study.replications == 1 ? "" : "s",
+      study.scenarios.size(), study.scenarios.size() == 1 ? "" : "s",
+      count_text(runs_per_scenario * static_cast<double>(study.scenarios.size())), count_text(rows));
+  std::vector<std::string> why;
+  if (core_seconds > kMaxCoreSeconds)
+    why.push_back(
+        fmt::format("would take about {} of one core (at {:.0e} household-weeks and {:.0e} rows of "
+                    "results a second); the limit is {}",
+                    format_duration(core_seconds), kHouseholdWeeksPerCoreSecond, 1 / kSecondsPerStoredRow,
+                    format_duration(kMaxCoreSeconds)));
+  if (machine > 0 && memory > machine)
+    why.push_back(fmt::format("would keep about {} in memory; this machine has {}", format_bytes(memory),
+                              format_bytes(machine)));
+  if (why.empty()) return;
+  std::string all;
+  for (const std::string& w : why) all += (all.empty() ? "" : ", and ") + w;
+  throw InputError({{Location{study.scenarios.front().scenario.file, 0, 0}, "--draws/--replications",
+                     fmt::format("{} {}. Use fewer draws or replications.", what, all)}});
 }
 
 }  // namespace
@@ -72,29 +134,67 @@ Study plan_study(const std::vector<std::string>& paths, const StudyOverrides& ov
   study.years = overrides.years.value_or(first.years);
   study.first_replication = overrides.first_replication.value_or(0);
   study.draws = overrides.draws.value_or(0);
-  // Refuse what cannot finish, before anything is allocated: a week of all cores is the limit.
-  double core_seconds = 0;
-  for (const StudyScenario& s : study.scenarios)
-    core_seconds +=
-        estimate_run(s.scenario.population.households, study.years, s.scenario.simulation.warmup_years,
-                     static_cast<double>(study.replications) * std::max(1, study.draws))
-            .core_seconds;
-  constexpr double kMaxCoreSeconds = 7 * 24 * 3600.0;
-  if (core_seconds > kMaxCoreSeconds)
+  // Replication numbers are stored as 32-bit signed integers: the last must fit.
+  if (static_cast<std::uint64_t>(study.first_replication) + static_cast<std::uint64_t>(study.replications) -
+          1 >
+      static_cast<std::uint64_t>(kMaxReplicationNumber))
     throw InputError(
-        {{Location{study.scenarios.front().scenario.file, 0, 0}, "--draws/--replications",
-          fmt::format("{} draws x {} replications of {} scenarios would take about {} of one core "
-                      "(at {:.0e} household-weeks a second); the limit is {}. Use fewer draws or "
-                      "replications.",
-                      std::max(1, study.draws), study.replications, study.scenarios.size(),
-                      format_duration(core_seconds), kHouseholdWeeksPerCoreSecond,
-                      format_duration(kMaxCoreSeconds))}});
+        {{Location{}, "--first-replication",
+          fmt::format("replications {} to {} go past the last replication number, {}",
+                      count_text(study.first_replication),
+                      count_text(static_cast<double>(study.first_replication) + study.replications - 1),
+                      count_text(kMaxReplicationNumber))}});
+  check_size(study);
+  for (const StudyScenario& s : study.scenarios)  // --years may give a scenario more years than its own
+    if (auto p = s.source.cost_overflow(study.years)) throw InputError({std::move(*p)});
   for (StudyScenario& s : study.scenarios) {
     s.scenario.simulation.seed = study.seed;
     s.scenario.simulation.replications = study.replications;
     s.scenario.simulation.years = study.years;
   }
+  check_shared_warmups(study);
   return study;
+}
+
+namespace {
+
+// The diagnostic when scenario i and its comparator, as run in draw d, do not share their warm-up.
+std::optional<Diagnostic> warmup_problem(const Study& study, std::size_t i, std::uint32_t d,
+                                         const Scenario& si, const Scenario& sc) {
+  const std::string why = warmup_difference(si, sc);
+  if (why.empty()) return std::nullopt;
+  return Diagnostic{
+      study.scenarios[i].source.comparator_location(), "comparator",
+      fmt::format("the comparator '{}' does not share this scenario's warm-up{}: {}. An intervention and its "
+                  "comparator start the policy from one warm-up (common random numbers), so their difference "
+                  "at the policy start is zero; change only coach settings and costs in the intervention, or "
+                  "give both the same baseline{}",
+                  sc.name, d == 0 ? "" : fmt::format(" in parameter draw {}", d), why,
+                  d == 0 ? "" : " distributions")};
+}
+
+}  // namespace
+
+void check_shared_warmups(const Study& study, std::uint32_t first_draw, std::uint32_t draws) {
+  std::vector<Diagnostic> problems;
+  const std::uint64_t n = study.draws <= 0 ? 1 : static_cast<std::uint64_t>(study.draws);
+  for (std::size_t i = 0; i < study.scenarios.size(); ++i) {
+    const int c = study.scenarios[i].comparator;
+    if (c < 0) continue;
+    const auto comparator = static_cast<std::size_t>(c);
+    const bool uncertain = !study.scenarios[i].source.uncertain().empty() ||
+                           !study.scenarios[comparator].source.uncertain().empty();
+    for (std::uint64_t k = first_draw; k < n && k < std::uint64_t{first_draw} + draws; ++k) {
+      const auto d = static_cast<std::uint32_t>(study.draws <= 0 ? 0 : k + 1);
+      if (d != 0 && !uncertain) break;  // every draw is then the base case
+      if (auto p = warmup_problem(study, i, d, study.scenario_in_draw(i, d),
+                                  study.scenario_in_draw(comparator, d))) {
+        problems.push_back(std::move(*p));
+        break;
+      }
+    }
+  }
+  if (!problems.empty()) throw InputError(std::move(problems));
 }
 
 std::vector<std::uint32_t> Study::draw_ids() const {
@@ -249,6 +349,15 @@ void StudyRunner::simulate_draw(DrawOutput& out) {
   const std::uint32_t draw = out.draw;
   std::vector<Scenario> scenarios;
   for (std::size_t i = 0; i < n_; ++i) scenarios.push_back(study_.scenario_in_draw(i, draw));
+  // plan_study checked the first draws; a later draw whose pair does not share its warm-up is refused here.
+  for (std::size_t i = 0; i < n_; ++i)
+    if (const int c = study_.scenarios[i].comparator; c >= 0)
+      if (auto p = warmup_problem(study_, i, draw, scenarios[i], scenarios[static_cast<std::size_t>(c)]))
+        throw InputError({std::move(*p)});
+  if (draw != 0)
+    for (std::size_t i = 0; i < n_; ++i)
+      if (auto p = study_.scenarios[i].source.cost_overflow(scenarios[i], draw, study_.years))
+        throw InputError({std::move(*p)});
   std::vector<std::unique_ptr<Model>> models;
   for (std::size_t i = 0; i < n_; ++i) models.push_back(std::make_unique<Model>(scenarios[i]));
   out.results.assign(n_, std::vector<RunResult>(reps_));

@@ -60,6 +60,12 @@ struct Study {
 Study plan_study(const std::vector<std::string>& paths, const StudyOverrides& overrides,
                  bool with_comparators);
 
+// Throws InputError, located at the scenario's `comparator`, when an intervention and its comparator do not
+// share their warm-up (simulation.h, warmup_difference) in the base case or in draws first_draw ...
+// first_draw + draws - 1 (indices into draw_ids()). plan_study checks the first 100 draws; the study checks
+// each draw again before it simulates it.
+void check_shared_warmups(const Study& study, std::uint32_t first_draw = 0, std::uint32_t draws = 100);
+
 struct StudyResult {
   // Over every run of a scenario (all draws and replications), parallel to Study::scenarios.
   std::vector<ScenarioSummary> summaries;

@@ -1,0 +1,163 @@
+// What a study refuses before anything is allocated or simulated: a comparator that does not share the
+// intervention's warm-up (common random numbers need one warm-up for both), a scenario compared with itself,
+// and studies too large to finish (draws and stored rows counted, not only household-weeks).
+#include <catch2/catch.hpp>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include "temp_dir.h"
+#include "wijksim/core/error.h"
+#include "wijksim/study/study.h"
+
+using namespace wijksim;
+
+namespace {
+
+using test::TempDir;
+
+// A copy of the shipped Velve baseline (and the targets file it names) in `dir`, so scenarios written next
+// to it can extend it.
+void copy_baseline(const TempDir& dir) {
+  for (const char* f : {"baseline-velve.yaml", "targets/velve.yaml"}) {
+    std::ifstream in(std::string(WIJKSIM_SOURCE_DIR) + "/scenarios/" + f);
+    std::stringstream text;
+    text << in.rdbuf();
+    dir.write(f, text.str());
+  }
+}
+
+std::vector<Diagnostic> plan_problems(const std::vector<std::string>& paths, const StudyOverrides& o = {},
+                                      bool with_comparators = true) {
+  try {
+    plan_study(paths, o, with_comparators);
+  } catch (const InputError& e) {
+    return e.diagnostics();
+  }
+  return {};
+}
+
+// An intervention with coaches on the Velve baseline, compared with `comparator`.
+const char* kCoaches =
+    "coaches:\n"                       // 4
+    "  enabled: true\n"                // 5
+    "  fte: 5\n"                       // 6
+    "  teams: 1\n"                     // 7
+    "  caseload_norm_per_fte: 20\n"    // 8
+    "  caseload_cap_per_fte: 30\n"     // 9
+    "  cost_per_fte_year: 65000\n"     // 10
+    "  funding: additional\n"          // 11
+    "  funding_payer: municipality\n"  // 12
+    "  notice_per_week: {money: 0.3, work_income: 0.3, housing: 0.3, health: 0.3, family: 0.3, "
+    "isolation: 0.3}\n"  // 13
+    "  solve_per_week: {money: 0.1, work_income: 0.1, housing: 0.1, health: 0.1, family: 0.1, "
+    "isolation: 0.1}\n"                   // 14
+    "  competence_spread: 0.1\n"          // 15
+    "  outreach_per_year: 1\n"            // 16
+    "  self_referral_per_year: 0.5\n"     // 17
+    "  mandate_probability: 0.8\n"        // 18
+    "  privacy_probability: 0.1\n"        // 19
+    "  privacy_delay_weeks: 4\n"          // 20
+    "  coordination: 0.9\n"               // 21
+    "  coordination_success_gain: 0.1\n"  // 22
+    "  going_native_probability: 0.05\n"  // 23
+    "  activation_per_year: 0.3\n"        // 24
+    "  overload_slope: 0.5\n"             // 25
+    "  min_effectiveness: 0.3\n"          // 26
+    "  close_after_quiet_weeks: 12\n"     // 27
+    "  max_weeks: 104\n"                  // 28
+    "  relapse_factor: 1.2\n"             // 29
+    "  relapse_weeks: 26\n"               // 30
+    "  trust_gain_per_year: 0.3\n";       // 31
+
+std::string intervention(const std::string& comparator, const std::string& extra = "") {
+  return "extends: baseline-velve.yaml\nname: coaches\ncomparator: " + comparator + "\n" + kCoaches + extra;
+}
+
+}  // namespace
+
+TEST_CASE("a comparator must share the intervention's warm-up: same warm-up years, same baseline world",
+          "[study]") {
+  TempDir dir("plan-warmup");
+  copy_baseline(dir);
+  dir.write("coaches.yaml", intervention("short.yaml"));
+
+  SECTION("other warmup_years: refused at the comparator key") {
+    dir.write("short.yaml", "extends: baseline-velve.yaml\nname: short\nsimulation:\n  warmup_years: 10\n");
+    const auto d = plan_problems({dir / "coaches.yaml"});
+    REQUIRE(d.size() == 1);
+    CHECK(d[0].where.file == dir / "coaches.yaml");
+    CHECK(d[0].where.line == 3);
+    CHECK(d[0].where.column == 13);
+    CHECK(d[0].key == "comparator");
+    CHECK_THAT(d[0].message, Catch::Contains("warmup_years") && Catch::Contains("20") &&
+                                 Catch::Contains("10") && Catch::Contains("warm-up"));
+  }
+  SECTION("a baseline parameter changed by the intervention: refused, naming it") {
+    dir.write("short.yaml", "extends: baseline-velve.yaml\nname: short\n");
+    dir.write("coaches.yaml",
+              intervention("short.yaml", "fragmentation:\n  wrong_agency_probability: 0.1\n"));
+    const auto d = plan_problems({dir / "coaches.yaml"});
+    REQUIRE(d.size() == 1);
+    CHECK(d[0].key == "comparator");
+    CHECK_THAT(d[0].message, Catch::Contains("fragmentation"));
+  }
+  SECTION("in one parameter draw only (a distribution the comparator does not share): refused with draws") {
+    dir.write("short.yaml", "extends: baseline-velve.yaml\nname: short\n");
+    dir.write("coaches.yaml",
+              intervention("short.yaml", "ladder:\n  climb_per_year: {dist: uniform, min: 0.1, max: 0.3}\n"));
+    CHECK(plan_problems({dir / "coaches.yaml"}).empty());  // the base case: both at the mean 0.2
+    StudyOverrides o;
+    o.draws = 3;
+    o.replications = 1;
+    o.years = 1;
+    const auto d = plan_problems({dir / "coaches.yaml"}, o);
+    REQUIRE(d.size() == 1);
+    CHECK(d[0].key == "comparator");
+    CHECK_THAT(d[0].message, Catch::Contains("draw 1") && Catch::Contains("ladder"));
+  }
+  SECTION("costs and coach settings may differ: accepted") {
+    dir.write(
+        "short.yaml",
+        "extends: baseline-velve.yaml\nname: short\nagencies:\n  debt_counselling:\n    intake_cost: 999\n");
+    CHECK(plan_problems({dir / "coaches.yaml"}).empty());
+  }
+  SECTION("run (no comparison) does not check the pair") {
+    dir.write("short.yaml", "extends: baseline-velve.yaml\nname: short\nsimulation:\n  warmup_years: 10\n");
+    CHECK(plan_problems({dir / "coaches.yaml"}, {}, false).empty());
+  }
+}
+
+TEST_CASE("a scenario that is its own comparator is refused", "[study]") {
+  // Compared with itself every difference is zero by construction: an evaluation that says nothing.
+  TempDir dir("plan-self");
+  copy_baseline(dir);
+  dir.write("coaches.yaml", intervention("coaches.yaml"));
+  dir.write("spelled.yaml", intervention("./sub/../spelled.yaml"));  // the same file, spelled otherwise
+  for (const char* f : {"coaches.yaml", "spelled.yaml"}) {
+    INFO(f);
+    const auto d = plan_problems({dir / f});
+    REQUIRE(d.size() == 1);
+    CHECK(d[0].where.line == 3);
+    CHECK(d[0].key == "comparator");
+    CHECK_THAT(d[0].message, Catch::Contains("its own comparator"));
+  }
+}
+
+TEST_CASE("a study too large to finish is refused before anything is allocated: draws and stored rows count",
+          "[study]") {
+  TempDir dir("plan-size");
+  copy_baseline(dir);
+  // One household: the household-weeks are nothing, the draws are everything.
+  dir.write("tiny.yaml", "extends: baseline-velve.yaml\nname: tiny\npopulation:\n  households: 1\n");
+  StudyOverrides o;
+  o.draws = 2000000000;
+  o.years = 1;
+  const auto d = plan_problems({dir / "tiny.yaml"}, o, false);
+  REQUIRE(d.size() == 1);
+  CHECK(d[0].key == "--draws/--replications");
+  CHECK_THAT(d[0].message, Catch::Contains("2,000,000,000 draws"));
+  // A modest PSA of the same scenario is accepted.
+  o.draws = 1000;
+  CHECK(plan_problems({dir / "tiny.yaml"}, o, false).empty());
+}
