@@ -9,9 +9,11 @@
 #include <CLI/CLI.hpp>
 
 #include <atomic>
+#include <charconv>
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
+#include <limits>
 #include <memory>
 #include <new>
 #include <optional>
@@ -359,6 +361,27 @@ int trace(const Options& o) {
 
 }  // namespace
 
+namespace {
+
+// A whole number from lo to hi, read as the scenario reader reads one (std::from_chars: no sign, no
+// exponent, nothing after it) and refused in the same words, before CLI11 converts it (which clamped -1 and
+// 2^64 to 2^64-1 for a seed).
+CLI::Validator whole_number(std::uint64_t lo, std::uint64_t hi) {
+  return CLI::Validator(
+      [lo, hi](std::string& s) -> std::string {
+        std::uint64_t v = 0;
+        const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+        if (ec != std::errc() || end != s.data() + s.size() || v < lo || v > hi)
+          return fmt::format("expected a whole number from {} to {}, found '{}'", lo, hi, s);
+        return "";
+      },
+      fmt::format("INT in {}..{}", lo, hi));
+}
+
+constexpr std::uint64_t kLastReplication = 2147483647;  // replication numbers are stored as 32-bit integers
+
+}  // namespace
+
 int main(int argc, char** argv) {
   CLI::App app{
       "wijksim: households through fragmented help and neighbourhood coaches, by Monte Carlo "
@@ -371,8 +394,8 @@ int main(int argc, char** argv) {
   auto simulation_options = [&o](CLI::App* c) {
     c->add_option("--replications,-r", o.replications, "Independent replications (default: the scenario's)")
         ->check(CLI::Range(1, 2000000000));
-    c->add_option("--seed,-s", o.seed,
-                  "Random seed shared by every scenario (default: the first scenario's)");
+    c->add_option("--seed,-s", o.seed, "Random seed shared by every scenario (default: the first scenario's)")
+        ->check(whole_number(0, std::numeric_limits<std::uint64_t>::max()));
     c->add_option("--years,-y", o.years, "Policy years after the warm-up (default: the scenario's)")
         ->check(CLI::Range(1, 200));
     c->add_option("--draws,-d", o.draws,
@@ -402,7 +425,8 @@ int main(int argc, char** argv) {
   run->add_option("scenario", o.scenarios, "Scenario files (YAML)")->required();
   simulation_options(run);
   output_options(run);
-  run->add_option("--first-replication", o.first_replication, "First replication index (to replay one run)");
+  run->add_option("--first-replication", o.first_replication, "First replication index (to replay one run)")
+      ->check(whole_number(0, kLastReplication));
 
   CLI::App* compare = app.add_subcommand(
       "compare", "Run each scenario with its comparator (common random numbers) and print the differences");
@@ -418,9 +442,14 @@ int main(int argc, char** argv) {
   CLI::App* trace_cmd =
       app.add_subcommand("trace", "Print one household's week-by-week path: states, agencies, coach, costs");
   trace_cmd->add_option("scenario", o.scenarios, "Scenario file (YAML)")->required()->expected(1);
-  trace_cmd->add_option("--household", o.household, "Household number (0-based)")->required();
-  trace_cmd->add_option("--replication", o.replication, "Replication")->capture_default_str();
-  trace_cmd->add_option("--seed,-s", o.seed, "Random seed (default: the scenario's)");
+  trace_cmd->add_option("--household", o.household, "Household number (0-based)")
+      ->required()
+      ->check(whole_number(0, std::numeric_limits<std::uint32_t>::max()));
+  trace_cmd->add_option("--replication", o.replication, "Replication")
+      ->capture_default_str()
+      ->check(whole_number(0, kLastReplication));
+  trace_cmd->add_option("--seed,-s", o.seed, "Random seed (default: the scenario's)")
+      ->check(whole_number(0, std::numeric_limits<std::uint64_t>::max()));
   trace_cmd->add_option("--years,-y", o.years, "Policy years (default: the scenario's)")
       ->check(CLI::Range(1, 200));
 

@@ -63,6 +63,28 @@ expect 0 "--no-store writes no store" "$wijksim" run "$src/scenarios/baseline-ve
 expect 2 "--no-store with --store contradicts itself" "$wijksim" run "$src/scenarios/baseline-velve.yaml" -r 1 -y 1 --no-store --store "$tmp/never.db"
 [ ! -e "$tmp/never.db" ] || { echo "FAIL: --no-store --store wrote a store"; fail=1; }
 
+# Seeds: any whole number from 0 to 2^64-1, the same words on the command line (a usage error, exit 2) as in
+# a scenario (exit 1); never silently clamped (before, -1 and 2^64 both became 2^64-1).
+seed_words="expected a whole number from 0 to 18446744073709551615"
+expect 2 "--seed -1" "$wijksim" run "$src/scenarios/baseline-velve.yaml" -r 1 -y 1 --no-store --seed -1
+grep -q "$seed_words, found '-1'" "$tmp/err" || { echo "FAIL: --seed -1: $(cat "$tmp/err")"; fail=1; }
+expect 2 "--seed 2^64" "$wijksim" run "$src/scenarios/baseline-velve.yaml" -r 1 -y 1 --no-store --seed 18446744073709551616
+grep -q "$seed_words, found '18446744073709551616'" "$tmp/err" || { echo "FAIL: --seed 2^64: $(cat "$tmp/err")"; fail=1; }
+expect 2 "--seed 1e3" "$wijksim" run "$src/scenarios/baseline-velve.yaml" -r 1 -y 1 --no-store --seed 1e3
+expect 0 "--seed 2^64-1" "$wijksim" run "$src/scenarios/baseline-velve.yaml" -r 1 -y 1 --no-store --seed 18446744073709551615 --format json
+grep -q '"seed": 18446744073709551615' "$tmp/out" || { echo "FAIL: --seed 2^64-1 is not the run's seed"; fail=1; }
+printf 'extends: %s\nname: s\nsimulation:\n  seed: -1\n' "$src/scenarios/baseline-velve.yaml" >"$tmp/seed.yaml"
+expect 1 "a scenario's seed -1" "$wijksim" validate "$tmp/seed.yaml"
+grep -q "$seed_words, found '-1'" "$tmp/err" || { echo "FAIL: the scenario's seed -1: $(cat "$tmp/err")"; fail=1; }
+# Replication numbers: never wrapped (before, --first-replication 4294967296 ran replication 0).
+expect 2 "--first-replication 2^32" "$wijksim" run "$src/scenarios/baseline-velve.yaml" -r 1 -y 1 --no-store --first-replication 4294967296
+grep -q "expected a whole number from 0 to 2147483647, found '4294967296'" "$tmp/err" || { echo "FAIL: --first-replication 2^32: $(cat "$tmp/err")"; fail=1; }
+expect 2 "--first-replication 2^32-1 (with 2 replications it wrapped to replication 0)" "$wijksim" run "$src/scenarios/baseline-velve.yaml" -r 2 -y 1 --no-store --first-replication 4294967295
+grep -q "expected a whole number from 0 to 2147483647, found '4294967295'" "$tmp/err" || { echo "FAIL: --first-replication 2^32-1: $(cat "$tmp/err")"; fail=1; }
+expect 1 "replications past the last replication number" "$wijksim" run "$src/scenarios/baseline-velve.yaml" -r 2 -y 1 --no-store --first-replication 2147483647
+grep -q "go past the last replication number" "$tmp/err" || { echo "FAIL: no message for replications past the last: $(cat "$tmp/err")"; fail=1; }
+expect 2 "trace --replication 2^32" "$wijksim" trace "$src/scenarios/pilot.yaml" --household 1 -y 1 --replication 4294967296
+
 expect 0 "csv output" "$wijksim" run "$src/scenarios/baseline-velve.yaml" -r 2 -y 1 --format csv
 head -1 "$tmp/out" | grep -q "^scenario," || { echo "FAIL: csv has no header"; fail=1; }
 expect 3 "unwritable output" "$wijksim" run "$src/scenarios/baseline-velve.yaml" -r 2 -y 1 -o "$tmp/no/such/dir/out.txt"
