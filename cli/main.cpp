@@ -20,6 +20,7 @@
 #include <string>
 #include <vector>
 
+#include "interrupts.h"
 #include "progress_bar.h"
 #include "wijksim/core/atomic_file.h"
 #include "wijksim/core/error.h"
@@ -102,15 +103,6 @@ std::vector<KeptFile> joined(const std::vector<KeptFile>& first, const Lists&...
   return all;
 }
 
-// Ctrl-C (or SIGTERM): the first stops after the draw in flight (it is stored); a second one ends the
-// process at once. Either way the store holds every completed draw.
-std::atomic<bool> g_stop{false};
-extern "C" void on_interrupt(int) {
-  g_stop.store(true);
-  std::signal(SIGINT, SIG_DFL);
-  std::signal(SIGTERM, SIG_DFL);
-}
-
 bool is_store_path(const std::string& path) {
   const auto ext = std::filesystem::path(path).extension().string();
   return ext == ".db" || ext == ".sqlite" || ext == ".sqlite3";
@@ -160,6 +152,7 @@ int run_or_compare(const std::string& command, Options o, bool with_comparators,
         fmt::format("--output {} and --report {} name the same file: the report would replace "
                     "the tables; name two files",
                     text_output, *o.report));
+  cli::Interrupts::at_once("interrupted before the simulation started; nothing was simulated or kept");
   StudyOverrides overrides{o.seed, o.replications, o.years, o.first_replication, o.draws};
   const Study study = plan_study(o.scenarios, overrides, with_comparators);
 
@@ -175,22 +168,29 @@ int run_or_compare(const std::string& command, Options o, bool with_comparators,
   if (!text_output.empty()) kept_by_report.push_back({text_output, "the file the tables go to (--output)"});
   if (o.report) check_output(*o.report, "--report", kept_by_report);
 
+  // What is kept as it completes: a parameter draw, or in the base case a replication (study.h, DrawSink).
+  const std::string units = study.draws > 0 ? "draws" : "replications";
+  const std::size_t unit_count =
+      study.draws > 0 ? static_cast<std::size_t>(study.draws) : static_cast<std::size_t>(study.replications);
   std::optional<StudyRecorder> recorder;
   if (!o.no_store) {
     recorder.emplace(study, RecordOptions{o.store, command, command_line, o.resume});
     if (o.resume)
-      fmt::print(stderr, "resuming run {} of {}: {} of {} draws done before\n", recorder->run_id(), o.store,
-                 recorder->completed().size(), study.draw_ids().size());
+      fmt::print(stderr, "resuming run {} of {}: {} of {} {} done before\n", recorder->run_id(), o.store,
+                 recorder->completed().size() / (study.draws > 0 ? study.replications : 1), unit_count,
+                 units);
   }
+  const std::string resume =
+      !recorder || o.resume ? command_line : fmt::format("{} --resume {}", command_line, recorder->run_id());
+  cli::Interrupts::study(o.store, recorder ? recorder->run_id() : 0, resume, units);
 
   cli::ProgressBar bar(command);
   StudyResult result;
-  std::signal(SIGINT, on_interrupt);
-  std::signal(SIGTERM, on_interrupt);
   try {
     result = run_study(
         study, [&bar](std::size_t done, std::size_t total) { bar.update(done, total); },
-        recorder ? recorder->sink() : DrawSink{}, recorder ? &recorder->completed() : nullptr, &g_stop);
+        recorder ? recorder->sink() : DrawSink{}, recorder ? &recorder->completed() : nullptr,
+        cli::Interrupts::stop_flag());
   } catch (const Interrupted& i) {
     bar.finish();
     if (!recorder) {
@@ -198,11 +198,8 @@ int run_or_compare(const std::string& command, Options o, bool with_comparators,
       return kInterrupted;
     }
     recorder->interrupted();
-    std::string resume =
-        o.resume ? command_line : fmt::format("{} --resume {}", command_line, recorder->run_id());
-
-    fmt::print(stderr, "{}; the completed draws are kept in {} as run {}. To continue:\n  {}\n", i.what(),
-               o.store, recorder->run_id(), resume);
+    fmt::print(stderr, "{}; they are kept in {} as run {}. To continue:\n  {}\n", i.what(), o.store,
+               recorder->run_id(), resume);
     return kInterrupted;
   } catch (const RunFailure& f) {
     bar.finish();
@@ -240,11 +237,14 @@ int run_or_compare(const std::string& command, Options o, bool with_comparators,
         o.resume ? "" : fmt::format(" --resume {}", recorder->run_id()));
     return kFailed;
   }
-  std::signal(SIGINT, SIG_DFL);
-  std::signal(SIGTERM, SIG_DFL);
   bar.finish();
   const Report report = study_report(command, study, result);
   if (recorder) recorder->complete(result, render_all(report));
+  cli::Interrupts::at_once(
+      recorder ? fmt::format("interrupted while writing the outputs; run {} is complete in {} "
+                             "(`wijksim show {} --store {}` prints it)",
+                             recorder->run_id(), o.store, recorder->run_id(), o.store)
+               : std::string("interrupted while writing the outputs"));
   const std::string text = render(report, *format);
   if (text_output.empty()) {
     fmt::print("{}", text);
@@ -268,13 +268,15 @@ int list_runs(const Options& o) {
     std::string names;
     for (const StoredScenario& s : store.scenarios(r.id))
       if (s.role != "comparator") names += (names.empty() ? "" : ", ") + s.name;
-    const int draws = std::max(1, r.draws);  // 0 draws: the base case, one "draw"
-    fmt::print(
-        "run {:>4}  {}  {:<11}  {}: {}\n          {} of {} {} done, {} replication{}, {} years, seed {}\n    "
-        "      {}\n",
-        r.id, r.started_at, r.status, r.command, names, r.draws_done, draws,
-        r.draws == 0 ? "base case" : "draws", r.replications, r.replications == 1 ? "" : "s", r.years, r.seed,
-        r.command_line);
+    // The base case is kept replication by replication, a PSA draw by draw (study.h, DrawSink).
+    const std::string done =
+        r.draws == 0
+            ? fmt::format("{} of {} replications done (the base case)", r.replications_done, r.replications)
+            : fmt::format("{} of {} draws done, {} replication{} each", r.draws_done, r.draws, r.replications,
+                          r.replications == 1 ? "" : "s");
+    fmt::print("run {:>4}  {}  {:<11}  {}: {}\n          {}, {} year{}, seed {}\n          {}\n", r.id,
+               r.started_at, r.status, r.command, names, done, r.years, r.years == 1 ? "" : "s", r.seed,
+               r.command_line);
     // "running" is what the store says; whether a process still writes it is the run's lock (run_lock.h).
     if (r.status == "running" && !RunLock::held(o.store, r.id))
       fmt::print("          no process is writing it any more (it was killed); `--resume {}` continues it\n",
@@ -383,6 +385,7 @@ constexpr std::uint64_t kLastReplication = 2147483647;  // replication numbers a
 }  // namespace
 
 int main(int argc, char** argv) {
+  cli::Interrupts::install();  // before any thread starts (cli/interrupts.h)
   CLI::App app{
       "wijksim: households through fragmented help and neighbourhood coaches, by Monte Carlo "
       "microsimulation. See README.md."};

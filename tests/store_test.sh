@@ -4,7 +4,7 @@
 # byte-identical to a run never interrupted. One live writer per run: a resume of a run another process is
 # writing is refused. Also: two processes writing one store, and outputs that cannot be written.
 # Faults and pauses are injected with the test hooks WIJKSIM_TEST_KILL_IN_DRAW and
-# WIJKSIM_TEST_PAUSE_AFTER_DRAW (engine/store/test_hooks.h), never by racing the clock.
+# WIJKSIM_TEST_PAUSE_AFTER_DRAW (engine/core/test_hooks.h), never by racing the clock.
 # Usage: store_test.sh WIJKSIM SOURCE_DIR
 set -u
 wijksim=$1
@@ -127,6 +127,113 @@ else
     echo "ok: two resumers at once: one refused (exit 1), the other completes identical to the clean run" ||
     say_fail "two resumers: the one that proceeded differs from the clean run"
 fi
+
+# wait_text FILE TEXT PID: waits until FILE holds TEXT (the process acknowledged a signal), or PID ended.
+wait_text() {
+  for _ in $(seq 6000); do
+    grep -q -- "$2" "$1" 2>/dev/null && return 0
+    kill -0 "$3" 2>/dev/null || { grep -q -- "$2" "$1" 2>/dev/null; return; }
+    sleep 0.02
+  done
+  return 1
+}
+# wait_exit PID: true when the process ends within the bound (it cannot end by itself while it is paused).
+wait_exit() {
+  for _ in $(seq 3000); do kill -0 "$1" 2>/dev/null || return 0; sleep 0.02; done
+  return 1
+}
+status_of() { "$wijksim" runs --store "$1" 2>&1 | sed -n 's/^run *1  [^ ]*  \([a-z]*\).*/\1/p'; }
+
+# Ctrl-C during a PSA: the process pauses after its 3rd draw (test hook), gets SIGINT there and says it stops;
+# released, it stops after the draws in flight, which are kept: exit 130, status "interrupted", the command
+# that resumes it printed; resumed, the output equals the clean run's.
+WIJKSIM_TEST_PAUSE_AFTER_DRAW="3:$tmp/go-int" "$wijksim" "${args[@]}" --output int.db >/dev/null 2>int.err &
+pid=$!
+if wait_paused "$tmp/go-int" $pid; then
+  kill -INT $pid
+  wait_text int.err "stopping after" $pid || say_fail "Ctrl-C was not acknowledged: $(cat int.err)"
+  touch "$tmp/go-int"
+else
+  say_fail "the Ctrl-C run never paused after its 3rd draw: $(cat int.err)"
+fi
+wait $pid
+code=$?
+kept=$(draws_done int.db)
+if [ "$code" -eq 130 ] && [ "$(status_of int.db)" = interrupted ] && [ "${kept:-0}" -ge 3 ]; then
+  grep -q -- "--resume 1" int.err || say_fail "Ctrl-C did not print the resume command: $(cat int.err)"
+  "$wijksim" "${args[@]}" --output int.db --resume 1 >int.json 2>int.err2 || say_fail "resume after Ctrl-C failed: $(cat int.err2)"
+  cmp -s clean.json int.json && echo "ok: Ctrl-C after draw 3 keeps $kept draws (exit 130, interrupted); resumed: identical" ||
+    say_fail "Ctrl-C, resumed: output differs from the clean run"
+else
+  say_fail "Ctrl-C: exit $code, status $(status_of int.db), $kept draws kept: $(cat int.err)"
+fi
+
+# Ctrl-C twice: the second stops at once, even while the process waits (paused after draw 3, never
+# released): exit 130, status "interrupted" (before: killed by the signal, the run left "running"), exactly
+# the 3 committed draws kept; resumed, identical.
+WIJKSIM_TEST_PAUSE_AFTER_DRAW="3:$tmp/go-twice" "$wijksim" "${args[@]}" --output twice.db >/dev/null 2>twice.err &
+pid=$!
+if wait_paused "$tmp/go-twice" $pid; then
+  kill -INT $pid
+  wait_text twice.err "stopping after" $pid || say_fail "the first Ctrl-C was not acknowledged: $(cat twice.err)"
+  kill -INT $pid
+  wait_exit $pid || { say_fail "a second Ctrl-C did not stop the process"; touch "$tmp/go-twice"; }
+else
+  say_fail "the twice-interrupted run never paused: $(cat twice.err)"
+fi
+wait $pid
+code=$?
+if [ "$code" -eq 130 ] && [ "$(status_of twice.db)" = interrupted ] && [ "$(draws_done twice.db)" = 3 ]; then
+  grep -q -- "--resume 1" twice.err || say_fail "a second Ctrl-C did not print the resume command: $(cat twice.err)"
+  "$wijksim" "${args[@]}" --output twice.db --resume 1 >twice.json 2>/dev/null || say_fail "resume after two Ctrl-C failed"
+  cmp -s clean.json twice.json && echo "ok: Ctrl-C twice stops at once (exit 130, interrupted, 3 draws); resumed: identical" ||
+    say_fail "Ctrl-C twice, resumed: output differs from the clean run"
+else
+  say_fail "Ctrl-C twice: exit $code, status $(status_of twice.db), $(draws_done twice.db) draws: $(cat twice.err)"
+fi
+
+# The base case (no --draws) is kept replication by replication: Ctrl-C after the 2nd replication keeps the
+# replications finished (2 and those in flight), exit 130; resumed, identical to the clean base case. Before,
+# Ctrl-C waited for every replication and then threw them all away.
+base=(run "$src/scenarios/baseline-velve.yaml" -r 6 -y 1 --format json --threads 2)
+"$wijksim" "${base[@]}" --output base-clean.db >base-clean.json 2>/dev/null || say_fail "the clean base case failed"
+WIJKSIM_TEST_PAUSE_AFTER_DRAW="2:$tmp/go-base" "$wijksim" "${base[@]}" --output base.db >/dev/null 2>base.err &
+pid=$!
+if wait_paused "$tmp/go-base" $pid; then
+  kill -INT $pid
+  wait_text base.err "stopping after" $pid || say_fail "Ctrl-C in the base case was not acknowledged: $(cat base.err)"
+  touch "$tmp/go-base"
+else
+  say_fail "the base case never paused after its 2nd replication: $(cat base.err)"
+fi
+wait $pid
+code=$?
+reps=$("$wijksim" runs --store base.db 2>/dev/null | sed -n 's/^ *\([0-9]*\) of 6 replications done.*/\1/p')
+if [ "$code" -eq 130 ] && [ "$(status_of base.db)" = interrupted ] && [ "${reps:-0}" -ge 2 ] && [ "${reps:-9}" -lt 6 ]; then
+  grep -q "interrupted after $reps of 6 replications" base.err || say_fail "the message does not say what was kept: $(cat base.err)"
+  "$wijksim" "${base[@]}" --output base.db --resume 1 >base.json 2>base.err2 || say_fail "resuming the base case failed: $(cat base.err2)"
+  grep -q "resuming run 1 .*: $reps of 6 replications done before" base.err2 || say_fail "the resumed base case: $(cat base.err2)"
+  cmp -s base-clean.json base.json && echo "ok: Ctrl-C in the base case keeps $reps of 6 replications; resumed: identical" ||
+    say_fail "base case after Ctrl-C, resumed: output differs from the clean run"
+else
+  say_fail "Ctrl-C in the base case: exit $code, status $(status_of base.db), ${reps:-no} replications kept: $(cat base.err)"
+fi
+
+# Ctrl-C while the scenarios are read (paused by a test hook after the first file): exit 130 at once, and
+# no run is begun.
+WIJKSIM_TEST_PAUSE_IN_LOADING="$tmp/go-load" "$wijksim" "${args[@]}" --output load.db >/dev/null 2>load.err &
+pid=$!
+if wait_paused "$tmp/go-load" $pid; then
+  kill -INT $pid
+  wait_exit $pid || { say_fail "Ctrl-C while loading did not stop the process"; touch "$tmp/go-load"; }
+else
+  say_fail "the run never paused while loading: $(cat load.err)"
+fi
+wait $pid
+code=$?
+[ "$code" -eq 130 ] && [ ! -e load.db ] && grep -q "nothing was simulated" load.err &&
+  echo "ok: Ctrl-C while loading stops at once (exit 130), nothing stored" ||
+  say_fail "Ctrl-C while loading: exit $code, store $(ls load.db* 2>/dev/null): $(cat load.err)"
 
 # A full disk, simulated with a file-size limit: a clear message and exit 3; the store still opens and
 # holds the draws completed before; resumed without the limit, the result is identical.

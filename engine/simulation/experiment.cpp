@@ -6,6 +6,7 @@
 #include <oneapi/tbb/partitioner.h>
 
 #include <exception>
+#include <new>
 
 namespace wijksim {
 
@@ -103,6 +104,8 @@ void for_each_run(std::span<const Job> jobs, const RunSink& sink, Progress* prog
     std::rethrow_exception(failures[t]);
   } catch (const RunFailure&) {
     throw;
+  } catch (const std::bad_alloc&) {
+    throw;  // the machine's memory, not this run: reported as such, not as a run to replay
   } catch (const InternalError& e) {
     throw RunFailure(groups[g].front(), req, e.what(), true);
   } catch (const std::exception& e) {

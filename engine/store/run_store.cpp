@@ -13,8 +13,8 @@
 #include "wijksim/core/error.h"
 #include "wijksim/core/output_path.h"
 #include "wijksim/core/statistics.h"
+#include "wijksim/core/test_hooks.h"
 #include "wijksim/store/sqlite_statement.h"
-#include "wijksim/store/test_hooks.h"
 
 namespace wijksim {
 namespace {
@@ -119,13 +119,15 @@ RunInfo read_run(const Statement& q) {
   r.years = static_cast<int>(q.integer(10));
   r.draws = static_cast<int>(q.integer(11));
   r.draws_done = static_cast<int>(q.integer(12));
+  r.replications_done = static_cast<int>(q.integer(13));
   return r;
 }
 
 constexpr const char* kRunColumns =
     "SELECT run_id, started_at, finished_at, version, seed, command, command_line, status, replications, "
     "first_replication, years, draws, (SELECT count(DISTINCT draw) FROM figures f WHERE f.run_id = "
-    "runs.run_id) "
+    "runs.run_id), (SELECT count(DISTINCT replication) FROM figures f WHERE f.run_id = runs.run_id AND "
+    "f.draw = 0) "
     "FROM runs";
 
 }  // namespace
@@ -442,8 +444,11 @@ void RunStore::complete_run(std::int64_t run, const std::vector<StoredEvaluation
   t.commit();
 }
 
-void RunStore::set_status(std::int64_t run, const std::string& status) {
-  Statement q(db_, path_, "UPDATE runs SET status = ?, finished_at = ? WHERE run_id = ?");
+void RunStore::set_status(std::int64_t run, const std::string& status, bool only_if_running) {
+  Statement q(db_, path_,
+              only_if_running
+                  ? "UPDATE runs SET status = ?, finished_at = ? WHERE run_id = ? AND status = 'running'"
+                  : "UPDATE runs SET status = ?, finished_at = ? WHERE run_id = ?");
   q.bind(1, status).bind(2, now_utc()).bind(3, run).run();
 }
 

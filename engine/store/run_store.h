@@ -34,7 +34,8 @@ struct RunInfo {
   std::string command_line;  // as typed, to reproduce the run
   std::string status;        // "running", "complete", "interrupted", "failed"
   int replications = 0, first_replication = 0, years = 0, draws = 0;
-  int draws_done = 0;  // parameter draws (or the base case) completed and kept
+  int draws_done = 0;         // parameter draws (or the base case) with at least one run kept
+  int replications_done = 0;  // base case: replications kept (each is written whole, every scenario)
 };
 
 struct StoredScenario {
@@ -134,8 +135,8 @@ class RunStore {
   // "json", so `show` prints it without simulating) and status "complete", in one transaction.
   void complete_run(std::int64_t run, const std::vector<StoredEvaluation>& evaluation,
                     const std::vector<std::pair<std::string, std::string>>& reports);
-  // Status "interrupted" or "failed".
-  void set_status(std::int64_t run, const std::string& status);
+  // Status "interrupted" or "failed"; with only_if_running, only a run whose status is "running".
+  void set_status(std::int64_t run, const std::string& status, bool only_if_running = false);
   std::string report(std::int64_t run, const std::string& format) const;
 
   // Tidy CSV files of one run into `dir` (created if needed): one per table, plus tables.csv, the run's

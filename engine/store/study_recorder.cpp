@@ -2,6 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <map>
+#include <optional>
+
 #include "wijksim/analysis/economic_evaluation.h"
 
 namespace wijksim {
@@ -77,13 +80,27 @@ StudyRecorder::StudyRecorder(const Study& study, const RecordOptions& o)
     }
     std::vector<ScenarioShape> shapes;
     for (const StudyScenario& s : study.scenarios) shapes.push_back(shape_of(s.scenario));
-    // Only whole draws count; a draw is written in one transaction, so a partial one cannot occur, but a
-    // store edited by hand is not trusted.
+    // Only whole units count: a parameter draw with every replication of every scenario, or in the base
+    // case one replication of every scenario. A unit is written in one transaction, so a partial one cannot
+    // occur, but a store edited by hand is not trusted.
     for (auto& [draw, per_scenario] : store_.completed(run_id_, shapes)) {
-      bool whole = true;
-      for (const auto& runs : per_scenario)
-        whole = whole && runs.size() == static_cast<std::size_t>(study.replications);
-      if (whole) completed_.emplace(draw, std::move(per_scenario));
+      // replication -> [scenario]
+      std::map<std::uint32_t, std::vector<std::optional<RunMeasures>>> by_replication;
+      for (std::size_t i = 0; i < per_scenario.size(); ++i)
+        for (RunMeasures& m : per_scenario[i]) {
+          auto& row = by_replication[m.replication];
+          row.resize(per_scenario.size());
+          row[i] = std::move(m);
+        }
+      CompletedRuns whole;
+      for (auto& [replication, row] : by_replication) {
+        std::vector<RunMeasures> all;
+        for (auto& m : row)
+          if (m) all.push_back(std::move(*m));
+        if (all.size() == study.scenarios.size()) whole.emplace(std::pair{draw, replication}, std::move(all));
+      }
+      if (study.draws > 0 && whole.size() != static_cast<std::size_t>(study.replications)) continue;
+      completed_.merge(whole);
     }
     store_.set_status(run_id_, "running");
     return;

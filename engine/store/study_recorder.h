@@ -30,7 +30,8 @@ class StudyRecorder {
 
   std::int64_t run_id() const { return run_id_; }
   const std::string& store_path() const { return store_.path(); }
-  const CompletedDraws& completed() const { return completed_; }
+  // The runs a resumed run already holds, by (draw, replication): whole units only (see DrawSink).
+  const CompletedRuns& completed() const { return completed_; }
 
   // The sink for run_study: writes each completed draw in one transaction.
   DrawSink sink();
@@ -60,7 +61,7 @@ class StudyRecorder {
   RunStore store_;
   std::optional<RunLock> lock_;  // held for as long as this process writes the run (run_lock.h)
   std::int64_t run_id_ = 0;
-  CompletedDraws completed_;
+  CompletedRuns completed_;
   bool settled_ = false;  // the run has its final status
 };
 

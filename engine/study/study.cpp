@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <oneapi/tbb/collaborative_call_once.h>
 #include <oneapi/tbb/parallel_for.h>
 #include <oneapi/tbb/parallel_invoke.h>
 #include <oneapi/tbb/parallel_pipeline.h>
@@ -10,8 +11,10 @@
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <new>
 #include <optional>
 
+#include "wijksim/core/test_hooks.h"
 #include "wijksim/core/units.h"
 #include "wijksim/scenario/diagnostics.h"
 
@@ -111,7 +114,10 @@ Study plan_study(const std::vector<std::string>& paths, const StudyOverrides& ov
     index_of[key] = i;
     return i;
   };
-  for (const std::string& p : paths) add(p, true);
+  for (const std::string& p : paths) {
+    add(p, true);
+    test_hooks::while_loading();
+  }
   if (with_comparators) {
     const std::size_t named = study.scenarios.size();
     for (std::size_t i = 0; i < named; ++i) {
@@ -214,11 +220,14 @@ Scenario Study::scenario_in_draw(std::size_t index, std::uint32_t draw) const {
 
 namespace {
 
-// What one draw produced, on its way from the parallel stage to the ordered one.
-struct DrawOutput {
+// What one unit of a study produced, on its way from the parallel stage to the ordered one. A unit is a
+// parameter draw with all its replications, or in the base case (no draws) one replication: each unit is
+// kept (written to the store) as it completes, so an interrupted base case keeps its finished replications.
+struct UnitOutput {
   std::uint32_t draw = 0;
+  std::uint32_t first_slot = 0, slots = 0;      // replication slots first_slot .. first_slot + slots - 1
   bool done_before = false;                     // completed in an earlier, interrupted run (resume)
-  std::vector<std::vector<RunResult>> results;  // [scenario][replication], kept only for the sink
+  std::vector<std::vector<RunResult>> results;  // [scenario][slot - first_slot], kept only for the sink
   std::vector<std::vector<RunMeasures>> measures;
 };
 
@@ -258,11 +267,13 @@ namespace {
 
 // Warm-ups: scenarios with the same population and baseline share theirs (simulation.h). When a group's
 // baseline is also the same in every parameter draw (only costs or coach settings are uncertain), its warm-up
-// per replication is simulated once for the whole study and every draw continues from a copy.
+// per replication is simulated once for the whole study and every draw continues from a copy. Each is
+// simulated when first needed (collaboratively: a thread that needs one being made helps make it), so a base
+// case simulates replication r's warm-up only when it comes to replication r, and stops promptly.
 class SharedWarmups {
  public:
-  SharedWarmups(const Study& study, const std::vector<std::uint32_t>& draws)
-      : leader_(study.scenarios.size()), cached_(study.scenarios.size(), false) {
+  SharedWarmups(const Study& study, const std::vector<std::uint32_t>& sample_draws)
+      : study_(study), leader_(study.scenarios.size()), cached_(study.scenarios.size(), false) {
     const std::size_t n = study.scenarios.size();
     for (std::size_t i = 0; i < n; ++i) {
       leader_[i] = i;
@@ -277,37 +288,43 @@ class SharedWarmups {
       bool same = true;
       for (std::size_t k = 0; k < n && same; ++k) {
         if (leader_[k] != i) continue;
-        for (std::size_t d = 0; d < draws.size() && same; ++d)
-          same = draws[d] == 0 ||
-                 shares_warmup(study.scenarios[i].scenario, study.scenario_in_draw(k, draws[d]));
+        for (std::size_t d = 0; d < sample_draws.size() && same; ++d)
+          same = sample_draws[d] == 0 ||
+                 shares_warmup(study.scenarios[i].scenario, study.scenario_in_draw(k, sample_draws[d]));
       }
       cached_[i] = same;
     }
     models_.resize(n);
     warmed_.resize(n);
-    const auto reps = static_cast<std::uint32_t>(study.replications);
-    std::vector<std::pair<std::size_t, std::uint32_t>> todo;  // (leader, replication slot)
+    once_.resize(n);
+    const auto reps = static_cast<std::size_t>(study.replications);
     for (std::size_t i = 0; i < n; ++i)
       if (leader_[i] == i && cached_[i]) {
         models_[i] = std::make_unique<Model>(study.scenarios[i].scenario);
         warmed_[i].resize(reps);
-        for (std::uint32_t r = 0; r < reps; ++r) todo.emplace_back(i, r);
+        for (std::size_t r = 0; r < reps; ++r)
+          once_[i].push_back(std::make_unique<tbb::collaborative_once_flag>());
       }
-    tbb::parallel_for(std::size_t{0}, todo.size(), [&](std::size_t k) {
-      const auto [i, r] = todo[k];
-      warmed_[i][r] = std::make_unique<WarmedUp>(*models_[i], study.seed, study.first_replication + r);
-    });
   }
 
   // Whether scenario i continues from the study's warm-ups (else each draw simulates its own).
   bool cached(std::size_t i) const { return cached_[leader_[i]]; }
-  const WarmedUp& warmed(std::size_t i, std::uint32_t slot) const { return *warmed_[leader_[i]][slot]; }
+  const WarmedUp& warmed(std::size_t i, std::uint32_t slot) {
+    const std::size_t l = leader_[i];
+    tbb::collaborative_call_once(*once_[l][slot], [&] {
+      warmed_[l][slot] =
+          std::make_unique<WarmedUp>(*models_[l], study_.seed, study_.first_replication + slot);
+    });
+    return *warmed_[l][slot];
+  }
 
  private:
+  const Study& study_;
   std::vector<std::size_t> leader_;
   std::vector<bool> cached_;
   std::vector<std::unique_ptr<Model>> models_;
   std::vector<std::vector<std::unique_ptr<WarmedUp>>> warmed_;
+  std::vector<std::vector<std::unique_ptr<tbb::collaborative_once_flag>>> once_;
 };
 
 class StudyRunner {
@@ -316,26 +333,33 @@ class StudyRunner {
       : study_(study),
         n_(study.scenarios.size()),
         reps_(static_cast<std::uint32_t>(study.replications)),
-        draws_(study.draw_ids()),
+        units_(study.draws > 0 ? static_cast<std::uint32_t>(study.draws) : reps_),
         on_progress_(on_progress),
         on_draw_(on_draw),
-        warmups_(study, draws_) {
+        warmups_(study, study.draw_ids()) {
     for (const StudyScenario& s : study.scenarios) shapes_.push_back(shape_of(s.scenario));
   }
 
-  StudyResult run(const CompletedDraws* completed, const std::atomic<bool>* stop);
+  StudyResult run(const CompletedRuns* completed, const std::atomic<bool>* stop);
 
  private:
   void finished_runs(std::size_t count) {
     const std::size_t done = runs_done_.fetch_add(count) + count;
-    if (on_progress_) on_progress_(done, n_ * reps_ * draws_.size());
+    if (on_progress_) on_progress_(done, n_ * reps_ * std::max(1, study_.draws));
   }
-  void simulate_draw(DrawOutput& out);
+  // Unit k: draw k + 1 with every replication, or (the base case) replication slot k of draw 0.
+  void start_unit(std::uint32_t k, UnitOutput& out) const {
+    const bool base = study_.draws <= 0;
+    out.draw = base ? 0 : k + 1;
+    out.first_slot = base ? k : 0;
+    out.slots = base ? 1 : reps_;
+  }
+  void simulate_unit(UnitOutput& out);
 
   const Study& study_;
   const std::size_t n_;
   const std::uint32_t reps_;
-  const std::vector<std::uint32_t> draws_;
+  const std::uint32_t units_;
   const Progress::Callback& on_progress_;
   const DrawSink& on_draw_;
   std::vector<ScenarioShape> shapes_;
@@ -343,9 +367,9 @@ class StudyRunner {
   std::atomic<std::size_t> runs_done_{0};
 };
 
-// Every run of one draw, in parallel: from the study's warm-ups where there are any, else each group's
+// Every run of one unit, in parallel: from the study's warm-ups where there are any, else each group's
 // warm-up for this draw.
-void StudyRunner::simulate_draw(DrawOutput& out) {
+void StudyRunner::simulate_unit(UnitOutput& out) {
   const std::uint32_t draw = out.draw;
   std::vector<Scenario> scenarios;
   for (std::size_t i = 0; i < n_; ++i) scenarios.push_back(study_.scenario_in_draw(i, draw));
@@ -360,32 +384,37 @@ void StudyRunner::simulate_draw(DrawOutput& out) {
         throw InputError({std::move(*p)});
   std::vector<std::unique_ptr<Model>> models;
   for (std::size_t i = 0; i < n_; ++i) models.push_back(std::make_unique<Model>(scenarios[i]));
-  out.results.assign(n_, std::vector<RunResult>(reps_));
-  out.measures.assign(n_, std::vector<RunMeasures>(reps_));
-  auto take = [&](std::size_t j, std::size_t slot, RunResult&& r) {
-    out.measures[j][slot] = measure_run(shapes_[j], scenarios[j], r);
-    if (on_draw_) out.results[j][slot] = std::move(r);
+  out.results.assign(n_, std::vector<RunResult>(out.slots));
+  out.measures.assign(n_, std::vector<RunMeasures>(out.slots));
+  // `k`: the run's place in this unit (its replication slot is first_slot + k).
+  auto take = [&](std::size_t j, std::size_t k, RunResult&& r) {
+    out.measures[j][k] = measure_run(shapes_[j], scenarios[j], r);
+    if (on_draw_) out.results[j][k] = std::move(r);
     finished_runs(1);
   };
   std::vector<Job> jobs;
   std::vector<std::size_t> job_scenario;
   for (std::size_t i = 0; i < n_; ++i)
     if (!warmups_.cached(i)) {
-      jobs.push_back({models[i].get(), RunPlan{study_.seed, draw, study_.first_replication, reps_}});
+      jobs.push_back({models[i].get(),
+                      RunPlan{study_.seed, draw, study_.first_replication + out.first_slot, out.slots}});
       job_scenario.push_back(i);
     }
   std::vector<std::pair<std::size_t, std::uint32_t>> from_cache;
   for (std::size_t i = 0; i < n_; ++i)
     if (warmups_.cached(i))
-      for (std::uint32_t r = 0; r < reps_; ++r) from_cache.emplace_back(i, r);
+      for (std::uint32_t k = 0; k < out.slots; ++k) from_cache.emplace_back(i, k);
   tbb::parallel_invoke(
       [&] {
-        tbb::parallel_for(std::size_t{0}, from_cache.size(), [&](std::size_t k) {
-          const auto [i, r] = from_cache[k];
+        tbb::parallel_for(std::size_t{0}, from_cache.size(), [&](std::size_t x) {
+          const auto [i, k] = from_cache[x];
+          const std::uint32_t slot = out.first_slot + k;
           try {
-            take(i, r, warmups_.warmed(i, r).policy(*models[i], draw));
+            take(i, k, warmups_.warmed(i, slot).policy(*models[i], draw));
+          } catch (const std::bad_alloc&) {
+            throw;                             // the machine's memory, not this run (as in for_each_run)
           } catch (const std::exception& e) {  // named like a failure of for_each_run
-            throw RunFailure(i, RunRequest{study_.seed, draw, study_.first_replication + r}, e.what(),
+            throw RunFailure(i, RunRequest{study_.seed, draw, study_.first_replication + slot}, e.what(),
                              dynamic_cast<const InternalError*>(&e) != nullptr);
           }
         });
@@ -402,27 +431,38 @@ void StudyRunner::simulate_draw(DrawOutput& out) {
       });
 }
 
-StudyResult StudyRunner::run(const CompletedDraws* completed, const std::atomic<bool>* stop) {
+StudyResult StudyRunner::run(const CompletedRuns* completed, const std::atomic<bool>* stop) {
   std::vector<std::vector<RunMeasures>> runs(n_);
-  // Draws in parallel (several in flight at once), each draw's runs in parallel too; results are taken in
-  // draw order, so the sink writes draws in order and the summaries do not depend on the thread count.
-  // Each draw's output lives here, not in the pipeline's tokens: should a stage throw (a full disk), the
-  // pipeline drops the tokens in flight without destroying them, and this vector frees them.
-  std::vector<DrawOutput> outputs(draws_.size());
-  std::size_t next = 0, draws_done = 0;
-  bool stopped = false;
+  // Units in parallel (several in flight at once), each unit's runs in parallel too; results are taken in
+  // unit order, so the sink writes units in order and the summaries do not depend on the thread count.
+  // The outputs of the units in flight live here, not in the pipeline's tokens: should a stage throw (a full
+  // disk), the pipeline drops the tokens in flight without destroying them, and this vector frees them. A
+  // unit's token starts only when at most in_flight - 1 others live, and tokens end in unit order, so unit k
+  // may reuse the place of unit k - in_flight.
   const std::size_t in_flight = 2 * static_cast<std::size_t>(tbb::this_task_arena::max_concurrency());
-  auto start_draw = [&](tbb::flow_control& fc) -> DrawOutput* {
-    if (next == draws_.size()) {
+  std::vector<UnitOutput> outputs(std::min<std::size_t>(in_flight, units_));
+  std::uint32_t next = 0, units_done = 0;
+  bool stopped = false;
+  auto start = [&](tbb::flow_control& fc) -> UnitOutput* {
+    if (next == units_) {
       fc.stop();
       return nullptr;
     }
-    DrawOutput* out = &outputs[next];
-    out->draw = draws_[next++];
+    UnitOutput* out = &outputs[next % outputs.size()];
+    *out = UnitOutput{};
+    start_unit(next++, *out);
     if (completed) {
-      if (auto it = completed->find(out->draw); it != completed->end()) {
+      bool all = true;
+      std::vector<std::vector<RunMeasures>> before(n_);
+      for (std::uint32_t k = 0; k < out->slots && all; ++k) {
+        const auto it = completed->find({out->draw, study_.first_replication + out->first_slot + k});
+        all = it != completed->end();
+        if (all)
+          for (std::size_t i = 0; i < n_; ++i) before[i].push_back(it->second.at(i));
+      }
+      if (all) {
         out->done_before = true;
-        out->measures = it->second;
+        out->measures = std::move(before);
         return out;
       }
     }
@@ -433,26 +473,26 @@ StudyResult StudyRunner::run(const CompletedDraws* completed, const std::atomic<
     }
     return out;
   };
-  auto simulate = [&](DrawOutput* out) {
-    if (!out->done_before) simulate_draw(*out);
+  auto simulate = [&](UnitOutput* out) {
+    if (!out->done_before) simulate_unit(*out);
     return out;
   };
-  auto keep = [&](DrawOutput* out) {
+  auto keep = [&](UnitOutput* out) {
     if (out->done_before) {
-      finished_runs(n_ * reps_);
+      finished_runs(n_ * out->slots);
     } else if (on_draw_) {
       on_draw_(out->draw, out->results, out->measures);
     }
     for (std::size_t i = 0; i < n_; ++i)
       for (RunMeasures& m : out->measures.at(i)) runs[i].push_back(std::move(m));
-    *out = DrawOutput{};  // its memory back now: only the draws in flight hold results
-    ++draws_done;
+    *out = UnitOutput{};  // its memory back now: only the units in flight hold results
+    ++units_done;
   };
   tbb::parallel_pipeline(
-      in_flight, tbb::make_filter<void, DrawOutput*>(tbb::filter_mode::serial_in_order, start_draw) &
-                     tbb::make_filter<DrawOutput*, DrawOutput*>(tbb::filter_mode::parallel, simulate) &
-                     tbb::make_filter<DrawOutput*, void>(tbb::filter_mode::serial_in_order, keep));
-  if (stopped) throw Interrupted(draws_done, draws_.size());
+      in_flight, tbb::make_filter<void, UnitOutput*>(tbb::filter_mode::serial_in_order, start) &
+                     tbb::make_filter<UnitOutput*, UnitOutput*>(tbb::filter_mode::parallel, simulate) &
+                     tbb::make_filter<UnitOutput*, void>(tbb::filter_mode::serial_in_order, keep));
+  if (stopped) throw Interrupted(units_done, units_, study_.draws > 0 ? "draws" : "replications");
 
   StudyResult out;
   for (std::size_t i = 0; i < n_; ++i)
@@ -469,7 +509,7 @@ StudyResult StudyRunner::run(const CompletedDraws* completed, const std::atomic<
 }  // namespace
 
 StudyResult run_study(const Study& study, const Progress::Callback& on_progress, const DrawSink& on_draw,
-                      const CompletedDraws* completed, const std::atomic<bool>* stop) {
+                      const CompletedRuns* completed, const std::atomic<bool>* stop) {
   return StudyRunner(study, on_progress, on_draw).run(completed, stop);
 }
 

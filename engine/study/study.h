@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <utility>
 
 #include <fmt/format.h>
 #include <optional>
@@ -75,19 +76,23 @@ struct StudyResult {
   EconomicEvaluation evaluation;
 };
 
-// Called once per completed draw, serially, with every run of that draw: results[scenario][replication].
-// `measures` are the figures measured from `results`, same layout.
+// Called once per completed unit, serially and in order, with every run of that unit:
+// results[scenario][k]. A unit is a parameter draw with all its replications, or in the base case (no draws)
+// one replication, so that an interrupted base case keeps its finished replications. `measures` are the
+// figures measured from `results`, same layout; each run carries its draw and replication number.
 using DrawSink = std::function<void(std::uint32_t draw, const std::vector<std::vector<RunResult>>& results,
                                     const std::vector<std::vector<RunMeasures>>& measures)>;
 
-// Draws already done (a resumed run): draw -> [scenario][replication] figures. They are not run again.
-using CompletedDraws = std::map<std::uint32_t, std::vector<std::vector<RunMeasures>>>;
+// Runs already done (a resumed run): (draw, replication number) -> [scenario] figures. A unit whose runs
+// are all here is not run again.
+using CompletedRuns = std::map<std::pair<std::uint32_t, std::uint32_t>, std::vector<RunMeasures>>;
 
-// Thrown by run_study when `stop` was set: the draws before it completed (and went to on_draw).
+// Thrown by run_study when `stop` was set: the units before it completed (and went to on_draw). `what`
+// names the units: "draws", or "replications" in the base case.
 class Interrupted : public Error {
  public:
-  Interrupted(std::size_t done, std::size_t total)
-      : Error(fmt::format("interrupted after {} of {} draws", done, total)), done_(done), total_(total) {}
+  Interrupted(std::size_t done, std::size_t total, const std::string& what = "draws")
+      : Error(fmt::format("interrupted after {} of {} {}", done, total, what)), done_(done), total_(total) {}
   std::size_t done() const { return done_; }
   std::size_t total() const { return total_; }
 
@@ -95,11 +100,13 @@ class Interrupted : public Error {
   std::size_t done_, total_;
 };
 
-// Runs every replication of every scenario in every draw, a draw at a time, each draw's runs in parallel
-// (oneTBB; the caller sets the thread count). `on_progress(done, total)` counts runs over the whole study.
-// `stop`, when set (Ctrl-C), ends the study after the draw in flight by throwing Interrupted.
+// Runs every replication of every scenario in every draw, a unit (see DrawSink) at a time, several units
+// in flight and each unit's runs in parallel (oneTBB; the caller sets the thread count).
+// `on_progress(done, total)` counts runs over the whole study. `stop`, when set (Ctrl-C), ends the study
+// after the units in flight by throwing Interrupted; should it be set after the last unit has begun, the
+// study simply completes.
 StudyResult run_study(const Study& study, const Progress::Callback& on_progress = nullptr,
-                      const DrawSink& on_draw = nullptr, const CompletedDraws* completed = nullptr,
+                      const DrawSink& on_draw = nullptr, const CompletedRuns* completed = nullptr,
                       const std::atomic<bool>* stop = nullptr);
 
 }  // namespace wijksim

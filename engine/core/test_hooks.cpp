@@ -1,4 +1,4 @@
-#include "wijksim/store/test_hooks.h"
+#include "wijksim/core/test_hooks.h"
 
 #include <fmt/format.h>
 
@@ -21,6 +21,7 @@ struct Hooks {
   bool kill_before = false;
   long pause_at = 0;
   std::string pause_file;
+  std::string loading_file;  // "": off
 };
 
 // "N:REST" with N >= 1; false when malformed.
@@ -47,23 +48,42 @@ Hooks read_hooks() {
     if (!split(p, h.pause_at, h.pause_file) || h.pause_file.empty())
       throw Error(fmt::format("WIJKSIM_TEST_PAUSE_AFTER_DRAW={}: expected N:FILE (a test hook)", p));
   }
+  if (const char* l = std::getenv("WIJKSIM_TEST_PAUSE_IN_LOADING")) {
+    if (!*l) throw Error("WIJKSIM_TEST_PAUSE_IN_LOADING is empty: expected FILE (a test hook)");
+    h.loading_file = l;
+  }
   return h;
+}
+
+const Hooks& hooks() {
+  static const Hooks h = read_hooks();
+  return h;
+}
+
+// Creates FILE.paused, then waits until FILE exists. Waits for an event (the file), not for a time: the
+// poll interval only sets how soon it notices.
+void pause(const std::string& file, const std::string& where) {
+  std::ofstream(file + ".paused") << "paused " << where << "\n";
+  while (!std::filesystem::exists(file)) std::this_thread::sleep_for(std::chrono::milliseconds(10));
 }
 
 }  // namespace
 
 void at_draw(DrawPoint point) {
-  static const Hooks hooks = read_hooks();
+  const Hooks& h = hooks();
   static std::atomic<long> draws{0};  // draws this process has begun to commit
-  if (!hooks.kill_at && !hooks.pause_at) return;
+  if (!h.kill_at && !h.pause_at) return;
   const long n = point == DrawPoint::BeforeCommit ? ++draws : draws.load();
-  if (n == hooks.kill_at && hooks.kill_before == (point == DrawPoint::BeforeCommit)) std::raise(SIGKILL);
-  if (point == DrawPoint::AfterCommit && n == hooks.pause_at) {
-    std::ofstream(hooks.pause_file + ".paused") << "paused after draw " << n << "\n";
-    // Waits for an event (the file), not for a time: the poll interval only sets how soon it notices.
-    while (!std::filesystem::exists(hooks.pause_file))
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
+  if (n == h.kill_at && h.kill_before == (point == DrawPoint::BeforeCommit)) std::raise(SIGKILL);
+  if (point == DrawPoint::AfterCommit && n == h.pause_at)
+    pause(h.pause_file, "after draw " + std::to_string(n));
+}
+
+void while_loading() {
+  static std::atomic<bool> done{false};
+  const Hooks& h = hooks();
+  if (h.loading_file.empty() || done.exchange(true)) return;
+  pause(h.loading_file, "while loading");
 }
 
 }  // namespace wijksim::test_hooks

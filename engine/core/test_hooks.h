@@ -9,7 +9,9 @@
 //                                        exactly the draws before it;
 //   WIJKSIM_TEST_KILL_IN_DRAW=N:after    ... just after the commit: the store keeps draw N too;
 //   WIJKSIM_TEST_PAUSE_AFTER_DRAW=N:FILE after committing its N-th draw the process creates FILE.paused and
-//                                        waits until FILE exists (it keeps its run's lock meanwhile).
+//                                        waits until FILE exists (it keeps its run's lock meanwhile);
+//   WIJKSIM_TEST_PAUSE_IN_LOADING=FILE   after reading the first scenario file, before any other, the process
+//                                        creates FILE.paused and waits until FILE exists.
 //
 // N counts the draws this process writes, from 1 (a resumed run counts only the draws it adds; a base case
 // writes one unit per replication, see StudyRecorder). A malformed value is an error, not silence.
@@ -21,5 +23,7 @@ enum class DrawPoint { BeforeCommit, AfterCommit };
 
 // Called by RunStore::write_draw at both points of every draw it writes.
 void at_draw(DrawPoint point);
+// Called by plan_study after it has read the first scenario file.
+void while_loading();
 
 }  // namespace wijksim::test_hooks

@@ -1,0 +1,114 @@
+#include "interrupts.h"
+
+#include <fmt/format.h>
+#include <pthread.h>
+#include <unistd.h>
+
+#include <csignal>
+#include <cstdio>
+#include <mutex>
+#include <thread>
+
+#include "wijksim/store/run_store.h"
+
+namespace wijksim::cli {
+namespace {
+
+struct State {
+  std::mutex m;
+  bool study = false;
+  int signals = 0;  // received while the study runs
+  std::string store, resume, units, message = "interrupted";
+  std::int64_t run = 0;
+};
+
+State& state() {
+  static State s;
+  return s;
+}
+
+std::atomic<bool> g_stop{false};
+
+extern "C" void ignore_signal(int) {}
+
+[[noreturn]] void exit_now(const std::string& message) {
+  fmt::print(stderr, "\n{}\n", message);
+  std::fflush(stderr);
+  std::_Exit(130);
+}
+
+void on_signal() {
+  State& s = state();
+  std::unique_lock lock(s.m);
+  if (!s.study) exit_now(s.message);
+  if (++s.signals == 1) {
+    g_stop.store(true);
+    fmt::print(
+        stderr,
+        "\ninterrupted: stopping after the {} in flight, which are kept (Ctrl-C again to stop at once)\n",
+        s.units);
+    std::fflush(stderr);
+    return;
+  }
+  if (s.run == 0) exit_now("stopped at once; nothing was kept (--no-store)");
+  std::string marked;
+  try {
+    // Only a run still "running" (a run that completed meanwhile stays complete). The process's own
+    // connection may be inside a transaction: this one waits for it (the busy timeout), then the exit
+    // rolls back whatever that connection had not committed.
+    RunStore::open(s.store).set_status(s.run, "interrupted", true);
+  } catch (const std::exception& e) {
+    marked = fmt::format(
+        " (it could not be marked interrupted: {}; `wijksim runs` shows it as no longer written)", e.what());
+  }
+  exit_now(fmt::format("stopped at once: run {} of {} keeps the {} completed before{}. To continue:\n  {}",
+                       s.run, s.store, s.units, marked, s.resume));
+}
+
+}  // namespace
+
+void Interrupts::install() {
+  // A signal ignored when the process starts (a background job of a script) would be discarded even while
+  // blocked: give both a handler first, so sigwait receives them.
+  struct sigaction sa {};
+  sa.sa_handler = ignore_signal;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGINT, &sa, nullptr);
+  sigaction(SIGTERM, &sa, nullptr);
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  std::thread([set] {
+    for (;;) {
+      int sig = 0;
+      if (sigwait(&set, &sig) == 0) on_signal();
+    }
+  }).detach();
+}
+
+const std::atomic<bool>* Interrupts::stop_flag() {
+  return &g_stop;
+}
+
+void Interrupts::study(const std::string& store, std::int64_t run, const std::string& resume,
+                       const std::string& units) {
+  State& s = state();
+  std::lock_guard lock(s.m);
+  s.study = true;
+  s.signals = 0;
+  s.store = store;
+  s.run = run;
+  s.resume = resume;
+  s.units = units;
+}
+
+void Interrupts::at_once(const std::string& message) {
+  State& s = state();
+  std::lock_guard lock(s.m);
+  s.study = false;
+  s.message = message;
+}
+
+}  // namespace wijksim::cli
