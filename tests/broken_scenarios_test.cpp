@@ -753,6 +753,37 @@ TEST_CASE("broken scenarios across files: extends and comparator", "[input]") {
                                              "cannot read the scenario to extend, 'baseline-velve.yaml' (" +
                                                  (dir / "baseline-velve.yaml") + "): no such file"))});
   }
+  SECTION("extends a symbolic link that goes round in a loop: said so, not 'no such file'") {
+    fs::create_symlink("loop-b.yaml", dir.path / "loop-a.yaml");
+    fs::create_symlink("loop-a.yaml", dir.path / "loop-b.yaml");
+    const std::string text = "extends: loop-a.yaml\nname: pilot\n";
+    check(diagnostics_of(text, dir / "pilot.yaml"),
+          {in_file(dir / "pilot.yaml",
+                   exact(1, 10, "extends",
+                         "cannot read the scenario to extend, 'loop-a.yaml' (" + (dir / "loop-a.yaml") +
+                             "): a loop of symbolic links (the name never leads to a file)"))});
+  }
+  SECTION("extends a symbolic link to nothing") {
+    fs::create_symlink("gone.yaml", dir.path / "dangling.yaml");
+    const std::string text = "extends: dangling.yaml\nname: pilot\n";
+    check(
+        diagnostics_of(text, dir / "pilot.yaml"),
+        {in_file(dir / "pilot.yaml", exact(1, 10, "extends",
+                                           "cannot read the scenario to extend, 'dangling.yaml' (" +
+                                               (dir / "dangling.yaml") + "): a symbolic link to nothing"))});
+  }
+  SECTION("a scenario file whose name is too long: said so, not 'no such file'") {
+    const std::string name = dir / (std::string(300, 'a') + ".yaml");
+    try {
+      ScenarioSource::load(name);
+      FAIL("loaded");
+    } catch (const InputError& e) {
+      REQUIRE(e.diagnostics().size() == 1);
+      CHECK(e.diagnostics()[0].message ==
+            "cannot read the scenario: the name is too long (at most 255 bytes for one name and 4,096 for a "
+            "whole path)");
+    }
+  }
   SECTION("extends a directory") {
     const std::string text = "extends: .\nname: pilot\n";
     // the directory's path as written, "<dir>/." made normal: "<dir>/"

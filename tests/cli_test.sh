@@ -55,6 +55,42 @@ grep -q "there is no results store" "$tmp/err" || { echo "FAIL: no message for a
 printf 'not a database, just text\n%.0s' $(seq 200) >"$tmp/text.db"
 expect 1 "a file that is not a store" "$wijksim" run "$src/scenarios/baseline-velve.yaml" -r 1 -y 1 --output "$tmp/text.db"
 grep -q "not a wijksim results store" "$tmp/err" || { echo "FAIL: no message for a file that is not a store"; fail=1; }
+# A damaged store (truncated) is bad input like a text file: the same exit code (1), each with its own words,
+# for every command that opens it (before: exit 3 for the truncated one, exit 1 for the text file).
+head -c 3000 "$tmp/s.db" >"$tmp/truncated.db"
+for cmd in "runs" "show 1" "export 1 --csv $tmp/never" "report 1 -o $tmp/never.html"; do
+  expect 1 "$cmd of a truncated store" "$wijksim" $cmd --store "$tmp/truncated.db"
+  grep -q "damaged (truncated or corrupt)" "$tmp/err" || { echo "FAIL: $cmd of a truncated store: $(cat "$tmp/err")"; fail=1; }
+  expect 1 "$cmd of a text file as a store" "$wijksim" $cmd --store "$tmp/text.db"
+  grep -q "not a wijksim results store (not an SQLite database" "$tmp/err" || { echo "FAIL: $cmd of a text file: $(cat "$tmp/err")"; fail=1; }
+done
+expect 1 "run into a truncated store" "$wijksim" run "$src/scenarios/baseline-velve.yaml" -r 1 -y 1 --output "$tmp/truncated.db"
+grep -q "damaged (truncated or corrupt)" "$tmp/err" || { echo "FAIL: run into a truncated store: $(cat "$tmp/err")"; fail=1; }
+# A store on a read-only file system can be read: runs, show, export and report (to a writable place). A
+# read-only bind mount in a private mount namespace when this runs as root (root writes through file
+# permissions), else the directory and file without write permission.
+mkdir -p "$tmp/ro"
+cp "$tmp/s.db" "$tmp/ro/s.db"
+readonly_run() {  # readonly_run COMMAND...: runs it with $tmp/ro read-only
+  if [ "$(id -u)" -eq 0 ]; then
+    unshare -m sh -c 'mount --bind -o ro "$1" "$1" && shift && exec "$@"' sh "$tmp/ro" "$@"
+  else
+    chmod a-w "$tmp/ro" "$tmp/ro/s.db"; "$@"; local code=$?; chmod u+w "$tmp/ro" "$tmp/ro/s.db"; return $code
+  fi
+}
+if [ "$(id -u)" -ne 0 ] || unshare -m true 2>/dev/null; then
+  expect 0 "runs of a store on a read-only file system" readonly_run "$wijksim" runs --store "$tmp/ro/s.db"
+  grep -q "run    1 .* complete" "$tmp/out" || { echo "FAIL: runs on a read-only file system: $(cat "$tmp/out")"; fail=1; }
+  expect 0 "show of a store on a read-only file system" readonly_run "$wijksim" show 1 --format json --store "$tmp/ro/s.db"
+  cmp -s "$tmp/out" "$tmp/compare.json" || { echo "FAIL: show on a read-only file system differs"; fail=1; }
+  expect 0 "export of a store on a read-only file system" readonly_run "$wijksim" export 1 --csv "$tmp/ro-csv" --store "$tmp/ro/s.db"
+  expect 0 "report of a store on a read-only file system" readonly_run "$wijksim" report 1 -o "$tmp/ro.html" --store "$tmp/ro/s.db"
+  expect 3 "run into a store on a read-only file system" readonly_run "$wijksim" run "$src/scenarios/baseline-velve.yaml" -r 1 -y 1 --store "$tmp/ro/s.db"
+  grep -q "not writable" "$tmp/err" || { echo "FAIL: run into a read-only store: $(cat "$tmp/err")"; fail=1; }
+  cmp -s "$tmp/s.db" "$tmp/ro/s.db" || { echo "FAIL: the read-only store changed"; fail=1; }
+else
+  echo "note: no read-only file system can be made here (root without unshare); not tried"
+fi
 expect 0 "the default store is results.db" "$wijksim" run "$src/scenarios/baseline-velve.yaml" -r 1 -y 1
 [ -s "$tmp/results.db" ] || { echo "FAIL: no results.db"; fail=1; }
 before=$(ls "$tmp")

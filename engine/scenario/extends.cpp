@@ -15,8 +15,18 @@ namespace fs = std::filesystem;
 bool read_file(const fs::path& p, std::string& out, std::string& why) {
   std::error_code ec;
   auto st = fs::status(p, ec);
+  if (ec && ec != std::errc::no_such_file_or_directory) {
+    // A loop of symbolic links, a name too long, a part of the path that is not a directory: say which.
+    why = ec == std::errc::too_many_symbolic_link_levels
+              ? "a loop of symbolic links (the name never leads to a file)"
+          : ec == std::errc::filename_too_long
+              ? "the name is too long (at most 255 bytes for one name and 4,096 for a whole path)"
+              : ec.message();
+    return false;
+  }
   if (ec || !fs::exists(st)) {
-    why = "no such file";
+    std::error_code lec;
+    why = fs::is_symlink(fs::symlink_status(p, lec)) ? "a symbolic link to nothing" : "no such file";
     return false;
   }
   if (!fs::is_regular_file(st)) {

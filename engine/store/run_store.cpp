@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <ctime>
 #include <filesystem>
@@ -123,6 +124,22 @@ RunInfo read_run(const Statement& q) {
   return r;
 }
 
+// The URI that opens `path` read-only as immutable (https://sqlite.org/uri.html): an absolute path with every
+// byte outside the unreserved set and '/' percent-encoded.
+std::string immutable_uri(const std::string& path) {
+  std::error_code ec;
+  const std::string abs = std::filesystem::absolute(path, ec).string();
+  std::string uri = "file:";
+  for (const char ch : ec ? path : abs) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (std::isalnum(c) || c == '/' || c == '-' || c == '_' || c == '.' || c == '~')
+      uri += ch;
+    else
+      uri += fmt::format("%{:02X}", c);
+  }
+  return uri + "?immutable=1";
+}
+
 constexpr const char* kRunColumns =
     "SELECT run_id, started_at, finished_at, version, seed, command, command_line, status, replications, "
     "first_replication, years, draws, (SELECT count(DISTINCT draw) FROM figures f WHERE f.run_id = "
@@ -149,6 +166,22 @@ RunStore RunStore::open(const std::string& path, Mode mode) {
     sqlite_failure(s.db_, path, exists ? "open it" : "create it");
   sqlite3_extended_result_codes(s.db_, 1);
   sqlite3_busy_timeout(s.db_, 60000);  // another process writing: wait for it rather than fail
+  if (mode == Mode::ReadOnly) {
+    // A store in write-ahead-log mode is read through its shared-memory file (PATH-shm), which a reader
+    // must create when no writer has it open. On a read-only file system (or in a directory this process
+    // cannot write) it cannot, and the first read fails: such a store cannot change while it is read, so it
+    // is read as immutable instead (no locks, no -shm, no -wal). Only then: a store that can be written is
+    // always read with its locks, as another process may be writing it.
+    const int rc = sqlite3_exec(s.db_, "SELECT count(*) FROM sqlite_master", nullptr, nullptr, nullptr);
+    if ((rc & 0xff) == SQLITE_CANTOPEN || (rc & 0xff) == SQLITE_READONLY) {
+      sqlite3_close_v2(s.db_);
+      s.db_ = nullptr;
+      if (sqlite3_open_v2(immutable_uri(path).c_str(), &s.db_, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI,
+                          nullptr) != SQLITE_OK)
+        sqlite_failure(s.db_, path, "open it");
+      sqlite3_extended_result_codes(s.db_, 1);
+    }
+  }
 
   // Read in their own scope: an unfinished statement holds a read transaction, and the journal mode
   // cannot change inside one.

@@ -24,12 +24,20 @@ void sqlite_failure(sqlite3* db, const std::string& path, const std::string& doi
     why = fmt::format("a read or write failed ({}); nothing of this step was kept", why);
   if (primary == SQLITE_READONLY || primary == SQLITE_CANTOPEN || primary == SQLITE_PERM)
     why = "the file or its directory is not writable (" + why + ")";
-  if (primary == SQLITE_NOTADB || primary == SQLITE_CORRUPT)
-    why = "it is not a wijksim results store (" + why + ")";
+  if (primary == SQLITE_NOTADB)
+    why = "it is not a wijksim results store (not an SQLite database: " + why + ")";
+  if (primary == SQLITE_CORRUPT)
+    why = fmt::format(
+        "it is a damaged (truncated or corrupt) results store ({}); `sqlite3 {} .recover` may save the runs "
+        "it "
+        "held",
+        why, path);
   if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED)
     why = "another process held the store too long (" + why + ")";
-  if (primary == SQLITE_NOTADB)  // the user named a file that is not a store: bad input, not a failure
-    throw InputError({{Location{path, 0, 0}, "", fmt::format("cannot {}: {}", doing, why)}});
+  // The user named a file that is not a usable store, a text file or a damaged one alike: bad input, not a
+  // failure of the run (exit 1 for both).
+  if (primary == SQLITE_NOTADB || primary == SQLITE_CORRUPT)
+    throw InputError({{Location{path, 0, 0}, "--store", fmt::format("cannot {}: {}", doing, why)}});
   throw Error(fmt::format("results store '{}': cannot {}: {}", path, doing, why));
 }
 
