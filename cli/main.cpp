@@ -22,12 +22,15 @@
 
 #include "interrupts.h"
 #include "progress_bar.h"
+#include "wijksim/analysis/calibration.h"
 #include "wijksim/core/atomic_file.h"
 #include "wijksim/core/error.h"
 #include "wijksim/core/output_path.h"
 #include "wijksim/model/model.h"
+#include "wijksim/report/calibration_markdown.h"
 #include "wijksim/report/html_report.h"
 #include "wijksim/report/render.h"
+#include "wijksim/report/report_tables.h"
 #include "wijksim/report/study_report.h"
 #include "wijksim/simulation/simulation.h"
 #include "wijksim/store/run_store.h"
@@ -90,6 +93,9 @@ std::vector<KeptFile> inputs_of(const Study& study) {
           break;
         case SourceFile::Role::ComparatorExtends:
           kept.push_back({f.path, fmt::format("a file the comparator of the scenario '{}' extends", name)});
+          break;
+        case SourceFile::Role::Targets:
+          kept.push_back({f.path, fmt::format("a targets file the scenario '{}' reads", name)});
           break;
       }
     }
@@ -334,6 +340,29 @@ int validate(const Options& o) {
   return bad ? kBadInput : kOk;
 }
 
+// The calibration table (README "Calibration"): the scenario's base case (its own replications and policy
+// years unless told otherwise), each target of its targets file next to the model.
+int calibration(const Options& o) {
+  cli::Interrupts::at_once("interrupted; nothing was simulated or kept");
+  StudyOverrides overrides{o.seed, o.replications, o.years, std::nullopt, 0};
+  const Study study = plan_study(o.scenarios, overrides, false);
+  cli::ProgressBar bar("calibration");
+  const StudyResult result =
+      run_study(study, [&bar](std::size_t done, std::size_t total) { bar.update(done, total); });
+  bar.finish();
+  const ScenarioSummary& s = result.summaries.front();
+  if (o.format == "markdown") {
+    fmt::print("{}", calibration_markdown(calibrate(s), s.shape.name, study.replications, study.years));
+  } else {
+    Report r;
+    r.command = "calibration";
+    r.version = WIJKSIM_VERSION;
+    r.tables = {calibration_table(s)};
+    fmt::print("{}", render(r, *parse_format(o.format)));
+  }
+  return kOk;
+}
+
 int trace(const Options& o) {
   StudyOverrides overrides{o.seed, 1, o.years, o.replication, 0};
   const Study study = plan_study(o.scenarios, overrides, false);
@@ -456,6 +485,22 @@ int main(int argc, char** argv) {
   trace_cmd->add_option("--years,-y", o.years, "Policy years (default: the scenario's)")
       ->check(CLI::Range(1, 200));
 
+  CLI::App* calibration_cmd = app.add_subcommand(
+      "calibration", "Print each calibration target of the scenario next to the model (README's tables)");
+  calibration_cmd->add_option("scenario", o.scenarios, "Scenario file (YAML)")->required()->expected(1);
+  calibration_cmd->add_option("--replications,-r", o.replications, "Replications (default: the scenario's)")
+      ->check(CLI::Range(1, 100000));
+  calibration_cmd->add_option("--years,-y", o.years, "Policy years (default: the scenario's)")
+      ->check(CLI::Range(1, 200));
+  calibration_cmd->add_option("--seed,-s", o.seed, "Random seed (default: the scenario's)")
+      ->check(whole_number(0, std::numeric_limits<std::uint64_t>::max()));
+  calibration_cmd->add_option("--threads,-t", o.threads, "Worker threads (default: all cores)")
+      ->check(CLI::Range(1, 1024));
+  calibration_cmd
+      ->add_option("--format,-f", o.format,
+                   "markdown: the README's table; table, csv, json: as `run` prints it")
+      ->check(CLI::IsMember({"markdown", "table", "csv", "json"}));
+
   CLI::App* runs_cmd = app.add_subcommand("runs", "List the runs a results store holds");
   store_option(runs_cmd);
   CLI::App* show_cmd = app.add_subcommand("show", "Print a stored run's tables again, without simulating");
@@ -503,11 +548,15 @@ int main(int argc, char** argv) {
     if (*report_cmd) return write_report(o);
     if (*validate_cmd) return validate(o);
     if (*trace_cmd) return trace(o);
+    if (*calibration_cmd) {
+      if (calibration_cmd->count("--format") == 0) o.format = "markdown";
+      return calibration(o);
+    }
   } catch (const UsageError& e) {
     fmt::print(stderr, "error: {}\nRun with --help for more information.\n", e.what());
     return kUsage;
   } catch (const InputError& e) {
-    print_input_error(e, *run || *compare || *trace_cmd);
+    print_input_error(e, *run || *compare || *trace_cmd || *calibration_cmd);
     return kBadInput;
   } catch (const InternalError& e) {
     fmt::print(stderr, "error: {}\n(command: {})\n{}", e.what(), quoted_args(argc, argv), kBugReport);

@@ -22,7 +22,21 @@ expect() {  # expect CODE description command...
 expect 0 "validate the shipped scenarios" "$wijksim" validate "$src"/scenarios/*.yaml
 expect 0 "--version" "$wijksim" --version
 grep -q "^wijksim [0-9]" "$tmp/out" || { echo "FAIL: --version prints no version"; fail=1; }
+# Help lists what it must, not only exits 0: every command, and every option of run and compare.
+expect 0 "--help" "$wijksim" --help
+for c in run compare validate trace runs show export report calibration; do
+  grep -q "^  $c " "$tmp/out" || { echo "FAIL: --help does not list the command $c"; fail=1; }
+done
 expect 0 "run --help" "$wijksim" run --help
+for opt in --replications --seed --years --draws --threads --format --output --store --no-store --resume --first-replication; do
+  grep -q -- "$opt" "$tmp/out" || { echo "FAIL: run --help does not list $opt"; fail=1; }
+done
+expect 0 "compare --help" "$wijksim" compare --help
+grep -q -- "--report" "$tmp/out" || { echo "FAIL: compare --help does not list --report"; fail=1; }
+expect 0 "trace --help" "$wijksim" trace --help
+for opt in --household --replication --seed --years; do
+  grep -q -- "$opt" "$tmp/out" || { echo "FAIL: trace --help does not list $opt"; fail=1; }
+done
 expect 2 "no subcommand" "$wijksim"
 expect 2 "unknown option" "$wijksim" run "$src/scenarios/pilot.yaml" --no-such-option
 expect 2 "bad --format" "$wijksim" run "$src/scenarios/pilot.yaml" --format xml
@@ -36,6 +50,16 @@ expect 1 "validate a broken scenario" "$wijksim" validate "$tmp/broken.yaml"
 expect 0 "compare on 1 thread" "$wijksim" compare "$src/scenarios/pilot.yaml" -r 2 -y 1 --threads 1 --format json -o "$tmp/t1.json"
 expect 0 "compare on 2 threads" "$wijksim" compare "$src/scenarios/pilot.yaml" -r 2 -y 1 --threads 2 --format json -o "$tmp/t2.json"
 cmp -s "$tmp/t1.json" "$tmp/t2.json" && echo "ok: JSON byte-identical on 1 and 2 threads" || { echo "FAIL: JSON differs between 1 and 2 threads"; fail=1; }
+# An odd count and more threads than cores (the machine has 2): the same bytes.
+for t in 3 16; do
+  expect 0 "compare on $t threads" "$wijksim" compare "$src/scenarios/pilot.yaml" -r 2 -y 1 --threads $t --format json -o "$tmp/t$t.json" --no-store
+  cmp -s "$tmp/t1.json" "$tmp/t$t.json" && echo "ok: JSON byte-identical on 1 and $t threads" || { echo "FAIL: JSON differs between 1 and $t threads"; fail=1; }
+done
+# A PSA (draws pipelined, several in flight) on 1, 3 and 16 threads.
+for t in 1 3 16; do
+  expect 0 "a PSA on $t threads" "$wijksim" compare "$src/scenarios/pilot.yaml" -y 1 --draws 6 --threads $t --format json -o "$tmp/psa$t.json" --no-store
+done
+cmp -s "$tmp/psa1.json" "$tmp/psa3.json" && cmp -s "$tmp/psa1.json" "$tmp/psa16.json" && echo "ok: a PSA's JSON byte-identical on 1, 3 and 16 threads" || { echo "FAIL: a PSA's JSON depends on the thread count"; fail=1; }
 # The results store: the default output of run and compare; show prints the same tables; export writes CSV.
 expect 0 "compare into a named store" "$wijksim" compare "$src/scenarios/pilot.yaml" -r 2 -y 1 --format json --output "$tmp/s.db"
 cp "$tmp/out" "$tmp/compare.json"
@@ -124,7 +148,25 @@ expect 2 "trace --replication 2^32" "$wijksim" trace "$src/scenarios/pilot.yaml"
 expect 0 "csv output" "$wijksim" run "$src/scenarios/baseline-velve.yaml" -r 2 -y 1 --format csv
 head -1 "$tmp/out" | grep -q "^scenario," || { echo "FAIL: csv has no header"; fail=1; }
 expect 3 "unwritable output" "$wijksim" run "$src/scenarios/baseline-velve.yaml" -r 2 -y 1 -o "$tmp/no/such/dir/out.txt"
+# trace: what it prints, not only that it runs. The header names the household, scenario, seed and
+# replication; weeks run from the start of the 20-year warm-up (-1040) to the end of the policy year (52),
+# never backwards; every state line is complete; the same command prints the same bytes, another household
+# or seed another history.
 expect 0 "trace a household" "$wijksim" trace "$src/scenarios/pilot.yaml" --household 5 -y 1
-grep -q "state:" "$tmp/out" || { echo "FAIL: trace prints no states"; fail=1; }
+cp "$tmp/out" "$tmp/trace5.txt"
+head -1 "$tmp/trace5.txt" | grep -q "^household 5 of pilot (.*pilot.yaml), seed 20100201, replication 0; weeks counted from the policy start" ||
+  { echo "FAIL: trace header: $(head -1 "$tmp/trace5.txt")"; fail=1; }
+awk 'NR > 1 { if ($1 != "week" || $2 < -1040 || $2 > 52 || $2 < last) bad = 1; last = $2; n++ }
+     END { exit (bad || n < 5) }' last=-100000 "$tmp/trace5.txt" ||
+  { echo "FAIL: trace weeks are not within -1040..52 in order"; fail=1; }
+grep -q "^week -1040 " "$tmp/trace5.txt" || { echo "FAIL: trace does not start with the warm-up"; fail=1; }
+[ "$(grep -c "state:" "$tmp/trace5.txt")" -ge 2 ] || { echo "FAIL: trace prints fewer than 2 states"; fail=1; }
+grep "state:" "$tmp/trace5.txt" | grep -vqE "state: rung [1-6], trust [01]\.[0-9]{2}(, [a-z ]+)?, coach [a-z]+, professionals [0-9]+" &&
+  { echo "FAIL: an incomplete state line in trace"; fail=1; }
+"$wijksim" trace "$src/scenarios/pilot.yaml" --household 5 -y 1 | cmp -s - "$tmp/trace5.txt" || { echo "FAIL: trace is not repeatable"; fail=1; }
+"$wijksim" trace "$src/scenarios/pilot.yaml" --household 6 -y 1 | tail -n +2 | cmp -s - <(tail -n +2 "$tmp/trace5.txt") &&
+  { echo "FAIL: households 5 and 6 have the same history"; fail=1; }
+"$wijksim" trace "$src/scenarios/pilot.yaml" --household 5 -y 1 --seed 7 | tail -n +2 | cmp -s - <(tail -n +2 "$tmp/trace5.txt") &&
+  { echo "FAIL: seeds 20100201 and 7 give household 5 the same history"; fail=1; }
 expect 1 "trace a household that does not exist" "$wijksim" trace "$src/scenarios/pilot.yaml" --household 999999 -y 1
 exit $fail

@@ -13,7 +13,7 @@ trap 'rm -rf "$tmp"' EXIT
 cd "$tmp"
 fail=0
 say_fail() { echo "FAIL: $*"; fail=1; }
-cp "$src"/scenarios/*.yaml .
+cp -r "$src"/scenarios/. .
 # A scenario whose comparator is not in its own extends chain, and a comparator with a parent of its own.
 sed 's/^name: baseline-velve$/name: cmpbase/' baseline-velve.yaml >cmpbase.yaml
 printf 'extends: cmpbase.yaml\nname: cmp\n' >cmp.yaml
@@ -113,6 +113,10 @@ expect_kept 1 "--output the comparator is refused" "cmp.yaml.*comparator" \
   "$wijksim" compare mine.yaml "${small[@]}" --no-store --output cmp.yaml
 expect_kept 1 "--output a file the comparator extends is refused" "cmpbase.yaml.*comparator" \
   "$wijksim" compare mine.yaml "${small[@]}" --no-store --output cmpbase.yaml
+cp targets/velve.yaml velve-targets.orig
+expect 1 "--output a targets file the scenario reads is refused" "targets/velve.yaml.*targets file" \
+  "$wijksim" run pilot.yaml "${small[@]}" --no-store --output targets/velve.yaml
+unchanged targets/velve.yaml velve-targets.orig "--output a targets file"
 ln pilot.yaml hardlink.txt
 expect_kept 1 "--output a hard link to the scenario is refused (same file, other name)" "hardlink.txt.*scenario" \
   "$wijksim" run pilot.yaml "${small[@]}" --no-store --output hardlink.txt

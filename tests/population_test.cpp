@@ -1,5 +1,7 @@
 // The initial population against the seeds' baseline survey table (BRIEF.md): households with at least
 // one problem 49%, with several 26%, professionals involved 0 / 1 / 2 / 3+ = 63 / 12 / 11 / 14% (N = 168).
+// These check how a Population's shares are drawn (on a test fixture); that the shipped baselines reproduce
+// the survey is tests/calibration_test.cpp, which runs them.
 #include <array>
 #include <catch2/catch.hpp>
 #include <cmath>

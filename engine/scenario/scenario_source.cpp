@@ -58,6 +58,7 @@ ScenarioSource ScenarioSource::load_text(const std::string& yaml, const std::str
     // The calibration targets: their own file's problems at their own locations, a measure this scenario
     // cannot show at the target.
     s.targets_file = (fs::path(path).parent_path() / s.targets_file).lexically_normal().string();
+    files.push_back({s.targets_file, SourceFile::Role::Targets});
     if (d.empty()) {
       try {
         s.targets = targets_for(s, read_targets_file(s.targets_file));
@@ -98,7 +99,9 @@ ScenarioSource ScenarioSource::load_text(const std::string& yaml, const std::str
       }();
       for (const SourceFile& f : c.files_)
         files.push_back({f.path, f.role == SourceFile::Role::Scenario ? SourceFile::Role::Comparator
-                                                                      : SourceFile::Role::ComparatorExtends});
+                                 : f.role == SourceFile::Role::Targets
+                                     ? SourceFile::Role::Targets
+                                     : SourceFile::Role::ComparatorExtends});
       const Scenario& cs = c.base_;
       if (s.population.households > 0 && cs.population.households != s.population.households)
         d.add(where, "comparator",

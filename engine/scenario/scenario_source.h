@@ -30,7 +30,7 @@ namespace wijksim {
 
 // A file a scenario was read from.
 struct SourceFile {
-  enum class Role { Scenario, Extends, Comparator, ComparatorExtends };
+  enum class Role { Scenario, Extends, Comparator, ComparatorExtends, Targets };
   std::string path;
   Role role = Role::Scenario;
 };
@@ -65,7 +65,7 @@ class ScenarioSource {
   std::string hash() const;
   const std::string& path() const { return path_; }
   // Every file read to load it: the scenario, the files of its `extends` chain, its comparator and the
-  // comparator's chain (the command's inputs, which no output may replace).
+  // comparator's chain, and the targets files they name (the command's inputs, which no output may replace).
   const std::vector<SourceFile>& files() const { return files_; }
   // Where the scenario names its comparator (for messages about the pair).
   const Location& comparator_location() const { return comparator_where_; }

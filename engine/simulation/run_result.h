@@ -21,7 +21,8 @@ struct AgencyWeek {
   std::int32_t coach_referrals = 0;
   std::int32_t admitted = 0;  // places given this week
   std::int32_t intakes = 0;
-  std::int32_t duplicates = 0;  // duplicate cases open (end of week)
+  std::int32_t duplicates = 0;  // open duplicate cases (end of week): each pays duplicate_cost_share of a
+                                // case-week the next week (it fills what was padding: the size is unchanged)
   std::int64_t wait_weeks = 0;  // summed waits of those admitted this week
 };
 

@@ -458,7 +458,6 @@ class Run {
       aw.waiting = waiting_[a];
       aw.in_treatment = in_treatment_[a];
       aw.capacity = capacity_[a];
-      aw.duplicates = dup_open_[a];
     }
     // New households per team and week: as many as the caseload cap leaves room for, and (with
     // coaches.new_cases_per_fte_week) as many as the team's intake time allows, saved up to at most two
@@ -489,6 +488,9 @@ class Run {
     // measures from next week on.
     absorb(driver_, v.week, false);
     driver_.reset(n_teams_);
+    // Open duplicate cases as next week's treatment cost counts them: after the coach admissions above,
+    // which stop the duplicates of coordinated households.
+    for (int a = 0; a < m_->agencies(); ++a) record_.agencies[a].duplicates = dup_open_[a];
   }
 
   void trace_state(int w) {
@@ -603,6 +605,7 @@ std::string warmup_difference(const Scenario& a, const Scenario& b) {
       g.presence = g.cooperation = g.reallocation_share = 0;
       g.intake_cost = g.cost_per_case_week = 0;
       g.payer = 0;
+      g.funding = AgencyFunding::Capacity;  // how it is paid changes the bill, not what happens
       g.label.clear();
     }
     return agencies;
@@ -611,6 +614,7 @@ std::string warmup_difference(const Scenario& a, const Scenario& b) {
     for (Domain& d : domains) {
       d.escalation_cost = 0;
       d.escalation_payer = 0;
+      d.spell_cost_per_year = d.spell_transfer_per_year = 0;
       d.label.clear();
     }
     return domains;

@@ -1,0 +1,42 @@
+#include "wijksim/report/calibration_markdown.h"
+
+#include <fmt/format.h>
+
+#include <cmath>
+
+namespace wijksim {
+namespace {
+
+// A share: of the measures the model has, those that are shares; of those it does not, what the targets file
+// calls one.
+bool is_share(const CalibrationTarget& t) {
+  using K = TargetMeasure::Kind;
+  return t.parsed.kind == K::Share || t.parsed.kind == K::NotHelped || t.parsed.kind == K::DomainShare ||
+         (t.parsed.kind == K::None && t.unit.rfind("share", 0) == 0);
+}
+
+std::string figure(const CalibrationTarget& t, double x) {
+  if (is_share(t)) return fmt::format("{:.1f}%", 100 * x);
+  return std::fabs(x) >= 1000 ? fmt::format("{:.0f}", x) : fmt::format("{:.3g}", x);  // never 4.9e+03
+}
+
+}  // namespace
+
+std::string calibration_markdown(const std::vector<CalibrationRow>& rows, const std::string& scenario,
+                                 int replications, int years) {
+  std::string out = fmt::format(
+      "| target | public figure (interval) | N | model (`{}`, {} replication{}, {} policy year{}) | fit "
+      "|\n|---|---|---|---|---|\n",
+      scenario, replications, replications == 1 ? "" : "s", years, years == 1 ? "" : "s");
+  for (const CalibrationRow& r : rows) {
+    const CalibrationTarget& t = *r.target;
+    const std::string when = t.at.empty() || t.at == "start" ? "" : fmt::format(", {}", t.at);
+    out +=
+        fmt::format("| {}{} | {} ({} to {}) | {} | {} | {} |\n", t.label, when, figure(t, t.value),
+                    figure(t, t.lo), figure(t, t.hi), t.n > 0 ? std::to_string(t.n) : std::string("-"),
+                    r.fit == Fit::NotModelled ? std::string("-") : figure(t, r.model.mean), to_string(r.fit));
+  }
+  return out;
+}
+
+}  // namespace wijksim

@@ -1,0 +1,197 @@
+// The economic evaluation (analysis/economic_evaluation.h, `evaluate`) on hand-made figures: a comparator C
+// and two interventions I and J of 100 households over 3 policy years, two payers, two replications each.
+// Every expected number below is worked out by hand from the figures, in the comments next to it.
+//
+// Figures, euros for the whole population per policy year (replication 1; replication 2 adds EUR 500 to every
+// payer-year of every scenario, and 0.1 to every problem-free year, so the paired differences are the same
+// in both replications and their intervals collapse to a point):
+//
+//                      year 1   year 2   year 3    problem-free household-years per household, per year
+//   C  municipality     1,000    1,000    1,000    0.50  0.50  0.50
+//      insurer          5,000    5,000    5,000
+//   I  municipality     3,100    2,100    1,100    0.60  0.70  0.80
+//      insurer          3,000    2,800    2,580
+//   J  municipality     2,000    2,000    2,000    0.55  0.55  0.55
+//      insurer          5,000    5,000    5,000
+//
+// Discounting (start of year, year 1 undiscounted): costs 10%, factors 1, 1/1.1, 1/1.21; effects 5%,
+// factors 1, 1/1.05, 1/1.1025. Willingness to pay EUR 20,000 per problem-free household-year.
+#include <catch2/catch.hpp>
+#include <cmath>
+#include <vector>
+
+#include "wijksim/analysis/economic_evaluation.h"
+
+using namespace wijksim;
+
+namespace {
+
+constexpr int kYears = 3, kPayers = 2, kHouseholds = 100;
+
+ScenarioShape shape(const char* name) {
+  ScenarioShape s;
+  s.name = name;
+  s.households = kHouseholds;
+  s.weeks = kYears * kWeeksPerYear;
+  s.years = kYears;
+  s.payers = {{"municipality", "Municipality"}, {"insurer", "Insurer"}};
+  s.budget = BudgetLayout{kYears, kPayers};
+  return s;
+}
+
+// One run's figures: cost[payer][year] in euros (booked as one category; the totals filled as
+// summary.cpp fills them) and the problem-free years per household per year.
+RunMeasures run(const ScenarioShape& sh, std::uint32_t replication, const double (&cost)[kPayers][kYears],
+                const double (&free)[kYears], double shift_cost, double shift_free) {
+  RunMeasures r;
+  r.replication = replication;
+  r.figures = sized_measures(sh);
+  const BudgetLayout& b = sh.budget;
+  for (int p = 0; p < kPayers; ++p)
+    for (int y = 0; y < kYears; ++y) {
+      const double v = cost[p][y] + shift_cost;
+      for (int yy : {y, kYears})
+        for (int pp : {p, kPayers})
+          for (int k : {static_cast<int>(CostCategory::Coach), kCostCategories})
+            r.figures.cost[b.at(yy, pp, k)] += v;
+    }
+  for (int y = 0; y < kYears; ++y)
+    r.figures.problem_free_years[static_cast<std::size_t>(y)] = free[y] + shift_free;
+  return r;
+}
+
+ScenarioSummary summary(const char* name, const double (&cost)[kPayers][kYears],
+                        const double (&free)[kYears]) {
+  ScenarioSummary s;
+  s.shape = shape(name);
+  s.runs = {run(s.shape, 0, cost, free, 0, 0), run(s.shape, 1, cost, free, 500, 0.1)};
+  return s;
+}
+
+constexpr double kC[kPayers][kYears] = {{1000, 1000, 1000}, {5000, 5000, 5000}};
+constexpr double kI[kPayers][kYears] = {{3100, 2100, 1100}, {3000, 2800, 2580}};
+constexpr double kJ[kPayers][kYears] = {{2000, 2000, 2000}, {5000, 5000, 5000}};
+constexpr double kFreeC[kYears] = {0.50, 0.50, 0.50};
+constexpr double kFreeI[kYears] = {0.60, 0.70, 0.80};
+constexpr double kFreeJ[kYears] = {0.55, 0.55, 0.55};
+
+Approx exactly(double x) {
+  return Approx(x).epsilon(1e-12).margin(1e-9);
+}
+
+}  // namespace
+
+TEST_CASE("the economic evaluation by hand: budget impact, discounting, break-even, who pays, ICER, NMB",
+          "[economics]") {
+  const ScenarioSummary c = summary("C", kC, kFreeC), i = summary("I", kI, kFreeI),
+                        j = summary("J", kJ, kFreeJ);
+  DecisionInput in;
+  in.comparator = 0;
+  in.options = {0, 1, 2};
+  in.names = {"C", "I", "J"};
+  in.summaries = {&c, &i, &j};
+  in.utilities = {false, false, false};
+  in.economics.discount_costs = 0.10;
+  in.economics.discount_effects = 0.05;
+  in.economics.willingness_to_pay = 20000;
+  in.draws = 1;
+  const EconomicEvaluation ev = evaluate({in});
+  REQUIRE(ev.groups.size() == 1);
+  const DecisionGroup& g = ev.groups[0];
+  REQUIRE(g.interventions.size() == 2);
+  const InterventionFigures& xi = g.interventions[0];
+  const InterventionFigures& xj = g.interventions[1];
+  CHECK(g.households == 100);
+  CHECK(g.years == 3);
+
+  SECTION("budget impact per payer per year, discounted (all payers: index 2; all years: index 3)") {
+    // I - C, municipality: +2,100, +1,100, +100 nominal; discounted 2,100, 1,100/1.1 = 1,000,
+    // 100/1.21 = 82.6446281; total 3,182.6446281.
+    const auto& mun = xi.budget_impact[0];
+    CHECK(mun[0].mean == exactly(2100));
+    CHECK(mun[1].mean == exactly(1000));
+    CHECK(mun[2].mean == exactly(100 / 1.21));
+    CHECK(mun[3].mean == exactly(2100 + 1000 + 100 / 1.21));
+    // Insurer: -2,000, -2,200, -2,420 nominal; discounted -2,000, -2,000, -2,000; total -6,000.
+    const auto& ins = xi.budget_impact[1];
+    CHECK(ins[0].mean == exactly(-2000));
+    CHECK(ins[1].mean == exactly(-2000));
+    CHECK(ins[2].mean == exactly(-2000));
+    CHECK(ins[3].mean == exactly(-6000));
+    // All payers: +100, -1,100/1.1 = -1,000, -2,320/1.21 = -1,917.3553719; total -2,817.3553719.
+    const auto& all = xi.budget_impact[2];
+    CHECK(all[0].mean == exactly(100));
+    CHECK(all[1].mean == exactly(-1000));
+    CHECK(all[2].mean == exactly(-2320 / 1.21));
+    CHECK(all[3].mean == exactly(100 - 1000 - 2320 / 1.21));
+    // The paired differences are the same in both replications: the interval is a point.
+    CHECK(all[3].lo == exactly(all[3].mean));
+    CHECK(all[3].hi == exactly(all[3].mean));
+  }
+
+  SECTION("cumulative difference and the break-even year") {
+    // I: cumulative 100, -900, -2,817.36: it stays at or below zero from year 2 on (index 1).
+    REQUIRE(xi.cumulative.size() == 3);
+    CHECK(xi.cumulative[0].mean == exactly(100));
+    CHECK(xi.cumulative[1].mean == exactly(-900));
+    CHECK(xi.cumulative[2].mean == exactly(-900 - 2320 / 1.21));
+    CHECK(xi.break_even_year == 1);
+    // J costs EUR 1,000 more every year and saves nothing: 1,000, 1,909.09, 2,735.54; never breaks even.
+    CHECK(xj.cumulative[2].mean == exactly(1000 + 1000 / 1.1 + 1000 / 1.21));
+    CHECK(xj.break_even_year == -1);
+  }
+
+  SECTION("who pays, who saves") {
+    // I: the municipality pays (nominal +3,300; discounted +3,182.64, interval excludes 0), the insurer
+    // saves (nominal -6,620; discounted -6,000), in both replications.
+    REQUIRE(xi.payers.size() == 2);
+    CHECK(xi.payers[0].role == PayerRole::Pays);
+    CHECK(xi.payers[0].nominal.mean == exactly(3300));
+    CHECK(xi.payers[0].discounted.mean == exactly(2100 + 1000 + 100 / 1.21));
+    CHECK(xi.payers[0].p_saves == 0);
+    CHECK(xi.payers[1].role == PayerRole::Saves);
+    CHECK(xi.payers[1].nominal.mean == exactly(-6620));
+    CHECK(xi.payers[1].discounted.mean == exactly(-6000));
+    CHECK(xi.payers[1].p_saves == 1);
+    // J: the insurer's costs do not change at all.
+    CHECK(xj.payers[1].role == PayerRole::NoChange);
+    CHECK(xj.payers[0].role == PayerRole::Pays);
+  }
+
+  SECTION("cost and effect per household, ICER and quadrant, net monetary benefit") {
+    // Comparator, replication 1: 6,000 a year for all payers, discounted 6,000 (1 + 1/1.1 + 1/1.21) =
+    // 16,413.2231405 for 100 households: 164.132231405 each; replication 2 adds 1,000 a year:
+    // 191.487603306; mean 177.809917355.
+    const double f = 1 + 1 / 1.1 + 1 / 1.21;
+    CHECK(g.mean_cost[0] == exactly((6000 * f + 7000 * f) / 2 / 100));
+    // Effect: 0.5 (1 + 1/1.05 + 1/1.1025) = 1.42970521542 and 0.6 (...) = 1.71564625850; mean 1.57267573696.
+    const double e = 1 + 1 / 1.05 + 1 / 1.1025;
+    CHECK(g.mean_effect[0] == exactly((0.5 * e + 0.6 * e) / 2));
+    // I - C per household: -2,817.3553719 / 100 = -28.173553719 euros; effect 0.1 + 0.2/1.05 + 0.3/1.1025 =
+    // 0.562585034 problem-free household-years: cheaper and better, dominant (SE), no ratio.
+    const double di_cost = (100 - 1000 - 2320 / 1.21) / 100, di_effect = 0.1 + 0.2 / 1.05 + 0.3 / 1.1025;
+    CHECK(xi.delta_cost.mean == exactly(di_cost));
+    CHECK(xi.delta_effect.mean == exactly(di_effect));
+    CHECK(xi.icer.quadrant == Quadrant::SE);
+    CHECK(std::isnan(xi.icer.value));
+    // NMB = 20,000 x 0.562585034 + 28.173553719 = 11,279.874234.
+    CHECK(xi.nmb.mean == exactly(20000 * di_effect - di_cost));
+    CHECK(xi.p_cost_saving == 1);
+    CHECK(xi.p_cost_effective == 1);
+    // J - C: 1,000 f / 100 = 27.3553719 euros for 0.05 e = 0.142970522 years: NE, ICER 191.335838.
+    CHECK(xj.delta_cost.mean == exactly(1000 * f / 100));
+    CHECK(xj.delta_effect.mean == exactly(0.05 * e));
+    CHECK(xj.icer.quadrant == Quadrant::NE);
+    CHECK(xj.icer.value == exactly((1000 * f / 100) / (0.05 * e)));
+    CHECK(xj.nmb.mean == exactly(20000 * 0.05 * e - 1000 * f / 100));
+    CHECK(xj.p_cost_saving == 0);
+  }
+
+  SECTION("the efficiency frontier: J costs more than I and does less, so it is dominated") {
+    REQUIRE(g.frontier.options.size() == 3);
+    CHECK(g.frontier.options[1].status == FrontierStatus::Frontier);
+    CHECK(g.frontier.options[2].status != FrontierStatus::Frontier);
+    // C is dearer than I and does less: dominated too; I alone is on the frontier.
+    CHECK(g.frontier.order == std::vector<std::size_t>{1});
+  }
+}
