@@ -9,6 +9,7 @@
 #include <mutex>
 #include <thread>
 
+#include "wijksim/core/atomic_file.h"
 #include "wijksim/store/run_store.h"
 
 namespace wijksim::cli {
@@ -31,9 +32,16 @@ std::atomic<bool> g_stop{false};
 
 extern "C" void ignore_signal(int) {}
 
-[[noreturn]] void exit_now(const std::string& message) {
-  fmt::print(stderr, "\n{}\n", message);
+// Messages go through stdio, which reports a closed stderr by its return value (fmt::print would throw, and
+// an exception on this thread would abort the process).
+void say(const std::string& message) {
+  std::fprintf(stderr, "\n%s\n", message.c_str());
   std::fflush(stderr);
+}
+
+[[noreturn]] void exit_now(const std::string& message) {
+  say(message);
+  remove_unfinished_outputs();  // no temporary file of an output left behind
   std::_Exit(130);
 }
 
@@ -43,11 +51,9 @@ void on_signal() {
   if (!s.study) exit_now(s.message);
   if (++s.signals == 1) {
     g_stop.store(true);
-    fmt::print(
-        stderr,
-        "\ninterrupted: stopping after the {} in flight, which are kept (Ctrl-C again to stop at once)\n",
-        s.units);
-    std::fflush(stderr);
+    say(fmt::format(
+        "interrupted: stopping after the {} in flight, which are kept (Ctrl-C again to stop at once)",
+        s.units));
     return;
   }
   if (s.run == 0) exit_now("stopped at once; nothing was kept (--no-store)");

@@ -128,6 +128,10 @@ expect_kept 1 "compare --output rs.db --report rs.db is refused" "rs.db.*results
   "$wijksim" compare pilot.yaml "${small[@]}" --output rs.db --report rs.db
 expect_kept 1 "report --store rs.db -o rs.db is refused" "rs.db.*results store" \
   "$wijksim" report 1 --store rs.db -o rs.db
+expect_kept 1 "report -o a scenario the stored run was made from is refused" "pilot.yaml.*run 1" \
+  "$wijksim" report 1 --store rs.db -o pilot.yaml
+expect_kept 1 "report -o its comparator is refused" "baseline-velve.yaml.*run 1" \
+  "$wijksim" report 1 --store rs.db -o baseline-velve.yaml
 expect_kept 1 "report -o a symbolic link is refused" "link.txt.*symbolic link" \
   "$wijksim" report 1 --store rs.db -o link.txt
 [ -L link.txt ] || say_fail "report -o replaced the symbolic link"
@@ -187,6 +191,27 @@ expect 0 "export into a new directory" "wrote" "$wijksim" export 1 --store rs.db
 [ -z "$(ls -A . | grep -i 'tmp\|staging\|wijksim-')" ] || say_fail "a staging directory was left: $(ls -A .)"
 expect 1 "export whose directory is a symbolic link is refused" "symbolic link" \
   "$wijksim" export 1 --store rs.db --csv link.txt
+
+# --- Ctrl-C while an output is written: exit 130, and neither the output nor its temporary file is left --
+# (the test hook WIJKSIM_TEST_PAUSE_IN_OUTPUT holds the process between writing the temporary file and
+# renaming it into place)
+WIJKSIM_TEST_PAUSE_IN_OUTPUT="$tmp/go-out" "$wijksim" report 1 --store rs.db -o stopped.html >/dev/null 2>stopped.err &
+pid=$!
+for _ in $(seq 3000); do [ -e "$tmp/go-out.paused" ] && break; kill -0 $pid 2>/dev/null || break; sleep 0.02; done
+if [ -e "$tmp/go-out.paused" ]; then
+  ls -A | grep -q '^\.wijksim-.*\.tmp$' || say_fail "no temporary file while the report is written: $(ls -A)"
+  kill -INT $pid
+  for _ in $(seq 3000); do kill -0 $pid 2>/dev/null || break; sleep 0.02; done
+  kill -0 $pid 2>/dev/null && { say_fail "Ctrl-C while writing did not stop the process"; touch "$tmp/go-out"; }
+  wait $pid
+  code=$?
+  [ "$code" -eq 130 ] && [ ! -e stopped.html ] && [ -z "$(ls -A | grep '^\.wijksim-')" ] &&
+    echo "ok: Ctrl-C while writing an output leaves neither the output nor a temporary file" ||
+    say_fail "Ctrl-C while writing: exit $code, left: $(ls -A | grep -e stopped -e '^\.wijksim')"
+else
+  say_fail "the report never paused while being written: $(cat stopped.err)"
+  wait $pid
+fi
 
 # --- Conflicting options are usage errors (exit 2) ------------------------------------------------------
 expect 2 "--output and --report naming one file" "same file" \

@@ -10,8 +10,11 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <mutex>
+#include <set>
 
 #include "wijksim/core/error.h"
+#include "wijksim/core/test_hooks.h"
 
 namespace wijksim {
 namespace {
@@ -51,17 +54,30 @@ std::string cannot_create(int err, const std::string& dir) {
   }
 }
 
-// Removes a temporary file or directory unless released.
+// The temporary files and staging directories of the writes in progress (remove_unfinished_outputs).
+std::mutex g_unfinished_mutex;
+std::set<std::string> g_unfinished;
+
+void unfinished(const std::string& path, bool add) {
+  std::lock_guard lock(g_unfinished_mutex);
+  if (add)
+    g_unfinished.insert(path);
+  else
+    g_unfinished.erase(path);
+}
+
+// A temporary file, listed as unfinished while it exists; removed unless released (path cleared).
 struct Temporary {
   std::string path;
-  bool directory = false;
+  explicit Temporary(std::string p) : path(std::move(p)) { unfinished(path, true); }
   ~Temporary() {
-    if (path.empty()) return;
-    std::error_code ec;
-    if (directory)
-      fs::remove_all(path, ec);
-    else
-      ::unlink(path.c_str());
+    if (!path.empty()) ::unlink(path.c_str());
+    release();
+  }
+  // Written into place, or to be kept where it is: no longer ours to remove.
+  void release() {
+    if (!path.empty()) unfinished(path, false);
+    path.clear();
   }
 };
 
@@ -90,9 +106,11 @@ void write_new_file(const std::string& name, const std::string& target, const st
 }
 
 // Moves the finished temporary file `tmp` to `path` (see atomic_file.h). Throws InputError when `path` may
-// not be replaced, Error when the rename fails; `tmp` is left for the caller to remove.
+// not be replaced, Error when the rename fails; `tmp` is left for the caller to remove, unless `keep_tmp` is
+// set: then `tmp` holds what was at `path` (a swap that could not be undone) and must not be removed.
 void put_in_place(const std::string& tmp, const std::string& path, const std::string& option,
-                  const std::vector<KeptFile>& kept) {
+                  const std::vector<KeptFile>& kept, bool& keep_tmp) {
+  keep_tmp = false;
   for (int attempt = 0;; ++attempt) {
     const bool retry = attempt < 10;
     check_output(path, option, kept);  // what is there now
@@ -118,11 +136,13 @@ void put_in_place(const std::string& tmp, const std::string& path, const std::st
         ::unlink(tmp.c_str());
         return;
       }
-      if (::renameat2(AT_FDCWD, tmp.c_str(), AT_FDCWD, path.c_str(), RENAME_EXCHANGE) != 0)
+      if (::renameat2(AT_FDCWD, tmp.c_str(), AT_FDCWD, path.c_str(), RENAME_EXCHANGE) != 0) {
+        keep_tmp = true;
         throw Error(
             fmt::format("cannot write '{}': it changed while being written, and what was there is now "
                         "'{}' ({})",
                         path, tmp, std::strerror(errno)));
+      }
       if (retry) continue;  // check_output now says why it may not be replaced
       throw Error(fmt::format("cannot write '{}': it keeps changing while being written", path));
     }
@@ -137,15 +157,26 @@ void put_in_place(const std::string& tmp, const std::string& path, const std::st
 void write_file_atomically(const std::string& path, const std::string& text, const std::string& option,
                            const std::vector<KeptFile>& kept) {
   check_output(path, option, kept);
-  Temporary tmp{temporary_name(directory_of(path), "tmp")};
+  Temporary tmp(temporary_name(directory_of(path), "tmp"));
+  write_new_file(tmp.path, path, text);  // on failure, ~Temporary removes what was written
+  test_hooks::while_writing_output();
+  bool keep_tmp = false;
   try {
-    write_new_file(tmp.path, path, text);
+    put_in_place(tmp.path, path, option, kept, keep_tmp);
   } catch (...) {
-    ::unlink(tmp.path.c_str());  // a failed create leaves nothing; a failed write a partial file
-    tmp.path.clear();
+    if (keep_tmp) tmp.release();  // it holds the old file now: never removed
     throw;
   }
-  put_in_place(tmp.path, path, option, kept);
+  tmp.release();  // renamed into place (or swapped out and removed)
+}
+
+void remove_unfinished_outputs() {
+  std::lock_guard lock(g_unfinished_mutex);
+  for (const std::string& p : g_unfinished) {
+    std::error_code ec;
+    fs::remove_all(p, ec);
+  }
+  g_unfinished.clear();
 }
 
 DirectoryWrite::DirectoryWrite(const std::string& dir, const std::vector<std::string>& names,
@@ -179,12 +210,14 @@ DirectoryWrite::DirectoryWrite(const std::string& dir, const std::vector<std::st
     staging_.clear();
     throw Error(fmt::format("cannot write into '{}': {}", dir, cannot_create(err, parent)));
   }
+  unfinished(staging_, true);
 }
 
 DirectoryWrite::~DirectoryWrite() {
   if (staging_.empty()) return;
   std::error_code ec;
   fs::remove_all(staging_, ec);
+  unfinished(staging_, false);
 }
 
 void DirectoryWrite::write(const std::string& name, const std::string& text) {
@@ -196,6 +229,7 @@ void DirectoryWrite::commit() {
     // The whole directory at once, unless something took its name in the meantime.
     if (::renameat2(AT_FDCWD, staging_.c_str(), AT_FDCWD, dir_.c_str(), RENAME_NOREPLACE) == 0 ||
         ((errno == EINVAL || errno == ENOSYS) && ::rename(staging_.c_str(), dir_.c_str()) == 0)) {
+      unfinished(staging_, false);
       staging_.clear();
       committed_ = true;
       return;
@@ -208,9 +242,21 @@ void DirectoryWrite::commit() {
                          "this became something other than a directory "
                          "while the files were written"}});
   }
-  for (const std::string& n : names_)
-    put_in_place((fs::path(staging_) / n).string(), (fs::path(dir_) / n).string(), option_, kept_);
+  for (const std::string& n : names_) {
+    bool keep_tmp = false;
+    try {
+      put_in_place((fs::path(staging_) / n).string(), (fs::path(dir_) / n).string(), option_, kept_,
+                   keep_tmp);
+    } catch (...) {
+      if (keep_tmp) {  // the staging directory holds an old file now: left as it is, never removed
+        unfinished(staging_, false);
+        staging_.clear();
+      }
+      throw;
+    }
+  }
   ::rmdir(staging_.c_str());
+  unfinished(staging_, false);
   staging_.clear();
   committed_ = true;
 }

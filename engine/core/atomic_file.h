@@ -29,6 +29,11 @@ namespace wijksim {
 void write_file_atomically(const std::string& path, const std::string& text,
                            const std::string& option = "--output", const std::vector<KeptFile>& kept = {});
 
+// Removes the temporary files and staging directories of the writes in progress: for a process about to end
+// on a signal (cli/interrupts.h), so that stopping it while it writes leaves nothing behind. Safe to call
+// from any thread.
+void remove_unfinished_outputs();
+
 // Several files written into one directory, all or none: every target is checked before anything is
 // written, the files are written into a staging directory (next to the target directory when that does not
 // exist yet, else inside it), and only when all are written are they moved into place (the new directory

@@ -22,6 +22,7 @@ struct Hooks {
   long pause_at = 0;
   std::string pause_file;
   std::string loading_file;  // "": off
+  std::string output_file;   // "": off
 };
 
 // "N:REST" with N >= 1; false when malformed.
@@ -52,6 +53,10 @@ Hooks read_hooks() {
     if (!*l) throw Error("WIJKSIM_TEST_PAUSE_IN_LOADING is empty: expected FILE (a test hook)");
     h.loading_file = l;
   }
+  if (const char* o = std::getenv("WIJKSIM_TEST_PAUSE_IN_OUTPUT")) {
+    if (!*o) throw Error("WIJKSIM_TEST_PAUSE_IN_OUTPUT is empty: expected FILE (a test hook)");
+    h.output_file = o;
+  }
   return h;
 }
 
@@ -77,6 +82,11 @@ void at_draw(DrawPoint point) {
   if (n == h.kill_at && h.kill_before == (point == DrawPoint::BeforeCommit)) std::raise(SIGKILL);
   if (point == DrawPoint::AfterCommit && n == h.pause_at)
     pause(h.pause_file, "after draw " + std::to_string(n));
+}
+
+void while_writing_output() {
+  const Hooks& h = hooks();
+  if (!h.output_file.empty()) pause(h.output_file, "while writing an output");
 }
 
 void while_loading() {

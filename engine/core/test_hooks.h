@@ -11,7 +11,9 @@
 //   WIJKSIM_TEST_PAUSE_AFTER_DRAW=N:FILE after committing its N-th draw the process creates FILE.paused and
 //                                        waits until FILE exists (it keeps its run's lock meanwhile);
 //   WIJKSIM_TEST_PAUSE_IN_LOADING=FILE   after reading the first scenario file, before any other, the process
-//                                        creates FILE.paused and waits until FILE exists.
+//                                        creates FILE.paused and waits until FILE exists;
+//   WIJKSIM_TEST_PAUSE_IN_OUTPUT=FILE    the same when an output file is written to its temporary file and
+//                                        not yet renamed into place.
 //
 // N counts the draws this process writes, from 1 (a resumed run counts only the draws it adds; a base case
 // writes one unit per replication, see StudyRecorder). A malformed value is an error, not silence.
@@ -25,5 +27,7 @@ enum class DrawPoint { BeforeCommit, AfterCommit };
 void at_draw(DrawPoint point);
 // Called by plan_study after it has read the first scenario file.
 void while_loading();
+// Called by write_file_atomically between writing the temporary file and renaming it into place.
+void while_writing_output();
 
 }  // namespace wijksim::test_hooks

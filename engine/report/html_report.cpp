@@ -1004,6 +1004,13 @@ void write_html_report(const std::string& store_path, std::int64_t run, const st
     // Not a store, an empty one, or one of another version: the user named the wrong file.
     throw InputError({{Location{store_path, 0, 0}, "--store", e.what()}});
   }
+  // The scenario files the run was made from (and its comparators) are the user's inputs too: never replaced
+  // by its report. Their names are as the run was given them, so only those that still name a file count.
+  for (const StoredScenario& sc : store->scenarios(run))
+    kept.push_back(
+        {sc.file, fmt::format("{} of run {} ('{}')", sc.role == "comparator" ? "a comparator" : "a scenario",
+                              run, sc.name)});
+  check_output(path, option, kept);
   write_file_atomically(path, html_report(*store, run), option, kept);
 }
 

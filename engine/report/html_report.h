@@ -25,7 +25,8 @@ std::string html_report(const RunStore& store, std::int64_t run);
 
 // Opens the store read-only, renders the run and writes `path` atomically: to a temporary file next to it,
 // then renamed, so a reader never sees half a report and a failure leaves an older file as it was.
-// `path` may be only what an output may be (core/output_path.h): never the store, nor one of `kept`;
+// `path` may be only what an output may be (core/output_path.h): never the store, nor one of `kept`, nor a
+// scenario file the run was made from;
 // `option` names it in messages. Throws InputError when `path` may not be written, when there is no store
 // at `store_path` or the run is unknown or not complete, and Error when the report cannot be written.
 void write_html_report(const std::string& store_path, std::int64_t run, const std::string& path,

@@ -526,7 +526,10 @@ std::vector<std::string> RunStore::export_csv(std::int64_t run, const std::strin
   names.emplace_back("tables.csv");
   // Every file or none: each target is checked first (a directory or a link named tables.csv is refused
   // before anything is written), the files go to a staging directory, and only then into place.
-  DirectoryWrite out(dir, names, "--csv", store_files(path_));
+  std::vector<KeptFile> kept = store_files(path_);
+  for (const StoredScenario& sc : scenarios(run))
+    kept.push_back({sc.file, "a scenario file of run " + std::to_string(run)});
+  DirectoryWrite out(dir, names, "--csv", kept);
   auto write = [&](const std::string& name, const std::string& text) { out.write(name, text); };
   std::vector<std::string> written;
   for (const auto& [name, sql] : files) {
