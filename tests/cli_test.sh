@@ -147,7 +147,12 @@ expect 2 "trace --replication 2^32" "$wijksim" trace "$src/scenarios/pilot.yaml"
 
 expect 0 "csv output" "$wijksim" run "$src/scenarios/baseline-velve.yaml" -r 2 -y 1 --format csv
 head -1 "$tmp/out" | grep -q "^scenario," || { echo "FAIL: csv has no header"; fail=1; }
+runs_before=$("$wijksim" runs --store "$tmp/results.db" | grep -c '^run')
 expect 3 "unwritable output" "$wijksim" run "$src/scenarios/baseline-velve.yaml" -r 2 -y 1 -o "$tmp/no/such/dir/out.txt"
+grep -q "the directory '$tmp/no/such/dir' does not exist" "$tmp/err" || { echo "FAIL: no reason for the unwritable output: $(cat "$tmp/err")"; fail=1; }
+# Found before anything is simulated: no run added to the store.
+[ "$("$wijksim" runs --store "$tmp/results.db" | grep -c '^run')" = "$runs_before" ] ||
+  { echo "FAIL: the run was simulated and stored before its output was found unwritable"; fail=1; }
 # trace: what it prints, not only that it runs. The header names the household, scenario, seed and
 # replication; weeks run from the start of the 20-year warm-up (-1040) to the end of the policy year (52),
 # never backwards; every state line is complete; the same command prints the same bytes, another household

@@ -120,6 +120,14 @@ void check_output(const std::string& path, const std::string& option, const std:
                          kind));
   } else if (!why.empty()) {
     refuse(path, option, fmt::format("cannot write here: {}", why));
+  } else {
+    // A new name: its directory must be there, so a long run does not end in an output it cannot write
+    // (a failure of the machine's state, not of the name: exit 3 as for any write that fails).
+    const fs::path dir = fs::path(path).parent_path();
+    std::error_code ec;
+    if (!dir.empty() && !fs::is_directory(dir, ec))
+      throw Error(
+          fmt::format("cannot write '{}': the directory '{}' does not exist", shown(path), dir.string()));
   }
   check_kept(path, option, kept, "an output never replaces a file the command reads or keeps");
 }

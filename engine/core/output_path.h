@@ -26,8 +26,8 @@ struct KeptFile {
 };
 
 // Throws InputError (bad input, exit 1) naming `path`, the option that named it (`option`, e.g. "--output")
-// and why, unless `path` may receive an output (see above). A name whose directory does not exist passes
-// here: writing it fails later with the reason (Error, exit 3).
+// and why, unless `path` may receive an output (see above); Error (exit 3, as any write that fails) when it
+// is a new name in a directory that does not exist.
 void check_output(const std::string& path, const std::string& option, const std::vector<KeptFile>& kept = {});
 
 // The same for the results store: a regular file (a symbolic link to one is followed), a new name, and not
