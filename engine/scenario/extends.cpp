@@ -167,7 +167,8 @@ class Resolver {
     });
     if (!ok) {
       d_.add(ext.where, "extends",
-             fmt::format("expected the file name of a scenario to extend, or a list of them, found {}", found(ext)));
+             fmt::format("expected the file name of a scenario to extend, or a list of them, found {}",
+                         found(ext)));
       return std::nullopt;
     }
     std::optional<Node> merged;
