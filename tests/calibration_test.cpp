@@ -1,8 +1,9 @@
 // The shipped baselines stay inside the public figures they were calibrated to: every target of the
 // scenario's own targets file (model/targets.h; scenarios/targets/), as the program's calibration table
 // reports it (analysis/calibration.h, `calibrate`), holds for the shipped baseline scenarios run as they are
-// (the full population, the full warm-up). Few replications and one policy year keep it quick; a target at
-// the policy start does not depend on the years after it.
+// (the full population, the full warm-up). Few replications keep it quick; a target at the policy start does
+// not depend on the years after it, but a wait is a mean over the policy years, so the neighbourhood, whose
+// agencies see few households, runs the five years of its README table.
 //
 // The test never names a target itself: what the targets files hold, it checks. A target the model cannot
 // show ("not in the model") is reported, not judged. README's calibration table is checked against the
@@ -17,10 +18,10 @@ using namespace wijksim;
 
 namespace {
 
-void check_inside_the_targets(const char* file, int replications) {
+void check_inside_the_targets(const char* file, int replications, int years) {
   StudyOverrides o;
   o.replications = replications;
-  o.years = 1;
+  o.years = years;
   const Study study = plan_study({std::string(WIJKSIM_SOURCE_DIR) + "/scenarios/" + file}, o, false);
   const StudyResult result = run_study(study);
   const std::vector<CalibrationRow> rows = calibrate(result.summaries.front());
@@ -44,9 +45,9 @@ void check_inside_the_targets(const char* file, int replications) {
 }  // namespace
 
 TEST_CASE("the shipped Velve baseline stays inside its targets", "[calibration]") {
-  check_inside_the_targets("baseline-velve.yaml", 5);  // 2,800 households, as the README's table
+  check_inside_the_targets("baseline-velve.yaml", 5, 5);  // 2,800 households, as the README's table
 }
 
 TEST_CASE("the shipped Enschede baseline stays inside its targets", "[calibration]") {
-  check_inside_the_targets("baseline-enschede.yaml", 2);  // 77,160 households
+  check_inside_the_targets("baseline-enschede.yaml", 2, 1);  // 77,160 households
 }
