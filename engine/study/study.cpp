@@ -114,14 +114,6 @@ Scenario Study::scenario_in_draw(std::size_t index, std::uint32_t draw) const {
 
 namespace {
 
-// What one draw produced, on its way from the parallel stage to the ordered one.
-struct DrawOutput {
-  std::uint32_t draw = 0;
-  bool done_before = false;                     // completed in an earlier, interrupted run (resume)
-  std::vector<std::vector<RunResult>> results;  // [scenario][replication], kept only for the sink
-  std::vector<std::vector<RunMeasures>> measures;
-};
-
 // The decisions of a study: each comparator with the named scenarios compared with it, in the order they
 // were named.
 std::vector<DecisionInput> decisions(const Study& study, const StudyResult& result) {
@@ -153,8 +145,6 @@ std::vector<DecisionInput> decisions(const Study& study, const StudyResult& resu
 }
 
 }  // namespace
-
-namespace {
 
 // Warm-ups: scenarios with the same population and baseline share theirs (simulation.h). When a group's
 // baseline is also the same in every parameter draw (only costs or coach settings are uncertain), its warm-up
@@ -210,71 +200,38 @@ class SharedWarmups {
   std::vector<std::vector<std::unique_ptr<WarmedUp>>> warmed_;
 };
 
-class StudyRunner {
- public:
-  StudyRunner(const Study& study, const Progress::Callback& on_progress, const DrawSink& on_draw)
-      : study_(study),
-        n_(study.scenarios.size()),
-        reps_(static_cast<std::uint32_t>(study.replications)),
-        draws_(study.draw_ids()),
-        on_progress_(on_progress),
-        on_draw_(on_draw),
-        warmups_(study, draws_) {
-    for (const StudyScenario& s : study.scenarios) shapes_.push_back(shape_of(s.scenario));
-  }
+StudyUnits::StudyUnits(const Study& study)
+    : study_(study),
+      draws_(study.draw_ids()),
+      reps_(static_cast<std::uint32_t>(study.replications)),
+      warmups_(std::make_unique<SharedWarmups>(study, draws_)) {}
 
-  StudyResult run(const CompletedDraws* completed, const std::atomic<bool>* stop);
+StudyUnits::~StudyUnits() = default;
 
- private:
-  void finished_runs(std::size_t count) {
-    const std::size_t done = runs_done_.fetch_add(count) + count;
-    if (on_progress_) on_progress_(done, n_ * reps_ * draws_.size());
-  }
-  void simulate_draw(DrawOutput& out);
-
-  const Study& study_;
-  const std::size_t n_;
-  const std::uint32_t reps_;
-  const std::vector<std::uint32_t> draws_;
-  const Progress::Callback& on_progress_;
-  const DrawSink& on_draw_;
-  std::vector<ScenarioShape> shapes_;
-  SharedWarmups warmups_;
-  std::atomic<std::size_t> runs_done_{0};
-};
-
-// Every run of one draw, in parallel: from the study's warm-ups where there are any, else each group's
-// warm-up for this draw.
-void StudyRunner::simulate_draw(DrawOutput& out) {
-  const std::uint32_t draw = out.draw;
+void StudyUnits::simulate(std::size_t d, std::uint32_t first, std::uint32_t slots, const Take& take) const {
+  const std::size_t n = study_.scenarios.size();
+  const std::uint32_t draw = draws_.at(d);
   std::vector<Scenario> scenarios;
-  for (std::size_t i = 0; i < n_; ++i) scenarios.push_back(study_.scenario_in_draw(i, draw));
+  for (std::size_t i = 0; i < n; ++i) scenarios.push_back(study_.scenario_in_draw(i, draw));
   std::vector<std::unique_ptr<Model>> models;
-  for (std::size_t i = 0; i < n_; ++i) models.push_back(std::make_unique<Model>(scenarios[i]));
-  out.results.assign(n_, std::vector<RunResult>(reps_));
-  out.measures.assign(n_, std::vector<RunMeasures>(reps_));
-  auto take = [&](std::size_t j, std::size_t slot, RunResult&& r) {
-    out.measures[j][slot] = measure_run(shapes_[j], scenarios[j], r);
-    if (on_draw_) out.results[j][slot] = std::move(r);
-    finished_runs(1);
-  };
+  for (std::size_t i = 0; i < n; ++i) models.push_back(std::make_unique<Model>(scenarios[i]));
   std::vector<Job> jobs;
   std::vector<std::size_t> job_scenario;
-  for (std::size_t i = 0; i < n_; ++i)
-    if (!warmups_.cached(i)) {
-      jobs.push_back({models[i].get(), RunPlan{study_.seed, draw, study_.first_replication, reps_}});
+  for (std::size_t i = 0; i < n; ++i)
+    if (!warmups_->cached(i)) {
+      jobs.push_back({models[i].get(), RunPlan{study_.seed, draw, study_.first_replication + first, slots}});
       job_scenario.push_back(i);
     }
   std::vector<std::pair<std::size_t, std::uint32_t>> from_cache;
-  for (std::size_t i = 0; i < n_; ++i)
-    if (warmups_.cached(i))
-      for (std::uint32_t r = 0; r < reps_; ++r) from_cache.emplace_back(i, r);
+  for (std::size_t i = 0; i < n; ++i)
+    if (warmups_->cached(i))
+      for (std::uint32_t r = first; r < first + slots; ++r) from_cache.emplace_back(i, r);
   tbb::parallel_invoke(
       [&] {
         tbb::parallel_for(std::size_t{0}, from_cache.size(), [&](std::size_t k) {
           const auto [i, r] = from_cache[k];
           try {
-            take(i, r, warmups_.warmed(i, r).policy(*models[i], draw));
+            take(i, r, scenarios[i], warmups_->warmed(i, r).policy(*models[i], draw));
           } catch (const std::exception& e) {  // named like a failure of for_each_run
             throw RunFailure(i, RunRequest{study_.seed, draw, study_.first_replication + r}, e.what(),
                              dynamic_cast<const InternalError*>(&e) != nullptr);
@@ -285,7 +242,8 @@ void StudyRunner::simulate_draw(DrawOutput& out) {
         if (jobs.empty()) return;
         try {
           for_each_run(jobs, [&](std::size_t j, std::size_t slot, RunResult&& r) {
-            take(job_scenario[j], slot, std::move(r));
+            const std::size_t i = job_scenario[j];
+            take(i, first + static_cast<std::uint32_t>(slot), scenarios[i], std::move(r));
           });
         } catch (const RunFailure& f) {  // its job is an index into `jobs`: name the scenario
           throw RunFailure(job_scenario[f.job()], f.request(), f.reason(), f.internal());
@@ -293,61 +251,82 @@ void StudyRunner::simulate_draw(DrawOutput& out) {
       });
 }
 
-StudyResult StudyRunner::run(const CompletedDraws* completed, const std::atomic<bool>* stop) {
-  std::vector<std::vector<RunMeasures>> runs(n_);
-  // Draws in parallel (several in flight at once), each draw's runs in parallel too; results are taken in
-  // draw order, so the sink writes draws in order and the summaries do not depend on the thread count.
-  // Each draw's output lives here, not in the pipeline's tokens: should a stage throw (a full disk), the
-  // pipeline drops the tokens in flight without destroying them, and this vector frees them.
-  std::vector<DrawOutput> outputs(draws_.size());
-  std::size_t next = 0, draws_done = 0;
-  bool stopped = false;
-  const std::size_t in_flight = 2 * static_cast<std::size_t>(tbb::this_task_arena::max_concurrency());
-  auto start_draw = [&](tbb::flow_control& fc) -> DrawOutput* {
-    if (next == draws_.size()) {
-      fc.stop();
-      return nullptr;
-    }
-    DrawOutput* out = &outputs[next];
-    out->draw = draws_[next++];
-    if (completed) {
-      if (auto it = completed->find(out->draw); it != completed->end()) {
-        out->done_before = true;
-        out->measures = it->second;
-        return out;
+std::vector<RunResult> StudyUnits::simulate(std::size_t unit) const {
+  std::vector<RunResult> runs(study_.scenarios.size());
+  simulate(unit / reps_, static_cast<std::uint32_t>(unit % reps_), 1,
+           [&](std::size_t i, std::uint32_t, const Scenario&, RunResult&& r) { runs[i] = std::move(r); });
+  return runs;
+}
+
+StudyAssembler::StudyAssembler(const Study& study, const Progress::Callback& on_progress,
+                               const DrawSink& on_draw, const CompletedDraws* completed)
+    : study_(study),
+      n_(study.scenarios.size()),
+      reps_(static_cast<std::uint32_t>(study.replications)),
+      draws_(study.draw_ids()),
+      on_progress_(on_progress),
+      on_draw_(on_draw),
+      pending_(draws_.size()),
+      runs_(n_) {
+  for (const StudyScenario& s : study.scenarios) shapes_.push_back(shape_of(s.scenario));
+  if (completed)
+    for (std::size_t d = 0; d < draws_.size(); ++d)
+      if (auto it = completed->find(draws_[d]); it != completed->end()) {
+        pending_[d].done_before = true;
+        pending_[d].measures = it->second;
       }
-    }
-    if (stop && stop->load()) {
-      stopped = true;
-      fc.stop();
-      return nullptr;
-    }
-    return out;
-  };
-  auto simulate = [&](DrawOutput* out) {
-    if (!out->done_before) simulate_draw(*out);
-    return out;
-  };
-  auto keep = [&](DrawOutput* out) {
-    if (out->done_before) {
-      finished_runs(n_ * reps_);
-    } else if (on_draw_) {
-      on_draw_(out->draw, out->results, out->measures);
+}
+
+std::vector<std::size_t> StudyAssembler::todo() const {
+  std::vector<std::size_t> units;
+  for (std::size_t d = 0; d < draws_.size(); ++d)
+    if (!pending_[d].done_before)
+      for (std::uint32_t r = 0; r < reps_; ++r) units.push_back(d * reps_ + r);
+  return units;
+}
+
+DrawRuns& StudyAssembler::place(std::size_t d) {
+  Pending& p = pending_.at(d);
+  if (p.measures.empty()) {
+    if (on_draw_) p.results.assign(n_, std::vector<RunResult>(reps_));
+    p.measures.assign(n_, std::vector<RunMeasures>(reps_));
+  }
+  return p;
+}
+
+void StudyAssembler::ran(std::size_t runs) {
+  const std::size_t done = runs_done_.fetch_add(runs) + runs;
+  if (on_progress_) on_progress_(done, n_ * reps_ * draws_.size());
+}
+
+void StudyAssembler::filled(std::size_t d, std::size_t runs) {
+  pending_.at(d).runs_in += runs;
+  keep_ready();
+}
+
+void StudyAssembler::keep_ready() {
+  while (kept_ < draws_.size()) {
+    Pending& p = pending_[kept_];
+    if (p.done_before) {
+      ran(n_ * reps_);
+    } else if (p.runs_in == n_ * reps_) {
+      if (on_draw_) on_draw_(draws_[kept_], p.results, p.measures);
+    } else {
+      return;
     }
     for (std::size_t i = 0; i < n_; ++i)
-      for (RunMeasures& m : out->measures.at(i)) runs[i].push_back(std::move(m));
-    *out = DrawOutput{};  // its memory back now: only the draws in flight hold results
-    ++draws_done;
-  };
-  tbb::parallel_pipeline(
-      in_flight, tbb::make_filter<void, DrawOutput*>(tbb::filter_mode::serial_in_order, start_draw) &
-                     tbb::make_filter<DrawOutput*, DrawOutput*>(tbb::filter_mode::parallel, simulate) &
-                     tbb::make_filter<DrawOutput*, void>(tbb::filter_mode::serial_in_order, keep));
-  if (stopped) throw Interrupted(draws_done, draws_.size());
+      for (RunMeasures& m : p.measures.at(i)) runs_[i].push_back(std::move(m));
+    p = Pending{};  // its memory back now: only the draws in flight hold results
+    ++kept_;
+  }
+}
 
+StudyResult StudyAssembler::finish() {
+  keep_ready();  // draws done before that follow the last one simulated
+  if (kept_ < draws_.size()) throw Interrupted(kept_, draws_.size());
   StudyResult out;
   for (std::size_t i = 0; i < n_; ++i)
-    out.summaries.push_back(summarise(study_.scenarios[i].scenario, std::move(runs[i])));
+    out.summaries.push_back(summarise(study_.scenarios[i].scenario, std::move(runs_[i])));
   for (std::size_t i = 0; i < n_; ++i) {
     const int c = study_.scenarios[i].comparator;
     if (c >= 0)
@@ -357,11 +336,45 @@ StudyResult StudyRunner::run(const CompletedDraws* completed, const std::atomic<
   return out;
 }
 
-}  // namespace
-
 StudyResult run_study(const Study& study, const Progress::Callback& on_progress, const DrawSink& on_draw,
                       const CompletedDraws* completed, const std::atomic<bool>* stop) {
-  return StudyRunner(study, on_progress, on_draw).run(completed, stop);
+  StudyAssembler assembler(study, on_progress, on_draw, completed);
+  const StudyUnits units(study);
+  const std::uint32_t reps = assembler.replications();
+  // Draws in parallel (several in flight at once), each draw's runs in parallel too; the assembler keeps
+  // them in draw order, so the sink writes draws in order and the summaries do not depend on the thread
+  // count. Each draw's runs live in the assembler, not in the pipeline's tokens: should a stage throw (a
+  // full disk), the pipeline drops the tokens in flight without destroying them, and the assembler frees
+  // them.
+  std::size_t next = 0;
+  bool stopped = false;
+  const std::size_t in_flight = 2 * static_cast<std::size_t>(tbb::this_task_arena::max_concurrency());
+  auto start_draw = [&](tbb::flow_control& fc) -> std::size_t {
+    while (next < assembler.draws() && assembler.done_before(next)) ++next;
+    if (next == assembler.draws() || (stop && stop->load())) {
+      stopped = next < assembler.draws();
+      fc.stop();
+      return 0;
+    }
+    return next++;
+  };
+  auto simulate = [&](std::size_t d) {
+    DrawRuns& out = assembler.place(d);
+    units.simulate(d, 0, reps,
+                   [&](std::size_t i, std::uint32_t slot, const Scenario& in_draw, RunResult&& r) {
+                     out.measures[i][slot] = assembler.measure(i, in_draw, r);
+                     if (assembler.keeps_results()) out.results[i][slot] = std::move(r);
+                     assembler.ran(1);
+                   });
+    return d;
+  };
+  auto keep = [&](std::size_t d) { assembler.filled(d, study.scenarios.size() * reps); };
+  tbb::parallel_pipeline(
+      in_flight, tbb::make_filter<void, std::size_t>(tbb::filter_mode::serial_in_order, start_draw) &
+                     tbb::make_filter<std::size_t, std::size_t>(tbb::filter_mode::parallel, simulate) &
+                     tbb::make_filter<std::size_t, void>(tbb::filter_mode::serial_in_order, keep));
+  if (stopped) throw Interrupted(assembler.kept(), assembler.draws());
+  return assembler.finish();
 }
 
 }  // namespace wijksim
