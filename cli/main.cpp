@@ -11,6 +11,7 @@
 #include <atomic>
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <memory>
 #include <optional>
@@ -18,6 +19,8 @@
 #include <vector>
 
 #include "progress_bar.h"
+#include "wijksim/cluster/distributed_study.h"
+#include "wijksim/cluster/world.h"
 #include "wijksim/core/atomic_file.h"
 #include "wijksim/core/error.h"
 #include "wijksim/model/model.h"
@@ -90,8 +93,50 @@ std::string quoted_args(int argc, char** argv) {
   return s;
 }
 
+// Under mpirun with more than one rank: what the farm did, in one line on stderr (benchmarks/README.md).
+void print_farm_stats(const cluster::FarmStats& f) {
+  double wall = 0, in_calls = 0;
+  std::uint64_t bytes = 0;
+  for (const cluster::RankStats& r : f.ranks) {
+    wall += r.wall_seconds;
+    in_calls += r.transport.seconds_in_calls;
+    bytes += r.transport.bytes_sent;
+  }
+  const double rank0 = f.ranks.empty() ? 0 : f.ranks.front().wall_seconds;
+  if (std::getenv("WIJKSIM_MPI_STATS"))
+    for (std::size_t r = 0; r < f.ranks.size(); ++r)
+      fmt::print(stderr,
+                 "rank {}: {} units, {:.3f} s computing them, {:.3f} s preparing, {:.3f} s wall, {:.4f} s in "
+                 "{} MPI sends and the other calls, {} bytes sent\n",
+                 r, f.ranks[r].units, f.ranks[r].compute_seconds, f.ranks[r].prepare_seconds,
+                 f.ranks[r].wall_seconds, f.ranks[r].transport.seconds_in_calls,
+                 f.ranks[r].transport.messages_sent, f.ranks[r].transport.bytes_sent);
+  fmt::print(stderr,
+             "spread over {} MPI ranks: {} units, {:.1f} kB sent per unit; {:.2f}% of the ranks' time in MPI "
+             "calls; rank 0 coordinating {:.1f}% of its time\n",
+             f.ranks.size(), f.units, f.units ? bytes / 1e3 / static_cast<double>(f.units) : 0.0,
+             wall > 0 ? 100 * in_calls / wall : 0.0,
+             rank0 > 0 ? 100 * f.coordinator_busy_seconds / rank0 : 0.0);
+}
+
 int run_or_compare(const std::string& command, Options o, bool with_comparators,
-                   const std::string& command_line) {
+                   const std::string& command_line, cluster::World& world) {
+  StudyOverrides overrides{o.seed, o.replications, o.years, o.first_replication, o.draws};
+  if (!world.coordinator()) {  // a worker rank of an MPI job: simulates what rank 0 hands out, silently
+    // mpirun sends every rank SIGTERM on Ctrl-C: rank 0 acts on it (stops, says so, tells this rank to
+    // stop); a second signal ends this rank at once.
+    std::signal(SIGINT, on_interrupt);
+    std::signal(SIGTERM, on_interrupt);
+    cluster::serve_study(world, [&] { return plan_study(o.scenarios, overrides, with_comparators); });
+    return kOk;
+  }
+  // Rank 0, or the only process. The coordinator is made before anything can fail: should this rank fail
+  // before the study starts, it tells the other ranks to end. The study outlives it: when a run stops early
+  // (Ctrl-C, a failure), the coordinator waits for the ranks' units in flight as it ends.
+  std::optional<Study> planned;
+  cluster::StudyJobOptions job;
+  job.coordinator_computes = std::getenv("WIJKSIM_MPI_COORDINATOR_ONLY") == nullptr;
+  cluster::StudyCoordinator coordinator(world, job);
   const auto format = parse_format(o.format);
   // --output FILE.db names the results store; any other FILE receives the printed tables.
   std::string text_output = o.output;
@@ -109,8 +154,8 @@ int run_or_compare(const std::string& command, Options o, bool with_comparators,
   if (o.no_store && !o.report.empty())
     throw InputError(
         {{Location{}, "--report", "--report reads the run back from the results store; drop --no-store"}});
-  StudyOverrides overrides{o.seed, o.replications, o.years, o.first_replication, o.draws};
-  const Study study = plan_study(o.scenarios, overrides, with_comparators);
+  const Study& study = planned.emplace(plan_study(o.scenarios, overrides, with_comparators));
+  coordinator.agree(study);
 
   std::optional<StudyRecorder> recorder;
   if (!o.no_store) {
@@ -125,7 +170,7 @@ int run_or_compare(const std::string& command, Options o, bool with_comparators,
   std::signal(SIGINT, on_interrupt);
   std::signal(SIGTERM, on_interrupt);
   try {
-    result = run_study(
+    result = coordinator.run(
         study, [&bar](std::size_t done, std::size_t total) { bar.update(done, total); },
         recorder ? recorder->sink() : DrawSink{}, recorder ? &recorder->completed() : nullptr, &g_stop);
   } catch (const Interrupted& i) {
@@ -190,6 +235,7 @@ int run_or_compare(const std::string& command, Options o, bool with_comparators,
     fmt::print(stderr, "wrote {}\n", text_output);
   }
   if (recorder) fmt::print(stderr, "stored as run {} in {}\n", recorder->run_id(), o.store);
+  if (world.size() > 1) print_farm_stats(coordinator.stats());
   if (!o.report.empty()) {
     write_html_report(o.store, recorder->run_id(), o.report);
     fmt::print(stderr, "wrote the report {}\n", o.report);
@@ -295,6 +341,16 @@ int trace(const Options& o) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Under an MPI launcher every rank initialises MPI here, whatever the command; only run and compare use
+  // the ranks, and only rank 0 prints.
+  std::optional<cluster::World> world;
+  try {
+    world.emplace(argc, argv);
+  } catch (const Error& e) {
+    fmt::print(stderr, "error: {}\n", e.what());
+    return kUsage;
+  }
+  const bool rank0 = world->coordinator();
   CLI::App app{
       "wijksim: households through fragmented help and neighbourhood coaches, by Monte Carlo "
       "microsimulation. See README.md."};
@@ -378,6 +434,7 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
+    if (!rank0) return e.get_exit_code() == 0 ? kOk : kUsage;
     const int code = app.exit(e);
     return code == 0 ? kOk : kUsage;
   }
@@ -390,8 +447,9 @@ int main(int argc, char** argv) {
     threads = std::make_unique<tbb::global_control>(tbb::global_control::max_allowed_parallelism,
                                                     static_cast<std::size_t>(o.threads));
   try {
-    if (*run) return run_or_compare("run", o, false, quoted_args(argc, argv));
-    if (*compare) return run_or_compare("compare", o, true, quoted_args(argc, argv));
+    if (*run) return run_or_compare("run", o, false, quoted_args(argc, argv), *world);
+    if (*compare) return run_or_compare("compare", o, true, quoted_args(argc, argv), *world);
+    if (!rank0) return kOk;  // the other commands run on rank 0 alone
     if (*runs_cmd) return list_runs(o);
     if (*show_cmd) return show(o);
     if (*export_cmd) return export_run(o);

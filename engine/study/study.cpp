@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <oneapi/tbb/collaborative_call_once.h>
 #include <oneapi/tbb/parallel_for.h>
 #include <oneapi/tbb/parallel_invoke.h>
 #include <oneapi/tbb/parallel_pipeline.h>
@@ -149,10 +150,15 @@ std::vector<DecisionInput> decisions(const Study& study, const StudyResult& resu
 // Warm-ups: scenarios with the same population and baseline share theirs (simulation.h). When a group's
 // baseline is also the same in every parameter draw (only costs or coach settings are uncertain), its warm-up
 // per replication is simulated once for the whole study and every draw continues from a copy.
+//
+// Each replication's warm-up is simulated when a run first needs it, so a process that simulates only some
+// replications (a rank of an MPI job given a base case's units) simulates only their warm-ups. Threads that
+// need it meanwhile wait by helping (oneTBB's collaborative_call_once: a thread waiting in a plain
+// call_once could be the one simulating it, through oneTBB's nested parallelism, and deadlock).
 class SharedWarmups {
  public:
   SharedWarmups(const Study& study, const std::vector<std::uint32_t>& draws)
-      : leader_(study.scenarios.size()), cached_(study.scenarios.size(), false) {
+      : study_(study), leader_(study.scenarios.size()), cached_(study.scenarios.size(), false) {
     const std::size_t n = study.scenarios.size();
     for (std::size_t i = 0; i < n; ++i) {
       leader_[i] = i;
@@ -174,30 +180,36 @@ class SharedWarmups {
       cached_[i] = same;
     }
     models_.resize(n);
-    warmed_.resize(n);
-    const auto reps = static_cast<std::uint32_t>(study.replications);
-    std::vector<std::pair<std::size_t, std::uint32_t>> todo;  // (leader, replication slot)
+    slots_.resize(n);
+    const auto reps = static_cast<std::size_t>(study.replications);
     for (std::size_t i = 0; i < n; ++i)
       if (leader_[i] == i && cached_[i]) {
         models_[i] = std::make_unique<Model>(study.scenarios[i].scenario);
-        warmed_[i].resize(reps);
-        for (std::uint32_t r = 0; r < reps; ++r) todo.emplace_back(i, r);
+        slots_[i] = std::make_unique<Slot[]>(reps);
       }
-    tbb::parallel_for(std::size_t{0}, todo.size(), [&](std::size_t k) {
-      const auto [i, r] = todo[k];
-      warmed_[i][r] = std::make_unique<WarmedUp>(*models_[i], study.seed, study.first_replication + r);
-    });
   }
 
   // Whether scenario i continues from the study's warm-ups (else each draw simulates its own).
   bool cached(std::size_t i) const { return cached_[leader_[i]]; }
-  const WarmedUp& warmed(std::size_t i, std::uint32_t slot) const { return *warmed_[leader_[i]][slot]; }
+  const WarmedUp& warmed(std::size_t i, std::uint32_t slot) const {
+    const std::size_t l = leader_[i];
+    Slot& s = slots_[l][slot];
+    tbb::collaborative_call_once(s.once, [&] {
+      s.warmed = std::make_unique<WarmedUp>(*models_[l], study_.seed, study_.first_replication + slot);
+    });
+    return *s.warmed;
+  }
 
  private:
+  struct Slot {
+    tbb::collaborative_once_flag once;
+    std::unique_ptr<WarmedUp> warmed;
+  };
+  const Study& study_;
   std::vector<std::size_t> leader_;
   std::vector<bool> cached_;
   std::vector<std::unique_ptr<Model>> models_;
-  std::vector<std::vector<std::unique_ptr<WarmedUp>>> warmed_;
+  std::vector<std::unique_ptr<Slot[]>> slots_;  // [leader][replication slot], for cached leaders
 };
 
 StudyUnits::StudyUnits(const Study& study)

@@ -106,8 +106,9 @@ StudyResult run_study(const Study& study, const Progress::Callback& on_progress 
 
 class SharedWarmups;  // study.cpp
 
-// Simulates units: what every process that simulates needs. Building it simulates the warm-ups that every
-// draw shares; they are deterministic, so each process computes its own.
+// Simulates units: what every process that simulates needs. The warm-ups that every draw shares are
+// simulated when a unit first needs them, once per process (they are deterministic, so each process computes
+// its own, and only those of the replications it simulates).
 class StudyUnits {
  public:
   explicit StudyUnits(const Study& study);

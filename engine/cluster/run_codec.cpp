@@ -1,0 +1,66 @@
+#include "wijksim/cluster/run_codec.h"
+
+#include <type_traits>
+
+namespace wijksim::cluster {
+
+static_assert(std::is_trivially_copyable_v<WeekRecord>, "WeekRecord goes as it is in memory");
+static_assert(std::is_trivially_copyable_v<HouseholdMeasures>, "HouseholdMeasures goes as it is in memory");
+
+void write_runs(ByteWriter& w, std::span<const RunResult> runs) {
+  w.put<std::uint64_t>(runs.size());
+  for (const RunResult& r : runs) {
+    w.put(r.draw);
+    w.put(r.replication);
+    w.put(r.initial);
+    w.put_vector(r.weeks);
+    w.put_vector(r.team_caseload_per_fte);
+    w.put(r.teams);
+    w.put<std::uint64_t>(r.trace.size());
+    for (const TraceEvent& e : r.trace) {
+      w.put(e.week);
+      w.put_string(e.what);
+    }
+    w.put(r.checksum);
+    w.put(r.households_stepped);
+  }
+}
+
+std::vector<RunResult> read_runs(ByteReader& in) {
+  const auto n = in.get<std::uint64_t>();
+  if (n > in.rest().size()) throw Error("a message from another rank is cut short");
+  std::vector<RunResult> runs(static_cast<std::size_t>(n));
+  for (RunResult& r : runs) {
+    r.draw = in.get<std::uint32_t>();
+    r.replication = in.get<std::uint32_t>();
+    r.initial = in.get<HouseholdMeasures>();
+    r.weeks = in.get_vector<WeekRecord>();
+    r.team_caseload_per_fte = in.get_vector<float>();
+    r.teams = in.get<int>();
+    const auto events = in.get<std::uint64_t>();
+    if (events > in.rest().size()) throw Error("a message from another rank is cut short");
+    r.trace.resize(static_cast<std::size_t>(events));
+    for (TraceEvent& e : r.trace) {
+      e.week = in.get<int>();
+      e.what = in.get_string();
+    }
+    r.checksum = in.get<std::uint64_t>();
+    r.households_stepped = in.get<std::int64_t>();
+  }
+  return runs;
+}
+
+Bytes encode_runs(std::span<const RunResult> runs) {
+  ByteWriter w;
+  write_runs(w, runs);
+  return w.take();
+}
+
+std::vector<RunResult> decode_runs(std::span<const std::byte> bytes) {
+  ByteReader in(bytes);
+  std::vector<RunResult> runs = read_runs(in);
+  in.expect_end();
+  return runs;
+}
+
+}  // namespace wijksim::cluster
