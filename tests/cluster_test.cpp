@@ -230,3 +230,20 @@ TEST_CASE("runs go between ranks and come back equal in every field", "[cluster]
   longer.push_back(std::byte{0});
   CHECK_THROWS_AS(decode_runs(longer), Error);
 }
+
+TEST_CASE("a run that failed on another rank is rethrown on rank 0 as it was thrown", "[cluster]") {
+  const RunFailure f(2, RunRequest{20100201, 7, 3}, "household 12 scheduled for week 3, already past", true);
+  ByteWriter w;
+  write_failure(w, f);
+  const Bytes bytes = w.take();
+  ByteReader in(bytes);
+  const RunFailure g = read_failure(in);
+  CHECK(in.at_end());
+  CHECK(g.job() == 2);
+  CHECK(g.request().seed == 20100201);
+  CHECK(g.request().draw == 7);
+  CHECK(g.request().replication == 3);
+  CHECK(g.internal());
+  CHECK(g.reason() == f.reason());
+  CHECK(std::string(g.what()) == f.what());
+}

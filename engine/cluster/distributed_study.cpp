@@ -67,12 +67,7 @@ PrepareCompute prepare_units(const Study& study) {
       } catch (const RunFailure& f) {
         w = ByteWriter{};
         w.put(kRunFailure);
-        w.put<std::uint64_t>(f.job());
-        w.put(f.request().seed);
-        w.put(f.request().draw);
-        w.put(f.request().replication);
-        w.put<std::uint8_t>(f.internal() ? 1 : 0);
-        w.put_string(f.reason());
+        write_failure(w, f);
       }
       return w.take();
     };
@@ -95,15 +90,7 @@ class StudySchedule : public UnitSchedule {
 
   void done(std::uint64_t unit, Bytes&& bytes) override {
     ByteReader in(bytes);
-    if (in.get<std::uint8_t>() == kRunFailure) {
-      const auto job = in.get<std::uint64_t>();
-      RunRequest request;
-      request.seed = in.get<std::uint64_t>();
-      request.draw = in.get<std::uint32_t>();
-      request.replication = in.get<std::uint32_t>();
-      const bool internal = in.get<std::uint8_t>() != 0;
-      throw RunFailure(static_cast<std::size_t>(job), request, in.get_string(), internal);
-    }
+    if (in.get<std::uint8_t>() == kRunFailure) throw read_failure(in);
     std::vector<RunResult> runs = read_runs(in);
     in.expect_end();
     const std::size_t n = study_.scenarios.size();

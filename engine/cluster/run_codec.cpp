@@ -50,6 +50,25 @@ std::vector<RunResult> read_runs(ByteReader& in) {
   return runs;
 }
 
+void write_failure(ByteWriter& w, const RunFailure& f) {
+  w.put<std::uint64_t>(f.job());
+  w.put(f.request().seed);
+  w.put(f.request().draw);
+  w.put(f.request().replication);
+  w.put<std::uint8_t>(f.internal() ? 1 : 0);
+  w.put_string(f.reason());
+}
+
+RunFailure read_failure(ByteReader& in) {
+  const auto job = in.get<std::uint64_t>();
+  RunRequest request;
+  request.seed = in.get<std::uint64_t>();
+  request.draw = in.get<std::uint32_t>();
+  request.replication = in.get<std::uint32_t>();
+  const bool internal = in.get<std::uint8_t>() != 0;
+  return RunFailure(static_cast<std::size_t>(job), request, in.get_string(), internal);
+}
+
 Bytes encode_runs(std::span<const RunResult> runs) {
   ByteWriter w;
   write_runs(w, runs);
