@@ -369,8 +369,9 @@ int main(int argc, char** argv) {
                   "Parameter draws of a probabilistic sensitivity analysis (default 0: the base case only); "
                   "each draw runs one replication unless --replications is given")
         ->check(CLI::Range(0, 2000000000));
-    c->add_option("--threads,-t", o.threads,
-                  "Worker threads (default: all cores); results do not depend on it")
+    c->add_option(
+         "--threads,-t", o.threads,
+         "Worker threads (default: all cores; under mpirun, of each rank); results do not depend on it")
         ->check(CLI::Range(1, 1024));
   };
   auto output_options = [&o](CLI::App* c) {
