@@ -6,6 +6,11 @@ namespace wijksim::cluster {
 
 static_assert(std::is_trivially_copyable_v<WeekRecord>, "WeekRecord goes as it is in memory");
 static_assert(std::is_trivially_copyable_v<HouseholdMeasures>, "HouseholdMeasures goes as it is in memory");
+// RunResult goes field by field: a field added to it must be added to write_runs and read_runs below (and
+// to the round-trip test, tests/cluster_test.cpp), or it would be lost on its way to rank 0. This catches it
+// on the project's platform (x86-64, libstdc++).
+static_assert(sizeof(void*) != 8 || sizeof(RunResult) == 248,
+              "RunResult changed: carry the new field in write_runs and read_runs, then update this size");
 
 void write_runs(ByteWriter& w, std::span<const RunResult> runs) {
   w.put<std::uint64_t>(runs.size());
