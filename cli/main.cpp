@@ -102,21 +102,21 @@ void print_farm_stats(const cluster::FarmStats& f) {
     in_calls += r.transport.seconds_in_calls;
     bytes += r.transport.bytes_sent;
   }
-  const double rank0 = f.ranks.empty() ? 0 : f.ranks.front().wall_seconds;
+  const double units = f.units ? static_cast<double>(f.units) : 1.0;
+  fmt::print(
+      stderr,
+      "spread over {} MPI ranks: {} units, {:.1f} kB sent per unit; MPI calls took {:.2f} ms of processor "
+      "time per unit ({:.2f}% of the ranks' time); rank 0 coordinating {:.2f} ms per unit\n",
+      f.ranks.size(), f.units, bytes / 1e3 / units, 1e3 * in_calls / units,
+      wall > 0 ? 100 * in_calls / wall : 0.0, 1e3 * f.coordinator_busy_seconds / units);
   if (std::getenv("WIJKSIM_MPI_STATS"))
     for (std::size_t r = 0; r < f.ranks.size(); ++r)
       fmt::print(stderr,
-                 "rank {}: {} units, {:.3f} s computing them, {:.3f} s preparing, {:.3f} s wall, {:.4f} s in "
-                 "{} MPI sends and the other calls, {} bytes sent\n",
+                 "rank {}: {} units, {:.3f} s computing them, {:.3f} s preparing, {:.3f} s wall, {:.4f} s of "
+                 "processor time in {} MPI sends and the other calls, {} bytes sent\n",
                  r, f.ranks[r].units, f.ranks[r].compute_seconds, f.ranks[r].prepare_seconds,
                  f.ranks[r].wall_seconds, f.ranks[r].transport.seconds_in_calls,
                  f.ranks[r].transport.messages_sent, f.ranks[r].transport.bytes_sent);
-  fmt::print(stderr,
-             "spread over {} MPI ranks: {} units, {:.1f} kB sent per unit; {:.2f}% of the ranks' time in MPI "
-             "calls; rank 0 coordinating {:.1f}% of its time\n",
-             f.ranks.size(), f.units, f.units ? bytes / 1e3 / static_cast<double>(f.units) : 0.0,
-             wall > 0 ? 100 * in_calls / wall : 0.0,
-             rank0 > 0 ? 100 * f.coordinator_busy_seconds / rank0 : 0.0);
 }
 
 int run_or_compare(const std::string& command, Options o, bool with_comparators,

@@ -264,9 +264,9 @@ struct FarmCoordinator::State {
   auto busy(F&& f) {
     struct Add {
       double& total;
-      Clock::time_point t;
-      ~Add() { total += seconds_since(t); }
-    } add{stats.coordinator_busy_seconds, Clock::now()};
+      double t;
+      ~Add() { total += thread_cpu_seconds() - t; }
+    } add{stats.coordinator_busy_seconds, thread_cpu_seconds()};
     return f();
   }
 

@@ -80,7 +80,7 @@ struct RankStats {
 
 struct FarmStats {
   std::vector<RankStats> ranks;         // [rank]
-  double coordinator_busy_seconds = 0;  // rank 0 inside UnitSchedule::next and done
+  double coordinator_busy_seconds = 0;  // processor time of rank 0 inside UnitSchedule::next and done
   std::uint64_t units = 0;              // units whose bytes reached the schedule
   std::uint64_t result_bytes = 0;       // their bytes
 };

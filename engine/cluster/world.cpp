@@ -1,9 +1,16 @@
 #include "wijksim/cluster/world.h"
 
 #include <cstdlib>
+#include <ctime>
 #include <string>
 
 namespace wijksim::cluster {
+
+double thread_cpu_seconds() {
+  timespec t{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+  return static_cast<double>(t.tv_sec) + 1e-9 * static_cast<double>(t.tv_nsec);
+}
 
 std::optional<int> World::launched_ranks() {
   auto number = [](const char* name) -> std::optional<int> {

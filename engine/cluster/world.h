@@ -17,6 +17,9 @@ namespace wijksim::cluster {
 
 using Bytes = std::vector<std::byte>;
 
+// Processor time of the calling thread, in seconds.
+double thread_cpu_seconds();
+
 struct Message {
   int from = 0;
   int tag = 0;
@@ -25,7 +28,9 @@ struct Message {
 
 // What a rank's transport did: for the communication share the benchmark reports.
 struct TransportStats {
-  double seconds_in_calls = 0;  // inside the transport's calls (MPI_Isend, MPI_Iprobe, MPI_Recv, MPI_Test)
+  // Processor time of the calling thread inside the transport's calls (MPI_Isend, MPI_Iprobe, MPI_Recv,
+  // MPI_Test): what communication costs the rank, whatever else runs on the machine.
+  double seconds_in_calls = 0;
   std::uint64_t bytes_sent = 0;
   std::uint64_t messages_sent = 0;
 };

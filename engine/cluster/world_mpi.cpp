@@ -4,7 +4,6 @@
 
 #include <fmt/format.h>
 
-#include <chrono>
 #include <climits>
 #include <list>
 
@@ -14,17 +13,17 @@
 namespace wijksim::cluster {
 namespace {
 
-// Adds the time spent in one MPI call to the messenger's total.
+// Adds the processor time spent in one MPI call to the messenger's total.
 class Timed {
  public:
-  explicit Timed(double& total) : total_(total), start_(std::chrono::steady_clock::now()) {}
-  ~Timed() { total_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count(); }
+  explicit Timed(double& total) : total_(total), start_(thread_cpu_seconds()) {}
+  ~Timed() { total_ += thread_cpu_seconds() - start_; }
   Timed(const Timed&) = delete;
   Timed& operator=(const Timed&) = delete;
 
  private:
   double& total_;
-  std::chrono::steady_clock::time_point start_;
+  double start_;
 };
 
 void check(int code, const char* call) {
