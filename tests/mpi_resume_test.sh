@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Nothing is lost under MPI either: a worker rank killed mid-run (mpirun then ends the whole job), Ctrl-C of
-# mpirun (it sends every rank SIGTERM and kills them a second later) and Ctrl-C of rank 0 alone each leave a
-# store that is not corrupt, holds whole draws only, and that --resume completes to output byte-identical to
+# mpirun (it sends every rank SIGTERM and kills them a second later), Ctrl-C of rank 0 alone and a full disk
+# on rank 0 each leave a store that is not corrupt, holds whole draws only, and that --resume completes to output byte-identical to
 # a run never interrupted: in one process and under mpirun after a killed rank, one way each after Ctrl-C.
 # Usage: mpi_resume_test.sh WIJKSIM SOURCE_DIR MPIEXEC
 set -u
@@ -90,14 +90,18 @@ else
   say_fail "Ctrl-C of mpirun: rank 0 did not say how to resume (exit $code): $(cat int.err)"
 fi
 
+rank0_of() {  # rank0_of MPIRUN_PID: the process of rank 0
+  local p
+  for p in $(pgrep -P "$1"); do
+    tr '\0' '\n' <"/proc/$p/environ" 2>/dev/null | grep -qx "OMPI_COMM_WORLD_RANK=0" && echo "$p"
+  done
+}
+
 # (3) Ctrl-C of rank 0 alone: it stops, tells the workers, marks the run interrupted; exit 130.
 "${mpi[@]}" -n 3 "$wijksim" "${args[@]}" --threads 1 --output int0.db >/dev/null 2>int0.err &
 pid=$!
 for _ in $(seq 600); do d=$(draws_done int0.db); [ "${d:-0}" -ge 3 ] && break; sleep 0.05; done
-rank0=""
-for p in $(pgrep -P $pid); do
-  tr '\0' '\n' <"/proc/$p/environ" 2>/dev/null | grep -qx "OMPI_COMM_WORLD_RANK=0" && rank0=$p
-done
+rank0=$(rank0_of $pid)
 [ -n "$rank0" ] && kill -INT "$rank0"
 wait $pid
 code=$?
@@ -107,5 +111,21 @@ elif [ $code -eq 130 ] && grep -q -- "--resume 1" int0.err && "$wijksim" runs --
   resume "Ctrl-C of rank 0 (exit 130, run marked interrupted)" int0.db one
 else
   say_fail "Ctrl-C of rank 0: exit $code, expected 130: $(cat int0.err)"
+fi
+# (4) A failure on rank 0: its disk fills (a file-size limit put on rank 0 alone once 3 draws are stored).
+# As in one process: the message, exit 3, the draws before kept; the workers end with it.
+"${mpi[@]}" -n 3 "$wijksim" "${args[@]}" --threads 1 --output full.db >/dev/null 2>full.err &
+pid=$!
+for _ in $(seq 600); do d=$(draws_done full.db); [ "${d:-0}" -ge 3 ] && break; sleep 0.05; done
+rank0=$(rank0_of $pid)
+[ -n "$rank0" ] && prlimit --pid "$rank0" --fsize=$(($(stat -c %s full.db) + 200000))
+wait $pid
+code=$?
+if [ $code -eq 0 ]; then
+  echo "note: the run finished before rank 0's disk filled"
+elif [ $code -eq 3 ] && grep -q "disk is full" full.err && grep -q -- "--resume 1" full.err; then
+  resume "a full disk on rank 0 (exit 3)" full.db one
+else
+  say_fail "a full disk on rank 0: exit $code, expected 3: $(cat full.err)"
 fi
 exit $fail
