@@ -144,7 +144,7 @@ TEST_CASE("every unit reaches the schedule exactly once, whoever computed it", "
 }
 
 TEST_CASE("a small farm is spread over every rank (guided self-scheduling)", "[cluster]") {
-  // Four units of 50 ms, two ranks of two threads: rank 0 would take all four at once if a request were not
+  // Four units of 200 ms, two ranks of two threads: rank 0 would take all four at once if a request were not
   // capped at its share of what remains; it takes two, the other rank asks long before either is done and
   // gets one of the two left, and the last goes to whichever asks first.
   Squares s(4);
@@ -152,7 +152,7 @@ TEST_CASE("a small farm is spread over every rank (guided self-scheduling)", "[c
   o.threads = 2;
   const PrepareCompute slow = []() -> ComputeUnit {
     return [](std::uint64_t unit) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      std::this_thread::sleep_for(std::chrono::milliseconds(200));
       return number(unit * unit);
     };
   };
