@@ -18,6 +18,7 @@ namespace {
 struct State {
   std::mutex m;
   bool study = false;
+  bool worker = false;  // a worker rank of an MPI job (Interrupts::worker)
   int signals = 0;  // received while the study runs
   std::string store, resume, units, message = "interrupted";
   std::int64_t run = 0;
@@ -48,6 +49,10 @@ void say(const std::string& message) {
 void on_signal() {
   State& s = state();
   std::unique_lock lock(s.m);
+  if (s.worker) {
+    if (++s.signals == 1) return;  // rank 0 stops the study and tells this rank
+    std::_Exit(130);               // silent: rank 0 speaks for the job
+  }
   if (!s.study) exit_now(s.message);
   if (++s.signals == 1) {
     g_stop.store(true);
@@ -108,6 +113,13 @@ void Interrupts::study(const std::string& store, std::int64_t run, const std::st
   s.run = run;
   s.resume = resume;
   s.units = units;
+}
+
+void Interrupts::worker() {
+  State& s = state();
+  std::lock_guard lock(s.m);
+  s.worker = true;
+  s.signals = 0;
 }
 
 void Interrupts::at_once(const std::string& message) {

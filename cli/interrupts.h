@@ -28,6 +28,10 @@ class Interrupts {
   // interrupted, `resume` the command that continues it, `units` what a unit is ("draws", "replications").
   static void study(const std::string& store, std::int64_t run, const std::string& resume,
                     const std::string& units);
+  // This process is a worker rank of an MPI job (mpirun sends every rank SIGTERM on Ctrl-C): the first
+  // signal is left to rank 0, which stops the study and tells this rank to stop; a second ends this rank at
+  // once, silently.
+  static void worker();
   // From now on a signal stops the process at once, saying `message` (as the last line before exit 130).
   static void at_once(const std::string& message);
 };

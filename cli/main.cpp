@@ -12,6 +12,7 @@
 #include <charconv>
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <limits>
 #include <memory>
@@ -23,6 +24,8 @@
 #include "interrupts.h"
 #include "progress_bar.h"
 #include "wijksim/analysis/calibration.h"
+#include "wijksim/cluster/distributed_study.h"
+#include "wijksim/cluster/world.h"
 #include "wijksim/core/atomic_file.h"
 #include "wijksim/core/error.h"
 #include "wijksim/core/output_path.h"
@@ -131,8 +134,49 @@ std::string quoted_args(int argc, char** argv) {
   return s;
 }
 
+// Under mpirun with more than one rank: what the farm did, in one line on stderr (benchmarks/README.md).
+void print_farm_stats(const cluster::FarmStats& f) {
+  double wall = 0, in_calls = 0;
+  std::uint64_t bytes = 0;
+  for (const cluster::RankStats& r : f.ranks) {
+    wall += r.wall_seconds;
+    in_calls += r.transport.seconds_in_calls;
+    bytes += r.transport.bytes_sent;
+  }
+  const double units = f.units ? static_cast<double>(f.units) : 1.0;
+  fmt::print(
+      stderr,
+      "spread over {} MPI ranks: {} units, {:.1f} kB sent per unit; MPI calls took {:.2f} ms of processor "
+      "time per unit ({:.2f}% of the ranks' time); rank 0 coordinating {:.2f} ms per unit\n",
+      f.ranks.size(), f.units, bytes / 1e3 / units, 1e3 * in_calls / units,
+      wall > 0 ? 100 * in_calls / wall : 0.0, 1e3 * f.coordinator_busy_seconds / units);
+  if (std::getenv("WIJKSIM_MPI_STATS"))
+    for (std::size_t r = 0; r < f.ranks.size(); ++r)
+      fmt::print(stderr,
+                 "rank {}: {} units, {:.3f} s computing them, {:.3f} s preparing, {:.3f} s wall, {:.4f} s of "
+                 "processor time in {} MPI sends and the other calls, {} bytes sent\n",
+                 r, f.ranks[r].units, f.ranks[r].compute_seconds, f.ranks[r].prepare_seconds,
+                 f.ranks[r].wall_seconds, f.ranks[r].transport.seconds_in_calls,
+                 f.ranks[r].transport.messages_sent, f.ranks[r].transport.bytes_sent);
+}
+
 int run_or_compare(const std::string& command, Options o, bool with_comparators,
-                   const std::string& command_line) {
+                   const std::string& command_line, cluster::World& world) {
+  StudyOverrides overrides{o.seed, o.replications, o.years, o.first_replication, o.draws};
+  if (!world.coordinator()) {  // a worker rank of an MPI job: simulates what rank 0 hands out, silently
+    // mpirun sends every rank SIGTERM on Ctrl-C: rank 0 acts on it (stops, says so, tells this rank to
+    // stop); a second signal ends this rank at once.
+    cli::Interrupts::worker();
+    cluster::serve_study(world, [&] { return plan_study(o.scenarios, overrides, with_comparators); });
+    return kOk;
+  }
+  // Rank 0, or the only process. The coordinator is made before anything can fail: should this rank fail
+  // before the study starts, it tells the other ranks to end. The study outlives it: when a run stops early
+  // (Ctrl-C, a failure), the coordinator waits for the ranks' units in flight as it ends.
+  std::optional<Study> planned;
+  cluster::StudyJobOptions job;
+  job.coordinator_computes = std::getenv("WIJKSIM_MPI_COORDINATOR_ONLY") == nullptr;
+  cluster::StudyCoordinator coordinator(world, job);
   const auto format = parse_format(o.format);
   // --output FILE.db names the results store; any other FILE receives the printed tables.
   std::string text_output = o.output.value_or("");
@@ -159,8 +203,8 @@ int run_or_compare(const std::string& command, Options o, bool with_comparators,
                     "the tables; name two files",
                     text_output, *o.report));
   cli::Interrupts::at_once("interrupted before the simulation started; nothing was simulated or kept");
-  StudyOverrides overrides{o.seed, o.replications, o.years, o.first_replication, o.draws};
-  const Study study = plan_study(o.scenarios, overrides, with_comparators);
+  const Study& study = planned.emplace(plan_study(o.scenarios, overrides, with_comparators));
+  coordinator.agree(study);
 
   // Outputs are checked before anything is simulated (and again when they are written): never a file the
   // command reads, never the store, never a device, a FIFO, a directory or a link (core/output_path.h).
@@ -193,7 +237,7 @@ int run_or_compare(const std::string& command, Options o, bool with_comparators,
   cli::ProgressBar bar(command);
   StudyResult result;
   try {
-    result = run_study(
+    result = coordinator.run(
         study, [&bar](std::size_t done, std::size_t total) { bar.update(done, total); },
         recorder ? recorder->sink() : DrawSink{}, recorder ? &recorder->completed() : nullptr,
         cli::Interrupts::stop_flag());
@@ -259,6 +303,7 @@ int run_or_compare(const std::string& command, Options o, bool with_comparators,
     fmt::print(stderr, "wrote {}\n", text_output);
   }
   if (recorder) fmt::print(stderr, "stored as run {} in {}\n", recorder->run_id(), o.store);
+  if (world.size() > 1) print_farm_stats(coordinator.stats());
   if (o.report) {
     write_html_report(o.store, recorder->run_id(), *o.report, "--report", kept_by_report);
     fmt::print(stderr, "wrote the report {}\n", *o.report);
@@ -415,6 +460,16 @@ constexpr std::uint64_t kLastReplication = 2147483647;  // replication numbers a
 
 int main(int argc, char** argv) {
   cli::Interrupts::install();  // before any thread starts (cli/interrupts.h)
+  // Under an MPI launcher every rank initialises MPI here, whatever the command; only run and compare use
+  // the ranks, and only rank 0 prints.
+  std::optional<cluster::World> world;
+  try {
+    world.emplace(argc, argv);
+  } catch (const Error& e) {
+    fmt::print(stderr, "error: {}\n", e.what());
+    return kUsage;
+  }
+  const bool rank0 = world->coordinator();
   CLI::App app{
       "wijksim: households through fragmented help and neighbourhood coaches, by Monte Carlo "
       "microsimulation. See README.md."};
@@ -434,8 +489,9 @@ int main(int argc, char** argv) {
                   "Parameter draws of a probabilistic sensitivity analysis (default 0: the base case only); "
                   "each draw runs one replication unless --replications is given")
         ->check(CLI::Range(0, 2000000000));
-    c->add_option("--threads,-t", o.threads,
-                  "Worker threads (default: all cores); results do not depend on it")
+    c->add_option(
+         "--threads,-t", o.threads,
+         "Worker threads (default: all cores; under mpirun, of each rank); results do not depend on it")
         ->check(CLI::Range(1, 1024));
   };
   auto output_options = [&o, &store_options](CLI::App* c) {
@@ -522,6 +578,7 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
+    if (!rank0) return e.get_exit_code() == 0 ? kOk : kUsage;
     const int code = app.exit(e);
     return code == 0 ? kOk : kUsage;
   }
@@ -540,8 +597,9 @@ int main(int argc, char** argv) {
     if (o.output && o.output->empty()) throw UsageError("--output needs the name of a file");
     if (o.report && o.report->empty()) throw UsageError("--report needs the name of a file");
     if (*export_cmd && o.csv_dir.empty()) throw UsageError("--csv needs the name of a directory");
-    if (*run) return run_or_compare("run", o, false, quoted_args(argc, argv));
-    if (*compare) return run_or_compare("compare", o, true, quoted_args(argc, argv));
+    if (*run) return run_or_compare("run", o, false, quoted_args(argc, argv), *world);
+    if (*compare) return run_or_compare("compare", o, true, quoted_args(argc, argv), *world);
+    if (!rank0) return kOk;  // the other commands run on rank 0 alone
     if (*runs_cmd) return list_runs(o);
     if (*show_cmd) return show(o);
     if (*export_cmd) return export_run(o);

@@ -220,17 +220,6 @@ Scenario Study::scenario_in_draw(std::size_t index, std::uint32_t draw) const {
 
 namespace {
 
-// What one unit of a study produced, on its way from the parallel stage to the ordered one. A unit is a
-// parameter draw with all its replications, or in the base case (no draws) one replication: each unit is
-// kept (written to the store) as it completes, so an interrupted base case keeps its finished replications.
-struct UnitOutput {
-  std::uint32_t draw = 0;
-  std::uint32_t first_slot = 0, slots = 0;      // replication slots first_slot .. first_slot + slots - 1
-  bool done_before = false;                     // completed in an earlier, interrupted run (resume)
-  std::vector<std::vector<RunResult>> results;  // [scenario][slot - first_slot], kept only for the sink
-  std::vector<std::vector<RunMeasures>> measures;
-};
-
 // The decisions of a study: each comparator with the named scenarios compared with it, in the order they
 // were named.
 std::vector<DecisionInput> decisions(const Study& study, const StudyResult& result) {
@@ -263,16 +252,17 @@ std::vector<DecisionInput> decisions(const Study& study, const StudyResult& resu
 
 }  // namespace
 
-namespace {
-
 // Warm-ups: scenarios with the same population and baseline share theirs (simulation.h). When a group's
 // baseline is also the same in every parameter draw (only costs or coach settings are uncertain), its warm-up
-// per replication is simulated once for the whole study and every draw continues from a copy. Each is
-// simulated when first needed (collaboratively: a thread that needs one being made helps make it), so a base
-// case simulates replication r's warm-up only when it comes to replication r, and stops promptly.
+// per replication is simulated once for the whole study and every draw continues from a copy.
+//
+// Each replication's warm-up is simulated when a run first needs it, so a process that simulates only some
+// replications (a rank of an MPI job given a base case's units) simulates only their warm-ups. Threads that
+// need it meanwhile wait by helping (oneTBB's collaborative_call_once: a thread waiting in a plain
+// call_once could be the one simulating it, through oneTBB's nested parallelism, and deadlock).
 class SharedWarmups {
  public:
-  SharedWarmups(const Study& study, const std::vector<std::uint32_t>& sample_draws)
+  SharedWarmups(const Study& study, const std::vector<std::uint32_t>& draws)
       : study_(study), leader_(study.scenarios.size()), cached_(study.scenarios.size(), false) {
     const std::size_t n = study.scenarios.size();
     for (std::size_t i = 0; i < n; ++i) {
@@ -288,133 +278,81 @@ class SharedWarmups {
       bool same = true;
       for (std::size_t k = 0; k < n && same; ++k) {
         if (leader_[k] != i) continue;
-        for (std::size_t d = 0; d < sample_draws.size() && same; ++d)
-          same = sample_draws[d] == 0 ||
-                 shares_warmup(study.scenarios[i].scenario, study.scenario_in_draw(k, sample_draws[d]));
+        for (std::size_t d = 0; d < draws.size() && same; ++d)
+          same = draws[d] == 0 ||
+                 shares_warmup(study.scenarios[i].scenario, study.scenario_in_draw(k, draws[d]));
       }
       cached_[i] = same;
     }
     models_.resize(n);
-    warmed_.resize(n);
-    once_.resize(n);
+    slots_.resize(n);
     const auto reps = static_cast<std::size_t>(study.replications);
     for (std::size_t i = 0; i < n; ++i)
       if (leader_[i] == i && cached_[i]) {
         models_[i] = std::make_unique<Model>(study.scenarios[i].scenario);
-        warmed_[i].resize(reps);
-        for (std::size_t r = 0; r < reps; ++r)
-          once_[i].push_back(std::make_unique<tbb::collaborative_once_flag>());
+        slots_[i] = std::make_unique<Slot[]>(reps);
       }
   }
 
   // Whether scenario i continues from the study's warm-ups (else each draw simulates its own).
   bool cached(std::size_t i) const { return cached_[leader_[i]]; }
-  const WarmedUp& warmed(std::size_t i, std::uint32_t slot) {
+  const WarmedUp& warmed(std::size_t i, std::uint32_t slot) const {
     const std::size_t l = leader_[i];
-    tbb::collaborative_call_once(*once_[l][slot], [&] {
-      warmed_[l][slot] =
-          std::make_unique<WarmedUp>(*models_[l], study_.seed, study_.first_replication + slot);
+    Slot& s = slots_[l][slot];
+    tbb::collaborative_call_once(s.once, [&] {
+      s.warmed = std::make_unique<WarmedUp>(*models_[l], study_.seed, study_.first_replication + slot);
     });
-    return *warmed_[l][slot];
+    return *s.warmed;
   }
 
  private:
+  struct Slot {
+    tbb::collaborative_once_flag once;
+    std::unique_ptr<WarmedUp> warmed;
+  };
   const Study& study_;
   std::vector<std::size_t> leader_;
   std::vector<bool> cached_;
   std::vector<std::unique_ptr<Model>> models_;
-  std::vector<std::vector<std::unique_ptr<WarmedUp>>> warmed_;
-  std::vector<std::vector<std::unique_ptr<tbb::collaborative_once_flag>>> once_;
+  std::vector<std::unique_ptr<Slot[]>> slots_;  // [leader][replication slot], for cached leaders
 };
 
-class StudyRunner {
- public:
-  StudyRunner(const Study& study, const Progress::Callback& on_progress, const DrawSink& on_draw)
-      : study_(study),
-        n_(study.scenarios.size()),
-        reps_(static_cast<std::uint32_t>(study.replications)),
-        units_(study.draws > 0 ? static_cast<std::uint32_t>(study.draws) : reps_),
-        on_progress_(on_progress),
-        on_draw_(on_draw),
-        warmups_(study, study.draw_ids()) {
-    for (const StudyScenario& s : study.scenarios) shapes_.push_back(shape_of(s.scenario));
-  }
+StudyUnits::StudyUnits(const Study& study)
+    : study_(study),
+      draws_(study.draw_ids()),
+      reps_(static_cast<std::uint32_t>(study.replications)),
+      warmups_(std::make_unique<SharedWarmups>(study, draws_)) {}
 
-  StudyResult run(const CompletedRuns* completed, const std::atomic<bool>* stop);
+StudyUnits::~StudyUnits() = default;
 
- private:
-  void finished_runs(std::size_t count) {
-    const std::size_t done = runs_done_.fetch_add(count) + count;
-    if (on_progress_) on_progress_(done, n_ * reps_ * std::max(1, study_.draws));
-  }
-  // Unit k: draw k + 1 with every replication, or (the base case) replication slot k of draw 0.
-  void start_unit(std::uint32_t k, UnitOutput& out) const {
-    const bool base = study_.draws <= 0;
-    out.draw = base ? 0 : k + 1;
-    out.first_slot = base ? k : 0;
-    out.slots = base ? 1 : reps_;
-  }
-  void simulate_unit(UnitOutput& out);
-
-  const Study& study_;
-  const std::size_t n_;
-  const std::uint32_t reps_;
-  const std::uint32_t units_;
-  const Progress::Callback& on_progress_;
-  const DrawSink& on_draw_;
-  std::vector<ScenarioShape> shapes_;
-  SharedWarmups warmups_;
-  std::atomic<std::size_t> runs_done_{0};
-};
-
-// Every run of one unit, in parallel: from the study's warm-ups where there are any, else each group's
-// warm-up for this draw.
-void StudyRunner::simulate_unit(UnitOutput& out) {
-  const std::uint32_t draw = out.draw;
+void StudyUnits::simulate(std::size_t d, std::uint32_t first, std::uint32_t slots, const Take& take) const {
+  const std::size_t n = study_.scenarios.size();
+  const std::uint32_t draw = draws_.at(d);
   std::vector<Scenario> scenarios;
-  for (std::size_t i = 0; i < n_; ++i) scenarios.push_back(study_.scenario_in_draw(i, draw));
-  // plan_study checked the first draws; a later draw whose pair does not share its warm-up is refused here.
-  for (std::size_t i = 0; i < n_; ++i)
-    if (const int c = study_.scenarios[i].comparator; c >= 0)
-      if (auto p = warmup_problem(study_, i, draw, scenarios[i], scenarios[static_cast<std::size_t>(c)]))
-        throw InputError({std::move(*p)});
-  if (draw != 0)
-    for (std::size_t i = 0; i < n_; ++i)
-      if (auto p = study_.scenarios[i].source.cost_overflow(scenarios[i], draw, study_.years))
-        throw InputError({std::move(*p)});
+  for (std::size_t i = 0; i < n; ++i) scenarios.push_back(study_.scenario_in_draw(i, draw));
   std::vector<std::unique_ptr<Model>> models;
-  for (std::size_t i = 0; i < n_; ++i) models.push_back(std::make_unique<Model>(scenarios[i]));
-  out.results.assign(n_, std::vector<RunResult>(out.slots));
-  out.measures.assign(n_, std::vector<RunMeasures>(out.slots));
-  // `k`: the run's place in this unit (its replication slot is first_slot + k).
-  auto take = [&](std::size_t j, std::size_t k, RunResult&& r) {
-    out.measures[j][k] = measure_run(shapes_[j], scenarios[j], r);
-    if (on_draw_) out.results[j][k] = std::move(r);
-    finished_runs(1);
-  };
+  for (std::size_t i = 0; i < n; ++i) models.push_back(std::make_unique<Model>(scenarios[i]));
   std::vector<Job> jobs;
   std::vector<std::size_t> job_scenario;
-  for (std::size_t i = 0; i < n_; ++i)
-    if (!warmups_.cached(i)) {
-      jobs.push_back({models[i].get(),
-                      RunPlan{study_.seed, draw, study_.first_replication + out.first_slot, out.slots}});
+  for (std::size_t i = 0; i < n; ++i)
+    if (!warmups_->cached(i)) {
+      jobs.push_back({models[i].get(), RunPlan{study_.seed, draw, study_.first_replication + first, slots}});
       job_scenario.push_back(i);
     }
   std::vector<std::pair<std::size_t, std::uint32_t>> from_cache;
-  for (std::size_t i = 0; i < n_; ++i)
-    if (warmups_.cached(i))
-      for (std::uint32_t k = 0; k < out.slots; ++k) from_cache.emplace_back(i, k);
+  for (std::size_t i = 0; i < n; ++i)
+    if (warmups_->cached(i))
+      for (std::uint32_t r = first; r < first + slots; ++r) from_cache.emplace_back(i, r);
   tbb::parallel_invoke(
       [&] {
-        tbb::parallel_for(std::size_t{0}, from_cache.size(), [&](std::size_t x) {
-          const auto [i, k] = from_cache[x];
-          const std::uint32_t slot = out.first_slot + k;
+        tbb::parallel_for(std::size_t{0}, from_cache.size(), [&](std::size_t k) {
+          const auto [i, r] = from_cache[k];
           try {
-            take(i, k, warmups_.warmed(i, slot).policy(*models[i], draw));
+            take(i, r, scenarios[i], warmups_->warmed(i, r).policy(*models[i], draw));
           } catch (const std::bad_alloc&) {
             throw;                             // the machine's memory, not this run (as in for_each_run)
           } catch (const std::exception& e) {  // named like a failure of for_each_run
-            throw RunFailure(i, RunRequest{study_.seed, draw, study_.first_replication + slot}, e.what(),
+            throw RunFailure(i, RunRequest{study_.seed, draw, study_.first_replication + r}, e.what(),
                              dynamic_cast<const InternalError*>(&e) != nullptr);
           }
         });
@@ -423,7 +361,8 @@ void StudyRunner::simulate_unit(UnitOutput& out) {
         if (jobs.empty()) return;
         try {
           for_each_run(jobs, [&](std::size_t j, std::size_t slot, RunResult&& r) {
-            take(job_scenario[j], slot, std::move(r));
+            const std::size_t i = job_scenario[j];
+            take(i, first + static_cast<std::uint32_t>(slot), scenarios[i], std::move(r));
           });
         } catch (const RunFailure& f) {  // its job is an index into `jobs`: name the scenario
           throw RunFailure(job_scenario[f.job()], f.request(), f.reason(), f.internal());
@@ -431,72 +370,107 @@ void StudyRunner::simulate_unit(UnitOutput& out) {
       });
 }
 
-StudyResult StudyRunner::run(const CompletedRuns* completed, const std::atomic<bool>* stop) {
-  std::vector<std::vector<RunMeasures>> runs(n_);
-  // Units in parallel (several in flight at once), each unit's runs in parallel too; results are taken in
-  // unit order, so the sink writes units in order and the summaries do not depend on the thread count.
-  // The outputs of the units in flight live here, not in the pipeline's tokens: should a stage throw (a full
-  // disk), the pipeline drops the tokens in flight without destroying them, and this vector frees them. A
-  // unit's token starts only when at most in_flight - 1 others live, and tokens end in unit order, so unit k
-  // may reuse the place of unit k - in_flight.
-  const std::size_t in_flight = 2 * static_cast<std::size_t>(tbb::this_task_arena::max_concurrency());
-  std::vector<UnitOutput> outputs(std::min<std::size_t>(in_flight, units_));
-  std::uint32_t next = 0, units_done = 0;
-  bool stopped = false;
-  auto start = [&](tbb::flow_control& fc) -> UnitOutput* {
-    if (next == units_) {
-      fc.stop();
-      return nullptr;
+std::vector<RunResult> StudyUnits::simulate(std::size_t unit) const {
+  std::vector<RunResult> runs(study_.scenarios.size());
+  simulate(unit / reps_, static_cast<std::uint32_t>(unit % reps_), 1,
+           [&](std::size_t i, std::uint32_t, const Scenario&, RunResult&& r) { runs[i] = std::move(r); });
+  return runs;
+}
+
+StudyAssembler::StudyAssembler(const Study& study, const Progress::Callback& on_progress,
+                               const DrawSink& on_draw, const CompletedRuns* completed)
+    : study_(study),
+      n_(study.scenarios.size()),
+      reps_(static_cast<std::uint32_t>(study.replications)),
+      draws_(study.draw_ids()),
+      base_case_(study.draws <= 0),
+      on_progress_(on_progress),
+      on_draw_(on_draw),
+      parts_(base_case_ ? reps_ : draws_.size()),
+      runs_(n_) {
+  for (const StudyScenario& s : study.scenarios) shapes_.push_back(shape_of(s.scenario));
+  if (!completed) return;
+  for (std::size_t p = 0; p < parts_.size(); ++p) {
+    const std::uint32_t draw = draws_[draw_index(p)];
+    std::vector<std::vector<RunMeasures>> before(n_);
+    bool all = true;
+    for (std::uint32_t k = 0; k < slots(p) && all; ++k) {
+      const auto it = completed->find({draw, study.first_replication + first_slot(p) + k});
+      all = it != completed->end();
+      if (all)
+        for (std::size_t i = 0; i < n_; ++i) before[i].push_back(it->second.at(i));
     }
-    UnitOutput* out = &outputs[next % outputs.size()];
-    *out = UnitOutput{};
-    start_unit(next++, *out);
-    if (completed) {
-      bool all = true;
-      std::vector<std::vector<RunMeasures>> before(n_);
-      for (std::uint32_t k = 0; k < out->slots && all; ++k) {
-        const auto it = completed->find({out->draw, study_.first_replication + out->first_slot + k});
-        all = it != completed->end();
-        if (all)
-          for (std::size_t i = 0; i < n_; ++i) before[i].push_back(it->second.at(i));
+    if (all) {
+      parts_[p].done_before = true;
+      parts_[p].measures = std::move(before);
+    }
+  }
+}
+
+std::vector<std::size_t> StudyAssembler::todo() const {
+  std::vector<std::size_t> units;
+  for (std::size_t p = 0; p < parts_.size(); ++p)
+    if (!parts_[p].done_before)
+      for (std::uint32_t k = 0; k < slots(p); ++k) units.push_back(draw_index(p) * reps_ + first_slot(p) + k);
+  return units;
+}
+
+DrawRuns& StudyAssembler::place(std::size_t p) {
+  Part& part = parts_.at(p);
+  if (part.measures.empty()) {
+    // plan_study checked the first draws; a later draw whose pair does not share its warm-up, or whose
+    // costs could overflow, is refused here, before any of its runs is kept.
+    const std::uint32_t draw = draws_[draw_index(p)];
+    if (draw != 0) {
+      for (std::size_t i = 0; i < n_; ++i) {
+        const Scenario si = study_.scenario_in_draw(i, draw);
+        if (const int c = study_.scenarios[i].comparator; c >= 0)
+          if (auto problem = warmup_problem(study_, i, draw, si,
+                                            study_.scenario_in_draw(static_cast<std::size_t>(c), draw)))
+            throw InputError({std::move(*problem)});
+        if (auto problem = study_.scenarios[i].source.cost_overflow(si, draw, study_.years))
+          throw InputError({std::move(*problem)});
       }
-      if (all) {
-        out->done_before = true;
-        out->measures = std::move(before);
-        return out;
-      }
     }
-    if (stop && stop->load()) {
-      stopped = true;
-      fc.stop();
-      return nullptr;
-    }
-    return out;
-  };
-  auto simulate = [&](UnitOutput* out) {
-    if (!out->done_before) simulate_unit(*out);
-    return out;
-  };
-  auto keep = [&](UnitOutput* out) {
-    if (out->done_before) {
-      finished_runs(n_ * out->slots);
-    } else if (on_draw_) {
-      on_draw_(out->draw, out->results, out->measures);
+    if (on_draw_) part.results.assign(n_, std::vector<RunResult>(slots(p)));
+    part.measures.assign(n_, std::vector<RunMeasures>(slots(p)));
+  }
+  return part;
+}
+
+void StudyAssembler::ran(std::size_t runs) {
+  const std::size_t done = runs_done_.fetch_add(runs) + runs;
+  if (on_progress_) on_progress_(done, n_ * reps_ * draws_.size());
+}
+
+void StudyAssembler::filled(std::size_t p, std::size_t runs) {
+  parts_.at(p).runs_in += runs;
+  keep_ready();
+}
+
+void StudyAssembler::keep_ready() {
+  while (kept_ < parts_.size()) {
+    Part& part = parts_[kept_];
+    if (part.done_before) {
+      ran(n_ * slots(kept_));
+    } else if (part.runs_in == n_ * slots(kept_)) {
+      if (on_draw_) on_draw_(draws_[draw_index(kept_)], part.results, part.measures);
+    } else {
+      return;
     }
     for (std::size_t i = 0; i < n_; ++i)
-      for (RunMeasures& m : out->measures.at(i)) runs[i].push_back(std::move(m));
-    *out = UnitOutput{};  // its memory back now: only the units in flight hold results
-    ++units_done;
-  };
-  tbb::parallel_pipeline(
-      in_flight, tbb::make_filter<void, UnitOutput*>(tbb::filter_mode::serial_in_order, start) &
-                     tbb::make_filter<UnitOutput*, UnitOutput*>(tbb::filter_mode::parallel, simulate) &
-                     tbb::make_filter<UnitOutput*, void>(tbb::filter_mode::serial_in_order, keep));
-  if (stopped) throw Interrupted(units_done, units_, study_.draws > 0 ? "draws" : "replications");
+      for (RunMeasures& m : part.measures.at(i)) runs_[i].push_back(std::move(m));
+    part = Part{};  // its memory back now: only the parts in flight hold results
+    ++kept_;
+  }
+}
 
+StudyResult StudyAssembler::finish() {
+  keep_ready();  // parts done before that follow the last one simulated
+  if (kept_ < parts_.size()) throw Interrupted(kept_, parts_.size(), part_name());
   StudyResult out;
   for (std::size_t i = 0; i < n_; ++i)
-    out.summaries.push_back(summarise(study_.scenarios[i].scenario, std::move(runs[i])));
+    out.summaries.push_back(summarise(study_.scenarios[i].scenario, std::move(runs_[i])));
   for (std::size_t i = 0; i < n_; ++i) {
     const int c = study_.scenarios[i].comparator;
     if (c >= 0)
@@ -506,11 +480,45 @@ StudyResult StudyRunner::run(const CompletedRuns* completed, const std::atomic<b
   return out;
 }
 
-}  // namespace
-
 StudyResult run_study(const Study& study, const Progress::Callback& on_progress, const DrawSink& on_draw,
                       const CompletedRuns* completed, const std::atomic<bool>* stop) {
-  return StudyRunner(study, on_progress, on_draw).run(completed, stop);
+  StudyAssembler assembler(study, on_progress, on_draw, completed);
+  const StudyUnits units(study);
+  // Parts in parallel (several in flight at once), each part's runs in parallel too; the assembler keeps
+  // them in order, so the sink writes parts in order and the summaries do not depend on the thread count.
+  // Each part's runs live in the assembler, not in the pipeline's tokens: should a stage throw (a full
+  // disk), the pipeline drops the tokens in flight without destroying them, and the assembler frees them.
+  std::size_t next = 0;
+  bool stopped = false;
+  const std::size_t in_flight = 2 * static_cast<std::size_t>(tbb::this_task_arena::max_concurrency());
+  auto start = [&](tbb::flow_control& fc) -> std::size_t {
+    while (next < assembler.parts() && assembler.done_before(next)) ++next;
+    if (next == assembler.parts() || (stop && stop->load())) {
+      stopped = next < assembler.parts();
+      fc.stop();
+      return 0;
+    }
+    return next++;
+  };
+  auto simulate = [&](std::size_t p) {
+    DrawRuns& out = assembler.place(p);
+    const std::uint32_t first = assembler.first_slot(p);
+    units.simulate(assembler.draw_index(p), first, assembler.slots(p),
+                   [&](std::size_t i, std::uint32_t slot, const Scenario& in_draw, RunResult&& r) {
+                     const std::uint32_t k = slot - first;
+                     out.measures[i][k] = assembler.measure(i, in_draw, r);
+                     if (assembler.keeps_results()) out.results[i][k] = std::move(r);
+                     assembler.ran(1);
+                   });
+    return p;
+  };
+  auto keep = [&](std::size_t p) { assembler.filled(p, study.scenarios.size() * assembler.slots(p)); };
+  tbb::parallel_pipeline(
+      in_flight, tbb::make_filter<void, std::size_t>(tbb::filter_mode::serial_in_order, start) &
+                     tbb::make_filter<std::size_t, std::size_t>(tbb::filter_mode::parallel, simulate) &
+                     tbb::make_filter<std::size_t, void>(tbb::filter_mode::serial_in_order, keep));
+  if (stopped) throw Interrupted(assembler.kept(), assembler.parts(), assembler.part_name());
+  return assembler.finish();
 }
 
 }  // namespace wijksim

@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# wijksim under MPI against one process (README, "On a cluster"): for a PSA (5 draws) and a base case (4
+# replications), `mpirun --oversubscribe -n 1|2|3` with 1 or 2 threads per rank (and rank 0 only
+# coordinating, once) must give byte-identical printed tables (JSON and CSV, and the stored table, CSV and
+# JSON renders), store contents (every table; of `runs` all but its two timestamps) and HTML report (but for
+# its timestamps). Each run is in a directory of its own with the same arguments, so even the stored
+# command lines agree.
+# Usage: mpi_test.sh WIJKSIM SOURCE_DIR MPIEXEC
+set -u
+wijksim=$1
+src=$2
+mpiexec=$3
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fail=0
+say_fail() { echo "FAIL: $*"; fail=1; }
+command -v sqlite3 >/dev/null || { echo "FAIL: the sqlite3 command is needed (Debian: sqlite3; setup.sh installs it)"; exit 1; }
+
+# The tables of a store as text: every row of every table, but the run's timestamps.
+dump_store() {
+  local db=$1 t
+  sqlite3 "$db" "SELECT run_id, version, seed, command, command_line, status, replications,
+                        first_replication, years, draws FROM runs ORDER BY run_id"
+  for t in scenarios settings payers agencies draws costs weekly agency_weekly figures evaluation reports; do
+    echo "== $t"
+    sqlite3 "$db" ".dump $t"
+  done
+}
+# A run's outputs, in its directory: the printed tables (out), the stored renders, the store's dump, the report.
+collect() {
+  local dir=$1 f
+  for f in table csv json; do "$wijksim" show 1 --store "$dir/results.db" --format $f >"$dir/show.$f"; done
+  dump_store "$dir/results.db" >"$dir/store.txt"
+  (cd "$dir" && "$wijksim" report 1 -o report.html 2>/dev/null) || say_fail "$dir: no report"
+  sed -E 's/[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z/TIME/g' "$dir/report.html" >"$dir/report.txt"
+}
+same() {  # same WHAT DIR_A DIR_B: every output of B equal to A's
+  local what=$1 a=$2 b=$3 f ok=1
+  for f in out show.table show.csv show.json store.txt report.txt; do
+    cmp -s "$a/$f" "$b/$f" || { say_fail "$what: $f differs from one process's"; ok=0; }
+  done
+  [ $ok -eq 1 ] && echo "ok: $what: byte-identical to one process (tables, store, report)"
+}
+# run NAME LAUNCH... -- ARGS...: runs wijksim in $tmp/NAME with ARGS, launched by LAUNCH (empty: directly).
+run() {
+  local name=$1
+  shift
+  local launch=()
+  while [ "$1" != "--" ]; do launch+=("$1"); shift; done
+  shift
+  mkdir -p "$tmp/$name"
+  (cd "$tmp/$name" && "${launch[@]}" "$wijksim" "$@" --output results.db >out 2>err) ||
+    { say_fail "$name: exit $?: $(cat "$tmp/$name/err")"; return 1; }
+  collect "$tmp/$name"
+}
+mpi() { echo "$mpiexec" --oversubscribe -n "$1"; }
+
+psa=(compare "$src/scenarios/pilot.yaml" -y 1 --draws 5 --format json)
+base=(compare "$src/scenarios/pilot.yaml" -y 1 -r 4 --format csv)
+
+# One process with the same arguments (so the same stored command line) for each thread count.
+for t in 1 2; do
+  run psa-t$t -- "${psa[@]}" --threads $t
+  run base-t$t -- "${base[@]}" --threads $t
+done
+cmp -s "$tmp/psa-t1/out" "$tmp/psa-t2/out" || say_fail "one process: the PSA's JSON differs between 1 and 2 threads"
+for n in 1 2 3; do
+  for t in 1 2; do
+    run psa-n$n-t$t $(mpi $n) -- "${psa[@]}" --threads $t && same "PSA, mpirun -n $n, $t threads a rank" "$tmp/psa-t$t" "$tmp/psa-n$n-t$t"
+    run base-n$n-t$t $(mpi $n) -- "${base[@]}" --threads $t && same "base case, mpirun -n $n, $t threads a rank" "$tmp/base-t$t" "$tmp/base-n$n-t$t"
+  done
+done
+WIJKSIM_MPI_COORDINATOR_ONLY=1 run psa-coord $(mpi 3) -- "${psa[@]}" --threads 1 &&
+  same "PSA, mpirun -n 3, rank 0 only coordinating" "$tmp/psa-t1" "$tmp/psa-coord"
+# The ranks really shared the work: rank 0 says how.
+grep -q "spread over 3 MPI ranks: 4 units" "$tmp/base-n3-t1/err" || say_fail "the base case was not spread over 3 ranks: $(cat "$tmp/base-n3-t1/err")"
+# Workers print nothing: rank 0's lines only, once each.
+[ "$(grep -c '^stored as run' "$tmp/psa-n3-t1/err")" -eq 1 ] || say_fail "more than one rank printed: $(cat "$tmp/psa-n3-t1/err")"
+
+# Every rank must plan the same study: a worker whose files differ is named, nothing runs, the store is untouched.
+mkdir -p "$tmp/differ"
+cat >"$tmp/differ/wrapper.sh" <<EOF
+#!/usr/bin/env bash
+# Rank 1 reads another seed, as if its copy of the files differed.
+if [ "\${OMPI_COMM_WORLD_RANK:-0}" = 1 ]; then exec "$wijksim" "\$@" --seed 7; else exec "$wijksim" "\$@"; fi
+EOF
+chmod +x "$tmp/differ/wrapper.sh"
+(cd "$tmp/differ" && $(mpi 2) ./wrapper.sh "${psa[@]}" --threads 1 --output results.db >out 2>err)
+code=$?
+if [ $code -ne 0 ] && grep -q "rank 1 of this job did not plan the study rank 0 did" "$tmp/differ/err" && [ ! -e "$tmp/differ/results.db" ]; then
+  echo "ok: a rank that planned another study is named, and nothing runs"
+else
+  say_fail "a rank that planned another study: exit $code: $(cat "$tmp/differ/err")"
+fi
+# Bad input: rank 0 says it once, exit 1, the workers end quietly.
+(cd "$tmp/differ" && $(mpi 3) "$wijksim" run "$tmp/missing.yaml" >out 2>err)
+code=$?
+if [ $code -eq 1 ] && [ "$(grep -c 'missing.yaml' "$tmp/differ/err")" -eq 1 ]; then
+  echo "ok: bad input under mpirun: one message, exit 1"
+else
+  say_fail "bad input under mpirun: exit $code: $(cat "$tmp/differ/err")"
+fi
+exit $fail
