@@ -147,6 +147,11 @@ try {
   // As render.cpp's format_cell prints a cell (an independent implementation, to check the page's text).
   const printed = (c) => {
     if ('text' in c) return c.text;
+    // A probability counted over fewer than 20 runs or draws is a count: "2 of 3 draws".
+    if (c.counted && c.n < 20) {
+      const k = c.mean * c.n;
+      return `${Number.isInteger(Math.round(k * 1e9) / 1e9) ? dutch(Math.round(k), 0) : dutch(k, 1)} of ${c.n} ${c.counted}`;
+    }
     // Euros: whole, but cents under 100 when not whole (an amount per household).
     const euroDecimals = Math.abs(c.mean) >= 100 || Number.isInteger(c.mean) ? 0 : 2;
     const d = { euro: euroDecimals, share: 1, weeks: 1, per_1000_households_per_year: 1, households_per_fte: 1,

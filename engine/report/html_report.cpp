@@ -101,7 +101,9 @@ Cell cell_of(const json& j) {
   s.lo = number(at(j, "lo"));
   s.hi = number(at(j, "hi"));
   s.n = at(j, "n").is_number() ? at(j, "n").get<int>() : 0;
-  return Cell::of(s, unit_of(text_of(at(j, "unit"))));
+  Cell c = Cell::of(s, unit_of(text_of(at(j, "unit"))));
+  c.counted = text_of(at(j, "counted"));
+  return c;
 }
 
 class StoredTables {

@@ -6,6 +6,8 @@
 #include <cmath>
 #include <nlohmann/json.hpp>
 
+#include "wijksim/analysis/honest_uncertainty.h"
+
 namespace wijksim {
 namespace {
 
@@ -144,6 +146,7 @@ json cell_json(const Cell& c) {
   j["lo"] = number(c.stat.lo);
   j["hi"] = number(c.stat.hi);
   j["n"] = c.stat.n;
+  if (!c.counted.empty()) j["counted"] = c.counted;
   return j;
 }
 
@@ -196,6 +199,15 @@ std::string format_euros(double euros) {
   return "\u20AC " + format_dutch(euros, 0);
 }
 
+std::string format_probability(double p, int n, const std::string& noun) {
+  if (std::isnan(p)) return "n/a";
+  if (!few_runs(n)) return format_dutch(100 * p, 1) + "%";
+  const double k = p * n;
+  const double whole = std::round(k);
+  const bool is_whole = std::fabs(k - whole) < 1e-9;
+  return fmt::format("{} of {} {}", format_dutch(is_whole ? whole : k, is_whole ? 0 : 1), n, noun);
+}
+
 std::string format_cell(const Cell& c) {
   switch (c.kind) {
     case Cell::Kind::Empty:
@@ -207,6 +219,7 @@ std::string format_cell(const Cell& c) {
   }
   const Stat& s = c.stat;
   if (std::isnan(s.mean)) return "n/a";
+  if (!c.counted.empty()) return format_probability(s.mean, s.n, c.counted);
   std::string out = c.unit == Unit::Euro    ? "€ " + plain(s.mean, c)
                     : c.unit == Unit::Share ? plain(s.mean, c) + "%"
                                             : plain(s.mean, c);

@@ -15,8 +15,8 @@ Report study_report(const std::string& command, const Study& study, const StudyR
   if (study.draws > 0)
     r.interval = fmt::format(
         "95% interval of the mean over all {} runs ({} parameter draws x {} replication{}): mean +/- "
-        "t(0.975, "
-        "n-1) * sd / sqrt(n); the economic evaluation's intervals are percentiles over the draws",
+        "t(0.975, n-1) * sd / sqrt(n), on the log scale for a figure that cannot be negative and the logit "
+        "scale for a share; the economic evaluation's intervals are percentiles over the draws",
         study.draws * study.replications, study.draws, study.replications,
         study.replications == 1 ? "" : "s");
   for (const StudyScenario& s : study.scenarios) {

@@ -34,6 +34,9 @@ struct Cell {
   std::string text;
   Unit unit = Unit::Count;
   Stat stat;  // for a single value: mean only (the rest NaN, n = 1)
+  // A probability counted over `stat.n` runs or draws: the noun ("runs", "draws"). Below kFewRuns
+  // (analysis/honest_uncertainty.h) it is shown as a count, "5 of 5 runs", not "100,0%".
+  std::string counted;
 
   static Cell empty() { return {}; }
   static Cell of_text(std::string t) {
@@ -54,6 +57,13 @@ struct Cell {
     s.mean = v;
     s.n = 1;
     return of(s, u);
+  }
+  // The share p of n runs (or draws, as `noun` says) in which something holds.
+  static Cell of_probability(double p, int n, std::string noun) {
+    Cell c = of_value(p, Unit::Share);
+    c.stat.n = n;
+    c.counted = std::move(noun);
+    return c;
   }
   // A value with an interval that is not over replications (e.g. a survey's sampling interval).
   static Cell of_interval(double v, double lo, double hi, Unit u) {
