@@ -131,7 +131,8 @@ Table acceptability_table(const DecisionGroup& g) {
   const bool evpi = !g.evpi.empty();
   a.note = fmt::format(
       "Share of {} in which each option has the highest net monetary benefit; 'best on average': the "
-      "acceptability frontier (highest expected net benefit). {}",
+      "acceptability frontier (highest expected net benefit), with the probability that it is in fact best. "
+      "{}",
       g.draws > 1 ? "parameter draws" : "replications (no parameter draws: stochastic uncertainty only)",
       evpi ? fmt::format("EVPI: expected value of perfect information, per household and for all {} "
                          "households, from the draws as they are (each draw's households' luck included: the "
@@ -141,6 +142,7 @@ Table acceptability_table(const DecisionGroup& g) {
              "information research could buy (run with --draws).");
   for (const std::string& name : g.names) a.columns.push_back({"p_" + name, name});
   a.columns.push_back({"best", "best on average"});
+  a.columns.push_back({"best_probability", "probability it is best"});
   if (evpi) {
     a.columns.push_back({"evpi_household", "EVPI per household (EUR)"});
     a.columns.push_back({"evpi_population", "EVPI, population (EUR)"});
@@ -151,6 +153,7 @@ Table acceptability_table(const DecisionGroup& g) {
     for (std::size_t o = 0; o < g.options.size(); ++o)
       r.cells.push_back(probability(g, g.ceac.probability[w][o]));
     r.cells.push_back(text(g.names[g.ceaf[w].option]));
+    r.cells.push_back(probability(g, g.ceaf[w].probability_optimal));
     if (evpi) {
       r.cells.push_back(Cell::of_value(g.evpi[w], Unit::Euro));
       r.cells.push_back(Cell::of_value(g.evpi[w] * hh, Unit::Euro));

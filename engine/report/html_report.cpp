@@ -84,7 +84,7 @@ double number(const json& j) {
 Unit unit_of(const std::string& name) {
   static const Unit all[] = {
       Unit::Count,       Unit::Share,  Unit::Euro,  Unit::Weeks, Unit::PerYear, Unit::PerThousandYear,
-      Unit::PerThousand, Unit::PerFte, Unit::Trust, Unit::Rung,  Unit::Years};
+      Unit::PerThousand, Unit::PerFte, Unit::Trust, Unit::Rung,  Unit::Years,   Unit::Value};
   for (Unit u : all)
     if (name == to_string(u)) return u;
   return Unit::Count;
@@ -103,6 +103,7 @@ Cell cell_of(const json& j) {
   s.n = at(j, "n").is_number() ? at(j, "n").get<int>() : 0;
   Cell c = Cell::of(s, unit_of(text_of(at(j, "unit"))));
   c.counted = text_of(at(j, "counted"));
+  c.ends = at(j, "ends").is_boolean() && at(j, "ends").get<bool>();
   return c;
 }
 

@@ -5,10 +5,12 @@
 #include "wijksim/report/economic_tables.h"
 #include "wijksim/report/headline.h"
 #include "wijksim/report/report_tables.h"
+#include "wijksim/report/sensitivity_tables.h"
 
 namespace wijksim {
 
-Report study_report(const std::string& command, const Study& study, const StudyResult& result) {
+Report study_report(const std::string& command, const Study& study, const StudyResult& result,
+                    const SensitivityResult* sensitivity) {
   Report r;
   r.command = command;
   r.version = WIJKSIM_VERSION;
@@ -51,6 +53,8 @@ Report study_report(const std::string& command, const Study& study, const StudyR
   }
   if (comparison > 0)
     for (Table& t : economic_tables(result.evaluation)) r.tables.push_back(std::move(t));
+  if (sensitivity)
+    for (Table& t : sensitivity_tables(*sensitivity)) r.tables.push_back(std::move(t));
   return r;
 }
 
