@@ -68,19 +68,20 @@ Table tornado_table(const DecisionSensitivity& d, const Tornado& t) {
                 {"nmb_low", "net benefit at the low end (EUR)"},
                 {"nmb_high", "at the high end (EUR)"},
                 {"swing", "swing (EUR)"},
+                {"nmb_base", "base case (EUR)"},
                 {"bar", "low \u2591 \u2502 \u2588 high", true}};
   double scale = 0;
   for (const TornadoBar& b : t.bars)
     for (double v : {b.low.at(0), b.high.at(0)})
       if (!std::isnan(v)) scale = std::max(scale, std::fabs(v - base));
   for (const TornadoBar& b : t.bars)
-    tb.rows.push_back(
-        {b.parameter,
-         b.parameter,
-         {Cell::of_value(b.low_value, Unit::Value), Cell::of_value(b.high_value, Unit::Value),
-          Cell::of_value(b.low.at(0), Unit::Euro), Cell::of_value(b.high.at(0), Unit::Euro),
-          Cell::of_value(b.swing, Unit::Euro), text(tornado_bar(base, b.low.at(0), b.high.at(0), scale))},
-         0});
+    tb.rows.push_back({b.parameter,
+                       b.parameter,
+                       {Cell::of_value(b.low_value, Unit::Value), Cell::of_value(b.high_value, Unit::Value),
+                        Cell::of_value(b.low.at(0), Unit::Euro), Cell::of_value(b.high.at(0), Unit::Euro),
+                        Cell::of_value(b.swing, Unit::Euro), Cell::of_value(base, Unit::Euro),
+                        text(tornado_bar(base, b.low.at(0), b.high.at(0), scale))},
+                       0});
   return tb;
 }
 
@@ -124,20 +125,15 @@ std::vector<Table> two_way_tables(const DecisionSensitivity& d) {
   p.comparator = d.names[0];
   p.note = fmt::format(
       "Each cell: the option with the highest expected net monetary benefit at {} per problem-free "
-      "household-year "
-      "(the comparator when no intervention's is above zero), with its net benefit per household over the "
-      "comparator. Both parameters set in every scenario of the decision that gives them; the others at "
-      "their "
-      "means. {}",
+      "household-year (the comparator when no intervention's is above zero). Both parameters set in every "
+      "scenario of the decision that gives them; the others at their means. {}",
       format_euros(d.willingness_to_pay), kCrnNote);
-  for (double x : w.xs) p.columns.push_back({fmt::format("x_{}", value_text(x)), value_text(x)});
+  for (double x : w.xs) p.columns.push_back({fmt::format("x_{}", x), value_text(x)});
   for (std::size_t j = 0; j < w.ys.size(); ++j) {
-    Row r{fmt::format("y_{}", value_text(w.ys[j])), value_text(w.ys[j]), {}, 0};
+    Row r{fmt::format("y_{}", w.ys[j]), value_text(w.ys[j]), {}, 0};
     for (std::size_t i = 0; i < w.xs.size(); ++i) {
       const TwoWayCell& c = w.cells[j * w.xs.size() + i];
-      r.cells.push_back(text(
-          c.preferred == 0 ? d.names[0]
-                           : fmt::format("{} ({})", d.names[c.preferred], euros_text(c.inmb[c.preferred]))));
+      r.cells.push_back(text(d.names[c.preferred]));
     }
     p.rows.push_back(std::move(r));
   }
@@ -151,9 +147,9 @@ std::vector<Table> two_way_tables(const DecisionSensitivity& d) {
     c.comparator = d.names[0];
     c.note = "Discounted, all payers, intervention minus comparator (negative: it saves money). " +
              std::string(kCrnNote);
-    for (double x : w.xs) c.columns.push_back({fmt::format("x_{}", value_text(x)), value_text(x)});
+    for (double x : w.xs) c.columns.push_back({fmt::format("x_{}", x), value_text(x)});
     for (std::size_t j = 0; j < w.ys.size(); ++j) {
-      Row r{fmt::format("y_{}", value_text(w.ys[j])), value_text(w.ys[j]), {}, 0};
+      Row r{fmt::format("y_{}", w.ys[j]), value_text(w.ys[j]), {}, 0};
       for (std::size_t i = 0; i < w.xs.size(); ++i)
         r.cells.push_back(Cell::of_value(w.cells[j * w.xs.size() + i].delta_cost[o], Unit::Euro));
       c.rows.push_back(std::move(r));
@@ -194,15 +190,15 @@ std::vector<Table> threshold_tables(const DecisionSensitivity& d) {
   t.comparator = d.names[0];
   t.note = fmt::format(
       "The mean over {} replications of the outcome on a grid of 5 points over the range, its first crossing "
-      "of "
-      "the target from the low end refined by bisection (to 1% of the range; common random numbers make the "
+      "of the target from the low end refined by bisection (to 1% of the range; common random numbers make "
+      "the "
       "outcome nearly smooth in the parameter); more than one crossing is reported, not hidden. In brackets: "
       "the 95% interval of the mean of each replication's own crossing (the households' luck); 'crossed in': "
       "the replications that cross in the range.",
       d.replications);
-  t.columns = {{"scenario", "scenario"},  {"parameter", "parameter"},  {"outcome", "outcome"},
-               {"target", "target"},      {"range", "range searched"}, {"value", "threshold"},
-               {"crossed", "crossed in"}, {"status", "how it behaves"}};
+  t.columns = {{"parameter", "parameter"},  {"outcome", "outcome"}, {"target", "target"},
+               {"range", "range searched"}, {"value", "threshold"}, {"crossed", "crossed in"},
+               {"status", "how it behaves"}};
   for (std::size_t k = 0; k < d.thresholds.size(); ++k) {
     const Threshold& th = d.thresholds[k];
     const Outcome* o = find_outcome(d.outcomes, th.spec.outcome);
@@ -290,7 +286,11 @@ std::vector<Table> evppi_tables(const DecisionSensitivity& d) {
         {r.name,
          r.name,
          {text(kinds[static_cast<int>(r.kind)]),
-          text(r.kind == EvppiRow::Kind::Parameter && r.parameters.size() == 1 ? "" : join(r.parameters)),
+          text(r.kind == EvppiRow::Kind::Group ||
+                       (r.kind == EvppiRow::Kind::Parameter && r.parameters.size() > 1)
+                   ? join(r.parameters)
+               : r.parameters.size() == 1 ? std::string()
+                                          : fmt::format("{} parameters", r.parameters.size())),
           Cell::of(per, Unit::Euro), Cell::of(pop, Unit::Euro),
           r.estimate.r_squared.empty() ? Cell::empty()
                                        : Cell::of_value(r.estimate.r_squared.front(), Unit::Share)},
@@ -403,7 +403,7 @@ std::vector<Table> psa_tables(const DecisionSensitivity& d) {
     for (std::size_t i = 0; i < d.convergence_nmb[k].size(); ++i) {
       const RunningPoint& p = d.convergence_nmb[k][i];
       c.rows.push_back({fmt::format("draws_{}", p.draws),
-                        fmt::format("{} draws", p.draws),
+                        fmt::format("{} draw{}", p.draws, p.draws == 1 ? "" : "s"),
                         {cell(p), cell(d.convergence_cost[k][i])},
                         0});
     }

@@ -352,8 +352,8 @@ void value_of_information(const Study& study, const DecisionGroup& g, const Sens
           incremental_nmb(in.delta_cost[d][o1 - 1], in.delta_effect[d][o1 - 1], g.willingness_to_pay));
       cost.push_back(in.delta_cost[d][o1 - 1]);
     }
-    ds.convergence_nmb.push_back(running_mean(nmb));
-    ds.convergence_cost.push_back(running_mean(cost));
+    ds.convergence_nmb.push_back(running_mean(nmb, 20));
+    ds.convergence_cost.push_back(running_mean(cost, 20));
   }
   if (g.cost.size() < kMinEvppiDraws) {
     ds.no_evppi = fmt::format("{} parameter draws are too few for the regression of EVPPI (at least {})",
