@@ -58,6 +58,12 @@ class DecisionFigures {
   int years() const { return years_; }
   int payers() const { return payers_; }
   const Economics& economics() const { return econ_; }
+  // The same figures under other economics (a setting of a sensitivity analysis that changes them).
+  DecisionFigures with(const Economics& e) const {
+    DecisionFigures d = *this;
+    d.econ_ = e;
+    return d;
+  }
 
  private:
   double discounted_years(const std::vector<double>& per_year) const;

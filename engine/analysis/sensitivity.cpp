@@ -50,9 +50,10 @@ const Outcome* find_outcome(const std::vector<Outcome>& outcomes, const std::str
 }
 
 std::vector<double> outcome_values(const Outcome& o, const DecisionRuns& runs, std::size_t option,
-                                   const DecisionFigures& f) {
-  const std::vector<RunMeasures>& in = runs.at(option);
-  const std::vector<RunMeasures>& cmp = runs.at(0);
+                                   const DecisionFigures& figures) {
+  const DecisionFigures f = runs.economics ? figures.with(*runs.economics) : figures;
+  const std::vector<RunMeasures>& in = runs.options.at(option);
+  const std::vector<RunMeasures>& cmp = runs.options.at(0);
   if (in.size() != cmp.size())
     throw Error(
         fmt::format("sensitivity: option {} has {} runs, its comparator {}", option, in.size(), cmp.size()));

@@ -20,6 +20,7 @@
 
 #include <cstddef>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -51,8 +52,12 @@ std::vector<Outcome> standard_outcomes(const ScenarioShape& shape, bool coaches)
 const Outcome* find_outcome(const std::vector<Outcome>& outcomes, const std::string& key);
 
 // The runs of a decision at one setting: [option][replication] (option 0 the comparator). An option that
-// was not simulated for this setting is empty.
-using DecisionRuns = std::vector<std::vector<RunMeasures>>;
+// was not simulated for this setting is empty. `economics`: the comparator's at this setting when the setting
+// changes them (a willingness to pay or a discount rate); the outcomes then use these.
+struct DecisionRuns {
+  std::vector<std::vector<RunMeasures>> options;
+  std::optional<Economics> economics;
+};
 
 // The outcome of option `option` at a setting: the mean over replications (NaN ones left out) and the value
 // of each replication.

@@ -139,7 +139,8 @@ class DecisionSimulator {
       std::size_t variant = 0;
       std::uint32_t slot = 0;
     };
-    std::vector<DecisionRuns> out(settings.size(), DecisionRuns(members_.size()));
+    std::vector<DecisionRuns> out(settings.size());
+    for (DecisionRuns& d : out) d.options.resize(members_.size());
     std::vector<Variant> variants;
     std::vector<Job> jobs;
     for (std::size_t s = 0; s < settings.size(); ++s) {
@@ -150,8 +151,15 @@ class DecisionSimulator {
         std::vector<std::pair<std::string, double>> values;
         for (const Assignment& a : st.assignments)
           if (const auto v = resolve(scenario(j).source, a)) values.emplace_back(a.key, *v);
-        std::vector<RunMeasures>& runs = out[s][j];
-        if (values.empty()) {  // untouched: the base case's runs
+        std::vector<RunMeasures>& runs = out[s].options[j];
+        // The willingness to pay and the discount rates weigh the runs without changing them.
+        const bool weights_only = std::all_of(values.begin(), values.end(), [](const auto& v) {
+          return v.first == "economics.willingness_to_pay" || v.first == "economics.discount_costs" ||
+                 v.first == "economics.discount_effects";
+        });
+        if (!values.empty() && weights_only && j == 0)
+          out[s].economics = scenario(j).source.with_values(values).economics;
+        if (values.empty() || weights_only) {  // untouched: the base case's runs
           if (st.replication < 0)
             runs = members_[j].base_runs;
           else
@@ -163,6 +171,7 @@ class DecisionSimulator {
         v.member = j;
         v.scenario = scenario(j).source.with_values(values);
         v.scenario.simulation = members_[j].scenario.simulation;
+        if (j == 0) out[s].economics = v.scenario.economics;  // the decision's economics are the comparator's
         v.model = std::make_unique<Model>(v.scenario);
         v.warm = shares_warmup(members_[members_[j].leader].scenario, v.scenario);
         const std::size_t n = st.replication < 0 ? reps_ : 1;
@@ -181,7 +190,7 @@ class DecisionSimulator {
       const RunResult run =
           v.warm ? warm_[m.leader][job.slot]->policy(*v.model, 0)
                  : wijksim::simulate(*v.model, {study_.seed, 0, study_.first_replication + job.slot});
-      std::vector<RunMeasures>& runs = out[v.setting][v.member];
+      std::vector<RunMeasures>& runs = out[v.setting].options[v.member];
       const Setting& st = settings[v.setting];
       runs[st.replication < 0 ? job.slot : 0] = measure_run(v.scenario, run);
       counter_.done(1);
