@@ -155,6 +155,17 @@ json value_map(const std::vector<GridCell>& cells, const std::vector<std::string
                                     {{"field", "y"}, {"title", y_title}},
                                     {{"field", "text"}, {"title", legend_title}}});
   json legend_axis = {{"labelExpr", kEuroLabels}};
+  // Blue where it saves, orange where it costs more, white at zero; one colour's shades when all cells lie
+  // on one side of zero (Vega warns of a midpoint outside the domain).
+  double lo = 0, hi = 0;
+  for (const GridCell& c : cells)
+    if (std::isfinite(c.value)) lo = std::min(lo, c.value), hi = std::max(hi, c.value);
+  json scale = {{"scheme", "blueorange"}};
+  if (lo < 0 && hi > 0)
+    scale["domainMid"] = 0;
+  else
+    scale["scheme"] = hi > 0 ? "oranges" : "blues";
+  if (hi <= 0) scale["reverse"] = true;
   json rect = {{"mark", {{"type", "rect"}, {"stroke", "#ffffff"}}},
                {"encoding",
                 {{"x", x},
@@ -163,8 +174,7 @@ json value_map(const std::vector<GridCell>& cells, const std::vector<std::string
                   {{"field", "value"},
                    {"type", "quantitative"},
                    {"title", legend_title},
-                   // Blue where it saves, orange where it costs more, white at zero.
-                   {"scale", {{"scheme", "blueorange"}, {"domainMid", 0}}},
+                   {"scale", scale},
                    {"legend", legend_axis}}},
                  {"tooltip", tooltip}}}};
   json text = {{"mark", {{"type", "text"}, {"fontSize", 10}}},
