@@ -202,6 +202,15 @@ TEST_CASE("A parameter or outcome that does not exist is refused with the neares
   CHECK(pilot.with_values({{"coaches.mandate_probability", 0.3}}).coaches.mandate_probability == 0.3);
   CHECK_THROWS_WITH(pilot.with_values({{"coaches.ftee", 7}}), Catch::Contains("did you mean 'coaches.fte'"));
   CHECK_THROWS_WITH(pilot.with_values({{"coaches.mandate_probability", 1.5}}), Catch::Contains("outside"));
+  // With a schedule, coaches.fte is the full scale and setting it scales every step (40, 64, 72 FTE).
+  const ScenarioSource scaleup = ScenarioSource::load(src + "/scenarios/scaleup.yaml");
+  REQUIRE(scaleup.base().coaches.schedule.size() == 3);
+  CHECK(scaleup.base().coaches.fte == 72);
+  const Scenario half = scaleup.with_values({{"coaches.fte", 36}});
+  CHECK(half.coaches.fte == 36);
+  CHECK(half.coaches.schedule[0].fte == Approx(20));
+  CHECK(half.coaches.schedule[1].fte == Approx(32));
+  CHECK(half.coaches.schedule[2].fte == Approx(36));
   StudyResult none;
   SensitivityOptions o;
   o.two_way = {parse_parameter_range("coaches.mandat_probability", "--two-way"),

@@ -62,6 +62,8 @@ std::optional<double> resolve(const ScenarioSource& src, const Assignment& a) {
 std::optional<double> base_value(const ScenarioSource& src, const std::string& key) {
   if (const UncertainParameter* u = uncertain(src, key); u && !u->is_shares())
     return std::get<Distribution>(u->law).mean();
+  // A schedule sets the full-scale FTE, whatever number the file (or the one it extends) gives.
+  if (key == "coaches.fte") return src.base().coaches.fte;
   for (const auto& [k, v] : src.settings()) {
     double x = 0;
     if (k == key && loader::parse_double(v, x)) return x;
@@ -575,7 +577,7 @@ void simulated(const Study& study, const StudyResult& result, const DecisionGrou
       // positive, as in summary.cpp).
       ThresholdRequest q;
       if (has_parameter(sim, k, "coaches.fte") && find_outcome(ds.outcomes, "coach_wait")) {
-        if (const auto fte = base_value(sim.scenario(k).source, "coaches.fte")) {
+        if (const auto fte = base_value(sim.scenario(k).source, "coaches.fte"); fte && *fte > 0) {
           q.parameter.key = "coaches.fte";
           q.parameter.from = *fte / 4;
           q.parameter.to = *fte * 4;
