@@ -99,6 +99,9 @@ std::vector<Tornado> one_way(const std::vector<OneWayParameter>& parameters, std
     t.option = o;
     for (const Outcome& oc : outcomes) t.base.push_back(outcome_mean(oc, runs[0], o, figures));
     for (std::size_t k = 0; k < parameters.size(); ++k) {
+      const std::vector<std::size_t>& has = parameters[k].options;
+      const auto gives = [&](std::size_t x) { return std::find(has.begin(), has.end(), x) != has.end(); };
+      if (!has.empty() && !gives(0) && !gives(o)) continue;  // neither this intervention nor its comparator
       TornadoBar b;
       b.parameter = parameters[k].key;
       b.low_value = parameters[k].low_value;

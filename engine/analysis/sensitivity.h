@@ -115,6 +115,9 @@ struct OneWayParameter {
   // true: each scenario at its own distribution's 2.5th and 97.5th percentiles; false: every scenario that
   // has the parameter at low_value and high_value (a range the command line gives).
   bool by_quantile = true;
+  // The options whose scenario gives the parameter (0 the comparator); empty: all. An intervention's tornado
+  // has a bar for it when the intervention or the comparator gives it.
+  std::vector<std::size_t> options;
 };
 
 // One tornado per intervention (options 1 .. options - 1): the base case and each parameter at its two

@@ -524,7 +524,7 @@ void simulated(const Study& study, const StudyResult& result, const DecisionGrou
   if (o.parameters.empty()) {
     for (const std::string& key : keys) {
       const auto r = range_of(sim, {key, {}, {}}, 1, 1);
-      if (r) params.push_back({key, r->first, r->second, true});
+      if (r) params.push_back({key, r->first, r->second, true, {}});
     }
   } else {
     for (const std::string& text : o.parameters) {
@@ -538,9 +538,12 @@ void simulated(const Study& study, const StudyResult& result, const DecisionGrou
         continue;
       }
       const auto r = range_of(sim, p, 1, 1);
-      if (r) params.push_back({p.key, r->first, r->second, !p.from.has_value()});
+      if (r) params.push_back({p.key, r->first, r->second, !p.from.has_value(), {}});
     }
   }
+  for (OneWayParameter& p : params)
+    for (std::size_t j = 0; j < sim.size(); ++j)
+      if (has_parameter(sim, j, p.key)) p.options.push_back(j);
   ds.tornados = one_way(params, g.options.size(), ds.outcomes, figures, simulate);
 
   // Two-way: the command line's pair, else the first tornado's top two.
