@@ -34,10 +34,12 @@
 #include "wijksim/report/html_report.h"
 #include "wijksim/report/render.h"
 #include "wijksim/report/report_tables.h"
+#include "wijksim/report/sensitivity_tables.h"
 #include "wijksim/report/study_report.h"
 #include "wijksim/simulation/simulation.h"
 #include "wijksim/store/run_store.h"
 #include "wijksim/store/study_recorder.h"
+#include "wijksim/study/sensitivity_study.h"
 #include "wijksim/study/study.h"
 
 namespace {
@@ -69,6 +71,20 @@ struct Options {
   std::string csv_dir;
   std::optional<std::string> report;  // compare --report FILE: the HTML report of the run just stored
   bool store_given = false;           // --store on the command line (not the default)
+  // compare: sensitivity analysis (study/sensitivity_study.h)
+  bool sensitivity = false;
+  std::vector<std::string> parameters;
+  std::string two_way;
+  int grid = 5;
+  std::vector<std::string> thresholds;
+  std::optional<int> sensitivity_replications;
+  std::vector<std::string> evppi_groups;
+  int survey_households = 168;
+  int survey_studies = 2000;
+  // sweep
+  std::string parameter;
+  double from = 0, to = 0;
+  int steps = 5;
 };
 
 // The command line contradicts itself (options that exclude each other, an empty name): exit 2, like any
@@ -77,6 +93,38 @@ class UsageError : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
 };
+
+// The sensitivity options of `compare`, checked. Any of --parameters, --two-way or --threshold asks for the
+// simulated analyses as --sensitivity does.
+SensitivityOptions sensitivity_options(const Options& o) {
+  SensitivityOptions s;
+  s.simulate = o.sensitivity || !o.parameters.empty() || !o.two_way.empty() || !o.thresholds.empty();
+  s.parameters = o.parameters;
+  if (!o.two_way.empty()) {
+    std::string rest = o.two_way;
+    for (std::size_t comma; (comma = rest.find(',')) != std::string::npos; rest = rest.substr(comma + 1))
+      s.two_way.push_back(parse_parameter_range(rest.substr(0, comma), "--two-way"));
+    s.two_way.push_back(parse_parameter_range(rest, "--two-way"));
+  }
+  s.grid = o.grid;
+  for (const std::string& t : o.thresholds) s.thresholds.push_back(parse_threshold(t));
+  s.replications = o.sensitivity_replications;
+  for (const std::string& g : o.evppi_groups) {
+    const std::size_t eq = g.find('=');
+    if (eq == std::string::npos || eq == 0 || eq + 1 == g.size())
+      throw InputError(
+          {{Location{}, "--evppi-group", fmt::format("expected NAME=KEY,KEY,..., got '{}'", g)}});
+    std::vector<std::string> keys;
+    std::string rest = g.substr(eq + 1);
+    for (std::size_t comma; (comma = rest.find(',')) != std::string::npos; rest = rest.substr(comma + 1))
+      keys.push_back(rest.substr(0, comma));
+    keys.push_back(rest);
+    s.groups.emplace_back(g.substr(0, eq), keys);
+  }
+  s.survey.sample = o.survey_households;
+  s.survey.studies = o.survey_studies;
+  return s;
+}
 
 // The files a study reads, which no output may replace (core/output_path.h).
 std::vector<KeptFile> inputs_of(const Study& study) {
@@ -205,6 +253,7 @@ int run_or_compare(const std::string& command, Options o, bool with_comparators,
   cli::Interrupts::at_once("interrupted before the simulation started; nothing was simulated or kept");
   const Study& study = planned.emplace(plan_study(o.scenarios, overrides, with_comparators));
   coordinator.agree(study);
+  const SensitivityOptions sensitivity = sensitivity_options(o);
 
   // Outputs are checked before anything is simulated (and again when they are written): never a file the
   // command reads, never the store, never a device, a FIFO, a directory or a link (core/output_path.h).
@@ -236,11 +285,20 @@ int run_or_compare(const std::string& command, Options o, bool with_comparators,
 
   cli::ProgressBar bar(command);
   StudyResult result;
+  std::optional<SensitivityResult> analyses;
   try {
     result = coordinator.run(
         study, [&bar](std::size_t done, std::size_t total) { bar.update(done, total); },
         recorder ? recorder->sink() : DrawSink{}, recorder ? &recorder->completed() : nullptr,
         cli::Interrupts::stop_flag());
+    if (command == "compare") {
+      bar.finish();
+      cli::ProgressBar sensitivity_bar("sensitivity");
+      analyses = analyse_sensitivity(
+          study, result, sensitivity,
+          [&sensitivity_bar](std::size_t done, std::size_t total) { sensitivity_bar.update(done, total); },
+          cli::Interrupts::stop_flag());
+    }
   } catch (const Interrupted& i) {
     bar.finish();
     if (!recorder) {
@@ -288,8 +346,8 @@ int run_or_compare(const std::string& command, Options o, bool with_comparators,
     return kFailed;
   }
   bar.finish();
-  const Report report = study_report(command, study, result);
-  if (recorder) recorder->complete(result, render_all(report));
+  const Report report = study_report(command, study, result, analyses ? &*analyses : nullptr);
+  if (recorder) recorder->complete(result, render_all(report), analyses ? &*analyses : nullptr);
   cli::Interrupts::at_once(
       recorder ? fmt::format("interrupted while writing the outputs; run {} is complete in {} "
                              "(`wijksim show {} --store {}` prints it)",
@@ -307,6 +365,42 @@ int run_or_compare(const std::string& command, Options o, bool with_comparators,
   if (o.report) {
     write_html_report(o.store, recorder->run_id(), *o.report, "--report", kept_by_report);
     fmt::print(stderr, "wrote the report {}\n", *o.report);
+  }
+  return kOk;
+}
+
+// A planning curve: the scenario against its comparator at each value of one parameter. Prints; keeps
+// nothing.
+int sweep_command(const Options& o) {
+  StudyOverrides overrides{o.seed, o.replications, o.years, std::nullopt, 0};
+  cli::Interrupts::at_once("interrupted before the sweep started; nothing was simulated or kept");
+  const Study study = plan_study(o.scenarios, overrides, true);
+  const std::vector<KeptFile> inputs = inputs_of(study);
+  if (o.output) check_output(*o.output, "--output", inputs);
+  cli::Interrupts::study("", 0, "", "steps of the sweep");
+  cli::ProgressBar bar("sweep");
+  SweepResult r;
+  try {
+    r = run_sweep(
+        study, o.parameter, o.from, o.to, o.steps,
+        [&bar](std::size_t done, std::size_t total) { bar.update(done, total); }, cli::Interrupts::stop_flag());
+  } catch (const Interrupted&) {
+    bar.finish();
+    fmt::print(stderr, "interrupted; nothing was kept (sweep keeps no run)\n");
+    return kInterrupted;
+  }
+  bar.finish();
+  cli::Interrupts::at_once("interrupted while writing the outputs");
+  Report report;
+  report.command = "sweep";
+  report.version = WIJKSIM_VERSION;
+  report.tables = sweep_tables(r);
+  const std::string text = render(report, *parse_format(o.format));
+  if (!o.output) {
+    fmt::print("{}", text);
+  } else {
+    write_file_atomically(*o.output, text, "--output", inputs);
+    fmt::print(stderr, "wrote {}\n", *o.output);
   }
   return kOk;
 }
@@ -523,6 +617,65 @@ int main(int argc, char** argv) {
   output_options(compare);
   compare->add_option("--report", o.report,
                       "Also write the run's HTML report (charts, self-contained) to FILE");
+  compare->add_flag("--sensitivity", o.sensitivity,
+                    "Also simulate the sensitivity analyses: one-way (a tornado per intervention), two-way, "
+                    "thresholds (README, 'Which assumptions decide the answer')");
+  compare
+      ->add_option(
+          "--parameters", o.parameters,
+          "One-way analysis of these parameters only (key paths, comma-separated; KEY=FROM:TO for a plain "
+          "number); implies --sensitivity")
+      ->delimiter(',');
+  compare->add_option(
+      "--two-way", o.two_way,
+      "Two-way grid of two parameters: KEY1[=FROM:TO],KEY2[=FROM:TO] (default: the tornado's top two); "
+      "implies --sensitivity");
+  compare->add_option("--grid", o.grid, "Points per parameter of the two-way grid")
+      ->check(CLI::Range(2, 50))
+      ->capture_default_str();
+  compare->add_option(
+      "--threshold", o.thresholds,
+      "Solve PARAMETER[=FROM:TO],OUTCOME=TARGET, e.g. coaches.fte=20:200,coach_wait=6 (repeatable; "
+      "outcomes: inmb, delta_cost, delta_effect, budget:PAYER, coach_wait, caseload); implies "
+      "--sensitivity");
+  compare
+      ->add_option("--sensitivity-replications", o.sensitivity_replications,
+                   "Replications of each sensitivity setting (default: the scenarios' own)")
+      ->check(CLI::Range(1, 1000));
+  compare->add_option(
+      "--evppi-group", o.evppi_groups,
+      "A named group for EVPPI: NAME=KEY,KEY,... (repeatable); each parameter, each section and all "
+      "parameters are always reported");
+  compare
+      ->add_option(
+          "--survey-households", o.survey_households,
+          "Households surveyed per neighbourhood and wave by the virtual evaluation (the seeds' 168)")
+      ->check(CLI::Range(1, 1000000))
+      ->capture_default_str();
+  compare->add_option("--survey-studies", o.survey_studies, "Virtual studies simulated per measure")
+      ->check(CLI::Range(10, 1000000))
+      ->capture_default_str();
+
+  CLI::App* sweep = app.add_subcommand(
+      "sweep", "A planning curve: a scenario against its comparator at each value of one parameter");
+  sweep->add_option("scenario", o.scenarios, "Scenario file (YAML)")->required()->expected(1);
+  sweep->add_option("--parameter", o.parameter, "The parameter's key path, e.g. coaches.fte")->required();
+  sweep->add_option("--from", o.from, "First value")->required();
+  sweep->add_option("--to", o.to, "Last value")->required();
+  sweep->add_option("--steps", o.steps, "Values from --from to --to")
+      ->check(CLI::Range(2, 200))
+      ->capture_default_str();
+  sweep->add_option("--replications,-r", o.replications, "Replications per value (default: the scenario's)")
+      ->check(CLI::Range(1, 2000000000));
+  sweep->add_option("--seed,-s", o.seed, "Random seed (default: the scenario's)");
+  sweep->add_option("--years,-y", o.years, "Policy years (default: the scenario's)")
+      ->check(CLI::Range(1, 200));
+  sweep->add_option("--threads,-t", o.threads, "Worker threads (default: all cores)")
+      ->check(CLI::Range(1, 1024));
+  sweep->add_option("--format,-f", o.format, "Output format")
+      ->check(CLI::IsMember({"table", "csv", "json"}))
+      ->capture_default_str();
+  sweep->add_option("--output,-o", o.output, "Write the table to FILE");
 
   CLI::App* validate_cmd = app.add_subcommand("validate", "Check scenario files without simulating");
   validate_cmd->add_option("scenario", o.scenarios, "Scenario files (YAML)")->required();
@@ -606,6 +759,7 @@ int main(int argc, char** argv) {
     if (*report_cmd) return write_report(o);
     if (*validate_cmd) return validate(o);
     if (*trace_cmd) return trace(o);
+    if (*sweep) return sweep_command(o);
     if (*calibration_cmd) {
       if (calibration_cmd->count("--format") == 0) o.format = "markdown";
       return calibration(o);
@@ -614,7 +768,7 @@ int main(int argc, char** argv) {
     fmt::print(stderr, "error: {}\nRun with --help for more information.\n", e.what());
     return kUsage;
   } catch (const InputError& e) {
-    print_input_error(e, *run || *compare || *trace_cmd || *calibration_cmd);
+    print_input_error(e, *run || *compare || *trace_cmd || *calibration_cmd || *sweep);
     return kBadInput;
   } catch (const InternalError& e) {
     fmt::print(stderr, "error: {}\n(command: {})\n{}", e.what(), quoted_args(argc, argv), kBugReport);

@@ -68,7 +68,7 @@ cmp -s "$tmp/out" "$tmp/compare.json" && echo "ok: show prints what compare prin
 expect 0 "runs lists the run" "$wijksim" runs --store "$tmp/s.db"
 grep -q "run    1 .* complete .*compare: pilot" "$tmp/out" || { echo "FAIL: runs does not list run 1 as complete"; cat "$tmp/out"; fail=1; }
 expect 0 "export the run" "$wijksim" export 1 --csv "$tmp/csv" --store "$tmp/s.db"
-for f in runs scenarios payers agencies draws costs weekly agency_weekly evaluation tables; do
+for f in runs scenarios payers agencies draws costs weekly agency_weekly evaluation one_way two_way thresholds evppi virtual_evaluation tables; do
   [ -s "$tmp/csv/$f.csv" ] || { echo "FAIL: export wrote no $f.csv"; fail=1; }
 done
 expect 1 "show a run the store does not have" "$wijksim" show 7 --store "$tmp/s.db"
@@ -174,4 +174,29 @@ grep "state:" "$tmp/trace5.txt" | grep -vqE "state: rung [1-6], trust [01]\.[0-9
 "$wijksim" trace "$src/scenarios/pilot.yaml" --household 5 -y 1 --seed 7 | tail -n +2 | cmp -s - <(tail -n +2 "$tmp/trace5.txt") &&
   { echo "FAIL: seeds 20100201 and 7 give household 5 the same history"; fail=1; }
 expect 1 "trace a household that does not exist" "$wijksim" trace "$src/scenarios/pilot.yaml" --household 999999 -y 1
+
+# Sensitivity analysis: a tornado with bars, a two-way grid and thresholds in the terminal, the store and
+# its CSV export; a misspelt parameter or a malformed threshold is bad input with the reason.
+expect 0 "compare --sensitivity" "$wijksim" compare "$src/scenarios/pilot.yaml" -r 2 -y 1 --sensitivity --grid 2 --output "$tmp/sens.db"
+for title in "Which assumptions decide it" "Two-way: the preferred option" "Thresholds:" "The evaluation the city would run"; do
+  grep -q "$title" "$tmp/out" || { echo "FAIL: compare --sensitivity prints no '$title'"; fail=1; }
+done
+grep -q "█" "$tmp/out" || { echo "FAIL: the tornado has no bars"; fail=1; }
+grep -q "no parameter draws" "$tmp/out" || { echo "FAIL: no word that EVPPI needs draws"; fail=1; }
+expect 0 "compare --sensitivity on 1 thread" "$wijksim" compare "$src/scenarios/pilot.yaml" -r 2 -y 1 --sensitivity --grid 2 --draws 3 --threads 1 --format json --no-store -o "$tmp/s1.json"
+expect 0 "compare --sensitivity on 2 threads" "$wijksim" compare "$src/scenarios/pilot.yaml" -r 2 -y 1 --sensitivity --grid 2 --draws 3 --threads 2 --format json --no-store -o "$tmp/s2.json"
+cmp -s "$tmp/s1.json" "$tmp/s2.json" && echo "ok: sensitivity JSON byte-identical on 1 and 2 threads" || { echo "FAIL: sensitivity JSON differs between 1 and 2 threads"; fail=1; }
+expect 0 "export the sensitivity tables" "$wijksim" export 1 --csv "$tmp/sens" --store "$tmp/sens.db"
+for f in one_way two_way thresholds virtual_evaluation; do
+  [ "$(wc -l <"$tmp/sens/$f.csv")" -gt 1 ] || { echo "FAIL: export wrote no rows in $f.csv"; fail=1; }
+done
+expect 0 "the tornado's bars are not in the JSON" "$wijksim" show 1 --store "$tmp/sens.db" --format json
+grep -q "█" "$tmp/out" && { echo "FAIL: terminal bars in the JSON"; fail=1; }
+expect 1 "a misspelt two-way parameter" "$wijksim" compare "$src/scenarios/pilot.yaml" -r 1 -y 1 --no-store --two-way coaches.ftee,coaches.mandate_probability
+grep -q "did you mean 'coaches.fte'" "$tmp/err" || { echo "FAIL: no suggestion for a misspelt parameter"; cat "$tmp/err"; fail=1; }
+expect 1 "a threshold without a target" "$wijksim" compare "$src/scenarios/pilot.yaml" -r 1 -y 1 --no-store --threshold coaches.fte=1:9
+expect 1 "an unknown outcome" "$wijksim" compare "$src/scenarios/pilot.yaml" -r 1 -y 1 --no-store --threshold coaches.fte=1:9,waiting=3
+expect 0 "sweep a parameter" "$wijksim" sweep "$src/scenarios/pilot.yaml" --parameter coaches.fte --from 2 --to 8 --steps 3 -r 2 -y 1 --format csv
+[ "$(grep -c '^pilot,baseline-velve,sweep,' "$tmp/out")" -gt 3 ] || { echo "FAIL: sweep printed no planning curve"; fail=1; }
+expect 1 "sweep outside the parameter's range" "$wijksim" sweep "$src/scenarios/pilot.yaml" --parameter coaches.mandate_probability --from 0.5 --to 2 -r 1 -y 1
 exit $fail

@@ -361,3 +361,32 @@ TEST_CASE("parameter_id is 32-bit FNV-1a", "[distributions]") {
   CHECK(wijksim::parameter_id("agencies.debt_counselling.capacity") !=
         wijksim::parameter_id("agencies.debt_counselling.capacitz"));
 }
+
+TEST_CASE("Quantiles of each kind against their closed forms", "[distributions]") {
+  // z(0.975) = 1.959963984540054 (the standard normal's quantile).
+  constexpr double z = 1.959963984540054;
+  // Uniform(2, 6): 2 + 4p.
+  CHECK(Distribution{Kind::Uniform, 2, 6, 0}.quantile(0.025) == Approx(2.1).epsilon(1e-12));
+  // Triangular(0, 1, 4): F(x) = x^2 / 4 up to the mode (F(1) = 1/4), so the 0.2-quantile is sqrt(0.8); above
+  // it 1 - (4 - x)^2 / 12, so the 0.9-quantile is 4 - sqrt(1.2).
+  const Distribution tri{Kind::Triangular, 0, 1, 4};
+  CHECK(tri.quantile(0.2) == Approx(std::sqrt(0.8)).epsilon(1e-10));
+  CHECK(tri.quantile(0.9) == Approx(4 - std::sqrt(1.2)).epsilon(1e-10));
+  // Normal(65000, 5000): mean +/- z sd.
+  CHECK(Distribution{Kind::Normal, 65000, 5000, 0}.quantile(0.975) ==
+        Approx(65000 + z * 5000).epsilon(1e-12));
+  CHECK(Distribution{Kind::Normal, 65000, 5000, 0}.quantile(0.025) ==
+        Approx(65000 - z * 5000).epsilon(1e-12));
+  // LogNormal(meanlog 1, sdlog 0.5): exp(1 + 0.5 z).
+  CHECK(Distribution{Kind::LogNormal, 1, 0.5, 0}.quantile(0.975) ==
+        Approx(std::exp(1 + 0.5 * z)).epsilon(1e-10));
+  // Gamma(shape 1, scale 3) is exponential: -3 ln(1 - p).
+  CHECK(Distribution{Kind::Gamma, 1, 3, 0}.quantile(0.975) == Approx(-3 * std::log(0.025)).epsilon(1e-10));
+  // Beta(2, 1) has F(x) = x^2: sqrt(p). Beta(1, 1) is uniform: p.
+  CHECK(Distribution{Kind::Beta, 2, 1, 0}.quantile(0.025) == Approx(std::sqrt(0.025)).epsilon(1e-10));
+  CHECK(Distribution{Kind::Beta, 1, 1, 0}.quantile(0.975) == Approx(0.975).epsilon(1e-10));
+  // Fixed: the value, whatever p.
+  CHECK(Distribution::fixed(7).quantile(0.025) == 7);
+  CHECK_THROWS_AS(Distribution::fixed(7).quantile(1.0), wijksim::Error);
+  CHECK_THROWS_AS((Distribution{Kind::Uniform, 3, 1, 0}.quantile(0.5)), wijksim::Error);
+}

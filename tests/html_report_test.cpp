@@ -164,13 +164,14 @@ TEST_CASE("the report of a comparison holds every chart, library and figure, and
   for (const auto& e : std::filesystem::directory_iterator(dir.path))
     CHECK(e.path().filename().string().find(".tmp") == std::string::npos);
 
-  // The pilot has coaches: 11 charts for it against its baseline, and the decision's acceptability curve.
-  CHECK(page.find("data-charts=\"12\"") != std::string::npos);
+  // The pilot has coaches: 11 charts for it against its baseline, and the decision's acceptability curve and
+  // (with draws) its acceptability frontier.
+  CHECK(page.find("data-charts=\"13\"") != std::string::npos);
   const std::string chart_div = "<div class=\"chart\" id=\"chart-";
   int divs = 0;
   for (std::size_t at = page.find(chart_div); at != std::string::npos; at = page.find(chart_div, at + 1))
     ++divs;
-  CHECK(divs == 12);
+  CHECK(divs == 13);
 
   // Every library inlined, byte for byte; nothing loaded from elsewhere.
   for (const ReportAsset& a : report_assets()) CHECK(page.find(a.script) != std::string::npos);
@@ -185,7 +186,7 @@ TEST_CASE("the report of a comparison holds every chart, library and figure, and
   const std::size_t blob_end = page.find("</script>", blob);
   const std::string data = page.substr(blob + open.size(), blob_end - blob - open.size());
   const auto charts = nlohmann::json::parse(data);
-  CHECK(charts["charts"].size() == 12);
+  CHECK(charts["charts"].size() == 13);
 
   // A stored figure appears with its stored value and as the tables print it.
   const RunStore store = RunStore::open(dir.file("s.db"), RunStore::Mode::ReadOnly);

@@ -46,8 +46,8 @@ function run(args, expect) {
   check(r.status === expect, `wijksim ${args.join(' ')} exits ${expect}`, `exit ${r.status}: ${r.stderr}`);
   return r;
 }
-run(['compare', 'scenarios/pilot.yaml', '-r', '2', '-y', '1', '--draws', '3', '--threads', '2', '--store', store,
-  '--report', report], 0);
+run(['compare', 'scenarios/pilot.yaml', '-r', '2', '-y', '1', '--draws', '3', '--threads', '2', '--sensitivity',
+  '--grid', '3', '--store', store, '--report', report], 0);
 if (!check(existsSync(report), 'compare --report wrote the report')) finish();
 run(['report', '1', '--store', store, '-o', join(out, 'again.html')], 0);
 check(readFileSync(join(out, 'again.html')).equals(readFileSync(report)),
@@ -91,6 +91,18 @@ for (const s of scenarios) {
   }
 }
 expected += comparators.size;
+// The sensitivity analyses (compare --sensitivity): per intervention a tornado and, where it has thresholds,
+// their planning curves; per decision with draws the acceptability frontier, the expected incremental benefit
+// and the convergence; EVPPI where there are enough draws; the two-way maps of preference and cost.
+const tables = (id) => stored.tables.filter((t) => t.id === id);
+expected += tables('tornado').length;
+for (const t of tables('thresholds'))
+  expected += new Set(t.rows.map((r) => r.key.split('/')[0])).size;
+if (draws > 0) expected += 3 * comparators.size;
+expected += tables('value_of_information').filter((t) => t.rows.some((r) => r.cells.evppi_household)).length;
+expected += tables('two_way').length * (tables('two_way_cost').length > 0 ? 2 : 1);
+check(tables('tornado').length > 0 && tables('two_way').length > 0 && tables('thresholds').length > 0,
+  'compare --sensitivity stored a tornado, a two-way grid and thresholds');
 
 // ---- The page in a browser ----
 const require = createRequire(join(nodeModules, 'noop.js'));
@@ -147,6 +159,11 @@ try {
   // As render.cpp's format_cell prints a cell (an independent implementation, to check the page's text).
   const printed = (c) => {
     if ('text' in c) return c.text;
+    // A probability counted over fewer than 20 runs or draws is a count: "2 of 3 draws".
+    if (c.counted && c.n < 20) {
+      const k = c.mean * c.n;
+      return `${Number.isInteger(Math.round(k * 1e9) / 1e9) ? dutch(Math.round(k), 0) : dutch(k, 1)} of ${c.n} ${c.counted}`;
+    }
     // Euros: whole, but cents under 100 when not whole (an amount per household).
     const euroDecimals = Math.abs(c.mean) >= 100 || Number.isInteger(c.mean) ? 0 : 2;
     const d = { euro: euroDecimals, share: 1, weeks: 1, per_1000_households_per_year: 1, households_per_fte: 1,

@@ -1,5 +1,6 @@
 #include "wijksim/analysis/economic_evaluation.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "wijksim/analysis/discounting.h"
@@ -43,12 +44,18 @@ double share_of_draws(const ByDraw& v, Pred pred) {
   return all ? static_cast<double>(yes) / static_cast<double>(all) : kNaN;
 }
 
+// The figures of each draw, under that draw's economics.
+using FiguresByDraw = std::vector<DecisionFigures>;
+
 // A figure of each run of a scenario, arranged by [draw][replication] (runs are stored draw by draw).
+// `figure(f, m)` reads the run's measures m with the draw's figures f.
 template <class F>
-ByDraw by_draw(const ScenarioSummary& s, std::size_t draws, F figure) {
+ByDraw by_draw(const ScenarioSummary& s, const FiguresByDraw& f, F figure) {
+  const std::size_t draws = f.size();
   ByDraw v(draws);
   const std::size_t reps = s.runs.size() / draws;
-  for (std::size_t k = 0; k < s.runs.size(); ++k) v[k / reps].push_back(figure(s.runs[k].figures));
+  for (std::size_t k = 0; k < s.runs.size(); ++k)
+    v[k / reps].push_back(figure(f[k / reps], s.runs[k].figures));
   return v;
 }
 
@@ -59,70 +66,6 @@ ByDraw minus(const ByDraw& a, const ByDraw& b) {
   return d;
 }
 
-// The decision's discounting and the figures of one run that the evaluation compares.
-class Figures {
- public:
-  Figures(const ScenarioShape& shape, const Economics& econ, double households)
-      : years_(shape.years),
-        payers_(static_cast<int>(shape.payers.size())),
-        layout_(shape.budget),
-        econ_(econ),
-        households_(households) {}
-
-  // Euros of one payer (payers_: all) in year y (0-based), discounted.
-  double cost_in_year(const Measures<double>& m, int payer, int y) const {
-    return m.cost[layout_.at(y, payer, kCostCategories)] * discount_factor(econ_.discount_costs, y);
-  }
-  double discounted_cost(const Measures<double>& m, int payer) const {
-    double c = 0;
-    for (int y = 0; y < years_; ++y) c += cost_in_year(m, payer, y);
-    return c;
-  }
-  double nominal_cost(const Measures<double>& m, int payer) const {
-    return m.cost[layout_.at(years_, payer, kCostCategories)];
-  }
-  // All payers, years 0..y, discounted.
-  double cumulative_cost(const Measures<double>& m, int y) const {
-    double c = 0;
-    for (int yy = 0; yy <= y; ++yy) c += cost_in_year(m, payers_, yy);
-    return c;
-  }
-  // The societal perspective of the cost-effectiveness figures: every euro of every payer but transfers
-  // (social assistance paid to households moves money, it does not use resources), discounted.
-  double societal_cost(const Measures<double>& m) const {
-    double c = 0;
-    for (int y = 0; y < years_; ++y)
-      c += (m.cost[layout_.at(y, payers_, kCostCategories)] -
-            m.cost[layout_.at(y, payers_, static_cast<int>(CostCategory::Transfer))]) *
-           discount_factor(econ_.discount_costs, y);
-    return c;
-  }
-  double cost_per_household(const Measures<double>& m) const { return societal_cost(m) / households_; }
-  // Household-years per year, discounted and summed: the effect measures.
-  double discounted_years(const std::vector<double>& per_year) const {
-    return discounted_sum(per_year, econ_.discount_effects);
-  }
-  double effect_per_household(const Measures<double>& m) const {
-    return discounted_years(m.problem_free_years);
-  }
-  double quality_adjusted_per_household(const Measures<double>& m) const {
-    return discounted_years(m.quality_adjusted_years);
-  }
-  static double escalations(const Measures<double>& m) {
-    double e = 0;
-    for (double x : m.escalations) e += x;
-    return e;
-  }
-  int years() const { return years_; }
-  int payers() const { return payers_; }
-
- private:
-  int years_, payers_;
-  BudgetLayout layout_;
-  Economics econ_;
-  double households_;
-};
-
 PayerRole role_of(const Stat& s) {
   if (s.mean == 0 && (std::isnan(s.lo) || (s.lo == 0 && s.hi == 0))) return PayerRole::NoChange;
   if (!std::isnan(s.lo) && s.lo > 0) return PayerRole::Pays;
@@ -130,28 +73,53 @@ PayerRole role_of(const Stat& s) {
   return s.mean > 0 ? PayerRole::PaysUncertain : PayerRole::SavesUncertain;
 }
 
+// The values of a figure that its probabilities count: per-draw means, or without draws each run.
+std::vector<double> counted(const ByDraw& v) {
+  if (v.size() == 1) return v[0];
+  std::vector<double> out;
+  for (const auto& reps : v) out.push_back(mean(reps));
+  return out;
+}
+
+// Share of draws (runs) whose increment lies in each quadrant.
+void quadrant_shares(const ByDraw& dc, const ByDraw& de, std::array<double, 5>& share) {
+  const std::vector<double> c = counted(dc), e = counted(de);
+  for (std::size_t k = 0; k < c.size(); ++k)
+    share[static_cast<std::size_t>(icer(c[k], e[k]).quadrant)] += 1.0 / static_cast<double>(c.size());
+}
+
 // Budget impact per payer and year, the cumulative difference and its break-even year, and who pays.
-void budget_figures(const Figures& f, const ScenarioSummary& si, const ScenarioSummary& sc, std::size_t draws,
+void budget_figures(const FiguresByDraw& f, const ScenarioSummary& si, const ScenarioSummary& sc,
                     InterventionFigures& out) {
-  const int years = f.years(), payers = f.payers();
-  auto difference = [&](auto fig) { return minus(by_draw(si, draws, fig), by_draw(sc, draws, fig)); };
+  const int years = f.front().years(), payers = f.front().payers();
+  auto difference = [&](auto fig) { return minus(by_draw(si, f, fig), by_draw(sc, f, fig)); };
   out.budget_impact.assign(static_cast<std::size_t>(payers + 1), {});
   for (int p = 0; p <= payers; ++p)
     for (int y = 0; y <= years; ++y)
       out.budget_impact[static_cast<std::size_t>(p)].push_back(
-          over_draws(difference([&](const Measures<double>& m) {
-            return y < years ? f.cost_in_year(m, p, y) : f.discounted_cost(m, p);
+          over_draws(difference([&](const DecisionFigures& d, const Measures<double>& m) {
+            return y < years ? d.cost_in_year(m, p, y) : d.discounted_cost(m, p);
           })));
-  for (int y = 0; y < years; ++y)
-    out.cumulative.push_back(
-        over_draws(difference([&](const Measures<double>& m) { return f.cumulative_cost(m, y); })));
+  for (int y = 0; y < years; ++y) {
+    const ByDraw cum = difference(
+        [&](const DecisionFigures& d, const Measures<double>& m) { return d.cumulative_cost(m, y); });
+    out.cumulative.push_back(over_draws(cum));
+    out.p_broken_even.push_back(share_of_draws(cum, [](double x) { return x < 0; }));
+  }
+  // Break-even only where the interval says so: from the first year whose interval, and every later one's,
+  // lies below zero. Without an interval (one run) there is no break-even to show.
   out.break_even_year = -1;
-  for (int y = years - 1; y >= 0 && out.cumulative[static_cast<std::size_t>(y)].mean <= 0; --y)
+  out.mean_break_even_year = -1;
+  for (int y = years - 1; y >= 0 && out.cumulative[static_cast<std::size_t>(y)].hi < 0; --y)
     out.break_even_year = y;
+  for (int y = years - 1; y >= 0 && out.cumulative[static_cast<std::size_t>(y)].mean <= 0; --y)
+    out.mean_break_even_year = y;
   for (int p = 0; p < payers; ++p) {
     PayerBalance b;
-    b.nominal = over_draws(difference([&](const Measures<double>& m) { return f.nominal_cost(m, p); }));
-    const ByDraw dd = difference([&](const Measures<double>& m) { return f.discounted_cost(m, p); });
+    b.nominal = over_draws(difference(
+        [&](const DecisionFigures& d, const Measures<double>& m) { return d.nominal_cost(m, p); }));
+    const ByDraw dd = difference(
+        [&](const DecisionFigures& d, const Measures<double>& m) { return d.discounted_cost(m, p); });
     b.discounted = over_draws(dd);
     b.role = role_of(b.discounted);
     b.p_saves = share_of_draws(dd, [](double x) { return x < 0; });
@@ -171,16 +139,28 @@ DecisionGroup evaluate_decision(const DecisionInput& in) {
   g.years = base.shape.years;
   g.payers = base.shape.payers;
   g.draws = draws;
-  g.willingness_to_pay = econ.willingness_to_pay;  // euros
+  g.probability_n = static_cast<int>(draws > 1 ? draws : base.runs.size());
   g.discount_costs = econ.discount_costs;
   g.discount_effects = econ.discount_effects;
-  const Figures f(base.shape, econ, g.households);
+  // Each draw's economics (a distribution of willingness to pay or of a discount rate is used draw by
+  // draw); the base case's in every draw when there are none.
+  FiguresByDraw f;
+  std::vector<double> wtp(draws, econ.willingness_to_pay);
+  for (std::size_t d = 0; d < draws; ++d) {
+    const Economics& e = in.economics_by_draw.size() == draws ? in.economics_by_draw[d] : econ;
+    f.emplace_back(base.shape, e);
+    wtp[d] = e.willingness_to_pay;
+  }
+  g.willingness_to_pay = mean(wtp);  // euros
+  g.willingness_to_pay_varies = std::any_of(wtp.begin(), wtp.end(), [&](double w) { return w != wtp[0]; });
 
   std::vector<ByDraw> cost, effect;
   for (const ScenarioSummary* s : in.summaries) {
-    cost.push_back(by_draw(*s, draws, [&](const Measures<double>& m) { return f.cost_per_household(m); }));
-    effect.push_back(
-        by_draw(*s, draws, [&](const Measures<double>& m) { return f.effect_per_household(m); }));
+    cost.push_back(by_draw(
+        *s, f, [](const DecisionFigures& d, const Measures<double>& m) { return d.cost_per_household(m); }));
+    effect.push_back(by_draw(*s, f, [](const DecisionFigures& d, const Measures<double>& m) {
+      return d.effect_per_household(m);
+    }));
   }
   g.run_cost = cost;
   g.run_effect = effect;
@@ -212,7 +192,8 @@ DecisionGroup evaluate_decision(const DecisionInput& in) {
   }
   g.ceac = ceac(*c_m, *e_m, g.wtp);
   g.ceaf = ceaf(*c_m, *e_m, g.wtp);
-  g.evpi = evpi(*c_m, *e_m, g.wtp);
+  // Value of information needs parameter uncertainty: without draws the spread is the households' luck.
+  if (draws > 1) g.evpi = evpi(*c_m, *e_m, g.wtp);
   g.mean_cost = column_means(g.cost);
   g.mean_effect = column_means(g.effect);
   g.frontier = efficiency_frontier(g.mean_cost, g.mean_effect);
@@ -228,30 +209,87 @@ DecisionGroup evaluate_decision(const DecisionInput& in) {
     const ByDraw de = minus(effect[o], effect[0]);
     ByDraw nmb = dc;
     for (std::size_t d = 0; d < nmb.size(); ++d)
-      for (std::size_t r = 0; r < nmb[d].size(); ++r)
-        nmb[d][r] = incremental_nmb(dc[d][r], de[d][r], g.willingness_to_pay);
+      for (std::size_t r = 0; r < nmb[d].size(); ++r) nmb[d][r] = incremental_nmb(dc[d][r], de[d][r], wtp[d]);
     x.delta_cost = over_draws(dc);
     x.delta_effect = over_draws(de);
     x.icer = icer(x.delta_cost.mean, x.delta_effect.mean);
     x.nmb = over_draws(nmb);
     x.p_cost_saving = share_of_draws(dc, [](double v) { return v < 0; });
     x.p_cost_effective = share_of_draws(nmb, [](double v) { return v > 0; });
-    auto difference = [&](auto fig) { return minus(by_draw(si, draws, fig), by_draw(sc, draws, fig)); };
-    x.rungs = over_draws(difference([](const Measures<double>& m) { return m.rungs_gained; }));
-    x.escalations = over_draws(difference(&Figures::escalations));
+    quadrant_shares(dc, de, x.quadrant_share);
+    auto difference = [&](auto fig) { return minus(by_draw(si, f, fig), by_draw(sc, f, fig)); };
+    x.rungs = over_draws(
+        difference([](const DecisionFigures&, const Measures<double>& m) { return m.rungs_gained; }));
+    x.escalations = over_draws(difference(
+        [](const DecisionFigures&, const Measures<double>& m) { return DecisionFigures::escalations(m); }));
     x.has_quality_adjusted = utilities;
     if (utilities) {
-      x.delta_quality_adjusted = over_draws(
-          difference([&](const Measures<double>& m) { return f.quality_adjusted_per_household(m); }));
+      const ByDraw dq = difference([](const DecisionFigures& d, const Measures<double>& m) {
+        return d.quality_adjusted_per_household(m);
+      });
+      x.delta_quality_adjusted = over_draws(dq);
+      quadrant_shares(dc, dq, x.quadrant_share_quality_adjusted);
       x.icer_quality_adjusted = icer(x.delta_cost.mean, x.delta_quality_adjusted.mean);
     }
-    budget_figures(f, si, sc, draws, x);
+    budget_figures(f, si, sc, x);
     g.interventions.push_back(std::move(x));
   }
   return g;
 }
 
 }  // namespace
+
+DecisionFigures::DecisionFigures(const ScenarioShape& shape, const Economics& econ)
+    : years_(shape.years),
+      payers_(static_cast<int>(shape.payers.size())),
+      layout_(shape.budget),
+      econ_(econ),
+      households_(shape.households) {}
+
+double DecisionFigures::cost_in_year(const Measures<double>& m, int payer, int y) const {
+  return m.cost[layout_.at(y, payer, kCostCategories)] * discount_factor(econ_.discount_costs, y);
+}
+double DecisionFigures::discounted_cost(const Measures<double>& m, int payer) const {
+  double c = 0;
+  for (int y = 0; y < years_; ++y) c += cost_in_year(m, payer, y);
+  return c;
+}
+double DecisionFigures::nominal_cost(const Measures<double>& m, int payer) const {
+  return m.cost[layout_.at(years_, payer, kCostCategories)];
+}
+double DecisionFigures::cumulative_cost(const Measures<double>& m, int y) const {
+  double c = 0;
+  for (int yy = 0; yy <= y; ++yy) c += cost_in_year(m, payers_, yy);
+  return c;
+}
+// The societal perspective of the cost-effectiveness figures: every euro of every payer but transfers
+// (social assistance paid to households moves money, it does not use resources), discounted.
+double DecisionFigures::societal_cost(const Measures<double>& m) const {
+  double c = 0;
+  for (int y = 0; y < years_; ++y)
+    c += (m.cost[layout_.at(y, payers_, kCostCategories)] -
+          m.cost[layout_.at(y, payers_, static_cast<int>(CostCategory::Transfer))]) *
+         discount_factor(econ_.discount_costs, y);
+  return c;
+}
+double DecisionFigures::cost_per_household(const Measures<double>& m) const {
+  return societal_cost(m) / households_;
+}
+// Household-years per year, discounted and summed: the effect measures.
+double DecisionFigures::discounted_years(const std::vector<double>& per_year) const {
+  return discounted_sum(per_year, econ_.discount_effects);
+}
+double DecisionFigures::effect_per_household(const Measures<double>& m) const {
+  return discounted_years(m.problem_free_years);
+}
+double DecisionFigures::quality_adjusted_per_household(const Measures<double>& m) const {
+  return discounted_years(m.quality_adjusted_years);
+}
+double DecisionFigures::escalations(const Measures<double>& m) {
+  double e = 0;
+  for (double x : m.escalations) e += x;
+  return e;
+}
 
 EconomicEvaluation evaluate(const std::vector<DecisionInput>& decisions) {
   EconomicEvaluation ev;

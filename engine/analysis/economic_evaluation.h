@@ -11,6 +11,7 @@
 // replications.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <string>
 #include <vector>
@@ -28,8 +29,48 @@ struct DecisionInput {
   std::vector<std::string> names;    // parallel to options
   std::vector<const ScenarioSummary*> summaries;  // parallel to options; runs stored draw by draw
   std::vector<bool> utilities;  // parallel to options: the scenario gives economics.utility_by_problems
-  Economics economics;          // the comparator's
+  Economics economics;          // the comparator's (base case)
   std::size_t draws = 1;        // parameter draws (1: the base case)
+  // The comparator's economics in each draw (a willingness to pay or discount rate given as a distribution
+  // is used per draw); empty: `economics` in every draw.
+  std::vector<Economics> economics_by_draw;
+};
+
+// The figures of one run that the evaluation compares, under one draw's economics: discounted cost per
+// household and per payer, effects per household. Sensitivity analysis (sensitivity.h) measures its
+// outcomes with the same functions.
+class DecisionFigures {
+ public:
+  DecisionFigures(const ScenarioShape& shape, const Economics& econ);
+
+  // Euros of one payer (payers(): all) in year y (0-based), discounted.
+  double cost_in_year(const Measures<double>& m, int payer, int y) const;
+  double discounted_cost(const Measures<double>& m, int payer) const;  // over the policy years
+  double nominal_cost(const Measures<double>& m, int payer) const;
+  double cumulative_cost(const Measures<double>& m, int y) const;  // all payers, years 0..y, discounted
+  // The societal perspective: every payer's euros but transfers (social assistance paid to households),
+  // discounted; per household the cost-effectiveness figures' cost.
+  double societal_cost(const Measures<double>& m) const;
+  double cost_per_household(const Measures<double>& m) const;
+  double effect_per_household(const Measures<double>& m) const;  // problem-free household-years
+  double quality_adjusted_per_household(const Measures<double>& m) const;
+  static double escalations(const Measures<double>& m);  // all types, per 1,000 households per year
+  int years() const { return years_; }
+  int payers() const { return payers_; }
+  const Economics& economics() const { return econ_; }
+  // The same figures under other economics (a setting of a sensitivity analysis that changes them).
+  DecisionFigures with(const Economics& e) const {
+    DecisionFigures d = *this;
+    d.econ_ = e;
+    return d;
+  }
+
+ private:
+  double discounted_years(const std::vector<double>& per_year) const;
+  int years_, payers_;
+  BudgetLayout layout_;
+  Economics econ_;
+  double households_;
 };
 
 // Whether a payer pays or saves: certain when the 95% interval excludes zero.
@@ -48,18 +89,26 @@ struct InterventionFigures {
   Stat delta_cost;         // euros per household, discounted
   Stat delta_effect;       // problem-free household-years per household, discounted
   Icer icer;
-  Stat nmb;  // incremental net monetary benefit per household at the willingness to pay
+  Stat nmb;  // incremental net monetary benefit per household at the willingness to pay (of each draw)
   double p_cost_saving = 0, p_cost_effective = 0;
+  // Share of draws (without draws: runs) whose increment lies in each quadrant (index: Quadrant), so that
+  // "dominant" is said with how often it holds.
+  std::array<double, 5> quadrant_share{};
   Stat rungs;                         // ladder rungs gained per household
   Stat escalations;                   // per 1,000 households per year
   bool has_quality_adjusted = false;  // every option gives utility weights
   Stat delta_quality_adjusted;        // quality-adjusted household-years per household, discounted
   Icer icer_quality_adjusted;
+  std::array<double, 5> quadrant_share_quality_adjusted{};
   // Discounted budget impact, euros for the whole population: [payer][year], payer == payers is all payers,
   // year == years the total over the years.
   std::vector<std::vector<Stat>> budget_impact;
   std::vector<Stat> cumulative;  // per year: the cumulative discounted difference of all payers
-  int break_even_year = -1;      // first year (0-based) from which the cumulative mean stays <= 0; -1: none
+  // First year (0-based) from which the cumulative difference's 95% interval lies below zero in every later
+  // year (honest_uncertainty.h); -1: none. A mean below zero alone is not a break-even.
+  int break_even_year = -1;
+  int mean_break_even_year = -1;      // first year from which the cumulative mean stays <= 0; -1: none
+  std::vector<double> p_broken_even;  // per year: share of draws (runs) with the cumulative difference < 0
   std::vector<PayerBalance> payers;
 };
 
@@ -75,14 +124,22 @@ struct DecisionGroup {
   std::vector<std::vector<std::vector<double>>> run_cost, run_effect;
   int households = 0;
   int years = 0;
-  std::vector<Label> payers;      // the comparator's
-  std::size_t draws = 1;          // parameter draws (1: the base case, uncertainty over replications)
-  double willingness_to_pay = 0;  // euros per problem-free household-year (the comparator's economics)
+  std::vector<Label> payers;  // the comparator's
+  std::size_t draws = 1;      // parameter draws (1: the base case, uncertainty over replications)
+  // How many draws (without draws: runs) each probability of the decision counts: "5 of 5 runs" below
+  // kFewRuns (honest_uncertainty.h).
+  int probability_n = 0;
+  // Euros per problem-free household-year (the comparator's economics): the base case's, the mean of the
+  // draws' when it is a distribution; each draw's own value weighs that draw's net benefit.
+  double willingness_to_pay = 0;
+  bool willingness_to_pay_varies = false;
   double discount_costs = 0, discount_effects = 0;
   std::vector<double> wtp;  // the acceptability curve's grid
   AcceptabilityCurves ceac;
   std::vector<AcceptabilityFrontierPoint> ceaf;
-  std::vector<double> evpi;                        // per household, at each wtp
+  // Per household, at each wtp; empty without parameter draws (the spread of replications is chance,
+  // not information research could buy).
+  std::vector<double> evpi;
   Frontier frontier;                               // on the mean cost and effect
   std::vector<double> mean_cost, mean_effect;      // per option, over draws
   std::vector<InterventionFigures> interventions;  // options 1, 2, ...

@@ -379,12 +379,39 @@ RunMeasures measure_run(const ScenarioShape& shape, const Scenario& s, const Run
   return rm;
 }
 
-Measures<Stat> describe_runs(std::span<const RunMeasures> runs) {
-  Measures<std::vector<double>> values;
-  auto collect = [](std::vector<double>& v, double x) { v.push_back(x); };
+Measures<Bounds> figure_bounds(const ScenarioShape& shape) {
+  Measures<Bounds> b;
+  zip(b, sized_measures(shape), [](Bounds& x, double) { x = kUnbounded; });
+  const Bounds rung{1, 6};
+  CoachMeasures<Bounds>& c = b.coaches;
+  c = {kNonNegative, kNonNegative, kNonNegative, kUnitInterval, kNonNegative, kNonNegative};
+  // Utilisation is bounded below only: cases in treatment can exceed a capacity cut below them.
+  for (AgencyMeasures<Bounds>& a : b.agencies)
+    a = {kNonNegative, kNonNegative, kNonNegative, kNonNegative, kNonNegative, kNonNegative};
+  for (Bounds& x : b.cost) x = kNonNegative;
+  for (ShareMeasures<Bounds>* s : {&b.initial, &b.start, &b.period, &b.end}) {
+    s->with_problem = s->multi_problem = s->low_trust = s->bounced = s->trust = kUnitInterval;
+    for (Bounds& p : s->professionals) p = kUnitInterval;
+    s->rung = rung;
+  }
+  b.bounces = b.resolved = b.resolved_by_coach = kNonNegative;
+  for (Bounds& x : b.escalations) x = kNonNegative;
+  for (Bounds& x : b.problem_free_years) x = kUnitInterval;
+  for (Bounds& x : b.quality_adjusted_years) x = kUnitInterval;
+  return b;
+}
+
+Measures<Stat> describe_runs(std::span<const RunMeasures> runs, const Measures<Bounds>* bounds) {
+  struct Values {
+    std::vector<double> v;
+    Bounds b;
+  };
+  Measures<Values> values;
+  auto collect = [](Values& v, double x) { v.v.push_back(x); };
   for (const RunMeasures& r : runs) zip(values, r.figures, collect);
+  if (bounds) zip(values, *bounds, [](Values& v, const Bounds& b) { v.b = b; });
   Measures<Stat> stats;
-  auto stat = [](Stat& s, const std::vector<double>& v) { s = describe(v); };
+  auto stat = [](Stat& s, const Values& v) { s = describe_within(v.v, v.b); };
   zip(stats, values, stat);
   return stats;
 }
@@ -393,7 +420,8 @@ ScenarioSummary summarise(const Scenario& s, std::vector<RunMeasures> runs) {
   ScenarioSummary sum;
   sum.shape = shape_of(s);
   sum.runs = std::move(runs);
-  sum.stats = describe_runs(sum.runs);
+  const Measures<Bounds> bounds = figure_bounds(sum.shape);
+  sum.stats = describe_runs(sum.runs, &bounds);
   return sum;
 }
 

@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "wijksim/analysis/honest_uncertainty.h"
 #include "wijksim/core/error.h"
 #include "wijksim/core/statistics.h"
 #include "wijksim/model/params.h"
@@ -213,7 +214,13 @@ struct RunMeasures {
 RunMeasures measure_run(const ScenarioShape& shape, const Scenario& s, const RunResult& r);
 RunMeasures measure_run(const Scenario& s, const RunResult& r);
 
-Measures<Stat> describe_runs(std::span<const RunMeasures> runs);
+// The range of each figure of a scenario's runs (a count, a wait or euros cannot be negative, a share lies
+// in [0, 1], a rung in [1, 6]), which the interval of its mean respects (honest_uncertainty.h). Figures
+// not named here (and every paired difference) are unbounded.
+Measures<Bounds> figure_bounds(const ScenarioShape& shape);
+
+// Each figure over runs: mean, sd, standard error and its 95% interval, within `bounds` when given.
+Measures<Stat> describe_runs(std::span<const RunMeasures> runs, const Measures<Bounds>* bounds = nullptr);
 
 struct ScenarioSummary {
   ScenarioShape shape;

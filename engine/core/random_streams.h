@@ -44,6 +44,15 @@ enum class Stream : std::uint16_t {
   ThisWeek = 16,      // processes decided within one week (coach clients, a household changed from outside):
                       // one word per process in the race's order, from index 0
   ContactClock = 17,  // w0: the week a coach finds the household (or it asks one), counted from the origin
+  // The virtual evaluation (analysis/virtual_evaluation.h), keyed by the surveyed run's (seed, draw,
+  // replication): entity = simulated study, week = survey measure, index = wave (0 pilot before, 1 pilot
+  // after, 2 control before, 3 control after): w0 the households with help among those sampled, w1 the
+  // households counted among them.
+  VirtualSurvey = 18,
+  // Value of information (analysis/evppi.h), keyed by (study seed, 0, 0): entity = the parameter group,
+  // week = posterior sample (or draw, for the noise advice), index = pair of normals (Box-Muller from w0-w1
+  // and w2-w3).
+  ValueOfInformation = 19,
 };
 
 // Box-Muller (1958): one standard normal from two uniforms in (0, 1). Only the cosine half is used, so each

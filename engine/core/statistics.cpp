@@ -1,6 +1,7 @@
 #include "wijksim/core/statistics.h"
 
 #include <fmt/format.h>
+#include <boost/math/distributions/students_t.hpp>
 
 #include <algorithm>
 #include <array>
@@ -11,66 +12,26 @@
 namespace wijksim {
 namespace {
 
-// Regularised incomplete beta I_x(a, b) by its continued fraction (modified Lentz; Numerical Recipes,
-// 3rd ed., section 6.4), using the symmetry I_x(a, b) = 1 - I_{1-x}(b, a) where it converges slowly.
-double incomplete_beta(double a, double b, double x) {
-  if (x <= 0) return 0;
-  if (x >= 1) return 1;
-  if (x > (a + 1) / (a + b + 2)) return 1 - incomplete_beta(b, a, 1 - x);
-  const double front =
-      std::exp(std::lgamma(a + b) - std::lgamma(a) - std::lgamma(b) + a * std::log(x) + b * std::log1p(-x));
-  constexpr double kTiny = 1e-300;
-  double c = 1, d = 1 - (a + b) * x / (a + 1);
-  if (std::fabs(d) < kTiny) d = kTiny;
-  d = 1 / d;
-  double f = d;
-  for (int m = 1; m <= 300; ++m) {
-    for (int step = 0; step < 2; ++step) {
-      const double num = step == 0 ? m * (b - m) * x / ((a + 2 * m - 1) * (a + 2 * m))
-                                   : -(a + m) * (a + b + m) * x / ((a + 2 * m) * (a + 2 * m + 1));
-      d = 1 + num * d;
-      if (std::fabs(d) < kTiny) d = kTiny;
-      c = 1 + num / c;
-      if (std::fabs(c) < kTiny) c = kTiny;
-      d = 1 / d;
-      f *= c * d;
-      if (step == 1 && std::fabs(c * d - 1) < 1e-15) return front * f / a;
-    }
-  }
-  return front * f / a;
-}
-
-// Upper tail P(T > t) of Student's t with df degrees of freedom, t >= 0.
-double t_upper_tail(double t, int df) {
-  const double v = df;
-  return 0.5 * incomplete_beta(v / 2, 0.5, v / (v + t * t));
-}
-
-double solve_t_975(int df) {
-  double lo = 0, hi = 1e3;  // P(T > 1000) < 0.025 for every df >= 1
-  for (int i = 0; i < 200 && hi - lo > 1e-13 * hi; ++i) {
-    const double mid = 0.5 * (lo + hi);
-    (t_upper_tail(mid, df) > 0.025 ? lo : hi) = mid;
-  }
-  return 0.5 * (lo + hi);
-}
-
 void require_finite(double v, const char* what) {
   if (!std::isfinite(v)) throw Error(fmt::format("{} is not a finite number: {}", what, v));
 }
 
 }  // namespace
 
+double t_quantile(int df, double p) {
+  if (df < 1 || !(p > 0 && p < 1)) return kNaN;
+  return boost::math::quantile(boost::math::students_t(df), p);
+}
+
 double t_quantile_975(int df) {
-  if (df < 1) return kNaN;
+  // Every summary of every figure asks for it: the usual degrees of freedom are tabulated once.
   constexpr int kTabulated = 200;
   static const std::array<double, kTabulated + 1> table = [] {
     std::array<double, kTabulated + 1> t{};
-    t[0] = kNaN;
-    for (int d = 1; d <= kTabulated; ++d) t[d] = solve_t_975(d);
+    for (int d = 0; d <= kTabulated; ++d) t[static_cast<std::size_t>(d)] = t_quantile(d, 0.975);
     return t;
   }();
-  return df <= kTabulated ? table[df] : solve_t_975(df);
+  return df >= 0 && df <= kTabulated ? table[static_cast<std::size_t>(df)] : t_quantile(df, 0.975);
 }
 
 Stat describe(std::span<const double> values) {

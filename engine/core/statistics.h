@@ -22,9 +22,14 @@ struct Stat {
 };
 
 inline constexpr const char* kIntervalMethod =
-    "95% interval of the mean over replications: mean +/- t(0.975, n-1) * sd / sqrt(n)";
+    "95% interval of the mean over replications: mean +/- t(0.975, n-1) * sd / sqrt(n), taken on the log "
+    "scale for a figure that cannot be negative and on the logit scale for a share, so that it stays in "
+    "range; paired differences on their own scale";
 
 Stat describe(std::span<const double> values);
+// The p-quantile of Student's t with `df` degrees of freedom (Boost.Math); NaN for df < 1 or p outside (0,
+// 1).
+double t_quantile(int df, double p);
 // The 0.975 quantile of Student's t with `df` degrees of freedom (df >= 1; NaN below).
 double t_quantile_975(int df);
 

@@ -4,6 +4,7 @@
 
 #include <cmath>
 
+#include "wijksim/analysis/honest_uncertainty.h"
 #include "wijksim/report/economic_text.h"
 #include "wijksim/report/render.h"
 
@@ -23,6 +24,22 @@ const char* kDrawNote =
     "replications). CSV and JSON add the Monte Carlo standard error of the mean (se): sd / sqrt(draws), or "
     "sd / sqrt(replications) without draws.";
 
+// What a decision's probabilities count: parameter draws, or without draws the runs.
+std::string counted(const DecisionGroup& g) {
+  return g.draws > 1 ? "draws" : "runs";
+}
+
+Cell probability(const DecisionGroup& g, double p) {
+  return Cell::of_probability(p, g.probability_n, counted(g));
+}
+
+std::string wtp_words(const DecisionGroup& g) {
+  return g.willingness_to_pay_varies
+             ? fmt::format("each draw's own willingness to pay (a distribution with mean {})",
+                           format_euros(g.willingness_to_pay))
+             : format_euros(g.willingness_to_pay);
+}
+
 std::string group_note(const DecisionGroup& g) {
   return fmt::format(
       "Discounted: costs {}%, effects {}% a year from the policy start (year 1 undiscounted). {}",
@@ -39,9 +56,11 @@ Table cost_effectiveness_table(const DecisionGroup& g) {
       "Per household, intervention minus comparator, societal perspective: every payer's euros but "
       "transfers (social assistance paid to households). Effect: problem-free household-years. NMB: net "
       "monetary benefit at {} per problem-free household-year. ICER of the mean increments, with its "
-      "quadrant; no "
-      "ratio where one option dominates. {}",
-      format_euros(g.willingness_to_pay), group_note(g));
+      "quadrant "
+      "and how often the {} fall in it; no ratio where one option dominates. Probabilities from fewer than "
+      "{} "
+      "{} are shown as counts. {}",
+      wtp_words(g), counted(g), kFewRuns, counted(g), group_note(g));
   ce.columns = {{"delta_cost", "extra cost per household (EUR)"},
                 {"delta_effect", "extra problem-free years per household"},
                 {"icer", "ICER"},
@@ -65,13 +84,14 @@ Table cost_effectiveness_table(const DecisionGroup& g) {
         {name,
          name,
          {Cell::of(x.delta_cost, Unit::Euro), Cell::of(x.delta_effect, Unit::Years),
-          text(icer_text(x.icer, kEffectUnit)), Cell::of(x.nmb, Unit::Euro),
-          Cell::of_value(x.p_cost_saving, Unit::Share), Cell::of_value(x.p_cost_effective, Unit::Share),
+          text(icer_text(x.icer, kEffectUnit, x.quadrant_share, g.probability_n, counted(g))),
+          Cell::of(x.nmb, Unit::Euro), probability(g, x.p_cost_saving), probability(g, x.p_cost_effective),
           Cell::of(x.rungs, Unit::Rung), Cell::of(x.escalations, Unit::PerThousandYear)}});
     if (utilities) {
       ce.rows.back().cells.push_back(Cell::of(x.delta_quality_adjusted, Unit::Years));
       ce.rows.back().cells.push_back(
-          text(icer_text(x.icer_quality_adjusted, "quality-adjusted household-year")));
+          text(icer_text(x.icer_quality_adjusted, "quality-adjusted household-year",
+                         x.quadrant_share_quality_adjusted, g.probability_n, counted(g))));
     }
   }
   return ce;
@@ -108,24 +128,36 @@ Table acceptability_table(const DecisionGroup& g) {
       "How sure can we be? Probability each option is best, by willingness to pay (rows: EUR per "
       "problem-free household-year)";
   a.scenario = g.names[0];
+  const bool evpi = !g.evpi.empty();
   a.note = fmt::format(
       "Share of {} in which each option has the highest net monetary benefit; 'best on average': the "
-      "acceptability frontier (highest expected net benefit). EVPI: expected value of perfect information, "
-      "per household and for all {} households.",
+      "acceptability frontier (highest expected net benefit), with the probability that it is in fact best. "
+      "{}",
       g.draws > 1 ? "parameter draws" : "replications (no parameter draws: stochastic uncertainty only)",
-      g.households);
+      evpi ? fmt::format("EVPI: expected value of perfect information, per household and for all {} "
+                         "households, from the draws as they are (each draw's households' luck included: the "
+                         "value-of-information table gives the EVPI without it).",
+                         g.households)
+           : "No EVPI: without parameter draws the spread between runs is the households' luck, not "
+             "information research could buy (run with --draws).");
   for (const std::string& name : g.names) a.columns.push_back({"p_" + name, name});
   a.columns.push_back({"best", "best on average"});
-  a.columns.push_back({"evpi_household", "EVPI per household (EUR)"});
-  a.columns.push_back({"evpi_population", "EVPI, population (EUR)"});
+  a.columns.push_back({"best_probability", "probability it is best"});
+  if (evpi) {
+    a.columns.push_back({"evpi_household", "EVPI per household (EUR)"});
+    a.columns.push_back({"evpi_population", "EVPI, population (EUR)"});
+  }
   const double hh = g.households;
   for (std::size_t w = 0; w < g.wtp.size(); ++w) {
     Row r{fmt::format("wtp_{}", static_cast<long long>(g.wtp[w])), format_euros(g.wtp[w]), {}, 0};
     for (std::size_t o = 0; o < g.options.size(); ++o)
-      r.cells.push_back(Cell::of_value(g.ceac.probability[w][o], Unit::Share));
+      r.cells.push_back(probability(g, g.ceac.probability[w][o]));
     r.cells.push_back(text(g.names[g.ceaf[w].option]));
-    r.cells.push_back(Cell::of_value(g.evpi[w], Unit::Euro));
-    r.cells.push_back(Cell::of_value(g.evpi[w] * hh, Unit::Euro));
+    r.cells.push_back(probability(g, g.ceaf[w].probability_optimal));
+    if (evpi) {
+      r.cells.push_back(Cell::of_value(g.evpi[w], Unit::Euro));
+      r.cells.push_back(Cell::of_value(g.evpi[w] * hh, Unit::Euro));
+    }
     a.rows.push_back(std::move(r));
   }
   return a;
@@ -160,9 +192,7 @@ Table budget_impact_table(const DecisionGroup& g, const InterventionFigures& x) 
   // Cumulative all-payer difference and the break-even year: the first year from which it stays <= 0.
   Row cum{"cumulative", "Cumulative, all payers", {}, 0};
   for (const Stat& s : x.cumulative) cum.cells.push_back(Cell::of(s, Unit::Euro));
-  cum.cells.push_back(text(x.break_even_year < 0
-                               ? fmt::format("no break-even within {} year{}", years, years == 1 ? "" : "s")
-                               : fmt::format("breaks even in year {}", x.break_even_year + 1)));
+  cum.cells.push_back(text(break_even_text(x, years, g.probability_n, counted(g))));
   b.rows.push_back(std::move(cum));
   return b;
 }
@@ -189,7 +219,7 @@ Table who_pays_table(const DecisionGroup& g, const InterventionFigures& x) {
     w.rows.push_back({g.payers[p].key,
                       g.payers[p].text,
                       {Cell::of(b.nominal, Unit::Euro), Cell::of(b.discounted, Unit::Euro),
-                       text(to_string(b.role)), Cell::of_value(b.p_saves, Unit::Share)}});
+                       text(to_string(b.role)), probability(g, b.p_saves)}});
   }
   return w;
 }

@@ -47,6 +47,55 @@ std::string icer_text(const Icer& i, const std::string& effect_unit) {
   return "";
 }
 
+std::string icer_text(const Icer& i, const std::string& effect_unit,
+                      const std::array<double, 5>& quadrant_share, int n, const std::string& noun) {
+  const std::string plain = icer_text(i, effect_unit);
+  const double share = quadrant_share[static_cast<std::size_t>(i.quadrant)];
+  const std::string how_often = format_probability(share, n, noun);
+  const std::string in = how_often.ends_with("%") ? fmt::format("in {} of {}", how_often, noun)
+                                                  : fmt::format("in {}", how_often);
+  switch (i.quadrant) {
+    case Quadrant::SE:
+    case Quadrant::NW: {
+      // "dominant (saves ...)" -> "dominant in 91% of draws (saves ...)"
+      const std::size_t open = plain.find(" (");
+      return plain.substr(0, open) + " " + in + plain.substr(open);
+    }
+    case Quadrant::NE:
+      return fmt::format("{} (more costly and more effective {})", plain, in);
+    case Quadrant::SW:
+      return fmt::format("{}; cheaper and less effective {}", plain, in);
+    case Quadrant::Origin:
+      break;
+  }
+  return plain;
+}
+
+std::string break_even_text(const InterventionFigures& x, int years, int n, const std::string& noun) {
+  const auto by_last = [&] {
+    if (x.p_broken_even.empty()) return std::string();
+    const std::string p = format_probability(x.p_broken_even.back(), n, noun);
+    return fmt::format("; below zero by year {} in {}", years, p.ends_with("%") ? p + " of " + noun : p);
+  };
+  if (x.break_even_year >= 0)
+    return fmt::format("breaks even in year {} (the 95% interval lies below zero from then on{})",
+                       x.break_even_year + 1, by_last());
+  if (x.cumulative.empty() || x.cumulative.front().n < 2)
+    return "no break-even shown: one run has no interval";
+  bool all_include_zero = true, last_above = false;
+  for (const Stat& c : x.cumulative) {
+    const bool includes = !(c.lo > 0) && !(c.hi < 0);
+    all_include_zero = all_include_zero && includes;
+  }
+  if (!x.cumulative.empty()) last_above = x.cumulative.back().lo > 0;
+  if (last_above)
+    return fmt::format("no break-even within {} year{}: the interval lies above zero{}", years,
+                       years == 1 ? "" : "s", by_last());
+  if (all_include_zero)
+    return fmt::format("no break-even shown: the interval includes zero in every year{}", by_last());
+  return fmt::format("no break-even shown: the interval includes zero in year {}{}", years, by_last());
+}
+
 const char* to_string(PayerRole r) {
   switch (r) {
     case PayerRole::NoChange:

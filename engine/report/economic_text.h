@@ -2,6 +2,7 @@
 // means ("dominant (saves € 1.000, gains 0,5)") and which role a payer has.
 #pragma once
 
+#include <array>
 #include <string>
 
 #include "wijksim/analysis/cost_effectiveness.h"
@@ -13,6 +14,17 @@ namespace wijksim {
 // "dominated (costs € 1.000 more, loses 0,5)", "saves € 2.000 per problem-free household-year forgone
 // (cheaper, less effective)", "no difference in cost or effect". `effect_unit` names one unit of effect.
 std::string icer_text(const Icer& i, const std::string& effect_unit = "unit of effect");
+
+// The same, saying how often the quadrant holds over the draws (or runs, `noun`): "dominant in 91% of draws
+// (saves € 1.000, gains 0,5)", "dominated in 3 of 5 runs (...)". A trade-off (NE, SW) adds "(more costly and
+// more effective in 80% of draws)".
+std::string icer_text(const Icer& i, const std::string& effect_unit,
+                      const std::array<double, 5>& quadrant_share, int n, const std::string& noun);
+
+// The break-even verdict of an intervention: "breaks even in year 2 (...)" only when the cumulative
+// difference's interval lies below zero from that year on; otherwise why none is shown, with how often the
+// draws (runs) have broken even by the last year.
+std::string break_even_text(const InterventionFigures& x, int years, int n, const std::string& noun);
 
 // "no change", "pays", "saves", "pays (uncertain)", "saves (uncertain)".
 const char* to_string(PayerRole r);

@@ -21,6 +21,7 @@
 #include "wijksim/report/report_assets.h"
 #include "wijksim/report/report_charts.h"
 #include "wijksim/report/run_series.h"
+#include "wijksim/report/sensitivity_charts.h"
 #include "wijksim/report/table.h"
 
 namespace wijksim {
@@ -84,7 +85,7 @@ double number(const json& j) {
 Unit unit_of(const std::string& name) {
   static const Unit all[] = {
       Unit::Count,       Unit::Share,  Unit::Euro,  Unit::Weeks, Unit::PerYear, Unit::PerThousandYear,
-      Unit::PerThousand, Unit::PerFte, Unit::Trust, Unit::Rung,  Unit::Years};
+      Unit::PerThousand, Unit::PerFte, Unit::Trust, Unit::Rung,  Unit::Years,   Unit::Value};
   for (Unit u : all)
     if (name == to_string(u)) return u;
   return Unit::Count;
@@ -101,7 +102,10 @@ Cell cell_of(const json& j) {
   s.lo = number(at(j, "lo"));
   s.hi = number(at(j, "hi"));
   s.n = at(j, "n").is_number() ? at(j, "n").get<int>() : 0;
-  return Cell::of(s, unit_of(text_of(at(j, "unit"))));
+  Cell c = Cell::of(s, unit_of(text_of(at(j, "unit"))));
+  c.counted = text_of(at(j, "counted"));
+  c.ends = at(j, "ends").is_boolean() && at(j, "ends").get<bool>();
+  return c;
 }
 
 class StoredTables {
@@ -214,6 +218,11 @@ class ReportWriter {
   void services(const StoredScenario& s, const StoredScenario* c);
   void households(const StoredScenario& s, const StoredScenario* c);
   void value(const StoredScenario& s, const StoredScenario& c);
+  // Sensitivity (report/sensitivity_tables.h, drawn in report/sensitivity_charts.h): per intervention the
+  // tornado, its thresholds and the virtual survey; per decision the PSA's curves, EVPPI and the two-way
+  // maps.
+  void assumptions_that_decide(const StoredScenario& s, const StoredScenario& c);
+  void decision_sensitivity(const StoredScenario& c, const std::vector<int>& options);
   void assumptions(const StoredScenario& s, const StoredScenario* c);
   void reproduce();
 
@@ -652,7 +661,263 @@ void ReportWriter::decision(const StoredScenario& c, const std::vector<int>& opt
                     "(highest net monetary benefit). Dashed vertical line: the scenario's threshold. {}",
                     note_of(a)),
         charts::acceptability(curves, wtp), "acceptability", c.name);
+  decision_sensitivity(c, options);
   body_ += "</section>\n";
+}
+
+namespace {
+
+// The rows of a stored table, as (key, row) pairs.
+std::vector<const json*> rows_of(const json* table) {
+  std::vector<const json*> out;
+  if (table)
+    for (const json& r : at(*table, "rows")) out.push_back(&r);
+  return out;
+}
+
+// A stored table as an HTML table, every cell as the tables print it (the one-way and virtual-survey tables).
+std::string html_table(const json* t, const std::string& first) {
+  if (!t) return "";
+  std::string head = fmt::format("<th>{}</th>", esc(first)), body;
+  for (const json& c : at(*t, "columns"))
+    head += fmt::format("<th class=\"num\">{}</th>", esc(text_of(at(c, "label"))));
+  for (const json& r : at(*t, "rows")) {
+    body += fmt::format("<tr><td>{}</td>", esc(text_of(at(r, "label"))));
+    for (const json& c : at(*t, "columns")) {
+      const json& cell = at(at(r, "cells"), text_of(at(c, "key")).c_str());
+      body += fmt::format("<td class=\"num\">{}</td>",
+                          cell.is_null() ? "" : esc(readable_interval(format_cell(cell_of(cell)))));
+    }
+    body += "</tr>\n";
+  }
+  return fmt::format("<table class=\"params\">\n<thead><tr>{}</tr></thead>\n<tbody>\n{}</tbody>\n</table>\n",
+                     head, body);
+}
+
+}  // namespace
+
+void ReportWriter::assumptions_that_decide(const StoredScenario& s, const StoredScenario& c) {
+  const json* tornado = tables_.table("tornado", s.name, c.name);
+  const json* thresholds = tables_.decision_table("thresholds", c.name);
+  const json* curves = tables_.decision_table("threshold_curves", c.name);
+  const json* survey = tables_.table("virtual_evaluation", s.name, c.name);
+  if (!tornado && !survey) return;
+  body_ += "<h3>Which assumptions decide it?</h3>\n";
+  if (tornado) {
+    std::vector<charts::TornadoRow> rows;
+    double base = kNaN;
+    for (const json* r : rows_of(tornado)) {
+      const std::string key = text_of(at(*r, "key"));
+      const Value lo = value_of(tornado, key, "nmb_low"), hi = value_of(tornado, key, "nmb_high");
+      base = value_of(tornado, key, "nmb_base").mean;
+      rows.push_back({key, value_of(tornado, key, "low").text, value_of(tornado, key, "high").text, lo.mean,
+                      hi.mean, lo.text, hi.text});
+    }
+    if (!rows.empty())
+      chart(
+          "Which assumptions decide it?",
+          fmt::format(
+              "The tornado: how far the net monetary benefit per household of {} over {} moves from the base "
+              "case (black line) when one parameter is at the 2.5th (light blue) or the 97.5th (red) "
+              "percentile "
+              "of its distribution, the largest swing on top. {}",
+              s.name, c.name, note_of(tornado)),
+          charts::tornado(rows, base, "net monetary benefit per household (euros, discounted)"), "tornado",
+          s.name);
+    const json* one_way = tables_.table("one_way", s.name, c.name);
+    if (one_way)
+      body_ += fmt::format(
+          "<details class=\"all-settings\">\n<summary>Every outcome at each parameter's two ends (the budget "
+          "of "
+          "each payer, the wait for a coach)</summary>\n{}<p class=\"note\">{}</p>\n</details>\n",
+          html_table(one_way, "parameter"), esc(note_of(one_way)));
+  }
+  // The planning curves of this intervention's thresholds.
+  std::vector<charts::CurvePanel> panels;
+  std::string found;
+  for (const json* r : rows_of(thresholds)) {
+    const std::string key = text_of(at(*r, "key"));
+    if (!key.starts_with(s.name + "/")) continue;
+    charts::CurvePanel p;
+    const std::string parameter = text_of(at(at(at(*r, "cells"), "parameter"), "text"));
+    const std::string outcome = text_of(at(at(at(*r, "cells"), "outcome"), "text"));
+    const Value target = value_of(thresholds, key, "target");
+    const Value value = value_of(thresholds, key, "value");
+    p.title = parameter;
+    p.outcome = outcome;
+    p.target = target.mean;
+    p.threshold = value.mean;
+    p.axis = outcome.find("benefit") != std::string::npos || outcome.find("cost") != std::string::npos ||
+                     outcome.find("budget") != std::string::npos
+                 ? Axis::Euro
+                 : Axis::Decimal1;
+    for (const json* g : rows_of(curves))
+      if (text_of(at(at(at(*g, "cells"), "threshold"), "text")) == key)
+        p.points.emplace_back(value_of(curves, text_of(at(*g, "key")), "x").mean,
+                              value_of(curves, text_of(at(*g, "key")), "mean").mean);
+    const std::string status = text_of(at(at(at(*r, "cells"), "status"), "text"));
+    found += fmt::format("<li><strong>{}</strong> for {} = {}: {} ({}).</li>\n", esc(parameter), esc(outcome),
+                         esc(target.text), value.text.empty() ? "not found in the range" : esc(value.text),
+                         esc(status));
+    panels.push_back(std::move(p));
+  }
+  if (!panels.empty()) {
+    body_ += fmt::format("<p>Thresholds of {}:</p>\n<ul>\n{}</ul>\n", esc(s.name), found);
+    chart("Where does the answer change?",
+          fmt::format(
+              "Planning curves: each threshold's outcome along its parameter (mean over the base case's "
+              "replications, common random numbers); dashed: the target; green: the threshold found. {}",
+              note_of(thresholds)),
+          charts::planning_curves(panels, "outcome"), "thresholds", s.name);
+  }
+  if (survey)
+    body_ += fmt::format("<h4>Would the city's own evaluation see it?</h4>\n{}<p class=\"note\">{}</p>\n",
+                         html_table(survey, "survey measure"), esc(note_of(survey)));
+}
+
+void ReportWriter::decision_sensitivity(const StoredScenario& c, const std::vector<int>& options) {
+  std::vector<Style> styles = {charts::comparator_style(c.name)};
+  for (std::size_t k = 0; k < options.size(); ++k)
+    styles.push_back(charts::intervention_style(scenario(options[k]).name, static_cast<int>(k)));
+  const double wtp = c.willingness_to_pay;
+  // The acceptability frontier: which option to choose, and how sure that is.
+  const json* a = tables_.table("acceptability", c.name);
+  std::vector<charts::FrontierPoint> frontier;
+  for (const json* r : rows_of(a)) {
+    const std::string key = text_of(at(*r, "key"));
+    const Value p = value_of(a, key, "best_probability");
+    const std::string best = text_of(at(at(at(*r, "cells"), "best"), "text"));
+    if (key.starts_with("wtp_") && !std::isnan(p.mean))
+      frontier.push_back({std::stod(key.substr(4)), p.mean, best, p.text});
+  }
+  const bool draws = info_.draws > 0;
+  if (!frontier.empty() && draws)
+    chart("Which option to choose, and how sure is that?",
+          "The acceptability frontier: at each willingness to pay the option with the highest expected net "
+          "benefit (its colour) and the probability that it is in fact the best. Dashed: the scenario's "
+          "threshold.",
+          charts::frontier(frontier, styles, wtp), "ceaf", c.name);
+  // The expected incremental benefit, and the PSA's convergence.
+  std::vector<charts::BandLine> benefit, conv_nmb, conv_cost;
+  for (std::size_t k = 0; k < options.size(); ++k) {
+    const StoredScenario& s = scenario(options[k]);
+    if (const json* t = tables_.table("expected_incremental_benefit", s.name, c.name)) {
+      charts::BandLine l{styles[k + 1], {}};
+      for (const json* r : rows_of(t)) {
+        const std::string key = text_of(at(*r, "key"));
+        const Value v = value_of(t, key, "inmb");
+        if (key.starts_with("wtp_"))
+          l.points.push_back({std::stod(key.substr(4)), v.mean, v.lo, v.hi, v.text});
+      }
+      benefit.push_back(std::move(l));
+    }
+    if (const json* t = tables_.table("psa_convergence", s.name, c.name)) {
+      charts::BandLine n{styles[k + 1], {}}, cost{styles[k + 1], {}};
+      for (const json* r : rows_of(t)) {
+        const std::string key = text_of(at(*r, "key"));
+        if (!key.starts_with("draws_")) continue;
+        const double d = std::stod(key.substr(6));
+        const Value vn = value_of(t, key, "nmb"), vc = value_of(t, key, "cost");
+        n.points.push_back({d, vn.mean, vn.lo, vn.hi, vn.text});
+        cost.points.push_back({d, vc.mean, vc.lo, vc.hi, vc.text});
+      }
+      conv_nmb.push_back(std::move(n));
+      conv_cost.push_back(std::move(cost));
+    }
+  }
+  if (!benefit.empty())
+    chart("How much is it worth, by willingness to pay?",
+          "The expected incremental net benefit per household over the comparator (mean over the parameter "
+          "draws, "
+          "band: 2.5th to 97.5th percentile of the draws), by the amount society is willing to pay for one "
+          "more "
+          "problem-free household-year. Above zero the option is worth its cost. Dashed: the scenario's "
+          "threshold.",
+          charts::band_lines(benefit, "willingness to pay (euros per problem-free household-year)",
+                             "expected incremental net benefit per household", Axis::Euro, Axis::Euro, wtp),
+          "expected_benefit", c.name);
+  if (!conv_nmb.empty()) {
+    json spec = {{"vconcat", json::array({charts::band_lines(conv_nmb, "parameter draws",
+                                                             "running mean: net benefit per household",
+                                                             Axis::Count, Axis::Euro),
+                                          charts::band_lines(conv_cost, "parameter draws",
+                                                             "running mean: extra cost per household",
+                                                             Axis::Count, Axis::Euro)})},
+                 {"spacing", 24}};
+    chart("Were there enough draws?",
+          "The running mean over the parameter draws of the incremental net benefit (top) and cost (bottom) "
+          "per "
+          "household, with +/- 1.96 Monte Carlo standard errors. Lines that have settled and a narrow band: "
+          "more "
+          "draws would not change the answer.",
+          spec, "convergence", c.name);
+  }
+  // The value of information.
+  const json* v = tables_.table("value_of_information", c.name);
+  std::vector<charts::ValueBar> bars;
+  for (const json* r : rows_of(v)) {
+    const std::string key = text_of(at(*r, "key"));
+    const Value e = value_of(v, key, "evppi_population");
+    if (std::isnan(e.mean)) continue;
+    bars.push_back({key, text_of(at(at(at(*r, "cells"), "kind"), "text")), e.mean, e.lo, e.hi, e.text});
+  }
+  if (!bars.empty()) {
+    const json* noise = tables_.table("value_of_information_noise", c.name);
+    chart(
+        "What is worth knowing better?",
+        fmt::format(
+            "Expected value of partial perfect information for all {} households: what resolving the "
+            "uncertainty about each parameter (or group) would be worth before deciding; whiskers: +/- 1.96 "
+            "standard errors. {} {}",
+            format_dutch(c.households, 0), note_of(v), note_of(noise)),
+        charts::value_bars(bars, "EVPPI, all households (euros)"), "evppi", c.name);
+  } else if (v) {
+    body_ += fmt::format("<p class=\"note\">{}</p>\n", esc(note_of(v)));
+  }
+  // The two-way grid.
+  const json* pref = tables_.decision_table("two_way", c.name);
+  if (pref) {
+    std::vector<std::string> xs, ys;
+    for (const json& col : at(*pref, "columns")) xs.push_back(text_of(at(col, "label")));
+    std::vector<charts::GridCell> cells;
+    for (const json* r : rows_of(pref)) {
+      const std::string y = text_of(at(*r, "label"));
+      ys.push_back(y);
+      for (const json& col : at(*pref, "columns")) {
+        const std::string option = text_of(at(at(at(*r, "cells"), text_of(at(col, "key")).c_str()), "text"));
+        cells.push_back({text_of(at(col, "label")), y, option, 0, option, ""});
+      }
+    }
+    const std::string title = text_of(at(*pref, "title"));
+    const std::size_t by = title.find(" by "), and_ = title.find(" (columns) and ");
+    const std::string x_name =
+        by != std::string::npos && and_ != std::string::npos ? title.substr(by + 4, and_ - by - 4) : "x";
+    const std::string y_name =
+        and_ != std::string::npos ? title.substr(and_ + 15, title.rfind(" (rows)") - and_ - 15) : "y";
+    chart("Which option, as two assumptions change?",
+          fmt::format(
+              "The preferred option in each cell of a grid over {} and {} (the others at their means). {}",
+              x_name, y_name, note_of(pref)),
+          charts::preferred_map(cells, xs, ys, styles, x_name, y_name), "two_way", c.name);
+    std::vector<charts::GridCell> costs;
+    for (int o : options) {
+      const json* t = tables_.table("two_way_cost", scenario(o).name, c.name);
+      for (const json* r : rows_of(t))
+        for (const json& col : at(*t, "columns")) {
+          const Value val = value_of(t, text_of(at(*r, "key")), text_of(at(col, "key")));
+          costs.push_back({text_of(at(col, "label")), text_of(at(*r, "label")), "", val.mean, val.text,
+                           scenario(o).name});
+        }
+    }
+    if (!costs.empty())
+      chart("What does it cost, as two assumptions change?",
+            fmt::format(
+                "Extra cost per household over {} (discounted, all payers) in each cell of the grid, one "
+                "panel per option: blue where it saves money, orange where it costs more.",
+                c.name),
+            charts::value_map(costs, xs, ys, x_name, y_name, "extra cost per household"), "two_way_cost",
+            c.name);
+  }
 }
 
 void ReportWriter::assumptions(const StoredScenario& s, const StoredScenario* c) {
@@ -765,6 +1030,7 @@ void ReportWriter::intervention(const StoredScenario& s, const StoredScenario& c
   households(s, &c);
   body_ += "<h3>Value for money</h3>\n";
   value(s, c);
+  assumptions_that_decide(s, c);
   assumptions(s, &c);
   body_ += "</section>\n";
 }

@@ -6,6 +6,8 @@
 #include <cmath>
 #include <nlohmann/json.hpp>
 
+#include "wijksim/analysis/honest_uncertainty.h"
+
 namespace wijksim {
 namespace {
 
@@ -35,6 +37,12 @@ int decimals_for(const Cell& c) {
       return 2;
     case Unit::Years:
       return 3;
+    case Unit::Value: {
+      // Three significant digits, whole numbers from 100 up.
+      const double a = std::fabs(m);
+      if (a >= 100 || a == 0 || std::isnan(a)) return 0;
+      return std::clamp(2 - static_cast<int>(std::floor(std::log10(a))), 0, 6);
+    }
   }
   return 1;
 }
@@ -144,6 +152,8 @@ json cell_json(const Cell& c) {
   j["lo"] = number(c.stat.lo);
   j["hi"] = number(c.stat.hi);
   j["n"] = c.stat.n;
+  if (!c.counted.empty()) j["counted"] = c.counted;
+  if (c.ends) j["ends"] = true;
   return j;
 }
 
@@ -196,6 +206,15 @@ std::string format_euros(double euros) {
   return "\u20AC " + format_dutch(euros, 0);
 }
 
+std::string format_probability(double p, int n, const std::string& noun) {
+  if (std::isnan(p)) return "n/a";
+  if (!few_runs(n)) return format_dutch(100 * p, 1) + "%";
+  const double k = p * n;
+  const double whole = std::round(k);
+  const bool is_whole = std::fabs(k - whole) < 1e-9;
+  return fmt::format("{} of {} {}", format_dutch(is_whole ? whole : k, is_whole ? 0 : 1), n, noun);
+}
+
 std::string format_cell(const Cell& c) {
   switch (c.kind) {
     case Cell::Kind::Empty:
@@ -207,6 +226,16 @@ std::string format_cell(const Cell& c) {
   }
   const Stat& s = c.stat;
   if (std::isnan(s.mean)) return "n/a";
+  if (!c.counted.empty()) return format_probability(s.mean, s.n, c.counted);
+  if (c.ends) {
+    const auto end = [&](double x) {
+      return std::isnan(x)           ? std::string("n/a")
+             : c.unit == Unit::Euro  ? "€ " + plain(x, c)
+             : c.unit == Unit::Share ? plain(x, c) + "%"
+                                     : plain(x, c);
+    };
+    return end(s.lo) + " \u2192 " + end(s.hi);
+  }
   std::string out = c.unit == Unit::Euro    ? "€ " + plain(s.mean, c)
                     : c.unit == Unit::Share ? plain(s.mean, c) + "%"
                                             : plain(s.mean, c);
@@ -236,7 +265,7 @@ std::string render_csv(const Report& r) {
     for (const Row& row : t.rows) {
       for (std::size_t c = 0; c < row.cells.size() && c < t.columns.size(); ++c) {
         const Cell& cell = row.cells[c];
-        if (cell.kind == Cell::Kind::Empty) continue;
+        if (cell.kind == Cell::Kind::Empty || t.columns[c].terminal_only) continue;
         out += fmt::format("{},{},{},{},{},", csv_field(t.scenario), csv_field(t.comparator), csv_field(t.id),
                            csv_field(row.key), csv_field(t.columns[c].key));
         if (cell.kind == Cell::Kind::Text) {
@@ -280,13 +309,14 @@ std::string render_json(const Report& r) {
     o["comparator"] = t.comparator;
     o["note"] = t.note;
     json columns = json::array();
-    for (const Column& c : t.columns) columns.push_back(json{{"key", c.key}, {"label", c.label}});
+    for (const Column& c : t.columns)
+      if (!c.terminal_only) columns.push_back(json{{"key", c.key}, {"label", c.label}});
     o["columns"] = std::move(columns);
     json rows = json::array();
     for (const Row& row : t.rows) {
       json cells = json::object();
       for (std::size_t c = 0; c < row.cells.size() && c < t.columns.size(); ++c)
-        cells[t.columns[c].key] = cell_json(row.cells[c]);
+        if (!t.columns[c].terminal_only) cells[t.columns[c].key] = cell_json(row.cells[c]);
       rows.push_back(
           json{{"key", row.key}, {"label", row.label}, {"indent", row.indent}, {"cells", std::move(cells)}});
     }

@@ -33,6 +33,9 @@ std::string render_json(const Report& r);
 std::string format_dutch(double x, int decimals);
 // "€ 1.234.568" (whole euros), "€ -1.234".
 std::string format_euros(double euros);
+// "5 of 5 runs" for the share p of n runs (a count with one decimal where ties split a run); the
+// percentage, "91,0%", from kFewRuns runs up.
+std::string format_probability(double p, int n, const std::string& noun);
 // A cell as the table renderer shows it ("" for an empty cell, "n/a" for an undefined figure).
 std::string format_cell(const Cell& c);
 // Columns on a terminal: UTF-8 code points (the renderer uses "€" and "–").

@@ -5,18 +5,20 @@
 #include "wijksim/report/economic_tables.h"
 #include "wijksim/report/headline.h"
 #include "wijksim/report/report_tables.h"
+#include "wijksim/report/sensitivity_tables.h"
 
 namespace wijksim {
 
-Report study_report(const std::string& command, const Study& study, const StudyResult& result) {
+Report study_report(const std::string& command, const Study& study, const StudyResult& result,
+                    const SensitivityResult* sensitivity) {
   Report r;
   r.command = command;
   r.version = WIJKSIM_VERSION;
   if (study.draws > 0)
     r.interval = fmt::format(
         "95% interval of the mean over all {} runs ({} parameter draws x {} replication{}): mean +/- "
-        "t(0.975, "
-        "n-1) * sd / sqrt(n); the economic evaluation's intervals are percentiles over the draws",
+        "t(0.975, n-1) * sd / sqrt(n), on the log scale for a figure that cannot be negative and the logit "
+        "scale for a share; the economic evaluation's intervals are percentiles over the draws",
         study.draws * study.replications, study.draws, study.replications,
         study.replications == 1 ? "" : "s");
   for (const StudyScenario& s : study.scenarios) {
@@ -51,6 +53,8 @@ Report study_report(const std::string& command, const Study& study, const StudyR
   }
   if (comparison > 0)
     for (Table& t : economic_tables(result.evaluation)) r.tables.push_back(std::move(t));
+  if (sensitivity)
+    for (Table& t : sensitivity_tables(*sensitivity)) r.tables.push_back(std::move(t));
   return r;
 }
 

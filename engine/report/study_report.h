@@ -1,14 +1,17 @@
 // The report of a run or comparison: each named scenario's tables, then, for each scenario with a
-// comparator, the comparator's tables (once) and the differences from it, then the economic evaluation.
+// comparator, the comparator's tables (once) and the differences from it, then the economic evaluation, then
+// (when given) the sensitivity analyses.
 #pragma once
 
 #include <string>
 
 #include "wijksim/report/table.h"
+#include "wijksim/study/sensitivity_study.h"
 #include "wijksim/study/study.h"
 
 namespace wijksim {
 
-Report study_report(const std::string& command, const Study& study, const StudyResult& result);
+Report study_report(const std::string& command, const Study& study, const StudyResult& result,
+                    const SensitivityResult* sensitivity = nullptr);
 
 }  // namespace wijksim

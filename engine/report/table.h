@@ -25,6 +25,7 @@ enum class Unit {
   Trust,            // 0..1
   Rung,             // participation ladder, 1..6 (or rungs gained)
   Years,            // (household-)years, e.g. problem-free household-years per household
+  Value,            // a parameter in its own unit (the scenario file's): three significant digits
 };
 const char* to_string(Unit u);  // stable name for CSV and JSON, e.g. "share", "euro"
 
@@ -34,6 +35,12 @@ struct Cell {
   std::string text;
   Unit unit = Unit::Count;
   Stat stat;  // for a single value: mean only (the rest NaN, n = 1)
+  // A probability counted over `stat.n` runs or draws: the noun ("runs", "draws"). Below kFewRuns
+  // (analysis/honest_uncertainty.h) it is shown as a count, "5 of 5 runs", not "100,0%".
+  std::string counted;
+  // A one-way range: stat.lo and stat.hi are the figure at a parameter's low and high end (stat.mean the
+  // base case), shown as "lo → hi".
+  bool ends = false;
 
   static Cell empty() { return {}; }
   static Cell of_text(std::string t) {
@@ -55,6 +62,21 @@ struct Cell {
     s.n = 1;
     return of(s, u);
   }
+  // The share p of n runs (or draws, as `noun` says) in which something holds.
+  static Cell of_probability(double p, int n, std::string noun) {
+    Cell c = of_value(p, Unit::Share);
+    c.stat.n = n;
+    c.counted = std::move(noun);
+    return c;
+  }
+  // A figure at the two ends of a parameter's range, with the base case between them.
+  static Cell of_ends(double base, double at_low, double at_high, Unit u) {
+    Cell c = of_value(base, u);
+    c.stat.lo = at_low;
+    c.stat.hi = at_high;
+    c.ends = true;
+    return c;
+  }
   // A value with an interval that is not over replications (e.g. a survey's sampling interval).
   static Cell of_interval(double v, double lo, double hi, Unit u) {
     Stat s;
@@ -68,7 +90,8 @@ struct Cell {
 
 struct Column {
   std::string key;
-  std::string label;  // with its unit where the column has one, e.g. "wait (weeks)"
+  std::string label;           // with its unit where the column has one, e.g. "wait (weeks)"
+  bool terminal_only = false;  // a picture for the text table (a tornado's bars): not in CSV or JSON
 };
 
 struct Row {

@@ -6,6 +6,12 @@
 #include "wijksim/scenario/distributions.h"
 
 #include <fmt/format.h>
+#include <boost/math/distributions/beta.hpp>
+#include <boost/math/distributions/gamma.hpp>
+#include <boost/math/distributions/lognormal.hpp>
+#include <boost/math/distributions/normal.hpp>
+#include <boost/math/distributions/triangular.hpp>
+#include <boost/math/distributions/uniform.hpp>
 
 #include <algorithm>
 #include <cmath>
@@ -336,6 +342,32 @@ double Distribution::sample(const RandomStreams& rs, std::uint32_t entity) const
       const double ly = log_standard_gamma(b, u2);
       return 1.0 / (1.0 + std::exp(ly - lx));
     }
+    case Kind::Fixed:
+      break;
+  }
+  return a;
+}
+
+double Distribution::quantile(double p) const {
+  if (!(p > 0 && p < 1))
+    throw Error(fmt::format("a quantile needs a probability strictly between 0 and 1, got {}", p));
+  if (kind == Kind::Fixed) return a;
+  if (const std::string why = invalid_reason(); !why.empty())
+    throw Error(fmt::format("no quantile of a {} distribution: {}", to_string(kind), why));
+  namespace bm = boost::math;
+  switch (kind) {
+    case Kind::Uniform:
+      return bm::quantile(bm::uniform_distribution<>(a, b), p);
+    case Kind::Triangular:
+      return bm::quantile(bm::triangular_distribution<>(a, b, c), p);
+    case Kind::Normal:
+      return bm::quantile(bm::normal_distribution<>(a, b), p);
+    case Kind::LogNormal:
+      return bm::quantile(bm::lognormal_distribution<>(a, b), p);
+    case Kind::Gamma:
+      return bm::quantile(bm::gamma_distribution<>(a, b), p);
+    case Kind::Beta:
+      return bm::quantile(bm::beta_distribution<>(a, b), p);
     case Kind::Fixed:
       break;
   }

@@ -33,6 +33,10 @@ struct Distribution {
   std::string invalid_reason() const;
   // One sample for parameter `entity` in the draw the streams were made for.
   double sample(const RandomStreams& rs, std::uint32_t entity) const;
+  // The p-quantile, 0 < p < 1 (Boost.Math's inverse distribution functions); a Fixed distribution's value
+  // for every p. One-way sensitivity analysis sets a parameter to its 2.5th and 97.5th percentiles.
+  // Throws wijksim::Error for an invalid distribution or p outside (0, 1).
+  double quantile(double p) const;
 };
 
 const char* to_string(Distribution::Kind k);

@@ -43,6 +43,14 @@ struct ParameterSetter {
   SetShares set_shares;
 };
 
+// A number of a scenario that a sensitivity analysis may set (a plain number or a distribution): every
+// number read with a setter, except those that fix the model's size or structure.
+struct ScenarioParameter {
+  std::string key_path;
+  Location where;
+  ParameterSetter setter;  // its range, whether whole, and how it is written into a Scenario
+};
+
 }  // namespace wijksim
 
 namespace wijksim::loader {
@@ -175,6 +183,7 @@ class ParameterReader {
   Scenario largest() const;
   std::vector<UncertainParameter>& uncertain() { return uncertain_; }
   std::vector<ParameterSetter>& setters() { return apply_; }
+  std::vector<ScenarioParameter>& parameters() { return parameters_; }
 
  protected:
   // A section (a map) under `parent`; nullptr when absent (reported if required) or not a map.
@@ -222,6 +231,7 @@ class ParameterReader {
   Scenario s_;
   std::vector<UncertainParameter> uncertain_;
   std::vector<ParameterSetter> apply_;
+  std::vector<ScenarioParameter> parameters_;
 };
 
 }  // namespace wijksim::loader

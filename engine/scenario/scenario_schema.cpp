@@ -552,7 +552,15 @@ void ScenarioSchema::coaches(const Node* n) {
   if (auto on = boolean(m.need("enabled"), m.sub("enabled"))) c.enabled = *on;
   const bool req = c.enabled;  // a disabled block may be partial; what it gives is still checked
   auto C = [](Scenario& s) -> Coaches& { return s.coaches; };
-  number_in(m, "fte", req ? kFte : kFteOff, field(C, &Coaches::fte), req && !m.node().get("schedule"));
+  // With a schedule, coaches.fte is the full scale (the last step's, set by the schedule below); a draw or a
+  // sensitivity setting of it scales every step in proportion, so that it is not silently ignored.
+  const Set set_fte = [](Scenario& s, double v) {
+    Coaches& co = s.coaches;
+    if (!co.schedule.empty() && co.fte > 0)
+      for (CoachPhase& step : co.schedule) step.fte *= v / co.fte;
+    co.fte = v;
+  };
+  number_in(m, "fte", req ? kFte : kFteOff, set_fte, req && !m.node().get("schedule"));
   // With neighbourhoods, one team serves each; otherwise coaches.teams split the households evenly.
   const std::size_t areas = s_.population.neighbourhoods.size();
   if (auto t = number_in(m, "teams", Range{1, 255, false, true}, field(C, &Coaches::teams), req && areas == 0,

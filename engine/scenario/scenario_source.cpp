@@ -137,6 +137,7 @@ ScenarioSource ScenarioSource::load_text(const std::string& yaml, const std::str
   src.base_ = std::move(s);
   src.uncertain_ = std::move(v.uncertain());
   src.apply_ = std::move(v.setters());
+  src.parameters_ = std::move(v.parameters());
   YAML::Emitter out;
   emit(out, *tree);
   src.resolved_yaml_ = std::string(out.c_str()) + "\n";
@@ -182,6 +183,44 @@ void ScenarioSource::apply_draw(Scenario& s, std::uint64_t seed, std::uint32_t d
         for (std::size_t k = 0; k < v.size(); ++k) values->emplace_back(index_path(u.key_path, k), v[k]);
     }
   }
+}
+
+const ScenarioParameter* ScenarioSource::parameter(std::string_view key_path) const {
+  for (const ScenarioParameter& p : parameters_)
+    if (p.key_path == key_path) return &p;
+  return nullptr;
+}
+
+Scenario ScenarioSource::with_values(const std::vector<std::pair<std::string, double>>& values) const {
+  Scenario s = base_;
+  std::vector<Diagnostic> problems;
+  for (const auto& [key, value] : values) {
+    const ScenarioParameter* p = parameter(key);
+    if (!p) {
+      std::vector<std::string> keys;
+      for (const ScenarioParameter& q : parameters_) keys.push_back(q.key_path);
+      const std::string near = suggest(key, keys);
+      problems.push_back(
+          {Location{path_, 0, 0}, key,
+           near.empty()
+               ? fmt::format("'{}' is not a number of this scenario that may vary (sizes such as households "
+                             "or years cannot; a key path looks like coaches.fte or "
+                             "agencies.debt_counselling.treatment_weeks)",
+                             key)
+               : fmt::format("'{}' is not a number of this scenario; did you mean '{}'?", key, near)});
+      continue;
+    }
+    const ParameterSetter& a = p->setter;
+    double v = a.whole ? std::round(value) : value;
+    if (!std::isfinite(v) || v < a.lo || v > a.hi) {
+      problems.push_back(
+          {p->where, key, fmt::format("{} is outside the parameter's range, {} to {}", value, a.lo, a.hi)});
+      continue;
+    }
+    a.set(s, v);
+  }
+  if (!problems.empty()) throw InputError(std::move(problems));
+  return s;
 }
 
 Scenario ScenarioSource::for_draw(std::uint64_t seed, std::uint32_t draw) const {

@@ -16,6 +16,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <variant>
 #include <vector>
@@ -51,6 +52,17 @@ class ScenarioSource {
   // path the same distribution therefore get the same value in the same draw (common parameter draws).
   Scenario for_draw(std::uint64_t seed, std::uint32_t draw) const;
   const std::vector<UncertainParameter>& uncertain() const { return uncertain_; }
+  // Every number of the scenario that a sensitivity analysis may set, by key path in reading order: the
+  // uncertain parameters and the plain numbers alike (not those that fix the model's size or structure,
+  // such as households or years).
+  const std::vector<ScenarioParameter>& parameters() const { return parameters_; }
+  // The parameter at a key path; nullptr when the scenario has no such number.
+  const ScenarioParameter* parameter(std::string_view key_path) const;
+  // The base case with some parameters set to the given values (key path -> value), through the same
+  // setters as a parameter draw; whole parameters are rounded. The other distributions stay at their
+  // means. Throws InputError naming the key and the file when the scenario has no such parameter or a
+  // value lies outside its range.
+  Scenario with_values(const std::vector<std::pair<std::string, double>>& values) const;
   // The sampled value of each uncertain parameter in a draw, by key path (a Dirichlet gives key_path[i]),
   // for storing the draws next to the results.
   std::vector<std::pair<std::string, double>> sampled_values(std::uint64_t seed, std::uint32_t draw) const;
@@ -90,6 +102,7 @@ class ScenarioSource {
   Scenario base_;
   std::vector<UncertainParameter> uncertain_;
   std::vector<ParameterSetter> apply_;  // parallel to uncertain_
+  std::vector<ScenarioParameter> parameters_;
 };
 
 }  // namespace wijksim

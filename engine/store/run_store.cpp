@@ -81,6 +81,31 @@ CREATE TABLE evaluation (
   draw INTEGER NOT NULL, replication INTEGER NOT NULL, cost_per_household REAL NOT NULL,
   effect_per_household REAL NOT NULL,
   PRIMARY KEY (run_id, comparator, option, draw, replication)) WITHOUT ROWID;
+CREATE TABLE one_way (
+  run_id INTEGER NOT NULL REFERENCES runs, comparator INTEGER NOT NULL, option INTEGER NOT NULL,
+  parameter TEXT NOT NULL, outcome TEXT NOT NULL, rank INTEGER NOT NULL, low_value REAL, high_value REAL,
+  at_low REAL, base REAL, at_high REAL,
+  PRIMARY KEY (run_id, comparator, option, parameter, outcome)) WITHOUT ROWID;
+CREATE TABLE two_way (
+  run_id INTEGER NOT NULL REFERENCES runs, comparator INTEGER NOT NULL, x_parameter TEXT NOT NULL,
+  y_parameter TEXT NOT NULL, x REAL NOT NULL, y REAL NOT NULL, option INTEGER NOT NULL, inmb REAL,
+  delta_cost REAL, preferred INTEGER NOT NULL,
+  PRIMARY KEY (run_id, comparator, x, y, option)) WITHOUT ROWID;
+CREATE TABLE thresholds (
+  run_id INTEGER NOT NULL REFERENCES runs, comparator INTEGER NOT NULL, option INTEGER NOT NULL,
+  parameter TEXT NOT NULL, outcome TEXT NOT NULL, target REAL NOT NULL, range_from REAL NOT NULL,
+  range_to REAL NOT NULL, value REAL, lo REAL, hi REAL, crossings INTEGER NOT NULL, crossed INTEGER NOT NULL,
+  replications INTEGER NOT NULL, status TEXT NOT NULL,
+  PRIMARY KEY (run_id, comparator, option, parameter, outcome)) WITHOUT ROWID;
+CREATE TABLE evppi (
+  run_id INTEGER NOT NULL REFERENCES runs, comparator INTEGER NOT NULL, name TEXT NOT NULL, kind TEXT NOT NULL,
+  parameters TEXT NOT NULL, willingness_to_pay REAL NOT NULL, evppi_per_household REAL, se REAL, r_squared REAL,
+  PRIMARY KEY (run_id, comparator, name)) WITHOUT ROWID;
+CREATE TABLE virtual_evaluation (
+  run_id INTEGER NOT NULL REFERENCES runs, comparator INTEGER NOT NULL, option INTEGER NOT NULL,
+  measure TEXT NOT NULL, sample INTEGER NOT NULL, studies INTEGER NOT NULL, true_effect REAL, mean_estimate REAL,
+  lo REAL, hi REAL, power REAL, power_right_sign REAL, analytic_power REAL,
+  PRIMARY KEY (run_id, comparator, option, measure)) WITHOUT ROWID;
 CREATE TABLE reports (
   run_id INTEGER NOT NULL REFERENCES runs, format TEXT NOT NULL, body TEXT NOT NULL,
   PRIMARY KEY (run_id, format)) WITHOUT ROWID;
@@ -477,6 +502,103 @@ void RunStore::complete_run(std::int64_t run, const std::vector<StoredEvaluation
   t.commit();
 }
 
+void RunStore::write_sensitivity(std::int64_t run, const StoredSensitivity& st) {
+  Transaction t(db_, path_);
+  for (const char* table : {"one_way", "two_way", "thresholds", "evppi", "virtual_evaluation"}) {
+    Statement d(db_, path_, fmt::format("DELETE FROM {} WHERE run_id = ?", table));
+    d.bind(1, run).run();
+  }
+  Statement o(db_, path_, "INSERT INTO one_way VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  for (const StoredOneWay& r : st.one_way)
+    o.bind_all(run, r.comparator, r.option, r.parameter, r.outcome, r.rank, r.low_value, r.high_value,
+               r.at_low, r.base, r.at_high)
+        .run();
+  Statement w(db_, path_, "INSERT INTO two_way VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  for (const StoredTwoWay& r : st.two_way)
+    w.bind_all(run, r.comparator, r.x_parameter, r.y_parameter, r.x, r.y, r.option, r.inmb, r.delta_cost,
+               r.preferred)
+        .run();
+  Statement h(db_, path_, "INSERT INTO thresholds VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  for (const StoredThreshold& r : st.thresholds)
+    h.bind_all(run, r.comparator, r.option, r.parameter, r.outcome, r.target, r.from, r.to, r.value, r.lo,
+               r.hi, r.crossings, r.crossed, r.replications, r.status)
+        .run();
+  Statement e(db_, path_, "INSERT INTO evppi VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  for (const StoredEvppi& r : st.evppi)
+    e.bind_all(run, r.comparator, r.name, r.kind, r.parameters, r.willingness_to_pay, r.per_household, r.se,
+               r.r_squared)
+        .run();
+  Statement v(db_, path_, "INSERT INTO virtual_evaluation VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  for (const StoredVirtualEvaluation& r : st.virtual_evaluation)
+    v.bind_all(run, r.comparator, r.option, r.measure, r.sample, r.studies, r.true_effect, r.mean_estimate,
+               r.lo, r.hi, r.power, r.power_right_sign, r.analytic_power)
+        .run();
+  t.commit();
+}
+
+StoredSensitivity RunStore::sensitivity(std::int64_t run) const {
+  StoredSensitivity st;
+  const auto real = [](const Statement& q, int c) { return q.null(c) ? kNaN : q.real(c); };
+  {
+    Statement q(
+        db_, path_,
+        "SELECT comparator, option, parameter, outcome, rank, low_value, high_value, at_low, base, at_high "
+        "FROM one_way WHERE run_id = ? ORDER BY comparator, option, outcome, rank");
+    q.bind(1, run);
+    while (q.step())
+      st.one_way.push_back({static_cast<int>(q.integer(0)), static_cast<int>(q.integer(1)), q.text(2),
+                            q.text(3), static_cast<int>(q.integer(4)), real(q, 5), real(q, 6), real(q, 7),
+                            real(q, 8), real(q, 9)});
+  }
+  {
+    Statement q(
+        db_, path_,
+        "SELECT comparator, x_parameter, y_parameter, x, y, option, inmb, delta_cost, preferred FROM two_way "
+        "WHERE run_id = ? ORDER BY comparator, y, x, option");
+    q.bind(1, run);
+    while (q.step())
+      st.two_way.push_back({static_cast<int>(q.integer(0)), q.text(1), q.text(2), q.real(3), q.real(4),
+                            static_cast<int>(q.integer(5)), real(q, 6), real(q, 7),
+                            static_cast<int>(q.integer(8))});
+  }
+  {
+    Statement q(db_, path_,
+                "SELECT comparator, option, parameter, outcome, target, range_from, range_to, value, lo, hi, "
+                "crossings, crossed, replications, status FROM thresholds WHERE run_id = ? "
+                "ORDER BY comparator, option, parameter, outcome");
+    q.bind(1, run);
+    while (q.step())
+      st.thresholds.push_back({static_cast<int>(q.integer(0)), static_cast<int>(q.integer(1)), q.text(2),
+                               q.text(3), q.real(4), q.real(5), q.real(6), real(q, 7), real(q, 8), real(q, 9),
+                               static_cast<int>(q.integer(10)), static_cast<int>(q.integer(11)),
+                               static_cast<int>(q.integer(12)), q.text(13)});
+  }
+  {
+    Statement q(
+        db_, path_,
+        "SELECT comparator, name, kind, parameters, willingness_to_pay, evppi_per_household, se, r_squared "
+        "FROM evppi WHERE run_id = ? ORDER BY comparator, name");
+    q.bind(1, run);
+    while (q.step())
+      st.evppi.push_back({static_cast<int>(q.integer(0)), q.text(1), q.text(2), q.text(3), q.real(4),
+                          real(q, 5), real(q, 6), real(q, 7)});
+  }
+  {
+    Statement q(
+        db_, path_,
+        "SELECT comparator, option, measure, sample, studies, true_effect, mean_estimate, lo, hi, power, "
+        "power_right_sign, analytic_power FROM virtual_evaluation WHERE run_id = ? "
+        "ORDER BY comparator, option, measure");
+    q.bind(1, run);
+    while (q.step())
+      st.virtual_evaluation.push_back({static_cast<int>(q.integer(0)), static_cast<int>(q.integer(1)),
+                                       q.text(2), static_cast<int>(q.integer(3)),
+                                       static_cast<int>(q.integer(4)), real(q, 5), real(q, 6), real(q, 7),
+                                       real(q, 8), real(q, 9), real(q, 10), real(q, 11)});
+  }
+  return st;
+}
+
 void RunStore::set_status(std::int64_t run, const std::string& status, bool only_if_running) {
   Statement q(db_, path_,
               only_if_running
@@ -520,6 +642,13 @@ std::vector<std::string> RunStore::export_csv(std::int64_t run, const std::strin
        "SELECT * FROM agency_weekly WHERE run_id = ? ORDER BY scenario, draw, replication, week, agency"},
       {"evaluation.csv",
        "SELECT * FROM evaluation WHERE run_id = ? ORDER BY comparator, option, draw, replication"},
+      {"one_way.csv", "SELECT * FROM one_way WHERE run_id = ? ORDER BY comparator, option, outcome, rank"},
+      {"two_way.csv", "SELECT * FROM two_way WHERE run_id = ? ORDER BY comparator, y, x, option"},
+      {"thresholds.csv",
+       "SELECT * FROM thresholds WHERE run_id = ? ORDER BY comparator, option, parameter, outcome"},
+      {"evppi.csv", "SELECT * FROM evppi WHERE run_id = ? ORDER BY comparator, name"},
+      {"virtual_evaluation.csv",
+       "SELECT * FROM virtual_evaluation WHERE run_id = ? ORDER BY comparator, option, measure"},
   };
   std::vector<std::string> names;
   for (const auto& f : files) names.emplace_back(f.first);

@@ -23,7 +23,7 @@ struct sqlite3;
 namespace wijksim {
 
 // Bumped whenever a table or column changes; a store of another version is refused, never rewritten.
-inline constexpr int kStoreSchemaVersion = 3;
+inline constexpr int kStoreSchemaVersion = 4;
 
 struct RunInfo {
   std::int64_t id = 0;
@@ -94,6 +94,49 @@ struct StoredEvaluation {
   double cost = 0, effect = 0;
 };
 
+// The sensitivity analyses of a comparison (study/sensitivity_study.h), as rows of their tables. Scenario
+// indices as in `scenarios`; NaN is stored as NULL.
+struct StoredOneWay {  // one parameter's range, one outcome, one intervention
+  int comparator = 0, option = 0;
+  std::string parameter, outcome;
+  int rank = 0;  // in the tornado (0: the largest swing of the net benefit)
+  double low_value = 0, high_value = 0, at_low = 0, base = 0, at_high = 0;
+};
+struct StoredTwoWay {  // one cell of a two-way grid, one option
+  int comparator = 0;
+  std::string x_parameter, y_parameter;
+  double x = 0, y = 0;
+  int option = 0;
+  double inmb = 0, delta_cost = 0;
+  int preferred = 0;  // scenario index of the preferred option in the cell
+};
+struct StoredThreshold {
+  int comparator = 0, option = 0;
+  std::string parameter, outcome;
+  double target = 0, from = 0, to = 0, value = 0, lo = 0, hi = 0;
+  int crossings = 0, crossed = 0, replications = 0;
+  std::string status;  // "found", "not crossed", "undefined"
+};
+struct StoredEvppi {
+  int comparator = 0;
+  std::string name, kind, parameters;  // kind: parameter, section, group, all; parameters comma-separated
+  double willingness_to_pay = 0, per_household = 0, se = 0, r_squared = 0;
+};
+struct StoredVirtualEvaluation {
+  int comparator = 0, option = 0;
+  std::string measure;
+  int sample = 0, studies = 0;
+  double true_effect = 0, mean_estimate = 0, lo = 0, hi = 0, power = 0, power_right_sign = 0,
+         analytic_power = 0;
+};
+struct StoredSensitivity {
+  std::vector<StoredOneWay> one_way;
+  std::vector<StoredTwoWay> two_way;
+  std::vector<StoredThreshold> thresholds;
+  std::vector<StoredEvppi> evppi;
+  std::vector<StoredVirtualEvaluation> virtual_evaluation;
+};
+
 class RunStore {
  public:
   enum class Mode { ReadWrite, ReadOnly };
@@ -135,6 +178,10 @@ class RunStore {
   // "json", so `show` prints it without simulating) and status "complete", in one transaction.
   void complete_run(std::int64_t run, const std::vector<StoredEvaluation>& evaluation,
                     const std::vector<std::pair<std::string, std::string>>& reports);
+  // The sensitivity analyses of a run, in one transaction (replacing any written before: a resumed run
+  // recomputes them).
+  void write_sensitivity(std::int64_t run, const StoredSensitivity& s);
+  StoredSensitivity sensitivity(std::int64_t run) const;
   // Status "interrupted" or "failed"; with only_if_running, only a run whose status is "running".
   void set_status(std::int64_t run, const std::string& status, bool only_if_running = false);
   std::string report(std::int64_t run, const std::string& format) const;

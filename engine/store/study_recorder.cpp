@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <cmath>
 #include <map>
 #include <optional>
 
@@ -33,6 +34,63 @@ std::vector<StoredScenario> stored_scenarios(const Study& study) {
     out.push_back(std::move(st));
   }
   return out;
+}
+
+const char* status_word(ThresholdStatus s) {
+  switch (s) {
+    case ThresholdStatus::Found:
+      return "found";
+    case ThresholdStatus::NotCrossed:
+      return "not crossed";
+    case ThresholdStatus::Undefined:
+      return "undefined";
+  }
+  return "undefined";
+}
+
+// The sensitivity analyses as the store's rows (scenario indices of the study).
+StoredSensitivity stored_sensitivity(const SensitivityResult& s) {
+  StoredSensitivity st;
+  for (const DecisionSensitivity& d : s.decisions) {
+    const int c = static_cast<int>(d.comparator);
+    for (const Tornado& t : d.tornados)
+      for (std::size_t b = 0; b < t.bars.size(); ++b)
+        for (std::size_t k = 0; k < d.outcomes.size(); ++k) {
+          const TornadoBar& bar = t.bars[b];
+          st.one_way.push_back({c, static_cast<int>(d.options[t.option]), bar.parameter,
+                                d.outcomes[k].label.key, static_cast<int>(b), bar.low_value, bar.high_value,
+                                bar.low.at(k), t.base.at(k), bar.high.at(k)});
+        }
+    if (d.two_way)
+      for (const TwoWayCell& cell : d.two_way->cells)
+        for (std::size_t o = 1; o < d.options.size(); ++o)
+          st.two_way.push_back({c, d.two_way->x_parameter, d.two_way->y_parameter, cell.x, cell.y,
+                                static_cast<int>(d.options[o]), cell.inmb[o], cell.delta_cost[o],
+                                static_cast<int>(d.options[cell.preferred])});
+    for (const Threshold& t : d.thresholds) {
+      int crossed = 0;
+      for (double x : t.per_replication) crossed += !std::isnan(x);
+      st.thresholds.push_back({c, static_cast<int>(d.options[t.spec.option]), t.spec.parameter,
+                               t.spec.outcome, t.spec.target, t.spec.from, t.spec.to, t.value,
+                               t.over_replications.lo, t.over_replications.hi, t.crossings, crossed,
+                               static_cast<int>(t.per_replication.size()), status_word(t.status)});
+    }
+    static const char* const kinds[] = {"parameter", "section", "group", "all"};
+    for (const EvppiRow& r : d.evppi) {
+      std::string params;
+      for (const std::string& p : r.parameters) params += (params.empty() ? "" : ",") + p;
+      st.evppi.push_back({c, r.name, kinds[static_cast<int>(r.kind)], params, d.willingness_to_pay,
+                          r.estimate.value, r.estimate.se,
+                          r.estimate.r_squared.empty() ? kNaN : r.estimate.r_squared.front()});
+    }
+    for (const SurveyRow& r : d.survey) {
+      const VirtualStudyResult& v = r.result;
+      st.virtual_evaluation.push_back({c, static_cast<int>(d.options[r.option]), r.measure.key,
+                                       d.survey_design.sample, v.studies, v.true_effect, v.mean_estimate,
+                                       v.lo, v.hi, v.power, v.power_right_sign, v.analytic_power});
+    }
+  }
+  return st;
 }
 
 }  // namespace
@@ -144,7 +202,9 @@ void StudyRecorder::write_draw(std::uint32_t draw, const std::vector<std::vector
 }
 
 void StudyRecorder::complete(const StudyResult& result,
-                             const std::vector<std::pair<std::string, std::string>>& reports) {
+                             const std::vector<std::pair<std::string, std::string>>& reports,
+                             const SensitivityResult* sensitivity) {
+  if (sensitivity) store_.write_sensitivity(run_id_, stored_sensitivity(*sensitivity));
   std::vector<StoredEvaluation> points;
   {
     const EconomicEvaluation& ev = result.evaluation;

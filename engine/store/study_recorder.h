@@ -10,6 +10,7 @@
 #include <string>
 
 #include "wijksim/store/run_store.h"
+#include "wijksim/study/sensitivity_study.h"
 #include "wijksim/study/study.h"
 
 namespace wijksim {
@@ -37,7 +38,9 @@ class StudyRecorder {
   DrawSink sink();
   // The end of the run: cost-effectiveness points, the report rendered in every format ("table", "csv",
   // "json": the report layer renders it), status "complete".
-  void complete(const StudyResult& result, const std::vector<std::pair<std::string, std::string>>& reports);
+  // `sensitivity`, when given, goes to its own tables first (sensitivity_study.h).
+  void complete(const StudyResult& result, const std::vector<std::pair<std::string, std::string>>& reports,
+                const SensitivityResult* sensitivity = nullptr);
   void interrupted() {
     store_.set_status(run_id_, "interrupted");
     settled_ = true;

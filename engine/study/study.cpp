@@ -8,6 +8,7 @@
 #include <oneapi/tbb/parallel_pipeline.h>
 #include <oneapi/tbb/task_arena.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <map>
 #include <memory>
@@ -243,6 +244,13 @@ std::vector<DecisionInput> decisions(const Study& study, const StudyResult& resu
       d->comparator = comparator;
       d->economics = study.scenarios[comparator].scenario.economics;
       d->draws = study.draw_ids().size();
+      // A willingness to pay or discount rate given as a distribution weighs each draw with its own value.
+      const auto& uncertain = study.scenarios[comparator].source.uncertain();
+      if (study.draws > 0 && std::any_of(uncertain.begin(), uncertain.end(), [](const UncertainParameter& u) {
+            return u.key_path.starts_with("economics.");
+          }))
+        for (std::uint32_t draw : study.draw_ids())
+          d->economics_by_draw.push_back(study.scenario_in_draw(comparator, draw).economics);
       add(*d, comparator);
     }
     add(*d, i);

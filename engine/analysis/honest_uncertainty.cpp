@@ -1,0 +1,43 @@
+#include "wijksim/analysis/honest_uncertainty.h"
+
+#include <cmath>
+
+namespace wijksim {
+
+Interval bounded_interval(double m, double se, double t, const Bounds& b) {
+  if (!std::isfinite(se) || !std::isfinite(t) || se <= 0) return {m, m};
+  const bool below = std::isfinite(b.lo), above = std::isfinite(b.hi);
+  if (below && above) {
+    const double width = b.hi - b.lo;
+    const double u = (m - b.lo) / width;
+    if (u <= 0) return {b.lo, b.lo};  // every run at the bound: no spread left to show
+    if (u >= 1) return {b.hi, b.hi};
+    const double l = std::log(u / (1 - u));
+    const double half = t * (se / width) / (u * (1 - u));
+    const auto expit = [](double x) { return 1 / (1 + std::exp(-x)); };
+    return {b.lo + width * expit(l - half), b.lo + width * expit(l + half)};
+  }
+  if (below || above) {
+    // Mirror an upper bound into a lower one: log(hi - x).
+    const double d = below ? m - b.lo : b.hi - m;
+    if (d <= 0) return {m, m};
+    const double half = t * se / d;
+    const double near = d * std::exp(-half), far = d * std::exp(half);
+    return below ? Interval{b.lo + near, b.lo + far} : Interval{b.hi - far, b.hi - near};
+  }
+  return {m - t * se, m + t * se};
+}
+
+Stat describe_within(std::span<const double> values, const Bounds& bounds) {
+  Stat s = describe(values);
+  if (!bounds.bounded() || s.n < 2) return s;
+  // A value outside the bounds means the bounds were wrong for this figure: no transformation then.
+  for (double x : values)
+    if (x < bounds.lo || x > bounds.hi) return s;
+  const Interval i = bounded_interval(s.mean, s.se, t_quantile_975(s.n - 1), bounds);
+  s.lo = i.lower;
+  s.hi = i.upper;
+  return s;
+}
+
+}  // namespace wijksim

@@ -1,0 +1,54 @@
+// Uncertainty stated no stronger than the runs support, in one place: the rules every table follows.
+//
+//  - Few runs: a probability estimated from fewer than kFewRuns runs (or draws) is shown as a count,
+//    "5 of 5 runs", not "100,0%" (the report's words; `few_runs` decides).
+//  - Intervals that respect the range of what they describe: a figure that cannot be negative (a count, a
+//    wait, a scenario's euros) or must lie in a range (a share in [0, 1], a rung in [1, 6]) gets a 95%
+//    interval of its mean that stays inside: the t interval is taken on a transformed scale and mapped
+//    back (delta method). Below-bounded: log(x - lo), the interval lo + (m - lo) exp(-/+ t se / (m - lo)).
+//    Bounded on both sides: logit((x - lo) / (hi - lo)), the interval of u = (m - lo) / (hi - lo) being
+//    expit(logit(u) -/+ t se_u / (u (1 - u))). Unbounded figures (differences) keep mean -/+ t se. Every
+//    interval of a scenario's table therefore means one thing: a 95% interval of the mean over runs, on the
+//    scale on which the figure is unbounded. The standard error stays sd / sqrt(n) on the figure's scale.
+//  - Probabilities over draws: dominance and break-even are said with the share of draws (or runs) in which
+//    they hold (economic_evaluation.h: InterventionFigures::quadrant_share, p_broken_even).
+//
+// References: the delta method for transformed confidence intervals (e.g. Agresti A, Categorical Data
+// Analysis, 3rd ed., Wiley 2013, section 16.1); Briggs, Claxton & Sculpher 2006, ch. 8 on reporting PSA.
+#pragma once
+
+#include <limits>
+#include <span>
+
+#include "wijksim/core/statistics.h"
+
+namespace wijksim {
+
+// Below this many runs (or draws) a probability is shown as "k of n".
+inline constexpr int kFewRuns = 20;
+inline bool few_runs(int n) {
+  return n > 0 && n < kFewRuns;
+}
+
+// The range a figure can take.
+struct Bounds {
+  double lo = -std::numeric_limits<double>::infinity();
+  double hi = std::numeric_limits<double>::infinity();
+  bool bounded() const {
+    return lo > -std::numeric_limits<double>::infinity() || hi < std::numeric_limits<double>::infinity();
+  }
+};
+inline constexpr Bounds kUnbounded{};
+inline constexpr Bounds kNonNegative{0, std::numeric_limits<double>::infinity()};
+inline constexpr Bounds kUnitInterval{0, 1};
+
+// describe(values) (mean, sd, se, t interval) with the interval taken on the scale on which `bounds` are
+// removed (see above), so it never leaves them. NaN values are left out, as in describe. Should a value lie
+// outside the bounds (they were wrong for this figure), the plain t interval is kept.
+Stat describe_within(std::span<const double> values, const Bounds& bounds);
+
+// The interval of a mean m with standard error se and t quantile t, mapped through the transformation that
+// removes `bounds`. Exposed for tests.
+Interval bounded_interval(double m, double se, double t, const Bounds& bounds);
+
+}  // namespace wijksim

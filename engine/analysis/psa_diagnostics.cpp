@@ -1,0 +1,48 @@
+#include "wijksim/analysis/psa_diagnostics.h"
+
+#include <cmath>
+
+#include "wijksim/core/statistics.h"
+
+namespace wijksim {
+
+std::vector<BenefitPoint> expected_incremental_benefit(const DrawMatrix& costs, const DrawMatrix& effects,
+                                                       std::size_t option, std::size_t reference,
+                                                       const std::vector<double>& wtp) {
+  std::vector<BenefitPoint> out;
+  if (costs.empty()) return out;
+  for (double w : wtp) {
+    std::vector<double> b;
+    for (std::size_t d = 0; d < costs.size(); ++d)
+      b.push_back(incremental_nmb(costs[d].at(option) - costs[d].at(reference),
+                                  effects[d].at(option) - effects[d].at(reference), w));
+    const Interval i = percentile_interval(b, 0.025, 0.975);
+    out.push_back({w, mean(b), i.lower, i.upper});
+  }
+  return out;
+}
+
+std::vector<RunningPoint> running_mean(const std::vector<double>& values, std::size_t points) {
+  std::vector<RunningPoint> out;
+  const std::size_t n = values.size();
+  if (n == 0 || points == 0) return out;
+  // Welford's running mean and variance (numerically stable).
+  double m = 0, m2 = 0;
+  std::size_t next = 1;
+  const double step = n <= points ? 1.0 : static_cast<double>(n) / static_cast<double>(points);
+  std::size_t k = 1;
+  for (std::size_t i = 0; i < n; ++i) {
+    const double delta = values[i] - m;
+    m += delta / static_cast<double>(i + 1);
+    m2 += delta * (values[i] - m);
+    if (i + 1 == next || i + 1 == n) {
+      const double var = i > 0 ? m2 / static_cast<double>(i) : kNaN;
+      out.push_back({i + 1, m, std::sqrt(var / static_cast<double>(i + 1))});
+      next = static_cast<std::size_t>(std::llround(step * static_cast<double>(++k)));
+      if (next <= i + 1) next = i + 2;
+    }
+  }
+  return out;
+}
+
+}  // namespace wijksim

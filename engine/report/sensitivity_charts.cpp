@@ -1,0 +1,329 @@
+#include "wijksim/report/sensitivity_charts.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace wijksim::charts {
+namespace {
+
+constexpr int kWidth = 620;
+
+// Axis labels in euros, as report_charts.cpp writes them.
+constexpr const char* kEuroLabels =
+    "abs(datum.value) >= 1000000 ? '\u20AC ' + format(datum.value / 1000000, ',.1~f') + ' mln' : "
+    "'\u20AC ' + format(datum.value, ',.0f')";
+
+json axis(Axis a) {
+  switch (a) {
+    case Axis::Share:
+      return {{"format", ".1~%"}};
+    case Axis::Count:
+      return {{"format", ",.0f"}};
+    case Axis::Decimal1:
+      return {{"format", ",.1~f"}};
+    case Axis::Decimal2:
+      return {{"format", ",.3~r"}};
+    case Axis::Euro:
+      return {{"labelExpr", kEuroLabels}};
+  }
+  return json::object();
+}
+
+json colours(const std::vector<Style>& styles, const char* field) {
+  json domain = json::array(), range = json::array();
+  for (const Style& s : styles) {
+    domain.push_back(s.name);
+    range.push_back(s.colour);
+  }
+  return {{"field", field},
+          {"type", "nominal"},
+          {"title", nullptr},
+          {"scale", {{"domain", domain}, {"range", range}}},
+          {"legend", {{"orient", "top"}, {"title", nullptr}}}};
+}
+
+json zero(const char* channel) {
+  return {{"data", {{"values", json::array({json::object()})}}},
+          {"mark", {{"type", "rule"}, {"color", "#555555"}, {"strokeWidth", 1}}},
+          {"encoding", {{channel, {{"datum", 0}}}}}};
+}
+
+json order_of(const std::vector<std::string>& v) {
+  json a = json::array();
+  for (const std::string& s : v) a.push_back(s);
+  return a;
+}
+
+}  // namespace
+
+json tornado(const std::vector<TornadoRow>& rows, double base, const std::string& x_title) {
+  json data = json::array(), order = json::array();
+  const std::string low = "parameter at its 2.5th percentile", high = "at its 97.5th percentile";
+  for (const TornadoRow& r : rows) {
+    order.push_back(r.parameter);
+    data.push_back({{"parameter", r.parameter},
+                    {"end", low},
+                    {"from", base},
+                    {"to", r.at_low},
+                    {"value", r.low_value},
+                    {"text", r.low_text}});
+    data.push_back({{"parameter", r.parameter},
+                    {"end", high},
+                    {"from", base},
+                    {"to", r.at_high},
+                    {"value", r.high_value},
+                    {"text", r.high_text}});
+  }
+  const json y = {{"field", "parameter"},
+                  {"type", "nominal"},
+                  {"sort", order},
+                  {"title", nullptr},
+                  {"axis", {{"labelLimit", 300}}}};
+  json x_axis = axis(Axis::Euro);
+  x_axis["tickCount"] = 6;
+  x_axis["labelOverlap"] = "greedy";
+  const json x = {{"field", "from"},
+                  {"type", "quantitative"},
+                  {"title", x_title},
+                  {"axis", x_axis},
+                  {"scale", {{"zero", false}}}};
+  const json tooltip = json::array({{{"field", "parameter"}, {"title", "parameter"}},
+                                    {{"field", "end"}, {"title", "set"}},
+                                    {{"field", "value"}, {"title", "value"}},
+                                    {{"field", "text"}, {"title", "outcome"}}});
+  json bars = {{"mark", {{"type", "bar"}, {"opacity", 0.85}}},
+               {"encoding",
+                {{"y", y},
+                 {"yOffset", {{"field", "end"}, {"sort", json::array({low, high})}}},
+                 {"x", x},
+                 {"x2", {{"field", "to"}}},
+                 {"color", colours({{low, kSkyBlue, false}, {high, kVermillion, false}}, "end")},
+                 {"tooltip", tooltip}}}};
+  json base_rule = {{"data", {{"values", json::array({json::object()})}}},
+                    {"mark", {{"type", "rule"}, {"color", kBlack}, {"strokeWidth", 1.5}}},
+                    {"encoding", {{"x", {{"datum", base}}}}}};
+  return {{"data", {{"values", data}}},
+          {"width", kWidth - 120},
+          {"height", {{"step", 26}}},
+          {"layer", json::array({bars, base_rule})}};
+}
+
+json preferred_map(const std::vector<GridCell>& cells, const std::vector<std::string>& xs,
+                   const std::vector<std::string>& ys, const std::vector<Style>& options,
+                   const std::string& x_title, const std::string& y_title) {
+  json data = json::array();
+  for (const GridCell& c : cells)
+    data.push_back({{"x", c.x}, {"y", c.y}, {"option", c.category}, {"text", c.text}});
+  std::vector<std::string> ys_down(ys.rbegin(), ys.rend());  // the highest value at the top
+  const json x = {{"field", "x"},
+                  {"type", "ordinal"},
+                  {"sort", order_of(xs)},
+                  {"title", x_title},
+                  {"axis", {{"labelAngle", 0}}}};
+  const json y = {{"field", "y"}, {"type", "ordinal"}, {"sort", order_of(ys_down)}, {"title", y_title}};
+  const json tooltip = json::array({{{"field", "x"}, {"title", x_title}},
+                                    {{"field", "y"}, {"title", y_title}},
+                                    {{"field", "option"}, {"title", "preferred"}}});
+  json rect = {
+      {"mark", {{"type", "rect"}, {"stroke", "#ffffff"}}},
+      {"encoding", {{"x", x}, {"y", y}, {"color", colours(options, "option")}, {"tooltip", tooltip}}}};
+  json text = {{"mark", {{"type", "text"}, {"fontSize", 10}, {"color", "#ffffff"}}},
+               {"encoding", {{"x", x}, {"y", y}, {"text", {{"field", "option"}}}}}};
+  return {{"data", {{"values", data}}},
+          {"width", kWidth - 120},
+          {"height", {{"step", 34}}},
+          {"layer", json::array({rect, text})}};
+}
+
+json value_map(const std::vector<GridCell>& cells, const std::vector<std::string>& xs,
+               const std::vector<std::string>& ys, const std::string& x_title, const std::string& y_title,
+               const std::string& legend_title) {
+  json data = json::array();
+  std::vector<std::string> panels;
+  for (const GridCell& c : cells) {
+    data.push_back({{"x", c.x}, {"y", c.y}, {"value", c.value}, {"text", c.text}, {"panel", c.panel}});
+    if (std::find(panels.begin(), panels.end(), c.panel) == panels.end()) panels.push_back(c.panel);
+  }
+  std::vector<std::string> ys_down(ys.rbegin(), ys.rend());
+  const json x = {{"field", "x"},
+                  {"type", "ordinal"},
+                  {"sort", order_of(xs)},
+                  {"title", x_title},
+                  {"axis", {{"labelAngle", 0}}}};
+  const json y = {{"field", "y"}, {"type", "ordinal"}, {"sort", order_of(ys_down)}, {"title", y_title}};
+  const json tooltip = json::array({{{"field", "x"}, {"title", x_title}},
+                                    {{"field", "y"}, {"title", y_title}},
+                                    {{"field", "text"}, {"title", legend_title}}});
+  json legend_axis = {{"labelExpr", kEuroLabels}};
+  // Blue where it saves, orange where it costs more, white at zero; one colour's shades when all cells lie
+  // on one side of zero (Vega warns of a midpoint outside the domain).
+  double lo = 0, hi = 0;
+  for (const GridCell& c : cells)
+    if (std::isfinite(c.value)) lo = std::min(lo, c.value), hi = std::max(hi, c.value);
+  json scale = {{"scheme", "blueorange"}};
+  if (lo < 0 && hi > 0)
+    scale["domainMid"] = 0;
+  else
+    scale["scheme"] = hi > 0 ? "oranges" : "blues";
+  if (hi <= 0) scale["reverse"] = true;
+  json rect = {{"mark", {{"type", "rect"}, {"stroke", "#ffffff"}}},
+               {"encoding",
+                {{"x", x},
+                 {"y", y},
+                 {"color",
+                  {{"field", "value"},
+                   {"type", "quantitative"},
+                   {"title", legend_title},
+                   {"scale", scale},
+                   {"legend", legend_axis}}},
+                 {"tooltip", tooltip}}}};
+  json text = {{"mark", {{"type", "text"}, {"fontSize", 10}}},
+               {"encoding", {{"x", x}, {"y", y}, {"text", {{"field", "text"}}}}}};
+  return {
+      {"data", {{"values", data}}},
+      {"facet", {{"field", "panel"}, {"type", "nominal"}, {"title", nullptr}, {"sort", order_of(panels)}}},
+      {"columns", 1},
+      {"spec", {{"width", kWidth - 140}, {"height", {{"step", 30}}}, {"layer", json::array({rect, text})}}},
+      {"resolve", {{"scale", {{"color", "shared"}}}}}};
+}
+
+json planning_curves(const std::vector<CurvePanel>& panels, const std::string& y_title) {
+  json out = json::array();
+  for (const CurvePanel& p : panels) {
+    json data = json::array();
+    for (const auto& [x, y] : p.points)
+      if (std::isfinite(y)) data.push_back({{"x", x}, {"y", y}, {"text", label(y, p.axis)}});
+    const json x = {
+        {"field", "x"}, {"type", "quantitative"}, {"title", p.title}, {"scale", {{"zero", false}}}};
+    const json y = {{"field", "y"},
+                    {"type", "quantitative"},
+                    {"title", p.outcome.empty() ? y_title : p.outcome},
+                    {"axis", axis(p.axis)}};
+    json layers = json::array(
+        {{{"mark", {{"type", "line"}, {"color", kBlue}, {"strokeWidth", 2}, {"point", {{"color", kBlue}}}}},
+          {"encoding",
+           {{"x", x},
+            {"y", y},
+            {"tooltip", json::array({{{"field", "x"}, {"title", "parameter"}},
+                                     {{"field", "text"}, {"title", "outcome"}}})}}}},
+         {{"data", {{"values", json::array({json::object()})}}},
+          {"mark", {{"type", "rule"}, {"color", kBlack}, {"strokeDash", {4, 3}}}},
+          {"encoding", {{"y", {{"datum", p.target}}}}}}});
+    if (std::isfinite(p.threshold))
+      layers.push_back({{"data", {{"values", json::array({json::object()})}}},
+                        {"mark", {{"type", "rule"}, {"color", kGreen}, {"strokeWidth", 2}}},
+                        {"encoding", {{"x", {{"datum", p.threshold}}}}}});
+    out.push_back({{"data", {{"values", data}}}, {"width", kWidth - 40}, {"height", 200}, {"layer", layers}});
+  }
+  return {{"vconcat", out}, {"spacing", 24}};
+}
+
+json value_bars(const std::vector<ValueBar>& bars, const std::string& x_title) {
+  json data = json::array(), order = json::array();
+  std::vector<Style> groups;
+  const char* palette[] = {kBlue, kGreen, kPurple, kOrange, kVermillion};
+  for (const ValueBar& b : bars) {
+    order.push_back(b.label);
+    json r = {{"label", b.label}, {"group", b.group}, {"mean", b.mean}, {"text", b.text}};
+    if (std::isfinite(b.lo) && std::isfinite(b.hi)) r["lo"] = b.lo, r["hi"] = b.hi;
+    data.push_back(std::move(r));
+    if (std::none_of(groups.begin(), groups.end(), [&](const Style& s) { return s.name == b.group; }))
+      groups.push_back({b.group, palette[groups.size() % std::size(palette)], false});
+  }
+  const json y = {{"field", "label"},
+                  {"type", "nominal"},
+                  {"sort", order},
+                  {"title", nullptr},
+                  {"axis", {{"labelLimit", 300}}}};
+  json x_axis = axis(Axis::Euro);
+  x_axis["tickCount"] = 6;
+  const json tooltip =
+      json::array({{{"field", "label"}, {"title", "what"}}, {{"field", "text"}, {"title", "value"}}});
+  json layers = json::array(
+      {{{"mark", {{"type", "bar"}}},
+        {"encoding",
+         {{"y", y},
+          {"x", {{"field", "mean"}, {"type", "quantitative"}, {"title", x_title}, {"axis", x_axis}}},
+          {"color", colours(groups, "group")},
+          {"tooltip", tooltip}}}},
+       {{"mark", {{"type", "rule"}, {"color", kBlack}}},
+        {"encoding",
+         {{"y", y}, {"x", {{"field", "lo"}, {"type", "quantitative"}}}, {"x2", {{"field", "hi"}}}}}},
+       zero("x")});
+  return {
+      {"data", {{"values", data}}}, {"width", kWidth - 120}, {"height", {{"step", 24}}}, {"layer", layers}};
+}
+
+json band_lines(const std::vector<BandLine>& lines, const std::string& x_title, const std::string& y_title,
+                Axis x_axis, Axis y_axis, double vertical) {
+  json data = json::array();
+  std::vector<Style> styles;
+  for (const BandLine& l : lines) {
+    styles.push_back(l.style);
+    for (const BandPoint& p : l.points) {
+      json r = {{"series", l.style.name}, {"x", p.x}, {"mean", p.mean}, {"text", p.text}};
+      if (std::isfinite(p.lo) && std::isfinite(p.hi)) r["lo"] = p.lo, r["hi"] = p.hi;
+      data.push_back(std::move(r));
+    }
+  }
+  json xa = axis(x_axis);
+  if (x_axis == Axis::Count) xa["tickMinStep"] = 1;  // whole draws
+  const json x = {{"field", "x"}, {"type", "quantitative"}, {"title", x_title}, {"axis", xa}};
+  const json y = {{"field", "mean"}, {"type", "quantitative"}, {"title", y_title}, {"axis", axis(y_axis)}};
+  const json tooltip =
+      json::array({{{"field", "series"}, {"title", "option"}}, {{"field", "text"}, {"title", "value"}}});
+  json layers = json::array(
+      {zero("y"),
+       {{"mark", {{"type", "area"}, {"opacity", 0.16}}},
+        {"encoding",
+         {{"x", x},
+          {"y", {{"field", "lo"}, {"type", "quantitative"}, {"title", y_title}}},
+          {"y2", {{"field", "hi"}}},
+          {"fill", colours(styles, "series")}}}},
+       {{"mark", {{"type", "line"}, {"strokeWidth", 2}, {"point", {{"size", 30}}}}},
+        {"encoding", {{"x", x}, {"y", y}, {"color", colours(styles, "series")}, {"tooltip", tooltip}}}}});
+  if (std::isfinite(vertical))
+    layers.push_back({{"data", {{"values", json::array({json::object()})}}},
+                      {"mark", {{"type", "rule"}, {"color", kBlack}, {"strokeDash", {4, 3}}}},
+                      {"encoding", {{"x", {{"datum", vertical}}}}}});
+  return {{"data", {{"values", data}}}, {"width", kWidth}, {"height", 240}, {"layer", layers}};
+}
+
+json frontier(const std::vector<FrontierPoint>& points, const std::vector<Style>& options,
+              double willingness_to_pay) {
+  json data = json::array();
+  double wtp_max = 0;
+  for (const FrontierPoint& p : points) {
+    data.push_back({{"wtp", p.wtp},
+                    {"p", p.probability},
+                    {"option", p.option},
+                    {"text", p.text},
+                    {"wtp_text", label(p.wtp, Axis::Euro)}});
+    wtp_max = std::max(wtp_max, p.wtp);
+  }
+  const json x = {{"field", "wtp"},
+                  {"type", "quantitative"},
+                  {"title", "willingness to pay (euros per problem-free household-year)"},
+                  {"scale", {{"domain", {0, wtp_max}}, {"nice", false}}},
+                  {"axis", axis(Axis::Euro)}};
+  const json y = {{"field", "p"},
+                  {"type", "quantitative"},
+                  {"title", "probability the chosen option is best"},
+                  {"scale", {{"domain", {0, 1}}}},
+                  {"axis", {{"format", ".0%"}}}};
+  const json tooltip = json::array({{{"field", "wtp_text"}, {"title", "willingness to pay"}},
+                                    {{"field", "option"}, {"title", "best on average"}},
+                                    {{"field", "text"}, {"title", "probability it is best"}}});
+  json layers = json::array(
+      {{{"mark", {{"type", "line"}, {"color", "#999999"}, {"strokeWidth", 1.5}}},
+        {"encoding", {{"x", x}, {"y", y}}}},
+       {{"mark", {{"type", "point"}, {"filled", true}, {"size", 90}}},
+        {"encoding", {{"x", x}, {"y", y}, {"color", colours(options, "option")}, {"tooltip", tooltip}}}}});
+  if (willingness_to_pay > 0)
+    layers.push_back({{"data", {{"values", json::array({json::object()})}}},
+                      {"mark", {{"type", "rule"}, {"color", kBlack}, {"strokeDash", {4, 3}}}},
+                      {"encoding", {{"x", {{"datum", willingness_to_pay}}}}}});
+  return {{"data", {{"values", data}}}, {"width", kWidth}, {"height", 240}, {"layer", layers}};
+}
+
+}  // namespace wijksim::charts

@@ -1,0 +1,555 @@
+#include "wijksim/report/sensitivity_tables.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "wijksim/analysis/honest_uncertainty.h"
+#include "wijksim/report/render.h"
+
+namespace wijksim {
+namespace {
+
+Cell text(const std::string& t) {
+  return Cell::of_text(t);
+}
+
+std::vector<std::string> unique(const std::vector<std::string>& v) {
+  std::vector<std::string> out;
+  for (const std::string& s : v)
+    if (std::find(out.begin(), out.end(), s) == out.end()) out.push_back(s);
+  return out;
+}
+
+std::string join(const std::vector<std::string>& v, const char* sep = ", ") {
+  std::string out;
+  for (const std::string& s : v) out += (out.empty() ? "" : sep) + s;
+  return out;
+}
+
+// A parameter value as the tables print it: three significant digits.
+std::string value_text(double v) {
+  return format_cell(Cell::of_value(v, Unit::Value));
+}
+
+std::string euros_text(double v) {
+  return format_cell(Cell::of_value(v, Unit::Euro));
+}
+
+std::string outcome_text(const Outcome& o, double v) {
+  return format_cell(Cell::of_value(v, table_unit(o.unit)));
+}
+
+const char* kCrnNote =
+    "Each setting simulated with common random numbers: the base case's seed and replications, so the "
+    "differences are the parameter's effect, not the households' luck.";
+
+Table tornado_table(const DecisionSensitivity& d, const Tornado& t) {
+  Table tb;
+  tb.id = "tornado";
+  tb.title = "Which assumptions decide it? One-way sensitivity of the net monetary benefit per household";
+  tb.scenario = d.names[t.option];
+  tb.comparator = d.names[0];
+  const double base = t.base.empty() ? kNaN : t.base[0];
+  tb.note = fmt::format(
+      "Each uncertain parameter at the 2.5th and 97.5th percentiles of its distribution (in every scenario "
+      "of "
+      "the decision that gives it, each at its own distribution's percentiles), the others at their means; "
+      "sorted by the swing of the net monetary benefit (the range of the two ends and the base case, {} per "
+      "household at {} per problem-free household-year). Bars: light, the low end's effect; full, the high "
+      "end's; '|' the base case. {} Replications: {}.{}",
+      euros_text(base), format_euros(d.willingness_to_pay), kCrnNote, d.replications,
+      d.skipped.empty()
+          ? ""
+          : " Not varied: " + join(d.skipped) + " (a Dirichlet's shares have no one percentile).");
+  tb.columns = {{"low", "parameter at 2.5%"},
+                {"high", "at 97.5%"},
+                {"nmb_low", "net benefit at the low end (EUR)"},
+                {"nmb_high", "at the high end (EUR)"},
+                {"swing", "swing (EUR)"},
+                {"nmb_base", "base case (EUR)"},
+                {"bar", "low \u2591 \u2502 \u2588 high", true}};
+  double scale = 0;
+  for (const TornadoBar& b : t.bars)
+    for (double v : {b.low.at(0), b.high.at(0)})
+      if (!std::isnan(v)) scale = std::max(scale, std::fabs(v - base));
+  for (const TornadoBar& b : t.bars)
+    tb.rows.push_back({b.parameter,
+                       b.parameter,
+                       {Cell::of_value(b.low_value, Unit::Value), Cell::of_value(b.high_value, Unit::Value),
+                        Cell::of_value(b.low.at(0), Unit::Euro), Cell::of_value(b.high.at(0), Unit::Euro),
+                        Cell::of_value(b.swing, Unit::Euro), Cell::of_value(base, Unit::Euro),
+                        text(tornado_bar(base, b.low.at(0), b.high.at(0), scale))},
+                       0});
+  return tb;
+}
+
+Table one_way_table(const DecisionSensitivity& d, const Tornado& t) {
+  Table tb;
+  tb.id = "one_way";
+  tb.title = "One-way sensitivity of every outcome: at the parameter's low end \u2192 at its high end";
+  tb.scenario = d.names[t.option];
+  tb.comparator = d.names[0];
+  std::string base;
+  for (std::size_t k = 0; k < d.outcomes.size() && k < t.base.size(); ++k)
+    base += fmt::format("{}{} {}", k ? "; " : "", d.outcomes[k].label.text,
+                        outcome_text(d.outcomes[k], t.base[k]));
+  tb.note = fmt::format(
+      "Rows in the tornado's order. Budget differences: discounted euros over the policy years for the whole "
+      "population, intervention minus comparator (negative: the payer saves). The base case: {}. {}",
+      base, kCrnNote);
+  for (const Outcome& o : d.outcomes)
+    tb.columns.push_back({o.label.key, fmt::format("{} ({})", o.label.text, unit_words(o.unit))});
+  for (const TornadoBar& b : t.bars) {
+    Row r{b.parameter, b.parameter, {}, 0};
+    for (std::size_t k = 0; k < d.outcomes.size(); ++k)
+      r.cells.push_back(
+          Cell::of_ends(t.base.at(k), b.low.at(k), b.high.at(k), table_unit(d.outcomes[k].unit)));
+    tb.rows.push_back(std::move(r));
+  }
+  return tb;
+}
+
+std::vector<Table> two_way_tables(const DecisionSensitivity& d) {
+  std::vector<Table> out;
+  if (!d.two_way) return out;
+  const TwoWay& w = *d.two_way;
+  std::string others;
+  for (std::size_t o = 1; o < d.names.size(); ++o) others += (o > 1 ? ", " : "") + d.names[o];
+  Table p;
+  p.id = "two_way";
+  p.title = fmt::format("Two-way: the preferred option by {} (columns) and {} (rows)", w.x_parameter,
+                        w.y_parameter);
+  p.scenario = others;
+  p.comparator = d.names[0];
+  p.note = fmt::format(
+      "Each cell: the option with the highest expected net monetary benefit at {} per problem-free "
+      "household-year (the comparator when no intervention's is above zero). Both parameters set in every "
+      "scenario of the decision that gives them; the others at their means. {}",
+      format_euros(d.willingness_to_pay), kCrnNote);
+  for (double x : w.xs) p.columns.push_back({fmt::format("x_{}", x), value_text(x)});
+  for (std::size_t j = 0; j < w.ys.size(); ++j) {
+    Row r{fmt::format("y_{}", w.ys[j]), value_text(w.ys[j]), {}, 0};
+    for (std::size_t i = 0; i < w.xs.size(); ++i) {
+      const TwoWayCell& c = w.cells[j * w.xs.size() + i];
+      r.cells.push_back(text(d.names[c.preferred]));
+    }
+    p.rows.push_back(std::move(r));
+  }
+  out.push_back(std::move(p));
+  for (std::size_t o = 1; o < d.names.size(); ++o) {
+    Table c;
+    c.id = "two_way_cost";
+    c.title = fmt::format("Two-way: extra cost per household by {} (columns) and {} (rows)", w.x_parameter,
+                          w.y_parameter);
+    c.scenario = d.names[o];
+    c.comparator = d.names[0];
+    c.note = "Discounted, all payers, intervention minus comparator (negative: it saves money). " +
+             std::string(kCrnNote);
+    for (double x : w.xs) c.columns.push_back({fmt::format("x_{}", x), value_text(x)});
+    for (std::size_t j = 0; j < w.ys.size(); ++j) {
+      Row r{fmt::format("y_{}", w.ys[j]), value_text(w.ys[j]), {}, 0};
+      for (std::size_t i = 0; i < w.xs.size(); ++i)
+        r.cells.push_back(Cell::of_value(w.cells[j * w.xs.size() + i].delta_cost[o], Unit::Euro));
+      c.rows.push_back(std::move(r));
+    }
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
+std::string status_text(const Threshold& t, const Outcome& o) {
+  switch (t.status) {
+    case ThresholdStatus::Undefined:
+      return "undefined: the outcome has no value in this range";
+    case ThresholdStatus::NotCrossed: {
+      double lo = kNaN, hi = kNaN;
+      for (double v : t.grid_mean)
+        if (!std::isnan(v))
+          lo = std::isnan(lo) ? v : std::min(lo, v), hi = std::isnan(hi) ? v : std::max(hi, v);
+      return fmt::format("not met in the range: the outcome stays between {} and {}", outcome_text(o, lo),
+                         outcome_text(o, hi));
+    }
+    case ThresholdStatus::Found:
+      break;
+  }
+  std::string s = fmt::format("{} {} above this value", o.label.text, t.rising ? "rises" : "falls");
+  if (t.crossings > 1)
+    s += fmt::format("; not monotone: {} crossings on the grid, the first refined", t.crossings);
+  return s;
+}
+
+std::vector<Table> threshold_tables(const DecisionSensitivity& d) {
+  std::vector<Table> out;
+  if (d.thresholds.empty()) return out;
+  Table t;
+  t.id = "thresholds";
+  t.title = "Thresholds: the value of a parameter at which the decision changes or a target is met";
+  t.scenario = join(unique(d.threshold_scenario));
+  t.comparator = d.names[0];
+  t.note = fmt::format(
+      "The mean over {} replications of the outcome on a grid of 5 points over the range, its first crossing "
+      "of the target from the low end refined by bisection (to 1% of the range; common random numbers make "
+      "the "
+      "outcome nearly smooth in the parameter); more than one crossing is reported, not hidden. In brackets: "
+      "the 95% interval of the mean of each replication's own crossing (the households' luck); 'crossed in': "
+      "the replications that cross in the range.",
+      d.replications);
+  t.columns = {{"parameter", "parameter"},  {"outcome", "outcome"}, {"target", "target"},
+               {"range", "range searched"}, {"value", "threshold"}, {"crossed", "crossed in"},
+               {"status", "how it behaves"}};
+  for (std::size_t k = 0; k < d.thresholds.size(); ++k) {
+    const Threshold& th = d.thresholds[k];
+    const Outcome* o = find_outcome(d.outcomes, th.spec.outcome);
+    if (!o) continue;
+    Stat v = th.over_replications;
+    v.mean = th.value;
+    int crossed = 0;
+    for (double x : th.per_replication) crossed += !std::isnan(x);
+    const auto n = static_cast<int>(th.per_replication.size());
+    t.rows.push_back(
+        {fmt::format("{}/{}/{}", d.threshold_scenario[k], th.spec.parameter, th.spec.outcome),
+         d.threshold_scenario[k],
+         {text(th.spec.parameter), text(o->label.text), Cell::of_value(th.spec.target, table_unit(o->unit)),
+          text(fmt::format("{} to {}", value_text(th.spec.from), value_text(th.spec.to))),
+          th.status == ThresholdStatus::Found ? Cell::of(v, Unit::Value) : Cell::empty(),
+          Cell::of_probability(n ? static_cast<double>(crossed) / n : kNaN, n, "runs"),
+          text(status_text(th, *o))},
+         0});
+  }
+  out.push_back(std::move(t));
+  Table c;
+  c.id = "threshold_curves";
+  c.title = "Planning curves: each threshold's outcome along its parameter (mean over replications)";
+  c.scenario = join(unique(d.threshold_scenario));
+  c.comparator = d.names[0];
+  c.note = "The grid each threshold search started from.";
+  c.columns = {{"threshold", "threshold"}, {"x", "parameter"}, {"mean", "outcome"}};
+  for (std::size_t k = 0; k < d.thresholds.size(); ++k) {
+    const Threshold& th = d.thresholds[k];
+    const Outcome* o = find_outcome(d.outcomes, th.spec.outcome);
+    if (!o) continue;
+    const std::string name =
+        fmt::format("{}/{}/{}", d.threshold_scenario[k], th.spec.parameter, th.spec.outcome);
+    for (std::size_t i = 0; i < th.grid_x.size(); ++i)
+      c.rows.push_back(
+          {fmt::format("{}/{}", name, i),
+           fmt::format("{}: {} = {}", d.threshold_scenario[k], th.spec.parameter, value_text(th.grid_x[i])),
+           {text(name), Cell::of_value(th.grid_x[i], Unit::Value),
+            Cell::of_value(th.grid_mean[i], table_unit(o->unit))},
+           0});
+  }
+  out.push_back(std::move(c));
+  return out;
+}
+
+std::vector<Table> evppi_tables(const DecisionSensitivity& d) {
+  std::vector<Table> out;
+  Table t;
+  t.id = "value_of_information";
+  t.title = "What is worth knowing better? Expected value of partial perfect information (EVPPI)";
+  t.scenario = d.names[0];
+  if (d.evppi.empty()) {
+    t.note = "No value of information: " + d.no_evppi + ".";
+    t.columns = {{"note", "value of information"}};
+    t.rows.push_back({"none", "none", {text(d.no_evppi)}, 0});
+    out.push_back(std::move(t));
+    return out;
+  }
+  t.note = fmt::format(
+      "Per household and for all {} households, at {} per problem-free household-year: what knowing the "
+      "parameter(s) for certain would be worth before deciding. Non-parametric regression of each "
+      "intervention's incremental cost and effect on the parameter(s) over the draws (Strong, Oakley & "
+      "Brennan "
+      "2014; P-splines with GCV, additive for several parameters: interactions within a group are missed, so "
+      "a "
+      "group's value can be too low), standard error from the regression's posterior. 'all': every parameter "
+      "together, the EVPI without the households' luck.",
+      d.households, format_euros(d.willingness_to_pay));
+  t.columns = {{"kind", "what"},
+               {"parameters", "parameters"},
+               {"evppi_household", "EVPPI per household (EUR)"},
+               {"evppi_population", "EVPPI, population (EUR)"},
+               {"r_squared", "net benefit explained"}};
+  const char* kinds[] = {"parameter", "section", "group", "all parameters"};
+  for (const EvppiRow& r : d.evppi) {
+    Stat per;
+    per.mean = r.estimate.value;
+    per.se = r.estimate.se;
+    per.lo = std::max(0.0, per.mean - 1.96 * per.se);
+    per.hi = per.mean + 1.96 * per.se;
+    per.n = 1;
+    Stat pop = per;
+    for (double* x : {&pop.mean, &pop.se, &pop.lo, &pop.hi}) *x *= d.households;
+    t.rows.push_back(
+        {r.name,
+         r.name,
+         {text(kinds[static_cast<int>(r.kind)]),
+          text(r.kind == EvppiRow::Kind::Group ||
+                       (r.kind == EvppiRow::Kind::Parameter && r.parameters.size() > 1)
+                   ? join(r.parameters)
+               : r.parameters.size() == 1 ? std::string()
+                                          : fmt::format("{} parameters", r.parameters.size())),
+          Cell::of(per, Unit::Euro), Cell::of(pop, Unit::Euro),
+          r.estimate.r_squared.empty() ? Cell::empty()
+                                       : Cell::of_value(r.estimate.r_squared.front(), Unit::Share)},
+         0});
+  }
+  out.push_back(std::move(t));
+  if (d.noise) {
+    const NoiseAdvice& a = *d.noise;
+    Table n;
+    n.id = "value_of_information_noise";
+    n.title = "How much of the PSA is the households' luck? EVPI with and without it";
+    n.scenario = d.names[0];
+    std::string advice;
+    if (a.advised_replications == 0)
+      advice =
+          "No advice needed: the parameters do not change the decision (the regression EVPI is nil), so any "
+          "raw EVPI is luck.";
+    else if (a.advised_replications < 0)
+      advice = fmt::format(
+          "More than 100 replications per draw would be needed to keep the raw EVPI within {}% of "
+          "the regression EVPI: use the regression EVPI.",
+          format_dutch(100 * a.share, 0));
+    else
+      advice = fmt::format(
+          "Advice: {} replication{} per draw keep{} the raw EVPI's inflation below {}% of the regression "
+          "EVPI "
+          "(--replications {}; this run has {}).",
+          a.advised_replications, a.advised_replications == 1 ? "" : "s",
+          a.advised_replications == 1 ? "s" : "", format_dutch(100 * a.share, 0), a.advised_replications,
+          a.replications_now);
+    n.note = fmt::format(
+        "Raw EVPI: the mean of each draw's best net benefit minus the best mean, with each draw's "
+        "households' "
+        "luck in it (a PSA runs {} replication{} per draw), which counts luck as information and inflates "
+        "the EVPI "
+        "and the acceptability curves. Regression EVPI: the EVPPI of all parameters, which removes that luck "
+        "to "
+        "first order. Chance's share of the per-draw variance of the first intervention's net benefit: from "
+        "{}. "
+        "The inflation with R replications per draw is predicted by adding noise of that size / R to the "
+        "fitted "
+        "net benefit. {}",
+        a.replications_now, a.replications_now == 1 ? "" : "s",
+        a.from_replications
+            ? "the spread between each draw's replications"
+            : "the residual of the regression on all parameters (chance and what the smoother missed)",
+        advice);
+    n.columns = {{"value", "value"}};
+    auto row = [&](const char* key, const std::string& label, Cell c) {
+      n.rows.push_back({key, label, {c}, 0});
+    };
+    row("raw_evpi", "raw EVPI per household (EUR)", Cell::of_value(a.raw_evpi, Unit::Euro));
+    row("regression_evpi", "regression EVPI per household (EUR)",
+        Cell::of_value(a.regression_evpi, Unit::Euro));
+    row("inflation", "inflation by the households' luck (EUR per household)",
+        Cell::of_value(a.inflation, Unit::Euro));
+    row("noise_share", "share of the per-draw variance that is chance",
+        Cell::of_value(a.noise_share, Unit::Share));
+    row("replications", "replications per draw in this run", Cell::of_value(a.replications_now, Unit::Count));
+    row("advised_replications", "replications per draw advised",
+        a.advised_replications > 0 ? Cell::of_value(a.advised_replications, Unit::Count)
+                                   : text(a.advised_replications == 0 ? "none needed" : "more than 100"));
+    out.push_back(std::move(n));
+  }
+  return out;
+}
+
+std::vector<Table> psa_tables(const DecisionSensitivity& d) {
+  std::vector<Table> out;
+  for (std::size_t k = 0; k < d.benefit.size(); ++k) {
+    const std::string& name = d.names[k + 1];
+    Table b;
+    b.id = "expected_incremental_benefit";
+    b.title =
+        "Expected incremental net benefit by willingness to pay (rows: EUR per problem-free household-year)";
+    b.scenario = name;
+    b.comparator = d.names[0];
+    b.note =
+        "Per household, mean over parameter draws with the 2.5th-97.5th percentiles of the draws. Where it "
+        "crosses zero the decision changes; the acceptability curve says how sure that is.";
+    b.columns = {{"inmb", "expected incremental net benefit per household (EUR)"}};
+    for (const BenefitPoint& p : d.benefit[k])
+      b.rows.push_back({fmt::format("wtp_{}", static_cast<long long>(p.wtp)),
+                        format_euros(p.wtp),
+                        {Cell::of_interval(p.mean, p.lo, p.hi, Unit::Euro)},
+                        0});
+    out.push_back(std::move(b));
+    Table c;
+    c.id = "psa_convergence";
+    c.title = "Has the PSA converged? Running mean over the draws";
+    c.scenario = name;
+    c.comparator = d.names[0];
+    c.note = fmt::format(
+        "The mean over the first n draws of the incremental net benefit (at {}) and cost per household, in "
+        "brackets +/- 1.96 Monte Carlo standard errors (sd / sqrt(n)). Flat lines and a small standard "
+        "error: more "
+        "draws would not change the answer.",
+        format_euros(d.willingness_to_pay));
+    c.columns = {{"nmb", "incremental net benefit per household (EUR)"},
+                 {"cost", "incremental cost per household (EUR)"}};
+    const auto cell = [](const RunningPoint& p) {
+      Stat s;
+      s.mean = p.mean;
+      s.se = p.se;
+      s.lo = p.mean - 1.96 * p.se;
+      s.hi = p.mean + 1.96 * p.se;
+      s.n = static_cast<int>(p.draws);
+      return Cell::of(s, Unit::Euro);
+    };
+    for (std::size_t i = 0; i < d.convergence_nmb[k].size(); ++i) {
+      const RunningPoint& p = d.convergence_nmb[k][i];
+      c.rows.push_back({fmt::format("draws_{}", p.draws),
+                        fmt::format("{} draw{}", p.draws, p.draws == 1 ? "" : "s"),
+                        {cell(p), cell(d.convergence_cost[k][i])},
+                        0});
+    }
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
+Table survey_table(const DecisionSensitivity& d, std::size_t option) {
+  Table t;
+  t.id = "virtual_evaluation";
+  t.title = fmt::format("The evaluation the city would run: a survey of {} households before and after",
+                        d.survey_design.sample);
+  t.scenario = d.names[option];
+  t.comparator = d.names[0];
+  t.note = fmt::format(
+      "The seeds' design simulated on the model's households: {} households surveyed in the pilot "
+      "neighbourhood "
+      "({}) and in a control neighbourhood ({}{}) at the policy start and at the end of the horizon, each "
+      "wave a "
+      "fresh sample without replacement (hypergeometric from the run's counts); {}. True effect: the model's "
+      "difference in differences on the whole population, same households with and without the policy. "
+      "Estimate: mean over {} virtual studies, with the 2.5th-97.5th percentiles of the studies. Power: "
+      "share "
+      "of the studies significant at 5% (two-sided z test), and significant with the true effect's sign; "
+      "analytic: normal approximation with the true shares. Shares in percentage points.",
+      d.survey_design.sample, d.names[option], d.names[0],
+      d.survey_control_is_same_run ? ": with one run only, the same households"
+                                   : ", a run with households of its own",
+      d.survey_design.difference_in_differences ? "the estimate is the difference in differences"
+                                                : "the estimate compares the two after the policy",
+      d.survey_design.studies);
+  t.columns = {{"true_effect", "true effect"},
+               {"estimate", "a survey would estimate"},
+               {"power", "power at 5%"},
+               {"power_right_sign", "significant, right sign"},
+               {"analytic_power", "power (analytic)"}};
+  for (const SurveyRow& r : d.survey) {
+    if (r.option != option) continue;
+    const VirtualStudyResult& v = r.result;
+    t.rows.push_back(
+        {r.measure.key,
+         r.measure.text,
+         {Cell::of_value(v.true_effect, Unit::Share),
+          Cell::of_interval(v.mean_estimate, v.lo, v.hi, Unit::Share), Cell::of_value(v.power, Unit::Share),
+          Cell::of_value(v.power_right_sign, Unit::Share), Cell::of_value(v.analytic_power, Unit::Share)},
+         0});
+  }
+  return t;
+}
+
+}  // namespace
+
+const char* unit_words(OutcomeUnit u) {
+  switch (u) {
+    case OutcomeUnit::EuroPerHousehold:
+      return "EUR per household";
+    case OutcomeUnit::Euro:
+      return "EUR";
+    case OutcomeUnit::Years:
+      return "years per household";
+    case OutcomeUnit::Weeks:
+      return "weeks";
+    case OutcomeUnit::PerFte:
+      return "per FTE";
+  }
+  return "";
+}
+
+Unit table_unit(OutcomeUnit u) {
+  switch (u) {
+    case OutcomeUnit::EuroPerHousehold:
+    case OutcomeUnit::Euro:
+      return Unit::Euro;
+    case OutcomeUnit::Years:
+      return Unit::Years;
+    case OutcomeUnit::Weeks:
+      return Unit::Weeks;
+    case OutcomeUnit::PerFte:
+      return Unit::PerFte;
+  }
+  return Unit::Value;
+}
+
+std::string tornado_bar(double base, double at_low, double at_high, double scale, int width) {
+  const int half = width / 2;
+  std::vector<std::string> cells(static_cast<std::size_t>(2 * half + 1), " ");
+  const auto pos = [&](double v) {
+    if (std::isnan(v) || !(scale > 0)) return half;
+    return half + static_cast<int>(std::lround((v - base) / scale * half));
+  };
+  const int lo = pos(at_low), hi = pos(at_high);
+  // The longer of the two first, so the shorter stays visible when both lie on the same side.
+  const bool low_first = std::abs(lo - half) >= std::abs(hi - half);
+  for (int pass = 0; pass < 2; ++pass) {
+    const bool low = (pass == 0) == low_first;
+    const int p = low ? lo : hi;
+    for (int i = std::min(p, half); i <= std::max(p, half); ++i)
+      if (i != half) cells[static_cast<std::size_t>(i)] = low ? "\u2591" : "\u2588";
+  }
+  cells[static_cast<std::size_t>(half)] = "\u2502";
+  std::string s;
+  for (const std::string& c : cells) s += c;
+  return s;
+}
+
+std::vector<Table> sensitivity_tables(const SensitivityResult& s) {
+  std::vector<Table> out;
+  for (const DecisionSensitivity& d : s.decisions) {
+    for (const Tornado& t : d.tornados) {
+      out.push_back(tornado_table(d, t));
+      out.push_back(one_way_table(d, t));
+    }
+    for (Table& t : two_way_tables(d)) out.push_back(std::move(t));
+    for (Table& t : threshold_tables(d)) out.push_back(std::move(t));
+    for (Table& t : evppi_tables(d)) out.push_back(std::move(t));
+    for (Table& t : psa_tables(d)) out.push_back(std::move(t));
+    for (std::size_t o = 1; o < d.names.size(); ++o)
+      if (std::any_of(d.survey.begin(), d.survey.end(), [&](const SurveyRow& r) { return r.option == o; }))
+        out.push_back(survey_table(d, o));
+  }
+  return out;
+}
+
+std::vector<Table> sweep_tables(const SweepResult& s) {
+  Table t;
+  t.id = "sweep";
+  t.title = fmt::format("Planning curve: {} against {} by {}", s.scenario, s.comparator, s.parameter);
+  t.scenario = s.scenario;
+  t.comparator = s.comparator;
+  t.note = fmt::format(
+      "Each row: {} set to that value (in {} and, where it has it, {}), the other parameters at their means; "
+      "mean "
+      "over {} replications with common random numbers, and its 95% interval. Budget differences: discounted "
+      "euros "
+      "over the policy years for the whole population.",
+      s.parameter, s.scenario, s.comparator, s.replications);
+  for (const Outcome& o : s.outcomes)
+    t.columns.push_back({o.label.key, fmt::format("{} ({})", o.label.text, unit_words(o.unit))});
+  for (const SweepPoint& p : s.points) {
+    Row r{value_text(p.x), value_text(p.x), {}, 0};
+    for (std::size_t k = 0; k < s.outcomes.size(); ++k)
+      r.cells.push_back(Cell::of(p.outcomes[k], table_unit(s.outcomes[k].unit)));
+    t.rows.push_back(std::move(r));
+  }
+  return {t};
+}
+
+}  // namespace wijksim

@@ -1,0 +1,29 @@
+// The sensitivity analyses of a study (study/sensitivity_study.h) as tables: per decision the tornado of
+// each intervention (with sorted bars for the terminal), the one-way ranges of every outcome, the two-way
+// grid, thresholds and their planning curves, the value of information with the noise in it, the expected
+// incremental benefit, the PSA's convergence, and the evaluation the city would run.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "wijksim/report/table.h"
+#include "wijksim/study/sensitivity_study.h"
+
+namespace wijksim {
+
+std::vector<Table> sensitivity_tables(const SensitivityResult& s);
+
+// A tornado's bar for the terminal: `width` characters centred on the base case, the low end's effect in
+// light shade and the high end's in full, scaled so that `scale` (the largest distance from the base of any
+// bar) fills a half.
+std::string tornado_bar(double base, double at_low, double at_high, double scale, int width = 40);
+
+// The words of an outcome's unit in a column label ("EUR per household", "weeks").
+const char* unit_words(OutcomeUnit u);
+Unit table_unit(OutcomeUnit u);
+
+// The sweep command's planning curve.
+std::vector<Table> sweep_tables(const SweepResult& s);
+
+}  // namespace wijksim

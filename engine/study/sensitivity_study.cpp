@@ -1,0 +1,723 @@
+#include "wijksim/study/sensitivity_study.h"
+
+#include <fmt/format.h>
+
+#include <oneapi/tbb/parallel_for.h>
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <memory>
+#include <set>
+
+#include "wijksim/scenario/diagnostics.h"
+#include "wijksim/scenario/parameter_reader.h"
+#include "wijksim/simulation/simulation.h"
+
+namespace wijksim {
+namespace {
+
+// Runs of the sensitivity settings, counted for the progress bar.
+class Counter {
+ public:
+  Counter(const SensitivityProgress& progress, const std::atomic<bool>* stop, std::size_t draws)
+      : progress_(progress), stop_(stop), draws_(draws) {}
+  void expect(std::size_t runs) { total_ += runs; }
+  void done(std::size_t runs) {
+    const std::size_t d = done_.fetch_add(runs) + runs;
+    if (progress_) progress_(d, std::max(total_.load(), d));
+  }
+  // Between two batches: Ctrl-C ends the analysis (the PSA's draws are kept by the caller).
+  void check_stop() const {
+    if (stop_ && stop_->load()) throw Interrupted(draws_, draws_);
+  }
+
+ private:
+  const SensitivityProgress& progress_;
+  const std::atomic<bool>* stop_;
+  std::size_t draws_;
+  std::atomic<std::size_t> done_{0}, total_{0};
+};
+
+const UncertainParameter* uncertain(const ScenarioSource& src, const std::string& key) {
+  for (const UncertainParameter& u : src.uncertain())
+    if (u.key_path == key) return &u;
+  return nullptr;
+}
+
+// The value an assignment gives a scenario; nullopt when it leaves the scenario as it is.
+std::optional<double> resolve(const ScenarioSource& src, const Assignment& a) {
+  const ScenarioParameter* p = src.parameter(a.key);
+  if (!p) return std::nullopt;
+  double v = a.value;
+  if (a.quantile) {
+    const UncertainParameter* u = uncertain(src, a.key);
+    if (!u || u->is_shares()) return std::nullopt;  // a plain number keeps its value in one-way analysis
+    v = std::get<Distribution>(u->law).quantile(a.value);
+  }
+  return std::clamp(v, p->setter.lo, p->setter.hi);
+}
+
+// The base case's value of a parameter: a distribution's mean, else the number the file gives.
+std::optional<double> base_value(const ScenarioSource& src, const std::string& key) {
+  if (const UncertainParameter* u = uncertain(src, key); u && !u->is_shares())
+    return std::get<Distribution>(u->law).mean();
+  // A schedule sets the full-scale FTE, whatever number the file (or the one it extends) gives.
+  if (key == "coaches.fte") return src.base().coaches.fte;
+  for (const auto& [k, v] : src.settings()) {
+    double x = 0;
+    if (k == key && loader::parse_double(v, x)) return x;
+  }
+  return std::nullopt;
+}
+
+// The runs of one decision's scenarios at sensitivity settings: common random numbers with the base case
+// (its seed and replications, parameter draw 0), each policy period continuing from the base case's warm-up
+// when the setting leaves the warm-up as it is (shares_warmup), else simulated whole.
+class DecisionSimulator {
+ public:
+  DecisionSimulator(const Study& study, const std::vector<std::size_t>& members, int replications,
+                    const std::vector<const std::vector<RunMeasures>*>& reuse, Counter& counter)
+      : study_(study), reps_(static_cast<std::uint32_t>(replications)), counter_(counter) {
+    for (std::size_t i : members) {
+      Member m;
+      m.index = i;
+      m.scenario = study.scenarios[i].scenario;
+      m.scenario.simulation.replications = replications;
+      m.model = std::make_unique<Model>(m.scenario);
+      m.leader = members_.size();
+      for (std::size_t j = 0; j < members_.size(); ++j)
+        if (members_[j].leader == j && shares_warmup(members_[j].scenario, m.scenario)) {
+          m.leader = j;
+          break;
+        }
+      members_.push_back(std::move(m));
+    }
+    // The warm-ups, once per group and replication.
+    warm_.resize(members_.size());
+    std::vector<std::pair<std::size_t, std::uint32_t>> todo;
+    for (std::size_t j = 0; j < members_.size(); ++j)
+      if (members_[j].leader == j) {
+        warm_[j].resize(reps_);
+        for (std::uint32_t r = 0; r < reps_; ++r) todo.emplace_back(j, r);
+      }
+    tbb::parallel_for(std::size_t{0}, todo.size(), [&](std::size_t k) {
+      const auto [j, r] = todo[k];
+      warm_[j][r] = std::make_unique<WarmedUp>(*members_[j].model, study_.seed, study_.first_replication + r);
+    });
+    // The base case: the study's own runs where they are these, else continued from the warm-ups.
+    std::vector<std::pair<std::size_t, std::uint32_t>> base;
+    for (std::size_t j = 0; j < members_.size(); ++j) {
+      if (j < reuse.size() && reuse[j]) {
+        members_[j].base_runs = *reuse[j];
+        continue;
+      }
+      members_[j].base_runs.resize(reps_);
+      for (std::uint32_t r = 0; r < reps_; ++r) base.emplace_back(j, r);
+    }
+    counter_.expect(base.size());
+    tbb::parallel_for(std::size_t{0}, base.size(), [&](std::size_t k) {
+      const auto [j, r] = base[k];
+      const Member& m = members_[j];
+      const RunResult run = warm_[m.leader][r]->policy(*m.model, 0);
+      members_[j].base_runs[r] = measure_run(m.scenario, run);
+      counter_.done(1);
+    });
+  }
+
+  const StudyScenario& scenario(std::size_t member) const { return study_.scenarios[members_[member].index]; }
+  std::size_t size() const { return members_.size(); }
+  int replications() const { return static_cast<int>(reps_); }
+
+  std::vector<DecisionRuns> simulate(const std::vector<Setting>& settings) {
+    counter_.check_stop();
+    struct Variant {
+      std::size_t setting = 0, member = 0;
+      Scenario scenario;
+      std::unique_ptr<Model> model;
+      bool warm = false;
+    };
+    struct Job {
+      std::size_t variant = 0;
+      std::uint32_t slot = 0;
+    };
+    std::vector<DecisionRuns> out(settings.size());
+    for (DecisionRuns& d : out) d.options.resize(members_.size());
+    std::vector<Variant> variants;
+    std::vector<Job> jobs;
+    for (std::size_t s = 0; s < settings.size(); ++s) {
+      const Setting& st = settings[s];
+      for (std::size_t j = 0; j < members_.size(); ++j) {
+        if (!st.options.empty() && std::find(st.options.begin(), st.options.end(), j) == st.options.end())
+          continue;
+        std::vector<std::pair<std::string, double>> values;
+        for (const Assignment& a : st.assignments)
+          if (const auto v = resolve(scenario(j).source, a)) values.emplace_back(a.key, *v);
+        std::vector<RunMeasures>& runs = out[s].options[j];
+        // The willingness to pay and the discount rates weigh the runs without changing them.
+        const bool weights_only = std::all_of(values.begin(), values.end(), [](const auto& v) {
+          return v.first == "economics.willingness_to_pay" || v.first == "economics.discount_costs" ||
+                 v.first == "economics.discount_effects";
+        });
+        if (!values.empty() && weights_only && j == 0)
+          out[s].economics = scenario(j).source.with_values(values).economics;
+        if (values.empty() || weights_only) {  // untouched: the base case's runs
+          if (st.replication < 0)
+            runs = members_[j].base_runs;
+          else
+            runs = {members_[j].base_runs.at(static_cast<std::size_t>(st.replication))};
+          continue;
+        }
+        Variant v;
+        v.setting = s;
+        v.member = j;
+        v.scenario = scenario(j).source.with_values(values);
+        v.scenario.simulation = members_[j].scenario.simulation;
+        if (j == 0) out[s].economics = v.scenario.economics;  // the decision's economics are the comparator's
+        v.model = std::make_unique<Model>(v.scenario);
+        v.warm = shares_warmup(members_[members_[j].leader].scenario, v.scenario);
+        const std::size_t n = st.replication < 0 ? reps_ : 1;
+        runs.resize(n);
+        for (std::uint32_t k = 0; k < n; ++k)
+          jobs.push_back(
+              {variants.size(), st.replication < 0 ? k : static_cast<std::uint32_t>(st.replication)});
+        variants.push_back(std::move(v));
+      }
+    }
+    counter_.expect(jobs.size());
+    tbb::parallel_for(std::size_t{0}, jobs.size(), [&](std::size_t k) {
+      const Job& job = jobs[k];
+      const Variant& v = variants[job.variant];
+      const Member& m = members_[v.member];
+      const RunResult run =
+          v.warm ? warm_[m.leader][job.slot]->policy(*v.model, 0)
+                 : wijksim::simulate(*v.model, {study_.seed, 0, study_.first_replication + job.slot});
+      std::vector<RunMeasures>& runs = out[v.setting].options[v.member];
+      const Setting& st = settings[v.setting];
+      runs[st.replication < 0 ? job.slot : 0] = measure_run(v.scenario, run);
+      counter_.done(1);
+    });
+    return out;
+  }
+
+ private:
+  struct Member {
+    std::size_t index = 0;  // in the study
+    Scenario scenario;      // the base case with the sensitivity runs' replications
+    std::unique_ptr<Model> model;
+    std::size_t leader = 0;  // the member whose warm-up it shares
+    std::vector<RunMeasures> base_runs;
+  };
+  const Study& study_;
+  std::uint32_t reps_;
+  Counter& counter_;
+  std::vector<Member> members_;
+  std::vector<std::vector<std::unique_ptr<WarmedUp>>> warm_;  // [leader member][slot]
+};
+
+InputError option_error(const std::string& option, const std::string& message) {
+  return InputError({{Location{}, option, message}});
+}
+
+// Every key path some scenario of the study gives as a number that may vary.
+std::vector<std::string> all_parameters(const Study& study) {
+  std::vector<std::string> keys;
+  for (const StudyScenario& s : study.scenarios)
+    for (const ScenarioParameter& p : s.source.parameters())
+      if (std::find(keys.begin(), keys.end(), p.key_path) == keys.end()) keys.push_back(p.key_path);
+  return keys;
+}
+
+void require_parameter(const Study& study, const std::string& key, const std::string& option) {
+  const std::vector<std::string> keys = all_parameters(study);
+  if (std::find(keys.begin(), keys.end(), key) != keys.end()) return;
+  const std::string near = loader::suggest(key, keys);
+  throw option_error(option, near.empty()
+                                 ? fmt::format("no scenario of this command has a parameter '{}' that may "
+                                               "vary (a key path such as coaches.fte)",
+                                               key)
+                                 : fmt::format("no scenario of this command has a parameter '{}'; did you "
+                                               "mean '{}'?",
+                                               key, near));
+}
+
+// A decision's uncertain parameters (not shares), in the order its scenarios give them, and its shares.
+void decision_uncertain(const DecisionSimulator& sim, std::vector<std::string>& keys,
+                        std::vector<std::string>& shares) {
+  for (std::size_t j = 0; j < sim.size(); ++j)
+    for (const UncertainParameter& u : sim.scenario(j).source.uncertain()) {
+      std::vector<std::string>& list = u.is_shares() ? shares : keys;
+      if (std::find(list.begin(), list.end(), u.key_path) == list.end()) list.push_back(u.key_path);
+    }
+}
+
+// The range of a parameter in a decision: the command line's, else the first scenario's 2.5-97.5%
+// percentiles (interventions first), else `widen` around its base value, within its valid range.
+std::optional<std::pair<double, double>> range_of(const DecisionSimulator& sim, const ParameterRange& p,
+                                                  double widen_low, double widen_high) {
+  std::vector<std::size_t> order;
+  for (std::size_t j = 1; j < sim.size(); ++j) order.push_back(j);
+  order.push_back(0);
+  for (std::size_t j : order) {
+    const ScenarioSource& src = sim.scenario(j).source;
+    const ScenarioParameter* sp = src.parameter(p.key);
+    if (!sp) continue;
+    double lo = 0, hi = 0;
+    const UncertainParameter* u = uncertain(src, p.key);
+    if (p.from && p.to) {
+      lo = *p.from, hi = *p.to;
+    } else if (u && !u->is_shares()) {
+      lo = std::get<Distribution>(u->law).quantile(0.025);
+      hi = std::get<Distribution>(u->law).quantile(0.975);
+    } else if (const auto b = base_value(src, p.key)) {
+      lo = *b * widen_low, hi = *b * widen_high;
+    } else {
+      continue;
+    }
+    return std::pair{std::clamp(lo, sp->setter.lo, sp->setter.hi),
+                     std::clamp(hi, sp->setter.lo, sp->setter.hi)};
+  }
+  return std::nullopt;
+}
+
+bool has_parameter(const DecisionSimulator& sim, std::size_t member, const std::string& key) {
+  return sim.scenario(member).source.parameter(key) != nullptr;
+}
+
+// ---- From the PSA's draws ----
+
+// The parameters' values in each draw, as columns: one per key path, or one per scenario where scenarios of
+// the decision give the same key different distributions.
+struct DrawInputs {
+  std::vector<std::string> names;           // "key" or "key (scenario)"
+  std::vector<std::string> keys;            // the key path of each column
+  std::vector<std::vector<double>> values;  // [draw][column]
+};
+
+DrawInputs draw_inputs(const Study& study, const std::vector<std::size_t>& members) {
+  const std::vector<std::uint32_t> draws = study.draw_ids();
+  // values[member][draw]: (key, value)
+  std::vector<std::vector<std::vector<std::pair<std::string, double>>>> v(members.size());
+  for (std::size_t m = 0; m < members.size(); ++m)
+    for (std::uint32_t d : draws)
+      v[m].push_back(study.scenarios[members[m]].source.sampled_values(study.seed, d));
+  DrawInputs in;
+  std::vector<std::pair<std::size_t, std::size_t>> source;  // per column: (member, position in its list)
+  for (std::size_t m = 0; m < members.size(); ++m) {
+    const auto& first = v[m].front();
+    for (std::size_t k = 0; k < first.size(); ++k) {
+      const std::string& key = first[k].first;
+      bool same = false;
+      for (std::size_t c = 0; c < in.keys.size() && !same; ++c) {
+        if (in.keys[c] != key) continue;
+        const auto [m0, k0] = source[c];
+        same = true;
+        for (std::size_t d = 0; d < draws.size() && same; ++d)
+          same = v[m0][d][k0].second == v[m][d][k].second;
+      }
+      if (same) continue;
+      const bool clash = std::find(in.keys.begin(), in.keys.end(), key) != in.keys.end();
+      in.keys.push_back(key);
+      in.names.push_back(clash ? fmt::format("{} ({})", key, study.scenarios[members[m]].scenario.name)
+                               : key);
+      source.emplace_back(m, k);
+    }
+  }
+  in.values.assign(draws.size(), std::vector<double>(in.keys.size()));
+  for (std::size_t d = 0; d < draws.size(); ++d)
+    for (std::size_t c = 0; c < in.keys.size(); ++c)
+      in.values[d][c] = v[source[c].first][d][source[c].second].second;
+  return in;
+}
+
+// A Dirichlet's shares are stored as key[i]; their key path is the part before '['.
+std::string key_of(const std::string& column_key) {
+  return column_key.substr(0, column_key.find('['));
+}
+
+void value_of_information(const Study& study, const DecisionGroup& g, const SensitivityOptions& o,
+                          DecisionSensitivity& ds) {
+  if (study.draws <= 0) {
+    ds.no_evppi =
+        "no parameter draws: value of information needs a probabilistic sensitivity analysis (--draws)";
+    return;
+  }
+  const std::size_t k = g.options.size() - 1;
+  EvppiInput in;
+  in.willingness_to_pay = g.willingness_to_pay;
+  for (std::size_t d = 0; d < g.cost.size(); ++d) {
+    std::vector<double> dc, de;
+    for (std::size_t o1 = 1; o1 <= k; ++o1) {
+      dc.push_back(g.cost[d][o1] - g.cost[d][0]);
+      de.push_back(g.effect[d][o1] - g.effect[d][0]);
+    }
+    in.delta_cost.push_back(dc);
+    in.delta_effect.push_back(de);
+  }
+  // The expected incremental benefit and the PSA's convergence need no regression.
+  for (std::size_t o1 = 1; o1 <= k; ++o1) {
+    ds.benefit.push_back(expected_incremental_benefit(g.cost, g.effect, o1, 0, g.wtp));
+    std::vector<double> nmb, cost;
+    for (std::size_t d = 0; d < g.cost.size(); ++d) {
+      nmb.push_back(
+          incremental_nmb(in.delta_cost[d][o1 - 1], in.delta_effect[d][o1 - 1], g.willingness_to_pay));
+      cost.push_back(in.delta_cost[d][o1 - 1]);
+    }
+    ds.convergence_nmb.push_back(running_mean(nmb, 20));
+    ds.convergence_cost.push_back(running_mean(cost, 20));
+  }
+  if (g.cost.size() < kMinEvppiDraws) {
+    ds.no_evppi = fmt::format("{} parameter draws are too few for the regression of EVPPI (at least {})",
+                              g.cost.size(), kMinEvppiDraws);
+    return;
+  }
+  const DrawInputs inputs = draw_inputs(study, g.options);
+  in.inputs = inputs.values;
+  auto add = [&](const std::string& name, EvppiRow::Kind kind, const std::vector<std::size_t>& columns) {
+    if (columns.empty()) return;
+    EvppiRow row;
+    row.name = name;
+    row.kind = kind;
+    for (std::size_t c : columns) row.parameters.push_back(inputs.names[c]);
+    row.estimate = evppi(in, columns, study.seed, parameter_id(name));
+    ds.evppi.push_back(std::move(row));
+  };
+  // Each parameter (all its columns), each section of two or more, the named groups, then all together.
+  std::vector<std::string> keys, sections;
+  for (const std::string& c : inputs.keys)
+    if (std::find(keys.begin(), keys.end(), key_of(c)) == keys.end()) keys.push_back(key_of(c));
+  auto columns_where = [&](auto pred) {
+    std::vector<std::size_t> cols;
+    for (std::size_t c = 0; c < inputs.keys.size(); ++c)
+      if (pred(key_of(inputs.keys[c]))) cols.push_back(c);
+    return cols;
+  };
+  for (const std::string& key : keys)
+    add(key, EvppiRow::Kind::Parameter, columns_where([&](const std::string& x) { return x == key; }));
+  for (const std::string& key : keys) {
+    const std::string section = key.substr(0, key.find('.'));
+    if (std::find(sections.begin(), sections.end(), section) == sections.end()) sections.push_back(section);
+  }
+  for (const std::string& section : sections) {
+    const auto in_section = [&](const std::string& x) { return x.substr(0, x.find('.')) == section; };
+    if (std::count_if(keys.begin(), keys.end(), in_section) < 2) continue;
+    add(section + ".*", EvppiRow::Kind::Section, columns_where(in_section));
+  }
+  for (const auto& [name, members] : o.groups) {
+    const auto in_group = [&](const std::string& x) {
+      return std::find(members.begin(), members.end(), x) != members.end();
+    };
+    add(name, EvppiRow::Kind::Group, columns_where(in_group));
+  }
+  std::vector<std::size_t> all(inputs.keys.size());
+  for (std::size_t c = 0; c < all.size(); ++c) all[c] = c;
+  add("all", EvppiRow::Kind::All, all);
+  if (ds.evppi.empty() || ds.evppi.back().kind != EvppiRow::Kind::All) return;
+  // Chance in each draw's net benefit: from the spread between a draw's replications where there are
+  // several, else from the residual of the fit on all parameters.
+  std::vector<double> within;
+  if (study.replications >= 2) {
+    for (std::size_t o1 = 1; o1 <= k; ++o1) {
+      double sum = 0;
+      for (std::size_t d = 0; d < g.cost.size(); ++d) {
+        std::vector<double> reps;
+        for (std::size_t r = 0; r < g.run_cost[o1][d].size(); ++r)
+          reps.push_back(incremental_nmb(g.run_cost[o1][d][r] - g.run_cost[0][d][r],
+                                         g.run_effect[o1][d][r] - g.run_effect[0][d][r],
+                                         g.willingness_to_pay));
+        const double s = sd(reps);
+        sum += s * s;
+      }
+      within.push_back(sum / static_cast<double>(g.cost.size()));
+    }
+  }
+  ds.noise = noise_advice(in, ds.evppi.back().estimate.fitted, within, study.replications,
+                          ds.evppi.back().estimate.value, o.noise_share, study.seed);
+}
+
+// ---- The virtual evaluation ----
+
+struct SurveyMeasure {
+  Label label;
+  // The counts of one run at one moment.
+  SurveyCounts (*counts)(const ShareMeasures<double>&, std::int64_t households);
+};
+
+std::int64_t count(double share, std::int64_t n) {
+  return std::isnan(share) ? 0 : static_cast<std::int64_t>(std::llround(share * static_cast<double>(n)));
+}
+
+const SurveyMeasure kSurveyMeasures[] = {
+    {{"with_problem", "at least one problem"},
+     [](const ShareMeasures<double>& s, std::int64_t h) {
+       return SurveyCounts{h, h, count(s.with_problem, h)};
+     }},
+    {{"professionals_3plus", "3 or more professionals involved"},
+     [](const ShareMeasures<double>& s, std::int64_t h) {
+       return SurveyCounts{h, h, count(s.professionals[3], h)};
+     }},
+    {{"low_trust", "of those with help: little or no trust"},
+     [](const ShareMeasures<double>& s, std::int64_t h) {
+       const std::int64_t helped = count(1 - s.professionals[0], h);
+       return SurveyCounts{h, helped, count(s.low_trust, helped)};
+     }},
+};
+
+void virtual_evaluation(const Study& study, const StudyResult& result, const DecisionGroup& g,
+                        const SensitivityOptions& o, DecisionSensitivity& ds) {
+  ds.survey_design = o.survey;
+  const std::vector<RunMeasures>& control_runs = result.summaries[g.comparator].runs;
+  const auto h = static_cast<std::int64_t>(result.summaries[g.comparator].shape.households);
+  for (std::size_t k = 1; k < g.options.size(); ++k) {
+    const std::vector<RunMeasures>& pilot_runs = result.summaries[g.options[k]].runs;
+    const std::size_t n = std::min(pilot_runs.size(), control_runs.size());
+    if (n == 0) continue;
+    ds.survey_control_is_same_run = n == 1;
+    for (std::size_t m = 0; m < std::size(kSurveyMeasures); ++m) {
+      const SurveyMeasure& sm = kSurveyMeasures[m];
+      std::vector<VirtualStudyPair> pairs;
+      for (std::size_t r = 0; r < n; ++r) {
+        const Measures<double>& p = pilot_runs[r].figures;
+        const Measures<double>& same = control_runs[r].figures;
+        const Measures<double>& other = control_runs[(r + 1) % n].figures;
+        VirtualStudyPair pair;
+        pair.pilot = {sm.counts(p.start, h), sm.counts(p.end, h)};
+        pair.control = {sm.counts(other.start, h), sm.counts(other.end, h)};
+        const SurveyCounts cb = sm.counts(same.start, h), ca = sm.counts(same.end, h);
+        pair.true_effect = (pair.pilot.after.share() - pair.pilot.before.share()) - (ca.share() - cb.share());
+        pair.seed = study.seed;
+        pair.draw = pilot_runs[r].draw;
+        pair.replication = pilot_runs[r].replication;
+        if (std::isnan(pair.true_effect) || std::isnan(pair.control.after.share()) ||
+            std::isnan(pair.control.before.share()))
+          continue;
+        pairs.push_back(pair);
+      }
+      ds.survey.push_back({k, sm.label, simulate_virtual_study(pairs, o.survey, static_cast<int>(m))});
+    }
+  }
+}
+
+// ---- The simulated analyses ----
+
+void simulated(const Study& study, const StudyResult& result, const DecisionGroup& g,
+               const SensitivityOptions& o, Counter& counter, DecisionSensitivity& ds) {
+  const StudyScenario& cs = study.scenarios[g.comparator];
+  const int replications = o.replications.value_or(cs.source.base().simulation.replications);
+  std::vector<const std::vector<RunMeasures>*> reuse;
+  if (study.draws == 0 && replications == study.replications)
+    for (std::size_t i : g.options) reuse.push_back(&result.summaries[i].runs);
+  DecisionSimulator sim(study, g.options, replications, reuse, counter);
+  const Simulate simulate = [&](const std::vector<Setting>& s) {
+    ds.settings_simulated += static_cast<int>(s.size());
+    return sim.simulate(s);
+  };
+  ds.simulated = true;
+  ds.replications = replications;
+  const DecisionFigures figures(result.summaries[g.comparator].shape, cs.scenario.economics);
+
+  // One-way: the chosen parameters, or every uncertain one.
+  std::vector<std::string> keys, shares;
+  decision_uncertain(sim, keys, shares);
+  ds.skipped = shares;
+  std::vector<OneWayParameter> params;
+  if (o.parameters.empty()) {
+    for (const std::string& key : keys) {
+      const auto r = range_of(sim, {key, {}, {}}, 1, 1);
+      if (r) params.push_back({key, r->first, r->second, true, {}});
+    }
+  } else {
+    for (const std::string& text : o.parameters) {
+      const ParameterRange p = parse_parameter_range(text, "--parameters");
+      bool here = false;
+      for (std::size_t j = 0; j < sim.size(); ++j) here = here || has_parameter(sim, j, p.key);
+      if (!here) continue;
+      const bool is_uncertain = std::find(keys.begin(), keys.end(), p.key) != keys.end();
+      if (!p.from && !is_uncertain) {
+        ds.skipped.push_back(p.key + " (a plain number: give a range, key=from:to)");
+        continue;
+      }
+      const auto r = range_of(sim, p, 1, 1);
+      if (r) params.push_back({p.key, r->first, r->second, !p.from.has_value(), {}});
+    }
+  }
+  for (OneWayParameter& p : params)
+    for (std::size_t j = 0; j < sim.size(); ++j)
+      if (has_parameter(sim, j, p.key)) p.options.push_back(j);
+  ds.tornados = one_way(params, g.options.size(), ds.outcomes, figures, simulate);
+
+  // Two-way: the command line's pair, else the first tornado's top two.
+  std::vector<ParameterRange> pair = o.two_way;
+  if (pair.empty() && !ds.tornados.empty())
+    for (std::size_t b = 0; b < ds.tornados.front().bars.size() && pair.size() < 2; ++b)
+      pair.push_back({ds.tornados.front().bars[b].parameter, {}, {}});
+  bool two_way_here = pair.size() == 2;
+  for (const ParameterRange& p : pair) {
+    bool here = false;
+    for (std::size_t j = 0; j < sim.size(); ++j) here = here || has_parameter(sim, j, p.key);
+    two_way_here = two_way_here && here;
+  }
+  if (two_way_here) {
+    const auto rx = range_of(sim, pair[0], 0.5, 1.5), ry = range_of(sim, pair[1], 0.5, 1.5);
+    if (rx && ry) {
+      const Outcome* inmb = find_outcome(ds.outcomes, "inmb");
+      const Outcome* cost = find_outcome(ds.outcomes, "delta_cost");
+      ds.two_way =
+          two_way(pair[0].key, linspace(rx->first, rx->second, o.grid), pair[1].key,
+                  linspace(ry->first, ry->second, o.grid), g.options.size(), *inmb, *cost, figures, simulate);
+    }
+  } else {
+    ds.no_two_way =
+        pair.size() < 2 ? "fewer than two parameters to vary" : "the decision has not both parameters";
+  }
+
+  // Thresholds: the command line's, else per intervention the coaches' capacity for a 6-week wait and the
+  // value of the tornado's top parameter at which the net benefit changes sign.
+  for (std::size_t k = 1; k < g.options.size(); ++k) {
+    std::vector<ThresholdRequest> requests = o.thresholds;
+    if (requests.empty()) {
+      // Built member by member: braced temporaries here trip GCC 12's -Wmaybe-uninitialized (a false
+      // positive, as in summary.cpp).
+      ThresholdRequest q;
+      if (has_parameter(sim, k, "coaches.fte") && find_outcome(ds.outcomes, "coach_wait")) {
+        if (const auto fte = base_value(sim.scenario(k).source, "coaches.fte"); fte && *fte > 0) {
+          q.parameter.key = "coaches.fte";
+          q.parameter.from = *fte / 4;
+          q.parameter.to = *fte * 4;
+          q.outcome = "coach_wait";
+          q.target = 6;
+          requests.push_back(q);
+        }
+      }
+      if (k - 1 < ds.tornados.size() && !ds.tornados[k - 1].bars.empty()) {
+        q.parameter.key = ds.tornados[k - 1].bars.front().parameter;
+        q.parameter.from.reset();
+        q.parameter.to.reset();
+        q.outcome = "inmb";
+        q.target = 0;
+        requests.push_back(q);
+      }
+    }
+    for (const ThresholdRequest& q : requests) {
+      if (!has_parameter(sim, k, q.parameter.key) && !has_parameter(sim, 0, q.parameter.key)) continue;
+      const Outcome* outcome = find_outcome(ds.outcomes, q.outcome);
+      if (!outcome) continue;  // e.g. a coach wait where the decision has no coaches
+      const auto r = range_of(sim, q.parameter, 0.5, 1.5);
+      if (!r) continue;
+      ThresholdSpec spec{k, q.parameter.key, r->first, r->second, q.outcome, q.target};
+      ds.thresholds.push_back(solve_threshold(spec, *outcome, figures, simulate, replications));
+      ds.threshold_scenario.push_back(g.names[k]);
+    }
+  }
+}
+
+}  // namespace
+
+SensitivityResult analyse_sensitivity(const Study& study, const StudyResult& result,
+                                      const SensitivityOptions& o, const SensitivityProgress& progress,
+                                      const std::atomic<bool>* stop) {
+  // What the command line names must exist somewhere in the study.
+  for (const std::string& p : o.parameters)
+    require_parameter(study, parse_parameter_range(p, "--parameters").key, "--parameters");
+  for (const ParameterRange& p : o.two_way) require_parameter(study, p.key, "--two-way");
+  for (const ThresholdRequest& t : o.thresholds) require_parameter(study, t.parameter.key, "--threshold");
+  for (const auto& [name, keys] : o.groups)
+    for (const std::string& k : keys) require_parameter(study, k, "--evppi-group");
+  if (!o.two_way.empty() && o.two_way.size() != 2)
+    throw option_error("--two-way", fmt::format("give two parameters, got {}", o.two_way.size()));
+  if (o.grid < 2 || o.grid > 50)
+    throw option_error("--grid", fmt::format("a grid of 2 to 50 points, got {}", o.grid));
+  std::set<std::string> outcome_keys;
+  for (const DecisionGroup& g : result.evaluation.groups)
+    for (const Outcome& oc : standard_outcomes(result.summaries[g.comparator].shape, true))
+      outcome_keys.insert(oc.label.key);
+  for (const ThresholdRequest& t : o.thresholds)
+    if (!outcome_keys.count(t.outcome))
+      throw option_error("--threshold",
+                         fmt::format("unknown outcome '{}'; known: {}", t.outcome,
+                                     loader::join({outcome_keys.begin(), outcome_keys.end()})));
+
+  Counter counter(progress, stop, study.draw_ids().size());
+  SensitivityResult out;
+  for (const DecisionGroup& g : result.evaluation.groups) {
+    DecisionSensitivity ds;
+    ds.comparator = g.comparator;
+    ds.options = g.options;
+    ds.names = g.names;
+    ds.willingness_to_pay = g.willingness_to_pay;
+    ds.households = g.households;
+    bool coaches = false;
+    for (std::size_t i : g.options) coaches = coaches || result.summaries[i].shape.coaches;
+    ds.outcomes = standard_outcomes(result.summaries[g.comparator].shape, coaches);
+    value_of_information(study, g, o, ds);
+    virtual_evaluation(study, result, g, o, ds);
+    if (o.simulate) simulated(study, result, g, o, counter, ds);
+    out.decisions.push_back(std::move(ds));
+  }
+  return out;
+}
+
+SweepResult run_sweep(const Study& study, const std::string& parameter, double from, double to, int steps,
+                      const SensitivityProgress& progress, const std::atomic<bool>* stop) {
+  if (study.scenarios.empty() || study.scenarios.front().comparator < 0)
+    throw option_error("sweep", "the scenario names no comparator: a planning curve compares it with one");
+  if (steps < 2 || steps > 200) throw option_error("--steps", fmt::format("2 to 200 steps, got {}", steps));
+  require_parameter(study, parameter, "--parameter");
+  const auto c = static_cast<std::size_t>(study.scenarios.front().comparator);
+  Counter counter(progress, stop, 1);
+  DecisionSimulator sim(study, {c, 0}, study.replications, {}, counter);
+  for (double v : {from, to}) {
+    bool ok = false;
+    for (std::size_t j = 0; j < 2; ++j)
+      if (const ScenarioParameter* p = sim.scenario(j).source.parameter(parameter))
+        ok = ok || (v >= p->setter.lo && v <= p->setter.hi);
+    if (!ok) throw option_error("--from/--to", fmt::format("{} is outside the range of {}", v, parameter));
+  }
+  SweepResult out;
+  out.scenario = study.scenarios.front().scenario.name;
+  out.comparator = study.scenarios[c].scenario.name;
+  out.parameter = parameter;
+  out.replications = study.replications;
+  const ScenarioShape shape = shape_of(study.scenarios[c].scenario);
+  out.outcomes = standard_outcomes(shape, study.scenarios.front().scenario.coaches.enabled);
+  const DecisionFigures figures(shape, study.scenarios[c].scenario.economics);
+  const Simulate simulate = [&](const std::vector<Setting>& s) { return sim.simulate(s); };
+  out.points = sweep(1, parameter, linspace(from, to, steps), out.outcomes, figures, simulate);
+  return out;
+}
+
+ParameterRange parse_parameter_range(const std::string& text, const std::string& option) {
+  ParameterRange p;
+  const std::size_t eq = text.find('=');
+  p.key = text.substr(0, eq);
+  if (p.key.empty()) throw option_error(option, fmt::format("expected KEY or KEY=FROM:TO, got '{}'", text));
+  if (eq == std::string::npos) return p;
+  const std::string range = text.substr(eq + 1);
+  const std::size_t colon = range.find(':');
+  double a = 0, b = 0;
+  if (colon == std::string::npos || !loader::parse_double(range.substr(0, colon), a) ||
+      !loader::parse_double(range.substr(colon + 1), b) || !(a < b))
+    throw option_error(option, fmt::format("expected KEY=FROM:TO with FROM below TO, got '{}'", text));
+  p.from = a;
+  p.to = b;
+  return p;
+}
+
+ThresholdRequest parse_threshold(const std::string& text) {
+  const std::size_t comma = text.find(',');
+  const std::string target = comma == std::string::npos ? "" : text.substr(comma + 1);
+  const std::size_t eq = target.find('=');
+  ThresholdRequest t;
+  if (comma == std::string::npos || eq == std::string::npos || eq == 0 ||
+      !loader::parse_double(target.substr(eq + 1), t.target))
+    throw option_error(
+        "--threshold",
+        fmt::format("expected PARAMETER[=FROM:TO],OUTCOME=TARGET (e.g. coaches.fte=20:200,coach_wait=6), "
+                    "got '{}'",
+                    text));
+  t.parameter = parse_parameter_range(text.substr(0, comma), "--threshold");
+  t.outcome = target.substr(0, eq);
+  return t;
+}
+
+}  // namespace wijksim

@@ -1,0 +1,106 @@
+// The value of information by regression (analysis/evppi.h) against closed forms: a net benefit linear in
+// independent normal parameters, INB = a + b1 X1 + b2 X2 + e, has E[INB | X1] = a + b1 X1 ~ N(a, b1^2), so
+//   EVPPI(X1) = E[max(0, Y)] - max(0, a),  Y ~ N(a, b1^2),  E[max(0, Y)] = mu Phi(mu/s) + s phi(mu/s).
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <numbers>
+#include <random>
+#include <vector>
+
+#include "wijksim/analysis/evppi.h"
+
+using namespace wijksim;
+
+namespace {
+
+double normal_cdf(double x) {
+  return 0.5 * std::erfc(-x / std::sqrt(2.0));
+}
+double normal_pdf(double x) {
+  return std::exp(-0.5 * x * x) / std::sqrt(2.0 * std::numbers::pi);
+}
+// E[max(0, Y)] - max(0, mu) for Y ~ N(mu, s^2).
+double expected_gain(double mu, double s) {
+  return mu * normal_cdf(mu / s) + s * normal_pdf(mu / s) - std::max(0.0, mu);
+}
+
+// n draws of X1, X2, X3 ~ N(0, 1) and INB = a + b1 X1 + b2 X2 + noise (X3 plays no part). The net benefit is
+// the effect (willingness to pay 1, costs never differ).
+EvppiInput linear_case(std::size_t n, double a, double b1, double b2, double noise_sd) {
+  std::mt19937_64 gen(20140311);
+  std::normal_distribution<double> z(0, 1);
+  EvppiInput in;
+  in.willingness_to_pay = 1;
+  for (std::size_t i = 0; i < n; ++i) {
+    const double x1 = z(gen), x2 = z(gen), x3 = z(gen), e = z(gen);
+    in.inputs.push_back({x1, x2, x3});
+    in.delta_effect.push_back({a + b1 * x1 + b2 * x2 + noise_sd * e});
+    in.delta_cost.push_back({0.0});
+  }
+  return in;
+}
+
+}  // namespace
+
+TEST_CASE("EVPPI of one normal parameter against its closed form", "[evppi]") {
+  // a = 1, b1 = 2: EVPPI(X1) = 1 Phi(0.5) + 2 phi(0.5) - 1 = 0.39560.
+  const EvppiInput in = linear_case(5000, 1, 2, 1, 1.5);
+  const double truth = expected_gain(1, 2);
+  CHECK(truth == Approx(0.39560).epsilon(1e-4));
+  const EvppiEstimate e = evppi(in, {0}, 1, 1);
+  // Monte Carlo error of a mean over 5,000 draws (about 0.018) and the regression's own error: 0.06.
+  CHECK(e.value == Approx(truth).margin(0.06));
+  CHECK(e.se > 0);
+  CHECK(e.se < 0.05);
+  // X1 explains 4 of the 7.25 units of variance.
+  CHECK(e.r_squared.at(0) == Approx(4 / 7.25).margin(0.03));
+}
+
+TEST_CASE("EVPPI of all parameters removes the noise that inflates the raw EVPI", "[evppi]") {
+  // All parameters: s = sqrt(2^2 + 1^2) = 2.2361, EVPPI = 0.47981. Raw EVPI (noise sd 1.5 included):
+  // s = sqrt(7.25) = 2.6926, 0.64738.
+  const EvppiInput in = linear_case(5000, 1, 2, 1, 1.5);
+  const double all = expected_gain(1, std::sqrt(5.0));
+  const double raw = expected_gain(1, std::sqrt(7.25));
+  CHECK(all == Approx(0.47981).epsilon(1e-4));
+  CHECK(raw == Approx(0.64738).epsilon(1e-4));
+  const EvppiEstimate e = evppi(in, {0, 1, 2}, 1, 2);
+  CHECK(e.value == Approx(all).margin(0.06));
+  CHECK(raw_evpi(in) == Approx(raw).margin(0.06));
+  // A parameter that plays no part has (almost) no value.
+  CHECK(evppi(in, {2}, 1, 3).value == Approx(0).margin(0.03));
+  // Chance is 2.25 of the 7.25 units of variance; with it the raw EVPI exceeds the regression's.
+  const NoiseAdvice a = noise_advice(in, e.fitted, {}, 1, e.value, 0.1, 1);
+  CHECK(a.noise_share == Approx(2.25 / 7.25).margin(0.03));
+  CHECK(a.inflation > 0.1);
+  // With R replications per draw the noise sd is 1.5 / sqrt(R): inflation E[max(0, Y_R)] - E[max(0, Y)]
+  // with Y_R ~ N(1, 5 + 2.25 / R). Below 10% of 0.4798 (0.048) needs R with
+  // expected_gain(1, sqrt(5 + 2.25/R)) - 0.47981 <= 0.048.
+  int needed = 1;
+  while (expected_gain(1, std::sqrt(5 + 2.25 / needed)) - all > 0.1 * all) ++needed;
+  CHECK(needed == 4);  // 0.0588 at R = 3, 0.0444 at R = 4
+  CHECK(a.advised_replications >= needed - 1);
+  CHECK(a.advised_replications <= needed + 1);
+}
+
+TEST_CASE("The penalised spline follows a curve and smooths the noise", "[evppi]") {
+  std::mt19937_64 gen(7);
+  std::uniform_real_distribution<double> u(0, 1);
+  std::normal_distribution<double> z(0, 0.3);
+  std::vector<std::vector<double>> x;
+  std::vector<double> y, truth;
+  for (int i = 0; i < 2000; ++i) {
+    const double v = u(gen);
+    x.push_back({v});
+    truth.push_back(std::sin(2 * std::numbers::pi * v));
+    y.push_back(truth.back() + z(gen));
+  }
+  const SmoothFit f = smooth(x, y);
+  double sse = 0;
+  for (std::size_t i = 0; i < y.size(); ++i) sse += (f.fitted[i] - truth[i]) * (f.fitted[i] - truth[i]);
+  CHECK(std::sqrt(sse / y.size()) < 0.05);  // the noise sd is 0.3
+  CHECK(f.residual_variance == Approx(0.09).margin(0.01));
+  CHECK(f.edf > 3);
+  CHECK(f.edf < 16);
+}

@@ -1,0 +1,228 @@
+// Uncertainty stated no stronger than the runs support: intervals inside the range of what they describe,
+// "k of n runs" where runs are few, dominance and break-even with how often they hold. Every expected
+// number is worked out by hand (in the comments), not taken from the code.
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include "wijksim/analysis/economic_evaluation.h"
+#include "wijksim/analysis/honest_uncertainty.h"
+#include "wijksim/analysis/summary.h"
+#include "wijksim/report/economic_text.h"
+#include "wijksim/report/render.h"
+
+using namespace wijksim;
+
+namespace {
+constexpr double kT4 = 2.7764451051977987;  // Student's t, 0.975 quantile, 4 degrees of freedom
+}
+
+TEST_CASE("A waiting list's interval stays above zero (log scale)", "[honest]") {
+  // Waiting lists of five runs: 0, 0, 1, 30, 2. Mean 6.6, sd 13.10725, se 5.86174. The plain t interval,
+  // 6.6 -/+ 2.77645 * 5.86174, is -9.67 to 22.87: a negative waiting list. On the log scale:
+  // 6.6 exp(-/+ 2.77645 * 5.86174 / 6.6) = 0.56057 to 77.7072.
+  const std::vector<double> waiting = {0, 0, 1, 30, 2};
+  const Stat plain = describe(waiting);
+  CHECK(plain.lo == Approx(-9.674800319).epsilon(1e-9));
+  const Stat s = describe_within(waiting, kNonNegative);
+  CHECK(s.mean == Approx(6.6));
+  CHECK(s.se == Approx(plain.se));  // the standard error stays on the figure's scale
+  CHECK(s.lo == Approx(0.5605654978).epsilon(1e-9));
+  CHECK(s.hi == Approx(77.7072441442).epsilon(1e-9));
+  CHECK(s.lo > 0);
+}
+
+TEST_CASE("A share's interval stays inside [0, 1] (logit scale)", "[honest]") {
+  // A utilisation of 0.97 with se 0.02 over 5 runs: plain 0.97 +/- 0.0555 reaches 1.0255. On the logit
+  // scale: logit(0.97) = 3.47610, half-width 2.77645 * 0.02 / (0.97 * 0.03) = 1.90821, back-transformed
+  // 0.827482 to 0.995433.
+  const Interval i = bounded_interval(0.97, 0.02, kT4, kUnitInterval);
+  CHECK(i.lower == Approx(0.8274824596).epsilon(1e-9));
+  CHECK(i.upper == Approx(0.9954329414).epsilon(1e-9));
+  // A rung in [1, 6] is the same on (x - 1) / 5; every run at a bound leaves no interval to show.
+  CHECK(bounded_interval(1.0, 0.0, kT4, Bounds{1, 6}).lower == 1.0);
+  const Interval all_zero = bounded_interval(0.0, 0.1, kT4, kNonNegative);
+  CHECK(all_zero.lower == 0.0);
+  CHECK(all_zero.upper == 0.0);
+  // Unbounded (a difference): mean -/+ t se.
+  const Interval d = bounded_interval(-3, 2, kT4, kUnbounded);
+  CHECK(d.lower == Approx(-3 - 2 * kT4));
+  CHECK(d.upper == Approx(-3 + 2 * kT4));
+}
+
+TEST_CASE("Values outside the bounds keep the plain interval", "[honest]") {
+  const std::vector<double> v = {-1, 2, 3};
+  const Stat plain = describe(v);
+  const Stat s = describe_within(v, kNonNegative);
+  CHECK(s.lo == plain.lo);
+  CHECK(s.hi == plain.hi);
+}
+
+TEST_CASE("A scenario's figures have bounds, its differences none", "[honest]") {
+  ScenarioShape shape;
+  shape.years = 2;
+  shape.payers = {{"a", "A"}};
+  shape.agencies = {{"x", "X"}};
+  shape.escalation_types = {"eviction"};
+  shape.budget = {2, 1};
+  const Measures<Bounds> b = figure_bounds(shape);
+  CHECK(b.agencies.at(0).waiting.lo == 0);
+  CHECK(std::isinf(b.agencies.at(0).waiting.hi));
+  CHECK(b.start.with_problem.hi == 1);
+  CHECK(b.end.rung.lo == 1);
+  CHECK(b.end.rung.hi == 6);
+  CHECK(!b.rungs_gained.bounded());  // a difference of rungs
+  CHECK(b.cost.size() == shape.budget.size());
+}
+
+TEST_CASE("Probabilities from few runs are counts", "[honest]") {
+  CHECK(format_probability(1.0, 5, "runs") == "5 of 5 runs");
+  CHECK(format_probability(0.0, 5, "runs") == "0 of 5 runs");
+  CHECK(format_probability(2.0 / 3.0, 3, "draws") == "2 of 3 draws");
+  CHECK(format_probability(0.5, 5, "runs") == "2,5 of 5 runs");  // a tie splits a run
+  CHECK(format_probability(19.0 / 19.0, 19, "runs") == "19 of 19 runs");
+  CHECK(format_probability(0.91, 1000, "draws") == "91,0%");
+  CHECK(format_probability(0.5, 20, "draws") == "50,0%");
+}
+
+TEST_CASE("Dominance is said with how often it holds", "[honest]") {
+  std::array<double, 5> share{};
+  share[static_cast<std::size_t>(Quadrant::SE)] = 0.91;
+  share[static_cast<std::size_t>(Quadrant::NE)] = 0.09;
+  CHECK(icer_text(icer(-1000, 0.5), "unit", share, 1000, "draws") ==
+        "dominant in 91,0% of draws (saves € 1.000, gains 0,5)");
+  std::array<double, 5> few{};
+  few[static_cast<std::size_t>(Quadrant::NW)] = 0.6;
+  few[static_cast<std::size_t>(Quadrant::SE)] = 0.4;
+  // A EUR 4 difference that a few runs call dominated: the count says how weak that is.
+  CHECK(icer_text(icer(4, -0.001), "unit", few, 5, "runs") ==
+        "dominated in 3 of 5 runs (costs € 4,00 more, loses 0,001)");
+}
+
+TEST_CASE("Break-even only where the cumulative interval lies below zero", "[honest]") {
+  auto year = [](double mean, double lo, double hi) {
+    Stat s;
+    s.mean = mean;
+    s.lo = lo;
+    s.hi = hi;
+    s.n = 5;
+    return s;
+  };
+  InterventionFigures x;
+  // The mean is below zero from year 2, but every year's interval includes zero.
+  x.cumulative = {year(24, -141, 191), year(-170, -588, 248), year(-402, -1090, 286)};
+  x.p_broken_even = {0.4, 0.6, 0.8};
+  x.break_even_year = -1;
+  CHECK(break_even_text(x, 3, 5, "runs") ==
+        "no break-even shown: the interval includes zero in every year; below zero by year 3 in 4 of 5 runs");
+  // The interval lies below zero from year 2 on.
+  x.cumulative = {year(24, -141, 191), year(-300, -500, -100), year(-600, -900, -300)};
+  x.p_broken_even = {0.4, 1.0, 1.0};
+  x.break_even_year = 1;
+  CHECK(break_even_text(x, 3, 1000, "draws") ==
+        "breaks even in year 2 (the 95% interval lies below zero from then on; below zero by year 3 in "
+        "100,0% of "
+        "draws)");
+  // Costs more, surely.
+  x.cumulative = {year(100, 50, 150), year(200, 100, 300), year(300, 200, 400)};
+  x.p_broken_even = {0, 0, 0};
+  x.break_even_year = -1;
+  CHECK(break_even_text(x, 3, 5, "runs") ==
+        "no break-even within 3 years: the interval lies above zero; below zero by year 3 in 0 of 5 runs");
+}
+
+namespace {
+
+// A decision of 2 policy years, one payer, 100 households, no discounting, 4 draws of one run each. The
+// comparator spends 1,000 a year and has 0.5 problem-free years per household a year; the intervention
+// spends `extra[d][y]` more in year y of draw d and gains `gain[d]` problem-free years per household a year.
+struct HandDecision {
+  ScenarioSummary comparator, intervention;
+  DecisionInput input;
+
+  HandDecision(const std::vector<std::array<double, 2>>& extra, const std::vector<double>& gain,
+               const std::vector<double>& wtp) {
+    ScenarioShape shape;
+    shape.name = "s";
+    shape.households = 100;
+    shape.years = 2;
+    shape.weeks = 104;
+    shape.payers = {{"city", "City"}};
+    shape.budget = {2, 1};
+    comparator.shape = intervention.shape = shape;
+    const BudgetLayout& b = shape.budget;
+    for (std::size_t d = 0; d < extra.size(); ++d) {
+      for (ScenarioSummary* s : {&comparator, &intervention}) {
+        RunMeasures r;
+        r.draw = static_cast<std::uint32_t>(d + 1);
+        r.figures = sized_measures(shape);
+        double total = 0;
+        for (int y = 0; y < 2; ++y) {
+          const double c = 1000 + (s == &intervention ? extra[d][static_cast<std::size_t>(y)] : 0);
+          total += c;
+          for (int p : {0, 1}) r.figures.cost[b.at(y, p, kCostCategories)] = c;
+          r.figures.problem_free_years[static_cast<std::size_t>(y)] =
+              0.5 + (s == &intervention ? gain[d] : 0);
+        }
+        for (int p : {0, 1}) r.figures.cost[b.at(2, p, kCostCategories)] = total;
+        s->runs.push_back(r);
+      }
+    }
+    input.options = {0, 1};
+    input.names = {"comparator", "intervention"};
+    input.summaries = {&comparator, &intervention};
+    input.utilities = {false, false};
+    input.economics.discount_costs = input.economics.discount_effects = 0;
+    input.economics.willingness_to_pay = 2500;
+    input.draws = extra.size();
+    for (double w : wtp) {
+      Economics e = input.economics;
+      e.willingness_to_pay = w;
+      input.economics_by_draw.push_back(e);
+    }
+  }
+};
+
+}  // namespace
+
+TEST_CASE("The break-even year needs the interval below zero; the mean alone is not enough", "[honest]") {
+  // Year 1 costs more in every draw; year 2 saves 200 in three draws. Cumulative year 2: -150 in three
+  // draws. With the fourth at -150 too, the 95% percentile interval is [-150, -150]: breaks even in year 2.
+  HandDecision sure({{50, -200}, {60, -210}, {40, -190}, {55, -205}}, {0, 0, 0, 0}, {});
+  const DecisionGroup g = evaluate({sure.input}).groups.at(0);
+  const InterventionFigures& x = g.interventions.at(0);
+  CHECK(x.cumulative.at(1).hi == Approx(-150));
+  CHECK(x.break_even_year == 1);
+  CHECK(x.p_broken_even.at(1) == 1.0);
+  // The fourth draw at +100: the 97.5th percentile of {-150, -150, -150, 100} (type 7: h = 3 x 0.975 =
+  // 2.925) is -150 + 0.925 x 250 = 81.25, above zero; the mean, -87.5, is below it.
+  HandDecision unsure({{50, -200}, {60, -210}, {40, -190}, {55, 45}}, {0, 0, 0, 0}, {});
+  const InterventionFigures& y = evaluate({unsure.input}).groups.at(0).interventions.at(0);
+  CHECK(y.cumulative.at(1).hi == Approx(81.25));
+  CHECK(y.cumulative.at(1).mean == Approx(-87.5));
+  CHECK(y.break_even_year == -1);
+  CHECK(y.mean_break_even_year == 1);
+  CHECK(y.p_broken_even.at(1) == 0.75);
+}
+
+TEST_CASE("A willingness to pay given as a distribution weighs each draw with its own value", "[honest]") {
+  // Cost difference per household: (50 - 200) / 100 = -1.5 in every draw. Effect difference: 2 years x the
+  // gain. Net benefit per draw: wtp_d x 2 gain_d + 1.5. With gains 0.01, 0.02, 0.03, 0.04 and wtp 1,000,
+  // 2,000, 3,000, 4,000: 21.5, 81.5, 181.5, 321.5, mean 151.5. At the mean wtp, 2,500, for every draw it
+  // would be 2,500 x 0.05 + 1.5 = 126.5.
+  HandDecision d({{50, -200}, {50, -200}, {50, -200}, {50, -200}}, {0.01, 0.02, 0.03, 0.04},
+                 {1000, 2000, 3000, 4000});
+  const DecisionGroup g = evaluate({d.input}).groups.at(0);
+  CHECK(g.willingness_to_pay == Approx(2500));
+  CHECK(g.willingness_to_pay_varies);
+  CHECK(g.interventions.at(0).nmb.mean == Approx(151.5));
+  CHECK(g.interventions.at(0).quadrant_share[static_cast<std::size_t>(Quadrant::SE)] == 1.0);
+  CHECK(g.evpi.size() == g.wtp.size());  // draws: a value of information
+  d.input.draws = 1;                     // a base case has none
+  d.input.economics_by_draw.clear();
+  d.comparator.runs.resize(1);
+  d.intervention.runs.resize(1);
+  CHECK(evaluate({d.input}).groups.at(0).evpi.empty());
+}

@@ -1,0 +1,226 @@
+// Sensitivity analysis (analysis/sensitivity.h, study/sensitivity_study.h): bisection and thresholds against
+// hand calculations, and a tornado whose order and swings are known by construction.
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include "temp_dir.h"
+#include "wijksim/analysis/sensitivity.h"
+#include "wijksim/core/error.h"
+#include "wijksim/study/sensitivity_study.h"
+
+using namespace wijksim;
+
+TEST_CASE("Bisection finds the root of a monotone function", "[sensitivity]") {
+  // x^3 - 2 = 0 at 2^(1/3) = 1.259921.
+  int calls = 0;
+  const Bisection b = bisect(
+      [&](double x) {
+        ++calls;
+        return x * x * x;
+      },
+      0, 3, 2, 1e-6);
+  CHECK(b.root == Approx(std::cbrt(2.0)).margin(1e-6));
+  CHECK(b.hi - b.lo <= 1e-6);
+  CHECK(calls == b.evaluations);
+  // log2(3 / 1e-6) = 21.5: 22 halvings and the two ends.
+  CHECK(b.evaluations == 24);
+  // A linear function is found exactly by the interpolation in the last bracket: 3x - 1 = 0.5 at x = 0.5.
+  CHECK(bisect([](double x) { return 3 * x - 1; }, 0, 1, 0.5, 0.3).root == Approx(0.5).epsilon(1e-12));
+  // Ends that do not bracket the target: no root.
+  CHECK(std::isnan(bisect([](double x) { return x; }, 1, 2, 0, 1e-3).root));
+}
+
+TEST_CASE("Crossings of a curve: where, and how many", "[sensitivity]") {
+  // 5, 3, 1, 2, 4 against 2.5: down through it between 3 and 1, up between 2 and 4.
+  const auto c = crossings({0, 1, 2, 3, 4}, {5, 3, 1, 2, 4}, 2.5);
+  REQUIRE(c.size() == 2);
+  CHECK(c[0] == std::pair<double, double>{1, 2});
+  CHECK(c[1] == std::pair<double, double>{3, 4});
+  // Touching the target at a grid point is one crossing at that point; NaN points are skipped.
+  const auto t = crossings({0, 1, 2, 3}, {1, NAN, 2.5, 4}, 2.5);
+  REQUIRE(t.size() == 1);
+  CHECK(t[0] == std::pair<double, double>{2, 2});
+  CHECK(crossings({0, 1}, {1, 2}, 3).empty());
+}
+
+namespace {
+
+// A decision whose intervention's coach wait in replication r is 20 - 2x + r at parameter value x (linear,
+// falling), simulated without a model: the threshold's hand calculation.
+struct LinearDecision {
+  int replications = 4;
+  int calls = 0;
+  std::vector<DecisionRuns> operator()(const std::vector<Setting>& settings) {
+    std::vector<DecisionRuns> out;
+    for (const Setting& s : settings) {
+      ++calls;
+      const double x = s.assignments.at(0).value;
+      DecisionRuns d;
+      d.options.resize(2);
+      for (int r = 0; r < replications; ++r) {
+        if (s.replication >= 0 && r != s.replication) continue;
+        RunMeasures m;
+        m.replication = static_cast<std::uint32_t>(r);
+        m.figures.coaches.wait_weeks = 20 - 2 * x + r;
+        d.options[0].push_back(m);
+        d.options[1].push_back(m);
+      }
+      out.push_back(d);
+    }
+    return out;
+  }
+};
+
+}  // namespace
+
+TEST_CASE("A threshold and its uncertainty over replications, by hand", "[sensitivity]") {
+  // The mean wait, 20 - 2x + 1.5, is 6 weeks at x = 7.75. Each replication's own: 20 - 2x + r = 6 at
+  // x = 7 + r / 2: 7, 7.5, 8, 8.5; their mean 7.75, sd 0.645497, 95% interval 7.75 -/+ 3.182446 x 0.645497 /
+  // 2 = 6.72287 to 8.77713.
+  LinearDecision d;
+  const Simulate simulate = [&](const std::vector<Setting>& s) { return d(s); };
+  ScenarioShape shape;
+  const DecisionFigures figures(shape, Economics{});
+  const std::vector<Outcome> outcomes = standard_outcomes(shape, true);
+  const Outcome* wait = find_outcome(outcomes, "coach_wait");
+  REQUIRE(wait);
+  ThresholdSpec spec;
+  spec.option = 1;
+  spec.parameter = "coaches.fte";
+  spec.from = 0;
+  spec.to = 12;
+  spec.outcome = "coach_wait";
+  spec.target = 6;
+  const Threshold t = solve_threshold(spec, *wait, figures, simulate, d.replications);
+  CHECK(t.status == ThresholdStatus::Found);
+  CHECK(t.value == Approx(7.75).epsilon(1e-9));
+  CHECK(t.crossings == 1);
+  CHECK_FALSE(t.rising);
+  REQUIRE(t.per_replication.size() == 4);
+  for (int r = 0; r < 4; ++r)
+    CHECK(t.per_replication[static_cast<std::size_t>(r)] == Approx(7 + r / 2.0).epsilon(1e-9));
+  CHECK(t.over_replications.mean == Approx(7.75));
+  CHECK(t.over_replications.lo == Approx(6.72287).epsilon(1e-5));
+  CHECK(t.over_replications.hi == Approx(8.77713).epsilon(1e-5));
+  // The planning curve it started from: the mean wait at 0, 3, 6, 9, 12.
+  CHECK(t.grid_x == std::vector<double>{0, 3, 6, 9, 12});
+  CHECK(t.grid_mean.at(2) == Approx(9.5));
+  // A target the range never reaches.
+  spec.target = 100;
+  const Threshold none = solve_threshold(spec, *wait, figures, simulate, d.replications);
+  CHECK(none.status == ThresholdStatus::NotCrossed);
+  CHECK(std::isnan(none.value));
+}
+
+TEST_CASE("The tornado's order and swings on parameters with known effects", "[sensitivity]") {
+  // A pilot of 400 households whose uncertain parameters are three of known effect:
+  //  - the coach cost per FTE-year, uniform 40,000-90,000: it only books euros, so the net benefit falls
+  //    linearly, by the pilot fund's discounted cost per household x (88,750 - 41,250) / 65,000 from
+  //    its 2.5th to its 97.5th percentile (uniform percentiles: 40,000 + 0.025 x 50,000 and 40,000 + 0.975 x
+  //    50,000);
+  //  - the willingness to pay, uniform 19,000-21,000: it weighs the same runs, so the net benefit moves by
+  //    (20,950 - 19,050) x the extra problem-free years per household;
+  //  - the delay of a privacy refusal, while no referral is ever refused: no effect at all.
+  test::TempDir dir("tornado");
+  const std::string src = WIJKSIM_SOURCE_DIR;
+  dir.write("base.yaml",
+            "extends: " + src +
+                "/scenarios/baseline-velve.yaml\nname: tiny-baseline\npopulation: {households: 400}\n"
+                "simulation: {years: 2, warmup_years: 2, replications: 2}\n"
+                "economics: {willingness_to_pay: {dist: uniform, min: 19000, max: 21000}}\n");
+  const std::string pilot = dir.write(
+      "pilot.yaml",
+      "extends: " + src +
+          "/scenarios/pilot.yaml\nname: tiny-pilot\ncomparator: base.yaml\n"
+          "population: {households: 400}\nsimulation: {years: 2, warmup_years: 2, replications: 2}\n"
+          "coaches:\n  fte: 20\n  cost_per_fte_year: {dist: uniform, min: 40000, max: 90000}\n"
+          "  privacy_probability: 0\n  privacy_delay_weeks: {dist: uniform, min: 1, max: 10}\n"
+          "economics: {willingness_to_pay: {dist: uniform, min: 19000, max: 21000}}\n");
+  const Study study = plan_study({pilot}, {}, true);
+  const StudyResult result = run_study(study);
+  SensitivityOptions o;
+  o.simulate = true;
+  o.parameters = {"coaches.privacy_delay_weeks", "economics.willingness_to_pay", "coaches.cost_per_fte_year"};
+  // The net benefit is linear in the willingness to pay (the runs do not change), so the threshold at which
+  // it is zero is the ICER of the means, cost / effect.
+  o.thresholds = {parse_threshold("economics.willingness_to_pay=0:2000000,inmb=0")};
+  o.two_way = {parse_parameter_range("coaches.cost_per_fte_year", "--two-way"),
+               parse_parameter_range("coaches.fte=10:30", "--two-way")};
+  o.grid = 2;
+  const SensitivityResult s = analyse_sensitivity(study, result, o);
+  REQUIRE(s.decisions.size() == 1);
+  const DecisionSensitivity& d = s.decisions[0];
+  REQUIRE(d.tornados.size() == 1);
+  const Tornado& t = d.tornados[0];
+  REQUIRE(t.bars.size() == 3);
+  CHECK(t.bars[0].parameter == "coaches.cost_per_fte_year");
+  CHECK(t.bars[1].parameter == "economics.willingness_to_pay");
+  CHECK(t.bars[2].parameter == "coaches.privacy_delay_weeks");
+  auto base = [&](const char* key) {
+    for (std::size_t k = 0; k < d.outcomes.size(); ++k)
+      if (d.outcomes[k].label.key == key) return t.base[k];
+    FAIL("no outcome " << key);
+    return 0.0;
+  };
+  const double fund = base("budget:pilot_fund") / 400;  // the coaches' discounted cost per household
+  CHECK(fund > 0);
+  CHECK(t.bars[0].low_value == Approx(41250));
+  CHECK(t.bars[0].high_value == Approx(88750));
+  CHECK(t.bars[0].low[0] - t.bars[0].high[0] == Approx(fund * 47500 / 65000).epsilon(1e-4));
+  CHECK(t.bars[1].high[0] - t.bars[1].low[0] == Approx(1900 * base("delta_effect")).epsilon(1e-9));
+  CHECK(t.bars[2].swing == 0);
+  CHECK(t.bars[2].low == t.base);
+  CHECK(t.bars[2].high == t.base);
+  // The base case is the study's own (its replications, draw 0).
+  CHECK(t.base[0] == Approx(result.evaluation.groups[0].interventions[0].nmb.mean).epsilon(1e-12));
+
+  REQUIRE(d.thresholds.size() == 1);
+  const Threshold& th = d.thresholds[0];
+  CHECK(th.status == ThresholdStatus::Found);
+  const double icer = base("delta_cost") / base("delta_effect");
+  CHECK(icer > 0);
+  CHECK(th.value == Approx(icer).epsilon(1e-9));
+
+  // The two-way grid: 2 x 2 cells, each a simulated setting; its preferred option agrees with its net
+  // benefit.
+  REQUIRE(d.two_way);
+  CHECK(d.two_way->cells.size() == 4);
+  for (const TwoWayCell& c : d.two_way->cells) CHECK(c.preferred == (c.inmb[1] > 0 ? 1u : 0u));
+  // Without draws, no value of information, and the reason why.
+  CHECK(d.evppi.empty());
+  CHECK(d.no_evppi.find("no parameter draws") != std::string::npos);
+}
+
+TEST_CASE("A parameter or outcome that does not exist is refused with the nearest name", "[sensitivity]") {
+  const std::string src = WIJKSIM_SOURCE_DIR;
+  const Study study = plan_study({src + "/scenarios/pilot.yaml"}, {}, true);
+  const ScenarioSource& pilot = study.scenarios[0].source;
+  CHECK(pilot.with_values({{"coaches.fte", 7}}).coaches.fte == 7);
+  CHECK(pilot.with_values({{"coaches.mandate_probability", 0.3}}).coaches.mandate_probability == 0.3);
+  CHECK_THROWS_WITH(pilot.with_values({{"coaches.ftee", 7}}), Catch::Contains("did you mean 'coaches.fte'"));
+  CHECK_THROWS_WITH(pilot.with_values({{"coaches.mandate_probability", 1.5}}), Catch::Contains("outside"));
+  // With a schedule, coaches.fte is the full scale and setting it scales every step (40, 64, 72 FTE).
+  const ScenarioSource scaleup = ScenarioSource::load(src + "/scenarios/scaleup.yaml");
+  REQUIRE(scaleup.base().coaches.schedule.size() == 3);
+  CHECK(scaleup.base().coaches.fte == 72);
+  const Scenario half = scaleup.with_values({{"coaches.fte", 36}});
+  CHECK(half.coaches.fte == 36);
+  CHECK(half.coaches.schedule[0].fte == Approx(20));
+  CHECK(half.coaches.schedule[1].fte == Approx(32));
+  CHECK(half.coaches.schedule[2].fte == Approx(36));
+  StudyResult none;
+  SensitivityOptions o;
+  o.two_way = {parse_parameter_range("coaches.mandat_probability", "--two-way"),
+               parse_parameter_range("coaches.fte", "--two-way")};
+  CHECK_THROWS_WITH(analyse_sensitivity(study, none, o), Catch::Contains("coaches.mandate_probability"));
+  CHECK_THROWS_AS(parse_threshold("coaches.fte=20:200"), InputError);
+  CHECK_THROWS_AS(parse_parameter_range("coaches.fte=9:3", "--two-way"), InputError);
+  const ThresholdRequest t = parse_threshold("coaches.fte=20:200,coach_wait=6");
+  CHECK(t.parameter.key == "coaches.fte");
+  CHECK(*t.parameter.from == 20);
+  CHECK(t.outcome == "coach_wait");
+  CHECK(t.target == 6);
+}
