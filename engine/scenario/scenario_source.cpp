@@ -4,8 +4,10 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <filesystem>
+#include <optional>
 
 #include "wijksim/scenario/extends.h"
 #include "wijksim/scenario/scenario_schema.h"
@@ -43,7 +45,13 @@ ScenarioSource ScenarioSource::load_text(const std::string& yaml, const std::str
   Diags d;
   std::optional<Node> tree = resolve_extends(yaml, path, d);
   if (!tree) throw InputError(std::move(d).sorted(path));
+  return from_tree(std::make_shared<const Node>(std::move(*tree)), path, check_comparator, nullptr);
+}
 
+ScenarioSource ScenarioSource::from_tree(std::shared_ptr<const Node> tree, const std::string& path,
+                                         bool check_comparator,
+                                         const std::vector<CalibrationTarget>* targets) {
+  Diags d;
   loader::ScenarioSchema v(d, path);
   v.run(*tree);
   Scenario& s = v.scenario();
@@ -54,7 +62,9 @@ ScenarioSource ScenarioSource::load_text(const std::string& yaml, const std::str
     // The calibration targets: their own file's problems at their own locations, a measure this scenario
     // cannot show at the target.
     s.targets_file = (fs::path(path).parent_path() / s.targets_file).lexically_normal().string();
-    if (d.empty()) {
+    if (targets && d.empty()) {
+      s.targets = *targets;
+    } else if (d.empty()) {
       try {
         s.targets = targets_for(s, read_targets_file(s.targets_file));
       } catch (const InputError& e) {
@@ -111,6 +121,7 @@ ScenarioSource ScenarioSource::load_text(const std::string& yaml, const std::str
 
   ScenarioSource src;
   src.path_ = path;
+  src.tree_ = tree;
   src.base_ = std::move(s);
   src.uncertain_ = std::move(v.uncertain());
   src.apply_ = std::move(v.setters());
@@ -118,6 +129,153 @@ ScenarioSource ScenarioSource::load_text(const std::string& yaml, const std::str
   emit(out, *tree);
   src.resolved_yaml_ = std::string(out.c_str()) + "\n";
   return src;
+}
+
+namespace {
+
+// One key of a key path and the list items after it: "rows[2][0]" is key "rows", items {2, 0}.
+struct PathStep {
+  std::string key;  // "*": every entry of the map
+  std::vector<std::size_t> items;
+};
+
+std::optional<std::vector<PathStep>> parse_key_path(const std::string& path) {
+  std::vector<PathStep> steps;
+  std::size_t start = 0;
+  while (start <= path.size()) {
+    const std::size_t dot = std::min(path.find('.', start), path.size());
+    const std::string_view seg(path.data() + start, dot - start);
+    const std::size_t bracket = std::min(seg.find('['), seg.size());
+    PathStep step{std::string(seg.substr(0, bracket)), {}};
+    if (step.key.empty()) return std::nullopt;
+    for (std::size_t i = bracket; i < seg.size();) {
+      const std::size_t close = seg.find(']', i);
+      if (seg[i] != '[' || close == std::string_view::npos || close == i + 1) return std::nullopt;
+      std::size_t item = 0;
+      auto [end, ec] = std::from_chars(seg.data() + i + 1, seg.data() + close, item);
+      if (ec != std::errc() || end != seg.data() + close) return std::nullopt;
+      step.items.push_back(item);
+      i = close + 1;
+    }
+    steps.push_back(std::move(step));
+    start = dot + 1;
+  }
+  return steps;
+}
+
+// The nodes that steps[i..] name under `n` (whose own key path is `path`); false with the reason in `why`.
+bool find_nodes(Node& n, const std::vector<PathStep>& steps, std::size_t i, const std::string& path,
+                std::vector<Node*>& out, std::string& why) {
+  if (i == steps.size()) {
+    out.push_back(&n);
+    return true;
+  }
+  const PathStep& step = steps[i];
+  if (!n.is(Node::Kind::Map)) {
+    why = fmt::format("'{}' is {} in the scenario, which has no key '{}'", path, found(n), step.key);
+    return false;
+  }
+  auto items = [&](Node* x, std::string at) -> Node* {
+    for (std::size_t item : step.items) {
+      if (!x->is(Node::Kind::List) || item >= x->children.size()) {
+        why = x->is(Node::Kind::List)
+                  ? fmt::format("'{}' has {} items, so there is no item [{}]", at, x->children.size(), item)
+                  : fmt::format("'{}' is {} in the scenario, not a list", at, found(*x));
+        return nullptr;
+      }
+      x = &x->children[item];
+      at = index_path(at, item);
+    }
+    return x;
+  };
+  if (step.key == "*") {
+    if (n.keys.empty()) {
+      why = fmt::format("'{}' has no entries for '*'", path);
+      return false;
+    }
+    for (std::size_t k = 0; k < n.keys.size(); ++k) {
+      const std::string at = sub_path(path, n.keys[k]);
+      Node* x = items(&n.children[k], at);
+      if (!x || !find_nodes(*x, steps, i + 1, at, out, why)) return false;
+    }
+    return true;
+  }
+  const int k = n.find(step.key);
+  if (k < 0) {
+    why = fmt::format("the scenario has no key '{}'", sub_path(path, step.key));
+    if (std::string near = suggest(step.key, n.keys); !near.empty())
+      why += fmt::format("; did you mean '{}'?", sub_path(path, near));
+    else if (!n.keys.empty())
+      why += fmt::format(" ('{}' has {})", path.empty() ? std::string("the top level") : path, join(n.keys));
+    return false;
+  }
+  const std::string at = sub_path(path, step.key);
+  Node* x = items(&n.children[static_cast<std::size_t>(k)], at);
+  return x && find_nodes(*x, steps, i + 1, at, out, why);
+}
+
+// The nodes `key_path` names in `root`, each a number or a distribution (when `numbers`); false with the
+// reason in `why`.
+bool find_values(Node& root, const std::string& key_path, bool numbers, std::vector<Node*>& out,
+                 std::string& why) {
+  const auto steps = parse_key_path(key_path);
+  if (!steps) {
+    why =
+        "not a key path: keys joined by '.', such as domains.money.incidence_per_year (a list item as "
+        "[i], every entry of a map as *)";
+    return false;
+  }
+  if (!find_nodes(root, *steps, 0, "", out, why)) return false;
+  if (!numbers) return true;
+  for (const Node* n : out) {
+    double v = 0;
+    const bool number = n->is(Node::Kind::Scalar) && parse_double(n->text, v) && std::isfinite(v);
+    const bool distribution = n->is(Node::Kind::Map) && n->get("dist") != nullptr;
+    if (!number && !distribution) {
+      why = fmt::format(
+          "the scenario gives {} here, not a number: only a number (or a distribution) can be "
+          "set",
+          found(*n));
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+ScenarioSource ScenarioSource::with_values(std::span<const KeyValue> values) const {
+  auto tree = std::make_shared<Node>(*tree_);
+  std::vector<Diagnostic> problems;
+  for (const KeyValue& kv : values) {
+    std::vector<Node*> nodes;
+    std::string why;
+    if (!std::isfinite(kv.value)) {
+      problems.push_back(
+          {kv.where, kv.key_path, fmt::format("expected a finite number, found {}", kv.value)});
+      continue;
+    }
+    if (!find_values(*tree, kv.key_path, true, nodes, why)) {
+      problems.push_back({kv.where, kv.key_path, why});
+      continue;
+    }
+    for (Node* n : nodes) {
+      // Located where the value comes from: a value the key cannot take is reported there.
+      *n = Node{};
+      n->kind = Node::Kind::Scalar;
+      n->text = fmt::format("{}", kv.value);  // the shortest text that reads back as the same double
+      n->where = kv.where;
+    }
+  }
+  if (!problems.empty()) throw InputError(std::move(problems));
+  return from_tree(std::move(tree), path_, false, &base_.targets);
+}
+
+bool ScenarioSource::has(const std::string& key_path) const {
+  Node copy = *tree_;  // find_values walks mutable nodes; a scenario is a few hundred of them
+  std::vector<Node*> nodes;
+  std::string why;
+  return find_values(copy, key_path, false, nodes, why);
 }
 
 Scenario ScenarioSource::base() const {

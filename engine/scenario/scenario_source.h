@@ -14,6 +14,8 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
+#include <span>
 #include <string>
 #include <utility>
 #include <variant>
@@ -23,8 +25,18 @@
 #include "wijksim/model/params.h"
 #include "wijksim/scenario/distributions.h"
 #include "wijksim/scenario/parameter_reader.h"
+#include "wijksim/scenario/yaml_tree.h"
 
 namespace wijksim {
+
+// A number for one key path of a scenario: a free parameter of calibration, a column of a parameter set.
+struct KeyValue {
+  // Keys joined by '.', a list item as "[i]" ("economics.utility_by_problems[1]"); a key '*' stands for every
+  // entry of that map ("domains.*.incidence_per_year": every domain's, the same value).
+  std::string key_path;
+  double value = 0;
+  Location where;  // where the key path is written (the targets file's free parameter, a sets file's column)
+};
 
 // A loaded, validated scenario file, with its uncertainty.
 class ScenarioSource {
@@ -42,6 +54,15 @@ class ScenarioSource {
   // path the same distribution therefore get the same value in the same draw (common parameter draws).
   Scenario for_draw(std::uint64_t seed, std::uint32_t draw) const;
   const std::vector<UncertainParameter>& uncertain() const { return uncertain_; }
+
+  // The scenario with some key paths set to numbers, read and checked again as a whole: every setter,
+  // conversion (euros to cents, capacity per 1,000 households) and cross-check applies as for a file. A
+  // number replaces a distribution (that parameter no longer varies between draws). Throws InputError at
+  // the value's `where` for a key path the scenario does not have or that is not a number (nor a
+  // distribution), and for a value the key cannot take (a share above 1).
+  ScenarioSource with_values(std::span<const KeyValue> values) const;
+  // Whether the scenario gives `key_path` (as with_values reads it) a value of any kind.
+  bool has(const std::string& key_path) const;
   // The sampled value of each uncertain parameter in a draw, by key path (a Dirichlet gives key_path[i]),
   // for storing the draws next to the results.
   std::vector<std::pair<std::string, double>> sampled_values(std::uint64_t seed, std::uint32_t draw) const;
@@ -58,10 +79,15 @@ class ScenarioSource {
 
  private:
   static ScenarioSource load_text(const std::string& yaml, const std::string& path, bool check_comparator);
+  // Reads the resolved tree. `targets`: the calibration targets already read for this tree's structure
+  // (with_values changes numbers only), so the targets file is not read again.
+  static ScenarioSource from_tree(std::shared_ptr<const loader::Node> tree, const std::string& path,
+                                  bool check_comparator, const std::vector<CalibrationTarget>* targets);
   void apply_draw(Scenario& s, std::uint64_t seed, std::uint32_t draw,
                   std::vector<std::pair<std::string, double>>* values) const;
 
   std::string path_;
+  std::shared_ptr<const loader::Node> tree_;  // the resolved tree (after extends), for with_values
   std::string resolved_yaml_;
   Scenario base_;
   std::vector<UncertainParameter> uncertain_;
