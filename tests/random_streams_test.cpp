@@ -17,11 +17,25 @@ using namespace wijksim;
 namespace {
 
 // Every named stream. A new stream must be added here (random_streams.h says so).
-constexpr std::array<Stream, 15> kAllStreams = {
-    Stream::InitialProblems, Stream::InitialHousehold, Stream::LifeEvent,         Stream::Referral,
-    Stream::Bounce,          Stream::CoachContact,     Stream::CoachNotice,       Stream::TeamCompetence,
-    Stream::AgencyPresence,  Stream::ParameterDraw,    Stream::InitialProblemAge, Stream::Clock,
-    Stream::ProblemEvent,    Stream::ThisWeek,         Stream::ContactClock};
+constexpr std::array<Stream, 19> kAllStreams = {Stream::InitialProblems,
+                                                Stream::InitialHousehold,
+                                                Stream::LifeEvent,
+                                                Stream::Referral,
+                                                Stream::Bounce,
+                                                Stream::CoachContact,
+                                                Stream::CoachNotice,
+                                                Stream::TeamCompetence,
+                                                Stream::AgencyPresence,
+                                                Stream::ParameterDraw,
+                                                Stream::InitialProblemAge,
+                                                Stream::Clock,
+                                                Stream::ProblemEvent,
+                                                Stream::ThisWeek,
+                                                Stream::ContactClock,
+                                                Stream::CalibrationPrior,
+                                                Stream::CalibrationProposal,
+                                                Stream::CalibrationResample,
+                                                Stream::ParameterSet};
 
 // Pearson correlation of two equally long samples.
 double correlation(const std::vector<double>& x, const std::vector<double>& y) {

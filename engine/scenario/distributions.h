@@ -33,6 +33,12 @@ struct Distribution {
   std::string invalid_reason() const;
   // One sample for parameter `entity` in the draw the streams were made for.
   double sample(const RandomStreams& rs, std::uint32_t entity) const;
+  // The same from another stream and week (calibration's prior draws: Stream::CalibrationPrior, the
+  // candidate as week).
+  double sample(const RandomStreams& rs, std::uint32_t entity, Stream stream, std::uint32_t week) const;
+  // The natural log of the density at x (-infinity outside the support; a fixed value has "density" 1 at
+  // its value): the prior of calibration.
+  double log_density(double x) const;
 };
 
 const char* to_string(Distribution::Kind k);
