@@ -46,7 +46,8 @@ struct Options {
   std::optional<int> years;
   std::optional<std::uint32_t> first_replication;
   std::optional<int> draws;
-  int threads = 0;  // 0: all cores
+  std::optional<std::string> parameters;  // --parameters FILE
+  int threads = 0;                        // 0: all cores
   std::string format = "table";
   std::string output;
   std::uint32_t household = 0;
@@ -109,7 +110,7 @@ int run_or_compare(const std::string& command, Options o, bool with_comparators,
   if (o.no_store && !o.report.empty())
     throw InputError(
         {{Location{}, "--report", "--report reads the run back from the results store; drop --no-store"}});
-  StudyOverrides overrides{o.seed, o.replications, o.years, o.first_replication, o.draws};
+  StudyOverrides overrides{o.seed, o.replications, o.years, o.first_replication, o.draws, o.parameters};
   const Study study = plan_study(o.scenarios, overrides, with_comparators);
 
   std::optional<StudyRecorder> recorder;
@@ -266,7 +267,7 @@ int validate(const Options& o) {
 }
 
 int trace(const Options& o) {
-  StudyOverrides overrides{o.seed, 1, o.years, o.replication, 0};
+  StudyOverrides overrides{o.seed, 1, o.years, o.replication, 0, std::nullopt};
   const Study study = plan_study(o.scenarios, overrides, false);
   const Scenario& s = study.scenarios.front().scenario;
   if (o.household >= static_cast<std::uint32_t>(s.population.households))
@@ -316,6 +317,9 @@ int main(int argc, char** argv) {
     c->add_option("--threads,-t", o.threads,
                   "Worker threads (default: all cores); results do not depend on it")
         ->check(CLI::Range(1, 1024));
+    c->add_option("--parameters", o.parameters,
+                  "Parameter sets (wijksim calibrate's CSV) every scenario's draws take values from, "
+                  "instead of the scenarios' own parameter_sets");
   };
   auto output_options = [&o](CLI::App* c) {
     c->add_option("--format,-f", o.format, "Output format")

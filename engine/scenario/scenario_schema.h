@@ -21,6 +21,7 @@ class ScenarioSchema : public ParameterReader {
   void run(const Node& root);
   const Node* comparator_node() const { return comparator_; }
   const Node* targets_node() const { return targets_; }
+  const Node* parameter_sets_node() const { return parameter_sets_; }
 
  private:
   void simulation(const Node* n);
@@ -62,6 +63,7 @@ class ScenarioSchema : public ParameterReader {
   std::vector<Location> domain_where_;
   const Node* comparator_ = nullptr;
   const Node* targets_ = nullptr;
+  const Node* parameter_sets_ = nullptr;
 };
 
 }  // namespace wijksim::loader

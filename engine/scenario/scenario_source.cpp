@@ -7,6 +7,8 @@
 #include <charconv>
 #include <cmath>
 #include <filesystem>
+#include <map>
+#include <mutex>
 #include <optional>
 
 #include "wijksim/scenario/extends.h"
@@ -28,108 +30,6 @@ std::uint64_t fnv1a64(std::string_view s) {
   return h;
 }
 }  // namespace
-
-ScenarioSource ScenarioSource::load(const std::string& path) {
-  std::string text, why;
-  if (!read_file(path, text, why))
-    throw InputError({{Location{path, 0, 0}, "", "cannot read the scenario: " + why}});
-  return load_text(text, path, true);
-}
-
-ScenarioSource ScenarioSource::load_string(const std::string& yaml, const std::string& virtual_path) {
-  return load_text(yaml, virtual_path, true);
-}
-
-ScenarioSource ScenarioSource::load_text(const std::string& yaml, const std::string& path,
-                                         bool check_comparator) {
-  Diags d;
-  std::optional<Node> tree = resolve_extends(yaml, path, d);
-  if (!tree) throw InputError(std::move(d).sorted(path));
-  return from_tree(std::make_shared<const Node>(std::move(*tree)), path, check_comparator, nullptr);
-}
-
-ScenarioSource ScenarioSource::from_tree(std::shared_ptr<const Node> tree, const std::string& path,
-                                         bool check_comparator,
-                                         const std::vector<CalibrationTarget>* targets) {
-  Diags d;
-  loader::ScenarioSchema v(d, path);
-  v.run(*tree);
-  Scenario& s = v.scenario();
-  // Stored relative to this file's directory (see Resolver); the Scenario carries a usable path.
-  if (!s.comparator.empty())
-    s.comparator = (fs::path(path).parent_path() / s.comparator).lexically_normal().string();
-  if (!s.targets_file.empty()) {
-    // The calibration targets: their own file's problems at their own locations, a measure this scenario
-    // cannot show at the target.
-    s.targets_file = (fs::path(path).parent_path() / s.targets_file).lexically_normal().string();
-    if (targets && d.empty()) {
-      s.targets = *targets;
-    } else if (d.empty()) {
-      try {
-        s.targets = targets_for(s, read_targets_file(s.targets_file));
-      } catch (const InputError& e) {
-        for (const Diagnostic& x : e.diagnostics()) {
-          // A file that cannot be read at all is this scenario's `targets` key's problem.
-          if (x.where.line == 0 && v.targets_node())
-            d.add(v.targets_node()->where, "targets", fmt::format("{} ('{}')", x.message, s.targets_file));
-          else
-            d.add(x.where, x.key, x.message);
-        }
-      }
-    }
-  }
-
-  // The comparator must exist and describe the same population (common random numbers need it).
-  if (check_comparator && !s.comparator.empty() && v.comparator_node()) {
-    const Location where = v.comparator_node()->where;
-    try {
-      ScenarioSource c = [&] {
-        std::string text, why;
-        if (!read_file(s.comparator, text, why))
-          throw InputError({{where, "comparator",
-                             s.comparator == v.comparator_node()->text
-                                 ? fmt::format("cannot read the comparator '{}': {}", s.comparator, why)
-                                 : fmt::format("cannot read the comparator '{}' ({}): {}",
-                                               v.comparator_node()->text, s.comparator, why)}});
-        return load_text(text, s.comparator, false);
-      }();
-      const Scenario& cs = c.base_;
-      if (s.population.households > 0 && cs.population.households != s.population.households)
-        d.add(where, "comparator",
-              fmt::format(
-                  "the comparator has {} households and this scenario {}: compare scenarios on the same "
-                  "population",
-                  count_text(cs.population.households), count_text(s.population.households)));
-      std::vector<std::string> mine, theirs;
-      for (const auto& x : s.domains) mine.push_back(x.name);
-      for (const auto& x : cs.domains) theirs.push_back(x.name);
-      if (!mine.empty() && mine != theirs)
-        d.add(where, "comparator",
-              fmt::format("the comparator's domains ({}) differ from this scenario's ({})", join(theirs),
-                          join(mine)));
-    } catch (const InputError& e) {
-      const auto& cd = e.diagnostics();
-      if (!cd.empty() && cd[0].key == "comparator" && cd[0].where.file == where.file)
-        d.add(cd[0].where, cd[0].key, cd[0].message);
-      else
-        d.add(where, "comparator",
-              fmt::format("the comparator scenario has {} error(s); the first: {}", cd.size(),
-                          cd.empty() ? std::string("?") : cd[0].to_string()));
-    }
-  }
-  if (!d.empty()) throw InputError(std::move(d).sorted(path));
-
-  ScenarioSource src;
-  src.path_ = path;
-  src.tree_ = tree;
-  src.base_ = std::move(s);
-  src.uncertain_ = std::move(v.uncertain());
-  src.apply_ = std::move(v.setters());
-  YAML::Emitter out;
-  emit(out, *tree);
-  src.resolved_yaml_ = std::string(out.c_str()) + "\n";
-  return src;
-}
 
 namespace {
 
@@ -242,7 +142,156 @@ bool find_values(Node& root, const std::string& key_path, bool numbers, std::vec
   return true;
 }
 
+// Every key path of a sets file must name numbers (or distributions) of the scenario `tree` (`file`).
+void check_set_keys(const Node& tree, const ParameterSets& sets, const std::string& file, Diags& d) {
+  Node copy = tree;
+  for (std::size_t j = 0; j < sets.keys.size(); ++j) {
+    std::vector<Node*> nodes;
+    std::string why;
+    if (!find_values(copy, sets.keys[j], true, nodes, why))
+      d.add(sets.key_where[j], sets.keys[j], fmt::format("{} (scenario {})", why, file));
+  }
+}
+
+// The sets file `file` (as the scenario names it at `where`, `key`), read and checked against the tree;
+// null with the problems in `d`.
+std::shared_ptr<const ParameterSets> load_sets(const Node& tree, const std::string& scenario,
+                                               const std::string& file, const Location& where,
+                                               const std::string& key, Diags& d) {
+  try {
+    auto sets = std::make_shared<const ParameterSets>(read_parameter_sets(file));
+    Diags keys;
+    check_set_keys(tree, *sets, scenario, keys);
+    if (keys.empty()) return sets;
+    for (Diagnostic& x : std::move(keys).sorted(file)) d.add(x.where, x.key, x.message);
+  } catch (const InputError& e) {
+    for (const Diagnostic& x : e.diagnostics()) {
+      // A file that cannot be read at all is the problem of the key that names it.
+      if (x.where.line == 0)
+        d.add(where, key, fmt::format("{} ('{}')", x.message, file));
+      else
+        d.add(x.where, x.key, x.message);
+    }
+  }
+  return nullptr;
+}
+
 }  // namespace
+
+ScenarioSource ScenarioSource::load(const std::string& path) {
+  std::string text, why;
+  if (!read_file(path, text, why))
+    throw InputError({{Location{path, 0, 0}, "", "cannot read the scenario: " + why}});
+  return load_text(text, path, true);
+}
+
+ScenarioSource ScenarioSource::load_string(const std::string& yaml, const std::string& virtual_path) {
+  return load_text(yaml, virtual_path, true);
+}
+
+ScenarioSource ScenarioSource::load_text(const std::string& yaml, const std::string& path,
+                                         bool check_comparator) {
+  Diags d;
+  std::optional<Node> tree = resolve_extends(yaml, path, d);
+  if (!tree) throw InputError(std::move(d).sorted(path));
+  return from_tree(std::make_shared<const Node>(std::move(*tree)), path,
+                   Reuse{check_comparator, nullptr, nullptr}, std::move(d));
+}
+
+ScenarioSource ScenarioSource::from_tree(std::shared_ptr<const Node> tree, const std::string& path,
+                                         const Reuse& reuse, Diags d) {
+  const bool check_comparator = reuse.check_comparator;
+  const std::vector<CalibrationTarget>* targets = reuse.targets;
+  loader::ScenarioSchema v(d, path);
+  v.run(*tree);
+  Scenario& s = v.scenario();
+  // Stored relative to this file's directory (see Resolver); the Scenario carries a usable path.
+  if (!s.comparator.empty())
+    s.comparator = (fs::path(path).parent_path() / s.comparator).lexically_normal().string();
+  if (!s.targets_file.empty()) {
+    // The calibration targets: their own file's problems at their own locations, a measure this scenario
+    // cannot show at the target.
+    s.targets_file = (fs::path(path).parent_path() / s.targets_file).lexically_normal().string();
+    if (targets && d.empty()) {
+      s.targets = *targets;
+    } else if (d.empty()) {
+      try {
+        s.targets = targets_for(s, read_targets_file(s.targets_file));
+      } catch (const InputError& e) {
+        for (const Diagnostic& x : e.diagnostics()) {
+          // A file that cannot be read at all is this scenario's `targets` key's problem.
+          if (x.where.line == 0 && v.targets_node())
+            d.add(v.targets_node()->where, "targets", fmt::format("{} ('{}')", x.message, s.targets_file));
+          else
+            d.add(x.where, x.key, x.message);
+        }
+      }
+    }
+  }
+
+  // The parameter sets that draws take values from: every key path a number of this scenario.
+  std::shared_ptr<const ParameterSets> sets = reuse.sets;
+  if (!s.parameter_sets_file.empty()) {
+    s.parameter_sets_file =
+        (fs::path(path).parent_path() / s.parameter_sets_file).lexically_normal().string();
+    if (!reuse.sets && d.empty() && v.parameter_sets_node())
+      sets =
+          load_sets(*tree, path, s.parameter_sets_file, v.parameter_sets_node()->where, "parameter_sets", d);
+  }
+
+  // The comparator must exist and describe the same population (common random numbers need it).
+  if (check_comparator && !s.comparator.empty() && v.comparator_node()) {
+    const Location where = v.comparator_node()->where;
+    try {
+      ScenarioSource c = [&] {
+        std::string text, why;
+        if (!read_file(s.comparator, text, why))
+          throw InputError({{where, "comparator",
+                             s.comparator == v.comparator_node()->text
+                                 ? fmt::format("cannot read the comparator '{}': {}", s.comparator, why)
+                                 : fmt::format("cannot read the comparator '{}' ({}): {}",
+                                               v.comparator_node()->text, s.comparator, why)}});
+        return load_text(text, s.comparator, false);
+      }();
+      const Scenario& cs = c.base_;
+      if (s.population.households > 0 && cs.population.households != s.population.households)
+        d.add(where, "comparator",
+              fmt::format(
+                  "the comparator has {} households and this scenario {}: compare scenarios on the same "
+                  "population",
+                  count_text(cs.population.households), count_text(s.population.households)));
+      std::vector<std::string> mine, theirs;
+      for (const auto& x : s.domains) mine.push_back(x.name);
+      for (const auto& x : cs.domains) theirs.push_back(x.name);
+      if (!mine.empty() && mine != theirs)
+        d.add(where, "comparator",
+              fmt::format("the comparator's domains ({}) differ from this scenario's ({})", join(theirs),
+                          join(mine)));
+    } catch (const InputError& e) {
+      const auto& cd = e.diagnostics();
+      if (!cd.empty() && cd[0].key == "comparator" && cd[0].where.file == where.file)
+        d.add(cd[0].where, cd[0].key, cd[0].message);
+      else
+        d.add(where, "comparator",
+              fmt::format("the comparator scenario has {} error(s); the first: {}", cd.size(),
+                          cd.empty() ? std::string("?") : cd[0].to_string()));
+    }
+  }
+  if (!d.empty()) throw InputError(std::move(d).sorted(path));
+
+  ScenarioSource src;
+  src.path_ = path;
+  src.tree_ = tree;
+  src.sets_ = std::move(sets);
+  src.set_cache_ = std::make_shared<SetCache>();
+  src.base_ = std::move(s);
+  src.uncertain_ = std::move(v.uncertain());
+  src.apply_ = std::move(v.setters());
+  YAML::Emitter out;
+  emit(out, *tree);
+  src.resolved_yaml_ = std::string(out.c_str()) + "\n";
+  return src;
+}
 
 ScenarioSource ScenarioSource::with_values(std::span<const KeyValue> values) const {
   auto tree = std::make_shared<Node>(*tree_);
@@ -268,7 +317,7 @@ ScenarioSource ScenarioSource::with_values(std::span<const KeyValue> values) con
     }
   }
   if (!problems.empty()) throw InputError(std::move(problems));
-  return from_tree(std::move(tree), path_, false, &base_.targets);
+  return from_tree(std::move(tree), path_, Reuse{false, &base_.targets, sets_}, Diags{});
 }
 
 bool ScenarioSource::has(const std::string& key_path) const {
@@ -305,17 +354,50 @@ void ScenarioSource::apply_draw(Scenario& s, std::uint64_t seed, std::uint32_t d
 }
 
 Scenario ScenarioSource::for_draw(std::uint64_t seed, std::uint32_t draw) const {
-  Scenario s = base_;
-  apply_draw(s, seed, draw, nullptr);
+  const ScenarioSource& from = draw > 0 && sets_ ? set_source(seed, draw) : *this;
+  Scenario s = from.base_;
+  from.apply_draw(s, seed, draw, nullptr);
   return s;
 }
 
 std::vector<std::pair<std::string, double>> ScenarioSource::sampled_values(std::uint64_t seed,
                                                                            std::uint32_t draw) const {
-  Scenario s = base_;
   std::vector<std::pair<std::string, double>> values;
-  apply_draw(s, seed, draw, &values);
+  const ScenarioSource* from = this;
+  if (draw > 0 && sets_) {
+    const std::size_t k = parameter_set_of_draw(seed, draw, sets_->size());
+    for (std::size_t j = 0; j < sets_->keys.size(); ++j)
+      values.emplace_back(sets_->keys[j], sets_->rows[k][j]);
+    from = &set_source(seed, draw);
+  }
+  Scenario s = from->base_;
+  from->apply_draw(s, seed, draw, &values);
   return values;
+}
+
+// The scenario with the values of the set draw `draw` takes; made once per set and kept.
+struct ScenarioSource::SetCache {
+  std::mutex mutex;
+  std::map<std::size_t, std::shared_ptr<const ScenarioSource>> sources;
+};
+
+const ScenarioSource& ScenarioSource::set_source(std::uint64_t seed, std::uint32_t draw) const {
+  const std::size_t k = parameter_set_of_draw(seed, draw, sets_->size());
+  std::lock_guard lock(set_cache_->mutex);
+  auto& source = set_cache_->sources[k];
+  if (!source) source = std::make_shared<const ScenarioSource>(with_values(sets_->values(k)));
+  return *source;
+}
+
+ScenarioSource ScenarioSource::with_parameter_sets(const std::string& path) const {
+  Diags d;
+  auto sets = load_sets(*tree_, path_, path, Location{path, 0, 0}, "--parameters", d);
+  if (!d.empty()) throw InputError(std::move(d).sorted(path));
+  ScenarioSource out = *this;
+  out.sets_ = std::move(sets);
+  out.set_cache_ = std::make_shared<SetCache>();
+  out.base_.parameter_sets_file = path;
+  return out;
 }
 
 namespace {
@@ -347,7 +429,9 @@ std::vector<std::pair<std::string, std::string>> ScenarioSource::settings() cons
 }
 
 std::string ScenarioSource::hash() const {
-  return fmt::format("{:016x}", fnv1a64(resolved_yaml_));
+  // With parameter sets, their content too: the draws take values from them.
+  return fmt::format("{:016x}", fnv1a64(sets_ ? resolved_yaml_ + "# parameter sets " + sets_->content_hash
+                                              : resolved_yaml_));
 }
 
 }  // namespace wijksim

@@ -24,19 +24,12 @@
 #include "wijksim/core/error.h"
 #include "wijksim/model/params.h"
 #include "wijksim/scenario/distributions.h"
+#include "wijksim/scenario/key_value.h"
 #include "wijksim/scenario/parameter_reader.h"
+#include "wijksim/scenario/parameter_sets.h"
 #include "wijksim/scenario/yaml_tree.h"
 
 namespace wijksim {
-
-// A number for one key path of a scenario: a free parameter of calibration, a column of a parameter set.
-struct KeyValue {
-  // Keys joined by '.', a list item as "[i]" ("economics.utility_by_problems[1]"); a key '*' stands for every
-  // entry of that map ("domains.*.incidence_per_year": every domain's, the same value).
-  std::string key_path;
-  double value = 0;
-  Location where;  // where the key path is written (the targets file's free parameter, a sets file's column)
-};
 
 // A loaded, validated scenario file, with its uncertainty.
 class ScenarioSource {
@@ -52,6 +45,9 @@ class ScenarioSource {
   // One draw of the probabilistic sensitivity analysis: each uncertain parameter sampled from
   // RandomStreams(seed, draw, 0) with entity parameter_id(key_path). Two scenarios that give the same key
   // path the same distribution therefore get the same value in the same draw (common parameter draws).
+  // With parameter sets, draw d >= 1 first takes the values of set parameter_set_of_draw(seed, d) (as
+  // with_values: a set's number replaces a distribution), then samples the distributions left; scenarios
+  // that read the same sets file take the same set in the same draw.
   Scenario for_draw(std::uint64_t seed, std::uint32_t draw) const;
   const std::vector<UncertainParameter>& uncertain() const { return uncertain_; }
 
@@ -63,8 +59,16 @@ class ScenarioSource {
   ScenarioSource with_values(std::span<const KeyValue> values) const;
   // Whether the scenario gives `key_path` (as with_values reads it) a value of any kind.
   bool has(const std::string& key_path) const;
+
+  // The parameter sets its draws take values from (the scenario's `parameter_sets`, or
+  // with_parameter_sets); null without.
+  const ParameterSets* parameter_sets() const { return sets_.get(); }
+  // The scenario drawing from another sets file (the command line's --parameters). InputError for a file
+  // that cannot be read or that names a key path this scenario does not give a number.
+  ScenarioSource with_parameter_sets(const std::string& path) const;
   // The sampled value of each uncertain parameter in a draw, by key path (a Dirichlet gives key_path[i]),
-  // for storing the draws next to the results.
+  // after the values of the draw's parameter set (by the sets file's key paths), for storing the draws next
+  // to the results.
   std::vector<std::pair<std::string, double>> sampled_values(std::uint64_t seed, std::uint32_t draw) const;
 
   // The fully resolved scenario (after extends) as YAML, for the results store; loading it again with
@@ -73,16 +77,25 @@ class ScenarioSource {
   // Every leaf of the resolved scenario as "key.path" -> value, in file order: a scalar as written, a list
   // or a distribution ({dist: ...}) as one value in YAML flow style. For the results store and the report.
   std::vector<std::pair<std::string, std::string>> settings() const;
-  // FNV-1a 64-bit hash of resolved_yaml, 16 hex digits: identifies the scenario's content, not its file.
+  // FNV-1a 64-bit hash of resolved_yaml (and of the parameter sets' content, with sets), 16 hex digits:
+  // identifies the scenario's content, not its file.
   std::string hash() const;
   const std::string& path() const { return path_; }
 
  private:
   static ScenarioSource load_text(const std::string& yaml, const std::string& path, bool check_comparator);
-  // Reads the resolved tree. `targets`: the calibration targets already read for this tree's structure
-  // (with_values changes numbers only), so the targets file is not read again.
+  // What from_tree takes over instead of reading it again: with_values changes numbers only, so the
+  // calibration targets (checked against the tree's structure) and the parameter sets stay as they were.
+  struct Reuse {
+    bool check_comparator = true;
+    const std::vector<CalibrationTarget>* targets = nullptr;
+    std::shared_ptr<const ParameterSets> sets;
+  };
+  // `d`: what the earlier stages found (reported with the schema's findings).
   static ScenarioSource from_tree(std::shared_ptr<const loader::Node> tree, const std::string& path,
-                                  bool check_comparator, const std::vector<CalibrationTarget>* targets);
+                                  const Reuse& reuse, loader::Diags d);
+  struct SetCache;
+  const ScenarioSource& set_source(std::uint64_t seed, std::uint32_t draw) const;
   void apply_draw(Scenario& s, std::uint64_t seed, std::uint32_t draw,
                   std::vector<std::pair<std::string, double>>* values) const;
 
@@ -92,6 +105,8 @@ class ScenarioSource {
   Scenario base_;
   std::vector<UncertainParameter> uncertain_;
   std::vector<ParameterSetter> apply_;  // parallel to uncertain_
+  std::shared_ptr<const ParameterSets> sets_;
+  std::shared_ptr<SetCache> set_cache_;  // the scenario of each set drawn so far (shared by copies)
 };
 
 }  // namespace wijksim
