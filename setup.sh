@@ -6,7 +6,7 @@ cd "$(dirname "$0")"
 
 packages=(build-essential cmake ninja-build pkg-config
           libyaml-cpp-dev libtbb-dev libcli11-dev catch2 librandom123-dev
-          libsqlite3-dev libfmt-dev nlohmann-json3-dev libeigen3-dev
+          libsqlite3-dev libfmt-dev nlohmann-json3-dev libeigen3-dev libnlopt-cxx-dev
           chromium)  # the HTML report's browser test (README, "The report")
 # Node.js and npm: the build installs the report's charting libraries with `npm ci`. Debian's only when
 # they are not on PATH already (a machine may have a newer Node.js of its own).

@@ -21,12 +21,15 @@
 #include "wijksim/core/atomic_file.h"
 #include "wijksim/core/error.h"
 #include "wijksim/model/model.h"
+#include "wijksim/report/calibration_report.h"
 #include "wijksim/report/html_report.h"
 #include "wijksim/report/render.h"
 #include "wijksim/report/study_report.h"
 #include "wijksim/simulation/simulation.h"
+#include "wijksim/store/calibration_recorder.h"
 #include "wijksim/store/run_store.h"
 #include "wijksim/store/study_recorder.h"
+#include "wijksim/study/calibration_run.h"
 #include "wijksim/study/study.h"
 
 namespace {
@@ -198,6 +201,82 @@ int run_or_compare(const std::string& command, Options o, bool with_comparators,
   return kOk;
 }
 
+// wijksim calibrate: the scenario's free parameters fitted to its targets; the sets to --output.
+int calibrate(const Options& o, const std::string& command_line) {
+  if (o.no_store && o.resume)
+    throw InputError(
+        {{Location{}, "--resume", "--resume continues a run of a results store; drop --no-store"}});
+  const CalibrationPlan plan = plan_calibration(o.scenarios.front(), o.seed);
+  const std::string output =
+      o.output.empty() ? std::filesystem::path(o.scenarios.front()).stem().string() + "-sets.csv" : o.output;
+  std::optional<CalibrationRecorder> recorder;
+  if (!o.no_store) {
+    recorder.emplace(plan, o.store, command_line, o.resume);
+    if (o.resume)
+      fmt::print(stderr, "resuming run {} of {}: {} candidates evaluated before\n", recorder->run_id(),
+                 o.store, recorder->completed().size());
+  }
+  cli::ProgressBar bar("calibrate", "candidates");
+  CalibrationResult result;
+  std::signal(SIGINT, on_interrupt);
+  std::signal(SIGTERM, on_interrupt);
+  try {
+    result = run_calibration(
+        plan, [&bar](std::size_t done, std::size_t total) { bar.update(done, total); },
+        recorder ? recorder->sink() : CandidateSink{}, recorder ? &recorder->completed() : nullptr, &g_stop);
+  } catch (const Interrupted& i) {
+    bar.finish();
+    if (!recorder) {
+      fmt::print(stderr, "{}; nothing was kept (--no-store)\n", i.what());
+      return kInterrupted;
+    }
+    recorder->interrupted();
+    fmt::print(stderr, "{}; the evaluated candidates are kept in {} as run {}. To continue:\n  {}\n",
+               i.what(), o.store, recorder->run_id(),
+               o.resume ? command_line : fmt::format("{} --resume {}", command_line, recorder->run_id()));
+    return kInterrupted;
+  } catch (const RunFailure& f) {
+    bar.finish();
+    if (recorder) recorder->failed();
+    fmt::print(stderr, "error: a candidate's {}\n", f.what());
+    if (f.internal()) {
+      fmt::print(stderr, "(command: {})\n{}", command_line, kBugReport);
+      return kInternal;
+    }
+    return kFailed;
+  } catch (const InputError&) {
+    bar.finish();
+    if (recorder) recorder->failed();
+    throw;
+  } catch (const Error& e) {
+    bar.finish();
+    if (!recorder) throw;
+    fmt::print(stderr, "error: {}\n", e.what());
+    try {
+      recorder->failed();
+    } catch (const Error&) {
+      // The store may not take even this (a full disk); the run then stays 'running', which --resume accepts.
+    }
+    fmt::print(
+        stderr,
+        "the candidates evaluated before are kept in {} as run {}. To continue once the cause is fixed:\n"
+        "  {}{}\n",
+        o.store, recorder->run_id(), command_line,
+        o.resume ? "" : fmt::format(" --resume {}", recorder->run_id()));
+    return kFailed;
+  }
+  std::signal(SIGINT, SIG_DFL);
+  std::signal(SIGTERM, SIG_DFL);
+  bar.finish();
+  const Report report = calibration_report(plan, result);
+  write_file_atomically(output, calibration_sets_text(plan, result));
+  if (recorder) recorder->complete(render_all(report));
+  fmt::print("{}", render_table(report));
+  fmt::print(stderr, "wrote {} parameter sets to {}\n", result.sets.size(), output);
+  if (recorder) fmt::print(stderr, "stored as run {} in {}\n", recorder->run_id(), o.store);
+  return kOk;
+}
+
 int list_runs(const Options& o) {
   const RunStore store = RunStore::open(o.store, RunStore::Mode::ReadOnly);
   const auto runs = store.runs();
@@ -206,6 +285,14 @@ int list_runs(const Options& o) {
     std::string names;
     for (const StoredScenario& s : store.scenarios(r.id))
       if (s.role != "comparator") names += (names.empty() ? "" : ", ") + s.name;
+    if (r.command == "calibrate") {
+      fmt::print(
+          "run {:>4}  {}  {:<11}  calibrate: {}\n          {} candidates evaluated, {} replication{}, {} "
+          "year{}, seed {}\n          {}\n",
+          r.id, r.started_at, r.status, names, r.candidates_done, r.replications,
+          r.replications == 1 ? "" : "s", r.years, r.years == 1 ? "" : "s", r.seed, r.command_line);
+      continue;
+    }
     const int draws = std::max(1, r.draws);  // 0 draws: the base case, one "draw"
     fmt::print(
         "run {:>4}  {}  {:<11}  {}: {}\n          {} of {} {} done, {} replication{}, {} years, seed {}\n    "
@@ -349,6 +436,26 @@ int main(int argc, char** argv) {
   compare->add_option("--report", o.report,
                       "Also write the run's HTML report (charts, self-contained) to FILE");
 
+  CLI::App* calibrate_cmd = app.add_subcommand(
+      "calibrate",
+      "Fit the free parameters of a scenario's targets file to its targets (Bayesian, incremental mixture "
+      "importance sampling) and write the calibrated parameter sets");
+  calibrate_cmd->add_option("scenario", o.scenarios, "Scenario file (YAML) naming its targets file")
+      ->required()
+      ->expected(1);
+  calibrate_cmd->add_option("--output,-o", o.output,
+                            "CSV file of the parameter sets (default: SCENARIO-sets.csv in this directory)");
+  calibrate_cmd->add_option("--seed,-s", o.seed, "Random seed (default: the scenario's)");
+  calibrate_cmd
+      ->add_option("--threads,-t", o.threads,
+                   "Worker threads (default: all cores); results do not depend on it")
+      ->check(CLI::Range(1, 1024));
+  calibrate_cmd->add_option("--store", o.store, "Results store (SQLite) that keeps every candidate")
+      ->capture_default_str();
+  calibrate_cmd->add_flag("--no-store", o.no_store, "Do not keep the candidates in a results store");
+  calibrate_cmd->add_option("--resume", o.resume,
+                            "Continue an interrupted calibration of the store (same command line)");
+
   CLI::App* validate_cmd = app.add_subcommand("validate", "Check scenario files without simulating");
   validate_cmd->add_option("scenario", o.scenarios, "Scenario files (YAML)")->required();
 
@@ -396,6 +503,7 @@ int main(int argc, char** argv) {
   try {
     if (*run) return run_or_compare("run", o, false, quoted_args(argc, argv));
     if (*compare) return run_or_compare("compare", o, true, quoted_args(argc, argv));
+    if (*calibrate_cmd) return calibrate(o, quoted_args(argc, argv));
     if (*runs_cmd) return list_runs(o);
     if (*show_cmd) return show(o);
     if (*export_cmd) return export_run(o);
@@ -403,7 +511,7 @@ int main(int argc, char** argv) {
     if (*validate_cmd) return validate(o);
     if (*trace_cmd) return trace(o);
   } catch (const InputError& e) {
-    print_input_error(e, *run || *compare || *trace_cmd);
+    print_input_error(e, *run || *compare || *trace_cmd || *calibrate_cmd);
     return kBadInput;
   } catch (const InternalError& e) {
     fmt::print(stderr, "error: {}\n(command: {})\n{}", e.what(), quoted_args(argc, argv), kBugReport);

@@ -29,6 +29,8 @@ ImisPrior uniform_prior(std::vector<double> lo, std::vector<double> hi, std::uin
   for (std::size_t i = 0; i < lo.size(); ++i) {
     d.push_back({Distribution::Kind::Uniform, lo[i], hi[i], 0});
     p.sd.push_back(d.back().sd());
+    p.lo.push_back(lo[i]);
+    p.hi.push_back(hi[i]);
   }
   p.sample = [d, seed](std::uint32_t index) {
     const RandomStreams rs(seed, 0, 0);
@@ -183,6 +185,46 @@ TEST_CASE("IMIS: two correlated parameters: the bivariate normal", "[imis]") {
   CHECK(std::fabs(m.correlation - rho) < 4 * (1 - rho * rho) / std::sqrt(effective));
 }
 
+TEST_CASE("IMIS with a mode search: a narrow correlated posterior, and the search's points not in the sample",
+          "[imis]") {
+  // Prior uniform on [0, 1]^2, likelihood bivariate normal at (0.3, 0.6) with sds (0.02, 0.04) and
+  // correlation 0.8: a small target in the prior's box, found by the search and its curvature.
+  const double m1 = 0.3, m2 = 0.6, s1 = 0.02, s2 = 0.04, rho = 0.8;
+  int evaluations = 0;
+  ImisSettings settings{200, 200, 10, 600};
+  settings.mode_search = 100;
+  const ImisResult r = imis(settings, uniform_prior({0, 0}, {1, 1}, 4), 4, [&](std::span<ImisCandidate> cs) {
+    for (ImisCandidate& c : cs) {
+      ++evaluations;
+      const double z1 = (c.x[0] - m1) / s1, z2 = (c.x[1] - m2) / s2;
+      c.log_likelihood = -(z1 * z1 - 2 * rho * z1 * z2 + z2 * z2) / (2 * (1 - rho * rho));
+    }
+  });
+  INFO("ESS " << r.ess << " after " << r.rounds << " rounds, " << evaluations << " evaluations");
+  CHECK(r.converged);
+  REQUIRE(r.mode.size() == 2);
+  CHECK(std::fabs(r.mode[0] - m1) < s1 / 2);
+  CHECK(std::fabs(r.mode[1] - m2) < s2 / 2);
+  std::size_t search = 0;
+  for (std::size_t i = 0; i < r.candidates.size(); ++i) {
+    CHECK(r.candidates[i].index == i);
+    if (r.candidates[i].round < 0) {
+      ++search;
+      CHECK(r.weights[i] == 0);
+    }
+  }
+  CHECK(search > 0);
+  CHECK(search <= 100 + 2 * 2 * 2);  // the search's evaluations and the curvature's points
+  const std::size_t n = 600;
+  const Moments m = moments_of(resampled_sets(r, n));
+  const double effective = std::min(r.ess, static_cast<double>(n));
+  CHECK(std::fabs(m.mean[0] - m1) < 4 * s1 / std::sqrt(effective));
+  CHECK(std::fabs(m.mean[1] - m2) < 4 * s2 / std::sqrt(effective));
+  CHECK(std::fabs(m.sd[0] - s1) < 4 * s1 / std::sqrt(2 * effective));
+  CHECK(std::fabs(m.sd[1] - s2) < 4 * s2 / std::sqrt(2 * effective));
+  CHECK(std::fabs(m.correlation - rho) < 4 * (1 - rho * rho) / std::sqrt(effective));
+}
+
 TEST_CASE("IMIS: candidates are a pure function of the seed and their index", "[imis]") {
   const auto prior = uniform_prior({0, 0}, {1, 1}, 9);
   auto like = [](std::span<ImisCandidate> cs) {
@@ -196,15 +238,17 @@ TEST_CASE("IMIS: candidates are a pure function of the seed and their index", "[
     std::reverse(copy.begin(), copy.end());
     std::copy(copy.begin(), copy.end(), cs.begin());
   };
-  const ImisResult a = imis({100, 50, 3, 1e9}, prior, 9, like);
-  const ImisResult b = imis({100, 50, 3, 1e9}, prior, 9, reversed);
-  REQUIRE(a.candidates.size() == 250);
-  REQUIRE(b.candidates.size() == 250);
+  ImisSettings settings{100, 50, 3, 1e9};
+  settings.mode_search = 30;
+  const ImisResult a = imis(settings, prior, 9, like);
+  const ImisResult b = imis(settings, prior, 9, reversed);
+  REQUIRE(a.candidates.size() > 250);
+  REQUIRE(b.candidates.size() == a.candidates.size());
   for (std::size_t i = 0; i < a.candidates.size(); ++i) {
     CHECK(a.candidates[i].x == b.candidates[i].x);
     CHECK(a.weights[i] == b.weights[i]);
   }
-  const ImisResult c = imis({100, 50, 3, 1e9}, uniform_prior({0, 0}, {1, 1}, 10), 10, like);
+  const ImisResult c = imis(settings, uniform_prior({0, 0}, {1, 1}, 10), 10, like);
   CHECK(c.candidates[0].x != a.candidates[0].x);
   CHECK(c.candidates[120].x != a.candidates[120].x);
 }

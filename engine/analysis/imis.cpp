@@ -4,8 +4,12 @@
 
 #include <Eigen/Cholesky>
 #include <Eigen/Core>
+#include <Eigen/Eigenvalues>
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
+#include <exception>
+#include <nlopt.hpp>
 #include <numbers>
 #include <numeric>
 
@@ -109,69 +113,258 @@ ImisResult imis(const ImisSettings& settings, const ImisPrior& prior, std::uint6
                 "IMIS settings: initial {}, per round {}, rounds {}", settings.initial, settings.per_round,
                 settings.rounds);
   const std::size_t dims = prior.sd.size();
-  const VectorXd prior_var = as_vector(prior.sd).array().square();
+  const auto D = static_cast<Eigen::Index>(dims);
+  const VectorXd prior_sd = as_vector(prior.sd);
+  const VectorXd prior_var = prior_sd.array().square();
   const RandomStreams rs(seed, 0, 0);
   ImisResult out;
-  std::vector<ImisCandidate>& all = out.candidates;
-  // log H_k(x_i) of every candidate under each round's normal, [i][k].
+  std::vector<ImisCandidate>& all = out.candidates;  // the sample and the mode search's points, by index
+  // log H_k(x_i) of every candidate of the sample under each component, [i][k].
   std::vector<std::vector<double>> log_h;
   std::vector<Normal> normals;
+  std::size_t sampled = 0;  // candidates of the sample (round >= 0)
+  auto in_sample = [](const ImisCandidate& c) { return c.round >= 0; };
 
-  // Evaluates the candidates from `first` on (those inside the prior's support), then reweights all.
-  auto evaluate_from = [&](std::size_t first) {
+  auto add = [&](ImisCandidate c) -> ImisCandidate& {
+    c.index = static_cast<std::uint32_t>(all.size());
+    if (in_sample(c)) ++sampled;
+    all.push_back(std::move(c));
+    log_h.emplace_back();
+    return all.back();
+  };
+  // Evaluates the candidates given (all of them, or those inside the prior's support), back into `all`.
+  auto evaluate_these = [&](std::vector<ImisCandidate> batch) {
+    if (batch.empty()) return;
+    evaluate(batch);
+    for (const ImisCandidate& c : batch) all[c.index].log_likelihood = c.log_likelihood;
+  };
+  // Evaluates the sample's candidates from `first` on that lie inside the prior's support, then reweights
+  // the sample: prior x likelihood / mixture, the mixture (initial / N) prior + (per_round / N) sum_k H_k.
+  auto evaluate_sample_from = [&](std::size_t first) {
     std::vector<ImisCandidate> inside;
     for (std::size_t i = first; i < all.size(); ++i)
-      if (all[i].log_prior > kMinusInfinity) inside.push_back(all[i]);
-    if (!inside.empty()) evaluate(inside);
-    for (const ImisCandidate& c : inside) all[c.index].log_likelihood = c.log_likelihood;
-    // Mixture: (initial / N) prior + (per_round / N) sum_k H_k.
-    const double n = static_cast<double>(all.size());
+      if (in_sample(all[i]) && all[i].log_prior > kMinusInfinity) inside.push_back(all[i]);
+    evaluate_these(std::move(inside));
+    const double n = static_cast<double>(sampled);
     const double log_prior_share = std::log(settings.initial / n);
     const double log_round_share = std::log(settings.per_round / n);
-    std::vector<double> log_w(all.size()), terms;
+    std::vector<double> log_w(all.size(), kMinusInfinity), terms;
     for (std::size_t i = 0; i < all.size(); ++i) {
+      if (!in_sample(all[i]) || all[i].log_prior == kMinusInfinity || all[i].log_likelihood == kMinusInfinity)
+        continue;
       terms.assign(1, log_prior_share + all[i].log_prior);
       for (double h : log_h[i]) terms.push_back(log_round_share + h);
-      log_w[i] = all[i].log_prior == kMinusInfinity || all[i].log_likelihood == kMinusInfinity
-                     ? kMinusInfinity
-                     : all[i].log_likelihood + all[i].log_prior - log_sum_exp(terms);
+      log_w[i] = all[i].log_likelihood + all[i].log_prior - log_sum_exp(terms);
     }
     out.weights = normalise(log_w);
     out.ess = effective_sample_size(out.weights);
+    out.ess_by_round.push_back(out.ess);
     out.converged = out.ess >= settings.target_ess;
+  };
+  // per_round candidates from component h (round k): standard normals from (seed, candidate, dimension).
+  auto draw_round = [&](const Normal& h, int k) {
+    const std::size_t first = all.size();
+    for (int j = 0; j < settings.per_round; ++j) {
+      ImisCandidate c;
+      c.round = k;
+      const auto index = static_cast<std::uint32_t>(all.size());
+      VectorXd z(D);
+      for (std::size_t d = 0; d < dims; ++d) {
+        const RandomStreams::Block b =
+            rs.block(index, 0, Stream::CalibrationProposal, static_cast<std::uint32_t>(d));
+        z[static_cast<Eigen::Index>(d)] = standard_normal(uniform53(b[0], b[1]), uniform53(b[2], b[3]));
+      }
+      const VectorXd x = h.draw(z);
+      c.x.assign(x.data(), x.data() + x.size());
+      c.log_prior = prior.log_density(c.x);
+      add(std::move(c));
+    }
+    // Each sample candidate's density under every component: the new one for those before, all for the
+    // new ones.
+    for (std::size_t i = 0; i < first; ++i)
+      if (in_sample(all[i])) log_h[i].push_back(h.log_density(as_vector(all[i].x)));
+    for (std::size_t i = first; i < all.size(); ++i)
+      for (const Normal& g : normals) log_h[i].push_back(g.log_density(as_vector(all[i].x)));
+    evaluate_sample_from(first);
+    out.rounds = k;
+  };
+  auto best_of_sample = [&] {
+    return static_cast<std::size_t>(std::max_element(out.weights.begin(), out.weights.end()) -
+                                    out.weights.begin());
   };
 
   // 0. From the prior.
   for (int j = 0; j < settings.initial; ++j) {
     ImisCandidate c;
-    c.index = static_cast<std::uint32_t>(j);
-    c.x = prior.sample(c.index);
+    c.x = prior.sample(static_cast<std::uint32_t>(j));
     WIJKSIM_CHECK(c.x.size() == dims, "a prior draw has {} values for {} parameters", c.x.size(), dims);
     c.log_prior = prior.log_density(c.x);
-    all.push_back(std::move(c));
-    log_h.emplace_back();
+    add(std::move(c));
   }
-  evaluate_from(0);
+  evaluate_sample_from(0);
 
-  // 1, 2, ...: a normal around the candidate of highest weight.
-  for (int k = 1; k <= settings.rounds && !out.converged; ++k) {
-    const auto best = static_cast<std::size_t>(std::max_element(out.weights.begin(), out.weights.end()) -
-                                               out.weights.begin());
+  // The mode search (IMIS with optimisation, Raftery & Bao 2010, section 3.2): from the sample's best
+  // candidate, the posterior's mode by Subplex (NLopt's LN_SBPLX, derivative-free; bounded by the prior's
+  // range), in units of the prior's sd; then the curvature there by central differences. The first
+  // component is the normal N(mode, (-Hessian)^-1), each direction no wider than the prior's sd.
+  if (settings.mode_search > 0 && !out.converged && settings.rounds > 0) {
+    const VectorXd start = as_vector(all[best_of_sample()].x);
+    auto point = [&](const VectorXd& u) {  // units of the prior's sd from the start, to parameter values
+      const VectorXd x = start + prior_sd.cwiseProduct(u);
+      return std::vector<double>(x.data(), x.data() + x.size());
+    };
+    // One evaluation of the search (round -1: not part of the sample).
+    auto log_posterior = [&](const std::vector<double>& x) {
+      ImisCandidate c;
+      c.round = -1;
+      c.x = x;
+      c.log_prior = prior.log_density(x);
+      const ImisCandidate& e = add(std::move(c));
+      if (e.log_prior > kMinusInfinity) evaluate_these({e});
+      return all[e.index].log_prior + all[e.index].log_likelihood;
+    };
+    std::vector<double> best_u(dims, 0.0);
+    double best_f = all[best_of_sample()].log_prior + all[best_of_sample()].log_likelihood;
+    std::exception_ptr failure;
+    nlopt::opt opt(nlopt::LN_SBPLX, static_cast<unsigned>(dims));
+    std::vector<double> lo(dims), hi(dims);
+    for (std::size_t d = 0; d < dims; ++d) {
+      lo[d] = (prior.lo[d] - start[static_cast<Eigen::Index>(d)]) / prior.sd[d];
+      hi[d] = (prior.hi[d] - start[static_cast<Eigen::Index>(d)]) / prior.sd[d];
+    }
+    opt.set_lower_bounds(lo);
+    opt.set_upper_bounds(hi);
+    opt.set_initial_step(0.25);
+    opt.set_maxeval(settings.mode_search);
+    opt.set_xtol_abs(1e-3);
+    opt.set_ftol_abs(1e-3);
+    struct Search {
+      std::function<double(const std::vector<double>&)> f;
+    } search{[&](const std::vector<double>& u) {
+      try {
+        const double f = log_posterior(point(as_vector(u)));
+        if (f > best_f) best_f = f, best_u = u;
+        // Subplex compares values only; a point the model cannot show is the lowest there is.
+        return std::isfinite(f) ? f : -std::numeric_limits<double>::max();
+      } catch (...) {
+        failure = std::current_exception();
+        opt.force_stop();
+        return 0.0;
+      }
+    }};
+    opt.set_max_objective([](const std::vector<double>& u, std::vector<double>&,
+                             void* data) { return static_cast<Search*>(data)->f(u); },
+                          &search);
+    std::vector<double> u(dims, 0.0);
+    double f = 0;
+    try {
+      opt.optimize(u, f);
+    } catch (const nlopt::forced_stop&) {
+    } catch (const nlopt::roundoff_limited&) {
+    }
+    if (failure) std::rethrow_exception(failure);
+    const VectorXd mode_u = as_vector(best_u);
+    const VectorXd mode = as_vector(point(mode_u));
+    // The Hessian of log prior + log-likelihood in units of the prior's sd, by central differences of
+    // step h (Abramowitz & Stegun 25.3.23 and 25.3.27); the points evaluated together.
+    const double h = settings.hessian_step;
+    std::vector<VectorXd> steps;
+    auto step = [&](Eigen::Index i, double a, Eigen::Index j, double b) {
+      VectorXd s = VectorXd::Zero(D);
+      s[i] += a;
+      if (j >= 0) s[j] += b;
+      steps.push_back(s);
+      return steps.size() - 1;
+    };
+    std::vector<std::size_t> plus(dims), minus(dims);
+    std::vector<std::vector<std::size_t>> pp(dims, std::vector<std::size_t>(dims)), mm = pp;
+    for (Eigen::Index i = 0; i < D; ++i) {
+      plus[static_cast<std::size_t>(i)] = step(i, h, -1, 0);
+      minus[static_cast<std::size_t>(i)] = step(i, -h, -1, 0);
+      for (Eigen::Index j = 0; j < i; ++j) {
+        pp[static_cast<std::size_t>(i)][static_cast<std::size_t>(j)] = step(i, h, j, h);
+        mm[static_cast<std::size_t>(i)][static_cast<std::size_t>(j)] = step(i, -h, j, -h);
+      }
+    }
+    // The likelihood is evaluated at every point, inside the prior's range or not (a uniform prior's edge
+    // may be near the mode); the prior's own curvature is added from its density.
+    std::vector<ImisCandidate> batch;
+    for (const VectorXd& s : steps) {
+      ImisCandidate c;
+      c.round = -1;
+      c.x = point(mode_u + s);
+      c.log_prior = prior.log_density(c.x);
+      batch.push_back(add(std::move(c)));
+    }
+    evaluate_these(batch);
+    const double f0 = best_f - prior.log_density(point(mode_u));  // the log-likelihood at the mode
+    auto value = [&](std::size_t k) {
+      const ImisCandidate& c = all[batch[k].index];
+      return c.log_likelihood;
+    };
+    auto prior_at = [&](const VectorXd& s) { return prior.log_density(point(mode_u + s)); };
+    const double p0 = prior_at(VectorXd::Zero(D));
+    MatrixXd hess = MatrixXd::Zero(D, D);
+    std::vector<bool> known(dims, true);
+    for (Eigen::Index i = 0; i < D; ++i) {
+      const std::size_t a = static_cast<std::size_t>(i);
+      const double fp = value(plus[a]), fm = value(minus[a]);
+      if (!std::isfinite(fp) || !std::isfinite(fm) || !std::isfinite(f0)) known[a] = false;
+      hess(i, i) = (fp - 2 * f0 + fm) / (h * h);
+      const double pp_ = prior_at(steps[plus[a]]), pm_ = prior_at(steps[minus[a]]);
+      if (std::isfinite(pp_) && std::isfinite(pm_) && std::isfinite(p0))
+        hess(i, i) += (pp_ - 2 * p0 + pm_) / (h * h);
+    }
+    for (Eigen::Index i = 0; i < D; ++i)
+      for (Eigen::Index j = 0; j < i; ++j) {
+        const std::size_t a = static_cast<std::size_t>(i), b = static_cast<std::size_t>(j);
+        const double fpp = value(pp[a][b]), fmm = value(mm[a][b]);
+        double hij = 0;
+        if (known[a] && known[b] && std::isfinite(fpp) && std::isfinite(fmm))
+          hij = (fpp - value(plus[a]) - value(plus[b]) + 2 * f0 - value(minus[a]) - value(minus[b]) + fmm) /
+                (2 * h * h);
+        hess(i, j) = hess(j, i) = hij;
+      }
+    for (std::size_t a = 0; a < dims; ++a)
+      if (!known[a]) {
+        hess.row(static_cast<Eigen::Index>(a)).setZero();
+        hess.col(static_cast<Eigen::Index>(a)).setZero();
+      }
+    // Covariance (-H)^-1 with every eigenvalue of -H at least 1: no direction wider than the prior's sd (a
+    // flat or upward direction, or one not measured, gets the prior's sd).
+    Eigen::SelfAdjointEigenSolver<MatrixXd> eig(-hess);
+    const VectorXd lambda = eig.eigenvalues().cwiseMax(1.0);
+    const MatrixXd cov_u =
+        eig.eigenvectors() * lambda.cwiseInverse().asDiagonal() * eig.eigenvectors().transpose();
+    const MatrixXd cov = prior_sd.asDiagonal() * cov_u * prior_sd.asDiagonal();
+    const Normal& g = normals.emplace_back(mode, cov, prior_var);
+    out.components.push_back(
+        {std::vector<double>(mode.data(), mode.data() + D),
+         std::vector<double>(g.covariance().data(), g.covariance().data() + g.covariance().size())});
+    out.mode = std::vector<double>(mode.data(), mode.data() + D);
+    draw_round(g, 1);
+  }
+
+  // Then: a normal around the sample's candidate of highest weight, until the effective sample size is
+  // reached or the rounds are done.
+  for (int k = out.rounds + 1; k <= settings.rounds && !out.converged; ++k) {
+    const std::size_t best = best_of_sample();
     const VectorXd centre = as_vector(all[best].x);
-    // Its per_round nearest candidates (itself included) by the Mahalanobis distance of the prior's
-    // (diagonal) covariance; ties by index.
-    std::vector<std::pair<double, std::size_t>> distance(all.size());
+    // Its per_round nearest candidates of the sample (itself included) by the Mahalanobis distance of the
+    // prior's (diagonal) covariance; ties by index.
+    std::vector<std::pair<double, std::size_t>> distance;
     for (std::size_t i = 0; i < all.size(); ++i)
-      distance[i] = {((as_vector(all[i].x) - centre).array().square() / prior_var.array()).sum(), i};
-    const std::size_t near = std::min(all.size(), static_cast<std::size_t>(settings.per_round));
+      if (in_sample(all[i]))
+        distance.emplace_back(((as_vector(all[i].x) - centre).array().square() / prior_var.array()).sum(), i);
+    const std::size_t near = std::min(distance.size(), static_cast<std::size_t>(settings.per_round));
     std::partial_sort(distance.begin(), distance.begin() + static_cast<std::ptrdiff_t>(near), distance.end());
     // Their covariance around the centre, weighted by (importance weight + 1/N), normalised, with the
     // unbiased divisor 1 - sum v^2 (R's cov.wt(center = , method = "unbias"), as the IMIS package does).
     std::vector<double> v(near);
     double v_sum = 0;
     for (std::size_t j = 0; j < near; ++j)
-      v_sum += v[j] = out.weights[distance[j].second] + 1.0 / static_cast<double>(all.size());
-    MatrixXd cov = MatrixXd::Zero(static_cast<Eigen::Index>(dims), static_cast<Eigen::Index>(dims));
+      v_sum += v[j] = out.weights[distance[j].second] + 1.0 / static_cast<double>(sampled);
+    MatrixXd cov = MatrixXd::Zero(D, D);
     double v2 = 0;
     for (std::size_t j = 0; j < near; ++j) {
       const double vj = v[j] / v_sum;
@@ -180,34 +373,11 @@ ImisResult imis(const ImisSettings& settings, const ImisPrior& prior, std::uint6
       v2 += vj * vj;
     }
     cov /= 1 - v2;
-    const Normal& h = normals.emplace_back(centre, cov, prior_var);
+    const Normal& g = normals.emplace_back(centre, cov, prior_var);
     out.components.push_back(
         {all[best].x,
-         std::vector<double>(h.covariance().data(), h.covariance().data() + h.covariance().size())});
-    // per_round new candidates from it: standard normals from (seed, candidate index, dimension).
-    const std::size_t first = all.size();
-    for (int j = 0; j < settings.per_round; ++j) {
-      ImisCandidate c;
-      c.index = static_cast<std::uint32_t>(first + static_cast<std::size_t>(j));
-      c.round = k;
-      VectorXd z(static_cast<Eigen::Index>(dims));
-      for (std::size_t d = 0; d < dims; ++d) {
-        const RandomStreams::Block b =
-            rs.block(c.index, 0, Stream::CalibrationProposal, static_cast<std::uint32_t>(d));
-        z[static_cast<Eigen::Index>(d)] = standard_normal(uniform53(b[0], b[1]), uniform53(b[2], b[3]));
-      }
-      const VectorXd x = h.draw(z);
-      c.x.assign(x.data(), x.data() + x.size());
-      c.log_prior = prior.log_density(c.x);
-      all.push_back(std::move(c));
-      log_h.emplace_back();
-    }
-    // Each candidate's density under every normal: the new one for those before, all for the new ones.
-    for (std::size_t i = 0; i < first; ++i) log_h[i].push_back(h.log_density(as_vector(all[i].x)));
-    for (std::size_t i = first; i < all.size(); ++i)
-      for (const Normal& g : normals) log_h[i].push_back(g.log_density(as_vector(all[i].x)));
-    evaluate_from(first);
-    out.rounds = k;
+         std::vector<double>(g.covariance().data(), g.covariance().data() + g.covariance().size())});
+    draw_round(g, k);
   }
   return out;
 }

@@ -31,6 +31,10 @@ struct ImisSettings {
   int per_round = 100;      // candidates added per round, and the neighbours that shape each round's normal
   int rounds = 10;          // at most
   double target_ess = 200;  // stop once the effective sample size reaches this
+  // IMIS with optimisation: at most this many evaluations searching the posterior's mode from the best
+  // initial candidate (0: no search); its normal (mode, inverse curvature) is the first round's component.
+  int mode_search = 0;
+  double hessian_step = 0.1;  // of the curvature's central differences, in prior sds
 };
 
 // The prior: independent parameters.
@@ -41,20 +45,23 @@ struct ImisPrior {
   std::function<double(std::span<const double>)> log_density;
   // Each parameter's prior sd: the prior covariance is diagonal, and scales the distance to the best point.
   std::vector<double> sd;
+  // Where the mode search may look: the prior's support, or where nearly all of its mass lies.
+  std::vector<double> lo, hi;
 };
 
 inline constexpr double kMinusInfinity = -std::numeric_limits<double>::infinity();
 
 struct ImisCandidate {
   std::uint32_t index = 0;
-  int round = 0;  // 0: drawn from the prior; k: from round k's normal
+  int round = 0;  // 0: drawn from the prior; k: from round k's normal; -1: a point of the mode search
   std::vector<double> x;
   double log_prior = 0;  // -infinity: outside the prior's support, never evaluated
   double log_likelihood = kMinusInfinity;
 };
 
-// Fills log_likelihood of every candidate of one batch (the initial draws, then each round's). Candidates
-// outside the prior's support are not passed. May throw (an interruption): imis passes it on.
+// Fills log_likelihood of every candidate of one batch (the initial draws, a point of the mode search, the
+// curvature's points, each round's draws). The sample's candidates outside the prior's support are not
+// passed. May throw (an interruption): imis passes it on.
 using ImisEvaluate = std::function<void(std::span<ImisCandidate>)>;
 
 struct ImisComponent {
@@ -63,12 +70,14 @@ struct ImisComponent {
 };
 
 struct ImisResult {
-  std::vector<ImisCandidate> candidates;  // by index
-  std::vector<double> weights;            // normalised importance weights, by index
+  std::vector<ImisCandidate> candidates;  // by index: the sample, and the mode search's points (round -1)
+  std::vector<double> weights;            // normalised importance weights, by index (0 for round -1)
   double ess = 0;                         // effective sample size of the weights
+  std::vector<double> ess_by_round;       // after the initial draws (0), then after each round
   int rounds = 0;                         // rounds done
   bool converged = false;                 // the effective sample size reached target_ess
   std::vector<ImisComponent> components;  // one per round
+  std::vector<double> mode;               // where the mode search ended (empty without one)
 };
 
 // Throws wijksim::Error when no candidate has a finite likelihood (the targets cannot be reproduced).

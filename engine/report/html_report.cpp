@@ -84,7 +84,7 @@ double number(const json& j) {
 Unit unit_of(const std::string& name) {
   static const Unit all[] = {
       Unit::Count,       Unit::Share,  Unit::Euro,  Unit::Weeks, Unit::PerYear, Unit::PerThousandYear,
-      Unit::PerThousand, Unit::PerFte, Unit::Trust, Unit::Rung,  Unit::Years};
+      Unit::PerThousand, Unit::PerFte, Unit::Trust, Unit::Rung,  Unit::Years,   Unit::Parameter};
   for (Unit u : all)
     if (name == to_string(u)) return u;
   return Unit::Count;

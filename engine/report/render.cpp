@@ -35,6 +35,10 @@ int decimals_for(const Cell& c) {
       return 2;
     case Unit::Years:
       return 3;
+    case Unit::Parameter:  // three significant digits of the mean: 0,0175, 1,28, 2.520
+      return std::isfinite(m) && m != 0
+                 ? std::clamp(2 - static_cast<int>(std::floor(std::log10(std::fabs(m)))), 0, 9)
+                 : 3;
   }
   return 1;
 }

@@ -26,6 +26,8 @@ const char* to_string(Unit u) {
       return "rung";
     case Unit::Years:
       return "years";
+    case Unit::Parameter:
+      return "parameter";
   }
   return "count";
 }

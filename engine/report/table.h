@@ -25,6 +25,7 @@ enum class Unit {
   Trust,            // 0..1
   Rung,             // participation ladder, 1..6 (or rungs gained)
   Years,            // (household-)years, e.g. problem-free household-years per household
+  Parameter,        // a scenario parameter in its own unit (a rate, a share, a factor): 3 significant digits
 };
 const char* to_string(Unit u);  // stable name for CSV and JSON, e.g. "share", "euro"
 

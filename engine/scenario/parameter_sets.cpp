@@ -7,6 +7,7 @@
 #include <cmath>
 #include <string_view>
 
+#include "wijksim/core/content_hash.h"
 #include "wijksim/core/random_streams.h"
 #include "wijksim/scenario/extends.h"
 #include "wijksim/scenario/parameter_reader.h"
@@ -30,15 +31,6 @@ std::vector<std::pair<std::string_view, int>> fields(std::string_view line) {
   }
 }
 
-std::string fnv1a64_hex(std::string_view s) {
-  std::uint64_t h = 14695981039346656037ull;  // FNV-1a 64: offset basis and prime (Fowler, Noll, Vo)
-  for (unsigned char c : s) {
-    h ^= c;
-    h *= 1099511628211ull;
-  }
-  return fmt::format("{:016x}", h);
-}
-
 }  // namespace
 
 std::vector<KeyValue> ParameterSets::values(std::size_t k) const {
@@ -53,7 +45,7 @@ ParameterSets read_parameter_sets(const std::string& path) {
     throw InputError({{Location{path, 0, 0}, "", "cannot read the parameter sets: " + why}});
   ParameterSets sets;
   sets.path = path;
-  sets.content_hash = fnv1a64_hex(text);
+  sets.content_hash = content_hash(text);
   std::vector<Diagnostic> problems;
   auto problem = [&](int line, int column, std::string key, std::string message) {
     if (problems.size() < loader::kMaxDiagnostics)

@@ -11,6 +11,7 @@
 #include <mutex>
 #include <optional>
 
+#include "wijksim/core/content_hash.h"
 #include "wijksim/scenario/extends.h"
 #include "wijksim/scenario/scenario_schema.h"
 #include "wijksim/scenario/targets_file.h"
@@ -19,17 +20,6 @@ namespace wijksim {
 
 using namespace loader;
 namespace fs = std::filesystem;
-
-namespace {
-std::uint64_t fnv1a64(std::string_view s) {
-  std::uint64_t h = 14695981039346656037ull;  // FNV-1a 64: offset basis and prime (Fowler, Noll, Vo)
-  for (unsigned char c : s) {
-    h ^= c;
-    h *= 1099511628211ull;
-  }
-  return h;
-}
-}  // namespace
 
 namespace {
 
@@ -430,8 +420,7 @@ std::vector<std::pair<std::string, std::string>> ScenarioSource::settings() cons
 
 std::string ScenarioSource::hash() const {
   // With parameter sets, their content too: the draws take values from them.
-  return fmt::format("{:016x}", fnv1a64(sets_ ? resolved_yaml_ + "# parameter sets " + sets_->content_hash
-                                              : resolved_yaml_));
+  return content_hash(sets_ ? resolved_yaml_ + "# parameter sets " + sets_->content_hash : resolved_yaml_);
 }
 
 }  // namespace wijksim

@@ -82,8 +82,8 @@ using CompletedDraws = std::map<std::uint32_t, std::vector<std::vector<RunMeasur
 // Thrown by run_study when `stop` was set: the draws before it completed (and went to on_draw).
 class Interrupted : public Error {
  public:
-  Interrupted(std::size_t done, std::size_t total)
-      : Error(fmt::format("interrupted after {} of {} draws", done, total)), done_(done), total_(total) {}
+  Interrupted(std::size_t done, std::size_t total, const char* what = "draws")
+      : Error(fmt::format("interrupted after {} of {} {}", done, total, what)), done_(done), total_(total) {}
   std::size_t done() const { return done_; }
   std::size_t total() const { return total_; }
 
