@@ -28,7 +28,6 @@ ImisPrior uniform_prior(std::vector<double> lo, std::vector<double> hi, std::uin
   std::vector<Distribution> d;
   for (std::size_t i = 0; i < lo.size(); ++i) {
     d.push_back({Distribution::Kind::Uniform, lo[i], hi[i], 0});
-    p.sd.push_back(d.back().sd());
     p.lo.push_back(lo[i]);
     p.hi.push_back(hi[i]);
   }
@@ -141,6 +140,44 @@ TEST_CASE("IMIS: one parameter, uniform prior, normal likelihood: the truncated 
   const double effective = std::min(r.ess, static_cast<double>(n));
   CHECK(std::fabs(m.mean[0] - mean) < 4 * sd / std::sqrt(effective));
   CHECK(std::fabs(m.sd[0] - sd) < 4 * sd / std::sqrt(2 * effective));
+}
+
+TEST_CASE("IMIS on the logit scale: a posterior piled against the prior's edge", "[imis]") {
+  // Prior uniform on [0, 1] (seen on the logit scale), likelihood N(0.04, 0.05): the normal truncated at 0
+  // (and 1), mean and sd in closed form as above; with and without a mode search.
+  const double a = 0, b = 1, mu = 0.04, sigma = 0.05;
+  const double al = (a - mu) / sigma, be = (b - mu) / sigma, z = normal_cdf(be) - normal_cdf(al);
+  const double d = (normal_pdf(al) - normal_pdf(be)) / z;
+  const double mean = mu + sigma * d;
+  const double sd = sigma * std::sqrt(1 + (al * normal_pdf(al) - be * normal_pdf(be)) / z - d * d);
+  for (int search : {0, 40}) {
+    ImisPrior prior = uniform_prior({a}, {b}, 21);
+    prior.scales = {{Scale::Kind::Logit, a, b}};
+    ImisSettings settings{300, 100, 12, 800};
+    settings.mode_search = search;
+    const ImisResult r = imis(settings, prior, 21, [&](std::span<ImisCandidate> cs) {
+      for (ImisCandidate& c : cs) {
+        CHECK((c.x[0] > a && c.x[0] < b));  // never outside the prior's range
+        c.log_likelihood = -0.5 * std::pow((c.x[0] - mu) / sigma, 2);
+      }
+    });
+    INFO("search " << search << ": ESS " << r.ess << " after " << r.rounds << " rounds");
+    CHECK(r.converged);
+    const Moments m = moments_of(resampled_sets(r, 800));
+    const double effective = std::min(r.ess, 800.0);
+    CHECK(std::fabs(m.mean[0] - mean) < 4 * sd / std::sqrt(effective));
+    CHECK(std::fabs(m.sd[0] - sd) < 4 * sd / std::sqrt(2 * effective));
+  }
+  // The scale itself: a round trip, and the density of y = logit(x) for x uniform on [2, 5] integrates to 1.
+  const Scale s{Scale::Kind::Logit, 2, 5};
+  CHECK(s.to_natural(s.to_unbounded(3.3)) == Approx(3.3));
+  double mass = 0;
+  for (double y = -40; y < 40; y += 0.001)
+    mass += std::exp(s.log_jacobian(y + 0.0005) - std::log(3.0)) * 0.001;
+  CHECK(mass == Approx(1).epsilon(1e-6));
+  const Scale l{Scale::Kind::Log, 0, 1};
+  CHECK(l.to_natural(l.to_unbounded(0.7)) == Approx(0.7));
+  CHECK(l.log_jacobian(std::log(0.7)) == Approx(std::log(0.7)));
 }
 
 TEST_CASE("IMIS: a likelihood narrow against the prior needs rounds, and finds it", "[imis]") {

@@ -107,32 +107,96 @@ std::vector<std::size_t> systematic_resample(std::span<const double> weights, st
   return out;
 }
 
+double Scale::to_unbounded(double x) const {
+  switch (kind) {
+    case Kind::Identity:
+      return x;
+    case Kind::Logit: {
+      const double p = (x - lo) / (hi - lo);
+      return std::log(p) - std::log1p(-p);
+    }
+    case Kind::Log:
+      return std::log(x);
+  }
+  return x;
+}
+
+double Scale::to_natural(double y) const {
+  switch (kind) {
+    case Kind::Identity:
+      return y;
+    case Kind::Logit:
+      return lo + (hi - lo) / (1 + std::exp(-y));
+    case Kind::Log:
+      return std::exp(y);
+  }
+  return y;
+}
+
+double Scale::log_jacobian(double y) const {
+  switch (kind) {
+    case Kind::Identity:
+      return 0;
+    case Kind::Logit:  // dx/dy = (hi - lo) s (1 - s), s = 1 / (1 + e^-y); log s = -log(1 + e^-y)
+      return std::log(hi - lo) - std::log1p(std::exp(-std::fabs(y))) * 2 - std::fabs(y);
+    case Kind::Log:
+      return y;
+  }
+  return 0;
+}
+
 ImisResult imis(const ImisSettings& settings, const ImisPrior& prior, std::uint64_t seed,
                 const ImisEvaluate& evaluate) {
-  WIJKSIM_CHECK(settings.initial >= 1 && settings.per_round >= 1 && settings.rounds >= 0,
+  WIJKSIM_CHECK(settings.initial >= 2 && settings.per_round >= 1 && settings.rounds >= 0,
                 "IMIS settings: initial {}, per round {}, rounds {}", settings.initial, settings.per_round,
                 settings.rounds);
-  const std::size_t dims = prior.sd.size();
-  const auto D = static_cast<Eigen::Index>(dims);
-  const VectorXd prior_sd = as_vector(prior.sd);
-  const VectorXd prior_var = prior_sd.array().square();
   const RandomStreams rs(seed, 0, 0);
   ImisResult out;
   std::vector<ImisCandidate>& all = out.candidates;  // the sample and the mode search's points, by index
-  // log H_k(x_i) of every candidate of the sample under each component, [i][k].
+  // Each candidate on the unbounded scales, where the mixture lives.
+  std::vector<VectorXd> ys;
+  // log H_k(y_i) of every candidate of the sample under each component, [i][k].
   std::vector<std::vector<double>> log_h;
   std::vector<Normal> normals;
   std::size_t sampled = 0;  // candidates of the sample (round >= 0)
+  std::size_t dims = 0;
   auto in_sample = [](const ImisCandidate& c) { return c.round >= 0; };
+  auto scale = [&](std::size_t d) { return d < prior.scales.size() ? prior.scales[d] : Scale{}; };
+  auto to_y = [&](const std::vector<double>& x) {
+    VectorXd y(static_cast<Eigen::Index>(x.size()));
+    for (std::size_t d = 0; d < x.size(); ++d) y[static_cast<Eigen::Index>(d)] = scale(d).to_unbounded(x[d]);
+    return y;
+  };
+  auto to_x = [&](const VectorXd& y) {
+    std::vector<double> x(static_cast<std::size_t>(y.size()));
+    for (std::size_t d = 0; d < x.size(); ++d) x[d] = scale(d).to_natural(y[static_cast<Eigen::Index>(d)]);
+    return x;
+  };
+  // The prior's log density on the unbounded scales: the natural density times |dx/dy|.
+  auto log_prior_y = [&](double log_prior, const VectorXd& y) {
+    if (log_prior == kMinusInfinity) return log_prior;
+    for (std::size_t d = 0; d < dims; ++d)
+      log_prior += scale(d).log_jacobian(y[static_cast<Eigen::Index>(d)]);
+    return log_prior;
+  };
 
-  auto add = [&](ImisCandidate c) -> ImisCandidate& {
+  auto add = [&](ImisCandidate c, const VectorXd& y) -> ImisCandidate& {
     c.index = static_cast<std::uint32_t>(all.size());
     if (in_sample(c)) ++sampled;
     all.push_back(std::move(c));
+    ys.push_back(y);
     log_h.emplace_back();
     return all.back();
   };
-  // Evaluates the candidates given (all of them, or those inside the prior's support), back into `all`.
+  // A candidate at y (round k), its natural values and prior.
+  auto add_at = [&](const VectorXd& y, int k) -> ImisCandidate& {
+    ImisCandidate c;
+    c.round = k;
+    c.x = to_x(y);
+    c.log_prior = prior.log_density(c.x);
+    return add(std::move(c), y);
+  };
+  // Evaluates the candidates given, back into `all`.
   auto evaluate_these = [&](std::vector<ImisCandidate> batch) {
     if (batch.empty()) return;
     evaluate(batch);
@@ -152,9 +216,10 @@ ImisResult imis(const ImisSettings& settings, const ImisPrior& prior, std::uint6
     for (std::size_t i = 0; i < all.size(); ++i) {
       if (!in_sample(all[i]) || all[i].log_prior == kMinusInfinity || all[i].log_likelihood == kMinusInfinity)
         continue;
-      terms.assign(1, log_prior_share + all[i].log_prior);
+      const double lp = log_prior_y(all[i].log_prior, ys[i]);
+      terms.assign(1, log_prior_share + lp);
       for (double h : log_h[i]) terms.push_back(log_round_share + h);
-      log_w[i] = all[i].log_likelihood + all[i].log_prior - log_sum_exp(terms);
+      log_w[i] = all[i].log_likelihood + lp - log_sum_exp(terms);
     }
     out.weights = normalise(log_w);
     out.ess = effective_sample_size(out.weights);
@@ -165,26 +230,21 @@ ImisResult imis(const ImisSettings& settings, const ImisPrior& prior, std::uint6
   auto draw_round = [&](const Normal& h, int k) {
     const std::size_t first = all.size();
     for (int j = 0; j < settings.per_round; ++j) {
-      ImisCandidate c;
-      c.round = k;
       const auto index = static_cast<std::uint32_t>(all.size());
-      VectorXd z(D);
+      VectorXd z(static_cast<Eigen::Index>(dims));
       for (std::size_t d = 0; d < dims; ++d) {
         const RandomStreams::Block b =
             rs.block(index, 0, Stream::CalibrationProposal, static_cast<std::uint32_t>(d));
         z[static_cast<Eigen::Index>(d)] = standard_normal(uniform53(b[0], b[1]), uniform53(b[2], b[3]));
       }
-      const VectorXd x = h.draw(z);
-      c.x.assign(x.data(), x.data() + x.size());
-      c.log_prior = prior.log_density(c.x);
-      add(std::move(c));
+      add_at(h.draw(z), k);
     }
     // Each sample candidate's density under every component: the new one for those before, all for the
     // new ones.
     for (std::size_t i = 0; i < first; ++i)
-      if (in_sample(all[i])) log_h[i].push_back(h.log_density(as_vector(all[i].x)));
+      if (in_sample(all[i])) log_h[i].push_back(h.log_density(ys[i]));
     for (std::size_t i = first; i < all.size(); ++i)
-      for (const Normal& g : normals) log_h[i].push_back(g.log_density(as_vector(all[i].x)));
+      for (const Normal& g : normals) log_h[i].push_back(g.log_density(ys[i]));
     evaluate_sample_from(first);
     out.rounds = k;
   };
@@ -197,40 +257,55 @@ ImisResult imis(const ImisSettings& settings, const ImisPrior& prior, std::uint6
   for (int j = 0; j < settings.initial; ++j) {
     ImisCandidate c;
     c.x = prior.sample(static_cast<std::uint32_t>(j));
+    if (j == 0) dims = c.x.size();
     WIJKSIM_CHECK(c.x.size() == dims, "a prior draw has {} values for {} parameters", c.x.size(), dims);
     c.log_prior = prior.log_density(c.x);
-    add(std::move(c));
+    const VectorXd y = to_y(c.x);
+    add(std::move(c), y);
   }
+  const auto D = static_cast<Eigen::Index>(dims);
+  // The prior's spread on the unbounded scales, from its draws (the IMIS package takes the initial draws'
+  // covariance; its diagonal here): the unit of the distance to the best candidate and of the mode search.
+  VectorXd prior_sd(D);
+  for (Eigen::Index d = 0; d < D; ++d) {
+    double m = 0, v = 0;
+    for (const VectorXd& y : ys) m += y[d] / static_cast<double>(ys.size());
+    for (const VectorXd& y : ys) v += (y[d] - m) * (y[d] - m) / static_cast<double>(ys.size() - 1);
+    prior_sd[d] = v > 0 && std::isfinite(v) ? std::sqrt(v) : 1.0;
+  }
+  const VectorXd prior_var = prior_sd.array().square();
   evaluate_sample_from(0);
 
   // The mode search (IMIS with optimisation, Raftery & Bao 2010, section 3.2): from the sample's best
-  // candidate, the posterior's mode by Subplex (NLopt's LN_SBPLX, derivative-free; bounded by the prior's
-  // range), in units of the prior's sd; then the curvature there by central differences. The first
-  // component is the normal N(mode, (-Hessian)^-1), each direction no wider than the prior's sd.
+  // candidate, the posterior's mode by Subplex (NLopt's LN_SBPLX, derivative-free), within the search's
+  // range, in units of the prior's sd; then the curvature there by central differences. The first component
+  // is the normal N(mode, (-Hessian)^-1), each direction no wider than the prior's sd.
   if (settings.mode_search > 0 && !out.converged && settings.rounds > 0) {
-    const VectorXd start = as_vector(all[best_of_sample()].x);
-    auto point = [&](const VectorXd& u) {  // units of the prior's sd from the start, to parameter values
-      const VectorXd x = start + prior_sd.cwiseProduct(u);
-      return std::vector<double>(x.data(), x.data() + x.size());
-    };
-    // One evaluation of the search (round -1: not part of the sample).
-    auto log_posterior = [&](const std::vector<double>& x) {
-      ImisCandidate c;
-      c.round = -1;
-      c.x = x;
-      c.log_prior = prior.log_density(x);
-      const ImisCandidate& e = add(std::move(c));
+    const VectorXd start = ys[best_of_sample()];
+    auto at = [&](const VectorXd& u) -> VectorXd { return start + prior_sd.cwiseProduct(u); };
+    // log p_y + log L at y, evaluated as a point of the search (round -1: not part of the sample).
+    auto log_posterior = [&](const VectorXd& y) {
+      const ImisCandidate& e = add_at(y, -1);
+      const std::size_t i = e.index;
       if (e.log_prior > kMinusInfinity) evaluate_these({e});
-      return all[e.index].log_prior + all[e.index].log_likelihood;
+      return log_prior_y(all[i].log_prior, y) + all[i].log_likelihood;
     };
     std::vector<double> best_u(dims, 0.0);
-    double best_f = all[best_of_sample()].log_prior + all[best_of_sample()].log_likelihood;
+    double best_f =
+        log_prior_y(all[best_of_sample()].log_prior, start) + all[best_of_sample()].log_likelihood;
     std::exception_ptr failure;
     nlopt::opt opt(nlopt::LN_SBPLX, static_cast<unsigned>(dims));
     std::vector<double> lo(dims), hi(dims);
     for (std::size_t d = 0; d < dims; ++d) {
-      lo[d] = (prior.lo[d] - start[static_cast<Eigen::Index>(d)]) / prior.sd[d];
-      hi[d] = (prior.hi[d] - start[static_cast<Eigen::Index>(d)]) / prior.sd[d];
+      const auto e = static_cast<Eigen::Index>(d);
+      // The range on the unbounded scale: a logit scale's middle 24 logits (its ends are 6e-6 of the range
+      // from the bounds), else the natural range transformed; in prior sds from the start.
+      double ylo = scale(d).to_unbounded(prior.lo.at(d)), yhi = scale(d).to_unbounded(prior.hi.at(d));
+      if (scale(d).kind == Scale::Kind::Logit) ylo = -12, yhi = 12;
+      if (!std::isfinite(ylo)) ylo = start[e] - 12 * prior_sd[e];
+      if (!std::isfinite(yhi)) yhi = start[e] + 12 * prior_sd[e];
+      lo[d] = std::min(ylo - start[e], 0.0) / prior_sd[e];
+      hi[d] = std::max(yhi - start[e], 0.0) / prior_sd[e];
     }
     opt.set_lower_bounds(lo);
     opt.set_upper_bounds(hi);
@@ -242,7 +317,7 @@ ImisResult imis(const ImisSettings& settings, const ImisPrior& prior, std::uint6
       std::function<double(const std::vector<double>&)> f;
     } search{[&](const std::vector<double>& u) {
       try {
-        const double f = log_posterior(point(as_vector(u)));
+        const double f = log_posterior(at(as_vector(u)));
         if (f > best_f) best_f = f, best_u = u;
         // Subplex compares values only; a point the model cannot show is the lowest there is.
         return std::isfinite(f) ? f : -std::numeric_limits<double>::max();
@@ -264,9 +339,9 @@ ImisResult imis(const ImisSettings& settings, const ImisPrior& prior, std::uint6
     }
     if (failure) std::rethrow_exception(failure);
     const VectorXd mode_u = as_vector(best_u);
-    const VectorXd mode = as_vector(point(mode_u));
-    // The Hessian of log prior + log-likelihood in units of the prior's sd, by central differences of
-    // step h (Abramowitz & Stegun 25.3.23 and 25.3.27); the points evaluated together.
+    const VectorXd mode = at(mode_u);
+    // The Hessian of log p_y + log L in units of the prior's sd, by central differences of step h
+    // (Abramowitz & Stegun 25.3.23 and 25.3.27); the points evaluated together.
     const double h = settings.hessian_step;
     std::vector<VectorXd> steps;
     auto step = [&](Eigen::Index i, double a, Eigen::Index j, double b) {
@@ -286,24 +361,18 @@ ImisResult imis(const ImisSettings& settings, const ImisPrior& prior, std::uint6
         mm[static_cast<std::size_t>(i)][static_cast<std::size_t>(j)] = step(i, -h, j, -h);
       }
     }
-    // The likelihood is evaluated at every point, inside the prior's range or not (a uniform prior's edge
-    // may be near the mode); the prior's own curvature is added from its density.
+    // The likelihood at every point (even outside the prior's support: a uniform prior's edge may be near
+    // the mode); the prior's own curvature from its density.
     std::vector<ImisCandidate> batch;
-    for (const VectorXd& s : steps) {
-      ImisCandidate c;
-      c.round = -1;
-      c.x = point(mode_u + s);
-      c.log_prior = prior.log_density(c.x);
-      batch.push_back(add(std::move(c)));
-    }
+    for (const VectorXd& s : steps) batch.push_back(add_at(at(mode_u + s), -1));
     evaluate_these(batch);
-    const double f0 = best_f - prior.log_density(point(mode_u));  // the log-likelihood at the mode
-    auto value = [&](std::size_t k) {
-      const ImisCandidate& c = all[batch[k].index];
-      return c.log_likelihood;
+    auto prior_at = [&](const VectorXd& s) {
+      const VectorXd y = at(mode_u + s);
+      return log_prior_y(prior.log_density(to_x(y)), y);
     };
-    auto prior_at = [&](const VectorXd& s) { return prior.log_density(point(mode_u + s)); };
     const double p0 = prior_at(VectorXd::Zero(D));
+    const double f0 = best_f - p0;  // the log-likelihood at the mode
+    auto value = [&](std::size_t k) { return all[batch[k].index].log_likelihood; };
     MatrixXd hess = MatrixXd::Zero(D, D);
     std::vector<bool> known(dims, true);
     for (Eigen::Index i = 0; i < D; ++i) {
@@ -323,6 +392,11 @@ ImisResult imis(const ImisSettings& settings, const ImisPrior& prior, std::uint6
         if (known[a] && known[b] && std::isfinite(fpp) && std::isfinite(fmm))
           hij = (fpp - value(plus[a]) - value(plus[b]) + 2 * f0 - value(minus[a]) - value(minus[b]) + fmm) /
                 (2 * h * h);
+        const double ppp = prior_at(steps[pp[a][b]]), pmm = prior_at(steps[mm[a][b]]);
+        const double pa = prior_at(steps[plus[a]]), pb = prior_at(steps[plus[b]]);
+        const double ma = prior_at(steps[minus[a]]), mb = prior_at(steps[minus[b]]);
+        const double prior_ij = (ppp - pa - pb + 2 * p0 - ma - mb + pmm) / (2 * h * h);
+        if (std::isfinite(prior_ij)) hij += prior_ij;
         hess(i, j) = hess(j, i) = hij;
       }
     for (std::size_t a = 0; a < dims; ++a)
@@ -338,10 +412,9 @@ ImisResult imis(const ImisSettings& settings, const ImisPrior& prior, std::uint6
         eig.eigenvectors() * lambda.cwiseInverse().asDiagonal() * eig.eigenvectors().transpose();
     const MatrixXd cov = prior_sd.asDiagonal() * cov_u * prior_sd.asDiagonal();
     const Normal& g = normals.emplace_back(mode, cov, prior_var);
-    out.components.push_back(
-        {std::vector<double>(mode.data(), mode.data() + D),
-         std::vector<double>(g.covariance().data(), g.covariance().data() + g.covariance().size())});
-    out.mode = std::vector<double>(mode.data(), mode.data() + D);
+    out.mode = to_x(mode);
+    out.components.push_back({out.mode, std::vector<double>(g.covariance().data(),
+                                                            g.covariance().data() + g.covariance().size())});
     draw_round(g, 1);
   }
 
@@ -349,13 +422,13 @@ ImisResult imis(const ImisSettings& settings, const ImisPrior& prior, std::uint6
   // reached or the rounds are done.
   for (int k = out.rounds + 1; k <= settings.rounds && !out.converged; ++k) {
     const std::size_t best = best_of_sample();
-    const VectorXd centre = as_vector(all[best].x);
+    const VectorXd centre = ys[best];
     // Its per_round nearest candidates of the sample (itself included) by the Mahalanobis distance of the
     // prior's (diagonal) covariance; ties by index.
     std::vector<std::pair<double, std::size_t>> distance;
     for (std::size_t i = 0; i < all.size(); ++i)
       if (in_sample(all[i]))
-        distance.emplace_back(((as_vector(all[i].x) - centre).array().square() / prior_var.array()).sum(), i);
+        distance.emplace_back(((ys[i] - centre).array().square() / prior_var.array()).sum(), i);
     const std::size_t near = std::min(distance.size(), static_cast<std::size_t>(settings.per_round));
     std::partial_sort(distance.begin(), distance.begin() + static_cast<std::ptrdiff_t>(near), distance.end());
     // Their covariance around the centre, weighted by (importance weight + 1/N), normalised, with the
@@ -368,7 +441,7 @@ ImisResult imis(const ImisSettings& settings, const ImisPrior& prior, std::uint6
     double v2 = 0;
     for (std::size_t j = 0; j < near; ++j) {
       const double vj = v[j] / v_sum;
-      const VectorXd dx = as_vector(all[distance[j].second].x) - centre;
+      const VectorXd dx = ys[distance[j].second] - centre;
       cov += vj * dx * dx.transpose();
       v2 += vj * vj;
     }

@@ -5,7 +5,8 @@
 // mixture importance sampling. Biometrics 2010;66(4):1162-1173; as used to calibrate microsimulation models
 // by Menzies NA, Soeteman DI, Pandya A, Kim JJ. Bayesian methods for calibrating health policy models: a
 // tutorial. PharmacoEconomics 2017;35(6):613-624. The steps follow the paper and its R package (IMIS 0.1):
-//   0. draw `initial` candidates from the prior; weight each by its likelihood;
+//   0. draw `initial` candidates from the prior; weight each by its likelihood; (IMIS with optimisation)
+//      search the posterior's mode from the best, and take the normal of its curvature as the first round's;
 //   k. take the candidate of highest weight, its `per_round` nearest candidates by the Mahalanobis distance
 //      of the prior's covariance, and their covariance around it, weighted by (importance weight + 1/N);
 //      draw `per_round` new candidates from that normal; reweight every candidate by
@@ -13,6 +14,7 @@
 //      normals so far, N all candidates;
 //   stop after `rounds` rounds, or as soon as the effective sample size (sum w)^2 / sum w^2 reaches
 //   `target_ess`.
+// The normals live on unbounded scales (Scale: logit for a bounded parameter, log for a positive one).
 // Every candidate is addressed by its index: its draw is a pure function of (seed, index) and of the
 // candidates before its round, so results do not depend on threads, on the order of evaluation, or on an
 // interruption in between.
@@ -37,15 +39,27 @@ struct ImisSettings {
   double hessian_step = 0.1;  // of the curvature's central differences, in prior sds
 };
 
+// The scale on which the mixture's normals see a parameter: a bounded one (a uniform, triangular or beta
+// prior) as logit((x - lo) / (hi - lo)), a positive one (lognormal, gamma) as log x, others as they are. On
+// it a normal never falls outside the parameter's range, and a posterior that fills the range looks like one.
+struct Scale {
+  enum class Kind { Identity, Logit, Log };
+  Kind kind = Kind::Identity;
+  double lo = 0, hi = 1;  // Logit's range
+  double to_unbounded(double x) const;
+  double to_natural(double y) const;
+  double log_jacobian(double y) const;  // log |dx/dy|
+};
+
 // The prior: independent parameters.
 struct ImisPrior {
   // The draw of candidate `index` (< initial) from the prior: a pure function of the index.
   std::function<std::vector<double>(std::uint32_t index)> sample;
-  // The log density (-infinity outside the support).
+  // The log density (-infinity outside the support), of the natural values.
   std::function<double(std::span<const double>)> log_density;
-  // Each parameter's prior sd: the prior covariance is diagonal, and scales the distance to the best point.
-  std::vector<double> sd;
-  // Where the mode search may look: the prior's support, or where nearly all of its mass lies.
+  std::vector<Scale> scales;  // per parameter (none: identity)
+  // Where the mode search may look, in natural values: the prior's support, or where nearly all of its
+  // mass lies.
   std::vector<double> lo, hi;
 };
 
@@ -65,8 +79,8 @@ struct ImisCandidate {
 using ImisEvaluate = std::function<void(std::span<ImisCandidate>)>;
 
 struct ImisComponent {
-  std::vector<double> mean;        // the candidate of highest weight
-  std::vector<double> covariance;  // row-major, d x d
+  std::vector<double> mean;        // its centre, in natural values
+  std::vector<double> covariance;  // on the unbounded scales, row-major, d x d
 };
 
 struct ImisResult {

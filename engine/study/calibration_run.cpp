@@ -73,6 +73,26 @@ std::pair<double, double> search_range(const Distribution& d) {
   return {d.a, d.a};
 }
 
+// The scale the mixture sees a parameter on: logit for a bounded prior, log for a positive one.
+Scale unbounded_scale(const Distribution& d) {
+  using K = Distribution::Kind;
+  switch (d.kind) {
+    case K::Uniform:
+      return {Scale::Kind::Logit, d.a, d.b};
+    case K::Triangular:
+      return {Scale::Kind::Logit, d.a, d.c};
+    case K::Beta:
+      return {Scale::Kind::Logit, 0, 1};
+    case K::LogNormal:
+    case K::Gamma:
+      return {Scale::Kind::Log, 0, 1};
+    case K::Fixed:
+    case K::Normal:
+      break;
+  }
+  return {};
+}
+
 std::vector<KeyValue> at_means(const TargetsFile& file) {
   std::vector<KeyValue> v;
   for (const FreeParameter& p : file.free) v.push_back({p.key_path, p.prior.mean(), p.where});
@@ -201,7 +221,7 @@ CalibrationResult run_calibration(const CalibrationPlan& plan, const Progress::C
   const std::vector<FreeParameter>& free = plan.file.free;
   ImisPrior prior;
   for (const FreeParameter& p : free) {
-    prior.sd.push_back(p.prior.sd());
+    prior.scales.push_back(unbounded_scale(p.prior));
     const auto [lo, hi] = search_range(p.prior);
     prior.lo.push_back(lo);
     prior.hi.push_back(hi);
