@@ -288,8 +288,11 @@ CalibrationResult run_calibration(const CalibrationPlan& plan, const Progress::C
   };
 
   CalibrationResult out;
-  const ImisSettings settings{cs.initial,  cs.per_round, cs.rounds, static_cast<double>(cs.sets),
-                              mode_search, 0.1};
+  // The curvature at the mode by central differences half a prior sd wide: wide enough that the
+  // simulator's roughness (a household's event that flips as a parameter moves) does not swamp it.
+  constexpr double kHessianStep = 0.5;
+  const ImisSettings settings{
+      cs.initial, cs.per_round, cs.rounds, static_cast<double>(cs.sets), mode_search, kHessianStep};
   out.imis = imis(settings, prior, plan.seed, evaluate);
   // Candidates outside the prior's support were drawn but never evaluated: their parameters only.
   records.resize(out.imis.candidates.size());
