@@ -6,7 +6,7 @@ cd "$(dirname "$0")"
 
 packages=(build-essential cmake ninja-build pkg-config
           libyaml-cpp-dev libtbb-dev libcli11-dev catch2 librandom123-dev
-          libsqlite3-dev libfmt-dev nlohmann-json3-dev libboost-dev libeigen3-dev
+          libsqlite3-dev libfmt-dev nlohmann-json3-dev libboost-dev libeigen3-dev libnlopt-cxx-dev
           libopenmpi-dev openmpi-bin  # MPI: run and compare over the ranks of a job (README, "On a cluster")
           sqlite3                     # the MPI tests compare stores with it
           chromium)                   # the HTML report's browser test (README, "The report")

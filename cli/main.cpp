@@ -31,15 +31,18 @@
 #include "wijksim/core/output_path.h"
 #include "wijksim/model/model.h"
 #include "wijksim/report/calibration_markdown.h"
+#include "wijksim/report/calibration_report.h"
 #include "wijksim/report/html_report.h"
 #include "wijksim/report/render.h"
 #include "wijksim/report/report_tables.h"
 #include "wijksim/report/sensitivity_tables.h"
 #include "wijksim/report/study_report.h"
 #include "wijksim/simulation/simulation.h"
+#include "wijksim/store/calibration_recorder.h"
 #include "wijksim/store/run_store.h"
 #include "wijksim/store/study_recorder.h"
 #include "wijksim/study/sensitivity_study.h"
+#include "wijksim/study/calibration_run.h"
 #include "wijksim/study/study.h"
 
 namespace {
@@ -59,7 +62,8 @@ struct Options {
   std::optional<int> years;
   std::optional<std::uint32_t> first_replication;
   std::optional<int> draws;
-  int threads = 0;  // 0: all cores
+  std::optional<std::string> parameter_sets;  // --parameter-sets FILE
+  int threads = 0;                        // 0: all cores
   std::string format = "table";
   std::optional<std::string> output;
   std::uint32_t household = 0;
@@ -210,7 +214,7 @@ void print_farm_stats(const cluster::FarmStats& f) {
 
 int run_or_compare(const std::string& command, Options o, bool with_comparators,
                    const std::string& command_line, cluster::World& world) {
-  StudyOverrides overrides{o.seed, o.replications, o.years, o.first_replication, o.draws};
+  StudyOverrides overrides{o.seed, o.replications, o.years, o.first_replication, o.draws, o.parameter_sets};
   if (!world.coordinator()) {  // a worker rank of an MPI job: simulates what rank 0 hands out, silently
     // mpirun sends every rank SIGTERM on Ctrl-C: rank 0 acts on it (stops, says so, tells this rank to
     // stop); a second signal ends this rank at once.
@@ -372,7 +376,7 @@ int run_or_compare(const std::string& command, Options o, bool with_comparators,
 // A planning curve: the scenario against its comparator at each value of one parameter. Prints; keeps
 // nothing.
 int sweep_command(const Options& o) {
-  StudyOverrides overrides{o.seed, o.replications, o.years, std::nullopt, 0};
+  StudyOverrides overrides{o.seed, o.replications, o.years, std::nullopt, 0, std::nullopt};
   cli::Interrupts::at_once("interrupted before the sweep started; nothing was simulated or kept");
   const Study study = plan_study(o.scenarios, overrides, true);
   const std::vector<KeptFile> inputs = inputs_of(study);
@@ -405,6 +409,98 @@ int sweep_command(const Options& o) {
   return kOk;
 }
 
+// wijksim calibrate: the scenario's free parameters fitted to its targets; the sets to --output.
+int calibrate(const Options& o, const std::string& command_line) {
+  if (o.no_store && o.resume)
+    throw UsageError("--resume continues a run of a results store; drop --no-store");
+  if (o.no_store && o.store_given)
+    throw UsageError(
+        fmt::format("--store {} names a results store and --no-store keeps none: drop one of them", o.store));
+  cli::Interrupts::at_once("interrupted before the calibration started; nothing was simulated or kept");
+  const CalibrationPlan plan = plan_calibration(o.scenarios.front(), o.seed);
+  const std::string output = o.output ? *o.output
+                                      : std::filesystem::path(o.scenarios.front()).stem().string() + "-sets.csv";
+  // The sets file is checked before anything is simulated (and again when it is written): never a file the
+  // command reads (the scenario, its extends chain, its targets file), never the store, never a device.
+  std::vector<KeptFile> kept;
+  for (const SourceFile& f : plan.source.files())
+    kept.push_back({f.path, f.role == SourceFile::Role::Targets ? "the targets file the scenario reads"
+                                                                : "a file the scenario reads"});
+  if (!o.no_store) {
+    check_store_path(o.store, "--store", kept);
+    const std::vector<KeptFile> store = store_files(o.store);
+    kept.insert(kept.end(), store.begin(), store.end());
+  }
+  check_output(output, "--output", kept);
+  std::optional<CalibrationRecorder> recorder;
+  if (!o.no_store) {
+    recorder.emplace(plan, o.store, command_line, o.resume);
+    if (o.resume)
+      fmt::print(stderr, "resuming run {} of {}: {} candidates evaluated before\n", recorder->run_id(),
+                 o.store, recorder->completed().size());
+  }
+  const std::string resume =
+      !recorder || o.resume ? command_line : fmt::format("{} --resume {}", command_line, recorder->run_id());
+  cli::Interrupts::study(o.store, recorder ? recorder->run_id() : 0, resume, "candidates");
+  cli::ProgressBar bar("calibrate", "candidates");
+  CalibrationResult result;
+  try {
+    result = run_calibration(
+        plan, [&bar](std::size_t done, std::size_t total) { bar.update(done, total); },
+        recorder ? recorder->sink() : CandidateSink{}, recorder ? &recorder->completed() : nullptr,
+        cli::Interrupts::stop_flag());
+  } catch (const Interrupted& i) {
+    bar.finish();
+    if (!recorder) {
+      fmt::print(stderr, "{}; nothing was kept (--no-store)\n", i.what());
+      return kInterrupted;
+    }
+    recorder->interrupted();
+    fmt::print(stderr, "{}; the evaluated candidates are kept in {} as run {}. To continue:\n  {}\n", i.what(),
+               o.store, recorder->run_id(), resume);
+    return kInterrupted;
+  } catch (const RunFailure& f) {
+    bar.finish();
+    if (recorder) recorder->failed();
+    fmt::print(stderr, "error: a candidate's {}\n", f.what());
+    if (f.internal()) {
+      fmt::print(stderr, "(command: {})\n{}", command_line, kBugReport);
+      return kInternal;
+    }
+    return kFailed;
+  } catch (const InputError&) {
+    bar.finish();
+    if (recorder) recorder->failed();
+    throw;
+  } catch (const Error& e) {
+    bar.finish();
+    if (!recorder) throw;
+    fmt::print(stderr, "error: {}\n", e.what());
+    try {
+      recorder->failed();
+    } catch (const Error&) {
+      // The store may not take even this (a full disk); the run then stays 'running', which --resume accepts.
+    }
+    fmt::print(stderr,
+               "the candidates evaluated before are kept in {} as run {}. To continue once the cause is fixed:\n"
+               "  {}\n",
+               o.store, recorder->run_id(), resume);
+    return kFailed;
+  }
+  bar.finish();
+  const Report report = calibration_report(plan, result);
+  if (recorder) recorder->complete(render_all(report));
+  cli::Interrupts::at_once(recorder ? fmt::format("interrupted while writing the parameter sets; run {} is "
+                                                  "complete in {}",
+                                                  recorder->run_id(), o.store)
+                                    : std::string("interrupted while writing the parameter sets"));
+  write_file_atomically(output, calibration_sets_text(plan, result), "--output", kept);
+  fmt::print("{}", render_table(report));
+  fmt::print(stderr, "wrote {} parameter sets to {}\n", result.sets.size(), output);
+  if (recorder) fmt::print(stderr, "stored as run {} in {}\n", recorder->run_id(), o.store);
+  return kOk;
+}
+
 int list_runs(const Options& o) {
   const RunStore store = RunStore::open(o.store, RunStore::Mode::ReadOnly);
   const auto runs = store.runs();
@@ -413,6 +509,14 @@ int list_runs(const Options& o) {
     std::string names;
     for (const StoredScenario& s : store.scenarios(r.id))
       if (s.role != "comparator") names += (names.empty() ? "" : ", ") + s.name;
+    if (r.command == "calibrate") {
+      fmt::print(
+          "run {:>4}  {}  {:<11}  calibrate: {}\n          {} candidates evaluated, {} replication{}, {} "
+          "year{}, seed {}\n          {}\n",
+          r.id, r.started_at, r.status, names, r.candidates_done, r.replications,
+          r.replications == 1 ? "" : "s", r.years, r.years == 1 ? "" : "s", r.seed, r.command_line);
+      continue;
+    }
     // The base case is kept replication by replication, a PSA draw by draw (study.h, DrawSink).
     const std::string done =
         r.draws == 0
@@ -483,7 +587,7 @@ int validate(const Options& o) {
 // years unless told otherwise), each target of its targets file next to the model.
 int calibration(const Options& o) {
   cli::Interrupts::at_once("interrupted; nothing was simulated or kept");
-  StudyOverrides overrides{o.seed, o.replications, o.years, std::nullopt, 0};
+  StudyOverrides overrides{o.seed, o.replications, o.years, std::nullopt, 0, std::nullopt};
   const Study study = plan_study(o.scenarios, overrides, false);
   cli::ProgressBar bar("calibration");
   const StudyResult result =
@@ -503,7 +607,7 @@ int calibration(const Options& o) {
 }
 
 int trace(const Options& o) {
-  StudyOverrides overrides{o.seed, 1, o.years, o.replication, 0};
+  StudyOverrides overrides{o.seed, 1, o.years, o.replication, 0, std::nullopt};
   const Study study = plan_study(o.scenarios, overrides, false);
   const Scenario& s = study.scenarios.front().scenario;
   if (o.household >= static_cast<std::uint32_t>(s.population.households))
@@ -587,6 +691,9 @@ int main(int argc, char** argv) {
          "--threads,-t", o.threads,
          "Worker threads (default: all cores; under mpirun, of each rank); results do not depend on it")
         ->check(CLI::Range(1, 1024));
+    c->add_option("--parameter-sets", o.parameter_sets,
+                  "Parameter sets (wijksim calibrate's CSV) every scenario's draws take values from, "
+                  "instead of the scenarios' own parameter_sets");
   };
   auto output_options = [&o, &store_options](CLI::App* c) {
     c->add_option("--format,-f", o.format, "Output format")
@@ -677,6 +784,26 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   sweep->add_option("--output,-o", o.output, "Write the table to FILE");
 
+  CLI::App* calibrate_cmd = app.add_subcommand(
+      "calibrate",
+      "Fit the free parameters of a scenario's targets file to its targets (Bayesian, incremental mixture "
+      "importance sampling) and write the calibrated parameter sets");
+  calibrate_cmd->add_option("scenario", o.scenarios, "Scenario file (YAML) naming its targets file")
+      ->required()
+      ->expected(1);
+  calibrate_cmd->add_option("--output,-o", o.output,
+                            "CSV file of the parameter sets (default: SCENARIO-sets.csv in this directory)");
+  calibrate_cmd->add_option("--seed,-s", o.seed, "Random seed (default: the scenario's)");
+  calibrate_cmd
+      ->add_option("--threads,-t", o.threads,
+                   "Worker threads (default: all cores); results do not depend on it")
+      ->check(CLI::Range(1, 1024));
+  calibrate_cmd->add_option("--store", o.store, "Results store (SQLite) that keeps every candidate")
+      ->capture_default_str();
+  calibrate_cmd->add_flag("--no-store", o.no_store, "Do not keep the candidates in a results store");
+  calibrate_cmd->add_option("--resume", o.resume,
+                            "Continue an interrupted calibration of the store (same command line)");
+
   CLI::App* validate_cmd = app.add_subcommand("validate", "Check scenario files without simulating");
   validate_cmd->add_option("scenario", o.scenarios, "Scenario files (YAML)")->required();
 
@@ -753,6 +880,7 @@ int main(int argc, char** argv) {
     if (*run) return run_or_compare("run", o, false, quoted_args(argc, argv), *world);
     if (*compare) return run_or_compare("compare", o, true, quoted_args(argc, argv), *world);
     if (!rank0) return kOk;  // the other commands run on rank 0 alone
+    if (*calibrate_cmd) return calibrate(o, quoted_args(argc, argv));
     if (*runs_cmd) return list_runs(o);
     if (*show_cmd) return show(o);
     if (*export_cmd) return export_run(o);
@@ -768,7 +896,7 @@ int main(int argc, char** argv) {
     fmt::print(stderr, "error: {}\nRun with --help for more information.\n", e.what());
     return kUsage;
   } catch (const InputError& e) {
-    print_input_error(e, *run || *compare || *trace_cmd || *calibration_cmd || *sweep);
+    print_input_error(e, *run || *compare || *trace_cmd || *calibration_cmd || *sweep || *calibrate_cmd);
     return kBadInput;
   } catch (const InternalError& e) {
     fmt::print(stderr, "error: {}\n(command: {})\n{}", e.what(), quoted_args(argc, argv), kBugReport);

@@ -7,8 +7,9 @@
 
 namespace wijksim::cli {
 
-ProgressBar::ProgressBar(std::string label)
+ProgressBar::ProgressBar(std::string label, std::string unit)
     : label_(std::move(label)),
+      unit_(std::move(unit)),
       enabled_(isatty(STDERR_FILENO) == 1),
       start_(std::chrono::steady_clock::now()) {}
 
@@ -24,8 +25,8 @@ void ProgressBar::update(std::size_t done, std::size_t total) {
   const int filled = static_cast<int>(f * kWidth);
   const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
   const double left = done > 0 ? elapsed * (1 - f) / f : 0;
-  fmt::print(stderr, "\r{} [{:=<{}}{: <{}}] {}/{} runs, {:.0f} s left ", label_, "", filled, "",
-             kWidth - filled, done, total, left);
+  fmt::print(stderr, "\r{} [{:=<{}}{: <{}}] {}/{} {}, {:.0f} s left ", label_, "", filled, "",
+             kWidth - filled, done, total, unit_, left);
   std::fflush(stderr);
   drawn_ = true;
 }

@@ -10,7 +10,8 @@ namespace wijksim::cli {
 
 class ProgressBar {
  public:
-  explicit ProgressBar(std::string label);
+  // `unit`: what the counts count ("runs", "candidates").
+  explicit ProgressBar(std::string label, std::string unit = "runs");
   ~ProgressBar();
   ProgressBar(const ProgressBar&) = delete;
   ProgressBar& operator=(const ProgressBar&) = delete;
@@ -22,6 +23,7 @@ class ProgressBar {
 
  private:
   std::string label_;
+  std::string unit_;
   bool enabled_ = false;
   bool drawn_ = false;
   std::mutex mutex_;

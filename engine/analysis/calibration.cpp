@@ -1,6 +1,8 @@
 #include "wijksim/analysis/calibration.h"
 
 #include <cmath>
+#include <limits>
+#include <numbers>
 
 namespace wijksim {
 
@@ -35,6 +37,25 @@ std::vector<CalibrationRow> calibrate(const ScenarioSummary& s) {
     rows.push_back(r);
   }
   return rows;
+}
+
+double target_log_likelihood(std::span<const CalibrationTarget> targets, std::span<const double> model_mean,
+                             std::span<const double> model_se) {
+  WIJKSIM_CHECK(model_mean.size() == targets.size() && model_se.size() == targets.size(),
+                "{} targets, {} model figures, {} standard errors", targets.size(), model_mean.size(),
+                model_se.size());
+  double ll = 0;
+  for (std::size_t i = 0; i < targets.size(); ++i) {
+    const CalibrationTarget& t = targets[i];
+    if (t.parsed.kind == TargetMeasure::Kind::None) continue;
+    if (std::isnan(model_mean[i])) return -std::numeric_limits<double>::infinity();
+    const double width = (t.hi - t.lo) / 3.92;  // a normal 95% interval is 2 x 1.96 sd wide
+    const double se = std::isnan(model_se[i]) ? 0 : model_se[i];
+    const double var = width * width + se * se;
+    const double z2 = (model_mean[i] - t.value) * (model_mean[i] - t.value) / var;
+    ll += -0.5 * (z2 + std::log(2 * std::numbers::pi * var));
+  }
+  return ll;
 }
 
 }  // namespace wijksim

@@ -3,6 +3,7 @@
 // model's figure over runs, and whether the model lies inside.
 #pragma once
 
+#include <span>
 #include <vector>
 
 #include "wijksim/analysis/summary.h"
@@ -23,5 +24,14 @@ struct CalibrationRow {
 };
 
 std::vector<CalibrationRow> calibrate(const ScenarioSummary& s);
+
+// How close a candidate's figures are to the targets, as calibration weighs them (docs/model.md,
+// "Calibration"): the sum over the targets the model represents (measure not `none`) of
+// log N(model mean; target value, s), s^2 = ((hi - lo) / 3.92)^2 + se^2: the target's interval read as a
+// normal 95% interval, widened by the Monte Carlo standard error of the model's mean (NaN: not known, one
+// replication, counted as 0). -infinity when a represented figure is NaN (the candidate cannot show it).
+// `model_mean` and `model_se` are parallel to `targets`.
+double target_log_likelihood(std::span<const CalibrationTarget> targets, std::span<const double> model_mean,
+                             std::span<const double> model_se);
 
 }  // namespace wijksim

@@ -53,7 +53,22 @@ enum class Stream : std::uint16_t {
   // week = posterior sample (or draw, for the noise advice), index = pair of normals (Box-Muller from w0-w1
   // and w2-w3).
   ValueOfInformation = 19,
+  // Calibration (wijksim calibrate), in the streams of (seed, draw 0, replication 0):
+  CalibrationPrior = 20,     // a candidate drawn from the priors: entity = parameter id, week = candidate,
+                             // index as ParameterDraw's (scenario/distributions.h)
+  CalibrationProposal = 21,  // a candidate around a mixture component: entity = candidate, index j: the j-th
+                             // standard normal (w0-w1 and w2-w3 its two 53-bit uniforms)
+  CalibrationResample = 22,  // entity 0: w0-w1 the offset of systematic resampling (53 bits)
+  ParameterSet = 23,  // a PSA drawing from parameter sets, in the draw's streams: entity 0, w0-w1 which
+                      // set (53 bits)
 };
+
+// A uniform in (0, 1) with 53 random bits from two words of a block (w0-w1 or w2-w3): for draws where 32
+// bits are too coarse (a normal's tail, picking one of many).
+inline double uniform53(std::uint32_t hi, std::uint32_t lo) {
+  const std::uint64_t bits = (static_cast<std::uint64_t>(hi) << 32 | lo) >> 11;
+  return (static_cast<double>(bits) + 0.5) * 0x1.0p-53;  // open at both ends: log(u) is finite
+}
 
 // Box-Muller (1958): one standard normal from two uniforms in (0, 1). Only the cosine half is used, so each
 // normal depends on its own two uniforms (what a draw is for, not how many were drawn before it).

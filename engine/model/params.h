@@ -273,7 +273,8 @@ struct Scenario {
   Population population;
   Simulation simulation;
   Economics economics;
-  std::string targets_file;                // the calibration targets' file ("" for none)
+  std::string targets_file;         // the calibration targets' file ("" for none)
+  std::string parameter_sets_file;  // calibrated parameter sets that PSA draws take values from ("" for none)
   std::vector<CalibrationTarget> targets;  // what every run reports the model next to
 
   int weeks() const { return simulation.years * kWeeksPerYear; }

@@ -16,6 +16,8 @@ Table budget_table(const ScenarioSummary& s);
 Table households_table(const ScenarioSummary& s);
 Table events_table(const ScenarioSummary& s);
 Table calibration_table(const ScenarioSummary& s);
+// The unit a calibration target's figures are shown in.
+Unit target_unit(const CalibrationTarget& t);
 
 // All of a scenario's tables, in reading order (the caseload table only when it has coaches).
 std::vector<Table> scenario_tables(const ScenarioSummary& s);

@@ -34,26 +34,31 @@ constexpr std::uint32_t kBlocksPerComponent = 1u << 16;
 // at u = 2^-32.
 class UniformCursor {
  public:
-  UniformCursor(const RandomStreams& rs, std::uint32_t entity, std::uint32_t component)
+  UniformCursor(const RandomStreams& rs, std::uint32_t entity, std::uint32_t component,
+                Stream stream = Stream::ParameterDraw, std::uint32_t week = 0)
       : rs_(rs),
         entity_(entity),
+        stream_(stream),
+        week_(week),
         index_(component * kBlocksPerComponent),
         end_(index_ + kBlocksPerComponent) {}
 
   double next() {
     if (word_ == 4) {
       if (index_ == end_) throw Error("parameter sampler ran out of random numbers (rejection loop stuck)");
-      block_ = rs_.block(entity_, 0, Stream::ParameterDraw, index_++);
+      block_ = rs_.block(entity_, week_, stream_, index_++);
       word_ = 0;
     }
-    const std::uint64_t bits = (static_cast<std::uint64_t>(block_[word_]) << 32 | block_[word_ + 1]) >> 11;
+    const double u = uniform53(block_[word_], block_[word_ + 1]);
     word_ += 2;
-    return (static_cast<double>(bits) + 0.5) * 0x1.0p-53;  // open at both ends: log(u) is finite
+    return u;
   }
 
  private:
   const RandomStreams& rs_;
   std::uint32_t entity_;
+  Stream stream_;
+  std::uint32_t week_;
   std::uint32_t index_;
   std::uint32_t end_;
   RandomStreams::Block block_{};
@@ -313,11 +318,16 @@ std::string Distribution::invalid_reason() const {
 }
 
 double Distribution::sample(const RandomStreams& rs, std::uint32_t entity) const {
+  return sample(rs, entity, Stream::ParameterDraw, 0);
+}
+
+double Distribution::sample(const RandomStreams& rs, std::uint32_t entity, Stream stream,
+                            std::uint32_t week) const {
   if (kind == Kind::Fixed) return a;
   if (const std::string why = invalid_reason(); !why.empty()) {
     throw Error(fmt::format("cannot sample a {} distribution: {}", to_string(kind), why));
   }
-  UniformCursor u(rs, entity, 0);
+  UniformCursor u(rs, entity, 0, stream, week);
   switch (kind) {
     case Kind::Uniform:
       return a + (b - a) * u.next();
@@ -337,7 +347,7 @@ double Distribution::sample(const RandomStreams& rs, std::uint32_t entity) const
       return b * std::exp(log_standard_gamma(a, u));
     case Kind::Beta: {
       // X/(X+Y) with X ~ Gamma(alpha), Y ~ Gamma(beta) independent (each on its own component).
-      UniformCursor u2(rs, entity, 1);
+      UniformCursor u2(rs, entity, 1, stream, week);
       const double lx = log_standard_gamma(a, u);
       const double ly = log_standard_gamma(b, u2);
       return 1.0 / (1.0 + std::exp(ly - lx));
@@ -372,6 +382,42 @@ double Distribution::quantile(double p) const {
       break;
   }
   return a;
+}
+
+double Distribution::log_density(double x) const {
+  constexpr double kMinusInf = -std::numeric_limits<double>::infinity();
+  const double log_sqrt_2pi = 0.5 * std::log(2.0 * std::numbers::pi);
+  switch (kind) {
+    case Kind::Fixed:
+      return x == a ? 0.0 : kMinusInf;
+    case Kind::Uniform:
+      return x >= a && x <= b ? -std::log(b - a) : kMinusInf;
+    case Kind::Triangular: {
+      if (x < a || x > c) return kMinusInf;
+      // 2(x-min)/((max-min)(mode-min)) up to the mode, 2(max-x)/((max-min)(max-mode)) above it.
+      const double f = x < b   ? 2 * (x - a) / ((c - a) * (b - a))
+                       : x > b ? 2 * (c - x) / ((c - a) * (c - b))
+                               : 2 / (c - a);
+      return std::log(f);
+    }
+    case Kind::Normal: {
+      const double z = (x - a) / b;
+      return -0.5 * z * z - std::log(b) - log_sqrt_2pi;
+    }
+    case Kind::LogNormal: {
+      if (!(x > 0)) return kMinusInf;
+      const double z = (std::log(x) - a) / b;
+      return -0.5 * z * z - std::log(b) - std::log(x) - log_sqrt_2pi;
+    }
+    case Kind::Gamma:
+      if (!(x > 0)) return kMinusInf;
+      return (a - 1) * std::log(x) - x / b - std::lgamma(a) - a * std::log(b);
+    case Kind::Beta:
+      if (!(x > 0 && x < 1)) return kMinusInf;
+      return (a - 1) * std::log(x) + (b - 1) * std::log1p(-x) + std::lgamma(a + b) - std::lgamma(a) -
+             std::lgamma(b);
+  }
+  return kMinusInf;
 }
 
 std::vector<double> Dirichlet::mean() const {

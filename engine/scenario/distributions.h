@@ -37,6 +37,12 @@ struct Distribution {
   // for every p. One-way sensitivity analysis sets a parameter to its 2.5th and 97.5th percentiles.
   // Throws wijksim::Error for an invalid distribution or p outside (0, 1).
   double quantile(double p) const;
+  // The same from another stream and week (calibration's prior draws: Stream::CalibrationPrior, the
+  // candidate as week).
+  double sample(const RandomStreams& rs, std::uint32_t entity, Stream stream, std::uint32_t week) const;
+  // The natural log of the density at x (-infinity outside the support; a fixed value has "density" 1 at
+  // its value): the prior of calibration.
+  double log_density(double x) const;
 };
 
 const char* to_string(Distribution::Kind k);

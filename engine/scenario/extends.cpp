@@ -117,8 +117,8 @@ void merge_into(Node& base, Node&& over) {
   }
 }
 
-// Resolves `extends` chains and rewrites `comparator` and `targets` to paths relative to the root file's
-// directory.
+// Resolves `extends` chains and rewrites `comparator`, `targets` and `parameter_sets` to paths relative to
+// the root file's directory.
 class Resolver {
  public:
   Resolver(Diags& d, const std::string& root_file) : d_(d), root_dir_(identity(root_file).parent_path()) {}
@@ -142,7 +142,7 @@ class Resolver {
     if (!root) return std::nullopt;
     const fs::path dir = fs::path(file).parent_path();
     // Paths to other files are relative to the file that names them: made relative to the root's directory.
-    for (const char* key : {"comparator", "targets"})
+    for (const char* key : {"comparator", "targets", "parameter_sets"})
       if (Node* c = root->get(key); c && c->is(Node::Kind::Scalar) && !c->text.empty()) {
         fs::path rel = identity(dir / c->text).lexically_relative(root_dir_);
         if (!rel.empty()) c->text = rel.generic_string();

@@ -1,7 +1,7 @@
 // Stage 2 of reading a scenario (scenario_source.h): `extends` chains are resolved by merging located trees
 // (maps merge key by key, lists and scalars replace, an empty value removes a key), so a value inherited from
-// a parent file still points at the parent file; `comparator` paths become relative to the named file's
-// directory.
+// a parent file still points at the parent file; `comparator`, `targets` and `parameter_sets` paths become
+// relative to the named file's directory.
 #pragma once
 
 #include <filesystem>

@@ -21,6 +21,8 @@ void ScenarioSchema::run(const Node& root) {
     if (auto t = text(comparator_, "comparator")) s_.comparator = *t;
   if ((targets_ = top.get("targets")))
     if (auto t = text(targets_, "targets")) s_.targets_file = *t;
+  if ((parameter_sets_ = top.get("parameter_sets")))
+    if (auto t = text(parameter_sets_, "parameter_sets")) s_.parameter_sets_file = *t;
 
   // Sizes first: refuse what cannot fit before anything else is read or allocated.
   const Node* pop_node = section(top, "population");

@@ -26,6 +26,7 @@ class ScenarioSchema : public ParameterReader {
   // where the setting of its largest term is written; set by run() when the scenario has no other problem.
   const CostBound& cost_bound() const { return cost_bound_; }
   const Location& cost_where() const { return cost_where_; }
+  const Node* parameter_sets_node() const { return parameter_sets_; }
 
  private:
   void simulation(const Node* n);
@@ -70,6 +71,7 @@ class ScenarioSchema : public ParameterReader {
   const Node* targets_ = nullptr;
   CostBound cost_bound_;
   Location cost_where_;
+  const Node* parameter_sets_ = nullptr;
 };
 
 // The diagnostic, at `where`, when the costs of one run of `households` households over `years` policy years

@@ -4,10 +4,15 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <filesystem>
+#include <map>
+#include <mutex>
+#include <optional>
 
 #include "wijksim/core/output_path.h"
+#include "wijksim/core/content_hash.h"
 #include "wijksim/scenario/extends.h"
 #include "wijksim/scenario/scenario_schema.h"
 #include "wijksim/scenario/targets_file.h"
@@ -18,14 +23,150 @@ using namespace loader;
 namespace fs = std::filesystem;
 
 namespace {
-std::uint64_t fnv1a64(std::string_view s) {
-  std::uint64_t h = 14695981039346656037ull;  // FNV-1a 64: offset basis and prime (Fowler, Noll, Vo)
-  for (unsigned char c : s) {
-    h ^= c;
-    h *= 1099511628211ull;
+
+// One key of a key path and the list items after it: "rows[2][0]" is key "rows", items {2, 0}.
+struct PathStep {
+  std::string key;  // "*": every entry of the map
+  std::vector<std::size_t> items;
+};
+
+std::optional<std::vector<PathStep>> parse_key_path(const std::string& path) {
+  std::vector<PathStep> steps;
+  std::size_t start = 0;
+  while (start <= path.size()) {
+    const std::size_t dot = std::min(path.find('.', start), path.size());
+    const std::string_view seg(path.data() + start, dot - start);
+    const std::size_t bracket = std::min(seg.find('['), seg.size());
+    PathStep step{std::string(seg.substr(0, bracket)), {}};
+    if (step.key.empty()) return std::nullopt;
+    for (std::size_t i = bracket; i < seg.size();) {
+      const std::size_t close = seg.find(']', i);
+      if (seg[i] != '[' || close == std::string_view::npos || close == i + 1) return std::nullopt;
+      std::size_t item = 0;
+      auto [end, ec] = std::from_chars(seg.data() + i + 1, seg.data() + close, item);
+      if (ec != std::errc() || end != seg.data() + close) return std::nullopt;
+      step.items.push_back(item);
+      i = close + 1;
+    }
+    steps.push_back(std::move(step));
+    start = dot + 1;
   }
-  return h;
+  return steps;
 }
+
+// The nodes that steps[i..] name under `n` (whose own key path is `path`); false with the reason in `why`.
+bool find_nodes(Node& n, const std::vector<PathStep>& steps, std::size_t i, const std::string& path,
+                std::vector<Node*>& out, std::string& why) {
+  if (i == steps.size()) {
+    out.push_back(&n);
+    return true;
+  }
+  const PathStep& step = steps[i];
+  if (!n.is(Node::Kind::Map)) {
+    why = fmt::format("'{}' is {} in the scenario, which has no key '{}'", path, found(n), step.key);
+    return false;
+  }
+  auto items = [&](Node* x, std::string at) -> Node* {
+    for (std::size_t item : step.items) {
+      if (!x->is(Node::Kind::List) || item >= x->children.size()) {
+        why = x->is(Node::Kind::List)
+                  ? fmt::format("'{}' has {} items, so there is no item [{}]", at, x->children.size(), item)
+                  : fmt::format("'{}' is {} in the scenario, not a list", at, found(*x));
+        return nullptr;
+      }
+      x = &x->children[item];
+      at = index_path(at, item);
+    }
+    return x;
+  };
+  if (step.key == "*") {
+    if (n.keys.empty()) {
+      why = fmt::format("'{}' has no entries for '*'", path);
+      return false;
+    }
+    for (std::size_t k = 0; k < n.keys.size(); ++k) {
+      const std::string at = sub_path(path, n.keys[k]);
+      Node* x = items(&n.children[k], at);
+      if (!x || !find_nodes(*x, steps, i + 1, at, out, why)) return false;
+    }
+    return true;
+  }
+  const int k = n.find(step.key);
+  if (k < 0) {
+    why = fmt::format("the scenario has no key '{}'", sub_path(path, step.key));
+    if (std::string near = suggest(step.key, n.keys); !near.empty())
+      why += fmt::format("; did you mean '{}'?", sub_path(path, near));
+    else if (!n.keys.empty())
+      why += fmt::format(" ('{}' has {})", path.empty() ? std::string("the top level") : path, join(n.keys));
+    return false;
+  }
+  const std::string at = sub_path(path, step.key);
+  Node* x = items(&n.children[static_cast<std::size_t>(k)], at);
+  return x && find_nodes(*x, steps, i + 1, at, out, why);
+}
+
+// The nodes `key_path` names in `root`, each a number or a distribution (when `numbers`); false with the
+// reason in `why`.
+bool find_values(Node& root, const std::string& key_path, bool numbers, std::vector<Node*>& out,
+                 std::string& why) {
+  const auto steps = parse_key_path(key_path);
+  if (!steps) {
+    why =
+        "not a key path: keys joined by '.', such as domains.money.incidence_per_year (a list item as "
+        "[i], every entry of a map as *)";
+    return false;
+  }
+  if (!find_nodes(root, *steps, 0, "", out, why)) return false;
+  if (!numbers) return true;
+  for (const Node* n : out) {
+    double v = 0;
+    const bool number = n->is(Node::Kind::Scalar) && parse_double(n->text, v) && std::isfinite(v);
+    const bool distribution = n->is(Node::Kind::Map) && n->get("dist") != nullptr;
+    if (!number && !distribution) {
+      why = fmt::format(
+          "the scenario gives {} here, not a number: only a number (or a distribution) can be "
+          "set",
+          found(*n));
+      return false;
+    }
+  }
+  return true;
+}
+
+// Every key path of a sets file must name numbers (or distributions) of the scenario `tree` (`file`).
+void check_set_keys(const Node& tree, const ParameterSets& sets, const std::string& file, Diags& d) {
+  Node copy = tree;
+  for (std::size_t j = 0; j < sets.keys.size(); ++j) {
+    std::vector<Node*> nodes;
+    std::string why;
+    if (!find_values(copy, sets.keys[j], true, nodes, why))
+      d.add(sets.key_where[j], sets.keys[j], fmt::format("{} (scenario {})", why, file));
+  }
+}
+
+// The sets file `file` (as the scenario names it at `where`, `key`), read and checked against the tree;
+// null with the problems in `d`.
+std::shared_ptr<const ParameterSets> load_sets(const Node& tree, const std::string& scenario,
+                                               const std::string& file, const Location& where,
+                                               const std::string& key, Diags& d) {
+  try {
+    auto sets = std::make_shared<const ParameterSets>(read_parameter_sets(file));
+    Diags keys;
+    check_set_keys(tree, *sets, scenario, keys);
+    if (keys.empty()) return sets;
+    for (Diagnostic& x : std::move(keys).sorted(file)) d.add(x.where, x.key, x.message);
+  } catch (const InputError& e) {
+    for (const Diagnostic& x : e.diagnostics()) {
+      // A file that cannot be read at all is the problem of the key that names it.
+      if (x.where.line == 0)
+        d.add(where, key, fmt::format("{} ('{}')", x.message, file));
+      else
+        d.add(x.where, x.key, x.message);
+    }
+  }
+  return nullptr;
+}
+
 }  // namespace
 
 ScenarioSource ScenarioSource::load(const std::string& path) {
@@ -45,9 +186,16 @@ ScenarioSource ScenarioSource::load_text(const std::string& yaml, const std::str
   std::vector<std::string> parents;
   std::optional<Node> tree = resolve_extends(yaml, path, d, &parents);
   if (!tree) throw InputError(std::move(d).sorted(path));
-  std::vector<SourceFile> files = {{path, SourceFile::Role::Scenario}};
-  for (const std::string& p : parents) files.push_back({p, SourceFile::Role::Extends});
+  return from_tree(std::make_shared<const Node>(std::move(*tree)), path,
+                   Reuse{check_comparator, nullptr, nullptr, std::move(parents)}, std::move(d));
+}
 
+ScenarioSource ScenarioSource::from_tree(std::shared_ptr<const Node> tree, const std::string& path,
+                                         const Reuse& reuse, Diags d) {
+  const bool check_comparator = reuse.check_comparator;
+  const std::vector<CalibrationTarget>* targets = reuse.targets;
+  std::vector<SourceFile> files = {{path, SourceFile::Role::Scenario}};
+  for (const std::string& p : reuse.parents) files.push_back({p, SourceFile::Role::Extends});
   loader::ScenarioSchema v(d, path);
   v.run(*tree);
   Scenario& s = v.scenario();
@@ -59,7 +207,9 @@ ScenarioSource ScenarioSource::load_text(const std::string& yaml, const std::str
     // cannot show at the target.
     s.targets_file = (fs::path(path).parent_path() / s.targets_file).lexically_normal().string();
     files.push_back({s.targets_file, SourceFile::Role::Targets});
-    if (d.empty()) {
+    if (targets && d.empty()) {
+      s.targets = *targets;
+    } else if (d.empty()) {
       try {
         s.targets = targets_for(s, read_targets_file(s.targets_file));
       } catch (const InputError& e) {
@@ -72,6 +222,16 @@ ScenarioSource ScenarioSource::load_text(const std::string& yaml, const std::str
         }
       }
     }
+  }
+
+  // The parameter sets that draws take values from: every key path a number of this scenario.
+  std::shared_ptr<const ParameterSets> sets = reuse.sets;
+  if (!s.parameter_sets_file.empty()) {
+    s.parameter_sets_file =
+        (fs::path(path).parent_path() / s.parameter_sets_file).lexically_normal().string();
+    if (!reuse.sets && d.empty() && v.parameter_sets_node())
+      sets =
+          load_sets(*tree, path, s.parameter_sets_file, v.parameter_sets_node()->where, "parameter_sets", d);
   }
 
   // The comparator must exist and describe the same population (common random numbers need it).
@@ -134,6 +294,9 @@ ScenarioSource ScenarioSource::load_text(const std::string& yaml, const std::str
   src.comparator_where_ = comparator_where;
   src.cost_bound_ = v.cost_bound();
   src.cost_where_ = v.cost_where();
+  src.tree_ = tree;
+  src.sets_ = std::move(sets);
+  src.set_cache_ = std::make_shared<SetCache>();
   src.base_ = std::move(s);
   src.uncertain_ = std::move(v.uncertain());
   src.apply_ = std::move(v.setters());
@@ -157,6 +320,47 @@ std::optional<Diagnostic> ScenarioSource::cost_overflow(const Scenario& drawn, s
   auto p = loader::cost_overflow(bound, where, drawn.population.households, years);
   if (p) p->message = fmt::format("in parameter draw {}, {}", draw, p->message);
   return p;
+}
+
+ScenarioSource ScenarioSource::reread_with(std::span<const KeyValue> values) const {
+  auto tree = std::make_shared<Node>(*tree_);
+  std::vector<Diagnostic> problems;
+  for (const KeyValue& kv : values) {
+    std::vector<Node*> nodes;
+    std::string why;
+    if (!std::isfinite(kv.value)) {
+      problems.push_back(
+          {kv.where, kv.key_path, fmt::format("expected a finite number, found {}", kv.value)});
+      continue;
+    }
+    if (!find_values(*tree, kv.key_path, true, nodes, why)) {
+      problems.push_back({kv.where, kv.key_path, why});
+      continue;
+    }
+    for (Node* n : nodes) {
+      // Located where the value comes from: a value the key cannot take is reported there.
+      *n = Node{};
+      n->kind = Node::Kind::Scalar;
+      n->text = fmt::format("{}", kv.value);  // the shortest text that reads back as the same double
+      n->where = kv.where;
+    }
+  }
+  if (!problems.empty()) throw InputError(std::move(problems));
+  return from_tree(std::move(tree), path_, Reuse{false, &base_.targets, sets_, extended_files()}, Diags{});
+}
+
+std::vector<std::string> ScenarioSource::extended_files() const {
+  std::vector<std::string> parents;
+  for (const SourceFile& f : files_)
+    if (f.role == SourceFile::Role::Extends) parents.push_back(f.path);
+  return parents;
+}
+
+bool ScenarioSource::has(const std::string& key_path) const {
+  Node copy = *tree_;  // find_values walks mutable nodes; a scenario is a few hundred of them
+  std::vector<Node*> nodes;
+  std::string why;
+  return find_values(copy, key_path, false, nodes, why);
 }
 
 Scenario ScenarioSource::base() const {
@@ -224,17 +428,50 @@ Scenario ScenarioSource::with_values(const std::vector<std::pair<std::string, do
 }
 
 Scenario ScenarioSource::for_draw(std::uint64_t seed, std::uint32_t draw) const {
-  Scenario s = base_;
-  apply_draw(s, seed, draw, nullptr);
+  const ScenarioSource& from = draw > 0 && sets_ ? set_source(seed, draw) : *this;
+  Scenario s = from.base_;
+  from.apply_draw(s, seed, draw, nullptr);
   return s;
 }
 
 std::vector<std::pair<std::string, double>> ScenarioSource::sampled_values(std::uint64_t seed,
                                                                            std::uint32_t draw) const {
-  Scenario s = base_;
   std::vector<std::pair<std::string, double>> values;
-  apply_draw(s, seed, draw, &values);
+  const ScenarioSource* from = this;
+  if (draw > 0 && sets_) {
+    const std::size_t k = parameter_set_of_draw(seed, draw, sets_->size());
+    for (std::size_t j = 0; j < sets_->keys.size(); ++j)
+      values.emplace_back(sets_->keys[j], sets_->rows[k][j]);
+    from = &set_source(seed, draw);
+  }
+  Scenario s = from->base_;
+  from->apply_draw(s, seed, draw, &values);
   return values;
+}
+
+// The scenario with the values of the set draw `draw` takes; made once per set and kept.
+struct ScenarioSource::SetCache {
+  std::mutex mutex;
+  std::map<std::size_t, std::shared_ptr<const ScenarioSource>> sources;
+};
+
+const ScenarioSource& ScenarioSource::set_source(std::uint64_t seed, std::uint32_t draw) const {
+  const std::size_t k = parameter_set_of_draw(seed, draw, sets_->size());
+  std::lock_guard lock(set_cache_->mutex);
+  auto& source = set_cache_->sources[k];
+  if (!source) source = std::make_shared<const ScenarioSource>(reread_with(sets_->values(k)));
+  return *source;
+}
+
+ScenarioSource ScenarioSource::with_parameter_sets(const std::string& path) const {
+  Diags d;
+  auto sets = load_sets(*tree_, path_, path, Location{path, 0, 0}, "--parameter-sets", d);
+  if (!d.empty()) throw InputError(std::move(d).sorted(path));
+  ScenarioSource out = *this;
+  out.sets_ = std::move(sets);
+  out.set_cache_ = std::make_shared<SetCache>();
+  out.base_.parameter_sets_file = path;
+  return out;
 }
 
 namespace {
@@ -266,7 +503,8 @@ std::vector<std::pair<std::string, std::string>> ScenarioSource::settings() cons
 }
 
 std::string ScenarioSource::hash() const {
-  return fmt::format("{:016x}", fnv1a64(resolved_yaml_));
+  // With parameter sets, their content too: the draws take values from them.
+  return content_hash(sets_ ? resolved_yaml_ + "# parameter sets " + sets_->content_hash : resolved_yaml_);
 }
 
 }  // namespace wijksim

@@ -15,6 +15,8 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -25,7 +27,10 @@
 #include "wijksim/model/params.h"
 #include "wijksim/model/run_size.h"
 #include "wijksim/scenario/distributions.h"
+#include "wijksim/scenario/key_value.h"
 #include "wijksim/scenario/parameter_reader.h"
+#include "wijksim/scenario/parameter_sets.h"
+#include "wijksim/scenario/yaml_tree.h"
 
 namespace wijksim {
 
@@ -50,6 +55,9 @@ class ScenarioSource {
   // One draw of the probabilistic sensitivity analysis: each uncertain parameter sampled from
   // RandomStreams(seed, draw, 0) with entity parameter_id(key_path). Two scenarios that give the same key
   // path the same distribution therefore get the same value in the same draw (common parameter draws).
+  // With parameter sets, draw d >= 1 first takes the values of set parameter_set_of_draw(seed, d) (as
+  // reread_with: a set's number replaces a distribution), then samples the distributions left; scenarios
+  // that read the same sets file take the same set in the same draw.
   Scenario for_draw(std::uint64_t seed, std::uint32_t draw) const;
   const std::vector<UncertainParameter>& uncertain() const { return uncertain_; }
   // Every number of the scenario that a sensitivity analysis may set, by key path in reading order: the
@@ -63,8 +71,25 @@ class ScenarioSource {
   // means. Throws InputError naming the key and the file when the scenario has no such parameter or a
   // value lies outside its range.
   Scenario with_values(const std::vector<std::pair<std::string, double>>& values) const;
+
+  // The scenario with some key paths set to numbers, read and checked again as a whole: every setter,
+  // conversion (euros to cents, capacity per 1,000 households) and cross-check applies as for a file. A
+  // number replaces a distribution (that parameter no longer varies between draws). Throws InputError at
+  // the value's `where` for a key path the scenario does not have or that is not a number (nor a
+  // distribution), and for a value the key cannot take (a share above 1).
+  ScenarioSource reread_with(std::span<const KeyValue> values) const;
+  // Whether the scenario gives `key_path` (as reread_with reads it) a value of any kind.
+  bool has(const std::string& key_path) const;
+
+  // The parameter sets its draws take values from (the scenario's `parameter_sets`, or
+  // with_parameter_sets); null without.
+  const ParameterSets* parameter_sets() const { return sets_.get(); }
+  // The scenario drawing from another sets file (the command line's --parameters). InputError for a file
+  // that cannot be read or that names a key path this scenario does not give a number.
+  ScenarioSource with_parameter_sets(const std::string& path) const;
   // The sampled value of each uncertain parameter in a draw, by key path (a Dirichlet gives key_path[i]),
-  // for storing the draws next to the results.
+  // after the values of the draw's parameter set (by the sets file's key paths), for storing the draws next
+  // to the results.
   std::vector<std::pair<std::string, double>> sampled_values(std::uint64_t seed, std::uint32_t draw) const;
 
   // The fully resolved scenario (after extends) as YAML, for the results store; loading it again with
@@ -73,7 +98,8 @@ class ScenarioSource {
   // Every leaf of the resolved scenario as "key.path" -> value, in file order: a scalar as written, a list
   // or a distribution ({dist: ...}) as one value in YAML flow style. For the results store and the report.
   std::vector<std::pair<std::string, std::string>> settings() const;
-  // FNV-1a 64-bit hash of resolved_yaml, 16 hex digits: identifies the scenario's content, not its file.
+  // FNV-1a 64-bit hash of resolved_yaml (and of the parameter sets' content, with sets), 16 hex digits:
+  // identifies the scenario's content, not its file.
   std::string hash() const;
   const std::string& path() const { return path_; }
   // Every file read to load it: the scenario, the files of its `extends` chain, its comparator and the
@@ -90,6 +116,21 @@ class ScenarioSource {
 
  private:
   static ScenarioSource load_text(const std::string& yaml, const std::string& path, bool check_comparator);
+  // What from_tree takes over instead of reading it again: reread_with changes numbers only, so the
+  // calibration targets (checked against the tree's structure) and the parameter sets stay as they were.
+  struct Reuse {
+    bool check_comparator = true;
+    const std::vector<CalibrationTarget>* targets = nullptr;
+    std::shared_ptr<const ParameterSets> sets;
+    std::vector<std::string> parents;  // the files the scenario extends (for files())
+  };
+  // `d`: what the earlier stages found (reported with the schema's findings).
+  static ScenarioSource from_tree(std::shared_ptr<const loader::Node> tree, const std::string& path,
+                                  const Reuse& reuse, loader::Diags d);
+  // The files the scenario extends, from files_.
+  std::vector<std::string> extended_files() const;
+  struct SetCache;
+  const ScenarioSource& set_source(std::uint64_t seed, std::uint32_t draw) const;
   void apply_draw(Scenario& s, std::uint64_t seed, std::uint32_t draw,
                   std::vector<std::pair<std::string, double>>* values) const;
 
@@ -98,11 +139,14 @@ class ScenarioSource {
   Location comparator_where_;
   CostBound cost_bound_;
   Location cost_where_;
+  std::shared_ptr<const loader::Node> tree_;  // the resolved tree (after extends), for reread_with
   std::string resolved_yaml_;
   Scenario base_;
   std::vector<UncertainParameter> uncertain_;
   std::vector<ParameterSetter> apply_;  // parallel to uncertain_
   std::vector<ScenarioParameter> parameters_;
+  std::shared_ptr<const ParameterSets> sets_;
+  std::shared_ptr<SetCache> set_cache_;  // the scenario of each set drawn so far (shared by copies)
 };
 
 }  // namespace wijksim

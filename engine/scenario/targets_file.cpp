@@ -4,6 +4,7 @@
 
 #include <cmath>
 
+#include "wijksim/core/content_hash.h"
 #include "wijksim/scenario/extends.h"
 #include "wijksim/scenario/parameter_reader.h"
 
@@ -116,6 +117,7 @@ class TargetsReader : public ParameterReader {
     whole("per_round", c.per_round, 1, 1e6);
     whole("rounds", c.rounds, 0, 1000);
     whole("sets", c.sets, 1, 1e6);
+    whole("mode_search", c.mode_search, 0, 1e6);
     m.done();
   }
 };
@@ -130,6 +132,7 @@ TargetsFile read_targets_file(const std::string& path) {
   std::optional<Node> root = parse_yaml(text, path, d);
   TargetsFile out;
   out.path = path;
+  out.content_hash = content_hash(text);
   if (root) TargetsReader(d, path).read(*root, out);
   if (!d.empty()) throw InputError(std::move(d).sorted(path));
   return out;

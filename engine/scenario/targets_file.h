@@ -29,6 +29,7 @@ struct CalibrationSettings {
   int per_round = 100;   // candidates added around the best points each round
   int rounds = 10;       // at most
   int sets = 200;        // parameter sets written, resampled by their weights
+  int mode_search = -1;  // evaluations searching the posterior's mode first (0: none; -1: 25 per parameter)
 };
 
 struct TargetsFile {
@@ -37,6 +38,7 @@ struct TargetsFile {
   std::vector<CalibrationTarget> targets;  // measures not yet checked against a scenario (parsed empty)
   std::vector<FreeParameter> free;
   CalibrationSettings settings;
+  std::string content_hash;  // FNV-1a 64 of the file's text, 16 hex digits: a calibration's identity
 };
 
 // Reads and checks a targets file. Throws InputError listing every problem with its location.

@@ -5,8 +5,10 @@
 #include <algorithm>
 #include <cctype>
 #include <chrono>
+#include <cmath>
 #include <ctime>
 #include <filesystem>
+#include <limits>
 #include <thread>
 #include <tuple>
 
@@ -106,6 +108,14 @@ CREATE TABLE virtual_evaluation (
   measure TEXT NOT NULL, sample INTEGER NOT NULL, studies INTEGER NOT NULL, true_effect REAL, mean_estimate REAL,
   lo REAL, hi REAL, power REAL, power_right_sign REAL, analytic_power REAL,
   PRIMARY KEY (run_id, comparator, option, measure)) WITHOUT ROWID;
+CREATE TABLE calibrations (
+  run_id INTEGER PRIMARY KEY REFERENCES runs, targets_file TEXT NOT NULL, targets_hash TEXT NOT NULL,
+  households INTEGER NOT NULL);
+CREATE TABLE candidates (
+  run_id INTEGER NOT NULL REFERENCES runs, candidate INTEGER NOT NULL, round INTEGER NOT NULL,
+  quantity TEXT NOT NULL CHECK (quantity IN ('parameter', 'model', 'model_se', 'log_likelihood')),
+  name TEXT NOT NULL, value REAL,
+  PRIMARY KEY (run_id, candidate, quantity, name)) WITHOUT ROWID;
 CREATE TABLE reports (
   run_id INTEGER NOT NULL REFERENCES runs, format TEXT NOT NULL, body TEXT NOT NULL,
   PRIMARY KEY (run_id, format)) WITHOUT ROWID;
@@ -146,6 +156,7 @@ RunInfo read_run(const Statement& q) {
   r.draws = static_cast<int>(q.integer(11));
   r.draws_done = static_cast<int>(q.integer(12));
   r.replications_done = static_cast<int>(q.integer(13));
+  r.candidates_done = static_cast<int>(q.integer(14));
   return r;
 }
 
@@ -169,7 +180,7 @@ constexpr const char* kRunColumns =
     "SELECT run_id, started_at, finished_at, version, seed, command, command_line, status, replications, "
     "first_replication, years, draws, (SELECT count(DISTINCT draw) FROM figures f WHERE f.run_id = "
     "runs.run_id), (SELECT count(DISTINCT replication) FROM figures f WHERE f.run_id = runs.run_id AND "
-    "f.draw = 0) "
+    "f.draw = 0), (SELECT count(DISTINCT candidate) FROM candidates c WHERE c.run_id = runs.run_id) "
     "FROM runs";
 
 }  // namespace
@@ -279,7 +290,8 @@ void RunStore::exec(const char* sql, const char* doing) const {
 
 std::int64_t RunStore::begin_run(const RunInfo& info, const std::vector<StoredScenario>& scenarios,
                                  const std::vector<StoredLabel>& payers,
-                                 const std::vector<StoredLabel>& agencies, std::optional<RunLock>* lock) {
+                                 const std::vector<StoredLabel>& agencies, std::optional<RunLock>* lock,
+                                 const StoredCalibration* calibration) {
   Transaction t(db_, path_);
   Statement r(db_, path_,
               "INSERT INTO runs (started_at, version, seed, command, command_line, status, replications, "
@@ -310,6 +322,10 @@ std::int64_t RunStore::begin_run(const RunInfo& info, const std::vector<StoredSc
     for (std::size_t i = 0; i < labels->size(); ++i)
       l.bind(1, id).bind(2, static_cast<int>(i)).bind(3, (*labels)[i].key).bind(4, (*labels)[i].label).run();
   }
+  if (calibration) {
+    Statement c(db_, path_, "INSERT INTO calibrations VALUES (?, ?, ?, ?)");
+    c.bind_all(id, calibration->targets_file, calibration->targets_hash, calibration->households).run();
+  }
   // Locked before the commit makes the run visible: no other process can resume it before we hold it.
   if (lock) {
     *lock = RunLock::try_lock(path_, id);
@@ -321,6 +337,68 @@ std::int64_t RunStore::begin_run(const RunInfo& info, const std::vector<StoredSc
   }
   t.commit();
   return id;
+}
+
+StoredCalibration RunStore::calibration(std::int64_t run) const {
+  Statement q(db_, path_, "SELECT targets_file, targets_hash, households FROM calibrations WHERE run_id = ?");
+  q.bind(1, run);
+  if (!q.step())
+    throw InputError({{Location{path_, 0, 0}, "run", fmt::format("run {} is not a calibrate run", run)}});
+  return {q.text(0), q.text(1), static_cast<int>(q.integer(2))};
+}
+
+void RunStore::write_candidate(std::int64_t run, const StoredCandidate& c) {
+  Transaction t(db_, path_);
+  Statement v(db_, path_, "INSERT INTO candidates VALUES (?, ?, ?, ?, ?, ?)");
+  // NaN and -infinity bind as NULL: a figure the candidate could not show.
+  auto put = [&](const char* quantity, const std::string& name, double x) {
+    v.bind(1, run).bind(2, c.candidate).bind(3, c.round).bind(4, quantity).bind(5, name);
+    if (std::isfinite(x))
+      v.bind(6, x);
+    else
+      v.bind_null(6);
+    v.run();
+  };
+  for (const auto& [name, x] : c.parameters) put("parameter", name, x);
+  if (!c.rejected)
+    for (std::size_t i = 0; i < c.targets.size(); ++i) {
+      put("model", c.targets[i], c.model[i]);
+      put("model_se", c.targets[i], c.model_se[i]);
+    }
+  put("log_likelihood", "", c.log_likelihood);
+  t.commit();
+}
+
+std::vector<StoredCandidate> RunStore::candidates(std::int64_t run) const {
+  Statement q(db_, path_,
+              "SELECT candidate, round, quantity, name, value FROM candidates WHERE run_id = ? "
+              "ORDER BY candidate, quantity, name");
+  q.bind(1, run);
+  std::vector<StoredCandidate> out;
+  while (q.step()) {
+    const auto index = static_cast<std::uint32_t>(q.integer(0));
+    if (out.empty() || out.back().candidate != index) {
+      out.emplace_back();
+      out.back().candidate = index;
+      out.back().round = static_cast<int>(q.integer(1));
+      out.back().rejected = true;  // until a figure is found
+    }
+    StoredCandidate& c = out.back();
+    const std::string quantity = q.text(2);
+    const double x = q.null(4) ? kNaN : q.real(4);
+    if (quantity == "parameter") {
+      c.parameters.emplace_back(q.text(3), x);
+    } else if (quantity == "model") {
+      c.targets.push_back(q.text(3));
+      c.model.push_back(x);
+      c.rejected = false;
+    } else if (quantity == "model_se") {
+      c.model_se.push_back(x);
+    } else {
+      c.log_likelihood = std::isnan(x) ? -std::numeric_limits<double>::infinity() : x;
+    }
+  }
+  return out;
 }
 
 RunInfo RunStore::run(std::int64_t id) const {
@@ -649,6 +727,7 @@ std::vector<std::string> RunStore::export_csv(std::int64_t run, const std::strin
       {"evppi.csv", "SELECT * FROM evppi WHERE run_id = ? ORDER BY comparator, name"},
       {"virtual_evaluation.csv",
        "SELECT * FROM virtual_evaluation WHERE run_id = ? ORDER BY comparator, option, measure"},
+      {"candidates.csv", "SELECT * FROM candidates WHERE run_id = ? ORDER BY candidate, quantity, name"},
   };
   std::vector<std::string> names;
   for (const auto& f : files) names.emplace_back(f.first);

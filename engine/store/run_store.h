@@ -23,7 +23,7 @@ struct sqlite3;
 namespace wijksim {
 
 // Bumped whenever a table or column changes; a store of another version is refused, never rewritten.
-inline constexpr int kStoreSchemaVersion = 4;
+inline constexpr int kStoreSchemaVersion = 5;
 
 struct RunInfo {
   std::int64_t id = 0;
@@ -36,6 +36,26 @@ struct RunInfo {
   int replications = 0, first_replication = 0, years = 0, draws = 0;
   int draws_done = 0;         // parameter draws (or the base case) with at least one run kept
   int replications_done = 0;  // base case: replications kept (each is written whole, every scenario)
+  int candidates_done = 0;  // calibrate: candidates evaluated and kept
+};
+
+// What a calibrate run calibrates against (the `calibrations` table).
+struct StoredCalibration {
+  std::string targets_file;
+  std::string targets_hash;  // content_hash of the targets file's text
+  int households = 0;        // simulated per candidate
+};
+
+// One evaluated candidate of a calibrate run (the `candidates` table): by name, so a changed targets file
+// cannot be misread.
+struct StoredCandidate {
+  std::uint32_t candidate = 0;
+  int round = 0;
+  std::vector<std::pair<std::string, double>> parameters;  // key path -> value
+  std::vector<std::string> targets;                        // target keys ...
+  std::vector<double> model, model_se;                     // ... and the model's mean and its standard error
+  double log_likelihood = 0;                               // -infinity: a figure the model could not show
+  bool rejected = false;                                   // the scenario cannot take the values (no figures)
 };
 
 struct StoredScenario {
@@ -156,7 +176,8 @@ class RunStore {
   // `lock`, the new run's lock (run_lock.h) is taken before the run becomes visible to other processes.
   std::int64_t begin_run(const RunInfo& info, const std::vector<StoredScenario>& scenarios,
                          const std::vector<StoredLabel>& payers, const std::vector<StoredLabel>& agencies,
-                         std::optional<RunLock>* lock = nullptr);
+                         std::optional<RunLock>* lock = nullptr,
+                         const StoredCalibration* calibration = nullptr);
   RunInfo run(std::int64_t id) const;  // throws Error for an unknown run
   std::vector<RunInfo> runs() const;
   std::vector<StoredScenario> scenarios(std::int64_t run) const;
@@ -169,6 +190,12 @@ class RunStore {
   void write_draw(std::int64_t run, std::uint32_t draw,
                   const std::vector<std::vector<std::pair<std::string, double>>>& parameters,
                   const std::vector<StoredRun>& runs);
+
+  // calibrate: what the run calibrates against (Error when it is not a calibrate run), one candidate in
+  // its own transaction, and every candidate kept, by index.
+  StoredCalibration calibration(std::int64_t run) const;
+  void write_candidate(std::int64_t run, const StoredCandidate& candidate);
+  std::vector<StoredCandidate> candidates(std::int64_t run) const;
 
   // The summary figures of every completed run: draw -> [scenario] -> runs in replication order.
   std::map<std::uint32_t, std::vector<std::vector<RunMeasures>>> completed(

@@ -105,6 +105,7 @@ Study plan_study(const std::vector<std::string>& paths, const StudyOverrides& ov
     }
     try {
       ScenarioSource src = ScenarioSource::load(path);
+      if (overrides.parameter_sets) src = src.with_parameter_sets(*overrides.parameter_sets);
       Scenario base = src.base();
       study.scenarios.push_back({std::move(src), std::move(base), -1, named});
     } catch (const InputError& e) {
@@ -159,6 +160,18 @@ Study plan_study(const std::vector<std::string>& paths, const StudyOverrides& ov
     s.scenario.simulation.replications = study.replications;
     s.scenario.simulation.years = study.years;
   }
+  // Every parameter set a draw takes must be a scenario the reader accepts: found now, before anything
+  // runs (each set's scenario is read once and kept).
+  for (const StudyScenario& s : study.scenarios) {
+    if (!s.source.parameter_sets()) continue;
+    try {
+      for (std::uint32_t d : study.draw_ids())
+        if (d > 0) s.source.for_draw(study.seed, d);
+    } catch (const InputError& e) {
+      problems.insert(problems.end(), e.diagnostics().begin(), e.diagnostics().end());
+    }
+  }
+  if (!problems.empty()) throw InputError(std::move(problems));
   check_shared_warmups(study);
   return study;
 }

@@ -34,6 +34,8 @@ struct StudyOverrides {
   std::optional<int> years;
   std::optional<std::uint32_t> first_replication;  // to replay one failed run exactly
   std::optional<int> draws;  // parameter draws of a probabilistic sensitivity analysis (0: base case only)
+  // Parameter sets every scenario's draws take values from, instead of the scenarios' own `parameter_sets`.
+  std::optional<std::string> parameter_sets;
 };
 
 struct StudyScenario {

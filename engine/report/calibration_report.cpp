@@ -1,0 +1,134 @@
+#include "wijksim/report/calibration_report.h"
+
+#include <fmt/format.h>
+
+#include <cmath>
+
+#include "wijksim/report/render.h"
+#include "wijksim/report/report_tables.h"
+
+namespace wijksim {
+namespace {
+
+// A parameter's value as the tables show it: three significant digits, Dutch notation.
+std::string value_text(double x) {
+  return format_cell(Cell::of_value(x, Unit::Value));
+}
+
+}  // namespace
+
+std::string prior_text(const Distribution& d) {
+  using K = Distribution::Kind;
+  const auto v = value_text;
+  switch (d.kind) {
+    case K::Fixed:
+      return fmt::format("fixed {}", v(d.a));
+    case K::Uniform:
+      return fmt::format("uniform {}\u2013{}", v(d.a), v(d.b));
+    case K::Triangular:
+      return fmt::format("triangular {}\u2013{}, mode {}", v(d.a), v(d.c), v(d.b));
+    case K::Normal:
+      return fmt::format("normal mean {} sd {}", v(d.a), v(d.b));
+    case K::LogNormal:
+    case K::Gamma:
+    case K::Beta:
+      return fmt::format("{} mean {} sd {}", to_string(d.kind), v(d.mean()), v(d.sd()));
+  }
+  return "";
+}
+
+Report calibration_report(const CalibrationPlan& plan, const CalibrationResult& r) {
+  const CalibrationSettings& cs = plan.settings;
+  Report report;
+  report.command = "calibrate";
+  report.version = WIJKSIM_VERSION;
+  report.interval = fmt::format(
+      "posterior: over the {} parameter sets resampled by importance weight, with their 2.5% and 97.5% "
+      "percentiles",
+      r.sets.size());
+  ScenarioRef ref;
+  ref.name = plan.source.base().name;
+  ref.file = plan.source.path();
+  ref.hash = plan.source.hash();
+  ref.seed = plan.seed;
+  ref.replications = static_cast<std::uint32_t>(cs.replications);
+  ref.years = cs.years;
+  report.scenarios.push_back(ref);
+
+  Table run;
+  run.id = "calibration_run";
+  run.title = "Calibration: incremental mixture importance sampling";
+  run.scenario = ref.name;
+  run.note = fmt::format(
+      "Targets and free parameters from {}. Each candidate: the scenario with the candidate's values, {} "
+      "households, {} replication{} of {} policy year{} after the warm-up, the same seed for every candidate "
+      "(common random numbers). Log-likelihood: the sum over the {} targets the model represents of "
+      "log N(model; target, s), s^2 = ((high - low) / 3.92)^2 + the model's Monte Carlo standard error^2. "
+      "The rounds stop once the effective sample size reaches the number of sets.",
+      plan.file.path, plan.households, cs.replications, cs.replications == 1 ? "" : "s", cs.years,
+      cs.years == 1 ? "" : "s", plan.represented);
+  run.columns = {{"value", ""}};
+  auto count = [&](const char* key, const char* label, double x) {
+    run.rows.push_back({key, label, {Cell::of_value(x, Unit::Count)}});
+  };
+  count("candidates", "candidates", static_cast<double>(r.candidates.size()));
+  count("from_priors", "  drawn from the priors", cs.initial);
+  count("rounds", "  rounds of the mixture", r.imis.rounds);
+  count("per_round", "  candidates per round", cs.per_round);
+  count("simulated", "candidates simulated (inside the priors' support)", static_cast<double>(r.evaluated));
+  if (r.rejected > 0)
+    count("rejected", "  of which values the scenario cannot take (no weight)",
+          static_cast<double>(r.rejected));
+  count("ess", "effective sample size", std::round(r.imis.ess * 10) / 10);
+  std::string by_stage;
+  for (double e : r.imis.ess_by_round) by_stage += (by_stage.empty() ? "" : "; ") + format_dutch(e, 1);
+  run.rows.push_back(
+      {"ess_by_round", "  after the initial draws, then each round", {Cell::of_text(by_stage)}});
+  count("sets", "parameter sets written", static_cast<double>(r.sets.size()));
+  report.tables.push_back(std::move(run));
+
+  Table post;
+  post.id = "posterior";
+  post.title = "Free parameters: prior and posterior";
+  post.scenario = ref.name;
+  post.note =
+      "Posterior: mean over the parameter sets with their 2.5%-97.5% percentiles, and their standard "
+      "deviation. A key path with '*' sets that key of every entry (every domain, every agency) alike.";
+  post.columns = {{"prior", "prior"}, {"posterior", "posterior"}, {"sd", "sd"}};
+  for (std::size_t j = 0; j < plan.file.free.size(); ++j) {
+    const FreeParameter& p = plan.file.free[j];
+    const ParameterPosterior& q = r.posterior[j];
+    Cell sd = Cell::of_value(q.sd, Unit::Value);
+    post.rows.push_back(
+        {p.key_path,
+         p.key_path,
+         {Cell::of_text(prior_text(p.prior)), Cell::of_interval(q.mean, q.lo, q.hi, Unit::Value), sd}});
+  }
+  report.tables.push_back(std::move(post));
+
+  Table fit;
+  fit.id = "calibration_fit";
+  fit.title = "Targets and the model at the posterior";
+  fit.scenario = ref.name;
+  fit.note =
+      "Public figure with its interval. Model: the importance-weighted mean of every simulated candidate's "
+      "figure (no further simulation), with the 2.5%-97.5% percentiles of the figure over the parameter "
+      "sets. "
+      "'inside': the weighted mean lies in the target's interval.";
+  fit.columns = {{"target", "public figure"}, {"model", "model"}, {"fit", "fit"}};
+  for (std::size_t t = 0; t < plan.targets.size(); ++t) {
+    const CalibrationTarget& x = plan.targets[t];
+    const TargetFit& f = r.fit[t];
+    const Unit u = target_unit(x);
+    fit.rows.push_back({x.key,
+                        fmt::format("{} ({})", x.label, x.unit),
+                        {Cell::of_interval(x.value, x.lo, x.hi, u),
+                         f.fit == Fit::NotModelled ? Cell::of_text(x.note.empty() ? "-" : x.note)
+                                                   : Cell::of_interval(f.model, f.lo, f.hi, u),
+                         Cell::of_text(to_string(f.fit))}});
+  }
+  report.tables.push_back(std::move(fit));
+  return report;
+}
+
+}  // namespace wijksim

@@ -1,0 +1,15 @@
+// What `wijksim calibrate` prints (and the store keeps): each free parameter's prior and posterior, each
+// target next to the model at the posterior with a fit verdict, and how the sampling went.
+#pragma once
+
+#include "wijksim/report/table.h"
+#include "wijksim/study/calibration_run.h"
+
+namespace wijksim {
+
+Report calibration_report(const CalibrationPlan& plan, const CalibrationResult& result);
+
+// A prior in words: "uniform 0,005–0,05", "normal mean 0,5 sd 0,1".
+std::string prior_text(const Distribution& d);
+
+}  // namespace wijksim

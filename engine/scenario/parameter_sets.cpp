@@ -1,0 +1,134 @@
+#include "wijksim/scenario/parameter_sets.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <string_view>
+
+#include "wijksim/core/content_hash.h"
+#include "wijksim/core/random_streams.h"
+#include "wijksim/scenario/extends.h"
+#include "wijksim/scenario/parameter_reader.h"
+
+namespace wijksim {
+namespace {
+
+// The fields of one CSV line (no quoting: key paths and numbers hold no commas) with their columns (from 1).
+std::vector<std::pair<std::string_view, int>> fields(std::string_view line) {
+  std::vector<std::pair<std::string_view, int>> out;
+  std::size_t start = 0;
+  for (;;) {
+    const std::size_t comma = std::min(line.find(',', start), line.size());
+    std::string_view f = line.substr(start, comma - start);
+    int column = static_cast<int>(start) + 1;
+    while (!f.empty() && f.front() == ' ') f.remove_prefix(1), ++column;
+    while (!f.empty() && f.back() == ' ') f.remove_suffix(1);
+    out.emplace_back(f, column);
+    if (comma == line.size()) return out;
+    start = comma + 1;
+  }
+}
+
+}  // namespace
+
+std::vector<KeyValue> ParameterSets::values(std::size_t k) const {
+  std::vector<KeyValue> out;
+  for (std::size_t j = 0; j < keys.size(); ++j) out.push_back({keys[j], rows.at(k)[j], cell_where.at(k)[j]});
+  return out;
+}
+
+ParameterSets read_parameter_sets(const std::string& path) {
+  std::string text, why;
+  if (!loader::read_file(path, text, why))
+    throw InputError({{Location{path, 0, 0}, "", "cannot read the parameter sets: " + why}});
+  ParameterSets sets;
+  sets.path = path;
+  sets.content_hash = content_hash(text);
+  std::vector<Diagnostic> problems;
+  auto problem = [&](int line, int column, std::string key, std::string message) {
+    if (problems.size() < loader::kMaxDiagnostics)
+      problems.push_back({Location{path, line, column}, std::move(key), std::move(message)});
+  };
+  bool header = false;
+  std::size_t start = 0;
+  for (int line = 1; start < text.size(); ++line) {
+    const std::size_t end = std::min(text.find('\n', start), text.size());
+    std::string_view l(text.data() + start, end - start);
+    start = end + 1;
+    if (!l.empty() && l.back() == '\r') l.remove_suffix(1);
+    if (l.empty() || l.front() == '#') continue;
+    const auto f = fields(l);
+    if (!header) {
+      header = true;
+      if (f[0].first != "set")
+        problem(line, 1, "",
+                fmt::format("expected the header 'set,<key path>,...' (after the '#' comments), found '{}'",
+                            f[0].first));
+      for (std::size_t j = 1; j < f.size(); ++j) {
+        const std::string key(f[j].first);
+        if (key.empty()) problem(line, f[j].second, "", fmt::format("column {} has no key path", j + 1));
+        if (std::find(sets.keys.begin(), sets.keys.end(), key) != sets.keys.end())
+          problem(line, f[j].second, key, "this key path is given twice");
+        sets.keys.push_back(key);
+        sets.key_where.push_back({path, line, f[j].second});
+      }
+      if (sets.keys.empty()) problem(line, 1, "", "the header names no key path after 'set'");
+      continue;
+    }
+    if (f.size() != sets.keys.size() + 1) {
+      problem(line, 1, "",
+              fmt::format("expected {} fields (the set and {} values), found {}", sets.keys.size() + 1,
+                          sets.keys.size(), f.size()));
+      continue;
+    }
+    int number = 0;
+    auto [p, ec] = std::from_chars(f[0].first.data(), f[0].first.data() + f[0].first.size(), number);
+    if (ec != std::errc() || p != f[0].first.data() + f[0].first.size())
+      problem(line, f[0].second, "set", fmt::format("expected a set number, found '{}'", f[0].first));
+    std::vector<double> row;
+    std::vector<Location> where;
+    for (std::size_t j = 1; j < f.size(); ++j) {
+      where.push_back({path, line, f[j].second});
+      double v = 0;
+      if (!loader::parse_double(f[j].first, v) || !std::isfinite(v))
+        problem(line, f[j].second, sets.keys[j - 1],
+                fmt::format("expected a finite number, found '{}'", f[j].first));
+      row.push_back(v);
+    }
+    sets.numbers.push_back(number);
+    sets.rows.push_back(std::move(row));
+    sets.cell_where.push_back(std::move(where));
+  }
+  if (!header)
+    problem(1, 1, "", "the file holds no header 'set,<key path>,...' (is it a file of parameter sets?)");
+  else if (sets.rows.empty() && problems.empty())
+    problem(1, 1, "", "the file holds no parameter sets");
+  if (!problems.empty()) throw InputError(std::move(problems));
+  return sets;
+}
+
+std::string format_parameter_sets(const std::vector<std::string>& comments,
+                                  const std::vector<std::string>& keys,
+                                  const std::vector<std::vector<double>>& rows) {
+  std::string out;
+  for (const std::string& c : comments) out += fmt::format("# {}\n", c);
+  out += "set";
+  for (const std::string& k : keys) out += "," + k;
+  out += "\n";
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    out += fmt::format("{}", i + 1);
+    for (double v : rows[i]) out += fmt::format(",{}", v);  // fmt's "{}": the shortest exact form
+    out += "\n";
+  }
+  return out;
+}
+
+std::size_t parameter_set_of_draw(std::uint64_t seed, std::uint32_t draw, std::size_t sets) {
+  const RandomStreams::Block b = RandomStreams(seed, draw, 0).block(0, 0, Stream::ParameterSet);
+  const auto k = static_cast<std::size_t>(uniform53(b[0], b[1]) * static_cast<double>(sets));
+  return std::min(k, sets - 1);
+}
+
+}  // namespace wijksim

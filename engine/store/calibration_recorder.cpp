@@ -1,0 +1,129 @@
+#include "wijksim/store/calibration_recorder.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+namespace wijksim {
+
+CalibrationRecorder::CalibrationRecorder(const CalibrationPlan& plan, const std::string& store,
+                                         const std::string& command_line, std::optional<std::int64_t> resume)
+    : plan_(plan), store_(RunStore::open(store)) {
+  const Scenario base = plan.source.base();
+  if (resume) {
+    run_id_ = *resume;
+    store_.run(run_id_);  // an unknown run is bad input
+    // One live writer per run (as StudyRecorder): refused before anything of the run is read or written.
+    lock_ = RunLock::try_lock(store, run_id_);
+    if (!lock_)
+      throw InputError({{Location{store, 0, 0}, "--resume",
+                         fmt::format("run {} is being written by another process right now: wait until it "
+                                     "ends, or stop it (Ctrl-C) and resume then",
+                                     run_id_)}});
+    const RunInfo info = store_.run(run_id_);
+    std::vector<std::string> differences;
+    if (info.command != "calibrate") {
+      differences.push_back(fmt::format("it is a {} run", info.command));
+    } else {
+      if (info.status == "complete")
+        differences.push_back("it is complete already (`wijksim show` prints it)");
+      const std::vector<StoredScenario> before = store_.scenarios(run_id_);
+      if (before.size() != 1 || before[0].hash != plan.source.hash())
+        differences.push_back(fmt::format("the scenario {} has changed since", plan.source.path()));
+      const StoredCalibration c = store_.calibration(run_id_);
+      if (c.targets_hash != plan.file.content_hash)
+        differences.push_back(fmt::format("the targets file {} has changed since", plan.file.path));
+      if (info.seed != plan.seed) differences.push_back(fmt::format("its seed is {}", info.seed));
+    }
+    if (!differences.empty()) {
+      std::string why;
+      for (const std::string& d : differences) why += (why.empty() ? "" : "; ") + d;
+      throw InputError({{Location{store, 0, 0}, "--resume",
+                         fmt::format("run {} cannot be resumed by this command: {}. It was started as: {}",
+                                     run_id_, why, info.command_line)}});
+    }
+    // Back by name, in the order of the free parameters and targets.
+    for (const StoredCandidate& s : store_.candidates(run_id_)) {
+      CandidateRecord r;
+      r.index = s.candidate;
+      r.round = s.round;
+      r.log_likelihood = s.log_likelihood;
+      r.rejected = s.rejected;
+      for (const FreeParameter& p : plan.file.free) {
+        auto it = std::find_if(s.parameters.begin(), s.parameters.end(),
+                               [&](const auto& x) { return x.first == p.key_path; });
+        if (it == s.parameters.end())
+          throw Error(fmt::format("results store '{}': candidate {} of run {} has no value of {}", store,
+                                  s.candidate, run_id_, p.key_path));
+        r.parameters.push_back(it->second);
+      }
+      for (const CalibrationTarget& t : plan.targets) {
+        auto it = std::find(s.targets.begin(), s.targets.end(), t.key);
+        const bool found = it != s.targets.end();
+        if (!found && !s.rejected)
+          throw Error(fmt::format("results store '{}': candidate {} of run {} has no figure of target {}",
+                                  store, s.candidate, run_id_, t.key));
+        const auto i = static_cast<std::size_t>(it - s.targets.begin());
+        r.model.push_back(found ? s.model[i] : kNaN);
+        r.model_se.push_back(found ? s.model_se[i] : kNaN);
+      }
+      completed_.emplace(r.index, std::move(r));
+    }
+    store_.set_status(run_id_, "running");
+    return;
+  }
+  RunInfo info;
+  info.version = WIJKSIM_VERSION;
+  info.seed = plan.seed;
+  info.command = "calibrate";
+  info.command_line = command_line;
+  info.replications = plan.settings.replications;
+  info.years = plan.settings.years;
+  StoredScenario st;
+  st.name = base.name;
+  st.file = base.file;
+  st.role = "scenario";
+  st.households = base.population.households;
+  st.resolved_yaml = plan.source.resolved_yaml();
+  st.hash = plan.source.hash();
+  st.description = base.description;
+  st.willingness_to_pay = base.economics.willingness_to_pay;
+  st.settings = plan.source.settings();
+  std::vector<StoredLabel> payers, agencies;
+  for (const Payer& p : base.payers) payers.push_back({p.name, p.label.empty() ? p.name : p.label});
+  for (const Agency& a : base.agencies) agencies.push_back({a.name, a.label.empty() ? a.name : a.label});
+  const StoredCalibration c{plan.file.path, plan.file.content_hash, plan.households};
+  run_id_ = store_.begin_run(info, {st}, payers, agencies, &lock_, &c);
+}
+
+CandidateSink CalibrationRecorder::sink() {
+  return [this](const CandidateRecord& r) {
+    StoredCandidate s;
+    s.candidate = r.index;
+    s.round = r.round;
+    s.log_likelihood = r.log_likelihood;
+    s.rejected = r.rejected;
+    for (std::size_t j = 0; j < plan_.file.free.size(); ++j)
+      s.parameters.emplace_back(plan_.file.free[j].key_path, r.parameters[j]);
+    for (const CalibrationTarget& t : plan_.targets) s.targets.push_back(t.key);
+    s.model = r.model;
+    s.model_se = r.model_se;
+    store_.write_candidate(run_id_, s);
+  };
+}
+
+void CalibrationRecorder::complete(const std::vector<std::pair<std::string, std::string>>& reports) {
+  store_.complete_run(run_id_, {}, reports);
+  settled_ = true;
+}
+
+CalibrationRecorder::~CalibrationRecorder() {
+  if (settled_ || run_id_ == 0 || !lock_) return;
+  try {
+    store_.set_status(run_id_, "failed");
+  } catch (...) {
+    // The store may not take even this (a full disk): the run stays "running", which --resume accepts.
+  }
+}
+
+}  // namespace wijksim

@@ -1,0 +1,365 @@
+#include "wijksim/study/calibration_run.h"
+
+#include <fmt/format.h>
+#include <oneapi/tbb/parallel_for.h>
+#include <oneapi/tbb/partitioner.h>
+
+#include <cmath>
+#include <mutex>
+
+#include "wijksim/analysis/summary.h"
+#include "wijksim/core/statistics.h"
+#include "wijksim/scenario/parameter_sets.h"
+#include "wijksim/study/study.h"
+
+namespace wijksim {
+namespace {
+
+// The values that make the scenario `households` households (0 or more than it has: all of them): every
+// neighbourhood scaled in proportion, at least one household each.
+std::vector<KeyValue> scaled_households(const ScenarioSource& src, int households, const Location& where) {
+  const Scenario s = src.base();
+  const int total = s.population.households;
+  if (households <= 0 || households >= total) return {};
+  const double f = static_cast<double>(households) / total;
+  std::vector<KeyValue> v;
+  if (s.population.neighbourhoods.empty()) return {{"population.households", double(households), where}};
+  double sum = 0;
+  for (const NeighbourhoodSpec& n : s.population.neighbourhoods) {
+    const double h = std::max(1.0, std::round(n.households * f));
+    sum += h;
+    v.push_back({"population.neighbourhoods." + n.name + ".households", h, where});
+  }
+  if (src.has("population.households")) v.push_back({"population.households", sum, where});
+  return v;
+}
+
+// Values of a prior at the edge of what it gives, to check against what the parameter can take: the ends
+// of a bounded prior, mean -/+ 3 sd of a normal (as the scenario reader checks a normal).
+std::vector<double> prior_edges(const Distribution& d) {
+  using K = Distribution::Kind;
+  switch (d.kind) {
+    case K::Uniform:
+      return {d.a, d.b};
+    case K::Triangular:
+      return {d.a, d.c};
+    case K::Normal:
+      return {d.a - 3 * d.b, d.a + 3 * d.b};
+    default:
+      return {};  // positive (lognormal, gamma) or within (0, 1) (beta): the mean is checked
+  }
+}
+
+// Where the mode search may look for a parameter: its prior's support, or where nearly all of the prior's
+// mass lies.
+std::pair<double, double> search_range(const Distribution& d) {
+  using K = Distribution::Kind;
+  switch (d.kind) {
+    case K::Fixed:
+      return {d.a, d.a};
+    case K::Uniform:
+      return {d.a, d.b};
+    case K::Triangular:
+      return {d.a, d.c};
+    case K::Normal:
+      return {d.a - 4 * d.b, d.a + 4 * d.b};
+    case K::LogNormal:
+      return {std::exp(d.a - 4 * d.b), std::exp(d.a + 4 * d.b)};
+    case K::Gamma:
+      return {d.mean() * 1e-3, d.mean() + 6 * d.sd()};
+    case K::Beta:
+      return {1e-6, 1 - 1e-6};
+  }
+  return {d.a, d.a};
+}
+
+// The scale the mixture sees a parameter on: logit for a bounded prior, log for a positive one.
+Scale unbounded_scale(const Distribution& d) {
+  using K = Distribution::Kind;
+  switch (d.kind) {
+    case K::Uniform:
+      return {Scale::Kind::Logit, d.a, d.b};
+    case K::Triangular:
+      return {Scale::Kind::Logit, d.a, d.c};
+    case K::Beta:
+      return {Scale::Kind::Logit, 0, 1};
+    case K::LogNormal:
+    case K::Gamma:
+      return {Scale::Kind::Log, 0, 1};
+    case K::Fixed:
+    case K::Normal:
+      break;
+  }
+  return {};
+}
+
+std::vector<KeyValue> at_means(const TargetsFile& file) {
+  std::vector<KeyValue> v;
+  for (const FreeParameter& p : file.free) v.push_back({p.key_path, p.prior.mean(), p.where});
+  return v;
+}
+
+}  // namespace
+
+CalibrationPlan plan_calibration(const std::string& scenario, std::optional<std::uint64_t> seed) {
+  CalibrationPlan plan{ScenarioSource::load(scenario), {}, {}, {}, {}, 0, 0, 0};
+  const Scenario base = plan.source.base();
+  if (base.targets_file.empty())
+    throw InputError({{Location{scenario, 0, 0}, "targets",
+                       "the scenario names no targets file (targets:): calibrate fits the file's free "
+                       "parameters to its targets"}});
+  plan.file = read_targets_file(base.targets_file);
+  plan.settings = plan.file.settings;
+  plan.seed = seed.value_or(base.simulation.seed);
+  const Location file_top{plan.file.path, 1, 1};
+  std::vector<Diagnostic> problems;
+  if (plan.file.free.empty())
+    problems.push_back({file_top, "free",
+                        "the targets file names no free parameters (free:): calibrate needs at least one, "
+                        "each with its prior"});
+  for (const FreeParameter& p : plan.file.free)
+    if (p.prior.kind == Distribution::Kind::Fixed)
+      problems.push_back({p.where, "free." + p.key_path, "a free parameter needs a prior that varies"});
+  if (!problems.empty()) throw InputError(std::move(problems));
+
+  plan.simulated =
+      plan.source.reread_with(scaled_households(plan.source, plan.settings.households, file_top));
+  Scenario probe = plan.simulated.base();
+  plan.households = probe.population.households;
+  // The targets as calibration measures them: over `years` policy years (a share at year N needs N).
+  probe.simulation.years = plan.settings.years;
+  plan.targets = targets_for(probe, plan.file);
+  for (const CalibrationTarget& t : plan.targets) {
+    if (t.parsed.kind == TargetMeasure::Kind::None) continue;
+    ++plan.represented;
+    if (!(t.hi > t.lo))
+      problems.push_back({t.where, "targets." + t.key,
+                          "calibration weighs the model's distance from a figure by its interval: give an "
+                          "interval of some width (or the survey's n)"});
+  }
+  if (plan.represented == 0)
+    problems.push_back({file_top, "targets",
+                        "no target has a measure of the model (every measure is none): nothing to calibrate "
+                        "to"});
+  if (!problems.empty()) throw InputError(std::move(problems));
+
+  // Every free parameter a number of the scenario (at the priors' means), and each prior within what its
+  // parameter can take: the reader's own message, at the free parameter.
+  const std::vector<KeyValue> means = at_means(plan.file);
+  plan.simulated.reread_with(means);
+  for (std::size_t j = 0; j < means.size(); ++j)
+    for (double edge : prior_edges(plan.file.free[j].prior)) {
+      std::vector<KeyValue> v = means;
+      v[j].value = edge;
+      try {
+        plan.simulated.reread_with(v);
+      } catch (const InputError& e) {
+        for (const Diagnostic& d : e.diagnostics())
+          problems.push_back(
+              {d.where, d.key, fmt::format("{} (this free parameter's prior reaches {})", d.message, edge)});
+      }
+    }
+  if (!problems.empty()) throw InputError(std::move(problems));
+  return plan;
+}
+
+namespace {
+
+// One candidate: its scenario run for the plan's replications, the targets' figures over them.
+CandidateRecord simulate_candidate(const CalibrationPlan& plan, const ImisCandidate& c) {
+  const std::size_t n = plan.targets.size();
+  CandidateRecord r;
+  r.index = c.index;
+  r.round = c.round;
+  r.parameters = c.x;
+  r.model.assign(n, kNaN);
+  r.model_se.assign(n, kNaN);
+  std::vector<KeyValue> values;
+  for (std::size_t j = 0; j < c.x.size(); ++j)
+    values.push_back({plan.file.free[j].key_path, c.x[j], plan.file.free[j].where});
+  Scenario s;
+  try {
+    s = plan.simulated.reread_with(values).base();
+  } catch (const InputError&) {
+    // Values the scenario cannot take (a normal prior's tail beyond a parameter's range): no weight, as if
+    // the prior stopped at the parameter's range.
+    r.rejected = true;
+    return r;
+  }
+  s.simulation.seed = plan.seed;
+  s.simulation.replications = plan.settings.replications;
+  s.simulation.years = plan.settings.years;
+  s.targets = plan.targets;
+  const Model model(s);
+  const ScenarioShape shape = shape_of(s);
+  const auto reps = static_cast<std::uint32_t>(plan.settings.replications);
+  std::vector<std::vector<double>> figures(n);
+  // Common random numbers: every candidate runs the same seed, draw 0 and replications 0 .. reps - 1.
+  for (const RunResult& run : run_replications(model, RunPlan{plan.seed, 0, 0, reps})) {
+    const RunMeasures m = measure_run(shape, s, run);
+    for (std::size_t t = 0; t < n; ++t) figures[t].push_back(m.figures.targets[t]);
+  }
+  for (std::size_t t = 0; t < n; ++t) {
+    const Stat st = describe(figures[t]);
+    r.model[t] = st.mean;
+    r.model_se[t] = st.se;
+  }
+  r.log_likelihood = target_log_likelihood(plan.targets, r.model, r.model_se);
+  return r;
+}
+
+bool same_values(const std::vector<double>& a, const std::vector<double>& b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin());
+}
+
+}  // namespace
+
+CalibrationResult run_calibration(const CalibrationPlan& plan, const Progress::Callback& on_progress,
+                                  const CandidateSink& sink, const CompletedCandidates* completed,
+                                  const std::atomic<bool>* stop) {
+  const CalibrationSettings& cs = plan.settings;
+  const std::vector<FreeParameter>& free = plan.file.free;
+  ImisPrior prior;
+  for (const FreeParameter& p : free) {
+    prior.scales.push_back(unbounded_scale(p.prior));
+    const auto [lo, hi] = search_range(p.prior);
+    prior.lo.push_back(lo);
+    prior.hi.push_back(hi);
+  }
+  const RandomStreams rs(plan.seed, 0, 0);
+  prior.sample = [&](std::uint32_t index) {
+    std::vector<double> x;
+    for (const FreeParameter& p : free)
+      x.push_back(p.prior.sample(rs, parameter_id(p.key_path), Stream::CalibrationPrior, index));
+    return x;
+  };
+  prior.log_density = [&](std::span<const double> x) {
+    double l = 0;
+    for (std::size_t j = 0; j < free.size(); ++j) l += free[j].prior.log_density(x[j]);
+    return l;
+  };
+
+  const std::size_t d = free.size();
+  const int mode_search = cs.mode_search >= 0 ? cs.mode_search : static_cast<int>(25 * d);
+  // The most candidates there can be: the initial draws, the mode search and its curvature's points, the
+  // rounds.
+  const std::size_t most = static_cast<std::size_t>(cs.initial) +
+                           (mode_search > 0 ? static_cast<std::size_t>(mode_search) + 2 * d * d : 0) +
+                           static_cast<std::size_t>(cs.rounds) * static_cast<std::size_t>(cs.per_round);
+  std::vector<CandidateRecord> records;
+  std::atomic<std::size_t> done{0};
+  std::mutex sink_mutex;
+  auto evaluate = [&](std::span<ImisCandidate> batch) {
+    std::vector<char> evaluated(batch.size(), 0);
+    for (const ImisCandidate& c : batch)
+      if (records.size() <= c.index) records.resize(c.index + 1);
+    tbb::parallel_for(
+        tbb::blocked_range<std::size_t>(0, batch.size(), 1),
+        [&](const tbb::blocked_range<std::size_t>& range) {
+          for (std::size_t b = range.begin(); b != range.end(); ++b) {
+            ImisCandidate& c = batch[b];
+            CandidateRecord r;
+            const auto before = completed ? completed->find(c.index) : CompletedCandidates::const_iterator{};
+            if (completed && before != completed->end()) {
+              r = before->second;
+              if (r.round != c.round || !same_values(r.parameters, c.x))
+                throw Error(fmt::format(
+                    "the stored candidate {} is not the one this calibration draws: the store was written "
+                    "by another version of wijksim",
+                    c.index));
+            } else {
+              if (stop && stop->load()) continue;
+              r = simulate_candidate(plan, c);
+              if (sink) {
+                std::lock_guard lock(sink_mutex);
+                sink(r);
+              }
+            }
+            c.log_likelihood = r.log_likelihood;
+            records[c.index] = std::move(r);
+            evaluated[b] = 1;
+            const std::size_t n = done.fetch_add(1) + 1;
+            if (on_progress) on_progress(n, std::max(n, most));
+          }
+        },
+        tbb::simple_partitioner());
+    if (std::count(evaluated.begin(), evaluated.end(), 0) > 0)
+      throw Interrupted(done.load(), most, "candidates");
+  };
+
+  CalibrationResult out;
+  // The curvature at the mode by central differences half a prior sd wide: wide enough that the
+  // simulator's roughness (a household's event that flips as a parameter moves) does not swamp it.
+  constexpr double kHessianStep = 0.5;
+  const ImisSettings settings{
+      cs.initial, cs.per_round, cs.rounds, static_cast<double>(cs.sets), mode_search, kHessianStep};
+  out.imis = imis(settings, prior, plan.seed, evaluate);
+  // Candidates outside the prior's support were drawn but never evaluated: their parameters only.
+  records.resize(out.imis.candidates.size());
+  for (const ImisCandidate& c : out.imis.candidates) {
+    CandidateRecord& r = records[c.index];
+    if (r.parameters.empty()) {  // drawn outside the prior's support: never evaluated
+      r.index = c.index;
+      r.round = c.round;
+      r.parameters = c.x;
+      r.model.assign(plan.targets.size(), kNaN);
+      r.model_se.assign(plan.targets.size(), kNaN);
+    } else {
+      ++out.evaluated;
+      out.rejected += r.rejected;
+    }
+  }
+  out.candidates = std::move(records);
+
+  // The sets: resampled by weight, systematically, from one seeded uniform.
+  const RandomStreams::Block b = rs.block(0, 0, Stream::CalibrationResample);
+  out.sets = systematic_resample(out.imis.weights, static_cast<std::size_t>(cs.sets), uniform53(b[0], b[1]));
+  for (std::size_t i : out.sets) out.set_values.push_back(out.candidates[i].parameters);
+  for (std::size_t j = 0; j < free.size(); ++j) {
+    std::vector<double> v;
+    for (const auto& x : out.set_values) v.push_back(x[j]);
+    const Interval ci = percentile_interval(v, 0.025, 0.975);
+    out.posterior.push_back({mean(v), sd(v), ci.lower, ci.upper});
+  }
+  for (std::size_t t = 0; t < plan.targets.size(); ++t) {
+    const CalibrationTarget& target = plan.targets[t];
+    TargetFit f;
+    if (target.parsed.kind != TargetMeasure::Kind::None) {
+      double m = 0;
+      for (std::size_t i = 0; i < out.candidates.size(); ++i)
+        if (out.imis.weights[i] > 0) m += out.imis.weights[i] * out.candidates[i].model[t];
+      std::vector<double> v;
+      for (std::size_t i : out.sets) v.push_back(out.candidates[i].model[t]);
+      const Interval ci = percentile_interval(v, 0.025, 0.975);
+      f = {m, ci.lower, ci.upper, m >= target.lo && m <= target.hi ? Fit::Inside : Fit::Outside};
+    }
+    out.fit.push_back(f);
+  }
+  return out;
+}
+
+std::string calibration_sets_text(const CalibrationPlan& plan, const CalibrationResult& r) {
+  const CalibrationSettings& cs = plan.settings;
+  std::vector<std::string> keys;
+  for (const FreeParameter& p : plan.file.free) keys.push_back(p.key_path);
+  const std::vector<std::string> comments = {
+      "wijksim calibrate",
+      fmt::format("scenario: {} (content {})", plan.source.path(), plan.source.hash()),
+      fmt::format("targets: {} (content {})", plan.file.path, plan.file.content_hash),
+      fmt::format("seed: {}", plan.seed),
+      fmt::format("version: {}", WIJKSIM_VERSION),
+      fmt::format("candidates: {} ({} from the priors, then {} round{} of {}), {} simulated",
+                  r.candidates.size(), cs.initial, r.imis.rounds, r.imis.rounds == 1 ? "" : "s", cs.per_round,
+                  r.evaluated),
+      fmt::format("effective sample size: {:.1f} ({})", r.imis.ess,
+                  r.imis.converged ? fmt::format("reached {}, the number of sets", cs.sets)
+                                   : fmt::format("below {}, the number of sets, after every round", cs.sets)),
+      fmt::format("each candidate: {} households, {} replication{} (common random numbers), {} policy year{}",
+                  plan.households, cs.replications, cs.replications == 1 ? "" : "s", cs.years,
+                  cs.years == 1 ? "" : "s"),
+      fmt::format("sets: {}, resampled by importance weight (systematic resampling)", r.sets.size()),
+  };
+  return format_parameter_sets(comments, keys, r.set_values);
+}
+
+}  // namespace wijksim

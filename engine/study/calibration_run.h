@@ -1,0 +1,97 @@
+// `wijksim calibrate`: a scenario's free parameters (its targets file's `free:`) fitted to its targets by
+// incremental mixture importance sampling (analysis/imis.h), each candidate simulated here. docs/model.md
+// ("Calibration") defines the method; the command line only prints what this returns.
+//
+// A candidate is the scenario with the candidate's values (ScenarioSource::reread_with, so every conversion
+// and check applies), on the targets file's `calibration.households` (every neighbourhood scaled
+// proportionally), run for `replications` replications of `years` policy years after the scenario's
+// warm-up. Every candidate runs the same seed and replications: common random numbers, so two candidates'
+// figures differ by their parameters, not by luck. Candidates run in parallel (oneTBB); each is addressed
+// by its index, so nothing depends on the thread count or the order they finish in.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "wijksim/analysis/calibration.h"
+#include "wijksim/analysis/imis.h"
+#include "wijksim/scenario/scenario_source.h"
+#include "wijksim/scenario/targets_file.h"
+#include "wijksim/simulation/experiment.h"
+
+namespace wijksim {
+
+struct CalibrationPlan {
+  ScenarioSource source;     // the scenario as written
+  ScenarioSource simulated;  // with the households calibration simulates
+  TargetsFile file;
+  std::vector<CalibrationTarget> targets;  // checked against the scenario
+  CalibrationSettings settings;
+  std::uint64_t seed = 0;
+  int households = 0;   // simulated per candidate
+  int represented = 0;  // targets the model represents (measure not `none`): the likelihood's terms
+};
+
+// Loads the scenario and its targets file and checks that calibration can run: a targets file with free
+// parameters and targets the model represents (each with an interval of some width), every free parameter a
+// number of the scenario whose prior stays within what the parameter can take. `seed`: the command line's,
+// else the scenario's. Throws InputError listing every problem with its location.
+CalibrationPlan plan_calibration(const std::string& scenario, std::optional<std::uint64_t> seed);
+
+// One evaluated candidate.
+struct CandidateRecord {
+  std::uint32_t index = 0;
+  int round = 0;
+  std::vector<double> parameters;  // parallel to the free parameters
+  std::vector<double> model;       // the model's mean over replications, parallel to the targets
+  std::vector<double> model_se;    // its Monte Carlo standard error (NaN with one replication)
+  double log_likelihood = kMinusInfinity;
+  bool rejected = false;  // the scenario cannot take these values (a parameter out of its range): weight 0
+};
+
+// Candidates evaluated before (a resumed run), by index: not simulated again.
+using CompletedCandidates = std::map<std::uint32_t, CandidateRecord>;
+// Receives every candidate as it is evaluated (serially: one at a time, in any order).
+using CandidateSink = std::function<void(const CandidateRecord&)>;
+
+struct ParameterPosterior {
+  double mean = 0, sd = 0, lo = 0, hi = 0;  // over the sets: mean, sd, 2.5% and 97.5% percentiles
+};
+
+struct TargetFit {
+  // The model at the posterior: the importance-weighted mean of every evaluated candidate's figure (no
+  // further simulation), and the 2.5% and 97.5% percentiles of the figure over the sets.
+  double model = kNaN, lo = kNaN, hi = kNaN;
+  Fit fit = Fit::NotModelled;  // inside: the weighted mean lies in the target's interval
+};
+
+struct CalibrationResult {
+  ImisResult imis;
+  std::vector<CandidateRecord> candidates;  // by index; those outside the prior's support are not evaluated
+  std::size_t evaluated = 0;                // simulated now or taken from the store
+  std::size_t rejected = 0;                 // evaluated, but values the scenario cannot take
+  std::vector<std::size_t> sets;            // the resampled candidates, one per set
+  std::vector<std::vector<double>> set_values;
+  std::vector<ParameterPosterior> posterior;  // parallel to the free parameters
+  std::vector<TargetFit> fit;                 // parallel to the targets
+};
+
+// Runs the calibration. `on_progress(done, total)`: candidates evaluated of the most there can be (initial
+// + rounds x per_round), from worker threads. `stop` (Ctrl-C) ends it after the candidates in flight, which
+// go to `sink`, by throwing Interrupted.
+CalibrationResult run_calibration(const CalibrationPlan& plan,
+                                  const Progress::Callback& on_progress = nullptr,
+                                  const CandidateSink& sink = nullptr,
+                                  const CompletedCandidates* completed = nullptr,
+                                  const std::atomic<bool>* stop = nullptr);
+
+// The sets file (scenario/parameter_sets.h): comment lines saying how the sets were made, then one row per
+// set.
+std::string calibration_sets_text(const CalibrationPlan& plan, const CalibrationResult& result);
+
+}  // namespace wijksim

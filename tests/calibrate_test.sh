@@ -1,0 +1,154 @@
+#!/usr/bin/env bash
+# wijksim calibrate as a script sees it, on a tiny scenario: the sets file and the printed fit are the same on
+# 1 and 2 threads; Ctrl-C exits 130 and prints the command that resumes; kill -9 keeps every evaluated
+# candidate; resumed, the run ends with a sets file and output byte-identical to one never interrupted; bad
+# input exits 1 with the place; --parameter-sets feeds the sets to a PSA.
+# Usage: calibrate_test.sh WIJKSIM SOURCE_DIR
+set -u
+wijksim=$1
+src=$2
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+cd "$tmp"
+fail=0
+say_fail() { echo "FAIL: $*"; fail=1; }
+
+cat >targets.yaml <<'EOF'
+population: a tiny test population
+targets:
+  with_problem:
+    label: households with at least one problem
+    measure: share.with_problem
+    value: 0.49
+    n: 168
+    unit: share of households
+    source: test
+  professionals_0:
+    label: no professional
+    measure: share.professionals_0
+    value: 0.63
+    n: 168
+    unit: share of households
+    source: test
+  bounced:
+    label: sent from pillar to post
+    measure: share.bounced
+    value: 0.47
+    n: 49
+    unit: share of households with help
+    source: test
+free:
+  domains.*.incidence_per_year: {dist: uniform, min: 0.005, max: 0.05}
+  fragmentation.wrong_agency_probability: {dist: uniform, min: 0.1, max: 0.5}
+  population.trust.mean: {dist: uniform, min: 0.4, max: 0.75}
+calibration:
+  replications: 2
+  years: 1
+  initial: 60
+  per_round: 30
+  rounds: 4
+  sets: 40
+  mode_search: 20
+EOF
+cat >tiny.yaml <<EOF
+extends: $src/scenarios/baseline-velve.yaml
+name: tiny
+targets: targets.yaml
+population:
+  households: 400
+simulation:
+  warmup_years: 4
+EOF
+
+args=(calibrate tiny.yaml --threads 2)
+"$wijksim" "${args[@]}" --store clean.db -o clean.csv >clean.txt 2>clean.err || say_fail "the clean run failed: $(cat clean.err)"
+grep -q "^set,domains.\*.incidence_per_year,fragmentation.wrong_agency_probability,population.trust.mean$" clean.csv ||
+  say_fail "the sets file has no header: $(head -12 clean.csv)"
+[ "$(grep -c '^[0-9]' clean.csv)" -eq 40 ] || say_fail "the sets file does not hold 40 sets"
+grep -q "^# wijksim calibrate" clean.csv || say_fail "the sets file does not say where it comes from"
+grep -q "effective sample size" clean.txt && grep -q "Targets and the model at the posterior" clean.txt ||
+  say_fail "calibrate printed no fit: $(cat clean.txt)"
+total=$("$wijksim" runs --store clean.db | sed -n 's/^ *\([0-9]*\) candidates evaluated.*/\1/p')
+echo "ok: a clean calibration ($total candidates evaluated)"
+
+"$wijksim" calibrate tiny.yaml --threads 1 --no-store -o one.csv >one.txt 2>/dev/null
+cmp -s clean.csv one.csv && cmp -s clean.txt one.txt && echo "ok: byte-identical on 1 and 2 threads" ||
+  say_fail "1 and 2 threads differ"
+
+candidates_done() {  # candidates_done STORE: candidates kept in run 1 (0 while there are none)
+  "$wijksim" runs --store "$1" 2>/dev/null | sed -n 's/^ *\([0-9]*\) candidates evaluated.*/\1/p' | head -1
+}
+wait_for() {  # wait_for STORE N PID: until N candidates are kept or the process ended
+  for _ in $(seq 1200); do
+    d=$(candidates_done "$1")
+    [ "${d:-0}" -ge "$2" ] && return
+    kill -0 "$3" 2>/dev/null || return
+    sleep 0.05
+  done
+}
+
+# Ctrl-C: stops after the candidates in flight, exit 130, the resume command; resumed: identical.
+"$wijksim" "${args[@]}" --store int.db -o int.csv >/dev/null 2>int.err &
+pid=$!
+wait_for int.db 20 $pid
+kill -INT $pid
+wait $pid
+code=$?
+if [ "$code" -eq 130 ]; then
+  grep -q -- "--resume 1" int.err || say_fail "Ctrl-C did not print the resume command: $(cat int.err)"
+  [ -e int.csv ] && say_fail "an interrupted calibration wrote its sets file"
+  kept=$(candidates_done int.db)
+  "$wijksim" "${args[@]}" --store int.db -o int.csv --resume 1 >int.txt 2>int2.err ||
+    say_fail "resume after Ctrl-C failed: $(cat int2.err)"
+  grep -q "resuming run 1 of int.db: $kept candidates evaluated before" int2.err ||
+    say_fail "the resumed run did not take the $kept kept candidates: $(cat int2.err)"
+  cmp -s clean.csv int.csv && cmp -s clean.txt int.txt &&
+    echo "ok: Ctrl-C after $kept candidates, resumed: identical to the clean run" ||
+    say_fail "Ctrl-C, resumed: output differs from the clean run"
+elif [ "$code" -eq 0 ]; then
+  echo "note: the calibration finished before Ctrl-C reached it"
+else
+  say_fail "Ctrl-C: exit $code, expected 130: $(cat int.err)"
+fi
+
+# kill -9 in the rounds, then resume.
+"$wijksim" "${args[@]}" --store kill.db -o kill.csv >/dev/null 2>&1 &
+pid=$!
+wait_for kill.db 90 $pid
+kill -9 $pid 2>/dev/null
+wait $pid 2>/dev/null
+kept=$(candidates_done kill.db)
+if [ "${kept:-0}" -ge "${total:-0}" ]; then
+  echo "note: the calibration finished before kill -9"
+else
+  "$wijksim" "${args[@]}" --store kill.db -o kill.csv --resume 1 >kill.txt 2>kill.err ||
+    say_fail "resume after kill -9 failed: $(cat kill.err)"
+  cmp -s clean.csv kill.csv && cmp -s clean.txt kill.txt &&
+    echo "ok: kill -9 after $kept candidates, resumed: identical to the clean run" ||
+    say_fail "kill -9, resumed: output differs from the clean run"
+fi
+"$wijksim" "${args[@]}" --store clean.db -o again.csv --resume 1 >/dev/null 2>again.err
+[ $? -eq 1 ] && grep -q "complete already" again.err && echo "ok: a complete calibration is not resumed" ||
+  say_fail "resuming a complete calibration: $(cat again.err)"
+"$wijksim" show 1 --store clean.db >shown.txt 2>/dev/null && cmp -s shown.txt clean.txt &&
+  echo "ok: show prints the calibration again" || say_fail "show does not print the calibration"
+
+# Bad input: exit 1 with the place.
+sed 's/fragmentation.wrong_agency_probability:/fragmentation.wrong_agency_probabilty:/' targets.yaml >bad-targets.yaml
+sed 's/targets: targets.yaml/targets: bad-targets.yaml/' tiny.yaml >bad.yaml
+"$wijksim" calibrate bad.yaml --no-store >/dev/null 2>bad.err
+code=$?
+[ "$code" -eq 1 ] && grep -q "bad-targets.yaml:26:.*did you mean 'fragmentation.wrong_agency_probability'" bad.err &&
+  echo "ok: an unknown free key path: exit 1 at its line" || say_fail "an unknown free key path: exit $code: $(cat bad.err)"
+"$wijksim" calibrate "$src/scenarios/pilot.yaml" --no-store --resume 1 >/dev/null 2>&1
+[ $? -eq 2 ] && echo "ok: --resume with --no-store is refused as a usage error (exit 2)" || say_fail "--resume with --no-store"
+
+# The sets feed a PSA: the same set for both scenarios of a comparison, stored with the draw.
+if "$wijksim" run tiny.yaml -y 1 --draws 3 --parameter-sets clean.csv --store psa.db --format json >/dev/null 2>psa.err &&
+  "$wijksim" export 1 --store psa.db --csv psa >/dev/null 2>&1 &&
+  [ "$(grep -c ',population.trust.mean,' psa/draws.csv)" -eq 3 ]; then
+  echo "ok: a PSA over the calibrated sets keeps each draw's set values"
+else
+  say_fail "a PSA over the sets: $(cat psa.err)"
+fi
+exit $fail

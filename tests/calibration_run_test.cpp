@@ -1,0 +1,291 @@
+// wijksim calibrate's study (study/calibration_run.h) and its store (store/calibration_recorder.h) on a tiny
+// scenario: what is refused before anything runs, the households simulated, common random numbers, and a
+// calibration interrupted and resumed from the store ending exactly as one never interrupted, whatever the
+// thread count.
+#include <oneapi/tbb/global_control.h>
+
+#include <atomic>
+#include <catch2/catch.hpp>
+#include <string>
+#include <vector>
+
+#include "temp_dir.h"
+#include "wijksim/report/calibration_report.h"
+#include "wijksim/report/render.h"
+#include "wijksim/scenario/parameter_sets.h"
+#include "wijksim/store/calibration_recorder.h"
+#include "wijksim/study/calibration_run.h"
+#include "wijksim/study/study.h"
+
+using namespace wijksim;
+using test::TempDir;
+
+namespace {
+
+std::string shipped(const char* name) {
+  return std::string(WIJKSIM_SOURCE_DIR) + "/scenarios/" + name;
+}
+
+const char* kTargets = R"(population: a tiny test population
+targets:
+  with_problem:
+    label: households with at least one problem
+    measure: share.with_problem
+    value: 0.49
+    n: 168
+    unit: share of households
+    source: test
+  professionals_0:
+    label: no professional
+    measure: share.professionals_0
+    value: 0.63
+    n: 168
+    unit: share of households
+    source: test
+  bounced:
+    label: sent from pillar to post
+    measure: share.bounced
+    value: 0.47
+    n: 49
+    unit: share of households with help
+    source: test
+  heard:
+    label: not in the model
+    measure: none
+    value: 0.35
+    n: 49
+    unit: share
+    source: test
+free:
+  domains.*.incidence_per_year: {dist: uniform, min: 0.005, max: 0.05}
+  fragmentation.wrong_agency_probability: {dist: uniform, min: 0.1, max: 0.5}
+calibration:
+  replications: 2
+  years: 1
+  initial: 30
+  per_round: 15
+  rounds: 3
+  sets: 20
+  mode_search: 10
+)";
+
+// A tiny baseline-velve (300 households, a 3-year warm-up) with the targets above in `dir`.
+std::string tiny(const TempDir& dir, const std::string& targets = kTargets, const std::string& extra = "") {
+  dir.write("targets.yaml", targets);
+  return dir.write("tiny.yaml", "extends: " + shipped("baseline-velve.yaml") +
+                                    "\nname: tiny\ntargets: targets.yaml\npopulation:\n  households: 300\n"
+                                    "simulation:\n  warmup_years: 3\n" +
+                                    extra);
+}
+
+std::vector<Diagnostic> plan_problems(const std::string& scenario) {
+  try {
+    plan_calibration(scenario, std::nullopt);
+  } catch (const InputError& e) {
+    return e.diagnostics();
+  }
+  return {};
+}
+
+std::string replace(std::string s, const std::string& from, const std::string& to) {
+  const auto at = s.find(from);
+  REQUIRE(at != std::string::npos);
+  return s.replace(at, from.size(), to);
+}
+
+}  // namespace
+
+TEST_CASE("calibrate refuses what cannot be calibrated, at its place", "[calibrate]") {
+  TempDir dir("calibrate");
+  SECTION("no targets file") {
+    const auto p = plan_problems(dir.write("s.yaml", "extends: " + shipped("pilot.yaml") + "\ntargets:\n"));
+    REQUIRE(p.size() == 1);
+    CHECK_THAT(p[0].message, Catch::Contains("names no targets file"));
+  }
+  SECTION("an unknown key path, at the free parameter's line") {
+    const auto p = plan_problems(tiny(dir, replace(kTargets, "fragmentation.wrong_agency_probability",
+                                                   "fragmentation.wrong_agency_probabilty")));
+    REQUIRE(p.size() == 1);
+    CHECK(p[0].where.file == dir / "targets.yaml");
+    CHECK(p[0].where.line == 33);
+    CHECK_THAT(p[0].message, Catch::Contains("did you mean 'fragmentation.wrong_agency_probability'"));
+  }
+  SECTION("a prior that reaches values the parameter cannot take") {
+    const auto p = plan_problems(tiny(dir, replace(kTargets, "{dist: uniform, min: 0.1, max: 0.5}",
+                                                   "{dist: uniform, min: 0.5, max: 1.5}")));
+    REQUIRE(p.size() == 1);
+    CHECK(p[0].where.line == 33);
+    CHECK_THAT(p[0].message, Catch::Contains("probability") && Catch::Contains("prior reaches 1.5"));
+  }
+  SECTION("a fixed prior, and a target with no width") {
+    std::string t = replace(kTargets, "{dist: uniform, min: 0.1, max: 0.5}", "{dist: fixed, value: 0.3}");
+    t = replace(t, "    value: 0.47\n    n: 49\n", "    value: 0.47\n    interval: [0.47, 0.47]\n");
+    const auto p = plan_problems(tiny(dir, t));
+    REQUIRE(p.size() == 1);
+    CHECK_THAT(p[0].message, Catch::Contains("a prior that varies"));
+    const auto q = plan_problems(
+        tiny(dir, replace(t, "{dist: fixed, value: 0.3}", "{dist: uniform, min: 0.1, max: 0.5}")));
+    REQUIRE(q.size() == 1);
+    CHECK(q[0].key == "targets.bounced");
+    CHECK_THAT(q[0].message, Catch::Contains("interval of some width"));
+  }
+  SECTION("no free parameters") {
+    std::string t = kTargets;
+    t = t.substr(0, t.find("free:")) + t.substr(t.find("calibration:"));
+    const auto p = plan_problems(tiny(dir, t));
+    REQUIRE(p.size() == 1);
+    CHECK_THAT(p[0].message, Catch::Contains("no free parameters"));
+  }
+}
+
+TEST_CASE("calibrate simulates its households: every neighbourhood in proportion, at least one",
+          "[calibrate]") {
+  TempDir dir("calibrate");
+  const std::string t = replace(kTargets, "  replications: 2\n", "  replications: 2\n  households: 90\n");
+  const std::string s = tiny(dir, t,
+                             "  neighbourhoods:\n"  // under simulation: no; appended below population
+                             "");
+  // A scenario with three neighbourhoods of 250, 48 and 2 households (300 in all), scaled to 90: 75, 14
+  // and 1 (0.6 rounds up to 1), 90 in all.
+  dir.write("tiny.yaml", "extends: " + shipped("baseline-velve.yaml") +
+                             "\nname: tiny\ntargets: targets.yaml\nsimulation:\n  warmup_years: 3\n"
+                             "population:\n  households: 300\n  neighbourhoods:\n"
+                             "    a: {households: 250}\n    b: {households: 48, incidence_factor: 1.2}\n"
+                             "    c: {households: 2}\n");
+  (void)s;
+  const CalibrationPlan plan = plan_calibration(dir / "tiny.yaml", std::nullopt);
+  const Scenario sim = plan.simulated.base();
+  REQUIRE(sim.population.neighbourhoods.size() == 3);
+  CHECK(sim.population.neighbourhoods[0].households == 75);
+  CHECK(sim.population.neighbourhoods[1].households == 14);
+  CHECK(sim.population.neighbourhoods[2].households == 1);
+  CHECK(sim.population.households == 90);
+  CHECK(plan.households == 90);
+  CHECK(plan.source.base().population.households == 300);  // the scenario itself is unchanged
+  // Capacities per 1,000 households follow: social services' 118 per 1,000 of 90 (10.62).
+  CHECK(sim.agencies[0].capacity == 11);
+}
+
+TEST_CASE("calibrate: the log-likelihood is that of the candidate's own runs, with common random numbers",
+          "[calibrate]") {
+  TempDir dir("calibrate");
+  const CalibrationPlan plan = plan_calibration(tiny(dir), 7);
+  CHECK(plan.represented == 3);
+  CHECK(plan.seed == 7);
+  std::vector<CandidateRecord> seen;
+  const CalibrationResult r =
+      run_calibration(plan, nullptr, [&](const CandidateRecord& c) { seen.push_back(c); });
+  CHECK(seen.size() == r.evaluated);
+  // A candidate again, by hand: its scenario, the same seed and replications, the targets' figures.
+  const CandidateRecord& c = r.candidates.at(3);
+  REQUIRE(!c.rejected);
+  Scenario s =
+      plan.simulated
+          .reread_with(std::vector<KeyValue>{{"domains.*.incidence_per_year", c.parameters[0], {}},
+                                             {"fragmentation.wrong_agency_probability", c.parameters[1], {}}})
+          .base();
+  s.simulation.seed = 7;
+  s.simulation.years = 1;
+  s.targets = plan.targets;
+  const Model model(s);
+  std::vector<double> with_problem;
+  for (std::uint32_t rep = 0; rep < 2; ++rep)
+    with_problem.push_back(measure_run(s, simulate(model, {7, 0, rep})).figures.targets[0]);
+  CHECK(c.model[0] == Approx((with_problem[0] + with_problem[1]) / 2).epsilon(1e-12));
+  CHECK(std::isnan(c.model[3]));  // measure none
+  CHECK(c.log_likelihood == Approx(target_log_likelihood(plan.targets, c.model, c.model_se)).epsilon(1e-12));
+  // The sets: resampled candidates of the sample, as many as asked.
+  REQUIRE(r.sets.size() == 20);
+  for (std::size_t i : r.sets) CHECK(r.candidates[i].round >= 0);
+  REQUIRE(r.fit.size() == 4);
+  CHECK(r.fit[3].fit == Fit::NotModelled);
+}
+
+TEST_CASE("calibrate: interrupted and resumed from the store, the same sets as a run never interrupted",
+          "[calibrate]") {
+  TempDir dir("calibrate");
+  const CalibrationPlan plan = plan_calibration(tiny(dir), std::nullopt);
+  auto text = [&](const CalibrationResult& r) {
+    return calibration_sets_text(plan, r) + render_table(calibration_report(plan, r));
+  };
+  std::string clean;
+  std::size_t all = 0;
+  {
+    tbb::global_control one(tbb::global_control::max_allowed_parallelism, 1);
+    const CalibrationResult r = run_calibration(plan);
+    clean = text(r);
+    all = r.evaluated;
+  }
+  REQUIRE(all > 60);
+  // Stopped twice (inside the initial draws, then inside the rounds), resumed from the store each time,
+  // with two threads.
+  tbb::global_control two(tbb::global_control::max_allowed_parallelism, 2);
+  const std::string store = dir / "cal.db";
+  std::int64_t run = 0;
+  std::size_t simulated = 0;
+  for (std::size_t stop_after : {std::size_t{12}, std::size_t{55}}) {
+    std::optional<std::int64_t> resume;
+    if (run) resume = run;
+    CalibrationRecorder rec(plan, store, "wijksim calibrate tiny.yaml", resume);
+    run = rec.run_id();
+    std::atomic<bool> stop{false};
+    std::size_t now = 0;
+    const CandidateSink sink = rec.sink();
+    CHECK_THROWS_AS(run_calibration(
+                        plan,
+                        [&](std::size_t done, std::size_t) {
+                          if (done >= stop_after) stop = true;
+                        },
+                        [&](const CandidateRecord& c) {
+                          ++now;
+                          sink(c);
+                        },
+                        &rec.completed(), &stop),
+                    Interrupted);
+    CHECK(rec.completed().size() == simulated);  // what the store held when this part started
+    simulated += now;
+    rec.interrupted();
+  }
+  std::optional<CalibrationRecorder> resumed;
+  resumed.emplace(plan, store, "wijksim calibrate tiny.yaml", run);
+  CalibrationRecorder& rec = *resumed;
+  CHECK(rec.completed().size() == simulated);
+  std::size_t again = 0;
+  const CandidateSink sink = rec.sink();
+  const CalibrationResult r = run_calibration(
+      plan, nullptr,
+      [&](const CandidateRecord& c) {
+        ++again;
+        sink(c);
+      },
+      &rec.completed());
+  CHECK(again == all - simulated);  // nothing stored was simulated again
+  CHECK(text(r) == clean);
+  // While this process writes the run, another writer of it is refused (one live writer per run).
+  CHECK_THROWS_WITH(CalibrationRecorder(plan, store, "x", run), Catch::Contains("another process"));
+  resumed.reset();  // releases the run's lock
+  // A resumed run of another calibration is refused.
+  TempDir other("calibrate");
+  const CalibrationPlan changed =
+      plan_calibration(tiny(other, replace(kTargets, "value: 0.63", "value: 0.6")), std::nullopt);
+  CHECK_THROWS_WITH(CalibrationRecorder(changed, store, "x", run), Catch::Contains("has changed since"));
+}
+
+TEST_CASE("calibrate's sets feed a PSA: its file reads back as the sets, and their key paths",
+          "[calibrate]") {
+  TempDir dir("calibrate");
+  const CalibrationPlan plan = plan_calibration(tiny(dir), std::nullopt);
+  const CalibrationResult r = run_calibration(plan);
+  const ParameterSets sets = read_parameter_sets(dir.write("sets.csv", calibration_sets_text(plan, r)));
+  CHECK(sets.keys ==
+        std::vector<std::string>{"domains.*.incidence_per_year", "fragmentation.wrong_agency_probability"});
+  CHECK(sets.rows == r.set_values);
+  StudyOverrides o;
+  o.draws = 5;
+  o.parameter_sets = dir / "sets.csv";
+  const Study study = plan_study({dir / "tiny.yaml"}, o, false);
+  for (std::uint32_t d = 1; d <= 5; ++d) {
+    const std::size_t k = parameter_set_of_draw(study.seed, d, sets.size());
+    CHECK(study.scenario_in_draw(0, d).fragmentation.wrong_agency_probability == r.set_values[k][1]);
+  }
+}

@@ -1,0 +1,250 @@
+// Parameter sets (scenario/parameter_sets.h): the file calibrate writes, and PSA draws that take their
+// values from it: deterministic, the same set for every scenario of a study in the same draw, independent
+// of the thread count, and refused with a location when the file does not fit the scenario.
+#include <oneapi/tbb/global_control.h>
+
+#include <catch2/catch.hpp>
+#include <cmath>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "temp_dir.h"
+#include "wijksim/scenario/parameter_sets.h"
+#include "wijksim/scenario/scenario_source.h"
+#include "wijksim/study/study.h"
+
+using namespace wijksim;
+using test::TempDir;
+
+namespace {
+
+std::string shipped(const char* name) {
+  return std::string(WIJKSIM_SOURCE_DIR) + "/scenarios/" + name;
+}
+
+const std::vector<std::string> kKeys = {"population.trust.mean", "domains.*.incidence_per_year",
+                                        "domains.money.escalation.cost"};
+const std::vector<std::vector<double>> kRows = {
+    {0.5, 0.015, 6000}, {0.6, 0.02, 9000.5}, {0.55, 0.0175, 5000}, {0.45, 0.03, 7000}};
+
+std::vector<Diagnostic> problems_of(const std::string& path) {
+  try {
+    read_parameter_sets(path);
+  } catch (const InputError& e) {
+    return e.diagnostics();
+  }
+  return {};
+}
+
+}  // namespace
+
+TEST_CASE("a sets file reads back exactly what was written", "[parameter_sets]") {
+  TempDir dir("sets");
+  const std::vector<std::vector<double>> rows = {{0.1 + 0.2, 1e-300, 123456.789}, {-2.5, 1.0 / 3, 7}};
+  const std::string text = format_parameter_sets({"wijksim calibrate", "seed: 1"}, kKeys, rows);
+  CHECK(text.starts_with("# wijksim calibrate\n# seed: 1\nset,population.trust.mean,"));
+  const ParameterSets s = read_parameter_sets(dir.write("sets.csv", text));
+  CHECK(s.keys == kKeys);
+  CHECK(s.rows == rows);  // exactly: the shortest form that reads back to the same double
+  CHECK(s.numbers == std::vector<int>{1, 2});
+  CHECK(s.key_where[1].line == 3);
+  CHECK(s.key_where[1].column == 27);
+  CHECK(s.values(1)[2].where.line == 5);
+  CHECK(s.content_hash.size() == 16);
+}
+
+TEST_CASE("a broken sets file: every problem at its line and column", "[parameter_sets]") {
+  TempDir dir("sets");
+  SECTION("no header") {
+    const auto p = problems_of(dir.write("a.csv", "# only comments\n"));
+    REQUIRE(p.size() == 1);
+    CHECK_THAT(p[0].message, Catch::Contains("no header"));
+  }
+  SECTION("a wrong header, a missing value, a text and a key given twice") {
+    const auto p = problems_of(dir.write("a.csv", "# c\nsets,a.b,a.b\n1,2\n2,x,3\n"));
+    REQUIRE(p.size() == 4);
+    CHECK(p[0].where.line == 2);
+    CHECK_THAT(p[0].message, Catch::Contains("expected the header 'set,"));
+    CHECK(p[1].where.line == 2);
+    CHECK(p[1].where.column == 10);
+    CHECK_THAT(p[1].message, Catch::Contains("given twice"));
+    CHECK(p[2].where.line == 3);
+    CHECK_THAT(p[2].message, Catch::Contains("expected 3 fields"));
+    CHECK(p[3].where.line == 4);
+    CHECK(p[3].where.column == 3);
+    CHECK_THAT(p[3].message, Catch::Contains("expected a finite number, found 'x'"));
+  }
+  SECTION("no sets") {
+    const auto p = problems_of(dir.write("a.csv", "set,a.b\n"));
+    REQUIRE(p.size() == 1);
+    CHECK_THAT(p[0].message, Catch::Contains("no parameter sets"));
+  }
+  SECTION("no file") {
+    const auto p = problems_of(dir / "missing.csv");
+    REQUIRE(p.size() == 1);
+    CHECK(p[0].where.line == 0);
+  }
+}
+
+TEST_CASE("the set of a draw is a pure, uniform function of the seed and the draw", "[parameter_sets]") {
+  constexpr std::size_t kSets = 7;
+  std::vector<int> count(kSets, 0);
+  constexpr int kDraws = 70000;
+  for (std::uint32_t d = 1; d <= kDraws; ++d) {
+    const std::size_t k = parameter_set_of_draw(42, d, kSets);
+    REQUIRE(k < kSets);
+    ++count[k];
+    if (d < 50) CHECK(parameter_set_of_draw(42, d, kSets) == k);
+  }
+  // Each set about kDraws / 7 = 10,000 times: a binomial sd of about 91.
+  for (int c : count) CHECK(std::abs(c - kDraws / 7) < 5 * 91);
+  int same_seed_other = 0;
+  for (std::uint32_t d = 1; d <= 1000; ++d)
+    same_seed_other += parameter_set_of_draw(42, d, kSets) == parameter_set_of_draw(43, d, kSets);
+  CHECK(same_seed_other < 200);  // about 1/7 of 1,000 by chance
+  CHECK(parameter_set_of_draw(42, 5, 1) == 0);
+}
+
+TEST_CASE("a draw takes its set's values, then samples the distributions left", "[parameter_sets]") {
+  TempDir dir("sets");
+  const std::string sets = dir.write("sets.csv", format_parameter_sets({"test"}, kKeys, kRows));
+  const ScenarioSource plain = ScenarioSource::load(shipped("baseline-velve.yaml"));
+  const ScenarioSource with_sets = plain.with_parameter_sets(sets);
+  REQUIRE(with_sets.parameter_sets() != nullptr);
+  CHECK(with_sets.hash() != plain.hash());
+  constexpr std::uint64_t seed = 99;
+  // The base case keeps the scenario file's values.
+  CHECK(with_sets.for_draw(seed, 0).population.trust_mean == plain.base().population.trust_mean);
+  for (std::uint32_t d = 1; d <= 12; ++d) {
+    const std::size_t k = parameter_set_of_draw(seed, d, kRows.size());
+    const Scenario s = with_sets.for_draw(seed, d);
+    const Scenario own = plain.for_draw(seed, d);
+    CHECK(s.population.trust_mean == kRows[k][0]);
+    for (const Domain& dom : s.domains) CHECK(dom.incidence_per_year == kRows[k][1]);
+    // The set's number replaces the money escalation's distribution ...
+    CHECK(s.domains[0].escalation_cost == euros_to_cents(kRows[k][2]));
+    // ... and every other distribution is sampled as without sets.
+    CHECK(s.domains[2].escalation_cost == own.domains[2].escalation_cost);
+    CHECK(s.domains[3].escalation_cost == own.domains[3].escalation_cost);
+    // What the store keeps for the draw: the set's values first, then the distributions sampled.
+    const auto values = with_sets.sampled_values(seed, d);
+    REQUIRE(values.size() >= 3);
+    CHECK(values[0] == std::pair<std::string, double>{kKeys[0], kRows[k][0]});
+    CHECK(values[2] == std::pair<std::string, double>{kKeys[2], kRows[k][2]});
+    std::map<std::string, double> own_values;
+    for (const auto& [key, v] : plain.sampled_values(seed, d)) own_values[key] = v;
+    for (std::size_t i = 3; i < values.size(); ++i) CHECK(own_values.at(values[i].first) == values[i].second);
+    CHECK(values.size() == own_values.size() + 2);  // the money escalation's cost is a set value now
+  }
+}
+
+TEST_CASE("every scenario of a study with the same sets file takes the same set in the same draw",
+          "[parameter_sets]") {
+  TempDir dir("sets");
+  const std::string sets = dir.write("sets.csv", format_parameter_sets({"test"}, kKeys, kRows));
+  StudyOverrides o;
+  o.draws = 20;
+  o.parameter_sets = sets;
+  const Study study = plan_study({shipped("pilot.yaml")}, o, true);
+  REQUIRE(study.scenarios.size() == 2);  // the pilot and its comparator, baseline-velve
+  for (std::uint32_t d : study.draw_ids()) {
+    const Scenario pilot = study.scenario_in_draw(0, d);
+    const Scenario baseline = study.scenario_in_draw(1, d);
+    const std::size_t k = parameter_set_of_draw(study.seed, d, kRows.size());
+    CHECK(pilot.population.trust_mean == kRows[k][0]);
+    CHECK(baseline.population.trust_mean == kRows[k][0]);
+    CHECK(pilot.domains == baseline.domains);  // the same set, and the same sampled costs
+  }
+}
+
+TEST_CASE("a scenario names its sets file relative to itself, through extends", "[parameter_sets]") {
+  TempDir dir("sets");
+  dir.write("calibrated/sets.csv", format_parameter_sets({"test"}, kKeys, kRows));
+  dir.write("calibrated/velve.yaml",
+            "extends: " + shipped("baseline-velve.yaml") + "\nparameter_sets: sets.csv\n");
+  const ScenarioSource src =
+      ScenarioSource::load(dir.write("mine.yaml", "extends: calibrated/velve.yaml\nname: mine\n"));
+  REQUIRE(src.parameter_sets() != nullptr);
+  CHECK(src.parameter_sets()->rows == kRows);
+  CHECK(src.base().parameter_sets_file == dir / "calibrated/sets.csv");
+}
+
+TEST_CASE("a sets file that does not fit the scenario is refused with its place", "[parameter_sets]") {
+  TempDir dir("sets");
+  SECTION("an unknown key path, at its column of the header") {
+    const std::string sets =
+        dir.write("sets.csv", "# c\nset,population.trust.mean,population.trust.meen\n1,0.5,0.5\n");
+    StudyOverrides o;
+    o.parameter_sets = sets;
+    try {
+      plan_study({shipped("baseline-velve.yaml")}, o, false);
+      FAIL("no error");
+    } catch (const InputError& e) {
+      REQUIRE(e.diagnostics().size() == 1);
+      const Diagnostic& d = e.diagnostics()[0];
+      CHECK(d.where.file == sets);
+      CHECK(d.where.line == 2);
+      CHECK(d.where.column == 27);
+      CHECK_THAT(d.message, Catch::Contains("did you mean 'population.trust.mean'"));
+    }
+  }
+  SECTION("a value the key cannot take, at its place, before anything runs") {
+    const std::string sets = dir.write("sets.csv", "set,population.trust.mean\n1,0.5\n2,1.5\n3,0.4\n");
+    StudyOverrides o;
+    o.parameter_sets = sets;
+    o.draws = 40;  // surely takes set 2 in some draw
+    try {
+      plan_study({shipped("baseline-velve.yaml")}, o, false);
+      FAIL("no error");
+    } catch (const InputError& e) {
+      const Diagnostic& d = e.diagnostics().at(0);
+      CHECK(d.where.file == sets);
+      CHECK(d.where.line == 3);
+      CHECK(d.where.column == 3);
+    }
+  }
+  SECTION("a scenario's own parameter_sets that cannot be read, at the key") {
+    dir.write("s.yaml", "extends: " + shipped("baseline-velve.yaml") + "\nparameter_sets: none.csv\n");
+    try {
+      ScenarioSource::load(dir / "s.yaml");
+      FAIL("no error");
+    } catch (const InputError& e) {
+      REQUIRE(e.diagnostics().size() == 1);
+      CHECK(e.diagnostics()[0].where.line == 2);
+      CHECK(e.diagnostics()[0].key == "parameter_sets");
+    }
+  }
+}
+
+TEST_CASE("draws from sets do not depend on the thread count", "[parameter_sets]") {
+  TempDir dir("sets");
+  const std::string sets = dir.write("sets.csv", format_parameter_sets({"test"}, kKeys, kRows));
+  StudyOverrides o;
+  o.draws = 4;
+  o.replications = 1;
+  o.years = 1;
+  o.parameter_sets = sets;
+  const Study study = plan_study({shipped("pilot.yaml")}, o, true);
+  auto run = [&](int threads) {
+    tbb::global_control c(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(threads));
+    std::vector<std::vector<double>> figures;
+    run_study(study, nullptr,
+              [&](std::uint32_t, const auto&, const std::vector<std::vector<RunMeasures>>& m) {
+                for (const auto& scenario : m)
+                  for (const RunMeasures& r : scenario) {
+                    figures.emplace_back();
+                    Measures<double> copy = r.figures;
+                    zip(copy, r.figures, [&](double&, const double& x) { figures.back().push_back(x); });
+                  }
+              });
+    return figures;
+  };
+  const auto one = run(1), two = run(2);
+  REQUIRE(one.size() == 8);
+  for (std::size_t i = 0; i < one.size(); ++i) {
+    REQUIRE(one[i].size() == two[i].size());
+    for (std::size_t j = 0; j < one[i].size(); ++j)
+      CHECK((one[i][j] == two[i][j] || (std::isnan(one[i][j]) && std::isnan(two[i][j]))));
+  }
+}
