@@ -34,7 +34,8 @@ TEST_CASE("reread_with sets a number, and only that number", "[reread_with]") {
   const Scenario after =
       src.reread_with(std::vector<KeyValue>{{"population.trust.mean", 0.61, kHere}}).base();
   CHECK(after.population.trust_mean == 0.61);
-  CHECK(before.population.trust_mean == 0.55);  // the source itself is unchanged
+  REQUIRE(before.population.trust_mean != 0.61);
+  CHECK(src.base().population.trust_mean == before.population.trust_mean);  // the source itself is unchanged
   // Everything else as before.
   Scenario restored = after;
   restored.population.trust_mean = before.population.trust_mean;
@@ -55,6 +56,29 @@ TEST_CASE("reread_with: '*' sets that key of every entry of a map", "[reread_wit
   for (const Agency& a : s.agencies) CHECK(a.success_probability == 0.6);
   // Another key of the same entries is untouched.
   CHECK(s.domains[0].rung_factor == 1.6);
+}
+
+TEST_CASE("reread_with: 'prefix*' sets that key of the entries whose key starts with the prefix",
+          "[reread_with]") {
+  // The city's nine neighbourhoods: deprived_a-b, middle_a-d, better_off_a-c (scenarios/baseline-enschede.yaml).
+  const ScenarioSource src = ScenarioSource::load(shipped("baseline-enschede.yaml"));
+  const Scenario s =
+      src.reread_with(std::vector<KeyValue>{{"population.neighbourhoods.middle_*.incidence_factor", 0.42, kHere}})
+          .base();
+  int middle = 0;
+  for (const NeighbourhoodSpec& n : s.population.neighbourhoods) {
+    const bool is_middle = n.name.rfind("middle_", 0) == 0;
+    middle += is_middle;
+    if (is_middle)
+      CHECK(n.incidence_factor == 0.42);
+    else
+      CHECK(n.incidence_factor != 0.42);
+  }
+  CHECK(middle == 4);
+  // A prefix no key has is refused, naming the keys there are.
+  CHECK_THROWS_WITH(src.reread_with(std::vector<KeyValue>{{"population.neighbourhoods.rich_*.incidence_factor",
+                                                          0.4, kHere}}),
+                    Catch::Contains("no key of 'population.neighbourhoods' matches 'rich_*'"));
 }
 
 TEST_CASE("reread_with: a number replaces a distribution, which then no longer varies", "[reread_with]") {

@@ -79,15 +79,23 @@ bool find_nodes(Node& n, const std::vector<PathStep>& steps, std::size_t i, cons
     }
     return x;
   };
-  if (step.key == "*") {
-    if (n.keys.empty()) {
-      why = fmt::format("'{}' has no entries for '*'", path);
-      return false;
-    }
+  // '*' is every entry of the map; 'prefix*' every entry whose key starts with the prefix (middle_*: the
+  // middle-income neighbourhoods alike).
+  if (!step.key.empty() && step.key.back() == '*') {
+    const std::string prefix = step.key.substr(0, step.key.size() - 1);
+    std::size_t matched = 0;
     for (std::size_t k = 0; k < n.keys.size(); ++k) {
+      if (n.keys[k].compare(0, prefix.size(), prefix) != 0) continue;
+      ++matched;
       const std::string at = sub_path(path, n.keys[k]);
       Node* x = items(&n.children[k], at);
       if (!x || !find_nodes(*x, steps, i + 1, at, out, why)) return false;
+    }
+    if (matched == 0) {
+      why = n.keys.empty() ? fmt::format("'{}' has no entries for '{}'", path, step.key)
+                           : fmt::format("no key of '{}' matches '{}' ('{}' has {})", path, step.key,
+                                         path.empty() ? std::string("the top level") : path, join(n.keys));
+      return false;
     }
     return true;
   }
@@ -113,7 +121,7 @@ bool find_values(Node& root, const std::string& key_path, bool numbers, std::vec
   if (!steps) {
     why =
         "not a key path: keys joined by '.', such as domains.money.incidence_per_year (a list item as "
-        "[i], every entry of a map as *)";
+        "[i], every entry of a map as *, the entries whose key starts with p as p*)";
     return false;
   }
   if (!find_nodes(root, *steps, 0, "", out, why)) return false;
