@@ -64,6 +64,36 @@ expect 0 "csv output" "$wijksim" run "$src/scenarios/baseline-velve.yaml" -r 2 -
 head -1 "$tmp/out" | grep -q "^scenario," || { echo "FAIL: csv has no header"; fail=1; }
 expect 3 "unwritable output" "$wijksim" run "$src/scenarios/baseline-velve.yaml" -r 2 -y 1 -o "$tmp/no/such/dir/out.txt"
 expect 0 "trace a household" "$wijksim" trace "$src/scenarios/pilot.yaml" --household 5 -y 1
-grep -q "state:" "$tmp/out" || { echo "FAIL: trace prints no states"; fail=1; }
+grep -q "at the policy start: rung" "$tmp/out" || { echo "FAIL: trace prints no state at the policy start"; fail=1; }
+grep -q "^Warm-up, in short" "$tmp/out" || { echo "FAIL: trace does not summarise the warm-up"; fail=1; }
+! grep -q "^week *-" "$tmp/out" || { echo "FAIL: trace lists the warm-up without --warmup"; fail=1; }
+! grep -q "EUR [0-9]" "$tmp/out" || { echo "FAIL: trace writes euros as EUR 1.00"; fail=1; }
+expect 0 "trace --warmup lists the warm-up" "$wijksim" trace "$src/scenarios/pilot.yaml" --household 5 -y 1 --warmup
+grep -q "^week -1040  " "$tmp/out" || { echo "FAIL: trace --warmup does not list week -1040"; fail=1; }
+grep -q "cost € [0-9.]*,[0-9][0-9] " "$tmp/out" || { echo "FAIL: trace writes no cost in Dutch euros (€ 1.234,50)"; fail=1; }
+grep -q "trust [01],[0-9][0-9]" "$tmp/out" || { echo "FAIL: trace writes trust without a decimal comma"; fail=1; }
+expect 0 "trace accepts --no-store" "$wijksim" trace "$src/scenarios/pilot.yaml" --household 5 -y 1 --no-store
 expect 1 "trace a household that does not exist" "$wijksim" trace "$src/scenarios/pilot.yaml" --household 999999 -y 1
+expect 2 "trace needs --household or --pick" "$wijksim" trace "$src/scenarios/pilot.yaml" -y 1
+expect 2 "trace takes --household or --pick, not both" "$wijksim" trace "$src/scenarios/pilot.yaml" -y 1 --household 1 --pick coached
+expect 1 "trace --pick of an unknown event" "$wijksim" trace "$src/scenarios/pilot.yaml" -y 1 --pick married
+grep -q "coached, bounced, benefit, evicted" "$tmp/err" || { echo "FAIL: --pick of an unknown event does not list the events"; fail=1; }
+# --pick follows the first household with the event in the policy period: it has the event there, and no
+# household with a lower number has (each traced on its own, an independent check of the first pass).
+for event in "coached:admitted to the coach's caseload" "evicted:escalates: eviction" "bounced:(bounce)" "benefit:enters a spell"; do
+  name=${event%%:*}; line=${event#*:}
+  expect 0 "trace --pick $name" "$wijksim" trace "$src/scenarios/pilot.yaml" -y 1 --pick "$name"
+  picked=$(sed -n 's/^household \([0-9]*\) of .*/\1/p' "$tmp/out")
+  policy() { sed -n '/^Policy period/,$p' "$1"; }
+  policy "$tmp/out" | grep -qF "$line" || { echo "FAIL: --pick $name: household $picked has no '$line' in the policy period"; fail=1; }
+  if [ -n "$picked" ] && [ "$picked" -le 60 ]; then
+    for ((h = 0; h < picked; h++)); do
+      "$wijksim" trace "$src/scenarios/pilot.yaml" -y 1 --household "$h" >"$tmp/lower" 2>/dev/null
+      if policy "$tmp/lower" | grep -qF "$line"; then echo "FAIL: --pick $name chose $picked, but household $h came first"; fail=1; break; fi
+    done
+    echo "ok: --pick $name: household $picked is the first with it"
+  else
+    echo "FAIL: --pick $name picked '$picked' (expected a household below 60 in the pilot)"; fail=1
+  fi
+done
 exit $fail
