@@ -356,7 +356,7 @@ std::optional<Widths> fit(const Prepared& p, const std::vector<std::size_t>& col
   for (const Prepared::Line& l : p.rows) {
     if (l.heading) continue;
     natural.label = std::max(natural.label, l.indent + width_of(l.label));
-    least.label = std::max(least.label, l.indent + longest_word(l.label));
+    least.label = std::max(least.label, l.indent + 1 + longest_word(l.label));
   }
   least.label = std::max(least.label, std::min(natural.label, kLabelFloor));
   for (std::size_t c : cols) {
@@ -447,11 +447,11 @@ void render_wide(const Prepared& p, const std::vector<std::size_t>& cols,
       out += wrap(l.label, width, "", "  ");
       continue;
     }
+    // A wrapped label's continuation lines are indented one column further.
     std::vector<std::string> label;
-    for (const std::string& s : wrap_lines(l.label, w.label - l.indent))
-      label.push_back(std::string(l.indent, ' ') + s);
-    // Continuation lines of a wrapped label are indented a little further.
-    for (std::size_t k = 1; k < label.size(); ++k) label[k].insert(0, " ");
+    const bool fits = l.indent + width_of(l.label) <= w.label;
+    for (const std::string& s : wrap_lines(l.label, w.label - l.indent - (fits ? 0 : 1)))
+      label.push_back(std::string(l.indent + (label.empty() ? 0 : 1), ' ') + s);
     std::vector<std::vector<std::string>> cells;
     std::size_t rows = label.size();
     for (std::size_t i = 0; i < cols.size(); ++i) {
