@@ -26,6 +26,7 @@
 #include "wijksim/analysis/calibration.h"
 #include "wijksim/cluster/distributed_study.h"
 #include "wijksim/cluster/world.h"
+#include "terminal.h"
 #include "wijksim/core/atomic_file.h"
 #include "wijksim/core/error.h"
 #include "wijksim/core/output_path.h"
@@ -37,6 +38,7 @@
 #include "wijksim/report/report_tables.h"
 #include "wijksim/report/sensitivity_tables.h"
 #include "wijksim/report/study_report.h"
+#include "wijksim/report/trace_text.h"
 #include "wijksim/simulation/simulation.h"
 #include "wijksim/store/calibration_recorder.h"
 #include "wijksim/store/run_store.h"
@@ -66,7 +68,10 @@ struct Options {
   int threads = 0;                        // 0: all cores
   std::string format = "table";
   std::optional<std::string> output;
-  std::uint32_t household = 0;
+  std::optional<std::uint32_t> household;
+  std::string pick;     // trace --pick EVENT
+  bool warmup = false;  // trace --warmup
+  std::string sections = "all";
   std::uint32_t replication = 0;
   std::string store = "results.db";
   bool no_store = false;
@@ -230,6 +235,7 @@ int run_or_compare(const std::string& command, Options o, bool with_comparators,
   job.coordinator_computes = std::getenv("WIJKSIM_MPI_COORDINATOR_ONLY") == nullptr;
   cluster::StudyCoordinator coordinator(world, job);
   const auto format = parse_format(o.format);
+  TextOptions text{0, parse_sections(o.sections)};
   // --output FILE.db names the results store; any other FILE receives the printed tables.
   std::string text_output = o.output.value_or("");
   if (o.output && is_store_path(*o.output)) {
@@ -357,11 +363,16 @@ int run_or_compare(const std::string& command, Options o, bool with_comparators,
                              "(`wijksim show {} --store {}` prints it)",
                              recorder->run_id(), o.store, recorder->run_id(), o.store)
                : std::string("interrupted while writing the outputs"));
-  const std::string text = render(report, *format);
+  // The width of where the tables go: the terminal, or (a file) COLUMNS or 100.
+  text.width = cli::output_width(text_output.empty() ? stdout : nullptr);
+  const std::string printed = render(report, *format, text);
   if (text_output.empty()) {
-    fmt::print("{}", text);
+    fmt::print("{}", printed);
+    // Everything after this goes to stderr: on a pipe shared with stdout (2>&1) it must not land among
+    // table rows that are still in stdout's buffer.
+    std::fflush(stdout);
   } else {
-    write_file_atomically(text_output, text, "--output", kept_by_tables);
+    write_file_atomically(text_output, printed, "--output", kept_by_tables);
     fmt::print(stderr, "wrote {}\n", text_output);
   }
   if (recorder) fmt::print(stderr, "stored as run {} in {}\n", recorder->run_id(), o.store);
@@ -535,8 +546,13 @@ int list_runs(const Options& o) {
 }
 
 int show(const Options& o) {
+  const TextOptions text{cli::output_width(stdout), parse_sections(o.sections)};
   const RunStore store = RunStore::open(o.store, RunStore::Mode::ReadOnly);
-  fmt::print("{}", store.report(o.run_id, o.format));
+  // The table format is drawn again from the stored JSON, for this terminal's width and sections.
+  if (o.format == "table")
+    fmt::print("{}", render_table(report_from_json(store.report(o.run_id, "json")), text));
+  else
+    fmt::print("{}", store.report(o.run_id, o.format));
   return kOk;
 }
 
@@ -610,26 +626,41 @@ int trace(const Options& o) {
   StudyOverrides overrides{o.seed, 1, o.years, o.replication, 0, std::nullopt};
   const Study study = plan_study(o.scenarios, overrides, false);
   const Scenario& s = study.scenarios.front().scenario;
-  if (o.household >= static_cast<std::uint32_t>(s.population.households))
+  const Model model(s);
+  TraceOptions text;
+  text.seed = study.seed;
+  text.replication = o.replication;
+  text.warmup = o.warmup;
+  text.width = cli::output_width(stdout);
+  if (!o.pick.empty()) {
+    // A first run marks what happened to every household; the trace then follows the first one. Both runs
+    // draw the same numbers, so the trace shows what the first run found.
+    const auto mask = happened_mask(s, o.pick);
+    if (!mask) {
+      std::string names;
+      for (const std::string& n : happened_names(s)) names += (names.empty() ? "" : ", ") + n;
+      throw InputError({{Location{s.file, 0, 0}, "--pick",
+                         fmt::format("'{}' is not an event to pick a household by: {}", o.pick, names)}});
+    }
+    const auto h = first_household_with(model, {study.seed, 0, o.replication}, *mask);
+    if (!h)
+      throw InputError({{Location{s.file, 0, 0}, "--pick",
+                         fmt::format("no household of replication {} was {} in the {} policy year(s)",
+                                     o.replication, o.pick, s.simulation.years)}});
+    text.household = *h;
+    text.picked = fmt::format("the first household {} in the policy period",
+                              o.pick == "coached" || o.pick == "bounced" || o.pick == "evicted" ? o.pick
+                              : o.pick == "benefit" ? "that came to live on a benefit"
+                                                    : "with an escalation: " + o.pick);
+  } else {
+    text.household = *o.household;
+  }
+  if (text.household >= static_cast<std::uint32_t>(s.population.households))
     throw InputError({{Location{s.file, 0, 0}, "--household",
                        fmt::format("household {} does not exist: the scenario has households 0 to {}",
-                                   o.household, s.population.households - 1)}});
-  const Model model(s);
-  const RunResult r = simulate(model, {study.seed, 0, o.replication, o.household});
-  const int warmup = s.warmup_weeks();
-  fmt::print(
-      "household {} of {} ({}), seed {}, replication {}; weeks counted from the policy start "
-      "(negative: warm-up, fragmented baseline)\n",
-      o.household, s.name, s.file, study.seed, o.replication);
-  // The state is recorded every week; print it only when it changes.
-  std::string last_state;
-  for (const TraceEvent& e : r.trace) {
-    if (e.what.rfind("state:", 0) == 0) {
-      if (e.what == last_state) continue;
-      last_state = e.what;
-    }
-    fmt::print("week {:>5}  {}\n", e.week - warmup, e.what);
-  }
+                                   text.household, s.population.households - 1)}});
+  const RunResult r = simulate(model, {study.seed, 0, o.replication, text.household});
+  fmt::print("{}", trace_text(s, r, text));
   return kOk;
 }
 
@@ -695,7 +726,14 @@ int main(int argc, char** argv) {
                   "Parameter sets (wijksim calibrate's CSV) every scenario's draws take values from, "
                   "instead of the scenarios' own parameter_sets");
   };
-  auto output_options = [&o, &store_options](CLI::App* c) {
+  // Which parts of the table format to print (render.h, section_names).
+  auto sections_option = [&o](CLI::App* c) {
+    c->add_option("--sections", o.sections,
+                  "Table format: the sections to print, in order, from glance (every compared scenario side "
+                  "by side), economics, budget, agencies, households, calibration, other, or all")
+        ->capture_default_str();
+  };
+  auto output_options = [&o, &store_options, &sections_option](CLI::App* c) {
     c->add_option("--format,-f", o.format, "Output format")
         ->check(CLI::IsMember({"table", "csv", "json"}))
         ->capture_default_str();
@@ -705,6 +743,7 @@ int main(int argc, char** argv) {
                                 ->capture_default_str());
     c->add_flag("--no-store", o.no_store, "Do not keep the run in a results store");
     c->add_option("--resume", o.resume, "Continue an interrupted run of the store (same command line)");
+    sections_option(c);
   };
   auto store_option = [&o, &store_options](CLI::App* c) {
     store_options.push_back(c->add_option("--store", o.store, "Results store")->capture_default_str());
@@ -810,9 +849,17 @@ int main(int argc, char** argv) {
   CLI::App* trace_cmd =
       app.add_subcommand("trace", "Print one household's week-by-week path: states, agencies, coach, costs");
   trace_cmd->add_option("scenario", o.scenarios, "Scenario file (YAML)")->required()->expected(1);
-  trace_cmd->add_option("--household", o.household, "Household number (0-based)")
-      ->required()
-      ->check(whole_number(0, std::numeric_limits<std::uint32_t>::max()));
+  CLI::Option* household = trace_cmd->add_option("--household", o.household, "Household number (0-based)")
+                               ->check(whole_number(0, std::numeric_limits<std::uint32_t>::max()));
+  CLI::Option* pick = trace_cmd->add_option(
+      "--pick", o.pick,
+      "Follow the first household (lowest number) that this happened to in the policy period: coached, "
+      "evicted, bounced, benefit, or an escalation event of the scenario (e.g. crisis_admission)");
+  household->excludes(pick);
+  pick->excludes(household);
+  trace_cmd->add_flag("--warmup", o.warmup, "List the warm-up week by week (default: in short)");
+  trace_cmd->add_flag("--no-store", o.no_store,
+                      "Accepted for symmetry with run and compare: trace never stores");
   trace_cmd->add_option("--replication", o.replication, "Replication")
       ->capture_default_str()
       ->check(whole_number(0, kLastReplication));
@@ -844,6 +891,7 @@ int main(int argc, char** argv) {
   show_cmd->add_option("--format,-f", o.format, "Output format")
       ->check(CLI::IsMember({"table", "csv", "json"}))
       ->capture_default_str();
+  sections_option(show_cmd);
   store_option(show_cmd);
   CLI::App* export_cmd = app.add_subcommand("export", "Write a stored run as tidy CSV files");
   export_cmd->add_option("run", o.run_id, "Run number (see `wijksim runs`)")->required();
@@ -857,6 +905,8 @@ int main(int argc, char** argv) {
 
   try {
     app.parse(argc, argv);
+    if (*trace_cmd && !*household && !*pick)
+      throw CLI::RequiredError("trace needs --household ID or --pick EVENT");
   } catch (const CLI::ParseError& e) {
     if (!rank0) return e.get_exit_code() == 0 ? kOk : kUsage;
     const int code = app.exit(e);

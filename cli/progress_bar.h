@@ -1,4 +1,6 @@
-// A progress bar on stderr, drawn only when stderr is a terminal (never in pipes, logs or CI).
+// A progress bar on stderr, drawn only when stderr is a terminal (never in pipes, logs or CI), one line
+// narrower than that terminal, and cleared by finish() before the results print (on the same terminal
+// they would otherwise follow the bar on its line).
 #pragma once
 
 #include <chrono>
@@ -25,6 +27,7 @@ class ProgressBar {
   std::string label_;
   std::string unit_;
   bool enabled_ = false;
+  std::size_t columns_ = 0;  // the terminal's width (0: unknown)
   bool drawn_ = false;
   std::mutex mutex_;
   std::chrono::steady_clock::time_point start_;

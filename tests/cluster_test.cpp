@@ -220,7 +220,10 @@ TEST_CASE("runs go between ranks and come back equal in every field", "[cluster]
     for (std::size_t e = 0; e < a.trace.size(); ++e) {
       CHECK(a.trace[e].week == b.trace[e].week);
       CHECK(a.trace[e].what == b.trace[e].what);
+      CHECK(a.trace[e].kind == b.trace[e].kind);
+      CHECK(a.trace[e].cost == b.trace[e].cost);
     }
+    CHECK(a.happened == b.happened);
     CHECK(a.checksum == b.checksum);
     CHECK(a.households_stepped == b.households_stepped);
   }

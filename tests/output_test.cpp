@@ -2,14 +2,20 @@
 // number of threads.
 #include <oneapi/tbb/global_control.h>
 
+#include <fmt/format.h>
+
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "fixtures.h"
+#include "wijksim/core/error.h"
 #include "wijksim/model/model.h"
+#include "wijksim/report/glance_view.h"
 #include "wijksim/report/render.h"
 #include "wijksim/report/report_tables.h"
+#include "wijksim/report/text_layout.h"
 #include "wijksim/simulation/experiment.h"
 
 using namespace wijksim;
@@ -88,12 +94,14 @@ TEST_CASE("euros and numbers in Dutch notation", "[output]") {
   CHECK(format_dutch(12.3, 1) == "12,3");
 
   Cell share = Cell::of_interval(0.49, 0.4144, 0.5656, Unit::Share);
-  CHECK(format_cell(share) == "49,0% (41,4\u201356,6)");
+  CHECK(format_cell(share) == "49,0% (41,4 to 56,6)");
   Stat s;
   s.mean = 1234567.891;
   s.lo = 1200000;
   s.hi = 1260000.4;
-  CHECK(format_cell(Cell::of(s, Unit::Euro)) == "\u20AC 1.234.568 (1.200.000\u20131.260.000)");
+  CHECK(format_cell(Cell::of(s, Unit::Euro)) == "\u20AC 1.234.568 (1.200.000 to 1.260.000)");
+  CHECK(format_euro_cents(1234.5) == "\u20AC 1.234,50");
+  CHECK(format_euro_cents(-0.004) == "\u20AC 0,00");
   CHECK(format_cell(Cell::of(Stat{}, Unit::Weeks)) == "n/a");
   CHECK(format_cell(Cell::of_value(168, Unit::Count)) == "168");
   CHECK(display_width("\u20AC 1 (2\u20133)") == 9);
@@ -181,7 +189,222 @@ std::size_t terminal_columns(const std::string& line) {
   return columns;
 }
 
+
+// The widest line of a text, in display columns.
+std::size_t widest(const std::string& text) {
+  std::istringstream in(text);
+  std::string line;
+  std::size_t w = 0;
+  while (std::getline(in, line)) w = std::max(w, display_width(line));
+  return w;
+}
+
+std::size_t lines(const std::string& text) {
+  return static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n'));
+}
+
+Stat interval(double mean, double lo, double hi) {
+  Stat s;
+  s.mean = mean;
+  s.lo = lo;
+  s.hi = hi;
+  s.n = 5;
+  return s;
+}
+
 }  // namespace
+
+TEST_CASE("euros in the unit of their column, intervals as (low to high)", "[output]") {
+  using text::EuroScale;
+  const Cell millions = Cell::of(interval(-1804880, -2104880, -1504880), Unit::Euro);
+  const Cell thousands = Cell::of(interval(-851130, -900000, -800000), Unit::Euro);
+  const Cell euros = Cell::of(interval(254.4, 197, 311), Unit::Euro);
+  const Cell cents = Cell::of_value(38.97, Unit::Euro);
+  CHECK(text::euro_scale({&millions, &thousands}) == EuroScale::Million);
+  CHECK(text::euro_scale({&thousands}) == EuroScale::Thousand);
+  CHECK(text::euro_scale({&euros}) == EuroScale::Euro);
+  CHECK(text::euro_scale({&cents}) == EuroScale::Cents);
+  const Cell weeks = Cell::of(interval(8.6, 7.6, 9.6), Unit::Weeks);
+  CHECK(text::euro_scale({&millions, &weeks}) == EuroScale::PerCell);
+
+  CHECK(text::one_line(text::cell_text(millions, EuroScale::Million)) == "-1,80 (-2,10 to -1,50)");
+  CHECK(text::one_line(text::cell_text(thousands, EuroScale::Thousand)) == "-851,1 (-900,0 to -800,0)");
+  CHECK(text::one_line(text::cell_text(euros, EuroScale::Euro)) == "254 (197 to 311)");
+  CHECK(text::one_line(text::cell_text(cents, EuroScale::Cents)) == "38,97");
+  // Beside other units each amount names its unit.
+  CHECK(text::one_line(text::cell_text(millions, EuroScale::PerCell)) == "\u20AC -1,80 mln (-2,10 to -1,50)");
+  CHECK(text::one_line(text::cell_text(euros, EuroScale::PerCell)) == "\u20AC 254 (197 to 311)");
+  CHECK(text::one_line(text::cell_text(weeks, EuroScale::PerCell)) == "8,6 (7,6 to 9,6)");
+  CHECK(text::one_line(text::cell_text(Cell::of(interval(0.49, 0.414, 0.566), Unit::Share),
+                                       EuroScale::Euro)) == "49,0% (41,4 to 56,6)");
+
+  CHECK(text::with_euro_unit("extra cost per household (EUR)", EuroScale::Thousand) ==
+        "extra cost per household (EUR thousand)");
+  CHECK(text::with_euro_unit("ICER (EUR per problem-free household-year)", EuroScale::Million) ==
+        "ICER (EUR million per problem-free household-year)");
+  CHECK(text::with_euro_unit("year 1", EuroScale::Million) == "year 1 (EUR million)");
+  CHECK(text::with_euro_unit("EURO zone", EuroScale::Euro) == "EURO zone (EUR)");
+}
+
+TEST_CASE("wrapping keeps every line within the width", "[output]") {
+  CHECK(text::wrap_lines("one two three four", 9) == std::vector<std::string>{"one two", "three", "four"});
+  CHECK(text::wrap_lines("abcdefghij", 4) == std::vector<std::string>{"abcd", "efgh", "ij"});
+  CHECK(text::wrap("a b c", 20, "  ", "    ") == "  a b c\n");
+  CHECK(text::wrap("aaa bbb ccc", 12, "- ", "  ") == "- aaa bbb\n  ccc\n");
+}
+
+TEST_CASE("the table format never writes a line wider than it is given", "[output]") {
+  const Report& r = shared_report();
+  for (std::size_t width : {40, 60, 80, 100, 120, 160, 240}) {
+    INFO("width " << width);
+    const std::string out = render_table(r, {width, {}});
+    CHECK(widest(out) <= width);
+    CHECK(out.find("== Budget per payer per policy year") != std::string::npos);
+  }
+}
+
+TEST_CASE("a table is laid out the first way that fits", "[output]") {
+  // Three options and eight measures: side by side at 240 columns, transposed at 100 (the options become the
+  // columns), stacked at 50.
+  Table t;
+  t.id = "cost_effectiveness";
+  t.title = "options";
+  t.scenario = "s";
+  for (int c = 0; c < 8; ++c)
+    t.columns.push_back({fmt::format("m{}", c), fmt::format("measure number {}", c)});
+  for (const char* name : {"alpha", "beta", "gamma"}) {
+    Row row{name, name, {}, 0};
+    for (int c = 0; c < 8; ++c) row.cells.push_back(Cell::of(interval(1234.5 + c, 1000, 1500), Unit::Count));
+    t.rows.push_back(row);
+  }
+  const text::Grid g = text::grid_of(t);
+  const std::string wide = text::layout(g, 240);
+  const std::string transposed = text::layout(g, 100);
+  const std::string stacked = text::layout(g, 50);
+  CHECK(widest(wide) <= 240);
+  CHECK(widest(transposed) <= 100);
+  CHECK(widest(stacked) <= 50);
+  // Side by side: one line per option; transposed: one line per measure, the options in the header.
+  CHECK(wide.find("\nalpha ") != std::string::npos);
+  CHECK(transposed.find("\nmeasure number 7 ") != std::string::npos);
+  CHECK(transposed.find("alpha") < transposed.find("-----"));
+  // Stacked: the option on its own line, then "measure: figure" lines.
+  CHECK(stacked.find("\nalpha\n") != std::string::npos);
+  CHECK(stacked.find("measure number 0: 1.235 (1.000 to 1.500)") != std::string::npos);
+  CHECK(lines(wide) < lines(transposed));
+}
+
+TEST_CASE("years of euros share one unit, named in their headers", "[output]") {
+  Table t;
+  t.id = "budget_impact";
+  t.title = "budget";
+  t.scenario = "s";
+  t.columns = {{"year_1", "year 1"}, {"year_2", "year 2"}, {"total", "years 1-2"}};
+  // 375 thousand in year 1 and 1,2 million in year 2: both in millions, like their total.
+  t.rows.push_back({"fund",
+                    "fund",
+                    {Cell::of_value(375000, Unit::Euro), Cell::of_value(1200000, Unit::Euro),
+                     Cell::of_value(1575000, Unit::Euro)},
+                    0});
+  const std::string out = text::layout(text::grid_of(t), 120);
+  CHECK(out.find("year 1 (EUR million)") != std::string::npos);
+  CHECK(out.find("years 1-2 (EUR million)") != std::string::npos);
+  CHECK(out.find("0,38") != std::string::npos);
+  CHECK(out.find("1,58") != std::string::npos);
+}
+
+TEST_CASE("sections choose the tables, in the order given", "[output]") {
+  CHECK(parse_sections("all") == section_names());
+  CHECK(parse_sections("budget, glance") == std::vector<std::string>{"budget", "glance"});
+  CHECK_THROWS_AS(parse_sections("budgets"), InputError);
+  CHECK_THROWS_AS(parse_sections(""), InputError);
+  const Report& r = shared_report();
+  const std::string households = render_table(r, {100, {"households"}});
+  CHECK(households.find("== Households") != std::string::npos);
+  CHECK(households.find("== Budget") == std::string::npos);
+  const std::string both = render_table(r, {100, {"households", "budget"}});
+  CHECK(both.find("== Households") < both.find("== Budget"));
+  for (const Table& t : r.tables) CHECK(section_of(t) != "other");
+}
+
+TEST_CASE("a report read back from its JSON renders the same", "[output]") {
+  const Report& r = shared_report();
+  const Report back = report_from_json(render_json(r));
+  CHECK(render_json(back) == render_json(r));
+  CHECK(render_table(back, {120, {}}) == render_table(r, {120, {}}));
+}
+
+TEST_CASE("at a glance: every compared scenario side by side", "[output]") {
+  // Two scenarios compared with their comparators, as headline.cpp and economic_tables.cpp write them.
+  Report r;
+  r.command = "compare";
+  r.scenarios = {{"a", "a.yaml", "", "base.yaml", 1, 0, 2, 5}, {"base", "base.yaml", "", "", 1, 0, 2, 5}};
+  auto headline = [](const std::string& name, double cash, double wait, bool cut) {
+    Table t;
+    t.id = "headline";
+    t.scenario = name;
+    t.comparator = "base";
+    t.columns = {{"change", "change"}, {"verdict", "in words"}};
+    t.rows.push_back({"summary", "in short", {Cell::empty(), Cell::of_text("pays more in cash: Fund")}, 0});
+    t.rows.push_back({"cash_fund",
+                      "cash: Fund (EUR)",
+                      {Cell::of(interval(cash, cash, cash), Unit::Euro), Cell::of_text("pays more")},
+                      0});
+    if (cut)
+      t.rows.push_back({"funded_debt",
+                        "capacity: Debt (places funded)",
+                        {Cell::of_value(-40, Unit::Count), Cell::of_text("cut")},
+                        0});
+    t.rows.push_back({"places_debt",
+                      "capacity: Debt (places used)",
+                      {Cell::of(interval(-5, -8, -2), Unit::Count), Cell::of_text("frees capacity")},
+                      0});
+    t.rows.push_back({"wait_debt",
+                      "wait: Debt (weeks)",
+                      {Cell::of(interval(wait, wait - 1, wait + 1), Unit::Weeks), Cell::of_text("")},
+                      0});
+    t.rows.push_back({"coach_payer",
+                      "who pays for the coaches",
+                      {Cell::empty(), Cell::of_text("the Fund (additional money)")},
+                      0});
+    return t;
+  };
+  r.tables.push_back(headline("a", 1875000, 1.5, false));
+  r.tables.push_back(headline("b", 46050000, 40.0, true));
+  Table ce;
+  ce.id = "cost_effectiveness";
+  ce.scenario = "a, b";
+  ce.comparator = "base";
+  ce.columns = {{"delta_cost", "extra cost per household (EUR)"}, {"icer", "ICER"}};
+  ce.rows.push_back(
+      {"a", "a", {Cell::of(interval(114, -127, 355), Unit::Euro), Cell::of_text("€ 2.225 per year")}, 0});
+  ce.rows.push_back(
+      {"b", "b", {Cell::of(interval(254, 197, 311), Unit::Euro), Cell::of_text("dominant")}, 0});
+  r.tables.push_back(ce);
+
+  const auto v = glance_view(r);
+  REQUIRE(v);
+  CHECK(v->grid.columns == std::vector<std::string>{"a", "b"});
+  const std::string out = render_table(r, {100, {"glance"}});
+  CHECK(widest(out) <= 100);
+  // The decision, each payer's cash in one unit for the group, capacity with the cut, the waits.
+  CHECK(out.find("extra cost (EUR)") != std::string::npos);
+  CHECK(out.find("114 (-127 to 355)") != std::string::npos);
+  CHECK(render_table(r, {200, {"glance"}}).find("transfers included (EUR million)") != std::string::npos);
+  CHECK(out.find("1,88 (1,88 to 1,88)") != std::string::npos);
+  CHECK(out.find("46,05 (46,05 to 46,05)") != std::string::npos);
+  CHECK(out.find("places funded") != std::string::npos);
+  CHECK(out.find("not cut") != std::string::npos);
+  CHECK(out.find("40,0 (39,0 to 41,0)") != std::string::npos);
+  CHECK(out.find("a: pays more in cash: Fund; who pays for the coaches: the Fund (additional money).") !=
+        std::string::npos);
+  CHECK(out.find("Who pays?") < out.find("Who gains capacity?"));
+  CHECK(out.find("Who gains capacity?") < out.find("Who waits longer?"));
+  // A run compares nothing: no glance.
+  Report run = r;
+  run.tables.clear();
+  CHECK_FALSE(glance_view(run));
+}
 
 TEST_CASE("the table renderer aligns its columns", "[output]") {
   // By hand: "\u20AC 1.234" is 7 characters in 9 bytes.
@@ -189,8 +412,10 @@ TEST_CASE("the table renderer aligns its columns", "[output]") {
   CHECK(display_width("\u20AC 1.234") == 7);
   const std::string text = render_table(shared_report());
   CHECK(text.find("== Budget per payer per policy year (euros) ==") != std::string::npos);
-  // Within a table, every line under the header rule takes the rule's width on a terminal, measured
-  // independently of the renderer, and lines with euro signs (more bytes than columns) are among them.
+  // Within a table, no line under the header rule is wider than the rule on a terminal (a wrapped label's
+  // continuation ends early), measured independently of the renderer. The euros are in their column's unit
+  // (EUR thousand), so no cell holds a euro sign; a line with any character of more than one byte (an
+  // interval's dash) is counted by characters, not bytes.
   std::istringstream in(text);
   std::string line;
   std::size_t rule = 0, checked = 0, with_euros = 0;
@@ -202,12 +427,12 @@ TEST_CASE("the table renderer aligns its columns", "[output]") {
     if (line.empty() || line.rfind("   ", 0) == 0) rule = 0;  // end of table, or a note
     if (!rule) continue;
     INFO(line);
-    CHECK(terminal_columns(line) == rule);
+    CHECK(terminal_columns(line) <= rule);
     ++checked;
     if (line.find("\u20AC") != std::string::npos) ++with_euros;
   }
   CHECK(checked > 50);
-  CHECK(with_euros > 10);
+  CHECK(with_euros == 0);
 }
 
 TEST_CASE("the JSON of a comparison is byte-identical on 1, 2, 3 and 16 threads", "[output][determinism]") {

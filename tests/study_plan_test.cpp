@@ -16,10 +16,10 @@ namespace {
 
 using test::TempDir;
 
-// A copy of the shipped Velve baseline (and the targets file it names) in `dir`, so scenarios written next
-// to it can extend it.
+// A copy of the shipped Velve baseline (and the targets and parameter sets files it names) in `dir`, so
+// scenarios written next to it can extend it.
 void copy_baseline(const TempDir& dir) {
-  for (const char* f : {"baseline-velve.yaml", "targets/velve.yaml"}) {
+  for (const char* f : {"baseline-velve.yaml", "targets/velve.yaml", "sets/velve.csv"}) {
     std::ifstream in(std::string(WIJKSIM_SOURCE_DIR) + "/scenarios/" + f);
     std::stringstream text;
     text << in.rdbuf();

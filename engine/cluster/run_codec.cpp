@@ -9,7 +9,7 @@ static_assert(std::is_trivially_copyable_v<HouseholdMeasures>, "HouseholdMeasure
 // RunResult goes field by field: a field added to it must be added to write_runs and read_runs below (and
 // to the round-trip test, tests/cluster_test.cpp), or it would be lost on its way to rank 0. This catches it
 // on the project's platform (x86-64, libstdc++).
-static_assert(sizeof(void*) != 8 || sizeof(RunResult) == 248,
+static_assert(sizeof(void*) != 8 || sizeof(RunResult) == 272,
               "RunResult changed: carry the new field in write_runs and read_runs, then update this size");
 
 void write_runs(ByteWriter& w, std::span<const RunResult> runs) {
@@ -25,7 +25,10 @@ void write_runs(ByteWriter& w, std::span<const RunResult> runs) {
     for (const TraceEvent& e : r.trace) {
       w.put(e.week);
       w.put_string(e.what);
+      w.put(e.kind);
+      w.put(e.cost);
     }
+    w.put_vector(r.happened);
     w.put(r.checksum);
     w.put(r.households_stepped);
   }
@@ -48,7 +51,10 @@ std::vector<RunResult> read_runs(ByteReader& in) {
     for (TraceEvent& e : r.trace) {
       e.week = in.get<int>();
       e.what = in.get_string();
+      e.kind = in.get<TraceEvent::Kind>();
+      e.cost = in.get<Cents>();
     }
+    r.happened = in.get_vector<std::uint16_t>();
     r.checksum = in.get<std::uint64_t>();
     r.households_stepped = in.get<std::int64_t>();
   }

@@ -66,46 +66,12 @@ std::string plural(int n, const char* one, const char* many) {
 
 // ---- The run's stored tables (its JSON report, render.h) ----
 
-// A member of a stored object, or null when it has none (the const operator[] must not see a missing key).
-const json& at(const json& j, const char* key) {
-  static const json none;
-  if (!j.is_object()) return none;
-  const auto it = j.find(key);
-  return it == j.end() ? none : *it;
-}
-
-std::string text_of(const json& j) {
-  return j.is_string() ? j.get<std::string>() : std::string();
-}
-
-double number(const json& j) {
-  return j.is_number() ? j.get<double>() : kNaN;
-}
-
-Unit unit_of(const std::string& name) {
-  static const Unit all[] = {
-      Unit::Count,       Unit::Share,  Unit::Euro,  Unit::Weeks, Unit::PerYear, Unit::PerThousandYear,
-      Unit::PerThousand, Unit::PerFte, Unit::Trust, Unit::Rung,  Unit::Years,   Unit::Value};
-  for (Unit u : all)
-    if (name == to_string(u)) return u;
-  return Unit::Count;
-}
+constexpr auto& at = json_member;
+constexpr auto& text_of = json_text;
 
 // A stored cell back as the table model's Cell, so it prints exactly as `wijksim show` prints it.
 Cell cell_of(const json& j) {
-  if (j.is_null()) return Cell::empty();
-  if (j.contains("text")) return Cell::of_text(text_of(at(j, "text")));
-  Stat s;
-  s.mean = number(at(j, "mean"));
-  s.sd = number(at(j, "sd"));
-  s.se = number(at(j, "se"));
-  s.lo = number(at(j, "lo"));
-  s.hi = number(at(j, "hi"));
-  s.n = at(j, "n").is_number() ? at(j, "n").get<int>() : 0;
-  Cell c = Cell::of(s, unit_of(text_of(at(j, "unit"))));
-  c.counted = text_of(at(j, "counted"));
-  c.ends = at(j, "ends").is_boolean() && at(j, "ends").get<bool>();
-  return c;
+  return cell_from_json(j);
 }
 
 class StoredTables {
@@ -146,14 +112,6 @@ const json* cell_json(const json* table, const std::string& row, const std::stri
   return c.is_null() ? nullptr : &c;
 }
 
-// "€ -496 (-518–-474)" as the tables print it reads badly next to minus signs: "€ -496 (-518 to -474)".
-std::string readable_interval(const std::string& text) {
-  const std::size_t open = text.rfind(" (");
-  const std::size_t dash = text.find(kEnDash, open == std::string::npos ? text.size() : open);
-  if (open == std::string::npos || dash == std::string::npos || text.back() != ')') return text;
-  return text.substr(0, dash) + " to " + text.substr(dash + std::string_view(kEnDash).size());
-}
-
 struct Value {
   double mean = kNaN, lo = kNaN, hi = kNaN;
   std::string text;  // as the tables print it
@@ -166,7 +124,7 @@ Value value_of(const json* table, const std::string& row, const std::string& col
     v.mean = cell.stat.mean;
     v.lo = cell.stat.lo;
     v.hi = cell.stat.hi;
-    v.text = readable_interval(format_cell(cell));
+    v.text = format_cell(cell);
   }
   return v;
 }
@@ -183,7 +141,7 @@ std::string figure(const json* table, const std::string& row, const std::string&
       esc(text_of(at(*table, "comparator"))), esc(row), esc(column));
   if (cell.kind == Cell::Kind::Number && !std::isnan(cell.stat.mean))
     attrs += fmt::format(" data-value=\"{}\"", cell.stat.mean);
-  return fmt::format("<span class=\"figure\"{}>{}</span>", attrs, esc(readable_interval(format_cell(cell))));
+  return fmt::format("<span class=\"figure\"{}>{}</span>", attrs, esc(format_cell(cell)));
 }
 
 std::string note_of(const json* table) {
@@ -686,7 +644,7 @@ std::string html_table(const json* t, const std::string& first) {
     for (const json& c : at(*t, "columns")) {
       const json& cell = at(at(r, "cells"), text_of(at(c, "key")).c_str());
       body += fmt::format("<td class=\"num\">{}</td>",
-                          cell.is_null() ? "" : esc(readable_interval(format_cell(cell_of(cell)))));
+                          cell.is_null() ? "" : esc(format_cell(cell_of(cell))));
     }
     body += "</tr>\n";
   }

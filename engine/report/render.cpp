@@ -4,18 +4,16 @@
 
 #include <algorithm>
 #include <cmath>
-#include <nlohmann/json.hpp>
+
+#include "wijksim/core/error.h"
+#include "wijksim/report/glance_view.h"
+#include "wijksim/report/text_layout.h"
 
 #include "wijksim/analysis/honest_uncertainty.h"
 
 namespace wijksim {
-namespace {
 
-constexpr const char* kEnDash = "\u2013";
-constexpr std::size_t kTextWidth = 110;  // notes are wrapped to this width
-
-// Decimals shown for a figure of this unit (the table renderer only; CSV and JSON keep full precision).
-int decimals_for(const Cell& c) {
+int display_decimals(const Cell& c) {
   const double m = c.stat.mean;
   switch (c.unit) {
     case Unit::Euro:  // whole euros, but cents for amounts under € 100 that are not whole (per household)
@@ -47,67 +45,7 @@ int decimals_for(const Cell& c) {
   return 1;
 }
 
-std::string plain(double x, const Cell& c) {
-  return format_dutch(c.unit == Unit::Share ? 100 * x : x, decimals_for(c));
-}
-
-// Word-wraps `text` to lines of at most `width` display columns, each starting with `prefix`.
-std::string wrap(const std::string& text, const std::string& prefix, std::size_t width) {
-  std::string out, line;
-  std::size_t start = 0;
-  while (start < text.size()) {
-    std::size_t end = text.find(' ', start);
-    if (end == std::string::npos) end = text.size();
-    const std::string word = text.substr(start, end - start);
-    if (!line.empty() && display_width(prefix + line + " " + word) > width) {
-      out += prefix + line + "\n";
-      line.clear();
-    }
-    line += line.empty() ? word : " " + word;
-    start = end + 1;
-  }
-  if (!line.empty()) out += prefix + line + "\n";
-  return out;
-}
-
-std::string pad(const std::string& s, std::size_t width, bool right) {
-  const std::size_t w = display_width(s);
-  const std::string fill(w < width ? width - w : 0, ' ');
-  return right ? fill + s : s + fill;
-}
-
-void render_one(const Table& t, std::string& out) {
-  out += fmt::format("== {} ==\n", t.title);
-  out += t.comparator.empty()
-             ? fmt::format("   scenario: {}\n", t.scenario)
-             : fmt::format("   scenario: {} minus comparator: {}\n", t.scenario, t.comparator);
-  // Cell texts first, to size the columns.
-  std::vector<std::vector<std::string>> text(t.rows.size());
-  std::vector<std::size_t> width(t.columns.size() + 1, 0);
-  for (std::size_t c = 0; c < t.columns.size(); ++c) width[c + 1] = display_width(t.columns[c].label);
-  for (std::size_t r = 0; r < t.rows.size(); ++r) {
-    const Row& row = t.rows[r];
-    text[r].push_back(std::string(2 * static_cast<std::size_t>(row.indent), ' ') + row.label);
-    for (const Cell& cell : row.cells) text[r].push_back(format_cell(cell));
-    for (std::size_t c = 0; c < text[r].size() && c < width.size(); ++c)
-      width[c] = std::max(width[c], display_width(text[r][c]));
-  }
-  std::string line = pad("", width[0], false);
-  for (std::size_t c = 0; c < t.columns.size(); ++c)
-    line += "  " + pad(t.columns[c].label, width[c + 1], true);
-  out += line + "\n";
-  std::size_t total = width[0];
-  for (std::size_t c = 1; c < width.size(); ++c) total += 2 + width[c];
-  out += std::string(total, '-') + "\n";
-  for (const auto& cells : text) {
-    line = pad(cells[0], width[0], false);
-    for (std::size_t c = 1; c < cells.size() && c < width.size(); ++c)
-      line += "  " + pad(cells[c], width[c], true);
-    out += line + "\n";
-  }
-  if (!t.note.empty()) out += wrap(t.note, "   ", kTextWidth);
-  out += "\n";
-}
+namespace {
 
 // ---- CSV ----
 
@@ -179,33 +117,6 @@ std::size_t display_width(std::string_view s) {
   return n;
 }
 
-std::string format_dutch(double x, int decimals) {
-  if (std::isnan(x)) return "n/a";
-  if (std::isinf(x)) return x > 0 ? "inf" : "-inf";
-  // Round in integer units of 10^-decimals, half away from zero (as llround), then group the digits.
-  const double scale = std::pow(10.0, decimals);
-  const double scaled = std::round(std::fabs(x) * scale);
-  std::string digits = fmt::format("{:.0f}", scaled);
-  if (static_cast<int>(digits.size()) <= decimals)
-    digits.insert(0, static_cast<std::size_t>(decimals + 1) - digits.size(), '0');
-  const std::string whole = digits.substr(0, digits.size() - static_cast<std::size_t>(decimals));
-  std::string out;
-  for (std::size_t i = 0; i < whole.size(); ++i) {
-    if (i > 0 && (whole.size() - i) % 3 == 0) out += '.';
-    out += whole[i];
-  }
-  if (decimals > 0) {
-    out += ',';
-    out.append(digits, whole.size());
-  }
-  if (x < 0 && scaled != 0) out.insert(out.begin(), '-');
-  return out;
-}
-
-std::string format_euros(double euros) {
-  return "\u20AC " + format_dutch(euros, 0);
-}
-
 std::string format_probability(double p, int n, const std::string& noun) {
   if (std::isnan(p)) return "n/a";
   if (!few_runs(n)) return format_dutch(100 * p, 1) + "%";
@@ -216,46 +127,168 @@ std::string format_probability(double p, int n, const std::string& noun) {
 }
 
 std::string format_cell(const Cell& c) {
-  switch (c.kind) {
-    case Cell::Kind::Empty:
-      return "";
-    case Cell::Kind::Text:
-      return c.text;
-    case Cell::Kind::Number:
-      break;
+  // Euros as display_decimals says: whole from 100 on, cents below for an amount that is not whole.
+  const text::CellText t = text::cell_text(
+      c, display_decimals(c) == 2 && c.unit == Unit::Euro ? text::EuroScale::Cents : text::EuroScale::Euro);
+  if (c.kind != Cell::Kind::Number || t.value == "n/a") return t.value;
+  const std::string value = c.unit == Unit::Euro ? "\u20AC " + t.value : t.value;
+  return t.interval.empty() ? value : value + " " + t.interval;
+}
+
+// ---- Sections ----
+
+const std::vector<std::string>& section_names() {
+  static const std::vector<std::string> names = {"glance",     "economics",   "budget", "agencies",
+                                                 "households", "calibration", "other"};
+  return names;
+}
+
+std::vector<std::string> parse_sections(std::string_view list) {
+  std::vector<std::string> out;
+  std::string known;
+  for (const std::string& n : section_names()) known += (known.empty() ? "" : ", ") + n;
+  std::size_t start = 0;
+  while (start <= list.size()) {
+    std::size_t end = list.find(',', start);
+    if (end == std::string_view::npos) end = list.size();
+    std::string name(list.substr(start, end - start));
+    start = end + 1;
+    name.erase(0, name.find_first_not_of(' '));
+    name.erase(name.find_last_not_of(' ') + 1);
+    if (name.empty()) continue;
+    if (name == "all") {
+      for (const std::string& n : section_names())
+        if (std::find(out.begin(), out.end(), n) == out.end()) out.push_back(n);
+      continue;
+    }
+    if (std::find(section_names().begin(), section_names().end(), name) == section_names().end())
+      throw InputError({{Location{}, "--sections",
+                         fmt::format("there is no section '{}': the sections are {} and all", name, known)}});
+    if (std::find(out.begin(), out.end(), name) == out.end()) out.push_back(name);
   }
-  const Stat& s = c.stat;
-  if (std::isnan(s.mean)) return "n/a";
-  if (!c.counted.empty()) return format_probability(s.mean, s.n, c.counted);
-  if (c.ends) {
-    const auto end = [&](double x) {
-      return std::isnan(x)           ? std::string("n/a")
-             : c.unit == Unit::Euro  ? "€ " + plain(x, c)
-             : c.unit == Unit::Share ? plain(x, c) + "%"
-                                     : plain(x, c);
-    };
-    return end(s.lo) + " \u2192 " + end(s.hi);
-  }
-  std::string out = c.unit == Unit::Euro    ? "€ " + plain(s.mean, c)
-                    : c.unit == Unit::Share ? plain(s.mean, c) + "%"
-                                            : plain(s.mean, c);
-  if (!std::isnan(s.lo) && !std::isnan(s.hi)) out += " (" + plain(s.lo, c) + kEnDash + plain(s.hi, c) + ")";
+  if (out.empty())
+    throw InputError(
+        {{Location{}, "--sections", fmt::format("name at least one section of {} or all", known)}});
   return out;
 }
 
-std::string render_table(const Report& r) {
-  std::string out = fmt::format("wijksim {} {}\n", r.version, r.command);
+std::string section_of(const Table& t) {
+  static const std::pair<const char*, const char*> ids[] = {{"headline", "glance"},
+                                                            {"cost_effectiveness", "economics"},
+                                                            {"efficiency_frontier", "economics"},
+                                                            {"acceptability", "economics"},
+                                                            {"budget_impact", "economics"},
+                                                            {"who_pays_who_saves", "economics"},
+                                                            {"budget", "budget"},
+                                                            {"budget_difference", "budget"},
+                                                            {"caseload", "agencies"},
+                                                            {"agencies", "agencies"},
+                                                            {"agencies_difference", "agencies"},
+                                                            {"households", "households"},
+                                                            {"households_difference", "households"},
+                                                            {"events", "households"},
+                                                            {"events_difference", "households"},
+                                                            {"calibration", "calibration"}};
+  for (const auto& [id, section] : ids)
+    if (t.id == id) return section;
+  return "other";
+}
+
+// ---- Text ----
+
+namespace {
+
+bool alike_runs(const Report& r) {
+  return std::all_of(r.scenarios.begin(), r.scenarios.end(), [&](const ScenarioRef& s) {
+    const ScenarioRef& f = r.scenarios.front();
+    return s.seed == f.seed && s.first_replication == f.first_replication &&
+           s.replications == f.replications && s.years == f.years;
+  });
+}
+
+std::string runs_of(const ScenarioRef& s) {
+  return fmt::format("seed {}, replications {}-{}, {} policy year{}", s.seed, s.first_replication,
+                     s.first_replication + s.replications - 1, s.years, s.years == 1 ? "" : "s");
+}
+
+// The first line: the command and its runs.
+std::string text_header(const Report& r, std::size_t width) {
+  std::string first = fmt::format("wijksim {} {}", r.version, r.command);
+  if (alike_runs(r) && !r.scenarios.empty()) first += ": " + runs_of(r.scenarios.front());
+  return text::wrap(first, width, "", "  ") + "\n";
+}
+
+// How to read a figure.
+std::string text_notation(const Report& r, std::size_t width) {
+  return text::wrap("Each figure: mean (low to high), the " + r.interval +
+                        ". Numbers in Dutch notation (1.234,5); euros in the unit the column or row names "
+                        "(EUR, EUR thousand, EUR million).",
+                    width, "", "");
+}
+
+// Each scenario with its file and comparator (a comparator of another is named with it).
+std::string text_scenarios(const Report& r, std::size_t width) {
+  std::string out = "== Scenarios ==\n";
+  auto is_comparator = [&](const ScenarioRef& s) {
+    return std::any_of(r.scenarios.begin(), r.scenarios.end(),
+                       [&](const ScenarioRef& o) { return o.comparator == s.file; });
+  };
   for (const ScenarioRef& s : r.scenarios) {
-    out += fmt::format("  {} ({}): seed {}, replications {}-{}, {} policy year{}", s.name, s.file, s.seed,
-                       s.first_replication, s.first_replication + s.replications - 1, s.years,
-                       s.years == 1 ? "" : "s");
-    if (!s.comparator.empty()) out += fmt::format(", compared with {}", s.comparator);
-    out += "\n";
+    if (is_comparator(s)) continue;
+    std::string line = fmt::format("{} ({})", s.name, s.file);
+    if (!s.comparator.empty()) {
+      const auto c = std::find_if(r.scenarios.begin(), r.scenarios.end(),
+                                  [&](const ScenarioRef& o) { return o.file == s.comparator; });
+      line += c == r.scenarios.end() ? fmt::format(" against {}", s.comparator)
+                                     : fmt::format(" against {} ({})", c->name, c->file);
+    }
+    if (!alike_runs(r)) line += ": " + runs_of(s);
+    out += text::wrap(line, width, "   ", "     ");
   }
-  out +=
-      wrap("Each figure: mean (" + r.interval + "). Numbers in Dutch notation: 1.234,5.", "  ", kTextWidth);
-  out += "\n";
-  for (const Table& t : r.tables) render_one(t, out);
+  return out;
+}
+
+std::string text_glance(const Report& r, std::size_t width) {
+  std::optional<GlanceView> v = glance_view(r);
+  if (!v)
+    return text::wrap(
+               "At a glance: nothing compared here (`wijksim compare` compares each scenario "
+               "with its comparator).",
+               width, "", "") +
+           "\n";
+  const std::string note = v->grid.note;
+  v->grid.note.clear();
+  std::string out = text::layout(v->grid, width);
+  out.pop_back();  // the blank line after the grid: the words and the note belong to it
+  out += "In short:\n";
+  for (const auto& [scenario, words] : v->in_short)
+    out += text::wrap(scenario + ": " + words + ".", width, "  ", "    ");
+  out += text::wrap(note, width, "   ", "   ");
+  out += text_notation(r, width);
+  return out + "\n";
+}
+
+}  // namespace
+
+std::string render_table(const Report& r, const TextOptions& o) {
+  const std::size_t width = std::max(o.width, text::kMinWidth);
+  const std::vector<std::string>& sections = o.sections.empty() ? section_names() : o.sections;
+  std::string out = text_header(r, width);
+  bool named = false;  // the scenarios are named once, before the first section of details
+  // How to read a figure is said once: under At a glance, or else with the scenarios.
+  const bool has_glance =
+      std::find(sections.begin(), sections.end(), "glance") != sections.end() &&
+      std::any_of(r.tables.begin(), r.tables.end(), [](const Table& t) { return t.id == "headline"; });
+  for (const std::string& s : sections) {
+    if (s == "glance") {
+      out += text_glance(r, width);
+      continue;
+    }
+    if (!named) out += text_scenarios(r, width) + (has_glance ? "" : text_notation(r, width)) + "\n";
+    named = true;
+    for (const Table& t : r.tables)
+      if (section_of(t) == s) out += text::layout(text::grid_of(t), width);
+  }
   return out;
 }
 
@@ -329,16 +362,99 @@ std::string render_json(const Report& r) {
   return j.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
 }
 
-std::string render(const Report& r, Format f) {
+const json& json_member(const json& j, const char* key) {
+  static const json none;
+  if (!j.is_object()) return none;
+  const auto it = j.find(key);
+  return it == j.end() ? none : *it;
+}
+
+std::string json_text(const json& j) {
+  return j.is_string() ? j.get<std::string>() : std::string();
+}
+
+namespace {
+
+constexpr auto& member = json_member;
+constexpr auto& text_of = json_text;
+
+double number_of(const json& j) {
+  return j.is_number() ? j.get<double>() : kNaN;
+}
+template <class T>
+T integer_of(const json& j) {
+  return j.is_number() ? j.get<T>() : T{};
+}
+
+}  // namespace
+
+Cell cell_from_json(const json& j) {
+  if (j.is_null()) return Cell::empty();
+  if (j.contains("text")) return Cell::of_text(text_of(member(j, "text")));
+  Stat s;
+  s.mean = number_of(member(j, "mean"));
+  s.sd = number_of(member(j, "sd"));
+  s.se = number_of(member(j, "se"));
+  s.lo = number_of(member(j, "lo"));
+  s.hi = number_of(member(j, "hi"));
+  s.n = integer_of<int>(member(j, "n"));
+  Cell c = Cell::of(s, unit_from_string(text_of(member(j, "unit"))));
+  c.counted = text_of(member(j, "counted"));
+  c.ends = member(j, "ends").is_boolean() && member(j, "ends").get<bool>();
+  return c;
+}
+
+Report report_from_json(const std::string& text) {
+  const json j = json::parse(text);
+  Report r;
+  r.version = text_of(member(j, "wijksim"));
+  r.command = text_of(member(j, "command"));
+  r.interval = text_of(member(j, "interval"));
+  for (const json& o : member(j, "scenarios")) {
+    ScenarioRef s;
+    s.name = text_of(member(o, "name"));
+    s.file = text_of(member(o, "file"));
+    s.hash = text_of(member(o, "hash"));
+    s.comparator = text_of(member(o, "comparator"));
+    s.seed = integer_of<std::uint64_t>(member(o, "seed"));
+    s.first_replication = integer_of<std::uint32_t>(member(o, "first_replication"));
+    s.replications = integer_of<std::uint32_t>(member(o, "replications"));
+    s.years = integer_of<int>(member(o, "years"));
+    r.scenarios.push_back(std::move(s));
+  }
+  for (const json& o : member(j, "tables")) {
+    Table t;
+    t.id = text_of(member(o, "id"));
+    t.title = text_of(member(o, "title"));
+    t.scenario = text_of(member(o, "scenario"));
+    t.comparator = text_of(member(o, "comparator"));
+    t.note = text_of(member(o, "note"));
+    for (const json& c : member(o, "columns"))
+      t.columns.push_back({text_of(member(c, "key")), text_of(member(c, "label"))});
+    for (const json& row : member(o, "rows")) {
+      Row x{text_of(member(row, "key")),
+            text_of(member(row, "label")),
+            {},
+            integer_of<int>(member(row, "indent"))};
+      for (const Column& c : t.columns)
+        x.cells.push_back(cell_from_json(member(member(row, "cells"), c.key.c_str())));
+      t.rows.push_back(std::move(x));
+    }
+    r.tables.push_back(std::move(t));
+  }
+  return r;
+}
+
+std::string render(const Report& r, Format f, const TextOptions& text) {
   switch (f) {
     case Format::Table:
-      return render_table(r);
+      return render_table(r, text);
     case Format::Csv:
       return render_csv(r);
     case Format::Json:
       return render_json(r);
   }
-  return render_table(r);
+  return render_table(r, text);
 }
 
 }  // namespace wijksim

@@ -32,4 +32,13 @@ const char* to_string(Unit u) {
   return "count";
 }
 
+Unit unit_from_string(const std::string& name) {
+  static const Unit all[] = {
+      Unit::Count,       Unit::Share,  Unit::Euro,  Unit::Weeks, Unit::PerYear, Unit::PerThousandYear,
+      Unit::PerThousand, Unit::PerFte, Unit::Trust, Unit::Rung,  Unit::Years,   Unit::Value};
+  for (Unit u : all)
+    if (name == to_string(u)) return u;
+  return Unit::Count;
+}
+
 }  // namespace wijksim

@@ -27,7 +27,8 @@ enum class Unit {
   Years,            // (household-)years, e.g. problem-free household-years per household
   Value,            // a parameter in its own unit (the scenario file's): three significant digits
 };
-const char* to_string(Unit u);  // stable name for CSV and JSON, e.g. "share", "euro"
+const char* to_string(Unit u);                   // stable name for CSV and JSON, e.g. "share", "euro"
+Unit unit_from_string(const std::string& name);  // the inverse of to_string (Count for an unknown name)
 
 struct Cell {
   enum class Kind { Empty, Text, Number };

@@ -5,6 +5,9 @@
 #include <algorithm>
 #include <cmath>
 
+#include "wijksim/core/dutch_numbers.h"
+#include "wijksim/simulation/run_result.h"
+
 namespace wijksim {
 namespace {
 
@@ -299,10 +302,20 @@ int next_deterministic(const WeekView& v, std::uint32_t id, const Household& h, 
 
 // Only the traced household pays for formatting; everybody else pays one compare.
 template <class... Args>
+inline void note_as(const WeekView& v, std::uint32_t id, WeekTally& t, TraceEvent::Kind kind,
+                    fmt::format_string<Args...> f, Args&&... args) {
+  if (t.trace != nullptr && id == v.traced)
+    t.trace->push_back({v.week, fmt::format(f, std::forward<Args>(args)...), kind});
+}
+template <class... Args>
 inline void note(const WeekView& v, std::uint32_t id, WeekTally& t, fmt::format_string<Args...> f,
                  Args&&... args) {
-  if (t.trace != nullptr && id == v.traced)
-    t.trace->push_back({v.week, fmt::format(f, std::forward<Args>(args)...)});
+  note_as(v, id, t, TraceEvent::Kind::Other, f, std::forward<Args>(args)...);
+}
+
+// What happened to the household, for a run that asks (`wijksim trace --pick`); one compare otherwise.
+inline void mark(const WeekView& v, std::uint32_t id, std::uint16_t what) {
+  if (v.happened != nullptr) v.happened[id] |= what;
 }
 
 const std::string& dname(const WeekView& v, int d) {
@@ -316,8 +329,10 @@ void book(const WeekView& v, std::uint32_t id, WeekTally& t, int payer, CostCate
           const char* what) {
   t.book(payer, c, amount);
   if (t.trace != nullptr && id == v.traced)
-    t.trace->push_back({v.week, fmt::format("  cost EUR {:.2f} {} on {}", amount / 100.0, what,
-                                            v.model->scenario().payers[payer].name)});
+    t.trace->push_back({v.week,
+                        fmt::format("  cost {} {} on {}", format_euro_cents(amount / 100.0), what,
+                                    v.model->scenario().payers[payer].name),
+                        TraceEvent::Kind::Cost, amount});
 }
 
 void close_duplicate(Problem& p, WeekTally& t) {
@@ -330,7 +345,7 @@ void resolve(const WeekView& v, std::uint32_t id, Household& h, int d, WeekTally
   Problem& p = h.problems[d];
   if (p.status() == ProblemStatus::Waiting) ++t.left_waiting[p.agency];
   close_duplicate(p, t);
-  note(v, id, t, "{} problem resolved ({})", dname(v, d), how);
+  note_as(v, id, t, TraceEvent::Kind::Resolved, "{} problem resolved ({})", dname(v, d), how);
   p.clear();
   --h.active_count;
   ++t.resolved;
@@ -412,14 +427,18 @@ void seek_help(const WeekView& v, std::uint32_t id, Household& h, int d, WeekTal
     if (unit(b[0]) >= f.wrong_agency_probability) break;
     int wrong = dm.other_agencies[pick(unit(b[1]), dm.other_agencies.size())];
     const AgencyModel& am = m.agency(wrong);
-    note(v, id, t, "{} problem: asked {}, which does not serve it (bounce)", dname(v, d), aname(v, wrong));
+    note_as(v, id, t, TraceEvent::Kind::Bounce, "{} problem: asked {}, which does not serve it (bounce)",
+            dname(v, d), aname(v, wrong));
     if (am.activity_funded)
       book(v, id, t, am.payer, CostCategory::Intake, am.intake_cost, "intake at the wrong agency");
     ++t.intakes[wrong];
     add_trust(v, id, h, -f.bounce_trust_loss);
     ++bounces;
   }
-  if (bounces > 0) h.last_bounce = static_cast<std::uint16_t>(v.week);
+  if (bounces > 0) {
+    h.last_bounce = static_cast<std::uint16_t>(v.week);
+    mark(v, id, happened::kBounced);
+  }
   t.bounces += bounces;
   if (bounces == f.max_bounces) {
     ++t.gave_up;
@@ -525,6 +544,7 @@ void start_spell(const WeekView& v, std::uint32_t id, Household& h, WeekTally& t
   h.set(Household::kInSpell, true);
   if (h.rung > 4) h.rung = 4;
   ++t.spell_starts;
+  mark(v, id, happened::kSpell);
   note(v, id, t, "enters a spell of {}",
        v.model->scenario().domains[v.model->spell_domain()].escalation_event);
 }
@@ -540,7 +560,9 @@ void escalate(const WeekView& v, std::uint32_t id, Household& h, int d, WeekTall
   const DomainModel& dm = m.domain(d);
   Problem& p = h.problems[d];
   ++t.escalations[d];
-  note(v, id, t, "{} problem escalates: {}", dname(v, d), m.scenario().domains[d].escalation_event);
+  mark(v, id, static_cast<std::uint16_t>(happened::kEscalation << d));
+  note_as(v, id, t, TraceEvent::Kind::Escalation, "{} problem escalates: {}", dname(v, d),
+          m.scenario().domains[d].escalation_event);
   book(v, id, t, dm.escalation_payer, CostCategory::Escalation, dm.escalation_cost, "escalation");
   p.set(Problem::kComplex, true);  // after an eviction or a crisis, the first line no longer suffices
   const auto e = v.rng->block(id, static_cast<std::uint32_t>(v.week), Stream::ProblemEvent,
@@ -616,7 +638,8 @@ void life_event(const WeekView& v, std::uint32_t id, Household& h, const WeekSta
       p.set_onset(v.week);
       ++h.active_count;
       ++t.new_problems;
-      note(v, id, t, "new {} {} problem", p.has(Problem::kComplex) ? "complex" : "simple", dname(v, d));
+      note_as(v, id, t, TraceEvent::Kind::NewProblem, "new {} {} problem",
+              p.has(Problem::kComplex) ? "complex" : "simple", dname(v, d));
       return;
     }
   }
@@ -729,6 +752,7 @@ void admit_to_coach(const WeekView& v, std::uint32_t id, Household& h, WeekTally
   t.counts.add(h, v.trust(id, h), -1);
   h.set_coach(CoachStatus::Active);
   h.set(Household::kEverCoached, true);
+  mark(v, id, happened::kCoached);
   h.coach_week = static_cast<std::uint16_t>(v.week);
   h.quiet_since = kNever;
   h.set(Household::kCoordinated, unit(u[1]) < c.coordination);

@@ -46,6 +46,9 @@ struct WeekView {
   int week = 0;
   bool coaches_on = false;
   std::uint32_t traced = kNoHousehold;
+  // Per household, what happened to it (namespace happened, run_result.h); set in the policy period of a
+  // run that asks (RunRequest::mark_events), else null.
+  std::uint16_t* happened = nullptr;
 
   int team_index(std::uint32_t id) const {
     int t = 0;  // teams are few: a linear scan of their first households is cheapest

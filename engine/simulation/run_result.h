@@ -57,6 +57,16 @@ struct WeekRecord {
 static_assert(sizeof(WeekRecord) == kBytesPerWeekRecord,
               "the run-size estimate (model/run_size.h) is out of date");
 
+// What happened to a household in the policy period, a bit each (RunRequest::mark_events): how `wijksim
+// trace --pick` finds a household to follow.
+namespace happened {
+inline constexpr std::uint16_t kCoached = 1u << 0;     // taken into a coach's caseload
+inline constexpr std::uint16_t kBounced = 1u << 1;     // sent from one agency to another (a wrong door)
+inline constexpr std::uint16_t kSpell = 1u << 2;       // started a spell of social assistance
+inline constexpr std::uint16_t kEscalation = 1u << 3;  // << domain: a problem of that domain escalated
+static_assert(3 + kMaxDomains <= 16, "a household's events fit in 16 bits");
+}  // namespace happened
+
 struct RunResult {
   std::uint32_t draw = 0, replication = 0;
   HouseholdMeasures initial;                 // week 0: the drawn population, before the warm-up
@@ -64,6 +74,7 @@ struct RunResult {
   std::vector<float> team_caseload_per_fte;  // [(week - 1) * teams + team], policy weeks only
   int teams = 0;
   std::vector<TraceEvent> trace;        // the traced household's history, when asked for
+  std::vector<std::uint16_t> happened;  // per household, its events in the policy period, when asked for
   std::uint64_t checksum = 0;           // of the final household states: catches diverging runs
   std::int64_t households_stepped = 0;  // household-weeks in which something happened (warm-up included)
 };

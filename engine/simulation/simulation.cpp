@@ -16,6 +16,7 @@
 #include <emmintrin.h>
 #endif
 
+#include "wijksim/core/dutch_numbers.h"
 #include "wijksim/core/error.h"
 #include "wijksim/simulation/household_step.h"
 #include "wijksim/simulation/population.h"
@@ -185,6 +186,7 @@ class Run {
     v.week = week;
     v.coaches_on = policy && s_->coaches.enabled;
     v.traced = req_.traced;
+    if (policy) v.happened = happened_;
     return v;
   }
 
@@ -238,6 +240,10 @@ class Run {
   // without coaches), so a comparator and its intervention keep drawing the same numbers from here on
   // wherever the coaches make no difference.
   void start_policy(int w) {
+    if (req_.mark_events) {
+      result_.happened.assign(static_cast<std::size_t>(n_), 0);
+      happened_ = result_.happened.data();
+    }
     phase_ = 0;
     apply_phase(w, false);
     for (int id = 0; id < n_; ++id)
@@ -496,8 +502,9 @@ class Run {
   void trace_state(int w) {
     const Household& h = households_[req_.traced];
     std::string s = fmt::format(
-        "state: rung {}, trust {:.2f}{}, coach {}, professionals {}", h.rung,
-        m_->trust_level(m_->neighbourhood_of(req_.traced), h.trust_base, w - h.trust_week) / 255.0,
+        "state: rung {}, trust {}{}, coach {}, professionals {}", h.rung,
+        format_dutch(
+            m_->trust_level(m_->neighbourhood_of(req_.traced), h.trust_base, w - h.trust_week) / 255.0, 2),
         h.has(Household::kInSpell) ? ", on social assistance" : "",
         kCoachStatusNames[static_cast<int>(h.coach())], h.professionals());
     for (int d = 0; d < m_->domains(); ++d) {
@@ -519,8 +526,9 @@ class Run {
     }
     for (int p = 0; p < m_->payers(); ++p)
       if (weekly[p] > 0)
-        s += fmt::format("; open cases EUR {:.2f} a week on {}", weekly[p] / 100.0, s_->payers[p].name);
-    result_.trace.push_back({w, s});
+        s += fmt::format("; open cases {} a week on {}", format_euro_cents(weekly[p] / 100.0),
+                         s_->payers[p].name);
+    result_.trace.push_back({w, s, TraceEvent::Kind::State});
   }
 
   // The running totals of the survey measures must equal a count from scratch: a household that changed
@@ -578,6 +586,7 @@ class Run {
   }
   WeekRecord record_;
   RunResult result_;
+  std::uint16_t* happened_ = nullptr;  // result_.happened while a run marks what happened (RunRequest)
 };
 
 }  // namespace
@@ -661,6 +670,36 @@ RunResult WarmedUp::policy(const Model& m, std::uint32_t draw) const {
   Run run = state_->run;  // the state at the policy start, copied
   run.switch_to(m, draw);
   return run.policy();
+}
+
+std::vector<std::string> happened_names(const Scenario& s) {
+  std::vector<std::string> names = {"coached", "bounced", "benefit", "evicted"};
+  for (const Domain& d : s.domains)
+    if (std::find(names.begin(), names.end(), d.escalation_event) == names.end())
+      names.push_back(d.escalation_event);
+  return names;
+}
+
+std::optional<std::uint16_t> happened_mask(const Scenario& s, const std::string& name) {
+  if (name == "coached") return happened::kCoached;
+  if (name == "bounced") return happened::kBounced;
+  if (name == "benefit") return happened::kSpell;
+  const std::string event = name == "evicted" ? "eviction" : name;
+  std::uint16_t mask = 0;
+  for (std::size_t d = 0; d < s.domains.size(); ++d)
+    if (s.domains[d].escalation_event == event)
+      mask |= static_cast<std::uint16_t>(happened::kEscalation << d);
+  if (mask == 0) return std::nullopt;
+  return mask;
+}
+
+std::optional<std::uint32_t> first_household_with(const Model& m, RunRequest r, std::uint16_t mask) {
+  r.mark_events = true;
+  r.traced = 0xFFFFFFFFu;
+  const RunResult result = simulate(m, r);
+  for (std::size_t h = 0; h < result.happened.size(); ++h)
+    if (result.happened[h] & mask) return static_cast<std::uint32_t>(h);
+  return std::nullopt;
 }
 
 }  // namespace wijksim

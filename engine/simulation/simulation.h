@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -24,11 +25,22 @@ struct RunRequest {
   std::uint32_t draw = 0;  // PSA parameter draw (0 for the base case)
   std::uint32_t replication = 0;
   std::uint32_t traced = 0xFFFFFFFFu;  // household whose history to record (wijksim trace)
+  bool mark_events = false;            // record what happened to each household (RunResult::happened)
 };
 
 inline constexpr int kChunkHouseholds = 2048;  // fixed chunk boundaries make the merge order fixed
 
 RunResult simulate(const Model& model, const RunRequest& request);
+
+// The events `wijksim trace --pick` chooses a household by (RunResult::happened): "coached" (taken into a
+// coach's caseload), "bounced" (sent to a wrong door), "benefit" (started a spell of social assistance),
+// "evicted" (a problem escalated into an eviction), or any escalation event of the scenario's domains (e.g.
+// "crisis_admission"). Nothing for a name that is none of these.
+std::optional<std::uint16_t> happened_mask(const Scenario& s, const std::string& name);
+std::vector<std::string> happened_names(const Scenario& s);
+// The lowest-numbered household with any event of `mask` in the policy period of run `r` (simulated once,
+// marking every household); nothing when none had one.
+std::optional<std::uint32_t> first_household_with(const Model& m, RunRequest r, std::uint16_t mask);
 
 // Scenarios with the same population and fragmented baseline (shares_warmup) run the same warm-up, draw for
 // draw: it is simulated once and each scenario's policy period continues from a copy of its end. The

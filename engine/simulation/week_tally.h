@@ -38,8 +38,12 @@ struct Arrival {
 
 // One line of a traced household's history (wijksim trace).
 struct TraceEvent {
+  // What kind of line it is, so `wijksim trace` can summarise a stretch of weeks.
+  enum class Kind : std::uint8_t { Other, State, NewProblem, Resolved, Bounce, Escalation, Cost };
   int week;
   std::string what;
+  Kind kind = Kind::Other;
+  Cents cost = 0;  // Kind::Cost: the amount booked
 };
 
 inline constexpr int kBounceMemoryWeeks = 104;  // "sent from pillar to post": a bounce in the last two years

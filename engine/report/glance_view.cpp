@@ -1,0 +1,180 @@
+#include "wijksim/report/glance_view.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "wijksim/core/dutch_numbers.h"
+
+namespace wijksim {
+namespace {
+
+const Row* row_of(const Table* t, const std::string& key) {
+  if (!t) return nullptr;
+  for (const Row& r : t->rows)
+    if (r.key == key) return &r;
+  return nullptr;
+}
+
+const Cell* cell_of(const Table* t, const std::string& row, const std::string& column) {
+  const Row* r = row_of(t, row);
+  if (!r) return nullptr;
+  for (std::size_t c = 0; c < t->columns.size() && c < r->cells.size(); ++c)
+    if (t->columns[c].key == column) return &r->cells[c];
+  return nullptr;
+}
+
+// "capacity: Debt counselling (places used)" -> "Debt counselling".
+std::string strip(std::string label, const std::string& prefix, const std::string& suffix) {
+  if (label.starts_with(prefix)) label.erase(0, prefix.size());
+  if (label.ends_with(suffix)) label.erase(label.size() - suffix.size());
+  return label;
+}
+
+}  // namespace
+
+std::optional<GlanceView> glance_view(const Report& r) {
+  std::vector<const Table*> headlines;
+  for (const Table& t : r.tables)
+    if (t.id == "headline") headlines.push_back(&t);
+  if (headlines.empty()) return std::nullopt;
+  auto decision_table = [&](const std::string& id, const std::string& comparator) -> const Table* {
+    for (const Table& t : r.tables)
+      if (t.id == id && (t.comparator == comparator || (t.comparator.empty() && t.scenario == comparator)))
+        return &t;
+    return nullptr;
+  };
+
+  GlanceView v;
+  text::Grid& g = v.grid;
+  const int years = r.scenarios.empty() ? 0 : r.scenarios.front().years;
+  const std::string over = years == 1 ? "policy year 1" : fmt::format("policy years 1-{}", years);
+  g.title = "At a glance: each scenario against its comparator";
+  g.by_row = true;
+  g.may_transpose = false;
+  for (const Table* h : headlines) g.columns.push_back(h->scenario);
+  const std::size_t n = headlines.size();
+
+  // Every row key of the headline tables with `prefix`, in the order they first appear.
+  auto keys = [&](const std::string& prefix) {
+    std::vector<std::pair<std::string, std::string>> out;  // (key, label)
+    for (const Table* h : headlines)
+      for (const Row& row : h->rows)
+        if (row.key.starts_with(prefix) &&
+            std::none_of(out.begin(), out.end(), [&](const auto& k) { return k.first == row.key; }))
+          out.emplace_back(row.key, row.label);
+    return out;
+  };
+  auto heading = [&](std::string label, int group = -1) {
+    text::Grid::Line l;
+    l.label = std::move(label);
+    l.heading = true;
+    l.group = group;
+    g.rows.push_back(std::move(l));
+  };
+  // A row of one headline column ("change" or "verdict"), with `missing` where a scenario has no such row.
+  auto headline_row = [&](const std::string& key, std::string label, const std::string& column,
+                          const Cell& missing, int group = -1, int indent = 1) {
+    text::Grid::Line l;
+    l.label = std::move(label);
+    l.indent = indent;
+    l.group = group;
+    for (const Table* h : headlines) {
+      const Cell* c = cell_of(h, key, column);
+      l.cells.push_back(c ? *c : missing);
+    }
+    g.rows.push_back(std::move(l));
+  };
+
+  // The decision: the cost-effectiveness table of each scenario's decision, and its frontier.
+  std::vector<const Table*> ce(n), frontier(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    ce[i] = decision_table("cost_effectiveness", headlines[i]->comparator);
+    frontier[i] = decision_table("efficiency_frontier", headlines[i]->comparator);
+  }
+  heading("Is it worth the money? Per household, discounted, society's view (transfers left out)");
+  {
+    text::Grid::Line l;
+    l.label = "compared with";
+    l.indent = 1;
+    for (const Table* h : headlines) l.cells.push_back(Cell::of_text(h->comparator));
+    g.rows.push_back(std::move(l));
+  }
+  if (std::any_of(ce.begin(), ce.end(), [](const Table* t) { return t; })) {
+    const std::pair<const char*, const char*> measures[] = {
+        {"delta_cost", "extra cost (EUR)"},
+        {"delta_effect", "extra problem-free years"},
+        {"icer", "ICER"},
+        {"nmb", "net monetary benefit (EUR)"},
+        {"p_cost_effective", "probability cost-effective"}};
+    for (const auto& [key, label] : measures) {
+      text::Grid::Line l;
+      l.label = label;
+      l.indent = 1;
+      for (std::size_t i = 0; i < n; ++i) {
+        const Cell* c = cell_of(ce[i], headlines[i]->scenario, key);
+        l.cells.push_back(c ? *c : Cell::of_text("-"));
+      }
+      g.rows.push_back(std::move(l));
+    }
+    // The efficiency frontier, where a decision has options besides one intervention and its comparator.
+    if (std::any_of(frontier.begin(), frontier.end(), [](const Table* t) { return t; })) {
+      text::Grid::Line l;
+      l.label = "efficiency frontier (ICER against the next cheaper efficient option)";
+      l.indent = 1;
+      for (std::size_t i = 0; i < n; ++i) {
+        const Cell* status = cell_of(frontier[i], headlines[i]->scenario, "status");
+        const Cell* icer = cell_of(frontier[i], headlines[i]->scenario, "icer");
+        std::string s = !status                      ? "only its comparator to compare with"
+                        : status->text == "frontier" ? "efficient"
+                                                     : status->text;
+        if (icer && icer->kind == Cell::Kind::Number && !std::isnan(icer->stat.mean))
+          s += fmt::format(" (ICER {})", format_euros(icer->stat.mean));
+        l.cells.push_back(Cell::of_text(s));
+      }
+      g.rows.push_back(std::move(l));
+    }
+  }
+
+  // Who pays in cash.
+  heading(fmt::format("Who pays? Difference in each payer's cash over {}, nominal, transfers included", over),
+          1);
+  for (const auto& [key, label] : keys("cash_"))
+    headline_row(key, strip(label, "cash: ", " (EUR)"), "change", Cell::of_text("no change"), 1);
+
+  // Who gains or loses capacity.
+  heading(
+      "Who gains capacity? Difference in places used a week (negative: freed, or cut to pay the coaches)");
+  const auto funded = keys("funded_");
+  for (const auto& [key, label] : keys("places_")) {
+    const std::string agency = key.substr(std::string("places_").size());
+    headline_row(key, strip(label, "capacity: ", " (places used)"), "change", Cell::of_text("-"));
+    const std::string f = "funded_" + agency;
+    if (std::any_of(funded.begin(), funded.end(), [&](const auto& k) { return k.first == f; }))
+      headline_row(f, "places funded", "change", Cell::of_text("not cut"), -1, 2);
+  }
+
+  // Who waits longer.
+  heading("Who waits longer? Difference in the weeks those admitted waited");
+  for (const auto& [key, label] : keys("wait_"))
+    headline_row(key, strip(label, "wait: ", " (weeks)"), "change", Cell::of_text("-"));
+  if (!keys("coach_wait").empty()) {
+    heading("The coaches' own queue (not a difference: the comparator has no coaches)");
+    headline_row("coach_wait", "wait for a coach (weeks)", "change", Cell::of_text("no coaches"));
+    headline_row("coach_waiting", "households waiting for a coach", "change", Cell::of_text("no coaches"));
+  }
+
+  for (const Table* h : headlines) {
+    const Cell* s = cell_of(h, "summary", "verdict");
+    const Cell* payer = cell_of(h, "coach_payer", "verdict");
+    std::string words = s ? s->text : "";
+    if (payer && !payer->text.empty())
+      words += (words.empty() ? "" : "; ") + std::string("who pays for the coaches: ") + payer->text;
+    if (!words.empty()) v.in_short.emplace_back(h->scenario, words);
+  }
+  g.note = headlines.front()->note;
+  return v;
+}
+
+}  // namespace wijksim

@@ -1,0 +1,27 @@
+// The terminal's first screen: every compared scenario side by side, answering what a steering group asks
+// first: is it worth the money (the decision), who pays in cash, who gains or loses capacity, who waits
+// longer. It is a view of a report's own tables (the "At a glance" tables of headline.h, the
+// cost-effectiveness table and the efficiency frontier), so it shows nothing CSV and JSON do not hold, and
+// `wijksim show` draws it again from a stored run.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "wijksim/report/table.h"
+#include "wijksim/report/text_layout.h"
+
+namespace wijksim {
+
+struct GlanceView {
+  text::Grid grid;
+  // Per compared scenario, its "in short" line: (scenario, who pays more, spends less, ... in words).
+  std::vector<std::pair<std::string, std::string>> in_short;
+};
+
+// Nothing when the report compares nothing (a `run` has no "At a glance" tables).
+std::optional<GlanceView> glance_view(const Report& r);
+
+}  // namespace wijksim

@@ -1,0 +1,606 @@
+#include "wijksim/report/text_layout.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <optional>
+
+#include "wijksim/core/dutch_numbers.h"
+#include "wijksim/report/render.h"
+
+namespace wijksim::text {
+namespace {
+
+constexpr double kThousand = 1e3, kMillion = 1e6;
+
+std::size_t width_of(const std::string& s) {
+  return display_width(s);
+}
+
+std::string pad(const std::string& s, std::size_t width, bool right) {
+  const std::size_t w = width_of(s);
+  const std::string fill(w < width ? width - w : 0, ' ');
+  return right ? fill + s : s + fill;
+}
+
+std::string rtrim(std::string s) {
+  while (!s.empty() && s.back() == ' ') s.pop_back();
+  return s;
+}
+
+// The largest magnitude among a cell's mean and interval (0 for anything else).
+double magnitude(const Cell& c) {
+  if (c.kind != Cell::Kind::Number) return 0;
+  double m = 0;
+  for (double x : {c.stat.mean, c.stat.lo, c.stat.hi})
+    if (!std::isnan(x) && !std::isinf(x)) m = std::max(m, std::fabs(x));
+  return m;
+}
+
+// The longest word of a text (what a wrapped column cannot be narrower than).
+std::size_t longest_word(const std::string& s) {
+  std::size_t best = 0, start = 0;
+  while (start <= s.size()) {
+    std::size_t end = s.find(' ', start);
+    if (end == std::string::npos) end = s.size();
+    best = std::max(best, width_of(s.substr(start, end - start)));
+    start = end + 1;
+  }
+  return best;
+}
+
+// Cuts a word longer than `width` into pieces of `width` display columns.
+std::vector<std::string> cut(const std::string& word, std::size_t width) {
+  std::vector<std::string> out(1);
+  std::size_t w = 0;
+  for (std::size_t i = 0; i < word.size(); ++i) {
+    const unsigned char ch = static_cast<unsigned char>(word[i]);
+    const bool starts = (ch & 0xC0) != 0x80;
+    if (starts && w == width) {
+      out.emplace_back();
+      w = 0;
+    }
+    out.back() += word[i];
+    if (starts) ++w;
+  }
+  return out;
+}
+
+}  // namespace
+
+// ---- Figures as text ----
+
+EuroScale euro_scale(const std::vector<const Cell*>& cells) {
+  bool euros = false, other = false;
+  double m = 0;
+  for (const Cell* c : cells) {
+    if (c->kind != Cell::Kind::Number) continue;
+    if (c->unit != Unit::Euro) {
+      other = true;
+      continue;
+    }
+    euros = true;
+    m = std::max(m, magnitude(*c));
+  }
+  if (!euros) return EuroScale::Euro;
+  if (other) return EuroScale::PerCell;
+  if (m >= kMillion) return EuroScale::Million;
+  if (m >= 10 * kThousand) return EuroScale::Thousand;
+  if (m >= 100) return EuroScale::Euro;
+  for (const Cell* c : cells)
+    if (c->kind == Cell::Kind::Number && c->unit == Unit::Euro)
+      for (double x : {c->stat.mean, c->stat.lo, c->stat.hi})
+        if (!std::isnan(x) && x != std::floor(x)) return EuroScale::Cents;
+  return EuroScale::Euro;
+}
+
+std::string with_euro_unit(const std::string& label, EuroScale s) {
+  const char* unit = s == EuroScale::Million    ? "EUR million"
+                     : s == EuroScale::Thousand ? "EUR thousand"
+                     : s == EuroScale::PerCell  ? nullptr
+                                                : "EUR";
+  if (!unit) return label;
+  std::size_t at = label.find("EUR");
+  while (at != std::string::npos) {
+    const bool word_start = at == 0 || !std::isalpha(static_cast<unsigned char>(label[at - 1]));
+    const bool word_end = at + 3 >= label.size() || !std::isalpha(static_cast<unsigned char>(label[at + 3]));
+    if (word_start && word_end) return label.substr(0, at) + unit + label.substr(at + 3);
+    at = label.find("EUR", at + 1);
+  }
+  return label + " (" + unit + ")";
+}
+
+CellText cell_text(const Cell& c, EuroScale s) {
+  switch (c.kind) {
+    case Cell::Kind::Empty:
+      return {};
+    case Cell::Kind::Text:
+      return {c.text, "", false};
+    case Cell::Kind::Number:
+      break;
+  }
+  const Stat& st = c.stat;
+  if (std::isnan(st.mean)) return {"n/a", "", true};
+  // A probability over few runs or draws is a count ("5 of 5 runs"), never a bare 100%.
+  if (!c.counted.empty()) return {format_probability(st.mean, st.n, c.counted), "", true};
+  const bool interval = !std::isnan(st.lo) && !std::isnan(st.hi);
+  // How one number of the cell is written; prefix and suffix go around the mean only.
+  double divisor = 1;
+  int decimals = display_decimals(c);
+  std::string prefix, suffix;
+  if (c.unit == Unit::Euro) {
+    const EuroScale e = s != EuroScale::PerCell           ? s
+                        : magnitude(c) >= 100 * kThousand ? EuroScale::Million
+                                                          : EuroScale::Euro;
+    if (e == EuroScale::Million) divisor = kMillion, decimals = 2;
+    if (e == EuroScale::Thousand) divisor = kThousand, decimals = 1;
+    if (e == EuroScale::Euro && s != EuroScale::PerCell) decimals = 0;
+    if (e == EuroScale::Cents) decimals = 2;
+    if (s == EuroScale::PerCell) {
+      prefix = "\u20AC ";
+      if (e == EuroScale::Million) suffix = " mln";
+    }
+  } else if (c.unit == Unit::Share) {
+    divisor = 0.01;
+    suffix = "%";
+  }
+  auto number = [&](double x) { return format_dutch(x / divisor, decimals); };
+  if (c.ends) {  // a figure at the two ends of a parameter's range: "low -> high"
+    const auto end = [&](double x) { return std::isnan(x) ? std::string("n/a") : prefix + number(x) + suffix; };
+    return {end(st.lo) + " \u2192 " + end(st.hi), "", true};
+  }
+  CellText t{prefix + number(st.mean) + suffix, "", true};
+  if (interval) t.interval = "(" + number(st.lo) + " to " + number(st.hi) + ")";
+  return t;
+}
+
+std::string one_line(const CellText& t) {
+  return t.interval.empty() ? t.value : t.value + " " + t.interval;
+}
+
+// ---- Wrapping ----
+
+std::vector<std::string> wrap_lines(const std::string& text, std::size_t width) {
+  width = std::max<std::size_t>(width, 1);
+  std::vector<std::string> lines;
+  std::string line;
+  std::size_t start = 0;
+  while (start < text.size()) {
+    std::size_t end = text.find(' ', start);
+    if (end == std::string::npos) end = text.size();
+    const std::string word = text.substr(start, end - start);
+    start = end + 1;
+    if (word.empty()) continue;
+    if (!line.empty() && width_of(line) + 1 + width_of(word) > width) {
+      lines.push_back(line);
+      line.clear();
+    }
+    if (line.empty() && width_of(word) > width) {
+      std::vector<std::string> pieces = cut(word, width);
+      for (std::size_t i = 0; i + 1 < pieces.size(); ++i) lines.push_back(pieces[i]);
+      line = pieces.back();
+      continue;
+    }
+    line += line.empty() ? word : " " + word;
+  }
+  if (!line.empty() || lines.empty()) lines.push_back(line);
+  return lines;
+}
+
+std::string wrap(const std::string& text, std::size_t width, const std::string& first,
+                 const std::string& rest) {
+  std::string out;
+  // The narrower prefix decides: every line must fit with its own.
+  const std::size_t prefix = std::max(width_of(first), width_of(rest));
+  const std::size_t room = width > prefix + 8 ? width - prefix : 8;
+  const std::vector<std::string> lines = wrap_lines(text, room);
+  for (std::size_t i = 0; i < lines.size(); ++i) out += rtrim((i == 0 ? first : rest) + lines[i]) + "\n";
+  return out;
+}
+
+// ---- Grids ----
+
+Grid grid_of(const Table& t) {
+  Grid g;
+  g.title = t.title;
+  g.context.push_back(t.comparator.empty()
+                          ? fmt::format("scenario: {}", t.scenario)
+                          : fmt::format("scenario: {} minus comparator: {}", t.scenario, t.comparator));
+  for (const Column& c : t.columns) g.columns.push_back(c.label);
+  for (const Row& r : t.rows) {
+    Grid::Line l;
+    l.label = r.label;
+    l.indent = r.indent;
+    l.cells = r.cells;
+    l.cells.resize(t.columns.size());
+    g.rows.push_back(std::move(l));
+  }
+  g.note = t.note;
+  return g;
+}
+
+namespace {
+
+// A grid with every figure as text, the euro units chosen and named.
+struct Prepared {
+  std::vector<std::string> columns;
+  struct Line {
+    std::string label;
+    std::size_t indent = 0;  // in spaces
+    bool heading = false;
+    std::vector<CellText> cells;
+  };
+  std::vector<Line> rows;
+};
+
+Prepared prepare(const Grid& g) {
+  Prepared p;
+  p.columns = g.columns;
+  std::vector<EuroScale> scale(g.by_row ? g.rows.size() : g.columns.size(), EuroScale::Euro);
+  if (!g.by_row) {
+    std::vector<std::vector<const Cell*>> cells(g.columns.size());
+    std::vector<double> size(g.columns.size(), -1);  // the largest euro amount of a column of euros only
+    for (std::size_t c = 0; c < g.columns.size(); ++c) {
+      for (const Grid::Line& l : g.rows)
+        if (c < l.cells.size()) cells[c].push_back(&l.cells[c]);
+      scale[c] = euro_scale(cells[c]);
+      const bool euros = std::any_of(cells[c].begin(), cells[c].end(), [](const Cell* x) {
+        return x->kind == Cell::Kind::Number && x->unit == Unit::Euro;
+      });
+      if (euros && scale[c] != EuroScale::PerCell) {
+        size[c] = 0;
+        for (const Cell* x : cells[c]) size[c] = std::max(size[c], magnitude(*x));
+      }
+    }
+    // Columns of like amounts (within a factor of 10 of each other, as a table's years and their total)
+    // share the unit of the largest, so a row does not switch from thousands to millions.
+    std::vector<std::size_t> order;
+    for (std::size_t c = 0; c < size.size(); ++c)
+      if (size[c] >= 0) order.push_back(c);
+    std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return size[a] < size[b]; });
+    for (std::size_t i = 0; i < order.size();) {
+      std::size_t j = i + 1;
+      while (j < order.size() && size[order[j]] <= 10 * std::max(size[order[j - 1]], 1.0)) ++j;
+      std::vector<const Cell*> like;
+      for (std::size_t k = i; k < j; ++k)
+        like.insert(like.end(), cells[order[k]].begin(), cells[order[k]].end());
+      const EuroScale shared = euro_scale(like);
+      for (std::size_t k = i; k < j; ++k) scale[order[k]] = shared;
+      i = j;
+    }
+    for (std::size_t c = 0; c < g.columns.size(); ++c)
+      if (std::any_of(cells[c].begin(), cells[c].end(),
+                      [](const Cell* x) { return x->kind == Cell::Kind::Number && x->unit == Unit::Euro; }))
+        p.columns[c] = with_euro_unit(p.columns[c], scale[c]);
+  }
+  // By row: a row's euros share a scale with the other rows of its group.
+  std::vector<bool> euro_row(g.rows.size(), false);
+  if (g.by_row) {
+    for (std::size_t r = 0; r < g.rows.size(); ++r) {
+      std::vector<const Cell*> cells;
+      for (std::size_t k = 0; k < g.rows.size(); ++k) {
+        const bool same = k == r || (g.rows[r].group >= 0 && g.rows[k].group == g.rows[r].group);
+        if (!same) continue;
+        for (const Cell& c : g.rows[k].cells) cells.push_back(&c);
+      }
+      scale[r] = euro_scale(cells);
+      euro_row[r] = std::any_of(cells.begin(), cells.end(), [](const Cell* x) {
+        return x->kind == Cell::Kind::Number && x->unit == Unit::Euro;
+      });
+    }
+  }
+  for (std::size_t r = 0; r < g.rows.size(); ++r) {
+    const Grid::Line& l = g.rows[r];
+    Prepared::Line out;
+    out.label = l.label;
+    out.indent = 2 * static_cast<std::size_t>(std::max(0, l.indent));
+    out.heading = l.heading;
+    if (g.by_row && euro_row[r]) {
+      // The unit is named on the group's heading when it has one, else on the row.
+      const bool has_heading =
+          l.group >= 0 && std::any_of(g.rows.begin(), g.rows.end(),
+                                      [&](const Grid::Line& x) { return x.heading && x.group == l.group; });
+      if (l.heading || !has_heading) out.label = with_euro_unit(l.label, scale[r]);
+    }
+    for (std::size_t c = 0; c < l.cells.size(); ++c)
+      out.cells.push_back(cell_text(l.cells[c], scale[g.by_row ? r : c]));
+    p.rows.push_back(std::move(out));
+  }
+  return p;
+}
+
+// What a column needs: figures do not break; words do, down to the longest word.
+struct Need {
+  std::size_t fixed = 0;        // the widest figure
+  std::size_t text = 0;         // the widest text cell, unwrapped
+  std::size_t text_word = 0;    // its longest word
+  std::size_t header_word = 0;  // the header's longest word
+  std::size_t numbers = 0, words = 0;
+};
+
+Need need_of(const Prepared& p, std::size_t c, bool two_line) {
+  Need n;
+  n.header_word = longest_word(p.columns[c]);
+  for (const Prepared::Line& l : p.rows) {
+    if (l.heading || c >= l.cells.size()) continue;
+    const CellText& t = l.cells[c];
+    if (t.value.empty()) continue;
+    if (t.number) {
+      ++n.numbers;
+      n.fixed = std::max(
+          n.fixed, two_line ? std::max(width_of(t.value), width_of(t.interval)) : width_of(one_line(t)));
+    } else {
+      ++n.words;
+      n.text = std::max(n.text, width_of(t.value));
+      n.text_word = std::max(n.text_word, longest_word(t.value));
+    }
+  }
+  return n;
+}
+
+struct Widths {
+  std::size_t label = 0;
+  std::vector<std::size_t> cols;
+  std::size_t total() const {
+    std::size_t t = label;
+    for (std::size_t w : cols) t += 2 + w;
+    return t;
+  }
+};
+
+// Header lines of a column at a width.
+std::size_t header_lines(const std::string& label, std::size_t width) {
+  return wrap_lines(label, width).size();
+}
+
+// Column widths that fit `width`, or nothing. Text and labels are narrowed (wrapped) before anything else.
+std::optional<Widths> fit(const Prepared& p, const std::vector<std::size_t>& cols, bool two_line,
+                          std::size_t width) {
+  constexpr std::size_t kTextFloor = 14, kLabelFloor = 16;
+  Widths natural, least;
+  for (const Prepared::Line& l : p.rows) {
+    if (l.heading) continue;
+    natural.label = std::max(natural.label, l.indent + width_of(l.label));
+    least.label = std::max(least.label, l.indent + 1 + longest_word(l.label));
+  }
+  least.label = std::max(least.label, std::min(natural.label, kLabelFloor));
+  for (std::size_t c : cols) {
+    const Need n = need_of(p, c, two_line);
+    const std::size_t floor = std::max(n.fixed, n.header_word);
+    natural.cols.push_back(std::max(floor, n.text));
+    least.cols.push_back(std::max(floor, std::min(n.text, std::max(n.text_word, kTextFloor))));
+  }
+  Widths w = natural;
+  // Narrow the widest column that can still give way, one column at a time; the row labels last, since a
+  // wrapped label is harder to follow along its row than a wrapped text cell.
+  while (w.total() > width) {
+    std::size_t* widest = nullptr;
+    std::size_t room = 0;
+    for (std::size_t i = 0; i < w.cols.size(); ++i)
+      if (w.cols[i] > least.cols[i] && w.cols[i] > room) widest = &w.cols[i], room = w.cols[i];
+    if (!widest && w.label > least.label) widest = &w.label;
+    if (!widest) return std::nullopt;
+    --*widest;
+  }
+  // Spend what is left on headers that wrap: lower the tallest one while the room lasts.
+  std::size_t slack = width - w.total();
+  for (;;) {
+    std::size_t tallest = 0, at = 0;
+    for (std::size_t i = 0; i < cols.size(); ++i) {
+      const std::size_t h = header_lines(p.columns[cols[i]], w.cols[i]);
+      if (h > tallest) tallest = h, at = i;
+    }
+    if (tallest <= 1) break;
+    std::size_t grow = 1;
+    while (grow <= slack && header_lines(p.columns[cols[at]], w.cols[at] + grow) >= tallest) ++grow;
+    if (grow > slack) break;
+    w.cols[at] += grow;
+    slack -= grow;
+  }
+  return w;
+}
+
+// A column holds mostly figures: its cells and header are right-aligned.
+bool numeric(const Prepared& p, std::size_t c) {
+  const Need n = need_of(p, c, false);
+  return n.numbers >= n.words;
+}
+
+// The lines of a cell in a column of width `w`.
+std::vector<std::string> cell_lines(const CellText& t, std::size_t w, bool two_line) {
+  if (t.number)
+    return two_line && !t.interval.empty() ? std::vector<std::string>{t.value, t.interval}
+                                           : std::vector<std::string>{one_line(t)};
+  if (t.value.empty()) return {};
+  return wrap_lines(t.value, w);
+}
+
+// The most lines a text cell takes at these widths.
+std::size_t tallest_text(const Prepared& p, const std::vector<std::size_t>& cols, const Widths& w) {
+  std::size_t most = 0;
+  for (const Prepared::Line& l : p.rows)
+    for (std::size_t i = 0; i < cols.size(); ++i)
+      if (cols[i] < l.cells.size() && !l.cells[cols[i]].number)
+        most = std::max(most, cell_lines(l.cells[cols[i]], w.cols[i], false).size());
+  return most;
+}
+
+// Side by side; the columns `under` (long texts) go under each row as "column: text" lines.
+void render_wide(const Prepared& p, const std::vector<std::size_t>& cols,
+                 const std::vector<std::size_t>& under, const Widths& w, bool two_line, std::size_t width,
+                 std::string& out) {
+  std::vector<bool> right;
+  for (std::size_t c : cols) right.push_back(numeric(p, c));
+  // Header, bottom-aligned.
+  std::vector<std::vector<std::string>> head;
+  std::size_t height = 0;
+  for (std::size_t i = 0; i < cols.size(); ++i) {
+    head.push_back(wrap_lines(p.columns[cols[i]], w.cols[i]));
+    height = std::max(height, head.back().size());
+  }
+  for (std::size_t k = 0; k < height; ++k) {
+    std::string line(w.label, ' ');
+    for (std::size_t i = 0; i < cols.size(); ++i) {
+      const std::size_t skip = height - head[i].size();
+      line += "  " + pad(k >= skip ? head[i][k - skip] : "", w.cols[i], right[i]);
+    }
+    out += rtrim(line) + "\n";
+  }
+  out += std::string(w.total(), '-') + "\n";
+  for (const Prepared::Line& l : p.rows) {
+    if (l.heading) {
+      out += wrap(l.label, width, "", "  ");
+      continue;
+    }
+    // A wrapped label's continuation lines are indented one column further.
+    std::vector<std::string> label;
+    const bool fits = l.indent + width_of(l.label) <= w.label;
+    for (const std::string& s : wrap_lines(l.label, w.label - l.indent - (fits ? 0 : 1)))
+      label.push_back(std::string(l.indent + (label.empty() ? 0 : 1), ' ') + s);
+    std::vector<std::vector<std::string>> cells;
+    std::size_t rows = label.size();
+    for (std::size_t i = 0; i < cols.size(); ++i) {
+      cells.push_back(cols[i] < l.cells.size() ? cell_lines(l.cells[cols[i]], w.cols[i], two_line)
+                                               : std::vector<std::string>{});
+      rows = std::max(rows, cells.back().size());
+    }
+    for (std::size_t k = 0; k < rows; ++k) {
+      std::string line = pad(k < label.size() ? label[k] : "", w.label, false);
+      for (std::size_t i = 0; i < cols.size(); ++i)
+        line += "  " + pad(k < cells[i].size() ? cells[i][k] : "", w.cols[i], right[i]);
+      out += rtrim(line) + "\n";
+    }
+    const std::string indent(l.indent + 4, ' ');
+    for (std::size_t u : under)
+      if (u < l.cells.size() && !l.cells[u].value.empty())
+        out += wrap(p.columns[u] + ": " + l.cells[u].value, width, indent, indent + "  ");
+  }
+}
+
+void render_stacked(const Prepared& p, std::size_t width, std::string& out) {
+  std::size_t longest = 0;
+  for (const std::string& c : p.columns) longest = std::max(longest, width_of(c));
+  const bool align = longest + 2 <= width / 3;
+  for (const Prepared::Line& l : p.rows) {
+    const std::string indent(l.indent, ' ');
+    out += wrap(l.label, width, indent, indent + "  ");
+    if (l.heading) continue;
+    for (std::size_t c = 0; c < l.cells.size() && c < p.columns.size(); ++c) {
+      const CellText& t = l.cells[c];
+      if (t.value.empty()) continue;
+      const std::string name = align ? pad(p.columns[c] + ":", longest + 1, false) : p.columns[c] + ":";
+      const std::string first = indent + "    ", rest = indent + "      ";
+      // A figure that does not fit beside its column's name goes on, whole, under it; so does its interval.
+      if (width_of(first + name + " " + one_line(t)) <= width) {
+        out += first + name + " " + one_line(t) + "\n";
+      } else if (t.number && width_of(first + name + " " + t.value) <= width) {
+        out += first + name + " " + t.value + "\n";
+        if (!t.interval.empty()) out += wrap(t.interval, width, rest, rest);
+      } else {
+        out += wrap(name, width, first, rest);
+        out += wrap(t.number ? one_line(t) : t.value, width, rest, rest);
+      }
+    }
+  }
+}
+
+Grid transpose(const Grid& g) {
+  Grid t;
+  t.title = g.title;
+  t.context = g.context;
+  t.note = g.note;
+  t.by_row = true;
+  t.may_transpose = false;
+  for (const Grid::Line& l : g.rows) t.columns.push_back(l.label);
+  for (std::size_t c = 0; c < g.columns.size(); ++c) {
+    Grid::Line l;
+    l.label = g.columns[c];
+    for (const Grid::Line& r : g.rows) l.cells.push_back(c < r.cells.size() ? r.cells[c] : Cell::empty());
+    t.rows.push_back(std::move(l));
+  }
+  return t;
+}
+
+// A text cell taller than this makes a row hard to follow: another layout is tried first.
+constexpr std::size_t kTidyLines = 3;
+
+// Side by side (one or two lines a figure): the text, or nothing when it does not fit (or, `tidy`, when a
+// text cell would wrap to more than kTidyLines lines). With `under`, columns of long texts alone go under
+// each row instead.
+std::optional<std::string> side_by_side(const Prepared& p, std::size_t width, bool tidy, bool under) {
+  std::vector<std::size_t> cols, below;
+  for (std::size_t c = 0; c < p.columns.size(); ++c) {
+    const Need n = need_of(p, c, false);
+    const bool long_text = n.numbers == 0 && n.text > width / 3;
+    (under && long_text ? below : cols).push_back(c);
+  }
+  if (under && below.empty()) return std::nullopt;
+  for (bool two_line : {false, true}) {
+    const auto w = fit(p, cols, two_line, width);
+    if (!w || (tidy && tallest_text(p, cols, *w) > kTidyLines)) continue;
+    std::string out;
+    render_wide(p, cols, below, *w, two_line, width, out);
+    return out;
+  }
+  return std::nullopt;
+}
+
+// In two or three groups of neighbouring columns, each with the row labels.
+std::optional<std::string> column_groups(const Prepared& p, std::size_t width) {
+  const std::size_t n = p.columns.size();
+  for (std::size_t groups = 2; groups <= 3; ++groups) {
+    const std::size_t per = (n + groups - 1) / groups;
+    if (per < 2 || n <= per * (groups - 1)) continue;
+    for (bool two_line : {false, true}) {
+      std::string out;
+      bool fits = true;
+      for (std::size_t first = 0; first < n && fits; first += per) {
+        std::vector<std::size_t> cols;
+        for (std::size_t c = first; c < std::min(n, first + per); ++c) cols.push_back(c);
+        const auto w = fit(p, cols, two_line, width);
+        if (!w) {
+          fits = false;
+          break;
+        }
+        if (first > 0) out += "\n";
+        render_wide(p, cols, {}, *w, two_line, width, out);
+      }
+      if (fits) return out;
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::string layout(const Grid& g, std::size_t width) {
+  width = std::max(width, kMinWidth);
+  std::string out;
+  const std::string title = "== " + g.title + " ==";
+  out += width_of(title) <= width ? title + "\n" : wrap(g.title, width, "== ", "   ");
+  for (const std::string& c : g.context) out += wrap(c, width, "   ", "     ");
+  const Prepared p = prepare(g);
+  const bool headings = std::any_of(p.rows.begin(), p.rows.end(), [](const auto& l) { return l.heading; });
+  // A few options and many measures: the options as columns.
+  const bool transposable =
+      g.may_transpose && !g.by_row && !headings && g.rows.size() <= 6 && g.rows.size() < g.columns.size();
+  const Prepared t = transposable ? prepare(transpose(g)) : Prepared{};
+  std::optional<std::string> body;
+  for (bool tidy : {true, false}) {
+    if (!body) body = side_by_side(p, width, tidy, false);
+    if (!body && transposable) body = side_by_side(t, width, tidy, false);
+    if (!body) body = side_by_side(p, width, tidy, true);
+  }
+  if (!body && !headings) body = column_groups(p, width);
+  if (!body) {
+    body.emplace();
+    render_stacked(p, width, *body);
+  }
+  out += *body;
+  if (!g.note.empty()) out += wrap(g.note, width, "   ", "   ");
+  out += "\n";
+  return out;
+}
+
+}  // namespace wijksim::text

@@ -1,0 +1,86 @@
+// Tables as text that fits a terminal: no line longer than the width it is given.
+//
+// A table is laid out the first way that fits, in this order of preference:
+//  1. side by side, each figure on one line: "12,3 (11,8 to 12,9)";
+//  2. side by side, the interval under its figure;
+//  3. transposed (a table of a few options and many measures: the options become the columns);
+//  4. split into column groups (a table of many similar columns, such as years), the row labels repeated;
+//  5. stacked: each row's label on a line of its own, then its cells as "column: figure" lines.
+// Column headers and text cells wrap at word boundaries; row labels wrap when they would crowd the figures
+// out.
+//
+// Notation (README, "What the tables say"): Dutch numbers (1.234,5), each figure with its 95% interval as
+// "mean (low to high)". Euros are written in the unit of their column, chosen from the column's values and
+// named in its header: "EUR" (whole euros, cents under 100), "EUR thousand" (one decimal) or "EUR million"
+// (two decimals). Where euros share a column with other units, each carries its own: "€ 1,23 mln (1,10 to
+// 1,36)" from 100.000 on, "€ 12.345" below.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include "wijksim/report/table.h"
+
+namespace wijksim::text {
+
+// The unit euros are written in.
+enum class EuroScale {
+  Euro,      // whole euros, the unit in the header
+  Cents,     // euros and cents (amounts under 100 that are not whole), the unit in the header
+  Thousand,  // EUR thousand, one decimal
+  Million,   // EUR million, two decimals
+  PerCell,   // each cell names its own: "€ 1,23 mln", "€ 12.345"
+};
+
+// The scale for a set of cells, from their largest value: million from 1.000.000, thousand from 10.000,
+// whole euros from 100, else cents (unless all are whole); PerCell when euros are mixed with other units.
+EuroScale euro_scale(const std::vector<const Cell*>& cells);
+// "extra cost (EUR)" -> "extra cost (EUR million)"; a label without "EUR" gets " (EUR million)" appended.
+std::string with_euro_unit(const std::string& label, EuroScale s);
+
+// A figure as text: its value ("-1,80", "49,0%", "€ 1,23 mln") and its interval ("(-2,10 to -1,50)", or
+// "" when it has none).
+struct CellText {
+  std::string value, interval;
+  bool number = false;  // a figure (right-aligned), not words
+};
+CellText cell_text(const Cell& c, EuroScale s);
+// value and interval on one line
+std::string one_line(const CellText& t);
+
+// What the layout works on: a table's title, context and notes around a grid of cells, with headings
+// between groups of rows.
+struct Grid {
+  std::string title;
+  std::vector<std::string> context;  // lines under the title, e.g. "scenario: pilot minus comparator: ..."
+  std::vector<std::string> columns;
+  struct Line {
+    std::string label;
+    int indent = 0;
+    std::vector<Cell> cells;  // one per column; none for a heading
+    bool heading = false;     // a heading over the rows that follow
+    int group = -1;           // by_row: rows of one group (and its heading) share their euro unit, named once
+  };
+  std::vector<Line> rows;
+  std::string note;
+  // Euros are scaled per row (the unit goes to the row label or its group's heading) rather than per
+  // column.
+  bool by_row = false;
+  bool may_transpose = true;
+};
+
+Grid grid_of(const Table& t);
+
+// The grid as text of at most `width` columns a line (width is at least kMinWidth), ending in a blank line.
+std::string layout(const Grid& g, std::size_t width);
+
+inline constexpr std::size_t kMinWidth = 40;
+
+// Word-wraps `text` to lines of at most `width` display columns: the first starts with `first`, the rest
+// with `rest`. A word longer than a line is cut.
+std::string wrap(const std::string& text, std::size_t width, const std::string& first,
+                 const std::string& rest);
+std::vector<std::string> wrap_lines(const std::string& text, std::size_t width);
+
+}  // namespace wijksim::text

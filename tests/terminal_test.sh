@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# The table format as a person at a terminal sees it: the default comparison (the shipped scenarios, small:
+# -r 2 -y 2) at a 120-column terminal and through a pipe (100 columns), no line longer; its first screen
+# answers the steering group's questions; --sections chooses; messages and the progress bar never land among
+# the tables. A line's width is counted in characters (UTF-8: "€" and "–" are one column each).
+# Usage: terminal_test.sh WIJKSIM SOURCE_DIR
+set -u
+wijksim=$1
+src=$2
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+cd "$tmp"
+export LC_ALL=C.UTF-8
+fail=0
+ok() { echo "ok: $1"; }
+bad() { echo "FAIL: $1"; fail=1; }
+widest() { wc -L <"$1"; }
+scenarios=("$src/scenarios/pilot.yaml" "$src/scenarios/scaleup.yaml" "$src/scenarios/scaleup-funded.yaml")
+
+# At 120 columns (COLUMNS, as a terminal of 120 columns sets it for the programs it runs).
+COLUMNS=120 "$wijksim" compare "${scenarios[@]}" -r 2 -y 2 --no-store >wide.txt 2>wide.err || bad "compare at 120 columns exits $?"
+w=$(widest wide.txt)
+[ "$w" -le 120 ] && ok "compare at 120 columns: $(wc -l <wide.txt) lines, the widest $w columns" ||
+  { bad "compare at 120 columns: a line of $w columns"; awk 'length($0) > 120' wide.txt | head -5; }
+[ -s wide.err ] && bad "compare wrote to stderr: $(head -3 wide.err)"
+
+# Piped, without COLUMNS: 100 columns.
+env -u COLUMNS "$wijksim" compare "${scenarios[@]}" -r 2 -y 2 --no-store 2>/dev/null | cat >piped.txt
+w=$(widest piped.txt)
+[ "$w" -le 100 ] && ok "compare through a pipe: the widest line $w columns" || bad "compare through a pipe: a line of $w columns"
+
+# The first screen (40 lines) answers: is it worth the money, who pays in cash, who gains capacity, who waits.
+head -40 wide.txt >screen.txt
+for q in "== At a glance" "Is it worth the money?" "ICER" "Who pays?" "Municipality" "Who gains capacity?" \
+  "Who waits longer?"; do
+  grep -qF "$q" screen.txt || bad "the first screen has no '$q'"
+done
+grep -q "^wijksim [0-9.]* compare: seed" screen.txt || bad "the first line does not say the command and its runs"
+ok "the first screen holds the decision, each payer's cash, capacity and the waits"
+# Then the details: every section, each euro column in its unit, intervals as (low to high).
+for t in "== Scenarios ==" "== Is it worth the money? Incremental" "== Which options are efficient?" \
+  "== Budget per payer per policy year" "== Second-line agencies" "== Households" "== Calibration"; do
+  grep -qF "$t" wide.txt || bad "the output has no '$t'"
+done
+grep -q "(EUR million)" wide.txt || bad "no column in EUR million"
+grep -q "[0-9] to -*[0-9]" wide.txt || bad "no interval written as (low to high)"
+grep -q "[0-9]–-*[0-9]" wide.txt && bad "an interval still written with a dash"
+[ "$(grep -c '^== At a glance' wide.txt)" -eq 1 ] && ok "one At a glance for all compared scenarios" ||
+  bad "At a glance is not one table"
+
+# --sections: only those, in that order; an unknown one is refused before anything runs.
+COLUMNS=120 "$wijksim" compare "$src/scenarios/pilot.yaml" -r 2 -y 1 --no-store --sections budget,glance >sections.txt ||
+  bad "--sections budget,glance exits $?"
+grep -q "^== Budget" sections.txt && grep -q "^== At a glance" sections.txt || bad "--sections budget,glance lacks one"
+grep -q "^== Households\|^== Is it worth\|^== Calibration" sections.txt && bad "--sections budget,glance prints more"
+[ "$(grep -n '^== Budget' sections.txt | head -1 | cut -d: -f1)" -lt "$(grep -n '^== At a glance' sections.txt | cut -d: -f1)" ] ||
+  bad "--sections budget,glance: not in the order given"
+"$wijksim" compare "$src/scenarios/pilot.yaml" -r 2 -y 1 --no-store --sections budgets >/dev/null 2>err.txt
+[ $? -eq 1 ] && grep -q "no section 'budgets'" err.txt && ok "an unknown section is refused, named" ||
+  bad "an unknown section: $(cat err.txt)"
+
+# Messages on a pipe shared with the tables (2>&1): after the last table, never among its rows; no progress
+# bar (stderr is no terminal).
+"$wijksim" compare "$src/scenarios/pilot.yaml" -r 2 -y 1 --store s.db 2>&1 | cat >both.txt
+tail -1 both.txt | grep -q "^stored as run 1 in s.db" && [ "$(grep -c 'stored as run' both.txt)" -eq 1 ] &&
+  ok "the store's message comes after the tables" || bad "the store's message is not the last line: $(grep -n 'stored as run' both.txt)"
+grep -q $'\r\|\033' both.txt && bad "a progress bar or a terminal escape in piped output"
+
+# show draws the stored run again at the width it is given, and takes --sections.
+COLUMNS=80 "$wijksim" show 1 --store s.db >show80.txt || bad "show exits $?"
+w=$(widest show80.txt)
+[ "$w" -le 80 ] && ok "show at 80 columns: the widest line $w" || bad "show at 80 columns: a line of $w"
+"$wijksim" show 1 --store s.db --sections calibration >show-cal.txt
+grep -q "^== Calibration" show-cal.txt && ! grep -q "^== Budget" show-cal.txt && ok "show --sections calibration" ||
+  bad "show --sections calibration"
+
+# On a terminal (a pseudo-terminal of 90 columns for stdout and stderr both): the progress bar is cleared
+# before the tables print, and the tables fit the terminal.
+if command -v script >/dev/null; then
+  script -qec "stty cols 90; env -u COLUMNS '$wijksim' compare '$src/scenarios/pilot.yaml' -r 2 -y 1 --no-store" /dev/null >tty.raw
+  # What the terminal shows: each line as the last \r (or the clear) leaves it.
+  sed -e 's/\r$//' -e 's/.*\r//' -e 's/\x1b\[K//g' tty.raw >tty.txt
+  first=$(grep -n "^wijksim [0-9.]* compare" tty.txt | head -1 | cut -d: -f1)
+  [ -n "$first" ] && ! head -n "$first" tty.txt | grep -q "runs, .* s left.*wijksim" &&
+    ok "on a terminal the tables start on a line of their own" || bad "on a terminal the tables do not start on a clean line"
+  grep -q $'compare \\[' tty.raw && grep -q $'\033\\[K' tty.raw && ok "on a terminal the bar is drawn and cleared" ||
+    echo "note: no progress bar was drawn (the run may have been too fast)"
+  w=$(sed -n "$first,\$p" tty.txt | wc -L)
+  [ "$w" -le 90 ] && ok "on a 90-column terminal the widest line is $w" || bad "on a 90-column terminal: a line of $w"
+else
+  echo "skip: no 'script' to make a pseudo-terminal"
+fi
+exit $fail
