@@ -108,6 +108,27 @@ Model::Model(const Scenario& s)
   trust_log_decay_per_week_ = recovery >= 1.0 ? -1e300 : std::log1p(-recovery) / kWeeksPerYear;
   for (int k = 0; k < kTrustDecayWeeks; ++k)
     trust_decay_[static_cast<std::size_t>(k)] = k == 0 ? 1.0 : std::exp(k * trust_log_decay_per_week_);
+  // The week of trust's next step, by the steps taken so far. Each is found by search once, here: trust's
+  // level never falls back, since what is left of the distance, exp(weeks log((1 - R)^(1/52))), never rises
+  // from one week to the next (consecutive exponents differ by far more than exp's rounding error, or the
+  // level stays within a step of where it was set), so the next step after k depends on k alone, not on the
+  // week the household asks in.
+  if (recovers_) {
+    trust_steps_.assign(tables_.size() * kTrustLevels, {});
+    for (int nbh = 0; nbh < neighbourhoods(); ++nbh)
+      for (int base = 0; base < kTrustLevels; ++base) {
+        auto& next =
+            trust_steps_[static_cast<std::size_t>(nbh) * kTrustLevels + static_cast<std::size_t>(base)];
+        next.fill(kNeverWeek);
+        const auto b = static_cast<std::uint8_t>(base);
+        for (int from = 1; from < kNeverWeek;) {
+          const int taken = std::abs(trust_level(nbh, b, from - 1) - base) / kTrustStep;
+          const int week = trust_change_week_by_search(nbh, b, 0, from);
+          next[static_cast<std::size_t>(taken)] = static_cast<std::uint16_t>(week);
+          from = week + 1;
+        }
+      }
+  }
   for (int d = 0; d < n_domains_; ++d)
     if (s.domains[d].spell) {
       spell_domain_ = d;
@@ -202,8 +223,7 @@ std::string reallocation_problem(const Scenario& s) {
   return "";
 }
 
-int Model::trust_change_week(int nbh, std::uint8_t base, int set, int from) const {
-  if (!recovers_) return kNeverWeek;
+int Model::trust_change_week_by_search(int nbh, std::uint8_t base, int set, int from) const {
   const double distance = std::fabs(tables_[static_cast<std::size_t>(nbh)].trust_usual - base);
   // Steps taken by the week before `from`; the next one is taken once the exact recovery reaches one more.
   const int taken = std::abs(trust_level(nbh, base, from - 1 - set) - base) / kTrustStep;

@@ -150,8 +150,14 @@ class Model {
     return static_cast<std::uint8_t>(base + (distance > 0 ? steps : -steps) * kTrustStep);
   }
   // The first week t >= from in which the level of trust set to `base` in week `set` differs from the week
-  // before (it takes another step toward the usual level); kNeverWeek when it never does again.
-  int trust_change_week(int nbh, std::uint8_t base, int set, int from) const;
+  // before (it takes another step toward the usual level); kNeverWeek when it never does again. A lookup:
+  // the week of the next step depends only on the steps taken so far (trust_steps_).
+  int trust_change_week(int nbh, std::uint8_t base, int set, int from) const {
+    if (!recovers_) return kNeverWeek;
+    const int taken = std::abs(trust_level(nbh, base, from - 1 - set) - base) / kTrustStep;
+    const auto& next = trust_steps_[static_cast<std::size_t>(nbh) * kTrustLevels + base];
+    return std::min(set + static_cast<int>(next[static_cast<std::size_t>(taken)]), kNeverWeek);
+  }
   static constexpr int kNeverWeek = 0xFFFF;
   // With a coach, trust is rebuilt in steps of kTrustStep (0..255 scale) at random times, as many a year
   // as make trust_gain_per_year on average: the weekly chance of a step, and log(1 - p).
@@ -199,6 +205,13 @@ class Model {
   double trust_log_decay_per_week_ = 0;  // log((1 - R)^(1/52))
   static constexpr int kTrustDecayWeeks = 1024;
   std::array<double, kTrustDecayWeeks> trust_decay_{};
+  // trust_change_week by search: from the closed form of the recovery, then checked week by week with
+  // trust_level itself. It fills trust_steps_.
+  int trust_change_week_by_search(int nbh, std::uint8_t base, int set, int from) const;
+  // [nbh * kTrustLevels + base][k]: the weeks after an experience that set trust to `base` until its next
+  // step, once it has taken k (kNeverWeek: no further step, or k steps are never taken).
+  static constexpr int kMaxTrustSteps = 255 / kTrustStep + 1;
+  std::vector<std::array<std::uint16_t, kMaxTrustSteps>> trust_steps_;
   std::vector<CoachPhaseModel> phases_;
 };
 

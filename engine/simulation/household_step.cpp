@@ -22,8 +22,8 @@ inline int pick(double u, std::size_t n) {
 
 // An experience changes trust: from its level this week (its recovery since the last experience included)
 // by delta01 of the 0..1 scale in whole steps of 1/255; trust recovers from this new level from now on.
-inline void add_trust(const WeekView& v, std::uint32_t id, Household& h, double delta01) {
-  const int t = v.trust(id, h) + static_cast<int>(std::lround(delta01 * 255.0));
+inline void add_trust(const WeekView& v, const Who& who, Household& h, double delta01) {
+  const int t = v.trust(who, h) + static_cast<int>(std::lround(delta01 * 255.0));
   h.trust_base = static_cast<std::uint8_t>(std::clamp(t, 0, 255));
   h.trust_week = static_cast<std::uint16_t>(v.week);
 }
@@ -67,13 +67,13 @@ inline int first_week(double u, int from, double log_stay) {
 // f(bit, curve, age) for an escalation, `age` being the problem's age at `from`. A coach client's depend on
 // its team's effectiveness this week; the driver wakes the team's clients afresh when that changes.
 template <class Constant, class Escalation>
-void each_process(const WeekView& v, std::uint32_t id, const Household& h, int from, Constant&& constant,
+void each_process(const WeekView& v, const Who& who, const Household& h, int from, Constant&& constant,
                   Escalation&& escalation) {
   const Model& m = *v.model;
   const CoachStatus coach = h.coach();
   const bool coached = coach == CoachStatus::Active;
   const bool relapse = coach == CoachStatus::Closed;
-  const int nbh = m.neighbourhood_of(id);
+  const int nbh = who.nbh;
   // Trust as it stands in week `from`: it does not change before the household next wakes.
   const std::uint8_t trust = m.trust_level(nbh, h.trust_base, from - h.trust_week);
   const bool in_spell = h.has(Household::kInSpell);
@@ -81,7 +81,7 @@ void each_process(const WeekView& v, std::uint32_t id, const Household& h, int f
   for (int d = 0; d < m.domains(); ++d) mask |= static_cast<unsigned>(h.problems[d].active()) << d;
 
   if (coached) {
-    const TeamView& team = v.team(id);
+    const TeamView& team = v.team(who);
     const LifeRates& r = m.life(nbh, relapse, h.rung, h.active_count);
     double total = r.climb + r.drop;
     if (h.rung < kRungs) total += m.scenario().coaches.activation_per_year * team.effectiveness;
@@ -96,7 +96,7 @@ void each_process(const WeekView& v, std::uint32_t id, const Household& h, int f
   if (in_spell) constant(due::bit(due::kSpellExit), m.spell_exit_p(), m.spell_exit_log_stay());
   // A coach's weekly chance of noticing or solving, scaled by the team's effectiveness this week.
   auto coach_chance = [&](std::uint32_t bit, double competence) {
-    const double p = competence * v.team(id).effectiveness;
+    const double p = competence * v.team(who).effectiveness;
     constant(bit, p, std::log1p(-p));
   };
   for (int d = 0; d < m.domains(); ++d) {
@@ -114,7 +114,7 @@ void each_process(const WeekView& v, std::uint32_t id, const Household& h, int f
       case ProblemStatus::Unnoticed:
         constant(a, dm.resolve_p, dm.resolve_log_stay);
         if (coached) {
-          coach_chance(b, v.team(id).notice_p[d]);
+          coach_chance(b, v.team(who).notice_p[d]);
         } else {
           constant(b, dm.seek_p_at[trust], dm.seek_log_stay_at[trust]);
         }
@@ -130,7 +130,7 @@ void each_process(const WeekView& v, std::uint32_t id, const Household& h, int f
       }
       case ProblemStatus::FirstLine:
         constant(a, dm.resolve_p, dm.resolve_log_stay);
-        if (coached) coach_chance(b, v.team(id).solve_p[d]);
+        if (coached) coach_chance(b, v.team(who).solve_p[d]);
         break;
       case ProblemStatus::None:
         break;
@@ -140,17 +140,17 @@ void each_process(const WeekView& v, std::uint32_t id, const Household& h, int f
 
 // Whether the household can be found by a coach in its current state (coaches on and its team working, no
 // coach, a problem).
-bool has_contact(const WeekView& v, std::uint32_t id, const Household& h) {
+bool has_contact(const WeekView& v, const Who& who, const Household& h) {
   const CoachStatus c = h.coach();
   return v.coaches_on && (c == CoachStatus::None || c == CoachStatus::Closed) && h.active_count > 0 &&
-         v.team(id).active;
+         v.team(who).active;
 }
 
 // Uniforms in order from the blocks of one address's index 0, 1, ...
 class Uniforms {
  public:
-  Uniforms(const WeekView& v, std::uint32_t id, int week, Stream stream)
-      : v_(v), id_(id), week_(static_cast<std::uint32_t>(week)), stream_(stream) {}
+  Uniforms(const WeekView& v, const Who& who, int week, Stream stream)
+      : v_(v), id_(who.id), week_(static_cast<std::uint32_t>(week)), stream_(stream) {}
   double next() {
     if (word_ == 4) {
       block_ = v_.rng->block(id_, week_, stream_, index_++);
@@ -170,20 +170,20 @@ class Uniforms {
 
 // What fires in week `week` itself, each process decided on its own (Stream::ThisWeek, one uniform per
 // process in the race's order; the contact from Stream::ContactClock).
-std::uint32_t due_this_week(const WeekView& v, std::uint32_t id, const Household& h, int week) {
+std::uint32_t due_this_week(const WeekView& v, const Who& who, const Household& h, int week) {
   std::uint32_t due = 0;
-  Uniforms u(v, id, week, Stream::ThisWeek);
+  Uniforms u(v, who, week, Stream::ThisWeek);
   each_process(
-      v, id, h, week,
+      v, who, h, week,
       [&](std::uint32_t bit, double p, double) {
         if (fires(u.next(), p)) due |= bit;
       },
       [&](std::uint32_t bit, const EscalationCurve& c, int age) {
         if (fires(u.next(), c.probability(age))) due |= bit;
       });
-  if (has_contact(v, id, h)) {
-    const auto c = v.rng->block(id, static_cast<std::uint32_t>(week), Stream::ContactClock);
-    if (fires(unit(c[0]), v.model->contact_p(v.trust(id, h)))) due |= due::bit(due::kCoachContact);
+  if (has_contact(v, who, h)) {
+    const auto c = v.rng->block(who.id, static_cast<std::uint32_t>(week), Stream::ContactClock);
+    if (fires(unit(c[0]), v.model->contact_p(v.trust(who, h)))) due |= due::bit(due::kCoachContact);
   }
   return due;
 }
@@ -194,7 +194,7 @@ struct Next {
   std::uint32_t due = 0;
 };
 
-Next next_events(const WeekView& v, std::uint32_t id, const Household& h) {
+Next next_events(const WeekView& v, const Who& who, const Household& h) {
   const int origin = h.origin;
   // The processes in the race's order: each one's probability in the race's week, known now for constant
   // ones; an escalation's depends on the problem's age then (curve != nullptr).
@@ -210,7 +210,7 @@ Next next_events(const WeekView& v, std::uint32_t id, const Household& h) {
   // hazard over n weeks of L n + B n (n - 1).
   double linear = 0, quadratic = 0;
   each_process(
-      v, id, h, origin,
+      v, who, h, origin,
       [&](std::uint32_t bit, double p, double log_stay) {
         linear -= log_stay;
         entries[count++] = {bit, p, nullptr, 0};
@@ -221,7 +221,7 @@ Next next_events(const WeekView& v, std::uint32_t id, const Household& h) {
         entries[count++] = {bit, 0.0, &c, age};
       });
   Next n;
-  Uniforms u(v, id, origin, Stream::Clock);
+  Uniforms u(v, who, origin, Stream::Clock);
   const double e = -std::log(u.next());
   const double b = linear - quadratic;
   // The first n with L n + B n (n - 1) > e is floor(r) + 1, r the positive root of B n^2 + (L - B) n = e
@@ -261,11 +261,10 @@ Next next_events(const WeekView& v, std::uint32_t id, const Household& h) {
       first = first_of(first + 1, 1.0 - rest);
     }
   }
-  if (has_contact(v, id, h)) {
-    const auto c = v.rng->block(id, h.contact_origin, Stream::ContactClock);
+  if (has_contact(v, who, h)) {
+    const auto c = v.rng->block(who.id, h.contact_origin, Stream::ContactClock);
     // Trust is the same from the contact clock's origin to the race's (a change would have reset both).
-    const std::uint8_t trust =
-        v.model->trust_level(v.model->neighbourhood_of(id), h.trust_base, origin - h.trust_week);
+    const std::uint8_t trust = v.model->trust_level(who.nbh, h.trust_base, origin - h.trust_week);
     const int contact = first_week(unit(c[0]), h.contact_origin, v.model->contact_log_stay(trust));
     if (contact < n.week) {
       n = {contact, due::bit(due::kCoachContact)};
@@ -279,11 +278,11 @@ Next next_events(const WeekView& v, std::uint32_t id, const Household& h) {
 // Weeks of the household's deterministic events from `after` on: the end of the relapse window, the coach
 // closing the case, a bounce leaving the two-year memory of the survey measure, a step of trust's recovery
 // while trust matters. (A referral reaching its agency is the driver's: arrive.)
-int next_deterministic(const WeekView& v, std::uint32_t id, const Household& h, int after) {
+int next_deterministic(const WeekView& v, const Who& who, const Household& h, int after) {
   const Model& m = *v.model;
   int week = kNever;
   if (trust_matters(h))
-    week = std::min(week, m.trust_change_week(m.neighbourhood_of(id), h.trust_base, h.trust_week, after));
+    week = std::min(week, m.trust_change_week(who.nbh, h.trust_base, h.trust_week, after));
   const Coaches& c = m.scenario().coaches;
   if (h.coach() == CoachStatus::Closed)
     week = std::min(week, std::max(after, h.coach_week + c.relapse_weeks));
@@ -302,20 +301,20 @@ int next_deterministic(const WeekView& v, std::uint32_t id, const Household& h, 
 
 // Only the traced household pays for formatting; everybody else pays one compare.
 template <class... Args>
-inline void note_as(const WeekView& v, std::uint32_t id, WeekTally& t, TraceEvent::Kind kind,
+inline void note_as(const WeekView& v, const Who& who, WeekTally& t, TraceEvent::Kind kind,
                     fmt::format_string<Args...> f, Args&&... args) {
-  if (t.trace != nullptr && id == v.traced)
+  if (t.trace != nullptr && who.id == v.traced)
     t.trace->push_back({v.week, fmt::format(f, std::forward<Args>(args)...), kind});
 }
 template <class... Args>
-inline void note(const WeekView& v, std::uint32_t id, WeekTally& t, fmt::format_string<Args...> f,
+inline void note(const WeekView& v, const Who& who, WeekTally& t, fmt::format_string<Args...> f,
                  Args&&... args) {
-  note_as(v, id, t, TraceEvent::Kind::Other, f, std::forward<Args>(args)...);
+  note_as(v, who, t, TraceEvent::Kind::Other, f, std::forward<Args>(args)...);
 }
 
 // What happened to the household, for a run that asks (`wijksim trace --pick`); one compare otherwise.
-inline void mark(const WeekView& v, std::uint32_t id, std::uint16_t what) {
-  if (v.happened != nullptr) v.happened[id] |= what;
+inline void mark(const WeekView& v, const Who& who, std::uint16_t what) {
+  if (v.happened != nullptr) v.happened[who.id] |= what;
 }
 
 const std::string& dname(const WeekView& v, int d) {
@@ -325,10 +324,10 @@ const std::string& aname(const WeekView& v, int a) {
   return v.model->scenario().agencies[a].name;
 }
 
-void book(const WeekView& v, std::uint32_t id, WeekTally& t, int payer, CostCategory c, Cents amount,
+void book(const WeekView& v, const Who& who, WeekTally& t, int payer, CostCategory c, Cents amount,
           const char* what) {
   t.book(payer, c, amount);
-  if (t.trace != nullptr && id == v.traced)
+  if (t.trace != nullptr && who.id == v.traced)
     t.trace->push_back({v.week,
                         fmt::format("  cost {} {} on {}", format_euro_cents(amount / 100.0), what,
                                     v.model->scenario().payers[payer].name),
@@ -341,26 +340,26 @@ void close_duplicate(Problem& p, WeekTally& t) {
   p.duplicate = kNoAgency;
 }
 
-void resolve(const WeekView& v, std::uint32_t id, Household& h, int d, WeekTally& t, const char* how) {
+void resolve(const WeekView& v, const Who& who, Household& h, int d, WeekTally& t, const char* how) {
   Problem& p = h.problems[d];
   if (p.status() == ProblemStatus::Waiting) ++t.left_waiting[p.agency];
   close_duplicate(p, t);
-  note_as(v, id, t, TraceEvent::Kind::Resolved, "{} problem resolved ({})", dname(v, d), how);
+  note_as(v, who, t, TraceEvent::Kind::Resolved, "{} problem resolved ({})", dname(v, d), how);
   p.clear();
   --h.active_count;
   ++t.resolved;
 }
 
-int choose_agency(const WeekView& v, std::uint32_t id, int d) {
+int choose_agency(const WeekView& v, const Who& who, int d) {
   const DomainModel& dm = v.model->domain(d);
-  auto r =
-      v.rng->block(id, static_cast<std::uint32_t>(v.week), Stream::Referral, static_cast<std::uint32_t>(d));
+  auto r = v.rng->block(who.id, static_cast<std::uint32_t>(v.week), Stream::Referral,
+                        static_cast<std::uint32_t>(d));
   return dm.agencies[pick(unit(r[0]), dm.agencies.size())];
 }
 
 // The household (or the coach's referral) reaches the agency: intake, perhaps a duplicate case, onto the
 // waiting list.
-void arrive_at_agency(const WeekView& v, std::uint32_t id, Household& h, int d, WeekTally& t) {
+void arrive_at_agency(const WeekView& v, const Who& who, Household& h, int d, WeekTally& t) {
   const Model& m = *v.model;
   const Scenario& s = m.scenario();
   Problem& p = h.problems[d];
@@ -368,15 +367,15 @@ void arrive_at_agency(const WeekView& v, std::uint32_t id, Household& h, int d, 
   const AgencyModel& am = m.agency(a);
   const bool priority = p.has(Problem::kPriority);
   if (!priority) {
-    if (am.activity_funded) book(v, id, t, am.payer, CostCategory::Intake, am.intake_cost, "intake");
+    if (am.activity_funded) book(v, who, t, am.payer, CostCategory::Intake, am.intake_cost, "intake");
     ++t.intakes[a];
   }
   const bool coordinated = h.coach() == CoachStatus::Active && h.has(Household::kCoordinated);
   const DomainModel& dm = m.domain(d);
   if (p.has(Problem::kComplex) && !coordinated && dm.agencies.size() > 1 && p.duplicate == kNoAgency) {
     // Fragmented help: another agency opens its own case for the same problem (its own intake, its own plan).
-    auto r =
-        v.rng->block(id, static_cast<std::uint32_t>(v.week), Stream::Referral, static_cast<std::uint32_t>(d));
+    auto r = v.rng->block(who.id, static_cast<std::uint32_t>(v.week), Stream::Referral,
+                          static_cast<std::uint32_t>(d));
     const double dup_p = s.fragmentation.duplicate_probability;
     const double u = unit(r[1]);
     if (u < dup_p) {
@@ -387,125 +386,125 @@ void arrive_at_agency(const WeekView& v, std::uint32_t id, Household& h, int d, 
       p.duplicate = dm.agencies[other];
       ++t.duplicates[p.duplicate];
       const AgencyModel& dup = m.agency(p.duplicate);
-      note(v, id, t, "{} problem: {} opens a duplicate case", dname(v, d), aname(v, p.duplicate));
+      note(v, who, t, "{} problem: {} opens a duplicate case", dname(v, d), aname(v, p.duplicate));
       if (dup.activity_funded)
-        book(v, id, t, dup.payer, CostCategory::Intake, dup.intake_cost, "duplicate intake");
+        book(v, who, t, dup.payer, CostCategory::Intake, dup.intake_cost, "duplicate intake");
       ++t.intakes[p.duplicate];
     }
   }
   p.set_status(ProblemStatus::Waiting);
   if (p.has(Problem::kViaCoach)) ++t.coach_referrals[a];
-  t.joins.push_back({id, p.onset(), static_cast<std::uint8_t>(d), static_cast<std::uint8_t>(a),
+  t.joins.push_back({who.id, p.onset(), static_cast<std::uint8_t>(d), static_cast<std::uint8_t>(a),
                      static_cast<std::uint8_t>(priority ? 1 : 0)});
-  note(v, id, t, "{} problem: on the waiting list of {}{}", dname(v, d), aname(v, a),
+  note(v, who, t, "{} problem: on the waiting list of {}{}", dname(v, d), aname(v, a),
        priority ? " (priority)" : "");
 }
 
 // On its way to agency a, arriving `delay` weeks from now (at once when 0).
-void set_out(const WeekView& v, std::uint32_t id, Household& h, int d, int a, int delay, WeekTally& t) {
+void set_out(const WeekView& v, const Who& who, Household& h, int d, int a, int delay, WeekTally& t) {
   Problem& p = h.problems[d];
   p.agency = static_cast<std::uint8_t>(a);
   p.set_status(ProblemStatus::Seeking);
   delay = std::clamp(delay, 0, 255);
-  if (delay == 0) return arrive_at_agency(v, id, h, d, t);
+  if (delay == 0) return arrive_at_agency(v, who, h, d, t);
   // The driver carries out the arrival in its week (arrive): the household's chances do not change with
   // it, so the household need not wake for it.
   t.arrivals.push_back(
-      {id, p.onset(), static_cast<std::uint8_t>(d), static_cast<std::uint8_t>(a), v.week + delay});
+      {who.id, p.onset(), static_cast<std::uint8_t>(d), static_cast<std::uint8_t>(a), v.week + delay});
 }
 
 // The household seeks help on its own: perhaps at the wrong door first (bounces), then the right one; after
 // max_bounces wrong doors in a row it gives up this search (the problem stays unnoticed; it may seek again).
-void seek_help(const WeekView& v, std::uint32_t id, Household& h, int d, WeekTally& t) {
+void seek_help(const WeekView& v, const Who& who, Household& h, int d, WeekTally& t) {
   const Model& m = *v.model;
   const Fragmentation& f = m.scenario().fragmentation;
   const DomainModel& dm = m.domain(d);
   int bounces = 0;
   for (int k = 0; k < f.max_bounces && !dm.other_agencies.empty(); ++k) {
-    auto b = v.rng->block(id, static_cast<std::uint32_t>(v.week), Stream::Bounce,
+    auto b = v.rng->block(who.id, static_cast<std::uint32_t>(v.week), Stream::Bounce,
                           static_cast<std::uint32_t>(d * 16 + k));
     if (unit(b[0]) >= f.wrong_agency_probability) break;
     int wrong = dm.other_agencies[pick(unit(b[1]), dm.other_agencies.size())];
     const AgencyModel& am = m.agency(wrong);
-    note_as(v, id, t, TraceEvent::Kind::Bounce, "{} problem: asked {}, which does not serve it (bounce)",
+    note_as(v, who, t, TraceEvent::Kind::Bounce, "{} problem: asked {}, which does not serve it (bounce)",
             dname(v, d), aname(v, wrong));
     if (am.activity_funded)
-      book(v, id, t, am.payer, CostCategory::Intake, am.intake_cost, "intake at the wrong agency");
+      book(v, who, t, am.payer, CostCategory::Intake, am.intake_cost, "intake at the wrong agency");
     ++t.intakes[wrong];
-    add_trust(v, id, h, -f.bounce_trust_loss);
+    add_trust(v, who, h, -f.bounce_trust_loss);
     ++bounces;
   }
   if (bounces > 0) {
     h.last_bounce = static_cast<std::uint16_t>(v.week);
-    mark(v, id, happened::kBounced);
+    mark(v, who, happened::kBounced);
   }
   t.bounces += bounces;
   if (bounces == f.max_bounces) {
     ++t.gave_up;
-    note(v, id, t, "{} problem: gives up after {} wrong doors", dname(v, d), bounces);
+    note(v, who, t, "{} problem: gives up after {} wrong doors", dname(v, d), bounces);
     return;
   }
-  const int a = choose_agency(v, id, d);
+  const int a = choose_agency(v, who, d);
   const int delay = f.search_weeks + bounces * f.bounce_weeks + m.agency(a).intake_weeks;
-  note(v, id, t, "{} problem: seeks help at {}, arrives in {} weeks", dname(v, d), aname(v, a),
+  note(v, who, t, "{} problem: seeks help at {}, arrives in {} weeks", dname(v, d), aname(v, a),
        std::min(delay, 255));
-  set_out(v, id, h, d, a, delay, t);
+  set_out(v, who, h, d, a, delay, t);
 }
 
 // The coach notices a problem: solves a simple one, refers a complex one.
-void coach_takes_up(const WeekView& v, std::uint32_t id, Household& h, int d, WeekTally& t) {
+void coach_takes_up(const WeekView& v, const Who& who, Household& h, int d, WeekTally& t) {
   const Model& m = *v.model;
   const Coaches& c = m.scenario().coaches;
   Problem& p = h.problems[d];
   if (!p.has(Problem::kComplex)) {
     p.set_status(ProblemStatus::FirstLine);
-    note(v, id, t, "{} problem noticed by the coach: solved in the first line", dname(v, d));
+    note(v, who, t, "{} problem noticed by the coach: solved in the first line", dname(v, d));
     return;
   }
-  const auto n = v.rng->block(id, static_cast<std::uint32_t>(v.week), Stream::CoachNotice,
+  const auto n = v.rng->block(who.id, static_cast<std::uint32_t>(v.week), Stream::CoachNotice,
                               static_cast<std::uint32_t>(d));
-  const int a = choose_agency(v, id, d);
+  const int a = choose_agency(v, who, d);
   const AgencyModel& am = m.agency(a);
   if (unit(n[1]) < c.going_native_probability) {
     // The coach pushes the household's request; the agency assesses it and turns it down.
-    note(v, id, t, "{} problem: coach pushes a referral that {} rejects", dname(v, d), aname(v, a));
+    note(v, who, t, "{} problem: coach pushes a referral that {} rejects", dname(v, d), aname(v, a));
     if (am.activity_funded)
-      book(v, id, t, am.payer, CostCategory::Intake, am.intake_cost, "intake of a rejected referral");
+      book(v, who, t, am.payer, CostCategory::Intake, am.intake_cost, "intake of a rejected referral");
     ++t.intakes[a];
     return;
   }
-  const auto r =
-      v.rng->block(id, static_cast<std::uint32_t>(v.week), Stream::Referral, static_cast<std::uint32_t>(d));
+  const auto r = v.rng->block(who.id, static_cast<std::uint32_t>(v.week), Stream::Referral,
+                              static_cast<std::uint32_t>(d));
   const Agency& ag = m.scenario().agencies[a];
-  const bool present = (v.team(id).present_agencies >> a) & 1u;
+  const bool present = (v.team(who).present_agencies >> a) & 1u;
   const bool honoured = present && unit(r[2]) < c.mandate_probability * ag.cooperation;
   p.set(Problem::kViaCoach, true);
   if (honoured) {
     p.set(Problem::kPriority, true);
-    note(v, id, t, "{} problem: coach refers to {}, mandate honoured (no intake, priority)", dname(v, d),
+    note(v, who, t, "{} problem: coach refers to {}, mandate honoured (no intake, priority)", dname(v, d),
          aname(v, a));
-    set_out(v, id, h, d, a, 0, t);
+    set_out(v, who, h, d, a, 0, t);
   } else {
     const int delay = am.intake_weeks + (unit(r[3]) < c.privacy_probability ? c.privacy_delay_weeks : 0);
-    note(v, id, t, "{} problem: coach refers to {}, normal route, arrives in {} weeks", dname(v, d),
+    note(v, who, t, "{} problem: coach refers to {}, normal route, arrives in {} weeks", dname(v, d),
          aname(v, a), std::min(delay, 255));
-    set_out(v, id, h, d, a, delay, t);
+    set_out(v, who, h, d, a, delay, t);
   }
 }
 
-void close_coach_case(const WeekView& v, std::uint32_t id, Household& h, WeekTally& t, const char* why) {
+void close_coach_case(const WeekView& v, const Who& who, Household& h, WeekTally& t, const char* why) {
   for (Problem& p : h.problems)
     if (p.status() == ProblemStatus::FirstLine) p.set_status(ProblemStatus::Unnoticed);
-  const int team = v.team_index(id);
+  const int team = who.team;
   t.coach_closed_weeks += v.week - h.coach_week;  // weeks in the caseload, from its admission
   h.set_coach(CoachStatus::Closed);
   h.coach_week = static_cast<std::uint16_t>(v.week);
   h.quiet_since = kNever;
   ++t.coach_closed[static_cast<std::size_t>(team)];
-  note(v, id, t, "coach closes the case ({})", why);
+  note(v, who, t, "coach closes the case ({})", why);
 }
 
-void treatment_ends(const WeekView& v, std::uint32_t id, Household& h, int d, WeekTally& t) {
+void treatment_ends(const WeekView& v, const Who& who, Household& h, int d, WeekTally& t) {
   const Model& m = *v.model;
   const Scenario& s = m.scenario();
   Problem& p = h.problems[d];
@@ -519,17 +518,17 @@ void treatment_ends(const WeekView& v, std::uint32_t id, Household& h, int d, We
     success -= s.fragmentation.success_loss_per_extra_professional * std::max(0, h.professionals() - 1);
   }
   success = std::clamp(success, 0.0, 1.0);
-  const auto e = v.rng->block(id, static_cast<std::uint32_t>(v.week), Stream::ProblemEvent,
+  const auto e = v.rng->block(who.id, static_cast<std::uint32_t>(v.week), Stream::ProblemEvent,
                               static_cast<std::uint32_t>(d));
   ++t.treatments_ended;
   if (unit(e[0]) < success) {
-    add_trust(v, id, h, s.fragmentation.success_trust_gain);
-    note(v, id, t, "{} problem: treatment at {} succeeded", dname(v, d), aname(v, a));
-    resolve(v, id, h, d, t, "treatment");
+    add_trust(v, who, h, s.fragmentation.success_trust_gain);
+    note(v, who, t, "{} problem: treatment at {} succeeded", dname(v, d), aname(v, a));
+    resolve(v, who, h, d, t, "treatment");
   } else {
     ++t.treatments_failed;
-    add_trust(v, id, h, -s.fragmentation.failure_trust_loss);
-    note(v, id, t, "{} problem: treatment at {} ended without solving it", dname(v, d), aname(v, a));
+    add_trust(v, who, h, -s.fragmentation.failure_trust_loss);
+    note(v, who, t, "{} problem: treatment at {} ended without solving it", dname(v, d), aname(v, a));
     p.agency = kNoAgency;
     close_duplicate(p, t);
     p.set(Problem::kPriority, false);
@@ -540,64 +539,64 @@ void treatment_ends(const WeekView& v, std::uint32_t id, Household& h, int d, We
 
 // Social assistance: the household enters a spell (each_process leaves out a second inflow while it lasts),
 // and it is not in paid work (rung 5 or 6) while it receives it.
-void start_spell(const WeekView& v, std::uint32_t id, Household& h, WeekTally& t) {
+void start_spell(const WeekView& v, const Who& who, Household& h, WeekTally& t) {
   h.set(Household::kInSpell, true);
   if (h.rung > 4) h.rung = 4;
   ++t.spell_starts;
-  mark(v, id, happened::kSpell);
-  note(v, id, t, "enters a spell of {}",
+  mark(v, who, happened::kSpell);
+  note(v, who, t, "enters a spell of {}",
        v.model->scenario().domains[v.model->spell_domain()].escalation_event);
 }
 
-void end_spell(const WeekView& v, std::uint32_t id, Household& h, WeekTally& t, const char* why) {
+void end_spell(const WeekView& v, const Who& who, Household& h, WeekTally& t, const char* why) {
   h.set(Household::kInSpell, false);
   ++t.spell_exits;
-  note(v, id, t, "leaves its spell ({})", why);
+  note(v, who, t, "leaves its spell ({})", why);
 }
 
-void escalate(const WeekView& v, std::uint32_t id, Household& h, int d, WeekTally& t) {
+void escalate(const WeekView& v, const Who& who, Household& h, int d, WeekTally& t) {
   const Model& m = *v.model;
   const DomainModel& dm = m.domain(d);
   Problem& p = h.problems[d];
   ++t.escalations[d];
-  mark(v, id, static_cast<std::uint16_t>(happened::kEscalation << d));
-  note_as(v, id, t, TraceEvent::Kind::Escalation, "{} problem escalates: {}", dname(v, d),
+  mark(v, who, static_cast<std::uint16_t>(happened::kEscalation << d));
+  note_as(v, who, t, TraceEvent::Kind::Escalation, "{} problem escalates: {}", dname(v, d),
           m.scenario().domains[d].escalation_event);
-  book(v, id, t, dm.escalation_payer, CostCategory::Escalation, dm.escalation_cost, "escalation");
+  book(v, who, t, dm.escalation_payer, CostCategory::Escalation, dm.escalation_cost, "escalation");
   p.set(Problem::kComplex, true);  // after an eviction or a crisis, the first line no longer suffices
-  const auto e = v.rng->block(id, static_cast<std::uint32_t>(v.week), Stream::ProblemEvent,
+  const auto e = v.rng->block(who.id, static_cast<std::uint32_t>(v.week), Stream::ProblemEvent,
                               static_cast<std::uint32_t>(d));
   if (h.rung > 1 && unit(e[1]) < m.scenario().ladder.escalation_drop_probability) --h.rung;
-  if (d == m.spell_domain()) start_spell(v, id, h, t);
+  if (d == m.spell_domain()) start_spell(v, who, h, t);
 }
 
 // A problem's events of the week: its escalation, then its own transition (resolution first).
-void step_problem(const WeekView& v, std::uint32_t id, Household& h, int d, std::uint32_t due, bool coached,
+void step_problem(const WeekView& v, const Who& who, Household& h, int d, std::uint32_t due, bool coached,
                   WeekTally& t) {
   Problem& p = h.problems[d];
   const ProblemStatus status = p.status();
-  if (due & due::bit(due::kEscalation, d)) escalate(v, id, h, d, t);
+  if (due & due::bit(due::kEscalation, d)) escalate(v, who, h, d, t);
   const bool a = due & due::bit(due::kClockA, d), b = due & due::bit(due::kClockB, d);
   switch (status) {
     case ProblemStatus::Unnoticed:
-      if (a) return resolve(v, id, h, d, t, "by itself");
+      if (a) return resolve(v, who, h, d, t, "by itself");
       // A coach client's problems are found by the coach (coach_step), not by the household's own search.
-      if (b && !coached) seek_help(v, id, h, d, t);
+      if (b && !coached) seek_help(v, who, h, d, t);
       return;
     case ProblemStatus::Seeking:  // it reaches the agency in the driver's part of its arrival week
-      if (a) return resolve(v, id, h, d, t, "by itself");
+      if (a) return resolve(v, who, h, d, t, "by itself");
       return;
     case ProblemStatus::Waiting:
-      if (a) return resolve(v, id, h, d, t, "by itself, while waiting");
+      if (a) return resolve(v, who, h, d, t, "by itself, while waiting");
       return;
     case ProblemStatus::Treatment:
-      if (a) treatment_ends(v, id, h, d, t);
+      if (a) treatment_ends(v, who, h, d, t);
       return;
     case ProblemStatus::FirstLine:
-      if (a) return resolve(v, id, h, d, t, "by itself");
+      if (a) return resolve(v, who, h, d, t, "by itself");
       if (b && coached) {
         ++t.resolved_by_coach;
-        return resolve(v, id, h, d, t, "solved by the coach");
+        return resolve(v, who, h, d, t, "solved by the coach");
       }
       return;
     case ProblemStatus::None:
@@ -615,17 +614,16 @@ struct WeekStart {
   std::uint8_t trust;  // its level at the start of the week
 };
 
-void life_event(const WeekView& v, std::uint32_t id, Household& h, const WeekStart& start, WeekTally& t) {
+void life_event(const WeekView& v, const Who& who, Household& h, const WeekStart& start, WeekTally& t) {
   const Model& m = *v.model;
-  const LifeRates& r =
-      m.life(m.neighbourhood_of(id), start.coach == CoachStatus::Closed, start.rung, start.active_count);
+  const LifeRates& r = m.life(who.nbh, start.coach == CoachStatus::Closed, start.rung, start.active_count);
   double climb = r.climb;
   if (start.coach == CoachStatus::Active && start.rung < kRungs)
-    climb += m.scenario().coaches.activation_per_year * v.team(id).effectiveness;
+    climb += m.scenario().coaches.activation_per_year * v.team(who).effectiveness;
   double total = climb + r.drop;
   for (int d = 0; d < m.domains(); ++d)
     if (!((start.mask >> d) & 1u)) total += r.incidence[d];
-  const auto u = v.rng->block(id, static_cast<std::uint32_t>(v.week), Stream::LifeEvent);
+  const auto u = v.rng->block(who.id, static_cast<std::uint32_t>(v.week), Stream::LifeEvent);
   double x = unit(u[1]) * total;
   for (int d = 0; d < m.domains(); ++d) {
     if ((start.mask >> d) & 1u) continue;
@@ -638,7 +636,7 @@ void life_event(const WeekView& v, std::uint32_t id, Household& h, const WeekSta
       p.set_onset(v.week);
       ++h.active_count;
       ++t.new_problems;
-      note_as(v, id, t, TraceEvent::Kind::NewProblem, "new {} {} problem",
+      note_as(v, who, t, TraceEvent::Kind::NewProblem, "new {} {} problem",
               p.has(Problem::kComplex) ? "complex" : "simple", dname(v, d));
       return;
     }
@@ -647,17 +645,17 @@ void life_event(const WeekView& v, std::uint32_t id, Household& h, const WeekSta
   if (x < 0) {
     if (h.rung < kRungs) {
       ++h.rung;
-      note(v, id, t, "climbs to rung {} of the participation ladder", h.rung);
-      if (h.rung == 5 && h.has(Household::kInSpell)) end_spell(v, id, h, t, "paid work");
+      note(v, who, t, "climbs to rung {} of the participation ladder", h.rung);
+      if (h.rung == 5 && h.has(Household::kInSpell)) end_spell(v, who, h, t, "paid work");
     }
   } else if (h.rung > 1) {
     --h.rung;
-    note(v, id, t, "drops to rung {} of the participation ladder", h.rung);
+    note(v, who, t, "drops to rung {} of the participation ladder", h.rung);
   }
 }
 
 // The coach's part of the week. Returns true when the household's hazards changed.
-bool coach_step(const WeekView& v, std::uint32_t id, Household& h, std::uint32_t due, const WeekStart& start,
+bool coach_step(const WeekView& v, const Who& who, Household& h, std::uint32_t due, const WeekStart& start,
                 WeekTally& t) {
   const Model& m = *v.model;
   const Coaches& c = m.scenario().coaches;
@@ -666,40 +664,40 @@ bool coach_step(const WeekView& v, std::uint32_t id, Household& h, std::uint32_t
     case CoachStatus::Closed: {
       if (!(due & due::bit(due::kCoachContact)) || h.active_count == 0) return false;
       // Coaches go behind front doors only while they have room; a household that asks is always listed.
-      const auto u = v.rng->block(id, static_cast<std::uint32_t>(v.week), Stream::CoachContact);
+      const auto u = v.rng->block(who.id, static_cast<std::uint32_t>(v.week), Stream::CoachContact);
       const bool asked = unit(u[0]) < m.self_referral_share(start.trust);
-      if (!asked && !v.team(id).room) return false;
+      if (!asked && !v.team(who).room) return false;
       const bool was_closed = h.coach() == CoachStatus::Closed;  // its relapse window ends: hazards change
       h.set_coach(CoachStatus::Waiting);
       h.set(Household::kEverListed, true);
       h.coach_week = static_cast<std::uint16_t>(v.week);
-      t.coach_requests.push_back(id);
-      note(v, id, t, "{}; waits for a place",
+      t.coach_requests.push_back(who.id);
+      note(v, who, t, "{}; waits for a place",
            asked ? "asks a coach for help" : "found by a coach's outreach");
       return was_closed;
     }
     case CoachStatus::Waiting:
       if (h.active_count == 0) {
         h.set_coach(CoachStatus::None);
-        ++t.coach_left_queue[static_cast<std::size_t>(v.team_index(id))];
-        note(v, id, t, "leaves the coach's waiting list: nothing left to help with");
+        ++t.coach_left_queue[static_cast<std::size_t>(who.team)];
+        note(v, who, t, "leaves the coach's waiting list: nothing left to help with");
       }
       return false;
     case CoachStatus::Active: {
       for (int d = 0; d < m.domains(); ++d)
         if (h.problems[d].status() == ProblemStatus::Unnoticed && (due & due::bit(due::kClockB, d)))
-          coach_takes_up(v, id, h, d, t);
-      if (due & due::bit(due::kTrustGain)) add_trust(v, id, h, Model::kTrustStep / 255.0);
+          coach_takes_up(v, who, h, d, t);
+      if (due & due::bit(due::kTrustGain)) add_trust(v, who, h, Model::kTrustStep / 255.0);
       if (h.active_count == 0) {
         if (h.quiet_since == kNever) h.quiet_since = static_cast<std::uint16_t>(v.week);
         if (v.week - h.quiet_since >= c.close_after_quiet_weeks) {
-          close_coach_case(v, id, h, t, "nothing active");
+          close_coach_case(v, who, h, t, "nothing active");
           return true;
         }
       } else {
         h.quiet_since = kNever;
       }
-      if (v.week - h.coach_week >= c.max_weeks) close_coach_case(v, id, h, t, "maximum duration");
+      if (v.week - h.coach_week >= c.max_weeks) close_coach_case(v, who, h, t, "maximum duration");
       return true;
     }
   }
@@ -710,24 +708,24 @@ bool coach_step(const WeekView& v, std::uint32_t id, Household& h, std::uint32_t
 
 namespace {
 // Sleeps until its next event from its clocks' origin, or its next deterministic event from `after` on.
-void schedule(const WeekView& v, std::uint32_t id, Household& h, std::uint16_t& wake, int after) {
-  const Next next = next_events(v, id, h);
-  const int deterministic = next_deterministic(v, id, h, after);
+void schedule(const WeekView& v, const Who& who, Household& h, std::uint16_t& wake, int after) {
+  const Next next = next_events(v, who, h);
+  const int deterministic = next_deterministic(v, who, h, after);
   h.due = deterministic < next.week ? 0u : next.due;
   wake = static_cast<std::uint16_t>(std::min({next.week, deterministic, static_cast<int>(kNever)}));
 }
 }  // namespace
 
-void start_coach_contact(const WeekView& v, std::uint32_t id, Household& h, std::uint16_t& wake, int week) {
+void start_coach_contact(const WeekView& v, const Who& who, Household& h, std::uint16_t& wake, int week) {
   if (h.due & due::kDueNow) return;
   h.contact_origin = static_cast<std::uint16_t>(week);
   // Its race from its origin is what it was (it has slept since), so its week is still `wake` or later.
-  schedule(v, id, h, wake, week);
+  schedule(v, who, h, wake, week);
 }
 
-void reschedule(const WeekView& v, std::uint32_t id, Household& h, std::uint16_t& wake, int from) {
+void reschedule(const WeekView& v, const Who& who, Household& h, std::uint16_t& wake, int from) {
   h.origin = h.contact_origin = static_cast<std::uint16_t>(from);
-  schedule(v, id, h, wake, from);
+  schedule(v, who, h, wake, from);
 }
 
 void arrive(const WeekView& v, const Arrival& a, Household& h, WeekTally& t) {
@@ -735,9 +733,10 @@ void arrive(const WeekView& v, const Arrival& a, Household& h, WeekTally& t) {
   const bool live = p.status() == ProblemStatus::Seeking && p.onset() == a.onset && p.agency == a.agency;
   if (!live) return;  // resolved on the way
   // Not stepped this week, or stepped with this week's trust: either way counted with this week's level.
-  t.counts.add(h, v.trust(a.household, h), -1);
-  arrive_at_agency(v, a.household, h, a.domain, t);
-  t.counts.add(h, v.trust(a.household, h), +1);
+  const Who who = v.who(a.household);
+  t.counts.add(h, v.trust(who, h), -1);
+  arrive_at_agency(v, who, h, a.domain, t);
+  t.counts.add(h, v.trust(who, h), +1);
 }
 
 void wake_afresh(Household& h, std::uint16_t& wake, int week) {
@@ -746,41 +745,40 @@ void wake_afresh(Household& h, std::uint16_t& wake, int week) {
   wake = static_cast<std::uint16_t>(std::min(week, static_cast<int>(kNever)));
 }
 
-void admit_to_coach(const WeekView& v, std::uint32_t id, Household& h, WeekTally& t) {
+void admit_to_coach(const WeekView& v, const Who& who, Household& h, WeekTally& t) {
   const Coaches& c = v.model->scenario().coaches;
-  const auto u = v.rng->block(id, static_cast<std::uint32_t>(v.week), Stream::CoachContact);
-  t.counts.add(h, v.trust(id, h), -1);
+  const auto u = v.rng->block(who.id, static_cast<std::uint32_t>(v.week), Stream::CoachContact);
+  t.counts.add(h, v.trust(who, h), -1);
   h.set_coach(CoachStatus::Active);
   h.set(Household::kEverCoached, true);
-  mark(v, id, happened::kCoached);
+  mark(v, who, happened::kCoached);
   h.coach_week = static_cast<std::uint16_t>(v.week);
   h.quiet_since = kNever;
   h.set(Household::kCoordinated, unit(u[1]) < c.coordination);
-  note(v, id, t, "admitted to the coach's caseload ({})",
+  note(v, who, t, "admitted to the coach's caseload ({})",
        h.has(Household::kCoordinated) ? "coordination works" : "coach added beside the agencies");
   if (h.has(Household::kCoordinated))
     for (Problem& p : h.problems) close_duplicate(p, t);  // the coach stops the duplicate cases
-  t.counts.add(h, v.trust(id, h), +1);
+  t.counts.add(h, v.trust(who, h), +1);
 }
 
-void step_household(const WeekView& v, std::uint32_t id, Household& h, std::uint16_t& wake, WeekTally& t) {
+void step_household(const WeekView& v, const Who& who, Household& h, std::uint16_t& wake, WeekTally& t) {
   const Model& m = *v.model;
   const int w = v.week;
   ++t.stepped;
   // Its contribution to the measures, taken out and put back below as it is after the week. It was counted
   // with its trust of last week: where trust matters its level cannot have changed since it was last
   // stepped without waking it (next_deterministic).
-  const int nbh = m.neighbourhood_of(id);
-  const std::uint8_t counted_trust = m.trust_level(nbh, h.trust_base, w - 1 - h.trust_week);
+  const std::uint8_t counted_trust = m.trust_level(who.nbh, h.trust_base, w - 1 - h.trust_week);
   t.counts.add(h, counted_trust, -1);
-  const std::uint8_t trust_now = v.trust(id, h);
+  const std::uint8_t trust_now = v.trust(who, h);
   const bool trust_moved = trust_matters(h) && trust_now != counted_trust;
 
   // A week in which trust takes a recovery step is decided afresh, with the new level: the race drew it with
   // the old one.
   std::uint32_t due = h.due;
   const bool afresh = (due & due::kDueNow) != 0 || trust_moved;
-  if (afresh) due = due_this_week(v, id, h, w);
+  if (afresh) due = due_this_week(v, who, h, w);
   WeekStart start{h.rung, h.active_count, 0, h.coach(), trust_now};
   for (int d = 0; d < m.domains(); ++d) start.mask |= static_cast<unsigned>(h.problems[d].active()) << d;
   const bool coached = start.coach == CoachStatus::Active;
@@ -788,11 +786,11 @@ void step_household(const WeekView& v, std::uint32_t id, Household& h, std::uint
   // Anything but being found by a coach changes what the household's processes' probabilities are.
   bool changed = trust_moved || (due & ~due::bit(due::kCoachContact)) != 0;
   for (int d = 0; d < m.domains(); ++d)
-    if ((start.mask >> d) & 1u) step_problem(v, id, h, d, due, coached, t);
-  if (due & due::bit(due::kLife)) life_event(v, id, h, start, t);
+    if ((start.mask >> d) & 1u) step_problem(v, who, h, d, due, coached, t);
+  if (due & due::bit(due::kLife)) life_event(v, who, h, start, t);
   if ((due & due::bit(due::kSpellExit)) && h.has(Household::kInSpell))
-    end_spell(v, id, h, t, "leaves benefit");
-  if (v.coaches_on) changed |= coach_step(v, id, h, due, start, t);
+    end_spell(v, who, h, t, "leaves benefit");
+  if (v.coaches_on) changed |= coach_step(v, who, h, due, start, t);
 
   // The week's deterministic events, at its end: the relapse window closes; a bounce leaves the survey's
   // two-year memory (a referral reaching its agency was handled with its problem).
@@ -801,14 +799,14 @@ void step_household(const WeekView& v, std::uint32_t id, Household& h, std::uint
     changed = true;
   }
   h.set(Household::kCountedBounced, h.last_bounce != kNever && w - h.last_bounce < kBounceMemoryWeeks);
-  t.counts.add(h, v.trust(id, h), +1);
+  t.counts.add(h, v.trust(who, h), +1);
 
   // Until when it sleeps. Decided afresh this week, or changed, its clocks count from next week; otherwise
   // they count on from their origin (the race had not reached this week: only the coach contact or a
   // deterministic event happened).
-  if (changed || afresh) return reschedule(v, id, h, wake, w + 1);
+  if (changed || afresh) return reschedule(v, who, h, wake, w + 1);
   if (due & due::bit(due::kCoachContact)) h.contact_origin = static_cast<std::uint16_t>(w + 1);
-  schedule(v, id, h, wake, w + 1);
+  schedule(v, who, h, wake, w + 1);
 }
 
 }  // namespace wijksim

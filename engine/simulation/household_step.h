@@ -37,6 +37,14 @@ struct TeamView {
   bool active = true;  // the team works (the scale-up has reached it): its households can meet a coach
 };
 
+// A household as its step sees it: its number, and the neighbourhood and coach team it belongs to, looked
+// up once per step (both are contiguous blocks of households, so the driver walks them along with the ids).
+struct Who {
+  std::uint32_t id = 0;
+  int nbh = 0;   // Model::neighbourhood_of(id)
+  int team = 0;  // WeekView::team_index(id)
+};
+
 struct WeekView {
   const Model* model = nullptr;
   const RandomStreams* rng = nullptr;
@@ -55,16 +63,23 @@ struct WeekView {
     while (t + 1 < n_teams && id >= team_first[t + 1]) ++t;
     return t;
   }
-  const TeamView& team(std::uint32_t id) const { return teams[team_index(id)]; }
+  Who who(std::uint32_t id) const { return {id, model->neighbourhood_of(id), team_index(id)}; }
+  // `who` moved on to household id >= who.id: a step or two at most, where who(id) scans from the start.
+  void move_to(Who& who, std::uint32_t id) const {
+    who.id = id;
+    while (who.nbh + 1 < model->neighbourhoods() && id >= model->first_household(who.nbh + 1)) ++who.nbh;
+    while (who.team + 1 < n_teams && id >= team_first[who.team + 1]) ++who.team;
+  }
+  const TeamView& team(const Who& who) const { return teams[who.team]; }
   // The household's trust this week (its neighbourhood's recovery since its last experience).
-  std::uint8_t trust(std::uint32_t id, const Household& h) const {
-    return model->trust_level(model->neighbourhood_of(id), h.trust_base, week - h.trust_week);
+  std::uint8_t trust(const Who& who, const Household& h) const {
+    return model->trust_level(who.nbh, h.trust_base, week - h.trust_week);
   }
 };
 
-// Steps household `id` through week v.week (its wake-up week): carries out what fires, then sets `wake` to
+// Steps household `who` through week v.week (its wake-up week): carries out what fires, then sets `wake` to
 // the week it next has something to do (kNever: nothing ever).
-void step_household(const WeekView& v, std::uint32_t id, Household& h, std::uint16_t& wake, WeekTally& t);
+void step_household(const WeekView& v, const Who& who, Household& h, std::uint16_t& wake, WeekTally& t);
 
 // The household's state was changed from outside (a place with a coach, the policy start): it decides every
 // process afresh in week `week`, and is stepped then.
@@ -72,11 +87,11 @@ void wake_afresh(Household& h, std::uint16_t& wake, int week);
 
 // The household's team starts work in week `week`: its coach-contact clock starts then; its other clocks
 // are kept (common random numbers with the comparator). A household deciding afresh this week is left as it is.
-void start_coach_contact(const WeekView& v, std::uint32_t id, Household& h, std::uint16_t& wake, int week);
+void start_coach_contact(const WeekView& v, const Who& who, Household& h, std::uint16_t& wake, int week);
 
 // The household's state was changed from outside (a place at an agency): its clocks count afresh from week
 // `from`, and it sleeps until its next event. v.week may be the week before `from`.
-void reschedule(const WeekView& v, std::uint32_t id, Household& h, std::uint16_t& wake, int from);
+void reschedule(const WeekView& v, const Who& who, Household& h, std::uint16_t& wake, int from);
 
 // A referral reaches its agency in its arrival week (the driver's part of that week, after every household
 // was stepped): intake, perhaps a duplicate case, onto the waiting list; nothing if the problem resolved on
@@ -85,6 +100,6 @@ void arrive(const WeekView& v, const Arrival& a, Household& h, WeekTally& t);
 
 // The coach's first week with a household (the driver gives it a place): does coordination work, and if so
 // close duplicate cases. Its measures change: `t.counts` records that.
-void admit_to_coach(const WeekView& v, std::uint32_t id, Household& h, WeekTally& t);
+void admit_to_coach(const WeekView& v, const Who& who, Household& h, WeekTally& t);
 
 }  // namespace wijksim

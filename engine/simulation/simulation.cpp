@@ -274,7 +274,7 @@ class Run {
     const WeekView v = view(w, true);
     for (int t : starting)
       for (std::uint32_t id = team_first_[t]; id < team_first_[t + 1]; ++id)
-        start_coach_contact(v, id, households_[id], wake_[id], w);
+        start_coach_contact(v, v.who(id), households_[id], wake_[id], w);
   }
 
   void step_week(int w, bool policy) {
@@ -344,6 +344,7 @@ class Run {
     const int n_awake =
         find_awake(wake_.data(), begin, end, static_cast<std::uint16_t>(v.week), awake.data());
     constexpr int kAhead = 4;
+    Who who = v.who(static_cast<std::uint32_t>(begin));
     for (int i = 0; i < n_awake; ++i) {
       if (i + kAhead < n_awake) {  // a household may straddle two cache lines: fetch both
         const char* ahead =
@@ -352,7 +353,8 @@ class Run {
         __builtin_prefetch(ahead + sizeof(Household) - 1);
       }
       const std::uint32_t id = awake[static_cast<std::size_t>(i)];
-      step_household(v, id, households_[id], wake_[id], t);
+      v.move_to(who, id);
+      step_household(v, who, households_[id], wake_[id], t);
       // A household that slept through a week it was due in would be lost for good: never let one.
       WIJKSIM_CHECK(wake_[id] > v.week, "household {} was scheduled for week {} in week {}", id, wake_[id],
                     v.week);
@@ -448,7 +450,7 @@ class Run {
           if (!live) continue;  // left the list earlier (resolved, or re-referred)
           p.set_status(ProblemStatus::Treatment);
           // Its problem's chances change: its clocks count afresh from next week.
-          reschedule(v, e.household, h, wake_[e.household], next);
+          reschedule(v, v.who(e.household), h, wake_[e.household], next);
           WIJKSIM_CHECK(wake_[e.household] >= next, "household {} was scheduled for week {} in week {}",
                         e.household, wake_[e.household], v.week);
           ++in_treatment_[a];
@@ -479,7 +481,7 @@ class Run {
         Household& h = households_[e.household];
         if (h.coach() != CoachStatus::Waiting || h.coach_week != e.since) continue;
         if (pace > 0) team.intake_credit -= 1;
-        admit_to_coach(v, e.household, h, driver_);
+        admit_to_coach(v, v.who(e.household), h, driver_);
         wake_afresh(h, wake_[e.household], next);
         ++team.caseload;
         --team.waiting;
