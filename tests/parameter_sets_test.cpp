@@ -5,6 +5,7 @@
 
 #include <catch2/catch.hpp>
 #include <cmath>
+#include <cstring>
 #include <map>
 #include <string>
 #include <vector>
@@ -12,6 +13,7 @@
 #include "temp_dir.h"
 #include "wijksim/scenario/parameter_sets.h"
 #include "wijksim/scenario/scenario_source.h"
+#include "wijksim/simulation/simulation.h"
 #include "wijksim/study/study.h"
 
 using namespace wijksim;
@@ -249,4 +251,45 @@ TEST_CASE("draws from sets do not depend on the thread count", "[parameter_sets]
     for (std::size_t j = 0; j < one[i].size(); ++j)
       CHECK((one[i][j] == two[i][j] || (std::isnan(one[i][j]) && std::isnan(two[i][j]))));
   }
+}
+
+TEST_CASE("draws that take the same parameter set continue from one warm-up, as if each had its own",
+          "[parameter_sets]") {
+  // Two sets that change the baseline (trust, incidence), so a draw's warm-up depends on its set; eight
+  // draws take them, and some take the same one. Each draw's runs must be bit-identical to simulating that
+  // draw alone, warm-up included (simulate: no sharing at all).
+  TempDir dir("sets");
+  const std::vector<std::vector<double>> rows = {{0.5, 0.015, 6000}, {0.6, 0.02, 9000.5}};
+  const std::string sets = dir.write("sets.csv", format_parameter_sets({"test"}, kKeys, rows));
+  const std::string pilot = dir.write(
+      "pilot.yaml", "extends: " + shipped("pilot.yaml") + "\nname: small-pilot\ncomparator: small.yaml\n" +
+                        "parameter_sets: sets.csv\npopulation:\n  households: 300\nsimulation:\n  warmup_years: 3\n");
+  dir.write("small.yaml", "extends: " + shipped("baseline-velve.yaml") +
+                              "\nname: small\nparameter_sets: sets.csv\npopulation:\n  households: 300\n"
+                              "simulation:\n  warmup_years: 3\n");
+  StudyOverrides o;
+  o.draws = 8;
+  o.replications = 2;
+  o.years = 1;
+  const Study study = plan_study({pilot}, o, true);
+  REQUIRE(study.scenarios.size() == 2);
+  std::map<std::uint32_t, std::size_t> sets_taken;
+  for (std::uint32_t d : study.draw_ids()) ++sets_taken[static_cast<std::uint32_t>(parameter_set_of_draw(study.seed, d, rows.size()))];
+  REQUIRE(sets_taken.size() == 2);  // both sets, and (8 draws over 2 sets) some taken twice
+  std::size_t compared = 0;
+  run_study(study, nullptr,
+            [&](std::uint32_t draw, const std::vector<std::vector<RunResult>>& results,
+                const std::vector<std::vector<RunMeasures>>&) {
+              for (std::size_t i = 0; i < results.size(); ++i)
+                for (const RunResult& r : results[i]) {
+                  const Model own(study.scenario_in_draw(i, draw));
+                  const RunResult alone = simulate(own, {study.seed, draw, r.replication});
+                  INFO("scenario " << i << ", draw " << draw << ", replication " << r.replication);
+                  CHECK(r.checksum == alone.checksum);
+                  REQUIRE(r.weeks.size() == alone.weeks.size());
+                  CHECK(std::memcmp(r.weeks.data(), alone.weeks.data(), r.weeks.size() * sizeof(WeekRecord)) == 0);
+                  ++compared;
+                }
+            });
+  CHECK(compared == 8 * 2 * 2);
 }

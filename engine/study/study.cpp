@@ -273,18 +273,24 @@ std::vector<DecisionInput> decisions(const Study& study, const StudyResult& resu
 
 }  // namespace
 
-// Warm-ups: scenarios with the same population and baseline share theirs (simulation.h). When a group's
-// baseline is also the same in every parameter draw (only costs or coach settings are uncertain), its warm-up
-// per replication is simulated once for the whole study and every draw continues from a copy.
+// Warm-ups: scenarios with the same population and baseline share theirs (simulation.h). A warm-up draws its
+// numbers from (seed, replication) alone, so every parameter draw whose baseline is the same (shares_warmup)
+// continues from one warm-up per replication: one for the whole study when only costs or coach settings are
+// uncertain, one per distinct parameter set when the baseline's parameters come from calibrated sets
+// (scenario `parameter_sets`: a PSA of 1,000 draws over 200 sets, of which a few dozen differ, simulates a
+// few dozen warm-ups, not 1,000). A draw whose baseline is its own (a distribution of a baseline parameter)
+// simulates its own warm-up.
 //
-// Each replication's warm-up is simulated when a run first needs it, so a process that simulates only some
-// replications (a rank of an MPI job given a base case's units) simulates only their warm-ups. Threads that
-// need it meanwhile wait by helping (oneTBB's collaborative_call_once: a thread waiting in a plain
-// call_once could be the one simulating it, through oneTBB's nested parallelism, and deadlock).
+// Each warm-up is simulated when a run first needs it, so a process that simulates only some replications (a
+// rank of an MPI job given a base case's units) simulates only their warm-ups. Threads that need it
+// meanwhile wait by helping (oneTBB's collaborative_call_once: a thread waiting in a plain call_once could be
+// the one simulating it, through oneTBB's nested parallelism, and deadlock).
 class SharedWarmups {
  public:
+  static constexpr std::uint32_t kOwn = 0xFFFFFFFF;  // the draw simulates its own warm-up
+
   SharedWarmups(const Study& study, const std::vector<std::uint32_t>& draws)
-      : study_(study), leader_(study.scenarios.size()), cached_(study.scenarios.size(), false) {
+      : study_(study), leader_(study.scenarios.size()) {
     const std::size_t n = study.scenarios.size();
     for (std::size_t i = 0; i < n; ++i) {
       leader_[i] = i;
@@ -294,34 +300,43 @@ class SharedWarmups {
           break;
         }
     }
-    for (std::size_t i = 0; i < n; ++i) {
-      if (leader_[i] != i) continue;
-      bool same = true;
-      for (std::size_t k = 0; k < n && same; ++k) {
-        if (leader_[k] != i) continue;
-        for (std::size_t d = 0; d < draws.size() && same; ++d)
-          same = draws[d] == 0 ||
-                 shares_warmup(study.scenarios[i].scenario, study.scenario_in_draw(k, draws[d]));
-      }
-      cached_[i] = same;
-    }
-    models_.resize(n);
-    slots_.resize(n);
+    variants_.resize(n);
+    variant_of_.assign(n, std::vector<std::uint32_t>(draws.size(), kOwn));
     const auto reps = static_cast<std::size_t>(study.replications);
-    for (std::size_t i = 0; i < n; ++i)
-      if (leader_[i] == i && cached_[i]) {
-        models_[i] = std::make_unique<Model>(study.scenarios[i].scenario);
-        slots_[i] = std::make_unique<Slot[]>(reps);
+    for (std::size_t l = 0; l < n; ++l) {
+      if (leader_[l] != l) continue;
+      // A group none of whose numbers any draw changes: its one warm-up, made from the base case.
+      bool uncertain = false;
+      for (std::size_t k = 0; k < n; ++k)
+        if (leader_[k] == l &&
+            (!study.scenarios[k].source.uncertain().empty() || study.scenarios[k].source.parameter_sets()))
+          uncertain = true;
+      for (std::size_t d = 0; d < draws.size(); ++d) {
+        const Scenario here = draws[d] == 0 || !uncertain ? study.scenarios[l].scenario
+                                                           : study.scenario_in_draw(l, draws[d]);
+        bool shared = true;  // every scenario of the group shares this draw's warm-up
+        if (uncertain && draws[d] != 0)
+          for (std::size_t k = l + 1; k < n && shared; ++k)
+            if (leader_[k] == l) shared = shares_warmup(here, study.scenario_in_draw(k, draws[d]));
+        if (!shared) continue;
+        std::uint32_t v = 0;
+        while (v < variants_[l].size() && !shares_warmup(variants_[l][v].model->scenario(), here)) ++v;
+        if (v == variants_[l].size()) {
+          variants_[l].push_back({std::make_unique<Model>(here), std::make_unique<Slot[]>(reps)});
+        }
+        variant_of_[l][d] = v;
       }
+    }
   }
 
-  // Whether scenario i continues from the study's warm-ups (else each draw simulates its own).
-  bool cached(std::size_t i) const { return cached_[leader_[i]]; }
-  const WarmedUp& warmed(std::size_t i, std::uint32_t slot) const {
+  // Whether scenario i continues from a warm-up of the study in draw index d (else it simulates its own).
+  bool cached(std::size_t i, std::size_t d) const { return variant_of_[leader_[i]][d] != kOwn; }
+  const WarmedUp& warmed(std::size_t i, std::size_t d, std::uint32_t slot) const {
     const std::size_t l = leader_[i];
-    Slot& s = slots_[l][slot];
+    const Variant& v = variants_[l][variant_of_[l][d]];
+    Slot& s = v.slots[slot];
     tbb::collaborative_call_once(s.once, [&] {
-      s.warmed = std::make_unique<WarmedUp>(*models_[l], study_.seed, study_.first_replication + slot);
+      s.warmed = std::make_unique<WarmedUp>(*v.model, study_.seed, study_.first_replication + slot);
     });
     return *s.warmed;
   }
@@ -331,11 +346,15 @@ class SharedWarmups {
     tbb::collaborative_once_flag once;
     std::unique_ptr<WarmedUp> warmed;
   };
+  // One warm-up's baseline (its model) and its state per replication slot, made when first needed.
+  struct Variant {
+    std::unique_ptr<Model> model;
+    std::unique_ptr<Slot[]> slots;
+  };
   const Study& study_;
   std::vector<std::size_t> leader_;
-  std::vector<bool> cached_;
-  std::vector<std::unique_ptr<Model>> models_;
-  std::vector<std::unique_ptr<Slot[]>> slots_;  // [leader][replication slot], for cached leaders
+  std::vector<std::vector<Variant>> variants_;            // [leader]
+  std::vector<std::vector<std::uint32_t>> variant_of_;  // [leader][draw index]: a variant, or kOwn
 };
 
 StudyUnits::StudyUnits(const Study& study)
@@ -356,20 +375,20 @@ void StudyUnits::simulate(std::size_t d, std::uint32_t first, std::uint32_t slot
   std::vector<Job> jobs;
   std::vector<std::size_t> job_scenario;
   for (std::size_t i = 0; i < n; ++i)
-    if (!warmups_->cached(i)) {
+    if (!warmups_->cached(i, d)) {
       jobs.push_back({models[i].get(), RunPlan{study_.seed, draw, study_.first_replication + first, slots}});
       job_scenario.push_back(i);
     }
   std::vector<std::pair<std::size_t, std::uint32_t>> from_cache;
   for (std::size_t i = 0; i < n; ++i)
-    if (warmups_->cached(i))
+    if (warmups_->cached(i, d))
       for (std::uint32_t r = first; r < first + slots; ++r) from_cache.emplace_back(i, r);
   tbb::parallel_invoke(
       [&] {
         tbb::parallel_for(std::size_t{0}, from_cache.size(), [&](std::size_t k) {
           const auto [i, r] = from_cache[k];
           try {
-            take(i, r, scenarios[i], warmups_->warmed(i, r).policy(*models[i], draw));
+            take(i, r, scenarios[i], warmups_->warmed(i, d, r).policy(*models[i], draw));
           } catch (const std::bad_alloc&) {
             throw;                             // the machine's memory, not this run (as in for_each_run)
           } catch (const std::exception& e) {  // named like a failure of for_each_run
