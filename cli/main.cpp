@@ -23,10 +23,10 @@
 
 #include "interrupts.h"
 #include "progress_bar.h"
+#include "terminal.h"
 #include "wijksim/analysis/calibration.h"
 #include "wijksim/cluster/distributed_study.h"
 #include "wijksim/cluster/world.h"
-#include "terminal.h"
 #include "wijksim/core/atomic_file.h"
 #include "wijksim/core/error.h"
 #include "wijksim/core/output_path.h"
@@ -43,8 +43,8 @@
 #include "wijksim/store/calibration_recorder.h"
 #include "wijksim/store/run_store.h"
 #include "wijksim/store/study_recorder.h"
-#include "wijksim/study/sensitivity_study.h"
 #include "wijksim/study/calibration_run.h"
+#include "wijksim/study/sensitivity_study.h"
 #include "wijksim/study/study.h"
 
 namespace {
@@ -65,7 +65,7 @@ struct Options {
   std::optional<std::uint32_t> first_replication;
   std::optional<int> draws;
   std::optional<std::string> parameter_sets;  // --parameter-sets FILE
-  int threads = 0;                        // 0: all cores
+  int threads = 0;                            // 0: all cores
   std::string format = "table";
   std::optional<std::string> output;
   std::optional<std::uint32_t> household;
@@ -217,6 +217,22 @@ void print_farm_stats(const cluster::FarmStats& f) {
                  f.ranks[r].transport.messages_sent, f.ranks[r].transport.bytes_sent);
 }
 
+// A study or calibration stopped by an error that is not the input's (a full disk, a store that went away):
+// what was kept before stays kept; the run is marked failed and the message says how to continue.
+template <class Recorder>
+int stopped_by_error(Recorder& recorder, const Error& e, const std::string& kept, const std::string& store,
+                     const std::string& resume) {
+  fmt::print(stderr, "error: {}\n", e.what());
+  try {
+    recorder.failed();
+  } catch (const Error&) {
+    // The store may not take even this (a full disk); the run then stays 'running', which --resume accepts.
+  }
+  fmt::print(stderr, "the {} before are kept in {} as run {}. To continue once the cause is fixed:\n  {}\n",
+             kept, store, recorder.run_id(), resume);
+  return kFailed;
+}
+
 int run_or_compare(const std::string& command, Options o, bool with_comparators,
                    const std::string& command_line, cluster::World& world) {
   StudyOverrides overrides{o.seed, o.replications, o.years, o.first_replication, o.draws, o.parameter_sets};
@@ -342,18 +358,8 @@ int run_or_compare(const std::string& command, Options o, bool with_comparators,
     // A full disk, a store that went away: what was completed before is kept; say how to continue.
     bar.finish();
     if (!recorder) throw;
-    fmt::print(stderr, "error: {}\n", e.what());
-    try {
-      recorder->failed();
-    } catch (const Error&) {
-      // The store may not take even this (a full disk); the run then stays 'running', which --resume accepts.
-    }
-    fmt::print(
-        stderr,
-        "the draws completed before are kept in {} as run {}. To continue once the cause is fixed:\n  {}{}\n",
-        o.store, recorder->run_id(), command_line,
-        o.resume ? "" : fmt::format(" --resume {}", recorder->run_id()));
-    return kFailed;
+    return stopped_by_error(*recorder, e, study.draws > 0 ? "draws completed" : "replications completed",
+                            o.store, resume);
   }
   bar.finish();
   const Report report = study_report(command, study, result, analyses ? &*analyses : nullptr);
@@ -398,7 +404,8 @@ int sweep_command(const Options& o) {
   try {
     r = run_sweep(
         study, o.parameter, o.from, o.to, o.steps,
-        [&bar](std::size_t done, std::size_t total) { bar.update(done, total); }, cli::Interrupts::stop_flag());
+        [&bar](std::size_t done, std::size_t total) { bar.update(done, total); },
+        cli::Interrupts::stop_flag());
   } catch (const Interrupted&) {
     bar.finish();
     fmt::print(stderr, "interrupted; nothing was kept (sweep keeps no run)\n");
@@ -429,8 +436,8 @@ int calibrate(const Options& o, const std::string& command_line) {
         fmt::format("--store {} names a results store and --no-store keeps none: drop one of them", o.store));
   cli::Interrupts::at_once("interrupted before the calibration started; nothing was simulated or kept");
   const CalibrationPlan plan = plan_calibration(o.scenarios.front(), o.seed);
-  const std::string output = o.output ? *o.output
-                                      : std::filesystem::path(o.scenarios.front()).stem().string() + "-sets.csv";
+  const std::string output =
+      o.output ? *o.output : std::filesystem::path(o.scenarios.front()).stem().string() + "-sets.csv";
   // The sets file is checked before anything is simulated (and again when it is written): never a file the
   // command reads (the scenario, its extends chain, its targets file), never the store, never a device.
   std::vector<KeptFile> kept;
@@ -467,8 +474,8 @@ int calibrate(const Options& o, const std::string& command_line) {
       return kInterrupted;
     }
     recorder->interrupted();
-    fmt::print(stderr, "{}; the evaluated candidates are kept in {} as run {}. To continue:\n  {}\n", i.what(),
-               o.store, recorder->run_id(), resume);
+    fmt::print(stderr, "{}; the evaluated candidates are kept in {} as run {}. To continue:\n  {}\n",
+               i.what(), o.store, recorder->run_id(), resume);
     return kInterrupted;
   } catch (const RunFailure& f) {
     bar.finish();
@@ -486,17 +493,7 @@ int calibrate(const Options& o, const std::string& command_line) {
   } catch (const Error& e) {
     bar.finish();
     if (!recorder) throw;
-    fmt::print(stderr, "error: {}\n", e.what());
-    try {
-      recorder->failed();
-    } catch (const Error&) {
-      // The store may not take even this (a full disk); the run then stays 'running', which --resume accepts.
-    }
-    fmt::print(stderr,
-               "the candidates evaluated before are kept in {} as run {}. To continue once the cause is fixed:\n"
-               "  {}\n",
-               o.store, recorder->run_id(), resume);
-    return kFailed;
+    return stopped_by_error(*recorder, e, "candidates evaluated", o.store, resume);
   }
   bar.finish();
   const Report report = calibration_report(plan, result);
@@ -687,26 +684,26 @@ constexpr std::uint64_t kLastReplication = 2147483647;  // replication numbers a
 
 }  // namespace
 
-int main(int argc, char** argv) {
-  cli::Interrupts::install();  // before any thread starts (cli/interrupts.h)
-  // Under an MPI launcher every rank initialises MPI here, whatever the command; only run and compare use
-  // the ranks, and only rank 0 prints.
-  std::optional<cluster::World> world;
-  try {
-    world.emplace(argc, argv);
-  } catch (const Error& e) {
-    fmt::print(stderr, "error: {}\n", e.what());
-    return kUsage;
-  }
-  const bool rank0 = world->coordinator();
-  CLI::App app{
-      "wijksim: households through fragmented help and neighbourhood coaches, by Monte Carlo "
-      "microsimulation. See README.md."};
-  app.set_version_flag("--version", std::string("wijksim ") + WIJKSIM_VERSION);
-  app.require_subcommand(1);
-  Options o;
-  std::vector<CLI::Option*> store_options;  // --store of every command, to tell a given one from the default
+// The command line: every subcommand and its options, filling `o`. Defined in one place so that `main`
+// reads as what it does (parse, check, dispatch); long only because the commands are many.
+struct Commands {
+  CLI::App* run = nullptr;
+  CLI::App* compare = nullptr;
+  CLI::App* sweep = nullptr;
+  CLI::App* calibrate_cmd = nullptr;
+  CLI::App* validate_cmd = nullptr;
+  CLI::App* trace_cmd = nullptr;
+  CLI::App* calibration_cmd = nullptr;
+  CLI::App* runs_cmd = nullptr;
+  CLI::App* show_cmd = nullptr;
+  CLI::App* export_cmd = nullptr;
+  CLI::App* report_cmd = nullptr;
+  CLI::Option* household = nullptr;  // trace --household
+  CLI::Option* pick = nullptr;       // trace --pick
+};
 
+Commands define_commands(CLI::App& app, Options& o, std::vector<CLI::Option*>& store_options) {
+  Commands k;
   auto simulation_options = [&o](CLI::App* c) {
     c->add_option("--replications,-r", o.replications, "Independent replications (default: the scenario's)")
         ->check(CLI::Range(1, 2000000000));
@@ -749,14 +746,14 @@ int main(int argc, char** argv) {
     store_options.push_back(c->add_option("--store", o.store, "Results store")->capture_default_str());
   };
 
-  CLI::App* run = app.add_subcommand("run", "Run scenarios and print their tables");
+  CLI::App* run = k.run = app.add_subcommand("run", "Run scenarios and print their tables");
   run->add_option("scenario", o.scenarios, "Scenario files (YAML)")->required();
   simulation_options(run);
   output_options(run);
   run->add_option("--first-replication", o.first_replication, "First replication index (to replay one run)")
       ->check(whole_number(0, kLastReplication));
 
-  CLI::App* compare = app.add_subcommand(
+  CLI::App* compare = k.compare = app.add_subcommand(
       "compare", "Run each scenario with its comparator (common random numbers) and print the differences");
   compare->add_option("scenario", o.scenarios, "Scenario files (YAML)")->required();
   simulation_options(compare);
@@ -802,7 +799,7 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(10, 1000000))
       ->capture_default_str();
 
-  CLI::App* sweep = app.add_subcommand(
+  CLI::App* sweep = k.sweep = app.add_subcommand(
       "sweep", "A planning curve: a scenario against its comparator at each value of one parameter");
   sweep->add_option("scenario", o.scenarios, "Scenario file (YAML)")->required()->expected(1);
   sweep->add_option("--parameter", o.parameter, "The parameter's key path, e.g. coaches.fte")->required();
@@ -823,7 +820,7 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   sweep->add_option("--output,-o", o.output, "Write the table to FILE");
 
-  CLI::App* calibrate_cmd = app.add_subcommand(
+  CLI::App* calibrate_cmd = k.calibrate_cmd = app.add_subcommand(
       "calibrate",
       "Fit the free parameters of a scenario's targets file to its targets (Bayesian, incremental mixture "
       "importance sampling) and write the calibrated parameter sets");
@@ -843,15 +840,17 @@ int main(int argc, char** argv) {
   calibrate_cmd->add_option("--resume", o.resume,
                             "Continue an interrupted calibration of the store (same command line)");
 
-  CLI::App* validate_cmd = app.add_subcommand("validate", "Check scenario files without simulating");
+  CLI::App* validate_cmd = k.validate_cmd =
+      app.add_subcommand("validate", "Check scenario files without simulating");
   validate_cmd->add_option("scenario", o.scenarios, "Scenario files (YAML)")->required();
 
-  CLI::App* trace_cmd =
+  CLI::App* trace_cmd = k.trace_cmd =
       app.add_subcommand("trace", "Print one household's week-by-week path: states, agencies, coach, costs");
   trace_cmd->add_option("scenario", o.scenarios, "Scenario file (YAML)")->required()->expected(1);
-  CLI::Option* household = trace_cmd->add_option("--household", o.household, "Household number (0-based)")
-                               ->check(whole_number(0, std::numeric_limits<std::uint32_t>::max()));
-  CLI::Option* pick = trace_cmd->add_option(
+  CLI::Option* household = k.household =
+      trace_cmd->add_option("--household", o.household, "Household number (0-based)")
+          ->check(whole_number(0, std::numeric_limits<std::uint32_t>::max()));
+  CLI::Option* pick = k.pick = trace_cmd->add_option(
       "--pick", o.pick,
       "Follow the first household (lowest number) that this happened to in the policy period: coached, "
       "evicted, bounced, benefit, or an escalation event of the scenario (e.g. crisis_admission)");
@@ -868,7 +867,7 @@ int main(int argc, char** argv) {
   trace_cmd->add_option("--years,-y", o.years, "Policy years (default: the scenario's)")
       ->check(CLI::Range(1, 200));
 
-  CLI::App* calibration_cmd = app.add_subcommand(
+  CLI::App* calibration_cmd = k.calibration_cmd = app.add_subcommand(
       "calibration", "Print each calibration target of the scenario next to the model (README's tables)");
   calibration_cmd->add_option("scenario", o.scenarios, "Scenario file (YAML)")->required()->expected(1);
   calibration_cmd->add_option("--replications,-r", o.replications, "Replications (default: the scenario's)")
@@ -884,24 +883,63 @@ int main(int argc, char** argv) {
                    "markdown: the README's table; table, csv, json: as `run` prints it")
       ->check(CLI::IsMember({"markdown", "table", "csv", "json"}));
 
-  CLI::App* runs_cmd = app.add_subcommand("runs", "List the runs a results store holds");
+  CLI::App* runs_cmd = k.runs_cmd = app.add_subcommand("runs", "List the runs a results store holds");
   store_option(runs_cmd);
-  CLI::App* show_cmd = app.add_subcommand("show", "Print a stored run's tables again, without simulating");
+  CLI::App* show_cmd = k.show_cmd =
+      app.add_subcommand("show", "Print a stored run's tables again, without simulating");
   show_cmd->add_option("run", o.run_id, "Run number (see `wijksim runs`)")->required();
   show_cmd->add_option("--format,-f", o.format, "Output format")
       ->check(CLI::IsMember({"table", "csv", "json"}))
       ->capture_default_str();
   sections_option(show_cmd);
   store_option(show_cmd);
-  CLI::App* export_cmd = app.add_subcommand("export", "Write a stored run as tidy CSV files");
+  CLI::App* export_cmd = k.export_cmd = app.add_subcommand("export", "Write a stored run as tidy CSV files");
   export_cmd->add_option("run", o.run_id, "Run number (see `wijksim runs`)")->required();
   export_cmd->add_option("--csv", o.csv_dir, "Directory for the CSV files")->required();
   store_option(export_cmd);
-  CLI::App* report_cmd =
+  CLI::App* report_cmd = k.report_cmd =
       app.add_subcommand("report", "Write a stored run as one self-contained HTML report with charts");
   report_cmd->add_option("run", o.run_id, "Run number (see `wijksim runs`)")->required();
   report_cmd->add_option("--output,-o", o.output, "HTML file to write (default: report-RUN.html)");
   store_option(report_cmd);
+
+  return k;
+}
+
+int main(int argc, char** argv) {
+  cli::Interrupts::install();  // before any thread starts (cli/interrupts.h)
+  // Under an MPI launcher every rank initialises MPI here, whatever the command; only run and compare use
+  // the ranks, and only rank 0 prints.
+  std::optional<cluster::World> world;
+  try {
+    world.emplace(argc, argv);
+  } catch (const Error& e) {
+    fmt::print(stderr, "error: {}\n", e.what());
+    return kUsage;
+  }
+  const bool rank0 = world->coordinator();
+  CLI::App app{
+      "wijksim: households through fragmented help and neighbourhood coaches, by Monte Carlo "
+      "microsimulation. See README.md."};
+  app.set_version_flag("--version", std::string("wijksim ") + WIJKSIM_VERSION);
+  app.require_subcommand(1);
+  Options o;
+  std::vector<CLI::Option*> store_options;  // --store of every command, to tell a given one from the default
+
+  const Commands k = define_commands(app, o, store_options);
+  CLI::App* const run = k.run;
+  CLI::App* const compare = k.compare;
+  CLI::App* const sweep = k.sweep;
+  CLI::App* const calibrate_cmd = k.calibrate_cmd;
+  CLI::App* const validate_cmd = k.validate_cmd;
+  CLI::App* const trace_cmd = k.trace_cmd;
+  CLI::App* const calibration_cmd = k.calibration_cmd;
+  CLI::App* const runs_cmd = k.runs_cmd;
+  CLI::App* const show_cmd = k.show_cmd;
+  CLI::App* const export_cmd = k.export_cmd;
+  CLI::App* const report_cmd = k.report_cmd;
+  CLI::Option* const household = k.household;
+  CLI::Option* const pick = k.pick;
 
   try {
     app.parse(argc, argv);
