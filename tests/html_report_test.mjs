@@ -2,8 +2,11 @@
 // disk in headless Chromium (Debian's package, driven by playwright-core from web/package-lock.json; no tool
 // downloads a browser) and checked: no console error or warning, no network request at all, every chart
 // drawn (the expected number, each a non-empty SVG with marks), and the figures in the page equal to the
-// store's (`wijksim show --format json` and `wijksim export`). The screenshot and a PDF print are kept in
-// the artefact directory.
+// store's (`wijksim show --format json` and `wijksim export`). Then as a policy advisor reads it on A4: every
+// compared scenario side by side, the efficiency frontier with its ICERs, EVPI and EVPPI, every agency's wait,
+// a one-sentence caption under each chart, and nothing wider than the printed page. The screenshot, A4
+// screenshots (the whole page at A4 width and one PNG per A4 page) and a PDF print are kept in the artefact
+// directory.
 //
 // Usage: node html_report_test.mjs WIJKSIM SOURCE_DIR NODE_MODULES ARTEFACT_DIR
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -46,7 +49,8 @@ function run(args, expect) {
   check(r.status === expect, `wijksim ${args.join(' ')} exits ${expect}`, `exit ${r.status}: ${r.stderr}`);
   return r;
 }
-run(['compare', 'scenarios/pilot.yaml', '-r', '2', '-y', '1', '--draws', '3', '--threads', '2', '--sensitivity',
+// 30 draws: the fewest for the regression of EVPPI (analysis/evppi.h, kMinEvppiDraws).
+run(['compare', 'scenarios/pilot.yaml', '-r', '2', '-y', '1', '--draws', '30', '--threads', '2', '--sensitivity',
   '--grid', '3', '--store', store, '--report', report], 0);
 if (!check(existsSync(report), 'compare --report wrote the report')) finish();
 run(['report', '1', '--store', store, '-o', join(out, 'again.html')], 0);
@@ -59,6 +63,12 @@ check(/no results store/.test(r.stderr), 'a missing store is named in the messag
 check(!existsSync(join(out, 'none.html')), 'a refused report writes no file');
 r = run(['compare', 'scenarios/pilot.yaml', '-r', '1', '-y', '1', '--no-store', '--report', join(out, 'none.html')], 2);
 check(/--report/.test(r.stderr), '--report without a store contradicts itself: a usage error (exit 2) before anything runs', r.stderr);
+
+// The default comparison (README): three coach scenarios, two decisions, one of them with two options besides
+// its comparator, so it has an efficiency frontier of its own.
+const all = join(out, 'all.html');
+run(['compare', 'scenarios/pilot.yaml', 'scenarios/scaleup.yaml', 'scenarios/scaleup-funded.yaml', '-r', '2', '-y',
+  '1', '--draws', '3', '--threads', '2', '--store', join(out, 'all.db'), '--report', all], 0);
 
 // A run without comparators is reported too: each scenario on its own.
 const alone = join(out, 'alone.html');
@@ -175,21 +185,28 @@ try {
     if (c.lo !== null && c.hi !== null) s += ` (${plain(c.lo)} to ${plain(c.hi)})`;
     return s;
   };
-  const figures = await page.$$eval('span.figure', (els) => els.map((e) => ({ ...e.dataset, text: e.textContent })));
-  check(figures.length >= 10, 'the page shows the key figures', figures.length);
-  let same = 0;
-  for (const f of figures) {
-    const t = table(f.table, f.scenario, f.comparator);
-    const row = t && t.rows.find((x) => x.key === f.row);
-    const cell = row && row.cells[f.column];
-    if (!check(cell, `figure ${f.table}/${f.row}/${f.column} of ${f.scenario} is in the store`)) continue;
-    const value = f.value === undefined ? undefined : Number(f.value);
-    const ok = ('text' in cell ? f.text === cell.text : value === cell.mean) && f.text === printed(cell);
-    if (!ok) check(false, `figure ${f.table}/${f.row}/${f.column} of ${f.scenario} equals the store's`,
-      `page ${f.value} "${f.text}", store ${cell.mean} "${printed(cell)}"`);
-    else same++;
+  // Every span.figure of the page against the stored table it names.
+  async function figuresAreStored(stored, what) {
+    const figures = await page.$$eval('span.figure', (els) => els.map((e) => ({ ...e.dataset, text: e.textContent })));
+    check(figures.length >= 10, `${what}: the page shows the key figures`, figures.length);
+    let same = 0;
+    for (const f of figures) {
+      const t = stored.tables.find((x) => x.id === f.table && x.scenario === f.scenario && x.comparator === f.comparator);
+      const row = t && t.rows.find((x) => x.key === f.row);
+      const cell = row && row.cells[f.column];
+      if (!cell) {
+        check(false, `${what}: figure ${f.table}/${f.row}/${f.column} of ${f.scenario} is in the store`);
+        continue;
+      }
+      const value = f.value === undefined ? undefined : Number(f.value);
+      const ok = ('text' in cell ? f.text === cell.text : value === cell.mean) && f.text === printed(cell);
+      if (!ok) check(false, `${what}: figure ${f.table}/${f.row}/${f.column} of ${f.scenario} equals the store's`,
+        `page ${f.value} "${f.text}", store ${cell.mean} "${printed(cell)}"`);
+      else same++;
+    }
+    check(same === figures.length, `${what}: all ${figures.length} key figures equal the stored ones, as the tables print them`);
   }
-  check(same === figures.length, `all ${figures.length} key figures equal the stored ones, as the tables print them`);
+  await figuresAreStored(stored, 'the report');
 
   // Chart data, read back from the page, against the store.
   const specs = await page.evaluate(() => JSON.parse(document.getElementById('wijksim-charts').textContent).charts);
@@ -263,6 +280,171 @@ try {
   await page.pdf({ path: join(out, 'report.pdf'), format: 'A4', printBackground: true });
   check(messages.length === 0, 'printing raises no errors', messages.join('\n'));
   check(existsSync(join(out, 'report.pdf')), `print (A4 PDF) kept: ${join(out, 'report.pdf')}`);
+  await page.emulateMedia({ media: 'screen' });
+
+  // ---- What the steering group decides on, as a policy advisor reads it ----
+  async function decides(stored, what) {
+    const tablesOf = (id) => stored.tables.filter((t) => t.id === id);
+    const count = async (selector) => (await page.$$(selector)).length;
+    // Every compared scenario side by side: a column each, and in it the stored decision, cash and waits.
+    const headlines = tablesOf('headline');
+    const grids = await page.$$eval('table.side-by-side', (ts) => ts.map((t) => {
+      const head = [...t.tHead.rows[0].cells].slice(1).map((c) => c.textContent.trim());
+      const rows = [];
+      let group = '';
+      for (const tr of t.tBodies[0].rows) {
+        if (tr.classList.contains('group')) {
+          group = tr.textContent.trim();
+          continue;
+        }
+        const [label, ...cells] = [...tr.cells];
+        rows.push({ group, label: label.textContent.trim(), cells: cells.map((c) => ({
+          text: c.firstChild ? c.firstChild.textContent : '',
+          value: c.dataset.value === undefined ? undefined : Number(c.dataset.value) })) });
+      }
+      return { head, rows };
+    }));
+    check(grids.length === 1, `${what}: one table of every compared scenario side by side`, grids.length);
+    const grid = grids[0] || { head: [], rows: [] };
+    check(JSON.stringify(grid.head) === JSON.stringify(headlines.map((h) => h.scenario)),
+      `${what}: the side-by-side table has a column for each of the ${headlines.length} compared scenarios`, grid.head.join(', '));
+    // A row by its label; a row of euros names its unit after it ("Municipality (EUR million)").
+    const line = (group, label) => grid.rows.find((r) => r.group.startsWith(group) &&
+      (r.label === label || r.label.startsWith(`${label} (EUR`)));
+    headlines.forEach((h, i) => {
+      const ce = stored.tables.find((t) => t.id === 'cost_effectiveness' && t.comparator === h.comparator).rows.find((r) => r.key === h.scenario).cells;
+      const icer = line('Is it worth the money?', 'ICER');
+      check(icer && icer.cells[i].text === ce.icer.text, `${what}: side by side, the ICER of ${h.scenario} is the stored one`,
+        icer && `"${icer.cells[i].text}" vs "${ce.icer.text}"`);
+      const cost = line('Is it worth the money?', 'extra cost');
+      check(cost && cost.cells[i].value === ce.delta_cost.mean, `${what}: side by side, the extra cost of ${h.scenario} is the stored one`);
+      for (const r of h.rows.filter((x) => x.key.startsWith('cash_') || x.key.startsWith('wait_'))) {
+        const cash = r.key.startsWith('cash_');
+        const l = line(cash ? 'Who pays?' : 'Who waits longer?', r.label.replace(/^(cash|wait): /, '').replace(/ \((EUR|weeks)\)$/, ''));
+        check(l && l.cells[i].value === r.cells.change.mean, `${what}: side by side, ${r.label} of ${h.scenario} is the stored change`,
+          l && `${l.cells[i].value} vs ${r.cells.change.mean}`);
+      }
+    });
+    // The efficiency frontier with its ICERs: the stored frontier where a decision has one, else the one ICER.
+    for (const f of tablesOf('efficiency_frontier'))
+      for (const r of f.rows) {
+        const at = (column) => `table.frontier span.figure[data-table="efficiency_frontier"][data-scenario="${f.scenario}"][data-row="${r.key}"][data-column="${column}"]`;
+        check(await count(at('status')) === 1 && (!r.cells.icer || await count(at('icer')) === 1),
+          `${what}: the efficiency frontier of ${f.scenario} shows ${r.key}, with its ICER where it has one`);
+      }
+    for (const ce of tablesOf('cost_effectiveness'))
+      if (!tablesOf('efficiency_frontier').some((f) => f.scenario === ce.comparator))
+        check(await count(`section.decision span.figure[data-table="cost_effectiveness"][data-comparator="${ce.comparator}"][data-column="icer"]`) === ce.rows.length,
+          `${what}: the decision against ${ce.comparator} (one option) gives the ICER of its frontier`);
+    // EVPI at every willingness to pay, the scenario's threshold marked; EVPPI wherever the store has it.
+    for (const a of tablesOf('acceptability')) {
+      if (!a.columns.some((c) => c.key === 'evpi_household')) {
+        check((await page.content()).includes('No EVPI'), `${what}: without draws the page says why there is no EVPI`);
+        continue;
+      }
+      let shown = 0;
+      for (const r of a.rows)
+        shown += await count(`table.evpi span.figure[data-table="acceptability"][data-scenario="${a.scenario}"][data-row="${r.key}"][data-column="evpi_household"]`);
+      check(shown === a.rows.length, `${what}: EVPI against ${a.scenario} at each of the ${a.rows.length} amounts of willingness to pay`, shown);
+      check(await count('table.evpi tr.threshold') >= 1, `${what}: the EVPI table marks the scenario's threshold`);
+    }
+    for (const v of tablesOf('value_of_information').filter((t) => t.rows.some((r) => r.cells.evppi_household)))
+      check(await count(`.chart[data-kind="evppi"][data-scenario="${v.scenario}"]`) === 1, `${what}: EVPPI against ${v.scenario} is drawn`);
+    // Every agency's wait, in every scenario and (paired) its difference from the comparator.
+    for (const t of [...tablesOf('agencies'), ...tablesOf('agencies_difference')]) {
+      let shown = 0;
+      for (const r of t.rows)
+        shown += await count(`table.waits span.figure[data-table="${t.id}"][data-scenario="${t.scenario}"][data-comparator="${t.comparator}"][data-row="${r.key}"][data-column="wait_weeks"]`) > 0 ? 1 : 0;
+      check(shown === t.rows.length, `${what}: the wait at each of the ${t.rows.length} agencies (${t.id}, ${t.scenario})`, shown);
+    }
+    // Each chart under a caption that says in one sentence what it shows.
+    const captions = await page.$$eval('figure.chart-figure', (fs) => fs.map((f) => ({
+      id: f.querySelector('.chart').id, text: (f.querySelector('figcaption') || { textContent: '' }).textContent.trim() })));
+    for (const c of captions)
+      check(c.text.length > 20 && /[.?]$/.test(c.text) && !/[.?!:;]\s+[A-Z]/.test(c.text),
+        `${what}: chart ${c.id} has a one-sentence caption`, `"${c.text}"`);
+  }
+
+  // ---- On A4: nothing wider than the printed page; screenshots at its width ----
+  const a4 = { width: 794, height: 1123 };  // CSS pixels of 210 x 297 mm
+  async function onA4(what, name) {
+    await page.emulateMedia({ media: 'print' });
+    await page.setViewportSize(a4);
+    // The page's own @page margins become the body's padding, so the screen lays out the printed width; the
+    // <details> open as they do when printed (the page's beforeprint handler).
+    const margin = await page.evaluate(() => {
+      for (const sheet of document.styleSheets)
+        for (const rule of sheet.cssRules)
+          for (const inner of rule.cssRules || [])
+            if (inner instanceof CSSPageRule) return [inner.style.marginLeft, inner.style.marginRight];
+      return null;
+    });
+    if (!check(margin && margin[0] && margin[1], `${what}: the page's print style has @page margins`, margin)) return;
+    await page.addStyleTag({ content: `body { padding-left: ${margin[0]} !important; padding-right: ${margin[1]} !important; }` });
+    await page.evaluate(() => document.querySelectorAll('details').forEach((d) => { d.open = true; }));
+    const fit = await page.evaluate(() => {
+      const b = document.body;
+      const cs = getComputedStyle(b);
+      const r = b.getBoundingClientRect();
+      const left = r.left + parseFloat(cs.paddingLeft);
+      const right = r.right - parseFloat(cs.paddingRight);
+      const wide = [];
+      for (const el of b.querySelectorAll('header, nav, section, table, figure, .chart, .chart svg, pre, dl, p, ul, h1, h2, h3, h4')) {
+        const e = el.getBoundingClientRect();
+        if (e.width === 0) continue;
+        const scrolls = el instanceof HTMLElement && el.scrollWidth > el.clientWidth + 1 && getComputedStyle(el).display !== 'table';
+        if (e.left < left - 1 || e.right > right + 1 || scrolls) {
+          const where = el.closest('[id]');
+          wide.push(`${el.tagName.toLowerCase()}.${el.getAttribute('class') || ''} in #${where ? where.id : ''}: ${Math.round(e.left)}-${Math.round(e.right)} px`);
+        }
+      }
+      // How much of its drawn size each chart keeps: its text shrinks with it.
+      const scale = [...b.querySelectorAll('.chart svg')].map((s) => ({
+        id: s.closest('.chart').id, kind: s.closest('.chart').dataset.kind,
+        scale: s.getBoundingClientRect().width / Number(s.getAttribute('width')) }));
+      return { wide, width: right - left, page: document.documentElement.scrollWidth, scale };
+    });
+    check(fit.page <= a4.width, `${what}: on A4 the page is no wider than the paper (${a4.width} px)`, fit.page);
+    check(fit.wide.length === 0, `${what}: on A4 no table, chart or text is wider than the printed body (${Math.round(fit.width)} px)`,
+      fit.wide.slice(0, 12).join('; '));
+    const smallest = fit.scale.reduce((m, s) => (s.scale < m.scale ? s : m), { scale: Infinity });
+    // At 70% an axis label of 11 px prints at about 6 pt, the smallest a reader holds at arm's length.
+    check(smallest.scale >= 0.7, `${what}: on A4 every chart keeps at least 70% of its size, so its labels stay readable`,
+      `${smallest.id} (${smallest.kind}) at ${Math.round(100 * smallest.scale)}%`);
+    // The whole page at A4 width, and the same cut into A4 pages for a person to leaf through (report.pdf is
+    // the paginated print).
+    await page.screenshot({ path: join(out, `${name}-a4.png`), fullPage: true });
+    const height = await page.evaluate(() => document.documentElement.scrollHeight);
+    const pages = Math.ceil(height / a4.height);
+    for (let k = 0; k < pages; k++) {
+      // The viewport is one A4 page: scroll it to each in turn (the last page is the bottom of the report).
+      await page.evaluate((y) => window.scrollTo(0, y), k * a4.height);
+      await page.screenshot({ path: join(out, `${name}-a4-page-${String(k + 1).padStart(2, '0')}.png`) });
+    }
+    check(existsSync(join(out, `${name}-a4.png`)) && existsSync(join(out, `${name}-a4-page-01.png`)),
+      `${what}: A4 screenshots kept: ${join(out, `${name}-a4.png`)} and ${pages} pages ${name}-a4-page-NN.png`);
+    await page.emulateMedia({ media: 'screen' });
+    await page.setViewportSize({ width: 1100, height: 900 });
+  }
+
+  check(tables('value_of_information').some((t) => t.rows.some((r) => r.cells.evppi_household)),
+    'the report\'s run has EVPPI (30 draws), so the page must draw it');
+  await decides(stored, 'the report');
+  await onA4('the report', 'report');
+
+  const storedAll = JSON.parse(execFileSync(wijksim, ['show', '1', '--store', join(out, 'all.db'), '--format', 'json'], { encoding: 'utf8' }));
+  check(storedAll.tables.some((t) => t.id === 'efficiency_frontier'), 'the default comparison has an efficiency frontier');
+  const beforeAll = messages.length;
+  await page.goto(pathToFileURL(all).href);
+  await page.waitForSelector('body[data-charts-drawn]', { timeout: 60000 });
+  check(Number(await page.getAttribute('body', 'data-charts-failed')) === 0, 'the default comparison: every chart drawn');
+  await figuresAreStored(storedAll, 'the default comparison');
+  await decides(storedAll, 'the default comparison');
+  await onA4('the default comparison', 'all');
+  check(messages.length === beforeAll, 'the default comparison: no console errors or warnings', messages.slice(beforeAll).join('\n'));
+  const reports = new Set([url, pathToFileURL(alone).href, pathToFileURL(all).href]);
+  const outside = requests.filter((u) => !reports.has(u));
+  check(outside.length === 0, 'no network request from any of the reports', outside.join(', '));
 } finally {
   await context.close();
 }

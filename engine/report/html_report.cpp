@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <limits>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -17,12 +18,14 @@
 
 #include "wijksim/core/error.h"
 #include "wijksim/core/statistics.h"
+#include "wijksim/report/glance_view.h"
 #include "wijksim/report/render.h"
 #include "wijksim/report/report_assets.h"
 #include "wijksim/report/report_charts.h"
 #include "wijksim/report/run_series.h"
 #include "wijksim/report/sensitivity_charts.h"
 #include "wijksim/report/table.h"
+#include "wijksim/report/text_layout.h"
 
 namespace wijksim {
 namespace {
@@ -32,6 +35,9 @@ using charts::Axis;
 using charts::Style;
 
 constexpr const char* kEnDash = "\u2013";
+// Agencies whose wait is drawn over time, each in a panel as wide as the page so that it stays readable on
+// A4; every agency's wait is in the table above them.
+constexpr std::size_t kWaitPanels = 2;
 
 std::string esc(std::string_view s) {
   std::string out;
@@ -105,6 +111,14 @@ const json* row_of(const json* table, const std::string& key) {
   return nullptr;
 }
 
+// The rows of a stored table, in order (none without the table).
+std::vector<const json*> rows_of(const json* table) {
+  std::vector<const json*> out;
+  if (table)
+    for (const json& r : at(*table, "rows")) out.push_back(&r);
+  return out;
+}
+
 const json* cell_json(const json* table, const std::string& row, const std::string& column) {
   const json* r = row_of(table, row);
   if (!r) return nullptr;
@@ -164,16 +178,22 @@ class ReportWriter {
  private:
   const StoredScenario& scenario(int index) const { return scenarios_[static_cast<std::size_t>(index)]; }
   const ScenarioSeries& series(int index);
+  // A chart under its question. `caption` says in one sentence what it shows; `detail` how to read it (the
+  // bands, the scales, the stored table's note), in a smaller note under the caption.
   void chart(const std::string& question, const std::string& caption, json spec, const std::string& kind,
-             const std::string& scenario);
+             const std::string& scenario, const std::string& detail = "");
 
   void header();
   void intervention(const StoredScenario& s, const StoredScenario& c);
   void standalone(const StoredScenario& s);
   void decision(const StoredScenario& c, const std::vector<int>& options);
+  void overview();
+  void frontier(const StoredScenario& c, const std::vector<int>& options);
+  void evpi(const StoredScenario& c);
   void glance(const StoredScenario& s, const StoredScenario& c);
   void money(const StoredScenario& s, const StoredScenario* c);
   void services(const StoredScenario& s, const StoredScenario* c);
+  void agency_waits(const StoredScenario& s, const StoredScenario* c);
   void households(const StoredScenario& s, const StoredScenario* c);
   void value(const StoredScenario& s, const StoredScenario& c);
   // Sensitivity (report/sensitivity_tables.h, drawn in report/sensitivity_charts.h): per intervention the
@@ -232,13 +252,17 @@ const ScenarioSeries& ReportWriter::series(int index) {
 }
 
 void ReportWriter::chart(const std::string& question, const std::string& caption, json spec,
-                         const std::string& kind, const std::string& scenario) {
+                         const std::string& kind, const std::string& scenario, const std::string& detail) {
   const std::string id = fmt::format("chart-{}", charts_.size() + 1);
+  // A chart whose height grows with its rows (a tornado, EVPPI per parameter) may take most of a printed
+  // page: scaled down to the usual share of one it would be too small to read.
+  const bool grows = spec.contains("height") && spec["height"].is_object();
   spec["usermeta"] = {{"kind", kind}, {"scenario", scenario}};
   body_ += fmt::format(
       "<figure class=\"chart-figure\">\n<h4>{}</h4>\n<div class=\"chart\" id=\"{}\" data-kind=\"{}\" "
-      "data-scenario=\"{}\"></div>\n<figcaption>{}</figcaption>\n</figure>\n",
-      esc(question), id, esc(kind), esc(scenario), esc(caption));
+      "data-scenario=\"{}\"{}></div>\n<figcaption>{}</figcaption>\n{}</figure>\n",
+      esc(question), id, esc(kind), esc(scenario), grows ? " data-height=\"rows\"" : "", esc(caption),
+      detail.empty() ? "" : fmt::format("<p class=\"chart-note\">{}</p>\n", esc(detail)));
   charts_.push_back({{"id", id}, {"spec", std::move(spec)}});
 }
 
@@ -357,11 +381,12 @@ void ReportWriter::money(const StoredScenario& s, const StoredScenario* c) {
                         text_of(at(at(at(r, "cells"), "role"), "text")), v.text});
       }
       chart("Who pays, who saves?",
-            fmt::format("Bars: how much more (right) or less (left) each payer spends with {} than with {}, "
-                        "over {}, discounted. Whiskers: 95% interval. {}",
-                        s.name, c->name, years, note_of(who)),
+            fmt::format(
+                "How much more (bars to the right) or less (to the left) each payer spends with {} than "
+                "with {} over {}, discounted.",
+                s.name, c->name, years),
             charts::who_pays(rows, fmt::format("difference from {}, {} (euros, discounted)", c->name, years)),
-            "who_pays", s.name);
+            "who_pays", s.name, fmt::format("Whiskers: 95% interval. {}", note_of(who)));
     }
     const json* impact = tables_.table("budget_impact", s.name, c->name);
     if (impact) {
@@ -374,12 +399,14 @@ void ReportWriter::money(const StoredScenario& s, const StoredScenario* c) {
       int break_even = 0;
       if (std::sscanf(verdict.c_str(), "breaks even in year %d", &break_even) != 1) break_even = 0;
       chart("When does it pay back?",
-            fmt::format("All payers together: {}. Line: the cumulative difference in spending from {} (above "
-                        "zero: {} costs more so far; below: it has saved money). {}",
-                        verdict, c->name, s.name, note_of(impact)),
+            fmt::format("The cumulative difference in all payers' spending between {} and {}, year by year, "
+                        "discounted ({}).",
+                        s.name, c->name, verdict),
             charts::payback(cumulative, break_even,
                             fmt::format("cumulative difference from {} (euros, discounted)", c->name)),
-            "payback", s.name);
+            "payback", s.name,
+            fmt::format("Above zero {} has cost more so far; below zero it has saved money. {}", s.name,
+                        note_of(impact)));
     }
   }
   // Each payer's spending per year, next to the comparator's.
@@ -407,12 +434,14 @@ void ReportWriter::money(const StoredScenario& s, const StoredScenario* c) {
         panels.push_back(std::move(panel));
     }
     chart("What does each payer spend per year?",
-          fmt::format(
-              "Nominal euros per policy year (52-week blocks) for the whole population{}. Each panel has "
-              "its own scale. Whiskers: 95% interval of the mean over runs. {}",
-              c ? fmt::format(", {} next to {}", s.name, c->name) : "", note_of(budget)),
+          fmt::format("What each payer spends per policy year with {}{}, in nominal euros for the whole "
+                      "population.",
+                      s.name, c ? fmt::format(", next to {}", c->name) : ""),
           charts::grouped_bars(panels, groups, styles, "policy year", "euros per year", Axis::Euro, 3),
-          "payer_costs", s.name);
+          "payer_costs", s.name,
+          fmt::format("Policy years are 52-week blocks. Each panel has its own scale. Whiskers: 95% interval "
+                      "of the mean over runs. {}",
+                      note_of(budget)));
   }
 }
 
@@ -437,50 +466,85 @@ void ReportWriter::services(const StoredScenario& s, const StoredScenario* c) {
          fmt::format("cap: {} per FTE (new households wait)", format_dutch(s.caseload_cap_per_fte, 0)),
          charts::kVermillion, false}};
     chart("Are the coaches overloaded?",
-          fmt::format(
-              "Households on the coaches' caseload per coach FTE ({} FTE), week by week. Above the norm "
-              "coaches notice, solve and activate less; at the cap new households wait. Band: 95% of "
-              "runs.",
-              format_dutch(s.coach_fte, 1)),
+          fmt::format("Households on the coaches' caseload per coach FTE ({} FTE), week by week, against the "
+                      "caseload norm and cap.",
+                      format_dutch(s.coach_fte, 1)),
           charts::over_time(l, "households per coach FTE", Axis::Count, info_.years, rules), "caseload",
-          s.name);
-    chart(
-        "How long do households wait for a coach?",
-        fmt::format("Top: households found or referred but not yet taken on, week by week. Bottom: the mean "
-                    "wait of those taken on, per {} weeks (summed waits over the number taken on). "
-                    "Band: 95% of runs.",
-                    kSeriesBlockWeeks),
-        charts::over_time_stacked(
-            {{"households waiting for a coach", Axis::Count,
-              lines(s, nullptr, &ScenarioSeries::coach_waiting)},
-             {"wait for a coach (weeks)", Axis::Decimal1, lines(s, nullptr, &ScenarioSeries::coach_wait)}},
-            info_.years),
-        "coach_wait", s.name);
+          s.name,
+          "Above the norm coaches notice, solve and activate less; at the cap new households wait. Band: 95% "
+          "of runs.");
+    chart("How long do households wait for a coach?",
+          fmt::format("Households found or referred but not yet taken on, week by week (top), and how long "
+                      "those taken on waited, per {} weeks (bottom).",
+                      kSeriesBlockWeeks),
+          charts::over_time_stacked(
+              {{"households waiting for a coach", Axis::Count,
+                lines(s, nullptr, &ScenarioSeries::coach_waiting)},
+               {"wait for a coach (weeks)", Axis::Decimal1, lines(s, nullptr, &ScenarioSeries::coach_wait)}},
+              info_.years),
+          "coach_wait", s.name, "The wait is the summed waits over the number taken on. Band: 95% of runs.");
   }
-  std::vector<charts::Panel> panels;
+  agency_waits(s, c);
+}
+
+// Every agency's wait in a table; over time only the kWaitPanels agencies whose wait changes most (alone: the
+// longest waits), each panel as wide as the page. Small multiples of every agency were too small to read on
+// A4.
+void ReportWriter::agency_waits(const StoredScenario& s, const StoredScenario* c) {
+  const json* mine = tables_.table("agencies", s.name);
+  const json* theirs = c ? tables_.table("agencies", c->name) : nullptr;
+  const json* diff = c ? tables_.table("agencies_difference", s.name, c->name) : nullptr;
+  std::string rows;
+  std::vector<std::pair<double, std::size_t>> change;  // (how much the wait changes, or its length; agency)
   for (std::size_t a = 0; a < agencies_.size(); ++a) {
+    const std::string& key = agencies_[a].key;
+    rows += fmt::format("<tr><td>{}</td>{}<td class=\"num\">{}</td>{}</tr>\n", esc(agencies_[a].label),
+                        c ? fmt::format("<td class=\"num\">{}</td>", figure(theirs, key, "wait_weeks")) : "",
+                        figure(mine, key, "wait_weeks"),
+                        c ? fmt::format("<td class=\"num\">{}</td>", figure(diff, key, "wait_weeks")) : "");
+    const double d = value_of(c ? diff : mine, key, "wait_weeks").mean;
+    if (!std::isnan(d)) change.emplace_back(std::fabs(d), a);
+  }
+  body_ += fmt::format(
+      "<h4>{}</h4>\n<table class=\"waits\">\n<thead><tr><th>agency</th>{}<th class=\"num\">{}</th>{}</tr>"
+      "</thead>\n<tbody>\n{}</tbody>\n</table>\n<p class=\"note\">The mean wait in weeks of those admitted "
+      "over the policy period, with its 95% interval{}. {}</p>\n",
+      c ? "Do households wait longer at the agencies?" : "How long do households wait at the agencies?",
+      c ? fmt::format("<th class=\"num\">{}</th>", esc(c->name)) : "", esc(s.name),
+      c ? "<th class=\"num\">difference</th>" : "", rows,
+      c ? fmt::format("; the difference is paired by run ({} minus {})", s.name, c->name) : "",
+      esc(note_of(mine)));
+  std::stable_sort(change.begin(), change.end(),
+                   [](const auto& x, const auto& y) { return x.first > y.first; });
+  if (change.size() > kWaitPanels) change.resize(kWaitPanels);
+  std::sort(change.begin(), change.end(), [](const auto& x, const auto& y) { return x.second < y.second; });
+  std::vector<charts::Panel> panels;
+  std::string names;
+  for (const auto& [size, a] : change) {
     charts::Panel p{agencies_[a].label, {}};
     p.lines.push_back({charts::intervention_style(s.name), series(s.index).agency_wait[a]});
     if (c) p.lines.push_back({charts::comparator_style(c->name), series(c->index).agency_wait[a]});
     panels.push_back(std::move(p));
+    names += (names.empty() ? "" : " and ") + agencies_[a].label;
   }
-  chart(c ? "Do the agencies' waiting times grow?" : "How long do households wait at the agencies?",
-        fmt::format("Mean wait in weeks of those admitted to each second-line agency, per {} weeks (summed "
-                    "waits over admissions), {}. Outreach can lengthen the agencies' queues while households "
-                    "are better helped. Band: 95% of runs.",
-                    kSeriesBlockWeeks, c ? fmt::format("{} next to {}", s.name, c->name) : s.name),
-        charts::over_time_panels(panels, "wait (weeks)", Axis::Decimal1, info_.years, 2, true), "agency_wait",
-        s.name);
+  if (panels.empty()) return;
+  chart(c ? "Where do the waits change most?" : "Where are the waits longest?",
+        fmt::format("The mean wait at {}, the {} agencies {}, per {} weeks for {}.", names, panels.size(),
+                    c ? "whose wait changes most" : "with the longest waits", kSeriesBlockWeeks,
+                    c ? fmt::format("{} next to {}", s.name, c->name) : s.name),
+        charts::over_time_panels(panels, "wait (weeks)", Axis::Decimal1, info_.years, 1, false),
+        "agency_wait", s.name,
+        "The wait is the summed waits over admissions. Outreach can lengthen the agencies' queues while "
+        "households are better helped. Band: 95% of runs. Each panel has its own scale.");
 }
 
 void ReportWriter::households(const StoredScenario& s, const StoredScenario* c) {
   chart("Do fewer households have problems?",
-        "Share of all households with at least one active problem, and with several, week by week. Band: 95% "
-        "of runs. The scales do not start at zero.",
+        "The share of all households with at least one active problem, and with several, week by week.",
         charts::over_time_panels({{"at least one problem", lines(s, c, &ScenarioSeries::with_problem)},
                                   {"several problems", lines(s, c, &ScenarioSeries::multi_problem)}},
                                  "share of households", Axis::Share, info_.years, 2, false, false),
-        "problems", s.name);
+        "problems", s.name, "Band: 95% of runs. The scales do not start at zero.");
 
   // Professionals per household next to the seeds' survey.
   const StoredScenario& base = c ? *c : s;
@@ -515,33 +579,32 @@ void ReportWriter::households(const StoredScenario& s, const StoredScenario* c) 
       add(hh, "end", s.name + ", " + after);
     }
     chart("How many professionals does a household see?",
-          fmt::format(
-              "Share of all households by the number of professionals involved (the coach counts as "
-              "one). Model: at the policy start (the same for both) and in the last week; whiskers: 95% "
-              "interval of the mean over runs. {}",
-              note_of(calibration)),
+          "The share of households by the number of professionals involved, in the model next to the seeds' "
+          "survey of 2010.",
           charts::grouped_bars({panel}, groups, styles, "professionals involved", "share of households",
                                Axis::Share, 1),
-          "professionals", s.name);
+          "professionals", s.name,
+          fmt::format("The coach counts as one professional. Model: at the policy start (the same for both) "
+                      "and in the last week; whiskers: 95% interval of the mean over runs. {}",
+                      note_of(calibration)));
   }
 
   chart(
       c ? "Fewer crises?" : "How often do problems escalate?",
       fmt::format("Escalations (evictions, benefit inflow, crisis admissions, out-of-home placements, police "
-                  "interventions) per 1,000 households per year, per {} weeks. Band: 95% of runs.",
+                  "interventions) per 1,000 households per year, per {} weeks.",
                   kSeriesBlockWeeks),
       charts::over_time(lines(s, c, &ScenarioSeries::escalations),
                         "escalations per 1,000 households per year", Axis::Decimal1, info_.years),
-      "escalations", s.name);
-  chart(
-      c ? "Do households climb the participation ladder?"
-        : "Where are households on the participation ladder?",
-      "Mean rung of all households on the participation ladder (1 isolated, 2 contacts outside the home, 3 "
-      "organised activities, 4 unpaid work, 5 paid work with support, 6 paid work), week by week. Band: 95% "
-      "of runs. The scale does not start at zero.",
-      charts::over_time(lines(s, c, &ScenarioSeries::rung), "mean rung (1\u20136)", Axis::Decimal2,
-                        info_.years, {}, false),
-      "ladder", s.name);
+      "escalations", s.name, "Band: 95% of runs.");
+  chart(c ? "Do households climb the participation ladder?"
+          : "Where are households on the participation ladder?",
+        "The mean rung of all households on the participation ladder, week by week.",
+        charts::over_time(lines(s, c, &ScenarioSeries::rung), "mean rung (1\u20136)", Axis::Decimal2,
+                          info_.years, {}, false),
+        "ladder", s.name,
+        "Rungs: 1 isolated, 2 contacts outside the home, 3 organised activities, 4 unpaid work, 5 paid work "
+        "with support, 6 paid work. Band: 95% of runs. The scale does not start at zero.");
 }
 
 void ReportWriter::value(const StoredScenario& s, const StoredScenario& c) {
@@ -572,16 +635,147 @@ void ReportWriter::value(const StoredScenario& s, const StoredScenario& c) {
   const double wtp = c.willingness_to_pay;
   chart(
       "Is it worth the money?",
-      fmt::format("The cost-effectiveness plane: each dot is one {} of {} minus {}, per household, "
-                  "discounted; the diamond is the mean. The dashed line is the threshold of {} per "
-                  "problem-free household-year: below it {} is worth its money; lower right it saves money "
-                  "and achieves more. ICER of the means: {}. {}",
-                  info_.draws > 0 ? "parameter draw (mean over its replications)"
+      fmt::format("Extra cost against extra effect per household of {} over {}, discounted, one dot per {}, "
+                  "with the threshold of {} per problem-free household-year.",
+                  s.name, c.name,
+                  info_.draws > 0 ? "parameter draw (the mean over its replications)"
                                   : "replication (no parameter draws: chance alone)",
-                  s.name, c.name, format_euros(wtp), s.name, value_of(ce, s.name, "icer").text, note_of(ce)),
+                  format_euros(wtp)),
       charts::ce_plane(points, value_of(ce, s.name, "delta_effect").mean,
                        value_of(ce, s.name, "delta_cost").mean, wtp, charts::intervention_style(s.name)),
-      "ce_plane", s.name);
+      "ce_plane", s.name,
+      fmt::format(
+          "The diamond is the mean. Below the dashed line {} is worth its money; lower right it saves "
+          "money and achieves more. ICER of the means: {}. {}",
+          s.name, value_of(ce, s.name, "icer").text, note_of(ce)));
+}
+
+// Every compared scenario side by side, as a steering group decides between them: the terminal's first screen
+// (glance_view.h), drawn from the same stored tables, so the page and `wijksim show` cannot disagree.
+void ReportWriter::overview() {
+  const std::optional<GlanceView> view = glance_view(report_from_json(store_.report(info_.id, "json")));
+  if (!view) return;
+  const text::Grid& g = view->grid;
+  contents_ += "<li><a href=\"#side-by-side\">All scenarios side by side</a></li>\n";
+  std::string head, rows;
+  for (const std::string& name : g.columns) head += fmt::format("<th class=\"num\">{}</th>", esc(name));
+  for (const text::Grid::Line& l : g.rows) {
+    if (l.heading) {
+      rows += fmt::format("<tr class=\"group\"><th colspan=\"{}\">{}</th></tr>\n", g.columns.size() + 1,
+                          esc(l.label));
+      continue;
+    }
+    // Euros in one unit a row (thousand, million), named in its label, so scenarios compare at a glance.
+    std::vector<const Cell*> cells;
+    for (const Cell& cell : l.cells) cells.push_back(&cell);
+    const bool euros = std::any_of(cells.begin(), cells.end(), [](const Cell* x) {
+      return x->kind == Cell::Kind::Number && x->unit == Unit::Euro;
+    });
+    const text::EuroScale scale = euros ? text::euro_scale(cells) : text::EuroScale::Euro;
+    rows += fmt::format("<tr><td class=\"indent-{}\">{}</td>", std::min(l.indent, 2),
+                        esc(euros ? text::with_euro_unit(l.label, scale) : l.label));
+    for (const Cell& cell : l.cells) {
+      const text::CellText t = text::cell_text(cell, scale);
+      // The interval under its figure: three scenarios side by side fit the width of an A4 page.
+      rows += fmt::format(
+          "<td class=\"{}\"{}>{}{}</td>", t.number ? "num" : "words",
+          t.number && cell.kind == Cell::Kind::Number ? fmt::format(" data-value=\"{}\"", cell.stat.mean)
+                                                      : "",
+          esc(t.value),
+          t.interval.empty() ? "" : fmt::format("<br><span class=\"interval\">{}</span>", esc(t.interval)));
+    }
+    rows += "</tr>\n";
+  }
+  std::string in_short;
+  for (const auto& [name, words] : view->in_short)
+    in_short += fmt::format("<li><strong>{}</strong>: {}.</li>\n", esc(name), esc(words));
+  body_ += fmt::format(
+      "<section class=\"side-by-side\" id=\"side-by-side\">\n<h2>All scenarios side by side</h2>\n<p>Each "
+      "scenario against its comparator: the mean difference with its 95% interval under it. The sections "
+      "after this one give the details of each.</p>\n<table class=\"side-by-side\">\n<thead><tr><th></th>{}"
+      "</tr></thead>\n<tbody>\n{}</tbody>\n</table>\n<h4>In short</h4>\n<ul class=\"in-short\">\n{}</ul>\n"
+      "<p class=\"note\">{}</p>\n</section>\n",
+      head, rows, in_short, esc(g.note));
+}
+
+// The efficiency frontier with its ICERs: which options are worth considering at all, and what each step up
+// the frontier costs per problem-free household-year. The store keeps the frontier table only where a
+// decision has more than one intervention; with one, the frontier is it and its comparator.
+void ReportWriter::frontier(const StoredScenario& c, const std::vector<int>& options) {
+  const json* f = tables_.table("efficiency_frontier", c.name);
+  body_ += "<h4>Which options are efficient?</h4>\n";
+  if (f)
+    body_ +=
+        "<p>An option is on the efficiency frontier when no other option, or mix of two, achieves as much "
+        "for "
+        "less; its ICER is what each extra problem-free household-year costs over the next cheaper option on "
+        "the frontier.</p>\n";
+  if (!f) {
+    const json* ce = tables_.decision_table("cost_effectiveness", c.name);
+    for (int o : options)
+      body_ += fmt::format(
+          "<p>One option against its comparator: the efficiency frontier is {} and {}, and its ICER is {} "
+          "against {}: {}.</p>\n",
+          esc(c.name), esc(scenario(o).name), esc(scenario(o).name), esc(c.name),
+          figure(ce, scenario(o).name, "icer"));
+    return;
+  }
+  std::string rows;
+  for (const json* r : rows_of(f)) {
+    const std::string key = text_of(at(*r, "key"));
+    rows += fmt::format(
+        "<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td><td class=\"num\">{}"
+        "</td></tr>\n",
+        esc(text_of(at(*r, "label"))), figure(f, key, "cost"), figure(f, key, "effect"),
+        figure(f, key, "status"), cell_json(f, key, "icer") ? figure(f, key, "icer") : "");
+  }
+  body_ += fmt::format(
+      "<table class=\"frontier\">\n<thead><tr><th>option</th><th class=\"num\">cost per household</th>"
+      "<th class=\"num\">problem-free years per household</th><th>on the frontier?</th><th class=\"num\">"
+      "ICER against the next cheaper efficient option</th></tr></thead>\n"
+      "<tbody>\n{}</tbody>\n</table>\n<p class=\"note\">{}</p>\n",
+      rows, esc(note_of(f)));
+}
+
+// What choosing with every uncertainty resolved would gain over choosing now (EVPI), by willingness to pay,
+// the scenario's own threshold in bold: where it is small, research cannot change the choice much.
+void ReportWriter::evpi(const StoredScenario& c) {
+  const json* a = tables_.table("acceptability", c.name);
+  const std::vector<const json*> rows = rows_of(a);
+  body_ += "<h4>What would certainty be worth?</h4>\n";
+  if (rows.empty() || !cell_json(a, text_of(at(*rows.front(), "key")), "evpi_household")) {
+    // Without parameter draws there is no EVPI: the stored note says why.
+    body_ += fmt::format("<p class=\"note\">{}</p>\n", esc(note_of(a)));
+    return;
+  }
+  // The row nearest the scenario's threshold (the grid holds it; with a drawn threshold, its mean).
+  std::string threshold;
+  double nearest = std::numeric_limits<double>::infinity();
+  for (const json* r : rows) {
+    const std::string key = text_of(at(*r, "key"));
+    if (!key.starts_with("wtp_")) continue;
+    const double gap = std::fabs(std::stod(key.substr(4)) - c.willingness_to_pay);
+    if (gap < nearest) nearest = gap, threshold = key;
+  }
+  std::string body;
+  for (const json* r : rows) {
+    const std::string key = text_of(at(*r, "key"));
+    body += fmt::format(
+        "<tr{}><td class=\"num\">{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>"
+        "<td class=\"num\">{}</td></tr>\n",
+        key == threshold ? " class=\"threshold\"" : "", esc(text_of(at(*r, "label"))), figure(a, key, "best"),
+        figure(a, key, "best_probability"), figure(a, key, "evpi_household"),
+        figure(a, key, "evpi_population"));
+  }
+  body_ += fmt::format(
+      "<p>The expected value of perfect information (EVPI) is what choosing with every uncertainty resolved "
+      "would gain over choosing now. At the scenario's threshold ({} per problem-free household-year) it is "
+      "{} per household, {} for all {} households.</p>\n<table class=\"evpi\">\n<thead><tr><th "
+      "class=\"num\">willingness to pay</th><th>best on average</th><th class=\"num\">probability it is "
+      "best</th><th class=\"num\">EVPI per household</th><th class=\"num\">EVPI, all households</th></tr>"
+      "</thead>\n<tbody>\n{}</tbody>\n</table>\n<p class=\"note\">{}</p>\n",
+      esc(format_euros(c.willingness_to_pay)), figure(a, threshold, "evpi_household"),
+      figure(a, threshold, "evpi_population"), format_dutch(c.households, 0), body, esc(note_of(a)));
 }
 
 void ReportWriter::decision(const StoredScenario& c, const std::vector<int>& options) {
@@ -595,6 +789,7 @@ void ReportWriter::decision(const StoredScenario& c, const std::vector<int>& opt
   body_ += fmt::format(
       "<section class=\"decision\" id=\"{}\">\n<h2>Which option is the best value? {} against {}</h2>\n",
       anchor, esc(names), esc(c.name));
+  frontier(c, options);
   std::vector<std::pair<Style, std::vector<charts::CurvePoint>>> curves;
   int k = 0;
   for (const json& col : at(*a, "columns")) {
@@ -614,42 +809,45 @@ void ReportWriter::decision(const StoredScenario& c, const std::vector<int>& opt
   }
   const double wtp = c.willingness_to_pay;
   chart("How sure can we be that it is worth the money?",
-        fmt::format("The acceptability curve: for each amount society is willing to pay for one more "
-                    "problem-free household-year, the probability that each option gives the most value "
-                    "(highest net monetary benefit). Dashed vertical line: the scenario's threshold. {}",
-                    note_of(a)),
-        charts::acceptability(curves, wtp), "acceptability", c.name);
+        "For each amount society is willing to pay for one more problem-free household-year, the probability "
+        "that each option gives the most value (the highest net monetary benefit).",
+        charts::acceptability(curves, wtp), "acceptability", c.name,
+        fmt::format("The dashed vertical line is the scenario's threshold. {}", note_of(a)));
   decision_sensitivity(c, options);
   body_ += "</section>\n";
 }
 
 namespace {
 
-// The rows of a stored table, as (key, row) pairs.
-std::vector<const json*> rows_of(const json* table) {
-  std::vector<const json*> out;
-  if (table)
-    for (const json& r : at(*table, "rows")) out.push_back(&r);
-  return out;
-}
-
 // A stored table as an HTML table, every cell as the tables print it (the one-way and virtual-survey tables).
+// Columns of figures an A4 page holds beside a column of labels ("€ -101,54 → -46,01" each).
+constexpr std::size_t kColumnsOnA4 = 3;
+
+// A stored table as HTML tables, every cell as the tables print it (the one-way and virtual-survey tables); a
+// table of more columns than fit on A4 is split into groups of columns, the row labels repeated in each.
 std::string html_table(const json* t, const std::string& first) {
   if (!t) return "";
-  std::string head = fmt::format("<th>{}</th>", esc(first)), body;
-  for (const json& c : at(*t, "columns"))
-    head += fmt::format("<th class=\"num\">{}</th>", esc(text_of(at(c, "label"))));
-  for (const json& r : at(*t, "rows")) {
-    body += fmt::format("<tr><td>{}</td>", esc(text_of(at(r, "label"))));
-    for (const json& c : at(*t, "columns")) {
-      const json& cell = at(at(r, "cells"), text_of(at(c, "key")).c_str());
-      body += fmt::format("<td class=\"num\">{}</td>",
-                          cell.is_null() ? "" : esc(format_cell(cell_of(cell))));
+  const json& columns = at(*t, "columns");
+  std::string out;
+  for (std::size_t from = 0; from < columns.size(); from += kColumnsOnA4) {
+    const std::size_t to = std::min(columns.size(), from + kColumnsOnA4);
+    std::string head = fmt::format("<th>{}</th>", esc(first)), body;
+    for (std::size_t k = from; k < to; ++k)
+      head += fmt::format("<th class=\"num\">{}</th>", esc(text_of(at(columns[k], "label"))));
+    for (const json& r : at(*t, "rows")) {
+      body += fmt::format("<tr><td>{}</td>", esc(text_of(at(r, "label"))));
+      for (std::size_t k = from; k < to; ++k) {
+        const json& cell = at(at(r, "cells"), text_of(at(columns[k], "key")).c_str());
+        body +=
+            fmt::format("<td class=\"num\">{}</td>", cell.is_null() ? "" : esc(format_cell(cell_of(cell))));
+      }
+      body += "</tr>\n";
     }
-    body += "</tr>\n";
+    out += fmt::format(
+        "<table class=\"params columns\">\n<thead><tr>{}</tr></thead>\n<tbody>\n{}</tbody>\n</table>\n", head,
+        body);
   }
-  return fmt::format("<table class=\"params\">\n<thead><tr>{}</tr></thead>\n<tbody>\n{}</tbody>\n</table>\n",
-                     head, body);
+  return out;
 }
 
 }  // namespace
@@ -674,14 +872,14 @@ void ReportWriter::assumptions_that_decide(const StoredScenario& s, const Stored
     if (!rows.empty())
       chart(
           "Which assumptions decide it?",
-          fmt::format(
-              "The tornado: how far the net monetary benefit per household of {} over {} moves from the base "
-              "case (black line) when one parameter is at the 2.5th (light blue) or the 97.5th (red) "
-              "percentile "
-              "of its distribution, the largest swing on top. {}",
-              s.name, c.name, note_of(tornado)),
+          fmt::format("How far the net monetary benefit per household of {} over {} moves from the base case "
+                      "when one parameter at a time is at either end of its distribution.",
+                      s.name, c.name),
           charts::tornado(rows, base, "net monetary benefit per household (euros, discounted)"), "tornado",
-          s.name);
+          s.name,
+          fmt::format("Black line: the base case. Light blue: the parameter at its 2.5th percentile; red: at "
+                      "its 97.5th. The largest swing is on top. {}",
+                      note_of(tornado)));
     const json* one_way = tables_.table("one_way", s.name, c.name);
     if (one_way)
       body_ += fmt::format(
@@ -722,11 +920,13 @@ void ReportWriter::assumptions_that_decide(const StoredScenario& s, const Stored
   if (!panels.empty()) {
     body_ += fmt::format("<p>Thresholds of {}:</p>\n<ul>\n{}</ul>\n", esc(s.name), found);
     chart("Where does the answer change?",
-          fmt::format(
-              "Planning curves: each threshold's outcome along its parameter (mean over the base case's "
-              "replications, common random numbers); dashed: the target; green: the threshold found. {}",
-              note_of(thresholds)),
-          charts::planning_curves(panels, "outcome"), "thresholds", s.name);
+          fmt::format("Each threshold's outcome for {} along its parameter, with the target and the value of "
+                      "the parameter that reaches it.",
+                      s.name),
+          charts::planning_curves(panels, "outcome"), "thresholds", s.name,
+          fmt::format("The mean over the base case's replications, with common random numbers. Dashed: the "
+                      "target; green: the threshold found. {}",
+                      note_of(thresholds)));
   }
   if (survey)
     body_ += fmt::format("<h4>Would the city's own evaluation see it?</h4>\n{}<p class=\"note\">{}</p>\n",
@@ -751,10 +951,10 @@ void ReportWriter::decision_sensitivity(const StoredScenario& c, const std::vect
   const bool draws = info_.draws > 0;
   if (!frontier.empty() && draws)
     chart("Which option to choose, and how sure is that?",
-          "The acceptability frontier: at each willingness to pay the option with the highest expected net "
-          "benefit (its colour) and the probability that it is in fact the best. Dashed: the scenario's "
-          "threshold.",
-          charts::frontier(frontier, styles, wtp), "ceaf", c.name);
+          "At each willingness to pay, the option with the highest expected net benefit (its colour) and the "
+          "probability that it is in fact the best.",
+          charts::frontier(frontier, styles, wtp), "ceaf", c.name,
+          "This is the acceptability frontier. Dashed: the scenario's threshold.");
   // The expected incremental benefit, and the PSA's convergence.
   std::vector<charts::BandLine> benefit, conv_nmb, conv_cost;
   for (std::size_t k = 0; k < options.size(); ++k) {
@@ -785,32 +985,30 @@ void ReportWriter::decision_sensitivity(const StoredScenario& c, const std::vect
   }
   if (!benefit.empty())
     chart("How much is it worth, by willingness to pay?",
-          "The expected incremental net benefit per household over the comparator (mean over the parameter "
-          "draws, "
-          "band: 2.5th to 97.5th percentile of the draws), by the amount society is willing to pay for one "
-          "more "
-          "problem-free household-year. Above zero the option is worth its cost. Dashed: the scenario's "
-          "threshold.",
+          "The expected net benefit per household of each option over the comparator, by the amount society "
+          "is willing to pay for one more problem-free household-year.",
           charts::band_lines(benefit, "willingness to pay (euros per problem-free household-year)",
                              "expected incremental net benefit per household", Axis::Euro, Axis::Euro, wtp),
-          "expected_benefit", c.name);
+          "expected_benefit", c.name,
+          "The line is the mean over the parameter draws; the band holds the 2.5th to 97.5th percentile of "
+          "the draws. Above zero the option is worth its cost. Dashed: the scenario's threshold.");
   if (!conv_nmb.empty()) {
-    json spec = {{"vconcat", json::array({charts::band_lines(conv_nmb, "parameter draws",
-                                                             "running mean: net benefit per household",
-                                                             Axis::Count, Axis::Euro),
-                                          charts::band_lines(conv_cost, "parameter draws",
-                                                             "running mean: extra cost per household",
-                                                             Axis::Count, Axis::Euro)})},
-                 {"spacing", 24}};
+    json nmb = charts::band_lines(conv_nmb, "parameter draws", "running mean: net benefit per household",
+                                  Axis::Count, Axis::Euro);
+    json cost = charts::band_lines(conv_cost, "parameter draws", "running mean: extra cost per household",
+                                   Axis::Count, Axis::Euro);
+    // Two panels at half a chart's height each: together they print as large as one chart.
+    nmb["height"] = cost["height"] = 150;
+    json spec = {{"vconcat", json::array({std::move(nmb), std::move(cost)})}, {"spacing", 24}};
     chart("Were there enough draws?",
-          "The running mean over the parameter draws of the incremental net benefit (top) and cost (bottom) "
-          "per "
-          "household, with +/- 1.96 Monte Carlo standard errors. Lines that have settled and a narrow band: "
-          "more "
-          "draws would not change the answer.",
-          spec, "convergence", c.name);
+          "The running mean over the parameter draws of the net benefit (top) and the extra cost (bottom) "
+          "per household over the comparator.",
+          spec, "convergence", c.name,
+          "The band is +/- 1.96 Monte Carlo standard errors. Lines that have settled and a narrow band: more "
+          "draws would not change the answer.");
   }
-  // The value of information.
+  // The value of information: of all uncertainty (EVPI), then of each parameter (EVPPI).
+  evpi(c);
   const json* v = tables_.table("value_of_information", c.name);
   std::vector<charts::ValueBar> bars;
   for (const json* r : rows_of(v)) {
@@ -823,12 +1021,13 @@ void ReportWriter::decision_sensitivity(const StoredScenario& c, const std::vect
     const json* noise = tables_.table("value_of_information_noise", c.name);
     chart(
         "What is worth knowing better?",
-        fmt::format(
-            "Expected value of partial perfect information for all {} households: what resolving the "
-            "uncertainty about each parameter (or group) would be worth before deciding; whiskers: +/- 1.96 "
-            "standard errors. {} {}",
-            format_dutch(c.households, 0), note_of(v), note_of(noise)),
-        charts::value_bars(bars, "EVPPI, all households (euros)"), "evppi", c.name);
+        fmt::format("What resolving the uncertainty about each parameter (or group) before deciding would be "
+                    "worth for all {} households (the EVPPI).",
+                    format_dutch(c.households, 0)),
+        charts::value_bars(bars, "EVPPI, all households (euros)"), "evppi", c.name,
+        fmt::format("EVPPI: expected value of partial perfect information. Whiskers: +/- 1.96 standard "
+                    "errors. {} {}",
+                    note_of(v), note_of(noise)));
   } else if (v) {
     body_ += fmt::format("<p class=\"note\">{}</p>\n", esc(note_of(v)));
   }
@@ -853,10 +1052,10 @@ void ReportWriter::decision_sensitivity(const StoredScenario& c, const std::vect
     const std::string y_name =
         and_ != std::string::npos ? title.substr(and_ + 15, title.rfind(" (rows)") - and_ - 15) : "y";
     chart("Which option, as two assumptions change?",
-          fmt::format(
-              "The preferred option in each cell of a grid over {} and {} (the others at their means). {}",
-              x_name, y_name, note_of(pref)),
-          charts::preferred_map(cells, xs, ys, styles, x_name, y_name), "two_way", c.name);
+          fmt::format("The preferred option in each cell of a grid over {} and {}, the other parameters at "
+                      "their means.",
+                      x_name, y_name),
+          charts::preferred_map(cells, xs, ys, styles, x_name, y_name), "two_way", c.name, note_of(pref));
     std::vector<charts::GridCell> costs;
     for (int o : options) {
       const json* t = tables_.table("two_way_cost", scenario(o).name, c.name);
@@ -870,11 +1069,11 @@ void ReportWriter::decision_sensitivity(const StoredScenario& c, const std::vect
     if (!costs.empty())
       chart("What does it cost, as two assumptions change?",
             fmt::format(
-                "Extra cost per household over {} (discounted, all payers) in each cell of the grid, one "
-                "panel per option: blue where it saves money, orange where it costs more.",
+                "The extra cost per household over {} (discounted, all payers) in each cell of the grid, "
+                "one panel per option.",
                 c.name),
             charts::value_map(costs, xs, ys, x_name, y_name, "extra cost per household"), "two_way_cost",
-            c.name);
+            c.name, "Blue where it saves money, orange where it costs more.");
   }
 }
 
@@ -1077,6 +1276,13 @@ table { border-collapse: collapse; font-size: .84rem; width: 100%; margin: .4rem
 th, td { text-align: left; padding: .22rem .5rem; border-bottom: 1px solid var(--rule); vertical-align: top; }
 th { border-bottom: 2px solid var(--ink); }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+th.num { white-space: normal; }
+table.side-by-side tr.group th { background: var(--panel); border-bottom: 1px solid var(--rule); padding-top: .45rem; }
+table.side-by-side td.indent-2 { padding-left: 1.5rem; }
+table.side-by-side td.words { font-size: .95em; text-align: right; }
+.interval { color: var(--muted); font-size: .9em; }
+tr.threshold td { font-weight: 700; }
+p.chart-note { font-size: .78rem; color: var(--muted); margin: .2rem 0 0; max-width: 48rem; }
 code, pre { font-family: ui-monospace, "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: .84em; }
 details.all-settings { margin: .4rem 0 1rem; font-size: .9rem; }
 details.all-settings summary { cursor: pointer; color: var(--blue); }
@@ -1090,8 +1296,10 @@ pre.cmd { white-space: pre-wrap; word-break: break-all; background: var(--panel)
   h3, h4 { break-after: avoid; }
   figure.chart-figure, dl.glance, tr, pre { break-inside: avoid; }
   .chart { overflow: visible; }
-  /* Two charts to an A4 page: a tall chart is scaled down whole rather than pushed to a page of its own. */
-  .chart svg { width: auto; height: auto; max-width: 100%; max-height: 92mm; }
+  /* A tall chart is scaled down whole rather than cut, but no further than its labels stay readable (the
+     report's test requires 70% of the drawn size); a chart of many rows may take most of a page. */
+  .chart svg { width: auto; height: auto; max-width: 100%; max-height: 125mm; }
+  .chart[data-height="rows"] svg { max-height: 235mm; }
   a { color: inherit; text-decoration: none; }
   #vg-tooltip-element { display: none !important; }
 }
@@ -1170,6 +1378,7 @@ std::string ReportWriter::page() {
     if (!options.count(s.comparator)) comparators.push_back(s.comparator);
     options[s.comparator].push_back(s.index);
   }
+  overview();
   for (int c : comparators) {
     for (int o : options[c]) intervention(scenario(o), scenario(c));
     decision(scenario(c), options[c]);
