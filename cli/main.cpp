@@ -157,6 +157,9 @@ std::vector<KeptFile> inputs_of(const Study& study) {
         case SourceFile::Role::Targets:
           kept.push_back({f.path, fmt::format("a targets file the scenario '{}' reads", name)});
           break;
+        case SourceFile::Role::ParameterSets:
+          kept.push_back({f.path, fmt::format("the parameter sets the scenario '{}' draws from", name)});
+          break;
       }
     }
   return kept;
@@ -443,7 +446,9 @@ int calibrate(const Options& o, const std::string& command_line) {
   std::vector<KeptFile> kept;
   for (const SourceFile& f : plan.source.files())
     kept.push_back({f.path, f.role == SourceFile::Role::Targets ? "the targets file the scenario reads"
-                                                                : "a file the scenario reads"});
+                            : f.role == SourceFile::Role::ParameterSets
+                                ? "the parameter sets the scenario draws from"
+                                : "a file the scenario reads"});
   if (!o.no_store) {
     check_store_path(o.store, "--store", kept);
     const std::vector<KeptFile> store = store_files(o.store);

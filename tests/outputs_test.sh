@@ -117,6 +117,13 @@ cp targets/velve.yaml velve-targets.orig
 expect 1 "--output a targets file the scenario reads is refused" "targets/velve.yaml.*targets file" \
   "$wijksim" run pilot.yaml "${small[@]}" --no-store --output targets/velve.yaml
 unchanged targets/velve.yaml velve-targets.orig "--output a targets file"
+cp sets/velve.csv velve-sets.orig
+expect 1 "--output the parameter sets the scenario draws from is refused" "sets/velve.csv.*parameter sets" \
+  "$wijksim" run pilot.yaml "${small[@]}" --no-store --output sets/velve.csv
+unchanged sets/velve.csv velve-sets.orig "--output the parameter sets"
+expect 1 "calibrate --output the parameter sets the scenario draws from is refused" "sets/velve.csv.*parameter sets" \
+  "$wijksim" calibrate baseline-velve.yaml --no-store --output sets/velve.csv
+unchanged sets/velve.csv velve-sets.orig "calibrate --output the parameter sets"
 ln pilot.yaml hardlink.txt
 expect_kept 1 "--output a hard link to the scenario is refused (same file, other name)" "hardlink.txt.*scenario" \
   "$wijksim" run pilot.yaml "${small[@]}" --no-store --output hardlink.txt

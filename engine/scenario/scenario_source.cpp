@@ -11,8 +11,8 @@
 #include <mutex>
 #include <optional>
 
-#include "wijksim/core/output_path.h"
 #include "wijksim/core/content_hash.h"
+#include "wijksim/core/output_path.h"
 #include "wijksim/scenario/extends.h"
 #include "wijksim/scenario/scenario_schema.h"
 #include "wijksim/scenario/targets_file.h"
@@ -237,6 +237,7 @@ ScenarioSource ScenarioSource::from_tree(std::shared_ptr<const Node> tree, const
   if (!s.parameter_sets_file.empty()) {
     s.parameter_sets_file =
         (fs::path(path).parent_path() / s.parameter_sets_file).lexically_normal().string();
+    files.push_back({s.parameter_sets_file, SourceFile::Role::ParameterSets});
     if (!reuse.sets && d.empty() && v.parameter_sets_node())
       sets =
           load_sets(*tree, path, s.parameter_sets_file, v.parameter_sets_node()->where, "parameter_sets", d);
@@ -266,10 +267,11 @@ ScenarioSource ScenarioSource::from_tree(std::shared_ptr<const Node> tree, const
         return load_text(text, s.comparator, false);
       }();
       for (const SourceFile& f : c.files_)
-        files.push_back({f.path, f.role == SourceFile::Role::Scenario ? SourceFile::Role::Comparator
-                                 : f.role == SourceFile::Role::Targets
-                                     ? SourceFile::Role::Targets
-                                     : SourceFile::Role::ComparatorExtends});
+        files.push_back(
+            {f.path, f.role == SourceFile::Role::Scenario ? SourceFile::Role::Comparator
+                     : f.role == SourceFile::Role::Targets || f.role == SourceFile::Role::ParameterSets
+                         ? f.role
+                         : SourceFile::Role::ComparatorExtends});
       const Scenario& cs = c.base_;
       if (s.population.households > 0 && cs.population.households != s.population.households)
         d.add(where, "comparator",
@@ -479,6 +481,7 @@ ScenarioSource ScenarioSource::with_parameter_sets(const std::string& path) cons
   out.sets_ = std::move(sets);
   out.set_cache_ = std::make_shared<SetCache>();
   out.base_.parameter_sets_file = path;
+  out.files_.push_back({path, SourceFile::Role::ParameterSets});
   return out;
 }
 

@@ -36,7 +36,7 @@ namespace wijksim {
 
 // A file a scenario was read from.
 struct SourceFile {
-  enum class Role { Scenario, Extends, Comparator, ComparatorExtends, Targets };
+  enum class Role { Scenario, Extends, Comparator, ComparatorExtends, Targets, ParameterSets };
   std::string path;
   Role role = Role::Scenario;
 };
