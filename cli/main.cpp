@@ -973,6 +973,11 @@ int main(int argc, char** argv) {
     if (*run) return run_or_compare("run", o, false, quoted_args(argc, argv), *world);
     if (*compare) return run_or_compare("compare", o, true, quoted_args(argc, argv), *world);
     if (!rank0) return kOk;  // the other commands run on rank 0 alone
+    if (world->size() > 1 && (*calibrate_cmd || *sweep))
+      fmt::print(stderr,
+                 "note: {} does not spread its work over MPI ranks: rank 0 does all of it and the other {} "
+                 "rank{} have ended; run it without mpirun (or with -n 1)\n",
+                 *calibrate_cmd ? "calibrate" : "sweep", world->size() - 1, world->size() == 2 ? "" : "s");
     if (*calibrate_cmd) return calibrate(o, quoted_args(argc, argv));
     if (*runs_cmd) return list_runs(o);
     if (*show_cmd) return show(o);
