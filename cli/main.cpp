@@ -136,32 +136,31 @@ SensitivityOptions sensitivity_options(const Options& o) {
 }
 
 // The files a study reads, which no output may replace (core/output_path.h).
+
+// What a file a scenario reads is to it, in words for the message that refuses it as an output.
+std::string what_it_is(SourceFile::Role role, const std::string& name) {
+  switch (role) {
+    case SourceFile::Role::Scenario:
+      return fmt::format("the scenario '{}'", name);
+    case SourceFile::Role::Extends:
+      return fmt::format("a file the scenario '{}' extends", name);
+    case SourceFile::Role::Comparator:
+      return fmt::format("the comparator of the scenario '{}'", name);
+    case SourceFile::Role::ComparatorExtends:
+      return fmt::format("a file the comparator of the scenario '{}' extends", name);
+    case SourceFile::Role::Targets:
+      return fmt::format("a targets file the scenario '{}' reads", name);
+    case SourceFile::Role::ParameterSets:
+      return fmt::format("the parameter sets the scenario '{}' draws from", name);
+  }
+  return fmt::format("a file the scenario '{}' reads", name);
+}
+
 std::vector<KeptFile> inputs_of(const Study& study) {
   std::vector<KeptFile> kept;
   for (const StudyScenario& s : study.scenarios)
-    for (const SourceFile& f : s.source.files()) {
-      const std::string& name = s.scenario.name;
-      switch (f.role) {
-        case SourceFile::Role::Scenario:
-          kept.push_back({f.path, fmt::format("the scenario '{}'", name)});
-          break;
-        case SourceFile::Role::Extends:
-          kept.push_back({f.path, fmt::format("a file the scenario '{}' extends", name)});
-          break;
-        case SourceFile::Role::Comparator:
-          kept.push_back({f.path, fmt::format("the comparator of the scenario '{}'", name)});
-          break;
-        case SourceFile::Role::ComparatorExtends:
-          kept.push_back({f.path, fmt::format("a file the comparator of the scenario '{}' extends", name)});
-          break;
-        case SourceFile::Role::Targets:
-          kept.push_back({f.path, fmt::format("a targets file the scenario '{}' reads", name)});
-          break;
-        case SourceFile::Role::ParameterSets:
-          kept.push_back({f.path, fmt::format("the parameter sets the scenario '{}' draws from", name)});
-          break;
-      }
-    }
+    for (const SourceFile& f : s.source.files())
+      kept.push_back({f.path, what_it_is(f.role, s.scenario.name)});
   return kept;
 }
 
@@ -445,10 +444,7 @@ int calibrate(const Options& o, const std::string& command_line) {
   // command reads (the scenario, its extends chain, its targets file), never the store, never a device.
   std::vector<KeptFile> kept;
   for (const SourceFile& f : plan.source.files())
-    kept.push_back({f.path, f.role == SourceFile::Role::Targets ? "the targets file the scenario reads"
-                            : f.role == SourceFile::Role::ParameterSets
-                                ? "the parameter sets the scenario draws from"
-                                : "a file the scenario reads"});
+    kept.push_back({f.path, what_it_is(f.role, plan.source.base().name)});
   if (!o.no_store) {
     check_store_path(o.store, "--store", kept);
     const std::vector<KeptFile> store = store_files(o.store);

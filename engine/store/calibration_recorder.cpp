@@ -8,18 +8,10 @@ namespace wijksim {
 
 CalibrationRecorder::CalibrationRecorder(const CalibrationPlan& plan, const std::string& store,
                                          const std::string& command_line, std::optional<std::int64_t> resume)
-    : plan_(plan), store_(RunStore::open(store)) {
+    : RunWriter(store), plan_(plan) {
   const Scenario base = plan.source.base();
   if (resume) {
-    run_id_ = *resume;
-    store_.run(run_id_);  // an unknown run is bad input
-    // One live writer per run (as StudyRecorder): refused before anything of the run is read or written.
-    lock_ = RunLock::try_lock(store, run_id_);
-    if (!lock_)
-      throw InputError({{Location{store, 0, 0}, "--resume",
-                         fmt::format("run {} is being written by another process right now: wait until it "
-                                     "ends, or stop it (Ctrl-C) and resume then",
-                                     run_id_)}});
+    take_over(*resume);  // one live writer per run
     const RunInfo info = store_.run(run_id_);
     std::vector<std::string> differences;
     if (info.command != "calibrate") {
@@ -114,16 +106,7 @@ CandidateSink CalibrationRecorder::sink() {
 
 void CalibrationRecorder::complete(const std::vector<std::pair<std::string, std::string>>& reports) {
   store_.complete_run(run_id_, {}, reports);
-  settled_ = true;
-}
-
-CalibrationRecorder::~CalibrationRecorder() {
-  if (settled_ || run_id_ == 0 || !lock_) return;
-  try {
-    store_.set_status(run_id_, "failed");
-  } catch (...) {
-    // The store may not take even this (a full disk): the run stays "running", which --resume accepts.
-  }
+  settled();
 }
 
 }  // namespace wijksim

@@ -36,7 +36,7 @@ struct RunInfo {
   int replications = 0, first_replication = 0, years = 0, draws = 0;
   int draws_done = 0;         // parameter draws (or the base case) with at least one run kept
   int replications_done = 0;  // base case: replications kept (each is written whole, every scenario)
-  int candidates_done = 0;  // calibrate: candidates evaluated and kept
+  int candidates_done = 0;    // calibrate: candidates evaluated and kept
 };
 
 // What a calibrate run calibrates against (the `calibrations` table).

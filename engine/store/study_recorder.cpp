@@ -95,20 +95,10 @@ StoredSensitivity stored_sensitivity(const SensitivityResult& s) {
 
 }  // namespace
 
-StudyRecorder::StudyRecorder(const Study& study, const RecordOptions& o)
-    : study_(study), store_(RunStore::open(o.store)) {
+StudyRecorder::StudyRecorder(const Study& study, const RecordOptions& o) : RunWriter(o.store), study_(study) {
   const std::vector<StoredScenario> scenarios = stored_scenarios(study);
   if (o.resume) {
-    run_id_ = *o.resume;
-    store_.run(run_id_);  // an unknown run is bad input
-    // One live writer per run: refused at once, before anything of the run is read or written, so the
-    // process writing it is never disturbed.
-    lock_ = RunLock::try_lock(o.store, run_id_);
-    if (!lock_)
-      throw InputError({{Location{o.store, 0, 0}, "--resume",
-                         fmt::format("run {} is being written by another process right now: wait until it "
-                                     "ends, or stop it (Ctrl-C) and resume then",
-                                     run_id_)}});
+    take_over(*o.resume);                      // one live writer per run
     const RunInfo info = store_.run(run_id_);  // as it is now that nobody else writes it
     const std::vector<StoredScenario> before = store_.scenarios(run_id_);
     std::vector<std::string> differences;
@@ -228,16 +218,7 @@ void StudyRecorder::complete(const StudyResult& result,
         }
   }
   store_.complete_run(run_id_, points, reports);
-  settled_ = true;
-}
-
-StudyRecorder::~StudyRecorder() {
-  if (settled_ || run_id_ == 0 || !lock_) return;
-  try {
-    store_.set_status(run_id_, "failed");
-  } catch (...) {
-    // The store may not take even this (a full disk): the run stays "running", which --resume accepts.
-  }
+  settled();
 }
 
 }  // namespace wijksim

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "wijksim/store/run_store.h"
+#include "wijksim/store/run_writer.h"
 #include "wijksim/study/sensitivity_study.h"
 #include "wijksim/study/study.h"
 
@@ -22,14 +23,13 @@ struct RecordOptions {
   std::optional<std::int64_t> resume;  // continue this run of the store
 };
 
-class StudyRecorder {
+class StudyRecorder : public RunWriter {
  public:
   // Opens the store and begins the run, or checks the run to resume and loads its completed draws; either
   // way it holds the run's lock (run_lock.h) until it is destroyed. Throws InputError when a resumed run
   // does not match the study or another process is writing it, Error when the store cannot be used.
   StudyRecorder(const Study& study, const RecordOptions& options);
 
-  std::int64_t run_id() const { return run_id_; }
   const std::string& store_path() const { return store_.path(); }
   // The runs a resumed run already holds, by (draw, replication): whole units only (see DrawSink).
   const CompletedRuns& completed() const { return completed_; }
@@ -41,31 +41,14 @@ class StudyRecorder {
   // `sensitivity`, when given, goes to its own tables first (sensitivity_study.h).
   void complete(const StudyResult& result, const std::vector<std::pair<std::string, std::string>>& reports,
                 const SensitivityResult* sensitivity = nullptr);
-  void interrupted() {
-    store_.set_status(run_id_, "interrupted");
-    settled_ = true;
-  }
-  void failed() {
-    store_.set_status(run_id_, "failed");
-    settled_ = true;
-  }
-  // A recorder that ends without complete(), interrupted() or failed() (an exception nobody expected: out
-  // of memory, a bug) marks its run failed, so no run stays "running" once its writer has ended. Only a
-  // process that dies (kill -9) leaves "running"; `wijksim runs` then says nobody writes it.
-  ~StudyRecorder();
-  StudyRecorder(const StudyRecorder&) = delete;
-  StudyRecorder& operator=(const StudyRecorder&) = delete;
+  // interrupted(), failed(), run_id(), and a run that ends without a final status marked failed: RunWriter.
 
  private:
   void write_draw(std::uint32_t draw, const std::vector<std::vector<RunResult>>& results,
                   const std::vector<std::vector<RunMeasures>>& measures);
 
   const Study& study_;
-  RunStore store_;
-  std::optional<RunLock> lock_;  // held for as long as this process writes the run (run_lock.h)
-  std::int64_t run_id_ = 0;
   CompletedRuns completed_;
-  bool settled_ = false;  // the run has its final status
 };
 
 }  // namespace wijksim

@@ -1,0 +1,29 @@
+#include "wijksim/store/run_writer.h"
+
+#include <fmt/format.h>
+
+#include "wijksim/core/error.h"
+
+namespace wijksim {
+
+void RunWriter::take_over(std::int64_t run) {
+  run_id_ = run;
+  store_.run(run_id_);  // an unknown run is bad input
+  lock_ = RunLock::try_lock(path_, run_id_);
+  if (!lock_)
+    throw InputError({{Location{path_, 0, 0}, "--resume",
+                       fmt::format("run {} is being written by another process right now: wait until it "
+                                   "ends, or stop it (Ctrl-C) and resume then",
+                                   run_id_)}});
+}
+
+RunWriter::~RunWriter() {
+  if (settled_ || run_id_ == 0 || !lock_) return;
+  try {
+    store_.set_status(run_id_, "failed");
+  } catch (...) {
+    // The store may not take even this (a full disk): the run stays "running", which --resume accepts.
+  }
+}
+
+}  // namespace wijksim

@@ -1,0 +1,50 @@
+// What every recorder of a run (StudyRecorder, CalibrationRecorder) holds while it writes one: the store,
+// the run's number, the run's lock (one live writer per run, run_lock.h) and whether the run has its final
+// status. A writer that ends without one (an exception nobody expected: out of memory, a bug) marks its
+// run failed, so no run stays "running" once its writer has ended; only a process that dies (kill -9)
+// leaves "running", and `wijksim runs` then says nobody writes it.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "wijksim/store/run_lock.h"
+#include "wijksim/store/run_store.h"
+
+namespace wijksim {
+
+class RunWriter {
+ public:
+  std::int64_t run_id() const { return run_id_; }
+  void interrupted() {
+    store_.set_status(run_id_, "interrupted");
+    settled_ = true;
+  }
+  void failed() {
+    store_.set_status(run_id_, "failed");
+    settled_ = true;
+  }
+  RunWriter(const RunWriter&) = delete;
+  RunWriter& operator=(const RunWriter&) = delete;
+
+ protected:
+  explicit RunWriter(const std::string& store) : store_(RunStore::open(store)), path_(store) {}
+  ~RunWriter();
+  // Resuming `run`: it must exist (bad input otherwise) and nobody else may be writing it (InputError at
+  // --resume). Taken before anything of the run is read or written, so the process writing it is never
+  // disturbed.
+  void take_over(std::int64_t run);
+  // The run has its final status ("complete").
+  void settled() { settled_ = true; }
+
+  RunStore store_;
+  std::int64_t run_id_ = 0;
+  std::optional<RunLock> lock_;  // held for as long as this process writes the run
+
+ private:
+  std::string path_;
+  bool settled_ = false;
+};
+
+}  // namespace wijksim
