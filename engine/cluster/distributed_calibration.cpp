@@ -162,7 +162,10 @@ CandidateRecord read_candidate(ByteReader& in) {
 }
 
 CalibrationCoordinator::CalibrationCoordinator(World& world, CalibrationJobOptions options)
-    : world_(world), options_(options) {}
+    : CalibrationCoordinator(world.size() > 1 ? &world.messenger() : nullptr, options) {}
+
+CalibrationCoordinator::CalibrationCoordinator(Messenger* messenger, CalibrationJobOptions options)
+    : m_(messenger && messenger->size() > 1 ? messenger : nullptr), options_(options) {}
 
 CalibrationCoordinator::~CalibrationCoordinator() {
   try {
@@ -170,12 +173,12 @@ CalibrationCoordinator::~CalibrationCoordinator() {
   } catch (...) {
     // A destructor cannot say more; the workers then wait until mpirun ends the job.
   }
-  if (world_.size() == 1 || ended_) return;
+  if (!m_) return;
   try {
-    Messenger& m = world_.messenger();
+    Messenger& m = *m_;
     if (!agreed_)
-      for (int r = 1; r < world_.size(); ++r) wait_for(m, kHello);
-    for (int r = 1; r < world_.size(); ++r) m.send(r, kEnd, {});
+      for (int r = 1; r < size(); ++r) wait_for(m, kHello);
+    for (int r = 1; r < size(); ++r) m.send(r, kEnd, {});
     flush(m);
   } catch (...) {
     // As above.
@@ -184,11 +187,11 @@ CalibrationCoordinator::~CalibrationCoordinator() {
 
 void CalibrationCoordinator::agree(const CalibrationPlan& plan) {
   plan_ = &plan;
-  if (world_.size() == 1) return;
-  Messenger& m = world_.messenger();
+  if (!m_) return;
+  Messenger& m = *m_;
   const std::uint64_t mine = fingerprint(plan);
   std::string differ;
-  for (int r = 1; r < world_.size(); ++r) {
+  for (int r = 1; r < size(); ++r) {
     Message hello = wait_for(m, kHello);
     ByteReader in(hello.bytes);
     if (in.get<std::uint64_t>() != mine)
@@ -203,7 +206,7 @@ void CalibrationCoordinator::agree(const CalibrationPlan& plan) {
 }
 
 SimulateCandidates CalibrationCoordinator::simulator() {
-  if (world_.size() == 1) return nullptr;
+  if (!m_) return nullptr;
   if (!agreed_) throw InternalError("CalibrationCoordinator::simulator before agree");
   return [this](std::span<const ImisCandidate> candidates, const CandidateDone& done,
                 const std::atomic<bool>* stop) { simulate(candidates, done, stop); };
@@ -213,9 +216,9 @@ void CalibrationCoordinator::simulate(std::span<const ImisCandidate> candidates,
                                       const std::atomic<bool>* stop) {
   end_batch();  // the batch before ended with every unit back, or the calibration would not go on
   if (candidates.empty() || (stop && stop->load())) return;
-  Messenger& m = world_.messenger();
+  Messenger& m = *m_;
   const Bytes batch = write_batch(candidates);
-  for (int r = 1; r < world_.size(); ++r) m.send(r, kBatch, batch);
+  for (int r = 1; r < size(); ++r) m.send(r, kBatch, batch);
   auto mine = std::make_shared<const Candidates>(candidates.begin(), candidates.end());
   schedule_ = std::make_unique<CandidateSchedule>(candidates, done, stop);
   farm_ = std::make_unique<FarmCoordinator>(m, *schedule_, prepare_candidates(*plan_, std::move(mine)),
@@ -234,7 +237,10 @@ void CalibrationCoordinator::end_batch() {
 }
 
 void serve_calibration(World& world, const std::function<CalibrationPlan()>& plan) {
-  Messenger& m = world.messenger();
+  serve_calibration(world.messenger(), plan);
+}
+
+void serve_calibration(Messenger& m, const std::function<CalibrationPlan()>& plan) {
   std::optional<CalibrationPlan> planned;
   try {
     planned.emplace(plan());

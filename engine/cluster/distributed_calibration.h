@@ -47,6 +47,8 @@ struct CalibrationJobOptions {
 class CalibrationCoordinator {
  public:
   explicit CalibrationCoordinator(World& world, CalibrationJobOptions options = {});
+  // The same on a job's messenger (nullptr: a job of one process); tests make a job of threads with it.
+  explicit CalibrationCoordinator(Messenger* messenger, CalibrationJobOptions options = {});
   // Tells the workers there are no more batches (after waiting for the units in flight of a batch that
   // stopped early: Ctrl-C, a failure), so they end. If agree() was never reached (rank 0 failed first: bad
   // input, a store it cannot open), first takes their hellos, so they end at once and quietly.
@@ -68,10 +70,12 @@ class CalibrationCoordinator {
                 const std::atomic<bool>* stop);
   void end_batch();  // drains the batch's farm and adds its stats
 
-  World& world_;
+  int size() const { return m_ ? m_->size() : 1; }
+
+  Messenger* m_;
   CalibrationJobOptions options_;
   const CalibrationPlan* plan_ = nullptr;
-  bool agreed_ = false, ended_ = false;
+  bool agreed_ = false;
   FarmStats stats_;
   // The batch in progress, in this order so the farm (which uses the schedule) goes first. Kept after a
   // batch stops early, so the command can say so before the ranks have ended (mpirun kills a job one
@@ -83,5 +87,6 @@ class CalibrationCoordinator {
 // Every other rank: plans the calibration with `plan` (as rank 0 does, from the same command line), tells
 // rank 0 its fingerprint, and simulates the candidates of each batch rank 0 hands out until it says end.
 void serve_calibration(World& world, const std::function<CalibrationPlan()>& plan);
+void serve_calibration(Messenger& messenger, const std::function<CalibrationPlan()>& plan);
 
 }  // namespace wijksim::cluster
