@@ -6,8 +6,9 @@
 // and check applies), on the targets file's `calibration.households` (every neighbourhood scaled
 // proportionally), run for `replications` replications of `years` policy years after the scenario's
 // warm-up. Every candidate runs the same seed and replications: common random numbers, so two candidates'
-// figures differ by their parameters, not by luck. Candidates run in parallel (oneTBB); each is addressed
-// by its index, so nothing depends on the thread count or the order they finish in.
+// figures differ by their parameters, not by luck. Candidates run in parallel (oneTBB), or over the ranks of
+// an MPI job (SimulateCandidates); each is addressed by its index, so nothing depends on the thread or rank
+// count or the order they finish in.
 #pragma once
 
 #include <atomic>
