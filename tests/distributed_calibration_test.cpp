@@ -117,7 +117,7 @@ void check_same(const CalibrationPlan& plan, const CalibrationResult& a, const C
 
 }  // namespace
 
-TEST_CASE("a candidate's record goes between ranks and comes back equal in every bit",
+TEST_CASE("a calibration candidate's record goes between ranks and comes back equal in every bit",
           "[cluster][calibrate]") {
   CandidateRecord r;
   r.index = 17;
