@@ -5,7 +5,8 @@
 # JSON renders), store contents (every table; of `runs` all but its two timestamps) and HTML report (but for
 # its timestamps). Each run is in a directory of its own with the same arguments, so even the stored
 # command lines agree. A small calibration under `mpirun -n 1|2|3` must give the sets file, printed fit and
-# store of one process, with every worker rank having simulated candidates.
+# store of one process, with every worker rank having simulated candidates; and so must one whose worker
+# rank was killed, resumed.
 # Usage: mpi_test.sh WIJKSIM SOURCE_DIR MPIEXEC
 set -u
 wijksim=$1
@@ -136,6 +137,27 @@ if run_calibrate cal-one; then
     spread=$(grep -o 'spread over [0-9]* MPI ranks: [0-9]* candidates' "$tmp/cal-n$n/err")
     [ $ok -eq 1 ] && echo "ok: calibrate, mpirun -n $n: sets file, output and store byte-identical to one process${spread:+; $spread}"
   done
+  # A worker rank killed (the test hook, which counts per batch: rank 1 sends 3 candidates of the first batch,
+  # then SIGKILLs itself)
+  # ends the job; the store keeps what rank 0 received, and --resume under mpirun ends as one process did.
+  mkdir -p "$tmp/cal-kill"
+  (cd "$tmp/cal-kill" && WIJKSIM_TEST_KILL_RANK=1:after_units=3 $(mpi 3) "$wijksim" "${cal[@]}" --store results.db -o sets.csv >out 2>err)
+  code=$?
+  kept=$(cd "$tmp/cal-kill" && "$wijksim" runs --store results.db 2>/dev/null | sed -n 's/^ *\([0-9]*\) candidates evaluated.*/\1/p')
+  if [ $code -eq 0 ] || [ -e "$tmp/cal-kill/sets.csv" ]; then
+    say_fail "calibrate: killing rank 1 did not end the job: exit $code: $(cat "$tmp/cal-kill/err")"
+  elif ! (cd "$tmp/cal-kill" && $(mpi 2) "$wijksim" "${cal[@]}" --store results.db -o sets.csv --resume 1 >out 2>err); then
+    say_fail "calibrate: resuming after a killed rank failed: $(cat "$tmp/cal-kill/err")"
+  else
+    dump_calibration "$tmp/cal-kill/results.db" >"$tmp/cal-kill/store.txt"
+    if grep -q "resuming run 1 of results.db: ${kept:-?} candidates evaluated before" "$tmp/cal-kill/err" &&
+      cmp -s "$tmp/cal-one/out" "$tmp/cal-kill/out" && cmp -s "$tmp/cal-one/sets.csv" "$tmp/cal-kill/sets.csv" &&
+      cmp -s "$tmp/cal-one/store.txt" "$tmp/cal-kill/store.txt"; then
+      echo "ok: calibrate: a worker rank killed after ${kept:-?} candidates kept (exit $code); resumed under mpirun -n 2: the sets file, output and store of one process"
+    else
+      say_fail "calibrate: resumed after a killed rank, the output differs from one process's: $(cat "$tmp/cal-kill/err")"
+    fi
+  fi
 fi
 echo "(calibrate under MPI: $((SECONDS - started)) s)"
 
