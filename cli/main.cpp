@@ -25,6 +25,7 @@
 #include "progress_bar.h"
 #include "terminal.h"
 #include "wijksim/analysis/calibration.h"
+#include "wijksim/cluster/distributed_calibration.h"
 #include "wijksim/cluster/distributed_study.h"
 #include "wijksim/cluster/world.h"
 #include "wijksim/core/atomic_file.h"
@@ -194,7 +195,8 @@ std::string quoted_args(int argc, char** argv) {
 }
 
 // Under mpirun with more than one rank: what the farm did, in one line on stderr (benchmarks/README.md).
-void print_farm_stats(const cluster::FarmStats& f) {
+// `unit`: what the farm handed out (a study's units; calibrate's candidates).
+void print_farm_stats(const cluster::FarmStats& f, const std::string& unit = "unit") {
   double wall = 0, in_calls = 0;
   std::uint64_t bytes = 0;
   for (const cluster::RankStats& r : f.ranks) {
@@ -205,16 +207,16 @@ void print_farm_stats(const cluster::FarmStats& f) {
   const double units = f.units ? static_cast<double>(f.units) : 1.0;
   fmt::print(
       stderr,
-      "spread over {} MPI ranks: {} units, {:.1f} kB sent per unit; MPI calls took {:.2f} ms of processor "
-      "time per unit ({:.2f}% of the ranks' time); rank 0 coordinating {:.2f} ms per unit\n",
-      f.ranks.size(), f.units, bytes / 1e3 / units, 1e3 * in_calls / units,
-      wall > 0 ? 100 * in_calls / wall : 0.0, 1e3 * f.coordinator_busy_seconds / units);
+      "spread over {} MPI ranks: {} {}s, {:.1f} kB sent per {}; MPI calls took {:.2f} ms of processor "
+      "time per {} ({:.2f}% of the ranks' time); rank 0 coordinating {:.2f} ms per {}\n",
+      f.ranks.size(), f.units, unit, bytes / 1e3 / units, unit, 1e3 * in_calls / units, unit,
+      wall > 0 ? 100 * in_calls / wall : 0.0, 1e3 * f.coordinator_busy_seconds / units, unit);
   if (std::getenv("WIJKSIM_MPI_STATS"))
     for (std::size_t r = 0; r < f.ranks.size(); ++r)
       fmt::print(stderr,
-                 "rank {}: {} units, {:.3f} s computing them, {:.3f} s preparing, {:.3f} s wall, {:.4f} s of "
+                 "rank {}: {} {}s, {:.3f} s computing them, {:.3f} s preparing, {:.3f} s wall, {:.4f} s of "
                  "processor time in {} MPI sends and the other calls, {} bytes sent\n",
-                 r, f.ranks[r].units, f.ranks[r].compute_seconds, f.ranks[r].prepare_seconds,
+                 r, f.ranks[r].units, unit, f.ranks[r].compute_seconds, f.ranks[r].prepare_seconds,
                  f.ranks[r].wall_seconds, f.ranks[r].transport.seconds_in_calls,
                  f.ranks[r].transport.messages_sent, f.ranks[r].transport.bytes_sent);
 }
@@ -429,15 +431,32 @@ int sweep_command(const Options& o) {
   return kOk;
 }
 
-// wijksim calibrate: the scenario's free parameters fitted to its targets; the sets to --output.
-int calibrate(const Options& o, const std::string& command_line) {
+// wijksim calibrate: the scenario's free parameters fitted to its targets; the sets to --output. Under
+// mpirun rank 0 does all of this and the candidates are simulated on every rank
+// (cluster/distributed_calibration.h).
+int calibrate(const Options& o, const std::string& command_line, cluster::World& world) {
+  if (!world.coordinator()) {
+    // A worker rank of an MPI job: simulates the candidates rank 0 hands out, silently. As for run and
+    // compare, the first signal (mpirun sends every rank SIGTERM on Ctrl-C) is rank 0's to act on.
+    cli::Interrupts::worker();
+    cluster::serve_calibration(world, [&] { return plan_calibration(o.scenarios.front(), o.seed); });
+    return kOk;
+  }
+  // The plan outlives the coordinator, which is made before anything can fail: should this rank fail
+  // before the calibration starts, it tells the other ranks to end; after Ctrl-C it waits, as it ends, for
+  // the candidates the ranks are still simulating.
+  std::optional<CalibrationPlan> planned;
+  cluster::CalibrationJobOptions job;
+  job.coordinator_computes = std::getenv("WIJKSIM_MPI_COORDINATOR_ONLY") == nullptr;
+  cluster::CalibrationCoordinator coordinator(world, job);
   if (o.no_store && o.resume)
     throw UsageError("--resume continues a run of a results store; drop --no-store");
   if (o.no_store && o.store_given)
     throw UsageError(
         fmt::format("--store {} names a results store and --no-store keeps none: drop one of them", o.store));
   cli::Interrupts::at_once("interrupted before the calibration started; nothing was simulated or kept");
-  const CalibrationPlan plan = plan_calibration(o.scenarios.front(), o.seed);
+  const CalibrationPlan& plan = planned.emplace(plan_calibration(o.scenarios.front(), o.seed));
+  coordinator.agree(plan);
   const std::string output =
       o.output ? *o.output : std::filesystem::path(o.scenarios.front()).stem().string() + "-sets.csv";
   // The sets file is checked before anything is simulated (and again when it is written): never a file the
@@ -467,7 +486,7 @@ int calibrate(const Options& o, const std::string& command_line) {
     result = run_calibration(
         plan, [&bar](std::size_t done, std::size_t total) { bar.update(done, total); },
         recorder ? recorder->sink() : CandidateSink{}, recorder ? &recorder->completed() : nullptr,
-        cli::Interrupts::stop_flag());
+        cli::Interrupts::stop_flag(), coordinator.simulator());
   } catch (const Interrupted& i) {
     bar.finish();
     if (!recorder) {
@@ -507,6 +526,7 @@ int calibrate(const Options& o, const std::string& command_line) {
   fmt::print("{}", render_table(report));
   fmt::print(stderr, "wrote {} parameter sets to {}\n", result.sets.size(), output);
   if (recorder) fmt::print(stderr, "stored as run {} in {}\n", recorder->run_id(), o.store);
+  if (world.size() > 1) print_farm_stats(coordinator.stats(), "candidate");
   return kOk;
 }
 
@@ -909,8 +929,8 @@ Commands define_commands(CLI::App& app, Options& o, std::vector<CLI::Option*>& s
 
 int main(int argc, char** argv) {
   cli::Interrupts::install();  // before any thread starts (cli/interrupts.h)
-  // Under an MPI launcher every rank initialises MPI here, whatever the command; only run and compare use
-  // the ranks, and only rank 0 prints.
+  // Under an MPI launcher every rank initialises MPI here, whatever the command; only run, compare and
+  // calibrate use the ranks, and only rank 0 prints.
   std::optional<cluster::World> world;
   try {
     world.emplace(argc, argv);
@@ -968,13 +988,13 @@ int main(int argc, char** argv) {
     if (*export_cmd && o.csv_dir.empty()) throw UsageError("--csv needs the name of a directory");
     if (*run) return run_or_compare("run", o, false, quoted_args(argc, argv), *world);
     if (*compare) return run_or_compare("compare", o, true, quoted_args(argc, argv), *world);
+    if (*calibrate_cmd) return calibrate(o, quoted_args(argc, argv), *world);
     if (!rank0) return kOk;  // the other commands run on rank 0 alone
-    if (world->size() > 1 && (*calibrate_cmd || *sweep))
+    if (world->size() > 1 && *sweep)
       fmt::print(stderr,
-                 "note: {} does not spread its work over MPI ranks: rank 0 does all of it and the other {} "
+                 "note: sweep does not spread its work over MPI ranks: rank 0 does all of it and the other {} "
                  "rank{} have ended; run it without mpirun (or with -n 1)\n",
-                 *calibrate_cmd ? "calibrate" : "sweep", world->size() - 1, world->size() == 2 ? "" : "s");
-    if (*calibrate_cmd) return calibrate(o, quoted_args(argc, argv));
+                 world->size() - 1, world->size() == 2 ? "" : "s");
     if (*runs_cmd) return list_runs(o);
     if (*show_cmd) return show(o);
     if (*export_cmd) return export_run(o);

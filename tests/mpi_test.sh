@@ -4,7 +4,9 @@
 # coordinating, once) must give byte-identical printed tables (JSON and CSV, and the stored table, CSV and
 # JSON renders), store contents (every table; of `runs` all but its two timestamps) and HTML report (but for
 # its timestamps). Each run is in a directory of its own with the same arguments, so even the stored
-# command lines agree.
+# command lines agree. A small calibration under `mpirun -n 1|2|3` must give the sets file, printed fit and
+# store of one process, with every worker rank having simulated candidates; and so must one whose worker
+# rank was killed, resumed.
 # Usage: mpi_test.sh WIJKSIM SOURCE_DIR MPIEXEC
 set -u
 wijksim=$1
@@ -77,6 +79,88 @@ grep -q "spread over 3 MPI ranks: 4 units" "$tmp/base-n3-t1/err" || say_fail "th
 # Workers print nothing: rank 0's lines only, once each.
 [ "$(grep -c '^stored as run' "$tmp/psa-n3-t1/err")" -eq 1 ] || say_fail "more than one rank printed: $(cat "$tmp/psa-n3-t1/err")"
 
+# calibrate: rank 0 runs IMIS and keeps the store; each batch's candidates are simulated on every rank. The
+# sets file, the printed fit and the store (but for the run's timestamps) must be byte-identical to one
+# process. A tiny calibration as in calibrate_test.sh: about 180 candidates, a second or two a run.
+mkdir -p "$tmp/cal"
+cat >"$tmp/cal/targets.yaml" <<'EOF'
+population: a tiny test population
+targets:
+  with_problem: {label: households with at least one problem, measure: share.with_problem, value: 0.49, n: 168, unit: share of households, source: test}
+  bounced: {label: sent from pillar to post, measure: share.bounced, value: 0.47, n: 49, unit: share of households with help, source: test}
+free:
+  domains.*.incidence_per_year: {dist: uniform, min: 0.005, max: 0.05}
+  fragmentation.wrong_agency_probability: {dist: uniform, min: 0.1, max: 0.5}
+calibration: {replications: 2, years: 1, initial: 60, per_round: 30, rounds: 4, sets: 40, mode_search: 20}
+EOF
+cat >"$tmp/cal/tiny.yaml" <<EOF
+extends: $src/scenarios/baseline-velve.yaml
+name: tiny
+targets: targets.yaml
+population: {households: 400}
+simulation: {warmup_years: 4}
+EOF
+cal=(calibrate "$tmp/cal/tiny.yaml" --threads 1)
+dump_calibration() {
+  local db=$1 t
+  sqlite3 "$db" "SELECT run_id, version, seed, command, command_line, status, replications,
+                        first_replication, years, draws FROM runs ORDER BY run_id"
+  for t in scenarios settings calibrations candidates reports; do
+    echo "== $t"
+    sqlite3 "$db" ".dump $t"
+  done
+}
+run_calibrate() {  # run_calibrate NAME LAUNCH...: as run, for calibrate (its sets file and store)
+  local name=$1 dir=$tmp/$1
+  shift
+  mkdir -p "$dir"
+  (cd "$dir" && WIJKSIM_MPI_STATS=1 "$@" "$wijksim" "${cal[@]}" --store results.db -o sets.csv >out 2>err) ||
+    { say_fail "$name: exit $?: $(cat "$dir/err")"; return 1; }
+  dump_calibration "$dir/results.db" >"$dir/store.txt"
+}
+started=$SECONDS
+if run_calibrate cal-one; then
+  [ "$(grep -c "INSERT INTO candidates" "$tmp/cal-one/store.txt")" -gt 100 ] ||
+    say_fail "the one-process calibration stored too few candidates: $(cat "$tmp/cal-one/err")"
+  for n in 1 2 3; do
+    run_calibrate cal-n$n $(mpi $n) || continue
+    ok=1
+    for f in out sets.csv store.txt; do
+      cmp -s "$tmp/cal-one/$f" "$tmp/cal-n$n/$f" || { say_fail "calibrate, mpirun -n $n: $f differs from one process's"; ok=0; }
+    done
+    # The candidates were really spread: rank 0 says how many each rank simulated, and every worker did some.
+    for r in $(seq 1 $((n - 1))); do
+      grep -Eq "^rank $r: [1-9][0-9]* candidates" "$tmp/cal-n$n/err" ||
+        { say_fail "calibrate, mpirun -n $n: rank $r simulated no candidate: $(cat "$tmp/cal-n$n/err")"; ok=0; }
+    done
+    [ "$(grep -c '^stored as run' "$tmp/cal-n$n/err")" -eq 1 ] || { say_fail "calibrate, mpirun -n $n: more than one rank printed"; ok=0; }
+    spread=$(grep -o 'spread over [0-9]* MPI ranks: [0-9]* candidates' "$tmp/cal-n$n/err")
+    [ $ok -eq 1 ] && echo "ok: calibrate, mpirun -n $n: sets file, output and store byte-identical to one process${spread:+; $spread}"
+  done
+  # A worker rank killed (the test hook, which counts per batch: rank 1 sends 3 candidates of the first batch,
+  # then SIGKILLs itself)
+  # ends the job; the store keeps what rank 0 received, and --resume under mpirun ends as one process did.
+  mkdir -p "$tmp/cal-kill"
+  (cd "$tmp/cal-kill" && WIJKSIM_TEST_KILL_RANK=1:after_units=3 $(mpi 3) "$wijksim" "${cal[@]}" --store results.db -o sets.csv >out 2>err)
+  code=$?
+  kept=$(cd "$tmp/cal-kill" && "$wijksim" runs --store results.db 2>/dev/null | sed -n 's/^ *\([0-9]*\) candidates evaluated.*/\1/p')
+  if [ $code -eq 0 ] || [ -e "$tmp/cal-kill/sets.csv" ]; then
+    say_fail "calibrate: killing rank 1 did not end the job: exit $code: $(cat "$tmp/cal-kill/err")"
+  elif ! (cd "$tmp/cal-kill" && $(mpi 2) "$wijksim" "${cal[@]}" --store results.db -o sets.csv --resume 1 >out 2>err); then
+    say_fail "calibrate: resuming after a killed rank failed: $(cat "$tmp/cal-kill/err")"
+  else
+    dump_calibration "$tmp/cal-kill/results.db" >"$tmp/cal-kill/store.txt"
+    if grep -q "resuming run 1 of results.db: ${kept:-?} candidates evaluated before" "$tmp/cal-kill/err" &&
+      cmp -s "$tmp/cal-one/out" "$tmp/cal-kill/out" && cmp -s "$tmp/cal-one/sets.csv" "$tmp/cal-kill/sets.csv" &&
+      cmp -s "$tmp/cal-one/store.txt" "$tmp/cal-kill/store.txt"; then
+      echo "ok: calibrate: a worker rank killed after ${kept:-?} candidates kept (exit $code); resumed under mpirun -n 2: the sets file, output and store of one process"
+    else
+      say_fail "calibrate: resumed after a killed rank, the output differs from one process's: $(cat "$tmp/cal-kill/err")"
+    fi
+  fi
+fi
+echo "(calibrate under MPI: $((SECONDS - started)) s)"
+
 # Every rank must plan the same study: a worker whose files differ is named, nothing runs, the store is untouched.
 mkdir -p "$tmp/differ"
 cat >"$tmp/differ/wrapper.sh" <<EOF
@@ -91,6 +175,14 @@ if [ $code -ne 0 ] && grep -q "rank 1 of this job did not plan the study rank 0 
   echo "ok: a rank that planned another study is named, and nothing runs"
 else
   say_fail "a rank that planned another study: exit $code: $(cat "$tmp/differ/err")"
+fi
+# The same for calibrate: a rank whose files differ is named, nothing is simulated, no sets file is written.
+(cd "$tmp/differ" && $(mpi 2) ./wrapper.sh "${cal[@]}" --store cal.db -o sets.csv >out 2>err)
+code=$?
+if [ $code -ne 0 ] && grep -q "rank 1 of this job did not plan the calibration rank 0 did" "$tmp/differ/err" && [ ! -e "$tmp/differ/sets.csv" ]; then
+  echo "ok: calibrate: a rank that planned another calibration is named, and nothing runs"
+else
+  say_fail "calibrate: a rank that planned another calibration: exit $code: $(cat "$tmp/differ/err")"
 fi
 # Bad input: rank 0 says it once, exit 1, the workers end quietly.
 (cd "$tmp/differ" && $(mpi 3) "$wijksim" run "$tmp/missing.yaml" >out 2>err)

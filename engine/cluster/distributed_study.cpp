@@ -1,15 +1,13 @@
 #include "wijksim/cluster/distributed_study.h"
 
 #include <fmt/format.h>
-#include <oneapi/tbb/global_control.h>
 
-#include <chrono>
 #include <memory>
 #include <optional>
 #include <string>
-#include <thread>
 
 #include "wijksim/cluster/bytes.h"
+#include "wijksim/cluster/job_messages.h"
 #include "wijksim/cluster/run_codec.h"
 #include "wijksim/core/error.h"
 
@@ -22,37 +20,6 @@ enum Tag : int { kHello = 100, kStart = 101 };
 // A unit's outcome, first byte: its runs, or the RunFailure it threw (rank 0 rethrows it, so the command
 // prints the same replay line as one process would).
 enum Outcome : std::uint8_t { kRuns = 0, kRunFailure = 1 };
-
-std::uint64_t fnv1a(const std::string& s) {
-  std::uint64_t h = 14695981039346656037ull;
-  for (const char c : s) {
-    h ^= static_cast<unsigned char>(c);
-    h *= 1099511628211ull;
-  }
-  return h;
-}
-
-Message wait_for(Messenger& m, int tag) {
-  for (;;) {
-    if (auto msg = m.poll()) {
-      if (msg->tag != tag)
-        throw Error(fmt::format("rank {} sent message {} where {} was expected", msg->from, msg->tag, tag));
-      return std::move(*msg);
-    }
-    std::this_thread::sleep_for(std::chrono::microseconds(200));
-  }
-}
-
-void flush(Messenger& m) {
-  while (!m.flushed()) std::this_thread::sleep_for(std::chrono::microseconds(100));
-}
-
-FarmOptions farm_options(const StudyJobOptions& o) {
-  FarmOptions f;
-  f.threads = tbb::global_control::active_value(tbb::global_control::max_allowed_parallelism);
-  f.coordinator_computes = o.coordinator_computes;
-  return f;
-}
 
 // What every computing rank does with a unit: simulate it (StudyUnits, the warm-ups built once per rank).
 PrepareCompute prepare_units(const Study& study) {
@@ -180,7 +147,8 @@ StudyResult StudyCoordinator::run(const Study& study, const Progress::Callback& 
   Messenger& m = world_.messenger();
   for (int r = 1; r < world_.size(); ++r) m.send(r, kStart, Bytes{std::byte{1}});
   started_ = true;
-  farm_ = std::make_unique<FarmCoordinator>(m, *schedule_, prepare_units(study), farm_options(options_));
+  farm_ = std::make_unique<FarmCoordinator>(m, *schedule_, prepare_units(study),
+                                            farm_options(options_.coordinator_computes));
   farm_->run();
   return assembler_->finish();
 }
@@ -207,7 +175,7 @@ void serve_study(World& world, const std::function<Study()>& plan) {
     flush(m);
     return;
   }
-  serve(m, prepare_units(*study), farm_options({}));
+  serve(m, prepare_units(*study), farm_options(true));
 }
 
 }  // namespace wijksim::cluster

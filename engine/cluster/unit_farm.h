@@ -11,7 +11,8 @@
 // and the last units thinly, leaving no rank a long tail.
 //
 // The farm knows nothing of studies: a study hands out (parameter draw, replication) units
-// (distributed_study.h); a calibration would hand out candidates the same way, with a schedule of its own.
+// (distributed_study.h); a calibration hands out each batch's candidates, one farm per batch
+// (distributed_calibration.h).
 //
 // Protocol (tags below; messages between two ranks arrive in order):
 //   worker -> 0   request(n)            room for n more units; one request out at a time

@@ -163,8 +163,6 @@ CalibrationPlan plan_calibration(const std::string& scenario, std::optional<std:
   return plan;
 }
 
-namespace {
-
 // One candidate: its scenario run for the plan's replications, the targets' figures over them.
 CandidateRecord simulate_candidate(const CalibrationPlan& plan, const ImisCandidate& c) {
   const std::size_t n = plan.targets.size();
@@ -208,6 +206,23 @@ CandidateRecord simulate_candidate(const CalibrationPlan& plan, const ImisCandid
   return r;
 }
 
+namespace {
+
+// Candidates simulated by this process: in parallel, each addressed by its position, so nothing depends on
+// the thread count or the order they finish in.
+void simulate_here(const CalibrationPlan& plan, std::span<const ImisCandidate> candidates,
+                   const CandidateDone& done, const std::atomic<bool>* stop) {
+  tbb::parallel_for(
+      tbb::blocked_range<std::size_t>(0, candidates.size(), 1),
+      [&](const tbb::blocked_range<std::size_t>& range) {
+        for (std::size_t b = range.begin(); b != range.end(); ++b) {
+          if (stop && stop->load()) continue;
+          done(b, simulate_candidate(plan, candidates[b]));
+        }
+      },
+      tbb::simple_partitioner());
+}
+
 bool same_values(const std::vector<double>& a, const std::vector<double>& b) {
   return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin());
 }
@@ -216,7 +231,7 @@ bool same_values(const std::vector<double>& a, const std::vector<double>& b) {
 
 CalibrationResult run_calibration(const CalibrationPlan& plan, const Progress::Callback& on_progress,
                                   const CandidateSink& sink, const CompletedCandidates* completed,
-                                  const std::atomic<bool>* stop) {
+                                  const std::atomic<bool>* stop, const SimulateCandidates& simulate) {
   const CalibrationSettings& cs = plan.settings;
   const std::vector<FreeParameter>& free = plan.file.free;
   ImisPrior prior;
@@ -250,40 +265,49 @@ CalibrationResult run_calibration(const CalibrationPlan& plan, const Progress::C
   std::atomic<std::size_t> done{0};
   std::mutex sink_mutex;
   auto evaluate = [&](std::span<ImisCandidate> batch) {
-    std::vector<char> evaluated(batch.size(), 0);
     for (const ImisCandidate& c : batch)
       if (records.size() <= c.index) records.resize(c.index + 1);
-    tbb::parallel_for(
-        tbb::blocked_range<std::size_t>(0, batch.size(), 1),
-        [&](const tbb::blocked_range<std::size_t>& range) {
-          for (std::size_t b = range.begin(); b != range.end(); ++b) {
-            ImisCandidate& c = batch[b];
-            CandidateRecord r;
-            const auto before = completed ? completed->find(c.index) : CompletedCandidates::const_iterator{};
-            if (completed && before != completed->end()) {
-              r = before->second;
-              if (r.round != c.round || !same_values(r.parameters, c.x))
-                throw Error(fmt::format(
-                    "the stored candidate {} is not the one this calibration draws: the store was written "
-                    "by another version of wijksim",
-                    c.index));
-            } else {
-              if (stop && stop->load()) continue;
-              r = simulate_candidate(plan, c);
-              if (sink) {
-                std::lock_guard lock(sink_mutex);
-                sink(r);
-              }
-            }
-            c.log_likelihood = r.log_likelihood;
-            records[c.index] = std::move(r);
-            evaluated[b] = 1;
-            const std::size_t n = done.fetch_add(1) + 1;
-            if (on_progress) on_progress(n, std::max(n, most));
-          }
-        },
-        tbb::simple_partitioner());
-    if (std::count(evaluated.begin(), evaluated.end(), 0) > 0)
+    auto evaluated = [&](ImisCandidate& c, CandidateRecord&& r) {
+      c.log_likelihood = r.log_likelihood;
+      records[c.index] = std::move(r);
+      const std::size_t n = done.fetch_add(1) + 1;
+      if (on_progress) on_progress(n, std::max(n, most));
+    };
+    // Candidates of a resumed run come from the store; the others are simulated.
+    std::vector<ImisCandidate> todo;
+    std::vector<std::size_t> todo_at;  // each one's position in the batch
+    for (std::size_t b = 0; b < batch.size(); ++b) {
+      ImisCandidate& c = batch[b];
+      const auto before = completed ? completed->find(c.index) : CompletedCandidates::const_iterator{};
+      if (!completed || before == completed->end()) {
+        todo.push_back(c);
+        todo_at.push_back(b);
+        continue;
+      }
+      if (before->second.round != c.round || !same_values(before->second.parameters, c.x))
+        throw Error(fmt::format(
+            "the stored candidate {} is not the one this calibration draws: the store was written by another "
+            "version of wijksim",
+            c.index));
+      evaluated(c, CandidateRecord(before->second));
+    }
+    if (todo.empty()) return;
+    std::vector<char> simulated(todo.size(), 0);
+    auto on_simulated = [&](std::size_t k, CandidateRecord&& r) {
+      if (k >= todo.size() || simulated[k] || r.index != todo[k].index)
+        throw InternalError(fmt::format("candidate {} of a batch came back twice or as another", k));
+      if (sink) {
+        std::lock_guard lock(sink_mutex);
+        sink(r);
+      }
+      simulated[k] = 1;
+      evaluated(batch[todo_at[k]], std::move(r));
+    };
+    if (simulate)
+      simulate(todo, on_simulated, stop);
+    else
+      simulate_here(plan, todo, on_simulated, stop);
+    if (std::count(simulated.begin(), simulated.end(), 0) > 0)
       throw Interrupted(done.load(), most, "candidates");
   };
 
@@ -291,8 +315,8 @@ CalibrationResult run_calibration(const CalibrationPlan& plan, const Progress::C
   // The curvature at the mode by central differences half a prior sd wide: wide enough that the
   // simulator's roughness (a household's event that flips as a parameter moves) does not swamp it.
   constexpr double kHessianStep = 0.5;
-  const ImisSettings settings{
-      cs.initial, cs.per_round, cs.rounds, static_cast<double>(cs.sets), mode_search, kHessianStep};
+  const ImisSettings settings{cs.initial,  cs.per_round, cs.rounds, static_cast<double>(cs.sets),
+                              mode_search, kHessianStep};
   out.imis = imis(settings, prior, plan.seed, evaluate);
   // Candidates outside the prior's support were drawn but never evaluated: their parameters only.
   records.resize(out.imis.candidates.size());

@@ -6,8 +6,9 @@
 // and check applies), on the targets file's `calibration.households` (every neighbourhood scaled
 // proportionally), run for `replications` replications of `years` policy years after the scenario's
 // warm-up. Every candidate runs the same seed and replications: common random numbers, so two candidates'
-// figures differ by their parameters, not by luck. Candidates run in parallel (oneTBB); each is addressed
-// by its index, so nothing depends on the thread count or the order they finish in.
+// figures differ by their parameters, not by luck. Candidates run in parallel (oneTBB), or over the ranks of
+// an MPI job (SimulateCandidates); each is addressed by its index, so nothing depends on the thread or rank
+// count or the order they finish in.
 #pragma once
 
 #include <atomic>
@@ -15,6 +16,7 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -59,6 +61,22 @@ using CompletedCandidates = std::map<std::uint32_t, CandidateRecord>;
 // Receives every candidate as it is evaluated (serially: one at a time, in any order).
 using CandidateSink = std::function<void(const CandidateRecord&)>;
 
+// One candidate simulated as the plan says: its scenario with the candidate's values, run for the plan's
+// replications and years with the plan's seed (common random numbers). Deterministic, so any process of a
+// job may simulate any candidate; rejected when the scenario cannot take the values. Throws RunFailure
+// when a run throws.
+CandidateRecord simulate_candidate(const CalibrationPlan& plan, const ImisCandidate& candidate);
+
+// Receives a simulated candidate: its position in the candidates given to SimulateCandidates, and its record.
+using CandidateDone = std::function<void(std::size_t position, CandidateRecord&& record)>;
+// Simulates candidates (those of one IMIS batch not taken from the store), handing each one's record to
+// `done`, one at a time or from several threads at once, in any order. Once `stop` is set it starts no more
+// candidates and returns (those it did not hand to `done` are what Interrupted counts as missing). What a
+// candidate throws it rethrows. run_calibration's own simulates them here, in parallel (oneTBB); an MPI job
+// spreads them over its ranks (cluster/distributed_calibration.h), which the study layer cannot see.
+using SimulateCandidates = std::function<void(std::span<const ImisCandidate> candidates,
+                                              const CandidateDone& done, const std::atomic<bool>* stop)>;
+
 struct ParameterPosterior {
   double mean = 0, sd = 0, lo = 0, hi = 0;  // over the sets: mean, sd, 2.5% and 97.5% percentiles
 };
@@ -83,12 +101,15 @@ struct CalibrationResult {
 
 // Runs the calibration. `on_progress(done, total)`: candidates evaluated of the most there can be (initial
 // + rounds x per_round), from worker threads. `stop` (Ctrl-C) ends it after the candidates in flight, which
-// go to `sink`, by throwing Interrupted.
+// go to `sink`, by throwing Interrupted. `simulate`: where the candidates are simulated (empty: here, on
+// this process's threads). IMIS runs here whatever `simulate` is, and a candidate's record is the same
+// wherever it was simulated, so the result does not depend on it.
 CalibrationResult run_calibration(const CalibrationPlan& plan,
                                   const Progress::Callback& on_progress = nullptr,
                                   const CandidateSink& sink = nullptr,
                                   const CompletedCandidates* completed = nullptr,
-                                  const std::atomic<bool>* stop = nullptr);
+                                  const std::atomic<bool>* stop = nullptr,
+                                  const SimulateCandidates& simulate = nullptr);
 
 // The sets file (scenario/parameter_sets.h): comment lines saying how the sets were made, then one row per
 // set.

@@ -1,0 +1,58 @@
+// What a job's ranks say to each other outside a farm (unit_farm.h): the hello that checks every rank
+// planned the same work, rank 0's word to start or end. Shared by the distributed study and calibration.
+#pragma once
+
+#include <fmt/format.h>
+#include <oneapi/tbb/global_control.h>
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <thread>
+
+#include "wijksim/cluster/unit_farm.h"
+#include "wijksim/cluster/world.h"
+#include "wijksim/core/error.h"
+
+namespace wijksim::cluster {
+
+// FNV-1a 64 of a text: a plan's fingerprint, the same on every rank and build of one version.
+inline std::uint64_t fnv1a(const std::string& s) {
+  std::uint64_t h = 14695981039346656037ull;
+  for (const char c : s) {
+    h ^= static_cast<unsigned char>(c);
+    h *= 1099511628211ull;
+  }
+  return h;
+}
+
+// The next message, from any rank; waits for it (polling: the Messenger never blocks).
+inline Message wait_for_any(Messenger& m) {
+  for (;;) {
+    if (auto msg = m.poll()) return std::move(*msg);
+    std::this_thread::sleep_for(std::chrono::microseconds(200));
+  }
+}
+
+// The next message, which must have this tag: anything else is a protocol error.
+inline Message wait_for(Messenger& m, int tag) {
+  Message msg = wait_for_any(m);
+  if (msg.tag != tag)
+    throw Error(fmt::format("rank {} sent message {} where {} was expected", msg.from, msg.tag, tag));
+  return msg;
+}
+
+// Waits until everything sent has left: before a rank ends, so its last words are not lost.
+inline void flush(Messenger& m) {
+  while (!m.flushed()) std::this_thread::sleep_for(std::chrono::microseconds(100));
+}
+
+// A rank computes with every thread oneTBB may use (--threads).
+inline FarmOptions farm_options(bool coordinator_computes) {
+  FarmOptions f;
+  f.threads = tbb::global_control::active_value(tbb::global_control::max_allowed_parallelism);
+  f.coordinator_computes = coordinator_computes;
+  return f;
+}
+
+}  // namespace wijksim::cluster
