@@ -118,6 +118,14 @@ struct Household {
     flags = static_cast<std::uint8_t>(on ? (flags | flag) : (flags & ~flag));
   }
 
+  // Bit d set when domain d has an active problem. Over all kMaxDomains (a domain the model does not have
+  // never has one), so the loop has a fixed length and unrolls.
+  unsigned active_mask() const {
+    unsigned mask = 0;
+    for (std::size_t d = 0; d < kMaxDomains; ++d) mask |= static_cast<unsigned>(problems[d].active()) << d;
+    return mask;
+  }
+
   // Professionals involved: agencies with an open case (after intake), duplicates, and the coach.
   int professionals() const {
     int n = coach() == CoachStatus::Active ? 1 : 0;

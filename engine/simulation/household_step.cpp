@@ -63,22 +63,20 @@ inline int first_week(double u, int from, double log_stay) {
 }
 
 // The household's processes but the coach contact, in the race's fixed order, for its state and the week
-// `from`: f(bit, p, log_stay) for a process with a constant weekly probability, and
-// f(bit, curve, age) for an escalation, `age` being the problem's age at `from`. A coach client's depend on
-// its team's effectiveness this week; the driver wakes the team's clients afresh when that changes.
+// `from` (`trust` its level then: it does not change before the household next wakes): f(bit, p, log_stay)
+// for a process with a constant weekly probability, and f(bit, curve, age) for an escalation, `age` being the
+// problem's age at `from`. A coach client's depend on its team's effectiveness this week; the driver wakes
+// the team's clients afresh when that changes.
 template <class Constant, class Escalation>
-void each_process(const WeekView& v, const Who& who, const Household& h, int from, Constant&& constant,
-                  Escalation&& escalation) {
+void each_process(const WeekView& v, const Who& who, const Household& h, int from, std::uint8_t trust,
+                  Constant&& constant, Escalation&& escalation) {
   const Model& m = *v.model;
   const CoachStatus coach = h.coach();
   const bool coached = coach == CoachStatus::Active;
   const bool relapse = coach == CoachStatus::Closed;
   const int nbh = who.nbh;
-  // Trust as it stands in week `from`: it does not change before the household next wakes.
-  const std::uint8_t trust = m.trust_level(nbh, h.trust_base, from - h.trust_week);
   const bool in_spell = h.has(Household::kInSpell);
-  unsigned mask = 0;
-  for (int d = 0; d < m.domains(); ++d) mask |= static_cast<unsigned>(h.problems[d].active()) << d;
+  const unsigned mask = h.active_mask();
 
   if (coached) {
     const TeamView& team = v.team(who);
@@ -170,11 +168,13 @@ class Uniforms {
 
 // What fires in week `week` itself, each process decided on its own (Stream::ThisWeek, one uniform per
 // process in the race's order; the contact from Stream::ContactClock).
-std::uint32_t due_this_week(const WeekView& v, const Who& who, const Household& h, int week) {
+// `trust` is its level this week.
+std::uint32_t due_this_week(const WeekView& v, const Who& who, const Household& h, int week,
+                            std::uint8_t trust) {
   std::uint32_t due = 0;
   Uniforms u(v, who, week, Stream::ThisWeek);
   each_process(
-      v, who, h, week,
+      v, who, h, week, trust,
       [&](std::uint32_t bit, double p, double) {
         if (fires(u.next(), p)) due |= bit;
       },
@@ -183,7 +183,7 @@ std::uint32_t due_this_week(const WeekView& v, const Who& who, const Household& 
       });
   if (has_contact(v, who, h)) {
     const auto c = v.rng->block(who.id, static_cast<std::uint32_t>(week), Stream::ContactClock);
-    if (fires(unit(c[0]), v.model->contact_p(v.trust(who, h)))) due |= due::bit(due::kCoachContact);
+    if (fires(unit(c[0]), v.model->contact_p(trust))) due |= due::bit(due::kCoachContact);
   }
   return due;
 }
@@ -209,8 +209,11 @@ Next next_events(const WeekView& v, const Who& who, const Household& h) {
   // The race: total hazard L + B (2k + 1) in the k-th week from the origin (k = 0, 1, ...), so a cumulative
   // hazard over n weeks of L n + B n (n - 1).
   double linear = 0, quadratic = 0;
+  // Trust as it stands at the origin; the same at the contact clock's origin (a change would have reset
+  // both).
+  const std::uint8_t trust = v.model->trust_level(who.nbh, h.trust_base, origin - h.trust_week);
   each_process(
-      v, who, h, origin,
+      v, who, h, origin, trust,
       [&](std::uint32_t bit, double p, double log_stay) {
         linear -= log_stay;
         entries[count++] = {bit, p, nullptr, 0};
@@ -263,8 +266,6 @@ Next next_events(const WeekView& v, const Who& who, const Household& h) {
   }
   if (has_contact(v, who, h)) {
     const auto c = v.rng->block(who.id, h.contact_origin, Stream::ContactClock);
-    // Trust is the same from the contact clock's origin to the race's (a change would have reset both).
-    const std::uint8_t trust = v.model->trust_level(who.nbh, h.trust_base, origin - h.trust_week);
     const int contact = first_week(unit(c[0]), h.contact_origin, v.model->contact_log_stay(trust));
     if (contact < n.week) {
       n = {contact, due::bit(due::kCoachContact)};
@@ -778,9 +779,8 @@ void step_household(const WeekView& v, const Who& who, Household& h, std::uint16
   // the old one.
   std::uint32_t due = h.due;
   const bool afresh = (due & due::kDueNow) != 0 || trust_moved;
-  if (afresh) due = due_this_week(v, who, h, w);
-  WeekStart start{h.rung, h.active_count, 0, h.coach(), trust_now};
-  for (int d = 0; d < m.domains(); ++d) start.mask |= static_cast<unsigned>(h.problems[d].active()) << d;
+  if (afresh) due = due_this_week(v, who, h, w, trust_now);
+  const WeekStart start{h.rung, h.active_count, h.active_mask(), h.coach(), trust_now};
   const bool coached = start.coach == CoachStatus::Active;
 
   // Anything but being found by a coach changes what the household's processes' probabilities are.

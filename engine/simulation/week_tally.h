@@ -4,6 +4,7 @@
 // result independent of the thread count.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <string>
@@ -71,6 +72,32 @@ struct HouseholdCounts {
   HouseholdCounts& operator+=(const HouseholdCounts& o);
   bool operator==(const HouseholdCounts&) const = default;
 };
+
+// Inline: every step of a household calls it twice (its contribution out, then back in).
+inline void HouseholdCounts::add(const Household& h, std::uint8_t trust, int sign) {
+  by_problems[h.active_count] += sign;
+  if (h.active_count > 0) with_problem += sign;
+  if (h.active_count > 1) multi_problem += sign;
+  int prof = h.coach() == CoachStatus::Active ? 1 : 0;
+  for (int d = 0; d < kMaxDomains; ++d) {
+    const Problem& p = h.problems[static_cast<std::size_t>(d)];
+    if (!p.active()) continue;
+    active_by_domain[static_cast<std::size_t>(d)] += sign;
+    const ProblemStatus s = p.status();
+    prof += (s == ProblemStatus::Waiting || s == ProblemStatus::Treatment) + (p.duplicate != kNoAgency);
+  }
+  professionals[static_cast<std::size_t>(std::min(prof, 3))] += sign;
+  rung_sum += sign * h.rung;
+  if (h.has(Household::kInSpell)) in_spell += sign;
+  if (h.has(Household::kEverListed)) ever_listed += sign;
+  if (h.has(Household::kEverCoached)) ever_coached += sign;
+  if (prof > 0) {
+    with_help += sign;
+    trust_sum += sign * trust;
+    if (trust < kLowTrust) with_help_low_trust += sign;
+    if (h.has(Household::kCountedBounced)) with_help_bounced += sign;
+  }
+}
 
 struct WeekTally {
   std::array<Cents, kMaxPayers * kCostCategories> cost{};
