@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "fixtures.h"
+#include "thread_messenger.h"
 #include "wijksim/cluster/bytes.h"
 #include "wijksim/cluster/run_codec.h"
 #include "wijksim/cluster/unit_farm.h"
@@ -22,43 +23,10 @@
 
 using namespace wijksim;
 using namespace wijksim::cluster;
+using test::PostOffice;
+using test::ThreadMessenger;
 
 namespace {
-
-// Mailboxes shared by the ranks of a job of threads.
-struct PostOffice {
-  explicit PostOffice(int ranks) : boxes(static_cast<std::size_t>(ranks)) {}
-  std::mutex mutex;
-  std::vector<std::deque<Message>> boxes;
-};
-
-class ThreadMessenger : public Messenger {
- public:
-  ThreadMessenger(PostOffice& post, int rank) : post_(post), rank_(rank) {}
-  int rank() const override { return rank_; }
-  int size() const override { return static_cast<int>(post_.boxes.size()); }
-  void send(int to, int tag, Bytes bytes) override {
-    std::lock_guard lock(post_.mutex);
-    stats_.bytes_sent += bytes.size();
-    ++stats_.messages_sent;
-    post_.boxes.at(static_cast<std::size_t>(to)).push_back({rank_, tag, std::move(bytes)});
-  }
-  std::optional<Message> poll() override {
-    std::lock_guard lock(post_.mutex);
-    auto& box = post_.boxes[static_cast<std::size_t>(rank_)];
-    if (box.empty()) return std::nullopt;
-    Message m = std::move(box.front());
-    box.pop_front();
-    return m;
-  }
-  bool flushed() override { return true; }
-  TransportStats stats() const override { return stats_; }
-
- private:
-  PostOffice& post_;
-  int rank_;
-  TransportStats stats_;
-};
 
 Bytes number(std::uint64_t x) {
   ByteWriter w;

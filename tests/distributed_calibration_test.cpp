@@ -15,46 +15,18 @@
 #include <thread>
 
 #include "temp_dir.h"
+#include "thread_messenger.h"
 #include "wijksim/cluster/distributed_calibration.h"
 #include "wijksim/study/calibration_run.h"
 #include "wijksim/study/study.h"
 
 using namespace wijksim;
 using namespace wijksim::cluster;
+using test::PostOffice;
 using test::TempDir;
+using test::ThreadMessenger;
 
 namespace {
-
-struct PostOffice {
-  explicit PostOffice(int ranks) : boxes(static_cast<std::size_t>(ranks)) {}
-  std::mutex mutex;
-  std::vector<std::deque<Message>> boxes;
-};
-
-class ThreadMessenger : public Messenger {
- public:
-  ThreadMessenger(PostOffice& post, int rank) : post_(post), rank_(rank) {}
-  int rank() const override { return rank_; }
-  int size() const override { return static_cast<int>(post_.boxes.size()); }
-  void send(int to, int tag, Bytes bytes) override {
-    std::lock_guard lock(post_.mutex);
-    post_.boxes.at(static_cast<std::size_t>(to)).push_back({rank_, tag, std::move(bytes)});
-  }
-  std::optional<Message> poll() override {
-    std::lock_guard lock(post_.mutex);
-    auto& box = post_.boxes[static_cast<std::size_t>(rank_)];
-    if (box.empty()) return std::nullopt;
-    Message m = std::move(box.front());
-    box.pop_front();
-    return m;
-  }
-  bool flushed() override { return true; }
-  TransportStats stats() const override { return {}; }
-
- private:
-  PostOffice& post_;
-  int rank_;
-};
 
 // calibrate_test.sh's tiny calibration, smaller: about 100 candidates of 300 households.
 std::string tiny(const TempDir& dir) {

@@ -19,10 +19,6 @@ namespace {
 // Outside the farm's tags (1..7) and the distributed study's (100, 101).
 enum Tag : int { kHello = 200, kBatch = 201, kEnd = 202 };
 
-// A unit's outcome, first byte: the candidate's record, or the RunFailure it threw (rank 0 rethrows it, so
-// the command says what one process would).
-enum Outcome : std::uint8_t { kRecord = 0, kRunFailure = 1 };
-
 using Candidates = std::vector<ImisCandidate>;
 
 // What a worker needs of a batch's candidates to simulate them: which (index, round) and their values. The
@@ -60,17 +56,9 @@ PrepareCompute prepare_candidates(const CalibrationPlan& plan, std::shared_ptr<c
   return [&plan, batch]() -> ComputeUnit {
     return [&plan, batch](std::uint64_t unit) -> Bytes {
       if (unit >= batch->size()) throw InternalError(fmt::format("candidate {} is not in the batch", unit));
-      ByteWriter w;
-      try {
-        const CandidateRecord r = simulate_candidate(plan, (*batch)[static_cast<std::size_t>(unit)]);
-        w.put(kRecord);
-        write_candidate(w, r);
-      } catch (const RunFailure& f) {
-        w = ByteWriter{};
-        w.put(kRunFailure);
-        write_failure(w, f);
-      }
-      return w.take();
+      return unit_outcome([&](ByteWriter& w) {
+        write_candidate(w, simulate_candidate(plan, (*batch)[static_cast<std::size_t>(unit)]));
+      });
     };
   };
 }
@@ -93,7 +81,7 @@ class CandidateSchedule : public UnitSchedule {
 
   void done(std::uint64_t unit, Bytes&& bytes) override {
     ByteReader in(bytes);
-    if (in.get<std::uint8_t>() == kRunFailure) throw read_failure(in);
+    rethrow_failure(in);
     CandidateRecord r = read_candidate(in);
     in.expect_end();
     const ImisCandidate& c = candidates_[static_cast<std::size_t>(unit)];

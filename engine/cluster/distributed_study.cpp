@@ -17,26 +17,13 @@ namespace {
 // Before the farm: each worker says what it planned, rank 0 says whether the study starts.
 enum Tag : int { kHello = 100, kStart = 101 };
 
-// A unit's outcome, first byte: its runs, or the RunFailure it threw (rank 0 rethrows it, so the command
-// prints the same replay line as one process would).
-enum Outcome : std::uint8_t { kRuns = 0, kRunFailure = 1 };
-
 // What every computing rank does with a unit: simulate it (StudyUnits, the warm-ups built once per rank).
 PrepareCompute prepare_units(const Study& study) {
   return [&study]() -> ComputeUnit {
     auto units = std::make_shared<const StudyUnits>(study);
     return [units](std::uint64_t unit) -> Bytes {
-      ByteWriter w;
-      try {
-        const std::vector<RunResult> runs = units->simulate(static_cast<std::size_t>(unit));
-        w.put(kRuns);
-        write_runs(w, runs);
-      } catch (const RunFailure& f) {
-        w = ByteWriter{};
-        w.put(kRunFailure);
-        write_failure(w, f);
-      }
-      return w.take();
+      return unit_outcome(
+          [&](ByteWriter& w) { write_runs(w, units->simulate(static_cast<std::size_t>(unit))); });
     };
   };
 }
@@ -57,7 +44,7 @@ class StudySchedule : public UnitSchedule {
 
   void done(std::uint64_t unit, Bytes&& bytes) override {
     ByteReader in(bytes);
-    if (in.get<std::uint8_t>() == kRunFailure) throw read_failure(in);
+    rethrow_failure(in);
     std::vector<RunResult> runs = read_runs(in);
     in.expect_end();
     const std::size_t n = study_.scenarios.size();

@@ -10,6 +10,8 @@
 #include <string>
 #include <thread>
 
+#include "wijksim/cluster/bytes.h"
+#include "wijksim/cluster/run_codec.h"
 #include "wijksim/cluster/unit_farm.h"
 #include "wijksim/cluster/world.h"
 #include "wijksim/core/error.h"
@@ -45,6 +47,27 @@ inline Message wait_for(Messenger& m, int tag) {
 // Waits until everything sent has left: before a rank ends, so its last words are not lost.
 inline void flush(Messenger& m) {
   while (!m.flushed()) std::this_thread::sleep_for(std::chrono::microseconds(100));
+}
+
+// A unit's outcome as its bytes: a first byte kComputed, then what `write` wrote; or kRunFailure, then the
+// RunFailure that `write` threw (rank 0 rethrows it, so the command says what one process would say).
+enum Outcome : std::uint8_t { kComputed = 0, kRunFailure = 1 };
+template <class Write>
+Bytes unit_outcome(Write&& write) {
+  ByteWriter w;
+  try {
+    w.put(kComputed);
+    write(w);
+  } catch (const RunFailure& f) {
+    w = ByteWriter{};
+    w.put(kRunFailure);
+    write_failure(w, f);
+  }
+  return w.take();
+}
+// Reads a unit's outcome's first byte: rethrows the RunFailure it carries; else the computed part follows.
+inline void rethrow_failure(ByteReader& in) {
+  if (in.get<std::uint8_t>() == kRunFailure) throw read_failure(in);
 }
 
 // A rank computes with every thread oneTBB may use (--threads).
