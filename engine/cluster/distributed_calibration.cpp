@@ -178,13 +178,7 @@ void CalibrationCoordinator::agree(const CalibrationPlan& plan) {
   if (!m_) return;
   Messenger& m = *m_;
   const std::uint64_t mine = fingerprint(plan);
-  std::string differ;
-  for (int r = 1; r < size(); ++r) {
-    Message hello = wait_for(m, kHello);
-    ByteReader in(hello.bytes);
-    if (in.get<std::uint64_t>() != mine)
-      differ += fmt::format("{}{}", differ.empty() ? "" : ", ", hello.from);
-  }
+  const std::string differ = ranks_that_differ(m, kHello, mine);
   agreed_ = true;
   if (!differ.empty())
     throw Error(fmt::format(

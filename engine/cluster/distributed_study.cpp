@@ -109,13 +109,7 @@ void StudyCoordinator::agree(const Study& study) {
   if (world_.size() == 1) return;
   Messenger& m = world_.messenger();
   const std::uint64_t mine = fingerprint(study);
-  std::string differ;
-  for (int r = 1; r < world_.size(); ++r) {
-    Message hello = wait_for(m, kHello);
-    ByteReader in(hello.bytes);
-    if (in.get<std::uint64_t>() != mine)
-      differ += fmt::format("{}{}", differ.empty() ? "" : ", ", hello.from);
-  }
+  const std::string differ = ranks_that_differ(m, kHello, mine);
   agreed_ = true;
   if (!differ.empty())
     throw Error(fmt::format(

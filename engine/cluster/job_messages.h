@@ -44,6 +44,19 @@ inline Message wait_for(Messenger& m, int tag) {
   return msg;
 }
 
+// Rank 0 hears every other rank's hello (tag), which carries the fingerprint of what it planned: the ranks
+// whose plan differs from `mine` ("1, 3"), or empty when they all agree.
+inline std::string ranks_that_differ(Messenger& m, int tag, std::uint64_t mine) {
+  std::string differ;
+  for (int r = 1; r < m.size(); ++r) {
+    Message hello = wait_for(m, tag);
+    ByteReader in(hello.bytes);
+    if (in.get<std::uint64_t>() != mine)
+      differ += fmt::format("{}{}", differ.empty() ? "" : ", ", hello.from);
+  }
+  return differ;
+}
+
 // Waits until everything sent has left: before a rank ends, so its last words are not lost.
 inline void flush(Messenger& m) {
   while (!m.flushed()) std::this_thread::sleep_for(std::chrono::microseconds(100));
