@@ -76,6 +76,11 @@ inline constexpr std::uint32_t kCoachContact = 25;  // found by a coach, or asks
 inline constexpr std::uint32_t kTrustGain = 26;     // a coach client's trust rises a step
 inline constexpr std::uint32_t kSpellExit = 27;     // the household leaves its spell (social assistance)
 inline constexpr std::uint32_t kDueNow = 1u << 31;
+// Its race from its clocks' origin (the wake week) is drawn when it wakes, not when it was last stepped: a
+// coach client decided afresh is likely to be decided afresh again next week (its team's effectiveness
+// moves with the caseload), which makes a race drawn now wasted work. Drawn then, the race is the same: the
+// household's state does not change meanwhile (a change from outside draws it at once or decides afresh).
+inline constexpr std::uint32_t kRaceAtWake = 1u << 30;
 inline constexpr std::uint32_t bit(std::uint32_t first, int d = 0) {
   return 1u << (first + static_cast<unsigned>(d));
 }

@@ -766,6 +766,12 @@ void admit_to_coach(const WeekView& v, const Who& who, Household& h, WeekTally& 
 void step_household(const WeekView& v, const Who& who, Household& h, std::uint16_t& wake, WeekTally& t) {
   const Model& m = *v.model;
   const int w = v.week;
+  if (h.due & due::kRaceAtWake) {
+    // Its race from this week, left to now (due::kRaceAtWake): the week it was last stepped would have drawn
+    // exactly this. Nothing this week: it sleeps on, not stepped.
+    schedule(v, who, h, wake, w);
+    if (wake != w) return;
+  }
   ++t.stepped;
   // Its contribution to the measures, taken out and put back below as it is after the week. It was counted
   // with its trust of last week: where trust matters its level cannot have changed since it was last
@@ -804,6 +810,13 @@ void step_household(const WeekView& v, const Who& who, Household& h, std::uint16
   // Until when it sleeps. Decided afresh this week, or changed, its clocks count from next week; otherwise
   // they count on from their origin (the race had not reached this week: only the coach contact or a
   // deterministic event happened).
+  if ((changed || afresh) && h.coach() == CoachStatus::Active) {
+    // A coach client: its clocks count from next week, and its race is drawn then (due::kRaceAtWake).
+    h.origin = h.contact_origin = static_cast<std::uint16_t>(w + 1);
+    h.due = due::kRaceAtWake;
+    wake = static_cast<std::uint16_t>(w + 1);
+    return;
+  }
   if (changed || afresh) return reschedule(v, who, h, wake, w + 1);
   if (due & due::bit(due::kCoachContact)) h.contact_origin = static_cast<std::uint16_t>(w + 1);
   schedule(v, who, h, wake, w + 1);
