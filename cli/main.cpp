@@ -136,8 +136,6 @@ SensitivityOptions sensitivity_options(const Options& o) {
   return s;
 }
 
-// The files a study reads, which no output may replace (core/output_path.h).
-
 // What a file a scenario reads is to it, in words for the message that refuses it as an output.
 std::string what_it_is(SourceFile::Role role, const std::string& name) {
   switch (role) {
@@ -157,6 +155,7 @@ std::string what_it_is(SourceFile::Role role, const std::string& name) {
   return fmt::format("a file the scenario '{}' reads", name);
 }
 
+// The files a study reads, which no output may replace (core/output_path.h).
 std::vector<KeptFile> inputs_of(const Study& study) {
   std::vector<KeptFile> kept;
   for (const StudyScenario& s : study.scenarios)
@@ -205,12 +204,11 @@ void print_farm_stats(const cluster::FarmStats& f, const std::string& unit = "un
     bytes += r.transport.bytes_sent;
   }
   const double units = f.units ? static_cast<double>(f.units) : 1.0;
-  fmt::print(
-      stderr,
-      "spread over {} MPI ranks: {} {}s, {:.1f} kB sent per {}; MPI calls took {:.2f} ms of processor "
-      "time per {} ({:.2f}% of the ranks' time); rank 0 coordinating {:.2f} ms per {}\n",
-      f.ranks.size(), f.units, unit, bytes / 1e3 / units, unit, 1e3 * in_calls / units, unit,
-      wall > 0 ? 100 * in_calls / wall : 0.0, 1e3 * f.coordinator_busy_seconds / units, unit);
+  fmt::print(stderr,
+             "spread over {} MPI ranks: {} {}s, {:.1f} kB sent per {}; MPI calls took {:.2f} ms of processor "
+             "time per {} ({:.2f}% of the ranks' time); rank 0 coordinating {:.2f} ms per {}\n",
+             f.ranks.size(), f.units, unit, bytes / 1e3 / units, unit, 1e3 * in_calls / units, unit,
+             wall > 0 ? 100 * in_calls / wall : 0.0, 1e3 * f.coordinator_busy_seconds / units, unit);
   if (std::getenv("WIJKSIM_MPI_STATS"))
     for (std::size_t r = 0; r < f.ranks.size(); ++r)
       fmt::print(stderr,
@@ -991,10 +989,11 @@ int main(int argc, char** argv) {
     if (*calibrate_cmd) return calibrate(o, quoted_args(argc, argv), *world);
     if (!rank0) return kOk;  // the other commands run on rank 0 alone
     if (world->size() > 1 && *sweep)
-      fmt::print(stderr,
-                 "note: sweep does not spread its work over MPI ranks: rank 0 does all of it and the other {} "
-                 "rank{} have ended; run it without mpirun (or with -n 1)\n",
-                 world->size() - 1, world->size() == 2 ? "" : "s");
+      fmt::print(
+          stderr,
+          "note: sweep does not spread its work over MPI ranks: rank 0 does all of it and the other {} "
+          "rank{} have ended; run it without mpirun (or with -n 1)\n",
+          world->size() - 1, world->size() == 2 ? "" : "s");
     if (*runs_cmd) return list_runs(o);
     if (*show_cmd) return show(o);
     if (*export_cmd) return export_run(o);

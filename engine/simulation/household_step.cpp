@@ -715,6 +715,14 @@ void schedule(const WeekView& v, const Who& who, Household& h, std::uint16_t& wa
   h.due = deterministic < next.week ? 0u : next.due;
   wake = static_cast<std::uint16_t>(std::min({next.week, deterministic, static_cast<int>(kNever)}));
 }
+
+// As reschedule(.., from), but the race is drawn when the household wakes in week `from`
+// (due::kRaceAtWake), where it is usually not needed: a coach client is decided afresh again.
+void reschedule_at_wake(Household& h, std::uint16_t& wake, int from) {
+  h.origin = h.contact_origin = static_cast<std::uint16_t>(from);
+  h.due = due::kRaceAtWake;
+  wake = static_cast<std::uint16_t>(from);
+}
 }  // namespace
 
 void start_coach_contact(const WeekView& v, const Who& who, Household& h, std::uint16_t& wake, int week) {
@@ -810,14 +818,11 @@ void step_household(const WeekView& v, const Who& who, Household& h, std::uint16
   // Until when it sleeps. Decided afresh this week, or changed, its clocks count from next week; otherwise
   // they count on from their origin (the race had not reached this week: only the coach contact or a
   // deterministic event happened).
-  if ((changed || afresh) && h.coach() == CoachStatus::Active) {
-    // A coach client: its clocks count from next week, and its race is drawn then (due::kRaceAtWake).
-    h.origin = h.contact_origin = static_cast<std::uint16_t>(w + 1);
-    h.due = due::kRaceAtWake;
-    wake = static_cast<std::uint16_t>(w + 1);
-    return;
+  if (changed || afresh) {
+    // A coach client's race is drawn when it wakes next week (due::kRaceAtWake).
+    if (h.coach() == CoachStatus::Active) return reschedule_at_wake(h, wake, w + 1);
+    return reschedule(v, who, h, wake, w + 1);
   }
-  if (changed || afresh) return reschedule(v, who, h, wake, w + 1);
   if (due & due::bit(due::kCoachContact)) h.contact_origin = static_cast<std::uint16_t>(w + 1);
   schedule(v, who, h, wake, w + 1);
 }

@@ -11,7 +11,8 @@
 // whose root gives the first week anything fires, and a few more uniforms which processes fire then), and it
 // sleeps until that week or its next deterministic event, whichever comes first. That is the same process as
 // drawing every process every week (docs/model.md, Appendix A), at a fraction of the cost: most households
-// have nothing happen in most weeks. A change of the coach's effectiveness wakes its clients afresh.
+// have nothing happen in most weeks. A change of the coach's effectiveness wakes its clients afresh; so a
+// coach client's race, usually not needed, is drawn only when it next wakes (due::kRaceAtWake).
 #pragma once
 
 #include <array>
@@ -86,7 +87,8 @@ void step_household(const WeekView& v, const Who& who, Household& h, std::uint16
 void wake_afresh(Household& h, std::uint16_t& wake, int week);
 
 // The household's team starts work in week `week`: its coach-contact clock starts then; its other clocks
-// are kept (common random numbers with the comparator). A household deciding afresh this week is left as it is.
+// are kept (common random numbers with the comparator). A household deciding afresh this week is left as it
+// is.
 void start_coach_contact(const WeekView& v, const Who& who, Household& h, std::uint16_t& wake, int week);
 
 // The household's state was changed from outside (a place at an agency): its clocks count afresh from week
