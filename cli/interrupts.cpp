@@ -9,6 +9,7 @@
 #include <mutex>
 #include <thread>
 
+#include "console.h"
 #include "wijksim/core/atomic_file.h"
 #include "wijksim/store/run_store.h"
 
@@ -19,7 +20,7 @@ struct State {
   std::mutex m;
   bool study = false;
   bool worker = false;  // a worker rank of an MPI job (Interrupts::worker)
-  int signals = 0;  // received while the study runs
+  int signals = 0;      // received while the study runs
   std::string store, resume, units, message = "interrupted";
   std::int64_t run = 0;
 };
@@ -33,11 +34,11 @@ std::atomic<bool> g_stop{false};
 
 extern "C" void ignore_signal(int) {}
 
-// Messages go through stdio, which reports a closed stderr by its return value (fmt::print would throw, and
-// an exception on this thread would abort the process).
+// Never throws (cli/console.h): an exception on this thread would abort the process.
 void say(const std::string& message) {
-  std::fprintf(stderr, "\n%s\n", message.c_str());
-  std::fflush(stderr);
+  write_err("\n");
+  write_err(message);
+  write_err("\n");
 }
 
 [[noreturn]] void exit_now(const std::string& message) {
@@ -90,6 +91,15 @@ void Interrupts::install() {
   sigemptyset(&set);
   sigaddset(&set, SIGINT);
   sigaddset(&set, SIGTERM);
+  // SIGHUP (the terminal closed, an ssh session dropped) is taken as Ctrl-C is, so a long study stops with
+  // its draws kept and marked interrupted; unless the process was started to ignore it (nohup): then it
+  // keeps ignoring it and runs on.
+  struct sigaction hangup {};
+  sigaction(SIGHUP, nullptr, &hangup);
+  if (hangup.sa_handler != SIG_IGN) {
+    sigaction(SIGHUP, &sa, nullptr);
+    sigaddset(&set, SIGHUP);
+  }
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
   std::thread([set] {
     for (;;) {

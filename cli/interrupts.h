@@ -1,6 +1,6 @@
-// Ctrl-C and SIGTERM. Both are blocked in every thread (install() runs first in main, before any thread
-// exists, and threads inherit the mask) and taken by one watcher thread, which acts by what the command is
-// doing:
+// Ctrl-C, SIGTERM and SIGHUP (a closed terminal; left ignored under nohup). They are blocked in every
+// thread (install() runs first in main, before any thread exists, and threads inherit the mask) and taken by
+// one watcher thread, which acts by what the command is doing:
 //  - at once (the default: reading scenarios, planning, listing a store, writing outputs): the process
 //    exits with 130 and says what was (not) kept. Nothing is left half-written: the store changes only in
 //    transactions, and outputs are renamed into place;
@@ -20,7 +20,7 @@ namespace wijksim::cli {
 
 class Interrupts {
  public:
-  // Blocks SIGINT and SIGTERM and starts the watcher. Call first in main.
+  // Blocks SIGINT, SIGTERM and SIGHUP and starts the watcher. Call first in main.
   static void install();
   // What the study polls: set by the first signal while a study runs.
   static const std::atomic<bool>* stop_flag();

@@ -21,6 +21,7 @@
 #include <string>
 #include <vector>
 
+#include "console.h"
 #include "interrupts.h"
 #include "progress_bar.h"
 #include "terminal.h"
@@ -177,10 +178,10 @@ bool is_store_path(const std::string& path) {
 }
 
 void print_input_error(const InputError& e, bool simulates) {
-  for (const Diagnostic& d : e.diagnostics()) fmt::print(stderr, "{}\n", d.to_string());
+  for (const Diagnostic& d : e.diagnostics()) cli::err("{}\n", d.to_string());
   if (simulates)
-    fmt::print(stderr, "{} error{} found; nothing was simulated.\n", e.diagnostics().size(),
-               e.diagnostics().size() == 1 ? "" : "s");
+    cli::err("{} error{} found; nothing was simulated.\n", e.diagnostics().size(),
+             e.diagnostics().size() == 1 ? "" : "s");
 }
 
 std::string quoted_args(int argc, char** argv) {
@@ -204,19 +205,19 @@ void print_farm_stats(const cluster::FarmStats& f, const std::string& unit = "un
     bytes += r.transport.bytes_sent;
   }
   const double units = f.units ? static_cast<double>(f.units) : 1.0;
-  fmt::print(stderr,
-             "spread over {} MPI ranks: {} {}s, {:.1f} kB sent per {}; MPI calls took {:.2f} ms of processor "
-             "time per {} ({:.2f}% of the ranks' time); rank 0 coordinating {:.2f} ms per {}\n",
-             f.ranks.size(), f.units, unit, bytes / 1e3 / units, unit, 1e3 * in_calls / units, unit,
-             wall > 0 ? 100 * in_calls / wall : 0.0, 1e3 * f.coordinator_busy_seconds / units, unit);
+  cli::err(
+      "spread over {} MPI ranks: {} {}s, {:.1f} kB sent per {}; MPI calls took {:.2f} ms of processor "
+      "time per {} ({:.2f}% of the ranks' time); rank 0 coordinating {:.2f} ms per {}\n",
+      f.ranks.size(), f.units, unit, bytes / 1e3 / units, unit, 1e3 * in_calls / units, unit,
+      wall > 0 ? 100 * in_calls / wall : 0.0, 1e3 * f.coordinator_busy_seconds / units, unit);
   if (std::getenv("WIJKSIM_MPI_STATS"))
     for (std::size_t r = 0; r < f.ranks.size(); ++r)
-      fmt::print(stderr,
-                 "rank {}: {} {}s, {:.3f} s computing them, {:.3f} s preparing, {:.3f} s wall, {:.4f} s of "
-                 "processor time in {} MPI sends and the other calls, {} bytes sent\n",
-                 r, f.ranks[r].units, unit, f.ranks[r].compute_seconds, f.ranks[r].prepare_seconds,
-                 f.ranks[r].wall_seconds, f.ranks[r].transport.seconds_in_calls,
-                 f.ranks[r].transport.messages_sent, f.ranks[r].transport.bytes_sent);
+      cli::err(
+          "rank {}: {} {}s, {:.3f} s computing them, {:.3f} s preparing, {:.3f} s wall, {:.4f} s of "
+          "processor time in {} MPI sends and the other calls, {} bytes sent\n",
+          r, f.ranks[r].units, unit, f.ranks[r].compute_seconds, f.ranks[r].prepare_seconds,
+          f.ranks[r].wall_seconds, f.ranks[r].transport.seconds_in_calls, f.ranks[r].transport.messages_sent,
+          f.ranks[r].transport.bytes_sent);
 }
 
 // A study or calibration stopped by an error that is not the input's (a full disk, a store that went away):
@@ -224,14 +225,14 @@ void print_farm_stats(const cluster::FarmStats& f, const std::string& unit = "un
 template <class Recorder>
 int stopped_by_error(Recorder& recorder, const Error& e, const std::string& kept, const std::string& store,
                      const std::string& resume) {
-  fmt::print(stderr, "error: {}\n", e.what());
+  cli::err("error: {}\n", e.what());
   try {
     recorder.failed();
   } catch (const Error&) {
     // The store may not take even this (a full disk); the run then stays 'running', which --resume accepts.
   }
-  fmt::print(stderr, "the {} before are kept in {} as run {}. To continue once the cause is fixed:\n  {}\n",
-             kept, store, recorder.run_id(), resume);
+  cli::err("the {} before are kept in {} as run {}. To continue once the cause is fixed:\n  {}\n", kept,
+           store, recorder.run_id(), resume);
   return kFailed;
 }
 
@@ -303,9 +304,8 @@ int run_or_compare(const std::string& command, Options o, bool with_comparators,
   if (!o.no_store) {
     recorder.emplace(study, RecordOptions{o.store, command, command_line, o.resume});
     if (o.resume)
-      fmt::print(stderr, "resuming run {} of {}: {} of {} {} done before\n", recorder->run_id(), o.store,
-                 recorder->completed().size() / (study.draws > 0 ? study.replications : 1), unit_count,
-                 units);
+      cli::err("resuming run {} of {}: {} of {} {} done before\n", recorder->run_id(), o.store,
+               recorder->completed().size() / (study.draws > 0 ? study.replications : 1), unit_count, units);
   }
   const std::string resume =
       !recorder || o.resume ? command_line : fmt::format("{} --resume {}", command_line, recorder->run_id());
@@ -330,25 +330,24 @@ int run_or_compare(const std::string& command, Options o, bool with_comparators,
   } catch (const Interrupted& i) {
     bar.finish();
     if (!recorder) {
-      fmt::print(stderr, "{}; nothing was kept (--no-store)\n", i.what());
+      cli::err("{}; nothing was kept (--no-store)\n", i.what());
       return kInterrupted;
     }
     recorder->interrupted();
-    fmt::print(stderr, "{}; they are kept in {} as run {}. To continue:\n  {}\n", i.what(), o.store,
-               recorder->run_id(), resume);
+    cli::err("{}; they are kept in {} as run {}. To continue:\n  {}\n", i.what(), o.store, recorder->run_id(),
+             resume);
     return kInterrupted;
   } catch (const RunFailure& f) {
     bar.finish();
     if (recorder) recorder->failed();
     const StudyScenario& s = study.scenarios[f.job()];
-    fmt::print(stderr, "error: {}\n", f.what());
-    fmt::print(
-        stderr,
+    cli::err("error: {}\n", f.what());
+    cli::err(
         "to replay that run alone:\n  wijksim run {} --seed {} --first-replication {} --replications 1 "
         "--years {} --threads 1 --no-store\n",
         s.scenario.file, f.request().seed, f.request().replication, study.years);
     if (f.internal()) {
-      fmt::print(stderr, "{}", kBugReport);
+      cli::err("{}", kBugReport);
       return kInternal;
     }
     return kFailed;
@@ -375,19 +374,25 @@ int run_or_compare(const std::string& command, Options o, bool with_comparators,
   text.width = cli::output_width(text_output.empty() ? stdout : nullptr);
   const std::string printed = render(report, *format, text);
   if (text_output.empty()) {
-    fmt::print("{}", printed);
-    // Everything after this goes to stderr: on a pipe shared with stdout (2>&1) it must not land among
-    // table rows that are still in stdout's buffer.
-    std::fflush(stdout);
+    try {
+      cli::out("{}", printed);
+      // Everything after this goes to stderr: on a pipe shared with stdout (2>&1) it must not land among
+      // table rows that are still in stdout's buffer.
+      cli::flush_out();
+    } catch (const Error& e) {
+      if (!recorder) throw;
+      throw Error(fmt::format("{}; run {} is complete in {} (`wijksim show {} --store {}` prints it)",
+                              e.what(), recorder->run_id(), o.store, recorder->run_id(), o.store));
+    }
   } else {
     write_file_atomically(text_output, printed, "--output", kept_by_tables);
-    fmt::print(stderr, "wrote {}\n", text_output);
+    cli::err("wrote {}\n", text_output);
   }
-  if (recorder) fmt::print(stderr, "stored as run {} in {}\n", recorder->run_id(), o.store);
+  if (recorder) cli::err("stored as run {} in {}\n", recorder->run_id(), o.store);
   if (world.size() > 1) print_farm_stats(coordinator.stats());
   if (o.report) {
     write_html_report(o.store, recorder->run_id(), *o.report, "--report", kept_by_report);
-    fmt::print(stderr, "wrote the report {}\n", *o.report);
+    cli::err("wrote the report {}\n", *o.report);
   }
   return kOk;
 }
@@ -410,7 +415,7 @@ int sweep_command(const Options& o) {
         cli::Interrupts::stop_flag());
   } catch (const Interrupted&) {
     bar.finish();
-    fmt::print(stderr, "interrupted; nothing was kept (sweep keeps no run)\n");
+    cli::err("interrupted; nothing was kept (sweep keeps no run)\n");
     return kInterrupted;
   }
   bar.finish();
@@ -421,10 +426,10 @@ int sweep_command(const Options& o) {
   report.tables = sweep_tables(r);
   const std::string text = render(report, *parse_format(o.format));
   if (!o.output) {
-    fmt::print("{}", text);
+    cli::out("{}", text);
   } else {
     write_file_atomically(*o.output, text, "--output", inputs);
-    fmt::print(stderr, "wrote {}\n", *o.output);
+    cli::err("wrote {}\n", *o.output);
   }
   return kOk;
 }
@@ -472,8 +477,8 @@ int calibrate(const Options& o, const std::string& command_line, cluster::World&
   if (!o.no_store) {
     recorder.emplace(plan, o.store, command_line, o.resume);
     if (o.resume)
-      fmt::print(stderr, "resuming run {} of {}: {} candidates evaluated before\n", recorder->run_id(),
-                 o.store, recorder->completed().size());
+      cli::err("resuming run {} of {}: {} candidates evaluated before\n", recorder->run_id(), o.store,
+               recorder->completed().size());
   }
   const std::string resume =
       !recorder || o.resume ? command_line : fmt::format("{} --resume {}", command_line, recorder->run_id());
@@ -488,19 +493,19 @@ int calibrate(const Options& o, const std::string& command_line, cluster::World&
   } catch (const Interrupted& i) {
     bar.finish();
     if (!recorder) {
-      fmt::print(stderr, "{}; nothing was kept (--no-store)\n", i.what());
+      cli::err("{}; nothing was kept (--no-store)\n", i.what());
       return kInterrupted;
     }
     recorder->interrupted();
-    fmt::print(stderr, "{}; the evaluated candidates are kept in {} as run {}. To continue:\n  {}\n",
-               i.what(), o.store, recorder->run_id(), resume);
+    cli::err("{}; the evaluated candidates are kept in {} as run {}. To continue:\n  {}\n", i.what(), o.store,
+             recorder->run_id(), resume);
     return kInterrupted;
   } catch (const RunFailure& f) {
     bar.finish();
     if (recorder) recorder->failed();
-    fmt::print(stderr, "error: a candidate's {}\n", f.what());
+    cli::err("error: a candidate's {}\n", f.what());
     if (f.internal()) {
-      fmt::print(stderr, "(command: {})\n{}", command_line, kBugReport);
+      cli::err("(command: {})\n{}", command_line, kBugReport);
       return kInternal;
     }
     return kFailed;
@@ -521,9 +526,9 @@ int calibrate(const Options& o, const std::string& command_line, cluster::World&
                                                   recorder->run_id(), o.store)
                                     : std::string("interrupted while writing the parameter sets"));
   write_file_atomically(output, calibration_sets_text(plan, result), "--output", kept);
-  fmt::print("{}", render_table(report));
-  fmt::print(stderr, "wrote {} parameter sets to {}\n", result.sets.size(), output);
-  if (recorder) fmt::print(stderr, "stored as run {} in {}\n", recorder->run_id(), o.store);
+  cli::out("{}", render_table(report));
+  cli::err("wrote {} parameter sets to {}\n", result.sets.size(), output);
+  if (recorder) cli::err("stored as run {} in {}\n", recorder->run_id(), o.store);
   if (world.size() > 1) print_farm_stats(coordinator.stats(), "candidate");
   return kOk;
 }
@@ -531,13 +536,13 @@ int calibrate(const Options& o, const std::string& command_line, cluster::World&
 int list_runs(const Options& o) {
   const RunStore store = RunStore::open(o.store, RunStore::Mode::ReadOnly);
   const auto runs = store.runs();
-  if (runs.empty()) fmt::print("{} holds no runs\n", o.store);
+  if (runs.empty()) cli::out("{} holds no runs\n", o.store);
   for (const RunInfo& r : runs) {
     std::string names;
     for (const StoredScenario& s : store.scenarios(r.id))
       if (s.role != "comparator") names += (names.empty() ? "" : ", ") + s.name;
     if (r.command == "calibrate") {
-      fmt::print(
+      cli::out(
           "run {:>4}  {}  {:<11}  calibrate: {}\n          {} candidates evaluated, {} replication{}, {} "
           "year{}, seed {}\n          {}\n",
           r.id, r.started_at, r.status, names, r.candidates_done, r.replications,
@@ -550,13 +555,13 @@ int list_runs(const Options& o) {
             ? fmt::format("{} of {} replications done (the base case)", r.replications_done, r.replications)
             : fmt::format("{} of {} draws done, {} replication{} each", r.draws_done, r.draws, r.replications,
                           r.replications == 1 ? "" : "s");
-    fmt::print("run {:>4}  {}  {:<11}  {}: {}\n          {}, {} year{}, seed {}\n          {}\n", r.id,
-               r.started_at, r.status, r.command, names, done, r.years, r.years == 1 ? "" : "s", r.seed,
-               r.command_line);
+    cli::out("run {:>4}  {}  {:<11}  {}: {}\n          {}, {} year{}, seed {}\n          {}\n", r.id,
+             r.started_at, r.status, r.command, names, done, r.years, r.years == 1 ? "" : "s", r.seed,
+             r.command_line);
     // "running" is what the store says; whether a process still writes it is the run's lock (run_lock.h).
     if (r.status == "running" && !RunLock::held(o.store, r.id))
-      fmt::print("          no process is writing it any more (it was killed); `--resume {}` continues it\n",
-                 r.id);
+      cli::out("          no process is writing it any more (it was killed); `--resume {}` continues it\n",
+               r.id);
   }
   return kOk;
 }
@@ -566,9 +571,9 @@ int show(const Options& o) {
   const RunStore store = RunStore::open(o.store, RunStore::Mode::ReadOnly);
   // The table format is drawn again from the stored JSON, for this terminal's width and sections.
   if (o.format == "table")
-    fmt::print("{}", render_table(report_from_json(store.report(o.run_id, "json")), text));
+    cli::out("{}", render_table(report_from_json(store.report(o.run_id, "json")), text));
   else
-    fmt::print("{}", store.report(o.run_id, o.format));
+    cli::out("{}", store.report(o.run_id, o.format));
   return kOk;
 }
 
@@ -577,7 +582,7 @@ int export_run(const Options& o) {
   const std::vector<std::string> files = store.export_csv(o.run_id, o.csv_dir);
   std::string list;
   for (const std::string& f : files) list += (list.empty() ? "" : ", ") + f;
-  fmt::print(stderr, "wrote {} to {}\n", list, o.csv_dir);
+  cli::err("wrote {} to {}\n", list, o.csv_dir);
   return kOk;
 }
 
@@ -587,10 +592,10 @@ int write_report(const Options& o) {
     write_html_report(o.store, o.run_id, path, o.output ? "--output" : "report");
   } catch (const InputError& e) {
     // A store or run that cannot be reported (print_input_error would say nothing was simulated).
-    for (const Diagnostic& d : e.diagnostics()) fmt::print(stderr, "{}\n", d.to_string());
+    for (const Diagnostic& d : e.diagnostics()) cli::err("{}\n", d.to_string());
     return kBadInput;
   }
-  fmt::print(stderr, "wrote {}\n", path);
+  cli::err("wrote {}\n", path);
   return kOk;
 }
 
@@ -600,16 +605,15 @@ int validate(const Options& o) {
     try {
       const ScenarioSource src = ScenarioSource::load(path);
       const Scenario s = src.base();
-      fmt::print(
+      cli::out(
           "{}: ok ({} households, {} domains, {} agencies, {} payers{}{})\n", path, s.population.households,
           s.domains.size(), s.agencies.size(), s.payers.size(),
           s.coaches.enabled ? fmt::format(", {} coach FTE", s.coaches.fte) : "",
           src.uncertain().empty() ? "" : fmt::format(", {} uncertain parameters", src.uncertain().size()));
     } catch (const InputError& e) {
       ++bad;
-      for (const Diagnostic& d : e.diagnostics()) fmt::print(stderr, "{}\n", d.to_string());
-      fmt::print(stderr, "{}: {} error{}\n", path, e.diagnostics().size(),
-                 e.diagnostics().size() == 1 ? "" : "s");
+      for (const Diagnostic& d : e.diagnostics()) cli::err("{}\n", d.to_string());
+      cli::err("{}: {} error{}\n", path, e.diagnostics().size(), e.diagnostics().size() == 1 ? "" : "s");
     }
   }
   return bad ? kBadInput : kOk;
@@ -627,13 +631,13 @@ int calibration(const Options& o) {
   bar.finish();
   const ScenarioSummary& s = result.summaries.front();
   if (o.format == "markdown") {
-    fmt::print("{}", calibration_markdown(calibrate(s), s.shape.name, study.replications, study.years));
+    cli::out("{}", calibration_markdown(calibrate(s), s.shape.name, study.replications, study.years));
   } else {
     Report r;
     r.command = "calibration";
     r.version = WIJKSIM_VERSION;
     r.tables = {calibration_table(s)};
-    fmt::print("{}", render(r, *parse_format(o.format)));
+    cli::out("{}", render(r, *parse_format(o.format)));
   }
   return kOk;
 }
@@ -676,7 +680,7 @@ int trace(const Options& o) {
                        fmt::format("household {} does not exist: the scenario has households 0 to {}",
                                    text.household, s.population.households - 1)}});
   const RunResult r = simulate(model, {study.seed, 0, o.replication, text.household});
-  fmt::print("{}", trace_text(s, r, text));
+  cli::out("{}", trace_text(s, r, text));
   return kOk;
 }
 
@@ -925,15 +929,14 @@ Commands define_commands(CLI::App& app, Options& o, std::vector<CLI::Option*>& s
   return k;
 }
 
-int main(int argc, char** argv) {
-  cli::Interrupts::install();  // before any thread starts (cli/interrupts.h)
+static int command(int argc, char** argv) {
   // Under an MPI launcher every rank initialises MPI here, whatever the command; only run, compare and
   // calibrate use the ranks, and only rank 0 prints.
   std::optional<cluster::World> world;
   try {
     world.emplace(argc, argv);
   } catch (const Error& e) {
-    fmt::print(stderr, "error: {}\n", e.what());
+    cli::err("error: {}\n", e.what());
     return kUsage;
   }
   const bool rank0 = world->coordinator();
@@ -989,8 +992,7 @@ int main(int argc, char** argv) {
     if (*calibrate_cmd) return calibrate(o, quoted_args(argc, argv), *world);
     if (!rank0) return kOk;  // the other commands run on rank 0 alone
     if (world->size() > 1 && *sweep)
-      fmt::print(
-          stderr,
+      cli::err(
           "note: sweep does not spread its work over MPI ranks: rank 0 does all of it and the other {} "
           "rank{} have ended; run it without mpirun (or with -n 1)\n",
           world->size() - 1, world->size() == 2 ? "" : "s");
@@ -1006,29 +1008,35 @@ int main(int argc, char** argv) {
       return calibration(o);
     }
   } catch (const UsageError& e) {
-    fmt::print(stderr, "error: {}\nRun with --help for more information.\n", e.what());
+    cli::err("error: {}\nRun with --help for more information.\n", e.what());
     return kUsage;
   } catch (const InputError& e) {
     print_input_error(e, *run || *compare || *trace_cmd || *calibration_cmd || *sweep || *calibrate_cmd);
     return kBadInput;
   } catch (const InternalError& e) {
-    fmt::print(stderr, "error: {}\n(command: {})\n{}", e.what(), quoted_args(argc, argv), kBugReport);
+    cli::err("error: {}\n(command: {})\n{}", e.what(), quoted_args(argc, argv), kBugReport);
     return kInternal;
   } catch (const Error& e) {
-    fmt::print(stderr, "error: {}\n(command: {})\n", e.what(), quoted_args(argc, argv));
+    cli::err("error: {}\n(command: {})\n", e.what(), quoted_args(argc, argv));
     return kFailed;
   } catch (const std::bad_alloc&) {
     // The machine, not a bug: a run larger than the memory the process may have (ulimit -v, a container).
-    fmt::print(
-        stderr,
+    cli::err(
         "error: out of memory: the run needs more memory than this process may have; use fewer households, "
         "draws or replications, or more memory\n(command: {})\n",
         quoted_args(argc, argv));
     return kFailed;
   } catch (const std::exception& e) {
-    fmt::print(stderr, "internal error: {}\n(command: {})\n{}", e.what(), quoted_args(argc, argv),
-               kBugReport);
+    cli::err("internal error: {}\n(command: {})\n{}", e.what(), quoted_args(argc, argv), kBugReport);
     return kInternal;
   }
   return kUsage;
+}
+
+int main(int argc, char** argv) {
+  cli::open_standard_streams();  // before anything opens a file (cli/console.h)
+  cli::Interrupts::install();    // before any thread starts (cli/interrupts.h)
+  const int code = command(argc, argv);
+  if (!cli::stdout_complete()) return code == kOk ? kFailed : code;
+  return code;
 }

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "console.h"
 #include "terminal.h"
 
 namespace wijksim::cli {
@@ -37,16 +38,14 @@ void ProgressBar::update(std::size_t done, std::size_t total) {
                                        width - static_cast<int>(f * width), tail)
                          : label_ + tail;
   if (line.size() > room) line.resize(room);
-  fmt::print(stderr, "\r{}\033[K", line);
-  std::fflush(stderr);
+  err("\r{}\033[K", line);
   drawn_ = true;
 }
 
 void ProgressBar::finish() {
   std::lock_guard lock(mutex_);
   if (!drawn_) return;
-  fmt::print(stderr, "\r\033[K");  // clear the line before anything else is printed: the results follow
-  std::fflush(stderr);
+  err("\r\033[K");  // clear the line before anything else is printed: the results follow
   drawn_ = false;
 }
 

@@ -217,4 +217,31 @@ expect 1 "an unknown outcome" "$wijksim" compare "$src/scenarios/pilot.yaml" -r 
 expect 0 "sweep a parameter" "$wijksim" sweep "$src/scenarios/pilot.yaml" --parameter coaches.fte --from 2 --to 8 --steps 3 -r 2 -y 1 --format csv
 [ "$(grep -c '^pilot,baseline-velve,sweep,' "$tmp/out")" -gt 3 ] || { echo "FAIL: sweep printed no planning curve"; fail=1; }
 expect 1 "sweep outside the parameter's range" "$wijksim" sweep "$src/scenarios/pilot.yaml" --parameter coaches.mandate_probability --from 0.5 --to 2 -r 1 -y 1
+# Standard streams that cannot be written. A result printed to a full disk or a closed stdout is an error
+# (exit 3) that says so, never a silent exit 0 with the result lost; a run already stored says where it is.
+# A stderr that cannot be written must not crash the process (abort, 134): the exit code still tells.
+pilot1=("$src/scenarios/pilot.yaml" -r 1 -y 1)
+streams() {  # streams CODE description REDIRECTIONS command...: like expect, with the redirections given
+  local code=$1 what=$2 redir=$3
+  shift 3
+  eval '"$@"' "$redir"
+  local got=$?
+  if [ "$got" -ne "$code" ]; then echo "FAIL: $what: exit $got, expected $code"; fail=1; else echo "ok: $what (exit $got)"; fi
+}
+if [ -c /dev/full ]; then
+  streams 3 "tables to a full disk" '>/dev/full 2>"$tmp/err"' "$wijksim" run "${pilot1[@]}" --no-store
+  grep -q "cannot write to standard output: No space left on device" "$tmp/err" || { echo "FAIL: a full stdout is not named"; cat "$tmp/err"; fail=1; }
+  streams 3 "a short listing to a full disk (lost in the buffer at exit)" '>/dev/full 2>"$tmp/err"' "$wijksim" validate "$src/scenarios/pilot.yaml"
+  grep -q "cannot write to standard output" "$tmp/err" || { echo "FAIL: validate's lost output is not named"; cat "$tmp/err"; fail=1; }
+  streams 1 "bad input with stderr on a full disk: no crash" '2>/dev/full' "$wijksim" run "$tmp/no-such.yaml"
+  streams 0 "an output file with stderr on a full disk" '2>/dev/full' "$wijksim" run "${pilot1[@]}" --no-store --format csv -o "$tmp/full-err.csv"
+  grep -q '^scenario,' "$tmp/full-err.csv" || { echo "FAIL: the output was not written while stderr was full"; fail=1; }
+fi
+streams 3 "tables to a closed stdout, the run stored" '>&- 2>"$tmp/err"' "$wijksim" run "${pilot1[@]}" --store "$tmp/closed.db"
+grep -q "cannot write to standard output: Bad file descriptor; run 1 is complete in $tmp/closed.db" "$tmp/err" || { echo "FAIL: a closed stdout is not named with the stored run"; cat "$tmp/err"; fail=1; }
+expect 0 "the run printed to a closed stdout is whole in its store" "$wijksim" show 1 --store "$tmp/closed.db"
+grep -q "Households" "$tmp/out" || { echo "FAIL: the stored run does not print"; fail=1; }
+streams 3 "stdout and stderr both closed: no crash" '>&- 2>&-' "$wijksim" run "${pilot1[@]}" --no-store
+streams 0 "stdout and stderr closed, an output file" '>&- 2>&-' "$wijksim" run "${pilot1[@]}" --no-store --format csv -o "$tmp/closed.csv"
+grep -q '^scenario,' "$tmp/closed.csv" || { echo "FAIL: the output was not written with both streams closed"; fail=1; }
 exit $fail

@@ -168,6 +168,43 @@ else
   say_fail "Ctrl-C: exit $code, status $(status_of int.db), $kept draws kept: $(cat int.err)"
 fi
 
+# A closed terminal (SIGHUP, an ssh session dropped) during a PSA stops it as Ctrl-C does: the draws kept,
+# exit 130, status "interrupted" (before: killed by the signal, the run left "running"). Started under nohup
+# (SIGHUP ignored), the same signal is ignored and the run completes as the clean one.
+WIJKSIM_TEST_PAUSE_AFTER_DRAW="3:$tmp/go-hup" "$wijksim" "${args[@]}" --output hup.db >/dev/null 2>hup.err &
+pid=$!
+if wait_paused "$tmp/go-hup" $pid; then
+  kill -HUP $pid
+  wait_text hup.err "stopping after" $pid || say_fail "SIGHUP was not acknowledged: $(cat hup.err)"
+  touch "$tmp/go-hup"
+else
+  say_fail "the SIGHUP run never paused after its 3rd draw: $(cat hup.err)"
+fi
+wait $pid
+code=$?
+if [ "$code" -eq 130 ] && [ "$(status_of hup.db)" = interrupted ] && [ "$(draws_done hup.db)" -ge 3 ]; then
+  echo "ok: SIGHUP after draw 3 stops the PSA as Ctrl-C does (exit 130, interrupted, $(draws_done hup.db) draws kept)"
+else
+  say_fail "SIGHUP: exit $code, status $(status_of hup.db), $(draws_done hup.db) draws: $(cat hup.err)"
+fi
+(trap '' HUP; WIJKSIM_TEST_PAUSE_AFTER_DRAW="3:$tmp/go-nohup" exec "$wijksim" "${args[@]}" --output nohup.db >nohup.json 2>nohup.err) &
+pid=$!
+if wait_paused "$tmp/go-nohup" $pid; then
+  kill -HUP $pid
+  sleep 0.5
+  kill -0 $pid 2>/dev/null || say_fail "under nohup, SIGHUP ended the process"
+  touch "$tmp/go-nohup"
+else
+  say_fail "the nohup run never paused after its 3rd draw: $(cat nohup.err)"
+fi
+wait $pid
+code=$?
+if [ "$code" -eq 0 ] && cmp -s clean.json nohup.json; then
+  echo "ok: under nohup SIGHUP is ignored: the PSA completes, identical to the clean run"
+else
+  say_fail "under nohup: exit $code, output $(cmp -s clean.json nohup.json && echo identical || echo differs): $(cat nohup.err)"
+fi
+
 # Ctrl-C twice: the second stops at once, even while the process waits (paused after draw 3, never
 # released): exit 130, status "interrupted" (before: killed by the signal, the run left "running"), exactly
 # the 3 committed draws kept; resumed, identical.

@@ -1,0 +1,59 @@
+#include "console.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <string>
+
+#include "wijksim/core/error.h"
+
+namespace wijksim::cli {
+namespace {
+
+bool g_out_failure_said = false;  // an Error already said that stdout could not be written
+
+[[noreturn]] void out_failed(int error) {
+  g_out_failure_said = true;
+  throw Error(fmt::format("cannot write to standard output: {}", std::strerror(error)));
+}
+
+}  // namespace
+
+void open_standard_streams() {
+  for (int fd = 0; fd <= 2; ++fd) {
+    if (fcntl(fd, F_GETFD) != -1 || errno != EBADF) continue;
+    // open() returns the lowest free descriptor, which is fd: the ones below it are open by now.
+    const int opened = open("/dev/null", fd == 2 ? O_WRONLY : O_RDONLY);
+    if (opened != fd && opened >= 0) close(opened);  // not expected; never leave a stray descriptor
+  }
+}
+
+void write_out(std::string_view text) {
+  if (text.empty()) return;
+  errno = 0;
+  if (std::fwrite(text.data(), 1, text.size(), stdout) != text.size()) out_failed(errno ? errno : EIO);
+}
+
+void flush_out() {
+  errno = 0;
+  if (std::fflush(stdout) != 0 || std::ferror(stdout)) out_failed(errno ? errno : EIO);
+}
+
+bool stdout_complete() {
+  errno = 0;
+  const bool ok = std::fflush(stdout) == 0 && !std::ferror(stdout);
+  if (!ok && !g_out_failure_said)
+    write_err(fmt::format("error: cannot write to standard output: {}; what was printed is incomplete\n",
+                          std::strerror(errno ? errno : EIO)));
+  return ok;
+}
+
+void write_err(std::string_view text) noexcept {
+  std::fwrite(text.data(), 1, text.size(), stderr);
+  std::fflush(stderr);
+}
+
+}  // namespace wijksim::cli

@@ -1,0 +1,44 @@
+// Standard output and standard error as the command uses them.
+//
+// What goes to stdout (tables, a list of runs, a trace) is the user's result: a write that fails (a full
+// disk, a closed stdout) is an Error, exit 3, never a silent exit 0 with the result lost. What goes to stderr
+// (progress, "wrote FILE", errors) is said on a best-effort basis: when stderr itself cannot be written
+// nothing else could report it, and the exit code still tells. So err() never throws: fmt::print would, and
+// an exception thrown while another one is being reported ends the process with abort().
+#pragma once
+
+#include <fmt/format.h>
+
+#include <string_view>
+#include <utility>
+
+namespace wijksim::cli {
+
+// First in main: file descriptors 0, 1 and 2 that are closed are opened on /dev/null, so that no file the
+// command opens (a store, an output's temporary file) takes their number and receives what is printed.
+// Descriptor 1 is opened for reading only: a write to a closed stdout still fails, and says so.
+void open_standard_streams();
+
+// Writes to stdout; throws Error ("cannot write to standard output: ...") when it cannot.
+void write_out(std::string_view text);
+template <class... Args>
+void out(fmt::format_string<Args...> f, Args&&... args) {
+  write_out(fmt::format(f, std::forward<Args>(args)...));
+}
+// Writes stdout's buffer out; throws Error when it cannot.
+void flush_out();
+// Last in main: whether everything printed to stdout reached it. If not, and no Error said so yet, says so
+// on stderr and returns false.
+bool stdout_complete();
+
+// Writes to stderr, ignoring a failure.
+void write_err(std::string_view text) noexcept;
+template <class... Args>
+void err(fmt::format_string<Args...> f, Args&&... args) noexcept {
+  try {
+    write_err(fmt::format(f, std::forward<Args>(args)...));
+  } catch (...) {  // out of memory while formatting a message: nothing left to say it with
+  }
+}
+
+}  // namespace wijksim::cli
