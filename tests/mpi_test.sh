@@ -158,6 +158,28 @@ if run_calibrate cal-one; then
       say_fail "calibrate: resumed after a killed rank, the output differs from one process's: $(cat "$tmp/cal-kill/err")"
     fi
   fi
+  # A candidate that fails on a worker rank (the test hook: rank 1's 4th candidate of a batch fails as a
+  # simulation that throws does) ends the job with rank 0 saying which rank and why, exit 3, the run marked
+  # failed with what was received kept; --resume under mpirun ends as one process did.
+  mkdir -p "$tmp/cal-fail"
+  (cd "$tmp/cal-fail" && WIJKSIM_TEST_FAIL_RANK=1:after_units=3 $(mpi 3) "$wijksim" "${cal[@]}" --store results.db -o sets.csv >out 2>err)
+  code=$?
+  status=$(cd "$tmp/cal-fail" && "$wijksim" runs --store results.db 2>/dev/null | sed -n 's/^run *1  [^ ]*  \([a-z]*\).*/\1/p')
+  if [ $code -ne 3 ] || [ -e "$tmp/cal-fail/sets.csv" ] || [ "$status" != failed ] ||
+    ! grep -q "^error: rank 1: unit [0-9]* failed on rank 1 (test hook" "$tmp/cal-fail/err" ||
+    ! grep -q -- "--resume 1" "$tmp/cal-fail/err"; then
+    say_fail "calibrate: a candidate failing on rank 1: exit $code, status ${status:-?}: $(cat "$tmp/cal-fail/err")"
+  elif ! (cd "$tmp/cal-fail" && $(mpi 2) "$wijksim" "${cal[@]}" --store results.db -o sets.csv --resume 1 >out 2>err); then
+    say_fail "calibrate: resuming after a candidate failed on a worker: $(cat "$tmp/cal-fail/err")"
+  else
+    dump_calibration "$tmp/cal-fail/results.db" >"$tmp/cal-fail/store.txt"
+    if cmp -s "$tmp/cal-one/out" "$tmp/cal-fail/out" && cmp -s "$tmp/cal-one/sets.csv" "$tmp/cal-fail/sets.csv" &&
+      cmp -s "$tmp/cal-one/store.txt" "$tmp/cal-fail/store.txt"; then
+      echo "ok: calibrate: a candidate failing on rank 1 is named by rank 0 (exit 3, run failed); resumed under mpirun -n 2: the sets file, output and store of one process"
+    else
+      say_fail "calibrate: resumed after a candidate failed on a worker, the output differs from one process's"
+    fi
+  fi
 fi
 echo "(calibrate under MPI: $((SECONDS - started)) s)"
 

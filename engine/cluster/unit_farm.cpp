@@ -225,6 +225,20 @@ std::uint64_t kill_after_units(int rank) {
   return k;
 }
 
+// The test hook WIJKSIM_TEST_FAIL_RANK=R:after_units=K: on rank R the unit that follows its first K units
+// fails (as a unit that throws does), to test what the command says and keeps when a unit fails on a worker
+// rank (tests/mpi_test.sh). A malformed value is an error, not silence.
+std::uint64_t fail_after_units(int rank) {
+  const char* v = std::getenv("WIJKSIM_TEST_FAIL_RANK");
+  if (!v) return 0;
+  int r = -1;
+  unsigned long long k = 0;
+  char rest = 0;
+  if (std::sscanf(v, "%d:after_units=%llu%c", &r, &k, &rest) != 2)
+    throw Error(fmt::format("WIJKSIM_TEST_FAIL_RANK is '{}', not RANK:after_units=K", v));
+  return r == rank ? k + 1 : 0;
+}
+
 }  // namespace
 
 struct FarmCoordinator::State {
@@ -524,6 +538,7 @@ void serve(Messenger& m, const PrepareCompute& prepare, const FarmOptions& o) {
   Computer computer(prepare, tokens_for(o), bell);
   const std::size_t hold = hold_for(o);
   const std::uint64_t kill_after = kill_after_units(m.rank());
+  const std::uint64_t fail_unit = fail_after_units(m.rank());  // 0: none; else the n-th unit sent
   std::size_t held = 0;  // units given and not yet sent back or dropped
   // A worker asks at the start and then each time it has finished a unit (not as soon as a reply is short of
   // what it asked for), so a request's share of what remains is a share among ranks that are working.
@@ -569,6 +584,9 @@ void serve(Messenger& m, const PrepareCompute& prepare, const FarmOptions& o) {
       --held;
       ByteWriter w;
       w.put(c.unit);
+      if (sent + 1 == fail_unit)
+        c.error = std::make_exception_ptr(Error(fmt::format(
+            "unit {} failed on rank {} (test hook WIJKSIM_TEST_FAIL_RANK)", c.unit, m.rank())));
       if (c.error) {
         const FailureText f = describe(c.error);
         w.put<std::uint8_t>(f.internal ? 1 : 0);
