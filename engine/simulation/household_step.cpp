@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 
 #include "wijksim/core/dutch_numbers.h"
@@ -51,15 +52,17 @@ inline bool fires(double u, double p) {
   return u > 1.0 - p;
 }
 
-inline int clamp_week(double week) {
-  return week < kNever ? static_cast<int>(week) : kNever;
+// Week `from` + floor(weeks) for weeks >= 0 (infinity included), or kNever when that is kNever or later.
+// For 0 <= weeks < kNever - from, floor is the conversion to int, which needs no rounding call.
+inline int week_after(int from, double weeks) {
+  return weeks < static_cast<double>(kNever - from) ? from + static_cast<int>(weeks) : kNever;
 }
 
 // The first week from `from` in which a process with log(1 - p) = log_stay fires:
 // from + floor(log(u) / log_stay), since P(not by week from + k) = (1 - p)^(k + 1). Never when p = 0.
 inline int first_week(double u, int from, double log_stay) {
   if (!(log_stay < 0)) return kNever;
-  return clamp_week(from + std::floor(std::log(u) / log_stay));
+  return week_after(from, std::log(u) / log_stay);  // log(u) <= 0: a quotient >= 0
 }
 
 // The household's processes but the coach contact, in the race's fixed order, for its state and the week
@@ -97,8 +100,8 @@ void each_process(const WeekView& v, const Who& who, const Household& h, int fro
     const double p = competence * v.team(who).effectiveness;
     constant(bit, p, std::log1p(-p));
   };
-  for (int d = 0; d < m.domains(); ++d) {
-    if (!((mask >> d) & 1u)) continue;
+  for (unsigned active = mask; active != 0; active &= active - 1) {  // its problems, by domain
+    const int d = std::countr_zero(active);
     const Problem& p = h.problems[d];
     const DomainModel& dm = m.domain(d);
     const ProblemStatus s = p.status();
@@ -229,9 +232,12 @@ Next next_events(const WeekView& v, const Who& who, const Household& h) {
   const double b = linear - quadratic;
   // The first n with L n + B n (n - 1) > e is floor(r) + 1, r the positive root of B n^2 + (L - B) n = e
   // (written without cancellation); the race's week is origin + floor(r).
+  // (r >= 0: the root is at least |b| - b over 2 quadratic, infinity when nothing can fire.)
   const double r = e > 0 ? 2.0 * e / (b + std::sqrt(b * b + 4.0 * quadratic * e)) : 0.0;
-  n.week = clamp_week(origin + std::floor(r));
-  if (n.week < kNever) {
+  n.week = week_after(origin, r);
+  if (n.week < kNever && count == 1) {
+    n.due = entries[0].bit;  // the race's one process fires then: nothing to draw
+  } else if (n.week < kNever) {
     // Which fire in that week, given that one does.
     const int k = n.week - origin;
     double none = 1;
@@ -799,8 +805,8 @@ void step_household(const WeekView& v, const Who& who, Household& h, std::uint16
 
   // Anything but being found by a coach changes what the household's processes' probabilities are.
   bool changed = trust_moved || (due & ~due::bit(due::kCoachContact)) != 0;
-  for (int d = 0; d < m.domains(); ++d)
-    if ((start.mask >> d) & 1u) step_problem(v, who, h, d, due, coached, t);
+  for (unsigned active = start.mask; active != 0; active &= active - 1)  // its problems, by domain
+    step_problem(v, who, h, std::countr_zero(active), due, coached, t);
   if (due & due::bit(due::kLife)) life_event(v, who, h, start, t);
   if ((due & due::bit(due::kSpellExit)) && h.has(Household::kInSpell))
     end_spell(v, who, h, t, "leaves benefit");
