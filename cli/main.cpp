@@ -184,12 +184,23 @@ void print_input_error(const InputError& e, bool simulates) {
              e.diagnostics().size() == 1 ? "" : "s");
 }
 
+// One argument as a POSIX shell reads it back: as it is when no character of it means anything to a shell,
+// else in single quotes, a quote inside written '\'' ('s-Hertogenbosch.yaml, a path with a space or a $).
+std::string shell_word(const std::string& a) {
+  constexpr const char* kPlain =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_@%+=:,./-";
+  if (!a.empty() && a.find_first_not_of(kPlain) == std::string::npos) return a;
+  std::string q = "'";
+  for (const char c : a) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return q + "'";
+}
+
+// The command line as a shell would take it back: the stored run's command and the one that resumes it.
 std::string quoted_args(int argc, char** argv) {
   std::string s;
   for (int i = 0; i < argc; ++i) {
     if (i) s += ' ';
-    std::string a = argv[i];
-    s += a.find_first_of(" '\"$") == std::string::npos ? a : "'" + a + "'";
+    s += shell_word(argv[i]);
   }
   return s;
 }

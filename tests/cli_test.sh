@@ -244,4 +244,16 @@ grep -q "Households" "$tmp/out" || { echo "FAIL: the stored run does not print";
 streams 3 "stdout and stderr both closed: no crash" '>&- 2>&-' "$wijksim" run "${pilot1[@]}" --no-store
 streams 0 "stdout and stderr closed, an output file" '>&- 2>&-' "$wijksim" run "${pilot1[@]}" --no-store --format csv -o "$tmp/closed.csv"
 grep -q '^scenario,' "$tmp/closed.csv" || { echo "FAIL: the output was not written with both streams closed"; fail=1; }
+# The stored command line (and so the command that resumes a run) is what a shell reads back as the same
+# words, whatever the names hold: an apostrophe as in 's-Hertogenbosch, a space, a $ or a ;.
+odd="$tmp/'s-Hertogenbosch \$wijk; x"
+mkdir -p "$odd" && cp -r "$src/scenarios/." "$odd/"
+expect 0 "a scenario in a folder named 's-Hertogenbosch \$wijk; x" "$wijksim" run "$odd/pilot.yaml" -r 1 -y 1 --store "$odd/r.db"
+line=$("$wijksim" runs --store "$odd/r.db" | sed -n '3s/^ *//p')
+# (In a subshell: a line that is not valid shell ends only that.)
+if (eval "set -- $line" && [ "$#" -eq 9 ] && [ "$2" = run ] && [ "$3" = "$odd/pilot.yaml" ] && [ "$9" = "$odd/r.db" ]) 2>/dev/null; then
+  echo "ok: the stored command line reads back as the same words"
+else
+  echo "FAIL: the stored command line does not read back as the command: $line"; fail=1
+fi
 exit $fail
