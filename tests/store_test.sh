@@ -144,20 +144,27 @@ wait_exit() {
 }
 status_of() { "$wijksim" runs --store "$1" 2>&1 | sed -n 's/^run *1  [^ ]*  \([a-z]*\).*/\1/p'; }
 
+# stop_at_draw3 SIGNAL NAME: the PSA, kept in NAME.db, pauses after its 3rd draw (test hook), gets SIGNAL
+# there and must say it stops; released, it stops after the draws in flight. Sets `code` to its exit status.
+stop_at_draw3() {
+  local sig=$1 name=$2 pid
+  WIJKSIM_TEST_PAUSE_AFTER_DRAW="3:$tmp/go-$name" "$wijksim" "${args[@]}" --output "$name.db" >/dev/null 2>"$name.err" &
+  pid=$!
+  if wait_paused "$tmp/go-$name" $pid; then
+    kill -"$sig" $pid
+    wait_text "$name.err" "stopping after" $pid || say_fail "SIG$sig was not acknowledged: $(cat "$name.err")"
+    touch "$tmp/go-$name"
+  else
+    say_fail "the SIG$sig run never paused after its 3rd draw: $(cat "$name.err")"
+  fi
+  wait $pid
+  code=$?
+}
+
 # Ctrl-C during a PSA: the process pauses after its 3rd draw (test hook), gets SIGINT there and says it stops;
 # released, it stops after the draws in flight, which are kept: exit 130, status "interrupted", the command
 # that resumes it printed; resumed, the output equals the clean run's.
-WIJKSIM_TEST_PAUSE_AFTER_DRAW="3:$tmp/go-int" "$wijksim" "${args[@]}" --output int.db >/dev/null 2>int.err &
-pid=$!
-if wait_paused "$tmp/go-int" $pid; then
-  kill -INT $pid
-  wait_text int.err "stopping after" $pid || say_fail "Ctrl-C was not acknowledged: $(cat int.err)"
-  touch "$tmp/go-int"
-else
-  say_fail "the Ctrl-C run never paused after its 3rd draw: $(cat int.err)"
-fi
-wait $pid
-code=$?
+stop_at_draw3 INT int
 kept=$(draws_done int.db)
 if [ "$code" -eq 130 ] && [ "$(status_of int.db)" = interrupted ] && [ "${kept:-0}" -ge 3 ]; then
   grep -q -- "--resume 1" int.err || say_fail "Ctrl-C did not print the resume command: $(cat int.err)"
@@ -171,17 +178,7 @@ fi
 # A closed terminal (SIGHUP, an ssh session dropped) during a PSA stops it as Ctrl-C does: the draws kept,
 # exit 130, status "interrupted" (before: killed by the signal, the run left "running"). Started under nohup
 # (SIGHUP ignored), the same signal is ignored and the run completes as the clean one.
-WIJKSIM_TEST_PAUSE_AFTER_DRAW="3:$tmp/go-hup" "$wijksim" "${args[@]}" --output hup.db >/dev/null 2>hup.err &
-pid=$!
-if wait_paused "$tmp/go-hup" $pid; then
-  kill -HUP $pid
-  wait_text hup.err "stopping after" $pid || say_fail "SIGHUP was not acknowledged: $(cat hup.err)"
-  touch "$tmp/go-hup"
-else
-  say_fail "the SIGHUP run never paused after its 3rd draw: $(cat hup.err)"
-fi
-wait $pid
-code=$?
+stop_at_draw3 HUP hup
 if [ "$code" -eq 130 ] && [ "$(status_of hup.db)" = interrupted ] && [ "$(draws_done hup.db)" -ge 3 ]; then
   echo "ok: SIGHUP after draw 3 stops the PSA as Ctrl-C does (exit 130, interrupted, $(draws_done hup.db) draws kept)"
 else
