@@ -232,7 +232,7 @@ Next next_events(const WeekView& v, const Who& who, const Household& h) {
   const double b = linear - quadratic;
   // The first n with L n + B n (n - 1) > e is floor(r) + 1, r the positive root of B n^2 + (L - B) n = e
   // (written without cancellation); the race's week is origin + floor(r).
-  // (r >= 0: the root is at least |b| - b over 2 quadratic, infinity when nothing can fire.)
+  // r >= 0 (e >= 0 over a denominator >= 0), and infinity when nothing can fire.
   const double r = e > 0 ? 2.0 * e / (b + std::sqrt(b * b + 4.0 * quadratic * e)) : 0.0;
   n.week = week_after(origin, r);
   if (n.week < kNever && count == 1) {
