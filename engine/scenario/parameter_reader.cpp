@@ -38,7 +38,16 @@ void MapReader::done(std::string_view noun) {
         if (!near.empty() &&
             std::find(m.alternatives.begin(), m.alternatives.end(), near) != m.alternatives.end())
           m.explained = true;
-      msg = unknown_name(noun, k, asked_, noun == "key" ? "expected one of" : fmt::format("known {}s", noun));
+      // `cost: 7500,5` inside { } is two entries, `cost: 7500` and a key `5`: the number was cut at its
+      // comma.
+      if (!k.empty() && std::all_of(k.begin(), k.end(), [](unsigned char c) { return std::isdigit(c); }))
+        msg = fmt::format(
+            "'{}' is not a key: inside {{ }} a decimal comma ends the number before it and YAML reads what "
+            "follows as a key of its own; write a decimal point (2.5, not 2,5)",
+            k);
+      else
+        msg =
+            unknown_name(noun, k, asked_, noun == "key" ? "expected one of" : fmt::format("known {}s", noun));
     }
     d_.add(n_.key_where[i], sub(k), msg);
   }
@@ -55,6 +64,12 @@ std::string not_a_number(const Node& n) {
       return fmt::format("expected a number, found '{}' (write a share as a fraction: {})", t, v / 100);
     if (std::string c = t; std::replace(c.begin(), c.end(), ',', '.'), c != t && parse_double(c, v))
       return fmt::format("expected a number, found '{}' (use a decimal point: {})", t, c);
+    // Dutch notation, 1.234,5: points group the thousands and the comma is the decimal sign.
+    if (std::string c = t; std::erase(c, '.') > 0 && c.find(',') != std::string::npos) {
+      std::replace(c.begin(), c.end(), ',', '.');
+      if (parse_double(c, v))
+        return fmt::format("expected a number, found '{}' (Dutch notation? write {})", t, c);
+    }
     std::string lower = t;
     std::transform(lower.begin(), lower.end(), lower.begin(),
                    [](unsigned char c) { return std::tolower(c); });
