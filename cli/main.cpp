@@ -187,8 +187,7 @@ void print_input_error(const InputError& e, bool simulates) {
 // One argument as a POSIX shell reads it back: as it is when no character of it means anything to a shell,
 // else in single quotes, a quote inside written '\'' ('s-Hertogenbosch.yaml, a path with a space or a $).
 std::string shell_word(const std::string& a) {
-  constexpr const char* kPlain =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_@%+=:,./-";
+  constexpr const char* kPlain = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_@%+=:,./-";
   if (!a.empty() && a.find_first_not_of(kPlain) == std::string::npos) return a;
   std::string q = "'";
   for (const char c : a) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
@@ -554,18 +553,15 @@ int list_runs(const Options& o) {
       if (s.role != "comparator") names += (names.empty() ? "" : ", ") + s.name;
     if (r.command == "calibrate") {
       cli::out(
-          "run {:>4}  {}  {:<11}  calibrate: {}\n          {} candidates evaluated, {} replication{}, {} "
-          "year{}, seed {}\n          {}\n",
-          r.id, r.started_at, r.status, names, r.candidates_done, r.replications,
-          r.replications == 1 ? "" : "s", r.years, r.years == 1 ? "" : "s", r.seed, r.command_line);
+          "run {:>4}  {}  {:<11}  calibrate: {}\n          {}, {} replication{}, {} year{}, seed {}\n        "
+          "  {}\n",
+          r.id, r.started_at, r.status, names, progress_of(r), r.replications, r.replications == 1 ? "" : "s",
+          r.years, r.years == 1 ? "" : "s", r.seed, r.command_line);
       continue;
     }
-    // The base case is kept replication by replication, a PSA draw by draw (study.h, DrawSink).
-    const std::string done =
-        r.draws == 0
-            ? fmt::format("{} of {} replications done (the base case)", r.replications_done, r.replications)
-            : fmt::format("{} of {} draws done, {} replication{} each", r.draws_done, r.draws, r.replications,
-                          r.replications == 1 ? "" : "s");
+    const std::string done = r.draws == 0 ? progress_of(r)
+                                          : fmt::format("{}, {} replication{} each", progress_of(r),
+                                                        r.replications, r.replications == 1 ? "" : "s");
     cli::out("run {:>4}  {}  {:<11}  {}: {}\n          {}, {} year{}, seed {}\n          {}\n", r.id,
              r.started_at, r.status, r.command, names, done, r.years, r.years == 1 ? "" : "s", r.seed,
              r.command_line);

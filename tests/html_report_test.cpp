@@ -131,10 +131,12 @@ TEST_CASE("the report refuses a run it cannot report, with the reason", "[report
   HandMadeRun r;
   CHECK_THROWS_AS(html_report(r.store, r.id + 1), InputError);
   CHECK_THROWS_WITH(html_report(r.store, r.id + 1), Catch::Contains("has no run 2"));
-  // Begun and never completed: 'running'.
+  // Begun and never completed: 'running', with no process writing it (nobody holds its lock).
   CHECK_THROWS_AS(html_report(r.store, r.id), InputError);
-  CHECK_THROWS_WITH(html_report(r.store, r.id),
-                    Catch::Contains("not complete") && Catch::Contains("--resume 1"));
+  CHECK_THROWS_WITH(
+      html_report(r.store, r.id),
+      Catch::Contains("run 1 is unfinished (the process writing it ended before completing it)") &&
+          Catch::Contains("--resume 1"));
   CHECK_THROWS_AS(write_html_report(r.dir.file("none.db"), 1, r.dir.file("r.html")), InputError);
   CHECK(!std::filesystem::exists(r.dir.file("none.db")));
   r.dir.write("text.db", std::string(4096, 'x'));

@@ -86,6 +86,14 @@ if wait_paused "$tmp/go-a" $pa; then
   [ "$code" -eq 1 ] && grep -q "run 1 .*being written by another process" live-r.err &&
     echo "ok: --resume of a run another process is writing is refused (exit 1)" ||
     say_fail "--resume of a live run: exit $code: $(cat live-r.err)"
+  # The tables, the report and the export of a run being written say so, and to wait (not to resume it).
+  for cmd in "show 1" "report 1 -o $tmp/live.html" "export 1 --csv $tmp/live-csv"; do
+    "$wijksim" $cmd --store live.db >/dev/null 2>live-q.err
+    code=$?
+    [ "$code" -eq 1 ] && grep -q "run 1 is being written by another process right now (3 of 30 draws done)" live-q.err &&
+      grep -q "wait until it ends" live-q.err && ! grep -q -- "--resume" live-q.err ||
+      say_fail "${cmd%% *} of a run being written: exit $code: $(cat live-q.err)"
+  done
   touch "$tmp/go-a"
 else
   say_fail "writer A never paused after its 3rd draw: $(cat live-a.err)"

@@ -223,13 +223,7 @@ RunInfo checked_run(const RunStore& store, std::int64_t run) {
   for (const RunInfo& r : store.runs()) {
     if (r.id != run) continue;
     if (r.status != "complete")
-      throw InputError(
-          {{where, "run",
-            fmt::format("run {} is {}, not complete, so it has no report yet; `{}{}` completes it", run,
-                        r.status, r.command_line,
-                        r.command_line.find("--resume") == std::string::npos
-                            ? fmt::format(" --resume {}", run)
-                            : "")}});
+      throw InputError({{where, "run", store.why_unfinished(r, "has no report yet")}});
     return r;
   }
   throw InputError(

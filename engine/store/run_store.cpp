@@ -690,10 +690,29 @@ std::string RunStore::report(std::int64_t run, const std::string& format) const 
   Statement q(db_, path_, "SELECT body FROM reports WHERE run_id = ? AND format = ?");
   q.bind(1, run).bind(2, format);
   if (!q.step())
-    throw InputError({{Location{path_, 0, 0}, "run",
-                       fmt::format("run {} is {} and has no tables yet; `{} --resume {}` completes it", run,
-                                   info.status, info.command_line, run)}});
+    throw InputError({{Location{path_, 0, 0}, "run", why_unfinished(info, "has no tables yet")}});
   return q.text(0);
+}
+
+std::string progress_of(const RunInfo& r) {
+  if (r.command == "calibrate") return fmt::format("{} candidates evaluated", r.candidates_done);
+  if (r.draws == 0)
+    return fmt::format("{} of {} replications done (the base case)", r.replications_done, r.replications);
+  return fmt::format("{} of {} draws done", r.draws_done, r.draws);
+}
+
+std::string RunStore::why_unfinished(const RunInfo& info, std::string_view what) const {
+  if (info.status == "running" && RunLock::held(path_, info.id))
+    return fmt::format(
+        "run {} is being written by another process right now ({}), so it {}: wait until it "
+        "ends (`wijksim runs --store {}` shows how far it is)",
+        info.id, progress_of(info), what, path_);
+  const bool resumed = info.command_line.find("--resume") != std::string::npos;
+  const std::string state = info.status == "running"
+                                ? "unfinished (the process writing it ended before completing it)"
+                                : info.status + ", not complete";
+  return fmt::format("run {} is {}, so it {}; `{}{}` completes it", info.id, state, what, info.command_line,
+                     resumed ? "" : fmt::format(" --resume {}", info.id));
 }
 
 std::vector<std::string> RunStore::export_csv(std::int64_t run, const std::string& dir) const {
@@ -701,10 +720,7 @@ std::vector<std::string> RunStore::export_csv(std::int64_t run, const std::strin
   // report).
   const RunInfo info = this->run(run);
   if (info.status != "complete")
-    throw InputError({{Location{path_, 0, 0}, "run",
-                       fmt::format("run {} is {}, not complete: nothing was exported. `{} --resume {}` "
-                                   "completes it",
-                                   run, info.status, info.command_line, run)}});
+    throw InputError({{Location{path_, 0, 0}, "run", why_unfinished(info, "cannot be exported yet")}});
   const std::pair<const char*, const char*> files[] = {
       {"runs.csv", "SELECT * FROM runs WHERE run_id = ?"},
       {"scenarios.csv",

@@ -11,6 +11,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -38,6 +39,11 @@ struct RunInfo {
   int replications_done = 0;  // base case: replications kept (each is written whole, every scenario)
   int candidates_done = 0;    // calibrate: candidates evaluated and kept
 };
+
+// How far a run got, in words: "3 of 5 draws done", "2 of 6 replications done (the base case)", "146
+// candidates evaluated". The base case is kept replication by replication, a PSA draw by draw, a
+// calibration candidate by candidate.
+std::string progress_of(const RunInfo& r);
 
 // What a calibrate run calibrates against (the `calibrations` table).
 struct StoredCalibration {
@@ -180,6 +186,10 @@ class RunStore {
                          const StoredCalibration* calibration = nullptr);
   RunInfo run(std::int64_t id) const;  // throws Error for an unknown run
   std::vector<RunInfo> runs() const;
+  // Why run `info` (not complete) has no tables, report or export yet, and what to do: another process is
+  // writing it right now (wait), or it stopped (the command that resumes it). `what` ends the first part:
+  // "has no report yet".
+  std::string why_unfinished(const RunInfo& info, std::string_view what) const;
   std::vector<StoredScenario> scenarios(std::int64_t run) const;
   std::vector<StoredLabel> payers(std::int64_t run) const;
   std::vector<StoredLabel> agencies(std::int64_t run) const;
