@@ -204,6 +204,14 @@ std::string quoted_args(int argc, char** argv) {
   return s;
 }
 
+// The command that continues run `run`: the command line with --resume (already in it when this process
+// resumes), and in a job of several MPI ranks `mpirun -n N` in front (any number of ranks, or srun, gives the
+// same result; without it the run would continue in one process, which is also the same, only slower).
+std::string resume_command(const std::string& command_line, std::int64_t run, bool resuming, int ranks) {
+  const std::string c = resuming ? command_line : fmt::format("{} --resume {}", command_line, run);
+  return ranks > 1 ? fmt::format("mpirun -n {} {}", ranks, c) : c;
+}
+
 // Under mpirun with more than one rank: what the farm did, in one line on stderr (benchmarks/README.md).
 // `unit`: what the farm handed out (a study's units; calibrate's candidates).
 void print_farm_stats(const cluster::FarmStats& f, const std::string& unit = "unit") {
@@ -318,7 +326,8 @@ int run_or_compare(const std::string& command, Options o, bool with_comparators,
                recorder->completed().size() / (study.draws > 0 ? study.replications : 1), unit_count, units);
   }
   const std::string resume =
-      !recorder || o.resume ? command_line : fmt::format("{} --resume {}", command_line, recorder->run_id());
+      recorder ? resume_command(command_line, recorder->run_id(), o.resume.has_value(), world.size())
+               : command_line;
   cli::Interrupts::study(o.store, recorder ? recorder->run_id() : 0, resume, units);
 
   cli::ProgressBar bar(command);
@@ -491,7 +500,8 @@ int calibrate(const Options& o, const std::string& command_line, cluster::World&
                recorder->completed().size());
   }
   const std::string resume =
-      !recorder || o.resume ? command_line : fmt::format("{} --resume {}", command_line, recorder->run_id());
+      recorder ? resume_command(command_line, recorder->run_id(), o.resume.has_value(), world.size())
+               : command_line;
   cli::Interrupts::study(o.store, recorder ? recorder->run_id() : 0, resume, "candidates");
   cli::ProgressBar bar("calibrate", "candidates");
   CalibrationResult result;
