@@ -394,7 +394,7 @@ int run_or_compare(const std::string& command, Options o, bool with_comparators,
   const std::string printed = render(report, *format, text);
   if (text_output.empty()) {
     try {
-      cli::out("{}", printed);
+      cli::write_out(printed);
       // Everything after this goes to stderr: on a pipe shared with stdout (2>&1) it must not land among
       // table rows that are still in stdout's buffer.
       cli::flush_out();
@@ -445,7 +445,7 @@ int sweep_command(const Options& o) {
   report.tables = sweep_tables(r);
   const std::string text = render(report, *parse_format(o.format));
   if (!o.output) {
-    cli::out("{}", text);
+    cli::write_out(text);
   } else {
     write_file_atomically(*o.output, text, "--output", inputs);
     cli::err("wrote {}\n", *o.output);
@@ -546,7 +546,7 @@ int calibrate(const Options& o, const std::string& command_line, cluster::World&
                                                   recorder->run_id(), o.store)
                                     : std::string("interrupted while writing the parameter sets"));
   write_file_atomically(output, calibration_sets_text(plan, result), "--output", kept);
-  cli::out("{}", render_table(report));
+  cli::write_out(render_table(report));
   cli::err("wrote {} parameter sets to {}\n", result.sets.size(), output);
   if (recorder) cli::err("stored as run {} in {}\n", recorder->run_id(), o.store);
   if (world.size() > 1) print_farm_stats(coordinator.stats(), "candidate");
@@ -588,9 +588,9 @@ int show(const Options& o) {
   const RunStore store = RunStore::open(o.store, RunStore::Mode::ReadOnly);
   // The table format is drawn again from the stored JSON, for this terminal's width and sections.
   if (o.format == "table")
-    cli::out("{}", render_table(report_from_json(store.report(o.run_id, "json")), text));
+    cli::write_out(render_table(report_from_json(store.report(o.run_id, "json")), text));
   else
-    cli::out("{}", store.report(o.run_id, o.format));
+    cli::write_out(store.report(o.run_id, o.format));
   return kOk;
 }
 
@@ -648,13 +648,13 @@ int calibration(const Options& o) {
   bar.finish();
   const ScenarioSummary& s = result.summaries.front();
   if (o.format == "markdown") {
-    cli::out("{}", calibration_markdown(calibrate(s), s.shape.name, study.replications, study.years));
+    cli::write_out(calibration_markdown(calibrate(s), s.shape.name, study.replications, study.years));
   } else {
     Report r;
     r.command = "calibration";
     r.version = WIJKSIM_VERSION;
     r.tables = {calibration_table(s)};
-    cli::out("{}", render(r, *parse_format(o.format)));
+    cli::write_out(render(r, *parse_format(o.format)));
   }
   return kOk;
 }
@@ -697,7 +697,7 @@ int trace(const Options& o) {
                        fmt::format("household {} does not exist: the scenario has households 0 to {}",
                                    text.household, s.population.households - 1)}});
   const RunResult r = simulate(model, {study.seed, 0, o.replication, text.household});
-  cli::out("{}", trace_text(s, r, text));
+  cli::write_out(trace_text(s, r, text));
   return kOk;
 }
 
