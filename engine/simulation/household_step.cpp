@@ -197,7 +197,12 @@ struct Next {
   std::uint32_t due = 0;
 };
 
-Next next_events(const WeekView& v, const Who& who, const Household& h) {
+// Which processes of the race fire is drawn only when the race's week is not after `woken_by`: a household
+// woken earlier by a deterministic event (in week `woken_by`) carries out none of them, and when it sleeps on
+// unchanged its race from the same origin is drawn again, the same. With that week later than `woken_by` the
+// returned `due` lacks the race's processes, and `week` may be a week in which, after all, none can fire
+// (rounding: see below), never earlier than the true one: the caller wakes it at `woken_by` either way.
+Next next_events(const WeekView& v, const Who& who, const Household& h, int woken_by) {
   const int origin = h.origin;
   // The processes in the race's order: each one's probability in the race's week, known now for constant
   // ones; an escalation's depends on the problem's age then (curve != nullptr).
@@ -235,7 +240,9 @@ Next next_events(const WeekView& v, const Who& who, const Household& h) {
   // r >= 0 (e >= 0 over a denominator >= 0), and infinity when nothing can fire.
   const double r = e > 0 ? 2.0 * e / (b + std::sqrt(b * b + 4.0 * quadratic * e)) : 0.0;
   n.week = week_after(origin, r);
-  if (n.week < kNever && count == 1) {
+  if (n.week > woken_by) {
+    // Woken by a deterministic event first: which of the race's processes fire is not needed.
+  } else if (n.week < kNever && count == 1) {
     n.due = entries[0].bit;  // the race's one process fires then: nothing to draw
   } else if (n.week < kNever) {
     // Which fire in that week, given that one does.
@@ -716,8 +723,8 @@ bool coach_step(const WeekView& v, const Who& who, Household& h, std::uint32_t d
 namespace {
 // Sleeps until its next event from its clocks' origin, or its next deterministic event from `after` on.
 void schedule(const WeekView& v, const Who& who, Household& h, std::uint16_t& wake, int after) {
-  const Next next = next_events(v, who, h);
   const int deterministic = next_deterministic(v, who, h, after);
+  const Next next = next_events(v, who, h, deterministic);
   h.due = deterministic < next.week ? 0u : next.due;
   wake = static_cast<std::uint16_t>(std::min({next.week, deterministic, static_cast<int>(kNever)}));
 }
@@ -819,7 +826,9 @@ void step_household(const WeekView& v, const Who& who, Household& h, std::uint16
     changed = true;
   }
   h.set(Household::kCountedBounced, h.last_bounce != kNever && w - h.last_bounce < kBounceMemoryWeeks);
-  t.counts.add(h, v.trust(who, h), +1);
+  // Its trust after the week: an experience this week set it (add_trust: trust_week is this week, and the
+  // level is trust_base), or it is this week's level as at the start.
+  t.counts.add(h, h.trust_week == w ? h.trust_base : trust_now, +1);
 
   // Until when it sleeps. Decided afresh this week, or changed, its clocks count from next week; otherwise
   // they count on from their origin (the race had not reached this week: only the coach contact or a
