@@ -172,11 +172,6 @@ std::vector<KeptFile> joined(const std::vector<KeptFile>& first, const Lists&...
   return all;
 }
 
-bool is_store_path(const std::string& path) {
-  const auto ext = std::filesystem::path(path).extension().string();
-  return ext == ".db" || ext == ".sqlite" || ext == ".sqlite3";
-}
-
 void print_input_error(const InputError& e, bool simulates) {
   for (const Diagnostic& d : e.diagnostics()) cli::err("{}\n", d.to_string());
   if (simulates)
@@ -275,7 +270,7 @@ int run_or_compare(const std::string& command, Options o, bool with_comparators,
   TextOptions text{0, parse_sections(o.sections)};
   // --output FILE.db names the results store; any other FILE receives the printed tables.
   std::string text_output = o.output.value_or("");
-  if (o.output && is_store_path(*o.output)) {
+  if (o.output && is_store_name(*o.output)) {
     if (o.no_store)
       throw UsageError(fmt::format(
           "--output {} names a results store and --no-store keeps none: drop one of them", *o.output));

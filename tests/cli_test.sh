@@ -112,6 +112,10 @@ if [ "$(id -u)" -ne 0 ] || unshare -m true 2>/dev/null; then
   expect 3 "run into a store on a read-only file system" readonly_run "$wijksim" run "$src/scenarios/baseline-velve.yaml" -r 1 -y 1 --store "$tmp/ro/s.db"
   grep -q "not writable" "$tmp/err" || { echo "FAIL: run into a read-only store: $(cat "$tmp/err")"; fail=1; }
   cmp -s "$tmp/s.db" "$tmp/ro/s.db" || { echo "FAIL: the read-only store changed"; fail=1; }
+  # An output whose directory cannot be written is refused before anything is simulated: no run is stored.
+  expect 3 "an output in a directory that cannot be written" readonly_run "$wijksim" run "$src/scenarios/baseline-velve.yaml" -r 1 -y 1 --store "$tmp/early.db" --output "$tmp/ro/tables.txt"
+  grep -q "cannot write '$tmp/ro/tables.txt': the directory '$tmp/ro' is not writable" "$tmp/err" || { echo "FAIL: an unwritable output directory is not named: $(cat "$tmp/err")"; fail=1; }
+  [ ! -e "$tmp/early.db" ] || { echo "FAIL: the run was simulated and stored before its output was found unwritable"; fail=1; }
 else
   echo "note: no read-only file system can be made here (root without unshare); not tried"
 fi
@@ -256,4 +260,13 @@ if (eval "set -- $line" && [ "$#" -eq 9 ] && [ "$2" = run ] && [ "$3" = "$odd/pi
 else
   echo "FAIL: the stored command line does not read back as the command: $line"; fail=1
 fi
+# No output ever replaces an SQLite database (a results store under any name), and a store's name is known
+# by its extension in any case.
+cp "$tmp/s.db" "$tmp/kept.sqlite"; cp "$tmp/s.db" "$tmp/kept.txt"; cp "$tmp/s.db" "$tmp/UPPER.DB"
+expect 1 "a report over a store named .sqlite" "$wijksim" report 1 --store "$tmp/s.db" -o "$tmp/kept.sqlite"
+grep -q "this is an SQLite database" "$tmp/err" || { echo "FAIL: a report over a store is not refused by name: $(cat "$tmp/err")"; fail=1; }
+expect 1 "tables over a store named .txt" "$wijksim" run "$src/scenarios/baseline-velve.yaml" -r 1 -y 1 --no-store --output "$tmp/kept.txt"
+cmp -s "$tmp/s.db" "$tmp/kept.sqlite" && cmp -s "$tmp/s.db" "$tmp/kept.txt" || { echo "FAIL: an output replaced an SQLite database"; fail=1; }
+expect 0 "--output UPPER.DB stores the run there" "$wijksim" run "$src/scenarios/baseline-velve.yaml" -r 1 -y 1 --output "$tmp/UPPER.DB"
+[ "$("$wijksim" runs --store "$tmp/UPPER.DB" | grep -c 'complete')" -eq 2 ] || { echo "FAIL: UPPER.DB did not get a second run: $("$wijksim" runs --store "$tmp/UPPER.DB")"; fail=1; }
 exit $fail

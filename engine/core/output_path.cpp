@@ -2,10 +2,13 @@
 
 #include <fmt/format.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
+#include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <system_error>
 
 #include "wijksim/core/error.h"
@@ -75,6 +78,20 @@ void check_kept(const std::string& path, const std::string& option, const std::v
 
 }  // namespace
 
+bool is_sqlite_database(const std::string& path) {
+  // Every SQLite 3 database file begins with these 16 bytes (the file format's header string).
+  static constexpr char kHeader[16] = {'S', 'Q', 'L', 'i', 't', 'e', ' ', 'f', 'o', 'r', 'm', 'a', 't', ' ', '3', '\0'};
+  std::ifstream in(path, std::ios::binary);
+  char head[16] = {};
+  return in.read(head, sizeof head) && std::memcmp(head, kHeader, sizeof head) == 0;
+}
+
+bool is_store_name(const std::string& path) {
+  std::string ext = fs::path(path).extension().string();
+  for (char& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return ext == ".db" || ext == ".sqlite" || ext == ".sqlite3" || ext == ".db3";
+}
+
 std::string non_regular_kind(const std::string& path) {
   struct stat st {};
   std::string why;
@@ -118,17 +135,23 @@ void check_output(const std::string& path, const std::string& option, const std:
              fmt::format("this is {}, not a regular file: an output is written to a new file and renamed "
                          "over its name, which would replace it; name a regular file or a new name",
                          kind));
+    if (is_sqlite_database(path))
+      refuse(path, option,
+             "this is an SQLite database (a results store?): no output ever replaces one; name another file");
   } else if (!why.empty()) {
     refuse(path, option, fmt::format("cannot write here: {}", why));
-  } else {
-    // A new name: its directory must be there, so a long run does not end in an output it cannot write
-    // (a failure of the machine's state, not of the name: exit 3 as for any write that fails).
-    const fs::path dir = fs::path(path).parent_path();
-    std::error_code ec;
-    if (!dir.empty() && !fs::is_directory(dir, ec))
-      throw Error(
-          fmt::format("cannot write '{}': the directory '{}' does not exist", shown(path), dir.string()));
   }
+  // The output is written to a temporary file beside it and renamed over the name, so its directory must be
+  // there and writable: checked now, so a long run does not end in an output it cannot write (a failure of
+  // the machine's state, not of the name: exit 3 as for any write that fails).
+  const fs::path dir = fs::path(path).parent_path();
+  const std::string dir_name = dir.empty() ? std::string(".") : dir.string();
+  std::error_code ec;
+  if (!dir.empty() && !fs::is_directory(dir, ec))
+    throw Error(fmt::format("cannot write '{}': the directory '{}' does not exist", shown(path), dir_name));
+  if (::access(dir_name.c_str(), W_OK | X_OK) != 0)
+    throw Error(fmt::format("cannot write '{}': the directory '{}' is not writable ({})", shown(path),
+                            dir_name, std::strerror(errno)));
   check_kept(path, option, kept, "an output never replaces a file the command reads or keeps");
 }
 

@@ -5,6 +5,7 @@
 //  - never a directory, a device (--output /dev/null as root would replace the device), a FIFO or a socket;
 //  - never a symbolic link: links are not followed, whatever they point at (the rename would replace the
 //    link itself, and a link into another directory cannot be replaced atomically);
+//  - never an SQLite database (a results store: a table written over it would destroy its runs);
 //  - never a file the command reads or keeps: a scenario, every file of its `extends` chain, its comparator
 //    and the comparator's chain, or the results store (and its write-ahead log). Files are compared by
 //    identity (device and inode), so a second name for the same file (a hard link, a path through a
@@ -43,6 +44,14 @@ std::vector<KeptFile> store_files(const std::string& store_path);
 // Whether two names are the same file: by device and inode when both exist, else by their normalised
 // absolute paths (symbolic links in existing directories resolved).
 bool same_file(const std::string& a, const std::string& b);
+
+// Whether the file begins with SQLite's header (a results store, or any SQLite database): no output replaces
+// one. False when it cannot be read.
+bool is_sqlite_database(const std::string& path);
+
+// Whether a name says it is a results store (--output NAME stores the run there): its extension is .db,
+// .sqlite, .sqlite3 or .db3, in any case (MINE.DB).
+bool is_store_name(const std::string& path);
 
 // What a name is, for messages ("a directory", "a named pipe (FIFO)", "a symbolic link", ...), or "" when it
 // is a regular file or does not exist. Does not follow a final symbolic link.
