@@ -269,4 +269,8 @@ expect 1 "tables over a store named .txt" "$wijksim" run "$src/scenarios/baselin
 cmp -s "$tmp/s.db" "$tmp/kept.sqlite" && cmp -s "$tmp/s.db" "$tmp/kept.txt" || { echo "FAIL: an output replaced an SQLite database"; fail=1; }
 expect 0 "--output UPPER.DB stores the run there" "$wijksim" run "$src/scenarios/baseline-velve.yaml" -r 1 -y 1 --output "$tmp/UPPER.DB"
 [ "$("$wijksim" runs --store "$tmp/UPPER.DB" | grep -c 'complete')" -eq 2 ] || { echo "FAIL: UPPER.DB did not get a second run: $("$wijksim" runs --store "$tmp/UPPER.DB")"; fail=1; }
+# A scenario's name is text in the report, never markup: a name that looks like HTML is escaped everywhere.
+printf 'extends: %s\nname: "<i>pi&lot</i>"\n' "$src/scenarios/pilot.yaml" > "$tmp/markup.yaml"
+expect 0 "a scenario named like HTML" "$wijksim" compare "$tmp/markup.yaml" -r 2 -y 1 --store "$tmp/markup.db" --report "$tmp/markup.html"
+grep -q '&lt;i&gt;pi&amp;lot&lt;/i&gt;' "$tmp/markup.html" && ! grep -q '<i>pi' "$tmp/markup.html" || { echo "FAIL: a scenario's name is markup in the report: $(grep -o '.\{40\}<i>pi.\{20\}' "$tmp/markup.html" | head -3)"; fail=1; }
 exit $fail

@@ -506,7 +506,7 @@ void ReportWriter::agency_waits(const StoredScenario& s, const StoredScenario* c
       c ? "Do households wait longer at the agencies?" : "How long do households wait at the agencies?",
       c ? fmt::format("<th class=\"num\">{}</th>", esc(c->name)) : "", esc(s.name),
       c ? "<th class=\"num\">difference</th>" : "", rows,
-      c ? fmt::format("; the difference is paired by run ({} minus {})", s.name, c->name) : "",
+      c ? fmt::format("; the difference is paired by run ({} minus {})", esc(s.name), esc(c->name)) : "",
       esc(note_of(mine)));
   std::stable_sort(change.begin(), change.end(),
                    [](const auto& x, const auto& y) { return x.first > y.first; });
