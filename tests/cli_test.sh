@@ -273,4 +273,12 @@ expect 0 "--output UPPER.DB stores the run there" "$wijksim" run "$src/scenarios
 printf 'extends: %s\nname: "<i>pi&lot</i>"\n' "$src/scenarios/pilot.yaml" > "$tmp/markup.yaml"
 expect 0 "a scenario named like HTML" "$wijksim" compare "$tmp/markup.yaml" -r 2 -y 1 --store "$tmp/markup.db" --report "$tmp/markup.html"
 grep -q '&lt;i&gt;pi&amp;lot&lt;/i&gt;' "$tmp/markup.html" && ! grep -q '<i>pi' "$tmp/markup.html" || { echo "FAIL: a scenario's name is markup in the report: $(grep -o '.\{40\}<i>pi.\{20\}' "$tmp/markup.html" | head -3)"; fail=1; }
+# Two scenarios of a command with one name (or a scenario named as its comparator) are refused: the tables,
+# the store and the report tell them apart by name, and the second one's figures would show the first's.
+printf 'extends: %s\nname: pilot\ncoaches:\n  fte: 8\n' "$src/scenarios/pilot.yaml" > "$tmp/pilot8.yaml"
+expect 1 "two scenarios named alike" "$wijksim" compare "$src/scenarios/pilot.yaml" "$tmp/pilot8.yaml" -r 2 -y 1 --no-store
+grep -q "pilot8.yaml:2:1: error: name: 'pilot' is also the name of another scenario of this command" "$tmp/err" || { echo "FAIL: two scenarios named alike: $(cat "$tmp/err")"; fail=1; }
+printf 'extends: %s\nname: baseline-velve\n' "$src/scenarios/pilot.yaml" > "$tmp/as-comparator.yaml"
+expect 1 "a scenario named as its comparator" "$wijksim" compare "$tmp/as-comparator.yaml" -r 2 -y 1 --no-store
+grep -q "as-comparator.yaml:2:1: error: name: 'baseline-velve' is also the name of a comparator here" "$tmp/err" || { echo "FAIL: a scenario named as its comparator: $(cat "$tmp/err")"; fail=1; }
 exit $fail

@@ -518,4 +518,13 @@ std::string ScenarioSource::hash() const {
   return content_hash(sets_ ? resolved_yaml_ + "# parameter sets " + sets_->content_hash : resolved_yaml_);
 }
 
+Location ScenarioSource::key_location(std::string_view key) const {
+  if (tree_ && tree_->is(loader::Node::Kind::Map)) {
+    const int i = tree_->find(key);
+    if (i >= 0 && static_cast<std::size_t>(i) < tree_->key_where.size())
+      return tree_->key_where[static_cast<std::size_t>(i)];
+  }
+  return Location{path_, 0, 0};
+}
+
 }  // namespace wijksim

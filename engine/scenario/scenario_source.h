@@ -107,6 +107,8 @@ class ScenarioSource {
   const std::vector<SourceFile>& files() const { return files_; }
   // Where the scenario names its comparator (for messages about the pair).
   const Location& comparator_location() const { return comparator_where_; }
+  // Where the scenario (or a file it extends) sets top-level `key`; the scenario's file when none does.
+  Location key_location(std::string_view key) const;
   // The diagnostic when the costs of one run over `years` policy years (a command line may change them)
   // could pass what 64-bit cents hold; nullopt when they cannot.
   std::optional<Diagnostic> cost_overflow(int years) const;

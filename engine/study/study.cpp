@@ -131,6 +131,23 @@ Study plan_study(const std::vector<std::string>& paths, const StudyOverrides& ov
   }
   if (!problems.empty()) throw InputError(std::move(problems));
   if (study.scenarios.empty()) throw Error("no scenarios given");
+  // The tables, the store and the report tell a command's scenarios apart by name (a comparator's too).
+  std::map<std::string, std::size_t> named_by;
+  for (std::size_t i = 0; i < study.scenarios.size(); ++i) {
+    const auto [it, fresh] = named_by.emplace(study.scenarios[i].scenario.name, i);
+    if (fresh) continue;
+    // Named at the scenario the user gave (comparators come after them): the other is a comparator, or
+    // another scenario of the command.
+    const StudyScenario& at = study.scenarios[study.scenarios[i].named ? i : it->second];
+    const StudyScenario& other = study.scenarios[study.scenarios[i].named ? it->second : i];
+    problems.push_back(
+        {at.source.key_location("name"), "name",
+         fmt::format("'{}' is also the name of {} ({}): the tables, the results store and the report tell the "
+                     "scenarios of a command apart by their names; give each a name of its own",
+                     at.scenario.name, other.named ? "another scenario of this command" : "a comparator here",
+                     other.source.path())});
+  }
+  if (!problems.empty()) throw InputError(std::move(problems));
 
   const Simulation& first = study.scenarios.front().scenario.simulation;
   study.seed = overrides.seed.value_or(first.seed);
