@@ -129,6 +129,20 @@ TEST_CASE("calibrate refuses what cannot be calibrated, at its place", "[calibra
     CHECK(q[0].key == "targets.bounced");
     CHECK_THAT(q[0].message, Catch::Contains("interval of some width"));
   }
+  SECTION("free parameters that name one number twice, or the model's size") {
+    const auto p = plan_problems(tiny(dir, replace(kTargets, "  fragmentation.wrong_agency_probability:",
+                                                   "  domains.money.incidence_per_year: {dist: uniform, min: "
+                                                   "0.01, max: 0.02}\n  fragmentation.wrong_agency_probability:")));
+    REQUIRE(p.size() == 1);
+    CHECK(p[0].where.line == 33);
+    CHECK_THAT(p[0].message, Catch::Contains("'domains.*.incidence_per_year' sets this number"));
+    const auto q = plan_problems(tiny(dir, replace(kTargets, "fragmentation.wrong_agency_probability: {dist: "
+                                                   "uniform, min: 0.1, max: 0.5}",
+                                                   "simulation.years: {dist: uniform, min: 2, max: 5}")));
+    REQUIRE(q.size() == 1);
+    CHECK(q[0].where.line == 33);
+    CHECK_THAT(q[0].message, Catch::Contains("cannot vary"));
+  }
   SECTION("no free parameters") {
     std::string t = kTargets;
     t = t.substr(0, t.find("free:")) + t.substr(t.find("calibration:"));

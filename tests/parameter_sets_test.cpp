@@ -208,6 +208,34 @@ TEST_CASE("a sets file that does not fit the scenario is refused with its place"
       CHECK(d.where.column == 3);
     }
   }
+  // A column that fixes the model's size or structure would change what the draw simulates behind the
+  // store's back (the store's households, years); two columns naming one number, the later silently winning.
+  auto refused = [&](const std::string& header, const std::string& row, int column, const char* why) {
+    const std::string sets = dir.write("sets.csv", header + "\n" + row + "\n");
+    StudyOverrides o;
+    o.parameter_sets = sets;
+    o.draws = 1;
+    try {
+      plan_study({shipped("baseline-velve.yaml")}, o, false);
+      FAIL("no error for " << header);
+    } catch (const InputError& e) {
+      REQUIRE(e.diagnostics().size() == 1);
+      const Diagnostic& d = e.diagnostics()[0];
+      CHECK(d.where.file == sets);
+      CHECK(d.where.line == 1);
+      CHECK(d.where.column == column);
+      CHECK_THAT(d.message, Catch::Contains(why));
+    }
+  };
+  SECTION("a column that sets the model's size or structure") {
+    refused("set,population.households", "1,100", 5, "cannot vary between parameter sets");
+    refused("set,simulation.years", "1,30", 5, "cannot vary between parameter sets");
+    refused("set,population.trust.mean,simulation.seed", "1,0.5,7", 27, "cannot vary between parameter sets");
+  }
+  SECTION("two columns that name one number") {
+    refused("set,population.trust.mean,population.trust.*", "1,0.46,0.124", 27,
+            "'population.trust.mean' sets this number of the scenario");
+  }
   SECTION("a scenario's own parameter_sets that cannot be read, at the key") {
     dir.write("s.yaml", "extends: " + shipped("baseline-velve.yaml") + "\nparameter_sets: none.csv\n");
     try {

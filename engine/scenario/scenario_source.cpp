@@ -142,13 +142,43 @@ bool find_values(Node& root, const std::string& key_path, bool numbers, std::vec
 }
 
 // Every key path of a sets file must name numbers (or distributions) of the scenario `tree` (`file`).
-void check_set_keys(const Node& tree, const ParameterSets& sets, const std::string& file, Diags& d) {
+// Every column of a sets file names numbers of the scenario that may vary (`may_vary`: those the reader
+// found, not those that fix the model's size or structure), each number by one column only.
+void check_set_keys(const Node& tree, const std::vector<std::string>& keys, const std::vector<Location>& key_where,
+                    const std::string& file, const std::vector<ScenarioParameter>& may_vary, Diags& d) {
   Node copy = tree;
-  for (std::size_t j = 0; j < sets.keys.size(); ++j) {
+  auto same_place = [](const Location& a, const Location& b) {
+    return a.file == b.file && a.line == b.line && a.column == b.column;
+  };
+  std::vector<std::pair<const Node*, std::size_t>> taken;  // each number found, and the column naming it
+  for (std::size_t j = 0; j < keys.size(); ++j) {
     std::vector<Node*> nodes;
     std::string why;
-    if (!find_values(copy, sets.keys[j], true, nodes, why))
-      d.add(sets.key_where[j], sets.keys[j], fmt::format("{} (scenario {})", why, file));
+    if (!find_values(copy, keys[j], true, nodes, why)) {
+      d.add(key_where[j], keys[j], fmt::format("{} (scenario {})", why, file));
+      continue;
+    }
+    for (const Node* n : nodes) {
+      const bool varies = std::any_of(may_vary.begin(), may_vary.end(),
+                                      [&](const ScenarioParameter& p) { return same_place(p.where, n->where); });
+      if (!varies) {
+        d.add(key_where[j], keys[j],
+              fmt::format("this number of the scenario ({}:{}) cannot vary between parameter sets: it sets the "
+                          "model's size or structure (households, years, seed, replications), or it is one "
+                          "share of a list that must sum to 1",
+                          n->where.file, n->where.line));
+        break;
+      }
+      const auto earlier = std::find_if(taken.begin(), taken.end(), [&](const auto& t) { return t.first == n; });
+      if (earlier != taken.end()) {
+        d.add(key_where[j], keys[j],
+              fmt::format("'{}' sets this number of the scenario ({}:{}) too: a number takes its value from "
+                          "one key path only",
+                          keys[earlier->second], n->where.file, n->where.line));
+        break;
+      }
+      taken.emplace_back(n, j);
+    }
   }
 }
 
@@ -156,11 +186,12 @@ void check_set_keys(const Node& tree, const ParameterSets& sets, const std::stri
 // null with the problems in `d`.
 std::shared_ptr<const ParameterSets> load_sets(const Node& tree, const std::string& scenario,
                                                const std::string& file, const Location& where,
-                                               const std::string& key, Diags& d) {
+                                               const std::string& key,
+                                               const std::vector<ScenarioParameter>& may_vary, Diags& d) {
   try {
     auto sets = std::make_shared<const ParameterSets>(read_parameter_sets(file));
     Diags keys;
-    check_set_keys(tree, *sets, scenario, keys);
+    check_set_keys(tree, sets->keys, sets->key_where, scenario, may_vary, keys);
     if (keys.empty()) return sets;
     for (Diagnostic& x : std::move(keys).sorted(file)) d.add(x.where, x.key, x.message);
   } catch (const InputError& e) {
@@ -240,7 +271,8 @@ ScenarioSource ScenarioSource::from_tree(std::shared_ptr<const Node> tree, const
     files.push_back({s.parameter_sets_file, SourceFile::Role::ParameterSets});
     if (!reuse.sets && d.empty() && v.parameter_sets_node())
       sets =
-          load_sets(*tree, path, s.parameter_sets_file, v.parameter_sets_node()->where, "parameter_sets", d);
+          load_sets(*tree, path, s.parameter_sets_file, v.parameter_sets_node()->where, "parameter_sets",
+                    v.parameters(), d);
   }
 
   // The comparator must exist and describe the same population (common random numbers need it).
@@ -475,7 +507,7 @@ const ScenarioSource& ScenarioSource::set_source(std::uint64_t seed, std::uint32
 
 ScenarioSource ScenarioSource::with_parameter_sets(const std::string& path) const {
   Diags d;
-  auto sets = load_sets(*tree_, path_, path, Location{path, 0, 0}, "--parameter-sets", d);
+  auto sets = load_sets(*tree_, path_, path, Location{path, 0, 0}, "--parameter-sets", parameters_, d);
   if (!d.empty()) throw InputError(std::move(d).sorted(path));
   ScenarioSource out = *this;
   out.sets_ = std::move(sets);
@@ -525,6 +557,13 @@ Location ScenarioSource::key_location(std::string_view key) const {
       return tree_->key_where[static_cast<std::size_t>(i)];
   }
   return Location{path_, 0, 0};
+}
+
+void ScenarioSource::check_varying(const std::vector<std::string>& keys,
+                                   const std::vector<Location>& where) const {
+  Diags d;
+  check_set_keys(*tree_, keys, where, path_, parameters_, d);
+  if (!d.empty()) throw InputError(std::move(d).sorted(path_));
 }
 
 }  // namespace wijksim

@@ -107,6 +107,10 @@ class ScenarioSource {
   const std::vector<SourceFile>& files() const { return files_; }
   // Where the scenario names its comparator (for messages about the pair).
   const Location& comparator_location() const { return comparator_where_; }
+  // Throws InputError (at where[j]) unless every key path keys[j] names numbers of this scenario that may vary
+  // (not its size or structure), each number named by one key path only: the columns of a sets file, the
+  // free parameters of a calibration.
+  void check_varying(const std::vector<std::string>& keys, const std::vector<Location>& where) const;
   // Where the scenario (or a file it extends) sets top-level `key`; the scenario's file when none does.
   Location key_location(std::string_view key) const;
   // The diagnostic when the costs of one run over `years` policy years (a command line may change them)

@@ -121,6 +121,12 @@ CalibrationPlan plan_calibration(const std::string& scenario, std::optional<std:
     if (p.prior.kind == Distribution::Kind::Fixed)
       problems.push_back({p.where, "free." + p.key_path, "a free parameter needs a prior that varies"});
   if (!problems.empty()) throw InputError(std::move(problems));
+  {
+    std::vector<std::string> keys;
+    std::vector<Location> where;
+    for (const FreeParameter& p : plan.file.free) keys.push_back(p.key_path), where.push_back(p.where);
+    plan.source.check_varying(keys, where);
+  }
 
   plan.simulated =
       plan.source.reread_with(scaled_households(plan.source, plan.settings.households, file_top));
