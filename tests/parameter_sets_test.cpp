@@ -321,3 +321,39 @@ TEST_CASE("draws that take the same parameter set continue from one warm-up, as 
             });
   CHECK(compared == 8 * 2 * 2);
 }
+
+TEST_CASE("with a schedule, coaches.fte is the last step's and nothing may replace it unseen", "[parameter_sets]") {
+  TempDir dir("fte");
+  auto problem_of = [&](const std::string& yaml) -> std::string {
+    try {
+      ScenarioSource::load(dir.write("s.yaml", yaml));
+    } catch (const InputError& e) {
+      REQUIRE(e.diagnostics().size() == 1);
+      CHECK(e.diagnostics()[0].key == "coaches.fte");
+      CHECK(e.diagnostics()[0].where.line == 4);
+      return e.diagnostics()[0].message;
+    }
+    return "";
+  };
+  const std::string head = "extends: " + shipped("scaleup.yaml") + "\nname: s\ncoaches:\n";
+  // The scale-up inherits the pilot's fte: 5 from a file merged before its schedule: replaced, as documented.
+  CHECK(problem_of(head + "  overload_slope: 0.5\n").empty());
+  CHECK(ScenarioSource::load(dir / "s.yaml").base().coaches.fte == 72);
+  // Given after the schedule (here, in a file extending the scale-up), it would be replaced unseen.
+  CHECK_THAT(problem_of(head + "  fte: 80\n"), Catch::Contains("this value would be replaced"));
+  // Beside the schedule in one file, the same.
+  CHECK_THAT(problem_of(head + "  fte: 80\n  schedule:\n    - {year: 0, teams: 9, fte: 40}\n"),
+             Catch::Contains("this value would be replaced"));
+  // A distribution: a draw would scale every step by a value drawn around a number the schedule replaced.
+  CHECK_THAT(problem_of(head + "  fte: {dist: normal, mean: 70, sd: 5}\n"), Catch::Contains("cannot vary"));
+  // A sets column is read by rereading the file with the value in place, which the schedule replaces.
+  const std::string sets = dir.write("sets.csv", "set,coaches.fte\n1,50\n");
+  try {
+    ScenarioSource::load(shipped("scaleup.yaml")).with_parameter_sets(sets);
+    FAIL("no error");
+  } catch (const InputError& e) {
+    REQUIRE(e.diagnostics().size() == 1);
+    CHECK(e.diagnostics()[0].where.file == sets);
+    CHECK_THAT(e.diagnostics()[0].message, Catch::Contains("a parameter set cannot change it"));
+  }
+}

@@ -123,10 +123,11 @@ class Resolver {
  public:
   Resolver(Diags& d, const std::string& root_file) : d_(d), root_dir_(identity(root_file).parent_path()) {}
 
-  std::optional<Node> resolve(const std::string& text, const std::string& file,
-                              std::vector<std::string>* parents) {
+  std::optional<Node> resolve(const std::string& text, const std::string& file, std::vector<std::string>* parents,
+                              std::vector<std::string>* merge_order) {
     chain_.clear();
     parents_ = parents;
+    merge_order_ = merge_order;
     return resolve_file(text, file);
   }
 
@@ -150,6 +151,7 @@ class Resolver {
     int e = root->find("extends");
     if (e < 0) {
       chain_.pop_back();
+      if (merge_order_) merge_order_->push_back(file);
       return root;
     }
     Node ext = std::move(root->children[static_cast<std::size_t>(e)]);
@@ -182,6 +184,7 @@ class Resolver {
     }
     merge_into(*merged, std::move(*root));
     chain_.pop_back();
+    if (merge_order_) merge_order_->push_back(file);
     return merged;
   }
 
@@ -216,13 +219,14 @@ class Resolver {
   fs::path root_dir_;
   std::vector<fs::path> chain_;
   std::vector<std::string>* parents_ = nullptr;
+  std::vector<std::string>* merge_order_ = nullptr;
 };
 
 }  // namespace
 
 std::optional<Node> resolve_extends(const std::string& text, const std::string& file, Diags& d,
-                                    std::vector<std::string>* parents) {
-  return Resolver(d, file).resolve(text, file, parents);
+                                    std::vector<std::string>* parents, std::vector<std::string>* merge_order) {
+  return Resolver(d, file).resolve(text, file, parents, merge_order);
 }
 
 }  // namespace wijksim::loader

@@ -22,8 +22,11 @@ bool read_file(const std::filesystem::path& p, std::string& out, std::string& wh
 
 // The scenario of `text` (the file `file`) with its `extends` chain merged in; nullopt when a file of the
 // chain cannot be read or parsed, or the chain has a cycle or is too long (the reason in `d`). `parents`,
-// when given, receives the files the chain read, nearest first (not `file` itself).
+// when given, receives the files the chain read, nearest first (not `file` itself). `merge_order`, when
+// given, receives every file of the chain (`file` included) in the order their values were merged: a
+// later file's value replaces an earlier one's.
 std::optional<Node> resolve_extends(const std::string& text, const std::string& file, Diags& d,
-                                    std::vector<std::string>* parents = nullptr);
+                                    std::vector<std::string>* parents = nullptr,
+                                    std::vector<std::string>* merge_order = nullptr);
 
 }  // namespace wijksim::loader

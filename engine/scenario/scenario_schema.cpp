@@ -554,8 +554,10 @@ void ScenarioSchema::coaches(const Node* n) {
   if (auto on = boolean(m.need("enabled"), m.sub("enabled"))) c.enabled = *on;
   const bool req = c.enabled;  // a disabled block may be partial; what it gives is still checked
   auto C = [](Scenario& s) -> Coaches& { return s.coaches; };
-  // With a schedule, coaches.fte is the full scale (the last step's, set by the schedule below); a draw or a
-  // sensitivity setting of it scales every step in proportion, so that it is not silently ignored.
+  // With a schedule, coaches.fte is the full scale (the last step's, set by the schedule below); a
+  // sensitivity setting or sweep of it scales every step in proportion. A distribution on it, a sets column
+  // and a value that would be replaced unseen are refused where the extends chain is known
+  // (scenario_source.cpp, check_fte_beside_schedule).
   const Set set_fte = [](Scenario& s, double v) {
     Coaches& co = s.coaches;
     if (!co.schedule.empty() && co.fte > 0)

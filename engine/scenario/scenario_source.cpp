@@ -158,7 +158,16 @@ void check_set_keys(const Node& tree, const std::vector<std::string>& keys, cons
       d.add(key_where[j], keys[j], fmt::format("{} (scenario {})", why, file));
       continue;
     }
+    const Node* coaches = copy.get("coaches");
+    const Node* scheduled_fte =
+        coaches != nullptr && coaches->get("schedule") != nullptr ? coaches->get("fte") : nullptr;
     for (const Node* n : nodes) {
+      if (n == scheduled_fte) {
+        d.add(key_where[j], keys[j],
+              "with a schedule the coaches' FTE is each step's and coaches.fte the last step's: a parameter "
+              "set cannot change it (vary the full scale with --parameters or sweep)");
+        break;
+      }
       const bool varies = std::any_of(may_vary.begin(), may_vary.end(),
                                       [&](const ScenarioParameter& p) { return same_place(p.where, n->where); });
       if (!varies) {
@@ -206,6 +215,30 @@ std::shared_ptr<const ParameterSets> load_sets(const Node& tree, const std::stri
   return nullptr;
 }
 
+// With a schedule the coaches' FTE is each step's, and coaches.fte the last step's: an fte set in the file
+// that gives the schedule, or in one merged after it (a scenario extending the scale-up), would be replaced
+// unseen, so it is refused; one inherited from a file merged before (the pilot's team of a scale-up that
+// extends the pilot) is what the schedule replaces. A distribution on it is refused wherever it comes from:
+// a draw would scale the schedule by a value drawn around the replaced number.
+void check_fte_beside_schedule(const Node& tree, const std::vector<std::string>& merge_order, Diags& d) {
+  const Node* coaches = tree.get("coaches");
+  const Node* schedule = coaches != nullptr ? coaches->get("schedule") : nullptr;
+  const Node* fte = coaches != nullptr ? coaches->get("fte") : nullptr;
+  if (schedule == nullptr || fte == nullptr || fte->is(Node::Kind::Null)) return;
+  auto position = [&](const std::string& file) {
+    return std::find(merge_order.begin(), merge_order.end(), file) - merge_order.begin();
+  };
+  if (fte->is(Node::Kind::Map))
+    d.add(fte->where, "coaches.fte",
+          "with a schedule the coaches' FTE is each step's and cannot vary between draws: give fixed "
+          "numbers (vary the full scale with --parameters or sweep, which scale every step)");
+  else if (position(fte->where.file) >= position(schedule->where.file))
+    d.add(fte->where, "coaches.fte",
+          fmt::format("with a schedule ({}:{}) the coaches' FTE is each step's and coaches.fte is the last "
+                      "step's, so this value would be replaced: remove it, or give the FTE in the steps",
+                      schedule->where.file, schedule->where.line));
+}
+
 }  // namespace
 
 ScenarioSource ScenarioSource::load(const std::string& path) {
@@ -222,9 +255,10 @@ ScenarioSource ScenarioSource::load_string(const std::string& yaml, const std::s
 ScenarioSource ScenarioSource::load_text(const std::string& yaml, const std::string& path,
                                          bool check_comparator) {
   Diags d;
-  std::vector<std::string> parents;
-  std::optional<Node> tree = resolve_extends(yaml, path, d, &parents);
+  std::vector<std::string> parents, merge_order;
+  std::optional<Node> tree = resolve_extends(yaml, path, d, &parents, &merge_order);
   if (!tree) throw InputError(std::move(d).sorted(path));
+  check_fte_beside_schedule(*tree, merge_order, d);
   return from_tree(std::make_shared<const Node>(std::move(*tree)), path,
                    Reuse{check_comparator, nullptr, nullptr, std::move(parents)}, std::move(d));
 }
