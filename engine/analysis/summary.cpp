@@ -218,7 +218,11 @@ ScenarioShape shape_of(const Scenario& s) {
   sh.coaches = s.coaches.enabled;
   sh.caseload_norm_per_fte = s.coaches.caseload_norm_per_fte;
   for (const Payer& p : s.payers) sh.payers.push_back({p.name, p.label.empty() ? p.name : p.label});
-  for (const Agency& a : s.agencies) sh.agencies.push_back({a.name, a.label.empty() ? a.name : a.label});
+  for (const Agency& a : s.agencies) {
+    sh.agencies.push_back({a.name, a.label.empty() ? a.name : a.label});
+    sh.capacity_cut.push_back(s.coaches.enabled && s.coaches.funding == Funding::Reallocated &&
+                              a.reallocation_share > 0);
+  }
   for (const Domain& d : s.domains) {
     if (d.escalation_event.empty()) continue;
     if (std::find(sh.escalation_types.begin(), sh.escalation_types.end(), d.escalation_event) ==
@@ -385,9 +389,14 @@ Measures<Bounds> figure_bounds(const ScenarioShape& shape) {
   const Bounds rung{1, 6};
   CoachMeasures<Bounds>& c = b.coaches;
   c = {kNonNegative, kNonNegative, kNonNegative, kUnitInterval, kNonNegative, kNonNegative};
-  // Utilisation is bounded below only: cases in treatment can exceed a capacity cut below them.
-  for (AgencyMeasures<Bounds>& a : b.agencies)
-    a = {kNonNegative, kNonNegative, kNonNegative, kNonNegative, kNonNegative, kNonNegative};
+  // Utilisation is at most 1, unless a cut of the agency's capacity (reallocated funding) can leave more
+  // cases in treatment than places: then it is bounded below only.
+  for (std::size_t i = 0; i < b.agencies.size(); ++i) {
+    const bool cut = i < shape.capacity_cut.size() && shape.capacity_cut[i];
+    b.agencies[i] = {kNonNegative, kNonNegative, cut ? kNonNegative : kUnitInterval,
+                     kNonNegative, kNonNegative, kNonNegative,
+                     kNonNegative, kNonNegative, kNonNegative};
+  }
   for (Bounds& x : b.cost) x = kNonNegative;
   for (ShareMeasures<Bounds>* s : {&b.initial, &b.start, &b.period, &b.end}) {
     s->with_problem = s->multi_problem = s->low_trust = s->bounced = s->trust = kUnitInterval;
@@ -398,6 +407,13 @@ Measures<Bounds> figure_bounds(const ScenarioShape& shape) {
   for (Bounds& x : b.escalations) x = kNonNegative;
   for (Bounds& x : b.problem_free_years) x = kUnitInterval;
   for (Bounds& x : b.quality_adjusted_years) x = kUnitInterval;
+  // A calibration target's figure: a share lies in [0, 1]; every other (rates, waits, lengths, caseloads,
+  // spending) cannot be negative.
+  for (std::size_t i = 0; i < b.targets.size() && i < shape.targets.size(); ++i) {
+    using K = TargetMeasure::Kind;
+    const K k = shape.targets[i].parsed.kind;
+    b.targets[i] = k == K::Share || k == K::NotHelped || k == K::DomainShare ? kUnitInterval : kNonNegative;
+  }
   return b;
 }
 

@@ -191,6 +191,9 @@ struct ScenarioShape {
   double caseload_norm_per_fte = 0;
   std::vector<Label> payers;
   std::vector<Label> agencies;
+  // Per agency: whether the coaches' reallocated funding cuts its capacity, so that its cases in treatment
+  // can exceed its capacity (utilisation above 1); otherwise they never do.
+  std::vector<bool> capacity_cut;
   std::vector<std::string> escalation_types;  // distinct Domain::escalation_event, in domain order
   BudgetLayout budget;
   std::vector<CalibrationTarget> targets;  // the scenario's calibration targets

@@ -66,14 +66,13 @@ std::vector<Table> headline_tables(const Study& study, const StudyResult& result
     t.scenario = s.name;
     t.comparator = cmp.comparator.name;
     t.note = fmt::format(
-        "Intervention minus comparator over the {} policy year(s), with the 95% interval (cash: over "
-        "parameter "
-        "draws when there are draws, else over replications; capacity and waits: over runs, paired). Cash is "
-        "each payer's budget, transfers included; a capacity-funded agency's budget is paid whether its "
-        "places "
-        "are used or not, so work it no longer does shows as capacity, not cash. 'clear' when the interval "
-        "excludes zero.",
-        study.years);
+        "Intervention minus comparator over the {} policy year{}, with the 95% interval (cash: the 2.5 to "
+        "97.5 percentiles over parameter draws when there are draws, else the interval of the mean over "
+        "replications; capacity and waits: the interval of the mean over runs, paired). Cash is each payer's "
+        "budget, transfers included; a capacity-funded agency's budget is paid whether its places are used "
+        "or not, so work it no longer does shows as capacity, not cash. A change is put in words only when "
+        "its interval excludes zero; else 'no clear change'.",
+        study.years, study.years == 1 ? "" : "s");
     t.columns = {{"change", "change"}, {"verdict", "in words"}};
     std::vector<std::string> pays, saves, frees, uses, cuts, longer, shorter;
     // Cash per payer.
