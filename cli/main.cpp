@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "console.h"
+#include "help_format.h"
 #include "interrupts.h"
 #include "progress_bar.h"
 #include "terminal.h"
@@ -116,6 +117,11 @@ SensitivityOptions sensitivity_options(const Options& o) {
     for (std::size_t comma; (comma = rest.find(',')) != std::string::npos; rest = rest.substr(comma + 1))
       s.two_way.push_back(parse_parameter_range(rest.substr(0, comma), "--two-way"));
     s.two_way.push_back(parse_parameter_range(rest, "--two-way"));
+    if (s.two_way.size() == 2 && s.two_way[0].key == s.two_way[1].key)
+      throw InputError({{Location{}, "--two-way",
+                         fmt::format("'{}' is on both axes: a two-way analysis varies two different "
+                                     "parameters (the second axis would overwrite the first)",
+                                     s.two_way[0].key)}});
   }
   s.grid = o.grid;
   for (const std::string& t : o.thresholds) s.thresholds.push_back(parse_threshold(t));
@@ -280,6 +286,10 @@ int run_or_compare(const std::string& command, Options o, bool with_comparators,
     o.store = *o.output;
     text_output.clear();
   }
+  if (o.parameter_sets && o.draws.value_or(0) == 0 && !o.resume)
+    throw UsageError(fmt::format("--parameter-sets {} gives values to parameter draws, and this command has "
+                                 "none: add --draws N (the base case keeps the scenarios' own values)",
+                                 *o.parameter_sets));
   if (o.no_store && o.resume)
     throw UsageError("--resume continues a run of a results store; drop --no-store");
   if (o.no_store && o.report)
@@ -466,6 +476,10 @@ int calibrate(const Options& o, const std::string& command_line, cluster::World&
   cluster::CalibrationJobOptions job;
   job.coordinator_computes = std::getenv("WIJKSIM_MPI_COORDINATOR_ONLY") == nullptr;
   cluster::CalibrationCoordinator coordinator(world, job);
+  if (o.parameter_sets && o.draws.value_or(0) == 0 && !o.resume)
+    throw UsageError(fmt::format("--parameter-sets {} gives values to parameter draws, and this command has "
+                                 "none: add --draws N (the base case keeps the scenarios' own values)",
+                                 *o.parameter_sets));
   if (o.no_store && o.resume)
     throw UsageError("--resume continues a run of a results store; drop --no-store");
   if (o.no_store && o.store_given)
@@ -845,7 +859,8 @@ Commands define_commands(CLI::App& app, Options& o, std::vector<CLI::Option*>& s
       ->capture_default_str();
   sweep->add_option("--replications,-r", o.replications, "Replications per value (default: the scenario's)")
       ->check(CLI::Range(1, 2000000000));
-  sweep->add_option("--seed,-s", o.seed, "Random seed (default: the scenario's)");
+  sweep->add_option("--seed,-s", o.seed, "Random seed (default: the scenario's)")
+      ->check(whole_number(0, std::numeric_limits<std::uint64_t>::max()));
   sweep->add_option("--years,-y", o.years, "Policy years (default: the scenario's)")
       ->check(CLI::Range(1, 200));
   sweep->add_option("--threads,-t", o.threads, "Worker threads (default: all cores)")
@@ -864,7 +879,8 @@ Commands define_commands(CLI::App& app, Options& o, std::vector<CLI::Option*>& s
       ->expected(1);
   calibrate_cmd->add_option("--output,-o", o.output,
                             "CSV file of the parameter sets (default: SCENARIO-sets.csv in this directory)");
-  calibrate_cmd->add_option("--seed,-s", o.seed, "Random seed (default: the scenario's)");
+  calibrate_cmd->add_option("--seed,-s", o.seed, "Random seed (default: the scenario's)")
+      ->check(whole_number(0, std::numeric_limits<std::uint64_t>::max()));
   calibrate_cmd
       ->add_option("--threads,-t", o.threads,
                    "Worker threads (default: all cores); results do not depend on it")
@@ -957,6 +973,7 @@ static int command(int argc, char** argv) {
       "microsimulation. See README.md."};
   app.set_version_flag("--version", std::string("wijksim ") + WIJKSIM_VERSION);
   app.require_subcommand(1);
+  app.formatter(cli::help_formatter());  // before the subcommands: they take their parent's
   Options o;
   std::vector<CLI::Option*> store_options;  // --store of every command, to tell a given one from the default
 

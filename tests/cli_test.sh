@@ -281,4 +281,15 @@ grep -q "pilot8.yaml:2:1: error: name: 'pilot' is also the name of another scena
 printf 'extends: %s\nname: baseline-velve\n' "$src/scenarios/pilot.yaml" > "$tmp/as-comparator.yaml"
 expect 1 "a scenario named as its comparator" "$wijksim" compare "$tmp/as-comparator.yaml" -r 2 -y 1 --no-store
 grep -q "as-comparator.yaml:2:1: error: name: 'baseline-velve' is also the name of a comparator here" "$tmp/err" || { echo "FAIL: a scenario named as its comparator: $(cat "$tmp/err")"; fail=1; }
+# Options that were taken and then ignored, or read as nonsense: each refused before anything runs.
+expect 2 "sweep --seed -1" "$wijksim" sweep "$src/scenarios/pilot.yaml" --parameter coaches.fte --from 2 --to 4 --steps 2 -r 1 -y 1 --seed -1
+expect 2 "calibrate --seed 2^64" "$wijksim" calibrate "$src/scenarios/pilot.yaml" --seed 18446744073709551616
+expect 1 "--two-way with one parameter on both axes" "$wijksim" compare "$src/scenarios/pilot.yaml" -r 2 -y 1 --no-store --two-way coaches.fte=1:5,coaches.fte=10:20 --grid 2
+expect 1 "--threshold with a target that is not a number" "$wijksim" compare "$src/scenarios/pilot.yaml" -r 2 -y 1 --no-store --threshold coaches.fte=1:2,inmb=nan
+expect 2 "--parameter-sets without draws" "$wijksim" run "$src/scenarios/pilot.yaml" -r 1 -y 1 --no-store --parameter-sets "$src/scenarios/sets/velve.csv"
+# Help is laid out for the terminal: no line wider than 120 columns, however wide COLUMNS says it is.
+for c in "" run compare sweep calibrate validate trace calibration runs show export report; do
+  long=$(COLUMNS=300 "$wijksim" $c --help | awk 'length($0) > 120' | head -1)
+  [ -z "$long" ] || { echo "FAIL: '$c --help' has a line wider than 120 columns: $long"; fail=1; }
+done
 exit $fail

@@ -709,7 +709,7 @@ ThresholdRequest parse_threshold(const std::string& text) {
   const std::size_t eq = target.find('=');
   ThresholdRequest t;
   if (comma == std::string::npos || eq == std::string::npos || eq == 0 ||
-      !loader::parse_double(target.substr(eq + 1), t.target))
+      !loader::parse_double(target.substr(eq + 1), t.target) || !std::isfinite(t.target))
     throw option_error(
         "--threshold",
         fmt::format("expected PARAMETER[=FROM:TO],OUTCOME=TARGET (e.g. coaches.fte=20:200,coach_wait=6), "
