@@ -15,6 +15,8 @@
 #include <vector>
 
 #include "mechanism_fixtures.h"
+#include "temp_dir.h"
+#include "wijksim/scenario/scenario_source.h"
 #include "wijksim/model/model.h"
 #include "wijksim/simulation/simulation.h"
 
@@ -848,4 +850,37 @@ TEST_CASE("a coach rebuilds trust in steps of 13/255 at trust_gain_per_year / (1
     s.coaches.trust_gain_per_year = 0;
     CHECK(run(s).weeks[53].households.trust_sum == 128LL * n);
   }
+}
+
+// A step of the scale-up with fewer teams stops a team (docs/model.md 11.3): its households have no coach
+// contact from that week, so none of them is listed again, though a contact may have been drawn for a later
+// week while the team worked. Set-up: two neighbourhoods, one household in the first (its team works
+// throughout) and the rest in the second, whose team stops after policy year 1: from then on the households
+// ever listed can grow by that one household at most.
+TEST_CASE("a team that stops working lists nobody", "[mechanisms]") {
+  test::TempDir dir("stop");
+  const std::string yaml = "extends: " + std::string(WIJKSIM_SOURCE_DIR) +
+                           "/scenarios/pilot.yaml\n"
+                           "name: stops\n"
+                           "population:\n"
+                           "  neighbourhoods:\n"
+                           "    one: {households: 1}\n"
+                           "    rest: {households: 2799}\n"
+                           "simulation: {warmup_years: 5, years: 3}\n"
+                           "coaches:\n"
+                           "  teams: 2\n"
+                           "  schedule:\n"
+                           "    - {year: 0, teams: 2, fte: 5}\n"
+                           "    - {year: 1, teams: 1, fte: 0.1}\n";
+  const Scenario s = ScenarioSource::load(dir.write("stops.yaml", yaml)).base();
+  REQUIRE(s.coaches.schedule.size() == 2);
+  std::int64_t grown_before = 0;
+  for (std::uint32_t rep = 0; rep < 4; ++rep) {
+    const RunResult r = run(s, rep);
+    REQUIRE(r.weeks.size() == 3 * 52 + 1);
+    grown_before += r.weeks[52].households.ever_listed - r.weeks[0].households.ever_listed;
+    // The step takes effect in policy week 53: what it lists from then on is the one household's at most.
+    CHECK(r.weeks[156].households.ever_listed - r.weeks[52].households.ever_listed <= 1);
+  }
+  CHECK(grown_before > 100);  // while both teams worked, households were found and asked (the check can fail)
 }

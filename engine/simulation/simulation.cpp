@@ -264,13 +264,16 @@ class Run {
       Team& team = teams_[t];
       TeamView& view = team_views_[t];
       const bool starts = t < active && !view.active;
+      const bool stops = t >= active && view.active;
       view.active = t < active;
       team.fte = view.active && served > 0 ? phase.fte * (team_first_[t + 1] - team_first_[t]) / served : 0.0;
       team.cap = static_cast<int>(std::floor(s_->coaches.caseload_cap_per_fte * team.fte + 1e-9));
-      if (starts && wake) starting.push_back(t);
+      if ((starts || stops) && wake) starting.push_back(t);
     }
     // The households of a team that starts can meet a coach from now on: their coach-contact clock starts
     // this week; their other processes keep their clocks, so they keep drawing the comparator's numbers.
+    // Those of a team that stops are scheduled again the same way, now without the contact (has_contact:
+    // the team does not work), so a contact drawn while it worked does not fire.
     const WeekView v = view(w, true);
     for (int t : starting)
       for (std::uint32_t id = team_first_[t]; id < team_first_[t + 1]; ++id)
