@@ -281,6 +281,19 @@ grep -q "pilot8.yaml:2:1: error: name: 'pilot' is also the name of another scena
 printf 'extends: %s\nname: baseline-velve\n' "$src/scenarios/pilot.yaml" > "$tmp/as-comparator.yaml"
 expect 1 "a scenario named as its comparator" "$wijksim" compare "$tmp/as-comparator.yaml" -r 2 -y 1 --no-store
 grep -q "as-comparator.yaml:2:1: error: name: 'baseline-velve' is also the name of a comparator here" "$tmp/err" || { echo "FAIL: a scenario named as its comparator: $(cat "$tmp/err")"; fail=1; }
+# Another program's SQLite database is not a results store: refused, and left exactly as it was (before,
+# a database with user_version 5 was switched to write-ahead logging, then refused with "no such table").
+if command -v sqlite3 >/dev/null; then
+  sqlite3 "$tmp/other.db" "CREATE TABLE notes(x); PRAGMA user_version=5;"
+  cp "$tmp/other.db" "$tmp/other-before.db"
+  expect 1 "another program's SQLite database as the store" "$wijksim" run "$src/scenarios/baseline-velve.yaml" -r 1 -y 1 --store "$tmp/other.db"
+  grep -q "not a wijksim results store" "$tmp/err" || { echo "FAIL: another database is not named: $(cat "$tmp/err")"; fail=1; }
+  cmp -s "$tmp/other.db" "$tmp/other-before.db" && [ "$(sqlite3 "$tmp/other.db" 'PRAGMA journal_mode')" = delete ] || { echo "FAIL: another program's database was changed"; fail=1; }
+fi
+# A store name too long for the files SQLite keeps beside it is refused before anything is created.
+long_name="$tmp/$(printf 'x%.0s' $(seq 1 250)).db"
+expect 1 "a store name too long for its write-ahead log" "$wijksim" run "$src/scenarios/baseline-velve.yaml" -r 1 -y 1 --store "$long_name"
+grep -q "its name may have at most 247 bytes" "$tmp/err" && [ ! -e "$long_name" ] || { echo "FAIL: a too long store name: $(cat "$tmp/err")"; fail=1; }
 # Options that were taken and then ignored, or read as nonsense: each refused before anything runs.
 expect 2 "sweep --seed -1" "$wijksim" sweep "$src/scenarios/pilot.yaml" --parameter coaches.fte --from 2 --to 4 --steps 2 -r 1 -y 1 --seed -1
 expect 2 "calibrate --seed 2^64" "$wijksim" calibrate "$src/scenarios/pilot.yaml" --seed 18446744073709551616

@@ -157,6 +157,14 @@ void check_output(const std::string& path, const std::string& option, const std:
 
 void check_store_path(const std::string& path, const std::string& option, const std::vector<KeptFile>& kept) {
   if (path.empty()) refuse(path, option, "an empty name: name the results store's file");
+  // SQLite keeps files beside the store under its name and a suffix (store_files: "-journal" is the longest):
+  // each must be a name the file system takes (at most 255 bytes).
+  constexpr std::size_t kNameMax = 255, kLongestSuffix = 8;
+  if (const std::string name = fs::path(path).filename().string(); name.size() + kLongestSuffix > kNameMax)
+    refuse(path, option,
+           fmt::format("the file name is too long ({} bytes): the store keeps files beside it named after it with a "
+                       "suffix (NAME-journal, NAME-wal), so its name may have at most {} bytes",
+                       name.size(), kNameMax - kLongestSuffix));
   struct stat st {};
   std::string why;
   if (look(path, true, st, why)) {

@@ -229,15 +229,22 @@ RunStore RunStore::open(const std::string& path, Mode mode) {
   // Both in one statement, so one snapshot: read apart, another process creating the store in between
   // made a store with tables look like version 0.
   std::int64_t version = 0;
-  bool empty = true;
+  bool empty = true, ours = false;
   {
-    Statement q(
-        s.db_, path,
-        "SELECT (SELECT user_version FROM pragma_user_version), (SELECT count(*) FROM sqlite_master)");
+    Statement q(s.db_, path,
+                "SELECT (SELECT user_version FROM pragma_user_version), (SELECT count(*) FROM sqlite_master), "
+                "(SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN ('runs', 'scenarios'))");
     q.step();
     version = q.integer(0);
     empty = q.integer(1) == 0;
+    ours = q.integer(2) == 2;
   }
+  // Another program's database is left exactly as it is (nothing is written before this check: not even
+  // the switch to write-ahead logging below).
+  if (!empty && !ours)
+    throw InputError({{Location{path, 0, 0}, "--store",
+                       "this is an SQLite database, but not a wijksim results store (it has no runs and "
+                       "scenarios tables); it was left unchanged: name another file"}});
   if (!empty && version != kStoreSchemaVersion)
     throw Error(
         fmt::format("results store '{}' has schema version {}; this wijksim ({}) reads and writes "
