@@ -143,6 +143,16 @@ TEST_CASE("calibrate refuses what cannot be calibrated, at its place", "[calibra
     CHECK(q[0].where.line == 33);
     CHECK_THAT(q[0].message, Catch::Contains("cannot vary"));
   }
+  SECTION("more households than the scenario has; 0 is all of them") {
+    const auto p = plan_problems(tiny(dir, replace(kTargets, "  replications: 2\n", "  replications: 2\n  households: 5000\n")));
+    REQUIRE(p.size() == 1);
+    CHECK(p[0].key == "calibration.households");
+    CHECK_THAT(p[0].message, Catch::Contains("5,000 households to simulate, but the scenario has 300"));
+    const CalibrationPlan all =
+        plan_calibration(tiny(dir, replace(kTargets, "  replications: 2\n", "  replications: 2\n  households: 0\n")),
+                         std::nullopt);
+    CHECK(all.households == 300);
+  }
   SECTION("no free parameters") {
     std::string t = kTargets;
     t = t.substr(0, t.find("free:")) + t.substr(t.find("calibration:"));

@@ -110,7 +110,7 @@ class TargetsReader : public ParameterReader {
       if (auto x = number_in(m, key, Range{lo, hi, false, true}, nullptr, false, false))
         into = static_cast<int>(*x);
     };
-    whole("households", c.households, 1, 1e7);
+    whole("households", c.households, 0, 1e7);  // 0: all the scenario's households (the default)
     whole("replications", c.replications, 1, 1000);
     whole("years", c.years, 1, 50);
     whole("initial", c.initial, 2, 1e6);

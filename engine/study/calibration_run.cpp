@@ -128,6 +128,12 @@ CalibrationPlan plan_calibration(const std::string& scenario, std::optional<std:
     plan.source.check_varying(keys, where);
   }
 
+  if (plan.settings.households > base.population.households)
+    throw InputError({{file_top, "calibration.households",
+                       fmt::format("{} households to simulate, but the scenario has {}: give at most that, or 0 "
+                                   "(the default) for all of them",
+                                   loader::count_text(plan.settings.households),
+                                   loader::count_text(base.population.households))}});
   plan.simulated =
       plan.source.reread_with(scaled_households(plan.source, plan.settings.households, file_top));
   Scenario probe = plan.simulated.base();
