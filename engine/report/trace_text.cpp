@@ -25,9 +25,10 @@ std::string trace_text(const Scenario& s, const RunResult& r, const TraceOptions
       text::wrap(fmt::format("household {} of {} ({}), seed {}, replication {}{}", o.household, s.name,
                              s.file, o.seed, o.replication, o.picked.empty() ? "" : ": " + o.picked),
                  width, "", "  ");
-  out += text::wrap(fmt::format("Weeks count from the policy start: weeks {} to 0 are the warm-up ({} of the "
-                                "fragmented baseline), weeks 1 to {} the policy period ({}).",
-                                -warmup, count(s.simulation.warmup_years, "year", "years"), weeks,
+  out += text::wrap(fmt::format("Weeks count from the policy start: week {} is the drawn population (shown after "
+                                "its waiting lists were served), weeks {} to 0 the warm-up ({} of the fragmented "
+                                "baseline), weeks 1 to {} the policy period ({}).",
+                                -warmup, -warmup + 1, count(s.simulation.warmup_years, "year", "years"), weeks,
                                 count(s.simulation.years, "year", "years")),
                     width, "", "");
   out += "\n";
