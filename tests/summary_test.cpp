@@ -206,6 +206,29 @@ TEST_CASE("one run's figures by hand", "[summary]") {
   }
 }
 
+TEST_CASE("the coach's episode and request-to-closing targets by hand", "[summary]") {
+  Scenario s = hand_scenario();
+  auto target = [](TargetMeasure::Kind k) {
+    CalibrationTarget t;
+    t.parsed.kind = k;
+    return t;
+  };
+  s.targets = {target(TargetMeasure::Kind::CoachEpisode), target(TargetMeasure::Kind::CoachRequest)};
+  RunResult r = hand_run(0, 100);
+  // Cases closed: 2 after 20 weeks together in week 3, 1 after 16 in week 90; a case closed in week 0 (the
+  // warm-up) does not count.
+  r.weeks[3].coach_closed = 2;
+  r.weeks[3].coach_closed_weeks = 20;
+  r.weeks[90].coach_closed = 1;
+  r.weeks[90].coach_closed_weeks = 16;
+  r.weeks[0].coach_closed = 50;
+  r.weeks[0].coach_closed_weeks = 5000;
+  const RunMeasures rm = measure_run(s, r);
+  REQUIRE(rm.figures.targets.size() == 2);
+  CHECK(rm.figures.targets[0] == Approx(36.0 / 3));              // (20 + 16) / (2 + 1)
+  CHECK(rm.figures.targets[1] == Approx(15.0 / 5 + 36.0 / 3));  // the coach wait (6 + 9) / (4 + 1), then that
+}
+
 TEST_CASE("paired differences from the comparator by hand", "[summary]") {
   const Scenario s = hand_scenario();
   Scenario base = hand_scenario();

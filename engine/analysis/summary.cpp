@@ -167,13 +167,16 @@ double target_figure(const ScenarioShape& shape, const Scenario& s, const RunRes
       return m.coaches.wait_weeks;
     case K::CoachCaseload:
       return m.coaches.caseload_mean;
-    case K::CoachEpisode: {
+    case K::CoachEpisode:
+    case K::CoachRequest: {
       double closed = 0, weeks_in = 0;
       for (const WeekRecord& w : policy) {
         closed += w.coach_closed;
         weeks_in += static_cast<double>(w.coach_closed_weeks);
       }
-      return ratio(weeks_in, closed);
+      // From a request to closing: the wait for a place (of those admitted) and then the episode (of those
+      // closed), each a mean over the policy period.
+      return t.kind == K::CoachEpisode ? ratio(weeks_in, closed) : m.coaches.wait_weeks + ratio(weeks_in, closed);
     }
     case K::DomainShare: {
       auto at_week = [&](const WeekRecord& w) {

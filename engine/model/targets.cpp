@@ -69,6 +69,7 @@ std::vector<std::string> target_measure_names(const Scenario& s) {
   names.push_back("coach.wait_weeks");
   names.push_back("coach.caseload_per_fte");
   names.push_back("coach.episode_weeks");
+  names.push_back("coach.request_weeks");
   names.push_back("spending.all");
   for (const Payer& p : s.payers) names.push_back("spending." + p.name);
   names.push_back("none");
@@ -130,11 +131,12 @@ ParsedMeasure parse_target_measure(const Scenario& s, const std::string& measure
     m.kind = what == "referrals" ? K::AgencyReferrals : K::AgencyWait;
     m.index = i;
   } else if (measure == "coach.wait_weeks" || measure == "coach.caseload_per_fte" ||
-             measure == "coach.episode_weeks") {
+             measure == "coach.episode_weeks" || measure == "coach.request_weeks") {
     if (!s.coaches.enabled) return fail("the scenario has no coaches");
     m.kind = measure == "coach.wait_weeks"         ? K::CoachWait
              : measure == "coach.caseload_per_fte" ? K::CoachCaseload
-                                                   : K::CoachEpisode;
+             : measure == "coach.episode_weeks"    ? K::CoachEpisode
+                                                   : K::CoachRequest;
   } else if (auto payer = rest("spending.")) {
     m.kind = K::Spending;
     if (*payer != "all") {

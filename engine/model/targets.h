@@ -28,6 +28,7 @@ struct TargetMeasure {
     CoachWait,        // mean wait for a coach of those taken on, weeks
     CoachCaseload,    // households per coach FTE (mean over team-weeks)
     CoachEpisode,     // weeks from admission to closing of the coach's cases closed in the policy period
+    CoachRequest,     // weeks from a request (listing) to closing: the mean coach wait plus the mean episode
     DomainShare,      // share of households with an active problem in one domain (index), at a moment
     Spending,         // euros per household a year, nominal, of one payer (index) or all (index -1)
   };

@@ -76,7 +76,7 @@ Table agencies(const Source& src) {
 Table budget(const Source& src) {
   const BudgetLayout& b = src.shape.budget;
   Table t =
-      start_table(src, "budget", "Budget per payer per policy year (euros)",
+      start_table(src, "budget", "Budget per payer per policy year",
                   "Nominal euros, not discounted; policy years are 52-week blocks from the policy start. "
                   "Categories with nothing in them are left out.");
   // Discounted figures (discounting.h) will be a second table of the same layout.
@@ -203,6 +203,7 @@ Unit target_unit(const CalibrationTarget& t) {
     case K::AgencyWait:
     case K::CoachWait:
     case K::CoachEpisode:
+    case K::CoachRequest:
       return Unit::Weeks;
     case K::CoachCaseload:
       return Unit::PerFte;
