@@ -207,8 +207,11 @@ bool alike_runs(const Report& r) {
 }
 
 std::string runs_of(const ScenarioRef& s) {
-  return fmt::format("seed {}, replications {}-{}, {} policy year{}", s.seed, s.first_replication,
-                     s.first_replication + s.replications - 1, s.years, s.years == 1 ? "" : "s");
+  const std::string replications =
+      s.replications == 1 ? fmt::format("replication {}", s.first_replication)
+                          : fmt::format("replications {} to {}", s.first_replication,
+                                        s.first_replication + s.replications - 1);
+  return fmt::format("seed {}, {}, {} policy year{}", s.seed, replications, s.years, s.years == 1 ? "" : "s");
 }
 
 // The first line: the command and its runs.

@@ -420,8 +420,8 @@ Table survey_table(const DecisionSensitivity& d, std::size_t option) {
   t.scenario = d.names[option];
   t.comparator = d.names[0];
   t.note = fmt::format(
-      "The seeds' design simulated on the model's households: {} households surveyed in the pilot "
-      "neighbourhood "
+      "The seeds' design simulated on the model's households: {} households surveyed among the "
+      "intervention's households "
       "({}) and in a control neighbourhood ({}{}) at the policy start and at the end of the horizon, each "
       "wave a "
       "fresh sample without replacement (hypergeometric from the run's counts); {}. True effect: the model's "
