@@ -357,3 +357,29 @@ TEST_CASE("with a schedule, coaches.fte is the last step's and nothing may repla
     CHECK_THAT(e.diagnostics()[0].message, Catch::Contains("a parameter set cannot change it"));
   }
 }
+
+TEST_CASE("a willingness to pay from the parameter sets weighs each draw with its own value",
+          "[parameter_sets]") {
+  // Before, economics came per draw only from a distribution: a sets column on it was taken by the draws'
+  // scenarios and then left out of the evaluation, which used the base case's value in every draw.
+  TempDir dir("sets");
+  const std::string sets = dir.write("sets.csv", "set,economics.willingness_to_pay\n1,20000\n2,80000\n");
+  StudyOverrides o;
+  o.draws = 6;
+  o.replications = 1;
+  o.years = 1;
+  o.parameter_sets = sets;
+  dir.write("pilot.yaml", "extends: " + shipped("pilot.yaml") +
+                              "\nname: small-pilot\ncomparator: small.yaml\npopulation:\n  households: 200\n"
+                              "simulation:\n  warmup_years: 2\n");
+  dir.write("small.yaml", "extends: " + shipped("baseline-velve.yaml") +
+                              "\nname: small\npopulation:\n  households: 200\nsimulation:\n  warmup_years: 2\n");
+  const Study study = plan_study({dir / "pilot.yaml"}, o, true);
+  double expected = 0;
+  for (std::uint32_t d : study.draw_ids()) expected += parameter_set_of_draw(study.seed, d, 2) == 0 ? 20000 : 80000;
+  expected /= static_cast<double>(study.draw_ids().size());
+  const StudyResult r = run_study(study);
+  REQUIRE(r.evaluation.groups.size() == 1);
+  CHECK(r.evaluation.groups[0].willingness_to_pay == Approx(expected));
+  CHECK(r.evaluation.groups[0].willingness_to_pay_varies == (expected != 20000 && expected != 80000));
+}

@@ -274,11 +274,16 @@ std::vector<DecisionInput> decisions(const Study& study, const StudyResult& resu
       d->comparator = comparator;
       d->economics = study.scenarios[comparator].scenario.economics;
       d->draws = study.draw_ids().size();
-      // A willingness to pay or discount rate given as a distribution weighs each draw with its own value.
-      const auto& uncertain = study.scenarios[comparator].source.uncertain();
-      if (study.draws > 0 && std::any_of(uncertain.begin(), uncertain.end(), [](const UncertainParameter& u) {
-            return u.key_path.starts_with("economics.");
-          }))
+      // A willingness to pay or discount rate given as a distribution, or as a column of the parameter sets
+      // the draws take, weighs each draw with its own value.
+      const ScenarioSource& source = study.scenarios[comparator].source;
+      const auto& uncertain = source.uncertain();
+      const bool from_sets = source.parameter_sets() != nullptr &&
+                             std::any_of(source.parameter_sets()->keys.begin(), source.parameter_sets()->keys.end(),
+                                         [](const std::string& k) { return k.starts_with("economics."); });
+      if (study.draws > 0 && (from_sets || std::any_of(uncertain.begin(), uncertain.end(), [](const UncertainParameter& u) {
+                                return u.key_path.starts_with("economics.");
+                              })))
         for (std::uint32_t draw : study.draw_ids())
           d->economics_by_draw.push_back(study.scenario_in_draw(comparator, draw).economics);
       add(*d, comparator);
