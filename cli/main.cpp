@@ -730,6 +730,8 @@ CLI::Validator whole_number(std::uint64_t lo, std::uint64_t hi) {
 }
 
 constexpr std::uint64_t kLastReplication = 2147483647;  // replication numbers are stored as 32-bit integers
+// A run's number in the store (SQLite's integer key, from 1): "" or 2^63 are refused, not read as 0 or clamped.
+const CLI::Validator kRunNumber = whole_number(1, std::numeric_limits<std::int64_t>::max());
 
 }  // namespace
 
@@ -788,7 +790,8 @@ Commands define_commands(CLI::App& app, Options& o, std::vector<CLI::Option*>& s
     store_options.push_back(c->add_option("--store", o.store, "Results store (SQLite) that keeps the run")
                                 ->capture_default_str());
     c->add_flag("--no-store", o.no_store, "Do not keep the run in a results store");
-    c->add_option("--resume", o.resume, "Continue an interrupted run of the store (same command line)");
+    c->add_option("--resume", o.resume, "Continue an interrupted run of the store (same command line)")
+        ->check(kRunNumber);
     sections_option(c);
   };
   auto store_option = [&o, &store_options](CLI::App* c) {
@@ -888,8 +891,9 @@ Commands define_commands(CLI::App& app, Options& o, std::vector<CLI::Option*>& s
   calibrate_cmd->add_option("--store", o.store, "Results store (SQLite) that keeps every candidate")
       ->capture_default_str();
   calibrate_cmd->add_flag("--no-store", o.no_store, "Do not keep the candidates in a results store");
-  calibrate_cmd->add_option("--resume", o.resume,
-                            "Continue an interrupted calibration of the store (same command line)");
+  calibrate_cmd
+      ->add_option("--resume", o.resume, "Continue an interrupted calibration of the store (same command line)")
+      ->check(kRunNumber);
 
   CLI::App* validate_cmd = k.validate_cmd =
       app.add_subcommand("validate", "Check scenario files without simulating");
@@ -938,19 +942,19 @@ Commands define_commands(CLI::App& app, Options& o, std::vector<CLI::Option*>& s
   store_option(runs_cmd);
   CLI::App* show_cmd = k.show_cmd =
       app.add_subcommand("show", "Print a stored run's tables again, without simulating");
-  show_cmd->add_option("run", o.run_id, "Run number (see `wijksim runs`)")->required();
+  show_cmd->add_option("run", o.run_id, "Run number (see `wijksim runs`)")->required()->check(kRunNumber);
   show_cmd->add_option("--format,-f", o.format, "Output format")
       ->check(CLI::IsMember({"table", "csv", "json"}))
       ->capture_default_str();
   sections_option(show_cmd);
   store_option(show_cmd);
   CLI::App* export_cmd = k.export_cmd = app.add_subcommand("export", "Write a stored run as tidy CSV files");
-  export_cmd->add_option("run", o.run_id, "Run number (see `wijksim runs`)")->required();
+  export_cmd->add_option("run", o.run_id, "Run number (see `wijksim runs`)")->required()->check(kRunNumber);
   export_cmd->add_option("--csv", o.csv_dir, "Directory for the CSV files")->required();
   store_option(export_cmd);
   CLI::App* report_cmd = k.report_cmd =
       app.add_subcommand("report", "Write a stored run as one self-contained HTML report with charts");
-  report_cmd->add_option("run", o.run_id, "Run number (see `wijksim runs`)")->required();
+  report_cmd->add_option("run", o.run_id, "Run number (see `wijksim runs`)")->required()->check(kRunNumber);
   report_cmd->add_option("--output,-o", o.output, "HTML file to write (default: report-RUN.html)");
   store_option(report_cmd);
 

@@ -300,6 +300,8 @@ expect 2 "calibrate --seed 2^64" "$wijksim" calibrate "$src/scenarios/pilot.yaml
 expect 1 "--two-way with one parameter on both axes" "$wijksim" compare "$src/scenarios/pilot.yaml" -r 2 -y 1 --no-store --two-way coaches.fte=1:5,coaches.fte=10:20 --grid 2
 expect 1 "--threshold with a target that is not a number" "$wijksim" compare "$src/scenarios/pilot.yaml" -r 2 -y 1 --no-store --threshold coaches.fte=1:2,inmb=nan
 expect 2 "--parameter-sets without draws" "$wijksim" run "$src/scenarios/pilot.yaml" -r 1 -y 1 --no-store --parameter-sets "$src/scenarios/sets/velve.csv"
+expect 2 "show of an empty run number" "$wijksim" show "" --store "$tmp/s.db"
+expect 2 "show of a run number past 2^63" "$wijksim" show 9223372036854775808 --store "$tmp/s.db"
 # Help is laid out for the terminal: no line wider than 120 columns, however wide COLUMNS says it is.
 for c in "" run compare sweep calibrate validate trace calibration runs show export report; do
   long=$(COLUMNS=300 "$wijksim" $c --help | awk 'length($0) > 120' | head -1)

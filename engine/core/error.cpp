@@ -5,10 +5,11 @@
 namespace wijksim {
 
 std::string Diagnostic::to_string() const {
-  std::string s = where.file.empty() ? std::string("<input>") : where.file;
+  // A problem of the command line (an option's value) has no file: "error: --threshold: ...".
+  std::string s = where.file;
   if (where.line > 0) s += fmt::format(":{}", where.line);
   if (where.column > 0) s += fmt::format(":{}", where.column);
-  s += ": error: ";
+  s += s.empty() ? "error: " : ": error: ";
   if (!key.empty()) s += fmt::format("{}: ", key);
   s += message;
   return s;
