@@ -11,7 +11,8 @@ namespace {
 
 constexpr const char* kPairedNote =
     "Intervention minus comparator, paired by replication (same seed and replications: common random "
-    "numbers); the interval is that of the mean paired difference.";
+    "numbers); the interval is that of the mean paired difference. A difference of shares is in percentage "
+    "points (40% against 38% shows as 2,0%).";
 
 constexpr std::array<const char*, kCostCategories> kCategoryLabels = {
     "coaches",     "capacity (budget per place)", "intakes", "treatment",
