@@ -458,7 +458,7 @@ void ReportWriter::services(const StoredScenario& s, const StoredScenario* c) {
          charts::kBlack, true},
         {s.caseload_cap_per_fte,
          fmt::format("cap: {} per FTE (new households wait)", format_dutch(s.caseload_cap_per_fte, 0)),
-         charts::kVermillion, false}};
+         charts::kBlack, false}};  // black like the norm, solid: orange hues mean the comparator in the key
     chart("Are the coaches overloaded?",
           fmt::format("Households on the coaches' caseload per coach FTE ({} FTE), week by week, against the "
                       "caseload norm and cap.",
