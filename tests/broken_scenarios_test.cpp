@@ -332,6 +332,10 @@ std::vector<Case> cases() {
        {exact(31, 46, "domains.money.escalation.5",
               "'5' is not a key: inside { } a decimal comma ends the number before it and YAML reads what "
               "follows as a key of its own; write a decimal point (2.5, not 2,5)")}},
+      {"a YAML tag, which nothing reads",
+       edit(b, 45, "20", "!!str 20"),
+       {exact(45, 15, "agencies.debt_help.capacity",
+              "a YAML tag ('!!str') is not used by wijksim and would be ignored: remove it")}},
       {"YAML infinity",
        edit(b, 23, "0.05", ".inf"),
        {exact(23, 25, "domains.money.incidence_per_year", "expected a finite number, found '.inf'")}},

@@ -116,6 +116,14 @@ class TreeBuilder {
       stopped_ = true;
       return n;
     }
+    // A tag (!!binary, !!str, !custom) would change how a value is read, and nothing here reads tags: one
+    // is refused rather than ignored. yaml-cpp tags an untagged node "?" (plain) or "!" (quoted).
+    if (std::string tag = y.Tag(); !tag.empty() && tag != "?" && tag != "!") {
+      constexpr std::string_view kCore = "tag:yaml.org,2002:";  // !!x as the file wrote it
+      if (tag.starts_with(kCore)) tag = "!!" + tag.substr(kCore.size());
+      d_.add(n.where, path,
+             fmt::format("a YAML tag ('{}') is not used by wijksim and would be ignored: remove it", tag));
+    }
     switch (y.Type()) {
       case YAML::NodeType::Scalar:
         n.kind = Node::Kind::Scalar;
