@@ -306,6 +306,7 @@ int run_or_compare(const std::string& command, Options o, bool with_comparators,
   const Study& study = planned.emplace(plan_study(o.scenarios, overrides, with_comparators));
   coordinator.agree(study);
   const SensitivityOptions sensitivity = sensitivity_options(o);
+  check_sensitivity_options(study, sensitivity);
 
   // Outputs are checked before anything is simulated (and again when they are written): never a file the
   // command reads, never the store, never a device, a FIFO, a directory or a link (core/output_path.h).

@@ -302,6 +302,13 @@ expect 1 "--threshold with a target that is not a number" "$wijksim" compare "$s
 expect 2 "--parameter-sets without draws" "$wijksim" run "$src/scenarios/pilot.yaml" -r 1 -y 1 --no-store --parameter-sets "$src/scenarios/sets/velve.csv"
 expect 2 "show of an empty run number" "$wijksim" show "" --store "$tmp/s.db"
 expect 2 "show of a run number past 2^63" "$wijksim" show 9223372036854775808 --store "$tmp/s.db"
+# EVPPI groups are checked before anything is simulated: a name taken by another row ('all', or given
+# twice) failed only when the finished run was stored (exit 3, and its resume failed the same way), and a
+# member that does not vary was left out unseen.
+expect 1 "an EVPPI group named all" "$wijksim" compare "$src/scenarios/pilot.yaml" -r 1 -y 1 --draws 3 --store "$tmp/evppi.db" --evppi-group all=coaches.outreach_per_year
+[ ! -e "$tmp/evppi.db" ] || { echo "FAIL: the run was simulated before its EVPPI group was refused"; fail=1; }
+expect 1 "an EVPPI group given twice" "$wijksim" compare "$src/scenarios/pilot.yaml" -r 1 -y 1 --draws 3 --no-store --evppi-group a=coaches.cost_per_fte_year --evppi-group a=coaches.cost_per_fte_year
+expect 1 "an EVPPI group of a parameter that does not vary" "$wijksim" compare "$src/scenarios/pilot.yaml" -r 1 -y 1 --draws 3 --no-store --evppi-group z=coaches.max_weeks
 # Help is laid out for the terminal: no line wider than 120 columns, however wide COLUMNS says it is.
 for c in "" run compare sweep calibrate validate trace calibration runs show export report; do
   long=$(COLUMNS=300 "$wijksim" $c --help | awk 'length($0) > 120' | head -1)

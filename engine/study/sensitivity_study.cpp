@@ -613,20 +613,50 @@ void simulated(const Study& study, const StudyResult& result, const DecisionGrou
 
 }  // namespace
 
-SensitivityResult analyse_sensitivity(const Study& study, const StudyResult& result,
-                                      const SensitivityOptions& o, const SensitivityProgress& progress,
-                                      const std::atomic<bool>* stop) {
+void check_sensitivity_options(const Study& study, const SensitivityOptions& o) {
   // What the command line names must exist somewhere in the study.
   for (const std::string& p : o.parameters)
     require_parameter(study, parse_parameter_range(p, "--parameters").key, "--parameters");
   for (const ParameterRange& p : o.two_way) require_parameter(study, p.key, "--two-way");
   for (const ThresholdRequest& t : o.thresholds) require_parameter(study, t.parameter.key, "--threshold");
-  for (const auto& [name, keys] : o.groups)
-    for (const std::string& k : keys) require_parameter(study, k, "--evppi-group");
   if (!o.two_way.empty() && o.two_way.size() != 2)
     throw option_error("--two-way", fmt::format("give two parameters, got {}", o.two_way.size()));
   if (o.grid < 2 || o.grid > 50)
     throw option_error("--grid", fmt::format("a grid of 2 to 50 points, got {}", o.grid));
+  // An EVPPI group is a row of its own beside each parameter (named by its key path), each section (key.*)
+  // and "all": its name must be none of those and given once; each member a parameter the draws vary (a
+  // distribution, or a column of the parameter sets), else its columns would be left out unseen.
+  std::vector<std::string> varying;
+  for (const StudyScenario& s : study.scenarios) {
+    for (const UncertainParameter& u : s.source.uncertain()) varying.push_back(u.key_path);
+    if (const ParameterSets* sets = s.source.parameter_sets())
+      varying.insert(varying.end(), sets->keys.begin(), sets->keys.end());
+  }
+  std::set<std::string> names;
+  for (const auto& [name, keys] : o.groups) {
+    if (!loader::valid_name(name) || name == "all")
+      throw option_error("--evppi-group",
+                         fmt::format("'{}' cannot name a group: use letters, digits, '_' or '-' (at most 64), and "
+                                     "not 'all', the row of all parameters together",
+                                     name));
+    if (!names.insert(name).second)
+      throw option_error("--evppi-group", fmt::format("the group '{}' is given twice", name));
+    for (const std::string& k : keys) {
+      require_parameter(study, k, "--evppi-group");
+      if (std::find(varying.begin(), varying.end(), k) == varying.end())
+        throw option_error("--evppi-group",
+                           fmt::format("'{}' does not vary between draws (it is a plain number in every "
+                                       "scenario): the value of learning it is 0; give parameters with a "
+                                       "distribution or a column of the parameter sets",
+                                       k));
+    }
+  }
+}
+
+SensitivityResult analyse_sensitivity(const Study& study, const StudyResult& result,
+                                      const SensitivityOptions& o, const SensitivityProgress& progress,
+                                      const std::atomic<bool>* stop) {
+  check_sensitivity_options(study, o);
   std::set<std::string> outcome_keys;
   for (const DecisionGroup& g : result.evaluation.groups)
     for (const Outcome& oc : standard_outcomes(result.summaries[g.comparator].shape, true))

@@ -110,6 +110,11 @@ using SensitivityProgress = std::function<void(std::size_t done, std::size_t tot
 // The analyses of a completed study. Throws InputError for a parameter or outcome the command line names
 // that no scenario of the study has (with the nearest key), Interrupted when `stop` is set between two
 // batches of settings.
+// Throws InputError naming the option unless what the options name exists in the study: parameters that may
+// vary, two of them for --two-way, a grid of 2 to 50, EVPPI groups of parameters the draws vary, each
+// group named once and not like a parameter or "all". Called before anything is simulated.
+void check_sensitivity_options(const Study& study, const SensitivityOptions& o);
+
 SensitivityResult analyse_sensitivity(const Study& study, const StudyResult& result,
                                       const SensitivityOptions& options,
                                       const SensitivityProgress& progress = nullptr,
