@@ -269,6 +269,10 @@ expect 1 "tables over a store named .txt" "$wijksim" run "$src/scenarios/baselin
 cmp -s "$tmp/s.db" "$tmp/kept.sqlite" && cmp -s "$tmp/s.db" "$tmp/kept.txt" || { echo "FAIL: an output replaced an SQLite database"; fail=1; }
 expect 0 "--output UPPER.DB stores the run there" "$wijksim" run "$src/scenarios/baseline-velve.yaml" -r 1 -y 1 --output "$tmp/UPPER.DB"
 [ "$("$wijksim" runs --store "$tmp/UPPER.DB" | grep -c 'complete')" -eq 2 ] || { echo "FAIL: UPPER.DB did not get a second run: $("$wijksim" runs --store "$tmp/UPPER.DB")"; fail=1; }
+# ... nor a write-ahead log or rollback journal of one (committed data not yet in the database).
+printf '\x37\x7f\x06\x82rest of a log' > "$tmp/other.db-wal"; cp "$tmp/other.db-wal" "$tmp/wal-before"
+expect 1 "tables over another database's write-ahead log" "$wijksim" run "$src/scenarios/baseline-velve.yaml" -r 1 -y 1 --no-store --output "$tmp/other.db-wal"
+cmp -s "$tmp/other.db-wal" "$tmp/wal-before" || { echo "FAIL: an output replaced a write-ahead log"; fail=1; }
 # A scenario's name is text in the report, never markup: a name that looks like HTML is escaped everywhere.
 printf 'extends: %s\nname: "<i>pi&lot</i>"\n' "$src/scenarios/pilot.yaml" > "$tmp/markup.yaml"
 expect 0 "a scenario named like HTML" "$wijksim" compare "$tmp/markup.yaml" -r 2 -y 1 --store "$tmp/markup.db" --report "$tmp/markup.html"

@@ -79,11 +79,21 @@ void check_kept(const std::string& path, const std::string& option, const std::v
 }  // namespace
 
 bool is_sqlite_database(const std::string& path) {
-  // Every SQLite 3 database file begins with these 16 bytes (the file format's header string).
-  static constexpr char kHeader[16] = {'S', 'Q', 'L', 'i', 't', 'e', ' ', 'f', 'o', 'r', 'm', 'a', 't', ' ', '3', '\0'};
+  // Every SQLite 3 database file begins with these 16 bytes (the file format's header string); a
+  // write-ahead log, which holds committed transactions not yet in the database, with 0x377f0682 or
+  // 0x377f0683 (big-endian); a rollback journal with d9 d5 05 f9 20 a1 63 d7 (sqlite.org, "Database File
+  // Format", sections 4.1 and 3.1).
+  static constexpr unsigned char kHeader[16] = {'S', 'Q', 'L', 'i', 't', 'e', ' ', 'f',
+                                                'o', 'r', 'm', 'a', 't', ' ', '3', '\0'};
+  static constexpr unsigned char kJournal[8] = {0xd9, 0xd5, 0x05, 0xf9, 0x20, 0xa1, 0x63, 0xd7};
   std::ifstream in(path, std::ios::binary);
-  char head[16] = {};
-  return in.read(head, sizeof head) && std::memcmp(head, kHeader, sizeof head) == 0;
+  unsigned char head[16] = {};
+  in.read(reinterpret_cast<char*>(head), sizeof head);
+  const std::streamsize n = in.gcount();
+  if (n == 16 && std::memcmp(head, kHeader, 16) == 0) return true;
+  if (n >= 4 && head[0] == 0x37 && head[1] == 0x7f && head[2] == 0x06 && (head[3] == 0x82 || head[3] == 0x83))
+    return true;
+  return n >= 8 && std::memcmp(head, kJournal, 8) == 0;
 }
 
 bool is_store_name(const std::string& path) {
@@ -137,7 +147,8 @@ void check_output(const std::string& path, const std::string& option, const std:
                          kind));
     if (is_sqlite_database(path))
       refuse(path, option,
-             "this is an SQLite database (a results store?): no output ever replaces one; name another file");
+             "this is an SQLite database, or part of one (its write-ahead log or rollback journal): no output "
+             "ever replaces one; name another file");
   } else if (!why.empty()) {
     refuse(path, option, fmt::format("cannot write here: {}", why));
   }

@@ -45,8 +45,8 @@ std::vector<KeptFile> store_files(const std::string& store_path);
 // absolute paths (symbolic links in existing directories resolved).
 bool same_file(const std::string& a, const std::string& b);
 
-// Whether the file begins with SQLite's header (a results store, or any SQLite database): no output replaces
-// one. False when it cannot be read.
+// Whether the file begins with SQLite's header (a results store, or any SQLite database), or is an SQLite
+// write-ahead log or rollback journal (part of one): no output replaces one. False when it cannot be read.
 bool is_sqlite_database(const std::string& path);
 
 // Whether a name says it is a results store (--output NAME stores the run there): its extension is .db,
