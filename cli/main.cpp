@@ -910,6 +910,9 @@ Commands define_commands(CLI::App& app, Options& o, std::vector<CLI::Option*>& s
       "--pick", o.pick,
       "Follow the first household (lowest number) that this happened to in the policy period: coached, "
       "evicted, bounced, benefit, or an escalation event of the scenario (e.g. crisis_admission)");
+  pick->check(CLI::Validator(
+      [](std::string& v) { return v.empty() ? std::string("expected an event, found an empty value") : ""; },
+      "EVENT"));
   household->excludes(pick);
   pick->excludes(household);
   trace_cmd->add_flag("--warmup", o.warmup, "List the warm-up week by week (default: in short)");

@@ -332,6 +332,11 @@ std::vector<Case> cases() {
        {exact(31, 46, "domains.money.escalation.5",
               "'5' is not a key: inside { } a decimal comma ends the number before it and YAML reads what "
               "follows as a key of its own; write a decimal point (2.5, not 2,5)")}},
+      {"a name with a space at its end (two columns would read alike)",
+       edit(b, 1, "test-city", "\"test-city \""),
+       {exact(1, 7, "name",
+              "expected a name that shows: not empty, without spaces at its ends and without control "
+              "characters (tabs, line breaks)")}},
       {"a YAML tag, which nothing reads",
        edit(b, 45, "20", "!!str 20"),
        {exact(45, 15, "agencies.debt_help.capacity",

@@ -313,6 +313,7 @@ expect 1 "an EVPPI group named all" "$wijksim" compare "$src/scenarios/pilot.yam
 [ ! -e "$tmp/evppi.db" ] || { echo "FAIL: the run was simulated before its EVPPI group was refused"; fail=1; }
 expect 1 "an EVPPI group given twice" "$wijksim" compare "$src/scenarios/pilot.yaml" -r 1 -y 1 --draws 3 --no-store --evppi-group a=coaches.cost_per_fte_year --evppi-group a=coaches.cost_per_fte_year
 expect 1 "an EVPPI group of a parameter that does not vary" "$wijksim" compare "$src/scenarios/pilot.yaml" -r 1 -y 1 --draws 3 --no-store --evppi-group z=coaches.max_weeks
+expect 2 "trace --pick with an empty event" "$wijksim" trace "$src/scenarios/pilot.yaml" --pick ""
 # Help is laid out for the terminal: no line wider than 120 columns, however wide COLUMNS says it is.
 for c in "" run compare sweep calibrate validate trace calibration runs show export report; do
   long=$(COLUMNS=300 "$wijksim" $c --help | awk 'length($0) > 120' | head -1)

@@ -344,6 +344,16 @@ TEST_CASE("with a schedule, coaches.fte is the last step's and nothing may repla
   // Beside the schedule in one file, the same.
   CHECK_THAT(problem_of(head + "  fte: 80\n  schedule:\n    - {year: 0, teams: 9, fte: 40}\n"),
              Catch::Contains("this value would be replaced"));
+  // A file merged twice counts at its last merge: an fte there comes after the schedule.
+  dir.write("fte7.yaml", "coaches:\n  fte: 7\n");
+  dir.write("sched.yaml", "extends: " + shipped("scaleup.yaml") + "\nname: sched\n");
+  try {
+    ScenarioSource::load(dir.write("twice.yaml", "extends: [fte7.yaml, sched.yaml, fte7.yaml]\nname: twice\n"));
+    FAIL("no error");
+  } catch (const InputError& e) {
+    REQUIRE(e.diagnostics().size() == 1);
+    CHECK_THAT(e.diagnostics()[0].message, Catch::Contains("this value would be replaced"));
+  }
   // A distribution: a draw would scale every step by a value drawn around a number the schedule replaced.
   CHECK_THAT(problem_of(head + "  fte: {dist: normal, mean: 70, sd: 5}\n"), Catch::Contains("cannot vary"));
   // A sets column is read by rereading the file with the value in place, which the schedule replaces.

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <cmath>
 
@@ -15,7 +16,17 @@ namespace wijksim::loader {
 
 void ScenarioSchema::run(const Node& root) {
   MapReader top(root, "", d_);
-  if (auto t = text(top.need("name"), "name")) s_.name = *t;
+  if (auto t = text(top.need("name"), "name")) {
+    s_.name = *t;
+    // Scenarios are told apart by name in tables, the store and the report: a name must show.
+    const bool blank = std::all_of(t->begin(), t->end(), [](unsigned char c) { return std::isspace(c); });
+    const bool control = std::any_of(t->begin(), t->end(), [](unsigned char c) { return c < 0x20 || c == 0x7f; });
+    if (blank || control || std::isspace(static_cast<unsigned char>(t->front())) ||
+        std::isspace(static_cast<unsigned char>(t->back())))
+      d_.add(top.node().get("name")->where, "name",
+             "expected a name that shows: not empty, without spaces at its ends and without control "
+             "characters (tabs, line breaks)");
+  }
   if (auto t = text(top.get("description"), "description")) s_.description = *t;
   if ((comparator_ = top.get("comparator")))
     if (auto t = text(comparator_, "comparator")) s_.comparator = *t;

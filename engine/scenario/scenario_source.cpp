@@ -225,8 +225,9 @@ void check_fte_beside_schedule(const Node& tree, const std::vector<std::string>&
   const Node* schedule = coaches != nullptr ? coaches->get("schedule") : nullptr;
   const Node* fte = coaches != nullptr ? coaches->get("fte") : nullptr;
   if (schedule == nullptr || fte == nullptr || fte->is(Node::Kind::Null)) return;
+  // A file merged twice (extends: [a, b, a]) gives its values at its last merge: that one counts.
   auto position = [&](const std::string& file) {
-    return std::find(merge_order.begin(), merge_order.end(), file) - merge_order.begin();
+    return std::find(merge_order.rbegin(), merge_order.rend(), file).base() - merge_order.begin();
   };
   if (fte->is(Node::Kind::Map))
     d.add(fte->where, "coaches.fte",
