@@ -613,10 +613,32 @@ int export_run(const Options& o) {
   return kOk;
 }
 
+// The files the stored run's scenarios read, as far as they still load from the names the run was given
+// (the files they extend, their targets and parameter sets): a report never replaces them either.
+std::vector<KeptFile> inputs_of_stored_run(const std::string& store_path, std::int64_t run) {
+  std::vector<KeptFile> kept;
+  try {
+    const RunStore store = RunStore::open(store_path, RunStore::Mode::ReadOnly);
+    for (const StoredScenario& sc : store.scenarios(run)) {
+      try {
+        const ScenarioSource source = ScenarioSource::load(sc.file);
+        for (const SourceFile& f : source.files())
+          kept.push_back({f.path, fmt::format("{} (run {})", what_it_is(f.role, sc.name), run)});
+      } catch (const Error&) {
+        // A scenario that no longer loads: write_html_report keeps its own file.
+      }
+    }
+  } catch (const Error&) {
+    // No such store or run: write_html_report says so.
+  }
+  return kept;
+}
+
 int write_report(const Options& o) {
   const std::string path = o.output.value_or(fmt::format("report-{}.html", o.run_id));
   try {
-    write_html_report(o.store, o.run_id, path, o.output ? "--output" : "report");
+    write_html_report(o.store, o.run_id, path, o.output ? "--output" : "report",
+                      inputs_of_stored_run(o.store, o.run_id));
   } catch (const InputError& e) {
     // A store or run that cannot be reported (print_input_error would say nothing was simulated).
     for (const Diagnostic& d : e.diagnostics()) cli::err("{}\n", d.to_string());

@@ -314,6 +314,13 @@ expect 1 "an EVPPI group named all" "$wijksim" compare "$src/scenarios/pilot.yam
 expect 1 "an EVPPI group given twice" "$wijksim" compare "$src/scenarios/pilot.yaml" -r 1 -y 1 --draws 3 --no-store --evppi-group a=coaches.cost_per_fte_year --evppi-group a=coaches.cost_per_fte_year
 expect 1 "an EVPPI group of a parameter that does not vary" "$wijksim" compare "$src/scenarios/pilot.yaml" -r 1 -y 1 --draws 3 --no-store --evppi-group z=coaches.max_weeks
 expect 2 "trace --pick with an empty event" "$wijksim" trace "$src/scenarios/pilot.yaml" --pick ""
+# A report never replaces a file the stored run's scenarios read: the files they extend, their targets.
+mkdir -p "$tmp/own" && cp -r "$src/scenarios/." "$tmp/own/" && printf 'extends: %s\nname: child\n' "$tmp/own/pilot.yaml" > "$tmp/child.yaml"
+expect 0 "a run of a scenario that extends another" "$wijksim" compare "$tmp/child.yaml" -r 1 -y 1 --store "$tmp/child.db"
+cp "$tmp/own/pilot.yaml" "$tmp/pilot-before.yaml"
+expect 1 "a report over a file the run's scenario extends" "$wijksim" report 1 --store "$tmp/child.db" -o "$tmp/own/pilot.yaml"
+expect 1 "a report over the run's targets file" "$wijksim" report 1 --store "$tmp/child.db" -o "$tmp/own/targets/pilot.yaml"
+cmp -s "$tmp/own/pilot.yaml" "$tmp/pilot-before.yaml" || { echo "FAIL: a report replaced a file the run's scenario extends"; fail=1; }
 # Help is laid out for the terminal: no line wider than 120 columns, however wide COLUMNS says it is.
 for c in "" run compare sweep calibrate validate trace calibration runs show export report; do
   long=$(COLUMNS=300 "$wijksim" $c --help | awk 'length($0) > 120' | head -1)
