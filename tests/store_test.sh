@@ -86,6 +86,13 @@ if wait_paused "$tmp/go-a" $pa; then
   [ "$code" -eq 1 ] && grep -q "run 1 .*being written by another process" live-r.err &&
     echo "ok: --resume of a run another process is writing is refused (exit 1)" ||
     say_fail "--resume of a live run: exit $code: $(cat live-r.err)"
+  # The same store under another name (a symbolic link to it) is the same lock.
+  ln -sf live.db live-link.db
+  "$wijksim" "${args[@]}" --output live-link.db --resume 1 >/dev/null 2>live-l.err
+  code=$?
+  [ "$code" -eq 1 ] && grep -q "run 1 .*being written by another process" live-l.err &&
+    echo "ok: --resume through a symbolic link to the store is refused too (exit 1)" ||
+    say_fail "--resume of a live run through a link to its store: exit $code: $(cat live-l.err)"
   # The tables, the report and the export of a run being written say so, and to wait (not to resume it).
   for cmd in "show 1" "report 1 -o $tmp/live.html" "export 1 --csv $tmp/live-csv"; do
     "$wijksim" $cmd --store live.db >/dev/null 2>live-q.err

@@ -123,11 +123,20 @@ bool same_file(const std::string& a, const std::string& b) {
 }
 
 std::vector<KeptFile> store_files(const std::string& store_path) {
-  return {{store_path, "the results store"},
-          {store_path + "-wal", "the results store's write-ahead log"},
-          {store_path + "-shm", "the results store's shared-memory index"},
-          {store_path + "-journal", "the results store's rollback journal"},
-          {store_path + "-runlock", "the results store's lock file"}};
+  std::vector<KeptFile> files;
+  // Under its name and, when that is a symbolic link, beside the file it reaches (SQLite and the run lock
+  // keep their files there).
+  std::error_code ec;
+  const std::string real = fs::weakly_canonical(store_path, ec).string();
+  for (const std::string& base : {store_path, ec ? store_path : real}) {
+    files.push_back({base, "the results store"});
+    files.push_back({base + "-wal", "the results store's write-ahead log"});
+    files.push_back({base + "-shm", "the results store's shared-memory index"});
+    files.push_back({base + "-journal", "the results store's rollback journal"});
+    files.push_back({base + "-runlock", "the results store's lock file"});
+    if (ec || real == store_path) break;
+  }
+  return files;
 }
 
 void check_output(const std::string& path, const std::string& option, const std::vector<KeptFile>& kept) {

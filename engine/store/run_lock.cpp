@@ -6,6 +6,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 
 #include "wijksim/core/error.h"
 
@@ -25,7 +26,11 @@ struct flock byte_of(std::int64_t run, short type) {
 }  // namespace
 
 std::string RunLock::file_of(const std::string& store_path) {
-  return store_path + "-runlock";
+  // Beside the file itself, whatever name reaches it (a symbolic link, ./x.db): two processes that name one
+  // store differently take one lock, as SQLite, which resolves links, keeps one write-ahead log.
+  std::error_code ec;
+  const std::filesystem::path real = std::filesystem::weakly_canonical(store_path, ec);
+  return (ec ? store_path : real.string()) + "-runlock";
 }
 
 std::optional<RunLock> RunLock::try_lock(const std::string& store_path, std::int64_t run) {
