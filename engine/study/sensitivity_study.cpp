@@ -274,10 +274,27 @@ std::optional<std::pair<double, double>> range_of(const DecisionSimulator& sim, 
     } else {
       continue;
     }
+    if (sp->setter.whole) lo = std::round(lo), hi = std::round(hi);  // the values simulated
     return std::pair{std::clamp(lo, sp->setter.lo, sp->setter.hi),
                      std::clamp(hi, sp->setter.lo, sp->setter.hi)};
   }
   return std::nullopt;
+}
+
+// Whether `key` is a whole number (weeks, teams) in the decision's scenarios: its grid is then rounded, so
+// that every point is labelled with the value simulated (the setter rounds; 1,6 and 2,4 both ran as 2).
+bool is_whole(const DecisionSimulator& sim, const std::string& key) {
+  for (std::size_t j = 0; j < sim.size(); ++j)
+    if (const ScenarioParameter* p = sim.scenario(j).source.parameter(key)) return p->setter.whole;
+  return false;
+}
+
+std::vector<double> grid_of(const DecisionSimulator& sim, const std::string& key, double from, double to,
+                            int n) {
+  std::vector<double> v = linspace(from, to, n);
+  if (is_whole(sim, key))
+    for (double& x : v) x = std::round(x);
+  return v;
 }
 
 bool has_parameter(const DecisionSimulator& sim, std::size_t member, const std::string& key) {
@@ -563,8 +580,9 @@ void simulated(const Study& study, const StudyResult& result, const DecisionGrou
       const Outcome* inmb = find_outcome(ds.outcomes, "inmb");
       const Outcome* cost = find_outcome(ds.outcomes, "delta_cost");
       ds.two_way =
-          two_way(pair[0].key, linspace(rx->first, rx->second, o.grid), pair[1].key,
-                  linspace(ry->first, ry->second, o.grid), g.options.size(), *inmb, *cost, figures, simulate);
+          two_way(pair[0].key, grid_of(sim, pair[0].key, rx->first, rx->second, o.grid), pair[1].key,
+                  grid_of(sim, pair[1].key, ry->first, ry->second, o.grid), g.options.size(), *inmb, *cost,
+                  figures, simulate);
     }
   } else {
     ds.no_two_way =
@@ -712,7 +730,7 @@ SweepResult run_sweep(const Study& study, const std::string& parameter, double f
   out.outcomes = standard_outcomes(shape, study.scenarios.front().scenario.coaches.enabled);
   const DecisionFigures figures(shape, study.scenarios[c].scenario.economics);
   const Simulate simulate = [&](const std::vector<Setting>& s) { return sim.simulate(s); };
-  out.points = sweep(1, parameter, linspace(from, to, steps), out.outcomes, figures, simulate);
+  out.points = sweep(1, parameter, grid_of(sim, parameter, from, to, steps), out.outcomes, figures, simulate);
   return out;
 }
 
