@@ -3,6 +3,7 @@
 // of the thread count, and refused with a location when the file does not fit the scenario.
 #include <oneapi/tbb/global_control.h>
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <cstring>
@@ -339,6 +340,11 @@ TEST_CASE("with a schedule, coaches.fte is the last step's and nothing may repla
   // The scale-up inherits the pilot's fte: 5 from a file merged before its schedule: replaced, as documented.
   CHECK(problem_of(head + "  overload_slope: 0.5\n").empty());
   CHECK(ScenarioSource::load(dir / "s.yaml").base().coaches.fte == 72);
+  // ... and its settings (the store, the report's table of settings, the tornado's base value) say 72.
+  const auto settings = ScenarioSource::load(shipped("scaleup.yaml")).settings();
+  const auto fte = std::find_if(settings.begin(), settings.end(), [](const auto& kv) { return kv.first == "coaches.fte"; });
+  REQUIRE(fte != settings.end());
+  CHECK(fte->second == "72");
   // Given after the schedule (here, in a file extending the scale-up), it would be replaced unseen.
   CHECK_THAT(problem_of(head + "  fte: 80\n"), Catch::Contains("this value would be replaced"));
   // Beside the schedule in one file, the same.

@@ -577,6 +577,11 @@ void flatten_yaml(const YAML::Node& n, const std::string& prefix,
 std::vector<std::pair<std::string, std::string>> ScenarioSource::settings() const {
   std::vector<std::pair<std::string, std::string>> out;
   flatten_yaml(YAML::Load(resolved_yaml_), "", out);
+  // With a schedule, an inherited coaches.fte is replaced by the last step's (section 11.3 of the model):
+  // shown as simulated, not as the file it came from wrote it (the pilot's 5 beside the scale-up's 72).
+  if (!base_.coaches.schedule.empty())
+    for (auto& [key, value] : out)
+      if (key == "coaches.fte") value = fmt::format("{}", base_.coaches.fte);
   return out;
 }
 
