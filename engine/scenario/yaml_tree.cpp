@@ -19,9 +19,9 @@ std::string found(const Node& n) {
     case Node::Kind::Scalar:
       return fmt::format("'{}'", n.text.size() > 80 ? n.text.substr(0, 77) + "..." : n.text);
     case Node::Kind::List:
-      return "a list";
+      return n.children.empty() ? "an empty list" : "a list";
     case Node::Kind::Map:
-      return "a map";
+      return n.keys.empty() ? "an empty map" : "a map";
   }
   return "?";
 }
