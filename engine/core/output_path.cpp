@@ -154,13 +154,16 @@ void check_output(const std::string& path, const std::string& option, const std:
              fmt::format("this is {}, not a regular file: an output is written to a new file and renamed "
                          "over its name, which would replace it; name a regular file or a new name",
                          kind));
-    if (is_sqlite_database(path))
-      refuse(path, option,
-             "this is an SQLite database, or part of one (its write-ahead log or rollback journal): no output "
-             "ever replaces one; name another file");
   } else if (!why.empty()) {
     refuse(path, option, fmt::format("cannot write here: {}", why));
   }
+  // A file the command reads or keeps first (the message names it: "this is the results store"), then any
+  // other SQLite database, a store of another command or another program's.
+  check_kept(path, option, kept, "an output never replaces a file the command reads or keeps");
+  if (is_sqlite_database(path))
+    refuse(path, option,
+           "this is an SQLite database (a results store?), or part of one (its write-ahead log or rollback "
+           "journal): no output ever replaces one; name another file");
   // The output is written to a temporary file beside it and renamed over the name, so its directory must be
   // there and writable: checked now, so a long run does not end in an output it cannot write (a failure of
   // the machine's state, not of the name: exit 3 as for any write that fails).
@@ -172,7 +175,6 @@ void check_output(const std::string& path, const std::string& option, const std:
   if (::access(dir_name.c_str(), W_OK | X_OK) != 0)
     throw Error(fmt::format("cannot write '{}': the directory '{}' is not writable ({})", shown(path),
                             dir_name, std::strerror(errno)));
-  check_kept(path, option, kept, "an output never replaces a file the command reads or keeps");
 }
 
 void check_store_path(const std::string& path, const std::string& option, const std::vector<KeptFile>& kept) {
