@@ -371,3 +371,42 @@ TEST_CASE("quality-adjusted household-years weigh each household-week by its num
        measure_run(s, simulate(without, {s.simulation.seed, 0, 0})).figures.quality_adjusted_years)
     CHECK(std::isnan(qa));
 }
+
+TEST_CASE("each figure's range: utilisation at most 1 unless a cut can exceed it, targets by their kind",
+          "[summary]") {
+  Scenario s = hand_scenario();
+  auto target = [](TargetMeasure::Kind k) {
+    CalibrationTarget t;
+    t.parsed.kind = k;
+    return t;
+  };
+  s.targets = {target(TargetMeasure::Kind::Share), target(TargetMeasure::Kind::AgencyWait),
+               target(TargetMeasure::Kind::NotHelped)};
+  auto same = [](const Bounds& a, const Bounds& b) { return a.lo == b.lo && a.hi == b.hi; };
+  {
+    // Coaches on additional funding: no agency's capacity is cut, so cases never exceed places.
+    s.coaches.funding = Funding::Additional;
+    const Measures<Bounds> b = figure_bounds(shape_of(s));
+    CHECK(same(b.agencies[0].utilisation, kUnitInterval));
+    CHECK(same(b.agencies[0].wait_weeks, kNonNegative));
+    CHECK(same(b.agencies[0].places_funded, kNonNegative));
+    REQUIRE(b.targets.size() == 3);
+    CHECK(same(b.targets[0], kUnitInterval));
+    CHECK(same(b.targets[1], kNonNegative));
+    CHECK(same(b.targets[2], kUnitInterval));
+  }
+  {
+    // Reallocated funding that cuts this agency: cases in treatment can exceed the places left.
+    s.coaches.funding = Funding::Reallocated;
+    s.agencies[0].reallocation_share = 1;
+    CHECK(same(figure_bounds(shape_of(s)).agencies[0].utilisation, kNonNegative));
+  }
+  // A wait of five runs, one long: the plain interval of the mean, 1.88 -/+ 2.776 x 1.78 (by hand), reaches
+  // below 0; on the log scale it stays above 0 and keeps the mean inside.
+  const std::vector<double> waits = {0.1, 0.1, 0.1, 0.1, 9.0};
+  const Stat plain = describe_within(waits, kUnbounded), kept = describe_within(waits, kNonNegative);
+  CHECK(plain.lo < 0);
+  CHECK(kept.lo > 0);
+  CHECK(kept.lo < kept.mean);
+  CHECK(kept.hi > kept.mean);
+}
