@@ -151,6 +151,9 @@ void check_set_keys(const Node& tree, const std::vector<std::string>& keys, cons
     return a.file == b.file && a.line == b.line && a.column == b.column;
   };
   std::vector<std::pair<const Node*, std::size_t>> taken;  // each number found, and the column naming it
+  const Node* coaches = copy.get("coaches");
+  const Node* scheduled_fte =
+      coaches != nullptr && coaches->get("schedule") != nullptr ? coaches->get("fte") : nullptr;
   for (std::size_t j = 0; j < keys.size(); ++j) {
     std::vector<Node*> nodes;
     std::string why;
@@ -158,9 +161,6 @@ void check_set_keys(const Node& tree, const std::vector<std::string>& keys, cons
       d.add(key_where[j], keys[j], fmt::format("{} (scenario {})", why, file));
       continue;
     }
-    const Node* coaches = copy.get("coaches");
-    const Node* scheduled_fte =
-        coaches != nullptr && coaches->get("schedule") != nullptr ? coaches->get("fte") : nullptr;
     for (const Node* n : nodes) {
       if (n == scheduled_fte) {
         d.add(key_where[j], keys[j],
