@@ -57,9 +57,10 @@ std::string icer_text(const Icer& i, const std::string& effect_unit,
   switch (i.quadrant) {
     case Quadrant::SE:
     case Quadrant::NW: {
-      // "dominant (saves ...)" -> "dominant in 91% of draws (saves ...)"
+      // "dominant (saves ...)" -> "dominant in 91% of draws (mean: saves ...)": the quadrant is the means',
+      // and the share says how often a draw falls in it, so a saving of the mean is not read as certain.
       const std::size_t open = plain.find(" (");
-      return plain.substr(0, open) + " " + in + plain.substr(open);
+      return plain.substr(0, open) + " " + in + " (mean: " + plain.substr(open + 2);
     }
     case Quadrant::NE:
       return fmt::format("{} (more costly and more effective {})", plain, in);

@@ -16,8 +16,8 @@ namespace wijksim {
 std::string icer_text(const Icer& i, const std::string& effect_unit = "unit of effect");
 
 // The same, saying how often the quadrant holds over the draws (or runs, `noun`): "dominant in 91% of draws
-// (saves € 1.000, gains 0,5)", "dominated in 3 of 5 runs (...)". A trade-off (NE, SW) adds "(more costly and
-// more effective in 80% of draws)".
+// (mean: saves € 1.000, gains 0,5)", "dominated in 3 of 5 runs (mean: ...)". A trade-off (NE, SW) adds
+// "(more costly and more effective in 80% of draws)".
 std::string icer_text(const Icer& i, const std::string& effect_unit,
                       const std::array<double, 5>& quadrant_share, int n, const std::string& noun);
 
