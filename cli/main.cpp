@@ -10,6 +10,7 @@
 
 #include <atomic>
 #include <charconv>
+#include <cmath>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
@@ -25,12 +26,14 @@
 #include "help_format.h"
 #include "interrupts.h"
 #include "progress_bar.h"
+#include "shell_words.h"
 #include "terminal.h"
 #include "wijksim/analysis/calibration.h"
 #include "wijksim/cluster/distributed_calibration.h"
 #include "wijksim/cluster/distributed_study.h"
 #include "wijksim/cluster/world.h"
 #include "wijksim/core/atomic_file.h"
+#include "wijksim/core/dutch_numbers.h"
 #include "wijksim/core/error.h"
 #include "wijksim/core/output_path.h"
 #include "wijksim/model/model.h"
@@ -183,26 +186,6 @@ void print_input_error(const InputError& e, bool simulates) {
   if (simulates)
     cli::err("{} error{} found; nothing was simulated.\n", e.diagnostics().size(),
              e.diagnostics().size() == 1 ? "" : "s");
-}
-
-// One argument as a POSIX shell reads it back: as it is when no character of it means anything to a shell,
-// else in single quotes, a quote inside written '\'' ('s-Hertogenbosch.yaml, a path with a space or a $).
-std::string shell_word(const std::string& a) {
-  constexpr const char* kPlain = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_@%+=:,./-";
-  if (!a.empty() && a.find_first_not_of(kPlain) == std::string::npos) return a;
-  std::string q = "'";
-  for (const char c : a) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return q + "'";
-}
-
-// The command line as a shell would take it back: the stored run's command and the one that resumes it.
-std::string quoted_args(int argc, char** argv) {
-  std::string s;
-  for (int i = 0; i < argc; ++i) {
-    if (i) s += ' ';
-    s += shell_word(argv[i]);
-  }
-  return s;
 }
 
 // The command that continues run `run`: the command line with --resume (already in it when this process
@@ -567,7 +550,11 @@ int list_runs(const Options& o) {
   const RunStore store = RunStore::open(o.store, RunStore::Mode::ReadOnly);
   const auto runs = store.runs();
   if (runs.empty()) cli::out("{} holds no runs\n", o.store);
+  // The stored command line, indented by 10 and broken at its words to the output's width (at most 120
+  // columns, as the tables) so that a shell still reads it back whole.
+  const std::size_t width = std::min<std::size_t>(cli::output_width(stdout), 120);
   for (const RunInfo& r : runs) {
+    const std::string command_line = cli::wrap_shell_line(r.command_line, 10, width);
     std::string names;
     for (const StoredScenario& s : store.scenarios(r.id))
       if (s.role != "comparator") names += (names.empty() ? "" : ", ") + s.name;
@@ -576,7 +563,7 @@ int list_runs(const Options& o) {
           "run {:>4}  {}  {:<11}  calibrate: {}\n          {}, {} replication{}, {} year{}, seed {}\n        "
           "  {}\n",
           r.id, r.started_at, r.status, names, progress_of(r), r.replications, r.replications == 1 ? "" : "s",
-          r.years, r.years == 1 ? "" : "s", r.seed, r.command_line);
+          r.years, r.years == 1 ? "" : "s", r.seed, command_line);
       continue;
     }
     const std::string done = r.draws == 0 ? progress_of(r)
@@ -584,7 +571,7 @@ int list_runs(const Options& o) {
                                                         r.replications, r.replications == 1 ? "" : "s");
     cli::out("run {:>4}  {}  {:<11}  {}: {}\n          {}, {} year{}, seed {}\n          {}\n", r.id,
              r.started_at, r.status, r.command, names, done, r.years, r.years == 1 ? "" : "s", r.seed,
-             r.command_line);
+             command_line);
     // "running" is what the store says; whether a process still writes it is the run's lock (run_lock.h).
     if (r.status == "running" && !RunLock::held(o.store, r.id))
       cli::out("          no process is writing it any more (it was killed); `--resume {}` continues it\n",
@@ -655,9 +642,11 @@ int validate(const Options& o) {
       const ScenarioSource src = ScenarioSource::load(path);
       const Scenario s = src.base();
       cli::out(
-          "{}: ok ({} households, {} domains, {} agencies, {} payers{}{})\n", path, s.population.households,
-          s.domains.size(), s.agencies.size(), s.payers.size(),
-          s.coaches.enabled ? fmt::format(", {} coach FTE", s.coaches.fte) : "",
+          "{}: ok\n  {} households, {} domains, {} agencies, {} payers{}{}\n", path,
+          format_dutch(s.population.households, 0), s.domains.size(), s.agencies.size(), s.payers.size(),
+          s.coaches.enabled
+              ? fmt::format(", {} coach FTE", format_dutch(s.coaches.fte, s.coaches.fte == std::floor(s.coaches.fte) ? 0 : 2))
+              : "",
           src.uncertain().empty() ? "" : fmt::format(", {} uncertain parameters", src.uncertain().size()));
     } catch (const InputError& e) {
       ++bad;
@@ -1046,9 +1035,9 @@ static int command(int argc, char** argv) {
     if (o.output && o.output->empty()) throw UsageError("--output needs the name of a file");
     if (o.report && o.report->empty()) throw UsageError("--report needs the name of a file");
     if (*export_cmd && o.csv_dir.empty()) throw UsageError("--csv needs the name of a directory");
-    if (*run) return run_or_compare("run", o, false, quoted_args(argc, argv), *world);
-    if (*compare) return run_or_compare("compare", o, true, quoted_args(argc, argv), *world);
-    if (*calibrate_cmd) return calibrate(o, quoted_args(argc, argv), *world);
+    if (*run) return run_or_compare("run", o, false, cli::quoted_args(argc, argv), *world);
+    if (*compare) return run_or_compare("compare", o, true, cli::quoted_args(argc, argv), *world);
+    if (*calibrate_cmd) return calibrate(o, cli::quoted_args(argc, argv), *world);
     if (!rank0) return kOk;  // the other commands run on rank 0 alone
     if (world->size() > 1 && *sweep)
       cli::err(
@@ -1073,20 +1062,20 @@ static int command(int argc, char** argv) {
     print_input_error(e, *run || *compare || *trace_cmd || *calibration_cmd || *sweep || *calibrate_cmd);
     return kBadInput;
   } catch (const InternalError& e) {
-    cli::err("error: {}\n(command: {})\n{}", e.what(), quoted_args(argc, argv), kBugReport);
+    cli::err("error: {}\n(command: {})\n{}", e.what(), cli::quoted_args(argc, argv), kBugReport);
     return kInternal;
   } catch (const Error& e) {
-    cli::err("error: {}\n(command: {})\n", e.what(), quoted_args(argc, argv));
+    cli::err("error: {}\n(command: {})\n", e.what(), cli::quoted_args(argc, argv));
     return kFailed;
   } catch (const std::bad_alloc&) {
     // The machine, not a bug: a run larger than the memory the process may have (ulimit -v, a container).
     cli::err(
         "error: out of memory: the run needs more memory than this process may have; use fewer households, "
         "draws or replications, or more memory\n(command: {})\n",
-        quoted_args(argc, argv));
+        cli::quoted_args(argc, argv));
     return kFailed;
   } catch (const std::exception& e) {
-    cli::err("internal error: {}\n(command: {})\n{}", e.what(), quoted_args(argc, argv), kBugReport);
+    cli::err("internal error: {}\n(command: {})\n{}", e.what(), cli::quoted_args(argc, argv), kBugReport);
     return kInternal;
   }
   return kUsage;

@@ -253,7 +253,12 @@ grep -q '^scenario,' "$tmp/closed.csv" || { echo "FAIL: the output was not writt
 odd="$tmp/'s-Hertogenbosch \$wijk; x"
 mkdir -p "$odd" && cp -r "$src/scenarios/." "$odd/"
 expect 0 "a scenario in a folder named 's-Hertogenbosch \$wijk; x" "$wijksim" run "$odd/pilot.yaml" -r 1 -y 1 --store "$odd/r.db"
-line=$("$wijksim" runs --store "$odd/r.db" | sed -n '3s/^ *//p')
+# `runs` breaks a long command line at its words with " \" (here at the pipe's 100 columns): the lines from
+# the third on, up to the first without the backslash, are the command.
+line=$("$wijksim" runs --store "$odd/r.db" | awk 'NR >= 3 { sub(/^ +/, ""); print; if (!/\\$/) exit }')
+case "$line" in *'\'$'\n'*) ;; *) echo "FAIL: runs did not break the long command line: $line"; fail=1 ;; esac
+wide=$("$wijksim" runs --store "$odd/r.db" | awk 'length > 100')
+[ -z "$wide" ] || { echo "FAIL: runs printed a line over 100 columns: $wide"; fail=1; }
 # (In a subshell: a line that is not valid shell ends only that.)
 if (eval "set -- $line" && [ "$#" -eq 9 ] && [ "$2" = run ] && [ "$3" = "$odd/pilot.yaml" ] && [ "$9" = "$odd/r.db" ]) 2>/dev/null; then
   echo "ok: the stored command line reads back as the same words"

@@ -68,7 +68,7 @@ Table cost_effectiveness_table(const DecisionGroup& g) {
                 {"p_cost_saving", "probability cost-saving"},
                 {"p_cost_effective", "probability cost-effective"},
                 {"rungs", "ladder rungs gained per household"},
-                {"escalations", "escalations per 1,000 households per year"}};
+                {"escalations", "escalations per 1.000 households per year"}};
   // Quality-adjusted household-years beside them, when the scenarios give utility weights.
   const bool utilities = !g.interventions.empty() && g.interventions.front().has_quality_adjusted;
   if (utilities) {

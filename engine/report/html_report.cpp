@@ -354,7 +354,7 @@ void ReportWriter::glance(const StoredScenario& s, const StoredScenario& c) {
     item("Team-weeks above the caseload norm", figure(caseload, "above_norm", "value"));
     item("Wait for a coach (weeks)", figure(caseload, "coach_wait_weeks", "value"));
   }
-  item("Escalations per 1,000 households per year (difference)", figure(ce, s.name, "escalations"));
+  item("Escalations per 1.000 households per year (difference)", figure(ce, s.name, "escalations"));
   item("Ladder rungs gained per household (difference)", figure(ce, s.name, "rungs"));
   body_ += fmt::format(
       "<section class=\"glance\">\n<h3>At a glance</h3>\n<dl class=\"glance\">\n{}</dl>\n<p class=\"note\">"
@@ -586,10 +586,10 @@ void ReportWriter::households(const StoredScenario& s, const StoredScenario* c) 
   chart(
       c ? "Fewer crises?" : "How often do problems escalate?",
       fmt::format("Escalations (evictions, benefit inflow, crisis admissions, out-of-home placements, police "
-                  "interventions) per 1,000 households per year, per {} weeks.",
+                  "interventions) per 1.000 households per year, per {} weeks.",
                   kSeriesBlockWeeks),
       charts::over_time(lines(s, c, &ScenarioSeries::escalations),
-                        "escalations per 1,000 households per year", Axis::Decimal1, info_.years),
+                        "escalations per 1.000 households per year", Axis::Decimal1, info_.years),
       "escalations", s.name, "Band: 95% of runs.");
   chart(c ? "Do households climb the participation ladder?"
           : "Where are households on the participation ladder?",

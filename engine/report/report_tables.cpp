@@ -137,10 +137,10 @@ Table events(const Source& src) {
   auto row = [&](std::string key, std::string label, const Stat& s, Unit u, int indent = 0) {
     t.rows.push_back({std::move(key), std::move(label), {Cell::of(s, u)}, indent});
   };
-  row("bounces", "bounces per 1,000 households per year", m.bounces, Unit::PerThousandYear);
+  row("bounces", "bounces per 1.000 households per year", m.bounces, Unit::PerThousandYear);
   for (std::size_t e = 0; e < src.shape.escalation_types.size(); ++e)
     row("escalations/" + src.shape.escalation_types[e],
-        fmt::format("escalations per 1,000 households per year: {}", src.shape.escalation_types[e]),
+        fmt::format("escalations per 1.000 households per year: {}", src.shape.escalation_types[e]),
         m.escalations[e], Unit::PerThousandYear);
   row("rungs_gained", "ladder rungs gained per household (end minus start)", m.rungs_gained, Unit::Rung);
   row("resolved", "problems resolved per year", m.resolved, Unit::PerYear);

@@ -266,7 +266,7 @@ std::vector<Table> evppi_tables(const DecisionSensitivity& d) {
       "a "
       "group's value can be too low), standard error from the regression's posterior. 'all': every parameter "
       "together, the EVPI without the households' luck.",
-      d.households, format_euros(d.willingness_to_pay));
+      format_dutch(d.households, 0), format_euros(d.willingness_to_pay));
   t.columns = {{"kind", "what"},
                {"parameters", "parameters"},
                {"evppi_household", "EVPPI per household (EUR)"},
@@ -416,7 +416,7 @@ Table survey_table(const DecisionSensitivity& d, std::size_t option) {
   Table t;
   t.id = "virtual_evaluation";
   t.title = fmt::format("The evaluation the city would run: a survey of {} households before and after",
-                        d.survey_design.sample);
+                        format_dutch(d.survey_design.sample, 0));
   t.scenario = d.names[option];
   t.comparator = d.names[0];
   t.note = fmt::format(
@@ -430,12 +430,12 @@ Table survey_table(const DecisionSensitivity& d, std::size_t option) {
       "share "
       "of the studies significant at 5% (two-sided z test), and significant with the true effect's sign; "
       "analytic: normal approximation with the true shares. Shares in percentage points.",
-      d.survey_design.sample, d.names[option], d.names[0],
+      format_dutch(d.survey_design.sample, 0), d.names[option], d.names[0],
       d.survey_control_is_same_run ? ": with one run only, the same households"
                                    : ", a run with households of its own",
       d.survey_design.difference_in_differences ? "the estimate is the difference in differences"
                                                 : "the estimate compares the two after the policy",
-      d.survey_design.studies);
+      format_dutch(d.survey_design.studies, 0));
   t.columns = {{"true_effect", "true effect"},
                {"estimate", "a survey would estimate"},
                {"power", "power at 5%"},
