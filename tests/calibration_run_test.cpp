@@ -190,6 +190,28 @@ TEST_CASE("calibrate simulates its households: every neighbourhood in proportion
   CHECK(sim.agencies[0].capacity == 11);
 }
 
+TEST_CASE("calibrate simulates as many coach FTE per household as the scenario has, each step's",
+          "[calibrate]") {
+  TempDir dir("calibrate");
+  const std::string t = replace(kTargets, "  replications: 2\n", "  replications: 2\n  households: 700\n");
+  dir.write("targets.yaml", t);
+  // The pilot's 5 FTE for 2,800 households, a quarter simulated: 1.25 FTE for 700.
+  dir.write("pilot.yaml", "extends: " + shipped("pilot.yaml") + "\nname: p\ntargets: targets.yaml\n");
+  const Scenario pilot = plan_calibration(dir / "pilot.yaml", std::nullopt).simulated.base();
+  CHECK(pilot.population.households == 700);
+  CHECK(pilot.coaches.fte == 1.25);
+  // A schedule of 2 FTE then 4 (3 teams), each step a quarter: 0.5 then 1; the reallocation of their cost
+  // is checked against the agencies of the 700 households, not of 2,800.
+  dir.write("steps.yaml", "extends: " + shipped("pilot.yaml") +
+                              "\nname: s\ntargets: targets.yaml\ncoaches:\n  teams: 3\n  fte: null\n"
+                              "  schedule:\n    - {year: 0, teams: 2, fte: 2}\n    - {year: 1, teams: 3, fte: 4}\n");
+  const Scenario steps = plan_calibration(dir / "steps.yaml", std::nullopt).simulated.base();
+  REQUIRE(steps.coaches.schedule.size() == 2);
+  CHECK(steps.coaches.schedule[0].fte == 0.5);
+  CHECK(steps.coaches.schedule[1].fte == 1.0);
+  CHECK(steps.coaches.fte == 1.0);  // the last step's
+}
+
 TEST_CASE("calibrate: the log-likelihood is that of the candidate's own runs, with common random numbers",
           "[calibrate]") {
   TempDir dir("calibrate");
@@ -223,6 +245,30 @@ TEST_CASE("calibrate: the log-likelihood is that of the candidate's own runs, wi
   for (std::size_t i : r.sets) CHECK(r.candidates[i].round >= 0);
   REQUIRE(r.fit.size() == 4);
   CHECK(r.fit[3].fit == Fit::NotModelled);
+}
+
+TEST_CASE("calibrate: a whole-number parameter (weeks) is simulated and written rounded", "[calibrate]") {
+  // A continuous prior on whole weeks: before, the file's reader refused every candidate's 3.7 weeks and
+  // the calibration ended with "no candidate can reproduce the targets".
+  TempDir dir("calibrate");
+  std::string t =
+      replace(kTargets, "fragmentation.wrong_agency_probability: {dist: uniform, min: 0.1, max: 0.5}",
+              "fragmentation.bounce_weeks: {dist: uniform, min: 1, max: 8}");
+  t = replace(t, "  mode_search: 10\n", "  mode_search: 0\n");
+  const CalibrationPlan plan = plan_calibration(tiny(dir, t), 7);
+  CHECK(plan.simulated.names_whole_numbers("fragmentation.bounce_weeks"));
+  CHECK(!plan.simulated.names_whole_numbers("domains.*.incidence_per_year"));
+  const CalibrationResult r = run_calibration(plan);
+  CHECK(r.rejected == 0);
+  REQUIRE(r.set_values.size() == 20);
+  bool some_drawn_between = false;
+  for (std::size_t k = 0; k < r.sets.size(); ++k) {
+    const double drawn = r.candidates[r.sets[k]].parameters[1];
+    some_drawn_between = some_drawn_between || drawn != std::round(drawn);
+    CHECK(r.set_values[k][1] == std::round(drawn));                      // the weeks simulated
+    CHECK(r.set_values[k][0] == r.candidates[r.sets[k]].parameters[0]);  // a rate as drawn
+  }
+  CHECK(some_drawn_between);
 }
 
 TEST_CASE("calibrate: interrupted and resumed from the store, the same sets as a run never interrupted",

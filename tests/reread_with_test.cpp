@@ -99,6 +99,28 @@ TEST_CASE("reread_with: a number replaces a distribution, which then no longer v
   CHECK(set.base().domains[0].escalation_cost == 600000);
 }
 
+TEST_CASE("reread_with rounds a whole number (weeks), as with_values does", "[reread_with]") {
+  // A calibration's uniform prior on coaches.max_weeks proposes 55.3: the file's reader takes whole weeks
+  // only, so without rounding every candidate was refused and none could be weighed.
+  const ScenarioSource src = ScenarioSource::load(shipped("pilot.yaml"));
+  const Scenario down =
+      src.reread_with(std::vector<KeyValue>{{"coaches.max_weeks", 55.3, kHere},
+                                            {"coaches.close_after_quiet_weeks", 7.5, kHere},
+                                            {"coaches.self_referral_per_year", 0.35, kHere}})
+          .base();
+  CHECK(down.coaches.max_weeks == 55);
+  CHECK(down.coaches.close_after_quiet_weeks == 8);         // half away from zero, as std::round
+  CHECK(down.coaches.self_referral_per_year == 0.35);       // not a whole number: kept as given
+  CHECK(src.with_values({{"coaches.max_weeks", 55.3}}).coaches.max_weeks == 55);  // the same as with_values
+  CHECK(src.names_whole_numbers("coaches.max_weeks"));
+  CHECK(!src.names_whole_numbers("coaches.self_referral_per_year"));
+  CHECK(!src.names_whole_numbers("coaches.no_such_key"));
+  // The range is checked after rounding: 0.4 weeks rounds to 0, below the smallest 1.
+  const auto p = problems_of(src, {{"coaches.max_weeks", 0.4, kHere}});
+  REQUIRE(p.size() == 1);
+  CHECK(p[0].where.line == kHere.line);
+}
+
 TEST_CASE("reread_with applies the reader's conversions", "[reread_with]") {
   const ScenarioSource src = ScenarioSource::load(shipped("baseline-velve.yaml"));
   const Scenario s =

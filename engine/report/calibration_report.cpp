@@ -65,8 +65,8 @@ Report calibration_report(const CalibrationPlan& plan, const CalibrationResult& 
       "(common random numbers). Log-likelihood: the sum over the {} targets the model represents of "
       "log N(model; target, s), s^2 = ((high - low) / 3.92)^2 + the model's Monte Carlo standard error^2. "
       "The rounds stop once the effective sample size reaches the number of sets.",
-      plan.file.path, plan.households, cs.replications, cs.replications == 1 ? "" : "s", cs.years,
-      cs.years == 1 ? "" : "s", plan.represented);
+      plan.file.path, format_dutch(plan.households, 0), cs.replications, cs.replications == 1 ? "" : "s",
+      cs.years, cs.years == 1 ? "" : "s", plan.represented);
   run.columns = {{"value", ""}};
   auto count = [&](const char* key, const char* label, double x) {
     run.rows.push_back({key, label, {Cell::of_value(x, Unit::Count)}});

@@ -415,15 +415,33 @@ ScenarioSource ScenarioSource::reread_with(std::span<const KeyValue> values) con
       continue;
     }
     for (Node* n : nodes) {
+      // A whole number (weeks, teams) is rounded, as with_values and a draw's setter round it: a
+      // calibration's continuous prior on max_weeks proposes 55.3, which the file's reader refuses.
+      const double value = whole_number_at(n->where) ? std::round(kv.value) : kv.value;
       // Located where the value comes from: a value the key cannot take is reported there.
       *n = Node{};
       n->kind = Node::Kind::Scalar;
-      n->text = fmt::format("{}", kv.value);  // the shortest text that reads back as the same double
+      n->text = fmt::format("{}", value);  // the shortest text that reads back as the same double
       n->where = kv.where;
     }
   }
   if (!problems.empty()) throw InputError(std::move(problems));
   return from_tree(std::move(tree), path_, Reuse{false, &base_.targets, sets_, extended_files()}, Diags{});
+}
+
+bool ScenarioSource::whole_number_at(const Location& at) const {
+  return std::any_of(parameters_.begin(), parameters_.end(), [&](const ScenarioParameter& q) {
+    return q.setter.whole && q.where.file == at.file && q.where.line == at.line &&
+           q.where.column == at.column;
+  });
+}
+
+bool ScenarioSource::names_whole_numbers(const std::string& key_path) const {
+  Node copy = *tree_;
+  std::vector<Node*> nodes;
+  std::string why;
+  if (!find_values(copy, key_path, true, nodes, why) || nodes.empty()) return false;
+  return std::all_of(nodes.begin(), nodes.end(), [&](const Node* n) { return whole_number_at(n->where); });
 }
 
 std::vector<std::string> ScenarioSource::extended_files() const {

@@ -76,10 +76,13 @@ class ScenarioSource {
   // conversion (euros to cents, capacity per 1,000 households) and cross-check applies as for a file. A
   // number replaces a distribution (that parameter no longer varies between draws). Throws InputError at
   // the value's `where` for a key path the scenario does not have or that is not a number (nor a
-  // distribution), and for a value the key cannot take (a share above 1).
+  // distribution), and for a value the key cannot take (a share above 1). A whole parameter (weeks, teams)
+  // is rounded first, as with_values rounds it.
   ScenarioSource reread_with(std::span<const KeyValue> values) const;
   // Whether the scenario gives `key_path` (as reread_with reads it) a value of any kind.
   bool has(const std::string& key_path) const;
+  // Whether every number `key_path` names is a whole number (weeks, teams), which reread_with rounds.
+  bool names_whole_numbers(const std::string& key_path) const;
 
   // The parameter sets its draws take values from (the scenario's `parameter_sets`, or
   // with_parameter_sets); null without.
@@ -107,8 +110,8 @@ class ScenarioSource {
   const std::vector<SourceFile>& files() const { return files_; }
   // Where the scenario names its comparator (for messages about the pair).
   const Location& comparator_location() const { return comparator_where_; }
-  // Throws InputError (at where[j]) unless every key path keys[j] names numbers of this scenario that may vary
-  // (not its size or structure), each number named by one key path only: the columns of a sets file, the
+  // Throws InputError (at where[j]) unless every key path keys[j] names numbers of this scenario that may
+  // vary (not its size or structure), each number named by one key path only: the columns of a sets file, the
   // free parameters of a calibration.
   void check_varying(const std::vector<std::string>& keys, const std::vector<Location>& where) const;
   // Where the scenario (or a file it extends) sets top-level `key`; the scenario's file when none does.
@@ -135,6 +138,8 @@ class ScenarioSource {
                                   const Reuse& reuse, loader::Diags d);
   // The files the scenario extends, from files_.
   std::vector<std::string> extended_files() const;
+  // Whether the number written at `at` in the scenario's files is a whole parameter (setter.whole).
+  bool whole_number_at(const Location& at) const;
   struct SetCache;
   const ScenarioSource& set_source(std::uint64_t seed, std::uint32_t draw) const;
   void apply_draw(Scenario& s, std::uint64_t seed, std::uint32_t draw,

@@ -16,21 +16,38 @@ namespace wijksim {
 namespace {
 
 // The values that make the scenario `households` households (0 or more than it has: all of them): every
-// neighbourhood scaled in proportion, at least one household each.
+// neighbourhood scaled in proportion, at least one household each, and the coaches' FTE (each step's, with
+// a schedule) by the same factor, so that a smaller city has as many coaches per household (agencies'
+// capacity is per 1,000 households already). Without the FTE, a scale-up's coaches would be paid from the
+// places of a city a quarter of its size.
 std::vector<KeyValue> scaled_households(const ScenarioSource& src, int households, const Location& where) {
   const Scenario s = src.base();
   const int total = s.population.households;
   if (households <= 0 || households >= total) return {};
-  const double f = static_cast<double>(households) / total;
   std::vector<KeyValue> v;
-  if (s.population.neighbourhoods.empty()) return {{"population.households", double(households), where}};
-  double sum = 0;
-  for (const NeighbourhoodSpec& n : s.population.neighbourhoods) {
-    const double h = std::max(1.0, std::round(n.households * f));
-    sum += h;
-    v.push_back({"population.neighbourhoods." + n.name + ".households", h, where});
+  double sum = households;
+  if (s.population.neighbourhoods.empty()) {
+    v.push_back({"population.households", double(households), where});
+  } else {
+    sum = 0;
+    const double f = static_cast<double>(households) / total;
+    for (const NeighbourhoodSpec& n : s.population.neighbourhoods) {
+      const double h = std::max(1.0, std::round(n.households * f));
+      sum += h;
+      v.push_back({"population.neighbourhoods." + n.name + ".households", h, where});
+    }
+    if (src.has("population.households")) v.push_back({"population.households", sum, where});
   }
-  if (src.has("population.households")) v.push_back({"population.households", sum, where});
+  // By the households simulated (after rounding the neighbourhoods), as the agencies' places are.
+  const double f = sum / total;
+  if (s.coaches.enabled) {
+    if (!s.coaches.schedule.empty()) {
+      for (std::size_t i = 0; i < s.coaches.schedule.size(); ++i)
+        v.push_back({fmt::format("coaches.schedule[{}].fte", i), s.coaches.schedule[i].fte * f, where});
+    } else {
+      v.push_back({"coaches.fte", s.coaches.fte * f, where});
+    }
+  }
   return v;
 }
 
@@ -350,7 +367,17 @@ CalibrationResult run_calibration(const CalibrationPlan& plan, const Progress::C
   // The sets: resampled by weight, systematically, from one seeded uniform.
   const RandomStreams::Block b = rs.block(0, 0, Stream::CalibrationResample);
   out.sets = systematic_resample(out.imis.weights, static_cast<std::size_t>(cs.sets), uniform53(b[0], b[1]));
-  for (std::size_t i : out.sets) out.set_values.push_back(out.candidates[i].parameters);
+  // Each set as simulated: a whole number (max_weeks) rounded as reread_with rounds it, so that the sets
+  // file, the posterior and a PSA from the file name the weeks the candidates ran with.
+  std::vector<bool> whole(free.size());
+  for (std::size_t j = 0; j < free.size(); ++j)
+    whole[j] = plan.simulated.names_whole_numbers(free[j].key_path);
+  for (std::size_t i : out.sets) {
+    std::vector<double> x = out.candidates[i].parameters;
+    for (std::size_t j = 0; j < x.size(); ++j)
+      if (whole[j]) x[j] = std::round(x[j]);
+    out.set_values.push_back(std::move(x));
+  }
   for (std::size_t j = 0; j < free.size(); ++j) {
     std::vector<double> v;
     for (const auto& x : out.set_values) v.push_back(x[j]);
