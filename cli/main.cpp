@@ -19,6 +19,7 @@
 #include <memory>
 #include <new>
 #include <optional>
+#include <regex>
 #include <string>
 #include <vector>
 
@@ -645,7 +646,8 @@ int validate(const Options& o) {
           "{}: ok\n  {} households, {} domains, {} agencies, {} payers{}{}\n", path,
           format_dutch(s.population.households, 0), s.domains.size(), s.agencies.size(), s.payers.size(),
           s.coaches.enabled
-              ? fmt::format(", {} coach FTE", format_dutch(s.coaches.fte, s.coaches.fte == std::floor(s.coaches.fte) ? 0 : 2))
+              ? fmt::format(", {} coach FTE",
+                            format_dutch(s.coaches.fte, s.coaches.fte == std::floor(s.coaches.fte) ? 0 : 2))
               : "",
           src.uncertain().empty() ? "" : fmt::format(", {} uncertain parameters", src.uncertain().size()));
     } catch (const InputError& e) {
@@ -993,6 +995,17 @@ static int command(int argc, char** argv) {
   app.set_version_flag("--version", std::string("wijksim ") + WIJKSIM_VERSION);
   app.require_subcommand(1);
   app.formatter(cli::help_formatter());  // before the subcommands: they take their parent's
+  // CLI11 says "scenario: At Most 1 required but received 2" for a second scenario given to a command that
+  // reads one; said plainly, with the count of each.
+  app.failure_message([](const CLI::App*, const CLI::Error& e) {
+    static const std::regex kCount(R"(^(.*): At (Most|least) (\d+) required but received (\d+)$)");
+    std::string m = e.what();
+    std::smatch g;
+    if (std::regex_match(m, g, kCount))
+      m = fmt::format("{}: {} {} expected, {} given", g[1].str(), g[2].str() == "Most" ? "at most" : "at least",
+                      g[3].str(), g[4].str());
+    return m + "\nRun with --help for more information.\n";
+  });
   Options o;
   std::vector<CLI::Option*> store_options;  // --store of every command, to tell a given one from the default
 

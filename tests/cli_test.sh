@@ -40,6 +40,8 @@ done
 expect 2 "no subcommand" "$wijksim"
 expect 2 "unknown option" "$wijksim" run "$src/scenarios/pilot.yaml" --no-such-option
 expect 2 "bad --format" "$wijksim" run "$src/scenarios/pilot.yaml" --format xml
+expect 2 "calibrate given two scenarios" "$wijksim" calibrate "$src/scenarios/pilot.yaml" "$src/scenarios/scaleup.yaml"
+grep -q "^scenario: at most 1 expected, 2 given" "$tmp/err" || { echo "FAIL: two scenarios to calibrate: $(cat "$tmp/err")"; fail=1; }
 expect 1 "missing scenario file" "$wijksim" run "$tmp/missing.yaml"
 grep -q "missing.yaml" "$tmp/err" || { echo "FAIL: the error does not name the file"; fail=1; }
 printf 'name: broken\npopulation: {households: -3}\n' >"$tmp/broken.yaml"
