@@ -203,3 +203,28 @@ TEST_CASE("the report of a comparison holds every chart, library and figure, and
   // Rendering again gives the same page: nothing in it depends on when it was made.
   CHECK(html_report(store, id) == page);
 }
+
+TEST_CASE("the caseload chart names the coaches' FTE of each step of a scale-up", "[report]") {
+  // The store keeps the full scale (coach_fte 4) and the schedule among the settings; a caption of "4 FTE"
+  // would describe year 1's caseload against coaches who were not yet there.
+  test::TempDir dir("report-steps");
+  dir.write("steps.yaml", "extends: " + shipped("pilot.yaml") +
+                              "\nname: steps\ncoaches:\n  teams: 3\n  fte: null\n  schedule:\n"
+                              "    - {year: 0, teams: 2, fte: 2}\n    - {year: 1, teams: 3, fte: 4.5}\n");
+  StudyOverrides o;
+  o.replications = 1;
+  o.years = 2;
+  const Study study = plan_study({dir / "steps.yaml"}, o, true);
+  std::int64_t id = 0;
+  {
+    StudyRecorder recorder(study, {dir.file("s.db"), "compare", "wijksim compare steps.yaml", std::nullopt});
+    const StudyResult result = run_study(study, nullptr, recorder.sink());
+    recorder.complete(result, render_all(study_report("compare", study, result)));
+    id = recorder.run_id();
+  }
+  write_html_report(dir.file("s.db"), id, dir.file("report.html"));
+  std::ifstream in(dir.file("report.html"));
+  const std::string page((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  CHECK(page.find("per coach FTE working that week (2 FTE in policy year 1, 4,5 from year 2)") !=
+        std::string::npos);
+}

@@ -11,6 +11,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <regex>
 #include <set>
 #include <string_view>
 #include <utility>
@@ -38,6 +39,31 @@ constexpr const char* kEnDash = "\u2013";
 // Agencies whose wait is drawn over time, each in a panel as wide as the page so that it stays readable on
 // A4; every agency's wait is in the table above them.
 constexpr std::size_t kWaitPanels = 2;
+
+// The coaches' FTE as the run had them: "72 FTE", or with a scale-up schedule (stored among the settings
+// in YAML block style, "- year: 0\n  teams: 5\n  fte: 40") each step's, "40 FTE in policy year 1, 64 from
+// year 2, 72 from year 3". The stored coach_fte is the full scale only.
+std::string coach_fte_text(const StoredScenario& s,
+                           const std::vector<std::pair<std::string, std::string>>& settings) {
+  const auto whole_or_one = [](double x) { return format_dutch(x, x == std::round(x) ? 0 : 1); };
+  const auto schedule = std::find_if(settings.begin(), settings.end(),
+                                     [](const auto& kv) { return kv.first == "coaches.schedule"; });
+  if (schedule == settings.end()) return whole_or_one(s.coach_fte) + " FTE";
+  static const std::regex kYear(R"(year: (\d+))"), kFte(R"(fte: ([0-9.eE+-]+))");
+  const std::string& text = schedule->second;
+  std::vector<int> years;
+  std::vector<double> ftes;
+  for (auto i = std::sregex_iterator(text.begin(), text.end(), kYear); i != std::sregex_iterator(); ++i)
+    years.push_back(std::stoi((*i)[1].str()));
+  for (auto i = std::sregex_iterator(text.begin(), text.end(), kFte); i != std::sregex_iterator(); ++i)
+    ftes.push_back(std::stod((*i)[1].str()));
+  if (years.size() != ftes.size() || years.size() < 2) return whole_or_one(s.coach_fte) + " FTE";
+  std::string out;
+  for (std::size_t k = 0; k < years.size(); ++k)
+    out += fmt::format("{}{}{} year {}", k == 0 ? "" : ", ", whole_or_one(ftes[k]),
+                       k == 0 ? " FTE in policy" : " from", years[k] + 1);
+  return out;
+}
 
 std::string esc(std::string_view s) {
   std::string out;
@@ -460,9 +486,9 @@ void ReportWriter::services(const StoredScenario& s, const StoredScenario* c) {
          fmt::format("cap: {} per FTE (new households wait)", format_dutch(s.caseload_cap_per_fte, 0)),
          charts::kBlack, false}};  // black like the norm, solid: orange hues mean the comparator in the key
     chart("Are the coaches overloaded?",
-          fmt::format("Households on the coaches' caseload per coach FTE ({} FTE), week by week, against the "
-                      "caseload norm and cap.",
-                      format_dutch(s.coach_fte, 1)),
+          fmt::format("Households on the coaches' caseload per coach FTE working that week ({}), week by "
+                      "week, against the caseload norm and cap.",
+                      coach_fte_text(s, store_.settings(info_.id, s.index))),
           charts::over_time(l, "households per coach FTE", Axis::Count, info_.years, rules), "caseload",
           s.name,
           "Above the norm coaches notice, solve and activate less; at the cap new households wait. Band: 95% "
