@@ -147,6 +147,8 @@ TEST_CASE("calibrate refuses what cannot be calibrated, at its place", "[calibra
     const auto p = plan_problems(tiny(dir, replace(kTargets, "  replications: 2\n", "  replications: 2\n  households: 5000\n")));
     REQUIRE(p.size() == 1);
     CHECK(p[0].key == "calibration.households");
+    CHECK(p[0].where.file == dir / "targets.yaml");
+    CHECK(p[0].where.line == 36);  // the line of `households: 5000`, not the file's first
     CHECK_THAT(p[0].message, Catch::Contains("5,000 households to simulate, but the scenario has 300"));
     const CalibrationPlan all =
         plan_calibration(tiny(dir, replace(kTargets, "  replications: 2\n", "  replications: 2\n  households: 0\n")),

@@ -111,6 +111,7 @@ class TargetsReader : public ParameterReader {
         into = static_cast<int>(*x);
     };
     whole("households", c.households, 0, 1e7);  // 0: all the scenario's households (the default)
+    if (const Node* h = n.get("households")) c.households_where = h->where;
     whole("replications", c.replications, 1, 1000);
     whole("years", c.years, 1, 50);
     whole("initial", c.initial, 2, 1e6);

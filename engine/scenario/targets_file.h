@@ -30,6 +30,7 @@ struct CalibrationSettings {
   int rounds = 10;       // at most
   int sets = 200;        // parameter sets written, resampled by their weights
   int mode_search = -1;  // evaluations searching the posterior's mode first (0: none; -1: 25 per parameter)
+  Location households_where;  // where `households` is given (checked against the scenario's households later)
 };
 
 struct TargetsFile {

@@ -146,7 +146,8 @@ CalibrationPlan plan_calibration(const std::string& scenario, std::optional<std:
   }
 
   if (plan.settings.households > base.population.households)
-    throw InputError({{file_top, "calibration.households",
+    throw InputError({{plan.settings.households_where.line > 0 ? plan.settings.households_where : file_top,
+                       "calibration.households",
                        fmt::format("{} households to simulate, but the scenario has {}: give at most that, or 0 "
                                    "(the default) for all of them",
                                    loader::count_text(plan.settings.households),
