@@ -10,7 +10,6 @@
 
 #include <atomic>
 #include <charconv>
-#include <cmath>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
@@ -642,14 +641,19 @@ int validate(const Options& o) {
     try {
       const ScenarioSource src = ScenarioSource::load(path);
       const Scenario s = src.base();
-      cli::out(
-          "{}: ok\n  {} households, {} domains, {} agencies, {} payers{}{}\n", path,
-          format_dutch(s.population.households, 0), s.domains.size(), s.agencies.size(), s.payers.size(),
-          s.coaches.enabled
-              ? fmt::format(", {} coach FTE",
-                            format_dutch(s.coaches.fte, s.coaches.fte == std::floor(s.coaches.fte) ? 0 : 2))
-              : "",
-          src.uncertain().empty() ? "" : fmt::format(", {} uncertain parameters", src.uncertain().size()));
+      const auto count = [](double n, const char* one, const char* many) {
+        return fmt::format("{} {}", format_dutch(n, 0), n == 1 ? one : many);
+      };
+      cli::out("{}: ok\n  {}, {}, {}, {}{}{}\n", path,
+               count(s.population.households, "household", "households"),
+               count(static_cast<double>(s.domains.size()), "domain", "domains"),
+               count(static_cast<double>(s.agencies.size()), "agency", "agencies"),
+               count(static_cast<double>(s.payers.size()), "payer", "payers"),
+               s.coaches.enabled ? fmt::format(", {} coach FTE", format_dutch_short(s.coaches.fte, 3)) : "",
+               src.uncertain().empty()
+                   ? ""
+                   : ", " + count(static_cast<double>(src.uncertain().size()), "uncertain parameter",
+                                  "uncertain parameters"));
     } catch (const InputError& e) {
       ++bad;
       for (const Diagnostic& d : e.diagnostics()) cli::err("{}\n", d.to_string());
@@ -1048,6 +1052,8 @@ static int command(int argc, char** argv) {
     if (o.output && o.output->empty()) throw UsageError("--output needs the name of a file");
     if (o.report && o.report->empty()) throw UsageError("--report needs the name of a file");
     if (*export_cmd && o.csv_dir.empty()) throw UsageError("--csv needs the name of a directory");
+    for (const std::string& scenario : o.scenarios)
+      if (scenario.empty()) throw UsageError("a scenario needs the name of a file, not ''");
     if (*run) return run_or_compare("run", o, false, cli::quoted_args(argc, argv), *world);
     if (*compare) return run_or_compare("compare", o, true, cli::quoted_args(argc, argv), *world);
     if (*calibrate_cmd) return calibrate(o, cli::quoted_args(argc, argv), *world);

@@ -40,6 +40,8 @@ done
 expect 2 "no subcommand" "$wijksim"
 expect 2 "unknown option" "$wijksim" run "$src/scenarios/pilot.yaml" --no-such-option
 expect 2 "bad --format" "$wijksim" run "$src/scenarios/pilot.yaml" --format xml
+expect 2 "an empty scenario name" "$wijksim" validate ""
+grep -q "a scenario needs the name of a file" "$tmp/err" || { echo "FAIL: an empty scenario name: $(cat "$tmp/err")"; fail=1; }
 expect 2 "calibrate given two scenarios" "$wijksim" calibrate "$src/scenarios/pilot.yaml" "$src/scenarios/scaleup.yaml"
 grep -q "^scenario: at most 1 expected, 2 given" "$tmp/err" || { echo "FAIL: two scenarios to calibrate: $(cat "$tmp/err")"; fail=1; }
 expect 1 "missing scenario file" "$wijksim" run "$tmp/missing.yaml"

@@ -53,6 +53,10 @@ TEST_CASE("ICER and quadrant on hand-made increments", "[economics]") {
   // On the axes: a zero difference is "no worse", so dominance decides.
   CHECK(icer(0, 0.5).quadrant == Quadrant::SE);
   CHECK(icer_text(icer(0, 0.5)) == "dominant (same cost, gains 0,5)");
+  // Three significant digits, never in exponent form: 6.87e-06 is 0,00000687; 123.4 whole.
+  CHECK(icer_text(icer(-9.69, 6.87e-6)) == "dominant (saves € 9,69, gains 0,00000687)");
+  CHECK(icer_text(icer(-9.69, 0.0575)) == "dominant (saves € 9,69, gains 0,0575)");
+  CHECK(icer_text(icer(-9.69, 123.4)) == "dominant (saves € 9,69, gains 123)");
   CHECK(icer(-500, 0).quadrant == Quadrant::SE);
   CHECK(icer_text(icer(-12.5, 0)) == "dominant (saves € 12,50, same effect)");
   CHECK(icer(500, 0).quadrant == Quadrant::NW);

@@ -29,6 +29,16 @@ std::string format_dutch(double x, int decimals) {
   return out;
 }
 
+std::string format_dutch_short(double x, int decimals) {
+  std::string s = format_dutch(x, decimals);
+  if (decimals > 0 && std::isfinite(x)) {
+    s.erase(s.find_last_not_of('0') + 1);
+    if (s.back() == ',') s.pop_back();
+    if (s == "-0") s = "0";
+  }
+  return s;
+}
+
 std::string format_euros(double euros) {
   return "\u20AC " + format_dutch(euros, 0);
 }

@@ -61,12 +61,13 @@ Report calibration_report(const CalibrationPlan& plan, const CalibrationResult& 
   run.scenario = ref.name;
   run.note = fmt::format(
       "Targets and free parameters from {}. Each candidate: the scenario with the candidate's values, {} "
-      "households, {} replication{} of {} policy year{} after the warm-up, the same seed for every candidate "
+      "household{}, {} replication{} of {} policy year{} after the warm-up, the same seed for every "
+      "candidate "
       "(common random numbers). Log-likelihood: the sum over the {} targets the model represents of "
       "log N(model; target, s), s^2 = ((high - low) / 3.92)^2 + the model's Monte Carlo standard error^2. "
       "The rounds stop once the effective sample size reaches the number of sets.",
-      plan.file.path, format_dutch(plan.households, 0), cs.replications, cs.replications == 1 ? "" : "s",
-      cs.years, cs.years == 1 ? "" : "s", plan.represented);
+      plan.file.path, format_dutch(plan.households, 0), plan.households == 1 ? "" : "s", cs.replications,
+      cs.replications == 1 ? "" : "s", cs.years, cs.years == 1 ? "" : "s", plan.represented);
   run.columns = {{"value", ""}};
   auto count = [&](const char* key, const char* label, double x) {
     run.rows.push_back({key, label, {Cell::of_value(x, Unit::Count)}});

@@ -2,6 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cmath>
+
 #include "wijksim/report/render.h"
 
 namespace wijksim {
@@ -14,14 +17,11 @@ std::string euros(double v) {
   return "€ " + format_dutch(v, 2);
 }
 
-// A non-negative amount of effect: three significant digits (Dutch decimal comma), whole numbers from
-// 1.000 up.
+// A non-negative amount of effect: three significant digits in Dutch notation, never in exponent form
+// (6,87e-06 reads as nothing to a policy advisor: 0,00000687), whole numbers from 100 up.
 std::string effect_amount(double v) {
-  if (v >= 1000.0) return format_dutch(v, 0);
-  std::string s = fmt::format("{:.3g}", v);
-  for (char& c : s)
-    if (c == '.') c = ',';
-  return s;
+  if (!(v > 0) || v >= 100.0) return format_dutch(v, 0);
+  return format_dutch_short(v, std::clamp(2 - static_cast<int>(std::floor(std::log10(v))), 0, 12));
 }
 
 }  // namespace

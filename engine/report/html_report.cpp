@@ -42,13 +42,14 @@ constexpr std::size_t kWaitPanels = 2;
 
 // The coaches' FTE as the run had them: "72 FTE", or with a scale-up schedule (stored among the settings
 // in YAML block style, "- year: 0\n  teams: 5\n  fte: 40") each step's, "40 FTE in policy year 1, 64 from
-// year 2, 72 from year 3". The stored coach_fte is the full scale only.
+// year 2, 72 from year 3"; the steps that start within the run's `years` policy years. The stored coach_fte
+// is the full scale only.
 std::string coach_fte_text(const StoredScenario& s,
-                           const std::vector<std::pair<std::string, std::string>>& settings) {
-  const auto whole_or_one = [](double x) { return format_dutch(x, x == std::round(x) ? 0 : 1); };
+                           const std::vector<std::pair<std::string, std::string>>& settings, int run_years) {
+  const auto fte = [](double x) { return format_dutch_short(x, 2); };
   const auto schedule = std::find_if(settings.begin(), settings.end(),
                                      [](const auto& kv) { return kv.first == "coaches.schedule"; });
-  if (schedule == settings.end()) return whole_or_one(s.coach_fte) + " FTE";
+  if (schedule == settings.end()) return fte(s.coach_fte) + " FTE";
   static const std::regex kYear(R"(year: (\d+))"), kFte(R"(fte: ([0-9.eE+-]+))");
   const std::string& text = schedule->second;
   std::vector<int> years;
@@ -57,10 +58,13 @@ std::string coach_fte_text(const StoredScenario& s,
     years.push_back(std::stoi((*i)[1].str()));
   for (auto i = std::sregex_iterator(text.begin(), text.end(), kFte); i != std::sregex_iterator(); ++i)
     ftes.push_back(std::stod((*i)[1].str()));
-  if (years.size() != ftes.size() || years.size() < 2) return whole_or_one(s.coach_fte) + " FTE";
+  if (years.size() != ftes.size() || years.size() < 2) return fte(s.coach_fte) + " FTE";
+  std::size_t within = 0;  // steps start in increasing years
+  while (within < years.size() && years[within] < run_years) ++within;
+  if (within <= 1) return fte(ftes[0]) + " FTE";
   std::string out;
-  for (std::size_t k = 0; k < years.size(); ++k)
-    out += fmt::format("{}{}{} year {}", k == 0 ? "" : ", ", whole_or_one(ftes[k]),
+  for (std::size_t k = 0; k < within; ++k)
+    out += fmt::format("{}{}{} year {}", k == 0 ? "" : ", ", fte(ftes[k]),
                        k == 0 ? " FTE in policy" : " from", years[k] + 1);
   return out;
 }
@@ -250,6 +254,14 @@ RunInfo checked_run(const RunStore& store, std::int64_t run) {
     if (r.id != run) continue;
     if (r.status != "complete")
       throw InputError({{where, "run", store.why_unfinished(r, "has no report yet")}});
+    // A calibration's results are its candidates, posterior and fit, which `show` prints; the report's
+    // sections (money, households, services over policy years) would describe a base case it never ran.
+    if (r.command == "calibrate")
+      throw InputError({{where, "run",
+                         fmt::format("run {} is a calibration: `wijksim show {} --store {}` prints its posterior "
+                                     "and fit, and its sets file holds the parameter sets; the report is for "
+                                     "run and compare",
+                                     run, run, store.path())}});
     return r;
   }
   throw InputError(
@@ -488,7 +500,7 @@ void ReportWriter::services(const StoredScenario& s, const StoredScenario* c) {
     chart("Are the coaches overloaded?",
           fmt::format("Households on the coaches' caseload per coach FTE working that week ({}), week by "
                       "week, against the caseload norm and cap.",
-                      coach_fte_text(s, store_.settings(info_.id, s.index))),
+                      coach_fte_text(s, store_.settings(info_.id, s.index), info_.years)),
           charts::over_time(l, "households per coach FTE", Axis::Count, info_.years, rules), "caseload",
           s.name,
           "Above the norm coaches notice, solve and activate less; at the cap new households wait. Band: 95% "
