@@ -70,6 +70,14 @@ grep -q "effective sample size" clean.txt && grep -q "Targets and the model at t
   say_fail "calibrate printed no fit: $(cat clean.txt)"
 total=$("$wijksim" runs --store clean.db | sed -n 's/^ *\([0-9]*\) candidates evaluated.*/\1/p')
 echo "ok: a clean calibration ($total candidates evaluated)"
+# The report is for run and compare: of a calibration it says where its results are, and writes nothing.
+if "$wijksim" report 1 --store clean.db -o cal.html >/dev/null 2>report.err; then
+  say_fail "report wrote a page for a calibration run"
+elif [ -e cal.html ] || ! grep -q "run 1 is a calibration" report.err; then
+  say_fail "report of a calibration run: $(cat report.err)"
+else
+  echo "ok: report refuses a calibration run, naming show"
+fi
 
 "$wijksim" calibrate tiny.yaml --threads 1 --no-store -o one.csv >one.txt 2>/dev/null
 cmp -s clean.csv one.csv && cmp -s clean.txt one.txt && echo "ok: byte-identical on 1 and 2 threads" ||

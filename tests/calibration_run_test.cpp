@@ -117,6 +117,14 @@ TEST_CASE("calibrate refuses what cannot be calibrated, at its place", "[calibra
     CHECK(p[0].where.line == 33);
     CHECK_THAT(p[0].message, Catch::Contains("probability") && Catch::Contains("prior reaches 1.5"));
   }
+  SECTION("a gamma prior on a probability: its mean is a probability, its 99.9% quantile is not") {
+    // Gamma with mean 0.5 and sd 0.3 (shape 25/9, scale 0.18): its 99.9% quantile is about 1.9.
+    const auto p = plan_problems(tiny(dir, replace(kTargets, "{dist: uniform, min: 0.1, max: 0.5}",
+                                                   "{dist: gamma, mean: 0.5, sd: 0.3}")));
+    REQUIRE(p.size() == 1);
+    CHECK(p[0].where.line == 33);
+    CHECK_THAT(p[0].message, Catch::Contains("probability") && Catch::Contains("this free parameter's prior reaches 1.9"));
+  }
   SECTION("a fixed prior, and a target with no width") {
     std::string t = replace(kTargets, "{dist: uniform, min: 0.1, max: 0.5}", "{dist: fixed, value: 0.3}");
     t = replace(t, "    value: 0.47\n    n: 49\n", "    value: 0.47\n    interval: [0.47, 0.47]\n");

@@ -399,3 +399,23 @@ TEST_CASE("a willingness to pay from the parameter sets weighs each draw with it
   CHECK(r.evaluation.groups[0].willingness_to_pay == Approx(expected));
   CHECK(r.evaluation.groups[0].willingness_to_pay_varies == (expected != 20000 && expected != 80000));
 }
+
+TEST_CASE("a set's whole number (weeks) is simulated and stored rounded", "[parameter_sets]") {
+  // A hand-written (or calibrated) set of 2.5 bounce weeks: the model runs 3 (half away from zero), and
+  // the draw's stored values say 3, not the 2.5 it never simulated.
+  TempDir dir("sets");
+  const std::string sets = dir.write(
+      "sets.csv", format_parameter_sets({"test"}, {"fragmentation.bounce_weeks", "population.trust.mean"},
+                                        {{2.5, 0.5}, {1.49, 0.6}}));
+  const ScenarioSource with_sets =
+      ScenarioSource::load(shipped("baseline-velve.yaml")).with_parameter_sets(sets);
+  for (std::uint32_t d = 1; d <= 6; ++d) {
+    const std::size_t k = parameter_set_of_draw(5, d, 2);
+    const int weeks = k == 0 ? 3 : 1;
+    CHECK(with_sets.for_draw(5, d).fragmentation.bounce_weeks == weeks);
+    const auto values = with_sets.sampled_values(5, d);
+    REQUIRE(values.size() >= 2);
+    CHECK(values[0] == std::pair<std::string, double>{"fragmentation.bounce_weeks", weeks});
+    CHECK(values[1] == std::pair<std::string, double>{"population.trust.mean", k == 0 ? 0.5 : 0.6});
+  }
+}

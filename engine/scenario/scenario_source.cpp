@@ -535,8 +535,10 @@ std::vector<std::pair<std::string, double>> ScenarioSource::sampled_values(std::
   const ScenarioSource* from = this;
   if (draw > 0 && sets_) {
     const std::size_t k = parameter_set_of_draw(seed, draw, sets_->size());
+    // As simulated: a whole number (weeks) rounded as reread_with rounds it.
     for (std::size_t j = 0; j < sets_->keys.size(); ++j)
-      values.emplace_back(sets_->keys[j], sets_->rows[k][j]);
+      values.emplace_back(sets_->keys[j], names_whole_numbers(sets_->keys[j]) ? std::round(sets_->rows[k][j])
+                                                                             : sets_->rows[k][j]);
     from = &set_source(seed, draw);
   }
   Scenario s = from->base_;

@@ -52,7 +52,8 @@ std::vector<KeyValue> scaled_households(const ScenarioSource& src, int household
 }
 
 // Values of a prior at the edge of what it gives, to check against what the parameter can take: the ends
-// of a bounded prior, mean -/+ 3 sd of a normal (as the scenario reader checks a normal).
+// of a bounded prior, mean -/+ 3 sd of a normal (as the scenario reader checks a normal), the 0.1% and 99.9%
+// quantiles of the others.
 std::vector<double> prior_edges(const Distribution& d) {
   using K = Distribution::Kind;
   switch (d.kind) {
@@ -63,7 +64,9 @@ std::vector<double> prior_edges(const Distribution& d) {
     case K::Normal:
       return {d.a - 3 * d.b, d.a + 3 * d.b};
     default:
-      return {};  // positive (lognormal, gamma) or within (0, 1) (beta): the mean is checked
+      // Positive (lognormal, gamma) or within (0, 1) (beta): their 0.1% and 99.9% quantiles, so that a
+      // beta prior on whole weeks (every candidate 0 or 1 week) or a gamma one on a share is refused too.
+      return {d.quantile(0.001), d.quantile(0.999)};
   }
 }
 
