@@ -432,7 +432,9 @@ int sweep_command(const Options& o) {
   report.command = "sweep";
   report.version = WIJKSIM_VERSION;
   report.tables = sweep_tables(r);
-  const std::string text = render(report, *parse_format(o.format));
+  // Laid out for the terminal it goes to, or 100 columns for a file.
+  const std::string text = render(report, *parse_format(o.format),
+                                  TextOptions{cli::output_width(o.output ? nullptr : stdout), {}});
   if (!o.output) {
     cli::write_out(text);
   } else {
@@ -539,7 +541,7 @@ int calibrate(const Options& o, const std::string& command_line, cluster::World&
                                                   recorder->run_id(), o.store)
                                     : std::string("interrupted while writing the parameter sets"));
   write_file_atomically(output, calibration_sets_text(plan, result), "--output", kept);
-  cli::write_out(render_table(report));
+  cli::write_out(render_table(report, TextOptions{cli::output_width(stdout), {}}));
   cli::err("wrote {} parameter sets to {}\n", result.sets.size(), output);
   if (recorder) cli::err("stored as run {} in {}\n", recorder->run_id(), o.store);
   if (world.size() > 1) print_farm_stats(coordinator.stats(), "candidate");
@@ -681,7 +683,7 @@ int calibration(const Options& o) {
     r.command = "calibration";
     r.version = WIJKSIM_VERSION;
     r.tables = {calibration_table(s)};
-    cli::write_out(render(r, *parse_format(o.format)));
+    cli::write_out(render(r, *parse_format(o.format), TextOptions{cli::output_width(stdout), {}}));
   }
   return kOk;
 }

@@ -7,8 +7,10 @@
 
 namespace wijksim::cli {
 
-// One argument as a POSIX shell reads it back: as it is when no character of it means anything to a shell,
-// else in single quotes, a quote inside written '\'' ('s-Hertogenbosch.yaml, a path with a space or a $).
+// One argument as a shell reads it back: as it is when no character of it means anything to a shell, else in
+// single quotes, a quote inside written '\'' ('s-Hertogenbosch.yaml, a path with a space or a $); a name
+// with a control character (a tab, a newline, an escape) in $'...' with each as \xHH (bash, zsh, ksh and
+// POSIX.1-2024 sh read it; the line then shows the byte instead of acting on it).
 std::string shell_word(const std::string& a);
 
 // The command line as a shell would take it back: the stored run's command and the one that resumes it.

@@ -263,6 +263,19 @@ line=$("$wijksim" runs --store "$odd/r.db" | awk 'NR >= 3 { sub(/^ +/, ""); prin
 case "$line" in *'\'$'\n'*) ;; *) echo "FAIL: runs did not break the long command line: $line"; fail=1 ;; esac
 wide=$("$wijksim" runs --store "$odd/r.db" | awk 'length > 100')
 [ -z "$wide" ] || { echo "FAIL: runs printed a line over 100 columns: $wide"; fail=1; }
+# A tab and an escape in a name are shown as $'\x09' and $'\x1b' (a terminal would act on the escape, and a
+# copied tab becomes spaces); read back by bash, the same words.
+ctl="$tmp/$(printf 'tab\there\033[31mred')"
+mkdir -p "$ctl" && cp -r "$src/scenarios/." "$ctl/" && cp "$ctl/baseline-velve.yaml" "$ctl/b'x.yaml"
+expect 0 "a scenario in a folder with a tab and an escape" "$wijksim" run "$ctl/b'x.yaml" -r 1 -y 1 --store "$tmp/ctl.db"
+ctl_line=$("$wijksim" runs --store "$tmp/ctl.db" | awk 'NR >= 3 { sub(/^ +/, ""); print; if (!/\\$/) exit }')
+if printf '%s' "$ctl_line" | grep -q "$(printf '[\t\033]')"; then
+  echo "FAIL: runs printed a raw tab or escape: $ctl_line"; fail=1
+elif (eval "set -- $ctl_line" && [ "$3" = "$ctl/b'x.yaml" ] && [ "$#" -eq 9 ]) 2>/dev/null; then
+  echo "ok: a name with a tab and an escape reads back from runs as the same word"
+else
+  echo "FAIL: a name with control characters does not read back: $ctl_line"; fail=1
+fi
 # (In a subshell: a line that is not valid shell ends only that.)
 if (eval "set -- $line" && [ "$#" -eq 9 ] && [ "$2" = run ] && [ "$3" = "$odd/pilot.yaml" ] && [ "$9" = "$odd/r.db" ]) 2>/dev/null; then
   echo "ok: the stored command line reads back as the same words"
