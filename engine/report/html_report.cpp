@@ -1309,6 +1309,9 @@ th, td { text-align: left; padding: .22rem .5rem; border-bottom: 1px solid var(-
 th { border-bottom: 2px solid var(--ink); }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 th.num { white-space: normal; }
+/* A key path as a row label (coaches.coordination_success_gain) may break anywhere: the figures beside it
+   keep their width, and the table fits the A4 body whatever the figures' digits. */
+table.params.columns td:first-child { overflow-wrap: anywhere; }
 table.side-by-side tr.group th { background: var(--panel); border-bottom: 1px solid var(--rule); padding-top: .45rem; }
 table.side-by-side td.indent-2 { padding-left: 1.5rem; }
 table.side-by-side td.words { font-size: .95em; text-align: right; }
