@@ -75,6 +75,27 @@ std::string shipped(const char* name) {
   return std::string(WIJKSIM_SOURCE_DIR) + "/scenarios/" + name;
 }
 
+// `scenario` compared with its comparator, stored in `dir`/s.db and written as `dir`/report.html: the run
+// and the page.
+struct StoredPage {
+  std::int64_t run = 0;
+  std::string page;
+};
+StoredPage stored_comparison_page(const test::TempDir& dir, const std::string& scenario,
+                                  const StudyOverrides& o) {
+  const Study study = plan_study({scenario}, o, true);
+  std::int64_t id = 0;
+  {
+    StudyRecorder recorder(study, {dir.file("s.db"), "compare", "wijksim compare " + scenario, std::nullopt});
+    const StudyResult result = run_study(study, nullptr, recorder.sink());
+    recorder.complete(result, render_all(study_report("compare", study, result)));
+    id = recorder.run_id();
+  }
+  write_html_report(dir.file("s.db"), id, dir.file("report.html"));
+  std::ifstream in(dir.file("report.html"));
+  return {id, std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>())};
+}
+
 }  // namespace
 
 TEST_CASE("a point over runs: mean and type-7 percentiles of the defined values", "[report]") {
@@ -151,17 +172,7 @@ TEST_CASE("the report of a comparison holds every chart, library and figure, and
   o.replications = 2;
   o.years = 1;
   o.draws = 2;
-  const Study study = plan_study({shipped("pilot.yaml")}, o, true);
-  std::int64_t id = 0;
-  {
-    StudyRecorder recorder(study, {dir.file("s.db"), "compare", "wijksim compare pilot.yaml", std::nullopt});
-    const StudyResult result = run_study(study, nullptr, recorder.sink());
-    recorder.complete(result, render_all(study_report("compare", study, result)));
-    id = recorder.run_id();
-  }
-  write_html_report(dir.file("s.db"), id, dir.file("report.html"));
-  std::ifstream in(dir.file("report.html"));
-  const std::string page((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const auto [id, page] = stored_comparison_page(dir, shipped("pilot.yaml"), o);
   // Written whole, through a temporary file that is gone.
   for (const auto& e : std::filesystem::directory_iterator(dir.path))
     CHECK(e.path().filename().string().find(".tmp") == std::string::npos);
@@ -215,17 +226,7 @@ TEST_CASE("the caseload chart names the coaches' FTE of each step of a scale-up"
   StudyOverrides o;
   o.replications = 1;
   o.years = 2;
-  const Study study = plan_study({dir / "steps.yaml"}, o, true);
-  std::int64_t id = 0;
-  {
-    StudyRecorder recorder(study, {dir.file("s.db"), "compare", "wijksim compare steps.yaml", std::nullopt});
-    const StudyResult result = run_study(study, nullptr, recorder.sink());
-    recorder.complete(result, render_all(study_report("compare", study, result)));
-    id = recorder.run_id();
-  }
-  write_html_report(dir.file("s.db"), id, dir.file("report.html"));
-  std::ifstream in(dir.file("report.html"));
-  const std::string page((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const std::string page = stored_comparison_page(dir, dir / "steps.yaml", o).page;
   // The step of year 3 lies beyond the run's 2 policy years: not named.
   CHECK(page.find("per coach FTE working that week (2 FTE in policy year 1, 4,75 from year 2)") !=
         std::string::npos);
