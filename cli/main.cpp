@@ -643,6 +643,10 @@ int validate(const Options& o) {
     try {
       const ScenarioSource src = ScenarioSource::load(path);
       const Scenario s = src.base();
+      // The targets file's free parameters as calibrate would take them (key paths that name numbers which
+      // may vary, priors within what each can take): checked without simulating anything.
+      if (!s.targets_file.empty() && !read_targets_file(s.targets_file).free.empty())
+        plan_calibration(path, std::nullopt);
       const auto count = [](double n, const char* one, const char* many) {
         return fmt::format("{} {}", format_dutch(n, 0), n == 1 ? one : many);
       };

@@ -179,7 +179,22 @@ CalibrationPlan plan_calibration(const std::string& scenario, std::optional<std:
   // Every free parameter a number of the scenario (at the priors' means), and each prior within what its
   // parameter can take: the reader's own message, at the free parameter.
   const std::vector<KeyValue> means = at_means(plan.file);
-  plan.simulated.reread_with(means);
+  try {
+    plan.simulated.reread_with(means);
+  } catch (const InputError& e) {
+    for (const Diagnostic& d : e.diagnostics()) {
+      const auto j = std::find_if(means.begin(), means.end(), [&](const KeyValue& m) {
+        return m.where.file == d.where.file && m.where.line == d.where.line;
+      });
+      problems.push_back({d.where, d.key,
+                          j == means.end()
+                              ? d.message
+                              : fmt::format("{} (this free parameter's prior has its mean at {:.6g}; a "
+                                            "whole number is rounded)",
+                                            d.message, j->value)});
+    }
+    throw InputError(std::move(problems));
+  }
   for (std::size_t j = 0; j < means.size(); ++j)
     for (double edge : prior_edges(plan.file.free[j].prior)) {
       std::vector<KeyValue> v = means;
@@ -189,7 +204,7 @@ CalibrationPlan plan_calibration(const std::string& scenario, std::optional<std:
       } catch (const InputError& e) {
         for (const Diagnostic& d : e.diagnostics())
           problems.push_back(
-              {d.where, d.key, fmt::format("{} (this free parameter's prior reaches {})", d.message, edge)});
+              {d.where, d.key, fmt::format("{} (this free parameter's prior reaches {:.6g})", d.message, edge)});
       }
     }
   if (!problems.empty()) throw InputError(std::move(problems));
