@@ -179,33 +179,32 @@ CalibrationPlan plan_calibration(const std::string& scenario, std::optional<std:
   // Every free parameter a number of the scenario (at the priors' means), and each prior within what its
   // parameter can take: the reader's own message, at the free parameter.
   const std::vector<KeyValue> means = at_means(plan.file);
-  try {
-    plan.simulated.reread_with(means);
-  } catch (const InputError& e) {
-    for (const Diagnostic& d : e.diagnostics()) {
-      const auto j = std::find_if(means.begin(), means.end(), [&](const KeyValue& m) {
-        return m.where.file == d.where.file && m.where.line == d.where.line;
-      });
-      problems.push_back({d.where, d.key,
-                          j == means.end()
-                              ? d.message
-                              : fmt::format("{} (this free parameter's prior has its mean at {:.6g}; a "
-                                            "whole number is rounded)",
-                                            d.message, j->value)});
+  // The values read again; the reader's diagnostics kept with `note(diagnostic)` added to each message.
+  auto reread_noting = [&](const std::vector<KeyValue>& values, const auto& note) {
+    try {
+      plan.simulated.reread_with(values);
+    } catch (const InputError& e) {
+      for (const Diagnostic& d : e.diagnostics()) problems.push_back({d.where, d.key, d.message + note(d)});
     }
-    throw InputError(std::move(problems));
-  }
+  };
+  reread_noting(means, [&](const Diagnostic& d) {
+    const auto j = std::find_if(means.begin(), means.end(), [&](const KeyValue& m) {
+      return m.where.file == d.where.file && m.where.line == d.where.line;
+    });
+    return j == means.end() ? std::string()
+                            : fmt::format(
+                                  " (this free parameter's prior has its mean at {:.6g}; a whole number "
+                                  "is rounded)",
+                                  j->value);
+  });
+  if (!problems.empty()) throw InputError(std::move(problems));  // the edges are tried beside the means
   for (std::size_t j = 0; j < means.size(); ++j)
     for (double edge : prior_edges(plan.file.free[j].prior)) {
       std::vector<KeyValue> v = means;
       v[j].value = edge;
-      try {
-        plan.simulated.reread_with(v);
-      } catch (const InputError& e) {
-        for (const Diagnostic& d : e.diagnostics())
-          problems.push_back(
-              {d.where, d.key, fmt::format("{} (this free parameter's prior reaches {:.6g})", d.message, edge)});
-      }
+      reread_noting(v, [&](const Diagnostic&) {
+        return fmt::format(" (this free parameter's prior reaches {:.6g})", edge);
+      });
     }
   if (!problems.empty()) throw InputError(std::move(problems));
   return plan;
