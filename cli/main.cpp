@@ -13,12 +13,12 @@
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <limits>
 #include <memory>
 #include <new>
 #include <optional>
-#include <regex>
 #include <string>
 #include <vector>
 
@@ -1008,12 +1008,15 @@ static int command(int argc, char** argv) {
   // CLI11 says "scenario: At Most 1 required but received 2" for a second scenario given to a command that
   // reads one; said plainly, with the count of each.
   app.failure_message([](const CLI::App*, const CLI::Error& e) {
-    static const std::regex kCount(R"(^(.*): At (Most|least) (\d+) required but received (\d+)$)");
     std::string m = e.what();
-    std::smatch g;
-    if (std::regex_match(m, g, kCount))
-      m = fmt::format("{}: {} {} expected, {} given", g[1].str(), g[2].str() == "Most" ? "at most" : "at least",
-                      g[3].str(), g[4].str());
+    for (const auto& [from, to] : {std::pair<const char*, const char*>{": At Most ", ": at most "},
+                                   std::pair<const char*, const char*>{": At least ", ": at least "}}) {
+      const std::size_t at = m.find(from), received = m.find(" required but received ");
+      if (at != std::string::npos && received != std::string::npos && received > at)
+        m = fmt::format("{}{}{} expected, {} given", m.substr(0, at), to,
+                        m.substr(at + std::strlen(from), received - at - std::strlen(from)),
+                        m.substr(received + std::strlen(" required but received ")));
+    }
     return m + "\nRun with --help for more information.\n";
   });
   Options o;

@@ -7,11 +7,11 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <limits>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
-#include <regex>
 #include <set>
 #include <string_view>
 #include <utility>
@@ -50,14 +50,17 @@ std::string coach_fte_text(const StoredScenario& s,
   const auto schedule = std::find_if(settings.begin(), settings.end(),
                                      [](const auto& kv) { return kv.first == "coaches.schedule"; });
   if (schedule == settings.end()) return fte(s.coach_fte) + " FTE";
-  static const std::regex kYear(R"(year: (\d+))"), kFte(R"(fte: ([0-9.eE+-]+))");
+  // "key: number" wherever the key stands (plain parsing: std::regex draws GCC 12 warnings in libstdc++).
   const std::string& text = schedule->second;
+  const auto numbers_after = [&](const std::string& key) {
+    std::vector<double> out;
+    for (std::size_t at = text.find(key); at != std::string::npos; at = text.find(key, at + key.size()))
+      out.push_back(std::strtod(text.c_str() + at + key.size(), nullptr));
+    return out;
+  };
   std::vector<int> years;
-  std::vector<double> ftes;
-  for (auto i = std::sregex_iterator(text.begin(), text.end(), kYear); i != std::sregex_iterator(); ++i)
-    years.push_back(std::stoi((*i)[1].str()));
-  for (auto i = std::sregex_iterator(text.begin(), text.end(), kFte); i != std::sregex_iterator(); ++i)
-    ftes.push_back(std::stod((*i)[1].str()));
+  for (double y : numbers_after("year: ")) years.push_back(static_cast<int>(y));
+  const std::vector<double> ftes = numbers_after("fte: ");
   if (years.size() != ftes.size() || years.size() < 2) return fte(s.coach_fte) + " FTE";
   std::size_t within = 0;  // steps start in increasing years
   while (within < years.size() && years[within] < run_years) ++within;
