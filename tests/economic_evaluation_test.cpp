@@ -195,3 +195,40 @@ TEST_CASE("the economic evaluation by hand: budget impact, discounting, break-ev
     CHECK(g.frontier.order == std::vector<std::size_t>{1});
   }
 }
+
+TEST_CASE("with fewer than 40 draws a payer's spread is its lowest to its highest draw: a draw of 0 is not "
+          "'saves'",
+          "[economics]") {
+  // Two draws of one replication each. C as above in both draws. I: the municipality as C; the insurer as C
+  // in draw 0 and EUR 11.772 less in year 1 of draw 1. Interpolated type-7 percentiles of the insurer's two
+  // nominal differences (0 and -11.772) would be -11.478 to -0.294, leaving out the draw of 0; the spread
+  // of two draws is -11.772 to 0, which holds zero: the insurer saves only uncertainly, in 1 of 2 draws.
+  constexpr double kI0[kPayers][kYears] = {{1000, 1000, 1000}, {5000, 5000, 5000}};
+  constexpr double kI1[kPayers][kYears] = {{1000, 1000, 1000}, {5000 - 11.772, 5000, 5000}};
+  ScenarioSummary c, i;
+  c.shape = shape("C");
+  i.shape = shape("I");
+  c.runs = {run(c.shape, 0, kC, kFreeC, 0, 0), run(c.shape, 0, kC, kFreeC, 0, 0)};
+  i.runs = {run(i.shape, 0, kI0, kFreeC, 0, 0), run(i.shape, 0, kI1, kFreeC, 0, 0)};
+  DecisionInput in;
+  in.comparator = 0;
+  in.options = {0, 1};
+  in.names = {"C", "I"};
+  in.summaries = {&c, &i};
+  in.utilities = {false, false};
+  in.economics.discount_costs = 0.10;
+  in.economics.discount_effects = 0.05;
+  in.economics.willingness_to_pay = 20000;
+  in.draws = 2;
+  const EconomicEvaluation ev = evaluate({in});
+  REQUIRE(ev.groups.size() == 1);
+  REQUIRE(ev.groups[0].interventions.size() == 1);
+  const PayerBalance& insurer = ev.groups[0].interventions[0].payers[1];
+  CHECK(insurer.nominal.mean == exactly(-11.772 / 2));
+  CHECK(insurer.nominal.lo == exactly(-11.772));
+  CHECK(insurer.nominal.hi == exactly(0));
+  CHECK(insurer.p_saves == 0.5);
+  CHECK(insurer.role == PayerRole::SavesUncertain);
+  // The municipality's differences are 0 in both draws: no change.
+  CHECK(ev.groups[0].interventions[0].payers[0].role == PayerRole::NoChange);
+}

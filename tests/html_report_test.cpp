@@ -98,13 +98,21 @@ StoredPage stored_comparison_page(const test::TempDir& dir, const std::string& s
 
 }  // namespace
 
-TEST_CASE("a point over runs: mean and type-7 percentiles of the defined values", "[report]") {
+TEST_CASE("a point over runs: mean and the spread of the defined values", "[report]") {
   SeriesPoint p;
+  // Fewer than 40 runs: the band is the lowest to the highest (type 7 would give 1.05 to 2.95).
   REQUIRE(summarise_point({3.0, 1.0, kNaN, 2.0}, p));
   CHECK(p.mean == Approx(2.0));
-  CHECK(p.lo == Approx(1.05));  // h = 2 x 0.025: 1 + 0.05 (2 - 1)
-  CHECK(p.hi == Approx(2.95));
+  CHECK(p.lo == 1.0);
+  CHECK(p.hi == 3.0);
   CHECK(p.n == 3);
+  // 40 runs 1, 2, ..., 40: type 7 at 0.025 is 1 + 0.975 (2 - 1) (h = 39 x 0.025 = 0.975), at 0.975 it is
+  // 39 + 0.025 (40 - 39) (h = 38.025).
+  std::vector<double> forty;
+  for (int i = 40; i >= 1; --i) forty.push_back(i);
+  REQUIRE(summarise_point(forty, p));
+  CHECK(p.lo == Approx(1.975));
+  CHECK(p.hi == Approx(39.025));
   CHECK_FALSE(summarise_point({kNaN, kNaN}, p));
   CHECK_FALSE(summarise_point({}, p));
 }
@@ -129,7 +137,8 @@ TEST_CASE("series over time: per week over runs, waits and escalations per block
   REQUIRE(s.with_problem.size() == 53);
   CHECK(s.with_problem[0].week == 0);
   CHECK(s.with_problem[0].mean == Approx(0.2));  // (10 + 20 + 30) / 3 / 100 households
-  CHECK(s.with_problem[0].lo == Approx(0.1 + 0.05 * 0.1));
+  CHECK(s.with_problem[0].lo == Approx(0.1));  // three runs: the band is the lowest to the highest
+  CHECK(s.with_problem[0].hi == Approx(0.3));
   CHECK(s.with_problem[0].n == 3);
   // Caseload per FTE is NULL in week 0: no point there.
   REQUIRE(s.caseload_per_fte.size() == 52);

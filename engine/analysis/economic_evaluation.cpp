@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "wijksim/analysis/discounting.h"
+#include "wijksim/analysis/honest_uncertainty.h"
 #include "wijksim/core/statistics.h"
 
 namespace wijksim {
@@ -24,7 +25,7 @@ Stat over_draws(const ByDraw& v) {
   for (const auto& reps : v) means.push_back(mean(reps));
   s.mean = mean(means);
   s.sd = sd(means);
-  const Interval i = percentile_interval(means, 0.025, 0.975);
+  const Interval i = spread_of_draws(means);
   s.lo = i.lower;
   s.hi = i.upper;
   s.n = static_cast<int>(d);

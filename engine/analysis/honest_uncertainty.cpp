@@ -1,8 +1,16 @@
 #include "wijksim/analysis/honest_uncertainty.h"
 
+#include <algorithm>
 #include <cmath>
 
 namespace wijksim {
+
+Interval spread_of_draws(const std::vector<double>& values) {
+  if (values.empty()) return {kNaN, kNaN};
+  if (static_cast<int>(values.size()) >= kPercentileDraws) return percentile_interval(values, 0.025, 0.975);
+  const auto [lo, hi] = std::minmax_element(values.begin(), values.end());
+  return {*lo, *hi};
+}
 
 Interval bounded_interval(double m, double se, double t, const Bounds& b) {
   if (!std::isfinite(se) || !std::isfinite(t) || se <= 0) return {m, m};

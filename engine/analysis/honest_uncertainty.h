@@ -10,6 +10,11 @@
 //    expit(logit(u) -/+ t se_u / (u (1 - u))). Unbounded figures (differences) keep mean -/+ t se. Every
 //    interval of a scenario's table therefore means one thing: a 95% interval of the mean over runs, on the
 //    scale on which the figure is unbounded. The standard error stays sd / sqrt(n) on the figure's scale.
+//  - Spread over draws: the 2.5th to 97.5th percentiles of the draws, from kPercentileDraws or more of them.
+//    From fewer, 2.5% of the draws is less than one draw, and an interpolated percentile would lie between
+//    the two lowest draws: two draws of 0 and -11.77 would give -11.5 to -0.29, an interval that leaves out
+//    a draw and so "saves" where one draw saves nothing. Below kPercentileDraws the spread is the lowest to
+//    the highest draw, and the tables say so (`spread_of_draws`).
 //  - Probabilities over draws: dominance and break-even are said with the share of draws (or runs) in which
 //    they hold (economic_evaluation.h: InterventionFigures::quadrant_share, p_broken_even).
 //
@@ -19,6 +24,7 @@
 
 #include <limits>
 #include <span>
+#include <vector>
 
 #include "wijksim/core/statistics.h"
 
@@ -29,6 +35,14 @@ inline constexpr int kFewRuns = 20;
 inline bool few_runs(int n) {
   return n > 0 && n < kFewRuns;
 }
+
+// From this many draws on, a spread over draws is the 2.5th to 97.5th percentiles; below, the lowest to the
+// highest draw.
+inline constexpr int kPercentileDraws = 40;
+
+// The spread of `values` (draws, or runs): the 2.5th and 97.5th percentiles (type 7) from kPercentileDraws
+// values on, else the lowest and the highest value. No values: NaN.
+Interval spread_of_draws(const std::vector<double>& values);
 
 // The range a figure can take.
 struct Bounds {

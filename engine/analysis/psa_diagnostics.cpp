@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "wijksim/analysis/honest_uncertainty.h"
 #include "wijksim/core/statistics.h"
 
 namespace wijksim {
@@ -16,7 +17,7 @@ std::vector<BenefitPoint> expected_incremental_benefit(const DrawMatrix& costs, 
     for (std::size_t d = 0; d < costs.size(); ++d)
       b.push_back(incremental_nmb(costs[d].at(option) - costs[d].at(reference),
                                   effects[d].at(option) - effects[d].at(reference), w));
-    const Interval i = percentile_interval(b, 0.025, 0.975);
+    const Interval i = spread_of_draws(b);
     out.push_back({w, mean(b), i.lower, i.upper});
   }
   return out;

@@ -15,7 +15,7 @@
 namespace wijksim {
 
 // Expected incremental net benefit of `option` over `reference` at each willingness to pay: the mean over
-// draws, with the 2.5th and 97.5th percentiles of the draws.
+// draws, with the spread of the draws (spread_of_draws: 2.5th to 97.5th percentiles, or the range).
 struct BenefitPoint {
   double wtp = 0, mean = 0, lo = 0, hi = 0;
 };

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "wijksim/analysis/honest_uncertainty.h"
 #include "wijksim/core/error.h"
 
 namespace wijksim {
@@ -136,7 +137,7 @@ VirtualStudyResult simulate_virtual_study(const std::vector<VirtualStudyPair>& p
   if (analytic_n > 0) out.analytic_power = analytic / analytic_n;
   if (estimates.empty()) return out;
   out.mean_estimate = mean(estimates);
-  const Interval i = percentile_interval(estimates, 0.025, 0.975);
+  const Interval i = spread_of_draws(estimates);
   out.lo = i.lower;
   out.hi = i.upper;
   out.power = static_cast<double>(significant) / out.studies;

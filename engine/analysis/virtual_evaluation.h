@@ -62,7 +62,7 @@ struct VirtualStudyDesign {
 struct VirtualStudyResult {
   double true_effect = kNaN;       // mean over the pairs
   double mean_estimate = kNaN;     // mean over the virtual studies
-  double lo = kNaN, hi = kNaN;     // 2.5th and 97.5th percentiles of the estimates
+  double lo = kNaN, hi = kNaN;     // spread_of_draws of the estimates
   double power = kNaN;             // share of studies significant at 5%
   double power_right_sign = kNaN;  // ... significant with the sign of the true effect
   double analytic_power = kNaN;    // normal approximation with the true shares (mean over the pairs)

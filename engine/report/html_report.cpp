@@ -349,7 +349,7 @@ void ReportWriter::header() {
   body_ += fmt::format(
       "<section class=\"how-to-read\">\n<h2 class=\"plain\">How to read this report</h2>\n<ul>\n{}"
       "<li>Lines over time are the mean over all {} runs ({}); the light band around a line holds 95% of "
-      "the runs (from the 2.5th to the 97.5th percentile).{} Whiskers on bars and figures in brackets are "
+      "the runs (from the 2.5th to the 97.5th percentile; from fewer than 40 runs, the lowest to the highest).{} Whiskers on bars and figures in brackets are "
       "the "
       "95% interval that the caption names.</li>\n"
       "<li>The effect measure is the <em>problem-free household-year</em>: a household that has no active "
@@ -1026,7 +1026,7 @@ void ReportWriter::decision_sensitivity(const StoredScenario& c, const std::vect
                              "expected incremental net benefit per household", Axis::Euro, Axis::Euro, wtp),
           "expected_benefit", c.name,
           "The line is the mean over the parameter draws; the band holds the 2.5th to 97.5th percentile of "
-          "the draws. Above zero the option is worth its cost. Dashed: the scenario's threshold.");
+          "the draws (from fewer than 40, the lowest to the highest). Above zero the option is worth its cost. Dashed: the scenario's threshold.");
   if (!conv_nmb.empty()) {
     json nmb = charts::band_lines(conv_nmb, "parameter draws", "running mean: net benefit per household",
                                   Axis::Count, Axis::Euro);
@@ -1266,7 +1266,7 @@ void ReportWriter::reproduce() {
       "file</th></tr></thead>\n<tbody>\n{}</tbody>\n</table>\n"
       "<p class=\"note\">Charts drawn by {}, inlined in this file. Series over time: mean and "
       "2.5&ndash;97.5% "
-      "percentiles over runs per week (or per {} weeks for waits and escalations), from the store's weekly "
+      "percentiles (from fewer than 40 runs: lowest to highest) over runs per week (or per {} weeks for waits and escalations), from the store's weekly "
       "rows; every other figure is the run's stored table as <code>wijksim show {}</code> prints it.</p>\n"
       "</section>\n",
       info_.seed, info_.first_replication, kEnDash, info_.first_replication + info_.replications - 1,

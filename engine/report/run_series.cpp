@@ -4,6 +4,7 @@
 #include <map>
 #include <utility>
 
+#include "wijksim/analysis/honest_uncertainty.h"
 #include "wijksim/core/statistics.h"
 #include "wijksim/model/params.h"
 
@@ -47,7 +48,7 @@ bool summarise_point(const std::vector<double>& values, SeriesPoint& point) {
     if (std::isfinite(x)) finite.push_back(x);
   if (finite.empty()) return false;
   point.mean = mean(finite);
-  const Interval band = percentile_interval(finite, 0.025, 0.975);
+  const Interval band = spread_of_draws(finite);
   point.lo = band.lower;
   point.hi = band.upper;
   point.n = static_cast<int>(finite.size());

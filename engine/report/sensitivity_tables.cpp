@@ -369,7 +369,8 @@ std::vector<Table> psa_tables(const DecisionSensitivity& d) {
     b.scenario = name;
     b.comparator = d.names[0];
     b.note =
-        "Per household, mean over parameter draws with the 2.5th-97.5th percentiles of the draws. Where it "
+        "Per household, mean over parameter draws with the 2.5th-97.5th percentiles of the draws (from fewer "
+        "than 40: the lowest to the highest). Where it "
         "crosses zero the decision changes; the acceptability curve says how sure that is.";
     b.columns = {{"inmb", "expected incremental net benefit per household (EUR)"}};
     for (const BenefitPoint& p : d.benefit[k])
@@ -426,7 +427,8 @@ Table survey_table(const DecisionSensitivity& d, std::size_t option) {
       "wave a "
       "fresh sample without replacement (hypergeometric from the run's counts); {}. True effect: the model's "
       "difference in differences on the whole population, same households with and without the policy. "
-      "Estimate: mean over {} virtual studies, with the 2.5th-97.5th percentiles of the studies. Power: "
+      "Estimate: mean over {} virtual studies, with the 2.5th-97.5th percentiles of the studies (from fewer than 40, "
+      "the lowest to the highest). Power: "
       "share "
       "of the studies significant at 5% (two-sided z test), and significant with the true effect's sign; "
       "analytic: normal approximation with the true shares. Shares in percentage points.",

@@ -19,8 +19,8 @@ Report study_report(const std::string& command, const Study& study, const StudyR
         "95% interval of the mean over all {} runs ({} parameter draws x {} replication{}): mean +/- "
         "t(0.975, n-1) * sd / sqrt(n), on the log scale for a figure that cannot be negative and the logit "
         "scale for a share; but the economic evaluation's intervals, and each payer's cash in 'At a glance' "
-        "and 'Who pays, who saves?', are the 2.5 to 97.5 percentiles over the draws (the spread of the "
-        "outcome, wider than the interval of its mean that the budget tables give for the same figure)",
+        "and 'Who pays, who saves?', are the 2.5 to 97.5 percentiles over the draws, from fewer than 40 the "
+        "lowest to the highest draw (the spread of the outcome, wider than the interval of its mean that the budget tables give for the same figure)",
         study.draws * study.replications, study.draws, study.replications,
         study.replications == 1 ? "" : "s");
   for (const StudyScenario& s : study.scenarios) {
