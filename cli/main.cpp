@@ -548,6 +548,33 @@ int calibrate(const Options& o, const std::string& command_line, cluster::World&
   return kOk;
 }
 
+std::string rtrim_spaces(std::string s) {
+  while (!s.empty() && s.back() == ' ') s.pop_back();
+  return s;
+}
+
+// `head` followed by `names` joined by ", ", broken after a comma where the next name would pass `width`
+// columns (display columns: a name may hold UTF-8); each later line starts with `indent` spaces. A name longer
+// than a line stays whole.
+std::string head_and_names(const std::string& head, const std::vector<std::string>& names,
+                           std::size_t indent, std::size_t width) {
+  std::string out = head, line = head;
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    const std::string item = names[i] + (i + 1 < names.size() ? "," : "");
+    const std::size_t gap = i > 0 ? 1 : 0;
+    if (display_width(line) + gap + display_width(item) > width && display_width(line) > indent) {
+      out = rtrim_spaces(out) + "\n" + std::string(indent, ' ');
+      line = std::string(indent, ' ');
+    } else if (gap > 0) {
+      out += ' ';
+      line += ' ';
+    }
+    out += item;
+    line += item;
+  }
+  return out;
+}
+
 int list_runs(const Options& o) {
   const RunStore store = RunStore::open(o.store, RunStore::Mode::ReadOnly);
   const auto runs = store.runs();
@@ -557,23 +584,23 @@ int list_runs(const Options& o) {
   const std::size_t width = std::min<std::size_t>(cli::output_width(stdout), 120);
   for (const RunInfo& r : runs) {
     const std::string command_line = cli::wrap_shell_line(r.command_line, 10, width);
-    std::string names;
+    std::vector<std::string> names;
     for (const StoredScenario& s : store.scenarios(r.id))
-      if (s.role != "comparator") names += (names.empty() ? "" : ", ") + s.name;
+      if (s.role != "comparator") names.push_back(s.name);
+    // The header, its scenario names broken to the width as the command line is.
+    const std::string header = head_and_names(
+        fmt::format("run {:>4}  {}  {:<11}  {}: ", r.id, r.started_at, r.status, r.command), names, 10, width);
     if (r.command == "calibrate") {
-      cli::out(
-          "run {:>4}  {}  {:<11}  calibrate: {}\n          {}, {} replication{}, {} year{}, seed {}\n        "
-          "  {}\n",
-          r.id, r.started_at, r.status, names, progress_of(r), r.replications, r.replications == 1 ? "" : "s",
-          r.years, r.years == 1 ? "" : "s", r.seed, command_line);
+      cli::out("{}\n          {}, {} replication{}, {} year{}, seed {}\n          {}\n", header, progress_of(r),
+               r.replications, r.replications == 1 ? "" : "s", r.years, r.years == 1 ? "" : "s", r.seed,
+               command_line);
       continue;
     }
     const std::string done = r.draws == 0 ? progress_of(r)
                                           : fmt::format("{}, {} replication{} each", progress_of(r),
                                                         r.replications, r.replications == 1 ? "" : "s");
-    cli::out("run {:>4}  {}  {:<11}  {}: {}\n          {}, {} year{}, seed {}\n          {}\n", r.id,
-             r.started_at, r.status, r.command, names, done, r.years, r.years == 1 ? "" : "s", r.seed,
-             command_line);
+    cli::out("{}\n          {}, {} year{}, seed {}\n          {}\n", header, done, r.years,
+             r.years == 1 ? "" : "s", r.seed, command_line);
     // "running" is what the store says; whether a process still writes it is the run's lock (run_lock.h).
     if (r.status == "running" && !RunLock::held(o.store, r.id))
       cli::out("          no process is writing it any more (it was killed); `--resume {}` continues it\n",

@@ -270,6 +270,17 @@ line=$("$wijksim" runs --store "$odd/r.db" | awk 'NR >= 3 { sub(/^ +/, ""); prin
 case "$line" in *'\'$'\n'*) ;; *) echo "FAIL: runs did not break the long command line: $line"; fail=1 ;; esac
 wide=$("$wijksim" runs --store "$odd/r.db" | awk 'length > 100')
 [ -z "$wide" ] || { echo "FAIL: runs printed a line over 100 columns: $wide"; fail=1; }
+# The header's scenario names break after a comma to the width too (before: 312 columns for 8 long names).
+for k in 1 2 3 4; do
+  printf 'extends: pilot.yaml\nname: pilot with a long name that says what it varies, number %s\n' "$k" >"$odd/long$k.yaml"
+done
+expect 0 "a comparison of four long-named scenarios" "$wijksim" compare "$odd/long1.yaml" "$odd/long2.yaml" "$odd/long3.yaml" "$odd/long4.yaml" -r 1 -y 1 --store "$tmp/long.db"
+"$wijksim" runs --store "$tmp/long.db" >"$tmp/long.runs"
+wide=$(awk 'length > 100' "$tmp/long.runs")
+[ -z "$wide" ] || { echo "FAIL: runs printed a header over 100 columns: $wide"; fail=1; }
+for k in 1 2 3 4; do
+  tr '\n' ' ' <"$tmp/long.runs" | tr -s ' ' | grep -q "number $k" || { echo "FAIL: runs does not name scenario $k: $(cat "$tmp/long.runs")"; fail=1; }
+done
 # A tab and an escape in a name are shown as $'\x09' and $'\x1b' (a terminal would act on the escape, and a
 # copied tab becomes spaces); read back by bash, the same words.
 ctl="$tmp/$(printf 'tab\there\033[31mred')"
