@@ -633,6 +633,11 @@ std::vector<Case> cases() {
        "- name: test-city\n",
        {exact(1, 1, "",
               "expected a map of sections (name, population, domains, ...) at the top level, found a list")}},
+      {"a targets file given as the scenario (before: 12 errors, one for each section it lacks)",
+       "# targets\npopulation: households\n\ntargets:\n  heard_of:\n    measure: none\n    value: 0.5\n",
+       {exact(4, 1, "targets",
+              "expected a scenario, found a targets file (its 'targets:' is a map of calibration targets): a "
+              "scenario names it with 'targets: FILE', and `wijksim validate SCENARIO` checks both")}},
       {"two documents",
        b + "---\nname: other\n",
        // the second document starts at its '---', line 112
