@@ -194,6 +194,23 @@ TEST_CASE("a sets file that does not fit the scenario is refused with its place"
       CHECK_THAT(d.message, Catch::Contains("did you mean 'population.trust.mean'"));
     }
   }
+  SECTION("coach keys, which the pilot has and its comparator has not: the message says where they belong") {
+    const std::string sets = dir.write("sets.csv", "set,coaches.max_weeks\n1,40\n2,50\n");
+    StudyOverrides o;
+    o.parameter_sets = sets;
+    try {
+      plan_study({shipped("pilot.yaml")}, o, true);
+      FAIL("no error");
+    } catch (const InputError& e) {
+      REQUIRE(e.diagnostics().size() == 1);  // the pilot takes them; only its comparator refuses them
+      const Diagnostic& d = e.diagnostics()[0];
+      CHECK(d.where.line == 1);
+      CHECK(d.where.column == 5);
+      CHECK_THAT(d.message, Catch::Contains("the scenario has no key 'coaches'") &&
+                                Catch::Contains("the comparator " + shipped("baseline-velve.yaml") + " too") &&
+                                Catch::Contains("name the file in that scenario's 'parameter_sets:'"));
+    }
+  }
   SECTION("a value the key cannot take, at its place, before anything runs") {
     const std::string sets = dir.write("sets.csv", "set,population.trust.mean\n1,0.5\n2,1.5\n3,0.4\n");
     StudyOverrides o;

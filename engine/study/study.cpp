@@ -105,7 +105,24 @@ Study plan_study(const std::vector<std::string>& paths, const StudyOverrides& ov
     }
     try {
       ScenarioSource src = ScenarioSource::load(path);
-      if (overrides.parameter_sets) src = src.with_parameter_sets(*overrides.parameter_sets);
+      if (overrides.parameter_sets) {
+        try {
+          src = src.with_parameter_sets(*overrides.parameter_sets);
+        } catch (const InputError& e) {
+          if (named) throw;
+          // The file fits the scenario named but not its comparator (coach keys, and a comparator without
+          // coaches): say where such a file belongs.
+          for (Diagnostic d : e.diagnostics()) {
+            d.message += fmt::format(
+                "; --parameter-sets gives its values to every scenario of the comparison, the comparator "
+                "{} too: for the values of one scenario only, name the file in that scenario's "
+                "'parameter_sets:'",
+                path);
+            problems.push_back(std::move(d));
+          }
+          return -1;
+        }
+      }
       Scenario base = src.base();
       study.scenarios.push_back({std::move(src), std::move(base), -1, named});
     } catch (const InputError& e) {
