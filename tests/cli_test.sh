@@ -333,6 +333,16 @@ if command -v sqlite3 >/dev/null; then
   expect 1 "another program's SQLite database as the store" "$wijksim" run "$src/scenarios/baseline-velve.yaml" -r 1 -y 1 --store "$tmp/other.db"
   grep -q "not a wijksim results store" "$tmp/err" || { echo "FAIL: another database is not named: $(cat "$tmp/err")"; fail=1; }
   cmp -s "$tmp/other.db" "$tmp/other-before.db" && [ "$(sqlite3 "$tmp/other.db" 'PRAGMA journal_mode')" = delete ] || { echo "FAIL: another program's database was changed"; fail=1; }
+  # One in write-ahead-log mode gets no PATH-wal and PATH-shm either (before, every command left both,
+  # 0 and 32 KB: a read-only open must create the shared-memory file and cannot remove it).
+  sqlite3 "$tmp/walled.db" "PRAGMA journal_mode=WAL; CREATE TABLE notes(x);" >/dev/null
+  cp "$tmp/walled.db" "$tmp/walled-before.db"
+  for cmd in "runs" "show 1" "export 1 --csv $tmp/walled-csv" "report 1 -o $tmp/walled.html" "run $src/scenarios/baseline-velve.yaml -r 1 -y 1"; do
+    expect 1 "$cmd of another program's WAL database" "$wijksim" $cmd --store "$tmp/walled.db"
+    grep -q "not a wijksim results store" "$tmp/err" || { echo "FAIL: $cmd: another WAL database is not named: $(cat "$tmp/err")"; fail=1; }
+    [ ! -e "$tmp/walled.db-wal" ] && [ ! -e "$tmp/walled.db-shm" ] && cmp -s "$tmp/walled.db" "$tmp/walled-before.db" ||
+      { echo "FAIL: $cmd left files beside another program's WAL database: $(ls "$tmp" | grep walled)"; fail=1; rm -f "$tmp/walled.db-"*; }
+  done
 fi
 # A store name too long for the files SQLite keeps beside it is refused before anything is created.
 long_name="$tmp/$(printf 'x%.0s' $(seq 1 250)).db"

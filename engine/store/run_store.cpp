@@ -6,8 +6,10 @@
 #include <cctype>
 #include <chrono>
 #include <cmath>
+#include <cstring>
 #include <ctime>
 #include <filesystem>
+#include <fstream>
 #include <limits>
 #include <thread>
 #include <tuple>
@@ -176,6 +178,43 @@ std::string immutable_uri(const std::string& path) {
   return uri + "?immutable=1";
 }
 
+constexpr const char* kForeignDatabase =
+    "this is an SQLite database, but not a wijksim results store (it has no runs and scenarios tables); it "
+    "was left unchanged: name another file";
+
+// Tables but not the store's, in one snapshot (the same check as `open` makes).
+constexpr const char* kWhatTables =
+    "SELECT (SELECT user_version FROM pragma_user_version), (SELECT count(*) FROM sqlite_master), "
+    "(SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN ('runs', 'scenarios'))";
+
+// An SQLite file in write-ahead-log mode (its header's read and write versions are 2) that no process has
+// open: a connection in WAL mode keeps PATH-wal while it is open, and the last one to close checkpoints the
+// log into the main file and removes it.
+bool quiescent_wal_database(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  char header[20] = {};
+  if (!in.read(header, sizeof header)) return false;
+  std::error_code ec;
+  return std::memcmp(header, "SQLite format 3", 16) == 0 && header[18] == 2 && header[19] == 2 &&
+         !std::filesystem::exists(path + "-wal", ec) && !ec;
+}
+
+// Whether the database at `path`, read as immutable (no locks, no -wal, no -shm), has tables and not the
+// store's. Any failure to read it says no: the ordinary open then reads it and reports what it finds.
+bool foreign_database(const std::string& path) {
+  sqlite3* db = nullptr;
+  bool foreign = false;
+  if (sqlite3_open_v2(immutable_uri(path).c_str(), &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, nullptr) ==
+      SQLITE_OK) {
+    sqlite3_stmt* q = nullptr;
+    if (sqlite3_prepare_v2(db, kWhatTables, -1, &q, nullptr) == SQLITE_OK && sqlite3_step(q) == SQLITE_ROW)
+      foreign = sqlite3_column_int64(q, 1) > 0 && sqlite3_column_int64(q, 2) != 2;
+    sqlite3_finalize(q);
+  }
+  sqlite3_close_v2(db);
+  return foreign;
+}
+
 constexpr const char* kRunColumns =
     "SELECT run_id, started_at, finished_at, version, seed, command, command_line, status, replications, "
     "first_replication, years, draws, (SELECT count(DISTINCT draw) FROM figures f WHERE f.run_id = "
@@ -196,6 +235,11 @@ RunStore RunStore::open(const std::string& path, Mode mode) {
     throw InputError({{Location{path, 0, 0}, "--store",
                        "there is no results store here (`wijksim run` and `compare` write one; --store names "
                        "another)"}});
+  // Another program's database in write-ahead-log mode would get PATH-wal and PATH-shm from any open but an
+  // immutable one, and a read-only connection leaves them behind. When no process has it open (no PATH-wal),
+  // its main file holds all of it: it is checked as immutable first and refused without a file created.
+  if (exists && quiescent_wal_database(path) && foreign_database(path))
+    throw InputError({{Location{path, 0, 0}, "--store", kForeignDatabase}});
   const int flags =
       mode == Mode::ReadOnly ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
   if (sqlite3_open_v2(path.c_str(), &s.db_, flags, nullptr) != SQLITE_OK)
@@ -231,9 +275,7 @@ RunStore RunStore::open(const std::string& path, Mode mode) {
   std::int64_t version = 0;
   bool empty = true, ours = false;
   {
-    Statement q(s.db_, path,
-                "SELECT (SELECT user_version FROM pragma_user_version), (SELECT count(*) FROM sqlite_master), "
-                "(SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN ('runs', 'scenarios'))");
+    Statement q(s.db_, path, kWhatTables);
     q.step();
     version = q.integer(0);
     empty = q.integer(1) == 0;
@@ -242,9 +284,7 @@ RunStore RunStore::open(const std::string& path, Mode mode) {
   // Another program's database is left exactly as it is (nothing is written before this check: not even
   // the switch to write-ahead logging below).
   if (!empty && !ours)
-    throw InputError({{Location{path, 0, 0}, "--store",
-                       "this is an SQLite database, but not a wijksim results store (it has no runs and "
-                       "scenarios tables); it was left unchanged: name another file"}});
+    throw InputError({{Location{path, 0, 0}, "--store", kForeignDatabase}});
   if (!empty && version != kStoreSchemaVersion)
     throw Error(
         fmt::format("results store '{}' has schema version {}; this wijksim ({}) reads and writes "
