@@ -118,7 +118,9 @@ class TreeBuilder {
     }
     // A tag (!!binary, !!str, !custom) would change how a value is read, and nothing here reads tags: one
     // is refused rather than ignored. yaml-cpp tags an untagged node "?" (plain) or "!" (quoted).
-    if (std::string tag = y.Tag(); !tag.empty() && tag != "?" && tag != "!") {
+    // A bare "!" written in the file (a non-specific tag: "read it as text") is tagged "!" as well: it is told
+    // from a quote by the character the node starts at.
+    if (std::string tag = y.Tag(); !tag.empty() && tag != "?" && (tag != "!" || written_tag(y))) {
       constexpr std::string_view kCore = "tag:yaml.org,2002:";  // !!x as the file wrote it
       if (tag.starts_with(kCore)) tag = "!!" + tag.substr(kCore.size());
       d_.add(n.where, path,
@@ -176,6 +178,13 @@ class TreeBuilder {
   }
 
  private:
+  // Whether the node starts with a '!' in the file: a tag the file wrote (a quoted text starts at its quote).
+  bool written_tag(const YAML::Node& y) const {
+    const YAML::Mark m = y.Mark();
+    return !m.is_null() && m.pos >= 0 && static_cast<std::size_t>(m.pos) < text_.size() &&
+           text_[static_cast<std::size_t>(m.pos)] == '!';
+  }
+
   Location at(const YAML::Mark& m, const Location& fallback) const {
     if (m.is_null() || m.line < 0) return fallback;
     return {file_, m.line + 1, m.column + 1};
