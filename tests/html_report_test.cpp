@@ -195,6 +195,11 @@ TEST_CASE("the report of a comparison holds every chart, library and figure, and
     ++divs;
   CHECK(divs == 13);
 
+  // 2 draws x 2 replications: 4 runs, too few for a 95% band; every band says what it spans instead.
+  CHECK(page.find("Band: 95% of runs") == std::string::npos);
+  CHECK(page.find("Band: the lowest to the highest of the 4 runs.") != std::string::npos);
+  CHECK(page.find("spans the lowest to the highest of the 4 runs") != std::string::npos);
+
   // Every library inlined, byte for byte; nothing loaded from elsewhere.
   for (const ReportAsset& a : report_assets()) CHECK(page.find(a.script) != std::string::npos);
   CHECK(page.find("<script src") == std::string::npos);

@@ -17,6 +17,7 @@
 #include <utility>
 #include <vector>
 
+#include "wijksim/analysis/honest_uncertainty.h"
 #include "wijksim/core/error.h"
 #include "wijksim/core/statistics.h"
 #include "wijksim/report/glance_view.h"
@@ -240,6 +241,14 @@ class ReportWriter {
   std::vector<charts::Line> lines(const StoredScenario& s, const StoredScenario* c,
                                   Series ScenarioSeries::*member);
   std::string years_text() const { return plural(info_.years, "policy year", "policy years"); }
+  // Runs of each scenario: parameter draws times replications.
+  int run_count() const { return std::max(1, info_.draws) * info_.replications; }
+  // What a series' band holds, as spread_of_draws takes it over the runs.
+  std::string band_text() const {
+    return run_count() >= kPercentileDraws
+               ? std::string("Band: 95% of runs.")
+               : fmt::format("Band: the lowest to the highest of the {} runs.", run_count());
+  }
 
   const RunStore& store_;
   RunInfo info_;
@@ -348,17 +357,21 @@ void ReportWriter::header() {
           : "";
   body_ += fmt::format(
       "<section class=\"how-to-read\">\n<h2 class=\"plain\">How to read this report</h2>\n<ul>\n{}"
-      "<li>Lines over time are the mean over all {} runs ({}); the light band around a line holds 95% of "
-      "the runs (from the 2.5th to the 97.5th percentile; from fewer than 40 runs, the lowest to the highest).{} Whiskers on bars and figures in brackets are "
-      "the "
-      "95% interval that the caption names.</li>\n"
+      "<li>Lines over time are the mean over all {} runs ({}); the light band around a line {}.{} "
+      "Whiskers on bars and figures in brackets are the 95% interval that the caption names.</li>\n"
       "<li>The effect measure is the <em>problem-free household-year</em>: a household that has no active "
       "problem for a whole year counts as one. &ldquo;Worth the money&rdquo; compares the extra cost with "
       "what the scenario says society is willing to pay for one such year.</li>\n"
       "<li>Euros in Dutch notation: &euro; 1.234.567; &ldquo;mln&rdquo; is million. &ldquo;Discounted&rdquo; "
       "follows the Dutch guideline for economic evaluations, as each caption states.</li>\n"
       "<li>Point at a chart for its exact numbers.</li>\n</ul>\n</section>\n",
-      comparison, std::max(1, info_.draws) * info_.replications, esc(runs), bands);
+      comparison, run_count(), esc(runs),
+      run_count() >= kPercentileDraws
+          ? "holds 95% of the runs (from the 2.5th to the 97.5th percentile)"
+          : fmt::format("spans the lowest to the highest of the {} runs (95% of fewer than {} runs would be "
+                        "less than one run at each end)",
+                        run_count(), kPercentileDraws),
+      bands);
 }
 
 void ReportWriter::glance(const StoredScenario& s, const StoredScenario& c) {
@@ -506,8 +519,8 @@ void ReportWriter::services(const StoredScenario& s, const StoredScenario* c) {
                       coach_fte_text(s, store_.settings(info_.id, s.index), info_.years)),
           charts::over_time(l, "households per coach FTE", Axis::Count, info_.years, rules), "caseload",
           s.name,
-          "Above the norm coaches notice, solve and activate less; at the cap new households wait. Band: 95% "
-          "of runs.");
+          "Above the norm coaches notice, solve and activate less; at the cap new households wait. " +
+              band_text());
     chart("How long do households wait for a coach?",
           fmt::format("Households found or referred but not yet taken on, week by week (top), and how long "
                       "those taken on waited, per {} weeks (bottom).",
@@ -517,7 +530,7 @@ void ReportWriter::services(const StoredScenario& s, const StoredScenario* c) {
                 lines(s, nullptr, &ScenarioSeries::coach_waiting)},
                {"wait for a coach (weeks)", Axis::Decimal1, lines(s, nullptr, &ScenarioSeries::coach_wait)}},
               info_.years),
-          "coach_wait", s.name, "The wait is the summed waits over the number taken on. Band: 95% of runs.");
+          "coach_wait", s.name, "The wait is the summed waits over the number taken on. " + band_text());
   }
   agency_waits(s, c);
 }
@@ -570,7 +583,8 @@ void ReportWriter::agency_waits(const StoredScenario& s, const StoredScenario* c
         charts::over_time_panels(panels, "wait (weeks)", Axis::Decimal1, info_.years, 1, false),
         "agency_wait", s.name,
         "The wait is the summed waits over admissions. Outreach can lengthen the agencies' queues while "
-        "households are better helped. Band: 95% of runs. Each panel has its own scale.");
+        "households are better helped. " +
+            band_text() + " Each panel has its own scale.");
 }
 
 void ReportWriter::households(const StoredScenario& s, const StoredScenario* c) {
@@ -579,7 +593,7 @@ void ReportWriter::households(const StoredScenario& s, const StoredScenario* c) 
         charts::over_time_panels({{"at least one problem", lines(s, c, &ScenarioSeries::with_problem)},
                                   {"several problems", lines(s, c, &ScenarioSeries::multi_problem)}},
                                  "share of households", Axis::Share, info_.years, 2, false, false),
-        "problems", s.name, "Band: 95% of runs. The scales do not start at zero.");
+        "problems", s.name, band_text() + " The scales do not start at zero.");
 
   // Professionals per household next to the seeds' survey.
   const StoredScenario& base = c ? *c : s;
@@ -631,7 +645,7 @@ void ReportWriter::households(const StoredScenario& s, const StoredScenario* c) 
                   kSeriesBlockWeeks),
       charts::over_time(lines(s, c, &ScenarioSeries::escalations),
                         "escalations per 1.000 households per year", Axis::Decimal1, info_.years),
-      "escalations", s.name, "Band: 95% of runs.");
+      "escalations", s.name, band_text());
   chart(c ? "Do households climb the participation ladder?"
           : "Where are households on the participation ladder?",
         "The mean rung of all households on the participation ladder, week by week.",
@@ -639,7 +653,8 @@ void ReportWriter::households(const StoredScenario& s, const StoredScenario* c) 
                           info_.years, {}, false),
         "ladder", s.name,
         "Rungs: 1 isolated, 2 contacts outside the home, 3 organised activities, 4 unpaid work, 5 paid work "
-        "with support, 6 paid work. Band: 95% of runs. The scale does not start at zero.");
+        "with support, 6 paid work. " +
+            band_text() + " The scale does not start at zero.");
 }
 
 void ReportWriter::value(const StoredScenario& s, const StoredScenario& c) {
