@@ -157,6 +157,28 @@ TEST_CASE("series over time: per week over runs, waits and escalations per block
   CHECK(s.escalations[1].mean == Approx(0.0));
 }
 
+TEST_CASE("a comparator without a survey of professionals gets no survey bars and no survey in the legend",
+          "[report]") {
+  // The city's targets have no survey of professionals (the seeds surveyed Velve-Lindenhof only); before,
+  // the legend showed "survey 2010 (N = n/a)" and the caption spoke of the survey.
+  test::TempDir dir("report-unsurveyed");
+  dir.write("u/targets.yaml",
+            "population: test\n\ntargets:\n  with_problem:\n    label: households with at least one problem\n"
+            "    measure: share.with_problem\n    at: start\n    value: 0.49\n    n: 168\n"
+            "    unit: share of households\n    source: a test\n");
+  dir.write("u/base.yaml", "extends: " + shipped("baseline-velve.yaml") + "\nname: unsurveyed\ntargets: targets.yaml\n");
+  const std::string pilot =
+      dir.write("u/pilot.yaml", "extends: " + shipped("pilot.yaml") + "\nname: pilot-u\ncomparator: base.yaml\n");
+  StudyOverrides o;
+  o.replications = 2;
+  o.years = 1;
+  const std::string page = stored_comparison_page(dir, pilot, o).page;
+  CHECK(page.find("How many professionals does a household see?") != std::string::npos);
+  CHECK(page.find("survey 2010") == std::string::npos);
+  CHECK(page.find("N = n/a") == std::string::npos);
+  CHECK(page.find("in the model (unsurveyed has no survey of it to compare with)") != std::string::npos);
+}
+
 TEST_CASE("the report refuses a run it cannot report, with the reason", "[report]") {
   HandMadeRun r;
   CHECK_THROWS_AS(html_report(r.store, r.id + 1), InputError);

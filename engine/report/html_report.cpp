@@ -605,11 +605,15 @@ void ReportWriter::households(const StoredScenario& s, const StoredScenario* c) 
                                                               {"professionals_1", "1"},
                                                               {"professionals_2", "2"},
                                                               {"professionals_3plus", "3 or more"}};
+    // The comparator's targets may have no survey of professionals (the city's have not: the seeds
+    // surveyed Velve-Lindenhof only); then the chart shows the model alone and says so.
+    const bool surveyed = !std::isnan(value_of(calibration, "professionals_0", "target").mean);
     const double n = value_of(calibration, "professionals_0", "n").mean;
     const std::string survey = fmt::format("survey 2010 (N = {})", format_dutch(n, 0));
     const std::string start = "model at the policy start";
     const std::string after = fmt::format("after {}", plural(info_.years, "year", "years"));
-    std::vector<Style> styles = {{survey, charts::kBlack, false}, {start, charts::kSkyBlue, false}};
+    std::vector<Style> styles = {{start, charts::kSkyBlue, false}};
+    if (surveyed) styles.insert(styles.begin(), {survey, charts::kBlack, false});
     if (c) styles.push_back({c->name + ", " + after, charts::kOrange, true});
     styles.push_back({s.name + ", " + after, charts::kBlue, false});
     charts::BarPanel panel{"", {}};
@@ -628,8 +632,11 @@ void ReportWriter::households(const StoredScenario& s, const StoredScenario* c) 
       add(hh, "end", s.name + ", " + after);
     }
     chart("How many professionals does a household see?",
-          "The share of households by the number of professionals involved, in the model next to the seeds' "
-          "survey of 2010.",
+          surveyed ? "The share of households by the number of professionals involved, in the model next to "
+                     "the seeds' survey of 2010."
+                   : fmt::format("The share of households by the number of professionals involved, in the "
+                                 "model ({} has no survey of it to compare with).",
+                                 base.name),
           charts::grouped_bars({panel}, groups, styles, "professionals involved", "share of households",
                                Axis::Share, 1),
           "professionals", s.name,
