@@ -116,6 +116,9 @@ TEST_CASE("a draw takes its set's values, then samples the distributions left", 
   const ScenarioSource with_sets = plain.with_parameter_sets(sets);
   REQUIRE(with_sets.parameter_sets() != nullptr);
   CHECK(with_sets.hash() != plain.hash());
+  // What calibrate's sets file names in its header: the scenario without the sets it names, which the new
+  // sets replace (before, the header's hash changed with the old sets' content).
+  CHECK(with_sets.hash_without_sets() == plain.hash_without_sets());
   constexpr std::uint64_t seed = 99;
   // The base case keeps the scenario file's values.
   CHECK(with_sets.for_draw(seed, 0).population.trust_mean == plain.base().population.trust_mean);

@@ -610,6 +610,10 @@ std::string ScenarioSource::hash() const {
   return content_hash(sets_ ? resolved_yaml_ + "# parameter sets " + sets_->content_hash : resolved_yaml_);
 }
 
+std::string ScenarioSource::hash_without_sets() const {
+  return content_hash(resolved_yaml_);
+}
+
 Location ScenarioSource::key_location(std::string_view key) const {
   if (tree_ && tree_->is(loader::Node::Kind::Map)) {
     const int i = tree_->find(key);

@@ -104,6 +104,9 @@ class ScenarioSource {
   // FNV-1a 64-bit hash of resolved_yaml (and of the parameter sets' content, with sets), 16 hex digits:
   // identifies the scenario's content, not its file.
   std::string hash() const;
+  // The same of resolved_yaml alone, the parameter sets' content left out: what a calibration fits, whose
+  // sets replace the ones the scenario names.
+  std::string hash_without_sets() const;
   const std::string& path() const { return path_; }
   // Every file read to load it: the scenario, the files of its `extends` chain, its comparator and the
   // comparator's chain, and the targets files they name (the command's inputs, which no output may replace).

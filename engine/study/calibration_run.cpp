@@ -425,7 +425,9 @@ std::string calibration_sets_text(const CalibrationPlan& plan, const Calibration
   for (const FreeParameter& p : plan.file.free) keys.push_back(p.key_path);
   const std::vector<std::string> comments = {
       "wijksim calibrate",
-      fmt::format("scenario: {} (content {})", plan.source.path(), plan.source.hash()),
+      // The scenario's content without the sets it names: these sets replace them.
+      fmt::format("scenario: {} (content {}, its parameter sets left out)", plan.source.path(),
+                  plan.source.hash_without_sets()),
       fmt::format("targets: {} (content {})", plan.file.path, plan.file.content_hash),
       fmt::format("seed: {}", plan.seed),
       fmt::format("version: {}", WIJKSIM_VERSION),
