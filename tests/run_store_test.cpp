@@ -235,6 +235,27 @@ TEST_CASE("resuming a run with other scenarios or options is refused before anyt
   CHECK(same.completed().empty());
 }
 
+TEST_CASE("resuming after the parameter sets changed names the sets, not the scenario", "[store]") {
+  test::TempDir dir("store-resume-sets");
+  StudyOverrides o;
+  o.replications = 1;
+  o.years = 1;
+  o.draws = 2;
+  o.parameter_sets = dir.write("sets.csv", "set,population.trust.mean\n1,0.5\n2,0.6\n");
+  std::int64_t id = 0;
+  {
+    StudyRecorder r(plan_study({shipped("pilot.yaml")}, o, true),
+                    {dir.file("s.db"), "compare", "wijksim compare pilot.yaml", std::nullopt});
+    id = r.run_id();
+  }
+  dir.write("sets.csv", "set,population.trust.mean\n1,0.5\n2,0.7\n");  // the same scenario text
+  const Study changed = plan_study({shipped("pilot.yaml")}, o, true);
+  CHECK_THROWS_WITH(StudyRecorder(changed, {dir.file("s.db"), "compare", "x", id}),
+                    Catch::Contains("the parameter sets of scenario 'pilot' (" + *o.parameter_sets +
+                                    ") have changed since") &&
+                        !Catch::Contains("scenario 'pilot' (" + shipped("pilot.yaml") + ") has changed"));
+}
+
 TEST_CASE("flatten and unflatten are inverse, and a wrong shape is an error", "[store]") {
   const Study study = small_study();
   const ScenarioShape shape = shape_of(study.scenarios[0].scenario);

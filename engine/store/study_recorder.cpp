@@ -107,10 +107,17 @@ StudyRecorder::StudyRecorder(const Study& study, const RecordOptions& o) : RunWr
       differences.push_back(
           fmt::format("it has {} scenarios, this command {}", before.size(), scenarios.size()));
     } else {
-      for (std::size_t i = 0; i < before.size(); ++i)
-        if (before[i].hash != scenarios[i].hash)
+      for (std::size_t i = 0; i < before.size(); ++i) {
+        if (before[i].hash == scenarios[i].hash) continue;
+        // The same scenario text: the content of the parameter sets it draws from is what changed.
+        const std::string& sets = study.scenarios[i].scenario.parameter_sets_file;
+        if (before[i].resolved_yaml == scenarios[i].resolved_yaml && !sets.empty())
+          differences.push_back(fmt::format("the parameter sets of scenario '{}' ({}) have changed since",
+                                            before[i].name, sets));
+        else
           differences.push_back(
               fmt::format("scenario '{}' ({}) has changed since", before[i].name, before[i].file));
+      }
     }
     if (info.seed != study.seed) differences.push_back(fmt::format("its seed is {}", info.seed));
     if (info.replications != study.replications)
