@@ -337,6 +337,20 @@ if command -v sqlite3 >/dev/null; then
   # 0 and 32 KB: a read-only open must create the shared-memory file and cannot remove it).
   sqlite3 "$tmp/walled.db" "PRAGMA journal_mode=WAL; CREATE TABLE notes(x);" >/dev/null
   cp "$tmp/walled.db" "$tmp/walled-before.db"
+  # ... nor one whose last writer was killed, its log (with its one table) still beside it: a read-write open
+  # would checkpoint the log into the file (before: the file grew from 4 to 8 KB and its log was removed).
+  { printf 'PRAGMA journal_mode=WAL;\nPRAGMA wal_autocheckpoint=0;\nCREATE TABLE notes(x);\nINSERT INTO notes VALUES(1);\n'; sleep 30; } | sqlite3 "$tmp/crashed.db" >/dev/null &
+  writer=$!
+  for _ in $(seq 50); do [ -s "$tmp/crashed.db-wal" ] && break; sleep 0.1; done
+  sleep 0.3; kill -9 "$writer" 2>/dev/null; wait "$writer" 2>/dev/null
+  mkdir "$tmp/crashed-before" && cp "$tmp/crashed.db"* "$tmp/crashed-before/"
+  for cmd in "runs" "show 1" "run $src/scenarios/baseline-velve.yaml -r 1 -y 1"; do
+    expect 1 "$cmd of another program's database with its log beside it" "$wijksim" $cmd --store "$tmp/crashed.db"
+    grep -q "not a wijksim results store" "$tmp/err" || { echo "FAIL: $cmd: a crashed database is not named: $(cat "$tmp/err")"; fail=1; }
+    for f in crashed.db crashed.db-wal crashed.db-shm; do
+      cmp -s "$tmp/$f" "$tmp/crashed-before/$f" || { echo "FAIL: $cmd changed $f of another program's database"; fail=1; }
+    done
+  done
   for cmd in "runs" "show 1" "export 1 --csv $tmp/walled-csv" "report 1 -o $tmp/walled.html" "run $src/scenarios/baseline-velve.yaml -r 1 -y 1"; do
     expect 1 "$cmd of another program's WAL database" "$wijksim" $cmd --store "$tmp/walled.db"
     grep -q "not a wijksim results store" "$tmp/err" || { echo "FAIL: $cmd: another WAL database is not named: $(cat "$tmp/err")"; fail=1; }

@@ -6,6 +6,7 @@
 #include <cctype>
 #include <chrono>
 #include <cmath>
+#include <cstdlib>
 #include <cstring>
 #include <ctime>
 #include <filesystem>
@@ -187,32 +188,55 @@ constexpr const char* kWhatTables =
     "SELECT (SELECT user_version FROM pragma_user_version), (SELECT count(*) FROM sqlite_master), "
     "(SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN ('runs', 'scenarios'))";
 
-// An SQLite file in write-ahead-log mode (its header's read and write versions are 2) that no process has
-// open: a connection in WAL mode keeps PATH-wal while it is open, and the last one to close checkpoints the
-// log into the main file and removes it.
-bool quiescent_wal_database(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  char header[20] = {};
-  if (!in.read(header, sizeof header)) return false;
-  std::error_code ec;
-  return std::memcmp(header, "SQLite format 3", 16) == 0 && header[18] == 2 && header[19] == 2 &&
-         !std::filesystem::exists(path + "-wal", ec) && !ec;
-}
+// What an SQLite database holds, as far as the store is concerned.
+enum class Holds { Store, Foreign, NoTables, Unreadable };
 
-// Whether the database at `path`, read as immutable (no locks, no -wal, no -shm), has tables and not the
-// store's. Any failure to read it says no: the ordinary open then reads it and reports what it finds.
-bool foreign_database(const std::string& path) {
+// Reads the tables of the database `uri` opens (with `flags`) in one snapshot.
+Holds tables_of(const std::string& uri, int flags) {
   sqlite3* db = nullptr;
-  bool foreign = false;
-  if (sqlite3_open_v2(immutable_uri(path).c_str(), &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, nullptr) ==
-      SQLITE_OK) {
+  Holds h = Holds::Unreadable;
+  if (sqlite3_open_v2(uri.c_str(), &db, flags, nullptr) == SQLITE_OK) {
     sqlite3_stmt* q = nullptr;
     if (sqlite3_prepare_v2(db, kWhatTables, -1, &q, nullptr) == SQLITE_OK && sqlite3_step(q) == SQLITE_ROW)
-      foreign = sqlite3_column_int64(q, 1) > 0 && sqlite3_column_int64(q, 2) != 2;
+      h = sqlite3_column_int64(q, 1) == 0   ? Holds::NoTables
+          : sqlite3_column_int64(q, 2) == 2 ? Holds::Store
+                                            : Holds::Foreign;
     sqlite3_finalize(q);
   }
   sqlite3_close_v2(db);
-  return foreign;
+  return h;
+}
+
+bool sqlite_header(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  char header[16] = {};
+  return in.read(header, sizeof header) && std::memcmp(header, "SQLite format 3", 16) == 0;
+}
+
+// What the SQLite database at `path` holds, found without changing it or creating a file beside it. Any
+// ordinary open could: a read-only one creates PATH-shm (and PATH-wal) for a database in write-ahead-log
+// mode and leaves them, and a read-write one checkpoints a log left beside it into the main file and rolls
+// back a hot journal. So the main file is read as immutable (no locks, no log, no shared memory). That is
+// all of it unless a log or journal lies beside it; then, when the main file alone has no tables, a copy of
+// both in a private directory is opened instead, as SQLite would read them.
+Holds what_database(const std::string& path) {
+  const Holds main = tables_of(immutable_uri(path), SQLITE_OPEN_READONLY | SQLITE_OPEN_URI);
+  if (main == Holds::Store || main == Holds::Foreign) return main;
+  std::error_code ec;
+  const std::string wal = path + "-wal", journal = path + "-journal";
+  const bool has_wal = std::filesystem::exists(wal, ec), has_journal = std::filesystem::exists(journal, ec);
+  if (!has_wal && !has_journal) return main;
+  std::string dir = (std::filesystem::temp_directory_path(ec) / "wijksim-store-XXXXXX").string();
+  if (ec || mkdtemp(dir.data()) == nullptr) return Holds::Unreadable;
+  const std::filesystem::path copy = std::filesystem::path(dir) / "store.db";
+  Holds h = Holds::Unreadable;
+  const auto options = std::filesystem::copy_options::overwrite_existing;
+  if (std::filesystem::copy_file(path, copy, options, ec) &&
+      (!has_wal || std::filesystem::copy_file(wal, copy.string() + "-wal", options, ec)) &&
+      (!has_journal || std::filesystem::copy_file(journal, copy.string() + "-journal", options, ec)))
+    h = tables_of(copy.string(), SQLITE_OPEN_READWRITE);
+  std::filesystem::remove_all(dir, ec);
+  return h;
 }
 
 constexpr const char* kRunColumns =
@@ -235,10 +259,8 @@ RunStore RunStore::open(const std::string& path, Mode mode) {
     throw InputError({{Location{path, 0, 0}, "--store",
                        "there is no results store here (`wijksim run` and `compare` write one; --store names "
                        "another)"}});
-  // Another program's database in write-ahead-log mode would get PATH-wal and PATH-shm from any open but an
-  // immutable one, and a read-only connection leaves them behind. When no process has it open (no PATH-wal),
-  // its main file holds all of it: it is checked as immutable first and refused without a file created.
-  if (exists && quiescent_wal_database(path) && foreign_database(path))
+  // Another program's database is refused before it is opened: opening it could change it (what_database).
+  if (exists && sqlite_header(path) && what_database(path) == Holds::Foreign)
     throw InputError({{Location{path, 0, 0}, "--store", kForeignDatabase}});
   const int flags =
       mode == Mode::ReadOnly ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
