@@ -221,6 +221,38 @@ else
   wait $pid
 fi
 
+# --- A file of the user's own: never replaced, by a given name or a default one --------------------------
+# The run's input named from another directory (the store keeps the path the run was given, relative to
+# where it ran): refused by what the file is, not only by the stored name (before: replaced by the report).
+mkdir -p elsewhere
+cd elsewhere
+expect 1 "report -o the run's scenario, named from another directory" "wijksim did not write it" \
+  "$wijksim" report 1 --store ../rs.db -o ../pilot.yaml
+cd ..
+unchanged pilot.yaml pilot.orig "report -o the run's scenario from another directory"
+restore
+echo "my notes" >notes.txt && cp notes.txt notes.copy
+expect 1 "--output a file of the user's own" "wijksim did not write it" \
+  "$wijksim" run baseline-velve.yaml "${small[@]}" --no-store --output notes.txt
+unchanged notes.txt notes.copy "--output a file of the user's own"
+echo "mine" >report-1.html && cp report-1.html report-1.copy
+expect 1 "report's default name taken by a file of the user's own" "report-1.html.*wijksim did not write it" \
+  "$wijksim" report 1 --store rs.db
+unchanged report-1.html report-1.copy "report's default name"
+mkdir -p exported && echo "mine" >exported/runs.csv && cp exported/runs.csv runs.copy
+expect 1 "export into a directory with a file of the user's own under an export's name" "runs.csv.*wijksim did not write it" \
+  "$wijksim" export 1 --store rs.db --csv exported
+unchanged exported/runs.csv runs.copy "export over a file of the user's own"
+# What wijksim wrote is replaced: the same output twice, an empty file.
+rm -f report-1.html && : >empty.txt
+expect 0 "report to its default name" "wrote" "$wijksim" report 1 --store rs.db
+expect 0 "report to its default name again (wijksim's own)" "wrote" "$wijksim" report 1 --store rs.db
+expect 0 "--output an empty file" "" "$wijksim" run baseline-velve.yaml "${small[@]}" --no-store --output empty.txt
+expect 0 "--output the same file again (wijksim's tables)" "" "$wijksim" run baseline-velve.yaml "${small[@]}" --no-store --output empty.txt
+rm -rf exported2
+expect 0 "export" "wrote" "$wijksim" export 1 --store rs.db --csv exported2
+expect 0 "export again into the same directory" "wrote" "$wijksim" export 1 --store rs.db --csv exported2
+
 # --- Conflicting options are usage errors (exit 2) ------------------------------------------------------
 expect 2 "--output and --report naming one file" "same file" \
   "$wijksim" compare pilot.yaml "${small[@]}" --store c.db --output same.html --report same.html

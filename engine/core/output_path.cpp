@@ -139,6 +139,19 @@ std::vector<KeptFile> store_files(const std::string& store_path) {
   return files;
 }
 
+bool written_by_wijksim(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::string head(4096, '\0');
+  in.read(head.data(), static_cast<std::streamsize>(head.size()));
+  head.resize(static_cast<std::size_t>(in.gcount()));
+  const std::string_view h = head;
+  // How each output of wijksim begins: tables as text (their first line names wijksim, its version and the
+  // command), CSV and JSON; an export's files; calibrate's parameter sets; the HTML report (its generator).
+  return h.starts_with("wijksim ") || h.starts_with("scenario,comparator,table,row,column,unit") ||
+         h.starts_with("{\n  \"wijksim\":") || h.starts_with("run_id,") || h.starts_with("# wijksim calibrate") ||
+         (h.starts_with("<!DOCTYPE html>") && h.find("<meta name=\"generator\" content=\"wijksim ") != h.npos);
+}
+
 void check_output(const std::string& path, const std::string& option, const std::vector<KeptFile>& kept) {
   if (path.empty()) refuse(path, option, "an empty name: name a file");
   struct stat st {};
@@ -164,6 +177,12 @@ void check_output(const std::string& path, const std::string& option, const std:
     refuse(path, option,
            "this is an SQLite database (a results store?), or part of one (its write-ahead log or rollback "
            "journal): no output ever replaces one; name another file");
+  // A file of the user's own is never replaced, whether the name was given or is a default (report-1.html,
+  // NAME-sets.csv, the files of an export): only an empty file or one that wijksim wrote.
+  if (look(path, false, st, why) && st.st_size > 0 && !written_by_wijksim(path))
+    refuse(path, option,
+           "this file exists and wijksim did not write it (it does not begin as a report, tables, parameter "
+           "sets or an export of wijksim do): it is left as it is; remove it or name another file");
   // The output is written to a temporary file beside it and renamed over the name, so its directory must be
   // there and writable: checked now, so a long run does not end in an output it cannot write (a failure of
   // the machine's state, not of the name: exit 3 as for any write that fails).

@@ -6,6 +6,8 @@
 //  - never a symbolic link: links are not followed, whatever they point at (the rename would replace the
 //    link itself, and a link into another directory cannot be replaced atomically);
 //  - never an SQLite database (a results store: a table written over it would destroy its runs);
+//  - never a file wijksim did not write: an existing file is replaced only when it is empty or begins as an
+//    output of wijksim does (written_by_wijksim), whether its name was given or is a default;
 //  - never a file the command reads or keeps: a scenario, every file of its `extends` chain, its comparator
 //    and the comparator's chain, or the results store (and its write-ahead log). Files are compared by
 //    identity (device and inode), so a second name for the same file (a hard link, a path through a
@@ -48,6 +50,10 @@ bool same_file(const std::string& a, const std::string& b);
 // Whether the file begins with SQLite's header (a results store, or any SQLite database), or is an SQLite
 // write-ahead log or rollback journal (part of one): no output replaces one. False when it cannot be read.
 bool is_sqlite_database(const std::string& path);
+
+// Whether the file begins as an output of wijksim does (tables as text, CSV or JSON, an export's CSV files,
+// calibrate's parameter sets, the HTML report): the only non-empty files an output replaces.
+bool written_by_wijksim(const std::string& path);
 
 // Whether a name says it is a results store (--output NAME stores the run there): its extension is .db,
 // .sqlite, .sqlite3 or .db3, in any case (MINE.DB).
