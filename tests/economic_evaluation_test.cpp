@@ -202,7 +202,7 @@ TEST_CASE("with fewer than 40 draws a payer's spread is its lowest to its highes
   // Two draws of one replication each. C as above in both draws. I: the municipality as C; the insurer as C
   // in draw 0 and EUR 11.772 less in year 1 of draw 1. Interpolated type-7 percentiles of the insurer's two
   // nominal differences (0 and -11.772) would be -11.478 to -0.294, leaving out the draw of 0; the spread
-  // of two draws is -11.772 to 0, which holds zero: the insurer saves only uncertainly, in 1 of 2 draws.
+  // of two draws is -11.772 to 0, which holds zero: no clear change (it saves in 1 of 2 draws).
   constexpr double kI0[kPayers][kYears] = {{1000, 1000, 1000}, {5000, 5000, 5000}};
   constexpr double kI1[kPayers][kYears] = {{1000, 1000, 1000}, {5000 - 11.772, 5000, 5000}};
   ScenarioSummary c, i;
@@ -228,7 +228,7 @@ TEST_CASE("with fewer than 40 draws a payer's spread is its lowest to its highes
   CHECK(insurer.nominal.lo == exactly(-11.772));
   CHECK(insurer.nominal.hi == exactly(0));
   CHECK(insurer.p_saves == 0.5);
-  CHECK(insurer.role == PayerRole::SavesUncertain);
+  CHECK(insurer.role == PayerRole::Unclear);
   // The municipality's differences are 0 in both draws: no change.
   CHECK(ev.groups[0].interventions[0].payers[0].role == PayerRole::NoChange);
 }

@@ -71,7 +71,7 @@ PayerRole role_of(const Stat& s) {
   if (s.mean == 0 && (std::isnan(s.lo) || (s.lo == 0 && s.hi == 0))) return PayerRole::NoChange;
   if (!std::isnan(s.lo) && s.lo > 0) return PayerRole::Pays;
   if (!std::isnan(s.hi) && s.hi < 0) return PayerRole::Saves;
-  return s.mean > 0 ? PayerRole::PaysUncertain : PayerRole::SavesUncertain;
+  return PayerRole::Unclear;
 }
 
 // The values of a figure that its probabilities count: per-draw means, or without draws each run.

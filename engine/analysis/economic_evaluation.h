@@ -74,7 +74,8 @@ class DecisionFigures {
 };
 
 // Whether a payer pays or saves: certain when the 95% interval excludes zero.
-enum class PayerRole { NoChange, Pays, Saves, PaysUncertain, SavesUncertain };
+// Unclear: the interval holds zero, whatever the mean's sign (draws on both sides: not said to pay or save).
+enum class PayerRole { NoChange, Pays, Saves, Unclear };
 
 struct PayerBalance {
   Stat nominal;     // euros for the whole population, intervention minus comparator, over the policy years

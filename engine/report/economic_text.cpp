@@ -105,10 +105,8 @@ const char* to_string(PayerRole r) {
       return "pays";
     case PayerRole::Saves:
       return "saves";
-    case PayerRole::PaysUncertain:
-      return "pays (uncertain)";
-    case PayerRole::SavesUncertain:
-      return "saves (uncertain)";
+    case PayerRole::Unclear:
+      return "no clear change";
   }
   return "";
 }

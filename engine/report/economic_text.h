@@ -26,7 +26,7 @@ std::string icer_text(const Icer& i, const std::string& effect_unit,
 // draws (runs) have broken even by the last year.
 std::string break_even_text(const InterventionFigures& x, int years, int n, const std::string& noun);
 
-// "no change", "pays", "saves", "pays (uncertain)", "saves (uncertain)".
+// "no change", "pays", "saves", "no clear change" (the interval holds zero).
 const char* to_string(PayerRole r);
 
 }  // namespace wijksim

@@ -383,10 +383,10 @@ void ReportWriter::glance(const StoredScenario& s, const StoredScenario& c) {
   if (who)
     for (const json& r : at(*who, "rows")) {
       const std::string role = text_of(at(at(at(r, "cells"), "role"), "text"));
-      if (role.empty() || role == "no change") continue;
-      std::string& list = role.starts_with("saves") ? saves : pays;
-      list += (list.empty() ? "" : ", ") + esc(text_of(at(r, "label"))) +
-              (role.find("uncertain") != std::string::npos ? " (uncertain)" : "");
+      // Only a payer whose interval excludes zero is said to pay or save, as in the tables.
+      if (role != "pays" && role != "saves") continue;
+      std::string& list = role == "saves" ? saves : pays;
+      list += (list.empty() ? "" : ", ") + esc(text_of(at(r, "label")));
     }
   std::string items;
   auto item = [&](const std::string& term, const std::string& html) {
