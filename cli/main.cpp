@@ -670,6 +670,7 @@ int validate(const Options& o) {
     try {
       const ScenarioSource src = ScenarioSource::load(path);
       const Scenario s = src.base();
+      src.check_parameter_sets();  // every set of its parameter sets, as a PSA would read it
       // The targets file's free parameters as calibrate would take them (key paths that name numbers which
       // may vary, priors within what each can take): checked without simulating anything.
       if (!s.targets_file.empty() && !read_targets_file(s.targets_file).free.empty())
@@ -677,7 +678,7 @@ int validate(const Options& o) {
       const auto count = [](double n, const char* one, const char* many) {
         return fmt::format("{} {}", format_dutch(n, 0), n == 1 ? one : many);
       };
-      cli::out("{}: ok\n  {}, {}, {}, {}{}{}\n", path,
+      cli::out("{}: ok\n  {}, {}, {}, {}{}{}{}\n", path,
                count(s.population.households, "household", "households"),
                count(static_cast<double>(s.domains.size()), "domain", "domains"),
                count(static_cast<double>(s.agencies.size()), "agency", "agencies"),
@@ -686,7 +687,11 @@ int validate(const Options& o) {
                src.uncertain().empty()
                    ? ""
                    : ", " + count(static_cast<double>(src.uncertain().size()), "uncertain parameter",
-                                  "uncertain parameters"));
+                                  "uncertain parameters"),
+               src.parameter_sets()
+                   ? ", " + count(static_cast<double>(src.parameter_sets()->size()), "parameter set",
+                                  "parameter sets")
+                   : "");
     } catch (const InputError& e) {
       ++bad;
       for (const Diagnostic& d : e.diagnostics()) cli::err("{}\n", d.to_string());

@@ -214,6 +214,26 @@ TEST_CASE("a sets file that does not fit the scenario is refused with its place"
                                 Catch::Contains("name the file in that scenario's 'parameter_sets:'"));
     }
   }
+  SECTION("every set is checked, the ones no draw takes too, and a file two scenarios read reports once") {
+    // Two draws take at most two of the 3 sets; before, a value out of range in a set not taken passed (and
+    // `validate` passed it), and the pilot and its baseline each reported the same error.
+    const std::string sets = dir.write("sets.csv", "set,population.trust.mean\n1,1.5\n2,0.5\n3,-3\n");
+    StudyOverrides o;
+    o.parameter_sets = sets;
+    o.draws = 1;
+    try {
+      plan_study({shipped("pilot.yaml")}, o, true);
+      FAIL("no error");
+    } catch (const InputError& e) {
+      REQUIRE(e.diagnostics().size() == 2);
+      CHECK(e.diagnostics()[0].where.line == 2);
+      CHECK_THAT(e.diagnostics()[0].message, Catch::Contains("found 1.5"));
+      CHECK(e.diagnostics()[1].where.line == 4);
+      CHECK_THAT(e.diagnostics()[1].message, Catch::Contains("found -3"));
+    }
+    const ScenarioSource src = ScenarioSource::load(shipped("baseline-velve.yaml")).with_parameter_sets(sets);
+    CHECK_THROWS_WITH(src.check_parameter_sets(), Catch::Contains("found -3"));
+  }
   SECTION("a value the key cannot take, at its place, before anything runs") {
     const std::string sets = dir.write("sets.csv", "set,population.trust.mean\n1,0.5\n2,1.5\n3,0.4\n");
     StudyOverrides o;

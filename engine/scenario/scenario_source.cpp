@@ -560,6 +560,22 @@ const ScenarioSource& ScenarioSource::set_source(std::uint64_t seed, std::uint32
   return *source;
 }
 
+void ScenarioSource::check_parameter_sets() const {
+  if (!sets_) return;
+  std::vector<Diagnostic> problems;
+  for (std::size_t k = 0; k < sets_->size(); ++k) {
+    std::lock_guard lock(set_cache_->mutex);
+    auto& source = set_cache_->sources[k];
+    if (source) continue;
+    try {
+      source = std::make_shared<const ScenarioSource>(reread_with(sets_->values(k)));
+    } catch (const InputError& e) {
+      problems.insert(problems.end(), e.diagnostics().begin(), e.diagnostics().end());
+    }
+  }
+  if (!problems.empty()) throw InputError(std::move(problems));
+}
+
 ScenarioSource ScenarioSource::with_parameter_sets(const std::string& path) const {
   Diags d;
   auto sets = load_sets(*tree_, path_, path, Location{path, 0, 0}, "--parameter-sets", parameters_, d);

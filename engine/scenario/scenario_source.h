@@ -59,6 +59,11 @@ class ScenarioSource {
   // reread_with: a set's number replaces a distribution), then samples the distributions left; scenarios
   // that read the same sets file take the same set in the same draw.
   Scenario for_draw(std::uint64_t seed, std::uint32_t draw) const;
+  // Reads the scenario with every set of its parameter sets (none: nothing to do) and throws InputError with
+  // the problems of all of them, each at its place in the sets file: a set no draw has taken yet is checked
+  // too (before, a value out of range waited for the draw that took its set). Each set's scenario is kept
+  // for the draws.
+  void check_parameter_sets() const;
   const std::vector<UncertainParameter>& uncertain() const { return uncertain_; }
   // Every number of the scenario that a sensitivity analysis may set, by key path in reading order: the
   // uncertain parameters and the plain numbers alike (not those that fix the model's size or structure,

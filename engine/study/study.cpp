@@ -194,17 +194,22 @@ Study plan_study(const std::vector<std::string>& paths, const StudyOverrides& ov
     s.scenario.simulation.replications = study.replications;
     s.scenario.simulation.years = study.years;
   }
-  // Every parameter set a draw takes must be a scenario the reader accepts: found now, before anything
-  // runs (each set's scenario is read once and kept).
-  for (const StudyScenario& s : study.scenarios) {
-    if (!s.source.parameter_sets()) continue;
-    try {
-      for (std::uint32_t d : study.draw_ids())
-        if (d > 0) s.source.for_draw(study.seed, d);
-    } catch (const InputError& e) {
-      problems.insert(problems.end(), e.diagnostics().begin(), e.diagnostics().end());
+  // Every parameter set must be a scenario the reader accepts, the sets no draw of this run takes too: found
+  // now, before anything runs (each set's scenario is read once and kept). Scenarios that read the same sets
+  // file report its problems once.
+  if (study.draws > 0)
+    for (const StudyScenario& s : study.scenarios) {
+      try {
+        s.source.check_parameter_sets();
+      } catch (const InputError& e) {
+        for (const Diagnostic& d : e.diagnostics())
+          if (std::none_of(problems.begin(), problems.end(), [&](const Diagnostic& x) {
+                return x.where.file == d.where.file && x.where.line == d.where.line &&
+                       x.where.column == d.where.column && x.key == d.key && x.message == d.message;
+              }))
+            problems.push_back(d);
+      }
     }
-  }
   if (!problems.empty()) throw InputError(std::move(problems));
   check_shared_warmups(study);
   return study;
