@@ -78,6 +78,25 @@ TEST_CASE("a broken sets file: every problem at its line and column", "[paramete
     CHECK(p[3].where.column == 3);
     CHECK_THAT(p[3].message, Catch::Contains("expected a finite number, found 'x'"));
   }
+  SECTION("a byte-order mark before the header is no part of it") {
+    const ParameterSets s = read_parameter_sets(dir.write("a.csv", "\xEF\xBB\xBFset,a.b\n1,2\n"));
+    CHECK(s.keys == std::vector<std::string>{"a.b"});
+    CHECK(s.size() == 1);
+  }
+  SECTION("a YAML file: one problem that says so, not one per line") {
+    const auto p = problems_of(dir.write("a.yaml", "# scenario\nname: x\npopulation:\n  households: 10\n"));
+    REQUIRE(p.size() == 1);
+    CHECK(p[0].where.line == 2);
+    CHECK_THAT(p[0].message, Catch::Contains("this looks like YAML (a scenario or targets file)"));
+  }
+  SECTION("a binary file and an SQLite database: named as such") {
+    auto p = problems_of(dir.write("a.db", std::string("SQLite format 3\0\x10\0\x02\x02", 20)));
+    REQUIRE(p.size() == 1);
+    CHECK_THAT(p[0].message, Catch::Contains("this is an SQLite database"));
+    p = problems_of(dir.write("a.bin", std::string("set,a\n1,\0\x01", 9)));
+    REQUIRE(p.size() == 1);
+    CHECK_THAT(p[0].message, Catch::Contains("this is a binary file (it holds NUL bytes)"));
+  }
   SECTION("no sets") {
     const auto p = problems_of(dir.write("a.csv", "set,a.b\n"));
     REQUIRE(p.size() == 1);

@@ -4,6 +4,42 @@
 
 namespace wijksim {
 
+namespace {
+
+// The length of the valid UTF-8 sequence at s[i] (1 to 4), or 0 when there is none.
+std::size_t utf8_length(std::string_view s, std::size_t i) {
+  const auto b = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
+  const unsigned char c = b(i);
+  std::size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+  if (n == 0 || i + n > s.size()) return 0;
+  for (std::size_t k = 1; k < n; ++k)
+    if ((b(i + k) & 0xC0) != 0x80) return 0;
+  if (n == 2 && c < 0xC2) return 0;                                    // overlong
+  if (n == 3 && c == 0xE0 && b(i + 1) < 0xA0) return 0;               // overlong
+  if (n == 3 && c == 0xED && b(i + 1) >= 0xA0) return 0;              // a surrogate
+  if (n == 4 && (c > 0xF4 || (c == 0xF0 && b(i + 1) < 0x90) || (c == 0xF4 && b(i + 1) >= 0x90))) return 0;
+  return n;
+}
+
+}  // namespace
+
+std::string printable(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (std::size_t i = 0; i < s.size();) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    const std::size_t n = utf8_length(s, i);
+    if (n == 0 || (n == 1 && (c < 0x20 || c == 0x7F))) {
+      out += fmt::format("\\x{:02X}", c);
+      ++i;
+    } else {
+      out.append(s, i, n);
+      i += n;
+    }
+  }
+  return out;
+}
+
 std::string Diagnostic::to_string() const {
   // A problem of the command line (an option's value) has no file: "error: --threshold: ...".
   std::string s = where.file;
@@ -12,7 +48,8 @@ std::string Diagnostic::to_string() const {
   s += s.empty() ? "error: " : ": error: ";
   if (!key.empty()) s += fmt::format("{}: ", key);
   s += message;
-  return s;
+  // A message quotes what it found, and a file may hold anything: a terminal would act on an escape.
+  return printable(s);
 }
 
 static std::string join_diagnostics(const std::vector<Diagnostic>& ds) {

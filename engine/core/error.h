@@ -12,6 +12,7 @@
 
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace wijksim {
@@ -27,6 +28,10 @@ struct Location {
   int line = 0;
   int column = 0;
 };
+
+// `s` as a terminal may show it: each control character (a tab, a newline, an escape, NUL) and each byte
+// that is not part of valid UTF-8 as \xHH; valid UTF-8 as it is.
+std::string printable(std::string_view s);
 
 struct Diagnostic {
   Location where;

@@ -12,6 +12,12 @@ namespace wijksim::loader {
 
 namespace fs = std::filesystem;
 
+std::string binary_kind(std::string_view text) {
+  if (text.starts_with(std::string_view("SQLite format 3\0", 16))) return "an SQLite database (a wijksim results store?)";
+  if (text.find('\0') != std::string_view::npos) return "a binary file (it holds NUL bytes)";
+  return "";
+}
+
 bool read_file(const fs::path& p, std::string& out, std::string& why) {
   std::error_code ec;
   auto st = fs::status(p, ec);

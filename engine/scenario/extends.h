@@ -20,6 +20,10 @@ inline constexpr std::size_t kMaxExtends = 32;
 // the reason in `why`.
 bool read_file(const std::filesystem::path& p, std::string& out, std::string& why);
 
+// What a file that is not text is, for a message in place of the errors of reading its bytes as YAML or CSV:
+// "an SQLite database (a wijksim results store?)", "a binary file (it holds NUL bytes)", or "" for text.
+std::string binary_kind(std::string_view text);
+
 // The scenario of `text` (the file `file`) with its `extends` chain merged in; nullopt when a file of the
 // chain cannot be read or parsed, or the chain has a cycle or is too long (the reason in `d`). `parents`,
 // when given, receives the files the chain read, nearest first (not `file` itself). `merge_order`, when

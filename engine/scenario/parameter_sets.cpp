@@ -43,9 +43,14 @@ ParameterSets read_parameter_sets(const std::string& path) {
   std::string text, why;
   if (!loader::read_file(path, text, why))
     throw InputError({{Location{path, 0, 0}, "", "cannot read the parameter sets: " + why}});
+  if (const std::string kind = loader::binary_kind(text); !kind.empty())
+    throw InputError({{Location{path, 0, 0}, "",
+                       fmt::format("this is {}, not parameter sets (CSV text: 'set,<key path>,...')", kind)}});
   ParameterSets sets;
   sets.path = path;
   sets.content_hash = content_hash(text);
+  // A byte-order mark, which a spreadsheet may write before the first line, is not part of the header.
+  if (text.starts_with("\xEF\xBB\xBF")) text.erase(0, 3);
   std::vector<Diagnostic> problems;
   auto problem = [&](int line, int column, std::string key, std::string message) {
     if (problems.size() < loader::kMaxDiagnostics)
@@ -64,8 +69,14 @@ ParameterSets read_parameter_sets(const std::string& path) {
       header = true;
       if (f[0].first != "set")
         problem(line, 1, "",
-                fmt::format("expected the header 'set,<key path>,...' (after the '#' comments), found '{}'",
-                            f[0].first));
+                fmt::format("expected the header 'set,<key path>,...' (after the '#' comments), found '{}'{}",
+                            f[0].first,
+                            l.find(':') != std::string_view::npos && l.find(',') == std::string_view::npos
+                                ? ": this looks like YAML (a scenario or targets file), not parameter sets"
+                                : ""));
+      // A first line without a comma is no CSV header (YAML, say): every later line would be read against
+      // it, so this one problem says it. A misspelt header ('sets,...') still has its columns read.
+      if (f[0].first != "set" && f.size() == 1) break;
       for (std::size_t j = 1; j < f.size(); ++j) {
         const std::string key(f[j].first);
         if (key.empty()) problem(line, f[j].second, "", fmt::format("column {} has no key path", j + 1));

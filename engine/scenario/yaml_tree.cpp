@@ -10,6 +10,8 @@
 #include <sstream>
 #include <unordered_map>
 
+#include "wijksim/scenario/extends.h"
+
 namespace wijksim::loader {
 
 std::string found(const Node& n) {
@@ -116,16 +118,9 @@ class TreeBuilder {
       stopped_ = true;
       return n;
     }
-    // A tag (!!binary, !!str, !custom) would change how a value is read, and nothing here reads tags: one
-    // is refused rather than ignored. yaml-cpp tags an untagged node "?" (plain) or "!" (quoted).
-    // A bare "!" written in the file (a non-specific tag: "read it as text") is tagged "!" as well: it is told
-    // from a quote by the character the node starts at.
-    if (std::string tag = y.Tag(); !tag.empty() && tag != "?" && (tag != "!" || written_tag(y))) {
-      constexpr std::string_view kCore = "tag:yaml.org,2002:";  // !!x as the file wrote it
-      if (tag.starts_with(kCore)) tag = "!!" + tag.substr(kCore.size());
+    if (const std::string tag = tag_written(y); !tag.empty())
       d_.add(n.where, path,
              fmt::format("a YAML tag ('{}') is not used by wijksim and would be ignored: remove it", tag));
-    }
     switch (y.Type()) {
       case YAML::NodeType::Scalar:
         n.kind = Node::Kind::Scalar;
@@ -155,6 +150,11 @@ class TreeBuilder {
           }
           unclosed_quote(it->first);
           const std::string key = it->first.Scalar();
+          if (const std::string tag = tag_written(it->first); !tag.empty())
+            d_.add(kw, sub_path(path, key),
+                   fmt::format("a YAML tag ('{}') on a key is not used by wijksim and would be ignored: remove "
+                               "it",
+                               tag));
           if (auto prev = index.find(key); prev != index.end()) {
             d_.add(kw, sub_path(path, key),
                    fmt::format("duplicate key '{}' (first given at line {})", key,
@@ -178,11 +178,22 @@ class TreeBuilder {
   }
 
  private:
-  // Whether the node starts with a '!' in the file: a tag the file wrote (a quoted text starts at its quote).
-  bool written_tag(const YAML::Node& y) const {
-    const YAML::Mark m = y.Mark();
-    return !m.is_null() && m.pos >= 0 && static_cast<std::size_t>(m.pos) < text_.size() &&
-           text_[static_cast<std::size_t>(m.pos)] == '!';
+  // The tag the file wrote on `y` as it wrote it ("!!str", "!custom", "!"), or "" for none. A tag would
+  // change how a value is read, and nothing here reads tags: one is refused rather than ignored. yaml-cpp
+  // tags an untagged node "?" (plain) or "!" (quoted); a bare "!" written in the file (a non-specific tag:
+  // "read it as text") is tagged "!" as well, told from a quote by the character the node starts at.
+  std::string tag_written(const YAML::Node& y) const {
+    std::string tag = y.Tag();
+    if (tag.empty() || tag == "?") return "";
+    if (tag == "!") {
+      const YAML::Mark m = y.Mark();
+      const bool bang = !m.is_null() && m.pos >= 0 && static_cast<std::size_t>(m.pos) < text_.size() &&
+                        text_[static_cast<std::size_t>(m.pos)] == '!';
+      return bang ? tag : "";
+    }
+    constexpr std::string_view kCore = "tag:yaml.org,2002:";  // !!x as the file wrote it
+    if (tag.starts_with(kCore)) tag = "!!" + tag.substr(kCore.size());
+    return tag;
   }
 
   Location at(const YAML::Mark& m, const Location& fallback) const {
@@ -345,6 +356,11 @@ struct DocumentStarts : YAML::EventHandler {
 }  // namespace
 
 std::optional<Node> parse_yaml(const std::string& text, const std::string& file, Diags& d) {
+  // Bytes that are not text are named for what they are, not quoted in a syntax error.
+  if (const std::string kind = binary_kind(text); !kind.empty()) {
+    d.add(Location{file, 0, 0}, "", fmt::format("this is {}, not YAML text (a scenario or targets file)", kind));
+    return std::nullopt;
+  }
   auto where = [&](const YAML::Mark& m) {
     return Location{file, m.is_null() ? 0 : m.line + 1, m.is_null() ? 0 : m.column + 1};
   };
@@ -389,8 +405,12 @@ std::optional<Node> parse_yaml(const std::string& text, const std::string& file,
   if (!root.is(Node::Kind::Map)) {
     d.add(root.where, "",
           fmt::format("expected a map of sections (name, population, domains, ...) at the top "
-                      "level, found {}",
-                      found(root)));
+                      "level, found {}{}",
+                      found(root),
+                      root.is(Node::Kind::Scalar) && root.text.starts_with("set,")
+                          ? ": this is a parameter sets file (CSV), which a scenario names with "
+                            "'parameter_sets: FILE'"
+                          : ""));
     return std::nullopt;
   }
   return root;
