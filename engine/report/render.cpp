@@ -3,7 +3,9 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <clocale>
 #include <cmath>
+#include <cwchar>
 
 #include "wijksim/core/error.h"
 #include "wijksim/report/glance_view.h"
@@ -111,9 +113,30 @@ std::optional<Format> parse_format(std::string_view name) {
 }
 
 std::size_t display_width(std::string_view s) {
+  // The C library's wcwidth under a UTF-8 locale of this thread only: a CJK character takes 2 columns, a
+  // combining accent (a decomposed "é") and a zero-width joiner none. Without C.UTF-8, one a code point.
+  static const locale_t utf8 = newlocale(LC_CTYPE_MASK, "C.UTF-8", static_cast<locale_t>(nullptr));
   std::size_t n = 0;
-  for (unsigned char ch : s)
-    if ((ch & 0xC0) != 0x80) ++n;
+  if (utf8 == static_cast<locale_t>(nullptr)) {
+    for (unsigned char ch : s)
+      if ((ch & 0xC0) != 0x80) ++n;
+    return n;
+  }
+  const locale_t before = uselocale(utf8);
+  std::mbstate_t state{};
+  for (std::size_t i = 0; i < s.size();) {
+    wchar_t wc = 0;
+    const std::size_t len = std::mbrtowc(&wc, s.data() + i, s.size() - i, &state);
+    if (len == 0 || len > s.size() - i) {  // NUL, or a byte that is not UTF-8: one column, and on
+      state = std::mbstate_t{};
+      ++n;
+      ++i;
+      continue;
+    }
+    n += static_cast<std::size_t>(std::max(0, wcwidth(wc)));
+    i += len;
+  }
+  uselocale(before);
   return n;
 }
 
