@@ -553,24 +553,32 @@ std::string rtrim_spaces(std::string s) {
   return s;
 }
 
-// `head` followed by `names` joined by ", ", broken after a comma where the next name would pass `width`
-// columns (display columns: a name may hold UTF-8); each later line starts with `indent` spaces. A name longer
-// than a line stays whole.
-std::string head_and_names(const std::string& head, const std::vector<std::string>& names,
-                           std::size_t indent, std::size_t width) {
-  std::string out = head, line = head;
-  for (std::size_t i = 0; i < names.size(); ++i) {
-    const std::string item = names[i] + (i + 1 < names.size() ? "," : "");
-    const std::size_t gap = i > 0 ? 1 : 0;
-    if (display_width(line) + gap + display_width(item) > width && display_width(line) > indent) {
+// `head` followed by `text`, broken at its spaces where the next word would pass `width` columns (display
+// columns: a name may hold UTF-8); each later line starts with `indent` spaces. A word longer than a line
+// stays whole.
+std::string head_and_words(const std::string& head, const std::string& text, std::size_t indent,
+                           std::size_t width) {
+  std::string out = head;
+  std::size_t column = display_width(head);
+  bool first = true;
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    std::size_t end = text.find(' ', start);
+    if (end == std::string::npos) end = text.size();
+    const std::string word = text.substr(start, end - start);
+    start = end + 1;
+    if (word.empty()) continue;
+    const std::size_t gap = first ? 0 : 1;
+    if (column + gap + display_width(word) > width && column > indent) {
       out = rtrim_spaces(out) + "\n" + std::string(indent, ' ');
-      line = std::string(indent, ' ');
+      column = indent;
     } else if (gap > 0) {
       out += ' ';
-      line += ' ';
+      ++column;
     }
-    out += item;
-    line += item;
+    out += word;
+    column += display_width(word);
+    first = false;
   }
   return out;
 }
@@ -584,23 +592,22 @@ int list_runs(const Options& o) {
   const std::size_t width = std::min<std::size_t>(cli::output_width(stdout), 120);
   for (const RunInfo& r : runs) {
     const std::string command_line = cli::wrap_shell_line(r.command_line, 10, width);
-    std::vector<std::string> names;
+    std::string names;
     for (const StoredScenario& s : store.scenarios(r.id))
-      if (s.role != "comparator") names.push_back(s.name);
-    // The header, its scenario names broken to the width as the command line is.
-    const std::string header = head_and_names(
+      if (s.role != "comparator") names += (names.empty() ? "" : ", ") + s.name;
+    // The header and the progress, broken to the width at their words as the command line is.
+    const std::string header = head_and_words(
         fmt::format("run {:>4}  {}  {:<11}  {}: ", r.id, r.started_at, r.status, r.command), names, 10, width);
-    if (r.command == "calibrate") {
-      cli::out("{}\n          {}, {} replication{}, {} year{}, seed {}\n          {}\n", header, progress_of(r),
-               r.replications, r.replications == 1 ? "" : "s", r.years, r.years == 1 ? "" : "s", r.seed,
-               command_line);
-      continue;
-    }
-    const std::string done = r.draws == 0 ? progress_of(r)
-                                          : fmt::format("{}, {} replication{} each", progress_of(r),
-                                                        r.replications, r.replications == 1 ? "" : "s");
-    cli::out("{}\n          {}, {} year{}, seed {}\n          {}\n", header, done, r.years,
-             r.years == 1 ? "" : "s", r.seed, command_line);
+    const std::string done =
+        r.command == "calibrate"
+            ? fmt::format("{}, {} replication{}", progress_of(r), r.replications, r.replications == 1 ? "" : "s")
+        : r.draws == 0 ? progress_of(r)
+                       : fmt::format("{}, {} replication{} each", progress_of(r), r.replications,
+                                     r.replications == 1 ? "" : "s");
+    const std::string progress = head_and_words(
+        std::string(10, ' '),
+        fmt::format("{}, {} year{}, seed {}", done, r.years, r.years == 1 ? "" : "s", r.seed), 10, width);
+    cli::out("{}\n{}\n          {}\n", header, progress, command_line);
     // "running" is what the store says; whether a process still writes it is the run's lock (run_lock.h).
     if (r.status == "running" && !RunLock::held(o.store, r.id))
       cli::out("          no process is writing it any more (it was killed); `--resume {}` continues it\n",

@@ -281,6 +281,11 @@ wide=$(awk 'length > 100' "$tmp/long.runs")
 for k in 1 2 3 4; do
   tr '\n' ' ' <"$tmp/long.runs" | tr -s ' ' | grep -q "number $k" || { echo "FAIL: runs does not name scenario $k: $(cat "$tmp/long.runs")"; fail=1; }
 done
+# ... and a long name of many words breaks at its spaces (before: one line of 133 columns).
+printf 'extends: pilot.yaml\nname: Een heel lange naam voor een scenario met veel woorden die maar doorgaat en doorgaat en nog wat meer\n' >"$odd/words.yaml"
+expect 0 "a run of a scenario with a long name of many words" "$wijksim" run "$odd/words.yaml" -r 1 -y 1 --store "$tmp/words.db"
+wide=$("$wijksim" runs --store "$tmp/words.db" | awk 'length > 100')
+[ -z "$wide" ] || { echo "FAIL: runs printed a line over 100 columns for a long name: $wide"; fail=1; }
 # A tab and an escape in a name are shown as $'\x09' and $'\x1b' (a terminal would act on the escape, and a
 # copied tab becomes spaces); read back by bash, the same words.
 ctl="$tmp/$(printf 'tab\there\033[31mred')"
