@@ -270,6 +270,11 @@ line=$("$wijksim" runs --store "$odd/r.db" | awk 'NR >= 3 { sub(/^ +/, ""); prin
 case "$line" in *'\'$'\n'*) ;; *) echo "FAIL: runs did not break the long command line: $line"; fail=1 ;; esac
 wide=$("$wijksim" runs --store "$odd/r.db" | awk 'length > 100')
 [ -z "$wide" ] || { echo "FAIL: runs printed a line over 100 columns: $wide"; fail=1; }
+# One parameter draw is said as one: its intervals are over replications, and it has no EVPI (before: "1
+# parameter draws", "no parameter draws" and percentiles over draws in the notes).
+expect 0 "compare --draws 1" "$wijksim" compare "$src/scenarios/pilot.yaml" --draws 1 -r 2 -y 1 --no-store
+tr '\n' ' ' <"$tmp/out" | tr -s ' ' | grep -q "No EVPI: with one parameter draw" && tr '\n' ' ' <"$tmp/out" | tr -s ' ' | grep -q "(1 parameter draw x 2 replications)" &&
+  ! grep -q "1 parameter draws" "$tmp/out" || { echo "FAIL: --draws 1 is not said as one draw"; fail=1; }
 # The header's scenario names break after a comma to the width too (before: 312 columns for 8 long names).
 for k in 1 2 3 4; do
   printf 'extends: pilot.yaml\nname: pilot with a long name that says what it varies, number %s\n' "$k" >"$odd/long$k.yaml"

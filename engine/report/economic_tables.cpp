@@ -133,13 +133,17 @@ Table acceptability_table(const DecisionGroup& g) {
       "Share of {} in which each option has the highest net monetary benefit; 'best on average': the "
       "acceptability frontier (highest expected net benefit), with the probability that it is in fact best. "
       "{}",
-      g.draws > 1 ? "parameter draws" : "replications (no parameter draws: stochastic uncertainty only)",
+      g.draws > 1    ? std::string("parameter draws")
+      : g.draws == 1 ? std::string("replications of the one parameter draw (one draw shows no parameter "
+                                   "uncertainty: stochastic uncertainty only)")
+                     : std::string("replications (no parameter draws: stochastic uncertainty only)"),
       evpi ? fmt::format("EVPI: expected value of perfect information, per household and for all {} "
                          "households, from the draws as they are (each draw's households' luck included: the "
                          "value-of-information table gives the EVPI without it).",
                          g.households)
-           : "No EVPI: without parameter draws the spread between runs is the households' luck, not "
-             "information research could buy (run with --draws).");
+           : fmt::format("No EVPI: {} the spread between runs is the households' luck, not information "
+                         "research could buy (run with --draws 2 or more).",
+                         g.draws == 1 ? "with one parameter draw" : "without parameter draws"));
   for (const std::string& name : g.names) a.columns.push_back({"p_" + name, name});
   a.columns.push_back({"best", "best on average"});
   a.columns.push_back({"best_probability", "probability it is best"});

@@ -16,13 +16,18 @@ Report study_report(const std::string& command, const Study& study, const StudyR
   r.version = WIJKSIM_VERSION;
   if (study.draws > 0)
     r.interval = fmt::format(
-        "95% interval of the mean over all {} runs ({} parameter draws x {} replication{}): mean +/- "
+        "95% interval of the mean over all {} runs ({} parameter draw{} x {} replication{}): mean +/- "
         "t(0.975, n-1) * sd / sqrt(n), on the log scale for a figure that cannot be negative and the logit "
-        "scale for a share; but the economic evaluation's intervals, and each payer's cash in 'At a glance' "
-        "and 'Who pays, who saves?', are the 2.5 to 97.5 percentiles over the draws, from fewer than 40 the "
-        "lowest to the highest draw (the spread of the outcome, wider than the interval of its mean that the budget tables give for the same figure)",
-        study.draws * study.replications, study.draws, study.replications,
-        study.replications == 1 ? "" : "s");
+        "scale for a share{}",
+        study.draws * study.replications, study.draws, study.draws == 1 ? "" : "s", study.replications,
+        study.replications == 1 ? "" : "s",
+        // With one draw the economic evaluation's intervals are over its replications too (over_draws).
+        study.draws == 1
+            ? ""
+            : "; but the economic evaluation's intervals, and each payer's cash in 'At a glance' and 'Who "
+              "pays, who saves?', are the 2.5 to 97.5 percentiles over the draws, from fewer than 40 the "
+              "lowest to the highest draw (the spread of the outcome, wider than the interval of its mean "
+              "that the budget tables give for the same figure)");
   for (const StudyScenario& s : study.scenarios) {
     ScenarioRef ref;
     ref.name = s.scenario.name;
