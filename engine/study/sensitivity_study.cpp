@@ -384,8 +384,8 @@ void value_of_information(const Study& study, const DecisionGroup& g, const Sens
     ds.convergence_cost.push_back(running_mean(cost, 20));
   }
   if (g.cost.size() < kMinEvppiDraws) {
-    ds.no_evppi = fmt::format("{} parameter draws are too few for the regression of EVPPI (at least {})",
-                              g.cost.size(), kMinEvppiDraws);
+    ds.no_evppi = fmt::format("{} parameter draw{} too few for the regression of EVPPI (at least {})",
+                              g.cost.size(), g.cost.size() == 1 ? " is" : "s are", kMinEvppiDraws);
     return;
   }
   const DrawInputs inputs = draw_inputs(study, g.options);
