@@ -596,14 +596,15 @@ int list_runs(const Options& o) {
     for (const StoredScenario& s : store.scenarios(r.id))
       if (s.role != "comparator") names += (names.empty() ? "" : ", ") + s.name;
     // The header and the progress, broken to the width at their words as the command line is.
-    const std::string header = head_and_words(
-        fmt::format("run {:>4}  {}  {:<11}  {}: ", r.id, r.started_at, r.status, r.command), names, 10, width);
-    const std::string done =
-        r.command == "calibrate"
-            ? fmt::format("{}, {} replication{}", progress_of(r), r.replications, r.replications == 1 ? "" : "s")
-        : r.draws == 0 ? progress_of(r)
-                       : fmt::format("{}, {} replication{} each", progress_of(r), r.replications,
-                                     r.replications == 1 ? "" : "s");
+    const std::string header =
+        head_and_words(fmt::format("run {:>4}  {}  {:<11}  {}: ", r.id, r.started_at, r.status, r.command),
+                       names, 10, width);
+    const std::string done = r.command == "calibrate"
+                                 ? fmt::format("{}, {} replication{}", progress_of(r), r.replications,
+                                               r.replications == 1 ? "" : "s")
+                             : r.draws == 0 ? progress_of(r)
+                                            : fmt::format("{}, {} replication{} each", progress_of(r),
+                                                          r.replications, r.replications == 1 ? "" : "s");
     const std::string progress = head_and_words(
         std::string(10, ' '),
         fmt::format("{}, {} year{}, seed {}", done, r.years, r.years == 1 ? "" : "s", r.seed), 10, width);
@@ -691,14 +692,12 @@ int validate(const Options& o) {
                count(static_cast<double>(s.agencies.size()), "agency", "agencies"),
                count(static_cast<double>(s.payers.size()), "payer", "payers"),
                s.coaches.enabled ? fmt::format(", {} coach FTE", format_dutch_short(s.coaches.fte, 3)) : "",
-               src.uncertain().empty()
-                   ? ""
-                   : ", " + count(static_cast<double>(src.uncertain().size()), "uncertain parameter",
-                                  "uncertain parameters"),
-               src.parameter_sets()
-                   ? ", " + count(static_cast<double>(src.parameter_sets()->size()), "parameter set",
-                                  "parameter sets")
-                   : "");
+               src.uncertain().empty() ? ""
+                                       : ", " + count(static_cast<double>(src.uncertain().size()),
+                                                      "uncertain parameter", "uncertain parameters"),
+               src.parameter_sets() ? ", " + count(static_cast<double>(src.parameter_sets()->size()),
+                                                   "parameter set", "parameter sets")
+                                    : "");
     } catch (const InputError& e) {
       ++bad;
       for (const Diagnostic& d : e.diagnostics()) cli::err("{}\n", d.to_string());

@@ -655,7 +655,8 @@ std::vector<Case> cases() {
       // ----- found by fuzzing (fuzz/corpus/regression-*): each once hung or crashed the loader
       {"fuzz: a comma where a document starts hung yaml-cpp's LoadAll (its NUL bytes: a binary file)",
        std::string(",aa\0\0\x01\x14]\n", 9),
-       {exact(0, 0, "", "this is a binary file (it holds NUL bytes), not YAML text (a scenario or targets file)")}},
+       {exact(0, 0, "",
+              "this is a binary file (it holds NUL bytes), not YAML text (a scenario or targets file)")}},
       {"fuzz: the same without its NUL bytes, which reaches yaml-cpp",
        ",aa\x01\x14]\n",
        {exact(1, 1, "",
@@ -667,10 +668,11 @@ std::vector<Case> cases() {
               "file)")}},
       {"a parameter sets file given as the scenario",
        "# wijksim calibrate\nset,population.trust.mean\n1,0.5\n",
-       {exact(2, 1, "",
-              "expected a map of sections (name, population, domains, ...) at the top level, found "
-              "'set,population.trust.mean 1,0.5': this is a parameter sets file (CSV), which a scenario names "
-              "with 'parameter_sets: FILE'")}},
+       {exact(
+           2, 1, "",
+           "expected a map of sections (name, population, domains, ...) at the top level, found "
+           "'set,population.trust.mean 1,0.5': this is a parameter sets file (CSV), which a scenario names "
+           "with 'parameter_sets: FILE'")}},
       {"a tag on a key, which nothing reads",
        edit(b, 45, "capacity", "!!str capacity"),
        {exact(45, 5, "agencies.debt_help.capacity",
@@ -923,14 +925,15 @@ TEST_CASE("size estimates behind the refusals", "[input]") {
 }
 
 TEST_CASE("a message shows control characters and bytes that are not UTF-8 as \\xHH, never raw", "[input]") {
-  // A key with a terminal's colour escape, and a Latin-1 byte: before, both went to the terminal as they were.
+  // A key with a terminal's colour escape, and a Latin-1 byte: before, both went to the terminal as they
+  // were.
   CHECK(printable("\x1b[31mfoo\x1b[0m") == "\\x1B[31mfoo\\x1B[0m");
   CHECK(printable(std::string("a\0b\tc\n", 6)) == "a\\x00b\\x09c\\x0A");
   CHECK(printable("caf\xe9") == "caf\\xE9");
   CHECK(printable("\xc3\xa9\xc3\xa9n w\xc4\xb3k \xe2\x80\x94 \xf0\x9f\x8f\xa0") ==
         "\xc3\xa9\xc3\xa9n w\xc4\xb3k \xe2\x80\x94 \xf0\x9f\x8f\xa0");  // UTF-8 stays: "één wĳk — 🏠"
-  CHECK(printable("\xc0\xaf") == "\\xC0\\xAF");          // an overlong '/'
-  CHECK(printable("\xed\xa0\x80") == "\\xED\\xA0\\x80");  // a surrogate
+  CHECK(printable("\xc0\xaf") == "\\xC0\\xAF");                         // an overlong '/'
+  CHECK(printable("\xed\xa0\x80") == "\\xED\\xA0\\x80");                // a surrogate
   CHECK(printable("\x7f") == "\\x7F");
   const Diagnostic d{Location{"k.yaml", 2, 1}, "\x1b[31mfoo", "unknown key '\x1b[31mfoo'"};
   CHECK(d.to_string() == "k.yaml:2:1: error: \\x1B[31mfoo: unknown key '\\x1B[31mfoo'");

@@ -196,9 +196,10 @@ TEST_CASE("the economic evaluation by hand: budget impact, discounting, break-ev
   }
 }
 
-TEST_CASE("with fewer than 40 draws a payer's spread is its lowest to its highest draw: a draw of 0 is not "
-          "'saves'",
-          "[economics]") {
+TEST_CASE(
+    "with fewer than 40 draws a payer's spread is its lowest to its highest draw: a draw of 0 is not "
+    "'saves'",
+    "[economics]") {
   // Two draws of one replication each. C as above in both draws. I: the municipality as C; the insurer as C
   // in draw 0 and EUR 11.772 less in year 1 of draw 1. Interpolated type-7 percentiles of the insurer's two
   // nominal differences (0 and -11.772) would be -11.478 to -0.294, leaving out the draw of 0; the spread

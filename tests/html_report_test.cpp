@@ -137,7 +137,7 @@ TEST_CASE("series over time: per week over runs, waits and escalations per block
   REQUIRE(s.with_problem.size() == 53);
   CHECK(s.with_problem[0].week == 0);
   CHECK(s.with_problem[0].mean == Approx(0.2));  // (10 + 20 + 30) / 3 / 100 households
-  CHECK(s.with_problem[0].lo == Approx(0.1));  // three runs: the band is the lowest to the highest
+  CHECK(s.with_problem[0].lo == Approx(0.1));    // three runs: the band is the lowest to the highest
   CHECK(s.with_problem[0].hi == Approx(0.3));
   CHECK(s.with_problem[0].n == 3);
   // Caseload per FTE is NULL in week 0: no point there.
@@ -166,9 +166,10 @@ TEST_CASE("a comparator without a survey of professionals gets no survey bars an
             "population: test\n\ntargets:\n  with_problem:\n    label: households with at least one problem\n"
             "    measure: share.with_problem\n    at: start\n    value: 0.49\n    n: 168\n"
             "    unit: share of households\n    source: a test\n");
-  dir.write("u/base.yaml", "extends: " + shipped("baseline-velve.yaml") + "\nname: unsurveyed\ntargets: targets.yaml\n");
-  const std::string pilot =
-      dir.write("u/pilot.yaml", "extends: " + shipped("pilot.yaml") + "\nname: pilot-u\ncomparator: base.yaml\n");
+  dir.write("u/base.yaml",
+            "extends: " + shipped("baseline-velve.yaml") + "\nname: unsurveyed\ntargets: targets.yaml\n");
+  const std::string pilot = dir.write(
+      "u/pilot.yaml", "extends: " + shipped("pilot.yaml") + "\nname: pilot-u\ncomparator: base.yaml\n");
   StudyOverrides o;
   o.replications = 2;
   o.years = 1;

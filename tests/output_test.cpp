@@ -108,10 +108,12 @@ TEST_CASE("euros and numbers in Dutch notation", "[output]") {
   // Columns on a terminal, not code points (before, both of these were miscounted and a table with such a
   // name ran past the width): a CJK character takes two, a combining accent none (Unicode's East Asian
   // Width W and general category Mn, as wcwidth gives them).
-  CHECK(display_width("\u793E\u533A") == 4);                   // two CJK ideographs
-  CHECK(display_width("E\u0301e\u0301n wijk") == 8);            // "Één wijk" decomposed
-  CHECK(display_width("\u00C9\u00E9n wijk") == 8);              // "Één wijk" composed
-  CHECK(display_width(std::string("a\xE9" "b", 3)) == 3);      // a Latin-1 byte: one column
+  CHECK(display_width("\u793E\u533A") == 4);          // two CJK ideographs
+  CHECK(display_width("E\u0301e\u0301n wijk") == 8);  // "Één wijk" decomposed
+  CHECK(display_width("\u00C9\u00E9n wijk") == 8);    // "Één wijk" composed
+  CHECK(display_width(std::string("a\xE9"
+                                  "b",
+                                  3)) == 3);  // a Latin-1 byte: one column
 }
 
 TEST_CASE("CSV is rectangular and reads back to the same numbers", "[output]") {

@@ -228,9 +228,10 @@ TEST_CASE("a sets file that does not fit the scenario is refused with its place"
       const Diagnostic& d = e.diagnostics()[0];
       CHECK(d.where.line == 1);
       CHECK(d.where.column == 5);
-      CHECK_THAT(d.message, Catch::Contains("the scenario has no key 'coaches'") &&
-                                Catch::Contains("the comparator " + shipped("baseline-velve.yaml") + " too") &&
-                                Catch::Contains("name the file in that scenario's 'parameter_sets:'"));
+      CHECK_THAT(d.message,
+                 Catch::Contains("the scenario has no key 'coaches'") &&
+                     Catch::Contains("the comparator " + shipped("baseline-velve.yaml") + " too") &&
+                     Catch::Contains("name the file in that scenario's 'parameter_sets:'"));
     }
   }
   SECTION("every set is checked, the ones no draw takes too, and a file two scenarios read reports once") {

@@ -1,5 +1,6 @@
 // Sensitivity analysis (analysis/sensitivity.h, study/sensitivity_study.h): bisection and thresholds against
 // hand calculations, and a tornado whose order and swings are known by construction.
+#include <algorithm>
 #include <catch2/catch.hpp>
 
 #include <cmath>
@@ -9,6 +10,7 @@
 #include "temp_dir.h"
 #include "wijksim/analysis/sensitivity.h"
 #include "wijksim/core/error.h"
+#include "wijksim/report/sensitivity_tables.h"
 #include "wijksim/study/sensitivity_study.h"
 
 using namespace wijksim;
@@ -223,4 +225,25 @@ TEST_CASE("A parameter or outcome that does not exist is refused with the neares
   CHECK(*t.parameter.from == 20);
   CHECK(t.outcome == "coach_wait");
   CHECK(t.target == 6);
+}
+
+TEST_CASE("The PSA's running mean carries Student's t over its first n draws, not 1.96", "[sensitivity]") {
+  // 5 draws, mean 100, standard error 10: t(0.975, 4) = 2.776445 (tables of Student's t), so 72.24 to
+  // 127.76; with 1.96 it was 80.4 to 119.6, too narrow for 5 draws.
+  DecisionSensitivity d;
+  d.names = {"C", "I"};
+  d.willingness_to_pay = 20000;
+  d.benefit = {{}};
+  d.convergence_nmb = {{RunningPoint{5, 100, 10}}};
+  d.convergence_cost = {{RunningPoint{5, 50, 4}}};
+  SensitivityResult s;
+  s.decisions = {d};
+  const std::vector<Table> tables = sensitivity_tables(s);
+  const auto it =
+      std::find_if(tables.begin(), tables.end(), [](const Table& t) { return t.id == "psa_convergence"; });
+  REQUIRE(it != tables.end());
+  REQUIRE(it->rows.size() == 1);
+  CHECK(it->rows[0].cells[0].stat.lo == Approx(100 - 2.776445 * 10).epsilon(1e-6));
+  CHECK(it->rows[0].cells[0].stat.hi == Approx(100 + 2.776445 * 10).epsilon(1e-6));
+  CHECK(it->rows[0].cells[1].stat.lo == Approx(50 - 2.776445 * 4).epsilon(1e-6));
 }

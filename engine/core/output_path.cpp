@@ -148,8 +148,10 @@ bool written_by_wijksim(const std::string& path) {
   // How each output of wijksim begins: tables as text (their first line names wijksim, its version and the
   // command), CSV and JSON; an export's files; calibrate's parameter sets; the HTML report (its generator).
   return h.starts_with("wijksim ") || h.starts_with("scenario,comparator,table,row,column,unit") ||
-         h.starts_with("{\n  \"wijksim\":") || h.starts_with("run_id,") || h.starts_with("# wijksim calibrate") ||
-         (h.starts_with("<!DOCTYPE html>") && h.find("<meta name=\"generator\" content=\"wijksim ") != h.npos);
+         h.starts_with("{\n  \"wijksim\":") || h.starts_with("run_id,") ||
+         h.starts_with("# wijksim calibrate") ||
+         (h.starts_with("<!DOCTYPE html>") &&
+          h.find("<meta name=\"generator\" content=\"wijksim ") != h.npos);
 }
 
 void check_output(const std::string& path, const std::string& option, const std::vector<KeptFile>& kept) {

@@ -21,7 +21,8 @@ Cell text(const std::string& t) {
 
 const char* kDrawNote =
     "Mean over parameter draws, 95% percentile interval over draws (from fewer than 40 draws: the lowest to "
-    "the highest draw; base case without draws: over replications). CSV and JSON add the Monte Carlo standard error of the mean (se): sd / sqrt(draws), or "
+    "the highest draw; base case without draws: over replications). CSV and JSON add the Monte Carlo "
+    "standard error of the mean (se): sd / sqrt(draws), or "
     "sd / sqrt(replications) without draws.";
 
 // What a decision's probabilities count: parameter draws, or without draws the runs.

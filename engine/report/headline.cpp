@@ -67,7 +67,8 @@ std::vector<Table> headline_tables(const Study& study, const StudyResult& result
     t.comparator = cmp.comparator.name;
     t.note = fmt::format(
         "Intervention minus comparator over the {} policy year{}, with the 95% interval (cash: the 2.5 to "
-        "97.5 percentiles over parameter draws when there are draws (from fewer than 40: the lowest to the highest "
+        "97.5 percentiles over parameter draws when there are draws (from fewer than 40: the lowest to the "
+        "highest "
         "draw), else the interval of the mean over "
         "replications; capacity and waits: the interval of the mean over runs, paired). Cash is each payer's "
         "budget, transfers included; a capacity-funded agency's budget is paid whether its places are used "

@@ -1048,7 +1048,8 @@ void ReportWriter::decision_sensitivity(const StoredScenario& c, const std::vect
                              "expected incremental net benefit per household", Axis::Euro, Axis::Euro, wtp),
           "expected_benefit", c.name,
           "The line is the mean over the parameter draws; the band holds the 2.5th to 97.5th percentile of "
-          "the draws (from fewer than 40, the lowest to the highest). Above zero the option is worth its cost. Dashed: the scenario's threshold.");
+          "the draws (from fewer than 40, the lowest to the highest). Above zero the option is worth its "
+          "cost. Dashed: the scenario's threshold.");
   if (!conv_nmb.empty()) {
     json nmb = charts::band_lines(conv_nmb, "parameter draws", "running mean: net benefit per household",
                                   Axis::Count, Axis::Euro);
@@ -1061,7 +1062,8 @@ void ReportWriter::decision_sensitivity(const StoredScenario& c, const std::vect
           "The running mean over the parameter draws of the net benefit (top) and the extra cost (bottom) "
           "per household over the comparator.",
           spec, "convergence", c.name,
-          "The band is +/- 1.96 Monte Carlo standard errors. Lines that have settled and a narrow band: more "
+          "The band is +/- t(0.975, n-1) Monte Carlo standard errors of the mean of the first n draws. Lines "
+          "that have settled and a narrow band: more "
           "draws would not change the answer.");
   }
   // The value of information: of all uncertainty (EVPI), then of each parameter (EVPPI).
@@ -1288,7 +1290,8 @@ void ReportWriter::reproduce() {
       "file</th></tr></thead>\n<tbody>\n{}</tbody>\n</table>\n"
       "<p class=\"note\">Charts drawn by {}, inlined in this file. Series over time: mean and "
       "2.5&ndash;97.5% "
-      "percentiles (from fewer than 40 runs: lowest to highest) over runs per week (or per {} weeks for waits and escalations), from the store's weekly "
+      "percentiles (from fewer than 40 runs: lowest to highest) over runs per week (or per {} weeks for "
+      "waits and escalations), from the store's weekly "
       "rows; every other figure is the run's stored table as <code>wijksim show {}</code> prints it.</p>\n"
       "</section>\n",
       info_.seed, info_.first_replication, kEnDash, info_.first_replication + info_.replications - 1,

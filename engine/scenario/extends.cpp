@@ -13,7 +13,8 @@ namespace wijksim::loader {
 namespace fs = std::filesystem;
 
 std::string binary_kind(std::string_view text) {
-  if (text.starts_with(std::string_view("SQLite format 3\0", 16))) return "an SQLite database (a wijksim results store?)";
+  if (text.starts_with(std::string_view("SQLite format 3\0", 16)))
+    return "an SQLite database (a wijksim results store?)";
   if (text.find('\0') != std::string_view::npos) return "a binary file (it holds NUL bytes)";
   return "";
 }

@@ -44,8 +44,9 @@ ParameterSets read_parameter_sets(const std::string& path) {
   if (!loader::read_file(path, text, why))
     throw InputError({{Location{path, 0, 0}, "", "cannot read the parameter sets: " + why}});
   if (const std::string kind = loader::binary_kind(text); !kind.empty())
-    throw InputError({{Location{path, 0, 0}, "",
-                       fmt::format("this is {}, not parameter sets (CSV text: 'set,<key path>,...')", kind)}});
+    throw InputError(
+        {{Location{path, 0, 0}, "",
+          fmt::format("this is {}, not parameter sets (CSV text: 'set,<key path>,...')", kind)}});
   ParameterSets sets;
   sets.path = path;
   sets.content_hash = content_hash(text);

@@ -151,10 +151,11 @@ class TreeBuilder {
           unclosed_quote(it->first);
           const std::string key = it->first.Scalar();
           if (const std::string tag = tag_written(it->first); !tag.empty())
-            d_.add(kw, sub_path(path, key),
-                   fmt::format("a YAML tag ('{}') on a key is not used by wijksim and would be ignored: remove "
-                               "it",
-                               tag));
+            d_.add(
+                kw, sub_path(path, key),
+                fmt::format("a YAML tag ('{}') on a key is not used by wijksim and would be ignored: remove "
+                            "it",
+                            tag));
           if (auto prev = index.find(key); prev != index.end()) {
             d_.add(kw, sub_path(path, key),
                    fmt::format("duplicate key '{}' (first given at line {})", key,
@@ -358,7 +359,8 @@ struct DocumentStarts : YAML::EventHandler {
 std::optional<Node> parse_yaml(const std::string& text, const std::string& file, Diags& d) {
   // Bytes that are not text are named for what they are, not quoted in a syntax error.
   if (const std::string kind = binary_kind(text); !kind.empty()) {
-    d.add(Location{file, 0, 0}, "", fmt::format("this is {}, not YAML text (a scenario or targets file)", kind));
+    d.add(Location{file, 0, 0}, "",
+          fmt::format("this is {}, not YAML text (a scenario or targets file)", kind));
     return std::nullopt;
   }
   auto where = [&](const YAML::Mark& m) {

@@ -305,8 +305,7 @@ RunStore RunStore::open(const std::string& path, Mode mode) {
   }
   // Another program's database is left exactly as it is (nothing is written before this check: not even
   // the switch to write-ahead logging below).
-  if (!empty && !ours)
-    throw InputError({{Location{path, 0, 0}, "--store", kForeignDatabase}});
+  if (!empty && !ours) throw InputError({{Location{path, 0, 0}, "--store", kForeignDatabase}});
   if (!empty && version != kStoreSchemaVersion)
     throw Error(
         fmt::format("results store '{}' has schema version {}; this wijksim ({}) reads and writes "
