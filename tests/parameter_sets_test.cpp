@@ -78,6 +78,12 @@ TEST_CASE("a broken sets file: every problem at its line and column", "[paramete
     CHECK(p[3].where.column == 3);
     CHECK_THAT(p[3].message, Catch::Contains("expected a finite number, found 'x'"));
   }
+  SECTION("a set number given twice") {
+    const auto p = problems_of(dir.write("a.csv", "set,a.b\n1,2\n2,3\n1,4\n"));
+    REQUIRE(p.size() == 1);
+    CHECK(p[0].where.line == 4);
+    CHECK_THAT(p[0].message, Catch::Contains("set 1 is given twice (first at line 2)"));
+  }
   SECTION("a byte-order mark before the header is no part of it") {
     const ParameterSets s = read_parameter_sets(dir.write("a.csv", "\xEF\xBB\xBFset,a.b\n1,2\n"));
     CHECK(s.keys == std::vector<std::string>{"a.b"});

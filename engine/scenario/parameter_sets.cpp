@@ -97,8 +97,15 @@ ParameterSets read_parameter_sets(const std::string& path) {
     }
     int number = 0;
     auto [p, ec] = std::from_chars(f[0].first.data(), f[0].first.data() + f[0].first.size(), number);
-    if (ec != std::errc() || p != f[0].first.data() + f[0].first.size())
+    if (ec != std::errc() || p != f[0].first.data() + f[0].first.size()) {
       problem(line, f[0].second, "set", fmt::format("expected a set number, found '{}'", f[0].first));
+    } else if (const auto same = std::find(sets.numbers.begin(), sets.numbers.end(), number);
+               same != sets.numbers.end()) {
+      // A set given twice is drawn twice as often: a copy made by hand, or two files pasted together.
+      problem(line, f[0].second, "set",
+              fmt::format("set {} is given twice (first at line {}): each set has a number of its own", number,
+                          sets.cell_where[static_cast<std::size_t>(same - sets.numbers.begin())].front().line));
+    }
     std::vector<double> row;
     std::vector<Location> where;
     for (std::size_t j = 1; j < f.size(); ++j) {
