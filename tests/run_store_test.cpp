@@ -193,6 +193,8 @@ TEST_CASE("a store it cannot use is refused with the reason", "[store]") {
     REQUIRE(sqlite3_open(dir.file("old.db").c_str(), &db) == SQLITE_OK);
     sqlite3_exec(db, "PRAGMA user_version = 1", nullptr, nullptr, nullptr);
     sqlite3_close(db);
+    // Bad input (exit 1), for reading as for writing: before, exit 3 with a hint to replay the command.
+    CHECK_THROWS_AS(RunStore::open(dir.file("old.db"), RunStore::Mode::ReadOnly), InputError);
     CHECK_THROWS_WITH(RunStore::open(dir.file("old.db")),
                       Catch::Contains("has schema version 1") &&
                           Catch::Contains(fmt::format("reads and writes version {}", kStoreSchemaVersion)));

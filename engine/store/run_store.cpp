@@ -306,12 +306,13 @@ RunStore RunStore::open(const std::string& path, Mode mode) {
   // Another program's database is left exactly as it is (nothing is written before this check: not even
   // the switch to write-ahead logging below).
   if (!empty && !ours) throw InputError({{Location{path, 0, 0}, "--store", kForeignDatabase}});
+  // A store of another wijksim version is input this one cannot use (exit 1), as another program's database.
   if (!empty && version != kStoreSchemaVersion)
-    throw Error(
-        fmt::format("results store '{}' has schema version {}; this wijksim ({}) reads and writes "
-                    "version {}. Use another store (--output/--store), or the wijksim version that "
-                    "wrote it",
-                    path, version, WIJKSIM_VERSION, kStoreSchemaVersion));
+    throw InputError({{Location{path, 0, 0}, "--store",
+                       fmt::format("this results store has schema version {}; this wijksim ({}) reads and "
+                                   "writes version {}: use another store (--output/--store), or the wijksim "
+                                   "version that wrote it",
+                                   version, WIJKSIM_VERSION, kStoreSchemaVersion)}});
   if (mode == Mode::ReadOnly) {
     if (empty) throw InputError({{Location{path, 0, 0}, "--store", "this results store holds no runs"}});
     return s;
