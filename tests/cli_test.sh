@@ -368,6 +368,10 @@ if command -v sqlite3 >/dev/null; then
       { echo "FAIL: $cmd left files beside another program's WAL database: $(ls "$tmp" | grep walled)"; fail=1; rm -f "$tmp/walled.db-"*; }
   done
 fi
+# A new store in a directory that does not exist is named as such (before: "not writable (unable to open
+# database file)").
+expect 3 "a store in a directory that does not exist" "$wijksim" run "$src/scenarios/baseline-velve.yaml" -r 1 -y 1 --store "$tmp/nodir/x.db"
+grep -q "the directory '$tmp/nodir' does not exist" "$tmp/err" || { echo "FAIL: a store in a missing directory: $(cat "$tmp/err")"; fail=1; }
 # A store name too long for the files SQLite keeps beside it is refused before anything is created.
 long_name="$tmp/$(printf 'x%.0s' $(seq 1 250)).db"
 expect 1 "a store name too long for its write-ahead log" "$wijksim" run "$src/scenarios/baseline-velve.yaml" -r 1 -y 1 --store "$long_name"

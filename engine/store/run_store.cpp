@@ -259,6 +259,11 @@ RunStore RunStore::open(const std::string& path, Mode mode) {
     throw InputError({{Location{path, 0, 0}, "--store",
                        "there is no results store here (`wijksim run` and `compare` write one; --store names "
                        "another)"}});
+  // A new store in a directory that is not there: said so, not SQLite's "unable to open database file".
+  if (const std::filesystem::path dir = std::filesystem::path(path).parent_path();
+      !exists && !dir.empty() && !std::filesystem::is_directory(dir, ec))
+    throw Error(fmt::format("cannot create the results store '{}': the directory '{}' does not exist", path,
+                            dir.string()));
   // Another program's database is refused before it is opened: opening it could change it (what_database).
   if (exists && sqlite_header(path) && what_database(path) == Holds::Foreign)
     throw InputError({{Location{path, 0, 0}, "--store", kForeignDatabase}});
