@@ -243,12 +243,32 @@ mkdir -p exported && echo "mine" >exported/runs.csv && cp exported/runs.csv runs
 expect 1 "export into a directory with a file of the user's own under an export's name" "runs.csv.*wijksim did not write it" \
   "$wijksim" export 1 --store rs.db --csv exported
 unchanged exported/runs.csv runs.copy "export over a file of the user's own"
+# Files that only look like an output at their start: a CSV of the user's whose header begins 'run_id,' (an
+# export's files do, and only an export may replace one, with the same header), and notes that begin with
+# the word wijksim (tables begin "wijksim 0.1.0 run:").
+printf 'run_id,participant,score\n1,alice,93\n' >grades.csv && cp grades.csv grades.copy
+expect 1 "--output a CSV of the user's that begins 'run_id,'" "wijksim did not write it" \
+  "$wijksim" run baseline-velve.yaml "${small[@]}" --no-store --format csv --output grades.csv
+unchanged grades.csv grades.copy "--output grades.csv"
+printf 'wijksim meeting notes\n' >meeting.txt && cp meeting.txt meeting.copy
+expect 1 "--output notes that begin with the word wijksim" "wijksim did not write it" \
+  "$wijksim" run baseline-velve.yaml "${small[@]}" --no-store --output meeting.txt
+unchanged meeting.txt meeting.copy "--output meeting.txt"
+mkdir -p exported3 && cp grades.csv exported3/runs.csv
+expect 1 "export over a user's runs.csv whose header begins 'run_id,'" "another first line than the export writes" \
+  "$wijksim" export 1 --store rs.db --csv exported3
+unchanged exported3/runs.csv grades.copy "export over exported3/runs.csv"
+[ "$(ls exported3)" = "runs.csv" ] || say_fail "export stopped by one file still wrote others: $(ls exported3)"
 # What wijksim wrote is replaced: the same output twice, an empty file.
 rm -f report-1.html && : >empty.txt
 expect 0 "report to its default name" "wrote" "$wijksim" report 1 --store rs.db
 expect 0 "report to its default name again (wijksim's own)" "wrote" "$wijksim" report 1 --store rs.db
 expect 0 "--output an empty file" "" "$wijksim" run baseline-velve.yaml "${small[@]}" --no-store --output empty.txt
 expect 0 "--output the same file again (wijksim's tables)" "" "$wijksim" run baseline-velve.yaml "${small[@]}" --no-store --output empty.txt
+for f in csv json; do
+  expect 0 "--format $f to a file" "" "$wijksim" run baseline-velve.yaml "${small[@]}" --no-store --format $f --output same.$f
+  expect 0 "--format $f to the same file again" "" "$wijksim" run baseline-velve.yaml "${small[@]}" --no-store --format $f --output same.$f
+done
 rm -rf exported2
 expect 0 "export" "wrote" "$wijksim" export 1 --store rs.db --csv exported2
 expect 0 "export again into the same directory" "wrote" "$wijksim" export 1 --store rs.db --csv exported2

@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <mutex>
 #include <set>
 
@@ -105,15 +106,23 @@ void write_new_file(const std::string& name, const std::string& target, const st
                             std::strerror(err)));
 }
 
+// The first line of a file, without its line end ("" when it cannot be read).
+std::string first_line(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::string line;
+  std::getline(in, line);
+  return line;
+}
+
 // Moves the finished temporary file `tmp` to `path` (see atomic_file.h). Throws InputError when `path` may
 // not be replaced, Error when the rename fails; `tmp` is left for the caller to remove, unless `keep_tmp` is
 // set: then `tmp` holds what was at `path` (a swap that could not be undone) and must not be removed.
 void put_in_place(const std::string& tmp, const std::string& path, const std::string& option,
-                  const std::vector<KeptFile>& kept, bool& keep_tmp) {
+                  const std::vector<KeptFile>& kept, OutputKind kind, bool& keep_tmp) {
   keep_tmp = false;
   for (int attempt = 0;; ++attempt) {
     const bool retry = attempt < 10;
-    check_output(path, option, kept);  // what is there now
+    check_output(path, option, kept, kind);  // what is there now
     struct stat st {};
     if (::lstat(path.c_str(), &st) != 0 && errno == ENOENT) {
       if (::renameat2(AT_FDCWD, tmp.c_str(), AT_FDCWD, path.c_str(), RENAME_NOREPLACE) == 0) return;
@@ -128,9 +137,12 @@ void put_in_place(const std::string& tmp, const std::string& path, const std::st
       throw Error(fmt::format("cannot write '{}': {}", path, cannot_create(errno, directory_of(path))));
     }
     if (::renameat2(AT_FDCWD, tmp.c_str(), AT_FDCWD, path.c_str(), RENAME_EXCHANGE) == 0) {
-      // The old file is now at `tmp`: make sure it was still one an output may replace.
+      // The old file is now at `tmp`: make sure it was still one an output may replace (a user's file put
+      // there after the check above is swapped back, and check_output says why it stays).
       struct stat out {};
-      bool keep = ::lstat(tmp.c_str(), &out) != 0 || !S_ISREG(out.st_mode);
+      std::string unread;
+      bool keep = ::lstat(tmp.c_str(), &out) != 0 || !S_ISREG(out.st_mode) ||
+                  (out.st_size > 0 && !written_by_wijksim(tmp, kind, unread));
       for (const KeptFile& k : kept) keep = keep || same_file(tmp, k.path);
       if (!keep) {
         ::unlink(tmp.c_str());
@@ -162,7 +174,7 @@ void write_file_atomically(const std::string& path, const std::string& text, con
   test_hooks::while_writing_output();
   bool keep_tmp = false;
   try {
-    put_in_place(tmp.path, path, option, kept, keep_tmp);
+    put_in_place(tmp.path, path, option, kept, OutputKind::File, keep_tmp);
   } catch (...) {
     if (keep_tmp) tmp.release();  // it holds the old file now: never removed
     throw;
@@ -200,7 +212,8 @@ DirectoryWrite::DirectoryWrite(const std::string& dir, const std::vector<std::st
                        fmt::format("cannot use this directory: {}", cannot_create(errno, dir))}});
   }
   if (!new_dir_)
-    for (const std::string& n : names) check_output((fs::path(dir) / n).string(), option, kept);
+    for (const std::string& n : names)
+      check_output((fs::path(dir) / n).string(), option, kept, OutputKind::ExportFile);
   const fs::path d = fs::path(dir).lexically_normal();
   const std::string parent =
       new_dir_ ? directory_of(d.has_filename() ? d.string() : d.parent_path().string()) : dir;
@@ -242,11 +255,24 @@ void DirectoryWrite::commit() {
                          "this became something other than a directory "
                          "while the files were written"}});
   }
+  // A file of the directory is replaced only by one with its header (an earlier export of the same file):
+  // checked for all before any is moved, so a user's "run_id,..." file stops the export whole.
+  for (const std::string& n : names_) {
+    const std::string target = (fs::path(dir_) / n).string();
+    struct stat st {};
+    if (::lstat(target.c_str(), &st) != 0 || st.st_size == 0) continue;
+    const std::string before = first_line(target), now = first_line((fs::path(staging_) / n).string());
+    if (before != now)
+      throw InputError({{Location{target, 0, 0}, option_,
+                         fmt::format("this file exists with another first line than the export writes ('{}', "
+                                     "not '{}'): it is left as it is; remove it or name another directory",
+                                     before.substr(0, 60), now.substr(0, 60))}});
+  }
   for (const std::string& n : names_) {
     bool keep_tmp = false;
     try {
       put_in_place((fs::path(staging_) / n).string(), (fs::path(dir_) / n).string(), option_, kept_,
-                   keep_tmp);
+                   OutputKind::ExportFile, keep_tmp);
     } catch (...) {
       if (keep_tmp) {  // the staging directory holds an old file now: left as it is, never removed
         unfinished(staging_, false);

@@ -139,36 +139,57 @@ std::vector<KeptFile> store_files(const std::string& store_path) {
   return files;
 }
 
-bool written_by_wijksim(const std::string& path) {
+namespace {
+
+// "wijksim 0.1.0 compare: ...": the first line of the tables as text.
+bool tables_text_line(std::string_view h) {
+  if (!h.starts_with("wijksim ")) return false;
+  std::size_t i = 8;
+  const std::size_t version = i;
+  while (i < h.size() && (std::isdigit(static_cast<unsigned char>(h[i])) || h[i] == '.')) ++i;
+  if (i == version || i >= h.size() || h[i] != ' ') return false;
+  const std::size_t command = ++i;
+  while (i < h.size() && std::islower(static_cast<unsigned char>(h[i]))) ++i;
+  return i > command && i < h.size() && h[i] == ':';
+}
+
+}  // namespace
+
+bool written_by_wijksim(const std::string& path, OutputKind kind, std::string& why) {
   std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    why = std::strerror(errno);
+    return false;
+  }
   std::string head(4096, '\0');
   in.read(head.data(), static_cast<std::streamsize>(head.size()));
   head.resize(static_cast<std::size_t>(in.gcount()));
   const std::string_view h = head;
   // How each output of wijksim begins: tables as text (their first line names wijksim, its version and the
-  // command), CSV and JSON; an export's files; calibrate's parameter sets; the HTML report (its generator).
-  return h.starts_with("wijksim ") || h.starts_with("scenario,comparator,table,row,column,unit") ||
-         h.starts_with("{\n  \"wijksim\":") || h.starts_with("run_id,") ||
-         h.starts_with("# wijksim calibrate") ||
-         (h.starts_with("<!DOCTYPE html>") &&
-          h.find("<meta name=\"generator\" content=\"wijksim ") != h.npos);
+  // command), as CSV (their whole header) and as JSON; calibrate's parameter sets; the HTML report (its
+  // generator); and, for an export's own files only, a header of the store's columns.
+  return tables_text_line(h) || h.starts_with("scenario,comparator,table,row,column,unit,mean,sd,se,lo,hi,n,text\n") ||
+         h.starts_with("{\n  \"wijksim\":") || h.starts_with("# wijksim calibrate\n") ||
+         (h.starts_with("<!DOCTYPE html>") && h.find("<meta name=\"generator\" content=\"wijksim ") != h.npos) ||
+         (kind == OutputKind::ExportFile && h.starts_with("run_id,"));
 }
 
-void check_output(const std::string& path, const std::string& option, const std::vector<KeptFile>& kept) {
+void check_output(const std::string& path, const std::string& option, const std::vector<KeptFile>& kept,
+                  OutputKind kind) {
   if (path.empty()) refuse(path, option, "an empty name: name a file");
   struct stat st {};
   std::string why;
   if (look(path, false, st, why)) {
-    const std::string kind = kind_of(st.st_mode);
+    const std::string what = kind_of(st.st_mode);
     if (S_ISLNK(st.st_mode))
       refuse(path, option,
              "this is a symbolic link: outputs never follow links (the link would be replaced, not what it "
              "points at); name the file itself or a new name");
-    if (!kind.empty())
+    if (!what.empty())
       refuse(path, option,
              fmt::format("this is {}, not a regular file: an output is written to a new file and renamed "
                          "over its name, which would replace it; name a regular file or a new name",
-                         kind));
+                         what));
   } else if (!why.empty()) {
     refuse(path, option, fmt::format("cannot write here: {}", why));
   }
@@ -181,10 +202,15 @@ void check_output(const std::string& path, const std::string& option, const std:
            "journal): no output ever replaces one; name another file");
   // A file of the user's own is never replaced, whether the name was given or is a default (report-1.html,
   // NAME-sets.csv, the files of an export): only an empty file or one that wijksim wrote.
-  if (look(path, false, st, why) && st.st_size > 0 && !written_by_wijksim(path))
+  if (std::string unread; look(path, false, st, why) && st.st_size > 0 && !written_by_wijksim(path, kind, unread))
     refuse(path, option,
-           "this file exists and wijksim did not write it (it does not begin as a report, tables, parameter "
-           "sets or an export of wijksim do): it is left as it is; remove it or name another file");
+           unread.empty()
+               ? "this file exists and wijksim did not write it (it does not begin as a report, tables, "
+                 "parameter sets or an export of wijksim do): it is left as it is; remove it or name another "
+                 "file"
+               : fmt::format("this file exists and cannot be read ({}), so nothing shows that wijksim wrote "
+                             "it: it is left as it is; remove it or name another file",
+                             unread));
   // The output is written to a temporary file beside it and renamed over the name, so its directory must be
   // there and writable: checked now, so a long run does not end in an output it cannot write (a failure of
   // the machine's state, not of the name: exit 3 as for any write that fails).

@@ -31,7 +31,12 @@ struct KeptFile {
 // Throws InputError (bad input, exit 1) naming `path`, the option that named it (`option`, e.g. "--output")
 // and why, unless `path` may receive an output (see above); Error (exit 3, as any write that fails) when it
 // is a new name in a directory that does not exist.
-void check_output(const std::string& path, const std::string& option, const std::vector<KeptFile>& kept = {});
+// What an output is, for what it may replace: a file an export writes into its directory may replace an
+// earlier export's file (its first line a header of the store's columns, "run_id,..."), any other output not.
+enum class OutputKind { File, ExportFile };
+
+void check_output(const std::string& path, const std::string& option, const std::vector<KeptFile>& kept = {},
+                  OutputKind kind = OutputKind::File);
 
 // The same for the results store: a regular file (a symbolic link to one is followed), a new name, and not
 // one of `kept` (the command's inputs).
@@ -53,7 +58,9 @@ bool is_sqlite_database(const std::string& path);
 
 // Whether the file begins as an output of wijksim does (tables as text, CSV or JSON, an export's CSV files,
 // calibrate's parameter sets, the HTML report): the only non-empty files an output replaces.
-bool written_by_wijksim(const std::string& path);
+// `why` says why not when the file cannot be read. (Before writing, an export also compares the header of
+// each file it replaces with its own: atomic_file.h, DirectoryWrite.)
+bool written_by_wijksim(const std::string& path, OutputKind kind, std::string& why);
 
 // Whether a name says it is a results store (--output NAME stores the run there): its extension is .db,
 // .sqlite, .sqlite3 or .db3, in any case (MINE.DB).
