@@ -361,6 +361,17 @@ if command -v sqlite3 >/dev/null; then
       cmp -s "$tmp/$f" "$tmp/crashed-before/$f" || { echo "FAIL: $cmd changed $f of another program's database"; fail=1; }
     done
   done
+  # A database without tables that carries a user version of its own is another program's too (before, run
+  # took it over as a new store); a store of another schema version is refused by runs without PATH-wal and
+  # PATH-shm left beside it.
+  sqlite3 "$tmp/marked.db" "PRAGMA user_version=7;" && cp "$tmp/marked.db" "$tmp/marked.copy"
+  expect 1 "a run into another program's database without tables" "$wijksim" run "$src/scenarios/baseline-velve.yaml" -r 1 -y 1 --store "$tmp/marked.db"
+  grep -q "not a wijksim results store" "$tmp/err" && cmp -s "$tmp/marked.db" "$tmp/marked.copy" && [ ! -e "$tmp/marked.db-runlock" ] ||
+    { echo "FAIL: another program's database without tables was taken over: $(cat "$tmp/err")"; fail=1; }
+  sqlite3 "$tmp/v3.db" "PRAGMA journal_mode=WAL; CREATE TABLE runs(x); CREATE TABLE scenarios(x); PRAGMA user_version=3;" >/dev/null
+  expect 1 "runs of a store of another schema version" "$wijksim" runs --store "$tmp/v3.db"
+  grep -q "has schema version 3" "$tmp/err" && [ ! -e "$tmp/v3.db-wal" ] && [ ! -e "$tmp/v3.db-shm" ] ||
+    { echo "FAIL: a store of another version: $(cat "$tmp/err"; ls "$tmp" | grep v3)"; fail=1; }
   for cmd in "runs" "show 1" "export 1 --csv $tmp/walled-csv" "report 1 -o $tmp/walled.html" "run $src/scenarios/baseline-velve.yaml -r 1 -y 1"; do
     expect 1 "$cmd of another program's WAL database" "$wijksim" $cmd --store "$tmp/walled.db"
     grep -q "not a wijksim results store" "$tmp/err" || { echo "FAIL: $cmd: another WAL database is not named: $(cat "$tmp/err")"; fail=1; }

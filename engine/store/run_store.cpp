@@ -186,25 +186,35 @@ constexpr const char* kForeignDatabase =
 // Tables but not the store's, in one snapshot (the same check as `open` makes).
 constexpr const char* kWhatTables =
     "SELECT (SELECT user_version FROM pragma_user_version), (SELECT count(*) FROM sqlite_master), "
-    "(SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN ('runs', 'scenarios'))";
+    "(SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN ('runs', 'scenarios')), "
+    "(SELECT application_id FROM pragma_application_id)";
 
 // What an SQLite database holds, as far as the store is concerned.
 enum class Holds { Store, Foreign, NoTables, Unreadable };
+struct Found {
+  Holds holds = Holds::Unreadable;
+  std::int64_t version = 0;  // its user_version
+};
 
-// Reads the tables of the database `uri` opens (with `flags`) in one snapshot.
-Holds tables_of(const std::string& uri, int flags) {
+// Reads the tables of the database `uri` opens (with `flags`) in one snapshot. A database without tables
+// is another program's when it carries a user version or an application id of its own (wijksim sets its
+// version only with its tables).
+Found tables_of(const std::string& uri, int flags) {
   sqlite3* db = nullptr;
-  Holds h = Holds::Unreadable;
+  Found f;
   if (sqlite3_open_v2(uri.c_str(), &db, flags, nullptr) == SQLITE_OK) {
     sqlite3_stmt* q = nullptr;
-    if (sqlite3_prepare_v2(db, kWhatTables, -1, &q, nullptr) == SQLITE_OK && sqlite3_step(q) == SQLITE_ROW)
-      h = sqlite3_column_int64(q, 1) == 0   ? Holds::NoTables
-          : sqlite3_column_int64(q, 2) == 2 ? Holds::Store
-                                            : Holds::Foreign;
+    if (sqlite3_prepare_v2(db, kWhatTables, -1, &q, nullptr) == SQLITE_OK && sqlite3_step(q) == SQLITE_ROW) {
+      f.version = sqlite3_column_int64(q, 0);
+      const bool marked = f.version != 0 || sqlite3_column_int64(q, 3) != 0;
+      f.holds = sqlite3_column_int64(q, 1) == 0 ? (marked ? Holds::Foreign : Holds::NoTables)
+                : sqlite3_column_int64(q, 2) == 2 ? Holds::Store
+                                                  : Holds::Foreign;
+    }
     sqlite3_finalize(q);
   }
   sqlite3_close_v2(db);
-  return h;
+  return f;
 }
 
 bool sqlite_header(const std::string& path) {
@@ -219,17 +229,17 @@ bool sqlite_header(const std::string& path) {
 // back a hot journal. So the main file is read as immutable (no locks, no log, no shared memory). That is
 // all of it unless a log or journal lies beside it; then, when the main file alone has no tables, a copy of
 // both in a private directory is opened instead, as SQLite would read them.
-Holds what_database(const std::string& path) {
-  const Holds main = tables_of(immutable_uri(path), SQLITE_OPEN_READONLY | SQLITE_OPEN_URI);
-  if (main == Holds::Store || main == Holds::Foreign) return main;
+Found what_database(const std::string& path) {
+  const Found main = tables_of(immutable_uri(path), SQLITE_OPEN_READONLY | SQLITE_OPEN_URI);
+  if (main.holds == Holds::Store || main.holds == Holds::Foreign) return main;
   std::error_code ec;
   const std::string wal = path + "-wal", journal = path + "-journal";
   const bool has_wal = std::filesystem::exists(wal, ec), has_journal = std::filesystem::exists(journal, ec);
   if (!has_wal && !has_journal) return main;
   std::string dir = (std::filesystem::temp_directory_path(ec) / "wijksim-store-XXXXXX").string();
-  if (ec || mkdtemp(dir.data()) == nullptr) return Holds::Unreadable;
+  if (ec || mkdtemp(dir.data()) == nullptr) return {};
   const std::filesystem::path copy = std::filesystem::path(dir) / "store.db";
-  Holds h = Holds::Unreadable;
+  Found h;
   const auto options = std::filesystem::copy_options::overwrite_existing;
   if (std::filesystem::copy_file(path, copy, options, ec) &&
       (!has_wal || std::filesystem::copy_file(wal, copy.string() + "-wal", options, ec)) &&
@@ -237,6 +247,14 @@ Holds what_database(const std::string& path) {
     h = tables_of(copy.string(), SQLITE_OPEN_READWRITE);
   std::filesystem::remove_all(dir, ec);
   return h;
+}
+
+[[noreturn]] void schema_refused(const std::string& path, std::int64_t version) {
+  throw InputError({{Location{path, 0, 0}, "--store",
+                     fmt::format("this results store has schema version {}; this wijksim ({}) reads and "
+                                 "writes version {}: use another store (--output/--store), or the wijksim "
+                                 "version that wrote it",
+                                 version, WIJKSIM_VERSION, kStoreSchemaVersion)}});
 }
 
 constexpr const char* kRunColumns =
@@ -265,8 +283,15 @@ RunStore RunStore::open(const std::string& path, Mode mode) {
     throw Error(fmt::format("cannot create the results store '{}': the directory '{}' does not exist", path,
                             dir.string()));
   // Another program's database is refused before it is opened: opening it could change it (what_database).
-  if (exists && sqlite_header(path) && what_database(path) == Holds::Foreign)
-    throw InputError({{Location{path, 0, 0}, "--store", kForeignDatabase}});
+  // So is, before it is opened, what a command that reads could not use: a database without tables, or a
+  // store of another schema version (a read-only open would leave PATH-wal and PATH-shm beside them).
+  if (exists && sqlite_header(path)) {
+    const Found found = what_database(path);
+    if (found.holds == Holds::Foreign) throw InputError({{Location{path, 0, 0}, "--store", kForeignDatabase}});
+    if (found.holds == Holds::NoTables && mode == Mode::ReadOnly)
+      throw InputError({{Location{path, 0, 0}, "--store", "this results store holds no runs"}});
+    if (found.holds == Holds::Store && found.version != kStoreSchemaVersion) schema_refused(path, found.version);
+  }
   const int flags =
       mode == Mode::ReadOnly ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
   if (sqlite3_open_v2(path.c_str(), &s.db_, flags, nullptr) != SQLITE_OK)
@@ -312,12 +337,7 @@ RunStore RunStore::open(const std::string& path, Mode mode) {
   // the switch to write-ahead logging below).
   if (!empty && !ours) throw InputError({{Location{path, 0, 0}, "--store", kForeignDatabase}});
   // A store of another wijksim version is input this one cannot use (exit 1), as another program's database.
-  if (!empty && version != kStoreSchemaVersion)
-    throw InputError({{Location{path, 0, 0}, "--store",
-                       fmt::format("this results store has schema version {}; this wijksim ({}) reads and "
-                                   "writes version {}: use another store (--output/--store), or the wijksim "
-                                   "version that wrote it",
-                                   version, WIJKSIM_VERSION, kStoreSchemaVersion)}});
+  if (!empty && version != kStoreSchemaVersion) schema_refused(path, version);
   if (mode == Mode::ReadOnly) {
     if (empty) throw InputError({{Location{path, 0, 0}, "--store", "this results store holds no runs"}});
     return s;
