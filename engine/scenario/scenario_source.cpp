@@ -560,10 +560,18 @@ const ScenarioSource& ScenarioSource::set_source(std::uint64_t seed, std::uint32
   return *source;
 }
 
-void ScenarioSource::check_parameter_sets() const {
+void ScenarioSource::check_parameter_sets(std::uint64_t seed, std::uint32_t draws) const {
   if (!sets_) return;
   std::vector<Diagnostic> problems;
-  for (std::size_t k = 0; k < sets_->size(); ++k) {
+  std::vector<std::size_t> sets;
+  if (sets_->size() <= kCheckedSets) {
+    for (std::size_t k = 0; k < sets_->size(); ++k) sets.push_back(k);
+  } else {
+    for (std::uint32_t d = 1; d <= draws; ++d) sets.push_back(parameter_set_of_draw(seed, d, sets_->size()));
+    std::sort(sets.begin(), sets.end());
+    sets.erase(std::unique(sets.begin(), sets.end()), sets.end());
+  }
+  for (const std::size_t k : sets) {
     std::lock_guard lock(set_cache_->mutex);
     auto& source = set_cache_->sources[k];
     if (source) continue;

@@ -200,7 +200,7 @@ Study plan_study(const std::vector<std::string>& paths, const StudyOverrides& ov
   if (study.draws > 0)
     for (const StudyScenario& s : study.scenarios) {
       try {
-        s.source.check_parameter_sets();
+        s.source.check_parameter_sets(study.seed, static_cast<std::uint32_t>(study.draws));
       } catch (const InputError& e) {
         for (const Diagnostic& d : e.diagnostics())
           if (std::none_of(problems.begin(), problems.end(), [&](const Diagnostic& x) {
