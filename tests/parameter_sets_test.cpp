@@ -94,6 +94,12 @@ TEST_CASE("a broken sets file: every problem at its line and column", "[paramete
     REQUIRE(p.size() == 1);
     CHECK(p[0].where.line == 2);
     CHECK_THAT(p[0].message, Catch::Contains("this looks like YAML (a scenario or targets file)"));
+    // A first line with commas (a targets file's population; a distribution in flow style): the same.
+    for (const char* first : {"population: Velve-Lindenhof, Enschede, households\n", "cost: {dist: gamma, mean: 1}\n"}) {
+      const auto q = problems_of(dir.write("b.yaml", std::string(first) + "targets:\n  a: {value: 1, n: 2}\n"));
+      REQUIRE(q.size() == 1);
+      CHECK_THAT(q[0].message, Catch::Contains("this looks like YAML"));
+    }
   }
   SECTION("a binary file and an SQLite database: named as such") {
     auto p = problems_of(dir.write("a.db", std::string("SQLite format 3\0\x10\0\x02\x02", 20)));

@@ -68,16 +68,16 @@ ParameterSets read_parameter_sets(const std::string& path) {
     const auto f = fields(l);
     if (!header) {
       header = true;
+      // A first field with a ':' ("population: Velve, Enschede", "cost: {dist: ...") is YAML's key, and a
+      // first line without a comma no CSV header: every later line would be read against it, so this one
+      // problem says it. A misspelt header ('sets,...') still has its columns read.
+      const bool yaml = f[0].first.find(':') != std::string_view::npos;
       if (f[0].first != "set")
         problem(line, 1, "",
                 fmt::format("expected the header 'set,<key path>,...' (after the '#' comments), found '{}'{}",
                             f[0].first,
-                            l.find(':') != std::string_view::npos && l.find(',') == std::string_view::npos
-                                ? ": this looks like YAML (a scenario or targets file), not parameter sets"
-                                : ""));
-      // A first line without a comma is no CSV header (YAML, say): every later line would be read against
-      // it, so this one problem says it. A misspelt header ('sets,...') still has its columns read.
-      if (f[0].first != "set" && f.size() == 1) break;
+                            yaml ? ": this looks like YAML (a scenario or targets file), not parameter sets" : ""));
+      if (f[0].first != "set" && (yaml || f.size() == 1)) break;
       for (std::size_t j = 1; j < f.size(); ++j) {
         const std::string key(f[j].first);
         if (key.empty()) problem(line, f[j].second, "", fmt::format("column {} has no key path", j + 1));
