@@ -9,8 +9,12 @@
 
 #include <fmt/format.h>
 
+#include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
+
+#include "wijksim/core/error.h"
 
 namespace wijksim::cli {
 
@@ -21,9 +25,24 @@ void open_standard_streams();
 
 // Writes to stdout; throws Error ("cannot write to standard output: ...") when it cannot.
 void write_out(std::string_view text);
+// A text argument of a message as a terminal may show it (printable, its line breaks kept): a file name or
+// a value from the command line may hold an escape or a byte that is not UTF-8. The format itself is the
+// program's own (the progress bar's "\r\033[K").
+template <class T>
+decltype(auto) shown(T&& a) {
+  if constexpr (std::is_convertible_v<const T&, std::string_view>)
+    return printable(std::string_view(a), true);
+  else
+    return std::forward<T>(a);
+}
+template <class... Args>
+std::string message(fmt::format_string<Args...> f, Args&&... args) {
+  return fmt::vformat(fmt::string_view(f), fmt::make_format_args(shown(std::forward<Args>(args))...));
+}
+
 template <class... Args>
 void out(fmt::format_string<Args...> f, Args&&... args) {
-  write_out(fmt::format(f, std::forward<Args>(args)...));
+  write_out(message(f, std::forward<Args>(args)...));
 }
 // Writes stdout's buffer out; throws Error when it cannot.
 void flush_out();
@@ -36,7 +55,7 @@ void write_err(std::string_view text) noexcept;
 template <class... Args>
 void err(fmt::format_string<Args...> f, Args&&... args) noexcept {
   try {
-    write_err(fmt::format(f, std::forward<Args>(args)...));
+    write_err(message(f, std::forward<Args>(args)...));
   } catch (...) {  // out of memory while formatting a message: nothing left to say it with
   }
 }

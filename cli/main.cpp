@@ -1055,7 +1055,8 @@ static int command(int argc, char** argv) {
                         m.substr(at + std::strlen(from), received - at - std::strlen(from)),
                         m.substr(received + std::strlen(" required but received ")));
     }
-    return m + "\nRun with --help for more information.\n";
+    // The command line's own words may hold an escape or a byte that is not UTF-8.
+    return printable(m, true) + "\nRun with --help for more information.\n";
   });
   Options o;
   std::vector<CLI::Option*> store_options;  // --store of every command, to tell a given one from the default

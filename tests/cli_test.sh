@@ -275,6 +275,20 @@ wide=$("$wijksim" runs --store "$odd/r.db" | awk 'length > 100')
 expect 0 "compare --draws 1" "$wijksim" compare "$src/scenarios/pilot.yaml" --draws 1 -r 2 -y 1 --no-store
 tr '\n' ' ' <"$tmp/out" | tr -s ' ' | grep -q "No EVPI: with one parameter draw" && tr '\n' ' ' <"$tmp/out" | tr -s ' ' | grep -q "(1 parameter draw x 2 replications)" &&
   ! grep -q "1 parameter draws" "$tmp/out" || { echo "FAIL: --draws 1 is not said as one draw"; fail=1; }
+# A file name or an argument with an escape and a byte that is not UTF-8 is shown as \xHH in every message
+# (before: raw in the summary of validate, in CLI11's messages and in "stored as run 1 in ...").
+E=$(printf '\033[31m\377')
+expect 1 "validate a missing file whose name holds an escape" "$wijksim" validate "$tmp/missing$E.yaml"
+expect 2 "an option value that holds an escape" "$wijksim" run "$src/scenarios/pilot.yaml" -r "1$E"
+expect 0 "a store whose name holds an escape" "$wijksim" run "$src/scenarios/baseline-velve.yaml" -r 1 -y 1 --store "$tmp/x$E.db"
+"$wijksim" runs --store "$tmp/x$E.db" >"$tmp/runs.esc" 2>&1
+if grep -q "$(printf '[\033\377]')" "$tmp/err" "$tmp/runs.esc"; then
+  echo "FAIL: a raw escape or stray byte reached the terminal: $(cat -A "$tmp/err" "$tmp/runs.esc")"; fail=1
+elif grep -q 'x\\x1B\[31m\\xFF.db' "$tmp/err" && grep -q "\$'.*x\\\\x1b\[31m\\\\xff.db'" "$tmp/runs.esc"; then
+  echo "ok: an escape and a stray byte are shown as \\xHH"
+else
+  echo "FAIL: the escaped name is not shown: $(cat "$tmp/err" "$tmp/runs.esc")"; fail=1
+fi
 # The header's scenario names break after a comma to the width too (before: 312 columns for 8 long names).
 for k in 1 2 3 4; do
   printf 'extends: pilot.yaml\nname: pilot with a long name that says what it varies, number %s\n' "$k" >"$odd/long$k.yaml"

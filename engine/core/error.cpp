@@ -4,9 +4,6 @@
 
 namespace wijksim {
 
-namespace {
-
-// The length of the valid UTF-8 sequence at s[i] (1 to 4), or 0 when there is none.
 std::size_t utf8_length(std::string_view s, std::size_t i) {
   const auto b = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
   const unsigned char c = b(i);
@@ -21,15 +18,13 @@ std::size_t utf8_length(std::string_view s, std::size_t i) {
   return n;
 }
 
-}  // namespace
-
-std::string printable(std::string_view s) {
+std::string printable(std::string_view s, bool keep_lines) {
   std::string out;
   out.reserve(s.size());
   for (std::size_t i = 0; i < s.size();) {
     const auto c = static_cast<unsigned char>(s[i]);
     const std::size_t n = utf8_length(s, i);
-    if (n == 0 || (n == 1 && (c < 0x20 || c == 0x7F))) {
+    if (n == 0 || (n == 1 && (c < 0x20 || c == 0x7F) && !(keep_lines && c == '\n'))) {
       out += fmt::format("\\x{:02X}", c);
       ++i;
     } else {

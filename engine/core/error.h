@@ -30,8 +30,11 @@ struct Location {
 };
 
 // `s` as a terminal may show it: each control character (a tab, a newline, an escape, NUL) and each byte
-// that is not part of valid UTF-8 as \xHH; valid UTF-8 as it is.
-std::string printable(std::string_view s);
+// that is not part of valid UTF-8 as \xHH; valid UTF-8 as it is. With `keep_lines`, a newline stays one (a
+// message of several lines).
+std::string printable(std::string_view s, bool keep_lines = false);
+// The length of the valid UTF-8 sequence that starts at s[i] (1 to 4), or 0 when none starts there.
+std::size_t utf8_length(std::string_view s, std::size_t i);
 
 struct Diagnostic {
   Location where;
