@@ -78,6 +78,12 @@ TEST_CASE("a broken sets file: every problem at its line and column", "[paramete
     CHECK(p[3].where.column == 3);
     CHECK_THAT(p[3].message, Catch::Contains("expected a finite number, found 'x'"));
   }
+  SECTION("a set number below 1") {
+    const auto p = problems_of(dir.write("a.csv", "set,a.b\n0,2\n-5,3\n"));
+    REQUIRE(p.size() == 2);
+    CHECK_THAT(p[0].message, Catch::Contains("a whole number from 1") && Catch::Contains("found '0'"));
+    CHECK_THAT(p[1].message, Catch::Contains("found '-5'"));
+  }
   SECTION("a set number given twice") {
     const auto p = problems_of(dir.write("a.csv", "set,a.b\n1,2\n2,3\n1,4\n"));
     REQUIRE(p.size() == 1);

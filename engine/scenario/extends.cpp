@@ -42,7 +42,7 @@ bool read_file(const fs::path& p, std::string& out, std::string& why) {
   }
   auto size = fs::file_size(p, ec);
   if (!ec && size > kMaxFileBytes) {
-    why = fmt::format("the file is {}; a scenario is a few kB (limit {})",
+    why = fmt::format("the file is {}; a scenario or a file it reads is at most a few MB (limit {})",
                       format_bytes(static_cast<double>(size)),
                       format_bytes(static_cast<double>(kMaxFileBytes)));
     return false;

@@ -97,8 +97,10 @@ ParameterSets read_parameter_sets(const std::string& path) {
     }
     int number = 0;
     auto [p, ec] = std::from_chars(f[0].first.data(), f[0].first.data() + f[0].first.size(), number);
-    if (ec != std::errc() || p != f[0].first.data() + f[0].first.size()) {
-      problem(line, f[0].second, "set", fmt::format("expected a set number, found '{}'", f[0].first));
+    if (ec != std::errc() || p != f[0].first.data() + f[0].first.size() || number < 1) {
+      problem(line, f[0].second, "set",
+              fmt::format("expected a set number (a whole number from 1, as calibrate numbers them), found '{}'",
+                          f[0].first));
     } else if (const auto same = std::find(sets.numbers.begin(), sets.numbers.end(), number);
                same != sets.numbers.end()) {
       // A set given twice is drawn twice as often: a copy made by hand, or two files pasted together.

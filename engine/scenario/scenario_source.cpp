@@ -206,8 +206,9 @@ std::shared_ptr<const ParameterSets> load_sets(const Node& tree, const std::stri
   } catch (const InputError& e) {
     for (const Diagnostic& x : e.diagnostics()) {
       // A file that cannot be read at all is the problem of the key that names it.
+      // (Named once: the message of a file at the command line's --parameter-sets already starts with it.)
       if (x.where.line == 0)
-        d.add(where, key, fmt::format("{} ('{}')", x.message, file));
+        d.add(where, key, where.file == file ? x.message : fmt::format("{} ('{}')", x.message, file));
       else
         d.add(x.where, x.key, x.message);
     }
