@@ -548,11 +548,6 @@ int calibrate(const Options& o, const std::string& command_line, cluster::World&
   return kOk;
 }
 
-std::string rtrim_spaces(std::string s) {
-  while (!s.empty() && s.back() == ' ') s.pop_back();
-  return s;
-}
-
 // `head` followed by `text`, broken at its spaces where the next word would pass `width` columns (display
 // columns: a name may hold UTF-8); each later line starts with `indent` spaces. A word longer than a line
 // stays whole.
@@ -570,7 +565,8 @@ std::string head_and_words(const std::string& head, const std::string& text, std
     if (word.empty()) continue;
     const std::size_t gap = first ? 0 : 1;
     if (column + gap + display_width(word) > width && column > indent) {
-      out = rtrim_spaces(out) + "\n" + std::string(indent, ' ');
+      while (out.back() == ' ') out.pop_back();  // the head's own trailing space ("compare: ")
+      out += "\n" + std::string(indent, ' ');
       column = indent;
     } else if (gap > 0) {
       out += ' ';

@@ -554,7 +554,10 @@ struct ScenarioSource::SetCache {
 };
 
 const ScenarioSource& ScenarioSource::set_source(std::uint64_t seed, std::uint32_t draw) const {
-  const std::size_t k = parameter_set_of_draw(seed, draw, sets_->size());
+  return source_of_set(parameter_set_of_draw(seed, draw, sets_->size()));
+}
+
+const ScenarioSource& ScenarioSource::source_of_set(std::size_t k) const {
   std::lock_guard lock(set_cache_->mutex);
   auto& source = set_cache_->sources[k];
   if (!source) source = std::make_shared<const ScenarioSource>(reread_with(sets_->values(k)));
@@ -573,11 +576,8 @@ void ScenarioSource::check_parameter_sets(std::uint64_t seed, std::uint32_t draw
     sets.erase(std::unique(sets.begin(), sets.end()), sets.end());
   }
   for (const std::size_t k : sets) {
-    std::lock_guard lock(set_cache_->mutex);
-    auto& source = set_cache_->sources[k];
-    if (source) continue;
     try {
-      source = std::make_shared<const ScenarioSource>(reread_with(sets_->values(k)));
+      source_of_set(k);
     } catch (const InputError& e) {
       problems.insert(problems.end(), e.diagnostics().begin(), e.diagnostics().end());
     }

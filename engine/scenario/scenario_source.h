@@ -153,6 +153,8 @@ class ScenarioSource {
   bool whole_number_at(const Location& at) const;
   struct SetCache;
   const ScenarioSource& set_source(std::uint64_t seed, std::uint32_t draw) const;
+  // The scenario with the values of set k, read once and kept (InputError when the reader refuses them).
+  const ScenarioSource& source_of_set(std::size_t k) const;
   void apply_draw(Scenario& s, std::uint64_t seed, std::uint32_t draw,
                   std::vector<std::pair<std::string, double>>* values) const;
 
