@@ -1022,6 +1022,21 @@ Commands define_commands(CLI::App& app, Options& o, std::vector<CLI::Option*>& s
   return k;
 }
 
+// The first argument (before a lone --) that begins with '-' but names a file or a scenario: a user who
+// meant a file called -pilot.yaml. Empty if there is none.
+static std::string file_read_as_option(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view a = argv[i];
+    if (a == "--") break;
+    if (a.size() < 2 || a[0] != '-' || a == "--help" || a == "--version") continue;
+    std::error_code ec;
+    const bool yaml = a.ends_with(".yaml") || a.ends_with(".yml");
+    if (yaml || std::filesystem::is_regular_file(std::filesystem::path(std::string(a)), ec))
+      return std::string(a);
+  }
+  return {};
+}
+
 static int command(int argc, char** argv) {
   // Under an MPI launcher every rank initialises MPI here, whatever the command; only run, compare and
   // calibrate use the ranks, and only rank 0 prints.
@@ -1078,6 +1093,17 @@ static int command(int argc, char** argv) {
       throw CLI::RequiredError("trace needs --household ID or --pick EVENT");
   } catch (const CLI::ParseError& e) {
     if (!rank0) return e.get_exit_code() == 0 ? kOk : kUsage;
+    // CLI11 takes `run -pilot.yaml` for an option and then says only "scenario is required" (or that the
+    // argument was not expected).
+    if (dynamic_cast<const CLI::RequiredError*>(&e) != nullptr ||
+        dynamic_cast<const CLI::ExtrasError*>(&e) != nullptr)
+      if (const std::string file = file_read_as_option(argc, argv); !file.empty()) {
+        cli::err(
+            "error: {} is read as an option, not as a scenario: name the file {} (or put -- before "
+            "it)\nRun with --help for more information.\n",
+            cli::shell_word(file), cli::shell_word("./" + file));
+        return kUsage;
+      }
     const int code = app.exit(e);
     return code == 0 ? kOk : kUsage;
   }

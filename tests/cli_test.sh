@@ -44,6 +44,14 @@ expect 2 "an empty scenario name" "$wijksim" validate ""
 grep -q "a scenario needs the name of a file" "$tmp/err" || { echo "FAIL: an empty scenario name: $(cat "$tmp/err")"; fail=1; }
 expect 2 "calibrate given two scenarios" "$wijksim" calibrate "$src/scenarios/pilot.yaml" "$src/scenarios/scaleup.yaml"
 grep -q "^scenario: at most 1 expected, 2 given" "$tmp/err" || { echo "FAIL: two scenarios to calibrate: $(cat "$tmp/err")"; fail=1; }
+# A scenario file whose name begins with '-' is read as an option; the error says how to name it (it said only
+# "scenario is required", or that the argument was not expected).
+mkdir -p "$tmp/dash" && printf 'name: x\n' >"$tmp/dash/-pilot.yaml"
+cd "$tmp/dash" && expect 2 "run -pilot.yaml (a file whose name begins with '-')" "$wijksim" run -pilot.yaml
+grep -q "^error: -pilot.yaml is read as an option, not as a scenario: name the file ./-pilot.yaml" "$tmp/err" || { echo "FAIL: run -pilot.yaml: $(cat "$tmp/err")"; fail=1; }
+expect 2 "compare -pilot.yaml b.yaml" "$wijksim" compare -pilot.yaml b.yaml
+cd "$tmp"
+grep -q "^error: -pilot.yaml is read as an option" "$tmp/err" || { echo "FAIL: compare -pilot.yaml b.yaml: $(cat "$tmp/err")"; fail=1; }
 expect 1 "missing scenario file" "$wijksim" run "$tmp/missing.yaml"
 grep -q "missing.yaml" "$tmp/err" || { echo "FAIL: the error does not name the file"; fail=1; }
 printf 'name: broken\npopulation: {households: -3}\n' >"$tmp/broken.yaml"
