@@ -57,6 +57,30 @@ TEST_CASE("a sets file reads back exactly what was written", "[parameter_sets]")
   CHECK(s.content_hash.size() == 16);
 }
 
+TEST_CASE("a sets file as spreadsheets save it: lone CRs, blank lines, tabs, an indented comment, two BOMs",
+          "[parameter_sets]") {
+  TempDir dir("sets");
+  // The same two sets five ways; each way was refused before (a lone CR made one line of the whole file).
+  const std::vector<std::pair<const char*, std::string>> files = {
+      {"lone CRs", "# c\rset,a.b,c.d\r1,0.5,2\r2,0.25,3\r"},
+      {"CR LF and a blank line of spaces", "set,a.b,c.d\r\n1,0.5,2\r\n   \r\n2,0.25,3\r\n"},
+      {"tabs around the fields", "set,\ta.b\t,c.d\n1\t,0.5,\t2\n2,0.25,3\n"},
+      {"an indented comment", "  # c\nset,a.b,c.d\n1,0.5,2\n\t# c\n2,0.25,3\n"},
+      {"two byte-order marks", "\xEF\xBB\xBF\xEF\xBB\xBFset,a.b,c.d\n1,0.5,2\n2,0.25,3\n"}};
+  for (const auto& [what, text] : files) {
+    INFO(what);
+    const ParameterSets s = read_parameter_sets(dir.write("s.csv", text));
+    CHECK(s.keys == std::vector<std::string>{"a.b", "c.d"});
+    CHECK(s.rows == std::vector<std::vector<double>>{{0.5, 2}, {0.25, 3}});
+    CHECK(s.numbers == std::vector<int>{1, 2});
+  }
+  // Lines are counted as an editor counts them: the second set of the lone-CR file is on line 4.
+  const ParameterSets cr = read_parameter_sets(dir.write("cr.csv", "# c\rset,a.b,c.d\r1,0.5,2\r2,0.25,3\r"));
+  CHECK(cr.cell_where[1][0].line == 4);
+  const ParameterSets crlf = read_parameter_sets(dir.write("crlf.csv", "set,a.b\r\n\r\n1,0.5\r\n"));
+  CHECK(crlf.cell_where[0][0].line == 3);
+}
+
 TEST_CASE("a broken sets file: every problem at its line and column", "[parameter_sets]") {
   TempDir dir("sets");
   SECTION("no header") {

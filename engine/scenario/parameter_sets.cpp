@@ -23,8 +23,8 @@ std::vector<std::pair<std::string_view, int>> fields(std::string_view line) {
     const std::size_t comma = std::min(line.find(',', start), line.size());
     std::string_view f = line.substr(start, comma - start);
     int column = static_cast<int>(start) + 1;
-    while (!f.empty() && f.front() == ' ') f.remove_prefix(1), ++column;
-    while (!f.empty() && f.back() == ' ') f.remove_suffix(1);
+    while (!f.empty() && (f.front() == ' ' || f.front() == '\t')) f.remove_prefix(1), ++column;
+    while (!f.empty() && (f.back() == ' ' || f.back() == '\t')) f.remove_suffix(1);
     out.emplace_back(f, column);
     if (comma == line.size()) return out;
     start = comma + 1;
@@ -50,8 +50,9 @@ ParameterSets read_parameter_sets(const std::string& path) {
   ParameterSets sets;
   sets.path = path;
   sets.content_hash = content_hash(text);
-  // A byte-order mark, which a spreadsheet may write before the first line, is not part of the header.
-  if (text.starts_with("\xEF\xBB\xBF")) text.erase(0, 3);
+  // A byte-order mark, which a spreadsheet may write before the first line (a file saved twice: two), is not
+  // part of the header.
+  while (text.starts_with("\xEF\xBB\xBF")) text.erase(0, 3);
   std::vector<Diagnostic> problems;
   auto problem = [&](int line, int column, std::string key, std::string message) {
     if (problems.size() < loader::kMaxDiagnostics)
@@ -60,11 +61,14 @@ ParameterSets read_parameter_sets(const std::string& path) {
   bool header = false;
   std::size_t start = 0;
   for (int line = 1; start < text.size(); ++line) {
-    const std::size_t end = std::min(text.find('\n', start), text.size());
+    // A line ends at LF, CR LF or a lone CR (an old Mac's spreadsheet): a file of lone CRs is many lines, not
+    // one header with carriage returns in its key paths.
+    const std::size_t end = std::min(text.find_first_of("\r\n", start), text.size());
     std::string_view l(text.data() + start, end - start);
-    start = end + 1;
-    if (!l.empty() && l.back() == '\r') l.remove_suffix(1);
-    if (l.empty() || l.front() == '#') continue;
+    start = end + (text.compare(end, 2, "\r\n") == 0 ? 2 : 1);
+    // A line of blanks is an empty line; a comment may be indented.
+    const std::size_t first = l.find_first_not_of(" \t");
+    if (first == std::string_view::npos || l[first] == '#') continue;
     const auto f = fields(l);
     if (!header) {
       header = true;
