@@ -86,6 +86,10 @@ expect 0 "show the stored run" "$wijksim" show 1 --store "$tmp/s.db" --format js
 cmp -s "$tmp/out" "$tmp/compare.json" && echo "ok: show prints what compare printed" || { echo "FAIL: show differs from compare"; fail=1; }
 expect 0 "runs lists the run" "$wijksim" runs --store "$tmp/s.db"
 grep -q "run    1 .* complete .*compare: pilot" "$tmp/out" || { echo "FAIL: runs does not list run 1 as complete"; cat "$tmp/out"; fail=1; }
+# A command that reads the store leaves nothing beside it (a read-only connection left s.db-wal and s.db-shm).
+for f in s.db-wal s.db-shm; do
+  [ ! -e "$tmp/$f" ] || { echo "FAIL: show and runs left $f beside the store"; fail=1; }
+done
 expect 0 "export the run" "$wijksim" export 1 --csv "$tmp/csv" --store "$tmp/s.db"
 for f in runs scenarios payers agencies draws costs weekly agency_weekly evaluation one_way two_way thresholds evppi virtual_evaluation tables; do
   [ -s "$tmp/csv/$f.csv" ] || { echo "FAIL: export wrote no $f.csv"; fail=1; }

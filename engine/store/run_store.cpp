@@ -15,6 +15,8 @@
 #include <thread>
 #include <tuple>
 
+#include <unistd.h>
+
 #include "wijksim/core/atomic_file.h"
 #include "wijksim/core/error.h"
 #include "wijksim/core/output_path.h"
@@ -292,12 +294,18 @@ RunStore RunStore::open(const std::string& path, Mode mode) {
       throw InputError({{Location{path, 0, 0}, "--store", "this results store holds no runs"}});
     if (found.holds == Holds::Store && found.version != kStoreSchemaVersion) schema_refused(path, found.version);
   }
-  const int flags =
-      mode == Mode::ReadOnly ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+  // A command that reads opens a store it may write as a writer that writes nothing (query_only): the last
+  // connection to close a store in write-ahead-log mode removes PATH-wal and PATH-shm, which a read-only
+  // connection cannot, so a `runs` or `report` left them beside the store.
+  const bool read_as_writer = mode == Mode::ReadOnly && exists && ::access(path.c_str(), W_OK) == 0;
+  const int flags = mode == Mode::ReadOnly
+                        ? (read_as_writer ? SQLITE_OPEN_READWRITE : SQLITE_OPEN_READONLY)
+                        : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
   if (sqlite3_open_v2(path.c_str(), &s.db_, flags, nullptr) != SQLITE_OK)
     sqlite_failure(s.db_, path, exists ? "open it" : "create it");
   sqlite3_extended_result_codes(s.db_, 1);
   sqlite3_busy_timeout(s.db_, 60000);  // another process writing: wait for it rather than fail
+  if (read_as_writer) s.exec("PRAGMA query_only=1", "open it for reading");
   if (mode == Mode::ReadOnly) {
     // A store in write-ahead-log mode is read through its shared-memory file (PATH-shm), which a reader
     // must create when no writer has it open. On a read-only file system (or in a directory this process
