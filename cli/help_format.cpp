@@ -1,6 +1,9 @@
 #include "help_format.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
+#include <cstdio>
 #include <sstream>
 
 #include "terminal.h"
@@ -34,6 +37,54 @@ std::string HelpFormatter::wrapped(const std::string& text) const {
 
 std::string HelpFormatter::make_option_desc(const CLI::Option* opt) const {
   return wrapped(opt->get_description());
+}
+
+namespace {
+
+// What an option takes, from CLI11's type name ("INT:INT in [1 - 200]", "UINT:INT in 0..18446744073709551615",
+// "TEXT:{table,csv,json}", "TEXT") and the option's name: a number as N with its range when the range says
+// something (a bound of a billion or more says only "from"), a choice as its words, a file as FILE.
+std::string what_it_takes(const CLI::Option* opt) {
+  const std::string type = opt->get_type_name();
+  const std::size_t colon = type.find(':');
+  const std::string base = type.substr(0, colon), rule = colon == std::string::npos ? "" : type.substr(colon + 1);
+  if (base == "INT" || base == "UINT") {
+    long long lo = 0, hi = 0;
+    // CLI::Range writes "INT in [lo - hi]", whole_number (main.cpp) "INT in lo..hi".
+    const bool range = std::sscanf(rule.c_str(), "INT in [%lld - %lld]", &lo, &hi) == 2 ||
+                       std::sscanf(rule.c_str(), "INT in %lld..%lld", &lo, &hi) == 2;
+    if (!range) {
+      if (rule.find("..") != std::string::npos) return "N";  // up to 2^64 - 1: any whole number from 0
+      return base == "UINT" ? "N" : "INT";
+    }
+    if (hi >= 1000000000LL) return lo == 0 ? "N" : fmt::format("N (from {})", lo);
+    return fmt::format("N ({} to {})", lo, hi);
+  }
+  if (base == "TEXT" && rule.size() > 2 && rule.front() == '{' && rule.back() == '}') {
+    std::string words = rule.substr(1, rule.size() - 2);
+    std::replace(words.begin(), words.end(), ',', '|');
+    return words;
+  }
+  if (base == "TEXT" && !rule.empty() && rule.find(' ') == std::string::npos) return rule;  // a named check
+  const std::string name = opt->get_name(false, true);
+  for (const char* file : {"--output", "--store", "--report", "--parameter-sets", "scenario"})
+    if (name.find(file) != std::string::npos) return "FILE";
+  if (name.find("--csv") != std::string::npos) return "DIR";
+  return type;
+}
+
+}  // namespace
+
+std::string HelpFormatter::make_option_opts(const CLI::Option* opt) const {
+  if (!opt->get_option_text().empty() || opt->get_type_size() == 0) return CLI::Formatter::make_option_opts(opt);
+  std::string out = " " + what_it_takes(opt);
+  if (!opt->get_default_str().empty()) out += "=" + opt->get_default_str();
+  if (opt->get_expected_max() == CLI::detail::expected_max_vector_size)
+    out += " ...";
+  else if (opt->get_expected_min() > 1)
+    out += " x " + std::to_string(opt->get_expected());
+  if (opt->get_required()) out += " REQUIRED";
+  return out;
 }
 
 std::string HelpFormatter::make_description(const CLI::App* app) const {

@@ -31,6 +31,10 @@ expect 0 "run --help" "$wijksim" run --help
 for opt in --replications --seed --years --draws --threads --format --output --store --no-store --resume --first-replication; do
   grep -q -- "$opt" "$tmp/out" || { echo "FAIL: run --help does not list $opt"; fail=1; }
 done
+# What an option takes is said in words (it was CLI11's "INT:INT in [1 - 200]", "UINT:INT in 0..18446744073709551615").
+grep -q -- "-y,--years N (1 to 200) " "$tmp/out" && grep -q -- "--store FILE=results.db" "$tmp/out" && grep -q -- "-f,--format table|csv|json=table" "$tmp/out" \
+  || { echo "FAIL: run --help does not say what --years, --store and --format take in words"; fail=1; }
+! grep -q "INT:\|INT in\|TEXT:" "$tmp/out" || { echo "FAIL: run --help shows CLI11's type names: $(grep "INT:\|INT in\|TEXT:" "$tmp/out")"; fail=1; }
 expect 0 "compare --help" "$wijksim" compare --help
 grep -q -- "--report" "$tmp/out" || { echo "FAIL: compare --help does not list --report"; fail=1; }
 expect 0 "trace --help" "$wijksim" trace --help
