@@ -1038,6 +1038,10 @@ static std::string file_read_as_option(int argc, char** argv) {
 }
 
 static int command(int argc, char** argv) {
+  // A reader that went away (`wijksim runs | head -1`, a closed pipe) makes a write fail with EPIPE, and the
+  // command ends as for any output it cannot write (exit 3, the store's run named; help and errors as they
+  // can), instead of dying by SIGPIPE before its report is written or its exit code is set.
+  std::signal(SIGPIPE, SIG_IGN);
   // Under an MPI launcher every rank initialises MPI here, whatever the command; only run, compare and
   // calibrate use the ranks, and only rank 0 prints.
   std::optional<cluster::World> world;
@@ -1112,6 +1116,7 @@ static int command(int argc, char** argv) {
   // A file-size limit (ulimit -f) then surfaces as a failed write the store reports and survives, instead
   // of a signal that kills the process mid-write.
   std::signal(SIGXFSZ, SIG_IGN);
+
   std::unique_ptr<tbb::global_control> threads;
   if (o.threads > 0)
     threads = std::make_unique<tbb::global_control>(tbb::global_control::max_allowed_parallelism,

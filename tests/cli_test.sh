@@ -94,6 +94,15 @@ grep -q "run    1 .* complete .*compare: pilot" "$tmp/out" || { echo "FAIL: runs
 for f in s.db-wal s.db-shm; do
   [ ! -e "$tmp/$f" ] || { echo "FAIL: show and runs left $f beside the store"; fail=1; }
 done
+# A reader that went away: exit 3 with the reason, not death by SIGPIPE (141). `true` has closed the pipe's
+# reading end long before the command writes.
+for args in "runs --store $tmp/s.db" "--help"; do
+  # shellcheck disable=SC2086
+  ( sleep 1; exec "$wijksim" $args 2>"$tmp/err" ) | true
+  got=${PIPESTATUS[0]}
+  if [ "$got" -eq 3 ] && grep -q "cannot write to standard output" "$tmp/err"; then echo "ok: $args into a closed pipe (exit 3)"
+  else echo "FAIL: $args into a closed pipe: exit $got: $(cat "$tmp/err")"; fail=1; fi
+done
 expect 0 "export the run" "$wijksim" export 1 --csv "$tmp/csv" --store "$tmp/s.db"
 for f in runs scenarios payers agencies draws costs weekly agency_weekly evaluation one_way two_way thresholds evppi virtual_evaluation tables; do
   [ -s "$tmp/csv/$f.csv" ] || { echo "FAIL: export wrote no $f.csv"; fail=1; }
