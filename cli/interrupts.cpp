@@ -47,15 +47,17 @@ void say(const std::string& message) {
   std::_Exit(130);
 }
 
-void on_signal() {
+// `at_once`: SIGQUIT (Ctrl-\), which asks to quit now: as a second Ctrl-C, the run kept and marked
+// interrupted (it was left "running", with no temporary file removed, by the default action).
+void on_signal(bool at_once) {
   State& s = state();
   std::unique_lock lock(s.m);
   if (s.worker) {
-    if (++s.signals == 1) return;  // rank 0 stops the study and tells this rank
+    if (++s.signals == 1 && !at_once) return;  // rank 0 stops the study and tells this rank
     std::_Exit(130);               // silent: rank 0 speaks for the job
   }
   if (!s.study) exit_now(s.message);
-  if (++s.signals == 1) {
+  if (++s.signals == 1 && !at_once) {
     g_stop.store(true);
     say(fmt::format(
         "interrupted: stopping after the {} in flight, which are kept (Ctrl-C again to stop at once)",
@@ -87,10 +89,12 @@ void Interrupts::install() {
   sigemptyset(&sa.sa_mask);
   sigaction(SIGINT, &sa, nullptr);
   sigaction(SIGTERM, &sa, nullptr);
+  sigaction(SIGQUIT, &sa, nullptr);
   sigset_t set;
   sigemptyset(&set);
   sigaddset(&set, SIGINT);
   sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGQUIT);
   // SIGHUP (the terminal closed, an ssh session dropped) is taken as Ctrl-C is, so a long study stops with
   // its draws kept and marked interrupted; unless the process was started to ignore it (nohup): then it
   // keeps ignoring it and runs on.
@@ -104,7 +108,7 @@ void Interrupts::install() {
   std::thread([set] {
     for (;;) {
       int sig = 0;
-      if (sigwait(&set, &sig) == 0) on_signal();
+      if (sigwait(&set, &sig) == 0) on_signal(sig == SIGQUIT);
     }
   }).detach();
 }

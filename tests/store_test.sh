@@ -241,6 +241,25 @@ else
   say_fail "Ctrl-C twice: exit $code, status $(status_of twice.db), $(draws_done twice.db) draws: $(cat twice.err)"
 fi
 
+# Ctrl-\ (SIGQUIT) asks to quit now: it stops at once as a second Ctrl-C does (before: killed by the signal,
+# the run left "running"), the 3 committed draws kept and marked interrupted.
+WIJKSIM_TEST_PAUSE_AFTER_DRAW="3:$tmp/go-quit" "$wijksim" "${args[@]}" --output quit.db >/dev/null 2>quit.err &
+pid=$!
+if wait_paused "$tmp/go-quit" $pid; then
+  kill -QUIT $pid
+  wait_exit $pid || { say_fail "SIGQUIT did not stop the process"; touch "$tmp/go-quit"; }
+else
+  say_fail "the SIGQUIT run never paused: $(cat quit.err)"
+fi
+wait $pid
+code=$?
+if [ "$code" -eq 130 ] && [ "$(status_of quit.db)" = interrupted ] && [ "$(draws_done quit.db)" = 3 ] &&
+  grep -q -- "--resume 1" quit.err; then
+  echo "ok: SIGQUIT stops at once (exit 130, interrupted, 3 draws, the resume command printed)"
+else
+  say_fail "SIGQUIT: exit $code, status $(status_of quit.db), $(draws_done quit.db) draws: $(cat quit.err)"
+fi
+
 # The base case (no --draws) is kept replication by replication: Ctrl-C after the 2nd replication keeps the
 # replications finished (2 and those in flight), exit 130; resumed, identical to the clean base case. Before,
 # Ctrl-C waited for every replication and then threw them all away.
