@@ -90,6 +90,15 @@ expect 0 "show the stored run" "$wijksim" show 1 --store "$tmp/s.db" --format js
 cmp -s "$tmp/out" "$tmp/compare.json" && echo "ok: show prints what compare printed" || { echo "FAIL: show differs from compare"; fail=1; }
 expect 0 "runs lists the run" "$wijksim" runs --store "$tmp/s.db"
 grep -q "run    1 .* complete .*compare: pilot" "$tmp/out" || { echo "FAIL: runs does not list run 1 as complete"; cat "$tmp/out"; fail=1; }
+# A resume refused leaves the run as it was (a refused resume of a complete run marked it "failed", so that
+# report and export refused it), and a run is resumed only by the command that started it (`run --resume`
+# took over this compare run, and `compare --resume` a calibration).
+expect 1 "compare --resume of a complete run" "$wijksim" compare "$src/scenarios/pilot.yaml" -r 2 -y 1 --format json --output "$tmp/s.db" --resume 1
+grep -q "complete already" "$tmp/err" || { echo "FAIL: a complete run resumed: $(cat "$tmp/err")"; fail=1; }
+expect 1 "run --resume of a compare run" "$wijksim" run "$src/scenarios/pilot.yaml" "$src/scenarios/baseline-velve.yaml" -r 2 -y 1 --output "$tmp/s.db" --resume 1
+grep -q "it was started by \`wijksim compare\`, not \`wijksim run\`" "$tmp/err" || { echo "FAIL: run resumed a compare run: $(cat "$tmp/err")"; fail=1; }
+expect 0 "runs after two refused resumes" "$wijksim" runs --store "$tmp/s.db"
+grep -q "run    1 .* complete .*compare: pilot" "$tmp/out" || { echo "FAIL: a refused resume changed the run's status: $(cat "$tmp/out")"; fail=1; }
 # A command that reads the store leaves nothing beside it (a read-only connection left s.db-wal and s.db-shm).
 for f in s.db-wal s.db-shm; do
   [ ! -e "$tmp/$f" ] || { echo "FAIL: show and runs left $f beside the store"; fail=1; }

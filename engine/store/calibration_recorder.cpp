@@ -15,7 +15,7 @@ CalibrationRecorder::CalibrationRecorder(const CalibrationPlan& plan, const std:
     const RunInfo info = store_.run(run_id_);
     std::vector<std::string> differences;
     if (info.command != "calibrate") {
-      differences.push_back(fmt::format("it is a {} run", info.command));
+      differences.push_back(fmt::format("it was started by `wijksim {}`, not `wijksim calibrate`", info.command));
     } else {
       if (info.status == "complete")
         differences.push_back("it is complete already (`wijksim show` prints it)");
@@ -61,7 +61,7 @@ CalibrationRecorder::CalibrationRecorder(const CalibrationPlan& plan, const std:
       }
       completed_.emplace(r.index, std::move(r));
     }
-    store_.set_status(run_id_, "running");
+    resuming();
     return;
   }
   RunInfo info;

@@ -10,6 +10,7 @@ void RunWriter::take_over(std::int64_t run) {
   run_id_ = run;
   store_.run(run_id_);  // an unknown run is bad input
   lock_ = RunLock::try_lock(path_, run_id_);
+  settled_ = true;  // nothing of the run is changed until resuming()
   if (!lock_)
     throw InputError({{Location{path_, 0, 0}, "--resume",
                        fmt::format("run {} is being written by another process right now: wait until it "

@@ -33,8 +33,15 @@ class RunWriter {
   ~RunWriter();
   // Resuming `run`: it must exist (bad input otherwise) and nobody else may be writing it (InputError at
   // --resume). Taken before anything of the run is read or written, so the process writing it is never
-  // disturbed.
+  // disturbed. Until `resuming` the run keeps its status whatever happens: a resume refused (another
+  // command's run, a complete one, a changed scenario) has changed nothing, and leaves the run as it was.
   void take_over(std::int64_t run);
+  // The resume was accepted: the run is "running" again, and from now on a writer that ends without a final
+  // status marks it failed.
+  void resuming() {
+    store_.set_status(run_id_, "running");
+    settled_ = false;
+  }
   // The run has its final status ("complete").
   void settled() { settled_ = true; }
 

@@ -102,8 +102,17 @@ StudyRecorder::StudyRecorder(const Study& study, const RecordOptions& o) : RunWr
     const RunInfo info = store_.run(run_id_);  // as it is now that nobody else writes it
     const std::vector<StoredScenario> before = store_.scenarios(run_id_);
     std::vector<std::string> differences;
-    if (info.status == "complete") differences.push_back("it is complete already (`wijksim show` prints it)");
-    if (before.size() != scenarios.size()) {
+    // A run of another command (a calibration, a `run` resumed by `compare`): its stored results are not
+    // this command's, and resuming would write them under its number.
+    const bool other_command = info.command != o.command;
+    if (other_command)
+      differences.push_back(
+          fmt::format("it was started by `wijksim {}`, not `wijksim {}`", info.command, o.command));
+    else if (info.status == "complete")
+      differences.push_back("it is complete already (`wijksim show` prints it)");
+    if (other_command) {
+      // How its scenarios differ says nothing more.
+    } else if (before.size() != scenarios.size()) {
       differences.push_back(
           fmt::format("it has {} scenarios, this command {}", before.size(), scenarios.size()));
     } else {
@@ -157,7 +166,7 @@ StudyRecorder::StudyRecorder(const Study& study, const RecordOptions& o) : RunWr
       if (study.draws > 0 && whole.size() != static_cast<std::size_t>(study.replications)) continue;
       completed_.merge(whole);
     }
-    store_.set_status(run_id_, "running");
+    resuming();
     return;
   }
   RunInfo info;
