@@ -749,8 +749,9 @@ int trace(const Options& o) {
     const auto h = first_household_with(model, {study.seed, 0, o.replication}, *mask);
     if (!h)
       throw InputError({{Location{s.file, 0, 0}, "--pick",
-                         fmt::format("no household of replication {} was {} in the {} policy year(s)",
-                                     o.replication, o.pick, s.simulation.years)}});
+                         fmt::format("no household of replication {} was {} in the {} policy year{}",
+                                     o.replication, o.pick, s.simulation.years,
+                                     s.simulation.years == 1 ? "" : "s")}});
     text.household = *h;
     text.picked = fmt::format("the first household {} in the policy period",
                               o.pick == "coached" || o.pick == "bounced" || o.pick == "evicted" ? o.pick

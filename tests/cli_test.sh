@@ -90,6 +90,11 @@ expect 0 "show the stored run" "$wijksim" show 1 --store "$tmp/s.db" --format js
 cmp -s "$tmp/out" "$tmp/compare.json" && echo "ok: show prints what compare printed" || { echo "FAIL: show differs from compare"; fail=1; }
 expect 0 "runs lists the run" "$wijksim" runs --store "$tmp/s.db"
 grep -q "run    1 .* complete .*compare: pilot" "$tmp/out" || { echo "FAIL: runs does not list run 1 as complete"; cat "$tmp/out"; fail=1; }
+# A target at the end of a policy year the run does not reach (pilot.yaml's reach, at: year 2; -y 1) has no
+# figure and says why; it was the last week's figure, reported as year 2's and judged "inside".
+expect 0 "a target after the run's end" "$wijksim" run "$src/scenarios/pilot.yaml" -r 1 -y 1 --no-store --format csv
+grep -q "^pilot,,calibration,reach,fit,.*after the run's end" "$tmp/out" && ! grep -q "^pilot,,calibration,reach,model,share," "$tmp/out" \
+  || { echo "FAIL: a target after the run's end: $(grep "calibration,reach" "$tmp/out")"; fail=1; }
 # A resume refused leaves the run as it was (a refused resume of a complete run marked it "failed", so that
 # report and export refused it), and a run is resumed only by the command that started it (`run --resume`
 # took over this compare run, and `compare --resume` a calibration).

@@ -187,7 +187,7 @@ struct HandDecision {
 
 }  // namespace
 
-TEST_CASE("The break-even year needs the interval below zero; the mean alone is not enough", "[honest]") {
+TEST_CASE("The break-even year needs the interval below zero, the mean alone is not enough", "[honest]") {
   // Year 1 costs more in every draw; year 2 saves 200 in three draws. Cumulative year 2: -150 in three
   // draws. With the fourth at -150 too, the 95% percentile interval is [-150, -150]: breaks even in year 2.
   HandDecision sure({{50, -200}, {60, -210}, {40, -190}, {55, -205}}, {0, 0, 0, 0}, {});
@@ -196,11 +196,12 @@ TEST_CASE("The break-even year needs the interval below zero; the mean alone is 
   CHECK(x.cumulative.at(1).hi == Approx(-150));
   CHECK(x.break_even_year == 1);
   CHECK(x.p_broken_even.at(1) == 1.0);
-  // The fourth draw at +100: the 97.5th percentile of {-150, -150, -150, 100} (type 7: h = 3 x 0.975 =
-  // 2.925) is -150 + 0.925 x 250 = 81.25, above zero; the mean, -87.5, is below it.
+  // The fourth draw at +100: the interval of 4 draws (fewer than 40) is their lowest to their highest,
+  // -150 to 100, above zero at its top; the mean, -87.5, is below it.
   HandDecision unsure({{50, -200}, {60, -210}, {40, -190}, {55, 45}}, {0, 0, 0, 0}, {});
   const InterventionFigures& y = evaluate({unsure.input}).groups.at(0).interventions.at(0);
-  CHECK(y.cumulative.at(1).hi == Approx(81.25));
+  CHECK(y.cumulative.at(1).lo == Approx(-150));
+  CHECK(y.cumulative.at(1).hi == Approx(100));
   CHECK(y.cumulative.at(1).mean == Approx(-87.5));
   CHECK(y.break_even_year == -1);
   CHECK(y.mean_break_even_year == 1);

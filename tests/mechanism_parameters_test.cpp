@@ -58,7 +58,7 @@ double normal_expectation(F f) {
 }  // namespace
 
 // ---------------------------------------------------------------------------------------------------------
-TEST_CASE("competence_spread: each team notices with clamp(p + spread z, 0, 1); teams at 0 never notice",
+TEST_CASE("competence_spread: each team notices with clamp(p + spread z, 0, 1), teams at 0 never notice",
           "[mechanisms]") {
   // 255 teams of 8 households (floor(i 255 / 2040)), each household with one complex problem that never
   // ends. The coach takes everybody at the end of week 1 and, from week 2, a team t notices a problem each

@@ -678,7 +678,7 @@ TEST_CASE("going native: rejected referrals cost an intake and resolve nothing",
 
 // ---------------------------------------------------------------------------------------------------------
 TEST_CASE(
-    "funding: reallocation cuts agency places and books the coaches on the agencies' payers; "
+    "funding: reallocation cuts agency places and books the coaches on the agencies' payers, "
     "additional funding books them on the funding payer",
     "[mechanisms]") {
   // 3 FTE at EUR 52,000 a year: EUR 156,000 a year, EUR 3,000 a week.

@@ -19,6 +19,8 @@ const char* to_string(Fit f) {
       return "outside";
     case Fit::NotModelled:
       return "not in the model";
+    case Fit::AfterTheRun:
+      return "after the run's end";
   }
   return "";
 }
@@ -30,7 +32,10 @@ std::vector<CalibrationRow> calibrate(const ScenarioSummary& s) {
     CalibrationRow r;
     r.target = &t;
     r.model = i < s.stats.targets.size() ? s.stats.targets[i] : Stat{};
-    if (t.parsed.kind == TargetMeasure::Kind::None || std::isnan(r.model.mean))
+    const int at = t.parsed.at;
+    if (at > 0 && at != TargetMeasure::kEnd && at > s.shape.years)
+      r.fit = Fit::AfterTheRun;
+    else if (t.parsed.kind == TargetMeasure::Kind::None || std::isnan(r.model.mean))
       r.fit = Fit::NotModelled;
     else
       r.fit = r.model.mean >= t.lo && r.model.mean <= t.hi ? Fit::Inside : Fit::Outside;

@@ -130,11 +130,13 @@ double target_figure(const ScenarioShape& shape, const Scenario& s, const RunRes
         }
         return ratio(num, den);
       }
-      const std::size_t week =
-          t.at < 0 ? 0
-          : t.at == TargetMeasure::kEnd
-              ? r.weeks.size() - 1
-              : std::min(r.weeks.size() - 1, static_cast<std::size_t>(t.at) * kWeeksPerYear);
+      // A year after the run's last (a targets file's `at: year 2`, a run of -y 1) has no figure: it was
+      // the last week's, reported as year 2's.
+      if (t.at > 0 && t.at != TargetMeasure::kEnd && static_cast<std::size_t>(t.at) * kWeeksPerYear >= r.weeks.size())
+        return kNaN;
+      const std::size_t week = t.at < 0                       ? 0
+                               : t.at == TargetMeasure::kEnd ? r.weeks.size() - 1
+                                                             : static_cast<std::size_t>(t.at) * kWeeksPerYear;
       const auto [n, d] = share_parts(r.weeks[week].households, share);
       return ratio(n, d);
     }
@@ -192,11 +194,13 @@ double target_figure(const ScenarioShape& shape, const Scenario& s, const RunRes
         }
         return ratio(num, den);
       }
-      const std::size_t week =
-          t.at < 0 ? 0
-          : t.at == TargetMeasure::kEnd
-              ? r.weeks.size() - 1
-              : std::min(r.weeks.size() - 1, static_cast<std::size_t>(t.at) * kWeeksPerYear);
+      // A year after the run's last (a targets file's `at: year 2`, a run of -y 1) has no figure: it was
+      // the last week's, reported as year 2's.
+      if (t.at > 0 && t.at != TargetMeasure::kEnd && static_cast<std::size_t>(t.at) * kWeeksPerYear >= r.weeks.size())
+        return kNaN;
+      const std::size_t week = t.at < 0                       ? 0
+                               : t.at == TargetMeasure::kEnd ? r.weeks.size() - 1
+                                                             : static_cast<std::size_t>(t.at) * kWeeksPerYear;
       const auto [n, d] = at_week(r.weeks[week]);
       return ratio(n, d);
     }

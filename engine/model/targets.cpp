@@ -94,7 +94,8 @@ ParsedMeasure parse_target_measure(const Scenario& s, const std::string& measure
     if (!when) return fail(fmt::format("'at' must be start, period, end or year N (N >= 1), found '{}'", at));
     m.at = *when;
     if (m.at > 0 && m.at != TargetMeasure::kEnd && m.at * kWeeksPerYear > s.weeks())
-      return fail(fmt::format("'at: {}' is after the policy horizon of {} year(s)", at, s.simulation.years));
+      return fail(fmt::format("'at: {}' is after the policy horizon of {} year{}", at, s.simulation.years,
+                              s.simulation.years == 1 ? "" : "s"));
     return {m, ""};
   } else if (auto name = rest("share.")) {
     auto it = std::find_if(std::begin(kShares), std::end(kShares),
@@ -106,7 +107,8 @@ ParsedMeasure parse_target_measure(const Scenario& s, const std::string& measure
     if (!when) return fail(fmt::format("'at' must be start, period, end or year N (N >= 1), found '{}'", at));
     m.at = *when;
     if (m.at > 0 && m.at != TargetMeasure::kEnd && m.at * kWeeksPerYear > s.weeks())
-      return fail(fmt::format("'at: {}' is after the policy horizon of {} year(s)", at, s.simulation.years));
+      return fail(fmt::format("'at: {}' is after the policy horizon of {} year{}", at, s.simulation.years,
+                              s.simulation.years == 1 ? "" : "s"));
     return {m, ""};
   } else if (measure == "not_helped") {
     m.kind = K::NotHelped;
