@@ -41,13 +41,15 @@ std::string HelpFormatter::make_option_desc(const CLI::Option* opt) const {
 
 namespace {
 
-// What an option takes, from CLI11's type name ("INT:INT in [1 - 200]", "UINT:INT in 0..18446744073709551615",
-// "TEXT:{table,csv,json}", "TEXT") and the option's name: a number as N with its range when the range says
-// something (a bound of a billion or more says only "from"), a choice as its words, a file as FILE.
+// What an option takes, from CLI11's type name ("INT:INT in [1 - 200]", "UINT:INT in
+// 0..18446744073709551615", "TEXT:{table,csv,json}", "TEXT") and the option's name: a number as N with its
+// range when the range says something (a bound of a billion or more says only "from"), a choice as its words,
+// a file as FILE.
 std::string what_it_takes(const CLI::Option* opt) {
   const std::string type = opt->get_type_name();
   const std::size_t colon = type.find(':');
-  const std::string base = type.substr(0, colon), rule = colon == std::string::npos ? "" : type.substr(colon + 1);
+  const std::string base = type.substr(0, colon),
+                    rule = colon == std::string::npos ? "" : type.substr(colon + 1);
   if (base == "INT" || base == "UINT") {
     long long lo = 0, hi = 0;
     // CLI::Range writes "INT in [lo - hi]", whole_number (main.cpp) "INT in lo..hi".
@@ -76,7 +78,8 @@ std::string what_it_takes(const CLI::Option* opt) {
 }  // namespace
 
 std::string HelpFormatter::make_option_opts(const CLI::Option* opt) const {
-  if (!opt->get_option_text().empty() || opt->get_type_size() == 0) return CLI::Formatter::make_option_opts(opt);
+  if (!opt->get_option_text().empty() || opt->get_type_size() == 0)
+    return CLI::Formatter::make_option_opts(opt);
   std::string out = " " + what_it_takes(opt);
   if (!opt->get_default_str().empty()) out += "=" + opt->get_default_str();
   if (opt->get_expected_max() == CLI::detail::expected_max_vector_size)

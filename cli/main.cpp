@@ -222,6 +222,20 @@ void print_farm_stats(const cluster::FarmStats& f, const std::string& unit = "un
           f.ranks[r].transport.bytes_sent);
 }
 
+// An output refused after the simulation (a file put in its place meanwhile, a link): the problems, then what
+// was simulated and where it is kept, instead of "nothing was simulated".
+int output_refused(const InputError& e, std::optional<std::int64_t> run, const std::string& store) {
+  print_input_error(e, false);
+  if (run)
+    cli::err(
+        "the simulation itself completed: run {} is complete in {} (`wijksim show {} --store {}` prints "
+        "it)\n",
+        *run, store, *run, store);
+  else
+    cli::err("the simulation itself completed, but its results were not kept (--no-store)\n");
+  return kBadInput;
+}
+
 // A study or calibration stopped by an error that is not the input's (a full disk, a store that went away):
 // what was kept before stays kept; the run is marked failed and the message says how to continue.
 template <class Recorder>
@@ -378,29 +392,35 @@ int run_or_compare(const std::string& command, Options o, bool with_comparators,
                              "(`wijksim show {} --store {}` prints it)",
                              recorder->run_id(), o.store, recorder->run_id(), o.store)
                : std::string("interrupted while writing the outputs"));
-  // The width of where the tables go: the terminal, or (a file) COLUMNS or 100.
-  text.width = cli::output_width(text_output.empty() ? stdout : nullptr);
-  const std::string printed = render(report, *format, text);
-  if (text_output.empty()) {
-    try {
-      cli::write_out(printed);
-      // Everything after this goes to stderr: on a pipe shared with stdout (2>&1) it must not land among
-      // table rows that are still in stdout's buffer.
-      cli::flush_out();
-    } catch (const Error& e) {
-      if (!recorder) throw;
-      throw Error(fmt::format("{}; run {} is complete in {} (`wijksim show {} --store {}` prints it)",
-                              e.what(), recorder->run_id(), o.store, recorder->run_id(), o.store));
+  const std::optional<std::int64_t> kept_as =
+      recorder ? std::optional<std::int64_t>(recorder->run_id()) : std::nullopt;
+  try {
+    // The width of where the tables go: the terminal, or (a file) COLUMNS or 100.
+    text.width = cli::output_width(text_output.empty() ? stdout : nullptr);
+    const std::string printed = render(report, *format, text);
+    if (text_output.empty()) {
+      try {
+        cli::write_out(printed);
+        // Everything after this goes to stderr: on a pipe shared with stdout (2>&1) it must not land among
+        // table rows that are still in stdout's buffer.
+        cli::flush_out();
+      } catch (const Error& e) {
+        if (!recorder) throw;
+        throw Error(fmt::format("{}; run {} is complete in {} (`wijksim show {} --store {}` prints it)",
+                                e.what(), recorder->run_id(), o.store, recorder->run_id(), o.store));
+      }
+    } else {
+      write_file_atomically(text_output, printed, "--output", kept_by_tables);
+      cli::err("wrote {}\n", text_output);
     }
-  } else {
-    write_file_atomically(text_output, printed, "--output", kept_by_tables);
-    cli::err("wrote {}\n", text_output);
-  }
-  if (recorder) cli::err("stored as run {} in {}\n", recorder->run_id(), o.store);
-  if (world.size() > 1) print_farm_stats(coordinator.stats());
-  if (o.report) {
-    write_html_report(o.store, recorder->run_id(), *o.report, "--report", kept_by_report);
-    cli::err("wrote the report {}\n", *o.report);
+    if (recorder) cli::err("stored as run {} in {}\n", recorder->run_id(), o.store);
+    if (world.size() > 1) print_farm_stats(coordinator.stats());
+    if (o.report) {
+      write_html_report(o.store, recorder->run_id(), *o.report, "--report", kept_by_report);
+      cli::err("wrote the report {}\n", *o.report);
+    }
+  } catch (const InputError& e) {
+    return output_refused(e, kept_as, o.store);
   }
   return kOk;
 }
@@ -540,7 +560,12 @@ int calibrate(const Options& o, const std::string& command_line, cluster::World&
                                                   "complete in {}",
                                                   recorder->run_id(), o.store)
                                     : std::string("interrupted while writing the parameter sets"));
-  write_file_atomically(output, calibration_sets_text(plan, result), "--output", kept);
+  try {
+    write_file_atomically(output, calibration_sets_text(plan, result), "--output", kept);
+  } catch (const InputError& e) {
+    return output_refused(e, recorder ? std::optional<std::int64_t>(recorder->run_id()) : std::nullopt,
+                          o.store);
+  }
   cli::write_out(render_table(report, TextOptions{cli::output_width(stdout), {}}));
   cli::err("wrote {} parameter sets to {}\n", result.sets.size(), output);
   if (recorder) cli::err("stored as run {} in {}\n", recorder->run_id(), o.store);
@@ -748,10 +773,10 @@ int trace(const Options& o) {
     }
     const auto h = first_household_with(model, {study.seed, 0, o.replication}, *mask);
     if (!h)
-      throw InputError({{Location{s.file, 0, 0}, "--pick",
-                         fmt::format("no household of replication {} was {} in the {} policy year{}",
-                                     o.replication, o.pick, s.simulation.years,
-                                     s.simulation.years == 1 ? "" : "s")}});
+      throw InputError(
+          {{Location{s.file, 0, 0}, "--pick",
+            fmt::format("no household of replication {} was {} in the {} policy year{}", o.replication,
+                        o.pick, s.simulation.years, s.simulation.years == 1 ? "" : "s")}});
     text.household = *h;
     text.picked = fmt::format("the first household {} in the policy period",
                               o.pick == "coached" || o.pick == "bounced" || o.pick == "evicted" ? o.pick

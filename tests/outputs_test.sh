@@ -273,6 +273,30 @@ rm -rf exported2
 expect 0 "export" "wrote" "$wijksim" export 1 --store rs.db --csv exported2
 expect 0 "export again into the same directory" "wrote" "$wijksim" export 1 --store rs.db --csv exported2
 
+# --- A user's file put in an output's place while the simulation runs ---------------------------------------
+# The run pauses after its first draw (test hook); a file of the user's appears at --output meanwhile. It is
+# kept, and the message says the simulation completed and where (it said "nothing was simulated").
+rm -f late.db late.db-* late.txt go-late go-late.paused
+WIJKSIM_TEST_PAUSE_AFTER_DRAW="1:$tmp/go-late" "$wijksim" compare pilot.yaml -r 1 -y 1 --draws 2 --threads 2 \
+  --store late.db --output late.txt >/dev/null 2>late.err &
+pid=$!
+for _ in $(seq 1 600); do [ -e go-late.paused ] && break; kill -0 $pid 2>/dev/null || break; sleep 0.1; done
+if [ -e go-late.paused ]; then
+  echo "my notes" >late.txt
+  touch go-late  # the release
+  wait $pid
+  code=$?
+  if [ $code -eq 1 ] && [ "$(cat late.txt)" = "my notes" ] && grep -q "the simulation itself completed: run 1 is complete in late.db" late.err &&
+    ! grep -q "nothing was simulated" late.err; then
+    echo "ok: a user's file put at --output during the run is kept, and the message says the run is complete (exit 1)"
+  else
+    say_fail "a user's file at --output during the run: exit $code, late.txt: $(head -c 100 late.txt): $(cat late.err)"
+  fi
+else
+  wait $pid
+  say_fail "the run never paused after its first draw: $(cat late.err)"
+fi
+
 # --- Conflicting options are usage errors (exit 2) ------------------------------------------------------
 expect 2 "--output and --report naming one file" "same file" \
   "$wijksim" compare pilot.yaml "${small[@]}" --store c.db --output same.html --report same.html

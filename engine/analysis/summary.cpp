@@ -132,9 +132,10 @@ double target_figure(const ScenarioShape& shape, const Scenario& s, const RunRes
       }
       // A year after the run's last (a targets file's `at: year 2`, a run of -y 1) has no figure: it was
       // the last week's, reported as year 2's.
-      if (t.at > 0 && t.at != TargetMeasure::kEnd && static_cast<std::size_t>(t.at) * kWeeksPerYear >= r.weeks.size())
+      if (t.at > 0 && t.at != TargetMeasure::kEnd &&
+          static_cast<std::size_t>(t.at) * kWeeksPerYear >= r.weeks.size())
         return kNaN;
-      const std::size_t week = t.at < 0                       ? 0
+      const std::size_t week = t.at < 0                      ? 0
                                : t.at == TargetMeasure::kEnd ? r.weeks.size() - 1
                                                              : static_cast<std::size_t>(t.at) * kWeeksPerYear;
       const auto [n, d] = share_parts(r.weeks[week].households, share);
@@ -196,9 +197,10 @@ double target_figure(const ScenarioShape& shape, const Scenario& s, const RunRes
       }
       // A year after the run's last (a targets file's `at: year 2`, a run of -y 1) has no figure: it was
       // the last week's, reported as year 2's.
-      if (t.at > 0 && t.at != TargetMeasure::kEnd && static_cast<std::size_t>(t.at) * kWeeksPerYear >= r.weeks.size())
+      if (t.at > 0 && t.at != TargetMeasure::kEnd &&
+          static_cast<std::size_t>(t.at) * kWeeksPerYear >= r.weeks.size())
         return kNaN;
-      const std::size_t week = t.at < 0                       ? 0
+      const std::size_t week = t.at < 0                      ? 0
                                : t.at == TargetMeasure::kEnd ? r.weeks.size() - 1
                                                              : static_cast<std::size_t>(t.at) * kWeeksPerYear;
       const auto [n, d] = at_week(r.weeks[week]);

@@ -31,10 +31,11 @@ std::string calibration_markdown(const std::vector<CalibrationRow>& rows, const 
   for (const CalibrationRow& r : rows) {
     const CalibrationTarget& t = *r.target;
     const std::string when = t.at.empty() || t.at == "start" ? "" : fmt::format(", {}", t.at);
-    out +=
-        fmt::format("| {}{} | {} ({} to {}) | {} | {} | {} |\n", t.label, when, figure(t, t.value),
-                    figure(t, t.lo), figure(t, t.hi), t.n > 0 ? std::to_string(t.n) : std::string("-"),
-                    r.fit == Fit::NotModelled || r.fit == Fit::AfterTheRun ? std::string("-") : figure(t, r.model.mean), to_string(r.fit));
+    out += fmt::format(
+        "| {}{} | {} ({} to {}) | {} | {} | {} |\n", t.label, when, figure(t, t.value), figure(t, t.lo),
+        figure(t, t.hi), t.n > 0 ? std::to_string(t.n) : std::string("-"),
+        r.fit == Fit::NotModelled || r.fit == Fit::AfterTheRun ? std::string("-") : figure(t, r.model.mean),
+        to_string(r.fit));
   }
   return out;
 }

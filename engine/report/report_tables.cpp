@@ -231,13 +231,14 @@ Table calibration_table(const ScenarioSummary& s) {
   for (const CalibrationRow& r : calibrate(s)) {
     const CalibrationTarget& x = *r.target;
     const Unit u = target_unit(x);
-    t.rows.push_back(
-        {x.key,
-         fmt::format("{} ({})", x.label, x.unit),
-         {Cell::of_interval(x.value, x.lo, x.hi, u),
-          x.n > 0 ? Cell::of_value(x.n, Unit::Count) : Cell::empty(),
-          r.fit == Fit::NotModelled || r.fit == Fit::AfterTheRun ? Cell::of_text(x.note.empty() ? "-" : x.note) : Cell::of(r.model, u),
-          Cell::of_text(to_string(r.fit)), Cell::of_text(x.source)}});
+    t.rows.push_back({x.key,
+                      fmt::format("{} ({})", x.label, x.unit),
+                      {Cell::of_interval(x.value, x.lo, x.hi, u),
+                       x.n > 0 ? Cell::of_value(x.n, Unit::Count) : Cell::empty(),
+                       r.fit == Fit::NotModelled || r.fit == Fit::AfterTheRun
+                           ? Cell::of_text(x.note.empty() ? "-" : x.note)
+                           : Cell::of(r.model, u),
+                       Cell::of_text(to_string(r.fit)), Cell::of_text(x.source)}});
   }
   return t;
 }

@@ -15,7 +15,8 @@ CalibrationRecorder::CalibrationRecorder(const CalibrationPlan& plan, const std:
     const RunInfo info = store_.run(run_id_);
     std::vector<std::string> differences;
     if (info.command != "calibrate") {
-      differences.push_back(fmt::format("it was started by `wijksim {}`, not `wijksim calibrate`", info.command));
+      differences.push_back(
+          fmt::format("it was started by `wijksim {}`, not `wijksim calibrate`", info.command));
     } else {
       if (info.status == "complete")
         differences.push_back("it is complete already (`wijksim show` prints it)");

@@ -298,9 +298,8 @@ RunStore RunStore::open(const std::string& path, Mode mode) {
   // connection to close a store in write-ahead-log mode removes PATH-wal and PATH-shm, which a read-only
   // connection cannot, so a `runs` or `report` left them beside the store.
   const bool read_as_writer = mode == Mode::ReadOnly && exists && ::access(path.c_str(), W_OK) == 0;
-  const int flags = mode == Mode::ReadOnly
-                        ? (read_as_writer ? SQLITE_OPEN_READWRITE : SQLITE_OPEN_READONLY)
-                        : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+  const int flags = mode == Mode::ReadOnly ? (read_as_writer ? SQLITE_OPEN_READWRITE : SQLITE_OPEN_READONLY)
+                                           : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
   if (sqlite3_open_v2(path.c_str(), &s.db_, flags, nullptr) != SQLITE_OK)
     sqlite_failure(s.db_, path, exists ? "open it" : "create it");
   sqlite3_extended_result_codes(s.db_, 1);
