@@ -90,6 +90,12 @@ expect 0 "show the stored run" "$wijksim" show 1 --store "$tmp/s.db" --format js
 cmp -s "$tmp/out" "$tmp/compare.json" && echo "ok: show prints what compare printed" || { echo "FAIL: show differs from compare"; fail=1; }
 expect 0 "runs lists the run" "$wijksim" runs --store "$tmp/s.db"
 grep -q "run    1 .* complete .*compare: pilot" "$tmp/out" || { echo "FAIL: runs does not list run 1 as complete"; cat "$tmp/out"; fail=1; }
+# A FIFO in the lock file's place (STORE-runlock): `runs` does not hang on it (it waited for a writer forever),
+# and a run refuses it with the reason.
+mkdir -p "$tmp/fifo" && cp "$tmp/s.db" "$tmp/fifo/f.db" && mkfifo "$tmp/fifo/f.db-runlock"
+expect 0 "runs beside a FIFO lock file" timeout 20 "$wijksim" runs --store "$tmp/fifo/f.db"
+expect 3 "a run beside a FIFO lock file" timeout 60 "$wijksim" run "$src/scenarios/pilot.yaml" -r 1 -y 1 --store "$tmp/fifo/f.db"
+grep -q "lock file .* is not a regular file" "$tmp/err" || { echo "FAIL: a FIFO lock file: $(cat "$tmp/err")"; fail=1; }
 # A target at the end of a policy year the run does not reach (pilot.yaml's reach, at: year 2; -y 1) has no
 # figure and says why; it was the last week's figure, reported as year 2's and judged "inside".
 expect 0 "a target after the run's end" "$wijksim" run "$src/scenarios/pilot.yaml" -r 1 -y 1 --no-store --format csv

@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <fmt/format.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -23,6 +24,11 @@ struct flock byte_of(std::int64_t run, short type) {
   return l;
 }
 
+bool regular(int fd) {
+  struct stat st {};
+  return ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
+}
+
 }  // namespace
 
 std::string RunLock::file_of(const std::string& store_path) {
@@ -35,10 +41,18 @@ std::string RunLock::file_of(const std::string& store_path) {
 
 std::optional<RunLock> RunLock::try_lock(const std::string& store_path, std::int64_t run) {
   const std::string path = file_of(store_path);
-  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0666);
+  // O_NONBLOCK: a FIFO put in the lock file's place would block the open until a writer came.
+  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK, 0666);
   if (fd < 0)
     throw Error(fmt::format("results store '{}': cannot create its lock file '{}': {}", store_path, path,
                             std::strerror(errno)));
+  if (!regular(fd)) {
+    ::close(fd);
+    throw Error(
+        fmt::format("results store '{}': its lock file '{}' is not a regular file (a FIFO, a device?): "
+                    "remove it, and wijksim makes it again",
+                    store_path, path));
+  }
   struct flock l = byte_of(run, F_WRLCK);
   if (::fcntl(fd, F_OFD_SETLK, &l) == 0) return RunLock(fd);
   const int err = errno;
@@ -49,8 +63,12 @@ std::optional<RunLock> RunLock::try_lock(const std::string& store_path, std::int
 }
 
 bool RunLock::held(const std::string& store_path, std::int64_t run) {
-  const int fd = ::open(file_of(store_path).c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+  const int fd = ::open(file_of(store_path).c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
   if (fd < 0) return false;
+  if (!regular(fd)) {  // not a lock wijksim took
+    ::close(fd);
+    return false;
+  }
   struct flock l = byte_of(run, F_WRLCK);
   const bool locked = ::fcntl(fd, F_OFD_GETLK, &l) == 0 && l.l_type != F_UNLCK;
   ::close(fd);
