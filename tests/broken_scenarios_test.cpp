@@ -8,6 +8,7 @@
 // silently shift the expectations. Columns are counted by hand on the edited line (1-based, as an editor
 // shows them).
 #include <unistd.h>
+#include <algorithm>
 #include <catch2/catch.hpp>
 
 #include <filesystem>
@@ -937,4 +938,27 @@ TEST_CASE("a message shows control characters and bytes that are not UTF-8 as \\
   CHECK(printable("\x7f") == "\\x7F");
   const Diagnostic d{Location{"k.yaml", 2, 1}, "\x1b[31mfoo", "unknown key '\x1b[31mfoo'"};
   CHECK(d.to_string() == "k.yaml:2:1: error: \\x1B[31mfoo: unknown key '\\x1B[31mfoo'");
+}
+
+TEST_CASE("a scenario saved with lone CR line endings reads as with LF, its lines counted as an editor does",
+          "[input]") {
+  // yaml-cpp read a file of lone CRs (an old Mac's line endings) as one line: "illegal map value".
+  std::string cr = kBase;
+  std::replace(cr.begin(), cr.end(), '\n', '\r');
+  const Scenario s = ScenarioSource::load_string(cr, kFile).base();
+  CHECK(s.population.households == 500);
+  CHECK(s.agencies.size() == 2);
+  // A mistake on line 2 is reported on line 2, with LF, CR LF and CR alike.
+  for (const std::string eol : {"\n", "\r\n", "\r"}) {
+    INFO("line ending of " << eol.size() << " bytes");
+    const std::string text = "name: x" + eol + "population: {households: -3}" + eol;
+    bool found = false;
+    for (const Diagnostic& d : diagnostics_of(text))
+      if (d.key == "population.households") {
+        found = true;
+        CHECK(d.where.line == 2);
+        CHECK(d.where.column == 26);
+      }
+    CHECK(found);
+  }
 }

@@ -356,7 +356,22 @@ struct DocumentStarts : YAML::EventHandler {
 
 }  // namespace
 
-std::optional<Node> parse_yaml(const std::string& text, const std::string& file, Diags& d) {
+std::optional<Node> parse_yaml(const std::string& raw, const std::string& file, Diags& d) {
+  // YAML takes a lone CR (an old Mac's line ending) as a line break, and yaml-cpp does not: it read such a
+  // file as one line ("illegal map value"). As LF, lines are counted as an editor counts them.
+  std::string with_lf;
+  bool lone_cr = false;
+  for (std::size_t i = 0; i < raw.size() && !lone_cr; ++i)
+    lone_cr = raw[i] == '\r' && (i + 1 == raw.size() || raw[i + 1] != '\n');
+  if (lone_cr) {
+    with_lf.reserve(raw.size());
+    for (std::size_t i = 0; i < raw.size(); ++i)
+      if (raw[i] != '\r')
+        with_lf += raw[i];
+      else if (i + 1 == raw.size() || raw[i + 1] != '\n')
+        with_lf += '\n';  // a CR of CR LF is left out: its LF follows
+  }
+  const std::string& text = lone_cr ? with_lf : raw;
   // Bytes that are not text are named for what they are, not quoted in a syntax error.
   if (const std::string kind = binary_kind(text); !kind.empty()) {
     d.add(Location{file, 0, 0}, "",
