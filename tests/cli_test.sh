@@ -469,9 +469,14 @@ cp "$tmp/own/pilot.yaml" "$tmp/pilot-before.yaml"
 expect 1 "a report over a file the run's scenario extends" "$wijksim" report 1 --store "$tmp/child.db" -o "$tmp/own/pilot.yaml"
 expect 1 "a report over the run's targets file" "$wijksim" report 1 --store "$tmp/child.db" -o "$tmp/own/targets/pilot.yaml"
 cmp -s "$tmp/own/pilot.yaml" "$tmp/pilot-before.yaml" || { echo "FAIL: a report replaced a file the run's scenario extends"; fail=1; }
-# A sweep of a whole-number parameter is labelled with the values simulated (1,6 and 2,4 both run as 2).
+# A sweep of a whole-number parameter is labelled with the values simulated, each once (1,6 and 2,4 both run
+# as 2: one column, where there were two alike).
 expect 0 "sweep of a whole-number parameter between whole numbers" "$wijksim" sweep "$src/scenarios/pilot.yaml" --parameter coaches.max_weeks --from 1.6 --to 2.4 --steps 2 -r 1 -y 1 --format csv
-[ "$(grep -c '^pilot,baseline-velve,sweep,"2,00",inmb,' "$tmp/out")" -eq 2 ] || { echo "FAIL: a whole-number sweep is labelled with values not simulated: $(cut -c1-60 "$tmp/out" | head -4)"; fail=1; }
+[ "$(grep -c '^pilot,baseline-velve,sweep,"2,00",inmb,' "$tmp/out")" -eq 1 ] || { echo "FAIL: a whole-number sweep is labelled with values not simulated, or twice: $(cut -c1-60 "$tmp/out" | head -4)"; fail=1; }
+# A sweep's values get every check a file's value gets: 0 coach FTE is refused as in a scenario (the
+# parameter's range alone let it through).
+expect 1 "sweep from 0 coach FTE" "$wijksim" sweep "$src/scenarios/pilot.yaml" --parameter coaches.fte --from 0 --to 10 --steps 3 -r 1 -y 1
+grep -q "coaches.fte: expected a number above 0" "$tmp/err" || { echo "FAIL: sweep from 0 coach FTE: $(cat "$tmp/err")"; fail=1; }
 # Help is laid out for the terminal: no line wider than 120 columns, however wide COLUMNS says it is.
 for c in "" run compare sweep calibrate validate trace calibration runs show export report; do
   long=$(COLUMNS=300 "$wijksim" $c --help | awk 'length($0) > 120' | head -1)

@@ -190,13 +190,13 @@ std::vector<Table> threshold_tables(const DecisionSensitivity& d) {
   t.scenario = join(unique(d.threshold_scenario));
   t.comparator = d.names[0];
   t.note = fmt::format(
-      "The mean over {} replications of the outcome on a grid of 5 points over the range, its first crossing "
+      "The mean over {} of the outcome on a grid of 5 points over the range, its first crossing "
       "of the target from the low end refined by bisection (to 1% of the range; common random numbers make "
       "the "
       "outcome nearly smooth in the parameter); more than one crossing is reported, not hidden. In brackets: "
       "the 95% interval of the mean of each replication's own crossing (the households' luck); 'crossed in': "
       "the replications that cross in the range.",
-      d.replications);
+      d.replications == 1 ? std::string("1 replication") : fmt::format("{} replications", d.replications));
   t.columns = {{"parameter", "parameter"},  {"outcome", "outcome"}, {"target", "target"},
                {"range", "range searched"}, {"value", "threshold"}, {"crossed", "crossed in"},
                {"status", "how it behaves"}};
@@ -544,11 +544,10 @@ std::vector<Table> sweep_tables(const SweepResult& s) {
   t.comparator = s.comparator;
   t.note = fmt::format(
       "Each row: {} set to that value (in {} and, where it has it, {}), the other parameters at their means; "
-      "mean "
-      "over {} replications with common random numbers, and its 95% interval. Budget differences: discounted "
-      "euros "
+      "mean over {} with common random numbers, and its 95% interval. Budget differences: discounted euros "
       "over the policy years for the whole population.",
-      s.parameter, s.scenario, s.comparator, s.replications);
+      s.parameter, s.scenario, s.comparator,
+      s.replications == 1 ? std::string("1 replication") : fmt::format("{} replications", s.replications));
   for (const Outcome& o : s.outcomes)
     t.columns.push_back({o.label.key, fmt::format("{} ({})", o.label.text, unit_words(o.unit))});
   for (const SweepPoint& p : s.points) {

@@ -289,11 +289,25 @@ bool is_whole(const DecisionSimulator& sim, const std::string& key) {
   return false;
 }
 
+// n values from `from` to `to`; a whole parameter's rounded, each once (1.5 to 2.5 in 3 steps is 2 and 3,
+// not 2, 2 and 3). Each value is read into every scenario of the decision that has the parameter, with
+// every check a file's value gets (coaches.fte 0 is refused as in a file; the setter's range alone let it
+// through); `option` names where the values came from.
 std::vector<double> grid_of(const DecisionSimulator& sim, const std::string& key, double from, double to,
-                            int n) {
+                            int n, const std::string& option = "--from/--to") {
   std::vector<double> v = linspace(from, to, n);
-  if (is_whole(sim, key))
+  if (is_whole(sim, key)) {
     for (double& x : v) x = std::round(x);
+    v.erase(std::unique(v.begin(), v.end()), v.end());
+  }
+  for (std::size_t j = 0; j < sim.size(); ++j) {
+    const ScenarioSource& source = sim.scenario(j).source;
+    if (!source.parameter(key)) continue;
+    for (const double x : v) {
+      const KeyValue value{key, x, Location{option, 0, 0}};
+      (void)source.reread_with(std::span<const KeyValue>(&value, 1));
+    }
+  }
   return v;
 }
 
@@ -579,10 +593,9 @@ void simulated(const Study& study, const StudyResult& result, const DecisionGrou
     if (rx && ry) {
       const Outcome* inmb = find_outcome(ds.outcomes, "inmb");
       const Outcome* cost = find_outcome(ds.outcomes, "delta_cost");
-      ds.two_way =
-          two_way(pair[0].key, grid_of(sim, pair[0].key, rx->first, rx->second, o.grid), pair[1].key,
-                  grid_of(sim, pair[1].key, ry->first, ry->second, o.grid), g.options.size(), *inmb, *cost,
-                  figures, simulate);
+      ds.two_way = two_way(pair[0].key, grid_of(sim, pair[0].key, rx->first, rx->second, o.grid, "--two-way"),
+                           pair[1].key, grid_of(sim, pair[1].key, ry->first, ry->second, o.grid, "--two-way"),
+                           g.options.size(), *inmb, *cost, figures, simulate);
     }
   } else {
     ds.no_two_way =
