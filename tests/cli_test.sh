@@ -90,6 +90,12 @@ expect 0 "show the stored run" "$wijksim" show 1 --store "$tmp/s.db" --format js
 cmp -s "$tmp/out" "$tmp/compare.json" && echo "ok: show prints what compare printed" || { echo "FAIL: show differs from compare"; fail=1; }
 expect 0 "runs lists the run" "$wijksim" runs --store "$tmp/s.db"
 grep -q "run    1 .* complete .*compare: pilot" "$tmp/out" || { echo "FAIL: runs does not list run 1 as complete"; cat "$tmp/out"; fail=1; }
+# An absolute path in a scenario names its file as written (parameter_sets: /dev/zero was shown as
+# '../../../dev/zero', relative to the scenario's directory).
+mkdir -p "$tmp/abs" && cp -r "$src/scenarios/." "$tmp/abs/"
+printf 'extends: baseline-velve.yaml\nname: absz\nparameter_sets: /dev/zero\n' >"$tmp/abs/absz.yaml"
+expect 1 "an absolute parameter_sets path" "$wijksim" validate "$tmp/abs/absz.yaml"
+grep -q "('/dev/zero')" "$tmp/err" && ! grep -q "\.\./" "$tmp/err" || { echo "FAIL: an absolute path shown otherwise: $(cat "$tmp/err")"; fail=1; }
 # A FIFO in the lock file's place (STORE-runlock): `runs` does not hang on it (it waited for a writer forever),
 # and a run refuses it with the reason.
 mkdir -p "$tmp/fifo" && cp "$tmp/s.db" "$tmp/fifo/f.db" && mkfifo "$tmp/fifo/f.db-runlock"

@@ -150,8 +150,11 @@ class Resolver {
     if (!root) return std::nullopt;
     const fs::path dir = fs::path(file).parent_path();
     // Paths to other files are relative to the file that names them: made relative to the root's directory.
+    // An absolute path names the same file from anywhere, and stays as written (/data/sets.csv was shown
+    // as ../../../data/sets.csv).
     for (const char* key : {"comparator", "targets", "parameter_sets"})
-      if (Node* c = root->get(key); c && c->is(Node::Kind::Scalar) && !c->text.empty()) {
+      if (Node* c = root->get(key);
+          c && c->is(Node::Kind::Scalar) && !c->text.empty() && !fs::path(c->text).is_absolute()) {
         fs::path rel = identity(dir / c->text).lexically_relative(root_dir_);
         if (!rel.empty()) c->text = rel.generic_string();
       }
