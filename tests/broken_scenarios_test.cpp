@@ -925,7 +925,7 @@ TEST_CASE("size estimates behind the refusals", "[input]") {
   CHECK(format_duration(30) == "30 seconds");
 }
 
-TEST_CASE("a message shows control characters and bytes that are not UTF-8 as \\xHH, never raw", "[input]") {
+TEST_CASE("a message shows control characters and bytes that are not UTF-8 as hex escapes, never raw", "[input]") {
   // A key with a terminal's colour escape, and a Latin-1 byte: before, both went to the terminal as they
   // were.
   CHECK(printable("\x1b[31mfoo\x1b[0m") == "\\x1B[31mfoo\\x1B[0m");
