@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 
 namespace wijksim {
 namespace {
@@ -108,6 +109,17 @@ std::pair<double, double> share_parts(const HouseholdMeasures& h, TargetShare sh
   return {kNaN, kNaN};
 }
 
+// The week record a target at a moment reads, of a run's `records` (policy week 0 to its last): the policy
+// start, the last week, or the end of policy year N. None for a year after the run's last (`at: year 2`, a
+// run of -y 1): it was the last week's, reported as year 2's.
+std::optional<std::size_t> record_of(const TargetMeasure& t, std::size_t records) {
+  if (t.at < 0) return 0;
+  if (t.at == TargetMeasure::kEnd) return records - 1;
+  const std::size_t week = static_cast<std::size_t>(t.at) * kWeeksPerYear;
+  if (week >= records) return std::nullopt;
+  return week;
+}
+
 // The model's figure for a calibration target in one run (docs/model.md, "Calibration targets").
 double target_figure(const ScenarioShape& shape, const Scenario& s, const RunResult& r,
                      const Measures<double>& m, const TargetMeasure& t) {
@@ -130,15 +142,9 @@ double target_figure(const ScenarioShape& shape, const Scenario& s, const RunRes
         }
         return ratio(num, den);
       }
-      // A year after the run's last (a targets file's `at: year 2`, a run of -y 1) has no figure: it was
-      // the last week's, reported as year 2's.
-      if (t.at > 0 && t.at != TargetMeasure::kEnd &&
-          static_cast<std::size_t>(t.at) * kWeeksPerYear >= r.weeks.size())
-        return kNaN;
-      const std::size_t week = t.at < 0                      ? 0
-                               : t.at == TargetMeasure::kEnd ? r.weeks.size() - 1
-                                                             : static_cast<std::size_t>(t.at) * kWeeksPerYear;
-      const auto [n, d] = share_parts(r.weeks[week].households, share);
+      const std::optional<std::size_t> week = record_of(t, r.weeks.size());
+      if (!week) return kNaN;
+      const auto [n, d] = share_parts(r.weeks[*week].households, share);
       return ratio(n, d);
     }
     case K::NotHelped: {
@@ -195,15 +201,9 @@ double target_figure(const ScenarioShape& shape, const Scenario& s, const RunRes
         }
         return ratio(num, den);
       }
-      // A year after the run's last (a targets file's `at: year 2`, a run of -y 1) has no figure: it was
-      // the last week's, reported as year 2's.
-      if (t.at > 0 && t.at != TargetMeasure::kEnd &&
-          static_cast<std::size_t>(t.at) * kWeeksPerYear >= r.weeks.size())
-        return kNaN;
-      const std::size_t week = t.at < 0                      ? 0
-                               : t.at == TargetMeasure::kEnd ? r.weeks.size() - 1
-                                                             : static_cast<std::size_t>(t.at) * kWeeksPerYear;
-      const auto [n, d] = at_week(r.weeks[week]);
+      const std::optional<std::size_t> week = record_of(t, r.weeks.size());
+      if (!week) return kNaN;
+      const auto [n, d] = at_week(r.weeks[*week]);
       return ratio(n, d);
     }
     case K::Spending: {
