@@ -217,48 +217,39 @@ else
   say_fail "under nohup: exit $code, output $(cmp -s clean.json nohup.json && echo identical || echo differs): $(cat nohup.err)"
 fi
 
-# Ctrl-C twice: the second stops at once, even while the process waits (paused after draw 3, never
-# released): exit 130, status "interrupted" (before: killed by the signal, the run left "running"), exactly
-# the 3 committed draws kept; resumed, identical.
-WIJKSIM_TEST_PAUSE_AFTER_DRAW="3:$tmp/go-twice" "$wijksim" "${args[@]}" --output twice.db >/dev/null 2>twice.err &
-pid=$!
-if wait_paused "$tmp/go-twice" $pid; then
-  kill -INT $pid
-  wait_text twice.err "stopping after" $pid || say_fail "the first Ctrl-C was not acknowledged: $(cat twice.err)"
-  kill -INT $pid
-  wait_exit $pid || { say_fail "a second Ctrl-C did not stop the process"; touch "$tmp/go-twice"; }
-else
-  say_fail "the twice-interrupted run never paused: $(cat twice.err)"
-fi
-wait $pid
-code=$?
-if [ "$code" -eq 130 ] && [ "$(status_of twice.db)" = interrupted ] && [ "$(draws_done twice.db)" = 3 ]; then
-  grep -q -- "--resume 1" twice.err || say_fail "a second Ctrl-C did not print the resume command: $(cat twice.err)"
-  "$wijksim" "${args[@]}" --output twice.db --resume 1 >twice.json 2>/dev/null || say_fail "resume after two Ctrl-C failed"
-  cmp -s clean.json twice.json && echo "ok: Ctrl-C twice stops at once (exit 130, interrupted, 3 draws); resumed: identical" ||
-    say_fail "Ctrl-C twice, resumed: output differs from the clean run"
-else
-  say_fail "Ctrl-C twice: exit $code, status $(status_of twice.db), $(draws_done twice.db) draws: $(cat twice.err)"
-fi
-
-# Ctrl-\ (SIGQUIT) asks to quit now: it stops at once as a second Ctrl-C does (before: killed by the signal,
-# the run left "running"), the 3 committed draws kept and marked interrupted.
-WIJKSIM_TEST_PAUSE_AFTER_DRAW="3:$tmp/go-quit" "$wijksim" "${args[@]}" --output quit.db >/dev/null 2>quit.err &
-pid=$!
-if wait_paused "$tmp/go-quit" $pid; then
-  kill -QUIT $pid
-  wait_exit $pid || { say_fail "SIGQUIT did not stop the process"; touch "$tmp/go-quit"; }
-else
-  say_fail "the SIGQUIT run never paused: $(cat quit.err)"
-fi
-wait $pid
-code=$?
-if [ "$code" -eq 130 ] && [ "$(status_of quit.db)" = interrupted ] && [ "$(draws_done quit.db)" = 3 ] &&
-  grep -q -- "--resume 1" quit.err; then
-  echo "ok: SIGQUIT stops at once (exit 130, interrupted, 3 draws, the resume command printed)"
-else
-  say_fail "SIGQUIT: exit $code, status $(status_of quit.db), $(draws_done quit.db) draws: $(cat quit.err)"
-fi
+# stop_at_once NAME WHAT SIGNAL...: a PSA paused after draw 3 (never released) gets the signals, the last of
+# which must stop it at once: exit 130, status "interrupted" (before: killed by the signal, the run left
+# "running"), exactly the 3 committed draws kept, the resume command printed; resumed, identical.
+stop_at_once() {
+  local name=$1 what=$2
+  shift 2
+  WIJKSIM_TEST_PAUSE_AFTER_DRAW="3:$tmp/go-$name" "$wijksim" "${args[@]}" --output $name.db >/dev/null 2>$name.err &
+  pid=$!
+  if wait_paused "$tmp/go-$name" $pid; then
+    while [ $# -gt 1 ]; do  # each signal but the last is acknowledged first
+      kill -"$1" $pid
+      wait_text $name.err "stopping after" $pid || say_fail "$what: SIG$1 was not acknowledged: $(cat $name.err)"
+      shift
+    done
+    kill -"$1" $pid
+    wait_exit $pid || { say_fail "$what did not stop the process"; touch "$tmp/go-$name"; }
+  else
+    say_fail "$what: the run never paused: $(cat $name.err)"
+  fi
+  wait $pid
+  code=$?
+  if [ "$code" -eq 130 ] && [ "$(status_of $name.db)" = interrupted ] && [ "$(draws_done $name.db)" = 3 ]; then
+    grep -q -- "--resume 1" $name.err || say_fail "$what did not print the resume command: $(cat $name.err)"
+    "$wijksim" "${args[@]}" --output $name.db --resume 1 >$name.json 2>/dev/null || say_fail "resume after $what failed"
+    cmp -s clean.json $name.json && echo "ok: $what stops at once (exit 130, interrupted, 3 draws); resumed: identical" ||
+      say_fail "$what, resumed: output differs from the clean run"
+  else
+    say_fail "$what: exit $code, status $(status_of $name.db), $(draws_done $name.db) draws: $(cat $name.err)"
+  fi
+}
+stop_at_once twice "Ctrl-C twice" INT INT
+# Ctrl-\ (SIGQUIT) asks to quit now: at once, as a second Ctrl-C.
+stop_at_once quit "Ctrl-\\ (SIGQUIT)" QUIT
 
 # The base case (no --draws) is kept replication by replication: Ctrl-C after the 2nd replication keeps the
 # replications finished (2 and those in flight), exit 130; resumed, identical to the clean base case. Before,
