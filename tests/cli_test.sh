@@ -479,6 +479,13 @@ cmp -s "$tmp/own/pilot.yaml" "$tmp/pilot-before.yaml" || { echo "FAIL: a report 
 # as 2: one column, where there were two alike).
 expect 0 "sweep of a whole-number parameter between whole numbers" "$wijksim" sweep "$src/scenarios/pilot.yaml" --parameter coaches.max_weeks --from 1.6 --to 2.4 --steps 2 -r 1 -y 1 --format csv
 [ "$(grep -c '^pilot,baseline-velve,sweep,"2,00",inmb,' "$tmp/out")" -eq 1 ] || { echo "FAIL: a whole-number sweep is labelled with values not simulated, or twice: $(cut -c1-60 "$tmp/out" | head -4)"; fail=1; }
+# So do the ranges of --threshold, --parameters and --two-way: refused, not clamped (a threshold of 0 coach
+# FTE was searched and reported; 0.5:1.5 of a probability and 1:inf of the FTE were cut to fit).
+for opt in "--threshold coaches.fte=0:5,inmb=0" "--parameters coaches.mandate_probability=0.5:1.5" "--two-way coaches.fte=1:inf,coaches.max_weeks=5:10"; do
+  # shellcheck disable=SC2086
+  expect 1 "compare $opt" "$wijksim" compare "$src/scenarios/pilot.yaml" -r 1 -y 1 --no-store --sensitivity-replications 1 $opt
+  grep -q "^${opt%% *}: error: coaches\." "$tmp/err" || { echo "FAIL: compare $opt: $(cat "$tmp/err")"; fail=1; }
+done
 # A sweep's values get every check a file's value gets: 0 coach FTE is refused as in a scenario (the
 # parameter's range alone let it through).
 expect 1 "sweep from 0 coach FTE" "$wijksim" sweep "$src/scenarios/pilot.yaml" --parameter coaches.fte --from 0 --to 10 --steps 3 -r 1 -y 1

@@ -265,7 +265,18 @@ std::optional<std::pair<double, double>> range_of(const DecisionSimulator& sim, 
     double lo = 0, hi = 0;
     const UncertainParameter* u = uncertain(src, p.key);
     if (p.from && p.to) {
-      lo = *p.from, hi = *p.to;
+      // A range given on the command line: each end read into every scenario that has the parameter, with
+      // the checks a file's value gets, as the sweep's values are; refused, not clamped (0 coach FTE was
+      // simulated, 1:inf became 1 to 100,000).
+      lo = sp->setter.whole ? std::round(*p.from) : *p.from;
+      hi = sp->setter.whole ? std::round(*p.to) : *p.to;
+      for (std::size_t k = 0; k < sim.size(); ++k)
+        if (sim.scenario(k).source.parameter(p.key))
+          for (const double v : {lo, hi}) {
+            const KeyValue value{p.key, v, Location{p.option.empty() ? "--parameters" : p.option, 0, 0}};
+            (void)sim.scenario(k).source.reread_with(std::span<const KeyValue>(&value, 1));
+          }
+      return std::pair{lo, hi};
     } else if (u && !u->is_shares()) {
       lo = std::get<Distribution>(u->law).quantile(0.025);
       hi = std::get<Distribution>(u->law).quantile(0.975);
@@ -289,17 +300,16 @@ bool is_whole(const DecisionSimulator& sim, const std::string& key) {
   return false;
 }
 
-// n values from `from` to `to`; a whole parameter's rounded, each once (1.5 to 2.5 in 3 steps is 2 and 3,
+// n values from `from` to `to`, each once; a whole parameter's rounded (1.5 to 2.5 in 3 steps is 2 and 3,
 // not 2, 2 and 3). Each value is read into every scenario of the decision that has the parameter, with
 // every check a file's value gets (coaches.fte 0 is refused as in a file; the setter's range alone let it
 // through); `option` names where the values came from.
 std::vector<double> grid_of(const DecisionSimulator& sim, const std::string& key, double from, double to,
                             int n, const std::string& option = "--from/--to") {
   std::vector<double> v = linspace(from, to, n);
-  if (is_whole(sim, key)) {
+  if (is_whole(sim, key))
     for (double& x : v) x = std::round(x);
-    v.erase(std::unique(v.begin(), v.end()), v.end());
-  }
+  v.erase(std::unique(v.begin(), v.end()), v.end());  // from = to: one value, simulated once
   for (std::size_t j = 0; j < sim.size(); ++j) {
     const ScenarioSource& source = sim.scenario(j).source;
     if (!source.parameter(key)) continue;
@@ -554,7 +564,7 @@ void simulated(const Study& study, const StudyResult& result, const DecisionGrou
   std::vector<OneWayParameter> params;
   if (o.parameters.empty()) {
     for (const std::string& key : keys) {
-      const auto r = range_of(sim, {key, {}, {}}, 1, 1);
+      const auto r = range_of(sim, {key, {}, {}, {}}, 1, 1);
       if (r) params.push_back({key, r->first, r->second, true, {}});
     }
   } else {
@@ -581,7 +591,7 @@ void simulated(const Study& study, const StudyResult& result, const DecisionGrou
   std::vector<ParameterRange> pair = o.two_way;
   if (pair.empty() && !ds.tornados.empty())
     for (std::size_t b = 0; b < ds.tornados.front().bars.size() && pair.size() < 2; ++b)
-      pair.push_back({ds.tornados.front().bars[b].parameter, {}, {}});
+      pair.push_back({ds.tornados.front().bars[b].parameter, {}, {}, {}});
   bool two_way_here = pair.size() == 2;
   for (const ParameterRange& p : pair) {
     bool here = false;
@@ -761,6 +771,7 @@ ParameterRange parse_parameter_range(const std::string& text, const std::string&
     throw option_error(option, fmt::format("expected KEY=FROM:TO with FROM below TO, got '{}'", text));
   p.from = a;
   p.to = b;
+  p.option = option;
   return p;
 }
 

@@ -33,6 +33,7 @@ namespace wijksim {
 struct ParameterRange {
   std::string key;
   std::optional<double> from, to;
+  std::string option;  // where a given range came from (--parameters, --two-way, --threshold), for its errors
 };
 
 // "coaches.fte=20:200,coach_wait=6": the value of a parameter (in a range) at which an outcome meets a
