@@ -224,7 +224,9 @@ void print_farm_stats(const cluster::FarmStats& f, const std::string& unit = "un
 
 // An output refused after the simulation (a file put in its place meanwhile, a link): the problems, then what
 // was simulated and where it is kept, instead of "nothing was simulated".
-int output_refused(const InputError& e, std::optional<std::int64_t> run, const std::string& store) {
+// `also`: what became of the other outputs (the report), said after.
+int output_refused(const InputError& e, std::optional<std::int64_t> run, const std::string& store,
+                   const std::string& also = "") {
   print_input_error(e, false);
   if (run)
     cli::err(
@@ -233,6 +235,7 @@ int output_refused(const InputError& e, std::optional<std::int64_t> run, const s
         *run, store, *run, store);
   else
     cli::err("the simulation itself completed, but its results were not kept (--no-store)\n");
+  if (!also.empty()) cli::err("{}\n", also);
   return kBadInput;
 }
 
@@ -394,6 +397,21 @@ int run_or_compare(const std::string& command, Options o, bool with_comparators,
                : std::string("interrupted while writing the outputs"));
   const std::optional<std::int64_t> kept_as =
       recorder ? std::optional<std::int64_t>(recorder->run_id()) : std::nullopt;
+  // The report is read from the store: tables that cannot be written (a closed pipe, a file put at --output
+  // meanwhile) do not keep it from being written, and a report refused says how to write it elsewhere.
+  bool writing_report = false, report_written = false;
+  auto report_anyway = [&]() -> std::string {
+    if (!o.report || !recorder || report_written) return "";
+    try {
+      write_html_report(o.store, recorder->run_id(), *o.report, "--report", kept_by_report);
+      report_written = true;
+      return fmt::format("the report was written to {}", *o.report);
+    } catch (const std::exception& e) {
+      return fmt::format(
+          "the report was not written either: {} (`wijksim report {} --store {} -o FILE` writes it)",
+          printable(e.what(), false), recorder->run_id(), o.store);
+    }
+  };
   try {
     // The width of where the tables go: the terminal, or (a file) COLUMNS or 100.
     text.width = cli::output_width(text_output.empty() ? stdout : nullptr);
@@ -406,8 +424,10 @@ int run_or_compare(const std::string& command, Options o, bool with_comparators,
         cli::flush_out();
       } catch (const Error& e) {
         if (!recorder) throw;
-        throw Error(fmt::format("{}; run {} is complete in {} (`wijksim show {} --store {}` prints it)",
-                                e.what(), recorder->run_id(), o.store, recorder->run_id(), o.store));
+        const std::string also = report_anyway();
+        throw Error(fmt::format("{}; run {} is complete in {} (`wijksim show {} --store {}` prints it){}{}",
+                                e.what(), recorder->run_id(), o.store, recorder->run_id(), o.store,
+                                also.empty() ? "" : "; ", also));
       }
     } else {
       write_file_atomically(text_output, printed, "--output", kept_by_tables);
@@ -416,11 +436,17 @@ int run_or_compare(const std::string& command, Options o, bool with_comparators,
     if (recorder) cli::err("stored as run {} in {}\n", recorder->run_id(), o.store);
     if (world.size() > 1) print_farm_stats(coordinator.stats());
     if (o.report) {
+      writing_report = true;
       write_html_report(o.store, recorder->run_id(), *o.report, "--report", kept_by_report);
       cli::err("wrote the report {}\n", *o.report);
     }
   } catch (const InputError& e) {
-    return output_refused(e, kept_as, o.store);
+    return output_refused(
+        e, kept_as, o.store,
+        writing_report
+            ? fmt::format("`wijksim report {} --store {} -o FILE` writes the report to another file",
+                          recorder->run_id(), o.store)
+            : report_anyway());
   }
   return kOk;
 }

@@ -107,6 +107,12 @@ grep -q "lock file .* is not a regular file" "$tmp/err" || { echo "FAIL: a FIFO 
 expect 0 "a target after the run's end" "$wijksim" run "$src/scenarios/pilot.yaml" -r 1 -y 1 --no-store --format csv
 grep -q "^pilot,,calibration,reach,fit,.*after the run's end" "$tmp/out" && ! grep -q "^pilot,,calibration,reach,model,share," "$tmp/out" \
   || { echo "FAIL: a target after the run's end: $(grep "calibration,reach" "$tmp/out")"; fail=1; }
+# Tables that cannot be written (a full device) do not keep the report from being written: it is read from
+# the store (it was left unwritten and unmentioned).
+"$wijksim" compare "$src/scenarios/pilot.yaml" -r 1 -y 1 --store "$tmp/full.db" --report "$tmp/full.html" >/dev/full 2>"$tmp/err"
+got=$?
+if [ $got -eq 3 ] && [ -s "$tmp/full.html" ] && grep -q "the report was written to" "$tmp/err"; then echo "ok: tables to a full device: exit 3, the report written"
+else echo "FAIL: tables to a full device: exit $got, report $([ -s "$tmp/full.html" ] && echo written || echo missing): $(cat "$tmp/err")"; fail=1; fi
 # A resume refused leaves the run as it was (a refused resume of a complete run marked it "failed", so that
 # report and export refused it), and a run is resumed only by the command that started it (`run --resume`
 # took over this compare run, and `compare --resume` a calibration).
