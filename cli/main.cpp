@@ -589,8 +589,13 @@ int calibrate(const Options& o, const std::string& command_line, cluster::World&
   try {
     write_file_atomically(output, calibration_sets_text(plan, result), "--output", kept);
   } catch (const InputError& e) {
-    return output_refused(e, recorder ? std::optional<std::int64_t>(recorder->run_id()) : std::nullopt,
-                          o.store);
+    return output_refused(
+        e, recorder ? std::optional<std::int64_t>(recorder->run_id()) : std::nullopt, o.store,
+        recorder
+            ? fmt::format("its parameter sets were not written; this writes them again, simulating nothing "
+                          "(with another -o FILE):\n  {}",
+                          resume)
+            : std::string("its parameter sets were not written"));
   }
   cli::write_out(render_table(report, TextOptions{cli::output_width(stdout), {}}));
   cli::err("wrote {} parameter sets to {}\n", result.sets.size(), output);

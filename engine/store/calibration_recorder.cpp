@@ -18,8 +18,8 @@ CalibrationRecorder::CalibrationRecorder(const CalibrationPlan& plan, const std:
       differences.push_back(
           fmt::format("it was started by `wijksim {}`, not `wijksim calibrate`", info.command));
     } else {
-      if (info.status == "complete")
-        differences.push_back("it is complete already (`wijksim show` prints it)");
+      // A complete calibration is resumed too: every candidate is in the store, none is simulated again,
+      // and its parameter sets are written again (an --output refused after the calibration lost them).
       const std::vector<StoredScenario> before = store_.scenarios(run_id_);
       if (before.size() != 1 || before[0].hash != plan.source.hash())
         differences.push_back(fmt::format("the scenario {} has changed since", plan.source.path()));
