@@ -113,6 +113,11 @@ grep -q "^pilot,,calibration,reach,fit,.*after the run's end" "$tmp/out" && ! gr
 got=$?
 if [ $got -eq 3 ] && [ -s "$tmp/full.html" ] && grep -q "the report was written to" "$tmp/err"; then echo "ok: tables to a full device: exit 3, the report written"
 else echo "FAIL: tables to a full device: exit $got, report $([ -s "$tmp/full.html" ] && echo written || echo missing): $(cat "$tmp/err")"; fail=1; fi
+# The report shows each target beside the model, as the tables do (it showed none): the comparator's
+# survey and the pilot's reach, which a run of 1 year does not reach.
+grep -q "<h3>The model next to public figures</h3>" "$tmp/full.html" && grep -q "households with at least one problem" "$tmp/full.html" &&
+  grep -q "after the run&#39;s end\|after the run's end" "$tmp/full.html" && echo "ok: the report shows the targets beside the model" ||
+  { echo "FAIL: the report shows no targets beside the model"; fail=1; }
 # A resume refused leaves the run as it was (a refused resume of a complete run marked it "failed", so that
 # report and export refused it), and a run is resumed only by the command that started it (`run --resume`
 # took over this compare run, and `compare --resume` a calibration).

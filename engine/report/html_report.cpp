@@ -229,6 +229,7 @@ class ReportWriter {
   void services(const StoredScenario& s, const StoredScenario* c);
   void agency_waits(const StoredScenario& s, const StoredScenario* c);
   void households(const StoredScenario& s, const StoredScenario* c);
+  void targets(const StoredScenario& s, const StoredScenario* c);
   void value(const StoredScenario& s, const StoredScenario& c);
   // Sensitivity (report/sensitivity_tables.h, drawn in report/sensitivity_charts.h): per intervention the
   // tornado, its thresholds and the virtual survey; per decision the PSA's curves, EVPPI and the two-way
@@ -1225,6 +1226,39 @@ void ReportWriter::assumptions(const StoredScenario& s, const StoredScenario* c)
       esc(s.name), plural(info_.draws, "parameter draw", "parameter draws"), kEnDash, prow);
 }
 
+// Each scenario's targets beside the model (the tables' calibration section): the public figure with its
+// interval, the model's figure and whether it lies inside, and the figure's source under its label.
+void ReportWriter::targets(const StoredScenario& s, const StoredScenario* c) {
+  std::string out;
+  const json* note = nullptr;
+  for (const StoredScenario* x : {c, &s}) {
+    if (!x) continue;
+    const json* t = tables_.table("calibration", x->name);
+    if (!t || at(*t, "rows").empty()) continue;
+    note = t;
+    std::string rows;
+    for (const json& r : at(*t, "rows")) {
+      const json& cells = at(r, "cells");
+      auto cell = [&](const char* key) {
+        const json& v = at(cells, key);
+        return v.is_null() ? std::string() : esc(format_cell(cell_of(v)));
+      };
+      rows += fmt::format(
+          "<tr><td>{}<br><span class=\"source\">{}</span></td><td class=\"num\">{}</td><td "
+          "class=\"num\">{}</td><td>{}</td></tr>\n",
+          esc(text_of(at(r, "label"))), cell("source"), cell("target"), cell("model"), cell("fit"));
+    }
+    out += fmt::format(
+        "<h4>{}'s targets</h4>\n<table class=\"targets\">\n<thead><tr><th>target (source)</th><th "
+        "class=\"num\">public figure (interval)</th><th class=\"num\">model</th><th>fit</th></tr></thead>\n"
+        "<tbody>\n{}</tbody>\n</table>\n",
+        esc(x->name), rows);
+  }
+  if (out.empty()) return;
+  body_ += "<h3>The model next to public figures</h3>\n" + out +
+           fmt::format("<p class=\"note\">{}</p>\n", esc(note_of(note)));
+}
+
 void ReportWriter::intervention(const StoredScenario& s, const StoredScenario& c) {
   const std::string anchor = fmt::format("scenario-{}", s.index);
   contents_ +=
@@ -1244,6 +1278,7 @@ void ReportWriter::intervention(const StoredScenario& s, const StoredScenario& c
   services(s, &c);
   body_ += "<h3>Households</h3>\n";
   households(s, &c);
+  targets(s, &c);
   body_ += "<h3>Value for money</h3>\n";
   value(s, c);
   assumptions_that_decide(s, c);
@@ -1264,6 +1299,7 @@ void ReportWriter::standalone(const StoredScenario& s) {
   services(s, nullptr);
   body_ += "<h3>Households</h3>\n";
   households(s, nullptr);
+  targets(s, nullptr);
   assumptions(s, nullptr);
   body_ += "</section>\n";
 }
@@ -1340,6 +1376,12 @@ th.num { white-space: normal; }
 /* A key path as a row label (coaches.coordination_success_gain) may break anywhere: the figures beside it
    keep their width, and the table fits the A4 body whatever the figures' digits. */
 table.params.columns td:first-child { overflow-wrap: anywhere; }
+table.targets { table-layout: fixed; width: 100%; }
+table.targets td, table.targets th, table.targets td.num { overflow-wrap: anywhere; white-space: normal; }
+table.targets th:nth-child(1) { width: 46%; }
+table.targets th:nth-child(2) { width: 22%; }
+table.targets th:nth-child(3) { width: 18%; }
+table.targets .source { font-size: 0.85em; color: #555; }
 table.side-by-side tr.group th { background: var(--panel); border-bottom: 1px solid var(--rule); padding-top: .45rem; }
 table.side-by-side td.indent-2 { padding-left: 1.5rem; }
 table.side-by-side td.words { font-size: .95em; text-align: right; }
