@@ -64,7 +64,10 @@ void on_signal(bool at_once) {
         s.units));
     return;
   }
-  if (s.run == 0) exit_now("stopped at once; nothing was kept (--no-store)");
+  // No run: --no-store, or a command that keeps none (sweep names no store).
+  if (s.run == 0)
+    exit_now(s.store.empty() ? "stopped at once; nothing was kept"
+                             : "stopped at once; nothing was kept (--no-store)");
   std::string marked;
   try {
     // Only a run still "running" (a run that completed meanwhile stays complete). The process's own

@@ -95,6 +95,11 @@ StoredSensitivity stored_sensitivity(const SensitivityResult& s) {
 
 }  // namespace
 
+// "1 draw", "3 draws".
+static std::string counted(std::int64_t n, const std::string& what) {
+  return fmt::format("{} {}{}", n, what, n == 1 ? "" : "s");
+}
+
 StudyRecorder::StudyRecorder(const Study& study, const RecordOptions& o) : RunWriter(o.store), study_(study) {
   const std::vector<StoredScenario> scenarios = stored_scenarios(study);
   if (o.resume) {
@@ -114,7 +119,7 @@ StudyRecorder::StudyRecorder(const Study& study, const RecordOptions& o) : RunWr
       // How its scenarios differ says nothing more.
     } else if (before.size() != scenarios.size()) {
       differences.push_back(
-          fmt::format("it has {} scenarios, this command {}", before.size(), scenarios.size()));
+          fmt::format("it has {}, this command {}", counted(before.size(), "scenario"), scenarios.size()));
     } else {
       for (std::size_t i = 0; i < before.size(); ++i) {
         if (before[i].hash == scenarios[i].hash) continue;
@@ -130,11 +135,13 @@ StudyRecorder::StudyRecorder(const Study& study, const RecordOptions& o) : RunWr
     }
     if (info.seed != study.seed) differences.push_back(fmt::format("its seed is {}", info.seed));
     if (info.replications != study.replications)
-      differences.push_back(fmt::format("it has {} replications", info.replications));
+      differences.push_back("it has " + counted(info.replications, "replication"));
     if (info.first_replication != static_cast<int>(study.first_replication))
       differences.push_back(fmt::format("its first replication is {}", info.first_replication));
-    if (info.years != study.years) differences.push_back(fmt::format("it has {} policy years", info.years));
-    if (info.draws != study.draws) differences.push_back(fmt::format("it has {} draws", info.draws));
+    if (info.years != study.years) differences.push_back("it has " + counted(info.years, "policy year"));
+    if (info.draws != study.draws)
+      differences.push_back(info.draws == 0 ? std::string("it has no parameter draws (the base case)")
+                                            : "it has " + counted(info.draws, "draw"));
     if (!differences.empty()) {
       std::string why;
       for (const std::string& d : differences) why += (why.empty() ? "" : "; ") + d;
