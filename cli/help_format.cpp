@@ -12,7 +12,7 @@
 namespace wijksim::cli {
 
 HelpFormatter::HelpFormatter(std::size_t width) : width_(width) {
-  column_width(30);
+  column_width(width < 60 ? width / 2 : 30);  // a narrow terminal keeps room for the descriptions
 }
 
 std::string HelpFormatter::wrapped(const std::string& text) const {
@@ -68,7 +68,9 @@ std::string what_it_takes(const CLI::Option* opt) {
     return words;
   }
   if (base == "TEXT" && !rule.empty() && rule.find(' ') == std::string::npos) return rule;  // a named check
+  if (base == "FLOAT") return "NUMBER";
   const std::string name = opt->get_name(false, true);
+  if (name == "--parameter") return "KEY";
   for (const char* file : {"--output", "--store", "--report", "--parameter-sets", "scenario"})
     if (name.find(file) != std::string::npos) return "FILE";
   if (name.find("--csv") != std::string::npos) return "DIR";

@@ -43,9 +43,15 @@ std::optional<RunLock> RunLock::try_lock(const std::string& store_path, std::int
   const std::string path = file_of(store_path);
   // O_NONBLOCK: a FIFO put in the lock file's place would block the open until a writer came.
   const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK, 0666);
-  if (fd < 0)
-    throw Error(fmt::format("results store '{}': cannot create its lock file '{}': {}", store_path, path,
-                            std::strerror(errno)));
+  if (fd < 0) {
+    const int err = errno;
+    // O_NOFOLLOW says ELOOP for a link, and a directory EISDIR: said as what they are.
+    const std::string why = err == ELOOP    ? "it is a symbolic link, not the lock file wijksim makes"
+                            : err == EISDIR ? "it is a directory, not the lock file wijksim makes"
+                                            : std::strerror(err);
+    throw Error(fmt::format("results store '{}': cannot use its lock file '{}': {}{}", store_path, path, why,
+                            err == ELOOP || err == EISDIR ? ": remove it, and wijksim makes it again" : ""));
+  }
   if (!regular(fd)) {
     ::close(fd);
     throw Error(
