@@ -234,7 +234,7 @@ int output_refused(const InputError& e, std::optional<std::int64_t> run, const s
         "it)\n",
         *run, store, *run, store);
   else
-    cli::err("the simulation itself completed, but its results were not kept (--no-store)\n");
+    cli::err("the simulation itself completed (--no-store: no run was kept in a store)\n");
   if (!also.empty()) cli::err("{}\n", also);
   return kBadInput;
 }
@@ -400,6 +400,7 @@ int run_or_compare(const std::string& command, Options o, bool with_comparators,
   // The report is read from the store: tables that cannot be written (a closed pipe, a file put at --output
   // meanwhile) do not keep it from being written, and a report refused says how to write it elsewhere.
   bool writing_report = false, report_written = false;
+  std::string printed;  // the tables as rendered
   auto report_anyway = [&]() -> std::string {
     if (!o.report || !recorder || report_written) return "";
     try {
@@ -415,7 +416,7 @@ int run_or_compare(const std::string& command, Options o, bool with_comparators,
   try {
     // The width of where the tables go: the terminal, or (a file) COLUMNS or 100.
     text.width = cli::output_width(text_output.empty() ? stdout : nullptr);
-    const std::string printed = render(report, *format, text);
+    printed = render(report, *format, text);
     if (text_output.empty()) {
       try {
         cli::write_out(printed);
@@ -441,6 +442,16 @@ int run_or_compare(const std::string& command, Options o, bool with_comparators,
       cli::err("wrote the report {}\n", *o.report);
     }
   } catch (const InputError& e) {
+    if (!recorder && !writing_report && !printed.empty()) {
+      // --no-store: the tables are all there is of the simulation; they go to standard output instead.
+      try {
+        cli::write_out(printed);
+        cli::flush_out();
+        return output_refused(e, kept_as, o.store, "the tables went to standard output instead");
+      } catch (const Error&) {
+        return output_refused(e, kept_as, o.store);
+      }
+    }
     return output_refused(
         e, kept_as, o.store,
         writing_report
