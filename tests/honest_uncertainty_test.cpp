@@ -199,7 +199,8 @@ TEST_CASE("The break-even year needs the interval below zero, the mean alone is 
   // The fourth draw at +100: the interval of 4 draws (fewer than 40) is their lowest to their highest,
   // -150 to 100, above zero at its top; the mean, -87.5, is below it.
   HandDecision unsure({{50, -200}, {60, -210}, {40, -190}, {55, 45}}, {0, 0, 0, 0}, {});
-  const InterventionFigures& y = evaluate({unsure.input}).groups.at(0).interventions.at(0);
+  // Held by value: a reference into evaluate()'s temporary dangled (AddressSanitizer: use after free).
+  const InterventionFigures y = evaluate({unsure.input}).groups.at(0).interventions.at(0);
   CHECK(y.cumulative.at(1).lo == Approx(-150));
   CHECK(y.cumulative.at(1).hi == Approx(100));
   CHECK(y.cumulative.at(1).mean == Approx(-87.5));
