@@ -251,6 +251,20 @@ void decision_uncertain(const DecisionSimulator& sim, std::vector<std::string>& 
     }
 }
 
+// Each value read into every scenario of the decision that has the parameter, with every check a file's
+// value gets (InputError at `option` otherwise): the parameter's setter range alone let 0 coach FTE through.
+void check_values(const DecisionSimulator& sim, const std::string& key, const std::vector<double>& values,
+                  const std::string& option) {
+  for (std::size_t j = 0; j < sim.size(); ++j) {
+    const ScenarioSource& source = sim.scenario(j).source;
+    if (!source.parameter(key)) continue;
+    for (const double x : values) {
+      const KeyValue value{key, x, Location{option, 0, 0}};
+      (void)source.reread_with(std::span<const KeyValue>(&value, 1));
+    }
+  }
+}
+
 // The range of a parameter in a decision: the command line's, else the first scenario's 2.5-97.5%
 // percentiles (interventions first), else `widen` around its base value, within its valid range.
 std::optional<std::pair<double, double>> range_of(const DecisionSimulator& sim, const ParameterRange& p,
@@ -270,12 +284,7 @@ std::optional<std::pair<double, double>> range_of(const DecisionSimulator& sim, 
       // simulated, 1:inf became 1 to 100,000).
       lo = sp->setter.whole ? std::round(*p.from) : *p.from;
       hi = sp->setter.whole ? std::round(*p.to) : *p.to;
-      for (std::size_t k = 0; k < sim.size(); ++k)
-        if (sim.scenario(k).source.parameter(p.key))
-          for (const double v : {lo, hi}) {
-            const KeyValue value{p.key, v, Location{p.option.empty() ? "--parameters" : p.option, 0, 0}};
-            (void)sim.scenario(k).source.reread_with(std::span<const KeyValue>(&value, 1));
-          }
+      check_values(sim, p.key, {lo, hi}, p.option.empty() ? "--parameters" : p.option);
       return std::pair{lo, hi};
     } else if (u && !u->is_shares()) {
       lo = std::get<Distribution>(u->law).quantile(0.025);
@@ -301,23 +310,14 @@ bool is_whole(const DecisionSimulator& sim, const std::string& key) {
 }
 
 // n values from `from` to `to`, each once; a whole parameter's rounded (1.5 to 2.5 in 3 steps is 2 and 3,
-// not 2, 2 and 3). Each value is read into every scenario of the decision that has the parameter, with
-// every check a file's value gets (coaches.fte 0 is refused as in a file; the setter's range alone let it
-// through); `option` names where the values came from.
+// not 2, 2 and 3), each checked as a file's value (check_values); `option` names where they came from.
 std::vector<double> grid_of(const DecisionSimulator& sim, const std::string& key, double from, double to,
                             int n, const std::string& option = "--from/--to") {
   std::vector<double> v = linspace(from, to, n);
   if (is_whole(sim, key))
     for (double& x : v) x = std::round(x);
   v.erase(std::unique(v.begin(), v.end()), v.end());  // from = to: one value, simulated once
-  for (std::size_t j = 0; j < sim.size(); ++j) {
-    const ScenarioSource& source = sim.scenario(j).source;
-    if (!source.parameter(key)) continue;
-    for (const double x : v) {
-      const KeyValue value{key, x, Location{option, 0, 0}};
-      (void)source.reread_with(std::span<const KeyValue>(&value, 1));
-    }
-  }
+  check_values(sim, key, v, option);
   return v;
 }
 
