@@ -823,6 +823,25 @@ TEST_CASE("broken scenarios across files: extends and comparator", "[input]") {
                                            "cannot read the scenario to extend, 'dangling.yaml' (" +
                                                (dir / "dangling.yaml") + "): a symbolic link to nothing"))});
   }
+  SECTION("a link followed by '..' is resolved as the system resolves it, not by removing both") {
+    // link -> real/sub, so link/../parent.yaml is real/parent.yaml; dir/parent.yaml and dir/cmp.yaml (what
+    // removing "link/.." would name) have 600 households, the right files 500.
+    fs::create_directories(dir.path / "real" / "sub");
+    fs::create_directory_symlink("real/sub", dir.path / "link");
+    dir.write("real/parent.yaml", kBase);
+    dir.write("real/cmp.yaml", kBase);
+    dir.write("parent.yaml", edit(kBase, 3, "500", "600"));
+    dir.write("cmp.yaml", edit(kBase, 3, "500", "600"));
+    const std::string text = "extends: link/../parent.yaml\nname: child\ncomparator: link/../cmp.yaml\n";
+    const ScenarioSource src = ScenarioSource::load_string(text, dir / "child.yaml");
+    CHECK(src.base().population.households == 500);
+    CHECK(src.base().comparator == dir / "link/../cmp.yaml");
+    // Without a link, "a/../x" is "x", as before.
+    fs::create_directory(dir.path / "plain");
+    const ScenarioSource plain = ScenarioSource::load_string(
+        "extends: real/parent.yaml\nname: c\ncomparator: plain/../base.yaml\n", dir / "child2.yaml");
+    CHECK(plain.base().comparator == dir / "base.yaml");
+  }
   SECTION("a scenario file whose name is too long: said so, not 'no such file'") {
     const std::string name = dir / (std::string(300, 'a') + ".yaml");
     try {

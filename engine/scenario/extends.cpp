@@ -6,6 +6,7 @@
 #include <fstream>
 #include <system_error>
 
+#include "wijksim/core/file_path.h"
 #include "wijksim/core/units.h"
 
 namespace wijksim::loader {
@@ -69,7 +70,7 @@ namespace {
 fs::path identity(const fs::path& p) {
   std::error_code ec;
   fs::path a = fs::absolute(p, ec);
-  return (ec ? p : a).lexically_normal();
+  return normal_path(ec ? p : a);
 }
 
 // Keys that replace each other when an extending file sets one of them (so an override of `capacity`
@@ -199,7 +200,7 @@ class Resolver {
   }
 
   std::optional<Node> resolve_parent(const Node& ext, const fs::path& dir) {
-    const fs::path parent_file = (dir / ext.text).lexically_normal();
+    const fs::path parent_file = normal_path(dir / ext.text);
     const fs::path parent_id = identity(parent_file);
     if (std::find(chain_.begin(), chain_.end(), parent_id) != chain_.end()) {
       std::vector<std::string> names;

@@ -12,6 +12,7 @@
 #include <optional>
 
 #include "wijksim/core/content_hash.h"
+#include "wijksim/core/file_path.h"
 #include "wijksim/core/output_path.h"
 #include "wijksim/scenario/extends.h"
 #include "wijksim/scenario/scenario_schema.h"
@@ -275,12 +276,11 @@ ScenarioSource ScenarioSource::from_tree(std::shared_ptr<const Node> tree, const
   v.run(*tree);
   Scenario& s = v.scenario();
   // Stored relative to this file's directory (see Resolver); the Scenario carries a usable path.
-  if (!s.comparator.empty())
-    s.comparator = (fs::path(path).parent_path() / s.comparator).lexically_normal().string();
+  if (!s.comparator.empty()) s.comparator = normal_path(fs::path(path).parent_path() / s.comparator).string();
   if (!s.targets_file.empty()) {
     // The calibration targets: their own file's problems at their own locations, a measure this scenario
     // cannot show at the target.
-    s.targets_file = (fs::path(path).parent_path() / s.targets_file).lexically_normal().string();
+    s.targets_file = normal_path(fs::path(path).parent_path() / s.targets_file).string();
     files.push_back({s.targets_file, SourceFile::Role::Targets});
     if (targets && d.empty()) {
       s.targets = *targets;
@@ -302,8 +302,7 @@ ScenarioSource ScenarioSource::from_tree(std::shared_ptr<const Node> tree, const
   // The parameter sets that draws take values from: every key path a number of this scenario.
   std::shared_ptr<const ParameterSets> sets = reuse.sets;
   if (!s.parameter_sets_file.empty()) {
-    s.parameter_sets_file =
-        (fs::path(path).parent_path() / s.parameter_sets_file).lexically_normal().string();
+    s.parameter_sets_file = normal_path(fs::path(path).parent_path() / s.parameter_sets_file).string();
     files.push_back({s.parameter_sets_file, SourceFile::Role::ParameterSets});
     if (!reuse.sets && d.empty() && v.parameter_sets_node())
       sets =
