@@ -163,6 +163,29 @@ TEST_CASE("calibrate refuses what cannot be calibrated, at its place", "[calibra
                          std::nullopt);
     CHECK(all.households == 300);
   }
+  SECTION("a share at a year calibration does not simulate: at its `at` line, naming calibration.years") {
+    // The scenario runs 5 policy years, calibration 1 (kTargets): year 2 is fine for a run, not here.
+    const auto p = plan_problems(tiny(dir, replace(kTargets, "    measure: share.bounced\n",
+                                                   "    measure: share.bounced\n    at: year 2\n")));
+    REQUIRE(p.size() == 1);
+    CHECK(p[0].where.file == dir / "targets.yaml");
+    CHECK(p[0].where.line == 20);  // `at: year 2`, not the target's key (line 17)
+    CHECK(p[0].key == "targets.bounced.at");
+    CHECK(p[0].message == "'year 2' is after the calibration's horizon (calibration.years) of 1 year");
+    // An `at` that is no time at all, and one on a measure over the whole period: both at their `at`.
+    const auto q = plan_problems(tiny(dir, replace(kTargets, "    measure: share.bounced\n",
+                                                   "    measure: share.bounced\n    at: later\n")));
+    REQUIRE(q.size() == 1);
+    CHECK(q[0].where.line == 20);
+    CHECK(q[0].key == "targets.bounced.at");
+    CHECK(q[0].message == "expected start, period, end or year N (N >= 1), found 'later'");
+    const auto r = plan_problems(tiny(
+        dir, replace(kTargets, "    measure: share.bounced\n", "    measure: not_helped\n    at: end\n")));
+    REQUIRE(r.size() == 1);
+    CHECK(r[0].where.line == 20);
+    CHECK(r[0].key == "targets.bounced.at");
+    CHECK_THAT(r[0].message, Catch::Contains("'at' is for shares only"));
+  }
   SECTION("no free parameters") {
     std::string t = kTargets;
     t = t.substr(0, t.find("free:")) + t.substr(t.find("calibration:"));

@@ -76,10 +76,22 @@ std::vector<std::string> target_measure_names(const Scenario& s) {
   return names;
 }
 
-ParsedMeasure parse_target_measure(const Scenario& s, const std::string& measure, const std::string& at) {
+ParsedMeasure parse_target_measure(const Scenario& s, const std::string& measure, const std::string& at,
+                                   std::string_view horizon) {
   using K = TargetMeasure::Kind;
   TargetMeasure m;
   auto fail = [&](std::string why) { return ParsedMeasure{std::nullopt, std::move(why)}; };
+  auto fail_at = [&](std::string why) { return ParsedMeasure{std::nullopt, std::move(why), true}; };
+  // A share's `at` into m.at, or what is wrong with it.
+  auto read_at = [&](TargetMeasure& into) -> std::optional<std::string> {
+    const auto when = parse_at(at);
+    if (!when) return fmt::format("expected start, period, end or year N (N >= 1), found '{}'", at);
+    into.at = *when;
+    if (into.at > 0 && into.at != TargetMeasure::kEnd && into.at * kWeeksPerYear > s.weeks())
+      return fmt::format("'{}' is after {} of {} year{}", at, horizon, s.simulation.years,
+                         s.simulation.years == 1 ? "" : "s");
+    return std::nullopt;
+  };
   auto rest = [&](std::string_view prefix) -> std::optional<std::string> {
     if (!measure.starts_with(prefix)) return std::nullopt;
     return measure.substr(prefix.size());
@@ -90,12 +102,7 @@ ParsedMeasure parse_target_measure(const Scenario& s, const std::string& measure
     m.kind = K::DomainShare;
     m.index = s.domain_index(*domain);
     if (m.index < 0) return fail(fmt::format("unknown domain '{}'", *domain));
-    const auto when = parse_at(at);
-    if (!when) return fail(fmt::format("'at' must be start, period, end or year N (N >= 1), found '{}'", at));
-    m.at = *when;
-    if (m.at > 0 && m.at != TargetMeasure::kEnd && m.at * kWeeksPerYear > s.weeks())
-      return fail(fmt::format("'at: {}' is after the policy horizon of {} year{}", at, s.simulation.years,
-                              s.simulation.years == 1 ? "" : "s"));
+    if (auto why = read_at(m)) return fail_at(std::move(*why));
     return {m, ""};
   } else if (auto name = rest("share.")) {
     auto it = std::find_if(std::begin(kShares), std::end(kShares),
@@ -103,12 +110,7 @@ ParsedMeasure parse_target_measure(const Scenario& s, const std::string& measure
     if (it == std::end(kShares)) return fail(fmt::format("unknown share '{}'", *name));
     m.kind = K::Share;
     m.index = static_cast<int>(it->share);
-    const auto when = parse_at(at);
-    if (!when) return fail(fmt::format("'at' must be start, period, end or year N (N >= 1), found '{}'", at));
-    m.at = *when;
-    if (m.at > 0 && m.at != TargetMeasure::kEnd && m.at * kWeeksPerYear > s.weeks())
-      return fail(fmt::format("'at: {}' is after the policy horizon of {} year{}", at, s.simulation.years,
-                              s.simulation.years == 1 ? "" : "s"));
+    if (auto why = read_at(m)) return fail_at(std::move(*why));
     return {m, ""};
   } else if (measure == "not_helped") {
     m.kind = K::NotHelped;
@@ -148,7 +150,7 @@ ParsedMeasure parse_target_measure(const Scenario& s, const std::string& measure
   } else {
     return fail(fmt::format("unknown measure '{}'", measure));
   }
-  if (!at.empty()) return fail("'at' is for shares only: every other measure is over the policy period");
+  if (!at.empty()) return fail_at("'at' is for shares only: every other measure is over the policy period");
   return {m, ""};
 }
 

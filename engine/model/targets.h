@@ -70,6 +70,7 @@ struct CalibrationTarget {
   std::string source;     // where the figure comes from
   std::string note;       // how it was derived, or why the model cannot show it
   Location where;         // in the targets file
+  Location at_where;      // of its `at`, when it has one
 
   bool operator==(const CalibrationTarget& o) const {
     return key == o.key && measure == o.measure && at == o.at && parsed == o.parsed && value == o.value &&
@@ -81,9 +82,13 @@ struct CalibrationTarget {
 // scenario's escalation events, agencies and payers (docs/model.md).
 struct ParsedMeasure {
   std::optional<TargetMeasure> measure;
-  std::string problem;  // when measure is empty
+  std::string problem;       // when measure is empty
+  bool at_is_wrong = false;  // the problem is the target's `at`, not its measure
 };
-ParsedMeasure parse_target_measure(const Scenario& s, const std::string& measure, const std::string& at);
+// `horizon` names the policy years a share's `at: year N` must lie in, for the message (s.simulation.years
+// are those years).
+ParsedMeasure parse_target_measure(const Scenario& s, const std::string& measure, const std::string& at,
+                                   std::string_view horizon = "the policy horizon");
 
 // The measure names a scenario's targets may use, for messages.
 std::vector<std::string> target_measure_names(const Scenario& s);

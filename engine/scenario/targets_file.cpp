@@ -44,7 +44,10 @@ class TargetsReader : public ParameterReader {
       MapReader m(v, path, d_);
       if (auto x = text(m.need("label"), m.sub("label"))) t.label = *x;
       if (auto x = text(m.need("measure"), m.sub("measure"))) t.measure = *x;
-      if (auto x = text(m.get("at"), m.sub("at"))) t.at = *x;
+      if (auto x = text(m.get("at"), m.sub("at"))) {
+        t.at = *x;
+        t.at_where = m.node().get("at")->where;
+      }
       const auto value = number_in(m, "value", Range{-kInf, kInf}, nullptr, true, false);
       const auto size = number_in(m, "n", Range{1, 1e9, false, true}, nullptr, false, false);
       if (auto x = text(m.need("unit"), m.sub("unit"))) t.unit = *x;
@@ -139,13 +142,19 @@ TargetsFile read_targets_file(const std::string& path) {
   return out;
 }
 
-std::vector<CalibrationTarget> targets_for(const Scenario& s, const TargetsFile& file) {
+std::vector<CalibrationTarget> targets_for(const Scenario& s, const TargetsFile& file,
+                                           std::string_view horizon) {
   std::vector<Diagnostic> problems;
   std::vector<CalibrationTarget> out;
   for (CalibrationTarget t : file.targets) {
-    ParsedMeasure p = parse_target_measure(s, t.measure, t.at);
+    ParsedMeasure p = parse_target_measure(s, t.measure, t.at, horizon);
     if (!p.measure) {
-      problems.push_back({t.where, "targets." + t.key + ".measure", p.problem});
+      // Where the mistake is: at the `at` line when it is the `at`.
+      if (p.at_is_wrong)
+        problems.push_back(
+            {t.at_where.line > 0 ? t.at_where : t.where, "targets." + t.key + ".at", p.problem});
+      else
+        problems.push_back({t.where, "targets." + t.key + ".measure", p.problem});
       continue;
     }
     t.parsed = *p.measure;

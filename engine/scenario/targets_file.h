@@ -47,6 +47,7 @@ TargetsFile read_targets_file(const std::string& path);
 
 // The targets with their measures checked against scenario s (unknown events, agencies, payers are reported
 // at the target's location): InputError otherwise.
-std::vector<CalibrationTarget> targets_for(const Scenario& s, const TargetsFile& file);
+std::vector<CalibrationTarget> targets_for(const Scenario& s, const TargetsFile& file,
+                                           std::string_view horizon = "the policy horizon");
 
 }  // namespace wijksim

@@ -161,7 +161,7 @@ CalibrationPlan plan_calibration(const std::string& scenario, std::optional<std:
   plan.households = probe.population.households;
   // The targets as calibration measures them: over `years` policy years (a share at year N needs N).
   probe.simulation.years = plan.settings.years;
-  plan.targets = targets_for(probe, plan.file);
+  plan.targets = targets_for(probe, plan.file, "the calibration's horizon (calibration.years)");
   for (const CalibrationTarget& t : plan.targets) {
     if (t.parsed.kind == TargetMeasure::Kind::None) continue;
     ++plan.represented;
