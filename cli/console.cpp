@@ -1,6 +1,7 @@
 #include "console.h"
 
 #include <fcntl.h>
+#include <poll.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -20,6 +21,17 @@ bool g_out_failure_said = false;  // an Error already said that stdout could not
   throw Error(fmt::format("cannot write to standard output: {}", std::strerror(error)));
 }
 
+// Why standard output failed when the failed write's errno is no longer at hand (a write through std::cout,
+// such as CLI11's --version, leaves only the stream's error flag): a pipe whose reader went away shows
+// POLLERR; otherwise `earlier`, errno as it stood, when it is an error a write gives.
+int lost_out_error(int earlier = 0) {
+  pollfd p{STDOUT_FILENO, POLLOUT, 0};
+  if (::poll(&p, 1, 0) == 1 && (p.revents & POLLERR) != 0) return EPIPE;
+  for (const int write_error : {ENOSPC, EDQUOT, EFBIG, EIO, EPIPE})
+    if (earlier == write_error) return earlier;
+  return EIO;
+}
+
 }  // namespace
 
 void open_standard_streams() {
@@ -34,20 +46,22 @@ void open_standard_streams() {
 void write_out(std::string_view text) {
   if (text.empty()) return;
   errno = 0;
-  if (std::fwrite(text.data(), 1, text.size(), stdout) != text.size()) out_failed(errno ? errno : EIO);
+  if (std::fwrite(text.data(), 1, text.size(), stdout) != text.size())
+    out_failed(errno ? errno : lost_out_error());
 }
 
 void flush_out() {
   errno = 0;
-  if (std::fflush(stdout) != 0 || std::ferror(stdout)) out_failed(errno ? errno : EIO);
+  if (std::fflush(stdout) != 0 || std::ferror(stdout)) out_failed(errno ? errno : lost_out_error());
 }
 
 bool stdout_complete() {
+  const int earlier = errno;
   errno = 0;
   const bool ok = std::fflush(stdout) == 0 && !std::ferror(stdout);
   if (!ok && !g_out_failure_said)
     write_err(fmt::format("error: cannot write to standard output: {}; what was printed is incomplete\n",
-                          std::strerror(errno ? errno : EIO)));
+                          std::strerror(errno ? errno : lost_out_error(earlier))));
   return ok;
 }
 
