@@ -22,6 +22,7 @@
 #include "wijksim/core/output_path.h"
 #include "wijksim/core/statistics.h"
 #include "wijksim/core/test_hooks.h"
+#include "wijksim/model/run_size.h"
 #include "wijksim/store/sqlite_statement.h"
 
 namespace wijksim {
@@ -145,7 +146,26 @@ std::string csv_field(const std::string& s) {
   return out + "\"";
 }
 
-RunInfo read_run(const Statement& q) {
+// A store whose rows hold what wijksim never writes (edited by hand, or damaged where SQLite cannot tell):
+// bad input, said as such, before a reader relies on it (a comparator's index, a count of years to allocate
+// for).
+[[noreturn]] void damaged(const std::string& path, std::int64_t run, const std::string& what) {
+  throw InputError(
+      {{Location{path, 0, 0}, "--store",
+        fmt::format("the results store is damaged: run {} {} (wijksim never writes that); `sqlite3 "
+                    "{} .recover` may save the runs it held",
+                    run, what, path)}});
+}
+
+// An integer column that must lie in [lo, hi].
+int bounded(const Statement& q, int column, const char* name, std::int64_t lo, std::int64_t hi,
+            const std::string& path, std::int64_t run) {
+  const std::int64_t v = q.integer(column);
+  if (v < lo || v > hi) damaged(path, run, fmt::format("has {} {}", name, v));
+  return static_cast<int>(v);
+}
+
+RunInfo read_run(const Statement& q, const std::string& path) {
   RunInfo r;
   r.id = q.integer(0);
   r.started_at = q.text(1);
@@ -155,10 +175,11 @@ RunInfo read_run(const Statement& q) {
   r.command = q.text(5);
   r.command_line = q.text(6);
   r.status = q.text(7);
-  r.replications = static_cast<int>(q.integer(8));
-  r.first_replication = static_cast<int>(q.integer(9));
-  r.years = static_cast<int>(q.integer(10));
-  r.draws = static_cast<int>(q.integer(11));
+  constexpr std::int64_t kMaxCount = std::numeric_limits<int>::max();
+  r.replications = bounded(q, 8, "replications", 0, kMaxCount, path, r.id);
+  r.first_replication = bounded(q, 9, "first replication", 0, kMaxCount, path, r.id);
+  r.years = bounded(q, 10, "policy years", 0, static_cast<std::int64_t>(kMaxYears), path, r.id);
+  r.draws = bounded(q, 11, "draws", 0, kMaxCount, path, r.id);
   r.draws_done = static_cast<int>(q.integer(12));
   r.replications_done = static_cast<int>(q.integer(13));
   r.candidates_done = static_cast<int>(q.integer(14));
@@ -509,13 +530,13 @@ RunInfo RunStore::run(std::int64_t id) const {
     throw InputError(
         {{Location{path_, 0, 0}, "run",
           fmt::format("the results store has no run {} (`wijksim runs --store {}` lists them)", id, path_)}});
-  return read_run(q);
+  return read_run(q, path_);
 }
 
 std::vector<RunInfo> RunStore::runs() const {
   Statement q(db_, path_, std::string(kRunColumns) + " ORDER BY runs.run_id");
   std::vector<RunInfo> out;
-  while (q.step()) out.push_back(read_run(q));
+  while (q.step()) out.push_back(read_run(q, path_));
   return out;
 }
 
@@ -541,8 +562,19 @@ std::vector<StoredScenario> RunStore::scenarios(std::int64_t run) const {
     s.hash = q.text(10);
     s.description = q.text(11);
     s.willingness_to_pay = q.real(12);
+    // Readers index the scenarios by their number and their comparators by it.
+    if (s.index != static_cast<int>(out.size()))
+      damaged(path_, run, fmt::format("numbers its scenario {} as {}", out.size(), q.integer(0)));
+    if (q.integer(5) < 1 || static_cast<double>(q.integer(5)) > kMaxHouseholds)
+      damaged(path_, run, fmt::format("gives scenario {} {} households", s.index, q.integer(5)));
     out.push_back(std::move(s));
   }
+  for (const StoredScenario& s : out)
+    if (s.comparator != -1 &&
+        (s.comparator < 0 || s.comparator >= static_cast<int>(out.size()) || s.comparator == s.index))
+      damaged(path_, run,
+              fmt::format("gives scenario {} the comparator {}, none of its {} other scenarios", s.index,
+                          s.comparator, out.size() - 1));
   return out;
 }
 

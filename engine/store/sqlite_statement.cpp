@@ -42,8 +42,18 @@ void sqlite_failure(sqlite3* db, const std::string& path, const std::string& doi
 }
 
 Statement::Statement(sqlite3* db, const std::string& path, const std::string& sql) : db_(db), path_(path) {
-  if (sqlite3_prepare_v2(db, sql.c_str(), static_cast<int>(sql.size()), &stmt_, nullptr) != SQLITE_OK)
+  if (sqlite3_prepare_v2(db, sql.c_str(), static_cast<int>(sql.size()), &stmt_, nullptr) != SQLITE_OK) {
+    // A store of this schema version (checked when it was opened) without one of its tables or columns has
+    // been edited or damaged: bad input, as a corrupt file is.
+    const std::string why = sqlite3_errmsg(db);
+    if (why.starts_with("no such table") || why.starts_with("no such column"))
+      throw InputError(
+          {{Location{path, 0, 0}, "--store",
+            fmt::format("cannot read it: the results store is damaged ({}); `sqlite3 {} .recover` "
+                        "may save the runs it held",
+                        why, path)}});
     sqlite_failure(db, path, "read it");
+  }
 }
 
 Statement::~Statement() {
