@@ -842,6 +842,29 @@ TEST_CASE("broken scenarios across files: extends and comparator", "[input]") {
         "extends: real/parent.yaml\nname: c\ncomparator: plain/../base.yaml\n", dir / "child2.yaml");
     CHECK(plain.base().comparator == dir / "base.yaml");
   }
+  SECTION("a lattice of files (each extends the one below twice) is read once a file, not once a path") {
+    // 25 levels of [below, below]: 2^25 paths to base.yaml, which resolving each path anew took hours over
+    // (an outside attack's 3 parents a level took 14 s at 5 levels); one read a file is instant.
+    std::string below = "base.yaml";
+    for (int level = 1; level <= 25; ++level) {
+      const std::string name = "lattice" + std::to_string(level) + ".yaml";
+      dir.write(name, "extends: [" + below + ", " + below + "]\nname: l" + std::to_string(level) + "\n");
+      below = name;
+    }
+    const ScenarioSource src =
+        ScenarioSource::load_string("extends: " + below + "\nname: top\n", dir / "top.yaml");
+    CHECK(src.base().name == "top");
+    CHECK(src.base().population.households == 500);  // base.yaml's, through every level
+    // A lattice deeper than the chain's limit is refused as a chain is.
+    for (int level = 26; level <= 40; ++level) {
+      const std::string name = "lattice" + std::to_string(level) + ".yaml";
+      dir.write(name, "extends: [" + below + ", " + below + "]\nname: l" + std::to_string(level) + "\n");
+      below = name;
+    }
+    const auto d = diagnostics_of("extends: " + below + "\nname: top\n", dir / "top.yaml");
+    REQUIRE(!d.empty());
+    CHECK_THAT(d[0].message, Catch::Contains("extends chain longer than"));
+  }
   SECTION("a scenario file whose name is too long: said so, not 'no such file'") {
     const std::string name = dir / (std::string(300, 'a') + ".yaml");
     try {

@@ -4,7 +4,9 @@
 
 #include <algorithm>
 #include <fstream>
+#include <map>
 #include <system_error>
+#include <utility>
 
 #include "wijksim/core/file_path.h"
 #include "wijksim/core/units.h"
@@ -134,9 +136,11 @@ class Resolver {
   std::optional<Node> resolve(const std::string& text, const std::string& file, std::vector<std::string>* parents,
                               std::vector<std::string>* merge_order) {
     chain_.clear();
+    order_.clear();
     parents_ = parents;
-    merge_order_ = merge_order;
-    return resolve_file(text, file);
+    std::optional<Node> out = resolve_file(text, file);
+    if (merge_order) *merge_order = order_;
+    return out;
   }
 
  private:
@@ -147,6 +151,7 @@ class Resolver {
 
   std::optional<Node> resolve_file(const std::string& text, const std::string& file) {
     chain_.push_back(identity(file));  // the files being resolved, innermost last: a cycle shows here
+    deepest_ = std::max(deepest_, chain_.size());
     std::optional<Node> root = parse_yaml(text, file, d_);
     if (!root) return std::nullopt;
     const fs::path dir = fs::path(file).parent_path();
@@ -162,7 +167,7 @@ class Resolver {
     int e = root->find("extends");
     if (e < 0) {
       chain_.pop_back();
-      if (merge_order_) merge_order_->push_back(file);
+      note_merged(file);
       return root;
     }
     Node ext = std::move(root->children[static_cast<std::size_t>(e)]);
@@ -195,7 +200,7 @@ class Resolver {
     }
     merge_into(*merged, std::move(*root));
     chain_.pop_back();
-    if (merge_order_) merge_order_->push_back(file);
+    note_merged(file);
     return merged;
   }
 
@@ -213,24 +218,63 @@ class Resolver {
       d_.add(ext.where, "extends", fmt::format("extends chain longer than {} files", kMaxExtends));
       return std::nullopt;
     }
+    // A file met again on another path (a list of parents that share an ancestor) resolves as it did the
+    // first time: taken from `resolved_`, so that a lattice of files is read once each, not once per path
+    // (2^n times for n levels of two parents each).
+    if (auto it = resolved_.find(parent_id); it != resolved_.end()) {
+      if (chain_.size() + it->second.height - 1 >= kMaxExtends) {
+        d_.add(ext.where, "extends", fmt::format("extends chain longer than {} files", kMaxExtends));
+        return std::nullopt;
+      }
+      if (parents_) parents_->push_back(parent_file.string());
+      for (const std::string& f : it->second.merge_order) note_merged(f);
+      return it->second.node;
+    }
     std::string parent_text, why;
     if (parents_) parents_->push_back(parent_file.string());
-    if (!read_file(parent_file, parent_text, why)) {
+    // Its own merge order, apart, for the next path that reaches it.
+    std::vector<std::string> order_before = std::exchange(order_, {});
+    const std::size_t depth = chain_.size(), deepest_before = deepest_;
+    deepest_ = depth;
+    std::optional<Node> node;
+    if (read_file(parent_file, parent_text, why)) node = resolve_file(parent_text, parent_file.string());
+    Resolved& r = resolved_[parent_id];
+    r.height = std::max<std::size_t>(1, deepest_ - depth);
+    deepest_ = std::max(deepest_, deepest_before);
+    r.node = node;
+    r.merge_order = std::exchange(order_, std::move(order_before));
+    for (const std::string& f : r.merge_order) note_merged(f);
+    if (!why.empty()) {
       const std::string full = parent_file.string();
       d_.add(ext.where, "extends",
              full == ext.text
                  ? fmt::format("cannot read the scenario to extend, '{}': {}", ext.text, why)
                  : fmt::format("cannot read the scenario to extend, '{}' ({}): {}", ext.text, full, why));
-      return std::nullopt;
     }
-    return resolve_file(parent_text, parent_file.string());
+    return node;
   }
+
+  // `file`'s values were merged now: only a file's last merge counts (its values replace what came before),
+  // so it is listed once, there (a lattice of files would otherwise list one 2^n times).
+  void note_merged(const std::string& file) {
+    std::erase(order_, file);
+    order_.push_back(file);
+  }
+
+  // A file's resolution, for the next path that reaches it.
+  struct Resolved {
+    std::optional<Node> node;              // nothing when it could not be resolved (said the first time)
+    std::vector<std::string> merge_order;  // its chain's files in the order their values were merged
+    std::size_t height = 1;                // the files of the longest chain from it, itself included
+  };
 
   Diags& d_;
   fs::path root_dir_;
   std::vector<fs::path> chain_;
+  std::size_t deepest_ = 0;  // the longest chain_ while resolving the file at hand
+  std::map<fs::path, Resolved> resolved_;
   std::vector<std::string>* parents_ = nullptr;
-  std::vector<std::string>* merge_order_ = nullptr;
+  std::vector<std::string> order_;  // the files merged so far, each at its last merge (note_merged)
 };
 
 }  // namespace
