@@ -526,4 +526,22 @@ for c in "" run compare sweep calibrate validate trace calibration runs show exp
   long=$(COLUMNS=300 "$wijksim" $c --help | awk 'length($0) > 120' | head -1)
   [ -z "$long" ] || { echo "FAIL: '$c --help' has a line wider than 120 columns: $long"; fail=1; }
 done
+# Another user's read of a store it may not write, in a directory open to all (a sticky /tmp): it left
+# STORE-wal and STORE-shm as its own files, which the store's owner could then not write (its next run failed,
+# exit 3). Two unprivileged users (uids 65534 and 65533) play owner and reader; only where this runs as root
+# and those users can reach the program and the scenarios.
+if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null; then
+  as() { local uid=$1; shift; setpriv --reuid "$uid" --regid "$uid" --clear-groups "$@"; }
+  shared=$(mktemp -d /tmp/wijksim-shared.XXXXXX) && chmod 1777 "$shared"
+  if as 65534 "$wijksim" validate "$src/scenarios/baseline-velve.yaml" >/dev/null 2>&1; then
+    expect 0 "the owner's run into a store in a shared directory" as 65534 "$wijksim" run "$src/scenarios/baseline-velve.yaml" -r 1 -y 1 --store "$shared/own.db"
+    expect 0 "another user's listing of that store" as 65533 "$wijksim" runs --store "$shared/own.db"
+    [ ! -e "$shared/own.db-wal" ] && [ ! -e "$shared/own.db-shm" ] ||
+      { echo "FAIL: another user's read left $(ls "$shared")"; fail=1; }
+    expect 0 "the owner's next run into the store another user has read" as 65534 "$wijksim" run "$src/scenarios/baseline-velve.yaml" -r 1 -y 1 --store "$shared/own.db"
+  else
+    echo "skipped: another user's read (uid 65534 cannot run $wijksim on $src)"
+  fi
+  rm -rf "$shared"
+fi
 exit $fail

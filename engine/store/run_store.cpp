@@ -319,9 +319,18 @@ RunStore RunStore::open(const std::string& path, Mode mode) {
   // connection to close a store in write-ahead-log mode removes PATH-wal and PATH-shm, which a read-only
   // connection cannot, so a `runs` or `report` left them beside the store.
   const bool read_as_writer = mode == Mode::ReadOnly && exists && ::access(path.c_str(), W_OK) == 0;
+  // A reader that may not write the store, when no process has it open (no PATH-wal: the last connection to
+  // close removes it), reads it as immutable: a read-only connection would create PATH-wal and PATH-shm as
+  // this user's files, which the store's owner then cannot write, and its next run would fail. Immutable
+  // reads take no locks: a run started by the owner during the read could make this read fail or see the
+  // store as it was, never harm the store.
+  const bool unopened =
+      ::access((path + "-wal").c_str(), F_OK) != 0 && ::access((path + "-shm").c_str(), F_OK) != 0;
+  const bool immutable = mode == Mode::ReadOnly && exists && !read_as_writer && unopened;
   const int flags = mode == Mode::ReadOnly ? (read_as_writer ? SQLITE_OPEN_READWRITE : SQLITE_OPEN_READONLY)
                                            : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
-  if (sqlite3_open_v2(path.c_str(), &s.db_, flags, nullptr) != SQLITE_OK)
+  if (sqlite3_open_v2(immutable ? immutable_uri(path).c_str() : path.c_str(), &s.db_,
+                      immutable ? SQLITE_OPEN_READONLY | SQLITE_OPEN_URI : flags, nullptr) != SQLITE_OK)
     sqlite_failure(s.db_, path, exists ? "open it" : "create it");
   sqlite3_extended_result_codes(s.db_, 1);
   sqlite3_busy_timeout(s.db_, 60000);  // another process writing: wait for it rather than fail

@@ -6,6 +6,8 @@
 #include <cmath>
 #include <cstring>
 
+#include <unistd.h>
+
 #include "wijksim/core/error.h"
 
 namespace wijksim {
@@ -22,8 +24,23 @@ void sqlite_failure(sqlite3* db, const std::string& path, const std::string& doi
         "the disk is full or refused the write (a file-size limit or quota?); nothing of this step was kept";
   else if (primary == SQLITE_IOERR)
     why = fmt::format("a read or write failed ({}); nothing of this step was kept", why);
-  if (primary == SQLITE_READONLY || primary == SQLITE_CANTOPEN || primary == SQLITE_PERM)
-    why = "the file or its directory is not writable (" + why + ")";
+  if (primary == SQLITE_READONLY || primary == SQLITE_CANTOPEN || primary == SQLITE_PERM) {
+    // A store this process may write, with a log or shared-memory file it may not: made by another user's
+    // read of the store (a reader that cannot write the store creates them as its own).
+    std::string foreign;
+    for (const char* suffix : {"-wal", "-shm"})
+      if (const std::string f = path + suffix; ::access(path.c_str(), W_OK) == 0 &&
+                                               ::access(f.c_str(), F_OK) == 0 &&
+                                               ::access(f.c_str(), W_OK) != 0)
+        foreign = f;
+    why = foreign.empty()
+              ? "the file or its directory is not writable (" + why + ")"
+              : fmt::format(
+                    "'{}' is not writable by this user (another user's read of the store left it; when no "
+                    "run writes the store, that user or the directory's owner may remove {}-wal and "
+                    "{}-shm) ({})",
+                    foreign, path, path, why);
+  }
   if (primary == SQLITE_NOTADB)
     why = "it is not a wijksim results store (not an SQLite database: " + why + ")";
   if (primary == SQLITE_CORRUPT)
