@@ -539,6 +539,11 @@ if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null; then
     [ ! -e "$shared/own.db-wal" ] && [ ! -e "$shared/own.db-shm" ] ||
       { echo "FAIL: another user's read left $(ls "$shared")"; fail=1; }
     expect 0 "the owner's next run into the store another user has read" as 65534 "$wijksim" run "$src/scenarios/baseline-velve.yaml" -r 1 -y 1 --store "$shared/own.db"
+    # A store its owner opens to others (mode 666): its lock file follows (it stayed 644, and another user's
+    # run could not lock its run: exit 3).
+    as 65534 chmod 666 "$shared/own.db"
+    expect 0 "the owner's run into the store opened to all" as 65534 "$wijksim" run "$src/scenarios/baseline-velve.yaml" -r 1 -y 1 --store "$shared/own.db"
+    expect 0 "another user's run into the store opened to all" as 65533 "$wijksim" run "$src/scenarios/baseline-velve.yaml" -r 1 -y 1 --store "$shared/own.db"
   else
     echo "skipped: another user's read (uid 65534 cannot run $wijksim on $src)"
   fi

@@ -59,6 +59,14 @@ std::optional<RunLock> RunLock::try_lock(const std::string& store_path, std::int
                     "remove it, and wijksim makes it again",
                     store_path, path));
   }
+  // Whoever may write the store may lock its runs: the lock file takes the store's permissions, as SQLite's
+  // STORE-wal does (a group-writable store's lock file was the umask's 644, and a second user of the group
+  // could not run). Only its owner can change them.
+  struct stat store {
+  }, lock{};
+  if (::stat(store_path.c_str(), &store) == 0 && ::fstat(fd, &lock) == 0 && lock.st_uid == ::geteuid() &&
+      (lock.st_mode & 0666) != (store.st_mode & 0666))
+    (void)::fchmod(fd, store.st_mode & 0666);
   struct flock l = byte_of(run, F_WRLCK);
   if (::fcntl(fd, F_OFD_SETLK, &l) == 0) return RunLock(fd);
   const int err = errno;
