@@ -222,6 +222,18 @@ void print_farm_stats(const cluster::FarmStats& f, const std::string& unit = "un
           f.ranks[r].transport.bytes_sent);
 }
 
+// "stored as run N in STORE", unless the store's name no longer leads to the file the run was written into
+// (removed, or another file put in its place while the run wrote it): then the run is lost with that file,
+// and saying it is stored, or writing a report from whatever STORE is now, would mislead.
+void say_stored(const RunWriter& recorder, const std::string& store) {
+  if (recorder.store_replaced())
+    throw Error(
+        fmt::format("the results store '{}' was removed or replaced while the run wrote it: run {} went "
+                    "with the file that was there and is not kept; run the command again to keep it",
+                    store, recorder.run_id()));
+  cli::err("stored as run {} in {}\n", recorder.run_id(), store);
+}
+
 // An output refused after the simulation (a file put in its place meanwhile, a link): the problems, then what
 // was simulated and where it is kept, instead of "nothing was simulated".
 // `also`: what became of the other outputs (the report), said after.
@@ -434,7 +446,7 @@ int run_or_compare(const std::string& command, Options o, bool with_comparators,
       write_file_atomically(text_output, printed, "--output", kept_by_tables);
       cli::err("wrote {}\n", text_output);
     }
-    if (recorder) cli::err("stored as run {} in {}\n", recorder->run_id(), o.store);
+    if (recorder) say_stored(*recorder, o.store);
     if (world.size() > 1) print_farm_stats(coordinator.stats());
     if (o.report) {
       writing_report = true;
@@ -610,7 +622,7 @@ int calibrate(const Options& o, const std::string& command_line, cluster::World&
   }
   cli::write_out(render_table(report, TextOptions{cli::output_width(stdout), {}}));
   cli::err("wrote {} parameter sets to {}\n", result.sets.size(), output);
-  if (recorder) cli::err("stored as run {} in {}\n", recorder->run_id(), o.store);
+  if (recorder) say_stored(*recorder, o.store);
   if (world.size() > 1) print_farm_stats(coordinator.stats(), "candidate");
   return kOk;
 }

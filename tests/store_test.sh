@@ -360,4 +360,26 @@ code=$?
 code=$?
 [ "$code" -eq 3 ] && grep -q "the directory .* does not exist" nodir.err && echo "ok: a store in a missing directory" ||
   say_fail "a store in a missing directory: exit $code: $(cat nodir.err)"
+
+# The store removed, or another put in its place, while a run writes it: the run went with the file it was
+# written into, so it is not said to be "stored" (it was, exit 0), and no report is written from the file
+# now at that path. The writer pauses after its first draw (test hook) while the store is removed or replaced.
+for how in removed replaced; do
+  rm -f gone.db* "$tmp/go-g"*
+  WIJKSIM_TEST_PAUSE_AFTER_DRAW="1:$tmp/go-g" "$wijksim" compare "$src/scenarios/pilot.yaml" -r 1 -y 1 --draws 3 \
+    --threads 1 --store gone.db --report gone.html >/dev/null 2>gone.err &
+  pg=$!
+  if wait_paused "$tmp/go-g" $pg; then
+    rm -f gone.db gone.db-wal gone.db-shm
+    [ "$how" = replaced ] && cp clean.db gone.db
+    touch "$tmp/go-g"
+    wait $pg
+    code=$?
+    if [ "$code" -eq 3 ] && grep -q "was removed or replaced while the run wrote it" gone.err && ! grep -q "stored as run" gone.err &&
+      [ ! -e gone.html ]; then echo "ok: the store $how during the run: not said to be stored (exit 3)"
+    else say_fail "the store $how during the run: exit $code: $(cat gone.err)"; fi
+  else
+    say_fail "the store $how during the run: the writer never paused: $(cat gone.err)"
+  fi
+done
 exit $fail

@@ -15,6 +15,7 @@
 #include <thread>
 #include <tuple>
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "wijksim/core/atomic_file.h"
@@ -333,6 +334,10 @@ RunStore RunStore::open(const std::string& path, Mode mode) {
                       immutable ? SQLITE_OPEN_READONLY | SQLITE_OPEN_URI : flags, nullptr) != SQLITE_OK)
     sqlite_failure(s.db_, path, exists ? "open it" : "create it");
   sqlite3_extended_result_codes(s.db_, 1);
+  if (struct stat st{}; ::stat(path.c_str(), &st) == 0) {
+    s.device_ = st.st_dev;
+    s.inode_ = st.st_ino;
+  }
   sqlite3_busy_timeout(s.db_, 60000);  // another process writing: wait for it rather than fail
   if (read_as_writer) s.exec("PRAGMA query_only=1", "open it for reading");
   if (mode == Mode::ReadOnly) {
@@ -403,13 +408,20 @@ RunStore RunStore::open(const std::string& path, Mode mode) {
   return s;
 }
 
-RunStore::RunStore(RunStore&& o) noexcept : path_(std::move(o.path_)), db_(o.db_) {
+RunStore::RunStore(RunStore&& o) noexcept
+    : path_(std::move(o.path_)), db_(o.db_), device_(o.device_), inode_(o.inode_) {
   o.db_ = nullptr;
 }
 RunStore& RunStore::operator=(RunStore&& o) noexcept {
   std::swap(path_, o.path_);
   std::swap(db_, o.db_);
+  std::swap(device_, o.device_);
+  std::swap(inode_, o.inode_);
   return *this;
+}
+bool RunStore::replaced() const {
+  struct stat st {};
+  return ::stat(path_.c_str(), &st) != 0 || st.st_dev != device_ || st.st_ino != inode_;
 }
 RunStore::~RunStore() {
   if (db_) sqlite3_close_v2(db_);

@@ -177,6 +177,9 @@ class RunStore {
   ~RunStore();
 
   const std::string& path() const { return path_; }
+  // Whether `path()` no longer names the file this store opened (removed, or another file put in its place
+  // while it was written): what was written since is not where the path leads.
+  bool replaced() const;
 
   // A new run with its scenarios, payers and agencies (labels are shared by every scenario of a run). With
   // `lock`, the new run's lock (run_lock.h) is taken before the run becomes visible to other processes.
@@ -248,6 +251,7 @@ class RunStore {
   void exec(const char* sql, const char* doing) const;
   std::string path_;
   sqlite3* db_ = nullptr;
+  std::uint64_t device_ = 0, inode_ = 0;  // of the file opened (replaced)
 };
 
 // A run's summary figures as one flat vector and back (for storing, and for resuming a run).

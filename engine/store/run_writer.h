@@ -25,6 +25,9 @@ class RunWriter {
     store_.set_status(run_id_, "failed");
     settled_ = true;
   }
+  // Whether the store's path no longer leads to the file the run was written into (removed or replaced while
+  // it ran): then the run is not where the store's name says.
+  bool store_replaced() const { return store_.replaced(); }
   RunWriter(const RunWriter&) = delete;
   RunWriter& operator=(const RunWriter&) = delete;
 
