@@ -1102,6 +1102,24 @@ Commands define_commands(CLI::App& app, Options& o, std::vector<CLI::Option*>& s
   return k;
 }
 
+// The first argument (before a lone --) that looks like an option (--name, --name=value, -x...) that neither
+// the command given nor wijksim itself has; empty if there is none. A negative number is a value.
+static std::string unknown_option(const CLI::App& app, int argc, char** argv) {
+  const CLI::App* sub = app.get_subcommands().empty() ? nullptr : app.get_subcommands().front();
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    if (a == "--") break;
+    if (a.size() < 2 || a[0] != '-' || std::isdigit(static_cast<unsigned char>(a[1])) || a[1] == '.')
+      continue;
+    if (sub != nullptr && a == sub->get_name()) continue;
+    const std::string name = a.starts_with("--") ? a.substr(0, a.find('=')) : a.substr(0, 2);
+    const bool known = (sub != nullptr && sub->get_option_no_throw(name) != nullptr) ||
+                       app.get_option_no_throw(name) != nullptr;
+    if (!known) return name;
+  }
+  return {};
+}
+
 // The first argument (before a lone --) that begins with '-' but names a file or a scenario: a user who
 // meant a file called -pilot.yaml. Empty if there is none.
 static std::string file_read_as_option(int argc, char** argv) {
@@ -1174,20 +1192,26 @@ static int command(int argc, char** argv) {
   try {
     app.parse(argc, argv);
     if (*trace_cmd && !*household && !*pick)
-      throw CLI::RequiredError("trace needs --household ID or --pick EVENT");
+      throw CLI::RequiredError("trace needs --household ID or --pick EVENT", CLI::ExitCodes::RequiredError);
   } catch (const CLI::ParseError& e) {
     if (!rank0) return e.get_exit_code() == 0 ? kOk : kUsage;
-    // CLI11 takes `run -pilot.yaml` for an option and then says only "scenario is required" (or that the
-    // argument was not expected).
-    if (dynamic_cast<const CLI::RequiredError*>(&e) != nullptr ||
-        dynamic_cast<const CLI::ExtrasError*>(&e) != nullptr)
-      if (const std::string file = file_read_as_option(argc, argv); !file.empty()) {
-        cli::err(
-            "error: {} is read as an option, not as a scenario: name the file {} (or put -- before "
-            "it)\nRun with --help for more information.\n",
-            cli::shell_word(file), cli::shell_word("./" + file));
-        return kUsage;
-      }
+    // CLI11 takes `run -pilot.yaml` for an option and then says only "scenario is required", that the
+    // argument was not expected, or (-d being --draws) that "ash.yaml" is not a number of draws.
+    if (const std::string file = file_read_as_option(argc, argv); !file.empty()) {
+      cli::err(
+          "error: {} is read as an option, not as a scenario: name the file {} (or put -- before "
+          "it)\nRun with --help for more information.\n",
+          cli::shell_word(file), cli::shell_word("./" + file));
+      return kUsage;
+    }
+    // An option the command does not have, followed by a value, makes CLI11 count the value as a second
+    // scenario ("scenario: at most 1 expected, 2 given"): the option is the mistake.
+    if (const std::string unknown = unknown_option(app, argc, argv); !unknown.empty()) {
+      const CLI::App* sub = app.get_subcommands().empty() ? &app : app.get_subcommands().front();
+      cli::err("error: {} has no option {}\nRun with --help for more information.\n",
+               sub == &app ? std::string("wijksim") : "wijksim " + sub->get_name(), cli::shell_word(unknown));
+      return kUsage;
+    }
     const int code = app.exit(e);
     return code == 0 ? kOk : kUsage;
   }

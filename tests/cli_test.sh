@@ -56,6 +56,15 @@ grep -q "^error: -pilot.yaml is read as an option, not as a scenario: name the f
 expect 2 "compare -pilot.yaml b.yaml" "$wijksim" compare -pilot.yaml b.yaml
 cd "$tmp"
 grep -q "^error: -pilot.yaml is read as an option" "$tmp/err" || { echo "FAIL: compare -pilot.yaml b.yaml: $(cat "$tmp/err")"; fail=1; }
+# -d is --draws: "-dash.yaml" said only that "ash.yaml" is not a number of draws.
+cd "$tmp/dash" && expect 2 "run -dash.yaml (read as -d ash.yaml)" "$wijksim" run -dash.yaml
+cd "$tmp"
+grep -q "^error: -dash.yaml is read as an option" "$tmp/err" || { echo "FAIL: run -dash.yaml: $(cat "$tmp/err")"; fail=1; }
+# An option the command does not have, with a value: it said "scenario: at most 1 expected, 2 given".
+expect 2 "trace with an option it does not have" "$wijksim" trace "$src/scenarios/pilot.yaml" --household 1 --draws 2
+grep -q "^error: wijksim trace has no option --draws" "$tmp/err" || { echo "FAIL: trace --draws 2: $(cat "$tmp/err")"; fail=1; }
+expect 2 "trace without a household" "$wijksim" trace "$src/scenarios/pilot.yaml"
+grep -q "^trace needs --household ID or --pick EVENT$" "$tmp/err" || { echo "FAIL: trace without a household: $(cat "$tmp/err")"; fail=1; }
 expect 1 "missing scenario file" "$wijksim" run "$tmp/missing.yaml"
 grep -q "missing.yaml" "$tmp/err" || { echo "FAIL: the error does not name the file"; fail=1; }
 printf 'name: broken\npopulation: {households: -3}\n' >"$tmp/broken.yaml"
