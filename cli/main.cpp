@@ -761,7 +761,7 @@ int validate(const Options& o) {
       const auto count = [](double n, const char* one, const char* many) {
         return fmt::format("{} {}", format_dutch(n, 0), n == 1 ? one : many);
       };
-      cli::out("{}: ok\n  {}, {}, {}, {}{}{}{}\n", path,
+      cli::out("{}: ok\n  {}, {}, {}, {}{}{}{}\n", printable(path),
                count(s.population.households, "household", "households"),
                count(static_cast<double>(s.domains.size()), "domain", "domains"),
                count(static_cast<double>(s.agencies.size()), "agency", "agencies"),
@@ -776,7 +776,8 @@ int validate(const Options& o) {
     } catch (const InputError& e) {
       ++bad;
       for (const Diagnostic& d : e.diagnostics()) cli::err("{}\n", d.to_string());
-      cli::err("{}: {} error{}\n", path, e.diagnostics().size(), e.diagnostics().size() == 1 ? "" : "s");
+      cli::err("{}: {} error{}\n", printable(path), e.diagnostics().size(),
+               e.diagnostics().size() == 1 ? "" : "s");
     }
   }
   return bad ? kBadInput : kOk;

@@ -60,6 +60,17 @@ grep -q "^error: -pilot.yaml is read as an option" "$tmp/err" || { echo "FAIL: c
 cd "$tmp/dash" && expect 2 "run -dash.yaml (read as -d ash.yaml)" "$wijksim" run -dash.yaml
 cd "$tmp"
 grep -q "^error: -dash.yaml is read as an option" "$tmp/err" || { echo "FAIL: run -dash.yaml: $(cat "$tmp/err")"; fail=1; }
+# A path holding a terminal's escape sequence is shown as \x1B in the tables and by validate, never raw (a
+# terminal would act on it).
+esc_dir="$tmp/esc$(printf '\033')[31mdir"
+mkdir -p "$esc_dir" && printf 'extends: %s\nname: esc\n' "$src/scenarios/pilot.yaml" >"$esc_dir/s.yaml"
+for cmd in "run -r 1 -y 1 --no-store" "validate"; do
+  # shellcheck disable=SC2086
+  "$wijksim" $cmd "$esc_dir/s.yaml" >"$tmp/out" 2>"$tmp/err"
+  if grep -q "$(printf '\033')" "$tmp/out" "$tmp/err" || ! grep -q 'esc\\x1B\[31mdir' "$tmp/out"; then
+    echo "FAIL: $cmd prints a path's escape sequence raw: $(cat -v "$tmp/out" | head -3)"; fail=1
+  else echo "ok: $cmd shows a path's escape sequence as \\x1B"; fi
+done
 # An option the command does not have, with a value: it said "scenario: at most 1 expected, 2 given".
 expect 2 "trace with an option it does not have" "$wijksim" trace "$src/scenarios/pilot.yaml" --household 1 --draws 2
 grep -q "^error: wijksim trace has no option --draws" "$tmp/err" || { echo "FAIL: trace --draws 2: $(cat "$tmp/err")"; fail=1; }

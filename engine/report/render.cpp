@@ -472,15 +472,17 @@ Report report_from_json(const std::string& text) {
 }
 
 std::string render(const Report& r, Format f, const TextOptions& text) {
+  // Names and paths come from files, which may hold anything: a control character (an escape sequence a
+  // terminal would act on) is shown as \xHH in text meant for a terminal. JSON escapes them itself.
   switch (f) {
     case Format::Table:
-      return render_table(r, text);
+      return printable(render_table(r, text), true);
     case Format::Csv:
-      return render_csv(r);
+      return printable(render_csv(r), true);
     case Format::Json:
       return render_json(r);
   }
-  return render_table(r, text);
+  return printable(render_table(r, text), true);
 }
 
 }  // namespace wijksim
