@@ -338,6 +338,12 @@ std::vector<Case> cases() {
        {exact(1, 7, "name",
               "expected a name that shows: not empty, without spaces at its ends and without control "
               "characters (tabs, line breaks)")}},
+      {"a description holding an escape (a terminal acts on it; line breaks and tabs are text)",
+       edit(b, 1, "test-city", "test-city\ndescription: \"a\\tb\\nc \\e[31mred\""),
+       {exact(
+           2, 14, "description",
+           "expected text: line breaks and tabs are fine, other control characters (such as an escape) are "
+           "not")}},
       {"a YAML tag, which nothing reads",
        edit(b, 45, "20", "!!str 20"),
        {exact(45, 15, "agencies.debt_help.capacity",

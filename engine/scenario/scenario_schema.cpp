@@ -35,7 +35,16 @@ void ScenarioSchema::run(const Node& root) {
              "expected a name that shows: not empty, without spaces at its ends and without control "
              "characters (tabs, line breaks)");
   }
-  if (auto t = text(top.get("description"), "description")) s_.description = *t;
+  if (auto t = text(top.get("description"), "description")) {
+    s_.description = *t;
+    // Shown in tables, the store and the report: line breaks and tabs are text, other control characters
+    // (an escape sequence a terminal acts on) are not.
+    if (std::any_of(t->begin(), t->end(),
+                    [](unsigned char c) { return (c < 0x20 && c != '\n' && c != '\t') || c == 0x7f; }))
+      d_.add(top.node().get("description")->where, "description",
+             "expected text: line breaks and tabs are fine, other control characters (such as an escape) are "
+             "not");
+  }
   if ((comparator_ = top.get("comparator")))
     if (auto t = text(comparator_, "comparator")) s_.comparator = *t;
   if ((targets_ = top.get("targets")))
