@@ -49,7 +49,8 @@ void say(const std::string& message) {
 
 // `at_once`: SIGQUIT (Ctrl-\), which asks to quit now: as a second Ctrl-C, the run kept and marked
 // interrupted (it was left "running", with no temporary file removed, by the default action).
-void on_signal(bool at_once) {
+void on_signal(int sig) {
+  const bool at_once = sig == SIGQUIT;
   State& s = state();
   std::unique_lock lock(s.m);
   if (s.worker) {
@@ -59,9 +60,15 @@ void on_signal(bool at_once) {
   if (!s.study) exit_now(s.message);
   if (++s.signals == 1 && !at_once) {
     g_stop.store(true);
-    say(fmt::format(
-        "interrupted: stopping after the {} in flight, which are kept (Ctrl-C again to stop at once)",
-        s.units));
+    // Said as what came: a SIGTERM from a scheduler or a script is not a Ctrl-C at the keyboard. Should the
+    // last ones in flight complete the run, it ends complete (exit 0), as asked of it.
+    say(sig == SIGINT
+            ? fmt::format("interrupted: stopping after the {} in flight, which are kept (Ctrl-C again to "
+                          "stop at once)",
+                          s.units)
+            : fmt::format(
+                  "{}: stopping after the {} in flight, which are kept (a second signal stops at once)",
+                  sig == SIGTERM ? "terminated (SIGTERM)" : "the terminal hung up (SIGHUP)", s.units));
     return;
   }
   // No run: --no-store, or a command that keeps none (sweep names no store).
@@ -111,7 +118,7 @@ void Interrupts::install() {
   std::thread([set] {
     for (;;) {
       int sig = 0;
-      if (sigwait(&set, &sig) == 0) on_signal(sig == SIGQUIT);
+      if (sigwait(&set, &sig) == 0) on_signal(sig);
     }
   }).detach();
 }

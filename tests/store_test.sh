@@ -196,6 +196,9 @@ fi
 stop_at_draw3 HUP hup
 if [ "$code" -eq 130 ] && [ "$(status_of hup.db)" = interrupted ] && [ "$(draws_done hup.db)" -ge 3 ]; then
   echo "ok: SIGHUP after draw 3 stops the PSA as Ctrl-C does (exit 130, interrupted, $(draws_done hup.db) draws kept)"
+  # Said as what came, not as a Ctrl-C at the keyboard.
+  grep -q "^the terminal hung up (SIGHUP): stopping after" hup.err && ! grep -q "Ctrl-C again" hup.err ||
+    say_fail "SIGHUP is said as a Ctrl-C: $(cat hup.err)"
 else
   say_fail "SIGHUP: exit $code, status $(status_of hup.db), $(draws_done hup.db) draws: $(cat hup.err)"
 fi
