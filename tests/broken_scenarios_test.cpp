@@ -333,6 +333,20 @@ std::vector<Case> cases() {
        {exact(31, 46, "domains.money.escalation.5",
               "'5' is not a key: inside { } a decimal comma ends the number before it and YAML reads what "
               "follows as a key of its own; write a decimal point (2.5, not 2,5)")}},
+      {"a number beyond what a number can hold (it said only 'expected a number')",
+       edit(b, 46, "500", "1e400"),
+       {exact(
+           46, 18, "agencies.debt_help.intake_cost",
+           "expected a number, found '1e400', which is beyond the largest a number can be (about 1.8e308)")}},
+      {"a number too close to 0 to be held",
+       edit(b, 46, "500", "1e-400"),
+       {exact(46, 18, "agencies.debt_help.intake_cost",
+              "expected a number, found '1e-400', which is too close to 0 to be held: write 0, or a number "
+              "of at "
+              "least 1e-300")}},
+      {"a number as a key on a line of its own: an unknown key, not a decimal comma inside { }",
+       edit(b, 1, "test-city", "test-city\n1: 2"),
+       {part(2, 1, "1", "unknown key '1'; expected one of: name, description")}},
       {"a name with a space at its end (two columns would read alike)",
        edit(b, 1, "test-city", "\"test-city \""),
        {exact(1, 7, "name",

@@ -3,8 +3,10 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <charconv>
 #include <cmath>
+#include <cstdlib>
 
 namespace wijksim::loader {
 
@@ -40,7 +42,9 @@ void MapReader::done(std::string_view noun) {
           m.explained = true;
       // `cost: 7500,5` inside { } is two entries, `cost: 7500` and a key `5`: the number was cut at its
       // comma.
-      if (!k.empty() && std::all_of(k.begin(), k.end(), [](unsigned char c) { return std::isdigit(c); }))
+      // Only where it shares its line with the key before it: a number as a key of its own line is not that.
+      if (!k.empty() && std::all_of(k.begin(), k.end(), [](unsigned char c) { return std::isdigit(c); }) &&
+          i > 0 && n_.key_where[i].line == n_.key_where[i - 1].line)
         msg = fmt::format(
             "'{}' is not a key: inside {{ }} a decimal comma ends the number before it and YAML reads what "
             "follows as a key of its own; write a decimal point (2.5, not 2,5)",
@@ -75,6 +79,22 @@ std::string not_a_number(const Node& n) {
                    [](unsigned char c) { return std::tolower(c); });
     if (parse_double(t, v) || lower == ".inf" || lower == "-.inf" || lower == "+.inf" || lower == ".nan")
       return fmt::format("expected a finite number, found '{}'", t);
+    // A numeral beyond what a double holds (1e400), or too close to 0 to hold (1e-400).
+    if (!t.empty()) {
+      errno = 0;
+      char* end = nullptr;
+      const double x = std::strtod(t.c_str(), &end);
+      if (end == t.c_str() + t.size() && errno == ERANGE)
+        return std::abs(x) > 1
+                   ? fmt::format(
+                         "expected a number, found '{}', which is beyond the largest a number can be "
+                         "(about 1.8e308)",
+                         t)
+                   : fmt::format(
+                         "expected a number, found '{}', which is too close to 0 to be held: write 0, "
+                         "or a number of at least 1e-300",
+                         t);
+    }
   }
   return fmt::format("expected a number, found {}", found(n));
 }
