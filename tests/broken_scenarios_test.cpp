@@ -343,6 +343,11 @@ std::vector<Case> cases() {
        {exact(46, 18, "agencies.debt_help.intake_cost",
               "expected a number, found '1e-400', which is too close to 0 to be held: write 0, or a number "
               "of at least 1e-300")}},
+      {"a subnormal number: 'above 0', yet it printed as 0",
+       edit(b, 46, "500", "4.9e-324"),
+       {exact(46, 18, "agencies.debt_help.intake_cost",
+              "expected a number, found '4.9e-324', which is too close to 0 to be held: write 0, or a number "
+              "of at least 1e-300")}},
       {"a number as a key on a line of its own: an unknown key, not a decimal comma inside { }",
        edit(b, 1, "test-city", "test-city\n1: 2"),
        {part(2, 1, "1", "unknown key '1'; expected one of: name, description")}},

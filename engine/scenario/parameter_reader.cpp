@@ -16,7 +16,8 @@ bool parse_double(std::string_view s, double& v) {
   if (!s.empty() && s.front() == '+') s.remove_prefix(1);
   if (s.empty()) return false;
   auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  return ec == std::errc() && end == s.data() + s.size();
+  // A subnormal (4.9e-324) is "above 0" yet prints as 0 and loses its digits: read as too close to 0.
+  return ec == std::errc() && end == s.data() + s.size() && std::fpclassify(v) != FP_SUBNORMAL;
 }
 
 bool valid_name(std::string_view s) {
