@@ -264,6 +264,9 @@ grep -q "^Warm-up, in short" "$tmp/out" || { echo "FAIL: trace does not summaris
 expect 0 "trace --warmup lists the warm-up" "$wijksim" trace "$src/scenarios/pilot.yaml" --household 5 -y 1 --warmup
 grep -q "^week -1040  " "$tmp/out" || { echo "FAIL: trace --warmup does not list week -1040"; fail=1; }
 grep -q "cost € [0-9.]*,[0-9][0-9] " "$tmp/out" || { echo "FAIL: trace writes no cost in Dutch euros (€ 1.234,50)"; fail=1; }
+# The warm-up books nothing (model.md 3.1): a cost traced there says so (it read as booked).
+awk '/^week +-[0-9]+ +cost /' "$tmp/out" | grep -v -q "(warm-up: not booked)$" &&
+  { echo "FAIL: a warm-up cost reads as booked: $(awk '/^week +-[0-9]+ +cost /' "$tmp/out" | head -2)"; fail=1; }
 grep -q "trust [01],[0-9][0-9]" "$tmp/out" || { echo "FAIL: trace writes trust without a decimal comma"; fail=1; }
 expect 0 "trace accepts --no-store" "$wijksim" trace "$src/scenarios/pilot.yaml" --household 5 -y 1 --no-store
 expect 1 "trace a household that does not exist" "$wijksim" trace "$src/scenarios/pilot.yaml" --household 999999 -y 1

@@ -42,8 +42,11 @@ std::string trace_text(const Scenario& s, const RunResult& r, const TraceOptions
     }
     // A line that belongs to the one above (a cost) keeps its indent.
     const std::size_t indent = std::min(e.what.find_first_not_of(' '), e.what.size());
-    out += text::wrap(e.what.substr(indent), width,
-                      fmt::format("week {:>5}  {}", e.week - warmup, std::string(indent, ' ')),
+    // The warm-up books nothing (model.md 3.1): its costs are what the events would cost.
+    const std::string what =
+        e.what.substr(indent) +
+        (e.kind == TraceEvent::Kind::Cost && e.week <= warmup ? " (warm-up: not booked)" : "");
+    out += text::wrap(what, width, fmt::format("week {:>5}  {}", e.week - warmup, std::string(indent, ' ')),
                       std::string(14 + indent, ' '));
     return true;
   };
@@ -65,8 +68,8 @@ std::string trace_text(const Scenario& s, const RunResult& r, const TraceOptions
     }
     out += text::wrap("Warm-up, in short (--warmup lists it week by week):", width, "", "");
     out += text::wrap(
-        fmt::format("{}, {}, {}, {}; {} booked for its intakes and escalations "
-                    "(treatment shows as 'open cases' in its state)",
+        fmt::format("{}, {}, {}, {}; its intakes and escalations would have cost {} (the warm-up books "
+                    "nothing; treatment at an agency paid per case shows as 'open cases' in its state)",
                     count(problems, "new problem", "new problems"),
                     count(resolved, "problem resolved", "problems resolved"),
                     count(bounces, "bounce", "bounces"), count(escalations, "escalation", "escalations"),

@@ -521,12 +521,13 @@ class Run {
       if (p.duplicate != kNoAgency) s += fmt::format(" (+ duplicate at {})", s_->agencies[p.duplicate].name);
     }
     // What its open cases cost their agencies each week from the next week on (booked for all cases
-    // together, step_week), per payer.
+    // together, step_week), per payer: at agencies paid per case only (a capacity-funded agency's budget is
+    // paid per place, whoever fills it: model.md 12).
     std::vector<Cents> weekly(static_cast<std::size_t>(m_->payers()), 0);
     for (const Problem& p : h.problems) {
-      if (p.status() == ProblemStatus::Treatment)
+      if (p.status() == ProblemStatus::Treatment && m_->agency(p.agency).activity_funded)
         weekly[m_->agency(p.agency).payer] += m_->agency(p.agency).cost_per_case_week;
-      if (p.duplicate != kNoAgency)
+      if (p.duplicate != kNoAgency && m_->agency(p.duplicate).activity_funded)
         weekly[m_->agency(p.duplicate).payer] += m_->agency(p.duplicate).duplicate_cost_per_week;
     }
     for (int p = 0; p < m_->payers(); ++p)
