@@ -15,6 +15,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <limits>
 #include <memory>
 #include <new>
@@ -330,7 +331,7 @@ int run_or_compare(const std::string& command, Options o, bool with_comparators,
   if (!text_output.empty()) check_output(text_output, "--output", kept_by_tables);
   std::vector<KeptFile> kept_by_report = kept_by_tables;
   if (!text_output.empty()) kept_by_report.push_back({text_output, "the file the tables go to (--output)"});
-  if (o.report) check_output(*o.report, "--report", kept_by_report);
+  if (o.report) check_output(*o.report, "--report", kept_by_report, OutputKind::Report);
 
   // What is kept as it completes: a parameter draw, or in the base case a replication (study.h, DrawSink).
   const std::string units = study.draws > 0 ? "draws" : "replications";
@@ -555,7 +556,24 @@ int calibrate(const Options& o, const std::string& command_line, cluster::World&
     const std::vector<KeptFile> store = store_files(o.store);
     kept.insert(kept.end(), store.begin(), store.end());
   }
-  check_output(output, "--output", kept);
+  check_output(output, "--output", kept, OutputKind::ParameterSets);
+  // Another scenario's sets (its `# scenario:` line names another file): a calibration replaces its own
+  // scenario's sets only (calibrating the neighbourhood with -o sets/enschede.csv replaced the city's).
+  if (std::ifstream in(output); in) {
+    std::string first, second;
+    std::getline(in, first);
+    std::getline(in, second);
+    const std::string prefix = "# scenario: ";
+    if (first == "# wijksim calibrate" && second.starts_with(prefix)) {
+      const std::string named = second.substr(prefix.size(), second.rfind(" (content ") - prefix.size());
+      if (std::filesystem::path(named).filename() != std::filesystem::path(o.scenarios.front()).filename())
+        throw InputError(
+            {{Location{output, 0, 0}, "--output",
+              fmt::format("this file holds the parameter sets of another scenario ({}): it is left "
+                          "as it is; name another file",
+                          named)}});
+    }
+  }
   std::optional<CalibrationRecorder> recorder;
   if (!o.no_store) {
     recorder.emplace(plan, o.store, command_line, o.resume);
@@ -610,7 +628,8 @@ int calibrate(const Options& o, const std::string& command_line, cluster::World&
                                                   recorder->run_id(), o.store)
                                     : std::string("interrupted while writing the parameter sets"));
   try {
-    write_file_atomically(output, calibration_sets_text(plan, result), "--output", kept);
+    write_file_atomically(output, calibration_sets_text(plan, result), "--output", kept,
+                          OutputKind::ParameterSets);
   } catch (const InputError& e) {
     return output_refused(
         e, recorder ? std::optional<std::int64_t>(recorder->run_id()) : std::nullopt, o.store,

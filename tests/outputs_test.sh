@@ -124,6 +124,25 @@ unchanged sets/velve.csv velve-sets.orig "--output the parameter sets"
 expect 1 "calibrate --output the parameter sets the scenario draws from is refused" "sets/velve.csv.*parameter sets" \
   "$wijksim" calibrate baseline-velve.yaml --no-store --output sets/velve.csv
 unchanged sets/velve.csv velve-sets.orig "calibrate --output the parameter sets"
+# A wijksim file of another kind is not replaced either: a calibration's sets (hours of work) under tables,
+# a report, or another scenario's calibration (sweep --output, report -o and calibrate -o replaced them).
+cp sets/velve.csv mine-sets.csv && cp sets/enschede.csv city-sets.csv
+expect 1 "sweep --output over a calibration's sets is refused" "mine-sets.csv.*parameter sets, which only an output of that kind" \
+  "$wijksim" sweep pilot.yaml --parameter coaches.fte --from 1 --to 5 --steps 2 -r 1 -y 1 --output mine-sets.csv
+unchanged mine-sets.csv sets/velve.csv "sweep --output over a calibration's sets"
+expect 1 "report -o over a calibration's sets is refused" "mine-sets.csv.*parameter sets" \
+  "$wijksim" report 1 --store rs.db -o mine-sets.csv
+unchanged mine-sets.csv sets/velve.csv "report -o over a calibration's sets"
+expect 1 "calibrate -o over another scenario's sets is refused" "city-sets.csv.*parameter sets of another scenario" \
+  "$wijksim" calibrate baseline-velve.yaml --no-store --output city-sets.csv
+unchanged city-sets.csv sets/enschede.csv "calibrate -o over another scenario's sets"
+"$wijksim" run baseline-velve.yaml "${small[@]}" --no-store --format csv --output tables.csv >/dev/null 2>&1
+cp tables.csv tables.orig
+expect 1 "report -o over wijksim's tables is refused" "tables.csv.*tables, which only an output of that kind" \
+  "$wijksim" report 1 --store rs.db -o tables.csv
+unchanged tables.csv tables.orig "report -o over wijksim's tables"
+expect 0 "tables over tables are replaced" "" "$wijksim" run baseline-velve.yaml "${small[@]}" --no-store --output tables.csv
+restore
 ln pilot.yaml hardlink.txt
 expect_kept 1 "--output a hard link to the scenario is refused (same file, other name)" "hardlink.txt.*scenario" \
   "$wijksim" run pilot.yaml "${small[@]}" --no-store --output hardlink.txt

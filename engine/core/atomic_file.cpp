@@ -167,14 +167,14 @@ void put_in_place(const std::string& tmp, const std::string& path, const std::st
 }  // namespace
 
 void write_file_atomically(const std::string& path, const std::string& text, const std::string& option,
-                           const std::vector<KeptFile>& kept) {
-  check_output(path, option, kept);
+                           const std::vector<KeptFile>& kept, OutputKind kind) {
+  check_output(path, option, kept, kind);
   Temporary tmp(temporary_name(directory_of(path), "tmp"));
   write_new_file(tmp.path, path, text);  // on failure, ~Temporary removes what was written
   test_hooks::while_writing_output();
   bool keep_tmp = false;
   try {
-    put_in_place(tmp.path, path, option, kept, OutputKind::File, keep_tmp);
+    put_in_place(tmp.path, path, option, kept, kind, keep_tmp);
   } catch (...) {
     if (keep_tmp) tmp.release();  // it holds the old file now: never removed
     throw;

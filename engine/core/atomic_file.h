@@ -27,7 +27,8 @@ namespace wijksim {
 // Throws InputError when `path` may not be an output (output_path.h: named after `option` in the message),
 // and Error naming the file and the reason when it cannot be written.
 void write_file_atomically(const std::string& path, const std::string& text,
-                           const std::string& option = "--output", const std::vector<KeptFile>& kept = {});
+                           const std::string& option = "--output", const std::vector<KeptFile>& kept = {},
+                           OutputKind kind = OutputKind::Tables);
 
 // Removes the temporary files and staging directories of the writes in progress: for a process about to end
 // on a signal (cli/interrupts.h), so that stopping it while it writes leaves nothing behind. Safe to call

@@ -9,6 +9,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <system_error>
 
 #include "wijksim/core/error.h"
@@ -166,12 +167,29 @@ bool written_by_wijksim(const std::string& path, OutputKind kind, std::string& w
   head.resize(static_cast<std::size_t>(in.gcount()));
   const std::string_view h = head;
   // How each output of wijksim begins: tables as text (their first line names wijksim, its version and the
-  // command), as CSV (their whole header) and as JSON; calibrate's parameter sets; the HTML report (its
-  // generator); and, for an export's own files only, a header of the store's columns.
-  return tables_text_line(h) || h.starts_with("scenario,comparator,table,row,column,unit,mean,sd,se,lo,hi,n,text\n") ||
-         h.starts_with("{\n  \"wijksim\":") || h.starts_with("# wijksim calibrate\n") ||
-         (h.starts_with("<!DOCTYPE html>") && h.find("<meta name=\"generator\" content=\"wijksim ") != h.npos) ||
-         (kind == OutputKind::ExportFile && h.starts_with("run_id,"));
+  // command), as CSV (their whole header) and as JSON; the HTML report (its generator); calibrate's
+  // parameter sets; and an export's files, a header of the store's columns.
+  std::optional<OutputKind> is;
+  if (tables_text_line(h) ||
+      h.starts_with("scenario,comparator,table,row,column,unit,mean,sd,se,lo,hi,n,text\n") ||
+      h.starts_with("{\n  \"wijksim\":"))
+    is = OutputKind::Tables;
+  else if (h.starts_with("<!DOCTYPE html>") &&
+           h.find("<meta name=\"generator\" content=\"wijksim ") != h.npos)
+    is = OutputKind::Report;
+  else if (h.starts_with("# wijksim calibrate\n"))
+    is = OutputKind::ParameterSets;
+  else if (kind == OutputKind::ExportFile && h.starts_with("run_id,"))
+    is = OutputKind::ExportFile;  // a CSV of anyone's may begin so: only an export's own names are taken as
+                                  // its
+  // An export holds the tables too (tables.csv).
+  if (is == OutputKind::Tables && kind == OutputKind::ExportFile) is = OutputKind::ExportFile;
+  if (is && *is != kind) {
+    constexpr const char* kNames[] = {"wijksim's tables", "wijksim's HTML report",
+                                      "wijksim calibrate's parameter sets", "a file of wijksim's export"};
+    why = fmt::format("{}, which only an output of that kind replaces", kNames[static_cast<int>(*is)]);
+  }
+  return is && *is == kind;
 }
 
 void check_output(const std::string& path, const std::string& option, const std::vector<KeptFile>& kept,
@@ -208,6 +226,8 @@ void check_output(const std::string& path, const std::string& option, const std:
                ? "this file exists and wijksim did not write it (it does not begin as a report, tables, "
                  "parameter sets or an export of wijksim do): it is left as it is; remove it or name another "
                  "file"
+           : unread.starts_with("wijksim") || unread.starts_with("a file of wijksim")
+               ? fmt::format("this file is {}: it is left as it is; remove it or name another file", unread)
                : fmt::format("this file exists and cannot be read ({}), so nothing shows that wijksim wrote "
                              "it: it is left as it is; remove it or name another file",
                              unread));

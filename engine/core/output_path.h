@@ -33,10 +33,13 @@ struct KeptFile {
 // is a new name in a directory that does not exist.
 // What an output is, for what it may replace: a file an export writes into its directory may replace an
 // earlier export's file (its first line a header of the store's columns, "run_id,..."), any other output not.
-enum class OutputKind { File, ExportFile };
+// What an output is, for which wijksim file it may replace: only one of its own kind (tables over tables,
+// a report over a report, parameter sets over parameter sets): a calibration's sets file took hours to make,
+// and `sweep --output` or `report -o` replaced one.
+enum class OutputKind { Tables, Report, ParameterSets, ExportFile };
 
 void check_output(const std::string& path, const std::string& option, const std::vector<KeptFile>& kept = {},
-                  OutputKind kind = OutputKind::File);
+                  OutputKind kind = OutputKind::Tables);
 
 // The same for the results store: a regular file (a symbolic link to one is followed), a new name, and not
 // one of `kept` (the command's inputs).
@@ -56,10 +59,11 @@ bool same_file(const std::string& a, const std::string& b);
 // write-ahead log or rollback journal (part of one): no output replaces one. False when it cannot be read.
 bool is_sqlite_database(const std::string& path);
 
-// Whether the file begins as an output of wijksim does (tables as text, CSV or JSON, an export's CSV files,
-// calibrate's parameter sets, the HTML report): the only non-empty files an output replaces.
-// `why` says why not when the file cannot be read. (Before writing, an export also compares the header of
-// each file it replaces with its own: atomic_file.h, DirectoryWrite.)
+// Whether the file begins as an output of wijksim of kind `kind` does (tables as text, CSV or JSON; the HTML
+// report; calibrate's parameter sets; an export's CSV files): the only non-empty files such an output
+// replaces. `why` says why not when the file cannot be read, or names the other kind of wijksim file it is.
+// (Before writing, an export also compares the header of each file it replaces with its own: atomic_file.h,
+// DirectoryWrite.)
 bool written_by_wijksim(const std::string& path, OutputKind kind, std::string& why);
 
 // Whether a name says it is a results store (--output NAME stores the run there): its extension is .db,

@@ -1532,7 +1532,7 @@ std::string html_report(const RunStore& store, std::int64_t run) {
 void write_html_report(const std::string& store_path, std::int64_t run, const std::string& path,
                        const std::string& option, std::vector<KeptFile> kept) {
   for (KeptFile& k : store_files(store_path)) kept.push_back(std::move(k));
-  check_output(path, option, kept);  // before the work of rendering; write_file_atomically checks again
+  check_output(path, option, kept, OutputKind::Report);  // before the work of rendering; written, again
   std::optional<RunStore> store;
   try {
     store.emplace(RunStore::open(store_path, RunStore::Mode::ReadOnly));
@@ -1548,8 +1548,8 @@ void write_html_report(const std::string& store_path, std::int64_t run, const st
     kept.push_back(
         {sc.file, fmt::format("{} of run {} ('{}')", sc.role == "comparator" ? "a comparator" : "a scenario",
                               run, sc.name)});
-  check_output(path, option, kept);
-  write_file_atomically(path, html_report(*store, run), option, kept);
+  check_output(path, option, kept, OutputKind::Report);
+  write_file_atomically(path, html_report(*store, run), option, kept, OutputKind::Report);
 }
 
 }  // namespace wijksim
