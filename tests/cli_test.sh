@@ -521,6 +521,12 @@ expect 1 "an EVPPI group named all" "$wijksim" compare "$src/scenarios/pilot.yam
 [ ! -e "$tmp/evppi.db" ] || { echo "FAIL: the run was simulated before its EVPPI group was refused"; fail=1; }
 expect 1 "an EVPPI group given twice" "$wijksim" compare "$src/scenarios/pilot.yaml" -r 1 -y 1 --draws 3 --no-store --evppi-group a=coaches.cost_per_fte_year --evppi-group a=coaches.cost_per_fte_year
 expect 1 "an EVPPI group of a parameter that does not vary" "$wijksim" compare "$src/scenarios/pilot.yaml" -r 1 -y 1 --draws 3 --no-store --evppi-group z=coaches.max_weeks
+# A column of the parameter sets names many numbers and varies with the draws: a group may hold it (it was
+# refused as "no scenario has a parameter 'domains.*.incidence_per_year'").
+# A survey of more households than there are surveyed everyone and showed a power of 0% or 100%.
+expect 1 "a virtual survey larger than the population" "$wijksim" compare "$src/scenarios/pilot.yaml" -r 1 -y 1 --no-store --survey-households 3000
+grep -q "a survey of 3000 households is more than the 2800 of" "$tmp/err" || { echo "FAIL: --survey-households 3000: $(cat "$tmp/err")"; fail=1; }
+expect 0 "an EVPPI group of the parameter sets' columns" "$wijksim" compare "$src/scenarios/pilot.yaml" -r 1 -y 1 --draws 3 --no-store --evppi-group 'g=domains.*.incidence_per_year,fragmentation.wrong_agency_probability'
 expect 2 "trace --pick with an empty event" "$wijksim" trace "$src/scenarios/pilot.yaml" --pick ""
 # A report never replaces a file the stored run's scenarios read: the files they extend, their targets.
 mkdir -p "$tmp/own" && cp -r "$src/scenarios/." "$tmp/own/" && printf 'extends: %s\nname: child\n' "$tmp/own/pilot.yaml" > "$tmp/child.yaml"

@@ -664,6 +664,14 @@ void check_sensitivity_options(const Study& study, const SensitivityOptions& o) 
     throw option_error("--two-way", fmt::format("give two parameters, got {}", o.two_way.size()));
   if (o.grid < 2 || o.grid > 50)
     throw option_error("--grid", fmt::format("a grid of 2 to 50 points, got {}", o.grid));
+  // The virtual survey samples its households without replacement from a run's households: more than there
+  // are would survey everyone, with no sampling error and a power of 0 or 1 (model.md 14.8).
+  for (const StudyScenario& s : study.scenarios)
+    if (s.comparator < 0 && o.survey.sample > s.scenario.population.households)
+      throw option_error(
+          "--survey-households",
+          fmt::format("a survey of {} households is more than the {} of '{}': give at most that",
+                      o.survey.sample, s.scenario.population.households, s.scenario.name));
   // An EVPPI group is a row of its own beside each parameter (named by its key path), each section (key.*)
   // and "all": its name must be none of those and given once; each member a parameter the draws vary (a
   // distribution, or a column of the parameter sets), else its columns would be left out unseen.
@@ -683,6 +691,8 @@ void check_sensitivity_options(const Study& study, const SensitivityOptions& o) 
     if (!names.insert(name).second)
       throw option_error("--evppi-group", fmt::format("the group '{}' is given twice", name));
     for (const std::string& k : keys) {
+      // A column of the parameter sets may name many numbers (domains.*.incidence_per_year): it varies.
+      if (std::find(varying.begin(), varying.end(), k) != varying.end()) continue;
       require_parameter(study, k, "--evppi-group");
       if (std::find(varying.begin(), varying.end(), k) == varying.end())
         throw option_error("--evppi-group",
