@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "wijksim/analysis/evppi.h"
+#include "wijksim/core/error.h"
 
 using namespace wijksim;
 

@@ -268,6 +268,15 @@ std::vector<Table> evppi_tables(const DecisionSensitivity& d) {
       "group's value can be too low), standard error from the regression's posterior. 'all': every parameter "
       "together, the EVPI without the households' luck.",
       format_dutch(d.households, 0), format_euros(d.willingness_to_pay));
+  if (!d.evppi_left_out.empty())
+    t.note += fmt::format(
+        " Left out, as their regression has more columns than the draws can carry (more "
+        "draws would allow it): {}{}.",
+        join(d.evppi_left_out),
+        std::any_of(d.evppi_left_out.begin(), d.evppi_left_out.end(),
+                    [](const std::string& x) { return x.starts_with("all "); })
+            ? " (so the regression EVPI and its advice are not shown)"
+            : "");
   t.columns = {{"kind", "what"},
                {"parameters", "parameters"},
                {"evppi_household", "EVPPI per household (EUR)"},

@@ -420,7 +420,14 @@ void value_of_information(const Study& study, const DecisionGroup& g, const Sens
     row.name = name;
     row.kind = kind;
     for (std::size_t c : columns) row.parameters.push_back(inputs.names[c]);
-    row.estimate = evppi(in, columns, study.seed, parameter_id(name));
+    try {
+      row.estimate = evppi(in, columns, study.seed, parameter_id(name));
+    } catch (const Error&) {
+      // No smoothing leaves a residual degree of freedom: about as many columns as draws. Said, not fatal
+      // (it ended the command after the simulation).
+      ds.evppi_left_out.push_back(fmt::format("{} ({} columns)", name, columns.size()));
+      return;
+    }
     ds.evppi.push_back(std::move(row));
   };
   // Each parameter (all its columns), each section of two or more, the named groups, then all together.

@@ -93,6 +93,8 @@ struct DecisionSensitivity {
   std::vector<EvppiRow> evppi;
   std::optional<NoiseAdvice> noise;
   std::string no_evppi;  // why there is no EVPPI ("no parameter draws", "too few draws")
+  // Rows whose regression could not be fitted (more columns than the draws can carry): "all (24 columns)".
+  std::vector<std::string> evppi_left_out;
   std::vector<std::vector<BenefitPoint>> benefit;                            // per intervention
   std::vector<std::vector<RunningPoint>> convergence_nmb, convergence_cost;  // per intervention
   // The virtual evaluation.
