@@ -9,7 +9,6 @@
 #include <vector>
 
 #include "wijksim/analysis/evppi.h"
-#include "wijksim/core/error.h"
 
 using namespace wijksim;
 
