@@ -117,6 +117,42 @@ TEST_CASE("A threshold and its uncertainty over replications, by hand", "[sensit
   CHECK(std::isnan(none.value));
 }
 
+TEST_CASE("A threshold of a whole-number parameter is searched at whole values, by hand", "[sensitivity]") {
+  // The mean wait 21.5 - 2x is 6 at x = 7.75; a whole parameter over 0 to 11: the grid 0, 2.75, 5.5, 8.25, 11
+  // runs at 0, 3, 6, 8 and 11 (5.5 rounds to 6), the bracket [6, 8] is split at 7 (wait 7.5: above 6), and
+  // the search ends at the neighbours 7 and 8 (waits 7.5 and 5.5): interpolated, 7.75. Every value simulated
+  // is whole (it printed a curve at 2.75 and 5.5 that ran at 3 and 6).
+  LinearDecision d;
+  std::vector<double> simulated;
+  const Simulate simulate = [&](const std::vector<Setting>& s) {
+    for (const Setting& x : s) simulated.push_back(x.assignments.at(0).value);
+    return d(s);
+  };
+  ScenarioShape shape;
+  const DecisionFigures figures(shape, Economics{});
+  const std::vector<Outcome> outcomes = standard_outcomes(shape, true);
+  const Outcome* wait = find_outcome(outcomes, "coach_wait");
+  REQUIRE(wait);
+  ThresholdSpec spec;
+  spec.option = 1;
+  spec.parameter = "coaches.max_weeks";
+  spec.from = 0;
+  spec.to = 11;
+  spec.outcome = "coach_wait";
+  spec.target = 6;
+  spec.whole = true;
+  const Threshold t = solve_threshold(spec, *wait, figures, simulate, d.replications);
+  CHECK(t.grid_x == std::vector<double>{0, 3, 6, 8, 11});
+  CHECK(t.status == ThresholdStatus::Found);
+  CHECK(t.value == Approx(7.75).epsilon(1e-9));
+  for (double x : simulated) CHECK(x == std::round(x));
+  // Replication r's wait 20 - 2x + r is 6 at 7 + r / 2: between the neighbours 7 and 8 its interpolation is
+  // exact too.
+  REQUIRE(t.per_replication.size() == 4);
+  for (int r = 0; r < 4; ++r)
+    CHECK(t.per_replication[static_cast<std::size_t>(r)] == Approx(7 + r / 2.0).epsilon(1e-9));
+}
+
 TEST_CASE("The tornado's order and swings on parameters with known effects", "[sensitivity]") {
   // A pilot of 400 households whose uncertain parameters are three of known effect:
   //  - the coach cost per FTE-year, uniform 40,000-90,000: it only books euros, so the net benefit falls

@@ -238,6 +238,16 @@ Threshold solve_threshold(const ThresholdSpec& spec, const Outcome& outcome, con
   };
   // 1. The planning curve on a grid, every replication.
   t.grid_x = linspace(spec.from, spec.to, std::max(grid, 2));
+  if (spec.whole) {
+    for (double& x : t.grid_x) x = std::round(x);
+    t.grid_x.erase(std::unique(t.grid_x.begin(), t.grid_x.end()), t.grid_x.end());
+  }
+  // The point between two ends that is simulated; none (NaN) when a whole parameter's ends are neighbours.
+  auto midpoint = [&](double lo, double hi) {
+    if (!spec.whole) return 0.5 * (lo + hi);
+    const double m = std::floor(0.5 * (lo + hi));
+    return m > std::min(lo, hi) && m < std::max(lo, hi) ? m : kNaN;
+  };
   std::vector<Setting> settings;
   for (double x : t.grid_x) settings.push_back(setting(x, -1));
   const std::vector<DecisionRuns> at_grid = simulate(settings);
@@ -255,7 +265,7 @@ Threshold solve_threshold(const ThresholdSpec& spec, const Outcome& outcome, con
     t.status = ThresholdStatus::Undefined;
     return t;
   }
-  const double tol = tolerance * std::fabs(spec.to - spec.from);
+  const double tol = spec.whole ? 1.0 : tolerance * std::fabs(spec.to - spec.from);
   auto value_at = [&](const std::vector<double>& v, double x) {
     for (std::size_t k = 0; k < t.grid_x.size(); ++k)
       if (t.grid_x[k] == x) return v[k];
@@ -268,8 +278,9 @@ Threshold solve_threshold(const ThresholdSpec& spec, const Outcome& outcome, con
   } else {
     const auto [a, b] = brackets.front();
     Search s{a, b, value_at(t.grid_mean, a) - spec.target, value_at(t.grid_mean, b) - spec.target, true};
-    while (s.hi - s.lo > tol && s.flo != 0 && s.fhi != 0) {
-      const double mid = 0.5 * (s.lo + s.hi);
+    while (std::fabs(s.hi - s.lo) > tol && s.flo != 0 && s.fhi != 0) {
+      const double mid = midpoint(s.lo, s.hi);
+      if (std::isnan(mid)) break;
       const DecisionRuns r = simulate({setting(mid, -1)}).at(0);
       ++t.evaluations;
       const double fm = outcome_mean(outcome, r, spec.option, figures) - spec.target;
@@ -301,12 +312,12 @@ Threshold solve_threshold(const ThresholdSpec& spec, const Outcome& outcome, con
     for (std::size_t r = 0; r < searches.size(); ++r) {
       Search& s = searches[r];
       if (!s.active) continue;
-      if (s.hi - s.lo <= tol || s.flo == 0 || s.fhi == 0) {
+      if (std::fabs(s.hi - s.lo) <= tol || s.flo == 0 || s.fhi == 0 || std::isnan(midpoint(s.lo, s.hi))) {
         s.active = false;
         s.root = interpolate(s);
         continue;
       }
-      step.push_back(setting(0.5 * (s.lo + s.hi), static_cast<int>(r)));
+      step.push_back(setting(midpoint(s.lo, s.hi), static_cast<int>(r)));
       who.push_back(r);
     }
     if (step.empty()) break;
@@ -314,7 +325,7 @@ Threshold solve_threshold(const ThresholdSpec& spec, const Outcome& outcome, con
     t.evaluations += static_cast<int>(step.size());
     for (std::size_t k = 0; k < who.size(); ++k) {
       Search& s = searches[who[k]];
-      const double mid = 0.5 * (s.lo + s.hi);
+      const double mid = midpoint(s.lo, s.hi);
       const std::vector<double> v = outcome_values(outcome, r[k], spec.option, figures);
       const double fm = v.empty() ? kNaN : v.front() - spec.target;
       if (std::isnan(fm)) {

@@ -175,6 +175,9 @@ struct ThresholdSpec {
   double from = 0, to = 0;  // the range searched
   std::string outcome;      // an Outcome key
   double target = 0;        // e.g. 0 for net benefit, 6 for a wait of 6 weeks
+  // A whole-number parameter (weeks, counts): the grid and the bisection's midpoints are whole numbers, the
+  // values simulated, and the search ends at two neighbours; the threshold is interpolated between them.
+  bool whole = false;
 };
 
 enum class ThresholdStatus { Found, NotCrossed, Undefined };

@@ -265,6 +265,18 @@ void check_values(const DecisionSimulator& sim, const std::string& key, const st
   }
 }
 
+// The whole numbers within [lo, hi] (either order), its ends rounded inward: a whole parameter is simulated
+// at whole values, and a range of 1.5 to 4.5 must not run 5. A range holding no whole number is its rounded
+// middle.
+std::pair<double, double> whole_range(double lo, double hi) {
+  const bool up = lo <= hi;
+  const double a = up ? std::ceil(lo - 1e-9) : std::floor(lo + 1e-9),
+               b = up ? std::floor(hi + 1e-9) : std::ceil(hi - 1e-9);
+  if (up ? a <= b : a >= b) return {a, b};
+  const double mid = std::round(0.5 * (lo + hi));
+  return {mid, mid};
+}
+
 // The range of a parameter in a decision: the command line's, else the first scenario's 2.5-97.5%
 // percentiles (interventions first), else `widen` around its base value, within its valid range.
 std::optional<std::pair<double, double>> range_of(const DecisionSimulator& sim, const ParameterRange& p,
@@ -282,8 +294,8 @@ std::optional<std::pair<double, double>> range_of(const DecisionSimulator& sim, 
       // A range given on the command line: each end read into every scenario that has the parameter, with
       // the checks a file's value gets, as the sweep's values are; refused, not clamped (0 coach FTE was
       // simulated, 1:inf became 1 to 100,000).
-      lo = sp->setter.whole ? std::round(*p.from) : *p.from;
-      hi = sp->setter.whole ? std::round(*p.to) : *p.to;
+      lo = *p.from, hi = *p.to;
+      if (sp->setter.whole) std::tie(lo, hi) = whole_range(lo, hi);
       check_values(sim, p.key, {lo, hi}, p.option.empty() ? "--parameters" : p.option);
       return std::pair{lo, hi};
     } else if (u && !u->is_shares()) {
@@ -294,7 +306,7 @@ std::optional<std::pair<double, double>> range_of(const DecisionSimulator& sim, 
     } else {
       continue;
     }
-    if (sp->setter.whole) lo = std::round(lo), hi = std::round(hi);  // the values simulated
+    if (sp->setter.whole) std::tie(lo, hi) = whole_range(lo, hi);  // the values simulated
     return std::pair{std::clamp(lo, sp->setter.lo, sp->setter.hi),
                      std::clamp(hi, sp->setter.lo, sp->setter.hi)};
   }
@@ -309,10 +321,12 @@ bool is_whole(const DecisionSimulator& sim, const std::string& key) {
   return false;
 }
 
-// n values from `from` to `to`, each once; a whole parameter's rounded (1.5 to 2.5 in 3 steps is 2 and 3,
-// not 2, 2 and 3), each checked as a file's value (check_values); `option` names where they came from.
+// n values from `from` to `to`, each once; a whole parameter's rounded within the range (1.5 to 2.5 in 3
+// steps is 2 only; 1 to 3.7 in 2 steps is 1 and 3, not 4), each checked as a file's value (check_values);
+// `option` names where they came from.
 std::vector<double> grid_of(const DecisionSimulator& sim, const std::string& key, double from, double to,
                             int n, const std::string& option = "--from/--to") {
+  if (is_whole(sim, key)) std::tie(from, to) = whole_range(from, to);
   std::vector<double> v = linspace(from, to, n);
   if (is_whole(sim, key))
     for (double& x : v) x = std::round(x);
@@ -652,7 +666,8 @@ void simulated(const Study& study, const StudyResult& result, const DecisionGrou
       if (!outcome) continue;  // e.g. a coach wait where the decision has no coaches
       const auto r = range_of(sim, q.parameter, 0.5, 1.5);
       if (!r) continue;
-      ThresholdSpec spec{k, q.parameter.key, r->first, r->second, q.outcome, q.target};
+      ThresholdSpec spec{
+          k, q.parameter.key, r->first, r->second, q.outcome, q.target, is_whole(sim, q.parameter.key)};
       ds.thresholds.push_back(solve_threshold(spec, *outcome, figures, simulate, replications));
       ds.threshold_scenario.push_back(g.names[k]);
     }
