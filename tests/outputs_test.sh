@@ -291,6 +291,17 @@ done
 rm -rf exported2
 expect 0 "export" "wrote" "$wijksim" export 1 --store rs.db --csv exported2
 expect 0 "export again into the same directory" "wrote" "$wijksim" export 1 --store rs.db --csv exported2
+# What a process killed while it wrote left behind (kill -9: a staging directory, a temporary file) is
+# removed by the next write into that directory, once it is a minute old and its process is gone: never a
+# live process's, never a fresh one. (PID 999999999 is beyond any pid_max: no such process.)
+mkdir exported2/.wijksim-999999999-0.staging && touch exported2/.wijksim-999999999-0.staging/runs.csv
+touch exported2/.wijksim-999999999-1.tmp exported2/.wijksim-999999999-2.tmp exported2/.wijksim-$$-3.tmp
+touch -d '2 minutes ago' exported2/.wijksim-999999999-0.staging exported2/.wijksim-999999999-1.tmp exported2/.wijksim-$$-3.tmp
+expect 0 "export into a directory with what a killed export left" "wrote" "$wijksim" export 1 --store rs.db --csv exported2
+[ ! -e exported2/.wijksim-999999999-0.staging ] && [ ! -e exported2/.wijksim-999999999-1.tmp ] ||
+  say_fail "a killed process's staging directory or temporary file was left: $(ls -A exported2 | grep wijksim)"
+[ -e exported2/.wijksim-999999999-2.tmp ] && [ -e exported2/.wijksim-$$-3.tmp ] ||
+  say_fail "a fresh temporary file, or a live process's, was removed"
 
 # --- A user's file put in an output's place while the simulation runs ---------------------------------------
 # The run pauses after its first draw (test hook); a file of the user's appears at --output meanwhile. It is

@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <fmt/format.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -9,10 +10,12 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <mutex>
 #include <set>
+#include <string_view>
 
 #include "wijksim/core/error.h"
 #include "wijksim/core/test_hooks.h"
@@ -32,6 +35,27 @@ std::string directory_of(const std::string& path) {
 std::string temporary_name(const std::string& dir, const char* suffix) {
   static std::atomic<unsigned> counter{0};
   return (fs::path(dir) / fmt::format(".wijksim-{}-{}.{}", getpid(), counter++, suffix)).string();
+}
+
+// Removes from `dir` the temporary files and staging directories (temporary_name) of wijksim processes that
+// ended without removing them (kill -9 while an output was written), so they do not pile up: only this
+// user's, only of a process no longer running here, and only when older than a minute (a process of another
+// machine sharing the directory is not known here: a minute is longer than any of its writes takes).
+void remove_stale_temporaries(const std::string& dir) {
+  std::error_code ec;
+  for (fs::directory_iterator it(dir.empty() ? "." : dir, ec), end; !ec && it != end; it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    unsigned long pid = 0, n = 0;
+    char kind[16] = {};
+    if (std::sscanf(name.c_str(), ".wijksim-%lu-%lu.%15s", &pid, &n, kind) != 3) continue;
+    if (std::string_view(kind) != "tmp" && std::string_view(kind) != "staging") continue;
+    struct stat st {};
+    if (::lstat(it->path().c_str(), &st) != 0 || st.st_uid != ::geteuid()) continue;
+    if (std::time(nullptr) - st.st_mtime < 60) continue;
+    if (pid == 0 || ::kill(static_cast<pid_t>(pid), 0) == 0 || errno != ESRCH) continue;
+    std::error_code rm;
+    fs::remove_all(it->path(), rm);
+  }
 }
 
 // Why a file or directory could not be made in `dir`, in words a user acts on.
@@ -169,6 +193,7 @@ void put_in_place(const std::string& tmp, const std::string& path, const std::st
 void write_file_atomically(const std::string& path, const std::string& text, const std::string& option,
                            const std::vector<KeptFile>& kept, OutputKind kind) {
   check_output(path, option, kept, kind);
+  remove_stale_temporaries(directory_of(path));
   Temporary tmp(temporary_name(directory_of(path), "tmp"));
   write_new_file(tmp.path, path, text);  // on failure, ~Temporary removes what was written
   test_hooks::while_writing_output();
@@ -217,6 +242,7 @@ DirectoryWrite::DirectoryWrite(const std::string& dir, const std::vector<std::st
   const fs::path d = fs::path(dir).lexically_normal();
   const std::string parent =
       new_dir_ ? directory_of(d.has_filename() ? d.string() : d.parent_path().string()) : dir;
+  remove_stale_temporaries(parent);
   staging_ = temporary_name(parent, "staging");
   if (::mkdir(staging_.c_str(), 0777) != 0) {
     const int err = errno;
