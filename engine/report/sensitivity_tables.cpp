@@ -61,9 +61,7 @@ Table tornado_table(const DecisionSensitivity& d, const Tornado& t) {
       "household at {} per problem-free household-year). Bars: light, the low end's effect; full, the high "
       "end's; '|' the base case. {} Replications: {}.{}",
       euros_text(base), format_euros(d.willingness_to_pay), kCrnNote, d.replications,
-      d.skipped.empty()
-          ? ""
-          : " Not varied: " + join(d.skipped) + " (a Dirichlet's shares have no one percentile).");
+      d.skipped.empty() ? "" : " Not varied: " + join(d.skipped, "; ") + ".");
   tb.columns = {{"low", "parameter at 2.5%"},
                 {"high", "at 97.5%"},
                 {"nmb_low", "net benefit at the low end (EUR)"},

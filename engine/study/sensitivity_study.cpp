@@ -581,7 +581,20 @@ void simulated(const Study& study, const StudyResult& result, const DecisionGrou
   // One-way: the chosen parameters, or every uncertain one.
   std::vector<std::string> keys, shares;
   decision_uncertain(sim, keys, shares);
-  ds.skipped = shares;
+  // What the one-way analysis leaves out is named with the reason: it was a silent omission for the columns
+  // of parameter sets, which vary in every draw of a PSA.
+  for (const std::string& k : shares)
+    ds.skipped.push_back(k + " (a Dirichlet's shares have no one percentile)");
+  std::vector<std::string> set_columns;
+  for (std::size_t j = 0; j < sim.size(); ++j)
+    if (const ParameterSets* sets = sim.scenario(j).source.parameter_sets())
+      for (const std::string& k : sets->keys)
+        if (std::find(set_columns.begin(), set_columns.end(), k) == set_columns.end())
+          set_columns.push_back(k);
+  if (!set_columns.empty())
+    ds.skipped.push_back(
+        fmt::format("the parameter sets' columns {} (the draws vary them jointly, set by set)",
+                    loader::join(set_columns)));
   std::vector<OneWayParameter> params;
   if (o.parameters.empty()) {
     for (const std::string& key : keys) {
