@@ -992,8 +992,10 @@ Commands define_commands(CLI::App& app, Options& o, std::vector<CLI::Option*>& s
       "outcomes: inmb, delta_cost, delta_effect, budget:PAYER, coach_wait, caseload); implies "
       "--sensitivity");
   compare
-      ->add_option("--sensitivity-replications", o.sensitivity_replications,
-                   "Replications of each sensitivity setting (default: the scenarios' own)")
+      ->add_option(
+          "--sensitivity-replications", o.sensitivity_replications,
+          "Replications of each sensitivity setting (default: the base case's, --replications or the "
+          "scenarios' own)")
       ->check(CLI::Range(1, 1000));
   compare->add_option(
       "--evppi-group", o.evppi_groups,

@@ -527,6 +527,10 @@ expect 1 "an EVPPI group of a parameter that does not vary" "$wijksim" compare "
 expect 1 "a virtual survey larger than the population" "$wijksim" compare "$src/scenarios/pilot.yaml" -r 1 -y 1 --no-store --survey-households 3000
 grep -q "a survey of 3000 households is more than the 2800 of" "$tmp/err" || { echo "FAIL: --survey-households 3000: $(cat "$tmp/err")"; fail=1; }
 expect 0 "an EVPPI group of the parameter sets' columns" "$wijksim" compare "$src/scenarios/pilot.yaml" -r 1 -y 1 --draws 3 --no-store --evppi-group 'g=domains.*.incidence_per_year,fragmentation.wrong_agency_probability'
+# The sensitivity analyses take the base case's replications (--replications) unless told otherwise: they
+# took the file's 5, so the tornado's base differed from the comparison printed above it.
+expect 0 "a tornado with --replications 2" "$wijksim" compare "$src/scenarios/pilot.yaml" -r 2 -y 1 --no-store --parameters coaches.fte=2:8
+grep -q "Replications: 2\." "$tmp/out" || { echo "FAIL: the tornado did not take --replications 2: $(grep -o 'Replications: [0-9]*' "$tmp/out")"; fail=1; }
 expect 2 "trace --pick with an empty event" "$wijksim" trace "$src/scenarios/pilot.yaml" --pick ""
 # A report never replaces a file the stored run's scenarios read: the files they extend, their targets.
 mkdir -p "$tmp/own" && cp -r "$src/scenarios/." "$tmp/own/" && printf 'extends: %s\nname: child\n' "$tmp/own/pilot.yaml" > "$tmp/child.yaml"

@@ -565,7 +565,11 @@ void virtual_evaluation(const Study& study, const StudyResult& result, const Dec
 void simulated(const Study& study, const StudyResult& result, const DecisionGroup& g,
                const SensitivityOptions& o, Counter& counter, DecisionSensitivity& ds) {
   const StudyScenario& cs = study.scenarios[g.comparator];
-  const int replications = o.replications.value_or(cs.source.base().simulation.replications);
+  // Without draws the base case's replications (--replications, or the scenarios'), so the tornado's base is
+  // the comparison printed above it and its runs are reused; with draws (one replication each) the
+  // scenarios'.
+  const int replications = o.replications.value_or(
+      study.draws == 0 ? study.replications : cs.source.base().simulation.replications);
   std::vector<const std::vector<RunMeasures>*> reuse;
   if (study.draws == 0 && replications == study.replications)
     for (std::size_t i : g.options) reuse.push_back(&result.summaries[i].runs);
