@@ -235,6 +235,15 @@ void say_stored(const RunWriter& recorder, const std::string& store) {
   cli::err("stored as run {} in {}\n", recorder.run_id(), store);
 }
 
+// --sections chooses what the table format prints; CSV and JSON hold every section (it was ignored there).
+void check_sections_format(const Options& o) {
+  if (o.sections != "all" && o.format != "table")
+    throw UsageError(
+        fmt::format("--sections chooses the sections of the table format; --format {} holds them "
+                    "all: drop one of the two",
+                    o.format));
+}
+
 // An output refused after the simulation (a file put in its place meanwhile, a link): the problems, then what
 // was simulated and where it is kept, instead of "nothing was simulated".
 // `also`: what became of the other outputs (the report), said after.
@@ -303,6 +312,12 @@ int run_or_compare(const std::string& command, Options o, bool with_comparators,
     throw UsageError(fmt::format("--parameter-sets {} gives values to parameter draws, and this command has "
                                  "none: add --draws N (the base case keeps the scenarios' own values)",
                                  *o.parameter_sets));
+  if (!o.evppi_groups.empty() && o.draws.value_or(0) == 0 && !o.resume)
+    throw UsageError(
+        fmt::format("--evppi-group {} groups parameters for the value of information, which needs "
+                    "parameter draws: add --draws N (at least 30)",
+                    o.evppi_groups.front()));
+  check_sections_format(o);
   if (o.no_store && o.resume)
     throw UsageError("--resume continues a run of a results store; drop --no-store");
   if (o.no_store && o.report)
@@ -712,6 +727,7 @@ int list_runs(const Options& o) {
 }
 
 int show(const Options& o) {
+  check_sections_format(o);
   const TextOptions text{cli::output_width(stdout), parse_sections(o.sections)};
   const RunStore store = RunStore::open(o.store, RunStore::Mode::ReadOnly);
   // The table format is drawn again from the stored JSON, for this terminal's width and sections.
@@ -808,6 +824,13 @@ int calibration(const Options& o) {
   cli::Interrupts::at_once("interrupted; nothing was simulated or kept");
   StudyOverrides overrides{o.seed, o.replications, o.years, std::nullopt, 0, std::nullopt};
   const Study study = plan_study(o.scenarios, overrides, false);
+  // A scenario without targets has no table to print (it printed a header with no rows, exit 0).
+  if (const Scenario& s = study.scenarios.front().scenario; s.targets.empty())
+    throw InputError(
+        {{study.scenarios.front().source.key_location("targets"), "targets",
+          fmt::format("the scenario '{}' names no calibration targets (`targets: FILE`): there is "
+                      "nothing to set its model figures beside",
+                      s.name)}});
   cli::ProgressBar bar("calibration");
   const StudyResult result =
       run_study(study, [&bar](std::size_t done, std::size_t total) { bar.update(done, total); });

@@ -531,6 +531,14 @@ expect 0 "an EVPPI group of the parameter sets' columns" "$wijksim" compare "$sr
 # took the file's 5, so the tornado's base differed from the comparison printed above it.
 expect 0 "a tornado with --replications 2" "$wijksim" compare "$src/scenarios/pilot.yaml" -r 2 -y 1 --no-store --parameters coaches.fte=2:8
 grep -q "Replications: 2\." "$tmp/out" || { echo "FAIL: the tornado did not take --replications 2: $(grep -o 'Replications: [0-9]*' "$tmp/out")"; fail=1; }
+# Options that would change nothing are refused, not ignored: --sections of CSV or JSON (which hold every
+# section), an EVPPI group without parameter draws; and `calibration` of a scenario without targets printed
+# an empty table.
+expect 2 "--sections with --format csv" "$wijksim" compare "$src/scenarios/pilot.yaml" -r 1 -y 1 --no-store --format csv --sections budget
+expect 2 "show --sections with --format json" "$wijksim" show 1 --store "$tmp/s.db" --format json --sections budget
+expect 2 "an EVPPI group without draws" "$wijksim" compare "$src/scenarios/pilot.yaml" -r 1 -y 1 --no-store --evppi-group g=coaches.fte
+expect 1 "calibration of a scenario without targets" "$wijksim" calibration "$src/scenarios/scaleup-funded.yaml" -r 1 -y 1
+grep -q "names no calibration targets" "$tmp/err" || { echo "FAIL: calibration without targets: $(cat "$tmp/err")"; fail=1; }
 expect 2 "trace --pick with an empty event" "$wijksim" trace "$src/scenarios/pilot.yaml" --pick ""
 # A report never replaces a file the stored run's scenarios read: the files they extend, their targets.
 mkdir -p "$tmp/own" && cp -r "$src/scenarios/." "$tmp/own/" && printf 'extends: %s\nname: child\n' "$tmp/own/pilot.yaml" > "$tmp/child.yaml"
