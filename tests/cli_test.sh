@@ -539,6 +539,9 @@ expect 2 "show --sections with --format json" "$wijksim" show 1 --store "$tmp/s.
 expect 2 "an EVPPI group without draws" "$wijksim" compare "$src/scenarios/pilot.yaml" -r 1 -y 1 --no-store --evppi-group g=coaches.fte
 expect 1 "calibration of a scenario without targets" "$wijksim" calibration "$src/scenarios/scaleup-funded.yaml" -r 1 -y 1
 grep -q "names no calibration targets" "$tmp/err" || { echo "FAIL: calibration without targets: $(cat "$tmp/err")"; fail=1; }
+expect 1 "a one-way parameter given twice" "$wijksim" compare "$src/scenarios/pilot.yaml" -r 1 -y 1 --no-store --parameters coaches.fte=1:2,coaches.fte=3:4
+grep -q "'coaches.fte' is given twice" "$tmp/err" || { echo "FAIL: --parameters twice: $(cat "$tmp/err")"; fail=1; }
+expect 1 "an EVPPI group naming a parameter twice" "$wijksim" compare "$src/scenarios/pilot.yaml" -r 1 -y 1 --draws 3 --no-store --evppi-group g=coaches.cost_per_fte_year,coaches.cost_per_fte_year
 expect 2 "trace --pick with an empty event" "$wijksim" trace "$src/scenarios/pilot.yaml" --pick ""
 # A report never replaces a file the stored run's scenarios read: the files they extend, their targets.
 mkdir -p "$tmp/own" && cp -r "$src/scenarios/." "$tmp/own/" && printf 'extends: %s\nname: child\n' "$tmp/own/pilot.yaml" > "$tmp/child.yaml"

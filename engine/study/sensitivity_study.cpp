@@ -694,9 +694,20 @@ void simulated(const Study& study, const StudyResult& result, const DecisionGrou
 }  // namespace
 
 void check_sensitivity_options(const Study& study, const SensitivityOptions& o) {
-  // What the command line names must exist somewhere in the study.
-  for (const std::string& p : o.parameters)
-    require_parameter(study, parse_parameter_range(p, "--parameters").key, "--parameters");
+  // What the command line names must exist somewhere in the study, once (a key given twice made two
+  // tornado bars of one parameter; a threshold asked twice was solved twice).
+  std::set<std::string> once;
+  for (const std::string& p : o.parameters) {
+    const std::string key = parse_parameter_range(p, "--parameters").key;
+    require_parameter(study, key, "--parameters");
+    if (!once.insert(key).second)
+      throw option_error("--parameters", fmt::format("'{}' is given twice: give each parameter once", key));
+  }
+  once.clear();
+  for (const ThresholdRequest& t : o.thresholds)
+    if (!once.insert(fmt::format("{} {} {}", t.parameter.key, t.outcome, t.target)).second)
+      throw option_error("--threshold", fmt::format("the threshold of {} for {} = {} is asked twice",
+                                                    t.parameter.key, t.outcome, t.target));
   for (const ParameterRange& p : o.two_way) require_parameter(study, p.key, "--two-way");
   for (const ThresholdRequest& t : o.thresholds) require_parameter(study, t.parameter.key, "--threshold");
   if (!o.two_way.empty() && o.two_way.size() != 2)
@@ -729,6 +740,8 @@ void check_sensitivity_options(const Study& study, const SensitivityOptions& o) 
                                      name));
     if (!names.insert(name).second)
       throw option_error("--evppi-group", fmt::format("the group '{}' is given twice", name));
+    if (std::set<std::string>(keys.begin(), keys.end()).size() != keys.size())
+      throw option_error("--evppi-group", fmt::format("the group '{}' names a parameter twice", name));
     for (const std::string& k : keys) {
       // A column of the parameter sets may name many numbers (domains.*.incidence_per_year): it varies.
       if (std::find(varying.begin(), varying.end(), k) != varying.end()) continue;
