@@ -869,16 +869,21 @@ int trace(const Options& o) {
                          fmt::format("'{}' is not an event to pick a household by: {}", o.pick, names)}});
     }
     const auto h = first_household_with(model, {study.seed, 0, o.replication}, *mask);
-    if (!h)
-      throw InputError(
-          {{Location{s.file, 0, 0}, "--pick",
-            fmt::format("no household of replication {} was {} in the {} policy year{}", o.replication,
-                        o.pick, s.simulation.years, s.simulation.years == 1 ? "" : "s")}});
+    // What the picked households went through, in words ("evicted", "with an escalation: crisis").
+    const std::string went = o.pick == "coached" || o.pick == "bounced" || o.pick == "evicted" ? o.pick
+                             : o.pick == "benefit" ? "that came to live on a benefit"
+                                                   : "with an escalation: " + o.pick;
+    if (!h) {
+      // Simulated, and found nobody: said as such (exit 1), not "nothing was simulated".
+      cli::err(
+          "{}: no household of replication {} {} in the {} policy year{} (the replication was simulated "
+          "to look); another --replication or --years may have one\n",
+          printable(s.file), o.replication, went == o.pick ? "was " + went : went, s.simulation.years,
+          s.simulation.years == 1 ? "" : "s");
+      return kBadInput;
+    }
     text.household = *h;
-    text.picked = fmt::format("the first household {} in the policy period",
-                              o.pick == "coached" || o.pick == "bounced" || o.pick == "evicted" ? o.pick
-                              : o.pick == "benefit" ? "that came to live on a benefit"
-                                                    : "with an escalation: " + o.pick);
+    text.picked = fmt::format("the first household {} in the policy period", went);
   } else {
     text.household = *o.household;
   }
@@ -1285,7 +1290,7 @@ static int command(int argc, char** argv) {
     if (world->size() > 1 && *sweep)
       cli::err(
           "note: sweep does not spread its work over MPI ranks: rank 0 does all of it and the other {} "
-          "rank{} have ended; run it without mpirun (or with -n 1)\n",
+          "rank{} ended; run it without mpirun (or with -n 1)\n",
           world->size() - 1, world->size() == 2 ? "" : "s");
     if (*runs_cmd) return list_runs(o);
     if (*show_cmd) return show(o);

@@ -542,6 +542,10 @@ grep -q "names no calibration targets" "$tmp/err" || { echo "FAIL: calibration w
 expect 1 "a one-way parameter given twice" "$wijksim" compare "$src/scenarios/pilot.yaml" -r 1 -y 1 --no-store --parameters coaches.fte=1:2,coaches.fte=3:4
 grep -q "'coaches.fte' is given twice" "$tmp/err" || { echo "FAIL: --parameters twice: $(cat "$tmp/err")"; fail=1; }
 expect 1 "an EVPPI group naming a parameter twice" "$wijksim" compare "$src/scenarios/pilot.yaml" -r 1 -y 1 --draws 3 --no-store --evppi-group g=coaches.cost_per_fte_year,coaches.cost_per_fte_year
+# --pick that finds nobody has simulated to look: it said "nothing was simulated".
+expect 1 "trace --pick of an event nobody had" "$wijksim" trace "$src/scenarios/baseline-velve.yaml" --pick coached -y 1
+grep -q "no household of replication 0 was coached in the 1 policy year (the replication was simulated" "$tmp/err" && ! grep -q "nothing was simulated" "$tmp/err" ||
+  { echo "FAIL: trace --pick of an event nobody had: $(cat "$tmp/err")"; fail=1; }
 expect 2 "trace --pick with an empty event" "$wijksim" trace "$src/scenarios/pilot.yaml" --pick ""
 # A report never replaces a file the stored run's scenarios read: the files they extend, their targets.
 mkdir -p "$tmp/own" && cp -r "$src/scenarios/." "$tmp/own/" && printf 'extends: %s\nname: child\n' "$tmp/own/pilot.yaml" > "$tmp/child.yaml"
