@@ -186,6 +186,13 @@ TEST_CASE("calibrate refuses what cannot be calibrated, at its place", "[calibra
     CHECK(r[0].key == "targets.bounced.at");
     CHECK_THAT(r[0].message, Catch::Contains("'at' is for shares only"));
   }
+  SECTION("a survey figure of n: 0 is said once, at n (it also said 'interval' was missing)") {
+    const auto p = plan_problems(
+        tiny(dir, replace(kTargets, "    value: 0.47\n    n: 49\n", "    value: 0.47\n    n: 0\n")));
+    REQUIRE(p.size() == 1);
+    CHECK(p[0].key == "targets.bounced.n");
+    CHECK(p[0].where.line == 21);
+  }
   SECTION("no free parameters") {
     std::string t = kTargets;
     t = t.substr(0, t.find("free:")) + t.substr(t.find("calibration:"));

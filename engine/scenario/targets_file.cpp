@@ -77,7 +77,7 @@ class TargetsReader : public ParameterReader {
         const double half = 1.96 * std::sqrt(t.value * (1 - t.value) / *size);
         t.lo = std::max(0.0, t.value - half);
         t.hi = std::min(1.0, t.value + half);
-      } else if (t.measure != "none") {
+      } else if (t.measure != "none" && m.node().get("n") == nullptr) {  // a bad `n` is said at its line
         m.missing(
             "interval",
             "missing required key 'interval' ([low, high]; or n, the households asked, for a survey share)",
