@@ -74,6 +74,10 @@ run(['compare', 'scenarios/pilot.yaml', 'scenarios/scaleup.yaml', 'scenarios/sca
 const alone = join(out, 'alone.html');
 run(['run', 'scenarios/pilot.yaml', '-r', '2', '-y', '1', '--store', join(out, 'alone.db')], 0);
 run(['report', '1', '--store', join(out, 'alone.db'), '-o', alone], 0);
+// One replication: no interval anywhere, so no band or whisker (their empty layers gave Vega "Infinite extent"
+// warnings and marks described as "lo: NaN; hi: NaN").
+const one = join(out, 'one.html');
+run(['compare', 'scenarios/pilot.yaml', '-r', '1', '-y', '1', '--store', join(out, 'one.db'), '--report', one], 0);
 
 const stored = JSON.parse(execFileSync(wijksim, ['show', '1', '--store', store, '--format', 'json'], { encoding: 'utf8' }));
 execFileSync(wijksim, ['export', '1', '--store', store, '--csv', join(out, 'csv')], { stdio: 'ignore' });
@@ -268,7 +272,15 @@ try {
   check(aloneDrawn === 8 && Number(await page.getAttribute('body', 'data-charts-failed')) === 0,
     'a run without comparators: its 8 charts drawn', aloneDrawn);
   check(messages.length === before, 'a run without comparators: no console errors or warnings', messages.slice(before).join('\n'));
-  const aloneRequests = requests.filter((u) => u !== url && u !== pathToFileURL(alone).href);
+  const beforeOne = messages.length;
+  await page.goto(pathToFileURL(one).href);
+  await page.waitForSelector('body[data-charts-drawn]', { timeout: 60000 });
+  check(Number(await page.getAttribute('body', 'data-charts-failed')) === 0, 'one replication: every chart drawn');
+  check(messages.length === beforeOne, 'one replication: no console errors or warnings', messages.slice(beforeOne).join('\n'));
+  const nanLabels = await page.evaluate(() => [...document.querySelectorAll('[aria-label]')]
+    .map((e) => e.getAttribute('aria-label')).filter((l) => l.includes('NaN')).length);
+  check(nanLabels === 0, 'one replication: no mark described with NaN', nanLabels);
+  const aloneRequests = requests.filter((u) => u !== url && u !== pathToFileURL(alone).href && u !== pathToFileURL(one).href);
   check(aloneRequests.length === 0, 'a run without comparators: no network request', aloneRequests.join(', '));
   await page.goto(url);
   await page.waitForSelector('body[data-charts-drawn]', { timeout: 60000 });
@@ -442,7 +454,7 @@ try {
   await decides(storedAll, 'the default comparison');
   await onA4('the default comparison', 'all');
   check(messages.length === beforeAll, 'the default comparison: no console errors or warnings', messages.slice(beforeAll).join('\n'));
-  const reports = new Set([url, pathToFileURL(alone).href, pathToFileURL(all).href]);
+  const reports = new Set([url, pathToFileURL(alone).href, pathToFileURL(one).href, pathToFileURL(all).href]);
   const outside = requests.filter((u) => !reports.has(u));
   check(outside.length === 0, 'no network request from any of the reports', outside.join(', '));
 } finally {

@@ -18,6 +18,18 @@ void with_interval(json& row, double lo, double hi) {
   row["hi"] = hi;
 }
 
+// A band or whisker layer draws only the rows that have an interval: a single run has none, and rows
+// without one gave Vega "Infinite extent" warnings and marks described as "lo: NaN; hi: NaN".
+json only_intervals() {
+  return json::array({{{"filter", "isValid(datum.lo) && isValid(datum.hi)"}}});
+}
+
+// Whether any row has an interval: else a band or whisker layer is left out altogether (an empty one still
+// asks its scale for the extent of "lo", which Vega warns is infinite).
+bool any_interval(const json& rows) {
+  return std::any_of(rows.begin(), rows.end(), [](const json& r) { return r.contains("lo"); });
+}
+
 static_assert(kSeriesBlockWeeks % 2 == 0, "a block's middle must fall between two weeks (see when())");
 
 constexpr int kWidth = 620;  // plot area of a single chart (px); the page scales it down when printed
@@ -110,10 +122,9 @@ void add_rows(const Line& line, Axis axis, const std::string& panel, json& rows)
               {"year", p.week / kWeeksPerYear},
               {"when", when(p.week)},
               {"mean", p.mean},
-              {"lo", p.lo},
-              {"hi", p.hi},
               {"text", label_with_band(p.mean, p.lo, p.hi, axis)},
               {"runs", p.n}};
+    with_interval(r, p.lo, p.hi);
     if (!panel.empty()) r["panel"] = panel;
     rows.push_back(std::move(r));
   }
@@ -121,7 +132,7 @@ void add_rows(const Line& line, Axis axis, const std::string& panel, json& rows)
 
 // Band, mean line, and invisible points that carry the tooltip.
 json time_layers(const std::vector<Style>& styles, const std::string& y_title, Axis axis, int years,
-                 bool zero) {
+                 bool zero, bool band_too) {
   const json x = time_x(years);
   const json tooltip = json::array({{{"field", "series"}, {"title", "scenario"}},
                                     {{"field", "when"}, {"title", "when"}},
@@ -131,6 +142,7 @@ json time_layers(const std::vector<Style>& styles, const std::string& y_title, A
   // legends of channels that show the same field, and refuses to merge an enabled with a disabled one.
   const json fill = colour_of(styles);
   json band = {
+      {"transform", only_intervals()},
       {"mark", {{"type", "area"}, {"opacity", 0.16}}},
       {"encoding",
        {{"x", x}, {"y", y_of("lo", y_title, axis, zero)}, {"y2", {{"field", "hi"}}}, {"fill", fill}}}};
@@ -142,6 +154,7 @@ json time_layers(const std::vector<Style>& styles, const std::string& y_title, A
                  {"strokeDash", dash_of(styles)}}}};
   json points = {{"mark", {{"type", "point"}, {"opacity", 0}, {"size", 80}}},
                  {"encoding", {{"x", x}, {"y", y_of("mean", y_title, axis, zero)}, {"tooltip", tooltip}}}};
+  if (!band_too) return json::array({line, points});
   return json::array({band, line, points});
 }
 
@@ -214,7 +227,8 @@ json over_time(const std::vector<Line>& lines, const std::string& y_title, Axis 
   for (const Line& l : lines) add_rows(l, axis, "", rows);
   // Reference lines first, so the data is drawn over them (a caseload at the cap stays visible).
   json layers = rule_layers(rules, years);
-  for (json& l : time_layers(styles_of(lines), y_title, axis, years, zero)) layers.push_back(std::move(l));
+  for (json& l : time_layers(styles_of(lines), y_title, axis, years, zero, any_interval(rows)))
+    layers.push_back(std::move(l));
   return {{"data", {{"values", rows}}}, {"width", kWidth}, {"height", kHeight}, {"layer", layers}};
 }
 
@@ -241,7 +255,9 @@ json over_time_panels(const std::vector<Panel>& panels, const std::string& y_tit
             {"header", {{"labelFontWeight", "bold"}, {"labelLimit", width + 60}}}}},
           {"columns", columns},
           {"spec",
-           {{"width", width}, {"height", 150}, {"layer", time_layers(styles, y_title, axis, years, zero)}}},
+           {{"width", width},
+            {"height", 150},
+            {"layer", time_layers(styles, y_title, axis, years, zero, any_interval(rows))}}},
           {"resolve", {{"scale", {{"y", shared_y ? "shared" : "independent"}}}}}};
 }
 
@@ -250,10 +266,11 @@ json over_time_stacked(const std::vector<Stacked>& stack, int years) {
   for (const Stacked& s : stack) {
     json rows = json::array();
     for (const Line& l : s.lines) add_rows(l, s.axis, "", rows);
-    charts.push_back({{"data", {{"values", rows}}},
-                      {"width", kWidth},
-                      {"height", 170},
-                      {"layer", time_layers(styles_of(s.lines), s.y_title, s.axis, years, true)}});
+    charts.push_back(
+        {{"data", {{"values", rows}}},
+         {"width", kWidth},
+         {"height", 170},
+         {"layer", time_layers(styles_of(s.lines), s.y_title, s.axis, years, true, any_interval(rows))}});
   }
   return {{"vconcat", charts}, {"spacing", 24}};
 }
@@ -283,19 +300,21 @@ json grouped_bars(const std::vector<BarPanel>& panels, const std::vector<std::st
   const json tooltip = json::array({{{"field", "series"}, {"title", "scenario"}},
                                     {{"field", "group"}, {"title", x_title}},
                                     {{"field", "text"}, {"title", "mean (95% interval)"}}});
-  const json layers = json::array({{{"mark", {{"type", "bar"}}},
-                                    {"encoding",
-                                     {{"x", x},
-                                      {"xOffset", offset},
-                                      {"y", y_of("mean", y_title, axis, true)},
-                                      {"color", colour_of(series, "square")},
-                                      {"tooltip", tooltip}}}},
-                                   {{"mark", {{"type", "rule"}, {"color", kBlack}}},
-                                    {"encoding",
-                                     {{"x", x},
-                                      {"xOffset", offset},
-                                      {"y", y_of("lo", y_title, axis, true)},
-                                      {"y2", {{"field", "hi"}}}}}}});
+  json layers = json::array({{{"mark", {{"type", "bar"}}},
+                              {"encoding",
+                               {{"x", x},
+                                {"xOffset", offset},
+                                {"y", y_of("mean", y_title, axis, true)},
+                                {"color", colour_of(series, "square")},
+                                {"tooltip", tooltip}}}}});
+  if (any_interval(rows))
+    layers.push_back({{"transform", only_intervals()},
+                      {"mark", {{"type", "rule"}, {"color", kBlack}}},
+                      {"encoding",
+                       {{"x", x},
+                        {"xOffset", offset},
+                        {"y", y_of("lo", y_title, axis, true)},
+                        {"y2", {{"field", "hi"}}}}}});
   if (panels.size() == 1)
     return {{"data", {{"values", rows}}}, {"width", kWidth}, {"height", kHeight}, {"layer", layers}};
   const int width = (kWidth + 90) / columns - 90;
@@ -348,10 +367,13 @@ json who_pays(const std::vector<PayerDifference>& payers, const std::string& x_t
             {"legend", {{"orient", "top"}}}}},
           {"tooltip", json::array({{{"field", "payer"}, {"title", "payer"}},
                                    {{"field", "text"}, {"title", "difference (95% interval)"}}})}}}},
-       {{"mark", {{"type", "rule"}, {"color", kBlack}}},
-        {"encoding",
-         {{"y", y}, {"x", {{"field", "lo"}, {"type", "quantitative"}}}, {"x2", {{"field", "hi"}}}}}},
        zero_rule("x")});
+  if (any_interval(rows))
+    layers.push_back(
+        {{"transform", only_intervals()},
+         {"mark", {{"type", "rule"}, {"color", kBlack}}},
+         {"encoding",
+          {{"y", y}, {"x", {{"field", "lo"}, {"type", "quantitative"}}}, {"x2", {{"field", "hi"}}}}}});
   return {
       {"data", {{"values", rows}}}, {"width", kWidth - 60}, {"height", {{"step", 34}}}, {"layer", layers}};
 }
@@ -402,9 +424,11 @@ json payback(const std::vector<YearValue>& cumulative, int break_even_year, cons
                         {"text", {{"value", fmt::format("breaks even in year {}", break_even_year)}}}}}});
   }
   const json data_layers = json::array(
-      {{{"mark", {{"type", "area"}, {"opacity", 0.18}, {"color", kBlue}}},
+      {{{"transform", only_intervals()},
+        {"mark", {{"type", "area"}, {"opacity", 0.18}, {"color", kBlue}}},
         {"encoding", {{"x", x}, {"y", y_of("lo", y_title, Axis::Euro, true)}, {"y2", {{"field", "hi"}}}}}},
-       {{"mark", {{"type", "rule"}, {"color", kBlue}}},
+       {{"transform", only_intervals()},
+        {"mark", {{"type", "rule"}, {"color", kBlue}}},
         {"encoding", {{"x", x}, {"y", y_of("lo", y_title, Axis::Euro, true)}, {"y2", {{"field", "hi"}}}}}},
        {{"mark",
          {{"type", "line"},
@@ -412,7 +436,9 @@ json payback(const std::vector<YearValue>& cumulative, int break_even_year, cons
           {"strokeWidth", 2},
           {"point", {{"size", 60}, {"color", kBlue}}}}},
         {"encoding", {{"x", x}, {"y", y_of("mean", y_title, Axis::Euro, true)}, {"tooltip", tooltip}}}}});
-  for (const json& l : data_layers) layers.push_back(l);
+  // The band and whiskers (the first two) only where there are intervals.
+  for (std::size_t i = any_interval(rows) ? 0 : 2; i < data_layers.size(); ++i)
+    layers.push_back(data_layers[i]);
   return {{"data", {{"values", rows}}}, {"width", kWidth}, {"height", kHeight}, {"layer", layers}};
 }
 

@@ -272,16 +272,20 @@ json band_lines(const std::vector<BandLine>& lines, const std::string& x_title, 
   const json y = {{"field", "mean"}, {"type", "quantitative"}, {"title", y_title}, {"axis", axis(y_axis)}};
   const json tooltip =
       json::array({{{"field", "series"}, {"title", "option"}}, {{"field", "text"}, {"title", "value"}}});
-  json layers = json::array(
-      {zero("y"),
-       {{"mark", {{"type", "area"}, {"opacity", 0.16}}},
-        {"encoding",
-         {{"x", x},
-          {"y", {{"field", "lo"}, {"type", "quantitative"}, {"title", y_title}}},
-          {"y2", {{"field", "hi"}}},
-          {"fill", colours(styles, "series")}}}},
-       {{"mark", {{"type", "line"}, {"strokeWidth", 2}, {"point", {{"size", 30}}}}},
-        {"encoding", {{"x", x}, {"y", y}, {"color", colours(styles, "series")}, {"tooltip", tooltip}}}}});
+  json layers = json::array({zero("y")});
+  // The band only over the points with an interval (a running mean's first has none), and none at all
+  // without any (an empty band asks its scale for an infinite extent).
+  if (std::any_of(data.begin(), data.end(), [](const json& r) { return r.contains("lo"); }))
+    layers.push_back({{"transform", json::array({{{"filter", "isValid(datum.lo) && isValid(datum.hi)"}}})},
+                      {"mark", {{"type", "area"}, {"opacity", 0.16}}},
+                      {"encoding",
+                       {{"x", x},
+                        {"y", {{"field", "lo"}, {"type", "quantitative"}, {"title", y_title}}},
+                        {"y2", {{"field", "hi"}}},
+                        {"fill", colours(styles, "series")}}}});
+  layers.push_back(
+      {{"mark", {{"type", "line"}, {"strokeWidth", 2}, {"point", {{"size", 30}}}}},
+       {"encoding", {{"x", x}, {"y", y}, {"color", colours(styles, "series")}, {"tooltip", tooltip}}}});
   if (std::isfinite(vertical))
     layers.push_back({{"data", {{"values", json::array({json::object()})}}},
                       {"mark", {{"type", "rule"}, {"color", kBlack}, {"strokeDash", {4, 3}}}},
