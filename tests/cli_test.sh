@@ -303,6 +303,11 @@ for title in "Which assumptions decide it" "Two-way: the preferred option" "Thre
 done
 grep -q "█" "$tmp/out" || { echo "FAIL: the tornado has no bars"; fail=1; }
 grep -q "no parameter draws" "$tmp/out" || { echo "FAIL: no word that EVPPI needs draws"; fail=1; }
+# show prints the tables again, the tornado's bars included (they are drawn again: the JSON keeps none).
+cp "$tmp/out" "$tmp/sens-compare.txt"
+expect 0 "show the sensitivity run" "$wijksim" show 1 --store "$tmp/sens.db"
+cmp -s "$tmp/out" "$tmp/sens-compare.txt" && echo "ok: show prints what compare printed, bars and all" ||
+  { echo "FAIL: show differs from compare: $(diff "$tmp/sens-compare.txt" "$tmp/out" | head -5)"; fail=1; }
 expect 0 "compare --sensitivity on 1 thread" "$wijksim" compare "$src/scenarios/pilot.yaml" -r 2 -y 1 --sensitivity --grid 2 --draws 3 --threads 1 --format json --no-store -o "$tmp/s1.json"
 expect 0 "compare --sensitivity on 2 threads" "$wijksim" compare "$src/scenarios/pilot.yaml" -r 2 -y 1 --sensitivity --grid 2 --draws 3 --threads 2 --format json --no-store -o "$tmp/s2.json"
 cmp -s "$tmp/s1.json" "$tmp/s2.json" && echo "ok: sensitivity JSON byte-identical on 1 and 2 threads" || { echo "FAIL: sensitivity JSON differs between 1 and 2 threads"; fail=1; }

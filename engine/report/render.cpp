@@ -9,6 +9,7 @@
 
 #include "wijksim/core/error.h"
 #include "wijksim/report/glance_view.h"
+#include "wijksim/report/sensitivity_tables.h"
 #include "wijksim/report/text_layout.h"
 
 #include "wijksim/analysis/honest_uncertainty.h"
@@ -466,6 +467,7 @@ Report report_from_json(const std::string& text) {
         x.cells.push_back(cell_from_json(member(member(row, "cells"), c.key.c_str())));
       t.rows.push_back(std::move(x));
     }
+    add_tornado_bars(t);  // a picture for the terminal, which the JSON does not keep
     r.tables.push_back(std::move(t));
   }
   return r;

@@ -67,20 +67,15 @@ Table tornado_table(const DecisionSensitivity& d, const Tornado& t) {
                 {"nmb_low", "net benefit at the low end (EUR)"},
                 {"nmb_high", "at the high end (EUR)"},
                 {"swing", "swing (EUR)"},
-                {"nmb_base", "base case (EUR)"},
-                {"bar", "low \u2591 \u2502 \u2588 high", true}};
-  double scale = 0;
-  for (const TornadoBar& b : t.bars)
-    for (double v : {b.low.at(0), b.high.at(0)})
-      if (!std::isnan(v)) scale = std::max(scale, std::fabs(v - base));
+                {"nmb_base", "base case (EUR)"}};
   for (const TornadoBar& b : t.bars)
     tb.rows.push_back({b.parameter,
                        b.parameter,
                        {Cell::of_value(b.low_value, Unit::Value), Cell::of_value(b.high_value, Unit::Value),
                         Cell::of_value(b.low.at(0), Unit::Euro), Cell::of_value(b.high.at(0), Unit::Euro),
-                        Cell::of_value(b.swing, Unit::Euro), Cell::of_value(base, Unit::Euro),
-                        text(tornado_bar(base, b.low.at(0), b.high.at(0), scale))},
+                        Cell::of_value(b.swing, Unit::Euro), Cell::of_value(base, Unit::Euro)},
                        0});
+  add_tornado_bars(tb);
   return tb;
 }
 
@@ -501,6 +496,31 @@ Unit table_unit(OutcomeUnit u) {
       return Unit::PerFte;
   }
   return Unit::Value;
+}
+
+void add_tornado_bars(Table& tb) {
+  if (tb.id != "tornado") return;
+  int low = -1, high = -1, base = -1;
+  for (std::size_t c = 0; c < tb.columns.size(); ++c) {
+    if (tb.columns[c].terminal_only) return;  // drawn already
+    const std::string& k = tb.columns[c].key;
+    if (k == "nmb_low") low = static_cast<int>(c);
+    if (k == "nmb_high") high = static_cast<int>(c);
+    if (k == "nmb_base") base = static_cast<int>(c);
+  }
+  if (low < 0 || high < 0 || base < 0) return;
+  auto value = [](const Row& r, int c) {
+    const Cell& x = r.cells.at(static_cast<std::size_t>(c));
+    return x.kind == Cell::Kind::Number ? x.stat.mean : kNaN;
+  };
+  double scale = 0;
+  for (const Row& r : tb.rows)
+    for (double v : {value(r, low), value(r, high)})
+      if (!std::isnan(v) && !std::isnan(value(r, base)))
+        scale = std::max(scale, std::fabs(v - value(r, base)));
+  tb.columns.push_back({"bar", "low \u2591 \u2502 \u2588 high", true});
+  for (Row& r : tb.rows)
+    r.cells.push_back(text(tornado_bar(value(r, base), value(r, low), value(r, high), scale)));
 }
 
 std::string tornado_bar(double base, double at_low, double at_high, double scale, int width) {

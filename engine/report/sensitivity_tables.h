@@ -18,6 +18,9 @@ std::vector<Table> sensitivity_tables(const SensitivityResult& s);
 // light shade and the high end's in full, scaled so that `scale` (the largest distance from the base of any
 // bar) fills a half.
 std::string tornado_bar(double base, double at_low, double at_high, double scale, int width = 40);
+// The tornado table's bars (a terminal-only column) from its net-benefit columns: when it is made, and when a
+// stored run's tables are read back for `show` (the JSON keeps no picture).
+void add_tornado_bars(Table& tornado);
 
 // The words of an outcome's unit in a column label ("EUR per household", "weeks").
 const char* unit_words(OutcomeUnit u);
