@@ -568,7 +568,7 @@ expect 0 "sweep of a whole-number parameter between whole numbers" "$wijksim" sw
 for opt in "--threshold coaches.fte=0:5,inmb=0" "--parameters coaches.mandate_probability=0.5:1.5" "--two-way coaches.fte=1:inf,coaches.max_weeks=5:10"; do
   # shellcheck disable=SC2086
   expect 1 "compare $opt" "$wijksim" compare "$src/scenarios/pilot.yaml" -r 1 -y 1 --no-store --sensitivity-replications 1 $opt
-  grep -q "^${opt%% *}: error: coaches\." "$tmp/err" || { echo "FAIL: compare $opt: $(cat "$tmp/err")"; fail=1; }
+  grep -q "^error: ${opt%% *}: coaches\." "$tmp/err" || { echo "FAIL: compare $opt: $(cat "$tmp/err")"; fail=1; }
 done
 # A sweep's values get every check a file's value gets: 0 coach FTE is refused as in a scenario (the
 # parameter's range alone let it through).

@@ -36,7 +36,11 @@ std::string printable(std::string_view s, bool keep_lines) {
 }
 
 std::string Diagnostic::to_string() const {
-  // A problem of the command line (an option's value) has no file: "error: --threshold: ...".
+  // A problem of the command line (an option's value) has no file: "error: --threshold: ...". Some name the
+  // option where a file would be (Location{"--from/--to"}): said the same way, not "--from/--to: error:".
+  if (where.file.starts_with("--") && where.line == 0)
+    return printable(fmt::format("error: {}: {}{}", where.file,
+                                 key.empty() || key == where.file ? "" : key + ": ", message));
   std::string s = where.file;
   if (where.line > 0) s += fmt::format(":{}", where.line);
   if (where.column > 0) s += fmt::format(":{}", where.column);
