@@ -559,6 +559,14 @@ cp "$tmp/own/pilot.yaml" "$tmp/pilot-before.yaml"
 expect 1 "a report over a file the run's scenario extends" "$wijksim" report 1 --store "$tmp/child.db" -o "$tmp/own/pilot.yaml"
 expect 1 "a report over the run's targets file" "$wijksim" report 1 --store "$tmp/child.db" -o "$tmp/own/targets/pilot.yaml"
 cmp -s "$tmp/own/pilot.yaml" "$tmp/pilot-before.yaml" || { echo "FAIL: a report replaced a file the run's scenario extends"; fail=1; }
+# validate plans the comparison as compare does: a scenario drawing from other parameter sets than its
+# comparator cannot share its warm-up (validate said ok, and compare blamed "the population section").
+{ grep '^#' "$tmp/own/sets/velve.csv"; grep -v '^#' "$tmp/own/sets/velve.csv" | head -1
+  grep -v '^#' "$tmp/own/sets/velve.csv" | tail -n +2 | cut -d, -f2- | tac | awk -F, 'BEGIN{OFS=","} {print NR, $0}'; } >"$tmp/own/sets/other.csv"
+printf 'extends: pilot.yaml\nname: other-sets\nparameter_sets: sets/other.csv\n' >"$tmp/own/other-sets.yaml"
+expect 1 "validate a scenario whose parameter sets are not its comparator's" "$wijksim" validate "$tmp/own/other-sets.yaml"
+grep -q "draws from the parameter sets '.*sets/other.csv' and the comparator from '.*sets/velve.csv'" "$tmp/err" ||
+  { echo "FAIL: validate of other parameter sets: $(cat "$tmp/err")"; fail=1; }
 # A sweep of a whole-number parameter is labelled with the values simulated, each once (1,6 and 2,4 both run
 # as 2: one column, where there were two alike).
 expect 0 "sweep of a whole-number parameter between whole numbers" "$wijksim" sweep "$src/scenarios/pilot.yaml" --parameter coaches.max_weeks --from 1.6 --to 2.4 --steps 2 -r 1 -y 1 --format csv

@@ -220,8 +220,14 @@ namespace {
 // The diagnostic when scenario i and its comparator, as run in draw d, do not share their warm-up.
 std::optional<Diagnostic> warmup_problem(const Study& study, std::size_t i, std::uint32_t d,
                                          const Scenario& si, const Scenario& sc) {
-  const std::string why = warmup_difference(si, sc);
+  std::string why = warmup_difference(si, sc);
   if (why.empty()) return std::nullopt;
+  // Parameter sets of their own give each its own baseline values in a draw: the cause, said first.
+  if (d != 0 && si.parameter_sets_file != sc.parameter_sets_file)
+    why = fmt::format(
+        "this scenario draws from the parameter sets {} and the comparator from {} ({})",
+        si.parameter_sets_file.empty() ? std::string("of none") : "'" + si.parameter_sets_file + "'",
+        sc.parameter_sets_file.empty() ? std::string("none") : "'" + sc.parameter_sets_file + "'", why);
   return Diagnostic{
       study.scenarios[i].source.comparator_location(), "comparator",
       fmt::format("the comparator '{}' does not share this scenario's warm-up{}: {}. An intervention and its "
