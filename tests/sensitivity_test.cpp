@@ -76,6 +76,26 @@ struct LinearDecision {
   }
 };
 
+// The coach wait of a decision without a model, as the thresholds below solve for it.
+struct WaitOutcome {
+  ScenarioShape shape;
+  DecisionFigures figures{shape, Economics{}};
+  std::vector<Outcome> outcomes = standard_outcomes(shape, true);
+  const Outcome* wait = find_outcome(outcomes, "coach_wait");
+};
+
+// The intervention's coach wait of 6 weeks, searched over `parameter` from `from` to `to`.
+ThresholdSpec wait_of_6(const char* parameter, double from, double to) {
+  ThresholdSpec spec;
+  spec.option = 1;
+  spec.parameter = parameter;
+  spec.from = from;
+  spec.to = to;
+  spec.outcome = "coach_wait";
+  spec.target = 6;
+  return spec;
+}
+
 }  // namespace
 
 TEST_CASE("A threshold and its uncertainty over replications, by hand", "[sensitivity]") {
@@ -84,19 +104,10 @@ TEST_CASE("A threshold and its uncertainty over replications, by hand", "[sensit
   // 2 = 6.72287 to 8.77713.
   LinearDecision d;
   const Simulate simulate = [&](const std::vector<Setting>& s) { return d(s); };
-  ScenarioShape shape;
-  const DecisionFigures figures(shape, Economics{});
-  const std::vector<Outcome> outcomes = standard_outcomes(shape, true);
-  const Outcome* wait = find_outcome(outcomes, "coach_wait");
-  REQUIRE(wait);
-  ThresholdSpec spec;
-  spec.option = 1;
-  spec.parameter = "coaches.fte";
-  spec.from = 0;
-  spec.to = 12;
-  spec.outcome = "coach_wait";
-  spec.target = 6;
-  const Threshold t = solve_threshold(spec, *wait, figures, simulate, d.replications);
+  const WaitOutcome w;
+  REQUIRE(w.wait);
+  ThresholdSpec spec = wait_of_6("coaches.fte", 0, 12);
+  const Threshold t = solve_threshold(spec, *w.wait, w.figures, simulate, d.replications);
   CHECK(t.status == ThresholdStatus::Found);
   CHECK(t.value == Approx(7.75).epsilon(1e-9));
   CHECK(t.crossings == 1);
@@ -112,7 +123,7 @@ TEST_CASE("A threshold and its uncertainty over replications, by hand", "[sensit
   CHECK(t.grid_mean.at(2) == Approx(9.5));
   // A target the range never reaches.
   spec.target = 100;
-  const Threshold none = solve_threshold(spec, *wait, figures, simulate, d.replications);
+  const Threshold none = solve_threshold(spec, *w.wait, w.figures, simulate, d.replications);
   CHECK(none.status == ThresholdStatus::NotCrossed);
   CHECK(std::isnan(none.value));
 }
@@ -128,20 +139,11 @@ TEST_CASE("A threshold of a whole-number parameter is searched at whole values, 
     for (const Setting& x : s) simulated.push_back(x.assignments.at(0).value);
     return d(s);
   };
-  ScenarioShape shape;
-  const DecisionFigures figures(shape, Economics{});
-  const std::vector<Outcome> outcomes = standard_outcomes(shape, true);
-  const Outcome* wait = find_outcome(outcomes, "coach_wait");
-  REQUIRE(wait);
-  ThresholdSpec spec;
-  spec.option = 1;
-  spec.parameter = "coaches.max_weeks";
-  spec.from = 0;
-  spec.to = 11;
-  spec.outcome = "coach_wait";
-  spec.target = 6;
+  const WaitOutcome w;
+  REQUIRE(w.wait);
+  ThresholdSpec spec = wait_of_6("coaches.max_weeks", 0, 11);
   spec.whole = true;
-  const Threshold t = solve_threshold(spec, *wait, figures, simulate, d.replications);
+  const Threshold t = solve_threshold(spec, *w.wait, w.figures, simulate, d.replications);
   CHECK(t.grid_x == std::vector<double>{0, 3, 6, 8, 11});
   CHECK(t.status == ThresholdStatus::Found);
   CHECK(t.value == Approx(7.75).epsilon(1e-9));
