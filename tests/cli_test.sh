@@ -567,6 +567,9 @@ printf 'extends: pilot.yaml\nname: other-sets\nparameter_sets: sets/other.csv\n'
 expect 1 "validate a scenario whose parameter sets are not its comparator's" "$wijksim" validate "$tmp/own/other-sets.yaml"
 grep -q "draws from the parameter sets '.*sets/other.csv' and the comparator from '.*sets/velve.csv'" "$tmp/err" ||
   { echo "FAIL: validate of other parameter sets: $(cat "$tmp/err")"; fail=1; }
+# A range typed for a whole-number parameter must hold a whole number (1.2 to 1.8 ran 2, outside it).
+expect 1 "sweep of a whole-number parameter over a range without a whole number" "$wijksim" sweep "$src/scenarios/pilot.yaml" --parameter coaches.max_weeks --from 1.2 --to 1.8 -r 1 -y 1
+grep -q "coaches.max_weeks takes whole numbers, and 1.2 to 1.8 holds none" "$tmp/err" || { echo "FAIL: sweep 1.2 to 1.8: $(cat "$tmp/err")"; fail=1; }
 # A sweep of a whole-number parameter is labelled with the values simulated, each once (1,6 and 2,4 both run
 # as 2: one column, where there were two alike).
 expect 0 "sweep of a whole-number parameter between whole numbers" "$wijksim" sweep "$src/scenarios/pilot.yaml" --parameter coaches.max_weeks --from 1.6 --to 2.4 --steps 2 -r 1 -y 1 --format csv
@@ -600,6 +603,12 @@ if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null; then
     [ ! -e "$shared/own.db-wal" ] && [ ! -e "$shared/own.db-shm" ] ||
       { echo "FAIL: another user's read left $(ls "$shared")"; fail=1; }
     expect 0 "the owner's next run into the store another user has read" as 65534 "$wijksim" run "$src/scenarios/baseline-velve.yaml" -r 1 -y 1 --store "$shared/own.db"
+    # A command that writes, run by a user who may not write the store, is refused before SQLite opens it (it
+    # left STORE-wal and STORE-shm as that user's files, and the owner's next run failed).
+    expect 3 "another user's run into a store it may not write" as 65533 "$wijksim" run "$src/scenarios/baseline-velve.yaml" -r 1 -y 1 --store "$shared/own.db"
+    [ ! -e "$shared/own.db-wal" ] && [ ! -e "$shared/own.db-shm" ] ||
+      { echo "FAIL: a refused writer left $(ls "$shared")"; fail=1; }
+    expect 0 "the owner's run after another user's refused one" as 65534 "$wijksim" run "$src/scenarios/baseline-velve.yaml" -r 1 -y 1 --store "$shared/own.db"
     # A store its owner opens to others (mode 666): its lock file follows (it stayed 644, and another user's
     # run could not lock its run: exit 3).
     as 65534 chmod 666 "$shared/own.db"

@@ -223,9 +223,8 @@ void check_output(const std::string& path, const std::string& option, const std:
   if (std::string unread; look(path, false, st, why) && st.st_size > 0 && !written_by_wijksim(path, kind, unread))
     refuse(path, option,
            unread.empty()
-               ? "this file exists and wijksim did not write it (it does not begin as a report, tables, "
-                 "parameter sets or an export of wijksim do): it is left as it is; remove it or name another "
-                 "file"
+               ? "this file exists and wijksim did not write it (it does not begin as wijksim's reports, "
+                 "tables, parameter sets or exports do): it is left as it is; remove it or name another file"
            : unread.starts_with("wijksim") || unread.starts_with("a file of wijksim")
                ? fmt::format("this file is {}: it is left as it is; remove it or name another file", unread)
                : fmt::format("this file exists and cannot be read ({}), so nothing shows that wijksim wrote "

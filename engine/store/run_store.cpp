@@ -319,6 +319,14 @@ RunStore RunStore::open(const std::string& path, Mode mode) {
   // A command that reads opens a store it may write as a writer that writes nothing (query_only): the last
   // connection to close a store in write-ahead-log mode removes PATH-wal and PATH-shm, which a read-only
   // connection cannot, so a `runs` or `report` left them beside the store.
+  // A command that writes, on a store this user may not write: refused before SQLite opens it, which would
+  // leave STORE-wal and STORE-shm as this user's files beside another's store (its owner's next run then
+  // failed).
+  if (mode == Mode::ReadWrite && exists && ::access(path.c_str(), W_OK) != 0)
+    throw Error(
+        fmt::format("results store '{}': cannot write it: the file is not writable here ({}); "
+                    "`wijksim runs --store {}` reads it, and --store names another store to write",
+                    path, std::strerror(errno), path));
   const bool read_as_writer = mode == Mode::ReadOnly && exists && ::access(path.c_str(), W_OK) == 0;
   // A reader that may not write the store, when no process has it open (no PATH-wal: the last connection to
   // close removes it), reads it as immutable: a read-only connection would create PATH-wal and PATH-shm as

@@ -37,8 +37,9 @@ void sqlite_failure(sqlite3* db, const std::string& path, const std::string& doi
               ? "the file or its directory is not writable (" + why + ")"
               : fmt::format(
                     "'{}' is not writable by this user (another user's read of the store left it; when no "
-                    "run writes the store, that user or the directory's owner may remove {}-wal and "
-                    "{}-shm) ({})",
+                    "run writes the store, that user or the directory's owner may remove {}-shm, an index "
+                    "SQLite makes again, and {}-wal only if it is empty: otherwise it holds stored results, "
+                    "and should be made writable instead) ({})",
                     foreign, path, path, why);
   }
   if (primary == SQLITE_NOTADB)

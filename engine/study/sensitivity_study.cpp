@@ -265,6 +265,13 @@ void check_values(const DecisionSimulator& sim, const std::string& key, const st
   }
 }
 
+// A range given on the command line for a whole-number parameter must hold a whole number: 1.2 to 1.8 ran 2,
+// outside it. (A distribution's percentiles, which nobody typed, take their rounded middle instead.)
+void refuse_without_whole(const std::string& key, double lo, double hi, const std::string& option) {
+  if (std::ceil(std::min(lo, hi) - 1e-9) > std::floor(std::max(lo, hi) + 1e-9))
+    throw option_error(option, fmt::format("{} takes whole numbers, and {} to {} holds none", key, lo, hi));
+}
+
 // The whole numbers within [lo, hi] (either order), its ends rounded inward: a whole parameter is simulated
 // at whole values, and a range of 1.5 to 4.5 must not run 5. A range holding no whole number is its rounded
 // middle.
@@ -295,7 +302,10 @@ std::optional<std::pair<double, double>> range_of(const DecisionSimulator& sim, 
       // the checks a file's value gets, as the sweep's values are; refused, not clamped (0 coach FTE was
       // simulated, 1:inf became 1 to 100,000).
       lo = *p.from, hi = *p.to;
-      if (sp->setter.whole) std::tie(lo, hi) = whole_range(lo, hi);
+      if (sp->setter.whole) {
+        refuse_without_whole(p.key, lo, hi, p.option.empty() ? "--parameters" : p.option);
+        std::tie(lo, hi) = whole_range(lo, hi);
+      }
       check_values(sim, p.key, {lo, hi}, p.option.empty() ? "--parameters" : p.option);
       return std::pair{lo, hi};
     } else if (u && !u->is_shares()) {
@@ -326,7 +336,10 @@ bool is_whole(const DecisionSimulator& sim, const std::string& key) {
 // `option` names where they came from.
 std::vector<double> grid_of(const DecisionSimulator& sim, const std::string& key, double from, double to,
                             int n, const std::string& option = "--from/--to") {
-  if (is_whole(sim, key)) std::tie(from, to) = whole_range(from, to);
+  if (is_whole(sim, key)) {
+    if (option == "--from/--to") refuse_without_whole(key, from, to, option);
+    std::tie(from, to) = whole_range(from, to);
+  }
   std::vector<double> v = linspace(from, to, n);
   if (is_whole(sim, key))
     for (double& x : v) x = std::round(x);
