@@ -337,7 +337,8 @@ bool is_whole(const DecisionSimulator& sim, const std::string& key) {
 std::vector<double> grid_of(const DecisionSimulator& sim, const std::string& key, double from, double to,
                             int n, const std::string& option = "--from/--to") {
   if (is_whole(sim, key)) {
-    if (option == "--from/--to") refuse_without_whole(key, from, to, option);
+    // A range from range_of holds a whole number already; only sweep's typed --from/--to can fail here.
+    refuse_without_whole(key, from, to, option);
     std::tie(from, to) = whole_range(from, to);
   }
   std::vector<double> v = linspace(from, to, n);
