@@ -164,9 +164,8 @@ void put_in_place(const std::string& tmp, const std::string& path, const std::st
       // The old file is now at `tmp`: make sure it was still one an output may replace (a user's file put
       // there after the check above is swapped back, and check_output says why it stays).
       struct stat out {};
-      std::string unread;
       bool keep = ::lstat(tmp.c_str(), &out) != 0 || !S_ISREG(out.st_mode) ||
-                  (out.st_size > 0 && !written_by_wijksim(tmp, kind, unread));
+                  (out.st_size > 0 && !authorship(tmp, kind).replaceable());
       for (const KeptFile& k : kept) keep = keep || same_file(tmp, k.path);
       if (!keep) {
         ::unlink(tmp.c_str());

@@ -156,12 +156,9 @@ bool tables_text_line(std::string_view h) {
 
 }  // namespace
 
-bool written_by_wijksim(const std::string& path, OutputKind kind, std::string& why) {
+Authorship authorship(const std::string& path, OutputKind kind) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    why = std::strerror(errno);
-    return false;
-  }
+  if (!in) return {Authorship::Verdict::Unreadable, std::strerror(errno)};
   std::string head(4096, '\0');
   in.read(head.data(), static_cast<std::streamsize>(head.size()));
   head.resize(static_cast<std::size_t>(in.gcount()));
@@ -184,12 +181,11 @@ bool written_by_wijksim(const std::string& path, OutputKind kind, std::string& w
                                   // its
   // An export holds the tables too (tables.csv).
   if (is == OutputKind::Tables && kind == OutputKind::ExportFile) is = OutputKind::ExportFile;
-  if (is && *is != kind) {
-    constexpr const char* kNames[] = {"wijksim's tables", "wijksim's HTML report",
-                                      "wijksim calibrate's parameter sets", "a file of wijksim's export"};
-    why = fmt::format("{}, which only an output of that kind replaces", kNames[static_cast<int>(*is)]);
-  }
-  return is && *is == kind;
+  if (!is) return {Authorship::Verdict::NotWijksim, {}};
+  if (*is == kind) return {Authorship::Verdict::SameKind, {}};
+  constexpr const char* kNames[] = {"wijksim's tables", "wijksim's HTML report",
+                                    "wijksim calibrate's parameter sets", "a file of wijksim's export"};
+  return {Authorship::Verdict::OtherKind, kNames[static_cast<int>(*is)]};
 }
 
 void check_output(const std::string& path, const std::string& option, const std::vector<KeptFile>& kept,
@@ -220,16 +216,30 @@ void check_output(const std::string& path, const std::string& option, const std:
            "journal): no output ever replaces one; name another file");
   // A file of the user's own is never replaced, whether the name was given or is a default (report-1.html,
   // NAME-sets.csv, the files of an export): only an empty file or one that wijksim wrote.
-  if (std::string unread; look(path, false, st, why) && st.st_size > 0 && !written_by_wijksim(path, kind, unread))
-    refuse(path, option,
-           unread.empty()
-               ? "this file exists and wijksim did not write it (it does not begin as wijksim's reports, "
-                 "tables, parameter sets or exports do): it is left as it is; remove it or name another file"
-           : unread.starts_with("wijksim") || unread.starts_with("a file of wijksim")
-               ? fmt::format("this file is {}: it is left as it is; remove it or name another file", unread)
-               : fmt::format("this file exists and cannot be read ({}), so nothing shows that wijksim wrote "
-                             "it: it is left as it is; remove it or name another file",
-                             unread));
+  if (look(path, false, st, why) && st.st_size > 0) {
+    const Authorship a = authorship(path, kind);
+    switch (a.verdict) {
+      case Authorship::Verdict::SameKind:
+        break;
+      case Authorship::Verdict::OtherKind:
+        refuse(
+            path, option,
+            fmt::format("this file is {}, which only an output of that kind replaces: it is left as it is; "
+                        "remove it or name another file",
+                        a.detail));
+      case Authorship::Verdict::NotWijksim:
+        refuse(
+            path, option,
+            "this file exists and wijksim did not write it (it does not begin as wijksim's reports, tables, "
+            "parameter sets or exports do): it is left as it is; remove it or name another file");
+      case Authorship::Verdict::Unreadable:
+        refuse(path, option,
+               fmt::format(
+                   "this file exists and cannot be read ({}), so nothing shows that wijksim wrote it: it "
+                   "is left as it is; remove it or name another file",
+                   a.detail));
+    }
+  }
   // The output is written to a temporary file beside it and renamed over the name, so its directory must be
   // there and writable: checked now, so a long run does not end in an output it cannot write (a failure of
   // the machine's state, not of the name: exit 3 as for any write that fails).

@@ -7,7 +7,7 @@
 //    link itself, and a link into another directory cannot be replaced atomically);
 //  - never an SQLite database (a results store: a table written over it would destroy its runs);
 //  - never a file wijksim did not write: an existing file is replaced only when it is empty or begins as an
-//    output of wijksim does (written_by_wijksim), whether its name was given or is a default;
+//    output of wijksim does (authorship), whether its name was given or is a default;
 //  - never a file the command reads or keeps: a scenario, every file of its `extends` chain, its comparator
 //    and the comparator's chain, or the results store (and its write-ahead log). Files are compared by
 //    identity (device and inode), so a second name for the same file (a hard link, a path through a
@@ -59,12 +59,18 @@ bool same_file(const std::string& a, const std::string& b);
 // write-ahead log or rollback journal (part of one): no output replaces one. False when it cannot be read.
 bool is_sqlite_database(const std::string& path);
 
-// Whether the file begins as an output of wijksim of kind `kind` does (tables as text, CSV or JSON; the HTML
-// report; calibrate's parameter sets; an export's CSV files): the only non-empty files such an output
-// replaces. `why` says why not when the file cannot be read, or names the other kind of wijksim file it is.
-// (Before writing, an export also compares the header of each file it replaces with its own: atomic_file.h,
-// DirectoryWrite.)
-bool written_by_wijksim(const std::string& path, OutputKind kind, std::string& why);
+// Who wrote an existing, non-empty file, as far as its beginning shows: an output of wijksim of kind `kind`
+// (tables as text, CSV or JSON; the HTML report; calibrate's parameter sets; an export's CSV files), the only
+// non-empty files such an output replaces, or another kind of wijksim's outputs, or not wijksim; or it cannot
+// be read. (Before writing, an export also compares the header of each file it replaces with its own:
+// atomic_file.h, DirectoryWrite.)
+struct Authorship {
+  enum class Verdict { SameKind, OtherKind, NotWijksim, Unreadable };
+  Verdict verdict = Verdict::NotWijksim;
+  std::string detail;  // OtherKind: what it is ("wijksim's HTML report"); Unreadable: why not (strerror)
+  bool replaceable() const { return verdict == Verdict::SameKind; }
+};
+Authorship authorship(const std::string& path, OutputKind kind);
 
 // Whether a name says it is a results store (--output NAME stores the run there): its extension is .db,
 // .sqlite, .sqlite3 or .db3, in any case (MINE.DB).
