@@ -574,21 +574,13 @@ int calibrate(const Options& o, const std::string& command_line, cluster::World&
   check_output(output, "--output", kept, OutputKind::ParameterSets);
   // Another scenario's sets (its `# scenario:` line names another file): a calibration replaces its own
   // scenario's sets only (calibrating the neighbourhood with -o sets/enschede.csv replaced the city's).
-  if (std::ifstream in(output); in) {
-    std::string first, second;
-    std::getline(in, first);
-    std::getline(in, second);
-    const std::string prefix = "# scenario: ";
-    if (first == "# wijksim calibrate" && second.starts_with(prefix)) {
-      const std::string named = second.substr(prefix.size(), second.rfind(" (content ") - prefix.size());
-      if (std::filesystem::path(named).filename() != std::filesystem::path(o.scenarios.front()).filename())
-        throw InputError(
-            {{Location{output, 0, 0}, "--output",
-              fmt::format("this file holds the parameter sets of another scenario ({}): it is left "
-                          "as it is; name another file",
-                          named)}});
-    }
-  }
+  if (const auto named = calibrated_scenario_of(output);
+      named &&
+      std::filesystem::path(*named).filename() != std::filesystem::path(o.scenarios.front()).filename())
+    throw InputError({{Location{output, 0, 0}, "--output",
+                       fmt::format("this file holds the parameter sets of another scenario ({}): it is left "
+                                   "as it is; name another file",
+                                   *named)}});
   std::optional<CalibrationRecorder> recorder;
   if (!o.no_store) {
     recorder.emplace(plan, o.store, command_line, o.resume);

@@ -5,6 +5,7 @@
 #include <oneapi/tbb/partitioner.h>
 
 #include <cmath>
+#include <fstream>
 #include <mutex>
 
 #include "wijksim/analysis/summary.h"
@@ -419,14 +420,21 @@ CalibrationResult run_calibration(const CalibrationPlan& plan, const Progress::C
   return out;
 }
 
+namespace {
+// The first two lines of the sets file, which calibrated_scenario_of reads back.
+constexpr std::string_view kSetsFirstLine = "wijksim calibrate";
+constexpr std::string_view kSetsScenario = "scenario: ";
+constexpr std::string_view kSetsContent = " (content ";
+}  // namespace
+
 std::string calibration_sets_text(const CalibrationPlan& plan, const CalibrationResult& r) {
   const CalibrationSettings& cs = plan.settings;
   std::vector<std::string> keys;
   for (const FreeParameter& p : plan.file.free) keys.push_back(p.key_path);
   const std::vector<std::string> comments = {
-      "wijksim calibrate",
+      std::string(kSetsFirstLine),
       // The scenario's content without the sets it names: these sets replace them.
-      fmt::format("scenario: {} (content {}, its parameter sets left out)", plan.source.path(),
+      fmt::format("{}{}{}{}, its parameter sets left out)", kSetsScenario, plan.source.path(), kSetsContent,
                   plan.source.hash_without_sets()),
       fmt::format("targets: {} (content {})", plan.file.path, plan.file.content_hash),
       fmt::format("seed: {}", plan.seed),
@@ -443,6 +451,18 @@ std::string calibration_sets_text(const CalibrationPlan& plan, const Calibration
       fmt::format("sets: {}, resampled by importance weight (systematic resampling)", r.sets.size()),
   };
   return format_parameter_sets(comments, keys, r.set_values);
+}
+
+std::optional<std::string> calibrated_scenario_of(const std::string& path) {
+  std::ifstream in(path);
+  std::string first, second;
+  if (!in || !std::getline(in, first) || !std::getline(in, second)) return std::nullopt;
+  const std::string comment = "# ";
+  if (first != comment + std::string(kSetsFirstLine) ||
+      !second.starts_with(comment + std::string(kSetsScenario)))
+    return std::nullopt;
+  const std::size_t from = comment.size() + kSetsScenario.size();
+  return second.substr(from, second.rfind(kSetsContent) - from);
 }
 
 }  // namespace wijksim
