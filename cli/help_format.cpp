@@ -43,7 +43,7 @@ namespace {
 
 // What an option takes, from CLI11's type name ("INT:INT in [1 - 200]", "UINT:INT in
 // 0..18446744073709551615", "TEXT:{table,csv,json}", "TEXT") and the option's name: a number as N with its
-// range when the range says something (a bound of a billion or more says only "from"), a choice as its words,
+// range (an upper bound of a billion or more is left unsaid: "from" only), a choice as its words,
 // a file as FILE.
 std::string what_it_takes(const CLI::Option* opt) {
   const std::string type = opt->get_type_name();
@@ -56,10 +56,10 @@ std::string what_it_takes(const CLI::Option* opt) {
     const bool range = std::sscanf(rule.c_str(), "INT in [%lld - %lld]", &lo, &hi) == 2 ||
                        std::sscanf(rule.c_str(), "INT in %lld..%lld", &lo, &hi) == 2;
     if (!range) {
-      if (rule.find("..") != std::string::npos) return "N";  // up to 2^64 - 1: any whole number from 0
+      if (rule.find("..") != std::string::npos) return "N (from 0)";  // up to 2^64 - 1
       return base == "UINT" ? "N" : "INT";
     }
-    if (hi >= 1000000000LL) return lo == 0 ? "N" : fmt::format("N (from {})", lo);
+    if (hi >= 1000000000LL) return fmt::format("N (from {})", lo);
     return fmt::format("N ({} to {})", lo, hi);
   }
   if (base == "TEXT" && rule.size() > 2 && rule.front() == '{' && rule.back() == '}') {

@@ -34,6 +34,9 @@ done
 # What an option takes is said in words (it was CLI11's "INT:INT in [1 - 200]", "UINT:INT in 0..18446744073709551615").
 grep -q -- "-y,--years N (1 to 200) " "$tmp/out" && grep -q -- "--store FILE=results.db" "$tmp/out" && grep -q -- "-f,--format table|csv|json=table" "$tmp/out" \
   || { echo "FAIL: run --help does not say what --years, --store and --format take in words"; fail=1; }
+# The seed and the draws say where they start (they said only "N").
+grep -q -- "-s,--seed N (from 0) " "$tmp/out" && grep -q -- "-d,--draws N (from 0) " "$tmp/out" \
+  || { echo "FAIL: run --help does not say from where --seed and --draws count"; fail=1; }
 ! grep -q "INT:\|INT in\|TEXT:" "$tmp/out" || { echo "FAIL: run --help shows CLI11's type names: $(grep "INT:\|INT in\|TEXT:" "$tmp/out")"; fail=1; }
 expect 0 "compare --help" "$wijksim" compare --help
 grep -q -- "--report" "$tmp/out" || { echo "FAIL: compare --help does not list --report"; fail=1; }
