@@ -691,11 +691,25 @@ int list_runs(const Options& o) {
   // The stored command line, indented by 10 and broken at its words to the output's width (at most 120
   // columns, as the tables) so that a shell still reads it back whole.
   const std::size_t width = std::min<std::size_t>(cli::output_width(stdout), 120);
+  // A damaged run is listed as such and the others as they are; the command then fails with the first
+  // damage (exit 1), as reading that run would.
+  std::exception_ptr first_damage;
   for (const RunInfo& r : runs) {
-    const std::string command_line = cli::wrap_shell_line(r.command_line, 10, width);
     std::string names;
-    for (const StoredScenario& s : store.scenarios(r.id))
-      if (s.role != "comparator") names += (names.empty() ? "" : ", ") + s.name;
+    try {
+      if (!r.damage.empty()) store.run(r.id);  // throws: the row is damaged
+      for (const StoredScenario& s : store.scenarios(r.id))
+        if (s.role != "comparator") names += (names.empty() ? "" : ", ") + s.name;
+    } catch (const InputError& e) {
+      if (!first_damage) first_damage = std::current_exception();
+      cli::out("{}\n", head_and_words(fmt::format("run {:>4}  {}  damaged: ", r.id, r.started_at),
+                                      r.damage.empty()
+                                          ? std::string("its stored scenarios hold what wijksim never writes")
+                                          : r.damage,
+                                      10, width));
+      continue;
+    }
+    const std::string command_line = cli::wrap_shell_line(r.command_line, 10, width);
     // The header and the progress, broken to the width at their words as the command line is.
     const std::string header =
         head_and_words(fmt::format("run {:>4}  {}  {:<11}  {}: ", r.id, r.started_at, r.status, r.command),
@@ -715,6 +729,7 @@ int list_runs(const Options& o) {
       cli::out("          no process is writing it any more (it was killed); `--resume {}` continues it\n",
                r.id);
   }
+  if (first_damage) std::rethrow_exception(first_damage);
   return kOk;
 }
 

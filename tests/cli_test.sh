@@ -505,6 +505,18 @@ if command -v sqlite3 >/dev/null; then
     got=$?
     [ "$got" -le 1 ] || { echo "FAIL: show after '$edit': exit $got"; fail=1; }
   done
+  # One damaged run does not hide the others: `runs` lists them and names the damaged one, then fails (exit
+  # 1); another run's report is written. (`runs` listed nothing, and report 2 failed, for run 1's row.)
+  for edit in "update runs set years=2000000000 where run_id=1" "update scenarios set households=-5 where run_id=1"; do
+    cp "$tmp/s.db" "$tmp/two.db" && "$wijksim" run "$src/scenarios/baseline-velve.yaml" -r 1 -y 1 --store "$tmp/two.db" >/dev/null 2>&1 &&
+      sqlite3 "$tmp/two.db" "$edit" || { echo "FAIL: could not make a store of two runs"; fail=1; }
+    expect 1 "runs of a store whose run 1 is damaged ('$edit')" "$wijksim" runs --store "$tmp/two.db"
+    grep -q "^run    1 .* damaged: " "$tmp/out" && grep -q "^run    2 .* complete .*run: baseline-velve" "$tmp/out" &&
+      grep -q "the results store is damaged: run 1 " "$tmp/err" ||
+      { echo "FAIL: runs with a damaged run 1 ('$edit'): $(cat "$tmp/out" "$tmp/err")"; fail=1; }
+    rm -f "$tmp/two-2.html"
+    expect 0 "report of run 2 beside a damaged run 1 ('$edit')" "$wijksim" report 2 -o "$tmp/two-2.html" --store "$tmp/two.db"
+  done
 fi
 # A new store in a directory that does not exist is named as such (before: "not writable (unable to open
 # database file)").

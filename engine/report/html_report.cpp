@@ -265,6 +265,7 @@ RunInfo checked_run(const RunStore& store, std::int64_t run) {
   const Location where{store.path(), 0, 0};
   for (const RunInfo& r : store.runs()) {
     if (r.id != run) continue;
+    if (!r.damage.empty()) return store.run(run);  // refused there: the store is damaged
     if (r.status != "complete")
       throw InputError({{where, "run", store.why_unfinished(r, "has no report yet")}});
     // A calibration's results are its candidates, posterior and fit, which `show` prints; the report's

@@ -158,15 +158,18 @@ std::string csv_field(const std::string& s) {
                     run, what, path)}});
 }
 
-// An integer column that must lie in [lo, hi].
+// An integer column that must lie in [lo, hi]; outside, 0 and what it holds named in `damage` (the first
+// such column only).
 int bounded(const Statement& q, int column, const char* name, std::int64_t lo, std::int64_t hi,
-            const std::string& path, std::int64_t run) {
+            std::string& damage) {
   const std::int64_t v = q.integer(column);
-  if (v < lo || v > hi) damaged(path, run, fmt::format("has {} {}", name, v));
-  return static_cast<int>(v);
+  if (v >= lo && v <= hi) return static_cast<int>(v);
+  if (damage.empty()) damage = fmt::format("has {} {}", name, v);
+  return 0;
 }
 
-RunInfo read_run(const Statement& q, const std::string& path) {
+// A row of the runs table as it stands: counts wijksim never writes are named in RunInfo::damage.
+RunInfo read_run_row(const Statement& q) {
   RunInfo r;
   r.id = q.integer(0);
   r.started_at = q.text(1);
@@ -177,13 +180,20 @@ RunInfo read_run(const Statement& q, const std::string& path) {
   r.command_line = q.text(6);
   r.status = q.text(7);
   constexpr std::int64_t kMaxCount = std::numeric_limits<int>::max();
-  r.replications = bounded(q, 8, "replications", 0, kMaxCount, path, r.id);
-  r.first_replication = bounded(q, 9, "first replication", 0, kMaxCount, path, r.id);
-  r.years = bounded(q, 10, "policy years", 0, static_cast<std::int64_t>(kMaxYears), path, r.id);
-  r.draws = bounded(q, 11, "draws", 0, kMaxCount, path, r.id);
+  r.replications = bounded(q, 8, "replications", 0, kMaxCount, r.damage);
+  r.first_replication = bounded(q, 9, "first replication", 0, kMaxCount, r.damage);
+  r.years = bounded(q, 10, "policy years", 0, static_cast<std::int64_t>(kMaxYears), r.damage);
+  r.draws = bounded(q, 11, "draws", 0, kMaxCount, r.damage);
   r.draws_done = static_cast<int>(q.integer(12));
   r.replications_done = static_cast<int>(q.integer(13));
   r.candidates_done = static_cast<int>(q.integer(14));
+  return r;
+}
+
+// The same for a reader about to rely on it: a damaged row is refused.
+RunInfo read_run(const Statement& q, const std::string& path) {
+  RunInfo r = read_run_row(q);
+  if (!r.damage.empty()) damaged(path, r.id, r.damage);
   return r;
 }
 
@@ -565,7 +575,7 @@ RunInfo RunStore::run(std::int64_t id) const {
 std::vector<RunInfo> RunStore::runs() const {
   Statement q(db_, path_, std::string(kRunColumns) + " ORDER BY runs.run_id");
   std::vector<RunInfo> out;
-  while (q.step()) out.push_back(read_run(q, path_));
+  while (q.step()) out.push_back(read_run_row(q));
   return out;
 }
 

@@ -38,6 +38,9 @@ struct RunInfo {
   int draws_done = 0;         // parameter draws (or the base case) with at least one run kept
   int replications_done = 0;  // base case: replications kept (each is written whole, every scenario)
   int candidates_done = 0;    // calibrate: candidates evaluated and kept
+  // RunStore::runs only: what is wrong with the stored row ("has policy years 2000000000"), or empty. A run
+  // whose row is damaged is still listed (the others are readable); RunStore::run refuses it.
+  std::string damage;
 };
 
 // How far a run got, in words: "3 of 5 draws done", "2 of 6 replications done (the base case)", "146
@@ -188,7 +191,7 @@ class RunStore {
                          std::optional<RunLock>* lock = nullptr,
                          const StoredCalibration* calibration = nullptr);
   RunInfo run(std::int64_t id) const;  // throws Error for an unknown run
-  std::vector<RunInfo> runs() const;
+  std::vector<RunInfo> runs() const;   // every run, a damaged one with RunInfo::damage set
   // Why run `info` (not complete) has no tables, report or export yet, and what to do: another process is
   // writing it right now (wait), or it stopped (the command that resumes it). `what` ends the first part:
   // "has no report yet".
