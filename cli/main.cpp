@@ -147,6 +147,28 @@ SensitivityOptions sensitivity_options(const Options& o) {
   return s;
 }
 
+// The analyses the command line asks for beyond the study's runs, as the store keeps them with the run
+// (RecordOptions::analyses): `--resume` refuses a command that asks for others, as it refuses another seed
+// (resumed with --sensitivity, a run stored tornados its command line never asked for).
+std::vector<std::pair<std::string, std::string>> analysis_record(const Options& o,
+                                                                 const SensitivityOptions& s) {
+  auto words = [](const std::vector<std::string>& v) {
+    std::string out;
+    for (const std::string& x : v) out += (out.empty() ? "" : " ") + x;
+    return out.empty() ? std::string("none") : out;
+  };
+  return {{"--sensitivity", s.simulate ? "yes" : "no"},
+          {"--parameters", words(o.parameters)},
+          {"--two-way", o.two_way.empty() ? "none" : o.two_way},
+          {"--grid", std::to_string(o.grid)},
+          {"--threshold", words(o.thresholds)},
+          {"--sensitivity-replications",
+           o.sensitivity_replications ? std::to_string(*o.sensitivity_replications) : "default"},
+          {"--evppi-group", words(o.evppi_groups)},
+          {"--survey-households", std::to_string(o.survey_households)},
+          {"--survey-studies", std::to_string(o.survey_studies)}};
+}
+
 // What a file a scenario reads is to it, in words for the message that refuses it as an output.
 std::string what_it_is(SourceFile::Role role, const std::string& name) {
   switch (role) {
@@ -354,7 +376,8 @@ int run_or_compare(const std::string& command, Options o, bool with_comparators,
       study.draws > 0 ? static_cast<std::size_t>(study.draws) : static_cast<std::size_t>(study.replications);
   std::optional<StudyRecorder> recorder;
   if (!o.no_store) {
-    recorder.emplace(study, RecordOptions{o.store, command, command_line, o.resume});
+    recorder.emplace(
+        study, RecordOptions{o.store, command, command_line, o.resume, analysis_record(o, sensitivity)});
     if (o.resume)
       cli::err("resuming run {} of {}: {} of {} {} done before\n", recorder->run_id(), o.store,
                recorder->completed().size() / (study.draws > 0 ? study.replications : 1), unit_count, units);

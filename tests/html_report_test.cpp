@@ -86,7 +86,8 @@ StoredPage stored_comparison_page(const test::TempDir& dir, const std::string& s
   const Study study = plan_study({scenario}, o, true);
   std::int64_t id = 0;
   {
-    StudyRecorder recorder(study, {dir.file("s.db"), "compare", "wijksim compare " + scenario, std::nullopt});
+    StudyRecorder recorder(study,
+                           {dir.file("s.db"), "compare", "wijksim compare " + scenario, std::nullopt, {}});
     const StudyResult result = run_study(study, nullptr, recorder.sink());
     recorder.complete(result, render_all(study_report("compare", study, result)));
     id = recorder.run_id();

@@ -75,7 +75,8 @@ TEST_CASE("a stored study reads back identical: figures, money, report, CSV", "[
   std::vector<RunResult> kept;
   std::vector<int> kept_scenario;
   std::vector<RunMeasures> kept_measures;
-  StudyRecorder recorder(study, {dir.file("s.db"), "compare", "wijksim compare pilot.yaml", std::nullopt});
+  StudyRecorder recorder(study,
+                         {dir.file("s.db"), "compare", "wijksim compare pilot.yaml", std::nullopt, {}});
   const DrawSink store_sink = recorder.sink();
   const DrawSink sink = [&](std::uint32_t draw, const std::vector<std::vector<RunResult>>& results,
                             const std::vector<std::vector<RunMeasures>>& measures) {
@@ -222,7 +223,7 @@ TEST_CASE("resuming a run with other scenarios or options is refused before anyt
   const Study study = small_study();
   std::int64_t id = 0;
   {
-    StudyRecorder r(study, {dir.file("s.db"), "compare", "wijksim compare pilot.yaml", std::nullopt});
+    StudyRecorder r(study, {dir.file("s.db"), "compare", "wijksim compare pilot.yaml", std::nullopt, {}});
     id = r.run_id();
   }
   StudyOverrides o;
@@ -230,10 +231,10 @@ TEST_CASE("resuming a run with other scenarios or options is refused before anyt
   o.years = 1;
   o.draws = 2;
   const Study other = plan_study({shipped("pilot.yaml")}, o, true);
-  CHECK_THROWS_WITH(StudyRecorder(other, {dir.file("s.db"), "compare", "x", id}),
+  CHECK_THROWS_WITH(StudyRecorder(other, {dir.file("s.db"), "compare", "x", id, {}}),
                     Catch::Contains("cannot be resumed") && Catch::Contains("it has 2 replications"));
   // The same study resumes, with nothing done yet.
-  const StudyRecorder same(study, {dir.file("s.db"), "compare", "x", id});
+  const StudyRecorder same(study, {dir.file("s.db"), "compare", "x", id, {}});
   CHECK(same.completed().empty());
 }
 
@@ -247,14 +248,14 @@ TEST_CASE("resuming after the parameter sets changed names the sets, not the sce
   std::int64_t id = 0;
   {
     StudyRecorder r(plan_study({shipped("pilot.yaml")}, o, true),
-                    {dir.file("s.db"), "compare", "wijksim compare pilot.yaml", std::nullopt});
+                    {dir.file("s.db"), "compare", "wijksim compare pilot.yaml", std::nullopt, {}});
     id = r.run_id();
   }
   dir.write("sets.csv", "set,population.trust.mean\n1,0.5\n2,0.7\n");  // the same scenario text
   const Study changed = plan_study({shipped("pilot.yaml")}, o, true);
-  CHECK_THROWS_WITH(StudyRecorder(changed, {dir.file("s.db"), "compare", "x", id}),
-                    Catch::Contains("the parameter sets of scenario 'pilot' (" + *o.parameter_sets +
-                                    ") have changed since") &&
+  CHECK_THROWS_WITH(StudyRecorder(changed, {dir.file("s.db"), "compare", "x", id, {}}),
+                    Catch::Contains("the parameter sets " + *o.parameter_sets) &&
+                        Catch::Contains("of scenario 'pilot' have changed since") &&
                         !Catch::Contains("scenario 'pilot' (" + shipped("pilot.yaml") + ") has changed"));
 }
 
@@ -281,18 +282,18 @@ TEST_CASE("one live writer per run: a run being written cannot be resumed, and i
   const Study study = small_study();
   const std::string store = dir.file("s.db");
   std::optional<StudyRecorder> writer;
-  writer.emplace(study, RecordOptions{store, "compare", "wijksim compare pilot.yaml", std::nullopt});
+  writer.emplace(study, RecordOptions{store, "compare", "wijksim compare pilot.yaml", std::nullopt, {}});
   const std::int64_t id = writer->run_id();
   CHECK(RunLock::held(store, id));
   CHECK_FALSE(RunLock::held(store, id + 1));
   // Open-file-description locks: a second lock of the same run fails even within one process.
   CHECK_FALSE(RunLock::try_lock(store, id).has_value());
-  CHECK_THROWS_WITH(StudyRecorder(study, {store, "compare", "x", id}),
+  CHECK_THROWS_WITH(StudyRecorder(study, {store, "compare", "x", id, {}}),
                     Catch::Contains("being written by another process"));
   // The writer's run is untouched by the refused resume.
   CHECK(RunStore::open(store, RunStore::Mode::ReadOnly).run(id).status == "running");
   writer.reset();
   CHECK_FALSE(RunLock::held(store, id));
-  const StudyRecorder resumed(study, {store, "compare", "x", id});
+  const StudyRecorder resumed(study, {store, "compare", "x", id, {}});
   CHECK(RunLock::held(store, id));
 }

@@ -385,4 +385,25 @@ for how in removed replaced; do
     say_fail "the store $how during the run: the writer never paused: $(cat gone.err)"
   fi
 done
+
+# A resume must ask for what the run asked for: its analyses (compare --sensitivity, --grid, the survey) and
+# its calibration targets as they were. Both were taken: the store then held tornados or a fit its command
+# line never asked for.
+cp -r "$src/scenarios" own
+small=(compare own/pilot.yaml -r 1 -y 1 --draws 3 --format json)
+{ WIJKSIM_TEST_KILL_IN_DRAW=2:before "$wijksim" "${small[@]}" --output asked.db --sensitivity --grid 3 >/dev/null 2>&1 & wait $!; } 2>/dev/null
+[ $? -eq 137 ] || say_fail "the run to resume with other analyses was not killed"
+"$wijksim" "${small[@]}" --output asked.db --resume 1 >/dev/null 2>asked.err
+code=$?
+[ "$code" -eq 1 ] && grep -q "it asked for other analyses: --sensitivity yes (this command: no), --grid 3 (this command: 5)" asked.err &&
+  echo "ok: a resume that asks for other analyses is refused" || say_fail "a resume with other analyses: exit $code: $(cat asked.err)"
+"$wijksim" "${small[@]}" --output asked.db --resume 1 --sensitivity --grid 3 >/dev/null 2>asked.err ||
+  say_fail "the resume with the same analyses failed: $(cat asked.err)"
+{ WIJKSIM_TEST_KILL_IN_DRAW=2:before "$wijksim" "${small[@]}" --output targets.db >/dev/null 2>&1 & wait $!; } 2>/dev/null
+sed -i 's/^    value: 0.49$/    value: 0.30/' own/targets/velve.yaml
+grep -q "^    value: 0.30$" own/targets/velve.yaml || say_fail "the targets file was not changed"
+"$wijksim" "${small[@]}" --output targets.db --resume 1 >/dev/null 2>targets.err
+code=$?
+[ "$code" -eq 1 ] && grep -q "calibration targets own/targets/velve.yaml of scenario 'baseline-velve' have changed since" targets.err &&
+  echo "ok: a resume after the targets changed is refused" || say_fail "a resume after the targets changed: exit $code: $(cat targets.err)"
 exit $fail

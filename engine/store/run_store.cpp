@@ -452,7 +452,8 @@ void RunStore::exec(const char* sql, const char* doing) const {
 std::int64_t RunStore::begin_run(const RunInfo& info, const std::vector<StoredScenario>& scenarios,
                                  const std::vector<StoredLabel>& payers,
                                  const std::vector<StoredLabel>& agencies, std::optional<RunLock>* lock,
-                                 const StoredCalibration* calibration) {
+                                 const StoredCalibration* calibration,
+                                 const std::vector<std::pair<std::string, std::string>>& run_settings) {
   Transaction t(db_, path_);
   Statement r(db_, path_,
               "INSERT INTO runs (started_at, version, seed, command, command_line, status, replications, "
@@ -478,6 +479,8 @@ std::int64_t RunStore::begin_run(const RunInfo& info, const std::vector<StoredSc
     for (std::size_t k = 0; k < sc.settings.size(); ++k)
       set.bind_all(id, sc.index, static_cast<int>(k), sc.settings[k].first, sc.settings[k].second).run();
   }
+  for (std::size_t k = 0; k < run_settings.size(); ++k)
+    set.bind_all(id, kRunSettings, static_cast<int>(k), run_settings[k].first, run_settings[k].second).run();
   for (const auto& [table, labels] : {std::pair{"payers", &payers}, std::pair{"agencies", &agencies}}) {
     Statement l(db_, path_, fmt::format("INSERT INTO {} VALUES (?, ?, ?, ?)", table));
     for (std::size_t i = 0; i < labels->size(); ++i)

@@ -67,6 +67,10 @@ struct StoredCandidate {
   bool rejected = false;                                   // the scenario cannot take the values (no figures)
 };
 
+// The `settings` rows of scenario kRunSettings are the run's own: the analyses its command line asked for
+// (RecordOptions::analyses), which a resumed run must ask for too.
+inline constexpr int kRunSettings = -1;
+
 struct StoredScenario {
   int index = 0;
   std::string name, file, role;  // role: "intervention", "comparator" or "scenario"
@@ -189,7 +193,8 @@ class RunStore {
   std::int64_t begin_run(const RunInfo& info, const std::vector<StoredScenario>& scenarios,
                          const std::vector<StoredLabel>& payers, const std::vector<StoredLabel>& agencies,
                          std::optional<RunLock>* lock = nullptr,
-                         const StoredCalibration* calibration = nullptr);
+                         const StoredCalibration* calibration = nullptr,
+                         const std::vector<std::pair<std::string, std::string>>& run_settings = {});
   RunInfo run(std::int64_t id) const;  // throws Error for an unknown run
   std::vector<RunInfo> runs() const;   // every run, a damaged one with RunInfo::damage set
   // Why run `info` (not complete) has no tables, report or export yet, and what to do: another process is

@@ -123,17 +123,33 @@ StudyRecorder::StudyRecorder(const Study& study, const RecordOptions& o) : RunWr
     } else {
       for (std::size_t i = 0; i < before.size(); ++i) {
         if (before[i].hash == scenarios[i].hash) continue;
-        // The same scenario text: the content of the parameter sets it draws from is what changed.
-        const std::string& sets = study.scenarios[i].scenario.parameter_sets_file;
-        if (before[i].resolved_yaml == scenarios[i].resolved_yaml && !sets.empty())
-          differences.push_back(fmt::format("the parameter sets of scenario '{}' ({}) have changed since",
-                                            before[i].name, sets));
+        // The same scenario text: the parameter sets it draws from or the targets it is compared with
+        // changed (the hash covers both).
+        const Scenario& now = study.scenarios[i].scenario;
+        std::vector<std::string> files;
+        if (!now.parameter_sets_file.empty()) files.push_back("parameter sets " + now.parameter_sets_file);
+        if (!now.targets_file.empty()) files.push_back("calibration targets " + now.targets_file);
+        if (before[i].resolved_yaml == scenarios[i].resolved_yaml && !files.empty())
+          differences.push_back(fmt::format("the {} of scenario '{}' {} changed since",
+                                            files.size() == 1 ? files[0] : files[0] + " or the " + files[1],
+                                            before[i].name, files.size() == 1 ? "has" : "have"));
         else
           differences.push_back(
               fmt::format("scenario '{}' ({}) has changed since", before[i].name, before[i].file));
       }
     }
     if (info.seed != study.seed) differences.push_back(fmt::format("its seed is {}", info.seed));
+    // Its analyses (a run stored before they were kept has none to compare).
+    const auto analyses = store_.settings(run_id_, kRunSettings);
+    if (!other_command && !analyses.empty() && analyses != o.analyses) {
+      std::map<std::string, std::string> now(o.analyses.begin(), o.analyses.end());
+      std::string which;
+      for (const auto& [option, value] : analyses)
+        if (now[option] != value)
+          which += fmt::format("{}{} {} (this command: {})", which.empty() ? "" : ", ", option, value,
+                               now[option].empty() ? std::string("none") : now[option]);
+      differences.push_back("it asked for other analyses: " + which);
+    }
     if (info.replications != study.replications)
       differences.push_back("it has " + counted(info.replications, "replication"));
     if (info.first_replication != static_cast<int>(study.first_replication))
@@ -189,7 +205,7 @@ StudyRecorder::StudyRecorder(const Study& study, const RecordOptions& o) : RunWr
   std::vector<StoredLabel> payers, agencies;
   for (const Payer& p : first.payers) payers.push_back({p.name, p.label.empty() ? p.name : p.label});
   for (const Agency& a : first.agencies) agencies.push_back({a.name, a.label.empty() ? a.name : a.label});
-  run_id_ = store_.begin_run(info, scenarios, payers, agencies, &lock_);
+  run_id_ = store_.begin_run(info, scenarios, payers, agencies, &lock_, nullptr, o.analyses);
 }
 
 DrawSink StudyRecorder::sink() {

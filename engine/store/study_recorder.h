@@ -21,6 +21,9 @@ struct RecordOptions {
   std::string command;                 // "run" or "compare"
   std::string command_line;            // as typed
   std::optional<std::int64_t> resume;  // continue this run of the store
+  // The analyses the command asks for beyond the study's runs (option -> value, e.g. "--grid" -> "5"): kept
+  // with the run, and a resumed run must ask for the same (its stored figures are its command line's).
+  std::vector<std::pair<std::string, std::string>> analyses;
 };
 
 class StudyRecorder : public RunWriter {
