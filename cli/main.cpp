@@ -597,13 +597,17 @@ int calibrate(const Options& o, const std::string& command_line, cluster::World&
   check_output(output, "--output", kept, OutputKind::ParameterSets);
   // Another scenario's sets (its `# scenario:` line names another file): a calibration replaces its own
   // scenario's sets only (calibrating the neighbourhood with -o sets/enschede.csv replaced the city's).
+  // By the scenario's name where the header records it (two scenarios may share a file name in two
+  // directories), else by the file name.
   if (const auto named = calibrated_scenario_of(output);
-      named &&
-      std::filesystem::path(*named).filename() != std::filesystem::path(o.scenarios.front()).filename())
-    throw InputError({{Location{output, 0, 0}, "--output",
-                       fmt::format("this file holds the parameter sets of another scenario ({}): it is left "
-                                   "as it is; name another file",
-                                   *named)}});
+      named && (named->name.empty() ? std::filesystem::path(named->path).filename() !=
+                                          std::filesystem::path(o.scenarios.front()).filename()
+                                    : named->name != plan.source.base().name))
+    throw InputError(
+        {{Location{output, 0, 0}, "--output",
+          fmt::format("this file holds the parameter sets of another scenario ({}{}): it is left "
+                      "as it is; name another file",
+                      named->path, named->name.empty() ? "" : ", named '" + named->name + "'")}});
   std::optional<CalibrationRecorder> recorder;
   if (!o.no_store) {
     recorder.emplace(plan, o.store, command_line, o.resume);

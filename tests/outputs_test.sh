@@ -136,6 +136,13 @@ unchanged mine-sets.csv sets/velve.csv "report -o over a calibration's sets"
 expect 1 "calibrate -o over another scenario's sets is refused" "city-sets.csv.*parameter sets of another scenario" \
   "$wijksim" calibrate baseline-velve.yaml --no-store --output city-sets.csv
 unchanged city-sets.csv sets/enschede.csv "calibrate -o over another scenario's sets"
+# Another scenario's sets under the same file name (a/base.yaml and b/base.yaml): told apart by the name the
+# header records (they were told apart by the file name only, and replaced).
+sed '2a # scenario name: city-a' sets/velve.csv > same-name-sets.csv && cp same-name-sets.csv same-name-sets.orig
+expect 1 "calibrate -o over the sets of another scenario with the same file name is refused" \
+  "same-name-sets.csv.*parameter sets of another scenario \\(scenarios/baseline-velve.yaml, named 'city-a'\\)" \
+  "$wijksim" calibrate baseline-velve.yaml --no-store --output same-name-sets.csv
+unchanged same-name-sets.csv same-name-sets.orig "calibrate -o over the sets of a scenario with the same file name"
 "$wijksim" run baseline-velve.yaml "${small[@]}" --no-store --format csv --output tables.csv >/dev/null 2>&1
 cp tables.csv tables.orig
 expect 1 "report -o over wijksim's tables is refused" "tables.csv.*tables, which only an output of that kind" \

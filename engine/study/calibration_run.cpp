@@ -425,6 +425,7 @@ namespace {
 constexpr std::string_view kSetsFirstLine = "wijksim calibrate";
 constexpr std::string_view kSetsScenario = "scenario: ";
 constexpr std::string_view kSetsContent = " (content ";
+constexpr std::string_view kSetsName = "scenario name: ";
 }  // namespace
 
 std::string calibration_sets_text(const CalibrationPlan& plan, const CalibrationResult& r) {
@@ -436,6 +437,7 @@ std::string calibration_sets_text(const CalibrationPlan& plan, const Calibration
       // The scenario's content without the sets it names: these sets replace them.
       fmt::format("{}{}{}{}, its parameter sets left out)", kSetsScenario, plan.source.path(), kSetsContent,
                   plan.source.hash_without_sets()),
+      fmt::format("{}{}", kSetsName, plan.source.base().name),
       fmt::format("targets: {} (content {})", plan.file.path, plan.file.content_hash),
       fmt::format("seed: {}", plan.seed),
       fmt::format("version: {}", WIJKSIM_VERSION),
@@ -453,16 +455,19 @@ std::string calibration_sets_text(const CalibrationPlan& plan, const Calibration
   return format_parameter_sets(comments, keys, r.set_values);
 }
 
-std::optional<std::string> calibrated_scenario_of(const std::string& path) {
+std::optional<CalibratedScenario> calibrated_scenario_of(const std::string& path) {
   std::ifstream in(path);
-  std::string first, second;
+  std::string first, second, third;
   if (!in || !std::getline(in, first) || !std::getline(in, second)) return std::nullopt;
   const std::string comment = "# ";
   if (first != comment + std::string(kSetsFirstLine) ||
       !second.starts_with(comment + std::string(kSetsScenario)))
     return std::nullopt;
   const std::size_t from = comment.size() + kSetsScenario.size();
-  return second.substr(from, second.rfind(kSetsContent) - from);
+  CalibratedScenario c{second.substr(from, second.rfind(kSetsContent) - from), {}};
+  const std::string name = comment + std::string(kSetsName);
+  if (std::getline(in, third) && third.starts_with(name)) c.name = third.substr(name.size());
+  return c;
 }
 
 }  // namespace wijksim

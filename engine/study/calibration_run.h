@@ -115,8 +115,12 @@ CalibrationResult run_calibration(const CalibrationPlan& plan,
 // set.
 std::string calibration_sets_text(const CalibrationPlan& plan, const CalibrationResult& result);
 
-// The scenario (its path as written in the header) whose calibration wrote the sets file at `path`, or
-// nothing when the file cannot be read or does not begin as calibration_sets_text does.
-std::optional<std::string> calibrated_scenario_of(const std::string& path);
+// The scenario whose calibration wrote the sets file at `path`, as its header says: its path as written and
+// its name (empty in a file written before the name was recorded); nothing when the file cannot be read or
+// does not begin as calibration_sets_text does.
+struct CalibratedScenario {
+  std::string path, name;
+};
+std::optional<CalibratedScenario> calibrated_scenario_of(const std::string& path);
 
 }  // namespace wijksim
