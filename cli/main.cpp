@@ -110,31 +110,49 @@ class UsageError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// What an option's value says, parsed by `parse`: a value that does not parse is a mistake on the command
+// line (exit 2), as a number out of range is, not bad input.
+template <class Parse>
+auto option_syntax(Parse&& parse) {
+  try {
+    return parse();
+  } catch (const InputError& e) {
+    const Diagnostic& d = e.diagnostics().front();
+    throw UsageError(fmt::format("{}: {}", d.key, d.message));
+  }
+}
+
 // The sensitivity options of `compare`, checked. Any of --parameters, --two-way or --threshold asks for the
 // simulated analyses as --sensitivity does.
 SensitivityOptions sensitivity_options(const Options& o) {
   SensitivityOptions s;
   s.simulate = o.sensitivity || !o.parameters.empty() || !o.two_way.empty() || !o.thresholds.empty();
   s.parameters = o.parameters;
+  for (const std::string& p : o.parameters)  // what the parameters are is the study's to check
+    option_syntax([&] { return parse_parameter_range(p, "--parameters"); });
   if (!o.two_way.empty()) {
     std::string rest = o.two_way;
     for (std::size_t comma; (comma = rest.find(',')) != std::string::npos; rest = rest.substr(comma + 1))
-      s.two_way.push_back(parse_parameter_range(rest.substr(0, comma), "--two-way"));
-    s.two_way.push_back(parse_parameter_range(rest, "--two-way"));
-    if (s.two_way.size() == 2 && s.two_way[0].key == s.two_way[1].key)
-      throw InputError({{Location{}, "--two-way",
-                         fmt::format("'{}' is on both axes: a two-way analysis varies two different "
-                                     "parameters (the second axis would overwrite the first)",
-                                     s.two_way[0].key)}});
+      s.two_way.push_back(
+          option_syntax([&] { return parse_parameter_range(rest.substr(0, comma), "--two-way"); }));
+    s.two_way.push_back(option_syntax([&] { return parse_parameter_range(rest, "--two-way"); }));
+    if (s.two_way.size() != 2)
+      throw UsageError(fmt::format("--two-way: give two parameters, KEY1[=FROM:TO],KEY2[=FROM:TO]; got {}",
+                                   s.two_way.size()));
+    if (s.two_way[0].key == s.two_way[1].key)
+      throw UsageError(
+          fmt::format("--two-way: '{}' is on both axes: a two-way analysis varies two different "
+                      "parameters (the second axis would overwrite the first)",
+                      s.two_way[0].key));
   }
   s.grid = o.grid;
-  for (const std::string& t : o.thresholds) s.thresholds.push_back(parse_threshold(t));
+  for (const std::string& t : o.thresholds)
+    s.thresholds.push_back(option_syntax([&] { return parse_threshold(t); }));
   s.replications = o.sensitivity_replications;
   for (const std::string& g : o.evppi_groups) {
     const std::size_t eq = g.find('=');
     if (eq == std::string::npos || eq == 0 || eq + 1 == g.size())
-      throw InputError(
-          {{Location{}, "--evppi-group", fmt::format("expected NAME=KEY,KEY,..., got '{}'", g)}});
+      throw UsageError(fmt::format("--evppi-group: expected NAME=KEY,KEY,..., got '{}'", g));
     std::vector<std::string> keys;
     std::string rest = g.substr(eq + 1);
     for (std::size_t comma; (comma = rest.find(',')) != std::string::npos; rest = rest.substr(comma + 1))

@@ -322,7 +322,7 @@ expect 0 "the tornado's bars are not in the JSON" "$wijksim" show 1 --store "$tm
 grep -q "█" "$tmp/out" && { echo "FAIL: terminal bars in the JSON"; fail=1; }
 expect 1 "a misspelt two-way parameter" "$wijksim" compare "$src/scenarios/pilot.yaml" -r 1 -y 1 --no-store --two-way coaches.ftee,coaches.mandate_probability
 grep -q "did you mean 'coaches.fte'" "$tmp/err" || { echo "FAIL: no suggestion for a misspelt parameter"; cat "$tmp/err"; fail=1; }
-expect 1 "a threshold without a target" "$wijksim" compare "$src/scenarios/pilot.yaml" -r 1 -y 1 --no-store --threshold coaches.fte=1:9
+expect 2 "a threshold without a target" "$wijksim" compare "$src/scenarios/pilot.yaml" -r 1 -y 1 --no-store --threshold coaches.fte=1:9
 expect 1 "an unknown outcome" "$wijksim" compare "$src/scenarios/pilot.yaml" -r 1 -y 1 --no-store --threshold coaches.fte=1:9,waiting=3
 expect 0 "sweep a parameter" "$wijksim" sweep "$src/scenarios/pilot.yaml" --parameter coaches.fte --from 2 --to 8 --steps 3 -r 2 -y 1 --format csv
 [ "$(grep -c '^pilot,baseline-velve,sweep,' "$tmp/out")" -gt 3 ] || { echo "FAIL: sweep printed no planning curve"; fail=1; }
@@ -529,8 +529,17 @@ grep -q "its name may have at most 247 bytes" "$tmp/err" && [ ! -e "$long_name" 
 # Options that were taken and then ignored, or read as nonsense: each refused before anything runs.
 expect 2 "sweep --seed -1" "$wijksim" sweep "$src/scenarios/pilot.yaml" --parameter coaches.fte --from 2 --to 4 --steps 2 -r 1 -y 1 --seed -1
 expect 2 "calibrate --seed 2^64" "$wijksim" calibrate "$src/scenarios/pilot.yaml" --seed 18446744073709551616
-expect 1 "--two-way with one parameter on both axes" "$wijksim" compare "$src/scenarios/pilot.yaml" -r 2 -y 1 --no-store --two-way coaches.fte=1:5,coaches.fte=10:20 --grid 2
-expect 1 "--threshold with a target that is not a number" "$wijksim" compare "$src/scenarios/pilot.yaml" -r 2 -y 1 --no-store --threshold coaches.fte=1:2,inmb=nan
+expect 2 "--two-way with one parameter on both axes" "$wijksim" compare "$src/scenarios/pilot.yaml" -r 2 -y 1 --no-store --two-way coaches.fte=1:5,coaches.fte=10:20 --grid 2
+expect 2 "--threshold with a target that is not a number" "$wijksim" compare "$src/scenarios/pilot.yaml" -r 2 -y 1 --no-store --threshold coaches.fte=1:2,inmb=nan
+# An option's value that does not parse is a mistake on the command line (exit 2), as a number out of range
+# is; these were exit 1, as bad input.
+for bad in "--threshold coaches.fte=1:10,inmb" "--threshold ," "--threshold coaches.fte=abc:2,inmb=0" \
+           "--parameters coaches.fte=1:" "--two-way coaches.fte" "--evppi-group x"; do
+  expect 2 "compare $bad" "$wijksim" compare "$src/scenarios/pilot.yaml" -r 1 -y 1 --draws 2 --no-store $bad
+  grep -q "^error: --[a-z-]*: " "$tmp/err" || { echo "FAIL: compare $bad does not name its option: $(cat "$tmp/err")"; fail=1; }
+done
+expect 2 "compare --parameters ''" "$wijksim" compare "$src/scenarios/pilot.yaml" -r 1 -y 1 --draws 2 --no-store --parameters ""
+grep -q "^error: --parameters: expected KEY or KEY=FROM:TO, got ''" "$tmp/err" || { echo "FAIL: --parameters '': $(cat "$tmp/err")"; fail=1; }
 expect 2 "--parameter-sets without draws" "$wijksim" run "$src/scenarios/pilot.yaml" -r 1 -y 1 --no-store --parameter-sets "$src/scenarios/sets/velve.csv"
 expect 2 "show of an empty run number" "$wijksim" show "" --store "$tmp/s.db"
 expect 2 "show of a run number past 2^63" "$wijksim" show 9223372036854775808 --store "$tmp/s.db"
