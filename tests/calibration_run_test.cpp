@@ -186,6 +186,22 @@ TEST_CASE("calibrate refuses what cannot be calibrated, at its place", "[calibra
     CHECK(r[0].key == "targets.bounced.at");
     CHECK_THAT(r[0].message, Catch::Contains("'at' is for shares only"));
   }
+  SECTION("an unknown measure is said at its `measure` line (it was the target's key), n on no share at n") {
+    const auto p = plan_problems(
+        tiny(dir, replace(kTargets, "    measure: share.bounced\n", "    measure: share.nobody\n")));
+    REQUIRE(p.size() == 1);
+    CHECK(p[0].key == "targets.bounced.measure");
+    CHECK(p[0].where.line == 19);  // `measure: share.nobody`, not `bounced:` (line 17)
+    // A survey's n gives a share's sampling interval: on a measure in years it is refused (it gave 0 to
+    // 0.36).
+    const auto q = plan_problems(tiny(dir, replace(kTargets, "    measure: share.bounced\n    value: 0.47\n",
+                                                   "    measure: spell.years\n    value: 0.1\n")));
+    REQUIRE(q.size() == 1);
+    CHECK(q[0].key == "targets.bounced.n");
+    CHECK(q[0].where.line == 21);
+    CHECK_THAT(q[0].message,
+               Catch::Contains("is for a survey share") && Catch::Contains("not for spell.years"));
+  }
   SECTION("a survey figure of n: 0 is said once, at n (it also said 'interval' was missing)") {
     const auto p = plan_problems(
         tiny(dir, replace(kTargets, "    value: 0.47\n    n: 49\n", "    value: 0.47\n    n: 0\n")));

@@ -71,6 +71,7 @@ struct CalibrationTarget {
   std::string note;       // how it was derived, or why the model cannot show it
   Location where;         // in the targets file
   Location at_where;      // of its `at`, when it has one
+  Location measure_where;  // of its `measure`
 
   bool operator==(const CalibrationTarget& o) const {
     return key == o.key && measure == o.measure && at == o.at && parsed == o.parsed && value == o.value &&

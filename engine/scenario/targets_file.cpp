@@ -43,7 +43,10 @@ class TargetsReader : public ParameterReader {
       t.where = n.key_where[i];
       MapReader m(v, path, d_);
       if (auto x = text(m.need("label"), m.sub("label"))) t.label = *x;
-      if (auto x = text(m.need("measure"), m.sub("measure"))) t.measure = *x;
+      if (auto x = text(m.need("measure"), m.sub("measure"))) {
+        t.measure = *x;
+        t.measure_where = m.node().get("measure")->where;
+      }
       if (auto x = text(m.get("at"), m.sub("at"))) {
         t.at = *x;
         t.at_where = m.node().get("at")->where;
@@ -56,6 +59,14 @@ class TargetsReader : public ParameterReader {
       const Node* interval = m.get("interval");
       if (value) t.value = *value;
       if (size) t.n = static_cast<int>(*size);
+      // n is the households a survey asked: its interval is a share's sampling interval, which only a share
+      // has (a measure in years or euros took a "share" interval of 0 to 0.36).
+      if (size && !t.measure.empty() && t.measure != "none" && !t.measure.starts_with("share.") &&
+          t.measure != "not_helped")
+        d_.add(m.node().get("n")->where, m.sub("n"),
+               fmt::format("n (the households a survey asked) is for a survey share (a share.* measure or "
+                           "not_helped), not for {}: give its interval: [low, high]",
+                           t.measure));
       if (interval) {
         if (!interval->is(Node::Kind::List) || interval->children.size() != 2) {
           d_.add(interval->where, m.sub("interval"),
@@ -154,7 +165,8 @@ std::vector<CalibrationTarget> targets_for(const Scenario& s, const TargetsFile&
         problems.push_back(
             {t.at_where.line > 0 ? t.at_where : t.where, "targets." + t.key + ".at", p.problem});
       else
-        problems.push_back({t.where, "targets." + t.key + ".measure", p.problem});
+        problems.push_back({t.measure_where.line > 0 ? t.measure_where : t.where,
+                            "targets." + t.key + ".measure", p.problem});
       continue;
     }
     t.parsed = *p.measure;
