@@ -17,13 +17,27 @@ using namespace wijksim;
 namespace {
 
 // Every named stream. A new stream must be added here (random_streams.h says so).
-constexpr std::array<Stream, 21> kAllStreams = {
-    Stream::InitialProblems,  Stream::InitialHousehold,    Stream::LifeEvent,           Stream::Referral,
-    Stream::Bounce,           Stream::CoachContact,        Stream::CoachNotice,         Stream::TeamCompetence,
-    Stream::AgencyPresence,   Stream::ParameterDraw,       Stream::InitialProblemAge,   Stream::Clock,
-    Stream::ProblemEvent,     Stream::ThisWeek,            Stream::ContactClock,        Stream::VirtualSurvey,
-    Stream::ValueOfInformation, Stream::CalibrationPrior,  Stream::CalibrationProposal, Stream::CalibrationResample,
-    Stream::ParameterSet};
+constexpr std::array<Stream, 21> kAllStreams = {Stream::InitialProblems,
+                                                Stream::InitialHousehold,
+                                                Stream::LifeEvent,
+                                                Stream::Referral,
+                                                Stream::Bounce,
+                                                Stream::CoachContact,
+                                                Stream::CoachNotice,
+                                                Stream::TeamCompetence,
+                                                Stream::AgencyPresence,
+                                                Stream::ParameterDraw,
+                                                Stream::InitialProblemState,
+                                                Stream::Clock,
+                                                Stream::ProblemEvent,
+                                                Stream::ThisWeek,
+                                                Stream::ContactClock,
+                                                Stream::VirtualSurvey,
+                                                Stream::ValueOfInformation,
+                                                Stream::CalibrationPrior,
+                                                Stream::CalibrationProposal,
+                                                Stream::CalibrationResample,
+                                                Stream::ParameterSet};
 
 // Pearson correlation of two equally long samples.
 double correlation(const std::vector<double>& x, const std::vector<double>& y) {

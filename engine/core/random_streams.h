@@ -23,18 +23,18 @@ namespace wijksim {
 // reused: 4 (IdleWake) and 5 (ProblemWeek), the draws of the week-by-week engine before event scheduling.
 enum class Stream : std::uint16_t {
   InitialProblems = 1,  // index 0: w0 how many problems; index 1 + i/4, word i%4: the domain of the i-th pick
-  InitialHousehold = 2,    // w0 rung, w1-w2 trust (a normal by Box-Muller, clamped to 0..1), w3 professionals
-  LifeEvent = 3,           // a life event that fires: w1 which (new problem / climb / drop), w2 complexity
-  Referral = 6,            // index d: w0 agency choice, w1 duplicate (and which second agency), w2 mandate,
-                           // w3 privacy
-  Bounce = 7,              // index d*16+attempt: w0 wrong agency?, w1 which wrong agency
-  CoachContact = 8,        // w0 a contact was the household's own request, w1 coordination works (admission)
-  CoachNotice = 9,         // index d: w1 going native
-  TeamCompetence = 10,     // entity = team, index = domain: w0-w1 normal for notice, w2-w3 for solve
-  AgencyPresence = 11,     // entity = agency, index = team: w0 present locally
-  ParameterDraw = 12,      // PSA: entity = parameter id, index 0, 1, ...: the uniforms of its sample in turn
-  InitialProblemAge = 13,  // index d: w1 complexity of an initial problem, w2 its agency, w3 its duplicate's
-                           // agency outside the domain (a domain with one agency)
+  InitialHousehold = 2,  // w0 rung, w1-w2 trust (a normal by Box-Muller, clamped to 0..1), w3 professionals
+  LifeEvent = 3,         // a life event that fires: w1 which (new problem / climb / drop), w2 complexity
+  Referral = 6,          // index d: w0 agency choice, w1 duplicate (and which second agency), w2 mandate,
+                         // w3 privacy
+  Bounce = 7,            // index d*16+attempt: w0 wrong agency?, w1 which wrong agency
+  CoachContact = 8,      // w0 a contact was the household's own request, w1 coordination works (admission)
+  CoachNotice = 9,       // index d: w1 going native
+  TeamCompetence = 10,   // entity = team, index = domain: w0-w1 normal for notice, w2-w3 for solve
+  AgencyPresence = 11,   // entity = agency, index = team: w0 present locally
+  ParameterDraw = 12,    // PSA: entity = parameter id, index 0, 1, ...: the uniforms of its sample in turn
+  InitialProblemState = 13,  // index d: w1 complexity of an initial problem, w2 its agency, w3 its
+                             // duplicate's agency outside the domain (a domain with one agency)
   // The race of a household's processes from its clocks' origin week (household_step.cpp): w0 of index 0
   // the week of the first event, w1 which fires first, w2 whether a later one fires too, w3 which, and so
   // on through index 1, 2, ... (rarely needed).

@@ -73,7 +73,7 @@ void draw_population(const Model& m, const RandomStreams& rng, std::vector<House
     for (int i = 0; i < k; ++i) {
       int d = chosen[i];
       Problem& p = h.problems[d];
-      auto b = rng.block(uid, 0, Stream::InitialProblemAge, d);
+      auto b = rng.block(uid, 0, Stream::InitialProblemState, d);
       p.set_status(ProblemStatus::Unnoticed);
       p.set(Problem::kComplex, RandomStreams::to_unit(b[1]) < m.domain(d).complex_share);
       p.set_onset(0);
@@ -97,7 +97,7 @@ void draw_population(const Model& m, const RandomStreams& rng, std::vector<House
       if (dm.agencies.size() >= 2) {
         p.duplicate = dm.agencies[0] == p.agency ? dm.agencies[1] : dm.agencies[0];
       } else if (!dm.other_agencies.empty()) {
-        const double u = RandomStreams::to_unit(rng.block(uid, 0, Stream::InitialProblemAge, chosen[i])[3]);
+        const double u = RandomStreams::to_unit(rng.block(uid, 0, Stream::InitialProblemState, chosen[i])[3]);
         const auto n_other = dm.other_agencies.size();
         p.duplicate =
             dm.other_agencies[std::min<std::size_t>(static_cast<std::size_t>(u * n_other), n_other - 1)];
