@@ -169,6 +169,14 @@ expect 0 "export the run" "$wijksim" export 1 --csv "$tmp/csv" --store "$tmp/s.d
 for f in runs scenarios payers agencies draws costs weekly agency_weekly evaluation one_way two_way thresholds evppi virtual_evaluation tables; do
   [ -s "$tmp/csv/$f.csv" ] || { echo "FAIL: export wrote no $f.csv"; fail=1; }
 done
+# scenarios.csv has what evaluation.csv's net benefit needs (the willingness to pay), and the description.
+head -1 "$tmp/csv/scenarios.csv" | grep -q ",hash,description,willingness_to_pay$" ||
+  { echo "FAIL: scenarios.csv lacks the description and willingness to pay: $(head -1 "$tmp/csv/scenarios.csv")"; fail=1; }
+# A seed of 2^63 or more is exported as the number it is (SQLite keeps its 64 bits signed: it read -1).
+expect 0 "a run with the largest seed" "$wijksim" run "$src/scenarios/baseline-velve.yaml" -r 1 -y 1 --seed 18446744073709551615 --store "$tmp/seed.db"
+expect 0 "export the run with the largest seed" "$wijksim" export 1 --csv "$tmp/seed-csv" --store "$tmp/seed.db"
+[ "$(cut -d, -f5 "$tmp/seed-csv/runs.csv" | tail -1)" = 18446744073709551615 ] ||
+  { echo "FAIL: the largest seed is exported as $(cut -d, -f5 "$tmp/seed-csv/runs.csv" | tail -1)"; fail=1; }
 expect 1 "show a run the store does not have" "$wijksim" show 7 --store "$tmp/s.db"
 grep -q "has no run 7" "$tmp/err" || { echo "FAIL: no message for an unknown run"; fail=1; }
 expect 1 "runs of a store that does not exist" "$wijksim" runs --store "$tmp/none.db"

@@ -897,10 +897,16 @@ std::vector<std::string> RunStore::export_csv(std::int64_t run, const std::strin
   if (info.status != "complete")
     throw InputError({{Location{path_, 0, 0}, "run", why_unfinished(info, "cannot be exported yet")}});
   const std::pair<const char*, const char*> files[] = {
-      {"runs.csv", "SELECT * FROM runs WHERE run_id = ?"},
+      // The seed is kept as its 64 bits in SQLite's signed integer: exported as the unsigned number it is (a
+      // seed from 2^63 on read back negative, which --seed refuses).
+      {"runs.csv",
+       "SELECT run_id, started_at, finished_at, version, printf('%llu', seed) AS seed, command, "
+       "command_line, "
+       "status, replications, first_replication, years, draws FROM runs WHERE run_id = ?"},
       {"scenarios.csv",
        "SELECT run_id, scenario, name, file, role, comparator, households, coach_fte, caseload_norm_per_fte, "
-       "caseload_cap_per_fte, hash FROM scenarios WHERE run_id = ? ORDER BY scenario"},
+       "caseload_cap_per_fte, hash, description, willingness_to_pay FROM scenarios WHERE run_id = ? ORDER BY "
+       "scenario"},
       {"payers.csv", "SELECT * FROM payers WHERE run_id = ? ORDER BY position"},
       {"agencies.csv", "SELECT * FROM agencies WHERE run_id = ? ORDER BY position"},
       {"draws.csv", "SELECT * FROM draws WHERE run_id = ? ORDER BY scenario, draw, parameter"},
