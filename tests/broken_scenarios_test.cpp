@@ -1027,6 +1027,22 @@ TEST_CASE("a message shows control characters and bytes that are not UTF-8 as he
   CHECK(printable("\x7f") == "\\x7F");
   const Diagnostic d{Location{"k.yaml", 2, 1}, "\x1b[31mfoo", "unknown key '\x1b[31mfoo'"};
   CHECK(d.to_string() == "k.yaml:2:1: error: \\x1B[31mfoo: unknown key '\\x1B[31mfoo'");
+  // Characters that show as nothing or as a plain space (a zero-width space, a non-breaking space, a
+  // byte-order mark, a right-to-left override): "households" with one read as "households".
+  CHECK(printable("households\xe2\x80\x8b") == "households\\u{200B}");
+  CHECK(printable("pilot\xc2\xa0") == "pilot\\u{00A0}");
+  CHECK(printable("\xef\xbb\xbfname") == "\\u{FEFF}name");
+  CHECK(printable("a\xe2\x80\xae"
+                  "b") == "a\\u{202E}b");
+}
+
+TEST_CASE("an unknown key with a letter of another alphabet names it beside the suggestion", "[input]") {
+  // A Cyrillic 'а' (U+0430) in "name": the message read "unknown key 'nаme'; did you mean 'name'?".
+  const auto got = diagnostics_of(edit(kBase, 1, "name:", "n\xd0\xb0me:"));
+  REQUIRE(got.size() == 1);
+  CHECK_THAT(got[0].message,
+             Catch::Contains("did you mean 'name'? ('n\xd0\xb0me' holds '\xd0\xb0', U+0430, which is "
+                             "not the ASCII character it may look like)"));
 }
 
 TEST_CASE("a scenario saved with lone CR line endings reads as with LF, its lines counted as an editor does",

@@ -18,6 +18,21 @@ std::size_t utf8_length(std::string_view s, std::size_t i) {
   return n;
 }
 
+char32_t code_point(std::string_view s, std::size_t i, std::size_t n) {
+  const auto b = [&](std::size_t k) { return static_cast<char32_t>(static_cast<unsigned char>(s[i + k])); };
+  if (n == 1) return b(0);
+  char32_t c = b(0) & (n == 2 ? 0x1Fu : n == 3 ? 0x0Fu : 0x07u);
+  for (std::size_t k = 1; k < n; ++k) c = (c << 6) | (b(k) & 0x3Fu);
+  return c;
+}
+
+namespace {
+bool invisible(char32_t c) {
+  return c == 0x00A0 || c == 0x00AD || (c >= 0x2000 && c <= 0x200F) || (c >= 0x2028 && c <= 0x202F) ||
+         (c >= 0x205F && c <= 0x206F) || c == 0x3000 || c == 0xFEFF;
+}
+}  // namespace
+
 std::string printable(std::string_view s, bool keep_lines) {
   std::string out;
   out.reserve(s.size());
@@ -27,6 +42,9 @@ std::string printable(std::string_view s, bool keep_lines) {
     if (n == 0 || (n == 1 && (c < 0x20 || c == 0x7F) && !(keep_lines && c == '\n'))) {
       out += fmt::format("\\x{:02X}", c);
       ++i;
+    } else if (n > 1 && invisible(code_point(s, i, n))) {
+      out += fmt::format("\\u{{{:04X}}}", static_cast<std::uint32_t>(code_point(s, i, n)));
+      i += n;
     } else {
       out.append(s, i, n);
       i += n;

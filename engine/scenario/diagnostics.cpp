@@ -90,8 +90,20 @@ std::string join(const std::vector<std::string>& v, std::string_view sep) {
 std::string unknown_name(std::string_view what, std::string_view name, const std::vector<std::string>& known,
                          std::string_view known_label) {
   std::string s = fmt::format("unknown {} '{}'", what, name);
-  if (std::string near = suggest(name, known); !near.empty())
-    return s + fmt::format("; did you mean '{}'?", near);
+  if (std::string near = suggest(name, known); !near.empty()) {
+    s += fmt::format("; did you mean '{}'?", near);
+    // A letter from another alphabet that looks like a Latin one (a Cyrillic 'а' in "nаme") reads the same
+    // as the suggestion: name it.
+    for (std::size_t i = 0; i < name.size();) {
+      const std::size_t n = std::max<std::size_t>(1, utf8_length(name, i));
+      if (n > 1)
+        return s +
+               fmt::format(" ('{}' holds '{}', U+{:04X}, which is not the ASCII character it may look like)",
+                           name, name.substr(i, n), static_cast<std::uint32_t>(code_point(name, i, n)));
+      i += n;
+    }
+    return s;
+  }
   if (known.empty()) return s;
   return s + fmt::format("; {}: {}", known_label, join(known));
 }
