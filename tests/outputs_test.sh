@@ -347,4 +347,17 @@ expect 2 "--output a.db with --store b.db" "two results stores" \
 expect 2 "--store ''" "store" "$wijksim" run baseline-velve.yaml "${small[@]}" --store ''
 expect 2 "--output ''" "output" "$wijksim" run baseline-velve.yaml "${small[@]}" --output ''
 expect 2 "runs --store ''" "store" "$wijksim" runs --store ''
+# '-' is standard output to many programs: refused rather than written as a file named '-'.
+expect 1 "--output -" "'-' is not standard output here" "$wijksim" run baseline-velve.yaml "${small[@]}" --no-store --output -
+[ ! -e ./- ] || say_fail "--output - wrote a file named '-'"
+# A directory that takes no new files (/proc) is said as such, not as a directory that does not exist.
+if [ -d /proc ] && ! touch /proc/wijksim-probe 2>/dev/null; then
+  expect 3 "--output in /proc" "the directory '/proc' takes no new files" \
+    "$wijksim" run baseline-velve.yaml "${small[@]}" --no-store --output /proc/x.txt
+fi
+# An empty file name in a scenario names no file: refused (it was taken as ~, no file).
+printf 'extends: pilot.yaml\nname: empty-names\ntargets: ""\ncomparator: ""\n' >empty-names.yaml
+expect 1 "a scenario's empty targets and comparator names" "empty-names.yaml:3:10: error: targets: an empty name" \
+  "$wijksim" validate empty-names.yaml
+grep -q "empty-names.yaml:4:13: error: comparator: an empty name" err.txt || say_fail "the empty comparator is not named: $(cat err.txt)"
 exit $fail

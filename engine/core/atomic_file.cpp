@@ -61,8 +61,13 @@ void remove_stale_temporaries(const std::string& dir) {
 // Why a file or directory could not be made in `dir`, in words a user acts on.
 std::string cannot_create(int err, const std::string& dir) {
   switch (err) {
-    case ENOENT:
-      return fmt::format("the directory '{}' does not exist", dir);
+    case ENOENT: {
+      // Also what a file system that takes no new files says (/proc): the directory is there.
+      std::error_code ec;
+      return std::filesystem::is_directory(dir, ec)
+                 ? fmt::format("the directory '{}' takes no new files ({})", dir, std::strerror(err))
+                 : fmt::format("the directory '{}' does not exist", dir);
+    }
     case ENOTDIR:
       return fmt::format("'{}' is not a directory", dir);
     case EACCES:

@@ -177,8 +177,9 @@ Authorship authorship(const std::string& path, OutputKind kind) {
   else if (h.starts_with("# wijksim calibrate\n"))
     is = OutputKind::ParameterSets;
   else if (kind == OutputKind::ExportFile && h.starts_with("run_id,"))
-    is = OutputKind::ExportFile;  // a CSV of anyone's may begin so: only an export's own names are taken as
-                                  // its
+    // A CSV of anyone's may begin so: taken as an export's only by an export (DirectoryWrite compares the
+    // whole header); any other output says the user's file is not wijksim's, which may be true.
+    is = OutputKind::ExportFile;
   // An export holds the tables too (tables.csv).
   if (is == OutputKind::Tables && kind == OutputKind::ExportFile) is = OutputKind::ExportFile;
   if (!is) return {Authorship::Verdict::NotWijksim, {}};
@@ -191,6 +192,11 @@ Authorship authorship(const std::string& path, OutputKind kind) {
 void check_output(const std::string& path, const std::string& option, const std::vector<KeptFile>& kept,
                   OutputKind kind) {
   if (path.empty()) refuse(path, option, "an empty name: name a file");
+  // Many programs read '-' as standard output; wijksim would write a file of that name.
+  if (path == "-")
+    refuse(path, option,
+           "'-' is not standard output here (the tables go there when no --output is given): name a file, "
+           "./- for one named '-'");
   struct stat st {};
   std::string why;
   if (look(path, false, st, why)) {

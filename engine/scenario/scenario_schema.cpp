@@ -45,12 +45,21 @@ void ScenarioSchema::run(const Node& root) {
              "expected text: line breaks and tabs are fine, other control characters (such as an escape) are "
              "not");
   }
-  if ((comparator_ = top.get("comparator")))
-    if (auto t = text(comparator_, "comparator")) s_.comparator = *t;
-  if ((targets_ = top.get("targets")))
-    if (auto t = text(targets_, "targets")) s_.targets_file = *t;
-  if ((parameter_sets_ = top.get("parameter_sets")))
-    if (auto t = text(parameter_sets_, "parameter_sets")) s_.parameter_sets_file = *t;
+  // A file named by another: `~` removes an inherited one (extends.h); an empty name ("") names none, and was
+  // taken as `~`.
+  auto file_name = [&](const char* key, std::string& into) {
+    const Node* n = top.get(key);
+    if (n == nullptr) return n;
+    if (auto t = text(n, key)) {
+      if (t->empty() && n->is(Node::Kind::Scalar))
+        d_.add(n->where, key, "an empty name: name a file, or write ~ to have none");
+      into = *t;
+    }
+    return n;
+  };
+  comparator_ = file_name("comparator", s_.comparator);
+  targets_ = file_name("targets", s_.targets_file);
+  parameter_sets_ = file_name("parameter_sets", s_.parameter_sets_file);
 
   // Sizes first: refuse what cannot fit before anything else is read or allocated.
   const Node* pop_node = section(top, "population");
