@@ -158,6 +158,9 @@ SensitivityOptions sensitivity_options(const Options& o) {
     for (std::size_t comma; (comma = rest.find(',')) != std::string::npos; rest = rest.substr(comma + 1))
       keys.push_back(rest.substr(0, comma));
     keys.push_back(rest);
+    if (std::find(keys.begin(), keys.end(), std::string()) != keys.end())
+      throw UsageError(
+          fmt::format("--evppi-group: expected NAME=KEY,KEY,... without an empty KEY, got '{}'", g));
     s.groups.emplace_back(g.substr(0, eq), keys);
   }
   s.survey.sample = o.survey_households;
@@ -175,8 +178,16 @@ std::vector<std::pair<std::string, std::string>> analysis_record(const Options& 
     for (const std::string& x : v) out += (out.empty() ? "" : " ") + x;
     return out.empty() ? std::string("none") : out;
   };
+  // The one-way parameters as read, in key order (their order and a range's spelling, 2 or 2.0, change
+  // nothing the run stores).
+  std::vector<std::string> parameters;
+  for (const std::string& p : o.parameters) {
+    const ParameterRange r = parse_parameter_range(p, "--parameters");
+    parameters.push_back(r.from ? fmt::format("{}={}:{}", r.key, *r.from, *r.to) : r.key);
+  }
+  std::sort(parameters.begin(), parameters.end());
   return {{"--sensitivity", s.simulate ? "yes" : "no"},
-          {"--parameters", words(o.parameters)},
+          {"--parameters", words(parameters)},
           {"--two-way", o.two_way.empty() ? "none" : o.two_way},
           {"--grid", std::to_string(o.grid)},
           {"--threshold", words(o.thresholds)},
@@ -615,17 +626,20 @@ int calibrate(const Options& o, const std::string& command_line, cluster::World&
   check_output(output, "--output", kept, OutputKind::ParameterSets);
   // Another scenario's sets (its `# scenario:` line names another file): a calibration replaces its own
   // scenario's sets only (calibrating the neighbourhood with -o sets/enschede.csv replaced the city's).
-  // By the scenario's name where the header records it (two scenarios may share a file name in two
-  // directories), else by the file name.
-  if (const auto named = calibrated_scenario_of(output);
-      named && (named->name.empty() ? std::filesystem::path(named->path).filename() !=
-                                          std::filesystem::path(o.scenarios.front()).filename()
-                                    : named->name != plan.source.base().name))
-    throw InputError(
-        {{Location{output, 0, 0}, "--output",
-          fmt::format("this file holds the parameter sets of another scenario ({}{}): it is left "
-                      "as it is; name another file",
-                      named->path, named->name.empty() ? "" : ", named '" + named->name + "'")}});
+  // Its own sets are the same file name and, where the header records it, the same scenario name: a/base.yaml
+  // and b/base.yaml differ by name, a variant that extends the scenario (and inherits its name) by file name.
+  if (const auto named = calibrated_scenario_of(output)) {
+    const std::string file = std::filesystem::path(o.scenarios.front()).filename().string();
+    const std::string& name = plan.source.base().name;
+    if (std::filesystem::path(named->path).filename() != file ||
+        (!named->name.empty() && named->name != name))
+      throw InputError(
+          {{Location{output, 0, 0}, "--output",
+            fmt::format(
+                "this file holds the parameter sets of another scenario ({}{}; this is {}, named '{}'): it "
+                "is left as it is; name another file",
+                named->path, named->name.empty() ? "" : ", named '" + named->name + "'", file, name)}});
+  }
   std::optional<CalibrationRecorder> recorder;
   if (!o.no_store) {
     recorder.emplace(plan, o.store, command_line, o.resume);
@@ -1341,6 +1355,13 @@ static int command(int argc, char** argv) {
     if (o.output && o.output->empty()) throw UsageError("--output needs the name of a file");
     if (o.report && o.report->empty()) throw UsageError("--report needs the name of a file");
     if (*export_cmd && o.csv_dir.empty()) throw UsageError("--csv needs the name of a directory");
+    // Many programs read '-' as standard output; wijksim would write a file (or directory) of that name.
+    for (const auto& [option, name] :
+         {std::pair{"--output", o.output.value_or("")}, std::pair{"--report", o.report.value_or("")},
+          std::pair{"--csv", *export_cmd ? o.csv_dir : std::string()}})
+      if (name == "-")
+        throw UsageError(fmt::format(
+            "{} -: '-' is not standard output here: name a file (./- for one named '-')", option));
     for (const std::string& scenario : o.scenarios)
       if (scenario.empty()) throw UsageError("a scenario needs the name of a file, not ''");
     if (*run) return run_or_compare("run", o, false, cli::quoted_args(argc, argv), *world);

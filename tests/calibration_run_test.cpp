@@ -201,6 +201,11 @@ TEST_CASE("calibrate refuses what cannot be calibrated, at its place", "[calibra
     CHECK(q[0].where.line == 21);
     CHECK_THAT(q[0].message,
                Catch::Contains("is for a survey share") && Catch::Contains("not for spell.years"));
+    // A misspelt share with its n is said as an unknown measure (it was told n is for shares only).
+    const auto r = plan_problems(
+        tiny(dir, replace(kTargets, "    measure: share.bounced\n", "    measure: shares.bounced\n")));
+    REQUIRE(r.size() == 1);
+    CHECK(r[0].key == "targets.bounced.measure");
   }
   SECTION("a survey figure of n: 0 is said once, at n (it also said 'interval' was missing)") {
     const auto p = plan_problems(

@@ -172,6 +172,11 @@ done
 # scenarios.csv has what evaluation.csv's net benefit needs (the willingness to pay), and the description.
 head -1 "$tmp/csv/scenarios.csv" | grep -q ",hash,description,willingness_to_pay$" ||
   { echo "FAIL: scenarios.csv lacks the description and willingness to pay: $(head -1 "$tmp/csv/scenarios.csv")"; fail=1; }
+# An export of the previous version (scenarios.csv without its last two columns) is replaced as an export's
+# own; it was refused, with both headers cut alike in the message.
+sed -i '1s/,description,willingness_to_pay$//' "$tmp/csv/scenarios.csv"
+expect 0 "export over an export of the previous version" "$wijksim" export 1 --csv "$tmp/csv" --store "$tmp/s.db"
+head -1 "$tmp/csv/scenarios.csv" | grep -q ",willingness_to_pay$" || { echo "FAIL: the previous version's scenarios.csv was not replaced"; fail=1; }
 # A seed of 2^63 or more is exported as the number it is (SQLite keeps its 64 bits signed: it read -1).
 expect 0 "a run with the largest seed" "$wijksim" run "$src/scenarios/baseline-velve.yaml" -r 1 -y 1 --seed 18446744073709551615 --store "$tmp/seed.db"
 expect 0 "export the run with the largest seed" "$wijksim" export 1 --csv "$tmp/seed-csv" --store "$tmp/seed.db"
@@ -542,7 +547,7 @@ expect 2 "--threshold with a target that is not a number" "$wijksim" compare "$s
 # An option's value that does not parse is a mistake on the command line (exit 2), as a number out of range
 # is; these were exit 1, as bad input.
 for bad in "--threshold coaches.fte=1:10,inmb" "--threshold ," "--threshold coaches.fte=abc:2,inmb=0" \
-           "--parameters coaches.fte=1:" "--two-way coaches.fte" "--evppi-group x"; do
+           "--parameters coaches.fte=1:" "--two-way coaches.fte" "--evppi-group x" "--evppi-group g=coaches.cost_per_fte_year,"; do
   expect 2 "compare $bad" "$wijksim" compare "$src/scenarios/pilot.yaml" -r 1 -y 1 --draws 2 --no-store $bad
   grep -q "^error: --[a-z-]*: " "$tmp/err" || { echo "FAIL: compare $bad does not name its option: $(cat "$tmp/err")"; fail=1; }
 done

@@ -140,9 +140,16 @@ unchanged city-sets.csv sets/enschede.csv "calibrate -o over another scenario's 
 # header records (they were told apart by the file name only, and replaced).
 sed '2a # scenario name: city-a' sets/velve.csv > same-name-sets.csv && cp same-name-sets.csv same-name-sets.orig
 expect 1 "calibrate -o over the sets of another scenario with the same file name is refused" \
-  "same-name-sets.csv.*parameter sets of another scenario \\(scenarios/baseline-velve.yaml, named 'city-a'\\)" \
+  "same-name-sets.csv.*parameter sets of another scenario \\(scenarios/baseline-velve.yaml, named 'city-a'; this is baseline-velve.yaml, named 'baseline-velve'\\)" \
   "$wijksim" calibrate baseline-velve.yaml --no-store --output same-name-sets.csv
 unchanged same-name-sets.csv same-name-sets.orig "calibrate -o over the sets of a scenario with the same file name"
+# A variant that extends the scenario inherits its name: its file name tells its sets apart.
+printf 'extends: baseline-velve.yaml\npopulation:\n  households: 2000\n' >variant.yaml
+sed '2a # scenario name: baseline-velve' sets/velve.csv > named-sets.csv && cp named-sets.csv named-sets.orig
+expect 1 "calibrate -o of a variant over the sets of the scenario it extends is refused" \
+  "named-sets.csv.*parameter sets of another scenario.*this is variant.yaml, named 'baseline-velve'" \
+  "$wijksim" calibrate variant.yaml --no-store --output named-sets.csv
+unchanged named-sets.csv named-sets.orig "calibrate -o of a variant over the sets of the scenario it extends"
 "$wijksim" run baseline-velve.yaml "${small[@]}" --no-store --format csv --output tables.csv >/dev/null 2>&1
 cp tables.csv tables.orig
 expect 1 "report -o over wijksim's tables is refused" "tables.csv.*tables, which only an output of that kind" \
@@ -348,8 +355,10 @@ expect 2 "--store ''" "store" "$wijksim" run baseline-velve.yaml "${small[@]}" -
 expect 2 "--output ''" "output" "$wijksim" run baseline-velve.yaml "${small[@]}" --output ''
 expect 2 "runs --store ''" "store" "$wijksim" runs --store ''
 # '-' is standard output to many programs: refused rather than written as a file named '-'.
-expect 1 "--output -" "'-' is not standard output here" "$wijksim" run baseline-velve.yaml "${small[@]}" --no-store --output -
-[ ! -e ./- ] || say_fail "--output - wrote a file named '-'"
+expect 2 "--output -" "--output -: '-' is not standard output here" "$wijksim" run baseline-velve.yaml "${small[@]}" --no-store --output -
+expect 2 "report -o -" "--output -: '-' is not standard output here" "$wijksim" report 1 --store rs.db -o -
+expect 2 "export --csv -" "--csv -: '-' is not standard output here" "$wijksim" export 1 --store rs.db --csv -
+[ ! -e ./- ] || say_fail "--output -, report -o - or export --csv - wrote a file or directory named '-'"
 # A directory that takes no new files (/proc) is said as such, not as a directory that does not exist.
 if [ -d /proc ] && ! touch /proc/wijksim-probe 2>/dev/null; then
   expect 3 "--output in /proc" "the directory '/proc' takes no new files" \

@@ -238,6 +238,27 @@ TEST_CASE("resuming a run with other scenarios or options is refused before anyt
   CHECK(same.completed().empty());
 }
 
+TEST_CASE("a run stored before the scenario hash covered the targets is resumed by the hash of then",
+          "[store]") {
+  test::TempDir dir("store-resume-old-hash");
+  const Study study = small_study();
+  REQUIRE(!study.scenarios[0].scenario.targets.empty());  // pilot.yaml has targets: the two hashes differ
+  REQUIRE(study.scenarios[0].source.hash() != study.scenarios[0].source.hash_before_targets());
+  std::int64_t id = 0;
+  {
+    StudyRecorder r(study, {dir.file("s.db"), "compare", "wijksim compare pilot.yaml", std::nullopt, {}});
+    id = r.run_id();
+  }
+  // As the previous version stored it: the hash of the resolved text and the sets, without the targets.
+  const test::StoreSql db(dir.file("s.db"));
+  for (std::size_t i = 0; i < study.scenarios.size(); ++i)
+    db.statement(fmt::format("UPDATE scenarios SET hash = '{}' WHERE scenario = {}",
+                             study.scenarios[i].source.hash_before_targets(), i))
+        .run();
+  const StudyRecorder old(study, {dir.file("s.db"), "compare", "x", id, {}});
+  CHECK(old.completed().empty());
+}
+
 TEST_CASE("resuming after the parameter sets changed names the sets, not the scenario", "[store]") {
   test::TempDir dir("store-resume-sets");
   StudyOverrides o;

@@ -399,6 +399,10 @@ code=$?
   echo "ok: a resume that asks for other analyses is refused" || say_fail "a resume with other analyses: exit $code: $(cat asked.err)"
 "$wijksim" "${small[@]}" --output asked.db --resume 1 --sensitivity --grid 3 >/dev/null 2>asked.err ||
   say_fail "the resume with the same analyses failed: $(cat asked.err)"
+# The same one-way parameters in another order, a range spelt 2.0 for 2: the same analyses, resumed.
+{ WIJKSIM_TEST_KILL_IN_DRAW=2:before "$wijksim" "${small[@]}" --output order.db --parameters coaches.fte=2:8,coaches.outreach_per_year >/dev/null 2>&1 & wait $!; } 2>/dev/null
+"$wijksim" "${small[@]}" --output order.db --resume 1 --parameters coaches.outreach_per_year,coaches.fte=2.0:8 >/dev/null 2>order.err &&
+  echo "ok: a resume with the same parameters in another order and spelling" || say_fail "the same parameters reordered were refused: $(cat order.err)"
 { WIJKSIM_TEST_KILL_IN_DRAW=2:before "$wijksim" "${small[@]}" --output targets.db >/dev/null 2>&1 & wait $!; } 2>/dev/null
 sed -i 's/^    value: 0.49$/    value: 0.30/' own/targets/velve.yaml
 grep -q "^    value: 0.30$" own/targets/velve.yaml || say_fail "the targets file was not changed"

@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <cstdio>
@@ -292,11 +293,21 @@ void DirectoryWrite::commit() {
     struct stat st {};
     if (::lstat(target.c_str(), &st) != 0 || st.st_size == 0) continue;
     const std::string before = first_line(target), now = first_line((fs::path(staging_) / n).string());
-    if (before != now)
-      throw InputError({{Location{target, 0, 0}, option_,
-                         fmt::format("this file exists with another first line than the export writes ('{}', "
-                                     "not '{}'): it is left as it is; remove it or name another directory",
-                                     before.substr(0, 60), now.substr(0, 60))}});
+    // An earlier version's export of the file has the same columns but fewer at the end: its own.
+    if (before == now || (before.starts_with("run_id,") && now.starts_with(before + ","))) continue;
+    // Shown from the column where they differ (both began "run_id,...,coach_f" when cut at 60 characters).
+    std::size_t from = 0;
+    while (from < before.size() && from < now.size() && before[from] == now[from]) ++from;
+    from = from == 0 ? 0 : before.rfind(',', from - 1);
+    from = from == std::string::npos ? 0 : from + 1;
+    const auto column =
+        std::count(before.begin(), before.begin() + static_cast<std::ptrdiff_t>(from), ',') + 1;
+    throw InputError(
+        {{Location{target, 0, 0}, option_,
+          fmt::format("this file exists with another first line than the export writes (from "
+                      "column {}: '{}', not '{}'): it is left as it is; remove it or name another "
+                      "directory",
+                      column, before.substr(from, 60), now.substr(from, 60))}});
   }
   for (const std::string& n : names_) {
     bool keep_tmp = false;

@@ -33,7 +33,7 @@ bool invisible(char32_t c) {
 }
 }  // namespace
 
-std::string printable(std::string_view s, bool keep_lines) {
+std::string printable(std::string_view s, bool keep_lines, bool show_invisible) {
   std::string out;
   out.reserve(s.size());
   for (std::size_t i = 0; i < s.size();) {
@@ -42,7 +42,7 @@ std::string printable(std::string_view s, bool keep_lines) {
     if (n == 0 || (n == 1 && (c < 0x20 || c == 0x7F) && !(keep_lines && c == '\n'))) {
       out += fmt::format("\\x{:02X}", c);
       ++i;
-    } else if (n > 1 && invisible(code_point(s, i, n))) {
+    } else if (show_invisible && n > 1 && invisible(code_point(s, i, n))) {
       out += fmt::format("\\u{{{:04X}}}", static_cast<std::uint32_t>(code_point(s, i, n)));
       i += n;
     } else {
@@ -58,7 +58,8 @@ std::string Diagnostic::to_string() const {
   // option where a file would be (Location{"--from/--to"}): said the same way, not "--from/--to: error:".
   if (where.file.starts_with("--") && where.line == 0)
     return printable(fmt::format("error: {}: {}{}", where.file,
-                                 key.empty() || key == where.file ? "" : key + ": ", message));
+                                 key.empty() || key == where.file ? "" : key + ": ", message),
+                     false, true);
   std::string s = where.file;
   if (where.line > 0) s += fmt::format(":{}", where.line);
   if (where.column > 0) s += fmt::format(":{}", where.column);
@@ -66,7 +67,7 @@ std::string Diagnostic::to_string() const {
   if (!key.empty()) s += fmt::format("{}: ", key);
   s += message;
   // A message quotes what it found, and a file may hold anything: a terminal would act on an escape.
-  return printable(s);
+  return printable(s, false, true);
 }
 
 static std::string join_diagnostics(const std::vector<Diagnostic>& ds) {

@@ -30,11 +30,12 @@ struct Location {
 };
 
 // `s` as a terminal may show it: each control character (a tab, a newline, an escape, NUL) and each byte
-// that is not part of valid UTF-8 as \xHH; a character that shows as nothing or as a plain space (a
-// zero-width space, a non-breaking space, a direction mark, a byte-order mark) as \u{HHHH}, so "households"
-// with one of them reads differently from "households"; other valid UTF-8 as it is. With `keep_lines`, a
-// newline stays one (a message of several lines).
-std::string printable(std::string_view s, bool keep_lines = false);
+// that is not part of valid UTF-8 as \xHH; valid UTF-8 as it is. With `keep_lines`, a newline stays one (a
+// message of several lines). With `show_invisible` (an error message, which must show what the file holds),
+// also a character that shows as nothing or as a plain space (a zero-width space, a non-breaking space, a
+// direction mark, a byte-order mark) as \u{HHHH}, so "households" with one of them reads differently from
+// "households"; tables and labels keep them (a label may hold a non-breaking space on purpose).
+std::string printable(std::string_view s, bool keep_lines = false, bool show_invisible = false);
 // The length of the valid UTF-8 sequence that starts at s[i] (1 to 4), or 0 when none starts there.
 std::size_t utf8_length(std::string_view s, std::size_t i);
 // The code point of the valid UTF-8 sequence of length n (utf8_length) at s[i].

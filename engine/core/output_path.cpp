@@ -194,9 +194,7 @@ void check_output(const std::string& path, const std::string& option, const std:
   if (path.empty()) refuse(path, option, "an empty name: name a file");
   // Many programs read '-' as standard output; wijksim would write a file of that name.
   if (path == "-")
-    refuse(path, option,
-           "'-' is not standard output here (the tables go there when no --output is given): name a file, "
-           "./- for one named '-'");
+    refuse(path, option, "'-' is not standard output here: name a file (./- for one named '-')");
   struct stat st {};
   std::string why;
   if (look(path, false, st, why)) {

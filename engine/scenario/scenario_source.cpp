@@ -641,6 +641,10 @@ std::string ScenarioSource::hash() const {
   return content_hash(text);
 }
 
+std::string ScenarioSource::hash_before_targets() const {
+  return content_hash(sets_ ? resolved_yaml_ + "# parameter sets " + sets_->content_hash : resolved_yaml_);
+}
+
 std::string ScenarioSource::hash_without_sets() const {
   return content_hash(resolved_yaml_);
 }

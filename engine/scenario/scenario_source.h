@@ -109,12 +109,16 @@ class ScenarioSource {
   // Every leaf of the resolved scenario as "key.path" -> value, in file order: a scalar as written, a list
   // or a distribution ({dist: ...}) as one value in YAML flow style. For the results store and the report.
   std::vector<std::pair<std::string, std::string>> settings() const;
-  // FNV-1a 64-bit hash of resolved_yaml (and of the parameter sets' content, with sets), 16 hex digits:
-  // identifies the scenario's content, not its file.
+  // FNV-1a 64-bit hash of resolved_yaml (and of the parameter sets' content, with sets, and of the
+  // calibration targets as read, with targets), 16 hex digits: identifies the scenario's content, not its
+  // file.
   std::string hash() const;
   // The same of resolved_yaml alone, the parameter sets' content left out: what a calibration fits, whose
   // sets replace the ones the scenario names.
   std::string hash_without_sets() const;
+  // hash() as wijksim computed it before it covered the calibration targets (up to 2026-11-30): a run stored
+  // then is resumed when its hash is this one (its targets cannot be checked).
+  std::string hash_before_targets() const;
   const std::string& path() const { return path_; }
   // Every file read to load it: the scenario, the files of its `extends` chain, its comparator and the
   // comparator's chain, and the targets files they name (the command's inputs, which no output may replace).

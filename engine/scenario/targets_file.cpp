@@ -58,15 +58,10 @@ class TargetsReader : public ParameterReader {
       if (auto x = text(m.get("note"), m.sub("note"))) t.note = *x;
       const Node* interval = m.get("interval");
       if (value) t.value = *value;
-      if (size) t.n = static_cast<int>(*size);
-      // n is the households a survey asked: its interval is a share's sampling interval, which only a share
-      // has (a measure in years or euros took a "share" interval of 0 to 0.36).
-      if (size && !t.measure.empty() && t.measure != "none" && !t.measure.starts_with("share.") &&
-          t.measure != "not_helped")
-        d_.add(m.node().get("n")->where, m.sub("n"),
-               fmt::format("n (the households a survey asked) is for a survey share (a share.* measure or "
-                           "not_helped), not for {}: give its interval: [low, high]",
-                           t.measure));
+      if (size) {
+        t.n = static_cast<int>(*size);
+        t.n_where = m.node().get("n")->where;
+      }
       if (interval) {
         if (!interval->is(Node::Kind::List) || interval->children.size() != 2) {
           d_.add(interval->where, m.sub("interval"),
@@ -167,6 +162,17 @@ std::vector<CalibrationTarget> targets_for(const Scenario& s, const TargetsFile&
       else
         problems.push_back({t.measure_where.line > 0 ? t.measure_where : t.where,
                             "targets." + t.key + ".measure", p.problem});
+      continue;
+    }
+    // n is the households a survey asked: its interval is a share's sampling interval, which only a share
+    // has (a measure in years took a "share" interval of 0 to 0.36). Said once the measure is known to be
+    // one (a misspelt share is said as such, not as no share).
+    if (t.n > 0 && t.measure != "none" && !t.measure.starts_with("share.") && t.measure != "not_helped") {
+      problems.push_back(
+          {t.n_where.line > 0 ? t.n_where : t.where, "targets." + t.key + ".n",
+           fmt::format("n (the households a survey asked) is for a survey share (a share.* measure "
+                       "or not_helped), not for {}: give its interval: [low, high]",
+                       t.measure)});
       continue;
     }
     t.parsed = *p.measure;

@@ -21,7 +21,8 @@ CalibrationRecorder::CalibrationRecorder(const CalibrationPlan& plan, const std:
       // A complete calibration is resumed too: every candidate is in the store, none is simulated again,
       // and its parameter sets are written again (an --output refused after the calibration lost them).
       const std::vector<StoredScenario> before = store_.scenarios(run_id_);
-      if (before.size() != 1 || before[0].hash != plan.source.hash())
+      if (before.size() != 1 ||
+          (before[0].hash != plan.source.hash() && before[0].hash != plan.source.hash_before_targets()))
         differences.push_back(fmt::format("the scenario {} has changed since", plan.source.path()));
       const StoredCalibration c = store_.calibration(run_id_);
       if (c.targets_hash != plan.file.content_hash)
