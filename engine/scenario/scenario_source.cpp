@@ -633,16 +633,19 @@ std::string ScenarioSource::hash() const {
   // With parameter sets, their content too: the draws take values from them. With calibration targets, the
   // targets as read: the run's figures compare with them (a run resumed after its targets file changed
   // would mix two fits). Without either, the hash of the resolved text alone.
-  std::string text = resolved_yaml_;
-  if (sets_) text += "# parameter sets " + sets_->content_hash;
+  std::string text = hashed_text_before_targets();
   for (const CalibrationTarget& t : base_.targets)
     text += fmt::format("\n# target {}|{}|{}|{}|{:a}|{:a}|{:a}|{}|{}|{}|{}", t.key, t.label, t.measure, t.at,
                         t.value, t.lo, t.hi, t.n, t.unit, t.source, t.note);
   return content_hash(text);
 }
 
+std::string ScenarioSource::hashed_text_before_targets() const {
+  return sets_ ? resolved_yaml_ + "# parameter sets " + sets_->content_hash : resolved_yaml_;
+}
+
 std::string ScenarioSource::hash_before_targets() const {
-  return content_hash(sets_ ? resolved_yaml_ + "# parameter sets " + sets_->content_hash : resolved_yaml_);
+  return content_hash(hashed_text_before_targets());
 }
 
 std::string ScenarioSource::hash_without_sets() const {

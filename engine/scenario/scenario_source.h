@@ -139,6 +139,8 @@ class ScenarioSource {
   std::optional<Diagnostic> cost_overflow(const Scenario& drawn, std::uint32_t draw, int years) const;
 
  private:
+  // The resolved text and the parameter sets' content: what hash() and hash_before_targets() share.
+  std::string hashed_text_before_targets() const;
   static ScenarioSource load_text(const std::string& yaml, const std::string& path, bool check_comparator);
   // What from_tree takes over instead of reading it again: reread_with changes numbers only, so the
   // calibration targets (checked against the tree's structure) and the parameter sets stay as they were.

@@ -167,7 +167,9 @@ std::vector<CalibrationTarget> targets_for(const Scenario& s, const TargetsFile&
     // n is the households a survey asked: its interval is a share's sampling interval, which only a share
     // has (a measure in years took a "share" interval of 0 to 0.36). Said once the measure is known to be
     // one (a misspelt share is said as such, not as no share).
-    if (t.n > 0 && t.measure != "none" && !t.measure.starts_with("share.") && t.measure != "not_helped") {
+    using K = TargetMeasure::Kind;
+    const K kind = p.measure->kind;
+    if (t.n > 0 && kind != K::None && kind != K::Share && kind != K::DomainShare && kind != K::NotHelped) {
       problems.push_back(
           {t.n_where.line > 0 ? t.n_where : t.where, "targets." + t.key + ".n",
            fmt::format("n (the households a survey asked) is for a survey share (a share.* measure "
