@@ -7,6 +7,7 @@
 #include <csignal>
 #include <cstdio>
 #include <mutex>
+#include <system_error>
 #include <thread>
 
 #include "console.h"
@@ -115,12 +116,24 @@ void Interrupts::install() {
     sigaddset(&set, SIGHUP);
   }
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
-  std::thread([set] {
-    for (;;) {
-      int sig = 0;
-      if (sigwait(&set, &sig) == 0) on_signal(sig);
-    }
-  }).detach();
+  try {
+    std::thread([set] {
+      for (;;) {
+        int sig = 0;
+        if (sigwait(&set, &sig) == 0) on_signal(sig);
+      }
+    }).detach();
+  } catch (const std::system_error&) {
+    // No thread to be had (ulimit -u, too little address space): the signals keep their usual effect, ending
+    // the process, rather than being held for a thread that is not there. A command that needs threads then
+    // says that the system refused them (exit 3); one that does not (--help, validate, runs) works.
+    sa.sa_handler = SIG_DFL;
+    sigaction(SIGINT, &sa, nullptr);
+    sigaction(SIGTERM, &sa, nullptr);
+    sigaction(SIGQUIT, &sa, nullptr);
+    if (hangup.sa_handler != SIG_IGN) sigaction(SIGHUP, &sa, nullptr);
+    pthread_sigmask(SIG_UNBLOCK, &set, nullptr);
+  }
 }
 
 const std::atomic<bool>* Interrupts::stop_flag() {

@@ -21,6 +21,7 @@
 #include <new>
 #include <optional>
 #include <string>
+#include <system_error>
 #include <vector>
 
 #include "console.h"
@@ -312,6 +313,21 @@ int output_refused(const InputError& e, std::optional<std::int64_t> run, const s
   return kBadInput;
 }
 
+// The machine refused a thread (ulimit -u, a container's pid limit, too little address space for a stack):
+// std::thread says so with std::system_error, oneTBB with its own message. Not a bug in wijksim, but the
+// process's limits: said as such (exit 3), with the run resumable, as when memory runs out.
+std::optional<Error> out_of_threads(const std::exception& e) {
+  const auto* system = dynamic_cast<const std::system_error*>(&e);
+  const bool refused = (system != nullptr && (system->code() == std::errc::resource_unavailable_try_again ||
+                                              system->code() == std::errc::not_enough_memory)) ||
+                       std::string_view(e.what()).starts_with("pthread_create has failed");
+  if (!refused) return std::nullopt;
+  return Error(
+      fmt::format("the system refused another thread ({}): this process may not start as many threads "
+                  "as it needs; use fewer (--threads N), or raise the limit (ulimit -u, ulimit -v)",
+                  e.what()));
+}
+
 // A study or calibration stopped by an error that is not the input's (a full disk, a store that went away):
 // what was kept before stays kept; the run is marked failed and the message says how to continue.
 template <class Recorder>
@@ -466,6 +482,13 @@ int run_or_compare(const std::string& command, Options o, bool with_comparators,
     if (!recorder) throw;
     return stopped_by_error(*recorder, e, study.draws > 0 ? "draws completed" : "replications completed",
                             o.store, resume);
+  } catch (const std::exception& e) {
+    const std::optional<Error> refused = out_of_threads(e);
+    if (!refused) throw;
+    bar.finish();
+    if (!recorder) throw *refused;
+    return stopped_by_error(*recorder, *refused,
+                            study.draws > 0 ? "draws completed" : "replications completed", o.store, resume);
   }
   bar.finish();
   const Report report = study_report(command, study, result, analyses ? &*analyses : nullptr);
@@ -628,7 +651,11 @@ int calibrate(const Options& o, const std::string& command_line, cluster::World&
   // scenario's sets only (calibrating the neighbourhood with -o sets/enschede.csv replaced the city's).
   // Its own sets are the same file name and, where the header records it, the same scenario name: a/base.yaml
   // and b/base.yaml differ by name, a variant that extends the scenario (and inherits its name) by file name.
-  if (const auto named = calibrated_scenario_of(output)) {
+  // Checked again just before the sets are written: another calibration may have written its sets there
+  // in the meantime (outside attack 8).
+  auto refuse_other_scenarios_sets = [&] {
+    const auto named = calibrated_scenario_of(output);
+    if (!named) return;
     const std::string file = std::filesystem::path(o.scenarios.front()).filename().string();
     const std::string& name = plan.source.base().name;
     if (std::filesystem::path(named->path).filename() != file ||
@@ -639,7 +666,8 @@ int calibrate(const Options& o, const std::string& command_line, cluster::World&
                 "this file holds the parameter sets of another scenario ({}{}; this is {}, named '{}'): it "
                 "is left as it is; name another file",
                 named->path, named->name.empty() ? "" : ", named '" + named->name + "'", file, name)}});
-  }
+  };
+  refuse_other_scenarios_sets();
   std::optional<CalibrationRecorder> recorder;
   if (!o.no_store) {
     recorder.emplace(plan, o.store, command_line, o.resume);
@@ -685,6 +713,12 @@ int calibrate(const Options& o, const std::string& command_line, cluster::World&
     bar.finish();
     if (!recorder) throw;
     return stopped_by_error(*recorder, e, "candidates evaluated", o.store, resume);
+  } catch (const std::exception& e) {
+    const std::optional<Error> refused = out_of_threads(e);
+    if (!refused) throw;
+    bar.finish();
+    if (!recorder) throw *refused;
+    return stopped_by_error(*recorder, *refused, "candidates evaluated", o.store, resume);
   }
   bar.finish();
   const Report report = calibration_report(plan, result);
@@ -694,6 +728,7 @@ int calibrate(const Options& o, const std::string& command_line, cluster::World&
                                                   recorder->run_id(), o.store)
                                     : std::string("interrupted while writing the parameter sets"));
   try {
+    refuse_other_scenarios_sets();
     write_file_atomically(output, calibration_sets_text(plan, result), "--output", kept,
                           OutputKind::ParameterSets);
   } catch (const InputError& e) {
@@ -1404,6 +1439,10 @@ static int command(int argc, char** argv) {
         cli::quoted_args(argc, argv));
     return kFailed;
   } catch (const std::exception& e) {
+    if (const std::optional<Error> refused = out_of_threads(e)) {
+      cli::err("error: {}\n(command: {})\n", refused->what(), cli::quoted_args(argc, argv));
+      return kFailed;
+    }
     cli::err("internal error: {}\n(command: {})\n{}", e.what(), cli::quoted_args(argc, argv), kBugReport);
     return kInternal;
   }

@@ -656,4 +656,37 @@ if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null; then
   fi
   rm -rf "$shared"
 fi
+# Outside attack 8. A store with a second name (a hard link) is not written: SQLite keeps its write-ahead log
+# by name, and two commands writing it under two names destroyed a finished run. Reading it stays possible.
+small="$tmp/small8.yaml"
+printf 'extends: %s\nname: small8\npopulation:\n  households: 300\nsimulation:\n  years: 1\n  warmup_years: 1\n  replications: 1\n' "$src/scenarios/baseline-velve.yaml" >"$small"
+expect 0 "a run into a store (attack 8)" "$wijksim" run "$small" --store "$tmp/linked.db"
+ln "$tmp/linked.db" "$tmp/linked2.db"
+before=$(sha256sum <"$tmp/linked.db")
+expect 1 "a run into a store that has a second name (a hard link)" "$wijksim" run "$small" --store "$tmp/linked2.db"
+grep -q "has 2 names (hard links)" "$tmp/err" || { echo "FAIL: the hard-linked store's refusal does not say why: $(cat "$tmp/err")"; fail=1; }
+[ "$(sha256sum <"$tmp/linked.db")" = "$before" ] || { echo "FAIL: the refused run changed the hard-linked store"; fail=1; }
+expect 0 "runs of a store that has a second name (reading is safe)" "$wijksim" runs --store "$tmp/linked2.db"
+# A store's path SQLite cannot open (more than 504 bytes from the root): said as such, not as "not writable".
+long="$tmp"; while [ ${#long} -lt 520 ]; do long="$long/$(printf 'd%.0s' $(seq 1 100))"; done
+mkdir -p "$long"
+expect 1 "a store whose path is longer than SQLite opens" "$wijksim" run "$small" --store "$long/a.db"
+grep -q "too long for SQLite" "$tmp/err" || { echo "FAIL: the long store path is not said as too long: $(cat "$tmp/err")"; fail=1; }
+# `run` of a scenario of fewer households than the virtual survey's 168: run has no survey (it refused, naming
+# --survey-households, an option only compare has).
+printf 'extends: %s\nname: h100\npopulation:\n  households: 100\n' "$small" >"$tmp/h100.yaml"
+expect 0 "run of 100 households (no virtual survey in run)" "$wijksim" run "$tmp/h100.yaml" --no-store
+# No thread to be had (ulimit -u 1 for an unprivileged user): said as the system's limit (exit 3), not a crash
+# (the signal thread aborted every command, exit 134) nor a bug (exit 4); a command that needs no thread works.
+if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null &&
+   setpriv --reuid 65534 --regid 65534 --clear-groups "$wijksim" --version >/dev/null 2>&1; then
+  chmod 755 "$tmp"  # the unprivileged user reads the scenario here
+  limited() { setpriv --reuid 65534 --regid 65534 --clear-groups bash -c 'ulimit -u 1; exec "$@"' limited "$@"; }
+  expect 0 "validate with no thread to be had" limited "$wijksim" validate "$small"
+  expect 3 "run with no thread to be had" limited "$wijksim" run "$small" --no-store -t 2
+  grep -q "the system refused another thread" "$tmp/err" || { echo "FAIL: the refused thread is not said as such: $(cat "$tmp/err")"; fail=1; }
+else
+  echo "skipped: no thread to be had (needs root and setpriv)"
+fi
+
 exit $fail

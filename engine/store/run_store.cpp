@@ -337,6 +337,18 @@ RunStore RunStore::open(const std::string& path, Mode mode) {
         fmt::format("results store '{}': cannot write it: the file is not writable here ({}); "
                     "`wijksim runs --store {}` reads it, and --store names another store to write",
                     path, std::strerror(errno), path));
+  // A store with a second name (a hard link) is not written: SQLite keeps the write-ahead log and its locks
+  // by name, so two commands writing it under two names each commit to a log of their own, and the store's
+  // pages end up overwritten (a finished run lost, the file malformed; outside attack 8). A symbolic link is
+  // fine: SQLite resolves it.
+  if (struct stat st{};
+      mode == Mode::ReadWrite && exists && ::stat(path.c_str(), &st) == 0 && st.st_nlink > 1)
+    throw InputError(
+        {{Location{path, 0, 0}, "--store",
+          fmt::format("this results store has {} names (hard links); wijksim writes a store under one "
+                      "name only, as two commands writing it under two names would destroy runs: "
+                      "remove the other names, or copy the file (cp) to make a separate store",
+                      st.st_nlink)}});
   const bool read_as_writer = mode == Mode::ReadOnly && exists && ::access(path.c_str(), W_OK) == 0;
   // A reader that may not write the store, when no process has it open (no PATH-wal: the last connection to
   // close removes it), reads it as immutable: a read-only connection would create PATH-wal and PATH-shm as

@@ -729,9 +729,15 @@ void check_sensitivity_options(const Study& study, const SensitivityOptions& o) 
   if (o.grid < 2 || o.grid > 50)
     throw option_error("--grid", fmt::format("a grid of 2 to 50 points, got {}", o.grid));
   // The virtual survey samples its households without replacement from a run's households: more than there
-  // are would survey everyone, with no sampling error and a power of 0 or 1 (model.md 14.8).
+  // are would survey everyone, with no sampling error and a power of 0 or 1 (model.md 14.8). Only a
+  // comparator's runs are surveyed (with its interventions'): a scenario compared with nothing (`wijksim
+  // run`) has no survey, and so no such bound (run refused 100 households, naming an option it lacks).
+  std::vector<bool> compared(study.scenarios.size(), false);
   for (const StudyScenario& s : study.scenarios)
-    if (s.comparator < 0 && o.survey.sample > s.scenario.population.households)
+    if (s.comparator >= 0) compared[static_cast<std::size_t>(s.comparator)] = true;
+  for (std::size_t i = 0; i < study.scenarios.size(); ++i)
+    if (const StudyScenario& s = study.scenarios[i];
+        compared[i] && o.survey.sample > s.scenario.population.households)
       throw option_error(
           "--survey-households",
           fmt::format("a survey of {} households is more than the {} of '{}': give at most that",
