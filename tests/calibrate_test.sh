@@ -147,6 +147,20 @@ code=$?
 "$wijksim" show 1 --store clean.db >shown.txt 2>/dev/null && cmp -s shown.txt clean.txt &&
   echo "ok: show prints the calibration again" || say_fail "show does not print the calibration"
 
+# Another scenario's sets put at -o while the calibration runs (another calibration finishing there): the
+# check before the write sees them, and they are left as they are (it replaced them; outside attack 8).
+"$wijksim" "${args[@]}" --store mid.db -o mid.csv >/dev/null 2>mid.err &
+pid=$!
+wait_for mid.db 20 $pid
+cp "$src/scenarios/sets/enschede.csv" mid.csv
+wait $pid
+code=$?
+if [ "$code" -eq 1 ] && cmp -s mid.csv "$src/scenarios/sets/enschede.csv" && grep -q "parameter sets of another scenario" mid.err; then
+  echo "ok: another scenario's sets put at -o during the calibration are left as they are (exit 1)"
+else
+  say_fail "another scenario's sets put at -o during the calibration: exit $code, $(cmp -s mid.csv "$src/scenarios/sets/enschede.csv" && echo kept || echo replaced): $(cat mid.err)"
+fi
+
 # Bad input: exit 1 with the place.
 sed 's/fragmentation.wrong_agency_probability:/fragmentation.wrong_agency_probabilty:/' targets.yaml >bad-targets.yaml
 sed 's/targets: targets.yaml/targets: bad-targets.yaml/' tiny.yaml >bad.yaml
