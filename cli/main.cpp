@@ -362,7 +362,7 @@ int run_or_compare(const std::string& command, Options o, bool with_comparators,
   job.coordinator_computes = std::getenv("WIJKSIM_MPI_COORDINATOR_ONLY") == nullptr;
   cluster::StudyCoordinator coordinator(world, job);
   const auto format = parse_format(o.format);
-  TextOptions text{0, parse_sections(o.sections)};
+  TextOptions text{0, option_syntax([&] { return parse_sections(o.sections); })};
   // --output FILE.db names the results store; any other FILE receives the printed tables.
   std::string text_output = o.output.value_or("");
   if (o.output && is_store_name(*o.output)) {
@@ -829,7 +829,8 @@ int list_runs(const Options& o) {
 
 int show(const Options& o) {
   check_sections_format(o);
-  const TextOptions text{cli::output_width(stdout), parse_sections(o.sections)};
+  const TextOptions text{cli::output_width(stdout),
+                         option_syntax([&] { return parse_sections(o.sections); })};
   const RunStore store = RunStore::open(o.store, RunStore::Mode::ReadOnly);
   // The table format is drawn again from the stored JSON, for this terminal's width and sections.
   if (o.format == "table")

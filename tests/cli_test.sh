@@ -578,6 +578,7 @@ grep -q "Replications: 2\." "$tmp/out" || { echo "FAIL: the tornado did not take
 # an empty table.
 expect 2 "--sections with --format csv" "$wijksim" compare "$src/scenarios/pilot.yaml" -r 1 -y 1 --no-store --format csv --sections budget
 expect 2 "show --sections with --format json" "$wijksim" show 1 --store "$tmp/s.db" --format json --sections budget
+expect 2 "show --sections with an empty name (a usage error, outside attack 8)" "$wijksim" show 1 --store "$tmp/s.db" --sections ""
 expect 2 "an EVPPI group without draws" "$wijksim" compare "$src/scenarios/pilot.yaml" -r 1 -y 1 --no-store --evppi-group g=coaches.fte
 expect 1 "calibration of a scenario without targets" "$wijksim" calibration "$src/scenarios/scaleup-funded.yaml" -r 1 -y 1
 grep -q "names no calibration targets" "$tmp/err" || { echo "FAIL: calibration without targets: $(cat "$tmp/err")"; fail=1; }

@@ -55,8 +55,9 @@ grep -q "^== Budget" sections.txt && grep -q "^== At a glance" sections.txt || b
 grep -q "^== Households\|^== Is it worth\|^== Calibration" sections.txt && bad "--sections budget,glance prints more"
 [ "$(grep -n '^== Budget' sections.txt | head -1 | cut -d: -f1)" -lt "$(grep -n '^== At a glance' sections.txt | cut -d: -f1)" ] ||
   bad "--sections budget,glance: not in the order given"
+# A usage error (exit 2), as a bad --format is (it was exit 1; outside attack 8).
 "$wijksim" compare "$src/scenarios/pilot.yaml" -r 2 -y 1 --no-store --sections budgets >/dev/null 2>err.txt
-[ $? -eq 1 ] && grep -q "no section 'budgets'" err.txt && ok "an unknown section is refused, named" ||
+[ $? -eq 2 ] && grep -q "no section 'budgets'" err.txt && ok "an unknown section is refused, named" ||
   bad "an unknown section: $(cat err.txt)"
 
 # Messages on a pipe shared with the tables (2>&1): after the last table, never among its rows; no progress
