@@ -355,13 +355,30 @@ std::vector<Case> cases() {
        edit(b, 1, "test-city", "\"test-city \""),
        {exact(1, 7, "name",
               "expected a name that shows: not empty, without spaces at its ends and without control "
-              "characters (tabs, line breaks)")}},
+              "characters (tabs, line breaks) or direction controls")}},
       {"a description holding an escape (a terminal acts on it; line breaks and tabs are text)",
        edit(b, 1, "test-city", "test-city\ndescription: \"a\\tb\\nc \\e[31mred\""),
        {exact(
            2, 14, "description",
-           "expected text: line breaks and tabs are fine, other control characters (such as an escape) are "
-           "not")}},
+           "expected text: line breaks and tabs are fine, other control characters (such as an escape) and "
+           "direction controls are not; it has a control character (such as an escape)")}},
+      // Outside attack 8: a label with a line break printed a budget row over two lines, and a direction
+      // override reordered the table's text after it.
+      {"a payer's label with a line break (a table row split over two lines)",
+       edit(b, 19, "{label: Municipality}", "{label: \"Munici\\npality\"}"),
+       {exact(19, 25, "payers.municipality.label",
+              "expected text that shows on one line: it has a control character (a line break, a tab, an "
+              "escape); write it without")}},
+      {"an agency's label with a right-to-left override (it reorders the table's text after it)",
+       edit(b, 43, "debt_help:", "debt_help:\n    label: \"Debt \xe2\x80\xaehelp\""),
+       {exact(44, 12, "agencies.debt_help.label",
+              "expected text that shows on one line: it has a direction control (U+202E), which reorders the "
+              "text after it; write it without")}},
+      {"an escalation's event name with a tab",
+       edit(b, 31, "event: eviction", "event: \"evic\\ttion\""),
+       {exact(31, 25, "domains.money.escalation.event",
+              "expected text that shows on one line: it has a control character (a line break, a tab, an "
+              "escape); write it without")}},
       {"a YAML tag, which nothing reads",
        edit(b, 45, "20", "!!str 20"),
        {exact(45, 15, "agencies.debt_help.capacity",

@@ -13,6 +13,41 @@
 #include "wijksim/model/run_size.h"
 
 namespace wijksim::loader {
+namespace {
+
+// What keeps a text from showing as written on a terminal: a control character (a line break in a label split
+// a budget row over two lines; outside attack 8), or one of Unicode's direction embeddings, overrides and
+// isolates (U+202A-U+202E, U+2066-U+2069), which reorder the text after them. "" when there is none.
+// `breaks`: line breaks and tabs are text here (a description).
+std::string unshown(std::string_view s, bool breaks) {
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if ((c < 0x20 || c == 0x7f) && !(breaks && (c == '\n' || c == '\t')))
+      return breaks ? "a control character (such as an escape)"
+                    : "a control character (a line break, a tab, an escape)";
+    if (c == 0xE2 && i + 2 < s.size()) {
+      const auto b1 = static_cast<unsigned char>(s[i + 1]), b2 = static_cast<unsigned char>(s[i + 2]);
+      if ((b1 == 0x80 && b2 >= 0xAA && b2 <= 0xAE) || (b1 == 0x81 && b2 >= 0xA6 && b2 <= 0xA9))
+        return fmt::format("a direction control (U+{:04X}), which reorders the text after it",
+                           b1 == 0x80 ? 0x2000 + (b2 - 0x80) : 0x2040 + (b2 - 0x80));
+    }
+  }
+  return "";
+}
+
+}  // namespace
+
+std::optional<std::string> ScenarioSchema::shown_text(MapReader& m, std::string_view key, bool required) {
+  const Node* n = required ? m.need(key) : m.get(key);
+  std::optional<std::string> t = text(n, m.sub(key));
+  if (!t) return t;
+  if (const std::string hidden = unshown(*t, false); !hidden.empty()) {
+    d_.add(n->where, m.sub(key),
+           fmt::format("expected text that shows on one line: it has {}; write it without", hidden));
+    return std::nullopt;
+  }
+  return t;
+}
 
 void ScenarioSchema::run(const Node& root) {
   // A targets file where a scenario belongs (its `targets:` is a map of targets, a scenario's names a file):
@@ -28,22 +63,24 @@ void ScenarioSchema::run(const Node& root) {
     s_.name = *t;
     // Scenarios are told apart by name in tables, the store and the report: a name must show.
     const bool blank = std::all_of(t->begin(), t->end(), [](unsigned char c) { return std::isspace(c); });
-    const bool control = std::any_of(t->begin(), t->end(), [](unsigned char c) { return c < 0x20 || c == 0x7f; });
-    if (blank || control || std::isspace(static_cast<unsigned char>(t->front())) ||
+    const std::string hidden = unshown(*t, false);
+    if (blank || !hidden.empty() || std::isspace(static_cast<unsigned char>(t->front())) ||
         std::isspace(static_cast<unsigned char>(t->back())))
-      d_.add(top.node().get("name")->where, "name",
-             "expected a name that shows: not empty, without spaces at its ends and without control "
-             "characters (tabs, line breaks)");
+      d_.add(
+          top.node().get("name")->where, "name",
+          fmt::format("expected a name that shows: not empty, without spaces at its ends and without control "
+                      "characters (tabs, line breaks) or direction controls{}",
+                      hidden.empty() ? "" : "; it has " + hidden));
   }
   if (auto t = text(top.get("description"), "description")) {
     s_.description = *t;
     // Shown in tables, the store and the report: line breaks and tabs are text, other control characters
     // (an escape sequence a terminal acts on) are not.
-    if (std::any_of(t->begin(), t->end(),
-                    [](unsigned char c) { return (c < 0x20 && c != '\n' && c != '\t') || c == 0x7f; }))
+    if (const std::string hidden = unshown(*t, true); !hidden.empty())
       d_.add(top.node().get("description")->where, "description",
-             "expected text: line breaks and tabs are fine, other control characters (such as an escape) are "
-             "not");
+             fmt::format("expected text: line breaks and tabs are fine, other control characters (such as an "
+                         "escape) and direction controls are not; it has {}",
+                         hidden));
   }
   // A file named by another: `~` removes an inherited one (extends.h); an empty name ("") names none, and was
   // taken as `~`.
@@ -198,7 +235,7 @@ void ScenarioSchema::payers(const Node* n) {
     const Node& v = n->children[i];
     if (v.is(Node::Kind::Map)) {
       MapReader m(v, path, d_);
-      if (auto t = text(m.get("label"), m.sub("label"))) p.label = *t;
+      if (auto t = shown_text(m, "label")) p.label = *t;
       m.done();
     } else if (!v.is(Node::Kind::Null)) {
       d_.add(v.where, path,
@@ -230,7 +267,7 @@ void ScenarioSchema::domains(const Node* n) {
     }
     auto D = [i](Scenario& s) -> Domain& { return s.domains[i]; };
     MapReader m(v, path, d_);
-    if (auto t = text(m.get("label"), m.sub("label"))) dom.label = *t;
+    if (auto t = shown_text(m, "label")) dom.label = *t;
     number_in(m, "incidence_per_year", kNonNeg, field(D, &Domain::incidence_per_year));
     number_in(m, "rung_factor", kNonNeg, field(D, &Domain::rung_factor));
     number_in(m, "clustering_factor", kNonNeg, field(D, &Domain::clustering_factor));
@@ -241,7 +278,7 @@ void ScenarioSchema::domains(const Node* n) {
     number_in(m, "escalation_growth_per_year", kNonNeg, field(D, &Domain::escalation_growth_per_year));
     if (const Node* e = section(m, "escalation")) {
       MapReader em(*e, m.sub("escalation"), d_);
-      if (auto t = text(em.need("event"), em.sub("event"))) s_.domains[i].escalation_event = *t;
+      if (auto t = shown_text(em, "event", true)) s_.domains[i].escalation_event = *t;
       number_in(em, "cost", kMoney, field(D, &Domain::escalation_cost));
       if (auto p = ref(em.need("payer"), em.sub("payer"), payer_names_, "payer", payers_ok_))
         s_.domains[i].escalation_payer = *p;
@@ -286,7 +323,7 @@ void ScenarioSchema::agencies(const Node* n) {
     }
     auto A = [i](Scenario& s) -> Agency& { return s.agencies[i]; };
     MapReader m(v, path, d_);
-    if (auto t = text(m.get("label"), m.sub("label"))) s_.agencies[i].label = *t;
+    if (auto t = shown_text(m, "label")) s_.agencies[i].label = *t;
     if (!agency_domains(m.need("domains"), m.sub("domains"), s_.agencies[i])) agency_domains_ok_ = false;
     const Node* cap = m.get("capacity");
     const Node* per = m.get("capacity_per_1000_households");

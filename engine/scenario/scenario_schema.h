@@ -29,6 +29,10 @@ class ScenarioSchema : public ParameterReader {
   const Node* parameter_sets_node() const { return parameter_sets_; }
 
  private:
+  // A text shown as one line in the tables, the store and the report (a label, an event's name): refused with
+  // a control character or a direction control in it. `required`: its absence is reported too.
+  std::optional<std::string> shown_text(MapReader& m, std::string_view key, bool required = false);
+
   void simulation(const Node* n);
 
   void payers(const Node* n);
