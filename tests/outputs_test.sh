@@ -254,6 +254,31 @@ else
   wait $pid
 fi
 
+# --- Two exports into one directory at once: one after the other, never mixed (outside attack 8) ----------
+# The first is held (test hook) with its files staged, about to move them; the second, started then, must
+# wait for it (it put all its files in place meanwhile, and the two runs' files were mixed, both exit 0).
+# The second is given 2 seconds to finish if nothing holds it back: it takes a fraction of one.
+mkdir -p both  # a directory that is there (a new one is moved into place whole)
+WIJKSIM_TEST_PAUSE_IN_OUTPUT="$tmp/go-exp" "$wijksim" export 1 --store rs.db --csv both >/dev/null 2>exp1.err &
+first=$!
+for _ in $(seq 3000); do [ -e "$tmp/go-exp.paused" ] && break; kill -0 $first 2>/dev/null || break; sleep 0.02; done
+if [ -e "$tmp/go-exp.paused" ]; then
+  "$wijksim" export 1 --store rs.db --csv both >/dev/null 2>exp2.err &
+  second=$!
+  sleep 2
+  if kill -0 $second 2>/dev/null; then
+    echo "ok: a second export into the directory waits while the first puts its files in place"
+  else
+    say_fail "a second export into the directory finished while the first was putting its files in place"
+  fi
+  touch "$tmp/go-exp"
+  wait $first || say_fail "the first export failed: $(cat exp1.err)"
+  wait $second || say_fail "the second export failed: $(cat exp2.err)"
+else
+  say_fail "the export never paused: $(cat exp1.err)"
+  wait $first
+fi
+
 # --- A file of the user's own: never replaced, by a given name or a default one --------------------------
 # The run's input named from another directory (the store keeps the path the run was given, relative to
 # where it ran): refused by what the file is, not only by the stored name (before: replaced by the report).

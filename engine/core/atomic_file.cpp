@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <fmt/format.h>
 #include <signal.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -286,6 +287,25 @@ void DirectoryWrite::commit() {
                          "this became something other than a directory "
                          "while the files were written"}});
   }
+  // Exports into one directory at the same moment put their files in place one after the other, each all of
+  // its files: the files of two runs were mixed, every export ending well (outside attack 8). An advisory
+  // lock on the directory itself (flock), held while the files are checked and moved; it goes with the
+  // process.
+  struct DirectoryLock {
+    int fd = -1;
+    explicit DirectoryLock(const std::string& dir)
+        : fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC)) {
+      if (fd >= 0)
+        while (::flock(fd, LOCK_EX) != 0 && errno == EINTR) {
+        }
+    }
+    ~DirectoryLock() {
+      if (fd >= 0) ::close(fd);
+    }
+    DirectoryLock(const DirectoryLock&) = delete;
+    DirectoryLock& operator=(const DirectoryLock&) = delete;
+  } lock(dir_);
+  test_hooks::while_writing_output();
   // A file of the directory is replaced only by one with its header (an earlier export of the same file):
   // checked for all before any is moved, so a user's "run_id,..." file stops the export whole.
   for (const std::string& n : names_) {

@@ -13,7 +13,8 @@
 //   WIJKSIM_TEST_PAUSE_IN_LOADING=FILE   after reading the first scenario file, before any other, the process
 //                                        creates FILE.paused and waits until FILE exists;
 //   WIJKSIM_TEST_PAUSE_IN_OUTPUT=FILE    the same when an output file is written to its temporary file and
-//                                        not yet renamed into place.
+//                                        not yet renamed into place, or an export's files are staged and
+//                                        about to be moved (holding the directory's lock).
 //
 // N counts the draws this process writes, from 1 (a resumed run counts only the draws it adds; a base case
 // writes one unit per replication, see StudyRecorder). A malformed value is an error, not silence.
@@ -27,7 +28,8 @@ enum class DrawPoint { BeforeCommit, AfterCommit };
 void at_draw(DrawPoint point);
 // Called by plan_study after it has read the first scenario file.
 void while_loading();
-// Called by write_file_atomically between writing the temporary file and renaming it into place.
+// Called by write_file_atomically between writing the temporary file and renaming it into place, and by
+// DirectoryWrite::commit before it moves the staged files (its lock held).
 void while_writing_output();
 
 }  // namespace wijksim::test_hooks
