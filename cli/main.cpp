@@ -344,6 +344,11 @@ int stopped_by_error(Recorder& recorder, const Error& e, const std::string& kept
   return kFailed;
 }
 
+// Settings of the scenarios that the command does not use, said before it simulates (Study::unused_settings).
+void say_unused_settings(const Study& study) {
+  for (const std::string& note : study.unused_settings) cli::err("note: {}\n", printable(note, false));
+}
+
 int run_or_compare(const std::string& command, Options o, bool with_comparators,
                    const std::string& command_line, cluster::World& world) {
   StudyOverrides overrides{o.seed, o.replications, o.years, o.first_replication, o.draws, o.parameter_sets};
@@ -399,6 +404,7 @@ int run_or_compare(const std::string& command, Options o, bool with_comparators,
                     text_output, *o.report));
   cli::Interrupts::at_once("interrupted before the simulation started; nothing was simulated or kept");
   const Study& study = planned.emplace(plan_study(o.scenarios, overrides, with_comparators));
+  say_unused_settings(study);
   coordinator.agree(study);
   const SensitivityOptions sensitivity = sensitivity_options(o);
   check_sensitivity_options(study, sensitivity);
@@ -571,6 +577,7 @@ int sweep_command(const Options& o) {
   StudyOverrides overrides{o.seed, o.replications, o.years, std::nullopt, 0, std::nullopt};
   cli::Interrupts::at_once("interrupted before the sweep started; nothing was simulated or kept");
   const Study study = plan_study(o.scenarios, overrides, true);
+  say_unused_settings(study);
   const std::vector<KeptFile> inputs = inputs_of(study);
   if (o.output) check_output(*o.output, "--output", inputs);
   cli::Interrupts::study("", 0, "", "steps of the sweep");
@@ -934,6 +941,7 @@ int calibration(const Options& o) {
   cli::Interrupts::at_once("interrupted; nothing was simulated or kept");
   StudyOverrides overrides{o.seed, o.replications, o.years, std::nullopt, 0, std::nullopt};
   const Study study = plan_study(o.scenarios, overrides, false);
+  say_unused_settings(study);
   // A scenario without targets has no table to print (it printed a header with no rows, exit 0).
   if (const Scenario& s = study.scenarios.front().scenario; s.targets.empty())
     throw InputError(

@@ -668,6 +668,20 @@ expect 1 "a run into a store that has a second name (a hard link)" "$wijksim" ru
 grep -q "has 2 names (hard links)" "$tmp/err" || { echo "FAIL: the hard-linked store's refusal does not say why: $(cat "$tmp/err")"; fail=1; }
 [ "$(sha256sum <"$tmp/linked.db")" = "$before" ] || { echo "FAIL: the refused run changed the hard-linked store"; fail=1; }
 expect 0 "runs of a store that has a second name (reading is safe)" "$wijksim" runs --store "$tmp/linked2.db"
+# Settings the command does not use are said (they were ignored in silence): a later scenario's seed,
+# replications and years; an intervention's economics (its comparator's hold). None for the shipped files.
+printf 'extends: %s\nname: srep8\nsimulation:\n  years: 3\n  replications: 7\n  seed: 99\n' "$small" >"$tmp/srep8.yaml"
+expect 0 "run of two scenarios with different settings" "$wijksim" run "$small" "$tmp/srep8.yaml" --no-store
+grep -q "^note: .*srep8.yaml:3: simulation: seed 99, replications 7, years 3 are not used" "$tmp/err" ||
+  { echo "FAIL: the second scenario's unused settings are not said: $(cat "$tmp/err")"; fail=1; }
+expect 0 "the same with the settings given on the command line" "$wijksim" run "$small" "$tmp/srep8.yaml" --no-store --seed 5 -r 1 -y 1
+! grep -q "^note:" "$tmp/err" || { echo "FAIL: a note where the command line sets all: $(cat "$tmp/err")"; fail=1; }
+printf 'extends: %s\nname: pe8\neconomics:\n  discount_costs: 0.10\n' "$src/scenarios/pilot.yaml" >"$tmp/pe8.yaml"
+expect 0 "compare of an intervention with economics of its own" "$wijksim" compare "$tmp/pe8.yaml" --no-store -r 1 -y 1
+grep -q "^note: .*pe8.yaml:3: economics: not used where they differ from the comparator's" "$tmp/err" ||
+  { echo "FAIL: the intervention's unused economics are not said: $(cat "$tmp/err")"; fail=1; }
+expect 0 "compare of the shipped scenarios" "$wijksim" compare "$src/scenarios/pilot.yaml" "$src/scenarios/scaleup.yaml" "$src/scenarios/scaleup-funded.yaml" --no-store -r 1 -y 1
+! grep -q "^note:" "$tmp/err" || { echo "FAIL: a note for the shipped scenarios: $(cat "$tmp/err")"; fail=1; }
 # A store's path SQLite cannot open (more than 504 bytes from the root): said as such, not as "not writable".
 long="$tmp"; while [ ${#long} -lt 520 ]; do long="$long/$(printf 'd%.0s' $(seq 1 100))"; done
 mkdir -p "$long"

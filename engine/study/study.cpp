@@ -1,6 +1,7 @@
 #include "wijksim/study/study.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <oneapi/tbb/collaborative_call_once.h>
 #include <oneapi/tbb/parallel_for.h>
@@ -189,6 +190,45 @@ Study plan_study(const std::vector<std::string>& paths, const StudyOverrides& ov
   check_size(study);
   for (const StudyScenario& s : study.scenarios)  // --years may give a scenario more years than its own
     if (auto p = s.source.cost_overflow(study.years)) throw InputError({std::move(*p)});
+  // What the scenarios give and the study does not use, said before it is overwritten (outside attack 8).
+  auto where = [](const Location& at) {
+    return at.line > 0 ? fmt::format("{}:{}", at.file, at.line) : at.file;
+  };
+  for (std::size_t i = 1; i < study.scenarios.size(); ++i) {
+    const StudyScenario& s = study.scenarios[i];
+    const Simulation& own = s.scenario.simulation;
+    std::vector<std::string> unused;
+    if (!overrides.seed && own.seed != study.seed) unused.push_back(fmt::format("seed {}", own.seed));
+    if (!overrides.replications && !overrides.draws && own.replications != study.replications)
+      unused.push_back(fmt::format("replications {}", own.replications));
+    if (!overrides.years && own.years != study.years) unused.push_back(fmt::format("years {}", own.years));
+    if (!unused.empty()) {
+      const Location at = s.source.key_location("simulation");
+      study.unused_settings.push_back(fmt::format(
+          "{}: simulation: {} {} not used: the scenarios of one command share the first's ({}: seed {}, {} "
+          "replication{}, {} year{}); the command line's --seed, --replications and --years set them for all",
+          where(at), fmt::join(unused, ", "), unused.size() == 1 ? "is" : "are",
+          study.scenarios.front().source.path(), study.seed, study.replications,
+          study.replications == 1 ? "" : "s", study.years, study.years == 1 ? "" : "s"));
+    }
+  }
+  for (const StudyScenario& s : study.scenarios) {
+    if (s.comparator < 0) continue;
+    const Economics& own = s.scenario.economics;
+    const StudyScenario& c = study.scenarios[static_cast<std::size_t>(s.comparator)];
+    const Economics& used = c.scenario.economics;
+    if (own.discount_costs != used.discount_costs || own.discount_effects != used.discount_effects ||
+        own.willingness_to_pay != used.willingness_to_pay ||
+        own.utility_by_problems != used.utility_by_problems) {
+      const Location at = s.source.key_location("economics");
+      study.unused_settings.push_back(fmt::format(
+          "{}: economics: not used where they differ from the comparator's: an intervention is evaluated "
+          "with its comparator's discount rates, willingness to pay and utilities ({}; docs/model.md, "
+          "section "
+          "14)",
+          where(at), c.source.path()));
+    }
+  }
   for (StudyScenario& s : study.scenarios) {
     s.scenario.simulation.seed = study.seed;
     s.scenario.simulation.replications = study.replications;

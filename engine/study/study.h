@@ -52,6 +52,10 @@ struct Study {
   std::uint32_t first_replication = 0;
   int years = 0;
   int draws = 0;  // 0: the base case (every distribution at its mean) only; N: draws 1..N
+  // Settings a scenario gives that this study does not use ("FILE:LINE: what"), for the command to say (they
+  // were ignored in silence): a later scenario's seed, replications or years (the first scenario's, or the
+  // command line's, hold for all), an intervention's economics (its comparator's hold).
+  std::vector<std::string> unused_settings;
   std::vector<std::uint32_t> draw_ids() const;  // {0} or {1, ..., N}
   // A scenario as run in a draw: the base case for draw 0, else its parameters sampled for that draw
   // (the same values for every scenario that gives a parameter the same distribution).
