@@ -698,6 +698,18 @@ else
   [ $code -eq 130 ] && echo "ok: Ctrl-C inside the sensitivity analyses' batch ends it (exit 130)" ||
     { echo "FAIL: Ctrl-C inside the sensitivity analyses: exit $code: $(cat "$tmp/sens.err")"; fail=1; }
 fi
+# A store without one of the tables wijksim makes (dropped by hand) is refused before anything is written: a
+# run into it was added as 'failed' (draws dropped) or completed (candidates dropped; outside attack 8).
+if command -v sqlite3 >/dev/null; then
+  for table in draws candidates; do
+    expect 0 "a run into a store (then its table $table is dropped)" "$wijksim" run "$small" --store "$tmp/dropped-$table.db"
+    sqlite3 "$tmp/dropped-$table.db" "DROP TABLE $table"
+    expect 1 "a run into a store without its table $table" "$wijksim" run "$small" --store "$tmp/dropped-$table.db"
+    grep -q "lacks the table $table" "$tmp/err" || { echo "FAIL: the missing table $table is not named: $(cat "$tmp/err")"; fail=1; }
+    [ "$(sqlite3 "$tmp/dropped-$table.db" "SELECT count(*) FROM runs")" = 1 ] ||
+      { echo "FAIL: a run was added to the store without its table $table"; fail=1; }
+  done
+fi
 # A store's path SQLite cannot open (more than 504 bytes from the root): said as such, not as "not writable".
 long="$tmp"; while [ ${#long} -lt 520 ]; do long="$long/$(printf 'd%.0s' $(seq 1 100))"; done
 mkdir -p "$long"

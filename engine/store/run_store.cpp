@@ -1,6 +1,7 @@
 #include "wijksim/store/run_store.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <cctype>
@@ -300,6 +301,30 @@ constexpr const char* kRunColumns =
 
 }  // namespace
 
+namespace {
+// The tables of the schema, as kSchema makes them (read from a database made with it in memory, so the list
+// is never written twice).
+const std::vector<std::string>& schema_tables() {
+  static const std::vector<std::string> tables = [] {
+    sqlite3* db = nullptr;
+    std::vector<std::string> out;
+    if (sqlite3_open_v2(":memory:", &db, SQLITE_OPEN_READWRITE, nullptr) == SQLITE_OK &&
+        sqlite3_exec(db, kSchema, nullptr, nullptr, nullptr) == SQLITE_OK) {
+      sqlite3_stmt* q = nullptr;
+      if (sqlite3_prepare_v2(db, "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name", -1, &q,
+                             nullptr) == SQLITE_OK)
+        while (sqlite3_step(q) == SQLITE_ROW)
+          out.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(q, 0)));
+      sqlite3_finalize(q);
+    }
+    sqlite3_close_v2(db);
+    if (out.empty()) throw InternalError("the results store's schema could not be made in memory");
+    return out;
+  }();
+  return tables;
+}
+}  // namespace
+
 RunStore RunStore::open(const std::string& path, Mode mode) {
   RunStore s;
   s.path_ = path;
@@ -410,6 +435,24 @@ RunStore RunStore::open(const std::string& path, Mode mode) {
   if (!empty && !ours) throw InputError({{Location{path, 0, 0}, "--store", kForeignDatabase}});
   // A store of another wijksim version is input this one cannot use (exit 1), as another program's database.
   if (!empty && version != kStoreSchemaVersion) schema_refused(path, version);
+  // A store of this version without one of the tables wijksim makes (dropped by hand): refused before
+  // anything is written, as a damaged store (a run into it was added as 'failed', or completed without the
+  // table's rows; outside attack 8).
+  if (!empty) {
+    std::vector<std::string> missing;
+    for (const std::string& table : schema_tables()) {
+      Statement q(s.db_, path, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?");
+      q.bind(1, table);
+      q.step();
+      if (q.integer(0) == 0) missing.push_back(table);
+    }
+    if (!missing.empty())
+      throw InputError(
+          {{Location{path, 0, 0}, "--store",
+            fmt::format("cannot use it: the results store is damaged: it lacks the table{} {}, which "
+                        "wijksim always makes; `sqlite3 {} .recover` may save the runs it held",
+                        missing.size() == 1 ? "" : "s", fmt::join(missing, ", "), path)}});
+  }
   if (mode == Mode::ReadOnly) {
     if (empty) throw InputError({{Location{path, 0, 0}, "--store", "this results store holds no runs"}});
     return s;
