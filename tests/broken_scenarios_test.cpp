@@ -315,7 +315,8 @@ std::vector<Case> cases() {
        edit(b, 49, " 30", ""),
        // an empty value is placed at its key
        {exact(49, 5, "agencies.debt_help.treatment_weeks",
-              "expected a number, found nothing (an empty value)")}},
+              "expected a number, found nothing (an empty value, which removes the key only where a parent "
+              "file gives it)")}},
       {"percentage instead of a share",
        edit(b, 27, "0.5", "50%"),
        {exact(27, 20, "domains.money.complex_share",

@@ -87,6 +87,7 @@ void ScenarioSchema::run(const Node& root) {
   auto file_name = [&](const char* key, std::string& into) {
     const Node* n = top.get(key);
     if (n == nullptr) return n;
+    if (n->is(Node::Kind::Null)) return n;  // `~` names none, whether or not a parent names one
     if (auto t = text(n, key)) {
       if (t->empty() && n->is(Node::Kind::Scalar))
         d_.add(n->where, key, "an empty name: name a file, or write ~ to have none");

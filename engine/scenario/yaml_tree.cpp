@@ -17,7 +17,9 @@ namespace wijksim::loader {
 std::string found(const Node& n) {
   switch (n.kind) {
     case Node::Kind::Null:
-      return "nothing (an empty value)";
+      // An empty value removes a key a parent gives (docs/model.md 4.8); where none gives it, it stays as
+      // the key's value, and a key that takes a value says so.
+      return "nothing (an empty value, which removes the key only where a parent file gives it)";
     case Node::Kind::Scalar:
       return fmt::format("'{}'", n.text.size() > 80 ? n.text.substr(0, 77) + "..." : n.text);
     case Node::Kind::List:
