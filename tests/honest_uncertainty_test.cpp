@@ -241,3 +241,17 @@ TEST_CASE("A quadrant's share is its count over the draws: 395 of 400 is 98.75%,
   CHECK(format_probability(x.quadrant_share[static_cast<std::size_t>(Quadrant::SE)], 400, "draws") ==
         "98,8%");
 }
+
+TEST_CASE(
+    "A share of runs prints round(1000 k / n) / 10 percent, half away from zero, whatever its binary value",
+    "[honest]") {
+  // Hand values: 329 of 400 = 82.25% -> 82,3%; 1 of 40 = 2.5% -> 2,5%; 1 of 80 = 1.25% -> 1,3%;
+  // 3 of 8000 = 0.0375% -> 0,0%; 7 of 16 counts as runs (fewer than 20).
+  CHECK(format_probability(329.0 / 400.0, 400, "draws") == "82,3%");
+  CHECK(format_probability(1.0 / 40.0, 40, "draws") == "2,5%");
+  CHECK(format_probability(1.0 / 80.0, 80, "draws") == "1,3%");
+  CHECK(format_probability(3.0 / 8000.0, 8000, "draws") == "0,0%");
+  CHECK(format_probability(7.0 / 16.0, 16, "runs") == "7 of 16 runs");
+  // Not a count of n (a tie shared in an acceptability curve: 2.5 of 40): rounded as it is.
+  CHECK(format_probability(2.5 / 40.0, 40, "draws") == "6,3%");
+}

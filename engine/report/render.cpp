@@ -143,7 +143,17 @@ std::size_t display_width(std::string_view s) {
 
 std::string format_probability(double p, int n, const std::string& noun) {
   if (std::isnan(p)) return "n/a";
-  if (!few_runs(n)) return format_dutch(100 * p, 1) + "%";
+  if (!few_runs(n)) {
+    // k of n as round(1000 k / n) / 10 percent, half away from zero, in whole numbers (model.md 14.3): 100 p
+    // in binary put 395 of 400 a hair below 98.75. A share that is no count of n (a tie shared in a CEAC)
+    // is rounded as it is.
+    const double count = std::round(p * n);
+    if (std::fabs(p * n - count) < 1e-6 && count >= 0) {
+      const auto k = static_cast<long long>(count), runs = static_cast<long long>(n);
+      return format_dutch(static_cast<double>((2000 * k + runs) / (2 * runs)) / 10.0, 1) + "%";
+    }
+    return format_dutch(100 * p, 1) + "%";
+  }
   const double k = p * n;
   const double whole = std::round(k);
   const bool is_whole = std::fabs(k - whole) < 1e-9;
