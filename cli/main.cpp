@@ -281,9 +281,11 @@ void print_farm_stats(const cluster::FarmStats& f, const std::string& unit = "un
 void say_stored(const RunWriter& recorder, const std::string& store) {
   if (recorder.store_replaced())
     throw Error(
-        fmt::format("the results store '{}' was removed or replaced while the run wrote it: run {} went "
-                    "with the file that was there and is not kept; run the command again to keep it",
-                    store, recorder.run_id()));
+        fmt::format("the results store '{}' was removed or replaced while the run wrote it: run {} was "
+                    "written into the file that was there, not into what '{}' is now (a store moved away "
+                    "holds it, complete, under its new name; one deleted lost it); run the command again to "
+                    "keep it in '{}'",
+                    store, recorder.run_id(), store, store));
   cli::err("stored as run {} in {}\n", recorder.run_id(), store);
 }
 
