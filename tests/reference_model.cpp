@@ -472,9 +472,9 @@ class Simulator {
     if (coaching)
       for (std::size_t payer = 0; payer < s_.payers.size(); ++payer)
         book(static_cast<int>(payer), CostCategory::Coach, bill_[payer]);
-    // D7, then D9's agency figures, then D8. Reading: D9 lists the agency figures "after D7" and the teams'
-    // "after D8"; taken literally, a duplicate case that a coach's coordination closes at D8 is still in the
-    // week's count of open duplicates (and, by D2, is not charged next week).
+    // D7, then D9's agency figures, then D8, then D9's open duplicate cases: D9 takes the lists, cases in
+    // treatment and capacity "as after D7" and the open duplicates "as after D8", without those a coach's
+    // coordination closes at this week's admissions (the count next week's D2 charges).
     admissions_to_treatment(w, record);
     if (p >= 1)
       for (int a = 0; a < A_; ++a) {
@@ -482,9 +482,11 @@ class Simulator {
         aw.waiting = count_waiting(a);
         aw.in_treatment = count_in_treatment(a);
         aw.capacity = agencies_[static_cast<std::size_t>(a)].capacity;
-        aw.duplicates = count_duplicates(a);
       }
     if (coaching) admissions_to_coach(w, record);
+    if (p >= 1)
+      for (int a = 0; a < A_; ++a)
+        record.agencies[static_cast<std::size_t>(a)].duplicates = count_duplicates(a);
     // D9: the coach figures.
     if (p >= 1) {
       for (int t = 0; t < T_; ++t) {
@@ -953,7 +955,6 @@ ExpectedCosts expected_costs(const Scenario& s, const WeekRecord& previous, cons
                              int policy_week) {
   ExpectedCosts e;
   e.cost.assign(static_cast<std::size_t>(kMaxPayers * kCostCategories), 0);
-  e.duplicate_part.assign(static_cast<std::size_t>(kMaxPayers), 0);
   auto add = [&](int payer, CostCategory c, Cents x) {
     e.cost[static_cast<std::size_t>(payer * kCostCategories + static_cast<int>(c))] += x;
   };
@@ -967,7 +968,6 @@ ExpectedCosts expected_costs(const Scenario& s, const WeekRecord& previous, cons
           round_half_away(static_cast<double>(ag.cost_per_case_week) * s.fragmentation.duplicate_cost_share);
       add(ag.payer, CostCategory::Treatment,
           before.in_treatment * ag.cost_per_case_week + before.duplicates * duplicate_cost);
-      e.duplicate_part[static_cast<std::size_t>(ag.payer)] += before.duplicates * duplicate_cost;
     } else {
       add(ag.payer, CostCategory::Capacity, now.capacity * ag.cost_per_case_week);
     }

@@ -33,13 +33,10 @@ ReferenceRun simulate_reference(const Scenario& s, std::uint64_t seed);
 
 // The weekly record's money as docs/model.md defines it from the record's own counts (sections 4.3, 7 D2,
 // 11.7, 12): what each payer's categories must hold given the week's counts and the previous week's stocks
-// as recorded. Used as an exact check on both implementations. One part is a bound, not a figure: the
-// previous week's open duplicate cases are recorded after D7 (D9), before a coach's coordination closes some
-// at D8, and a case closed then is not charged; so with coaches the treatment category lies between its
-// cases' part and `cost` (duplicate_part is the recorded duplicates' share of it).
+// as recorded (the open duplicate cases recorded after D8 are those D2 charges next week). Used as an exact
+// check on both implementations.
 struct ExpectedCosts {
-  std::vector<Cents> cost;            // [payer * kCostCategories + category]
-  std::vector<Cents> duplicate_part;  // [payer]: treatment cents for the previous week's recorded duplicates
+  std::vector<Cents> cost;  // [payer * kCostCategories + category]
 };
 ExpectedCosts expected_costs(const Scenario& s, const WeekRecord& previous, const WeekRecord& week,
                              int policy_week);

@@ -29,6 +29,7 @@
 
 #include "reference_model.h"
 #include "wijksim/model/model.h"
+#include "wijksim/scenario/scenario_source.h"
 #include "wijksim/simulation/simulation.h"
 
 using namespace wijksim;
@@ -414,12 +415,7 @@ void check_costs(const Scenario& s, const std::vector<WeekRecord>& weeks, const 
         if (p == 1 && c == static_cast<int>(CostCategory::Treatment)) continue;
         const Cents expected = e.cost[static_cast<std::size_t>(payer * kCostCategories + c)];
         const Cents got = r.cost_of(payer, static_cast<CostCategory>(c));
-        // With coaches, duplicates closed by coordination at D8 are in last week's count but not charged.
-        const bool bound = s.coaches.enabled && c == static_cast<int>(CostCategory::Treatment);
-        const bool right =
-            bound ? got <= expected && got >= expected - e.duplicate_part[static_cast<std::size_t>(payer)]
-                  : got == expected;
-        if (!right && wrong++ == 0) {
+        if (got != expected && wrong++ == 0) {
           std::ostringstream o;
           o << who << " week " << p << " " << s.payers[static_cast<std::size_t>(payer)].name << "."
             << kCostCategoryNames[static_cast<std::size_t>(c)] << ": booked " << got << " cents, expected "
@@ -543,9 +539,13 @@ void compare_scenarios(const std::vector<Scenario>& scenarios, int replications)
       detail << std::setprecision(6) << name << ": engine " << e.mean << " (se " << e.se << "), reference "
              << r.mean << " (se " << r.se << ")";
       if (c.deterministic[i]) {
+        // The engine keeps a team's caseload per FTE as a float (run_result.h): a team at its cap every
+        // week of every run agrees to a float's precision, not a double's.
+        const bool single = c.names[i].find(".caseload_per_fte") != std::string::npos;
+        const double tolerance = (single ? 1e-6 : 1e-9) * std::max(1.0, std::fabs(e.mean));
         INFO(detail.str());
-        CHECK(std::fabs(e.mean - r.mean) <= 1e-9 * std::max(1.0, std::fabs(e.mean)));
-        if (std::fabs(e.mean - r.mean) > 1e-9 * std::max(1.0, std::fabs(e.mean))) ++failures;
+        CHECK(std::fabs(e.mean - r.mean) <= tolerance);
+        if (std::fabs(e.mean - r.mean) > tolerance) ++failures;
         continue;
       }
       const double z = std::fabs(e.mean - r.mean) / std::sqrt(e.se * e.se + r.se * r.se);
@@ -572,6 +572,24 @@ void compare_scenarios(const std::vector<Scenario>& scenarios, int replications)
             << failures << " failures; " << seconds << " s\n";
 }
 
+// A shipped scenario at a tenth of its size: each neighbourhood's households, each agency's places and each
+// step's coach FTE times 0.1 (rounded, at least 1 household or place), with `warmup_years` of warm-up. The
+// mechanisms are those of the shipped file (nine neighbourhoods, the scale-up's schedule, reallocation), at
+// a size the plain stepper runs in about two seconds a replication.
+Scenario shipped_tenth(const char* file, int warmup_years) {
+  Scenario s = ScenarioSource::load(std::string(WIJKSIM_SOURCE_DIR) + "/scenarios/" + file).base();
+  s.simulation.warmup_years = warmup_years;
+  const auto tenth = [](int n) { return std::max(1, static_cast<int>(std::lround(n * 0.1))); };
+  int households = 0;
+  for (NeighbourhoodSpec& n : s.population.neighbourhoods) households += (n.households = tenth(n.households));
+  if (s.population.neighbourhoods.empty()) households = tenth(s.population.households);
+  s.population.households = households;
+  for (Agency& a : s.agencies) a.capacity = tenth(a.capacity);
+  for (CoachPhase& step : s.coaches.schedule) step.fte *= 0.1;
+  s.coaches.fte *= 0.1;
+  return s;
+}
+
 }  // namespace
 
 TEST_CASE("The engine is the weekly model of docs/model.md: a plain weekly stepper agrees on every measure",
@@ -584,4 +602,13 @@ TEST_CASE("The engine is the weekly model of docs/model.md, thoroughly (R = 400)
           "[.][reference-thorough]") {
   compare_scenarios({fragmented(800), two_neighbourhoods(450, 350), reallocated_schedule(900), edges(500)},
                     400);
+}
+
+// The shipped city's three scenarios (the baseline, the scale-up with reallocated funding, the funded
+// scale-up) at a tenth of their size, 5 warm-up years, R = 300: about 35 minutes on one core.
+TEST_CASE("The engine is the weekly model on the shipped city's scenarios at a tenth of their size",
+          "[.][reference-city]") {
+  compare_scenarios({shipped_tenth("baseline-enschede.yaml", 5), shipped_tenth("scaleup.yaml", 5),
+                     shipped_tenth("scaleup-funded.yaml", 5)},
+                    300);
 }
