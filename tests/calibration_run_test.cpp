@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "fixtures.h"
 #include "temp_dir.h"
 #include "wijksim/report/calibration_report.h"
 #include "wijksim/report/render.h"
@@ -22,9 +23,7 @@ using test::TempDir;
 
 namespace {
 
-std::string shipped(const char* name) {
-  return std::string(WIJKSIM_SOURCE_DIR) + "/scenarios/" + name;
-}
+using test::shipped;
 
 const char* kTargets = R"(population: a tiny test population
 targets:

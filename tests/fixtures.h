@@ -2,9 +2,16 @@
 // switch exactly one mechanism on and derive its effect by hand.
 #pragma once
 
+#include <string>
+
 #include "wijksim/model/params.h"
 
 namespace wijksim::test {
+
+// The path of a scenario file shipped in scenarios/ (`name` relative to it).
+inline std::string shipped(const std::string& name) {
+  return std::string(WIJKSIM_SOURCE_DIR) + "/scenarios/" + name;
+}
 
 // One domain, one agency, one payer: an M/M/c-like queue. Households get a problem at `incidence_per_year`
 // only when they have none, seek help at once, and every treatment resolves the problem.

@@ -11,6 +11,7 @@
 #include <iterator>
 #include <nlohmann/json.hpp>
 
+#include "fixtures.h"
 #include "store_sql.h"
 #include "temp_dir.h"
 #include "wijksim/core/error.h"
@@ -71,9 +72,7 @@ struct HandMadeRun {
   }
 };
 
-std::string shipped(const char* name) {
-  return std::string(WIJKSIM_SOURCE_DIR) + "/scenarios/" + name;
-}
+using test::shipped;
 
 // `scenario` compared with its comparator, stored in `dir`/s.db and written as `dir`/report.html: the run
 // and the page.

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "fixtures.h"
 #include "temp_dir.h"
 #include "wijksim/scenario/parameter_sets.h"
 #include "wijksim/scenario/scenario_source.h"
@@ -22,9 +23,7 @@ using test::TempDir;
 
 namespace {
 
-std::string shipped(const char* name) {
-  return std::string(WIJKSIM_SOURCE_DIR) + "/scenarios/" + name;
-}
+using test::shipped;
 
 const std::vector<std::string> kKeys = {"population.trust.mean", "domains.*.incidence_per_year",
                                         "domains.money.escalation.cost"};

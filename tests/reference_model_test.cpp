@@ -27,6 +27,7 @@
 #include <string>
 #include <vector>
 
+#include "fixtures.h"
 #include "reference_model.h"
 #include "wijksim/model/model.h"
 #include "wijksim/scenario/scenario_source.h"
@@ -543,9 +544,10 @@ void compare_scenarios(const std::vector<Scenario>& scenarios, int replications)
         // week of every run agrees to a float's precision, not a double's.
         const bool single = c.names[i].find(".caseload_per_fte") != std::string::npos;
         const double tolerance = (single ? 1e-6 : 1e-9) * std::max(1.0, std::fabs(e.mean));
+        const bool equal = std::fabs(e.mean - r.mean) <= tolerance;
         INFO(detail.str());
-        CHECK(std::fabs(e.mean - r.mean) <= tolerance);
-        if (std::fabs(e.mean - r.mean) > tolerance) ++failures;
+        CHECK(equal);
+        if (!equal) ++failures;
         continue;
       }
       const double z = std::fabs(e.mean - r.mean) / std::sqrt(e.se * e.se + r.se * r.se);
@@ -577,7 +579,7 @@ void compare_scenarios(const std::vector<Scenario>& scenarios, int replications)
 // mechanisms are those of the shipped file (nine neighbourhoods, the scale-up's schedule, reallocation), at
 // a size the plain stepper runs in about two seconds a replication.
 Scenario shipped_tenth(const char* file, int warmup_years) {
-  Scenario s = ScenarioSource::load(std::string(WIJKSIM_SOURCE_DIR) + "/scenarios/" + file).base();
+  Scenario s = ScenarioSource::load(test::shipped(file)).base();
   s.simulation.warmup_years = warmup_years;
   const auto tenth = [](int n) { return std::max(1, static_cast<int>(std::lround(n * 0.1))); };
   int households = 0;

@@ -4,15 +4,14 @@
 #include <string>
 #include <vector>
 
+#include "fixtures.h"
 #include "wijksim/scenario/scenario_source.h"
 
 using namespace wijksim;
 
 namespace {
 
-std::string shipped(const char* name) {
-  return std::string(WIJKSIM_SOURCE_DIR) + "/scenarios/" + name;
-}
+using test::shipped;
 
 // Where a free parameter is written in a targets file (any place will do: the errors must name it).
 const Location kHere{"targets/test.yaml", 17, 3};

@@ -7,6 +7,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "fixtures.h"
 #include "store_sql.h"
 #include "temp_dir.h"
 #include "wijksim/core/error.h"
@@ -20,9 +21,7 @@ using namespace wijksim;
 
 namespace {
 
-std::string shipped(const char* name) {
-  return std::string(WIJKSIM_SOURCE_DIR) + "/scenarios/" + name;
-}
+using test::shipped;
 
 // The pilot against its baseline, small: 2 replications, 1 policy year, 2 parameter draws.
 Study small_study() {

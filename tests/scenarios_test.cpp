@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "fixtures.h"
 #include "temp_dir.h"
 #include "wijksim/scenario/scenario_source.h"
 #include "wijksim/study/study.h"
@@ -12,9 +13,7 @@ using namespace wijksim;
 
 namespace {
 
-std::string shipped(const char* name) {
-  return std::string(WIJKSIM_SOURCE_DIR) + "/scenarios/" + name;
-}
+using test::shipped;
 
 using test::TempDir;
 
