@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "temp_dir.h"
+#include "wijksim/analysis/psa_diagnostics.h"
 #include "wijksim/analysis/sensitivity.h"
 #include "wijksim/core/error.h"
 #include "wijksim/report/sensitivity_tables.h"
@@ -284,4 +285,27 @@ TEST_CASE("The PSA's running mean carries Student's t over its first n draws, no
   CHECK(it->rows[0].cells[0].stat.lo == Approx(100 - 2.776445 * 10).epsilon(1e-6));
   CHECK(it->rows[0].cells[0].stat.hi == Approx(100 + 2.776445 * 10).epsilon(1e-6));
   CHECK(it->rows[0].cells[1].stat.lo == Approx(50 - 2.776445 * 4).epsilon(1e-6));
+}
+
+TEST_CASE(
+    "the PSA's convergence is shown at n = 1 and round(j G / 20), half away from zero, in whole numbers",
+    "[sensitivity]") {
+  // G = 82 draws valued 1, 2, ..., 82: the running mean of the first n is (n + 1) / 2 and their sd
+  // sqrt(n (n + 1) / 12). By hand, j G / 20 for j = 2..20: 8.2, 12.3, 16.4, 20.5, ..., 61.5 (j = 15),
+  // ..., 82.
+  std::vector<double> values;
+  for (int i = 1; i <= 82; ++i) values.push_back(i);
+  const std::vector<RunningPoint> points = running_mean(values, 20);
+  const std::vector<std::size_t> expected = {1,  8,  12, 16, 21, 25, 29, 33, 37, 41,
+                                             45, 49, 53, 57, 62, 66, 70, 74, 78, 82};
+  REQUIRE(points.size() == expected.size());
+  for (std::size_t k = 0; k < points.size(); ++k) {
+    CHECK(points[k].draws == expected[k]);
+    const double n = static_cast<double>(expected[k]);
+    CHECK(points[k].mean == Approx((n + 1) / 2));
+    if (k > 0) CHECK(points[k].se == Approx(std::sqrt(n * (n + 1) / 12) / std::sqrt(n)));
+  }
+  CHECK(std::isnan(points[0].se));  // no spread from one draw
+  // With no more draws than points, every n.
+  CHECK(running_mean({3, 5, 7}, 20).size() == 3);
 }

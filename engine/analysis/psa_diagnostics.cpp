@@ -27,20 +27,23 @@ std::vector<RunningPoint> running_mean(const std::vector<double>& values, std::s
   std::vector<RunningPoint> out;
   const std::size_t n = values.size();
   if (n == 0 || points == 0) return out;
+  // The n at which a point is shown: every n up to `points` draws; beyond, n = 1 and round(j n / points) for
+  // j = 2 .. points, half away from zero, in whole numbers (a double j * (n / points) puts 15 x 82 / 20 =
+  // 61.5 a hair below the half and shows 61; docs/model.md 14.5 says 62).
+  auto shown_at = [&](std::size_t j) {
+    return n <= points ? j : j == 1 ? 1 : (2 * j * n + points) / (2 * points);
+  };
   // Welford's running mean and variance (numerically stable).
   double m = 0, m2 = 0;
-  std::size_t next = 1;
-  const double step = n <= points ? 1.0 : static_cast<double>(n) / static_cast<double>(points);
-  std::size_t k = 1;
+  std::size_t j = 1;
   for (std::size_t i = 0; i < n; ++i) {
     const double delta = values[i] - m;
     m += delta / static_cast<double>(i + 1);
     m2 += delta * (values[i] - m);
-    if (i + 1 == next || i + 1 == n) {
+    if (i + 1 == shown_at(j)) {
       const double var = i > 0 ? m2 / static_cast<double>(i) : kNaN;
       out.push_back({i + 1, m, std::sqrt(var / static_cast<double>(i + 1))});
-      next = static_cast<std::size_t>(std::llround(step * static_cast<double>(++k)));
-      if (next <= i + 1) next = i + 2;
+      ++j;
     }
   }
   return out;
