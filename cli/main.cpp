@@ -286,6 +286,14 @@ void say_stored(const RunWriter& recorder, const std::string& store) {
                     "holds it, complete, under its new name; one deleted lost it); run the command again to "
                     "keep it in '{}'",
                     store, recorder.run_id(), store, store));
+  // Outside attack 9: a file-size limit cut the store file where its log was folded in, and this said
+  // "stored" with exit 0; whoever then copied the store alone had a damaged file.
+  if (const auto failure = recorder.fold_log())
+    throw Error(fmt::format(
+        "run {} is stored in {}, but folding the store's log into it failed ({}): until a later wijksim "
+        "command on the store completes that (with room on the disk), '{}' alone is not whole; keep '{}-wal' "
+        "with it (do not copy or move the store without it)",
+        recorder.run_id(), store, *failure, store, store));
   cli::err("stored as run {} in {}\n", recorder.run_id(), store);
 }
 
@@ -736,8 +744,12 @@ int calibrate(const Options& o, const std::string& command_line, cluster::World&
                                                   "complete in {}",
                                                   recorder->run_id(), o.store)
                                     : std::string("interrupted while writing the parameter sets"));
+  std::optional<std::string> previous;
   try {
     refuse_other_scenarios_sets();
+    // An earlier calibration's sets cost hours to make: kept beside the new ones, never replaced unseen
+    // (outside attack 9).
+    previous = keep_previous_version(output);
     write_file_atomically(output, calibration_sets_text(plan, result), "--output", kept,
                           OutputKind::ParameterSets);
   } catch (const InputError& e) {
@@ -750,7 +762,8 @@ int calibrate(const Options& o, const std::string& command_line, cluster::World&
             : std::string("its parameter sets were not written"));
   }
   cli::write_out(render_table(report, TextOptions{cli::output_width(stdout), {}}));
-  cli::err("wrote {} parameter sets to {}\n", result.sets.size(), output);
+  cli::err("wrote {} parameter sets to {}{}\n", result.sets.size(), output,
+           previous ? fmt::format(" (the sets it held before are kept as {})", *previous) : "");
   if (recorder) say_stored(*recorder, o.store);
   if (world.size() > 1) print_farm_stats(coordinator.stats(), "candidate");
   return kOk;
@@ -812,7 +825,7 @@ int list_runs(const Options& o) {
                                       10, width));
       continue;
     }
-    const std::string command_line = cli::wrap_shell_line(r.command_line, 10, width);
+    const std::string command_line = cli::wrap_shell_line(printable(r.command_line), 10, width);
     // The header and the progress, broken to the width at their words as the command line is.
     const std::string header =
         head_and_words(fmt::format("run {:>4}  {}  {:<11}  {}: ", r.id, r.started_at, r.status, r.command),

@@ -147,6 +147,17 @@ code=$?
 "$wijksim" show 1 --store clean.db >shown.txt 2>/dev/null && cmp -s shown.txt clean.txt &&
   echo "ok: show prints the calibration again" || say_fail "show does not print the calibration"
 
+# An earlier calibration's sets at -o are kept beside the new ones, as -o FILE.~1~, never replaced unseen
+# (outside attack 9). Here the earlier file is marked so that the kept one can be told from the new one.
+{ cat again.csv; echo "# the earlier calibration"; } >kept.csv
+cp kept.csv kept-before.csv
+"$wijksim" "${args[@]}" --store clean.db -o kept.csv --resume 1 >/dev/null 2>kept.err
+code=$?
+[ $code -eq 0 ] && cmp -s kept.csv.~1~ kept-before.csv && cmp -s kept.csv clean.csv &&
+  grep -q "the sets it held before are kept as kept.csv.~1~" kept.err &&
+  echo "ok: the sets a file held before are kept as FILE.~1~, and said" ||
+  say_fail "sets written over earlier sets: exit $code, $(ls kept.csv*), $(cat kept.err)"
+
 # Another scenario's sets put at -o while the calibration runs (another calibration finishing there): the
 # check before the write sees them, and they are left as they are (it replaced them; outside attack 8).
 "$wijksim" "${args[@]}" --store mid.db -o mid.csv >/dev/null 2>mid.err &

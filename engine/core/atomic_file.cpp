@@ -213,6 +213,19 @@ void write_file_atomically(const std::string& path, const std::string& text, con
   tmp.release();  // renamed into place (or swapped out and removed)
 }
 
+std::optional<std::string> keep_previous_version(const std::string& path) {
+  struct stat st {};
+  if (::lstat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return std::nullopt;
+  for (int n = 1;; ++n) {
+    std::string kept = fmt::format("{}.~{}~", path, n);
+    if (::link(path.c_str(), kept.c_str()) == 0) return kept;
+    // A name taken (by an earlier version): the next one. Anything else: the old file cannot be kept.
+    if (errno != EEXIST || n >= 10000)
+      throw Error(fmt::format("cannot keep the earlier version of '{}' as '{}' before replacing it: {}", path,
+                              kept, std::strerror(errno)));
+  }
+}
+
 void remove_unfinished_outputs() {
   std::lock_guard lock(g_unfinished_mutex);
   for (const std::string& p : g_unfinished) {

@@ -17,6 +17,7 @@
 // few microseconds is the remaining race, and it exists only on such file systems.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -29,6 +30,12 @@ namespace wijksim {
 void write_file_atomically(const std::string& path, const std::string& text,
                            const std::string& option = "--output", const std::vector<KeptFile>& kept = {},
                            OutputKind kind = OutputKind::Tables);
+
+// Keeps the regular file `path`, if there is one, under a new name PATH.~N~ (the first N from 1 not taken),
+// as a second name of the same file (link(2): nothing is copied, and the write that replaces `path` next
+// leaves it as it is), and returns that name; nullopt when `path` does not exist. For outputs that are
+// expensive to make again (a calibration's parameter sets). Throws Error when the name cannot be made.
+std::optional<std::string> keep_previous_version(const std::string& path);
 
 // Removes the temporary files and staging directories of the writes in progress: for a process about to end
 // on a signal (cli/interrupts.h), so that stopping it while it writes leaves nothing behind. Safe to call

@@ -1270,8 +1270,8 @@ void ReportWriter::intervention(const StoredScenario& s, const StoredScenario& c
       "<section class=\"scenario\" id=\"{}\">\n<h2>{} compared with {}</h2>\n<p "
       "class=\"lede\"><strong>{}</strong>: "
       "{} (<code>{}</code>). <strong>{}</strong>: {} (<code>{}</code>). Both: {} households, {}.</p>\n",
-      anchor, esc(s.name), esc(c.name), esc(s.name), esc(description), esc(s.file), esc(c.name),
-      esc(c_description), esc(c.file), format_dutch(s.households, 0), esc(years_text()));
+      anchor, esc(s.name), esc(c.name), esc(s.name), esc(description), esc(printable(s.file)), esc(c.name),
+      esc(c_description), esc(printable(c.file)), format_dutch(s.households, 0), esc(years_text()));
   glance(s, c);
   body_ += "<h3>Money</h3>\n";
   money(s, &c);
@@ -1293,7 +1293,8 @@ void ReportWriter::standalone(const StoredScenario& s) {
   body_ += fmt::format(
       "<section class=\"scenario\" id=\"{}\">\n<h2>{}</h2>\n<p class=\"lede\">{} (<code>{}</code>): {} "
       "households, {}. This run has no comparator for it (<code>wijksim compare</code> adds one).</p>\n",
-      anchor, esc(s.name), esc(s.description), esc(s.file), format_dutch(s.households, 0), esc(years_text()));
+      anchor, esc(s.name), esc(s.description), esc(printable(s.file)), format_dutch(s.households, 0),
+      esc(years_text()));
   body_ += "<h3>Money</h3>\n";
   money(s, nullptr);
   body_ += "<h3>Coaches and agencies</h3>\n";
@@ -1310,7 +1311,7 @@ void ReportWriter::reproduce() {
   std::string rows;
   for (const StoredScenario& s : scenarios_)
     rows += fmt::format("<tr><td>{}</td><td><code>{}</code></td><td>{}</td><td><code>{}</code></td></tr>\n",
-                        esc(s.name), esc(s.file), esc(s.role), esc(s.hash));
+                        esc(s.name), esc(printable(s.file)), esc(s.role), esc(s.hash));
   std::string libraries;
   for (const ReportAsset& a : report_assets())
     libraries += (libraries.empty() ? "" : ", ") + fmt::format("{} {}", esc(a.name), esc(a.version));
@@ -1334,7 +1335,7 @@ void ReportWriter::reproduce() {
       info_.seed, info_.first_replication, kEnDash, info_.first_replication + info_.replications - 1,
       info_.draws > 0 ? plural(info_.draws, "parameter draw", "parameter draws")
                       : "base case, no parameter draws",
-      years_text(), esc(info_.command_line), esc(info_.version), esc(info_.started_at),
+      years_text(), esc(printable(info_.command_line)), esc(info_.version), esc(info_.started_at),
       esc(info_.finished_at), info_.id, esc(store_.path()), rows, libraries, kSeriesBlockWeeks, info_.id);
 }
 

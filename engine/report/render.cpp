@@ -272,12 +272,14 @@ std::string text_scenarios(const Report& r, std::size_t width) {
   };
   for (const ScenarioRef& s : r.scenarios) {
     if (is_comparator(s)) continue;
-    std::string line = fmt::format("{} ({})", s.name, s.file);
+    // A file name may hold any byte but '/' and NUL: an escape or a line break in one is shown as \xHH, not
+    // sent to the terminal (outside attack 9). Names are checked when read (no control characters).
+    std::string line = fmt::format("{} ({})", s.name, printable(s.file));
     if (!s.comparator.empty()) {
       const auto c = std::find_if(r.scenarios.begin(), r.scenarios.end(),
                                   [&](const ScenarioRef& o) { return o.file == s.comparator; });
-      line += c == r.scenarios.end() ? fmt::format(" against {}", s.comparator)
-                                     : fmt::format(" against {} ({})", c->name, c->file);
+      line += c == r.scenarios.end() ? fmt::format(" against {}", printable(s.comparator))
+                                     : fmt::format(" against {} ({})", c->name, printable(c->file));
     }
     if (!alike_runs(r)) line += ": " + runs_of(s);
     out += text::wrap(line, width, "   ", "     ");

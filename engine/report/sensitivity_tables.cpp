@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <set>
+#include <string>
 
 #include "wijksim/analysis/honest_uncertainty.h"
 #include "wijksim/core/statistics.h"
@@ -577,8 +579,18 @@ std::vector<Table> sweep_tables(const SweepResult& s) {
       s.replications == 1 ? std::string("1 replication") : fmt::format("{} replications", s.replications));
   for (const Outcome& o : s.outcomes)
     t.columns.push_back({o.label.key, fmt::format("{} ({})", o.label.text, unit_words(o.unit))});
-  for (const SweepPoint& p : s.points) {
-    Row r{value_text(p.x), value_text(p.x), {}, 0};
+  // A row's key is its value exactly (CSV and JSON readers parse it back: "1.000", Dutch for a thousand, read
+  // as 1); its label three significant digits, or every digit where that would show two points alike
+  // (5.001 and 5.002 both showed 5,00; outside attack 9).
+  std::vector<std::string> labels;
+  for (const SweepPoint& p : s.points) labels.push_back(value_text(p.x));
+  const bool alike = std::set<std::string>(labels.begin(), labels.end()).size() < labels.size();
+  for (std::size_t i = 0; i < s.points.size(); ++i) {
+    const SweepPoint& p = s.points[i];
+    std::string exact = fmt::format("{}", p.x);  // the shortest text that reads back as the same double
+    std::string label = exact;
+    std::replace(label.begin(), label.end(), '.', ',');
+    Row r{exact, alike ? label : labels[i], {}, 0};
     for (std::size_t k = 0; k < s.outcomes.size(); ++k)
       r.cells.push_back(Cell::of(p.outcomes[k], table_unit(s.outcomes[k].unit)));
     t.rows.push_back(std::move(r));

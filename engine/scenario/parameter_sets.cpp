@@ -6,6 +6,7 @@
 #include <charconv>
 #include <cmath>
 #include <string_view>
+#include <unordered_map>
 
 #include "wijksim/core/content_hash.h"
 #include "wijksim/core/random_streams.h"
@@ -59,6 +60,7 @@ ParameterSets read_parameter_sets(const std::string& path) {
       problems.push_back({Location{path, line, column}, std::move(key), std::move(message)});
   };
   bool header = false;
+  std::unordered_map<int, int> first_line_of;  // set number -> the line that gave it first
   std::size_t start = 0;
   for (int line = 1; start < text.size(); ++line) {
     // A line ends at LF, CR LF or a lone CR (an old Mac's spreadsheet): a file of lone CRs is many lines, not
@@ -105,12 +107,12 @@ ParameterSets read_parameter_sets(const std::string& path) {
       problem(line, f[0].second, "set",
               fmt::format("expected a set number (a whole number from 1, as calibrate numbers them), found '{}'",
                           f[0].first));
-    } else if (const auto same = std::find(sets.numbers.begin(), sets.numbers.end(), number);
-               same != sets.numbers.end()) {
-      // A set given twice is drawn twice as often: a copy made by hand, or two files pasted together.
+    } else if (const auto [same, fresh] = first_line_of.emplace(number, line); !fresh) {
+      // A set given twice is drawn twice as often: a copy made by hand, or two files pasted together. (Looked
+      // up in a map: a scan of the numbers so far made a file of a million sets take minutes; attack 9.)
       problem(line, f[0].second, "set",
-              fmt::format("set {} is given twice (first at line {}): each set has a number of its own", number,
-                          sets.cell_where[static_cast<std::size_t>(same - sets.numbers.begin())].front().line));
+              fmt::format("set {} is given twice (first at line {}): each set has a number of its own",
+                          number, same->second));
     }
     std::vector<double> row;
     std::vector<Location> where;

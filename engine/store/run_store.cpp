@@ -1,5 +1,7 @@
 #include "wijksim/store/run_store.h"
 
+#include <nlohmann/json.hpp>
+
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
@@ -496,6 +498,14 @@ bool RunStore::replaced() const {
   struct stat st {};
   return ::stat(path_.c_str(), &st) != 0 || st.st_dev != device_ || st.st_ino != inode_;
 }
+std::optional<std::string> RunStore::fold_log() const {
+  // PASSIVE: never waits for another process; what it cannot fold now, the last process to close does.
+  int log_frames = 0, folded = 0;
+  const int rc = sqlite3_wal_checkpoint_v2(db_, nullptr, SQLITE_CHECKPOINT_PASSIVE, &log_frames, &folded);
+  if (rc == SQLITE_OK || (rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED) return std::nullopt;
+  return std::string(sqlite3_errmsg(db_));
+}
+
 RunStore::~RunStore() {
   if (db_) sqlite3_close_v2(db_);
 }
@@ -915,13 +925,38 @@ void RunStore::set_status(std::int64_t run, const std::string& status, bool only
   q.bind(1, status).bind(2, now_utc()).bind(3, run).run();
 }
 
+namespace {
+// Whether `s` is well-formed UTF-8 throughout (what wijksim writes).
+bool well_formed_utf8(std::string_view s) {
+  for (std::size_t i = 0, n = 0; i < s.size(); i += n)
+    if ((n = utf8_length(s, i)) == 0) return false;
+  return true;
+}
+}  // namespace
+
 std::string RunStore::report(std::int64_t run, const std::string& format) const {
   const RunInfo info = this->run(run);
   Statement q(db_, path_, "SELECT body FROM reports WHERE run_id = ? AND format = ?");
   q.bind(1, run).bind(2, format);
-  if (!q.step())
+  // Outside attack 9: a stored report damaged by hand or by the disk was printed as it was (invalid JSON with
+  // exit 0), or failed to parse later as a bug of wijksim (exit 4). It is the store that is damaged.
+  auto damaged = [&](std::string_view what) {
+    return InputError(
+        {{Location{path_, 0, 0}, "run",
+          fmt::format(
+              "cannot use run {}: the results store is damaged: {}; `sqlite3 {} .recover` may save the "
+              "runs it held, or run the command again",
+              run, what, path_)}});
+  };
+  if (!q.step()) {
+    if (info.status == "complete")
+      throw damaged(fmt::format("the run is complete, but its {} tables are missing", format));
     throw InputError({{Location{path_, 0, 0}, "run", why_unfinished(info, "has no tables yet")}});
-  return q.text(0);
+  }
+  std::string body = q.text(0);
+  if (body.empty() || !well_formed_utf8(body) || (format == "json" && !nlohmann::json::accept(body)))
+    throw damaged(fmt::format("its stored {} tables are not what wijksim writes", format));
+  return body;
 }
 
 std::string progress_of(const RunInfo& r) {
@@ -941,8 +976,16 @@ std::string RunStore::why_unfinished(const RunInfo& info, std::string_view what)
   const std::string state = info.status == "running"
                                 ? "unfinished (the process writing it ended before completing it)"
                                 : info.status + ", not complete";
-  return fmt::format("run {} is {}, so it {}; `{}{}` completes it", info.id, state, what, info.command_line,
-                     resumed ? "" : fmt::format(" --resume {}", info.id));
+  // The command as the run stored it, shown (never run) with its control characters escaped; a store copied
+  // or moved since is not the one it names (outside attack 9), so this one's name is added then.
+  const bool names_this_store = info.command_line.find(path_) != std::string::npos;
+  return fmt::format("run {} is {}, so it {}; `{}{}` completes it{}", info.id, state, what,
+                     printable(info.command_line), resumed ? "" : fmt::format(" --resume {}", info.id),
+                     names_this_store
+                         ? ""
+                         : fmt::format(" (for this store: with --store {} in place of the store it "
+                                       "names, where that is another file, as for a copy)",
+                                       printable(path_)));
 }
 
 std::vector<std::string> RunStore::export_csv(std::int64_t run, const std::string& dir) const {

@@ -187,6 +187,11 @@ class RunStore {
   // Whether `path()` no longer names the file this store opened (removed, or another file put in its place
   // while it was written): what was written since is not where the path leads.
   bool replaced() const;
+  // Folds the write-ahead log into the store file now (what closing it does too, silently), and returns
+  // SQLite's reason when a write fails (a full disk, a file-size limit): then the store file alone is not
+  // whole, and only the two files together hold the runs. Another process reading or writing the store is no
+  // failure: the log is folded when the last one closes it.
+  std::optional<std::string> fold_log() const;
 
   // A new run with its scenarios, payers and agencies (labels are shared by every scenario of a run). With
   // `lock`, the new run's lock (run_lock.h) is taken before the run becomes visible to other processes.

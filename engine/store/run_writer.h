@@ -28,6 +28,7 @@ class RunWriter {
   // Whether the store's path no longer leads to the file the run was written into (removed or replaced while
   // it ran): then the run is not where the store's name says.
   bool store_replaced() const { return store_.replaced(); }
+  std::optional<std::string> fold_log() const { return store_.fold_log(); }
   RunWriter(const RunWriter&) = delete;
   RunWriter& operator=(const RunWriter&) = delete;
 
