@@ -612,6 +612,14 @@ grep -q "coaches.max_weeks takes whole numbers, and 1.2 to 1.8 holds none" "$tmp
 # as 2: one column, where there were two alike).
 expect 0 "sweep of a whole-number parameter between whole numbers" "$wijksim" sweep "$src/scenarios/pilot.yaml" --parameter coaches.max_weeks --from 1.6 --to 2.4 --steps 2 -r 1 -y 1 --format csv
 [ "$(grep -c '^pilot,baseline-velve,sweep,2,inmb,' "$tmp/out")" -eq 1 ] || { echo "FAIL: a whole-number sweep is labelled with values not simulated, or twice: $(cut -c1-60 "$tmp/out" | head -4)"; fail=1; }
+# A scenario file's name may hold an escape or a line break: shown as \xHH in the tables, never sent to the
+# terminal (outside attack 9: the name's escape sequences coloured the output).
+esc_name="$tmp/$(printf 'esc\033[31mred\r\nx.yaml')"
+printf 'extends: %s\n' "$src/scenarios/baseline-velve.yaml" >"$esc_name"
+expect 0 "a scenario file named with an escape and a line break" "$wijksim" run "$esc_name" -r 1 -y 1 --no-store
+if grep -q "$(printf '\033')" "$tmp/out" || ! grep -qF 'esc\x1B[31mred\x0D\x0Ax.yaml' "$tmp/out"; then
+  echo "FAIL: a file name's control characters reach the terminal: $(grep -a -A1 '== Scenarios' "$tmp/out" | cat -v)"; fail=1
+fi
 # A sweep's rows are keyed by their values exactly (CSV and JSON readers parse them back), however close:
 # 5.001 to 5.004 gave four rows keyed "5,00" (outside attack 9).
 expect 0 "sweep over values closer than three digits tell apart" "$wijksim" sweep "$src/scenarios/pilot.yaml" --parameter coaches.fte --from 5.001 --to 5.004 --steps 4 -r 1 -y 1 --format csv

@@ -350,6 +350,14 @@ for damage in "UPDATE reports SET body = '{' WHERE format = 'json'" "DELETE FROM
 done
 [ "$rot_ok" -eq 1 ] && echo "ok: a damaged stored report is said as a damaged store (exit 1)"
 
+# The hint that completes an unfinished run names the store at hand: from a copy, the command the run stored
+# would resume the original (outside attack 9).
+cp fold.db copied.db
+sqlite3 copied.db "UPDATE runs SET status = 'interrupted' WHERE run_id = 2; DELETE FROM reports WHERE run_id = 2"
+"$wijksim" show 2 --store copied.db >/dev/null 2>copied.err
+grep -q -- "--resume 2\` completes it (for this store: with --store copied.db in place of the store it names" copied.err &&
+  echo "ok: the resume hint of a copied store names the copy" || say_fail "the resume hint of a copied store: $(cat copied.err)"
+
 # Out of memory (a 10-million-household run under a small address-space limit): a clear message, exit 3, and
 # the run it began is marked failed, not left "running" for ever.
 # AddressSanitizer reserves terabytes of shadow address space at start, which no address-space limit
