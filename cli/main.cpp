@@ -323,10 +323,16 @@ int output_refused(const InputError& e, std::optional<std::int64_t> run, const s
   return kBadInput;
 }
 
-// The machine refused a thread (ulimit -u, a container's pid limit, too little address space for a stack):
-// std::thread says so with std::system_error, oneTBB with its own message. Not a bug in wijksim, but the
-// process's limits: said as such (exit 3), with the run resumable, as when memory runs out.
-std::optional<Error> out_of_threads(const std::exception& e) {
+// The machine refused memory or a thread (ulimit -v; ulimit -u, a container's pid limit, too little address
+// space for a stack: std::thread says so with std::system_error, oneTBB with its own message). Not a bug in
+// wijksim, but the process's limits: said as such (exit 3), with the run resumable.
+std::optional<Error> refused_by_system(const std::exception& e) {
+  // Out of memory in the middle of a stored run: what was completed is kept and resumable, as the message
+  // after this says (outside attack 9: the general message only said to use fewer households).
+  if (dynamic_cast<const std::bad_alloc*>(&e) != nullptr)
+    return Error(
+        "out of memory: the run needs more memory than this process may have (ulimit -v, a container's "
+        "limit); use fewer households, draws or replications, or give it more memory");
   const auto* system = dynamic_cast<const std::system_error*>(&e);
   const bool refused = (system != nullptr && (system->code() == std::errc::resource_unavailable_try_again ||
                                               system->code() == std::errc::not_enough_memory)) ||
@@ -499,7 +505,7 @@ int run_or_compare(const std::string& command, Options o, bool with_comparators,
     return stopped_by_error(*recorder, e, study.draws > 0 ? "draws completed" : "replications completed",
                             o.store, resume);
   } catch (const std::exception& e) {
-    const std::optional<Error> refused = out_of_threads(e);
+    const std::optional<Error> refused = refused_by_system(e);
     if (!refused) throw;
     bar.finish();
     if (!recorder) throw *refused;
@@ -731,7 +737,7 @@ int calibrate(const Options& o, const std::string& command_line, cluster::World&
     if (!recorder) throw;
     return stopped_by_error(*recorder, e, "candidates evaluated", o.store, resume);
   } catch (const std::exception& e) {
-    const std::optional<Error> refused = out_of_threads(e);
+    const std::optional<Error> refused = refused_by_system(e);
     if (!refused) throw;
     bar.finish();
     if (!recorder) throw *refused;
@@ -1006,6 +1012,14 @@ int trace(const Options& o) {
     const std::string went = o.pick == "coached" || o.pick == "bounced" || o.pick == "evicted" ? o.pick
                              : o.pick == "benefit" ? "that came to live on a benefit"
                                                    : "with an escalation: " + o.pick;
+    if (!h && o.pick == "coached" && !s.coaches.enabled) {
+      // Another replication or horizon would not help (outside attack 9: the hint said it might).
+      cli::err(
+          "{}: no household is coached: this scenario has no coaches (its `coaches` section is absent or "
+          "switched off)\n",
+          printable(s.file));
+      return kBadInput;
+    }
     if (!h) {
       // Simulated, and found nobody: said as such (exit 1), not "nothing was simulated".
       cli::err(
@@ -1463,7 +1477,7 @@ static int command(int argc, char** argv) {
         cli::quoted_args(argc, argv));
     return kFailed;
   } catch (const std::exception& e) {
-    if (const std::optional<Error> refused = out_of_threads(e)) {
+    if (const std::optional<Error> refused = refused_by_system(e)) {
       cli::err("error: {}\n(command: {})\n", refused->what(), cli::quoted_args(argc, argv));
       return kFailed;
     }

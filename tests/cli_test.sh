@@ -290,6 +290,12 @@ expect 2 "trace needs --household or --pick" "$wijksim" trace "$src/scenarios/pi
 expect 2 "trace takes --household or --pick, not both" "$wijksim" trace "$src/scenarios/pilot.yaml" -y 1 --household 1 --pick coached
 expect 1 "trace --pick of an unknown event" "$wijksim" trace "$src/scenarios/pilot.yaml" -y 1 --pick married
 grep -q "coached, bounced, benefit, evicted" "$tmp/err" || { echo "FAIL: --pick of an unknown event does not list the events"; fail=1; }
+# Without coaches nobody is coached, whatever the replication: said so, not "another --replication may have one".
+expect 1 "trace --pick coached without coaches" "$wijksim" trace "$src/scenarios/baseline-velve.yaml" -y 1 --pick coached
+grep -q "no household is coached: this scenario has no coaches" "$tmp/err" || { echo "FAIL: trace --pick coached without coaches: $(cat "$tmp/err")"; fail=1; }
+# The same scenario file named twice runs once, and the command says so (it was silent).
+expect 0 "the same scenario file named twice" "$wijksim" run "$src/scenarios/baseline-velve.yaml" "$src/scenarios/../scenarios/baseline-velve.yaml" -r 1 -y 1 --no-store
+grep -q "^note: .*baseline-velve.yaml is the scenario file .*baseline-velve.yaml already names: it runs once" "$tmp/err" || { echo "FAIL: a scenario file named twice: $(cat "$tmp/err")"; fail=1; }
 # --pick follows the first household with the event in the policy period: it has the event there, and no
 # household with a lower number has (each traced on its own, an independent check of the first pass).
 for event in "coached:admitted to the coach's caseload" "evicted:escalates: eviction" "bounced:(bounce)" "benefit:enters a spell"; do
@@ -586,7 +592,8 @@ expect 1 "a one-way parameter given twice" "$wijksim" compare "$src/scenarios/pi
 grep -q "'coaches.fte' is given twice" "$tmp/err" || { echo "FAIL: --parameters twice: $(cat "$tmp/err")"; fail=1; }
 expect 1 "an EVPPI group naming a parameter twice" "$wijksim" compare "$src/scenarios/pilot.yaml" -r 1 -y 1 --draws 3 --no-store --evppi-group g=coaches.cost_per_fte_year,coaches.cost_per_fte_year
 # --pick that finds nobody has simulated to look: it said "nothing was simulated".
-expect 1 "trace --pick of an event nobody had" "$wijksim" trace "$src/scenarios/baseline-velve.yaml" --pick coached -y 1
+printf 'extends: %s\npopulation: {households: 3}\ncomparator: ~\n' "$src/scenarios/pilot.yaml" >"$tmp/three.yaml"
+expect 1 "trace --pick of an event nobody had" "$wijksim" trace "$tmp/three.yaml" --pick coached -y 1
 grep -q "no household of replication 0 was coached in the 1 policy year (the replication was simulated" "$tmp/err" && ! grep -q "nothing was simulated" "$tmp/err" ||
   { echo "FAIL: trace --pick of an event nobody had: $(cat "$tmp/err")"; fail=1; }
 expect 2 "trace --pick with an empty event" "$wijksim" trace "$src/scenarios/pilot.yaml" --pick ""

@@ -134,7 +134,12 @@ Study plan_study(const std::vector<std::string>& paths, const StudyOverrides& ov
     index_of[key] = i;
     return i;
   };
+  std::map<std::string, std::string> named_as;  // canonical path -> as the command line first named it
   for (const std::string& p : paths) {
+    // The same file named twice runs once; said, not done in silence (outside attack 9).
+    if (const auto [it, fresh] = named_as.emplace(canonical(p), p); !fresh)
+      study.unused_settings.push_back(
+          fmt::format("{} is the scenario file {} already names: it runs once", p, it->second));
     add(p, true);
     test_hooks::while_loading();
   }
