@@ -623,8 +623,8 @@ std::vector<Case> cases() {
       // ----- YAML syntax
       {"tab indentation",
        edit(b, 14, "  years", "\tyears"),
-       // the parser stops at the ':' after the tab-indented key
-       {part(14, 7, "", "(this line contains a tab: YAML indents with spaces only)")}},
+       // at the tab (the parser stops at the ':' after the tab-indented key, column 7)
+       {part(14, 1, "", "(this line contains a tab: YAML indents with spaces only)")}},
       {"a '[' never closed",
        edit(b, 4, "0.1]", "0.1"),
        // the parser only notices at the ':' ending line 5 (column 31); the diagnostic points at the '['
@@ -689,7 +689,8 @@ std::vector<Case> cases() {
        b + "---\nname: other\n",
        // the second document starts at its '---', line 112
        {exact(112, 1, "",
-              "the file holds 2 YAML documents (separated by '---'); a scenario is one document")}},
+              "the file holds 2 YAML documents (separated by '---', or ended by '...'); a scenario is "
+              "one document")}},
       {"a stray comma before the first value",
        ", " + b,
        {exact(1, 1, "",

@@ -627,6 +627,12 @@ expect 0 "a scenario file named with an escape and a line break" "$wijksim" run 
 if grep -q "$(printf '\033')" "$tmp/out" || ! grep -qF 'esc\x1B[31mred\x0D\x0Ax.yaml' "$tmp/out"; then
   echo "FAIL: a file name's control characters reach the terminal: $(grep -a -A1 '== Scenarios' "$tmp/out" | cat -v)"; fail=1
 fi
+# sweep's --from and --to are read as a scenario's numbers are: decimal (CLI11 alone took 0x1p3 as 8), with
+# the decimal-comma hint.
+expect 2 "sweep --from in hexadecimal" "$wijksim" sweep "$src/scenarios/pilot.yaml" --parameter coaches.fte --from 0x1p3 --to 9 -r 1 -y 1
+grep -q "expected a finite decimal number, found '0x1p3'" "$tmp/err" || { echo "FAIL: sweep --from 0x1p3: $(cat "$tmp/err")"; fail=1; }
+expect 2 "sweep --from with a decimal comma" "$wijksim" sweep "$src/scenarios/pilot.yaml" --parameter coaches.fte --from 1,5 --to 9 -r 1 -y 1
+grep -q "use a decimal point: 1.5" "$tmp/err" || { echo "FAIL: sweep --from 1,5: $(cat "$tmp/err")"; fail=1; }
 # A sweep's rows are keyed by their values exactly (CSV and JSON readers parse them back), however close:
 # 5.001 to 5.004 gave four rows keyed "5,00" (outside attack 9).
 expect 0 "sweep over values closer than three digits tell apart" "$wijksim" sweep "$src/scenarios/pilot.yaml" --parameter coaches.fte --from 5.001 --to 5.004 --steps 4 -r 1 -y 1 --format csv

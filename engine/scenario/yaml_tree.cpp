@@ -145,9 +145,11 @@ class TreeBuilder {
         for (auto it = y.begin(); it != y.end() && !stopped_; ++it) {
           Location kw = at(it->first.Mark(), n.where);
           if (!it->first.IsScalar()) {
-            d_.add(
-                kw, path,
-                fmt::format("a key must be a plain name, found {}", it->first.IsMap() ? "a map" : "a list"));
+            d_.add(kw, path,
+                   fmt::format("a key must be a plain name, found {}", it->first.IsMap() ? "a map"
+                                                                       : it->first.IsSequence()
+                                                                           ? "a list"
+                                                                           : "no name (~ or null)"));
             continue;
           }
           unclosed_quote(it->first);
@@ -304,8 +306,9 @@ void syntax_error(const YAML::Exception& e, std::string_view text, const std::st
     // yaml-cpp calls this "bad file"
     s = fmt::format("values nested {} levels deep, more than the YAML parser reads (a scenario needs a few)",
                     count_text(deep->depth()));
-  } else if (line.find('\t') != std::string_view::npos) {
+  } else if (const std::size_t tab = line.find('\t'); tab != std::string_view::npos) {
     s += " (this line contains a tab: YAML indents with spaces only)";
+    w.column = static_cast<int>(tab) + 1;  // at the tab, not where the parser gave up after it
   } else if (msg.find("flow not found") != std::string::npos) {
     const std::size_t pos = marked && e.mark.pos >= 0 ? static_cast<std::size_t>(e.mark.pos) : text.size();
     if (auto o = open_bracket(text, pos); o && marked && o->line0 < e.mark.line) {
@@ -417,8 +420,10 @@ std::optional<Node> parse_yaml(const std::string& raw, const std::string& file, 
     }
     if (docs.starts.size() > 1) {
       d.add(where(docs.starts[1]), "",
-            fmt::format("the file holds {} YAML documents (separated by '---'); a scenario is one document",
-                        docs.starts.size()));
+            fmt::format(
+                "the file holds {} YAML documents (separated by '---', or ended by '...'); a scenario is "
+                "one document",
+                docs.starts.size()));
       return std::nullopt;
     }
     if (docs.too_many) {
