@@ -585,6 +585,9 @@ grep -q "Replications: 2\." "$tmp/out" || { echo "FAIL: the tornado did not take
 expect 2 "--sections with --format csv" "$wijksim" compare "$src/scenarios/pilot.yaml" -r 1 -y 1 --no-store --format csv --sections budget
 expect 2 "show --sections with --format json" "$wijksim" show 1 --store "$tmp/s.db" --format json --sections budget
 expect 2 "show --sections with an empty name (a usage error, outside attack 8)" "$wijksim" show 1 --store "$tmp/s.db" --sections ""
+# A section asked for that the run has none of is said, not printed as a bare header (outside attack 9).
+expect 0 "run --sections economics, which a run without comparison has none of" "$wijksim" run "$src/scenarios/baseline-velve.yaml" -r 1 -y 1 --no-store --sections economics
+grep -q "^This run has no tables in the economics section.$" "$tmp/out" || { echo "FAIL: an empty section asked for: $(tail -3 "$tmp/out")"; fail=1; }
 expect 2 "an EVPPI group without draws" "$wijksim" compare "$src/scenarios/pilot.yaml" -r 1 -y 1 --no-store --evppi-group g=coaches.fte
 expect 1 "calibration of a scenario without targets" "$wijksim" calibration "$src/scenarios/scaleup-funded.yaml" -r 1 -y 1
 grep -q "names no calibration targets" "$tmp/err" || { echo "FAIL: calibration without targets: $(cat "$tmp/err")"; fail=1; }
@@ -633,6 +636,18 @@ expect 2 "sweep --from in hexadecimal" "$wijksim" sweep "$src/scenarios/pilot.ya
 grep -q "expected a finite decimal number, found '0x1p3'" "$tmp/err" || { echo "FAIL: sweep --from 0x1p3: $(cat "$tmp/err")"; fail=1; }
 expect 2 "sweep --from with a decimal comma" "$wijksim" sweep "$src/scenarios/pilot.yaml" --parameter coaches.fte --from 1,5 --to 9 -r 1 -y 1
 grep -q "use a decimal point: 1.5" "$tmp/err" || { echo "FAIL: sweep --from 1,5: $(cat "$tmp/err")"; fail=1; }
+# A whole-number parameter given as a distribution is simulated in the tornado at its percentiles rounded
+# inward, the values the tornado shows: here 8.3 and 19.7 weeks, shown and run as 9 and 19, so its ends
+# (low, high) equal those of the range 9:19 typed (it ran 8 and 20, rounded to the nearest, and showed 9, 19).
+printf 'extends: %s\ncoaches:\n  max_weeks: {dist: uniform, min: 8, max: 20}\n' "$src/scenarios/pilot.yaml" >"$tmp/whole.yaml"
+tornado_of() {  # the one-way rows of coaches.max_weeks: value, low and high net benefit
+  "$wijksim" compare "$tmp/whole.yaml" -r 1 -y 1 --no-store --format csv --parameters "$1" 2>/dev/null |
+    grep '^pilot,baseline-velve,one_way,coaches.max_weeks,' | cut -d, -f5,10,11
+}
+by_distribution=$(tornado_of coaches.max_weeks)
+by_range=$(tornado_of coaches.max_weeks=9:19)
+[ -n "$by_distribution" ] && [ "$by_distribution" = "$by_range" ] ||
+  { echo "FAIL: a whole-number distribution's tornado ends are not those shown: $by_distribution | $by_range"; fail=1; }
 # A sweep's rows are keyed by their values exactly (CSV and JSON readers parse them back), however close:
 # 5.001 to 5.004 gave four rows keyed "5,00" (outside attack 9).
 expect 0 "sweep over values closer than three digits tell apart" "$wijksim" sweep "$src/scenarios/pilot.yaml" --parameter coaches.fte --from 5.001 --to 5.004 --steps 4 -r 1 -y 1 --format csv

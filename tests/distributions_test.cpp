@@ -10,9 +10,11 @@
 
 #include "wijksim/core/error.h"
 #include "wijksim/scenario/distributions.h"
+#include "wijksim/scenario/parameter_reader.h"
 
 using wijksim::Dirichlet;
 using wijksim::Distribution;
+using wijksim::ParameterSetter;
 using wijksim::RandomStreams;
 using Kind = wijksim::Distribution::Kind;
 
@@ -434,4 +436,23 @@ TEST_CASE("A sample from another stream and week differs, and is still a pure fu
   CHECK(a != d.sample(rs, kEntity, wijksim::Stream::CalibrationPrior, 8));
   CHECK(a != d.sample(rs, kEntity));
   CHECK(d.sample(rs, kEntity) == d.sample(rs, kEntity, wijksim::Stream::ParameterDraw, 0));
+}
+
+TEST_CASE("a draw clamped at an open lower end lands just above it, at a closed end on it",
+          "[distributions]") {
+  // A normal's far tail below 0 for a mean duration (0, infinity) must not become 0 weeks, which the loader
+  // refuses; below 0 for a probability [0, 1] it is 0.
+  ParameterSetter open_end;
+  open_end.lo = 0;
+  open_end.hi = 1e9;
+  open_end.lo_open = true;
+  CHECK(open_end.clamped(-2.5) == std::nextafter(0.0, 1.0));
+  CHECK(open_end.clamped(0.0) > 0);
+  CHECK(open_end.clamped(7.0) == 7.0);
+  CHECK(open_end.clamped(2e9) == 1e9);
+  ParameterSetter closed;
+  closed.lo = 0;
+  closed.hi = 1;
+  CHECK(closed.clamped(-0.2) == 0.0);
+  CHECK(closed.clamped(1.3) == 1.0);
 }

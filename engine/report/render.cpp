@@ -325,8 +325,16 @@ std::string render_table(const Report& r, const TextOptions& o) {
     }
     if (!named) out += text_scenarios(r, width) + (has_glance ? "" : text_notation(r, width)) + "\n";
     named = true;
+    bool any = false;
     for (const Table& t : r.tables)
-      if (section_of(t) == s) out += text::layout(text::grid_of(t), width);
+      if (section_of(t) == s) {
+        out += text::layout(text::grid_of(t), width);
+        any = true;
+      }
+    // A section asked for by name and absent is said (outside attack 9: a calibration's `--sections budget`
+    // printed the header alone, as if the budget were empty).
+    if (!any && !o.sections.empty() && o.sections != section_names())
+      out += fmt::format("This run has no tables in the {} section.\n\n", s);
   }
   return out;
 }

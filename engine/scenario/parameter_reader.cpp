@@ -238,15 +238,16 @@ std::optional<double> ParameterReader::number(const Node& n, const std::string& 
     if (set) set(s_, mean);
     if (dist->kind != Distribution::Kind::Fixed && set) {
       uncertain_.push_back({path, n.where, *dist});
-      apply_.push_back({r.lo, std::min(r.hi, kHuge), r.whole, set, nullptr});
+      apply_.push_back({r.lo, std::min(r.hi, kHuge), r.whole, set, nullptr, r.lo_open});
     }
-    if (set) parameters_.push_back({path, n.where, {r.lo, std::min(r.hi, kHuge), r.whole, set, nullptr}});
+    if (set)
+      parameters_.push_back({path, n.where, {r.lo, std::min(r.hi, kHuge), r.whole, set, nullptr, r.lo_open}});
     return mean;
   }
   std::optional<double> v = plain(n, path, r);
   if (v && set) set(s_, *v);
   if (v && set && may_vary)
-    parameters_.push_back({path, n.where, {r.lo, std::min(r.hi, kHuge), r.whole, set, nullptr}});
+    parameters_.push_back({path, n.where, {r.lo, std::min(r.hi, kHuge), r.whole, set, nullptr, r.lo_open}});
   return v;
 }
 

@@ -5,6 +5,8 @@
 // never silently ignored (the pbrt lesson, STYLE.md). scenario_schema.h says which keys a scenario has.
 #pragma once
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include <cmath>
@@ -41,6 +43,14 @@ struct ParameterSetter {
   bool whole = false;     // integer parameter: samples are rounded
   SetParameter set;
   SetShares set_shares;
+  bool lo_open = false;  // lo itself is not allowed ("(0, ...": a mean duration, FTE, a caseload)
+
+  // `v` clamped into the range; at an open lower end, to the smallest double above it (a normal's far tail
+  // clamped to 0 FTE or a mean duration of 0 weeks would be a value the loader refuses).
+  double clamped(double v) const {
+    v = std::clamp(v, lo, hi);
+    return lo_open && v <= lo ? std::nextafter(lo, hi) : v;
+  }
 };
 
 // A number of a scenario that a sensitivity analysis may set (a plain number or a distribution): every

@@ -471,7 +471,7 @@ void ScenarioSource::apply_draw(Scenario& s, std::uint64_t seed, std::uint32_t d
     const std::uint32_t id = parameter_id(u.key_path);
     if (const auto* dist = std::get_if<Distribution>(&u.law)) {
       // Only a normal's far tail can leave the range (the loader checked +-3 sd); clamp it.
-      double v = std::clamp(dist->sample(rs, id), a.lo, a.hi);
+      double v = a.clamped(dist->sample(rs, id));
       if (a.whole) v = std::clamp(std::round(v), std::ceil(a.lo), std::floor(a.hi));
       a.set(s, v);
       if (values) values->emplace_back(u.key_path, v);

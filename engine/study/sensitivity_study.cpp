@@ -48,6 +48,18 @@ const UncertainParameter* uncertain(const ScenarioSource& src, const std::string
   return nullptr;
 }
 
+// The whole numbers within [lo, hi] (either order), its ends rounded inward: a whole parameter is simulated
+// at whole values, and a range of 1.5 to 4.5 must not run 5. A range holding no whole number is its rounded
+// middle.
+std::pair<double, double> whole_range(double lo, double hi) {
+  const bool up = lo <= hi;
+  const double a = up ? std::ceil(lo - 1e-9) : std::floor(lo + 1e-9),
+               b = up ? std::floor(hi + 1e-9) : std::ceil(hi - 1e-9);
+  if (up ? a <= b : a >= b) return {a, b};
+  const double mid = std::round(0.5 * (lo + hi));
+  return {mid, mid};
+}
+
 // The value an assignment gives a scenario; nullopt when it leaves the scenario as it is.
 std::optional<double> resolve(const ScenarioSource& src, const Assignment& a) {
   const ScenarioParameter* p = src.parameter(a.key);
@@ -56,9 +68,17 @@ std::optional<double> resolve(const ScenarioSource& src, const Assignment& a) {
   if (a.quantile) {
     const UncertainParameter* u = uncertain(src, a.key);
     if (!u || u->is_shares()) return std::nullopt;  // a plain number keeps its value in one-way analysis
-    v = std::get<Distribution>(u->law).quantile(a.value);
+    const Distribution& d = std::get<Distribution>(u->law);
+    v = d.quantile(a.value);
+    // A whole number is simulated at its range's end rounded inward, the value the tornado shows (range_of):
+    // a 2.5th percentile of 8.3 weeks ran as 8 (rounded to the nearest) and was shown as 9.
+    if (p->setter.whole) {
+      const auto [lo, hi] =
+          whole_range(d.quantile(std::min(a.value, 1 - a.value)), d.quantile(std::max(a.value, 1 - a.value)));
+      v = a.value <= 0.5 ? lo : hi;
+    }
   }
-  return std::clamp(v, p->setter.lo, p->setter.hi);
+  return p->setter.clamped(v);
 }
 
 // The base case's value of a parameter: a distribution's mean, else the number the file gives.
@@ -281,18 +301,6 @@ void refuse_without_whole(const std::string& key, double lo, double hi, const st
     throw option_error(option, fmt::format("{} takes whole numbers, and {} to {} holds none", key, lo, hi));
 }
 
-// The whole numbers within [lo, hi] (either order), its ends rounded inward: a whole parameter is simulated
-// at whole values, and a range of 1.5 to 4.5 must not run 5. A range holding no whole number is its rounded
-// middle.
-std::pair<double, double> whole_range(double lo, double hi) {
-  const bool up = lo <= hi;
-  const double a = up ? std::ceil(lo - 1e-9) : std::floor(lo + 1e-9),
-               b = up ? std::floor(hi + 1e-9) : std::ceil(hi - 1e-9);
-  if (up ? a <= b : a >= b) return {a, b};
-  const double mid = std::round(0.5 * (lo + hi));
-  return {mid, mid};
-}
-
 // The range of a parameter in a decision: the command line's, else the first scenario's 2.5-97.5%
 // percentiles (interventions first), else `widen` around its base value, within its valid range.
 std::optional<std::pair<double, double>> range_of(const DecisionSimulator& sim, const ParameterRange& p,
@@ -326,8 +334,7 @@ std::optional<std::pair<double, double>> range_of(const DecisionSimulator& sim, 
       continue;
     }
     if (sp->setter.whole) std::tie(lo, hi) = whole_range(lo, hi);  // the values simulated
-    return std::pair{std::clamp(lo, sp->setter.lo, sp->setter.hi),
-                     std::clamp(hi, sp->setter.lo, sp->setter.hi)};
+    return std::pair{sp->setter.clamped(lo), sp->setter.clamped(hi)};
   }
   return std::nullopt;
 }
