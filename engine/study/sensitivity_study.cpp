@@ -60,6 +60,13 @@ std::pair<double, double> whole_range(double lo, double hi) {
   return {mid, mid};
 }
 
+// A distribution's percentiles p and 1 - p (the lower first) as they are simulated: a whole parameter's
+// rounded inward, the values the tornado shows.
+std::pair<double, double> percentile_ends(const Distribution& d, double p, bool whole) {
+  const double lo = d.quantile(std::min(p, 1 - p)), hi = d.quantile(std::max(p, 1 - p));
+  return whole ? whole_range(lo, hi) : std::pair{lo, hi};
+}
+
 // The value an assignment gives a scenario; nullopt when it leaves the scenario as it is.
 std::optional<double> resolve(const ScenarioSource& src, const Assignment& a) {
   const ScenarioParameter* p = src.parameter(a.key);
@@ -68,15 +75,10 @@ std::optional<double> resolve(const ScenarioSource& src, const Assignment& a) {
   if (a.quantile) {
     const UncertainParameter* u = uncertain(src, a.key);
     if (!u || u->is_shares()) return std::nullopt;  // a plain number keeps its value in one-way analysis
-    const Distribution& d = std::get<Distribution>(u->law);
-    v = d.quantile(a.value);
-    // A whole number is simulated at its range's end rounded inward, the value the tornado shows (range_of):
-    // a 2.5th percentile of 8.3 weeks ran as 8 (rounded to the nearest) and was shown as 9.
-    if (p->setter.whole) {
-      const auto [lo, hi] =
-          whole_range(d.quantile(std::min(a.value, 1 - a.value)), d.quantile(std::max(a.value, 1 - a.value)));
-      v = a.value <= 0.5 ? lo : hi;
-    }
+    // A whole number at its range's end rounded inward, as range_of shows it: a 2.5th percentile of 8.3 weeks
+    // ran as 8 (rounded to the nearest where it was set) and was shown as 9.
+    const auto [lo, hi] = percentile_ends(std::get<Distribution>(u->law), a.value, p->setter.whole);
+    v = a.value <= 0.5 ? lo : hi;
   }
   return p->setter.clamped(v);
 }
@@ -326,8 +328,7 @@ std::optional<std::pair<double, double>> range_of(const DecisionSimulator& sim, 
       check_values(sim, p.key, {lo, hi}, p.option.empty() ? "--parameters" : p.option);
       return std::pair{lo, hi};
     } else if (u && !u->is_shares()) {
-      lo = std::get<Distribution>(u->law).quantile(0.025);
-      hi = std::get<Distribution>(u->law).quantile(0.975);
+      std::tie(lo, hi) = percentile_ends(std::get<Distribution>(u->law), 0.025, false);  // rounded below
     } else if (const auto b = base_value(src, p.key)) {
       lo = *b * widen_low, hi = *b * widen_high;
     } else {

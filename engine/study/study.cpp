@@ -101,7 +101,12 @@ Study plan_study(const std::vector<std::string>& paths, const StudyOverrides& ov
   auto add = [&](const std::string& path, bool named) -> int {
     const std::string key = canonical(path);
     if (auto it = index_of.find(key); it != index_of.end()) {
-      study.scenarios[static_cast<std::size_t>(it->second)].named |= named;
+      StudyScenario& known = study.scenarios[static_cast<std::size_t>(it->second)];
+      // The same file named twice runs once; said, not done in silence (outside attack 9).
+      if (named && known.named)
+        study.unused_settings.push_back(
+            fmt::format("{} is the scenario file {} already names: it runs once", path, known.source.path()));
+      known.named |= named;
       return it->second;
     }
     try {
@@ -134,12 +139,7 @@ Study plan_study(const std::vector<std::string>& paths, const StudyOverrides& ov
     index_of[key] = i;
     return i;
   };
-  std::map<std::string, std::string> named_as;  // canonical path -> as the command line first named it
   for (const std::string& p : paths) {
-    // The same file named twice runs once; said, not done in silence (outside attack 9).
-    if (const auto [it, fresh] = named_as.emplace(canonical(p), p); !fresh)
-      study.unused_settings.push_back(
-          fmt::format("{} is the scenario file {} already names: it runs once", p, it->second));
     add(p, true);
     test_hooks::while_loading();
   }
