@@ -140,14 +140,6 @@ SensitivityOptions sensitivity_options(const Options& o) {
       s.two_way.push_back(
           option_syntax([&] { return parse_parameter_range(rest.substr(0, comma), "--two-way"); }));
     s.two_way.push_back(option_syntax([&] { return parse_parameter_range(rest, "--two-way"); }));
-    if (s.two_way.size() != 2)
-      throw UsageError(fmt::format("--two-way: give two parameters, KEY1[=FROM:TO],KEY2[=FROM:TO]; got {}",
-                                   s.two_way.size()));
-    if (s.two_way[0].key == s.two_way[1].key)
-      throw UsageError(
-          fmt::format("--two-way: '{}' is on both axes: a two-way analysis varies two different "
-                      "parameters (the second axis would overwrite the first)",
-                      s.two_way[0].key));
   }
   s.grid = o.grid;
   for (const std::string& t : o.thresholds)
@@ -169,6 +161,10 @@ SensitivityOptions sensitivity_options(const Options& o) {
   }
   s.survey.sample = o.survey_households;
   s.survey.studies = o.survey_studies;
+  // A key given twice, two axes alike, a grid out of range: the command line's own mistakes (exit 2); what
+  // the keys name is checked against the scenarios later (exit 1).
+  if (const auto problem = sensitivity_options_problem(s))
+    throw UsageError(fmt::format("{}: {}", problem->option, problem->message));
   return s;
 }
 

@@ -565,9 +565,9 @@ expect 2 "show of a run number past 2^63" "$wijksim" show 9223372036854775808 --
 # EVPPI groups are checked before anything is simulated: a name taken by another row ('all', or given
 # twice) failed only when the finished run was stored (exit 3, and its resume failed the same way), and a
 # member that does not vary was left out unseen.
-expect 1 "an EVPPI group named all" "$wijksim" compare "$src/scenarios/pilot.yaml" -r 1 -y 1 --draws 3 --store "$tmp/evppi.db" --evppi-group all=coaches.outreach_per_year
+expect 2 "an EVPPI group named all" "$wijksim" compare "$src/scenarios/pilot.yaml" -r 1 -y 1 --draws 3 --store "$tmp/evppi.db" --evppi-group all=coaches.outreach_per_year
 [ ! -e "$tmp/evppi.db" ] || { echo "FAIL: the run was simulated before its EVPPI group was refused"; fail=1; }
-expect 1 "an EVPPI group given twice" "$wijksim" compare "$src/scenarios/pilot.yaml" -r 1 -y 1 --draws 3 --no-store --evppi-group a=coaches.cost_per_fte_year --evppi-group a=coaches.cost_per_fte_year
+expect 2 "an EVPPI group given twice" "$wijksim" compare "$src/scenarios/pilot.yaml" -r 1 -y 1 --draws 3 --no-store --evppi-group a=coaches.cost_per_fte_year --evppi-group a=coaches.cost_per_fte_year
 expect 1 "an EVPPI group of a parameter that does not vary" "$wijksim" compare "$src/scenarios/pilot.yaml" -r 1 -y 1 --draws 3 --no-store --evppi-group z=coaches.max_weeks
 # A column of the parameter sets names many numbers and varies with the draws: a group may hold it (it was
 # refused as "no scenario has a parameter 'domains.*.incidence_per_year'").
@@ -591,9 +591,14 @@ grep -q "^This run has no tables in the economics section.$" "$tmp/out" || { ech
 expect 2 "an EVPPI group without draws" "$wijksim" compare "$src/scenarios/pilot.yaml" -r 1 -y 1 --no-store --evppi-group g=coaches.fte
 expect 1 "calibration of a scenario without targets" "$wijksim" calibration "$src/scenarios/scaleup-funded.yaml" -r 1 -y 1
 grep -q "names no calibration targets" "$tmp/err" || { echo "FAIL: calibration without targets: $(cat "$tmp/err")"; fail=1; }
-expect 1 "a one-way parameter given twice" "$wijksim" compare "$src/scenarios/pilot.yaml" -r 1 -y 1 --no-store --parameters coaches.fte=1:2,coaches.fte=3:4
-grep -q "'coaches.fte' is given twice" "$tmp/err" || { echo "FAIL: --parameters twice: $(cat "$tmp/err")"; fail=1; }
-expect 1 "an EVPPI group naming a parameter twice" "$wijksim" compare "$src/scenarios/pilot.yaml" -r 1 -y 1 --draws 3 --no-store --evppi-group g=coaches.cost_per_fte_year,coaches.cost_per_fte_year
+# What the command line alone shows to be wrong is a usage error (exit 2), whatever option says it: a
+# parameter given twice to --parameters exited 1 where one on both axes of --two-way exited 2 (outside
+# attack 9); a threshold asked twice and an EVPPI group given twice or naming a parameter twice likewise.
+expect 2 "a threshold asked twice" "$wijksim" compare "$src/scenarios/pilot.yaml" -r 1 -y 1 --no-store --threshold coaches.fte=1:9,inmb=0 --threshold coaches.fte=1:9,inmb=0
+grep -q "^error: --threshold: the threshold of coaches.fte for inmb = 0 is asked twice" "$tmp/err" || { echo "FAIL: --threshold twice: $(cat "$tmp/err")"; fail=1; }
+expect 2 "a one-way parameter given twice" "$wijksim" compare "$src/scenarios/pilot.yaml" -r 1 -y 1 --no-store --parameters coaches.fte=1:2,coaches.fte=3:4
+grep -q "^error: --parameters: 'coaches.fte' is given twice" "$tmp/err" || { echo "FAIL: --parameters twice: $(cat "$tmp/err")"; fail=1; }
+expect 2 "an EVPPI group naming a parameter twice" "$wijksim" compare "$src/scenarios/pilot.yaml" -r 1 -y 1 --draws 3 --no-store --evppi-group g=coaches.cost_per_fte_year,coaches.cost_per_fte_year
 # --pick that finds nobody has simulated to look: it said "nothing was simulated".
 printf 'extends: %s\npopulation: {households: 3}\ncomparator: ~\n' "$src/scenarios/pilot.yaml" >"$tmp/three.yaml"
 expect 1 "trace --pick of an event nobody had" "$wijksim" trace "$tmp/three.yaml" --pick coached -y 1

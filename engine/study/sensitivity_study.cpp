@@ -724,27 +724,48 @@ void simulated(const Study& study, const StudyResult& result, const DecisionGrou
 
 }  // namespace
 
-void check_sensitivity_options(const Study& study, const SensitivityOptions& o) {
-  // What the command line names must exist somewhere in the study, once (a key given twice made two
-  // tornado bars of one parameter; a threshold asked twice was solved twice).
+std::optional<OptionProblem> sensitivity_options_problem(const SensitivityOptions& o) {
+  // A key given twice made two tornado bars of one parameter; a threshold asked twice was solved twice.
   std::set<std::string> once;
-  for (const std::string& p : o.parameters) {
-    const std::string key = parse_parameter_range(p, "--parameters").key;
-    require_parameter(study, key, "--parameters");
-    if (!once.insert(key).second)
-      throw option_error("--parameters", fmt::format("'{}' is given twice: give each parameter once", key));
-  }
+  for (const std::string& p : o.parameters)
+    if (const std::string key = parse_parameter_range(p, "--parameters").key; !once.insert(key).second)
+      return OptionProblem{"--parameters", fmt::format("'{}' is given twice: give each parameter once", key)};
   once.clear();
   for (const ThresholdRequest& t : o.thresholds)
     if (!once.insert(fmt::format("{} {} {}", t.parameter.key, t.outcome, t.target)).second)
-      throw option_error("--threshold", fmt::format("the threshold of {} for {} = {} is asked twice",
-                                                    t.parameter.key, t.outcome, t.target));
+      return OptionProblem{"--threshold", fmt::format("the threshold of {} for {} = {} is asked twice",
+                                                      t.parameter.key, t.outcome, t.target)};
+  if (!o.two_way.empty() && o.two_way.size() != 2)
+    return OptionProblem{"--two-way", fmt::format("give two parameters, KEY1[=FROM:TO],KEY2[=FROM:TO]; got {}",
+                                                  o.two_way.size())};
+  if (o.two_way.size() == 2 && o.two_way[0].key == o.two_way[1].key)
+    return OptionProblem{"--two-way", fmt::format("'{}' is on both axes: a two-way analysis varies two different "
+                                                  "parameters (the second axis would overwrite the first)",
+                                                  o.two_way[0].key)};
+  if (o.grid < 2 || o.grid > 50)
+    return OptionProblem{"--grid", fmt::format("a grid of 2 to 50 points, got {}", o.grid)};
+  std::set<std::string> names;
+  for (const auto& [name, keys] : o.groups) {
+    if (!loader::valid_name(name) || name == "all")
+      return OptionProblem{"--evppi-group",
+                           fmt::format("'{}' cannot name a group: use letters, digits, '_' or '-' (at most 64), "
+                                       "and not 'all', the row of all parameters together",
+                                       name)};
+    if (!names.insert(name).second)
+      return OptionProblem{"--evppi-group", fmt::format("the group '{}' is given twice", name)};
+    if (std::set<std::string>(keys.begin(), keys.end()).size() != keys.size())
+      return OptionProblem{"--evppi-group", fmt::format("the group '{}' names a parameter twice", name)};
+  }
+  return std::nullopt;
+}
+
+void check_sensitivity_options(const Study& study, const SensitivityOptions& o) {
+  if (const auto problem = sensitivity_options_problem(o)) throw option_error(problem->option, problem->message);
+  // What the command line names must exist somewhere in the study.
+  for (const std::string& p : o.parameters)
+    require_parameter(study, parse_parameter_range(p, "--parameters").key, "--parameters");
   for (const ParameterRange& p : o.two_way) require_parameter(study, p.key, "--two-way");
   for (const ThresholdRequest& t : o.thresholds) require_parameter(study, t.parameter.key, "--threshold");
-  if (!o.two_way.empty() && o.two_way.size() != 2)
-    throw option_error("--two-way", fmt::format("give two parameters, got {}", o.two_way.size()));
-  if (o.grid < 2 || o.grid > 50)
-    throw option_error("--grid", fmt::format("a grid of 2 to 50 points, got {}", o.grid));
   // The virtual survey samples its households without replacement from a run's households: more than there
   // are would survey everyone, with no sampling error and a power of 0 or 1 (model.md 14.8). Only a
   // comparator's runs are surveyed (with its interventions'): a scenario compared with nothing (`wijksim
@@ -772,17 +793,7 @@ void check_sensitivity_options(const Study& study, const SensitivityOptions& o) 
     if (const ParameterSets* sets = s.source.parameter_sets())
       varying.insert(varying.end(), sets->keys.begin(), sets->keys.end());
   }
-  std::set<std::string> names;
   for (const auto& [name, keys] : o.groups) {
-    if (!loader::valid_name(name) || name == "all")
-      throw option_error("--evppi-group",
-                         fmt::format("'{}' cannot name a group: use letters, digits, '_' or '-' (at most 64), and "
-                                     "not 'all', the row of all parameters together",
-                                     name));
-    if (!names.insert(name).second)
-      throw option_error("--evppi-group", fmt::format("the group '{}' is given twice", name));
-    if (std::set<std::string>(keys.begin(), keys.end()).size() != keys.size())
-      throw option_error("--evppi-group", fmt::format("the group '{}' names a parameter twice", name));
     for (const std::string& k : keys) {
       // A column of the parameter sets may name many numbers (domains.*.incidence_per_year): it varies.
       if (std::find(varying.begin(), varying.end(), k) != varying.end()) continue;

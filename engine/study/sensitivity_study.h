@@ -118,6 +118,15 @@ using SensitivityProgress = std::function<void(std::size_t done, std::size_t tot
 // group named once and not like a parameter or "all". Called before anything is simulated.
 void check_sensitivity_options(const Study& study, const SensitivityOptions& o);
 
+// What is wrong with the options whatever the study: a parameter, threshold or EVPPI group given twice, a
+// parameter on both axes of --two-way or another number of axes than two, a grid out of 2 to 50, a group
+// name that cannot be one. The option and the message, or nothing. The command line says these as mistakes
+// of its own (usage, exit 2); check_sensitivity_options throws them as InputError for a library caller.
+struct OptionProblem {
+  std::string option, message;
+};
+std::optional<OptionProblem> sensitivity_options_problem(const SensitivityOptions& o);
+
 SensitivityResult analyse_sensitivity(const Study& study, const StudyResult& result,
                                       const SensitivityOptions& options,
                                       const SensitivityProgress& progress = nullptr,
