@@ -21,6 +21,7 @@
 #include "wijksim/core/units.h"
 #include "wijksim/model/run_size.h"
 #include "wijksim/scenario/scenario_source.h"
+#include "wijksim/scenario/targets_file.h"
 #include "wijksim/simulation/run_result.h"
 
 namespace {
@@ -819,6 +820,58 @@ TEST_CASE("broken scenarios: each mistake gets its own located diagnostic", "[in
     DYNAMIC_SECTION(c.name) {
       check(diagnostics_of(c.text), c.want);
     }
+  }
+}
+
+// A targets file's bounds (`bound: upper|lower`): the bound is an end of the interval, and a bound needs an
+// interval (a survey's n gives an estimate's). Each mistake is said at its line and key.
+TEST_CASE("broken targets files: a bound that is not its interval's end, or has none", "[input]") {
+  TempDir dir("bounds");
+  const std::string head = "population: households\ntargets:\n";  // lines 1-2
+  auto diagnostics = [&](const std::string& target) {
+    const std::string path = dir.write("targets.yaml", head + target);
+    try {
+      read_targets_file(path);
+    } catch (const InputError& e) {
+      return e.diagnostics();
+    }
+    return std::vector<Diagnostic>{};
+  };
+  const std::string file = dir / "targets.yaml";
+  const std::string start =
+      "  spending:\n    label: spending\n    measure: spending.municipality\n    unit: euros\n"
+      "    source: budget\n";  // lines 3-7
+  SECTION("an upper bound read, and a lower one") {
+    const TargetsFile ok = read_targets_file(
+        dir.write("targets.yaml", head + start +
+                                      "    value: 4900\n    interval: [0, 4900]\n    bound: upper\n"
+                                      "  wait:\n    label: wait\n    measure: coach.wait_weeks\n"
+                                      "    unit: weeks\n    source: norm\n    value: 2\n"
+                                      "    interval: [2, 8]\n    bound: lower\n"));
+    REQUIRE(ok.targets.size() == 2);
+    CHECK(ok.targets[0].bound == TargetBound::Upper);
+    CHECK(ok.targets[1].bound == TargetBound::Lower);
+  }
+  SECTION("an upper bound that is not the interval's upper end") {
+    check(
+        diagnostics(start + "    value: 4000\n    interval: [0, 4900]\n    bound: upper\n"),
+        {in_file(file,
+                 exact(10, 12, "targets.spending.bound",
+                       "an upper bound must be the interval's upper end: value 4000, interval [0, 4900]"))});
+  }
+  SECTION("a lower bound that is not the interval's lower end") {
+    check(diagnostics(start + "    value: 4900\n    interval: [0, 4900]\n    bound: lower\n"),
+          {in_file(file,
+                   exact(10, 12, "targets.spending.bound",
+                         "a lower bound must be the interval's lower end: value 4900, interval [0, 4900]"))});
+  }
+  SECTION("a bound with n and no interval") {
+    check(diagnostics(start + "    value: 0.3\n    n: 100\n    bound: upper\n"),
+          {in_file(file, part(4, 5, "targets.spending.interval", "a bound needs one"))});
+  }
+  SECTION("a bound that is neither upper nor lower") {
+    check(diagnostics(start + "    value: 4900\n    interval: [0, 4900]\n    bound: above\n"),
+          {in_file(file, part(10, 12, "targets.spending.bound", "upper"))});
   }
 }
 

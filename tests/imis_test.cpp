@@ -113,6 +113,37 @@ TEST_CASE("the log-likelihood of targets: a normal with the interval's and the m
         kMinusInfinity);
 }
 
+TEST_CASE("the log-likelihood of a bound: flat on its side, the normal's fall beyond it", "[imis]") {
+  CalibrationTarget ceiling, floor;
+  ceiling.parsed.kind = TargetMeasure::Kind::Spending;
+  ceiling.bound = TargetBound::Upper;
+  ceiling.value = 4900, ceiling.lo = 0, ceiling.hi = 4900;  // s_target = 4900 / 3.92 = 1250
+  floor.parsed.kind = TargetMeasure::Kind::AgencyWait;
+  floor.bound = TargetBound::Lower;
+  floor.value = 2, floor.lo = 2, floor.hi = 5.92;  // s_target = 3.92 / 3.92 = 1
+  // By hand, with a Monte Carlo error of 100 euros and none on the wait: s1 = sqrt(1250^2 + 100^2),
+  // s2 = 1. Below the ceiling (2451) and above the floor (3) the figures cost only the normalising terms.
+  const double s1 = std::sqrt(1250.0 * 1250.0 + 100.0 * 100.0);
+  const double norm =
+      -std::log(s1 * std::sqrt(2 * std::numbers::pi)) - std::log(std::sqrt(2 * std::numbers::pi));
+  const std::vector<CalibrationTarget> ceiling_only = {ceiling}, both = {ceiling, floor};
+  CHECK(target_log_likelihood(both, std::vector<double>{2451, 3}, std::vector<double>{100, kNaN}) ==
+        Approx(norm));
+  CHECK(target_log_likelihood(both, std::vector<double>{4900, 2}, std::vector<double>{100, 0}) ==
+        Approx(norm));
+  // 1,100 euros above the ceiling and 1.5 weeks below the floor: each the normal's fall over that distance.
+  CHECK(target_log_likelihood(both, std::vector<double>{6000, 0.5}, std::vector<double>{100, 0}) ==
+        Approx(norm - 0.5 * (1100 / s1) * (1100 / s1) - 0.5 * 1.5 * 1.5));
+  // The same figure read as an estimate (no bound) costs its distance from the value on either side.
+  CalibrationTarget estimate = ceiling;
+  estimate.bound = TargetBound::None;
+  const std::vector<CalibrationTarget> estimate_only = {estimate};
+  CHECK(target_log_likelihood(estimate_only, std::vector<double>{2451}, std::vector<double>{100}) ==
+        Approx(-std::log(s1 * std::sqrt(2 * std::numbers::pi)) - 0.5 * (2449 / s1) * (2449 / s1)));
+  CHECK(target_log_likelihood(ceiling_only, std::vector<double>{2451}, std::vector<double>{100}) >
+        target_log_likelihood(estimate_only, std::vector<double>{2451}, std::vector<double>{100}) + 1.5);
+}
+
 TEST_CASE("IMIS: one parameter, uniform prior, normal likelihood: the truncated normal", "[imis]") {
   // Prior uniform on [a, b]; likelihood N(mu, sigma) in x: the posterior is N(mu, sigma) truncated to
   // [a, b], whose mean and sd are (with alpha = (a - mu)/sigma, beta = (b - mu)/sigma, Z = Phi(beta) -

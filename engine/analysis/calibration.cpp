@@ -1,5 +1,6 @@
 #include "wijksim/analysis/calibration.h"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <numbers>
@@ -57,7 +58,11 @@ double target_log_likelihood(std::span<const CalibrationTarget> targets, std::sp
     const double width = (t.hi - t.lo) / 3.92;  // a normal 95% interval is 2 x 1.96 sd wide
     const double se = std::isnan(model_se[i]) ? 0 : model_se[i];
     const double var = width * width + se * se;
-    const double z2 = (model_mean[i] - t.value) * (model_mean[i] - t.value) / var;
+    // A bound is a one-sided figure: the model's figure on its right side is as likely as the bound itself.
+    double miss = model_mean[i] - t.value;
+    if (t.bound == TargetBound::Upper) miss = std::max(0.0, miss);
+    if (t.bound == TargetBound::Lower) miss = std::min(0.0, miss);
+    const double z2 = miss * miss / var;
     ll += -0.5 * (z2 + std::log(2 * std::numbers::pi * var));
   }
   return ll;

@@ -57,6 +57,11 @@ enum class TargetShare {
   InSpell,      // in a spell (social assistance)
 };
 
+// A figure known only from one side (`bound: upper` or `lower` in the targets file): the public figure is
+// a ceiling or a floor, not an estimate, so a calibration prefers no model figure to another on the right
+// side of it (docs/model.md 19.2).
+enum class TargetBound { None, Upper, Lower };
+
 struct CalibrationTarget {
   std::string key;        // stable identifier
   std::string label;      // for people
@@ -66,6 +71,7 @@ struct CalibrationTarget {
   double value = 0;       // the public figure, in the measure's unit
   double lo = 0, hi = 0;  // its interval (a survey's sampling interval, a range of years or sources)
   int n = 0;              // households asked, for a survey figure; 0 otherwise
+  TargetBound bound = TargetBound::None;  // value is a ceiling (Upper) or a floor (Lower)
   std::string unit;       // in words, e.g. "per 1,000 households a year"
   std::string source;     // where the figure comes from
   std::string note;       // how it was derived, or why the model cannot show it
@@ -76,7 +82,7 @@ struct CalibrationTarget {
 
   bool operator==(const CalibrationTarget& o) const {
     return key == o.key && measure == o.measure && at == o.at && parsed == o.parsed && value == o.value &&
-           lo == o.lo && hi == o.hi && n == o.n;
+           lo == o.lo && hi == o.hi && n == o.n && bound == o.bound;
   }
 };
 

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "wijksim/report/render.h"
@@ -64,10 +65,15 @@ Report calibration_report(const CalibrationPlan& plan, const CalibrationResult& 
       "household{}, {} replication{} of {} policy year{} after the warm-up, the same seed for every "
       "candidate "
       "(common random numbers). Log-likelihood: the sum over the {} targets the model represents of "
-      "log N(model; target, s), s^2 = ((high - low) / 3.92)^2 + the model's Monte Carlo standard error^2. "
+      "log N(model; target, s), s^2 = ((high - low) / 3.92)^2 + the model's Monte Carlo standard error^2{}. "
       "The rounds stop once the effective sample size reaches the number of sets.",
       plan.file.path, format_dutch(plan.households, 0), plan.households == 1 ? "" : "s", cs.replications,
-      cs.replications == 1 ? "" : "s", cs.years, cs.years == 1 ? "" : "s", plan.represented);
+      cs.replications == 1 ? "" : "s", cs.years, cs.years == 1 ? "" : "s", plan.represented,
+      std::any_of(plan.targets.begin(), plan.targets.end(),
+                  [](const CalibrationTarget& t) { return t.bound != TargetBound::None; })
+          ? "; for a target that is a bound (a ceiling or a floor) the model's figure counts as the target "
+            "on the bound's side of it, and by its distance from the bound beyond it"
+          : "");
   run.columns = {{"value", ""}};
   auto count = [&](const char* key, const char* label, double x) {
     run.rows.push_back({key, label, {Cell::of_value(x, Unit::Count)}});

@@ -637,6 +637,10 @@ std::string ScenarioSource::hash() const {
   for (const CalibrationTarget& t : base_.targets)
     text += fmt::format("\n# target {}|{}|{}|{}|{:a}|{:a}|{:a}|{}|{}|{}|{}", t.key, t.label, t.measure, t.at,
                         t.value, t.lo, t.hi, t.n, t.unit, t.source, t.note);
+  for (const CalibrationTarget& t :
+       base_.targets)  // after all the targets: a file without bounds keeps its hash
+    if (t.bound != TargetBound::None)
+      text += fmt::format("\n# bound {}|{}", t.key, t.bound == TargetBound::Upper ? "upper" : "lower");
   return content_hash(text);
 }
 

@@ -56,6 +56,9 @@ class TargetsReader : public ParameterReader {
       if (auto x = text(m.need("unit"), m.sub("unit"))) t.unit = *x;
       if (auto x = text(m.need("source"), m.sub("source"))) t.source = *x;
       if (auto x = text(m.get("note"), m.sub("note"))) t.note = *x;
+      const Node* bound = m.get("bound");
+      if (auto x = choice(bound, m.sub("bound"), {"upper", "lower"}))
+        t.bound = *x == "upper" ? TargetBound::Upper : TargetBound::Lower;
       const Node* interval = m.get("interval");
       if (value) t.value = *value;
       if (size) {
@@ -72,9 +75,24 @@ class TargetsReader : public ParameterReader {
           if (lo && hi && value && !(*lo <= *value && *value <= *hi))
             d_.add(interval->where, m.sub("interval"),
                    fmt::format("the interval [{}, {}] must hold the value {}", *lo, *hi, *value));
+          // A ceiling is the interval's upper end, a floor its lower end: the interval runs from the
+          // bound to the other end of what the figure could be.
+          if (lo && hi && value && t.bound == TargetBound::Upper && *value != *hi)
+            d_.add(bound->where, m.sub("bound"),
+                   fmt::format("an upper bound must be the interval's upper end: value {}, interval [{}, {}]",
+                               *value, *lo, *hi));
+          if (lo && hi && value && t.bound == TargetBound::Lower && *value != *lo)
+            d_.add(bound->where, m.sub("bound"),
+                   fmt::format("a lower bound must be the interval's lower end: value {}, interval [{}, {}]",
+                               *value, *lo, *hi));
           if (lo) t.lo = *lo;
           if (hi) t.hi = *hi;
         }
+      } else if (bound && t.bound != TargetBound::None) {
+        m.missing(
+            "interval",
+            "missing required key 'interval' ([low, high], the bound one of its ends): a bound needs one "
+            "(a survey's n gives an estimate's interval, not a bound's)");
       } else if (size && value) {
         // A survey share: its sampling interval p -/+ 1.96 sqrt(p (1 - p) / n), normal approximation.
         if (!(*value >= 0 && *value <= 1))
