@@ -613,6 +613,7 @@ int sweep_command(const Options& o) {
   Report report;
   report.command = "sweep";
   report.version = WIJKSIM_VERSION;
+  report.scenarios = scenario_refs(study);  // its Scenarios section was an empty header
   report.tables = sweep_tables(r);
   // Laid out for the terminal it goes to, or 100 columns for a file.
   const std::string text = render(report, *parse_format(o.format),

@@ -345,6 +345,12 @@ expect 2 "a threshold without a target" "$wijksim" compare "$src/scenarios/pilot
 expect 1 "an unknown outcome" "$wijksim" compare "$src/scenarios/pilot.yaml" -r 1 -y 1 --no-store --threshold coaches.fte=1:9,waiting=3
 expect 0 "sweep a parameter" "$wijksim" sweep "$src/scenarios/pilot.yaml" --parameter coaches.fte --from 2 --to 8 --steps 3 -r 2 -y 1 --format csv
 [ "$(grep -c '^pilot,baseline-velve,sweep,' "$tmp/out")" -gt 3 ] || { echo "FAIL: sweep printed no planning curve"; fail=1; }
+# A sweep names what it compares and says nothing of "At a glance": its Scenarios header stood empty and
+# "nothing compared here" sat above a planning curve (noticed after outside attack 9).
+expect 0 "sweep as a table" "$wijksim" sweep "$src/scenarios/pilot.yaml" --parameter coaches.fte --from 2 --to 8 --steps 2 -r 1 -y 1
+grep -A3 "^== Scenarios ==$" "$tmp/out" | tr '\n' ' ' | tr -s ' ' | grep -q "== Scenarios == pilot (.*pilot.yaml) against baseline-velve (" &&
+  ! grep -q "nothing compared here" "$tmp/out" ||
+  { echo "FAIL: sweep's Scenarios or At a glance: $(head -8 "$tmp/out")"; fail=1; }
 expect 1 "sweep outside the parameter's range" "$wijksim" sweep "$src/scenarios/pilot.yaml" --parameter coaches.mandate_probability --from 0.5 --to 2 -r 1 -y 1
 # Standard streams that cannot be written. A result printed to a full disk or a closed stdout is an error
 # (exit 3) that says so, never a silent exit 0 with the result lost; a run already stored says where it is.

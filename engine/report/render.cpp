@@ -320,7 +320,8 @@ std::string render_table(const Report& r, const TextOptions& o) {
       std::any_of(r.tables.begin(), r.tables.end(), [](const Table& t) { return t.id == "headline"; });
   for (const std::string& s : sections) {
     if (s == "glance") {
-      out += text_glance(r, width);
+      // A sweep's one table is its summary: 'nothing compared here' said the opposite of a planning curve.
+      if (r.command != "sweep") out += text_glance(r, width);
       continue;
     }
     if (!named) out += text_scenarios(r, width) + (has_glance ? "" : text_notation(r, width)) + "\n";

@@ -9,6 +9,24 @@
 
 namespace wijksim {
 
+std::vector<ScenarioRef> scenario_refs(const Study& study) {
+  std::vector<ScenarioRef> refs;
+  for (const StudyScenario& s : study.scenarios) {
+    ScenarioRef ref;
+    ref.name = s.scenario.name;
+    ref.file = s.scenario.file;
+    ref.hash = s.source.hash();
+    ref.comparator =
+        s.comparator >= 0 ? study.scenarios[static_cast<std::size_t>(s.comparator)].scenario.file : "";
+    ref.seed = study.seed;
+    ref.first_replication = study.first_replication;
+    ref.replications = static_cast<std::uint32_t>(study.replications);
+    ref.years = study.years;
+    refs.push_back(std::move(ref));
+  }
+  return refs;
+}
+
 Report study_report(const std::string& command, const Study& study, const StudyResult& result,
                     const SensitivityResult* sensitivity) {
   Report r;
@@ -28,19 +46,7 @@ Report study_report(const std::string& command, const Study& study, const StudyR
               "pays, who saves?', are the 2.5 to 97.5 percentiles over the draws, from fewer than 40 the "
               "lowest to the highest draw (the spread of the outcome, wider than the interval of its mean "
               "that the budget tables give for the same figure)");
-  for (const StudyScenario& s : study.scenarios) {
-    ScenarioRef ref;
-    ref.name = s.scenario.name;
-    ref.file = s.scenario.file;
-    ref.hash = s.source.hash();
-    ref.comparator =
-        s.comparator >= 0 ? study.scenarios[static_cast<std::size_t>(s.comparator)].scenario.file : "";
-    ref.seed = study.seed;
-    ref.first_replication = study.first_replication;
-    ref.replications = static_cast<std::uint32_t>(study.replications);
-    ref.years = study.years;
-    r.scenarios.push_back(std::move(ref));
-  }
+  r.scenarios = scenario_refs(study);
   // First what the steering group asks: who pays, who gains capacity, who waits longer.
   for (Table& t : headline_tables(study, result)) r.tables.push_back(std::move(t));
   std::vector<bool> shown(study.scenarios.size(), false);

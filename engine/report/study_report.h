@@ -4,6 +4,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "wijksim/report/table.h"
 #include "wijksim/study/sensitivity_study.h"
@@ -13,5 +14,8 @@ namespace wijksim {
 
 Report study_report(const std::string& command, const Study& study, const StudyResult& result,
                     const SensitivityResult* sensitivity = nullptr);
+
+// The study's scenarios as a report names them (file, comparator, seed, replications, years).
+std::vector<ScenarioRef> scenario_refs(const Study& study);
 
 }  // namespace wijksim
