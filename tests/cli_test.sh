@@ -555,6 +555,14 @@ grep -q "its name may have at most 247 bytes" "$tmp/err" && [ ! -e "$long_name" 
 expect 2 "sweep --seed -1" "$wijksim" sweep "$src/scenarios/pilot.yaml" --parameter coaches.fte --from 2 --to 4 --steps 2 -r 1 -y 1 --seed -1
 expect 2 "calibrate --seed 2^64" "$wijksim" calibrate "$src/scenarios/pilot.yaml" --seed 18446744073709551616
 expect 2 "--two-way with one parameter on both axes" "$wijksim" compare "$src/scenarios/pilot.yaml" -r 2 -y 1 --no-store --two-way coaches.fte=1:5,coaches.fte=10:20 --grid 2
+# A range's end beyond what a number holds is said so, not as "FROM below TO" (1 is below 1e400; noticed
+# in outside attack 9); one too close to 0 to be held likewise.
+expect 2 "--threshold with a range end of 1e400" "$wijksim" compare "$src/scenarios/pilot.yaml" -r 1 -y 1 --no-store --threshold coaches.fte=1:1e400,inmb=0
+grep -q "^error: --threshold: TO of 'coaches.fte=1:1e400': expected a number, found '1e400', which is beyond the largest" "$tmp/err" || { echo "FAIL: --threshold 1:1e400: $(cat "$tmp/err")"; fail=1; }
+expect 2 "--two-way with a range end of inf" "$wijksim" compare "$src/scenarios/pilot.yaml" -r 1 -y 1 --no-store --two-way coaches.fte=1:inf,coaches.max_weeks=5:10
+grep -q "^error: --two-way: TO of 'coaches.fte=1:inf': expected a finite number, found 'inf'" "$tmp/err" || { echo "FAIL: --two-way 1:inf: $(cat "$tmp/err")"; fail=1; }
+expect 2 "--parameters with a range end of 1e-400" "$wijksim" compare "$src/scenarios/pilot.yaml" -r 1 -y 1 --no-store --parameters coaches.fte=1e-400:4
+grep -q "^error: --parameters: FROM of 'coaches.fte=1e-400:4': expected a number, found '1e-400', which is too close to 0" "$tmp/err" || { echo "FAIL: --parameters 1e-400:4: $(cat "$tmp/err")"; fail=1; }
 expect 2 "--threshold with a target that is not a number" "$wijksim" compare "$src/scenarios/pilot.yaml" -r 2 -y 1 --no-store --threshold coaches.fte=1:2,inmb=nan
 # An option's value that does not parse is a mistake on the command line (exit 2), as a number out of range
 # is; these were exit 1, as bad input.
@@ -665,8 +673,9 @@ expect 0 "sweep over values closer than three digits tell apart" "$wijksim" swee
 [ "$(grep '^pilot,baseline-velve,sweep,[^,]*,inmb,' "$tmp/out" | cut -d, -f4 | tr '\n' ' ')" = "5.001 5.002 5.003 5.004 " ] ||
   { echo "FAIL: a sweep's rows are not keyed by their values: $(grep ',inmb,' "$tmp/out" | cut -c1-60)"; fail=1; }
 # So do the ranges of --threshold, --parameters and --two-way: refused, not clamped (a threshold of 0 coach
-# FTE was searched and reported; 0.5:1.5 of a probability and 1:inf of the FTE were cut to fit).
-for opt in "--threshold coaches.fte=0:5,inmb=0" "--parameters coaches.mandate_probability=0.5:1.5" "--two-way coaches.fte=1:inf,coaches.max_weeks=5:10"; do
+# FTE was searched and reported; 0.5:1.5 of a probability and 1:inf of the FTE were cut to fit; an end that
+# is no finite number, such as inf, is now refused as the command line's own mistake, exit 2, above).
+for opt in "--threshold coaches.fte=0:5,inmb=0" "--parameters coaches.mandate_probability=0.5:1.5" "--two-way coaches.fte=-1:5,coaches.max_weeks=5:10"; do
   # shellcheck disable=SC2086
   expect 1 "compare $opt" "$wijksim" compare "$src/scenarios/pilot.yaml" -r 1 -y 1 --no-store --sensitivity-replications 1 $opt
   grep -q "^error: ${opt%% *}: coaches\." "$tmp/err" || { echo "FAIL: compare $opt: $(cat "$tmp/err")"; fail=1; }

@@ -879,9 +879,20 @@ ParameterRange parse_parameter_range(const std::string& text, const std::string&
   if (eq == std::string::npos) return p;
   const std::string range = text.substr(eq + 1);
   const std::size_t colon = range.find(':');
-  double a = 0, b = 0;
-  if (colon == std::string::npos || !loader::parse_double(range.substr(0, colon), a) ||
-      !loader::parse_double(range.substr(colon + 1), b) || !(a < b))
+  if (colon == std::string::npos)
+    throw option_error(option, fmt::format("expected KEY=FROM:TO with FROM below TO, got '{}'", text));
+  // Each end read as a scenario's number is, and refused in its words (1e400 beyond what a number holds, a
+  // decimal comma): 'FROM below TO' was said of coaches.fte=1:1e400 too.
+  auto end = [&](const std::string& s, const char* which) {
+    double v = 0;
+    if (loader::parse_double(s, v) && std::isfinite(v)) return v;
+    loader::Node n;
+    n.kind = loader::Node::Kind::Scalar;
+    n.text = s;
+    throw option_error(option, fmt::format("{} of '{}': {}", which, text, loader::not_a_number(n)));
+  };
+  const double a = end(range.substr(0, colon), "FROM"), b = end(range.substr(colon + 1), "TO");
+  if (!(a < b))
     throw option_error(option, fmt::format("expected KEY=FROM:TO with FROM below TO, got '{}'", text));
   p.from = a;
   p.to = b;
