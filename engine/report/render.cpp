@@ -289,6 +289,11 @@ std::string text_scenarios(const Report& r, std::size_t width) {
 
 std::string text_glance(const Report& r, std::size_t width) {
   std::optional<GlanceView> v = glance_view(r);
+  // Without a glance, "nothing compared here" only where nothing is: a sweep compares, along a parameter,
+  // in its one table (it said the opposite above its planning curve).
+  const bool compares = std::any_of(r.scenarios.begin(), r.scenarios.end(),
+                                    [](const ScenarioRef& s) { return !s.comparator.empty(); });
+  if (!v && compares) return "";
   if (!v)
     return text::wrap(
                "At a glance: nothing compared here (`wijksim compare` compares each scenario "
@@ -320,8 +325,7 @@ std::string render_table(const Report& r, const TextOptions& o) {
       std::any_of(r.tables.begin(), r.tables.end(), [](const Table& t) { return t.id == "headline"; });
   for (const std::string& s : sections) {
     if (s == "glance") {
-      // A sweep's one table is its summary: 'nothing compared here' said the opposite of a planning curve.
-      if (r.command != "sweep") out += text_glance(r, width);
+      out += text_glance(r, width);
       continue;
     }
     if (!named) out += text_scenarios(r, width) + (has_glance ? "" : text_notation(r, width)) + "\n";

@@ -637,8 +637,8 @@ std::string ScenarioSource::hash() const {
   for (const CalibrationTarget& t : base_.targets)
     text += fmt::format("\n# target {}|{}|{}|{}|{:a}|{:a}|{:a}|{}|{}|{}|{}", t.key, t.label, t.measure, t.at,
                         t.value, t.lo, t.hi, t.n, t.unit, t.source, t.note);
-  for (const CalibrationTarget& t :
-       base_.targets)  // after all the targets: a file without bounds keeps its hash
+  // The bounds after all the targets, so that a file without bounds keeps its hash (and its stored runs).
+  for (const CalibrationTarget& t : base_.targets)
     if (t.bound != TargetBound::None)
       text += fmt::format("\n# bound {}|{}", t.key, t.bound == TargetBound::Upper ? "upper" : "lower");
   return content_hash(text);

@@ -77,18 +77,15 @@ class TargetsReader : public ParameterReader {
                    fmt::format("the interval [{}, {}] must hold the value {}", *lo, *hi, *value));
           // A ceiling is the interval's upper end, a floor its lower end: the interval runs from the
           // bound to the other end of what the figure could be.
-          if (lo && hi && value && t.bound == TargetBound::Upper && *value != *hi)
+          if (const bool upper = t.bound == TargetBound::Upper;
+              lo && hi && value && t.bound != TargetBound::None && *value != (upper ? *hi : *lo))
             d_.add(bound->where, m.sub("bound"),
-                   fmt::format("an upper bound must be the interval's upper end: value {}, interval [{}, {}]",
-                               *value, *lo, *hi));
-          if (lo && hi && value && t.bound == TargetBound::Lower && *value != *lo)
-            d_.add(bound->where, m.sub("bound"),
-                   fmt::format("a lower bound must be the interval's lower end: value {}, interval [{}, {}]",
-                               *value, *lo, *hi));
+                   fmt::format("{} bound must be the interval's {} end: value {}, interval [{}, {}]",
+                               upper ? "an upper" : "a lower", upper ? "upper" : "lower", *value, *lo, *hi));
           if (lo) t.lo = *lo;
           if (hi) t.hi = *hi;
         }
-      } else if (bound && t.bound != TargetBound::None) {
+      } else if (t.bound != TargetBound::None) {
         m.missing(
             "interval",
             "missing required key 'interval' ([low, high], the bound one of its ends): a bound needs one "
