@@ -614,7 +614,8 @@ expect 2 "a one-way parameter given twice" "$wijksim" compare "$src/scenarios/pi
 grep -q "^error: --parameters: 'coaches.fte' is given twice" "$tmp/err" || { echo "FAIL: --parameters twice: $(cat "$tmp/err")"; fail=1; }
 expect 2 "an EVPPI group naming a parameter twice" "$wijksim" compare "$src/scenarios/pilot.yaml" -r 1 -y 1 --draws 3 --no-store --evppi-group g=coaches.cost_per_fte_year,coaches.cost_per_fte_year
 # --pick that finds nobody has simulated to look: it said "nothing was simulated".
-printf 'extends: %s\npopulation: {households: 3}\ncomparator: ~\n' "$src/scenarios/pilot.yaml" >"$tmp/three.yaml"
+# Coaches that never meet anybody (no outreach, no self-referral): nobody can be coached, whatever the values.
+printf 'extends: %s\npopulation: {households: 3}\ncomparator: ~\ncoaches: {outreach_per_year: 0, self_referral_per_year: 0}\n' "$src/scenarios/pilot.yaml" >"$tmp/three.yaml"
 expect 1 "trace --pick of an event nobody had" "$wijksim" trace "$tmp/three.yaml" --pick coached -y 1
 grep -q "no household of replication 0 was coached in the 1 policy year (the replication was simulated" "$tmp/err" && ! grep -q "nothing was simulated" "$tmp/err" ||
   { echo "FAIL: trace --pick of an event nobody had: $(cat "$tmp/err")"; fail=1; }
