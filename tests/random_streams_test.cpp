@@ -17,7 +17,7 @@ using namespace wijksim;
 namespace {
 
 // Every named stream. A new stream must be added here (random_streams.h says so).
-constexpr std::array<Stream, 21> kAllStreams = {Stream::InitialProblems,
+constexpr std::array<Stream, 22> kAllStreams = {Stream::InitialProblems,
                                                 Stream::InitialHousehold,
                                                 Stream::LifeEvent,
                                                 Stream::Referral,
@@ -37,7 +37,8 @@ constexpr std::array<Stream, 21> kAllStreams = {Stream::InitialProblems,
                                                 Stream::CalibrationPrior,
                                                 Stream::CalibrationProposal,
                                                 Stream::CalibrationResample,
-                                                Stream::ParameterSet};
+                                                Stream::ParameterSet,
+                                                Stream::CoachEffect};
 
 // Pearson correlation of two equally long samples.
 double correlation(const std::vector<double>& x, const std::vector<double>& y) {

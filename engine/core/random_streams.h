@@ -41,7 +41,7 @@ enum class Stream : std::uint16_t {
   Clock = 14,
   ProblemEvent = 15,  // index d, when domain d's problem has an event: w0 treatment outcome, w1 rung lost
                       // with an escalation
-  ThisWeek = 16,      // processes decided within one week (coach clients, a household changed from outside):
+  ThisWeek = 16,      // processes decided within one week (a household changed from outside, a trust step):
                       // one word per process in the race's order, from index 0
   ContactClock = 17,  // w0: the week a coach finds the household (or it asks one), counted from the origin
   // The virtual evaluation (analysis/virtual_evaluation.h), keyed by the surveyed run's (seed, draw,
@@ -61,6 +61,10 @@ enum class Stream : std::uint16_t {
   CalibrationResample = 22,  // entity 0: w0-w1 the offset of systematic resampling (53 bits)
   ParameterSet = 23,  // a PSA drawing from parameter sets, in the draw's streams: entity 0, w0-w1 which
                       // set (53 bits)
+  // A coach client's race draws its processes that depend on the team's effectiveness at their bound
+  // (effectiveness 1); in the race's week each such candidate is carried out or not (household_step.cpp):
+  // w0 of index 0 the life event, w0 of index 1 + d domain d's noticing or solving.
+  CoachEffect = 24,
 };
 
 // A uniform in (0, 1) with 53 random bits from two words of a block (w0-w1 or w2-w3): for draws where 32

@@ -65,8 +65,7 @@ struct Problem {
 static_assert(sizeof(Problem) == 5);
 
 // Which of a household's stochastic processes fire at its wake week (bit per process), or kDueNow: decide
-// every process afresh in that week (the household's state was changed from outside, or it is a coach
-// client, whose coach's effectiveness changes weekly).
+// every process afresh in that week (the household's state was changed from outside).
 namespace due {
 inline constexpr std::uint32_t kEscalation = 0;  // + domain: the problem escalates
 inline constexpr std::uint32_t kClockA = 8;      // + domain: resolution by itself, or treatment ends
@@ -76,11 +75,6 @@ inline constexpr std::uint32_t kCoachContact = 25;  // found by a coach, or asks
 inline constexpr std::uint32_t kTrustGain = 26;     // a coach client's trust rises a step
 inline constexpr std::uint32_t kSpellExit = 27;     // the household leaves its spell (social assistance)
 inline constexpr std::uint32_t kDueNow = 1u << 31;
-// Its race from its clocks' origin (the wake week) is drawn when it wakes, not when it was last stepped: a
-// coach client decided afresh is likely to be decided afresh again next week (its team's effectiveness
-// moves with the caseload), which makes a race drawn now wasted work. Drawn then, the race is the same: the
-// household's state does not change meanwhile (a change from outside draws it at once or decides afresh).
-inline constexpr std::uint32_t kRaceAtWake = 1u << 30;
 inline constexpr std::uint32_t bit(std::uint32_t first, int d = 0) {
   return 1u << (first + static_cast<unsigned>(d));
 }

@@ -65,14 +65,28 @@ inline int first_week(double u, int from, double log_stay) {
   return week_after(from, std::log(u) / log_stay);  // log(u) <= 0: a quotient >= 0
 }
 
+// A coach client's yearly rate of life events (new problems, rungs up and down) with its team's effectiveness
+// `effectiveness`: the coach's activation is part of its climbing and scales with it.
+double coached_life_total(const Model& m, const Who& who, const Household& h, double effectiveness) {
+  const LifeRates& r = m.life(who.nbh, false, h.rung, h.active_count);
+  double total = r.climb + r.drop;
+  if (h.rung < kRungs) total += m.scenario().coaches.activation_per_year * effectiveness;
+  const unsigned mask = h.active_mask();
+  for (int d = 0; d < m.domains(); ++d)
+    if (!((mask >> d) & 1u)) total += r.incidence[d];
+  return total;
+}
+
 // The household's processes but the coach contact, in the race's fixed order, for its state and the week
 // `from` (`trust` its level then: it does not change before the household next wakes): f(bit, p, log_stay)
 // for a process with a constant weekly probability, and f(bit, curve, age) for an escalation, `age` being the
-// problem's age at `from`. A coach client's depend on its team's effectiveness this week; the driver wakes
-// the team's clients afresh when that changes.
+// problem's age at `from`. A coach client's life event, noticing and solving depend on its team's
+// effectiveness, which moves with the caseload from week to week: they are given with `effectiveness`, the
+// week's for a week decided on its own, 1 (their bound) for the race, whose candidates are then carried out
+// with the ratio of the week's probability to the bound's (thin_coach_candidates).
 template <class Constant, class Escalation>
 void each_process(const WeekView& v, const Who& who, const Household& h, int from, std::uint8_t trust,
-                  Constant&& constant, Escalation&& escalation) {
+                  double effectiveness, Constant&& constant, Escalation&& escalation) {
   const Model& m = *v.model;
   const CoachStatus coach = h.coach();
   const bool coached = coach == CoachStatus::Active;
@@ -82,12 +96,7 @@ void each_process(const WeekView& v, const Who& who, const Household& h, int fro
   const unsigned mask = h.active_mask();
 
   if (coached) {
-    const TeamView& team = v.team(who);
-    const LifeRates& r = m.life(nbh, relapse, h.rung, h.active_count);
-    double total = r.climb + r.drop;
-    if (h.rung < kRungs) total += m.scenario().coaches.activation_per_year * team.effectiveness;
-    for (int d = 0; d < m.domains(); ++d)
-      if (!((mask >> d) & 1u)) total += r.incidence[d];
+    const double total = coached_life_total(m, who, h, effectiveness);
     constant(due::bit(due::kLife), weekly_probability(total), -total / kWeeksPerYear);
     constant(due::bit(due::kTrustGain), m.trust_step_p(), m.trust_step_log_stay());
   } else {
@@ -95,9 +104,9 @@ void each_process(const WeekView& v, const Who& who, const Household& h, int fro
     constant(due::bit(due::kLife), m.life_p(nbh, relapse, h.rung, mask), -total / kWeeksPerYear);
   }
   if (in_spell) constant(due::bit(due::kSpellExit), m.spell_exit_p(), m.spell_exit_log_stay());
-  // A coach's weekly chance of noticing or solving, scaled by the team's effectiveness this week.
+  // A coach's weekly chance of noticing or solving, scaled by the team's effectiveness.
   auto coach_chance = [&](std::uint32_t bit, double competence) {
-    const double p = competence * v.team(who).effectiveness;
+    const double p = competence * effectiveness;
     constant(bit, p, std::log1p(-p));
   };
   for (unsigned active = mask; active != 0; active &= active - 1) {  // its problems, by domain
@@ -177,7 +186,7 @@ std::uint32_t due_this_week(const WeekView& v, const Who& who, const Household& 
   std::uint32_t due = 0;
   Uniforms u(v, who, week, Stream::ThisWeek);
   each_process(
-      v, who, h, week, trust,
+      v, who, h, week, trust, v.team(who).effectiveness,
       [&](std::uint32_t bit, double p, double) {
         if (fires(u.next(), p)) due |= bit;
       },
@@ -187,6 +196,37 @@ std::uint32_t due_this_week(const WeekView& v, const Who& who, const Household& 
   if (has_contact(v, who, h)) {
     const auto c = v.rng->block(who.id, static_cast<std::uint32_t>(week), Stream::ContactClock);
     if (fires(unit(c[0]), v.model->contact_p(trust))) due |= due::bit(due::kCoachContact);
+  }
+  return due;
+}
+
+// A coach client's race drew its life event, noticing and solving at their bound, effectiveness 1 (each
+// process fires in a week with probability p(E) <= p(1), independently of the others): each candidate that
+// fired in the race's week is carried out with probability p(E) / p(1), E the team's effectiveness this
+// week, so that it fires with p(1) * p(E) / p(1) = p(E), as decided on its own (docs/model.md A.1). Its
+// effectiveness moves with the caseload from week to week; drawn at the bound, the race need not be drawn
+// again when it moves. Noticing and solving: p(E) = competence * E, so the ratio is E.
+std::uint32_t thin_coach_candidates(const WeekView& v, const Who& who, const Household& h,
+                                    std::uint32_t due) {
+  const double e = v.team(who).effectiveness;
+  if (e >= 1.0) return due;  // every candidate is carried out (ratio 1): nothing to draw
+  const auto week = static_cast<std::uint32_t>(v.week);
+  auto carried_out = [&](std::uint32_t index, double ratio) {
+    return unit(v.rng->block(who.id, week, Stream::CoachEffect, index)[0]) < ratio;
+  };
+  if ((due & due::bit(due::kLife)) && h.rung < kRungs) {
+    const Model& m = *v.model;
+    const double ratio = weekly_probability(coached_life_total(m, who, h, e)) /
+                         weekly_probability(coached_life_total(m, who, h, 1.0));
+    if (!carried_out(0, ratio)) due &= ~due::bit(due::kLife);
+  }
+  for (unsigned active = h.active_mask(); active != 0; active &= active - 1) {
+    const int d = std::countr_zero(active);
+    const ProblemStatus s = h.problems[d].status();
+    const std::uint32_t b = due::bit(due::kClockB, d);
+    if ((due & b) && (s == ProblemStatus::Unnoticed || s == ProblemStatus::FirstLine) &&
+        !carried_out(1 + static_cast<std::uint32_t>(d), e))
+      due &= ~b;
   }
   return due;
 }
@@ -221,7 +261,7 @@ Next next_events(const WeekView& v, const Who& who, const Household& h, int woke
   // both).
   const std::uint8_t trust = v.model->trust_level(who.nbh, h.trust_base, origin - h.trust_week);
   each_process(
-      v, who, h, origin, trust,
+      v, who, h, origin, trust, 1.0,
       [&](std::uint32_t bit, double p, double log_stay) {
         linear -= log_stay;
         entries[count++] = {bit, p, nullptr, 0};
@@ -729,13 +769,6 @@ void schedule(const WeekView& v, const Who& who, Household& h, std::uint16_t& wa
   wake = static_cast<std::uint16_t>(std::min({next.week, deterministic, static_cast<int>(kNever)}));
 }
 
-// As reschedule(.., from), but the race is drawn when the household wakes in week `from`
-// (due::kRaceAtWake), where it is usually not needed: a coach client is decided afresh again.
-void reschedule_at_wake(Household& h, std::uint16_t& wake, int from) {
-  h.origin = h.contact_origin = static_cast<std::uint16_t>(from);
-  h.due = due::kRaceAtWake;
-  wake = static_cast<std::uint16_t>(from);
-}
 }  // namespace
 
 void start_coach_contact(const WeekView& v, const Who& who, Household& h, std::uint16_t& wake, int week) {
@@ -787,12 +820,6 @@ void admit_to_coach(const WeekView& v, const Who& who, Household& h, WeekTally& 
 void step_household(const WeekView& v, const Who& who, Household& h, std::uint16_t& wake, WeekTally& t) {
   const Model& m = *v.model;
   const int w = v.week;
-  if (h.due & due::kRaceAtWake) {
-    // Its race from this week, left to now (due::kRaceAtWake): the week it was last stepped would have drawn
-    // exactly this. Nothing this week: it sleeps on, not stepped.
-    schedule(v, who, h, wake, w);
-    if (wake != w) return;
-  }
   ++t.stepped;
   // Its contribution to the measures, taken out and put back below as it is after the week. It was counted
   // with its trust of last week: where trust matters its level cannot have changed since it was last
@@ -806,7 +833,11 @@ void step_household(const WeekView& v, const Who& who, Household& h, std::uint16
   // the old one.
   std::uint32_t due = h.due;
   const bool afresh = (due & due::kDueNow) != 0 || trust_moved;
-  if (afresh) due = due_this_week(v, who, h, w, trust_now);
+  if (afresh) {
+    due = due_this_week(v, who, h, w, trust_now);
+  } else if (h.coach() == CoachStatus::Active) {
+    due = thin_coach_candidates(v, who, h, due);
+  }
   const WeekStart start{h.rung, h.active_count, h.active_mask(), h.coach(), trust_now};
   const bool coached = start.coach == CoachStatus::Active;
 
@@ -833,11 +864,7 @@ void step_household(const WeekView& v, const Who& who, Household& h, std::uint16
   // Until when it sleeps. Decided afresh this week, or changed, its clocks count from next week; otherwise
   // they count on from their origin (the race had not reached this week: only the coach contact or a
   // deterministic event happened).
-  if (changed || afresh) {
-    // A coach client's race is drawn when it wakes next week (due::kRaceAtWake).
-    if (h.coach() == CoachStatus::Active) return reschedule_at_wake(h, wake, w + 1);
-    return reschedule(v, who, h, wake, w + 1);
-  }
+  if (changed || afresh) return reschedule(v, who, h, wake, w + 1);
   if (due & due::bit(due::kCoachContact)) h.contact_origin = static_cast<std::uint16_t>(w + 1);
   schedule(v, who, h, wake, w + 1);
 }

@@ -11,8 +11,9 @@
 // whose root gives the first week anything fires, and a few more uniforms which processes fire then), and it
 // sleeps until that week or its next deterministic event, whichever comes first. That is the same process as
 // drawing every process every week (docs/model.md, Appendix A), at a fraction of the cost: most households
-// have nothing happen in most weeks. A change of the coach's effectiveness wakes its clients afresh; so a
-// coach client's race, usually not needed, is drawn only when it next wakes (due::kRaceAtWake).
+// have nothing happen in most weeks. A coach client's processes that depend on its team's effectiveness
+// (which moves with the caseload week by week) race at their bound, and a candidate is carried out with the
+// ratio of its probability this week to the bound's: so a change of effectiveness wakes nobody.
 #pragma once
 
 #include <array>

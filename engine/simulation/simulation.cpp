@@ -292,7 +292,7 @@ class Run {
         apply_phase(w, true);
       }
     }
-    update_effectiveness(w, policy);
+    update_effectiveness(policy);
     // The week's cost of open cases, for every case in treatment and every duplicate case at its start:
     // booked here from the counts, so a household in a long treatment need not wake every week.
     if (policy) {
@@ -364,19 +364,15 @@ class Run {
     }
   }
 
-  // The teams' effectiveness this week, from their caseloads. A team whose effectiveness changed wakes its
-  // clients afresh: their chances of being noticed, solved and activated changed with it.
-  void update_effectiveness(int w, bool policy) {
+  // The teams' effectiveness this week, from their caseloads. It wakes nobody: a coach client's race draws
+  // what depends on it at its bound and carries a candidate out with this week's (thin_coach_candidates).
+  void update_effectiveness(bool policy) {
     const Coaches& c = s_->coaches;
     for (int t = 0; t < n_teams_; ++t) {
       double eff = 1.0;
       if (policy && c.enabled && teams_[t].fte > 0 && c.caseload_norm_per_fte > 0) {
         double ratio = teams_[t].caseload / teams_[t].fte / c.caseload_norm_per_fte;
         if (ratio > 1.0) eff = std::max(c.min_effectiveness, 1.0 - c.overload_slope * (ratio - 1.0));
-      }
-      if (eff != team_views_[t].effectiveness) {
-        for (std::uint32_t id = team_first_[t]; id < team_first_[t + 1]; ++id)
-          if (households_[id].coach() == CoachStatus::Active) wake_afresh(households_[id], wake_[id], w);
       }
       team_views_[t].effectiveness = eff;
       team_views_[t].room = teams_[t].caseload + teams_[t].waiting < teams_[t].cap;
