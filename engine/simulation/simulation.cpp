@@ -374,6 +374,8 @@ class Run {
         double ratio = teams_[t].caseload / teams_[t].fte / c.caseload_norm_per_fte;
         if (ratio > 1.0) eff = std::max(c.min_effectiveness, 1.0 - c.overload_slope * (ratio - 1.0));
       }
+      // The races of its clients draw at effectiveness 1 and thin to this: it must not exceed it.
+      WIJKSIM_CHECK(eff >= 0.0 && eff <= 1.0, "team {} has effectiveness {} outside 0..1", t, eff);
       team_views_[t].effectiveness = eff;
       team_views_[t].room = teams_[t].caseload + teams_[t].waiting < teams_[t].cap;
     }
