@@ -336,25 +336,32 @@ class Run {
     if (req_.traced < static_cast<std::uint32_t>(n_)) trace_state(w);
   }
 
+  // Starts fetching household id's state (a household may straddle two cache lines: both). The households
+  // a week touches are few and scattered (those awake, those a referral reaches, those admitted from a
+  // waiting list), so memory latency, not work, would dominate: each loop over them fetches kFetchAhead
+  // households ahead (without it, the first read of a household was half of the arrivals' and of the
+  // admissions' time).
+  static constexpr std::size_t kFetchAhead = 4;
+  void prefetch_household(std::uint32_t id) const {
+    const char* h = reinterpret_cast<const char*>(&households_[id]);
+    __builtin_prefetch(h);
+    __builtin_prefetch(h + sizeof(Household) - 1);
+  }
+
   void step_chunk(const WeekView& v, int c) {
     WeekTally& t = tallies_[c];
     t.reset(n_teams_);
     const int begin = c * kChunkHouseholds;
     const int end = std::min(n_, begin + kChunkHouseholds);
-    // Which households have something to do (the rest sleep), then step them, fetching each household's
-    // line a few steps ahead: they are few and scattered, so memory latency, not work, would dominate.
+    // Which households have something to do (the rest sleep), then step them, each fetched a few steps ahead
+    // (prefetch_household).
     std::array<std::uint32_t, kChunkHouseholds> awake;
     const int n_awake =
         find_awake(wake_.data(), begin, end, static_cast<std::uint16_t>(v.week), awake.data());
-    constexpr int kAhead = 4;
+    constexpr int kAhead = static_cast<int>(kFetchAhead);
     Who who = v.who(static_cast<std::uint32_t>(begin));
     for (int i = 0; i < n_awake; ++i) {
-      if (i + kAhead < n_awake) {  // a household may straddle two cache lines: fetch both
-        const char* ahead =
-            reinterpret_cast<const char*>(&households_[awake[static_cast<std::size_t>(i + kAhead)]]);
-        __builtin_prefetch(ahead);
-        __builtin_prefetch(ahead + sizeof(Household) - 1);
-      }
+      if (i + kAhead < n_awake) prefetch_household(awake[static_cast<std::size_t>(i + kAhead)]);
       const std::uint32_t id = awake[static_cast<std::size_t>(i)];
       v.move_to(who, id);
       step_household(v, who, households_[id], wake_[id], t);
@@ -387,7 +394,10 @@ class Run {
     for (WeekTally& t : tallies_) absorb(t, v.week, policy);
     std::vector<Arrival>& due = calendar_[static_cast<std::size_t>(v.week) % calendar_.size()];
     std::sort(due.begin(), due.end());
-    for (const Arrival& a : due) arrive(v, a, households_[a.household], driver_);
+    for (std::size_t i = 0; i < due.size(); ++i) {
+      if (i + kFetchAhead < due.size()) prefetch_household(due[i + kFetchAhead].household);
+      arrive(v, due[i], households_[due[i].household], driver_);
+    }
     due.clear();
     absorb(driver_, v.week, policy);
     driver_.reset(n_teams_);
@@ -442,6 +452,8 @@ class Run {
       for (int cls = 0; cls < 2; ++cls) {
         WaitingList<AgencyQueueEntry>& list = lists_[static_cast<std::size_t>(a) * 2 + cls];
         while (in_treatment_[a] < capacity_[a] && !list.empty()) {
+          if (const AgencyQueueEntry* ahead = list.behind_front(kFetchAhead))
+            prefetch_household(ahead->household);
           AgencyQueueEntry e = list.front();
           list.pop();
           Household& h = households_[e.household];
@@ -477,6 +489,8 @@ class Run {
       if (pace > 0 && v.coaches_on)
         team.intake_credit = std::min(team.intake_credit + team.fte * pace, 2 * team.fte * pace + 1);
       while (team.caseload < team.cap && !team.queue.empty() && (pace <= 0 || team.intake_credit >= 1)) {
+        if (const CoachQueueEntry* ahead = team.queue.behind_front(kFetchAhead))
+          prefetch_household(ahead->household);
         CoachQueueEntry e = team.queue.front();
         team.queue.pop();
         Household& h = households_[e.household];

@@ -15,6 +15,10 @@ class WaitingList {
   void push(const Entry& e) { entries_.push_back(e); }
   bool empty() const { return head_ == entries_.size(); }
   const Entry& front() const { return entries_[head_]; }
+  // The entry k places behind the front (stale ones included), or null past the end: to fetch ahead.
+  const Entry* behind_front(std::size_t k) const {
+    return head_ + k < entries_.size() ? &entries_[head_ + k] : nullptr;
+  }
   void pop() {
     ++head_;
     // Reclaim the consumed prefix now and then, so the list never grows beyond twice its live size.
