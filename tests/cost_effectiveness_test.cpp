@@ -7,20 +7,12 @@
 #include <string>
 #include <vector>
 
+#include "standard_normal.h"
 #include "wijksim/analysis/cost_effectiveness.h"
 #include "wijksim/core/error.h"
 #include "wijksim/report/economic_text.h"
 
 using namespace wijksim;
-
-namespace {
-double normal_cdf(double x) {
-  return 0.5 * std::erfc(-x / std::sqrt(2.0));
-}
-double normal_pdf(double x) {
-  return std::exp(-0.5 * x * x) / std::sqrt(2.0 * std::numbers::pi);
-}
-}  // namespace
 
 TEST_CASE("ICER and quadrant on hand-made increments", "[economics]") {
   // NE: 1,000 more for 0.5 more: 1000 / 0.5 = 2,000 per unit. A swapped ratio would give 0.0005.

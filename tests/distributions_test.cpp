@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "standard_normal.h"
 #include "wijksim/core/error.h"
 #include "wijksim/scenario/distributions.h"
 #include "wijksim/scenario/parameter_reader.h"
@@ -23,10 +24,6 @@ namespace {
 constexpr int kDraws = 200000;
 constexpr std::uint64_t kSeed = 20240101;
 constexpr std::uint32_t kEntity = 12345;
-
-double normal_cdf(double x) {
-  return 0.5 * std::erfc(-x / std::sqrt(2.0));
-}
 
 struct SampleStats {
   double mean = 0;

@@ -8,18 +8,13 @@
 #include <random>
 #include <vector>
 
+#include "standard_normal.h"
 #include "wijksim/analysis/evppi.h"
 
 using namespace wijksim;
 
 namespace {
 
-double normal_cdf(double x) {
-  return 0.5 * std::erfc(-x / std::sqrt(2.0));
-}
-double normal_pdf(double x) {
-  return std::exp(-0.5 * x * x) / std::sqrt(2.0 * std::numbers::pi);
-}
 // E[max(0, Y)] - max(0, mu) for Y ~ N(mu, s^2).
 double expected_gain(double mu, double s) {
   return mu * normal_cdf(mu / s) + s * normal_pdf(mu / s) - std::max(0.0, mu);

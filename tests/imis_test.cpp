@@ -6,6 +6,7 @@
 #include <numeric>
 #include <vector>
 
+#include "standard_normal.h"
 #include "wijksim/analysis/calibration.h"
 #include "wijksim/analysis/imis.h"
 #include "wijksim/core/random_streams.h"
@@ -14,13 +15,6 @@
 using namespace wijksim;
 
 namespace {
-
-double normal_pdf(double z) {
-  return std::exp(-0.5 * z * z) / std::sqrt(2 * std::numbers::pi);
-}
-double normal_cdf(double z) {
-  return 0.5 * std::erfc(-z / std::sqrt(2.0));
-}
 
 // Independent uniform priors on [lo[i], hi[i]], drawn like calibrate draws them.
 ImisPrior uniform_prior(std::vector<double> lo, std::vector<double> hi, std::uint64_t seed) {

@@ -104,19 +104,19 @@ Design design(const std::vector<std::vector<double>>& inputs, const std::vector<
   return d;
 }
 
-struct Fit {
+struct RegressionFit {
   VectorXd beta, fitted;
   MatrixXd covariance;  // sigma^2 (X'X + S)^-1, the coefficients' posterior
   double lambda = 0, edf = 0, sigma2 = 0;
 };
 
 // Penalised least squares of y on the design, the smoothing parameter chosen by GCV on a grid.
-Fit fit(const Design& d, const VectorXd& y) {
+RegressionFit fit(const Design& d, const VectorXd& y) {
   const auto n = static_cast<double>(y.size());
   const VectorXd Xty = d.X.transpose() * y;
   // The grid is relative to the scale of X'X against the penalty, so it does not depend on units.
   const double scale = d.wiggle.trace() > 0 ? d.XtX.trace() / d.wiggle.trace() : 1.0;
-  Fit best;
+  RegressionFit best;
   double best_gcv = std::numeric_limits<double>::infinity();
   for (double e = -6; e <= 4 + 1e-9; e += 0.25) {
     const double lambda = scale * std::pow(10.0, e);
@@ -203,7 +203,7 @@ SmoothFit smooth(const std::vector<std::vector<double>>& x, const std::vector<do
   std::vector<std::size_t> columns(x.empty() ? 0 : x.front().size());
   std::iota(columns.begin(), columns.end(), std::size_t{0});
   const Design d = design(x, columns);
-  const Fit f = fit(d, Eigen::Map<const VectorXd>(y.data(), static_cast<Eigen::Index>(y.size())));
+  const RegressionFit f = fit(d, Eigen::Map<const VectorXd>(y.data(), static_cast<Eigen::Index>(y.size())));
   SmoothFit out;
   out.fitted.assign(f.fitted.data(), f.fitted.data() + f.fitted.size());
   out.edf = f.edf;
@@ -222,7 +222,7 @@ EvppiEstimate evppi(const EvppiInput& in, const std::vector<std::size_t>& column
   check(in);
   const std::size_t options = in.delta_cost.front().size();
   const Design d = design(in.inputs, columns);
-  std::vector<Fit> cost, effect;
+  std::vector<RegressionFit> cost, effect;
   std::vector<VectorXd> fitted;
   EvppiEstimate out;
   const std::vector<VectorXd> inb = net_benefit(in);

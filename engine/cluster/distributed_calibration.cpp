@@ -17,7 +17,7 @@ namespace wijksim::cluster {
 namespace {
 
 // Outside the farm's tags (1..7) and the distributed study's (100, 101).
-enum Tag : int { kHello = 200, kBatch = 201, kEnd = 202 };
+enum CalibrationTag : int { kCalibrationHello = 200, kBatch = 201, kEnd = 202 };
 
 using Candidates = std::vector<ImisCandidate>;
 
@@ -165,7 +165,7 @@ CalibrationCoordinator::~CalibrationCoordinator() {
   try {
     Messenger& m = *m_;
     if (!agreed_)
-      for (int r = 1; r < size(); ++r) wait_for(m, kHello);
+      for (int r = 1; r < size(); ++r) wait_for(m, kCalibrationHello);
     for (int r = 1; r < size(); ++r) m.send(r, kEnd, {});
     flush(m);
   } catch (...) {
@@ -178,7 +178,7 @@ void CalibrationCoordinator::agree(const CalibrationPlan& plan) {
   if (!m_) return;
   Messenger& m = *m_;
   const std::uint64_t mine = fingerprint(plan);
-  const std::string differ = ranks_that_differ(m, kHello, mine);
+  const std::string differ = ranks_that_differ(m, kCalibrationHello, mine);
   agreed_ = true;
   if (!differ.empty())
     throw Error(fmt::format(
@@ -232,7 +232,7 @@ void serve_calibration(Messenger& m, const std::function<CalibrationPlan()>& pla
   }
   ByteWriter hello;
   hello.put<std::uint64_t>(planned ? fingerprint(*planned) : 0);
-  m.send(0, kHello, hello.take());
+  m.send(0, kCalibrationHello, hello.take());
   for (;;) {
     Message msg = wait_for_any(m);
     if (msg.tag == kEnd) break;

@@ -15,7 +15,7 @@ namespace wijksim::cluster {
 namespace {
 
 // Before the farm: each worker says what it planned, rank 0 says whether the study starts.
-enum Tag : int { kHello = 100, kStart = 101 };
+enum StudyTag : int { kStudyHello = 100, kStart = 101 };
 
 // What every computing rank does with a unit: simulate it (StudyUnits, the warm-ups built once per rank).
 PrepareCompute prepare_units(const Study& study) {
@@ -97,7 +97,7 @@ StudyCoordinator::~StudyCoordinator() {
   try {
     Messenger& m = world_.messenger();
     if (!agreed_)
-      for (int r = 1; r < world_.size(); ++r) wait_for(m, kHello);
+      for (int r = 1; r < world_.size(); ++r) wait_for(m, kStudyHello);
     for (int r = 1; r < world_.size(); ++r) m.send(r, kStart, Bytes{std::byte{0}});
     flush(m);
   } catch (...) {
@@ -109,7 +109,7 @@ void StudyCoordinator::agree(const Study& study) {
   if (world_.size() == 1) return;
   Messenger& m = world_.messenger();
   const std::uint64_t mine = fingerprint(study);
-  const std::string differ = ranks_that_differ(m, kHello, mine);
+  const std::string differ = ranks_that_differ(m, kStudyHello, mine);
   agreed_ = true;
   if (!differ.empty())
     throw Error(fmt::format(
@@ -150,7 +150,7 @@ void serve_study(World& world, const std::function<Study()>& plan) {
   }
   ByteWriter hello;
   hello.put<std::uint64_t>(study ? fingerprint(*study) : 0);
-  m.send(0, kHello, hello.take());
+  m.send(0, kStudyHello, hello.take());
   const Message start = wait_for(m, kStart);
   if (start.bytes.empty() || start.bytes[0] == std::byte{0} || !study) {
     flush(m);

@@ -428,7 +428,6 @@ std::string json_text(const json& j) {
 namespace {
 
 constexpr auto& member = json_member;
-constexpr auto& text_of = json_text;
 
 double number_of(const json& j) {
   return j.is_number() ? j.get<double>() : kNaN;
@@ -442,7 +441,7 @@ T integer_of(const json& j) {
 
 Cell cell_from_json(const json& j) {
   if (j.is_null()) return Cell::empty();
-  if (j.contains("text")) return Cell::of_text(text_of(member(j, "text")));
+  if (j.contains("text")) return Cell::of_text(json_text(member(j, "text")));
   Stat s;
   s.mean = number_of(member(j, "mean"));
   s.sd = number_of(member(j, "sd"));
@@ -450,8 +449,8 @@ Cell cell_from_json(const json& j) {
   s.lo = number_of(member(j, "lo"));
   s.hi = number_of(member(j, "hi"));
   s.n = integer_of<int>(member(j, "n"));
-  Cell c = Cell::of(s, unit_from_string(text_of(member(j, "unit"))));
-  c.counted = text_of(member(j, "counted"));
+  Cell c = Cell::of(s, unit_from_string(json_text(member(j, "unit"))));
+  c.counted = json_text(member(j, "counted"));
   c.ends = member(j, "ends").is_boolean() && member(j, "ends").get<bool>();
   return c;
 }
@@ -459,15 +458,15 @@ Cell cell_from_json(const json& j) {
 Report report_from_json(const std::string& text) {
   const json j = json::parse(text);
   Report r;
-  r.version = text_of(member(j, "wijksim"));
-  r.command = text_of(member(j, "command"));
-  r.interval = text_of(member(j, "interval"));
+  r.version = json_text(member(j, "wijksim"));
+  r.command = json_text(member(j, "command"));
+  r.interval = json_text(member(j, "interval"));
   for (const json& o : member(j, "scenarios")) {
     ScenarioRef s;
-    s.name = text_of(member(o, "name"));
-    s.file = text_of(member(o, "file"));
-    s.hash = text_of(member(o, "hash"));
-    s.comparator = text_of(member(o, "comparator"));
+    s.name = json_text(member(o, "name"));
+    s.file = json_text(member(o, "file"));
+    s.hash = json_text(member(o, "hash"));
+    s.comparator = json_text(member(o, "comparator"));
     s.seed = integer_of<std::uint64_t>(member(o, "seed"));
     s.first_replication = integer_of<std::uint32_t>(member(o, "first_replication"));
     s.replications = integer_of<std::uint32_t>(member(o, "replications"));
@@ -476,16 +475,16 @@ Report report_from_json(const std::string& text) {
   }
   for (const json& o : member(j, "tables")) {
     Table t;
-    t.id = text_of(member(o, "id"));
-    t.title = text_of(member(o, "title"));
-    t.scenario = text_of(member(o, "scenario"));
-    t.comparator = text_of(member(o, "comparator"));
-    t.note = text_of(member(o, "note"));
+    t.id = json_text(member(o, "id"));
+    t.title = json_text(member(o, "title"));
+    t.scenario = json_text(member(o, "scenario"));
+    t.comparator = json_text(member(o, "comparator"));
+    t.note = json_text(member(o, "note"));
     for (const json& c : member(o, "columns"))
-      t.columns.push_back({text_of(member(c, "key")), text_of(member(c, "label"))});
+      t.columns.push_back({json_text(member(c, "key")), json_text(member(c, "label"))});
     for (const json& row : member(o, "rows")) {
-      Row x{text_of(member(row, "key")),
-            text_of(member(row, "label")),
+      Row x{json_text(member(row, "key")),
+            json_text(member(row, "label")),
             {},
             integer_of<int>(member(row, "indent"))};
       for (const Column& c : t.columns)

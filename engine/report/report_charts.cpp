@@ -32,15 +32,8 @@ bool any_interval(const json& rows) {
 
 static_assert(kSeriesBlockWeeks % 2 == 0, "a block's middle must fall between two weeks (see when())");
 
-constexpr int kWidth = 620;  // plot area of a single chart (px); the page scales it down when printed
 constexpr int kHeight = 260;
 constexpr const char* kEnDash = "\u2013";
-
-// Axis labels in euros: whole euros with Dutch grouping, millions as "€ 4,9 mln" so labels stay short.
-// `format` uses the page's number locale (',' decimal, '.' thousands), set by html_report.
-constexpr const char* kEuroLabels =
-    "abs(datum.value) >= 1000000 ? '\u20AC ' + format(datum.value / 1000000, ',.1~f') + ' mln' : "
-    "'\u20AC ' + format(datum.value, ',.0f')";
 
 json axis_of(Axis a) {
   switch (a) {
@@ -229,7 +222,7 @@ json over_time(const std::vector<Line>& lines, const std::string& y_title, Axis 
   json layers = rule_layers(rules, years);
   for (json& l : time_layers(styles_of(lines), y_title, axis, years, zero, any_interval(rows)))
     layers.push_back(std::move(l));
-  return {{"data", {{"values", rows}}}, {"width", kWidth}, {"height", kHeight}, {"layer", layers}};
+  return {{"data", {{"values", rows}}}, {"width", kChartWidth}, {"height", kHeight}, {"layer", layers}};
 }
 
 json over_time_panels(const std::vector<Panel>& panels, const std::string& y_title, Axis axis, int years,
@@ -245,7 +238,7 @@ json over_time_panels(const std::vector<Panel>& panels, const std::string& y_tit
         styles.push_back(l.style);
     }
   }
-  const int width = (kWidth + 80) / columns - 80;
+  const int width = (kChartWidth + 80) / columns - 80;
   return {{"data", {{"values", rows}}},
           {"facet",
            {{"field", "panel"},
@@ -268,7 +261,7 @@ json over_time_stacked(const std::vector<Stacked>& stack, int years) {
     for (const Line& l : s.lines) add_rows(l, s.axis, "", rows);
     charts.push_back(
         {{"data", {{"values", rows}}},
-         {"width", kWidth},
+         {"width", kChartWidth},
          {"height", 170},
          {"layer", time_layers(styles_of(s.lines), s.y_title, s.axis, years, true, any_interval(rows))}});
   }
@@ -316,8 +309,8 @@ json grouped_bars(const std::vector<BarPanel>& panels, const std::vector<std::st
                         {"y", y_of("lo", y_title, axis, true)},
                         {"y2", {{"field", "hi"}}}}}});
   if (panels.size() == 1)
-    return {{"data", {{"values", rows}}}, {"width", kWidth}, {"height", kHeight}, {"layer", layers}};
-  const int width = (kWidth + 90) / columns - 90;
+    return {{"data", {{"values", rows}}}, {"width", kChartWidth}, {"height", kHeight}, {"layer", layers}};
+  const int width = (kChartWidth + 90) / columns - 90;
   return {{"data", {{"values", rows}}},
           {"facet",
            {{"field", "panel"},
@@ -374,8 +367,10 @@ json who_pays(const std::vector<PayerDifference>& payers, const std::string& x_t
          {"mark", {{"type", "rule"}, {"color", kBlack}}},
          {"encoding",
           {{"y", y}, {"x", {{"field", "lo"}, {"type", "quantitative"}}}, {"x2", {{"field", "hi"}}}}}});
-  return {
-      {"data", {{"values", rows}}}, {"width", kWidth - 60}, {"height", {{"step", 34}}}, {"layer", layers}};
+  return {{"data", {{"values", rows}}},
+          {"width", kChartWidth - 60},
+          {"height", {{"step", 34}}},
+          {"layer", layers}};
 }
 
 json payback(const std::vector<YearValue>& cumulative, int break_even_year, const std::string& y_title) {
@@ -439,7 +434,7 @@ json payback(const std::vector<YearValue>& cumulative, int break_even_year, cons
   // The band and whiskers (the first two) only where there are intervals.
   for (std::size_t i = any_interval(rows) ? 0 : 2; i < data_layers.size(); ++i)
     layers.push_back(data_layers[i]);
-  return {{"data", {{"values", rows}}}, {"width", kWidth}, {"height", kHeight}, {"layer", layers}};
+  return {{"data", {{"values", rows}}}, {"width", kChartWidth}, {"height", kHeight}, {"layer", layers}};
 }
 
 json ce_plane(const std::vector<PlanePoint>& points, double mean_effect, double mean_cost,
@@ -519,7 +514,7 @@ json ce_plane(const std::vector<PlanePoint>& points, double mean_effect, double 
   layers.push_back({{"data", {{"values", json::array({mean_row})}}},
                     {"mark", {{"type", "text"}, {"align", "left"}, {"dx", 9}, {"fontWeight", "bold"}}},
                     {"encoding", {{"x", x}, {"y", y}, {"text", {{"value", "mean"}}}}}});
-  return {{"width", kWidth - 120}, {"height", 360}, {"layer", layers}};
+  return {{"width", kChartWidth - 120}, {"height", 360}, {"layer", layers}};
 }
 
 json acceptability(const std::vector<std::pair<Style, std::vector<CurvePoint>>>& options,
@@ -569,7 +564,7 @@ json acceptability(const std::vector<std::pair<Style, std::vector<CurvePoint>>>&
                         {"y", {{"value", 4}}},
                         {"text", {{"value", "threshold " + format_euros(willingness_to_pay)}}}}}});
   }
-  return {{"data", {{"values", rows}}}, {"width", kWidth}, {"height", kHeight}, {"layer", layers}};
+  return {{"data", {{"values", rows}}}, {"width", kChartWidth}, {"height", kHeight}, {"layer", layers}};
 }
 
 }  // namespace wijksim::charts

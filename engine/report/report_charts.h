@@ -29,6 +29,15 @@ inline constexpr const char* kVermillion = "#D55E00";
 inline constexpr const char* kPurple = "#CC79A7";
 inline constexpr const char* kBlack = "#000000";
 
+// Plot area of a single chart (px); the page scales it down when printed.
+inline constexpr int kChartWidth = 620;
+
+// Axis labels in euros: whole euros with Dutch grouping, millions as "€ 4,9 mln" so labels stay short.
+// `format` uses the page's number locale (',' decimal, '.' thousands), set by html_report.
+inline constexpr const char* kEuroLabels =
+    "abs(datum.value) >= 1000000 ? '\u20AC ' + format(datum.value / 1000000, ',.1~f') + ' mln' : "
+    "'\u20AC ' + format(datum.value, ',.0f')";
+
 // How a scenario (or another series) is drawn: its legend name, colour and line style.
 struct Style {
   std::string name;

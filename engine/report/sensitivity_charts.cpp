@@ -6,13 +6,6 @@
 namespace wijksim::charts {
 namespace {
 
-constexpr int kWidth = 620;
-
-// Axis labels in euros, as report_charts.cpp writes them.
-constexpr const char* kEuroLabels =
-    "abs(datum.value) >= 1000000 ? '\u20AC ' + format(datum.value / 1000000, ',.1~f') + ' mln' : "
-    "'\u20AC ' + format(datum.value, ',.0f')";
-
 json axis(Axis a) {
   switch (a) {
     case Axis::Share:
@@ -103,7 +96,7 @@ json tornado(const std::vector<TornadoRow>& rows, double base, const std::string
                     {"mark", {{"type", "rule"}, {"color", kBlack}, {"strokeWidth", 1.5}}},
                     {"encoding", {{"x", {{"datum", base}}}}}};
   return {{"data", {{"values", data}}},
-          {"width", kWidth - 120},
+          {"width", kChartWidth - 120},
           {"height", {{"step", 26}}},
           {"layer", json::array({bars, base_rule})}};
 }
@@ -130,7 +123,7 @@ json preferred_map(const std::vector<GridCell>& cells, const std::vector<std::st
   json text = {{"mark", {{"type", "text"}, {"fontSize", 10}, {"color", "#ffffff"}}},
                {"encoding", {{"x", x}, {"y", y}, {"text", {{"field", "option"}}}}}};
   return {{"data", {{"values", data}}},
-          {"width", kWidth - 120},
+          {"width", kChartWidth - 120},
           {"height", {{"step", 34}}},
           {"layer", json::array({rect, text})}};
 }
@@ -183,7 +176,8 @@ json value_map(const std::vector<GridCell>& cells, const std::vector<std::string
       {"data", {{"values", data}}},
       {"facet", {{"field", "panel"}, {"type", "nominal"}, {"title", nullptr}, {"sort", order_of(panels)}}},
       {"columns", 1},
-      {"spec", {{"width", kWidth - 140}, {"height", {{"step", 30}}}, {"layer", json::array({rect, text})}}},
+      {"spec",
+       {{"width", kChartWidth - 140}, {"height", {{"step", 30}}}, {"layer", json::array({rect, text})}}},
       {"resolve", {{"scale", {{"color", "shared"}}}}}};
 }
 
@@ -213,7 +207,8 @@ json planning_curves(const std::vector<CurvePanel>& panels, const std::string& y
       layers.push_back({{"data", {{"values", json::array({json::object()})}}},
                         {"mark", {{"type", "rule"}, {"color", kGreen}, {"strokeWidth", 2}}},
                         {"encoding", {{"x", {{"datum", p.threshold}}}}}});
-    out.push_back({{"data", {{"values", data}}}, {"width", kWidth - 40}, {"height", 200}, {"layer", layers}});
+    out.push_back(
+        {{"data", {{"values", data}}}, {"width", kChartWidth - 40}, {"height", 200}, {"layer", layers}});
   }
   return {{"vconcat", out}, {"spacing", 24}};
 }
@@ -250,8 +245,10 @@ json value_bars(const std::vector<ValueBar>& bars, const std::string& x_title) {
         {"encoding",
          {{"y", y}, {"x", {{"field", "lo"}, {"type", "quantitative"}}}, {"x2", {{"field", "hi"}}}}}},
        zero("x")});
-  return {
-      {"data", {{"values", data}}}, {"width", kWidth - 120}, {"height", {{"step", 24}}}, {"layer", layers}};
+  return {{"data", {{"values", data}}},
+          {"width", kChartWidth - 120},
+          {"height", {{"step", 24}}},
+          {"layer", layers}};
 }
 
 json band_lines(const std::vector<BandLine>& lines, const std::string& x_title, const std::string& y_title,
@@ -290,7 +287,7 @@ json band_lines(const std::vector<BandLine>& lines, const std::string& x_title, 
     layers.push_back({{"data", {{"values", json::array({json::object()})}}},
                       {"mark", {{"type", "rule"}, {"color", kBlack}, {"strokeDash", {4, 3}}}},
                       {"encoding", {{"x", {{"datum", vertical}}}}}});
-  return {{"data", {{"values", data}}}, {"width", kWidth}, {"height", 240}, {"layer", layers}};
+  return {{"data", {{"values", data}}}, {"width", kChartWidth}, {"height", 240}, {"layer", layers}};
 }
 
 json frontier(const std::vector<FrontierPoint>& points, const std::vector<Style>& options,
@@ -327,7 +324,7 @@ json frontier(const std::vector<FrontierPoint>& points, const std::vector<Style>
     layers.push_back({{"data", {{"values", json::array({json::object()})}}},
                       {"mark", {{"type", "rule"}, {"color", kBlack}, {"strokeDash", {4, 3}}}},
                       {"encoding", {{"x", {{"datum", willingness_to_pay}}}}}});
-  return {{"data", {{"values", data}}}, {"width", kWidth}, {"height", 240}, {"layer", layers}};
+  return {{"data", {{"values", data}}}, {"width", kChartWidth}, {"height", 240}, {"layer", layers}};
 }
 
 }  // namespace wijksim::charts

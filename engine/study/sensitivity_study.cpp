@@ -496,11 +496,13 @@ void value_of_information(const Study& study, const DecisionGroup& g, const Sens
     if (std::count_if(keys.begin(), keys.end(), in_section) < 2) continue;
     add(section + ".*", EvppiRow::Kind::Section, columns_where(in_section));
   }
-  for (const auto& [name, members] : o.groups) {
-    const auto in_group = [&](const std::string& x) {
+  for (const auto& group : o.groups) {
+    // A pair, not a structured binding: clang before 16 cannot capture a binding in a lambda.
+    const std::vector<std::string>& members = group.second;
+    const auto in_group = [&members](const std::string& x) {
       return std::find(members.begin(), members.end(), x) != members.end();
     };
-    add(name, EvppiRow::Kind::Group, columns_where(in_group));
+    add(group.first, EvppiRow::Kind::Group, columns_where(in_group));
   }
   std::vector<std::size_t> all(inputs.keys.size());
   for (std::size_t c = 0; c < all.size(); ++c) all[c] = c;
