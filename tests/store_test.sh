@@ -385,6 +385,25 @@ else
 fi
 fi
 
+# Too few open files allowed (`ulimit -n`): the first run into a new store fails with exit 3 and names the
+# limit, and leaves nothing under the store's name nor beside it. SQLite's own creation left a 0-byte store
+# under `ulimit -n 4` and a store with a log beside it under 5; the store is now made under a name of its
+# own and linked to its name when whole. Both limits fail while the store is made; 6 gets past it.
+for n in 4 5; do
+  # Only standard input, output and error open (ctest leaves others open to its tests), then the limit.
+  (for fd in $(ls /proc/$BASHPID/fd); do [ "$fd" -gt 2 ] && eval "exec $fd>&-"; done
+   ulimit -n $n; exec "$wijksim" run short-baseline.yaml -r 1 -y 1 --store "fd$n.db") >/dev/null 2>fd.err
+  code=$?
+  left=$(ls -a | grep "^fd$n\.db" | tr '\n' ' ')
+  if grep -q "Sanitizer\|runtime error" fd.err; then
+    echo "skipped: ulimit -n $n (the sanitizer's own work needs more files: $(head -c 100 fd.err))"
+  elif [ "$code" -eq 3 ] && grep -q "ulimit -n" fd.err && [ -z "$left" ]; then
+    echo "ok: ulimit -n $n: exit 3, the limit named, no file left"
+  else
+    say_fail "ulimit -n $n: exit $code, left [$left]: $(cat fd.err)"
+  fi
+done
+
 # Resuming with other options is refused, with the reason, before anything runs.
 "$wijksim" compare short-pilot.yaml -r 1 -y 2 --draws 31 --output full.db --resume 1 >/dev/null 2>other.err
 code=$?

@@ -2,6 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <cerrno>
+#include <cstring>
+
 namespace wijksim {
 
 std::size_t utf8_length(std::string_view s, std::size_t i) {
@@ -81,6 +84,13 @@ static std::string join_diagnostics(const std::vector<Diagnostic>& ds) {
 
 InputError::InputError(std::vector<Diagnostic> diagnostics)
     : Error(join_diagnostics(diagnostics)), diagnostics_(std::move(diagnostics)) {}
+
+std::string system_reason(int err) {
+  // Outside attack 9: under `ulimit -n 4` this was said as a directory that is not writable.
+  if (err == EMFILE || err == ENFILE)
+    return "too many open files (the limit of open files, `ulimit -n`, is too low)";
+  return std::strerror(err);
+}
 
 void internal_failure(const char* file, int line, const char* condition, const std::string& what) {
   throw InternalError(

@@ -64,6 +64,10 @@ class InternalError : public Error {
   using Error::Error;
 };
 
+// An operating-system error (errno) said for a person: strerror's words, and for too many open files what
+// to change.
+std::string system_reason(int err);
+
 [[noreturn]] void internal_failure(const char* file, int line, const char* condition,
                                    const std::string& what);
 

@@ -261,25 +261,25 @@ void check_store_path(const std::string& path, const std::string& option, const 
   if (path.empty()) refuse(path, option, "an empty name: name the results store's file");
   // SQLite keeps files beside the store under its name and a suffix (store_files: "-journal" is the longest):
   // each must be a name the file system takes (at most 255 bytes).
-  constexpr std::size_t kNameMax = 255, kLongestSuffix = 8;
-  if (const std::string name = fs::path(path).filename().string(); name.size() + kLongestSuffix > kNameMax)
+  if (const std::string name = fs::path(path).filename().string();
+      name.size() + kStoreSuffixMax > kFileNameMax)
     refuse(path, option,
-           fmt::format("the file name is too long ({} bytes): the store keeps files beside it named after it with a "
-                       "suffix (NAME-journal, NAME-wal), so its name may have at most {} bytes",
-                       name.size(), kNameMax - kLongestSuffix));
+           fmt::format(
+               "the file name is too long ({} bytes): the store keeps files beside it named after it with a "
+               "suffix (NAME-journal, NAME-wal), so its name may have at most {} bytes",
+               name.size(), kFileNameMax - kStoreSuffixMax));
   // SQLite opens a database, and the files it keeps beside it (NAME-journal the longest), by their full paths
   // (links resolved) of at most 512 bytes (its Unix file layer's MAX_PATHNAME): a longer store failed as "not
   // writable" (outside attack 8). Said as what it is.
-  constexpr std::size_t kSqlitePathMax = 512;
   std::error_code ec;
   if (const std::string full = fs::weakly_canonical(fs::absolute(path, ec), ec).string();
-      !ec && full.size() + kLongestSuffix > kSqlitePathMax)
+      !ec && full.size() + kStoreSuffixMax > kSqlitePathMax)
     refuse(path, option,
            fmt::format(
                "the path is too long for SQLite ({} bytes from the root, links resolved; a store's may have "
                "at most {}, as SQLite opens paths of at most {} bytes and keeps NAME-journal beside it): "
                "put the store in a directory with a shorter path",
-               full.size(), kSqlitePathMax - kLongestSuffix, kSqlitePathMax));
+               full.size(), kSqlitePathMax - kStoreSuffixMax, kSqlitePathMax));
   struct stat st {};
   std::string why;
   if (look(path, true, st, why)) {

@@ -17,6 +17,7 @@
 // regular file or a new name (a symbolic link to a regular file is allowed for it), and not an input.
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <vector>
 
@@ -40,6 +41,13 @@ enum class OutputKind { Tables, Report, ParameterSets, ExportFile };
 
 void check_output(const std::string& path, const std::string& option, const std::vector<KeptFile>& kept = {},
                   OutputKind kind = OutputKind::Tables);
+
+// The lengths a results store's name is held to (check_store_path): a name the file system takes (at most
+// 255 bytes), and a full path SQLite opens (at most 512 bytes, its Unix file layer's MAX_PATHNAME), each with
+// the longest suffix of the files SQLite keeps beside the store ("-journal").
+inline constexpr std::size_t kFileNameMax = 255;
+inline constexpr std::size_t kSqlitePathMax = 512;
+inline constexpr std::size_t kStoreSuffixMax = 8;
 
 // The same for the results store: a regular file (a symbolic link to one is followed), a new name, and not
 // one of `kept` (the command's inputs).

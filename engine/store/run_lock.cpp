@@ -48,7 +48,7 @@ std::optional<RunLock> RunLock::try_lock(const std::string& store_path, std::int
     // O_NOFOLLOW says ELOOP for a link, and a directory EISDIR: said as what they are.
     const std::string why = err == ELOOP    ? "it is a symbolic link, not the lock file wijksim makes"
                             : err == EISDIR ? "it is a directory, not the lock file wijksim makes"
-                                            : std::strerror(err);
+                                            : system_reason(err);
     throw Error(fmt::format("results store '{}': cannot use its lock file '{}': {}{}", store_path, path, why,
                             err == ELOOP || err == EISDIR ? ": remove it, and wijksim makes it again" : ""));
   }
@@ -73,7 +73,7 @@ std::optional<RunLock> RunLock::try_lock(const std::string& store_path, std::int
   ::close(fd);
   if (err == EAGAIN || err == EACCES) return std::nullopt;
   throw Error(fmt::format("results store '{}': cannot lock run {} in '{}': {}", store_path, run, path,
-                          std::strerror(err)));
+                          system_reason(err)));
 }
 
 bool RunLock::held(const std::string& store_path, std::int64_t run) {

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
 #include <chrono>
 #include <cmath>
 #include <cstdlib>
@@ -18,6 +19,7 @@
 #include <thread>
 #include <tuple>
 
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -325,6 +327,67 @@ const std::vector<std::string>& schema_tables() {
   }();
   return tables;
 }
+
+// A new store is made whole (its tables, its version, write-ahead logging) under a name of its own beside
+// it, and only then linked to its name: a step that fails on the way (too few open files allowed, a full
+// disk) leaves nothing under the name, where SQLite's own creation left an empty file (outside attack:
+// `ulimit -n 4` left a 0-byte results.db). link() gives the name only if no file has it: a store another
+// command made in the meantime is kept, and opened. On a file system without hard links, or where the
+// longer name (and its own NAME-journal) would pass a length limit the store's name keeps within
+// (check_store_path), the store is made by SQLite in place, as before.
+void create_store_file(const std::string& path) {
+  constexpr std::size_t kSuffix = 8;  // "-new" and four digits
+  std::error_code ec;
+  const std::string full =
+      std::filesystem::weakly_canonical(std::filesystem::absolute(path, ec), ec).string();
+  if (ec || full.size() + kSuffix + kStoreSuffixMax > kSqlitePathMax ||
+      std::filesystem::path(path).filename().string().size() + kSuffix + kStoreSuffixMax > kFileNameMax)
+    return;
+  std::string made;
+  for (int attempt = 0; made.empty(); ++attempt) {
+    const std::string name = fmt::format("{}-new{:04}", path, (::getpid() + attempt) % 10000);
+    // O_EXCL: never a file that is there; 0644 less the umask, as SQLite creates a database.
+    const int fd = ::open(name.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    if (fd >= 0) {
+      ::close(fd);
+      made = name;
+    } else if (errno != EEXIST || attempt >= 100) {
+      const int err = errno;
+      // /proc says ENOENT; a read-only file system EROFS.
+      const bool unwritable = err == EACCES || err == EPERM || err == EROFS || err == ENOENT;
+      throw Error(fmt::format("results store '{}': cannot create it: {}", path,
+                              unwritable
+                                  ? fmt::format("its directory is not writable ({})", std::strerror(err))
+                                  : system_reason(err)));
+    }
+  }
+  struct Unmade {  // the temporary name goes, whatever happens: the store keeps its own name
+    const std::string& name;
+    ~Unmade() {
+      for (const char* suffix : {"", "-wal", "-shm", "-journal"}) ::unlink((name + suffix).c_str());
+    }
+  } unmade{made};
+  sqlite3* db = nullptr;
+  const auto failed = [&](const char* doing) {
+    try {
+      sqlite_failure(db, path, doing);
+    } catch (...) {
+      sqlite3_close_v2(db);
+      throw;
+    }
+  };
+  if (sqlite3_open_v2(made.c_str(), &db, SQLITE_OPEN_READWRITE, nullptr) != SQLITE_OK) failed("create it");
+  sqlite3_extended_result_codes(db, 1);
+  for (const std::string& sql :
+       {std::string("PRAGMA journal_mode=WAL"), std::string("BEGIN"), std::string(kSchema),
+        fmt::format("PRAGMA user_version={}", kStoreSchemaVersion), std::string("COMMIT")})
+    if (sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr) != SQLITE_OK) failed("create its tables");
+  if (sqlite3_close(db) != SQLITE_OK) failed("create it");
+  if (::link(made.c_str(), path.c_str()) == 0 || errno == EEXIST) return;
+  if (errno == EPERM || errno == ENOTSUP || errno == ENOSYS) return;  // no hard links here: SQLite makes it
+  throw Error(fmt::format("results store '{}': cannot create it: {}", path, system_reason(errno)));
+}
+
 }  // namespace
 
 RunStore RunStore::open(const std::string& path, Mode mode) {
@@ -333,7 +396,7 @@ RunStore RunStore::open(const std::string& path, Mode mode) {
   // Not a directory, a device, a FIFO (SQLite would wait on it for ever) or a socket; not too long a name.
   check_store_path(path, "--store");
   std::error_code ec;
-  const bool exists = std::filesystem::exists(path, ec);
+  bool exists = std::filesystem::exists(path, ec);
   if (mode == Mode::ReadOnly && !exists)
     throw InputError({{Location{path, 0, 0}, "--store",
                        "there is no results store here (`wijksim run` and `compare` write one; --store names "
@@ -343,6 +406,10 @@ RunStore RunStore::open(const std::string& path, Mode mode) {
       !exists && !dir.empty() && !std::filesystem::is_directory(dir, ec))
     throw Error(fmt::format("cannot create the results store '{}': the directory '{}' does not exist", path,
                             dir.string()));
+  if (mode == Mode::ReadWrite && !exists) {
+    create_store_file(path);
+    exists = std::filesystem::exists(path, ec);
+  }
   // Another program's database is refused before it is opened: opening it could change it (what_database).
   // So is, before it is opened, what a command that reads could not use: a database without tables, or a
   // store of another schema version (a read-only open would leave PATH-wal and PATH-shm beside them).

@@ -25,8 +25,7 @@ void sqlite_failure(sqlite3* db, const std::string& path, const std::string& doi
   else if (primary == SQLITE_IOERR)
     why = fmt::format("a read or write failed ({}); nothing of this step was kept", why);
   if (os_error == EMFILE || os_error == ENFILE) {
-    // Outside attack 9: under `ulimit -n 4` this was said as a directory that is not writable.
-    why = fmt::format("too many open files (the limit of open files, `ulimit -n`, is too low) ({})", why);
+    why = fmt::format("{} ({})", system_reason(os_error), why);
   } else if (primary == SQLITE_READONLY || primary == SQLITE_CANTOPEN || primary == SQLITE_PERM) {
     // A store this process may write, with a log or shared-memory file it may not: made by another user's
     // read of the store (a reader that cannot write the store creates them as its own).
