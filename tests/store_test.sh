@@ -394,7 +394,7 @@ for n in 4 5; do
   (for fd in $(ls /proc/$BASHPID/fd); do [ "$fd" -gt 2 ] && eval "exec $fd>&-"; done
    ulimit -n $n; exec "$wijksim" run short-baseline.yaml -r 1 -y 1 --store "fd$n.db") >/dev/null 2>fd.err
   code=$?
-  left=$(ls -a | grep "^fd$n\.db" | tr '\n' ' ')
+  left=$(ls -a | grep "^fd$n\.db\|^\.wijksim-" | tr '\n' ' ')
   if grep -q "Sanitizer\|runtime error" fd.err; then
     echo "skipped: ulimit -n $n (the sanitizer's own work needs more files: $(head -c 100 fd.err))"
   elif [ "$code" -eq 3 ] && grep -q "ulimit -n" fd.err && [ -z "$left" ]; then
@@ -402,6 +402,75 @@ for n in 4 5; do
   else
     say_fail "ulimit -n $n: exit $code, left [$left]: $(cat fd.err)"
   fi
+done
+
+# A signal while a new store is made (test hook WIJKSIM_TEST_PAUSE_IN_STORE_CREATION: the store is whole under
+# its temporary name, not yet linked to its own) ends the process with exit 130 and leaves nothing: neither
+# the store nor its temporary files (SIGTERM and SIGHUP left STORE-newNNNN with its -wal and -shm; outside
+# attack 9).
+for sig in TERM HUP INT; do
+  rm -f made.paused made
+  WIJKSIM_TEST_PAUSE_IN_STORE_CREATION="$tmp/made" "$wijksim" run short-baseline.yaml -r 1 -y 1 \
+    --store "made-$sig.db" >/dev/null 2>made.err &
+  pid=$!
+  for _ in $(seq 1 3000); do [ -e made.paused ] && break; sleep 0.01; done
+  temporaries=$(ls -A | grep -c '^\.wijksim-.*\.tmp')
+  kill -$sig $pid
+  wait $pid
+  code=$?
+  left=$(ls -A | grep "^made-$sig\|^\.wijksim-" | tr '\n' ' ')
+  if [ -e made.paused ] && [ "$temporaries" -ge 1 ] && [ "$code" -eq 130 ] && [ -z "$left" ]; then
+    echo "ok: SIG$sig while a new store is made: exit 130, nothing left (the temporary store was there)"
+  else
+    say_fail "SIG$sig while a new store is made: paused $([ -e made.paused ] && echo yes || echo no), \
+temporaries $temporaries, exit $code, left [$left]: $(cat made.err)"
+  fi
+done
+# A temporary store left by a process killed outright (kill -9) is removed by a later command in that
+# directory once it is a minute old (as an output's temporary file is); another process's is kept.
+mkdir stale && for f in .wijksim-999999999-0.tmp .wijksim-999999999-0.tmp-wal .wijksim-999999999-0.tmp-shm \
+  .wijksim-999999999-1.tmp-journal; do echo x >"stale/$f"; touch -d '2 minutes ago' "stale/$f"; done
+echo x >stale/.wijksim-$$-2.tmp-wal && touch -d '2 minutes ago' stale/.wijksim-$$-2.tmp-wal
+"$wijksim" run short-baseline.yaml -r 1 -y 1 --store stale/s.db >/dev/null 2>stale.err ||
+  say_fail "a store beside stale temporaries: $(cat stale.err)"
+[ "$(ls -A stale | tr '\n' ' ')" = ".wijksim-$$-2.tmp-wal s.db s.db-runlock " ] &&
+  echo "ok: a killed process's temporary store is swept, a live process's kept" ||
+  say_fail "stale temporary stores: left [$(ls -A stale | tr '\n' ' ')]"
+
+# SQLite takes the files beside a store named STORE-wal, STORE-shm and STORE-journal for its own, and deletes
+# or overwrites what is there when it opens STORE (outside attack 9: a user's file, a tables output and a
+# whole results store under those names were deleted, by a `wijksim runs` too). A store is refused under such
+# a name beside an SQLite database, and a store with a file under such a name that is not SQLite's is not
+# opened; either way exit 1, naming the file, and every file left as it was.
+mkdir side && "$wijksim" run short-baseline.yaml -r 1 -y 1 --store side/s.db >/dev/null 2>side.err ||
+  say_fail "the store beside which names are tried: $(cat side.err)"
+for suffix in wal shm journal runlock; do
+  before=$(md5sum side/s.db | cut -c1-32)
+  "$wijksim" run short-baseline.yaml -r 1 -y 1 --store "side/s.db-$suffix" >/dev/null 2>side.err
+  code=$?
+  if [ "$code" -eq 1 ] && grep -q "s.db-$suffix: error: --store: this is the name of the .* 's.db\|side/s.db'" side.err &&
+    [ "$(md5sum side/s.db | cut -c1-32)" = "$before" ] && { [ "$suffix" = runlock ] || [ ! -e "side/s.db-$suffix" ]; }; then
+    echo "ok: a store named s.db-$suffix beside the store s.db is refused"
+  else
+    say_fail "a store named s.db-$suffix beside a store: exit $code: $(cat side.err)"
+  fi
+done
+for suffix in wal shm journal; do
+  mkdir "own-$suffix"
+  "$wijksim" run short-baseline.yaml -r 1 -y 1 --store "own-$suffix/s.db" >/dev/null 2>/dev/null
+  echo "a user's notes" >"own-$suffix/s.db-$suffix"
+  for cmd in "run short-baseline.yaml -r 1 -y 1" runs; do
+    # shellcheck disable=SC2086
+    "$wijksim" $cmd --store "own-$suffix/s.db" >/dev/null 2>own.err
+    code=$?
+    if [ "$code" -eq 1 ] && grep -q "'own-$suffix/s.db-$suffix' beside it has the name of the store's" own.err &&
+      [ "$(cat "own-$suffix/s.db-$suffix")" = "a user's notes" ]; then
+      echo "ok: ${cmd%% *} on a store with a user's file as its -$suffix: refused, the file kept"
+    else
+      say_fail "${cmd%% *} on a store with a user's file as its -$suffix: exit $code, \
+file [$(head -c 40 "own-$suffix/s.db-$suffix" 2>/dev/null)]: $(cat own.err)"
+    fi
+  done
 done
 
 # Resuming with other options is refused, with the reason, before anything runs.

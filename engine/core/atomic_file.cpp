@@ -50,7 +50,9 @@ void remove_stale_temporaries(const std::string& dir) {
     unsigned long pid = 0, n = 0;
     char kind[16] = {};
     if (std::sscanf(name.c_str(), ".wijksim-%lu-%lu.%15s", &pid, &n, kind) != 3) continue;
-    if (std::string_view(kind) != "tmp" && std::string_view(kind) != "staging") continue;
+    // "tmp-wal" and the like: the files SQLite kept beside a temporary store (TemporaryFiles).
+    const std::string_view k(kind);
+    if (k != "tmp" && k != "staging" && k != "tmp-wal" && k != "tmp-shm" && k != "tmp-journal") continue;
     struct stat st {};
     if (::lstat(it->path().c_str(), &st) != 0 || st.st_uid != ::geteuid()) continue;
     if (std::time(nullptr) - st.st_mtime < 60) continue;
@@ -223,6 +225,23 @@ std::optional<std::string> keep_previous_version(const std::string& path) {
     if (errno != EEXIST || n >= 10000)
       throw Error(fmt::format("cannot keep the earlier version of '{}' as '{}' before replacing it: {}", path,
                               kept, std::strerror(errno)));
+  }
+}
+
+TemporaryFiles::TemporaryFiles(const std::string& target, const std::vector<std::string>& suffixes) {
+  const std::string dir = directory_of(target);
+  remove_stale_temporaries(dir);
+  path_ = temporary_name(dir, "tmp");
+  // Listed before anything is made under them: a signal from now on removes whatever is there.
+  names_.push_back(path_);
+  for (const std::string& suffix : suffixes) names_.push_back(path_ + suffix);
+  for (const std::string& name : names_) unfinished(name, true);
+}
+
+TemporaryFiles::~TemporaryFiles() {
+  for (const std::string& name : names_) {
+    ::unlink(name.c_str());
+    unfinished(name, false);
   }
 }
 

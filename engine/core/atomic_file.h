@@ -42,6 +42,25 @@ std::optional<std::string> keep_previous_version(const std::string& path);
 // from any thread.
 void remove_unfinished_outputs();
 
+// A temporary name beside `target` (in its directory, unique to this process and call) for a file made whole
+// before it takes its name (a new results store, linked into place), with the names of the files made beside
+// it under that name and `suffixes` (SQLite's "-wal", "-shm", "-journal"). They are removed when this is
+// destroyed, and listed as unfinished meanwhile, so that a signal that ends the process removes them too
+// (remove_unfinished_outputs). Left behind by a process killed outright (kill -9), they are removed as
+// stale by a later write in that directory, as the temporary files of outputs are.
+class TemporaryFiles {
+ public:
+  TemporaryFiles(const std::string& target, const std::vector<std::string>& suffixes);
+  ~TemporaryFiles();
+  TemporaryFiles(const TemporaryFiles&) = delete;
+  TemporaryFiles& operator=(const TemporaryFiles&) = delete;
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+  std::vector<std::string> names_;
+};
+
 // Several files written into one directory, all or none: every target is checked before anything is
 // written, the files are written into a staging directory (next to the target directory when that does not
 // exist yet, else inside it), and only when all are written are they moved into place (the new directory

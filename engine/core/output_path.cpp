@@ -6,10 +6,12 @@
 
 #include <cctype>
 #include <cerrno>
+#include <cstdint>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <optional>
+#include <string_view>
 #include <system_error>
 
 #include "wijksim/core/error.h"
@@ -75,6 +77,111 @@ void check_kept(const std::string& path, const std::string& option, const std::v
                  ? fmt::format("this is {}: {}; name another file", k.what, consequence)
                  : fmt::format("this is {} ('{}') under another name: {}; name another file", k.what,
                                shown(k.path), consequence));
+}
+
+// The first bytes of a file, up to `n` (fewer when it is shorter), and its size. False when it cannot be
+// read.
+bool file_head(const std::string& path, unsigned char* head, std::size_t n, std::size_t& got,
+               std::uintmax_t& size) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return false;
+  in.read(reinterpret_cast<char*>(head), static_cast<std::streamsize>(n));
+  got = static_cast<std::size_t>(in.gcount());
+  std::error_code ec;
+  size = fs::file_size(path, ec);
+  return !ec;
+}
+
+// The files SQLite keeps beside a database under its name and a suffix, and what each must begin with to be
+// SQLite's (sqlite.org, "Database File Format"): opening the store, SQLite reads a file under such a name as
+// its own and deletes or overwrites it, so one that is not SQLite's must not be there (outside attack 9: a
+// user's file, and a whole results store, named STORE-wal, STORE-shm or STORE-journal were deleted by the
+// next command on STORE, a `wijksim runs` included).
+struct StoreSidecar {
+  const char* suffix;
+  const char* what;
+};
+constexpr StoreSidecar kSidecars[] = {
+    {"-wal", "write-ahead log"}, {"-shm", "shared-memory index"}, {"-journal", "rollback journal"}};
+
+// Whether the regular file `path`, named as SQLite's file `suffix` of a database, can be SQLite's: empty
+// (SQLite leaves such), or
+//  - a write-ahead log: its magic number 0x377f0682 or 0x377f0683 (big-endian; section 4.1);
+//  - a rollback journal: its magic number d9 d5 05 f9 20 a1 63 d7, or zeros where it stands (SQLite writes
+//    the magic only once the journal's content is synced; section 3.1);
+//  - the shared-memory index: whole pages of 4,096 bytes (SQLite extends it a page at a time) beginning with
+//    the index's version, 3007000, in the machine's byte order, or zeros (not yet initialised) ("WAL-mode
+//    File Format", section 2.2).
+bool could_be_sqlites(const std::string& path, std::string_view suffix) {
+  unsigned char head[8] = {};
+  std::size_t got = 0;
+  std::uintmax_t size = 0;
+  if (!file_head(path, head, sizeof head, got, size)) return true;  // not readable here: SQLite's business
+  if (size == 0) return true;
+  static constexpr unsigned char kZeros[8] = {};
+  if (suffix == "-wal")
+    return got >= 4 && head[0] == 0x37 && head[1] == 0x7f && head[2] == 0x06 &&
+           (head[3] == 0x82 || head[3] == 0x83);
+  if (suffix == "-journal") {
+    static constexpr unsigned char kJournal[8] = {0xd9, 0xd5, 0x05, 0xf9, 0x20, 0xa1, 0x63, 0xd7};
+    return got == 8 && (std::memcmp(head, kJournal, 8) == 0 || std::memcmp(head, kZeros, 8) == 0);
+  }
+  std::uint32_t version = 0;
+  std::memcpy(&version, head, sizeof version);
+  return size % 4096 == 0 && got >= 4 && (version == 3007000 || version == 0);
+}
+
+// Refuses a store whose SQLite files' names hold something else (could_be_sqlites): under the store's name,
+// and under the file it reaches when that is a symbolic link (SQLite keeps them there).
+void check_sidecars(const std::string& path, const std::string& option) {
+  std::error_code ec;
+  const std::string real = fs::weakly_canonical(path, ec).string();
+  for (const std::string& base : {path, ec ? path : real}) {
+    for (const StoreSidecar& s : kSidecars) {
+      const std::string name = base + s.suffix;
+      struct stat st {};
+      std::string why;
+      if (!look(name, false, st, why)) continue;
+      if (const std::string kind = kind_of(st.st_mode); !kind.empty())
+        refuse(path, option,
+               fmt::format("'{}' beside it, the name of the store's {}, is {}: SQLite would use it as that "
+                           "file; it is left as it is: remove or rename it, or name another store",
+                           shown(name), s.what, kind));
+      if (!could_be_sqlites(name, s.suffix))
+        refuse(path, option,
+               fmt::format("'{}' beside it has the name of the store's {} but is not one (it does not begin "
+                           "as SQLite's does): SQLite, opening the store, would delete it; it is left as it "
+                           "is: remove or rename it, or name another store",
+                           shown(name), s.what));
+    }
+    if (ec || real == path) break;
+  }
+}
+
+// Refuses a store named as one of the files SQLite (or the run lock) keeps beside an existing SQLite
+// database: opening that database would take the store for its own file, and delete it.
+void check_not_a_sidecar(const std::string& path, const std::string& option) {
+  static constexpr StoreSidecar kLock{"-runlock", "lock file"};
+  for (const StoreSidecar& s : {kSidecars[0], kSidecars[1], kSidecars[2], kLock}) {
+    const std::string_view name(path);
+    if (!name.ends_with(s.suffix) || name.size() == std::strlen(s.suffix)) continue;
+    const std::string base(name.substr(0, name.size() - std::strlen(s.suffix)));
+    if (base.ends_with('/')) continue;
+    unsigned char head[16] = {};
+    std::size_t got = 0;
+    std::uintmax_t size = 0;
+    if (file_head(base, head, sizeof head, got, size) && got == 16 &&
+        std::memcmp(head, "SQLite format 3", 16) == 0)
+      refuse(path, option,
+             std::string_view(s.suffix) == kLock.suffix
+                 ? fmt::format("this is the name of the lock file of the results store '{}' beside it "
+                               "(NAME-runlock), which its runs' writers lock; name another file",
+                               shown(base))
+                 : fmt::format("this is the name of the {} of the SQLite database '{}' beside it (NAME{}): "
+                               "a store under it would be taken for that file, and deleted, when '{}' is "
+                               "opened; name another file",
+                               s.what, shown(base), s.suffix, shown(base)));
+  }
 }
 
 }  // namespace
@@ -293,6 +400,8 @@ void check_store_path(const std::string& path, const std::string& option, const 
   } else if (look(path, false, st, why)) {
     refuse(path, option, "this is a symbolic link to nothing: name the results store's file itself");
   }
+  check_not_a_sidecar(path, option);
+  check_sidecars(path, option);
   check_kept(path, option, kept,
              "the results store is written in place, so it is never a file the command reads");
 }

@@ -23,6 +23,7 @@ struct Hooks {
   std::string pause_file;
   std::string loading_file;  // "": off
   std::string output_file;   // "": off
+  std::string store_file;    // "": off
 };
 
 // "N:REST" with N >= 1; false when malformed.
@@ -57,6 +58,10 @@ Hooks read_hooks() {
     if (!*o) throw Error("WIJKSIM_TEST_PAUSE_IN_OUTPUT is empty: expected FILE (a test hook)");
     h.output_file = o;
   }
+  if (const char* c = std::getenv("WIJKSIM_TEST_PAUSE_IN_STORE_CREATION")) {
+    if (!*c) throw Error("WIJKSIM_TEST_PAUSE_IN_STORE_CREATION is empty: expected FILE (a test hook)");
+    h.store_file = c;
+  }
   return h;
 }
 
@@ -87,6 +92,11 @@ void at_draw(DrawPoint point) {
 void while_writing_output() {
   const Hooks& h = hooks();
   if (!h.output_file.empty()) pause(h.output_file, "while writing an output");
+}
+
+void while_creating_store() {
+  const Hooks& h = hooks();
+  if (!h.store_file.empty()) pause(h.store_file, "while creating a results store");
 }
 
 void while_loading() {

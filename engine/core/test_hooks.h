@@ -14,7 +14,9 @@
 //                                        creates FILE.paused and waits until FILE exists;
 //   WIJKSIM_TEST_PAUSE_IN_OUTPUT=FILE    the same when an output file is written to its temporary file and
 //                                        not yet renamed into place, or an export's files are staged and
-//                                        about to be moved (holding the directory's lock).
+//                                        about to be moved (holding the directory's lock);
+//   WIJKSIM_TEST_PAUSE_IN_STORE_CREATION=FILE  the same when a new results store is made whole under its
+//                                        temporary name and not yet linked to its own.
 //
 // N counts the draws this process writes, from 1 (a resumed run counts only the draws it adds; a base case
 // writes one unit per replication, see StudyRecorder). A malformed value is an error, not silence.
@@ -31,5 +33,7 @@ void while_loading();
 // Called by write_file_atomically between writing the temporary file and renaming it into place, and by
 // DirectoryWrite::commit before it moves the staged files (its lock held).
 void while_writing_output();
+// Called by RunStore::open when it has made a new store under its temporary name, before linking it.
+void while_creating_store();
 
 }  // namespace wijksim::test_hooks

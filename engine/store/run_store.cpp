@@ -333,40 +333,27 @@ const std::vector<std::string>& schema_tables() {
 // disk) leaves nothing under the name, where SQLite's own creation left an empty file (outside attack:
 // `ulimit -n 4` left a 0-byte results.db). link() gives the name only if no file has it: a store another
 // command made in the meantime is kept, and opened. On a file system without hard links, or where the
-// longer name (and its own NAME-journal) would pass a length limit the store's name keeps within
-// (check_store_path), the store is made by SQLite in place, as before.
+// temporary name's full path (with its own NAME-journal) would pass SQLite's limit, which the store's own
+// keeps within (check_store_path), the store is made by SQLite in place.
 void create_store_file(const std::string& path) {
-  constexpr std::size_t kSuffix = 8;  // "-new" and four digits
+  // A temporary name beside it (.wijksim-PID-N.tmp, with SQLite's files beside that): a signal that ends
+  // the process, or a later command after a kill -9, removes it, and so does leaving this function.
+  const TemporaryFiles made(path, {"-wal", "-shm", "-journal"});
   std::error_code ec;
   const std::string full =
-      std::filesystem::weakly_canonical(std::filesystem::absolute(path, ec), ec).string();
-  if (ec || full.size() + kSuffix + kStoreSuffixMax > kSqlitePathMax ||
-      std::filesystem::path(path).filename().string().size() + kSuffix + kStoreSuffixMax > kFileNameMax)
-    return;
-  std::string made;
-  for (int attempt = 0; made.empty(); ++attempt) {
-    const std::string name = fmt::format("{}-new{:04}", path, (::getpid() + attempt) % 10000);
-    // O_EXCL: never a file that is there; 0644 less the umask, as SQLite creates a database.
-    const int fd = ::open(name.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-    if (fd >= 0) {
-      ::close(fd);
-      made = name;
-    } else if (errno != EEXIST || attempt >= 100) {
-      const int err = errno;
-      // /proc says ENOENT; a read-only file system EROFS.
-      const bool unwritable = err == EACCES || err == EPERM || err == EROFS || err == ENOENT;
-      throw Error(fmt::format("results store '{}': cannot create it: {}", path,
-                              unwritable
-                                  ? fmt::format("its directory is not writable ({})", std::strerror(err))
-                                  : system_reason(err)));
-    }
+      std::filesystem::weakly_canonical(std::filesystem::absolute(made.path(), ec), ec).string();
+  if (ec || full.size() + kStoreSuffixMax > kSqlitePathMax) return;  // too long for SQLite: made in place
+  // O_EXCL: never a file that is there; 0644 less the umask, as SQLite creates a database.
+  const int fd = ::open(made.path().c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  if (fd < 0) {
+    const int err = errno;
+    // /proc says ENOENT; a read-only file system EROFS.
+    const bool unwritable = err == EACCES || err == EPERM || err == EROFS || err == ENOENT;
+    throw Error(fmt::format("results store '{}': cannot create it: {}", path,
+                            unwritable ? fmt::format("its directory is not writable ({})", std::strerror(err))
+                                       : system_reason(err)));
   }
-  struct Unmade {  // the temporary name goes, whatever happens: the store keeps its own name
-    const std::string& name;
-    ~Unmade() {
-      for (const char* suffix : {"", "-wal", "-shm", "-journal"}) ::unlink((name + suffix).c_str());
-    }
-  } unmade{made};
+  ::close(fd);
   sqlite3* db = nullptr;
   const auto failed = [&](const char* doing) {
     try {
@@ -376,14 +363,16 @@ void create_store_file(const std::string& path) {
       throw;
     }
   };
-  if (sqlite3_open_v2(made.c_str(), &db, SQLITE_OPEN_READWRITE, nullptr) != SQLITE_OK) failed("create it");
+  if (sqlite3_open_v2(made.path().c_str(), &db, SQLITE_OPEN_READWRITE, nullptr) != SQLITE_OK)
+    failed("create it");
   sqlite3_extended_result_codes(db, 1);
   for (const std::string& sql :
        {std::string("PRAGMA journal_mode=WAL"), std::string("BEGIN"), std::string(kSchema),
         fmt::format("PRAGMA user_version={}", kStoreSchemaVersion), std::string("COMMIT")})
     if (sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr) != SQLITE_OK) failed("create its tables");
   if (sqlite3_close(db) != SQLITE_OK) failed("create it");
-  if (::link(made.c_str(), path.c_str()) == 0 || errno == EEXIST) return;
+  test_hooks::while_creating_store();
+  if (::link(made.path().c_str(), path.c_str()) == 0 || errno == EEXIST) return;
   if (errno == EPERM || errno == ENOTSUP || errno == ENOSYS) return;  // no hard links here: SQLite makes it
   throw Error(fmt::format("results store '{}': cannot create it: {}", path, system_reason(errno)));
 }
