@@ -670,6 +670,7 @@ int calibrate(const Options& o, const std::string& command_line, cluster::World&
     kept.insert(kept.end(), store.begin(), store.end());
   }
   check_output(output, "--output", kept, OutputKind::ParameterSets);
+  check_previous_version_name(output, "--output");
   // Another scenario's sets (its `# scenario:` line names another file): a calibration replaces its own
   // scenario's sets only (calibrating the neighbourhood with -o sets/enschede.csv replaced the city's).
   // Its own sets are the same file name and, where the header records it, the same scenario name: a/base.yaml

@@ -158,6 +158,18 @@ code=$?
   echo "ok: the sets a file held before are kept as FILE.~1~, and said" ||
   say_fail "sets written over earlier sets: exit $code, $(ls kept.csv*), $(cat kept.err)"
 
+# Sets at an -o whose name leaves no room for the kept version's suffix (NAME.~1~ over 255 bytes): refused
+# before anything is simulated (exit 1, naming the name it would take), the sets left as they are. It ran the
+# whole calibration and then failed (exit 3; outside attack 9).
+long=$(printf 's%.0s' $(seq 1 248)).csv
+cp clean.csv "$long"
+"$wijksim" "${args[@]}" --store long.db -o "$long" >/dev/null 2>long.err
+code=$?
+[ $code -eq 1 ] && grep -q "would be kept as '.*\.csv\.~1~' before it is replaced, a name of 256 bytes" long.err &&
+  grep -q "nothing was simulated" long.err && cmp -s "$long" clean.csv && [ ! -e long.db ] &&
+  echo "ok: sets whose kept name would be too long are refused before anything is simulated" ||
+  say_fail "sets whose kept name would be too long: exit $code, $(cat long.err)"
+
 # Another scenario's sets put at -o while the calibration runs (another calibration finishing there): the
 # check before the write sees them, and they are left as they are (it replaced them; outside attack 8).
 "$wijksim" "${args[@]}" --store mid.db -o mid.csv >/dev/null 2>mid.err &

@@ -215,6 +215,20 @@ void write_file_atomically(const std::string& path, const std::string& text, con
   tmp.release();  // renamed into place (or swapped out and removed)
 }
 
+void check_previous_version_name(const std::string& path, const std::string& option) {
+  struct stat st {};
+  if (::lstat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return;
+  int n = 1;
+  while (n < 10000 && ::lstat(fmt::format("{}.~{}~", path, n).c_str(), &st) == 0) ++n;
+  const std::string kept = fmt::format("{}.~{}~", path, n);
+  if (const std::size_t length = fs::path(kept).filename().string().size(); length > kFileNameMax)
+    throw InputError(
+        {{Location{path, 0, 0}, option,
+          fmt::format("the file there would be kept as '{}' before it is replaced, a name of {} bytes, more "
+                      "than the {} a file system takes: name a shorter file, or move this one away",
+                      fs::path(kept).filename().string(), length, kFileNameMax)}});
+}
+
 std::optional<std::string> keep_previous_version(const std::string& path) {
   struct stat st {};
   if (::lstat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return std::nullopt;

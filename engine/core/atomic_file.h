@@ -36,6 +36,9 @@ void write_file_atomically(const std::string& path, const std::string& text,
 // leaves it as it is), and returns that name; nullopt when `path` does not exist. For outputs that are
 // expensive to make again (a calibration's parameter sets). Throws Error when the name cannot be made.
 std::optional<std::string> keep_previous_version(const std::string& path);
+// Checked before the work that ends in keep_previous_version: throws InputError (named after `option`) when
+// the name it would make now is longer than a file system takes.
+void check_previous_version_name(const std::string& path, const std::string& option);
 
 // Removes the temporary files and staging directories of the writes in progress: for a process about to end
 // on a signal (cli/interrupts.h), so that stopping it while it writes leaves nothing behind. Safe to call
