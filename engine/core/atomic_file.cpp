@@ -52,7 +52,10 @@ void remove_stale_temporaries(const std::string& dir) {
     if (std::sscanf(name.c_str(), ".wijksim-%lu-%lu.%15s", &pid, &n, kind) != 3) continue;
     // "tmp-wal" and the like: the files SQLite kept beside a temporary store (TemporaryFiles).
     const std::string_view k(kind);
-    if (k != "tmp" && k != "staging" && k != "tmp-wal" && k != "tmp-shm" && k != "tmp-journal") continue;
+    const bool sqlites =
+        k.starts_with("tmp-") && std::any_of(std::begin(kSqliteFiles), std::end(kSqliteFiles),
+                                             [&](const StoreFileName& f) { return k.substr(3) == f.suffix; });
+    if (k != "tmp" && k != "staging" && !sqlites) continue;
     struct stat st {};
     if (::lstat(it->path().c_str(), &st) != 0 || st.st_uid != ::geteuid()) continue;
     if (std::time(nullptr) - st.st_mtime < 60) continue;
@@ -215,12 +218,19 @@ void write_file_atomically(const std::string& path, const std::string& text, con
   tmp.release();  // renamed into place (or swapped out and removed)
 }
 
+namespace {
+// The name keep_previous_version gives the N-th kept version of `path`.
+std::string previous_version_name(const std::string& path, int n) {
+  return fmt::format("{}.~{}~", path, n);
+}
+}  // namespace
+
 void check_previous_version_name(const std::string& path, const std::string& option) {
   struct stat st {};
   if (::lstat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return;
   int n = 1;
-  while (n < 10000 && ::lstat(fmt::format("{}.~{}~", path, n).c_str(), &st) == 0) ++n;
-  const std::string kept = fmt::format("{}.~{}~", path, n);
+  while (n < 10000 && ::lstat(previous_version_name(path, n).c_str(), &st) == 0) ++n;
+  const std::string kept = previous_version_name(path, n);
   if (const std::size_t length = fs::path(kept).filename().string().size(); length > kFileNameMax)
     throw InputError(
         {{Location{path, 0, 0}, option,
@@ -233,7 +243,7 @@ std::optional<std::string> keep_previous_version(const std::string& path) {
   struct stat st {};
   if (::lstat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return std::nullopt;
   for (int n = 1;; ++n) {
-    std::string kept = fmt::format("{}.~{}~", path, n);
+    std::string kept = previous_version_name(path, n);
     if (::link(path.c_str(), kept.c_str()) == 0) return kept;
     // A name taken (by an earlier version): the next one. Anything else: the old file cannot be kept.
     if (errno != EEXIST || n >= 10000)

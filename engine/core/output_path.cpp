@@ -79,56 +79,57 @@ void check_kept(const std::string& path, const std::string& option, const std::v
                                shown(k.path), consequence));
 }
 
-// The first bytes of a file, up to `n` (fewer when it is shorter), and its size. False when it cannot be
-// read.
-bool file_head(const std::string& path, unsigned char* head, std::size_t n, std::size_t& got,
-               std::uintmax_t& size) {
+// A file's first 16 bytes (fewer when it is shorter: `got`) and its size. False when it cannot be read.
+struct FileHead {
+  unsigned char bytes[16] = {};
+  std::size_t got = 0;
+  std::uintmax_t size = 0;
+};
+bool read_head(const std::string& path, FileHead& h) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return false;
-  in.read(reinterpret_cast<char*>(head), static_cast<std::streamsize>(n));
-  got = static_cast<std::size_t>(in.gcount());
+  in.read(reinterpret_cast<char*>(h.bytes), sizeof h.bytes);
+  h.got = static_cast<std::size_t>(in.gcount());
   std::error_code ec;
-  size = fs::file_size(path, ec);
+  h.size = fs::file_size(path, ec);
   return !ec;
 }
 
-// The files SQLite keeps beside a database under its name and a suffix, and what each must begin with to be
-// SQLite's (sqlite.org, "Database File Format"): opening the store, SQLite reads a file under such a name as
-// its own and deletes or overwrites it, so one that is not SQLite's must not be there (outside attack 9: a
-// user's file, and a whole results store, named STORE-wal, STORE-shm or STORE-journal were deleted by the
-// next command on STORE, a `wijksim runs` included).
-struct StoreSidecar {
-  const char* suffix;
-  const char* what;
-};
-constexpr StoreSidecar kSidecars[] = {
-    {"-wal", "write-ahead log"}, {"-shm", "shared-memory index"}, {"-journal", "rollback journal"}};
+// How SQLite's files begin (sqlite.org, "Database File Format"): a database with its 16-byte header string
+// (section 1.3.1); a write-ahead log, which holds committed transactions not yet in the database, with
+// 0x377f0682 or 0x377f0683 (big-endian; section 4.1); a rollback journal with d9 d5 05 f9 20 a1 63 d7
+// (section 3.1).
+bool begins_as_database(const FileHead& h) {
+  return h.got == 16 && std::memcmp(h.bytes, "SQLite format 3", 16) == 0;
+}
+bool begins_as_log(const FileHead& h) {
+  return h.got >= 4 && h.bytes[0] == 0x37 && h.bytes[1] == 0x7f && h.bytes[2] == 0x06 &&
+         (h.bytes[3] == 0x82 || h.bytes[3] == 0x83);
+}
+bool begins_as_journal(const FileHead& h) {
+  static constexpr unsigned char kJournal[8] = {0xd9, 0xd5, 0x05, 0xf9, 0x20, 0xa1, 0x63, 0xd7};
+  return h.got >= 8 && std::memcmp(h.bytes, kJournal, 8) == 0;
+}
 
 // Whether the regular file `path`, named as SQLite's file `suffix` of a database, can be SQLite's: empty
 // (SQLite leaves such), or
-//  - a write-ahead log: its magic number 0x377f0682 or 0x377f0683 (big-endian; section 4.1);
-//  - a rollback journal: its magic number d9 d5 05 f9 20 a1 63 d7, or zeros where it stands (SQLite writes
-//    the magic only once the journal's content is synced; section 3.1);
+//  - a write-ahead log: begins_as_log;
+//  - a rollback journal: begins_as_journal, or zeros where its magic number stands (SQLite writes the magic
+//    only once the journal's content is synced; section 3.1);
 //  - the shared-memory index: whole pages of 4,096 bytes (SQLite extends it a page at a time) beginning with
 //    the index's version, 3007000, in the machine's byte order, or zeros (not yet initialised) ("WAL-mode
 //    File Format", section 2.2).
 bool could_be_sqlites(const std::string& path, std::string_view suffix) {
-  unsigned char head[8] = {};
-  std::size_t got = 0;
-  std::uintmax_t size = 0;
-  if (!file_head(path, head, sizeof head, got, size)) return true;  // not readable here: SQLite's business
-  if (size == 0) return true;
+  FileHead h;
+  if (!read_head(path, h)) return true;  // not readable here: SQLite's business
+  if (h.size == 0) return true;
   static constexpr unsigned char kZeros[8] = {};
-  if (suffix == "-wal")
-    return got >= 4 && head[0] == 0x37 && head[1] == 0x7f && head[2] == 0x06 &&
-           (head[3] == 0x82 || head[3] == 0x83);
-  if (suffix == "-journal") {
-    static constexpr unsigned char kJournal[8] = {0xd9, 0xd5, 0x05, 0xf9, 0x20, 0xa1, 0x63, 0xd7};
-    return got == 8 && (std::memcmp(head, kJournal, 8) == 0 || std::memcmp(head, kZeros, 8) == 0);
-  }
+  if (suffix == "-wal") return begins_as_log(h);
+  if (suffix == "-journal")
+    return begins_as_journal(h) || (h.got >= 8 && std::memcmp(h.bytes, kZeros, 8) == 0);
   std::uint32_t version = 0;
-  std::memcpy(&version, head, sizeof version);
-  return size % 4096 == 0 && got >= 4 && (version == 3007000 || version == 0);
+  std::memcpy(&version, h.bytes, sizeof version);
+  return h.size % 4096 == 0 && h.got >= 4 && (version == 3007000 || version == 0);
 }
 
 // Refuses a store whose SQLite files' names hold something else (could_be_sqlites): under the store's name,
@@ -137,7 +138,7 @@ void check_sidecars(const std::string& path, const std::string& option) {
   std::error_code ec;
   const std::string real = fs::weakly_canonical(path, ec).string();
   for (const std::string& base : {path, ec ? path : real}) {
-    for (const StoreSidecar& s : kSidecars) {
+    for (const StoreFileName& s : kSqliteFiles) {
       const std::string name = base + s.suffix;
       struct stat st {};
       std::string why;
@@ -161,47 +162,29 @@ void check_sidecars(const std::string& path, const std::string& option) {
 // Refuses a store named as one of the files SQLite (or the run lock) keeps beside an existing SQLite
 // database: opening that database would take the store for its own file, and delete it.
 void check_not_a_sidecar(const std::string& path, const std::string& option) {
-  static constexpr StoreSidecar kLock{"-runlock", "lock file"};
-  for (const StoreSidecar& s : {kSidecars[0], kSidecars[1], kSidecars[2], kLock}) {
-    const std::string_view name(path);
-    if (!name.ends_with(s.suffix) || name.size() == std::strlen(s.suffix)) continue;
-    const std::string base(name.substr(0, name.size() - std::strlen(s.suffix)));
-    if (base.ends_with('/')) continue;
-    unsigned char head[16] = {};
-    std::size_t got = 0;
-    std::uintmax_t size = 0;
-    if (file_head(base, head, sizeof head, got, size) && got == 16 &&
-        std::memcmp(head, "SQLite format 3", 16) == 0)
-      refuse(path, option,
-             std::string_view(s.suffix) == kLock.suffix
-                 ? fmt::format("this is the name of the lock file of the results store '{}' beside it "
-                               "(NAME-runlock), which its runs' writers lock; name another file",
-                               shown(base))
-                 : fmt::format("this is the name of the {} of the SQLite database '{}' beside it (NAME{}): "
-                               "a store under it would be taken for that file, and deleted, when '{}' is "
-                               "opened; name another file",
-                               s.what, shown(base), s.suffix, shown(base)));
+  for (const StoreFileName& s : {kSqliteFiles[0], kSqliteFiles[1], kSqliteFiles[2], kRunLockFile}) {
+    const std::string_view name(path), suffix(s.suffix);
+    if (!name.ends_with(suffix) || name.size() == suffix.size()) continue;
+    const std::string base(name.substr(0, name.size() - suffix.size()));
+    FileHead h;
+    if (base.ends_with('/') || !read_head(base, h) || !begins_as_database(h)) continue;
+    refuse(path, option,
+           suffix == kRunLockFile.suffix
+               ? fmt::format("this is the name of the lock file of the results store '{}' beside it "
+                             "(NAME-runlock), which its runs' writers lock; name another file",
+                             shown(base))
+               : fmt::format("this is the name of the {} of the SQLite database '{}' beside it (NAME{}): a "
+                             "store under it would be taken for that file, and deleted, when '{}' is "
+                             "opened; name another file",
+                             s.what, shown(base), s.suffix, shown(base)));
   }
 }
 
 }  // namespace
 
 bool is_sqlite_database(const std::string& path) {
-  // Every SQLite 3 database file begins with these 16 bytes (the file format's header string); a
-  // write-ahead log, which holds committed transactions not yet in the database, with 0x377f0682 or
-  // 0x377f0683 (big-endian); a rollback journal with d9 d5 05 f9 20 a1 63 d7 (sqlite.org, "Database File
-  // Format", sections 4.1 and 3.1).
-  static constexpr unsigned char kHeader[16] = {'S', 'Q', 'L', 'i', 't', 'e', ' ', 'f',
-                                                'o', 'r', 'm', 'a', 't', ' ', '3', '\0'};
-  static constexpr unsigned char kJournal[8] = {0xd9, 0xd5, 0x05, 0xf9, 0x20, 0xa1, 0x63, 0xd7};
-  std::ifstream in(path, std::ios::binary);
-  unsigned char head[16] = {};
-  in.read(reinterpret_cast<char*>(head), sizeof head);
-  const std::streamsize n = in.gcount();
-  if (n == 16 && std::memcmp(head, kHeader, 16) == 0) return true;
-  if (n >= 4 && head[0] == 0x37 && head[1] == 0x7f && head[2] == 0x06 && (head[3] == 0x82 || head[3] == 0x83))
-    return true;
-  return n >= 8 && std::memcmp(head, kJournal, 8) == 0;
+  FileHead h;
+  return read_head(path, h) && (begins_as_database(h) || begins_as_log(h) || begins_as_journal(h));
 }
 
 bool is_store_name(const std::string& path) {
@@ -238,10 +221,8 @@ std::vector<KeptFile> store_files(const std::string& store_path) {
   const std::string real = fs::weakly_canonical(store_path, ec).string();
   for (const std::string& base : {store_path, ec ? store_path : real}) {
     files.push_back({base, "the results store"});
-    files.push_back({base + "-wal", "the results store's write-ahead log"});
-    files.push_back({base + "-shm", "the results store's shared-memory index"});
-    files.push_back({base + "-journal", "the results store's rollback journal"});
-    files.push_back({base + "-runlock", "the results store's lock file"});
+    for (const StoreFileName& f : {kSqliteFiles[0], kSqliteFiles[1], kSqliteFiles[2], kRunLockFile})
+      files.push_back({base + f.suffix, fmt::format("the results store's {}", f.what)});
     if (ec || real == store_path) break;
   }
   return files;

@@ -54,6 +54,17 @@ inline constexpr std::size_t kStoreSuffixMax = 8;
 void check_store_path(const std::string& path, const std::string& option,
                       const std::vector<KeptFile>& kept = {});
 
+// The files kept beside a results store under its name and a suffix: SQLite's write-ahead log, shared-memory
+// index and rollback journal (sqlite.org, "Temporary Files Used By SQLite"), and the lock file of its runs
+// (store/run_lock.h).
+struct StoreFileName {
+  const char* suffix;
+  const char* what;
+};
+inline constexpr StoreFileName kSqliteFiles[] = {
+    {"-wal", "write-ahead log"}, {"-shm", "shared-memory index"}, {"-journal", "rollback journal"}};
+inline constexpr StoreFileName kRunLockFile = {"-runlock", "lock file"};
+
 // The store's own files that no output may replace: the store and its write-ahead log, shared-memory index
 // and rollback journal (SQLite keeps them next to it as PATH-wal, PATH-shm, PATH-journal), and the lock file
 // of its runs (PATH-runlock, store/run_lock.h).

@@ -338,7 +338,7 @@ const std::vector<std::string>& schema_tables() {
 void create_store_file(const std::string& path) {
   // A temporary name beside it (.wijksim-PID-N.tmp, with SQLite's files beside that): a signal that ends
   // the process, or a later command after a kill -9, removes it, and so does leaving this function.
-  const TemporaryFiles made(path, {"-wal", "-shm", "-journal"});
+  const TemporaryFiles made(path, {kSqliteFiles[0].suffix, kSqliteFiles[1].suffix, kSqliteFiles[2].suffix});
   std::error_code ec;
   const std::string full =
       std::filesystem::weakly_canonical(std::filesystem::absolute(made.path(), ec), ec).string();
