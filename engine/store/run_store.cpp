@@ -328,6 +328,13 @@ const std::vector<std::string>& schema_tables() {
   return tables;
 }
 
+// The statements that make a store's tables and mark it with its schema version: run in one transaction,
+// by the new store's creation and on an existing database without tables (made in place).
+const std::string& schema_statements() {
+  static const std::string sql = fmt::format("{}\nPRAGMA user_version={};", kSchema, kStoreSchemaVersion);
+  return sql;
+}
+
 // A new store is made whole (its tables, its version, write-ahead logging) under a name of its own beside
 // it, and only then linked to its name: a step that fails on the way (too few open files allowed, a full
 // disk) leaves nothing under the name, where SQLite's own creation left an empty file (outside attack:
@@ -366,9 +373,8 @@ void create_store_file(const std::string& path) {
   if (sqlite3_open_v2(made.path().c_str(), &db, SQLITE_OPEN_READWRITE, nullptr) != SQLITE_OK)
     failed("create it");
   sqlite3_extended_result_codes(db, 1);
-  for (const std::string& sql :
-       {std::string("PRAGMA journal_mode=WAL"), std::string("BEGIN"), std::string(kSchema),
-        fmt::format("PRAGMA user_version={}", kStoreSchemaVersion), std::string("COMMIT")})
+  for (const std::string& sql : {std::string("PRAGMA journal_mode=WAL"), std::string("BEGIN"),
+                                 schema_statements(), std::string("COMMIT")})
     if (sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr) != SQLITE_OK) failed("create its tables");
   if (sqlite3_close(db) != SQLITE_OK) failed("create it");
   test_hooks::while_creating_store();
@@ -531,8 +537,7 @@ RunStore RunStore::open(const std::string& path, Mode mode) {
     Transaction t(s.db_, path);
     // Another process may have created the schema between our check and our lock.
     if (single_integer("SELECT count(*) FROM sqlite_master") == 0) {
-      s.exec(kSchema, "create its tables");
-      s.exec(fmt::format("PRAGMA user_version={}", kStoreSchemaVersion).c_str(), "set its version");
+      s.exec(schema_statements().c_str(), "create its tables");
     }
     t.commit();
   }
