@@ -1,0 +1,176 @@
+#include <fmt/format.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "command_support.h"
+#include "commands.h"
+#include "console.h"
+#include "interrupts.h"
+#include "progress_bar.h"
+#include "terminal.h"
+#include "wijksim/analysis/calibration.h"
+#include "wijksim/cluster/distributed_calibration.h"
+#include "wijksim/core/atomic_file.h"
+#include "wijksim/core/output_path.h"
+#include "wijksim/report/calibration_report.h"
+#include "wijksim/report/render.h"
+#include "wijksim/store/calibration_recorder.h"
+#include "wijksim/study/calibration_run.h"
+
+namespace wijksim::cli {
+
+// wijksim calibrate: the scenario's free parameters fitted to its targets; the sets to --output. Under
+// mpirun rank 0 does all of this and the candidates are simulated on every rank
+// (cluster/distributed_calibration.h).
+int calibrate_command(const Options& o, const std::string& command_line, cluster::World& world) {
+  if (!world.coordinator()) {
+    // A worker rank of an MPI job: simulates the candidates rank 0 hands out, silently. As for run and
+    // compare, the first signal (mpirun sends every rank SIGTERM on Ctrl-C) is rank 0's to act on.
+    cli::Interrupts::worker();
+    cluster::serve_calibration(world, [&] { return plan_calibration(o.scenarios.front(), o.seed); });
+    return kOk;
+  }
+  // The plan outlives the coordinator, which is made before anything can fail: should this rank fail
+  // before the calibration starts, it tells the other ranks to end; after Ctrl-C it waits, as it ends, for
+  // the candidates the ranks are still simulating.
+  std::optional<CalibrationPlan> planned;
+  cluster::CalibrationJobOptions job;
+  job.coordinator_computes = std::getenv("WIJKSIM_MPI_COORDINATOR_ONLY") == nullptr;
+  cluster::CalibrationCoordinator coordinator(world, job);
+  if (o.parameter_sets && o.draws.value_or(0) == 0 && !o.resume)
+    throw UsageError(
+        fmt::format("--parameter-sets {} gives values to parameter draws, and this command has "
+                    "none: add --draws N (the base case keeps the scenarios' own values)",
+                    *o.parameter_sets));
+  if (o.no_store && o.resume)
+    throw UsageError("--resume continues a run of a results store; drop --no-store");
+  if (o.no_store && o.store_given)
+    throw UsageError(
+        fmt::format("--store {} names a results store and --no-store keeps none: drop one of them", o.store));
+  cli::Interrupts::at_once("interrupted before the calibration started; nothing was simulated or kept");
+  const CalibrationPlan& plan = planned.emplace(plan_calibration(o.scenarios.front(), o.seed));
+  coordinator.agree(plan);
+  const std::string output =
+      o.output ? *o.output : std::filesystem::path(o.scenarios.front()).stem().string() + "-sets.csv";
+  // The sets file is checked before anything is simulated (and again when it is written): never a file the
+  // command reads (the scenario, its extends chain, its targets file), never the store, never a device.
+  std::vector<KeptFile> kept;
+  for (const SourceFile& f : plan.source.files())
+    kept.push_back({f.path, what_it_is(f.role, plan.source.base().name)});
+  if (!o.no_store) {
+    check_store_path(o.store, "--store", kept);
+    const std::vector<KeptFile> store = store_files(o.store);
+    kept.insert(kept.end(), store.begin(), store.end());
+  }
+  check_output(output, "--output", kept, OutputKind::ParameterSets);
+  check_previous_version_name(output, "--output");
+  // Another scenario's sets (its `# scenario:` line names another file): a calibration replaces its own
+  // scenario's sets only (calibrating the neighbourhood with -o sets/enschede.csv replaced the city's).
+  // Its own sets are the same file name and, where the header records it, the same scenario name: a/base.yaml
+  // and b/base.yaml differ by name, a variant that extends the scenario (and inherits its name) by file name.
+  // Checked again just before the sets are written: another calibration may have written its sets there
+  // in the meantime (outside attack 8).
+  auto refuse_other_scenarios_sets = [&] {
+    const auto named = calibrated_scenario_of(output);
+    if (!named) return;
+    const std::string file = std::filesystem::path(o.scenarios.front()).filename().string();
+    const std::string& name = plan.source.base().name;
+    if (std::filesystem::path(named->path).filename() != file ||
+        (!named->name.empty() && named->name != name))
+      throw InputError(
+          {{Location{output, 0, 0}, "--output",
+            fmt::format(
+                "this file holds the parameter sets of another scenario ({}{}; this is {}, named '{}'): it "
+                "is left as it is; name another file",
+                named->path, named->name.empty() ? "" : ", named '" + named->name + "'", file, name)}});
+  };
+  refuse_other_scenarios_sets();
+  std::optional<CalibrationRecorder> recorder;
+  if (!o.no_store) {
+    recorder.emplace(plan, o.store, command_line, o.resume);
+    if (o.resume)
+      cli::err("resuming run {} of {}: {} candidates evaluated before\n", recorder->run_id(), o.store,
+               recorder->completed().size());
+  }
+  const std::string resume =
+      recorder ? resume_command(command_line, recorder->run_id(), o.resume.has_value(), world.size())
+               : command_line;
+  cli::Interrupts::study(o.store, recorder ? recorder->run_id() : 0, resume, "candidates");
+  cli::ProgressBar bar("calibrate", "candidates");
+  CalibrationResult result;
+  try {
+    result = run_calibration(
+        plan, [&bar](std::size_t done, std::size_t total) { bar.update(done, total); },
+        recorder ? recorder->sink() : CandidateSink{}, recorder ? &recorder->completed() : nullptr,
+        cli::Interrupts::stop_flag(), coordinator.simulator());
+  } catch (const Interrupted& i) {
+    bar.finish();
+    if (!recorder) {
+      cli::err("{}; nothing was kept (--no-store)\n", i.what());
+      return kInterrupted;
+    }
+    recorder->interrupted();
+    cli::err("{}; the evaluated candidates are kept in {} as run {}. To continue:\n  {}\n", i.what(), o.store,
+             recorder->run_id(), resume);
+    return kInterrupted;
+  } catch (const RunFailure& f) {
+    bar.finish();
+    if (recorder) recorder->failed();
+    cli::err("error: a candidate's {}\n", f.what());
+    if (f.internal()) {
+      cli::err("(command: {})\n{}", command_line, kBugReport);
+      return kInternal;
+    }
+    return kFailed;
+  } catch (const InputError&) {
+    bar.finish();
+    if (recorder) recorder->failed();
+    throw;
+  } catch (const Error& e) {
+    bar.finish();
+    if (!recorder) throw;
+    return stopped_by_error(*recorder, e, "candidates evaluated", o.store, resume);
+  } catch (const std::exception& e) {
+    const std::optional<Error> refused = refused_by_system(e);
+    if (!refused) throw;
+    bar.finish();
+    if (!recorder) throw *refused;
+    return stopped_by_error(*recorder, *refused, "candidates evaluated", o.store, resume);
+  }
+  bar.finish();
+  const Report report = calibration_report(plan, result);
+  if (recorder) recorder->complete(render_all(report));
+  cli::Interrupts::at_once(recorder ? fmt::format("interrupted while writing the parameter sets; run {} is "
+                                                  "complete in {}",
+                                                  recorder->run_id(), o.store)
+                                    : std::string("interrupted while writing the parameter sets"));
+  std::optional<std::string> previous;
+  try {
+    refuse_other_scenarios_sets();
+    // An earlier calibration's sets cost hours to make: kept beside the new ones, never replaced unseen
+    // (outside attack 9).
+    previous = keep_previous_version(output);
+    write_file_atomically(output, calibration_sets_text(plan, result), "--output", kept,
+                          OutputKind::ParameterSets);
+  } catch (const InputError& e) {
+    return output_refused(
+        e, recorder ? std::optional<std::int64_t>(recorder->run_id()) : std::nullopt, o.store,
+        recorder
+            ? fmt::format("its parameter sets were not written; this writes them again, simulating nothing "
+                          "(with another -o FILE):\n  {}",
+                          resume)
+            : std::string("its parameter sets were not written"));
+  }
+  cli::write_out(render_table(report, TextOptions{cli::output_width(stdout), {}}));
+  cli::err("wrote {} parameter sets to {}{}\n", result.sets.size(), output,
+           previous ? fmt::format(" (the sets it held before are kept as {})", *previous) : "");
+  if (recorder) say_stored(*recorder, o.store);
+  if (world.size() > 1) print_farm_stats(coordinator.stats(), "candidate");
+  return kOk;
+}
+
+}  // namespace wijksim::cli

@@ -1,0 +1,164 @@
+#include "command_support.h"
+
+#include <fmt/format.h>
+
+#include <cstdlib>
+#include <new>
+#include <string_view>
+#include <system_error>
+
+#include "console.h"
+#include "wijksim/core/dutch_numbers.h"
+
+namespace wijksim::cli {
+
+// What a file a scenario reads is to it, in words for the message that refuses it as an output.
+std::string what_it_is(SourceFile::Role role, const std::string& name) {
+  switch (role) {
+    case SourceFile::Role::Scenario:
+      return fmt::format("the scenario '{}'", name);
+    case SourceFile::Role::Extends:
+      return fmt::format("a file the scenario '{}' extends", name);
+    case SourceFile::Role::Comparator:
+      return fmt::format("the comparator of the scenario '{}'", name);
+    case SourceFile::Role::ComparatorExtends:
+      return fmt::format("a file the comparator of the scenario '{}' extends", name);
+    case SourceFile::Role::Targets:
+      return fmt::format("a targets file the scenario '{}' reads", name);
+    case SourceFile::Role::ParameterSets:
+      return fmt::format("the parameter sets the scenario '{}' draws from", name);
+  }
+  return fmt::format("a file the scenario '{}' reads", name);
+}
+
+// The files a study reads, which no output may replace (core/output_path.h).
+std::vector<KeptFile> inputs_of(const Study& study) {
+  std::vector<KeptFile> kept;
+  for (const StudyScenario& s : study.scenarios)
+    for (const SourceFile& f : s.source.files())
+      kept.push_back({f.path, what_it_is(f.role, s.scenario.name)});
+  return kept;
+}
+
+void print_input_error(const InputError& e, bool simulates) {
+  for (const Diagnostic& d : e.diagnostics()) cli::err("{}\n", d.to_string());
+  if (simulates)
+    cli::err("{} error{} found; nothing was simulated.\n", e.diagnostics().size(),
+             e.diagnostics().size() == 1 ? "" : "s");
+}
+
+// The command that continues run `run`: the command line with --resume (already in it when this process
+// resumes), and in a job of several MPI ranks `mpirun -n N` in front (any number of ranks, or srun, gives the
+// same result; without it the run would continue in one process, which is also the same, only slower).
+std::string resume_command(const std::string& command_line, std::int64_t run, bool resuming, int ranks) {
+  const std::string c = resuming ? command_line : fmt::format("{} --resume {}", command_line, run);
+  return ranks > 1 ? fmt::format("mpirun -n {} {}", ranks, c) : c;
+}
+
+// Under mpirun with more than one rank: what the farm did, in one line on stderr (benchmarks/README.md).
+// `unit`: what the farm handed out (a study's units; calibrate's candidates).
+void print_farm_stats(const cluster::FarmStats& f, const std::string& unit) {
+  double wall = 0, in_calls = 0;
+  std::uint64_t bytes = 0;
+  for (const cluster::RankStats& r : f.ranks) {
+    wall += r.wall_seconds;
+    in_calls += r.transport.seconds_in_calls;
+    bytes += r.transport.bytes_sent;
+  }
+  const double units = f.units ? static_cast<double>(f.units) : 1.0;
+  cli::err(
+      "spread over {} MPI ranks: {} {}s, {:.1f} kB sent per {}; MPI calls took {:.2f} ms of processor "
+      "time per {} ({:.2f}% of the ranks' time); rank 0 coordinating {:.2f} ms per {}\n",
+      f.ranks.size(), f.units, unit, bytes / 1e3 / units, unit, 1e3 * in_calls / units, unit,
+      wall > 0 ? 100 * in_calls / wall : 0.0, 1e3 * f.coordinator_busy_seconds / units, unit);
+  if (std::getenv("WIJKSIM_MPI_STATS"))
+    for (std::size_t r = 0; r < f.ranks.size(); ++r)
+      cli::err(
+          "rank {}: {} {}s, {:.3f} s computing them, {:.3f} s preparing, {:.3f} s wall, {:.4f} s of "
+          "processor time in {} MPI sends and the other calls, {} bytes sent\n",
+          r, f.ranks[r].units, unit, f.ranks[r].compute_seconds, f.ranks[r].prepare_seconds,
+          f.ranks[r].wall_seconds, f.ranks[r].transport.seconds_in_calls, f.ranks[r].transport.messages_sent,
+          f.ranks[r].transport.bytes_sent);
+}
+
+// "stored as run N in STORE", unless the store's name no longer leads to the file the run was written into
+// (removed, or another file put in its place while the run wrote it): then the run is lost with that file,
+// and saying it is stored, or writing a report from whatever STORE is now, would mislead.
+void say_stored(const RunWriter& recorder, const std::string& store) {
+  if (recorder.store_replaced())
+    throw Error(
+        fmt::format("the results store '{}' was removed or replaced while the run wrote it: run {} was "
+                    "written into the file that was there, not into what '{}' is now (a store moved away "
+                    "holds it, complete, under its new name; one deleted lost it); run the command again to "
+                    "keep it in '{}'",
+                    store, recorder.run_id(), store, store));
+  // Outside attack 9: a file-size limit cut the store file where its log was folded in, and this said
+  // "stored" with exit 0; whoever then copied the store alone had a damaged file.
+  if (const auto failure = recorder.fold_log())
+    throw Error(fmt::format(
+        "run {} is stored in {}, but folding the store's log into it failed ({}): until a later wijksim "
+        "command on the store completes that (with room on the disk), '{}' alone is not whole; keep '{}-wal' "
+        "with it (do not copy or move the store without it)",
+        recorder.run_id(), store, *failure, store, store));
+  cli::err("stored as run {} in {}\n", recorder.run_id(), store);
+}
+
+// An output refused after the simulation (a file put in its place meanwhile, a link): the problems, then what
+// was simulated and where it is kept, instead of "nothing was simulated".
+// `also`: what became of the other outputs (the report), said after.
+int output_refused(const InputError& e, std::optional<std::int64_t> run, const std::string& store,
+                   const std::string& also) {
+  print_input_error(e, false);
+  if (run)
+    cli::err(
+        "the simulation itself completed: run {} is complete in {} (`wijksim show {} --store {}` prints "
+        "it)\n",
+        *run, store, *run, store);
+  else
+    cli::err("the simulation itself completed (--no-store: no run was kept in a store)\n");
+  if (!also.empty()) cli::err("{}\n", also);
+  return kBadInput;
+}
+
+// The machine refused memory or a thread (ulimit -v; ulimit -u, a container's pid limit, too little address
+// space for a stack: std::thread says so with std::system_error, oneTBB with its own message). Not a bug in
+// wijksim, but the process's limits: said as such (exit 3), with the run resumable.
+std::optional<Error> refused_by_system(const std::exception& e) {
+  // Out of memory in the middle of a stored run: what was completed is kept and resumable, as the message
+  // after this says (outside attack 9: the general message only said to use fewer households).
+  if (dynamic_cast<const std::bad_alloc*>(&e) != nullptr)
+    return Error(
+        "out of memory: the run needs more memory than this process may have (ulimit -v, a container's "
+        "limit); use fewer households, draws or replications, or give it more memory");
+  const auto* system = dynamic_cast<const std::system_error*>(&e);
+  const bool refused = (system != nullptr && (system->code() == std::errc::resource_unavailable_try_again ||
+                                              system->code() == std::errc::not_enough_memory)) ||
+                       std::string_view(e.what()).starts_with("pthread_create has failed");
+  if (!refused) return std::nullopt;
+  return Error(
+      fmt::format("the system refused another thread ({}): this process may not start as many threads "
+                  "as it needs; use fewer (--threads N), or raise the limit (ulimit -u, ulimit -v)",
+                  e.what()));
+}
+
+// A study or calibration stopped by an error that is not the input's (a full disk, a store that went away):
+// what was kept before stays kept; the run is marked failed and the message says how to continue.
+int stopped_by_error(RunWriter& recorder, const Error& e, const std::string& kept, const std::string& store,
+                     const std::string& resume) {
+  cli::err("error: {}\n", e.what());
+  try {
+    recorder.failed();
+  } catch (const Error&) {
+    // The store may not take even this (a full disk); the run then stays 'running', which --resume accepts.
+  }
+  cli::err("the {} before are kept in {} as run {}. To continue once the cause is fixed:\n  {}\n", kept,
+           store, recorder.run_id(), resume);
+  return kFailed;
+}
+
+// Settings of the scenarios that the command does not use, said before it simulates (Study::unused_settings).
+void say_unused_settings(const Study& study) {
+  for (const std::string& note : study.unused_settings) cli::err("note: {}\n", printable(note, false));
+}
+
+}  // namespace wijksim::cli

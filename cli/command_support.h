@@ -1,0 +1,59 @@
+// What the commands of `wijksim` share: exit codes, the words for the files a command must not replace, and
+// how a command that stops early, or whose output is refused, says what became of its run.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "wijksim/cluster/unit_farm.h"
+#include "wijksim/core/error.h"
+#include "wijksim/core/output_path.h"
+#include "wijksim/scenario/scenario_source.h"
+#include "wijksim/store/run_writer.h"
+#include "wijksim/study/study.h"
+
+namespace wijksim::cli {
+
+// An internal invariant failed: a bug in wijksim, not the user's input or the machine.
+constexpr const char* kBugReport =
+    "This is a bug in wijksim, not a problem with your input: please report it with the command above.\n";
+
+enum Exit { kOk = 0, kBadInput = 1, kUsage = 2, kFailed = 3, kInternal = 4, kInterrupted = 130 };
+
+// What a file a scenario reads is to it, in words for the message that refuses it as an output.
+std::string what_it_is(SourceFile::Role role, const std::string& name);
+
+// The files a study reads, which no output may replace (core/output_path.h).
+std::vector<KeptFile> inputs_of(const Study& study);
+
+// The problems of bad input, one a line; with `simulates`, that nothing was simulated.
+void print_input_error(const InputError& e, bool simulates);
+
+// The command that continues run `run` (--resume added unless `resuming`; `mpirun -n N` in front for N > 1).
+std::string resume_command(const std::string& command_line, std::int64_t run, bool resuming, int ranks);
+
+// Under mpirun with more than one rank: what the farm did, on stderr; `unit` what it handed out.
+void print_farm_stats(const cluster::FarmStats& f, const std::string& unit = "unit");
+
+// "stored as run N in STORE", or an Error when the store was replaced meanwhile or its log not folded in.
+void say_stored(const RunWriter& recorder, const std::string& store);
+
+// An output refused after the simulation: the problems, then where the simulated run is kept, then `also`
+// (what became of the other outputs). Returns the exit code (bad input).
+int output_refused(const InputError& e, std::optional<std::int64_t> run, const std::string& store,
+                   const std::string& also = "");
+
+// The machine refused memory or a thread: the Error that says so, or nothing for any other exception.
+std::optional<Error> refused_by_system(const std::exception& e);
+
+// A study or calibration stopped by an error that is not the input's: the run is marked failed, what it
+// kept (`kept`: "draws completed", ...) stays, and the message says how to continue. Returns the exit code.
+int stopped_by_error(RunWriter& recorder, const Error& e, const std::string& kept, const std::string& store,
+                     const std::string& resume);
+
+// Settings of the scenarios that the command does not use, said before it simulates (Study::unused_settings).
+void say_unused_settings(const Study& study);
+
+}  // namespace wijksim::cli

@@ -1,0 +1,311 @@
+#include "options.h"
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <cmath>
+#include <filesystem>
+#include <limits>
+#include <string_view>
+#include <system_error>
+
+#include "wijksim/scenario/parameter_reader.h"
+
+namespace wijksim::cli {
+namespace {
+
+// A whole number from lo to hi, read as the scenario reader reads one (std::from_chars: no sign, no
+// exponent, nothing after it) and refused in the same words, before CLI11 converts it (which clamped -1 and
+// 2^64 to 2^64-1 for a seed).
+CLI::Validator whole_number(std::uint64_t lo, std::uint64_t hi) {
+  return CLI::Validator(
+      [lo, hi](std::string& s) -> std::string {
+        std::uint64_t v = 0;
+        const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+        if (ec != std::errc() || end != s.data() + s.size() || v < lo || v > hi)
+          return fmt::format("expected a whole number from {} to {}, found '{}'", lo, hi, s);
+        return "";
+      },
+      fmt::format("INT in {}..{}", lo, hi));
+}
+
+// A number as the scenario reader reads one (decimal, finite: not CLI11's hexadecimal 0x5 or binary 0b101),
+// refused in its words, with its hint for a decimal comma (outside attack 9: sweep --from took 0x1p3 as 8,
+// and refused 1,5 in CLI11's words).
+CLI::Validator decimal_number() {
+  return CLI::Validator(
+      [](std::string& s) -> std::string {
+        double v = 0;
+        if (loader::parse_double(s, v) && std::isfinite(v)) {
+          s = fmt::format("{}", v);  // as read (blanks around it, a leading '+'), for CLI11 to convert back
+          return "";
+        }
+        std::string point = s;
+        std::replace(point.begin(), point.end(), ',', '.');
+        if (point != s && loader::parse_double(point, v))
+          return fmt::format("expected a number, found '{}' (use a decimal point: {})", s, point);
+        return fmt::format("expected a finite decimal number, found '{}'", s);
+      },
+      "NUMBER");
+}
+
+constexpr std::uint64_t kLastReplication = 2147483647;  // replication numbers are stored as 32-bit integers
+// A run's number in the store (SQLite's integer key, from 1): "" or 2^63 are refused, not read as 0 or
+// clamped.
+const CLI::Validator kRunNumber = whole_number(1, std::numeric_limits<std::int64_t>::max());
+
+}  // namespace
+
+// --sections chooses what the table format prints; CSV and JSON hold every section (it was ignored there).
+void check_sections_format(const Options& o) {
+  if (o.sections != "all" && o.format != "table")
+    throw UsageError(
+        fmt::format("--sections chooses the sections of the table format; --format {} holds them "
+                    "all: drop one of the two",
+                    o.format));
+}
+
+Commands define_commands(CLI::App& app, Options& o, std::vector<CLI::Option*>& store_options) {
+  Commands k;
+  auto simulation_options = [&o](CLI::App* c) {
+    c->add_option("--replications,-r", o.replications, "Independent replications (default: the scenario's)")
+        ->check(CLI::Range(1, 2000000000));
+    c->add_option("--seed,-s", o.seed, "Random seed shared by every scenario (default: the first scenario's)")
+        ->check(whole_number(0, std::numeric_limits<std::uint64_t>::max()));
+    c->add_option("--years,-y", o.years, "Policy years after the warm-up (default: the scenario's)")
+        ->check(CLI::Range(1, 200));
+    c->add_option("--draws,-d", o.draws,
+                  "Parameter draws of a probabilistic sensitivity analysis (default 0: the base case only); "
+                  "each draw runs one replication unless --replications is given")
+        ->check(CLI::Range(0, 2000000000));
+    c->add_option(
+         "--threads,-t", o.threads,
+         "Worker threads (default: all cores; under mpirun, of each rank); results do not depend on it")
+        ->check(CLI::Range(1, 1024));
+    c->add_option("--parameter-sets", o.parameter_sets,
+                  "Parameter sets (wijksim calibrate's CSV) every scenario's draws take values from, "
+                  "instead of the scenarios' own parameter_sets");
+  };
+  // Which parts of the table format to print (render.h, section_names).
+  auto sections_option = [&o](CLI::App* c) {
+    c->add_option("--sections", o.sections,
+                  "Table format: the sections to print, in order, from glance (every compared scenario side "
+                  "by side), economics, budget, agencies, households, calibration, other, or all")
+        ->capture_default_str();
+  };
+  auto output_options = [&o, &store_options, &sections_option](CLI::App* c) {
+    c->add_option("--format,-f", o.format, "Output format")
+        ->check(CLI::IsMember({"table", "csv", "json"}))
+        ->capture_default_str();
+    c->add_option("--output,-o", o.output,
+                  "FILE.db: the results store (default results.db); any other FILE: write the tables there");
+    store_options.push_back(c->add_option("--store", o.store, "Results store (SQLite) that keeps the run")
+                                ->capture_default_str());
+    c->add_flag("--no-store", o.no_store, "Do not keep the run in a results store");
+    c->add_option("--resume", o.resume, "Continue an interrupted run of the store (same command line)")
+        ->check(kRunNumber);
+    sections_option(c);
+  };
+  auto store_option = [&o, &store_options](CLI::App* c) {
+    store_options.push_back(c->add_option("--store", o.store, "Results store")->capture_default_str());
+  };
+
+  CLI::App* run = k.run = app.add_subcommand("run", "Run scenarios and print their tables");
+  run->add_option("scenario", o.scenarios, "Scenario files (YAML)")->required();
+  simulation_options(run);
+  output_options(run);
+  run->add_option("--first-replication", o.first_replication, "First replication index (to replay one run)")
+      ->check(whole_number(0, kLastReplication));
+
+  CLI::App* compare = k.compare = app.add_subcommand(
+      "compare", "Run each scenario with its comparator (common random numbers) and print the differences");
+  compare->add_option("scenario", o.scenarios, "Scenario files (YAML)")->required();
+  simulation_options(compare);
+  output_options(compare);
+  compare->add_option("--report", o.report,
+                      "Also write the run's HTML report (charts, self-contained) to FILE");
+  compare->add_flag("--sensitivity", o.sensitivity,
+                    "Also simulate the sensitivity analyses: one-way (a tornado per intervention), two-way, "
+                    "thresholds (README, 'Which assumptions decide the answer')");
+  compare
+      ->add_option(
+          "--parameters", o.parameters,
+          "One-way analysis of these parameters only (key paths, comma-separated; KEY=FROM:TO for a plain "
+          "number); implies --sensitivity")
+      ->delimiter(',');
+  compare->add_option(
+      "--two-way", o.two_way,
+      "Two-way grid of two parameters: KEY1[=FROM:TO],KEY2[=FROM:TO] (default: the tornado's top two); "
+      "implies --sensitivity");
+  compare->add_option("--grid", o.grid, "Points per parameter of the two-way grid")
+      ->check(CLI::Range(2, 50))
+      ->capture_default_str();
+  compare->add_option(
+      "--threshold", o.thresholds,
+      "Solve PARAMETER[=FROM:TO],OUTCOME=TARGET, e.g. coaches.fte=20:200,coach_wait=6 (repeatable; "
+      "outcomes: inmb, delta_cost, delta_effect, budget:PAYER, coach_wait, caseload); implies "
+      "--sensitivity");
+  compare
+      ->add_option(
+          "--sensitivity-replications", o.sensitivity_replications,
+          "Replications of each sensitivity setting (default: the base case's, --replications or the "
+          "scenarios' own)")
+      ->check(CLI::Range(1, 1000));
+  compare->add_option(
+      "--evppi-group", o.evppi_groups,
+      "A named group for EVPPI: NAME=KEY,KEY,... (repeatable); each parameter, each section and all "
+      "parameters are always reported");
+  compare
+      ->add_option(
+          "--survey-households", o.survey_households,
+          "Households surveyed per neighbourhood and wave by the virtual evaluation (the seeds' 168)")
+      ->check(CLI::Range(1, 1000000))
+      ->capture_default_str();
+  compare->add_option("--survey-studies", o.survey_studies, "Virtual studies simulated per measure")
+      ->check(CLI::Range(10, 1000000))
+      ->capture_default_str();
+
+  CLI::App* sweep = k.sweep = app.add_subcommand(
+      "sweep", "A planning curve: a scenario against its comparator at each value of one parameter");
+  sweep->add_option("scenario", o.scenarios, "Scenario file (YAML)")->required()->expected(1);
+  sweep->add_option("--parameter", o.parameter, "The parameter's key path, e.g. coaches.fte")->required();
+  sweep->add_option("--from", o.from, "First value")->required()->transform(decimal_number());
+  sweep->add_option("--to", o.to, "Last value")->required()->transform(decimal_number());
+  sweep->add_option("--steps", o.steps, "Values from --from to --to")
+      ->check(CLI::Range(2, 200))
+      ->capture_default_str();
+  sweep->add_option("--replications,-r", o.replications, "Replications per value (default: the scenario's)")
+      ->check(CLI::Range(1, 2000000000));
+  sweep->add_option("--seed,-s", o.seed, "Random seed (default: the scenario's)")
+      ->check(whole_number(0, std::numeric_limits<std::uint64_t>::max()));
+  sweep->add_option("--years,-y", o.years, "Policy years (default: the scenario's)")
+      ->check(CLI::Range(1, 200));
+  sweep->add_option("--threads,-t", o.threads, "Worker threads (default: all cores)")
+      ->check(CLI::Range(1, 1024));
+  sweep->add_option("--format,-f", o.format, "Output format")
+      ->check(CLI::IsMember({"table", "csv", "json"}))
+      ->capture_default_str();
+  sweep->add_option("--output,-o", o.output, "Write the table to FILE");
+
+  CLI::App* calibrate_cmd = k.calibrate_cmd = app.add_subcommand(
+      "calibrate",
+      "Fit the free parameters of a scenario's targets file to its targets (Bayesian, incremental mixture "
+      "importance sampling) and write the calibrated parameter sets");
+  calibrate_cmd->add_option("scenario", o.scenarios, "Scenario file (YAML) naming its targets file")
+      ->required()
+      ->expected(1);
+  calibrate_cmd->add_option("--output,-o", o.output,
+                            "CSV file of the parameter sets (default: SCENARIO-sets.csv in this directory)");
+  calibrate_cmd->add_option("--seed,-s", o.seed, "Random seed (default: the scenario's)")
+      ->check(whole_number(0, std::numeric_limits<std::uint64_t>::max()));
+  calibrate_cmd
+      ->add_option("--threads,-t", o.threads,
+                   "Worker threads (default: all cores); results do not depend on it")
+      ->check(CLI::Range(1, 1024));
+  calibrate_cmd->add_option("--store", o.store, "Results store (SQLite) that keeps every candidate")
+      ->capture_default_str();
+  calibrate_cmd->add_flag("--no-store", o.no_store, "Do not keep the candidates in a results store");
+  calibrate_cmd
+      ->add_option("--resume", o.resume,
+                   "Continue an interrupted calibration of the store (same command line)")
+      ->check(kRunNumber);
+
+  CLI::App* validate_cmd = k.validate_cmd =
+      app.add_subcommand("validate", "Check scenario files without simulating");
+  validate_cmd->add_option("scenario", o.scenarios, "Scenario files (YAML)")->required();
+
+  CLI::App* trace_cmd = k.trace_cmd =
+      app.add_subcommand("trace", "Print one household's week-by-week path: states, agencies, coach, costs");
+  trace_cmd->add_option("scenario", o.scenarios, "Scenario file (YAML)")->required()->expected(1);
+  CLI::Option* household = k.household =
+      trace_cmd->add_option("--household", o.household, "Household number (0-based)")
+          ->check(whole_number(0, std::numeric_limits<std::uint32_t>::max()));
+  CLI::Option* pick = k.pick = trace_cmd->add_option(
+      "--pick", o.pick,
+      "Follow the first household (lowest number) that this happened to in the policy period: coached, "
+      "evicted, bounced, benefit, or an escalation event of the scenario (e.g. crisis_admission)");
+  pick->check(CLI::Validator(
+      [](std::string& v) { return v.empty() ? std::string("expected an event, found an empty value") : ""; },
+      "EVENT"));
+  household->excludes(pick);
+  pick->excludes(household);
+  trace_cmd->add_flag("--warmup", o.warmup, "List the warm-up week by week (default: in short)");
+  trace_cmd->add_flag("--no-store", o.no_store,
+                      "Accepted for symmetry with run and compare: trace never stores");
+  trace_cmd->add_option("--replication", o.replication, "Replication")
+      ->capture_default_str()
+      ->check(whole_number(0, kLastReplication));
+  trace_cmd->add_option("--seed,-s", o.seed, "Random seed (default: the scenario's)")
+      ->check(whole_number(0, std::numeric_limits<std::uint64_t>::max()));
+  trace_cmd->add_option("--years,-y", o.years, "Policy years (default: the scenario's)")
+      ->check(CLI::Range(1, 200));
+
+  CLI::App* calibration_cmd = k.calibration_cmd = app.add_subcommand(
+      "calibration", "Print each calibration target of the scenario next to the model (README's tables)");
+  calibration_cmd->add_option("scenario", o.scenarios, "Scenario file (YAML)")->required()->expected(1);
+  calibration_cmd->add_option("--replications,-r", o.replications, "Replications (default: the scenario's)")
+      ->check(CLI::Range(1, 100000));
+  calibration_cmd->add_option("--years,-y", o.years, "Policy years (default: the scenario's)")
+      ->check(CLI::Range(1, 200));
+  calibration_cmd->add_option("--seed,-s", o.seed, "Random seed (default: the scenario's)")
+      ->check(whole_number(0, std::numeric_limits<std::uint64_t>::max()));
+  calibration_cmd->add_option("--threads,-t", o.threads, "Worker threads (default: all cores)")
+      ->check(CLI::Range(1, 1024));
+  calibration_cmd
+      ->add_option("--format,-f", o.format,
+                   "markdown: the README's table; table, csv, json: as `run` prints it")
+      ->check(CLI::IsMember({"markdown", "table", "csv", "json"}));
+
+  CLI::App* runs_cmd = k.runs_cmd = app.add_subcommand("runs", "List the runs a results store holds");
+  store_option(runs_cmd);
+  CLI::App* show_cmd = k.show_cmd =
+      app.add_subcommand("show", "Print a stored run's tables again, without simulating");
+  show_cmd->add_option("run", o.run_id, "Run number (see `wijksim runs`)")->required()->check(kRunNumber);
+  show_cmd->add_option("--format,-f", o.format, "Output format")
+      ->check(CLI::IsMember({"table", "csv", "json"}))
+      ->capture_default_str();
+  sections_option(show_cmd);
+  store_option(show_cmd);
+  CLI::App* export_cmd = k.export_cmd = app.add_subcommand("export", "Write a stored run as tidy CSV files");
+  export_cmd->add_option("run", o.run_id, "Run number (see `wijksim runs`)")->required()->check(kRunNumber);
+  export_cmd->add_option("--csv", o.csv_dir, "Directory for the CSV files")->required();
+  store_option(export_cmd);
+  CLI::App* report_cmd = k.report_cmd =
+      app.add_subcommand("report", "Write a stored run as one self-contained HTML report with charts");
+  report_cmd->add_option("run", o.run_id, "Run number (see `wijksim runs`)")->required()->check(kRunNumber);
+  report_cmd->add_option("--output,-o", o.output, "HTML file to write (default: report-RUN.html)");
+  store_option(report_cmd);
+
+  return k;
+}
+
+std::string unknown_option(const CLI::App& app, int argc, char** argv) {
+  const CLI::App* sub = app.get_subcommands().empty() ? nullptr : app.get_subcommands().front();
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    if (a == "--") break;
+    if (a.size() < 2 || a[0] != '-' || std::isdigit(static_cast<unsigned char>(a[1])) || a[1] == '.')
+      continue;
+    if (sub != nullptr && a == sub->get_name()) continue;
+    const std::string name = a.starts_with("--") ? a.substr(0, a.find('=')) : a.substr(0, 2);
+    const bool known = (sub != nullptr && sub->get_option_no_throw(name) != nullptr) ||
+                       app.get_option_no_throw(name) != nullptr;
+    if (!known) return name;
+  }
+  return {};
+}
+
+std::string file_read_as_option(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view a = argv[i];
+    if (a == "--") break;
+    if (a.size() < 2 || a[0] != '-' || a == "--help" || a == "--version") continue;
+    std::error_code ec;
+    const bool yaml = a.ends_with(".yaml") || a.ends_with(".yml");
+    if (yaml || std::filesystem::is_regular_file(std::filesystem::path(std::string(a)), ec))
+      return std::string(a);
+  }
+  return {};
+}
+
+}  // namespace wijksim::cli

@@ -1,0 +1,108 @@
+// The command line of `wijksim`: every command's options (Options, filled by CLI11 through define_commands)
+// and the checks of the command line itself, whose failures are usage errors (exit 2).
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "wijksim/core/error.h"
+
+namespace wijksim::cli {
+
+struct Options {
+  std::vector<std::string> scenarios;
+  std::optional<std::uint64_t> seed;
+  std::optional<int> replications;
+  std::optional<int> years;
+  std::optional<std::uint32_t> first_replication;
+  std::optional<int> draws;
+  std::optional<std::string> parameter_sets;  // --parameter-sets FILE
+  int threads = 0;                            // 0: all cores
+  std::string format = "table";
+  std::optional<std::string> output;
+  std::optional<std::uint32_t> household;
+  std::string pick;     // trace --pick EVENT
+  bool warmup = false;  // trace --warmup
+  std::string sections = "all";
+  std::uint32_t replication = 0;
+  std::string store = "results.db";
+  bool no_store = false;
+  std::optional<std::int64_t> resume;
+  std::int64_t run_id = 0;
+  std::string csv_dir;
+  std::optional<std::string> report;  // compare --report FILE: the HTML report of the run just stored
+  bool store_given = false;           // --store on the command line (not the default)
+  // compare: sensitivity analysis (study/sensitivity_study.h)
+  bool sensitivity = false;
+  std::vector<std::string> parameters;
+  std::string two_way;
+  int grid = 5;
+  std::vector<std::string> thresholds;
+  std::optional<int> sensitivity_replications;
+  std::vector<std::string> evppi_groups;
+  int survey_households = 168;
+  int survey_studies = 2000;
+  // sweep
+  std::string parameter;
+  double from = 0, to = 0;
+  int steps = 5;
+};
+
+// The command line contradicts itself (options that exclude each other, an empty name): exit 2, like any
+// other mistake on the command line.
+class UsageError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// What an option's value says, parsed by `parse`: a value that does not parse is a mistake on the command
+// line (exit 2), as a number out of range is, not bad input.
+template <class Parse>
+auto option_syntax(Parse&& parse) {
+  try {
+    return parse();
+  } catch (const InputError& e) {
+    const Diagnostic& d = e.diagnostics().front();
+    throw UsageError(fmt::format("{}: {}", d.key, d.message));
+  }
+}
+
+// --sections chooses what the table format prints; CSV and JSON hold every section (it was ignored there).
+void check_sections_format(const Options& o);
+
+// The command line: every subcommand and its options, filling `o`. Defined in one place so that `main`
+// reads as what it does (parse, check, dispatch); long only because the commands are many.
+struct Commands {
+  CLI::App* run = nullptr;
+  CLI::App* compare = nullptr;
+  CLI::App* sweep = nullptr;
+  CLI::App* calibrate_cmd = nullptr;
+  CLI::App* validate_cmd = nullptr;
+  CLI::App* trace_cmd = nullptr;
+  CLI::App* calibration_cmd = nullptr;
+  CLI::App* runs_cmd = nullptr;
+  CLI::App* show_cmd = nullptr;
+  CLI::App* export_cmd = nullptr;
+  CLI::App* report_cmd = nullptr;
+  CLI::Option* household = nullptr;  // trace --household
+  CLI::Option* pick = nullptr;       // trace --pick
+};
+
+Commands define_commands(CLI::App& app, Options& o, std::vector<CLI::Option*>& store_options);
+
+// The first argument (before a lone --) that looks like an option (--name, --name=value, -x...) that neither
+// the command given nor wijksim itself has; empty if there is none. A negative number is a value.
+std::string unknown_option(const CLI::App& app, int argc, char** argv);
+
+// The first argument (before a lone --) that begins with '-' but names a file or a scenario: a user who
+// meant a file called -pilot.yaml. Empty if there is none.
+std::string file_read_as_option(int argc, char** argv);
+
+}  // namespace wijksim::cli

@@ -1,0 +1,337 @@
+// wijksim run and wijksim compare: a study planned from the scenarios, simulated (spread over MPI ranks when
+// there are several), kept in the results store as it completes, then its tables and its report.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "command_support.h"
+#include "commands.h"
+#include "console.h"
+#include "interrupts.h"
+#include "progress_bar.h"
+#include "terminal.h"
+#include "wijksim/cluster/distributed_study.h"
+#include "wijksim/core/atomic_file.h"
+#include "wijksim/core/dutch_numbers.h"
+#include "wijksim/core/output_path.h"
+#include "wijksim/report/html_report.h"
+#include "wijksim/report/render.h"
+#include "wijksim/report/study_report.h"
+#include "wijksim/scenario/parameter_reader.h"
+#include "wijksim/store/study_recorder.h"
+#include "wijksim/study/sensitivity_study.h"
+#include "wijksim/study/study.h"
+
+namespace wijksim::cli {
+namespace {
+
+// The sensitivity options of `compare`, checked. Any of --parameters, --two-way or --threshold asks for the
+// simulated analyses as --sensitivity does.
+SensitivityOptions sensitivity_options(const Options& o) {
+  SensitivityOptions s;
+  s.simulate = o.sensitivity || !o.parameters.empty() || !o.two_way.empty() || !o.thresholds.empty();
+  s.parameters = o.parameters;
+  for (const std::string& p : o.parameters)  // what the parameters are is the study's to check
+    option_syntax([&] { return parse_parameter_range(p, "--parameters"); });
+  if (!o.two_way.empty()) {
+    std::string rest = o.two_way;
+    for (std::size_t comma; (comma = rest.find(',')) != std::string::npos; rest = rest.substr(comma + 1))
+      s.two_way.push_back(
+          option_syntax([&] { return parse_parameter_range(rest.substr(0, comma), "--two-way"); }));
+    s.two_way.push_back(option_syntax([&] { return parse_parameter_range(rest, "--two-way"); }));
+  }
+  s.grid = o.grid;
+  for (const std::string& t : o.thresholds)
+    s.thresholds.push_back(option_syntax([&] { return parse_threshold(t); }));
+  s.replications = o.sensitivity_replications;
+  for (const std::string& g : o.evppi_groups) {
+    const std::size_t eq = g.find('=');
+    if (eq == std::string::npos || eq == 0 || eq + 1 == g.size())
+      throw UsageError(fmt::format("--evppi-group: expected NAME=KEY,KEY,..., got '{}'", g));
+    std::vector<std::string> keys;
+    std::string rest = g.substr(eq + 1);
+    for (std::size_t comma; (comma = rest.find(',')) != std::string::npos; rest = rest.substr(comma + 1))
+      keys.push_back(rest.substr(0, comma));
+    keys.push_back(rest);
+    if (std::find(keys.begin(), keys.end(), std::string()) != keys.end())
+      throw UsageError(
+          fmt::format("--evppi-group: expected NAME=KEY,KEY,... without an empty KEY, got '{}'", g));
+    s.groups.emplace_back(g.substr(0, eq), keys);
+  }
+  s.survey.sample = o.survey_households;
+  s.survey.studies = o.survey_studies;
+  // A key given twice, two axes alike, a grid out of range: the command line's own mistakes (exit 2); what
+  // the keys name is checked against the scenarios later (exit 1).
+  if (const auto problem = sensitivity_options_problem(s))
+    throw UsageError(fmt::format("{}: {}", problem->option, problem->message));
+  return s;
+}
+
+// The analyses the command line asks for beyond the study's runs, as the store keeps them with the run
+// (RecordOptions::analyses): `--resume` refuses a command that asks for others, as it refuses another seed
+// (resumed with --sensitivity, a run stored tornados its command line never asked for).
+std::vector<std::pair<std::string, std::string>> analysis_record(const Options& o,
+                                                                 const SensitivityOptions& s) {
+  auto words = [](const std::vector<std::string>& v) {
+    std::string out;
+    for (const std::string& x : v) out += (out.empty() ? "" : " ") + x;
+    return out.empty() ? std::string("none") : out;
+  };
+  // The one-way parameters as read, in key order (their order and a range's spelling, 2 or 2.0, change
+  // nothing the run stores).
+  std::vector<std::string> parameters;
+  for (const std::string& p : o.parameters) {
+    const ParameterRange r = parse_parameter_range(p, "--parameters");
+    parameters.push_back(r.from ? fmt::format("{}={}:{}", r.key, *r.from, *r.to) : r.key);
+  }
+  std::sort(parameters.begin(), parameters.end());
+  return {{"--sensitivity", s.simulate ? "yes" : "no"},
+          {"--parameters", words(parameters)},
+          {"--two-way", o.two_way.empty() ? "none" : o.two_way},
+          {"--grid", std::to_string(o.grid)},
+          {"--threshold", words(o.thresholds)},
+          {"--sensitivity-replications",
+           o.sensitivity_replications ? std::to_string(*o.sensitivity_replications) : "default"},
+          {"--evppi-group", words(o.evppi_groups)},
+          {"--survey-households", std::to_string(o.survey_households)},
+          {"--survey-studies", std::to_string(o.survey_studies)}};
+}
+
+template <class... Lists>
+std::vector<KeptFile> joined(const std::vector<KeptFile>& first, const Lists&... rest) {
+  std::vector<KeptFile> all = first;
+  (all.insert(all.end(), rest.begin(), rest.end()), ...);
+  return all;
+}
+
+}  // namespace
+
+int run_or_compare(const std::string& command, Options o, bool with_comparators,
+                   const std::string& command_line, cluster::World& world) {
+  StudyOverrides overrides{o.seed, o.replications, o.years, o.first_replication, o.draws, o.parameter_sets};
+  if (!world.coordinator()) {  // a worker rank of an MPI job: simulates what rank 0 hands out, silently
+    // mpirun sends every rank SIGTERM on Ctrl-C: rank 0 acts on it (stops, says so, tells this rank to
+    // stop); a second signal ends this rank at once.
+    cli::Interrupts::worker();
+    cluster::serve_study(world, [&] { return plan_study(o.scenarios, overrides, with_comparators); });
+    return kOk;
+  }
+  // Rank 0, or the only process. The coordinator is made before anything can fail: should this rank fail
+  // before the study starts, it tells the other ranks to end. The study outlives it: when a run stops early
+  // (Ctrl-C, a failure), the coordinator waits for the ranks' units in flight as it ends.
+  std::optional<Study> planned;
+  cluster::StudyJobOptions job;
+  job.coordinator_computes = std::getenv("WIJKSIM_MPI_COORDINATOR_ONLY") == nullptr;
+  cluster::StudyCoordinator coordinator(world, job);
+  const auto format = parse_format(o.format);
+  TextOptions text{0, option_syntax([&] { return parse_sections(o.sections); })};
+  // --output FILE.db names the results store; any other FILE receives the printed tables.
+  std::string text_output = o.output.value_or("");
+  if (o.output && is_store_name(*o.output)) {
+    if (o.no_store)
+      throw UsageError(fmt::format(
+          "--output {} names a results store and --no-store keeps none: drop one of them", *o.output));
+    if (o.store_given && !same_file(o.store, *o.output))
+      throw UsageError(
+          fmt::format("--output {} and --store {} name two results stores: give one", *o.output, o.store));
+    o.store = *o.output;
+    text_output.clear();
+  }
+  if (o.parameter_sets && o.draws.value_or(0) == 0 && !o.resume)
+    throw UsageError(
+        fmt::format("--parameter-sets {} gives values to parameter draws, and this command has "
+                    "none: add --draws N (the base case keeps the scenarios' own values)",
+                    *o.parameter_sets));
+  if (!o.evppi_groups.empty() && o.draws.value_or(0) == 0 && !o.resume)
+    throw UsageError(
+        fmt::format("--evppi-group {} groups parameters for the value of information, which needs "
+                    "parameter draws: add --draws N (at least 30)",
+                    o.evppi_groups.front()));
+  check_sections_format(o);
+  if (o.no_store && o.resume)
+    throw UsageError("--resume continues a run of a results store; drop --no-store");
+  if (o.no_store && o.report)
+    throw UsageError("--report reads the run back from the results store; drop --no-store");
+  if (o.no_store && o.store_given)
+    throw UsageError(
+        fmt::format("--store {} names a results store and --no-store keeps none: drop one of them", o.store));
+  if (!text_output.empty() && o.report && same_file(text_output, *o.report))
+    throw UsageError(
+        fmt::format("--output {} and --report {} name the same file: the report would replace "
+                    "the tables; name two files",
+                    text_output, *o.report));
+  cli::Interrupts::at_once("interrupted before the simulation started; nothing was simulated or kept");
+  const Study& study = planned.emplace(plan_study(o.scenarios, overrides, with_comparators));
+  say_unused_settings(study);
+  coordinator.agree(study);
+  const SensitivityOptions sensitivity = sensitivity_options(o);
+  check_sensitivity_options(study, sensitivity);
+
+  // Outputs are checked before anything is simulated (and again when they are written): never a file the
+  // command reads, never the store, never a device, a FIFO, a directory or a link (core/output_path.h).
+  const std::vector<KeptFile> inputs = inputs_of(study);
+  const std::vector<KeptFile> store = o.no_store ? std::vector<KeptFile>{} : store_files(o.store);
+  if (!o.no_store)
+    check_store_path(o.store, o.output && o.store == *o.output ? "--output" : "--store", inputs);
+  const std::vector<KeptFile> kept_by_tables = joined(inputs, store);
+  if (!text_output.empty()) check_output(text_output, "--output", kept_by_tables);
+  std::vector<KeptFile> kept_by_report = kept_by_tables;
+  if (!text_output.empty()) kept_by_report.push_back({text_output, "the file the tables go to (--output)"});
+  if (o.report) check_output(*o.report, "--report", kept_by_report, OutputKind::Report);
+
+  // What is kept as it completes: a parameter draw, or in the base case a replication (study.h, DrawSink).
+  const std::string units = study.draws > 0 ? "draws" : "replications";
+  const std::size_t unit_count =
+      study.draws > 0 ? static_cast<std::size_t>(study.draws) : static_cast<std::size_t>(study.replications);
+  std::optional<StudyRecorder> recorder;
+  if (!o.no_store) {
+    recorder.emplace(
+        study, RecordOptions{o.store, command, command_line, o.resume, analysis_record(o, sensitivity)});
+    if (o.resume)
+      cli::err("resuming run {} of {}: {} of {} {} done before\n", recorder->run_id(), o.store,
+               recorder->completed().size() / (study.draws > 0 ? study.replications : 1), unit_count, units);
+  }
+  const std::string resume =
+      recorder ? resume_command(command_line, recorder->run_id(), o.resume.has_value(), world.size())
+               : command_line;
+  cli::Interrupts::study(o.store, recorder ? recorder->run_id() : 0, resume, units);
+
+  cli::ProgressBar bar(command);
+  StudyResult result;
+  std::optional<SensitivityResult> analyses;
+  try {
+    result = coordinator.run(
+        study, [&bar](std::size_t done, std::size_t total) { bar.update(done, total); },
+        recorder ? recorder->sink() : DrawSink{}, recorder ? &recorder->completed() : nullptr,
+        cli::Interrupts::stop_flag());
+    if (command == "compare") {
+      bar.finish();
+      cli::ProgressBar sensitivity_bar("sensitivity");
+      analyses = analyse_sensitivity(
+          study, result, sensitivity,
+          [&sensitivity_bar](std::size_t done, std::size_t total) { sensitivity_bar.update(done, total); },
+          cli::Interrupts::stop_flag());
+    }
+  } catch (const Interrupted& i) {
+    bar.finish();
+    if (!recorder) {
+      cli::err("{}; nothing was kept (--no-store)\n", i.what());
+      return kInterrupted;
+    }
+    recorder->interrupted();
+    cli::err("{}; they are kept in {} as run {}. To continue:\n  {}\n", i.what(), o.store, recorder->run_id(),
+             resume);
+    return kInterrupted;
+  } catch (const RunFailure& f) {
+    bar.finish();
+    if (recorder) recorder->failed();
+    const StudyScenario& s = study.scenarios[f.job()];
+    cli::err("error: {}\n", f.what());
+    cli::err(
+        "to replay that run alone:\n  wijksim run {} --seed {} --first-replication {} --replications 1 "
+        "--years {} --threads 1 --no-store\n",
+        s.scenario.file, f.request().seed, f.request().replication, study.years);
+    if (f.internal()) {
+      cli::err("{}", kBugReport);
+      return kInternal;
+    }
+    return kFailed;
+  } catch (const InputError&) {
+    bar.finish();
+    if (recorder) recorder->failed();
+    throw;
+  } catch (const Error& e) {
+    // A full disk, a store that went away: what was completed before is kept; say how to continue.
+    bar.finish();
+    if (!recorder) throw;
+    return stopped_by_error(*recorder, e, study.draws > 0 ? "draws completed" : "replications completed",
+                            o.store, resume);
+  } catch (const std::exception& e) {
+    const std::optional<Error> refused = refused_by_system(e);
+    if (!refused) throw;
+    bar.finish();
+    if (!recorder) throw *refused;
+    return stopped_by_error(*recorder, *refused,
+                            study.draws > 0 ? "draws completed" : "replications completed", o.store, resume);
+  }
+  bar.finish();
+  const Report report = study_report(command, study, result, analyses ? &*analyses : nullptr);
+  if (recorder) recorder->complete(result, render_all(report), analyses ? &*analyses : nullptr);
+  cli::Interrupts::at_once(
+      recorder ? fmt::format("interrupted while writing the outputs; run {} is complete in {} "
+                             "(`wijksim show {} --store {}` prints it)",
+                             recorder->run_id(), o.store, recorder->run_id(), o.store)
+               : std::string("interrupted while writing the outputs"));
+  const std::optional<std::int64_t> kept_as =
+      recorder ? std::optional<std::int64_t>(recorder->run_id()) : std::nullopt;
+  // The report is read from the store: tables that cannot be written (a closed pipe, a file put at --output
+  // meanwhile) do not keep it from being written, and a report refused says how to write it elsewhere.
+  bool writing_report = false, report_written = false;
+  std::string printed;  // the tables as rendered
+  auto report_anyway = [&]() -> std::string {
+    if (!o.report || !recorder || report_written) return "";
+    try {
+      write_html_report(o.store, recorder->run_id(), *o.report, "--report", kept_by_report);
+      report_written = true;
+      return fmt::format("the report was written to {}", *o.report);
+    } catch (const std::exception& e) {
+      return fmt::format(
+          "the report was not written either: {} (`wijksim report {} --store {} -o FILE` writes it)",
+          printable(e.what(), false), recorder->run_id(), o.store);
+    }
+  };
+  try {
+    // The width of where the tables go: the terminal, or (a file) COLUMNS or 100.
+    text.width = cli::output_width(text_output.empty() ? stdout : nullptr);
+    printed = render(report, *format, text);
+    if (text_output.empty()) {
+      try {
+        cli::write_out(printed);
+        // Everything after this goes to stderr: on a pipe shared with stdout (2>&1) it must not land among
+        // table rows that are still in stdout's buffer.
+        cli::flush_out();
+      } catch (const Error& e) {
+        if (!recorder) throw;
+        const std::string also = report_anyway();
+        throw Error(fmt::format("{}; run {} is complete in {} (`wijksim show {} --store {}` prints it){}{}",
+                                e.what(), recorder->run_id(), o.store, recorder->run_id(), o.store,
+                                also.empty() ? "" : "; ", also));
+      }
+    } else {
+      write_file_atomically(text_output, printed, "--output", kept_by_tables);
+      cli::err("wrote {}\n", text_output);
+    }
+    if (recorder) say_stored(*recorder, o.store);
+    if (world.size() > 1) print_farm_stats(coordinator.stats());
+    if (o.report) {
+      writing_report = true;
+      write_html_report(o.store, recorder->run_id(), *o.report, "--report", kept_by_report);
+      cli::err("wrote the report {}\n", *o.report);
+    }
+  } catch (const InputError& e) {
+    if (!recorder && !writing_report && !printed.empty()) {
+      // --no-store: the tables are all there is of the simulation; they go to standard output instead.
+      try {
+        cli::write_out(printed);
+        cli::flush_out();
+        return output_refused(e, kept_as, o.store, "the tables went to standard output instead");
+      } catch (const Error&) {
+        return output_refused(e, kept_as, o.store);
+      }
+    }
+    return output_refused(
+        e, kept_as, o.store,
+        writing_report
+            ? fmt::format("`wijksim report {} --store {} -o FILE` writes the report to another file",
+                          recorder->run_id(), o.store)
+            : report_anyway());
+  }
+  return kOk;
+}
+
+}  // namespace wijksim::cli
