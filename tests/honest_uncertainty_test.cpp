@@ -125,6 +125,11 @@ TEST_CASE("Break-even only where the cumulative interval lies below zero", "[hon
         "breaks even in year 2 (the 95% interval lies below zero from then on; below zero by year 3 in "
         "100,0% of "
         "draws)");
+  // The same, but year 1 costs no more on average (-24): nothing to earn back, so no "breaks even".
+  x.cumulative = {year(-24, -191, 141), year(-300, -500, -100), year(-600, -900, -300)};
+  CHECK(break_even_text(x, 3, 5, "runs") ==
+        "saves from year 2 on, with no outlay to earn back (the cumulative mean is never above zero; the 95% "
+        "interval lies below zero from year 2 on; below zero by year 3 in 5 of 5 runs)");
   // Costs more, surely.
   x.cumulative = {year(100, 50, 150), year(200, 100, 300), year(300, 200, 400)};
   x.p_broken_even = {0, 0, 0};

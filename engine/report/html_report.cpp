@@ -381,6 +381,7 @@ void ReportWriter::glance(const StoredScenario& s, const StoredScenario& c) {
   const json* impact = tables_.table("budget_impact", s.name, c.name);
   const json* who = tables_.table("who_pays_who_saves", s.name, c.name);
   const json* caseload = tables_.table("caseload", s.name);
+  const json* headline = tables_.table("headline", s.name, c.name);
   std::string pays, saves;
   if (who)
     for (const json& r : at(*who, "rows")) {
@@ -392,7 +393,7 @@ void ReportWriter::glance(const StoredScenario& s, const StoredScenario& c) {
     }
   std::string items;
   auto item = [&](const std::string& term, const std::string& html) {
-    items += fmt::format("<dt>{}</dt><dd>{}</dd>\n", esc(term), html);
+    items += fmt::format("<tr><th scope=\"row\">{}</th><td>{}</td></tr>\n", esc(term), html);
   };
   item("Extra cost per household, all payers (discounted)", figure(ce, s.name, "delta_cost"));
   item("Extra problem-free years per household (discounted)", figure(ce, s.name, "delta_effect"));
@@ -401,8 +402,39 @@ void ReportWriter::glance(const StoredScenario& s, const StoredScenario& c) {
   item("Probability it is worth the money", figure(ce, s.name, "p_cost_effective"));
   item("Probability it saves money", figure(ce, s.name, "p_cost_saving"));
   item("Does it pay back? (all payers, discounted)", figure(impact, "cumulative", "total"));
-  item("Who pays more", pays.empty() ? "nobody" : pays);
-  item("Who saves", saves.empty() ? "nobody" : saves);
+  item("Who pays more in cash", pays.empty() ? "nobody" : pays);
+  item("Who spends less", saves.empty() ? "nobody" : saves);
+  // Cash is half of it: coaches paid by reallocation cost no payer more, but agencies' places are cut and
+  // their queues grow (the headline table's rows, as the terminal's "In short" says them).
+  if (headline) {
+    std::string payer, cut, longer;
+    for (const json& r : at(*headline, "rows")) {
+      const std::string key = text_of(at(r, "key"));
+      const std::string verdict = text_of(at(at(at(r, "cells"), "verdict"), "text"));
+      const std::string label = text_of(at(r, "label"));
+      // "capacity: NAME (places funded)" and "wait: NAME (weeks)": the agency's NAME.
+      const auto name = [&label] {
+        const std::size_t colon = label.find(": "), open = label.rfind(" (");
+        return label.substr(colon + 2, open - colon - 2);
+      };
+      if (key == "coach_payer") payer = esc(verdict);
+      // One agency a line. A cut that is the same in every run (the reallocation's arithmetic) is its
+      // number alone, not "-461 (-461 to -461)".
+      if (key.starts_with("funded_")) {
+        const Value v = value_of(headline, key, "change");
+        cut += fmt::format(
+            "{}{}: {}", cut.empty() ? "" : "<br>", esc(name()),
+            v.lo == v.hi ? esc(v.text.substr(0, v.text.find(" ("))) : figure(headline, key, "change"));
+      }
+      if (key.starts_with("wait_") && verdict == "households wait longer")
+        longer += fmt::format("{}{}: +{}", longer.empty() ? "" : "<br>", esc(name()),
+                              figure(headline, key, "change"));
+    }
+    // Where places are cut, they say who pays for the coaches.
+    if (!payer.empty() && cut.empty()) item("Who pays for the coaches", payer);
+    if (!cut.empty()) item("Paid for by cutting agencies' places (places a week)", cut);
+    item("Households wait longer at (weeks, difference)", longer.empty() ? "no agency" : longer);
+  }
   if (caseload) {
     item(fmt::format("Households per coach FTE (norm {}, cap {})", format_dutch(s.caseload_norm_per_fte, 0),
                      format_dutch(s.caseload_cap_per_fte, 0)),
@@ -413,7 +445,8 @@ void ReportWriter::glance(const StoredScenario& s, const StoredScenario& c) {
   item("Escalations per 1.000 households per year (difference)", figure(ce, s.name, "escalations"));
   item("Ladder rungs gained per household (difference)", figure(ce, s.name, "rungs"));
   body_ += fmt::format(
-      "<section class=\"glance\">\n<h3>At a glance</h3>\n<dl class=\"glance\">\n{}</dl>\n<p class=\"note\">"
+      "<section class=\"glance\">\n<h3>At a glance</h3>\n<table class=\"glance\">\n{}</table>\n<p "
+      "class=\"note\">"
       "Mean with its 95% interval in brackets, {} minus {}, from the run's stored tables. "
       "{}</p>\n</section>\n",
       items, esc(s.name), esc(c.name), esc(note_of(ce)));
@@ -446,13 +479,19 @@ void ReportWriter::money(const StoredScenario& s, const StoredScenario* c) {
         if (!std::isnan(v.mean)) cumulative.push_back({y, v.mean, v.lo, v.hi, v.text});
       }
       const std::string verdict = value_of(impact, "cumulative", "total").text;
+      // The year marked on the chart, and its label: where it breaks even, or where it saves from (an option
+      // with no outlay to earn back; economic_text.cpp).
       int break_even = 0;
-      if (std::sscanf(verdict.c_str(), "breaks even in year %d", &break_even) != 1) break_even = 0;
+      std::string marked = "breaks even in year {}";
+      if (std::sscanf(verdict.c_str(), "breaks even in year %d", &break_even) != 1) {
+        marked = "saves from year {}";
+        if (std::sscanf(verdict.c_str(), "saves from year %d", &break_even) != 1) break_even = 0;
+      }
       chart("When does it pay back?",
             fmt::format("The cumulative difference in all payers' spending between {} and {}, year by year, "
                         "discounted ({}).",
                         s.name, c->name, verdict),
-            charts::payback(cumulative, break_even,
+            charts::payback(cumulative, break_even, fmt::format(fmt::runtime(marked), break_even),
                             fmt::format("cumulative difference from {} (euros, discounted)", c->name)),
             "payback", s.name,
             fmt::format("Above zero {} has cost more so far; below zero it has saved money. {}", s.name,
@@ -1364,10 +1403,14 @@ figure.chart-figure { margin: 1.3rem 0 2rem; padding: 0; }
 figcaption { font-size: .84rem; color: var(--muted); margin-top: .3rem; max-width: 48rem; }
 .chart { min-height: 100px; overflow-x: auto; }
 .chart svg { max-width: 100%; height: auto; }
-dl.glance { display: grid; grid-template-columns: minmax(15rem, max-content) 1fr; gap: .3rem 1.4rem;
-            background: var(--panel); border-left: 4px solid var(--blue); padding: .8rem 1.1rem; margin: 0; }
-dl.glance dt { color: var(--muted); }
-dl.glance dd { margin: 0; font-weight: 600; font-variant-numeric: tabular-nums; }
+/* A table, not a grid: on paper a long one continues on the next page line by line (Chromium moved a grid
+   that did not fit the rest of the page on whole, leaving the page with the section's heading empty). */
+table.glance { background: var(--panel); border-left: 4px solid var(--blue); margin: 0; font-size: 1rem; }
+table.glance th, table.glance td { border: none; padding: .2rem 1.1rem .2rem .9rem; }
+table.glance th { color: var(--muted); font-weight: normal; width: 45%; }
+table.glance td { font-weight: 600; font-variant-numeric: tabular-nums; }
+table.glance tr:first-child > * { padding-top: .8rem; }
+table.glance tr:last-child > * { padding-bottom: .8rem; }
 .note { font-size: .82rem; color: var(--muted); }
 .missing { color: var(--muted); font-style: italic; font-weight: normal; }
 table { border-collapse: collapse; font-size: .84rem; width: 100%; margin: .4rem 0 1rem; }
@@ -1401,7 +1444,9 @@ pre.cmd { white-space: pre-wrap; word-break: break-all; background: var(--panel)
   h2 { break-before: page; }
   .how-to-read h2, h2.plain { break-before: auto; }
   h3, h4 { break-after: avoid; }
-  figure.chart-figure, dl.glance, tr, pre { break-inside: avoid; }
+  /* "At a glance" may continue on the next page (it is long where places are cut and waits grow), never
+     within one of its lines: a whole box moved on left the page with the section's heading empty. */
+  figure.chart-figure, tr, pre { break-inside: avoid; }
   .chart { overflow: visible; }
   /* A tall chart is scaled down whole rather than cut, but no further than its labels stay readable (the
      report's test requires 70% of the drawn size); a chart of many rows may take most of a page. */

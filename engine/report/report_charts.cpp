@@ -373,7 +373,8 @@ json who_pays(const std::vector<PayerDifference>& payers, const std::string& x_t
           {"layer", layers}};
 }
 
-json payback(const std::vector<YearValue>& cumulative, int break_even_year, const std::string& y_title) {
+json payback(const std::vector<YearValue>& cumulative, int break_even_year, const std::string& label,
+             const std::string& y_title) {
   json rows = json::array();
   int years = 0;
   for (const YearValue& v : cumulative) {
@@ -405,18 +406,16 @@ json payback(const std::vector<YearValue>& cumulative, int break_even_year, cons
         {{"data", {{"values", json::array({json::object()})}}},
          {"mark", {{"type", "rule"}, {"color", kGreen}, {"strokeWidth", 2}, {"strokeDash", {4, 3}}}},
          {"encoding", {{"x", at_break_even}}}});
-    layers.push_back({{"data", {{"values", json::array({json::object()})}}},
-                      {"mark",
-                       {{"type", "text"},
-                        {"color", kGreen},
-                        {"align", "left"},
-                        {"dx", 4},
-                        {"baseline", "top"},
-                        {"fontWeight", "bold"}}},
-                      {"encoding",
-                       {{"x", at_break_even},
-                        {"y", {{"value", 4}}},
-                        {"text", {{"value", fmt::format("breaks even in year {}", break_even_year)}}}}}});
+    layers.push_back(
+        {{"data", {{"values", json::array({json::object()})}}},
+         {"mark",
+          {{"type", "text"},
+           {"color", kGreen},
+           {"align", "left"},
+           {"dx", 4},
+           {"baseline", "top"},
+           {"fontWeight", "bold"}}},
+         {"encoding", {{"x", at_break_even}, {"y", {{"value", 4}}}, {"text", {{"value", label}}}}}});
   }
   const json data_layers = json::array(
       {{{"transform", only_intervals()},

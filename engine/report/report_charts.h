@@ -118,7 +118,8 @@ struct YearValue {
   double mean = 0, lo = 0, hi = 0;
   std::string text;
 };
-json payback(const std::vector<YearValue>& cumulative, int break_even_year, const std::string& y_title);
+json payback(const std::vector<YearValue>& cumulative, int break_even_year, const std::string& label,
+             const std::string& y_title);
 
 // The cost-effectiveness plane: one point per draw (or replication), the mean, the willingness-to-pay
 // line (when > 0) and the four quadrants named.
