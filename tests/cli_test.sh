@@ -257,6 +257,15 @@ if [ "$(id -u)" -ne 0 ] || unshare -m true 2>/dev/null; then
   expect 3 "run into a store on a read-only file system" readonly_run "$wijksim" run "$src/scenarios/baseline-velve.yaml" -r 1 -y 1 --store "$tmp/ro/s.db"
   grep -q "not writable" "$tmp/err" || { echo "FAIL: run into a read-only store: $(cat "$tmp/err")"; fail=1; }
   cmp -s "$tmp/s.db" "$tmp/ro/s.db" || { echo "FAIL: the read-only store changed"; fail=1; }
+  # A store whose runs are still in its write-ahead log (its writer killed), copied with its -wal as the
+  # README says: on a read-only file system SQLite cannot make the log's index, and the store's file alone
+  # was read (no runs, exit 0; outside attack 10). Refused, saying why.
+  WIJKSIM_TEST_KILL_IN_DRAW=2:after "$wijksim" compare "$src/scenarios/pilot.yaml" -r 3 -y 1 --store "$tmp/killed.db" >/dev/null 2>&1
+  [ "$(stat -c %s "$tmp/killed.db-wal" 2>/dev/null || echo 0)" -gt 32 ] || { echo "FAIL: the killed run left no log to read"; fail=1; }
+  cp "$tmp/killed.db" "$tmp/killed.db-wal" "$tmp/ro/"
+  expect 3 "runs of a store whose runs are in its log, on a read-only file system" readonly_run "$wijksim" runs --store "$tmp/ro/killed.db"
+  grep -q "its write-ahead log '$tmp/ro/killed.db-wal' holds runs not yet in the store's file" "$tmp/err" || { echo "FAIL: a store read without its log: $(cat "$tmp/out" "$tmp/err")"; fail=1; }
+  expect 3 "show of a store whose runs are in its log, on a read-only file system" readonly_run "$wijksim" show 1 --store "$tmp/ro/killed.db"
   # An output whose directory cannot be written is refused before anything is simulated: no run is stored.
   expect 3 "an output in a directory that cannot be written" readonly_run "$wijksim" run "$src/scenarios/baseline-velve.yaml" -r 1 -y 1 --store "$tmp/early.db" --output "$tmp/ro/tables.txt"
   grep -q "cannot write '$tmp/ro/tables.txt': the directory '$tmp/ro' is not writable" "$tmp/err" || { echo "FAIL: an unwritable output directory is not named: $(cat "$tmp/err")"; fail=1; }

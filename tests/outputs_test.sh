@@ -189,6 +189,21 @@ expect_kept 1 "run --store st.txt --output st.txt is refused" "st.txt.*results s
 [ ! -e st.txt ] || say_fail "st.txt was written: $(head -c 100 st.txt)"
 expect_kept 1 "--output the store's write-ahead log is refused" "rs.db-wal.*results store" \
   "$wijksim" run baseline-velve.yaml "${small[@]}" --store rs.db --output rs.db-wal
+# The files SQLite and the run lock keep beside another store (not this command's): an output over
+# OTHER.db-runlock, an empty file, let a second writer into a run being written; over -wal, -shm or -journal
+# it made that store unreadable (outside attack 10). Each is an empty file, as a lock file is, so only its
+# name can refuse it.
+: >rs.db-runlock
+for side in runlock wal shm journal; do
+  : >"rs.db-$side"
+  expect_kept 1 "sweep -o another store's -$side is refused" "rs.db-$side.*(lock file|SQLite database 'rs.db')" \
+    "$wijksim" sweep pilot.yaml -r 1 -y 1 --steps 2 --parameter coaches.fte --from 1 --to 5 -o "rs.db-$side"
+  [ ! -s "rs.db-$side" ] || say_fail "rs.db-$side was written: $(head -c 100 "rs.db-$side")"
+  expect_kept 1 "run --no-store -o another store's -$side is refused" "rs.db-$side.*(lock file|SQLite database 'rs.db')" \
+    "$wijksim" run baseline-velve.yaml "${small[@]}" --no-store -o "rs.db-$side"
+  [ ! -s "rs.db-$side" ] || say_fail "rs.db-$side was written: $(head -c 100 "rs.db-$side")"
+  [ "$side" = runlock ] || rm -f "rs.db-$side"
+done
 expect_kept 1 "--store a scenario is refused" "pilot.yaml.*scenario" \
   "$wijksim" run pilot.yaml "${small[@]}" --store pilot.yaml
 expect_kept 1 "--store a FIFO is refused" "fifo.*(named pipe|FIFO)" \

@@ -159,8 +159,9 @@ void check_sidecars(const std::string& path, const std::string& option) {
   }
 }
 
-// Refuses a store named as one of the files SQLite (or the run lock) keeps beside an existing SQLite
-// database: opening that database would take the store for its own file, and delete it.
+// Refuses a store or an output named as one of the files SQLite (or the run lock) keeps beside an existing
+// SQLite database: opening that database would take the file for its own, and delete it; and an output
+// written over a live run's lock file let a second writer into that run (outside attack 10).
 void check_not_a_sidecar(const std::string& path, const std::string& option) {
   for (const StoreFileName& s : {kSqliteFiles[0], kSqliteFiles[1], kSqliteFiles[2], kRunLockFile}) {
     const std::string_view name(path), suffix(s.suffix);
@@ -174,7 +175,7 @@ void check_not_a_sidecar(const std::string& path, const std::string& option) {
                              "(NAME-runlock), which its runs' writers lock; name another file",
                              shown(base))
                : fmt::format("this is the name of the {} of the SQLite database '{}' beside it (NAME{}): a "
-                             "store under it would be taken for that file, and deleted, when '{}' is "
+                             "file under it would be taken for that file, and deleted, when '{}' is "
                              "opened; name another file",
                              s.what, shown(base), s.suffix, shown(base)));
   }
@@ -300,8 +301,9 @@ void check_output(const std::string& path, const std::string& option, const std:
     refuse(path, option, fmt::format("cannot write here: {}", why));
   }
   // A file the command reads or keeps first (the message names it: "this is the results store"), then any
-  // other SQLite database, a store of another command or another program's.
+  // other SQLite database, a store of another command or another program's, and the files beside one.
   check_kept(path, option, kept, "an output never replaces a file the command reads or keeps");
+  check_not_a_sidecar(path, option);
   if (is_sqlite_database(path))
     refuse(path, option,
            "this is an SQLite database (a results store?), or part of one (its write-ahead log or rollback "

@@ -469,6 +469,17 @@ RunStore RunStore::open(const std::string& path, Mode mode) {
     if ((rc & 0xff) == SQLITE_CANTOPEN || (rc & 0xff) == SQLITE_READONLY) {
       sqlite3_close_v2(s.db_);
       s.db_ = nullptr;
+      // Read as immutable, the store's file alone is all that is read: what its log holds beyond the
+      // log's 32-byte header (runs a killed writer committed, not yet folded into the file) would be
+      // missing, and the store read as empty or out of date with exit 0 (outside attack 10).
+      if (struct stat log{}; ::stat((path + "-wal").c_str(), &log) == 0 && log.st_size > 32)
+        throw Error(fmt::format(
+            "results store '{}': cannot read it here: its write-ahead log '{}-wal' holds runs not yet in "
+            "the store's file, and SQLite reads them only where it can make the log's index '{}-shm' beside "
+            "it, which it cannot here (a read-only file system, or a directory this user may not write); "
+            "copy the store with its -wal into a directory that can be written and read it there (any "
+            "wijksim command that writes the store there also folds the log into it)",
+            path, path, path));
       if (sqlite3_open_v2(immutable_uri(path).c_str(), &s.db_, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI,
                           nullptr) != SQLITE_OK)
         sqlite_failure(s.db_, path, "open it");
