@@ -431,9 +431,14 @@ done
 mkdir stale && for f in .wijksim-999999999-0.tmp .wijksim-999999999-0.tmp-wal .wijksim-999999999-0.tmp-shm \
   .wijksim-999999999-1.tmp-journal; do echo x >"stale/$f"; touch -d '2 minutes ago' "stale/$f"; done
 echo x >stale/.wijksim-$$-2.tmp-wal && touch -d '2 minutes ago' stale/.wijksim-$$-2.tmp-wal
+# A user's files whose names only begin as a temporary's (a copy of one, a note, a number that is not a
+# process's) are theirs: the sweep removed all three, the directory with its contents (outside attack 10).
+mkdir "stale/.wijksim-999999999-3.tmp (copy)" && echo thesis >"stale/.wijksim-999999999-3.tmp (copy)/thesis.txt"
+echo notes >"stale/.wijksim-999999999-4.staging my notes.txt" && mkdir stale/.wijksim--5-1.tmp
+touch -d '2 minutes ago' stale/.wijksim-999999999-[34]* stale/.wijksim--5-1.tmp
 "$wijksim" run short-baseline.yaml -r 1 -y 1 --store stale/s.db >/dev/null 2>stale.err ||
   say_fail "a store beside stale temporaries: $(cat stale.err)"
-[ "$(ls -A stale | tr '\n' ' ')" = ".wijksim-$$-2.tmp-wal s.db s.db-runlock " ] &&
+[ "$(LC_ALL=C ls -A stale | tr '\n' '|')" = ".wijksim--5-1.tmp|.wijksim-$$-2.tmp-wal|.wijksim-999999999-3.tmp (copy)|.wijksim-999999999-4.staging my notes.txt|s.db|s.db-runlock|" ] &&
   echo "ok: a killed process's temporary store is swept, a live process's kept" ||
   say_fail "stale temporary stores: left [$(ls -A stale | tr '\n' ' ')]"
 

@@ -50,6 +50,9 @@ void remove_stale_temporaries(const std::string& dir) {
     unsigned long pid = 0, n = 0;
     char kind[16] = {};
     if (std::sscanf(name.c_str(), ".wijksim-%lu-%lu.%15s", &pid, &n, kind) != 3) continue;
+    // Exactly a name temporary_name gives: sscanf stops at a blank and reads "-5" as a number, and took a
+    // user's ".wijksim-999999-1.tmp (copy)" directory for one, and removed it (outside attack 10).
+    if (name != fmt::format(".wijksim-{}-{}.{}", pid, n, kind)) continue;
     // "tmp-wal" and the like: the files SQLite kept beside a temporary store (TemporaryFiles).
     const std::string_view k(kind);
     const bool sqlites =
