@@ -405,6 +405,16 @@ std::vector<Case> cases() {
        edit(b, 50, "0.7", "1.3"),
        {exact(50, 26, "agencies.debt_help.success_probability",
               "expected a probability between 0 and 1, found 1.3")}},
+      // The model multiplies rates and factors (incidence x rung factor^5 x clustering^k): 1e62 overflowed to
+      // infinity and the run went on with results turned around (outside attack 10).
+      {"a factor so large the model's products would overflow",
+       edit(b, 24, "1.5", "1e62"),
+       {exact(24, 18, "domains.money.rung_factor",
+              "expected a number between 0 and 1,000,000,000, found 1e62")}},
+      {"a rate at the edge of what a double holds",
+       edit(b, 23, "0.05", "1e308"),
+       {exact(23, 25, "domains.money.incidence_per_year",
+              "expected a number between 0 and 1,000,000,000, found 1e308")}},
       {"negative probability",
        edit(b, 64, "0.3", "-0.1"),
        {exact(64, 29, "fragmentation.wrong_agency_probability",

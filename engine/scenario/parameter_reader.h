@@ -145,7 +145,11 @@ struct Range {
 inline constexpr Range kProbability{0, 1, false, false, "a probability"};
 inline constexpr Range kShare{0, 1, false, false, "a share"};
 inline constexpr Range kFraction{0, 1, false, false, "a number"};
-inline constexpr Range kNonNeg{0, kInf};
+// A rate or a factor: bounded far beyond any real value (10^9 a year, or times), so that the model's products
+// of them (an incidence times the rung factor to the fifth, the clustering factor to the sixth, the
+// neighbourhood's factor: at most 10^126) stay finite; 1e62 as a rung factor overflowed to infinity and
+// turned the results around without a word (outside attack 10).
+inline constexpr Range kNonNeg{0, kHuge};
 inline constexpr Range kPositive{0, kInf, true};
 // Values that are multiplied (money by counts, FTE by caseloads) have bounds far beyond any real value, so
 // no product can overflow: EUR 1 billion for one cost (a coach FTE-year, an intake, a case-week, an
