@@ -289,28 +289,42 @@ int run_or_compare(const std::string& command, Options o, bool with_comparators,
     // The width of where the tables go: the terminal, or (a file) COLUMNS or 100.
     text.width = cli::output_width(text_output.empty() ? stdout : nullptr);
     printed = render(report, *format, text);
-    if (text_output.empty()) {
-      try {
+    // An output that cannot be written (a closed pipe, a full disk, its directory removed or renamed during
+    // the run): the run is complete in the store all the same, and the message says so and how to get the
+    // output, where it invited a new simulation (outside attack 10). A refused name is an InputError: below.
+    const auto complete_anyway = [&](const Error& e, const std::string& also) {
+      return Error(fmt::format("{}; run {} is complete in {} (`wijksim show {} --store {}` prints it){}{}",
+                               e.what(), recorder->run_id(), o.store, recorder->run_id(), o.store,
+                               also.empty() ? "" : "; ", also));
+    };
+    try {
+      if (text_output.empty()) {
         cli::write_out(printed);
         // Everything after this goes to stderr: on a pipe shared with stdout (2>&1) it must not land among
         // table rows that are still in stdout's buffer.
         cli::flush_out();
-      } catch (const Error& e) {
-        if (!recorder) throw;
-        const std::string also = report_anyway();
-        throw Error(fmt::format("{}; run {} is complete in {} (`wijksim show {} --store {}` prints it){}{}",
-                                e.what(), recorder->run_id(), o.store, recorder->run_id(), o.store,
-                                also.empty() ? "" : "; ", also));
+      } else {
+        write_file_atomically(text_output, printed, "--output", kept_by_tables);
+        cli::err("wrote {}\n", text_output);
       }
-    } else {
-      write_file_atomically(text_output, printed, "--output", kept_by_tables);
-      cli::err("wrote {}\n", text_output);
+    } catch (const InputError&) {
+      throw;
+    } catch (const Error& e) {
+      if (!recorder) throw;
+      throw complete_anyway(e, report_anyway());
     }
     if (recorder) say_stored(*recorder, o.store);
     if (world.size() > 1) print_farm_stats(coordinator.stats());
     if (o.report) {
       writing_report = true;
-      write_html_report(o.store, recorder->run_id(), *o.report, "--report", kept_by_report);
+      try {
+        write_html_report(o.store, recorder->run_id(), *o.report, "--report", kept_by_report);
+      } catch (const InputError&) {
+        throw;
+      } catch (const Error& e) {
+        throw complete_anyway(e, fmt::format("`wijksim report {} --store {} -o FILE` writes the report",
+                                             recorder->run_id(), o.store));
+      }
       cli::err("wrote the report {}\n", *o.report);
     }
   } catch (const InputError& e) {

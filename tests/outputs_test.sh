@@ -381,6 +381,30 @@ else
   say_fail "the run never paused after its first draw: $(cat late.err)"
 fi
 
+# The outputs' directory renamed while the run goes on: the tables and the report cannot be written (exit 3),
+# and the message says the run is complete in the store and how to get both, where it only named the
+# directory and the command, inviting a new simulation (outside attack 10).
+rm -rf od od.moved gone.db gone.db-* gone.err go-gone go-gone.paused && mkdir od
+WIJKSIM_TEST_PAUSE_AFTER_DRAW="1:$tmp/go-gone" "$wijksim" compare pilot.yaml -r 1 -y 1 --draws 2 --threads 2 \
+  --store gone.db --output od/t.txt --report od/r.html >/dev/null 2>gone.err &
+pid=$!
+for _ in $(seq 1 600); do [ -e go-gone.paused ] && break; kill -0 $pid 2>/dev/null || break; sleep 0.1; done
+if [ -e go-gone.paused ]; then
+  mv od od.moved
+  touch go-gone
+  wait $pid
+  code=$?
+  if [ $code -eq 3 ] && grep -q "the directory 'od' does not exist; run 1 is complete in gone.db" gone.err &&
+    grep -q "wijksim report 1 --store gone.db -o FILE" gone.err && [ -z "$(ls -A od.moved)" ]; then
+    echo "ok: outputs whose directory went away during the run: the message says the run is complete (exit 3)"
+  else
+    say_fail "outputs whose directory went away: exit $code, left [$(ls -A od.moved)]: $(cat gone.err)"
+  fi
+else
+  wait $pid
+  say_fail "the run never paused after its first draw: $(cat gone.err)"
+fi
+
 # --- Conflicting options are usage errors (exit 2) ------------------------------------------------------
 expect 2 "--output and --report naming one file" "same file" \
   "$wijksim" compare pilot.yaml "${small[@]}" --store c.db --output same.html --report same.html
