@@ -150,9 +150,10 @@ int calibrate_command(const Options& o, const std::string& command_line, cluster
                                     : std::string("interrupted while writing the parameter sets"));
   std::optional<std::string> previous;
   try {
-    refuse_other_scenarios_sets();
     // An earlier calibration's sets cost hours to make: kept beside the new ones, never replaced unseen
-    // (outside attack 9).
+    // (outside attack 9). Another calibration writing the same file now waits for its turn, and keeps ours.
+    const OutputTurn turn(output);
+    refuse_other_scenarios_sets();
     previous = keep_previous_version(output);
     write_file_atomically(output, calibration_sets_text(plan, result), "--output", kept,
                           OutputKind::ParameterSets);

@@ -158,6 +158,31 @@ code=$?
   echo "ok: the sets a file held before are kept as FILE.~1~, and said" ||
   say_fail "sets written over earlier sets: exit $code, $(ls kept.csv*), $(cat kept.err)"
 
+# Two calibrations writing their sets to one -o at once (two complete runs resumed, each paused inside its
+# write by the test hook): they take turns, so the earlier file is kept as .~1~ and the first one's sets as
+# .~2~. Both kept the earlier file, under two names, and the first one's sets were replaced unseen (outside
+# attack 10). The second is started while the first is paused, and released after it.
+{ cat again.csv; echo "# the earlier file"; } >race.csv
+cp race.csv race-before.csv
+rm -f fa fa.paused fb fb.paused
+WIJKSIM_TEST_PAUSE_IN_OUTPUT="$tmp/fa" "$wijksim" "${args[@]}" --store clean.db -o race.csv --resume 1 >/dev/null 2>ra.err &
+pa=$!
+for _ in $(seq 600); do [ -e fa.paused ] && break; kill -0 $pa 2>/dev/null || break; sleep 0.05; done
+WIJKSIM_TEST_PAUSE_IN_OUTPUT="$tmp/fb" "$wijksim" "${args[@]}" --store kill.db -o race.csv --resume 1 >/dev/null 2>rb.err &
+pb=$!
+sleep 1  # the second reaches its turn's wait (or, without turns, its own pause)
+touch fa
+wait $pa
+ca=$?
+for _ in $(seq 600); do [ -e fb.paused ] && break; kill -0 $pb 2>/dev/null || break; sleep 0.05; done
+touch fb
+wait $pb
+cb=$?
+[ $ca -eq 0 ] && [ $cb -eq 0 ] && cmp -s race.csv.~1~ race-before.csv && cmp -s race.csv.~2~ clean.csv &&
+  cmp -s race.csv clean.csv && grep -q "kept as race.csv.~1~" ra.err && grep -q "kept as race.csv.~2~" rb.err &&
+  echo "ok: two calibrations writing one file take turns: the earlier file kept as .~1~, the first's sets as .~2~" ||
+  say_fail "two calibrations writing one file: exit $ca and $cb, .~1~ $(cmp -s race.csv.~1~ race-before.csv && echo earlier || echo other), .~2~ $(cmp -s race.csv.~2~ clean.csv && echo sets || echo other): $(cat ra.err rb.err)"
+
 # Sets at an -o whose name leaves no room for the kept version's suffix (NAME.~1~ over 255 bytes): refused
 # before anything is simulated (exit 1, naming the name it would take), the sets left as they are. It ran the
 # whole calibration and then failed (exit 3; outside attack 9).

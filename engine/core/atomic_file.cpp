@@ -255,6 +255,18 @@ std::optional<std::string> keep_previous_version(const std::string& path) {
   }
 }
 
+OutputTurn::OutputTurn(const std::string& path) {
+  const std::string dir = directory_of(path);
+  fd_ = ::open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd_ < 0) return;
+  while (::flock(fd_, LOCK_EX) != 0 && errno == EINTR) {
+  }
+}
+
+OutputTurn::~OutputTurn() {
+  if (fd_ >= 0) ::close(fd_);  // releases the lock
+}
+
 TemporaryFiles::TemporaryFiles(const std::string& target, const std::vector<std::string>& suffixes) {
   const std::string dir = directory_of(target);
   remove_stale_temporaries(dir);

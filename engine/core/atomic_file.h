@@ -36,6 +36,21 @@ void write_file_atomically(const std::string& path, const std::string& text,
 // leaves it as it is), and returns that name; nullopt when `path` does not exist. For outputs that are
 // expensive to make again (a calibration's parameter sets). Throws Error when the name cannot be made.
 std::optional<std::string> keep_previous_version(const std::string& path);
+// Held by a command while it keeps the earlier version of an output and writes the new one (an exclusive
+// flock(2) on the output's directory, waited for), so that two commands replacing the same file take turns:
+// the second keeps the first's file as the next PATH.~N~. Without it both kept the same earlier file under
+// two names and the first's new file was replaced unseen (outside attack 10). A directory that cannot be
+// opened for this is not locked.
+class OutputTurn {
+ public:
+  explicit OutputTurn(const std::string& path);
+  ~OutputTurn();
+  OutputTurn(const OutputTurn&) = delete;
+  OutputTurn& operator=(const OutputTurn&) = delete;
+
+ private:
+  int fd_ = -1;
+};
 // Checked before the work that ends in keep_previous_version: throws InputError (named after `option`) when
 // the name it would make now is longer than a file system takes.
 void check_previous_version_name(const std::string& path, const std::string& option);
