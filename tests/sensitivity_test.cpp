@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <catch2/catch.hpp>
 
+#include <atomic>
+
 #include <cmath>
 #include <string>
 #include <vector>
@@ -191,6 +193,11 @@ TEST_CASE("The tornado's order and swings on parameters with known effects", "[s
   o.two_way = {parse_parameter_range("coaches.cost_per_fte_year", "--two-way"),
                parse_parameter_range("coaches.fte=10:30", "--two-way")};
   o.grid = 2;
+  // Stopped (Ctrl-C) before its first batch: the base case's replications are what the run keeps, and the
+  // message counts them as such ("1 of 1 draws" before; outside attack 10).
+  const std::atomic<bool> stop{true};
+  CHECK_THROWS_WITH(analyse_sensitivity(study, result, o, nullptr, &stop),
+                    "interrupted after 2 of 2 replications");
   const SensitivityResult s = analyse_sensitivity(study, result, o);
   REQUIRE(s.decisions.size() == 1);
   const DecisionSensitivity& d = s.decisions[0];

@@ -20,8 +20,11 @@ namespace {
 // Runs of the sensitivity settings, counted for the progress bar.
 class Counter {
  public:
-  Counter(const SensitivityProgress& progress, const std::atomic<bool>* stop, std::size_t draws)
-      : progress_(progress), stop_(stop), draws_(draws) {}
+  // `parts` of the study's runs, kept when the analysis is stopped: its draws, or the base case's
+  // replications (`what` names them for the message).
+  Counter(const SensitivityProgress& progress, const std::atomic<bool>* stop, std::size_t parts,
+          const char* what = "draws")
+      : progress_(progress), stop_(stop), draws_(parts), what_(what) {}
   void expect(std::size_t runs) { total_ += runs; }
   void done(std::size_t runs) {
     const std::size_t d = done_.fetch_add(runs) + runs;
@@ -29,7 +32,7 @@ class Counter {
   }
   // Between two batches: Ctrl-C ends the analysis (the PSA's draws are kept by the caller).
   void check_stop() const {
-    if (stopped()) throw Interrupted(draws_, draws_);
+    if (stopped()) throw Interrupted(draws_, draws_, what_);
   }
   // Inside a batch: the runs not yet started are skipped, so Ctrl-C ends a large batch (a 50 x 50 grid of
   // 1,000 replications ran on for 11 minutes after it; outside attack 8) once the runs in flight end.
@@ -39,6 +42,7 @@ class Counter {
   const SensitivityProgress& progress_;
   const std::atomic<bool>* stop_;
   std::size_t draws_;
+  const char* what_;
   std::atomic<std::size_t> done_{0}, total_{0};
 };
 
@@ -824,7 +828,10 @@ SensitivityResult analyse_sensitivity(const Study& study, const StudyResult& res
                          fmt::format("unknown outcome '{}'; known: {}", t.outcome,
                                      loader::join({outcome_keys.begin(), outcome_keys.end()})));
 
-  Counter counter(progress, stop, study.draw_ids().size());
+  // The base case: "interrupted after 5 of 5 replications", not "1 of 1 draws" (outside attack 10).
+  Counter counter(progress, stop,
+                  study.draws > 0 ? study.draw_ids().size() : static_cast<std::size_t>(study.replications),
+                  study.draws > 0 ? "draws" : "replications");
   SensitivityResult out;
   for (const DecisionGroup& g : result.evaluation.groups) {
     DecisionSensitivity ds;
