@@ -327,6 +327,8 @@ TEST_CASE("sections choose the tables, in the order given", "[output]") {
   CHECK(parse_sections("budget, glance") == std::vector<std::string>{"budget", "glance"});
   CHECK_THROWS_AS(parse_sections("budgets"), InputError);
   CHECK_THROWS_AS(parse_sections(""), InputError);
+  CHECK_THROWS_WITH(parse_sections("glance,,budget"), Catch::Contains("an empty section name"));
+  CHECK_THROWS_WITH(parse_sections("glance,"), Catch::Contains("an empty section name"));
   const Report& r = shared_report();
   const std::string households = render_table(r, {100, {"households"}});
   CHECK(households.find("== Households") != std::string::npos);

@@ -189,7 +189,12 @@ std::vector<std::string> parse_sections(std::string_view list) {
     start = end + 1;
     name.erase(0, name.find_first_not_of(' '));
     name.erase(name.find_last_not_of(' ') + 1);
-    if (name.empty()) continue;
+    // "glance,,budget" or a comma at an end: a mistake in the list, said rather than passed over.
+    if (name.empty() && !list.empty())
+      throw InputError({{Location{}, "--sections",
+                         fmt::format("an empty section name in '{}' (two commas, or one at an end): the "
+                                     "sections are {} and all",
+                                     list, known)}});
     if (name == "all") {
       for (const std::string& n : section_names())
         if (std::find(out.begin(), out.end(), n) == out.end()) out.push_back(n);
