@@ -19,11 +19,29 @@ Cell text(const std::string& t) {
   return Cell::of_text(t);
 }
 
-const char* kDrawNote =
-    "Mean over parameter draws, 95% percentile interval over draws (from fewer than 40 draws: the lowest to "
-    "the highest draw; base case without draws: over replications). CSV and JSON add the Monte Carlo "
-    "standard error of the mean (se): sd / sqrt(draws), or "
-    "sd / sqrt(replications) without draws.";
+// What the figures' intervals are over, for this run: its parameter draws, or without draws the base case's
+// replications, whose interval is that of their mean (the households' luck only). One text for both read as
+// a percentile range over replications where the run had none but a t interval (outside review).
+std::string draw_note(const DecisionGroup& g) {
+  if (g.draws > 1)
+    return fmt::format(
+        "Mean over the {} parameter draws (each the mean of its replications), {}: parameter uncertainty "
+        "and the households' luck together. CSV and JSON add the Monte Carlo standard error of the mean "
+        "(se): sd / sqrt(draws).",
+        g.draws,
+        g.draws >= static_cast<std::size_t>(kPercentileDraws)
+            ? "with the 95% percentile interval over the draws (2.5th to 97.5th)"
+            : fmt::format("from the lowest to the highest draw (fewer than {} draws: too few for a 95% "
+                          "percentile interval)",
+                          kPercentileDraws));
+  return fmt::format(
+      "Base case, no parameter draws: the mean over its {} replication{}{}: the households' luck only, not "
+      "the uncertainty of the parameters (--draws assesses that). CSV and JSON add the standard error of the "
+      "mean (se): sd / sqrt(replications).",
+      g.probability_n, g.probability_n == 1 ? "" : "s",
+      g.probability_n > 1 ? ", with the 95% interval of that mean (mean +/- t(0.975, n-1) x sd / sqrt(n))"
+                          : " (one run: no interval)");
+}
 
 // What a decision's probabilities count: parameter draws, or without draws the runs.
 std::string counted(const DecisionGroup& g) {
@@ -44,7 +62,7 @@ std::string wtp_words(const DecisionGroup& g) {
 std::string group_note(const DecisionGroup& g) {
   return fmt::format(
       "Discounted: costs {}%, effects {}% a year from the policy start (year 1 undiscounted). {}",
-      format_rate(g.discount_costs), format_rate(g.discount_effects), kDrawNote);
+      format_rate(g.discount_costs), format_rate(g.discount_effects), draw_note(g));
 }
 
 Table cost_effectiveness_table(const DecisionGroup& g) {
@@ -180,7 +198,7 @@ Table budget_impact_table(const DecisionGroup& g, const InterventionFigures& x) 
       "Euros for the whole population, intervention minus comparator, discounted at {}% a year; budget "
       "perspective: each payer's cash, transfers (social assistance paid) included. Negative: the payer "
       "saves. {}",
-      format_rate(g.discount_costs), kDrawNote);
+      format_rate(g.discount_costs), draw_note(g));
   for (int y = 0; y < years; ++y)
     b.columns.push_back({fmt::format("year_{}", y + 1), fmt::format("year {}", y + 1)});
   b.columns.push_back({"total", fmt::format("years 1-{}", years)});
@@ -214,7 +232,7 @@ Table who_pays_table(const DecisionGroup& g, const InterventionFigures& x) {
       "each payer's cash, transfers included (a capacity-funded agency's budget is cash whether its places "
       "are used or not: work it no longer does frees capacity, shown with the agencies). 'pays' or 'saves' "
       "when the 95% interval excludes zero. {}",
-      years == 1 ? std::string("policy year 1") : fmt::format("policy years 1-{}", years), kDrawNote);
+      years == 1 ? std::string("policy year 1") : fmt::format("policy years 1-{}", years), draw_note(g));
   w.columns = {{"nominal", "difference, nominal (EUR)"},
                {"discounted", "difference, discounted (EUR)"},
                {"role", "role"},

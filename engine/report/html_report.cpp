@@ -366,14 +366,21 @@ void ReportWriter::header() {
       "what the scenario says society is willing to pay for one such year.</li>\n"
       "<li>Euros in Dutch notation: &euro; 1.234.567; &ldquo;mln&rdquo; is million. &ldquo;Discounted&rdquo; "
       "follows the Dutch guideline for economic evaluations, as each caption states.</li>\n"
-      "<li>Point at a chart for its exact numbers.</li>\n</ul>\n</section>\n",
+      "{}<li>Point at a chart for its exact numbers (on screen).</li>\n</ul>\n</section>\n",
       comparison, run_count(), esc(runs),
       run_count() >= kPercentileDraws
           ? "holds 95% of the runs (from the 2.5th to the 97.5th percentile)"
           : fmt::format("spans the lowest to the highest of the {} runs (95% of fewer than {} runs would be "
                         "less than one run at each end)",
                         run_count(), kPercentileDraws),
-      bands);
+      bands,
+      info_.draws > 0
+          ? ""
+          : "<li><strong>Chance only.</strong> This run has no parameter draws: every interval and every "
+            "&ldquo;k of n runs&rdquo; is over its replications, the households' luck, with each parameter "
+            "at the scenario's value. How much the answer depends on those values is not assessed here "
+            "(<code>--draws N</code> draws them; <code>--sensitivity</code> varies them one at a "
+            "time).</li>\n");
 }
 
 void ReportWriter::glance(const StoredScenario& s, const StoredScenario& c) {
@@ -890,9 +897,19 @@ void ReportWriter::decision(const StoredScenario& c, const std::vector<int>& opt
   frontier(c, options);
   std::vector<std::pair<Style, std::vector<charts::CurvePoint>>> curves;
   int k = 0;
+  int counted = 0;  // the runs (or draws) each probability counts, when too few for a percentage
+  std::string noun = "runs";
   for (const json& col : at(*a, "columns")) {
     const std::string key = text_of(at(col, "key"));
     if (!key.starts_with("p_")) continue;
+    for (const json& r : at(*a, "rows"))
+      if (const json* cell = cell_json(a, text_of(at(r, "key")), key); cell && cell->contains("n") &&
+                                                                       (*cell)["n"].is_number_integer() &&
+                                                                       few_runs((*cell)["n"].get<int>())) {
+        counted = (*cell)["n"].get<int>();
+        if (cell->contains("counted") && (*cell)["counted"].is_string())
+          noun = (*cell)["counted"].get<std::string>();
+      }
     const std::string name = text_of(at(col, "label"));
     const Style style =
         name == c.name ? charts::comparator_style(name) : charts::intervention_style(name, k++);
@@ -909,7 +926,7 @@ void ReportWriter::decision(const StoredScenario& c, const std::vector<int>& opt
   chart("How sure can we be that it is worth the money?",
         "For each amount society is willing to pay for one more problem-free household-year, the probability "
         "that each option gives the most value (the highest net monetary benefit).",
-        charts::acceptability(curves, wtp), "acceptability", c.name,
+        charts::acceptability(curves, wtp, counted, noun), "acceptability", c.name,
         fmt::format("The dashed vertical line is the scenario's threshold. {}", note_of(a)));
   decision_sensitivity(c, options);
   body_ += "</section>\n";

@@ -517,7 +517,7 @@ json ce_plane(const std::vector<PlanePoint>& points, double mean_effect, double 
 }
 
 json acceptability(const std::vector<std::pair<Style, std::vector<CurvePoint>>>& options,
-                   double willingness_to_pay) {
+                   double willingness_to_pay, int few_runs, const std::string& noun) {
   json rows = json::array();
   std::vector<Style> styles;
   double wtp_max = 0;
@@ -526,9 +526,10 @@ json acceptability(const std::vector<std::pair<Style, std::vector<CurvePoint>>>&
     for (const CurvePoint& p : curve) {
       rows.push_back({{"series", style.name},
                       {"wtp", p.wtp},
-                      {"p", p.probability},
+                      {"p", few_runs > 0 ? p.probability * few_runs : p.probability},
                       {"wtp_text", format_euros(p.wtp)},
-                      {"p_text", label(p.probability, Axis::Share)}});
+                      {"p_text", few_runs > 0 ? format_probability(p.probability, few_runs, noun)
+                                              : label(p.probability, Axis::Share)}});
       wtp_max = std::max(wtp_max, p.wtp);
     }
   }
@@ -537,11 +538,17 @@ json acceptability(const std::vector<std::pair<Style, std::vector<CurvePoint>>>&
                   {"title", "willingness to pay (euros per problem-free household-year)"},
                   {"scale", {{"domain", {0, wtp_max}}, {"nice", false}}},
                   {"axis", axis_of(Axis::Euro)}};
-  const json y = {{"field", "p"},
-                  {"type", "quantitative"},
-                  {"title", "probability of being the best value"},
-                  {"scale", {{"domain", {0, 1}}}},
-                  {"axis", {{"format", ".0%"}}}};
+  const json y = few_runs > 0
+                     ? json{{"field", "p"},
+                            {"type", "quantitative"},
+                            {"title", fmt::format("{} of {} in which it is the best value", noun, few_runs)},
+                            {"scale", {{"domain", {0, few_runs}}}},
+                            {"axis", {{"format", "d"}, {"tickMinStep", 1}}}}
+                     : json{{"field", "p"},
+                            {"type", "quantitative"},
+                            {"title", "probability of being the best value"},
+                            {"scale", {{"domain", {0, 1}}}},
+                            {"axis", {{"format", ".0%"}}}};
   const json tooltip = json::array({{{"field", "series"}, {"title", "option"}},
                                     {{"field", "wtp_text"}, {"title", "willingness to pay"}},
                                     {{"field", "p_text"}, {"title", "probability best"}}});

@@ -134,7 +134,9 @@ json ce_plane(const std::vector<PlanePoint>& points, double mean_effect, double 
 struct CurvePoint {
   double wtp = 0, probability = 0;
 };
+// `few_runs`: the runs (`noun`: or draws) each probability counts when they are too few for a percentage
+// (render.h, format_probability): the axis then counts them, never 0-100% from 5 runs.
 json acceptability(const std::vector<std::pair<Style, std::vector<CurvePoint>>>& options,
-                   double willingness_to_pay);
+                   double willingness_to_pay, int few_runs = 0, const std::string& noun = "runs");
 
 }  // namespace wijksim::charts
