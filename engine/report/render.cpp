@@ -37,7 +37,9 @@ int display_decimals(const Cell& c) {
     case Unit::Rung:
       return 2;
     case Unit::Years:
-      return 3;
+      // Three decimals for a gain per household (0,041); two from one year up, where "4,700" for a spell
+      // of 4.7 years read as four thousand seven hundred beside an English source text (outside review).
+      return std::fabs(m) >= 1 ? 2 : 3;
     case Unit::Value: {
       // Three significant digits, whole numbers from 100 up.
       const double a = std::fabs(m);
