@@ -258,6 +258,9 @@ class ReportWriter {
   StoredTables tables_;
   std::map<int, ScenarioSeries> series_;
   std::string body_, contents_;
+  // Scenarios whose targets are already in the report: a comparator of two scale-ups is shown once, then
+  // referred to (its three pages were printed twice).
+  std::set<std::string> targets_shown_;
   json charts_ = json::array();
 };
 
@@ -1292,6 +1295,11 @@ void ReportWriter::targets(const StoredScenario& s, const StoredScenario* c) {
     if (!x) continue;
     const json* t = tables_.table("calibration", x->name);
     if (!t || at(*t, "rows").empty()) continue;
+    if (!targets_shown_.insert(x->name).second) {
+      out += fmt::format("<p>{}'s targets: as shown above, with the first scenario compared with it.</p>\n",
+                         esc(x->name));
+      continue;
+    }
     note = t;
     std::string rows;
     for (const json& r : at(*t, "rows")) {
@@ -1313,7 +1321,7 @@ void ReportWriter::targets(const StoredScenario& s, const StoredScenario* c) {
   }
   if (out.empty()) return;
   body_ += "<h3>The model next to public figures</h3>\n" + out +
-           fmt::format("<p class=\"note\">{}</p>\n", esc(note_of(note)));
+           (note ? fmt::format("<p class=\"note\">{}</p>\n", esc(note_of(note))) : std::string());
 }
 
 void ReportWriter::intervention(const StoredScenario& s, const StoredScenario& c) {
