@@ -260,3 +260,21 @@ TEST_CASE(
   // Not a count of n (a tie shared in an acceptability curve: 2.5 of 40): rounded as it is.
   CHECK(format_probability(2.5 / 40.0, 40, "draws") == "6,3%");
 }
+
+TEST_CASE("The ICER in short keeps its amount and how often its quadrant holds, nothing else", "[honest]") {
+  CHECK(icer_short_text(
+            "\u20AC 7.944 per problem-free household-year (more costly and more effective in 5 of 5 "
+            "runs)") == "\u20AC 7.944 (costs more, gains: 5 of 5 runs)");
+  CHECK(icer_short_text("\u20AC 16.593 per unit (more costly and more effective in 91,0% of draws)") ==
+        "\u20AC 16.593 (costs more, gains: 91,0% of draws)");
+  CHECK(icer_short_text("dominant in 5 of 5 runs (mean: saves \u20AC 231, gains 0,02)") ==
+        "dominant in 5 of 5 runs");
+  CHECK(icer_short_text("dominated in 3 of 5 runs (mean: costs \u20AC 4,00 more, loses 0,001)") ==
+        "dominated in 3 of 5 runs");
+  // A text it does not know (the south-west quadrant, no difference) is left as it is.
+  CHECK(icer_short_text("no difference in cost or effect") == "no difference in cost or effect");
+  const std::string sw =
+      "saves \u20AC 2.000 per unit forgone (cheaper, less effective); cheaper and less "
+      "effective in 4 of 5 runs";
+  CHECK(icer_short_text(sw) == sw);
+}

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <iterator>
+#include <string_view>
 
 #include "wijksim/report/render.h"
 
@@ -71,6 +72,22 @@ std::string icer_text(const Icer& i, const std::string& effect_unit,
       break;
   }
   return plain;
+}
+
+std::string icer_short_text(const std::string& text) {
+  // "dominant in 5 of 5 runs (mean: ...)" -> "dominant in 5 of 5 runs"; the same for "dominated".
+  if (text.starts_with("dominant") || text.starts_with("dominated")) {
+    const std::size_t mean = text.find(" (mean: ");
+    return mean == std::string::npos ? text : text.substr(0, mean);
+  }
+  // "€ X per UNIT (more costly and more effective in S)" -> "€ X (costs more, gains: S)".
+  constexpr std::string_view kTradeOff = " (more costly and more effective in ";
+  const std::size_t per = text.find(" per "), trade = text.find(kTradeOff);
+  if (text.starts_with("\u20AC") && per != std::string::npos && trade != std::string::npos &&
+      text.ends_with(")"))
+    return fmt::format("{} (costs more, gains: {})", text.substr(0, per),
+                       text.substr(trade + kTradeOff.size(), text.size() - 1 - trade - kTradeOff.size()));
+  return text;
 }
 
 std::string break_even_text(const InterventionFigures& x, int years, int n, const std::string& noun) {

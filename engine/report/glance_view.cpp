@@ -4,8 +4,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <string_view>
 
 #include "wijksim/core/dutch_numbers.h"
+#include "wijksim/report/economic_text.h"
 
 namespace wijksim {
 namespace {
@@ -114,7 +116,11 @@ std::optional<GlanceView> glance_view(const Report& r) {
       l.indent = 1;
       for (std::size_t i = 0; i < n; ++i) {
         const Cell* c = cell_of(ce[i], headlines[i]->scenario, key);
-        l.cells.push_back(c ? *c : Cell::of_text("-"));
+        // The ICER in short: its cost and effect are the rows above (economic_text.h).
+        l.cells.push_back(!c ? Cell::of_text("-")
+                          : std::string_view(key) == "icer" && c->kind == Cell::Kind::Text
+                              ? Cell::of_text(icer_short_text(c->text))
+                              : *c);
       }
       g.rows.push_back(std::move(l));
     }
