@@ -663,7 +663,9 @@ void ReportWriter::households(const StoredScenario& s, const StoredScenario* c) 
     const std::string survey = fmt::format("survey 2010 (N = {})", format_dutch(n, 0));
     const std::string start = "model at the policy start";
     const std::string after = fmt::format("after {}", plural(info_.years, "year", "years"));
-    std::vector<Style> styles = {{start, charts::kSkyBlue, false}};
+    // Four bars a group that a grey print must tell apart: black, yellow, orange and blue differ in
+    // lightness (sky blue and orange, as before, printed as one grey; outside review).
+    std::vector<Style> styles = {{start, charts::kYellow, false}};
     if (surveyed) styles.insert(styles.begin(), {survey, charts::kBlack, false});
     if (c) styles.push_back({c->name + ", " + after, charts::kOrange, true});
     styles.push_back({s.name + ", " + after, charts::kBlue, false});

@@ -27,6 +27,7 @@ inline constexpr const char* kSkyBlue = "#56B4E9";
 inline constexpr const char* kGreen = "#009E73";
 inline constexpr const char* kVermillion = "#D55E00";
 inline constexpr const char* kPurple = "#CC79A7";
+inline constexpr const char* kYellow = "#F0E442";
 inline constexpr const char* kBlack = "#000000";
 
 // Plot area of a single chart (px); the page scales it down when printed.
