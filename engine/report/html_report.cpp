@@ -369,7 +369,17 @@ void ReportWriter::header() {
       "what the scenario says society is willing to pay for one such year.</li>\n"
       "<li>Euros in Dutch notation: &euro; 1.234.567; &ldquo;mln&rdquo; is million. &ldquo;Discounted&rdquo; "
       "follows the Dutch guideline for economic evaluations, as each caption states.</li>\n"
-      "{}<li>Point at a chart for its exact numbers (on screen).</li>\n</ul>\n</section>\n",
+      "{}<li><strong>Terms.</strong> <em>ICER</em> (incremental cost-effectiveness ratio): the extra cost "
+      "for each extra problem-free household-year; <em>dominant</em>: cheaper and more effective, "
+      "<em>dominated</em>: dearer and less effective (no ratio is given then). <em>Net monetary "
+      "benefit</em>: "
+      "the extra years valued at the willingness to pay, minus the extra cost. <em>Efficiency frontier</em>: "
+      "the options worth considering, each against the next cheaper one; an option is <em>extendedly "
+      "dominated</em> when a mix of its neighbours would do better. <em>EVPI</em> and <em>EVPPI</em>: what "
+      "knowing all (or some) uncertain parameters for certain would be worth, per household and for the "
+      "population. <em>Comparator</em>: the scenario an option is measured against. <em>Seeds</em>: the two "
+      "Dutch documents on the Velve-Lindenhof experiment the model comes from.</li>\n"
+      "<li>Point at a chart for its exact numbers (on screen).</li>\n</ul>\n</section>\n",
       comparison, run_count(), esc(runs),
       run_count() >= kPercentileDraws
           ? "holds 95% of the runs (from the 2.5th to the 97.5th percentile)"
