@@ -643,8 +643,11 @@ void ReportWriter::agency_waits(const StoredScenario& s, const StoredScenario* c
                     c ? fmt::format("{} next to {}", s.name, c->name) : s.name),
         charts::over_time_panels(panels, "wait (weeks)", Axis::Decimal1, info_.years, 1, false),
         "agency_wait", s.name,
-        "The wait is the summed waits over admissions. Outreach can lengthen the agencies' queues while "
-        "households are better helped. " +
+        "The wait is the summed waits over admissions, of the runs that admitted anyone in the block. "
+        "Outreach can lengthen the agencies' queues while households are better helped. Where places are "
+        "cut (each year, as the teams grow), an agency admits nobody until enough cases end, and the first "
+        "places go to households a coach referred with a mandate, who have priority: the few admitted then "
+        "waited less, and the line dips. " +
             band_text() + " Each panel has its own scale.");
 }
 
