@@ -109,14 +109,8 @@ int calibrate_command(const Options& o, const std::string& command_line, cluster
         cli::Interrupts::stop_flag(), coordinator.simulator());
   } catch (const Interrupted& i) {
     bar.finish();
-    if (!recorder) {
-      cli::err("{}; nothing was kept (--no-store)\n", i.what());
-      return kInterrupted;
-    }
-    recorder->interrupted();
-    cli::err("{}; the evaluated candidates are kept in {} as run {}. To continue:\n  {}\n", i.what(), o.store,
-             recorder->run_id(), resume);
-    return kInterrupted;
+    return stopped_by_interrupt(i, recorder ? &*recorder : nullptr, "the evaluated candidates", o.store,
+                                resume);
   } catch (const RunFailure& f) {
     bar.finish();
     if (recorder) recorder->failed();
@@ -126,20 +120,10 @@ int calibrate_command(const Options& o, const std::string& command_line, cluster
       return kInternal;
     }
     return kFailed;
-  } catch (const InputError&) {
+  } catch (...) {
     bar.finish();
-    if (recorder) recorder->failed();
-    throw;
-  } catch (const Error& e) {
-    bar.finish();
-    if (!recorder) throw;
-    return stopped_by_error(*recorder, e, "candidates evaluated", o.store, resume);
-  } catch (const std::exception& e) {
-    const std::optional<Error> refused = refused_by_system(e);
-    if (!refused) throw;
-    bar.finish();
-    if (!recorder) throw *refused;
-    return stopped_by_error(*recorder, *refused, "candidates evaluated", o.store, resume);
+    return stopped_by(std::current_exception(), recorder ? &*recorder : nullptr, "candidates evaluated",
+                      o.store, resume);
   }
   bar.finish();
   const Report report = calibration_report(plan, result);

@@ -156,6 +156,36 @@ int stopped_by_error(RunWriter& recorder, const Error& e, const std::string& kep
   return kFailed;
 }
 
+int stopped_by_interrupt(const Interrupted& i, RunWriter* recorder, const std::string& kept,
+                         const std::string& store, const std::string& resume) {
+  if (!recorder) {
+    cli::err("{}; nothing was kept (--no-store)\n", i.what());
+    return kInterrupted;
+  }
+  recorder->interrupted();
+  cli::err("{}; {} are kept in {} as run {}. To continue:\n  {}\n", i.what(), kept, store, recorder->run_id(),
+           resume);
+  return kInterrupted;
+}
+
+int stopped_by(std::exception_ptr stopped, RunWriter* recorder, const std::string& kept,
+               const std::string& store, const std::string& resume) {
+  try {
+    std::rethrow_exception(stopped);
+  } catch (const InputError&) {
+    if (recorder) recorder->failed();
+    throw;
+  } catch (const Error& e) {
+    if (!recorder) throw;
+    return stopped_by_error(*recorder, e, kept, store, resume);
+  } catch (const std::exception& e) {
+    const std::optional<Error> refused = refused_by_system(e);
+    if (!refused) throw;
+    if (!recorder) throw *refused;
+    return stopped_by_error(*recorder, *refused, kept, store, resume);
+  }
+}
+
 // Settings of the scenarios that the command does not use, said before it simulates (Study::unused_settings).
 void say_unused_settings(const Study& study) {
   for (const std::string& note : study.unused_settings) cli::err("note: {}\n", printable(note, false));

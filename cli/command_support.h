@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <exception>
 #include <optional>
 #include <string>
 #include <vector>
@@ -52,6 +53,19 @@ std::optional<Error> refused_by_system(const std::exception& e);
 // kept (`kept`: "draws completed", ...) stays, and the message says how to continue. Returns the exit code.
 int stopped_by_error(RunWriter& recorder, const Error& e, const std::string& kept, const std::string& store,
                      const std::string& resume);
+
+// A study or calibration stopped by Ctrl-C (or SIGTERM, SIGHUP) after the units in flight: the run is marked
+// interrupted and the message says where `kept` ("they", "the evaluated candidates") are and the command that
+// continues it; with no store (`recorder` null), that nothing was kept. Returns the exit code (130).
+int stopped_by_interrupt(const Interrupted& i, RunWriter* recorder, const std::string& kept,
+                         const std::string& store, const std::string& resume);
+
+// A study or calibration stopped by an exception other than an interruption or a run's failure: bad input
+// marks the run failed and is rethrown (main says it, exit 1); an error of the machine (a full disk, a store
+// gone, memory or a thread refused) is said with what was kept and how to continue (stopped_by_error), or,
+// with no store (`recorder` null), rethrown; anything else is rethrown as it is (a bug: main says so).
+int stopped_by(std::exception_ptr stopped, RunWriter* recorder, const std::string& kept,
+               const std::string& store, const std::string& resume);
 
 // Settings of the scenarios that the command does not use, said before it simulates (Study::unused_settings).
 void say_unused_settings(const Study& study);

@@ -219,14 +219,7 @@ int run_or_compare(const std::string& command, Options o, bool with_comparators,
     }
   } catch (const Interrupted& i) {
     bar.finish();
-    if (!recorder) {
-      cli::err("{}; nothing was kept (--no-store)\n", i.what());
-      return kInterrupted;
-    }
-    recorder->interrupted();
-    cli::err("{}; they are kept in {} as run {}. To continue:\n  {}\n", i.what(), o.store, recorder->run_id(),
-             resume);
-    return kInterrupted;
+    return stopped_by_interrupt(i, recorder ? &*recorder : nullptr, "they", o.store, resume);
   } catch (const RunFailure& f) {
     bar.finish();
     if (recorder) recorder->failed();
@@ -241,23 +234,10 @@ int run_or_compare(const std::string& command, Options o, bool with_comparators,
       return kInternal;
     }
     return kFailed;
-  } catch (const InputError&) {
+  } catch (...) {
     bar.finish();
-    if (recorder) recorder->failed();
-    throw;
-  } catch (const Error& e) {
-    // A full disk, a store that went away: what was completed before is kept; say how to continue.
-    bar.finish();
-    if (!recorder) throw;
-    return stopped_by_error(*recorder, e, study.draws > 0 ? "draws completed" : "replications completed",
-                            o.store, resume);
-  } catch (const std::exception& e) {
-    const std::optional<Error> refused = refused_by_system(e);
-    if (!refused) throw;
-    bar.finish();
-    if (!recorder) throw *refused;
-    return stopped_by_error(*recorder, *refused,
-                            study.draws > 0 ? "draws completed" : "replications completed", o.store, resume);
+    return stopped_by(std::current_exception(), recorder ? &*recorder : nullptr,
+                      study.draws > 0 ? "draws completed" : "replications completed", o.store, resume);
   }
   bar.finish();
   const Report report = study_report(command, study, result, analyses ? &*analyses : nullptr);
