@@ -9,6 +9,7 @@
 
 #include <csignal>
 #include <cstring>
+#include <functional>
 #include <memory>
 #include <new>
 #include <optional>
@@ -48,6 +49,17 @@ int command(int argc, char** argv) {
     return kUsage;
   }
   const bool rank0 = world->coordinator();
+  // Every rank of an MPI job runs the same command: a rank given another (mpirun's "A : B") ended at once
+  // while rank 0 waited for it for ever (outside attack 10). Compared before anything else is said or read;
+  // other options or files make ranks plan another study, which the study's own agreement names.
+  if (!world->same_everywhere(std::hash<std::string>{}(argc > 1 ? argv[1] : ""))) {
+    if (rank0)
+      cli::err(
+          "error: the {} ranks of this MPI job were not given the same command: every rank runs one wijksim "
+          "command (mpirun -n N wijksim COMMAND ...)\n",
+          world->size());
+    return kUsage;
+  }
   CLI::App app{
       "wijksim: households through fragmented help and neighbourhood coaches, by Monte Carlo "
       "microsimulation. See README.md."};

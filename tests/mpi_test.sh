@@ -207,6 +207,16 @@ if [ $code -ne 0 ] && grep -q "rank 1 of this job did not plan the calibration r
 else
   say_fail "calibrate: a rank that planned another calibration: exit $code: $(cat "$tmp/differ/err")"
 fi
+# Ranks given different commands (mpirun's "A : B"): refused at once, exit 2. A rank running a command that
+# does not use MPI ended while rank 0 waited for it for ever (outside attack 10).
+(cd "$tmp/differ" && timeout 120 $mpiexec --oversubscribe -n 1 "$wijksim" compare "$src/scenarios/pilot.yaml" -r 2 -y 1 --no-store \
+  : -n 1 "$wijksim" validate "$src/scenarios/pilot.yaml" >out 2>err)
+code=$?
+if [ $code -ne 124 ] && [ $code -ne 0 ] && grep -q "ranks of this MPI job were not given the same command" "$tmp/differ/err"; then
+  echo "ok: ranks given different commands are refused at once (exit $code)"
+else
+  say_fail "ranks given different commands: exit $code (124: it hung): $(head -c 600 "$tmp/differ/err")"
+fi
 # Bad input: rank 0 says it once, exit 1, the workers end quietly.
 (cd "$tmp/differ" && $(mpi 3) "$wijksim" run "$tmp/missing.yaml" >out 2>err)
 code=$?

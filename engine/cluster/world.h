@@ -65,6 +65,9 @@ class World {
   bool coordinator() const { return rank_ == 0; }
   // The job's messages; only when size() > 1.
   Messenger& messenger();
+  // Whether every rank passed the same `value`. A collective: every rank must call it, before anything else
+  // talks to the others. True in a job of one process.
+  bool same_everywhere(std::uint64_t value);
 
   // Whether the environment says an MPI launcher started this process: Open MPI's mpirun (OMPI_COMM_WORLD_*),
   // a PMIx launcher such as srun --mpi=pmix (PMIX_RANK) or a PMI one (PMI_RANK); and how many processes it

@@ -118,4 +118,13 @@ Messenger& World::messenger() {
   return *messenger_;
 }
 
+bool World::same_everywhere(std::uint64_t value) {
+  if (size_ <= 1) return true;
+  // The largest value and the largest complement, in one reduction: equal everywhere when the largest is
+  // also the smallest (the complement of the largest complement).
+  std::uint64_t mine[2] = {value, ~value}, most[2] = {0, 0};
+  check(MPI_Allreduce(mine, most, 2, MPI_UINT64_T, MPI_MAX, MPI_COMM_WORLD), "MPI_Allreduce");
+  return most[0] == ~most[1];
+}
+
 }  // namespace wijksim::cluster

@@ -21,4 +21,8 @@ Messenger& World::messenger() {
   throw Error("a job of one process has no messenger");
 }
 
+bool World::same_everywhere(std::uint64_t) {
+  return true;
+}
+
 }  // namespace wijksim::cluster
