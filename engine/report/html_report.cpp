@@ -431,11 +431,12 @@ void ReportWriter::glance(const StoredScenario& s, const StoredScenario& c) {
     for (const json& r : at(*headline, "rows")) {
       const std::string key = text_of(at(r, "key"));
       const std::string verdict = text_of(at(at(at(r, "cells"), "verdict"), "text"));
-      const std::string label = text_of(at(r, "label"));
-      // "capacity: NAME (places funded)" and "wait: NAME (weeks)": the agency's NAME.
-      const auto name = [&label] {
-        const std::size_t colon = label.find(": "), open = label.rfind(" (");
-        return label.substr(colon + 2, open - colon - 2);
+      // The agency a "funded_KEY" or "wait_KEY" row is about, by its key in the store's list of agencies.
+      const auto name = [&] {
+        const std::string agency = key.substr(key.find('_') + 1);
+        for (const StoredLabel& a : agencies_)
+          if (a.key == agency) return a.label;
+        return agency;
       };
       if (key == "coach_payer") payer = esc(verdict);
       // One agency a line. A cut that is the same in every run (the reallocation's arithmetic) is its
@@ -920,14 +921,15 @@ void ReportWriter::decision(const StoredScenario& c, const std::vector<int>& opt
   for (const json& col : at(*a, "columns")) {
     const std::string key = text_of(at(col, "key"));
     if (!key.starts_with("p_")) continue;
-    for (const json& r : at(*a, "rows"))
-      if (const json* cell = cell_json(a, text_of(at(r, "key")), key); cell && cell->contains("n") &&
-                                                                       (*cell)["n"].is_number_integer() &&
-                                                                       few_runs((*cell)["n"].get<int>())) {
-        counted = (*cell)["n"].get<int>();
-        if (cell->contains("counted") && (*cell)["counted"].is_string())
-          noun = (*cell)["counted"].get<std::string>();
-      }
+    // Every probability of the table counts the same runs: the first cell says how many, and of what.
+    if (const json* cell =
+            rows_of(a).empty() ? nullptr : cell_json(a, text_of(at(*rows_of(a).front(), "key")), key);
+        counted == 0 && cell && cell->contains("n") && (*cell)["n"].is_number_integer() &&
+        few_runs((*cell)["n"].get<int>())) {
+      counted = (*cell)["n"].get<int>();
+      if (cell->contains("counted") && (*cell)["counted"].is_string())
+        noun = (*cell)["counted"].get<std::string>();
+    }
     const std::string name = text_of(at(col, "label"));
     const Style style =
         name == c.name ? charts::comparator_style(name) : charts::intervention_style(name, k++);
