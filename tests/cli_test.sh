@@ -68,9 +68,11 @@ done
 # What an option takes is said in words (it was CLI11's "INT:INT in [1 - 200]", "UINT:INT in 0..18446744073709551615").
 grep -q -- "-y,--years N (1 to 200) " "$tmp/out" && grep -q -- "--store FILE=results.db" "$tmp/out" && grep -q -- "-f,--format table|csv|json=table" "$tmp/out" \
   || { echo "FAIL: run --help does not say what --years, --store and --format take in words"; fail=1; }
-# The seed and the draws say where they start (they said only "N").
-grep -q -- "-s,--seed N (from 0) " "$tmp/out" && grep -q -- "-d,--draws N (from 0) " "$tmp/out" \
-  || { echo "FAIL: run --help does not say from where --seed and --draws count"; fail=1; }
+# The seed and the draws say where they start (they said only "N"), the draws and replications where they end
+# (help left their 2,000,000,000 unsaid, and the seed's 2^64 - 1 had read as 2^63 - 1 had it been shown).
+grep -q -- "-s,--seed N (from 0) " "$tmp/out" && grep -q -- "-d,--draws N (0 to 2000000000)$" "$tmp/out" \
+  && grep -q -- "-r,--replications N (1 to 2000000000)$" "$tmp/out" \
+  || { echo "FAIL: run --help does not say from where --seed and --draws count, or where draws and replications end"; fail=1; }
 ! grep -q "INT:\|INT in\|TEXT:" "$tmp/out" || { echo "FAIL: run --help shows CLI11's type names: $(grep "INT:\|INT in\|TEXT:" "$tmp/out")"; fail=1; }
 expect 0 "compare --help" "$wijksim" compare --help
 grep -q -- "--report" "$tmp/out" || { echo "FAIL: compare --help does not list --report"; fail=1; }
@@ -661,6 +663,14 @@ grep -q "coaches.max_weeks takes whole numbers, and 1.2 to 1.8 holds none" "$tmp
 # as 2: one column, where there were two alike).
 expect 0 "sweep of a whole-number parameter between whole numbers" "$wijksim" sweep "$src/scenarios/pilot.yaml" --parameter coaches.max_weeks --from 1.6 --to 2.4 --steps 2 -r 1 -y 1 --format csv
 [ "$(grep -c '^pilot,baseline-velve,sweep,2,inmb,' "$tmp/out")" -eq 1 ] || { echo "FAIL: a whole-number sweep is labelled with values not simulated, or twice: $(cut -c1-60 "$tmp/out" | head -4)"; fail=1; }
+# More steps than whole values: the table says so (3 steps of coaches.max_weeks from 1 to 2 gave 2 columns and
+# no word; outside attack 10), in a sweep and in a two-way grid.
+expect 0 "sweep of a whole-number parameter with more steps than whole values" "$wijksim" sweep "$src/scenarios/pilot.yaml" --parameter coaches.max_weeks --from 1 --to 2 --steps 3 -r 1 -y 1
+tr -s ' \n' ' ' <"$tmp/out" | grep -q "coaches.max_weeks takes whole numbers: 1 to 2 holds only its two ends, so 2 values are shown where 3 were asked for" ||
+  { echo "FAIL: a sweep's lost steps are not said: $(cat "$tmp/out")"; fail=1; }
+expect 0 "two-way grid of a whole-number parameter with more points than whole values" "$wijksim" compare "$src/scenarios/pilot.yaml" -r 1 -y 1 --no-store --two-way coaches.fte=1:2,coaches.max_weeks=1:2 --grid 3
+tr -s ' \n' ' ' <"$tmp/out" | grep -q "preferred option by coaches.fte .*coaches.max_weeks takes whole numbers: 1 to 2 holds only its two ends, so 2 values are shown where 3 were asked for" ||
+  { echo "FAIL: a two-way grid's lost points are not said: $(cat "$tmp/out")"; fail=1; }
 # A scenario file's name may hold an escape or a line break: shown as \xHH in the tables, never sent to the
 # terminal (outside attack 9: the name's escape sequences coloured the output).
 esc_name="$tmp/$(printf 'esc\033[31mred\r\nx.yaml')"

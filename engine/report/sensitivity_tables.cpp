@@ -124,6 +124,7 @@ std::vector<Table> two_way_tables(const DecisionSensitivity& d) {
       "household-year (the comparator when no intervention's is above zero). Both parameters set in every "
       "scenario of the decision that gives them; the others at their means. {}",
       format_euros(d.willingness_to_pay), kCrnNote);
+  if (!d.two_way_grid_note.empty()) p.note += " " + d.two_way_grid_note;
   for (double x : w.xs) p.columns.push_back({fmt::format("x_{}", x), value_text(x)});
   for (std::size_t j = 0; j < w.ys.size(); ++j) {
     Row r{fmt::format("y_{}", w.ys[j]), value_text(w.ys[j]), {}, 0};
@@ -573,10 +574,13 @@ std::vector<Table> sweep_tables(const SweepResult& s) {
   t.comparator = s.comparator;
   t.note = fmt::format(
       "Each row: {} set to that value (in {} and, where it has it, {}), the other parameters at their means; "
-      "mean over {} with common random numbers, and its 95% interval. Budget differences: discounted euros "
-      "over the policy years for the whole population.",
+      "{} Budget differences: discounted euros over the policy years for the whole population.",
       s.parameter, s.scenario, s.comparator,
-      s.replications == 1 ? std::string("1 replication") : fmt::format("{} replications", s.replications));
+      s.replications == 1
+          ? std::string("one replication with common random numbers, so no interval.")
+          : fmt::format("mean over {} replications with common random numbers, and its 95% interval.",
+                        s.replications));
+  if (!s.grid_note.empty()) t.note += " " + s.grid_note;
   for (const Outcome& o : s.outcomes)
     t.columns.push_back({o.label.key, fmt::format("{} ({})", o.label.text, unit_words(o.unit))});
   // A row's key is its value exactly (CSV and JSON readers parse it back: "1.000", Dutch for a thousand, read

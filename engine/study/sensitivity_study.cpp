@@ -355,17 +355,24 @@ bool is_whole(const DecisionSimulator& sim, const std::string& key) {
 // n values from `from` to `to`, each once; a whole parameter's rounded within the range (1.5 to 2.5 in 3
 // steps is 2 only; 1 to 3.7 in 2 steps is 1 and 3, not 4), each checked as a file's value (check_values);
 // `option` names where they came from.
+// `note`, where given, says when rounding left fewer values than asked for (3 steps of a number of weeks
+// from 1 to 2 are 2 values), which a reader of the table would otherwise take for a lost step.
 std::vector<double> grid_of(const DecisionSimulator& sim, const std::string& key, double from, double to,
-                            int n, const std::string& option = "--from/--to") {
-  if (is_whole(sim, key)) {
+                            int n, const std::string& option = "--from/--to", std::string* note = nullptr) {
+  const bool whole = is_whole(sim, key);
+  if (whole) {
     // A range from range_of holds a whole number already; only sweep's typed --from/--to can fail here.
     refuse_without_whole(key, from, to, option);
     std::tie(from, to) = whole_range(from, to);
   }
   std::vector<double> v = linspace(from, to, n);
-  if (is_whole(sim, key))
+  if (whole)
     for (double& x : v) x = std::round(x);
   v.erase(std::unique(v.begin(), v.end()), v.end());  // from = to: one value, simulated once
+  if (note && whole && from != to && v.size() < static_cast<std::size_t>(n))
+    *note = fmt::format("{} takes whole numbers: {} to {} holds {}, so {} values are shown where {} were asked for.",
+                        key, from, to, v.size() == 2 ? "only its two ends" : fmt::format("{} of them", v.size()),
+                        v.size(), n);
   check_values(sim, key, v, option);
   return v;
 }
@@ -678,9 +685,11 @@ void simulated(const Study& study, const StudyResult& result, const DecisionGrou
     if (rx && ry) {
       const Outcome* inmb = find_outcome(ds.outcomes, "inmb");
       const Outcome* cost = find_outcome(ds.outcomes, "delta_cost");
-      ds.two_way = two_way(pair[0].key, grid_of(sim, pair[0].key, rx->first, rx->second, o.grid, "--two-way"),
-                           pair[1].key, grid_of(sim, pair[1].key, ry->first, ry->second, o.grid, "--two-way"),
-                           g.options.size(), *inmb, *cost, figures, simulate);
+      std::string x_note, y_note;
+      const std::vector<double> xs = grid_of(sim, pair[0].key, rx->first, rx->second, o.grid, "--two-way", &x_note);
+      const std::vector<double> ys = grid_of(sim, pair[1].key, ry->first, ry->second, o.grid, "--two-way", &y_note);
+      ds.two_way = two_way(pair[0].key, xs, pair[1].key, ys, g.options.size(), *inmb, *cost, figures, simulate);
+      ds.two_way_grid_note = x_note.empty() || y_note.empty() ? x_note + y_note : x_note + " " + y_note;
     }
   } else {
     ds.no_two_way =
@@ -876,7 +885,8 @@ SweepResult run_sweep(const Study& study, const std::string& parameter, double f
   out.outcomes = standard_outcomes(shape, study.scenarios.front().scenario.coaches.enabled);
   const DecisionFigures figures(shape, study.scenarios[c].scenario.economics);
   const Simulate simulate = [&](const std::vector<Setting>& s) { return sim.simulate(s); };
-  out.points = sweep(1, parameter, grid_of(sim, parameter, from, to, steps), out.outcomes, figures, simulate);
+  out.points = sweep(1, parameter, grid_of(sim, parameter, from, to, steps, "--from/--to", &out.grid_note),
+                     out.outcomes, figures, simulate);
   return out;
 }
 

@@ -85,7 +85,8 @@ struct DecisionSensitivity {
   std::vector<Tornado> tornados;     // one per intervention
   std::vector<std::string> skipped;  // uncertain parameters one-way analysis cannot vary (Dirichlet shares)
   std::optional<TwoWay> two_way;
-  std::string no_two_way;  // why there is none
+  std::string no_two_way;         // why there is none
+  std::string two_way_grid_note;  // a whole-number axis with fewer values than the grid asked for
   std::vector<Threshold> thresholds;
   std::vector<std::string> threshold_scenario;  // parallel: the intervention's name
   int settings_simulated = 0;
@@ -139,6 +140,7 @@ struct SweepResult {
   std::vector<Outcome> outcomes;
   std::vector<SweepPoint> points;
   int replications = 0;
+  std::string grid_note;  // a whole-number parameter with fewer values than steps asked for, else empty
 };
 SweepResult run_sweep(const Study& study, const std::string& parameter, double from, double to, int steps,
                       const SensitivityProgress& progress = nullptr, const std::atomic<bool>* stop = nullptr);
