@@ -142,12 +142,20 @@ int command(int argc, char** argv) {
     if (o.report && o.report->empty()) throw UsageError("--report needs the name of a file");
     if (*export_cmd && o.csv_dir.empty()) throw UsageError("--csv needs the name of a directory");
     // Many programs read '-' as standard output; wijksim would write a file (or directory) of that name.
+    // A name that begins with '-' is an option's value forgotten (`-o --` wrote a file named '--'; `-o -r 3`
+    // is CLI11's to refuse): said as such, with the way to name such a file.
     for (const auto& [option, name] :
          {std::pair{"--output", o.output.value_or("")}, std::pair{"--report", o.report.value_or("")},
-          std::pair{"--csv", *export_cmd ? o.csv_dir : std::string()}})
+          std::pair{"--csv", *export_cmd ? o.csv_dir : std::string()}, std::pair{"--store", o.store}}) {
       if (name == "-")
         throw UsageError(fmt::format(
             "{} -: '-' is not standard output here: name a file (./- for one named '-')", option));
+      if (name.size() > 1 && name.front() == '-')
+        throw UsageError(
+            cli::message("{} {}: a name that begins with '-' reads as an option; was the file's "
+                         "name left out? (./{} for a file of that name)",
+                         option, name, name));
+    }
     for (const std::string& scenario : o.scenarios)
       if (scenario.empty()) throw UsageError("a scenario needs the name of a file, not ''");
     if (*run) return run_or_compare("run", o, false, cli::quoted_args(argc, argv), *world);

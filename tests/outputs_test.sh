@@ -327,6 +327,12 @@ printf 'wijksim meeting notes\n' >meeting.txt && cp meeting.txt meeting.copy
 expect 1 "--output notes that begin with the word wijksim" "wijksim did not write it" \
   "$wijksim" run baseline-velve.yaml "${small[@]}" --no-store --output meeting.txt
 unchanged meeting.txt meeting.copy "--output meeting.txt"
+# A JSON file of the user's whose first key is "wijksim" (a configuration of their own) is not wijksim's
+# tables: only the whole head the tables begin with is (it was taken for tables on its first key alone).
+printf '{\n  "wijksim": {"store": "mine.db"}\n}\n' >settings.json && cp settings.json settings.copy
+expect 1 "--output a JSON file of the user's whose first key is wijksim" "wijksim did not write it" \
+  "$wijksim" run baseline-velve.yaml "${small[@]}" --no-store --format json --output settings.json
+unchanged settings.json settings.copy "--output settings.json"
 mkdir -p exported3 && cp grades.csv exported3/runs.csv
 expect 1 "export over a user's runs.csv whose header begins 'run_id,'" "another first line than the export writes" \
   "$wijksim" export 1 --store rs.db --csv exported3
@@ -423,6 +429,11 @@ expect 2 "--output -" "--output -: '-' is not standard output here" "$wijksim" r
 expect 2 "report -o -" "--output -: '-' is not standard output here" "$wijksim" report 1 --store rs.db -o -
 expect 2 "export --csv -" "--csv -: '-' is not standard output here" "$wijksim" export 1 --store rs.db --csv -
 [ ! -e ./- ] || say_fail "--output -, report -o - or export --csv - wrote a file or directory named '-'"
+# A name that begins with '-' is an option's value left out: refused (`-o --` wrote a file named '--').
+expect 2 "--output --" "--output --: a name that begins with '-' reads as an option.*\\./--" \
+  "$wijksim" run baseline-velve.yaml "${small[@]}" --no-store -o --
+expect 2 "--store -x.db" "--store -x.db: a name that begins with '-'" "$wijksim" run baseline-velve.yaml "${small[@]}" --store -x.db
+[ ! -e ./-- ] && [ ! -e ./-x.db ] || say_fail "-o -- or --store -x.db wrote a file of that name"
 # A directory that takes no new files (/proc) is said as such, not as a directory that does not exist.
 if [ -d /proc ] && ! touch /proc/wijksim-probe 2>/dev/null; then
   expect 3 "--output in /proc" "the directory '/proc' takes no new files" \

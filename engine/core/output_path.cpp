@@ -243,6 +243,23 @@ bool tables_text_line(std::string_view h) {
   return i > command && i < h.size() && h[i] == ':';
 }
 
+// The tables as JSON: '{\n  "wijksim": "0.1.0",\n  "command": "compare",\n' as render writes them. The
+// version and the command's line too, not only the first key: a user's JSON that begins with a "wijksim" key
+// (a configuration of their own) was taken for tables and could be replaced.
+bool tables_json_head(std::string_view h) {
+  constexpr std::string_view first = "{\n  \"wijksim\": \"";
+  if (!h.starts_with(first)) return false;
+  std::size_t i = first.size();
+  const std::size_t version = i;
+  while (i < h.size() && (std::isdigit(static_cast<unsigned char>(h[i])) || h[i] == '.')) ++i;
+  constexpr std::string_view second = "\",\n  \"command\": \"";
+  if (i == version || h.substr(i, second.size()) != second) return false;
+  i += second.size();
+  const std::size_t command = i;
+  while (i < h.size() && std::islower(static_cast<unsigned char>(h[i]))) ++i;
+  return i > command && h.substr(i, 3) == "\",\n";
+}
+
 }  // namespace
 
 Authorship authorship(const std::string& path, OutputKind kind) {
@@ -258,7 +275,7 @@ Authorship authorship(const std::string& path, OutputKind kind) {
   std::optional<OutputKind> is;
   if (tables_text_line(h) ||
       h.starts_with("scenario,comparator,table,row,column,unit,mean,sd,se,lo,hi,n,text\n") ||
-      h.starts_with("{\n  \"wijksim\":"))
+      tables_json_head(h))
     is = OutputKind::Tables;
   else if (h.starts_with("<!DOCTYPE html>") &&
            h.find("<meta name=\"generator\" content=\"wijksim ") != h.npos)
