@@ -370,9 +370,9 @@ std::vector<double> grid_of(const DecisionSimulator& sim, const std::string& key
     for (double& x : v) x = std::round(x);
   v.erase(std::unique(v.begin(), v.end()), v.end());  // from = to: one value, simulated once
   if (note && whole && from != to && v.size() < static_cast<std::size_t>(n))
-    *note = fmt::format("{} takes whole numbers: {} to {} holds {}, so {} values are shown where {} were asked for.",
-                        key, from, to, v.size() == 2 ? "only its two ends" : fmt::format("{} of them", v.size()),
-                        v.size(), n);
+    *note = fmt::format(
+        "{} takes whole numbers: {} to {} holds {}, so {} values are shown where {} were asked for.", key,
+        from, to, v.size() == 2 ? "only its two ends" : fmt::format("{} of them", v.size()), v.size(), n);
   check_values(sim, key, v, option);
   return v;
 }
@@ -686,9 +686,12 @@ void simulated(const Study& study, const StudyResult& result, const DecisionGrou
       const Outcome* inmb = find_outcome(ds.outcomes, "inmb");
       const Outcome* cost = find_outcome(ds.outcomes, "delta_cost");
       std::string x_note, y_note;
-      const std::vector<double> xs = grid_of(sim, pair[0].key, rx->first, rx->second, o.grid, "--two-way", &x_note);
-      const std::vector<double> ys = grid_of(sim, pair[1].key, ry->first, ry->second, o.grid, "--two-way", &y_note);
-      ds.two_way = two_way(pair[0].key, xs, pair[1].key, ys, g.options.size(), *inmb, *cost, figures, simulate);
+      const std::vector<double> xs =
+          grid_of(sim, pair[0].key, rx->first, rx->second, o.grid, "--two-way", &x_note);
+      const std::vector<double> ys =
+          grid_of(sim, pair[1].key, ry->first, ry->second, o.grid, "--two-way", &y_note);
+      ds.two_way =
+          two_way(pair[0].key, xs, pair[1].key, ys, g.options.size(), *inmb, *cost, figures, simulate);
       ds.two_way_grid_note = x_note.empty() || y_note.empty() ? x_note + y_note : x_note + " " + y_note;
     }
   } else {
