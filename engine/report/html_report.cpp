@@ -1485,6 +1485,12 @@ pre.cmd { white-space: pre-wrap; word-break: break-all; background: var(--panel)
   body { max-width: none; padding: 0; font-size: 10pt; }
   h2 { break-before: page; }
   .how-to-read h2, h2.plain { break-before: auto; }
+  /* The first section follows the contents on their page (the contents alone took page 2). */
+  nav.contents + section > h2:first-child { break-before: auto; }
+  /* Every setting of a comparison, kept for the record, in small type and close rows: they took two pages
+     a comparison, six of the default report's 53. */
+  details.all-settings table, table.params { font-size: 7.5pt; margin: .2rem 0 .6rem; }
+  details.all-settings th, details.all-settings td, table.params th, table.params td { padding: .05rem .35rem; }
   h3, h4 { break-after: avoid; }
   /* "At a glance" may continue on the next page (it is long where places are cut and waits grow), never
      within one of its lines: a whole box moved on left the page with the section's heading empty. */
