@@ -180,11 +180,14 @@ try {
     }
     // Euros: whole, but cents under 100 when not whole (an amount per household).
     const euroDecimals = Math.abs(c.mean) >= 100 || Number.isInteger(c.mean) ? 0 : 2;
-    const d = { euro: euroDecimals, share: 1, weeks: 1, per_1000_households_per_year: 1, households_per_fte: 1,
+    const d = { euro: euroDecimals, share: 1, share_points: 1, weeks: 1, per_1000_households_per_year: 1, households_per_fte: 1,
       trust_0_1: 2, rung: 2, years: 3 }[c.unit];
     const decimals = d !== undefined ? d : (Number.isInteger(c.mean) && c.lo === null) || Math.abs(c.mean) >= 100 ? 0 : 1;
-    const plain = (x) => dutch(c.unit === 'share' ? 100 * x : x, decimals);
-    let s = c.unit === 'euro' ? `€ ${plain(c.mean)}` : c.unit === 'share' ? `${plain(c.mean)}%` : plain(c.mean);
+    const percent = c.unit === 'share' || c.unit === 'share_points';
+    const plain = (x) => dutch(percent ? 100 * x : x, decimals);
+    // A difference of shares in percentage points: "2,0 pp".
+    let s = c.unit === 'euro' ? `€ ${plain(c.mean)}` : c.unit === 'share' ? `${plain(c.mean)}%`
+      : c.unit === 'share_points' ? `${plain(c.mean)} pp` : plain(c.mean);
     // The page writes an interval "(L to H)", where the text tables write "(L–H)".
     if (c.lo !== null && c.hi !== null) s += ` (${plain(c.lo)} to ${plain(c.hi)})`;
     return s;

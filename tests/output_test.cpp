@@ -246,6 +246,12 @@ TEST_CASE("euros in the unit of their column, intervals as (low to high)", "[out
   CHECK(text::one_line(text::cell_text(weeks, EuroScale::PerCell)) == "8,6 (7,6 to 9,6)");
   CHECK(text::one_line(text::cell_text(Cell::of(interval(0.49, 0.414, 0.566), Unit::Share),
                                        EuroScale::Euro)) == "49,0% (41,4 to 56,6)");
+  // A difference of shares, 40% against 38%, is 2 percentage points, not "2,0%" (a relative change to a
+  // reader).
+  CHECK(text::one_line(text::cell_text(Cell::of(interval(0.40 - 0.38, -0.006, 0.007), Unit::SharePoints),
+                                       EuroScale::Euro)) == "2,0 pp (-0,6 to 0,7)");
+  CHECK(to_string(Unit::SharePoints) == std::string("share_points"));
+  CHECK(unit_from_string("share_points") == Unit::SharePoints);
 
   CHECK(text::with_euro_unit("extra cost per household (EUR)", EuroScale::Thousand) ==
         "extra cost per household (EUR thousand)");

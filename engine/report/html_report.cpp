@@ -377,7 +377,8 @@ void ReportWriter::header() {
       "the options worth considering, each against the next cheaper one; an option is <em>extendedly "
       "dominated</em> when a mix of its neighbours would do better. <em>EVPI</em> and <em>EVPPI</em>: what "
       "knowing all (or some) uncertain parameters for certain would be worth, per household and for the "
-      "population. <em>Comparator</em>: the scenario an option is measured against. <em>Seeds</em>: the two "
+      "population. <em>Comparator</em>: the scenario an option is measured against. <em>pp</em> "
+      "(percentage points): a difference of two shares, 40% against 38% is 2,0 pp. <em>Seeds</em>: the two "
       "Dutch documents on the Velve-Lindenhof experiment the model comes from.</li>\n"
       "<li>Point at a chart for its exact numbers (on screen).</li>\n</ul>\n</section>\n",
       comparison, run_count(), esc(runs),

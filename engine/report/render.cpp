@@ -22,6 +22,7 @@ int display_decimals(const Cell& c) {
     case Unit::Euro:  // whole euros, but cents for amounts under € 100 that are not whole (per household)
       return std::fabs(m) >= 100 || m == std::floor(m) ? 0 : 2;
     case Unit::Share:
+    case Unit::SharePoints:
       return 1;  // of a percentage
     case Unit::Count:
     case Unit::PerYear: {

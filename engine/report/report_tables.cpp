@@ -12,7 +12,7 @@ namespace {
 constexpr const char* kPairedNote =
     "Intervention minus comparator, paired by replication (same seed and replications: common random "
     "numbers); the interval is that of the mean paired difference. A difference of shares is in percentage "
-    "points (40% against 38% shows as 2,0%).";
+    "points, pp (40% against 38% shows as 2,0 pp).";
 
 constexpr std::array<const char*, kCostCategories> kCategoryLabels = {
     "coaches",     "capacity (budget per place)", "intakes", "treatment",
@@ -256,7 +256,13 @@ std::vector<Table> scenario_tables(const ScenarioSummary& s) {
 
 std::vector<Table> comparison_tables(const ComparisonSummary& c) {
   const Source src{c.intervention, c.stats, &c.comparator};
-  return {budget(src), agencies(src), households(src), events(src)};
+  std::vector<Table> tables = {budget(src), agencies(src), households(src), events(src)};
+  // The rows are those of a scenario's tables, built once; a difference of their shares is in points.
+  for (Table& t : tables)
+    for (Row& r : t.rows)
+      for (Cell& cell : r.cells)
+        if (cell.unit == Unit::Share) cell.unit = Unit::SharePoints;
+  return tables;
 }
 
 }  // namespace wijksim

@@ -442,7 +442,7 @@ Table survey_table(const DecisionSensitivity& d, std::size_t option) {
       "the lowest to the highest). Power: "
       "share "
       "of the studies significant at 5% (two-sided z test), and significant with the true effect's sign; "
-      "analytic: normal approximation with the true shares. Shares in percentage points.",
+      "analytic: normal approximation with the true shares. Effects and estimates in percentage points (pp).",
       format_dutch(d.survey_design.sample, 0), d.names[option], d.names[0],
       d.survey_control_is_same_run ? ": with one run only, the same households"
                                    : ", a run with households of its own",
@@ -457,13 +457,13 @@ Table survey_table(const DecisionSensitivity& d, std::size_t option) {
   for (const SurveyRow& r : d.survey) {
     if (r.option != option) continue;
     const VirtualStudyResult& v = r.result;
-    t.rows.push_back(
-        {r.measure.key,
-         r.measure.text,
-         {Cell::of_value(v.true_effect, Unit::Share),
-          Cell::of_interval(v.mean_estimate, v.lo, v.hi, Unit::Share), Cell::of_value(v.power, Unit::Share),
-          Cell::of_value(v.power_right_sign, Unit::Share), Cell::of_value(v.analytic_power, Unit::Share)},
-         0});
+    t.rows.push_back({r.measure.key,
+                      r.measure.text,
+                      {Cell::of_value(v.true_effect, Unit::SharePoints),
+                       Cell::of_interval(v.mean_estimate, v.lo, v.hi, Unit::SharePoints),
+                       Cell::of_value(v.power, Unit::Share), Cell::of_value(v.power_right_sign, Unit::Share),
+                       Cell::of_value(v.analytic_power, Unit::Share)},
+                      0});
   }
   return t;
 }

@@ -8,6 +8,8 @@ const char* to_string(Unit u) {
       return "count";
     case Unit::Share:
       return "share";
+    case Unit::SharePoints:
+      return "share_points";
     case Unit::Euro:
       return "euro";
     case Unit::Weeks:
@@ -34,8 +36,9 @@ const char* to_string(Unit u) {
 
 Unit unit_from_string(const std::string& name) {
   static const Unit all[] = {
-      Unit::Count,       Unit::Share,  Unit::Euro,  Unit::Weeks, Unit::PerYear, Unit::PerThousandYear,
-      Unit::PerThousand, Unit::PerFte, Unit::Trust, Unit::Rung,  Unit::Years,   Unit::Value};
+      Unit::Count,   Unit::Share,           Unit::SharePoints, Unit::Euro,   Unit::Weeks,
+      Unit::PerYear, Unit::PerThousandYear, Unit::PerThousand, Unit::PerFte, Unit::Trust,
+      Unit::Rung,    Unit::Years,           Unit::Value};
   for (Unit u : all)
     if (name == to_string(u)) return u;
   return Unit::Count;

@@ -16,7 +16,10 @@ namespace wijksim {
 enum class Unit {
   Count,  // households, cases (a mean over weeks need not be whole)
   Share,  // 0..1; shown as a percentage
-  Euro,   // euros (nominal unless the table says otherwise)
+  // A difference of two shares, -1..1: shown in percentage points ("2,0 pp" for 40% against 38%), not as a
+  // percentage, which reads as a relative change.
+  SharePoints,
+  Euro,  // euros (nominal unless the table says otherwise)
   Weeks,
   PerYear,          // events per year
   PerThousandYear,  // events per 1,000 households per year

@@ -144,6 +144,9 @@ CellText cell_text(const Cell& c, EuroScale s) {
   } else if (c.unit == Unit::Share) {
     divisor = 0.01;
     suffix = "%";
+  } else if (c.unit == Unit::SharePoints) {
+    divisor = 0.01;
+    suffix = " pp";
   }
   auto number = [&](double x) { return format_dutch(x / divisor, decimals); };
   if (c.ends) {  // a figure at the two ends of a parameter's range: "low -> high"
