@@ -246,6 +246,15 @@ TEST_CASE("the report of a comparison holds every chart, library and figure, and
       const double stored = t["rows"][0]["cells"]["delta_cost"]["mean"];
       CHECK(page.find(fmt::format("data-column=\"delta_cost\" data-value=\"{}\"", stored)) !=
             std::string::npos);
+      // The pilot's baseline weighs household-weeks by their problems: the quality-adjusted years and their
+      // ICER are at a glance, as stored (they were only in the terminal's tables).
+      const double qaly = t["rows"][0]["cells"]["delta_qaly"]["mean"];
+      CHECK(page.find("<th scope=\"row\">Extra quality-adjusted years per household (discounted)</th>") !=
+            std::string::npos);
+      CHECK(page.find(fmt::format("data-column=\"delta_qaly\" data-value=\"{}\"", qaly)) !=
+            std::string::npos);
+      CHECK(page.find("<th scope=\"row\">Cost per extra quality-adjusted household-year</th>") !=
+            std::string::npos);
     }
 
   // Rendering again gives the same page: nothing in it depends on when it was made.

@@ -378,7 +378,9 @@ void ReportWriter::header() {
       "dominated</em> when a mix of its neighbours would do better. <em>EVPI</em> and <em>EVPPI</em>: what "
       "knowing all (or some) uncertain parameters for certain would be worth, per household and for the "
       "population. <em>Comparator</em>: the scenario an option is measured against. <em>pp</em> "
-      "(percentage points): a difference of two shares, 40% against 38% is 2,0 pp. <em>Seeds</em>: the two "
+      "(percentage points): a difference of two shares, 40% against 38% is 2,0 pp. <em>Quality-adjusted "
+      "years</em> (where the scenarios give utility weights): each household-week weighed by its number of "
+      "problems, 1 for none. <em>Seeds</em>: the two "
       "Dutch documents on the Velve-Lindenhof experiment the model comes from.</li>\n"
       "<li>Point at a chart for its exact numbers (on screen).</li>\n</ul>\n</section>\n",
       comparison, run_count(), esc(runs),
@@ -419,6 +421,12 @@ void ReportWriter::glance(const StoredScenario& s, const StoredScenario& c) {
   item("Extra cost per household, all payers (discounted)", figure(ce, s.name, "delta_cost"));
   item("Extra problem-free years per household (discounted)", figure(ce, s.name, "delta_effect"));
   item("Cost per extra problem-free household-year", figure(ce, s.name, "icer"));
+  // Where the scenarios weigh a household-week by its problems (economics.utility_by_problems), the
+  // quality-adjusted figures beside them, as the terminal's cost-effectiveness table has them.
+  if (cell_json(ce, s.name, "delta_qaly")) {
+    item("Extra quality-adjusted years per household (discounted)", figure(ce, s.name, "delta_qaly"));
+    item("Cost per extra quality-adjusted household-year", figure(ce, s.name, "icer_qaly"));
+  }
   item("Net monetary benefit per household", figure(ce, s.name, "nmb"));
   item("Probability it is worth the money", figure(ce, s.name, "p_cost_effective"));
   item("Probability it saves money", figure(ce, s.name, "p_cost_saving"));
