@@ -542,6 +542,8 @@ if command -v sqlite3 >/dev/null; then
               "update scenarios set scenario=1000000 where scenario=1" \
               "delete from scenarios where scenario=0" \
               "update runs set years=2000000000" \
+              "update runs set years=0" \
+              "update runs set seed='abc'" \
               "drop table weekly"; do
     cp "$tmp/s.db" "$tmp/edited.db" && sqlite3 "$tmp/edited.db" "$edit"
     expect 1 "report of a store after '$edit'" "$wijksim" report 1 -o "$tmp/edited.html" --store "$tmp/edited.db"
@@ -551,6 +553,13 @@ if command -v sqlite3 >/dev/null; then
     got=$?
     [ "$got" -le 1 ] || { echo "FAIL: show after '$edit': exit $got"; fail=1; }
   done
+  # A resume reads the run's figures after it has compared the scenario files with the run's: figures of
+  # another size are the store's damage (exit 1), not "written for other scenario files" (exit 3, outside
+  # attack 10; a blob of 2 bytes was said as "0 numbers stored").
+  cp "$tmp/s.db" "$tmp/rot.db" && sqlite3 "$tmp/rot.db" "update runs set status='interrupted', finished_at=NULL; update figures set figures=x'0011' where replication=1 and scenario=0"
+  expect 1 "resume of a run whose stored figures are damaged" "$wijksim" compare "$src/scenarios/pilot.yaml" -r 2 -y 1 --store "$tmp/rot.db" --resume 1
+  grep -q "the results store is damaged: run 1 holds 2 bytes of figures for scenario 0 in draw 0, replication 1, where its scenario file's figures take [0-9]*" "$tmp/err" ||
+    { echo "FAIL: resume of damaged figures: $(cat "$tmp/err")"; fail=1; }
   # One damaged run does not hide the others: `runs` lists them and names the damaged one, then fails (exit
   # 1); another run's report is written. (`runs` listed nothing, and report 2 failed, for run 1's row.)
   for edit in "update runs set years=2000000000 where run_id=1" "update scenarios set households=-5 where run_id=1"; do

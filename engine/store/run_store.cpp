@@ -181,13 +181,16 @@ RunInfo read_run_row(const Statement& q) {
   r.finished_at = q.text(2);
   r.version = q.text(3);
   r.seed = static_cast<std::uint64_t>(q.integer(4));
+  // SQLite keeps what a column is given: a seed of 'abc' read as 0, and a resume would then say the run "has
+  // seed 0".
+  if (!q.is_integer(4)) r.damage = fmt::format("has seed '{}'", q.text(4));
   r.command = q.text(5);
   r.command_line = q.text(6);
   r.status = q.text(7);
   constexpr std::int64_t kMaxCount = std::numeric_limits<int>::max();
   r.replications = bounded(q, 8, "replications", 0, kMaxCount, r.damage);
   r.first_replication = bounded(q, 9, "first replication", 0, kMaxCount, r.damage);
-  r.years = bounded(q, 10, "policy years", 0, static_cast<std::int64_t>(kMaxYears), r.damage);
+  r.years = bounded(q, 10, "policy years", 1, static_cast<std::int64_t>(kMaxYears), r.damage);
   r.draws = bounded(q, 11, "draws", 0, kMaxCount, r.damage);
   r.draws_done = static_cast<int>(q.integer(12));
   r.replications_done = static_cast<int>(q.integer(13));
@@ -859,18 +862,31 @@ std::map<std::uint32_t, std::vector<std::vector<RunMeasures>>> RunStore::complet
               "ORDER BY draw, scenario, replication");
   q.bind(1, run);
   std::map<std::uint32_t, std::vector<std::vector<RunMeasures>>> out;
+  // A resume has compared the scenario files with the run's (their hashes) before it reads their figures:
+  // figures of another shape are damage of the store (bad input, exit 1), not other scenario files.
+  std::vector<std::size_t> numbers;
+  for (const ScenarioShape& shape : shapes) numbers.push_back(flatten(sized_measures(shape)).size());
   while (q.step()) {
-    const auto draw = static_cast<std::uint32_t>(q.integer(0));
-    const auto scenario = static_cast<std::size_t>(q.integer(1));
-    if (scenario >= shapes.size())
-      throw Error(
-          fmt::format("results store '{}': run {} holds figures of scenario {}, which it does not have",
-                      path_, run, scenario));
+    const std::int64_t draw_number = q.integer(0), scenario_number = q.integer(1), replication = q.integer(2);
+    if (scenario_number < 0 || static_cast<std::uint64_t>(scenario_number) >= shapes.size())
+      damaged(path_, run,
+              fmt::format("holds figures of scenario {}, which it does not have", scenario_number));
+    if (draw_number < 0 || draw_number > std::numeric_limits<std::uint32_t>::max() || replication < 0 ||
+        replication > std::numeric_limits<std::uint32_t>::max())
+      damaged(path_, run, fmt::format("holds figures of draw {}, replication {}", draw_number, replication));
+    const auto scenario = static_cast<std::size_t>(scenario_number);
+    const std::size_t bytes = q.bytes(3);
+    if (bytes != numbers[scenario] * sizeof(double))
+      damaged(path_, run,
+              fmt::format("holds {} bytes of figures for scenario {} in draw {}, replication {}, where its "
+                          "scenario file's figures take {}",
+                          bytes, scenario, draw_number, replication, numbers[scenario] * sizeof(double)));
+    const auto draw = static_cast<std::uint32_t>(draw_number);
     auto& d = out[draw];
     d.resize(shapes.size());
     RunMeasures m;
     m.draw = draw;
-    m.replication = static_cast<std::uint32_t>(q.integer(2));
+    m.replication = static_cast<std::uint32_t>(replication);
     m.figures = unflatten(shapes[scenario], q.doubles(3));
     d[scenario].push_back(std::move(m));
   }

@@ -134,8 +134,14 @@ std::string Statement::text(int c) const {
                          static_cast<std::size_t>(sqlite3_column_bytes(stmt_, c)))
            : std::string();
 }
+bool Statement::is_integer(int c) const {
+  return sqlite3_column_type(stmt_, c) == SQLITE_INTEGER;
+}
 bool Statement::null(int c) const {
   return sqlite3_column_type(stmt_, c) == SQLITE_NULL;
+}
+std::size_t Statement::bytes(int c) const {
+  return static_cast<std::size_t>(sqlite3_column_bytes(stmt_, c));
 }
 std::vector<double> Statement::doubles(int c) const {
   const auto n = static_cast<std::size_t>(sqlite3_column_bytes(stmt_, c)) / sizeof(double);

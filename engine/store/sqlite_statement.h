@@ -55,7 +55,9 @@ class Statement {
   double real(int c) const;
   std::string text(int c) const;
   bool null(int c) const;
+  bool is_integer(int c) const;  // the value is stored as an integer (SQLite keeps a text in any column)
   std::vector<double> doubles(int c) const;  // a BLOB of doubles
+  std::size_t bytes(int c) const;            // the column's size in bytes (a BLOB's, or a text's)
   int columns() const;
   std::string name(int c) const;
   std::string value_text(int c) const;  // any column as text, for CSV ("" for NULL)
