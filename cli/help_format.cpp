@@ -41,7 +41,7 @@ std::string HelpFormatter::make_option_desc(const CLI::Option* opt) const {
 
 namespace {
 
-// What an option takes, from CLI11's type name ("INT:INT in [1 - 200]", "UINT:INT in
+// What an option takes, from CLI11's type name ("INT:INT in 1..200", "UINT:INT in
 // 0..18446744073709551615", "TEXT:{table,csv,json}", "TEXT") and the option's name: a number as N with its
 // range (an upper bound past 10^12, a seed's 2^64 - 1 or a run number's 2^63 - 1, left unsaid: "from 0"; a
 // billion draws shown, as --draws refuses past it), a choice as its words,
@@ -52,16 +52,13 @@ std::string what_it_takes(const CLI::Option* opt) {
   const std::string base = type.substr(0, colon),
                     rule = colon == std::string::npos ? "" : type.substr(colon + 1);
   if (base == "INT" || base == "UINT") {
-    long long lo = 0, hi = 0;
-    // CLI::Range writes "INT in [lo - hi]", whole_number (main.cpp) "INT in lo..hi".
-    // Unsigned: %lld clamps 2^64 - 1 to 2^63 - 1, which help then showed as the seed's maximum.
-    unsigned long long ulo = 0, uhi = 0;
-    const bool range = std::sscanf(rule.c_str(), "INT in [%lld - %lld]", &lo, &hi) == 2 ||
-                       (std::sscanf(rule.c_str(), "INT in %llu..%llu", &ulo, &uhi) == 2 &&
-                        (lo = static_cast<long long>(ulo), true));
-    if (!range) return base == "UINT" ? "N" : "INT";
-    if (uhi >= 1000000000000ULL || hi >= 1000000000000LL) return fmt::format("N (from {})", lo);
-    return fmt::format("N ({} to {})", lo, hi);
+    // whole_number (options.cpp) writes "INT in lo..hi", read unsigned (%lld clamps 2^64 - 1 to 2^63 - 1).
+    unsigned long long lo = 0, hi = 0;
+    if (std::sscanf(rule.c_str(), "INT in %llu..%llu", &lo, &hi) == 2) {
+      if (hi >= 1000000000000ULL) return fmt::format("N (from {})", lo);
+      return fmt::format("N ({} to {})", lo, hi);
+    }
+    return base == "UINT" ? "N" : "INT";
   }
   if (base == "TEXT" && rule.size() > 2 && rule.front() == '{' && rule.back() == '}') {
     std::string words = rule.substr(1, rule.size() - 2);

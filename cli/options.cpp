@@ -69,19 +69,19 @@ Commands define_commands(CLI::App& app, Options& o, std::vector<CLI::Option*>& s
   Commands k;
   auto simulation_options = [&o](CLI::App* c) {
     c->add_option("--replications,-r", o.replications, "Independent replications (default: the scenario's)")
-        ->check(CLI::Range(1, 2000000000));
+        ->check(whole_number(1, 2000000000));
     c->add_option("--seed,-s", o.seed, "Random seed shared by every scenario (default: the first scenario's)")
         ->check(whole_number(0, std::numeric_limits<std::uint64_t>::max()));
     c->add_option("--years,-y", o.years, "Policy years after the warm-up (default: the scenario's)")
-        ->check(CLI::Range(1, 200));
+        ->check(whole_number(1, 200));
     c->add_option("--draws,-d", o.draws,
                   "Parameter draws of a probabilistic sensitivity analysis (default 0: the base case only); "
                   "each draw runs one replication unless --replications is given")
-        ->check(CLI::Range(0, 2000000000));
+        ->check(whole_number(0, 2000000000));
     c->add_option(
          "--threads,-t", o.threads,
          "Worker threads (default: all cores; under mpirun, of each rank); results do not depend on it")
-        ->check(CLI::Range(1, 1024));
+        ->check(whole_number(1, 1024));
     c->add_option("--parameter-sets", o.parameter_sets,
                   "Parameter sets (wijksim calibrate's CSV) every scenario's draws take values from, "
                   "instead of the scenarios' own parameter_sets");
@@ -138,7 +138,7 @@ Commands define_commands(CLI::App& app, Options& o, std::vector<CLI::Option*>& s
       "Two-way grid of two parameters: KEY1[=FROM:TO],KEY2[=FROM:TO] (default: the tornado's top two); "
       "implies --sensitivity");
   compare->add_option("--grid", o.grid, "Points per parameter of the two-way grid")
-      ->check(CLI::Range(2, 50))
+      ->check(whole_number(2, 50))
       ->capture_default_str();
   compare->add_option(
       "--threshold", o.thresholds,
@@ -150,7 +150,7 @@ Commands define_commands(CLI::App& app, Options& o, std::vector<CLI::Option*>& s
           "--sensitivity-replications", o.sensitivity_replications,
           "Replications of each sensitivity setting (default: the base case's, --replications or the "
           "scenarios' own)")
-      ->check(CLI::Range(1, 1000));
+      ->check(whole_number(1, 1000));
   compare->add_option(
       "--evppi-group", o.evppi_groups,
       "A named group for EVPPI: NAME=KEY,KEY,... (repeatable); each parameter, each section and all "
@@ -159,10 +159,10 @@ Commands define_commands(CLI::App& app, Options& o, std::vector<CLI::Option*>& s
       ->add_option(
           "--survey-households", o.survey_households,
           "Households surveyed per neighbourhood and wave by the virtual evaluation (the seeds' 168)")
-      ->check(CLI::Range(1, 1000000))
+      ->check(whole_number(1, 1000000))
       ->capture_default_str();
   compare->add_option("--survey-studies", o.survey_studies, "Virtual studies simulated per measure")
-      ->check(CLI::Range(10, 1000000))
+      ->check(whole_number(10, 1000000))
       ->capture_default_str();
 
   CLI::App* sweep = k.sweep = app.add_subcommand(
@@ -172,16 +172,16 @@ Commands define_commands(CLI::App& app, Options& o, std::vector<CLI::Option*>& s
   sweep->add_option("--from", o.from, "First value")->required()->transform(decimal_number());
   sweep->add_option("--to", o.to, "Last value")->required()->transform(decimal_number());
   sweep->add_option("--steps", o.steps, "Values from --from to --to")
-      ->check(CLI::Range(2, 200))
+      ->check(whole_number(2, 200))
       ->capture_default_str();
   sweep->add_option("--replications,-r", o.replications, "Replications per value (default: the scenario's)")
-      ->check(CLI::Range(1, 2000000000));
+      ->check(whole_number(1, 2000000000));
   sweep->add_option("--seed,-s", o.seed, "Random seed (default: the scenario's)")
       ->check(whole_number(0, std::numeric_limits<std::uint64_t>::max()));
   sweep->add_option("--years,-y", o.years, "Policy years (default: the scenario's)")
-      ->check(CLI::Range(1, 200));
+      ->check(whole_number(1, 200));
   sweep->add_option("--threads,-t", o.threads, "Worker threads (default: all cores)")
-      ->check(CLI::Range(1, 1024));
+      ->check(whole_number(1, 1024));
   sweep->add_option("--format,-f", o.format, "Output format")
       ->check(CLI::IsMember({"table", "csv", "json"}))
       ->capture_default_str();
@@ -201,7 +201,7 @@ Commands define_commands(CLI::App& app, Options& o, std::vector<CLI::Option*>& s
   calibrate_cmd
       ->add_option("--threads,-t", o.threads,
                    "Worker threads (default: all cores); results do not depend on it")
-      ->check(CLI::Range(1, 1024));
+      ->check(whole_number(1, 1024));
   calibrate_cmd->add_option("--store", o.store, "Results store (SQLite) that keeps every candidate")
       ->capture_default_str();
   calibrate_cmd->add_flag("--no-store", o.no_store, "Do not keep the candidates in a results store");
@@ -238,19 +238,19 @@ Commands define_commands(CLI::App& app, Options& o, std::vector<CLI::Option*>& s
   trace_cmd->add_option("--seed,-s", o.seed, "Random seed (default: the scenario's)")
       ->check(whole_number(0, std::numeric_limits<std::uint64_t>::max()));
   trace_cmd->add_option("--years,-y", o.years, "Policy years (default: the scenario's)")
-      ->check(CLI::Range(1, 200));
+      ->check(whole_number(1, 200));
 
   CLI::App* calibration_cmd = k.calibration_cmd = app.add_subcommand(
       "calibration", "Print each calibration target of the scenario next to the model (README's tables)");
   calibration_cmd->add_option("scenario", o.scenarios, "Scenario file (YAML)")->required()->expected(1);
   calibration_cmd->add_option("--replications,-r", o.replications, "Replications (default: the scenario's)")
-      ->check(CLI::Range(1, 100000));
+      ->check(whole_number(1, 100000));
   calibration_cmd->add_option("--years,-y", o.years, "Policy years (default: the scenario's)")
-      ->check(CLI::Range(1, 200));
+      ->check(whole_number(1, 200));
   calibration_cmd->add_option("--seed,-s", o.seed, "Random seed (default: the scenario's)")
       ->check(whole_number(0, std::numeric_limits<std::uint64_t>::max()));
   calibration_cmd->add_option("--threads,-t", o.threads, "Worker threads (default: all cores)")
-      ->check(CLI::Range(1, 1024));
+      ->check(whole_number(1, 1024));
   calibration_cmd
       ->add_option("--format,-f", o.format,
                    "markdown: the README's table; table, csv, json: as `run` prints it")

@@ -44,6 +44,7 @@ struct Options {
   std::vector<std::string> parameters;
   std::string two_way;
   int grid = 5;
+  bool grid_given = false;  // --grid on the command line (not the default)
   std::vector<std::string> thresholds;
   std::optional<int> sensitivity_replications;
   std::vector<std::string> evppi_groups;

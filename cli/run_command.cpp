@@ -49,6 +49,12 @@ SensitivityOptions sensitivity_options(const Options& o) {
   for (const std::string& t : o.thresholds)
     s.thresholds.push_back(option_syntax([&] { return parse_threshold(t); }));
   s.replications = o.sensitivity_replications;
+  // Options of the simulated analyses, given without them: said, not ignored (outside attack 10).
+  if (!s.simulate && (o.grid_given || o.sensitivity_replications))
+    throw UsageError(
+        fmt::format("{} sets the simulated sensitivity analyses, and this command asks for none: "
+                    "add --sensitivity (or --parameters, --two-way, --threshold)",
+                    o.grid_given ? "--grid" : "--sensitivity-replications"));
   for (const std::string& g : o.evppi_groups) {
     const std::size_t eq = g.find('=');
     if (eq == std::string::npos || eq == 0 || eq + 1 == g.size())
