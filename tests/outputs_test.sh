@@ -327,6 +327,18 @@ printf 'wijksim meeting notes\n' >meeting.txt && cp meeting.txt meeting.copy
 expect 1 "--output notes that begin with the word wijksim" "wijksim did not write it" \
   "$wijksim" run baseline-velve.yaml "${small[@]}" --no-store --output meeting.txt
 unchanged meeting.txt meeting.copy "--output meeting.txt"
+# A replaced output keeps its permissions (a private 600 file became the umask's 644), and a write-protected
+# one (400) is not replaced: the rename needs only the directory's permission (outside attack 10).
+"$wijksim" run baseline-velve.yaml "${small[@]}" --no-store --output private.txt 2>/dev/null && chmod 600 private.txt
+"$wijksim" run baseline-velve.yaml "${small[@]}" --no-store --output private.txt --seed 7 2>/dev/null
+[ "$(stat -c %a private.txt)" = 600 ] && grep -q "seed 7" private.txt && echo "ok: a replaced output keeps its mode" ||
+  say_fail "a replaced output: mode $(stat -c %a private.txt), $(head -1 private.txt)"
+chmod 400 private.txt && cp private.txt private.copy
+expect 1 "--output a write-protected file of wijksim's" "this file is write-protected" \
+  "$wijksim" run baseline-velve.yaml "${small[@]}" --no-store --output private.txt --seed 8
+unchanged private.txt private.copy "--output a write-protected file"
+[ "$(stat -c %a private.txt)" = 400 ] || say_fail "a write-protected output's mode changed: $(stat -c %a private.txt)"
+chmod 600 private.txt
 # A JSON file of the user's whose first key is "wijksim" (a configuration of their own) is not wijksim's
 # tables: only the whole head the tables begin with is (it was taken for tables on its first key alone).
 printf '{\n  "wijksim": {"store": "mine.db"}\n}\n' >settings.json && cp settings.json settings.copy

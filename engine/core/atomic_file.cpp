@@ -175,6 +175,9 @@ void put_in_place(const std::string& tmp, const std::string& path, const std::st
       }
       throw Error(fmt::format("cannot write '{}': {}", path, cannot_create(errno, directory_of(path))));
     }
+    // The new version keeps the old one's permissions: a file made private (chmod 600) stayed private, and
+    // became world-readable under the umask's mode once replaced (outside attack 10).
+    if (S_ISREG(st.st_mode)) ::chmod(tmp.c_str(), st.st_mode & 07777);
     if (::renameat2(AT_FDCWD, tmp.c_str(), AT_FDCWD, path.c_str(), RENAME_EXCHANGE) == 0) {
       // The old file is now at `tmp`: make sure it was still one an output may replace (a user's file put
       // there after the check above is swapped back, and check_output says why it stays).

@@ -155,6 +155,20 @@ void check_sidecars(const std::string& path, const std::string& option) {
                            "is: remove or rename it, or name another store",
                            shown(name), s.what));
     }
+    // The runs' lock file is opened without following a link: anything but a regular file under its name
+    // fails every run of the store, so it is refused before the store is made or opened (a new store was
+    // made, then left empty, with exit 3; outside attack 10). Its contents are never read or written.
+    const std::string lock = base + kRunLockFile.suffix;
+    struct stat st {};
+    std::string why;
+    if (look(lock, false, st, why))
+      if (const std::string kind = kind_of(st.st_mode); !kind.empty())
+        refuse(
+            path, option,
+            fmt::format("'{}' beside it, the name of the store's {}, is {}: wijksim locks the store's runs "
+                        "in a regular file of that name; it is left as it is: remove or rename it, or name "
+                        "another store",
+                        shown(lock), kRunLockFile.what, kind));
     if (ec || real == path) break;
   }
 }
@@ -325,6 +339,13 @@ void check_output(const std::string& path, const std::string& option, const std:
     refuse(path, option,
            "this is an SQLite database (a results store?), or part of one (its write-ahead log or rollback "
            "journal): no output ever replaces one; name another file");
+  // A file its owner write-protected (chmod 400) is left as it is: the rename that replaces an output needs
+  // only the directory's permission, and replaced it (outside attack 10).
+  if (look(path, false, st, why) && S_ISREG(st.st_mode) &&
+      ((st.st_mode & (S_IWUSR | S_IWGRP | S_IWOTH)) == 0 || ::access(path.c_str(), W_OK) != 0))
+    refuse(path, option,
+           "this file is write-protected (no write permission for this user): it is left as it is; make it "
+           "writable (chmod u+w) or name another file");
   // A file of the user's own is never replaced, whether the name was given or is a default (report-1.html,
   // NAME-sets.csv, the files of an export): only an empty file or one that wijksim wrote.
   if (look(path, false, st, why) && st.st_size > 0) {

@@ -8,7 +8,7 @@ namespace wijksim {
 
 CalibrationRecorder::CalibrationRecorder(const CalibrationPlan& plan, const std::string& store,
                                          const std::string& command_line, std::optional<std::int64_t> resume)
-    : RunWriter(store), plan_(plan) {
+    : RunWriter(store, resume.has_value()), plan_(plan) {
   const Scenario base = plan.source.base();
   if (resume) {
     take_over(*resume);  // one live writer per run

@@ -399,6 +399,15 @@ RunStore RunStore::open(const std::string& path, Mode mode) {
     throw InputError({{Location{path, 0, 0}, "--store",
                        "there is no results store here (`wijksim run` and `compare` write one; --store names "
                        "another)"}});
+  // A resume names a run of a store that is there: a name with no store made an empty one (outside attack
+  // 10), then said it had no such run.
+  if (mode == Mode::ReadWriteExisting) {
+    if (!exists)
+      throw InputError({{Location{path, 0, 0}, "--store",
+                         "there is no results store here, so no run to resume (--store or --output names the "
+                         "store the run is in)"}});
+    mode = Mode::ReadWrite;
+  }
   // A new store in a directory that is not there: said so, not SQLite's "unable to open database file".
   if (const std::filesystem::path dir = std::filesystem::path(path).parent_path();
       !exists && !dir.empty() && !std::filesystem::is_directory(dir, ec))

@@ -172,10 +172,12 @@ struct StoredSensitivity {
 
 class RunStore {
  public:
-  enum class Mode { ReadWrite, ReadOnly };
+  // ReadWriteExisting: to write a run the store holds already (a resume), so never created.
+  enum class Mode { ReadWrite, ReadOnly, ReadWriteExisting };
 
   // Opens the store, creating it (ReadWrite) when the file does not exist. Throws Error naming the file
-  // when it is missing (ReadOnly), not an SQLite file, not writable, or of another schema version.
+  // when it is missing (ReadOnly, ReadWriteExisting), not an SQLite file, not writable, or of another schema
+  // version.
   static RunStore open(const std::string& path, Mode mode = Mode::ReadWrite);
   RunStore(RunStore&&) noexcept;
   RunStore& operator=(RunStore&&) noexcept;

@@ -33,7 +33,11 @@ class RunWriter {
   RunWriter& operator=(const RunWriter&) = delete;
 
  protected:
-  explicit RunWriter(const std::string& store) : store_(RunStore::open(store)), path_(store) {}
+  // `resuming`: the store must be there (a resume never creates one).
+  RunWriter(const std::string& store, bool resuming)
+      : store_(
+            RunStore::open(store, resuming ? RunStore::Mode::ReadWriteExisting : RunStore::Mode::ReadWrite)),
+        path_(store) {}
   ~RunWriter();
   // Resuming `run`: it must exist (bad input otherwise) and nobody else may be writing it (InputError at
   // --resume). Taken before anything of the run is read or written, so the process writing it is never

@@ -100,7 +100,8 @@ static std::string counted(std::int64_t n, const std::string& what) {
   return fmt::format("{} {}{}", n, what, n == 1 ? "" : "s");
 }
 
-StudyRecorder::StudyRecorder(const Study& study, const RecordOptions& o) : RunWriter(o.store), study_(study) {
+StudyRecorder::StudyRecorder(const Study& study, const RecordOptions& o)
+    : RunWriter(o.store, o.resume.has_value()), study_(study) {
   const std::vector<StoredScenario> scenarios = stored_scenarios(study);
   if (o.resume) {
     take_over(*o.resume);                      // one live writer per run
@@ -133,9 +134,14 @@ StudyRecorder::StudyRecorder(const Study& study, const RecordOptions& o) : RunWr
         if (!now.parameter_sets_file.empty()) files.push_back("parameter sets " + now.parameter_sets_file);
         if (!now.targets_file.empty()) files.push_back("calibration targets " + now.targets_file);
         if (before[i].resolved_yaml == scenarios[i].resolved_yaml && !files.empty())
-          differences.push_back(fmt::format("the {} of scenario '{}' {} changed since",
-                                            files.size() == 1 ? files[0] : files[0] + " or the " + files[1],
-                                            before[i].name, files.size() == 1 ? "has" : "have"));
+          // Changed since, or given otherwise: --parameter-sets names a file for every scenario, and a resume
+          // without it takes the scenarios' own (that was said as a file "changed since"; outside attack 10).
+          differences.push_back(
+              fmt::format("the {} of scenario '{}' are not the run's ({})",
+                          files.size() == 1 ? files[0] : files[0] + " or the " + files[1], before[i].name,
+                          now.parameter_sets_file.empty()
+                              ? "changed since"
+                              : "changed since, or --parameter-sets given otherwise than when it started"));
         else
           differences.push_back(
               fmt::format("scenario '{}' ({}) has changed since", before[i].name, before[i].file));
