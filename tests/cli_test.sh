@@ -156,11 +156,21 @@ printf 'extends: baseline-velve.yaml\nname: absz\nparameter_sets: /dev/zero\n' >
 expect 1 "an absolute parameter_sets path" "$wijksim" validate "$tmp/abs/absz.yaml"
 grep -q "('/dev/zero')" "$tmp/err" && ! grep -q "\.\./" "$tmp/err" || { echo "FAIL: an absolute path shown otherwise: $(cat "$tmp/err")"; fail=1; }
 # A FIFO in the lock file's place (STORE-runlock): `runs` does not hang on it (it waited for a writer forever),
-# and a run refuses it with the reason.
+# and neither it nor a run uses the store, saying why (bad input, exit 1, as for SQLite's names beside it).
 mkdir -p "$tmp/fifo" && cp "$tmp/s.db" "$tmp/fifo/f.db" && mkfifo "$tmp/fifo/f.db-runlock"
-expect 0 "runs beside a FIFO lock file" timeout 20 "$wijksim" runs --store "$tmp/fifo/f.db"
-expect 3 "a run beside a FIFO lock file" timeout 60 "$wijksim" run "$src/scenarios/pilot.yaml" -r 1 -y 1 --store "$tmp/fifo/f.db"
-grep -q "lock file .* is not a regular file" "$tmp/err" || { echo "FAIL: a FIFO lock file: $(cat "$tmp/err")"; fail=1; }
+expect 1 "runs beside a FIFO lock file" timeout 20 "$wijksim" runs --store "$tmp/fifo/f.db"
+expect 1 "a run beside a FIFO lock file" timeout 60 "$wijksim" run "$src/scenarios/pilot.yaml" -r 1 -y 1 --store "$tmp/fifo/f.db"
+grep -q "f.db-runlock' beside it, the name of the store's lock file, is a named pipe (FIFO)" "$tmp/err" || { echo "FAIL: a FIFO lock file: $(cat "$tmp/err")"; fail=1; }
+# A link (or directory) in a new store's lock file's place: refused before the store is made (it was made, left
+# empty, and the run failed with exit 3; outside attack 10).
+mkdir -p "$tmp/rl" && ln -s nowhere "$tmp/rl/s.db-runlock"
+expect 1 "a new store beside a symbolic link in its lock file's place" "$wijksim" run "$src/scenarios/pilot.yaml" -r 1 -y 1 --store "$tmp/rl/s.db"
+grep -q "s.db-runlock' beside it, the name of the store's lock file, is a symbolic link" "$tmp/err" && [ ! -e "$tmp/rl/s.db" ] ||
+  { echo "FAIL: a link as a new store's lock file: $(cat "$tmp/err"; ls "$tmp/rl")"; fail=1; }
+# A resume names a store that is there: a name with none made an empty store, then said it had no run 1.
+expect 1 "--resume with a store that is not there" "$wijksim" run "$src/scenarios/pilot.yaml" -r 1 -y 1 --store "$tmp/nn.db" --resume 1
+grep -q "there is no results store here, so no run to resume" "$tmp/err" && [ ! -e "$tmp/nn.db" ] ||
+  { echo "FAIL: --resume of a missing store: $(cat "$tmp/err"; ls "$tmp" | grep nn)"; fail=1; }
 # A target at the end of a policy year the run does not reach (pilot.yaml's reach, at: year 2; -y 1) has no
 # figure and says why; it was the last week's figure, reported as year 2's and judged "inside".
 expect 0 "a target after the run's end" "$wijksim" run "$src/scenarios/pilot.yaml" -r 1 -y 1 --no-store --format csv
@@ -584,6 +594,13 @@ grep -q "its name may have at most 247 bytes" "$tmp/err" && [ ! -e "$long_name" 
 # Options that were taken and then ignored, or read as nonsense: each refused before anything runs.
 expect 2 "sweep --seed -1" "$wijksim" sweep "$src/scenarios/pilot.yaml" --parameter coaches.fte --from 2 --to 4 --steps 2 -r 1 -y 1 --seed -1
 expect 2 "calibrate --seed 2^64" "$wijksim" calibrate "$src/scenarios/pilot.yaml" --seed 18446744073709551616
+# The simulated analyses' options without them: said (they changed nothing, without a word; outside attack 10).
+for opt in "--grid 7" "--sensitivity-replications 3"; do
+  # shellcheck disable=SC2086
+  expect 2 "compare $opt without a sensitivity analysis" "$wijksim" compare "$src/scenarios/pilot.yaml" -r 1 -y 1 --no-store $opt
+  grep -q -- "^error: ${opt%% *} sets the simulated sensitivity analyses, and this command asks for none" "$tmp/err" ||
+    { echo "FAIL: compare $opt alone: $(cat "$tmp/err")"; fail=1; }
+done
 expect 2 "--two-way with one parameter on both axes" "$wijksim" compare "$src/scenarios/pilot.yaml" -r 2 -y 1 --no-store --two-way coaches.fte=1:5,coaches.fte=10:20 --grid 2
 # A range's end beyond what a number holds is said so, not as "FROM below TO" (1 is below 1e400; noticed
 # in outside attack 9); one too close to 0 to be held likewise.
@@ -675,11 +692,33 @@ expect 0 "sweep of a whole-number parameter between whole numbers" "$wijksim" sw
 # More steps than whole values: the table says so (3 steps of coaches.max_weeks from 1 to 2 gave 2 columns and
 # no word; outside attack 10), in a sweep and in a two-way grid.
 expect 0 "sweep of a whole-number parameter with more steps than whole values" "$wijksim" sweep "$src/scenarios/pilot.yaml" --parameter coaches.max_weeks --from 1 --to 2 --steps 3 -r 1 -y 1
-tr -s ' \n' ' ' <"$tmp/out" | grep -q "coaches.max_weeks takes whole numbers: 1 to 2 holds only its two ends, so 2 values are shown where 3 were asked for" ||
+tr -s ' \n' ' ' <"$tmp/out" | grep -q "coaches.max_weeks takes whole numbers: 1 to 2 holds 2 of them, so 2 values are shown where 3 were asked for" ||
   { echo "FAIL: a sweep's lost steps are not said: $(cat "$tmp/out")"; fail=1; }
+# ... and when they come to one value: a whole-number range with one whole number, a range from a value to
+# itself.
+expect 0 "sweep of a whole-number parameter over a range with one whole number" "$wijksim" sweep "$src/scenarios/pilot.yaml" --parameter coaches.max_weeks --from 1 --to 1.5 --steps 3 -r 1 -y 1
+tr -s ' \n' ' ' <"$tmp/out" | grep -q "coaches.max_weeks takes whole numbers: 1 to 1.5 holds 1 of them, so 1 value is shown where 3 were asked for" ||
+  { echo "FAIL: a sweep's one value of three is not said: $(cat "$tmp/out")"; fail=1; }
+expect 0 "sweep from a value to itself" "$wijksim" sweep "$src/scenarios/pilot.yaml" --parameter coaches.fte --from 3 --to 3 --steps 3 -r 1 -y 1
+tr -s ' \n' ' ' <"$tmp/out" | grep -q "The range from 3 to 3 is one value, so 1 value is shown where 3 were asked for" ||
+  { echo "FAIL: a sweep from 3 to 3 does not say it is one value: $(cat "$tmp/out")"; fail=1; }
 expect 0 "two-way grid of a whole-number parameter with more points than whole values" "$wijksim" compare "$src/scenarios/pilot.yaml" -r 1 -y 1 --no-store --two-way coaches.fte=1:2,coaches.max_weeks=1:2 --grid 3
-tr -s ' \n' ' ' <"$tmp/out" | grep -q "preferred option by coaches.fte .*coaches.max_weeks takes whole numbers: 1 to 2 holds only its two ends, so 2 values are shown where 3 were asked for" ||
+tr -s ' \n' ' ' <"$tmp/out" | grep -q "preferred option by coaches.fte .*coaches.max_weeks takes whole numbers: 1 to 2 holds 2 of them, so 2 values are shown where 3 were asked for" ||
   { echo "FAIL: a two-way grid's lost points are not said: $(cat "$tmp/out")"; fail=1; }
+# A count given as a decimal is said to want a whole number (CLI11 said "Value 1.0 not in range 1 to ...").
+expect 2 "-r 1.0" "$wijksim" run "$src/scenarios/baseline-velve.yaml" -r 1.0 -y 1 --no-store
+grep -q -- "--replications: expected a whole number from 1 to 2000000000, found '1.0'" "$tmp/err" || { echo "FAIL: -r 1.0: $(cat "$tmp/err")"; fail=1; }
+# A name taken through extends that another scenario of the command has: the file that takes it is named
+# (the message named the base file twice).
+mkdir -p "$tmp/same" && printf 'extends: %s\nfragmentation: {wrong_agency_probability: 0.4}\n' "$src/scenarios/baseline-velve.yaml" >"$tmp/same/same.yaml"
+expect 1 "two scenarios with one name through extends" "$wijksim" run "$src/scenarios/baseline-velve.yaml" "$tmp/same/same.yaml" -r 1 -y 1 --no-store
+grep -q "'baseline-velve', the name $tmp/same/same.yaml takes from here through extends, is also the name of another scenario" "$tmp/err" ||
+  { echo "FAIL: a name taken through extends: $(cat "$tmp/err")"; fail=1; }
+# A parameter set too close to 0 to be held is said as such (it was "expected a finite number").
+printf 'set,population.trust.mean\n1,1e-320\n2,0.5\n' >"$tmp/same/tiny.csv"
+expect 1 "a parameter set of 1e-320" "$wijksim" run "$src/scenarios/pilot.yaml" -r 1 -y 1 --no-store --draws 2 --parameter-sets "$tmp/same/tiny.csv"
+grep -q "tiny.csv:2:3: error: population.trust.mean: expected a number, found '1e-320', which is too close to 0" "$tmp/err" ||
+  { echo "FAIL: a set of 1e-320: $(cat "$tmp/err")"; fail=1; }
 # A scenario file's name may hold an escape or a line break: shown as \xHH in the tables, never sent to the
 # terminal (outside attack 9: the name's escape sequences coloured the output).
 esc_name="$tmp/$(printf 'esc\033[31mred\r\nx.yaml')"

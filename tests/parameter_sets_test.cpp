@@ -99,7 +99,13 @@ TEST_CASE("a broken sets file: every problem at its line and column", "[paramete
     CHECK_THAT(p[2].message, Catch::Contains("expected 3 fields"));
     CHECK(p[3].where.line == 4);
     CHECK(p[3].where.column == 3);
-    CHECK_THAT(p[3].message, Catch::Contains("expected a finite number, found 'x'"));
+    CHECK_THAT(p[3].message, Catch::Contains("expected a number, found 'x'"));
+  }
+  SECTION("a number that is not finite, or too close to 0 to be held, said as such") {
+    const auto p = problems_of(dir.write("a.csv", "set,a.b\n1,inf\n2,1e-320\n"));
+    REQUIRE(p.size() == 2);
+    CHECK_THAT(p[0].message, Catch::Contains("expected a finite number, found 'inf'"));
+    CHECK_THAT(p[1].message, Catch::Contains("found '1e-320', which is too close to 0 to be held"));
   }
   SECTION("a set number below 1") {
     const auto p = problems_of(dir.write("a.csv", "set,a.b\n0,2\n-5,3\n"));

@@ -65,16 +65,20 @@ std::vector<Table> headline_tables(const Study& study, const StudyResult& result
     t.title = fmt::format("At a glance: {} compared with {}", s.name, cmp.comparator.name);
     t.scenario = s.name;
     t.comparator = cmp.comparator.name;
+    // One run (one replication, no draws) has no interval, and no change is then put in words.
+    const bool one_run = study.draws <= 0 && study.replications == 1;
     t.note = fmt::format(
-        "Intervention minus comparator over the {} policy year{}, with the 95% interval (cash: the 2.5 to "
-        "97.5 percentiles over parameter draws when there are draws (from fewer than 40: the lowest to the "
-        "highest "
-        "draw), else the interval of the mean over "
-        "replications; capacity and waits: the interval of the mean over runs, paired). Cash is each payer's "
+        "Intervention minus comparator over the {} policy year{}, {}. Cash is each payer's "
         "budget, transfers included; a capacity-funded agency's budget is paid whether its places are used "
         "or not, so work it no longer does shows as capacity, not cash. A change is put in words only when "
         "its interval excludes zero; else 'no clear change'.",
-        study.years, study.years == 1 ? "" : "s");
+        study.years, study.years == 1 ? "" : "s",
+        one_run
+            ? "from one run, so without an interval"
+            : "with the 95% interval (cash: the 2.5 to 97.5 percentiles over parameter draws when there are "
+              "draws (from fewer than 40: the lowest to the highest draw), else the interval of the mean "
+              "over "
+              "replications; capacity and waits: the interval of the mean over runs, paired)");
     t.columns = {{"change", "change"}, {"verdict", "in words"}};
     std::vector<std::string> pays, saves, frees, uses, cuts, longer, shorter;
     // Cash per payer.

@@ -244,6 +244,11 @@ class ReportWriter {
   std::string years_text() const { return plural(info_.years, "policy year", "policy years"); }
   // Runs of each scenario: parameter draws times replications.
   int run_count() const { return std::max(1, info_.draws) * info_.replications; }
+  // A caption's words for the intervals it shows: one run has none (the captions claimed them; outside
+  // attack 10).
+  std::string interval_words(const std::string& what) const {
+    return run_count() == 1 ? std::string("one run, so no interval") : what;
+  }
   // What a series' band holds, as spread_of_draws takes it over the runs.
   std::string band_text() const {
     return run_count() >= kPercentileDraws
@@ -477,9 +482,10 @@ void ReportWriter::glance(const StoredScenario& s, const StoredScenario& c) {
   body_ += fmt::format(
       "<section class=\"glance\">\n<h3>At a glance</h3>\n<table class=\"glance\">\n{}</table>\n<p "
       "class=\"note\">"
-      "Mean with its 95% interval in brackets, {} minus {}, from the run's stored tables. "
+      "{}, {} minus {}, from the run's stored tables. "
       "{}</p>\n</section>\n",
-      items, esc(s.name), esc(c.name), esc(note_of(ce)));
+      items, interval_words("Mean with its 95% interval in brackets"), esc(s.name), esc(c.name),
+      esc(note_of(ce)));
 }
 
 void ReportWriter::money(const StoredScenario& s, const StoredScenario* c) {
@@ -499,7 +505,8 @@ void ReportWriter::money(const StoredScenario& s, const StoredScenario* c) {
                 "with {} over {}, discounted.",
                 s.name, c->name, years),
             charts::who_pays(rows, fmt::format("difference from {}, {} (euros, discounted)", c->name, years)),
-            "who_pays", s.name, fmt::format("Whiskers: 95% interval. {}", note_of(who)));
+            "who_pays", s.name,
+            fmt::format("{}. {}", interval_words("Whiskers: 95% interval"), note_of(who)));
     }
     const json* impact = tables_.table("budget_impact", s.name, c->name);
     if (impact) {
@@ -558,9 +565,8 @@ void ReportWriter::money(const StoredScenario& s, const StoredScenario* c) {
                       s.name, c ? fmt::format(", next to {}", c->name) : ""),
           charts::grouped_bars(panels, groups, styles, "policy year", "euros per year", Axis::Euro, 3),
           "payer_costs", s.name,
-          fmt::format("Policy years are 52-week blocks. Each panel has its own scale. Whiskers: 95% interval "
-                      "of the mean over runs. {}",
-                      note_of(budget)));
+          fmt::format("Policy years are 52-week blocks. Each panel has its own scale. {}. {}",
+                      interval_words("Whiskers: 95% interval of the mean over runs"), note_of(budget)));
   }
 }
 
@@ -627,10 +633,10 @@ void ReportWriter::agency_waits(const StoredScenario& s, const StoredScenario* c
   body_ += fmt::format(
       "<h4>{}</h4>\n<table class=\"waits\">\n<thead><tr><th>agency</th>{}<th class=\"num\">{}</th>{}</tr>"
       "</thead>\n<tbody>\n{}</tbody>\n</table>\n<p class=\"note\">The mean wait in weeks of those admitted "
-      "over the policy period, with its 95% interval{}. {}</p>\n",
+      "over the policy period, {}{}. {}</p>\n",
       c ? "Do households wait longer at the agencies?" : "How long do households wait at the agencies?",
       c ? fmt::format("<th class=\"num\">{}</th>", esc(c->name)) : "", esc(s.name),
-      c ? "<th class=\"num\">difference</th>" : "", rows,
+      c ? "<th class=\"num\">difference</th>" : "", rows, interval_words("with its 95% interval"),
       c ? fmt::format("; the difference is paired by run ({} minus {})", esc(s.name), esc(c->name)) : "",
       esc(note_of(mine)));
   std::stable_sort(change.begin(), change.end(),
@@ -717,8 +723,8 @@ void ReportWriter::households(const StoredScenario& s, const StoredScenario* c) 
                                Axis::Share, 1),
           "professionals", s.name,
           fmt::format("The coach counts as one professional. Model: at the policy start (the same for both) "
-                      "and in the last week; whiskers: 95% interval of the mean over runs. {}",
-                      note_of(calibration)));
+                      "and in the last week; {}. {}",
+                      interval_words("whiskers: 95% interval of the mean over runs"), note_of(calibration)));
   }
 
   chart(
@@ -824,11 +830,11 @@ void ReportWriter::overview() {
     in_short += fmt::format("<li><strong>{}</strong>: {}.</li>\n", esc(name), esc(words));
   body_ += fmt::format(
       "<section class=\"side-by-side\" id=\"side-by-side\">\n<h2>All scenarios side by side</h2>\n<p>Each "
-      "scenario against its comparator: the mean difference with its 95% interval under it. The sections "
+      "scenario against its comparator: the mean difference, {}. The sections "
       "after this one give the details of each.</p>\n<table class=\"side-by-side\">\n<thead><tr><th></th>{}"
       "</tr></thead>\n<tbody>\n{}</tbody>\n</table>\n<h4>In short</h4>\n<ul class=\"in-short\">\n{}</ul>\n"
       "<p class=\"note\">{}</p>\n</section>\n",
-      head, rows, in_short, esc(g.note));
+      interval_words("with its 95% interval under it"), head, rows, in_short, esc(g.note));
 }
 
 // The efficiency frontier with its ICERs: which options are worth considering at all, and what each step up

@@ -265,7 +265,18 @@ std::string text_header(const Report& r, std::size_t width) {
 
 // How to read a figure.
 std::string text_notation(const Report& r, std::size_t width) {
-  return text::wrap("Each figure: mean (low to high), the " + r.interval +
+  // One replication of each scenario has no interval over replications: the note said how one is computed
+  // above figures that had none (outside attack 10). An interval over parameter draws is named in the notes
+  // of the tables that have one.
+  const bool one_run =
+      !r.scenarios.empty() && std::all_of(r.scenarios.begin(), r.scenarios.end(),
+                                          [](const ScenarioRef& s) { return s.replications == 1; });
+  const std::string how =
+      one_run
+          ? "Each figure: one replication of each scenario, so no interval over replications (a table whose "
+            "note names an interval over parameter draws shows it as mean (low to high))"
+          : "Each figure: mean (low to high), the " + r.interval;
+  return text::wrap(how +
                         ". Numbers in Dutch notation (1.234,5); euros in the unit the column or row names "
                         "(EUR, EUR thousand, EUR million).",
                     width, "", "");

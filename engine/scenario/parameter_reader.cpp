@@ -61,9 +61,11 @@ void MapReader::done(std::string_view noun) {
   missing_.clear();
 }
 
-std::string not_a_number(const Node& n) {
-  if (n.is(Node::Kind::Scalar)) {
-    std::string t = n.text;
+namespace {
+// Why the text of a number is not one, where it looks like one written otherwise (a percentage, a decimal
+// comma, Dutch notation, infinity, beyond what a double holds); "" otherwise.
+std::string number_hint(const std::string& t) {
+  {
     double v = 0;
     if (!t.empty() && t.back() == '%' && parse_double(std::string_view(t).substr(0, t.size() - 1), v))
       return fmt::format("expected a number, found '{}' (write a share as a fraction: {})", t, v / 100);
@@ -97,7 +99,19 @@ std::string not_a_number(const Node& n) {
                          t);
     }
   }
+  return "";
+}
+}  // namespace
+
+std::string not_a_number(const Node& n) {
+  if (n.is(Node::Kind::Scalar))
+    if (std::string hint = number_hint(n.text); !hint.empty()) return hint;
   return fmt::format("expected a number, found {}", found(n));
+}
+
+std::string not_a_number(const std::string& t) {
+  const std::string hint = number_hint(t);
+  return hint.empty() ? fmt::format("expected a number, found '{}'", t) : hint;
 }
 
 namespace {

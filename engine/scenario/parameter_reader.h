@@ -167,6 +167,7 @@ inline constexpr Range kCaseload{0, 1e4, true};
 
 // Why a scalar is not a number, with the fix for the two mistakes people make most.
 std::string not_a_number(const Node& n);
+std::string not_a_number(const std::string& text);  // the same for a number's text (a CSV field)
 
 using Set = SetParameter;
 

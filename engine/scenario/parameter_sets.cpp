@@ -120,8 +120,7 @@ ParameterSets read_parameter_sets(const std::string& path) {
       where.push_back({path, line, f[j].second});
       double v = 0;
       if (!loader::parse_double(f[j].first, v) || !std::isfinite(v))
-        problem(line, f[j].second, sets.keys[j - 1],
-                fmt::format("expected a finite number, found '{}'", f[j].first));
+        problem(line, f[j].second, sets.keys[j - 1], loader::not_a_number(std::string(f[j].first)));
       row.push_back(v);
     }
     sets.numbers.push_back(number);

@@ -355,11 +355,12 @@ bool is_whole(const DecisionSimulator& sim, const std::string& key) {
 // n values from `from` to `to`, each once; a whole parameter's rounded within the range (1.5 to 2.5 in 3
 // steps is 2 only; 1 to 3.7 in 2 steps is 1 and 3, not 4), each checked as a file's value (check_values);
 // `option` names where they came from.
-// `note`, where given, says when rounding left fewer values than asked for (3 steps of a number of weeks
-// from 1 to 2 are 2 values), which a reader of the table would otherwise take for a lost step.
+// `note`, where given, says when there are fewer values than asked for (3 steps of a number of weeks from 1
+// to 2 are 2 values; from 3 to 3 is one), which a reader of the table would otherwise take for lost steps.
 std::vector<double> grid_of(const DecisionSimulator& sim, const std::string& key, double from, double to,
                             int n, const std::string& option = "--from/--to", std::string* note = nullptr) {
   const bool whole = is_whole(sim, key);
+  const double asked_from = from, asked_to = to;
   if (whole) {
     // A range from range_of holds a whole number already; only sweep's typed --from/--to can fail here.
     refuse_without_whole(key, from, to, option);
@@ -369,10 +370,15 @@ std::vector<double> grid_of(const DecisionSimulator& sim, const std::string& key
   if (whole)
     for (double& x : v) x = std::round(x);
   v.erase(std::unique(v.begin(), v.end()), v.end());  // from = to: one value, simulated once
-  if (note && whole && from != to && v.size() < static_cast<std::size_t>(n))
-    *note = fmt::format(
-        "{} takes whole numbers: {} to {} holds {}, so {} values are shown where {} were asked for.", key,
-        from, to, v.size() == 2 ? "only its two ends" : fmt::format("{} of them", v.size()), v.size(), n);
+  if (note && v.size() < static_cast<std::size_t>(n)) {
+    const std::string shown =
+        v.size() == 1 ? fmt::format("so 1 value is shown where {} were asked for", n)
+                      : fmt::format("so {} values are shown where {} were asked for", v.size(), n);
+    *note = asked_from == asked_to
+                ? fmt::format("The range from {} to {} is one value, {}.", asked_from, asked_to, shown)
+                : fmt::format("{} takes whole numbers: {} to {} holds {} of them, {}.", key, asked_from,
+                              asked_to, v.size(), shown);
+  }
   check_values(sim, key, v, option);
   return v;
 }

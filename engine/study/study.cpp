@@ -163,11 +163,19 @@ Study plan_study(const std::vector<std::string>& paths, const StudyOverrides& ov
     // another scenario of the command.
     const StudyScenario& at = study.scenarios[study.scenarios[i].named ? i : it->second];
     const StudyScenario& other = study.scenarios[study.scenarios[i].named ? it->second : i];
+    // A name taken through extends is found in the file it comes from, which may be the other scenario's
+    // own: the scenario that takes it is named too (the message named one file twice; outside attack 10).
+    const Location where = at.source.key_location("name");
+    const std::string taker =
+        where.file == at.source.path()
+            ? std::string()
+            : fmt::format(", the name {} takes from here through extends,", at.source.path());
     problems.push_back(
-        {at.source.key_location("name"), "name",
-         fmt::format("'{}' is also the name of {} ({}): the tables, the results store and the report tell the "
-                     "scenarios of a command apart by their names; give each a name of its own",
-                     at.scenario.name, other.named ? "another scenario of this command" : "a comparator here",
+        {where, "name",
+         fmt::format("'{}'{} is also the name of {} ({}): the tables, the results store and the report tell "
+                     "the scenarios of a command apart by their names; give each a name of its own",
+                     at.scenario.name, taker,
+                     other.named ? "another scenario of this command" : "a comparator here",
                      other.source.path())});
   }
   if (!problems.empty()) throw InputError(std::move(problems));
