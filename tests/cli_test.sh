@@ -72,7 +72,10 @@ grep -q -- "-y,--years N (1 to 200) " "$tmp/out" && grep -q -- "--store FILE=res
 # (help left their 2,000,000,000 unsaid, and the seed's 2^64 - 1 had read as 2^63 - 1 had it been shown).
 grep -q -- "-s,--seed N (from 0) " "$tmp/out" && grep -q -- "-d,--draws N (0 to 2000000000)$" "$tmp/out" \
   && grep -q -- "-r,--replications N (1 to 2000000000)$" "$tmp/out" \
+  && grep -q -- "--first-replication N (0 to 2147483647)$" "$tmp/out" \
   || { echo "FAIL: run --help does not say from where --seed and --draws count, or where draws and replications end"; fail=1; }
+# An unsigned range below 10^12 is shown whole (it was "0 to 0" for trace's --household).
+"$wijksim" trace --help 2>&1 | grep -q -- "--household N (0 to 4294967295)$" || { echo "FAIL: trace --help: --household's range"; fail=1; }
 ! grep -q "INT:\|INT in\|TEXT:" "$tmp/out" || { echo "FAIL: run --help shows CLI11's type names: $(grep "INT:\|INT in\|TEXT:" "$tmp/out")"; fail=1; }
 expect 0 "compare --help" "$wijksim" compare --help
 grep -q -- "--report" "$tmp/out" || { echo "FAIL: compare --help does not list --report"; fail=1; }
