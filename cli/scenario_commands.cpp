@@ -84,7 +84,8 @@ int calibration_command(const Options& o) {
                       "nothing to set its model figures beside",
                       s.name)}});
   // Killed while simulating it has simulated; nothing is kept either way (it said "nothing was simulated").
-  cli::Interrupts::at_once("interrupted while simulating; nothing was kept (calibration prints, it keeps no run)");
+  cli::Interrupts::at_once(
+      "interrupted while simulating; nothing was kept (calibration prints, it keeps no run)");
   cli::ProgressBar bar("calibration");
   const StudyResult result =
       run_study(study, [&bar](std::size_t done, std::size_t total) { bar.update(done, total); });
