@@ -12,6 +12,7 @@
 #include "fixtures.h"
 #include "wijksim/core/error.h"
 #include "wijksim/model/model.h"
+#include "wijksim/report/calibration_markdown.h"
 #include "wijksim/report/glance_view.h"
 #include "wijksim/report/render.h"
 #include "wijksim/report/report_tables.h"
@@ -471,4 +472,21 @@ TEST_CASE("JSON output never throws: bytes that are not UTF-8 (a file name) are 
   REQUIRE_NOTHROW(json = render_json(r));
   const auto j = nlohmann::json::parse(json);
   CHECK(j["scenarios"][0]["file"] == "caf\xEF\xBF\xBD.yaml");
+}
+
+TEST_CASE("the calibration table in Markdown rounds a share as the tables do: 48,25% is 48.3%", "[output]") {
+  // 0.4825 of a share: half away from zero gives 48.3, as `run`'s table prints 48,3%; printf's half to even
+  // on the exact binary value gave 48.2.
+  CalibrationTarget t;
+  t.label = "share";
+  t.parsed.kind = TargetMeasure::Kind::Share;
+  t.value = 0.4825;
+  t.lo = 0.40;
+  t.hi = 0.5656;
+  Stat model;
+  model.mean = 0.4825;
+  const std::string md = calibration_markdown({CalibrationRow{&t, model, Fit::Inside}}, "s", 1, 1);
+  CHECK(md.find("| share | 48.3% (40.0% to 56.6%) | - | 48.3% | inside |") != std::string::npos);
+  CHECK(text::one_line(text::cell_text(Cell::of_value(0.4825, Unit::Share), text::EuroScale::Euro)) ==
+        "48,3%");
 }

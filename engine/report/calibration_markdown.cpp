@@ -2,7 +2,10 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
+
+#include "wijksim/core/dutch_numbers.h"
 
 namespace wijksim {
 namespace {
@@ -16,7 +19,13 @@ bool is_share(const CalibrationTarget& t) {
 }
 
 std::string figure(const CalibrationTarget& t, double x) {
-  if (is_share(t)) return fmt::format("{:.1f}%", 100 * x);
+  // A share as the tables show it (text_layout: x / 0.01, half away from zero), with a decimal point: 0.4825
+  // was 48.2% here (printf's half to even) and 48,3% in `run`'s table (outside attack 10).
+  if (is_share(t)) {
+    std::string p = format_dutch(x / 0.01, 1);
+    std::replace(p.begin(), p.end(), ',', '.');
+    return p + "%";
+  }
   return std::fabs(x) >= 1000 ? fmt::format("{:.0f}", x) : fmt::format("{:.3g}", x);  // never 4.9e+03
 }
 
