@@ -339,16 +339,17 @@ void check_output(const std::string& path, const std::string& option, const std:
     refuse(path, option,
            "this is an SQLite database (a results store?), or part of one (its write-ahead log or rollback "
            "journal): no output ever replaces one; name another file");
+  const bool there = look(path, false, st, why);
   // A file its owner write-protected (chmod 400) is left as it is: the rename that replaces an output needs
   // only the directory's permission, and replaced it (outside attack 10).
-  if (look(path, false, st, why) && S_ISREG(st.st_mode) &&
+  if (there && S_ISREG(st.st_mode) &&
       ((st.st_mode & (S_IWUSR | S_IWGRP | S_IWOTH)) == 0 || ::access(path.c_str(), W_OK) != 0))
     refuse(path, option,
            "this file is write-protected (no write permission for this user): it is left as it is; make it "
            "writable (chmod u+w) or name another file");
   // A file of the user's own is never replaced, whether the name was given or is a default (report-1.html,
   // NAME-sets.csv, the files of an export): only an empty file or one that wijksim wrote.
-  if (look(path, false, st, why) && st.st_size > 0) {
+  if (there && st.st_size > 0) {
     const Authorship a = authorship(path, kind);
     switch (a.verdict) {
       case Authorship::Verdict::SameKind:

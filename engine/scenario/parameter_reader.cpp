@@ -65,39 +65,37 @@ namespace {
 // Why the text of a number is not one, where it looks like one written otherwise (a percentage, a decimal
 // comma, Dutch notation, infinity, beyond what a double holds); "" otherwise.
 std::string number_hint(const std::string& t) {
-  {
-    double v = 0;
-    if (!t.empty() && t.back() == '%' && parse_double(std::string_view(t).substr(0, t.size() - 1), v))
-      return fmt::format("expected a number, found '{}' (write a share as a fraction: {})", t, v / 100);
-    if (std::string c = t; std::replace(c.begin(), c.end(), ',', '.'), c != t && parse_double(c, v))
-      return fmt::format("expected a number, found '{}' (use a decimal point: {})", t, c);
-    // Dutch notation, 1.234,5: points group the thousands and the comma is the decimal sign.
-    if (std::string c = t; std::erase(c, '.') > 0 && c.find(',') != std::string::npos) {
-      std::replace(c.begin(), c.end(), ',', '.');
-      if (parse_double(c, v))
-        return fmt::format("expected a number, found '{}' (Dutch notation? write {})", t, c);
-    }
-    std::string lower = t;
-    std::transform(lower.begin(), lower.end(), lower.begin(),
-                   [](unsigned char c) { return std::tolower(c); });
-    if (parse_double(t, v) || lower == ".inf" || lower == "-.inf" || lower == "+.inf" || lower == ".nan")
-      return fmt::format("expected a finite number, found '{}'", t);
-    // A numeral beyond what a double holds (1e400), or too close to 0 to hold (1e-400).
-    if (!t.empty()) {
-      errno = 0;
-      char* end = nullptr;
-      const double x = std::strtod(t.c_str(), &end);
-      if (end == t.c_str() + t.size() && errno == ERANGE)
-        return std::abs(x) > 1
-                   ? fmt::format(
-                         "expected a number, found '{}', which is beyond the largest a number can be "
-                         "(about 1.8e308)",
-                         t)
-                   : fmt::format(
-                         "expected a number, found '{}', which is too close to 0 to be held: write 0, "
-                         "or a number of at least 1e-300",
-                         t);
-    }
+  double v = 0;
+  if (!t.empty() && t.back() == '%' && parse_double(std::string_view(t).substr(0, t.size() - 1), v))
+    return fmt::format("expected a number, found '{}' (write a share as a fraction: {})", t, v / 100);
+  if (std::string c = t; std::replace(c.begin(), c.end(), ',', '.'), c != t && parse_double(c, v))
+    return fmt::format("expected a number, found '{}' (use a decimal point: {})", t, c);
+  // Dutch notation, 1.234,5: points group the thousands and the comma is the decimal sign.
+  if (std::string c = t; std::erase(c, '.') > 0 && c.find(',') != std::string::npos) {
+    std::replace(c.begin(), c.end(), ',', '.');
+    if (parse_double(c, v))
+      return fmt::format("expected a number, found '{}' (Dutch notation? write {})", t, c);
+  }
+  std::string lower = t;
+  std::transform(lower.begin(), lower.end(), lower.begin(),
+                 [](unsigned char c) { return std::tolower(c); });
+  if (parse_double(t, v) || lower == ".inf" || lower == "-.inf" || lower == "+.inf" || lower == ".nan")
+    return fmt::format("expected a finite number, found '{}'", t);
+  // A numeral beyond what a double holds (1e400), or too close to 0 to hold (1e-400).
+  if (!t.empty()) {
+    errno = 0;
+    char* end = nullptr;
+    const double x = std::strtod(t.c_str(), &end);
+    if (end == t.c_str() + t.size() && errno == ERANGE)
+      return std::abs(x) > 1
+                 ? fmt::format(
+                       "expected a number, found '{}', which is beyond the largest a number can be "
+                       "(about 1.8e308)",
+                       t)
+                 : fmt::format(
+                       "expected a number, found '{}', which is too close to 0 to be held: write 0, "
+                       "or a number of at least 1e-300",
+                       t);
   }
   return "";
 }
