@@ -519,10 +519,16 @@ if command -v sqlite3 >/dev/null; then
   cp "$tmp/walled.db" "$tmp/walled-before.db"
   # ... nor one whose last writer was killed, its log (with its one table) still beside it: a read-write open
   # would checkpoint the log into the file (before: the file grew from 4 to 8 KB and its log was removed).
-  { printf 'PRAGMA journal_mode=WAL;\nPRAGMA wal_autocheckpoint=0;\nCREATE TABLE notes(x);\nINSERT INTO notes VALUES(1);\n'; sleep 30; } | sqlite3 "$tmp/crashed.db" >/dev/null &
+  # The writer reads its statements from a FIFO held open, so it waits for more until it is killed (a pipe from
+  # `sleep 30` kept the test waiting for the sleep: 30 s of every run).
+  mkfifo "$tmp/crashed.in"
+  sqlite3 "$tmp/crashed.db" <"$tmp/crashed.in" >/dev/null &
   writer=$!
+  exec 8>"$tmp/crashed.in"
+  printf 'PRAGMA journal_mode=WAL;\nPRAGMA wal_autocheckpoint=0;\nCREATE TABLE notes(x);\nINSERT INTO notes VALUES(1);\n' >&8
   for _ in $(seq 50); do [ -s "$tmp/crashed.db-wal" ] && break; sleep 0.1; done
   sleep 0.3; kill -9 "$writer" 2>/dev/null; wait "$writer" 2>/dev/null
+  exec 8>&-
   mkdir "$tmp/crashed-before" && cp "$tmp/crashed.db"* "$tmp/crashed-before/"
   for cmd in "runs" "show 1" "run $src/scenarios/baseline-velve.yaml -r 1 -y 1"; do
     expect 1 "$cmd of another program's database with its log beside it" "$wijksim" $cmd --store "$tmp/crashed.db"

@@ -18,9 +18,10 @@ say_fail() { echo "FAIL: $*"; fail=1; }
 # A small PSA: the pilot and its baseline, 1 replication, 2 policy years, 30 draws. Their warm-up is 2 years
 # instead of 20: what is tested is what a kill leaves in the store, and each draw's calibrated set (of 86
 # distinct) has a warm-up of its own, which under the sanitizers made this test one of CI's longest.
-printf 'extends: %s\nname: short-baseline\nsimulation: {warmup_years: 2}\n' "$src/scenarios/baseline-velve.yaml" \
-  >short-baseline.yaml
-printf 'extends: %s\nname: short-pilot\ncomparator: short-baseline.yaml\nsimulation: {warmup_years: 2}\n' \
+# For the same reason the neighbourhood has 700 households instead of 2,800.
+printf 'extends: %s\nname: short-baseline\nsimulation: {warmup_years: 2}\npopulation: {households: 700}\n' \
+  "$src/scenarios/baseline-velve.yaml" >short-baseline.yaml
+printf 'extends: %s\nname: short-pilot\ncomparator: short-baseline.yaml\nsimulation: {warmup_years: 2}\npopulation: {households: 700}\n' \
   "$src/scenarios/pilot.yaml" >short-pilot.yaml
 args=(compare short-pilot.yaml -r 1 -y 2 --draws 30 --format json --threads 2)
 
@@ -535,6 +536,10 @@ done
 # its calibration targets as they were. Both were taken: the store then held tornados or a fit its command
 # line never asked for.
 cp -r "$src/scenarios" own
+# Short and small, as above.
+sed -i -e 's/^  warmup_years: 20 /  warmup_years: 2 /' -e 's/^  households: 2800 /  households: 700 /' own/baseline-velve.yaml
+grep -q "^  warmup_years: 2 " own/baseline-velve.yaml && grep -q "^  households: 700 " own/baseline-velve.yaml ||
+  say_fail "the copied baseline was not made short and small"
 small=(compare own/pilot.yaml -r 1 -y 1 --draws 3 --format json)
 { WIJKSIM_TEST_KILL_IN_DRAW=2:before "$wijksim" "${small[@]}" --output asked.db --sensitivity --grid 3 >/dev/null 2>&1 & wait $!; } 2>/dev/null
 [ $? -eq 137 ] || say_fail "the run to resume with other analyses was not killed"
