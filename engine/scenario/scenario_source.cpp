@@ -378,10 +378,24 @@ ScenarioSource ScenarioSource::from_tree(std::shared_ptr<const Node> tree, const
   src.uncertain_ = std::move(v.uncertain());
   src.apply_ = std::move(v.setters());
   src.parameters_ = std::move(v.parameters());
-  YAML::Emitter out;
-  emit(out, *tree);
-  src.resolved_yaml_ = std::string(out.c_str()) + "\n";
+  src.resolved_yaml_ = std::make_shared<ResolvedText>();
   return src;
+}
+
+struct ScenarioSource::ResolvedText {
+  std::once_flag once;
+  std::string text;
+};
+
+const std::string& ScenarioSource::resolved_yaml() const {
+  static const std::string none;  // a ScenarioSource not loaded from anything
+  if (!resolved_yaml_) return none;
+  std::call_once(resolved_yaml_->once, [this] {
+    YAML::Emitter out;
+    emit(out, *tree_);
+    resolved_yaml_->text = std::string(out.c_str()) + "\n";
+  });
+  return resolved_yaml_->text;
 }
 
 std::optional<Diagnostic> ScenarioSource::cost_overflow(int years) const {
@@ -620,7 +634,7 @@ void flatten_yaml(const YAML::Node& n, const std::string& prefix,
 
 std::vector<std::pair<std::string, std::string>> ScenarioSource::settings() const {
   std::vector<std::pair<std::string, std::string>> out;
-  flatten_yaml(YAML::Load(resolved_yaml_), "", out);
+  flatten_yaml(YAML::Load(resolved_yaml()), "", out);
   // With a schedule, an inherited coaches.fte is replaced by the last step's (section 11.3 of the model):
   // shown as simulated, not as the file it came from wrote it (the pilot's 5 beside the scale-up's 72).
   if (!base_.coaches.schedule.empty())
@@ -645,7 +659,7 @@ std::string ScenarioSource::hash() const {
 }
 
 std::string ScenarioSource::hashed_text_before_targets() const {
-  return sets_ ? resolved_yaml_ + "# parameter sets " + sets_->content_hash : resolved_yaml_;
+  return sets_ ? resolved_yaml() + "# parameter sets " + sets_->content_hash : resolved_yaml();
 }
 
 std::string ScenarioSource::hash_before_targets() const {
@@ -653,7 +667,7 @@ std::string ScenarioSource::hash_before_targets() const {
 }
 
 std::string ScenarioSource::hash_without_sets() const {
-  return content_hash(resolved_yaml_);
+  return content_hash(resolved_yaml());
 }
 
 Location ScenarioSource::key_location(std::string_view key) const {
