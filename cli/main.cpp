@@ -99,8 +99,13 @@ int command(int argc, char** argv) {
   CLI::Option* const household = k.household;
   CLI::Option* const pick = k.pick;
 
+  const cli::CommandLine line = cli::positional_after_double_dash(app, argc, argv);
   try {
-    app.parse(argc, argv);
+    std::vector<std::string> reversed(line.args.rbegin(), line.args.rend());  // CLI11 takes them last first
+    app.parse(reversed);
+    for (std::string& scenario : o.scenarios)
+      for (const auto& [given, name] : line.renamed)
+        if (scenario == given) scenario = name;
     if (*trace_cmd && !*household && !*pick)
       throw CLI::RequiredError("trace needs --household ID or --pick EVENT", CLI::ExitCodes::RequiredError);
   } catch (const CLI::ParseError& e) {

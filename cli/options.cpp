@@ -308,4 +308,30 @@ std::string file_read_as_option(int argc, char** argv) {
   return {};
 }
 
+CommandLine positional_after_double_dash(const CLI::App& app, int argc, char** argv) {
+  CommandLine out;
+  for (int i = 1; i < argc; ++i) out.args.emplace_back(argv[i]);
+  if (argc < 2) return out;
+  const auto named = app.get_subcommands([&](const CLI::App* sub) { return sub->check_name(argv[1]); });
+  if (named.empty()) return out;
+  const CLI::App* command = named.front();
+  const auto mark = std::find(out.args.begin() + 1, out.args.end(), "--");
+  if (mark == out.args.end()) return out;
+  const std::string& before = *(mark - 1);
+  if (before.size() >= 2 && before[0] == '-' && before.find('=') == std::string::npos) {
+    const CLI::Option* option = command->get_option_no_throw(before);
+    if (!option && before.size() > 2 && before[1] != '-')
+      option = command->get_option_no_throw(before.substr(0, 2));
+    // An option that wants a value and has none yet (-o --; not -r5, whose value is joined)
+    if (option && option->get_expected_min() > 0 && (before[1] == '-' || before.size() == 2)) return out;
+  }
+  for (auto a = mark + 1; a != out.args.end(); ++a)
+    if (a->size() > 1 && (*a)[0] == '-') {
+      out.renamed.emplace_back("./" + *a, *a);
+      *a = "./" + *a;
+    }
+  out.args.erase(mark);
+  return out;
+}
+
 }  // namespace wijksim::cli

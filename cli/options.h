@@ -106,4 +106,15 @@ std::string unknown_option(const CLI::App& app, int argc, char** argv);
 // meant a file called -pilot.yaml. Empty if there is none.
 std::string file_read_as_option(int argc, char** argv);
 
+// The command line for CLI11, with what follows a command's lone `--` made plainly positional. CLI11 (2.1)
+// ends a command at `--` once its scenarios have a value and hands the rest to the top level, so `run a.yaml
+// -- -b.yaml` was a usage error and `run a.yaml -- --help` printed help. Here the `--` is dropped and a later
+// name that begins with '-' is given as ./NAME (`renamed` maps it back, for messages). Unchanged when the
+// `--` is the value of an option that wants one (`-o --` stays refused), or comes before the command.
+struct CommandLine {
+  std::vector<std::string> args;                             // without the program's name, in order
+  std::vector<std::pair<std::string, std::string>> renamed;  // ./NAME -> NAME
+};
+CommandLine positional_after_double_dash(const CLI::App& app, int argc, char** argv);
+
 }  // namespace wijksim::cli

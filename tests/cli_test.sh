@@ -102,6 +102,16 @@ grep -q "^error: -pilot.yaml is read as an option" "$tmp/err" || { echo "FAIL: c
 cd "$tmp/dash" && expect 2 "run -dash.yaml (read as -d ash.yaml)" "$wijksim" run -dash.yaml
 cd "$tmp"
 grep -q "^error: -dash.yaml is read as an option" "$tmp/err" || { echo "FAIL: run -dash.yaml: $(cat "$tmp/err")"; fail=1; }
+# After a lone --, every argument is a scenario, even with one before it (CLI11 handed the rest back to the top
+# level: `run a.yaml -- --help` printed help and exited 0, `-- -b.yaml` was "not expected").
+printf 'extends: %s\nname: dash-b\n' "$src/scenarios/pilot.yaml" >"$tmp/dash/-b.yaml"
+cd "$tmp/dash" && expect 0 "validate a.yaml -- -b.yaml" "$wijksim" validate "$src/scenarios/pilot.yaml" -- -b.yaml
+cd "$tmp"
+grep -q "^-b.yaml: ok" "$tmp/out" && grep -q "pilot.yaml: ok" "$tmp/out" || { echo "FAIL: validate a.yaml -- -b.yaml: $(cat "$tmp/out" "$tmp/err")"; fail=1; }
+expect 1 "run a.yaml -- --help (a file named --help)" "$wijksim" run "$src/scenarios/pilot.yaml" -- --help
+grep -q -- "--help: cannot read the scenario: no such file" "$tmp/err" || { echo "FAIL: run a.yaml -- --help: $(cat "$tmp/out" "$tmp/err" | head -3)"; fail=1; }
+expect 2 "run a.yaml -o -- b.yaml (the output's name left out)" "$wijksim" run "$src/scenarios/pilot.yaml" -o -- b.yaml
+[ ! -e "$tmp/b.yaml" ] && [ ! -e "$tmp/--" ] || { echo "FAIL: run a.yaml -o -- b.yaml wrote a file"; fail=1; }
 # A path holding a terminal's escape sequence is shown as \x1B in the tables and by validate, never raw (a
 # terminal would act on it).
 esc_dir="$tmp/esc$(printf '\033')[31mdir"
