@@ -160,7 +160,7 @@ TEST_CASE("series over time: per week over runs, waits and escalations per block
 TEST_CASE("a comparator without a survey of professionals gets no survey bars and no survey in the legend",
           "[report]") {
   // The city's targets have no survey of professionals (the seeds surveyed Velve-Lindenhof only); before,
-  // the legend showed "survey 2010 (N = n/a)" and the caption spoke of the survey.
+  // the legend showed "survey 2010 (N = n/a)" (now "baseline survey") and the caption spoke of the survey.
   test::TempDir dir("report-unsurveyed");
   dir.write("u/targets.yaml",
             "population: test\n\ntargets:\n  with_problem:\n    label: households with at least one problem\n"
@@ -175,7 +175,7 @@ TEST_CASE("a comparator without a survey of professionals gets no survey bars an
   o.years = 1;
   const std::string page = stored_comparison_page(dir, pilot, o).page;
   CHECK(page.find("How many professionals does a household see?") != std::string::npos);
-  CHECK(page.find("survey 2010") == std::string::npos);
+  CHECK(page.find("baseline survey (N") == std::string::npos);
   CHECK(page.find("N = n/a") == std::string::npos);
   CHECK(page.find("in the model (unsurveyed has no survey of it to compare with)") != std::string::npos);
 }
@@ -212,6 +212,8 @@ TEST_CASE("the report of a comparison holds every chart, library and figure, and
   // The pilot has coaches: 11 charts for it against its baseline, and the decision's acceptability curve and
   // (with draws) its acceptability frontier.
   CHECK(page.find("data-charts=\"13\"") != std::string::npos);
+  // The survey the baseline is set against, by its N (the legend said "survey 2010"; neither seed dates it).
+  CHECK(page.find("baseline survey (N = 168)") != std::string::npos);
   const std::string chart_div = "<div class=\"chart\" id=\"chart-";
   int divs = 0;
   for (std::size_t at = page.find(chart_div); at != std::string::npos; at = page.find(chart_div, at + 1))

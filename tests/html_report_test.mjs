@@ -263,7 +263,7 @@ try {
   const curve = chart('acceptability', C).data.values.filter((v) => v.series === I);
   check(acceptability.rows.every((row, i) => curve[i].p === row.cells[`p_${I}`].mean && curve[i].wtp === Number(row.key.slice(4))),
     'the acceptability curve is the stored table');
-  const survey = chart('professionals', I).data.values.find((v) => v.group === '0' && v.series.startsWith('survey'));
+  const survey = chart('professionals', I).data.values.find((v) => v.group === '0' && v.series.startsWith('baseline survey (N = '));
   check(survey && survey.mean === 0.63, 'professionals per household stand next to the seeds\' survey (63% none)', survey && survey.mean);
 
   // ---- The report of a run without comparators ----

@@ -689,7 +689,7 @@ void ReportWriter::households(const StoredScenario& s, const StoredScenario* c) 
     // surveyed Velve-Lindenhof only); then the chart shows the model alone and says so.
     const bool surveyed = !std::isnan(value_of(calibration, "professionals_0", "target").mean);
     const double n = value_of(calibration, "professionals_0", "n").mean;
-    const std::string survey = fmt::format("survey 2010 (N = {})", format_dutch(n, 0));
+    const std::string survey = fmt::format("baseline survey (N = {})", format_dutch(n, 0));
     const std::string start = "model at the policy start";
     const std::string after = fmt::format("after {}", plural(info_.years, "year", "years"));
     // Four bars a group that a grey print must tell apart: black, yellow, orange and blue differ in
@@ -715,7 +715,7 @@ void ReportWriter::households(const StoredScenario& s, const StoredScenario* c) 
     }
     chart("How many professionals does a household see?",
           surveyed ? "The share of households by the number of professionals involved, in the model next to "
-                     "the seeds' survey of 2010."
+                     "the seeds' baseline survey, held before the coaches started."
                    : fmt::format("The share of households by the number of professionals involved, in the "
                                  "model ({} has no survey of it to compare with).",
                                  base.name),
