@@ -294,6 +294,32 @@ else
   wait $first
 fi
 
+# --- The export's directory swapped for another while its files are written (outside attack 11) ----------
+# Held with its files staged inside `swapped` (an earlier export's directory), the directory is moved away and
+# a user's directory with a costs.csv of their own put in its place: refused (exit 1, the directory named),
+# the user's file as it was, the staged files removed where they went. Before: exit 4, "internal error:
+# basic_string::substr", and the staging directory left in the moved one.
+"$wijksim" export 1 --store rs.db --csv swapped >/dev/null 2>&1
+WIJKSIM_TEST_PAUSE_IN_OUTPUT="$tmp/go-swap" "$wijksim" export 1 --store rs.db --csv swapped >/dev/null 2>swap.err &
+pid=$!
+for _ in $(seq 3000); do [ -e "$tmp/go-swap.paused" ] && break; kill -0 $pid 2>/dev/null || break; sleep 0.02; done
+if [ -e "$tmp/go-swap.paused" ]; then
+  mv swapped swapped.orig && mkdir swapped && echo precious >swapped/costs.csv
+  touch "$tmp/go-swap"
+  wait $pid
+  code=$?
+  if [ "$code" -eq 1 ] && grep -q "swapped.*was moved, removed or replaced while the files were written" swap.err &&
+    [ "$(cat swapped/costs.csv)" = precious ] && [ "$(ls -A swapped)" = costs.csv ] &&
+    [ -z "$(ls -A swapped.orig | grep -v '\.csv$')" ]; then
+    echo "ok: an export whose directory was replaced while it wrote is refused; the user's file and both directories as they were"
+  else
+    say_fail "export into a replaced directory: exit $code: $(cat swap.err); swapped: $(ls -A swapped); swapped.orig: $(ls -A swapped.orig | grep -v '\.csv$')"
+  fi
+else
+  say_fail "the export never paused: $(cat swap.err)"
+  wait $pid
+fi
+
 # --- A file of the user's own: never replaced, by a given name or a default one --------------------------
 # The run's input named from another directory (the store keeps the path the run was given, relative to
 # where it ran): refused by what the file is, not only by the stored name (before: replaced by the report).

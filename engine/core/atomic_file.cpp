@@ -302,6 +302,8 @@ DirectoryWrite::DirectoryWrite(const std::string& dir, const std::vector<std::st
   if (dir.empty()) throw InputError({{Location{}, option, "an empty directory name: name a directory"}});
   struct stat st {};
   if (::lstat(dir.c_str(), &st) == 0) {
+    dir_device_ = st.st_dev;
+    dir_inode_ = st.st_ino;
     if (S_ISLNK(st.st_mode))
       throw InputError({{Location{dir, 0, 0}, option,
                          "this is a symbolic link: outputs never follow links; name the directory itself"}});
@@ -323,6 +325,7 @@ DirectoryWrite::DirectoryWrite(const std::string& dir, const std::vector<std::st
   const std::string parent =
       new_dir_ ? directory_of(d.has_filename() ? d.string() : d.parent_path().string()) : dir;
   remove_stale_temporaries(parent);
+  if (!new_dir_) dir_fd_ = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
   staging_ = temporary_name(parent, "staging");
   if (::mkdir(staging_.c_str(), 0777) != 0) {
     const int err = errno;
@@ -333,10 +336,12 @@ DirectoryWrite::DirectoryWrite(const std::string& dir, const std::vector<std::st
 }
 
 DirectoryWrite::~DirectoryWrite() {
-  if (staging_.empty()) return;
-  std::error_code ec;
-  fs::remove_all(staging_, ec);
-  unfinished(staging_, false);
+  if (!staging_.empty()) {
+    std::error_code ec;
+    fs::remove_all(staging_, ec);
+    unfinished(staging_, false);
+  }
+  if (dir_fd_ >= 0) ::close(dir_fd_);
 }
 
 void DirectoryWrite::write(const std::string& name, const std::string& text) {
@@ -380,6 +385,25 @@ void DirectoryWrite::commit() {
     DirectoryLock& operator=(const DirectoryLock&) = delete;
   } lock(dir_);
   test_hooks::while_writing_output();
+  // The directory moved away or replaced (by another, or a link) while the files were written: its staging
+  // directory went with it, and the files would be compared with or moved into something else (a user's
+  // directory put in its place; before, exit 4 from reading a staged file that was not there).
+  if (!new_dir_) {
+    struct stat now {};
+    if (::lstat(dir_.c_str(), &now) != 0 || !S_ISDIR(now.st_mode) || now.st_dev != dir_device_ ||
+        now.st_ino != dir_inode_) {
+      if (dir_fd_ >= 0) {  // removed where it went, through the directory's descriptor
+        std::error_code ec;
+        fs::remove_all(fs::path(fmt::format("/proc/self/fd/{}", dir_fd_)) / fs::path(staging_).filename(),
+                       ec);
+      }
+      unfinished(staging_, false);
+      staging_.clear();
+      throw InputError({{Location{dir_, 0, 0}, option_,
+                         "this directory was moved, removed or replaced while the files were written: "
+                         "nothing was put in it; export again"}});
+    }
+  }
   // A file of the directory is replaced only by one with its header (an earlier export of the same file):
   // checked for all before any is moved, so a user's "run_id,..." file stops the export whole.
   for (const std::string& n : names_) {
@@ -392,8 +416,9 @@ void DirectoryWrite::commit() {
     // Shown from the column where they differ (both began "run_id,...,coach_f" when cut at 60 characters).
     std::size_t from = 0;
     while (from < before.size() && from < now.size() && before[from] == now[from]) ++from;
-    from = from == 0 ? 0 : before.rfind(',', from - 1);
-    from = from == std::string::npos ? 0 : from + 1;
+    // From the start of the column holding the first difference (its comma + 1; 0 in the first column).
+    const std::size_t comma = from == 0 ? std::string::npos : before.rfind(',', from - 1);
+    from = comma == std::string::npos ? 0 : comma + 1;
     const auto column =
         std::count(before.begin(), before.begin() + static_cast<std::ptrdiff_t>(from), ',') + 1;
     throw InputError(

@@ -104,6 +104,10 @@ class DirectoryWrite {
   std::string dir_, option_, staging_;
   std::vector<std::string> names_;
   std::vector<KeptFile> kept_;
+  // An existing directory as it was found (the staging directory is inside it): moved or replaced before the
+  // files are put in place, it is refused, and the staging directory is removed through dir_fd_.
+  int dir_fd_ = -1;
+  unsigned long long dir_device_ = 0, dir_inode_ = 0;
   bool new_dir_ = false, committed_ = false;
 };
 
