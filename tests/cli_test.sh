@@ -102,6 +102,14 @@ grep -q "^error: -pilot.yaml is read as an option" "$tmp/err" || { echo "FAIL: c
 cd "$tmp/dash" && expect 2 "run -dash.yaml (read as -d ash.yaml)" "$wijksim" run -dash.yaml
 cd "$tmp"
 grep -q "^error: -dash.yaml is read as an option" "$tmp/err" || { echo "FAIL: run -dash.yaml: $(cat "$tmp/err")"; fail=1; }
+# One run has no interval, so no change is put in words: "In short" and the report's At a glance say so
+# (they said "pays more in cash: nobody" beside a table of the pilot fund paying EUR 375,000; outside attack 11).
+printf 'extends: %s\nname: small-base\npopulation: {households: 300}\nsimulation: {warmup_years: 2}\n' "$src/scenarios/baseline-velve.yaml" >"$tmp/small-base.yaml"
+printf 'extends: %s\nname: small-pilot\ncomparator: small-base.yaml\npopulation: {households: 300}\nsimulation: {warmup_years: 2}\n' "$src/scenarios/pilot.yaml" >"$tmp/small-pilot.yaml"
+expect 0 "compare of one run" "$wijksim" compare "$tmp/small-pilot.yaml" -r 1 -y 1 --store "$tmp/one-run.db" --report "$tmp/one-run.html"
+grep -q "small-pilot: one run, so no interval: no change in cash, capacity used or waits is put in words" "$tmp/out" &&
+  ! grep -q "pays more in cash: nobody" "$tmp/out" && grep -q "Who pays more in cash</th><td>no interval (one run)" "$tmp/one-run.html" ||
+  { echo "FAIL: one run's changes put in words: $(grep -A2 'In short' "$tmp/out"; grep -o 'Who pays more in cash</th><td>[^<]*' "$tmp/one-run.html")"; fail=1; }
 # After a lone --, every argument is a scenario, even with one before it (CLI11 handed the rest back to the top
 # level: `run a.yaml -- --help` printed help and exited 0, `-- -b.yaml` was "not expected").
 printf 'extends: %s\nname: dash-b\n' "$src/scenarios/pilot.yaml" >"$tmp/dash/-b.yaml"

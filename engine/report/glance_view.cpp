@@ -166,7 +166,7 @@ std::optional<GlanceView> glance_view(const Report& r) {
   for (const auto& [key, label] : keys("wait_"))
     headline_row(key, strip(label, "wait: ", " (weeks)"), "change", Cell::of_text("-"));
   if (!keys("coach_wait").empty()) {
-    heading("The coaches' own queue (not a difference: the comparator has no coaches)");
+    heading("The coaches' own queue in the intervention (its level, not a difference with the comparator)");
     headline_row("coach_wait", "wait for a coach (weeks)", "change", Cell::of_text("no coaches"));
     headline_row("coach_waiting", "households waiting for a coach", "change", Cell::of_text("no coaches"));
   }

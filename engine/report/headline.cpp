@@ -80,6 +80,9 @@ std::vector<Table> headline_tables(const Study& study, const StudyResult& result
               "over "
               "replications; capacity and waits: the interval of the mean over runs, paired)");
     t.columns = {{"change", "change"}, {"verdict", "in words"}};
+    // Without an interval no change is clear: said so, rather than "no clear change" and "nobody" beside a
+    // table of cash that does change (outside attack 11).
+    const std::string unclear = one_run ? "no interval (one run)" : "no clear change";
     std::vector<std::string> pays, saves, frees, uses, cuts, longer, shorter;
     // Cash per payer.
     if (econ) {
@@ -95,7 +98,7 @@ std::vector<Table> headline_tables(const Study& study, const StudyResult& result
              "cash: " + name + " (EUR)",
              {Cell::of(b.nominal, Unit::Euro), Cell::of_text(d == Direction::Up     ? "pays more"
                                                              : d == Direction::Down ? "spends less"
-                                                                                    : "no clear change")},
+                                                                                    : unclear)},
              0});
       }
     }
@@ -123,7 +126,7 @@ std::vector<Table> headline_tables(const Study& study, const StudyResult& result
            {Cell::of(m.places_used, Unit::Count), Cell::of_text(cut ? "fewer places to use"
                                                                 : dp == Direction::Down ? "frees capacity"
                                                                 : dp == Direction::Up   ? "uses more capacity"
-                                                                                        : "no clear change")},
+                                                                                        : unclear)},
            0});
       const Direction dw = direction(m.wait_weeks);
       if (dw == Direction::Up) longer.push_back(name);
@@ -133,7 +136,7 @@ std::vector<Table> headline_tables(const Study& study, const StudyResult& result
                         {Cell::of(m.wait_weeks, Unit::Weeks),
                          Cell::of_text(dw == Direction::Up     ? "households wait longer"
                                        : dw == Direction::Down ? "households wait less"
-                                                               : "no clear change")},
+                                                               : unclear)},
                         0});
     }
     if (s.coaches.enabled) {
@@ -154,11 +157,17 @@ std::vector<Table> headline_tables(const Study& study, const StudyResult& result
         t.rows.begin(),
         {"summary",
          "in short",
-         {Cell::empty(), Cell::of_text(fmt::format(
-                             "pays more in cash: {}; spends less: {}; capacity cut to pay the coaches at: "
-                             "{}; capacity freed at: {}; used at: {}; waits longer: {}; waits less: {}",
-                             join_names(pays), join_names(saves), join_names(cuts), join_names(frees),
-                             join_names(uses), join_names(longer), join_names(shorter)))},
+         {Cell::empty(),
+          Cell::of_text(
+              one_run
+                  ? "one run, so no interval: no change in cash, capacity used or waits is put in words "
+                    "(the figures are in the table)" +
+                        (cuts.empty() ? std::string()
+                                      : "; capacity cut to pay the coaches at: " + join_names(cuts))
+                  : fmt::format("pays more in cash: {}; spends less: {}; capacity cut to pay the coaches at: "
+                                "{}; capacity freed at: {}; used at: {}; waits longer: {}; waits less: {}",
+                                join_names(pays), join_names(saves), join_names(cuts), join_names(frees),
+                                join_names(uses), join_names(longer), join_names(shorter)))},
          0});
     tables.push_back(std::move(t));
   }

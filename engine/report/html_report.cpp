@@ -436,8 +436,11 @@ void ReportWriter::glance(const StoredScenario& s, const StoredScenario& c) {
   item("Probability it is worth the money", figure(ce, s.name, "p_cost_effective"));
   item("Probability it saves money", figure(ce, s.name, "p_cost_saving"));
   item("Does it pay back? (all payers, discounted)", figure(impact, "cumulative", "total"));
-  item("Who pays more in cash", pays.empty() ? "nobody" : pays);
-  item("Who spends less", saves.empty() ? "nobody" : saves);
+  // One run has no interval, so no payer is clearly paying or saving: said so, not "nobody" (outside attack
+  // 11).
+  const std::string none = run_count() == 1 ? "no interval (one run)" : "nobody";
+  item("Who pays more in cash", pays.empty() ? none : pays);
+  item("Who spends less", saves.empty() ? none : saves);
   // Cash is half of it: coaches paid by reallocation cost no payer more, but agencies' places are cut and
   // their queues grow (the headline table's rows, as the terminal's "In short" says them).
   if (headline) {
@@ -468,7 +471,9 @@ void ReportWriter::glance(const StoredScenario& s, const StoredScenario& c) {
     // Where places are cut, they say who pays for the coaches.
     if (!payer.empty() && cut.empty()) item("Who pays for the coaches", payer);
     if (!cut.empty()) item("Paid for by cutting agencies' places (places a week)", cut);
-    item("Households wait longer at (weeks, difference)", longer.empty() ? "no agency" : longer);
+    item("Households wait longer at (weeks, difference)", !longer.empty()    ? longer
+                                                          : run_count() == 1 ? none
+                                                                             : std::string("no agency"));
   }
   if (caseload) {
     item(fmt::format("Households per coach FTE (norm {}, cap {})", format_dutch(s.caseload_norm_per_fte, 0),
