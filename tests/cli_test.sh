@@ -110,6 +110,20 @@ expect 0 "compare of one run" "$wijksim" compare "$tmp/small-pilot.yaml" -r 1 -y
 grep -q "small-pilot: one run, so no interval: no change in cash, capacity used or waits is put in words" "$tmp/out" &&
   ! grep -q "pays more in cash: nobody" "$tmp/out" && grep -q "Who pays more in cash</th><td>no interval (one run)" "$tmp/one-run.html" ||
   { echo "FAIL: one run's changes put in words: $(grep -A2 'In short' "$tmp/out"; grep -o 'Who pays more in cash</th><td>[^<]*' "$tmp/one-run.html")"; fail=1; }
+# A complete run whose rows were deleted by hand is a damaged store (exit 1), for show, report and export
+# alike: with its scenarios or weekly rows gone, the report said it "compares nothing", its charts empty, exit 0
+# (outside attack 11).
+for damage in "scenarios:DELETE FROM scenarios:holds no scenarios" "weekly:DELETE FROM weekly:holds no weekly rows of scenario 0" \
+  "figures:DELETE FROM figures WHERE scenario = 1:holds no figures rows of scenario 1"; do
+  what=${damage%%:*}; rest=${damage#*:}; sql=${rest%%:*}; said=${rest#*:}
+  cp "$tmp/one-run.db" "$tmp/cut-$what.db" && sqlite3 "$tmp/cut-$what.db" "$sql"
+  for cmd in "show 1" "report 1 -o $tmp/cut-$what.html" "export 1 --csv $tmp/cut-$what-csv"; do
+    # shellcheck disable=SC2086
+    expect 1 "$cmd of a run whose $what rows were deleted" "$wijksim" $cmd --store "$tmp/cut-$what.db"
+    grep -q "the results store is damaged: run 1 is complete but $said" "$tmp/err" && [ ! -e "$tmp/cut-$what.html" ] && [ ! -e "$tmp/cut-$what-csv" ] ||
+      { echo "FAIL: $cmd of a run without its $what rows: $(cat "$tmp/err")"; fail=1; }
+  done
+done
 # After a lone --, every argument is a scenario, even with one before it (CLI11 handed the rest back to the top
 # level: `run a.yaml -- --help` printed help and exited 0, `-- -b.yaml` was "not expected").
 printf 'extends: %s\nname: dash-b\n' "$src/scenarios/pilot.yaml" >"$tmp/dash/-b.yaml"

@@ -1031,8 +1031,49 @@ bool well_formed_utf8(std::string_view s) {
 }
 }  // namespace
 
+void RunStore::check_whole(const RunInfo& info) const {
+  if (info.status != "complete" || (info.command != "run" && info.command != "compare")) return;
+  auto count = [&](const char* sql) {
+    Statement q(db_, path_, sql);
+    q.bind(1, info.id);
+    return q.step() ? q.integer(0) : 0;
+  };
+  const std::int64_t scenarios = count("SELECT count(*) FROM scenarios WHERE run_id = ?");
+  if (scenarios < 1) damaged(path_, info.id, "is complete but holds no scenarios");
+  if (count("SELECT count(*) FROM payers WHERE run_id = ?") < 1)
+    damaged(path_, info.id, "is complete but holds no payers");
+  if (count("SELECT count(*) FROM agencies WHERE run_id = ?") < 1)
+    damaged(path_, info.id, "is complete but holds no agencies");
+  // Each scenario's rows: as many as every other scenario's (they share draws, replications, weeks and
+  // agencies), and some. Costs differ by category between scenarios (coaches), so only some are asked of
+  // them.
+  const std::pair<const char*, bool> tables[] = {
+      {"weekly", true}, {"agency_weekly", true}, {"figures", true}, {"costs", false}};
+  for (const auto& [table, same] : tables) {
+    Statement q(
+        db_, path_,
+        fmt::format("SELECT s.scenario, (SELECT count(*) FROM {} t WHERE t.run_id = s.run_id AND "
+                    "t.scenario = s.scenario) FROM scenarios s WHERE s.run_id = ? ORDER BY s.scenario",
+                    table));
+    q.bind(1, info.id);
+    std::int64_t first = -1;
+    while (q.step()) {
+      const std::int64_t n = q.integer(1);
+      if (n == 0)
+        damaged(path_, info.id,
+                fmt::format("is complete but holds no {} rows of scenario {}", table, q.integer(0)));
+      if (same && first >= 0 && n != first)
+        damaged(path_, info.id,
+                fmt::format("holds {} {} rows of scenario {} and {} of scenario 0", n, table, q.integer(0),
+                            first));
+      if (first < 0) first = n;
+    }
+  }
+}
+
 std::string RunStore::report(std::int64_t run, const std::string& format) const {
   const RunInfo info = this->run(run);
+  check_whole(info);
   Statement q(db_, path_, "SELECT body FROM reports WHERE run_id = ? AND format = ?");
   q.bind(1, run).bind(2, format);
   // Outside attack 9: a stored report damaged by hand or by the disk was printed as it was (invalid JSON with
@@ -1091,6 +1132,7 @@ std::vector<std::string> RunStore::export_csv(std::int64_t run, const std::strin
   const RunInfo info = this->run(run);
   if (info.status != "complete")
     throw InputError({{Location{path_, 0, 0}, "run", why_unfinished(info, "cannot be exported yet")}});
+  check_whole(info);
   const std::pair<const char*, const char*> files[] = {
       // The seed is kept as its 64 bits in SQLite's signed integer: exported as the unsigned number it is (a
       // seed from 2^63 on read back negative, which --seed refuses).

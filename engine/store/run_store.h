@@ -208,6 +208,11 @@ class RunStore {
   // writing it right now (wait), or it stopped (the command that resumes it). `what` ends the first part:
   // "has no report yet".
   std::string why_unfinished(const RunInfo& info, std::string_view what) const;
+  // A complete run of `run` or `compare` holds rows for each of its scenarios: throws InputError (the store
+  // is damaged) when scenarios, payers or agencies are gone, or a scenario lacks its weekly, agency, cost or
+  // figure rows, or has other counts of them than the others (rows deleted by hand were shown as a run that
+  // compares nothing, its charts empty, exit 0: outside attack 11). What report, show and export rely on.
+  void check_whole(const RunInfo& info) const;
   std::vector<StoredScenario> scenarios(std::int64_t run) const;
   std::vector<StoredLabel> payers(std::int64_t run) const;
   std::vector<StoredLabel> agencies(std::int64_t run) const;
