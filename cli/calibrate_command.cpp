@@ -151,8 +151,8 @@ int calibrate_command(const Options& o, const std::string& command_line, cluster
             : std::string("its parameter sets were not written"));
   }
   cli::write_out(render_table(report, TextOptions{cli::output_width(stdout), {}}));
-  cli::err("wrote {} parameter sets to {}{}\n", result.sets.size(), output,
-           previous ? fmt::format(" (the sets it held before are kept as {})", *previous) : "");
+  cli::err("wrote {} parameter sets to {}{}\n", result.sets.size(), printable(output),
+           previous ? fmt::format(" (the sets it held before are kept as {})", printable(*previous)) : "");
   if (recorder) say_stored(*recorder, o.store);
   if (world.size() > 1) print_farm_stats(coordinator.stats(), "candidate");
   return kOk;

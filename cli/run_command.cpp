@@ -291,7 +291,7 @@ int run_or_compare(const std::string& command, Options o, bool with_comparators,
         cli::flush_out();
       } else {
         write_file_atomically(text_output, printed, "--output", kept_by_tables);
-        cli::err("wrote {}\n", text_output);
+        cli::err("wrote {}\n", printable(text_output));
       }
     } catch (const InputError&) {
       throw;
@@ -311,7 +311,7 @@ int run_or_compare(const std::string& command, Options o, bool with_comparators,
         throw complete_anyway(e, fmt::format("`wijksim report {} --store {} -o FILE` writes the report",
                                              recorder->run_id(), o.store));
       }
-      cli::err("wrote the report {}\n", *o.report);
+      cli::err("wrote the report {}\n", printable(*o.report));
     }
   } catch (const InputError& e) {
     if (!recorder && !writing_report && !printed.empty()) {

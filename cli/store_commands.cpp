@@ -142,7 +142,7 @@ int export_command(const Options& o) {
   const std::vector<std::string> files = store.export_csv(o.run_id, o.csv_dir);
   std::string list;
   for (const std::string& f : files) list += (list.empty() ? "" : ", ") + f;
-  cli::err("wrote {} to {}\n", list, o.csv_dir);
+  cli::err("wrote {} to {}\n", list, printable(o.csv_dir));
   return kOk;
 }
 
@@ -156,7 +156,7 @@ int report_command(const Options& o) {
     for (const Diagnostic& d : e.diagnostics()) cli::err("{}\n", d.to_string());
     return kBadInput;
   }
-  cli::err("wrote {}\n", path);
+  cli::err("wrote {}\n", printable(path));
   return kOk;
 }
 

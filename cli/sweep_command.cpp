@@ -57,7 +57,7 @@ int sweep_command(const Options& o) {
     cli::write_out(text);
   } else {
     write_file_atomically(*o.output, text, "--output", inputs);
-    cli::err("wrote {}\n", *o.output);
+    cli::err("wrote {}\n", printable(*o.output));
   }
   return kOk;
 }

@@ -124,6 +124,13 @@ for damage in "scenarios:DELETE FROM scenarios:holds no scenarios" "weekly:DELET
       { echo "FAIL: $cmd of a run without its $what rows: $(cat "$tmp/err")"; fail=1; }
   done
 done
+# An output's name with a line break is written with it but said as \x0A: a name cannot forge a line of the
+# messages (it printed "wrote a" and "b.txt" as two lines; outside attack 11).
+expect 0 "an output named with a line break" "$wijksim" run "$tmp/small-base.yaml" -r 1 -y 1 --no-store -o "$tmp/line
+break.txt"
+[ -s "$tmp/line
+break.txt" ] && grep -qF 'line\x0Abreak.txt' "$tmp/err" && [ "$(wc -l <"$tmp/err")" -eq 1 ] ||
+  { echo "FAIL: an output named with a line break: $(cat "$tmp/err")"; fail=1; }
 # After a lone --, every argument is a scenario, even with one before it (CLI11 handed the rest back to the top
 # level: `run a.yaml -- --help` printed help and exited 0, `-- -b.yaml` was "not expected").
 printf 'extends: %s\nname: dash-b\n' "$src/scenarios/pilot.yaml" >"$tmp/dash/-b.yaml"
