@@ -27,6 +27,7 @@
 #include "wijksim/cluster/world.h"
 #include "wijksim/core/dutch_numbers.h"
 #include "wijksim/core/error.h"
+#include "wijksim/core/output_path.h"
 
 namespace {
 
@@ -188,7 +189,17 @@ int command(int argc, char** argv) {
     cli::err("error: {}\nRun with --help for more information.\n", e.what());
     return kUsage;
   } catch (const InputError& e) {
-    print_input_error(e, *run || *compare || *trace_cmd || *calibration_cmd || *sweep || *calibrate_cmd);
+    const bool simulates = *run || *compare || *trace_cmd || *calibration_cmd || *sweep || *calibrate_cmd;
+    // `-o FILE.db` names the store: what the store refuses is then said of --output, the option given (it
+    // said "--store" of a text file named notes.db; outside attack 11).
+    if ((*run || *compare) && o.output && is_store_name(*o.output) && !o.store_given) {
+      std::vector<Diagnostic> said = e.diagnostics();
+      for (Diagnostic& d : said)
+        if (d.key == "--store") d.key = "--output";
+      print_input_error(InputError(std::move(said)), simulates);
+    } else {
+      print_input_error(e, simulates);
+    }
     return kBadInput;
   } catch (const InternalError& e) {
     cli::err("error: {}\n(command: {})\n{}", e.what(), cli::quoted_args(argc, argv), kBugReport);

@@ -131,6 +131,11 @@ break.txt"
 [ -s "$tmp/line
 break.txt" ] && grep -qF 'line\x0Abreak.txt' "$tmp/err" && [ "$(wc -l <"$tmp/err")" -eq 1 ] ||
   { echo "FAIL: an output named with a line break: $(cat "$tmp/err")"; fail=1; }
+# `-o FILE.db` names the store: a refusal names --output, the option given (it named --store).
+echo "my notes" >"$tmp/notes.db"
+expect 1 "-o notes.db that is a text file" "$wijksim" run "$tmp/small-base.yaml" -r 1 -y 1 -o "$tmp/notes.db"
+grep -q "notes.db: error: --output: cannot read it: it is not a wijksim results store" "$tmp/err" && [ "$(cat "$tmp/notes.db")" = "my notes" ] ||
+  { echo "FAIL: -o notes.db: $(cat "$tmp/err")"; fail=1; }
 # After a lone --, every argument is a scenario, even with one before it (CLI11 handed the rest back to the top
 # level: `run a.yaml -- --help` printed help and exited 0, `-- -b.yaml` was "not expected").
 printf 'extends: %s\nname: dash-b\n' "$src/scenarios/pilot.yaml" >"$tmp/dash/-b.yaml"
