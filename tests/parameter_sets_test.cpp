@@ -143,6 +143,14 @@ TEST_CASE("a broken sets file: every problem at its line and column", "[paramete
     p = problems_of(dir.write("a.bin", std::string("set,a\n1,\0\x01", 9)));
     REQUIRE(p.size() == 1);
     CHECK_THAT(p[0].message, Catch::Contains("this is a binary file (it holds NUL bytes)"));
+    // UTF-16 (a spreadsheet's "Unicode text"), with and without NUL bytes: said as such (it was "a binary
+    // file", or without NULs "found '\xFF\xFE'"; outside attack 11).
+    for (const std::string& text :
+         {std::string("\xFF\xFEs\0e\0t\0\n\0", 10), std::string("\xFF\xFEset,a\n1,2\n")}) {
+      p = problems_of(dir.write("u16.csv", text));
+      REQUIRE(p.size() == 1);
+      CHECK_THAT(p[0].message, Catch::Contains("this is UTF-16 text (save it as UTF-8), not parameter sets"));
+    }
   }
   SECTION("no sets") {
     const auto p = problems_of(dir.write("a.csv", "set,a.b\n"));
