@@ -438,6 +438,73 @@ TEST_CASE("draws that take the same parameter set continue from one warm-up, as 
   CHECK(compared == 8 * 2 * 2);
 }
 
+TEST_CASE("draws are simulated and kept grouped by their warm-up, and a warm-up is given back once behind",
+          "[parameter_sets]") {
+  // Four sets, each its own baseline (trust, incidence): 16 draws take them in the order of (seed, draw).
+  TempDir dir("sets");
+  const std::string sets = dir.write("sets.csv", format_parameter_sets({"test"}, kKeys, kRows));
+  const std::string pilot = dir.write(
+      "pilot.yaml", "extends: " + shipped("pilot.yaml") + "\nname: small-pilot\ncomparator: small.yaml\n" +
+                        "parameter_sets: sets.csv\npopulation:\n  households: 200\nsimulation:\n  warmup_years: 2\n");
+  dir.write("small.yaml", "extends: " + shipped("baseline-velve.yaml") +
+                              "\nname: small\nparameter_sets: sets.csv\npopulation:\n  households: 200\n"
+                              "simulation:\n  warmup_years: 2\n");
+  StudyOverrides o;
+  o.draws = 16;
+  o.replications = 1;
+  o.years = 1;
+  const Study study = plan_study({pilot}, o, true);
+  REQUIRE(study.scenarios.size() == 2);
+  // The expected order, from the sets alone: the sets in the order of their first draw, each set's draws
+  // in order.
+  std::vector<std::size_t> set_of;
+  std::vector<std::size_t> first_seen;
+  for (std::uint32_t d : study.draw_ids()) {
+    set_of.push_back(parameter_set_of_draw(study.seed, d, kRows.size()));
+    if (std::find(first_seen.begin(), first_seen.end(), set_of.back()) == first_seen.end())
+      first_seen.push_back(set_of.back());
+  }
+  REQUIRE(first_seen.size() >= 3);  // several baselines, so the order is not the draws' own
+  std::vector<std::uint32_t> expected;
+  for (std::size_t set : first_seen)
+    for (std::size_t d = 0; d < set_of.size(); ++d)
+      if (set_of[d] == set) expected.push_back(study.draw_ids()[d]);
+  REQUIRE(expected != study.draw_ids());
+
+  SECTION("the store (the sink) gets the draws in that order, the summaries are those of draw order") {
+    std::vector<std::uint32_t> kept;
+    const StudyResult grouped = run_study(
+        study, nullptr, [&](std::uint32_t draw, const auto&, const auto&) { kept.push_back(draw); });
+    CHECK(kept == expected);
+    // The summaries take the runs in draw order, whatever order they were kept in.
+    for (const ScenarioSummary& summary : grouped.summaries) {
+      std::vector<std::uint32_t> draws;
+      for (const RunMeasures& r : summary.runs) draws.push_back(r.draw);
+      CHECK(draws == study.draw_ids());
+    }
+  }
+  SECTION("one process simulating the draws in that order holds one warm-up at a time, each made once") {
+    tbb::global_control c(tbb::global_control::max_allowed_parallelism, 1);
+    const StudyUnits units(study);
+    const std::vector<std::size_t> order = units.draw_order();
+    std::vector<std::uint32_t> ids;
+    for (std::size_t d : order) ids.push_back(study.draw_ids()[d]);
+    CHECK(ids == expected);
+    for (std::size_t d : order) units.simulate(d, 0, 1, [](std::size_t, std::uint32_t, const Scenario&, RunResult&&) {});
+    CHECK(units.warmups().simulated == first_seen.size());
+    CHECK(units.warmups().most_held == 1);
+  }
+  SECTION("in draw order instead, a warm-up left behind is simulated again when a later draw needs it") {
+    tbb::global_control c(tbb::global_control::max_allowed_parallelism, 1);
+    const StudyUnits units(study);
+    for (std::size_t d = 0; d < study.draw_ids().size(); ++d)
+      units.simulate(d, 0, 1, [](std::size_t, std::uint32_t, const Scenario&, RunResult&&) {});
+    // A warm-up left behind and needed again is simulated again: more than one per set. (So the order of
+    // the section above is what makes each once.)
+    CHECK(units.warmups().simulated > first_seen.size());
+  }
+}
+
 TEST_CASE("with a schedule, coaches.fte is the last step's and nothing may replace it unseen", "[parameter_sets]") {
   TempDir dir("fte");
   auto problem_of = [&](const std::string& yaml) -> std::string {

@@ -18,14 +18,13 @@ namespace {
 enum StudyTag : int { kStudyHello = 100, kStart = 101 };
 
 // What every computing rank does with a unit: simulate it (StudyUnits, the warm-ups built once per rank).
-PrepareCompute prepare_units(const Study& study) {
-  return [&study]() -> ComputeUnit {
-    auto units = std::make_shared<const StudyUnits>(study);
-    return [units](std::uint64_t unit) -> Bytes {
-      return unit_outcome(
-          [&](ByteWriter& w) { write_runs(w, units->simulate(static_cast<std::size_t>(unit))); });
-    };
+ComputeUnit compute_with(std::shared_ptr<const StudyUnits> units) {
+  return [units](std::uint64_t unit) -> Bytes {
+    return unit_outcome([&](ByteWriter& w) { write_runs(w, units->simulate(static_cast<std::size_t>(unit))); });
   };
+}
+PrepareCompute prepare_units(const Study& study) {
+  return [&study]() -> ComputeUnit { return compute_with(std::make_shared<const StudyUnits>(study)); };
 }
 
 // Rank 0's schedule: the units of the draws still to do, in order; each unit's runs measured and kept by
@@ -124,11 +123,15 @@ StudyResult StudyCoordinator::run(const Study& study, const Progress::Callback& 
   if (world_.size() == 1) return run_study(study, on_progress, on_draw, completed, stop);
   if (!agreed_ || started_) throw Error("StudyCoordinator::run before agree, or twice");
   assembler_ = std::make_unique<StudyAssembler>(study, on_progress, on_draw, completed);
+  // Rank 0 hands the units out in the order run_study simulates them (grouped by warm-up), so that the
+  // store is written in the same order, and its own computing uses the same StudyUnits.
+  auto units = std::make_shared<const StudyUnits>(study);
+  assembler_->simulate_in(units->draw_order());
   schedule_ = std::make_unique<StudySchedule>(study, *assembler_, stop);
   Messenger& m = world_.messenger();
   for (int r = 1; r < world_.size(); ++r) m.send(r, kStart, Bytes{std::byte{1}});
   started_ = true;
-  farm_ = std::make_unique<FarmCoordinator>(m, *schedule_, prepare_units(study),
+  farm_ = std::make_unique<FarmCoordinator>(m, *schedule_, [units] { return compute_with(units); },
                                             farm_options(options_.coordinator_computes));
   farm_->run();
   return assembler_->finish();

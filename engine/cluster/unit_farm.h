@@ -52,7 +52,7 @@ class UnitSchedule {
     std::uint64_t unit = 0;
   };
   virtual ~UnitSchedule() = default;
-  // The next unit to hand out (ids increasing); wait: none now, ask again later; none: every unit is out.
+  // The next unit to hand out; wait: none now, ask again later; none: every unit is out.
   virtual Next next() = 0;
   // Whether to stop handing out units at once, and drop those handed out but not started (Ctrl-C).
   virtual bool stopped() const { return false; }

@@ -13,6 +13,7 @@
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <new>
 #include <optional>
 
@@ -388,6 +389,14 @@ std::vector<DecisionInput> decisions(const Study& study, const StudyResult& resu
 // rank of an MPI job given a base case's units) simulates only their warm-ups. Threads that need it
 // meanwhile wait by helping (oneTBB's collaborative_call_once: a thread waiting in a plain call_once could be
 // the one simulating it, through oneTBB's nested parallelism, and deadlock).
+//
+// Memory: a warm-up is the whole population's state (about 180 bytes a household: 14 MB for the city, 1.4 GB
+// for 8 million households), and a draw's set is a pure function of (seed, draw), so the draws of one set are
+// scattered over the study. Kept until the study ends, a city PSA over 126 distinct sets held 1.1 GiB of
+// them. So the draws are simulated grouped by the warm-up of the group with the most to hold (draw_order),
+// and once a draw of a later warm-up has begun, an earlier one is given back as soon as no draw in flight
+// uses it. Should a draw of a given-back warm-up come after all (threads may begin the draws handed to them
+// in another order), the warm-up is simulated again: the same numbers, only some time lost.
 class SharedWarmups {
  public:
   static constexpr std::uint32_t kOwn = 0xFFFFFFFF;  // the draw simulates its own warm-up
@@ -425,39 +434,118 @@ class SharedWarmups {
         std::uint32_t v = 0;
         while (v < variants_[l].size() && !shares_warmup(variants_[l][v].model->scenario(), here)) ++v;
         if (v == variants_[l].size()) {
-          variants_[l].push_back({std::make_unique<Model>(here), std::make_unique<Slot[]>(reps)});
+          Variant& added = variants_[l].emplace_back();
+          added.model = std::make_unique<Model>(here);
+          added.first_draw = d;
+          added.slots.resize(reps);
         }
         variant_of_[l][d] = v;
       }
     }
+    // The group whose warm-ups take the most memory, if it has more than one: the draws go grouped by its.
+    std::size_t most = 0;
+    for (std::size_t l = 0; l < n; ++l)
+      if (leader_[l] == l && variants_[l].size() > 1) {
+        const std::size_t size = variants_[l].size() * static_cast<std::size_t>(std::max(
+                                                              0, study.scenarios[l].scenario.population.households));
+        if (size > most) most = size, grouped_ = l;
+      }
+  }
+
+  // The draw indices in the order to simulate them: those of one warm-up of the grouped group together
+  // (warm-ups in the order of their first draw; a draw with its own warm-up where it falls), each group's
+  // draws in order.
+  std::vector<std::size_t> draw_order() const {
+    const std::size_t draws = variant_of_.empty() ? 0 : variant_of_[0].size();
+    std::vector<std::size_t> order(draws);
+    for (std::size_t d = 0; d < draws; ++d) order[d] = d;
+    if (grouped_ == kNone) return order;
+    const auto& of = variant_of_[grouped_];
+    auto key = [&](std::size_t d) { return of[d] == kOwn ? d : variants_[grouped_][of[d]].first_draw; };
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return key(a) < key(b); });
+    return order;
   }
 
   // Whether scenario i continues from a warm-up of the study in draw index d (else it simulates its own).
   bool cached(std::size_t i, std::size_t d) const { return variant_of_[leader_[i]][d] != kOwn; }
-  const WarmedUp& warmed(std::size_t i, std::size_t d, std::uint32_t slot) const {
+
+  // The warm-up scenario i continues from in draw index d, replication slot `slot` (cached(i, d)); made now
+  // if it is not there (yet, or any more). Between begin(d) and end(d).
+  std::shared_ptr<const WarmedUp> warmed(std::size_t i, std::size_t d, std::uint32_t slot) const {
     const std::size_t l = leader_[i];
     const Variant& v = variants_[l][variant_of_[l][d]];
-    Slot& s = v.slots[slot];
-    tbb::collaborative_call_once(s.once, [&] {
-      s.warmed = std::make_unique<WarmedUp>(*v.model, study_.seed, study_.first_replication + slot);
+    std::shared_ptr<Made> made;
+    {
+      std::lock_guard lock(mutex_);
+      std::shared_ptr<Made>& s = v.slots[slot];
+      if (!s) s = std::make_shared<Made>();
+      made = s;
+    }
+    tbb::collaborative_call_once(made->once, [&] {
+      made->warmed = std::make_unique<WarmedUp>(*v.model, study_.seed, study_.first_replication + slot);
+      std::lock_guard lock(mutex_);
+      ++count_.simulated;
+      count_.most_held = std::max(count_.most_held, ++held_);
     });
-    return *s.warmed;
+    return {made, made->warmed.get()};
+  }
+
+  StudyUnits::WarmupCount count() const {
+    std::lock_guard lock(mutex_);
+    return count_;
+  }
+
+  // Draw index d begins: its warm-up of the grouped group is in use until end(d), and every earlier one of
+  // that group is given back once no draw uses it.
+  void begin(std::size_t d) const {
+    if (grouped_ == kNone || variant_of_[grouped_][d] == kOwn) return;
+    const std::uint32_t at = variant_of_[grouped_][d];
+    std::lock_guard lock(mutex_);
+    auto& vs = variants_[grouped_];
+    ++vs[at].users;
+    for (; behind_ < at; ++behind_) {
+      vs[behind_].behind = true;
+      if (vs[behind_].users == 0) give_back(vs[behind_]);
+    }
+  }
+  void end(std::size_t d) const {
+    if (grouped_ == kNone || variant_of_[grouped_][d] == kOwn) return;
+    std::lock_guard lock(mutex_);
+    const Variant& v = variants_[grouped_][variant_of_[grouped_][d]];
+    if (--v.users == 0 && v.behind) give_back(v);
   }
 
  private:
-  struct Slot {
+  static constexpr std::size_t kNone = ~std::size_t{0};
+  struct Made {
     tbb::collaborative_once_flag once;
     std::unique_ptr<WarmedUp> warmed;
   };
-  // One warm-up's baseline (its model) and its state per replication slot, made when first needed.
+  // One warm-up's baseline (its model) and its state per replication slot, made when first needed. The
+  // memory goes when the last draw holding it lets go (the shared_ptr).
   struct Variant {
     std::unique_ptr<Model> model;
-    std::unique_ptr<Slot[]> slots;
+    std::size_t first_draw = 0;
+    mutable std::vector<std::shared_ptr<Made>> slots;
+    mutable int users = 0;      // draws in flight (the grouped group's only)
+    mutable bool behind = false;  // a draw of a later warm-up has begun
   };
+  void give_back(const Variant& v) const {  // under mutex_
+    for (auto& s : v.slots)
+      if (s) {
+        if (s->warmed) --held_;
+        s.reset();
+      }
+  }
   const Study& study_;
   std::vector<std::size_t> leader_;
   std::vector<std::vector<Variant>> variants_;            // [leader]
   std::vector<std::vector<std::uint32_t>> variant_of_;  // [leader][draw index]: a variant, or kOwn
+  std::size_t grouped_ = kNone;                           // the leader whose warm-ups the draws are grouped by
+  mutable std::mutex mutex_;                              // slots, users, behind, behind_
+  mutable std::uint32_t behind_ = 0;                      // the grouped group's warm-ups before it are behind
+  mutable std::size_t held_ = 0;                          // warm-ups simulated and not given back
+  mutable StudyUnits::WarmupCount count_;
 };
 
 StudyUnits::StudyUnits(const Study& study)
@@ -467,6 +555,14 @@ StudyUnits::StudyUnits(const Study& study)
       warmups_(std::make_unique<SharedWarmups>(study, draws_)) {}
 
 StudyUnits::~StudyUnits() = default;
+
+std::vector<std::size_t> StudyUnits::draw_order() const {
+  return warmups_->draw_order();
+}
+
+StudyUnits::WarmupCount StudyUnits::warmups() const {
+  return warmups_->count();
+}
 
 void StudyUnits::simulate(std::size_t d, std::uint32_t first, std::uint32_t slots, const Take& take) const {
   const std::size_t n = study_.scenarios.size();
@@ -482,6 +578,13 @@ void StudyUnits::simulate(std::size_t d, std::uint32_t first, std::uint32_t slot
       jobs.push_back({models[i].get(), RunPlan{study_.seed, draw, study_.first_replication + first, slots}});
       job_scenario.push_back(i);
     }
+  // The draw's warm-up is kept while it runs (and may be given back after; SharedWarmups).
+  warmups_->begin(d);
+  struct End {
+    const SharedWarmups& w;
+    std::size_t d;
+    ~End() { w.end(d); }
+  } end{*warmups_, d};
   std::vector<std::pair<std::size_t, std::uint32_t>> from_cache;
   for (std::size_t i = 0; i < n; ++i)
     if (warmups_->cached(i, d))
@@ -491,7 +594,7 @@ void StudyUnits::simulate(std::size_t d, std::uint32_t first, std::uint32_t slot
         tbb::parallel_for(std::size_t{0}, from_cache.size(), [&](std::size_t k) {
           const auto [i, r] = from_cache[k];
           try {
-            take(i, r, scenarios[i], warmups_->warmed(i, d, r).policy(*models[i], draw));
+            take(i, r, scenarios[i], warmups_->warmed(i, d, r)->policy(*models[i], draw));
           } catch (const std::bad_alloc&) {
             throw;                             // the machine's memory, not this run (as in for_each_run)
           } catch (const std::exception& e) {  // named like a failure of for_each_run
@@ -530,8 +633,10 @@ StudyAssembler::StudyAssembler(const Study& study, const Progress::Callback& on_
       on_progress_(on_progress),
       on_draw_(on_draw),
       parts_(base_case_ ? reps_ : draws_.size()),
-      runs_(n_) {
+      runs_(n_, std::vector<RunMeasures>(parts_.size() * (base_case_ ? 1 : reps_))),
+      order_(parts_.size()) {
   for (const StudyScenario& s : study.scenarios) shapes_.push_back(shape_of(s.scenario));
+  for (std::size_t p = 0; p < order_.size(); ++p) order_[p] = p;
   if (!completed) return;
   for (std::size_t p = 0; p < parts_.size(); ++p) {
     const std::uint32_t draw = draws_[draw_index(p)];
@@ -552,7 +657,7 @@ StudyAssembler::StudyAssembler(const Study& study, const Progress::Callback& on_
 
 std::vector<std::size_t> StudyAssembler::todo() const {
   std::vector<std::size_t> units;
-  for (std::size_t p = 0; p < parts_.size(); ++p)
+  for (std::size_t p : order_)
     if (!parts_[p].done_before)
       for (std::uint32_t k = 0; k < slots(p); ++k) units.push_back(draw_index(p) * reps_ + first_slot(p) + k);
   return units;
@@ -591,18 +696,33 @@ void StudyAssembler::filled(std::size_t p, std::size_t runs) {
   keep_ready();
 }
 
+void StudyAssembler::simulate_in(const std::vector<std::size_t>& draw_order) {
+  if (base_case_) return;  // its parts are replication slots, in order
+  if (kept_ > 0 || draw_order.size() != parts_.size())
+    throw InternalError("StudyAssembler::simulate_in: after a part was kept, or not every draw");
+  std::vector<bool> seen(parts_.size());
+  for (std::size_t p : draw_order) {
+    if (p >= parts_.size() || seen[p]) throw InternalError("StudyAssembler::simulate_in: not an order of the draws");
+    seen[p] = true;
+  }
+  order_ = draw_order;
+}
+
 void StudyAssembler::keep_ready() {
   while (kept_ < parts_.size()) {
-    Part& part = parts_[kept_];
+    const std::size_t p = order_[kept_];
+    Part& part = parts_[p];
     if (part.done_before) {
-      ran(n_ * slots(kept_));
-    } else if (part.runs_in == n_ * slots(kept_)) {
-      if (on_draw_) on_draw_(draws_[draw_index(kept_)], part.results, part.measures);
+      ran(n_ * slots(p));
+    } else if (part.runs_in == n_ * slots(p)) {
+      if (on_draw_) on_draw_(draws_[draw_index(p)], part.results, part.measures);
     } else {
       return;
     }
+    // The summaries take the runs in part order, whatever order the parts were kept in.
     for (std::size_t i = 0; i < n_; ++i)
-      for (RunMeasures& m : part.measures.at(i)) runs_[i].push_back(std::move(m));
+      for (std::size_t k = 0; k < part.measures.at(i).size(); ++k)
+        runs_[i][p * slots(p) + k] = std::move(part.measures[i][k]);
     part = Part{};  // its memory back now: only the parts in flight hold results
     ++kept_;
   }
@@ -634,14 +754,15 @@ StudyResult run_study(const Study& study, const Progress::Callback& on_progress,
   std::size_t next = 0;
   bool stopped = false;
   const std::size_t in_flight = 2 * static_cast<std::size_t>(tbb::this_task_arena::max_concurrency());
+  assembler.simulate_in(units.draw_order());
   auto start = [&](tbb::flow_control& fc) -> std::size_t {
-    while (next < assembler.parts() && assembler.done_before(next)) ++next;
+    while (next < assembler.parts() && assembler.done_before(assembler.in_order(next))) ++next;
     if (next == assembler.parts() || (stop && stop->load())) {
       stopped = next < assembler.parts();
       fc.stop();
       return 0;
     }
-    return next++;
+    return assembler.in_order(next++);
   };
   auto simulate = [&](std::size_t p) {
     DrawRuns& out = assembler.place(p);

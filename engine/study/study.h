@@ -98,8 +98,11 @@ using CompletedRuns = std::map<std::pair<std::uint32_t, std::uint32_t>, std::vec
 // names the parts: "draws", or "replications" in the base case.
 class Interrupted : public Error {
  public:
-  Interrupted(std::size_t done, std::size_t total, const std::string& what = "draws")
-      : Error(fmt::format("interrupted after {} of {} {}", done, total, what)), done_(done), total_(total) {}
+  // `at_most`: total is the most there could be (a calibration stops adding candidates once it has enough).
+  Interrupted(std::size_t done, std::size_t total, const std::string& what = "draws", bool at_most = false)
+      : Error(fmt::format("interrupted after {} of {}{} {}", done, at_most ? "at most " : "", total, what)),
+        done_(done),
+        total_(total) {}
   std::size_t done() const { return done_; }
   std::size_t total() const { return total_; }
 
@@ -137,6 +140,15 @@ class StudyUnits {
   StudyUnits& operator=(const StudyUnits&) = delete;
 
   std::size_t count() const { return draws_.size() * reps_; }
+  // The draw indices in the order to simulate them, those continuing from one warm-up together, so that
+  // few warm-ups are held at once (StudyAssembler::simulate_in).
+  std::vector<std::size_t> draw_order() const;
+  // The shared warm-ups simulated so far (a warm-up given back and needed again counts twice), and the most
+  // held at once (each is the whole population's state).
+  struct WarmupCount {
+    std::size_t simulated = 0, most_held = 0;
+  };
+  WarmupCount warmups() const;
 
   // Receives each run: (scenario, replication slot, the scenario as run in this draw, result). Called
   // concurrently from worker threads, once for each (scenario, slot).
@@ -163,8 +175,9 @@ struct DrawRuns {
 };
 
 // Takes a study's runs as they are simulated, in any order, and keeps each part once it is whole and every
-// part before it is kept: to `on_draw` (the store), then into the summaries. So the parts reach the sink
-// and the summaries in order, whoever simulated them and in whatever order they finished.
+// part before it (in the order they are simulated in: simulate_in) is kept: to `on_draw` (the store), then
+// into the summaries, in part order. So the parts reach the sink in one order and the summaries in part
+// order, whoever simulated them and in whatever order they finished.
 class StudyAssembler {
  public:
   StudyAssembler(const Study& study, const Progress::Callback& on_progress, const DrawSink& on_draw,
@@ -180,9 +193,14 @@ class StudyAssembler {
   std::uint32_t place_in_part(std::uint32_t slot) const { return base_case_ ? 0 : slot; }
   std::uint32_t draw_id(std::size_t d) const { return draws_[d]; }
   std::uint32_t replications() const { return reps_; }
+  // The parts are simulated and kept in this order of the draw indices (StudyUnits::draw_order) instead of
+  // theirs; before any is kept. Ignored in the base case.
+  void simulate_in(const std::vector<std::size_t>& draw_order);
+  // The part at place `at` of that order.
+  std::size_t in_order(std::size_t at) const { return order_[at]; }
   // Completed in an earlier, interrupted run (resume): not simulated again.
   bool done_before(std::size_t p) const { return parts_[p].done_before; }
-  // The units still to simulate, in order.
+  // The units still to simulate, in the order of the parts.
   std::vector<std::size_t> todo() const;
   bool keeps_results() const { return static_cast<bool>(on_draw_); }
 
@@ -199,7 +217,7 @@ class StudyAssembler {
   // `runs` more runs of part p are in place; keeps every part now whole whose predecessors are kept.
   // One call at a time. Rethrows what the sink throws (the part is then not kept).
   void filled(std::size_t p, std::size_t runs);
-  // Parts kept so far (the index of the first part not kept; parts() when all are).
+  // Parts kept so far (the place in the order of the first part not kept; parts() when all are).
   std::size_t kept() const { return kept_; }
   // "draws", or "replications" in the base case: what a part is, for Interrupted.
   const char* part_name() const { return base_case_ ? "replications" : "draws"; }
@@ -223,6 +241,7 @@ class StudyAssembler {
   std::vector<ScenarioShape> shapes_;
   std::vector<Part> parts_;  // emptied once kept, so only parts in flight hold results
   std::vector<std::vector<RunMeasures>> runs_;  // per scenario, in part order: for the summaries
+  std::vector<std::size_t> order_;              // the parts in the order they are simulated and kept
   std::size_t kept_ = 0;
   std::atomic<std::size_t> runs_done_{0};
 };
