@@ -128,9 +128,11 @@ int calibrate_command(const Options& o, const std::string& command_line, cluster
   bar.finish();
   const Report report = calibration_report(plan, result);
   if (recorder) recorder->complete(render_all(report));
+  // The sets are what the calibration is for: how to write them again is said too (outside attack 12).
   cli::Interrupts::at_once(recorder ? fmt::format("interrupted while writing the parameter sets; run {} is "
-                                                  "complete in {}",
-                                                  recorder->run_id(), o.store)
+                                                  "complete in {}, and resuming it writes its sets again, "
+                                                  "without simulating:\n  {}",
+                                                  recorder->run_id(), o.store, resume)
                                     : std::string("interrupted while writing the parameter sets"));
   std::optional<std::string> previous;
   try {

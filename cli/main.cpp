@@ -79,8 +79,10 @@ int command(int argc, char** argv) {
                         m.substr(at + std::strlen(from), received - at - std::strlen(from)),
                         m.substr(received + std::strlen(" required but received ")));
     }
-    // The command line's own words may hold an escape or a byte that is not UTF-8.
-    return printable(m, true) + "\nRun with --help for more information.\n";
+    // The command line's own words may hold an escape or a byte that is not UTF-8. Begun with "error: " as
+    // every other error is (outside attack 12: "--household excludes --pick" stood alone).
+    return (m.starts_with("error: ") ? "" : "error: ") + printable(m, true) +
+           "\nRun with --help for more information.\n";
   });
   Options o;
   std::vector<CLI::Option*> store_options;  // --store of every command, to tell a given one from the default

@@ -14,6 +14,7 @@
 #include "console.h"
 #include "interrupts.h"
 #include "progress_bar.h"
+#include "shell_words.h"
 #include "terminal.h"
 #include "wijksim/cluster/distributed_study.h"
 #include "wijksim/core/atomic_file.h"
@@ -249,10 +250,15 @@ int run_or_compare(const std::string& command, Options o, bool with_comparators,
   const Report report = study_report(command, study, result, analyses ? &*analyses : nullptr);
   if (recorder) recorder->complete(result, render_all(report), analyses ? &*analyses : nullptr);
   cli::Interrupts::at_once(
-      recorder ? fmt::format("interrupted while writing the outputs; run {} is complete in {} "
-                             "(`wijksim show {} --store {}` prints it)",
-                             recorder->run_id(), o.store, recorder->run_id(), o.store)
-               : std::string("interrupted while writing the outputs"));
+      recorder
+          ? fmt::format("interrupted while writing the outputs; run {} is complete in {} "
+                        "(`wijksim show {} --store {}` prints it{})",
+                        recorder->run_id(), o.store, recorder->run_id(), o.store,
+                        o.report ? fmt::format(", `wijksim report {} --store {} -o {}` writes the report",
+                                               recorder->run_id(), cli::shell_word(o.store),
+                                               cli::shell_word(*o.report))
+                                 : "")
+          : std::string("interrupted while writing the outputs"));
   const std::optional<std::int64_t> kept_as =
       recorder ? std::optional<std::int64_t>(recorder->run_id()) : std::nullopt;
   // The report is read from the store: tables that cannot be written (a closed pipe, a file put at --output

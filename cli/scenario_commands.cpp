@@ -36,13 +36,15 @@ int validate_command(const Options& o) {
       // may vary, priors within what each can take): checked without simulating anything.
       if (!s.targets_file.empty() && !read_targets_file(s.targets_file).free.empty())
         plan_calibration(path, std::nullopt);
-      // With its comparator, as `compare` plans it: the base case and, where anything varies, a parameter
-      // draw (the two must start from one warm-up; a comparator with other parameter sets was found only by
-      // compare).
+      // With its comparator, as `compare` plans it: the base case, and where anything varies a parameter
+      // draw too (the two must start from one warm-up in both; a comparator with other parameter sets was
+      // found only by compare, and a baseline value that the parameter sets replace in every draw only in
+      // the base case: outside attack 12).
       if (!s.comparator.empty()) {
         const bool varies = !src.uncertain().empty() || src.parameter_sets();
-        (void)plan_study(
-            {path}, StudyOverrides{std::nullopt, 1, 1, std::nullopt, varies ? 1 : 0, std::nullopt}, true);
+        for (int draws = 0; draws <= (varies ? 1 : 0); ++draws)
+          (void)plan_study({path}, StudyOverrides{std::nullopt, 1, 1, std::nullopt, draws, std::nullopt},
+                           true);
       }
       const auto count = [](double n, const char* one, const char* many) {
         return fmt::format("{} {}", format_dutch(n, 0), n == 1 ? one : many);

@@ -357,6 +357,30 @@ for damage in "UPDATE reports SET body = '{' WHERE format = 'json'" "DELETE FROM
 done
 [ "$rot_ok" -eq 1 ] && echo "ok: a damaged stored report is said as a damaged store (exit 1)"
 
+# A complete run whose row claims more replications than it holds is damage, in the listing too (it was
+# listed and shown as "complete, 2 of 2000000000 replications done"; outside attack 12). fold.db's run 1 is
+# complete (above).
+cp fold.db claims.db
+sqlite3 claims.db "UPDATE runs SET replications = 2000000000 WHERE run_id = 1"
+claims_ok=1
+for cmd in "runs" "show 1" "report 1 -o claims.html" "export 1 --csv claims-csv"; do
+  # shellcheck disable=SC2086
+  "$wijksim" $cmd --store claims.db >claims.out 2>claims.err
+  code=$?
+  { [ "$code" -eq 1 ] && grep -q "run 1 is complete but holds .* of its 2000000000 replications" claims.err claims.out; } ||
+    { say_fail "$cmd of a run claiming 2000000000 replications: exit $code, $(head -c 300 claims.err)"; claims_ok=0; }
+done
+[ ! -e claims.html ] && [ ! -e claims-csv ] || { say_fail "a report or export of the damaged run was written"; claims_ok=0; }
+[ "$claims_ok" -eq 1 ] && echo "ok: a complete run holding fewer replications than its row says is said as damage"
+# A control character written into a stored text reaches the HTML report as \xHH, not as itself.
+cp fold.db esc.db
+sqlite3 esc.db "UPDATE scenarios SET description = 'a' || char(27) || '[31mred' WHERE run_id = 1"
+if "$wijksim" report 1 --store esc.db -o esc.html 2>esc.err && ! grep -q $'\x1b' esc.html && grep -qF 'a\x1B[31mred' esc.html; then
+  echo "ok: an escape in a stored description is shown as \\x1B in the report"
+else
+  say_fail "the escape in a stored description: $(head -c 300 esc.err)"
+fi
+
 # The hint that completes an unfinished run names the store at hand: from a copy, the command the run stored
 # would resume the original (outside attack 9).
 cp fold.db copied.db

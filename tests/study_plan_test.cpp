@@ -82,14 +82,17 @@ TEST_CASE("a comparator must share the intervention's warm-up: same warm-up year
   copy_baseline(dir);
   dir.write("coaches.yaml", intervention("short.yaml"));
 
-  SECTION("other warmup_years: refused at the comparator key") {
+  SECTION("other warmup_years: refused where the comparator sets them, naming where it is named") {
     dir.write("short.yaml", "extends: baseline-velve.yaml\nname: short\nsimulation:\n  warmup_years: 10\n");
     const auto d = plan_problems({dir / "coaches.yaml"});
     REQUIRE(d.size() == 1);
-    CHECK(d[0].where.file == dir / "coaches.yaml");
+    // The intervention's simulation section is baseline-velve.yaml's, which the comparator reads too: the
+    // difference is short.yaml's, at its line 3.
+    CHECK(d[0].where.file == dir / "short.yaml");
     CHECK(d[0].where.line == 3);
-    CHECK(d[0].where.column == 13);
-    CHECK(d[0].key == "comparator");
+    CHECK(d[0].where.column == 1);
+    CHECK(d[0].key == "simulation");
+    CHECK_THAT(d[0].message, Catch::Contains("(named at " + (dir / "coaches.yaml") + ":3)"));
     CHECK_THAT(d[0].message, Catch::Contains("warmup_years") && Catch::Contains("20") &&
                                  Catch::Contains("10") && Catch::Contains("warm-up"));
   }
@@ -99,7 +102,10 @@ TEST_CASE("a comparator must share the intervention's warm-up: same warm-up year
               intervention("short.yaml", "fragmentation:\n  wrong_agency_probability: 0.1\n"));
     const auto d = plan_problems({dir / "coaches.yaml"});
     REQUIRE(d.size() == 1);
-    CHECK(d[0].key == "comparator");
+    // Said at the intervention's own fragmentation section: its line 32, after kCoaches' last (31).
+    CHECK(d[0].where.file == dir / "coaches.yaml");
+    CHECK(d[0].where.line == 32);
+    CHECK(d[0].key == "fragmentation");
     CHECK_THAT(d[0].message, Catch::Contains("fragmentation"));
   }
   SECTION("in one parameter draw only (a distribution the comparator does not share): refused with draws") {
@@ -113,7 +119,8 @@ TEST_CASE("a comparator must share the intervention's warm-up: same warm-up year
     o.years = 1;
     const auto d = plan_problems({dir / "coaches.yaml"}, o);
     REQUIRE(d.size() == 1);
-    CHECK(d[0].key == "comparator");
+    CHECK(d[0].where.file == dir / "coaches.yaml");
+    CHECK(d[0].key == "ladder");
     CHECK_THAT(d[0].message, Catch::Contains("draw 1") && Catch::Contains("ladder"));
   }
   SECTION("costs and coach settings may differ: accepted") {

@@ -148,6 +148,14 @@ std::optional<GlanceView> glance_view(const Report& r) {
           1);
   for (const auto& [key, label] : keys("cash_"))
     headline_row(key, strip(label, "cash: ", " (EUR)"), "change", Cell::of_text("no change"), 1);
+  if (keys("cash_").empty()) {  // no payer's cash changes at all: said, not a heading over nothing
+    text::Grid::Line l;
+    l.label = "every payer";
+    l.indent = 1;
+    l.group = 1;
+    l.cells.assign(n, Cell::of_text("no change"));
+    g.rows.push_back(std::move(l));
+  }
 
   // Who gains or loses capacity.
   heading(

@@ -84,6 +84,7 @@ std::vector<Table> headline_tables(const Study& study, const StudyResult& result
     // table of cash that does change (outside attack 11).
     const std::string unclear = one_run ? "no interval (one run)" : "no clear change";
     std::vector<std::string> pays, saves, frees, uses, cuts, longer, shorter;
+    bool new_queue = false;  // households wait for a coach, where the comparator has none
     // Cash per payer.
     if (econ) {
       for (std::size_t p = 0; p < econ->payers.size(); ++p) {
@@ -148,8 +149,18 @@ std::vector<Table> headline_tables(const Study& study, const StudyResult& result
                         "waiting for a coach (households, mean over weeks)",
                         {Cell::of(mine.stats.coaches.waiting, Unit::Count), Cell::of_text("")},
                         0});
-      if (!std::isnan(mine.stats.coaches.wait_weeks.mean) && mine.stats.coaches.wait_weeks.mean > 0)
-        longer.push_back("households waiting for a coach");
+      // The rows give the intervention's own queue; the words compare it. Against a comparator with coaches,
+      // by the difference of their waits; against one without, the queue is new (outside attack 12: a
+      // scale-up whose coaches' wait fell was said to make households wait longer).
+      const bool comparator_coaches =
+          study.scenarios[static_cast<std::size_t>(ss.comparator)].scenario.coaches.enabled;
+      if (comparator_coaches) {
+        const Direction dw = direction(cmp.stats.coaches.wait_weeks);
+        if (dw == Direction::Up) longer.push_back("households waiting for a coach");
+        if (dw == Direction::Down) shorter.push_back("households waiting for a coach");
+      } else if (mine.stats.coaches.waiting.mean > 0) {
+        new_queue = true;
+      }
     }
     t.rows.push_back(
         {"coach_payer", "who pays for the coaches", {Cell::empty(), Cell::of_text(coach_payer_text(s))}, 0});
@@ -167,7 +178,9 @@ std::vector<Table> headline_tables(const Study& study, const StudyResult& result
                   : fmt::format("pays more in cash: {}; spends less: {}; capacity cut to pay the coaches at: "
                                 "{}; capacity freed at: {}; used at: {}; waits longer: {}; waits less: {}",
                                 join_names(pays), join_names(saves), join_names(cuts), join_names(frees),
-                                join_names(uses), join_names(longer), join_names(shorter)))},
+                                join_names(uses), join_names(longer), join_names(shorter)) +
+                        (new_queue ? "; a new queue: households wait for a coach (the comparator has none)"
+                                   : ""))},
          0});
     tables.push_back(std::move(t));
   }

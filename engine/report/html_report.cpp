@@ -93,8 +93,15 @@ std::string esc(std::string_view s) {
       case '\'':
         out += "&#39;";
         break;
-      default:
-        out += c;
+      default: {
+        // A control character (an escape written into a stored description) is shown as the terminal
+        // shows it, \xHH, not passed into the page (outside attack 12); a newline and a tab are text.
+        const auto u = static_cast<unsigned char>(c);
+        if ((u < 0x20 && c != '\n' && c != '\t') || u == 0x7F)
+          out += fmt::format("\\x{:02X}", u);
+        else
+          out += c;
+      }
     }
   }
   return out;

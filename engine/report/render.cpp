@@ -182,6 +182,7 @@ const std::vector<std::string>& section_names() {
 
 std::vector<std::string> parse_sections(std::string_view list) {
   std::vector<std::string> out;
+  bool seen_all = false;
   std::string known;
   for (const std::string& n : section_names()) known += (known.empty() ? "" : ", ") + n;
   std::size_t start = 0;
@@ -198,15 +199,23 @@ std::vector<std::string> parse_sections(std::string_view list) {
                          fmt::format("an empty section name in '{}' (two commas, or one at an end): the "
                                      "sections are {} and all",
                                      list, known)}});
-    if (name == "all") {
-      for (const std::string& n : section_names())
-        if (std::find(out.begin(), out.end(), n) == out.end()) out.push_back(n);
+    // A name given twice, or beside all, is said, as a parameter or threshold given twice is (outside attack
+    // 12): the list may hold something else than was meant.
+    if (name == "all" || seen_all) {
+      if (seen_all || !out.empty())
+        throw InputError({{Location{}, "--sections",
+                           fmt::format("'{}': all is every section, and no other name goes with it", list)}});
+      seen_all = true;
+      out = section_names();
       continue;
     }
     if (std::find(section_names().begin(), section_names().end(), name) == section_names().end())
       throw InputError({{Location{}, "--sections",
                          fmt::format("there is no section '{}': the sections are {} and all", name, known)}});
-    if (std::find(out.begin(), out.end(), name) == out.end()) out.push_back(name);
+    if (std::find(out.begin(), out.end(), name) != out.end())
+      throw InputError(
+          {{Location{}, "--sections", fmt::format("'{}' names the section {} twice", list, name)}});
+    out.push_back(name);
   }
   if (out.empty())
     throw InputError(

@@ -515,12 +515,10 @@ Scenario ScenarioSource::with_values(const std::vector<std::pair<std::string, do
       const std::string near = suggest(key, keys);
       problems.push_back(
           {Location{path_, 0, 0}, key,
-           near.empty()
-               ? fmt::format("'{}' is not a number of this scenario that may vary (sizes such as households "
-                             "or years cannot; a key path looks like coaches.fte or "
-                             "agencies.debt_counselling.treatment_weeks)",
-                             key)
-               : fmt::format("'{}' is not a number of this scenario; did you mean '{}'?", key, near)});
+           fmt::format("'{}' is not a number of this scenario that may vary (sizes such as households or "
+                       "years cannot; a key path looks like coaches.fte or "
+                       "agencies.debt_counselling.treatment_weeks){}",
+                       key, near.empty() ? "" : fmt::format("; did you mean '{}'?", near))});
       continue;
     }
     const ParameterSetter& a = p->setter;

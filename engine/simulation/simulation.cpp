@@ -624,7 +624,7 @@ std::vector<RunResult> simulate_shared_warmup(std::span<const Model* const> mode
   return results;
 }
 
-std::string warmup_difference(const Scenario& a, const Scenario& b) {
+WarmupDifference warmup_difference(const Scenario& a, const Scenario& b) {
   // The agencies' coach-related settings only act once the coaches start, and nothing the warm-up books is
   // kept: costs do not matter either.
   auto baseline_agencies = [](std::vector<Agency> agencies) {
@@ -651,23 +651,25 @@ std::string warmup_difference(const Scenario& a, const Scenario& b) {
     return f;
   };
   if (a.simulation.warmup_years != b.simulation.warmup_years)
-    return fmt::format("warmup_years is {} here and {} there", a.simulation.warmup_years,
-                       b.simulation.warmup_years);
-  if (!(a.population == b.population)) return "the population section differs";
-  if (a.payers.size() != b.payers.size()) return "the number of payers differs";
+    return {"simulation", fmt::format("warmup_years is {} here and {} there", a.simulation.warmup_years,
+                                      b.simulation.warmup_years)};
+  if (!(a.population == b.population)) return {"population", "the population section differs"};
+  if (a.payers.size() != b.payers.size()) return {"payers", "the number of payers differs"};
   if (baseline_domains(a.domains) != baseline_domains(b.domains))
-    return "the domains section differs (beyond escalation costs and payers)";
+    return {"domains", "the domains section differs (beyond escalation costs and payers)"};
   if (baseline_fragmentation(a.fragmentation) != baseline_fragmentation(b.fragmentation))
-    return "the fragmentation section differs (beyond duplicate_cost_share)";
-  if (!(a.ladder == b.ladder)) return "the ladder section differs";
+    return {"fragmentation", "the fragmentation section differs (beyond duplicate_cost_share)"};
+  if (!(a.ladder == b.ladder)) return {"ladder", "the ladder section differs"};
   if (baseline_agencies(a.agencies) != baseline_agencies(b.agencies))
-    return "the agencies section differs (beyond costs, payers and the coach-related presence, cooperation "
-           "and reallocation_share)";
-  return "";
+    return {
+        "agencies",
+        "the agencies section differs (beyond costs, payers and the coach-related presence, cooperation and "
+        "reallocation_share)"};
+  return {};
 }
 
 bool shares_warmup(const Scenario& a, const Scenario& b) {
-  return warmup_difference(a, b).empty();
+  return warmup_difference(a, b).none();
 }
 
 struct WarmedUp::State {

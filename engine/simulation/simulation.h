@@ -72,8 +72,14 @@ class WarmedUp {
 // warm-up, and the warm-up's costs are not kept.
 bool shares_warmup(const Scenario& a, const Scenario& b);
 
-// What keeps a and b from sharing their warm-up, in words naming the setting or section ("warmup_years is
-// 20 here and 10 there"), or "" when they share it.
-std::string warmup_difference(const Scenario& a, const Scenario& b);
+// What keeps a and b from sharing their warm-up: the scenario file's top-level key of the section that
+// differs ("simulation", "population", "payers", "domains", "fragmentation", "ladder", "agencies") and the
+// difference in words ("warmup_years is 20 here and 10 there"); both empty when they share it.
+struct WarmupDifference {
+  std::string section;
+  std::string words;
+  bool none() const { return words.empty(); }
+};
+WarmupDifference warmup_difference(const Scenario& a, const Scenario& b);
 
 }  // namespace wijksim

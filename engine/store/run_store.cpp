@@ -195,6 +195,16 @@ RunInfo read_run_row(const Statement& q) {
   r.draws_done = static_cast<int>(q.integer(12));
   r.replications_done = static_cast<int>(q.integer(13));
   r.candidates_done = static_cast<int>(q.integer(14));
+  // A complete run or comparison holds every draw, or every replication of the base case, its row says it
+  // ran (outside attack 12: a row saying 2,000,000,000 replications was listed and shown as "complete, 2 of
+  // 2000000000 replications done").
+  if (r.damage.empty() && r.status == "complete" && (r.command == "run" || r.command == "compare")) {
+    if (r.draws > 0 && r.draws_done != r.draws)
+      r.damage = fmt::format("is complete but holds {} of its {} parameter draws", r.draws_done, r.draws);
+    if (r.draws == 0 && r.replications_done != r.replications)
+      r.damage =
+          fmt::format("is complete but holds {} of its {} replications", r.replications_done, r.replications);
+  }
   return r;
 }
 
@@ -1040,6 +1050,7 @@ void RunStore::check_whole(const RunInfo& info) const {
   };
   const std::int64_t scenarios = count("SELECT count(*) FROM scenarios WHERE run_id = ?");
   if (scenarios < 1) damaged(path_, info.id, "is complete but holds no scenarios");
+
   if (count("SELECT count(*) FROM payers WHERE run_id = ?") < 1)
     damaged(path_, info.id, "is complete but holds no payers");
   if (count("SELECT count(*) FROM agencies WHERE run_id = ?") < 1)

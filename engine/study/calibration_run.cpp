@@ -356,7 +356,7 @@ CalibrationResult run_calibration(const CalibrationPlan& plan, const Progress::C
     else
       simulate_here(plan, todo, on_simulated, stop);
     if (std::count(simulated.begin(), simulated.end(), 0) > 0)
-      throw Interrupted(done.load(), most, "candidates");
+      throw Interrupted(done.load(), most, "candidates", true);
   };
 
   CalibrationResult out;

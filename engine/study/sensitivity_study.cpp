@@ -267,13 +267,12 @@ void require_parameter(const Study& study, const std::string& key, const std::st
   const std::vector<std::string> keys = all_parameters(study);
   if (std::find(keys.begin(), keys.end(), key) != keys.end()) return;
   const std::string near = loader::suggest(key, keys);
-  throw option_error(option, near.empty()
-                                 ? fmt::format("no scenario of this command has a parameter '{}' that may "
-                                               "vary (a key path such as coaches.fte)",
-                                               key)
-                                 : fmt::format("no scenario of this command has a parameter '{}'; did you "
-                                               "mean '{}'?",
-                                               key, near));
+  // The rule first: a size that exists but may not vary (population.households) was offered a near key
+  // name as if it had been misspelt (outside attack 12).
+  throw option_error(option, fmt::format("no scenario of this command has a parameter '{}' that may vary "
+                                         "(sizes such as households or years cannot; a key path looks like "
+                                         "coaches.fte){}",
+                                         key, near.empty() ? "" : fmt::format("; did you mean '{}'?", near)));
 }
 
 // A decision's uncertain parameters (not shares), in the order its scenarios give them, and its shares.
@@ -933,8 +932,16 @@ ThresholdRequest parse_threshold(const std::string& text) {
   const std::string target = comma == std::string::npos ? "" : text.substr(comma + 1);
   const std::size_t eq = target.find('=');
   ThresholdRequest t;
-  if (comma == std::string::npos || eq == std::string::npos || eq == 0 ||
-      !loader::parse_double(target.substr(eq + 1), t.target) || !std::isfinite(t.target))
+  // A target that is there but not a finite number is said in a number's words (outside attack 12), as FROM
+  // and TO are.
+  if (comma != std::string::npos && eq != std::string::npos && eq > 0 &&
+      !(loader::parse_double(target.substr(eq + 1), t.target) && std::isfinite(t.target))) {
+    loader::Node n;
+    n.kind = loader::Node::Kind::Scalar;
+    n.text = target.substr(eq + 1);
+    throw option_error("--threshold", fmt::format("TARGET of '{}': {}", text, loader::not_a_number(n)));
+  }
+  if (comma == std::string::npos || eq == std::string::npos || eq == 0)
     throw option_error(
         "--threshold",
         fmt::format("expected PARAMETER[=FROM:TO],OUTCOME=TARGET (e.g. coaches.fte=20:200,coach_wait=6), "

@@ -70,10 +70,14 @@ void check_size(const Study& study) {
   core_seconds += rows * kSecondsPerStoredRow;
   constexpr double kMaxCoreSeconds = 7 * 24 * 3600.0;
   const double machine = machine_memory_bytes();
+  // The base case (run, compare, sweep without --draws) is said in replications alone: sweep has no --draws
+  // (outside attack 12).
+  const bool psa = study.draws > 0;
   const std::string what = fmt::format(
-      "{} draw{} x {} replication{} of {} scenario{} ({} runs, {} rows of results)", count_text(draws),
-      draws == 1 ? "" : "s", count_text(study.replications), study.replications == 1 ? "" : "s",
-      study.scenarios.size(), study.scenarios.size() == 1 ? "" : "s",
+      "{}{} replication{} of {} scenario{} ({} runs, {} rows of results)",
+      psa ? fmt::format("{} draw{} x ", count_text(draws), draws == 1 ? "" : "s") : std::string(),
+      count_text(study.replications), study.replications == 1 ? "" : "s", study.scenarios.size(),
+      study.scenarios.size() == 1 ? "" : "s",
       count_text(runs_per_scenario * static_cast<double>(study.scenarios.size())), count_text(rows));
   std::vector<std::string> why;
   if (core_seconds > kMaxCoreSeconds)
@@ -88,8 +92,10 @@ void check_size(const Study& study) {
   if (why.empty()) return;
   std::string all;
   for (const std::string& w : why) all += (all.empty() ? "" : ", and ") + w;
-  throw InputError({{Location{study.scenarios.front().scenario.file, 0, 0}, "--draws/--replications",
-                     fmt::format("{} {}. Use fewer draws or replications.", what, all)}});
+  throw InputError(
+      {{Location{study.scenarios.front().scenario.file, 0, 0},
+        psa ? "--draws/--replications" : "--replications",
+        fmt::format("{} {}. Use fewer {}.", what, all, psa ? "draws or replications" : "replications")}});
 }
 
 }  // namespace
@@ -106,7 +112,9 @@ Study plan_study(const std::vector<std::string>& paths, const StudyOverrides& ov
       // The same file named twice runs once; said, not done in silence (outside attack 9).
       if (named && known.named)
         study.unused_settings.push_back(
-            fmt::format("{} is the scenario file {} already names: it runs once", path, known.source.path()));
+            path == known.source.path() ? fmt::format("{} is named twice: it runs once", path)
+                                        : fmt::format("{} is the scenario file {} names too: it runs once",
+                                                      path, known.source.path()));
       known.named |= named;
       return it->second;
     }
@@ -274,22 +282,48 @@ namespace {
 // The diagnostic when scenario i and its comparator, as run in draw d, do not share their warm-up.
 std::optional<Diagnostic> warmup_problem(const Study& study, std::size_t i, std::uint32_t d,
                                          const Scenario& si, const Scenario& sc) {
-  std::string why = warmup_difference(si, sc);
-  if (why.empty()) return std::nullopt;
+  const WarmupDifference difference = warmup_difference(si, sc);
+  if (difference.none()) return std::nullopt;
+  std::string why = difference.words;
   // Parameter sets of their own give each its own baseline values in a draw: the cause, said first.
   if (d != 0 && si.parameter_sets_file != sc.parameter_sets_file)
     why = fmt::format(
         "this scenario draws from the parameter sets {} and the comparator from {} ({})",
         si.parameter_sets_file.empty() ? std::string("of none") : "'" + si.parameter_sets_file + "'",
         sc.parameter_sets_file.empty() ? std::string("none") : "'" + sc.parameter_sets_file + "'", why);
+  // Said where the section that differs is set in a file of one of the two that the other does not read
+  // (this scenario's first: usually what was changed), else where this scenario names its comparator
+  // (outside attack 12: it was always said at the `comparator:`, which may be in a file the scenario extends,
+  // never at the change).
+  const ScenarioSource& source = study.scenarios[i].source;
+  const ScenarioSource& other =
+      study.scenarios[static_cast<std::size_t>(study.scenarios[i].comparator)].source;
+  const auto own_file = [](const ScenarioSource& s, const std::string& file) {  // its file or one it extends
+    return std::any_of(s.files().begin(), s.files().end(), [&](const SourceFile& f) {
+      return f.path == file && (f.role == SourceFile::Role::Scenario || f.role == SourceFile::Role::Extends);
+    });
+  };
+  const Location here = source.key_location(difference.section);
+  const Location there = other.key_location(difference.section);
+  const Location& named = source.comparator_location();
+  Location where = named;
+  bool at_section = true;
+  if (here.line > 0 && !own_file(other, here.file))
+    where = here;
+  else if (there.line > 0 && !own_file(source, there.file))
+    where = there;
+  else
+    at_section = false;
   return Diagnostic{
-      study.scenarios[i].source.comparator_location(), "comparator",
-      fmt::format("the comparator '{}' does not share this scenario's warm-up{}: {}. An intervention and its "
-                  "comparator start the policy from one warm-up (common random numbers), so their difference "
-                  "at the policy start is zero; change only coach settings and costs in the intervention, or "
-                  "give both the same baseline{}",
-                  sc.name, d == 0 ? "" : fmt::format(" in parameter draw {}", d), why,
-                  d == 0 ? "" : " distributions")};
+      where, at_section ? difference.section : "comparator",
+      fmt::format(
+          "the comparator '{}'{} does not share this scenario's warm-up{}: {}. An intervention and its "
+          "comparator start the policy from one warm-up (common random numbers), so their difference "
+          "at the policy start is zero; change only coach settings and costs in the intervention, or "
+          "give both the same baseline{}",
+          sc.name,
+          at_section && named.line > 0 ? fmt::format(" (named at {}:{})", named.file, named.line) : "",
+          d == 0 ? "" : fmt::format(" in parameter draw {}", d), why, d == 0 ? "" : " distributions")};
 }
 
 }  // namespace
