@@ -122,6 +122,18 @@ int command(int argc, char** argv) {
           cli::shell_word(file), cli::shell_word("./" + file));
       return kUsage;
     }
+    // `--years= --no-store`: CLI11 takes the next argument as the value ("found '--no-store'"), or says "1
+    // required TEXT missing" (outside attack 12). The empty value is the mistake: said as such.
+    for (int i = 1; i < argc; ++i) {
+      const std::string_view a = argv[i];
+      if (a == "--") break;
+      if (a.size() > 3 && a.starts_with("--") && a.ends_with("=")) {
+        cli::err(
+            "error: {} gives its option no value: write {}VALUE\nRun with --help for more information.\n",
+            cli::shell_word(std::string(a)), cli::shell_word(std::string(a)));
+        return kUsage;
+      }
+    }
     // An option the command does not have, followed by a value, makes CLI11 count the value as a second
     // scenario ("scenario: at most 1 expected, 2 given"): the option is the mistake.
     if (const std::string unknown = unknown_option(app, argc, argv); !unknown.empty()) {

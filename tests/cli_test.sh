@@ -950,6 +950,11 @@ grep -q "error: --replications: 2,000,000,000 replications of 2 scenarios" "$tmp
 expect 1 "--parameters of the population's size" "$wijksim" compare "$tmp/a12/pilot.yaml" -r 1 -y 1 --no-store --parameters population.households=100:200
 grep -q "parameter 'population.households' that may vary (sizes such as households or years cannot" "$tmp/err" ||
   { echo "FAIL: a size given to --parameters: $(cat "$tmp/err")"; fail=1; }
+# An option given an empty value with '=': said, not the next argument taken as its value.
+expect 2 "--years= with no value" "$wijksim" run "$small" --years= --no-store
+grep -q "^error: --years= gives its option no value: write --years=VALUE" "$tmp/err" || { echo "FAIL: --years=: $(cat "$tmp/err")"; fail=1; }
+expect 2 "--store= with no value" "$wijksim" runs --store=
+grep -q "^error: --store= gives its option no value" "$tmp/err" || { echo "FAIL: --store=: $(cat "$tmp/err")"; fail=1; }
 # CLI11's own messages begin with "error: " too.
 expect 2 "trace --household with --pick" "$wijksim" trace "$small" --household 1 --pick coached
 grep -q "^error: --household excludes --pick" "$tmp/err" || { echo "FAIL: CLI11's message without 'error: ': $(cat "$tmp/err")"; fail=1; }
