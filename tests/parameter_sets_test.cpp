@@ -3,6 +3,7 @@
 // of the thread count, and refused with a location when the file does not fit the scenario.
 #include <oneapi/tbb/global_control.h>
 
+#include <fmt/format.h>
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <cmath>
@@ -397,6 +398,29 @@ TEST_CASE("draws from sets do not depend on the thread count", "[parameter_sets]
   }
 }
 
+namespace {
+// A small pilot and its baseline, both drawing from the sets `rows` (kKeys), planned as compare plans them:
+// `draws` parameter draws of `replications` replications and one policy year.
+Study small_pilot_study(TempDir& dir, const std::vector<std::vector<double>>& rows, int households,
+                        int warmup_years, int draws, int replications) {
+  dir.write("sets.csv", format_parameter_sets({"test"}, kKeys, rows));
+  const std::string sizes = fmt::format("population:\n  households: {}\nsimulation:\n  warmup_years: {}\n",
+                                        households, warmup_years);
+  const std::string pilot = dir.write(
+      "pilot.yaml", "extends: " + shipped("pilot.yaml") +
+                        "\nname: small-pilot\ncomparator: small.yaml\nparameter_sets: sets.csv\n" + sizes);
+  dir.write("small.yaml", "extends: " + shipped("baseline-velve.yaml") +
+                              "\nname: small\nparameter_sets: sets.csv\n" + sizes);
+  StudyOverrides o;
+  o.draws = draws;
+  o.replications = replications;
+  o.years = 1;
+  Study study = plan_study({pilot}, o, true);
+  REQUIRE(study.scenarios.size() == 2);
+  return study;
+}
+}  // namespace
+
 TEST_CASE("draws that take the same parameter set continue from one warm-up, as if each had its own",
           "[parameter_sets]") {
   // Two sets that change the baseline (trust, incidence), so a draw's warm-up depends on its set; eight
@@ -404,19 +428,7 @@ TEST_CASE("draws that take the same parameter set continue from one warm-up, as 
   // draw alone, warm-up included (simulate: no sharing at all).
   TempDir dir("sets");
   const std::vector<std::vector<double>> rows = {{0.5, 0.015, 6000}, {0.6, 0.02, 9000.5}};
-  const std::string sets = dir.write("sets.csv", format_parameter_sets({"test"}, kKeys, rows));
-  const std::string pilot = dir.write(
-      "pilot.yaml", "extends: " + shipped("pilot.yaml") + "\nname: small-pilot\ncomparator: small.yaml\n" +
-                        "parameter_sets: sets.csv\npopulation:\n  households: 300\nsimulation:\n  warmup_years: 3\n");
-  dir.write("small.yaml", "extends: " + shipped("baseline-velve.yaml") +
-                              "\nname: small\nparameter_sets: sets.csv\npopulation:\n  households: 300\n"
-                              "simulation:\n  warmup_years: 3\n");
-  StudyOverrides o;
-  o.draws = 8;
-  o.replications = 2;
-  o.years = 1;
-  const Study study = plan_study({pilot}, o, true);
-  REQUIRE(study.scenarios.size() == 2);
+  const Study study = small_pilot_study(dir, rows, 300, 3, 8, 2);
   std::map<std::uint32_t, std::size_t> sets_taken;
   for (std::uint32_t d : study.draw_ids()) ++sets_taken[static_cast<std::uint32_t>(parameter_set_of_draw(study.seed, d, rows.size()))];
   REQUIRE(sets_taken.size() == 2);  // both sets, and (8 draws over 2 sets) some taken twice
@@ -442,19 +454,7 @@ TEST_CASE("draws are simulated and kept grouped by their warm-up, and a warm-up 
           "[parameter_sets]") {
   // Four sets, each its own baseline (trust, incidence): 16 draws take them in the order of (seed, draw).
   TempDir dir("sets");
-  const std::string sets = dir.write("sets.csv", format_parameter_sets({"test"}, kKeys, kRows));
-  const std::string pilot = dir.write(
-      "pilot.yaml", "extends: " + shipped("pilot.yaml") + "\nname: small-pilot\ncomparator: small.yaml\n" +
-                        "parameter_sets: sets.csv\npopulation:\n  households: 200\nsimulation:\n  warmup_years: 2\n");
-  dir.write("small.yaml", "extends: " + shipped("baseline-velve.yaml") +
-                              "\nname: small\nparameter_sets: sets.csv\npopulation:\n  households: 200\n"
-                              "simulation:\n  warmup_years: 2\n");
-  StudyOverrides o;
-  o.draws = 16;
-  o.replications = 1;
-  o.years = 1;
-  const Study study = plan_study({pilot}, o, true);
-  REQUIRE(study.scenarios.size() == 2);
+  const Study study = small_pilot_study(dir, kRows, 200, 2, 16, 1);
   // The expected order, from the sets alone: the sets in the order of their first draw, each set's draws
   // in order.
   std::vector<std::size_t> set_of;
