@@ -253,6 +253,22 @@ std::vector<Case> cases() {
        edit(b, 17, "seed", "random_start"),
        {exact(17, 3, "simulation.random_start",
               "unknown key 'random_start'; expected one of: years, warmup_years, replications, seed")}},
+      {"an unknown key of 300 characters is quoted cut short, with its length",
+       edit(b, 17, "seed", std::string(300, 's')),
+       // 77 characters and "..." in 80 bytes, in the key and in the quote alike
+       {exact(17, 3, "simulation." + std::string(300, 's'),
+              "unknown key '" + std::string(77, 's') +
+                  "...' (300 bytes); expected one of: years, warmup_years, replications, seed")}},
+      {"a key of 1,025 characters, one more than YAML reads",
+       edit(b, 17, "seed", std::string(1025, 's')),
+       // yaml-cpp says "illegal map value" at the ':' (column 1,028); the key starts at column 3
+       {exact(17, 3, "",
+              yaml +
+                  "a key of 1,025 characters, and YAML reads a key of at most 1,024 (no key of a scenario is "
+                  "that long: a text that needs quotes, or a line break left out?)")}},
+      {"a key of 1,024 characters is read, and unknown",
+       edit(b, 17, "seed", std::string(1024, 's')),
+       {part(17, 3, "simulation." + std::string(1024, 's'), "(1,024 bytes)")}},
       {"typo of 'capacity' when neither capacity key is given",
        edit(b, 45, "capacity", "capacty"),
        {exact(45, 5, "agencies.debt_help.capacty", "unknown key 'capacty'; did you mean 'capacity'?")}},
@@ -1122,6 +1138,15 @@ TEST_CASE("a message shows control characters and bytes that are not UTF-8 as he
                   "Enschede") ==
         "Gemeente\xc2\xa0"
         "Enschede");
+  // A key of a thousand characters is cut to fewer than 80 bytes, at a whole character (each 'é' two bytes).
+  std::string long_key;
+  for (int i = 0; i < 500; ++i) long_key += "\xc3\xa9";
+  const Diagnostic l{Location{"k.yaml", 4, 1}, long_key, "unknown key"};
+  std::string cut;
+  for (int i = 0; i < 38; ++i) cut += "\xc3\xa9";  // 76 bytes: a 39th would make 78 and the "..." 81
+  CHECK(l.to_string() == "k.yaml:4:1: error: " + cut + "...: unknown key");
+  CHECK(shortened(std::string(80, 'x')) == std::string(80, 'x'));
+  CHECK(shortened(std::string(81, 'x')) == std::string(77, 'x') + "...");
   const Diagnostic z{Location{"k.yaml", 3, 1}, "households\xe2\x80\x8b", "unknown key"};
   CHECK(z.to_string() == "k.yaml:3:1: error: households\\u{200B}: unknown key");
 }

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -56,18 +57,29 @@ std::string printable(std::string_view s, bool keep_lines, bool show_invisible) 
   return out;
 }
 
+std::string shortened(std::string_view s, std::size_t at_most) {
+  if (s.size() <= at_most) return std::string(s);
+  std::size_t end = 0;  // whole UTF-8 sequences (an invalid byte counts as one), below at_most - 3 bytes
+  while (end < s.size()) {
+    const std::size_t n = std::max<std::size_t>(1, utf8_length(s, end));
+    if (end + n + 3 > at_most) break;
+    end += n;
+  }
+  return std::string(s.substr(0, end)) + "...";
+}
+
 std::string Diagnostic::to_string() const {
   // A problem of the command line (an option's value) has no file: "error: --threshold: ...". Some name the
   // option where a file would be (Location{"--from/--to"}): said the same way, not "--from/--to: error:".
   if (where.file.starts_with("--") && where.line == 0)
     return printable(fmt::format("error: {}: {}{}", where.file,
-                                 key.empty() || key == where.file ? "" : key + ": ", message),
+                                 key.empty() || key == where.file ? "" : shortened(key) + ": ", message),
                      false, true);
   std::string s = where.file;
   if (where.line > 0) s += fmt::format(":{}", where.line);
   if (where.column > 0) s += fmt::format(":{}", where.column);
   s += s.empty() ? "error: " : ": error: ";
-  if (!key.empty()) s += fmt::format("{}: ", key);
+  if (!key.empty()) s += fmt::format("{}: ", shortened(key));
   s += message;
   // A message quotes what it found, and a file may hold anything: a terminal would act on an escape.
   return printable(s, false, true);

@@ -36,6 +36,9 @@ struct Location {
 // direction mark, a byte-order mark) as \u{HHHH}, so "households" with one of them reads differently from
 // "households"; tables and labels keep them (a label may hold a non-breaking space on purpose).
 std::string printable(std::string_view s, bool keep_lines = false, bool show_invisible = false);
+// `s` cut to its first characters, fewer than `at_most` bytes, and "..." (a key or name a file gave, quoted
+// in a message: a key of a thousand characters would fill a terminal twice over); `s` when it is short.
+std::string shortened(std::string_view s, std::size_t at_most = 80);
 // The length of the valid UTF-8 sequence that starts at s[i] (1 to 4), or 0 when none starts there.
 std::size_t utf8_length(std::string_view s, std::size_t i);
 // The code point of the valid UTF-8 sequence of length n (utf8_length) at s[i].

@@ -89,7 +89,9 @@ std::string join(const std::vector<std::string>& v, std::string_view sep) {
 // "unknown payer 'muncipality'; did you mean 'municipality'?" or "...; known payers: a, b".
 std::string unknown_name(std::string_view what, std::string_view name, const std::vector<std::string>& known,
                          std::string_view known_label) {
-  std::string s = fmt::format("unknown {} '{}'", what, name);
+  std::string s = name.size() <= 80 ? fmt::format("unknown {} '{}'", what, name)
+                                    : fmt::format("unknown {} '{}' ({} bytes)", what, shortened(name),
+                                                  count_text(static_cast<double>(name.size())));
   if (std::string near = suggest(name, known); !near.empty()) {
     s += fmt::format("; did you mean '{}'?", near);
     // A letter from another alphabet that looks like a Latin one (a Cyrillic 'а' in "nаme") reads the same

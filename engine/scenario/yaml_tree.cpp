@@ -323,11 +323,20 @@ void syntax_error(const YAML::Exception& e, std::string_view text, const std::st
       s += " (a '[' or '{' that is never closed?)";
     }
   } else if (msg == "illegal map value") {
-    if (line.substr(0, std::min(col0, line.size())).find(": ") != std::string_view::npos)
+    // YAML reads a plain key of at most 1,024 characters; past that, yaml-cpp says only "illegal map value".
+    const std::size_t key_start = std::min(line.find_first_not_of(' '), col0);
+    if (col0 < line.size() && col0 - key_start > 1024) {
+      w.column = static_cast<int>(key_start) + 1;
+      s = fmt::format(
+          "YAML syntax error: a key of {} characters, and YAML reads a key of at most 1,024 (no key of a "
+          "scenario is that long: a text that needs quotes, or a line break left out?)",
+          count_text(static_cast<double>(col0 - key_start)));
+    } else if (line.substr(0, std::min(col0, line.size())).find(": ") != std::string_view::npos) {
       s += " (a ': ' inside an unquoted text? put the text in quotes)";
-    else
+    } else {
       s += " (this line is indented further than the line above it, which already has a value: check the "
            "indentation of both)";
+    }
   } else if (msg == "end of map not found" || msg == "end of sequence not found") {
     s += " (the indentation of this line does not match the lines above it)";
   }
