@@ -51,6 +51,13 @@ int calibrate_command(const Options& o, const std::string& command_line, cluster
   if (o.no_store && o.store_given)
     throw UsageError(
         fmt::format("--store {} names a results store and --no-store keeps none: drop one of them", o.store));
+  // run and compare take -o FILE.db as the store; calibrate's --output is the sets' CSV: a CSV under a
+  // store's name would be neither (outside attack 12: `calibrate -o cal.db` wrote a CSV named cal.db).
+  if (o.output && is_store_name(*o.output))
+    throw UsageError(cli::message(
+        "--output {}: calibrate writes its parameter sets to --output as CSV (for instance {}-sets.csv); "
+        "the results store that keeps its candidates is --store {}",
+        *o.output, std::filesystem::path(o.scenarios.front()).stem().string(), *o.output));
   cli::Interrupts::at_once("interrupted before the calibration started; nothing was simulated or kept");
   const CalibrationPlan& plan = planned.emplace(plan_calibration(o.scenarios.front(), o.seed));
   coordinator.agree(plan);

@@ -648,6 +648,8 @@ expect 1 "a store name too long for its write-ahead log" "$wijksim" run "$src/sc
 grep -q "its name may have at most 247 bytes" "$tmp/err" && [ ! -e "$long_name" ] || { echo "FAIL: a too long store name: $(cat "$tmp/err")"; fail=1; }
 # Options that were taken and then ignored, or read as nonsense: each refused before anything runs.
 expect 2 "sweep --seed -1" "$wijksim" sweep "$src/scenarios/pilot.yaml" --parameter coaches.fte --from 2 --to 4 --steps 2 -r 1 -y 1 --seed -1
+expect 2 "calibrate -o cal.db (a store's name for the sets' CSV)" "$wijksim" calibrate "$src/scenarios/pilot.yaml" -o "$tmp/cal.db"
+grep -q "^error: --output .*/cal.db: calibrate writes its parameter sets to --output as CSV (for instance pilot-sets.csv); the results store that keeps its candidates is --store .*/cal.db$" "$tmp/err" && [ ! -e "$tmp/cal.db" ] || { echo "FAIL: calibrate -o cal.db: $(cat "$tmp/err")"; fail=1; }
 expect 2 "calibrate --seed 2^64" "$wijksim" calibrate "$src/scenarios/pilot.yaml" --seed 18446744073709551616
 # The simulated analyses' options without them: said (they changed nothing, without a word; outside attack 10).
 for opt in "--grid 7" "--sensitivity-replications 3"; do
