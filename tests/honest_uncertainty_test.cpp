@@ -101,6 +101,42 @@ TEST_CASE("Dominance is said with how often it holds", "[honest]") {
         "dominated in 3 of 5 runs (mean: costs € 4,00 more, loses 0,001)");
 }
 
+TEST_CASE(
+    "break_even_of: the first year from which every interval lies below zero, and whether it earns back",
+    "[honest]") {
+  auto year = [](double mean, double lo, double hi) {
+    Stat s;
+    s.mean = mean;
+    s.lo = lo;
+    s.hi = hi;
+    s.n = 5;
+    return s;
+  };
+  auto of = [](std::vector<Stat> c) { return break_even_of(c); };
+  // Every interval includes zero: none, though the means fall below zero.
+  CHECK(of({year(24, -141, 191), year(-170, -588, 248)}).year == -1);
+  // Below zero from year 2 (index 1), after a year that cost more on average: it breaks even.
+  const BreakEven outlay = of({year(24, -141, 191), year(-300, -500, -100), year(-600, -900, -300)});
+  CHECK(outlay.year == 1);
+  CHECK(outlay.outlay);
+  // The same with year 1's mean below zero: nothing to earn back.
+  const BreakEven saves = of({year(-24, -191, 141), year(-300, -500, -100), year(-600, -900, -300)});
+  CHECK(saves.year == 1);
+  CHECK_FALSE(saves.outlay);
+  // Below zero in year 2 but not in year 3: it must hold in every later year, so none.
+  CHECK(of({year(24, -141, 191), year(-300, -500, -100), year(-50, -300, 200)}).year == -1);
+  // Below zero from year 1: no year before it, so no outlay.
+  const BreakEven first = of({year(-300, -500, -100), year(-600, -900, -300)});
+  CHECK(first.year == 0);
+  CHECK_FALSE(first.outlay);
+  // One run has no interval (NaN bounds): none.
+  Stat one;
+  one.mean = -100;
+  one.n = 1;
+  CHECK(of({one, one}).year == -1);
+  CHECK(of({}).year == -1);
+}
+
 TEST_CASE("Break-even only where the cumulative interval lies below zero", "[honest]") {
   auto year = [](double mean, double lo, double hi) {
     Stat s;

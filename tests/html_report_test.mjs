@@ -230,6 +230,12 @@ try {
     'who pays, who saves: each payer\'s bar is the stored discounted difference and interval');
   const cumulative = table('budget_impact', I, C).rows.find((x) => x.key === 'cumulative');
   check(chart('payback', I).data.values[0].mean === cumulative.cells.year_1.mean, 'the payback line is the stored cumulative difference');
+  // The chart marks the year its verdict names ("breaks even in year N", "saves from year N"), with the
+  // verdict's words, and nothing when the verdict names no year.
+  const named = cumulative.cells.total.text.match(/^(breaks even in year|saves from year) (\d+)/);
+  const markText = chart('payback', I).layer.filter((l) => l.mark && l.mark.type === 'text').map((l) => l.encoding.text.value);
+  check(named ? markText.length === 1 && markText[0] === `${named[1]} ${named[2]}` : markText.length === 0,
+    'the payback chart marks the year its verdict names, and only that', `${cumulative.cells.total.text} / ${markText}`);
   const budget = table('budget', I).rows.find((x) => x.key === 'municipality/total').cells.year_1.mean;
   check(chart('payer_costs', I).data.values.some((v) => v.series === I && v.group === '1' && v.mean === budget),
     'each payer\'s cost per year is the stored budget table');

@@ -110,12 +110,9 @@ void budget_figures(const FiguresByDraw& f, const ScenarioSummary& si, const Sce
     out.cumulative.push_back(over_draws(cum));
     out.p_broken_even.push_back(share_of_draws(cum, [](double x) { return x < 0; }));
   }
-  // Break-even only where the interval says so: from the first year whose interval, and every later one's,
-  // lies below zero. Without an interval (one run) there is no break-even to show.
-  out.break_even_year = -1;
+  // Break-even only where the interval says so (honest_uncertainty.h).
+  out.break_even_year = break_even_of(out.cumulative).year;
   out.mean_break_even_year = -1;
-  for (int y = years - 1; y >= 0 && out.cumulative[static_cast<std::size_t>(y)].hi < 0; --y)
-    out.break_even_year = y;
   for (int y = years - 1; y >= 0 && out.cumulative[static_cast<std::size_t>(y)].mean <= 0; --y)
     out.mean_break_even_year = y;
   for (int p = 0; p < payers; ++p) {

@@ -48,4 +48,15 @@ Stat describe_within(std::span<const double> values, const Bounds& bounds) {
   return s;
 }
 
+BreakEven break_even_of(std::span<const Stat> cumulative) {
+  BreakEven b;
+  for (int y = static_cast<int>(cumulative.size()) - 1;
+       y >= 0 && cumulative[static_cast<std::size_t>(y)].hi < 0; --y)
+    b.year = y;
+  if (b.year >= 0)
+    b.outlay = std::any_of(cumulative.begin(), cumulative.begin() + b.year,
+                           [](const Stat& c) { return c.mean > 0; });
+  return b;
+}
+
 }  // namespace wijksim

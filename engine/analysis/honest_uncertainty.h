@@ -30,6 +30,17 @@
 
 namespace wijksim {
 
+// Break-even where the interval says so: the first year (0-based) from which a cumulative difference's 95%
+// interval lies below zero in every later year (`year`, -1: none; with one run there is no interval, so
+// none), and whether a year before it costs more on average (`outlay`): without one there was nothing to earn
+// back, and the option saves from that year on rather than breaking even. A mean below zero alone is not a
+// break-even. The tables' words and the report's payback chart both take it from here.
+struct BreakEven {
+  int year = -1;
+  bool outlay = false;
+};
+BreakEven break_even_of(std::span<const Stat> cumulative);
+
 // Below this many runs (or draws) a probability is shown as "k of n".
 inline constexpr int kFewRuns = 20;
 inline bool few_runs(int n) {

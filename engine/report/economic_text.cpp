@@ -96,18 +96,16 @@ std::string break_even_text(const InterventionFigures& x, int years, int n, cons
     const std::string p = format_probability(x.p_broken_even.back(), n, noun);
     return fmt::format("; below zero by year {} in {}", years, p.ends_with("%") ? p + " of " + noun : p);
   };
-  if (x.break_even_year >= 0) {
+  if (const BreakEven b = break_even_of(x.cumulative); b.year >= 0) {
     // Nothing to earn back when no year before it costs more on average (a scale-up paid by cutting
     // agencies' places): "breaks even" would suggest an outlay that was never made.
-    const auto before =
-        x.cumulative.begin() + std::min<std::ptrdiff_t>(x.break_even_year, std::ssize(x.cumulative));
-    if (std::none_of(x.cumulative.begin(), before, [](const Stat& c) { return c.mean > 0; }))
+    if (!b.outlay)
       return fmt::format(
           "saves from year {} on, with no outlay to earn back (the cumulative mean is never above zero; the "
           "95% interval lies below zero from year {} on{})",
-          x.break_even_year + 1, x.break_even_year + 1, by_last());
-    return fmt::format("breaks even in year {} (the 95% interval lies below zero from then on{})",
-                       x.break_even_year + 1, by_last());
+          b.year + 1, b.year + 1, by_last());
+    return fmt::format("breaks even in year {} (the 95% interval lies below zero from then on{})", b.year + 1,
+                       by_last());
   }
   if (x.cumulative.empty() || x.cumulative.front().n < 2)
     return "no break-even shown: one run has no interval";

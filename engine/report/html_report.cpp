@@ -6,7 +6,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
 #include <cstdlib>
 #include <limits>
 #include <map>
@@ -523,19 +522,22 @@ void ReportWriter::money(const StoredScenario& s, const StoredScenario* c) {
     const json* impact = tables_.table("budget_impact", s.name, c->name);
     if (impact) {
       std::vector<charts::YearValue> cumulative;
+      std::vector<Stat> by_year;  // the stored figures, as the tables' words were made from them
       for (int y = 1; y <= info_.years; ++y) {
         const Value v = value_of(impact, "cumulative", fmt::format("year_{}", y));
         if (!std::isnan(v.mean)) cumulative.push_back({y, v.mean, v.lo, v.hi, v.text});
+        Stat year;
+        year.mean = v.mean;
+        year.lo = v.lo;
+        year.hi = v.hi;
+        by_year.push_back(year);
       }
       const std::string verdict = value_of(impact, "cumulative", "total").text;
       // The year marked on the chart, and its label: where it breaks even, or where it saves from (an option
-      // with no outlay to earn back; economic_text.cpp).
-      int break_even = 0;
-      std::string marked = "breaks even in year {}";
-      if (std::sscanf(verdict.c_str(), "breaks even in year %d", &break_even) != 1) {
-        marked = "saves from year {}";
-        if (std::sscanf(verdict.c_str(), "saves from year %d", &break_even) != 1) break_even = 0;
-      }
+      // with no outlay to earn back), by the rule the verdict beside it follows (honest_uncertainty.h).
+      const BreakEven b = break_even_of(by_year);
+      const int break_even = b.year + 1;  // 0: none
+      const std::string marked = b.outlay ? "breaks even in year {}" : "saves from year {}";
       chart("When does it pay back?",
             fmt::format("The cumulative difference in all payers' spending between {} and {}, year by year, "
                         "discounted ({}).",
