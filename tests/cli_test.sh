@@ -477,6 +477,16 @@ wide=$("$wijksim" runs --store "$odd/r.db" | awk 'length > 100')
 expect 0 "compare --draws 1" "$wijksim" compare "$src/scenarios/pilot.yaml" --draws 1 -r 2 -y 1 --no-store
 tr '\n' ' ' <"$tmp/out" | tr -s ' ' | grep -q "No EVPI: with one parameter draw" && tr '\n' ' ' <"$tmp/out" | tr -s ' ' | grep -q "(1 parameter draw x 2 replications)" &&
   ! grep -q "1 parameter draws" "$tmp/out" || { echo "FAIL: --draws 1 is not said as one draw"; fail=1; }
+# ... and never as the base case, whose figures differ (the scenarios' own values); nor the base case as "the
+# one parameter draw" (outside attack 13: each was said of the other).
+flat=$(tr '\n' ' ' <"$tmp/out" | tr -s ' ')
+[ "$(grep -o "One parameter draw: the mean over its 2 replications" <<<"$flat" | wc -l)" = 3 ] && ! grep -q "Base case" <<<"$flat" ||
+  { echo "FAIL: --draws 1 is said as the base case: $(grep -o "Base case[^.]*" <<<"$flat" | head -1)"; fail=1; }
+expect 0 "compare, the base case" "$wijksim" compare "$src/scenarios/pilot.yaml" -r 2 -y 1 --no-store
+flat=$(tr '\n' ' ' <"$tmp/out" | tr -s ' ')
+[ "$(grep -o "Base case, no parameter draws: the mean over its 2 replications" <<<"$flat" | wc -l)" = 3 ] &&
+  grep -q "Share of replications (no parameter draws" <<<"$flat" && ! grep -q -i "one parameter draw" <<<"$flat" ||
+  { echo "FAIL: the base case is said as a parameter draw: $(grep -o -i "[^.]*one parameter draw[^.]*" <<<"$flat" | head -1)"; fail=1; }
 # A file name or an argument with an escape and a byte that is not UTF-8 is shown as \xHH in every message
 # (before: raw in the summary of validate, in CLI11's messages and in "stored as run 1 in ...").
 E=$(printf '\033[31m\377')

@@ -140,6 +140,7 @@ DecisionGroup evaluate_decision(const DecisionInput& in) {
   g.years = base.shape.years;
   g.payers = base.shape.payers;
   g.draws = draws;
+  g.parameter_draws = in.parameter_draws;
   g.probability_n = static_cast<int>(draws > 1 ? draws : base.runs.size());
   g.discount_costs = econ.discount_costs;
   g.discount_effects = econ.discount_effects;

@@ -30,7 +30,11 @@ struct DecisionInput {
   std::vector<const ScenarioSummary*> summaries;  // parallel to options; runs stored draw by draw
   std::vector<bool> utilities;  // parallel to options: the scenario gives economics.utility_by_problems
   Economics economics;          // the comparator's (base case)
-  std::size_t draws = 1;        // parameter draws (1: the base case)
+  std::size_t draws = 1;        // parameter draws, or 1: the base case (parameter_draws false)
+  // The runs are parameter draws (`--draws N`, N >= 1), not the base case: with one draw both are one set
+  // of runs, but only the base case has the scenarios' own values (outside attack 13: --draws 1 was said
+  // to be the base case, and the base case "the one parameter draw").
+  bool parameter_draws = false;
   // The comparator's economics in each draw (a willingness to pay or discount rate given as a distribution
   // is used per draw); empty: `economics` in every draw.
   std::vector<Economics> economics_by_draw;
@@ -126,7 +130,8 @@ struct DecisionGroup {
   int households = 0;
   int years = 0;
   std::vector<Label> payers;  // the comparator's
-  std::size_t draws = 1;      // parameter draws (1: the base case, uncertainty over replications)
+  std::size_t draws = 1;      // parameter draws (1: one draw or the base case, uncertainty over replications)
+  bool parameter_draws = false;  // DecisionInput::parameter_draws
   // How many draws (without draws: runs) each probability of the decision counts: "5 of 5 runs" below
   // kFewRuns (honest_uncertainty.h).
   int probability_n = 0;

@@ -35,12 +35,13 @@ std::string draw_note(const DecisionGroup& g) {
                           "percentile interval)",
                           kPercentileDraws));
   return fmt::format(
-      "Base case, no parameter draws: the mean over its {} replication{}{}: the households' luck only, not "
-      "the uncertainty of the parameters (--draws assesses that). CSV and JSON add the standard error of the "
-      "mean (se): sd / sqrt(replications).",
-      g.probability_n, g.probability_n == 1 ? "" : "s",
+      "{}: the mean over its {} replication{}{}: the households' luck only, not the uncertainty of the "
+      "parameters ({}). CSV and JSON add the standard error of the mean (se): sd / sqrt(replications).",
+      g.parameter_draws ? "One parameter draw" : "Base case, no parameter draws", g.probability_n,
+      g.probability_n == 1 ? "" : "s",
       g.probability_n > 1 ? ", with the 95% interval of that mean (mean +/- t(0.975, n-1) x sd / sqrt(n))"
-                          : " (one run: no interval)");
+                          : " (one run: no interval)",
+      g.parameter_draws ? "one draw shows none: --draws 2 or more assess it" : "--draws assesses that");
 }
 
 // What a decision's probabilities count: parameter draws, or without draws the runs.
@@ -152,17 +153,17 @@ Table acceptability_table(const DecisionGroup& g) {
       "Share of {} in which each option has the highest net monetary benefit; 'best on average': the "
       "acceptability frontier (highest expected net benefit), with the probability that it is in fact best. "
       "{}",
-      g.draws > 1    ? std::string("parameter draws")
-      : g.draws == 1 ? std::string("replications of the one parameter draw (one draw shows no parameter "
-                                   "uncertainty: stochastic uncertainty only)")
-                     : std::string("replications (no parameter draws: stochastic uncertainty only)"),
+      g.draws > 1         ? std::string("parameter draws")
+      : g.parameter_draws ? std::string("replications of the one parameter draw (one draw shows no parameter "
+                                        "uncertainty: stochastic uncertainty only)")
+                          : std::string("replications (no parameter draws: stochastic uncertainty only)"),
       evpi ? fmt::format("EVPI: expected value of perfect information, per household and for all {} "
                          "households, from the draws as they are (each draw's households' luck included: the "
                          "value-of-information table gives the EVPI without it).",
                          g.households)
            : fmt::format("No EVPI: {} the spread between runs is the households' luck, not information "
                          "research could buy (run with --draws 2 or more).",
-                         g.draws == 1 ? "with one parameter draw" : "without parameter draws"));
+                         g.parameter_draws ? "with one parameter draw" : "without parameter draws"));
   for (const std::string& name : g.names) a.columns.push_back({"p_" + name, name});
   a.columns.push_back({"best", "best on average"});
   a.columns.push_back({"best_probability", "probability it is best"});

@@ -390,6 +390,7 @@ std::vector<DecisionInput> decisions(const Study& study, const StudyResult& resu
       d->comparator = comparator;
       d->economics = study.scenarios[comparator].scenario.economics;
       d->draws = study.draw_ids().size();
+      d->parameter_draws = study.draws > 0;
       // A willingness to pay or discount rate given as a distribution, or as a column of the parameter sets
       // the draws take, weighs each draw with its own value.
       const ScenarioSource& source = study.scenarios[comparator].source;
