@@ -487,6 +487,12 @@ flat=$(tr '\n' ' ' <"$tmp/out" | tr -s ' ')
 [ "$(grep -o "Base case, no parameter draws: the mean over its 2 replications" <<<"$flat" | wc -l)" = 3 ] &&
   grep -q "Share of replications (no parameter draws" <<<"$flat" && ! grep -q -i "one parameter draw" <<<"$flat" ||
   { echo "FAIL: the base case is said as a parameter draw: $(grep -o -i "[^.]*one parameter draw[^.]*" <<<"$flat" | head -1)"; fail=1; }
+# The virtual evaluation's power is counted over its studies: from 10, "k of 10 studies", not "100,0%"
+# (outside attack 13).
+expect 0 "compare --survey-studies 10" "$wijksim" compare "$src/scenarios/pilot.yaml" -r 2 -y 1 --no-store --parameters coaches.fte --survey-studies 10
+power=$(sed -n '/^== The evaluation the city would run/,/^   The seeds/p' "$tmp/out" | grep '^at least one problem')
+[ "$(grep -o ' of 10 studies' <<<"$power" | wc -l)" = 2 ] ||
+  { echo "FAIL: the power of 10 virtual studies is not said as a count: $power"; fail=1; }
 # A file name or an argument with an escape and a byte that is not UTF-8 is shown as \xHH in every message
 # (before: raw in the summary of validate, in CLI11's messages and in "stored as run 1 in ...").
 E=$(printf '\033[31m\377')

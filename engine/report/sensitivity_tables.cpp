@@ -461,7 +461,9 @@ Table survey_table(const DecisionSensitivity& d, std::size_t option) {
                       r.measure.text,
                       {Cell::of_value(v.true_effect, Unit::SharePoints),
                        Cell::of_interval(v.mean_estimate, v.lo, v.hi, Unit::SharePoints),
-                       Cell::of_value(v.power, Unit::Share), Cell::of_value(v.power_right_sign, Unit::Share),
+                       // Counted over the virtual studies: below kFewRuns "10 of 10 studies", not "100,0%".
+                       Cell::of_probability(v.power, v.studies, "studies"),
+                       Cell::of_probability(v.power_right_sign, v.studies, "studies"),
                        Cell::of_value(v.analytic_power, Unit::Share)},
                       0});
   }
