@@ -199,9 +199,15 @@ int run_or_compare(const std::string& command, Options o, bool with_comparators,
   if (!o.no_store) {
     recorder.emplace(
         study, RecordOptions{o.store, command, command_line, o.resume, analysis_record(o, sensitivity)});
-    if (o.resume)
+    if (o.resume) {
       cli::err("resuming run {} of {}: {} of {} {} done before\n", recorder->run_id(), o.store,
                recorder->completed().size() / (study.draws > 0 ? study.replications : 1), unit_count, units);
+      if (!recorder->discarded().empty())
+        cli::err(
+            "note: the store held {} in part only (rows missing: changed by hand, or damaged); its rows were "
+            "deleted, and it is simulated again\n",
+            recorder->discarded());
+    }
   }
   const std::string resume =
       recorder ? resume_command(command_line, recorder->run_id(), o.resume.has_value(), world.size())

@@ -67,6 +67,30 @@ kill_in_draw 12 before
 kill_in_draw 25 after
 kill_in_draw 30 before
 
+# A store changed by hand holds a completed draw in part (its figures deleted, its parameters and weekly rows
+# left; or its costs of one scenario deleted): the resume deletes the rest of that draw, says so, and
+# simulates it again, to the clean run's output (outside attack 13: each resume failed on the draw's
+# parameters, "UNIQUE constraint failed", exit 3, and said to resume again).
+for damage in figures costs; do
+  store="part-$damage.db"
+  { WIJKSIM_TEST_KILL_IN_DRAW=12:after "$wijksim" "${args[@]}" --output "$store" >/dev/null 2>kill.err &
+    wait $!; } 2>/dev/null
+  draw=$(sqlite3 -readonly "$store" "SELECT min(draw) FROM figures")
+  if [ "$damage" = figures ]; then
+    sqlite3 "$store" "DELETE FROM figures WHERE draw = $draw"
+  else
+    sqlite3 "$store" "DELETE FROM costs WHERE draw = $draw AND scenario = 1"
+  fi
+  "$wijksim" "${args[@]}" --output "$store" --resume 1 >part.json 2>part.err
+  code=$?
+  [ "$code" = 0 ] && grep -q "resuming run 1 .*: 11 of 30 draws done before" part.err &&
+    grep -q "^note: the store held draw $draw in part only (rows missing: changed by hand, or damaged); its rows were deleted, and it is simulated again$" part.err &&
+    cmp -s clean.json part.json &&
+    [ "$(sqlite3 -readonly "$store" "SELECT count(*) FROM figures WHERE draw = $draw")" = 2 ] &&
+    echo "ok: a draw held in part ($damage deleted) is simulated again on resume: identical to the clean run" ||
+    say_fail "a draw held in part ($damage deleted): exit $code, $(cat part.err)"
+done
+
 # wait_paused FILE PID: waits until the process PID (run with WIJKSIM_TEST_PAUSE_AFTER_DRAW=N:FILE) has
 # committed its N-th draw and waits for FILE; false when the process ended instead. The bound only turns a
 # hang into a failure.

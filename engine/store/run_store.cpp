@@ -912,6 +912,60 @@ std::map<std::uint32_t, std::vector<std::vector<RunMeasures>>> RunStore::complet
   return out;
 }
 
+std::set<std::pair<std::uint32_t, std::uint32_t>> RunStore::discard_partial_units(
+    std::int64_t run, int scenarios, const std::set<std::pair<std::uint32_t, std::uint32_t>>& whole) {
+  using Unit = std::pair<std::uint32_t, std::uint32_t>;
+  constexpr const char* kTables[] = {"figures", "weekly", "agency_weekly", "costs"};
+  // Per table, the scenarios each unit has rows of; a table with no row of the run is not asked for.
+  std::vector<std::map<Unit, std::set<std::int64_t>>> in_table;
+  std::set<Unit> seen;
+  for (const char* table : kTables) {
+    Statement q(db_, path_,
+                fmt::format("SELECT DISTINCT draw, replication, scenario FROM {} WHERE run_id = ?", table));
+    q.bind(1, run);
+    auto& units = in_table.emplace_back();
+    while (q.step()) {
+      const Unit u{static_cast<std::uint32_t>(q.integer(0)), static_cast<std::uint32_t>(q.integer(1))};
+      units[u].insert(q.integer(2));
+      seen.insert(u);
+    }
+  }
+  std::set<Unit> partial;
+  for (const Unit& u : seen) {
+    bool complete = whole.contains(u);
+    for (const auto& units : in_table)
+      if (!units.empty()) {
+        const auto it = units.find(u);
+        complete = complete && it != units.end() && std::ssize(it->second) == scenarios;
+      }
+    if (!complete) partial.insert(u);
+  }
+  std::set<std::uint32_t> kept_draws;
+  for (const Unit& u : seen)
+    if (!partial.contains(u)) kept_draws.insert(u.first);
+  std::set<std::uint32_t> parameter_draws;
+  {
+    Statement q(db_, path_, "SELECT DISTINCT draw FROM draws WHERE run_id = ?");
+    q.bind(1, run);
+    while (q.step()) parameter_draws.insert(static_cast<std::uint32_t>(q.integer(0)));
+  }
+  Transaction t(db_, path_);
+  for (const char* table : kTables) {
+    Statement d(db_, path_,
+                fmt::format("DELETE FROM {} WHERE run_id = ? AND draw = ? AND replication = ?", table));
+    for (const Unit& u : partial) d.bind(1, run).bind(2, u.first).bind(3, u.second).run();
+  }
+  Statement d(db_, path_, "DELETE FROM draws WHERE run_id = ? AND draw = ?");
+  for (std::uint32_t draw : parameter_draws)
+    if (!kept_draws.contains(draw)) {
+      d.bind(1, run).bind(2, draw).run();
+      if (std::none_of(partial.begin(), partial.end(), [&](const Unit& u) { return u.first == draw; }))
+        partial.insert({draw, 0});  // only its parameters were left
+    }
+  t.commit();
+  return partial;
+}
+
 void RunStore::complete_run(std::int64_t run, const std::vector<StoredEvaluation>& evaluation,
                             const std::vector<std::pair<std::string, std::string>>& reports) {
   Transaction t(db_, path_);

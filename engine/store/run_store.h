@@ -10,6 +10,7 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -233,6 +234,15 @@ class RunStore {
   // The summary figures of every completed run: draw -> [scenario] -> runs in replication order.
   std::map<std::uint32_t, std::vector<std::vector<RunMeasures>>> completed(
       std::int64_t run, const std::vector<ScenarioShape>& shapes) const;
+
+  // A resume keeps only whole units (draw, replication): rows of every scenario in each table a draw writes
+  // (figures, weekly, agency_weekly, costs; of a table the run has rows in). It deletes the rows of every
+  // other unit, and the parameters (draws) of a draw with no unit kept, so that the unit is written again
+  // whole, and returns the units it deleted. A unit is written in one transaction: only a store changed by
+  // hand has parts of one (outside attack 13: after `DELETE FROM figures WHERE draw = 2`, each resume
+  // failed on draw 2's parameters, which were still there).
+  std::set<std::pair<std::uint32_t, std::uint32_t>> discard_partial_units(
+      std::int64_t run, int scenarios, const std::set<std::pair<std::uint32_t, std::uint32_t>>& whole);
 
   // The end of a run: the cost-effectiveness points, the rendered report in each format ("table", "csv",
   // "json", so `show` prints it without simulating) and status "complete", in one transaction.

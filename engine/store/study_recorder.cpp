@@ -198,6 +198,18 @@ StudyRecorder::StudyRecorder(const Study& study, const RecordOptions& o)
       if (study.draws > 0 && whole.size() != static_cast<std::size_t>(study.replications)) continue;
       completed_.merge(whole);
     }
+    std::set<std::pair<std::uint32_t, std::uint32_t>> kept;
+    for (const auto& [unit, runs] : completed_) kept.insert(unit);
+    const auto partial = store_.discard_partial_units(run_id_, static_cast<int>(scenarios.size()), kept);
+    // Units whose rows another table lacks are not whole after all: simulated again with the rest.
+    std::erase_if(completed_, [&](const auto& entry) { return partial.contains(entry.first); });
+    std::set<std::uint32_t> numbers;
+    for (const auto& [draw, replication] : partial) numbers.insert(study.draws > 0 ? draw : replication);
+    if (!numbers.empty())
+      discarded_ = fmt::format("{} {}",
+                               study.draws > 0 ? (numbers.size() == 1 ? "draw" : "draws")
+                                               : (numbers.size() == 1 ? "replication" : "replications"),
+                               fmt::join(numbers, ", "));
     resuming();
     return;
   }

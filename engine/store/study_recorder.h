@@ -36,6 +36,9 @@ class StudyRecorder : public RunWriter {
   const std::string& store_path() const { return store_.path(); }
   // The runs a resumed run already holds, by (draw, replication): whole units only (see DrawSink).
   const CompletedRuns& completed() const { return completed_; }
+  // What a resume found of units not whole and deleted, to be simulated again ("" when nothing): "draw 2"
+  // or "replications 3 and 4" (RunStore::discard_partial_units).
+  const std::string& discarded() const { return discarded_; }
 
   // The sink for run_study: writes each completed draw in one transaction.
   DrawSink sink();
@@ -52,6 +55,7 @@ class StudyRecorder : public RunWriter {
 
   const Study& study_;
   CompletedRuns completed_;
+  std::string discarded_;
 };
 
 }  // namespace wijksim
