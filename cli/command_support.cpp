@@ -9,6 +9,9 @@
 
 #include "console.h"
 #include "wijksim/core/dutch_numbers.h"
+#include "wijksim/scenario/scenario_source.h"
+#include "wijksim/scenario/targets_file.h"
+#include "wijksim/study/calibration_run.h"
 
 namespace wijksim::cli {
 
@@ -189,6 +192,14 @@ int stopped_by(std::exception_ptr stopped, RunWriter* recorder, const std::strin
 // Settings of the scenarios that the command does not use, said before it simulates (Study::unused_settings).
 void say_unused_settings(const Study& study) {
   for (const std::string& note : study.unused_settings) cli::err("note: {}\n", printable(note, false));
+}
+
+void check_free_parameters(const std::string& scenario) {
+  const ScenarioSource source = ScenarioSource::load(scenario);
+  const Scenario s = source.base();
+  if (s.targets_file.empty()) return;
+  const TargetsFile file = read_targets_file(s.targets_file);
+  if (!file.free.empty()) check_free_parameters(source, file);
 }
 
 }  // namespace wijksim::cli

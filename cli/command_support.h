@@ -70,4 +70,9 @@ int stopped_by(std::exception_ptr stopped, RunWriter* recorder, const std::strin
 // Settings of the scenarios that the command does not use, said before it simulates (Study::unused_settings).
 void say_unused_settings(const Study& study);
 
+// The free parameters of the scenario's targets file, where it names any (check_free_parameters,
+// calibration_run.h): run and compare refuse what validate refuses of them (validate checks the
+// calibration's settings too, which only calibrate uses).
+void check_free_parameters(const std::string& scenario);
+
 }  // namespace wijksim::cli

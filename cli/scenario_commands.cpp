@@ -32,8 +32,9 @@ int validate_command(const Options& o) {
       const ScenarioSource src = ScenarioSource::load(path);
       const Scenario s = src.base();
       src.check_parameter_sets();  // every set of its parameter sets, as a PSA would read it
-      // The targets file's free parameters as calibrate would take them (key paths that name numbers which
-      // may vary, priors within what each can take): checked without simulating anything.
+      // The targets file's free parameters and calibration settings as calibrate would take them (key paths
+      // that name numbers which may vary, priors within what each can take): checked without simulating
+      // anything. (run and compare check the free parameters alone: check_free_parameters.)
       if (!s.targets_file.empty() && !read_targets_file(s.targets_file).free.empty())
         plan_calibration(path, std::nullopt);
       // With its comparator, as `compare` plans it: the base case, and where anything varies a parameter

@@ -493,6 +493,22 @@ expect 0 "compare --survey-studies 10" "$wijksim" compare "$src/scenarios/pilot.
 power=$(sed -n '/^== The evaluation the city would run/,/^   The seeds/p' "$tmp/out" | grep '^at least one problem')
 [ "$(grep -o ' of 10 studies' <<<"$power" | wc -l)" = 2 ] ||
   { echo "FAIL: the power of 10 virtual studies is not said as a count: $power"; fail=1; }
+# A targets file's broken free parameters (a key the scenario lacks; a prior reaching below 0) are refused by
+# run and compare as by validate, at the free parameter (outside attack 13: run and compare said nothing).
+sed 's|coaches.outreach_per_year: {dist: uniform, min: 0.2, max: 3}|foo.bar: {dist: uniform, min: 0.2, max: 3}|' \
+  "$src/scenarios/targets/pilot.yaml" >"$tmp/free-key.yaml"
+sed 's|coaches.outreach_per_year: {dist: uniform, min: 0.2, max: 3}|coaches.outreach_per_year: {dist: uniform, min: -1, max: 3}|' \
+  "$src/scenarios/targets/pilot.yaml" >"$tmp/free-prior.yaml"
+for broken in free-key free-prior; do
+  printf 'extends: %s\ntargets: %s.yaml\n' "$src/scenarios/pilot.yaml" "$broken" >"$tmp/$broken-pilot.yaml"
+  at=$(grep -n -E 'foo.bar|min: -1' "$tmp/$broken.yaml" | cut -d: -f1)
+  for c in validate run compare; do
+    extra=(); [ "$c" = validate ] || extra=(-r 1 -y 1 --no-store)
+    expect 1 "$c with $broken in its targets file" "$wijksim" "$c" "$tmp/$broken-pilot.yaml" "${extra[@]}"
+    grep -q "^$tmp/$broken.yaml:$at:[0-9]*: error: " "$tmp/err" ||
+      { echo "FAIL: $c with $broken: not said at $broken.yaml:$at: $(head -2 "$tmp/err")"; fail=1; }
+  done
+done
 # A file name or an argument with an escape and a byte that is not UTF-8 is shown as \xHH in every message
 # (before: raw in the summary of validate, in CLI11's messages and in "stored as run 1 in ...").
 E=$(printf '\033[31m\377')

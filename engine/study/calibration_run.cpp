@@ -122,6 +122,65 @@ std::vector<KeyValue> at_means(const TargetsFile& file) {
 
 }  // namespace
 
+namespace {
+
+// Each free parameter a prior that varies and a key path of a number the scenario lets vary.
+void check_free_keys(const ScenarioSource& source, const TargetsFile& file) {
+  std::vector<Diagnostic> problems;
+  for (const FreeParameter& p : file.free)
+    if (p.prior.kind == Distribution::Kind::Fixed)
+      problems.push_back({p.where, "free." + p.key_path, "a free parameter needs a prior that varies"});
+  if (!problems.empty()) throw InputError(std::move(problems));
+  std::vector<std::string> keys;
+  std::vector<Location> where;
+  for (const FreeParameter& p : file.free) keys.push_back(p.key_path), where.push_back(p.where);
+  source.check_varying(keys, where);
+}
+
+// The scenario read with the free parameters at their priors' means and edges: `source` as calibrate
+// simulates it.
+void check_free_values(const ScenarioSource& source, const TargetsFile& file) {
+  std::vector<Diagnostic> problems;
+  // Every free parameter a number of the scenario (at the priors' means), and each prior within what its
+  // parameter can take: the reader's own message, at the free parameter.
+  const std::vector<KeyValue> means = at_means(file);
+  // The values read again; the reader's diagnostics kept with `note(diagnostic)` added to each message.
+  auto reread_noting = [&](const std::vector<KeyValue>& values, const auto& note) {
+    try {
+      source.reread_with(values);
+    } catch (const InputError& e) {
+      for (const Diagnostic& d : e.diagnostics()) problems.push_back({d.where, d.key, d.message + note(d)});
+    }
+  };
+  reread_noting(means, [&](const Diagnostic& d) {
+    const auto j = std::find_if(means.begin(), means.end(), [&](const KeyValue& m) {
+      return m.where.file == d.where.file && m.where.line == d.where.line;
+    });
+    return j == means.end() ? std::string()
+                            : fmt::format(
+                                  " (this free parameter's prior has its mean at {:.6g}; a whole number "
+                                  "is rounded)",
+                                  j->value);
+  });
+  if (!problems.empty()) throw InputError(std::move(problems));  // the edges are tried beside the means
+  for (std::size_t j = 0; j < means.size(); ++j)
+    for (double edge : prior_edges(file.free[j].prior)) {
+      std::vector<KeyValue> v = means;
+      v[j].value = edge;
+      reread_noting(v, [&](const Diagnostic&) {
+        return fmt::format(" (this free parameter's prior reaches {:.6g})", edge);
+      });
+    }
+  if (!problems.empty()) throw InputError(std::move(problems));
+}
+
+}  // namespace
+
+void check_free_parameters(const ScenarioSource& source, const TargetsFile& file) {
+  check_free_keys(source, file);
+  check_free_values(source, file);
+}
+
 CalibrationPlan plan_calibration(const std::string& scenario, std::optional<std::uint64_t> seed) {
   CalibrationPlan plan{ScenarioSource::load(scenario), {}, {}, {}, {}, 0, 0, 0};
   const Scenario base = plan.source.base();
@@ -138,16 +197,8 @@ CalibrationPlan plan_calibration(const std::string& scenario, std::optional<std:
     problems.push_back({file_top, "free",
                         "the targets file names no free parameters (free:): calibrate needs at least one, "
                         "each with its prior"});
-  for (const FreeParameter& p : plan.file.free)
-    if (p.prior.kind == Distribution::Kind::Fixed)
-      problems.push_back({p.where, "free." + p.key_path, "a free parameter needs a prior that varies"});
   if (!problems.empty()) throw InputError(std::move(problems));
-  {
-    std::vector<std::string> keys;
-    std::vector<Location> where;
-    for (const FreeParameter& p : plan.file.free) keys.push_back(p.key_path), where.push_back(p.where);
-    plan.source.check_varying(keys, where);
-  }
+  check_free_keys(plan.source, plan.file);
 
   if (plan.settings.households > base.population.households)
     throw InputError({{plan.settings.households_where.line > 0 ? plan.settings.households_where : file_top,
@@ -177,36 +228,7 @@ CalibrationPlan plan_calibration(const std::string& scenario, std::optional<std:
                         "to"});
   if (!problems.empty()) throw InputError(std::move(problems));
 
-  // Every free parameter a number of the scenario (at the priors' means), and each prior within what its
-  // parameter can take: the reader's own message, at the free parameter.
-  const std::vector<KeyValue> means = at_means(plan.file);
-  // The values read again; the reader's diagnostics kept with `note(diagnostic)` added to each message.
-  auto reread_noting = [&](const std::vector<KeyValue>& values, const auto& note) {
-    try {
-      plan.simulated.reread_with(values);
-    } catch (const InputError& e) {
-      for (const Diagnostic& d : e.diagnostics()) problems.push_back({d.where, d.key, d.message + note(d)});
-    }
-  };
-  reread_noting(means, [&](const Diagnostic& d) {
-    const auto j = std::find_if(means.begin(), means.end(), [&](const KeyValue& m) {
-      return m.where.file == d.where.file && m.where.line == d.where.line;
-    });
-    return j == means.end() ? std::string()
-                            : fmt::format(
-                                  " (this free parameter's prior has its mean at {:.6g}; a whole number "
-                                  "is rounded)",
-                                  j->value);
-  });
-  if (!problems.empty()) throw InputError(std::move(problems));  // the edges are tried beside the means
-  for (std::size_t j = 0; j < means.size(); ++j)
-    for (double edge : prior_edges(plan.file.free[j].prior)) {
-      std::vector<KeyValue> v = means;
-      v[j].value = edge;
-      reread_noting(v, [&](const Diagnostic&) {
-        return fmt::format(" (this free parameter's prior reaches {:.6g})", edge);
-      });
-    }
+  check_free_values(plan.simulated, plan.file);
   if (!problems.empty()) throw InputError(std::move(problems));
   return plan;
 }

@@ -45,6 +45,13 @@ struct CalibrationPlan {
 // else the scenario's. Throws InputError listing every problem with its location.
 CalibrationPlan plan_calibration(const std::string& scenario, std::optional<std::uint64_t> seed);
 
+// The targets file's free parameters as calibrate takes them, without simulating: each a prior that varies,
+// a key path of a number the scenario lets vary, and the scenario read at the priors' means and edges (the
+// reader's own message where a value is out of range). validate, run and compare check a targets file's
+// free parameters with it (outside attack 13: run and compare said nothing of a broken `free:`, validate
+// refused it); calibrate checks the same in plan_calibration. InputError when they are not usable.
+void check_free_parameters(const ScenarioSource& source, const TargetsFile& file);
+
 // One evaluated candidate.
 struct CandidateRecord {
   std::uint32_t index = 0;
