@@ -81,7 +81,7 @@ TEST_CASE("Probabilities from few runs are counts", "[honest]") {
   CHECK(format_probability(1.0, 5, "runs") == "5 of 5 runs");
   CHECK(format_probability(0.0, 5, "runs") == "0 of 5 runs");
   CHECK(format_probability(2.0 / 3.0, 3, "draws") == "2 of 3 draws");
-  CHECK(format_probability(0.5, 5, "runs") == "2,5 of 5 runs");  // a tie splits a run
+  CHECK(format_probability(0.5, 5, "runs") == "2,5 of 5 runs (ties shared)");  // a tie splits a run
   CHECK(format_probability(19.0 / 19.0, 19, "runs") == "19 of 19 runs");
   CHECK(format_probability(0.91, 1000, "draws") == "91,0%");
   CHECK(format_probability(0.5, 20, "draws") == "50,0%");

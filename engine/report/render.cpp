@@ -160,7 +160,10 @@ std::string format_probability(double p, int n, const std::string& noun) {
   const double k = p * n;
   const double whole = std::round(k);
   const bool is_whole = std::fabs(k - whole) < 1e-9;
-  return fmt::format("{} of {} {}", format_dutch(is_whole ? whole : k, is_whole ? 0 : 1), n, noun);
+  // A share that is no whole count: runs in which options tie exactly share them (a CEAC's ties), said so
+  // (outside attack 13: "1,5 of 3 runs" for a scenario identical to its comparator).
+  return fmt::format("{} of {} {}{}", format_dutch(is_whole ? whole : k, is_whole ? 0 : 1), n, noun,
+                     is_whole ? "" : " (ties shared)");
 }
 
 std::string format_cell(const Cell& c) {
