@@ -57,16 +57,18 @@ TEST_CASE("a sets file reads back exactly what was written", "[parameter_sets]")
   CHECK(s.content_hash.size() == 16);
 }
 
-TEST_CASE("a sets file as spreadsheets save it: lone CRs, blank lines, tabs, an indented comment, two BOMs",
-          "[parameter_sets]") {
+TEST_CASE(
+    "a sets file as spreadsheets save it: lone CRs, blank lines, tabs, an indented comment, two BOMs, quotes",
+    "[parameter_sets]") {
   TempDir dir("sets");
-  // The same two sets five ways; each way was refused before (a lone CR made one line of the whole file).
+  // The same two sets six ways; each way was refused before (a lone CR made one line of the whole file).
   const std::vector<std::pair<const char*, std::string>> files = {
       {"lone CRs", "# c\rset,a.b,c.d\r1,0.5,2\r2,0.25,3\r"},
       {"CR LF and a blank line of spaces", "set,a.b,c.d\r\n1,0.5,2\r\n   \r\n2,0.25,3\r\n"},
       {"tabs around the fields", "set,\ta.b\t,c.d\n1\t,0.5,\t2\n2,0.25,3\n"},
       {"an indented comment", "  # c\nset,a.b,c.d\n1,0.5,2\n\t# c\n2,0.25,3\n"},
-      {"two byte-order marks", "\xEF\xBB\xBF\xEF\xBB\xBFset,a.b,c.d\n1,0.5,2\n2,0.25,3\n"}};
+      {"two byte-order marks", "\xEF\xBB\xBF\xEF\xBB\xBFset,a.b,c.d\n1,0.5,2\n2,0.25,3\n"},
+      {"every field in double quotes", "\"set\",\"a.b\", \"c.d\"\n\"1\",\"0.5\",\"2\"\n2,\"0.25\",3\n"}};
   for (const auto& [what, text] : files) {
     INFO(what);
     const ParameterSets s = read_parameter_sets(dir.write("s.csv", text));
@@ -79,6 +81,9 @@ TEST_CASE("a sets file as spreadsheets save it: lone CRs, blank lines, tabs, an 
   CHECK(cr.cell_where[1][0].line == 4);
   const ParameterSets crlf = read_parameter_sets(dir.write("crlf.csv", "set,a.b\r\n\r\n1,0.5\r\n"));
   CHECK(crlf.cell_where[0][0].line == 3);
+  // A quoted field's column is that of its text, inside the quote: "0.5" in 1,"0.5" starts at column 4.
+  const ParameterSets quoted = read_parameter_sets(dir.write("q.csv", "set,a.b\n1,\"0.5\"\n"));
+  CHECK(quoted.cell_where[0][0].column == 4);
 }
 
 TEST_CASE("a broken sets file: every problem at its line and column", "[parameter_sets]") {

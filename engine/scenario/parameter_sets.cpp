@@ -16,7 +16,9 @@
 namespace wijksim {
 namespace {
 
-// The fields of one CSV line (no quoting: key paths and numbers hold no commas) with their columns (from 1).
+// The fields of one CSV line with their columns (from 1). Key paths and numbers hold no commas and no quotes,
+// so a field in double quotes, as a spreadsheet may save every field, is its text between them (outside
+// attack 13: '"0.02"' was "expected a number").
 std::vector<std::pair<std::string_view, int>> fields(std::string_view line) {
   std::vector<std::pair<std::string_view, int>> out;
   std::size_t start = 0;
@@ -26,6 +28,7 @@ std::vector<std::pair<std::string_view, int>> fields(std::string_view line) {
     int column = static_cast<int>(start) + 1;
     while (!f.empty() && (f.front() == ' ' || f.front() == '\t')) f.remove_prefix(1), ++column;
     while (!f.empty() && (f.back() == ' ' || f.back() == '\t')) f.remove_suffix(1);
+    if (f.size() >= 2 && f.front() == '"' && f.back() == '"') f = f.substr(1, f.size() - 2), ++column;
     out.emplace_back(f, column);
     if (comma == line.size()) return out;
     start = comma + 1;
