@@ -359,6 +359,16 @@ unchanged meeting.txt meeting.copy "--output meeting.txt"
 "$wijksim" run baseline-velve.yaml "${small[@]}" --no-store --output private.txt --seed 7 2>/dev/null
 [ "$(stat -c %a private.txt)" = 600 ] && grep -q "seed 7" private.txt && echo "ok: a replaced output keeps its mode" ||
   say_fail "a replaced output: mode $(stat -c %a private.txt), $(head -1 private.txt)"
+# ... and, replaced by root, its owner and group: it became root's, and its owner could not read it (outside
+# attack 13). (As another user a process may not give a file away: checked only where the test runs as root.)
+if [ "$(id -u)" = 0 ]; then
+  "$wijksim" run baseline-velve.yaml "${small[@]}" --no-store --output owned.txt 2>/dev/null &&
+    chown 65534:65534 owned.txt && chmod 640 owned.txt
+  "$wijksim" run baseline-velve.yaml "${small[@]}" --no-store --output owned.txt --seed 7 2>/dev/null
+  [ "$(stat -c '%u:%g %a' owned.txt)" = "65534:65534 640" ] && grep -q "seed 7" owned.txt &&
+    echo "ok: an output replaced by root keeps its owner, group and mode" ||
+    say_fail "an output replaced by root: $(stat -c '%u:%g %a' owned.txt), $(head -1 owned.txt)"
+fi
 chmod 400 private.txt && cp private.txt private.copy
 expect 1 "--output a write-protected file of wijksim's" "this file is write-protected" \
   "$wijksim" run baseline-velve.yaml "${small[@]}" --no-store --output private.txt --seed 8

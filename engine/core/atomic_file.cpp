@@ -177,7 +177,16 @@ void put_in_place(const std::string& tmp, const std::string& path, const std::st
     }
     // The new version keeps the old one's permissions: a file made private (chmod 600) stayed private, and
     // became world-readable under the umask's mode once replaced (outside attack 10).
-    if (S_ISREG(st.st_mode)) ::chmod(tmp.c_str(), st.st_mode & 07777);
+    if (S_ISREG(st.st_mode)) {
+      // ... and its owner and group where this process may give them (as root, or a group it is in): another
+      // user's file replaced by root became root's, and its owner could no longer read it (outside attack
+      // 13). A user may not give a file away: the new version is then theirs, as any file they write.
+      if (st.st_uid != ::geteuid() && ::chown(tmp.c_str(), st.st_uid, st.st_gid) != 0)
+        (void)::chown(tmp.c_str(), static_cast<uid_t>(-1), st.st_gid);
+      else if (st.st_gid != ::getegid())
+        (void)::chown(tmp.c_str(), static_cast<uid_t>(-1), st.st_gid);
+      ::chmod(tmp.c_str(), st.st_mode & 07777);  // after chown, which may clear set-id bits
+    }
     if (::renameat2(AT_FDCWD, tmp.c_str(), AT_FDCWD, path.c_str(), RENAME_EXCHANGE) == 0) {
       // The old file is now at `tmp`: make sure it was still one an output may replace (a user's file put
       // there after the check above is swapped back, and check_output says why it stays).
