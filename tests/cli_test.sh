@@ -46,6 +46,11 @@ figures() {
   done
   expect 0 "compare --sensitivity on 1 thread" "$wijksim" compare "$src/scenarios/pilot.yaml" -r 2 -y 1 --sensitivity --grid 2 --draws 3 --threads 1 --format json --no-store -o "$tmp/s1.json"
   expect 0 "compare --sensitivity on 2 threads" "$wijksim" compare "$src/scenarios/pilot.yaml" -r 2 -y 1 --sensitivity --grid 2 --draws 3 --threads 2 --format json --no-store -o "$tmp/s2.json"
+  # A one-way range in CSV says what its lo and hi are: the figure at the parameter's two ends, 'lo → hi'.
+  "$wijksim" compare "$src/scenarios/pilot.yaml" -r 2 -y 1 --parameters coaches.outreach_per_year --threads 2 --format csv --no-store >"$tmp/ow.csv" 2>/dev/null
+  grep -q '^pilot,baseline-velve,one_way,coaches.outreach_per_year,delta_cost,euro,.*,"\?€ -\?[0-9.,]* → -\?[0-9.,]*"\?$' "$tmp/ow.csv" &&
+    echo "ok: a one-way range's CSV text shows its two ends" ||
+    { echo "FAIL: a one-way range's CSV row: $(grep ',one_way,coaches.outreach_per_year,delta_cost,' "$tmp/ow.csv")"; fail=1; }
   cmp -s "$tmp/s1.json" "$tmp/s2.json" && echo "ok: sensitivity JSON byte-identical on 1 and 2 threads" || { echo "FAIL: sensitivity JSON differs between 1 and 2 threads"; fail=1; }
 }
 if [ "$part" = figures ]; then
@@ -364,6 +369,14 @@ expect 2 "trace --replication 2^32" "$wijksim" trace "$src/scenarios/pilot.yaml"
 
 expect 0 "csv output" "$wijksim" run "$src/scenarios/baseline-velve.yaml" -r 2 -y 1 --format csv
 head -1 "$tmp/out" | grep -q "^scenario," || { echo "FAIL: csv has no header"; fail=1; }
+# Every number's row carries the cell as the table shows it (the README's promise; it was empty): a count of
+# households with a problem in week 0 of replication mean, in Dutch notation with its interval.
+python3 - "$tmp/out" <<'PY' || { echo "FAIL: a number's row of the CSV has no text"; fail=1; }
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1], encoding="utf-8")))
+numbers = [r for r in rows if r["mean"] != ""]
+assert numbers and all(r["text"] for r in numbers), [r for r in numbers if not r["text"]][:1]
+PY
 runs_before=$("$wijksim" runs --store "$tmp/results.db" | grep -c '^run')
 expect 3 "unwritable output" "$wijksim" run "$src/scenarios/baseline-velve.yaml" -r 2 -y 1 -o "$tmp/no/such/dir/out.txt"
 grep -q "the directory '$tmp/no/such/dir' does not exist" "$tmp/err" || { echo "FAIL: no reason for the unwritable output: $(cat "$tmp/err")"; fail=1; }

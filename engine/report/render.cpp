@@ -388,9 +388,13 @@ std::string render_csv(const Report& r) {
           out += ",,,,,,," + csv_field(cell.text) + "\n";
           continue;
         }
+        // The numbers for a program, and the cell as the table shows it: its interval's meaning with it (a
+        // one-way range's lo and hi are the figure at the parameter's two ends, "lo → hi", not an interval:
+        // outside attack 13 read them as one).
         const Stat& s = cell.stat;
-        out += fmt::format("{},{},{},{},{},{},{},\n", to_string(cell.unit), csv_number(s.mean),
-                           csv_number(s.sd), csv_number(s.se), csv_number(s.lo), csv_number(s.hi), s.n);
+        out += fmt::format("{},{},{},{},{},{},{},{}\n", to_string(cell.unit), csv_number(s.mean),
+                           csv_number(s.sd), csv_number(s.se), csv_number(s.lo), csv_number(s.hi), s.n,
+                           csv_field(format_cell(cell)));
       }
     }
   }
