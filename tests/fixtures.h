@@ -4,9 +4,20 @@
 
 #include <string>
 
+#include "wijksim/core/statistics.h"
 #include "wijksim/model/params.h"
 
 namespace wijksim::test {
+
+// A figure as a table holds it: its mean and 95% interval over `n` runs (sd and se left unknown).
+inline Stat stat_of(double mean, double lo, double hi, int n = 5) {
+  Stat s;
+  s.mean = mean;
+  s.lo = lo;
+  s.hi = hi;
+  s.n = n;
+  return s;
+}
 
 // The path of a scenario file shipped in scenarios/ (`name` relative to it).
 inline std::string shipped(const std::string& name) {

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "fixtures.h"
 #include "wijksim/analysis/economic_evaluation.h"
 #include "wijksim/analysis/honest_uncertainty.h"
 #include "wijksim/analysis/summary.h"
@@ -104,14 +105,7 @@ TEST_CASE("Dominance is said with how often it holds", "[honest]") {
 TEST_CASE(
     "break_even_of: the first year from which every interval lies below zero, and whether it earns back",
     "[honest]") {
-  auto year = [](double mean, double lo, double hi) {
-    Stat s;
-    s.mean = mean;
-    s.lo = lo;
-    s.hi = hi;
-    s.n = 5;
-    return s;
-  };
+  auto year = [](double mean, double lo, double hi) { return test::stat_of(mean, lo, hi); };
   auto of = [](std::vector<Stat> c) { return break_even_of(c); };
   // Every interval includes zero: none, though the means fall below zero.
   CHECK(of({year(24, -141, 191), year(-170, -588, 248)}).year == -1);
@@ -138,14 +132,7 @@ TEST_CASE(
 }
 
 TEST_CASE("Break-even only where the cumulative interval lies below zero", "[honest]") {
-  auto year = [](double mean, double lo, double hi) {
-    Stat s;
-    s.mean = mean;
-    s.lo = lo;
-    s.hi = hi;
-    s.n = 5;
-    return s;
-  };
+  auto year = [](double mean, double lo, double hi) { return test::stat_of(mean, lo, hi); };
   InterventionFigures x;
   // The mean is below zero from year 2, but every year's interval includes zero.
   x.cumulative = {year(24, -141, 191), year(-170, -588, 248), year(-402, -1090, 286)};

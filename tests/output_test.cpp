@@ -214,12 +214,7 @@ std::size_t lines(const std::string& text) {
 }
 
 Stat interval(double mean, double lo, double hi) {
-  Stat s;
-  s.mean = mean;
-  s.lo = lo;
-  s.hi = hi;
-  s.n = 5;
-  return s;
+  return test::stat_of(mean, lo, hi);
 }
 
 }  // namespace
