@@ -9,6 +9,7 @@
 #include <string_view>
 #include <system_error>
 
+#include "wijksim/model/run_size.h"
 #include "wijksim/scenario/parameter_reader.h"
 
 namespace wijksim::cli {
@@ -49,7 +50,7 @@ CLI::Validator decimal_number() {
       "NUMBER");
 }
 
-constexpr std::uint64_t kLastReplication = 2147483647;  // replication numbers are stored as 32-bit integers
+constexpr auto kLastReplication = static_cast<std::uint64_t>(kMaxReplicationNumber);
 // A run's number in the store (SQLite's integer key, from 1): "" or 2^63 are refused, not read as 0 or
 // clamped.
 const CLI::Validator kRunNumber = whole_number(1, std::numeric_limits<std::int64_t>::max());

@@ -20,6 +20,7 @@
 #include "wijksim/core/atomic_file.h"
 #include "wijksim/core/dutch_numbers.h"
 #include "wijksim/core/output_path.h"
+#include "wijksim/model/run_size.h"
 #include "wijksim/report/html_report.h"
 #include "wijksim/report/render.h"
 #include "wijksim/report/study_report.h"
@@ -149,6 +150,17 @@ int run_or_compare(const std::string& command, Options o, bool with_comparators,
     o.store = *o.output;
     text_output.clear();
   }
+  // Both numbers from the command line: replications past the last number are its own mistake (exit 2);
+  // with the count from a scenario file the study refuses them as input (exit 1).
+  if (o.first_replication && o.replications &&
+      static_cast<double>(*o.first_replication) + static_cast<double>(*o.replications) - 1 >
+          kMaxReplicationNumber)
+    throw UsageError(fmt::format(
+        "--first-replication {} with --replications {}: replications {} to {} go past the last replication "
+        "number, {}",
+        *o.first_replication, *o.replications, loader::count_text(*o.first_replication),
+        loader::count_text(static_cast<double>(*o.first_replication) + *o.replications - 1),
+        loader::count_text(kMaxReplicationNumber)));
   if (o.parameter_sets && o.draws.value_or(0) == 0 && !o.resume)
     throw UsageError(
         fmt::format("--parameter-sets {} gives values to parameter draws, and this command has "

@@ -363,8 +363,11 @@ expect 2 "--first-replication 2^32" "$wijksim" run "$src/scenarios/baseline-velv
 grep -q "expected a whole number from 0 to 2147483647, found '4294967296'" "$tmp/err" || { echo "FAIL: --first-replication 2^32: $(cat "$tmp/err")"; fail=1; }
 expect 2 "--first-replication 2^32-1 (with 2 replications it wrapped to replication 0)" "$wijksim" run "$src/scenarios/baseline-velve.yaml" -r 2 -y 1 --no-store --first-replication 4294967295
 grep -q "expected a whole number from 0 to 2147483647, found '4294967295'" "$tmp/err" || { echo "FAIL: --first-replication 2^32-1: $(cat "$tmp/err")"; fail=1; }
-expect 1 "replications past the last replication number" "$wijksim" run "$src/scenarios/baseline-velve.yaml" -r 2 -y 1 --no-store --first-replication 2147483647
-grep -q "go past the last replication number" "$tmp/err" || { echo "FAIL: no message for replications past the last: $(cat "$tmp/err")"; fail=1; }
+# Both numbers on the command line: its own mistake (exit 2); the count from the scenario file: input (exit 1).
+expect 2 "replications past the last replication number" "$wijksim" run "$src/scenarios/baseline-velve.yaml" -r 2 -y 1 --no-store --first-replication 2147483647
+grep -q "^error: --first-replication 2147483647 with --replications 2: replications 2,147,483,647 to 2,147,483,648 go past the last replication number" "$tmp/err" || { echo "FAIL: no message for replications past the last: $(cat "$tmp/err")"; fail=1; }
+expect 1 "replications of the scenario file past the last replication number" "$wijksim" run "$src/scenarios/baseline-velve.yaml" -y 1 --no-store --first-replication 2147483647
+grep -q "baseline-velve.yaml:[0-9]*:[0-9]*: error: simulation.replications: with --first-replication 2147483647, replications 2,147,483,647 to 2,147,483,651 go past the last replication number" "$tmp/err" || { echo "FAIL: no message for the scenario's replications past the last: $(cat "$tmp/err")"; fail=1; }
 expect 2 "trace --replication 2^32" "$wijksim" trace "$src/scenarios/pilot.yaml" --household 1 -y 1 --replication 4294967296
 
 expect 0 "csv output" "$wijksim" run "$src/scenarios/baseline-velve.yaml" -r 2 -y 1 --format csv
@@ -663,6 +666,31 @@ if command -v sqlite3 >/dev/null; then
     got=$?
     [ "$got" -le 1 ] || { echo "FAIL: show after '$edit': exit $got"; fail=1; }
   done
+  # A value changed by hand that wijksim could have written (a count one higher, a cost halved, the stored
+  # tables' JSON replaced by other valid JSON) no longer matches the run's seal: every command that reads it
+  # refuses the run (exit 1) and writes nothing (before: wrong figures, exit 0; outside attack 13). show
+  # prints only the stored tables: a changed weekly row leaves it as it was.
+  for damage in "weekly:update weekly set with_problem = with_problem + 1 where week = 3 and scenario = 0 and replication = 0:report export" \
+                "costs:update costs set cost_cents = cost_cents / 2 + 1 where year = 1:export" \
+                "reports:update reports set body = '{}' where format = 'json':show report export"; do
+    table=${damage%%:*}; rest=${damage#*:}; edit=${rest%%:*}; commands=${rest#*:}
+    cp "$tmp/s.db" "$tmp/sealed.db" && [ "$(sqlite3 "$tmp/sealed.db" "$edit; select changes()")" -ge 1 ] ||
+      { echo "FAIL: could not change the $table rows of a stored run"; fail=1; }
+    for cmd in $commands; do
+      rm -rf "$tmp/sealed.html" "$tmp/sealed-csv"
+      case $cmd in
+        show) args=(show 1 --format json) ;;
+        report) args=(report 1 -o "$tmp/sealed.html") ;;
+        export) args=(export 1 --csv "$tmp/sealed-csv") ;;
+      esac
+      expect 1 "$cmd of a run whose $table rows were changed by hand" "$wijksim" "${args[@]}" --store "$tmp/sealed.db"
+      grep -q "the results store is damaged: run 1 has $table rows other than those it completed with" "$tmp/err" &&
+        [ ! -e "$tmp/sealed.html" ] && [ ! -e "$tmp/sealed-csv" ] ||
+        { echo "FAIL: $cmd of changed $table rows: $(cat "$tmp/err")"; fail=1; }
+    done
+  done
+  cp "$tmp/s.db" "$tmp/sealed.db" && sqlite3 "$tmp/sealed.db" "update weekly set with_problem = with_problem + 1 where week = 3"
+  expect 0 "show of a run whose weekly rows were changed by hand (it reads none)" "$wijksim" show 1 --store "$tmp/sealed.db" --format csv
   # A resume reads the run's figures after it has compared the scenario files with the run's: figures of
   # another size are the store's damage (exit 1), not "written for other scenario files" (exit 3, outside
   # attack 10; a blob of 2 bytes was said as "0 numbers stored").

@@ -185,6 +185,70 @@ TEST_CASE("a stored study reads back identical: figures, money, report, CSV", "[
   }
 }
 
+TEST_CASE("a complete run changed outside wijksim is refused by every reader of what changed", "[store]") {
+  test::TempDir dir("store-sealed");
+  const Study study = small_study();
+  StudyRecorder recorder(study,
+                         {dir.file("s.db"), "compare", "wijksim compare pilot.yaml", std::nullopt, {}});
+  const StudyResult result = run_study(study, nullptr, recorder.sink());
+  recorder.complete(result, render_all(study_report("compare", study, result)));
+  const std::int64_t run = recorder.run_id();
+  auto read_weeks = [&](const RunStore& store) {
+    int weeks = 0;
+    store.for_each_week(run, 0, [&](const StoredWeek&) { ++weeks; });
+    return weeks;
+  };
+  const std::string changed_weekly = fmt::format(
+      "the results store is damaged: run {} has weekly rows other than those it completed with", run);
+  {
+    // As written, and with a value set to what it holds: every reader reads it.
+    const test::StoreSql sql(dir.file("s.db"));
+    REQUIRE(sql.change("UPDATE weekly SET with_problem = with_problem WHERE week = 3") > 0);
+    const RunStore store = RunStore::open(dir.file("s.db"), RunStore::Mode::ReadOnly);
+    // 2 draws x 2 replications x (week 0 and 52 policy weeks)
+    CHECK(read_weeks(store) == 2 * 2 * 53);
+    CHECK_NOTHROW(store.report(run, "json"));
+    CHECK_NOTHROW(store.export_csv(run, dir.file("csv")));
+  }
+  SECTION("one count changed by hand: the weekly rows and the export are refused, the stored tables kept") {
+    REQUIRE(test::StoreSql(dir.file("s.db"))
+                .change("UPDATE weekly SET with_problem = with_problem + 1 WHERE week = 3 AND scenario = 0 "
+                        "AND draw = 1 "
+                        "AND replication = 0") == 1);
+    const RunStore store = RunStore::open(dir.file("s.db"), RunStore::Mode::ReadOnly);
+    CHECK_THROWS_AS(read_weeks(store), InputError);
+    CHECK_THROWS_WITH(read_weeks(store), Catch::Contains(changed_weekly));
+    CHECK_THROWS_WITH(store.export_csv(run, dir.file("csv2")), Catch::Contains(changed_weekly));
+    CHECK(!std::filesystem::exists(dir.file("csv2")));
+    CHECK_NOTHROW(store.report(run, "table"));  // what show prints did not change
+  }
+  SECTION("a number replaced by a text (which its reader read as 0): refused") {
+    REQUIRE(
+        test::StoreSql(dir.file("s.db"))
+            .change(
+                "UPDATE evaluation SET cost_per_household = 'about 5' WHERE (comparator, option, draw, "
+                "replication) = (SELECT comparator, option, draw, replication FROM evaluation LIMIT 1)") ==
+        1);
+    const RunStore store = RunStore::open(dir.file("s.db"), RunStore::Mode::ReadOnly);
+    CHECK_THROWS_WITH(store.evaluation(run, 1, true),
+                      Catch::Contains("has evaluation rows other than those it completed with"));
+  }
+  SECTION("the stored tables replaced by other valid JSON: refused") {
+    REQUIRE(test::StoreSql(dir.file("s.db")).change("UPDATE reports SET body = '{}' WHERE format = 'json'") ==
+            1);
+    const RunStore store = RunStore::open(dir.file("s.db"), RunStore::Mode::ReadOnly);
+    CHECK_THROWS_WITH(store.report(run, "json"),
+                      Catch::Contains("has reports rows other than those it completed with"));
+  }
+  SECTION("a seal deleted: the store is damaged") {
+    REQUIRE(test::StoreSql(dir.file("s.db")).change("DELETE FROM seals WHERE table_name = 'draws'") == 1);
+    const RunStore store = RunStore::open(dir.file("s.db"), RunStore::Mode::ReadOnly);
+    CHECK_THROWS_WITH(store.drawn_parameters(run, 0),
+                      Catch::Contains("the results store is damaged") &&
+                          Catch::Contains("is complete but lacks the seal of its draws rows"));
+  }
+}
+
 TEST_CASE("a store it cannot use is refused with the reason", "[store]") {
   test::TempDir dir("store-refused");
   SECTION("another schema version") {

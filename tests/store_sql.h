@@ -21,6 +21,11 @@ class StoreSql {
   StoreSql& operator=(const StoreSql&) = delete;
 
   Statement statement(const std::string& sql) const { return Statement(db_, path_, sql); }
+  // Runs a change and returns the rows it changed (a test that changes the store proves it did).
+  int change(const std::string& sql) const {
+    statement(sql).run();
+    return sqlite3_changes(db_);
+  }
 
  private:
   std::string path_;

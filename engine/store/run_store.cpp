@@ -131,6 +131,9 @@ CREATE TABLE candidates (
 CREATE TABLE reports (
   run_id INTEGER NOT NULL REFERENCES runs, format TEXT NOT NULL, body TEXT NOT NULL,
   PRIMARY KEY (run_id, format)) WITHOUT ROWID;
+CREATE TABLE seals (
+  run_id INTEGER NOT NULL REFERENCES runs, table_name TEXT NOT NULL, digest TEXT NOT NULL,
+  PRIMARY KEY (run_id, table_name)) WITHOUT ROWID;
 )sql";
 
 std::string now_utc() {
@@ -321,24 +324,53 @@ constexpr const char* kRunColumns =
 namespace {
 // The tables of the schema, as kSchema makes them (read from a database made with it in memory, so the list
 // is never written twice).
-const std::vector<std::string>& schema_tables() {
-  static const std::vector<std::string> tables = [] {
+struct SchemaTable {
+  std::string name;
+  std::string key;  // its primary key's columns, in order ("run_id, scenario, ...")
+};
+const std::vector<SchemaTable>& schema() {
+  static const std::vector<SchemaTable> tables = [] {
     sqlite3* db = nullptr;
-    std::vector<std::string> out;
+    std::vector<SchemaTable> out;
+    auto each_row = [&db](const std::string& sql, const std::function<void(sqlite3_stmt*)>& visit) {
+      sqlite3_stmt* q = nullptr;
+      if (sqlite3_prepare_v2(db, sql.c_str(), -1, &q, nullptr) == SQLITE_OK)
+        while (sqlite3_step(q) == SQLITE_ROW) visit(q);
+      sqlite3_finalize(q);
+    };
+    auto text = [](sqlite3_stmt* q, int c) {
+      return std::string(reinterpret_cast<const char*>(sqlite3_column_text(q, c)));
+    };
     if (sqlite3_open_v2(":memory:", &db, SQLITE_OPEN_READWRITE, nullptr) == SQLITE_OK &&
         sqlite3_exec(db, kSchema, nullptr, nullptr, nullptr) == SQLITE_OK) {
-      sqlite3_stmt* q = nullptr;
-      if (sqlite3_prepare_v2(db, "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name", -1, &q,
-                             nullptr) == SQLITE_OK)
-        while (sqlite3_step(q) == SQLITE_ROW)
-          out.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(q, 0)));
-      sqlite3_finalize(q);
+      each_row("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name", [&](sqlite3_stmt* q) {
+        out.push_back({text(q, 0), ""});
+      });
+      for (SchemaTable& t : out)
+        each_row(fmt::format("SELECT name FROM pragma_table_info('{}') WHERE pk > 0 ORDER BY pk", t.name),
+                 [&](sqlite3_stmt* q) { t.key += (t.key.empty() ? "" : ", ") + text(q, 0); });
     }
     sqlite3_close_v2(db);
-    if (out.empty()) throw InternalError("the results store's schema could not be made in memory");
+    if (out.empty() ||
+        std::any_of(out.begin(), out.end(), [](const SchemaTable& t) { return t.key.empty(); }))
+      throw InternalError("the results store's schema could not be made in memory");
     return out;
   }();
   return tables;
+}
+
+// Every table of a run but the seals themselves: each has its run's rows sealed.
+bool sealed(const SchemaTable& t) {
+  return t.name != "seals";
+}
+
+// The digest of run `run`'s rows in `table`, in the order of its primary key.
+std::string table_digest(sqlite3* db, const std::string& path, const SchemaTable& table, std::int64_t run) {
+  Statement q(db, path, fmt::format("SELECT * FROM {} WHERE run_id = ? ORDER BY {}", table.name, table.key));
+  q.bind(1, run);
+  ContentHash h;
+  while (q.step()) q.hash_row(h);
+  return h.hex();
 }
 
 // The statements that make a store's tables and mark it with its schema version: run in one transaction,
@@ -537,11 +569,11 @@ RunStore RunStore::open(const std::string& path, Mode mode) {
   // table's rows; outside attack 8).
   if (!empty) {
     std::vector<std::string> missing;
-    for (const std::string& table : schema_tables()) {
+    for (const SchemaTable& table : schema()) {
       Statement q(s.db_, path, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?");
-      q.bind(1, table);
+      q.bind(1, table.name);
       q.step();
-      if (q.integer(0) == 0) missing.push_back(table);
+      if (q.integer(0) == 0) missing.push_back(table.name);
     }
     if (!missing.empty())
       throw InputError(
@@ -578,7 +610,11 @@ RunStore RunStore::open(const std::string& path, Mode mode) {
 }
 
 RunStore::RunStore(RunStore&& o) noexcept
-    : path_(std::move(o.path_)), db_(o.db_), device_(o.device_), inode_(o.inode_) {
+    : path_(std::move(o.path_)),
+      db_(o.db_),
+      device_(o.device_),
+      inode_(o.inode_),
+      sealed_ok_(std::move(o.sealed_ok_)) {
   o.db_ = nullptr;
 }
 RunStore& RunStore::operator=(RunStore&& o) noexcept {
@@ -586,6 +622,7 @@ RunStore& RunStore::operator=(RunStore&& o) noexcept {
   std::swap(db_, o.db_);
   std::swap(device_, o.device_);
   std::swap(inode_, o.inode_);
+  std::swap(sealed_ok_, o.sealed_ok_);
   return *this;
 }
 bool RunStore::replaced() const {
@@ -663,6 +700,7 @@ std::int64_t RunStore::begin_run(const RunInfo& info, const std::vector<StoredSc
 }
 
 StoredCalibration RunStore::calibration(std::int64_t run) const {
+  check_sealed(run, {"calibrations"});
   Statement q(db_, path_, "SELECT targets_file, targets_hash, households FROM calibrations WHERE run_id = ?");
   q.bind(1, run);
   if (!q.step())
@@ -693,6 +731,7 @@ void RunStore::write_candidate(std::int64_t run, const StoredCandidate& c) {
 }
 
 std::vector<StoredCandidate> RunStore::candidates(std::int64_t run) const {
+  check_sealed(run, {"candidates"});
   Statement q(db_, path_,
               "SELECT candidate, round, quantity, name, value FROM candidates WHERE run_id = ? "
               "ORDER BY candidate, quantity, name");
@@ -742,6 +781,7 @@ std::vector<RunInfo> RunStore::runs() const {
 }
 
 std::vector<StoredScenario> RunStore::scenarios(std::int64_t run) const {
+  check_sealed(run, {"scenarios"});
   Statement q(db_, path_,
               "SELECT scenario, name, file, role, comparator, households, coach_fte, caseload_norm_per_fte, "
               "caseload_cap_per_fte, resolved_yaml, hash, description, willingness_to_pay FROM scenarios "
@@ -790,9 +830,11 @@ std::vector<StoredLabel> labels(sqlite3* db, const std::string& path, const char
 }  // namespace
 
 std::vector<StoredLabel> RunStore::payers(std::int64_t run) const {
+  check_sealed(run, {"payers"});
   return labels(db_, path_, "SELECT payer, label FROM payers WHERE run_id = ? ORDER BY position", run);
 }
 std::vector<StoredLabel> RunStore::agencies(std::int64_t run) const {
+  check_sealed(run, {"agencies"});
   return labels(db_, path_, "SELECT agency, label FROM agencies WHERE run_id = ? ORDER BY position", run);
 }
 
@@ -876,6 +918,7 @@ void RunStore::write_draw(std::int64_t run, std::uint32_t draw,
 
 std::map<std::uint32_t, std::vector<std::vector<RunMeasures>>> RunStore::completed(
     std::int64_t run, const std::vector<ScenarioShape>& shapes) const {
+  check_sealed(run, {"figures"});
   Statement q(db_, path_,
               "SELECT draw, scenario, replication, figures FROM figures WHERE run_id = ? "
               "ORDER BY draw, scenario, replication");
@@ -978,7 +1021,47 @@ void RunStore::complete_run(std::int64_t run, const std::vector<StoredEvaluation
   for (const auto& [format, body] : reports) r.bind(1, run).bind(2, format).bind(3, body).run();
   Statement s(db_, path_, "UPDATE runs SET status = 'complete', finished_at = ? WHERE run_id = ?");
   s.bind(1, now_utc()).bind(2, run).run();
+  // Sealed last, in the same transaction: a complete run is never written again, so rows that differ from
+  // their seal were changed outside wijksim (check_sealed).
+  Statement seal(db_, path_, "INSERT OR REPLACE INTO seals VALUES (?, ?, ?)");
+  for (const SchemaTable& table : schema())
+    if (sealed(table)) seal.bind_all(run, table.name, table_digest(db_, path_, table, run)).run();
   t.commit();
+}
+
+void RunStore::check_sealed(std::int64_t run, const std::vector<std::string_view>& tables) const {
+  std::vector<const SchemaTable*> unchecked;
+  for (std::string_view name : tables)
+    if (!sealed_ok_.contains({run, std::string(name)})) {
+      const auto it = std::find_if(schema().begin(), schema().end(),
+                                   [&](const SchemaTable& t) { return t.name == name; });
+      if (it == schema().end() || !sealed(*it))
+        throw InternalError(fmt::format("no sealed table '{}'", name));
+      unchecked.push_back(&*it);
+    }
+  if (unchecked.empty()) return;
+  {
+    Statement q(db_, path_, "SELECT status FROM runs WHERE run_id = ?");
+    q.bind(1, run);
+    if (!q.step() || q.text(0) != "complete") return;  // sealed only when complete; it may still be written
+  }
+  check_whole(this->run(run));  // rows deleted or a count out of range: said as such first
+  for (const SchemaTable* table : unchecked) {
+    Statement q(db_, path_, "SELECT digest FROM seals WHERE run_id = ? AND table_name = ?");
+    q.bind_all(run, table->name);
+    if (!q.step())
+      damaged(path_, run, fmt::format("is complete but lacks the seal of its {} rows", table->name));
+    if (q.text(0) != table_digest(db_, path_, *table, run))
+      throw InputError(
+          {{Location{path_, 0, 0}, "--store",
+            fmt::format(
+                "the results store is damaged: run {} has {} rows other than those it completed with; "
+                "wijksim never changes a complete run, so another program changed them since (by hand, "
+                "or damage SQLite cannot see), and they no longer say what the run gave: run its "
+                "command again into a store of its own",
+                run, table->name)}});
+    sealed_ok_.insert({run, table->name});
+  }
 }
 
 void RunStore::write_sensitivity(std::int64_t run, const StoredSensitivity& st) {
@@ -1016,6 +1099,7 @@ void RunStore::write_sensitivity(std::int64_t run, const StoredSensitivity& st) 
 }
 
 StoredSensitivity RunStore::sensitivity(std::int64_t run) const {
+  check_sealed(run, {"one_way", "two_way", "thresholds", "evppi", "virtual_evaluation"});
   StoredSensitivity st;
   const auto real = [](const Statement& q, int c) { return q.null(c) ? kNaN : q.real(c); };
   {
@@ -1139,6 +1223,8 @@ void RunStore::check_whole(const RunInfo& info) const {
 std::string RunStore::report(std::int64_t run, const std::string& format) const {
   const RunInfo info = this->run(run);
   check_whole(info);
+  // What the stored tables came from, and the tables themselves.
+  check_sealed(run, {"runs", "scenarios", "settings", "payers", "agencies", "calibrations", "reports"});
   Statement q(db_, path_, "SELECT body FROM reports WHERE run_id = ? AND format = ?");
   q.bind(1, run).bind(2, format);
   // Outside attack 9: a stored report damaged by hand or by the disk was printed as it was (invalid JSON with
@@ -1198,6 +1284,10 @@ std::vector<std::string> RunStore::export_csv(std::int64_t run, const std::strin
   if (info.status != "complete")
     throw InputError({{Location{path_, 0, 0}, "run", why_unfinished(info, "cannot be exported yet")}});
   check_whole(info);
+  std::vector<std::string_view> every_table;  // every row exported as it was stored, or nothing
+  for (const SchemaTable& table : schema())
+    if (sealed(table)) every_table.push_back(table.name);
+  check_sealed(run, every_table);
   const std::pair<const char*, const char*> files[] = {
       // The seed is kept as its 64 bits in SQLite's signed integer: exported as the unsigned number it is (a
       // seed from 2^63 on read back negative, which --seed refuses).
@@ -1290,6 +1380,7 @@ Measures<double> unflatten(const ScenarioShape& shape, const std::vector<double>
 }
 
 std::vector<std::pair<std::string, std::string>> RunStore::settings(std::int64_t run, int scenario) const {
+  check_sealed(run, {"settings"});
   Statement q(db_, path_,
               "SELECT setting, value FROM settings WHERE run_id = ? AND scenario = ? ORDER BY position");
   q.bind_all(run, scenario);
@@ -1300,6 +1391,7 @@ std::vector<std::pair<std::string, std::string>> RunStore::settings(std::int64_t
 
 void RunStore::for_each_week(std::int64_t run, int scenario,
                              const std::function<void(const StoredWeek&)>& visit) const {
+  check_sealed(run, {"weekly"});
   Statement q(db_, path_,
               "SELECT week, draw, replication, with_problem, multi_problem, rung_sum, coach_waiting, "
               "coach_caseload_per_fte, coach_caseload_per_fte_max, coach_admitted, coach_wait_weeks, "
@@ -1325,6 +1417,7 @@ void RunStore::for_each_week(std::int64_t run, int scenario,
 
 void RunStore::for_each_agency_week(std::int64_t run, int scenario, const std::string& agency,
                                     const std::function<void(const StoredAgencyWeek&)>& visit) const {
+  check_sealed(run, {"agency_weekly"});
   Statement q(db_, path_,
               "SELECT week, draw, replication, admitted, wait_weeks FROM agency_weekly WHERE run_id = ? AND "
               "scenario = ? AND agency = ? AND week >= 1 ORDER BY week, draw, replication");
@@ -1342,6 +1435,7 @@ void RunStore::for_each_agency_week(std::int64_t run, int scenario, const std::s
 
 std::vector<StoredEvaluation> RunStore::evaluation(std::int64_t run, int comparator,
                                                    bool means_of_draws) const {
+  check_sealed(run, {"evaluation"});
   Statement q(
       db_, path_,
       "SELECT option, draw, replication, cost_per_household, effect_per_household FROM evaluation "
@@ -1364,6 +1458,7 @@ std::vector<StoredEvaluation> RunStore::evaluation(std::int64_t run, int compara
 
 std::vector<std::pair<std::string, std::vector<double>>> RunStore::drawn_parameters(std::int64_t run,
                                                                                     int scenario) const {
+  check_sealed(run, {"draws"});
   Statement q(
       db_, path_,
       "SELECT parameter, value FROM draws WHERE run_id = ? AND scenario = ? ORDER BY parameter, draw");

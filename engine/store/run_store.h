@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <initializer_list>
 #include <map>
 #include <optional>
 #include <set>
@@ -25,7 +26,7 @@ struct sqlite3;
 namespace wijksim {
 
 // Bumped whenever a table or column changes; a store of another version is refused, never rewritten.
-inline constexpr int kStoreSchemaVersion = 5;
+inline constexpr int kStoreSchemaVersion = 6;
 
 struct RunInfo {
   std::int64_t id = 0;
@@ -279,9 +280,15 @@ class RunStore {
  private:
   RunStore() = default;
   void exec(const char* sql, const char* doing) const;
+  // A complete run's rows in each table were sealed with a digest when it completed (complete_run), and no
+  // wijksim command writes them again: throws InputError unless run `run`'s rows in each of `tables` still
+  // match their seal (values changed by hand were shown as figures no run gave, exit 0: outside attack 13).
+  // A run not complete is not checked. Each table of a run is read once per store opened.
+  void check_sealed(std::int64_t run, const std::vector<std::string_view>& tables) const;
   std::string path_;
   sqlite3* db_ = nullptr;
   std::uint64_t device_ = 0, inode_ = 0;  // of the file opened (replaced)
+  mutable std::set<std::pair<std::int64_t, std::string>> sealed_ok_;  // (run, table) checked by check_sealed
 };
 
 // A run's summary figures as one flat vector and back (for storing, and for resuming a run).

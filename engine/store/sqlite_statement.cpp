@@ -183,4 +183,33 @@ Transaction::~Transaction() {
   if (!done_) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
 }
 
+void Statement::hash_row(ContentHash& h) const {
+  const int n = sqlite3_column_count(stmt_);
+  for (int c = 0; c < n; ++c) {
+    const auto type = static_cast<unsigned char>(sqlite3_column_type(stmt_, c));
+    h.add(&type, 1);
+    switch (type) {
+      case SQLITE_NULL:
+        break;
+      case SQLITE_INTEGER: {
+        const std::int64_t v = sqlite3_column_int64(stmt_, c);
+        h.add(&v, sizeof v);
+        break;
+      }
+      case SQLITE_FLOAT: {
+        const double v = sqlite3_column_double(stmt_, c);
+        h.add(&v, sizeof v);
+        break;
+      }
+      default: {  // text or BLOB: the size first, so that two fields never read as one
+        const void* p = type == SQLITE_TEXT ? static_cast<const void*>(sqlite3_column_text(stmt_, c))
+                                            : sqlite3_column_blob(stmt_, c);
+        const auto size = static_cast<std::uint64_t>(sqlite3_column_bytes(stmt_, c));
+        h.add(&size, sizeof size);
+        if (size) h.add(p, static_cast<std::size_t>(size));
+      }
+    }
+  }
+}
+
 }  // namespace wijksim

@@ -17,6 +17,8 @@
 #include <string>
 #include <vector>
 
+#include "wijksim/core/content_hash.h"
+
 namespace wijksim {
 
 // Throws Error: "results store 'PATH': cannot DOING: WHY", WHY read from the connection's last error.
@@ -61,6 +63,10 @@ class Statement {
   int columns() const;
   std::string name(int c) const;
   std::string value_text(int c) const;  // any column as text, for CSV ("" for NULL)
+  // Feeds the row to `h`, each column as its type and its value's bytes exactly (an integer's or a double's
+  // 8, a text's or a BLOB's size and bytes): the same row gives the same bytes, a changed value or type
+  // others.
+  void hash_row(ContentHash& h) const;
 
  private:
   sqlite3* db_;

@@ -203,10 +203,13 @@ Study plan_study(const std::vector<std::string>& paths, const StudyOverrides& ov
   if (static_cast<std::uint64_t>(study.first_replication) + static_cast<std::uint64_t>(study.replications) -
           1 >
       static_cast<std::uint64_t>(kMaxReplicationNumber))
+    // The command line gave the first number; the count comes from the first scenario's file (both from the
+    // command line are refused before, exit 2).
     throw InputError(
-        {{Location{}, "--first-replication",
-          fmt::format("replications {} to {} go past the last replication number, {}",
-                      count_text(study.first_replication),
+        {{study.scenarios.front().source.key_location("simulation"), "simulation.replications",
+          fmt::format("with --first-replication {}, replications {} to {} go past the last replication "
+                      "number, {}",
+                      study.first_replication, count_text(study.first_replication),
                       count_text(static_cast<double>(study.first_replication) + study.replications - 1),
                       count_text(kMaxReplicationNumber))}});
   check_size(study);
