@@ -118,7 +118,9 @@ bool begins_as_journal(const FileHead& h) {
 //    only once the journal's content is synced; section 3.1);
 //  - the shared-memory index: whole pages of 4,096 bytes (SQLite extends it a page at a time) beginning with
 //    the index's version, 3007000, in the machine's byte order, or zeros (not yet initialised) ("WAL-mode
-//    File Format", section 2.2).
+//    File Format", section 2.2); or 3 zero bytes: the first connection truncates the index to 3 bytes before
+//    it grows it (os_unix.c, unixLockSharedMemory), and a full disk leaves it so (outside attack 14: the
+//    store was refused for good after a command failed on a full disk).
 bool could_be_sqlites(const std::string& path, std::string_view suffix) {
   FileHead h;
   if (!read_head(path, h)) return true;  // not readable here: SQLite's business
@@ -127,6 +129,7 @@ bool could_be_sqlites(const std::string& path, std::string_view suffix) {
   if (suffix == "-wal") return begins_as_log(h);
   if (suffix == "-journal")
     return begins_as_journal(h) || (h.got >= 8 && std::memcmp(h.bytes, kZeros, 8) == 0);
+  if (h.size == 3) return h.got == 3 && h.bytes[0] == 0 && h.bytes[1] == 0 && h.bytes[2] == 0;
   std::uint32_t version = 0;
   std::memcpy(&version, h.bytes, sizeof version);
   return h.size % 4096 == 0 && h.got >= 4 && (version == 3007000 || version == 0);
