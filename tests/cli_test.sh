@@ -493,6 +493,8 @@ wide=$("$wijksim" runs --store "$odd/r.db" | awk 'length > 100')
 expect 0 "compare --draws 1" "$wijksim" compare "$src/scenarios/pilot.yaml" --draws 1 -r 2 -y 1 --no-store
 tr '\n' ' ' <"$tmp/out" | tr -s ' ' | grep -q "No EVPI: with one parameter draw" && tr '\n' ' ' <"$tmp/out" | tr -s ' ' | grep -q "(1 parameter draw x 2 replications)" &&
   ! grep -q "1 parameter draws" "$tmp/out" || { echo "FAIL: --draws 1 is not said as one draw"; fail=1; }
+head -1 "$tmp/out" | grep -q "^wijksim [^ ]* compare: seed [0-9]*, 1 parameter draw of replications 0 to 1, 1 policy year$" ||
+  { echo "FAIL: the header of --draws 1: $(head -1 "$tmp/out")"; fail=1; }
 # ... and never as the base case, whose figures differ (the scenarios' own values); nor the base case as "the
 # one parameter draw" (outside attack 13: each was said of the other).
 flat=$(tr '\n' ' ' <"$tmp/out" | tr -s ' ')
@@ -503,6 +505,16 @@ flat=$(tr '\n' ' ' <"$tmp/out" | tr -s ' ')
 [ "$(grep -o "Base case, no parameter draws: the mean over its 2 replications" <<<"$flat" | wc -l)" = 3 ] &&
   grep -q "Share of replications (no parameter draws" <<<"$flat" && ! grep -q -i "one parameter draw" <<<"$flat" ||
   { echo "FAIL: the base case is said as a parameter draw: $(grep -o -i "[^.]*one parameter draw[^.]*" <<<"$flat" | head -1)"; fail=1; }
+# Draws of one replication each: the header counts them and the figures are means over them with an interval
+# (before: "replication 0" and "one replication of each scenario, so no interval" above intervals over 3
+# draws; outside attack 14). One run of each scenario has none.
+expect 0 "run --draws 3" "$wijksim" run "$src/scenarios/baseline-velve.yaml" --draws 3 -y 1 --no-store
+flat=$(tr '\n' ' ' <"$tmp/out" | tr -s ' ')
+head -1 "$tmp/out" | grep -q "^wijksim [^ ]* run: seed [0-9]*, 3 parameter draws of replication 0, 1 policy year$" &&
+  grep -q "Each figure: mean (low to high), the 95% interval of the mean over all 3 runs (3 parameter draws x 1 replication)" <<<"$flat" &&
+  ! grep -q "no interval" <<<"$flat" || { echo "FAIL: run --draws 3 said as one run: $(head -8 "$tmp/out")"; fail=1; }
+expect 0 "run of one replication" "$wijksim" run "$src/scenarios/baseline-velve.yaml" -r 1 -y 1 --no-store
+grep -q "^Each figure: one run of each scenario, so no interval\." "$tmp/out" || { echo "FAIL: one run's legend: $(head -8 "$tmp/out")"; fail=1; }
 # The virtual evaluation's power is counted over its studies: from 10, "k of 10 studies", not "100,0%"
 # (outside attack 13).
 expect 0 "compare --survey-studies 10" "$wijksim" compare "$src/scenarios/pilot.yaml" -r 2 -y 1 --no-store --parameters coaches.fte --survey-studies 10

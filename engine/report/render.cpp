@@ -256,7 +256,7 @@ bool alike_runs(const Report& r) {
   return std::all_of(r.scenarios.begin(), r.scenarios.end(), [&](const ScenarioRef& s) {
     const ScenarioRef& f = r.scenarios.front();
     return s.seed == f.seed && s.first_replication == f.first_replication &&
-           s.replications == f.replications && s.years == f.years;
+           s.replications == f.replications && s.draws == f.draws && s.years == f.years;
   });
 }
 
@@ -265,7 +265,11 @@ std::string runs_of(const ScenarioRef& s) {
       s.replications == 1 ? fmt::format("replication {}", s.first_replication)
                           : fmt::format("replications {} to {}", s.first_replication,
                                         s.first_replication + s.replications - 1);
-  return fmt::format("seed {}, {}, {} policy year{}", s.seed, replications, s.years, s.years == 1 ? "" : "s");
+  // Each parameter draw runs the same replication numbers (docs/model.md, section 16).
+  const std::string runs =
+      s.draws == 0 ? replications
+                   : fmt::format("{} parameter draw{} of {}", s.draws, s.draws == 1 ? "" : "s", replications);
+  return fmt::format("seed {}, {}, {} policy year{}", s.seed, runs, s.years, s.years == 1 ? "" : "s");
 }
 
 // The first line: the command and its runs.
@@ -277,17 +281,14 @@ std::string text_header(const Report& r, std::size_t width) {
 
 // How to read a figure.
 std::string text_notation(const Report& r, std::size_t width) {
-  // One replication of each scenario has no interval over replications: the note said how one is computed
-  // above figures that had none (outside attack 10). An interval over parameter draws is named in the notes
-  // of the tables that have one.
-  const bool one_run =
-      !r.scenarios.empty() && std::all_of(r.scenarios.begin(), r.scenarios.end(),
-                                          [](const ScenarioRef& s) { return s.replications == 1; });
-  const std::string how =
-      one_run
-          ? "Each figure: one replication of each scenario, so no interval over replications (a table whose "
-            "note names an interval over parameter draws shows it as mean (low to high))"
-          : "Each figure: mean (low to high), the " + r.interval;
+  // One run of each scenario has no interval: the note said how one is computed above figures that had
+  // none (outside attack 10). Runs of several parameter draws, one replication each, have one: over the
+  // draws (it said "one replication ... no interval" above intervals over 10 draws; outside attack 14).
+  const bool one_run = !r.scenarios.empty() &&
+                       std::all_of(r.scenarios.begin(), r.scenarios.end(),
+                                   [](const ScenarioRef& s) { return s.replications == 1 && s.draws <= 1; });
+  const std::string how = one_run ? "Each figure: one run of each scenario, so no interval"
+                                  : "Each figure: mean (low to high), the " + r.interval;
   return text::wrap(how +
                         ". Numbers in Dutch notation (1.234,5); euros in the unit the column or row names "
                         "(EUR, EUR thousand, EUR million).",
@@ -416,6 +417,7 @@ std::string render_json(const Report& r) {
     o["seed"] = s.seed;
     o["first_replication"] = s.first_replication;
     o["replications"] = s.replications;
+    o["draws"] = s.draws;
     o["years"] = s.years;
     scenarios.push_back(std::move(o));
   }
@@ -505,6 +507,7 @@ Report report_from_json(const std::string& text) {
     s.seed = integer_of<std::uint64_t>(member(o, "seed"));
     s.first_replication = integer_of<std::uint32_t>(member(o, "first_replication"));
     s.replications = integer_of<std::uint32_t>(member(o, "replications"));
+    s.draws = integer_of<std::uint32_t>(member(o, "draws"));
     s.years = integer_of<int>(member(o, "years"));
     r.scenarios.push_back(std::move(s));
   }

@@ -21,6 +21,7 @@ std::vector<ScenarioRef> scenario_refs(const Study& study) {
     ref.seed = study.seed;
     ref.first_replication = study.first_replication;
     ref.replications = static_cast<std::uint32_t>(study.replications);
+    ref.draws = static_cast<std::uint32_t>(study.draws);
     ref.years = study.years;
     refs.push_back(std::move(ref));
   }

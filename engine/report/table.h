@@ -123,7 +123,8 @@ struct ScenarioRef {
   std::uint64_t seed = 0;  // the runs: replications first_replication .. + replications - 1 of this seed
   std::uint32_t first_replication = 0;
   std::uint32_t replications = 0;
-  int years = 0;  // policy years
+  std::uint32_t draws = 0;  // parameter draws, each of those replications (0: the base case)
+  int years = 0;            // policy years
 };
 
 // Everything a command prints. Nothing here may depend on time or thread count: `--threads 1` and
