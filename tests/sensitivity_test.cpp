@@ -131,6 +131,24 @@ TEST_CASE("A threshold and its uncertainty over replications, by hand", "[sensit
   CHECK(std::isnan(none.value));
 }
 
+TEST_CASE("A planning curve's interval of a figure that cannot be negative stays above zero, by hand",
+          "[sensitivity]") {
+  // At x = 9 the four replications wait 20 - 18 + r = 2, 3, 4, 5 weeks: mean 3.5, se 1.290994 / 2 = 0.645497.
+  // On the log scale (as a scenario's table): 3.5 exp(-/+ 3.182446 x 0.645497 / 3.5) = 1.94611 to 6.29461;
+  // the plain t interval would be 1.44574 to 5.55426 (the sweep's before, beside compare's other interval).
+  LinearDecision d;
+  const Simulate simulate = [&](const std::vector<Setting>& s) { return d(s); };
+  const WaitOutcome w;
+  REQUIRE(w.wait);
+  const std::vector<SweepPoint> points = sweep(1, "coaches.fte", {9}, {*w.wait}, w.figures, simulate);
+  REQUIRE(points.size() == 1);
+  const Stat& s = points[0].outcomes.at(0);
+  CHECK(s.mean == Approx(3.5));
+  CHECK(s.se == Approx(0.645497).epsilon(1e-5));
+  CHECK(s.lo == Approx(1.94611).epsilon(1e-5));
+  CHECK(s.hi == Approx(6.29461).epsilon(1e-5));
+}
+
 TEST_CASE("A threshold of a whole-number parameter is searched at whole values, by hand", "[sensitivity]") {
   // The mean wait 21.5 - 2x is 6 at x = 7.75; a whole parameter over 0 to 11: the grid 0, 2.75, 5.5, 8.25, 11
   // runs at 0, 3, 6, 8 and 11 (5.5 rounds to 6), the bracket [6, 8] is split at 7 (wait 7.5: above 6), and

@@ -33,12 +33,14 @@ std::vector<Outcome> standard_outcomes(const ScenarioShape& shape, bool coaches)
          [payer](M i, M c, F f) { return f.discounted_cost(i, payer) - f.discounted_cost(c, payer); }});
   }
   if (coaches) {
-    out.push_back({{"coach_wait", "wait for a coach"}, OutcomeUnit::Weeks, [](M i, M, F) {
-                     return i.coaches.wait_weeks;
-                   }});
-    out.push_back({{"caseload", "households per coach FTE"}, OutcomeUnit::PerFte, [](M i, M, F) {
-                     return i.coaches.caseload_mean;
-                   }});
+    out.push_back({{"coach_wait", "wait for a coach"},
+                   OutcomeUnit::Weeks,
+                   [](M i, M, F) { return i.coaches.wait_weeks; },
+                   kNonNegative});
+    out.push_back({{"caseload", "households per coach FTE"},
+                   OutcomeUnit::PerFte,
+                   [](M i, M, F) { return i.coaches.caseload_mean; },
+                   kNonNegative});
   }
   return out;
 }
@@ -354,7 +356,7 @@ std::vector<SweepPoint> sweep(std::size_t option, const std::string& parameter, 
     SweepPoint p;
     p.x = xs[k];
     for (const Outcome& o : outcomes)
-      p.outcomes.push_back(describe(outcome_values(o, runs[k], option, figures)));
+      p.outcomes.push_back(describe_within(outcome_values(o, runs[k], option, figures), o.bounds));
     out.push_back(std::move(p));
   }
   return out;

@@ -580,7 +580,8 @@ std::vector<Table> sweep_tables(const SweepResult& s) {
       s.parameter, s.scenario, s.comparator,
       s.replications == 1
           ? std::string("one replication with common random numbers, so no interval.")
-          : fmt::format("mean over {} replications with common random numbers, and its 95% interval.",
+          : fmt::format("mean over {} replications with common random numbers, and its 95% interval (for "
+                        "the wait and the caseload, which cannot be negative, on the log scale).",
                         s.replications));
   if (!s.grid_note.empty()) t.note += " " + s.grid_note;
   for (const Outcome& o : s.outcomes)
