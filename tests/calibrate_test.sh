@@ -68,6 +68,18 @@ grep -q "^set,domains.\*.incidence_per_year,fragmentation.wrong_agency_probabili
 grep -q "^# wijksim calibrate" clean.csv || say_fail "the sets file does not say where it comes from"
 grep -q "effective sample size" clean.txt && grep -q "Targets and the model at the posterior" clean.txt ||
   say_fail "calibrate printed no fit: $(cat clean.txt)"
+# The candidates add up: those of the priors, of the mode search and of the rounds (the mode search's were
+# left out of the sum: outside attack 14).
+read -r all initial mode rounds per_round < <(sed -n "s/^# candidates: \([0-9]*\) (\([0-9]*\) from the priors, \([0-9]*\) in the search for the posterior's mode and its curvature, then \([0-9]*\) rounds\{0,1\} of \([0-9]*\)), [0-9]* simulated$/\1 \2 \3 \4 \5/p" clean.csv)
+[ -n "${all:-}" ] && [ "$initial" = 60 ] && [ "$per_round" = 30 ] && [ "$mode" -ge 1 ] &&
+  [ "$all" -eq $((initial + mode + rounds * per_round)) ] || say_fail "the candidates do not add up: $(grep '^# candidates' clean.csv)"
+# A fit below its effective sample size says so on standard error, not only in the file.
+if grep -q "^# effective sample size: [0-9.]* (below" clean.csv; then
+  grep -q "^warning: the effective sample size is [0-9.]*, below the 40 sets after every round: the sets hold [0-9]* distinct candidate" clean.err ||
+    say_fail "no warning for an effective sample size below the sets: $(cat clean.err)"
+else
+  ! grep -q "warning: the effective sample size" clean.err || say_fail "a warning for a fit that reached its sets"
+fi
 total=$("$wijksim" runs --store clean.db | sed -n 's/^ *\([0-9]*\) candidates evaluated.*/\1/p')
 echo "ok: a clean calibration ($total candidates evaluated)"
 # The report is for run and compare: of a calibration it says where its results are, and writes nothing.

@@ -80,6 +80,8 @@ Report calibration_report(const CalibrationPlan& plan, const CalibrationResult& 
   };
   count("candidates", "candidates", static_cast<double>(r.candidates.size()));
   count("from_priors", "  drawn from the priors", cs.initial);
+  count("mode_search", "  in the search for the posterior's mode and its curvature",
+        static_cast<double>(r.mode_search()));
   count("rounds", "  rounds of the mixture", r.imis.rounds);
   count("per_round", "  candidates per round", cs.per_round);
   count("simulated", "candidates simulated (inside the priors' support)", static_cast<double>(r.evaluated));

@@ -4,9 +4,11 @@
 #include <oneapi/tbb/parallel_for.h>
 #include <oneapi/tbb/partitioner.h>
 
+#include <algorithm>
 #include <cmath>
 #include <fstream>
 #include <mutex>
+#include <set>
 
 #include "wijksim/analysis/summary.h"
 #include "wijksim/core/statistics.h"
@@ -450,6 +452,15 @@ constexpr std::string_view kSetsContent = " (content ";
 constexpr std::string_view kSetsName = "scenario name: ";
 }  // namespace
 
+std::size_t CalibrationResult::mode_search() const {
+  return static_cast<std::size_t>(std::count_if(candidates.begin(), candidates.end(),
+                                                [](const CandidateRecord& c) { return c.round == -1; }));
+}
+
+std::size_t CalibrationResult::distinct_sets() const {
+  return std::set<std::size_t>(sets.begin(), sets.end()).size();
+}
+
 std::string calibration_sets_text(const CalibrationPlan& plan, const CalibrationResult& r) {
   const CalibrationSettings& cs = plan.settings;
   std::vector<std::string> keys;
@@ -463,9 +474,13 @@ std::string calibration_sets_text(const CalibrationPlan& plan, const Calibration
       fmt::format("targets: {} (content {})", plan.file.path, plan.file.content_hash),
       fmt::format("seed: {}", plan.seed),
       fmt::format("version: {}", WIJKSIM_VERSION),
-      fmt::format("candidates: {} ({} from the priors, then {} round{} of {}), {} simulated",
-                  r.candidates.size(), cs.initial, r.imis.rounds, r.imis.rounds == 1 ? "" : "s", cs.per_round,
-                  r.evaluated),
+      fmt::format(
+          "candidates: {} ({} from the priors, {}then {} round{} of {}), {} simulated", r.candidates.size(),
+          cs.initial,
+          r.mode_search() > 0
+              ? fmt::format("{} in the search for the posterior's mode and its curvature, ", r.mode_search())
+              : std::string(),
+          r.imis.rounds, r.imis.rounds == 1 ? "" : "s", cs.per_round, r.evaluated),
       fmt::format("effective sample size: {:.1f} ({})", r.imis.ess,
                   r.imis.converged ? fmt::format("reached {}, the number of sets", cs.sets)
                                    : fmt::format("below {}, the number of sets, after every round", cs.sets)),

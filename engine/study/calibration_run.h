@@ -104,6 +104,10 @@ struct CalibrationResult {
   std::vector<std::vector<double>> set_values;
   std::vector<ParameterPosterior> posterior;  // parallel to the free parameters
   std::vector<TargetFit> fit;                 // parallel to the targets
+  // The candidates of the search for the posterior's mode (IMIS with optimisation; round -1).
+  std::size_t mode_search() const;
+  // The distinct candidates among the sets (the resampling repeats a heavy one).
+  std::size_t distinct_sets() const;
 };
 
 // Runs the calibration. `on_progress(done, total)`: candidates evaluated of the most there can be (initial
