@@ -421,6 +421,15 @@ expect 0 "export into a directory with what a killed export left" "wrote" "$wijk
   say_fail "a killed process's staging directory or temporary file was left: $(ls -A exported2 | grep wijksim)"
 [ -e exported2/.wijksim-999999999-2.tmp ] && [ -e exported2/.wijksim-$$-3.tmp ] ||
   say_fail "a fresh temporary file, or a live process's, was removed"
+# ... but only what wijksim makes under such names: a user's directory named as a staging directory, holding a
+# note, and one named as a temporary file, are kept whole (removed with their contents before: outside
+# attack 14).
+mkdir exported2/.wijksim-999999998-0.staging exported2/.wijksim-999999998-1.tmp
+echo keep >exported2/.wijksim-999999998-0.staging/inner.txt && echo keep >exported2/.wijksim-999999998-1.tmp/inner.txt
+touch -d '5 minutes ago' exported2/.wijksim-999999998-0.staging exported2/.wijksim-999999998-1.tmp
+expect 0 "export beside a user's directories named as wijksim's temporaries" "wrote" "$wijksim" export 1 --store rs.db --csv exported2
+[ "$(cat exported2/.wijksim-999999998-0.staging/inner.txt exported2/.wijksim-999999998-1.tmp/inner.txt)" = "keep
+keep" ] || say_fail "a user's directory named as a temporary was removed: $(ls -A exported2 | grep wijksim)"
 
 # --- A user's file put in an output's place while the simulation runs ---------------------------------------
 # The run pauses after its first draw (test hook); a file of the user's appears at --output meanwhile. It is

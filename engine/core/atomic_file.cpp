@@ -39,6 +39,19 @@ std::string temporary_name(const std::string& dir, const char* suffix) {
   return (fs::path(dir) / fmt::format(".wijksim-{}-{}.{}", getpid(), counter++, suffix)).string();
 }
 
+// Whether `dir` (lstat as `st`) is a directory holding regular files named *.csv only: what an export stages
+// (DirectoryWrite; run_store.cpp export_csv).
+bool holds_only_staged_files(const fs::path& dir, const struct stat& st) {
+  if (!S_ISDIR(st.st_mode)) return false;
+  std::error_code ec;
+  for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    struct stat f {};
+    if (::lstat(it->path().c_str(), &f) != 0 || !S_ISREG(f.st_mode) || it->path().extension() != ".csv")
+      return false;
+  }
+  return !ec;
+}
+
 // Removes from `dir` the temporary files and staging directories (temporary_name) of wijksim processes that
 // ended without removing them (kill -9 while an output was written), so they do not pile up: only this
 // user's, only of a process no longer running here, and only when older than a minute (a process of another
@@ -63,6 +76,10 @@ void remove_stale_temporaries(const std::string& dir) {
     if (::lstat(it->path().c_str(), &st) != 0 || st.st_uid != ::geteuid()) continue;
     if (std::time(nullptr) - st.st_mtime < 60) continue;
     if (pid == 0 || ::kill(static_cast<pid_t>(pid), 0) == 0 || errno != ESRCH) continue;
+    // Only what wijksim makes under such a name: a temporary file is a regular file, a staging directory
+    // holds an export's CSV files and nothing else (a user's directory of that name, with a note in it, was
+    // removed whole; outside attack 14).
+    if (k == "staging" ? !holds_only_staged_files(it->path(), st) : !S_ISREG(st.st_mode)) continue;
     std::error_code rm;
     fs::remove_all(it->path(), rm);
   }
