@@ -53,7 +53,6 @@ ParameterSets read_parameter_sets(const std::string& path) {
           fmt::format("this is {}, not parameter sets (CSV text: 'set,<key path>,...')", kind)}});
   ParameterSets sets;
   sets.path = path;
-  sets.content_hash = content_hash(text);
   // A byte-order mark, which a spreadsheet may write before the first line (a file saved twice: two), is not
   // part of the header.
   while (text.starts_with("\xEF\xBB\xBF")) text.erase(0, 3);
@@ -135,6 +134,15 @@ ParameterSets read_parameter_sets(const std::string& path) {
   else if (sets.rows.empty() && problems.empty())
     problem(1, 1, "", "the file holds no parameter sets");
   if (!problems.empty()) throw InputError(std::move(problems));
+  // What the sets say, not how the file spells it: their key paths and values (hex floats, exact).
+  std::string said;
+  for (const std::string& k : sets.keys) said += k + "\n";
+  for (std::size_t k = 0; k < sets.rows.size(); ++k) {
+    said += fmt::format("{}", sets.numbers.at(k));
+    for (double v : sets.rows[k]) said += fmt::format(",{:a}", v);
+    said += "\n";
+  }
+  sets.content_hash = content_hash(said);
   return sets;
 }
 

@@ -21,7 +21,7 @@ struct ParameterSets {
   std::vector<int> numbers;                       // each row's set number, as written
   std::vector<std::vector<double>> rows;          // rows[k][j]: set k's value of keys[j]
   std::vector<std::vector<Location>> cell_where;  // where each value is written
-  std::string content_hash;                       // FNV-1a 64 of the file's text, 16 hex digits
+  std::string content_hash;                       // FNV-1a 64 of the keys and values read, 16 hex digits
 
   std::size_t size() const { return rows.size(); }
   // Set k's values, each located where it is written.

@@ -645,7 +645,11 @@ std::string ScenarioSource::hash() const {
   // With parameter sets, their content too: the draws take values from them. With calibration targets, the
   // targets as read: the run's figures compare with them (a run resumed after its targets file changed
   // would mix two fits). Without either, the hash of the resolved text alone.
-  std::string text = hashed_text_before_targets();
+  return content_hash(hashed_text_before_targets() + targets_text());
+}
+
+std::string ScenarioSource::targets_text() const {
+  std::string text;
   for (const CalibrationTarget& t : base_.targets)
     text += fmt::format("\n# target {}|{}|{}|{}|{:a}|{:a}|{:a}|{}|{}|{}|{}", t.key, t.label, t.measure, t.at,
                         t.value, t.lo, t.hi, t.n, t.unit, t.source, t.note);
@@ -653,7 +657,15 @@ std::string ScenarioSource::hash() const {
   for (const CalibrationTarget& t : base_.targets)
     if (t.bound != TargetBound::None)
       text += fmt::format("\n# bound {}|{}", t.key, t.bound == TargetBound::Upper ? "upper" : "lower");
-  return content_hash(text);
+  return text;
+}
+
+std::string ScenarioSource::sets_hash() const {
+  return sets_ ? sets_->content_hash : std::string();
+}
+
+std::string ScenarioSource::targets_hash() const {
+  return base_.targets.empty() ? std::string() : content_hash(targets_text());
 }
 
 std::string ScenarioSource::hashed_text_before_targets() const {

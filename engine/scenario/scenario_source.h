@@ -118,6 +118,11 @@ class ScenarioSource {
   // The same of resolved_yaml alone, the parameter sets' content left out: what a calibration fits, whose
   // sets replace the ones the scenario names.
   std::string hash_without_sets() const;
+  // The parts hash() covers beside resolved_yaml, each hashed alone ("" without sets or targets): the sets'
+  // values as read (a comment in the file changes nothing, as a comment in the YAML does not), and the
+  // targets as read. A resume refused for one of them names it.
+  std::string sets_hash() const;
+  std::string targets_hash() const;
   // hash() as wijksim computed it before it covered the calibration targets (up to 2026-11-30): a run stored
   // then is resumed when its hash is this one (its targets cannot be checked).
   std::string hash_before_targets() const;
@@ -143,6 +148,7 @@ class ScenarioSource {
  private:
   // The resolved text and the parameter sets' content: what hash() and hash_before_targets() share.
   std::string hashed_text_before_targets() const;
+  std::string targets_text() const;  // the calibration targets as read, one line each
   static ScenarioSource load_text(const std::string& yaml, const std::string& path, bool check_comparator);
   // What from_tree takes over instead of reading it again: reread_with changes numbers only, so the
   // calibration targets (checked against the tree's structure) and the parameter sets stay as they were.

@@ -47,8 +47,8 @@ CREATE TABLE scenarios (
   run_id INTEGER NOT NULL REFERENCES runs, scenario INTEGER NOT NULL, name TEXT NOT NULL, file TEXT NOT NULL,
   role TEXT NOT NULL, comparator INTEGER, households INTEGER NOT NULL, coach_fte REAL NOT NULL,
   caseload_norm_per_fte REAL NOT NULL, caseload_cap_per_fte REAL NOT NULL, resolved_yaml TEXT NOT NULL,
-  hash TEXT NOT NULL, description TEXT NOT NULL, willingness_to_pay REAL NOT NULL,
-  PRIMARY KEY (run_id, scenario)) WITHOUT ROWID;
+  hash TEXT NOT NULL, description TEXT NOT NULL, willingness_to_pay REAL NOT NULL, sets_hash TEXT NOT NULL,
+  targets_hash TEXT NOT NULL, PRIMARY KEY (run_id, scenario)) WITHOUT ROWID;
 CREATE TABLE settings (
   run_id INTEGER NOT NULL REFERENCES runs, scenario INTEGER NOT NULL, position INTEGER NOT NULL,
   setting TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (run_id, scenario, position)) WITHOUT ROWID;
@@ -661,7 +661,7 @@ std::int64_t RunStore::begin_run(const RunInfo& info, const std::vector<StoredSc
       .bind(5, info.command_line);
   r.bind(6, info.replications).bind(7, info.first_replication).bind(8, info.years).bind(9, info.draws).run();
   const std::int64_t id = sqlite3_last_insert_rowid(db_);
-  Statement s(db_, path_, "INSERT INTO scenarios VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  Statement s(db_, path_, "INSERT INTO scenarios VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   Statement set(db_, path_, "INSERT INTO settings VALUES (?, ?, ?, ?, ?)");
   for (const StoredScenario& sc : scenarios) {
     s.bind(1, id).bind(2, sc.index).bind(3, sc.name).bind(4, sc.file).bind(5, sc.role);
@@ -671,7 +671,8 @@ std::int64_t RunStore::begin_run(const RunInfo& info, const std::vector<StoredSc
       s.bind_null(6);
     s.bind(7, sc.households).bind(8, sc.coach_fte).bind(9, sc.caseload_norm_per_fte);
     s.bind(10, sc.caseload_cap_per_fte).bind(11, sc.resolved_yaml).bind(12, sc.hash);
-    s.bind(13, sc.description).bind(14, sc.willingness_to_pay).run();
+    s.bind(13, sc.description).bind(14, sc.willingness_to_pay).bind(15, sc.sets_hash);
+    s.bind(16, sc.targets_hash).run();
     for (std::size_t k = 0; k < sc.settings.size(); ++k)
       set.bind_all(id, sc.index, static_cast<int>(k), sc.settings[k].first, sc.settings[k].second).run();
   }
@@ -784,8 +785,8 @@ std::vector<StoredScenario> RunStore::scenarios(std::int64_t run) const {
   check_sealed(run, {"scenarios"});
   Statement q(db_, path_,
               "SELECT scenario, name, file, role, comparator, households, coach_fte, caseload_norm_per_fte, "
-              "caseload_cap_per_fte, resolved_yaml, hash, description, willingness_to_pay FROM scenarios "
-              "WHERE run_id = ? ORDER BY scenario");
+              "caseload_cap_per_fte, resolved_yaml, hash, description, willingness_to_pay, sets_hash, "
+              "targets_hash FROM scenarios WHERE run_id = ? ORDER BY scenario");
   q.bind(1, run);
   std::vector<StoredScenario> out;
   while (q.step()) {
@@ -803,6 +804,8 @@ std::vector<StoredScenario> RunStore::scenarios(std::int64_t run) const {
     s.hash = q.text(10);
     s.description = q.text(11);
     s.willingness_to_pay = q.real(12);
+    s.sets_hash = q.text(13);
+    s.targets_hash = q.text(14);
     // Readers index the scenarios by their number and their comparators by it.
     if (s.index != static_cast<int>(out.size()))
       damaged(path_, run, fmt::format("numbers its scenario {} as {}", out.size(), q.integer(0)));
@@ -1297,7 +1300,8 @@ std::vector<std::string> RunStore::export_csv(std::int64_t run, const std::strin
        "status, replications, first_replication, years, draws FROM runs WHERE run_id = ?"},
       {"scenarios.csv",
        "SELECT run_id, scenario, name, file, role, comparator, households, coach_fte, caseload_norm_per_fte, "
-       "caseload_cap_per_fte, hash, description, willingness_to_pay FROM scenarios WHERE run_id = ? ORDER BY "
+       "caseload_cap_per_fte, hash, description, willingness_to_pay, sets_hash, targets_hash FROM scenarios "
+       "WHERE run_id = ? ORDER BY "
        "scenario"},
       {"payers.csv", "SELECT * FROM payers WHERE run_id = ? ORDER BY position"},
       {"agencies.csv", "SELECT * FROM agencies WHERE run_id = ? ORDER BY position"},

@@ -81,6 +81,9 @@ struct StoredScenario {
   double coach_fte = 0;
   double caseload_norm_per_fte = 0, caseload_cap_per_fte = 0;
   std::string resolved_yaml, hash;
+  // What `hash` covers beside the resolved text: the parameter sets' values and the calibration targets as
+  // read ("" without), so a resume refused for them says which changed.
+  std::string sets_hash, targets_hash;
   std::string description;
   double willingness_to_pay = 0;  // euros per problem-free household-year, as the base case evaluates it
   // Every setting of the resolved scenario, "key.path" -> value in YAML flow style, in file order (written

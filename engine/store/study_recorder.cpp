@@ -28,6 +28,8 @@ std::vector<StoredScenario> stored_scenarios(const Study& study) {
     st.caseload_cap_per_fte = c.enabled ? c.caseload_cap_per_fte : 0;
     st.resolved_yaml = s.source.resolved_yaml();
     st.hash = s.source.hash();
+    st.sets_hash = s.source.sets_hash();
+    st.targets_hash = s.source.targets_hash();
     st.description = s.scenario.description;
     st.willingness_to_pay = s.scenario.economics.willingness_to_pay;
     st.settings = s.source.settings();
@@ -130,18 +132,21 @@ StudyRecorder::StudyRecorder(const Study& study, const RecordOptions& o)
         // The same scenario text: the parameter sets it draws from or the targets it is compared with
         // changed (the hash covers both).
         const Scenario& now = study.scenarios[i].scenario;
-        std::vector<std::string> files;
-        if (!now.parameter_sets_file.empty()) files.push_back("parameter sets " + now.parameter_sets_file);
-        if (!now.targets_file.empty()) files.push_back("calibration targets " + now.targets_file);
+        std::vector<std::string>
+            files;  // which changed (outside attack 14: it said "the sets or the targets")
+        if (!now.parameter_sets_file.empty() && before[i].sets_hash != scenarios[i].sets_hash)
+          files.push_back("parameter sets " + now.parameter_sets_file);
+        if (!now.targets_file.empty() && before[i].targets_hash != scenarios[i].targets_hash)
+          files.push_back("calibration targets " + now.targets_file);
         if (before[i].resolved_yaml == scenarios[i].resolved_yaml && !files.empty())
           // Changed since, or given otherwise: --parameter-sets names a file for every scenario, and a resume
           // without it takes the scenarios' own (that was said as a file "changed since"; outside attack 10).
           differences.push_back(
               fmt::format("the {} of scenario '{}' are not the run's ({})",
-                          files.size() == 1 ? files[0] : files[0] + " or the " + files[1], before[i].name,
-                          now.parameter_sets_file.empty()
-                              ? "changed since"
-                              : "changed since, or --parameter-sets given otherwise than when it started"));
+                          files.size() == 1 ? files[0] : files[0] + " and the " + files[1], before[i].name,
+                          files[0].starts_with("parameter sets")
+                              ? "changed since, or --parameter-sets given otherwise than when it started"
+                              : "changed since"));
         else
           differences.push_back(
               fmt::format("scenario '{}' ({}) has changed since", before[i].name, before[i].file));
