@@ -12,6 +12,7 @@
 #include "progress_bar.h"
 #include "terminal.h"
 #include "wijksim/core/atomic_file.h"
+#include "wijksim/core/output_path.h"
 #include "wijksim/report/render.h"
 #include "wijksim/report/report_tables.h"
 #include "wijksim/report/sensitivity_tables.h"
@@ -24,6 +25,14 @@ namespace wijksim::cli {
 // A planning curve: the scenario against its comparator at each value of one parameter. Prints; keeps
 // nothing.
 int sweep_command(const Options& o) {
+  // The command line's own mistakes (exit 2), before anything is read (outside attack 14: an empty key path
+  // was bad input, exit 1; tables written to sweep.db made a file every store command refused).
+  if (o.parameter.empty()) throw UsageError("--parameter needs a key path (such as coaches.fte), not ''");
+  if (o.output && is_store_name(*o.output))
+    throw UsageError(fmt::format(
+        "--output {}: sweep writes its tables as text and keeps no results store, and a name ending in .db "
+        "is a results store's: name another file, for instance sweep.txt",
+        printable(*o.output)));
   StudyOverrides overrides{o.seed, o.replications, o.years, std::nullopt, 0, std::nullopt};
   cli::Interrupts::at_once("interrupted before the sweep started; nothing was simulated or kept");
   const Study study = plan_study(o.scenarios, overrides, true);

@@ -268,13 +268,13 @@ for f in runs scenarios payers agencies draws costs weekly agency_weekly evaluat
   [ -s "$tmp/csv/$f.csv" ] || { echo "FAIL: export wrote no $f.csv"; fail=1; }
 done
 # scenarios.csv has what evaluation.csv's net benefit needs (the willingness to pay), and the description.
-head -1 "$tmp/csv/scenarios.csv" | grep -q ",hash,description,willingness_to_pay$" ||
+head -1 "$tmp/csv/scenarios.csv" | grep -q ",hash,description,willingness_to_pay,sets_hash,targets_hash$" ||
   { echo "FAIL: scenarios.csv lacks the description and willingness to pay: $(head -1 "$tmp/csv/scenarios.csv")"; fail=1; }
-# An export of the previous version (scenarios.csv without its last two columns) is replaced as an export's
+# An export of an earlier version (scenarios.csv without its last four columns) is replaced as an export's
 # own; it was refused, with both headers cut alike in the message.
-sed -i '1s/,description,willingness_to_pay$//' "$tmp/csv/scenarios.csv"
+sed -i '1s/,description,willingness_to_pay,sets_hash,targets_hash$//' "$tmp/csv/scenarios.csv"
 expect 0 "export over an export of the previous version" "$wijksim" export 1 --csv "$tmp/csv" --store "$tmp/s.db"
-head -1 "$tmp/csv/scenarios.csv" | grep -q ",willingness_to_pay$" || { echo "FAIL: the previous version's scenarios.csv was not replaced"; fail=1; }
+head -1 "$tmp/csv/scenarios.csv" | grep -q ",willingness_to_pay,sets_hash,targets_hash$" || { echo "FAIL: the previous version's scenarios.csv was not replaced"; fail=1; }
 # A seed of 2^63 or more is exported as the number it is (SQLite keeps its 64 bits signed: it read -1).
 expect 0 "a run with the largest seed" "$wijksim" run "$src/scenarios/baseline-velve.yaml" -r 1 -y 1 --seed 18446744073709551615 --store "$tmp/seed.db"
 expect 0 "export the run with the largest seed" "$wijksim" export 1 --csv "$tmp/seed-csv" --store "$tmp/seed.db"
@@ -733,6 +733,18 @@ expect 1 "a store name too long for its write-ahead log" "$wijksim" run "$src/sc
 grep -q "its name may have at most 247 bytes" "$tmp/err" && [ ! -e "$long_name" ] || { echo "FAIL: a too long store name: $(cat "$tmp/err")"; fail=1; }
 # Options that were taken and then ignored, or read as nonsense: each refused before anything runs.
 expect 2 "sweep --seed -1" "$wijksim" sweep "$src/scenarios/pilot.yaml" --parameter coaches.fte --from 2 --to 4 --steps 2 -r 1 -y 1 --seed -1
+# The sensitivity analyses of scenarios compared with nothing: refused, naming why (before: nothing run and
+# nothing said, exit 0; --threshold said the baseline's coaches.fte did not exist).
+for asked in "--sensitivity" "--threshold coaches.fte=1:9,coach_wait=6"; do
+  # shellcheck disable=SC2086
+  expect 1 "compare a baseline $asked" "$wijksim" compare "$src/scenarios/baseline-velve.yaml" $asked -r 2 -y 1 --no-store
+  grep -q "^error: ${asked%% *}: the sensitivity analyses compare an intervention with its comparator, and no scenario of this command names one (.*baseline-velve.yaml has no \`comparator:\`)" "$tmp/err" ||
+    { echo "FAIL: compare a baseline $asked: $(cat "$tmp/err")"; fail=1; }
+done
+expect 2 "sweep --parameter ''" "$wijksim" sweep "$src/scenarios/pilot.yaml" --parameter "" --from 2 --to 4 --steps 2 -r 1 -y 1
+grep -q "^error: --parameter needs a key path (such as coaches.fte), not ''$" "$tmp/err" || { echo "FAIL: sweep --parameter '': $(cat "$tmp/err")"; fail=1; }
+expect 2 "sweep -o sweep.db (a store's name for its text tables)" "$wijksim" sweep "$src/scenarios/pilot.yaml" --parameter coaches.fte --from 2 --to 4 --steps 2 -r 1 -y 1 -o "$tmp/sweep.db"
+grep -q "sweep writes its tables as text and keeps no results store" "$tmp/err" && [ ! -e "$tmp/sweep.db" ] || { echo "FAIL: sweep -o sweep.db: $(cat "$tmp/err")"; fail=1; }
 expect 2 "calibrate -o cal.db (a store's name for the sets' CSV)" "$wijksim" calibrate "$src/scenarios/pilot.yaml" -o "$tmp/cal.db"
 grep -q "^error: --output .*/cal.db: calibrate writes its parameter sets to --output as CSV (for instance pilot-sets.csv); the results store that keeps its candidates is --store .*/cal.db$" "$tmp/err" && [ ! -e "$tmp/cal.db" ] || { echo "FAIL: calibrate -o cal.db: $(cat "$tmp/err")"; fail=1; }
 expect 2 "calibrate --seed 2^64" "$wijksim" calibrate "$src/scenarios/pilot.yaml" --seed 18446744073709551616

@@ -784,6 +784,23 @@ std::optional<OptionProblem> sensitivity_options_problem(const SensitivityOption
 
 void check_sensitivity_options(const Study& study, const SensitivityOptions& o) {
   if (const auto problem = sensitivity_options_problem(o)) throw option_error(problem->option, problem->message);
+  // Every analysis is of an intervention against its comparator: asked of scenarios compared with nothing,
+  // it ran nothing and said nothing (exit 0), or named a parameter the scenario has as missing (outside
+  // attack 14).
+  const bool compares = std::any_of(study.scenarios.begin(), study.scenarios.end(),
+                                    [](const StudyScenario& s) { return s.comparator >= 0; });
+  if (!compares && (o.simulate || !o.groups.empty())) {
+    const char* option = !o.thresholds.empty()   ? "--threshold"
+                         : !o.two_way.empty()    ? "--two-way"
+                         : !o.parameters.empty() ? "--parameters"
+                         : o.simulate            ? "--sensitivity"
+                                                 : "--evppi-group";
+    throw option_error(option,
+                       fmt::format("the sensitivity analyses compare an intervention with its comparator, "
+                                   "and no scenario of this command names one ({} has no `comparator:`): "
+                                   "compare an intervention, such as scenarios/pilot.yaml",
+                                   study.scenarios.front().source.path()));
+  }
   // What the command line names must exist somewhere in the study.
   for (const std::string& p : o.parameters)
     require_parameter(study, parse_parameter_range(p, "--parameters").key, "--parameters");
