@@ -367,6 +367,17 @@ fi
 "$wijksim" runs --store fold.db >fold.runs 2>&1 && [ ! -e fold.db-wal ] && grep -q "run    2 .* complete" fold.runs &&
   echo "ok: the next command folds the log in, and run 2 is complete" ||
   say_fail "after the failed fold: $(ls fold.db* | tr '\n' ' ') $(cat fold.runs)"
+# A store that cannot be read now (here a file-size limit below its index's 32 KB) is a failure, exit 3, for
+# report as for show; report said it as bad input, exit 1, with its words twice (outside attack 14).
+for cmd in "show 1" "report 1 -o limited.html"; do
+  # shellcheck disable=SC2086
+  (ulimit -f 20; exec "$wijksim" $cmd --store fold.db >/dev/null 2>limited.err)
+  code=$?
+  [ "$code" -eq 3 ] && [ "$(grep -c "results store 'fold.db': cannot read it: the disk is full or refused the write" limited.err)" -eq 1 ] &&
+    ! grep -q -- "--store: results store" limited.err && [ ! -e limited.html ] ||
+    say_fail "$cmd under a file-size limit: exit $code, $(cat limited.err)"
+  rm -f fold.db-shm fold.db-wal
+done
 
 # A stored report damaged (by hand, or by the disk) is the store's damage: exit 1 naming it, never printed as
 # it is (invalid JSON with exit 0) nor a failure to parse it said as a bug of wijksim (exit 4; attack 9).
@@ -399,14 +410,23 @@ for cmd in "runs" "show 1" "report 1 -o claims.html" "export 1 --csv claims-csv"
 done
 [ ! -e claims.html ] && [ ! -e claims-csv ] || { say_fail "a report or export of the damaged run was written"; claims_ok=0; }
 [ "$claims_ok" -eq 1 ] && echo "ok: a complete run holding fewer replications than its row says is said as damage"
-# A control character written into a stored text reaches the HTML report as \xHH, not as itself.
-cp fold.db esc.db
-sqlite3 esc.db "UPDATE scenarios SET description = 'a' || char(27) || '[31mred' WHERE run_id = 1"
-if "$wijksim" report 1 --store esc.db -o esc.html 2>esc.err && ! grep -q $'\x1b' esc.html && grep -qF 'a\x1B[31mred' esc.html; then
-  echo "ok: an escape in a stored description is shown as \\x1B in the report"
+# A control character in a stored text reaches the HTML report as \xHH, not as itself: a scenario file's name
+# may hold any byte but '/' and NUL.
+esc_file=$(printf 'esc\033[31mred.yaml')
+printf 'extends: fold.yaml\nname: esc\n' >"$esc_file"
+"$wijksim" compare "$esc_file" -r 1 -y 1 --threads 1 --store esc.db >/dev/null 2>esc.err || say_fail "the run of $esc_file failed: $(cat esc.err)"
+if "$wijksim" report 1 --store esc.db -o esc.html 2>esc.err && ! grep -q $'\x1b' esc.html && grep -qF 'esc\x1B[31mred.yaml' esc.html; then
+  echo "ok: an escape in a stored file name is shown as \\x1B in the report"
 else
-  say_fail "the escape in a stored description: $(head -c 300 esc.err)"
+  say_fail "the escape in a stored file name: $(head -c 300 esc.err)"
 fi
+# The same written into a stored description by hand: the run's seal refuses it (exit 1, no report).
+cp fold.db desc.db
+sqlite3 desc.db "UPDATE scenarios SET description = 'a' || char(27) || '[31mred' WHERE run_id = 1"
+"$wijksim" report 1 --store desc.db -o desc.html 2>desc.err
+code=$?
+[ "$code" -eq 1 ] && grep -q "run 1 has scenarios rows other than those it completed with" desc.err && [ ! -e desc.html ] ||
+  say_fail "a description changed by hand: exit $code, $(head -c 300 desc.err)"
 
 # The hint that completes an unfinished run names the store at hand: from a copy, the command the run stored
 # would resume the original (outside attack 9).

@@ -1657,23 +1657,18 @@ void write_html_report(const std::string& store_path, std::int64_t run, const st
                        const std::string& option, std::vector<KeptFile> kept) {
   for (KeptFile& k : store_files(store_path)) kept.push_back(std::move(k));
   check_output(path, option, kept, OutputKind::Report);  // before the work of rendering; written, again
-  std::optional<RunStore> store;
-  try {
-    store.emplace(RunStore::open(store_path, RunStore::Mode::ReadOnly));
-  } catch (const InputError&) {
-    throw;
-  } catch (const Error& e) {
-    // Not a store, an empty one, or one of another version: the user named the wrong file.
-    throw InputError({{Location{store_path, 0, 0}, "--store", e.what()}});
-  }
+  // Not a store, an empty one, one of another version or a damaged one: bad input (InputError, exit 1), as
+  // for show. A store that cannot be read now (a full disk, a file-size limit) is a failure (exit 3); it was
+  // made bad input here, with its words twice (outside attack 14).
+  const RunStore store = RunStore::open(store_path, RunStore::Mode::ReadOnly);
   // The scenario files the run was made from (and its comparators) are the user's inputs too: never replaced
   // by its report. Their names are as the run was given them, so only those that still name a file count.
-  for (const StoredScenario& sc : store->scenarios(run))
+  for (const StoredScenario& sc : store.scenarios(run))
     kept.push_back(
         {sc.file, fmt::format("{} of run {} ('{}')", sc.role == "comparator" ? "a comparator" : "a scenario",
                               run, sc.name)});
   check_output(path, option, kept, OutputKind::Report);
-  write_file_atomically(path, html_report(*store, run), option, kept, OutputKind::Report);
+  write_file_atomically(path, html_report(store, run), option, kept, OutputKind::Report);
 }
 
 }  // namespace wijksim
