@@ -601,6 +601,9 @@ std::vector<Case> cases() {
               "expected a fixed number, found a distribution (this parameter sets the model's size or "
               "structure, so "
               "it cannot vary between draws)")}},
+      {"an empty map for the number of households (said as a distribution before)",
+       edit(b, 3, "500", "{}"),
+       {exact(3, 15, "population.households", "expected a fixed number, found an empty map ({})")}},
       {"a map without 'dist'",
        edit(b, 59, "dist: gamma, ", ""),
        {exact(59, 22, "agencies.mental_health.treatment_weeks",
@@ -894,6 +897,12 @@ TEST_CASE("broken targets files: a bound that is not its interval's end, or has 
   SECTION("a bound with n and no interval") {
     check(diagnostics(start + "    value: 0.3\n    n: 100\n    bound: upper\n"),
           {in_file(file, part(4, 5, "targets.spending.interval", "a bound needs one"))});
+  }
+  SECTION("an interval whose ends are swapped: said as such, not as missing the value (outside attack 14)") {
+    check(diagnostics(start + "    value: 0.5\n    interval: [0.8, 0.2]\n"),
+          {in_file(file,
+                   exact(9, 15, "targets.spending.interval",
+                         "expected [low, high] with low <= high, found [0.8, 0.2]: its ends are swapped"))});
   }
   SECTION("a bound that is neither upper nor lower") {
     check(diagnostics(start + "    value: 4900\n    interval: [0, 4900]\n    bound: above\n"),

@@ -238,9 +238,13 @@ std::optional<double> ParameterReader::number(const Node& n, const std::string& 
                                               const Set& set, bool may_vary) {
   if (n.is(Node::Kind::Map)) {
     if (!may_vary) {
+      // A map is a distribution only with its `dist:` key ({} was said as one; outside attack 14).
       d_.add(n.where, path,
-             "expected a fixed number, found a distribution (this parameter sets the model's size "
-             "or structure, so it cannot vary between draws)");
+             n.find("dist") >= 0
+                 ? "expected a fixed number, found a distribution (this parameter sets the model's size "
+                   "or structure, so it cannot vary between draws)"
+                 : fmt::format("expected a fixed number, found {}",
+                               n.children.empty() ? "an empty map ({})" : "a map"));
       return std::nullopt;
     }
     std::optional<Distribution> dist = distribution(n, path, r);

@@ -72,7 +72,11 @@ class TargetsReader : public ParameterReader {
         } else {
           auto lo = plain(interval->children[0], index_path(m.sub("interval"), 0), Range{-kInf, kInf});
           auto hi = plain(interval->children[1], index_path(m.sub("interval"), 1), Range{-kInf, kInf});
-          if (lo && hi && value && !(*lo <= *value && *value <= *hi))
+          if (lo && hi && *lo > *hi)  // said as such: "must hold the value" alone hid the swapped ends
+            d_.add(interval->where, m.sub("interval"),
+                   fmt::format("expected [low, high] with low <= high, found [{}, {}]: its ends are swapped",
+                               *lo, *hi));
+          else if (lo && hi && value && !(*lo <= *value && *value <= *hi))
             d_.add(interval->where, m.sub("interval"),
                    fmt::format("the interval [{}, {}] must hold the value {}", *lo, *hi, *value));
           // A ceiling is the interval's upper end, a floor its lower end: the interval runs from the
