@@ -309,4 +309,10 @@ TEST_CASE("Mean, sd and Monte Carlo standard error", "[economics]") {
   CHECK(std::isnan(sd({1.0})));
   CHECK(std::isnan(mc_standard_error({1.0})));
   CHECK_THROWS_AS(mean({}), Error);
+  // Ten equal values spread by nothing, though their mean rounds off them (the sum of ten 0.455 over 10 is
+  // not 0.455 in doubles, so a plain two-pass sd gave 5.9e-17).
+  const std::vector<double> same(10, 0.455);
+  REQUIRE(mean(same) != 0.455);
+  CHECK(sd(same) == 0);
+  CHECK(mc_standard_error(same) == 0);
 }

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <functional>
 
 #include "wijksim/core/error.h"
 
@@ -83,6 +84,9 @@ double mean(const std::vector<double>& values) {
 
 double sd(const std::vector<double>& values) {
   if (values.size() < 2) return kNaN;
+  // Equal values spread by nothing: their mean may round an ulp off them, which left a standard deviation of
+  // 1e-17 (a calibration's posterior sd printed 0,000000 beside 0; outside attack 14).
+  if (std::adjacent_find(values.begin(), values.end(), std::not_equal_to<>()) == values.end()) return 0;
   const double m = mean(values);
   double ss = 0.0;  // two passes: no cancellation as in sum(x^2) - n m^2
   for (double v : values) ss += (v - m) * (v - m);
