@@ -115,6 +115,32 @@ expect 0 "compare of one run" "$wijksim" compare "$tmp/small-pilot.yaml" -r 1 -y
 grep -q "small-pilot: one run, so no interval: no change in cash, capacity used or waits is put in words" "$tmp/out" &&
   ! grep -q "pays more in cash: nobody" "$tmp/out" && grep -q "Who pays more in cash</th><td>no interval (one run)" "$tmp/one-run.html" ||
   { echo "FAIL: one run's changes put in words: $(grep -A2 'In short' "$tmp/out"; grep -o 'Who pays more in cash</th><td>[^<]*' "$tmp/one-run.html")"; fail=1; }
+# One option against its comparator: the report's efficiency frontier leaves out the option dominated on the
+# means, as the frontier table does (it named both, beside "dominated in 1 of 2 runs (mean: costs ... more,
+# loses ...)"; outside attack 15). Here the small pilot of 0.5 FTE costs more and achieves less on average.
+mkdir -p "$tmp/dom"
+printf 'extends: %s
+name: base300
+population: {households: 300}
+' "$src/scenarios/baseline-velve.yaml" >"$tmp/dom/base300.yaml"
+printf 'extends: %s
+name: pilot300
+comparator: base300.yaml
+population: {households: 300}
+coaches: {fte: 0.5}
+' "$src/scenarios/pilot.yaml" >"$tmp/dom/pilot300.yaml"
+expect 0 "compare of a small pilot" "$wijksim" compare "$tmp/dom/pilot300.yaml" -r 2 -y 1 --store "$tmp/dom/s.db" --report "$tmp/dom/r.html"
+sentence=$(grep -o "One option against its comparator: [^<]*<span[^>]*>[^<]*" "$tmp/dom/r.html")
+case "$sentence" in
+  *"(mean: costs "*" more, loses "*) dominated=1 ;;
+  *) dominated=0 ;;
+esac
+if [ "$dominated" = 1 ]; then
+  grep -q "on their means pilot300 is dominated (it costs at least as much and achieves no more), so the efficiency frontier is base300 alone" <<<"$sentence" ||
+    { echo "FAIL: a dominated option on the report's frontier: $sentence"; fail=1; }
+else
+  echo "FAIL: the small pilot is no longer dominated on its means, so this check checks nothing: $sentence"; fail=1
+fi
 # A complete run whose rows were deleted by hand is a damaged store (exit 1), for show, report and export
 # alike: with its scenarios or weekly rows gone, the report said it "compares nothing", its charts empty, exit 0
 # (outside attack 11).
