@@ -546,6 +546,13 @@ class Run {
       if (weekly[p] > 0)
         s += fmt::format("; open cases {} a week on {}", format_euro_cents(weekly[p] / 100.0),
                          s_->payers[p].name);
+    // Its spell's administration and benefit, booked each week it starts in the spell (step_week): the
+    // trace showed neither, though it says every euro (outside attack 15).
+    if (const int d = m_->spell_domain(); d >= 0 && h.has(Household::kInSpell))
+      s += fmt::format("; social assistance {} administration and {} benefit (a transfer) a week on {}",
+                       format_euro_cents(m_->spell_cost_per_week() / 100.0),
+                       format_euro_cents(m_->spell_transfer_per_week() / 100.0),
+                       s_->payers[m_->domain(d).escalation_payer].name);
     result_.trace.push_back({w, s, TraceEvent::Kind::State});
   }
 
