@@ -1111,7 +1111,7 @@ void ReportWriter::assumptions_that_decide(const StoredScenario& s, const Stored
                       "the parameter that reaches it.",
                       s.name),
           charts::planning_curves(panels, "outcome"), "thresholds", s.name,
-          fmt::format("The mean over the base case's replications, with common random numbers. Dashed: the "
+          fmt::format("The mean over the analyses' replications, with common random numbers. Dashed: the "
                       "target; green: the threshold found. {}",
                       note_of(thresholds)));
   }

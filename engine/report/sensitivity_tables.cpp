@@ -44,9 +44,25 @@ std::string outcome_text(const Outcome& o, double v) {
   return format_cell(Cell::of_value(v, table_unit(o.unit)));
 }
 
-const char* kCrnNote =
-    "Each setting simulated with common random numbers: the base case's seed and replications, so the "
-    "differences are the parameter's effect, not the households' luck.";
+// How the settings were simulated, and whether their base case is the comparison the tables print: with
+// other replications (--sensitivity-replications, or one run per draw of a PSA) it is simulated anew and
+// differs from it by Monte Carlo error (the note said "the base case's replications" beside a base NMB of
+// -276 where the tables said -395; outside attack 15).
+std::string crn_note(const DecisionSensitivity& d) {
+  const std::string runs = d.replications == 1 ? std::string("replication 0")
+                                               : fmt::format("replications 0 to {}", d.replications - 1);
+  return d.base_is_printed
+             ? std::string(
+                   "Each setting simulated with common random numbers: the base case's seed and "
+                   "replications, so the differences are the parameter's effect, not the households' "
+                   "luck; the base case is the comparison the tables above give.")
+             : fmt::format(
+                   "Each setting simulated with common random numbers: the study's seed and {}, so the "
+                   "differences are the parameter's effect, not the households' luck; the base case "
+                   "here (every parameter at its mean) is simulated with those runs too, so it differs "
+                   "from the tables above, which average another set of runs, by Monte Carlo error.",
+                   runs);
+}
 
 Table tornado_table(const DecisionSensitivity& d, const Tornado& t) {
   Table tb;
@@ -62,7 +78,7 @@ Table tornado_table(const DecisionSensitivity& d, const Tornado& t) {
       "sorted by the swing of the net monetary benefit (the range of the two ends and the base case, {} per "
       "household at {} per problem-free household-year). Bars: light, the low end's effect; full, the high "
       "end's; '|' the base case. {} Replications: {}.{}",
-      euros_text(base), format_euros(d.willingness_to_pay), kCrnNote, d.replications,
+      euros_text(base), format_euros(d.willingness_to_pay), crn_note(d), d.replications,
       d.skipped.empty() ? "" : " Not varied: " + join(d.skipped, "; ") + ".");
   tb.columns = {{"low", "parameter at 2.5%"},
                 {"high", "at 97.5%"},
@@ -94,7 +110,7 @@ Table one_way_table(const DecisionSensitivity& d, const Tornado& t) {
   tb.note = fmt::format(
       "Rows in the tornado's order. Budget differences: discounted euros over the policy years for the whole "
       "population, intervention minus comparator (negative: the payer saves). The base case: {}. {}",
-      base, kCrnNote);
+      base, crn_note(d));
   for (const Outcome& o : d.outcomes)
     tb.columns.push_back({o.label.key, fmt::format("{} ({})", o.label.text, unit_words(o.unit))});
   for (const TornadoBar& b : t.bars) {
@@ -123,7 +139,7 @@ std::vector<Table> two_way_tables(const DecisionSensitivity& d) {
       "Each cell: the option with the highest expected net monetary benefit at {} per problem-free "
       "household-year (the comparator when no intervention's is above zero). Both parameters set in every "
       "scenario of the decision that gives them; the others at their means. {}",
-      format_euros(d.willingness_to_pay), kCrnNote);
+      format_euros(d.willingness_to_pay), crn_note(d));
   if (!d.two_way_grid_note.empty()) p.note += " " + d.two_way_grid_note;
   for (double x : w.xs) p.columns.push_back({fmt::format("x_{}", x), value_text(x)});
   for (std::size_t j = 0; j < w.ys.size(); ++j) {
@@ -142,8 +158,8 @@ std::vector<Table> two_way_tables(const DecisionSensitivity& d) {
                           w.y_parameter);
     c.scenario = d.names[o];
     c.comparator = d.names[0];
-    c.note = "Discounted, all payers, intervention minus comparator (negative: it saves money). " +
-             std::string(kCrnNote);
+    c.note =
+        "Discounted, all payers, intervention minus comparator (negative: it saves money). " + crn_note(d);
     for (double x : w.xs) c.columns.push_back({fmt::format("x_{}", x), value_text(x)});
     for (std::size_t j = 0; j < w.ys.size(); ++j) {
       Row r{fmt::format("y_{}", w.ys[j]), value_text(w.ys[j]), {}, 0};

@@ -620,7 +620,8 @@ void simulated(const Study& study, const StudyResult& result, const DecisionGrou
   const int replications = o.replications.value_or(
       study.draws == 0 ? study.replications : cs.source.base().simulation.replications);
   std::vector<const std::vector<RunMeasures>*> reuse;
-  if (study.draws == 0 && replications == study.replications)
+  ds.base_is_printed = study.draws == 0 && replications == study.replications;
+  if (ds.base_is_printed)
     for (std::size_t i : g.options) reuse.push_back(&result.summaries[i].runs);
   DecisionSimulator sim(study, g.options, replications, reuse, counter);
   const Simulate simulate = [&](const std::vector<Setting>& s) {

@@ -82,6 +82,9 @@ struct DecisionSensitivity {
   // Simulated (--sensitivity).
   bool simulated = false;
   int replications = 0;              // of the sensitivity runs
+  // Their base case is the comparison the tables print (its runs reused: the base case's replications, no
+  // draws); otherwise it is simulated anew with `replications` and differs from it by Monte Carlo error.
+  bool base_is_printed = false;
   std::vector<Tornado> tornados;     // one per intervention
   std::vector<std::string> skipped;  // uncertain parameters one-way analysis cannot vary (Dirichlet shares)
   std::optional<TwoWay> two_way;
