@@ -125,7 +125,7 @@ TEST_CASE("CSV is rectangular and reads back to the same numbers", "[output]") {
   std::getline(in, line);
   const std::vector<std::string> header = csv_fields(line);
   REQUIRE(header == std::vector<std::string>{"scenario", "comparator", "table", "row", "column", "unit",
-                                             "mean", "sd", "se", "lo", "hi", "n", "text"});
+                                             "mean", "sd", "se", "lo", "hi", "n", "text", "counted"});
   // The figures in the order the renderer writes them.
   std::vector<const Cell*> cells;
   for (const Table& t : r.tables)
@@ -152,6 +152,7 @@ TEST_CASE("CSV is rectangular and reads back to the same numbers", "[output]") {
     CHECK(same(f[9], c.stat.lo));
     CHECK(same(f[10], c.stat.hi));
     CHECK(std::stoi(f[11]) == c.stat.n);
+    CHECK(f[13] == c.counted);  // what n counts for a probability ("runs", "draws"), empty for others
   }
   CHECK(i == cells.size());
   CHECK(i > 100);

@@ -291,7 +291,9 @@ Authorship authorship(const std::string& path, OutputKind kind) {
   // parameter sets; and an export's files, a header of the store's columns.
   std::optional<OutputKind> is;
   if (tables_text_line(h) ||
-      h.starts_with("scenario,comparator,table,row,column,unit,mean,sd,se,lo,hi,n,text\n") ||
+      h.starts_with("scenario,comparator,table,row,column,unit,mean,sd,se,lo,hi,n,text,counted\n") ||
+      h.starts_with(
+          "scenario,comparator,table,row,column,unit,mean,sd,se,lo,hi,n,text\n") ||  // before counted
       tables_json_head(h))
     is = OutputKind::Tables;
   else if (h.starts_with("<!DOCTYPE html>") &&
