@@ -472,8 +472,9 @@ class Run {
           aw.wait_weeks += v.week - e.joined;
           if (driver_.trace && e.household == req_.traced)
             driver_.trace->push_back(
-                {v.week, fmt::format("{} problem: starts treatment at {} after {} weeks waiting",
-                                     s_->domains[e.domain].name, s_->agencies[a].name, v.week - e.joined)});
+                {v.week, fmt::format("{} problem: starts treatment at {} after {} week{} waiting",
+                                     s_->domains[e.domain].name, s_->agencies[a].name, v.week - e.joined,
+                                     v.week - e.joined == 1 ? "" : "s")});
         }
       }
       aw.waiting = waiting_[a];
