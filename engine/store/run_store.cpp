@@ -1225,8 +1225,7 @@ void RunStore::check_whole(const RunInfo& info) const {
 
 std::string RunStore::report(std::int64_t run, const std::string& format) const {
   const RunInfo info = this->run(run);
-  check_whole(info);
-  // What the stored tables came from, and the tables themselves.
+  // What the stored tables came from, and the tables themselves (check_sealed checks the run whole first).
   check_sealed(run, {"runs", "scenarios", "settings", "payers", "agencies", "calibrations", "reports"});
   Statement q(db_, path_, "SELECT body FROM reports WHERE run_id = ? AND format = ?");
   q.bind(1, run).bind(2, format);
@@ -1286,8 +1285,8 @@ std::vector<std::string> RunStore::export_csv(std::int64_t run, const std::strin
   const RunInfo info = this->run(run);
   if (info.status != "complete")
     throw InputError({{Location{path_, 0, 0}, "run", why_unfinished(info, "cannot be exported yet")}});
-  check_whole(info);
-  std::vector<std::string_view> every_table;  // every row exported as it was stored, or nothing
+  // Every row exported as it was stored, or nothing (check_sealed checks the run whole first).
+  std::vector<std::string_view> every_table;
   for (const SchemaTable& table : schema())
     if (sealed(table)) every_table.push_back(table.name);
   check_sealed(run, every_table);
