@@ -93,11 +93,13 @@ int runs_command(const Options& o) {
         if (s.role != "comparator") names += (names.empty() ? "" : ", ") + s.name;
     } catch (const InputError& e) {
       if (!first_damage) first_damage = std::current_exception();
-      cli::out("{}\n", head_and_words(fmt::format("run {:>4}  {}  damaged: ", r.id, r.started_at),
-                                      r.damage.empty()
-                                          ? std::string("its stored scenarios hold what wijksim never writes")
-                                          : r.damage,
-                                      10, width));
+      cli::out("{}\n",
+               head_and_words(
+                   fmt::format("run {:>4}  {}  damaged: ", r.id, r.started_at),
+                   r.damage.empty()
+                       ? std::string("its stored rows are not those wijksim wrote (the error below says how)")
+                       : r.damage,
+                   10, width));
       continue;
     }
     const std::string command_line = cli::wrap_shell_line(printable(r.command_line), 10, width);

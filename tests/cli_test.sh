@@ -732,7 +732,8 @@ if command -v sqlite3 >/dev/null; then
   # prints only the stored tables: a changed weekly row leaves it as it was.
   for damage in "weekly:update weekly set with_problem = with_problem + 1 where week = 3 and scenario = 0 and replication = 0:report export" \
                 "costs:update costs set cost_cents = cost_cents / 2 + 1 where year = 1:export" \
-                "reports:update reports set body = '{}' where format = 'json':show report export"; do
+                "reports:update reports set body = '{}' where format = 'json':show report export" \
+                "runs:update runs set seed = seed + 1:runs report"; do
     table=${damage%%:*}; rest=${damage#*:}; edit=${rest%%:*}; commands=${rest#*:}
     cp "$tmp/s.db" "$tmp/sealed.db" && [ "$(sqlite3 "$tmp/sealed.db" "$edit; select changes()")" -ge 1 ] ||
       { echo "FAIL: could not change the $table rows of a stored run"; fail=1; }
@@ -742,6 +743,7 @@ if command -v sqlite3 >/dev/null; then
         show) args=(show 1 --format json) ;;
         report) args=(report 1 -o "$tmp/sealed.html") ;;
         export) args=(export 1 --csv "$tmp/sealed-csv") ;;
+        runs) args=(runs) ;;
       esac
       expect 1 "$cmd of a run whose $table rows were changed by hand" "$wijksim" "${args[@]}" --store "$tmp/sealed.db"
       grep -q "the results store is damaged: run 1 has $table rows other than those it completed with" "$tmp/err" &&

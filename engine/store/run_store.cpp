@@ -782,7 +782,7 @@ std::vector<RunInfo> RunStore::runs() const {
 }
 
 std::vector<StoredScenario> RunStore::scenarios(std::int64_t run) const {
-  check_sealed(run, {"scenarios"});
+  check_sealed(run, {"runs", "scenarios"});  // what `runs` lists of it, too
   Statement q(db_, path_,
               "SELECT scenario, name, file, role, comparator, households, coach_fte, caseload_norm_per_fte, "
               "caseload_cap_per_fte, resolved_yaml, hash, description, willingness_to_pay, sets_hash, "
