@@ -548,8 +548,20 @@ head -1 "$tmp/out" | grep -q "^wijksim [^ ]* compare: seed [0-9]*, 1 parameter d
 flat=$(tr '\n' ' ' <"$tmp/out" | tr -s ' ')
 [ "$(grep -o "One parameter draw: the mean over its 2 replications" <<<"$flat" | wc -l)" = 3 ] && ! grep -q "Base case" <<<"$flat" ||
   { echo "FAIL: --draws 1 is said as the base case: $(grep -o "Base case[^.]*" <<<"$flat" | head -1)"; fail=1; }
+# The draws' values come from the calibrated sets file both scenarios name: said under Scenarios, with the
+# file's count of sets and of parameters (its header's columns but "set"), as its rows were never shown.
+sets_in=$(grep -v '^#' "$src/scenarios/sets/velve.csv" | wc -l); sets_in=$((sets_in - 1))
+set_keys=$(grep -v '^#' "$src/scenarios/sets/velve.csv" | head -1 | tr ',' '\n' | wc -l); set_keys=$((set_keys - 1))
+grep -q "in each parameter draw both take the values of $set_keys parameters from one of the $sets_in calibrated sets in $src/scenarios/sets/velve.csv (the same set); the base case keeps the scenario files' values" <<<"$flat" ||
+  { echo "FAIL: a PSA does not say its draws take the values of $set_keys parameters from $sets_in sets: $(sed -n '/^== Scenarios/,/^$/p' "$tmp/out")"; fail=1; }
+# ... and so do the stored report (`show`, drawn again from the stored JSON) and the HTML report.
+expect 0 "a stored PSA with its report" "$wijksim" compare "$src/scenarios/pilot.yaml" --draws 2 -r 1 -y 1 --store "$tmp/sets.db" --report "$tmp/sets.html" -o "$tmp/sets.txt"
+"$wijksim" show 1 --store "$tmp/sets.db" | tr '\n' ' ' | tr -s ' ' | grep -q "both take the values of $set_keys parameters from one of the $sets_in calibrated sets in" &&
+  grep -q "<li><strong>Parameter draws.</strong> In each draw pilot and baseline-velve take the values of $set_keys parameters from one of the $sets_in calibrated sets in <code>$src/scenarios/sets/velve.csv</code> (the same set)" "$tmp/sets.html" ||
+  { echo "FAIL: the stored report or the HTML report does not say where the draws' values come from"; fail=1; }
 expect 0 "compare, the base case" "$wijksim" compare "$src/scenarios/pilot.yaml" -r 2 -y 1 --no-store
 flat=$(tr '\n' ' ' <"$tmp/out" | tr -s ' ')
+! grep -q "calibrated sets in" <<<"$flat" || { echo "FAIL: the base case is said to take the values of parameter sets"; fail=1; }
 [ "$(grep -o "Base case, no parameter draws: the mean over its 2 replications" <<<"$flat" | wc -l)" = 3 ] &&
   grep -q "Share of replications (no parameter draws" <<<"$flat" && ! grep -q -i "one parameter draw" <<<"$flat" ||
   { echo "FAIL: the base case is said as a parameter draw: $(grep -o -i "[^.]*one parameter draw[^.]*" <<<"$flat" | head -1)"; fail=1; }
@@ -561,6 +573,8 @@ flat=$(tr '\n' ' ' <"$tmp/out" | tr -s ' ')
 head -1 "$tmp/out" | grep -q "^wijksim [^ ]* run: seed [0-9]*, 3 parameter draws of replication 0, 1 policy year$" &&
   grep -q "Each figure: mean (low to high), the 95% interval of the mean over all 3 runs (3 parameter draws x 1 replication)" <<<"$flat" &&
   ! grep -q "no interval" <<<"$flat" || { echo "FAIL: run --draws 3 said as one run: $(head -8 "$tmp/out")"; fail=1; }
+grep -q "in each parameter draw it takes the values of $set_keys parameters from one of the $sets_in calibrated sets in $src/scenarios/sets/velve.csv;" <<<"$flat" ||
+  { echo "FAIL: run --draws 3 does not say where its draws' values come from: $(sed -n '/^== Scenarios/,/^$/p' "$tmp/out")"; fail=1; }
 expect 0 "run of one replication" "$wijksim" run "$src/scenarios/baseline-velve.yaml" -r 1 -y 1 --no-store
 grep -q "^Each figure: one run of each scenario, so no interval\." "$tmp/out" || { echo "FAIL: one run's legend: $(head -8 "$tmp/out")"; fail=1; }
 # The virtual evaluation's power is counted over its studies: from 10, "k of 10 studies", not "100,0%"

@@ -42,8 +42,8 @@ Report comparison_report(int threads) {
   Report r;
   r.command = "compare";
   r.version = WIJKSIM_VERSION;
-  r.scenarios = {{coach.name, "coach.yaml", "", "base.yaml", 13, 0, 3, 2},
-                 {base.name, "base.yaml", "", "", 13, 0, 3, 2}};
+  r.scenarios = {{coach.name, "coach.yaml", "", "base.yaml", 13, 0, 3, 2, 0, "", 0, 0},
+                 {base.name, "base.yaml", "", "", 13, 0, 3, 2, 0, "", 0, 0}};
   r.tables = scenario_tables(sc);
   for (Table& t : comparison_tables(compare(sc, sb))) r.tables.push_back(std::move(t));
   for (Table& t : scenario_tables(sb)) r.tables.push_back(std::move(t));
@@ -352,7 +352,8 @@ TEST_CASE("at a glance: every compared scenario side by side", "[output]") {
   // Two scenarios compared with their comparators, as headline.cpp and economic_tables.cpp write them.
   Report r;
   r.command = "compare";
-  r.scenarios = {{"a", "a.yaml", "", "base.yaml", 1, 0, 2, 5}, {"base", "base.yaml", "", "", 1, 0, 2, 5}};
+  r.scenarios = {{"a", "a.yaml", "", "base.yaml", 1, 0, 2, 5, 0, "", 0, 0},
+                 {"base", "base.yaml", "", "", 1, 0, 2, 5, 0, "", 0, 0}};
   auto headline = [](const std::string& name, double cash, double wait, bool cut) {
     Table t;
     t.id = "headline";

@@ -231,6 +231,7 @@ class ReportWriter {
   void overview();
   void frontier(const StoredScenario& c, const std::vector<int>& options);
   void evpi(const StoredScenario& c);
+  std::string draws_from_sets() const;
   void glance(const StoredScenario& s, const StoredScenario& c);
   void money(const StoredScenario& s, const StoredScenario* c);
   void services(const StoredScenario& s, const StoredScenario* c);
@@ -403,12 +404,34 @@ void ReportWriter::header() {
                         run_count(), kPercentileDraws),
       bands,
       info_.draws > 0
-          ? ""
+          ? draws_from_sets()
           : "<li><strong>Chance only.</strong> This run has no parameter draws: every interval and every "
             "&ldquo;k of n runs&rdquo; is over its replications, the households' luck, with each parameter "
             "at the scenario's value. How much the answer depends on those values is not assessed here "
             "(<code>--draws N</code> draws them; <code>--sensitivity</code> varies them one at a "
             "time).</li>\n");
+}
+
+// Where the draws' values come from when a calibrated sets file gives some (as `show` says under Scenarios):
+// the file replaces the scenario files' values of its parameters in every draw, which the files do not show.
+std::string ReportWriter::draws_from_sets() const {
+  std::map<std::string, std::vector<const ScenarioRef*>> by_file;
+  const Report report = report_from_json(store_.report(info_.id, "json"));
+  for (const ScenarioRef& r : report.scenarios)
+    if (!r.sets_file.empty()) by_file[r.sets_file].push_back(&r);
+  std::string out;
+  for (const auto& [file, refs] : by_file) {
+    std::string names;
+    for (const ScenarioRef* r : refs) names += (names.empty() ? "" : " and ") + esc(r->name);
+    out += fmt::format(
+        "<li><strong>Parameter draws.</strong> In each draw {} {} the values of {} parameters from one of "
+        "the "
+        "{} calibrated sets in <code>{}</code>{}; the other uncertain parameters are drawn from the scenario "
+        "files. The base case keeps the files' own values.</li>\n",
+        names, refs.size() == 1 ? "takes" : "take", refs.front()->set_parameters, refs.front()->sets,
+        esc(file), refs.size() == 1 ? "" : " (the same set)");
+  }
+  return out;
 }
 
 void ReportWriter::glance(const StoredScenario& s, const StoredScenario& c) {

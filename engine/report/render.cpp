@@ -315,6 +315,21 @@ std::string text_scenarios(const Report& r, std::size_t width) {
     }
     if (!alike_runs(r)) line += ": " + runs_of(s);
     out += text::wrap(line, width, "   ", "     ");
+    // Where the draws' values come from: a calibrated sets file replaces the scenario file's values of its
+    // parameters in every draw, which the file itself does not show (it was said nowhere in the output).
+    const auto c = std::find_if(r.scenarios.begin(), r.scenarios.end(),
+                                [&](const ScenarioRef& o) { return o.file == s.comparator; });
+    const bool same_sets = c != r.scenarios.end() && c->sets_file == s.sets_file;
+    for (const ScenarioRef* x : {&s, same_sets || c == r.scenarios.end() ? nullptr : &*c}) {
+      if (x == nullptr || x->sets_file.empty()) continue;
+      out += text::wrap(
+          fmt::format("in each parameter draw {} the values of {} parameters from one of the {} calibrated "
+                      "sets in {}{}; the base case keeps the scenario files' values",
+                      x == &s ? (same_sets ? "both take" : "it takes") : "its comparator takes",
+                      x->set_parameters, x->sets, printable(x->sets_file),
+                      same_sets ? " (the same set)" : ""),
+          width, "     ", "     ");
+    }
   }
   return out;
 }
@@ -421,6 +436,8 @@ std::string render_json(const Report& r) {
     o["replications"] = s.replications;
     o["draws"] = s.draws;
     o["years"] = s.years;
+    if (!s.sets_file.empty())
+      o["parameter_sets"] = {{"file", s.sets_file}, {"sets", s.sets}, {"parameters", s.set_parameters}};
     scenarios.push_back(std::move(o));
   }
   j["scenarios"] = std::move(scenarios);
@@ -511,6 +528,12 @@ Report report_from_json(const std::string& text) {
     s.replications = integer_of<std::uint32_t>(member(o, "replications"));
     s.draws = integer_of<std::uint32_t>(member(o, "draws"));
     s.years = integer_of<int>(member(o, "years"));
+    {  // absent without sets, and in reports stored before 2026-12-03: then none
+      const json& p = member(o, "parameter_sets");
+      s.sets_file = json_text(member(p, "file"));
+      s.sets = integer_of<std::uint32_t>(member(p, "sets"));
+      s.set_parameters = integer_of<std::uint32_t>(member(p, "parameters"));
+    }
     r.scenarios.push_back(std::move(s));
   }
   for (const json& o : member(j, "tables")) {

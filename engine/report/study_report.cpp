@@ -23,6 +23,11 @@ std::vector<ScenarioRef> scenario_refs(const Study& study) {
     ref.replications = static_cast<std::uint32_t>(study.replications);
     ref.draws = static_cast<std::uint32_t>(study.draws);
     ref.years = study.years;
+    if (const ParameterSets* sets = s.source.parameter_sets(); sets && study.draws > 0) {
+      ref.sets_file = sets->path;
+      ref.sets = static_cast<std::uint32_t>(sets->size());
+      ref.set_parameters = static_cast<std::uint32_t>(sets->keys.size());
+    }
     refs.push_back(std::move(ref));
   }
   return refs;

@@ -125,6 +125,10 @@ struct ScenarioRef {
   std::uint32_t replications = 0;
   std::uint32_t draws = 0;  // parameter draws, each of those replications (0: the base case)
   int years = 0;            // policy years
+  // With parameter draws that take values from calibrated parameter sets (the scenario's `parameter_sets`
+  // or --parameters): the sets file as named, how many sets it holds and how many parameters each gives.
+  std::string sets_file;
+  std::uint32_t sets = 0, set_parameters = 0;
 };
 
 // Everything a command prints. Nothing here may depend on time or thread count: `--threads 1` and
