@@ -420,6 +420,18 @@ if "$wijksim" report 1 --store esc.db -o esc.html 2>esc.err && ! grep -q $'\x1b'
 else
   say_fail "the escape in a stored file name: $(head -c 300 esc.err)"
 fi
+# A direction control (U+202E) in a file name is shown as \u{202E} in the output, the runs list and the report:
+# as itself it reordered the rest of the line (outside attack 16).
+bidi_file=$(printf 'bidi\u202etxt.yaml')
+printf 'extends: fold.yaml\nname: bidi\n' >"$bidi_file"
+if "$wijksim" compare "$bidi_file" -r 1 -y 1 --threads 1 --store bidi.db -o bidi.txt 2>bidi.err &&
+  "$wijksim" runs --store bidi.db >bidi.runs 2>>bidi.err && "$wijksim" report 1 --store bidi.db -o bidi.html 2>>bidi.err &&
+  ! grep -q $'\u202e' bidi.txt bidi.runs bidi.html && grep -qF 'bidi (bidi\u{202E}txt.yaml)' bidi.txt &&
+  grep -qF 'bidi\u{202E}txt.yaml' bidi.runs && grep -qF 'bidi\u{202E}txt.yaml' bidi.html; then
+  echo "ok: a direction control in a file name is shown as \\u{202E} in the output, the runs list and the report"
+else
+  say_fail "the direction control in a file name: $(head -c 300 bidi.err)$(grep -a bidi bidi.txt bidi.runs | head -3)"
+fi
 # The same written into a stored description by hand: the run's seal refuses it (exit 1, no report).
 cp fold.db desc.db
 sqlite3 desc.db "UPDATE scenarios SET description = 'a' || char(27) || '[31mred' WHERE run_id = 1"

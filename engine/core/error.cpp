@@ -46,7 +46,9 @@ std::string printable(std::string_view s, bool keep_lines, bool show_invisible) 
     if (n == 0 || (n == 1 && (c < 0x20 || c == 0x7F) && !(keep_lines && c == '\n'))) {
       out += fmt::format("\\x{:02X}", c);
       ++i;
-    } else if (show_invisible && n > 1 && invisible(code_point(s, i, n))) {
+    } else if (n > 1 &&
+               (show_invisible ? invisible(code_point(s, i, n)) : reorders_text(code_point(s, i, n)))) {
+      // A direction control is never shown as it is (a file name with U+202E reordered the line after it).
       out += fmt::format("\\u{{{:04X}}}", static_cast<std::uint32_t>(code_point(s, i, n)));
       i += n;
     } else {

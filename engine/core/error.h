@@ -43,6 +43,11 @@ std::string shortened(std::string_view s, std::size_t at_most = 80);
 std::size_t utf8_length(std::string_view s, std::size_t i);
 // The code point of the valid UTF-8 sequence of length n (utf8_length) at s[i].
 char32_t code_point(std::string_view s, std::size_t i, std::size_t n);
+// One of Unicode's direction embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069): a terminal or
+// a page shows the text after it reordered, so it is never passed on as it is.
+constexpr bool reorders_text(char32_t c) {
+  return (c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069);
+}
 
 struct Diagnostic {
   Location where;

@@ -76,7 +76,8 @@ std::string coach_fte_text(const StoredScenario& s,
 std::string esc(std::string_view s) {
   std::string out;
   out.reserve(s.size());
-  for (char c : s) {
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const char c = s[i];
     switch (c) {
       case '&':
         out += "&amp;";
@@ -93,15 +94,17 @@ std::string esc(std::string_view s) {
       case '\'':
         out += "&#39;";
         break;
-      default: {
-        // A control character (an escape written into a stored description) is shown as the terminal
-        // shows it, \xHH, not passed into the page (outside attack 12); a newline and a tab are text.
-        const auto u = static_cast<unsigned char>(c);
-        if ((u < 0x20 && c != '\n' && c != '\t') || u == 0x7F)
-          out += fmt::format("\\x{:02X}", u);
-        else
-          out += c;
-      }
+      case '\n':
+      case '\t':
+        out += c;  // text in a description
+        break;
+      default:
+        // Anything else printable() would not pass on as it is (a control character, such as an escape
+        // written into a stored description, outside attack 12; a direction control in a file name, outside
+        // attack 16) is shown as the terminal shows it, not passed into the page.
+        const std::size_t n = std::max<std::size_t>(1, utf8_length(s, i));
+        out += printable(s.substr(i, n));
+        i += n - 1;
     }
   }
   return out;

@@ -25,11 +25,11 @@ std::string unshown(std::string_view s, bool breaks) {
     if ((c < 0x20 || c == 0x7f) && !(breaks && (c == '\n' || c == '\t')))
       return breaks ? "a control character (such as an escape)"
                     : "a control character (a line break, a tab, an escape)";
-    if (c == 0xE2 && i + 2 < s.size()) {
-      const auto b1 = static_cast<unsigned char>(s[i + 1]), b2 = static_cast<unsigned char>(s[i + 2]);
-      if ((b1 == 0x80 && b2 >= 0xAA && b2 <= 0xAE) || (b1 == 0x81 && b2 >= 0xA6 && b2 <= 0xA9))
+    if (const std::size_t n = utf8_length(s, i); n > 1) {
+      if (const char32_t u = code_point(s, i, n); reorders_text(u))
         return fmt::format("a direction control (U+{:04X}), which reorders the text after it",
-                           b1 == 0x80 ? 0x2000 + (b2 - 0x80) : 0x2040 + (b2 - 0x80));
+                           static_cast<std::uint32_t>(u));
+      i += n - 1;
     }
   }
   return "";
