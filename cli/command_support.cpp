@@ -3,11 +3,13 @@
 #include <fmt/format.h>
 
 #include <cstdlib>
+#include <filesystem>
 #include <new>
 #include <string_view>
 #include <system_error>
 
 #include "console.h"
+#include "options.h"
 #include "wijksim/core/dutch_numbers.h"
 #include "wijksim/scenario/scenario_source.h"
 #include "wijksim/scenario/targets_file.h"
@@ -200,6 +202,14 @@ void check_free_parameters(const std::string& scenario) {
   if (s.targets_file.empty()) return;
   const TargetsFile file = read_targets_file(s.targets_file);
   if (!file.free.empty()) check_free_parameters(source, file);
+}
+
+void refuse_report_as_store(const std::string& path, std::string_view option) {
+  if (is_store_name(path))
+    throw UsageError(fmt::format(
+        "{} {}: the report is an HTML page, and a name ending in {} is a results store's: name another file, "
+        "for instance report.html",
+        option, printable(path), printable(std::filesystem::path(path).extension().string())));
 }
 
 }  // namespace wijksim::cli

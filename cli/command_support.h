@@ -75,4 +75,9 @@ void say_unused_settings(const Study& study);
 // calibration's settings too, which only calibrate uses).
 void check_free_parameters(const std::string& scenario);
 
+// A usage error (exit 2) for an HTML report named as a results store (FILE.db): every command that takes a
+// store would then refuse the file as "not an SQLite database" (outside attack 16), as sweep and calibrate
+// refuse such an --output.
+void refuse_report_as_store(const std::string& path, std::string_view option);
+
 }  // namespace wijksim::cli

@@ -176,6 +176,7 @@ int run_or_compare(const std::string& command, Options o, bool with_comparators,
     throw UsageError("--resume continues a run of a results store; drop --no-store");
   if (o.no_store && o.report)
     throw UsageError("--report reads the run back from the results store; drop --no-store");
+  if (o.report) refuse_report_as_store(*o.report, "--report");
   if (o.no_store && o.store_given)
     throw UsageError(
         fmt::format("--store {} names a results store and --no-store keeps none: drop one of them", o.store));

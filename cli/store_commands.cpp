@@ -150,6 +150,7 @@ int export_command(const Options& o) {
 
 int report_command(const Options& o) {
   const std::string path = o.output.value_or(fmt::format("report-{}.html", o.run_id));
+  refuse_report_as_store(path, "--output");
   try {
     write_html_report(o.store, o.run_id, path, o.output ? "--output" : "report",
                       inputs_of_stored_run(o.store, o.run_id));

@@ -651,8 +651,10 @@ fi
 # No output ever replaces an SQLite database (a results store under any name), and a store's name is known
 # by its extension in any case.
 cp "$tmp/s.db" "$tmp/kept.sqlite"; cp "$tmp/s.db" "$tmp/kept.txt"; cp "$tmp/s.db" "$tmp/UPPER.DB"
-expect 1 "a report over a store named .sqlite" "$wijksim" report 1 --store "$tmp/s.db" -o "$tmp/kept.sqlite"
-grep -q "this is an SQLite database" "$tmp/err" || { echo "FAIL: a report over a store is not refused by name: $(cat "$tmp/err")"; fail=1; }
+expect 2 "a report named as a store (.sqlite)" "$wijksim" report 1 --store "$tmp/s.db" -o "$tmp/kept.sqlite"
+grep -q "a name ending in .sqlite is a results store's" "$tmp/err" || { echo "FAIL: a report over a store is not refused by name: $(cat "$tmp/err")"; fail=1; }
+expect 1 "a report over a store named .txt" "$wijksim" report 1 --store "$tmp/s.db" -o "$tmp/kept.txt"
+grep -q "this is an SQLite database" "$tmp/err" || { echo "FAIL: a report over a store is not refused by content: $(cat "$tmp/err")"; fail=1; }
 expect 1 "tables over a store named .txt" "$wijksim" run "$src/scenarios/baseline-velve.yaml" -r 1 -y 1 --no-store --output "$tmp/kept.txt"
 cmp -s "$tmp/s.db" "$tmp/kept.sqlite" && cmp -s "$tmp/s.db" "$tmp/kept.txt" || { echo "FAIL: an output replaced an SQLite database"; fail=1; }
 expect 0 "--output UPPER.DB stores the run there" "$wijksim" run "$src/scenarios/baseline-velve.yaml" -r 1 -y 1 --output "$tmp/UPPER.DB"
@@ -809,6 +811,14 @@ expect 2 "sweep --parameter ''" "$wijksim" sweep "$src/scenarios/pilot.yaml" --p
 grep -q "^error: --parameter needs a key path (such as coaches.fte), not ''$" "$tmp/err" || { echo "FAIL: sweep --parameter '': $(cat "$tmp/err")"; fail=1; }
 expect 2 "sweep -o sweep.db (a store's name for its text tables)" "$wijksim" sweep "$src/scenarios/pilot.yaml" --parameter coaches.fte --from 2 --to 4 --steps 2 -r 1 -y 1 -o "$tmp/sweep.db"
 grep -q "sweep writes its tables as text and keeps no results store" "$tmp/err" && [ ! -e "$tmp/sweep.db" ] || { echo "FAIL: sweep -o sweep.db: $(cat "$tmp/err")"; fail=1; }
+# The same for an HTML report (outside attack 16: `report -o r.db` wrote HTML that every store command then
+# refused as "not an SQLite database"); nothing is simulated or stored.
+expect 2 "report -o r.db" "$wijksim" report 1 --store "$tmp/s.db" -o "$tmp/r.db"
+grep -q "^error: --output $tmp/r.db: the report is an HTML page, and a name ending in .db is a results store's" "$tmp/err" && [ ! -e "$tmp/r.db" ] ||
+  { echo "FAIL: report -o r.db: $(cat "$tmp/err")"; fail=1; }
+expect 2 "compare --report R.DB" "$wijksim" compare "$src/scenarios/pilot.yaml" -r 1 -y 1 --store "$tmp/never.db" --report "$tmp/R.DB"
+grep -q "^error: --report $tmp/R.DB: the report is an HTML page" "$tmp/err" && [ ! -e "$tmp/R.DB" ] && [ ! -e "$tmp/never.db" ] ||
+  { echo "FAIL: compare --report R.DB: $(cat "$tmp/err")"; fail=1; }
 expect 2 "calibrate -o cal.db (a store's name for the sets' CSV)" "$wijksim" calibrate "$src/scenarios/pilot.yaml" -o "$tmp/cal.db"
 grep -q "^error: --output .*/cal.db: calibrate writes its parameter sets to --output as CSV (for instance pilot-sets.csv); the results store that keeps its candidates is --store .*/cal.db$" "$tmp/err" && [ ! -e "$tmp/cal.db" ] || { echo "FAIL: calibrate -o cal.db: $(cat "$tmp/err")"; fail=1; }
 expect 2 "calibrate --seed 2^64" "$wijksim" calibrate "$src/scenarios/pilot.yaml" --seed 18446744073709551616
