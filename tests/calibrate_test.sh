@@ -75,11 +75,20 @@ read -r all initial mode rounds per_round < <(sed -n "s/^# candidates: \([0-9]*\
   [ "$all" -eq $((initial + mode + rounds * per_round)) ] || say_fail "the candidates do not add up: $(grep '^# candidates' clean.csv)"
 # A fit below its effective sample size says so on standard error, not only in the file.
 if grep -q "^# effective sample size: [0-9.]* (below" clean.csv; then
-  grep -q "^warning: the effective sample size is [0-9.]*, below the 40 sets after every round: the sets hold [0-9]* distinct candidate" clean.err ||
+  # Broken at words to the width (COLUMNS), so read as one line.
+  tr '\n' ' ' <clean.err | tr -s ' ' | grep -q "warning: the effective sample size is [0-9.]*, below the 40 sets after every round: the sets hold [0-9]* distinct candidates\{0,1\}, so they understate" &&
+    [ -z "$(awk 'length > 100' clean.err)" ] ||
     say_fail "no warning for an effective sample size below the sets: $(cat clean.err)"
 else
   ! grep -q "warning: the effective sample size" clean.err || say_fail "a warning for a fit that reached its sets"
 fi
+# One that cannot reach its sets (200 from 60 + 30 candidates) always warns, broken at words to the width.
+sed 's/^  sets: 40$/  sets: 200/; s/^  rounds: 4$/  rounds: 1/' targets.yaml >few-targets.yaml
+sed 's/^targets: targets.yaml$/targets: few-targets.yaml/; s/^name: tiny$/name: few/' tiny.yaml >few.yaml
+COLUMNS=80 "$wijksim" calibrate few.yaml --threads 2 --no-store -o few.csv >/dev/null 2>few.err || say_fail "the run of few sets failed: $(cat few.err)"
+tr '\n' ' ' <few.err | tr -s ' ' | grep -q "warning: the effective sample size is [0-9.]*, below the 200 sets after every round: the sets hold [0-9]* distinct candidates\{0,1\}, so they understate" &&
+  [ -z "$(awk 'length > 80' few.err)" ] && [ "$(grep -c . few.err)" -ge 4 ] ||
+  say_fail "the warning of a fit below its sets, at 80 columns: $(cat few.err)"
 total=$("$wijksim" runs --store clean.db | sed -n 's/^ *\([0-9]*\) candidates evaluated.*/\1/p')
 echo "ok: a clean calibration ($total candidates evaluated)"
 # The report is for run and compare: of a calibration it says where its results are, and writes nothing.

@@ -354,6 +354,10 @@ TEST_CASE("a sets file that does not fit the scenario is refused with its place"
     refused("set,simulation.years", "1,30", 5, "cannot vary between parameter sets");
     refused("set,population.trust.mean,simulation.seed", "1,0.5,7", 27, "cannot vary between parameter sets");
   }
+  SECTION("a field of a distribution: the column names the parameter") {
+    refused("set,domains.health.escalation.cost.sd", "1,100", 5,
+            "'sd' is a field of the distribution domains.health.escalation.cost (");
+  }
   SECTION("two columns that name one number") {
     refused("set,population.trust.mean,population.trust.*", "1,0.46,0.124", 27,
             "'population.trust.mean' sets this number of the scenario");

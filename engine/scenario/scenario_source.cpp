@@ -171,6 +171,22 @@ void check_set_keys(const Node& tree, const std::vector<std::string>& keys, cons
       }
       const bool varies = std::any_of(may_vary.begin(), may_vary.end(),
                                       [&](const ScenarioParameter& p) { return same_place(p.where, n->where); });
+      // A field of a distribution (coaches.cost_per_fte_year.mean): the set gives the parameter itself a
+      // number (it was said to set the model's size or structure; outside attack 16).
+      const std::size_t dot = keys[j].rfind('.');
+      std::vector<Node*> parents;
+      std::string no_parent;
+      if (!varies && dot != std::string::npos &&
+          find_values(copy, keys[j].substr(0, dot), false, parents, no_parent) && !parents.empty() &&
+          parents.front()->is(Node::Kind::Map) && parents.front()->get("dist") != nullptr) {
+        d.add(key_where[j], keys[j],
+              fmt::format(
+                  "'{}' is a field of the distribution {} ({}:{}): a parameter set gives the parameter a "
+                  "number in place of its distribution, so its column names the parameter, '{}'",
+                  keys[j].substr(dot + 1), keys[j].substr(0, dot), parents.front()->where.file,
+                  parents.front()->where.line, keys[j].substr(0, dot)));
+        break;
+      }
       if (!varies) {
         d.add(key_where[j], keys[j],
               fmt::format("this number of the scenario ({}:{}) cannot vary between parameter sets: it sets the "
