@@ -923,6 +923,16 @@ TEST_CASE("broken scenarios across files: extends and comparator", "[input]") {
     check(diagnostics_of(a, dir / "a.yaml"),
           {in_file(dir / "b.yaml", exact(1, 10, "extends", "extends cycle: a.yaml -> b.yaml -> a.yaml"))});
   }
+  SECTION("a required key removed by an empty value: said at the ~, as the removal") {
+    const std::string text =
+        "extends: base.yaml\nname: x\npopulation:\n  rung_shares: [0.1, 0.1, 0.2, 0.2, 0.2, 0.2]\n"
+        "  households: ~\n";
+    check(diagnostics_of(text, dir / "x.yaml"),
+          {in_file(dir / "x.yaml",
+                   exact(5, 3, "population.households",
+                         "missing required key 'households': the empty value here (~) removes the value the "
+                         "file it extends gives it; give a value instead"))});
+  }
   SECTION("a scenario that extends itself") {
     const std::string text = "extends: self.yaml\nname: self\n";
     check(diagnostics_of(text, dir / "self.yaml"),

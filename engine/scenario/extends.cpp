@@ -112,6 +112,7 @@ void merge_into(Node& base, Node&& over) {
     int j = base.find(key);
     if (v.is(Node::Kind::Null) && j >= 0) {
       base.erase(static_cast<std::size_t>(j));
+      base.removed.emplace_back(key, over.key_where[i]);
       continue;
     }
     if (j < 0) {

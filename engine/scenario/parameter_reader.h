@@ -89,7 +89,18 @@ class MapReader {
   }
   const Node* need(std::string_view k, bool required = true) {
     const Node* v = get(k);
-    if (!v && required) missing(k, fmt::format("missing required key '{}'", k));
+    if (!v && required) {
+      const auto removed =
+          std::find_if(n_.removed.begin(), n_.removed.end(), [&](const auto& r) { return r.first == k; });
+      if (removed != n_.removed.end())
+        d_.add(
+            removed->second, sub(k),
+            fmt::format("missing required key '{}': the empty value here (~) removes the value the file it "
+                        "extends gives it; give a value instead",
+                        k));
+      else
+        missing(k, fmt::format("missing required key '{}'", k));
+    }
     return v;
   }
   // Reports `message` about missing key `k` at this map, unless an unknown key is a typo of `k` or of one

@@ -22,6 +22,9 @@ struct Node {
   std::vector<std::string> keys;  // Map keys, in document order
   std::vector<Location> key_where;
   Location where;
+  // Keys an extending file removed with an empty value (`key: ~`), where it did: a required key missing
+  // for that reason is said so (it was "missing required key" at the map).
+  std::vector<std::pair<std::string, Location>> removed;
 
   bool is(Kind k) const { return kind == k; }
   int find(std::string_view k) const {
