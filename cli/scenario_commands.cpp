@@ -18,6 +18,7 @@
 #include "wijksim/report/calibration_markdown.h"
 #include "wijksim/report/render.h"
 #include "wijksim/report/report_tables.h"
+#include "wijksim/report/study_report.h"
 #include "wijksim/report/trace_text.h"
 #include "wijksim/simulation/simulation.h"
 #include "wijksim/study/calibration_run.h"
@@ -97,9 +98,9 @@ int calibration_command(const Options& o) {
   if (o.format == "markdown") {
     cli::write_out(calibration_markdown(calibrate(s), s.shape.name, study.replications, study.years));
   } else {
-    Report r;
-    r.command = "calibration";
-    r.version = WIJKSIM_VERSION;
+    // Its runs, its scenario and how its intervals are taken, as run's (the header named no seed or runs,
+    // the Scenarios section was empty and the legend spoke of an interval over one replication).
+    Report r = study_report("calibration", study, result, nullptr);
     r.tables = {calibration_table(s)};
     cli::write_out(render(r, *parse_format(o.format), TextOptions{cli::output_width(stdout), {}}));
   }

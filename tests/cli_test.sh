@@ -880,6 +880,13 @@ grep -q "^This run has no tables in the economics section.$" "$tmp/out" || { ech
 expect 2 "an EVPPI group without draws" "$wijksim" compare "$src/scenarios/pilot.yaml" -r 1 -y 1 --no-store --evppi-group g=coaches.fte
 expect 1 "calibration of a scenario without targets" "$wijksim" calibration "$src/scenarios/scaleup-funded.yaml" -r 1 -y 1
 grep -q "names no calibration targets" "$tmp/err" || { echo "FAIL: calibration without targets: $(cat "$tmp/err")"; fail=1; }
+# Its table format says its runs and its scenario, as run's does (the header named neither, the Scenarios
+# section was empty, and one replication was said to have an interval).
+expect 0 "calibration --format table of one replication" "$wijksim" calibration "$src/scenarios/baseline-velve.yaml" -r 1 -y 1 --format table
+head -1 "$tmp/out" | grep -q "^wijksim [^ ]* calibration: seed 20100201, replication 0, 1 policy year$" &&
+  grep -q "^   baseline-velve ($src/scenarios/baseline-velve.yaml)$" "$tmp/out" &&
+  grep -q "^Each figure: one run of each scenario, so no interval\." "$tmp/out" ||
+  { echo "FAIL: calibration --format table's header: $(head -8 "$tmp/out")"; fail=1; }
 # What the command line alone shows to be wrong is a usage error (exit 2), whatever option says it: a
 # parameter given twice to --parameters exited 1 where one on both axes of --two-way exited 2 (outside
 # attack 9); a threshold asked twice and an EVPPI group given twice or naming a parameter twice likewise.
