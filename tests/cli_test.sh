@@ -451,6 +451,10 @@ expect 0 "trace accepts --no-store" "$wijksim" trace "$src/scenarios/pilot.yaml"
 expect 0 "trace a household on a benefit" "$wijksim" trace "$src/scenarios/pilot.yaml" --pick benefit -y 1
 tr '\n' ' ' <"$tmp/out" | tr -s ' ' | grep -q "on social assistance, .*; social assistance € 55,44 administration and € 269,23 benefit (a transfer) a week on municipality" ||
   { echo "FAIL: trace leaves out a spell's weekly cost: $(grep -A3 'enters a spell' "$tmp/out" | head -4)"; fail=1; }
+# The benefit's escalation itself costs nothing (scenarios/baseline-velve.yaml: its cost is the spell's): no
+# cost line of € 0,00 (it printed "cost € 0,00 escalation on municipality" the week it escalated).
+! grep -q "cost € 0,00" "$tmp/out" && grep -q "^week .*escalates: benefit_inflow" "$tmp/out" ||
+  { echo "FAIL: trace prints a cost of nothing: $(grep -m2 'cost € 0,00' "$tmp/out")"; fail=1; }
 expect 1 "trace a household that does not exist" "$wijksim" trace "$src/scenarios/pilot.yaml" --household 999999 -y 1
 expect 2 "trace needs --household or --pick" "$wijksim" trace "$src/scenarios/pilot.yaml" -y 1
 expect 2 "trace takes --household or --pick, not both" "$wijksim" trace "$src/scenarios/pilot.yaml" -y 1 --household 1 --pick coached

@@ -381,7 +381,9 @@ const std::string& aname(const WeekView& v, int a) {
 void book(const WeekView& v, const Who& who, WeekTally& t, int payer, CostCategory c, Cents amount,
           const char* what) {
   t.book(payer, c, amount);
-  if (t.trace != nullptr && who.id == v.traced)
+  // A cost of nothing (an escalation whose cost is booked elsewhere, as social assistance's in its spell) is
+  // not a line of the trace: it showed "cost € 0,00 escalation on municipality".
+  if (t.trace != nullptr && who.id == v.traced && amount != 0)
     t.trace->push_back({v.week,
                         fmt::format("  cost {} {} on {}", format_euro_cents(amount / 100.0), what,
                                     v.model->scenario().payers[payer].name),
