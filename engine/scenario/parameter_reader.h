@@ -90,9 +90,10 @@ class MapReader {
   const Node* need(std::string_view k, bool required = true) {
     const Node* v = get(k);
     if (!v && required) {
+      // The last file of the chain to remove it (an earlier one's removal may have been given back since).
       const auto removed =
-          std::find_if(n_.removed.begin(), n_.removed.end(), [&](const auto& r) { return r.first == k; });
-      if (removed != n_.removed.end())
+          std::find_if(n_.removed.rbegin(), n_.removed.rend(), [&](const auto& r) { return r.first == k; });
+      if (removed != n_.removed.rend())
         d_.add(
             removed->second, sub(k),
             fmt::format("missing required key '{}': the empty value here (~) removes the value the file it "
