@@ -271,7 +271,11 @@ class ReportWriter {
   RunInfo info_;
   std::vector<StoredScenario> scenarios_;
   std::vector<StoredLabel> payers_, agencies_;
+  // The run's stored JSON, read once: as JSON for the tables the charts draw from, and as a Report for what
+  // the terminal's views say (the side-by-side overview, the scenarios' parameter sets).
+  const std::string stored_json_;
   StoredTables tables_;
+  const Report stored_report_;
   std::map<int, ScenarioSeries> series_;
   std::string body_, contents_;
   // Scenarios whose targets are already in the report: a comparator of two scale-ups is shown once, then
@@ -308,7 +312,9 @@ ReportWriter::ReportWriter(const RunStore& store, std::int64_t run)
       scenarios_(store.scenarios(run)),
       payers_(store.payers(run)),
       agencies_(store.agencies(run)),
-      tables_(store.report(run, "json")) {}
+      stored_json_(store.report(run, "json")),
+      tables_(stored_json_),
+      stored_report_(report_from_json(stored_json_)) {}
 
 const ScenarioSeries& ReportWriter::series(int index) {
   auto it = series_.find(index);
@@ -419,8 +425,7 @@ void ReportWriter::header() {
 // the file replaces the scenario files' values of its parameters in every draw, which the files do not show.
 std::string ReportWriter::draws_from_sets() const {
   std::map<std::string, std::vector<const ScenarioRef*>> by_file;
-  const Report report = report_from_json(store_.report(info_.id, "json"));
-  for (const ScenarioRef& r : report.scenarios)
+  for (const ScenarioRef& r : stored_report_.scenarios)
     if (!r.sets_file.empty()) by_file[r.sets_file].push_back(&r);
   std::string out;
   for (const auto& [file, refs] : by_file) {
@@ -833,7 +838,7 @@ void ReportWriter::value(const StoredScenario& s, const StoredScenario& c) {
 // Every compared scenario side by side, as a steering group decides between them: the terminal's first screen
 // (glance_view.h), drawn from the same stored tables, so the page and `wijksim show` cannot disagree.
 void ReportWriter::overview() {
-  const std::optional<GlanceView> view = glance_view(report_from_json(store_.report(info_.id, "json")));
+  const std::optional<GlanceView> view = glance_view(stored_report_);
   if (!view) return;
   const text::Grid& g = view->grid;
   contents_ += "<li><a href=\"#side-by-side\">All scenarios side by side</a></li>\n";
