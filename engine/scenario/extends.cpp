@@ -57,10 +57,13 @@ bool read_file(const fs::path& p, std::string& out, std::string& why) {
     why = std::error_code(errno, std::generic_category()).message();
     return false;
   }
+  // Read as much as is there, up to one byte past the limit (the size above may have changed since, or be
+  // unknown for a file the kernel makes up as it is read). A buffer of the limit's size, zeroed for every
+  // file, took 0.4 of the 0.9 seconds `validate` took on the city's files.
   std::string s;
-  s.resize(kMaxFileBytes + 1);
-  in.read(s.data(), static_cast<std::streamsize>(s.size()));
-  s.resize(static_cast<std::size_t>(in.gcount()));
+  char chunk[1 << 16];
+  while (s.size() <= kMaxFileBytes && in.read(chunk, sizeof chunk).gcount() > 0)
+    s.append(chunk, static_cast<std::size_t>(in.gcount()));
   if (s.size() > kMaxFileBytes) {
     why = fmt::format("the file is larger than {}", format_bytes(static_cast<double>(kMaxFileBytes)));
     return false;
