@@ -101,8 +101,8 @@ int calibrate_command(const Options& o, const std::string& command_line, cluster
   if (!o.no_store) {
     recorder.emplace(plan, o.store, command_line, o.resume);
     if (o.resume)
-      cli::err("resuming run {} of {}: {} candidates evaluated before\n", recorder->run_id(), o.store,
-               recorder->completed().size());
+      cli::err("resuming run {} of {}: {} candidates evaluated before\n", recorder->run_id(),
+               printable(o.store), recorder->completed().size());
   }
   const std::string resume =
       recorder ? resume_command(command_line, recorder->run_id(), o.resume.has_value(), world.size())

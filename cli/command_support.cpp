@@ -96,7 +96,7 @@ void say_stored(const RunWriter& recorder, const std::string& store) {
                     "written into the file that was there, not into what '{}' is now (a store moved away "
                     "holds it, complete, under its new name; one deleted lost it); run the command again to "
                     "keep it in '{}'",
-                    store, recorder.run_id(), store, store));
+                    printable(store), recorder.run_id(), printable(store), printable(store)));
   // Outside attack 9: a file-size limit cut the store file where its log was folded in, and this said
   // "stored" with exit 0; whoever then copied the store alone had a damaged file.
   if (const auto failure = recorder.fold_log())
@@ -104,8 +104,8 @@ void say_stored(const RunWriter& recorder, const std::string& store) {
         "run {} is stored in {}, but folding the store's log into it failed ({}): until a later wijksim "
         "command on the store completes that (with room on the disk), '{}' alone is not whole; keep '{}-wal' "
         "with it (do not copy or move the store without it)",
-        recorder.run_id(), store, *failure, store, store));
-  cli::err("stored as run {} in {}\n", recorder.run_id(), store);
+        recorder.run_id(), printable(store), *failure, printable(store), printable(store)));
+  cli::err("stored as run {} in {}\n", recorder.run_id(), printable(store));
 }
 
 // An output refused after the simulation (a file put in its place meanwhile, a link): the problems, then what
@@ -157,7 +157,7 @@ int stopped_by_error(RunWriter& recorder, const Error& e, const std::string& kep
     // The store may not take even this (a full disk); the run then stays 'running', which --resume accepts.
   }
   cli::err("the {} before are kept in {} as run {}. To continue once the cause is fixed:\n  {}\n", kept,
-           store, recorder.run_id(), resume);
+           printable(store), recorder.run_id(), resume);
   return kFailed;
 }
 
@@ -168,8 +168,8 @@ int stopped_by_interrupt(const Interrupted& i, RunWriter* recorder, const std::s
     return kInterrupted;
   }
   recorder->interrupted();
-  cli::err("{}; {} are kept in {} as run {}. To continue:\n  {}\n", i.what(), kept, store, recorder->run_id(),
-           resume);
+  cli::err("{}; {} are kept in {} as run {}. To continue:\n  {}\n", i.what(), kept, printable(store),
+           recorder->run_id(), resume);
   return kInterrupted;
 }
 

@@ -11,7 +11,9 @@
 #include <thread>
 
 #include "console.h"
+#include "shell_words.h"
 #include "wijksim/core/atomic_file.h"
+#include "wijksim/core/error.h"
 #include "wijksim/store/run_store.h"
 
 namespace wijksim::cli {
@@ -81,13 +83,18 @@ void on_signal(int sig) {
     // Only a run still "running" (a run that completed meanwhile stays complete). The process's own
     // connection may be inside a transaction: this one waits for it (the busy timeout), then the exit
     // rolls back whatever that connection had not committed.
-    RunStore::open(s.store).set_status(s.run, "interrupted", true);
+    // A signal in the transaction that completes the run finds it complete once that commits: then there is
+    // nothing to continue (outside attack 17: this said to resume a run that --resume refuses as complete).
+    if (RunStore::open(s.store).set_status(s.run, "interrupted", true) == "complete")
+      exit_now(
+          fmt::format("stopped at once: run {} of {} is complete (`wijksim show {} --store {}` prints it)",
+                      s.run, printable(s.store), s.run, shell_word(s.store)));
   } catch (const std::exception& e) {
     marked = fmt::format(
         " (it could not be marked interrupted: {}; `wijksim runs` shows it as no longer written)", e.what());
   }
   exit_now(fmt::format("stopped at once: run {} of {} keeps the {} completed before{}. To continue:\n  {}",
-                       s.run, s.store, s.units, marked, s.resume));
+                       s.run, printable(s.store), s.units, marked, s.resume));
 }
 
 }  // namespace

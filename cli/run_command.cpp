@@ -214,7 +214,7 @@ int run_or_compare(const std::string& command, Options o, bool with_comparators,
     recorder.emplace(
         study, RecordOptions{o.store, command, command_line, o.resume, analysis_record(o, sensitivity)});
     if (o.resume) {
-      cli::err("resuming run {} of {}: {} of {} {} done before\n", recorder->run_id(), o.store,
+      cli::err("resuming run {} of {}: {} of {} {} done before\n", recorder->run_id(), printable(o.store),
                recorder->completed().size() / (study.draws > 0 ? study.replications : 1), unit_count, units);
       if (!recorder->discarded().empty())
         cli::err(
@@ -267,6 +267,13 @@ int run_or_compare(const std::string& command, Options o, bool with_comparators,
                       study.draws > 0 ? "draws completed" : "replications completed", o.store, resume);
   }
   bar.finish();
+  // Asked to stop when every unit had begun: the last ones in flight completed the study, which ends as it
+  // would have (said, so that a Ctrl-C is not taken as ignored; outside attack 17).
+  if (cli::Interrupts::stop_flag()->load())
+    cli::err(
+        "every one of the {} had begun when it was interrupted: they are done, so the run is complete; its "
+        "outputs follow (Ctrl-C again stops at once)\n",
+        units);
   const Report report = study_report(command, study, result, analyses ? &*analyses : nullptr);
   if (recorder) recorder->complete(result, render_all(report), analyses ? &*analyses : nullptr);
   cli::Interrupts::at_once(
@@ -290,11 +297,11 @@ int run_or_compare(const std::string& command, Options o, bool with_comparators,
     try {
       write_html_report(o.store, recorder->run_id(), *o.report, "--report", kept_by_report);
       report_written = true;
-      return fmt::format("the report was written to {}", *o.report);
+      return fmt::format("the report was written to {}", printable(*o.report));
     } catch (const std::exception& e) {
       return fmt::format(
           "the report was not written either: {} (`wijksim report {} --store {} -o FILE` writes it)",
-          printable(e.what(), false), recorder->run_id(), o.store);
+          printable(e.what(), false), recorder->run_id(), cli::shell_word(o.store));
     }
   };
   try {

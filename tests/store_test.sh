@@ -224,6 +224,52 @@ else
   say_fail "Ctrl-C: exit $code, status $(status_of int.db), $kept draws kept: $(cat int.err)"
 fi
 
+# Ctrl-C twice once the run's completion is committed (test hook: paused there, before the outputs): the run
+# is complete, and that is what is said; it said "To continue: ... --resume 1", which --resume refuses for a
+# complete run (outside attack 17).
+WIJKSIM_TEST_PAUSE_AFTER_COMPLETING="$tmp/go-done" "$wijksim" "${args[@]}" --output done.db >/dev/null 2>done.err &
+pid=$!
+if wait_paused "$tmp/go-done" $pid; then
+  kill -INT $pid
+  wait_text done.err "stopping after" $pid || say_fail "Ctrl-C after completing was not acknowledged: $(cat done.err)"
+  kill -INT $pid
+  wait $pid
+  code=$?
+  if [ "$code" -eq 130 ] && [ "$(status_of done.db)" = complete ] &&
+    grep -q '^stopped at once: run 1 of done\.db is complete (`wijksim show 1 --store done\.db` prints it)$' done.err &&
+    ! grep -q -- "--resume" done.err; then
+    echo "ok: Ctrl-C twice after the run's completion says it is complete, not how to resume it"
+  else
+    say_fail "Ctrl-C twice after completing: exit $code, status $(status_of done.db): $(cat done.err)"
+  fi
+else
+  say_fail "the run never paused after completing: $(cat done.err)"
+  kill $pid 2>/dev/null
+fi
+
+# Ctrl-C once after the last draw is kept: nothing is left to stop, the run completes (exit 0, identical to
+# the clean run) and says why the Ctrl-C changed nothing (it was acknowledged, then the tables came as if
+# ignored; outside attack 17).
+last=$(sed -n 's/.*--draws \([0-9]*\).*/\1/p' <<<"${args[*]}")
+WIJKSIM_TEST_PAUSE_AFTER_DRAW="$last:$tmp/go-last" "$wijksim" "${args[@]}" --output last.db >last.json 2>last.err &
+pid=$!
+if wait_paused "$tmp/go-last" $pid; then
+  kill -INT $pid
+  wait_text last.err "stopping after" $pid || say_fail "Ctrl-C after the last draw was not acknowledged: $(cat last.err)"
+  touch "$tmp/go-last"
+  wait $pid
+  code=$?
+  if [ "$code" -eq 0 ] && [ "$(status_of last.db)" = complete ] && cmp -s clean.json last.json &&
+    grep -q "^every one of the draws had begun when it was interrupted: they are done, so the run is complete" last.err; then
+    echo "ok: Ctrl-C after the last draw: the run completes (exit 0, identical) and says why"
+  else
+    say_fail "Ctrl-C after the last draw ($last): exit $code, status $(status_of last.db): $(cat last.err)"
+  fi
+else
+  say_fail "the run never paused after its last draw ($last): $(cat last.err)"
+  kill $pid 2>/dev/null
+fi
+
 # A closed terminal (SIGHUP, an ssh session dropped) during a PSA stops it as Ctrl-C does: the draws kept,
 # exit 130, status "interrupted" (before: killed by the signal, the run left "running"). Started under nohup
 # (SIGHUP ignored), the same signal is ignored and the run completes as the clean one.
@@ -431,6 +477,15 @@ if "$wijksim" compare "$bidi_file" -r 1 -y 1 --threads 1 --store bidi.db -o bidi
   echo "ok: a direction control in a file name is shown as \\u{202E} in the output, the runs list and the report"
 else
   say_fail "the direction control in a file name: $(head -c 300 bidi.err)$(grep -a bidi bidi.txt bidi.runs | head -3)"
+fi
+# A newline in the store's name is said as \x0A in the messages that name the store ("stored as run 1 in n" and
+# a line "x.db" read as two; outside attack 17).
+nl_store=$'n\nx.db'
+"$wijksim" compare fold.yaml -r 1 -y 1 --threads 1 --store "$nl_store" >/dev/null 2>nl.err
+if grep -q '^stored as run 1 in n\\x0Ax\.db$' nl.err && ! grep -q '^x\.db' nl.err; then
+  echo "ok: a newline in the store's name is shown as \\x0A where the store is named"
+else
+  say_fail "a newline in the store's name: $(head -c 400 nl.err)"
 fi
 # The same written into a stored description by hand: the run's seal refuses it (exit 1, no report).
 cp fold.db desc.db

@@ -24,6 +24,7 @@ struct Hooks {
   std::string loading_file;  // "": off
   std::string output_file;   // "": off
   std::string store_file;    // "": off
+  std::string complete_file;  // "": off
 };
 
 // "N:REST" with N >= 1; false when malformed.
@@ -62,6 +63,10 @@ Hooks read_hooks() {
     if (!*c) throw Error("WIJKSIM_TEST_PAUSE_IN_STORE_CREATION is empty: expected FILE (a test hook)");
     h.store_file = c;
   }
+  if (const char* c = std::getenv("WIJKSIM_TEST_PAUSE_AFTER_COMPLETING")) {
+    if (!*c) throw Error("WIJKSIM_TEST_PAUSE_AFTER_COMPLETING is empty: expected FILE (a test hook)");
+    h.complete_file = c;
+  }
   return h;
 }
 
@@ -97,6 +102,11 @@ void while_writing_output() {
 void while_creating_store() {
   const Hooks& h = hooks();
   if (!h.store_file.empty()) pause(h.store_file, "while creating a results store");
+}
+
+void after_completing_run() {
+  const Hooks& h = hooks();
+  if (!h.complete_file.empty()) pause(h.complete_file, "after completing a run");
 }
 
 void while_loading() {

@@ -16,7 +16,9 @@
 //                                        not yet renamed into place, or an export's files are staged and
 //                                        about to be moved (holding the directory's lock);
 //   WIJKSIM_TEST_PAUSE_IN_STORE_CREATION=FILE  the same when a new results store is made whole under its
-//                                        temporary name and not yet linked to its own.
+//                                        temporary name and not yet linked to its own;
+//   WIJKSIM_TEST_PAUSE_AFTER_COMPLETING=FILE  the same when a run's completion is committed (status
+//                                        "complete"), before the command goes on to its outputs.
 //
 // N counts the draws this process writes, from 1 (a resumed run counts only the draws it adds; a base case
 // writes one unit per replication, see StudyRecorder). A malformed value is an error, not silence.
@@ -35,5 +37,7 @@ void while_loading();
 void while_writing_output();
 // Called by RunStore::open when it has made a new store under its temporary name, before linking it.
 void while_creating_store();
+// Called by StudyRecorder::complete just after RunStore::complete_run has committed.
+void after_completing_run();
 
 }  // namespace wijksim::test_hooks

@@ -1165,12 +1165,17 @@ StoredSensitivity RunStore::sensitivity(std::int64_t run) const {
   return st;
 }
 
-void RunStore::set_status(std::int64_t run, const std::string& status, bool only_if_running) {
-  Statement q(db_, path_,
-              only_if_running
-                  ? "UPDATE runs SET status = ?, finished_at = ? WHERE run_id = ? AND status = 'running'"
-                  : "UPDATE runs SET status = ?, finished_at = ? WHERE run_id = ?");
-  q.bind(1, status).bind(2, now_utc()).bind(3, run).run();
+std::string RunStore::set_status(std::int64_t run, const std::string& status, bool only_if_running) {
+  {
+    Statement q(db_, path_,
+                only_if_running
+                    ? "UPDATE runs SET status = ?, finished_at = ? WHERE run_id = ? AND status = 'running'"
+                    : "UPDATE runs SET status = ?, finished_at = ? WHERE run_id = ?");
+    q.bind(1, status).bind(2, now_utc()).bind(3, run).run();
+  }
+  Statement q(db_, path_, "SELECT status FROM runs WHERE run_id = ?");
+  q.bind(1, run);
+  return q.step() ? q.text(0) : std::string();
 }
 
 namespace {

@@ -256,8 +256,9 @@ class RunStore {
   // recomputes them).
   void write_sensitivity(std::int64_t run, const StoredSensitivity& s);
   StoredSensitivity sensitivity(std::int64_t run) const;
-  // Status "interrupted" or "failed"; with only_if_running, only a run whose status is "running".
-  void set_status(std::int64_t run, const std::string& status, bool only_if_running = false);
+  // Status "interrupted" or "failed"; with only_if_running, only a run whose status is "running". Returns the
+  // run's status after it (a run that completed meanwhile stays "complete"; "" for no such run).
+  std::string set_status(std::int64_t run, const std::string& status, bool only_if_running = false);
   std::string report(std::int64_t run, const std::string& format) const;
 
   // Tidy CSV files of one run into `dir` (created if needed): one per table, plus tables.csv, the run's

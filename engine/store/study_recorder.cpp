@@ -7,6 +7,7 @@
 #include <optional>
 
 #include "wijksim/analysis/economic_evaluation.h"
+#include "wijksim/core/test_hooks.h"
 
 namespace wijksim {
 namespace {
@@ -283,6 +284,7 @@ void StudyRecorder::complete(const StudyResult& result,
         }
   }
   store_.complete_run(run_id_, points, reports);
+  test_hooks::after_completing_run();
   settled();
 }
 
