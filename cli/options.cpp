@@ -128,12 +128,10 @@ Commands define_commands(CLI::App& app, Options& o, std::vector<CLI::Option*>& s
   compare->add_flag("--sensitivity", o.sensitivity,
                     "Also simulate the sensitivity analyses: one-way (a tornado per intervention), two-way, "
                     "thresholds (README, 'Which assumptions decide the answer')");
-  compare
-      ->add_option(
-          "--parameters", o.parameters,
-          "One-way analysis of these parameters only (key paths, comma-separated; KEY=FROM:TO for a plain "
-          "number); implies --sensitivity")
-      ->delimiter(',');
+  compare->add_option(
+      "--parameters", o.parameters,
+      "One-way analysis of these parameters only (key paths, comma-separated; KEY=FROM:TO for a plain "
+      "number); implies --sensitivity");
   compare->add_option(
       "--two-way", o.two_way,
       "Two-way grid of two parameters: KEY1[=FROM:TO],KEY2[=FROM:TO] (default: the tornado's top two); "

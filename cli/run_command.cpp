@@ -32,13 +32,32 @@
 namespace wijksim::cli {
 namespace {
 
+// --parameters as a list: each value split at its commas. An empty key (two commas, or one at an end) is a
+// mistake in the list, said as --sections says it; it was passed over (outside attack 17).
+std::vector<std::string> parameter_list(const Options& o) {
+  std::vector<std::string> out;
+  for (const std::string& given : o.parameters) {
+    std::size_t start = 0;
+    for (std::size_t comma = 0; comma != std::string::npos; start = comma + 1) {
+      comma = given.find(',', start);
+      out.push_back(given.substr(start, comma == std::string::npos ? comma : comma - start));
+      if (out.back().empty() && given.size() > 0)
+        throw UsageError(fmt::format(
+            "--parameters: an empty key in '{}' (two commas, or one at an end): expected KEY or KEY=FROM:TO "
+            "separated by single commas",
+            given));
+    }
+  }
+  return out;
+}
+
 // The sensitivity options of `compare`, checked. Any of --parameters, --two-way or --threshold asks for the
 // simulated analyses as --sensitivity does.
 SensitivityOptions sensitivity_options(const Options& o) {
   SensitivityOptions s;
   s.simulate = o.sensitivity || !o.parameters.empty() || !o.two_way.empty() || !o.thresholds.empty();
-  s.parameters = o.parameters;
-  for (const std::string& p : o.parameters)  // what the parameters are is the study's to check
+  s.parameters = parameter_list(o);
+  for (const std::string& p : s.parameters)  // what the parameters are is the study's to check
     option_syntax([&] { return parse_parameter_range(p, "--parameters"); });
   if (!o.two_way.empty()) {
     std::string rest = o.two_way;
@@ -93,7 +112,7 @@ std::vector<std::pair<std::string, std::string>> analysis_record(const Options& 
   // The one-way parameters as read, in key order (their order and a range's spelling, 2 or 2.0, change
   // nothing the run stores).
   std::vector<std::string> parameters;
-  for (const std::string& p : o.parameters) {
+  for (const std::string& p : parameter_list(o)) {
     const ParameterRange r = parse_parameter_range(p, "--parameters");
     parameters.push_back(r.from ? fmt::format("{}={}:{}", r.key, *r.from, *r.to) : r.key);
   }

@@ -491,6 +491,17 @@ expect 1 "a misspelt two-way parameter" "$wijksim" compare "$src/scenarios/pilot
 grep -q "did you mean 'coaches.fte'" "$tmp/err" || { echo "FAIL: no suggestion for a misspelt parameter"; cat "$tmp/err"; fail=1; }
 expect 2 "a threshold without a target" "$wijksim" compare "$src/scenarios/pilot.yaml" -r 1 -y 1 --no-store --threshold coaches.fte=1:9
 expect 1 "an unknown outcome" "$wijksim" compare "$src/scenarios/pilot.yaml" -r 1 -y 1 --no-store --threshold coaches.fte=1:9,waiting=3
+grep -q "nothing was simulated" "$tmp/err" || { echo "FAIL: an unknown outcome was refused after simulating: $(cat "$tmp/err")"; fail=1; }
+# A target an outcome cannot take (a wait below zero) is refused before anything is simulated; it was searched
+# for and said "not met in the range" (outside attack 17). A net benefit below zero is a target like any other.
+expect 1 "a negative wait as a threshold's target" "$wijksim" compare "$src/scenarios/pilot.yaml" -r 1 -y 1 --no-store --threshold coaches.fte=1:9,coach_wait=-5
+grep -q "^error: --threshold: a target of -5 for coach_wait, which cannot be below 0$" "$tmp/err" && grep -q "nothing was simulated" "$tmp/err" ||
+  { echo "FAIL: a negative wait as a threshold's target: $(cat "$tmp/err")"; fail=1; }
+# An empty key in --parameters (two commas, one at an end) is a usage error, as in --sections; it was passed over.
+for list in "coaches.fte=1:2," ",coaches.fte=1:2" "coaches.fte=1:2,,coaches.cost_per_fte_year"; do
+  expect 2 "--parameters '$list'" "$wijksim" compare "$src/scenarios/pilot.yaml" -r 1 -y 1 --no-store --parameters "$list"
+  grep -qF "error: --parameters: an empty key in '$list' (two commas, or one at an end)" "$tmp/err" || { echo "FAIL: --parameters '$list': $(cat "$tmp/err")"; fail=1; }
+done
 expect 0 "sweep a parameter" "$wijksim" sweep "$src/scenarios/pilot.yaml" --parameter coaches.fte --from 2 --to 8 --steps 3 -r 2 -y 1 --format csv
 [ "$(grep -c '^pilot,baseline-velve,sweep,' "$tmp/out")" -gt 3 ] || { echo "FAIL: sweep printed no planning curve"; fail=1; }
 # A sweep names what it compares and says nothing of "At a glance": its Scenarios header stood empty and
@@ -872,6 +883,17 @@ expect 0 "an EVPPI group of the parameter sets' columns" "$wijksim" compare "$sr
 # took the file's 5, so the tornado's base differed from the comparison printed above it.
 expect 0 "a tornado with --replications 2" "$wijksim" compare "$src/scenarios/pilot.yaml" -r 2 -y 1 --no-store --parameters coaches.fte=2:8
 grep -q "Replications: 2\." "$tmp/out" || { echo "FAIL: the tornado did not take --replications 2: $(grep -o 'Replications: [0-9]*' "$tmp/out")"; fail=1; }
+# A range given on the command line is said as such, not headed "at 2.5%" and "97.5%" as if it were the
+# parameter's distribution (outside attack 17); a parameter without a range keeps its percentiles.
+expect 0 "a tornado of a given range beside one of percentiles" "$wijksim" compare "$src/scenarios/pilot.yaml" -r 1 -y 1 --no-store --format json --parameters coaches.fte=2:8,coaches.cost_per_fte_year
+python3 - "$tmp/out" <<'PY' || { echo "FAIL: a tornado of a given range: $(grep -o '"note": "coaches[^"]*' "$tmp/out" | head -c 300)"; fail=1; }
+import json, sys
+t = next(t for t in json.load(open(sys.argv[1]))["tables"] if t["id"] == "tornado")
+labels = [c["label"] for c in t["columns"][:2]]
+assert labels == ["parameter at its low end", "at its high end"], labels
+assert t["note"].startswith("coaches.fte at the two ends of the range given on the command line"), t["note"]
+assert "; every other parameter at the 2.5th and 97.5th percentiles of its distribution" in t["note"], t["note"]
+PY
 # Options that would change nothing are refused, not ignored: --sections of CSV or JSON (which hold every
 # section), an EVPPI group without parameter draws; and `calibration` of a scenario without targets printed
 # an empty table.

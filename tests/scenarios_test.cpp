@@ -1,5 +1,6 @@
 // The shipped scenarios and scenario inheritance: a scenario that extends another overrides only what it
 // names; maps merge key by key, lists and numbers replace; paths resolve relative to the file that says them.
+#include <fmt/format.h>
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
@@ -142,4 +143,32 @@ TEST_CASE("results do not depend on running scenarios together or apart", "[scen
     CHECK(da[r].figures.period.with_problem == db[r].figures.period.with_problem);
   }
   CHECK(a.summaries[0].runs[0].figures.cost == b.summaries[1].runs[0].figures.cost);
+}
+
+// An extending file may set one of two alternative keys and remove the other with `~`, in either order: a
+// map has no order. `capacity: 50` above `capacity_per_1000_households: ~` was refused as removing a key no
+// parent gives, and below it accepted (outside attack 17).
+TEST_CASE("an alternative key set and the other removed, in either order", "[scenarios]") {
+  TempDir dir;
+  const std::string parent = shipped("baseline-velve.yaml");
+  const auto capacity_of = [](const Scenario& s) {
+    for (const Agency& a : s.agencies)
+      if (a.name == "debt_counselling") return a.capacity;
+    return -1;
+  };
+  const Scenario base = ScenarioSource::load(parent).base();
+  REQUIRE(capacity_of(base) != 50);  // the parent gives 30 per 1,000 households: 84 places, not 50
+  for (const char* order : {"    capacity: 50\n    capacity_per_1000_households: ~\n",
+                            "    capacity_per_1000_households: ~\n    capacity: 50\n"}) {
+    const std::string child =
+        dir.write("child.yaml",
+                  fmt::format("extends: {}\nname: child\nagencies:\n  debt_counselling:\n{}", parent, order));
+    CHECK(capacity_of(ScenarioSource::load(child).base()) == 50);
+  }
+  // Removing the parent's key alone leaves the agency without a capacity: said as a missing key.
+  const std::string bare =
+      dir.write("bare.yaml", fmt::format("extends: {}\nname: bare\nagencies:\n  debt_counselling:\n"
+                                         "    capacity_per_1000_households: ~\n",
+                                         parent));
+  CHECK_THROWS_WITH(ScenarioSource::load(bare), Catch::Contains("missing required key 'capacity'"));
 }

@@ -96,6 +96,7 @@ using Simulate = std::function<std::vector<DecisionRuns>(const std::vector<Setti
 struct TornadoBar {
   std::string parameter;                 // key path
   double low_value = 0, high_value = 0;  // the parameter at its 2.5th and 97.5th percentiles
+  bool given = false;                    // at the ends of a range the command line gave instead
   std::vector<double> low, high;         // per outcome: its value at each end
   double swing = 0;                      // of the first outcome: max - min of low, high and base
 };

@@ -26,6 +26,7 @@
 #include "wijksim/report/report_charts.h"
 #include "wijksim/report/run_series.h"
 #include "wijksim/report/sensitivity_charts.h"
+#include "wijksim/report/sensitivity_tables.h"
 #include "wijksim/report/table.h"
 #include "wijksim/report/text_layout.h"
 
@@ -1087,16 +1088,24 @@ void ReportWriter::assumptions_that_decide(const StoredScenario& s, const Stored
       rows.push_back({key, value_of(tornado, key, "low").text, value_of(tornado, key, "high").text, lo.mean,
                       hi.mean, lo.text, hi.text});
     }
+    // Some parameters at the ends of a range the command line gave, not at percentiles (the table's note
+    // names them): the words say ends, not percentiles.
+    bool percentiles = true;
+    for (const json& col : at(*tornado, "columns"))
+      if (text_of(at(col, "key")) == "low")
+        percentiles = text_of(at(col, "label")) == kTornadoLowAtPercentile;
     if (!rows.empty())
       chart(
           "Which assumptions decide it?",
-          fmt::format("How far the net monetary benefit per household of {} over {} moves from the base case "
-                      "when one parameter at a time is at either end of its distribution.",
-                      s.name, c.name),
-          charts::tornado(rows, base, "net monetary benefit per household (euros, discounted)"), "tornado",
-          s.name,
-          fmt::format("Black line: the base case. Light blue: the parameter at its 2.5th percentile; red: at "
-                      "its 97.5th. The largest swing is on top. {}",
+          fmt::format("How far the net monetary benefit per household of {} over {} moves from the base "
+                      "case when one parameter at a time is at either end of {}.",
+                      s.name, c.name,
+                      percentiles ? "its distribution" : "its distribution or of the range given for it"),
+          charts::tornado(rows, base, "net monetary benefit per household (euros, discounted)", percentiles),
+          "tornado", s.name,
+          fmt::format("Black line: the base case. Light blue: the parameter at its {}; red: at its {}. The "
+                      "largest swing is on top. {}",
+                      percentiles ? "2.5th percentile" : "low end", percentiles ? "97.5th" : "high end",
                       note_of(tornado)));
     const json* one_way = tables_.table("one_way", s.name, c.name);
     if (one_way)

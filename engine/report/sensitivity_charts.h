@@ -20,7 +20,9 @@ struct TornadoRow {
   double at_low = 0, at_high = 0;
   std::string low_text, high_text;  // the outcome at each end, as the tables print it
 };
-json tornado(const std::vector<TornadoRow>& rows, double base, const std::string& x_title);
+// `percentiles`: every parameter at its 2.5th and 97.5th percentiles (else some at the ends of a range the
+// command line gave: the legend says "low end" and "high end").
+json tornado(const std::vector<TornadoRow>& rows, double base, const std::string& x_title, bool percentiles);
 
 // A heat map of which option is preferred in each cell of a two-way grid: x and y in the given orders.
 struct GridCell {

@@ -71,17 +71,33 @@ Table tornado_table(const DecisionSensitivity& d, const Tornado& t) {
   tb.scenario = d.names[t.option];
   tb.comparator = d.names[0];
   const double base = t.base.empty() ? kNaN : t.base[0];
+  // A range given on the command line is the user's, not an interval of the parameter's distribution, and
+  // the base case keeps the scenario's value, which may lie outside it (outside attack 17: such ends were
+  // headed "at 2.5%" and "97.5%").
+  std::vector<std::string> given;
+  for (const TornadoBar& b : t.bars)
+    if (b.given) given.push_back(b.parameter);
+  const std::string percentiles =
+      "at the 2.5th and 97.5th percentiles of its distribution (in every scenario of the decision that "
+      "gives it, each at its own distribution's percentiles)";
+  const std::string ends =
+      given.empty() ? "Each uncertain parameter " + percentiles
+                    : fmt::format(
+                          "{} at the two ends of the range given on the command line, in every scenario of "
+                          "the decision that gives it (--parameters KEY=FROM:TO: a range of the user's "
+                          "choosing, not an interval of a distribution; the base case keeps the scenario's "
+                          "value, which may lie outside it){}",
+                          join(given, ", "),
+                          given.size() == t.bars.size() ? "" : "; every other parameter " + percentiles);
   tb.note = fmt::format(
-      "Each uncertain parameter at the 2.5th and 97.5th percentiles of its distribution (in every scenario "
-      "of "
-      "the decision that gives it, each at its own distribution's percentiles), the others at their means; "
-      "sorted by the swing of the net monetary benefit (the range of the two ends and the base case, {} per "
-      "household at {} per problem-free household-year). Bars: light, the low end's effect; full, the high "
-      "end's; '|' the base case. {} Replications: {}.{}",
-      euros_text(base), format_euros(d.willingness_to_pay), crn_note(d), d.replications,
+      "{}, the others at their means; sorted by the swing of the net monetary benefit (the range of the two "
+      "ends and "
+      "the base case, {} per household at {} per problem-free household-year). Bars: light, the low end's "
+      "effect; full, the high end's; '|' the base case. {} Replications: {}.{}",
+      ends, euros_text(base), format_euros(d.willingness_to_pay), crn_note(d), d.replications,
       d.skipped.empty() ? "" : " Not varied: " + join(d.skipped, "; ") + ".");
-  tb.columns = {{"low", "parameter at 2.5%"},
-                {"high", "at 97.5%"},
+  tb.columns = {{"low", given.empty() ? kTornadoLowAtPercentile : "parameter at its low end"},
+                {"high", given.empty() ? "at 97.5%" : "at its high end"},
                 {"nmb_low", "net benefit at the low end (EUR)"},
                 {"nmb_high", "at the high end (EUR)"},
                 {"swing", "swing (EUR)"},

@@ -22,6 +22,10 @@ std::string tornado_bar(double base, double at_low, double at_high, double scale
 // stored run's tables are read back for `show` (the JSON keeps no picture).
 void add_tornado_bars(Table& tornado);
 
+// The tornado table's label of the parameter's low value when every parameter is at its 2.5th and 97.5th
+// percentiles; with a range given on the command line (--parameters KEY=FROM:TO) the ends are named as such.
+inline constexpr const char* kTornadoLowAtPercentile = "parameter at 2.5%";
+
 // The words of an outcome's unit in a column label ("EUR per household", "weeks").
 const char* unit_words(OutcomeUnit u);
 Unit table_unit(OutcomeUnit u);

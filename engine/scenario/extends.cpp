@@ -98,21 +98,35 @@ const std::vector<std::vector<std::vector<std::string>>>& alternative_groups() {
 void merge_into(Node& base, Node&& over) {
   base.where = over.where;
   const bool dist_map = base.get("dist") != nullptr;
+  // Inherited keys an alternative of this file replaced: the file may also remove one with `~`, before or
+  // after the alternative (a map has no order; `capacity: 50` above `capacity_per_1000_households: ~` was
+  // refused as removing a key no parent gives; outside attack 17).
+  std::vector<std::string> replaced;
   for (std::size_t i = 0; i < over.keys.size(); ++i) {
     const std::string& key = over.keys[i];
     Node& v = over.children[i];
     for (const auto& group : alternative_groups()) {
+      // A key removed (`~`) replaces nothing: its alternative, set in the same file, stays.
+      if (v.is(Node::Kind::Null)) break;
       if (group[0][0] != "capacity" && !dist_map) continue;
       for (const auto& side : group) {
         if (std::find(side.begin(), side.end(), key) == side.end()) continue;
         for (const auto& other : group) {
           if (&other == &side) continue;
           for (const auto& k : other)
-            if (int j = base.find(k); j >= 0 && k != key) base.erase(static_cast<std::size_t>(j));
+            if (int j = base.find(k); j >= 0 && k != key) {
+              base.erase(static_cast<std::size_t>(j));
+              replaced.push_back(k);
+            }
         }
       }
     }
     int j = base.find(key);
+    if (v.is(Node::Kind::Null) && j < 0 &&
+        std::find(replaced.begin(), replaced.end(), key) != replaced.end()) {
+      base.removed.emplace_back(key, over.key_where[i]);
+      continue;
+    }
     if (v.is(Node::Kind::Null) && j >= 0) {
       base.erase(static_cast<std::size_t>(j));
       base.removed.emplace_back(key, over.key_where[i]);

@@ -807,6 +807,30 @@ void check_sensitivity_options(const Study& study, const SensitivityOptions& o) 
     require_parameter(study, parse_parameter_range(p, "--parameters").key, "--parameters");
   for (const ParameterRange& p : o.two_way) require_parameter(study, p.key, "--two-way");
   for (const ThresholdRequest& t : o.thresholds) require_parameter(study, t.parameter.key, "--threshold");
+  // A threshold's outcome must be one the decision reports, and its target one the outcome can take.
+  std::map<std::string, Bounds> outcome_keys;
+  for (const StudyScenario& sc : study.scenarios)
+    if (sc.comparator >= 0)
+      for (const Outcome& oc : standard_outcomes(
+               shape_of(study.scenarios[static_cast<std::size_t>(sc.comparator)].scenario), true))
+        outcome_keys.emplace(oc.label.key, oc.bounds);
+  for (const ThresholdRequest& t : o.thresholds) {
+    const auto it = outcome_keys.find(t.outcome);
+    if (it == outcome_keys.end()) {
+      std::vector<std::string> known;
+      for (const auto& [key, bounds] : outcome_keys) known.push_back(key);
+      throw option_error("--threshold",
+                         fmt::format("unknown outcome '{}'; known: {}", t.outcome, loader::join(known)));
+    }
+    // A wait or a caseload below zero is never reached: said, not searched for over the range (it was
+    // "not met in the range"; outside attack 17).
+    if (t.target < it->second.lo || t.target > it->second.hi)
+      throw option_error("--threshold",
+                         fmt::format("a target of {} for {}, which cannot be {} {}", t.target, t.outcome,
+                                     t.target < it->second.lo ? "below" : "above",
+                                     t.target < it->second.lo ? it->second.lo : it->second.hi));
+  }
+
   // The virtual survey samples its households without replacement from a run's households: more than there
   // are would survey everyone, with no sampling error and a power of 0 or 1 (model.md 14.8). Only a
   // comparator's runs are surveyed (with its interventions'): a scenario compared with nothing (`wijksim
@@ -853,16 +877,6 @@ SensitivityResult analyse_sensitivity(const Study& study, const StudyResult& res
                                       const SensitivityOptions& o, const SensitivityProgress& progress,
                                       const std::atomic<bool>* stop) {
   check_sensitivity_options(study, o);
-  std::set<std::string> outcome_keys;
-  for (const DecisionGroup& g : result.evaluation.groups)
-    for (const Outcome& oc : standard_outcomes(result.summaries[g.comparator].shape, true))
-      outcome_keys.insert(oc.label.key);
-  for (const ThresholdRequest& t : o.thresholds)
-    if (!outcome_keys.count(t.outcome))
-      throw option_error("--threshold",
-                         fmt::format("unknown outcome '{}'; known: {}", t.outcome,
-                                     loader::join({outcome_keys.begin(), outcome_keys.end()})));
-
   // The base case: "interrupted after 5 of 5 replications", not "1 of 1 draws" (outside attack 10).
   Counter counter(progress, stop,
                   study.draws > 0 ? study.draw_ids().size() : static_cast<std::size_t>(study.replications),
