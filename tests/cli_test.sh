@@ -492,6 +492,16 @@ grep -q "did you mean 'coaches.fte'" "$tmp/err" || { echo "FAIL: no suggestion f
 expect 2 "a threshold without a target" "$wijksim" compare "$src/scenarios/pilot.yaml" -r 1 -y 1 --no-store --threshold coaches.fte=1:9
 expect 1 "an unknown outcome" "$wijksim" compare "$src/scenarios/pilot.yaml" -r 1 -y 1 --no-store --threshold coaches.fte=1:9,waiting=3
 grep -q "nothing was simulated" "$tmp/err" || { echo "FAIL: an unknown outcome was refused after simulating: $(cat "$tmp/err")"; fail=1; }
+# A payer labelled otherwise than in the comparator was named both ways in one comparison (outside attack
+# 17): refused at the label, by compare and by validate.
+mkdir -p "$tmp/label"
+printf 'extends: %s\nname: relabelled\npayers:\n  pilot_fund: {label: Wijkfonds}\n' "$src/scenarios/pilot.yaml" >"$tmp/label/relabelled.yaml"
+for cmd in "compare -r 1 -y 1 --no-store" validate; do
+  # shellcheck disable=SC2086
+  expect 1 "$cmd of a payer labelled otherwise than in its comparator" "$wijksim" $cmd "$tmp/label/relabelled.yaml"
+  grep -q "relabelled.yaml:4:16: error: payers.pilot_fund.label: 'Wijkfonds' differs from its comparator's 'Pilot fund'" "$tmp/err" ||
+    { echo "FAIL: $cmd of a relabelled payer: $(cat "$tmp/err")"; fail=1; }
+done
 # A target an outcome cannot take (a wait below zero) is refused before anything is simulated; it was searched
 # for and said "not met in the range" (outside attack 17). A net benefit below zero is a target like any other.
 expect 1 "a negative wait as a threshold's target" "$wijksim" compare "$src/scenarios/pilot.yaml" -r 1 -y 1 --no-store --threshold coaches.fte=1:9,coach_wait=-5
@@ -1011,6 +1021,12 @@ by_range=$(tornado_of coaches.max_weeks=9:19)
 expect 0 "sweep over values closer than three digits tell apart" "$wijksim" sweep "$src/scenarios/pilot.yaml" --parameter coaches.fte --from 5.001 --to 5.004 --steps 4 -r 1 -y 1 --format csv
 [ "$(grep '^pilot,baseline-velve,sweep,[^,]*,inmb,' "$tmp/out" | cut -d, -f4 | tr '\n' ' ')" = "5.001 5.002 5.003 5.004 " ] ||
   { echo "FAIL: a sweep's rows are not keyed by their values: $(grep ',inmb,' "$tmp/out" | cut -c1-60)"; fail=1; }
+# Their labels in the table: as few digits as tell the points apart, and a value that is not 0 never shown
+# as 0 (1e-300 showed as 0,000000, and 1.00000005 with all 17 of its digits; outside attack 17).
+expect 0 "sweep from 1e-300" "$wijksim" sweep "$src/scenarios/pilot.yaml" --parameter coaches.fte --from 1e-300 --to 1 --steps 3 -r 1 -y 1
+grep -q "^ *1e-300 *0,5 *1$" "$tmp/out" || { echo "FAIL: sweep from 1e-300: $(grep -B1 -- '^----' "$tmp/out" | head -1)"; fail=1; }
+expect 0 "sweep over eight digits" "$wijksim" sweep "$src/scenarios/pilot.yaml" --parameter coaches.fte --from 1 --to 1.0000001 --steps 3 -r 1 -y 1
+grep -q "^ *1  *1,00000005  *1,0000001$" "$tmp/out" || { echo "FAIL: sweep over eight digits: $(grep -B1 -- '^----' "$tmp/out" | head -1)"; fail=1; }
 # So do the ranges of --threshold, --parameters and --two-way: refused, not clamped (a threshold of 0 coach
 # FTE was searched and reported; 0.5:1.5 of a probability and 1:inf of the FTE were cut to fit; an end that
 # is no finite number, such as inf, is now refused as the command line's own mistake, exit 2, above).

@@ -619,17 +619,25 @@ std::vector<Table> sweep_tables(const SweepResult& s) {
   for (const Outcome& o : s.outcomes)
     t.columns.push_back({o.label.key, fmt::format("{} ({})", o.label.text, unit_words(o.unit))});
   // A row's key is its value exactly (CSV and JSON readers parse it back: "1.000", Dutch for a thousand, read
-  // as 1); its label three significant digits, or every digit where that would show two points alike
-  // (5.001 and 5.002 both showed 5,00; outside attack 9).
+  // as 1); its label three significant digits, or as few more as tell every point apart and show none but 0
+  // as 0 (5.001 and 5.002 both showed 5,00, outside attack 9; 1e-300 showed 0,000000 and 1.00000005 every
+  // one of its 17 digits, outside attack 17).
   std::vector<std::string> labels;
   for (const SweepPoint& p : s.points) labels.push_back(value_text(p.x));
-  const bool alike = std::set<std::string>(labels.begin(), labels.end()).size() < labels.size();
+  const auto readable = [&] {
+    for (std::size_t i = 0; i < labels.size(); ++i)
+      if (s.points[i].x != 0 && labels[i].find_first_not_of("0,.-") == std::string::npos) return false;
+    return std::set<std::string>(labels.begin(), labels.end()).size() == labels.size();
+  };
+  for (int digits = 3; !readable() && digits <= 17; ++digits)
+    for (std::size_t i = 0; i < labels.size(); ++i) {
+      labels[i] = fmt::format("{:.{}g}", s.points[i].x, digits);
+      std::replace(labels[i].begin(), labels[i].end(), '.', ',');
+    }
   for (std::size_t i = 0; i < s.points.size(); ++i) {
     const SweepPoint& p = s.points[i];
-    std::string exact = fmt::format("{}", p.x);  // the shortest text that reads back as the same double
-    std::string label = exact;
-    std::replace(label.begin(), label.end(), '.', ',');
-    Row r{exact, alike ? label : labels[i], {}, 0};
+    const std::string exact = fmt::format("{}", p.x);  // the shortest text that reads back as the same double
+    Row r{exact, labels[i], {}, 0};
     for (std::size_t k = 0; k < s.outcomes.size(); ++k)
       r.cells.push_back(Cell::of(p.outcomes[k], table_unit(s.outcomes[k].unit)));
     t.rows.push_back(std::move(r));

@@ -697,12 +697,18 @@ std::string ScenarioSource::hash_without_sets() const {
 }
 
 Location ScenarioSource::key_location(std::string_view key) const {
-  if (tree_ && tree_->is(loader::Node::Kind::Map)) {
-    const int i = tree_->find(key);
-    if (i >= 0 && static_cast<std::size_t>(i) < tree_->key_where.size())
-      return tree_->key_where[static_cast<std::size_t>(i)];
+  // A key path (payers.pilot_fund.label): where its deepest part that the resolved tree holds was given.
+  Location at{path_, 0, 0};
+  const loader::Node* node = tree_.get();
+  for (std::size_t start = 0; node && node->is(loader::Node::Kind::Map) && start <= key.size();) {
+    const std::size_t dot = std::min(key.find('.', start), key.size());
+    const int i = node->find(key.substr(start, dot - start));
+    if (i < 0 || static_cast<std::size_t>(i) >= node->key_where.size()) break;
+    at = node->key_where[static_cast<std::size_t>(i)];
+    node = &node->children[static_cast<std::size_t>(i)];
+    start = dot + 1;
   }
-  return Location{path_, 0, 0};
+  return at;
 }
 
 void ScenarioSource::check_varying(const std::vector<std::string>& keys,

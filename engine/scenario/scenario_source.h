@@ -136,7 +136,8 @@ class ScenarioSource {
   // vary (not its size or structure), each number named by one key path only: the columns of a sets file, the
   // free parameters of a calibration.
   void check_varying(const std::vector<std::string>& keys, const std::vector<Location>& where) const;
-  // Where the scenario (or a file it extends) sets top-level `key`; the scenario's file when none does.
+  // Where the scenario (or a file it extends) sets `key`, a key path (its deepest part given); the scenario's
+  // file when none is.
   Location key_location(std::string_view key) const;
   // The diagnostic when the costs of one run over `years` policy years (a command line may change them)
   // could pass what 64-bit cents hold; nullopt when they cannot.

@@ -237,6 +237,31 @@ Study plan_study(const std::vector<std::string>& paths, const StudyOverrides& ov
           study.replications == 1 ? "" : "s", study.years, study.years == 1 ? "" : "s"));
     }
   }
+  // A comparison names each payer and agency once: an intervention that labels one otherwise than its
+  // comparator had its tables name it both ways (outside attack 17: the glance said the intervention's
+  // label, the budget tables the comparator's).
+  {
+    std::vector<Diagnostic> labels;
+    for (const StudyScenario& s : study.scenarios) {
+      if (s.comparator < 0) continue;
+      const StudyScenario& c = study.scenarios[static_cast<std::size_t>(s.comparator)];
+      const auto compare_labels = [&](const char* section, const auto& own, const auto& theirs) {
+        for (const auto& mine : own)
+          for (const auto& other : theirs)
+            if (mine.name == other.name && mine.label != other.label) {
+              const std::string key = fmt::format("{}.{}.label", section, mine.name);
+              labels.push_back(
+                  {s.source.key_location(key), key,
+                   fmt::format("'{}' differs from its comparator's '{}' ({}): a comparison names each of its "
+                               "{} once; give both scenarios the same label",
+                               mine.label, other.label, c.source.path(), section)});
+            }
+      };
+      compare_labels("payers", s.scenario.payers, c.scenario.payers);
+      compare_labels("agencies", s.scenario.agencies, c.scenario.agencies);
+    }
+    if (!labels.empty()) throw InputError(std::move(labels));
+  }
   for (const StudyScenario& s : study.scenarios) {
     if (s.comparator < 0) continue;
     const Economics& own = s.scenario.economics;
