@@ -289,10 +289,8 @@ int run_or_compare(const std::string& command, Options o, bool with_comparators,
   // Asked to stop when every unit had begun: the last ones in flight completed the study, which ends as it
   // would have (said, so that a Ctrl-C is not taken as ignored; outside attack 17).
   if (cli::Interrupts::stop_flag()->load())
-    cli::err(
-        "every one of the {} had begun when it was interrupted: they are done, so the run is complete; its "
-        "outputs follow (Ctrl-C again stops at once)\n",
-        units);
+    cli::err("every one of the {} had begun when interrupted: all are done, and the run is complete\n",
+             units);
   const Report report = study_report(command, study, result, analyses ? &*analyses : nullptr);
   if (recorder) recorder->complete(result, render_all(report), analyses ? &*analyses : nullptr);
   cli::Interrupts::at_once(

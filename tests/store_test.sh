@@ -260,7 +260,7 @@ if wait_paused "$tmp/go-last" $pid; then
   wait $pid
   code=$?
   if [ "$code" -eq 0 ] && [ "$(status_of last.db)" = complete ] && cmp -s clean.json last.json &&
-    grep -q "^every one of the draws had begun when it was interrupted: they are done, so the run is complete" last.err; then
+    grep -q "^every one of the draws had begun when interrupted: all are done, and the run is complete$" last.err; then
     echo "ok: Ctrl-C after the last draw: the run completes (exit 0, identical) and says why"
   else
     say_fail "Ctrl-C after the last draw ($last): exit $code, status $(status_of last.db): $(cat last.err)"
