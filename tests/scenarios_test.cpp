@@ -171,4 +171,23 @@ TEST_CASE("an alternative key set and the other removed, in either order", "[sce
                                          "    capacity_per_1000_households: ~\n",
                                          parent));
   CHECK_THROWS_WITH(ScenarioSource::load(bare), Catch::Contains("missing required key 'capacity'"));
+  // Both alternatives in the extending file: refused, as in a file that extends nothing, whatever their order
+  // (the later one won unseen; outside attack 18). The same for a distribution's parameterisations.
+  for (const char* both : {"    capacity: 30\n    capacity_per_1000_households: 50\n",
+                           "    capacity_per_1000_households: 50\n    capacity: 30\n"}) {
+    const std::string child =
+        dir.write("both.yaml",
+                  fmt::format("extends: {}\nname: both\nagencies:\n  debt_counselling:\n{}", parent, both));
+    CHECK_THROWS_WITH(ScenarioSource::load(child),
+                      Catch::Contains("give either capacity or capacity_per_1000_households, not both"));
+  }
+  const std::string pilot = shipped("pilot.yaml");
+  for (const char* both : {"{mean: 80000, sd: 8000, shape: 100, scale: 1000}",
+                           "{shape: 100, scale: 1000, mean: 80000, sd: 8000}"}) {
+    const std::string child =
+        dir.write("dist.yaml",
+                  fmt::format("extends: {}\nname: dist\ncoaches:\n  cost_per_fte_year: {}\n", pilot, both));
+    CHECK_THROWS_WITH(ScenarioSource::load(child),
+                      Catch::Contains("give shape and scale, or mean and sd, not both"));
+  }
 }

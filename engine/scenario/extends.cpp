@@ -93,6 +93,12 @@ const std::vector<std::vector<std::vector<std::string>>>& alternative_groups() {
   return groups;
 }
 
+// Whether `map` gives `key` a value (an empty value removes it instead).
+bool gives(const Node& map, const std::string& key) {
+  const int i = map.find(key);
+  return i >= 0 && !map.children[static_cast<std::size_t>(i)].is(Node::Kind::Null);
+}
+
 // Stage 2: `over` (the extending file) merged onto `base` (its parent). Maps merge key by key; lists and
 // scalars replace; a map with `dist` replaces (a new distribution); an empty value removes the key.
 void merge_into(Node& base, Node&& over) {
@@ -114,7 +120,9 @@ void merge_into(Node& base, Node&& over) {
         for (const auto& other : group) {
           if (&other == &side) continue;
           for (const auto& k : other)
-            if (int j = base.find(k); j >= 0 && k != key) {
+            // An alternative the same file gives too stays, so that the file is refused for giving both,
+            // as a file that extends nothing is (outside attack 18: the later of the two won unseen).
+            if (int j = base.find(k); j >= 0 && k != key && !gives(over, k)) {
               base.erase(static_cast<std::size_t>(j));
               replaced.push_back(k);
             }
