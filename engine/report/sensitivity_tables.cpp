@@ -85,8 +85,9 @@ Table tornado_table(const DecisionSensitivity& d, const Tornado& t) {
                     : fmt::format(
                           "{} at the two ends of the range given on the command line, in every scenario of "
                           "the decision that gives it (--parameters KEY=FROM:TO: a range of the user's "
-                          "choosing, not an interval of a distribution; the base case keeps the scenario's "
-                          "value, which may lie outside it){}",
+                          "choosing, not an interval of a distribution, a whole-number parameter's ends "
+                          "the whole numbers just inside it, as the columns show; the base case keeps the "
+                          "scenario's value, which may lie outside it){}",
                           join(given, ", "),
                           given.size() == t.bars.size() ? "" : "; every other parameter " + percentiles);
   tb.note = fmt::format(
