@@ -206,6 +206,26 @@ TEST_CASE("calibrate refuses what cannot be calibrated, at its place", "[calibra
     REQUIRE(r.size() == 1);
     CHECK(r[0].key == "targets.bounced.measure");
   }
+  SECTION("a value or interval outside what its measure can be is said there (outside attack 18)") {
+    // A share's interval reaching 160%: said at the interval (line 20), not printed as "40,0 to 160,0".
+    const auto p = plan_problems(tiny(dir, replace(kTargets, "    value: 0.47\n    n: 49\n",
+                                                   "    value: 0.47\n    interval: [0.4, 1.6]\n")));
+    REQUIRE(p.size() == 1);
+    CHECK(p[0].key == "targets.bounced.interval");
+    CHECK(p[0].where.line == 21);
+    CHECK_THAT(p[0].message, Catch::Contains("[0.4, 1.6] reaches outside what share.bounced can be: a share, "
+                                             "from 0 to 1"));
+    // A wait below zero, at its value.
+    const auto q = plan_problems(
+        tiny(dir, replace(kTargets, "    measure: share.bounced\n    value: 0.47\n    n: 49\n",
+                          "    measure: spell.years\n    value: -5\n    interval: [-10, 0]\n")));
+    REQUIRE(q.size() == 1);
+    CHECK(q[0].key == "targets.bounced.value");
+    CHECK(q[0].where.line == 20);
+    CHECK_THAT(q[0].message,
+               Catch::Contains("-5 is outside what spell.years can be: a measure that cannot be "
+                               "negative"));
+  }
   SECTION("a survey figure of n: 0 is said once, at n (it also said 'interval' was missing)") {
     const auto p = plan_problems(
         tiny(dir, replace(kTargets, "    value: 0.47\n    n: 49\n", "    value: 0.47\n    n: 0\n")));

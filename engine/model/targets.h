@@ -79,6 +79,8 @@ struct CalibrationTarget {
   Location at_where;      // of its `at`, when it has one
   Location measure_where;  // of its `measure`
   Location n_where;        // of its `n`, when it has one
+  Location value_where;    // of its `value`
+  Location interval_where;  // of its `interval`, when it has one
 
   bool operator==(const CalibrationTarget& o) const {
     return key == o.key && measure == o.measure && at == o.at && parsed == o.parsed && value == o.value &&

@@ -60,7 +60,11 @@ class TargetsReader : public ParameterReader {
       if (auto x = choice(bound, m.sub("bound"), {"upper", "lower"}))
         t.bound = *x == "upper" ? TargetBound::Upper : TargetBound::Lower;
       const Node* interval = m.get("interval");
-      if (value) t.value = *value;
+      if (value) {
+        t.value = *value;
+        t.value_where = m.node().get("value")->where;
+      }
+      if (interval) t.interval_where = interval->where;
       if (size) {
         t.n = static_cast<int>(*size);
         t.n_where = m.node().get("n")->where;
@@ -195,6 +199,24 @@ std::vector<CalibrationTarget> targets_for(const Scenario& s, const TargetsFile&
                        "or not_helped), not for {}: give its interval: [low, high]",
                        t.measure)});
       continue;
+    }
+    // What the measure can take: a share from 0 to 1, every other measure from 0 up (a share's interval to
+    // 160% and a wait of -5 weeks were accepted and printed; outside attack 18).
+    if (kind != K::None) {
+      const bool share = kind == K::Share || kind == K::DomainShare || kind == K::NotHelped;
+      const auto outside = [&](double x) { return x < 0 || (share && x > 1); };
+      const std::string range = share ? "a share, from 0 to 1" : "a measure that cannot be negative";
+      if (outside(t.value)) {
+        problems.push_back({t.value_where.line > 0 ? t.value_where : t.where, "targets." + t.key + ".value",
+                            fmt::format("{} is outside what {} can be: {}", t.value, t.measure, range)});
+        continue;
+      }
+      if (t.interval_where.line > 0 && (outside(t.lo) || outside(t.hi))) {
+        problems.push_back(
+            {t.interval_where, "targets." + t.key + ".interval",
+             fmt::format("[{}, {}] reaches outside what {} can be: {}", t.lo, t.hi, t.measure, range)});
+        continue;
+      }
     }
     t.parsed = *p.measure;
     out.push_back(std::move(t));
