@@ -584,6 +584,12 @@ expect 0 "a stored PSA with its report" "$wijksim" compare "$src/scenarios/pilot
 "$wijksim" show 1 --store "$tmp/sets.db" | tr '\n' ' ' | tr -s ' ' | grep -q "both take the values of $set_keys parameters from one of the $sets_in calibrated sets in" &&
   grep -q "<li><strong>Parameter draws.</strong> In each draw pilot and baseline-velve take the values of $set_keys parameters from one of the $sets_in calibrated sets in <code>$src/scenarios/sets/velve.csv</code> (the same set)" "$tmp/sets.html" ||
   { echo "FAIL: the stored report or the HTML report does not say where the draws' values come from"; fail=1; }
+# The report names what its money figures' intervals are over: two draws' lowest to highest, not a "95%
+# interval" (outside attack 18: "Whiskers: 95% interval" over 4 draws' range, and the glance's caption).
+grep -q "Whiskers: the lowest to the highest of the 2 parameter draws (too few for a 95% interval)" "$tmp/sets.html" &&
+  grep -q "Mean with its interval in brackets: for money, value for money, escalations and rungs the lowest to the highest of the 2 parameter draws" "$tmp/sets.html" &&
+  ! grep -q "Whiskers: 95% interval\.\|Mean with its 95% interval in brackets" "$tmp/sets.html" ||
+  { echo "FAIL: a 2-draw report calls its range a 95% interval: $(grep -o 'Whiskers: [^.]*' "$tmp/sets.html" | head -3)"; fail=1; }
 expect 0 "compare, the base case" "$wijksim" compare "$src/scenarios/pilot.yaml" -r 2 -y 1 --no-store
 flat=$(tr '\n' ' ' <"$tmp/out" | tr -s ' ')
 ! grep -q "calibrated sets in" <<<"$flat" || { echo "FAIL: the base case is said to take the values of parameter sets"; fail=1; }

@@ -232,7 +232,7 @@ Table who_pays_table(const DecisionGroup& g, const InterventionFigures& x) {
       "Over {}, euros for the whole population, intervention minus comparator; budget perspective: "
       "each payer's cash, transfers included (a capacity-funded agency's budget is cash whether its places "
       "are used or not: work it no longer does frees capacity, shown with the agencies). 'pays' or 'saves' "
-      "when the 95% interval excludes zero. {}",
+      "when its interval excludes zero. {}",
       years == 1 ? std::string("policy year 1") : fmt::format("policy years 1-{}", years), draw_note(g));
   w.columns = {{"nominal", "difference, nominal (EUR)"},
                {"discounted", "difference, discounted (EUR)"},

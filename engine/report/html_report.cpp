@@ -261,6 +261,17 @@ class ReportWriter {
   std::string interval_words(const std::string& what) const {
     return run_count() == 1 ? std::string("one run, so no interval") : what;
   }
+  // What the money figures' intervals are over (the tables' notes say it too): with parameter draws their
+  // spread, from fewer than kPercentileDraws the lowest to the highest (captions said "95% interval" of 4
+  // draws' range; outside attack 18), else the interval of the mean over replications.
+  std::string money_interval() const {
+    if (info_.draws == 0) return "the 95% interval of the mean over replications";
+    return info_.draws >= kPercentileDraws
+               ? std::string("the 2.5th to 97.5th percentiles over the parameter draws")
+               : fmt::format(
+                     "the lowest to the highest of the {} parameter draws (too few for a 95% interval)",
+                     info_.draws);
+  }
   // What a series' band holds, as spread_of_draws takes it over the runs.
   std::string band_text() const {
     return run_count() >= kPercentileDraws
@@ -528,8 +539,14 @@ void ReportWriter::glance(const StoredScenario& s, const StoredScenario& c) {
       "class=\"note\">"
       "{}, {} minus {}, from the run's stored tables. "
       "{}</p>\n</section>\n",
-      items, interval_words("Mean with its 95% interval in brackets"), esc(s.name), esc(c.name),
-      esc(note_of(ce)));
+      items,
+      interval_words(info_.draws == 0
+                         ? "Mean with its 95% interval of the mean over replications in brackets"
+                         : fmt::format("Mean with its interval in brackets: for money, value for money, "
+                                       "escalations and rungs {}; for places, waits and the coaches' figures "
+                                       "the 95% interval of the mean over runs",
+                                       money_interval())),
+      esc(s.name), esc(c.name), esc(note_of(ce)));
 }
 
 void ReportWriter::money(const StoredScenario& s, const StoredScenario* c) {
@@ -550,7 +567,7 @@ void ReportWriter::money(const StoredScenario& s, const StoredScenario* c) {
                 s.name, c->name, years),
             charts::who_pays(rows, fmt::format("difference from {}, {} (euros, discounted)", c->name, years)),
             "who_pays", s.name,
-            fmt::format("{}. {}", interval_words("Whiskers: 95% interval"), note_of(who)));
+            fmt::format("{}. {}", interval_words("Whiskers: " + money_interval()), note_of(who)));
     }
     const json* impact = tables_.table("budget_impact", s.name, c->name);
     if (impact) {
@@ -881,7 +898,9 @@ void ReportWriter::overview() {
       "after this one give the details of each.</p>\n<table class=\"side-by-side\">\n<thead><tr><th></th>{}"
       "</tr></thead>\n<tbody>\n{}</tbody>\n</table>\n<h4>In short</h4>\n<ul class=\"in-short\">\n{}</ul>\n"
       "<p class=\"note\">{}</p>\n</section>\n",
-      interval_words("with its 95% interval under it"), head, rows, in_short, esc(g.note));
+      interval_words(info_.draws == 0 ? "with its 95% interval under it"
+                                      : "with its interval under it (the note below says what each is over)"),
+      head, rows, in_short, esc(g.note));
 }
 
 // The efficiency frontier with its ICERs: which options are worth considering at all, and what each step up
