@@ -439,3 +439,31 @@ TEST_CASE("calibrate's sets feed a PSA: its file reads back as the sets, and the
     CHECK(study.scenario_in_draw(0, d).fragmentation.wrong_agency_probability == r.set_values[k][1]);
   }
 }
+
+// A calibration's run keeps its scenario as a run does: a pilot's coaches too (export wrote 0 coach FTE and
+// caseloads of 0 for a pilot's calibration; outside attack 18). The numbers are read from the scenario the
+// plan loaded, not typed here.
+TEST_CASE("calibrate stores its scenario's coaches as a run stores them", "[calibrate]") {
+  TempDir dir("calibrate");
+  dir.write("targets.yaml", kTargets);
+  const std::string pilot =
+      dir.write("pilot-tiny.yaml", "extends: " + shipped("pilot.yaml") +
+                                       "\nname: pilot-tiny\ntargets: targets.yaml\n"
+                                       "comparator: ~\npopulation:\n  households: 300\n");
+  const CalibrationPlan plan = plan_calibration(pilot, std::nullopt);
+  const Coaches& coaches = plan.source.base().coaches;
+  REQUIRE(coaches.enabled);
+  REQUIRE(coaches.fte > 0);
+  const std::string store = dir / "cal.db";
+  std::int64_t run = 0;
+  {
+    CalibrationRecorder rec(plan, store, "wijksim calibrate pilot-tiny.yaml", std::nullopt);
+    run = rec.run_id();
+  }
+  const std::vector<StoredScenario> stored = RunStore::open(store).scenarios(run);
+  REQUIRE(stored.size() == 1);
+  CHECK(stored[0].coach_fte == coaches.fte);
+  CHECK(stored[0].caseload_norm_per_fte == coaches.caseload_norm_per_fte);
+  CHECK(stored[0].caseload_cap_per_fte == coaches.caseload_cap_per_fte);
+  CHECK(stored[0].households == 300);
+}

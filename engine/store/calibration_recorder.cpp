@@ -77,7 +77,11 @@ CalibrationRecorder::CalibrationRecorder(const CalibrationPlan& plan, const std:
   st.name = base.name;
   st.file = base.file;
   st.role = "scenario";
-  st.households = base.population.households;
+  st.households = base.population.households;  // the scenario's; the candidates' own are the calibration's
+  // Its coaches as a run stores them (export wrote 0 FTE for a pilot's calibration; outside attack 18).
+  st.coach_fte = base.coaches.enabled ? base.coaches.fte : 0;
+  st.caseload_norm_per_fte = base.coaches.enabled ? base.coaches.caseload_norm_per_fte : 0;
+  st.caseload_cap_per_fte = base.coaches.enabled ? base.coaches.caseload_cap_per_fte : 0;
   st.resolved_yaml = plan.source.resolved_yaml();
   st.hash = plan.source.hash();
   st.description = base.description;
