@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -21,18 +22,41 @@ constexpr double kT4 = 2.7764451051977987;  // Student's t, 0.975 quantile, 4 de
 }
 
 TEST_CASE("A waiting list's interval stays above zero (log scale)", "[honest]") {
-  // Waiting lists of five runs: 0, 0, 1, 30, 2. Mean 6.6, sd 13.10725, se 5.86174. The plain t interval,
-  // 6.6 -/+ 2.77645 * 5.86174, is -9.67 to 22.87: a negative waiting list. On the log scale:
-  // 6.6 exp(-/+ 2.77645 * 5.86174 / 6.6) = 0.56057 to 77.7072.
+  // Waiting lists of five runs: 3, 5, 6, 9, 7. Mean 6, sd 2.236068, se 1. The plain t interval is
+  // 6 -/+ 2.77645 = 3.22355 to 8.77645; on the log scale, half = 2.77645 / 6 = 0.462741 (at most 1):
+  // 6 exp(-/+ 0.462741) = 3.777335 to 9.530530.
+  const std::vector<double> waiting = {3, 5, 6, 9, 7};
+  const Stat plain = describe(waiting);
+  CHECK(plain.se == Approx(1.0));
+  const Stat s = describe_within(waiting, kNonNegative);
+  CHECK(s.mean == Approx(6.0));
+  CHECK(s.se == Approx(plain.se));  // the standard error stays on the figure's scale
+  CHECK(s.lo == Approx(6 * std::exp(-kT4 / 6)).epsilon(1e-12));
+  CHECK(s.hi == Approx(6 * std::exp(kT4 / 6)).epsilon(1e-12));
+  CHECK(s.lo == Approx(3.777335).epsilon(1e-6));
+  CHECK(s.hi == Approx(9.530530).epsilon(1e-6));
+}
+
+TEST_CASE("A waiting list's interval too wide for the log scale is the plain one cut at zero", "[honest]") {
+  // Five runs: 0, 0, 1, 30, 2. Mean 6.6, sd 13.10725, se 5.86174. The plain t interval, 6.6 -/+ 2.77645 *
+  // 5.86174, is -9.67 to 22.87: a negative waiting list. On the log scale half = 2.77645 * 5.86174 / 6.6 =
+  // 2.466 > 1, and its upper end 6.6 exp(2.466) = 77.7 runs away: the plain interval, cut at 0.
   const std::vector<double> waiting = {0, 0, 1, 30, 2};
   const Stat plain = describe(waiting);
   CHECK(plain.lo == Approx(-9.674800319).epsilon(1e-9));
   const Stat s = describe_within(waiting, kNonNegative);
-  CHECK(s.mean == Approx(6.6));
-  CHECK(s.se == Approx(plain.se));  // the standard error stays on the figure's scale
-  CHECK(s.lo == Approx(0.5605654978).epsilon(1e-9));
-  CHECK(s.hi == Approx(77.7072441442).epsilon(1e-9));
-  CHECK(s.lo > 0);
+  CHECK(s.lo == 0.0);
+  CHECK(s.hi == Approx(22.874800319).epsilon(1e-9));
+  // Two runs, 0.1 and 10.7 (outside attack 18): mean 5.4, se 5.3, t(0.975, 1) = 12.7062; the log scale gave
+  // 5.4 exp(12.47) = 1.4 million. Now 0 to 5.4 + 12.7062 * 5.3 = 72.74.
+  const Stat two = describe_within(std::vector<double>{0.1, 10.7}, kNonNegative);
+  CHECK(two.lo == 0.0);
+  CHECK(two.hi == Approx(5.4 + 12.706204736174707 * 5.3).epsilon(1e-9));
+  // A figure bounded above only, mirrored: its interval cut at the upper bound.
+  const Interval upper =
+      bounded_interval(9, 2, 12.706204736174707, Bounds{-std::numeric_limits<double>::infinity(), 10});
+  CHECK(upper.upper == 10.0);
+  CHECK(upper.lower == Approx(9 - 12.706204736174707 * 2));
 }
 
 TEST_CASE("A share's interval stays inside [0, 1] (logit scale)", "[honest]") {

@@ -41,8 +41,10 @@ Report study_report(const std::string& command, const Study& study, const StudyR
   if (study.draws > 0)
     r.interval = fmt::format(
         "95% interval of the mean over all {} runs ({} parameter draw{} x {} replication{}): mean +/- "
-        "t(0.975, n-1) * sd / sqrt(n), on the log scale for a figure that cannot be negative and the logit "
-        "scale for a share{}",
+        "t(0.975, n-1) * sd / sqrt(n), on the log scale for a figure that cannot be negative (cut at 0 "
+        "instead "
+        "where the log scale would put its upper end more than e times the mean) and the logit scale for a "
+        "share{}",
         study.draws * study.replications, study.draws, study.draws == 1 ? "" : "s", study.replications,
         study.replications == 1 ? "" : "s",
         // With one draw the economic evaluation's intervals are over its replications too (over_draws).
