@@ -132,9 +132,9 @@ Report calibration_report(const CalibrationPlan& plan, const CalibrationResult& 
     fit.rows.push_back({x.key,
                         fmt::format("{} ({})", x.label, x.unit),
                         {Cell::of_interval(x.value, x.lo, x.hi, u),
-                         f.fit == Fit::NotModelled || f.fit == Fit::AfterTheRun
-                             ? Cell::of_text(x.note.empty() ? "-" : x.note)
-                             : Cell::of_interval(f.model, f.lo, f.hi, u),
+                         f.fit == Fit::NotModelled   ? Cell::of_text(x.note.empty() ? "-" : x.note)
+                         : f.fit == Fit::AfterTheRun ? Cell::of_text("-")
+                                                     : Cell::of_interval(f.model, f.lo, f.hi, u),
                          Cell::of_text(to_string(f.fit))}});
   }
   report.tables.push_back(std::move(fit));

@@ -235,9 +235,11 @@ Table calibration_table(const ScenarioSummary& s) {
                       fmt::format("{} ({})", x.label, x.unit),
                       {Cell::of_interval(x.value, x.lo, x.hi, u),
                        x.n > 0 ? Cell::of_value(x.n, Unit::Count) : Cell::empty(),
-                       r.fit == Fit::NotModelled || r.fit == Fit::AfterTheRun
-                           ? Cell::of_text(x.note.empty() ? "-" : x.note)
-                           : Cell::of(r.model, u),
+                       // A target after the run's end has no model figure: its note (how the public
+                       // figure was derived) read as one there (outside attack 18).
+                       r.fit == Fit::NotModelled   ? Cell::of_text(x.note.empty() ? "-" : x.note)
+                       : r.fit == Fit::AfterTheRun ? Cell::of_text("-")
+                                                   : Cell::of(r.model, u),
                        Cell::of_text(to_string(r.fit)), Cell::of_text(x.source)}});
   }
   return t;
