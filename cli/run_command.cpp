@@ -295,14 +295,15 @@ int run_or_compare(const std::string& command, Options o, bool with_comparators,
   if (recorder) recorder->complete(result, render_all(report), analyses ? &*analyses : nullptr);
   cli::Interrupts::at_once(
       recorder
-          ? fmt::format("interrupted while writing the outputs; run {} is complete in {} "
-                        "(`wijksim show {} --store {}` prints it{})",
-                        recorder->run_id(), o.store, recorder->run_id(), o.store,
+          ? fmt::format("interrupted while writing the outputs (an output not said as written above was "
+                        "not written); run {} is complete in {} (`wijksim show {} --store {}` prints it{})",
+                        recorder->run_id(), printable(o.store), recorder->run_id(), cli::shell_word(o.store),
                         o.report ? fmt::format(", `wijksim report {} --store {} -o {}` writes the report",
                                                recorder->run_id(), cli::shell_word(o.store),
                                                cli::shell_word(*o.report))
                                  : "")
-          : std::string("interrupted while writing the outputs"));
+          : std::string("interrupted while writing the outputs (an output not said as written above was not "
+                        "written)"));
   const std::optional<std::int64_t> kept_as =
       recorder ? std::optional<std::int64_t>(recorder->run_id()) : std::nullopt;
   // The report is read from the store: tables that cannot be written (a closed pipe, a file put at --output

@@ -190,4 +190,11 @@ TEST_CASE("an alternative key set and the other removed, in either order", "[sce
     CHECK_THROWS_WITH(ScenarioSource::load(child),
                       Catch::Contains("give shape and scale, or mean and sd, not both"));
   }
+  // `dist: ~` removes the parent's `dist` from its map (it replaced the map and was then said to remove a key
+  // no parent gives): what is left is a map without a distribution, said as such.
+  const std::string no_dist = dir.write(
+      "nodist.yaml",
+      fmt::format("extends: {}\nname: nodist\ncoaches:\n  cost_per_fte_year: {{dist: ~}}\n", pilot));
+  CHECK_THROWS_WITH(ScenarioSource::load(no_dist), Catch::Contains("found a map without 'dist'") &&
+                                                       !Catch::Contains("only where a parent file gives it"));
 }

@@ -147,7 +147,9 @@ void merge_into(Node& base, Node&& over) {
       continue;
     }
     Node& b = base.children[static_cast<std::size_t>(j)];
-    if (b.is(Node::Kind::Map) && v.is(Node::Kind::Map) && v.get("dist") == nullptr)
+    // A map that names a `dist` is a new distribution; `dist: ~` removes the parent's instead (it replaced
+    // the whole map, then was said to remove a key no parent gives; outside attack 18).
+    if (b.is(Node::Kind::Map) && v.is(Node::Kind::Map) && !gives(v, "dist"))
       merge_into(b, std::move(v));
     else
       b = std::move(v);
