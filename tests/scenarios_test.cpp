@@ -173,22 +173,22 @@ TEST_CASE("an alternative key set and the other removed, in either order", "[sce
   CHECK_THROWS_WITH(ScenarioSource::load(bare), Catch::Contains("missing required key 'capacity'"));
   // Both alternatives in the extending file: refused, as in a file that extends nothing, whatever their order
   // (the later one won unseen; outside attack 18). The same for a distribution's parameterisations.
-  for (const char* both : {"    capacity: 30\n    capacity_per_1000_households: 50\n",
-                           "    capacity_per_1000_households: 50\n    capacity: 30\n"}) {
-    const std::string child =
-        dir.write("both.yaml",
-                  fmt::format("extends: {}\nname: both\nagencies:\n  debt_counselling:\n{}", parent, both));
-    CHECK_THROWS_WITH(ScenarioSource::load(child),
-                      Catch::Contains("give either capacity or capacity_per_1000_households, not both"));
-  }
   const std::string pilot = shipped("pilot.yaml");
-  for (const char* both : {"{mean: 80000, sd: 8000, shape: 100, scale: 1000}",
-                           "{shape: 100, scale: 1000, mean: 80000, sd: 8000}"}) {
+  const std::string capacity = "agencies:\n  debt_counselling:\n    ",
+                    cost = "coaches:\n  cost_per_fte_year: ";
+  const std::string both_capacities = "give either capacity or capacity_per_1000_households, not both",
+                    both_laws = "give shape and scale, or mean and sd, not both";
+  struct Both {
+    std::string parent, text, refusal;
+  };
+  for (const Both& b :
+       {Both{parent, capacity + "capacity: 30\n    capacity_per_1000_households: 50\n", both_capacities},
+        Both{parent, capacity + "capacity_per_1000_households: 50\n    capacity: 30\n", both_capacities},
+        Both{pilot, cost + "{mean: 80000, sd: 8000, shape: 100, scale: 1000}\n", both_laws},
+        Both{pilot, cost + "{shape: 100, scale: 1000, mean: 80000, sd: 8000}\n", both_laws}}) {
     const std::string child =
-        dir.write("dist.yaml",
-                  fmt::format("extends: {}\nname: dist\ncoaches:\n  cost_per_fte_year: {}\n", pilot, both));
-    CHECK_THROWS_WITH(ScenarioSource::load(child),
-                      Catch::Contains("give shape and scale, or mean and sd, not both"));
+        dir.write("both.yaml", fmt::format("extends: {}\nname: both\n{}", b.parent, b.text));
+    CHECK_THROWS_WITH(ScenarioSource::load(child), Catch::Contains(b.refusal));
   }
   // `dist: ~` removes the parent's `dist` from its map (it replaced the map and was then said to remove a key
   // no parent gives): what is left is a map without a distribution, said as such.
