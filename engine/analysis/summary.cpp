@@ -419,9 +419,7 @@ Measures<Bounds> figure_bounds(const ScenarioShape& shape) {
   // A calibration target's figure: a share lies in [0, 1]; every other (rates, waits, lengths, caseloads,
   // spending) cannot be negative.
   for (std::size_t i = 0; i < b.targets.size() && i < shape.targets.size(); ++i) {
-    using K = TargetMeasure::Kind;
-    const K k = shape.targets[i].parsed.kind;
-    b.targets[i] = k == K::Share || k == K::NotHelped || k == K::DomainShare ? kUnitInterval : kNonNegative;
+    b.targets[i] = shape.targets[i].parsed.is_share() ? kUnitInterval : kNonNegative;
   }
   return b;
 }

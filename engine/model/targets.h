@@ -40,6 +40,10 @@ struct TargetMeasure {
   static constexpr int kEnd = 1 << 20;
 
   bool operator==(const TargetMeasure&) const = default;
+  // A share, from 0 to 1 (a survey's n gives its interval); every other measure is from 0 up.
+  bool is_share() const {
+    return kind == Kind::Share || kind == Kind::NotHelped || kind == Kind::DomainShare;
+  }
 };
 
 // The household shares a Share target may name.

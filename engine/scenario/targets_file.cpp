@@ -190,9 +190,8 @@ std::vector<CalibrationTarget> targets_for(const Scenario& s, const TargetsFile&
     // n is the households a survey asked: its interval is a share's sampling interval, which only a share
     // has (a measure in years took a "share" interval of 0 to 0.36). Said once the measure is known to be
     // one (a misspelt share is said as such, not as no share).
-    using K = TargetMeasure::Kind;
-    const K kind = p.measure->kind;
-    if (t.n > 0 && kind != K::None && kind != K::Share && kind != K::DomainShare && kind != K::NotHelped) {
+    const bool modelled = p.measure->kind != TargetMeasure::Kind::None, share = p.measure->is_share();
+    if (t.n > 0 && modelled && !share) {
       problems.push_back(
           {t.n_where.line > 0 ? t.n_where : t.where, "targets." + t.key + ".n",
            fmt::format("n (the households a survey asked) is for a survey share (a share.* measure "
@@ -202,8 +201,7 @@ std::vector<CalibrationTarget> targets_for(const Scenario& s, const TargetsFile&
     }
     // What the measure can take: a share from 0 to 1, every other measure from 0 up (a share's interval to
     // 160% and a wait of -5 weeks were accepted and printed; outside attack 18).
-    if (kind != K::None) {
-      const bool share = kind == K::Share || kind == K::DomainShare || kind == K::NotHelped;
+    if (modelled) {
       const auto outside = [&](double x) { return x < 0 || (share && x > 1); };
       const std::string range = share ? "a share, from 0 to 1" : "a measure that cannot be negative";
       if (outside(t.value)) {
