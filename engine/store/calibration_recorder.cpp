@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "wijksim/store/scenario_record.h"
+
 namespace wijksim {
 
 CalibrationRecorder::CalibrationRecorder(const CalibrationPlan& plan, const std::string& store,
@@ -73,25 +75,11 @@ CalibrationRecorder::CalibrationRecorder(const CalibrationPlan& plan, const std:
   info.command_line = command_line;
   info.replications = plan.settings.replications;
   info.years = plan.settings.years;
-  StoredScenario st;
-  st.name = base.name;
-  st.file = base.file;
+  // Its households are the scenario's; the candidates' own are the calibration's.
+  StoredScenario st = scenario_record(base, plan.source);
   st.role = "scenario";
-  st.households = base.population.households;  // the scenario's; the candidates' own are the calibration's
-  // Its coaches as a run stores them (export wrote 0 FTE for a pilot's calibration; outside attack 18).
-  st.coach_fte = base.coaches.enabled ? base.coaches.fte : 0;
-  st.caseload_norm_per_fte = base.coaches.enabled ? base.coaches.caseload_norm_per_fte : 0;
-  st.caseload_cap_per_fte = base.coaches.enabled ? base.coaches.caseload_cap_per_fte : 0;
-  st.resolved_yaml = plan.source.resolved_yaml();
-  st.hash = plan.source.hash();
-  st.description = base.description;
-  st.willingness_to_pay = base.economics.willingness_to_pay;
-  st.settings = plan.source.settings();
-  std::vector<StoredLabel> payers, agencies;
-  for (const Payer& p : base.payers) payers.push_back({p.name, p.label.empty() ? p.name : p.label});
-  for (const Agency& a : base.agencies) agencies.push_back({a.name, a.label.empty() ? a.name : a.label});
   const StoredCalibration c{plan.file.path, plan.file.content_hash, plan.households};
-  run_id_ = store_.begin_run(info, {st}, payers, agencies, &lock_, &c);
+  run_id_ = store_.begin_run(info, {st}, payer_labels(base), agency_labels(base), &lock_, &c);
 }
 
 CandidateSink CalibrationRecorder::sink() {

@@ -8,6 +8,7 @@
 
 #include "wijksim/analysis/economic_evaluation.h"
 #include "wijksim/core/test_hooks.h"
+#include "wijksim/store/scenario_record.h"
 
 namespace wijksim {
 namespace {
@@ -16,24 +17,12 @@ std::vector<StoredScenario> stored_scenarios(const Study& study) {
   std::vector<StoredScenario> out;
   for (std::size_t i = 0; i < study.scenarios.size(); ++i) {
     const StudyScenario& s = study.scenarios[i];
-    StoredScenario st;
+    StoredScenario st = scenario_record(s.scenario, s.source);
     st.index = static_cast<int>(i);
-    st.name = s.scenario.name;
-    st.file = s.scenario.file;
     st.role = s.comparator >= 0 ? "intervention" : (s.named ? "scenario" : "comparator");
     st.comparator = s.comparator;
-    st.households = s.scenario.population.households;
-    const Coaches& c = s.scenario.coaches;
-    st.coach_fte = c.enabled ? c.fte : 0;
-    st.caseload_norm_per_fte = c.enabled ? c.caseload_norm_per_fte : 0;
-    st.caseload_cap_per_fte = c.enabled ? c.caseload_cap_per_fte : 0;
-    st.resolved_yaml = s.source.resolved_yaml();
-    st.hash = s.source.hash();
     st.sets_hash = s.source.sets_hash();
     st.targets_hash = s.source.targets_hash();
-    st.description = s.scenario.description;
-    st.willingness_to_pay = s.scenario.economics.willingness_to_pay;
-    st.settings = s.source.settings();
     out.push_back(std::move(st));
   }
   return out;
@@ -229,10 +218,8 @@ StudyRecorder::StudyRecorder(const Study& study, const RecordOptions& o)
   info.years = study.years;
   info.draws = study.draws;
   const Scenario& first = study.scenarios.front().scenario;
-  std::vector<StoredLabel> payers, agencies;
-  for (const Payer& p : first.payers) payers.push_back({p.name, p.label.empty() ? p.name : p.label});
-  for (const Agency& a : first.agencies) agencies.push_back({a.name, a.label.empty() ? a.name : a.label});
-  run_id_ = store_.begin_run(info, scenarios, payers, agencies, &lock_, nullptr, o.analyses);
+  run_id_ = store_.begin_run(info, scenarios, payer_labels(first), agency_labels(first), &lock_, nullptr,
+                             o.analyses);
 }
 
 DrawSink StudyRecorder::sink() {
