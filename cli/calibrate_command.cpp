@@ -135,7 +135,14 @@ int calibrate_command(const Options& o, const std::string& command_line, cluster
   }
   bar.finish();
   const Report report = calibration_report(plan, result);
-  if (recorder) recorder->complete(render_all(report));
+  // As a study's end (run_command.cpp): a failure here keeps every candidate, and the resume ends the run.
+  if (recorder) {
+    try {
+      recorder->complete(render_all(report));
+    } catch (...) {
+      return stopped_by(std::current_exception(), &*recorder, "candidates evaluated", o.store, resume);
+    }
+  }
   // The sets are what the calibration is for: how to write them again is said too (outside attack 12).
   cli::Interrupts::at_once(recorder ? fmt::format("interrupted while writing the parameter sets; run {} is "
                                                   "complete in {}, and resuming it writes its sets again, "

@@ -292,7 +292,17 @@ int run_or_compare(const std::string& command, Options o, bool with_comparators,
     cli::err("every one of the {} had begun when interrupted: all are done, and the run is complete\n",
              units);
   const Report report = study_report(command, study, result, analyses ? &*analyses : nullptr);
-  if (recorder) recorder->complete(result, render_all(report), analyses ? &*analyses : nullptr);
+  // Every unit is stored; the run's end (its tables and report) can still fail (a full disk): said as a
+  // failure with the units kept and how to continue, where it said "nothing of this step was kept" alone
+  // (outside attack 19). The resume simulates nothing and ends the run.
+  if (recorder) {
+    try {
+      recorder->complete(result, render_all(report), analyses ? &*analyses : nullptr);
+    } catch (...) {
+      return stopped_by(std::current_exception(), &*recorder,
+                        study.draws > 0 ? "draws completed" : "replications completed", o.store, resume);
+    }
+  }
   cli::Interrupts::at_once(
       recorder
           ? fmt::format("interrupted while writing the outputs (an output not said as written above was "
