@@ -377,6 +377,29 @@ code=$?
   echo "ok: Ctrl-C while loading stops at once (exit 130), nothing stored" ||
   say_fail "Ctrl-C while loading: exit $code, store $(ls load.db* 2>/dev/null): $(cat load.err)"
 
+# A file read twice by one command (the comparator: as the file the pilot extends, and as the comparator)
+# and saved in between: refused, naming it, never a comparison of two versions of one file (outside attack
+# 19: an eviction cost changed in between made the housing corporations' difference out of the edit).
+mkdir -p edited
+cp "$src/scenarios/pilot.yaml" "$src/scenarios/baseline-velve.yaml" edited/
+cp -r "$src/scenarios/targets" "$src/scenarios/sets" edited/
+WIJKSIM_TEST_PAUSE_IN_LOADING="$tmp/go-edit" "$wijksim" compare edited/pilot.yaml -r 1 -y 1 --store edit.db \
+  >/dev/null 2>edit.err &
+pid=$!
+if wait_paused "$tmp/go-edit" $pid; then
+  sed -i 's/min: 5000, max: 10000/min: 500000, max: 1000000/' edited/baseline-velve.yaml
+  grep -q "min: 500000, max: 1000000" edited/baseline-velve.yaml || say_fail "the comparator was not edited"
+  touch "$tmp/go-edit"
+else
+  say_fail "the comparison never paused while loading: $(cat edit.err)"
+fi
+wait $pid
+code=$?
+[ "$code" -eq 1 ] && [ ! -e edit.db ] &&
+  grep -q "edited/baseline-velve.yaml: error: cannot read the scenario: it changed while wijksim read it" edit.err &&
+  echo "ok: a file edited between two reads of one command is refused (exit 1), nothing stored" ||
+  say_fail "a file edited between two reads: exit $code, store $(ls edit.db* 2>/dev/null): $(cat edit.err)"
+
 # A full disk, simulated with a file-size limit: a clear message and exit 3; the store still opens and
 # holds the draws completed before; resumed without the limit, the result is identical.
 (ulimit -f 1200; exec "$wijksim" "${args[@]}" --output full.db >/dev/null 2>full.err)

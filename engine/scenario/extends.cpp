@@ -5,9 +5,11 @@
 #include <algorithm>
 #include <fstream>
 #include <map>
+#include <mutex>
 #include <system_error>
 #include <utility>
 
+#include "wijksim/core/content_hash.h"
 #include "wijksim/core/file_path.h"
 #include "wijksim/core/units.h"
 
@@ -22,6 +24,51 @@ std::string binary_kind(std::string_view text) {
   if (text.starts_with("\xFF\xFE") || text.starts_with("\xFE\xFF")) return "UTF-16 text (save it as UTF-8)";
   if (text.find('\0') != std::string_view::npos) return "a binary file (it holds NUL bytes)";
   return "";
+}
+
+namespace {
+
+// The contents' hashes of the files read while loading, by absolute path (SameContentsWhileLoading).
+struct ReadRecord {
+  std::mutex mutex;
+  int scopes = 0;
+  std::map<std::string, std::string> hash_of;
+};
+
+ReadRecord& read_record() {
+  static ReadRecord r;
+  return r;
+}
+
+// False, with the reason, when `p` was read before in this loading and held other contents.
+bool same_as_before(const fs::path& p, std::string_view contents, std::string& why) {
+  ReadRecord& r = read_record();
+  const std::lock_guard lock(r.mutex);
+  if (r.scopes == 0) return true;
+  std::error_code ec;
+  const fs::path absolute = fs::absolute(p, ec);
+  const std::string key = normal_path(ec ? p : absolute).string();
+  const std::string hash = content_hash(contents);
+  const auto [it, first] = r.hash_of.emplace(key, hash);
+  if (first || it->second == hash) return true;
+  why =
+      "it changed while wijksim read it (this command reads it more than once, and its contents differed): "
+      "run the command again once the file is saved";
+  return false;
+}
+
+}  // namespace
+
+SameContentsWhileLoading::SameContentsWhileLoading() {
+  ReadRecord& r = read_record();
+  const std::lock_guard lock(r.mutex);
+  ++r.scopes;
+}
+
+SameContentsWhileLoading::~SameContentsWhileLoading() {
+  ReadRecord& r = read_record();
+  const std::lock_guard lock(r.mutex);
+  if (--r.scopes == 0) r.hash_of.clear();
 }
 
 bool read_file(const fs::path& p, std::string& out, std::string& why) {
@@ -68,6 +115,7 @@ bool read_file(const fs::path& p, std::string& out, std::string& why) {
     why = fmt::format("the file is larger than {}", format_bytes(static_cast<double>(kMaxFileBytes)));
     return false;
   }
+  if (!same_as_before(p, s, why)) return false;
   out = std::move(s);
   return true;
 }

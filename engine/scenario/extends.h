@@ -20,6 +20,20 @@ inline constexpr std::size_t kMaxExtends = 32;
 // the reason in `why`.
 bool read_file(const std::filesystem::path& p, std::string& out, std::string& why);
 
+// While one lives (the loading of one study or calibration), a file read again must hold what it held the
+// first time, or the read fails ("it changed while wijksim read it"): one command never mixes two versions
+// of one file. A comparison reads its comparator as the file its intervention extends and again as the
+// comparator; an editor saving between the two reads made a difference out of the edit (outside attack 19).
+// Scopes nest (the outermost counts); files read outside one are not checked (a calibration's output, read
+// again on purpose to see what another command wrote meanwhile).
+class SameContentsWhileLoading {
+ public:
+  SameContentsWhileLoading();
+  ~SameContentsWhileLoading();
+  SameContentsWhileLoading(const SameContentsWhileLoading&) = delete;
+  SameContentsWhileLoading& operator=(const SameContentsWhileLoading&) = delete;
+};
+
 // What a file that is not text is, for a message in place of the errors of reading its bytes as YAML or CSV:
 // "an SQLite database (a wijksim results store?)", "a binary file (it holds NUL bytes)", or "" for text.
 std::string binary_kind(std::string_view text);

@@ -12,6 +12,7 @@
 
 #include "wijksim/analysis/summary.h"
 #include "wijksim/core/statistics.h"
+#include "wijksim/scenario/extends.h"
 #include "wijksim/scenario/parameter_sets.h"
 #include "wijksim/study/study.h"
 
@@ -184,6 +185,7 @@ void check_free_parameters(const ScenarioSource& source, const TargetsFile& file
 }
 
 CalibrationPlan plan_calibration(const std::string& scenario, std::optional<std::uint64_t> seed) {
+  const loader::SameContentsWhileLoading one_version_of_each_file;
   CalibrationPlan plan{ScenarioSource::load(scenario), {}, {}, {}, {}, 0, 0, 0};
   const Scenario base = plan.source.base();
   if (base.targets_file.empty())

@@ -20,6 +20,7 @@
 #include "wijksim/core/test_hooks.h"
 #include "wijksim/core/units.h"
 #include "wijksim/scenario/diagnostics.h"
+#include "wijksim/scenario/extends.h"
 
 using wijksim::loader::count_text;
 #include "wijksim/model/run_size.h"
@@ -102,6 +103,7 @@ void check_size(const Study& study) {
 
 Study plan_study(const std::vector<std::string>& paths, const StudyOverrides& overrides,
                  bool with_comparators) {
+  const loader::SameContentsWhileLoading one_version_of_each_file;
   Study study;
   std::map<std::string, int> index_of;  // canonical path -> index in study.scenarios
   std::vector<Diagnostic> problems;
