@@ -9,6 +9,7 @@
 #include <cstring>
 #include <string>
 
+#include "terminal.h"
 #include "wijksim/core/error.h"
 
 namespace wijksim::cli {
@@ -66,6 +67,17 @@ bool stdout_complete() {
 }
 
 void write_err(std::string_view text) noexcept {
+  // Broken at words to the terminal's width when a person watches (fit_to_width); to a file or a pipe each
+  // message stays one line, for grep and logs.
+  std::string fitted;
+  if (is_terminal(stderr)) {
+    try {
+      fitted = fit_to_width(text, output_width(stderr));
+      text = fitted;
+    } catch (...) {
+      // Out of memory: the message as it is.
+    }
+  }
   std::fwrite(text.data(), 1, text.size(), stderr);
   std::fflush(stderr);
 }

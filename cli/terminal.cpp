@@ -4,7 +4,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
+#include <vector>
 
 namespace wijksim::cli {
 
@@ -28,6 +30,61 @@ std::size_t output_width(std::FILE* out) {
   if (out != nullptr)
     if (const std::size_t w = terminal_width(out)) return w;
   return kPipeWidth;
+}
+
+namespace {
+
+// Display columns of UTF-8 text: one per character (what the messages hold: Latin text, the euro sign).
+std::size_t columns_of(std::string_view s) {
+  std::size_t n = 0;
+  for (const char c : s) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  return n;
+}
+
+// One line broken at spaces outside `quoted` spans.
+void fit_line(std::string_view line, std::size_t width, std::string& out) {
+  if (columns_of(line) <= width || line.starts_with("  ") || line.find('\r') != std::string_view::npos) {
+    out += line;
+    return;
+  }
+  // The pieces between breakable spaces, each with the space before it.
+  std::vector<std::string_view> pieces;
+  bool quoted = false;
+  std::size_t start = 0;
+  for (std::size_t i = 0; i < line.size(); ++i) {
+    if (line[i] == '`') quoted = !quoted;
+    if (line[i] == ' ' && !quoted && i > start) {
+      pieces.push_back(line.substr(start, i - start));
+      start = i;
+    }
+  }
+  pieces.push_back(line.substr(start));
+  std::size_t used = 0;
+  for (std::string_view piece : pieces) {
+    const std::size_t w = columns_of(piece);
+    if (used > 0 && used + w > width && piece.starts_with(' ')) {
+      out += "\n  ";
+      piece.remove_prefix(1);
+      used = 2;
+    }
+    out += piece;
+    used += columns_of(piece);
+  }
+}
+
+}  // namespace
+
+std::string fit_to_width(std::string_view text, std::size_t width) {
+  std::string out;
+  out.reserve(text.size() + text.size() / 32);
+  for (std::size_t start = 0; start <= text.size();) {
+    const std::size_t end = std::min(text.find('\n', start), text.size());
+    fit_line(text.substr(start, end - start), std::max<std::size_t>(width, 20), out);
+    if (end == text.size()) break;
+    out += '\n';
+    start = end + 1;
+  }
+  return out;
 }
 
 bool same_terminal() {

@@ -88,6 +88,18 @@ if command -v script >/dev/null; then
     echo "note: no progress bar was drawn (the run may have been too fast)"
   w=$(sed -n "$first,\$p" tty.txt | wc -L)
   [ "$w" -le 90 ] && ok "on a 90-column terminal the widest line is $w" || bad "on a 90-column terminal: a line of $w"
+  # A long message on a terminal is broken at words to its width (it ran to 364 columns, broken by the
+  # terminal mid-word; outside attack 19); to a file it stays one line, as every test here greps it.
+  script -qec "stty cols 90; env -u COLUMNS '$wijksim' run '$src/scenarios/baseline-velve.yaml' --no-store -r 2000000000" \
+    /dev/null >tty-error.raw
+  tr -d '\r' <tty-error.raw >tty-error.txt
+  "$wijksim" run "$src/scenarios/baseline-velve.yaml" --no-store -r 2000000000 2>file-error.txt
+  w=$(wc -L <tty-error.txt)
+  [ "$w" -le 90 ] && [ "$(grep -c "error: --replications" tty-error.txt)" -eq 1 ] && grep -q "^  .* Use fewer" tty-error.txt &&
+    [ "$(tr -s ' \n' ' ' <tty-error.txt)" = "$(tr -s ' \n' ' ' <file-error.txt)" ] &&
+    [ "$(wc -l <file-error.txt)" -eq 2 ] && [ "$(wc -L <file-error.txt)" -gt 200 ] &&
+    ok "a long message is broken at words on a 90-column terminal (widest line $w), one line in a file" ||
+    bad "a long message on a 90-column terminal: widest line $w: $(cat tty-error.txt)"
 else
   echo "skip: no 'script' to make a pseudo-terminal"
 fi
