@@ -107,6 +107,14 @@ TEST_CASE("a broken sets file: every problem at its line and column", "[paramete
     CHECK(p[3].where.column == 3);
     CHECK_THAT(p[3].message, Catch::Contains("expected a number, found 'x'"));
   }
+  SECTION("a decimal comma in quotes is one field, said to be a decimal comma (not a field too many)") {
+    const auto p = problems_of(dir.write("a.csv", "set,a.b,c.d\n1,\"0,02\",3\n"));
+    REQUIRE(p.size() == 1);
+    CHECK(p[0].where.line == 2);
+    CHECK(p[0].where.column == 4);
+    CHECK(p[0].key == "a.b");
+    CHECK_THAT(p[0].message, Catch::Contains("found '0,02' (use a decimal point: 0.02)"));
+  }
   SECTION("a number that is not finite, or too close to 0 to be held, said as such") {
     const auto p = problems_of(dir.write("a.csv", "set,a.b\n1,inf\n2,1e-320\n"));
     REQUIRE(p.size() == 2);

@@ -16,14 +16,24 @@
 namespace wijksim {
 namespace {
 
-// The fields of one CSV line with their columns (from 1). Key paths and numbers hold no commas and no quotes,
-// so a field in double quotes, as a spreadsheet may save every field, is its text between them (outside
-// attack 13: '"0.02"' was "expected a number").
+// The fields of one CSV line with their columns (from 1). Key paths and numbers hold no quotes, so a field in
+// double quotes, as a spreadsheet may save every field, is its text between them (outside attack 13:
+// '"0.02"' was "expected a number"); a comma between quotes is the field's (a decimal comma, '"0,02"', which
+// is then said to be one, not counted as a field too many; attack 19).
+std::size_t field_end(std::string_view line, std::size_t start) {
+  bool quoted = false;
+  for (std::size_t i = start; i < line.size(); ++i) {
+    if (line[i] == '"') quoted = !quoted;
+    if (line[i] == ',' && !quoted) return i;
+  }
+  return line.size();
+}
+
 std::vector<std::pair<std::string_view, int>> fields(std::string_view line) {
   std::vector<std::pair<std::string_view, int>> out;
   std::size_t start = 0;
   for (;;) {
-    const std::size_t comma = std::min(line.find(',', start), line.size());
+    const std::size_t comma = field_end(line, start);
     std::string_view f = line.substr(start, comma - start);
     int column = static_cast<int>(start) + 1;
     while (!f.empty() && (f.front() == ' ' || f.front() == '\t')) f.remove_prefix(1), ++column;
