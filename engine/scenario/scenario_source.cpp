@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <map>
 #include <mutex>
+#include <numeric>
 #include <optional>
 
 #include "wijksim/core/content_hash.h"
@@ -594,17 +595,21 @@ const ScenarioSource& ScenarioSource::source_of_set(std::size_t k) const {
 void ScenarioSource::check_parameter_sets(std::uint64_t seed, std::uint32_t draws) const {
   if (!sets_) return;
   std::vector<Diagnostic> problems;
-  std::vector<std::size_t> sets;
+  std::vector<std::size_t> taken;  // the sets the draws take, sorted
+  for (std::uint32_t d = 1; d <= draws; ++d) taken.push_back(parameter_set_of_draw(seed, d, sets_->size()));
+  std::sort(taken.begin(), taken.end());
+  taken.erase(std::unique(taken.begin(), taken.end()), taken.end());
+  std::vector<std::size_t> sets = taken;
   if (sets_->size() <= kCheckedSets) {
-    for (std::size_t k = 0; k < sets_->size(); ++k) sets.push_back(k);
-  } else {
-    for (std::uint32_t d = 1; d <= draws; ++d) sets.push_back(parameter_set_of_draw(seed, d, sets_->size()));
-    std::sort(sets.begin(), sets.end());
-    sets.erase(std::unique(sets.begin(), sets.end()), sets.end());
+    sets.resize(sets_->size());
+    std::iota(sets.begin(), sets.end(), std::size_t{0});
   }
   for (const std::size_t k : sets) {
     try {
-      source_of_set(k);
+      if (std::binary_search(taken.begin(), taken.end(), k))
+        source_of_set(k);
+      else
+        (void)reread_with(sets_->values(k));
     } catch (const InputError& e) {
       problems.insert(problems.end(), e.diagnostics().begin(), e.diagnostics().end());
     }

@@ -64,7 +64,8 @@ class ScenarioSource {
   // too (before, a value out of range waited for the draw that took its set). Each set's scenario is kept
   // for the draws. A set takes about a millisecond: a file of more than kCheckedSets sets is checked in the
   // sets `draws` take (parameter_set_of_draw of `seed` and draws 1..draws) alone, as calibrate writes 100
-  // to 200.
+  // to 200. A set's scenario is kept only where one of those draws takes it (validate, draws 0, keeps none:
+  // 200 copies of a scenario with a description of a few MB held a gigabyte; outside attack 19).
   static constexpr std::size_t kCheckedSets = 2000;
   void check_parameter_sets(std::uint64_t seed = 0, std::uint32_t draws = 0) const;
   const std::vector<UncertainParameter>& uncertain() const { return uncertain_; }
