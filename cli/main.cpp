@@ -223,10 +223,16 @@ int command(int argc, char** argv) {
     return kFailed;
   } catch (const std::bad_alloc&) {
     // The machine, not a bug: a run larger than the memory the process may have (ulimit -v, a container).
-    cli::err(
-        "error: out of memory: the run needs more memory than this process may have; use fewer households, "
-        "draws or replications, or more memory\n(command: {})\n",
-        cli::quoted_args(argc, argv));
+    // What to make smaller depends on the command: a report or a listing reads a stored run, simulates
+    // nothing (it advised fewer households; outside attack 19).
+    const bool simulates = *run || *compare || *trace_cmd || *sweep || *calibrate_cmd;
+    cli::err("error: out of memory: {}\n(command: {})\n",
+             simulates
+                 ? "the run needs more memory than this process may have; use fewer households, draws or "
+                   "replications, or more memory"
+                 : "the command needs more memory than this process may have (ulimit -v, a container's "
+                   "limit); give it more memory",
+             cli::quoted_args(argc, argv));
     return kFailed;
   } catch (const std::exception& e) {
     if (const std::optional<Error> refused = refused_by_system(e)) {

@@ -601,6 +601,17 @@ else
   grep -q "run    1 .* failed " oom.runs && echo "ok: out of memory: exit 3, the run is marked failed" ||
     say_fail "out of memory left the run: $(cat oom.runs)"
 fi
+# A command that simulates nothing is not told to use fewer households (attack 19: validate was).
+{ printf 'extends: %s\ndescription: "' "$src/scenarios/baseline-velve.yaml"; head -c 5000000 /dev/zero | tr '\0' x; printf '"\n'; } >wordy.yaml
+(ulimit -v 80000; exec "$wijksim" validate wordy.yaml >/dev/null 2>oom.err)
+code=$?
+if [ "$code" -eq 0 ]; then
+  echo "note: validate fitted in 80 MB here; its out-of-memory message is not tried"
+else
+  [ "$code" -eq 3 ] && grep -q "out of memory: the command needs more memory .* give it more memory" oom.err &&
+    ! grep -q "fewer households" oom.err && echo "ok: out of memory in validate: exit 3, no advice to simulate less" ||
+    say_fail "out of memory in validate: exit $code: $(cat oom.err)"
+fi
 fi
 
 # Too few open files allowed (`ulimit -n`): the first run into a new store fails with exit 3 and names the
