@@ -514,4 +514,9 @@ printf 'extends: pilot.yaml\nname: empty-names\ntargets: ""\ncomparator: ""\n' >
 expect 1 "a scenario's empty targets and comparator names" "empty-names.yaml:3:10: error: targets: an empty name" \
   "$wijksim" validate empty-names.yaml
 grep -q "empty-names.yaml:4:13: error: comparator: an empty name" err.txt || say_fail "the empty comparator is not named: $(cat err.txt)"
+# A directory that takes no files though access() says it is writable (/proc, for root): refused before
+# anything is simulated or stored (exit 3), where the run was simulated and stored first (outside attack 19).
+expect 3 "an output in /proc" "cannot write '/proc/wijksim-x.txt': the directory '/proc' (takes no new files|is not writable)" \
+  "$wijksim" run pilot.yaml -r 1 -y 1 --store proc.db -o /proc/wijksim-x.txt
+[ ! -e proc.db ] || say_fail "an output in /proc: the run was simulated and stored before the output was refused"
 exit $fail

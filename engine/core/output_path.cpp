@@ -1,5 +1,6 @@
 #include "wijksim/core/output_path.h"
 
+#include <fcntl.h>
 #include <fmt/format.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -14,6 +15,7 @@
 #include <string_view>
 #include <system_error>
 
+#include "wijksim/core/atomic_file.h"
 #include "wijksim/core/error.h"
 
 namespace wijksim {
@@ -389,6 +391,15 @@ void check_output(const std::string& path, const std::string& option, const std:
   if (::access(dir_name.c_str(), W_OK | X_OK) != 0)
     throw Error(fmt::format("cannot write '{}': the directory '{}' is not writable ({})", shown(path),
                             dir_name, std::strerror(errno)));
+  // For root, access() says yes where no file can be made (/proc): the run then ended in an output it could
+  // not write. So a file is made there and removed, under the temporary name that a later command clears if
+  // this process dies in between.
+  const TemporaryFiles probe(path, {});
+  const int fd = ::open(probe.path().c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0)
+    throw Error(fmt::format("cannot write '{}': the directory '{}' takes no new files ({})", shown(path),
+                            dir_name, std::strerror(errno)));
+  ::close(fd);
 }
 
 void check_store_path(const std::string& path, const std::string& option, const std::vector<KeptFile>& kept) {
