@@ -507,7 +507,9 @@ done
 # A stored report damaged (by hand, or by the disk) is the store's damage: exit 1 naming it, never printed as
 # it is (invalid JSON with exit 0) nor a failure to parse it said as a bug of wijksim (exit 4; attack 9).
 rot_ok=1
-for damage in "UPDATE reports SET body = '{' WHERE format = 'json'" "DELETE FROM reports WHERE run_id = 1"; do
+# A complete run marked interrupted by hand was shown as complete (outside attack 19).
+for damage in "UPDATE reports SET body = '{' WHERE format = 'json'" "DELETE FROM reports WHERE run_id = 1" \
+  "UPDATE runs SET status = 'interrupted' WHERE run_id = 1"; do
   cp fold.db rot.db
   sqlite3 rot.db "$damage"
   for cmd in "show 1" "show 1 --format json"; do

@@ -1255,6 +1255,10 @@ std::string RunStore::report(std::int64_t run, const std::string& format) const 
       throw damaged(fmt::format("the run is complete, but its {} tables are missing", format));
     throw InputError({{Location{path_, 0, 0}, "run", why_unfinished(info, "has no tables yet")}});
   }
+  // Tables are written with the run's completion, in one transaction: tables of a run marked otherwise are
+  // a store changed by hand (attack 19: a complete run marked interrupted was shown as complete).
+  if (info.status != "complete")
+    throw damaged(fmt::format("the run holds its tables but is marked {}, not complete", info.status));
   std::string body = q.text(0);
   if (body.empty() || !well_formed_utf8(body) || (format == "json" && !nlohmann::json::accept(body)))
     throw damaged(fmt::format("its stored {} tables are not what wijksim writes", format));
