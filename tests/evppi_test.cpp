@@ -66,7 +66,7 @@ TEST_CASE("EVPPI of all parameters removes the noise that inflates the raw EVPI"
   // A parameter that plays no part has (almost) no value.
   CHECK(evppi(in, {2}, 1, 3).value == Approx(0).margin(0.03));
   // Chance is 2.25 of the 7.25 units of variance; with it the raw EVPI exceeds the regression's.
-  const NoiseAdvice a = noise_advice(in, e.fitted, {}, 1, e.value, 0.1, 1);
+  const NoiseAdvice a = noise_advice(in, e, {}, 1, 0.1, 1);
   CHECK(a.noise_share == Approx(2.25 / 7.25).margin(0.03));
   CHECK(a.inflation > 0.1);
   // With R replications per draw the noise sd is 1.5 / sqrt(R): inflation E[max(0, Y_R)] - E[max(0, Y)]
@@ -98,4 +98,39 @@ TEST_CASE("The penalised spline follows a curve and smooths the noise", "[evppi]
   CHECK(f.residual_variance == Approx(0.09).margin(0.01));
   CHECK(f.edf > 3);
   CHECK(f.edf < 16);
+}
+
+TEST_CASE("Chance from the residual of a fit on many parameters counts the fit's degrees of freedom",
+          "[evppi]") {
+  // 30 draws of 12 parameters, of which only X1 acts: INB = 1 + 2 X1 + 1.5 e. Chance is 2.25 of the 6.25
+  // units of variance (0.36). The fit on all 12 uses at least 13 degrees of freedom (a line in each and the
+  // intercept), so the residual's sum of squares holds chance times at most 17, not n - 1 = 29: over n - 1
+  // the share came out near 0.36 x 17 / 29 = 0.21 or lower (outside attack 20: 0.6% where the replications
+  // said 93%).
+  constexpr std::size_t kDraws = 30, kParameters = 12;
+  constexpr int kDatasets = 100;
+  double sum = 0, old_sum = 0;
+  for (int set = 0; set < kDatasets; ++set) {
+    std::mt19937_64 gen(1000 + static_cast<std::uint64_t>(set));
+    std::normal_distribution<double> z(0, 1);
+    EvppiInput in;
+    in.willingness_to_pay = 1;
+    for (std::size_t i = 0; i < kDraws; ++i) {
+      std::vector<double> x(kParameters);
+      for (double& v : x) v = z(gen);
+      in.delta_effect.push_back({1 + 2 * x[0] + 1.5 * z(gen)});
+      in.delta_cost.push_back({0.0});
+      in.inputs.push_back(std::move(x));
+    }
+    std::vector<std::size_t> all(kParameters);
+    for (std::size_t c = 0; c < kParameters; ++c) all[c] = c;
+    const EvppiEstimate e = evppi(in, all, 1, 2, 10);
+    CHECK(e.residual_df <= kDraws - kParameters - 1 + 1e-6);
+    sum += noise_advice(in, e, {}, 1, 0.1, 1).noise_share;
+    old_sum += noise_advice(in, e, {}, 1, 0.1, 1).noise_share * e.residual_df / (kDraws - 1);
+  }
+  // GCV chooses the smoothing on the same draws and so fits a little of the noise: the estimate stays
+  // somewhat low (0.31 here), where over n - 1 it was less than half the truth.
+  CHECK(sum / kDatasets == Approx(2.25 / 6.25).margin(0.06));
+  CHECK(old_sum / kDatasets < 0.2);
 }

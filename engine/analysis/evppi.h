@@ -50,6 +50,9 @@ struct EvppiEstimate {
   double se = 0;                  // its standard error (posterior sampling)
   double lambda = 0;              // the smoothing parameter GCV chose (costs' fit of the first option)
   std::vector<double> r_squared;  // per intervention: share of the net benefit's variance fitted
+  // The residual's degrees of freedom in a fit of the first intervention's net benefit itself (its
+  // expected sum of squares over the noise's variance): what chance's estimate from the residual needs.
+  double residual_df = 0;
   std::vector<std::vector<double>> fitted;  // the fitted net benefit, [draw][intervention]
 };
 
@@ -87,10 +90,11 @@ struct NoiseAdvice {
   double share = 0.1;
 };
 // `within_variance`: per intervention, the variance of one replication's net benefit within a draw (NaN
-// when each draw has one replication); `fitted` the net benefit fitted on all parameters (EvppiEstimate::
-// fitted of all columns), [draw][intervention].
-NoiseAdvice noise_advice(const EvppiInput& in, const std::vector<std::vector<double>>& fitted,
-                         const std::vector<double>& within_variance, int replications_per_draw,
-                         double regression_evpi, double share, std::uint64_t seed);
+// when each draw has one replication); `all` the EVPPI of all parameters (its fitted net benefit,
+// [draw][intervention], and its residual's degrees of freedom: without replications, chance is the
+// residual's variance, its sum of squares over those).
+NoiseAdvice noise_advice(const EvppiInput& in, const EvppiEstimate& all,
+                         const std::vector<double>& within_variance, int replications_per_draw, double share,
+                         std::uint64_t seed);
 
 }  // namespace wijksim

@@ -1,5 +1,7 @@
 #include "wijksim/report/economic_tables.h"
 
+#include "wijksim/analysis/evppi.h"
+
 #include <fmt/format.h>
 
 #include <cmath>
@@ -159,8 +161,15 @@ Table acceptability_table(const DecisionGroup& g) {
                           : std::string("replications (no parameter draws: stochastic uncertainty only)"),
       evpi ? fmt::format("EVPI: expected value of perfect information, per household and for all {} "
                          "households, from the draws as they are (each draw's households' luck included: the "
-                         "value-of-information table gives the EVPI without it).",
-                         g.households)
+                         "value-of-information table gives the EVPI without it).{}",
+                         format_dutch(g.households, 0),
+                         // From few draws it moves with every draw added, and 0 says no more than that
+                         // those few agree (outside attack 20).
+                         g.draws < kMinEvppiDraws
+                             ? fmt::format(" From {} draws too unstable to rely on (at least {}, as for the "
+                                           "EVPPI): an EVPI of 0 says only that all {} favour one option.",
+                                           g.draws, kMinEvppiDraws, g.draws)
+                             : "")
            : fmt::format("No EVPI: {} the spread between runs is the households' luck, not information "
                          "research could buy (run with --draws 2 or more).",
                          g.parameter_draws ? "with one parameter draw" : "without parameter draws"));

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "wijksim/analysis/cost_effectiveness.h"
+#include "wijksim/analysis/evppi.h"
 #include "wijksim/analysis/honest_uncertainty.h"
 #include "wijksim/core/error.h"
 #include "wijksim/core/statistics.h"
@@ -381,8 +382,10 @@ void ReportWriter::header() {
       compared
           ? "<li>Each coach scenario is compared with its <em>comparator</em>, today's fragmented help, on "
             "the "
-            "same households with the same random numbers, so a difference between them is the policy's "
-            "effect, not luck.</li>\n<li><span class=\"key key-blue\"></span> Blue, solid: the coach "
+            "same households with the same random numbers, so most of the households' luck cancels in a "
+            "difference between them; what remains (a place given to one household changes what happens to "
+            "others later) is in its interval.</li>\n<li><span class=\"key key-blue\"></span> Blue, solid: "
+            "the coach "
             "scenario. "
             "<span class=\"key key-orange\"></span> Orange, dashed: its comparator.</li>\n"
           : "<li>This run compares nothing: each scenario is shown on its own (<code>wijksim compare</code> "
@@ -489,8 +492,12 @@ void ReportWriter::glance(const StoredScenario& s, const StoredScenario& c) {
   // One run has no interval, so no payer is clearly paying or saving: said so, not "nobody" (outside attack
   // 11).
   const std::string none = run_count() == 1 ? "no interval (one run)" : "nobody";
-  item("Who pays more in cash", pays.empty() ? none : pays);
-  item("Who spends less", saves.empty() ? none : saves);
+  // From few draws, whose range is the interval, a payer pays or saves in every draw: said as a count, as
+  // the terminal says it (outside attack 20).
+  const std::string in_all =
+      info_.draws > 0 && few_runs(info_.draws) ? fmt::format(" (all {} draws)", info_.draws) : std::string();
+  item("Who pays more in cash", pays.empty() ? none : pays + in_all);
+  item("Who spends less", saves.empty() ? none : saves + in_all);
   // Cash is half of it: coaches paid by reallocation cost no payer more, but agencies' places are cut and
   // their queues grow (the headline table's rows, as the terminal's "In short" says them).
   if (headline) {
@@ -997,12 +1004,17 @@ void ReportWriter::evpi(const StoredScenario& c) {
   body_ += fmt::format(
       "<p>The expected value of perfect information (EVPI) is what choosing with every uncertainty resolved "
       "would gain over choosing now. At the scenario's threshold ({} per problem-free household-year) it is "
-      "{} per household, {} for all {} households.</p>\n<table class=\"evpi\">\n<thead><tr><th "
+      "{} per household, {} for all {} households{}.</p>\n<table class=\"evpi\">\n<thead><tr><th "
       "class=\"num\">willingness to pay</th><th>best on average</th><th class=\"num\">probability it is "
       "best</th><th class=\"num\">EVPI per household</th><th class=\"num\">EVPI, all households</th></tr>"
       "</thead>\n<tbody>\n{}</tbody>\n</table>\n<p class=\"note\">{}</p>\n",
       esc(format_euros(c.willingness_to_pay)), figure(a, threshold, "evpi_household"),
-      figure(a, threshold, "evpi_population"), format_dutch(c.households, 0), body, esc(note_of(a)));
+      figure(a, threshold, "evpi_population"), format_dutch(c.households, 0),
+      info_.draws < static_cast<int>(kMinEvppiDraws)
+          ? fmt::format(", from {} parameter draws: too few to rely on (at least {})", info_.draws,
+                        kMinEvppiDraws)
+          : std::string(),
+      body, esc(note_of(a)));
 }
 
 void ReportWriter::decision(const StoredScenario& c, const std::vector<int>& options) {

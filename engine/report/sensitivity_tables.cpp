@@ -54,11 +54,15 @@ std::string crn_note(const DecisionSensitivity& d) {
   return d.base_is_printed
              ? std::string(
                    "Each setting simulated with common random numbers: the base case's seed and "
-                   "replications, so the differences are the parameter's effect, not the households' "
-                   "luck; the base case is the comparison the tables above give.")
+                   "replications, so the differences are the parameter's effect on the same households, "
+                   "most of their luck cancelling (not all: a setting that changes who gets a place, even "
+                   "one, sets later events on other courses); the base case is the comparison the tables "
+                   "above give.")
              : fmt::format(
                    "Each setting simulated with common random numbers: the study's seed and {}, so the "
-                   "differences are the parameter's effect, not the households' luck; the base case "
+                   "differences are the parameter's effect on the same households, most of their luck "
+                   "cancelling (not all: a setting that changes who gets a place, even one, sets later "
+                   "events on other courses); the base case "
                    "here (every parameter at its mean) is simulated with those runs too, so it differs "
                    "from the tables above, which average another set of runs, by Monte Carlo error.",
                    runs);
@@ -374,8 +378,14 @@ std::vector<Table> evppi_tables(const DecisionSensitivity& d) {
         "net benefit. {}",
         a.replications_now, a.replications_now == 1 ? "" : "s",
         a.from_replications
-            ? "the spread between each draw's replications"
-            : "the residual of the regression on all parameters (chance and what the smoother missed)",
+            ? "the spread between each draw's replications (it holds the luck a replication's draws share, "
+              "its households and warm-up, which moves every draw alike and so inflates no EVPI: the advice "
+              "errs towards more replications)"
+            : "the residual of the regression on all parameters over its degrees of freedom (chance that "
+              "differs between draws, and what the smoother missed). Luck the draws share is not in it: each "
+              "draw starts from the households and warm-up of replication 0, alike in every draw whose "
+              "baseline is alike; it moves every draw's figures together, does not average out over draws "
+              "and inflates no EVPI, and only 2 or more replications per draw measure it",
         advice);
     n.columns = {{"value", "value"}};
     auto row = [&](const char* key, const std::string& label, Cell c) {
@@ -425,9 +435,9 @@ std::vector<Table> psa_tables(const DecisionSensitivity& d) {
     c.comparator = d.names[0];
     c.note = fmt::format(
         "The mean over the first n draws of the incremental net benefit (at {}) and cost per household, in "
-        "brackets +/- t(0.975, n-1) Monte Carlo standard errors (sd / sqrt(n); t is 2.78 for 5 draws, 2.09 "
+        "brackets +/- t(0.975, n-1) Monte Carlo standard errors (sd / sqrt(n); t is 2,78 for 5 draws, 2,09 "
         "for "
-        "20, near 1.96 from a few hundred). Flat lines and a small standard "
+        "20, near 1,96 from a few hundred). Flat lines and a small standard "
         "error: more "
         "draws would not change the answer.",
         format_euros(d.willingness_to_pay));

@@ -52,8 +52,9 @@ Report study_report(const std::string& command, const Study& study, const StudyR
             ? ""
             : "; but the economic evaluation's intervals, and each payer's cash in 'At a glance' and 'Who "
               "pays, who saves?', are the 2.5 to 97.5 percentiles over the draws, from fewer than 40 the "
-              "lowest to the highest draw (the spread of the outcome, wider than the interval of its mean "
-              "that the budget tables give for the same figure)");
+              "lowest to the highest draw (the spread of the outcome, not the interval of its mean that "
+              "the budget tables give for the same figure: from many draws the spread is the wider, from a "
+              "few the interval of the mean can be)");
   r.scenarios = scenario_refs(study);
   // First what the steering group asks: who pays, who gains capacity, who waits longer.
   for (Table& t : headline_tables(study, result)) r.tables.push_back(std::move(t));

@@ -542,8 +542,8 @@ void value_of_information(const Study& study, const DecisionGroup& g, const Sens
       within.push_back(sum / static_cast<double>(g.cost.size()));
     }
   }
-  ds.noise = noise_advice(in, ds.evppi.back().estimate.fitted, within, study.replications,
-                          ds.evppi.back().estimate.value, o.noise_share, study.seed);
+  ds.noise =
+      noise_advice(in, ds.evppi.back().estimate, within, study.replications, o.noise_share, study.seed);
 }
 
 // ---- The virtual evaluation ----
