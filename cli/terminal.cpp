@@ -6,7 +6,6 @@
 
 #include <algorithm>
 #include <cstdlib>
-#include <vector>
 
 namespace wijksim::cli {
 
@@ -41,34 +40,29 @@ std::size_t columns_of(std::string_view s) {
   return n;
 }
 
-// One line broken at spaces outside `quoted` spans.
+// One line broken at spaces. A line that holds a command to type is left whole: one indented by two
+// spaces, one in backquotes (`wijksim show 1 ...`) or echoing a command line (every command names wijksim):
+// a terminal breaks a long line without breaking a copy of it, and a command pasted in pieces runs its first
+// piece (outside attack 21). So is a line the progress bar redraws (\r).
 void fit_line(std::string_view line, std::size_t width, std::string& out) {
-  if (columns_of(line) <= width || line.starts_with("  ") || line.find('\r') != std::string_view::npos) {
+  if (columns_of(line) <= width || line.starts_with("  ") || line.find('\r') != std::string_view::npos ||
+      line.find('`') != std::string_view::npos || line.find("wijksim") != std::string_view::npos) {
     out += line;
     return;
   }
-  // The pieces between breakable spaces, each with the space before it.
-  std::vector<std::string_view> pieces;
-  bool quoted = false;
-  std::size_t start = 0;
-  for (std::size_t i = 0; i < line.size(); ++i) {
-    if (line[i] == '`') quoted = !quoted;
-    if (line[i] == ' ' && !quoted && i > start) {
-      pieces.push_back(line.substr(start, i - start));
-      start = i;
-    }
-  }
-  pieces.push_back(line.substr(start));
-  std::size_t used = 0;
-  for (std::string_view piece : pieces) {
-    const std::size_t w = columns_of(piece);
-    if (used > 0 && used + w > width && piece.starts_with(' ')) {
-      out += "\n  ";
+  std::size_t used = 0, start = 0;
+  while (start < line.size()) {
+    std::size_t end = line.find(' ', start + 1);
+    if (end == std::string_view::npos) end = line.size();
+    std::string_view piece = line.substr(start, end - start);  // with the space before it
+    if (used > 0 && used + columns_of(piece) > width) {
+      out += '\n';  // no indent: lines indented by two spaces are commands
       piece.remove_prefix(1);
-      used = 2;
+      used = 0;
     }
     out += piece;
     used += columns_of(piece);
+    start = end;
   }
 }
 

@@ -20,10 +20,9 @@ bool same_terminal();
 
 inline constexpr std::size_t kPipeWidth = 100;
 
-// `text` (messages for stderr) with each line wider than `width` broken at spaces, the rest of it indented
-// by two: a terminal breaks a long line anywhere, mid-word. Never broken: a line indented by two spaces (a
-// command to type: one pasted in pieces would run its first half), a `quoted` span (a command or a value
-// within prose), a word wider than the line, and a line the progress bar redraws (\r).
+// `text` (messages for stderr) with each line wider than `width` broken at spaces. Never broken: a line that
+// holds a command to type (indented by two spaces, in backquotes, or naming wijksim), a word wider than the
+// line, and a line the progress bar redraws (\r).
 std::string fit_to_width(std::string_view text, std::size_t width);
 
 }  // namespace wijksim::cli

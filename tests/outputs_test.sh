@@ -519,4 +519,17 @@ grep -q "empty-names.yaml:4:13: error: comparator: an empty name" err.txt || say
 expect 3 "an output in /proc" "cannot write '/proc/wijksim-x.txt': the directory '/proc' (takes no new files|is not writable)" \
   "$wijksim" run pilot.yaml -r 1 -y 1 --store proc.db -o /proc/wijksim-x.txt
 [ ! -e proc.db ] || say_fail "an output in /proc: the run was simulated and stored before the output was refused"
+# Another user's file in a directory with the sticky bit (as /tmp): only its owner may rename over it, so it
+# is refused before anything runs (it failed after the simulation, said as "not writable"; attack 21). Needs
+# root to act as another user.
+if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null; then
+  mkdir -p sticky && chmod 1777 sticky && chmod o+rx . && cp tables.txt sticky/tab.txt 2>/dev/null ||
+    "$wijksim" run pilot.yaml -r 1 -y 1 --no-store -o sticky/tab.txt 2>/dev/null
+  chmod 666 sticky/tab.txt
+  expect 3 "another user's file in a sticky directory" "it belongs to another user, in a directory with the sticky bit" \
+    setpriv --reuid=65534 --regid=65534 --clear-groups "$wijksim" run pilot.yaml -r 1 -y 1 --store "$PWD/sticky/nobody.db" -o "$PWD/sticky/tab.txt"
+  [ ! -e sticky/nobody.db ] || say_fail "the sticky directory's output was refused only after the run was stored"
+else
+  echo "skipped: another user's file in a sticky directory (needs root and setpriv)"
+fi
 exit $fail

@@ -115,6 +115,17 @@ TEST_CASE("a broken sets file: every problem at its line and column", "[paramete
     CHECK(p[0].key == "a.b");
     CHECK_THAT(p[0].message, Catch::Contains("found '0,02' (use a decimal point: 0.02)"));
   }
+  SECTION("a quote not closed is said at its line and column, in the header once, not as a count of fields") {
+    const auto h = problems_of(dir.write("a.csv", "set,a.b,c\"d,e.f\n1,2,3,4\n2,2,3,4\n"));
+    REQUIRE(h.size() == 1);
+    CHECK(h[0].where.line == 1);
+    CHECK(h[0].where.column == 10);
+    CHECK_THAT(h[0].message, Catch::Contains("a double quote that is not closed"));
+    const auto r = problems_of(dir.write("b.csv", "set,a.b,c.d\n1,\"2,3\n2,2,3\n"));
+    REQUIRE(r.size() == 1);
+    CHECK(r[0].where.line == 2);
+    CHECK(r[0].where.column == 3);
+  }
   SECTION("a number that is not finite, or too close to 0 to be held, said as such") {
     const auto p = problems_of(dir.write("a.csv", "set,a.b\n1,inf\n2,1e-320\n"));
     REQUIRE(p.size() == 2);

@@ -492,6 +492,18 @@ else
   echo "skipped: a disk full while a store is made (no small file system can be mounted here)"
 fi
 
+# A temporary store of a command killed while making it (here of a process that is gone, three minutes old)
+# is cleared by the next command that writes a store beside it (only an output's writing cleared it; attack
+# 21).
+if ! kill -0 999999 2>/dev/null; then
+  mkdir -p stale
+  touch -d '-3 min' stale/.wijksim-999999-0.tmp stale/.wijksim-999999-0.tmp-wal
+  "$wijksim" run short-baseline.yaml -r 1 -y 1 --store stale/s.db >/dev/null 2>&1
+  [ ! -e stale/.wijksim-999999-0.tmp ] && [ ! -e stale/.wijksim-999999-0.tmp-wal ] &&
+    echo "ok: a killed command's temporary store is cleared by the next store written beside it" ||
+    say_fail "a stale temporary store stays: $(ls -a stale | tr '\n' ' ')"
+fi
+
 # A store that cannot be read now (here a file-size limit below its index's 32 KB) is a failure, exit 3, for
 # report as for show; report said it as bad input, exit 1, with its words twice (outside attack 14).
 for cmd in "show 1" "report 1 -o limited.html"; do
@@ -519,6 +531,17 @@ for damage in "UPDATE reports SET body = '{' WHERE format = 'json'" "DELETE FROM
     [ "$code" -eq 1 ] && grep -q "the results store is damaged" rot.err && [ ! -s rot.out ] ||
       { say_fail "$cmd of a store after '$damage': exit $code, $(head -c 300 rot.err)"; rot_ok=0; }
   done
+done
+# The same for export and report, which said "--resume completes it" of the run marked interrupted (attack 21).
+cp fold.db rot.db
+sqlite3 rot.db "UPDATE runs SET status = 'interrupted' WHERE run_id = 1"
+for cmd in "export 1 --csv rot-csv" "report 1 -o rot.html"; do
+  # shellcheck disable=SC2086
+  "$wijksim" $cmd --store rot.db >rot.out 2>rot.err
+  code=$?
+  [ "$code" -eq 1 ] && grep -q "the results store is damaged: the run holds its tables but is marked interrupted" rot.err &&
+    [ ! -e rot-csv ] && [ ! -e rot.html ] ||
+    { say_fail "$cmd of a complete run marked interrupted: exit $code, $(head -c 300 rot.err)"; rot_ok=0; }
 done
 [ "$rot_ok" -eq 1 ] && echo "ok: a damaged stored report is said as a damaged store (exit 1)"
 

@@ -95,11 +95,20 @@ if command -v script >/dev/null; then
   tr -d '\r' <tty-error.raw >tty-error.txt
   "$wijksim" run "$src/scenarios/baseline-velve.yaml" --no-store -r 2000000000 2>file-error.txt
   w=$(wc -L <tty-error.txt)
-  [ "$w" -le 90 ] && [ "$(grep -c "error: --replications" tty-error.txt)" -eq 1 ] && grep -q "^  .* Use fewer" tty-error.txt &&
+  [ "$w" -le 90 ] && [ "$(grep -c "error: --replications" tty-error.txt)" -eq 1 ] && grep -q "^[^ ].* Use fewer" tty-error.txt &&
     [ "$(tr -s ' \n' ' ' <tty-error.txt)" = "$(tr -s ' \n' ' ' <file-error.txt)" ] &&
     [ "$(wc -l <file-error.txt)" -eq 2 ] && [ "$(wc -L <file-error.txt)" -gt 200 ] &&
     ok "a long message is broken at words on a 90-column terminal (widest line $w), one line in a file" ||
     bad "a long message on a 90-column terminal: widest line $w: $(cat tty-error.txt)"
+  # A command to type is never broken, however narrow the terminal: pasted in pieces, its first piece would
+  # run alone (outside attack 21: "(command: ...)" split inside a quoted argument).
+  script -qec "stty cols 40; env -u COLUMNS '$wijksim' run '$src/scenarios/baseline-velve.yaml' -r 1 -y 1 --no-store -o /proc/wijksim-x.txt" \
+    /dev/null >tty-command.raw
+  tr -d '\r' <tty-command.raw >tty-command.txt
+  [ "$(grep -c "^(command: .*wijksim run .* -o /proc/wijksim-x.txt)$" tty-command.txt)" -eq 1 ] &&
+    [ "$(grep -c "takes no new files" tty-command.txt)" -eq 1 ] &&
+    ok "on a 40-column terminal the command echoed is one line, the prose around it broken" ||
+    bad "a command on a 40-column terminal: $(cat tty-command.txt)"
 else
   echo "skip: no 'script' to make a pseudo-terminal"
 fi

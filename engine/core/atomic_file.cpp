@@ -313,6 +313,10 @@ TemporaryFiles::~TemporaryFiles() {
   }
 }
 
+void remove_stale_temporaries_beside(const std::string& path) {
+  remove_stale_temporaries(directory_of(path));
+}
+
 void remove_unfinished_outputs() {
   std::lock_guard lock(g_unfinished_mutex);
   for (const std::string& p : g_unfinished) {

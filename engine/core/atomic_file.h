@@ -60,6 +60,10 @@ void check_previous_version_name(const std::string& path, const std::string& opt
 // from any thread.
 void remove_unfinished_outputs();
 
+// Removes the temporary files and staging directories that wijksim processes killed outright (kill -9) left
+// in the directory of `path` (this user's, of a process no longer running, older than a minute).
+void remove_stale_temporaries_beside(const std::string& path);
+
 // A temporary name beside `target` (in its directory, unique to this process and call) for a file made whole
 // before it takes its name (a new results store, linked into place), with the names of the files made beside
 // it under that name and `suffixes` (SQLite's "-wal", "-shm", "-journal"). They are removed when this is

@@ -400,6 +400,21 @@ void check_output(const std::string& path, const std::string& option, const std:
     throw Error(fmt::format("cannot write '{}': the directory '{}' takes no new files ({})", shown(path),
                             dir_name, std::strerror(errno)));
   ::close(fd);
+  // A directory whose files cannot be removed (append-only, chattr +a) takes no rename over a name either;
+  // its probe, left behind, says so (outside attack 21: the output failed after the simulation, leaving it).
+  if (::unlink(probe.path().c_str()) != 0)
+    throw Error(
+        fmt::format("cannot write '{}': files in the directory '{}' cannot be replaced or removed ({})",
+                    shown(path), dir_name, std::strerror(errno)));
+  // In a directory with the sticky bit (/tmp) only a file's owner, the directory's or root may rename over
+  // it: another user's file there is refused now, not after the simulation with "not writable" (attack 21).
+  struct stat dir_st {};
+  if (there && ::stat(dir_name.c_str(), &dir_st) == 0 && (dir_st.st_mode & S_ISVTX) != 0 &&
+      ::geteuid() != 0 && st.st_uid != ::geteuid() && dir_st.st_uid != ::geteuid())
+    throw Error(fmt::format(
+        "cannot write '{}': it belongs to another user, in a directory with the sticky bit ('{}', as /tmp), "
+        "where only its owner may replace it; name another file",
+        shown(path), dir_name));
 }
 
 void check_store_path(const std::string& path, const std::string& option, const std::vector<KeptFile>& kept) {

@@ -83,6 +83,17 @@ ParameterSets read_parameter_sets(const std::string& path) {
     // A line of blanks is an empty line; a comment may be indented.
     const std::size_t first = l.find_first_not_of(" \t");
     if (first == std::string_view::npos || l[first] == '#') continue;
+    // A quote not closed joins every field after it into one: said at the quote, not as a count of fields
+    // (a stray quote in the header was blamed on every row; outside attack 21). A header is still needed.
+    if (const std::size_t quotes = static_cast<std::size_t>(std::count(l.begin(), l.end(), '"'));
+        quotes % 2 != 0) {
+      problem(
+          line, static_cast<int>(l.rfind('"')) + 1, "",
+          "a double quote that is not closed (a field in quotes ends with one; key paths and numbers hold "
+          "none)");
+      if (!header) throw InputError(std::move(problems));  // no columns to read the rows against
+      continue;
+    }
     const auto f = fields(l);
     if (!header) {
       header = true;
