@@ -95,7 +95,7 @@ if command -v script >/dev/null; then
   tr -d '\r' <tty-error.raw >tty-error.txt
   "$wijksim" run "$src/scenarios/baseline-velve.yaml" --no-store -r 2000000000 2>file-error.txt
   w=$(wc -L <tty-error.txt)
-  [ "$w" -le 90 ] && [ "$(grep -c "error: --replications" tty-error.txt)" -eq 1 ] && grep -q "^[^ ].* Use fewer" tty-error.txt &&
+  [ "$w" -le 90 ] && [ "$(tr -s ' \n' ' ' <tty-error.txt | grep -o "error: --replications" | wc -l)" -eq 1 ] && [ "$(wc -l <tty-error.txt)" -ge 4 ] && ! grep -q "^ " tty-error.txt &&
     [ "$(tr -s ' \n' ' ' <tty-error.txt)" = "$(tr -s ' \n' ' ' <file-error.txt)" ] &&
     [ "$(wc -l <file-error.txt)" -eq 2 ] && [ "$(wc -L <file-error.txt)" -gt 200 ] &&
     ok "a long message is broken at words on a 90-column terminal (widest line $w), one line in a file" ||
