@@ -156,8 +156,22 @@ int stopped_by_error(RunWriter& recorder, const Error& e, const std::string& kep
   } catch (const Error&) {
     // The store may not take even this (a full disk); the run then stays 'running', which --resume accepts.
   }
-  cli::err("the {} before are kept in {} as run {}. To continue once the cause is fixed:\n  {}\n", kept,
-           printable(store), recorder.run_id(), resume);
+  // Whether anything was kept, from the store itself: a failure at the first unit's write kept none, and
+  // "kept" was said all the same (outside attack 21). A store that cannot even be read now keeps the words.
+  bool none_kept = false;
+  try {
+    const RunInfo i = RunStore::open(store, RunStore::Mode::ReadOnly).run(recorder.run_id());
+    none_kept = i.draws_done == 0 && i.replications_done == 0 && i.candidates_done == 0;
+  } catch (const std::exception&) {
+  }
+  if (none_kept)
+    cli::err(
+        "nothing was completed before: run {} of {} holds no results yet. To start it once the cause is "
+        "fixed:\n  {}\n",
+        recorder.run_id(), printable(store), resume);
+  else
+    cli::err("the {} before are kept in {} as run {}. To continue once the cause is fixed:\n  {}\n", kept,
+             printable(store), recorder.run_id(), resume);
   return kFailed;
 }
 
