@@ -28,6 +28,12 @@ std::string binary_kind(std::string_view text) {
 
 namespace {
 
+fs::path identity(const fs::path& p) {
+  std::error_code ec;
+  fs::path a = fs::absolute(p, ec);
+  return normal_path(ec ? p : a);
+}
+
 // The contents' hashes of the files read while loading, by absolute path (SameContentsWhileLoading).
 struct ReadRecord {
   std::mutex mutex;
@@ -45,9 +51,7 @@ bool same_as_before(const fs::path& p, std::string_view contents, std::string& w
   ReadRecord& r = read_record();
   const std::lock_guard lock(r.mutex);
   if (r.scopes == 0) return true;
-  std::error_code ec;
-  const fs::path absolute = fs::absolute(p, ec);
-  const std::string key = normal_path(ec ? p : absolute).string();
+  const std::string key = identity(p).string();
   const std::string hash = content_hash(contents);
   const auto [it, first] = r.hash_of.emplace(key, hash);
   if (first || it->second == hash) return true;
@@ -121,12 +125,6 @@ bool read_file(const fs::path& p, std::string& out, std::string& why) {
 }
 
 namespace {
-
-fs::path identity(const fs::path& p) {
-  std::error_code ec;
-  fs::path a = fs::absolute(p, ec);
-  return normal_path(ec ? p : a);
-}
 
 // Keys that replace each other when an extending file sets one of them (so an override of `capacity`
 // removes an inherited `capacity_per_1000_households`, and `{mean, sd}` replaces an inherited
