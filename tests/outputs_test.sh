@@ -433,6 +433,23 @@ expect 0 "export beside a user's directories named as wijksim's temporaries" "wr
 [ "$(cat exported2/.wijksim-999999998-0.staging/inner.txt exported2/.wijksim-999999998-1.tmp/inner.txt)" = "keep
 keep" ] || say_fail "a user's directory named as a temporary was removed: $(ls -A exported2 | grep wijksim)"
 
+# Two writers with one process ID, as two containers sharing a volume (each container's first process is 1):
+# the other writer's temporaries, being written now, are in the directory under PID 1's first names. This
+# process, PID 1 in a PID namespace of its own, writes beside them and leaves them alone (it took the same
+# names and failed: "File exists"; outside attack 21).
+if [ "$(id -u)" -eq 0 ] && unshare --pid --fork true 2>/dev/null; then
+  mkdir -p container && for n in 0 1 2 3; do echo other >container/.wijksim-1-$n.tmp; done
+  mkdir container/.wijksim-1-0.staging container/.wijksim-1-1.staging
+  expect 0 "--output beside another container's PID 1 temporaries" "" \
+    unshare --pid --fork "$wijksim" run baseline-velve.yaml "${small[@]}" --no-store --output container/tab.txt
+  expect 0 "export beside another container's PID 1 staging directories" "wrote" \
+    unshare --pid --fork "$wijksim" export 1 --store rs.db --csv container/csv
+  [ "$(cat container/.wijksim-1-[0-3].tmp | sort -u)" = other ] && [ -d container/.wijksim-1-1.staging ] ||
+    say_fail "another writer's temporaries were touched: $(ls -A container)"
+else
+  echo "skipped: two writers with one process ID (needs root and unshare)"
+fi
+
 # --- A user's file put in an output's place while the simulation runs ---------------------------------------
 # The run pauses after its first draw (test hook); a file of the user's appears at --output meanwhile. It is
 # kept, and the message says the simulation completed and where (it said "nothing was simulated").

@@ -4,12 +4,14 @@
 #include <fmt/format.h>
 #include <signal.h>
 #include <sys/file.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
+#include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <ctime>
@@ -32,11 +34,25 @@ std::string directory_of(const std::string& path) {
   return p.empty() ? std::string(".") : p.string();
 }
 
-// A temporary name in `dir`, unique to this process and call: short, so a target whose own name is near the
-// length limit still has room for it.
+// A number drawn once per process from the kernel's random source, below 2^48. Process IDs alone are not
+// unique where a directory is shared by machines or containers (each container's first process is 1): two
+// such writers made the same names, and one's O_EXCL failed as "file exists" (outside attack 21).
+std::uint64_t process_salt() {
+  static const std::uint64_t salt = [] {
+    std::uint64_t r = 0;
+    if (::getrandom(&r, sizeof r, 0) != static_cast<ssize_t>(sizeof r))
+      r = static_cast<std::uint64_t>(std::time(nullptr)) * 1000003u ^ static_cast<std::uint64_t>(getpid());
+    return r & ((std::uint64_t{1} << 48) - 1);
+  }();
+  return salt;
+}
+
+// A temporary name in `dir`, unique to this process and call: the process ID (what remove_stale_temporaries
+// asks about) and a number that is this process's salt plus a count of its names.
 std::string temporary_name(const std::string& dir, const char* suffix) {
-  static std::atomic<unsigned> counter{0};
-  return (fs::path(dir) / fmt::format(".wijksim-{}-{}.{}", getpid(), counter++, suffix)).string();
+  static std::atomic<std::uint64_t> counter{0};
+  return (fs::path(dir) / fmt::format(".wijksim-{}-{}.{}", getpid(), process_salt() + counter++, suffix))
+      .string();
 }
 
 // Whether `dir` (lstat as `st`) is a directory holding regular files named *.csv only: what an export stages
