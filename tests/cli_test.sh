@@ -1045,6 +1045,13 @@ expect 0 "sweep from 1e-300" "$wijksim" sweep "$src/scenarios/pilot.yaml" --para
 grep -q "^ *1e-300 *0,5 *1$" "$tmp/out" || { echo "FAIL: sweep from 1e-300: $(grep -B1 -- '^----' "$tmp/out" | head -1)"; fail=1; }
 expect 0 "sweep over eight digits" "$wijksim" sweep "$src/scenarios/pilot.yaml" --parameter coaches.fte --from 1 --to 1.0000001 --steps 3 -r 1 -y 1
 grep -q "^ *1  *1,00000005  *1,0000001$" "$tmp/out" || { echo "FAIL: sweep over eight digits: $(grep -B1 -- '^----' "$tmp/out" | head -1)"; fail=1; }
+# A tornado's ends of a range narrower than three digits tell apart take the digits that do, on the terminal
+# and in `show` of the stored tables (both ends showed "5,00"; outside attack 20).
+rm -f "$tmp/narrow.db"
+expect 0 "a tornado of a narrow range" "$wijksim" compare "$src/scenarios/pilot.yaml" -r 1 -y 1 --parameters coaches.fte=5.001:5.002 --output "$tmp/narrow.db"
+grep -q "^coaches.fte  *5,001  *5,002  " "$tmp/out" || { echo "FAIL: a narrow tornado's ends: $(grep '^coaches.fte' "$tmp/out")"; fail=1; }
+expect 0 "show a tornado of a narrow range" "$wijksim" show 1 --store "$tmp/narrow.db"
+grep -q "^coaches.fte  *5,001  *5,002  " "$tmp/out" || { echo "FAIL: a stored narrow tornado's ends: $(grep '^coaches.fte' "$tmp/out")"; fail=1; }
 # So do the ranges of --threshold, --parameters and --two-way: refused, not clamped (a threshold of 0 coach
 # FTE was searched and reported; 0.5:1.5 of a probability and 1:inf of the FTE were cut to fit; an end that
 # is no finite number, such as inf, is now refused as the command line's own mistake, exit 2, above).

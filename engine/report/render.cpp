@@ -44,8 +44,8 @@ int display_decimals(const Cell& c) {
     case Unit::Value: {
       // Three significant digits, whole numbers from 100 up.
       const double a = std::fabs(m);
-      if (a >= 100 || a == 0 || std::isnan(a)) return 0;
-      return std::clamp(2 - static_cast<int>(std::floor(std::log10(a))), 0, 6);
+      if (a >= 100 || a == 0 || std::isnan(a)) return c.decimals_at_least;
+      return std::max(c.decimals_at_least, std::clamp(2 - static_cast<int>(std::floor(std::log10(a))), 0, 6));
     }
   }
   return 1;
@@ -98,6 +98,7 @@ json cell_json(const Cell& c) {
   j["n"] = c.stat.n;
   if (!c.counted.empty()) j["counted"] = c.counted;
   if (c.ends) j["ends"] = true;
+  if (c.decimals_at_least > 0) j["decimals"] = c.decimals_at_least;
   return j;
 }
 
@@ -508,6 +509,8 @@ Cell cell_from_json(const json& j) {
   Cell c = Cell::of(s, unit_from_string(json_text(member(j, "unit"))));
   c.counted = json_text(member(j, "counted"));
   c.ends = member(j, "ends").is_boolean() && member(j, "ends").get<bool>();
+  if (member(j, "decimals").is_number_integer())
+    c.decimals_at_least = std::clamp(member(j, "decimals").get<int>(), 0, 17);
   return c;
 }
 

@@ -107,13 +107,20 @@ Table tornado_table(const DecisionSensitivity& d, const Tornado& t) {
                 {"nmb_high", "at the high end (EUR)"},
                 {"swing", "swing (EUR)"},
                 {"nmb_base", "base case (EUR)"}};
-  for (const TornadoBar& b : t.bars)
-    tb.rows.push_back({b.parameter,
-                       b.parameter,
-                       {Cell::of_value(b.low_value, Unit::Value), Cell::of_value(b.high_value, Unit::Value),
-                        Cell::of_value(b.low.at(0), Unit::Euro), Cell::of_value(b.high.at(0), Unit::Euro),
-                        Cell::of_value(b.swing, Unit::Euro), Cell::of_value(base, Unit::Euro)},
-                       0});
+  for (const TornadoBar& b : t.bars) {
+    // Ends that three significant digits show alike (5.001 and 5.002 both "5,00", outside attack 20) take
+    // as many more decimals as tell them apart.
+    Cell low = Cell::of_value(b.low_value, Unit::Value), high = Cell::of_value(b.high_value, Unit::Value);
+    while (b.low_value != b.high_value && format_cell(low) == format_cell(high) && low.decimals_at_least < 17)
+      low.decimals_at_least = high.decimals_at_least =
+          std::max(display_decimals(low), display_decimals(high)) + 1;
+    tb.rows.push_back(
+        {b.parameter,
+         b.parameter,
+         {low, high, Cell::of_value(b.low.at(0), Unit::Euro), Cell::of_value(b.high.at(0), Unit::Euro),
+          Cell::of_value(b.swing, Unit::Euro), Cell::of_value(base, Unit::Euro)},
+         0});
+  }
   add_tornado_bars(tb);
   return tb;
 }

@@ -45,6 +45,9 @@ struct Cell {
   // A one-way range: stat.lo and stat.hi are the figure at a parameter's low and high end (stat.mean the
   // base case), shown as "lo → hi".
   bool ends = false;
+  // A parameter value (Unit::Value) shown with at least this many decimals: more than its three significant
+  // digits where they are what tells two values apart (a tornado's ends of a narrow range).
+  int decimals_at_least = 0;
 
   static Cell empty() { return {}; }
   static Cell of_text(std::string t) {
