@@ -248,7 +248,11 @@ TEST_CASE("paired differences from the comparator by hand", "[summary]") {
   CHECK(y1.mean == Approx(1033.5));
   CHECK(y1.sd == Approx(689 / std::sqrt(2.0)));
   CHECK(y1.se == Approx(689 / 2.0));
-  CHECK(y1.lo == Approx(1033.5 - 12.7062047 * 344.5));
+  // The t interval, 1033.5 -/+ 12.7062047 x 344.5 = -3343.8 to 5410.8, reaches below what the difference can
+  // be: the intervention's cost cannot be negative, so the difference is at least minus the comparator's mean
+  // cost, (689 + 1378) / 2 = 1033.5. The interval is cut there; its upper end is the t interval's.
+  CHECK(y1.lo == Approx(-1033.5));
+  CHECK(y1.hi == Approx(1033.5 + 12.7062047 * 344.5));
   // Year 2: 4082 - 2041 and 8164 - 4082.
   CHECK(c.stats.cost[L.at(1, 0, 0)].mean == Approx((2041 + 4082) / 2.0));
   // The escalation cost is the same in both: a difference of exactly zero with no spread.
