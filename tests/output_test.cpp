@@ -14,6 +14,7 @@
 #include "wijksim/model/model.h"
 #include "wijksim/report/calibration_markdown.h"
 #include "wijksim/report/glance_view.h"
+#include "wijksim/report/headline.h"
 #include "wijksim/report/render.h"
 #include "wijksim/report/report_tables.h"
 #include "wijksim/report/text_layout.h"
@@ -486,4 +487,29 @@ TEST_CASE("the calibration table in Markdown rounds a share as the tables do: 48
   CHECK(md.find("| share | 48.3% (40.0% to 56.6%) | - | 48.3% | inside |") != std::string::npos);
   CHECK(text::one_line(text::cell_text(Cell::of_value(0.4825, Unit::Share), text::EuroScale::Euro)) ==
         "48,3%");
+}
+
+TEST_CASE("who pays for the coaches: a cut at an agency paid per activity is said to save only treatments",
+          "[output]") {
+  Scenario s = test::small_city(3000, true);
+  s.coaches.funding = Funding::Reallocated;
+  for (Agency& a : s.agencies) {
+    a.label = a.name;
+    a.funding = AgencyFunding::Capacity;
+    a.reallocation_share = 0;
+  }
+  s.agencies[0].reallocation_share = 0.85;
+  s.agencies[4].reallocation_share = 0.15;
+  // Every agency cut paid per place: the places' budget pays the coaches, no word about new money.
+  CHECK(coach_payer_text(s) ==
+        "reallocated from the agencies' budgets (social_services 85%, youth_care 15%): their capacity is cut "
+        "to "
+        "pay for the coaches");
+  // Youth care paid per intake and case-week: its cut places save only what they no longer treat.
+  s.agencies[4].funding = AgencyFunding::Activity;
+  CHECK(coach_payer_text(s) ==
+        "reallocated from the agencies' budgets (social_services 85%, youth_care 15%): their capacity is cut "
+        "to "
+        "pay for the coaches; youth_care is paid per activity, so its cut places save its payer only the "
+        "treatments they no longer give, and the rest of its part of the coach bill is new money");
 }

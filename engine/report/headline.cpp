@@ -38,12 +38,28 @@ std::string coach_payer_text(const Scenario& s) {
   if (c.funding == Funding::Additional)
     return fmt::format("{} (additional money)", s.payers[static_cast<std::size_t>(c.funding_payer)].label);
   std::string parts;
+  std::vector<std::string> per_activity;
   for (const Agency& a : s.agencies)
-    if (a.reallocation_share > 0)
+    if (a.reallocation_share > 0) {
       parts += fmt::format("{}{} {}%", parts.empty() ? "" : ", ", a.label,
                            format_dutch(100 * a.reallocation_share, 0));
+      if (a.funding == AgencyFunding::Activity) per_activity.push_back(a.label);
+    }
+  // A place cut at an agency paid per activity is no budget handed over: its payer saves only the
+  // treatments the place no longer gives, so that part of the coach bill is new money unless treatments
+  // fall as much (the scale-up's youth care: outside attack 23 read "the payers' cash stays level").
+  const std::string activity =
+      per_activity.empty()
+          ? ""
+          : fmt::format(
+                "; {} {} paid per activity, so {} cut places save {} payer only the treatments they no "
+                "longer "
+                "give, and the rest of {} part of the coach bill is new money",
+                join_names(per_activity), per_activity.size() == 1 ? "is" : "are",
+                per_activity.size() == 1 ? "its" : "their", per_activity.size() == 1 ? "its" : "their",
+                per_activity.size() == 1 ? "its" : "their");
   return "reallocated from the agencies' budgets (" + parts +
-         "): their capacity is cut to pay for the coaches";
+         "): their capacity is cut to pay for the coaches" + activity;
 }
 
 std::vector<Table> headline_tables(const Study& study, const StudyResult& result) {
