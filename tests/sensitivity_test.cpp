@@ -334,3 +334,39 @@ TEST_CASE(
   // With no more draws than points, every n.
   CHECK(running_mean({3, 5, 7}, 20).size() == 3);
 }
+
+TEST_CASE("a tornado names the parameters whose two ends lie on one side of the base case", "[sensitivity]") {
+  // Base case net benefit -54. Bars by hand: 'a' -25 and -55 (on both sides: the outcome moves one way);
+  // 'b' -107 and -128 with the base's value between its ends (one side: noise or a turn, named); 'c' the
+  // same outcomes but a range the base's value lies outside (one side is what a monotone outcome gives: not
+  // named); 'd' both ends above the base, by percentiles (named).
+  DecisionSensitivity d;
+  d.names = {"C", "I"};
+  d.willingness_to_pay = 20000;
+  d.replications = 2;
+  auto bar = [](const char* key, double low, double high, bool between) {
+    TornadoBar b;
+    b.parameter = key;
+    b.low_value = 1;
+    b.high_value = 2;
+    b.low = {low};
+    b.high = {high};
+    b.swing = std::max({low, high, -54.0}) - std::min({low, high, -54.0});
+    b.base_between = between;
+    return b;
+  };
+  Tornado t;
+  t.option = 1;
+  t.base = {-54};
+  t.bars = {bar("b", -107, -128, true), bar("c", -107, -128, false), bar("a", -25, -55, true),
+            bar("d", -20, -30, true)};
+  d.tornados = {t};
+  SensitivityResult s;
+  s.decisions = {d};
+  const std::vector<Table> tables = sensitivity_tables(s);
+  const auto it =
+      std::find_if(tables.begin(), tables.end(), [](const Table& x) { return x.id == "tornado"; });
+  REQUIRE(it != tables.end());
+  CHECK_THAT(it->note,
+             Catch::Contains("Both ends on one side of the base case, whose value lies between them: b, d."));
+}

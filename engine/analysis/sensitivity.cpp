@@ -109,6 +109,7 @@ std::vector<Tornado> one_way(const std::vector<OneWayParameter>& parameters, std
       b.low_value = parameters[k].low_value;
       b.high_value = parameters[k].high_value;
       b.given = !parameters[k].by_quantile;
+      b.base_between = parameters[k].base_between;
       for (const Outcome& oc : outcomes) {
         b.low.push_back(outcome_mean(oc, runs[1 + 2 * k], o, figures));
         b.high.push_back(outcome_mean(oc, runs[2 + 2 * k], o, figures));

@@ -97,6 +97,9 @@ struct TornadoBar {
   std::string parameter;                 // key path
   double low_value = 0, high_value = 0;  // the parameter at its 2.5th and 97.5th percentiles
   bool given = false;                    // at the ends of a range the command line gave instead
+  // Whether the base case's value of the parameter lies between the two ends (a range given on the command
+  // line may leave it outside): only then is an outcome moving one way across the range the expectation.
+  bool base_between = true;
   std::vector<double> low, high;         // per outcome: its value at each end
   double swing = 0;                      // of the first outcome: max - min of low, high and base
 };
@@ -120,6 +123,7 @@ struct OneWayParameter {
   // true: each scenario at its own distribution's 2.5th and 97.5th percentiles; false: every scenario that
   // has the parameter at low_value and high_value (a range the command line gives).
   bool by_quantile = true;
+  bool base_between = true;  // the base case's value lies strictly between the ends (TornadoBar)
   // The options whose scenario gives the parameter (0 the comparator); empty: all. An intervention's tornado
   // has a bar for it when the intervention or the comparator gives it.
   std::vector<std::size_t> options;

@@ -94,12 +94,29 @@ Table tornado_table(const DecisionSensitivity& d, const Tornado& t) {
                           "scenario's value, which may lie outside it){}",
                           join(given, ", "),
                           given.size() == t.bars.size() ? "" : "; every other parameter " + percentiles);
+  // Both ends on one side of the base case: the outcome is not monotone across the range, which from a
+  // simulation mostly means its Monte Carlo noise is as large as the parameter's effect (outside attack 23:
+  // outreach 0.99 and 1.01 both 200 euros above the base, a swing as large as the coach cost's).
+  std::vector<std::string> one_sided;
+  for (const TornadoBar& b : t.bars)
+    if (b.base_between && !b.low.empty() && !b.high.empty() &&
+        ((b.low[0] > base && b.high[0] > base) || (b.low[0] < base && b.high[0] < base)))
+      one_sided.push_back(b.parameter);
+  const std::string noise =
+      one_sided.empty()
+          ? ""
+          : fmt::format(
+                " Both ends on one side of the base case, whose value lies between them: {}. The outcome "
+                "does not move one way across the range there: a real turn, or the Monte Carlo error of a "
+                "setting as large as the parameter's effect; more replications (--sensitivity-replications) "
+                "tell which.",
+                join(one_sided));
   tb.note = fmt::format(
       "{}, the others at their means; sorted by the swing of the net monetary benefit (the range of the two "
       "ends and "
       "the base case, {} per household at {} per problem-free household-year). Bars: light, the low end's "
-      "effect; full, the high end's; '|' the base case. {} Replications: {}.{}",
-      ends, euros_text(base), format_euros(d.willingness_to_pay), crn_note(d), d.replications,
+      "effect; full, the high end's; '|' the base case. {} Replications: {}.{}{}",
+      ends, euros_text(base), format_euros(d.willingness_to_pay), crn_note(d), d.replications, noise,
       d.skipped.empty() ? "" : " Not varied: " + join(d.skipped, "; ") + ".");
   tb.columns = {{"low", given.empty() ? kTornadoLowAtPercentile : "parameter at its low end"},
                 {"high", given.empty() ? "at 97.5%" : "at its high end"},
@@ -232,8 +249,9 @@ std::vector<Table> threshold_tables(const DecisionSensitivity& d) {
   t.note = fmt::format(
       "The mean over {} of the outcome on a grid of 5 points over the range, its first crossing "
       "of the target from the low end refined by bisection (to 1% of the range; common random numbers make "
-      "the "
-      "outcome nearly smooth in the parameter); more than one crossing is reported, not hidden. In brackets: "
+      "the outcome smoother in the parameter, not smooth: a setting that changes who gets a place sets later "
+      "events on other courses, so noise can cross too); more than one crossing is reported, not hidden. In "
+      "brackets: "
       "the 95% interval of the mean of each replication's own crossing (the households' luck); 'crossed in': "
       "the replications that cross in the range.",
       d.replications == 1 ? std::string("1 replication") : fmt::format("{} replications", d.replications));

@@ -653,7 +653,7 @@ void simulated(const Study& study, const StudyResult& result, const DecisionGrou
   if (o.parameters.empty()) {
     for (const std::string& key : keys) {
       const auto r = range_of(sim, {key, {}, {}, {}}, 1, 1);
-      if (r) params.push_back({key, r->first, r->second, true, {}});
+      if (r) params.push_back({key, r->first, r->second, true, true, {}});
     }
   } else {
     for (const std::string& text : o.parameters) {
@@ -667,12 +667,18 @@ void simulated(const Study& study, const StudyResult& result, const DecisionGrou
         continue;
       }
       const auto r = range_of(sim, p, 1, 1);
-      if (r) params.push_back({p.key, r->first, r->second, !p.from.has_value(), {}});
+      if (r) params.push_back({p.key, r->first, r->second, !p.from.has_value(), true, {}});
     }
   }
   for (OneWayParameter& p : params)
     for (std::size_t j = 0; j < sim.size(); ++j)
-      if (has_parameter(sim, j, p.key)) p.options.push_back(j);
+      if (has_parameter(sim, j, p.key)) {
+        p.options.push_back(j);
+        if (p.by_quantile) continue;
+        const auto b = base_value(sim.scenario(j).source, p.key);
+        const auto [lo, hi] = std::minmax(p.low_value, p.high_value);
+        p.base_between = p.base_between && b && lo < *b && *b < hi;
+      }
   ds.tornados = one_way(params, g.options.size(), ds.outcomes, figures, simulate);
 
   // Two-way: the command line's pair, else the first tornado's top two.
