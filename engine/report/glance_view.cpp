@@ -104,12 +104,18 @@ std::optional<GlanceView> glance_view(const Report& r) {
     g.rows.push_back(std::move(l));
   }
   if (std::any_of(ce.begin(), ce.end(), [](const Table* t) { return t; })) {
-    const std::pair<const char*, const char*> measures[] = {
-        {"delta_cost", "extra cost (EUR)"},
-        {"delta_effect", "extra problem-free years"},
-        {"icer", "ICER"},
-        {"nmb", "net monetary benefit (EUR)"},
-        {"p_cost_effective", "probability cost-effective"}};
+    // Over what the probability is: without parameter draws the runs differ in the households' luck only,
+    // and "5 of 5 runs" read as certainty about the decision (outside attack 23).
+    const bool draws =
+        std::any_of(r.scenarios.begin(), r.scenarios.end(), [](const ScenarioRef& s) { return s.draws > 0; });
+    const char* probability =
+        draws ? "probability cost-effective (over the parameter draws)"
+              : "probability cost-effective (runs differ in the households' luck only: no parameter draws)";
+    const std::pair<const char*, const char*> measures[] = {{"delta_cost", "extra cost (EUR)"},
+                                                            {"delta_effect", "extra problem-free years"},
+                                                            {"icer", "ICER"},
+                                                            {"nmb", "net monetary benefit (EUR)"},
+                                                            {"p_cost_effective", probability}};
     for (const auto& [key, label] : measures) {
       text::Grid::Line l;
       l.label = label;

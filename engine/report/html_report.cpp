@@ -75,6 +75,12 @@ std::string coach_fte_text(const StoredScenario& s,
   return out;
 }
 
+// `text` without the first occurrence of `part` (a sentence for another medium).
+std::string without(std::string text, std::string_view part) {
+  if (const auto at = text.find(part); at != std::string::npos) text.erase(at, part.size());
+  return text;
+}
+
 std::string esc(std::string_view s) {
   std::string out;
   out.reserve(s.size());
@@ -387,7 +393,8 @@ void ReportWriter::header() {
             "others later) is in its interval.</li>\n<li><span class=\"key key-blue\"></span> Blue, solid: "
             "the coach "
             "scenario. "
-            "<span class=\"key key-orange\"></span> Orange, dashed: its comparator.</li>\n"
+            "<span class=\"key key-orange\"></span> Orange, dashed: its comparator. (A chart of differences, "
+            "such as who pays and who saves, has its own legend.)</li>\n"
           : "<li>This run compares nothing: each scenario is shown on its own (<code>wijksim compare</code> "
             "runs each with its comparator and adds who pays, who saves, payback and value for "
             "money).</li>\n";
@@ -486,7 +493,10 @@ void ReportWriter::glance(const StoredScenario& s, const StoredScenario& c) {
     item("Cost per extra quality-adjusted household-year", figure(ce, s.name, "icer_qaly"));
   }
   item("Net monetary benefit per household", figure(ce, s.name, "nmb"));
-  item("Probability it is worth the money", figure(ce, s.name, "p_cost_effective"));
+  item(info_.draws == 0 ? "Probability it is worth the money (runs differ in the households' luck only: no "
+                          "parameter draws)"
+                        : "Probability it is worth the money (over the parameter draws)",
+       figure(ce, s.name, "p_cost_effective"));
   item("Probability it saves money", figure(ce, s.name, "p_cost_saving"));
   item("Does it pay back? (all payers, discounted)", figure(impact, "cumulative", "total"));
   // One run has no interval, so no payer is clearly paying or saving: said so, not "nobody" (outside attack
@@ -602,8 +612,8 @@ void ReportWriter::money(const StoredScenario& s, const StoredScenario* c) {
             charts::payback(cumulative, break_even, fmt::format(fmt::runtime(marked), break_even),
                             fmt::format("cumulative difference from {} (euros, discounted)", c->name)),
             "payback", s.name,
-            fmt::format("Above zero {} has cost more so far; below zero it has saved money. {}", s.name,
-                        note_of(impact)));
+            fmt::format("Above zero {} has cost more so far; below zero it has saved money. {}. {}", s.name,
+                        interval_words("Band: " + money_interval()), note_of(impact)));
     }
   }
   // Each payer's spending per year, next to the comparator's.
@@ -1134,10 +1144,11 @@ void ReportWriter::assumptions_that_decide(const StoredScenario& s, const Stored
                       percentiles ? "its distribution" : "its distribution or of the range given for it"),
           charts::tornado(rows, base, "net monetary benefit per household (euros, discounted)", percentiles),
           "tornado", s.name,
-          fmt::format("Black line: the base case. Light blue: the parameter at its {}; red: at its {}. The "
-                      "largest swing is on top. {}",
-                      percentiles ? "2.5th percentile" : "low end", percentiles ? "97.5th" : "high end",
-                      note_of(tornado)));
+          fmt::format(
+              "Black line: the base case. Light blue: the parameter at its {}; orange-red: at its {}. "
+              "The largest swing is on top. {}",
+              percentiles ? "2.5th percentile" : "low end", percentiles ? "97.5th" : "high end",
+              without(note_of(tornado), kTornadoTerminalBars)));
     const json* one_way = tables_.table("one_way", s.name, c.name);
     if (one_way)
       body_ += fmt::format(

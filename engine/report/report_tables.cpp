@@ -10,8 +10,10 @@ namespace wijksim {
 namespace {
 
 constexpr const char* kPairedNote =
-    "Intervention minus comparator, paired by replication (same seed and replications: common random "
-    "numbers); the interval is that of the mean paired difference. A difference of shares is in percentage "
+    "Intervention minus comparator, paired by run (the same parameter draw, if any, and replication: common "
+    "random numbers); the interval is that of the mean paired difference, cut where it would put the "
+    "intervention's mean outside its range (a wait or a cost below 0). A difference of shares is in "
+    "percentage "
     "points, pp (40% against 38% shows as 2,0 pp).";
 
 constexpr std::array<const char*, kCostCategories> kCategoryLabels = {

@@ -114,10 +114,9 @@ Table tornado_table(const DecisionSensitivity& d, const Tornado& t) {
   tb.note = fmt::format(
       "{}, the others at their means; sorted by the swing of the net monetary benefit (the range of the two "
       "ends and "
-      "the base case, {} per household at {} per problem-free household-year). Bars: light, the low end's "
-      "effect; full, the high end's; '|' the base case. {} Replications: {}.{}{}",
-      ends, euros_text(base), format_euros(d.willingness_to_pay), crn_note(d), d.replications, noise,
-      d.skipped.empty() ? "" : " Not varied: " + join(d.skipped, "; ") + ".");
+      "the base case, {} per household at {} per problem-free household-year).{} {} Replications: {}.{}{}",
+      ends, euros_text(base), format_euros(d.willingness_to_pay), kTornadoTerminalBars, crn_note(d),
+      d.replications, noise, d.skipped.empty() ? "" : " Not varied: " + join(d.skipped, "; ") + ".");
   tb.columns = {{"low", given.empty() ? kTornadoLowAtPercentile : "parameter at its low end"},
                 {"high", given.empty() ? "at 97.5%" : "at its high end"},
                 {"nmb_low", "net benefit at the low end (EUR)"},
