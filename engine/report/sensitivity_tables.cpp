@@ -323,7 +323,10 @@ std::vector<Table> evppi_tables(const DecisionSensitivity& d) {
       "2014; P-splines with GCV, additive for several parameters: interactions within a group are missed, so "
       "a "
       "group's value can be too low), standard error from the regression's posterior. 'all': every parameter "
-      "together, the EVPI without the households' luck.",
+      "together, the EVPI without the households' luck. 'Beyond chance': an F test of the fit of the first "
+      "intervention's net benefit on the parameter(s) against none (p below 0,05); where it is not, the "
+      "regression may have fitted the households' luck and the draws' noise, and the EVPPI is not told "
+      "apart from 0 with these draws (more draws tell).",
       format_dutch(d.households, 0), format_euros(d.willingness_to_pay));
   if (!d.evppi_left_out.empty())
     t.note += fmt::format(
@@ -338,7 +341,8 @@ std::vector<Table> evppi_tables(const DecisionSensitivity& d) {
                {"parameters", "parameters"},
                {"evppi_household", "EVPPI per household (EUR)"},
                {"evppi_population", "EVPPI, population (EUR)"},
-               {"r_squared", "net benefit explained"}};
+               {"r_squared", "net benefit explained"},
+               {"beyond_chance", "beyond chance"}};
   const char* kinds[] = {"parameter", "section", "group", "all parameters"};
   for (const EvppiRow& r : d.evppi) {
     Stat per;
@@ -360,7 +364,12 @@ std::vector<Table> evppi_tables(const DecisionSensitivity& d) {
                                           : fmt::format("{} parameters", r.parameters.size())),
           Cell::of(per, Unit::Euro), Cell::of(pop, Unit::Euro),
           r.estimate.r_squared.empty() ? Cell::empty()
-                                       : Cell::of_value(r.estimate.r_squared.front(), Unit::Share)},
+                                       : Cell::of_value(r.estimate.r_squared.front(), Unit::Share),
+          std::isnan(r.estimate.p_value)
+              ? text("-")
+              : text(fmt::format("{} (p {})", r.estimate.p_value < 0.05 ? "yes" : "no",
+                                 r.estimate.p_value < 0.001 ? std::string("< 0,001")
+                                                            : format_dutch(r.estimate.p_value, 3)))},
          0});
   }
   out.push_back(std::move(t));
