@@ -1156,6 +1156,13 @@ long="$tmp"; while [ ${#long} -lt 520 ]; do long="$long/$(printf 'd%.0s' $(seq 1
 mkdir -p "$long"
 expect 1 "a store whose path is longer than SQLite opens" "$wijksim" run "$small" --store "$long/a.db"
 grep -q "too long for SQLite" "$tmp/err" || { echo "FAIL: the long store path is not said as too long: $(cat "$tmp/err")"; fail=1; }
+# A working directory deeper than 4,096 bytes (getcwd cannot give it): a relative store name is refused as
+# such, exit 1 (it was "not writable", exit 3, in a writable directory; outside attack 22).
+( cd "$long" && for _ in $(seq 40); do mkdir -p "$(printf 'e%.0s' $(seq 1 100))" && cd "$(printf 'e%.0s' $(seq 1 100))" || exit 1; done
+  "$wijksim" run "$small" --store deep.db >"$tmp/out" 2>"$tmp/err"; echo $? >"$tmp/deep.rc" )
+[ "$(cat "$tmp/deep.rc" 2>/dev/null)" = 1 ] && grep -q "full path cannot be known" "$tmp/err" &&
+  echo "ok: a store in a working directory deeper than 4,096 bytes (exit 1)" ||
+  { echo "FAIL: a store in a working directory deeper than 4,096 bytes: exit $(cat "$tmp/deep.rc" 2>/dev/null): $(cat "$tmp/err")"; fail=1; }
 # `run` of a scenario of fewer households than the virtual survey's 168: run has no survey (it refused, naming
 # --survey-households, an option only compare has).
 printf 'extends: %s\nname: h100\npopulation:\n  households: 100\n' "$small" >"$tmp/h100.yaml"

@@ -307,6 +307,30 @@ else
   wait $first
 fi
 
+# --- A Ctrl-C while an export moves its files into an earlier export's directory (outside attack 22) --------
+# Held after its first file is in place (test hook), the export of run 2 gets SIGINT: the exit waits for the
+# other files, so the directory holds run 2's files only (it exited there, exit 130, "interrupted", leaving
+# run 2's runs.csv beside run 1's other files). The export then ends complete: exit 130 from the signal, or 0
+# when its own end comes first.
+"$wijksim" compare pilot.yaml "${small[@]}" --output two.db >/dev/null 2>&1 &&
+  "$wijksim" compare pilot.yaml "${small[@]}" --seed 7 --output two.db >/dev/null 2>&1 &&
+  "$wijksim" export 1 --store two.db --csv mixed >/dev/null 2>&1 || say_fail "two runs could not be made and exported"
+WIJKSIM_TEST_PAUSE_WHILE_MOVING_EXPORT="$tmp/go-mix" "$wijksim" export 2 --store two.db --csv mixed >/dev/null 2>mix.err &
+pid=$!
+for _ in $(seq 3000); do [ -e "$tmp/go-mix.paused" ] && break; kill -0 $pid 2>/dev/null || break; sleep 0.02; done
+if [ -e "$tmp/go-mix.paused" ]; then
+  kill -INT $pid && sleep 0.5 && touch "$tmp/go-mix"
+  wait $pid
+  got=$?
+  of_run_1=$(grep -l '^1,' mixed/*.csv | tr '\n' ' ')
+  { [ "$got" -eq 130 ] || [ "$got" -eq 0 ]; } && [ -z "$of_run_1" ] && [ "$(grep -c '^2,' mixed/runs.csv)" -eq 1 ] &&
+    echo "ok: a Ctrl-C while an export moves its files leaves one run's files (exit $got)" ||
+    say_fail "a Ctrl-C while an export moved its files: exit $got, files still of run 1: $of_run_1"
+else
+  say_fail "the export never paused while moving its files: $(cat mix.err)"
+  wait $pid
+fi
+
 # --- The export's directory swapped for another while its files are written (outside attack 11) ----------
 # Held with its files staged inside `swapped` (an earlier export's directory), the directory is moved away and
 # a user's directory with a costs.csv of their own put in its place: refused (exit 1, the directory named),

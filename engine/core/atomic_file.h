@@ -57,7 +57,7 @@ void check_previous_version_name(const std::string& path, const std::string& opt
 
 // Removes the temporary files and staging directories of the writes in progress: for a process about to end
 // on a signal (cli/interrupts.h), so that stopping it while it writes leaves nothing behind. Safe to call
-// from any thread.
+// from any thread but one moving an export's files into place (it waits for those moves to end).
 void remove_unfinished_outputs();
 
 // Removes the temporary files and staging directories that wijksim processes killed outright (kill -9) left

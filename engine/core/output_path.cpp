@@ -432,8 +432,16 @@ void check_store_path(const std::string& path, const std::string& option, const 
   // (links resolved) of at most 512 bytes (its Unix file layer's MAX_PATHNAME): a longer store failed as "not
   // writable" (outside attack 8). Said as what it is.
   std::error_code ec;
-  if (const std::string full = fs::weakly_canonical(fs::absolute(path, ec), ec).string();
-      !ec && full.size() + kStoreSuffixMax > kSqlitePathMax)
+  const std::string full = fs::weakly_canonical(fs::absolute(path, ec), ec).string();
+  // A working directory deeper than the system's 4,096 bytes has no path getcwd can give: SQLite cannot open
+  // a store relative to it either, and its failure read "not writable" (outside attack 22).
+  if (ec && (ec.value() == ENAMETOOLONG || ec.value() == ERANGE))
+    refuse(path, option,
+           fmt::format("its full path cannot be known ({}): the working directory's path is longer than the "
+                       "system gives; SQLite opens a store by its full path, of at most {} bytes: run from a "
+                       "directory with a shorter path, or name the store by a shorter absolute path",
+                       ec.message(), kSqlitePathMax));
+  if (!ec && full.size() + kStoreSuffixMax > kSqlitePathMax)
     refuse(path, option,
            fmt::format(
                "the path is too long for SQLite ({} bytes from the root, links resolved; a store's may have "

@@ -25,6 +25,7 @@ struct Hooks {
   std::string output_file;   // "": off
   std::string store_file;    // "": off
   std::string complete_file;  // "": off
+  std::string moving_file;    // "": off
 };
 
 // "N:REST" with N >= 1; false when malformed.
@@ -63,6 +64,10 @@ Hooks read_hooks() {
     if (!*c) throw Error("WIJKSIM_TEST_PAUSE_IN_STORE_CREATION is empty: expected FILE (a test hook)");
     h.store_file = c;
   }
+  if (const char* c = std::getenv("WIJKSIM_TEST_PAUSE_WHILE_MOVING_EXPORT")) {
+    if (!*c) throw Error("WIJKSIM_TEST_PAUSE_WHILE_MOVING_EXPORT is empty: expected FILE (a test hook)");
+    h.moving_file = c;
+  }
   if (const char* c = std::getenv("WIJKSIM_TEST_PAUSE_AFTER_COMPLETING")) {
     if (!*c) throw Error("WIJKSIM_TEST_PAUSE_AFTER_COMPLETING is empty: expected FILE (a test hook)");
     h.complete_file = c;
@@ -97,6 +102,13 @@ void at_draw(DrawPoint point) {
 void while_writing_output() {
   const Hooks& h = hooks();
   if (!h.output_file.empty()) pause(h.output_file, "while writing an output");
+}
+
+void while_moving_export() {
+  static std::atomic<bool> done{false};
+  const Hooks& h = hooks();
+  if (h.moving_file.empty() || done.exchange(true)) return;
+  pause(h.moving_file, "while moving an export's files into place");
 }
 
 void while_creating_store() {

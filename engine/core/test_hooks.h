@@ -15,6 +15,8 @@
 //   WIJKSIM_TEST_PAUSE_IN_OUTPUT=FILE    the same when an output file is written to its temporary file and
 //                                        not yet renamed into place, or an export's files are staged and
 //                                        about to be moved (holding the directory's lock);
+//   WIJKSIM_TEST_PAUSE_WHILE_MOVING_EXPORT=FILE  the same when an export has moved its first file into place
+//                                        and not yet the others;
 //   WIJKSIM_TEST_PAUSE_IN_STORE_CREATION=FILE  the same when a new results store is made whole under its
 //                                        temporary name and not yet linked to its own;
 //   WIJKSIM_TEST_PAUSE_AFTER_COMPLETING=FILE  the same when a run's completion is committed (status
@@ -35,6 +37,8 @@ void while_loading();
 // Called by write_file_atomically between writing the temporary file and renaming it into place, and by
 // DirectoryWrite::commit before it moves the staged files (its lock held).
 void while_writing_output();
+// Called by DirectoryWrite::commit after it has moved the first staged file into place (once a process).
+void while_moving_export();
 // Called by RunStore::open when it has made a new store under its temporary name, before linking it.
 void while_creating_store();
 // Called by StudyRecorder::complete just after RunStore::complete_run has committed.

@@ -12,6 +12,7 @@ namespace wijksim::loader {
 
 // 12345678 -> "12,345,678"; non-integers and huge values in fmt's shortest form.
 std::string count_text(double v) {
+  if (std::isinf(v)) return v > 0 ? "more than can be counted" : "less than can be counted";
   if (!(std::fabs(v) < 1e18) || v != std::floor(v)) return fmt::format("{}", v);
   std::string digits = fmt::format("{}", static_cast<long long>(std::fabs(v)));
   std::string out;

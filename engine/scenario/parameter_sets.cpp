@@ -120,8 +120,8 @@ ParameterSets read_parameter_sets(const std::string& path) {
     }
     if (f.size() != sets.keys.size() + 1) {
       problem(line, 1, "",
-              fmt::format("expected {} fields (the set and {} values), found {}", sets.keys.size() + 1,
-                          sets.keys.size(), f.size()));
+              fmt::format("expected {} fields (the set and {} value{}), found {}", sets.keys.size() + 1,
+                          sets.keys.size(), sets.keys.size() == 1 ? "" : "s", f.size()));
       continue;
     }
     int number = 0;

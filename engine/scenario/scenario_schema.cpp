@@ -197,11 +197,13 @@ void ScenarioSchema::simulation(const Node* n) {
   auto years_text = [](double v) { return fmt::format("{} year{}", count_text(v), v == 1 ? "" : "s"); };
   const std::string time = fmt::format(
       "the run ({} households, {} replications of {} plus a warm-up of {}) "
-      "would take about {} on one core",
-      count_text(hh), count_text(r), years_text(y), years_text(w), format_duration(e.core_seconds));
-  const std::string memory =
-      fmt::format("keeping the weekly results would need about {} of memory ({} weeks x {} replications)",
-                  format_bytes(e.results_bytes), count_text(y * kWeeksPerYear), count_text(r));
+      "would take {} on one core",
+      count_text(hh), count_text(r), years_text(y), years_text(w),
+      std::isfinite(e.core_seconds) ? "about " + format_duration(e.core_seconds) : "longer than can be counted");
+  const std::string memory = fmt::format(
+      "keeping the weekly results would need {} of memory ({} weeks x {} replications)",
+      std::isfinite(e.results_bytes) ? "about " + format_bytes(e.results_bytes) : "more than can be counted",
+      count_text(y * kWeeksPerYear), count_text(r));
   auto too_large = [&](const char* key, double v, double limit, const char* what, const std::string& why) {
     d_.add(
         n->get(key)->where, sub_path("simulation", key),
