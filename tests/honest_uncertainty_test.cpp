@@ -109,7 +109,8 @@ TEST_CASE("Probabilities from few runs are counts", "[honest]") {
   CHECK(format_probability(0.5, 5, "runs") == "2,5 of 5 runs (ties shared)");  // a tie splits a run
   CHECK(format_probability(19.0 / 19.0, 19, "runs") == "19 of 19 runs");
   CHECK(format_probability(0.91, 1000, "draws") == "91,0%");
-  CHECK(format_probability(0.5, 20, "draws") == "50,0%");
+  CHECK(format_probability(0.5, 20, "draws") == "50,0% (10 of 20 draws)");  // below 100: with its count
+  CHECK(format_probability(0.25, 100, "draws") == "25,0%");
 }
 
 TEST_CASE("Dominance is said with how often it holds", "[honest]") {
@@ -300,8 +301,8 @@ TEST_CASE(
   // Hand values: 329 of 400 = 82.25% -> 82,3%; 1 of 40 = 2.5% -> 2,5%; 1 of 80 = 1.25% -> 1,3%;
   // 3 of 8000 = 0.0375% -> 0,0%; 7 of 16 counts as runs (fewer than 20).
   CHECK(format_probability(329.0 / 400.0, 400, "draws") == "82,3%");
-  CHECK(format_probability(1.0 / 40.0, 40, "draws") == "2,5%");
-  CHECK(format_probability(1.0 / 80.0, 80, "draws") == "1,3%");
+  CHECK(format_probability(1.0 / 40.0, 40, "draws") == "2,5% (1 of 40 draws)");
+  CHECK(format_probability(1.0 / 80.0, 80, "draws") == "1,3% (1 of 80 draws)");
   CHECK(format_probability(3.0 / 8000.0, 8000, "draws") == "0,0%");
   CHECK(format_probability(7.0 / 16.0, 16, "runs") == "7 of 16 runs");
   // Not a count of n (a tie shared in an acceptability curve: 2.5 of 40): rounded as it is.

@@ -36,7 +36,13 @@ std::string coach_payer_text(const Scenario& s) {
   const Coaches& c = s.coaches;
   if (!c.enabled) return "no coaches";
   if (c.funding == Funding::Additional)
-    return fmt::format("{} (additional money)", s.payers[static_cast<std::size_t>(c.funding_payer)].label);
+    // New money from outside the other payers' budgets: the model does not say who fills that fund (for a
+    // city-wide programme a steering group read "the municipality saves" beside a fund it may pay into
+    // itself; outside attack 23).
+    return fmt::format(
+        "{} (additional money, outside the other payers' budgets; who fills that fund is not "
+        "modelled)",
+        s.payers[static_cast<std::size_t>(c.funding_payer)].label);
   std::string parts;
   std::vector<std::string> per_activity;
   for (const Agency& a : s.agencies)

@@ -1118,7 +1118,10 @@ void ReportWriter::assumptions_that_decide(const StoredScenario& s, const Stored
   const json* curves = tables_.decision_table("threshold_curves", c.name);
   const json* survey = tables_.table("virtual_evaluation", s.name, c.name);
   if (!tornado && !survey) return;
-  body_ += "<h3>Which assumptions decide it?</h3>\n";
+  // Without the sensitivity analyses only the simulated survey is here: headed as what it is (it was headed
+  // "Which assumptions decide it?" over the survey alone; outside attack 23).
+  body_ += tornado ? "<h3>Which assumptions decide it?</h3>\n"
+                   : "<h3>Would an evaluation see it? The survey the city would run</h3>\n";
   if (tornado) {
     std::vector<charts::TornadoRow> rows;
     double base = kNaN;

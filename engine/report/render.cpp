@@ -154,7 +154,9 @@ std::string format_probability(double p, int n, const std::string& noun) {
     const double count = std::round(p * n);
     if (std::fabs(p * n - count) < 1e-6 && count >= 0) {
       const auto k = static_cast<long long>(count), runs = static_cast<long long>(n);
-      return format_dutch(static_cast<double>((2000 * k + runs) / (2 * runs)) / 10.0, 1) + "%";
+      const std::string percent =
+          format_dutch(static_cast<double>((2000 * k + runs) / (2 * runs)) / 10.0, 1) + "%";
+      return n < kCountShownBelow ? fmt::format("{} ({} of {} {})", percent, k, n, noun) : percent;
     }
     return format_dutch(100 * p, 1) + "%";
   }

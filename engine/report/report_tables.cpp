@@ -48,12 +48,15 @@ bool all_zero(const Row& r) {
 }
 
 Table agencies(const Source& src) {
-  Table t = start_table(src, "agencies", "Second-line agencies over the policy period",
-                        "Waiting list: mean over weeks. Wait: summed waits of those admitted / admissions. "
-                        "Utilisation: cases in treatment / capacity. Places used: cases in treatment and "
-                        "duplicate cases (at their share of a place) a week, and the FTE they take "
-                        "(agencies' cases_per_fte); a difference from the comparator is capacity freed "
-                        "(negative) or used.");
+  Table t =
+      start_table(src, "agencies", "Second-line agencies over the policy period",
+                  "Waiting list: mean over weeks. Wait: summed waits of those admitted / admissions. "
+                  "Utilisation: cases in treatment / capacity (above 100% where reallocated funding cut the "
+                  "capacity below the cases already in treatment: they finish, no new ones start). "
+                  "Places used: cases in treatment and "
+                  "duplicate cases (at their share of a place) a week, and the FTE they take "
+                  "(agencies' cases_per_fte); a difference from the comparator is capacity freed "
+                  "(negative) or used.");
   t.columns = {{"waiting", "waiting list (households)"},
                {"wait_weeks", "wait (weeks)"},
                {"utilisation", "utilisation"},

@@ -309,7 +309,7 @@ std::vector<Table> evppi_tables(const DecisionSensitivity& d) {
   t.title = "What is worth knowing better? Expected value of partial perfect information (EVPPI)";
   t.scenario = d.names[0];
   if (d.evppi.empty()) {
-    t.note = "No value of information: " + d.no_evppi + ".";
+    // The row says why; a note repeating it printed the sentence twice (outside attack 23).
     t.columns = {{"note", "value of information"}};
     t.rows.push_back({"none", "none", {text(d.no_evppi)}, 0});
     out.push_back(std::move(t));
@@ -518,7 +518,10 @@ Table survey_table(const DecisionSensitivity& d, std::size_t option) {
       "the lowest to the highest). Power: "
       "share "
       "of the studies significant at 5% (two-sided z test), and significant with the true effect's sign; "
-      "analytic: normal approximation with the true shares. Effects and estimates in percentage points (pp).",
+      "analytic: normal approximation with the true shares. Effects and estimates in percentage points (pp). "
+      "The control neighbourhood is the seeds' pilot design; once coaches work in every neighbourhood (a "
+      "city-wide scale-up from its last step) no untreated one remains, and the control is the model's, not "
+      "one a city could survey.",
       format_dutch(d.survey_design.sample, 0), d.names[option], d.names[0],
       d.survey_control_is_same_run ? ": with one run only, the same households"
                                    : ", a run with households of its own",
