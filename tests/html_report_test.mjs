@@ -188,6 +188,9 @@ try {
     // A difference of shares in percentage points: "2,0 pp".
     let s = c.unit === 'euro' ? `€ ${plain(c.mean)}` : c.unit === 'share' ? `${plain(c.mean)}%`
       : c.unit === 'share_points' ? `${plain(c.mean)} pp` : plain(c.mean);
+    // From 20 to 99 runs or draws, a counted share also gives its count: "46,7% (14 of 30 draws)".
+    const k = c.counted ? Math.round(c.mean * c.n) : NaN;
+    if (c.counted && c.n < 100 && Math.abs(c.mean * c.n - k) < 1e-6) return `${s} (${k} of ${c.n} ${c.counted})`;
     // The page writes an interval "(L to H)", where the text tables write "(L–H)".
     if (c.lo !== null && c.hi !== null) s += ` (${plain(c.lo)} to ${plain(c.hi)})`;
     return s;

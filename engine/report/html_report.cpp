@@ -75,6 +75,13 @@ std::string coach_fte_text(const StoredScenario& s,
   return out;
 }
 
+// Whether the scenario pays its coaches by cutting agencies' places (coaches.funding: reallocated).
+bool cuts_places(const StoredScenario& s) {
+  return std::any_of(s.settings.begin(), s.settings.end(), [](const auto& kv) {
+    return kv.first == "coaches.funding" && kv.second == "reallocated";
+  });
+}
+
 // `text` without the first occurrence of `part` (a sentence for another medium).
 std::string without(std::string text, std::string_view part) {
   if (const auto at = text.find(part); at != std::string::npos) text.erase(at, part.size());
@@ -114,6 +121,17 @@ std::string esc(std::string_view s) {
         out += printable(s.substr(i, n));
         i += n - 1;
     }
+  }
+  return out;
+}
+
+// A key path escaped for HTML with a break opportunity after each '.' and '_' (<wbr>), so a narrow column
+// breaks it between its parts, not inside a word. (The escapes hold neither character.)
+std::string breakable(std::string_view key) {
+  std::string out;
+  for (char ch : esc(key)) {
+    out += ch;
+    if (ch == '.' || ch == '_') out += "<wbr>";
   }
   return out;
 }
@@ -734,18 +752,23 @@ void ReportWriter::agency_waits(const StoredScenario& s, const StoredScenario* c
     names += (names.empty() ? "" : " and ") + agencies_[a].label;
   }
   if (panels.empty()) return;
-  chart(c ? "Where do the waits change most?" : "Where are the waits longest?",
-        fmt::format("The mean wait at {}, the {} agencies {}, per {} weeks for {}.", names, panels.size(),
-                    c ? "whose wait changes most" : "with the longest waits", kSeriesBlockWeeks,
-                    c ? fmt::format("{} next to {}", s.name, c->name) : s.name),
-        charts::over_time_panels(panels, "wait (weeks)", Axis::Decimal1, info_.years, 1, false),
-        "agency_wait", s.name,
-        "The wait is the summed waits over admissions, of the runs that admitted anyone in the block. "
-        "Outreach can lengthen the agencies' queues while households are better helped. Where places are "
-        "cut (each year, as the teams grow), an agency admits nobody until enough cases end, and the first "
-        "places go to households a coach referred with a mandate, who have priority: the few admitted then "
-        "waited less, and the line dips. " +
-            band_text() + " Each panel has its own scale.");
+  chart(
+      c ? "Where do the waits change most?" : "Where are the waits longest?",
+      fmt::format("The mean wait at {}, the {} agencies {}, per {} weeks for {}.", names, panels.size(),
+                  c ? "whose wait changes most" : "with the longest waits", kSeriesBlockWeeks,
+                  c ? fmt::format("{} next to {}", s.name, c->name) : s.name),
+      charts::over_time_panels(panels, "wait (weeks)", Axis::Decimal1, info_.years, 1, false), "agency_wait",
+      s.name,
+      std::string("The wait is the summed waits over admissions, of the runs that admitted anyone in the "
+                  "block. Outreach can lengthen the agencies' queues while households are better helped. ") +
+          // Only where this scenario cuts places (the pilot's caption spoke of cuts it has none of; outside
+          // attack 23).
+          (cuts_places(s) ? "Where places are cut (each year, as the teams grow), an agency admits nobody "
+                            "until enough cases end, and the first places go to households a coach referred "
+                            "with a mandate, who have priority: the few admitted then waited less, and the "
+                            "line dips. "
+                          : "") +
+          band_text() + " Each panel has its own scale.");
 }
 
 void ReportWriter::households(const StoredScenario& s, const StoredScenario* c) {
@@ -1095,7 +1118,7 @@ std::string html_table(const json* t, const std::string& first) {
     for (std::size_t k = from; k < to; ++k)
       head += fmt::format("<th class=\"num\">{}</th>", esc(text_of(at(columns[k], "label"))));
     for (const json& r : at(*t, "rows")) {
-      body += fmt::format("<tr><td>{}</td>", esc(text_of(at(r, "label"))));
+      body += fmt::format("<tr><td>{}</td>", breakable(text_of(at(r, "label"))));
       for (std::size_t k = from; k < to; ++k) {
         const json& cell = at(at(r, "cells"), text_of(at(columns[k], "key")).c_str());
         body +=
@@ -1597,9 +1620,10 @@ th, td { text-align: left; padding: .22rem .5rem; border-bottom: 1px solid var(-
 th { border-bottom: 2px solid var(--ink); }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 th.num { white-space: normal; }
-/* A key path as a row label (coaches.coordination_success_gain) may break anywhere: the figures beside it
-   keep their width, and the table fits the A4 body whatever the figures' digits. */
-table.params.columns td:first-child { overflow-wrap: anywhere; }
+/* A key path as a row label (coaches.coordination_success_gain) breaks after a dot or an underscore (<wbr>),
+   and within a word only where a part is still too wide ("relapse_facto r" was printed): the figures beside
+   it keep their width, and the table fits the A4 body whatever the figures' digits. */
+table.params.columns td:first-child { overflow-wrap: break-word; }
 table.targets { table-layout: fixed; width: 100%; }
 table.targets td, table.targets th, table.targets td.num { overflow-wrap: anywhere; white-space: normal; }
 table.targets th:nth-child(1) { width: 46%; }
@@ -1616,7 +1640,7 @@ code, pre { font-family: ui-monospace, "DejaVu Sans Mono", Menlo, Consolas, mono
 details.all-settings { margin: .4rem 0 1rem; font-size: .9rem; }
 details.all-settings summary { cursor: pointer; color: var(--blue); }
 code.key-path { color: var(--muted); font-size: .75em; margin-left: .3rem; }
-pre.cmd { white-space: pre-wrap; word-break: break-all; background: var(--panel); padding: .5rem .7rem; }
+pre.cmd { white-space: pre-wrap; overflow-wrap: anywhere; background: var(--panel); padding: .5rem .7rem; }
 @media print {
   @page { size: A4; margin: 14mm 12mm; }
   body { max-width: none; padding: 0; font-size: 10pt; }

@@ -233,9 +233,19 @@ Table calibration_table(const ScenarioSummary& s) {
           s.runs.size() == 1 ? "one run, so no interval" : "the mean over runs with its 95% interval"));
   t.columns = {
       {"target", "public figure"}, {"n", "N"}, {"model", "model"}, {"fit", "fit"}, {"source", "source"}};
+  // What the targets file says of how a figure was derived (which ends are assumptions, which model figure
+  // stands in for it): it stayed in the file, and "6,0 (4,0 to 10,0)" read as the norm's (outside attack 23).
+  std::string notes;
   for (const CalibrationRow& r : calibrate(s)) {
     const CalibrationTarget& x = *r.target;
     const Unit u = target_unit(x);
+    if (!x.note.empty() && r.fit != Fit::NotModelled)
+      notes +=
+          fmt::format("{}{}: {}", notes.empty() ? " Notes of the targets file: " : "; ", x.label, x.note);
+    // A bound is met by any figure on its side: said as such, not as a fit.
+    const char* fit = r.fit == Fit::Inside && x.bound == TargetBound::Upper   ? "at or below the bound"
+                      : r.fit == Fit::Inside && x.bound == TargetBound::Lower ? "at or above the bound"
+                                                                              : to_string(r.fit);
     t.rows.push_back({x.key,
                       fmt::format("{} ({})", x.label, x.unit),
                       {Cell::of_interval(x.value, x.lo, x.hi, u),
@@ -245,8 +255,9 @@ Table calibration_table(const ScenarioSummary& s) {
                        r.fit == Fit::NotModelled   ? Cell::of_text(x.note.empty() ? "-" : x.note)
                        : r.fit == Fit::AfterTheRun ? Cell::of_text("-")
                                                    : Cell::of(r.model, u),
-                       Cell::of_text(to_string(r.fit)), Cell::of_text(x.source)}});
+                       Cell::of_text(fit), Cell::of_text(x.source)}});
   }
+  if (!notes.empty()) t.note += notes + ".";
   return t;
 }
 
