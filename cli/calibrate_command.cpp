@@ -172,17 +172,14 @@ int calibrate_command(const Options& o, const std::string& command_line, cluster
            previous ? fmt::format(" (the sets it held before are kept as {})", printable(*previous)) : "");
   // A fit whose weights rest on few candidates is said where it is seen, not only in the file's comments
   // (outside attack 14: an effective sample size of 1.0, five identical sets, exit 0 without a word).
-  // Prose, so broken at words to the terminal's width as the tables are (it was one line of 280 characters).
+  // One line, as every message: a terminal breaks it at words to its width (console.h, fit_to_width); to a
+  // file or a pipe it stays whole for the script that reads it (it was broken at COLUMNS into files too).
   if (!result.imis.converged)
-    cli::err("{}",
-             text::wrap(fmt::format("warning: the effective sample size is {:.1f}, below the {} sets after "
-                                    "every round: the sets hold {} distinct candidate{}, so they understate "
-                                    "how uncertain the free parameters are; more rounds or more candidates "
-                                    "per round (the targets file's calibration settings) give a fuller "
-                                    "posterior",
-                                    result.imis.ess, result.sets.size(), result.distinct_sets(),
-                                    result.distinct_sets() == 1 ? "" : "s"),
-                        std::min<std::size_t>(cli::output_width(stderr), 120), "", "  "));
+    cli::err(
+        "warning: the effective sample size is {:.1f}, below the {} sets after every round: the sets hold "
+        "{} distinct candidate{}, so they understate how uncertain the free parameters are; more rounds or "
+        "more candidates per round (the targets file's calibration settings) give a fuller posterior\n",
+        result.imis.ess, result.sets.size(), result.distinct_sets(), result.distinct_sets() == 1 ? "" : "s");
   if (recorder) say_stored(*recorder, o.store);
   if (world.size() > 1) print_farm_stats(coordinator.stats(), "candidate");
   return kOk;

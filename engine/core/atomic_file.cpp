@@ -132,6 +132,10 @@ std::mutex g_unfinished_mutex;
 // Held while an export moves its staged files into place (DirectoryWrite::commit), and by
 // remove_unfinished_outputs, which the signal exit calls: the exit waits for the moves.
 std::mutex g_moving_mutex;
+// The versions keep_previous_version made (kept name, the file's own name): a signal before the new file is
+// in place removes a kept name that is still a second name of the file itself (it left sets.csv.~1~, a
+// link to the unchanged sets.csv, and the resume another; outside attack 22).
+std::vector<std::pair<std::string, std::string>> g_kept_versions;
 std::set<std::string> g_unfinished;
 
 void unfinished(const std::string& path, bool add) {
@@ -261,6 +265,9 @@ void write_file_atomically(const std::string& path, const std::string& text, con
   test_hooks::while_writing_output();
   bool keep_tmp = false;
   try {
+    // Under the moving lock: a signal's exit then never finds the file half replaced when it asks whether
+    // a kept version is still the file itself (remove_unfinished_outputs).
+    const std::lock_guard moving(g_moving_mutex);
     put_in_place(tmp.path, path, option, kept, kind, keep_tmp);
   } catch (...) {
     if (keep_tmp) tmp.release();  // it holds the old file now: never removed
@@ -295,7 +302,11 @@ std::optional<std::string> keep_previous_version(const std::string& path) {
   if (::lstat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return std::nullopt;
   for (int n = 1;; ++n) {
     std::string kept = previous_version_name(path, n);
-    if (::link(path.c_str(), kept.c_str()) == 0) return kept;
+    if (::link(path.c_str(), kept.c_str()) == 0) {
+      std::lock_guard lock(g_unfinished_mutex);
+      g_kept_versions.emplace_back(kept, path);
+      return kept;
+    }
     // A name taken (by an earlier version): the next one. Anything else: the old file cannot be kept.
     if (errno != EEXIST || n >= 10000)
       throw Error(fmt::format("cannot keep the earlier version of '{}' as '{}' before replacing it: {}", path,
@@ -340,6 +351,14 @@ void remove_unfinished_outputs() {
   // An export moving its files into place finishes first: every file or none, never a mix of two runs.
   const std::lock_guard moving(g_moving_mutex);
   std::lock_guard lock(g_unfinished_mutex);
+  for (const auto& [kept, own] : g_kept_versions) {
+    struct stat k {
+    }, o{};
+    if (::lstat(kept.c_str(), &k) == 0 && ::lstat(own.c_str(), &o) == 0 && k.st_dev == o.st_dev &&
+        k.st_ino == o.st_ino)
+      ::unlink(kept.c_str());
+  }
+  g_kept_versions.clear();
   for (const std::string& p : g_unfinished) {
     std::error_code ec;
     fs::remove_all(p, ec);
