@@ -259,6 +259,21 @@ TEST_CASE("paired differences from the comparator by hand", "[summary]") {
   CHECK(c.stats.cost[L.at(0, 1, 3)].mean == 0);
   CHECK(c.stats.cost[L.at(0, 1, 3)].sd == 0);
 
+  SECTION("the cut is at the comparator's mean over the runs whose difference is defined") {
+    // A third run whose intervention figure is undefined: the difference is of runs 0 and 1 as above, so
+    // its interval is cut at minus the comparator's mean over those two, 1033.5, not over all three,
+    // (689 + 1378 + 2067) / 3 = 1378.
+    ScenarioSummary a3 =
+        summarise(s, std::vector<RunResult>{hand_run(0, 100), hand_run(1, 200), hand_run(2, 300)});
+    const ScenarioSummary b3 =
+        summarise(base, std::vector<RunResult>{hand_run(0, 50), hand_run(1, 100), hand_run(2, 150)});
+    a3.runs[2].figures.cost[L.at(0, 0, 0)] = kNaN;
+    const ComparisonSummary c3 = compare(a3, b3);
+    const Stat& d = c3.stats.cost[L.at(0, 0, 0)];
+    CHECK(d.n == 2);
+    CHECK(d.mean == Approx(1033.5));
+    CHECK(d.lo == Approx(-1033.5));
+  }
   SECTION("scenarios that do not share payers cannot be compared") {
     Scenario other = hand_scenario();
     other.payers[1].name = "police";

@@ -485,14 +485,31 @@ ComparisonSummary compare(const ScenarioSummary& intervention, const ScenarioSum
   cmp.stats = describe_runs(cmp.differences);
   // A difference lies where the policy's figure can lie less the comparator's: a wait of the policy cannot
   // be below 0, so the difference not below minus the comparator's wait. The interval is cut there, at the
-  // comparator's mean as simulated (paired replications: the mean difference itself always lies inside). From
-  // 2 replications a t interval of a wait's difference reached -30,2 beside a comparator's 8,2 (outside
-  // attack 19).
+  // comparator's mean over the runs whose difference is defined, the runs the mean difference is of (so the
+  // mean difference itself always lies inside; over every run of the comparator it did not: a wait defined
+  // in 2 of the intervention's runs and 4 of the comparator's; outside attack 24). From 2 replications a t
+  // interval of a wait's difference reached -30,2 beside a comparator's 8,2 (outside attack 19).
+  struct PairedMean {
+    double sum = 0;
+    int n = 0;
+  };
+  Measures<PairedMean> paired;
+  for (std::size_t i = 0; i < cmp.differences.size(); ++i) {
+    Measures<double> c = comparator.runs[i].figures;
+    c.targets.clear();
+    zip(c, cmp.differences[i].figures, [](double& x, double d) {
+      if (std::isnan(d)) x = kNaN;
+    });
+    zip(paired, c, [](PairedMean& p, double x) {
+      if (!std::isnan(x)) p.sum += x, ++p.n;
+    });
+  }
   Measures<Bounds> range = figure_bounds(intervention.shape);
   range.targets.clear();
-  zip(range, comparator.stats, [](Bounds& b, const Stat& c) {
-    b.lo -= c.mean;
-    b.hi -= c.mean;
+  zip(range, paired, [](Bounds& b, const PairedMean& p) {
+    const double m = p.n > 0 ? p.sum / p.n : kNaN;
+    b.lo -= m;
+    b.hi -= m;
   });
   zip(cmp.stats, range, [](Stat& s, const Bounds& b) {
     if (std::isnan(s.lo) || std::isnan(s.hi)) return;

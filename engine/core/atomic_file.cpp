@@ -136,6 +136,16 @@ std::mutex g_moving_mutex;
 // in place removes a kept name that is still a second name of the file itself (it left sets.csv.~1~, a
 // link to the unchanged sets.csv, and the resume another; outside attack 22).
 std::vector<std::pair<std::string, std::string>> g_kept_versions;
+// Set by a signal's exit as it waits for the moves: the moving thread then ends there too, so the process
+// ends one way, exit 130 with "interrupted", not by whichever thread came first (outside attack 24: one
+// export exited 0 after "interrupted", another 130 after "wrote ...").
+std::atomic<bool> g_exit_waiting{false};
+
+// Called with the moves done and the moving lock released: if a signal's exit waits, this thread waits for
+// the process to end.
+void end_if_exit_waiting() {
+  while (g_exit_waiting.load()) ::pause();
+}
 std::set<std::string> g_unfinished;
 
 void unfinished(const std::string& path, bool add) {
@@ -267,8 +277,11 @@ void write_file_atomically(const std::string& path, const std::string& text, con
   try {
     // Under the moving lock: a signal's exit then never finds the file half replaced when it asks whether
     // a kept version is still the file itself (remove_unfinished_outputs).
-    const std::lock_guard moving(g_moving_mutex);
-    put_in_place(tmp.path, path, option, kept, kind, keep_tmp);
+    {
+      const std::lock_guard moving(g_moving_mutex);
+      put_in_place(tmp.path, path, option, kept, kind, keep_tmp);
+    }
+    end_if_exit_waiting();
   } catch (...) {
     if (keep_tmp) tmp.release();  // it holds the old file now: never removed
     throw;
@@ -349,6 +362,7 @@ void remove_stale_temporaries_beside(const std::string& path) {
 
 void remove_unfinished_outputs() {
   // An export moving its files into place finishes first: every file or none, never a mix of two runs.
+  g_exit_waiting.store(true);
   const std::lock_guard moving(g_moving_mutex);
   std::lock_guard lock(g_unfinished_mutex);
   for (const auto& [kept, own] : g_kept_versions) {
@@ -501,27 +515,30 @@ void DirectoryWrite::commit() {
   // The files are moved with the signal exit held back (commit_in_progress): a Ctrl-C between two moves
   // exited there and left the files of two runs side by side, the message saying only "interrupted"
   // (outside attack 22). The moves take microseconds; the exit waits for them.
-  const std::lock_guard moving(g_moving_mutex);
-  bool first = true;
-  for (const std::string& n : names_) {
-    if (!first) test_hooks::while_moving_export();
-    first = false;
-    bool keep_tmp = false;
-    try {
-      put_in_place((fs::path(staging_) / n).string(), (fs::path(dir_) / n).string(), option_, kept_,
-                   OutputKind::ExportFile, keep_tmp);
-    } catch (...) {
-      if (keep_tmp) {  // the staging directory holds an old file now: left as it is, never removed
-        unfinished(staging_, false);
-        staging_.clear();
+  {
+    const std::lock_guard moving(g_moving_mutex);
+    bool first = true;
+    for (const std::string& n : names_) {
+      if (!first) test_hooks::while_moving_export();
+      first = false;
+      bool keep_tmp = false;
+      try {
+        put_in_place((fs::path(staging_) / n).string(), (fs::path(dir_) / n).string(), option_, kept_,
+                     OutputKind::ExportFile, keep_tmp);
+      } catch (...) {
+        if (keep_tmp) {  // the staging directory holds an old file now: left as it is, never removed
+          unfinished(staging_, false);
+          staging_.clear();
+        }
+        throw;
       }
-      throw;
     }
   }
   ::rmdir(staging_.c_str());
   unfinished(staging_, false);
   staging_.clear();
   committed_ = true;
+  end_if_exit_waiting();
 }
 
 }  // namespace wijksim

@@ -1011,8 +1011,12 @@ void ReportWriter::evpi(const StoredScenario& c) {
   const std::vector<const json*> rows = rows_of(a);
   body_ += "<h4>What would certainty be worth?</h4>\n";
   if (rows.empty() || !cell_json(a, text_of(at(*rows.front(), "key")), "evpi_household")) {
-    // Without parameter draws there is no EVPI: the stored note says why.
-    body_ += fmt::format("<p class=\"note\">{}</p>\n", esc(note_of(a)));
+    // Without parameter draws there is no EVPI: said in a sentence (the acceptability table's whole note,
+    // printed under its chart just above, was repeated here word for word; outside attack 23).
+    body_ +=
+        "<p class=\"note\">No value of information: without parameter draws (<code>--draws</code>) the runs "
+        "differ in the households' luck only, and what knowing the parameters would be worth needs their "
+        "uncertainty.</p>\n";
     return;
   }
   // The row nearest the scenario's threshold (the grid holds it; with a drawn threshold, its mean).
@@ -1065,6 +1069,7 @@ void ReportWriter::decision(const StoredScenario& c, const std::vector<int>& opt
   std::vector<std::pair<Style, std::vector<charts::CurvePoint>>> curves;
   int k = 0;
   int counted = 0;  // the runs (or draws) each probability counts, when too few for a percentage
+  int total = 0;    // the runs (or draws) each probability counts, however many
   std::string noun = "runs";
   for (const json& col : at(*a, "columns")) {
     const std::string key = text_of(at(col, "key"));
@@ -1072,9 +1077,9 @@ void ReportWriter::decision(const StoredScenario& c, const std::vector<int>& opt
     // Every probability of the table counts the same runs: the first cell says how many, and of what.
     if (const json* cell =
             rows_of(a).empty() ? nullptr : cell_json(a, text_of(at(*rows_of(a).front(), "key")), key);
-        counted == 0 && cell && cell->contains("n") && (*cell)["n"].is_number_integer() &&
-        few_runs((*cell)["n"].get<int>())) {
-      counted = (*cell)["n"].get<int>();
+        total == 0 && cell && cell->contains("n") && (*cell)["n"].is_number_integer()) {
+      total = (*cell)["n"].get<int>();
+      if (few_runs(total)) counted = total;
       if (cell->contains("counted") && (*cell)["counted"].is_string())
         noun = (*cell)["counted"].get<std::string>();
     }
@@ -1094,7 +1099,7 @@ void ReportWriter::decision(const StoredScenario& c, const std::vector<int>& opt
   chart("How sure can we be that it is worth the money?",
         "For each amount society is willing to pay for one more problem-free household-year, the probability "
         "that each option gives the most value (the highest net monetary benefit).",
-        charts::acceptability(curves, wtp, counted, noun), "acceptability", c.name,
+        charts::acceptability(curves, wtp, counted, total, noun), "acceptability", c.name,
         fmt::format("The dashed vertical line is the scenario's threshold. {}", note_of(a)));
   decision_sensitivity(c, options);
   body_ += "</section>\n";
@@ -1403,9 +1408,10 @@ void ReportWriter::assumptions(const StoredScenario& s, const StoredScenario* c)
       {"coaches.outreach_per_year", "outreach: rate a household with problems is found (per year)"},
       {"economics.willingness_to_pay", "willingness to pay (euros per problem-free household-year)"},
       {"economics.guideline", "discounting guideline"}};
-  std::string key_rows =
-      fmt::format("<tr><td>households</td><td>{}</td>{}</tr>\n", format_dutch(s.households, 0),
-                  c ? fmt::format("<td>{}</td>", format_dutch(c->households, 0)) : "");
+  // Every value as the files write it, the households too ("2.800" beside "0.05" read as two notations in
+  // one column; outside attack 23).
+  std::string key_rows = fmt::format("<tr><td>households</td><td>{}</td>{}</tr>\n", s.households,
+                                     c ? fmt::format("<td>{}</td>", c->households) : "");
   for (const auto& [key, words] : kKey) {
     if (!own.count(key) && !other.count(key)) continue;
     key_rows += fmt::format("<tr><td>{} <code class=\"key-path\">{}</code></td><td>{}</td>{}</tr>\n",
@@ -1413,8 +1419,8 @@ void ReportWriter::assumptions(const StoredScenario& s, const StoredScenario* c)
                             c ? fmt::format("<td>{}</td>", esc(shown(other, key))) : "");
   }
   body_ += fmt::format(
-      "<p>The key settings, as the scenario files give them (a distribution is sampled in each parameter "
-      "draw; "
+      "<p>The key settings, as the scenario files write them (numbers with a decimal point and no "
+      "thousands separator, as in YAML; a distribution is sampled in each parameter draw; "
       "scenarios/README.md gives every setting's unit and source).</p>\n<table class=\"params\">\n<thead><tr>"
       "<th>setting</th><th>{}</th>{}</tr></thead>\n<tbody>\n{}</tbody>\n</table>\n",
       esc(s.name), c ? fmt::format("<th>{}</th>", esc(c->name)) : "", key_rows);

@@ -520,7 +520,7 @@ json ce_plane(const std::vector<PlanePoint>& points, double mean_effect, double 
 }
 
 json acceptability(const std::vector<std::pair<Style, std::vector<CurvePoint>>>& options,
-                   double willingness_to_pay, int few_runs, const std::string& noun) {
+                   double willingness_to_pay, int few_runs, int runs, const std::string& noun) {
   json rows = json::array();
   std::vector<Style> styles;
   double wtp_max = 0;
@@ -531,8 +531,9 @@ json acceptability(const std::vector<std::pair<Style, std::vector<CurvePoint>>>&
                       {"wtp", p.wtp},
                       {"p", few_runs > 0 ? p.probability * few_runs : p.probability},
                       {"wtp_text", format_euros(p.wtp)},
-                      {"p_text", few_runs > 0 ? format_probability(p.probability, few_runs, noun)
-                                              : label(p.probability, Axis::Share)}});
+                      // As the table prints it ("46,7% (14 of 30 draws)"; the tooltip said "46,7%").
+                      {"p_text", runs > 0 ? format_probability(p.probability, runs, noun)
+                                          : label(p.probability, Axis::Share)}});
       wtp_max = std::max(wtp_max, p.wtp);
     }
   }

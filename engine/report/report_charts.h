@@ -136,8 +136,10 @@ struct CurvePoint {
   double wtp = 0, probability = 0;
 };
 // `few_runs`: the runs (`noun`: or draws) each probability counts when they are too few for a percentage
-// (render.h, format_probability): the axis then counts them, never 0-100% from 5 runs.
+// (render.h, format_probability): the axis then counts them, never 0-100% from 5 runs. `runs`: how many
+// each counts whatever their number (0: unknown), for the tooltip's text as the tables print it.
 json acceptability(const std::vector<std::pair<Style, std::vector<CurvePoint>>>& options,
-                   double willingness_to_pay, int few_runs = 0, const std::string& noun = "runs");
+                   double willingness_to_pay, int few_runs = 0, int runs = 0,
+                   const std::string& noun = "runs");
 
 }  // namespace wijksim::charts

@@ -326,7 +326,10 @@ std::vector<Table> evppi_tables(const DecisionSensitivity& d) {
       "together, the EVPI without the households' luck. 'Beyond chance': an F test of the fit of the first "
       "intervention's net benefit on the parameter(s) against none (p below 0,05); where it is not, the "
       "regression may have fitted the households' luck and the draws' noise, and the EVPPI is not told "
-      "apart from 0 with these draws (more draws tell).",
+      "apart from 0 with these draws (more draws tell). 'Net benefit explained' is the R^2 of the net "
+      "benefit "
+      "that the cost and effect fits give together (each smoothed on its own); the test is of one fit of the "
+      "net benefit itself, so a share of a few percent can go with a p well above 0,05.",
       format_dutch(d.households, 0), format_euros(d.willingness_to_pay));
   if (!d.evppi_left_out.empty())
     t.note += fmt::format(
