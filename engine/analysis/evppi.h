@@ -53,8 +53,9 @@ struct EvppiEstimate {
   // The residual's degrees of freedom in a fit of the first intervention's net benefit itself (its
   // expected sum of squares over the noise's variance): what chance's estimate from the residual needs.
   double residual_df = 0;
-  // The p value of that fit against none (the net benefit's mean alone): an F test on edf - 1 and
-  // residual_df degrees of freedom. At 0.05 or above the EVPPI is not told apart from a fit of chance.
+  // The p value of that fit against none (the net benefit's mean alone): an F test on n - residual_df - 1
+  // and residual_df degrees of freedom (evppi.cpp, beyond_chance). At 0.05 or above the EVPPI is not told
+  // apart from a fit of chance.
   double p_value = kNaN;
   std::vector<std::vector<double>> fitted;  // the fitted net benefit, [draw][intervention]
 };

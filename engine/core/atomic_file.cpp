@@ -512,7 +512,7 @@ void DirectoryWrite::commit() {
                       "directory",
                       column, before.substr(from, 60), now.substr(from, 60))}});
   }
-  // The files are moved with the signal exit held back (commit_in_progress): a Ctrl-C between two moves
+  // The files are moved with the signal exit held back (g_moving_mutex): a Ctrl-C between two moves
   // exited there and left the files of two runs side by side, the message saying only "interrupted"
   // (outside attack 22). The moves take microseconds; the exit waits for them.
   {

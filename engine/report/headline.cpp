@@ -54,16 +54,15 @@ std::string coach_payer_text(const Scenario& s) {
   // A place cut at an agency paid per activity is no budget handed over: its payer saves only the
   // treatments the place no longer gives, so that part of the coach bill is new money unless treatments
   // fall as much (the scale-up's youth care: outside attack 23 read "the payers' cash stays level").
+  const bool one = per_activity.size() == 1;
+  const char* its = one ? "its" : "their";
   const std::string activity =
       per_activity.empty()
           ? ""
           : fmt::format(
                 "; {} {} paid per activity, so {} cut places save {} payer only the treatments they no "
-                "longer "
-                "give, and the rest of {} part of the coach bill is new money",
-                join_names(per_activity), per_activity.size() == 1 ? "is" : "are",
-                per_activity.size() == 1 ? "its" : "their", per_activity.size() == 1 ? "its" : "their",
-                per_activity.size() == 1 ? "its" : "their");
+                "longer give, and the rest of {} part of the coach bill is new money",
+                join_names(per_activity), one ? "is" : "are", its, its, its);
   return "reallocated from the agencies' budgets (" + parts +
          "): their capacity is cut to pay for the coaches" + activity;
 }

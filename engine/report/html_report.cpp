@@ -1068,8 +1068,7 @@ void ReportWriter::decision(const StoredScenario& c, const std::vector<int>& opt
   frontier(c, options);
   std::vector<std::pair<Style, std::vector<charts::CurvePoint>>> curves;
   int k = 0;
-  int counted = 0;  // the runs (or draws) each probability counts, when too few for a percentage
-  int total = 0;    // the runs (or draws) each probability counts, however many
+  int total = 0;  // the runs (or draws) each probability counts
   std::string noun = "runs";
   for (const json& col : at(*a, "columns")) {
     const std::string key = text_of(at(col, "key"));
@@ -1079,7 +1078,6 @@ void ReportWriter::decision(const StoredScenario& c, const std::vector<int>& opt
             rows_of(a).empty() ? nullptr : cell_json(a, text_of(at(*rows_of(a).front(), "key")), key);
         total == 0 && cell && cell->contains("n") && (*cell)["n"].is_number_integer()) {
       total = (*cell)["n"].get<int>();
-      if (few_runs(total)) counted = total;
       if (cell->contains("counted") && (*cell)["counted"].is_string())
         noun = (*cell)["counted"].get<std::string>();
     }
@@ -1099,7 +1097,7 @@ void ReportWriter::decision(const StoredScenario& c, const std::vector<int>& opt
   chart("How sure can we be that it is worth the money?",
         "For each amount society is willing to pay for one more problem-free household-year, the probability "
         "that each option gives the most value (the highest net monetary benefit).",
-        charts::acceptability(curves, wtp, counted, total, noun), "acceptability", c.name,
+        charts::acceptability(curves, wtp, total, noun), "acceptability", c.name,
         fmt::format("The dashed vertical line is the scenario's threshold. {}", note_of(a)));
   decision_sensitivity(c, options);
   body_ += "</section>\n";

@@ -520,7 +520,9 @@ json ce_plane(const std::vector<PlanePoint>& points, double mean_effect, double 
 }
 
 json acceptability(const std::vector<std::pair<Style, std::vector<CurvePoint>>>& options,
-                   double willingness_to_pay, int few_runs, int runs, const std::string& noun) {
+                   double willingness_to_pay, int runs, const std::string& noun) {
+  // Too few for a percentage (render.h, format_probability): the axis counts them.
+  const int few = few_runs(runs) ? runs : 0;
   json rows = json::array();
   std::vector<Style> styles;
   double wtp_max = 0;
@@ -529,7 +531,7 @@ json acceptability(const std::vector<std::pair<Style, std::vector<CurvePoint>>>&
     for (const CurvePoint& p : curve) {
       rows.push_back({{"series", style.name},
                       {"wtp", p.wtp},
-                      {"p", few_runs > 0 ? p.probability * few_runs : p.probability},
+                      {"p", few > 0 ? p.probability * few : p.probability},
                       {"wtp_text", format_euros(p.wtp)},
                       // As the table prints it ("46,7% (14 of 30 draws)"; the tooltip said "46,7%").
                       {"p_text", runs > 0 ? format_probability(p.probability, runs, noun)
@@ -542,17 +544,16 @@ json acceptability(const std::vector<std::pair<Style, std::vector<CurvePoint>>>&
                   {"title", "willingness to pay (euros per problem-free household-year)"},
                   {"scale", {{"domain", {0, wtp_max}}, {"nice", false}}},
                   {"axis", axis_of(Axis::Euro)}};
-  const json y = few_runs > 0
-                     ? json{{"field", "p"},
-                            {"type", "quantitative"},
-                            {"title", fmt::format("{} of {} in which it is the best value", noun, few_runs)},
-                            {"scale", {{"domain", {0, few_runs}}}},
-                            {"axis", {{"format", "d"}, {"tickMinStep", 1}}}}
-                     : json{{"field", "p"},
-                            {"type", "quantitative"},
-                            {"title", "probability of being the best value"},
-                            {"scale", {{"domain", {0, 1}}}},
-                            {"axis", {{"format", ".0%"}}}};
+  const json y = few > 0 ? json{{"field", "p"},
+                                {"type", "quantitative"},
+                                {"title", fmt::format("{} of {} in which it is the best value", noun, few)},
+                                {"scale", {{"domain", {0, few}}}},
+                                {"axis", {{"format", "d"}, {"tickMinStep", 1}}}}
+                         : json{{"field", "p"},
+                                {"type", "quantitative"},
+                                {"title", "probability of being the best value"},
+                                {"scale", {{"domain", {0, 1}}}},
+                                {"axis", {{"format", ".0%"}}}};
   const json tooltip = json::array({{{"field", "series"}, {"title", "option"}},
                                     {{"field", "wtp_text"}, {"title", "willingness to pay"}},
                                     {{"field", "p_text"}, {"title", "probability best"}}});

@@ -135,11 +135,10 @@ json ce_plane(const std::vector<PlanePoint>& points, double mean_effect, double 
 struct CurvePoint {
   double wtp = 0, probability = 0;
 };
-// `few_runs`: the runs (`noun`: or draws) each probability counts when they are too few for a percentage
-// (render.h, format_probability): the axis then counts them, never 0-100% from 5 runs. `runs`: how many
-// each counts whatever their number (0: unknown), for the tooltip's text as the tables print it.
+// `runs`: the runs (`noun`: or draws) each probability counts (0: unknown). Too few for a percentage
+// (render.h, format_probability), the axis counts them, never 0-100% from 5 runs; the tooltip prints each
+// probability as the tables do.
 json acceptability(const std::vector<std::pair<Style, std::vector<CurvePoint>>>& options,
-                   double willingness_to_pay, int few_runs = 0, int runs = 0,
-                   const std::string& noun = "runs");
+                   double willingness_to_pay, int runs = 0, const std::string& noun = "runs");
 
 }  // namespace wijksim::charts
