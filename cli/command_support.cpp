@@ -142,7 +142,8 @@ std::optional<Error> refused_by_system(const std::exception& e) {
   if (!refused) return std::nullopt;
   return Error(
       fmt::format("the system refused another thread ({}): this process may not start as many threads "
-                  "as it needs; use fewer (--threads N), or raise the limit (ulimit -u, ulimit -v)",
+                  "as it needs, or has no memory left for their stacks; use fewer (--threads N), or raise "
+                  "the limit (ulimit -u for threads, ulimit -v for memory)",
                   e.what()));
 }
 

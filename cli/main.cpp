@@ -8,6 +8,7 @@
 #include <CLI/CLI.hpp>
 
 #include <csignal>
+#include <cstdio>
 #include <cstring>
 #include <functional>
 #include <memory>
@@ -250,7 +251,19 @@ int command(int argc, char** argv) {
 int main(int argc, char** argv) {
   cli::open_standard_streams();  // before anything opens a file (cli/console.h)
   cli::Interrupts::install();    // before any thread starts (cli/interrupts.h)
-  const int code = command(argc, argv);
+  int code = kFailed;
+  try {
+    code = command(argc, argv);
+  } catch (const std::bad_alloc&) {
+    // Memory ran out before command() could catch it (defining the options, at a limit of about 17.6 MB:
+    // it aborted, exit 134; outside attack 25). Said without formatting, which would allocate. (Below that
+    // the shared libraries' own start, yaml-cpp's or the loader's, fails before main.)
+    std::fputs(
+        "error: out of memory: the command needs more memory than this process may have (ulimit -v, a "
+        "container's limit); give it more memory\n",
+        stderr);
+    return kFailed;
+  }
   if (!cli::stdout_complete()) return code == kOk ? kFailed : code;
   return code;
 }

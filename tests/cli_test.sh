@@ -810,6 +810,27 @@ if command -v sqlite3 >/dev/null; then
         { echo "FAIL: $cmd of changed $table rows: $(cat "$tmp/err")"; fail=1; }
     done
   done
+  # Columns renamed or swapped by hand keep every seal (a seal digests values by position) and put one
+  # figure's values under another's name: the report drew bounces as escalations and the export wrote them
+  # under each other's headers, exit 0 (outside attack 25). The store's columns must be the schema's.
+  for edit in "alter table weekly rename column bounces to x; alter table weekly rename column escalations to bounces; alter table weekly rename column x to escalations:column 20 'escalations INTEGER' where wijksim makes 'bounces INTEGER'" \
+              "alter table costs rename column cost_cents to cents:column [0-9]* 'cents INTEGER' where wijksim makes 'cost_cents INTEGER'" \
+              "alter table weekly add column note TEXT:a column wijksim does not make, 'note TEXT'"; do
+    sql=${edit%%:*}; said=${edit#*:}
+    for cmd in report export runs; do
+      cp "$tmp/s.db" "$tmp/columns.db" && sqlite3 "$tmp/columns.db" "$sql" || { echo "FAIL: could not change the columns ($sql)"; fail=1; }
+      rm -rf "$tmp/columns.html" "$tmp/columns-csv"
+      case $cmd in
+        report) args=(report 1 -o "$tmp/columns.html") ;;
+        export) args=(export 1 --csv "$tmp/columns-csv") ;;
+        runs) args=(runs) ;;
+      esac
+      expect 1 "$cmd of a store whose columns were changed by hand ($sql)" "$wijksim" "${args[@]}" --store "$tmp/columns.db"
+      grep -q "the results store is damaged: its table [a-z]* has $said" "$tmp/err" &&
+        [ ! -e "$tmp/columns.html" ] && [ ! -e "$tmp/columns-csv" ] ||
+        { echo "FAIL: $cmd of changed columns ($sql): $(cat "$tmp/err")"; fail=1; }
+    done
+  done
   cp "$tmp/s.db" "$tmp/sealed.db" && sqlite3 "$tmp/sealed.db" "update weekly set with_problem = with_problem + 1 where week = 3"
   expect 0 "show of a run whose weekly rows were changed by hand (it reads none)" "$wijksim" show 1 --store "$tmp/sealed.db" --format csv
   # A resume reads the run's figures after it has compared the scenario files with the run's: figures of

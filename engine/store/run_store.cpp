@@ -326,33 +326,68 @@ namespace {
 // is never written twice).
 struct SchemaTable {
   std::string name;
-  std::string key;  // its primary key's columns, in order ("run_id, scenario, ...")
+  std::string key;      // its primary key's columns, in order ("run_id, scenario, ...")
+  std::string columns;  // every column with its type, in order ("run_id INTEGER, scenario INTEGER, ...")
 };
+
+// Where a table's columns `found` first differ from the schema's `made` (both as kTableColumns gives
+// them): "has column 20 'escalations INTEGER' where wijksim makes 'bounces INTEGER'".
+std::string column_difference(const std::string& found, const std::string& made) {
+  const auto split = [](const std::string& list) {
+    std::vector<std::string> out;
+    for (std::size_t start = 0;;) {
+      const std::size_t comma = list.find(", ", start);
+      out.push_back(list.substr(start, comma - start));
+      if (comma == std::string::npos) return out;
+      start = comma + 2;
+    }
+  };
+  const std::vector<std::string> f = split(found), m = split(made);
+  for (std::size_t i = 0; i < std::min(f.size(), m.size()); ++i)
+    if (f[i] != m[i]) return fmt::format("has column {} '{}' where wijksim makes '{}'", i + 1, f[i], m[i]);
+  return f.size() > m.size() ? fmt::format("has a column wijksim does not make, '{}'", f[m.size()])
+                             : fmt::format("lacks the column '{}'", m[f.size()]);
+}
+
+// A table's columns with their types, in order, as SchemaTable::columns holds them.
+constexpr const char* kTableColumns =
+    "SELECT group_concat(c, ', ') FROM (SELECT name || ' ' || type AS c FROM pragma_table_info(?) ORDER BY "
+    "cid)";
 const std::vector<SchemaTable>& schema() {
   static const std::vector<SchemaTable> tables = [] {
     sqlite3* db = nullptr;
     std::vector<SchemaTable> out;
-    auto each_row = [&db](const std::string& sql, const std::function<void(sqlite3_stmt*)>& visit) {
+    // `table`, if given, is bound to the statement's one parameter.
+    auto each_row = [&db](const std::string& sql, const std::function<void(sqlite3_stmt*)>& visit,
+                          const std::string* table = nullptr) {
       sqlite3_stmt* q = nullptr;
-      if (sqlite3_prepare_v2(db, sql.c_str(), -1, &q, nullptr) == SQLITE_OK)
+      if (sqlite3_prepare_v2(db, sql.c_str(), -1, &q, nullptr) == SQLITE_OK &&
+          (!table || sqlite3_bind_text(q, 1, table->c_str(), -1, SQLITE_TRANSIENT) == SQLITE_OK))
         while (sqlite3_step(q) == SQLITE_ROW) visit(q);
       sqlite3_finalize(q);
     };
     auto text = [](sqlite3_stmt* q, int c) {
       return std::string(reinterpret_cast<const char*>(sqlite3_column_text(q, c)));
     };
-    if (sqlite3_open_v2(":memory:", &db, SQLITE_OPEN_READWRITE, nullptr) == SQLITE_OK &&
-        sqlite3_exec(db, kSchema, nullptr, nullptr, nullptr) == SQLITE_OK) {
+    int rc = sqlite3_open_v2(":memory:", &db, SQLITE_OPEN_READWRITE, nullptr);
+    if (rc == SQLITE_OK) rc = sqlite3_exec(db, kSchema, nullptr, nullptr, nullptr);
+    if (rc == SQLITE_OK) {
       each_row("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name", [&](sqlite3_stmt* q) {
-        out.push_back({text(q, 0), ""});
+        out.push_back({text(q, 0), "", ""});
       });
-      for (SchemaTable& t : out)
+      for (SchemaTable& t : out) {
         each_row(fmt::format("SELECT name FROM pragma_table_info('{}') WHERE pk > 0 ORDER BY pk", t.name),
                  [&](sqlite3_stmt* q) { t.key += (t.key.empty() ? "" : ", ") + text(q, 0); });
+        each_row(
+            kTableColumns, [&](sqlite3_stmt* q) { t.columns = text(q, 0); }, &t.name);
+      }
     }
     sqlite3_close_v2(db);
-    if (out.empty() ||
-        std::any_of(out.begin(), out.end(), [](const SchemaTable& t) { return t.key.empty(); }))
+    // SQLite out of memory (it says SQLITE_NOMEM, or cannot even open an in-memory database) is the
+    // machine's limit, said as every other allocation failure is (exit 3), not a fault of wijksim's.
+    if (rc == SQLITE_NOMEM || (rc != SQLITE_OK && db == nullptr)) throw std::bad_alloc();
+    if (out.empty() || std::any_of(out.begin(), out.end(),
+                                   [](const SchemaTable& t) { return t.key.empty() || t.columns.empty(); }))
       throw InternalError("the results store's schema could not be made in memory");
     return out;
   }();
@@ -428,6 +463,22 @@ void create_store_file(const std::string& path) {
   if (sqlite3_wal_checkpoint_v2(db, nullptr, SQLITE_CHECKPOINT_TRUNCATE, nullptr, nullptr) != SQLITE_OK)
     failed("create it");
   if (sqlite3_close(db) != SQLITE_OK) failed("create it");
+  // The command goes on to hold the store open (itself, its log and its shared memory) and, to write a
+  // run, its lock file: four files at once. A limit of open files that leaves fewer than that would fail
+  // only once the store had its name, and left it empty (`ulimit -n 6`, outside attack 25); found here,
+  // before the name is given, it leaves nothing.
+  {
+    int held[4] = {-1, -1, -1, -1};
+    int err = 0;
+    held[0] = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+    if (held[0] < 0) err = errno;
+    for (int i = 1; i < 4 && err == 0; ++i)
+      if ((held[i] = ::fcntl(held[0], F_DUPFD_CLOEXEC, 0)) < 0) err = errno;
+    for (const int h : held)
+      if (h >= 0) ::close(h);
+    if (err == EMFILE || err == ENFILE)
+      throw Error(fmt::format("results store '{}': cannot create it: {}", path, system_reason(err)));
+  }
   test_hooks::while_creating_store();
   if (::link(made.path().c_str(), path.c_str()) == 0 || errno == EEXIST) return;
   if (errno == EPERM || errno == ENOTSUP || errno == ENOSYS) return;  // no hard links here: SQLite makes it
@@ -578,11 +629,23 @@ RunStore RunStore::open(const std::string& path, Mode mode) {
   // table's rows; outside attack 8).
   if (!empty) {
     std::vector<std::string> missing;
+    std::string changed;  // the first table whose columns are not the schema's
     for (const SchemaTable& table : schema()) {
       Statement q(s.db_, path, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?");
       q.bind(1, table.name);
       q.step();
-      if (q.integer(0) == 0) missing.push_back(table.name);
+      if (q.integer(0) == 0) {
+        missing.push_back(table.name);
+        continue;
+      }
+      // The seals digest values by position: a column renamed, or two swapped, by hand keeps every
+      // seal and puts one figure's values under another's name (outside attack 25). So the columns must
+      // be the schema's, names, types and order.
+      Statement c(s.db_, path, kTableColumns);
+      c.bind(1, table.name);
+      c.step();
+      if (changed.empty() && c.text(0) != table.columns)
+        changed = fmt::format("its table {} {}", table.name, column_difference(c.text(0), table.columns));
     }
     if (!missing.empty())
       throw InputError(
@@ -590,6 +653,11 @@ RunStore RunStore::open(const std::string& path, Mode mode) {
             fmt::format("cannot use it: the results store is damaged: it lacks the table{} {}, which "
                         "wijksim always makes; `sqlite3 {} .recover` may save the runs it held",
                         missing.size() == 1 ? "" : "s", fmt::join(missing, ", "), path)}});
+    if (!changed.empty())
+      throw InputError({{Location{path, 0, 0}, "--store",
+                         fmt::format("cannot use it: the results store is damaged: {}; another program "
+                                     "changed its tables, so its figures can no longer be read by name",
+                                     changed)}});
   }
   if (mode == Mode::ReadOnly) {
     if (empty) throw InputError({{Location{path, 0, 0}, "--store", "this results store holds no runs"}});
