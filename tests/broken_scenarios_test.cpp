@@ -374,6 +374,26 @@ std::vector<Case> cases() {
        {exact(1, 7, "name",
               "expected a name that shows: not empty, without spaces at its ends and without control "
               "characters (tabs, line breaks) or direction controls")}},
+      // Outside attack 25: a 5 MB name passed validate, then took 2.4 GB and failed in the store. Characters
+      // are counted, not bytes: 200 two-byte 'é' are a name, 201 are not.
+      {"a name of 201 characters",
+       edit(b, 1, "test-city", std::string(201, 'n')),
+       {exact(1, 7, "name", "expected a text of at most 200 characters, found one of 201")}},
+      {"a name of 201 characters of two bytes each",
+       edit(b, 1, "test-city",
+            [] {
+              std::string t;
+              for (int i = 0; i < 201; ++i) t += "\xc3\xa9";
+              return t;
+            }()),
+       {exact(1, 7, "name", "expected a text of at most 200 characters, found one of 201")}},
+      {"a description of 2,001 characters",
+       edit(b, 1, "test-city", "test-city\ndescription: " + std::string(2001, 'd')),
+       {exact(2, 14, "description", "expected a text of at most 2,000 characters, found one of 2,001")}},
+      {"a payer's label of 201 characters",
+       edit(b, 19, "Municipality", std::string(201, 'm')),
+       {exact(19, 25, "payers.municipality.label",
+              "expected a text of at most 200 characters, found one of 201")}},
       {"a description holding an escape (a terminal acts on it; line breaks and tabs are text)",
        edit(b, 1, "test-city", "test-city\ndescription: \"a\\tb\\nc \\e[31mred\""),
        {exact(
@@ -411,6 +431,26 @@ std::vector<Case> cases() {
       {"yes where a number is expected",
        edit(b, 45, "20", "yes"),
        {exact(45, 15, "agencies.debt_help.capacity", "expected a number, found 'yes'")}},
+      // YAML reads a quoted "20" as a text: taking it as the number accepted what the file does not say
+      // (outside attack 22 noted it; `years: "2"` ran 2 years).
+      {"a number in quotes",
+       edit(b, 45, "20", "\"20\""),
+       {exact(45, 15, "agencies.debt_help.capacity",
+              "expected a number, found '20' in quotes (write the number without quotes)")}},
+      {"a number in single quotes inside a distribution",
+       edit(b, 23, "0.05", "'0.05'"),
+       {exact(23, 25, "domains.money.incidence_per_year",
+              "expected a number, found '0.05' in quotes (write the number without quotes)")}},
+      {"a seed in quotes",
+       edit(b, 17, "42", "\"42\""),
+       {exact(
+           17, 9, "simulation.seed",
+           "expected a whole number from 0 to 18446744073709551615, found '42' in quotes (write the number "
+           "without quotes)")}},
+      {"true in quotes",
+       edit(b, 82, "true", "\"true\""),
+       {exact(82, 12, "coaches.enabled",
+              "expected true or false, found 'true' in quotes (write it without quotes)")}},
       {"a list where a number is expected",
        edit(b, 65, "3", "[3, 4]"),
        {exact(65, 16, "fragmentation.max_bounces", "expected a number, found a list")}},

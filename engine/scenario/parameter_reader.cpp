@@ -168,10 +168,22 @@ const Node* ParameterReader::section(MapReader& parent, std::string_view key, bo
   return n;
 }
 
-std::optional<std::string> ParameterReader::text(const Node* n, const std::string& path) {
+std::optional<std::string> ParameterReader::text(const Node* n, const std::string& path,
+                                                 std::size_t max_characters) {
   if (!n) return std::nullopt;
   if (!n->is(Node::Kind::Scalar)) {
     d_.add(n->where, path, fmt::format("expected a text, found {}", found(*n)));
+    return std::nullopt;
+  }
+  // A text is shown in tables and stored with every run, many times over: a name of 5 MB took 2.4 GB and
+  // failed only in the store ("string or blob too big", exit 3, with a resume that could never succeed;
+  // outside attack 25).
+  std::size_t characters = 0;
+  for (const char c : n->text) characters += (static_cast<unsigned char>(c) & 0xC0) != 0x80 ? 1 : 0;
+  if (characters > max_characters) {
+    d_.add(n->where, path,
+           fmt::format("expected a text of at most {} characters, found one of {}",
+                       count_text(max_characters), count_text(static_cast<double>(characters))));
     return std::nullopt;
   }
   return n->text;
@@ -179,6 +191,11 @@ std::optional<std::string> ParameterReader::text(const Node* n, const std::strin
 
 std::optional<bool> ParameterReader::boolean(const Node* n, const std::string& path) {
   if (!n) return std::nullopt;
+  if (n->is(Node::Kind::Scalar) && n->quoted) {
+    d_.add(n->where, path,
+           fmt::format("expected true or false, found {} in quotes (write it without quotes)", found(*n)));
+    return std::nullopt;
+  }
   if (n->is(Node::Kind::Scalar)) {
     std::string t = n->text;
     std::transform(t.begin(), t.end(), t.begin(), [](unsigned char c) { return std::tolower(c); });
@@ -221,6 +238,12 @@ std::optional<int> ParameterReader::ref(const Node* n, const std::string& path,
 // A plain number (no distribution) within `r`.
 std::optional<double> ParameterReader::plain(const Node& n, const std::string& path, const Range& r) {
   double v = 0;
+  if (n.is(Node::Kind::Scalar) && n.quoted && parse_double(n.text, v)) {
+    // YAML reads "2" as a text; taking it as the number would accept what the file does not say.
+    d_.add(n.where, path,
+           fmt::format("expected a number, found {} in quotes (write the number without quotes)", found(n)));
+    return std::nullopt;
+  }
   if (!n.is(Node::Kind::Scalar) || !parse_double(n.text, v) || !std::isfinite(v)) {
     d_.add(n.where, path, not_a_number(n));
     return std::nullopt;

@@ -216,7 +216,11 @@ class ParameterReader {
   // A section (a map) under `parent`; nullptr when absent (reported if required) or not a map.
   const Node* section(MapReader& parent, std::string_view key, bool required = true);
 
-  std::optional<std::string> text(const Node* n, const std::string& path);
+  // A text of at most `max_characters` (UTF-8 code points): a file's path up to the system's 4,096 bytes
+  // by default; names and labels, shown in tables, less.
+  static constexpr std::size_t kMaxText = 4096, kMaxName = 200, kMaxDescription = 2000;
+  std::optional<std::string> text(const Node* n, const std::string& path,
+                                  std::size_t max_characters = kMaxText);
 
   std::optional<bool> boolean(const Node* n, const std::string& path);
 

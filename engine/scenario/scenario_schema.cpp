@@ -39,7 +39,7 @@ std::string unshown(std::string_view s, bool breaks) {
 
 std::optional<std::string> ScenarioSchema::shown_text(MapReader& m, std::string_view key, bool required) {
   const Node* n = required ? m.need(key) : m.get(key);
-  std::optional<std::string> t = text(n, m.sub(key));
+  std::optional<std::string> t = text(n, m.sub(key), kMaxName);
   if (!t) return t;
   if (const std::string hidden = unshown(*t, false); !hidden.empty()) {
     d_.add(n->where, m.sub(key),
@@ -59,7 +59,7 @@ void ScenarioSchema::run(const Node& root) {
     return;
   }
   MapReader top(root, "", d_);
-  if (auto t = text(top.need("name"), "name")) {
+  if (auto t = text(top.need("name"), "name", kMaxName)) {
     s_.name = *t;
     // Scenarios are told apart by name in tables, the store and the report: a name must show.
     const bool blank = std::all_of(t->begin(), t->end(), [](unsigned char c) { return std::isspace(c); });
@@ -72,7 +72,7 @@ void ScenarioSchema::run(const Node& root) {
                       "characters (tabs, line breaks) or direction controls{}",
                       hidden.empty() ? "" : "; it has " + hidden));
   }
-  if (auto t = text(top.get("description"), "description")) {
+  if (auto t = text(top.get("description"), "description", kMaxDescription)) {
     s_.description = *t;
     // Shown in tables, the store and the report: line breaks and tabs are text, other control characters
     // (an escape sequence a terminal acts on) are not.
@@ -183,9 +183,10 @@ void ScenarioSchema::simulation(const Node* n) {
     std::uint64_t v = 0;
     const std::string& t = seed->text;
     auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), v);
-    if (!seed->is(Node::Kind::Scalar) || ec != std::errc() || end != t.data() + t.size())
+    if (!seed->is(Node::Kind::Scalar) || seed->quoted || ec != std::errc() || end != t.data() + t.size())
       d_.add(seed->where, "simulation.seed",
-             fmt::format("expected a whole number from 0 to 18446744073709551615, found {}", found(*seed)));
+             fmt::format("expected a whole number from 0 to 18446744073709551615, found {}{}", found(*seed),
+                         seed->quoted ? " in quotes (write the number without quotes)" : ""));
     else
       s_.simulation.seed = v;
   }
@@ -421,7 +422,8 @@ std::optional<double> ScenarioSchema::neighbourhood_households(const Node& n) co
   for (const Node& v : n.children) {
     const Node* h = v.is(Node::Kind::Map) ? v.get("households") : nullptr;
     double x = 0;
-    if (!h || !h->is(Node::Kind::Scalar) || !parse_double(h->text, x) || !(x >= 1) || x != std::floor(x))
+    if (!h || !h->is(Node::Kind::Scalar) || h->quoted || !parse_double(h->text, x) || !(x >= 1) ||
+        x != std::floor(x))
       return std::nullopt;
     total += x;
   }

@@ -127,6 +127,7 @@ class TreeBuilder {
       case YAML::NodeType::Scalar:
         n.kind = Node::Kind::Scalar;
         n.text = y.Scalar();
+        n.quoted = quoted(y);
         unclosed_quote(y);
         if (const std::size_t bad = invalid_utf8_at(n.text); bad != std::string_view::npos)
           d_.add(n.where, path,
@@ -199,6 +200,15 @@ class TreeBuilder {
     constexpr std::string_view kCore = "tag:yaml.org,2002:";  // !!x as the file wrote it
     if (tag.starts_with(kCore)) tag = "!!" + tag.substr(kCore.size());
     return tag;
+  }
+
+  // A scalar written in quotes: yaml-cpp tags it "!", as it does a bare "!" tag (told apart above).
+  bool quoted(const YAML::Node& y) const {
+    if (y.Tag() != "!") return false;
+    const YAML::Mark m = y.Mark();
+    if (m.is_null() || m.pos < 0 || static_cast<std::size_t>(m.pos) >= text_.size()) return false;
+    const char c = text_[static_cast<std::size_t>(m.pos)];
+    return c == '"' || c == '\'';
   }
 
   Location at(const YAML::Mark& m, const Location& fallback) const {

@@ -18,6 +18,8 @@ struct Node {
   enum class Kind { Null, Scalar, List, Map };
   Kind kind = Kind::Null;
   std::string text;               // Scalar
+  // A scalar written in quotes ("2", 'yes'): YAML's text, so never read as a number or as true/false.
+  bool quoted = false;
   std::vector<Node> children;     // List items, or Map values (parallel to keys)
   std::vector<std::string> keys;  // Map keys, in document order
   std::vector<Location> key_where;
