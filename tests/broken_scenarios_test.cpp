@@ -759,8 +759,8 @@ std::vector<Case> cases() {
        b + "---\nname: other\n",
        // the second document starts at its '---', line 112
        {exact(112, 1, "",
-              "the file holds 2 YAML documents (separated by '---', or ended by '...'); a scenario is "
-              "one document")}},
+              "the file holds 2 YAML documents (separated by '---', or ended by '...'); a scenario or a "
+              "targets file is one document")}},
       {"a stray comma before the first value",
        ", " + b,
        {exact(1, 1, "",

@@ -440,8 +440,8 @@ std::optional<Node> parse_yaml(const std::string& raw, const std::string& file, 
     if (docs.starts.size() > 1) {
       d.add(where(docs.starts[1]), "",
             fmt::format(
-                "the file holds {} YAML documents (separated by '---', or ended by '...'); a scenario is "
-                "one document",
+                "the file holds {} YAML documents (separated by '---', or ended by '...'); a scenario or a "
+                "targets file is one document",
                 docs.starts.size()));
       return std::nullopt;
     }
