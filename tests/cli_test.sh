@@ -785,6 +785,15 @@ if command -v sqlite3 >/dev/null; then
     got=$?
     [ "$got" -le 1 ] || { echo "FAIL: show after '$edit': exit $got"; fail=1; }
   done
+  # The arguments (into `args`) of command $1 reading run 1, its report or export named $2.html or $2-csv.
+  reader_args() {
+    case $1 in
+      show) args=(show 1 --format json) ;;
+      report) args=(report 1 -o "$2.html") ;;
+      export) args=(export 1 --csv "$2-csv") ;;
+      runs) args=(runs) ;;
+    esac
+  }
   # A value changed by hand that wijksim could have written (a count one higher, a cost halved, the stored
   # tables' JSON replaced by other valid JSON) no longer matches the run's seal: every command that reads it
   # refuses the run (exit 1) and writes nothing (before: wrong figures, exit 0; outside attack 13). show
@@ -798,12 +807,7 @@ if command -v sqlite3 >/dev/null; then
       { echo "FAIL: could not change the $table rows of a stored run"; fail=1; }
     for cmd in $commands; do
       rm -rf "$tmp/sealed.html" "$tmp/sealed-csv"
-      case $cmd in
-        show) args=(show 1 --format json) ;;
-        report) args=(report 1 -o "$tmp/sealed.html") ;;
-        export) args=(export 1 --csv "$tmp/sealed-csv") ;;
-        runs) args=(runs) ;;
-      esac
+      reader_args "$cmd" "$tmp/sealed"
       expect 1 "$cmd of a run whose $table rows were changed by hand" "$wijksim" "${args[@]}" --store "$tmp/sealed.db"
       grep -q "the results store is damaged: run 1 has $table rows other than those it completed with" "$tmp/err" &&
         [ ! -e "$tmp/sealed.html" ] && [ ! -e "$tmp/sealed-csv" ] ||
@@ -820,11 +824,7 @@ if command -v sqlite3 >/dev/null; then
     for cmd in report export runs; do
       cp "$tmp/s.db" "$tmp/columns.db" && sqlite3 "$tmp/columns.db" "$sql" || { echo "FAIL: could not change the columns ($sql)"; fail=1; }
       rm -rf "$tmp/columns.html" "$tmp/columns-csv"
-      case $cmd in
-        report) args=(report 1 -o "$tmp/columns.html") ;;
-        export) args=(export 1 --csv "$tmp/columns-csv") ;;
-        runs) args=(runs) ;;
-      esac
+      reader_args "$cmd" "$tmp/columns"
       expect 1 "$cmd of a store whose columns were changed by hand ($sql)" "$wijksim" "${args[@]}" --store "$tmp/columns.db"
       grep -q "the results store is damaged: its table [a-z]* has $said" "$tmp/err" &&
         [ ! -e "$tmp/columns.html" ] && [ ! -e "$tmp/columns-csv" ] ||
