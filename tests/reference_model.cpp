@@ -487,14 +487,15 @@ class Simulator {
     if (p >= 1)
       for (int a = 0; a < A_; ++a)
         record.agencies[static_cast<std::size_t>(a)].duplicates = count_duplicates(a);
-    // D9: the coach figures.
+    // D9: the coach figures: caseload and list summed over all teams (one that stopped working keeps its
+    // clients and its list, 11.3), FTE and caseload per FTE over the working ones.
     if (p >= 1) {
       for (int t = 0; t < T_; ++t) {
         const TeamState& team = teams_[static_cast<std::size_t>(t)];
         const int caseload = count_coach(t, Coach::Active);
+        record.coach_caseload += caseload;
+        record.coach_waiting += count_coach(t, Coach::Waiting);
         if (team.works) {
-          record.coach_caseload += caseload;
-          record.coach_waiting += count_coach(t, Coach::Waiting);
           record.coach_fte += team.fte;
           out.team_caseload_per_fte.push_back(caseload / team.fte);
         } else {
