@@ -103,8 +103,11 @@ ThresholdSpec wait_of_6(const char* parameter, double from, double to) {
 
 TEST_CASE("A threshold and its uncertainty over replications, by hand", "[sensitivity]") {
   // The mean wait, 20 - 2x + 1.5, is 6 weeks at x = 7.75. Each replication's own: 20 - 2x + r = 6 at
-  // x = 7 + r / 2: 7, 7.5, 8, 8.5; their mean 7.75, sd 0.645497, 95% interval 7.75 -/+ 3.182446 x 0.645497 /
-  // 2 = 6.72287 to 8.77713.
+  // x = 7 + r / 2: 7, 7.5, 8, 8.5; their mean 7.75, sd 0.645497, se 0.322749, t(0.975, 3) = 3.182446. The
+  // interval on the logit scale of the range searched, [0, 12] (it stays in the range): u = 7.75 / 12,
+  // l = ln(u / (1 - u)) = 0.600774, half-width 3.182446 x (0.322749 / 12) / (u (1 - u)) = 0.374211, ends
+  // 12 expit(l -/+ 0.374211) = 6.67680 to 8.71334 (the plain t interval, 6.72287 to 8.77713, ran out of
+  // the range for a range as narrow as its spread).
   LinearDecision d;
   const Simulate simulate = [&](const std::vector<Setting>& s) { return d(s); };
   const WaitOutcome w;
@@ -119,8 +122,8 @@ TEST_CASE("A threshold and its uncertainty over replications, by hand", "[sensit
   for (int r = 0; r < 4; ++r)
     CHECK(t.per_replication[static_cast<std::size_t>(r)] == Approx(7 + r / 2.0).epsilon(1e-9));
   CHECK(t.over_replications.mean == Approx(7.75));
-  CHECK(t.over_replications.lo == Approx(6.72287).epsilon(1e-5));
-  CHECK(t.over_replications.hi == Approx(8.77713).epsilon(1e-5));
+  CHECK(t.over_replications.lo == Approx(6.67680).epsilon(1e-5));
+  CHECK(t.over_replications.hi == Approx(8.71334).epsilon(1e-5));
   // The planning curve it started from: the mean wait at 0, 3, 6, 9, 12.
   CHECK(t.grid_x == std::vector<double>{0, 3, 6, 9, 12});
   CHECK(t.grid_mean.at(2) == Approx(9.5));

@@ -1,6 +1,7 @@
 // The virtual evaluation (analysis/virtual_evaluation.h): its sampling against the hypergeometric
 // distribution's moments, and its power against the analytic power of a comparison of proportions (normal
 // approximation), worked out here from the formula, not from the code.
+#include <boost/math/distributions/hypergeometric.hpp>
 #include <catch2/catch.hpp>
 
 #include <cmath>
@@ -43,6 +44,26 @@ TEST_CASE("A survey sample is hypergeometric: its mean and variance", "[virtual]
   const double mean = sum / grid, var = sum2 / grid - mean * mean;
   CHECK(mean == Approx(82.32).margin(0.01));
   CHECK(var == Approx(168 * 0.49 * 0.51 * 2632.0 / 2799.0).margin(0.05));
+  // A large sample, whose first term P(0) = C(1400, 0) C(1400, 1000) / C(2800, 1000) is about 1e-300 and
+  // below: every draw was 1,000 ("every household positive"). Mean 1000 x 0.5 = 500, variance
+  // 1000 x 0.5 x 0.5 x 1800 / 2799 = 160.77; and each draw the first k whose distribution function reaches
+  // u, that function from Boost.Math's hypergeometric distribution (not the code's own sum).
+  sum = sum2 = 0;
+  for (int i = 0; i < grid; ++i) {
+    const auto k = static_cast<double>(hypergeometric(2800, 1400, 1000, (i + 0.5) / grid));
+    sum += k;
+    sum2 += k * k;
+  }
+  const double big_mean = sum / grid, big_var = sum2 / grid - big_mean * big_mean;
+  CHECK(big_mean == Approx(500).margin(0.01));
+  CHECK(big_var == Approx(1000 * 0.25 * 1800.0 / 2799.0).margin(0.1));
+  const boost::math::hypergeometric_distribution<double> big(1400, 1000, 2800);
+  for (const double u : {1e-9, 0.001, 0.2, 0.5, 0.77, 0.999, 1 - 1e-9}) {
+    const std::int64_t k = hypergeometric(2800, 1400, 1000, u);
+    INFO("u = " << u << ": k = " << k);
+    CHECK(boost::math::cdf(big, static_cast<unsigned>(k)) >= u * (1 - 1e-12));
+    CHECK(boost::math::cdf(big, static_cast<unsigned>(k - 1)) < u);
+  }
   // The ends: all marked, none marked, a sample of everyone.
   CHECK(hypergeometric(100, 100, 10, 0.5) == 10);
   CHECK(hypergeometric(100, 0, 10, 0.5) == 0);

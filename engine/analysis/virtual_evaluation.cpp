@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include "wijksim/analysis/honest_uncertainty.h"
 #include "wijksim/core/error.h"
@@ -55,8 +56,26 @@ std::int64_t hypergeometric(std::int64_t population, std::int64_t marked, std::i
   if (lo == hi) return lo;
   const auto N = static_cast<double>(population), K = static_cast<double>(marked), m = static_cast<double>(n);
   // P(k) = C(K, k) C(N - K, n - k) / C(N, n), from k = lo upwards by the ratio of successive terms.
-  double p = std::exp(log_choose(K, static_cast<double>(lo)) +
-                      log_choose(N - K, m - static_cast<double>(lo)) - log_choose(N, m));
+  const double log_p_lo = log_choose(K, static_cast<double>(lo)) +
+                          log_choose(N - K, m - static_cast<double>(lo)) - log_choose(N, m);
+  double p = std::exp(log_p_lo);
+  // A large sample's first term can lie below the smallest normal double (1,000 of 2,800 with half marked:
+  // P(0) about 1e-300 and less): it was 0, every later term 0 by the ratio, and every draw returned hi
+  // ("every household positive"; an independent check, stop 45). Then every term is carried as its
+  // logarithm, ln P(k+1) = ln P(k) + ln of the ratio, and added to the sum as exp(ln P(k)): terms below a
+  // double's range add 0, together less than n x 2.2e-308.
+  if (p < std::numeric_limits<double>::min()) {
+    double log_p = log_p_lo;
+    double cdf = 0;
+    for (std::int64_t k = lo; k < hi; ++k) {
+      const double term = std::exp(log_p);
+      cdf += term;
+      if (u <= cdf) return k;
+      const auto kk = static_cast<double>(k);
+      log_p += std::log((K - kk) * (m - kk) / ((kk + 1) * (N - K - m + kk + 1)));
+    }
+    return hi;
+  }
   double cdf = p;
   for (std::int64_t k = lo; k < hi; ++k) {
     if (u <= cdf) return k;

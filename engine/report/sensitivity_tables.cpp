@@ -251,7 +251,8 @@ std::vector<Table> threshold_tables(const DecisionSensitivity& d) {
       "the outcome smoother in the parameter, not smooth: a setting that changes who gets a place sets later "
       "events on other courses, so noise can cross too); more than one crossing is reported, not hidden. In "
       "brackets: "
-      "the 95% interval of the mean of each replication's own crossing (the households' luck); 'crossed in': "
+      "the 95% interval of the mean of each replication's own crossing (the households' luck; on the logit "
+      "scale of the range searched, so it stays in the range); 'crossed in': "
       "the replications that cross in the range.",
       d.replications == 1 ? std::string("1 replication") : fmt::format("{} replications", d.replications));
   t.columns = {{"parameter", "parameter"},  {"outcome", "outcome"}, {"target", "target"},
