@@ -436,21 +436,45 @@ std::vector<Case> cases() {
       {"a number in quotes",
        edit(b, 45, "20", "\"20\""),
        {exact(45, 15, "agencies.debt_help.capacity",
-              "expected a number, found '20' in quotes (write the number without quotes)")}},
+              "expected a number, found '20' in quotes or as a block (write the number plainly, without "
+              "quotes)")}},
       {"a number in single quotes inside a distribution",
        edit(b, 23, "0.05", "'0.05'"),
        {exact(23, 25, "domains.money.incidence_per_year",
-              "expected a number, found '0.05' in quotes (write the number without quotes)")}},
+              "expected a number, found '0.05' in quotes or as a block (write the number plainly, without "
+              "quotes)")}},
       {"a seed in quotes",
        edit(b, 17, "42", "\"42\""),
-       {exact(
-           17, 9, "simulation.seed",
-           "expected a whole number from 0 to 18446744073709551615, found '42' in quotes (write the number "
-           "without quotes)")}},
+       {exact(17, 9, "simulation.seed",
+              "expected a whole number from 0 to 18446744073709551615, found '42' in quotes or as a block "
+              "(write "
+              "the number plainly, without quotes)")}},
+      // A block scalar and an alias of a quoted text are text as much as a quoted one (outside attack 26:
+      // `years: |-` over a line `3`, and `years: *n` with `name: &n "3"`, ran 3 years).
+      {"a number as a block scalar",
+       edit(b, 45, "20", "|-\n      20"),
+       {exact(45, 15, "agencies.debt_help.capacity",
+              "expected a number, found '20' in quotes or as a block (write the number plainly, without "
+              "quotes)")}},
+      {"true as a folded block scalar",
+       edit(b, 82, "true", ">-\n    true"),
+       {exact(82, 12, "coaches.enabled",
+              "expected true or false, found 'true' in quotes or as a block (write it plainly, without "
+              "quotes)")}},
+      {"an alias of a quoted number",
+       edit(edit(b, 14, "2", "&q \"2\""), 45, "20", "*q"),
+       {exact(14, 10, "simulation.years",
+              "expected a number, found '2' in quotes or as a block (write the number plainly, without "
+              "quotes)"),
+        // yaml-cpp places an alias where its anchor's value is written: the key names the alias's place.
+        exact(14, 10, "agencies.debt_help.capacity",
+              "expected a number, found '2' in quotes or as a block (write the number plainly, without "
+              "quotes)")}},
       {"true in quotes",
        edit(b, 82, "true", "\"true\""),
        {exact(82, 12, "coaches.enabled",
-              "expected true or false, found 'true' in quotes (write it without quotes)")}},
+              "expected true or false, found 'true' in quotes or as a block (write it plainly, without "
+              "quotes)")}},
       {"a list where a number is expected",
        edit(b, 65, "3", "[3, 4]"),
        {exact(65, 16, "fragmentation.max_bounces", "expected a number, found a list")}},
@@ -933,6 +957,20 @@ TEST_CASE("broken targets files: a bound that is not its interval's end, or has 
           {in_file(file,
                    exact(10, 12, "targets.spending.bound",
                          "a lower bound must be the interval's lower end: value 4900, interval [0, 4900]"))});
+  }
+  SECTION("a label of 201 characters and a note of 2,001, and a value as a block (outside attack 26)") {
+    const std::string long_label =
+        "  spending:\n    label: " + std::string(201, 'l') +
+        "\n    measure: spending.municipality\n    unit: euros\n    source: budget\n";
+    check(diagnostics(long_label + "    value: |-\n      4900\n    interval: [0, 4900]\n    note: " +
+                      std::string(2001, 'n') + "\n"),
+          {in_file(file, exact(4, 12, "targets.spending.label",
+                               "expected a text of at most 200 characters, found one of 201")),
+           in_file(file, exact(8, 12, "targets.spending.value",
+                               "expected a number, found '4900' in quotes or as a block (write the number "
+                               "plainly, without quotes)")),
+           in_file(file, exact(11, 11, "targets.spending.note",
+                               "expected a text of at most 2,000 characters, found one of 2,001"))});
   }
   SECTION("a bound with n and no interval") {
     check(diagnostics(start + "    value: 0.3\n    n: 100\n    bound: upper\n"),

@@ -831,6 +831,16 @@ if command -v sqlite3 >/dev/null; then
         { echo "FAIL: $cmd of changed columns ($sql): $(cat "$tmp/err")"; fail=1; }
     done
   done
+  # A trigger added by hand changes rows as they are written, before their seal is made: a new run's report
+  # said "0,0%" with problems, exit 0 (outside attack 26). A store with a trigger is refused, to write or read.
+  cp "$tmp/s.db" "$tmp/trigger.db" && sqlite3 "$tmp/trigger.db" "create trigger zero after insert on weekly begin update weekly set with_problem = 0 where run_id = new.run_id; end" ||
+    { echo "FAIL: could not add a trigger"; fail=1; }
+  expect 1 "compare into a store with a trigger added by hand" "$wijksim" compare "$src/scenarios/pilot.yaml" -r 1 -y 1 --store "$tmp/trigger.db"
+  grep -q "the results store has a trigger wijksim does not make, 'zero' on its table weekly" "$tmp/err" &&
+    [ "$(sqlite3 "$tmp/trigger.db" "select count(*) from runs")" = 1 ] ||
+    { echo "FAIL: compare into a store with a trigger: $(cat "$tmp/err")"; fail=1; }
+  expect 1 "report from a store with a trigger added by hand" "$wijksim" report 1 -o "$tmp/trigger.html" --store "$tmp/trigger.db"
+  [ ! -e "$tmp/trigger.html" ] || { echo "FAIL: a report was written from a store with a trigger"; fail=1; }
   cp "$tmp/s.db" "$tmp/sealed.db" && sqlite3 "$tmp/sealed.db" "update weekly set with_problem = with_problem + 1 where week = 3"
   expect 0 "show of a run whose weekly rows were changed by hand (it reads none)" "$wijksim" show 1 --store "$tmp/sealed.db" --format csv
   # A resume reads the run's figures after it has compared the scenario files with the run's: figures of

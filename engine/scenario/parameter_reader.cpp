@@ -193,7 +193,9 @@ std::optional<bool> ParameterReader::boolean(const Node* n, const std::string& p
   if (!n) return std::nullopt;
   if (n->is(Node::Kind::Scalar) && n->quoted) {
     d_.add(n->where, path,
-           fmt::format("expected true or false, found {} in quotes (write it without quotes)", found(*n)));
+           fmt::format(
+               "expected true or false, found {} in quotes or as a block (write it plainly, without quotes)",
+               found(*n)));
     return std::nullopt;
   }
   if (n->is(Node::Kind::Scalar)) {
@@ -240,8 +242,11 @@ std::optional<double> ParameterReader::plain(const Node& n, const std::string& p
   double v = 0;
   if (n.is(Node::Kind::Scalar) && n.quoted && parse_double(n.text, v)) {
     // YAML reads "2" as a text; taking it as the number would accept what the file does not say.
-    d_.add(n.where, path,
-           fmt::format("expected a number, found {} in quotes (write the number without quotes)", found(n)));
+    d_.add(
+        n.where, path,
+        fmt::format(
+            "expected a number, found {} in quotes or as a block (write the number plainly, without quotes)",
+            found(n)));
     return std::nullopt;
   }
   if (!n.is(Node::Kind::Scalar) || !parse_double(n.text, v) || !std::isfinite(v)) {

@@ -202,13 +202,14 @@ class TreeBuilder {
     return tag;
   }
 
-  // A scalar written in quotes: yaml-cpp tags it "!", as it does a bare "!" tag (told apart above).
+  // A scalar that is not plain: in quotes, a block (`|`, `>`), or an alias (`*a`) of one of those. yaml-cpp
+  // tags each "!", as it does a bare "!" tag written in the file (told apart above by its '!'). Block
+  // scalars and aliases let "3" through as the number 3 (outside attack 26).
   bool quoted(const YAML::Node& y) const {
     if (y.Tag() != "!") return false;
     const YAML::Mark m = y.Mark();
-    if (m.is_null() || m.pos < 0 || static_cast<std::size_t>(m.pos) >= text_.size()) return false;
-    const char c = text_[static_cast<std::size_t>(m.pos)];
-    return c == '"' || c == '\'';
+    if (m.is_null() || m.pos < 0 || static_cast<std::size_t>(m.pos) >= text_.size()) return true;
+    return text_[static_cast<std::size_t>(m.pos)] != '!';
   }
 
   Location at(const YAML::Mark& m, const Location& fallback) const {

@@ -262,7 +262,7 @@ Found tables_of(const std::string& uri, int flags) {
     if (sqlite3_prepare_v2(db, kWhatTables, -1, &q, nullptr) == SQLITE_OK && sqlite3_step(q) == SQLITE_ROW) {
       f.version = sqlite3_column_int64(q, 0);
       const bool marked = f.version != 0 || sqlite3_column_int64(q, 3) != 0;
-      f.holds = sqlite3_column_int64(q, 1) == 0 ? (marked ? Holds::Foreign : Holds::NoTables)
+      f.holds = sqlite3_column_int64(q, 1) == 0   ? (marked ? Holds::Foreign : Holds::NoTables)
                 : sqlite3_column_int64(q, 2) == 2 ? Holds::Store
                                                   : Holds::Foreign;
     }
@@ -524,10 +524,12 @@ RunStore RunStore::open(const std::string& path, Mode mode) {
   // store of another schema version (a read-only open would leave PATH-wal and PATH-shm beside them).
   if (exists && sqlite_header(path)) {
     const Found found = what_database(path);
-    if (found.holds == Holds::Foreign) throw InputError({{Location{path, 0, 0}, "--store", kForeignDatabase}});
+    if (found.holds == Holds::Foreign)
+      throw InputError({{Location{path, 0, 0}, "--store", kForeignDatabase}});
     if (found.holds == Holds::NoTables && mode == Mode::ReadOnly)
       throw InputError({{Location{path, 0, 0}, "--store", "this results store holds no runs"}});
-    if (found.holds == Holds::Store && found.version != kStoreSchemaVersion) schema_refused(path, found.version);
+    if (found.holds == Holds::Store && found.version != kStoreSchemaVersion)
+      schema_refused(path, found.version);
   }
   // A command that reads opens a store it may write as a writer that writes nothing (query_only): the last
   // connection to close a store in write-ahead-log mode removes PATH-wal and PATH-shm, which a read-only
@@ -658,6 +660,18 @@ RunStore RunStore::open(const std::string& path, Mode mode) {
                          fmt::format("cannot use it: the results store is damaged: {}; another program "
                                      "changed its tables, so its figures can no longer be read by name",
                                      changed)}});
+    // wijksim makes no triggers. One added by hand changes rows as wijksim writes them, before their seal
+    // is made, so the seal vouches for figures the run did not give (outside attack 26: a trigger on the
+    // weekly rows gave a report of "0,0%" with problems, exit 0).
+    Statement trigger(s.db_, path, "SELECT name, tbl_name FROM sqlite_master WHERE type = 'trigger' LIMIT 1");
+    if (trigger.step())
+      throw InputError(
+          {{Location{path, 0, 0}, "--store",
+            fmt::format("cannot use it: the results store has a trigger wijksim does not make, '{}' on its "
+                        "table {}: another program added it, and it can change the rows wijksim writes; "
+                        "remove it (`sqlite3 {} 'DROP TRIGGER \"{}\"'`) only if you know its runs were "
+                        "written without it, else run their commands again into a store of their own",
+                        trigger.text(0), trigger.text(1), path, trigger.text(0))}});
   }
   if (mode == Mode::ReadOnly) {
     if (empty) throw InputError({{Location{path, 0, 0}, "--store", "this results store holds no runs"}});
