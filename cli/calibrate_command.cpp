@@ -166,6 +166,15 @@ int calibrate_command(const Options& o, const std::string& command_line, cluster
                           "(with another -o FILE):\n  {}",
                           resume)
             : std::string("its parameter sets were not written"));
+  } catch (const Error& e) {
+    // A file the machine would not let it write (too few open files, a full disk): the candidates, hours
+    // of simulation, are in the store all the same, and a resume writes the sets without simulating (it
+    // said only the file's error: outside attack 26).
+    if (!recorder) throw;
+    throw Error(
+        fmt::format("{}; run {} is complete in {}, and resuming it writes its parameter sets, "
+                    "simulating nothing:\n  {}",
+                    e.what(), recorder->run_id(), o.store, resume));
   }
   cli::write_out(render_table(report, TextOptions{cli::output_width(stdout), {}}));
   cli::err("wrote {} parameter sets to {}{}\n", result.sets.size(), printable(output),

@@ -396,9 +396,14 @@ void check_output(const std::string& path, const std::string& option, const std:
   // this process dies in between.
   const TemporaryFiles probe(path, {});
   const int fd = ::open(probe.path().c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-  if (fd < 0)
-    throw Error(fmt::format("cannot write '{}': the directory '{}' takes no new files ({})", shown(path),
-                            dir_name, std::strerror(errno)));
+  if (fd < 0) {
+    const int err = errno;
+    // Too few open files allowed is the process's limit, not the directory's (outside attack 26).
+    throw Error(err == EMFILE || err == ENFILE
+                    ? fmt::format("cannot write '{}': {}", shown(path), system_reason(err))
+                    : fmt::format("cannot write '{}': the directory '{}' takes no new files ({})",
+                                  shown(path), dir_name, std::strerror(err)));
+  }
   ::close(fd);
   // A directory whose files cannot be removed (append-only, chattr +a) takes no rename over a name either;
   // its probe, left behind, says so (outside attack 21: the output failed after the simulation, leaving it).

@@ -582,6 +582,10 @@ RunStore RunStore::open(const std::string& path, Mode mode) {
     // is read as immutable instead (no locks, no -shm, no -wal). Only then: a store that can be written is
     // always read with its locks, as another process may be writing it.
     const int rc = sqlite3_exec(s.db_, "SELECT count(*) FROM sqlite_master", nullptr, nullptr, nullptr);
+    // Too few open files allowed is the process's limit, not a place it cannot write (it was said as a
+    // read-only file system, with advice to copy the store; outside attack 26).
+    if (const int os = sqlite3_system_errno(s.db_); rc != SQLITE_OK && (os == EMFILE || os == ENFILE))
+      sqlite_failure(s.db_, path, "open it");
     if ((rc & 0xff) == SQLITE_CANTOPEN || (rc & 0xff) == SQLITE_READONLY) {
       sqlite3_close_v2(s.db_);
       s.db_ = nullptr;
