@@ -540,10 +540,12 @@ Table survey_table(const DecisionSensitivity& d, std::size_t option) {
   for (const SurveyRow& r : d.survey) {
     if (r.option != option) continue;
     const VirtualStudyResult& v = r.result;
+    // The estimate's mean and spread are over the virtual studies: its n says how many (it said 1).
+    Cell estimate = Cell::of_interval(v.mean_estimate, v.lo, v.hi, Unit::SharePoints);
+    estimate.stat.n = v.studies;
     t.rows.push_back({r.measure.key,
                       r.measure.text,
-                      {Cell::of_value(v.true_effect, Unit::SharePoints),
-                       Cell::of_interval(v.mean_estimate, v.lo, v.hi, Unit::SharePoints),
+                      {Cell::of_value(v.true_effect, Unit::SharePoints), estimate,
                        // Counted over the virtual studies: below kFewRuns "10 of 10 studies", not "100,0%".
                        Cell::of_probability(v.power, v.studies, "studies"),
                        Cell::of_probability(v.power_right_sign, v.studies, "studies"),
