@@ -390,6 +390,18 @@ std::vector<Case> cases() {
       {"a description of 2,001 characters",
        edit(b, 1, "test-city", "test-city\ndescription: " + std::string(2001, 'd')),
        {exact(2, 14, "description", "expected a text of at most 2,000 characters, found one of 2,001")}},
+      // A path is tidied (./ and // removed) after the limit is checked: a million characters of "./" passed.
+      {"a comparator path of 4,100 characters that tidies to a short one",
+       edit(
+           b, 1, "test-city",
+           "test-city\ncomparator: " +
+               [] {
+                 std::string p;
+                 for (int i = 0; i < 2045; ++i) p += "./";
+                 return p;
+               }() +
+               "other.yaml"),
+       {exact(2, 13, "comparator", "expected a text of at most 4,096 characters, found one of 4,100")}},
       {"a payer's label of 201 characters",
        edit(b, 19, "Municipality", std::string(201, 'm')),
        {exact(19, 25, "payers.municipality.label",

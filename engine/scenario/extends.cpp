@@ -12,6 +12,7 @@
 #include "wijksim/core/content_hash.h"
 #include "wijksim/core/file_path.h"
 #include "wijksim/core/units.h"
+#include "wijksim/scenario/parameter_reader.h"
 
 namespace wijksim::loader {
 
@@ -234,9 +235,11 @@ class Resolver {
     // Paths to other files are relative to the file that names them: made relative to the root's directory.
     // An absolute path names the same file from anywhere, and stays as written (/data/sets.csv was shown
     // as ../../../data/sets.csv).
+    // A path longer than any text may be (4,096 bytes and more: no file has that name) is left as written,
+    // for the schema to refuse (outside attack 26: a million characters of "./" tidied to a short path).
     for (const char* key : {"comparator", "targets", "parameter_sets"})
-      if (Node* c = root->get(key);
-          c && c->is(Node::Kind::Scalar) && !c->text.empty() && !fs::path(c->text).is_absolute()) {
+      if (Node* c = root->get(key); c && c->is(Node::Kind::Scalar) && !c->text.empty() &&
+                                    c->text.size() <= kMaxText && !fs::path(c->text).is_absolute()) {
         fs::path rel = identity(dir / c->text).lexically_relative(root_dir_);
         if (!rel.empty()) c->text = rel.generic_string();
       }

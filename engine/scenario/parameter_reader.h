@@ -198,6 +198,12 @@ Set field(Get get, T S::*member) {
   };
 }
 
+// The longest text a scenario or targets file may give, in characters (UTF-8 code points): any text, a
+// file's path among them, as long as the system's 4,096 bytes; names and labels (shown in tables) and
+// descriptions less. A text is shown and stored with every run, many times over (a name of 5 MB took
+// 2.4 GB; outside attack 25).
+inline constexpr std::size_t kMaxText = 4096, kMaxName = 200, kMaxDescription = 2000;
+
 // The value readers, with the scenario they fill and the uncertain parameters they find.
 class ParameterReader {
  public:
@@ -216,9 +222,7 @@ class ParameterReader {
   // A section (a map) under `parent`; nullptr when absent (reported if required) or not a map.
   const Node* section(MapReader& parent, std::string_view key, bool required = true);
 
-  // A text of at most `max_characters` (UTF-8 code points): a file's path up to the system's 4,096 bytes
-  // by default; names and labels, shown in tables, less.
-  static constexpr std::size_t kMaxText = 4096, kMaxName = 200, kMaxDescription = 2000;
+  // A text of at most `max_characters` (UTF-8 code points; kMaxText above).
   std::optional<std::string> text(const Node* n, const std::string& path,
                                   std::size_t max_characters = kMaxText);
 
