@@ -175,9 +175,7 @@ std::optional<std::string> ParameterReader::text(const Node* n, const std::strin
     d_.add(n->where, path, fmt::format("expected a text, found {}", found(*n)));
     return std::nullopt;
   }
-  // A text is shown in tables and stored with every run, many times over: a name of 5 MB took 2.4 GB and
-  // failed only in the store ("string or blob too big", exit 3, with a resume that could never succeed;
-  // outside attack 25).
+  // Counted in code points (kMaxText): a 5 MB name failed only in the store, with a resume that never could.
   std::size_t characters = 0;
   for (const char c : n->text) characters += (static_cast<unsigned char>(c) & 0xC0) != 0x80 ? 1 : 0;
   if (characters > max_characters) {
@@ -242,11 +240,7 @@ std::optional<double> ParameterReader::plain(const Node& n, const std::string& p
   double v = 0;
   if (n.is(Node::Kind::Scalar) && n.quoted && parse_double(n.text, v)) {
     // YAML reads "2" as a text; taking it as the number would accept what the file does not say.
-    d_.add(
-        n.where, path,
-        fmt::format(
-            "expected a number, found {} in quotes or as a block (write the number plainly, without quotes)",
-            found(n)));
+    d_.add(n.where, path, fmt::format("expected a number, found {} {}", found(n), kNumberAsText));
     return std::nullopt;
   }
   if (!n.is(Node::Kind::Scalar) || !parse_double(n.text, v) || !std::isfinite(v)) {

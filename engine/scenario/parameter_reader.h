@@ -204,6 +204,10 @@ Set field(Get get, T S::*member) {
 // 2.4 GB; outside attack 25).
 inline constexpr std::size_t kMaxText = 4096, kMaxName = 200, kMaxDescription = 2000;
 
+// Said of a number written as YAML text (in quotes, a block scalar, or an alias of one): "found '2' ...".
+inline constexpr const char* kNumberAsText =
+    "in quotes or as a block (write the number plainly, without quotes)";
+
 // The value readers, with the scenario they fill and the uncertain parameters they find.
 class ParameterReader {
  public:

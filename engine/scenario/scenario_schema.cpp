@@ -185,9 +185,8 @@ void ScenarioSchema::simulation(const Node* n) {
     auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), v);
     if (!seed->is(Node::Kind::Scalar) || seed->quoted || ec != std::errc() || end != t.data() + t.size())
       d_.add(seed->where, "simulation.seed",
-             fmt::format(
-                 "expected a whole number from 0 to 18446744073709551615, found {}{}", found(*seed),
-                 seed->quoted ? " in quotes or as a block (write the number plainly, without quotes)" : ""));
+             fmt::format("expected a whole number from 0 to 18446744073709551615, found {}{}", found(*seed),
+                         seed->quoted ? std::string(" ") + kNumberAsText : std::string()));
     else
       s_.simulation.seed = v;
   }
