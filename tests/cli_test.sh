@@ -794,6 +794,14 @@ if command -v sqlite3 >/dev/null; then
       runs) args=(runs) ;;
     esac
   }
+  # refuses_to_read CMD WHAT PATTERN STORE: CMD on run 1 of STORE.db (its outputs STORE.html, STORE-csv) must
+  # fail with exit 1, say PATTERN and write nothing.
+  refuses_to_read() {
+    rm -rf "$4.html" "$4-csv"
+    reader_args "$1" "$4"
+    expect 1 "$1 of $2" "$wijksim" "${args[@]}" --store "$4.db"
+    grep -q "$3" "$tmp/err" && [ ! -e "$4.html" ] && [ ! -e "$4-csv" ] || { echo "FAIL: $1 of $2: $(cat "$tmp/err")"; fail=1; }
+  }
   # A value changed by hand that wijksim could have written (a count one higher, a cost halved, the stored
   # tables' JSON replaced by other valid JSON) no longer matches the run's seal: every command that reads it
   # refuses the run (exit 1) and writes nothing (before: wrong figures, exit 0; outside attack 13). show
@@ -806,12 +814,8 @@ if command -v sqlite3 >/dev/null; then
     cp "$tmp/s.db" "$tmp/sealed.db" && [ "$(sqlite3 "$tmp/sealed.db" "$edit; select changes()")" -ge 1 ] ||
       { echo "FAIL: could not change the $table rows of a stored run"; fail=1; }
     for cmd in $commands; do
-      rm -rf "$tmp/sealed.html" "$tmp/sealed-csv"
-      reader_args "$cmd" "$tmp/sealed"
-      expect 1 "$cmd of a run whose $table rows were changed by hand" "$wijksim" "${args[@]}" --store "$tmp/sealed.db"
-      grep -q "the results store is damaged: run 1 has $table rows other than those it completed with" "$tmp/err" &&
-        [ ! -e "$tmp/sealed.html" ] && [ ! -e "$tmp/sealed-csv" ] ||
-        { echo "FAIL: $cmd of changed $table rows: $(cat "$tmp/err")"; fail=1; }
+      refuses_to_read "$cmd" "a run whose $table rows were changed by hand" \
+        "the results store is damaged: run 1 has $table rows other than those it completed with" "$tmp/sealed"
     done
   done
   # Columns renamed or swapped by hand keep every seal (a seal digests values by position) and put one
@@ -823,12 +827,8 @@ if command -v sqlite3 >/dev/null; then
     sql=${edit%%:*}; said=${edit#*:}
     for cmd in report export runs; do
       cp "$tmp/s.db" "$tmp/columns.db" && sqlite3 "$tmp/columns.db" "$sql" || { echo "FAIL: could not change the columns ($sql)"; fail=1; }
-      rm -rf "$tmp/columns.html" "$tmp/columns-csv"
-      reader_args "$cmd" "$tmp/columns"
-      expect 1 "$cmd of a store whose columns were changed by hand ($sql)" "$wijksim" "${args[@]}" --store "$tmp/columns.db"
-      grep -q "the results store is damaged: its table [a-z]* has $said" "$tmp/err" &&
-        [ ! -e "$tmp/columns.html" ] && [ ! -e "$tmp/columns-csv" ] ||
-        { echo "FAIL: $cmd of changed columns ($sql): $(cat "$tmp/err")"; fail=1; }
+      refuses_to_read "$cmd" "a store whose columns were changed by hand ($sql)" \
+        "the results store is damaged: its table [a-z]* has $said" "$tmp/columns"
     done
   done
   # A trigger added by hand changes rows as they are written, before their seal is made: a new run's report

@@ -5,6 +5,8 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <cstdint>
+#include <utility>
 #include <vector>
 
 #include "wijksim/analysis/virtual_evaluation.h"
@@ -34,27 +36,24 @@ TEST_CASE("A survey sample is hypergeometric: its mean and variance", "[virtual]
   // 168 of 2,800 households, 1,372 (49%) with a problem: mean 168 x 0.49 = 82.32, variance
   // 168 x 0.49 x 0.51 x (2800 - 168) / (2800 - 1) = 39.4781. The uniforms on an even grid of 100,000 points
   // integrate the distribution.
-  const int grid = 100000;
-  double sum = 0, sum2 = 0;
-  for (int i = 0; i < grid; ++i) {
-    const auto k = static_cast<double>(hypergeometric(2800, 1372, 168, (i + 0.5) / grid));
-    sum += k;
-    sum2 += k * k;
-  }
-  const double mean = sum / grid, var = sum2 / grid - mean * mean;
+  const auto moments = [](std::int64_t population, std::int64_t marked, std::int64_t n) {
+    const int grid = 100000;
+    double sum = 0, sum2 = 0;
+    for (int i = 0; i < grid; ++i) {
+      const auto k = static_cast<double>(hypergeometric(population, marked, n, (i + 0.5) / grid));
+      sum += k;
+      sum2 += k * k;
+    }
+    return std::pair{sum / grid, sum2 / grid - (sum / grid) * (sum / grid)};
+  };
+  const auto [mean, var] = moments(2800, 1372, 168);
   CHECK(mean == Approx(82.32).margin(0.01));
   CHECK(var == Approx(168 * 0.49 * 0.51 * 2632.0 / 2799.0).margin(0.05));
   // A large sample, whose first term P(0) = C(1400, 0) C(1400, 1000) / C(2800, 1000) is about 1e-300 and
   // below: every draw was 1,000 ("every household positive"). Mean 1000 x 0.5 = 500, variance
   // 1000 x 0.5 x 0.5 x 1800 / 2799 = 160.77; and each draw the first k whose distribution function reaches
   // u, that function from Boost.Math's hypergeometric distribution (not the code's own sum).
-  sum = sum2 = 0;
-  for (int i = 0; i < grid; ++i) {
-    const auto k = static_cast<double>(hypergeometric(2800, 1400, 1000, (i + 0.5) / grid));
-    sum += k;
-    sum2 += k * k;
-  }
-  const double big_mean = sum / grid, big_var = sum2 / grid - big_mean * big_mean;
+  const auto [big_mean, big_var] = moments(2800, 1400, 1000);
   CHECK(big_mean == Approx(500).margin(0.01));
   CHECK(big_var == Approx(1000 * 0.25 * 1800.0 / 2799.0).margin(0.1));
   const boost::math::hypergeometric_distribution<double> big(1400, 1000, 2800);
