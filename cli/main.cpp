@@ -227,13 +227,13 @@ int command(int argc, char** argv) {
     // What to make smaller depends on the command: a report or a listing reads a stored run, simulates
     // nothing (it advised fewer households; outside attack 19).
     const bool simulates = *run || *compare || *trace_cmd || *sweep || *calibrate_cmd;
-    cli::err("error: out of memory: {}\n(command: {})\n",
-             simulates
-                 ? "the run needs more memory than this process may have; use fewer households, draws or "
-                   "replications, or more memory"
-                 : "the command needs more memory than this process may have (ulimit -v, a container's "
-                   "limit); give it more memory",
-             cli::quoted_args(argc, argv));
+    if (simulates)
+      cli::err(
+          "error: out of memory: the run needs more memory than this process may have; use fewer "
+          "households, draws or replications, or more memory\n(command: {})\n",
+          cli::quoted_args(argc, argv));
+    else
+      cli::err("error: {}; give it more memory\n(command: {})\n", kOutOfMemory, cli::quoted_args(argc, argv));
     return kFailed;
   } catch (const std::exception& e) {
     if (const std::optional<Error> refused = refused_by_system(e)) {
@@ -258,10 +258,7 @@ int main(int argc, char** argv) {
     // Memory ran out before command() could catch it (defining the options, at a limit of about 17.6 MB:
     // it aborted, exit 134; outside attack 25). Said without formatting, which would allocate. (Below that
     // the shared libraries' own start, yaml-cpp's or the loader's, fails before main.)
-    std::fputs(
-        "error: out of memory: the command needs more memory than this process may have (ulimit -v, a "
-        "container's limit); give it more memory\n",
-        stderr);
+    std::fprintf(stderr, "error: %s; give it more memory\n", kOutOfMemory);
     return kFailed;
   }
   if (!cli::stdout_complete()) return code == kOk ? kFailed : code;

@@ -56,6 +56,10 @@ std::int64_t hypergeometric(std::int64_t population, std::int64_t marked, std::i
   if (lo == hi) return lo;
   const auto N = static_cast<double>(population), K = static_cast<double>(marked), m = static_cast<double>(n);
   // P(k) = C(K, k) C(N - K, n - k) / C(N, n), from k = lo upwards by the ratio of successive terms.
+  const auto ratio = [&](std::int64_t k) {  // P(k + 1) / P(k)
+    const auto kk = static_cast<double>(k);
+    return (K - kk) * (m - kk) / ((kk + 1) * (N - K - m + kk + 1));
+  };
   const double log_p_lo = log_choose(K, static_cast<double>(lo)) +
                           log_choose(N - K, m - static_cast<double>(lo)) - log_choose(N, m);
   double p = std::exp(log_p_lo);
@@ -71,16 +75,14 @@ std::int64_t hypergeometric(std::int64_t population, std::int64_t marked, std::i
       const double term = std::exp(log_p);
       cdf += term;
       if (u <= cdf) return k;
-      const auto kk = static_cast<double>(k);
-      log_p += std::log((K - kk) * (m - kk) / ((kk + 1) * (N - K - m + kk + 1)));
+      log_p += std::log(ratio(k));
     }
     return hi;
   }
   double cdf = p;
   for (std::int64_t k = lo; k < hi; ++k) {
     if (u <= cdf) return k;
-    const auto kk = static_cast<double>(k);
-    p *= (K - kk) * (m - kk) / ((kk + 1) * (N - K - m + kk + 1));
+    p *= ratio(k);
     cdf += p;
   }
   return hi;

@@ -101,32 +101,6 @@ void remove_stale_temporaries(const std::string& dir) {
   }
 }
 
-// Why a file or directory could not be made in `dir`, in words a user acts on.
-std::string cannot_create(int err, const std::string& dir) {
-  switch (err) {
-    case ENOENT: {
-      // Also what a file system that takes no new files says (/proc): the directory is there.
-      std::error_code ec;
-      return std::filesystem::is_directory(dir, ec)
-                 ? fmt::format("the directory '{}' takes no new files ({})", dir, std::strerror(err))
-                 : fmt::format("the directory '{}' does not exist", dir);
-    }
-    case ENOTDIR:
-      return fmt::format("'{}' is not a directory", dir);
-    case EACCES:
-    case EPERM:
-    case EROFS:
-      return fmt::format("the directory '{}' is not writable ({})", dir, std::strerror(err));
-    case ENOSPC:
-    case EDQUOT:
-      return "the disk is full";
-    case ENAMETOOLONG:
-      return "the name is too long (at most 255 bytes for one name and 4,096 for a whole path)";
-    default:
-      return system_reason(err);  // too many open files said as the process's limit
-  }
-}
-
 // The temporary files and staging directories of the writes in progress (remove_unfinished_outputs).
 std::mutex g_unfinished_mutex;
 // Held while an export moves its staged files into place (DirectoryWrite::commit), and by

@@ -17,6 +17,11 @@
 
 namespace wijksim {
 
+// What a command says when the machine refuses it memory (exit 3), wherever that is found.
+inline constexpr const char* kOutOfMemory =
+    "out of memory: the command needs more memory than this process may have (ulimit -v, a container's "
+    "limit)";
+
 class Error : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;

@@ -316,6 +316,32 @@ Authorship authorship(const std::string& path, OutputKind kind) {
   return {Authorship::Verdict::OtherKind, kNames[static_cast<int>(*is)]};
 }
 
+// (output_path.h)
+std::string cannot_create(int err, const std::string& dir) {
+  switch (err) {
+    case ENOENT: {
+      // Also what a file system that takes no new files says (/proc): the directory is there.
+      std::error_code ec;
+      return std::filesystem::is_directory(dir, ec)
+                 ? fmt::format("the directory '{}' takes no new files ({})", dir, std::strerror(err))
+                 : fmt::format("the directory '{}' does not exist", dir);
+    }
+    case ENOTDIR:
+      return fmt::format("'{}' is not a directory", dir);
+    case EACCES:
+    case EPERM:
+    case EROFS:
+      return fmt::format("the directory '{}' is not writable ({})", dir, std::strerror(err));
+    case ENOSPC:
+    case EDQUOT:
+      return "the disk is full";
+    case ENAMETOOLONG:
+      return "the name is too long (at most 255 bytes for one name and 4,096 for a whole path)";
+    default:
+      return system_reason(err);  // too many open files said as the process's limit
+  }
+}
+
 void check_output(const std::string& path, const std::string& option, const std::vector<KeptFile>& kept,
                   OutputKind kind) {
   if (path.empty()) refuse(path, option, "an empty name: name a file");
@@ -396,14 +422,9 @@ void check_output(const std::string& path, const std::string& option, const std:
   // this process dies in between.
   const TemporaryFiles probe(path, {});
   const int fd = ::open(probe.path().c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-  if (fd < 0) {
-    const int err = errno;
-    // Too few open files allowed is the process's limit, not the directory's (outside attack 26).
-    throw Error(err == EMFILE || err == ENFILE
-                    ? fmt::format("cannot write '{}': {}", shown(path), system_reason(err))
-                    : fmt::format("cannot write '{}': the directory '{}' takes no new files ({})",
-                                  shown(path), dir_name, std::strerror(err)));
-  }
+  // Said as every file that cannot be made is (too few open files as the process's limit, not the
+  // directory's: outside attack 26).
+  if (fd < 0) throw Error(fmt::format("cannot write '{}': {}", shown(path), cannot_create(errno, dir_name)));
   ::close(fd);
   // A directory whose files cannot be removed (append-only, chattr +a) takes no rename over a name either;
   // its probe, left behind, says so (outside attack 21: the output failed after the simulation, leaving it).

@@ -99,4 +99,8 @@ bool is_store_name(const std::string& path);
 // is a regular file or does not exist. Does not follow a final symbolic link.
 std::string non_regular_kind(const std::string& path);
 
+// Why a file or directory could not be made in `dir` (an errno), in words a user acts on: "the directory
+// 'x' is not writable (...)", "the disk is full", too many open files as the process's limit.
+std::string cannot_create(int err, const std::string& dir);
+
 }  // namespace wijksim

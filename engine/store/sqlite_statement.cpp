@@ -25,10 +25,7 @@ void sqlite_failure(sqlite3* db, const std::string& path, const std::string& doi
   else if (primary == SQLITE_NOMEM || rc == SQLITE_IOERR_NOMEM || os_error == ENOMEM)
     // Mapping the store's shared memory (-shm) fails with ENOMEM under a memory limit, which SQLite says as
     // "disk I/O error" (outside attack 25, `ulimit -v 17700`).
-    why = fmt::format(
-        "out of memory: the command needs more memory than this process may have (ulimit -v, a container's "
-        "limit) ({}); nothing of this step was kept",
-        why);
+    why = fmt::format("{} ({}); nothing of this step was kept", kOutOfMemory, why);
   else if (primary == SQLITE_IOERR)
     why = fmt::format("a read or write failed ({}); nothing of this step was kept", why);
   if (os_error == EMFILE || os_error == ENFILE) {
