@@ -622,10 +622,15 @@ expect 0 "run of one replication" "$wijksim" run "$src/scenarios/baseline-velve.
 grep -q "^Each figure: one run of each scenario, so no interval\." "$tmp/out" || { echo "FAIL: one run's legend: $(head -8 "$tmp/out")"; fail=1; }
 # The virtual evaluation's power is counted over its studies: from 10, "k of 10 studies", not "100,0%"
 # (outside attack 13).
-expect 0 "compare --survey-studies 10" "$wijksim" compare "$src/scenarios/pilot.yaml" -r 2 -y 1 --no-store --parameters coaches.fte --survey-studies 10
+expect 0 "compare --survey-studies 10" "$wijksim" compare "$src/scenarios/pilot.yaml" -r 2 -y 1 --no-store --parameters coaches.fte --survey-studies 10 --survey-households 1000
 power=$(sed -n '/^== The evaluation the city would run/,/^   The seeds/p' "$tmp/out" | grep '^at least one problem')
 [ "$(grep -o ' of 10 studies' <<<"$power" | wc -l)" = 2 ] ||
   { echo "FAIL: the power of 10 virtual studies is not said as a count: $power"; fail=1; }
+# The studies' test has no finite-population correction, the analytic power has: the note says so and how much
+# of the households the survey takes (1,000 of pilot.yaml's 2,800: 35.7%), which is why they part.
+grep -q "a correction the studies' test leaves out, as an evaluator's would: the survey takes 1.000 of 2.800 households (35,7%)" \
+  <<<"$(tr '\n' ' ' <"$tmp/out" | tr -s ' ')" ||
+  { echo "FAIL: the virtual evaluation does not say why its power and the analytic part: $(grep -A3 'analytic:' "$tmp/out")"; fail=1; }
 # A targets file's broken free parameters (a key the scenario lacks; a prior reaching below 0) are refused by
 # run and compare as by validate, at the free parameter (outside attack 13: run and compare said nothing).
 sed 's|coaches.outreach_per_year: {dist: uniform, min: 0.2, max: 3}|foo.bar: {dist: uniform, min: 0.2, max: 3}|' \

@@ -522,7 +522,10 @@ Table survey_table(const DecisionSensitivity& d, std::size_t option) {
       "the lowest to the highest). Power: "
       "share "
       "of the studies significant at 5% (two-sided z test), and significant with the true effect's sign; "
-      "analytic: normal approximation with the true shares. Effects and estimates in percentage points (pp). "
+      "analytic: normal approximation with the true shares, corrected for a finite population, a correction "
+      "the studies' test leaves out, as an evaluator's would: the survey takes {} of {} households ({}), and "
+      "the larger that share the further the studies' power falls below the analytic. Effects and estimates "
+      "in percentage points (pp). "
       "The control neighbourhood is the seeds' pilot design; once coaches work in every neighbourhood (a "
       "city-wide scale-up from its last step) no untreated one remains, and the control is the model's, not "
       "one a city could survey.",
@@ -531,7 +534,9 @@ Table survey_table(const DecisionSensitivity& d, std::size_t option) {
                                    : ", a run with households of its own",
       d.survey_design.difference_in_differences ? "the estimate is the difference in differences"
                                                 : "the estimate compares the two after the policy",
-      format_dutch(d.survey_design.studies, 0));
+      format_dutch(d.survey_design.studies, 0), format_dutch(d.survey_design.sample, 0),
+      format_dutch(d.households, 0),
+      format_dutch(100.0 * d.survey_design.sample / std::max(1, d.households), 1) + "%");
   t.columns = {{"true_effect", "true effect"},
                {"estimate", "a survey would estimate"},
                {"power", "power at 5%"},
