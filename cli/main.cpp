@@ -82,7 +82,7 @@ int command(int argc, char** argv) {
     }
     // The command line's own words may hold an escape or a byte that is not UTF-8. Begun with "error: " as
     // every other error is (outside attack 12: "--household excludes --pick" stood alone).
-    return (m.starts_with("error: ") ? "" : "error: ") + printable(m, true) +
+    return (m.starts_with("error: ") ? "" : "error: ") + long_words_shortened(printable(m, true)) +
            "\nRun with --help for more information.\n";
   });
   Options o;
@@ -201,7 +201,7 @@ int command(int argc, char** argv) {
       return calibration_command(o);
     }
   } catch (const UsageError& e) {
-    cli::err("error: {}\nRun with --help for more information.\n", e.what());
+    cli::err("error: {}\nRun with --help for more information.\n", long_words_shortened(e.what()));
     return kUsage;
   } catch (const InputError& e) {
     const bool simulates = *run || *compare || *trace_cmd || *calibration_cmd || *sweep || *calibrate_cmd;
@@ -217,10 +217,12 @@ int command(int argc, char** argv) {
     }
     return kBadInput;
   } catch (const InternalError& e) {
-    cli::err("error: {}\n(command: {})\n{}", e.what(), cli::quoted_args(argc, argv), kBugReport);
+    cli::err("error: {}\n(command: {})\n{}", long_words_shortened(e.what()), cli::quoted_args(argc, argv),
+             kBugReport);
     return kInternal;
   } catch (const Error& e) {
-    cli::err("error: {}\n(command: {})\n", e.what(), cli::quoted_args(argc, argv));
+    // The message shortens an over-long value it quotes; the command stays whole, to be run again.
+    cli::err("error: {}\n(command: {})\n", long_words_shortened(e.what()), cli::quoted_args(argc, argv));
     return kFailed;
   } catch (const std::bad_alloc&) {
     // The machine, not a bug: a run larger than the memory the process may have (ulimit -v, a container).

@@ -66,8 +66,9 @@ int validate_command(const Options& o) {
     } catch (const InputError& e) {
       ++bad;
       for (const Diagnostic& d : e.diagnostics()) cli::err("{}\n", d.to_string());
-      cli::err("{}: {} error{}\n", printable(path), e.diagnostics().size(),
-               e.diagnostics().size() == 1 ? "" : "s");
+      cli::err("{}\n",
+               long_words_shortened(fmt::format("{}: {} error{}", printable(path), e.diagnostics().size(),
+                                                e.diagnostics().size() == 1 ? "" : "s")));
     }
   }
   return bad ? kBadInput : kOk;

@@ -1258,6 +1258,23 @@ TEST_CASE("a message shows control characters and bytes that are not UTF-8 as he
   CHECK(shortened(std::string(81, 'x')) == std::string(77, 'x') + "...");
   const Diagnostic z{Location{"k.yaml", 3, 1}, "households\xe2\x80\x8b", "unknown key"};
   CHECK(z.to_string() == "k.yaml:3:1: error: households\\u{200B}: unknown key");
+  // A value of 5,000 characters echoed in its message (an option's value, a path) shows as its first 60
+  // and last 40 characters and its length, the quotes around it and the sentence's colon kept outside the
+  // count; 200 characters stay whole. Written out by hand: 'a' x 60, "...", 'b' x 40.
+  const std::string value = std::string(2500, 'a') + std::string(2500, 'b');
+  CHECK(long_words_shortened("found '" + value + "' here") ==
+        "found '" + std::string(60, 'a') + "..." + std::string(40, 'b') + "' (5000 characters) here");
+  CHECK(long_words_shortened(value + ": error: x") ==
+        std::string(60, 'a') + "..." + std::string(40, 'b') + " (5000 characters): error: x");
+  CHECK(long_words_shortened("'" + std::string(200, 'c') + "'") == "'" + std::string(200, 'c') + "'");
+  // Characters, not bytes: 300 e-acutes (600 bytes) are 300 characters, cut between two of them.
+  std::string accents;
+  for (int i = 0; i < 300; ++i) accents += "\xc3\xa9";
+  CHECK(long_words_shortened(accents) ==
+        accents.substr(0, 120) + "..." + accents.substr(520) + " (300 characters)");
+  const Diagnostic o{Location{"--seed"}, "", "expected a whole number, found '" + value + "'"};
+  CHECK(o.to_string() == "error: --seed: expected a whole number, found '" + std::string(60, 'a') + "..." +
+                             std::string(40, 'b') + "' (5000 characters)");
 }
 
 TEST_CASE("an unknown key with a letter of another alphabet names it beside the suggestion", "[input]") {

@@ -316,6 +316,15 @@ head -1 "$tmp/csv/scenarios.csv" | grep -q ",hash,description,willingness_to_pay
 sed -i '1s/,description,willingness_to_pay,sets_hash,targets_hash$//' "$tmp/csv/scenarios.csv"
 expect 0 "export over an export of the previous version" "$wijksim" export 1 --csv "$tmp/csv" --store "$tmp/s.db"
 head -1 "$tmp/csv/scenarios.csv" | grep -q ",willingness_to_pay,sets_hash,targets_hash$" || { echo "FAIL: the previous version's scenarios.csv was not replaced"; fail=1; }
+# A value of 100,000 characters is echoed in its error by its ends and its length, not whole (it printed
+# 100 KB), and so is a scenario path the system refuses as too long.
+long_value=$(printf '7%.0s' $(seq 100000))
+expect 2 "a seed of 100,000 digits" "$wijksim" run "$src/scenarios/baseline-velve.yaml" --seed "$long_value" --no-store
+[ "$(wc -c <"$tmp/err")" -lt 400 ] && grep -q "found '7*\.\.\.7*' (100000 characters)$" "$tmp/err" ||
+  { echo "FAIL: a 100,000-character value is echoed whole or without its length: $(head -c 300 "$tmp/err")"; fail=1; }
+expect 1 "a scenario path of 100,000 characters" "$wijksim" validate "$tmp/$long_value.yaml"
+[ "$(wc -c <"$tmp/err")" -lt 500 ] && grep -q "7\.yaml (100[0-9]* characters): error: " "$tmp/err" ||
+  { echo "FAIL: a 100,000-character path is echoed whole or without its length: $(head -c 300 "$tmp/err")"; fail=1; }
 # A seed of 2^63 or more is exported as the number it is (SQLite keeps its 64 bits signed: it read -1).
 expect 0 "a run with the largest seed" "$wijksim" run "$src/scenarios/baseline-velve.yaml" -r 1 -y 1 --seed 18446744073709551615 --store "$tmp/seed.db"
 expect 0 "export the run with the largest seed" "$wijksim" export 1 --csv "$tmp/seed-csv" --store "$tmp/seed.db"

@@ -70,13 +70,57 @@ std::string shortened(std::string_view s, std::size_t at_most) {
   return std::string(s.substr(0, end)) + "...";
 }
 
+std::string long_words_shortened(std::string_view message, std::size_t longest) {
+  constexpr std::size_t kHead = 60, kTail = 40;
+  std::string out;
+  std::size_t i = 0;
+  while (i < message.size()) {
+    if (message[i] == ' ' || message[i] == '\n') {
+      out += message[i++];
+      continue;
+    }
+    // A word: where each of its characters (a UTF-8 sequence, or an invalid byte alone) begins.
+    std::vector<std::size_t> starts;
+    std::size_t end = i;
+    while (end < message.size() && message[end] != ' ' && message[end] != '\n') {
+      starts.push_back(end);
+      end += std::max<std::size_t>(1, utf8_length(message, end));
+    }
+    end = std::min(end, message.size());
+    // The punctuation of the sentence after it ("FILE: error:") follows the count; quotes around a value
+    // stay around it, and neither counts: "'xx...xx' (5000 characters)", "/tmp/xx...xx (5001 characters):".
+    std::size_t punctuation = 0, quotes = 0;
+    while (punctuation < 2 && punctuation < starts.size() &&
+           std::string_view(":;,.").find(message[end - 1 - punctuation]) != std::string_view::npos)
+      ++punctuation;
+    while (quotes < 2 && punctuation + quotes < starts.size() &&
+           message[end - 1 - punctuation - quotes] == '\'')
+      ++quotes;
+    const std::size_t lead = message[i] == '\'' ? 1 : 0;
+    if (starts.size() <= longest + punctuation + quotes + lead) {
+      out.append(message.substr(i, end - i));
+      i = end;
+      continue;
+    }
+    const std::size_t value_end = end - punctuation - quotes,
+                      tail_from = starts[starts.size() - kTail - punctuation - quotes];
+    out += fmt::format("{}...{}{} ({} characters){}", message.substr(i, starts[kHead + lead] - i),
+                       message.substr(tail_from, value_end - tail_from), message.substr(value_end, quotes),
+                       starts.size() - punctuation - quotes - lead,
+                       message.substr(end - punctuation, punctuation));
+    i = end;
+  }
+  return out;
+}
+
 std::string Diagnostic::to_string() const {
   // A problem of the command line (an option's value) has no file: "error: --threshold: ...". Some name the
   // option where a file would be (Location{"--from/--to"}): said the same way, not "--from/--to: error:".
   if (where.file.starts_with("--") && where.line == 0)
-    return printable(fmt::format("error: {}: {}{}", where.file,
-                                 key.empty() || key == where.file ? "" : shortened(key) + ": ", message),
-                     false, true);
+    return long_words_shortened(
+        printable(fmt::format("error: {}: {}{}", where.file,
+                              key.empty() || key == where.file ? "" : shortened(key) + ": ", message),
+                  false, true));
   std::string s = where.file;
   if (where.line > 0) s += fmt::format(":{}", where.line);
   if (where.column > 0) s += fmt::format(":{}", where.column);
@@ -84,7 +128,7 @@ std::string Diagnostic::to_string() const {
   if (!key.empty()) s += fmt::format("{}: ", shortened(key));
   s += message;
   // A message quotes what it found, and a file may hold anything: a terminal would act on an escape.
-  return printable(s, false, true);
+  return long_words_shortened(printable(s, false, true));
 }
 
 static std::string join_diagnostics(const std::vector<Diagnostic>& ds) {

@@ -44,6 +44,10 @@ std::string printable(std::string_view s, bool keep_lines = false, bool show_inv
 // `s` cut to its first characters, fewer than `at_most` bytes, and "..." (a key or name a file gave, quoted
 // in a message: a key of a thousand characters would fill a terminal twice over); `s` when it is short.
 std::string shortened(std::string_view s, std::size_t at_most = 80);
+// `message` with each word (a run without spaces or line breaks) of more than `longest` characters shown by
+// its first 60 and last 40 and its length: "/tmp/xx...xx.yaml (5005 characters)". A value given on the
+// command line is echoed in its error, and a 100,000-character one filled the terminal many times over.
+std::string long_words_shortened(std::string_view message, std::size_t longest = 200);
 // The length of the valid UTF-8 sequence that starts at s[i] (1 to 4), or 0 when none starts there.
 std::size_t utf8_length(std::string_view s, std::size_t i);
 // The code point of the valid UTF-8 sequence of length n (utf8_length) at s[i].
