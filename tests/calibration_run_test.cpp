@@ -362,9 +362,17 @@ TEST_CASE("calibrate: interrupted and resumed from the store, the same sets as a
   std::size_t all = 0;
   {
     tbb::global_control one(tbb::global_control::max_allowed_parallelism, 1);
-    const CalibrationResult r = run_calibration(plan);
+    std::size_t first_total = 0;
+    const CalibrationResult r = run_calibration(plan, [&](std::size_t, std::size_t total) {
+      if (!first_total) first_total = total;
+    });
     clean = text(r);
     all = r.evaluated;
+    // The most there can be, which the progress and an interruption's "of at most" say: 30 initial + 10 of
+    // the mode search + its Hessian's 2 x 3 points (2 per axis, 2 per pair; it counted 2 x 2^2 = 8) + 3
+    // rounds of 15 = 91.
+    CHECK(first_total == 91);
+    CHECK(all <= 91);
   }
   REQUIRE(all > 60);
   // Stopped twice (inside the initial draws, then inside the rounds), resumed from the store each time,

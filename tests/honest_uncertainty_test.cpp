@@ -60,12 +60,22 @@ TEST_CASE("A waiting list's interval too wide for the log scale is the plain one
 }
 
 TEST_CASE("A share's interval stays inside [0, 1] (logit scale)", "[honest]") {
-  // A utilisation of 0.97 with se 0.02 over 5 runs: plain 0.97 +/- 0.0555 reaches 1.0255. On the logit
-  // scale: logit(0.97) = 3.47610, half-width 2.77645 * 0.02 / (0.97 * 0.03) = 1.90821, back-transformed
-  // 0.827482 to 0.995433.
-  const Interval i = bounded_interval(0.97, 0.02, kT4, kUnitInterval);
-  CHECK(i.lower == Approx(0.8274824596).epsilon(1e-9));
-  CHECK(i.upper == Approx(0.9954329414).epsilon(1e-9));
+  // A share of 0.7 with se 0.02 over 5 runs, on the logit scale: logit(0.7) = 0.847298, half-width
+  // 2.77645 * 0.02 / (0.7 * 0.3) = 0.264423, back-transformed 0.641729 to 0.752450.
+  const Interval i = bounded_interval(0.7, 0.02, kT4, kUnitInterval);
+  CHECK(i.lower == Approx(0.6417285641).epsilon(1e-9));
+  CHECK(i.upper == Approx(0.7524498577).epsilon(1e-9));
+  // A utilisation of 0.97 with se 0.02: half-width 2.77645 * 0.02 / (0.97 * 0.03) = 1.90821 logits, beyond 1,
+  // where the far end runs toward the other bound (it gave 0.827482): the plain 0.97 -/+ 0.0555289 cut to
+  // [0, 1], 0.914471 to 1.
+  const Interval near = bounded_interval(0.97, 0.02, kT4, kUnitInterval);
+  CHECK(near.lower == Approx(0.9144710979).epsilon(1e-9));
+  CHECK(near.upper == 1.0);
+  // Two runs at 99.7% and 100% (an independent check): mean 0.9985, se 0.0015, t(0.975, 1) 12.7062, half
+  // 12.73 logits; the logit scale said 0,2% to 100%, now 0.9985 - 12.7062 * 0.0015 = 0.979441 to 1.
+  const Stat two = describe_within(std::vector<double>{0.997, 1.0}, kUnitInterval);
+  CHECK(two.lo == Approx(0.9794406929).epsilon(1e-9));
+  CHECK(two.hi == 1.0);
   // A rung in [1, 6] is the same on (x - 1) / 5; every run at a bound leaves no interval to show.
   CHECK(bounded_interval(1.0, 0.0, kT4, Bounds{1, 6}).lower == 1.0);
   const Interval all_zero = bounded_interval(0.0, 0.1, kT4, kNonNegative);

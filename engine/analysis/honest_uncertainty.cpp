@@ -22,6 +22,10 @@ Interval bounded_interval(double m, double se, double t, const Bounds& b) {
     if (u >= 1) return {b.hi, b.hi};
     const double l = std::log(u / (1 - u));
     const double half = t * (se / width) / (u * (1 - u));
+    // As on the log scale below: beyond a half-width of 1 logit the far end runs toward the other bound (two
+    // runs at 99,7% and 100%, t = 12.7: "99,9% (0,2 to 100,0)"; an independent check): the plain interval
+    // then, cut to the range.
+    if (half > 1) return {std::max(b.lo, m - t * se), std::min(b.hi, m + t * se)};
     const auto expit = [](double x) { return 1 / (1 + std::exp(-x)); };
     return {b.lo + width * expit(l - half), b.lo + width * expit(l + half)};
   }

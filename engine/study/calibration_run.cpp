@@ -330,10 +330,11 @@ CalibrationResult run_calibration(const CalibrationPlan& plan, const Progress::C
 
   const std::size_t d = free.size();
   const int mode_search = cs.mode_search >= 0 ? cs.mode_search : static_cast<int>(25 * d);
-  // The most candidates there can be: the initial draws, the mode search and its curvature's points, the
-  // rounds.
+  // The most candidates there can be: the initial draws, the mode search and its curvature's d(d + 1)
+  // points (2 on each axis, 2 for each pair: model.md 19.3; it counted 2 d^2, "at most 298" for 256 at 7
+  // parameters), the rounds.
   const std::size_t most = static_cast<std::size_t>(cs.initial) +
-                           (mode_search > 0 ? static_cast<std::size_t>(mode_search) + 2 * d * d : 0) +
+                           (mode_search > 0 ? static_cast<std::size_t>(mode_search) + d * (d + 1) : 0) +
                            static_cast<std::size_t>(cs.rounds) * static_cast<std::size_t>(cs.per_round);
   std::vector<CandidateRecord> records;
   std::atomic<std::size_t> done{0};

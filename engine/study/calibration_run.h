@@ -111,7 +111,8 @@ struct CalibrationResult {
 };
 
 // Runs the calibration. `on_progress(done, total)`: candidates evaluated of the most there can be (initial
-// + rounds x per_round), from worker threads. `stop` (Ctrl-C) ends it after the candidates in flight, which
+// + the mode search's evaluations and its Hessian's d(d + 1) points + rounds x per_round), from worker
+// threads. `stop` (Ctrl-C) ends it after the candidates in flight, which
 // go to `sink`, by throwing Interrupted. `simulate`: where the candidates are simulated (empty: here, on
 // this process's threads). IMIS runs here whatever `simulate` is, and a candidate's record is the same
 // wherever it was simulated, so the result does not depend on it.
