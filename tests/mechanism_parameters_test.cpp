@@ -387,6 +387,17 @@ TEST_CASE(
     }
     CHECK(k_of(0.6, 52) == 5);
   }
+  SECTION("the usual level a whole number of steps away is never reached: the last step before it") {
+    // U = 130/255 x 255 = 130: the households at 0 are 10 steps of 13 from it, so 13 k < 130 gives 9 steps
+    // at most (model.md 10.1). With R = 1 the whole recovery comes in week 1; rounding made it 10 (1 - 0 is
+    // 1: the exact distance), reaching U. Those at 255 are 125 away: 9 steps, to 138.
+    REQUIRE(s.population.neighbourhoods.empty());  // one neighbourhood, of the population's values
+    s.population.trust_mean = 130.0 / 255.0;
+    s.population.trust_recovery_per_year = 1;
+    const RunResult r = run(s);
+    const std::int64_t n1 = r.weeks[0].households.trust_sum / 255, n0 = n - n1;
+    for (int w = 1; w <= 52; ++w) CHECK(r.weeks[w].households.trust_sum == n0 * 117 + n1 * 138);
+  }
   SECTION("off: trust stays where it started") {
     s.population.trust_recovery_per_year = 0;
     const RunResult r = run(s);

@@ -292,7 +292,9 @@ class Simulator {
     if (since <= 0) return h.trust_base;
     const double distance = areas_[static_cast<std::size_t>(h.neighbourhood)].usual - h.trust_base;
     const double regained = std::fabs(distance) * (1.0 - std::pow(1.0 - R_, since / 52.0));
-    const int steps = static_cast<int>(std::floor(regained / kStep));
+    // Only the steps with 13 k < |U - B| exist: the exact recovery never reaches U.
+    const int exist = std::max(0, static_cast<int>(std::ceil(std::fabs(distance) / kStep)) - 1);
+    const int steps = std::min(static_cast<int>(std::floor(regained / kStep)), exist);
     return h.trust_base + (distance > 0 ? 1 : -1) * kStep * steps;
   }
   void experience(Household& h, int t, int change) {  // 10.2

@@ -569,9 +569,32 @@ class Run {
                                   last - h.trust_week),
                   +1);
     }
-    WIJKSIM_CHECK(recount == counts_,
-                  "the household measures drifted from a recount ({} with a problem counted, {} recounted)",
-                  counts_.with_problem, recount.with_problem);
+    // Which measure drifted (it said the households with a problem, equal, when trust's sum had drifted).
+    std::string drifted;
+    static constexpr const char* kProfessionalsNames[] = {"with no professional", "with 1 professional",
+                                                          "with 2 professionals", "with 3 or more"};
+    const auto compare = [&](const char* name, std::int64_t counted, std::int64_t recounted) {
+      if (counted != recounted)
+        drifted += fmt::format("{}{} {} counted, {} recounted", drifted.empty() ? "" : "; ", name, counted,
+                               recounted);
+    };
+    compare("with a problem", counts_.with_problem, recount.with_problem);
+    compare("with more than one problem", counts_.multi_problem, recount.multi_problem);
+    for (std::size_t k = 0; k < counts_.professionals.size(); ++k)
+      compare(kProfessionalsNames[k], counts_.professionals[k], recount.professionals[k]);
+    compare("with help", counts_.with_help, recount.with_help);
+    compare("with help and little trust", counts_.with_help_low_trust, recount.with_help_low_trust);
+    compare("with help and bounced", counts_.with_help_bounced, recount.with_help_bounced);
+    compare("trust summed", counts_.trust_sum, recount.trust_sum);
+    compare("rungs summed", counts_.rung_sum, recount.rung_sum);
+    for (std::size_t d = 0; d < counts_.active_by_domain.size(); ++d)
+      compare("active in a domain", counts_.active_by_domain[d], recount.active_by_domain[d]);
+    for (std::size_t k = 0; k < counts_.by_problems.size(); ++k)
+      compare("by number of problems", counts_.by_problems[k], recount.by_problems[k]);
+    compare("in a spell", counts_.in_spell, recount.in_spell);
+    compare("ever listed", counts_.ever_listed, recount.ever_listed);
+    compare("ever coached", counts_.ever_coached, recount.ever_coached);
+    WIJKSIM_CHECK(recount == counts_, "the household measures drifted from a recount: {}", drifted);
   }
 
   std::uint64_t checksum() const {
