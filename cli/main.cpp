@@ -72,6 +72,11 @@ int command(int argc, char** argv) {
   // reads one; said plainly, with the count of each.
   app.failure_message([](const CLI::App*, const CLI::Error& e) {
     std::string m = e.what();
+    // A flag given a value (`--no-store=false`, which CLI11 read as "store after all" and ran on; outside
+    // attack 27: the flags now refuse one) said in the program's words.
+    if (const std::size_t at = m.find(" was given a disallowed flag override"); at != std::string::npos)
+      m = fmt::format("--{} takes no value: write --{} alone, or leave it out", m.substr(0, at),
+                      m.substr(0, at));
     for (const auto& [from, to] : {std::pair<const char*, const char*>{": At Most ", ": at most "},
                                    std::pair<const char*, const char*>{": At least ", ": at least "}}) {
       const std::size_t at = m.find(from), received = m.find(" required but received ");

@@ -15,9 +15,9 @@
 namespace wijksim::cli {
 namespace {
 
-// A whole number from lo to hi, read as the scenario reader reads one (std::from_chars: no sign, no
-// exponent, nothing after it) and refused in the same words, before CLI11 converts it (which clamped -1 and
-// 2^64 to 2^64-1 for a seed).
+// A whole number from lo to hi, read as the scenario reader reads one (std::from_chars: decimal, leading
+// zeros ignored, no sign, no exponent, nothing after it) and refused in the same words, before CLI11
+// converts it (which clamped -1 and 2^64 to 2^64-1 for a seed).
 CLI::Validator whole_number(std::uint64_t lo, std::uint64_t hi) {
   return CLI::Validator(
       [lo, hi](std::string& s) -> std::string {
@@ -25,6 +25,9 @@ CLI::Validator whole_number(std::uint64_t lo, std::uint64_t hi) {
         const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
         if (ec != std::errc() || end != s.data() + s.size() || v < lo || v > hi)
           return fmt::format("expected a whole number from {} to {}, found '{}'", lo, hi, s);
+        // As read, for CLI11 to convert back: it takes a leading 0 as octal (--seed 020100201 ran seed
+        // 4227201, `show 010` showed run 8, and 08 was refused in its own words; outside attack 27).
+        s = std::to_string(v);
         return "";
       },
       fmt::format("INT in {}..{}", lo, hi));
@@ -70,19 +73,19 @@ Commands define_commands(CLI::App& app, Options& o, std::vector<CLI::Option*>& s
   Commands k;
   auto simulation_options = [&o](CLI::App* c) {
     c->add_option("--replications,-r", o.replications, "Independent replications (default: the scenario's)")
-        ->check(whole_number(1, 2000000000));
+        ->transform(whole_number(1, 2000000000));
     c->add_option("--seed,-s", o.seed, "Random seed shared by every scenario (default: the first scenario's)")
-        ->check(whole_number(0, std::numeric_limits<std::uint64_t>::max()));
+        ->transform(whole_number(0, std::numeric_limits<std::uint64_t>::max()));
     c->add_option("--years,-y", o.years, "Policy years after the warm-up (default: the scenario's)")
-        ->check(whole_number(1, 200));
+        ->transform(whole_number(1, 200));
     c->add_option("--draws,-d", o.draws,
                   "Parameter draws of a probabilistic sensitivity analysis (default 0: the base case only); "
                   "each draw runs one replication unless --replications is given")
-        ->check(whole_number(0, 2000000000));
+        ->transform(whole_number(0, 2000000000));
     c->add_option(
          "--threads,-t", o.threads,
          "Worker threads (default: all cores; under mpirun, of each rank); results do not depend on it")
-        ->check(whole_number(1, 1024));
+        ->transform(whole_number(1, 1024));
     c->add_option("--parameter-sets", o.parameter_sets,
                   "Parameter sets (wijksim calibrate's CSV) every scenario's draws take values from, "
                   "instead of the scenarios' own parameter_sets");
@@ -102,9 +105,9 @@ Commands define_commands(CLI::App& app, Options& o, std::vector<CLI::Option*>& s
                   "FILE.db: the results store (default results.db); any other FILE: write the tables there");
     store_options.push_back(c->add_option("--store", o.store, "Results store (SQLite) that keeps the run")
                                 ->capture_default_str());
-    c->add_flag("--no-store", o.no_store, "Do not keep the run in a results store");
+    c->add_flag("--no-store", o.no_store, "Do not keep the run in a results store")->disable_flag_override();
     c->add_option("--resume", o.resume, "Continue an interrupted run of the store (same command line)")
-        ->check(kRunNumber);
+        ->transform(kRunNumber);
     sections_option(c);
   };
   auto store_option = [&o, &store_options](CLI::App* c) {
@@ -116,7 +119,7 @@ Commands define_commands(CLI::App& app, Options& o, std::vector<CLI::Option*>& s
   simulation_options(run);
   output_options(run);
   run->add_option("--first-replication", o.first_replication, "First replication index (to replay one run)")
-      ->check(whole_number(0, kLastReplication));
+      ->transform(whole_number(0, kLastReplication));
 
   CLI::App* compare = k.compare = app.add_subcommand(
       "compare", "Run each scenario with its comparator (common random numbers) and print the differences");
@@ -125,9 +128,11 @@ Commands define_commands(CLI::App& app, Options& o, std::vector<CLI::Option*>& s
   output_options(compare);
   compare->add_option("--report", o.report,
                       "Also write the run's HTML report (charts, self-contained) to FILE");
-  compare->add_flag("--sensitivity", o.sensitivity,
-                    "Also simulate the sensitivity analyses: one-way (a tornado per intervention), two-way, "
-                    "thresholds (README, 'Which assumptions decide the answer')");
+  compare
+      ->add_flag("--sensitivity", o.sensitivity,
+                 "Also simulate the sensitivity analyses: one-way (a tornado per intervention), two-way, "
+                 "thresholds (README, 'Which assumptions decide the answer')")
+      ->disable_flag_override();
   compare->add_option(
       "--parameters", o.parameters,
       "One-way analysis of these parameters only (key paths, comma-separated; KEY=FROM:TO for a plain "
@@ -137,7 +142,7 @@ Commands define_commands(CLI::App& app, Options& o, std::vector<CLI::Option*>& s
       "Two-way grid of two parameters: KEY1[=FROM:TO],KEY2[=FROM:TO] (default: the tornado's top two); "
       "implies --sensitivity");
   compare->add_option("--grid", o.grid, "Points per parameter of the two-way grid")
-      ->check(whole_number(2, 50))
+      ->transform(whole_number(2, 50))
       ->capture_default_str();
   compare->add_option(
       "--threshold", o.thresholds,
@@ -149,7 +154,7 @@ Commands define_commands(CLI::App& app, Options& o, std::vector<CLI::Option*>& s
           "--sensitivity-replications", o.sensitivity_replications,
           "Replications of each sensitivity setting (default: the base case's, --replications or the "
           "scenarios' own)")
-      ->check(whole_number(1, 1000));
+      ->transform(whole_number(1, 1000));
   compare->add_option(
       "--evppi-group", o.evppi_groups,
       "A named group for EVPPI: NAME=KEY,KEY,... (repeatable); each parameter, each section and all "
@@ -158,10 +163,10 @@ Commands define_commands(CLI::App& app, Options& o, std::vector<CLI::Option*>& s
       ->add_option(
           "--survey-households", o.survey_households,
           "Households surveyed per neighbourhood and wave by the virtual evaluation (the seeds' 168)")
-      ->check(whole_number(1, 1000000))
+      ->transform(whole_number(1, 1000000))
       ->capture_default_str();
   compare->add_option("--survey-studies", o.survey_studies, "Virtual studies simulated per measure")
-      ->check(whole_number(10, 1000000))
+      ->transform(whole_number(10, 1000000))
       ->capture_default_str();
 
   CLI::App* sweep = k.sweep = app.add_subcommand(
@@ -171,16 +176,16 @@ Commands define_commands(CLI::App& app, Options& o, std::vector<CLI::Option*>& s
   sweep->add_option("--from", o.from, "First value")->required()->transform(decimal_number());
   sweep->add_option("--to", o.to, "Last value")->required()->transform(decimal_number());
   sweep->add_option("--steps", o.steps, "Values from --from to --to")
-      ->check(whole_number(2, 200))
+      ->transform(whole_number(2, 200))
       ->capture_default_str();
   sweep->add_option("--replications,-r", o.replications, "Replications per value (default: the scenario's)")
-      ->check(whole_number(1, 2000000000));
+      ->transform(whole_number(1, 2000000000));
   sweep->add_option("--seed,-s", o.seed, "Random seed (default: the scenario's)")
-      ->check(whole_number(0, std::numeric_limits<std::uint64_t>::max()));
+      ->transform(whole_number(0, std::numeric_limits<std::uint64_t>::max()));
   sweep->add_option("--years,-y", o.years, "Policy years (default: the scenario's)")
-      ->check(whole_number(1, 200));
+      ->transform(whole_number(1, 200));
   sweep->add_option("--threads,-t", o.threads, "Worker threads (default: all cores)")
-      ->check(whole_number(1, 1024));
+      ->transform(whole_number(1, 1024));
   sweep->add_option("--format,-f", o.format, "Output format")
       ->check(CLI::IsMember({"table", "csv", "json"}))
       ->capture_default_str();
@@ -196,18 +201,19 @@ Commands define_commands(CLI::App& app, Options& o, std::vector<CLI::Option*>& s
   calibrate_cmd->add_option("--output,-o", o.output,
                             "CSV file of the parameter sets (default: SCENARIO-sets.csv in this directory)");
   calibrate_cmd->add_option("--seed,-s", o.seed, "Random seed (default: the scenario's)")
-      ->check(whole_number(0, std::numeric_limits<std::uint64_t>::max()));
+      ->transform(whole_number(0, std::numeric_limits<std::uint64_t>::max()));
   calibrate_cmd
       ->add_option("--threads,-t", o.threads,
                    "Worker threads (default: all cores); results do not depend on it")
-      ->check(whole_number(1, 1024));
+      ->transform(whole_number(1, 1024));
   calibrate_cmd->add_option("--store", o.store, "Results store (SQLite) that keeps every candidate")
       ->capture_default_str();
-  calibrate_cmd->add_flag("--no-store", o.no_store, "Do not keep the candidates in a results store");
+  calibrate_cmd->add_flag("--no-store", o.no_store, "Do not keep the candidates in a results store")
+      ->disable_flag_override();
   calibrate_cmd
       ->add_option("--resume", o.resume,
                    "Continue an interrupted calibration of the store (same command line)")
-      ->check(kRunNumber);
+      ->transform(kRunNumber);
 
   CLI::App* validate_cmd = k.validate_cmd =
       app.add_subcommand("validate", "Check scenario files without simulating");
@@ -218,7 +224,7 @@ Commands define_commands(CLI::App& app, Options& o, std::vector<CLI::Option*>& s
   trace_cmd->add_option("scenario", o.scenarios, "Scenario file (YAML)")->required()->expected(1);
   CLI::Option* household = k.household =
       trace_cmd->add_option("--household", o.household, "Household number (0-based)")
-          ->check(whole_number(0, std::numeric_limits<std::uint32_t>::max()));
+          ->transform(whole_number(0, std::numeric_limits<std::uint32_t>::max()));
   CLI::Option* pick = k.pick = trace_cmd->add_option(
       "--pick", o.pick,
       "Follow the first household (lowest number) that this happened to in the policy period: coached, "
@@ -228,28 +234,30 @@ Commands define_commands(CLI::App& app, Options& o, std::vector<CLI::Option*>& s
       "EVENT"));
   household->excludes(pick);
   pick->excludes(household);
-  trace_cmd->add_flag("--warmup", o.warmup, "List the warm-up week by week (default: in short)");
-  trace_cmd->add_flag("--no-store", o.no_store,
-                      "Accepted for symmetry with run and compare: trace never stores");
+  trace_cmd->add_flag("--warmup", o.warmup, "List the warm-up week by week (default: in short)")
+      ->disable_flag_override();
+  trace_cmd
+      ->add_flag("--no-store", o.no_store, "Accepted for symmetry with run and compare: trace never stores")
+      ->disable_flag_override();
   trace_cmd->add_option("--replication", o.replication, "Replication")
       ->capture_default_str()
-      ->check(whole_number(0, kLastReplication));
+      ->transform(whole_number(0, kLastReplication));
   trace_cmd->add_option("--seed,-s", o.seed, "Random seed (default: the scenario's)")
-      ->check(whole_number(0, std::numeric_limits<std::uint64_t>::max()));
+      ->transform(whole_number(0, std::numeric_limits<std::uint64_t>::max()));
   trace_cmd->add_option("--years,-y", o.years, "Policy years (default: the scenario's)")
-      ->check(whole_number(1, 200));
+      ->transform(whole_number(1, 200));
 
   CLI::App* calibration_cmd = k.calibration_cmd = app.add_subcommand(
       "calibration", "Print each calibration target of the scenario next to the model (README's tables)");
   calibration_cmd->add_option("scenario", o.scenarios, "Scenario file (YAML)")->required()->expected(1);
   calibration_cmd->add_option("--replications,-r", o.replications, "Replications (default: the scenario's)")
-      ->check(whole_number(1, 100000));
+      ->transform(whole_number(1, 100000));
   calibration_cmd->add_option("--years,-y", o.years, "Policy years (default: the scenario's)")
-      ->check(whole_number(1, 200));
+      ->transform(whole_number(1, 200));
   calibration_cmd->add_option("--seed,-s", o.seed, "Random seed (default: the scenario's)")
-      ->check(whole_number(0, std::numeric_limits<std::uint64_t>::max()));
+      ->transform(whole_number(0, std::numeric_limits<std::uint64_t>::max()));
   calibration_cmd->add_option("--threads,-t", o.threads, "Worker threads (default: all cores)")
-      ->check(whole_number(1, 1024));
+      ->transform(whole_number(1, 1024));
   calibration_cmd
       ->add_option("--format,-f", o.format,
                    "markdown: the README's table; table, csv, json: as `run` prints it")
@@ -259,19 +267,23 @@ Commands define_commands(CLI::App& app, Options& o, std::vector<CLI::Option*>& s
   store_option(runs_cmd);
   CLI::App* show_cmd = k.show_cmd =
       app.add_subcommand("show", "Print a stored run's tables again, without simulating");
-  show_cmd->add_option("run", o.run_id, "Run number (see `wijksim runs`)")->required()->check(kRunNumber);
+  show_cmd->add_option("run", o.run_id, "Run number (see `wijksim runs`)")->required()->transform(kRunNumber);
   show_cmd->add_option("--format,-f", o.format, "Output format")
       ->check(CLI::IsMember({"table", "csv", "json"}))
       ->capture_default_str();
   sections_option(show_cmd);
   store_option(show_cmd);
   CLI::App* export_cmd = k.export_cmd = app.add_subcommand("export", "Write a stored run as tidy CSV files");
-  export_cmd->add_option("run", o.run_id, "Run number (see `wijksim runs`)")->required()->check(kRunNumber);
+  export_cmd->add_option("run", o.run_id, "Run number (see `wijksim runs`)")
+      ->required()
+      ->transform(kRunNumber);
   export_cmd->add_option("--csv", o.csv_dir, "Directory for the CSV files")->required();
   store_option(export_cmd);
   CLI::App* report_cmd = k.report_cmd =
       app.add_subcommand("report", "Write a stored run as one self-contained HTML report with charts");
-  report_cmd->add_option("run", o.run_id, "Run number (see `wijksim runs`)")->required()->check(kRunNumber);
+  report_cmd->add_option("run", o.run_id, "Run number (see `wijksim runs`)")
+      ->required()
+      ->transform(kRunNumber);
   report_cmd->add_option("--output,-o", o.output, "HTML file to write (default: report-RUN.html)");
   store_option(report_cmd);
 
