@@ -121,7 +121,7 @@ int command(int argc, char** argv) {
     if (!rank0) return e.get_exit_code() == 0 ? kOk : kUsage;
     // CLI11 takes `run -pilot.yaml` for an option and then says only "scenario is required", that the
     // argument was not expected, or (-d being --draws) that "ash.yaml" is not a number of draws.
-    if (const std::string file = file_read_as_option(argc, argv); !file.empty()) {
+    if (const std::string file = file_read_as_option(app, argc, argv); !file.empty()) {
       cli::err(
           "error: {} is read as an option, not as a scenario: name the file {} (or put -- before "
           "it)\nRun with --help for more information.\n",

@@ -306,11 +306,16 @@ std::string unknown_option(const CLI::App& app, int argc, char** argv) {
   return {};
 }
 
-std::string file_read_as_option(int argc, char** argv) {
+std::string file_read_as_option(const CLI::App& app, int argc, char** argv) {
+  const auto named = argc > 1
+                         ? app.get_subcommands([&](const CLI::App* sub) { return sub->check_name(argv[1]); })
+                         : std::vector<const CLI::App*>{};
   for (int i = 1; i < argc; ++i) {
     const std::string_view a = argv[i];
     if (a == "--") break;
     if (a.size() < 2 || a[0] != '-' || a == "--help" || a == "--version") continue;
+    const std::string name(a.substr(0, a.find('=')));
+    if (!named.empty() && named.front()->get_option_no_throw(name) != nullptr) continue;
     std::error_code ec;
     const bool yaml = a.ends_with(".yaml") || a.ends_with(".yml");
     if (yaml || std::filesystem::is_regular_file(std::filesystem::path(std::string(a)), ec))

@@ -103,8 +103,10 @@ Commands define_commands(CLI::App& app, Options& o, std::vector<CLI::Option*>& s
 std::string unknown_option(const CLI::App& app, int argc, char** argv);
 
 // The first argument (before a lone --) that begins with '-' but names a file or a scenario: a user who
-// meant a file called -pilot.yaml. Empty if there is none.
-std::string file_read_as_option(int argc, char** argv);
+// meant a file called -pilot.yaml. Empty if there is none. An option of the command given (`-r`, `--seed`)
+// is that option even where a file has its name: its own error is the one to say (a file called -r in the
+// working directory hid "-r 0" being out of range).
+std::string file_read_as_option(const CLI::App& app, int argc, char** argv);
 
 // The command line for CLI11, with what follows a command's lone `--` made plainly positional. CLI11 (2.1)
 // ends a command at `--` once its scenarios have a value and hands the rest to the top level, so `run a.yaml

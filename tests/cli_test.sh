@@ -328,6 +328,11 @@ rm -f "$tmp/results.db"
 (cd "$tmp" && "$wijksim" run "$src/scenarios/baseline-velve.yaml" -r 1 -y 1 --no-store --no-store=false >out 2>err)
 [ $? = 2 ] && grep -q "^error: --no-store takes no value" "$tmp/err" && [ ! -e "$tmp/results.db" ] ||
   { echo "FAIL: --no-store=false: $(cat "$tmp/err"), $(ls "$tmp")"; fail=1; }
+# A file named like an option in the working directory does not hide the option's own error.
+mkdir -p "$tmp/dash" && cp "$src/scenarios/pilot.yaml" "$tmp/dash/-r"
+(cd "$tmp/dash" && "$wijksim" run "$src/scenarios/baseline-velve.yaml" -y 1 --no-store -r 0 >out 2>err)
+[ $? = 2 ] && grep -q "^error: --replications: expected a whole number from 1 to 2000000000, found '0'" "$tmp/dash/err" ||
+  { echo "FAIL: a file called -r hid -r 0's error: $(cat "$tmp/dash/err")"; fail=1; }
 # A value of 100,000 characters is echoed in its error by its ends and its length, not whole (it printed
 # 100 KB), and so is a scenario path the system refuses as too long.
 long_value=$(printf '7%.0s' $(seq 100000))
