@@ -225,7 +225,7 @@ long=$(printf 's%.0s' $(seq 1 248)).csv
 cp clean.csv "$long"
 "$wijksim" "${args[@]}" --store long.db -o "$long" >/dev/null 2>long.err
 code=$?
-[ $code -eq 1 ] && grep -q "would be kept as '.*\.csv\.~1~' before it is replaced, a name of 256 bytes" long.err &&
+[ $code -eq 1 ] && grep -q "would be kept as '.*\.csv\.~1~' (256 characters) before it is replaced, a name of 256 bytes" long.err &&
   grep -q "nothing was simulated" long.err && cmp -s "$long" clean.csv && [ ! -e long.db ] &&
   echo "ok: sets whose kept name would be too long are refused before anything is simulated" ||
   say_fail "sets whose kept name would be too long: exit $code, $(cat long.err)"

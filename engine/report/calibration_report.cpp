@@ -120,10 +120,9 @@ Report calibration_report(const CalibrationPlan& plan, const CalibrationResult& 
   fit.title = "Targets and the model at the posterior";
   fit.scenario = ref.name;
   fit.note =
-      "Public figure with its interval. Model: the importance-weighted mean of every simulated candidate's "
-      "figure (no further simulation), with the 2.5%-97.5% percentiles of the figure over the parameter "
-      "sets. "
-      "'inside': the weighted mean lies in the target's interval.";
+      "Public figure with its interval. Model: the mean of the figure over the parameter sets (each set's "
+      "candidate as simulated; no further simulation), with its 2.5%-97.5% percentiles over the sets. "
+      "'inside': that mean lies in the target's interval.";
   fit.columns = {{"target", "public figure"}, {"model", "model"}, {"fit", "fit"}};
   for (std::size_t t = 0; t < plan.targets.size(); ++t) {
     const CalibrationTarget& x = plan.targets[t];

@@ -68,6 +68,14 @@ std::string group_note(const DecisionGroup& g) {
       format_rate(g.discount_costs), format_rate(g.discount_effects), draw_note(g));
 }
 
+// The willingness to pay in a column's label, which the at-a-glance view takes over: the glance said "net
+// monetary benefit" and "probability cost-effective" without it (an independent check).
+std::string wtp_short(const DecisionGroup& g) {
+  return g.willingness_to_pay_varies
+             ? fmt::format("each draw's WTP (mean {})", format_euros(g.willingness_to_pay))
+             : format_euros(g.willingness_to_pay);
+}
+
 Table cost_effectiveness_table(const DecisionGroup& g) {
   Table ce;
   ce.id = "cost_effectiveness";
@@ -86,9 +94,9 @@ Table cost_effectiveness_table(const DecisionGroup& g) {
   ce.columns = {{"delta_cost", "extra cost per household (EUR)"},
                 {"delta_effect", "extra problem-free years per household"},
                 {"icer", "ICER"},
-                {"nmb", "net monetary benefit per household (EUR)"},
+                {"nmb", fmt::format("net monetary benefit per household at {} (EUR)", wtp_short(g))},
                 {"p_cost_saving", "probability cost-saving"},
-                {"p_cost_effective", "probability cost-effective"},
+                {"p_cost_effective", fmt::format("probability cost-effective at {}", wtp_short(g))},
                 {"rungs", "ladder rungs gained per household"},
                 {"escalations", "escalations per 1.000 households per year"}};
   // Quality-adjusted household-years beside them, when the scenarios give utility weights.
@@ -159,20 +167,25 @@ Table acceptability_table(const DecisionGroup& g) {
       : g.parameter_draws ? std::string("replications of the one parameter draw (one draw shows no parameter "
                                         "uncertainty: stochastic uncertainty only)")
                           : std::string("replications (no parameter draws: stochastic uncertainty only)"),
-      evpi ? fmt::format("EVPI: expected value of perfect information, per household and for all {} "
-                         "households, from the draws as they are (each draw's households' luck included: the "
-                         "value-of-information table gives the EVPI without it).{}",
-                         format_dutch(g.households, 0),
-                         // From few draws it moves with every draw added, and 0 says no more than that
-                         // those few agree (outside attack 20).
-                         g.draws < kMinEvppiDraws
-                             ? fmt::format(" From {} draws too unstable to rely on (at least {}, as for the "
-                                           "EVPPI): an EVPI of 0 says only that all {} favour one option.",
-                                           g.draws, kMinEvppiDraws, g.draws)
-                             : "")
-           : fmt::format("No EVPI: {} the spread between runs is the households' luck, not information "
-                         "research could buy (run with --draws 2 or more).",
-                         g.parameter_draws ? "with one parameter draw" : "without parameter draws"));
+      evpi
+          ? fmt::format("EVPI: expected value of perfect information, per household and for all {} "
+                        "households, from the draws as they are (each draw's households' luck included{}).{}",
+                        format_dutch(g.households, 0),
+                        // The value-of-information table has it only from kMinEvppiDraws draws: below, it
+                        // says there are too few (the note sent readers to a figure that was not there).
+                        g.draws >= kMinEvppiDraws
+                            ? ": the value-of-information table gives the EVPI without it"
+                            : "; from fewer draws than that table needs, nothing separates it from the luck",
+                        // From few draws it moves with every draw added, and 0 says no more than that
+                        // those few agree (outside attack 20).
+                        g.draws < kMinEvppiDraws
+                            ? fmt::format(" From {} draws too unstable to rely on (at least {}, as for the "
+                                          "EVPPI): an EVPI of 0 says only that all {} favour one option.",
+                                          g.draws, kMinEvppiDraws, g.draws)
+                            : "")
+          : fmt::format("No EVPI: {} the spread between runs is the households' luck, not information "
+                        "research could buy (run with --draws 2 or more).",
+                        g.parameter_draws ? "with one parameter draw" : "without parameter draws"));
   for (const std::string& name : g.names) a.columns.push_back({"p_" + name, name});
   a.columns.push_back({"best", "best on average"});
   a.columns.push_back({"best_probability", "probability it is best"});

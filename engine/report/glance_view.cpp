@@ -121,6 +121,16 @@ std::optional<GlanceView> glance_view(const Report& r) {
     for (const auto& [key, label] : measures) {
       text::Grid::Line l;
       l.label = label;
+      // The cost-effectiveness table's own label where it names the willingness to pay ("... at € 20.000"),
+      // less the "per household" the heading says.
+      for (const Table* t : ce)
+        if (t)
+          for (const Column& c : t->columns)
+            if (c.key == key && c.label.find(" at ") != std::string::npos) {
+              l.label = c.label;
+              if (const std::size_t at = l.label.find(" per household"); at != std::string::npos)
+                l.label.erase(at, std::string_view(" per household").size());
+            }
       l.indent = 1;
       for (std::size_t i = 0; i < n; ++i) {
         const Cell* c = cell_of(ce[i], headlines[i]->scenario, key);

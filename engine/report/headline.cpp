@@ -96,12 +96,18 @@ std::vector<Table> headline_tables(const Study& study, const StudyResult& result
         "or not, so work it no longer does shows as capacity, not cash. A change is put in words only when "
         "its interval excludes zero; else 'no clear change'.",
         study.years, study.years == 1 ? "" : "s",
-        one_run
-            ? "from one run, so without an interval"
-            : "with the 95% interval (cash: the 2.5 to 97.5 percentiles over parameter draws when there are "
-              "draws (from fewer than 40: the lowest to the highest draw), else the interval of the mean "
-              "over "
-              "replications; capacity and waits: the interval of the mean over runs, paired)");
+        one_run ? std::string("from one run, so without an interval")
+        // What the interval is over, said for this study: from 5 draws the lowest to the highest was called a
+        // "95% interval" here (an independent check).
+        : study.draws <= 0
+            ? std::string("with the 95% interval of the mean over the replications, paired")
+            : fmt::format(
+                  "with an interval (cash: {} of the {} parameter draws, what holds across the draws, so the "
+                  "budget table's interval of the mean over runs may show a clear change where this shows "
+                  "none; capacity and waits: the 95% interval of the mean over all runs, paired)",
+                  study.draws >= kPercentileDraws ? "the 2.5 to 97.5 percentiles"
+                                                  : "the lowest to the highest (too few for a 95% interval)",
+                  study.draws));
     t.columns = {{"change", "change"}, {"verdict", "in words"}};
     // Without an interval no change is clear: said so, rather than "no clear change" and "nobody" beside a
     // table of cash that does change (outside attack 11).

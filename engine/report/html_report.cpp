@@ -572,7 +572,8 @@ void ReportWriter::glance(const StoredScenario& s, const StoredScenario& c) {
   body_ += fmt::format(
       "<section class=\"glance\">\n<h3>At a glance</h3>\n<table class=\"glance\">\n{}</table>\n<p "
       "class=\"note\">"
-      "{}, {} minus {}, from the run's stored tables. "
+      "{}; differences are {} minus {}, the coaches' figures (households per FTE, team-weeks above the "
+      "norm, the wait for a coach) {}'s own levels; from the run's stored tables. "
       "{}</p>\n</section>\n",
       items,
       interval_words(info_.draws == 0
@@ -581,7 +582,7 @@ void ReportWriter::glance(const StoredScenario& s, const StoredScenario& c) {
                                        "escalations and rungs {}; for places, waits and the coaches' figures "
                                        "the 95% interval of the mean over runs",
                                        money_interval())),
-      esc(s.name), esc(c.name), esc(note_of(ce)));
+      esc(s.name), esc(c.name), esc(s.name), esc(note_of(ce)));
 }
 
 void ReportWriter::money(const StoredScenario& s, const StoredScenario* c) {

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <set>
 
 #include "wijksim/model/params.h"
 #include "wijksim/report/render.h"
@@ -127,10 +128,11 @@ void add_rows(const Line& line, Axis axis, const std::string& panel, json& rows)
 json time_layers(const std::vector<Style>& styles, const std::string& y_title, Axis axis, int years,
                  bool zero, bool band_too) {
   const json x = time_x(years);
-  const json tooltip = json::array({{{"field", "series"}, {"title", "scenario"}},
-                                    {{"field", "when"}, {"title", "when"}},
-                                    {{"field", "text"}, {"title", "mean (2.5\u201397.5% of runs)"}},
-                                    {{"field", "runs"}, {"title", "runs"}}});
+  const json tooltip =
+      json::array({{{"field", "series"}, {"title", "scenario"}},
+                   {{"field", "when"}, {"title", "when"}},
+                   {{"field", "text"}, {"title", "mean (the runs' spread, as the caption says)"}},
+                   {{"field", "runs"}, {"title", "runs"}}});
   // The band fills with the series' colour. Its legend is the same as the line's: Vega-Lite merges the
   // legends of channels that show the same field, and refuses to merge an enabled with a disabled one.
   const json fill = colour_of(styles);
@@ -330,16 +332,29 @@ json grouped_bars(const std::vector<BarPanel>& panels, const std::vector<std::st
 json who_pays(const std::vector<PayerDifference>& payers, const std::string& x_title) {
   json rows = json::array();
   json order = json::array();
+  // Coloured by what the interval says, as the label beside it: by the mean's sign alone a payer was drawn
+  // as one that "saves" beside "no clear change" (-0,21 M (-3,81 to 3,39); an independent check).
+  const std::pair<const char*, const char*> kinds[] = {{"pays more", kVermillion},
+                                                       {"saves", kSkyBlue},
+                                                       {"no clear change", kGrey},
+                                                       {"one run: no interval", kGrey}};
+  std::set<std::string> present;
   for (const PayerDifference& p : payers) {
     const std::string name = p.payer + ": " + p.role;
     order.push_back(name);
-    json r = {{"payer", name},
-              {"mean", p.mean},
-              {"text", p.text},
-              {"direction", p.mean > 0 ? "pays more" : "saves"}};
+    const bool interval = std::isfinite(p.lo) && std::isfinite(p.hi);
+    const char* direction = !interval  ? "one run: no interval"
+                            : p.lo > 0 ? "pays more"
+                            : p.hi < 0 ? "saves"
+                                       : "no clear change";
+    present.insert(direction);
+    json r = {{"payer", name}, {"mean", p.mean}, {"text", p.text}, {"direction", direction}};
     with_interval(r, p.lo, p.hi);
     rows.push_back(std::move(r));
   }
+  json domain = json::array(), range = json::array();
+  for (const auto& [kind, colour] : kinds)
+    if (present.count(kind)) domain.push_back(kind), range.push_back(colour);
   const json y = {{"field", "payer"},
                   {"type", "nominal"},
                   {"sort", order},
@@ -359,7 +374,7 @@ json who_pays(const std::vector<PayerDifference>& payers, const std::string& x_t
            {{"field", "direction"},
             {"type", "nominal"},
             {"title", nullptr},
-            {"scale", {{"domain", {"pays more", "saves"}}, {"range", {kVermillion, kSkyBlue}}}},
+            {"scale", {{"domain", domain}, {"range", range}}},
             {"legend", {{"orient", "top"}}}}},
           {"tooltip", json::array({{{"field", "payer"}, {"title", "payer"}},
                                    {{"field", "text"}, {"title", "difference (95% interval)"}}})}}}},

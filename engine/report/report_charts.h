@@ -29,6 +29,7 @@ inline constexpr const char* kVermillion = "#D55E00";
 inline constexpr const char* kPurple = "#CC79A7";
 inline constexpr const char* kYellow = "#F0E442";
 inline constexpr const char* kBlack = "#000000";
+inline constexpr const char* kGrey = "#999999";  // what shows no clear change
 
 // Plot area of a single chart (px); the page scales it down when printed.
 inline constexpr int kChartWidth = 620;

@@ -153,8 +153,16 @@ CellText cell_text(const Cell& c, EuroScale s) {
     const auto end = [&](double x) { return std::isnan(x) ? std::string("n/a") : prefix + number(x) + suffix; };
     return {end(st.lo) + " \u2192 " + end(st.hi), "", true};
   }
+  // An end that is not zero is not shown as zero: a wait's difference 0,6 (0,0 to 1,2) was called "waits
+  // longer" for an end of 0.027 (an independent check). It takes the decimals it needs, up to four more.
+  const auto end = [&](double x) {
+    std::string shown = number(x);
+    for (int more = 1; more <= 4 && x != 0 && shown.find_first_of("123456789") == std::string::npos; ++more)
+      shown = format_dutch(x / divisor, decimals + more);
+    return shown;
+  };
   CellText t{prefix + number(st.mean) + suffix, "", true};
-  if (interval) t.interval = "(" + number(st.lo) + " to " + number(st.hi) + ")";
+  if (interval) t.interval = "(" + end(st.lo) + " to " + end(st.hi) + ")";
   return t;
 }
 
