@@ -316,6 +316,36 @@ head -1 "$tmp/csv/scenarios.csv" | grep -q ",hash,description,willingness_to_pay
 sed -i '1s/,description,willingness_to_pay,sets_hash,targets_hash$//' "$tmp/csv/scenarios.csv"
 expect 0 "export over an export of the previous version" "$wijksim" export 1 --csv "$tmp/csv" --store "$tmp/s.db"
 head -1 "$tmp/csv/scenarios.csv" | grep -q ",willingness_to_pay,sets_hash,targets_hash$" || { echo "FAIL: the previous version's scenarios.csv was not replaced"; fail=1; }
+# A figure undefined in some runs (a wait where nobody was admitted) says over how many it is, in the table's
+# note: every cell of every scenario and difference table whose n is below the runs is named with "n of 8
+# runs", and no other (an independent check: only the CSV and JSON said so). 60 households: waits are missing.
+printf 'extends: %s\nname: tinybase\npopulation:\n  households: 60\n' "$src/scenarios/baseline-velve.yaml" >"$tmp/tinybase.yaml"
+printf 'extends: [%s, tinybase.yaml]\nname: tiny\ncomparator: tinybase.yaml\ncoaches:\n  fte: 0.2\n' "$src/scenarios/pilot.yaml" >"$tmp/tiny.yaml"
+expect 0 "a tiny comparison, some waits undefined" "$wijksim" compare "$tmp/tiny.yaml" -r 8 -y 1 --survey-households 30 --no-store -f json
+python3 - "$tmp/out" <<'PY' || fail=1
+import json, sys
+tables = json.load(open(sys.argv[1]))["tables"]
+said = 0
+for t in tables:
+    if t["id"].split("_difference")[0] not in ("agencies", "budget", "households", "events", "caseload", "calibration"):
+        continue
+    fewer = []
+    for r in t["rows"]:
+        for c in t["columns"]:
+            cell = r["cells"].get(c["key"], {})
+            if isinstance(cell, dict) and "n" in cell and 2 <= cell["n"] < 8:
+                label = r["label"] + (", " + c["label"] + ":" if len(t["columns"]) > 1 else ":")
+                fewer.append(f"{label} {cell['n']} of 8 runs")
+    expected = "; ".join(fewer)
+    has = "Over fewer runs" in t["note"]
+    if bool(fewer) != has or (fewer and expected + "." not in t["note"]):
+        print(f"FAIL: {t['id']} of {t['scenario']} says its figures over fewer runs as {t['note'][-300:]!r}, expected {expected!r}")
+        sys.exit(1)
+    said += bool(fewer)
+if said == 0:
+    print("FAIL: no table of the tiny comparison has a figure over fewer runs"); sys.exit(1)
+print(f"ok: {said} tables name their figures over fewer runs with their counts")
+PY
 # A whole number with leading zeros is the decimal number (CLI11 read 010 as octal 8 and refused 08 in its
 # own words; outside attack 27).
 expect 0 "a seed with a leading zero" "$wijksim" run "$src/scenarios/baseline-velve.yaml" --seed 020100201 -r 010 -y 1 --no-store
@@ -652,6 +682,10 @@ expect 0 "compare --survey-studies 10" "$wijksim" compare "$src/scenarios/pilot.
 power=$(sed -n '/^== The evaluation the city would run/,/^   The seeds/p' "$tmp/out" | grep '^at least one problem')
 [ "$(grep -o ' of 10 studies' <<<"$power" | wc -l)" = 2 ] ||
   { echo "FAIL: the power of 10 virtual studies is not said as a count: $power"; fail=1; }
+# The glance names the willingness to pay its net monetary benefit and probability are at (an independent
+# check: it said neither), as the cost-effectiveness table does.
+grep -q "^  net monetary benefit at € 20.000 (EUR) " "$tmp/out" && grep -q "^  probability cost-effective at € 20.000 " "$tmp/out" ||
+  { echo "FAIL: the glance does not say the willingness to pay: $(grep -E 'net monetary|cost-effective' "$tmp/out")"; fail=1; }
 # The studies' test has no finite-population correction, the analytic power has: the note says so and how much
 # of the households the survey takes (1,000 of pilot.yaml's 2,800: 35.7%), which is why they part.
 grep -q "a correction the studies' test leaves out, as an evaluator's would: the survey takes 1.000 of 2.800 households (35,7%)" \

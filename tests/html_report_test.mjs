@@ -192,7 +192,13 @@ try {
     const k = c.counted ? Math.round(c.mean * c.n) : NaN;
     if (c.counted && c.n < 100 && Math.abs(c.mean * c.n - k) < 1e-6) return `${s} (${k} of ${c.n} ${c.counted})`;
     // The page writes an interval "(L to H)", where the text tables write "(L–H)".
-    if (c.lo !== null && c.hi !== null) s += ` (${plain(c.lo)} to ${plain(c.hi)})`;
+    // An end that is not zero takes the decimals that show it, up to four more: "(0,03 to 1,2)", not "(0,0 to".
+    const end = (x) => {
+      let e = plain(x);
+      for (let more = 1; more <= 4 && x !== 0 && !/[1-9]/.test(e); ++more) e = dutch(percent ? 100 * x : x, decimals + more);
+      return e;
+    };
+    if (c.lo !== null && c.hi !== null) s += ` (${end(c.lo)} to ${end(c.hi)})`;
     return s;
   };
   // Every span.figure of the page against the stored table it names.

@@ -16,6 +16,7 @@
 #include "wijksim/report/glance_view.h"
 #include "wijksim/report/headline.h"
 #include "wijksim/report/render.h"
+#include "wijksim/report/report_charts.h"
 #include "wijksim/report/report_tables.h"
 #include "wijksim/report/text_layout.h"
 #include "wijksim/simulation/experiment.h"
@@ -105,6 +106,12 @@ TEST_CASE("euros and numbers in Dutch notation", "[output]") {
   CHECK(format_euro_cents(1234.5) == "\u20AC 1.234,50");
   CHECK(format_euro_cents(-0.004) == "\u20AC 0,00");
   CHECK(format_cell(Cell::of(Stat{}, Unit::Weeks)) == "n/a");
+  // An end that is not zero takes the decimals that show it (an independent check: a wait's difference
+  // "0,6 (0,0 to 1,2)" was called "waits longer" for an end of 0.027); an end that is zero stays "0,0".
+  CHECK(format_cell(Cell::of_interval(0.6, 0.027, 1.2, Unit::Weeks)) == "0,6 (0,03 to 1,2)");
+  CHECK(format_cell(Cell::of_interval(-0.6, -1.2, -0.00041, Unit::Weeks)) == "-0,6 (-1,2 to -0,0004)");
+  CHECK(format_cell(Cell::of_interval(5.4, 0, 72.7, Unit::Weeks)) == "5,4 (0,0 to 72,7)");
+  CHECK(format_cell(Cell::of_interval(0.5, 1e-9, 1.2, Unit::Weeks)) == "0,5 (0,00000 to 1,2)");
   CHECK(format_cell(Cell::of_value(168, Unit::Count)) == "168");
   CHECK(display_width("\u20AC 1 (2\u20133)") == 9);
   // Columns on a terminal, not code points (before, both of these were miscounted and a table with such a
@@ -347,6 +354,24 @@ TEST_CASE("a report read back from its JSON renders the same", "[output]") {
   const Report back = report_from_json(render_json(r));
   CHECK(render_json(back) == render_json(r));
   CHECK(render_table(back, {120, {}}) == render_table(r, {120, {}}));
+}
+
+TEST_CASE("the who-pays chart colours a payer by what its interval says", "[output]") {
+  // By the mean's sign a payer at -0,21 M (-3,81 to 3,39) was drawn as one that saves, beside the words
+  // "no clear change" (an independent check).
+  const charts::json chart = charts::who_pays({{"Municipality", -0.21e6, -3.81e6, 3.39e6, "", ""},
+                                               {"Fund", 0.75e6, 0.75e6 - 1, 0.75e6 + 1, "", ""},
+                                               {"Insurers", -0.5e6, -0.9e6, -0.1e6, "", ""}},
+                                              "EUR");
+  const charts::json& bars = chart["layer"][0];
+  std::vector<std::string> directions;
+  for (const auto& row : chart["data"]["values"]) directions.push_back(row["direction"].get<std::string>());
+  CHECK(directions == std::vector<std::string>{"no clear change", "pays more", "saves"});
+  // The legend names what is there, in a fixed order, each with its colour.
+  CHECK(bars["encoding"]["color"]["scale"]["domain"] ==
+        charts::json::array({"pays more", "saves", "no clear change"}));
+  CHECK(bars["encoding"]["color"]["scale"]["range"] ==
+        charts::json::array({charts::kVermillion, charts::kSkyBlue, charts::kGrey}));
 }
 
 TEST_CASE("at a glance: every compared scenario side by side", "[output]") {

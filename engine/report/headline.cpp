@@ -99,7 +99,8 @@ std::vector<Table> headline_tables(const Study& study, const StudyResult& result
         one_run ? std::string("from one run, so without an interval")
         // What the interval is over, said for this study: from 5 draws the lowest to the highest was called a
         // "95% interval" here (an independent check).
-        : study.draws <= 0
+        // One parameter draw shows no parameter uncertainty: its cash is summarised over replications.
+        : study.draws <= 1
             ? std::string("with the 95% interval of the mean over the replications, paired")
             : fmt::format(
                   "with an interval (cash: {} of the {} parameter draws, what holds across the draws, so the "

@@ -261,6 +261,28 @@ Table calibration_table(const ScenarioSummary& s) {
   return t;
 }
 
+// A figure undefined in some runs (a wait where nobody was admitted) is summarised over the others, which
+// only the CSV and JSON said (their n): "73,1 (0,0 to 170,1)" read as over all 8 runs when it was over 5
+// (an independent check). The note names each such figure with its count.
+void say_fewer_runs(Table& t, std::size_t runs) {
+  std::string fewer;
+  for (const Row& r : t.rows)
+    for (std::size_t i = 0; i < r.cells.size() && i < t.columns.size(); ++i) {
+      const Cell& c = r.cells[i];
+      // From 2 runs: a cell of one value (a target, a norm) has n = 1 whatever the runs.
+      if (c.kind != Cell::Kind::Number || c.stat.n < 2 || static_cast<std::size_t>(c.stat.n) >= runs)
+        continue;
+      fewer += fmt::format("{}{}{} {} of {} runs", fewer.empty() ? "" : "; ", r.label,
+                           t.columns.size() > 1 ? ", " + t.columns[i].label + ":" : ":", c.stat.n, runs);
+    }
+  if (!fewer.empty())
+    t.note += (t.note.empty() ? "" : " ") +
+              fmt::format(
+                  "Over fewer runs, the figure being undefined in the others (nobody admitted, "
+                  "nobody waiting): {}.",
+                  fewer);
+}
+
 std::vector<Table> scenario_tables(const ScenarioSummary& s) {
   std::vector<Table> tables;
   if (s.shape.coaches) tables.push_back(caseload_table(s));
@@ -269,12 +291,14 @@ std::vector<Table> scenario_tables(const ScenarioSummary& s) {
   tables.push_back(households_table(s));
   tables.push_back(events_table(s));
   if (!s.shape.targets.empty()) tables.push_back(calibration_table(s));
+  for (Table& t : tables) say_fewer_runs(t, s.runs.size());
   return tables;
 }
 
 std::vector<Table> comparison_tables(const ComparisonSummary& c) {
   const Source src{c.intervention, c.stats, &c.comparator};
   std::vector<Table> tables = {budget(src), agencies(src), households(src), events(src)};
+  for (Table& t : tables) say_fewer_runs(t, c.differences.size());
   // The rows are those of a scenario's tables, built once; a difference of their shares is in points.
   for (Table& t : tables)
     for (Row& r : t.rows)
