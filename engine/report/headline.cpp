@@ -118,7 +118,8 @@ std::vector<Table> headline_tables(const Study& study, const StudyResult& result
     // Cash per payer.
     // From few draws their range is the interval: a direction is then every draw's, said as a count
     // (3 of 3 draws fall on one side by chance 1 time in 4; outside attack 20).
-    const std::string in_all = study.draws > 0 && few_runs(static_cast<int>(study.draws))
+    // One draw is summarised over its replications (14.7): not "(all 1 draws)".
+    const std::string in_all = study.draws > 1 && few_runs(static_cast<int>(study.draws))
                                    ? fmt::format(" (all {} draws)", study.draws)
                                    : "";
     if (econ) {

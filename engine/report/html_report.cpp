@@ -523,7 +523,7 @@ void ReportWriter::glance(const StoredScenario& s, const StoredScenario& c) {
   // From few draws, whose range is the interval, a payer pays or saves in every draw: said as a count, as
   // the terminal says it (outside attack 20).
   const std::string in_all =
-      info_.draws > 0 && few_runs(info_.draws) ? fmt::format(" (all {} draws)", info_.draws) : std::string();
+      info_.draws > 1 && few_runs(info_.draws) ? fmt::format(" (all {} draws)", info_.draws) : std::string();
   item("Who pays more in cash", pays.empty() ? none : pays + in_all);
   item("Who spends less", saves.empty() ? none : saves + in_all);
   // Cash is half of it: coaches paid by reallocation cost no payer more, but agencies' places are cut and
