@@ -130,10 +130,18 @@ int command(int argc, char** argv) {
     }
     // `--years= --no-store`: CLI11 takes the next argument as the value ("found '--no-store'"), or says "1
     // required TEXT missing" (outside attack 12). The empty value is the mistake: said as such.
+    // A flag with an empty value (`--no-store=`) is the flag (CLI11 takes it so): not this mistake, whose
+    // advice would be a value the flag refuses (outside attack 28).
+    const CLI::App* given = app.get_subcommands().empty() ? nullptr : app.get_subcommands().front();
+    const auto is_flag = [&](std::string_view a) {
+      const CLI::Option* option =
+          given ? given->get_option_no_throw(std::string(a.substr(0, a.size() - 1))) : nullptr;
+      return option != nullptr && option->get_expected_max() == 0;
+    };
     for (int i = 1; i < argc; ++i) {
       const std::string_view a = argv[i];
       if (a == "--") break;
-      if (a.size() > 3 && a.starts_with("--") && a.ends_with("=")) {
+      if (a.size() > 3 && a.starts_with("--") && a.ends_with("=") && !is_flag(a)) {
         cli::err(
             "error: {} gives its option no value: write {}VALUE\nRun with --help for more information.\n",
             cli::shell_word(std::string(a)), cli::shell_word(std::string(a)));

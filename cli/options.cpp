@@ -318,6 +318,10 @@ std::string file_read_as_option(const CLI::App& app, int argc, char** argv) {
     if (!named.empty() && named.front()->get_option_no_throw(name) != nullptr) continue;
     std::error_code ec;
     const bool yaml = a.ends_with(".yaml") || a.ends_with(".yml");
+    // A short option with its value joined (-r0, -y1) is that option, unless it reads as a scenario's name.
+    if (!yaml && !named.empty() && a[1] != '-' && a.size() > 2 &&
+        named.front()->get_option_no_throw(std::string(a.substr(0, 2))) != nullptr)
+      continue;
     if (yaml || std::filesystem::is_regular_file(std::filesystem::path(std::string(a)), ec))
       return std::string(a);
   }

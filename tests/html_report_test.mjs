@@ -186,18 +186,20 @@ try {
     const percent = c.unit === 'share' || c.unit === 'share_points';
     const plain = (x) => dutch(percent ? 100 * x : x, decimals);
     // A difference of shares in percentage points: "2,0 pp".
-    let s = c.unit === 'euro' ? `€ ${plain(c.mean)}` : c.unit === 'share' ? `${plain(c.mean)}%`
-      : c.unit === 'share_points' ? `${plain(c.mean)} pp` : plain(c.mean);
+    // An end that is not zero takes the decimals that show it, up to twelve more: "(0,03 to 1,2)", not "(0,0 to".
+    const end = (x) => {
+      let e = plain(x);
+      for (let more = 1; more <= 12 && x !== 0 && !/[1-9]/.test(e); ++more) e = dutch(percent ? 100 * x : x, decimals + more);
+      return e;
+    };
+    // The mean too where its interval lies on one side of zero (never "0,0 (0,02 to 0,04)").
+    const m = c.lo !== null && c.hi !== null && (c.lo > 0 || c.hi < 0) ? end(c.mean) : plain(c.mean);
+    let s = c.unit === 'euro' ? `€ ${m}` : c.unit === 'share' ? `${m}%`
+      : c.unit === 'share_points' ? `${m} pp` : m;
     // From 20 to 99 runs or draws, a counted share also gives its count: "46,7% (14 of 30 draws)".
     const k = c.counted ? Math.round(c.mean * c.n) : NaN;
     if (c.counted && c.n < 100 && Math.abs(c.mean * c.n - k) < 1e-6) return `${s} (${k} of ${c.n} ${c.counted})`;
     // The page writes an interval "(L to H)", where the text tables write "(L–H)".
-    // An end that is not zero takes the decimals that show it, up to four more: "(0,03 to 1,2)", not "(0,0 to".
-    const end = (x) => {
-      let e = plain(x);
-      for (let more = 1; more <= 4 && x !== 0 && !/[1-9]/.test(e); ++more) e = dutch(percent ? 100 * x : x, decimals + more);
-      return e;
-    };
     if (c.lo !== null && c.hi !== null) s += ` (${end(c.lo)} to ${end(c.hi)})`;
     return s;
   };

@@ -111,7 +111,11 @@ TEST_CASE("euros and numbers in Dutch notation", "[output]") {
   CHECK(format_cell(Cell::of_interval(0.6, 0.027, 1.2, Unit::Weeks)) == "0,6 (0,03 to 1,2)");
   CHECK(format_cell(Cell::of_interval(-0.6, -1.2, -0.00041, Unit::Weeks)) == "-0,6 (-1,2 to -0,0004)");
   CHECK(format_cell(Cell::of_interval(5.4, 0, 72.7, Unit::Weeks)) == "5,4 (0,0 to 72,7)");
-  CHECK(format_cell(Cell::of_interval(0.5, 1e-9, 1.2, Unit::Weeks)) == "0,5 (0,00000 to 1,2)");
+  CHECK(format_cell(Cell::of_interval(0.5, 1e-9, 1.2, Unit::Weeks)) == "0,5 (0,000000001 to 1,2)");
+  // The mean never below its interval: an interval on one side of zero shows a mean that rounds to zero
+  // with the decimals of its first digit (outside attack 28: "0,0 (0,02 to 0,04)").
+  CHECK(format_cell(Cell::of_interval(0.03, 0.02, 0.04, Unit::Weeks)) == "0,03 (0,02 to 0,04)");
+  CHECK(format_cell(Cell::of_interval(0.004, -0.1, 0.1, Unit::Weeks)) == "0,0 (-0,1 to 0,1)");
   CHECK(format_cell(Cell::of_value(168, Unit::Count)) == "168");
   CHECK(display_width("\u20AC 1 (2\u20133)") == 9);
   // Columns on a terminal, not code points (before, both of these were miscounted and a table with such a

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cstring>
 
@@ -72,21 +73,38 @@ std::string shortened(std::string_view s, std::size_t at_most) {
 
 std::string long_words_shortened(std::string_view message, std::size_t longest) {
   constexpr std::size_t kHead = 60, kTail = 40;
+  // Where one character as shown ends: a UTF-8 sequence, or an escape printable() wrote for one byte or
+  // one invisible character ("\xFF", "\u{200B}"), so that a cut never splits one and the count is of
+  // characters, not of the escape's letters.
+  const auto unit = [&](std::size_t i) -> std::size_t {
+    if (message[i] == '\\' && i + 3 < message.size() && message[i + 1] == 'x' &&
+        std::isxdigit(static_cast<unsigned char>(message[i + 2])) &&
+        std::isxdigit(static_cast<unsigned char>(message[i + 3])))
+      return 4;
+    if (message.substr(i).starts_with("\\u{"))
+      if (const std::size_t close = message.find('}', i); close != std::string_view::npos && close - i <= 10)
+        return close - i + 1;
+    return std::max<std::size_t>(1, utf8_length(message, i));
+  };
   std::string out;
+  bool command = false;  // inside `...`: a command to run again, kept whole whatever its length
   std::size_t i = 0;
   while (i < message.size()) {
     if (message[i] == ' ' || message[i] == '\n') {
       out += message[i++];
       continue;
     }
-    // A word: where each of its characters (a UTF-8 sequence, or an invalid byte alone) begins.
+    // A word: where each of its characters begins.
     std::vector<std::size_t> starts;
     std::size_t end = i;
     while (end < message.size() && message[end] != ' ' && message[end] != '\n') {
       starts.push_back(end);
-      end += std::max<std::size_t>(1, utf8_length(message, end));
+      end += unit(end);
     }
     end = std::min(end, message.size());
+    const std::string_view word = message.substr(i, end - i);
+    const bool in_command = command || word.find('`') != std::string_view::npos;
+    if (std::count(word.begin(), word.end(), '`') % 2 == 1) command = !command;
     // The punctuation of the sentence after it ("FILE: error:") follows the count; quotes around a value
     // stay around it, and neither counts: "'xx...xx' (5000 characters)", "/tmp/xx...xx (5001 characters):".
     std::size_t punctuation = 0, quotes = 0;
@@ -97,8 +115,8 @@ std::string long_words_shortened(std::string_view message, std::size_t longest) 
            message[end - 1 - punctuation - quotes] == '\'')
       ++quotes;
     const std::size_t lead = message[i] == '\'' ? 1 : 0;
-    if (starts.size() <= longest + punctuation + quotes + lead) {
-      out.append(message.substr(i, end - i));
+    if (in_command || starts.size() <= longest + punctuation + quotes + lead) {
+      out.append(word);
       i = end;
       continue;
     }

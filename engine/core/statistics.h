@@ -25,8 +25,8 @@ inline constexpr const char* kIntervalMethod =
     "95% interval of the mean over replications: mean +/- t(0.975, n-1) * sd / sqrt(n), taken on the log "
     "scale for a figure that cannot be negative (cut at 0 instead where the log scale would put its upper "
     "end "
-    "more than e times the mean) and on the logit scale for a share, so that it stays in range; paired "
-    "differences on their own scale";
+    "more than e times the mean) and on the logit scale for a share (cut to 0-100% instead where its "
+    "half-width passes 1 logit), so that it stays in range; paired differences on their own scale";
 
 Stat describe(std::span<const double> values);
 // The p-quantile of Student's t with `df` degrees of freedom (Boost.Math); NaN for df < 1 or p outside (0,

@@ -154,15 +154,18 @@ CellText cell_text(const Cell& c, EuroScale s) {
     return {end(st.lo) + " \u2192 " + end(st.hi), "", true};
   }
   // An end that is not zero is not shown as zero: a wait's difference 0,6 (0,0 to 1,2) was called "waits
-  // longer" for an end of 0.027 (an independent check). It takes the decimals it needs, up to four more.
-  const auto end = [&](double x) {
+  // longer" for an end of 0.027 (an independent check).
+  // It takes the decimals it needs for its first digit, up to twelve more. The mean does the same where
+  // its interval lies on one side of zero: "0,0 (0,02 to 0,04)" put the mean below its own interval.
+  const auto not_zero = [&](double x) {
     std::string shown = number(x);
-    for (int more = 1; more <= 4 && x != 0 && shown.find_first_of("123456789") == std::string::npos; ++more)
+    for (int more = 1; more <= 12 && x != 0 && shown.find_first_of("123456789") == std::string::npos; ++more)
       shown = format_dutch(x / divisor, decimals + more);
     return shown;
   };
-  CellText t{prefix + number(st.mean) + suffix, "", true};
-  if (interval) t.interval = "(" + end(st.lo) + " to " + end(st.hi) + ")";
+  const bool one_side = interval && (st.lo > 0 || st.hi < 0);
+  CellText t{prefix + (one_side ? not_zero(st.mean) : number(st.mean)) + suffix, "", true};
+  if (interval) t.interval = "(" + not_zero(st.lo) + " to " + not_zero(st.hi) + ")";
   return t;
 }
 

@@ -35,7 +35,7 @@ CalibrationRecorder::CalibrationRecorder(const CalibrationPlan& plan, const std:
       std::string why;
       for (const std::string& d : differences) why += (why.empty() ? "" : "; ") + d;
       throw InputError({{Location{store, 0, 0}, "--resume",
-                         fmt::format("run {} cannot be resumed by this command: {}. It was started as: {}",
+                         fmt::format("run {} cannot be resumed by this command: {}. It was started as: `{}`",
                                      run_id_, why, info.command_line)}});
     }
     // Back by name, in the order of the free parameters and targets.

@@ -166,7 +166,7 @@ StudyRecorder::StudyRecorder(const Study& study, const RecordOptions& o)
       std::string why;
       for (const std::string& d : differences) why += (why.empty() ? "" : "; ") + d;
       throw InputError({{Location{o.store, 0, 0}, "--resume",
-                         fmt::format("run {} cannot be resumed by this command: {}. It was started as: {}",
+                         fmt::format("run {} cannot be resumed by this command: {}. It was started as: `{}`",
                                      run_id_, why, info.command_line)}});
     }
     std::vector<ScenarioShape> shapes;
