@@ -346,6 +346,29 @@ if said == 0:
     print("FAIL: no table of the tiny comparison has a figure over fewer runs"); sys.exit(1)
 print(f"ok: {said} tables name their figures over fewer runs with their counts")
 PY
+# The report's wait table shows the comparator, the intervention and their difference: it names each
+# column's own count (it gave the intervention's beside the comparator's column).
+expect 0 "the tiny comparison stored" "$wijksim" compare "$tmp/tiny.yaml" -r 8 -y 1 --survey-households 30 --store "$tmp/tiny.db" -f json
+cp "$tmp/out" "$tmp/tiny.json"
+expect 0 "its report" "$wijksim" report 1 --store "$tmp/tiny.db" -o "$tmp/tiny.html"
+python3 - "$tmp/tiny.json" "$tmp/tiny.html" <<'PY' || fail=1
+import html, json, re, sys
+tables = json.load(open(sys.argv[1]))["tables"]
+page = html.unescape(open(sys.argv[2]).read())
+said = re.search(r"Over fewer runs, the wait being undefined in the others \(nobody admitted\): ([^<]*)\.", page)
+expected = []
+for a in next(t for t in tables if t["id"] == "agencies" and t["scenario"] == "tiny")["rows"]:
+    for column, t in (("tinybase", ("agencies", "tinybase", "")), ("tiny", ("agencies", "tiny", "")),
+                      ("difference", ("agencies_difference", "tiny", "tinybase"))):
+        table = next(x for x in tables if (x["id"], x["scenario"], x["comparator"] or "") == t)
+        n = next(r for r in table["rows"] if r["key"] == a["key"])["cells"]["wait_weeks"].get("n", 0)
+        if 2 <= n < 8:
+            expected.append(f"{a['label']} ({column}): {n} of 8 runs")
+if not expected or not said or said.group(1) != "; ".join(expected):
+    print(f"FAIL: the report's wait table says {said.group(1) if said else None!r}, expected {'; '.join(expected)!r}")
+    sys.exit(1)
+print(f"ok: the report's wait table names {len(expected)} counts of its three columns")
+PY
 # A whole number with leading zeros is the decimal number (CLI11 read 010 as octal 8 and refused 08 in its
 # own words; outside attack 27).
 expect 0 "a seed with a leading zero" "$wijksim" run "$src/scenarios/baseline-velve.yaml" --seed 020100201 -r 010 -y 1 --no-store

@@ -232,6 +232,14 @@ std::string note_of(const json* table) {
   return table ? text_of(at(*table, "note")) : std::string();
 }
 
+// A table's note without its closing "Over fewer runs, ..." (report_tables.cpp), for a page table that shows
+// other figures than that table's and says its own counts.
+std::string without_fewer_runs(std::string note) {
+  if (const std::size_t at = note.find(" Over fewer runs, "); at != std::string::npos) note.erase(at);
+  if (note.starts_with("Over fewer runs, ")) note.clear();
+  return note;
+}
+
 // ---- The page ----
 
 struct EvaluationPoint {
@@ -721,8 +729,22 @@ void ReportWriter::agency_waits(const StoredScenario& s, const StoredScenario* c
   const json* diff = c ? tables_.table("agencies_difference", s.name, c->name) : nullptr;
   std::string rows;
   std::vector<std::pair<double, std::size_t>> change;  // (how much the wait changes, or its length; agency)
+  // Its own waits over fewer runs, per column: the agencies table's note named the intervention's figures
+  // only, beside a comparator's and a difference's over other counts (outside attack 28).
+  std::string fewer;
+  const auto count_of = [&](const json* table, const std::string& key, const std::string& label,
+                            const std::string& column) {
+    const json* cell = cell_json(table, key, "wait_weeks");
+    const int n = cell ? cell_of(*cell).stat.n : 0;
+    if (n >= 2 && n < run_count())
+      fewer +=
+          fmt::format("{}{} ({}): {} of {} runs", fewer.empty() ? "" : "; ", label, column, n, run_count());
+  };
   for (std::size_t a = 0; a < agencies_.size(); ++a) {
     const std::string& key = agencies_[a].key;
+    if (c) count_of(theirs, key, agencies_[a].label, c->name);
+    count_of(mine, key, agencies_[a].label, s.name);
+    if (c) count_of(diff, key, agencies_[a].label, "difference");
     rows += fmt::format("<tr><td>{}</td>{}<td class=\"num\">{}</td>{}</tr>\n", esc(agencies_[a].label),
                         c ? fmt::format("<td class=\"num\">{}</td>", figure(theirs, key, "wait_weeks")) : "",
                         figure(mine, key, "wait_weeks"),
@@ -738,7 +760,11 @@ void ReportWriter::agency_waits(const StoredScenario& s, const StoredScenario* c
       c ? fmt::format("<th class=\"num\">{}</th>", esc(c->name)) : "", esc(s.name),
       c ? "<th class=\"num\">difference</th>" : "", rows, interval_words("with its 95% interval"),
       c ? fmt::format("; the difference is paired by run ({} minus {})", esc(s.name), esc(c->name)) : "",
-      esc(note_of(mine)));
+      esc(without_fewer_runs(note_of(mine)) +
+          (fewer.empty() ? std::string()
+                         : fmt::format(" Over fewer runs, the wait being undefined in the others (nobody "
+                                       "admitted): {}.",
+                                       fewer))));
   std::stable_sort(change.begin(), change.end(),
                    [](const auto& x, const auto& y) { return x.first > y.first; });
   if (change.size() > kWaitPanels) change.resize(kWaitPanels);
