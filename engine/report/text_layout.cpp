@@ -153,10 +153,10 @@ CellText cell_text(const Cell& c, EuroScale s) {
     const auto end = [&](double x) { return std::isnan(x) ? std::string("n/a") : prefix + number(x) + suffix; };
     return {end(st.lo) + " \u2192 " + end(st.hi), "", true};
   }
-  // An end that is not zero is not shown as zero: a wait's difference 0,6 (0,0 to 1,2) was called "waits
-  // longer" for an end of 0.027 (an independent check).
-  // It takes the decimals it needs for its first digit, up to twelve more. The mean does the same where
-  // its interval lies on one side of zero: "0,0 (0,02 to 0,04)" put the mean below its own interval.
+  // An end that is not zero is not shown as zero (a wait's difference 0,6 (0,0 to 1,2) was called "waits
+  // longer" for an end of 0.027; an independent check): it takes the decimals of its first digit, up to
+  // twelve more. So does the mean where its interval lies on one side of zero ("0,0 (0,02 to 0,04)" put
+  // the mean below its own interval; outside attack 28).
   const auto not_zero = [&](double x) {
     std::string shown = number(x);
     for (int more = 1; more <= 12 && x != 0 && shown.find_first_of("123456789") == std::string::npos; ++more)
