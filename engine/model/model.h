@@ -145,7 +145,8 @@ class Model {
   std::uint8_t trust_level(int nbh, std::uint8_t base, int weeks_since) const {
     if (!recovers_ || weeks_since <= 0) return base;
     const double distance = tables_[static_cast<std::size_t>(nbh)].trust_usual - base;
-    const double regained = std::fabs(distance) * (1.0 - trust_distance_left(weeks_since));
+    const double whole = std::fabs(distance);
+    const double regained = whole * (1.0 - trust_distance_left(weeks_since));
     int steps = static_cast<int>(regained / kTrustStep);
     // A step exists only while 13 k < |U - base| (docs/model.md 10.1): the exact recovery never reaches U.
     // Once (1 - R)^(weeks / 52) is below 2^-53, 1 minus it rounds to 1 and `regained` is the whole distance;
@@ -153,7 +154,9 @@ class Model {
     // out, a century after the experience, in a week trust_change_week says none comes (its table stops at
     // the steps that exist): the household was not woken and the survey's trust measure drifted from its
     // recount (an outside attack: scaleup.yaml, 176 years).
-    if (steps > 0 && steps * kTrustStep >= std::fabs(distance)) --steps;
+    // (Below the whole distance steps * 13 <= regained < it: one comparison, nearly always false, decides.)
+    if (regained >= whole && steps > 0 && steps * kTrustStep >= whole) [[unlikely]]
+      --steps;
     return static_cast<std::uint8_t>(base + (distance > 0 ? steps : -steps) * kTrustStep);
   }
   // The first week t >= from in which the level of trust set to `base` in week `set` differs from the week

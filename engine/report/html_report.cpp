@@ -235,7 +235,7 @@ std::string note_of(const json* table) {
 // A table's note without its closing "Over fewer runs, ..." (report_tables.cpp), for a page table that shows
 // other figures than that table's and says its own counts.
 std::string without_fewer_runs(std::string note) {
-  if (const std::size_t at = note.find(" Over fewer runs, "); at != std::string::npos) note.erase(at);
+  if (const std::size_t from = note.find(" Over fewer runs, "); from != std::string::npos) note.erase(from);
   if (note.starts_with("Over fewer runs, ")) note.clear();
   return note;
 }
