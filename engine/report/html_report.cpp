@@ -25,6 +25,7 @@
 #include "wijksim/report/render.h"
 #include "wijksim/report/report_assets.h"
 #include "wijksim/report/report_charts.h"
+#include "wijksim/report/report_tables.h"
 #include "wijksim/report/run_series.h"
 #include "wijksim/report/sensitivity_charts.h"
 #include "wijksim/report/sensitivity_tables.h"
@@ -235,8 +236,9 @@ std::string note_of(const json* table) {
 // A table's note without its closing "Over fewer runs, ..." (report_tables.cpp), for a page table that shows
 // other figures than that table's and says its own counts.
 std::string without_fewer_runs(std::string note) {
-  if (const std::size_t from = note.find(" Over fewer runs, "); from != std::string::npos) note.erase(from);
-  if (note.starts_with("Over fewer runs, ")) note.clear();
+  if (const std::size_t from = note.find(fmt::format(" {}", kFewerRuns)); from != std::string::npos)
+    note.erase(from);
+  if (note.starts_with(kFewerRuns)) note.clear();
   return note;
 }
 
@@ -762,9 +764,8 @@ void ReportWriter::agency_waits(const StoredScenario& s, const StoredScenario* c
       c ? fmt::format("; the difference is paired by run ({} minus {})", esc(s.name), esc(c->name)) : "",
       esc(without_fewer_runs(note_of(mine)) +
           (fewer.empty() ? std::string()
-                         : fmt::format(" Over fewer runs, the wait being undefined in the others (nobody "
-                                       "admitted): {}.",
-                                       fewer))));
+                         : fmt::format(" {}", fewer_runs_sentence(fewer, "the wait being undefined in the "
+                                                                         "others (nobody admitted)")))));
   std::stable_sort(change.begin(), change.end(),
                    [](const auto& x, const auto& y) { return x.first > y.first; });
   if (change.size() > kWaitPanels) change.resize(kWaitPanels);

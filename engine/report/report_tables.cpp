@@ -278,10 +278,13 @@ void say_fewer_runs(Table& t, std::size_t runs) {
                            c.stat.n, runs);
     }
   if (!fewer.empty())
-    t.note += fmt::format(
-        "{}Over fewer runs, the figure being undefined in the others (nobody admitted, "
-        "nobody waiting): {}.",
-        t.note.empty() ? "" : " ", fewer);
+    t.note += fmt::format("{}{}", t.note.empty() ? "" : " ",
+                          fewer_runs_sentence(
+                              fewer, "the figure being undefined in the others (nobody admitted, nobody waiting)"));
+}
+
+std::string fewer_runs_sentence(const std::string& list, const std::string& undefined) {
+  return fmt::format("{}{}: {}.", kFewerRuns, undefined, list);
 }
 
 std::vector<Table> scenario_tables(const ScenarioSummary& s) {

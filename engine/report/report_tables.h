@@ -3,6 +3,7 @@
 // the calibration against the seeds' survey, and the differences from a comparator.
 #pragma once
 
+#include <string_view>
 #include <vector>
 
 #include "wijksim/analysis/summary.h"
@@ -24,5 +25,11 @@ std::vector<Table> scenario_tables(const ScenarioSummary& s);
 
 // The intervention minus its comparator, paired by replication: budget, agencies, households, events.
 std::vector<Table> comparison_tables(const ComparisonSummary& c);
+
+// The sentence that names figures summarised over fewer runs than the study's, `list` ("X: 5 of 8 runs; ..."),
+// `undefined` saying why ("the wait being undefined in the others (nobody admitted)"); one wording for the
+// text tables and the HTML page, which finds it in a stored note by kFewerRuns.
+inline constexpr std::string_view kFewerRuns = "Over fewer runs, ";
+std::string fewer_runs_sentence(const std::string& list, const std::string& undefined);
 
 }  // namespace wijksim

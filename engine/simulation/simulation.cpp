@@ -569,6 +569,7 @@ class Run {
                                   last - h.trust_week),
                   +1);
     }
+    if (recount == counts_) return;
     // Which measure drifted (it said the households with a problem, equal, when trust's sum had drifted).
     std::string drifted;
     static constexpr const char* kProfessionalsNames[] = {"with no professional", "with 1 professional",
@@ -594,7 +595,7 @@ class Run {
     compare("in a spell", counts_.in_spell, recount.in_spell);
     compare("ever listed", counts_.ever_listed, recount.ever_listed);
     compare("ever coached", counts_.ever_coached, recount.ever_coached);
-    WIJKSIM_CHECK(recount == counts_, "the household measures drifted from a recount: {}", drifted);
+    WIJKSIM_CHECK(false, "the household measures drifted from a recount: {}", drifted);
   }
 
   std::uint64_t checksum() const {
