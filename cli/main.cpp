@@ -72,11 +72,6 @@ int command(int argc, char** argv) {
   // reads one; said plainly, with the count of each.
   app.failure_message([](const CLI::App*, const CLI::Error& e) {
     std::string m = e.what();
-    // A flag given a value (`--no-store=false`, which CLI11 read as "store after all" and ran on; outside
-    // attack 27: the flags now refuse one) said in the program's words.
-    if (const std::size_t at = m.find(" was given a disallowed flag override"); at != std::string::npos)
-      m = fmt::format("--{} takes no value: write --{} alone, or leave it out", m.substr(0, at),
-                      m.substr(0, at));
     for (const auto& [from, to] : {std::pair<const char*, const char*>{": At Most ", ": at most "},
                                    std::pair<const char*, const char*>{": At least ", ": at least "}}) {
       const std::size_t at = m.find(from), received = m.find(" required but received ");
@@ -117,8 +112,27 @@ int command(int argc, char** argv) {
         if (scenario == given) scenario = name;
     if (*trace_cmd && !*household && !*pick)
       throw CLI::RequiredError("trace needs --household ID or --pick EVENT", CLI::ExitCodes::RequiredError);
+    if (!flag_given_value(app, argc, argv).empty()) throw CLI::ArgumentMismatch("a flag given a value");
   } catch (const CLI::ParseError& e) {
     if (!rank0) return e.get_exit_code() == 0 ? kOk : kUsage;
+    // A flag given a value is refused in the program's words: `--no-store=false` was read as "store after
+    // all" (outside attack 27), `--no-store=true` and `--help=false` as the flag (outside attack 28).
+    if (const std::string flag = flag_given_value(app, argc, argv); !flag.empty()) {
+      cli::err(
+          "error: {} takes no value: write {} alone, or leave it out\nRun with --help for more "
+          "information.\n",
+          cli::shell_word(flag), cli::shell_word(flag));
+      return kUsage;
+    }
+    // `wijksim runn`: CLI11 says only "A subcommand is required".
+    if (const std::string name = unknown_command(app, argc, argv); !name.empty()) {
+      std::string names;
+      for (const CLI::App* sub : app.get_subcommands([](const CLI::App*) { return true; }))
+        names += (names.empty() ? "" : ", ") + sub->get_name();
+      cli::err("error: wijksim has no command {}\nThe commands: {}\nRun with --help for more information.\n",
+               long_words_shortened(cli::shell_word(name)), names);
+      return kUsage;
+    }
     // CLI11 takes `run -pilot.yaml` for an option and then says only "scenario is required", that the
     // argument was not expected, or (-d being --draws) that "ash.yaml" is not a number of draws.
     if (const std::string file = file_read_as_option(app, argc, argv); !file.empty()) {
@@ -130,18 +144,10 @@ int command(int argc, char** argv) {
     }
     // `--years= --no-store`: CLI11 takes the next argument as the value ("found '--no-store'"), or says "1
     // required TEXT missing" (outside attack 12). The empty value is the mistake: said as such.
-    // A flag with an empty value (`--no-store=`) is the flag (CLI11 takes it so): not this mistake, whose
-    // advice would be a value the flag refuses (outside attack 28).
-    const CLI::App* given = app.get_subcommands().empty() ? nullptr : app.get_subcommands().front();
-    const auto is_flag = [&](std::string_view a) {
-      const CLI::Option* option =
-          given ? given->get_option_no_throw(std::string(a.substr(0, a.size() - 1))) : nullptr;
-      return option != nullptr && option->get_expected_max() == 0;
-    };
     for (int i = 1; i < argc; ++i) {
       const std::string_view a = argv[i];
       if (a == "--") break;
-      if (a.size() > 3 && a.starts_with("--") && a.ends_with("=") && !is_flag(a)) {
+      if (a.size() > 3 && a.starts_with("--") && a.ends_with("=")) {
         cli::err(
             "error: {} gives its option no value: write {}VALUE\nRun with --help for more information.\n",
             cli::shell_word(std::string(a)), cli::shell_word(std::string(a)));

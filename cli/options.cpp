@@ -306,6 +306,32 @@ std::string unknown_option(const CLI::App& app, int argc, char** argv) {
   return {};
 }
 
+std::string flag_given_value(const CLI::App& app, int argc, char** argv) {
+  const auto named = argc > 1
+                         ? app.get_subcommands([&](const CLI::App* sub) { return sub->check_name(argv[1]); })
+                         : std::vector<const CLI::App*>{};
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view a = argv[i];
+    if (a == "--") break;
+    const std::size_t equals = a.find('=');
+    if (!a.starts_with("--") || equals == std::string_view::npos) continue;
+    const std::string name(a.substr(0, equals));
+    const CLI::Option* option = named.empty() ? nullptr : named.front()->get_option_no_throw(name);
+    if (option == nullptr) option = app.get_option_no_throw(name);
+    if (option != nullptr && option->get_expected_max() == 0) return name;
+  }
+  return {};
+}
+
+std::string unknown_command(const CLI::App& app, int argc, char** argv) {
+  if (argc < 2 || !app.get_subcommands().empty()) return {};
+  const std::string_view first = argv[1];
+  if (first.empty() || first.front() == '-') return {};
+  return app.get_subcommands([&](const CLI::App* sub) { return sub->check_name(std::string(first)); }).empty()
+             ? std::string(first)
+             : std::string();
+}
+
 std::string file_read_as_option(const CLI::App& app, int argc, char** argv) {
   const auto named = argc > 1
                          ? app.get_subcommands([&](const CLI::App* sub) { return sub->check_name(argv[1]); })

@@ -102,6 +102,15 @@ Commands define_commands(CLI::App& app, Options& o, std::vector<CLI::Option*>& s
 // the command given nor wijksim itself has; empty if there is none. A negative number is a value.
 std::string unknown_option(const CLI::App& app, int argc, char** argv);
 
+// The first argument (before a lone --) that gives a flag a value, `--no-store=true`, `--no-store=`,
+// `--help=false`, as the flag's name (--no-store); empty if there is none. CLI11 takes a value equal to the
+// flag's own ("true") or an empty one as the flag and refuses the rest; a flag takes no value at all here,
+// so that `--no-store=true` is not read one way and `--no-store=false` another (outside attack 28).
+std::string flag_given_value(const CLI::App& app, int argc, char** argv);
+
+// The first argument, where it names no command ("runn"), when no command was found; empty otherwise.
+std::string unknown_command(const CLI::App& app, int argc, char** argv);
+
 // The first argument (before a lone --) that begins with '-' but names a file or a scenario: a user who
 // meant a file called -pilot.yaml. Empty if there is none. An option of the command given (`-r`, `--seed`)
 // is that option even where a file has its name: its own error is the one to say (a file called -r in the

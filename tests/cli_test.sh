@@ -381,6 +381,16 @@ rm -f "$tmp/results.db"
 (cd "$tmp" && "$wijksim" run "$src/scenarios/baseline-velve.yaml" -r 1 -y 1 --no-store --no-store=false >out 2>err)
 [ $? = 2 ] && grep -q "^error: --no-store takes no value" "$tmp/err" && [ ! -e "$tmp/results.db" ] ||
   { echo "FAIL: --no-store=false: $(cat "$tmp/err"), $(ls "$tmp")"; fail=1; }
+# Nor `--no-store=true`, `--no-store=` or `--help=false`, which CLI11 took as the flag (outside attack 28).
+for given in --no-store=true --no-store= --help=false; do
+  (cd "$tmp" && "$wijksim" run "$src/scenarios/baseline-velve.yaml" -r 1 -y 1 "$given" >out 2>err)
+  [ $? = 2 ] && grep -q "^error: ${given%%=*} takes no value" "$tmp/err" && [ ! -s "$tmp/out" ] ||
+    { echo "FAIL: $given taken: $(cat "$tmp/err")"; fail=1; }
+done
+# A command that does not exist is named, with the commands there are (CLI11: "A subcommand is required").
+expect 2 "a command that does not exist" "$wijksim" runn "$src/scenarios/baseline-velve.yaml"
+grep -q "^error: wijksim has no command runn$" "$tmp/err" && grep -q "^The commands: run, compare, " "$tmp/err" ||
+  { echo "FAIL: runn: $(cat "$tmp/err")"; fail=1; }
 # A file named like an option in the working directory does not hide the option's own error.
 mkdir -p "$tmp/dash" && cp "$src/scenarios/pilot.yaml" "$tmp/dash/-r"
 (cd "$tmp/dash" && "$wijksim" run "$src/scenarios/baseline-velve.yaml" -y 1 --no-store -r 0 >out 2>err)
