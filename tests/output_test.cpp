@@ -13,6 +13,7 @@
 #include "wijksim/core/error.h"
 #include "wijksim/model/model.h"
 #include "wijksim/report/calibration_markdown.h"
+#include "wijksim/report/economic_text.h"
 #include "wijksim/report/glance_view.h"
 #include "wijksim/report/headline.h"
 #include "wijksim/report/render.h"
@@ -105,6 +106,19 @@ TEST_CASE("euros and numbers in Dutch notation", "[output]") {
   CHECK(format_cell(Cell::of(s, Unit::Euro)) == "\u20AC 1.234.568 (1.200.000 to 1.260.000)");
   CHECK(format_euro_cents(1234.5) == "\u20AC 1.234,50");
   CHECK(format_euro_cents(-0.004) == "\u20AC 0,00");
+  // A willingness to pay as given: a small one is not "€ 0" (outside attack 28), a grid's points below a
+  // euro are told apart, a mean of drawn thresholds is whole euros.
+  CHECK(format_euros_as_given(20000) == "\u20AC 20.000");
+  CHECK(format_euros_as_given(0.004) == "\u20AC 0,004");
+  CHECK(format_euros_as_given(0.1) == "\u20AC 0,1");
+  CHECK(format_euros_as_given(0.1 + 0.2) == "\u20AC 0,3");
+  CHECK(format_euros_as_given(1.0 / 3) == "\u20AC 0,333");
+  CHECK(format_euros_as_given(2500.5) == "\u20AC 2.500,5");
+  CHECK(format_euros_as_given(19874.123456) == "\u20AC 19.874");
+  CHECK(format_euros_as_given(0) == "\u20AC 0");
+  CHECK(wtp_row_key(20000) == "wtp_20000");
+  CHECK(wtp_row_key(0.004) == "wtp_0.004");
+  CHECK(wtp_row_key(0.1 + 0.2) == "wtp_0.3");
   CHECK(format_cell(Cell::of(Stat{}, Unit::Weeks)) == "n/a");
   // An end that is not zero takes the decimals that show it (an independent check: a wait's difference
   // "0,6 (0,0 to 1,2)" was called "waits longer" for an end of 0.027); an end that is zero stays "0,0".

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 
 namespace wijksim {
@@ -41,6 +42,26 @@ std::string format_dutch_short(double x, int decimals) {
 
 std::string format_euros(double euros) {
   return "\u20AC " + format_dutch(euros, 0);
+}
+
+int decimals_of(double x) {
+  if (!std::isfinite(x)) return 0;
+  for (int d = 0; d < 9; ++d) {
+    const double scaled = x * std::pow(10.0, d);
+    if (std::fabs(scaled - std::round(scaled)) <= 1e-9 * std::max(1.0, std::fabs(scaled))) return d;
+  }
+  return 9;
+}
+
+std::string format_euros_as_given(double euros) {
+  const int exact = decimals_of(euros);
+  // From a euro on, cents only where the amount has them (2.500,5), else whole euros (the mean of drawn
+  // thresholds); below a euro, to two digits past the first that is not zero (0,004; 0,333 for 1/3).
+  const double size = std::fabs(euros);
+  const int decimals = size >= 1 || size == 0 || !std::isfinite(euros)
+                           ? (exact <= 2 ? exact : 0)
+                           : std::min(exact, static_cast<int>(-std::floor(std::log10(size))) + 2);
+  return "\u20AC " + format_dutch(euros, decimals);
 }
 
 std::string format_euro_cents(double euros) {

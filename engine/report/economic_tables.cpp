@@ -59,7 +59,7 @@ std::string wtp_words(const DecisionGroup& g) {
   return g.willingness_to_pay_varies
              ? fmt::format("each draw's own willingness to pay (a distribution with mean {})",
                            format_euros(g.willingness_to_pay))
-             : format_euros(g.willingness_to_pay);
+             : format_euros_as_given(g.willingness_to_pay);
 }
 
 std::string group_note(const DecisionGroup& g) {
@@ -73,7 +73,7 @@ std::string group_note(const DecisionGroup& g) {
 std::string wtp_short(const DecisionGroup& g) {
   return g.willingness_to_pay_varies
              ? fmt::format("each draw's WTP (mean {})", format_euros(g.willingness_to_pay))
-             : format_euros(g.willingness_to_pay);
+             : format_euros_as_given(g.willingness_to_pay);
 }
 
 Table cost_effectiveness_table(const DecisionGroup& g) {
@@ -195,7 +195,7 @@ Table acceptability_table(const DecisionGroup& g) {
   }
   const double hh = g.households;
   for (std::size_t w = 0; w < g.wtp.size(); ++w) {
-    Row r{fmt::format("wtp_{}", static_cast<long long>(g.wtp[w])), format_euros(g.wtp[w]), {}, 0};
+    Row r{wtp_row_key(g.wtp[w]), format_euros_as_given(g.wtp[w]), {}, 0};
     for (std::size_t o = 0; o < g.options.size(); ++o)
       r.cells.push_back(probability(g, g.ceac.probability[w][o]));
     r.cells.push_back(text(g.names[g.ceaf[w].option]));

@@ -7,6 +7,7 @@
 #include <iterator>
 #include <string_view>
 
+#include "wijksim/core/dutch_numbers.h"
 #include "wijksim/report/render.h"
 
 namespace wijksim {
@@ -27,6 +28,10 @@ std::string effect_amount(double v) {
 }
 
 }  // namespace
+
+std::string wtp_row_key(double wtp) {
+  return fmt::format("wtp_{:.{}f}", wtp, decimals_of(wtp));
+}
 
 std::string icer_text(const Icer& i, const std::string& effect_unit) {
   const double dc = i.delta_cost, de = i.delta_effect;

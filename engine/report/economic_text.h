@@ -10,6 +10,11 @@
 
 namespace wijksim {
 
+// The key of a table's row at a willingness to pay: "wtp_20000", "wtp_0.004" (C notation, the decimals it
+// has; the HTML report reads the amount back from it). Whole euros alone made every point of a grid below a
+// euro "wtp_0" (outside attack 28).
+std::string wtp_row_key(double wtp);
+
 // "€ 20.000 per problem-free household-year", "dominant (saves € 1.000, gains 0,5)",
 // "dominated (costs € 1.000 more, loses 0,5)", "saves € 2.000 per problem-free household-year forgone
 // (cheaper, less effective)", "no difference in cost or effect". `effect_unit` names one unit of effect.

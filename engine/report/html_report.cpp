@@ -911,7 +911,7 @@ void ReportWriter::value(const StoredScenario& s, const StoredScenario& c) {
                   s.name, c.name,
                   info_.draws > 0 ? "parameter draw (the mean over its replications)"
                                   : "replication (no parameter draws: chance alone)",
-                  format_euros(wtp)),
+                  format_euros_as_given(wtp)),
       charts::ce_plane(points, value_of(ce, s.name, "delta_effect").mean,
                        value_of(ce, s.name, "delta_cost").mean, wtp, charts::intervention_style(s.name)),
       "ce_plane", s.name,
@@ -1073,7 +1073,7 @@ void ReportWriter::evpi(const StoredScenario& c) {
       "class=\"num\">willingness to pay</th><th>best on average</th><th class=\"num\">probability it is "
       "best</th><th class=\"num\">EVPI per household</th><th class=\"num\">EVPI, all households</th></tr>"
       "</thead>\n<tbody>\n{}</tbody>\n</table>\n<p class=\"note\">{}</p>\n",
-      esc(format_euros(c.willingness_to_pay)), figure(a, threshold, "evpi_household"),
+      esc(format_euros_as_given(c.willingness_to_pay)), figure(a, threshold, "evpi_household"),
       figure(a, threshold, "evpi_population"), format_dutch(c.households, 0),
       info_.draws < static_cast<int>(kMinEvppiDraws)
           ? fmt::format(", from {} parameter draws: too few to rely on (at least {})", info_.draws,

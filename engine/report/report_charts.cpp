@@ -547,7 +547,7 @@ json acceptability(const std::vector<std::pair<Style, std::vector<CurvePoint>>>&
       rows.push_back({{"series", style.name},
                       {"wtp", p.wtp},
                       {"p", few > 0 ? p.probability * few : p.probability},
-                      {"wtp_text", format_euros(p.wtp)},
+                      {"wtp_text", format_euros_as_given(p.wtp)},
                       // As the table prints it ("46,7% (14 of 30 draws)"; the tooltip said "46,7%").
                       {"p_text", runs > 0 ? format_probability(p.probability, runs, noun)
                                           : label(p.probability, Axis::Share)}});
@@ -588,7 +588,7 @@ json acceptability(const std::vector<std::pair<Style, std::vector<CurvePoint>>>&
                       {"encoding",
                        {{"x", {{"datum", willingness_to_pay}}},
                         {"y", {{"value", 4}}},
-                        {"text", {{"value", "threshold " + format_euros(willingness_to_pay)}}}}}});
+                        {"text", {{"value", "threshold " + format_euros_as_given(willingness_to_pay)}}}}}});
   }
   return {{"data", {{"values", rows}}}, {"width", kChartWidth}, {"height", kHeight}, {"layer", layers}};
 }

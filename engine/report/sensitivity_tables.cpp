@@ -9,6 +9,7 @@
 
 #include "wijksim/analysis/honest_uncertainty.h"
 #include "wijksim/core/statistics.h"
+#include "wijksim/report/economic_text.h"
 #include "wijksim/report/render.h"
 
 namespace wijksim {
@@ -115,7 +116,7 @@ Table tornado_table(const DecisionSensitivity& d, const Tornado& t) {
       "{}, the others at their means; sorted by the swing of the net monetary benefit (the range of the two "
       "ends and "
       "the base case, {} per household at {} per problem-free household-year).{} {} Replications: {}.{}{}",
-      ends, euros_text(base), format_euros(d.willingness_to_pay), kTornadoTerminalBars, crn_note(d),
+      ends, euros_text(base), format_euros_as_given(d.willingness_to_pay), kTornadoTerminalBars, crn_note(d),
       d.replications, noise, d.skipped.empty() ? "" : " Not varied: " + join(d.skipped, "; ") + ".");
   tb.columns = {{"low", given.empty() ? kTornadoLowAtPercentile : "parameter at its low end"},
                 {"high", given.empty() ? "at 97.5%" : "at its high end"},
@@ -183,7 +184,7 @@ std::vector<Table> two_way_tables(const DecisionSensitivity& d) {
       "Each cell: the option with the highest expected net monetary benefit at {} per problem-free "
       "household-year (the comparator when no intervention's is above zero). Both parameters set in every "
       "scenario of the decision that gives them; the others at their means. {}",
-      format_euros(d.willingness_to_pay), crn_note(d));
+      format_euros_as_given(d.willingness_to_pay), crn_note(d));
   if (!d.two_way_grid_note.empty()) p.note += " " + d.two_way_grid_note;
   for (double x : w.xs) p.columns.push_back({fmt::format("x_{}", x), value_text(x)});
   for (std::size_t j = 0; j < w.ys.size(); ++j) {
@@ -331,7 +332,7 @@ std::vector<Table> evppi_tables(const DecisionSensitivity& d) {
       "benefit "
       "that the cost and effect fits give together (each smoothed on its own); the test is of one fit of the "
       "net benefit itself, so a share of a few percent can go with a p well above 0,05.",
-      format_dutch(d.households, 0), format_euros(d.willingness_to_pay));
+      format_dutch(d.households, 0), format_euros_as_given(d.willingness_to_pay));
   if (!d.evppi_left_out.empty())
     t.note += fmt::format(
         " Left out, as their regression has more columns than the draws can carry (more "
@@ -460,8 +461,8 @@ std::vector<Table> psa_tables(const DecisionSensitivity& d) {
         "crosses zero the decision changes; the acceptability curve says how sure that is.";
     b.columns = {{"inmb", "expected incremental net benefit per household (EUR)"}};
     for (const BenefitPoint& p : d.benefit[k])
-      b.rows.push_back({fmt::format("wtp_{}", static_cast<long long>(p.wtp)),
-                        format_euros(p.wtp),
+      b.rows.push_back({wtp_row_key(p.wtp),
+                        format_euros_as_given(p.wtp),
                         {Cell::of_interval(p.mean, p.lo, p.hi, Unit::Euro)},
                         0});
     out.push_back(std::move(b));
@@ -477,7 +478,7 @@ std::vector<Table> psa_tables(const DecisionSensitivity& d) {
         "20, near 1,96 from a few hundred). Flat lines and a small standard "
         "error: more "
         "draws would not change the answer.",
-        format_euros(d.willingness_to_pay));
+        format_euros_as_given(d.willingness_to_pay));
     c.columns = {{"nmb", "incremental net benefit per household (EUR)"},
                  {"cost", "incremental cost per household (EUR)"}};
     const auto cell = [](const RunningPoint& p) {
