@@ -99,28 +99,28 @@ void on_signal(int sig) {
 
 }  // namespace
 
+// The signals that stop a command as Ctrl-C does (install).
+constexpr int kCaught[] = {SIGINT, SIGTERM, SIGQUIT, SIGHUP};
+
 void Interrupts::install() {
-  // A signal ignored when the process starts (a background job of a script) would be discarded even while
-  // blocked: give both a handler first, so sigwait receives them.
+  // SIGINT (Ctrl-C), SIGQUIT (Ctrl-\\) and SIGHUP (the terminal closed, an ssh session dropped) are taken as
+  // Ctrl-C is, so a long study stops with its draws kept and marked interrupted; SIGTERM too. Unless the
+  // process was started to ignore one: a background job of a script is started with SIGINT and SIGQUIT
+  // ignored, so that a Ctrl-C meant for the script's foreground does not stop it (outside attack 29), and
+  // `nohup` ignores SIGHUP. Such a signal stays ignored and the command runs on. A caught one is given a
+  // handler besides being blocked: a signal whose action is to be ignored is discarded even while blocked,
+  // so sigwait would never receive it.
   struct sigaction sa {};
   sa.sa_handler = ignore_signal;
   sigemptyset(&sa.sa_mask);
-  sigaction(SIGINT, &sa, nullptr);
-  sigaction(SIGTERM, &sa, nullptr);
-  sigaction(SIGQUIT, &sa, nullptr);
   sigset_t set;
   sigemptyset(&set);
-  sigaddset(&set, SIGINT);
-  sigaddset(&set, SIGTERM);
-  sigaddset(&set, SIGQUIT);
-  // SIGHUP (the terminal closed, an ssh session dropped) is taken as Ctrl-C is, so a long study stops with
-  // its draws kept and marked interrupted; unless the process was started to ignore it (nohup): then it
-  // keeps ignoring it and runs on.
-  struct sigaction hangup {};
-  sigaction(SIGHUP, nullptr, &hangup);
-  if (hangup.sa_handler != SIG_IGN) {
-    sigaction(SIGHUP, &sa, nullptr);
-    sigaddset(&set, SIGHUP);
+  for (const int sig : kCaught) {
+    struct sigaction given {};
+    sigaction(sig, nullptr, &given);
+    if (sig != SIGTERM && given.sa_handler == SIG_IGN) continue;
+    sigaction(sig, &sa, nullptr);
+    sigaddset(&set, sig);
   }
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
   try {
@@ -135,10 +135,8 @@ void Interrupts::install() {
     // the process, rather than being held for a thread that is not there. A command that needs threads then
     // says that the system refused them (exit 3); one that does not (--help, validate, runs) works.
     sa.sa_handler = SIG_DFL;
-    sigaction(SIGINT, &sa, nullptr);
-    sigaction(SIGTERM, &sa, nullptr);
-    sigaction(SIGQUIT, &sa, nullptr);
-    if (hangup.sa_handler != SIG_IGN) sigaction(SIGHUP, &sa, nullptr);
+    for (const int sig : kCaught)
+      if (sigismember(&set, sig) == 1) sigaction(sig, &sa, nullptr);
     pthread_sigmask(SIG_UNBLOCK, &set, nullptr);
   }
 }

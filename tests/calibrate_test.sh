@@ -5,6 +5,9 @@
 # input exits 1 with the place; --parameter-sets feeds the sets to a PSA.
 # Usage: calibrate_test.sh WIJKSIM SOURCE_DIR
 set -u
+# Job control, as in a terminal: a background job of a script without it starts with SIGINT and SIGQUIT
+# ignored, and wijksim keeps them ignored (outside attack 29), so the Ctrl-C tests would reach nothing.
+set -m
 wijksim=$1
 src=$2
 tmp=$(mktemp -d)

@@ -3,6 +3,9 @@
 # Usage: cli_test.sh WIJKSIM SOURCE_DIR [commands|figures]: the command's handling, the checks of figures
 # (figures() below), or both (no third argument).
 set -u
+# Job control, as in a terminal: a background job of a script without it starts with SIGINT and SIGQUIT
+# ignored, and wijksim keeps them ignored (outside attack 29), so the Ctrl-C tests would reach nothing.
+set -m
 wijksim=$1
 src=$2
 part=${3:-all}

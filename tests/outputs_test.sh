@@ -6,6 +6,9 @@
 # file identity, not by name. Each class is tried on copies in a temporary directory.
 # Usage: outputs_test.sh WIJKSIM SOURCE_DIR
 set -u
+# Job control, as in a terminal: a background job of a script without it starts with SIGINT and SIGQUIT
+# ignored, and wijksim keeps them ignored (outside attack 29), so the Ctrl-C tests would reach nothing.
+set -m
 wijksim=$1
 src=$2
 tmp=$(mktemp -d)

@@ -7,6 +7,9 @@
 # WIJKSIM_TEST_PAUSE_AFTER_DRAW (engine/core/test_hooks.h), never by racing the clock.
 # Usage: store_test.sh WIJKSIM SOURCE_DIR
 set -u
+# Job control, as in a terminal: a background job of a script without it starts with SIGINT and SIGQUIT
+# ignored, and wijksim keeps them ignored (outside attack 29), so the Ctrl-C tests would reach nothing.
+set -m
 wijksim=$1
 src=$2
 tmp=$(mktemp -d)
@@ -298,6 +301,29 @@ if [ "$code" -eq 0 ] && cmp -s clean.json nohup.json; then
   echo "ok: under nohup SIGHUP is ignored: the PSA completes, identical to the clean run"
 else
   say_fail "under nohup: exit $code, output $(cmp -s clean.json nohup.json && echo identical || echo differs): $(cat nohup.err)"
+fi
+# A background job of a script without job control is started with SIGINT and SIGQUIT ignored, so that a
+# Ctrl-C meant for the script's foreground leaves it alone: they stay ignored and the PSA completes as the
+# clean one (it stopped, exit 130; outside attack 29).
+set +m
+WIJKSIM_TEST_PAUSE_AFTER_DRAW="3:$tmp/go-bg" "$wijksim" "${args[@]}" --output bg.db >bg.json 2>bg.err &
+pid=$!
+set -m
+if wait_paused "$tmp/go-bg" $pid; then
+  grep -q "^SigIgn:.*[2367abef]$" /proc/$pid/status || say_fail "the background job does not ignore SIGINT"
+  kill -INT $pid && kill -QUIT $pid
+  sleep 0.5
+  kill -0 $pid 2>/dev/null || say_fail "SIGINT or SIGQUIT ignored at the start ended the process"
+  touch "$tmp/go-bg"
+else
+  say_fail "the background run never paused after its 3rd draw: $(cat bg.err)"
+fi
+wait $pid
+code=$?
+if [ "$code" -eq 0 ] && cmp -s clean.json bg.json && ! grep -q "stopping\|stopped" bg.err; then
+  echo "ok: SIGINT and SIGQUIT ignored at the start stay ignored: the PSA completes, identical to the clean run"
+else
+  say_fail "SIGINT and SIGQUIT ignored at the start: exit $code: $(cat bg.err)"
 fi
 
 # stop_at_once NAME WHAT SIGNAL...: a PSA paused after draw 3 (never released) gets the signals, the last of
