@@ -399,6 +399,14 @@ mkdir -p "$tmp/dash" && cp "$src/scenarios/pilot.yaml" "$tmp/dash/-r"
 (cd "$tmp/dash" && "$wijksim" run "$src/scenarios/baseline-velve.yaml" -y 1 --no-store -r 0 >out 2>err)
 [ $? = 2 ] && grep -q "^error: --replications: expected a whole number from 1 to 2000000000, found '0'" "$tmp/dash/err" ||
   { echo "FAIL: a file called -r hid -r 0's error: $(cat "$tmp/dash/err")"; fail=1; }
+# A line break in a value is echoed escaped, so the message stays one line and a value cannot print a line of
+# its own (`--seed $'1\nerror: forged'` printed a second error line; outside attack 29).
+expect 2 "a seed with a line break" "$wijksim" run "$src/scenarios/baseline-velve.yaml" --no-store --seed $'1\nerror: forged'
+[ "$(grep -c '^error:' "$tmp/err")" = 1 ] && grep -qF "found '1\\x0Aerror: forged'" "$tmp/err" ||
+  { echo "FAIL: a line break in --seed is echoed raw: $(cat "$tmp/err")"; fail=1; }
+expect 3 "an output in a directory named with a line break" "$wijksim" run "$src/scenarios/baseline-velve.yaml" -r 1 -y 1 --no-store -o "$tmp/no"$'\n'"dir/x.txt"
+[ "$(grep -c . "$tmp/err")" = 2 ] && grep -qF "no\\x0Adir/x.txt': the directory '$tmp/no\\x0Adir' does not exist" "$tmp/err" ||
+  { echo "FAIL: a line break in --output is echoed raw: $(cat "$tmp/err")"; fail=1; }
 # A value of 100,000 characters is echoed in its error by its ends and its length, not whole (it printed
 # 100 KB), and so is a scenario path the system refuses as too long.
 long_value=$(printf '7%.0s' $(seq 100000))

@@ -176,6 +176,14 @@ TEST_CASE("a broken sets file: every problem at its line and column", "[paramete
       REQUIRE(p.size() == 1);
       CHECK_THAT(p[0].message, Catch::Contains("this is UTF-16 text (save it as UTF-8), not parameter sets"));
     }
+    // UTF-32, whose little-endian mark begins with UTF-16's, in either byte order (called UTF-16; outside
+    // attack 29).
+    for (const std::string& text :
+         {std::string("\xFF\xFE\0\0s\0\0\0", 8), std::string("\0\0\xFE\xFF\0\0\0s", 8)}) {
+      p = problems_of(dir.write("u32.csv", text));
+      REQUIRE(p.size() == 1);
+      CHECK_THAT(p[0].message, Catch::Contains("this is UTF-32 text (save it as UTF-8), not parameter sets"));
+    }
   }
   SECTION("no sets") {
     const auto p = problems_of(dir.write("a.csv", "set,a.b\n"));

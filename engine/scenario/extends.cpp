@@ -21,7 +21,12 @@ namespace fs = std::filesystem;
 std::string binary_kind(std::string_view text) {
   if (text.starts_with(std::string_view("SQLite format 3\0", 16)))
     return "an SQLite database (a wijksim results store?)";
-  // A byte-order mark of UTF-16 (a spreadsheet's "Unicode text"): the file is text, in another encoding.
+  // A byte-order mark of UTF-32 or UTF-16 (a spreadsheet's "Unicode text"): the file is text, in another
+  // encoding. UTF-32's little-endian mark begins with UTF-16's, so it is looked for first (outside attack
+  // 29).
+  if (text.starts_with(std::string_view("\xFF\xFE\0\0", 4)) ||
+      text.starts_with(std::string_view("\0\0\xFE\xFF", 4)))
+    return "UTF-32 text (save it as UTF-8)";
   if (text.starts_with("\xFF\xFE") || text.starts_with("\xFE\xFF")) return "UTF-16 text (save it as UTF-8)";
   if (text.find('\0') != std::string_view::npos) return "a binary file (it holds NUL bytes)";
   return "";
