@@ -304,6 +304,13 @@ TEST_CASE("from_mean_sd refuses moments no distribution of the kind has", "[dist
   CHECK_THROWS_AS(Distribution::from_mean_sd(Kind::LogNormal, 0, 1), wijksim::Error);
   CHECK_THROWS_AS(Distribution::from_mean_sd(Kind::Normal, 0, -1), wijksim::Error);
   CHECK_THROWS_AS(Distribution::from_mean_sd(Kind::Uniform, 0, 1), wijksim::Error);
+  // Moments too far apart for a double: lognormal mean 0.01, sd 1e300 gives sdlog^2 = ln(1 + 1e604) = inf
+  // and meanlog -inf; said in the mean and sd given, not in meanlog (outside attack 29).
+  CHECK_THROWS_WITH(Distribution::from_mean_sd(Kind::LogNormal, 0.01, 1e300),
+                    Catch::StartsWith("lognormal distribution: mean 0.01 and sd 1e+300 are too far apart"));
+  // Gamma mean 1e-200, sd 1e200: shape (1e-400)^2 underflows to 0.
+  CHECK_THROWS_WITH(Distribution::from_mean_sd(Kind::Gamma, 1e-200, 1e200),
+                    Catch::StartsWith("gamma distribution: mean 1e-200 and sd 1e+200 are too far apart"));
 }
 
 TEST_CASE("Theoretical mean and sd of each kind", "[distributions]") {

@@ -208,6 +208,12 @@ Distribution Distribution::from_mean_sd(Kind kind, double mean, double sd) {
                       "own parameters",
                       to_string(kind)));
   }
+  // A mean and sd far apart can give parameters a double cannot hold (sd 1e300 for a lognormal mean of 0.01:
+  // meanlog -inf). Said in the mean and sd the user gave, not in parameters never written (outside attack
+  // 29).
+  if (const std::string why = d.invalid_reason(); !why.empty())
+    throw Error(fmt::format("{} distribution: mean {} and sd {} are too far apart to give one ({})",
+                            to_string(kind), mean, sd, why));
   return d;
 }
 
