@@ -144,11 +144,16 @@ int calibrate_command(const Options& o, const std::string& command_line, cluster
     }
   }
   // The sets are what the calibration is for: how to write them again is said too (outside attack 12).
-  cli::Interrupts::at_once(recorder ? fmt::format("interrupted while writing the parameter sets; run {} is "
-                                                  "complete in {}, and resuming it writes its sets again, "
-                                                  "without simulating:\n  {}",
-                                                  recorder->run_id(), o.store, resume)
-                                    : std::string("interrupted while writing the parameter sets"));
+  const bool asked = cli::Interrupts::at_once(
+      recorder ? fmt::format("interrupted while writing the parameter sets; run {} is "
+                             "complete in {}, and resuming it writes its sets again, "
+                             "without simulating:\n  {}",
+                             recorder->run_id(), o.store, resume)
+               : std::string("interrupted while writing the parameter sets"));
+  // Asked to stop when every candidate had begun, or once the last had ended: as a study's (run_command.cpp).
+  if (asked)
+    cli::err(
+        "every candidate had begun when interrupted: all are evaluated, and the calibration is complete\n");
   std::optional<std::string> previous;
   try {
     // An earlier calibration's sets cost hours to make: kept beside the new ones, never replaced unseen

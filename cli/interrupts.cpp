@@ -164,11 +164,13 @@ void Interrupts::worker() {
   s.signals = 0;
 }
 
-void Interrupts::at_once(const std::string& message) {
+bool Interrupts::at_once(const std::string& message) {
   State& s = state();
   std::lock_guard lock(s.m);
+  const bool asked = s.study && s.signals > 0;
   s.study = false;
   s.message = message;
+  return asked;
 }
 
 }  // namespace wijksim::cli

@@ -33,7 +33,11 @@ class Interrupts {
   // once, silently.
   static void worker();
   // From now on a signal stops the process at once, saying `message` (as the last line before exit 130).
-  static void at_once(const std::string& message);
+  // True when a signal came while the study ran: it asked the study to stop, and saw it end (the last units
+  // in flight completed it), so the command says that it is complete and writes its outputs; a signal
+  // between the study's end and this call was announced ("stopping after ...") and then not acted on
+  // (outside attack 29).
+  static bool at_once(const std::string& message);
 };
 
 }  // namespace wijksim::cli

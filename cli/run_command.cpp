@@ -286,11 +286,6 @@ int run_or_compare(const std::string& command, Options o, bool with_comparators,
                       study.draws > 0 ? "draws completed" : "replications completed", o.store, resume);
   }
   bar.finish();
-  // Asked to stop when every unit had begun: the last ones in flight completed the study, which ends as it
-  // would have (said, so that a Ctrl-C is not taken as ignored; outside attack 17).
-  if (cli::Interrupts::stop_flag()->load())
-    cli::err("every one of the {} had begun when interrupted: all are done, and the run is complete\n",
-             units);
   const Report report = study_report(command, study, result, analyses ? &*analyses : nullptr);
   // Every unit is stored; the run's end (its tables and report) can still fail (a full disk): said as a
   // failure with the units kept and how to continue, where it said "nothing of this step was kept" alone
@@ -303,7 +298,7 @@ int run_or_compare(const std::string& command, Options o, bool with_comparators,
                         study.draws > 0 ? "draws completed" : "replications completed", o.store, resume);
     }
   }
-  cli::Interrupts::at_once(
+  const bool asked = cli::Interrupts::at_once(
       recorder
           ? fmt::format("interrupted while writing the outputs (an output not said as written above was "
                         "not written); run {} is complete in {} (`wijksim show {} --store {}` prints it{})",
@@ -314,6 +309,11 @@ int run_or_compare(const std::string& command, Options o, bool with_comparators,
                                  : "")
           : std::string("interrupted while writing the outputs (an output not said as written above was not "
                         "written)"));
+  // Asked to stop when every unit had begun, or once the last had ended: the study is complete, and ends as
+  // it would have (said, so that the signal is not taken as ignored; outside attacks 17 and 29).
+  if (asked)
+    cli::err("every one of the {} had begun when interrupted: all are done, and the run is complete\n",
+             units);
   const std::optional<std::int64_t> kept_as =
       recorder ? std::optional<std::int64_t>(recorder->run_id()) : std::nullopt;
   // The report is read from the store: tables that cannot be written (a closed pipe, a file put at --output

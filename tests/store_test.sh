@@ -250,6 +250,27 @@ else
   kill $pid 2>/dev/null
 fi
 
+# Ctrl-C once after the run's completion is committed, before its outputs (paused there): it was announced
+# ("stopping after ...") and then not acted on, the outputs written and exit 0 without a word of why. The run
+# is complete and ends as it would have, saying so (outside attack 29).
+WIJKSIM_TEST_PAUSE_AFTER_COMPLETING="$tmp/go-done1" "$wijksim" "${args[@]}" --output done1.db >done1.json 2>done1.err &
+pid=$!
+if wait_paused "$tmp/go-done1" $pid; then
+  kill -INT $pid
+  wait_text done1.err "stopping after" $pid || say_fail "Ctrl-C after completing was not acknowledged: $(cat done1.err)"
+  touch "$tmp/go-done1"
+  wait $pid
+  code=$?
+  if [ "$code" -eq 0 ] && cmp -s clean.json done1.json && grep -q "all are done, and the run is complete$" done1.err; then
+    echo "ok: Ctrl-C once after the run's completion: the run ends complete, identical, and says why"
+  else
+    say_fail "Ctrl-C once after completing: exit $code, output $(cmp -s clean.json done1.json && echo identical || echo differs): $(cat done1.err)"
+  fi
+else
+  say_fail "the run never paused after completing: $(cat done1.err)"
+  kill $pid 2>/dev/null
+fi
+
 # Ctrl-C once after the last draw is kept: nothing is left to stop, the run completes (exit 0, identical to
 # the clean run) and says why the Ctrl-C changed nothing (it was acknowledged, then the tables came as if
 # ignored; outside attack 17).
