@@ -99,6 +99,7 @@ json cell_json(const Cell& c) {
   if (!c.counted.empty()) j["counted"] = c.counted;
   if (c.ends) j["ends"] = true;
   if (c.decimals_at_least > 0) j["decimals"] = c.decimals_at_least;
+  if (c.one_value) j["one_value"] = true;
   return j;
 }
 
@@ -513,6 +514,7 @@ Cell cell_from_json(const json& j) {
   c.ends = member(j, "ends").is_boolean() && member(j, "ends").get<bool>();
   if (member(j, "decimals").is_number_integer())
     c.decimals_at_least = std::clamp(member(j, "decimals").get<int>(), 0, 17);
+  c.one_value = member(j, "one_value").is_boolean() && member(j, "one_value").get<bool>();
   return c;
 }
 

@@ -269,8 +269,10 @@ void say_fewer_runs(Table& t, std::size_t runs) {
   for (const Row& r : t.rows)
     for (std::size_t i = 0; i < r.cells.size() && i < t.columns.size(); ++i) {
       const Cell& c = r.cells[i];
-      // From 2 runs: a cell of one value (a target, a norm) has n = 1 whatever the runs.
-      if (c.kind != Cell::Kind::Number || c.stat.n < 2 || static_cast<std::size_t>(c.stat.n) >= runs)
+      // A cell of one value (a target, a norm) has n = 1 whatever the runs; a figure defined in one run of
+      // several has it too, and is named (outside attack 28: only those over 2 or more were).
+      if (c.kind != Cell::Kind::Number || c.one_value || c.stat.n < 1 ||
+          static_cast<std::size_t>(c.stat.n) >= runs)
         continue;
       // (fmt::format throughout: GCC 12 warns falsely of overlapping copies for "literal" + std::string.)
       fewer += fmt::format("{}{}{}{}: {} of {} runs", fewer.empty() ? "" : "; ", r.label,

@@ -48,6 +48,9 @@ struct Cell {
   // A parameter value (Unit::Value) shown with at least this many decimals: more than its three significant
   // digits where they are what tells two values apart (a tornado's ends of a narrow range).
   int decimals_at_least = 0;
+  // A value given or derived once (a target, a norm, a survey's N), not a figure over runs: its n = 1 says
+  // nothing of how many runs it is over, where a figure defined in one run of several has n = 1 too.
+  bool one_value = false;
 
   static Cell empty() { return {}; }
   static Cell of_text(std::string t) {
@@ -67,12 +70,15 @@ struct Cell {
     Stat s;
     s.mean = v;
     s.n = 1;
-    return of(s, u);
+    Cell c = of(s, u);
+    c.one_value = true;
+    return c;
   }
   // The share p of n runs (or draws, as `noun` says) in which something holds.
   static Cell of_probability(double p, int n, std::string noun) {
     Cell c = of_value(p, Unit::Share);
     c.stat.n = n;
+    c.one_value = false;
     c.counted = std::move(noun);
     return c;
   }
@@ -91,7 +97,9 @@ struct Cell {
     s.lo = lo;
     s.hi = hi;
     s.n = 1;
-    return of(s, u);
+    Cell c = of(s, u);
+    c.one_value = true;
+    return c;
   }
 };
 
