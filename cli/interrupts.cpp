@@ -103,7 +103,7 @@ void on_signal(int sig) {
 constexpr int kCaught[] = {SIGINT, SIGTERM, SIGQUIT, SIGHUP};
 
 void Interrupts::install() {
-  // SIGINT (Ctrl-C), SIGQUIT (Ctrl-\\) and SIGHUP (the terminal closed, an ssh session dropped) are taken as
+  // SIGINT (Ctrl-C), SIGQUIT (Ctrl-\) and SIGHUP (the terminal closed, an ssh session dropped) are taken as
   // Ctrl-C is, so a long study stops with its draws kept and marked interrupted; SIGTERM too. Unless the
   // process was started to ignore one: a background job of a script is started with SIGINT and SIGQUIT
   // ignored, so that a Ctrl-C meant for the script's foreground does not stop it (outside attack 29), and

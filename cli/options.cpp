@@ -58,6 +58,14 @@ constexpr auto kLastReplication = static_cast<std::uint64_t>(kMaxReplicationNumb
 // clamped.
 const CLI::Validator kRunNumber = whole_number(1, std::numeric_limits<std::int64_t>::max());
 
+// The command the first argument names (`run` of `wijksim run ...`), before or without parsing; null if none.
+const CLI::App* command_named(const CLI::App& app, int argc, char** argv) {
+  if (argc < 2) return nullptr;
+  const std::string first = argv[1];
+  const auto named = app.get_subcommands([&](const CLI::App* sub) { return sub->check_name(first); });
+  return named.empty() ? nullptr : named.front();
+}
+
 }  // namespace
 
 // --sections chooses what the table format prints; CSV and JSON hold every section (it was ignored there).
@@ -307,16 +315,14 @@ std::string unknown_option(const CLI::App& app, int argc, char** argv) {
 }
 
 std::string flag_given_value(const CLI::App& app, int argc, char** argv) {
-  const auto named = argc > 1
-                         ? app.get_subcommands([&](const CLI::App* sub) { return sub->check_name(argv[1]); })
-                         : std::vector<const CLI::App*>{};
+  const CLI::App* named = command_named(app, argc, argv);
   for (int i = 1; i < argc; ++i) {
     const std::string_view a = argv[i];
     if (a == "--") break;
     const std::size_t equals = a.find('=');
     if (!a.starts_with("--") || equals == std::string_view::npos) continue;
     const std::string name(a.substr(0, equals));
-    const CLI::Option* option = named.empty() ? nullptr : named.front()->get_option_no_throw(name);
+    const CLI::Option* option = named == nullptr ? nullptr : named->get_option_no_throw(name);
     if (option == nullptr) option = app.get_option_no_throw(name);
     if (option != nullptr && option->get_expected_max() == 0) return name;
   }
@@ -326,27 +332,23 @@ std::string flag_given_value(const CLI::App& app, int argc, char** argv) {
 std::string unknown_command(const CLI::App& app, int argc, char** argv) {
   if (argc < 2 || !app.get_subcommands().empty()) return {};
   const std::string_view first = argv[1];
-  if (first.empty() || first.front() == '-') return {};
-  return app.get_subcommands([&](const CLI::App* sub) { return sub->check_name(std::string(first)); }).empty()
-             ? std::string(first)
-             : std::string();
+  if (first.empty() || first.front() == '-' || command_named(app, argc, argv) != nullptr) return {};
+  return std::string(first);
 }
 
 std::string file_read_as_option(const CLI::App& app, int argc, char** argv) {
-  const auto named = argc > 1
-                         ? app.get_subcommands([&](const CLI::App* sub) { return sub->check_name(argv[1]); })
-                         : std::vector<const CLI::App*>{};
+  const CLI::App* named = command_named(app, argc, argv);
   for (int i = 1; i < argc; ++i) {
     const std::string_view a = argv[i];
     if (a == "--") break;
     if (a.size() < 2 || a[0] != '-' || a == "--help" || a == "--version") continue;
     const std::string name(a.substr(0, a.find('=')));
-    if (!named.empty() && named.front()->get_option_no_throw(name) != nullptr) continue;
+    if (named != nullptr && named->get_option_no_throw(name) != nullptr) continue;
     std::error_code ec;
     const bool yaml = a.ends_with(".yaml") || a.ends_with(".yml");
     // A short option with its value joined (-r0, -y1) is that option, unless it reads as a scenario's name.
-    if (!yaml && !named.empty() && a[1] != '-' && a.size() > 2 &&
-        named.front()->get_option_no_throw(std::string(a.substr(0, 2))) != nullptr)
+    if (!yaml && named != nullptr && a[1] != '-' && a.size() > 2 &&
+        named->get_option_no_throw(std::string(a.substr(0, 2))) != nullptr)
       continue;
     if (yaml || std::filesystem::is_regular_file(std::filesystem::path(std::string(a)), ec))
       return std::string(a);
@@ -357,10 +359,8 @@ std::string file_read_as_option(const CLI::App& app, int argc, char** argv) {
 CommandLine positional_after_double_dash(const CLI::App& app, int argc, char** argv) {
   CommandLine out;
   for (int i = 1; i < argc; ++i) out.args.emplace_back(argv[i]);
-  if (argc < 2) return out;
-  const auto named = app.get_subcommands([&](const CLI::App* sub) { return sub->check_name(argv[1]); });
-  if (named.empty()) return out;
-  const CLI::App* command = named.front();
+  const CLI::App* command = command_named(app, argc, argv);
+  if (command == nullptr) return out;
   const auto mark = std::find(out.args.begin() + 1, out.args.end(), "--");
   if (mark == out.args.end()) return out;
   const std::string& before = *(mark - 1);

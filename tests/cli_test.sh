@@ -352,8 +352,10 @@ PY
 # A figure defined in one run of several is named too (only those over 2 or more were: a cell of one value,
 # a target or a norm, has n = 1 as well, and is told apart by JSON's one_value; outside attack 28). At 20
 # households and seed 1 the mental-health wait is defined in one run of 8.
-printf 'extends: %s\nname: tinybase\npopulation:\n  households: 20\n' "$src/scenarios/baseline-velve.yaml" >"$tmp/tinybase.yaml"
-expect 0 "a tiny comparison, a wait defined in one run" "$wijksim" compare "$tmp/tiny.yaml" -r 8 -y 1 --survey-households 10 --seed 1 --no-store -f json
+mkdir -p "$tmp/twenty"
+printf 'extends: %s\nname: tinybase\npopulation:\n  households: 20\n' "$src/scenarios/baseline-velve.yaml" >"$tmp/twenty/tinybase.yaml"
+printf 'extends: [%s, tinybase.yaml]\nname: tiny\ncomparator: tinybase.yaml\ncoaches:\n  fte: 0.2\n' "$src/scenarios/pilot.yaml" >"$tmp/twenty/tiny.yaml"
+expect 0 "a tiny comparison, a wait defined in one run" "$wijksim" compare "$tmp/twenty/tiny.yaml" -r 8 -y 1 --survey-households 10 --seed 1 --no-store -f json
 python3 - "$tmp/out" <<'PY' || fail=1
 import json, sys
 tables = json.load(open(sys.argv[1]))["tables"]
