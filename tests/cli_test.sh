@@ -235,6 +235,20 @@ for t in 1 3 16; do
   expect 0 "a PSA on $t threads" "$wijksim" compare "$src/scenarios/pilot.yaml" -y 1 --draws 6 --threads $t --format json -o "$tmp/psa$t.json" --no-store
 done
 cmp -s "$tmp/psa1.json" "$tmp/psa3.json" && cmp -s "$tmp/psa1.json" "$tmp/psa16.json" && echo "ok: a PSA's JSON byte-identical on 1, 3 and 16 threads" || { echo "FAIL: a PSA's JSON depends on the thread count"; fail=1; }
+# A figure computed from the draws says so in its n: the expected incremental net benefit and the EVPI were
+# stored as over 1 (n = 1, a value given once), though each is over all 6 draws.
+python3 - "$tmp/psa1.json" <<'PY' && echo "ok: the expected incremental benefit and the EVPI are over the 6 draws (n)" || { echo "FAIL: a PSA figure over the draws says another n"; fail=1; }
+import json, sys
+tables = json.load(open(sys.argv[1]))["tables"]
+seen = 0
+for t in tables:
+    for r in t["rows"]:
+        for key, c in r["cells"].items():
+            if (t["id"] == "expected_incremental_benefit" or key.startswith("evpi_")) and "mean" in c:
+                seen += 1
+                assert c["n"] == 6 and not c.get("one_value"), (t["id"], r["key"], key, c)
+assert seen >= 20, seen
+PY
 # The results store: the default output of run and compare; show prints the same tables; export writes CSV.
 expect 0 "compare into a named store" "$wijksim" compare "$src/scenarios/pilot.yaml" -r 2 -y 1 --format json --output "$tmp/s.db"
 cp "$tmp/out" "$tmp/compare.json"

@@ -313,6 +313,7 @@ NoiseAdvice noise_advice(const EvppiInput& in, const EvppiEstimate& all,
   const double regression_evpi = all.value;
   NoiseAdvice a;
   a.share = share;
+  a.draws = in.delta_cost.size();
   a.replications_now = std::max(1, replications_per_draw);
   a.regression_evpi = regression_evpi;
   a.raw_evpi = raw_evpi(in);

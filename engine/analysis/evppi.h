@@ -88,6 +88,7 @@ struct NoiseAdvice {
   double regression_evpi = 0;      // the EVPPI of all parameters
   double inflation = 0;            // raw - regression, per household
   int replications_now = 1;
+  std::size_t draws = 0;  // the parameter draws the EVPIs and the share are computed from
   // The fewest replications per draw that keep the predicted inflation below `share` of the regression
   // EVPI (-1: more than 100 would be needed; 0: no advice, the regression EVPI is nil).
   int advised_replications = 0;

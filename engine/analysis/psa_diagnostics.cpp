@@ -18,7 +18,7 @@ std::vector<BenefitPoint> expected_incremental_benefit(const DrawMatrix& costs, 
       b.push_back(incremental_nmb(costs[d].at(option) - costs[d].at(reference),
                                   effects[d].at(option) - effects[d].at(reference), w));
     const Interval i = spread_of_draws(b);
-    out.push_back({w, mean(b), i.lower, i.upper});
+    out.push_back({w, mean(b), i.lower, i.upper, b.size()});
   }
   return out;
 }

@@ -18,6 +18,7 @@ namespace wijksim {
 // draws, with the spread of the draws (spread_of_draws: 2.5th to 97.5th percentiles, or the range).
 struct BenefitPoint {
   double wtp = 0, mean = 0, lo = 0, hi = 0;
+  std::size_t draws = 0;  // the draws the mean and spread are over
 };
 std::vector<BenefitPoint> expected_incremental_benefit(const DrawMatrix& costs, const DrawMatrix& effects,
                                                        std::size_t option, std::size_t reference,

@@ -201,8 +201,8 @@ Table acceptability_table(const DecisionGroup& g) {
     r.cells.push_back(text(g.names[g.ceaf[w].option]));
     r.cells.push_back(probability(g, g.ceaf[w].probability_optimal));
     if (evpi) {
-      r.cells.push_back(Cell::of_value(g.evpi[w], Unit::Euro));
-      r.cells.push_back(Cell::of_value(g.evpi[w] * hh, Unit::Euro));
+      r.cells.push_back(Cell::of_value(g.evpi[w], Unit::Euro).over(g.draws));
+      r.cells.push_back(Cell::of_value(g.evpi[w] * hh, Unit::Euro).over(g.draws));
     }
     a.rows.push_back(std::move(r));
   }

@@ -429,13 +429,13 @@ std::vector<Table> evppi_tables(const DecisionSensitivity& d) {
     auto row = [&](const char* key, const std::string& label, Cell c) {
       n.rows.push_back({key, label, {c}, 0});
     };
-    row("raw_evpi", "raw EVPI per household (EUR)", Cell::of_value(a.raw_evpi, Unit::Euro));
+    row("raw_evpi", "raw EVPI per household (EUR)", Cell::of_value(a.raw_evpi, Unit::Euro).over(a.draws));
     row("regression_evpi", "regression EVPI per household (EUR)",
-        Cell::of_value(a.regression_evpi, Unit::Euro));
+        Cell::of_value(a.regression_evpi, Unit::Euro).over(a.draws));
     row("inflation", "inflation by the households' luck (EUR per household)",
-        Cell::of_value(a.inflation, Unit::Euro));
+        Cell::of_value(a.inflation, Unit::Euro).over(a.draws));
     row("noise_share", "share of the per-draw variance that is chance",
-        Cell::of_value(a.noise_share, Unit::Share));
+        Cell::of_value(a.noise_share, Unit::Share).over(a.draws));
     row("replications", "replications per draw in this run", Cell::of_value(a.replications_now, Unit::Count));
     row("advised_replications", "replications per draw advised",
         a.advised_replications > 0 ? Cell::of_value(a.advised_replications, Unit::Count)
@@ -463,7 +463,7 @@ std::vector<Table> psa_tables(const DecisionSensitivity& d) {
     for (const BenefitPoint& p : d.benefit[k])
       b.rows.push_back({wtp_row_key(p.wtp),
                         format_euros_as_given(p.wtp),
-                        {Cell::of_interval(p.mean, p.lo, p.hi, Unit::Euro)},
+                        {Cell::of_interval(p.mean, p.lo, p.hi, Unit::Euro).over(p.draws)},
                         0});
     out.push_back(std::move(b));
     Table c;

@@ -101,6 +101,15 @@ struct Cell {
     c.one_value = true;
     return c;
   }
+  // This cell as one figure computed from n runs or draws together (an EVPI, a mean over the draws with
+  // their spread): JSON's n says what it is over, where a value given once says 1 (a check of the stored
+  // summaries found the EVPI and the expected incremental benefit stored as over 1).
+  Cell over(std::size_t runs_or_draws) const {
+    Cell c = *this;
+    c.stat.n = static_cast<int>(runs_or_draws);
+    c.one_value = false;
+    return c;
+  }
 };
 
 struct Column {
