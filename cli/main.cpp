@@ -114,6 +114,10 @@ int command(int argc, char** argv) {
       throw CLI::RequiredError("trace needs --household ID or --pick EVENT", CLI::ExitCodes::RequiredError);
     if (!flag_given_value(app, argc, argv).empty()) throw CLI::ArgumentMismatch("a flag given a value");
   } catch (const CLI::ParseError& e) {
+    if (asks_for_version(argc, argv)) {
+      if (rank0) cli::out("wijksim {}\n", WIJKSIM_VERSION);
+      return kOk;
+    }
     if (!rank0) return e.get_exit_code() == 0 ? kOk : kUsage;
     // A flag given a value is refused in the program's words: `--no-store=false` was read as "store after
     // all" (outside attack 27), `--no-store=true` and `--help=false` as the flag (outside attack 28).

@@ -329,6 +329,15 @@ std::string flag_given_value(const CLI::App& app, int argc, char** argv) {
   return {};
 }
 
+bool asks_for_version(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view a = argv[i];
+    if (a == "--") return false;
+    if (a == "--version") return true;
+  }
+  return false;
+}
+
 std::string unknown_command(const CLI::App& app, int argc, char** argv) {
   if (argc < 2 || !app.get_subcommands().empty()) return {};
   const std::string_view first = argv[1];

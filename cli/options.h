@@ -108,6 +108,10 @@ std::string unknown_option(const CLI::App& app, int argc, char** argv);
 // so that `--no-store=true` is not read one way and `--no-store=false` another (outside attack 28).
 std::string flag_given_value(const CLI::App& app, int argc, char** argv);
 
+// Whether --version is among the arguments (before a lone --). It is wijksim's flag, not a command's: after
+// a command (`wijksim compare --version`) CLI11 said first what the command lacked ("scenario is required").
+bool asks_for_version(int argc, char** argv);
+
 // The first argument, where it names no command ("runn"), when no command was found; empty otherwise.
 std::string unknown_command(const CLI::App& app, int argc, char** argv);
 

@@ -422,6 +422,11 @@ done
 expect 2 "a command that does not exist" "$wijksim" runn "$src/scenarios/baseline-velve.yaml"
 grep -q "^error: wijksim has no command runn$" "$tmp/err" && grep -q "^The commands: run, compare, " "$tmp/err" ||
   { echo "FAIL: runn: $(cat "$tmp/err")"; fail=1; }
+# --version after a command is wijksim's version (it said "scenario is required", exit 2; outside attack 27).
+for c in compare runs; do
+  expect 0 "$c --version" "$wijksim" $c --version
+  [ "$(cat "$tmp/out")" = "$("$wijksim" --version)" ] || { echo "FAIL: $c --version: $(cat "$tmp/out" "$tmp/err")"; fail=1; }
+done
 # A file named like an option in the working directory does not hide the option's own error.
 mkdir -p "$tmp/dash" && cp "$src/scenarios/pilot.yaml" "$tmp/dash/-r"
 (cd "$tmp/dash" && "$wijksim" run "$src/scenarios/baseline-velve.yaml" -y 1 --no-store -r 0 >out 2>err)
