@@ -10,6 +10,7 @@
 
 #include "console.h"
 #include "options.h"
+#include "wijksim/core/command_line.h"
 #include "wijksim/core/dutch_numbers.h"
 #include "wijksim/scenario/scenario_source.h"
 #include "wijksim/scenario/targets_file.h"
@@ -56,7 +57,7 @@ void print_input_error(const InputError& e, bool simulates) {
 // resumes), and in a job of several MPI ranks `mpirun -n N` in front (any number of ranks, or srun, gives the
 // same result; without it the run would continue in one process, which is also the same, only slower).
 std::string resume_command(const std::string& command_line, std::int64_t run, bool resuming, int ranks) {
-  const std::string c = resuming ? command_line : fmt::format("{} --resume {}", command_line, run);
+  const std::string c = resuming ? command_line : with_resume(command_line, run);
   return ranks > 1 ? fmt::format("mpirun -n {} {}", ranks, c) : c;
 }
 

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <vector>
 
+#include "wijksim/core/command_line.h"
 #include "wijksim/core/error.h"
 
 namespace wijksim::cli {
@@ -50,37 +51,7 @@ std::string quoted_args(int argc, char** argv) {
 }
 
 std::string wrap_shell_line(const std::string& line, std::size_t indent, std::size_t width) {
-  // The words: split at spaces outside single quotes (shell_word quotes every other character that a
-  // shell reads specially, and writes a quote as '\'': a backslash outside the quotes, then the quote it
-  // makes plain).
-  std::vector<std::string> words;
-  std::string word;
-  // Outside quotes, inside '...' (everything plain up to the next quote) or inside $'...' (a backslash
-  // escapes the next character, a quote included).
-  enum class In { Nothing, Single, Ansi } in = In::Nothing;
-  bool escaped = false;
-  char before = ' ';
-  for (const char c : line) {
-    const bool plain = escaped;  // the character after a backslash (outside quotes, or in $'...')
-    escaped = false;
-    if (!plain) {
-      if (c == '\\' && in != In::Single)
-        escaped = true;
-      else if (c == '\'' && in == In::Nothing)
-        in = before == '$' ? In::Ansi : In::Single;
-      else if (c == '\'')
-        in = In::Nothing;
-    }
-    before = plain ? ' ' : c;
-    const bool quoted = in != In::Nothing;
-    if (c == ' ' && !quoted && !plain) {
-      words.push_back(word);
-      word.clear();
-    } else {
-      word += c;
-    }
-  }
-  words.push_back(word);
+  const std::vector<std::string> words = command_words(line);
   // The first line starts after `indent` columns too (the caller's indentation); " \" takes 2 columns.
   std::string out, current;
   for (const std::string& w : words) {

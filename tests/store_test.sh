@@ -910,4 +910,17 @@ grep -q "^    value: 0.30$" own/targets/velve.yaml || say_fail "the targets file
 code=$?
 [ "$code" -eq 1 ] && grep -q "calibration targets own/targets/velve.yaml of scenario 'baseline-velve' are not the run's (changed since" targets.err &&
   echo "ok: a resume after the targets changed is refused" || say_fail "a resume after the targets changed: exit $code: $(cat targets.err)"
+# The command that completes an unfinished run is one a user can paste: --resume before a lone -- (after it,
+# it was read as a scenario named --resume), and said even when the store's name holds the text --resume (it
+# was then left out, and the command pasted began a new run). Outside attack 30.
+mkdir -p paste && cp short-baseline.yaml paste/-w.yaml
+for name in si.db rz--resume.db; do
+  (cd paste && { WIJKSIM_TEST_KILL_IN_DRAW=2:before "$wijksim" run -y 1 -r 3 -t 1 --store "$name" -- -w.yaml >/dev/null 2>&1 & wait $!; } 2>/dev/null)
+  said=$(cd paste && "$wijksim" show 1 --store "$name" 2>&1 | tr '\n' ' ' | tr -s ' ' | sed -n "s/.*\`\([^\`]*\)\` completes it.*/\1/p")
+  [ "$said" = "$wijksim run -y 1 -r 3 -t 1 --store $name --resume 1 -- -w.yaml" ] ||
+    say_fail "the command said to complete a run stored in $name: '$said'"
+  (cd paste && eval "$said" >/dev/null 2>paste.err) && (cd paste && "$wijksim" runs --store "$name") >paste/runs.txt && grep -q "^run *1 .* complete " paste/runs.txt &&
+    ! grep -q "^run *2 " paste/runs.txt &&
+    echo "ok: the command said to complete a run ($name) completes it" || say_fail "the command said to complete a run ($name) did not: $(cat paste/paste.err)"
+done
 exit $fail

@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "wijksim/core/atomic_file.h"
+#include "wijksim/core/command_line.h"
 #include "wijksim/core/error.h"
 #include "wijksim/core/output_path.h"
 #include "wijksim/core/statistics.h"
@@ -1380,15 +1381,14 @@ std::string RunStore::why_unfinished(const RunInfo& info, std::string_view what)
         "run {} is being written by another process right now ({}), so it {}: wait until it "
         "ends (`wijksim runs --store {}` shows how far it is)",
         info.id, progress_of(info), what, path_);
-  const bool resumed = info.command_line.find("--resume") != std::string::npos;
   const std::string state = info.status == "running"
                                 ? "unfinished (the process writing it ended before completing it)"
                                 : info.status + ", not complete";
   // The command as the run stored it, shown (never run) with its control characters escaped; a store copied
   // or moved since is not the one it names (outside attack 9), so this one's name is added then.
   const bool names_this_store = info.command_line.find(path_) != std::string::npos;
-  return fmt::format("run {} is {}, so it {}; `{}{}` completes it{}", info.id, state, what,
-                     printable(info.command_line), resumed ? "" : fmt::format(" --resume {}", info.id),
+  return fmt::format("run {} is {}, so it {}; `{}` completes it{}", info.id, state, what,
+                     printable(with_resume(info.command_line, info.id)),
                      names_this_store
                          ? ""
                          : fmt::format(" (for this store: with --store {} in place of the store it "

@@ -1,0 +1,24 @@
+// A stored command line (the words of a run's command as a POSIX shell reads them back, as the command line
+// tool quotes them) taken apart again: its words, and the command that continues the run.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace wijksim {
+
+// The words of `line`, each still quoted as written: split at the spaces outside quotes ('...', $'...', and
+// a quote written '\'' as a backslash outside the quotes, then the quote it makes plain).
+std::vector<std::string> command_words(const std::string& line);
+
+// Whether the line continues a run already: a word --resume (or --resume=N) before any lone --, after which
+// a word is a scenario's name (a store called rz--resume.db was taken for the option; outside attack 30).
+bool resumes_a_run(const std::string& line);
+
+// The line that continues run `run`: with `--resume RUN` before a lone -- (at the end it was read as a
+// scenario's name: `run -- -w.yaml --resume 1` failed with "cannot read the scenario"), else at the end;
+// the line as it is when it resumes already.
+std::string with_resume(const std::string& line, std::int64_t run);
+
+}  // namespace wijksim
