@@ -287,6 +287,16 @@ grep -q "^pilot,,calibration,reach,fit,.*after the run's end" "$tmp/out" && ! gr
 # Its model cell is "-", not the target's note on how the public figure was derived, which read as a model
 # figure (outside attack 18).
 grep -q '^pilot,,calibration,reach,model,,,,,,,,-,$' "$tmp/out" || { echo "FAIL: a target after the run's end shows a text as its model figure: $(grep "calibration,reach,model" "$tmp/out")"; fail=1; }
+# The other way round: a 1-year file whose target is at year 2 is refused as it is (validate too), and runs
+# with --years 2, which sets the horizon (it was refused whatever --years said; outside attack 30).
+mkdir -p "$tmp/horizon"
+printf 'extends: %s\nname: pilot-1y\nsimulation: {years: 1}\npopulation: {households: 300}\n' "$src/scenarios/pilot.yaml" >"$tmp/horizon/p.yaml"
+printf 'extends: %s\nname: base-1y\nsimulation: {years: 1}\npopulation: {households: 300}\n' "$src/scenarios/baseline-velve.yaml" >"$tmp/horizon/b.yaml"
+printf 'comparator: b.yaml\n' >>"$tmp/horizon/p.yaml"
+expect 1 "a 1-year file with a target at year 2" "$wijksim" run "$tmp/horizon/p.yaml" -r 1 --no-store
+grep -q "targets.reach.at: 'year 2' is after the policy horizon of 1 year" "$tmp/err" || { echo "FAIL: a target after the file's horizon: $(cat "$tmp/err")"; fail=1; }
+expect 0 "the same file with --years 2" "$wijksim" run "$tmp/horizon/p.yaml" -r 1 -y 2 --no-store --format csv
+grep -q "^pilot-1y,,calibration,reach,model,share," "$tmp/out" || { echo "FAIL: --years 2 of a 1-year file: $(grep "calibration,reach" "$tmp/out")"; fail=1; }
 # Tables that cannot be written (a full device) do not keep the report from being written: it is read from
 # the store (it was left unwritten and unmentioned).
 "$wijksim" compare "$src/scenarios/pilot.yaml" -r 1 -y 1 --store "$tmp/full.db" --report "$tmp/full.html" >/dev/full 2>"$tmp/err"

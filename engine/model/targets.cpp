@@ -87,7 +87,8 @@ ParsedMeasure parse_target_measure(const Scenario& s, const std::string& measure
     const auto when = parse_at(at);
     if (!when) return fmt::format("expected start, period, end or year N (N >= 1), found '{}'", at);
     into.at = *when;
-    if (into.at > 0 && into.at != TargetMeasure::kEnd && into.at * kWeeksPerYear > s.weeks())
+    if (!horizon.empty() && into.at > 0 && into.at != TargetMeasure::kEnd &&
+        into.at * kWeeksPerYear > s.weeks())
       return fmt::format("'{}' is after {} of {} year{}", at, horizon, s.simulation.years,
                          s.simulation.years == 1 ? "" : "s");
     return std::nullopt;

@@ -100,7 +100,8 @@ struct ParsedMeasure {
   bool at_is_wrong = false;  // the problem is the target's `at`, not its measure
 };
 // `horizon` names the policy years a share's `at: year N` must lie in, for the message (s.simulation.years
-// are those years).
+// are those years); empty when the years are not the file's to check against (a command line's --years sets
+// them: a target after its horizon is then shown as after the run's end, whichever way the years moved).
 ParsedMeasure parse_target_measure(const Scenario& s, const std::string& measure, const std::string& at,
                                    std::string_view horizon = "the policy horizon");
 

@@ -261,11 +261,11 @@ void check_fte_beside_schedule(const Node& tree, const std::vector<std::string>&
 
 }  // namespace
 
-ScenarioSource ScenarioSource::load(const std::string& path) {
+ScenarioSource ScenarioSource::load(const std::string& path, bool years_from_command) {
   std::string text, why;
   if (!read_file(path, text, why))
     throw InputError({{Location{path, 0, 0}, "", "cannot read the scenario: " + why}});
-  return load_text(text, path, true);
+  return load_text(text, path, true, years_from_command);
 }
 
 ScenarioSource ScenarioSource::load_string(const std::string& yaml, const std::string& virtual_path) {
@@ -273,14 +273,15 @@ ScenarioSource ScenarioSource::load_string(const std::string& yaml, const std::s
 }
 
 ScenarioSource ScenarioSource::load_text(const std::string& yaml, const std::string& path,
-                                         bool check_comparator) {
+                                         bool check_comparator, bool years_from_command) {
   Diags d;
   std::vector<std::string> parents, merge_order;
   std::optional<Node> tree = resolve_extends(yaml, path, d, &parents, &merge_order);
   if (!tree) throw InputError(std::move(d).sorted(path));
   check_fte_beside_schedule(*tree, merge_order, d);
   return from_tree(std::make_shared<const Node>(std::move(*tree)), path,
-                   Reuse{check_comparator, nullptr, nullptr, std::move(parents)}, std::move(d));
+                   Reuse{check_comparator, nullptr, nullptr, std::move(parents), years_from_command},
+                   std::move(d));
 }
 
 ScenarioSource ScenarioSource::from_tree(std::shared_ptr<const Node> tree, const std::string& path,
@@ -303,7 +304,8 @@ ScenarioSource ScenarioSource::from_tree(std::shared_ptr<const Node> tree, const
       s.targets = *targets;
     } else if (d.empty()) {
       try {
-        s.targets = targets_for(s, read_targets_file(s.targets_file));
+        s.targets = targets_for(s, read_targets_file(s.targets_file),
+                                reuse.years_from_command ? "" : "the policy horizon");
       } catch (const InputError& e) {
         for (const Diagnostic& x : e.diagnostics()) {
           // A file that cannot be read at all is this scenario's `targets` key's problem.

@@ -45,7 +45,10 @@ struct SourceFile {
 class ScenarioSource {
  public:
   // Throws InputError listing every problem found (file, line, column, key path, found and expected).
-  static ScenarioSource load(const std::string& path);
+  // `years_from_command`: a command line's --years replaces the file's policy years, so a target's `at:
+  // year N` is not held against the file's (`-y 2` of a 1-year file with a target at year 2 was refused,
+  // where `-y 1` of a 2-year file shows it as after the run's end; outside attack 30).
+  static ScenarioSource load(const std::string& path, bool years_from_command = false);
   // The same for text in memory (tests, fuzzing); `extends` and `comparator` are resolved relative to
   // virtual_path's directory.
   static ScenarioSource load_string(const std::string& yaml, const std::string& virtual_path);
@@ -151,7 +154,8 @@ class ScenarioSource {
   // The resolved text and the parameter sets' content: what hash() and hash_before_targets() share.
   std::string hashed_text_before_targets() const;
   std::string targets_text() const;  // the calibration targets as read, one line each
-  static ScenarioSource load_text(const std::string& yaml, const std::string& path, bool check_comparator);
+  static ScenarioSource load_text(const std::string& yaml, const std::string& path, bool check_comparator,
+                                  bool years_from_command = false);
   // What from_tree takes over instead of reading it again: reread_with changes numbers only, so the
   // calibration targets (checked against the tree's structure) and the parameter sets stay as they were.
   struct Reuse {
@@ -159,6 +163,7 @@ class ScenarioSource {
     const std::vector<CalibrationTarget>* targets = nullptr;
     std::shared_ptr<const ParameterSets> sets;
     std::vector<std::string> parents;  // the files the scenario extends (for files())
+    bool years_from_command = false;   // load()'s
   };
   // `d`: what the earlier stages found (reported with the schema's findings).
   static ScenarioSource from_tree(std::shared_ptr<const loader::Node> tree, const std::string& path,

@@ -46,7 +46,8 @@ struct TargetsFile {
 TargetsFile read_targets_file(const std::string& path);
 
 // The targets with their measures checked against scenario s (unknown events, agencies, payers are reported
-// at the target's location): InputError otherwise.
+// at the target's location): InputError otherwise. An empty `horizon`: a share's `at: year N` is not checked
+// against the scenario's years (a command line sets them; parse_target_measure).
 std::vector<CalibrationTarget> targets_for(const Scenario& s, const TargetsFile& file,
                                            std::string_view horizon = "the policy horizon");
 

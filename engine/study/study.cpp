@@ -121,7 +121,7 @@ Study plan_study(const std::vector<std::string>& paths, const StudyOverrides& ov
       return it->second;
     }
     try {
-      ScenarioSource src = ScenarioSource::load(path);
+      ScenarioSource src = ScenarioSource::load(path, overrides.years.has_value());
       if (overrides.parameter_sets) {
         try {
           src = src.with_parameter_sets(*overrides.parameter_sets);
@@ -208,7 +208,7 @@ Study plan_study(const std::vector<std::string>& paths, const StudyOverrides& ov
     // The command line gave the first number; the count comes from the first scenario's file (both from the
     // command line are refused before, exit 2).
     throw InputError(
-        {{study.scenarios.front().source.key_location("simulation"), "simulation.replications",
+        {{study.scenarios.front().source.key_location("simulation.replications"), "simulation.replications",
           fmt::format("with --first-replication {}, replications {} to {} go past the last replication "
                       "number, {}",
                       study.first_replication, count_text(study.first_replication),
