@@ -1023,6 +1023,11 @@ TEST_CASE("broken scenarios across files: extends and comparator", "[input]") {
                          "missing required key 'households': the empty value here (~) removes the value the "
                          "file it extends gives it; give a value instead"))});
   }
+  SECTION("a misspelt extends: one error with its suggestion, not one a section (outside attack 30)") {
+    const std::string text = "extnds: base.yaml\nname: x\n";
+    check(diagnostics_of(text, dir / "x.yaml"),
+          {in_file(dir / "x.yaml", exact(1, 1, "extnds", "unknown key 'extnds'; did you mean 'extends'?"))});
+  }
   SECTION("a scenario that extends itself") {
     const std::string text = "extends: self.yaml\nname: self\n";
     check(diagnostics_of(text, dir / "self.yaml"),

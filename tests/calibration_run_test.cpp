@@ -191,6 +191,12 @@ TEST_CASE("calibrate refuses what cannot be calibrated, at its place", "[calibra
     REQUIRE(p.size() == 1);
     CHECK(p[0].key == "targets.bounced.measure");
     CHECK(p[0].where.line == 19);  // `measure: share.nobody`, not `bounced:` (line 17)
+    CHECK(p[0].message == "unknown share 'nobody'");  // nothing near it: no suggestion
+    // A near miss is named with its suggestion, as a scenario's keys are (outside attack 30).
+    const auto near = plan_problems(
+        tiny(dir, replace(kTargets, "    measure: share.bounced\n", "    measure: share.bouncd\n")));
+    REQUIRE(near.size() == 1);
+    CHECK(near[0].message == "unknown share 'bouncd'; did you mean 'share.bounced'?");
     // A survey's n gives a share's sampling interval: on a measure in years it is refused (it gave 0 to
     // 0.36).
     const auto q = plan_problems(tiny(dir, replace(kTargets, "    measure: share.bounced\n    value: 0.47\n",

@@ -158,7 +158,12 @@ Scenario ParameterReader::largest() const {
 const Node* ParameterReader::section(MapReader& parent, std::string_view key, bool required) {
   const Node* n = parent.get(key);
   if (!n) {
-    if (required) parent.missing(key, fmt::format("missing required section '{}'", key));
+    // At the top, a misspelt `extends` explains every section missing (they come from the file it would
+    // name): said once, not once a section.
+    if (required)
+      parent.missing(
+          key, fmt::format("missing required section '{}'", key),
+          parent.path().empty() ? std::vector<std::string>{"extends"} : std::vector<std::string>{});
     return nullptr;
   }
   if (!n->is(Node::Kind::Map)) {

@@ -182,9 +182,14 @@ std::vector<CalibrationTarget> targets_for(const Scenario& s, const TargetsFile&
       if (p.at_is_wrong)
         problems.push_back(
             {t.at_where.line > 0 ? t.at_where : t.where, "targets." + t.key + ".at", p.problem});
-      else
-        problems.push_back({t.measure_where.line > 0 ? t.measure_where : t.where,
-                            "targets." + t.key + ".measure", p.problem});
+      else {
+        // A near miss is named, as a scenario's keys are (share.with_problme had no suggestion; outside
+        // attack 30).
+        const std::string near = suggest(t.measure, target_measure_names(s));
+        problems.push_back(
+            {t.measure_where.line > 0 ? t.measure_where : t.where, "targets." + t.key + ".measure",
+             near.empty() ? p.problem : fmt::format("{}; did you mean '{}'?", p.problem, near)});
+      }
       continue;
     }
     // n is the households a survey asked: its interval is a share's sampling interval, which only a share
