@@ -70,7 +70,7 @@ int command(int argc, char** argv) {
   app.formatter(cli::help_formatter());  // before the subcommands: they take their parent's
   // CLI11 says "scenario: At Most 1 required but received 2" for a second scenario given to a command that
   // reads one; said plainly, with the count of each.
-  app.failure_message([](const CLI::App*, const CLI::Error& e) {
+  app.failure_message([](const CLI::App* failed, const CLI::Error& e) {
     std::string m = e.what();
     for (const auto& [from, to] : {std::pair<const char*, const char*>{": At Most ", ": at most "},
                                    std::pair<const char*, const char*>{": At least ", ": at least "}}) {
@@ -79,6 +79,15 @@ int command(int argc, char** argv) {
         m = fmt::format("{}{}{} expected, {} given", m.substr(0, at), to,
                         m.substr(at + std::strlen(from), received - at - std::strlen(from)),
                         m.substr(received + std::strlen(" required but received ")));
+    }
+    // "--seed: 1 required UINT:INT in 0..18446744073709551615 missing": CLI11's types, for an option given
+    // last without its value (outside attack 30).
+    if (m.starts_with("--") && m.ends_with(" missing") && m.find(": 1 required ") != std::string::npos) {
+      const std::string option = m.substr(0, m.find(": 1 required "));
+      m = fmt::format(
+          "{} is given no value: write {} VALUE (wijksim {}--help says which values)", option, option,
+          failed && !failed->get_subcommands().empty() ? failed->get_subcommands().front()->get_name() + " "
+                                                       : "");
     }
     // The command line's own words may hold an escape or a byte that is not UTF-8. Begun with "error: " as
     // every other error is (outside attack 12: "--household excludes --pick" stood alone).
@@ -126,6 +135,13 @@ int command(int argc, char** argv) {
           "error: {} takes no value: write {} alone, or leave it out\nRun with --help for more "
           "information.\n",
           cli::shell_word(flag), cli::shell_word(flag));
+      return kUsage;
+    }
+    if (const OptionBeforeCommand early = option_before_command(app, argc, argv); !early.option.empty()) {
+      cli::err(
+          "error: {} is an option of wijksim {}: put it after the command (wijksim {} ... {})\nRun with "
+          "--help for more information.\n",
+          cli::shell_word(early.option), early.command, early.command, cli::shell_word(early.option));
       return kUsage;
     }
     // `wijksim runn`: CLI11 says only "A subcommand is required".

@@ -329,6 +329,23 @@ std::string flag_given_value(const CLI::App& app, int argc, char** argv) {
   return {};
 }
 
+OptionBeforeCommand option_before_command(const CLI::App& app, int argc, char** argv) {
+  if (argc < 3) return {};
+  const std::string first = argv[1];
+  if (first.size() < 2 || first[0] != '-' || first == "--help" || first == "-h" || first == "--version")
+    return {};
+  for (int i = 2; i < argc; ++i) {
+    const std::string a = argv[i];
+    if (a == "--") break;
+    const auto named = app.get_subcommands([&](const CLI::App* sub) { return sub->check_name(a); });
+    if (named.empty()) continue;
+    const std::string name = first.substr(0, first.find('='));
+    if (named.front()->get_option_no_throw(name) != nullptr) return {name, named.front()->get_name()};
+    return {};
+  }
+  return {};
+}
+
 bool asks_for_version(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     const std::string_view a = argv[i];

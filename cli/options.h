@@ -108,6 +108,13 @@ std::string unknown_option(const CLI::App& app, int argc, char** argv);
 // so that `--no-store=true` is not read one way and `--no-store=false` another (outside attack 28).
 std::string flag_given_value(const CLI::App& app, int argc, char** argv);
 
+// An option given before the command that has it (`wijksim --no-store run ...`): the option and the
+// command's name; empty strings otherwise. CLI11 said only "The following argument was not expected".
+struct OptionBeforeCommand {
+  std::string option, command;
+};
+OptionBeforeCommand option_before_command(const CLI::App& app, int argc, char** argv);
+
 // Whether --version is among the arguments (before a lone --). It is wijksim's flag, not a command's: after
 // a command (`wijksim compare --version`) CLI11 said first what the command lacked ("scenario is required").
 bool asks_for_version(int argc, char** argv);

@@ -433,6 +433,14 @@ done
 expect 2 "a command that does not exist" "$wijksim" runn "$src/scenarios/baseline-velve.yaml"
 grep -q "^error: wijksim has no command runn$" "$tmp/err" && grep -q "^The commands: run, compare, " "$tmp/err" ||
   { echo "FAIL: runn: $(cat "$tmp/err")"; fail=1; }
+# An option given last without its value is said in words, not in CLI11's types ("1 required UINT:INT in
+# 0..18446744073709551615 missing"), and an option before its command is placed (outside attack 30).
+expect 2 "--seed without its value" "$wijksim" run "$src/scenarios/pilot.yaml" -s
+grep -q "^error: --seed is given no value: write --seed VALUE (wijksim run --help says which values)$" "$tmp/err" ||
+  { echo "FAIL: --seed without its value: $(cat "$tmp/err")"; fail=1; }
+expect 2 "an option before its command" "$wijksim" --no-store run "$src/scenarios/pilot.yaml"
+grep -q "^error: --no-store is an option of wijksim run: put it after the command" "$tmp/err" ||
+  { echo "FAIL: an option before its command: $(cat "$tmp/err")"; fail=1; }
 # --version after a command is wijksim's version (it said "scenario is required", exit 2; outside attack 27).
 for c in compare runs; do
   expect 0 "$c --version" "$wijksim" $c --version
