@@ -1350,6 +1350,11 @@ long="$tmp"; while [ ${#long} -lt 520 ]; do long="$long/$(printf 'd%.0s' $(seq 1
 mkdir -p "$long"
 expect 1 "a store whose path is longer than SQLite opens" "$wijksim" run "$small" --store "$long/a.db"
 grep -q "too long for SQLite" "$tmp/err" || { echo "FAIL: the long store path is not said as too long: $(cat "$tmp/err")"; fail=1; }
+# A store path given longer than the system takes: said as the path's length, not as the (short) working
+# directory's (outside attack 30).
+expect 1 "a store path of 4,204 bytes" "$wijksim" run "$small" --store "$(printf 'd/%.0s' $(seq 1 2100))x.db"
+grep -q "the path is 4204 bytes long, longer than the system takes" "$tmp/err" && ! grep -q "working directory" "$tmp/err" ||
+  { echo "FAIL: a store path longer than the system takes: $(cut -c1-400 "$tmp/err")"; fail=1; }
 # A working directory deeper than 4,096 bytes (getcwd cannot give it): a relative store name is refused as
 # such, exit 1 (it was "not writable", exit 3, in a writable directory; outside attack 22).
 ( cd "$long" && for _ in $(seq 40); do mkdir -p "$(printf 'e%.0s' $(seq 1 100))" && cd "$(printf 'e%.0s' $(seq 1 100))" || exit 1; done

@@ -7,6 +7,7 @@
 
 #include <cctype>
 #include <cerrno>
+#include <climits>
 #include <cstdint>
 #include <cstring>
 #include <filesystem>
@@ -461,6 +462,13 @@ void check_store_path(const std::string& path, const std::string& option, const 
   const std::string full = fs::weakly_canonical(fs::absolute(path, ec), ec).string();
   // A working directory deeper than the system's 4,096 bytes has no path getcwd can give: SQLite cannot open
   // a store relative to it either, and its failure read "not writable" (outside attack 22).
+  // A path given longer than the system takes fails the same way, and is said as the path's own length
+  // (it was blamed on a short working directory; outside attack 30).
+  if (ec && (ec.value() == ENAMETOOLONG || ec.value() == ERANGE) && path.size() >= PATH_MAX)
+    refuse(path, option,
+           fmt::format("the path is {} bytes long, longer than the system takes ({} at most); SQLite opens a "
+                       "store by its full path, of at most {} bytes: name the store by a shorter path",
+                       path.size(), PATH_MAX - 1, kSqlitePathMax));
   if (ec && (ec.value() == ENAMETOOLONG || ec.value() == ERANGE))
     refuse(path, option,
            fmt::format("its full path cannot be known ({}): the working directory's path is longer than the "
