@@ -8,6 +8,7 @@
 
 #include "wijksim/report/economic_text.h"
 #include "wijksim/report/render.h"
+#include "wijksim/report/report_tables.h"
 
 namespace wijksim {
 namespace {
@@ -220,6 +221,14 @@ std::vector<Table> headline_tables(const Study& study, const StudyResult& result
                         (new_queue ? "; a new queue: households wait for a coach (the comparator has none)"
                                    : ""))},
          0});
+    // Capacity and waits are over the run pairs (cash over the draws, when there are any): a wait defined in
+    // fewer of them (nobody admitted in the others) is named as the agencies' tables name it (the glance's
+    // rows had no such note; outside attack 28).
+    Table over_runs = t;
+    std::erase_if(over_runs.rows, [](const Row& r) { return r.key.starts_with("cash_"); });
+    over_runs.note.clear();
+    say_fewer_runs(over_runs, cmp.differences.size());
+    if (!over_runs.note.empty()) t.note += " " + over_runs.note;
     tables.push_back(std::move(t));
   }
   return tables;

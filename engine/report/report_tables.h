@@ -30,6 +30,9 @@ std::vector<Table> comparison_tables(const ComparisonSummary& c);
 // `undefined` saying why ("the wait being undefined in the others (nobody admitted)"); one wording for the
 // text tables and the HTML page, which finds it in a stored note by kFewerRuns.
 inline constexpr std::string_view kFewerRuns = "Over fewer runs, ";
+// Adds that sentence to t's note for its cells summarised over fewer than `runs` runs (a value given once,
+// a target or a norm, is not one).
+void say_fewer_runs(Table& t, std::size_t runs);
 std::string fewer_runs_sentence(const std::string& list, const std::string& undefined);
 
 }  // namespace wijksim
