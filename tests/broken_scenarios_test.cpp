@@ -368,7 +368,7 @@ std::vector<Case> cases() {
               "of at least 1e-300")}},
       {"a number as a key on a line of its own: an unknown key, not a decimal comma inside { }",
        edit(b, 1, "test-city", "test-city\n1: 2"),
-       {part(2, 1, "1", "unknown key '1'; expected one of: name, description")}},
+       {part(2, 1, "1", "unknown key '1'; expected one of: extends, name, description")}},
       {"a name with a space at its end (two columns would read alike)",
        edit(b, 1, "test-city", "\"test-city \""),
        {exact(1, 7, "name",
