@@ -49,6 +49,22 @@ figures() {
   done
   expect 0 "compare --sensitivity on 1 thread" "$wijksim" compare "$src/scenarios/pilot.yaml" -r 2 -y 1 --sensitivity --grid 2 --draws 3 --threads 1 --format json --no-store -o "$tmp/s1.json"
   expect 0 "compare --sensitivity on 2 threads" "$wijksim" compare "$src/scenarios/pilot.yaml" -r 2 -y 1 --sensitivity --grid 2 --draws 3 --threads 2 --format json --no-store -o "$tmp/s2.json"
+  # The tornado's net benefits and the two-way grid are means over each setting's replications (with --draws
+  # the scenario's own, 5: README, "Common random numbers"): their n says so (it was 1, a value given once);
+  # the parameter's ends, given, stay single values.
+  python3 - "$tmp/s1.json" <<'PY' && echo "ok: the tornado's and the two-way's figures are over the 5 replications (n)" || { echo "FAIL: a sensitivity figure's n"; fail=1; }
+import json, sys
+seen = 0
+for t in json.load(open(sys.argv[1]))["tables"]:
+    for r in t["rows"]:
+        for key, c in r["cells"].items():
+            if t["id"] == "tornado" and key in ("low", "high"):
+                assert c["n"] == 1 and c.get("one_value"), (r["key"], key, c)
+            elif (t["id"] == "tornado" and key.startswith(("nmb_", "swing"))) or t["id"] == "two_way_cost":
+                seen += 1
+                assert c["n"] == 5 and not c.get("one_value"), (t["id"], r["key"], key, c)
+assert seen >= 8, seen
+PY
   # A one-way range in CSV says what its lo and hi are: the figure at the parameter's two ends, 'lo → hi'.
   "$wijksim" compare "$src/scenarios/pilot.yaml" -r 2 -y 1 --parameters coaches.outreach_per_year --threads 2 --format csv --no-store >"$tmp/ow.csv" 2>/dev/null
   grep -q '^pilot,baseline-velve,one_way,coaches.outreach_per_year,delta_cost,euro,.*,"\?€ -\?[0-9.,]* → -\?[0-9.,]*"\?$' "$tmp/ow.csv" &&

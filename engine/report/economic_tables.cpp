@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "wijksim/analysis/honest_uncertainty.h"
@@ -140,13 +141,15 @@ Table frontier_table(const DecisionGroup& g) {
                {"effect", "problem-free years per household"},
                {"status", "status"},
                {"icer", "ICER (EUR per problem-free household-year)"}};
+  const auto n = static_cast<std::size_t>(std::max(g.probability_n, 1));
   for (std::size_t o = 0; o < g.options.size(); ++o) {
     const FrontierOption& fo = g.frontier.options[o];
     f.rows.push_back({g.names[o],
                       g.names[o],
-                      {Cell::of_value(g.mean_cost[o], Unit::Euro),
-                       Cell::of_value(g.mean_effect[o], Unit::Years), text(to_string(fo.status)),
-                       std::isnan(fo.icer) ? Cell::empty() : Cell::of_value(fo.icer, Unit::Euro)}});
+                      // Means over the draws (without draws: the runs), n their count.
+                      {Cell::of_value(g.mean_cost[o], Unit::Euro).over(n),
+                       Cell::of_value(g.mean_effect[o], Unit::Years).over(n), text(to_string(fo.status)),
+                       std::isnan(fo.icer) ? Cell::empty() : Cell::of_value(fo.icer, Unit::Euro).over(n)}});
   }
   return f;
 }

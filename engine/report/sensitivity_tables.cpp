@@ -124,6 +124,7 @@ Table tornado_table(const DecisionSensitivity& d, const Tornado& t) {
                 {"nmb_high", "at the high end (EUR)"},
                 {"swing", "swing (EUR)"},
                 {"nmb_base", "base case (EUR)"}};
+  const auto reps = static_cast<std::size_t>(std::max(d.replications, 1));
   for (const TornadoBar& b : t.bars) {
     // Ends that three significant digits show alike (5.001 and 5.002 both "5,00", outside attack 20) take
     // as many more decimals as tell them apart.
@@ -134,8 +135,10 @@ Table tornado_table(const DecisionSensitivity& d, const Tornado& t) {
     tb.rows.push_back(
         {b.parameter,
          b.parameter,
-         {low, high, Cell::of_value(b.low.at(0), Unit::Euro), Cell::of_value(b.high.at(0), Unit::Euro),
-          Cell::of_value(b.swing, Unit::Euro), Cell::of_value(base, Unit::Euro)},
+         // The net benefits are means over each setting's replications (the parameter's ends are given).
+         {low, high, Cell::of_value(b.low.at(0), Unit::Euro).over(reps),
+          Cell::of_value(b.high.at(0), Unit::Euro).over(reps), Cell::of_value(b.swing, Unit::Euro).over(reps),
+          Cell::of_value(base, Unit::Euro).over(reps)},
          0});
   }
   add_tornado_bars(tb);
@@ -209,7 +212,8 @@ std::vector<Table> two_way_tables(const DecisionSensitivity& d) {
     for (std::size_t j = 0; j < w.ys.size(); ++j) {
       Row r{fmt::format("y_{}", w.ys[j]), value_text(w.ys[j]), {}, 0};
       for (std::size_t i = 0; i < w.xs.size(); ++i)
-        r.cells.push_back(Cell::of_value(w.cells[j * w.xs.size() + i].delta_cost[o], Unit::Euro));
+        r.cells.push_back(Cell::of_value(w.cells[j * w.xs.size() + i].delta_cost[o], Unit::Euro)
+                              .over(static_cast<std::size_t>(std::max(d.replications, 1))));
       c.rows.push_back(std::move(r));
     }
     out.push_back(std::move(c));
