@@ -70,8 +70,15 @@ int command(int argc, char** argv) {
   app.formatter(cli::help_formatter());  // before the subcommands: they take their parent's
   // CLI11 says "scenario: At Most 1 required but received 2" for a second scenario given to a command that
   // reads one; said plainly, with the count of each.
-  app.failure_message([](const CLI::App* failed, const CLI::Error& e) {
+  // Arguments after a lone -- that begin with '-' are parsed as ./NAME (positional_after_double_dash): a
+  // message about one says the NAME given (`show -- -1` said "found './-1'"; outside attack 30).
+  std::vector<std::pair<std::string, std::string>> renamed;
+  app.failure_message([&renamed](const CLI::App* failed, const CLI::Error& e) {
     std::string m = e.what();
+    for (const auto& [given, name] : renamed)
+      for (std::size_t at = m.find("'" + given + "'"); at != std::string::npos;
+           at = m.find("'" + given + "'", at))
+        m.replace(at + 1, given.size(), name);
     for (const auto& [from, to] : {std::pair<const char*, const char*>{": At Most ", ": at most "},
                                    std::pair<const char*, const char*>{": At least ", ": at least "}}) {
       const std::size_t at = m.find(from), received = m.find(" required but received ");
@@ -113,6 +120,7 @@ int command(int argc, char** argv) {
   CLI::Option* const pick = k.pick;
 
   const cli::CommandLine line = cli::positional_after_double_dash(app, argc, argv);
+  renamed = line.renamed;
   try {
     std::vector<std::string> reversed(line.args.rbegin(), line.args.rend());  // CLI11 takes them last first
     app.parse(reversed);
