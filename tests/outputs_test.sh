@@ -386,7 +386,7 @@ unchanged exported/runs.csv runs.copy "export over a file of the user's own"
 # export's files do, and only an export may replace one, with the same header), and notes that begin with
 # the word wijksim (tables begin "wijksim 0.1.0 run:").
 printf 'run_id,participant,score\n1,alice,93\n' >grades.csv && cp grades.csv grades.copy
-expect 1 "--output a CSV of the user's that begins 'run_id,'" "wijksim did not write it" \
+expect 1 "--output a CSV of the user's that begins 'run_id,'" "may be a file of wijksim's export or a CSV of yours" \
   "$wijksim" run baseline-velve.yaml "${small[@]}" --no-store --format csv --output grades.csv
 unchanged grades.csv grades.copy "--output grades.csv"
 printf 'wijksim meeting notes\n' >meeting.txt && cp meeting.txt meeting.copy

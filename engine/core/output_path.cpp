@@ -310,6 +310,10 @@ Authorship authorship(const std::string& path, OutputKind kind) {
     is = OutputKind::ExportFile;
   // An export holds the tables too (tables.csv).
   if (is == OutputKind::Tables && kind == OutputKind::ExportFile) is = OutputKind::ExportFile;
+  // Another output over what may be an export's file (or a CSV of the user's with such a header: only the
+  // export knows its headers) is refused as before, without saying wijksim did not write it (outside attack
+  // 30: `-o DIR/costs.csv` over an export said so).
+  if (!is && h.starts_with("run_id,")) return {Authorship::Verdict::NotWijksim, "run_id"};
   if (!is) return {Authorship::Verdict::NotWijksim, {}};
   if (*is == kind) return {Authorship::Verdict::SameKind, {}};
   constexpr const char* kNames[] = {"wijksim's tables", "wijksim's HTML report",
@@ -395,6 +399,12 @@ void check_output(const std::string& path, const std::string& option, const std:
                         "remove it or name another file",
                         a.detail));
       case Authorship::Verdict::NotWijksim:
+        if (a.detail == "run_id")
+          refuse(
+              path, option,
+              "this file exists and may be a file of wijksim's export or a CSV of yours (its header begins "
+              "run_id,): only an export replaces such a file; it is left as it is; remove it or name "
+              "another file");
         refuse(
             path, option,
             "this file exists and wijksim did not write it (it does not begin as wijksim's reports, tables, "
