@@ -212,8 +212,8 @@ void say_unused_settings(const Study& study) {
   for (const std::string& note : study.unused_settings) cli::err("note: {}\n", printable(note, false));
 }
 
-void check_free_parameters(const std::string& scenario, bool years_from_command) {
-  const ScenarioSource source = ScenarioSource::load(scenario, years_from_command);
+void check_free_parameters(const std::string& scenario) {
+  const ScenarioSource source = ScenarioSource::load(scenario, true);
   const Scenario s = source.base();
   if (s.targets_file.empty()) return;
   const TargetsFile file = read_targets_file(s.targets_file);

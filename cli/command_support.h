@@ -72,9 +72,9 @@ void say_unused_settings(const Study& study);
 
 // The free parameters of the scenario's targets file, where it names any (check_free_parameters,
 // calibration_run.h): run and compare refuse what validate refuses of them (validate checks the
-// calibration's settings too, which only calibrate uses). `years_from_command`: --years was given
-// (ScenarioSource::load).
-void check_free_parameters(const std::string& scenario, bool years_from_command);
+// calibration's settings too, which only calibrate uses). The targets' horizon is the study's to check
+// (plan_study), not the file's.
+void check_free_parameters(const std::string& scenario);
 
 // A usage error (exit 2) for an HTML report named as a results store (FILE.db): every command that takes a
 // store would then refuse the file as "not an SQLite database" (outside attack 16), as sweep and calibrate

@@ -205,7 +205,7 @@ int run_or_compare(const std::string& command, Options o, bool with_comparators,
                     "the tables; name two files",
                     text_output, *o.report));
   cli::Interrupts::at_once("interrupted before the simulation started; nothing was simulated or kept");
-  for (const std::string& scenario : o.scenarios) check_free_parameters(scenario, o.years.has_value());
+  for (const std::string& scenario : o.scenarios) check_free_parameters(scenario);
   const Study& study = planned.emplace(plan_study(o.scenarios, overrides, with_comparators));
   say_unused_settings(study);
   coordinator.agree(study);

@@ -316,6 +316,14 @@ expect 1 "a 1-year file with a target at year 2" "$wijksim" run "$tmp/horizon/p.
 grep -q "targets.reach.at: 'year 2' is after the policy horizon of 1 year" "$tmp/err" || { echo "FAIL: a target after the file's horizon: $(cat "$tmp/err")"; fail=1; }
 expect 0 "the same file with --years 2" "$wijksim" run "$tmp/horizon/p.yaml" -r 1 -y 2 --no-store --format csv
 grep -q "^pilot-1y,,calibration,reach,model,share," "$tmp/out" || { echo "FAIL: --years 2 of a 1-year file: $(grep "calibration,reach" "$tmp/out")"; fail=1; }
+# The horizon is the command's (the first scenario's years), not each file's: a 3-year scenario first and the
+# 1-year one after it run (it was refused by the second file's own year), the other order is refused
+# (outside attack 31).
+printf 'extends: p.yaml\nname: pilot-3y\nsimulation: {years: 3}\n' >"$tmp/horizon/p3.yaml"
+expect 0 "a 3-year scenario, then a 1-year one with the target at year 2" "$wijksim" run "$tmp/horizon/p3.yaml" "$tmp/horizon/p.yaml" -r 1 --no-store
+expect 1 "the 1-year scenario first" "$wijksim" run "$tmp/horizon/p.yaml" "$tmp/horizon/p3.yaml" -r 1 --no-store
+grep -q "'year 2' is after the policy horizon of 1 year (the first scenario's years): give --years 2 or more" "$tmp/err" ||
+  { echo "FAIL: the horizon of two scenarios: $(cat "$tmp/err")"; fail=1; }
 # Tables that cannot be written (a full device) do not keep the report from being written: it is read from
 # the store (it was left unwritten and unmentioned).
 "$wijksim" compare "$src/scenarios/pilot.yaml" -r 1 -y 1 --store "$tmp/full.db" --report "$tmp/full.html" >/dev/full 2>"$tmp/err"

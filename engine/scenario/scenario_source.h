@@ -45,9 +45,10 @@ struct SourceFile {
 class ScenarioSource {
  public:
   // Throws InputError listing every problem found (file, line, column, key path, found and expected).
-  // `years_from_command`: a command line's --years replaces the file's policy years, so a target's `at:
-  // year N` is not held against the file's (`-y 2` of a 1-year file with a target at year 2 was refused,
-  // where `-y 1` of a 2-year file shows it as after the run's end; outside attack 30).
+  // `years_from_command`: the years the scenario runs are decided elsewhere (a command's --years or its
+  // first scenario, plan_study; calibration.years, plan_calibration), so a target's `at: year N` is not held
+  // against the file's own (`-y 2` of a 1-year file with a target at year 2 was refused; outside attacks 30
+  // and 31). `validate` holds it against the file's.
   static ScenarioSource load(const std::string& path, bool years_from_command = false);
   // The same for text in memory (tests, fuzzing); `extends` and `comparator` are resolved relative to
   // virtual_path's directory.

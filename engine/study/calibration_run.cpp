@@ -186,7 +186,8 @@ void check_free_parameters(const ScenarioSource& source, const TargetsFile& file
 
 CalibrationPlan plan_calibration(const std::string& scenario, std::optional<std::uint64_t> seed) {
   const loader::SameContentsWhileLoading one_version_of_each_file;
-  CalibrationPlan plan{ScenarioSource::load(scenario), {}, {}, {}, {}, 0, 0, 0};
+  // The targets' `at: year N` are held against calibration.years, below, not the scenario's years.
+  CalibrationPlan plan{ScenarioSource::load(scenario, true), {}, {}, {}, {}, 0, 0, 0};
   const Scenario base = plan.source.base();
   if (base.targets_file.empty())
     throw InputError({{Location{scenario, 0, 0}, "targets",

@@ -121,7 +121,8 @@ Study plan_study(const std::vector<std::string>& paths, const StudyOverrides& ov
       return it->second;
     }
     try {
-      ScenarioSource src = ScenarioSource::load(path, overrides.years.has_value());
+      // The targets' `at: year N` are checked against the years the command runs, below.
+      ScenarioSource src = ScenarioSource::load(path, true);
       if (overrides.parameter_sets) {
         try {
           src = src.with_parameter_sets(*overrides.parameter_sets);
@@ -285,6 +286,27 @@ Study plan_study(const std::vector<std::string>& paths, const StudyOverrides& ov
     s.scenario.simulation.seed = study.seed;
     s.scenario.simulation.replications = study.replications;
     s.scenario.simulation.years = study.years;
+  }
+  // A target at a year after the run's horizon: with --years given, the command line asked for that horizon
+  // and the target is shown as after the run's end; without, the horizon is the first scenario's years and
+  // such a target is refused, in every scenario alike (each was held against its own file's years: a
+  // 3-year scenario run with a 1-year one was refused or not by their order; outside attack 31).
+  if (!overrides.years) {
+    const auto named_count = std::count_if(study.scenarios.begin(), study.scenarios.end(),
+                                           [](const StudyScenario& s) { return s.named; });
+    std::vector<Diagnostic> late;
+    for (const StudyScenario& s : study.scenarios)
+      for (const CalibrationTarget& t : s.scenario.targets)
+        if (t.parsed.at > 0 && t.parsed.at != TargetMeasure::kEnd && t.parsed.at > study.years &&
+            std::none_of(late.begin(), late.end(), [&](const Diagnostic& d) {
+              return d.where.file == t.at_where.file && d.where.line == t.at_where.line;
+            }))  // a targets file two scenarios share: said once
+          late.push_back({t.at_where.line > 0 ? t.at_where : t.where, "targets." + t.key + ".at",
+                          fmt::format("'{}' is after the policy horizon of {} year{} (the {} years): give "
+                                      "--years {} or more to run to it",
+                                      t.at, study.years, study.years == 1 ? "" : "s",
+                                      named_count == 1 ? "scenario's" : "first scenario's", t.parsed.at)});
+    if (!late.empty()) throw InputError(std::move(late));
   }
   // Every parameter set must be a scenario the reader accepts, the sets no draw of this run takes too: found
   // now, before anything runs (each set's scenario is read once and kept). Scenarios that read the same sets
