@@ -923,4 +923,12 @@ for name in si.db rz--resume.db; do
     ! grep -q "^run *2 " paste/runs.txt &&
     echo "ok: the command said to complete a run ($name) completes it" || say_fail "the command said to complete a run ($name) did not: $(cat paste/paste.err)"
 done
+# A store renamed to a part of its old name: the command said names the old store, so the hint for this one is
+# given (it was left out: the name was found inside the old one's; outside attack 31).
+(cd paste && { WIJKSIM_TEST_KILL_IN_DRAW=2:before "$wijksim" run -y 1 -r 3 -t 1 --store old-s.db -- -w.yaml >/dev/null 2>&1 & wait $!; } 2>/dev/null
+  "$wijksim" runs --store old-s.db >/dev/null && mv old-s.db s.db && rm -f old-s.db-*
+  "$wijksim" show 1 --store s.db >/dev/null 2>renamed.err)
+grep -q "with --store s.db in place of the store it names" paste/renamed.err &&
+  echo "ok: a store renamed to a part of its old name is told how to be completed" ||
+  say_fail "a store renamed to a part of its old name: $(cat paste/renamed.err)"
 exit $fail

@@ -336,16 +336,17 @@ RunInfo checked_run(const RunStore& store, std::int64_t run) {
   for (const RunInfo& r : store.runs()) {
     if (r.id != run) continue;
     if (!r.damage.empty()) return store.run(run);  // refused there: the store is damaged
-    if (r.status != "complete")
-      throw InputError({{where, "run", store.why_unfinished(r, "has no report yet")}});
     // A calibration's results are its candidates, posterior and fit, which `show` prints; the report's
     // sections (money, households, services over policy years) would describe a base case it never ran.
+    // Said first: an unfinished one was promised a report once completed (outside attack 31).
     if (r.command == "calibrate")
       throw InputError({{where, "run",
                          fmt::format("run {} is a calibration: `wijksim show {} --store {}` prints its posterior "
                                      "and fit, and its sets file holds the parameter sets; the report is for "
                                      "run and compare",
                                      run, run, store.path())}});
+    if (r.status != "complete")
+      throw InputError({{where, "run", store.why_unfinished(r, "has no report yet")}});
     return r;
   }
   throw InputError(

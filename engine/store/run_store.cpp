@@ -1362,6 +1362,39 @@ std::string progress_of(const RunInfo& r) {
   return fmt::format("{} of {} draws done", r.draws_done, r.draws);
 }
 
+namespace {
+// The results store a stored command line names: the word after --store, or after --output / -o when it
+// ends in .db (or joined to either by '='), unquoted when a plain '...' quotes it; results.db when none.
+std::string store_named_in(const std::string& command_line) {
+  const auto unquoted = [](const std::string& w) {
+    return w.size() >= 2 && w.front() == '\'' && w.back() == '\'' && w.find('\'', 1) == w.size() - 1
+               ? w.substr(1, w.size() - 2)
+               : w;
+  };
+  std::string named = "results.db";
+  const std::vector<std::string> words = command_words(command_line);
+  for (std::size_t i = 0; i < words.size(); ++i) {
+    const std::string& w = words[i];
+    if (w == "--") break;
+    std::string value;
+    bool store = false;
+    for (const char* option : {"--store", "--output", "-o"}) {
+      const std::string o = option;
+      if (w == o && i + 1 < words.size())
+        value = unquoted(words[i + 1]);
+      else if (w.starts_with(o + "="))
+        value = unquoted(w.substr(o.size() + 1));
+      else
+        continue;
+      store = o == "--store" || value.ends_with(".db");
+      break;
+    }
+    if (store) named = value;
+  }
+  return named;
+}
+}  // namespace
+
 std::string RunStore::why_unfinished(const RunInfo& info, std::string_view what) const {
   // Tables are written with the completion, in one transaction, and a complete run or comparison is never
   // resumed: one that holds them but is marked otherwise was changed by hand (export and report said
@@ -1386,13 +1419,17 @@ std::string RunStore::why_unfinished(const RunInfo& info, std::string_view what)
                                 : info.status + ", not complete";
   // The command as the run stored it, shown (never run) with its control characters escaped; a store copied
   // or moved since is not the one it names (outside attack 9), so this one's name is added then.
-  const bool names_this_store = info.command_line.find(path_) != std::string::npos;
+  // By the word that names it (--store, or --output X.db), not a part of the line: a store renamed to a part
+  // of its old name was taken for the one the command names (outside attack 31).
+  const bool names_this_store = store_named_in(info.command_line) == path_;
   return fmt::format("run {} is {}, so it {}; `{}` completes it{}", info.id, state, what,
                      printable(with_resume(info.command_line, info.id)),
                      names_this_store
                          ? ""
                          : fmt::format(" (for this store: with --store {} in place of the store it "
-                                       "names, where that is another file, as for a copy)",
+                                       "names, where that is another file, as for a copy, and from the "
+                                       "directory the run was started in, as its scenarios are named "
+                                       "relative to it)",
                                        printable(path_)));
 }
 
