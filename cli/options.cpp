@@ -339,7 +339,8 @@ OptionBeforeCommand option_before_command(const CLI::App& app, int argc, char** 
     if (a == "--") break;
     const auto named = app.get_subcommands([&](const CLI::App* sub) { return sub->check_name(a); });
     if (named.empty()) continue;
-    const std::string name = first.substr(0, first.find('='));
+    // A short option with its value joined (-r1) is that option.
+    const std::string name = first[1] == '-' ? first.substr(0, first.find('=')) : first.substr(0, 2);
     if (named.front()->get_option_no_throw(name) != nullptr) return {name, named.front()->get_name()};
     return {};
   }
