@@ -119,7 +119,7 @@ int output_refused(const InputError& e, std::optional<std::int64_t> run, const s
     cli::err(
         "the simulation itself completed: run {} is complete in {} (`wijksim show {} --store {}` prints "
         "it)\n",
-        *run, store, *run, store);
+        *run, printable(store), *run, shell_word(store));
   else
     cli::err("the simulation itself completed (--no-store: no run was kept in a store)\n");
   if (!also.empty()) cli::err("{}\n", also);

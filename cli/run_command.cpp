@@ -341,8 +341,8 @@ int run_or_compare(const std::string& command, Options o, bool with_comparators,
     // output, where it invited a new simulation (outside attack 10). A refused name is an InputError: below.
     const auto complete_anyway = [&](const Error& e, const std::string& also) {
       return Error(fmt::format("{}; run {} is complete in {} (`wijksim show {} --store {}` prints it){}{}",
-                               e.what(), recorder->run_id(), o.store, recorder->run_id(), o.store,
-                               also.empty() ? "" : "; ", also));
+                               e.what(), recorder->run_id(), printable(o.store), recorder->run_id(),
+                               cli::shell_word(o.store), also.empty() ? "" : "; ", also));
     };
     try {
       if (text_output.empty()) {
@@ -370,7 +370,7 @@ int run_or_compare(const std::string& command, Options o, bool with_comparators,
         throw;
       } catch (const Error& e) {
         throw complete_anyway(e, fmt::format("`wijksim report {} --store {} -o FILE` writes the report",
-                                             recorder->run_id(), o.store));
+                                             recorder->run_id(), cli::shell_word(o.store)));
       }
       cli::err("wrote the report {}\n", printable(*o.report));
     }
@@ -389,7 +389,7 @@ int run_or_compare(const std::string& command, Options o, bool with_comparators,
         e, kept_as, o.store,
         writing_report
             ? fmt::format("`wijksim report {} --store {} -o FILE` writes the report to another file",
-                          recorder->run_id(), o.store)
+                          recorder->run_id(), cli::shell_word(o.store))
             : report_anyway());
   }
   return kOk;

@@ -5,13 +5,11 @@
 #include <cstddef>
 #include <string>
 
+#include "wijksim/core/command_line.h"
+
 namespace wijksim::cli {
 
-// One argument as a shell reads it back: as it is when no character of it means anything to a shell, else in
-// single quotes, a quote inside written '\'' ('s-Hertogenbosch.yaml, a path with a space or a $); a name
-// with a control character (a tab, a newline, an escape) in $'...' with each as \xHH (bash, zsh, ksh and
-// POSIX.1-2024 sh read it; the line then shows the byte instead of acting on it).
-std::string shell_word(const std::string& a);
+using wijksim::shell_word;  // core/command_line: the messages of the library quote with it too
 
 // The command line as a shell would take it back: the stored run's command and the one that resumes it.
 std::string quoted_args(int argc, char** argv);

@@ -931,4 +931,20 @@ done
 grep -q "with --store s.db in place of the store it names" paste/renamed.err &&
   echo "ok: a store renamed to a part of its old name is told how to be completed" ||
   say_fail "a store renamed to a part of its old name: $(cat paste/renamed.err)"
+# Every command a message prints to be pasted quotes a store's name as the resume command does: a store
+# named with a space was said as `wijksim runs --store my store.db`, which a shell reads as two words
+# (attack 31, left then). Each command said is pasted and must do what it says.
+(cd paste && cp s.db "my s'store.db" && rm -f "my s'store.db"-*
+  "$wijksim" show 9 --store "my s'store.db" >/dev/null 2>nine.err)
+said=$(tr '\n' ' ' <paste/nine.err | tr -s ' ' | sed -n "s/.*\`\(wijksim runs --store [^\`]*\)\` lists them.*/\1/p")
+(cd paste && eval "\"\$wijksim\" ${said#wijksim }" >said.out 2>said.err) && grep -q "^run *1 " paste/said.out &&
+  echo "ok: the command said for a store named with a space and a quote lists its runs" ||
+  say_fail "the command said for a store named with a space: '$said': $(cat paste/nine.err paste/said.err)"
+(cd paste && cp s.db "trig ger.db" && rm -f "trig ger.db"-* &&
+  sqlite3 "trig ger.db" 'create trigger "t""q" after insert on weekly begin select 1; end' &&
+  "$wijksim" runs --store "trig ger.db" >/dev/null 2>trigger.err)
+said=$(tr '\n' ' ' <paste/trigger.err | tr -s ' ' | sed -n "s/.*\`\(sqlite3 [^\`]*\)\`.*/\1/p")
+(cd paste && eval "$said" && "$wijksim" runs --store "trig ger.db" >/dev/null 2>&1) &&
+  echo "ok: the sqlite3 command said to remove a trigger, pasted, removes it (a store named with a space)" ||
+  say_fail "the command said to remove a trigger: '$said': $(cat paste/trigger.err)"
 exit $fail

@@ -8,6 +8,13 @@
 
 namespace wijksim {
 
+// One argument as a shell reads it back: as it is when no character of it means anything to a shell, else in
+// single quotes, a quote inside written '\'' ('s-Hertogenbosch.yaml, a path with a space or a $); a name
+// with a control character (a tab, a newline, an escape) in $'...' with each as \xHH (bash, zsh, ksh and
+// POSIX.1-2024 sh read it; the line then shows the byte instead of acting on it). Every command a message
+// prints to be pasted quotes its names with it (`wijksim runs --store 'my store.db'`).
+std::string shell_word(const std::string& a);
+
 // The words of `line`, each still quoted as written: split at the spaces outside quotes ('...', $'...', and
 // a quote written '\'' as a backslash outside the quotes, then the quote it makes plain).
 std::vector<std::string> command_words(const std::string& line);

@@ -19,6 +19,7 @@
 #include "wijksim/analysis/cost_effectiveness.h"
 #include "wijksim/analysis/evppi.h"
 #include "wijksim/analysis/honest_uncertainty.h"
+#include "wijksim/core/command_line.h"
 #include "wijksim/core/error.h"
 #include "wijksim/core/statistics.h"
 #include "wijksim/report/glance_view.h"
@@ -340,18 +341,19 @@ RunInfo checked_run(const RunStore& store, std::int64_t run) {
     // sections (money, households, services over policy years) would describe a base case it never ran.
     // Said first: an unfinished one was promised a report once completed (outside attack 31).
     if (r.command == "calibrate")
-      throw InputError({{where, "run",
-                         fmt::format("run {} is a calibration: `wijksim show {} --store {}` prints its posterior "
-                                     "and fit, and its sets file holds the parameter sets; the report is for "
-                                     "run and compare",
-                                     run, run, store.path())}});
+      throw InputError(
+          {{where, "run",
+            fmt::format("run {} is a calibration: `wijksim show {} --store {}` prints its posterior "
+                        "and fit, and its sets file holds the parameter sets; the report is for "
+                        "run and compare",
+                        run, run, shell_word(store.path()))}});
     if (r.status != "complete")
       throw InputError({{where, "run", store.why_unfinished(r, "has no report yet")}});
     return r;
   }
-  throw InputError(
-      {{where, "run",
-        fmt::format("the store has no run {} (`wijksim runs --store {}` lists them)", run, store.path())}});
+  throw InputError({{where, "run",
+                     fmt::format("the store has no run {} (`wijksim runs --store {}` lists them)", run,
+                                 shell_word(store.path()))}});
 }
 
 ReportWriter::ReportWriter(const RunStore& store, std::int64_t run)
@@ -1610,7 +1612,8 @@ void ReportWriter::reproduce() {
       info_.draws > 0 ? plural(info_.draws, "parameter draw", "parameter draws")
                       : "base case, no parameter draws",
       years_text(), esc(printable(info_.command_line)), esc(info_.version), esc(info_.started_at),
-      esc(info_.finished_at), info_.id, esc(store_.path()), rows, libraries, kSeriesBlockWeeks, info_.id);
+      esc(info_.finished_at), info_.id, esc(printable(shell_word(store_.path()))), rows, libraries,
+      kSeriesBlockWeeks, info_.id);
 }
 
 constexpr const char* kStyle = R"css(

@@ -35,6 +35,13 @@
 namespace wijksim {
 namespace {
 
+// A name as SQL reads it inside double quotes: a double quote in it written twice.
+std::string sql_quoted_name(const std::string& name) {
+  std::string q;
+  for (const char c : name) q += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return q;
+}
+
 // The schema. Counts are stored as counts (shares are count / scenarios.households), money in cents,
 // so nothing stored is rounded. README "Results store" explains each table with example queries.
 constexpr const char* kSchema = R"sql(
@@ -164,7 +171,7 @@ std::string csv_field(const std::string& s) {
       {{Location{path, 0, 0}, "--store",
         fmt::format("the results store is damaged: run {} {} (wijksim never writes that); `sqlite3 "
                     "{} .recover` may save the runs it held",
-                    run, what, path)}});
+                    run, what, shell_word(path))}});
 }
 
 // An integer column that must lie in [lo, hi]; outside, 0 and what it holds named in `damage` (the first
@@ -542,7 +549,7 @@ RunStore RunStore::open(const std::string& path, Mode mode) {
     throw Error(
         fmt::format("results store '{}': cannot write it: the file is not writable here ({}); "
                     "`wijksim runs --store {}` reads it, and --store names another store to write",
-                    path, std::strerror(errno), path));
+                    path, std::strerror(errno), shell_word(path)));
   // A store with a second name (a hard link) is not written: SQLite keeps the write-ahead log and its locks
   // by name, so two commands writing it under two names each commit to a log of their own, and the store's
   // pages end up overwritten (a finished run lost, the file malformed; outside attack 8). A symbolic link is
@@ -659,7 +666,7 @@ RunStore RunStore::open(const std::string& path, Mode mode) {
           {{Location{path, 0, 0}, "--store",
             fmt::format("cannot use it: the results store is damaged: it lacks the table{} {}, which "
                         "wijksim always makes; `sqlite3 {} .recover` may save the runs it held",
-                        missing.size() == 1 ? "" : "s", fmt::join(missing, ", "), path)}});
+                        missing.size() == 1 ? "" : "s", fmt::join(missing, ", "), shell_word(path))}});
     if (!changed.empty())
       throw InputError({{Location{path, 0, 0}, "--store",
                          fmt::format("cannot use it: the results store is damaged: {}; another program "
@@ -674,9 +681,10 @@ RunStore RunStore::open(const std::string& path, Mode mode) {
           {{Location{path, 0, 0}, "--store",
             fmt::format("cannot use it: the results store has a trigger wijksim does not make, '{}' on its "
                         "table {}: another program added it, and it can change the rows wijksim writes; "
-                        "remove it (`sqlite3 {} 'DROP TRIGGER \"{}\"'`) only if you know its runs were "
+                        "remove it (`sqlite3 {} {}`) only if you know its runs were "
                         "written without it, else run their commands again into a store of their own",
-                        trigger.text(0), trigger.text(1), path, trigger.text(0))}});
+                        trigger.text(0), trigger.text(1), shell_word(path),
+                        shell_word(fmt::format("DROP TRIGGER \"{}\"", sql_quoted_name(trigger.text(0)))))}});
   }
   if (mode == Mode::ReadOnly) {
     if (empty) throw InputError({{Location{path, 0, 0}, "--store", "this results store holds no runs"}});
@@ -864,9 +872,9 @@ RunInfo RunStore::run(std::int64_t id) const {
   Statement q(db_, path_, std::string(kRunColumns) + " WHERE runs.run_id = ?");
   q.bind(1, id);
   if (!q.step())
-    throw InputError(
-        {{Location{path_, 0, 0}, "run",
-          fmt::format("the results store has no run {} (`wijksim runs --store {}` lists them)", id, path_)}});
+    throw InputError({{Location{path_, 0, 0}, "run",
+                       fmt::format("the results store has no run {} (`wijksim runs --store {}` lists them)",
+                                   id, shell_word(path_))}});
   return read_run(q, path_);
 }
 
@@ -1338,7 +1346,7 @@ std::string RunStore::report(std::int64_t run, const std::string& format) const 
           fmt::format(
               "cannot use run {}: the results store is damaged: {}; `sqlite3 {} .recover` may save the "
               "runs it held, or run the command again",
-              run, what, path_)}});
+              run, what, shell_word(path_))}});
   };
   if (!q.step()) {
     if (info.status == "complete")
@@ -1407,13 +1415,13 @@ std::string RunStore::why_unfinished(const RunInfo& info, std::string_view what)
       return fmt::format(
           "cannot use run {}: the results store is damaged: the run holds its tables but is marked {}, not "
           "complete; `sqlite3 {} .recover` may save the runs it held, or run the command again",
-          info.id, info.status, path_);
+          info.id, info.status, shell_word(path_));
   }
   if (info.status == "running" && RunLock::held(path_, info.id))
     return fmt::format(
         "run {} is being written by another process right now ({}), so it {}: wait until it "
         "ends (`wijksim runs --store {}` shows how far it is)",
-        info.id, progress_of(info), what, path_);
+        info.id, progress_of(info), what, shell_word(path_));
   const std::string state = info.status == "running"
                                 ? "unfinished (the process writing it ended before completing it)"
                                 : info.status + ", not complete";
@@ -1430,7 +1438,7 @@ std::string RunStore::why_unfinished(const RunInfo& info, std::string_view what)
                                        "names, where that is another file, as for a copy, and from the "
                                        "directory the run was started in, as its scenarios are named "
                                        "relative to it)",
-                                       printable(path_)));
+                                       printable(shell_word(path_))));
 }
 
 std::vector<std::string> RunStore::export_csv(std::int64_t run, const std::string& dir) const {

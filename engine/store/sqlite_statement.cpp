@@ -8,6 +8,7 @@
 
 #include <unistd.h>
 
+#include "wijksim/core/command_line.h"
 #include "wijksim/core/error.h"
 
 namespace wijksim {
@@ -55,7 +56,7 @@ void sqlite_failure(sqlite3* db, const std::string& path, const std::string& doi
         "it is a damaged (truncated or corrupt) results store ({}); `sqlite3 {} .recover` may save the runs "
         "it "
         "held",
-        why, path);
+        why, shell_word(path));
   if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED)
     why = "another process held the store too long (" + why + ")";
   // The user named a file that is not a usable store, a text file or a damaged one alike: bad input, not a
@@ -75,7 +76,7 @@ Statement::Statement(sqlite3* db, const std::string& path, const std::string& sq
           {{Location{path, 0, 0}, "--store",
             fmt::format("cannot read it: the results store is damaged ({}); `sqlite3 {} .recover` "
                         "may save the runs it held",
-                        why, path)}});
+                        why, shell_word(path))}});
     sqlite_failure(db, path, "read it");
   }
 }
