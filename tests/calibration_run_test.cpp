@@ -177,7 +177,9 @@ TEST_CASE("calibrate refuses what cannot be calibrated, at its place", "[calibra
     REQUIRE(q.size() == 1);
     CHECK(q[0].where.line == 20);
     CHECK(q[0].key == "targets.bounced.at");
-    CHECK(q[0].message == "expected start, period, end or year N (N >= 1), found 'later'");
+    // Said for the scenario whose targets they are: a targets file can serve several (outside attack 31).
+    const std::string for_tiny = "for scenario 'tiny' (" + (dir / "tiny.yaml") + "): ";
+    CHECK(q[0].message == for_tiny + "expected start, period, end or year N (N >= 1), found 'later'");
     const auto r = plan_problems(tiny(
         dir, replace(kTargets, "    measure: share.bounced\n", "    measure: not_helped\n    at: end\n")));
     REQUIRE(r.size() == 1);
@@ -191,12 +193,13 @@ TEST_CASE("calibrate refuses what cannot be calibrated, at its place", "[calibra
     REQUIRE(p.size() == 1);
     CHECK(p[0].key == "targets.bounced.measure");
     CHECK(p[0].where.line == 19);  // `measure: share.nobody`, not `bounced:` (line 17)
-    CHECK(p[0].message == "unknown share 'nobody'");  // nothing near it: no suggestion
+    const std::string for_tiny = "for scenario 'tiny' (" + (dir / "tiny.yaml") + "): ";
+    CHECK(p[0].message == for_tiny + "unknown share 'nobody'");  // nothing near it: no suggestion
     // A near miss is named with its suggestion, as a scenario's keys are (outside attack 30).
     const auto near = plan_problems(
         tiny(dir, replace(kTargets, "    measure: share.bounced\n", "    measure: share.bouncd\n")));
     REQUIRE(near.size() == 1);
-    CHECK(near[0].message == "unknown share 'bouncd'; did you mean 'share.bounced'?");
+    CHECK(near[0].message == for_tiny + "unknown share 'bouncd'; did you mean 'share.bounced'?");
     // A survey's n gives a share's sampling interval: on a measure in years it is refused (it gave 0 to
     // 0.36).
     const auto q = plan_problems(tiny(dir, replace(kTargets, "    measure: share.bounced\n    value: 0.47\n",

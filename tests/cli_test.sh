@@ -241,6 +241,14 @@ printf 'population: x\ntargets:\n  a: {label: a, measure: share.bounced, value: 
 printf 'extends: pilot.yaml\nname: badt\ntargets: targets/bad.yaml\n' >"$tmp/vt/badt.yaml"
 expect 1 "validate a scenario whose targets file has a prior its parameter cannot take" "$wijksim" validate "$tmp/vt/badt.yaml"
 grep -q "bad.yaml:5:.*coaches.max_weeks: .*prior has its mean at 0.15" "$tmp/err" || { echo "FAIL: validate of a bad free prior: $(cat "$tmp/err")"; fail=1; }
+# A targets file two scenarios share, with measures one of them cannot show: the error names that scenario (it
+# said "the scenario has no coaches" for one of two), and offers no measure as a misspelling of itself
+# ("did you mean 'coach.wait_weeks'?" for coach.wait_weeks; outside attack 31).
+printf 'extends: baseline-velve.yaml\nname: plain\ntargets: targets/scaleup.yaml\n' >"$tmp/vt/plain.yaml"
+expect 1 "run of two scenarios sharing a targets file one cannot use" "$wijksim" run "$tmp/vt/scaleup.yaml" "$tmp/vt/plain.yaml" -r 1 -y 1 --no-store
+grep -q "targets/scaleup.yaml:18:14: error: targets.care_plan_wait.measure: for scenario 'plain' ($tmp/vt/plain.yaml): the scenario has no coaches$" "$tmp/err" &&
+  ! grep -q "did you mean" "$tmp/err" && ! grep -q "'scaleup'" "$tmp/err" ||
+  { echo "FAIL: a shared targets file one scenario cannot use: $(cat "$tmp/err")"; fail=1; }
 
 expect 0 "compare on 1 thread" "$wijksim" compare "$src/scenarios/pilot.yaml" -r 2 -y 1 --threads 1 --format json -o "$tmp/t1.json"
 expect 0 "compare on 2 threads" "$wijksim" compare "$src/scenarios/pilot.yaml" -r 2 -y 1 --threads 2 --format json -o "$tmp/t2.json"

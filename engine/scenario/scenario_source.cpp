@@ -303,9 +303,9 @@ ScenarioSource ScenarioSource::from_tree(std::shared_ptr<const Node> tree, const
     if (targets && d.empty()) {
       s.targets = *targets;
     } else if (d.empty()) {
+      std::optional<TargetsFile> file;
       try {
-        s.targets = targets_for(s, read_targets_file(s.targets_file),
-                                reuse.years_from_command ? "" : "the policy horizon");
+        file = read_targets_file(s.targets_file);
       } catch (const InputError& e) {
         for (const Diagnostic& x : e.diagnostics()) {
           // A file that cannot be read at all is this scenario's `targets` key's problem.
@@ -315,6 +315,15 @@ ScenarioSource ScenarioSource::from_tree(std::shared_ptr<const Node> tree, const
             d.add(x.where, x.key, x.message);
         }
       }
+      if (file) try {
+          s.targets = targets_for(s, *file, reuse.years_from_command ? "" : "the policy horizon");
+        } catch (const InputError& e) {
+          // A measure this scenario cannot show is said at the target, naming the scenario: a targets file
+          // that two scenarios of a command share did not say for which one it failed (outside attack 31).
+          for (const Diagnostic& x : e.diagnostics())
+            d.add(x.where, x.key,
+                  fmt::format("for scenario '{}' ({}): {}", printable(s.name), printable(path), x.message));
+        }
     }
   }
 
