@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cctype>
 #include <cstdlib>
 #include <filesystem>
 #include <new>
@@ -226,6 +228,33 @@ void refuse_report_as_store(const std::string& path, std::string_view option) {
         "{} {}: the report is an HTML page, and a name ending in {} is a results store's: name another file, "
         "for instance report.html",
         option, printable(path), printable(std::filesystem::path(path).extension().string())));
+}
+
+std::string output_format(const Options& o, const std::string& file) {
+  std::string ext = std::filesystem::path(file).extension().string();
+  std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
+  if (ext == ".html" || ext == ".htm")
+    throw UsageError(fmt::format(
+        "--output {}: the tables are text, CSV or JSON, not an HTML page; the report is written by "
+        "`wijksim compare ... --report {}` or `wijksim report RUN -o {}`",
+        printable(file), shell_word(file), shell_word(file)));
+  const std::string named = ext == ".csv" ? "csv" : ext == ".json" ? "json" : "";
+  if (named.empty() || named == o.format) return o.format;
+  if (!o.format_given) {
+    if (o.sections != "all")
+      throw UsageError(fmt::format(
+          "--sections chooses the sections of the table format; --output {} is written as {}, which holds "
+          "them all: drop --sections, or name a file that does not end in .csv or .json",
+          printable(file), named == "csv" ? "CSV" : "JSON"));
+    return named;
+  }
+  throw UsageError(fmt::format(
+      "--output {} with --format {}: the name says {} and the format {}: give the one you want (without "
+      "--format, a FILE.csv or FILE.json is written in that format)",
+      printable(file), o.format, named == "csv" ? "CSV" : "JSON",
+      o.format == "table" ? "a text table"
+      : o.format == "csv" ? "CSV"
+                          : "JSON"));
 }
 
 }  // namespace wijksim::cli

@@ -17,6 +17,8 @@
 
 namespace wijksim::cli {
 
+struct Options;
+
 // An internal invariant failed: a bug in wijksim, not the user's input or the machine.
 constexpr const char* kBugReport =
     "This is a bug in wijksim, not a problem with your input: please report it with the command above.\n";
@@ -80,5 +82,10 @@ void check_free_parameters(const std::string& scenario);
 // store would then refuse the file as "not an SQLite database" (outside attack 16), as sweep and calibrate
 // refuse such an --output.
 void refuse_report_as_store(const std::string& path, std::string_view option);
+
+// The format the tables are written in to `file` (--output): --format's, or without it the one the name's
+// .csv or .json says (`-o t.json` wrote the text table into t.json; outside attack 32); a name that says
+// another format than --format, or an HTML page's, is refused (a usage error).
+std::string output_format(const Options& o, const std::string& file);
 
 }  // namespace wijksim::cli

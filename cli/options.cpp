@@ -106,11 +106,14 @@ Commands define_commands(CLI::App& app, Options& o, std::vector<CLI::Option*>& s
         ->capture_default_str();
   };
   auto output_options = [&o, &store_options, &sections_option](CLI::App* c) {
-    c->add_option("--format,-f", o.format, "Output format")
+    c->add_option("--format,-f", o.format,
+                  "Output format (default: a FILE.csv or FILE.json of --output says)")
         ->check(CLI::IsMember({"table", "csv", "json"}))
+        ->each([&o](const std::string&) { o.format_given = true; })
         ->capture_default_str();
     c->add_option("--output,-o", o.output,
-                  "FILE.db: the results store (default results.db); any other FILE: write the tables there");
+                  "FILE.db: the results store (default results.db); any other FILE: write the tables there "
+                  "(FILE.csv and FILE.json in that format)");
     store_options.push_back(c->add_option("--store", o.store, "Results store (SQLite) that keeps the run")
                                 ->capture_default_str());
     c->add_flag("--no-store", o.no_store, "Do not keep the run in a results store")->disable_flag_override();
@@ -194,10 +197,14 @@ Commands define_commands(CLI::App& app, Options& o, std::vector<CLI::Option*>& s
       ->transform(whole_number(1, 200));
   sweep->add_option("--threads,-t", o.threads, "Worker threads (default: all cores)")
       ->transform(whole_number(1, 1024));
-  sweep->add_option("--format,-f", o.format, "Output format")
+  sweep
+      ->add_option("--format,-f", o.format,
+                   "Output format (default: a FILE.csv or FILE.json of --output says)")
       ->check(CLI::IsMember({"table", "csv", "json"}))
+      ->each([&o](const std::string&) { o.format_given = true; })
       ->capture_default_str();
-  sweep->add_option("--output,-o", o.output, "Write the table to FILE");
+  sweep->add_option("--output,-o", o.output,
+                    "Write the table to FILE (FILE.csv and FILE.json in that format)");
 
   CLI::App* calibrate_cmd = k.calibrate_cmd = app.add_subcommand(
       "calibrate",

@@ -39,6 +39,7 @@ struct Options {
   std::string csv_dir;
   std::optional<std::string> report;  // compare --report FILE: the HTML report of the run just stored
   bool store_given = false;           // --store on the command line (not the default)
+  bool format_given = false;          // --format on the command line (not the default)
   // compare: sensitivity analysis (study/sensitivity_study.h)
   bool sensitivity = false;
   std::vector<std::string> parameters;

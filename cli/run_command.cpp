@@ -155,10 +155,11 @@ int run_or_compare(const std::string& command, Options o, bool with_comparators,
   cluster::StudyJobOptions job;
   job.coordinator_computes = std::getenv("WIJKSIM_MPI_COORDINATOR_ONLY") == nullptr;
   cluster::StudyCoordinator coordinator(world, job);
-  const auto format = parse_format(o.format);
   TextOptions text{0, option_syntax([&] { return parse_sections(o.sections); })};
   // --output FILE.db names the results store; any other FILE receives the printed tables.
   std::string text_output = o.output.value_or("");
+  const auto format = parse_format(
+      text_output.empty() || is_store_name(text_output) ? o.format : output_format(o, text_output));
   if (o.output && is_store_name(*o.output)) {
     if (o.no_store)
       throw UsageError(fmt::format(

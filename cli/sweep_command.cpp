@@ -33,6 +33,7 @@ int sweep_command(const Options& o) {
         "--output {}: sweep writes its tables as text and keeps no results store, and a name ending in .db "
         "is a results store's: name another file, for instance sweep.txt",
         printable(*o.output)));
+  const std::string format = o.output ? output_format(o, *o.output) : o.format;
   StudyOverrides overrides{o.seed, o.replications, o.years, std::nullopt, 0, std::nullopt};
   cli::Interrupts::at_once("interrupted before the sweep started; nothing was simulated or kept");
   const Study study = plan_study(o.scenarios, overrides, true);
@@ -60,8 +61,8 @@ int sweep_command(const Options& o) {
   report.scenarios = scenario_refs(study);  // its Scenarios section was an empty header
   report.tables = sweep_tables(r);
   // Laid out for the terminal it goes to, or 100 columns for a file.
-  const std::string text = render(report, *parse_format(o.format),
-                                  TextOptions{cli::output_width(o.output ? nullptr : stdout), {}});
+  const std::string text =
+      render(report, *parse_format(format), TextOptions{cli::output_width(o.output ? nullptr : stdout), {}});
   if (!o.output) {
     cli::write_out(text);
   } else {

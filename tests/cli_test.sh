@@ -250,6 +250,26 @@ grep -q "targets/scaleup.yaml:18:14: error: targets.care_plan_wait.measure: for 
   ! grep -q "did you mean" "$tmp/err" && ! grep -q "'scaleup'" "$tmp/err" ||
   { echo "FAIL: a shared targets file one scenario cannot use: $(cat "$tmp/err")"; fail=1; }
 
+# An output's name says its format when --format does not: -o t.json wrote the text table into t.json (outside
+# attack 32); a name that says another format than --format, or an HTML page's, is refused before anything is
+# simulated, and nothing is written.
+mkdir -p "$tmp/fmt"
+expect 0 "compare -o FILE.json without --format" "$wijksim" compare "$src/scenarios/pilot.yaml" -r 1 -y 1 --no-store -o "$tmp/fmt/t.json"
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["command"] == "compare"' "$tmp/fmt/t.json" &&
+  echo "ok: -o FILE.json writes JSON" || { echo "FAIL: -o FILE.json: $(head -c 80 "$tmp/fmt/t.json")"; fail=1; }
+expect 0 "sweep -o FILE.CSV without --format" "$wijksim" sweep "$src/scenarios/pilot.yaml" --parameter coaches.fte --from 1 --to 2 --steps 2 -r 1 -y 1 -o "$tmp/fmt/s.CSV"
+head -1 "$tmp/fmt/s.CSV" | grep -q "^scenario,comparator,table,row," &&
+  echo "ok: -o FILE.CSV writes CSV" || { echo "FAIL: -o FILE.CSV: $(head -1 "$tmp/fmt/s.CSV")"; fail=1; }
+expect 0 "compare -o FILE.txt" "$wijksim" compare "$src/scenarios/pilot.yaml" -r 1 -y 1 --no-store -o "$tmp/fmt/t.txt"
+head -1 "$tmp/fmt/t.txt" | grep -q "^wijksim .* compare: seed" || { echo "FAIL: -o FILE.txt is not the table"; fail=1; }
+for bad in "t2.json -f csv|the name says JSON and the format CSV" "t3.csv -f table|the name says CSV and the format a text table" \
+  "t4.html|not an HTML page; the report is written by .wijksim compare ... --report" \
+  "t5.csv --sections glance|--output .*t5.csv is written as CSV, which holds them all"; do
+  IFS='|' read -r args said <<<"$bad"
+  read -r -a a <<<"$args"
+  expect 2 "compare -o $args" "$wijksim" compare "$src/scenarios/pilot.yaml" -r 1 -y 1 --no-store -o "$tmp/fmt/${a[0]}" "${a[@]:1}"
+  grep -q -- "$said" "$tmp/err" && [ ! -e "$tmp/fmt/${a[0]}" ] || { echo "FAIL: compare -o $args: $(cat "$tmp/err")"; fail=1; }
+done
 expect 0 "compare on 1 thread" "$wijksim" compare "$src/scenarios/pilot.yaml" -r 2 -y 1 --threads 1 --format json -o "$tmp/t1.json"
 expect 0 "compare on 2 threads" "$wijksim" compare "$src/scenarios/pilot.yaml" -r 2 -y 1 --threads 2 --format json -o "$tmp/t2.json"
 cmp -s "$tmp/t1.json" "$tmp/t2.json" && echo "ok: JSON byte-identical on 1 and 2 threads" || { echo "FAIL: JSON differs between 1 and 2 threads"; fail=1; }
