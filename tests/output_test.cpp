@@ -289,6 +289,13 @@ TEST_CASE("wrapping keeps every line within the width", "[output]") {
   CHECK(text::wrap_lines("abcdefghij", 4) == std::vector<std::string>{"abcd", "efgh", "ij"});
   CHECK(text::wrap("a b c", 20, "  ", "    ") == "  a b c\n");
   CHECK(text::wrap("aaa bbb ccc", 12, "- ", "  ") == "- aaa bbb\n  ccc\n");
+  // A word cut by the columns it takes: a CJK ideograph two (cut by characters, 200 of them ran to 198
+  // columns of 100; outside attack 32), a combining accent none, kept with its letter.
+  CHECK(text::wrap_lines("\u793E\u533A\u793E\u533A\u793E", 4) ==
+        std::vector<std::string>{"\u793E\u533A", "\u793E\u533A", "\u793E"});
+  CHECK(text::wrap_lines("\u793E\u533A\u793E", 5) == std::vector<std::string>{"\u793E\u533A", "\u793E"});
+  CHECK(text::wrap_lines("e\u0301e\u0301e\u0301", 2) ==
+        std::vector<std::string>{"e\u0301e\u0301", "e\u0301"});
 }
 
 TEST_CASE("the table format never writes a line wider than it is given", "[output]") {

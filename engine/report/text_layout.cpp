@@ -7,6 +7,7 @@
 #include <optional>
 
 #include "wijksim/core/dutch_numbers.h"
+#include "wijksim/core/error.h"
 #include "wijksim/report/render.h"
 
 namespace wijksim::text {
@@ -50,19 +51,23 @@ std::size_t longest_word(const std::string& s) {
   return best;
 }
 
-// Cuts a word longer than `width` into pieces of `width` display columns.
+// Cuts a word longer than `width` into pieces of at most `width` display columns, between characters: a CJK
+// character takes two (counted as one, a name of 200 of them ran to 198 columns; outside attack 32), a
+// combining accent none, so it stays with the character before it.
 std::vector<std::string> cut(const std::string& word, std::size_t width) {
   std::vector<std::string> out(1);
   std::size_t w = 0;
-  for (std::size_t i = 0; i < word.size(); ++i) {
-    const unsigned char ch = static_cast<unsigned char>(word[i]);
-    const bool starts = (ch & 0xC0) != 0x80;
-    if (starts && w == width) {
+  for (std::size_t i = 0; i < word.size();) {
+    const std::size_t n = std::max<std::size_t>(utf8_length(word, i), 1);
+    const std::string character = word.substr(i, n);
+    const std::size_t cw = width_of(character);
+    if (w > 0 && w + cw > width) {
       out.emplace_back();
       w = 0;
     }
-    out.back() += word[i];
-    if (starts) ++w;
+    out.back() += character;
+    w += cw;
+    i += n;
   }
   return out;
 }
