@@ -928,6 +928,26 @@ TEST_CASE("broken scenarios: each mistake gets its own located diagnostic", "[in
   }
 }
 
+// An empty targets file, or one that is not a map, is said to be a targets file (it was "expected a scenario";
+// outside attack 32).
+TEST_CASE("broken targets files: empty, or not a map, said as a targets file", "[input]") {
+  TempDir dir("empty-targets");
+  auto message = [&](const std::string& text) {
+    try {
+      read_targets_file(dir.write("targets.yaml", text));
+    } catch (const InputError& e) {
+      return e.diagnostics().at(0).message;
+    }
+    return std::string("read without an error");
+  };
+  CHECK(message("") ==
+        "the file is empty: expected a targets file (a map of sections such as population, targets, free, "
+        "calibration)");
+  CHECK(message("# to write\n") == message(""));
+  CHECK(message("- a\n") ==
+        "expected a map of sections (population, targets, free, calibration, ...) at the top level, found a list");
+}
+
 // A targets file's bounds (`bound: upper|lower`): the bound is an end of the interval, and a bound needs an
 // interval (a survey's n gives an estimate's). Each mistake is said at its line and key.
 TEST_CASE("broken targets files: a bound that is not its interval's end, or has none", "[input]") {

@@ -162,7 +162,7 @@ TargetsFile read_targets_file(const std::string& path) {
   std::string text, why;
   if (!read_file(path, text, why))
     throw InputError({{Location{path, 0, 0}, "", "cannot read the targets file: " + why}});
-  std::optional<Node> root = parse_yaml(text, path, d);
+  std::optional<Node> root = parse_yaml(text, path, d, YamlFile::Targets);
   TargetsFile out;
   out.path = path;
   out.content_hash = content_hash(text);

@@ -395,7 +395,10 @@ struct DocumentStarts : YAML::EventHandler {
 
 }  // namespace
 
-std::optional<Node> parse_yaml(const std::string& raw, const std::string& file, Diags& d) {
+std::optional<Node> parse_yaml(const std::string& raw, const std::string& file, Diags& d, YamlFile file_kind) {
+  const bool targets = file_kind == YamlFile::Targets;
+  const char* what = targets ? "a targets file" : "a scenario";
+  const char* sections = targets ? "population, targets, free, calibration" : "name, population, domains";
   // YAML takes a lone CR (an old Mac's line ending) as a line break, and yaml-cpp does not: it read such a
   // file as one line ("illegal map value"). As LF, lines are counted as an editor counts them.
   std::string with_lf;
@@ -460,7 +463,7 @@ std::optional<Node> parse_yaml(const std::string& raw, const std::string& file, 
   Location top{file, 1, 1};
   if (doc.IsNull()) {
     d.add(top, "",
-          "the file is empty: expected a scenario (a map of sections such as name, population, domains)");
+          fmt::format("the file is empty: expected {} (a map of sections such as {})", what, sections));
     return std::nullopt;
   }
   TreeBuilder builder(file, text, d);
@@ -468,9 +471,7 @@ std::optional<Node> parse_yaml(const std::string& raw, const std::string& file, 
   if (builder.unusable()) return std::nullopt;
   if (!root.is(Node::Kind::Map)) {
     d.add(root.where, "",
-          fmt::format("expected a map of sections (name, population, domains, ...) at the top "
-                      "level, found {}{}",
-                      found(root),
+          fmt::format("expected a map of sections ({}, ...) at the top level, found {}{}", sections, found(root),
                       root.is(Node::Kind::Scalar) && root.text.starts_with("set,")
                           ? ": this is a parameter sets file (CSV), which a scenario names with "
                             "'parameter_sets: FILE'"

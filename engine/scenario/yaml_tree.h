@@ -54,8 +54,10 @@ std::string found(const Node& n);
 
 // The one YAML document of `text` as a located tree whose top is a map; nullopt (with the reason in `d`)
 // for a syntax error, several documents, an empty file, a tree too deep or too large, or a top that is not
-// a map.
-std::optional<Node> parse_yaml(const std::string& text, const std::string& file, Diags& d);
+// a map. `kind` names what the file is to be in those messages: a targets file's said "expected a scenario".
+enum class YamlFile { Scenario, Targets };
+std::optional<Node> parse_yaml(const std::string& text, const std::string& file, Diags& d,
+                               YamlFile kind = YamlFile::Scenario);
 
 // The tree as YAML text: maps in block style, lists of numbers and distributions in flow style.
 void emit(YAML::Emitter& out, const Node& n);
