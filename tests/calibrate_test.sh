@@ -71,6 +71,13 @@ grep -q "^set,domains.\*.incidence_per_year,fragmentation.wrong_agency_probabili
 grep -q "^# wijksim calibrate" clean.csv || say_fail "the sets file does not say where it comes from"
 grep -q "effective sample size" clean.txt && grep -q "Targets and the model at the posterior" clean.txt ||
   say_fail "calibrate printed no fit: $(cat clean.txt)"
+# Its header and legend are of its candidates and posterior: it said "replication 0", "nothing compared here"
+# and "one run of each scenario, so no interval" (outside attack 32).
+head -1 clean.txt | grep -q "calibrate: seed [0-9]*, each candidate [0-9]* replications\? of [0-9]* policy years\?$" &&
+  grep -q "^Each figure of the posterior: mean (low to high) over the [0-9]* parameter sets" clean.txt &&
+  ! grep -q "nothing compared here\|one run of each scenario\|replication 0" clean.txt &&
+  echo "ok: calibrate's header and legend describe its candidates and posterior" ||
+  say_fail "calibrate's header and legend: $(head -8 clean.txt)"
 # The candidates add up: those of the priors, of the mode search and of the rounds (the mode search's were
 # left out of the sum: outside attack 14).
 read -r all initial mode rounds per_round < <(sed -n "s/^# candidates: \([0-9]*\) (\([0-9]*\) from the priors, \([0-9]*\) in the search for the posterior's mode and its curvature, then \([0-9]*\) rounds\{0,1\} of \([0-9]*\)), [0-9]* simulated$/\1 \2 \3 \4 \5/p" clean.csv)

@@ -279,7 +279,14 @@ std::string runs_of(const ScenarioRef& s) {
 // The first line: the command and its runs.
 std::string text_header(const Report& r, std::size_t width) {
   std::string first = fmt::format("wijksim {} {}", r.version, r.command);
-  if (alike_runs(r) && !r.scenarios.empty()) first += ": " + runs_of(r.scenarios.front());
+  if (r.command == "calibrate" && !r.scenarios.empty()) {
+    // Its runs are its candidates' (it said "replication 0" of a calibration of thousands of runs).
+    const ScenarioRef& s = r.scenarios.front();
+    first += fmt::format(": seed {}, each candidate {} replication{} of {} policy year{}", s.seed,
+                         s.replications, s.replications == 1 ? "" : "s", s.years, s.years == 1 ? "" : "s");
+  } else if (alike_runs(r) && !r.scenarios.empty()) {
+    first += ": " + runs_of(r.scenarios.front());
+  }
   return text::wrap(first, width, "", "  ") + "\n";
 }
 
@@ -291,8 +298,13 @@ std::string text_notation(const Report& r, std::size_t width) {
   const bool one_run = !r.scenarios.empty() &&
                        std::all_of(r.scenarios.begin(), r.scenarios.end(),
                                    [](const ScenarioRef& s) { return s.replications == 1 && s.draws <= 1; });
-  const std::string how = one_run ? "Each figure: one run of each scenario, so no interval"
-                                  : "Each figure: mean (low to high), the " + r.interval;
+  // A calibration's figures are of its candidates and its posterior, not runs of the scenario.
+  const std::string how =
+      r.command == "calibrate"
+          ? "Each figure of the posterior: mean (low to high) " +
+                (r.interval.starts_with("posterior: ") ? r.interval.substr(11) : r.interval)
+      : one_run ? "Each figure: one run of each scenario, so no interval"
+                : "Each figure: mean (low to high), the " + r.interval;
   return text::wrap(how +
                         ". Numbers in Dutch notation (1.234,5); euros in the unit the column or row names "
                         "(EUR, EUR thousand, EUR million).",
@@ -344,7 +356,8 @@ std::string text_glance(const Report& r, std::size_t width) {
   // in its one table (it said the opposite above its planning curve).
   const bool compares = std::any_of(r.scenarios.begin(), r.scenarios.end(),
                                     [](const ScenarioRef& s) { return !s.comparator.empty(); });
-  if (!v && compares) return "";
+  // A calibration compares nothing, and is not meant to: its own tables follow.
+  if (!v && (compares || r.command == "calibrate")) return "";
   if (!v)
     return text::wrap(
                "At a glance: nothing compared here (`wijksim compare` compares each scenario "
