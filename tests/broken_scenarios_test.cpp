@@ -928,8 +928,8 @@ TEST_CASE("broken scenarios: each mistake gets its own located diagnostic", "[in
   }
 }
 
-// An empty targets file, or one that is not a map, is said to be a targets file (it was "expected a scenario";
-// outside attack 32).
+// An empty targets file, or one that is not a map, is said to be a targets file (it was "expected a
+// scenario"; outside attack 32).
 TEST_CASE("broken targets files: empty, or not a map, said as a targets file", "[input]") {
   TempDir dir("empty-targets");
   auto message = [&](const std::string& text) {
@@ -945,7 +945,8 @@ TEST_CASE("broken targets files: empty, or not a map, said as a targets file", "
         "calibration)");
   CHECK(message("# to write\n") == message(""));
   CHECK(message("- a\n") ==
-        "expected a map of sections (population, targets, free, calibration, ...) at the top level, found a list");
+        "expected a map of sections (population, targets, free, calibration, ...) at the top level, found a "
+        "list");
 }
 
 // A targets file's bounds (`bound: upper|lower`): the bound is an end of the interval, and a bound needs an

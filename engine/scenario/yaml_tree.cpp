@@ -395,7 +395,8 @@ struct DocumentStarts : YAML::EventHandler {
 
 }  // namespace
 
-std::optional<Node> parse_yaml(const std::string& raw, const std::string& file, Diags& d, YamlFile file_kind) {
+std::optional<Node> parse_yaml(const std::string& raw, const std::string& file, Diags& d,
+                               YamlFile file_kind) {
   const bool targets = file_kind == YamlFile::Targets;
   const char* what = targets ? "a targets file" : "a scenario";
   const char* sections = targets ? "population, targets, free, calibration" : "name, population, domains";
@@ -471,7 +472,8 @@ std::optional<Node> parse_yaml(const std::string& raw, const std::string& file, 
   if (builder.unusable()) return std::nullopt;
   if (!root.is(Node::Kind::Map)) {
     d.add(root.where, "",
-          fmt::format("expected a map of sections ({}, ...) at the top level, found {}{}", sections, found(root),
+          fmt::format("expected a map of sections ({}, ...) at the top level, found {}{}", sections,
+                      found(root),
                       root.is(Node::Kind::Scalar) && root.text.starts_with("set,")
                           ? ": this is a parameter sets file (CSV), which a scenario names with "
                             "'parameter_sets: FILE'"
