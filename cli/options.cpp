@@ -107,7 +107,7 @@ Commands define_commands(CLI::App& app, Options& o, std::vector<CLI::Option*>& s
   };
   auto output_options = [&o, &store_options, &sections_option](CLI::App* c) {
     c->add_option("--format,-f", o.format,
-                  "Output format (default: a FILE.csv or FILE.json of --output says)")
+                  "Output format (without it: table, or what a FILE.csv or FILE.json of --output says)")
         ->check(CLI::IsMember({"table", "csv", "json"}))
         ->each([&o](const std::string&) { o.format_given = true; })
         ->capture_default_str();
@@ -199,7 +199,7 @@ Commands define_commands(CLI::App& app, Options& o, std::vector<CLI::Option*>& s
       ->transform(whole_number(1, 1024));
   sweep
       ->add_option("--format,-f", o.format,
-                   "Output format (default: a FILE.csv or FILE.json of --output says)")
+                   "Output format (without it: table, or what a FILE.csv or FILE.json of --output says)")
       ->check(CLI::IsMember({"table", "csv", "json"}))
       ->each([&o](const std::string&) { o.format_given = true; })
       ->capture_default_str();
