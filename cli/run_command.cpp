@@ -158,8 +158,6 @@ int run_or_compare(const std::string& command, Options o, bool with_comparators,
   TextOptions text{0, option_syntax([&] { return parse_sections(o.sections); })};
   // --output FILE.db names the results store; any other FILE receives the printed tables.
   std::string text_output = o.output.value_or("");
-  const auto format = parse_format(
-      text_output.empty() || is_store_name(text_output) ? o.format : output_format(o, text_output));
   if (o.output && is_store_name(*o.output)) {
     if (o.no_store)
       throw UsageError(fmt::format(
@@ -205,6 +203,8 @@ int run_or_compare(const std::string& command, Options o, bool with_comparators,
         fmt::format("--output {} and --report {} name the same file: the report would replace "
                     "the tables; name two files",
                     text_output, *o.report));
+  // The tables' format: --format's, or the one their file's name says (output_format).
+  const auto format = parse_format(text_output.empty() ? o.format : output_format(o, text_output));
   cli::Interrupts::at_once("interrupted before the simulation started; nothing was simulated or kept");
   for (const std::string& scenario : o.scenarios) check_free_parameters(scenario);
   const Study& study = planned.emplace(plan_study(o.scenarios, overrides, with_comparators));
