@@ -170,7 +170,7 @@ std::string csv_field(const std::string& s) {
   throw InputError(
       {{Location{path, 0, 0}, "--store",
         fmt::format("the results store is damaged: run {} {} (wijksim never writes that); `sqlite3 "
-                    "{} .recover` may save the runs it held",
+                    "{} .dump > saved.sql` writes out the rows it can still read",
                     run, what, shell_word(path))}});
 }
 
@@ -664,9 +664,10 @@ RunStore RunStore::open(const std::string& path, Mode mode) {
     if (!missing.empty())
       throw InputError(
           {{Location{path, 0, 0}, "--store",
-            fmt::format("cannot use it: the results store is damaged: it lacks the table{} {}, which "
-                        "wijksim always makes; `sqlite3 {} .recover` may save the runs it held",
-                        missing.size() == 1 ? "" : "s", fmt::join(missing, ", "), shell_word(path))}});
+            fmt::format(
+                "cannot use it: the results store is damaged: it lacks the table{} {}, which "
+                "wijksim always makes; `sqlite3 {} .dump > saved.sql` writes out the rows it can still read",
+                missing.size() == 1 ? "" : "s", fmt::join(missing, ", "), shell_word(path))}});
     if (!changed.empty())
       throw InputError({{Location{path, 0, 0}, "--store",
                          fmt::format("cannot use it: the results store is damaged: {}; another program "
@@ -1341,12 +1342,11 @@ std::string RunStore::report(std::int64_t run, const std::string& format) const 
   // Outside attack 9: a stored report damaged by hand or by the disk was printed as it was (invalid JSON with
   // exit 0), or failed to parse later as a bug of wijksim (exit 4). It is the store that is damaged.
   auto damaged = [&](std::string_view what) {
-    return InputError(
-        {{Location{path_, 0, 0}, "run",
-          fmt::format(
-              "cannot use run {}: the results store is damaged: {}; `sqlite3 {} .recover` may save the "
-              "runs it held, or run the command again",
-              run, what, shell_word(path_))}});
+    return InputError({{Location{path_, 0, 0}, "run",
+                        fmt::format("cannot use run {}: the results store is damaged: {}; `sqlite3 {} .dump "
+                                    "> saved.sql` writes out the "
+                                    "rows it can still read, or run the command again",
+                                    run, what, shell_word(path_))}});
   };
   if (!q.step()) {
     if (info.status == "complete")
@@ -1414,7 +1414,8 @@ std::string RunStore::why_unfinished(const RunInfo& info, std::string_view what)
     if (q.step())
       return fmt::format(
           "cannot use run {}: the results store is damaged: the run holds its tables but is marked {}, not "
-          "complete; `sqlite3 {} .recover` may save the runs it held, or run the command again",
+          "complete; `sqlite3 {} .dump > saved.sql` writes out the rows it can still read, or run the "
+          "command again",
           info.id, info.status, shell_word(path_));
   }
   if (info.status == "running" && RunLock::held(path_, info.id))

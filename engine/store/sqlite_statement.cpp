@@ -51,11 +51,14 @@ void sqlite_failure(sqlite3* db, const std::string& path, const std::string& doi
   }
   if (primary == SQLITE_NOTADB)
     why = "it is not a wijksim results store (not an SQLite database: " + why + ")";
+  // The advice is `.dump`, not `.recover`: the sqlite3 of Debian 12 (3.40.1) fails on `.recover` with "SQL
+  // logic error" on any database, a healthy store too (outside attack 33). A dump of a damaged store writes
+  // the rows it can read and ends in ROLLBACK, so it is kept as text, not loaded back blindly.
   if (primary == SQLITE_CORRUPT)
     why = fmt::format(
-        "it is a damaged (truncated or corrupt) results store ({}); `sqlite3 {} .recover` may save the runs "
-        "it "
-        "held",
+        "it is a damaged (truncated or corrupt) results store ({}); `sqlite3 {} .dump > saved.sql` writes "
+        "out "
+        "the rows it can still read",
         why, shell_word(path));
   if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED)
     why = "another process held the store too long (" + why + ")";
@@ -74,8 +77,8 @@ Statement::Statement(sqlite3* db, const std::string& path, const std::string& sq
     if (why.starts_with("no such table") || why.starts_with("no such column"))
       throw InputError(
           {{Location{path, 0, 0}, "--store",
-            fmt::format("cannot read it: the results store is damaged ({}); `sqlite3 {} .recover` "
-                        "may save the runs it held",
+            fmt::format("cannot read it: the results store is damaged ({}); `sqlite3 {} .dump > saved.sql` "
+                        "writes out the rows it can still read",
                         why, shell_word(path))}});
     sqlite_failure(db, path, "read it");
   }
