@@ -37,3 +37,19 @@ TEST_CASE("the command that continues a run puts --resume where the command read
   CHECK_FALSE(resumes_a_run("wijksim run 'x --resume 3.yaml'"));
   CHECK(resumes_a_run("wijksim calibrate a.yaml --resume 2"));
 }
+
+TEST_CASE("a word's quoting taken off gives the argument it was written for", "[input]") {
+  // Words written by hand as a POSIX shell reads them (bash gives the right-hand sides).
+  CHECK(shell_unquoted("results.db") == "results.db");
+  CHECK(shell_unquoted("'my store.db'") == "my store.db");
+  CHECK(shell_unquoted("'it'\\''s $HOME.db'") == "it's $HOME.db");
+  CHECK(shell_unquoted("'--store=my s.db'") == "--store=my s.db");
+  CHECK(shell_unquoted("$'a\\x0ab.db'") == "a\nb.db");
+  CHECK(shell_unquoted("$'\\xff\\xfe.db'") == "\xff\xfe.db");
+  CHECK(shell_unquoted("$'tab\\there \\'q\\' \\\\'") == "tab\there 'q' \\");
+  CHECK(shell_unquoted("a\\ b") == "a b");
+  // And every name shell_word quotes comes back as it was.
+  for (const std::string name : {"plain.db", "my store.db", "it's $HOME.db", "a\nb.db", "\xff\xfe.db",
+                                 "x'\\y", "$'.db", "", "--", "\t'\\x41"})
+    CHECK(shell_unquoted(shell_word(name)) == name);
+}

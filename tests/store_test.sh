@@ -956,4 +956,12 @@ said=$(tr '\n' ' ' <paste/damaged.err | tr -s ' ' | sed -n "s/.*\`\(sqlite3 [^\`
 (cd paste && eval "$said" 2>/dev/null; grep -q "^INSERT INTO runs " saved.sql) &&
   echo "ok: the command said to save a damaged store's rows, pasted, writes them out" ||
   say_fail "the command said for a damaged store: '$said': $(cat paste/damaged.err)"
+# A store whose name the command line quotes ('it'\''s $HOME.db') is the one its run's command names: it was
+# said to be "another file, as for a copy" (outside attack 33).
+name="it's \$HOME.db"
+(cd paste && { WIJKSIM_TEST_KILL_IN_DRAW=2:before "$wijksim" run -y 1 -r 3 -t 1 --store "$name" -- -w.yaml >/dev/null 2>&1 & wait $!; } 2>/dev/null
+  "$wijksim" show 1 --store "$name" >/dev/null 2>quoted.err)
+grep -q "completes it" paste/quoted.err && ! grep -q "for this store" paste/quoted.err &&
+  echo "ok: a store named with a quote and a \$ is the one its run's command names" ||
+  say_fail "a store named with a quote: $(cat paste/quoted.err)"
 exit $fail

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 
 #include "wijksim/core/error.h"
 
@@ -37,6 +38,50 @@ std::string shell_word(const std::string& a) {
   std::string q = "'";
   for (const char c : a) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
   return q + "'";
+}
+
+std::string shell_unquoted(const std::string& word) {
+  std::string out;
+  enum class In { Nothing, Single, Ansi } in = In::Nothing;
+  for (std::size_t i = 0; i < word.size(); ++i) {
+    const char c = word[i];
+    switch (in) {
+      case In::Nothing:
+        if (c == '\\' && i + 1 < word.size())
+          out += word[++i];
+        else if (c == '$' && i + 1 < word.size() && word[i + 1] == '\'')
+          in = In::Ansi, ++i;
+        else if (c == '\'')
+          in = In::Single;
+        else
+          out += c;
+        break;
+      case In::Single:
+        if (c == '\'')
+          in = In::Nothing;
+        else
+          out += c;
+        break;
+      case In::Ansi:
+        if (c == '\'') {
+          in = In::Nothing;
+        } else if (c == '\\' && i + 1 < word.size()) {
+          const char e = word[++i];
+          const auto hex = [](char h) { return h <= '9' ? h - '0' : (h | 0x20) - 'a' + 10; };
+          if (e == 'x' && i + 2 < word.size() && std::isxdigit(static_cast<unsigned char>(word[i + 1])) &&
+              std::isxdigit(static_cast<unsigned char>(word[i + 2]))) {
+            out += static_cast<char>(hex(word[i + 1]) * 16 + hex(word[i + 2]));
+            i += 2;
+          } else {
+            out += e == 'n' ? '\n' : e == 't' ? '\t' : e;
+          }
+        } else {
+          out += c;
+        }
+        break;
+    }
+  }
+  return out;
 }
 
 std::vector<std::string> command_words(const std::string& line) {

@@ -15,6 +15,10 @@ namespace wijksim {
 // prints to be pasted quotes its names with it (`wijksim runs --store 'my store.db'`).
 std::string shell_word(const std::string& a);
 
+// The argument a word of command_words stands for, its quoting taken off: the inverse of shell_word ('...',
+// a backslash outside quotes, $'...' with \xHH, \n, \t, \\ and \').
+std::string shell_unquoted(const std::string& word);
+
 // The words of `line`, each still quoted as written: split at the spaces outside quotes ('...', $'...', and
 // a quote written '\'' as a backslash outside the quotes, then the quote it makes plain).
 std::vector<std::string> command_words(const std::string& line);

@@ -1374,13 +1374,11 @@ namespace {
 // The results store a stored command line names: the word after --store, or after --output / -o when it
 // ends in .db (or joined to either by '='), unquoted when a plain '...' quotes it; results.db when none.
 std::string store_named_in(const std::string& command_line) {
-  const auto unquoted = [](const std::string& w) {
-    return w.size() >= 2 && w.front() == '\'' && w.back() == '\'' && w.find('\'', 1) == w.size() - 1
-               ? w.substr(1, w.size() - 2)
-               : w;
-  };
+  // Each word as the process was given it: a name quoted as 'it'\''s.db' or $'a\x0ab.db' was compared
+  // quoted, and the store said to be another file than the one it names (outside attack 33).
+  std::vector<std::string> words = command_words(command_line);
+  for (std::string& w : words) w = shell_unquoted(w);
   std::string named = "results.db";
-  const std::vector<std::string> words = command_words(command_line);
   for (std::size_t i = 0; i < words.size(); ++i) {
     const std::string& w = words[i];
     if (w == "--") break;
@@ -1389,9 +1387,9 @@ std::string store_named_in(const std::string& command_line) {
     for (const char* option : {"--store", "--output", "-o"}) {
       const std::string o = option;
       if (w == o && i + 1 < words.size())
-        value = unquoted(words[i + 1]);
+        value = words[i + 1];
       else if (w.starts_with(o + "="))
-        value = unquoted(w.substr(o.size() + 1));
+        value = w.substr(o.size() + 1);
       else
         continue;
       store = o == "--store" || value.ends_with(".db");
