@@ -176,6 +176,14 @@ code=$?
   say_fail "resuming a complete calibration: exit $code, sets $(cmp -s clean.csv again.csv && echo same || echo differ): $(cat again.err)"
 "$wijksim" show 1 --store clean.db >shown.txt 2>/dev/null && cmp -s shown.txt clean.txt &&
   echo "ok: show prints the calibration again" || say_fail "show does not print the calibration"
+# Its tables are its calibration section; a glance asked for is said to be absent (it printed the header alone,
+# and --sections calibration said "no tables"; outside attack 33).
+"$wijksim" show 1 --store clean.db --sections calibration >sect.txt 2>&1 &&
+  grep -q "^== Calibration: incremental mixture importance sampling ==" sect.txt &&
+  "$wijksim" show 1 --store clean.db --sections glance >glance.txt 2>&1 &&
+  grep -q "^This run has no tables in the glance section\.$" glance.txt &&
+  echo "ok: a calibration's sections: its tables under calibration, no glance said" ||
+  say_fail "a calibration's sections: $(cat sect.txt glance.txt | head -20)"
 
 # An earlier calibration's sets at -o are kept beside the new ones, as -o FILE.~1~, never replaced unseen
 # (outside attack 9). Here the earlier file is marked so that the kept one can be told from the new one.

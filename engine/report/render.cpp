@@ -246,7 +246,12 @@ std::string section_of(const Table& t) {
                                                             {"households_difference", "households"},
                                                             {"events", "households"},
                                                             {"events_difference", "households"},
-                                                            {"calibration", "calibration"}};
+                                                            {"calibration", "calibration"},
+                                                            // A calibration's own tables (they were
+                                                            // "other"; outside attack 33).
+                                                            {"calibration_run", "calibration"},
+                                                            {"posterior", "calibration"},
+                                                            {"calibration_fit", "calibration"}};
   for (const auto& [id, section] : ids)
     if (t.id == id) return section;
   return "other";
@@ -388,8 +393,13 @@ std::string render_table(const Report& r, const TextOptions& o) {
       std::find(sections.begin(), sections.end(), "glance") != sections.end() &&
       std::any_of(r.tables.begin(), r.tables.end(), [](const Table& t) { return t.id == "headline"; });
   for (const std::string& s : sections) {
+    const bool asked = !o.sections.empty() && o.sections != section_names();
     if (s == "glance") {
-      out += text_glance(r, width);
+      const std::string glance = text_glance(r, width);
+      out += glance;
+      // Asked for by name, a glance a run does not have is said, as any other section is (a calibration's
+      // printed its header alone; outside attack 33).
+      if (glance.empty() && asked) out += "This run has no tables in the glance section.\n\n";
       continue;
     }
     if (!named) out += text_scenarios(r, width) + (has_glance ? "" : text_notation(r, width)) + "\n";
@@ -402,8 +412,7 @@ std::string render_table(const Report& r, const TextOptions& o) {
       }
     // A section asked for by name and absent is said (outside attack 9: a calibration's `--sections budget`
     // printed the header alone, as if the budget were empty).
-    if (!any && !o.sections.empty() && o.sections != section_names())
-      out += fmt::format("This run has no tables in the {} section.\n\n", s);
+    if (!any && asked) out += fmt::format("This run has no tables in the {} section.\n\n", s);
   }
   return out;
 }
