@@ -66,10 +66,12 @@ std::vector<std::string> target_measure_names(const Scenario& s) {
     names.push_back(fmt::format("agency.{}.wait_weeks", a.name));
   }
   for (const Domain& d : s.domains) names.push_back("share.problem." + d.name);
-  names.push_back("coach.wait_weeks");
-  names.push_back("coach.caseload_per_fte");
-  names.push_back("coach.episode_weeks");
-  names.push_back("coach.request_weeks");
+  // A coach's measures only where there are coaches: 'coach.wait_weks' without them was offered
+  // coach.wait_weeks, which the same scenario then refused (outside attack 33).
+  if (s.coaches.enabled)
+    for (const char* m :
+         {"coach.wait_weeks", "coach.caseload_per_fte", "coach.episode_weeks", "coach.request_weeks"})
+      names.push_back(m);
   names.push_back("spending.all");
   for (const Payer& p : s.payers) names.push_back("spending." + p.name);
   names.push_back("none");
@@ -135,9 +137,10 @@ ParsedMeasure parse_target_measure(const Scenario& s, const std::string& measure
       return fail(fmt::format("an agency's measure is referrals or wait_weeks, found '{}'", what));
     m.kind = what == "referrals" ? K::AgencyReferrals : K::AgencyWait;
     m.index = i;
+  } else if (measure.starts_with("coach.") && !s.coaches.enabled) {
+    return fail("the scenario has no coaches");  // what is wrong first, spelt right or not
   } else if (measure == "coach.wait_weeks" || measure == "coach.caseload_per_fte" ||
              measure == "coach.episode_weeks" || measure == "coach.request_weeks") {
-    if (!s.coaches.enabled) return fail("the scenario has no coaches");
     m.kind = measure == "coach.wait_weeks"         ? K::CoachWait
              : measure == "coach.caseload_per_fte" ? K::CoachCaseload
              : measure == "coach.episode_weeks"    ? K::CoachEpisode
