@@ -222,7 +222,29 @@ void check_free_parameters(const std::string& scenario) {
   if (!file.free.empty()) check_free_parameters(source, file);
 }
 
+namespace {
+// The format a file's name says by its ending, in any case: "csv", "json", "html" or "" (a name that is the
+// ending alone, .json, says it too: std::filesystem takes it for a hidden file without one; outside attack
+// 33).
+std::string format_named_by(const std::string& file) {
+  std::string name = std::filesystem::path(file).filename().string();
+  std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
+  for (const auto& [ending, format] : {std::pair{".csv", "csv"}, std::pair{".json", "json"},
+                                       std::pair{".html", "html"}, std::pair{".htm", "html"}})
+    if (name.ends_with(ending)) return format;
+  return "";
+}
+}  // namespace
+
 void refuse_report_as_store(const std::string& path, std::string_view option) {
+  // A name that says the tables' formats: the report written there was an HTML page under .json (outside
+  // attack 33), as -o t.html for the tables is refused (output_format).
+  if (const std::string named = format_named_by(path); named == "csv" || named == "json")
+    throw UsageError(
+        fmt::format("{} {}: the report is an HTML page, and a name ending in .{} says {}: name another file, "
+                    "for instance "
+                    "report.html",
+                    option, printable(path), named, named == "csv" ? "CSV" : "JSON"));
   if (is_store_name(path))
     throw UsageError(fmt::format(
         "{} {}: the report is an HTML page, and a name ending in {} is a results store's: name another file, "
@@ -230,15 +252,17 @@ void refuse_report_as_store(const std::string& path, std::string_view option) {
         option, printable(path), printable(std::filesystem::path(path).extension().string())));
 }
 
-std::string output_format(const Options& o, const std::string& file) {
-  std::string ext = std::filesystem::path(file).extension().string();
-  std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
-  if (ext == ".html" || ext == ".htm")
-    throw UsageError(fmt::format(
-        "--output {}: the tables are text, CSV or JSON, not an HTML page; the report is written by "
-        "`wijksim compare ... --report {}` or `wijksim report RUN -o {}`",
-        printable(file), shell_word(file), shell_word(file)));
-  const std::string named = ext == ".csv" ? "csv" : ext == ".json" ? "json" : "";
+std::string output_format(const Options& o, const std::string& file, std::string_view command) {
+  const std::string named = format_named_by(file);
+  if (named == "html")
+    throw UsageError(
+        command == "sweep"
+            ? fmt::format("--output {}: the tables are text, CSV or JSON, not an HTML page (a sweep has no "
+                          "report): name another file, for instance sweep.txt",
+                          printable(file))
+            : fmt::format("--output {}: the tables are text, CSV or JSON, not an HTML page; the report is "
+                          "written by `wijksim compare ... --report {}` or `wijksim report RUN -o {}`",
+                          printable(file), shell_word(file), shell_word(file)));
   if (named.empty() || named == o.format) return o.format;
   if (!o.format_given) {
     if (o.sections != "all")

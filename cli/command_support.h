@@ -85,7 +85,8 @@ void refuse_report_as_store(const std::string& path, std::string_view option);
 
 // The format the tables are written in to `file` (--output): --format's, or without it the one the name's
 // .csv or .json says (`-o t.json` wrote the text table into t.json; outside attack 32); a name that says
-// another format than --format, or an HTML page's, is refused (a usage error).
-std::string output_format(const Options& o, const std::string& file);
+// another format than --format, or an HTML page's, is refused (a usage error). `command`: run, compare or
+// sweep (which has no report to point to).
+std::string output_format(const Options& o, const std::string& file, std::string_view command);
 
 }  // namespace wijksim::cli

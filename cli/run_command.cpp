@@ -204,7 +204,7 @@ int run_or_compare(const std::string& command, Options o, bool with_comparators,
                     "the tables; name two files",
                     text_output, *o.report));
   // The tables' format: --format's, or the one their file's name says (output_format).
-  const auto format = parse_format(text_output.empty() ? o.format : output_format(o, text_output));
+  const auto format = parse_format(text_output.empty() ? o.format : output_format(o, text_output, "run"));
   cli::Interrupts::at_once("interrupted before the simulation started; nothing was simulated or kept");
   for (const std::string& scenario : o.scenarios) check_free_parameters(scenario);
   const Study& study = planned.emplace(plan_study(o.scenarios, overrides, with_comparators));

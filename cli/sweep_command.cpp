@@ -33,7 +33,7 @@ int sweep_command(const Options& o) {
         "--output {}: sweep writes its tables as text and keeps no results store, and a name ending in .db "
         "is a results store's: name another file, for instance sweep.txt",
         printable(*o.output)));
-  const std::string format = o.output ? output_format(o, *o.output) : o.format;
+  const std::string format = o.output ? output_format(o, *o.output, "sweep") : o.format;
   StudyOverrides overrides{o.seed, o.replications, o.years, std::nullopt, 0, std::nullopt};
   cli::Interrupts::at_once("interrupted before the sweep started; nothing was simulated or kept");
   const Study study = plan_study(o.scenarios, overrides, true);

@@ -276,6 +276,15 @@ for bad in "t2.json -f csv|the name says JSON and the format CSV" "t3.csv -f tab
   expect 2 "compare -o $args" "$wijksim" compare "$src/scenarios/pilot.yaml" -r 1 -y 1 --no-store -o "$tmp/fmt/${a[0]}" "${a[@]:1}"
   grep -q -- "$said" "$tmp/err" && [ ! -e "$tmp/fmt/${a[0]}" ] || { echo "FAIL: compare -o $args: $(cat "$tmp/err")"; fail=1; }
 done
+# A name that is the ending alone says it too (.json wrote the table), and the report is refused under the
+# tables' names as the tables are under the report's (--report x.json wrote HTML; outside attack 33).
+expect 0 "run -o .json" "$wijksim" run "$src/scenarios/pilot.yaml" -r 1 -y 1 --no-store -o "$tmp/fmt/.json"
+head -c 1 "$tmp/fmt/.json" | grep -q "{" || { echo "FAIL: -o .json: $(head -1 "$tmp/fmt/.json")"; fail=1; }
+expect 2 "compare --report x.json" "$wijksim" compare "$src/scenarios/pilot.yaml" -r 1 -y 1 --store "$tmp/fmt/s.db" --report "$tmp/fmt/x.json"
+grep -q "the report is an HTML page, and a name ending in .json says JSON" "$tmp/err" && [ ! -e "$tmp/fmt/x.json" ] && [ ! -e "$tmp/fmt/s.db" ] ||
+  { echo "FAIL: --report x.json: $(cat "$tmp/err")"; fail=1; }
+expect 2 "sweep -o y.html" "$wijksim" sweep "$src/scenarios/pilot.yaml" --parameter coaches.fte --from 1 --to 2 --steps 2 -o "$tmp/fmt/y.html"
+grep -q "not an HTML page (a sweep has no report)" "$tmp/err" || { echo "FAIL: sweep -o y.html: $(cat "$tmp/err")"; fail=1; }
 expect 0 "compare on 1 thread" "$wijksim" compare "$src/scenarios/pilot.yaml" -r 2 -y 1 --threads 1 --format json -o "$tmp/t1.json"
 expect 0 "compare on 2 threads" "$wijksim" compare "$src/scenarios/pilot.yaml" -r 2 -y 1 --threads 2 --format json -o "$tmp/t2.json"
 cmp -s "$tmp/t1.json" "$tmp/t2.json" && echo "ok: JSON byte-identical on 1 and 2 threads" || { echo "FAIL: JSON differs between 1 and 2 threads"; fail=1; }

@@ -133,9 +133,14 @@ cp sets/velve.csv mine-sets.csv && cp sets/enschede.csv city-sets.csv
 expect 1 "sweep --output over a calibration's sets is refused" "mine-sets.csv.*parameter sets, which only an output of that kind" \
   "$wijksim" sweep pilot.yaml --parameter coaches.fte --from 1 --to 5 --steps 2 -r 1 -y 1 --output mine-sets.csv
 unchanged mine-sets.csv sets/velve.csv "sweep --output over a calibration's sets"
-expect 1 "report -o over a calibration's sets is refused" "mine-sets.csv.*parameter sets" \
+# (Under a name ending in .csv a report is refused by the name, exit 2; under another, by what the file holds.)
+expect 2 "report -o a name ending in .csv is refused" "the report is an HTML page, and a name ending in .csv says CSV" \
   "$wijksim" report 1 --store rs.db -o mine-sets.csv
-unchanged mine-sets.csv sets/velve.csv "report -o over a calibration's sets"
+unchanged mine-sets.csv sets/velve.csv "report -o mine-sets.csv"
+cp sets/velve.csv mine-sets.txt
+expect 1 "report -o over a calibration's sets is refused" "mine-sets.txt.*parameter sets" \
+  "$wijksim" report 1 --store rs.db -o mine-sets.txt
+unchanged mine-sets.txt sets/velve.csv "report -o over a calibration's sets"
 expect 1 "calibrate -o over another scenario's sets is refused" "city-sets.csv.*parameter sets of another scenario" \
   "$wijksim" calibrate baseline-velve.yaml --no-store --output city-sets.csv
 unchanged city-sets.csv sets/enschede.csv "calibrate -o over another scenario's sets"
@@ -155,9 +160,10 @@ expect 1 "calibrate -o of a variant over the sets of the scenario it extends is 
 unchanged named-sets.csv named-sets.orig "calibrate -o of a variant over the sets of the scenario it extends"
 "$wijksim" run baseline-velve.yaml "${small[@]}" --no-store --format csv --output tables.csv >/dev/null 2>&1
 cp tables.csv tables.orig
-expect 1 "report -o over wijksim's tables is refused" "tables.csv.*tables, which only an output of that kind" \
-  "$wijksim" report 1 --store rs.db -o tables.csv
-unchanged tables.csv tables.orig "report -o over wijksim's tables"
+cp tables.csv tables.txt
+expect 1 "report -o over wijksim's tables is refused" "tables.txt.*tables, which only an output of that kind" \
+  "$wijksim" report 1 --store rs.db -o tables.txt
+unchanged tables.txt tables.orig "report -o over wijksim's tables"
 expect 0 "tables over tables are replaced" "" "$wijksim" run baseline-velve.yaml "${small[@]}" --no-store --output tables.csv
 restore
 ln pilot.yaml hardlink.txt
