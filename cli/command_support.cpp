@@ -234,6 +234,11 @@ std::string format_named_by(const std::string& file) {
     if (name.ends_with(ending)) return format;
   return "";
 }
+
+// How a format is named in a message: "CSV", "JSON", "a text table".
+std::string format_in_words(const std::string& format) {
+  return format == "csv" ? "CSV" : format == "json" ? "JSON" : "a text table";
+}
 }  // namespace
 
 void refuse_report_as_store(const std::string& path, std::string_view option) {
@@ -242,9 +247,8 @@ void refuse_report_as_store(const std::string& path, std::string_view option) {
   if (const std::string named = format_named_by(path); named == "csv" || named == "json")
     throw UsageError(
         fmt::format("{} {}: the report is an HTML page, and a name ending in .{} says {}: name another file, "
-                    "for instance "
-                    "report.html",
-                    option, printable(path), named, named == "csv" ? "CSV" : "JSON"));
+                    "for instance report.html",
+                    option, printable(path), named, format_in_words(named)));
   if (is_store_name(path))
     throw UsageError(fmt::format(
         "{} {}: the report is an HTML page, and a name ending in {} is a results store's: name another file, "
@@ -269,16 +273,13 @@ std::string output_format(const Options& o, const std::string& file, std::string
       throw UsageError(fmt::format(
           "--sections chooses the sections of the table format; --output {} is written as {}, which holds "
           "them all: drop --sections, or name a file that does not end in .csv or .json",
-          printable(file), named == "csv" ? "CSV" : "JSON"));
+          printable(file), format_in_words(named)));
     return named;
   }
   throw UsageError(fmt::format(
       "--output {} with --format {}: the name says {} and the format {}: give the one you want (without "
       "--format, a FILE.csv or FILE.json is written in that format)",
-      printable(file), o.format, named == "csv" ? "CSV" : "JSON",
-      o.format == "table" ? "a text table"
-      : o.format == "csv" ? "CSV"
-                          : "JSON"));
+      printable(file), o.format, format_in_words(named), format_in_words(o.format)));
 }
 
 }  // namespace wijksim::cli
