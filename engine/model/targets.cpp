@@ -54,6 +54,13 @@ std::optional<int> parse_at(const std::string& at) {
 
 }  // namespace
 
+// The coach's measures, by name (named once: for the suggestions and for reading).
+constexpr std::pair<const char*, TargetMeasure::Kind> kCoachMeasures[] = {
+    {"coach.wait_weeks", TargetMeasure::Kind::CoachWait},
+    {"coach.caseload_per_fte", TargetMeasure::Kind::CoachCaseload},
+    {"coach.episode_weeks", TargetMeasure::Kind::CoachEpisode},
+    {"coach.request_weeks", TargetMeasure::Kind::CoachRequest}};
+
 std::vector<std::string> target_measure_names(const Scenario& s) {
   std::vector<std::string> names;
   for (const ShareName& n : kShares) names.push_back(fmt::format("share.{}", n.name));
@@ -69,9 +76,7 @@ std::vector<std::string> target_measure_names(const Scenario& s) {
   // A coach's measures only where there are coaches: 'coach.wait_weks' without them was offered
   // coach.wait_weeks, which the same scenario then refused (outside attack 33).
   if (s.coaches.enabled)
-    for (const char* m :
-         {"coach.wait_weeks", "coach.caseload_per_fte", "coach.episode_weeks", "coach.request_weeks"})
-      names.push_back(m);
+    for (const auto& [name, kind] : kCoachMeasures) names.push_back(name);
   names.push_back("spending.all");
   for (const Payer& p : s.payers) names.push_back("spending." + p.name);
   names.push_back("none");
@@ -139,12 +144,10 @@ ParsedMeasure parse_target_measure(const Scenario& s, const std::string& measure
     m.index = i;
   } else if (measure.starts_with("coach.") && !s.coaches.enabled) {
     return fail("the scenario has no coaches");  // what is wrong first, spelt right or not
-  } else if (measure == "coach.wait_weeks" || measure == "coach.caseload_per_fte" ||
-             measure == "coach.episode_weeks" || measure == "coach.request_weeks") {
-    m.kind = measure == "coach.wait_weeks"         ? K::CoachWait
-             : measure == "coach.caseload_per_fte" ? K::CoachCaseload
-             : measure == "coach.episode_weeks"    ? K::CoachEpisode
-                                                   : K::CoachRequest;
+  } else if (const auto c = std::find_if(std::begin(kCoachMeasures), std::end(kCoachMeasures),
+                                         [&](const auto& x) { return measure == x.first; });
+             c != std::end(kCoachMeasures)) {
+    m.kind = c->second;
   } else if (auto payer = rest("spending.")) {
     m.kind = K::Spending;
     if (*payer != "all") {

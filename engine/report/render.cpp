@@ -304,10 +304,11 @@ std::string text_notation(const Report& r, std::size_t width) {
                        std::all_of(r.scenarios.begin(), r.scenarios.end(),
                                    [](const ScenarioRef& s) { return s.replications == 1 && s.draws <= 1; });
   // A calibration's figures are of its candidates and its posterior, not runs of the scenario.
+  constexpr std::string_view kPosterior = "posterior: ";  // how calibration_report begins its interval
   const std::string how =
       r.command == "calibrate"
           ? "Each figure of the posterior: mean (low to high) " +
-                (r.interval.starts_with("posterior: ") ? r.interval.substr(11) : r.interval)
+                (r.interval.starts_with(kPosterior) ? r.interval.substr(kPosterior.size()) : r.interval)
       : one_run ? "Each figure: one run of each scenario, so no interval"
                 : "Each figure: mean (low to high), the " + r.interval;
   return text::wrap(how +
@@ -392,8 +393,8 @@ std::string render_table(const Report& r, const TextOptions& o) {
   const bool has_glance =
       std::find(sections.begin(), sections.end(), "glance") != sections.end() &&
       std::any_of(r.tables.begin(), r.tables.end(), [](const Table& t) { return t.id == "headline"; });
+  const bool asked = !o.sections.empty() && o.sections != section_names();  // sections named on the command
   for (const std::string& s : sections) {
-    const bool asked = !o.sections.empty() && o.sections != section_names();
     if (s == "glance") {
       const std::string glance = text_glance(r, width);
       out += glance;

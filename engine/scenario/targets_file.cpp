@@ -184,9 +184,7 @@ std::vector<CalibrationTarget> targets_for(const Scenario& s, const TargetsFile&
             {t.at_where.line > 0 ? t.at_where : t.where, "targets." + t.key + ".at", p.problem});
       else {
         // A near miss is named, as a scenario's keys are (share.with_problme had no suggestion; outside
-        // attack 30).
-        // A measure this scenario cannot show (coach.wait_weeks without coaches) is not a misspelling of
-        // itself.
+        // attack 30); a measure is not a misspelling of itself.
         const std::string near = suggest(t.measure, target_measure_names(s));
         problems.push_back(
             {t.measure_where.line > 0 ? t.measure_where : t.where, "targets." + t.key + ".measure",

@@ -167,11 +167,9 @@ std::string csv_field(const std::string& s) {
 // bad input, said as such, before a reader relies on it (a comparator's index, a count of years to allocate
 // for).
 [[noreturn]] void damaged(const std::string& path, std::int64_t run, const std::string& what) {
-  throw InputError(
-      {{Location{path, 0, 0}, "--store",
-        fmt::format("the results store is damaged: run {} {} (wijksim never writes that); `sqlite3 "
-                    "{} .dump > saved.sql` writes out the rows it can still read",
-                    run, what, shell_word(path))}});
+  throw InputError({{Location{path, 0, 0}, "--store",
+                     fmt::format("the results store is damaged: run {} {} (wijksim never writes that); {}",
+                                 run, what, save_rows_advice(path))}});
 }
 
 // An integer column that must lie in [lo, hi]; outside, 0 and what it holds named in `damage` (the first
@@ -664,10 +662,9 @@ RunStore RunStore::open(const std::string& path, Mode mode) {
     if (!missing.empty())
       throw InputError(
           {{Location{path, 0, 0}, "--store",
-            fmt::format(
-                "cannot use it: the results store is damaged: it lacks the table{} {}, which "
-                "wijksim always makes; `sqlite3 {} .dump > saved.sql` writes out the rows it can still read",
-                missing.size() == 1 ? "" : "s", fmt::join(missing, ", "), shell_word(path))}});
+            fmt::format("cannot use it: the results store is damaged: it lacks the table{} {}, which "
+                        "wijksim always makes; {}",
+                        missing.size() == 1 ? "" : "s", fmt::join(missing, ", "), save_rows_advice(path))}});
     if (!changed.empty())
       throw InputError({{Location{path, 0, 0}, "--store",
                          fmt::format("cannot use it: the results store is damaged: {}; another program "
@@ -1343,10 +1340,9 @@ std::string RunStore::report(std::int64_t run, const std::string& format) const 
   // exit 0), or failed to parse later as a bug of wijksim (exit 4). It is the store that is damaged.
   auto damaged = [&](std::string_view what) {
     return InputError({{Location{path_, 0, 0}, "run",
-                        fmt::format("cannot use run {}: the results store is damaged: {}; `sqlite3 {} .dump "
-                                    "> saved.sql` writes out the "
-                                    "rows it can still read, or run the command again",
-                                    run, what, shell_word(path_))}});
+                        fmt::format("cannot use run {}: the results store is damaged: {}; {}, or run the "
+                                    "command again",
+                                    run, what, save_rows_advice(path_))}});
   };
   if (!q.step()) {
     if (info.status == "complete")
@@ -1412,9 +1408,8 @@ std::string RunStore::why_unfinished(const RunInfo& info, std::string_view what)
     if (q.step())
       return fmt::format(
           "cannot use run {}: the results store is damaged: the run holds its tables but is marked {}, not "
-          "complete; `sqlite3 {} .dump > saved.sql` writes out the rows it can still read, or run the "
-          "command again",
-          info.id, info.status, shell_word(path_));
+          "complete; {}, or run the command again",
+          info.id, info.status, save_rows_advice(path_));
   }
   if (info.status == "running" && RunLock::held(path_, info.id))
     return fmt::format(

@@ -13,6 +13,14 @@
 
 namespace wijksim {
 
+// `.dump`, not `.recover`: the sqlite3 of Debian 12 (3.40.1) fails on `.recover` with "SQL logic error" on
+// any database, a healthy store too (outside attack 33). A dump of a damaged store writes the rows it can
+// read and ends in ROLLBACK, so it is kept as text, not loaded back blindly.
+std::string save_rows_advice(const std::string& path) {
+  return fmt::format("`sqlite3 {} .dump > saved.sql` writes out the rows it can still read",
+                     shell_word(path));
+}
+
 void sqlite_failure(sqlite3* db, const std::string& path, const std::string& doing) {
   const int rc = db ? sqlite3_extended_errcode(db) : SQLITE_CANTOPEN;
   const int primary = rc & 0xff;
@@ -51,15 +59,9 @@ void sqlite_failure(sqlite3* db, const std::string& path, const std::string& doi
   }
   if (primary == SQLITE_NOTADB)
     why = "it is not a wijksim results store (not an SQLite database: " + why + ")";
-  // The advice is `.dump`, not `.recover`: the sqlite3 of Debian 12 (3.40.1) fails on `.recover` with "SQL
-  // logic error" on any database, a healthy store too (outside attack 33). A dump of a damaged store writes
-  // the rows it can read and ends in ROLLBACK, so it is kept as text, not loaded back blindly.
   if (primary == SQLITE_CORRUPT)
-    why = fmt::format(
-        "it is a damaged (truncated or corrupt) results store ({}); `sqlite3 {} .dump > saved.sql` writes "
-        "out "
-        "the rows it can still read",
-        why, shell_word(path));
+    why = fmt::format("it is a damaged (truncated or corrupt) results store ({}); {}", why,
+                      save_rows_advice(path));
   if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED)
     why = "another process held the store too long (" + why + ")";
   // The user named a file that is not a usable store, a text file or a damaged one alike: bad input, not a
@@ -75,11 +77,9 @@ Statement::Statement(sqlite3* db, const std::string& path, const std::string& sq
     // been edited or damaged: bad input, as a corrupt file is.
     const std::string why = sqlite3_errmsg(db);
     if (why.starts_with("no such table") || why.starts_with("no such column"))
-      throw InputError(
-          {{Location{path, 0, 0}, "--store",
-            fmt::format("cannot read it: the results store is damaged ({}); `sqlite3 {} .dump > saved.sql` "
-                        "writes out the rows it can still read",
-                        why, shell_word(path))}});
+      throw InputError({{Location{path, 0, 0}, "--store",
+                         fmt::format("cannot read it: the results store is damaged ({}); {}", why,
+                                     save_rows_advice(path))}});
     sqlite_failure(db, path, "read it");
   }
 }

@@ -21,6 +21,10 @@
 
 namespace wijksim {
 
+// What a damaged store's messages advise: "`sqlite3 PATH .dump > saved.sql` writes out the rows it can still
+// read", PATH quoted for a shell.
+std::string save_rows_advice(const std::string& path);
+
 // Throws Error: "results store 'PATH': cannot DOING: WHY", WHY read from the connection's last error.
 [[noreturn]] void sqlite_failure(sqlite3* db, const std::string& path, const std::string& doing);
 

@@ -851,13 +851,11 @@ void check_sensitivity_options(const Study& study, const SensitivityOptions& o) 
           "--survey-households",
           fmt::format(
               "the virtual evaluation's survey of {} households (168 unless --survey-households gives "
-              "another number) is more than the {} of '{}' ({}), which it samples: give "
+              "another number) is more than the {} household{} of '{}' ({}), which it samples: give "
               "--survey-households {} or fewer",
-              o.survey.sample,
-              s.scenario.population.households == 1
-                  ? std::string("1 household")
-                  : fmt::format("{} households", s.scenario.population.households),
-              s.scenario.name, s.source.path(), s.scenario.population.households));
+              o.survey.sample, s.scenario.population.households,
+              s.scenario.population.households == 1 ? "" : "s", s.scenario.name, s.source.path(),
+              s.scenario.population.households));
   // An EVPPI group is a row of its own beside each parameter (named by its key path), each section (key.*)
   // and "all": its name must be none of those and given once; each member a parameter the draws vary (a
   // distribution, or a column of the parameter sets), else its columns would be left out unseen.
