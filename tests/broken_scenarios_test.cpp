@@ -1195,9 +1195,15 @@ TEST_CASE("broken scenarios across files: extends and comparator", "[input]") {
             dir / "pilot.yaml",
             exact(
                 3, 13, "comparator",
-                "the comparator scenario has 1 error(s); the first: " + (dir / "broken-baseline.yaml") +
+                "the comparator scenario has an error: " + (dir / "broken-baseline.yaml") +
                     ":50:26: error: agencies.debt_help.success_probability: expected a probability between 0 "
                     "and 1, found 1.7"))});
+    // Two errors are counted, and the first said ("1 error(s)" was the message's English).
+    dir.write("broken-twice.yaml", edit(edit(kBase, 50, "0.7", "1.7"), 64, "0.3", "1.3"));
+    const auto twice = diagnostics_of("extends: base.yaml\nname: pilot\ncomparator: broken-twice.yaml\n",
+                                      dir / "pilot.yaml");
+    REQUIRE(twice.size() == 1);
+    CHECK_THAT(twice[0].message, Catch::StartsWith("the comparator scenario has 2 errors; the first: "));
   }
   SECTION("a valid extending scenario with a comparator loads") {
     const std::string text =

@@ -215,6 +215,22 @@ TEST_CASE("calibrate refuses what cannot be calibrated, at its place", "[calibra
     REQUIRE(r.size() == 1);
     CHECK(r[0].key == "targets.bounced.measure");
   }
+  SECTION("a misspelt measure is said with the file's own problems, not only once they are mended") {
+    // bounced: its unit missing (line 21 gone) and its measure misspelt; professionals_0: no measure at all
+    // (said once, as missing, not also as an unknown measure '').
+    std::string t = replace(kTargets, "    unit: share of households with help\n", "");
+    t = replace(t, "    measure: share.bounced\n", "    measure: share.bouncd\n");
+    t = replace(t, "    measure: share.professionals_0\n", "");
+    const auto p = plan_problems(tiny(dir, t));
+    REQUIRE(p.size() == 3);
+    CHECK(p[0].key == "targets.professionals_0.measure");
+    CHECK(p[0].message == "missing required key 'measure'");
+    CHECK(p[1].key == "targets.bounced.unit");
+    CHECK(p[2].key == "targets.bounced.measure");
+    CHECK(p[2].where.line == 18);
+    CHECK(p[2].message == "for scenario 'tiny' (" + (dir / "tiny.yaml") +
+                              "): unknown share 'bouncd'; did you mean 'share.bounced'?");
+  }
   SECTION("a value or interval outside what its measure can be is said there (outside attack 18)") {
     // A share's interval reaching 160%: said at the interval (line 20), not printed as "40,0 to 160,0".
     const auto p = plan_problems(tiny(dir, replace(kTargets, "    value: 0.47\n    n: 49\n",

@@ -304,8 +304,9 @@ ScenarioSource ScenarioSource::from_tree(std::shared_ptr<const Node> tree, const
       s.targets = *targets;
     } else if (d.empty()) {
       std::optional<TargetsFile> file;
+      std::vector<Diagnostic> file_problems;
       try {
-        file = read_targets_file(s.targets_file);
+        file = read_targets_file(s.targets_file, file_problems);
       } catch (const InputError& e) {
         for (const Diagnostic& x : e.diagnostics()) {
           // A file that cannot be read at all is this scenario's `targets` key's problem.
@@ -315,15 +316,26 @@ ScenarioSource ScenarioSource::from_tree(std::shared_ptr<const Node> tree, const
             d.add(x.where, x.key, x.message);
         }
       }
-      if (file) try {
-          s.targets = targets_for(s, *file, reuse.years_from_command ? "" : "the policy horizon");
+      // A measure this scenario cannot show is said at the target, naming the scenario: a targets file
+      // that two scenarios of a command share did not say for which one it failed (outside attack 31).
+      const auto for_scenario = [&](const std::vector<Diagnostic>& problems) {
+        for (const Diagnostic& x : problems)
+          d.add(x.where, x.key,
+                fmt::format("for scenario '{}' ({}): {}", printable(s.name), printable(path), x.message));
+      };
+      const std::string_view horizon = reuse.years_from_command ? "" : "the policy horizon";
+      if (file && !file_problems.empty()) {
+        // The file's own problems, and its misspelt measures with them (a missing unit hid a misspelt
+        // measure until it was mended).
+        for (const Diagnostic& x : file_problems) d.add(x.where, x.key, x.message);
+        for_scenario(measure_problems(s, *file, file_problems, horizon));
+      } else if (file) {
+        try {
+          s.targets = targets_for(s, *file, horizon);
         } catch (const InputError& e) {
-          // A measure this scenario cannot show is said at the target, naming the scenario: a targets file
-          // that two scenarios of a command share did not say for which one it failed (outside attack 31).
-          for (const Diagnostic& x : e.diagnostics())
-            d.add(x.where, x.key,
-                  fmt::format("for scenario '{}' ({}): {}", printable(s.name), printable(path), x.message));
+          for_scenario(e.diagnostics());
         }
+      }
     }
   }
 
@@ -387,8 +399,9 @@ ScenarioSource ScenarioSource::from_tree(std::shared_ptr<const Node> tree, const
         d.add(cd[0].where, cd[0].key, cd[0].message);
       else
         d.add(where, "comparator",
-              fmt::format("the comparator scenario has {} error(s); the first: {}", cd.size(),
-                          cd.empty() ? std::string("?") : cd[0].to_string()));
+              cd.size() == 1 ? "the comparator scenario has an error: " + cd[0].to_string()
+                             : fmt::format("the comparator scenario has {} errors; the first: {}", cd.size(),
+                                           cd.empty() ? std::string("?") : cd[0].to_string()));
     }
   }
   if (!d.empty()) throw InputError(std::move(d).sorted(path));

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "wijksim/core/content_hash.h"
@@ -157,7 +158,7 @@ class TargetsReader : public ParameterReader {
 
 }  // namespace
 
-TargetsFile read_targets_file(const std::string& path) {
+TargetsFile read_targets_file(const std::string& path, std::vector<Diagnostic>& problems) {
   Diags d;
   std::string text, why;
   if (!read_file(path, text, why))
@@ -167,7 +168,38 @@ TargetsFile read_targets_file(const std::string& path) {
   out.path = path;
   out.content_hash = content_hash(text);
   if (root) TargetsReader(d, path).read(*root, out);
-  if (!d.empty()) throw InputError(std::move(d).sorted(path));
+  if (!d.empty()) problems = std::move(d).sorted(path);
+  return out;
+}
+
+TargetsFile read_targets_file(const std::string& path) {
+  std::vector<Diagnostic> problems;
+  TargetsFile out = read_targets_file(path, problems);
+  if (!problems.empty()) throw InputError(std::move(problems));
+  return out;
+}
+
+std::vector<Diagnostic> measure_problems(const Scenario& s, const TargetsFile& file,
+                                         const std::vector<Diagnostic>& file_problems,
+                                         std::string_view horizon) {
+  // Only the targets whose measure and `at` were read: a missing or unreadable one is already a problem of
+  // the file, and checking what is left of it would say it twice.
+  const auto read_whole = [&](const CalibrationTarget& t, const char* key) {
+    const std::string path = "targets." + t.key + "." + key;
+    return std::none_of(file_problems.begin(), file_problems.end(),
+                        [&](const Diagnostic& x) { return x.key.starts_with(path); });
+  };
+  TargetsFile checked = file;
+  std::erase_if(checked.targets, [&](const CalibrationTarget& t) {
+    return t.measure_where.line == 0 || !read_whole(t, "measure") || !read_whole(t, "at");
+  });
+  std::vector<Diagnostic> out;
+  try {
+    targets_for(s, checked, horizon);
+  } catch (const InputError& e) {
+    for (const Diagnostic& x : e.diagnostics())
+      if (x.key.ends_with(".measure") || x.key.ends_with(".at")) out.push_back(x);
+  }
   return out;
 }
 

@@ -44,11 +44,20 @@ struct TargetsFile {
 
 // Reads and checks a targets file. Throws InputError listing every problem with its location.
 TargetsFile read_targets_file(const std::string& path);
+// The same, as far as the file goes: what could be read, its problems in `problems` (InputError only for a
+// file that cannot be read at all).
+TargetsFile read_targets_file(const std::string& path, std::vector<Diagnostic>& problems);
 
 // The targets with their measures checked against scenario s (unknown events, agencies, payers are reported
 // at the target's location): InputError otherwise. An empty `horizon`: a share's `at: year N` is not checked
 // against the scenario's years (a command line sets them; parse_target_measure).
 std::vector<CalibrationTarget> targets_for(const Scenario& s, const TargetsFile& file,
                                            std::string_view horizon = "the policy horizon");
+
+// The measures of a targets file that has problems of its own (file_problems, from read_targets_file) that
+// scenario s cannot show: a misspelt measure is said with a missing unit, not only once that is mended.
+std::vector<Diagnostic> measure_problems(const Scenario& s, const TargetsFile& file,
+                                         const std::vector<Diagnostic>& file_problems,
+                                         std::string_view horizon = "the policy horizon");
 
 }  // namespace wijksim
