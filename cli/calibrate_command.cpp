@@ -105,7 +105,7 @@ int calibrate_command(const Options& o, const std::string& command_line, cluster
                printable(o.store), recorder->completed().size());
   }
   const std::string resume =
-      recorder ? resume_command(command_line, recorder->run_id(), o.resume.has_value(), world.size())
+      recorder ? resume_command(command_line, recorder->run_id(), o.resume.has_value(), o.launcher)
                : command_line;
   cli::Interrupts::study(o.store, recorder ? recorder->run_id() : 0, resume, "candidates");
   cli::ProgressBar bar("calibrate", "candidates");

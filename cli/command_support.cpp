@@ -56,11 +56,13 @@ void print_input_error(const InputError& e, bool simulates) {
 }
 
 // The command that continues run `run`: the command line with --resume (already in it when this process
-// resumes), and in a job of several MPI ranks `mpirun -n N` in front (any number of ranks, or srun, gives the
-// same result; without it the run would continue in one process, which is also the same, only slower).
-std::string resume_command(const std::string& command_line, std::int64_t run, bool resuming, int ranks) {
+// resumes), and in a job of several MPI ranks the launcher's words in front (any number of ranks, or srun,
+// gives the same result; without it the run would continue in one process, which is also the same, only
+// slower).
+std::string resume_command(const std::string& command_line, std::int64_t run, bool resuming,
+                           const std::string& launcher) {
   const std::string c = resuming ? command_line : with_resume(command_line, run);
-  return ranks > 1 ? fmt::format("mpirun -n {} {}", ranks, c) : c;
+  return launcher.empty() ? c : launcher + " " + c;
 }
 
 // Under mpirun with more than one rank: what the farm did, in one line on stderr (benchmarks/README.md).

@@ -34,8 +34,10 @@ std::vector<KeptFile> inputs_of(const Study& study);
 // The problems of bad input, one a line; with `simulates`, that nothing was simulated.
 void print_input_error(const InputError& e, bool simulates);
 
-// The command that continues run `run` (--resume added unless `resuming`; `mpirun -n N` in front for N > 1).
-std::string resume_command(const std::string& command_line, std::int64_t run, bool resuming, int ranks);
+// The command that continues run `run` (--resume added unless `resuming`; the MPI launcher's words, as
+// Options::launcher, in front when not empty).
+std::string resume_command(const std::string& command_line, std::int64_t run, bool resuming,
+                           const std::string& launcher);
 
 // Under mpirun with more than one rank: what the farm did, on stderr; `unit` what it handed out.
 void print_farm_stats(const cluster::FarmStats& f, const std::string& unit = "unit");

@@ -23,6 +23,7 @@
 #include "console.h"
 #include "help_format.h"
 #include "interrupts.h"
+#include "launcher.h"
 #include "options.h"
 #include "shell_words.h"
 #include "wijksim/cluster/world.h"
@@ -227,6 +228,7 @@ int command(int argc, char** argv) {
     }
     for (const std::string& scenario : o.scenarios)
       if (scenario.empty()) throw UsageError("a scenario needs the name of a file, not ''");
+    if (world->size() > 1) o.launcher = cli::launcher_words(argc, argv, world->size());
     if (*run) return run_or_compare("run", o, false, cli::quoted_args(argc, argv), *world);
     if (*compare) return run_or_compare("compare", o, true, cli::quoted_args(argc, argv), *world);
     if (*calibrate_cmd) return calibrate_command(o, cli::quoted_args(argc, argv), *world);

@@ -33,6 +33,9 @@ struct Options {
   std::string sections = "all";
   std::uint32_t replication = 0;
   std::string store = "results.db";
+  // Under an MPI launcher of several ranks: its words before this program (cli/launcher.h), for the command
+  // that resumes an interrupted run; empty in one process.
+  std::string launcher;
   bool no_store = false;
   std::optional<std::int64_t> resume;
   std::int64_t run_id = 0;

@@ -244,7 +244,7 @@ int run_or_compare(const std::string& command, Options o, bool with_comparators,
     }
   }
   const std::string resume =
-      recorder ? resume_command(command_line, recorder->run_id(), o.resume.has_value(), world.size())
+      recorder ? resume_command(command_line, recorder->run_id(), o.resume.has_value(), o.launcher)
                : command_line;
   cli::Interrupts::study(o.store, recorder ? recorder->run_id() : 0, resume, units);
 
