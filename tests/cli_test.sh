@@ -486,10 +486,10 @@ PY
 # A whole number with leading zeros is the decimal number (CLI11 read 010 as octal 8 and refused 08 in its
 # own words; outside attack 27).
 expect 0 "a seed with a leading zero" "$wijksim" run "$src/scenarios/baseline-velve.yaml" --seed 020100201 -r 010 -y 1 --no-store
-head -1 "$tmp/out" | grep -q "seed 20100201, replications 0 to 9," ||
+head -1 "$tmp/out" | grep -q "seed 20100201, 10 replications (0 to 9)," ||
   { echo "FAIL: --seed 020100201 -r 010 read otherwise: $(head -1 "$tmp/out")"; fail=1; }
 expect 0 "eight replications written 08" "$wijksim" run "$src/scenarios/baseline-velve.yaml" -r 08 -y 1 --no-store
-head -1 "$tmp/out" | grep -q "replications 0 to 7," || { echo "FAIL: -r 08 read otherwise: $(head -1 "$tmp/out")"; fail=1; }
+head -1 "$tmp/out" | grep -q "8 replications (0 to 7)," || { echo "FAIL: -r 08 read otherwise: $(head -1 "$tmp/out")"; fail=1; }
 # A flag takes no value: `--no-store=false` was read as "store after all" and the run was stored.
 rm -f "$tmp/results.db"
 (cd "$tmp" && "$wijksim" run "$src/scenarios/baseline-velve.yaml" -r 1 -y 1 --no-store --no-store=false >out 2>err)
@@ -795,7 +795,7 @@ wide=$("$wijksim" runs --store "$odd/r.db" | awk 'length > 100')
 expect 0 "compare --draws 1" "$wijksim" compare "$src/scenarios/pilot.yaml" --draws 1 -r 2 -y 1 --no-store
 tr '\n' ' ' <"$tmp/out" | tr -s ' ' | grep -q "No EVPI: with one parameter draw" && tr '\n' ' ' <"$tmp/out" | tr -s ' ' | grep -q "(1 parameter draw x 2 replications)" &&
   ! grep -q "1 parameter draws\|all 1 draws" "$tmp/out" || { echo "FAIL: --draws 1 is not said as one draw"; fail=1; }
-head -1 "$tmp/out" | grep -q "^wijksim [^ ]* compare: seed [0-9]*, 1 parameter draw of replications 0 to 1, 1 policy year$" ||
+head -1 "$tmp/out" | grep -q "^wijksim [^ ]* compare: seed [0-9]*, 1 parameter draw of 2 replications (0 to 1), 1 policy year$" ||
   { echo "FAIL: the header of --draws 1: $(head -1 "$tmp/out")"; fail=1; }
 # ... and never as the base case, whose figures differ (the scenarios' own values); nor the base case as "the
 # one parameter draw" (outside attack 13: each was said of the other).
@@ -839,7 +839,7 @@ flat=$(tr '\n' ' ' <"$tmp/out" | tr -s ' ')
 # draws; outside attack 14). One run of each scenario has none.
 expect 0 "run --draws 3" "$wijksim" run "$src/scenarios/baseline-velve.yaml" --draws 3 -y 1 --no-store
 flat=$(tr '\n' ' ' <"$tmp/out" | tr -s ' ')
-head -1 "$tmp/out" | grep -q "^wijksim [^ ]* run: seed [0-9]*, 3 parameter draws of replication 0, 1 policy year$" &&
+head -1 "$tmp/out" | grep -q "^wijksim [^ ]* run: seed [0-9]*, 3 parameter draws of 1 replication (number 0), 1 policy year$" &&
   grep -q "Each figure: mean (low to high), the 95% interval of the mean over all 3 runs (3 parameter draws x 1 replication)" <<<"$flat" &&
   ! grep -q "no interval" <<<"$flat" || { echo "FAIL: run --draws 3 said as one run: $(head -8 "$tmp/out")"; fail=1; }
 grep -q "in each parameter draw it takes the values of $set_keys parameters from one of the $sets_in calibrated sets in $src/scenarios/sets/velve.csv;" <<<"$flat" ||
@@ -1203,7 +1203,7 @@ grep -q "names no calibration targets" "$tmp/err" || { echo "FAIL: calibration w
 # Its table format says its runs and its scenario, as run's does (the header named neither, the Scenarios
 # section was empty, and one replication was said to have an interval).
 expect 0 "calibration --format table of one replication" "$wijksim" calibration "$src/scenarios/baseline-velve.yaml" -r 1 -y 1 --format table
-head -1 "$tmp/out" | grep -q "^wijksim [^ ]* calibration: seed 20100201, replication 0, 1 policy year$" &&
+head -1 "$tmp/out" | grep -q "^wijksim [^ ]* calibration: seed 20100201, 1 replication (number 0), 1 policy year$" &&
   grep -q "^   baseline-velve ($src/scenarios/baseline-velve.yaml)$" "$tmp/out" &&
   grep -q "^Each figure: one run of each scenario, so no interval\." "$tmp/out" ||
   { echo "FAIL: calibration --format table's header: $(head -8 "$tmp/out")"; fail=1; }

@@ -182,9 +182,14 @@ try {
     const euroDecimals = Math.abs(c.mean) >= 100 || Number.isInteger(c.mean) ? 0 : 2;
     const d = { euro: euroDecimals, share: 1, share_points: 1, weeks: 1, per_1000_households_per_year: 1, households_per_fte: 1,
       trust_0_1: 2, rung: 2, years: 3 }[c.unit];
-    const decimals = d !== undefined ? d : (Number.isInteger(c.mean) && c.lo === null) || Math.abs(c.mean) >= 100 ? 0 : 1;
+    let decimals = d !== undefined ? d : (Number.isInteger(c.mean) && c.lo === null) || Math.abs(c.mean) >= 100 ? 0 : 1;
     const percent = c.unit === 'share' || c.unit === 'share_points';
     const plain = (x) => dutch(percent ? 100 * x : x, decimals);
+    // No spread (the same in every run, up to rounding in sums): "(in all 5 runs)". A spread narrower than
+    // the last decimal takes up to four more decimals, for the mean and both ends: never "28,3 (28,3 to 28,3)".
+    const spread = c.lo !== null && c.hi !== null;
+    const none = spread && Math.abs(c.hi - c.lo) <= 1e-9 * Math.max(1, Math.abs(c.mean));
+    if (spread && !none) for (let more = 0; more < 4 && plain(c.lo) === plain(c.hi); ++more) ++decimals;
     // A difference of shares in percentage points: "2,0 pp".
     // An end that is not zero takes the decimals that show it, up to twelve more: "(0,03 to 1,2)", not "(0,0 to".
     const end = (x) => {
@@ -200,7 +205,8 @@ try {
     const k = c.counted ? Math.round(c.mean * c.n) : NaN;
     if (c.counted && c.n < 100 && Math.abs(c.mean * c.n - k) < 1e-6) return `${s} (${k} of ${c.n} ${c.counted})`;
     // The page writes an interval "(L to H)", where the text tables write "(L–H)".
-    if (c.lo !== null && c.hi !== null) s += ` (${end(c.lo)} to ${end(c.hi)})`;
+    if (none) s += c.n > 1 ? ` (in all ${c.n} runs)` : ' (in every run)';
+    else if (spread) s += ` (${end(c.lo)} to ${end(c.hi)})`;
     return s;
   };
   // Every span.figure of the page against the stored table it names.

@@ -438,7 +438,10 @@ void ReportWriter::header() {
   body_ += fmt::format(
       "<section class=\"how-to-read\">\n<h2 class=\"plain\">How to read this report</h2>\n<ul>\n{}"
       "<li>Lines over time are the mean over all {} runs ({}); the light band around a line {}.{} "
-      "Whiskers on bars and figures in brackets are the 95% interval that the caption names.</li>\n"
+      "A chart of a difference, such as when a scenario pays back, shows the 95% interval of the mean its "
+      "caption names instead. Whiskers on bars and figures in brackets are the 95% interval that the "
+      "caption names; &ldquo;(in all 5 runs)&rdquo; after a figure: it was the same in every run, so it has "
+      "no interval.</li>\n"
       "<li>The effect measure is the <em>problem-free household-year</em>: a household that has no active "
       "problem for a whole year counts as one. &ldquo;Worth the money&rdquo; compares the extra cost with "
       "what the scenario says society is willing to pay for one such year.</li>\n"
@@ -696,7 +699,8 @@ void ReportWriter::services(const StoredScenario& s, const StoredScenario* c) {
     for (std::size_t i = 0; i < std::min(all.size(), busiest.size()); ++i)
       differs =
           differs || std::fabs(all[i].mean - busiest[i].mean) > 1e-4 * std::max(1.0, std::fabs(all[i].mean));
-    if (differs) l.push_back({{s.name + ": busiest team", charts::kPurple, true}, busiest});
+    // Solid: dashed is the comparator's, as the report's "How to read" says.
+    if (differs) l.push_back({{s.name + ": busiest team", charts::kPurple, false}, busiest});
     const std::vector<charts::Rule> rules = {
         {s.caseload_norm_per_fte, fmt::format("norm: {} per FTE", format_dutch(s.caseload_norm_per_fte, 0)),
          charts::kBlack, true},

@@ -270,9 +270,11 @@ bool alike_runs(const Report& r) {
 }
 
 std::string runs_of(const ScenarioRef& s) {
+  // How many runs first, then their numbers (--first-replication): "replications 0 to 4" read as a range
+  // to look up, not as five runs.
   const std::string replications =
-      s.replications == 1 ? fmt::format("replication {}", s.first_replication)
-                          : fmt::format("replications {} to {}", s.first_replication,
+      s.replications == 1 ? fmt::format("1 replication (number {})", s.first_replication)
+                          : fmt::format("{} replications ({} to {})", s.replications, s.first_replication,
                                         s.first_replication + s.replications - 1);
   // Each parameter draw runs the same replication numbers (docs/model.md, section 16).
   const std::string runs =
@@ -310,7 +312,8 @@ std::string text_notation(const Report& r, std::size_t width) {
           ? "Each figure of the posterior: mean (low to high) " +
                 (r.interval.starts_with(kPosterior) ? r.interval.substr(kPosterior.size()) : r.interval)
       : one_run ? "Each figure: one run of each scenario, so no interval"
-                : "Each figure: mean (low to high), the " + r.interval;
+                : "Each figure: mean (low to high), the " + r.interval +
+                      "; (in all N runs): the figure was the same in every run";
   return text::wrap(how +
                         ". Numbers in Dutch notation (1.234,5); euros in the unit the column or row names "
                         "(EUR, EUR thousand, EUR million).",

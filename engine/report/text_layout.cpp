@@ -168,9 +168,20 @@ CellText cell_text(const Cell& c, EuroScale s) {
       shown = format_dutch(x / divisor, decimals + more);
     return shown;
   };
+  // A spread narrower than the last decimal is shown with the decimals that show it ("28,3 (28,3 to 28,3)"
+  // read as certainty; a policy advisor's reading), up to four more.
+  // A figure the same in every run up to rounding in its sums (a coach bill of 4,08 mln) has no spread.
+  const bool no_spread = interval && std::abs(st.hi - st.lo) <= 1e-9 * std::max(1.0, std::abs(st.mean));
+  if (interval && !no_spread)
+    for (int more = 0; more < 4 && number(st.lo) == number(st.hi); ++more) ++decimals;
   const bool one_side = interval && (st.lo > 0 || st.hi < 0);
   CellText t{prefix + (one_side ? not_zero(st.mean) : number(st.mean)) + suffix, "", true};
-  if (interval) t.interval = "(" + not_zero(st.lo) + " to " + not_zero(st.hi) + ")";
+  // No spread at all: the same figure in every run (a fund's bill, places cut by rule), said as such, not as
+  // an interval of no width.
+  if (no_spread)
+    t.interval = st.n > 1 ? fmt::format("(in all {} runs)", st.n) : std::string("(in every run)");
+  else if (interval)
+    t.interval = "(" + not_zero(st.lo) + " to " + not_zero(st.hi) + ")";
   return t;
 }
 
