@@ -1099,6 +1099,22 @@ TEST_CASE("broken scenarios across files: extends and comparator", "[input]") {
         "extends: real/parent.yaml\nname: c\ncomparator: plain/../base.yaml\n", dir / "child2.yaml");
     CHECK(plain.base().comparator == dir / "base.yaml");
   }
+  SECTION("a scenario named through a symlinked directory: its parents' paths still name their files") {
+    // l3 -> real/a/b. The parent, in shared/ (named by its absolute path), names its comparator beside it:
+    // from l3, "../shared/cmp.yaml" is real/a/shared/cmp.yaml to the system (outside attack 34: refused,
+    // "no such file"); real/a/shared/cmp.yaml is a decoy of 600 households.
+    fs::create_directories(dir.path / "real" / "a" / "b");
+    fs::create_directories(dir.path / "real" / "a" / "shared");
+    fs::create_directories(dir.path / "shared");
+    fs::create_directory_symlink("real/a/b", dir.path / "l3");
+    dir.write("shared/base.yaml", kBase);
+    dir.write("shared/cmp.yaml", kBase);
+    dir.write("real/a/shared/cmp.yaml", edit(kBase, 3, "500", "600"));
+    dir.write("shared/parent.yaml", "extends: base.yaml\nname: parent\ncomparator: cmp.yaml\n");
+    const ScenarioSource src = ScenarioSource::load_string(
+        "extends: " + (dir / "shared/parent.yaml") + "\nname: child\n", dir / "l3/child.yaml");
+    CHECK(fs::equivalent(src.base().comparator, dir / "shared/cmp.yaml"));
+  }
   SECTION("a lattice of files (each extends the one below twice) is read once a file, not once a path") {
     // 25 levels of [below, below]: 2^25 paths to base.yaml, which resolving each path anew took hours over
     // (an outside attack's 3 parents a level took 14 s at 5 levels); one read a file is instant.

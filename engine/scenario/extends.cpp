@@ -231,6 +231,21 @@ class Resolver {
     return rel.empty() ? id.string() : rel.string();
   }
 
+  // `target` as a path from the root file's directory that the system resolves to the same file: lexical
+  // where no link is in the way, else between the directories' real paths (a root file named through a
+  // symlinked directory: "../" from the link's name is not "../" from where it points; outside attack 34).
+  fs::path from_root(const fs::path& target) const {
+    const fs::path rel = target.lexically_relative(root_dir_);
+    std::error_code e1, e2, e3;
+    if (rel.empty() || fs::weakly_canonical(root_dir_ / rel, e1) == fs::weakly_canonical(target, e2))
+      return rel;
+    const fs::path real_target = fs::weakly_canonical(target, e2),
+                   real_root = fs::weakly_canonical(root_dir_, e3);
+    if (e2 || e3) return rel;
+    const fs::path real = real_target.lexically_relative(real_root);
+    return real.empty() ? real_target : real;
+  }
+
   std::optional<Node> resolve_file(const std::string& text, const std::string& file) {
     chain_.push_back(identity(file));  // the files being resolved, innermost last: a cycle shows here
     deepest_ = std::max(deepest_, chain_.size());
@@ -245,7 +260,7 @@ class Resolver {
     for (const char* key : {"comparator", "targets", "parameter_sets"})
       if (Node* c = root->get(key); c && c->is(Node::Kind::Scalar) && !c->text.empty() &&
                                     c->text.size() <= kMaxText && !fs::path(c->text).is_absolute()) {
-        fs::path rel = identity(dir / c->text).lexically_relative(root_dir_);
+        fs::path rel = from_root(identity(dir / c->text));
         if (!rel.empty()) c->text = rel.generic_string();
       }
     int e = root->find("extends");
