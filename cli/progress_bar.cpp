@@ -25,6 +25,10 @@ ProgressBar::~ProgressBar() {
 void ProgressBar::update(std::size_t done, std::size_t total) {
   if (!enabled_ || total == 0) return;
   std::lock_guard lock(mutex_);
+  // Threads count their units before they take the lock: a later count can arrive first (33, 35, 34 were
+  // drawn; outside attack 34). Never drawn backwards.
+  if (done < shown_) return;
+  shown_ = done;
   const double f = static_cast<double>(done) / static_cast<double>(total);
   const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
   const double left = done > 0 ? elapsed * (1 - f) / f : 0;

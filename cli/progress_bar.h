@@ -29,6 +29,7 @@ class ProgressBar {
   bool enabled_ = false;
   std::size_t columns_ = 0;  // the terminal's width (0: unknown)
   bool drawn_ = false;
+  std::size_t shown_ = 0;  // the largest count drawn
   std::mutex mutex_;
   std::chrono::steady_clock::time_point start_;
 };

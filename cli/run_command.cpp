@@ -392,6 +392,18 @@ int run_or_compare(const std::string& command, Options o, bool with_comparators,
             ? fmt::format("`wijksim report {} --store {} -o FILE` writes the report to another file",
                           recorder->run_id(), cli::shell_word(o.store))
             : report_anyway());
+  } catch (const std::bad_alloc&) {
+    // Out of memory printing the tables or writing the report, the run stored whole: said as such, and how
+    // to get them from the store (it advised fewer households, and pasting the command simulated everything
+    // again; outside attack 34). Writing them from the store needs less memory than the run did.
+    if (!recorder) throw;
+    throw Error(fmt::format(
+        "out of memory writing the {}: run {} is complete in {} (`wijksim show {} --store {}` prints it{})",
+        writing_report ? "report" : "tables", recorder->run_id(), printable(o.store), recorder->run_id(),
+        cli::shell_word(o.store),
+        o.report ? fmt::format("; `wijksim report {} --store {} -o {}` writes the report", recorder->run_id(),
+                               cli::shell_word(o.store), cli::shell_word(*o.report))
+                 : ""));
   }
   return kOk;
 }

@@ -704,6 +704,21 @@ else
 fi
 fi
 
+# Out of memory writing the report of a run stored whole (the test hook throws as a memory limit did, which
+# fitted the run): said as such with the commands that print and write it from the store, not "use fewer
+# households" and the whole command to paste (outside attack 34); the report command then writes it.
+WIJKSIM_TEST_OUT_OF_MEMORY_IN_REPORT=1 "$wijksim" compare short-pilot.yaml -r 2 -y 1 --store oomr.db \
+  --report oomr.html >/dev/null 2>oomr.err
+code=$?
+if [ "$code" -eq 3 ] && [ ! -e oomr.html ] &&
+  grep -q "^error: out of memory writing the report: run 1 is complete in oomr.db (\`wijksim show 1 --store oomr.db\` prints it; \`wijksim report 1 --store oomr.db -o oomr.html\` writes the report)$" oomr.err &&
+  ! grep -q "fewer households" oomr.err && "$wijksim" report 1 --store oomr.db -o oomr.html 2>/dev/null &&
+  [ -s oomr.html ]; then
+  echo "ok: out of memory writing the report: exit 3, the run complete in the store, the report written from it"
+else
+  say_fail "out of memory writing the report: exit $code: $(cat oomr.err)"
+fi
+
 # Too few open files allowed (`ulimit -n`): the first run into a new store fails with exit 3 and names the
 # limit, and leaves nothing under the store's name nor beside it. SQLite's own creation left a 0-byte store
 # under `ulimit -n 4` and a store with a log beside it under 5; the store is now made under a name of its

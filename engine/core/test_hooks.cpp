@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <new>
 #include <string>
 #include <thread>
 
@@ -26,6 +27,7 @@ struct Hooks {
   std::string store_file;    // "": off
   std::string complete_file;  // "": off
   std::string moving_file;    // "": off
+  bool report_out_of_memory = false;
 };
 
 // "N:REST" with N >= 1; false when malformed.
@@ -72,6 +74,10 @@ Hooks read_hooks() {
     if (!*c) throw Error("WIJKSIM_TEST_PAUSE_AFTER_COMPLETING is empty: expected FILE (a test hook)");
     h.complete_file = c;
   }
+  if (const char* m = std::getenv("WIJKSIM_TEST_OUT_OF_MEMORY_IN_REPORT")) {
+    if (std::string(m) != "1") throw Error("WIJKSIM_TEST_OUT_OF_MEMORY_IN_REPORT: expected 1 (a test hook)");
+    h.report_out_of_memory = true;
+  }
   return h;
 }
 
@@ -114,6 +120,10 @@ void while_moving_export() {
 void while_creating_store() {
   const Hooks& h = hooks();
   if (!h.store_file.empty()) pause(h.store_file, "while creating a results store");
+}
+
+void while_writing_report() {
+  if (hooks().report_out_of_memory) throw std::bad_alloc();
 }
 
 void after_completing_run() {

@@ -21,6 +21,8 @@
 //                                        temporary name and not yet linked to its own;
 //   WIJKSIM_TEST_PAUSE_AFTER_COMPLETING=FILE  the same when a run's completion is committed (status
 //                                        "complete"), before the command goes on to its outputs.
+//   WIJKSIM_TEST_OUT_OF_MEMORY_IN_REPORT=1  writing an HTML report runs out of memory (std::bad_alloc), as
+//                                        under a memory limit the run itself fitted in.
 //
 // N counts the draws this process writes, from 1 (a resumed run counts only the draws it adds; a base case
 // writes one unit per replication, see StudyRecorder). A malformed value is an error, not silence.
@@ -43,5 +45,7 @@ void while_moving_export();
 void while_creating_store();
 // Called by StudyRecorder::complete just after RunStore::complete_run has committed.
 void after_completing_run();
+// Called by write_html_report before it reads the store.
+void while_writing_report();
 
 }  // namespace wijksim::test_hooks

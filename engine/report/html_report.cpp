@@ -22,6 +22,7 @@
 #include "wijksim/core/command_line.h"
 #include "wijksim/core/error.h"
 #include "wijksim/core/statistics.h"
+#include "wijksim/core/test_hooks.h"
 #include "wijksim/report/glance_view.h"
 #include "wijksim/report/render.h"
 #include "wijksim/report/report_assets.h"
@@ -1832,6 +1833,7 @@ void write_html_report(const std::string& store_path, std::int64_t run, const st
   // Not a store, an empty one, one of another version or a damaged one: bad input (InputError, exit 1), as
   // for show. A store that cannot be read now (a full disk, a file-size limit) is a failure (exit 3); it was
   // made bad input here, with its words twice (outside attack 14).
+  test_hooks::while_writing_report();
   const RunStore store = RunStore::open(store_path, RunStore::Mode::ReadOnly);
   // The scenario files the run was made from (and its comparators) are the user's inputs too: never replaced
   // by its report. Their names are as the run was given them, so only those that still name a file count.
