@@ -26,6 +26,12 @@ const char* to_string(Fit f) {
   return "";
 }
 
+const char* fit_words(Fit f, TargetBound bound) {
+  if (f == Fit::Inside && bound == TargetBound::Upper) return "at or below the bound";
+  if (f == Fit::Inside && bound == TargetBound::Lower) return "at or above the bound";
+  return to_string(f);
+}
+
 std::vector<CalibrationRow> calibrate(const ScenarioSummary& s) {
   std::vector<CalibrationRow> rows;
   for (std::size_t i = 0; i < s.shape.targets.size(); ++i) {

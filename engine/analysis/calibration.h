@@ -17,6 +17,9 @@ Interval survey_interval(double p, int n);
 // AfterTheRun: the target is at the end of a policy year the run did not reach (`at: year 2`, `-y 1`).
 enum class Fit { Inside, Outside, NotModelled, AfterTheRun };
 const char* to_string(Fit f);  // "inside", "outside", "not in the model", "after the run's end"
+// The fit of a target in words: a bound is met by any figure on its side, said as such ("at or below the
+// bound"), not as lying inside an interval.
+const char* fit_words(Fit f, TargetBound bound);
 
 struct CalibrationRow {
   const CalibrationTarget* target = nullptr;  // into the summary's shape

@@ -44,7 +44,7 @@ std::string calibration_markdown(const std::vector<CalibrationRow>& rows, const 
         "| {}{} | {} ({} to {}) | {} | {} | {} |\n", t.label, when, figure(t, t.value), figure(t, t.lo),
         figure(t, t.hi), t.n > 0 ? std::to_string(t.n) : std::string("-"),
         r.fit == Fit::NotModelled || r.fit == Fit::AfterTheRun ? std::string("-") : figure(t, r.model.mean),
-        to_string(r.fit));
+        fit_words(r.fit, t.bound));
   }
   return out;
 }

@@ -242,10 +242,7 @@ Table calibration_table(const ScenarioSummary& s) {
     if (!x.note.empty() && r.fit != Fit::NotModelled)
       notes +=
           fmt::format("{}{}: {}", notes.empty() ? " Notes of the targets file: " : "; ", x.label, x.note);
-    // A bound is met by any figure on its side: said as such, not as a fit.
-    const char* fit = r.fit == Fit::Inside && x.bound == TargetBound::Upper   ? "at or below the bound"
-                      : r.fit == Fit::Inside && x.bound == TargetBound::Lower ? "at or above the bound"
-                                                                              : to_string(r.fit);
+    const char* fit = fit_words(r.fit, x.bound);
     t.rows.push_back({x.key,
                       fmt::format("{} ({})", x.label, x.unit),
                       {Cell::of_interval(x.value, x.lo, x.hi, u),
