@@ -473,8 +473,8 @@ TEST_CASE("at a glance: every compared scenario side by side", "[output]") {
   CHECK(out.find("40,0 (39,0 to 41,0)") != std::string::npos);
   CHECK(out.find("a: pays more in cash: Fund; who pays for the coaches: the Fund (additional money).") !=
         std::string::npos);
-  CHECK(out.find("Who pays?") < out.find("Who gains capacity?"));
-  CHECK(out.find("Who gains capacity?") < out.find("Who waits longer?"));
+  CHECK(out.find("Who pays?") < out.find("Capacity: freed or cut?"));
+  CHECK(out.find("Capacity: freed or cut?") < out.find("Who waits longer?"));
   // A run compares nothing: no glance.
   Report run = r;
   run.tables.clear();

@@ -31,7 +31,7 @@ w=$(widest piped.txt)
 
 # The first screen (40 lines) answers: is it worth the money, who pays in cash, who gains capacity, who waits.
 head -40 wide.txt >screen.txt
-for q in "== At a glance" "Is it worth the money?" "ICER" "Who pays?" "Municipality" "Who gains capacity?" \
+for q in "== At a glance" "Is it worth the money?" "ICER" "Who pays?" "Municipality" "Capacity: freed or cut?" \
   "Who waits longer?"; do
   grep -qF "$q" screen.txt || bad "the first screen has no '$q'"
 done

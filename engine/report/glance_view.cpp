@@ -177,7 +177,8 @@ std::optional<GlanceView> glance_view(const Report& r) {
 
   // Who gains or loses capacity.
   heading(
-      "Who gains capacity? Difference in places used a week (negative: freed, or cut to pay the coaches)");
+      "Capacity: freed or cut? Difference in places used a week (negative: freed, or cut to pay the "
+      "coaches)");
   const auto funded = keys("funded_");
   for (const auto& [key, label] : keys("places_")) {
     const std::string agency = key.substr(std::string("places_").size());

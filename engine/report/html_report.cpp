@@ -518,7 +518,10 @@ void ReportWriter::glance(const StoredScenario& s, const StoredScenario& c) {
   auto item = [&](const std::string& term, const std::string& html) {
     items += fmt::format("<tr><th scope=\"row\">{}</th><td>{}</td></tr>\n", esc(term), html);
   };
-  item("Extra cost per household, all payers (discounted)", figure(ce, s.name, "delta_cost"));
+  // Society's view leaves transfers out (a benefit paid is a cost to the payer, income to the household);
+  // the pay-back below is the payers' cash, transfers in: the two can differ in sign, and each says which.
+  item("Extra cost per household, society's view: transfers left out (discounted)",
+       figure(ce, s.name, "delta_cost"));
   item("Extra problem-free years per household (discounted)", figure(ce, s.name, "delta_effect"));
   item("Cost per extra problem-free household-year", figure(ce, s.name, "icer"));
   // Where the scenarios weigh a household-week by its problems (economics.utility_by_problems), the
@@ -533,7 +536,8 @@ void ReportWriter::glance(const StoredScenario& s, const StoredScenario& c) {
                         : "Probability it is worth the money (over the parameter draws)",
        figure(ce, s.name, "p_cost_effective"));
   item("Probability it saves money", figure(ce, s.name, "p_cost_saving"));
-  item("Does it pay back? (all payers, discounted)", figure(impact, "cumulative", "total"));
+  item("Does it pay back? (all payers' cash, transfers included, discounted)",
+       figure(impact, "cumulative", "total"));
   // One run has no interval, so no payer is clearly paying or saving: said so, not "nobody" (outside attack
   // 11).
   const std::string none = run_count() == 1 ? "no interval (one run)" : "nobody";
@@ -642,8 +646,8 @@ void ReportWriter::money(const StoredScenario& s, const StoredScenario* c) {
       const int break_even = b.year + 1;  // 0: none
       const std::string marked = b.outlay ? "breaks even in year {}" : "saves from year {}";
       chart("When does it pay back?",
-            fmt::format("The cumulative difference in all payers' spending between {} and {}, year by year, "
-                        "discounted ({}).",
+            fmt::format("The cumulative difference in all payers' spending, transfers included, between {} "
+                        "and {}, year by year, discounted ({}).",
                         s.name, c->name, verdict),
             charts::payback(cumulative, break_even, fmt::format(fmt::runtime(marked), break_even),
                             fmt::format("cumulative difference from {} (euros, discounted)", c->name)),

@@ -317,7 +317,7 @@ std::vector<Table> evppi_tables(const DecisionSensitivity& d) {
   if (d.evppi.empty()) {
     // The row says why; a note repeating it printed the sentence twice (outside attack 23).
     t.columns = {{"note", "value of information"}};
-    t.rows.push_back({"none", "none", {text(d.no_evppi)}, 0});
+    t.rows.push_back({"none", "not computed", {text(d.no_evppi)}, 0});
     out.push_back(std::move(t));
     return out;
   }
