@@ -220,6 +220,16 @@ TEST_CASE("the report of a comparison holds every chart, library and figure, and
     ++divs;
   CHECK(divs == 13);
 
+  // The answer in words first, under the title (page 1 held the title and how to read; a policy advisor's
+  // reading), then the contents and the figures side by side, then how to read the details.
+  const auto at = [&](const std::string& anchor) { return page.find("id=\"" + anchor + "\""); };
+  REQUIRE(at("in-short") != std::string::npos);
+  CHECK(page.find("</header>") < at("in-short"));
+  CHECK(at("in-short") < page.find("<nav class=\"contents\""));
+  CHECK(page.find("<nav class=\"contents\"") < at("side-by-side"));
+  CHECK(at("side-by-side") < at("how-to-read"));
+  CHECK(page.find("<strong>pilot</strong>: pays more in cash: Pilot fund") > at("in-short"));
+
   // 2 draws x 2 replications: 4 runs, too few for a 95% band; every band says what it spans instead.
   CHECK(page.find("Band: 95% of runs") == std::string::npos);
   CHECK(page.find("Band: the lowest to the highest of the 4 runs.") != std::string::npos);

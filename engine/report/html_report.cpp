@@ -274,6 +274,9 @@ class ReportWriter {
   void evpi(const StoredScenario& c);
   std::string draws_from_sets() const;
   void glance(const StoredScenario& s, const StoredScenario& c);
+  void how_to_read();
+  std::string runs_text() const;
+  void in_short();
   void money(const StoredScenario& s, const StoredScenario* c);
   void services(const StoredScenario& s, const StoredScenario* c);
   void agency_waits(const StoredScenario& s, const StoredScenario* c);
@@ -396,6 +399,15 @@ std::vector<charts::Line> ReportWriter::lines(const StoredScenario& s, const Sto
   return out;
 }
 
+// "5 replications, base case (no parameter draws)", "200 parameter draws × 2 replications".
+std::string ReportWriter::runs_text() const {
+  return info_.draws > 0
+             ? fmt::format("{} \u00D7 {}", plural(info_.draws, "parameter draw", "parameter draws"),
+                           plural(info_.replications, "replication", "replications"))
+             : fmt::format("{}, base case (no parameter draws)",
+                           plural(info_.replications, "replication", "replications"));
+}
+
 void ReportWriter::header() {
   std::vector<std::string> named;
   for (const StoredScenario& s : scenarios_)
@@ -403,17 +415,20 @@ void ReportWriter::header() {
       named.push_back(s.comparator >= 0 ? s.name + " vs " + scenario(s.comparator).name : s.name);
   std::string what;
   for (const std::string& n : named) what += (what.empty() ? "" : ", ") + n;
-  const std::string runs =
-      info_.draws > 0 ? fmt::format("{} \u00D7 {}", plural(info_.draws, "parameter draw", "parameter draws"),
-                                    plural(info_.replications, "replication", "replications"))
-                      : fmt::format("{}, base case (no parameter draws)",
-                                    plural(info_.replications, "replication", "replications"));
+  const std::string runs = runs_text();
   body_ += fmt::format(
       "<header>\n<p class=\"kicker\">wijksim report</p>\n<h1>Neighbourhood coaches compared with "
       "today's fragmented help</h1>\n<p class=\"lede\">{}</p>\n<p class=\"meta\">Run {} of <code>{}</code> "
       "&middot; {} &middot; {} &middot; seed {} &middot; wijksim {} &middot; finished {}</p>\n</header>\n",
       esc(what), info_.id, esc(store_.path()), esc(years_text()), esc(runs), info_.seed, esc(info_.version),
       esc(info_.finished_at));
+}
+
+// How to read the figures and charts: after the answer (a steering group's first page held only the title
+// and this; a policy advisor's reading), before the details it explains.
+void ReportWriter::how_to_read() {
+  const std::string runs = runs_text();
+  contents_ += "<li><a href=\"#how-to-read\">How to read this report</a></li>\n";
   const bool compared = std::any_of(scenarios_.begin(), scenarios_.end(),
                                     [](const StoredScenario& s) { return s.comparator >= 0; });
   const std::string comparison =
@@ -437,7 +452,8 @@ void ReportWriter::header() {
             "households, and <em>At a glance</em> gives each difference with its own interval."
           : "";
   body_ += fmt::format(
-      "<section class=\"how-to-read\">\n<h2 class=\"plain\">How to read this report</h2>\n<ul>\n{}"
+      "<section class=\"how-to-read\" id=\"how-to-read\">\n<h2 class=\"plain\">How to read this "
+      "report</h2>\n<ul>\n{}"
       "<li>Lines over time are the mean over all {} runs ({}); the light band around a line {}.{} "
       "A chart of a difference, such as when a scenario pays back, shows the 95% interval of the mean its "
       "caption names instead. Whiskers on bars and figures in brackets are the 95% interval that the "
@@ -969,18 +985,31 @@ void ReportWriter::overview() {
     }
     rows += "</tr>\n";
   }
-  std::string in_short;
-  for (const auto& [name, words] : view->in_short)
-    in_short += fmt::format("<li><strong>{}</strong>: {}.</li>\n", esc(name), esc(words));
   body_ += fmt::format(
       "<section class=\"side-by-side\" id=\"side-by-side\">\n<h2>All scenarios side by side</h2>\n<p>Each "
-      "scenario against its comparator: the mean difference, {}. The sections "
-      "after this one give the details of each.</p>\n<table class=\"side-by-side\">\n<thead><tr><th></th>{}"
-      "</tr></thead>\n<tbody>\n{}</tbody>\n</table>\n<h4>In short</h4>\n<ul class=\"in-short\">\n{}</ul>\n"
-      "<p class=\"note\">{}</p>\n</section>\n",
+      "scenario against its comparator: the mean difference, {}. <em>In short</em>, above, says it in "
+      "words; the sections after this one give the details of each.</p>\n<table class=\"side-by-side\">\n"
+      "<thead><tr><th></th>{}</tr></thead>\n<tbody>\n{}</tbody>\n</table>\n<p class=\"note\">{}</p>\n"
+      "</section>\n",
       interval_words(info_.draws == 0 ? "with its 95% interval under it"
                                       : "with its interval under it (the note below says what each is over)"),
-      head, rows, in_short, esc(g.note));
+      head, rows, esc(g.note));
+}
+
+// The answer in words, first: what each scenario changes against its comparator (glance_view's "in short").
+void ReportWriter::in_short() {
+  const std::optional<GlanceView> view = glance_view(stored_report_);
+  if (!view) return;
+  contents_ += "<li><a href=\"#in-short\">In short</a></li>\n";
+  std::string items;
+  for (const auto& [name, words] : view->in_short)
+    items += fmt::format("<li><strong>{}</strong>: {}.</li>\n", esc(name), esc(words));
+  body_ += fmt::format(
+      "<section class=\"answer\" id=\"in-short\">\n<h2>In short</h2>\n<p>What each scenario changes "
+      "against its comparator over the policy years; a change is put in words only when its interval "
+      "excludes zero. The figures are in <a href=\"#side-by-side\">All scenarios side by side</a>.</p>\n"
+      "<ul>\n{}</ul>\n</section>\n",
+      items);
 }
 
 // The efficiency frontier with its ICERs: which options are worth considering at all, and what each step up
@@ -1690,7 +1719,7 @@ pre.cmd { white-space: pre-wrap; overflow-wrap: anywhere; background: var(--pane
   @page { size: A4; margin: 14mm 12mm; }
   body { max-width: none; padding: 0; font-size: 10pt; }
   h2 { break-before: page; }
-  .how-to-read h2, h2.plain { break-before: auto; }
+  .how-to-read h2, h2.plain, section.answer > h2 { break-before: auto; }
   /* The first section follows the contents on their page (the contents alone took page 2). */
   nav.contents + section > h2:first-child { break-before: auto; }
   /* Every setting of a comparison, kept for the record, in small type and close rows: they took two pages
@@ -1775,6 +1804,7 @@ std::string script_json(const json& j) {
 
 std::string ReportWriter::page() {
   header();
+  in_short();
   const std::size_t after_header = body_.size();  // the contents list goes here, once it is known
   // Decisions in order of their first intervention; each intervention in the order the command named it.
   std::vector<int> comparators;
@@ -1785,6 +1815,7 @@ std::string ReportWriter::page() {
     options[s.comparator].push_back(s.index);
   }
   overview();
+  how_to_read();
   for (int c : comparators) {
     for (int o : options[c]) intervention(scenario(o), scenario(c));
     decision(scenario(c), options[c]);
