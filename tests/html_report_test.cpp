@@ -9,11 +9,13 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <map>
 #include <nlohmann/json.hpp>
 
 #include "fixtures.h"
 #include "store_sql.h"
 #include "temp_dir.h"
+#include "wijksim/core/dutch_numbers.h"
 #include "wijksim/core/error.h"
 #include "wijksim/report/html_report.h"
 #include "wijksim/report/render.h"
@@ -288,4 +290,38 @@ TEST_CASE("the caseload chart names the coaches' FTE of each step of a scale-up"
   // The step of year 3 lies beyond the run's 2 policy years: not named.
   CHECK(page.find("per coach FTE working that week (2 FTE in policy year 1, 4,75 from year 2)") !=
         std::string::npos);
+}
+
+TEST_CASE("In short names a queue still growing at the end, by its first and last year", "[report]") {
+  // A pilot of 0.2 coach FTE (a cap of 6 households): its waiting list grows over the three policy years.
+  // The figures are recomputed here from the store's weekly rows: per week the mean over the runs, then the
+  // mean of weeks 1-52 and of weeks 105-156.
+  test::TempDir dir("report-growing");
+  dir.write("thin.yaml", "extends: " + shipped("pilot.yaml") + "\nname: thin\ncoaches:\n  fte: 0.2\n");
+  StudyOverrides o;
+  o.replications = 2;
+  o.years = 3;
+  const auto [id, page] = stored_comparison_page(dir, dir / "thin.yaml", o);
+  const RunStore store = RunStore::open(dir.file("s.db"), RunStore::Mode::ReadOnly);
+  int thin = -1;
+  for (const StoredScenario& s : store.scenarios(id))
+    if (s.name == "thin") thin = s.index;
+  REQUIRE(thin >= 0);
+  std::map<int, double> by_week;  // summed over the runs
+  store.for_each_week(id, thin, [&](const StoredWeek& w) { by_week[w.week] += w.coach_waiting; });
+  double first = 0, last = 0;
+  for (int w = 1; w <= 52; ++w) first += by_week[w] / 2 / 52;
+  for (int w = 105; w <= 156; ++w) last += by_week[w] / 2 / 52;
+  REQUIRE(last > 1.5 * first);
+  const std::string said =
+      fmt::format("households waiting for a coach: about {} households in year 1, {} in year 3",
+                  format_dutch(first, 0), format_dutch(last, 0));
+  const auto in_short = page.find("id=\"in-short\"");
+  CHECK(page.find("Still growing (the figures are means over the period)", in_short) <
+        page.find("id=\"side-by-side\""));
+  CHECK(page.find(said, in_short) < page.find("id=\"side-by-side\""));
+  // Said of the intervention only: one scenario in In short.
+  const std::string section = page.substr(in_short, page.find("</section>", in_short) - in_short);
+  CHECK(section.find("<strong>thin</strong>") != std::string::npos);
+  CHECK(section.find("<strong>baseline-velve</strong>") == std::string::npos);
 }

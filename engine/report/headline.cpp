@@ -94,8 +94,9 @@ std::vector<Table> headline_tables(const Study& study, const StudyResult& result
     t.note = fmt::format(
         "Intervention minus comparator over the {} policy year{}, {}. Cash is each payer's "
         "budget, transfers included; a capacity-funded agency's budget is paid whether its places are used "
-        "or not, so work it no longer does shows as capacity, not cash. A change is put in words only when "
-        "its interval excludes zero; else 'no clear change'.",
+        "or not, so work it no longer does shows as capacity, not cash. Waits and queues are means over the "
+        "period: one that keeps growing is longer at its end (the report's In short names them). A change is "
+        "put in words only when its interval excludes zero; else 'no clear change'.",
         study.years, study.years == 1 ? "" : "s",
         one_run ? std::string("from one run, so without an interval")
         // What the interval is over, said for this study: from 5 draws the lowest to the highest was called a
