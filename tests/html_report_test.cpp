@@ -325,3 +325,19 @@ TEST_CASE("In short names a queue still growing at the end, by its first and las
   CHECK(section.find("<strong>thin</strong>") != std::string::npos);
   CHECK(section.find("<strong>baseline-velve</strong>") == std::string::npos);
 }
+
+TEST_CASE("the side-by-side table gives each group's euros in one unit", "[report]") {
+  // The pilot over 3 years: the fund's bill in millions, the housing corporations' difference in thousands;
+  // a row's own unit put EUR million beside EUR thousand in one column (a policy advisor's reading).
+  test::TempDir dir("report-units");
+  StudyOverrides o;
+  o.replications = 2;
+  o.years = 3;
+  const std::string page = stored_comparison_page(dir, shipped("pilot.yaml"), o).page;
+  const auto who_pays = page.find("Who pays?", page.find("id=\"side-by-side\""));
+  REQUIRE(who_pays != std::string::npos);
+  const std::string group = page.substr(who_pays, page.find("class=\"group\"", who_pays) - who_pays);
+  CHECK(group.find("Pilot fund (EUR million)") != std::string::npos);
+  CHECK(group.find("Housing corporations (EUR million)") != std::string::npos);
+  CHECK(group.find("(EUR thousand)") == std::string::npos);
+}

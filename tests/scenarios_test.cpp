@@ -47,6 +47,18 @@ TEST_CASE("every shipped scenario loads and names its comparator on the same pop
   CHECK(funded.coaches.fte == Approx(5.0 * 77160 / 2800).margin(0.5));
 }
 
+TEST_CASE("the settings kept with a run say a payer of the coaches unused under reallocated funding",
+          "[scenarios]") {
+  // The scale-up inherits the pilot's funding_payer (pilot_fund), but its agencies' cuts pay the coaches.
+  const auto value = [](const std::string& file) {
+    for (const auto& [key, v] : ScenarioSource::load(shipped(file)).settings())
+      if (key == "coaches.funding_payer") return v;
+    return std::string("(none)");
+  };
+  CHECK(value("scaleup.yaml") == "pilot_fund (not used: the funding is reallocated)");
+  CHECK(value("pilot.yaml") == "pilot_fund");
+}
+
 TEST_CASE("capacity per 1,000 households scales agencies with the population", "[scenarios]") {
   const Scenario velve = ScenarioSource::load(shipped("baseline-velve.yaml")).base();
   const Scenario city = ScenarioSource::load(shipped("baseline-enschede.yaml")).base();

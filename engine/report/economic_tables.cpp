@@ -106,8 +106,11 @@ Table cost_effectiveness_table(const DecisionGroup& g) {
     ce.columns.push_back({"delta_qaly", "extra quality-adjusted years per household"});
     ce.columns.push_back({"icer_qaly", "ICER per quality-adjusted household-year"});
     ce.note +=
-        " Quality-adjusted household-years weigh each household-week by economics.utility_by_problems "
-        "(discounted as effects).";
+        " Quality-adjusted household-years weigh each household-week by the scenario's utility weights by "
+        "number of problems (economics.utility_by_problems; discounted as effects). Their ICER is not "
+        "judged: "
+        "the willingness to pay is for a problem-free household-year, and the scenarios give none for a "
+        "quality-adjusted one.";
   }
   for (const InterventionFigures& x : g.interventions) {
     const std::string& name = g.names[x.option];

@@ -889,7 +889,7 @@ void ReportWriter::households(const StoredScenario& s, const StoredScenario* c) 
   }
 
   chart(
-      c ? "Fewer crises?" : "How often do problems escalate?",
+      c ? "Fewer escalations (benefit inflow among them)?" : "How often do problems escalate?",
       fmt::format("Escalations (evictions, benefit inflow, crisis admissions, out-of-home placements, police "
                   "interventions) per 1.000 households per year, per {} weeks.",
                   kSeriesBlockWeeks),
@@ -959,19 +959,33 @@ void ReportWriter::overview() {
   contents_ += "<li><a href=\"#side-by-side\">All scenarios side by side</a></li>\n";
   std::string head, rows;
   for (const std::string& name : g.columns) head += fmt::format("<th class=\"num\">{}</th>", esc(name));
-  for (const text::Grid::Line& l : g.rows) {
+  // Euros in one unit a group of rows (thousand, million), named in each label, so scenarios and payers
+  // compare at a glance (a row's own unit put EUR million beside EUR thousand in one column; a policy
+  // advisor's reading), as the terminal's glance has them.
+  std::vector<text::EuroScale> group_scale(g.rows.size(), text::EuroScale::Euro);
+  for (std::size_t first = 0; first < g.rows.size();) {
+    std::size_t end = first + 1;
+    while (end < g.rows.size() && !g.rows[end].heading) ++end;
+    std::vector<const Cell*> cells;
+    for (std::size_t i = first; i < end; ++i)
+      for (const Cell& cell : g.rows[i].cells)
+        if (cell.kind == Cell::Kind::Number && cell.unit == Unit::Euro) cells.push_back(&cell);
+    if (!cells.empty())
+      std::fill(group_scale.begin() + static_cast<std::ptrdiff_t>(first),
+                group_scale.begin() + static_cast<std::ptrdiff_t>(end), text::euro_scale(cells));
+    first = end;
+  }
+  for (std::size_t i = 0; i < g.rows.size(); ++i) {
+    const text::Grid::Line& l = g.rows[i];
     if (l.heading) {
       rows += fmt::format("<tr class=\"group\"><th colspan=\"{}\">{}</th></tr>\n", g.columns.size() + 1,
                           esc(l.label));
       continue;
     }
-    // Euros in one unit a row (thousand, million), named in its label, so scenarios compare at a glance.
-    std::vector<const Cell*> cells;
-    for (const Cell& cell : l.cells) cells.push_back(&cell);
-    const bool euros = std::any_of(cells.begin(), cells.end(), [](const Cell* x) {
-      return x->kind == Cell::Kind::Number && x->unit == Unit::Euro;
+    const bool euros = std::any_of(l.cells.begin(), l.cells.end(), [](const Cell& x) {
+      return x.kind == Cell::Kind::Number && x.unit == Unit::Euro;
     });
-    const text::EuroScale scale = euros ? text::euro_scale(cells) : text::EuroScale::Euro;
+    const text::EuroScale scale = euros ? group_scale[i] : text::EuroScale::Euro;
     rows += fmt::format("<tr><td class=\"indent-{}\">{}</td>", std::min(l.indent, 2),
                         esc(euros ? text::with_euro_unit(l.label, scale) : l.label));
     for (const Cell& cell : l.cells) {

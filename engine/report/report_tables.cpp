@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "wijksim/analysis/calibration.h"
@@ -143,10 +144,14 @@ Table events(const Source& src) {
     t.rows.push_back({std::move(key), std::move(label), {Cell::of(s, u)}, indent});
   };
   row("bounces", "bounces per 1.000 households per year", m.bounces, Unit::PerThousandYear);
-  for (std::size_t e = 0; e < src.shape.escalation_types.size(); ++e)
+  for (std::size_t e = 0; e < src.shape.escalation_types.size(); ++e) {
+    // In words for the reader ("benefit inflow"); the key keeps the scenario's name (benefit_inflow).
+    std::string words = src.shape.escalation_types[e];
+    std::replace(words.begin(), words.end(), '_', ' ');
     row("escalations/" + src.shape.escalation_types[e],
-        fmt::format("escalations per 1.000 households per year: {}", src.shape.escalation_types[e]),
-        m.escalations[e], Unit::PerThousandYear);
+        fmt::format("escalations per 1.000 households per year: {}", words), m.escalations[e],
+        Unit::PerThousandYear);
+  }
   row("rungs_gained", "ladder rungs gained per household (end minus start)", m.rungs_gained, Unit::Rung);
   row("resolved", "problems resolved per year", m.resolved, Unit::PerYear);
   row("resolved_by_coach", "of which by a coach", m.resolved_by_coach, Unit::PerYear, 1);

@@ -683,6 +683,11 @@ std::vector<std::pair<std::string, std::string>> ScenarioSource::settings() cons
   if (!base_.coaches.schedule.empty())
     for (auto& [key, value] : out)
       if (key == "coaches.fte") value = fmt::format("{}", base_.coaches.fte);
+  // Under reallocated funding the agencies' cuts pay the coaches: an inherited funding_payer (the pilot's
+  // fund) is said to be unused, not shown as if that fund paid (a policy advisor's reading).
+  if (base_.coaches.funding == Funding::Reallocated)
+    for (auto& [key, value] : out)
+      if (key == "coaches.funding_payer") value += " (not used: the funding is reallocated)";
   return out;
 }
 
