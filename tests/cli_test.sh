@@ -1207,6 +1207,10 @@ head -1 "$tmp/out" | grep -q "^wijksim [^ ]* calibration: seed 20100201, 1 repli
   grep -q "^   baseline-velve ($src/scenarios/baseline-velve.yaml)$" "$tmp/out" &&
   grep -q "^Each figure: one run of each scenario, so no interval\." "$tmp/out" ||
   { echo "FAIL: calibration --format table's header: $(head -8 "$tmp/out")"; fail=1; }
+# Sources and notes are quoted in the targets file's English notation beside Dutch figures: said so, with
+# an example of each ("88,350 persons" was read as 88,35; a policy advisor's reading).
+tr '\n' ' ' <"$tmp/out" | tr -s ' ' | grep -q "Sources and notes are quoted as the targets file writes them, in English notation: 88,350 there is 88.350 here, 2.14 is 2,14\." ||
+  { echo "FAIL: the calibration table does not say its sources' notation"; fail=1; }
 # What the command line alone shows to be wrong is a usage error (exit 2), whatever option says it: a
 # parameter given twice to --parameters exited 1 where one on both axes of --two-way exited 2 (outside
 # attack 9); a threshold asked twice and an EVPPI group given twice or naming a parameter twice likewise.

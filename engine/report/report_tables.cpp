@@ -260,6 +260,11 @@ Table calibration_table(const ScenarioSummary& s) {
                        Cell::of_text(fit), Cell::of_text(x.source)}});
   }
   if (!notes.empty()) t.note += notes + ".";
+  // Sources and notes are quoted as the targets file writes them, in English notation, beside figures in
+  // Dutch notation ("88,350 persons" read as 88,35; a policy advisor's reading).
+  t.note +=
+      " Sources and notes are quoted as the targets file writes them, in English notation: 88,350 there is "
+      "88.350 here, 2.14 is 2,14.";
   return t;
 }
 
