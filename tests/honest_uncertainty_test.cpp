@@ -322,9 +322,9 @@ TEST_CASE(
 TEST_CASE("The ICER in short keeps its amount and how often its quadrant holds, nothing else", "[honest]") {
   CHECK(icer_short_text(
             "\u20AC 7.944 per problem-free household-year (more costly and more effective in 5 of 5 "
-            "runs)") == "\u20AC 7.944 (costs more, gains: 5 of 5 runs)");
+            "runs)") == "\u20AC 7.944 (costs more and gains in 5 of 5 runs)");
   CHECK(icer_short_text("\u20AC 16.593 per unit (more costly and more effective in 91,0% of draws)") ==
-        "\u20AC 16.593 (costs more, gains: 91,0% of draws)");
+        "\u20AC 16.593 (costs more and gains in 91,0% of draws)");
   CHECK(icer_short_text("dominant in 5 of 5 runs (mean: saves \u20AC 231, gains 0,02)") ==
         "dominant in 5 of 5 runs");
   CHECK(icer_short_text("dominated in 3 of 5 runs (mean: costs \u20AC 4,00 more, loses 0,001)") ==

@@ -231,6 +231,9 @@ TEST_CASE("the report of a comparison holds every chart, library and figure, and
   CHECK(page.find("<nav class=\"contents\"") < at("side-by-side"));
   CHECK(at("side-by-side") < at("how-to-read"));
   CHECK(page.find("<strong>pilot</strong>: pays more in cash: Pilot fund") > at("in-short"));
+  // The caseload chart's caption names the weekly intake limit too (households waited below the cap).
+  CHECK(page.find("at the cap new households wait, and below it once a team has taken on its new households "
+                  "of the week (1 per FTE)") != std::string::npos);
 
   // 2 draws x 2 replications: 4 runs, too few for a 95% band; every band says what it spans instead.
   CHECK(page.find("Band: 95% of runs") == std::string::npos);

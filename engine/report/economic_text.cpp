@@ -85,12 +85,13 @@ std::string icer_short_text(const std::string& text) {
     const std::size_t mean = text.find(" (mean: ");
     return mean == std::string::npos ? text : text.substr(0, mean);
   }
-  // "€ X per UNIT (more costly and more effective in S)" -> "€ X (costs more, gains: S)".
+  // "€ X per UNIT (more costly and more effective in S)" -> "€ X (costs more and gains in S)" ("costs more,
+  // gains: 3 of 5 runs" read as gains in 3 of 5 runs only; a policy advisor's reading).
   constexpr std::string_view kTradeOff = " (more costly and more effective in ";
   const std::size_t per = text.find(" per "), trade = text.find(kTradeOff);
   if (text.starts_with("\u20AC") && per != std::string::npos && trade != std::string::npos &&
       text.ends_with(")"))
-    return fmt::format("{} (costs more, gains: {})", text.substr(0, per),
+    return fmt::format("{} (costs more and gains in {})", text.substr(0, per),
                        text.substr(trade + kTradeOff.size(), text.size() - 1 - trade - kTradeOff.size()));
   return text;
 }

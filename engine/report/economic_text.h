@@ -28,8 +28,8 @@ std::string icer_text(const Icer& i, const std::string& effect_unit,
 
 // The same in short, for a narrow column beside the cost and effect it is made of (the terminal's At a
 // glance, where the whole text took seven lines of a 120-column screen): the ICER's amount and how often its
-// quadrant holds, "€ 7.944 (costs more, gains: 5 of 5 runs)", "dominant in 5 of 5 runs"; the mean cost and
-// effect in brackets are left out. A text it does not know is returned as it is.
+// quadrant holds, "€ 7.944 (costs more and gains in 5 of 5 runs)", "dominant in 5 of 5 runs"; the mean cost
+// and effect in brackets are left out. A text it does not know is returned as it is.
 std::string icer_short_text(const std::string& icer_text);
 
 // The break-even verdict of an intervention: "breaks even in year 2 (...)" only when the cumulative

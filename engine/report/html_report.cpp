@@ -50,6 +50,22 @@ constexpr std::size_t kWaitPanels = 2;
 // in YAML block style, "- year: 0\n  teams: 5\n  fte: 40") each step's, "40 FTE in policy year 1, 64 from
 // year 2, 72 from year 3"; the steps that start within the run's `years` policy years. The stored coach_fte
 // is the full scale only.
+// The coaches' weekly intake limit, where the scenario sets one: below the cap, households also wait once a
+// team has taken on its new households of the week (784 waited in a scale-up whose caseload stayed below
+// its cap; a policy advisor's reading).
+std::string intake_limit_text(const std::vector<std::pair<std::string, std::string>>& settings) {
+  for (const auto& [key, value] : settings) {
+    if (key != "coaches.new_cases_per_fte_week") continue;
+    char* end = nullptr;
+    const double x = std::strtod(value.c_str(), &end);
+    if (end != value.c_str() && *end == '\0' && x > 0)
+      return fmt::format(
+          ", and below it once a team has taken on its new households of the week ({} per FTE)",
+          format_dutch_short(x, 2));
+  }
+  return "";
+}
+
 std::string coach_fte_text(const StoredScenario& s,
                            const std::vector<std::pair<std::string, std::string>>& settings, int run_years) {
   const auto fte = [](double x) { return format_dutch_short(x, 2); };
@@ -735,8 +751,8 @@ void ReportWriter::services(const StoredScenario& s, const StoredScenario* c) {
                       coach_fte_text(s, store_.settings(info_.id, s.index), info_.years)),
           charts::over_time(l, "households per coach FTE", Axis::Count, info_.years, rules), "caseload",
           s.name,
-          "Above the norm coaches notice, solve and activate less; at the cap new households wait. " +
-              band_text());
+          "Above the norm coaches notice, solve and activate less; at the cap new households wait" +
+              intake_limit_text(store_.settings(info_.id, s.index)) + ". " + band_text());
     chart("How long do households wait for a coach?",
           fmt::format("Households found or referred but not yet taken on, week by week (top), and how long "
                       "those taken on waited, per {} weeks (bottom).",
