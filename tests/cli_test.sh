@@ -1211,6 +1211,12 @@ head -1 "$tmp/out" | grep -q "^wijksim [^ ]* calibration: seed 20100201, 1 repli
 # an example of each ("88,350 persons" was read as 88,35; a policy advisor's reading).
 tr '\n' ' ' <"$tmp/out" | tr -s ' ' | grep -q "Sources and notes are quoted as the targets file writes them, in English notation: 88,350 there is 88.350 here, 2.14 is 2,14\." ||
   { echo "FAIL: the calibration table does not say its sources' notation"; fail=1; }
+# A target the model does not show: "-" as its model figure, the why among the notes ("not in the model"
+# stood in the model and the fit column both, squeezing the source to 15 lines; a policy advisor's reading).
+expect 0 "calibration of the pilot" "$wijksim" calibration "$src/scenarios/pilot.yaml" -r 1 -y 1 --format table
+! grep -q "not in the model.*not in the" "$tmp/out" &&
+  tr '\n' ' ' <"$tmp/out" | tr -s ' ' | grep -q "Notes of the targets file: heard of the coaches: not in the model (word of mouth is not simulated);" ||
+  { echo "FAIL: a target not in the model: $(grep -A2 "heard of the coaches" "$tmp/out" | head -6)"; fail=1; }
 # What the command line alone shows to be wrong is a usage error (exit 2), whatever option says it: a
 # parameter given twice to --parameters exited 1 where one on both axes of --two-way exited 2 (outside
 # attack 9); a threshold asked twice and an EVPPI group given twice or naming a parameter twice likewise.

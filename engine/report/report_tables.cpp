@@ -244,20 +244,21 @@ Table calibration_table(const ScenarioSummary& s) {
   for (const CalibrationRow& r : calibrate(s)) {
     const CalibrationTarget& x = *r.target;
     const Unit u = target_unit(x);
-    if (!x.note.empty() && r.fit != Fit::NotModelled)
+    if (!x.note.empty())
       notes +=
           fmt::format("{}{}: {}", notes.empty() ? " Notes of the targets file: " : "; ", x.label, x.note);
     const char* fit = fit_words(r.fit, x.bound);
-    t.rows.push_back({x.key,
-                      fmt::format("{} ({})", x.label, x.unit),
-                      {Cell::of_interval(x.value, x.lo, x.hi, u),
-                       x.n > 0 ? Cell::of_value(x.n, Unit::Count) : Cell::empty(),
-                       // A target after the run's end has no model figure: its note (how the public
-                       // figure was derived) read as one there (outside attack 18).
-                       r.fit == Fit::NotModelled   ? Cell::of_text(x.note.empty() ? "-" : x.note)
-                       : r.fit == Fit::AfterTheRun ? Cell::of_text("-")
-                                                   : Cell::of(r.model, u),
-                       Cell::of_text(fit), Cell::of_text(x.source)}});
+    t.rows.push_back(
+        {x.key,
+         fmt::format("{} ({})", x.label, x.unit),
+         {Cell::of_interval(x.value, x.lo, x.hi, u),
+          x.n > 0 ? Cell::of_value(x.n, Unit::Count) : Cell::empty(),
+          // A target after the run's end has no model figure: its note (how the public
+          // figure was derived) read as one there (outside attack 18). One the model does not
+          // show has none either, its note with the others ("not in the model" stood in both
+          // the model and the fit column, the source squeezed to 15 lines; an advisor's reading).
+          r.fit == Fit::NotModelled || r.fit == Fit::AfterTheRun ? Cell::of_text("-") : Cell::of(r.model, u),
+          Cell::of_text(fit), Cell::of_text(x.source)}});
   }
   if (!notes.empty()) t.note += notes + ".";
   // Sources and notes are quoted as the targets file writes them, in English notation, beside figures in
