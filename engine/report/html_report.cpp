@@ -1802,7 +1802,9 @@ pre.cmd { white-space: pre-wrap; overflow-wrap: anywhere; background: var(--pane
   nav.contents + section > h2:first-child { break-before: auto; }
   /* Every setting of a comparison, kept for the record, in small type and close rows: they took two pages
      a comparison, six of the default report's 53. */
-  details.all-settings table, table.params { font-size: 7.5pt; margin: .2rem 0 .6rem; }
+  details.all-settings table, table.params { font-size: 8pt; margin: .2rem 0 .6rem; }
+  /* A key path beside its setting at 7 pt at least (5.5 pt was too small to read on paper). */
+  details.all-settings code.key-path { font-size: .9em; }
   details.all-settings th, details.all-settings td, table.params th, table.params td { padding: .05rem .35rem; }
   h3, h4 { break-after: avoid; }
   /* "At a glance" may continue on the next page (it is long where places are cut and waits grow), never
