@@ -572,3 +572,18 @@ TEST_CASE("who pays for the coaches: a cut at an agency paid per activity is sai
         "pay for the coaches; youth_care is paid per activity, so its cut places save its payer only the "
         "treatments they no longer give, and the rest of its part of the coach bill is new money");
 }
+
+TEST_CASE("the caseload table explains a mean below the norm beside most team-weeks above it", "[output]") {
+  ScenarioSummary s;
+  s.shape.caseload_norm_per_fte = 35;
+  s.stats.coaches.caseload_mean = test::stat_of(31.0, 30.9, 31.1);
+  s.stats.coaches.above_norm = test::stat_of(0.693, 0.692, 0.694);
+  CHECK(caseload_table(s).note.find("the load is uneven") != std::string::npos);
+  // Most team-weeks above the norm and a mean above it, or a mean below it and few team-weeks above: no
+  // contradiction, nothing said.
+  s.stats.coaches.caseload_mean = test::stat_of(36.0, 35.9, 36.1);
+  CHECK(caseload_table(s).note.find("uneven") == std::string::npos);
+  s.stats.coaches.caseload_mean = test::stat_of(31.0, 30.9, 31.1);
+  s.stats.coaches.above_norm = test::stat_of(0.2, 0.19, 0.21);
+  CHECK(caseload_table(s).note.find("uneven") == std::string::npos);
+}
