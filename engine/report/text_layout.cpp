@@ -168,10 +168,10 @@ CellText cell_text(const Cell& c, EuroScale s) {
       shown = format_dutch(x / divisor, decimals + more);
     return shown;
   };
-  // A spread narrower than the last decimal is shown with the decimals that show it ("28,3 (28,3 to 28,3)"
-  // read as certainty; a policy advisor's reading), up to four more.
   // A figure the same in every run up to rounding in its sums (a coach bill of 4,08 mln) has no spread.
   const bool no_spread = interval && std::abs(st.hi - st.lo) <= 1e-9 * std::max(1.0, std::abs(st.mean));
+  // A spread narrower than the last decimal is shown with the decimals that show it ("28,3 (28,3 to 28,3)"
+  // read as certainty; a policy advisor's reading), up to four more.
   if (interval && !no_spread)
     for (int more = 0; more < 4 && number(st.lo) == number(st.hi); ++more) ++decimals;
   const bool one_side = interval && (st.lo > 0 || st.hi < 0);
