@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -45,7 +46,10 @@ std::string launcher_words(int argc, char** argv, int ranks) {
   const std::vector<std::string> parent = command_line_of(getppid());
   const auto mine = static_cast<std::size_t>(argc);
   if (argc < 1 || parent.size() <= mine || !is_launcher(parent[0])) return fallback;
-  // The launcher was given this program and its arguments last (mpirun's "A : B" is refused before this).
+  // Several app contexts ("A : B"): the words before this one's would resume only the last (outside attack
+  // 35: pasted, it simulated the run again as a new one). Any number of ranks resumes it.
+  if (std::find(parent.begin(), parent.end(), ":") != parent.end()) return fallback;
+  // The launcher was given this program and its arguments last.
   const std::size_t start = parent.size() - mine;
   if (std::filesystem::path(parent[start]).filename() != std::filesystem::path(argv[0]).filename())
     return fallback;

@@ -185,7 +185,7 @@ try {
     let decimals = d !== undefined ? d : (Number.isInteger(c.mean) && c.lo === null) || Math.abs(c.mean) >= 100 ? 0 : 1;
     const percent = c.unit === 'share' || c.unit === 'share_points';
     const plain = (x) => dutch(percent ? 100 * x : x, decimals);
-    // No spread (the same in every run, up to rounding in sums): "(in all 5 runs)". A spread narrower than
+    // No spread (the same in every run, up to rounding in sums): "(same in all runs)". A spread narrower than
     // the last decimal takes up to four more decimals, for the mean and both ends: never "28,3 (28,3 to 28,3)".
     const spread = c.lo !== null && c.hi !== null;
     const none = spread && Math.abs(c.hi - c.lo) <= 1e-9 * Math.max(1, Math.abs(c.mean));
@@ -205,7 +205,7 @@ try {
     const k = c.counted ? Math.round(c.mean * c.n) : NaN;
     if (c.counted && c.n < 100 && Math.abs(c.mean * c.n - k) < 1e-6) return `${s} (${k} of ${c.n} ${c.counted})`;
     // The page writes an interval "(L to H)", where the text tables write "(L–H)".
-    if (none) s += c.n > 1 ? ` (in all ${c.n} runs)` : ' (in every run)';
+    if (none) s += ' (same in all runs)';
     else if (spread) s += ` (${end(c.lo)} to ${end(c.hi)})`;
     return s;
   };

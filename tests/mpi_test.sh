@@ -182,6 +182,17 @@ if run_calibrate cal-one; then
     fi
   fi
 fi
+  # Started as two app contexts of one command ("A : B"): the launcher's words would resume the last one
+  # only (pasted, it simulated the run again as a new one; outside attack 35), so the command says
+  # `mpirun -n 3` instead, which any launch resumes.
+  mkdir -p "$tmp/cal-mpmd"
+  (cd "$tmp/cal-mpmd" && WIJKSIM_TEST_FAIL_RANK=1:after_units=3 "$mpiexec" --oversubscribe -n 2 "$wijksim" "${cal[@]}" \
+    --store results.db -o sets.csv : -n 1 "$wijksim" "${cal[@]}" --store results.db -o sets.csv >out 2>err)
+  if grep -qF -- "  mpirun -n 3 $wijksim ${cal[*]} --store results.db -o sets.csv --resume 1" "$tmp/cal-mpmd/err"; then
+    echo "ok: calibrate started as two app contexts: the resume command is mpirun -n 3 with the one command"
+  else
+    say_fail "calibrate started as two app contexts, the resume command: $(grep -- '--resume' "$tmp/cal-mpmd/err")"
+  fi
 echo "(calibrate under MPI: $((SECONDS - started)) s)"
 
 # Every rank must plan the same study: a worker whose files differ is named, nothing runs, the store is untouched.

@@ -126,13 +126,13 @@ TEST_CASE("euros and numbers in Dutch notation", "[output]") {
   CHECK(format_cell(Cell::of_interval(-0.6, -1.2, -0.00041, Unit::Weeks)) == "-0,6 (-1,2 to -0,0004)");
   // No spread: said as the same figure in every run, also where sums differ in their last bits; a spread
   // narrower than the last decimal takes the decimals that show it (never "28,3 (28,3 to 28,3)").
-  CHECK(format_cell(Cell::of(test::stat_of(28.3, 28.3, 28.3), Unit::Weeks)) == "28,3 (in all 5 runs)");
+  CHECK(format_cell(Cell::of(test::stat_of(28.3, 28.3, 28.3), Unit::Weeks)) == "28,3 (same in all runs)");
   CHECK(format_cell(Cell::of(test::stat_of(4.08e6, 4.08e6 * (1 - 1e-15), 4.08e6 * (1 + 1e-15)),
-                             Unit::Euro)) == "\u20AC 4.080.000 (in all 5 runs)");
+                             Unit::Euro)) == "\u20AC 4.080.000 (same in all runs)");
   CHECK(format_cell(Cell::of(test::stat_of(28.31, 28.29, 28.33), Unit::Weeks)) == "28,31 (28,29 to 28,33)");
   CHECK(format_cell(Cell::of(test::stat_of(0.61538, 0.61532, 0.61544), Unit::Share)) ==
         "61,54% (61,53 to 61,54)");
-  CHECK(format_cell(Cell::of(test::stat_of(28.3, 28.3, 28.3, 1), Unit::Weeks)) == "28,3 (in every run)");
+  CHECK(format_cell(Cell::of(test::stat_of(28.3, 28.3, 28.3, 3), Unit::Weeks)) == "28,3 (same in all runs)");
   CHECK(format_cell(Cell::of_interval(5.4, 0, 72.7, Unit::Weeks)) == "5,4 (0,0 to 72,7)");
   CHECK(format_cell(Cell::of_interval(0.5, 1e-9, 1.2, Unit::Weeks)) == "0,5 (0,000000001 to 1,2)");
   // The mean never below its interval: an interval on one side of zero shows a mean that rounds to zero
@@ -466,8 +466,8 @@ TEST_CASE("at a glance: every compared scenario side by side", "[output]") {
   CHECK(out.find("extra cost (EUR)") != std::string::npos);
   CHECK(out.find("114 (-127 to 355)") != std::string::npos);
   CHECK(render_table(r, {200, {"glance"}}).find("transfers included (EUR million)") != std::string::npos);
-  CHECK(out.find("1,88 (in all 5 runs)") != std::string::npos);  // a fund's bill: no spread
-  CHECK(out.find("46,05 (in all 5 runs)") != std::string::npos);
+  CHECK(out.find("1,88 (same in all runs)") != std::string::npos);  // a fund's bill: no spread
+  CHECK(out.find("46,05 (same in all runs)") != std::string::npos);
   CHECK(out.find("places funded") != std::string::npos);
   CHECK(out.find("not cut") != std::string::npos);
   CHECK(out.find("40,0 (39,0 to 41,0)") != std::string::npos);

@@ -474,8 +474,8 @@ void ReportWriter::how_to_read() {
       "<li>Lines over time are the mean over all {} runs ({}); the light band around a line {}.{} "
       "A chart of a difference, such as when a scenario pays back, shows the 95% interval of the mean its "
       "caption names instead. Whiskers on bars and figures in brackets are the 95% interval that the "
-      "caption names; &ldquo;(in all 5 runs)&rdquo; after a figure: it was the same in every run, so it has "
-      "no interval.</li>\n"
+      "caption names; &ldquo;(same in all runs)&rdquo; after a figure: it was the same in every run, or "
+      "parameter draw, it is over, so it has no interval.</li>\n"
       "<li>The effect measure is the <em>problem-free household-year</em>: a household that has no active "
       "problem for a whole year counts as one. &ldquo;Worth the money&rdquo; compares the extra cost with "
       "what the scenario says society is willing to pay for one such year.</li>\n"
@@ -1051,11 +1051,16 @@ std::vector<std::string> ReportWriter::higher_at_the_end(const StoredScenario& s
     }
     if (n_all == 0 || n_first == 0 || n_before == 0 || n_last == 0) return;
     all /= n_all, first /= n_first, before /= n_before, last /= n_last;
-    // Still growing: above the period's mean, and above the year before.
-    if (last > 1.1 * all && last - all > 1 && last > before)
-      out.push_back(fmt::format("{}: about {} {} in year 1, {} in year {}", what,
-                                format_dutch(first, decimals), unit, format_dutch(last, decimals),
-                                info_.years));
+    // Still growing: above the period's mean and year 1's, and above the year before's by more than a
+    // twentieth and half a unit (two runs' noise was called growth, and a fall from year 1 beside a rise in
+    // the last year was said as growing; outside attack 35). Said by the years compared.
+    if (last > 1.1 * all && last - all > 1 && last > first && last > 1.05 * before && last - before > 0.5)
+      out.push_back(info_.years == 2
+                        ? fmt::format("{}: about {} {} in year 1, {} in year 2", what,
+                                      format_dutch(first, decimals), unit, format_dutch(last, decimals))
+                        : fmt::format("{}: about {} {} in year 1, {} in year {}, {} in year {}", what,
+                                      format_dutch(first, decimals), unit, format_dutch(before, decimals),
+                                      info_.years - 1, format_dutch(last, decimals), info_.years));
   };
   const ScenarioSeries& x = series(s.index);
   for (std::size_t a = 0; a < agencies_.size() && a < x.agency_wait.size(); ++a)

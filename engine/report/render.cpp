@@ -311,9 +311,10 @@ std::string text_notation(const Report& r, std::size_t width) {
       r.command == "calibrate"
           ? "Each figure of the posterior: mean (low to high) " +
                 (r.interval.starts_with(kPosterior) ? r.interval.substr(kPosterior.size()) : r.interval)
-      : one_run ? "Each figure: one run of each scenario, so no interval"
-                : "Each figure: mean (low to high), the " + r.interval +
-                      "; (in all N runs): the figure was the same in every run";
+      : one_run
+          ? "Each figure: one run of each scenario, so no interval"
+          : "Each figure: mean (low to high), the " + r.interval +
+                "; (same in all runs): the figure was the same in every run, or parameter draw, it is over";
   return text::wrap(how +
                         ". Numbers in Dutch notation (1.234,5); euros in the unit the column or row names "
                         "(EUR, EUR thousand, EUR million).",

@@ -208,14 +208,28 @@ std::string label(double x, Axis axis) {
 }
 
 std::string label_with_band(double mean, double lo, double hi, Axis axis) {
-  std::string s = label(mean, axis);
-  if (std::isfinite(lo) && std::isfinite(hi)) {
-    // As the tables print an interval: the euro sign once, before the mean.
+  if (!std::isfinite(lo) || !std::isfinite(hi)) return label(mean, axis);
+  // As the tables print an interval (text_layout's cell_text): no spread said as such, a spread narrower
+  // than the last decimal with the decimals that show it (tooltips said "5,0 (5,0 to 5,0)" for 4,95 to 5;
+  // outside attack 35); the euro sign once, before the mean.
+  if (std::abs(hi - lo) <= 1e-9 * std::max(1.0, std::abs(mean)))
+    return label(mean, axis) + " (same in all runs)";
+  const double scale = axis == Axis::Share ? 100 : 1;
+  const int base = axis == Axis::Euro       ? 0
+                   : axis == Axis::Count    ? (std::fabs(mean) >= 100 ? 0 : 1)
+                   : axis == Axis::Decimal2 ? 2
+                                            : 1;
+  int decimals = base;
+  while (decimals < base + 4 && format_dutch(scale * lo, decimals) == format_dutch(scale * hi, decimals))
+    ++decimals;
+  if (decimals == base) {
     const Axis inner = axis == Axis::Euro ? Axis::Count : axis;
     const auto plain = [&](double x) { return axis == Axis::Euro ? format_dutch(x, 0) : label(x, inner); };
-    s += " (" + plain(lo) + " to " + plain(hi) + ")";
+    return label(mean, axis) + " (" + plain(lo) + " to " + plain(hi) + ")";
   }
-  return s;
+  const std::string unit = axis == Axis::Share ? "%" : "";
+  const auto at = [&](double x) { return format_dutch(scale * x, decimals) + unit; };
+  return (axis == Axis::Euro ? "\u20AC " : "") + at(mean) + " (" + at(lo) + " to " + at(hi) + ")";
 }
 
 json over_time(const std::vector<Line>& lines, const std::string& y_title, Axis axis, int years,

@@ -177,9 +177,10 @@ CellText cell_text(const Cell& c, EuroScale s) {
   const bool one_side = interval && (st.lo > 0 || st.hi < 0);
   CellText t{prefix + (one_side ? not_zero(st.mean) : number(st.mean)) + suffix, "", true};
   // No spread at all: the same figure in every run (a fund's bill, places cut by rule), said as such, not as
-  // an interval of no width.
+  // an interval of no width. Without a count: a figure's n is its runs or its parameter draws ("in all 3
+  // runs" beside a header of 6 runs; outside attack 35).
   if (no_spread)
-    t.interval = st.n > 1 ? fmt::format("(in all {} runs)", st.n) : std::string("(in every run)");
+    t.interval = "(same in all runs)";
   else if (interval)
     t.interval = "(" + not_zero(st.lo) + " to " + not_zero(st.hi) + ")";
   return t;
