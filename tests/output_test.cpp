@@ -587,3 +587,15 @@ TEST_CASE("the caseload table explains a mean below the norm beside most team-we
   s.stats.coaches.above_norm = test::stat_of(0.2, 0.19, 0.21);
   CHECK(caseload_table(s).note.find("uneven") == std::string::npos);
 }
+
+TEST_CASE("a chart's tooltip prints an interval as the tables do", "[output]") {
+  using charts::Axis;
+  CHECK(charts::label_with_band(5.0, 4.0, 6.0, Axis::Decimal1) == "5,0 (4,0 to 6,0)");
+  // 4,95 to 5: "5,0 (5,0 to 5,0)" read as certainty; the decimals that show the spread.
+  CHECK(charts::label_with_band(4.98, 4.95, 5.0, Axis::Decimal1) == "4,98 (4,95 to 5,00)");
+  // The same in every run.
+  CHECK(charts::label_with_band(0.0, 0.0, 0.0, Axis::Decimal1) == "0,0 (same in all runs)");
+  CHECK(charts::label_with_band(0.25, 0.25, 0.25, Axis::Share) == "25,0% (same in all runs)");
+  CHECK(charts::label_with_band(0.2512, 0.2511, 0.2513, Axis::Share) == "25,12% (25,11% to 25,13%)");
+  CHECK(charts::label_with_band(1500, 1200, 1800, Axis::Euro) == "\u20AC 1.500 (1.200 to 1.800)");
+}
