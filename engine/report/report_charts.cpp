@@ -8,6 +8,7 @@
 
 #include "wijksim/model/params.h"
 #include "wijksim/report/render.h"
+#include "wijksim/report/text_layout.h"
 
 namespace wijksim::charts {
 namespace {
@@ -212,8 +213,7 @@ std::string label_with_band(double mean, double lo, double hi, Axis axis) {
   // As the tables print an interval (text_layout's cell_text): no spread said as such, a spread narrower
   // than the last decimal with the decimals that show it (tooltips said "5,0 (5,0 to 5,0)" for 4,95 to 5;
   // outside attack 35); the euro sign once, before the mean.
-  if (std::abs(hi - lo) <= 1e-9 * std::max(1.0, std::abs(mean)))
-    return label(mean, axis) + " (same in all runs)";
+  if (text::no_spread(mean, lo, hi)) return label(mean, axis) + " " + text::kNoSpread;
   const double scale = axis == Axis::Share ? 100 : 1;
   const int base = axis == Axis::Euro       ? 0
                    : axis == Axis::Count    ? (std::fabs(mean) >= 100 ? 0 : 1)

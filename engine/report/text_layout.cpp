@@ -76,6 +76,10 @@ std::vector<std::string> cut(const std::string& word, std::size_t width) {
 
 // ---- Figures as text ----
 
+bool no_spread(double mean, double lo, double hi) {
+  return std::abs(hi - lo) <= 1e-9 * std::max(1.0, std::abs(mean));
+}
+
 EuroScale euro_scale(const std::vector<const Cell*>& cells) {
   bool euros = false, other = false;
   double m = 0;
@@ -168,19 +172,18 @@ CellText cell_text(const Cell& c, EuroScale s) {
       shown = format_dutch(x / divisor, decimals + more);
     return shown;
   };
-  // A figure the same in every run up to rounding in its sums (a coach bill of 4,08 mln) has no spread.
-  const bool no_spread = interval && std::abs(st.hi - st.lo) <= 1e-9 * std::max(1.0, std::abs(st.mean));
+  const bool none = interval && no_spread(st.mean, st.lo, st.hi);
   // A spread narrower than the last decimal is shown with the decimals that show it ("28,3 (28,3 to 28,3)"
   // read as certainty; a policy advisor's reading), up to four more.
-  if (interval && !no_spread)
+  if (interval && !none)
     for (int more = 0; more < 4 && number(st.lo) == number(st.hi); ++more) ++decimals;
   const bool one_side = interval && (st.lo > 0 || st.hi < 0);
   CellText t{prefix + (one_side ? not_zero(st.mean) : number(st.mean)) + suffix, "", true};
   // No spread at all: the same figure in every run (a fund's bill, places cut by rule), said as such, not as
   // an interval of no width. Without a count: a figure's n is its runs or its parameter draws ("in all 3
   // runs" beside a header of 6 runs; outside attack 35).
-  if (no_spread)
-    t.interval = "(same in all runs)";
+  if (none)
+    t.interval = kNoSpread;
   else if (interval)
     t.interval = "(" + not_zero(st.lo) + " to " + not_zero(st.hi) + ")";
   return t;

@@ -46,6 +46,10 @@ struct CellText {
   bool number = false;  // a figure (right-aligned), not words
 };
 CellText cell_text(const Cell& c, EuroScale s);
+// An interval of no width, up to rounding in sums (a coach bill of 4,08 mln): the figure was the same in
+// every run, said kNoSpread instead of "(4,08 to 4,08)". Tables and chart tooltips alike.
+bool no_spread(double mean, double lo, double hi);
+inline constexpr const char* kNoSpread = "(same in all runs)";
 // value and interval on one line
 std::string one_line(const CellText& t);
 
