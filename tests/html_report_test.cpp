@@ -231,6 +231,11 @@ TEST_CASE("the report of a comparison holds every chart, library and figure, and
   CHECK(page.find("<nav class=\"contents\"") < at("side-by-side"));
   CHECK(at("side-by-side") < at("how-to-read"));
   CHECK(page.find("<strong>pilot</strong>: pays more in cash: Pilot fund") > at("in-short"));
+  // How to read defines the terms as the terminal does (report/terms.h).
+  CHECK(page.find("<em>ICER (incremental cost-effectiveness ratio)</em>: the extra cost for each extra "
+                  "problem-free household-year.",
+                  at("how-to-read")) != std::string::npos);
+  CHECK(page.find("<em>Society&#39;s view</em>: every payer", at("how-to-read")) != std::string::npos);
   // The caseload chart's caption names the weekly intake limit too (households waited below the cap).
   CHECK(page.find("at the cap new households wait, and below it once a team has taken on its new households "
                   "of the week (1 per FTE)") != std::string::npos);

@@ -475,6 +475,15 @@ TEST_CASE("at a glance: every compared scenario side by side", "[output]") {
         std::string::npos);
   CHECK(out.find("Who pays?") < out.find("Capacity: freed or cut?"));
   CHECK(out.find("Capacity: freed or cut?") < out.find("Who waits longer?"));
+  // The words a policy advisor may not know are said under the glance, one to a line, as the report's How to
+  // read says them (the terminal had no glossary; a policy advisor's reading).
+  const std::size_t terms_at = out.find("\nTerms:\n");
+  REQUIRE(terms_at != std::string::npos);
+  CHECK(
+      out.find("\n  ICER (incremental cost-effectiveness ratio): the extra cost for each extra problem-free",
+               terms_at) != std::string::npos);
+  CHECK(out.find("\n  Dominant: cheaper and more effective", terms_at) != std::string::npos);
+  CHECK(out.find("\n  Places funded: ", terms_at) != std::string::npos);
   // A run compares nothing: no glance.
   Report run = r;
   run.tables.clear();

@@ -32,6 +32,7 @@
 #include "wijksim/report/sensitivity_charts.h"
 #include "wijksim/report/sensitivity_tables.h"
 #include "wijksim/report/table.h"
+#include "wijksim/report/terms.h"
 #include "wijksim/report/text_layout.h"
 
 namespace wijksim {
@@ -141,6 +142,14 @@ std::string esc(std::string_view s) {
         i += n - 1;
     }
   }
+  return out;
+}
+
+// The terms the output uses (report/terms.h), as How to read lists them: "<em>ICER (...)</em>: the extra
+// cost ...".
+std::string terms_html() {
+  std::string out;
+  for (const Term& t : terms()) out += fmt::format("<em>{}</em>: {}. ", esc(t.word), esc(t.meaning));
   return out;
 }
 
@@ -481,19 +490,8 @@ void ReportWriter::how_to_read() {
       "what the scenario says society is willing to pay for one such year.</li>\n"
       "<li>Euros in Dutch notation: &euro; 1.234.567; &ldquo;mln&rdquo; is million. &ldquo;Discounted&rdquo; "
       "follows the Dutch guideline for economic evaluations, as each caption states.</li>\n"
-      "{}<li><strong>Terms.</strong> <em>ICER</em> (incremental cost-effectiveness ratio): the extra cost "
-      "for each extra problem-free household-year; <em>dominant</em>: cheaper and more effective, "
-      "<em>dominated</em>: dearer and less effective (no ratio is given then). <em>Net monetary "
-      "benefit</em>: "
-      "the extra years valued at the willingness to pay, minus the extra cost. <em>Efficiency frontier</em>: "
-      "the options worth considering, each against the next cheaper one; an option is <em>extendedly "
-      "dominated</em> when a mix of its neighbours would do better. <em>EVPI</em> and <em>EVPPI</em>: what "
-      "knowing all (or some) uncertain parameters for certain would be worth, per household and for the "
-      "population. <em>Comparator</em>: the scenario an option is measured against. <em>pp</em> "
-      "(percentage points): a difference of two shares, 40% against 38% is 2,0 pp. <em>Quality-adjusted "
-      "years</em> (where the scenarios give utility weights): each household-week weighed by its number of "
-      "problems, 1 for none. <em>Seeds</em>: the two "
-      "Dutch documents on the Velve-Lindenhof experiment the model comes from.</li>\n"
+      "{}<li><strong>Terms.</strong> {}<em>Seeds</em>: the two Dutch documents on the Velve-Lindenhof "
+      "experiment the model comes from.</li>\n"
       "<li>Point at a chart for its exact numbers (on screen).</li>\n</ul>\n</section>\n",
       comparison, run_count(), esc(runs),
       run_count() >= kPercentileDraws
@@ -508,7 +506,8 @@ void ReportWriter::how_to_read() {
             "&ldquo;k of n runs&rdquo; is over its replications, the households' luck, with each parameter "
             "at the scenario's value. How much the answer depends on those values is not assessed here "
             "(<code>--draws N</code> draws them; <code>--sensitivity</code> varies them one at a "
-            "time).</li>\n");
+            "time).</li>\n",
+      terms_html());
 }
 
 // Where the draws' values come from when a calibrated sets file gives some (as `show` says under Scenarios):

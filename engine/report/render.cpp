@@ -10,6 +10,7 @@
 #include "wijksim/core/error.h"
 #include "wijksim/report/glance_view.h"
 #include "wijksim/report/sensitivity_tables.h"
+#include "wijksim/report/terms.h"
 #include "wijksim/report/text_layout.h"
 
 #include "wijksim/analysis/honest_uncertainty.h"
@@ -360,6 +361,14 @@ std::string text_scenarios(const Report& r, std::size_t width) {
   return out;
 }
 
+// The words a policy advisor may not know (report/terms.h; the report's How to read lists the same).
+std::string text_terms(std::size_t width) {
+  std::string out = "Terms:\n";
+  for (const Term& t : terms())
+    out += text::wrap(fmt::format("{}: {}.", t.word, t.meaning), width, "  ", "    ");
+  return out;
+}
+
 std::string text_glance(const Report& r, std::size_t width) {
   std::optional<GlanceView> v = glance_view(r);
   // Without a glance, "nothing compared here" only where nothing is: a sweep compares, along a parameter,
@@ -383,6 +392,7 @@ std::string text_glance(const Report& r, std::size_t width) {
     out += text::wrap(scenario + ": " + words + ".", width, "  ", "    ");
   out += text::wrap(note, width, "   ", "   ");
   out += text_notation(r, width);
+  out += text_terms(width);
   return out + "\n";
 }
 
