@@ -200,6 +200,15 @@ TEST_CASE("calibrate refuses what cannot be calibrated, at its place", "[calibra
         tiny(dir, replace(kTargets, "    measure: share.bounced\n", "    measure: share.bouncd\n")));
     REQUIRE(near.size() == 1);
     CHECK(near[0].message == for_tiny + "unknown share 'bouncd'; did you mean 'share.bounced'?");
+    // A misspelt `at` beside it is said in the same reading, at its own line (it was said only once the
+    // measure was mended).
+    const auto both = plan_problems(tiny(
+        dir, replace(kTargets, "    measure: share.bounced\n", "    measure: share.bouncd\n    at: ned\n")));
+    REQUIRE(both.size() == 2);
+    CHECK(both[0].key == "targets.bounced.measure");
+    CHECK(both[1].key == "targets.bounced.at");
+    CHECK(both[1].where.line == 20);
+    CHECK(both[1].message == for_tiny + "expected start, period, end or year N (N >= 1), found 'ned'");
     // A survey's n gives a share's sampling interval: on a measure in years it is refused (it gave 0 to
     // 0.36).
     const auto q = plan_problems(tiny(dir, replace(kTargets, "    measure: share.bounced\n    value: 0.47\n",

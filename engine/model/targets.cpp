@@ -83,6 +83,16 @@ std::vector<std::string> target_measure_names(const Scenario& s) {
   return names;
 }
 
+std::optional<std::string> target_at_problem(const Scenario& s, const std::string& at,
+                                             std::string_view horizon) {
+  const auto when = parse_at(at);
+  if (!when) return fmt::format("expected start, period, end or year N (N >= 1), found '{}'", at);
+  if (!horizon.empty() && *when > 0 && *when != TargetMeasure::kEnd && *when * kWeeksPerYear > s.weeks())
+    return fmt::format("'{}' is after {} of {} year{}", at, horizon, s.simulation.years,
+                       s.simulation.years == 1 ? "" : "s");
+  return std::nullopt;
+}
+
 ParsedMeasure parse_target_measure(const Scenario& s, const std::string& measure, const std::string& at,
                                    std::string_view horizon) {
   using K = TargetMeasure::Kind;
@@ -91,13 +101,8 @@ ParsedMeasure parse_target_measure(const Scenario& s, const std::string& measure
   auto fail_at = [&](std::string why) { return ParsedMeasure{std::nullopt, std::move(why), true}; };
   // A share's `at` into m.at, or what is wrong with it.
   auto read_at = [&](TargetMeasure& into) -> std::optional<std::string> {
-    const auto when = parse_at(at);
-    if (!when) return fmt::format("expected start, period, end or year N (N >= 1), found '{}'", at);
-    into.at = *when;
-    if (!horizon.empty() && into.at > 0 && into.at != TargetMeasure::kEnd &&
-        into.at * kWeeksPerYear > s.weeks())
-      return fmt::format("'{}' is after {} of {} year{}", at, horizon, s.simulation.years,
-                         s.simulation.years == 1 ? "" : "s");
+    if (auto why = target_at_problem(s, at, horizon)) return why;
+    into.at = *parse_at(at);
     return std::nullopt;
   };
   auto rest = [&](std::string_view prefix) -> std::optional<std::string> {

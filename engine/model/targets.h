@@ -105,6 +105,11 @@ struct ParsedMeasure {
 ParsedMeasure parse_target_measure(const Scenario& s, const std::string& measure, const std::string& at,
                                    std::string_view horizon = "the policy horizon");
 
+// What is wrong with a share's `at` (start, period, end or year N within the horizon), if anything: said
+// beside a misspelt measure too, so that one reading of the file names both.
+std::optional<std::string> target_at_problem(const Scenario& s, const std::string& at,
+                                             std::string_view horizon = "the policy horizon");
+
 // The measure names a scenario's targets may use, for messages.
 std::vector<std::string> target_measure_names(const Scenario& s);
 

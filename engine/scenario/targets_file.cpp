@@ -222,6 +222,11 @@ std::vector<CalibrationTarget> targets_for(const Scenario& s, const TargetsFile&
             {t.measure_where.line > 0 ? t.measure_where : t.where, "targets." + t.key + ".measure",
              near.empty() || near == t.measure ? p.problem
                                                : fmt::format("{}; did you mean '{}'?", p.problem, near)});
+        // An `at` wrong in itself is said as well: it was said only once the measure was mended.
+        if (!t.at.empty())
+          if (auto why = target_at_problem(s, t.at, horizon))
+            problems.push_back(
+                {t.at_where.line > 0 ? t.at_where : t.where, "targets." + t.key + ".at", *why});
       }
       continue;
     }
