@@ -95,13 +95,21 @@ void print_farm_stats(const cluster::FarmStats& f, const std::string& unit) {
 // (removed, or another file put in its place while the run wrote it): then the run is lost with that file,
 // and saying it is stored, or writing a report from whatever STORE is now, would mislead.
 void say_stored(const RunWriter& recorder, const std::string& store) {
-  if (recorder.store_replaced())
-    throw Error(
-        fmt::format("the results store '{}' was removed or replaced while the run wrote it: run {} was "
-                    "written into the file that was there, not into what '{}' is now (a store moved away "
-                    "holds it, complete, under its new name; one deleted lost it); run the command again to "
-                    "keep it in '{}'",
-                    printable(store), recorder.run_id(), printable(store), printable(store)));
+  if (recorder.store_replaced()) {
+    // The log SQLite kept under the name stays there when no store does, and a new store is refused beside
+    // it (RunStore::open): said here, so that running again is not met by a refusal unexplained.
+    std::error_code ec;
+    const bool log_left = !std::filesystem::exists(store, ec) && std::filesystem::exists(store + "-wal", ec);
+    throw Error(fmt::format(
+        "the results store '{}' was removed or replaced while the run wrote it: run {} was written into the "
+        "file that was there, not into what '{}' is now (a store moved away holds it, complete, under its "
+        "new "
+        "name; one deleted lost it); run the command again to keep it in '{}'{}",
+        printable(store), recorder.run_id(), printable(store), printable(store),
+        log_left ? fmt::format(", once its log left beside the name, '{}-wal' and '{}-shm', is removed",
+                               printable(store), printable(store))
+                 : ""));
+  }
   // Outside attack 9: a file-size limit cut the store file where its log was folded in, and this said
   // "stored" with exit 0; whoever then copied the store alone had a damaged file.
   if (const auto failure = recorder.fold_log())

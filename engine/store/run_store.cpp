@@ -491,6 +491,24 @@ void create_store_file(const std::string& path) {
   throw Error(fmt::format("results store '{}': cannot create it: {}", path, system_reason(errno)));
 }
 
+// A log or journal left under the name of a store that is gone (removed while a command wrote it, or with
+// `rm STORE` after a kill -9) is SQLite's to read into whatever database next has that name: a new store
+// made there took the old log's pages and was damaged at once (outside attack 36). It is refused, with
+// what to do, before anything is made; it is not removed, as it may be the one copy of runs.
+void refuse_stale_log(const std::string& path) {
+  for (const char* suffix : {"-wal", "-journal"}) {
+    struct stat st {};
+    if (::stat((path + suffix).c_str(), &st) != 0 || st.st_size == 0) continue;
+    throw InputError(
+        {{Location{path, 0, 0}, "--store",
+          fmt::format("there is no results store here, but '{}{}' is: the log of a store that had this name "
+                      "(removed or moved while a command wrote it). SQLite would read it into a new store "
+                      "and damage it. Put that store back beside it, or, if it is not wanted, remove "
+                      "'{}{}' and '{}-shm'; or name another store",
+                      printable(path), suffix, printable(path), suffix, printable(path))}});
+  }
+}
+
 }  // namespace
 
 RunStore RunStore::open(const std::string& path, Mode mode) {
@@ -522,6 +540,7 @@ RunStore RunStore::open(const std::string& path, Mode mode) {
   // output's are (outside attack 21: only a later output in the directory cleared it).
   if (mode == Mode::ReadWrite) remove_stale_temporaries_beside(path);
   if (mode == Mode::ReadWrite && !exists) {
+    refuse_stale_log(path);
     create_store_file(path);
     exists = std::filesystem::exists(path, ec);
   }
