@@ -424,6 +424,19 @@ std::vector<Case> cases() {
        {exact(44, 12, "agencies.debt_help.label",
               "expected text that shows on one line: it has a direction control (U+202E), which reorders the "
               "text after it; write it without")}},
+      // Outside attack 36: a line separator in a label ended a report chart's script ("Unexpected token
+      // ILLEGAL"), and U+009B (a terminal's escape sequence on some) passed to the terminal.
+      {"a payer's label with a line separator (U+2028)",
+       edit(b, 19, "{label: Municipality}", "{label: \"Munici\\Lpality\"}"),
+       {exact(
+           19, 25, "payers.municipality.label",
+           "expected text that shows on one line: it has a control character (U+2028, a line break); write "
+           "it without")}},
+      {"a payer's label with a C1 control (U+009B)",
+       edit(b, 19, "{label: Municipality}", "{label: \"Munici\\x9bpality\"}"),
+       {exact(
+           19, 25, "payers.municipality.label",
+           "expected text that shows on one line: it has a control character (U+009B); write it without")}},
       {"an escalation's event name with a tab",
        edit(b, 31, "event: eviction", "event: \"evic\\ttion\""),
        {exact(31, 25, "domains.money.escalation.event",
@@ -1004,6 +1017,25 @@ TEST_CASE("broken targets files: a bound that is not its interval's end, or has 
                                "plainly, without quotes)")),
            in_file(file, exact(11, 11, "targets.spending.note",
                                "expected a text of at most 2,000 characters, found one of 2,001"))});
+  }
+  // Outside attack 36: a label with an escape was printed raw by `calibration -f markdown` and `calibrate`,
+  // and a source with one; they are refused as a scenario's labels are.
+  SECTION("a label with an escape, a unit with a line separator, a source with a C1 control") {
+    const std::string odd =
+        "  spending:\n    label: \"spend \\e[31mred\"\n    measure: spending.municipality\n"
+        "    unit: \"euros\\Lper year\"\n    source: \"budget \\x9b2J\"\n    value: 4900\n"
+        "    interval: [0, 4900]\n    note: \"two\\nlines are fine\"\n";
+    check(diagnostics(odd),
+          {in_file(file, exact(4, 12, "targets.spending.label",
+                               "expected text that shows on one line: it has a control character (a line "
+                               "break, a tab, an escape); write it without")),
+           in_file(file, exact(6, 11, "targets.spending.unit",
+                               "expected text that shows on one line: it has a control character (U+2028, a "
+                               "line break); write it without")),
+           in_file(file, exact(7, 13, "targets.spending.source",
+                               "expected text: line breaks and tabs are fine, other control characters (such "
+                               "as an escape) and direction controls are not; it has a control character "
+                               "(U+009B)"))});
   }
   SECTION("a bound with n and no interval") {
     check(diagnostics(start + "    value: 0.3\n    n: 100\n    bound: upper\n"),

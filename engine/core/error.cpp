@@ -47,10 +47,10 @@ std::string printable(std::string_view s, bool keep_lines, bool show_invisible) 
     if (n == 0 || (n == 1 && (c < 0x20 || c == 0x7F) && !(keep_lines && c == '\n'))) {
       out += fmt::format("\\x{:02X}", c);
       ++i;
-    } else if (n > 1 &&
-               (show_invisible ? invisible(code_point(s, i, n)) : reorders_text(code_point(s, i, n)))) {
+    } else if (const char32_t u = n > 1 ? code_point(s, i, n) : 0;
+               n > 1 && (reorders_text(u) || unicode_control(u) || (show_invisible && invisible(u)))) {
       // A direction control is never shown as it is (a file name with U+202E reordered the line after it).
-      out += fmt::format("\\u{{{:04X}}}", static_cast<std::uint32_t>(code_point(s, i, n)));
+      out += fmt::format("\\u{{{:04X}}}", static_cast<std::uint32_t>(u));
       i += n;
     } else {
       out.append(s, i, n);

@@ -173,6 +173,32 @@ const Node* ParameterReader::section(MapReader& parent, std::string_view key, bo
   return n;
 }
 
+// What keeps a text from showing as written on a terminal: a control character (a line break in a label split
+// a budget row over two lines; outside attack 8), or one of Unicode's direction embeddings, overrides and
+// isolates (U+202A-U+202E, U+2066-U+2069), which reorder the text after them, or a control character beyond
+// ASCII's (unicode_control: C1, U+2028, U+2029, which broke a report chart; outside attack 36). "" when
+// there is none.
+// `breaks`: line breaks and tabs are text here (a description).
+std::string unshown_characters(std::string_view s, bool breaks) {
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if ((c < 0x20 || c == 0x7f) && !(breaks && (c == '\n' || c == '\t')))
+      return breaks ? "a control character (such as an escape)"
+                    : "a control character (a line break, a tab, an escape)";
+    if (const std::size_t n = utf8_length(s, i); n > 1) {
+      const char32_t u = code_point(s, i, n);
+      if (reorders_text(u))
+        return fmt::format("a direction control (U+{:04X}), which reorders the text after it",
+                           static_cast<std::uint32_t>(u));
+      if (unicode_control(u))
+        return fmt::format("a control character (U+{:04X}{})", static_cast<std::uint32_t>(u),
+                           u == 0x2028 || u == 0x2029 || u == 0x85 ? ", a line break" : "");
+      i += n - 1;
+    }
+  }
+  return "";
+}
+
 std::optional<std::string> ParameterReader::text(const Node* n, const std::string& path,
                                                  std::size_t max_characters) {
   if (!n) return std::nullopt;
@@ -190,6 +216,21 @@ std::optional<std::string> ParameterReader::text(const Node* n, const std::strin
     return std::nullopt;
   }
   return n->text;
+}
+
+std::optional<std::string> ParameterReader::text_shown(const Node* n, const std::string& path,
+                                                       std::size_t max_characters, bool lines) {
+  std::optional<std::string> t = text(n, path, max_characters);
+  if (!t) return t;
+  if (const std::string hidden = unshown_characters(*t, lines); !hidden.empty()) {
+    d_.add(n->where, path,
+           lines ? fmt::format("expected text: line breaks and tabs are fine, other control characters (such "
+                               "as an escape) and direction controls are not; it has {}",
+                               hidden)
+                 : fmt::format("expected text that shows on one line: it has {}; write it without", hidden));
+    return std::nullopt;
+  }
+  return t;
 }
 
 std::optional<bool> ParameterReader::boolean(const Node* n, const std::string& path) {

@@ -208,6 +208,10 @@ inline constexpr std::size_t kMaxText = 4096, kMaxName = 200, kMaxDescription = 
 inline constexpr const char* kNumberAsText =
     "in quotes or as a block (write the number plainly, without quotes)";
 
+// What keeps a text from showing as written: "a control character (...)" or "a direction control (...)",
+// "" when nothing does. `breaks`: line breaks and tabs are text here (a description).
+std::string unshown_characters(std::string_view s, bool breaks);
+
 // The value readers, with the scenario they fill and the uncertain parameters they find.
 class ParameterReader {
  public:
@@ -229,6 +233,11 @@ class ParameterReader {
   // A text of at most `max_characters` (UTF-8 code points; kMaxText above).
   std::optional<std::string> text(const Node* n, const std::string& path,
                                   std::size_t max_characters = kMaxText);
+
+  // A text that shows as written (unshown_characters): `lines` true lets it hold line breaks and tabs (a
+  // description, a source), false keeps it to one line (a name, a label).
+  std::optional<std::string> text_shown(const Node* n, const std::string& path, std::size_t max_characters,
+                                        bool lines);
 
   std::optional<bool> boolean(const Node* n, const std::string& path);
 

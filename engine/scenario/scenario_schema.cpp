@@ -13,40 +13,9 @@
 #include "wijksim/model/run_size.h"
 
 namespace wijksim::loader {
-namespace {
-
-// What keeps a text from showing as written on a terminal: a control character (a line break in a label split
-// a budget row over two lines; outside attack 8), or one of Unicode's direction embeddings, overrides and
-// isolates (U+202A-U+202E, U+2066-U+2069), which reorder the text after them. "" when there is none.
-// `breaks`: line breaks and tabs are text here (a description).
-std::string unshown(std::string_view s, bool breaks) {
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    if ((c < 0x20 || c == 0x7f) && !(breaks && (c == '\n' || c == '\t')))
-      return breaks ? "a control character (such as an escape)"
-                    : "a control character (a line break, a tab, an escape)";
-    if (const std::size_t n = utf8_length(s, i); n > 1) {
-      if (const char32_t u = code_point(s, i, n); reorders_text(u))
-        return fmt::format("a direction control (U+{:04X}), which reorders the text after it",
-                           static_cast<std::uint32_t>(u));
-      i += n - 1;
-    }
-  }
-  return "";
-}
-
-}  // namespace
 
 std::optional<std::string> ScenarioSchema::shown_text(MapReader& m, std::string_view key, bool required) {
-  const Node* n = required ? m.need(key) : m.get(key);
-  std::optional<std::string> t = text(n, m.sub(key), kMaxName);
-  if (!t) return t;
-  if (const std::string hidden = unshown(*t, false); !hidden.empty()) {
-    d_.add(n->where, m.sub(key),
-           fmt::format("expected text that shows on one line: it has {}; write it without", hidden));
-    return std::nullopt;
-  }
-  return t;
+  return text_shown(required ? m.need(key) : m.get(key), m.sub(key), kMaxName, false);
 }
 
 void ScenarioSchema::run(const Node& root) {
@@ -66,7 +35,7 @@ void ScenarioSchema::run(const Node& root) {
     s_.name = *t;
     // Scenarios are told apart by name in tables, the store and the report: a name must show.
     const bool blank = std::all_of(t->begin(), t->end(), [](unsigned char c) { return std::isspace(c); });
-    const std::string hidden = unshown(*t, false);
+    const std::string hidden = unshown_characters(*t, false);
     if (blank || !hidden.empty() || std::isspace(static_cast<unsigned char>(t->front())) ||
         std::isspace(static_cast<unsigned char>(t->back())))
       d_.add(
@@ -75,16 +44,9 @@ void ScenarioSchema::run(const Node& root) {
                       "characters (tabs, line breaks) or direction controls{}",
                       hidden.empty() ? "" : "; it has " + hidden));
   }
-  if (auto t = text(top.get("description"), "description", kMaxDescription)) {
-    s_.description = *t;
-    // Shown in tables, the store and the report: line breaks and tabs are text, other control characters
-    // (an escape sequence a terminal acts on) are not.
-    if (const std::string hidden = unshown(*t, true); !hidden.empty())
-      d_.add(top.node().get("description")->where, "description",
-             fmt::format("expected text: line breaks and tabs are fine, other control characters (such as an "
-                         "escape) and direction controls are not; it has {}",
-                         hidden));
-  }
+  // Shown in tables, the store and the report: line breaks and tabs are text, other control characters
+  // (an escape sequence a terminal acts on) are not.
+  if (auto t = text_shown(top.get("description"), "description", kMaxDescription, true)) s_.description = *t;
   // A file named by another: `~` removes an inherited one (extends.h); an empty name ("") names none, and was
   // taken as `~`.
   auto file_name = [&](const char* key, std::string& into) {

@@ -21,7 +21,7 @@ class TargetsReader : public ParameterReader {
 
   void read(const Node& root, TargetsFile& out) {
     MapReader top(root, "", d_);
-    if (auto t = text(top.need("population"), "population", kMaxName)) out.population = *t;
+    if (auto t = text_shown(top.need("population"), "population", kMaxName, false)) out.population = *t;
     if (const Node* ts = section(top, "targets")) targets(*ts, out);
     if (const Node* fs = section(top, "free", false)) free(*fs, out);
     if (const Node* cs = section(top, "calibration", false)) settings(*cs, out.settings);
@@ -43,7 +43,7 @@ class TargetsReader : public ParameterReader {
       t.key = n.keys[i];
       t.where = n.key_where[i];
       MapReader m(v, path, d_);
-      if (auto x = text(m.need("label"), m.sub("label"), kMaxName)) t.label = *x;
+      if (auto x = text_shown(m.need("label"), m.sub("label"), kMaxName, false)) t.label = *x;
       if (auto x = text(m.need("measure"), m.sub("measure"))) {
         t.measure = *x;
         t.measure_where = m.node().get("measure")->where;
@@ -54,9 +54,9 @@ class TargetsReader : public ParameterReader {
       }
       const auto value = number_in(m, "value", Range{-kInf, kInf}, nullptr, true, false);
       const auto size = number_in(m, "n", Range{1, 1e9, false, true}, nullptr, false, false);
-      if (auto x = text(m.need("unit"), m.sub("unit"), kMaxName)) t.unit = *x;
-      if (auto x = text(m.need("source"), m.sub("source"), kMaxDescription)) t.source = *x;
-      if (auto x = text(m.get("note"), m.sub("note"), kMaxDescription)) t.note = *x;
+      if (auto x = text_shown(m.need("unit"), m.sub("unit"), kMaxName, false)) t.unit = *x;
+      if (auto x = text_shown(m.need("source"), m.sub("source"), kMaxDescription, true)) t.source = *x;
+      if (auto x = text_shown(m.get("note"), m.sub("note"), kMaxDescription, true)) t.note = *x;
       const Node* bound = m.get("bound");
       if (auto x = choice(bound, m.sub("bound"), {"upper", "lower"}))
         t.bound = *x == "upper" ? TargetBound::Upper : TargetBound::Lower;
