@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "fixtures.h"
+#include "wijksim/core/csv_field.h"
 #include "wijksim/core/error.h"
 #include "wijksim/model/model.h"
 #include "wijksim/report/calibration_markdown.h"
@@ -191,6 +192,24 @@ TEST_CASE("CSV is rectangular and reads back to the same numbers", "[output]") {
   }
   CHECK(i == cells.size());
   CHECK(i > 100);
+}
+
+TEST_CASE("a CSV field a spreadsheet would run as a formula is written as text; numbers as they are",
+          "[output]") {
+  CHECK(csv_field("=HYPERLINK(\"http://x/\")") == "\"'=HYPERLINK(\"\"http://x/\"\")\"");
+  CHECK(csv_field("+cmd|' /C calc'!A0") == "'+cmd|' /C calc'!A0");
+  CHECK(csv_field("@SUM(A1)") == "'@SUM(A1)");
+  CHECK(csv_field("-2+3") == "'-2+3");
+  CHECK(csv_field("\tx") == "'\tx");
+  CHECK(csv_field("-5,2 (-8,9 to -1,5)") == "\"'-5,2 (-8,9 to -1,5)\"");
+  CHECK(csv_field("-0.25") == "-0.25");
+  CHECK(csv_field("+3") == "+3");
+  CHECK(csv_field("-1e-05") == "-1e-05");
+  CHECK(csv_field("-") == "-");
+  CHECK(csv_field("Municipality") == "Municipality");
+  CHECK(csv_field("a,b") == "\"a,b\"");
+  CHECK(csv_field(" a") == "\" a\"");
+  CHECK(csv_field("") == "");
 }
 
 TEST_CASE("JSON parses and holds every table", "[output]") {

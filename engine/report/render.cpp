@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cwchar>
 
+#include "wijksim/core/csv_field.h"
 #include "wijksim/core/error.h"
 #include "wijksim/report/glance_view.h"
 #include "wijksim/report/sensitivity_tables.h"
@@ -55,17 +56,6 @@ int display_decimals(const Cell& c) {
 namespace {
 
 // ---- CSV ----
-
-std::string csv_field(const std::string& s) {
-  if (s.find_first_of(",\"\n\r") == std::string::npos && (s.empty() || (s.front() != ' ' && s.back() != ' ')))
-    return s;
-  std::string q = "\"";
-  for (char ch : s) {
-    if (ch == '"') q += '"';
-    q += ch;
-  }
-  return q + "\"";
-}
 
 // Shortest text that reads back as the same double; empty for an undefined figure.
 std::string csv_number(double x) {

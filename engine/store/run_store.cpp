@@ -25,6 +25,7 @@
 
 #include "wijksim/core/atomic_file.h"
 #include "wijksim/core/command_line.h"
+#include "wijksim/core/csv_field.h"
 #include "wijksim/core/error.h"
 #include "wijksim/core/output_path.h"
 #include "wijksim/core/statistics.h"
@@ -151,16 +152,6 @@ std::string now_utc() {
   char buf[32];
   std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
   return buf;
-}
-
-std::string csv_field(const std::string& s) {
-  if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
 }
 
 // A store whose rows hold what wijksim never writes (edited by hand, or damaged where SQLite cannot tell):
