@@ -574,6 +574,24 @@ TEST_CASE("the calibration table in Markdown rounds a share as the tables do: 48
   CHECK(md.find("| share | 48.3% (40.0% to 56.6%) | - | 48.3% | inside |") != std::string::npos);
   CHECK(text::one_line(text::cell_text(Cell::of_value(0.4825, Unit::Share), text::EuroScale::Euro)) ==
         "48,3%");
+  // A '|' in a label or a scenario's name ended its cell (the figures moved under the wrong headings), and
+  // HTML in a label was rendered (outside attack 36): every row keeps its 5 cells, the text shown as written.
+  t.label = "a | b <b>c</b> [x](javascript:y)";
+  const std::string odd = calibration_markdown({CalibrationRow{&t, model, Fit::Inside}}, "md|name", 1, 1);
+  CHECK(odd.find("model (`md\\|name`, 1 replication") != std::string::npos);
+  CHECK(
+      odd.find(
+          "| a \\| b &lt;b>c&lt;/b> \\[x\\](javascript:y) | 48.3% (40.0% to 56.6%) | - | 48.3% | inside |") !=
+      std::string::npos);
+  for (std::size_t at = 0, end; (end = odd.find('\n', at)) != std::string::npos; at = end + 1) {
+    std::string line = odd.substr(at, end - at), unescaped;
+    for (std::size_t i = 0; i < line.size(); ++i)
+      if (line[i] == '\\')
+        ++i;  // an escaped character is no cell's end
+      else
+        unescaped += line[i];
+    CHECK(std::count(unescaped.begin(), unescaped.end(), '|') == 6);
+  }
 }
 
 TEST_CASE("who pays for the coaches: a cut at an agency paid per activity is said to save only treatments",

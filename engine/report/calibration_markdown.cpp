@@ -29,6 +29,27 @@ std::string figure(const CalibrationTarget& t, double x) {
   return std::fabs(x) >= 1000 ? fmt::format("{:.0f}", x) : fmt::format("{:.3g}", x);  // never 4.9e+03
 }
 
+// A text in a cell of a Markdown table: a '|' would end the cell (a label "a | b" put the figures under the
+// wrong headings; outside attack 36), and '<', '&' and '[' could start HTML or a link where GitHub renders
+// the README: each is escaped (backslash or entity), so the cell shows the text as written. In a code span
+// only '|' needs it (GitHub's tables read \| there too).
+std::string markdown_text(std::string_view s, bool code) {
+  std::string out;
+  for (const char c : s) {
+    if (c == '|')
+      out += "\\|";
+    else if (!code && c == '<')
+      out += "&lt;";
+    else if (!code && c == '&')
+      out += "&amp;";
+    else if (!code && (c == '[' || c == ']' || c == '*' || c == '_' || c == '`'))
+      out += std::string("\\") + c;
+    else
+      out += c;
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string calibration_markdown(const std::vector<CalibrationRow>& rows, const std::string& scenario,
@@ -36,13 +57,15 @@ std::string calibration_markdown(const std::vector<CalibrationRow>& rows, const 
   std::string out = fmt::format(
       "| target | public figure (interval) | N | model (`{}`, {} replication{}, {} policy year{}) | fit "
       "|\n|---|---|---|---|---|\n",
-      scenario, replications, replications == 1 ? "" : "s", years, years == 1 ? "" : "s");
+      markdown_text(scenario, true), replications, replications == 1 ? "" : "s", years,
+      years == 1 ? "" : "s");
   for (const CalibrationRow& r : rows) {
     const CalibrationTarget& t = *r.target;
     const std::string when = t.at.empty() || t.at == "start" ? "" : fmt::format(", {}", t.at);
     out += fmt::format(
-        "| {}{} | {} ({} to {}) | {} | {} | {} |\n", t.label, when, figure(t, t.value), figure(t, t.lo),
-        figure(t, t.hi), t.n > 0 ? std::to_string(t.n) : std::string("-"),
+        "| {}{} | {} ({} to {}) | {} | {} | {} |\n", markdown_text(t.label, false),
+        markdown_text(when, false), figure(t, t.value), figure(t, t.lo), figure(t, t.hi),
+        t.n > 0 ? std::to_string(t.n) : std::string("-"),
         r.fit == Fit::NotModelled || r.fit == Fit::AfterTheRun ? std::string("-") : figure(t, r.model.mean),
         fit_words(r.fit, t.bound));
   }
