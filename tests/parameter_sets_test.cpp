@@ -55,6 +55,11 @@ TEST_CASE("a sets file reads back exactly what was written", "[parameter_sets]")
   CHECK(s.key_where[1].column == 27);
   CHECK(s.values(1)[2].where.line == 5);
   CHECK(s.content_hash.size() == 16);
+  // A comment holding a line break (a scenario's path may) stays one line: it was split, and its second half
+  // read as the header (outside attack 36).
+  const std::string broken = format_parameter_sets({"scenario: nl\nset,x\n1,2.yaml"}, kKeys, rows);
+  CHECK(broken.starts_with("# scenario: nl\\x0Aset,x\\x0A1,2.yaml\nset,population.trust.mean,"));
+  CHECK(read_parameter_sets(dir.write("broken.csv", broken)).rows == rows);
 }
 
 TEST_CASE(

@@ -171,7 +171,9 @@ std::string format_parameter_sets(const std::vector<std::string>& comments,
                                   const std::vector<std::string>& keys,
                                   const std::vector<std::vector<double>>& rows) {
   std::string out;
-  for (const std::string& c : comments) out += fmt::format("# {}\n", c);
+  // A comment is one line: a line break in it (a scenario's path may hold one) would start a line read as
+  // the header or a set (outside attack 36); printable() writes it as \x0A.
+  for (const std::string& c : comments) out += fmt::format("# {}\n", printable(c));
   out += "set";
   for (const std::string& k : keys) out += "," + k;
   out += "\n";
