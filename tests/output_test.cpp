@@ -194,7 +194,7 @@ TEST_CASE("CSV is rectangular and reads back to the same numbers", "[output]") {
   CHECK(i > 100);
 }
 
-TEST_CASE("a CSV field a spreadsheet would run as a formula is written as text; numbers as they are",
+TEST_CASE("a CSV field a spreadsheet would run as a formula is written as text, a number as it is",
           "[output]") {
   CHECK(csv_field("=HYPERLINK(\"http://x/\")") == "\"'=HYPERLINK(\"\"http://x/\"\")\"");
   CHECK(csv_field("+cmd|' /C calc'!A0") == "'+cmd|' /C calc'!A0");
