@@ -1037,6 +1037,13 @@ TEST_CASE("broken targets files: a bound that is not its interval's end, or has 
                                "as an escape) and direction controls are not; it has a control character "
                                "(U+009B)"))});
   }
+  SECTION("a target's key with an escape: refused as a payer's key would be (outside attack 37)") {
+    check(diagnostics("  \"spend\\e[31m\":\n    label: spending\n    measure: spending.municipality\n"
+                      "    unit: euros\n    source: budget\n    value: 4900\n    interval: [0, 4900]\n"),
+          {in_file(file, exact(3, 3, "targets.spend\x1b[31m",
+                               "a target's name must be letters, digits, '_' or '-' (at most 64), found "
+                               "'spend\\x1B[31m'"))});
+  }
   SECTION("a bound with n and no interval") {
     check(diagnostics(start + "    value: 0.3\n    n: 100\n    bound: upper\n"),
           {in_file(file, part(4, 5, "targets.spending.interval", "a bound needs one"))});

@@ -39,6 +39,12 @@ class TargetsReader : public ParameterReader {
         d_.add(v.where, path, fmt::format("expected a map (label, measure, value, ...), found {}", found(v)));
         continue;
       }
+      // A target's key names it in the store, the export and JSON, as a payer's key names the payer: the
+      // same letters (an escape or a direction control in one reached an export raw; outside attack 37).
+      if (!valid_name(n.keys[i]))
+        d_.add(n.key_where[i], path,
+               fmt::format("a target's name must be letters, digits, '_' or '-' (at most 64), found '{}'",
+                           printable(n.keys[i], false, true)));
       CalibrationTarget t;
       t.key = n.keys[i];
       t.where = n.key_where[i];
