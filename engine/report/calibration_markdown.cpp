@@ -30,19 +30,17 @@ std::string figure(const CalibrationTarget& t, double x) {
 }
 
 // A text in a cell of a Markdown table: a '|' would end the cell (a label "a | b" put the figures under the
-// wrong headings; outside attack 36), and '<', '&' and '[' could start HTML or a link where GitHub renders
-// the README: each is escaped (backslash or entity), so the cell shows the text as written. In a code span
-// only '|' needs it (GitHub's tables read \| there too).
-std::string markdown_text(std::string_view s, bool code) {
+// wrong headings; outside attack 36), and '<', '&', '[', '*', '_', '`', '~' could start HTML, a link or
+// emphasis where GitHub renders the README: each is escaped (a backslash, or an entity), a backslash too
+// (it would undo the escape after it; outside attack 37), so the cell shows the text as written.
+std::string markdown_text(std::string_view s) {
   std::string out;
   for (const char c : s) {
-    if (c == '|')
-      out += "\\|";
-    else if (!code && c == '<')
+    if (c == '<')
       out += "&lt;";
-    else if (!code && c == '&')
+    else if (c == '&')
       out += "&amp;";
-    else if (!code && (c == '[' || c == ']' || c == '*' || c == '_' || c == '`'))
+    else if (std::string_view("\\|[]*_`~").find(c) != std::string_view::npos)
       out += std::string("\\") + c;
     else
       out += c;
@@ -50,21 +48,29 @@ std::string markdown_text(std::string_view s, bool code) {
   return out;
 }
 
+// The scenario's name in the header: in a code span, where only '|' needs its backslash (GitHub's tables
+// read \| there); a name holding a backtick, which would end the span, as escaped text instead.
+std::string markdown_name(std::string_view name) {
+  if (name.find('`') != std::string_view::npos) return markdown_text(name);
+  std::string out = "`";
+  for (const char c : name) out += c == '|' ? std::string("\\|") : std::string(1, c);
+  return out + "`";
+}
+
 }  // namespace
 
 std::string calibration_markdown(const std::vector<CalibrationRow>& rows, const std::string& scenario,
                                  int replications, int years) {
   std::string out = fmt::format(
-      "| target | public figure (interval) | N | model (`{}`, {} replication{}, {} policy year{}) | fit "
+      "| target | public figure (interval) | N | model ({}, {} replication{}, {} policy year{}) | fit "
       "|\n|---|---|---|---|---|\n",
-      markdown_text(scenario, true), replications, replications == 1 ? "" : "s", years,
-      years == 1 ? "" : "s");
+      markdown_name(scenario), replications, replications == 1 ? "" : "s", years, years == 1 ? "" : "s");
   for (const CalibrationRow& r : rows) {
     const CalibrationTarget& t = *r.target;
     const std::string when = t.at.empty() || t.at == "start" ? "" : fmt::format(", {}", t.at);
     out += fmt::format(
-        "| {}{} | {} ({} to {}) | {} | {} | {} |\n", markdown_text(t.label, false),
-        markdown_text(when, false), figure(t, t.value), figure(t, t.lo), figure(t, t.hi),
+        "| {}{} | {} ({} to {}) | {} | {} | {} |\n", markdown_text(t.label), markdown_text(when),
+        figure(t, t.value), figure(t, t.lo), figure(t, t.hi),
         t.n > 0 ? std::to_string(t.n) : std::string("-"),
         r.fit == Fit::NotModelled || r.fit == Fit::AfterTheRun ? std::string("-") : figure(t, r.model.mean),
         fit_words(r.fit, t.bound));
