@@ -232,8 +232,8 @@ TEST_CASE("the report of a comparison holds every chart, library and figure, and
   CHECK(at("side-by-side") < at("how-to-read"));
   CHECK(page.find("<strong>pilot</strong>: pays more in cash: Pilot fund") > at("in-short"));
   // How to read defines the terms as the terminal does (report/terms.h).
-  CHECK(page.find("<em>ICER (incremental cost-effectiveness ratio)</em>: the extra cost for each extra "
-                  "problem-free household-year.",
+  CHECK(page.find("<em>ICER (incremental cost-effectiveness ratio)</em>: the difference in cost over the "
+                  "difference in problem-free household-years",
                   at("how-to-read")) != std::string::npos);
   CHECK(page.find("<em>Society&#39;s view</em>: every payer", at("how-to-read")) != std::string::npos);
   // The caseload chart's caption names the weekly intake limit too (households waited below the cap).

@@ -20,6 +20,7 @@
 #include "wijksim/report/render.h"
 #include "wijksim/report/report_charts.h"
 #include "wijksim/report/report_tables.h"
+#include "wijksim/report/terms.h"
 #include "wijksim/report/text_layout.h"
 #include "wijksim/simulation/experiment.h"
 
@@ -499,10 +500,25 @@ TEST_CASE("at a glance: every compared scenario side by side", "[output]") {
   const std::size_t terms_at = out.find("\nTerms:\n");
   REQUIRE(terms_at != std::string::npos);
   CHECK(
-      out.find("\n  ICER (incremental cost-effectiveness ratio): the extra cost for each extra problem-free",
+      out.find("\n  ICER (incremental cost-effectiveness ratio): the difference in cost over the difference",
                terms_at) != std::string::npos);
-  CHECK(out.find("\n  Dominant: cheaper and more effective", terms_at) != std::string::npos);
+  CHECK(out.find("\n  Dominant: costs no more and gains no less than its comparator", terms_at) !=
+        std::string::npos);
   CHECK(out.find("\n  Places funded: ", terms_at) != std::string::npos);
+  // Only the words the glance uses: it has no value of information, no quality-adjusted years and nothing
+  // dominated (outside attack 37: EVPI was defined above a glance without one).
+  CHECK(out.find("EVPI", terms_at) == std::string::npos);
+  CHECK(out.find("Quality-adjusted", terms_at) == std::string::npos);
+  CHECK(out.find("Dominated:", terms_at) == std::string::npos);
+  // A word is found whole, in any case: "dominant" is not in "dominated", nor "pp" in "supplied".
+  const auto words = [](std::string_view text) {
+    std::string found;
+    for (const Term& t : terms_used_in(text)) found += std::string(t.shown_as) + ";";
+    return found;
+  };
+  CHECK(words("it was dominated; supplied by") == "dominated;");
+  CHECK(words("a change of 2,0 pp. ICER: Dominant") == "ICER;dominant;pp;");
+  CHECK(words("") == "");
   // A run compares nothing: no glance.
   Report run = r;
   run.tables.clear();

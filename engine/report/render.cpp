@@ -351,10 +351,13 @@ std::string text_scenarios(const Report& r, std::size_t width) {
   return out;
 }
 
-// The words a policy advisor may not know (report/terms.h; the report's How to read lists the same).
-std::string text_terms(std::size_t width) {
+// The words a policy advisor may not know that `shown` uses (report/terms.h; the report's How to read lists
+// them all).
+std::string text_terms(std::string_view shown, std::size_t width) {
+  const std::vector<Term> used = terms_used_in(shown);
+  if (used.empty()) return "";
   std::string out = "Terms:\n";
-  for (const Term& t : terms())
+  for (const Term& t : used)
     out += text::wrap(fmt::format("{}: {}.", t.word, t.meaning), width, "  ", "    ");
   return out;
 }
@@ -382,7 +385,7 @@ std::string text_glance(const Report& r, std::size_t width) {
     out += text::wrap(scenario + ": " + words + ".", width, "  ", "    ");
   out += text::wrap(note, width, "   ", "   ");
   out += text_notation(r, width);
-  out += text_terms(width);
+  out += text_terms(out, width);
   return out + "\n";
 }
 

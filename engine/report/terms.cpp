@@ -1,39 +1,90 @@
 #include "wijksim/report/terms.h"
 
+#include <algorithm>
 #include <array>
+#include <cctype>
 
 namespace wijksim {
 
 std::span<const Term> terms() {
   static constexpr std::array kTerms{
-      Term{"Comparator", "the scenario an option is measured against"},
+      Term{"Comparator", "the scenario an option is measured against", "comparator"},
       Term{"Problem-free household-year",
-           "the effect measure; a household that has no active problem for a whole year counts as one"},
+           "the effect measure; a household that has no active problem for a whole year counts as one",
+           "problem-free"},
       Term{"Society's view",
            "every payer's euros but transfers (social assistance paid to households, a cost to its payer and "
-           "income to the household); a payer's cash includes them"},
-      Term{"ICER (incremental cost-effectiveness ratio)",
-           "the extra cost for each extra problem-free household-year"},
-      Term{"Dominant", "cheaper and more effective (no ratio is given then)"},
-      Term{"Dominated", "dearer and less effective (no ratio is given then)"},
-      Term{"Net monetary benefit", "the extra years valued at the willingness to pay, minus the extra cost"},
+           "income to the household); a payer's cash includes them",
+           "society's view"},
+      Term{
+          "ICER (incremental cost-effectiveness ratio)",
+          "the difference in cost over the difference in problem-free household-years: the extra cost of "
+          "each year gained, or, for an option that costs less and gains less, the euros saved for each year "
+          "given up",
+          "ICER"},
+      Term{"Dominant",
+           "costs no more and gains no less than its comparator, and differs in one of the two (no ratio is "
+           "given then)",
+           "dominant"},
+      Term{"Dominated",
+           "costs no less and gains no more than another option, and differs in one of the two (no ratio is "
+           "given then)",
+           "dominated"},
+      Term{"Net monetary benefit", "the extra years valued at the willingness to pay, minus the extra cost",
+           "net monetary benefit"},
       Term{"Efficiency frontier",
            "the options worth considering, each against the next cheaper one; an option is extendedly "
-           "dominated when a mix of its neighbours would do better"},
+           "dominated when a mix of its neighbours would do better",
+           "efficiency frontier"},
+      Term{"Places used",
+           "the cases an agency treats in a week (a duplicate case counts at its share of a place)",
+           "places used"},
       Term{"Places funded",
            "an agency's capacity, the cases it can treat at once; cut where the coaches are paid from its "
-           "budget"},
+           "budget",
+           "places funded"},
       Term{
           "EVPI and EVPPI",
           "what knowing all (or some) uncertain parameters for certain would be worth, per household and for "
-          "the population"},
-      Term{"pp (percentage points)", "a difference of two shares: 40% against 38% is 2,0 pp"},
+          "the population",
+          "EVPI"},
+      Term{"pp (percentage points)", "a difference of two shares: 40% against 38% is 2,0 pp", "pp"},
       Term{
           "Quality-adjusted years",
           "(where the scenarios give utility weights) each household-week weighed by its number of problems, "
-          "1 for none"},
+          "1 for none",
+          "quality-adjusted"},
   };
   return kTerms;
+}
+
+namespace {
+
+bool letter(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) != 0;
+}
+
+// `phrase` in `text` as a whole word (no letter or digit either side), whatever the case.
+bool has_word(std::string_view text, std::string_view phrase) {
+  const auto same = [](char a, char b) {
+    return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
+  };
+  for (auto at = text.begin();;) {
+    at = std::search(at, text.end(), phrase.begin(), phrase.end(), same);
+    if (at == text.end()) return false;
+    const auto end = at + static_cast<std::ptrdiff_t>(phrase.size());
+    if ((at == text.begin() || !letter(*(at - 1))) && (end == text.end() || !letter(*end))) return true;
+    ++at;
+  }
+}
+
+}  // namespace
+
+std::vector<Term> terms_used_in(std::string_view text) {
+  std::vector<Term> out;
+  for (const Term& t : terms())
+    if (has_word(text, t.shown_as)) out.push_back(t);
+  return out;
 }
 
 }  // namespace wijksim
