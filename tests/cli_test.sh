@@ -1397,6 +1397,11 @@ printf 'extends: %s\nname: pe8\neconomics:\n  discount_costs: 0.10\n' "$src/scen
 expect 0 "compare of an intervention with economics of its own" "$wijksim" compare "$tmp/pe8.yaml" --no-store -r 1 -y 1
 grep -q "^note: .*pe8.yaml:3: economics: not used where they differ from the comparator's" "$tmp/err" ||
   { echo "FAIL: the intervention's unused economics are not said: $(cat "$tmp/err")"; fail=1; }
+# Coaches switched off beside what they would be (outside attack 36: fte and teams passed without a word).
+printf 'extends: %s\nname: off8\ncoaches:\n  enabled: false\n  fte: 10\n' "$small" >"$tmp/off8.yaml"
+expect 0 "a run of a scenario whose coaches are off, with an FTE" "$wijksim" run "$tmp/off8.yaml" --no-store
+grep -q "^note: .*off8.yaml:3: coaches: fte is not used: coaches.enabled is false, so off8 has no coaches" "$tmp/err" ||
+  { echo "FAIL: coaches switched off with an FTE are not said: $(cat "$tmp/err")"; fail=1; }
 expect 0 "compare of the shipped scenarios" "$wijksim" compare "$src/scenarios/pilot.yaml" "$src/scenarios/scaleup.yaml" "$src/scenarios/scaleup-funded.yaml" --no-store -r 1 -y 1
 ! grep -q "^note:" "$tmp/err" || { echo "FAIL: a note for the shipped scenarios: $(cat "$tmp/err")"; fail=1; }
 # Ctrl-C inside a large batch of the sensitivity analyses ends it once the runs in flight end: it ran on to the

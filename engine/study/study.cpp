@@ -282,6 +282,20 @@ Study plan_study(const std::vector<std::string>& paths, const StudyOverrides& ov
           where(at), c.source.path()));
     }
   }
+  // A coaches section switched off keeps what it gives (a scenario may turn a parent's coaches off), and none
+  // of it is simulated: said, not left unused in silence (outside attack 36: fte and teams beside
+  // enabled: false passed without a word).
+  for (const StudyScenario& s : study.scenarios) {
+    if (s.scenario.coaches.enabled) continue;
+    std::vector<std::string> given;
+    for (const auto& [key, value] : s.source.settings())
+      if (key.starts_with("coaches.") && key != "coaches.enabled") given.push_back(key.substr(8));
+    if (!given.empty())
+      study.unused_settings.push_back(
+          fmt::format("{}: coaches: {} {} not used: coaches.enabled is false, so {} has no coaches",
+                      where(s.source.key_location("coaches")), fmt::join(given, ", "),
+                      given.size() == 1 ? "is" : "are", s.scenario.name));
+  }
   for (StudyScenario& s : study.scenarios) {
     s.scenario.simulation.seed = study.seed;
     s.scenario.simulation.replications = study.replications;
