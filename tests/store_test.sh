@@ -148,6 +148,49 @@ grep -q "run    1 .* complete " live.runs || say_fail "writer A's run is not com
 cmp -s clean.json live-a.json && echo "ok: the writer completes untouched by the refused resume" ||
   say_fail "writer A's output differs from the clean run"
 
+# The lock file removed while writer E holds run 1 (outside attack 36: a resume then ran beside the live
+# writer, and failed on "UNIQUE constraint"). Resumer F takes the run through the new lock file; E, at its next
+# draw, finds the run taken and stops (exit 3) without touching its status; F completes it identical to the
+# clean run. Without a second process, a writer whose lock file was removed takes it again and completes.
+WIJKSIM_TEST_PAUSE_AFTER_DRAW="3:$tmp/go-e" "$wijksim" "${args[@]}" --output gone.db >gone-e.json 2>gone-e.err &
+pe=$!
+if wait_paused "$tmp/go-e" $pe; then
+  rm gone.db-runlock
+  WIJKSIM_TEST_PAUSE_AFTER_DRAW="1:$tmp/go-f" "$wijksim" "${args[@]}" --output gone.db --resume 1 >gone-f.json 2>gone-f.err &
+  pf=$!
+  if wait_paused "$tmp/go-f" $pf; then
+    touch "$tmp/go-e"
+    wait $pe
+    code=$?
+    [ "$code" -eq 3 ] && grep -q "was removed while this process wrote run 1, and another process has taken the run" gone-e.err &&
+      echo "ok: a writer whose lock file was removed, and whose run another process took, stops (exit 3)" ||
+      say_fail "the writer whose run was taken through a new lock file: exit $code: $(cat gone-e.err)"
+  else
+    say_fail "the resumer did not take the run whose lock file was removed: $(cat gone-f.err)"
+    touch "$tmp/go-e"
+    wait $pe
+  fi
+  touch "$tmp/go-f"
+  wait $pf || say_fail "the resumer failed: $(cat gone-f.err)"
+  "$wijksim" runs --store gone.db >gone.runs 2>&1
+  grep -q "run    1 .* complete " gone.runs && cmp -s clean.json gone-f.json &&
+    echo "ok: the resumer completes the run identical to the clean run" ||
+    say_fail "after the lock file was removed: $(cat gone.runs)"
+else
+  say_fail "writer E never paused after its 3rd draw: $(cat gone-e.err)"
+fi
+WIJKSIM_TEST_PAUSE_AFTER_DRAW="3:$tmp/go-g" "$wijksim" "${args[@]}" --output alone.db >alone.json 2>alone.err &
+pg=$!
+if wait_paused "$tmp/go-g" $pg; then
+  rm alone.db-runlock
+  touch "$tmp/go-g"
+  wait $pg && [ -e alone.db-runlock ] && cmp -s clean.json alone.json &&
+    echo "ok: a writer whose lock file was removed takes it again and completes" ||
+    say_fail "a writer whose lock file was removed: $(cat alone.err)"
+else
+  say_fail "writer G never paused after its 3rd draw: $(cat alone.err)"
+fi
+
 # Two resumers at once of a run nobody writes (its writer was killed after 5 draws): exactly one proceeds,
 # the other is refused before it does anything. Both pause after their first draw should they get that far;
 # whichever ends first must be the refused one, and the other must be paused holding the run.

@@ -9,6 +9,7 @@
 #include <cstring>
 #include <filesystem>
 
+#include "wijksim/core/command_line.h"
 #include "wijksim/core/error.h"
 
 namespace wijksim {
@@ -74,6 +75,23 @@ std::optional<RunLock> RunLock::try_lock(const std::string& store_path, std::int
   if (err == EAGAIN || err == EACCES) return std::nullopt;
   throw Error(fmt::format("results store '{}': cannot lock run {} in '{}': {}", store_path, run, path,
                           system_reason(err)));
+}
+
+void RunLock::keep(const std::string& store_path, std::int64_t run) {
+  const std::string path = file_of(store_path);
+  struct stat mine {
+  }, named{};
+  if (::fstat(fd_, &mine) == 0 && ::stat(path.c_str(), &named) == 0 && named.st_dev == mine.st_dev &&
+      named.st_ino == mine.st_ino)
+    return;
+  std::optional<RunLock> again = try_lock(store_path, run);
+  if (!again)
+    throw Error(fmt::format(
+        "results store '{}': the lock file '{}' was removed while this process wrote run {}, and another "
+        "process has taken the run since: this one stops, so that only one writes it (the draws written so "
+        "far are kept; `wijksim runs --store {}` shows the run)",
+        printable(store_path), printable(path), run, shell_word(store_path)));
+  std::swap(fd_, again->fd_);  // the old description, and its lock, close with `again`
 }
 
 bool RunLock::held(const std::string& store_path, std::int64_t run) {

@@ -18,6 +18,16 @@ void RunWriter::take_over(std::int64_t run) {
                                    run_id_)}});
 }
 
+void RunWriter::keep_lock() {
+  if (!lock_) return;
+  try {
+    lock_->keep(path_, run_id_);
+  } catch (...) {
+    settled_ = true;  // the run is the other process's now: its status is not this one's to set
+    throw;
+  }
+}
+
 RunWriter::~RunWriter() {
   if (settled_ || run_id_ == 0 || !lock_) return;
   try {

@@ -52,6 +52,9 @@ class RunWriter {
   }
   // The run has its final status ("complete").
   void settled() { settled_ = true; }
+  // Before a draw or candidate is written: the run's lock is still this process's (RunLock::keep). When
+  // another process has taken the run, this one leaves its status to that one and throws.
+  void keep_lock();
 
   RunStore store_;
   std::int64_t run_id_ = 0;
