@@ -1804,6 +1804,9 @@ pre.cmd { white-space: pre-wrap; overflow-wrap: anywhere; background: var(--pane
   .how-to-read h2, h2.plain, section.answer > h2 { break-before: auto; }
   /* The first section follows the contents on their page (the contents alone took page 2). */
   nav.contents + section > h2:first-child { break-before: auto; }
+  /* How to reproduce the run follows the last section on its page (the last decision's few lines were left
+     alone on a page before it). */
+  section.reproduce > h2 { break-before: auto; }
   /* Every setting of a comparison, kept for the record, in small type and close rows: they took two pages
      a comparison, six of the default report's 53. */
   details.all-settings table, table.params { font-size: 8pt; margin: .2rem 0 .6rem; }
