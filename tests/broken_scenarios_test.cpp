@@ -372,8 +372,28 @@ std::vector<Case> cases() {
       {"a name with a space at its end (two columns would read alike)",
        edit(b, 1, "test-city", "\"test-city \""),
        {exact(1, 7, "name",
-              "expected a name that shows: not empty, without spaces at its ends and without control "
-              "characters (tabs, line breaks) or direction controls")}},
+              "expected a name that shows: not blank, without spaces (also invisible ones such as U+00A0) at "
+              "its "
+              "ends and without control characters (tabs, line breaks) or direction controls")}},
+      // Outside attack 37: the ends were checked for ASCII spaces only, and "blank" meant ASCII blank.
+      {"a name ending in a non-breaking space",
+       edit(b, 1, "test-city", "\"test-city\xc2\xa0\""),
+       {exact(1, 7, "name",
+              "expected a name that shows: not blank, without spaces (also invisible ones such as U+00A0) at "
+              "its "
+              "ends and without control characters (tabs, line breaks) or direction controls")}},
+      {"a name beginning with an ideographic space (U+3000)",
+       edit(b, 1, "test-city", "\"\xe3\x80\x80test-city\""),
+       {exact(1, 7, "name",
+              "expected a name that shows: not blank, without spaces (also invisible ones such as U+00A0) at "
+              "its "
+              "ends and without control characters (tabs, line breaks) or direction controls")}},
+      {"a name of Hangul fillers (U+3164), which show as nothing",
+       edit(b, 1, "test-city", "\"\xe3\x85\xa4\xe3\x85\xa4\""),
+       {exact(1, 7, "name",
+              "expected a name that shows: not blank, without spaces (also invisible ones such as U+00A0) at "
+              "its "
+              "ends and without control characters (tabs, line breaks) or direction controls")}},
       // Outside attack 25: a 5 MB name passed validate, then took 2.4 GB and failed in the store. Characters
       // are counted, not bytes: 200 two-byte 'é' are a name, 201 are not.
       {"a name of 201 characters",
@@ -1379,6 +1399,25 @@ TEST_CASE("a message shows control characters and bytes that are not UTF-8 as he
   const Diagnostic o{Location{"--seed"}, "", fmt::format("expected a whole number, found '{}'", value)};
   CHECK(o.to_string() ==
         fmt::format("error: --seed: expected a whole number, found '{}' (5000 characters)", shortened_value));
+}
+
+TEST_CASE("a name blank at its ends, or blank throughout, is told by what shows, beyond ASCII too",
+          "[input]") {
+  // Outside attack 37: "pilot" and "pilot" + U+00A0 read alike, and a name of U+3164 shows as nothing.
+  CHECK(blank_at_ends("pilot\xc2\xa0"));      // ends in U+00A0
+  CHECK(blank_at_ends("\xe3\x80\x80pilot"));  // begins with U+3000
+  CHECK(blank_at_ends("pilot\xe2\x80\x8b"));  // ends in a zero-width space
+  CHECK(blank_at_ends(" pilot"));
+  CHECK_FALSE(blank_at_ends("pilot"));
+  CHECK_FALSE(blank_at_ends("caf\xc3\xa9"));            // ends in a letter of two bytes
+  CHECK_FALSE(blank_at_ends("wijk \xf0\x9f\x8f\xa0"));  // ends in a character of four bytes
+  CHECK_FALSE(
+      blank_at_ends("Gemeente\xc2\xa0"
+                    "Enschede"));                  // inside, a non-breaking space is the author's choice
+  CHECK_FALSE(blank_at_ends("pilot\xff"));         // a byte that is not UTF-8 shows (and is refused apart)
+  CHECK(shows_blank("\xe3\x85\xa4\xe3\x85\xa4"));  // Hangul fillers
+  CHECK(shows_blank(" \xc2\xa0\t"));
+  CHECK_FALSE(shows_blank("\xe3\x85\xa4x"));
 }
 
 TEST_CASE("an unknown key with a letter of another alphabet names it beside the suggestion", "[input]") {

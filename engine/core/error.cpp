@@ -31,12 +31,31 @@ char32_t code_point(std::string_view s, std::size_t i, std::size_t n) {
   return c;
 }
 
-namespace {
 bool invisible(char32_t c) {
-  return c == 0x00A0 || c == 0x00AD || (c >= 0x2000 && c <= 0x200F) || (c >= 0x2028 && c <= 0x202F) ||
-         (c >= 0x205F && c <= 0x206F) || c == 0x3000 || c == 0xFEFF;
+  return c == 0x00A0 || c == 0x00AD || c == 0x034F || c == 0x115F || c == 0x1160 || c == 0x180E ||
+         (c >= 0x2000 && c <= 0x200F) || (c >= 0x2028 && c <= 0x202F) || (c >= 0x205F && c <= 0x206F) ||
+         c == 0x2800 || c == 0x3000 || c == 0x3164 || c == 0xFEFF || c == 0xFFA0;
 }
-}  // namespace
+
+bool shows_blank(std::string_view s) {
+  for (std::size_t i = 0; i < s.size();) {
+    const std::size_t n = utf8_length(s, i);
+    if (n == 0) return false;  // an invalid byte shows (as a replacement character)
+    const char32_t u = code_point(s, i, n);
+    if (!(n == 1 ? std::isspace(static_cast<unsigned char>(s[i])) != 0 : invisible(u))) return false;
+    i += n;
+  }
+  return true;
+}
+
+bool blank_at_ends(std::string_view s) {
+  if (s.empty()) return false;
+  const std::size_t first = std::max<std::size_t>(1, utf8_length(s, 0));
+  std::size_t last = s.size() - 1;  // the start of the last sequence: back over continuation bytes
+  while (last > 0 && s.size() - last < 4 && (static_cast<unsigned char>(s[last]) & 0xC0) == 0x80) --last;
+  if (utf8_length(s, last) != s.size() - last) last = s.size() - 1;  // not a whole sequence: its last byte
+  return shows_blank(s.substr(0, first)) || shows_blank(s.substr(last));
+}
 
 std::string printable(std::string_view s, bool keep_lines, bool show_invisible) {
   std::string out;

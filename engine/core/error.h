@@ -64,6 +64,15 @@ constexpr bool reorders_text(char32_t c) {
 constexpr bool unicode_control(char32_t c) {
   return (c >= 0x80 && c <= 0x9F) || c == 0x2028 || c == 0x2029;
 }
+// A character beyond ASCII that shows as nothing or as a plain space: a non-breaking or ideographic space, a
+// zero-width space or joiner, a direction mark, a byte-order mark, a Hangul filler (U+3164), a blank
+// Braille pattern.
+bool invisible(char32_t c);
+// `s` shows as nothing but blank space (ASCII white space and invisible characters only; also "").
+bool shows_blank(std::string_view s);
+// `s` begins or ends with a character that shows as blank space (ASCII or beyond: a trailing U+00A0 or
+// U+3000 made a name that differed from another only in what nobody sees; outside attack 37).
+bool blank_at_ends(std::string_view s);
 
 struct Diagnostic {
   Location where;

@@ -34,15 +34,13 @@ void ScenarioSchema::run(const Node& root) {
   if (auto t = text(top.need("name"), "name", kMaxName)) {
     s_.name = *t;
     // Scenarios are told apart by name in tables, the store and the report: a name must show.
-    const bool blank = std::all_of(t->begin(), t->end(), [](unsigned char c) { return std::isspace(c); });
     const std::string hidden = unshown_characters(*t, false);
-    if (blank || !hidden.empty() || std::isspace(static_cast<unsigned char>(t->front())) ||
-        std::isspace(static_cast<unsigned char>(t->back())))
-      d_.add(
-          top.node().get("name")->where, "name",
-          fmt::format("expected a name that shows: not empty, without spaces at its ends and without control "
-                      "characters (tabs, line breaks) or direction controls{}",
-                      hidden.empty() ? "" : "; it has " + hidden));
+    if (shows_blank(*t) || !hidden.empty() || blank_at_ends(*t))
+      d_.add(top.node().get("name")->where, "name",
+             fmt::format("expected a name that shows: not blank, without spaces (also invisible ones such as "
+                         "U+00A0) at its ends and without control characters (tabs, line breaks) or "
+                         "direction controls{}",
+                         hidden.empty() ? "" : "; it has " + hidden));
   }
   // Shown in tables, the store and the report: line breaks and tabs are text, other control characters
   // (an escape sequence a terminal acts on) are not.
