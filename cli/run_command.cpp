@@ -23,6 +23,7 @@
 #include "wijksim/model/run_size.h"
 #include "wijksim/report/html_report.h"
 #include "wijksim/report/render.h"
+#include "wijksim/report/run_series.h"
 #include "wijksim/report/study_report.h"
 #include "wijksim/scenario/parameter_reader.h"
 #include "wijksim/store/study_recorder.h"
@@ -336,6 +337,15 @@ int run_or_compare(const std::string& command, Options o, bool with_comparators,
   try {
     // The width of where the tables go: the terminal, or (a file) COLUMNS or 100.
     text.width = cli::output_width(text_output.empty() ? stdout : nullptr);
+    // The queues still growing at the end, as the report's In short names them: from the stored weeks.
+    if (recorder && *format == Format::Table && text.glance()) {
+      try {
+        text.still_growing =
+            still_growing(RunStore::open(o.store, RunStore::Mode::ReadOnly), recorder->run_id());
+      } catch (const Error& e) {
+        cli::err("note: the queues still growing are not named: {}\n", printable(e.what()));
+      }
+    }
     printed = render(report, *format, text);
     // An output that cannot be written (a closed pipe, a full disk, its directory removed or renamed during
     // the run): the run is complete in the store all the same, and the message says so and how to get the

@@ -14,6 +14,7 @@
 #include "wijksim/core/dutch_numbers.h"
 #include "wijksim/report/html_report.h"
 #include "wijksim/report/render.h"
+#include "wijksim/report/run_series.h"
 #include "wijksim/scenario/scenario_source.h"
 #include "wijksim/store/run_lock.h"
 #include "wijksim/store/run_store.h"
@@ -128,9 +129,9 @@ int runs_command(const Options& o) {
 
 int show_command(const Options& o) {
   check_sections_format(o);
-  const TextOptions text{cli::output_width(stdout),
-                         option_syntax([&] { return parse_sections(o.sections); })};
+  TextOptions text{cli::output_width(stdout), option_syntax([&] { return parse_sections(o.sections); })};
   const RunStore store = RunStore::open(o.store, RunStore::Mode::ReadOnly);
+  if (o.format == "table" && text.glance()) text.still_growing = still_growing(store, o.run_id);
   // The table format is drawn again from the stored JSON, for this terminal's width and sections.
   if (o.format == "table")
     cli::write_out(render_table(report_from_json(store.report(o.run_id, "json")), text));

@@ -1186,7 +1186,7 @@ t = next(t for t in json.load(open(sys.argv[1]))["tables"] if t["id"] == "tornad
 labels = [c["label"] for c in t["columns"][:2]]
 assert labels == ["parameter at its low end", "at its high end"], labels
 assert t["note"].startswith("coaches.fte at the two ends of the range given on the command line"), t["note"]
-assert "; every other parameter at the 2.5th and 97.5th percentiles of its distribution" in t["note"], t["note"]
+assert "; every other parameter at the 2,5th and 97,5th percentiles of its distribution" in t["note"], t["note"]
 PY
 # Options that would change nothing are refused, not ignored: --sections of CSV or JSON (which hold every
 # section), an EVPPI group without parameter draws; and `calibration` of a scenario without targets printed

@@ -271,8 +271,8 @@ TEST_CASE("the report of a comparison holds every chart, library and figure, and
       // The pilot's baseline weighs household-weeks by their problems: the quality-adjusted years and their
       // ICER are at a glance, as stored (they were only in the terminal's tables).
       const double qaly = t["rows"][0]["cells"]["delta_qaly"]["mean"];
-      CHECK(page.find("<th scope=\"row\">Extra quality-adjusted years per household (discounted)</th>") !=
-            std::string::npos);
+      CHECK(page.find("<th scope=\"row\">Extra quality-adjusted years per household (policy years 1-5 "
+                      "together, discounted)</th>") != std::string::npos);
       CHECK(page.find(fmt::format("data-column=\"delta_qaly\" data-value=\"{}\"", qaly)) !=
             std::string::npos);
       CHECK(page.find("<th scope=\"row\">Cost per extra quality-adjusted household-year</th>") !=
@@ -335,6 +335,25 @@ TEST_CASE("In short names a queue still growing at the end, by its first, second
   const std::string section = page.substr(in_short, page.find("</section>", in_short) - in_short);
   CHECK(section.find("<strong>thin</strong>") != std::string::npos);
   CHECK(section.find("<strong>baseline-velve</strong>") == std::string::npos);
+  // The terminal's In short says it too (a policy advisor who read only the terminal never learnt of the
+  // growing wait): `wijksim show` reads it from the same store. Its lines joined again where they wrap.
+  TextOptions text(120);
+  text.still_growing = still_growing(store, id);
+  const std::string wrapped = render_table(report_from_json(store.report(id, "json")), text);
+  std::string glance;
+  for (std::size_t i = 0; i < wrapped.size();)
+    if (wrapped.compare(i, 5, "\n    ") == 0)
+      glance += ' ', i += 5;
+    else
+      glance += wrapped[i++];
+  const auto words = glance.find("In short:");
+  REQUIRE(words != std::string::npos);
+  CHECK(glance.find("thin: ", words) <
+        glance.find(fmt::format("Still growing (the figures are means over the period): {}", said), words));
+  CHECK(glance.find(said) < glance.find("Terms:"));
+  // Without the store's weeks (a run not stored), nothing is claimed.
+  CHECK(render_table(report_from_json(store.report(id, "json")), TextOptions(120)).find("Still growing") ==
+        std::string::npos);
 }
 
 TEST_CASE("the side-by-side table gives each group's euros in one unit", "[report]") {

@@ -22,7 +22,7 @@ struct Stat {
 };
 
 inline constexpr const char* kIntervalMethod =
-    "95% interval of the mean over replications: mean +/- t(0.975, n-1) * sd / sqrt(n), taken on the log "
+    "95% interval of the mean over replications: mean +/- t(0,975; n-1) * sd / sqrt(n), taken on the log "
     "scale for a figure that cannot be negative (cut at 0 instead where the log scale would put its upper "
     "end "
     "more than e times the mean) and on the logit scale for a share (cut to 0-100% instead where its "

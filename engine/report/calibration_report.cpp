@@ -44,7 +44,7 @@ Report calibration_report(const CalibrationPlan& plan, const CalibrationResult& 
   report.command = "calibrate";
   report.version = WIJKSIM_VERSION;
   report.interval = fmt::format(
-      "posterior: over the {} parameter sets resampled by importance weight, with their 2.5% and 97.5% "
+      "posterior: over the {} parameter sets resampled by importance weight, with their 2,5% and 97,5% "
       "percentiles",
       r.sets.size());
   ScenarioRef ref;
@@ -65,7 +65,7 @@ Report calibration_report(const CalibrationPlan& plan, const CalibrationResult& 
       "household{}, {} replication{} of {} policy year{} after the warm-up, the same seed for every "
       "candidate "
       "(common random numbers). Log-likelihood: the sum over the {} targets the model represents of "
-      "log N(model; target, s), s^2 = ((high - low) / 3.92)^2 + the model's Monte Carlo standard error^2{}. "
+      "log N(model; target, s), s^2 = ((high - low) / 3,92)^2 + the model's Monte Carlo standard error^2{}. "
       "The rounds stop once the effective sample size reaches the number of sets.",
       plan.file.path, format_dutch(plan.households, 0), plan.households == 1 ? "" : "s", cs.replications,
       cs.replications == 1 ? "" : "s", cs.years, cs.years == 1 ? "" : "s", plan.represented,
@@ -101,7 +101,7 @@ Report calibration_report(const CalibrationPlan& plan, const CalibrationResult& 
   post.title = "Free parameters: prior and posterior";
   post.scenario = ref.name;
   post.note =
-      "Posterior: mean over the parameter sets with their 2.5%-97.5% percentiles, and their standard "
+      "Posterior: mean over the parameter sets with their 2,5%-97,5% percentiles, and their standard "
       "deviation. A key path with '*' sets that key of every entry (every domain, every agency) alike.";
   post.columns = {{"prior", "prior"}, {"posterior", "posterior"}, {"sd", "sd"}};
   for (std::size_t j = 0; j < plan.file.free.size(); ++j) {
@@ -121,7 +121,7 @@ Report calibration_report(const CalibrationPlan& plan, const CalibrationResult& 
   fit.scenario = ref.name;
   fit.note =
       "Public figure with its interval. Model: the mean of the figure over the parameter sets (each set's "
-      "candidate as simulated; no further simulation), with its 2.5%-97.5% percentiles over the sets. "
+      "candidate as simulated; no further simulation), with its 2,5%-97,5% percentiles over the sets. "
       "'inside': that mean lies in the target's interval.";
   fit.columns = {{"target", "public figure"}, {"model", "model"}, {"fit", "fit"}};
   for (std::size_t t = 0; t < plan.targets.size(); ++t) {

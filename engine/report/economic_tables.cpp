@@ -15,7 +15,7 @@ namespace wijksim {
 namespace {
 
 std::string format_rate(double rate) {
-  return fmt::format("{:g}", rate * 100);
+  return format_dutch_short(rate * 100, 4);
 }
 
 Cell text(const std::string& t) {
@@ -33,7 +33,7 @@ std::string draw_note(const DecisionGroup& g) {
         "(se): sd / sqrt(draws).",
         g.draws,
         g.draws >= static_cast<std::size_t>(kPercentileDraws)
-            ? "with the 95% percentile interval over the draws (2.5th to 97.5th)"
+            ? "with the 95% percentile interval over the draws (2,5th to 97,5th)"
             : fmt::format("from the lowest to the highest draw (fewer than {} draws: too few for a 95% "
                           "percentile interval)",
                           kPercentileDraws));
@@ -42,7 +42,7 @@ std::string draw_note(const DecisionGroup& g) {
       "parameters ({}). CSV and JSON add the standard error of the mean (se): sd / sqrt(replications).",
       g.parameter_draws ? "One parameter draw" : "Base case, no parameter draws", g.probability_n,
       g.probability_n == 1 ? "" : "s",
-      g.probability_n > 1 ? ", with the 95% interval of that mean (mean +/- t(0.975, n-1) x sd / sqrt(n))"
+      g.probability_n > 1 ? ", with the 95% interval of that mean (mean +/- t(0,975; n-1) x sd / sqrt(n))"
                           : " (one run: no interval)",
       g.parameter_draws ? "one draw shows none: --draws 2 or more assess it" : "--draws assesses that");
 }
@@ -84,7 +84,8 @@ Table cost_effectiveness_table(const DecisionGroup& g) {
   for (std::size_t o = 1; o < g.names.size(); ++o) ce.scenario += (o > 1 ? ", " : "") + g.names[o];
   ce.comparator = g.names[0];
   ce.note = fmt::format(
-      "Per household, intervention minus comparator, societal perspective: every payer's euros but "
+      "Per household over the policy period (its years summed), intervention minus comparator, societal "
+      "perspective: every payer's euros but "
       "transfers (social assistance paid to households). Effect: problem-free household-years. NMB: net "
       "monetary benefit at {} per problem-free household-year. ICER of the mean increments, with its "
       "quadrant "
@@ -137,7 +138,8 @@ Table frontier_table(const DecisionGroup& g) {
   f.title = "Which options are efficient? The efficiency frontier";
   f.scenario = g.names[0];
   f.note =
-      "Mean discounted cost and effect per household. Dominated: another option costs no more and "
+      "Mean discounted cost and effect per household over the policy period (its years summed). Dominated: "
+      "another option costs no more and "
       "achieves at least as much. Extendedly dominated: a mix of two neighbours does better. ICER "
       "against the next cheaper option on the frontier.";
   f.columns = {{"cost", "cost per household (EUR)"},

@@ -101,7 +101,10 @@ std::optional<GlanceView> glance_view(const Report& r) {
   const bool draws =
       std::any_of(r.scenarios.begin(), r.scenarios.end(), [](const ScenarioRef& s) { return s.draws > 0; });
   heading(
-      std::string("Is it worth the money? Per household, discounted, society's view (transfers left out); ") +
+      // Over the period, not a year's (a reader set "-185" beside a calibration table's euros a year).
+      fmt::format("Is it worth the money? Per household over {}, discounted, society's view (transfers left "
+                  "out); ",
+                  over) +
       (draws ? "probabilities over the parameter draws"
              : "probabilities over runs that differ in the households' luck only (no parameter draws)"));
   {

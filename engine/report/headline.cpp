@@ -95,7 +95,8 @@ std::vector<Table> headline_tables(const Study& study, const StudyResult& result
         "Intervention minus comparator over the {} policy year{}, {}. Cash is each payer's "
         "budget, transfers included; a capacity-funded agency's budget is paid whether its places are used "
         "or not, so work it no longer does shows as capacity, not cash. Waits and queues are means over the "
-        "period: one that keeps growing is longer at its end (the report's In short names them). A change is "
+        "period: one that keeps growing is longer at its end (In short names such queues, from the results "
+        "store). A change is "
         "put in words only when its interval excludes zero; else 'no clear change'.",
         study.years, study.years == 1 ? "" : "s",
         one_run ? std::string("from one run, so without an interval")
@@ -108,7 +109,7 @@ std::vector<Table> headline_tables(const Study& study, const StudyResult& result
                   "with an interval (cash: {} of the {} parameter draws, what holds across the draws, so the "
                   "budget table's interval of the mean over runs may show a clear change where this shows "
                   "none; capacity and waits: the 95% interval of the mean over all runs, paired)",
-                  study.draws >= kPercentileDraws ? "the 2.5 to 97.5 percentiles"
+                  study.draws >= kPercentileDraws ? "the 2,5 to 97,5 percentiles"
                                                   : "the lowest to the highest (too few for a 95% interval)",
                   study.draws));
     t.columns = {{"change", "change"}, {"verdict", "in words"}};

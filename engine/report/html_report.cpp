@@ -301,7 +301,6 @@ class ReportWriter {
   void glance(const StoredScenario& s, const StoredScenario& c);
   void how_to_read();
   std::string runs_text() const;
-  std::vector<std::string> higher_at_the_end(const StoredScenario& s);
   void in_short();
   void money(const StoredScenario& s, const StoredScenario* c);
   void services(const StoredScenario& s, const StoredScenario* c);
@@ -333,7 +332,7 @@ class ReportWriter {
   std::string money_interval() const {
     if (info_.draws == 0) return "the 95% interval of the mean over replications";
     return info_.draws >= kPercentileDraws
-               ? std::string("the 2.5th to 97.5th percentiles over the parameter draws")
+               ? std::string("the 2,5th to 97,5th percentiles over the parameter draws")
                : fmt::format(
                      "the lowest to the highest of the {} parameter draws (too few for a 95% interval)",
                      info_.draws);
@@ -495,7 +494,7 @@ void ReportWriter::how_to_read() {
       "<li>Point at a chart for its exact numbers (on screen).</li>\n</ul>\n</section>\n",
       comparison, run_count(), esc(runs),
       run_count() >= kPercentileDraws
-          ? "holds 95% of the runs (from the 2.5th to the 97.5th percentile)"
+          ? "holds 95% of the runs (from the 2,5th to the 97,5th percentile)"
           : fmt::format("spans the lowest to the highest of the {} runs (95% of fewer than {} runs would be "
                         "less than one run at each end)",
                         run_count(), kPercentileDraws),
@@ -552,14 +551,19 @@ void ReportWriter::glance(const StoredScenario& s, const StoredScenario& c) {
   };
   // Society's view leaves transfers out (a benefit paid is a cost to the payer, income to the household);
   // the pay-back below is the payers' cash, transfers in: the two can differ in sign, and each says which.
-  item("Extra cost per household, society's view: transfers left out (discounted)",
+  // Over the period (a reader took the cost for a year's beside the calibration's euros a year).
+  const std::string period =
+      info_.years == 1 ? "policy year 1" : fmt::format("policy years 1-{} together", info_.years);
+  item(fmt::format("Extra cost per household, society's view: transfers left out ({}, discounted)", period),
        figure(ce, s.name, "delta_cost"));
-  item("Extra problem-free years per household (discounted)", figure(ce, s.name, "delta_effect"));
+  item(fmt::format("Extra problem-free years per household ({}, discounted)", period),
+       figure(ce, s.name, "delta_effect"));
   item("Cost per extra problem-free household-year", figure(ce, s.name, "icer"));
   // Where the scenarios weigh a household-week by its problems (economics.utility_by_problems), the
   // quality-adjusted figures beside them, as the terminal's cost-effectiveness table has them.
   if (cell_json(ce, s.name, "delta_qaly")) {
-    item("Extra quality-adjusted years per household (discounted)", figure(ce, s.name, "delta_qaly"));
+    item(fmt::format("Extra quality-adjusted years per household ({}, discounted)", period),
+         figure(ce, s.name, "delta_qaly"));
     item("Cost per extra quality-adjusted household-year", figure(ce, s.name, "icer_qaly"));
   }
   item("Net monetary benefit per household", figure(ce, s.name, "nmb"));
@@ -899,8 +903,13 @@ void ReportWriter::households(const StoredScenario& s, const StoredScenario* c) 
                                Axis::Share, 1),
           "professionals", s.name,
           fmt::format("The coach counts as one professional. Model: at the policy start (the same for both) "
-                      "and in the last week; {}. {}",
-                      interval_words("whiskers: 95% interval of the mean over runs"), note_of(calibration)));
+                      "and in the last week; {}.{}",
+                      interval_words("whiskers: 95% interval of the mean over runs"),
+                      // The survey's own interval, not the whole calibration table's note (the targets
+                      // file's note on evictions and spending filled 20 lines under this chart).
+                      surveyed ? " Survey: whiskers are its interval as the targets file gives it (the "
+                                 "calibration table names its source)."
+                               : ""));
   }
 
   chart(
@@ -1026,51 +1035,6 @@ void ReportWriter::overview() {
       head, rows, esc(g.note));
 }
 
-// Queues that grow over the policy period: the last policy year's mean against the whole period's, each of
-// the weekly series (a wait's blocks of kSeriesBlockWeeks weeks weighed alike), where the last year's is
-// above by more than a tenth and by more than one week (or household), and above the year before's. The
-// tables' figures are means over the period, which understate what households meet at its end (debt
-// counselling's +41 weeks over five years was about 60 in the fifth; a policy advisor's reading).
-std::vector<std::string> ReportWriter::higher_at_the_end(const StoredScenario& s) {
-  std::vector<std::string> out;
-  if (info_.years < 2) return out;
-  const double last_year_from = 52.0 * (info_.years - 1);
-  // Said by the first and the last year (the period's mean of the series weighs blocks alike, the tables
-  // weigh admissions: two "over the period" figures that differ would confuse).
-  const auto check = [&](const Series& series, const std::string& what, const std::string& unit,
-                         int decimals) {
-    double all = 0, first = 0, before = 0, last = 0;
-    int n_all = 0, n_first = 0, n_before = 0, n_last = 0;
-    for (const SeriesPoint& p : series) {
-      if (p.week <= 0 || p.n == 0) continue;
-      all += p.mean, ++n_all;
-      if (p.week <= 52) first += p.mean, ++n_first;
-      if (p.week > last_year_from) last += p.mean, ++n_last;
-      if (p.week > last_year_from - 52 && p.week <= last_year_from) before += p.mean, ++n_before;
-    }
-    if (n_all == 0 || n_first == 0 || n_before == 0 || n_last == 0) return;
-    all /= n_all, first /= n_first, before /= n_before, last /= n_last;
-    // Still growing: above the period's mean and year 1's, and above the year before's by more than a
-    // twentieth and half a unit (two runs' noise was called growth, and a fall from year 1 beside a rise in
-    // the last year was said as growing; outside attack 35). Said by the years compared.
-    if (last > 1.1 * all && last - all > 1 && last > first && last > 1.05 * before && last - before > 0.5)
-      out.push_back(info_.years == 2
-                        ? fmt::format("{}: about {} {} in year 1, {} in year 2", what,
-                                      format_dutch(first, decimals), unit, format_dutch(last, decimals))
-                        : fmt::format("{}: about {} {} in year 1, {} in year {}, {} in year {}", what,
-                                      format_dutch(first, decimals), unit, format_dutch(before, decimals),
-                                      info_.years - 1, format_dutch(last, decimals), info_.years));
-  };
-  const ScenarioSeries& x = series(s.index);
-  for (std::size_t a = 0; a < agencies_.size() && a < x.agency_wait.size(); ++a)
-    check(x.agency_wait[a], "the wait at " + agencies_[a].label, "weeks", 1);
-  if (s.coach_fte > 0) {
-    check(x.coach_wait, "the wait for a coach", "weeks", 1);
-    check(x.coach_waiting, "households waiting for a coach", "households", 0);
-  }
-  return out;
-}
-
 // The answer in words, first: what each scenario changes against its comparator (glance_view's "in short").
 void ReportWriter::in_short() {
   const std::optional<GlanceView> view = glance_view(stored_report_);
@@ -1081,7 +1045,8 @@ void ReportWriter::in_short() {
     std::string higher;
     for (const StoredScenario& s : scenarios_)
       if (s.name == name)
-        for (const std::string& h : higher_at_the_end(s)) higher += (higher.empty() ? "" : "; ") + h;
+        for (const std::string& h : still_growing(store_, info_.id, s, series(s.index), info_.years))
+          higher += (higher.empty() ? "" : "; ") + h;
     items += fmt::format(
         "<li><strong>{}</strong>: {}.{}</li>\n", esc(name), esc(words),
         higher.empty() ? "" : " Still growing (the figures are means over the period): " + esc(higher) + ".");
@@ -1327,7 +1292,7 @@ void ReportWriter::assumptions_that_decide(const StoredScenario& s, const Stored
           fmt::format(
               "Black line: the base case. Light blue: the parameter at its {}; orange-red: at its {}. "
               "The largest swing is on top. {}",
-              percentiles ? "2.5th percentile" : "low end", percentiles ? "97.5th" : "high end",
+              percentiles ? "2,5th percentile" : "low end", percentiles ? "97,5th" : "high end",
               without(note_of(tornado), kTornadoTerminalBars)));
     const json* one_way = tables_.table("one_way", s.name, c.name);
     if (one_way)
@@ -1439,7 +1404,7 @@ void ReportWriter::decision_sensitivity(const StoredScenario& c, const std::vect
           charts::band_lines(benefit, "willingness to pay (euros per problem-free household-year)",
                              "expected incremental net benefit per household", Axis::Euro, Axis::Euro, wtp),
           "expected_benefit", c.name,
-          "The line is the mean over the parameter draws; the band holds the 2.5th to 97.5th percentile of "
+          "The line is the mean over the parameter draws; the band holds the 2,5th to 97,5th percentile of "
           "the draws (from fewer than 40, the lowest to the highest). Above zero the option is worth its "
           "cost. Dashed: the scenario's threshold.");
   if (!conv_nmb.empty()) {
@@ -1454,7 +1419,7 @@ void ReportWriter::decision_sensitivity(const StoredScenario& c, const std::vect
           "The running mean over the parameter draws of the net benefit (top) and the extra cost (bottom) "
           "per household over the comparator.",
           spec, "convergence", c.name,
-          "The band is +/- t(0.975, n-1) Monte Carlo standard errors of the mean of the first n draws. Lines "
+          "The band is +/- t(0,975; n-1) Monte Carlo standard errors of the mean of the first n draws. Lines "
           "that have settled and a narrow band: more "
           "draws would not change the answer.");
   }
@@ -1476,7 +1441,7 @@ void ReportWriter::decision_sensitivity(const StoredScenario& c, const std::vect
                     "worth for all {} households (the EVPPI).",
                     format_dutch(c.households, 0)),
         charts::value_bars(bars, "EVPPI, all households (euros)"), "evppi", c.name,
-        fmt::format("EVPPI: expected value of partial perfect information. Whiskers: +/- 1.96 standard "
+        fmt::format("EVPPI: expected value of partial perfect information. Whiskers: +/- 1,96 standard "
                     "errors. {} {}",
                     note_of(v), note_of(noise)));
   } else if (v) {
@@ -1723,7 +1688,7 @@ void ReportWriter::reproduce() {
       "resolved "
       "file</th></tr></thead>\n<tbody>\n{}</tbody>\n</table>\n"
       "<p class=\"note\">Charts drawn by {}, inlined in this file. Series over time: mean and "
-      "2.5&ndash;97.5% "
+      "2,5&ndash;97,5% "
       "percentiles (from fewer than 40 runs: lowest to highest) over runs per week (or per {} weeks for "
       "waits and escalations), from the store's weekly "
       "rows; every other figure is the run's stored table as <code>wijksim show {}</code> prints it.</p>\n"

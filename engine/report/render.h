@@ -12,7 +12,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cstddef>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -30,8 +32,16 @@ std::optional<Format> parse_format(std::string_view name);  // "table", "csv", "
 
 // What the table format prints and how wide.
 struct TextOptions {
+  TextOptions(std::size_t w = 100, std::vector<std::string> s = {}) : width(w), sections(std::move(s)) {}
   std::size_t width = 100;            // no line is longer (a pipe or a file gets 100)
   std::vector<std::string> sections;  // the sections to print, in this order; empty: all
+  // Per scenario, its queues still growing at the end of the policy period (still_growing, run_series.h),
+  // said after its In short: read from the results store, so empty for a run not stored.
+  std::map<std::string, std::vector<std::string>> still_growing;
+  // The glance is among the sections to print (then still_growing is worth reading from the store).
+  bool glance() const {
+    return sections.empty() || std::find(sections.begin(), sections.end(), "glance") != sections.end();
+  }
 };
 
 // The sections of the table format, in their default order: glance (every compared scenario side by side:

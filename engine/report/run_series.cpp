@@ -4,7 +4,10 @@
 #include <map>
 #include <utility>
 
+#include <fmt/format.h>
+
 #include "wijksim/analysis/honest_uncertainty.h"
+#include "wijksim/core/dutch_numbers.h"
 #include "wijksim/core/statistics.h"
 #include "wijksim/model/params.h"
 
@@ -134,6 +137,63 @@ ScenarioSeries read_series(const RunStore& store, std::int64_t run, const Stored
     });
     if (block >= 0) flush_block(wait, block, ratio, out.agency_wait[a]);
   }
+  return out;
+}
+
+std::vector<std::string> still_growing(const RunStore& store, std::int64_t run,
+                                       const StoredScenario& scenario, const ScenarioSeries& series,
+                                       int years) {
+  std::vector<std::string> out;
+  if (years < 2) return out;
+  const double last_year_from = 52.0 * (years - 1);
+  // Said by the first and the last year (the period's mean of the series weighs blocks alike, the tables
+  // weigh admissions: two "over the period" figures that differ would confuse).
+  const auto check = [&](const Series& points, const std::string& what, const std::string& unit,
+                         int decimals) {
+    double all = 0, first = 0, before = 0, last = 0;
+    int n_all = 0, n_first = 0, n_before = 0, n_last = 0;
+    for (const SeriesPoint& p : points) {
+      if (p.week <= 0 || p.n == 0) continue;
+      all += p.mean, ++n_all;
+      if (p.week <= 52) first += p.mean, ++n_first;
+      if (p.week > last_year_from) last += p.mean, ++n_last;
+      if (p.week > last_year_from - 52 && p.week <= last_year_from) before += p.mean, ++n_before;
+    }
+    if (n_all == 0 || n_first == 0 || n_before == 0 || n_last == 0) return;
+    all /= n_all, first /= n_first, before /= n_before, last /= n_last;
+    // Above the year before's by more than a twentieth and half a unit: two runs' noise was called growth,
+    // and a fall from year 1 beside a rise in the last year was said as growing (outside attack 35).
+    if (last > 1.1 * all && last - all > 1 && last > first && last > 1.05 * before && last - before > 0.5)
+      out.push_back(years == 2
+                        ? fmt::format("{}: about {} {} in year 1, {} in year 2", what,
+                                      format_dutch(first, decimals), unit, format_dutch(last, decimals))
+                        : fmt::format("{}: about {} {} in year 1, {} in year {}, {} in year {}", what,
+                                      format_dutch(first, decimals), unit, format_dutch(before, decimals),
+                                      years - 1, format_dutch(last, decimals), years));
+  };
+  const std::vector<StoredLabel> agencies = store.agencies(run);
+  for (std::size_t a = 0; a < agencies.size() && a < series.agency_wait.size(); ++a)
+    check(series.agency_wait[a], "the wait at " + agencies[a].label, "weeks", 1);
+  if (scenario.coach_fte > 0) {
+    check(series.coach_wait, "the wait for a coach", "weeks", 1);
+    check(series.coach_waiting, "households waiting for a coach", "households", 0);
+  }
+  return out;
+}
+
+std::vector<std::string> still_growing(const RunStore& store, std::int64_t run,
+                                       const StoredScenario& scenario, int years) {
+  if (years < 2) return {};
+  return still_growing(store, run, scenario, read_series(store, run, scenario), years);
+}
+
+std::map<std::string, std::vector<std::string>> still_growing(const RunStore& store, std::int64_t run) {
+  std::map<std::string, std::vector<std::string>> out;
+  const int years = store.run(run).years;
+  for (const StoredScenario& s : store.scenarios(run))
+    if (s.comparator >= 0)
+      if (std::vector<std::string> g = still_growing(store, run, s, years); !g.empty())
+        out[s.name] = std::move(g);
   return out;
 }
 

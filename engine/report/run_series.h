@@ -14,6 +14,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -46,6 +47,24 @@ struct ScenarioSeries {
 
 // Reads and summarises the series of one scenario of a run. Throws Error if the store cannot be read.
 ScenarioSeries read_series(const RunStore& store, std::int64_t run, const StoredScenario& scenario);
+
+// The queues of a stored scenario still growing at the end of the policy period, each said by its years:
+// "the wait at Debt counselling: about 19,6 weeks in year 1, 54,2 in year 4, 58,3 in year 5". The tables'
+// figures are means over the period, which understate what households meet at its end (docs/model.md 13).
+// The rule: the last policy year's mean of the series (its points weighed alike) above the period's by more
+// than a tenth and by more than one week (or household), above year 1's, and above the year before's by
+// more than a twentieth and half a unit. Empty with fewer than 2 policy years. Throws Error if the store
+// cannot be read.
+std::vector<std::string> still_growing(const RunStore& store, std::int64_t run,
+                                       const StoredScenario& scenario, const ScenarioSeries& series,
+                                       int years);
+// The same, read from the store: for the terminal's In short, which has no series of its own.
+std::vector<std::string> still_growing(const RunStore& store, std::int64_t run,
+                                       const StoredScenario& scenario, int years);
+
+// Per intervention of a stored run (a scenario with a comparator), by name: its queues still growing, for
+// TextOptions::still_growing.
+std::map<std::string, std::vector<std::string>> still_growing(const RunStore& store, std::int64_t run);
 
 // The summary of one point over runs: mean and the 2.5-97.5% percentiles of the finite values.
 // `values` may hold NaN (undefined in that run); returns false when none is finite.

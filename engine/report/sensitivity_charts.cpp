@@ -51,8 +51,8 @@ json order_of(const std::vector<std::string>& v) {
 
 json tornado(const std::vector<TornadoRow>& rows, double base, const std::string& x_title, bool percentiles) {
   json data = json::array(), order = json::array();
-  const std::string low = percentiles ? "parameter at its 2.5th percentile" : "parameter at its low end",
-                    high = percentiles ? "at its 97.5th percentile" : "at its high end";
+  const std::string low = percentiles ? "parameter at its 2,5th percentile" : "parameter at its low end",
+                    high = percentiles ? "at its 97,5th percentile" : "at its high end";
   for (const TornadoRow& r : rows) {
     order.push_back(r.parameter);
     data.push_back({{"parameter", r.parameter},

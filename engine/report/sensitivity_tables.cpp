@@ -83,7 +83,7 @@ Table tornado_table(const DecisionSensitivity& d, const Tornado& t) {
   for (const TornadoBar& b : t.bars)
     if (b.given) given.push_back(b.parameter);
   const std::string percentiles =
-      "at the 2.5th and 97.5th percentiles of its distribution (in every scenario of the decision that "
+      "at the 2,5th and 97,5th percentiles of its distribution (in every scenario of the decision that "
       "gives it, each at its own distribution's percentiles)";
   const std::string ends =
       given.empty() ? "Each uncertain parameter " + percentiles
@@ -119,7 +119,7 @@ Table tornado_table(const DecisionSensitivity& d, const Tornado& t) {
       ends, euros_text(base), format_euros_as_given(d.willingness_to_pay), kTornadoTerminalBars, crn_note(d),
       d.replications, noise, d.skipped.empty() ? "" : " Not varied: " + join(d.skipped, "; ") + ".");
   tb.columns = {{"low", given.empty() ? kTornadoLowAtPercentile : "parameter at its low end"},
-                {"high", given.empty() ? "at 97.5%" : "at its high end"},
+                {"high", given.empty() ? "at 97,5%" : "at its high end"},
                 {"nmb_low", "net benefit at the low end (EUR)"},
                 {"nmb_high", "at the high end (EUR)"},
                 {"swing", "swing (EUR)"},
@@ -460,7 +460,7 @@ std::vector<Table> psa_tables(const DecisionSensitivity& d) {
     b.scenario = name;
     b.comparator = d.names[0];
     b.note =
-        "Per household, mean over parameter draws with the 2.5th-97.5th percentiles of the draws (from fewer "
+        "Per household, mean over parameter draws with the 2,5th-97,5th percentiles of the draws (from fewer "
         "than 40: the lowest to the highest). Where it "
         "crosses zero the decision changes; the acceptability curve says how sure that is.";
     b.columns = {{"inmb", "expected incremental net benefit per household (EUR)"}};
@@ -477,7 +477,7 @@ std::vector<Table> psa_tables(const DecisionSensitivity& d) {
     c.comparator = d.names[0];
     c.note = fmt::format(
         "The mean over the first n draws of the incremental net benefit (at {}) and cost per household, in "
-        "brackets +/- t(0.975, n-1) Monte Carlo standard errors (sd / sqrt(n); t is 2,78 for 5 draws, 2,09 "
+        "brackets +/- t(0,975; n-1) Monte Carlo standard errors (sd / sqrt(n); t is 2,78 for 5 draws, 2,09 "
         "for "
         "20, near 1,96 from a few hundred). Flat lines and a small standard "
         "error: more "
@@ -522,7 +522,7 @@ Table survey_table(const DecisionSensitivity& d, std::size_t option) {
       "wave a "
       "fresh sample without replacement (hypergeometric from the run's counts); {}. True effect: the model's "
       "difference in differences on the whole population, same households with and without the policy. "
-      "Estimate: mean over {} virtual studies, with the 2.5th-97.5th percentiles of the studies (from fewer "
+      "Estimate: mean over {} virtual studies, with the 2,5th-97,5th percentiles of the studies (from fewer "
       "than 40, "
       "the lowest to the highest). Power: "
       "share "

@@ -41,7 +41,7 @@ Report study_report(const std::string& command, const Study& study, const StudyR
   if (study.draws > 0)
     r.interval = fmt::format(
         "95% interval of the mean over all {} runs ({} parameter draw{} x {} replication{}): mean +/- "
-        "t(0.975, n-1) * sd / sqrt(n), on the log scale for a figure that cannot be negative (cut at 0 "
+        "t(0,975; n-1) * sd / sqrt(n), on the log scale for a figure that cannot be negative (cut at 0 "
         "instead "
         "where the log scale would put its upper end more than e times the mean) and the logit scale for a "
         "share (the plain interval cut to 0-100% instead where the logit scale's half-width passes 1){}",
@@ -51,7 +51,7 @@ Report study_report(const std::string& command, const Study& study, const StudyR
         study.draws == 1
             ? ""
             : "; but the economic evaluation's intervals, and each payer's cash in 'At a glance' and 'Who "
-              "pays, who saves?', are the 2.5 to 97.5 percentiles over the draws, from fewer than 40 the "
+              "pays, who saves?', are the 2,5 to 97,5 percentiles over the draws, from fewer than 40 the "
               "lowest to the highest draw (the spread of the outcome, not the interval of its mean that "
               "the budget tables give for the same figure: from many draws the spread is the wider, from a "
               "few the interval of the mean can be)");
