@@ -10,6 +10,7 @@
 #include <csignal>
 #include <cstdio>
 #include <cstring>
+#include <exception>
 #include <functional>
 #include <memory>
 #include <new>
@@ -122,6 +123,7 @@ int command(int argc, char** argv) {
 
   const cli::CommandLine line = cli::positional_after_double_dash(app, argc, argv);
   renamed = line.renamed;
+  std::exception_ptr parse_failure;
   try {
     std::vector<std::string> reversed(line.args.rbegin(), line.args.rend());  // CLI11 takes them last first
     app.parse(reversed);
@@ -131,69 +133,86 @@ int command(int argc, char** argv) {
     if (*trace_cmd && !*household && !*pick)
       throw CLI::RequiredError("trace needs --household ID or --pick EVENT", CLI::ExitCodes::RequiredError);
     if (!flag_given_value(app, argc, argv).empty()) throw CLI::ArgumentMismatch("a flag given a value");
-  } catch (const CLI::ParseError& e) {
-    if (asks_for_version(argc, argv)) {
-      if (rank0) cli::out("wijksim {}\n", WIJKSIM_VERSION);
-      return kOk;
-    }
-    if (!rank0) return e.get_exit_code() == 0 ? kOk : kUsage;
-    // A flag given a value is refused in the program's words: `--no-store=false` was read as "store after
-    // all" (outside attack 27), `--no-store=true` and `--help=false` as the flag (outside attack 28).
-    if (const std::string flag = flag_given_value(app, argc, argv); !flag.empty()) {
+  } catch (const CLI::ParseError&) {
+    parse_failure = std::current_exception();
+  }
+  // Every rank reads its command line before any waits for another: a rank whose options failed to parse
+  // (or asked for help) ended while the others waited for it for ever, its message unsaid (outside attack
+  // 38: `mpirun -n 1 wijksim run ... : -n 1 wijksim run ... --threads 0`).
+  if (world->size() > 1 && !world->same_everywhere(parse_failure ? 1 : 0) && !parse_failure) {
+    if (rank0)
       cli::err(
-          "error: {} takes no value: write {} alone, or leave it out\nRun with --help for more "
-          "information.\n",
-          cli::shell_word(flag), cli::shell_word(flag));
-      return kUsage;
-    }
-    if (const OptionBeforeCommand early = option_before_command(app, argc, argv); !early.option.empty()) {
-      cli::err(
-          "error: {} is an option of wijksim {}: put it after the command (wijksim {} ... {})\nRun with "
-          "--help for more information.\n",
-          cli::shell_word(early.option), early.command, early.command, cli::shell_word(early.option));
-      return kUsage;
-    }
-    // `wijksim runn`: CLI11 says only "A subcommand is required".
-    if (const std::string name = unknown_command(app, argc, argv); !name.empty()) {
-      std::string names;
-      for (const CLI::App* sub : app.get_subcommands([](const CLI::App*) { return true; }))
-        names += (names.empty() ? "" : ", ") + sub->get_name();
-      cli::err("error: wijksim has no command {}\nThe commands: {}\nRun with --help for more information.\n",
-               long_words_shortened(cli::shell_word(name)), names);
-      return kUsage;
-    }
-    // CLI11 takes `run -pilot.yaml` for an option and then says only "scenario is required", that the
-    // argument was not expected, or (-d being --draws) that "ash.yaml" is not a number of draws.
-    if (const std::string file = file_read_as_option(app, argc, argv); !file.empty()) {
-      cli::err(
-          "error: {} is read as an option, not as a scenario: name the file {} (or put -- before "
-          "it)\nRun with --help for more information.\n",
-          cli::shell_word(file), cli::shell_word("./" + file));
-      return kUsage;
-    }
-    // `--years= --no-store`: CLI11 takes the next argument as the value ("found '--no-store'"), or says "1
-    // required TEXT missing" (outside attack 12). The empty value is the mistake: said as such.
-    for (int i = 1; i < argc; ++i) {
-      const std::string_view a = argv[i];
-      if (a == "--") break;
-      if (a.size() > 3 && a.starts_with("--") && a.ends_with("=")) {
+          "error: another rank of this MPI job could not read its command line, or was asked for help: give "
+          "every rank the same one (mpirun -n N wijksim COMMAND ...)\n");
+    return kUsage;
+  }
+  if (parse_failure) try {
+      std::rethrow_exception(parse_failure);
+    } catch (const CLI::ParseError& e) {
+      if (asks_for_version(argc, argv)) {
+        if (rank0) cli::out("wijksim {}\n", WIJKSIM_VERSION);
+        return kOk;
+      }
+      if (!rank0) return e.get_exit_code() == 0 ? kOk : kUsage;
+      // A flag given a value is refused in the program's words: `--no-store=false` was read as "store after
+      // all" (outside attack 27), `--no-store=true` and `--help=false` as the flag (outside attack 28).
+      if (const std::string flag = flag_given_value(app, argc, argv); !flag.empty()) {
         cli::err(
-            "error: {} gives its option no value: write {}VALUE\nRun with --help for more information.\n",
-            cli::shell_word(std::string(a)), cli::shell_word(std::string(a)));
+            "error: {} takes no value: write {} alone, or leave it out\nRun with --help for more "
+            "information.\n",
+            cli::shell_word(flag), cli::shell_word(flag));
         return kUsage;
       }
+      if (const OptionBeforeCommand early = option_before_command(app, argc, argv); !early.option.empty()) {
+        cli::err(
+            "error: {} is an option of wijksim {}: put it after the command (wijksim {} ... {})\nRun with "
+            "--help for more information.\n",
+            cli::shell_word(early.option), early.command, early.command, cli::shell_word(early.option));
+        return kUsage;
+      }
+      // `wijksim runn`: CLI11 says only "A subcommand is required".
+      if (const std::string name = unknown_command(app, argc, argv); !name.empty()) {
+        std::string names;
+        for (const CLI::App* sub : app.get_subcommands([](const CLI::App*) { return true; }))
+          names += (names.empty() ? "" : ", ") + sub->get_name();
+        cli::err(
+            "error: wijksim has no command {}\nThe commands: {}\nRun with --help for more information.\n",
+            long_words_shortened(cli::shell_word(name)), names);
+        return kUsage;
+      }
+      // CLI11 takes `run -pilot.yaml` for an option and then says only "scenario is required", that the
+      // argument was not expected, or (-d being --draws) that "ash.yaml" is not a number of draws.
+      if (const std::string file = file_read_as_option(app, argc, argv); !file.empty()) {
+        cli::err(
+            "error: {} is read as an option, not as a scenario: name the file {} (or put -- before "
+            "it)\nRun with --help for more information.\n",
+            cli::shell_word(file), cli::shell_word("./" + file));
+        return kUsage;
+      }
+      // `--years= --no-store`: CLI11 takes the next argument as the value ("found '--no-store'"), or says "1
+      // required TEXT missing" (outside attack 12). The empty value is the mistake: said as such.
+      for (int i = 1; i < argc; ++i) {
+        const std::string_view a = argv[i];
+        if (a == "--") break;
+        if (a.size() > 3 && a.starts_with("--") && a.ends_with("=")) {
+          cli::err(
+              "error: {} gives its option no value: write {}VALUE\nRun with --help for more information.\n",
+              cli::shell_word(std::string(a)), cli::shell_word(std::string(a)));
+          return kUsage;
+        }
+      }
+      // An option the command does not have, followed by a value, makes CLI11 count the value as a second
+      // scenario ("scenario: at most 1 expected, 2 given"): the option is the mistake.
+      if (const std::string unknown = unknown_option(app, argc, argv); !unknown.empty()) {
+        const CLI::App* sub = app.get_subcommands().empty() ? &app : app.get_subcommands().front();
+        cli::err("error: {} has no option {}\nRun with --help for more information.\n",
+                 sub == &app ? std::string("wijksim") : "wijksim " + sub->get_name(),
+                 cli::shell_word(unknown));
+        return kUsage;
+      }
+      const int code = app.exit(e);
+      return code == 0 ? kOk : kUsage;
     }
-    // An option the command does not have, followed by a value, makes CLI11 count the value as a second
-    // scenario ("scenario: at most 1 expected, 2 given"): the option is the mistake.
-    if (const std::string unknown = unknown_option(app, argc, argv); !unknown.empty()) {
-      const CLI::App* sub = app.get_subcommands().empty() ? &app : app.get_subcommands().front();
-      cli::err("error: {} has no option {}\nRun with --help for more information.\n",
-               sub == &app ? std::string("wijksim") : "wijksim " + sub->get_name(), cli::shell_word(unknown));
-      return kUsage;
-    }
-    const int code = app.exit(e);
-    return code == 0 ? kOk : kUsage;
-  }
   for (const CLI::Option* opt : store_options) o.store_given = o.store_given || opt->count() > 0;
   o.grid_given = compare->get_option("--grid")->count() > 0;
 

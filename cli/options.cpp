@@ -44,10 +44,8 @@ CLI::Validator decimal_number() {
           s = fmt::format("{}", v);  // as read (blanks around it, a leading '+'), for CLI11 to convert back
           return "";
         }
-        std::string point = s;
-        std::replace(point.begin(), point.end(), ',', '.');
-        if (point != s && loader::parse_double(point, v))
-          return fmt::format("expected a number, found '{}' (use a decimal point: {})", s, point);
+        if (const std::string advice = loader::comma_advice(s); !advice.empty())
+          return fmt::format("expected a number, found '{}' ({})", s, advice);
         return fmt::format("expected a finite decimal number, found '{}'", s);
       },
       "NUMBER");

@@ -342,6 +342,17 @@ std::vector<Case> cases() {
        edit(b, 23, "0.05", "0,05"),
        {exact(23, 25, "domains.money.incidence_per_year",
               "expected a number, found '0,05' (use a decimal point: 0.05)")}},
+      // Outside attack 38: "use a decimal point: 5.000" for '5,000' was followed, and read as 5.
+      {"a comma that may group thousands or be a decimal comma: both readings, a thousandfold apart",
+       edit(b, 46, "500", "7,500"),
+       {exact(
+           46, 18, "agencies.debt_help.intake_cost",
+           "expected a number, found '7,500' (a comma between thousands, or a decimal comma? write 7500 or "
+           "7.5)")}},
+      {"commas between thousands only",
+       edit(b, 46, "500", "1,234,500"),
+       {exact(46, 18, "agencies.debt_help.intake_cost",
+              "expected a number, found '1,234,500' (no commas between thousands: write 1234500)")}},
       {"Dutch notation: points for thousands, a decimal comma",
        edit(b, 46, "500", "1.500,5"),
        {exact(46, 18, "agencies.debt_help.intake_cost",

@@ -199,6 +199,12 @@ echo "my notes" >"$tmp/notes.db"
 expect 1 "-o notes.db that is a text file" "$wijksim" run "$tmp/small-base.yaml" -r 1 -y 1 -o "$tmp/notes.db"
 grep -q "notes.db: error: --output: cannot read it: it is not a wijksim results store" "$tmp/err" && [ "$(cat "$tmp/notes.db")" = "my notes" ] ||
   { echo "FAIL: -o notes.db: $(cat "$tmp/err")"; fail=1; }
+# A name that is only the ending (`-o .db`) names a store as FILE.db does: it wrote text tables to a hidden file
+# named .db and stored the run in results.db (outside attack 38).
+mkdir -p "$tmp/dotdb" && cd "$tmp/dotdb" && expect 0 "-o .db names the store" "$wijksim" run "$tmp/small-base.yaml" -r 1 -y 1 -o .db
+cd "$tmp"
+[ -e "$tmp/dotdb/.db" ] && [ ! -e "$tmp/dotdb/results.db" ] && [ "$(head -c 15 "$tmp/dotdb/.db")" = "SQLite format 3" ] ||
+  { echo "FAIL: -o .db: $(ls -a "$tmp/dotdb")"; fail=1; }
 # After a lone --, every argument is a scenario, even with one before it (CLI11 handed the rest back to the top
 # level: `run a.yaml -- --help` printed help and exited 0, `-- -b.yaml` was "not expected").
 printf 'extends: %s\nname: dash-b\n' "$src/scenarios/pilot.yaml" >"$tmp/dash/-b.yaml"
@@ -1298,6 +1304,8 @@ expect 2 "sweep --from in hexadecimal" "$wijksim" sweep "$src/scenarios/pilot.ya
 grep -q "expected a finite decimal number, found '0x1p3'" "$tmp/err" || { echo "FAIL: sweep --from 0x1p3: $(cat "$tmp/err")"; fail=1; }
 expect 2 "sweep --from with a decimal comma" "$wijksim" sweep "$src/scenarios/pilot.yaml" --parameter coaches.fte --from 1,5 --to 9 -r 1 -y 1
 grep -q "use a decimal point: 1.5" "$tmp/err" || { echo "FAIL: sweep --from 1,5: $(cat "$tmp/err")"; fail=1; }
+expect 2 "sweep --from with a comma that may group thousands" "$wijksim" sweep "$src/scenarios/pilot.yaml" --parameter coaches.cost_per_fte_year --from 60,000 --to 90000 -r 1 -y 1
+grep -qF "a comma between thousands, or a decimal comma? write 60000 or 60)" "$tmp/err" || { echo "FAIL: sweep --from 60,000: $(cat "$tmp/err")"; fail=1; }
 # A whole-number parameter given as a distribution is simulated in the tornado at its percentiles rounded
 # inward, the values the tornado shows: here 8.3 and 19.7 weeks, shown and run as 9 and 19, so its ends
 # (low, high) equal those of the range 9:19 typed (it ran 8 and 20, rounded to the nearest, and showed 9, 19).

@@ -228,6 +228,20 @@ if [ $code -ne 124 ] && [ $code -ne 0 ] && grep -q "ranks of this MPI job were n
 else
   say_fail "ranks given different commands: exit $code (124: it hung): $(head -c 600 "$tmp/differ/err")"
 fi
+# A rank whose options fail to parse (or ask for help) while the others' parse: refused at once, exit 2; it
+# ended while the others waited for it for ever (outside attack 38). Either rank the odd one.
+for order in worker coordinator; do
+  if [ $order = worker ]; then first=(); second=(--threads 0); else first=(--threads 0); second=(); fi
+  (cd "$tmp/differ" && timeout 120 $mpiexec --oversubscribe -n 1 "$wijksim" run "$src/scenarios/pilot.yaml" -r 2 -y 1 --no-store "${first[@]}" \
+    : -n 1 "$wijksim" run "$src/scenarios/pilot.yaml" -r 2 -y 1 --no-store "${second[@]}" >out 2>err)
+  code=$?
+  if [ $order = coordinator ]; then said="--threads"; else said="another rank of this MPI job could not read its command line"; fi
+  if [ $code -eq 2 ] && grep -q -- "$said" "$tmp/differ/err"; then
+    echo "ok: a $order whose options do not parse ends the job at once (exit 2)"
+  else
+    say_fail "a $order whose options do not parse: exit $code (124: it hung): $(head -c 600 "$tmp/differ/err")"
+  fi
+done
 # Bad input: rank 0 says it once, exit 1, the workers end quietly.
 (cd "$tmp/differ" && $(mpi 3) "$wijksim" run "$tmp/missing.yaml" >out 2>err)
 code=$?

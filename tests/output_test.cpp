@@ -211,6 +211,9 @@ TEST_CASE("a CSV field a spreadsheet would run as a formula is written as text, 
   CHECK(csv_field("a,b") == "\"a,b\"");
   CHECK(csv_field(" a") == "\" a\"");
   CHECK(csv_field("") == "");
+  // Outside attack 38: a file name in Latin-1 ("s\xff\xfe.yaml") made the export's CSV invalid UTF-8.
+  CHECK(csv_field("s\xff\xfe.yaml") == "s\xef\xbf\xbd\xef\xbf\xbd.yaml");
+  CHECK(csv_field("caf\xc3\xa9") == "caf\xc3\xa9");  // valid UTF-8 as it is
 }
 
 TEST_CASE("JSON parses and holds every table", "[output]") {

@@ -2,6 +2,8 @@
 
 #include <cstdlib>
 
+#include "wijksim/core/error.h"
+
 namespace wijksim {
 namespace {
 
@@ -26,7 +28,18 @@ std::string csv_field(std::string_view s) {
   std::string text;
   text.reserve(s.size() + 1);
   if (looks_like_formula(s)) text += '\'';
-  text.append(s);
+  // A byte that is not part of valid UTF-8 (a file name in Latin-1) as U+FFFD, as the JSON writes it: the
+  // CSV is UTF-8, and one raw byte made a reader refuse the whole file (outside attack 38).
+  for (std::size_t i = 0; i < s.size();) {
+    const std::size_t n = utf8_length(s, i);
+    if (n == 0) {
+      text += "\xEF\xBF\xBD";
+      ++i;
+    } else {
+      text.append(s, i, n);
+      i += n;
+    }
+  }
   const bool quote = text.find_first_of(",\"\n\r") != std::string::npos ||
                      (!text.empty() && (text.front() == ' ' || text.back() == ' '));
   if (!quote) return text;

@@ -12,7 +12,7 @@ namespace wijksim {
 // or a carriage return, gets a ' before it, which a spreadsheet shows as text: "=HYPERLINK(...)" as a
 // scenario's name or a payer's label ran as a formula (outside attack 36), and a negative figure's text,
 // "-5,2 (-8,9 to -1,5)", read as a broken one. A number ("-0.25", "+3") and a lone "-" (a table's "no
-// figure") are written as they are.
+// figure") are written as they are. A byte that is not part of valid UTF-8 is written as U+FFFD.
 std::string csv_field(std::string_view s);
 
 }  // namespace wijksim

@@ -209,9 +209,13 @@ bool is_sqlite_database(const std::string& path) {
 }
 
 bool is_store_name(const std::string& path) {
-  std::string ext = fs::path(path).extension().string();
-  for (char& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return ext == ".db" || ext == ".sqlite" || ext == ".sqlite3" || ext == ".db3";
+  // The name's ending, not its extension: a name that is only the ending (".db") has no extension to
+  // std::filesystem, and `-o .db` wrote text tables where `-o .csv` wrote CSV (outside attack 38).
+  std::string name = fs::path(path).filename().string();
+  for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (const char* ending : {".db", ".sqlite", ".sqlite3", ".db3"})
+    if (name.ends_with(ending)) return true;
+  return false;
 }
 
 std::string non_regular_kind(const std::string& path) {

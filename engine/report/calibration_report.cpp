@@ -1,5 +1,7 @@
 #include "wijksim/report/calibration_report.h"
 
+#include "wijksim/analysis/honest_uncertainty.h"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -43,10 +45,16 @@ Report calibration_report(const CalibrationPlan& plan, const CalibrationResult& 
   Report report;
   report.command = "calibrate";
   report.version = WIJKSIM_VERSION;
-  report.interval = fmt::format(
-      "posterior: over the {} parameter sets resampled by importance weight, with their 2,5% and 97,5% "
-      "percentiles",
-      r.sets.size());
+  // Percentiles from kPercentileDraws sets on; below, the lowest and the highest (spread_of_draws).
+  const bool percentiles = r.sets.size() >= static_cast<std::size_t>(kPercentileDraws);
+  const std::string spread =
+      percentiles
+          ? "2,5% and 97,5% percentiles"
+          : fmt::format("lowest and highest values (from fewer than {} sets, too few for a 95% interval)",
+                        kPercentileDraws);
+  report.interval =
+      fmt::format("posterior: over the {} parameter sets resampled by importance weight, with their {}",
+                  r.sets.size(), spread);
   ScenarioRef ref;
   ref.name = plan.source.base().name;
   ref.file = plan.source.path();
@@ -100,9 +108,10 @@ Report calibration_report(const CalibrationPlan& plan, const CalibrationResult& 
   post.id = "posterior";
   post.title = "Free parameters: prior and posterior";
   post.scenario = ref.name;
-  post.note =
-      "Posterior: mean over the parameter sets with their 2,5%-97,5% percentiles, and their standard "
-      "deviation. A key path with '*' sets that key of every entry (every domain, every agency) alike.";
+  post.note = fmt::format(
+      "Posterior: mean over the parameter sets with their {}, and their standard deviation. A key path "
+      "with '*' sets that key of every entry (every domain, every agency) alike.",
+      spread);
   post.columns = {{"prior", "prior"}, {"posterior", "posterior"}, {"sd", "sd"}};
   for (std::size_t j = 0; j < plan.file.free.size(); ++j) {
     const FreeParameter& p = plan.file.free[j];
@@ -119,10 +128,11 @@ Report calibration_report(const CalibrationPlan& plan, const CalibrationResult& 
   fit.id = "calibration_fit";
   fit.title = "Targets and the model at the posterior";
   fit.scenario = ref.name;
-  fit.note =
+  fit.note = fmt::format(
       "Public figure with its interval. Model: the mean of the figure over the parameter sets (each set's "
-      "candidate as simulated; no further simulation), with its 2,5%-97,5% percentiles over the sets. "
-      "'inside': that mean lies in the target's interval.";
+      "candidate as simulated; no further simulation), with its {} over the sets. 'inside': that mean lies "
+      "in the target's interval.",
+      spread);
   fit.columns = {{"target", "public figure"}, {"model", "model"}, {"fit", "fit"}};
   for (std::size_t t = 0; t < plan.targets.size(); ++t) {
     const CalibrationTarget& x = plan.targets[t];

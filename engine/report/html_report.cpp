@@ -1279,7 +1279,9 @@ void ReportWriter::assumptions_that_decide(const StoredScenario& s, const Stored
     bool percentiles = true;
     for (const json& col : at(*tornado, "columns"))
       if (text_of(at(col, "key")) == "low")
-        percentiles = text_of(at(col, "label")) == kTornadoLowAtPercentile;
+        // (Stores written before the label took Dutch notation say "2.5%".)
+        percentiles = text_of(at(col, "label")) == kTornadoLowAtPercentile ||
+                      text_of(at(col, "label")) == "parameter at 2.5%";
     if (!rows.empty())
       chart(
           "Which assumptions decide it?",

@@ -362,6 +362,10 @@ std::vector<Table> evppi_tables(const DecisionSensitivity& d) {
     per.n = 1;
     Stat pop = per;
     for (double* x : {&pop.mean, &pop.se, &pop.lo, &pop.hi}) *x *= d.households;
+    // One estimate from the regression over the draws, not a figure over runs (an EVPPI of 0 read "(same in
+    // all runs)"; outside attack 38).
+    Cell per_cell = Cell::of(per, Unit::Euro), pop_cell = Cell::of(pop, Unit::Euro);
+    per_cell.one_value = pop_cell.one_value = true;
     t.rows.push_back(
         {r.name,
          r.name,
@@ -371,7 +375,7 @@ std::vector<Table> evppi_tables(const DecisionSensitivity& d) {
                    ? join(r.parameters)
                : r.parameters.size() == 1 ? std::string()
                                           : fmt::format("{} parameters", r.parameters.size())),
-          Cell::of(per, Unit::Euro), Cell::of(pop, Unit::Euro),
+          per_cell, pop_cell,
           r.estimate.r_squared.empty() ? Cell::empty()
                                        : Cell::of_value(r.estimate.r_squared.front(), Unit::Share),
           std::isnan(r.estimate.p_value)

@@ -24,7 +24,7 @@ void add_tornado_bars(Table& tornado);
 
 // The tornado table's label of the parameter's low value when every parameter is at its 2.5th and 97.5th
 // percentiles; with a range given on the command line (--parameters KEY=FROM:TO) the ends are named as such.
-inline constexpr const char* kTornadoLowAtPercentile = "parameter at 2.5%";
+inline constexpr const char* kTornadoLowAtPercentile = "parameter at 2,5%";
 // The tornado note's legend of the terminal's bars (a picture column of the text table only): the report's
 // chart leaves it out of the note it shows.
 inline constexpr const char* kTornadoTerminalBars =

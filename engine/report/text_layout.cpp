@@ -182,8 +182,11 @@ CellText cell_text(const Cell& c, EuroScale s) {
   // No spread at all: the same figure in every run (a fund's bill, places cut by rule), said as such, not as
   // an interval of no width. Without a count: a figure's n is its runs or its parameter draws ("in all 3
   // runs" beside a header of 6 runs; outside attack 35).
+  // A value given or derived once with an interval of no width (a target given as [2, 2], a posterior of
+  // one set, an EVPPI of 0) is not over runs: "(same in all runs)" claimed runs there were not (outside
+  // attack 38).
   if (none)
-    t.interval = kNoSpread;
+    t.interval = c.one_value ? kNoWidth : kNoSpread;
   else if (interval)
     t.interval = "(" + not_zero(st.lo) + " to " + not_zero(st.hi) + ")";
   return t;

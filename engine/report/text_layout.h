@@ -50,6 +50,8 @@ CellText cell_text(const Cell& c, EuroScale s);
 // every run, said kNoSpread instead of "(4,08 to 4,08)". Tables and chart tooltips alike.
 bool no_spread(double mean, double lo, double hi);
 inline constexpr const char* kNoSpread = "(same in all runs)";
+// The same for a value given or derived once (Cell::one_value), whose interval is not over runs.
+inline constexpr const char* kNoWidth = "(an interval of no width)";
 // value and interval on one line
 std::string one_line(const CellText& t);
 

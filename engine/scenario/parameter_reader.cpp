@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <charconv>
 #include <cmath>
@@ -18,6 +19,37 @@ bool parse_double(std::string_view s, double& v) {
   auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
   // A subnormal (4.9e-324) is "above 0" yet prints as 0 and loses its digits: read as too close to 0.
   return ec == std::errc() && end == s.data() + s.size() && std::fpclassify(v) != FP_SUBNORMAL;
+}
+
+std::string comma_advice(std::string_view t) {
+  if (t.find(',') == std::string_view::npos) return "";
+  // Digits grouped by commas in threes after a first group of one to three: "2,800", "-1,234,567".
+  std::string_view digits = t;
+  if (!digits.empty() && (digits.front() == '-' || digits.front() == '+')) digits.remove_prefix(1);
+  bool grouped = !digits.empty();
+  int groups = 0;
+  std::size_t first = digits.find(',');
+  if (first == 0 || first > 3) grouped = false;
+  for (std::size_t i = 0; grouped && i < digits.size(); ++i) {
+    const bool comma_here = i >= first && (i - first) % 4 == 0;
+    if (comma_here) {
+      grouped = digits[i] == ',';
+      ++groups;
+    } else {
+      grouped = std::isdigit(static_cast<unsigned char>(digits[i])) != 0;
+    }
+  }
+  grouped = grouped && (digits.size() - first) % 4 == 0;
+  std::string without(t);
+  std::erase(without, ',');
+  std::string point(t);
+  std::replace(point.begin(), point.end(), ',', '.');
+  double v = 0;
+  if (grouped && groups > 1) return fmt::format("no commas between thousands: write {}", without);
+  if (grouped && parse_double(point, v))
+    return fmt::format("a comma between thousands, or a decimal comma? write {} or {}", without, v);
+  if (parse_double(point, v)) return fmt::format("use a decimal point: {}", point);
+  return "";
 }
 
 bool valid_name(std::string_view s) {
@@ -68,8 +100,8 @@ std::string number_hint(const std::string& t) {
   double v = 0;
   if (!t.empty() && t.back() == '%' && parse_double(std::string_view(t).substr(0, t.size() - 1), v))
     return fmt::format("expected a number, found '{}' (write a share as a fraction: {})", t, v / 100);
-  if (std::string c = t; std::replace(c.begin(), c.end(), ',', '.'), c != t && parse_double(c, v))
-    return fmt::format("expected a number, found '{}' (use a decimal point: {})", t, c);
+  if (const std::string advice = comma_advice(t); !advice.empty())
+    return fmt::format("expected a number, found '{}' ({})", t, advice);
   // Dutch notation, 1.234,5: points group the thousands and the comma is the decimal sign.
   if (std::string c = t; std::erase(c, '.') > 0 && c.find(',') != std::string::npos) {
     std::replace(c.begin(), c.end(), ',', '.');

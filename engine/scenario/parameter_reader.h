@@ -72,6 +72,12 @@ inline constexpr double kShareTolerance = 1e-6;
 inline constexpr double kHuge = 1e9;
 
 bool parse_double(std::string_view s, double& v);
+// How to write a number given with a comma, for its message; "" when no comma helps. A comma that can only be
+// a decimal comma: "use a decimal point: 2.5". One that may group thousands ("2,800", "75,000") is read two
+// ways a thousandfold apart, and the hint "5.000" was taken as 5 households (outside attack 38): both are
+// given, "a comma between thousands, or a decimal comma? write 2800 or 2.8"; commas between thousands
+// only ("1,234,567"): "no commas between thousands: write 1234567".
+std::string comma_advice(std::string_view t);
 // Letters, digits, '_' or '-', at most 64: names of payers, domains and agencies.
 bool valid_name(std::string_view s);
 
