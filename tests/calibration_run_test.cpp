@@ -4,6 +4,7 @@
 // thread count.
 #include <oneapi/tbb/global_control.h>
 
+#include <algorithm>
 #include <atomic>
 #include <catch2/catch.hpp>
 #include <string>
@@ -383,6 +384,26 @@ TEST_CASE("calibrate: a whole-number parameter (weeks) is simulated and written 
     CHECK(r.set_values[k][0] == r.candidates[r.sets[k]].parameters[0]);  // a rate as drawn
   }
   CHECK(some_drawn_between);
+  // 20 sets, fewer than 40: the posterior's and the fit's spread is the lowest to the highest set, not
+  // percentiles interpolated between two sets (outside attack 38: "2.5%-97.5% percentiles" of 5 sets).
+  for (std::size_t j = 0; j < r.posterior.size(); ++j) {
+    double lo = r.set_values[0][j], hi = lo;
+    for (const auto& x : r.set_values) lo = std::min(lo, x[j]), hi = std::max(hi, x[j]);
+    CHECK(r.posterior[j].lo == lo);
+    CHECK(r.posterior[j].hi == hi);
+  }
+  for (std::size_t k = 0; k < r.fit.size(); ++k) {
+    if (r.fit[k].fit == Fit::NotModelled) continue;
+    double lo = r.candidates[r.sets[0]].model[k], hi = lo;
+    for (std::size_t i : r.sets)
+      lo = std::min(lo, r.candidates[i].model[k]), hi = std::max(hi, r.candidates[i].model[k]);
+    CHECK(r.fit[k].lo == lo);
+    CHECK(r.fit[k].hi == hi);
+  }
+  const Report report = calibration_report(plan, r);
+  CHECK(report.interval.find(
+            "lowest and highest values (from fewer than 40 sets, too few for a 95% interval)") !=
+        std::string::npos);
 }
 
 TEST_CASE("calibrate: interrupted and resumed from the store, the same sets as a run never interrupted",

@@ -135,6 +135,9 @@ TEST_CASE("euros and numbers in Dutch notation", "[output]") {
   CHECK(format_cell(Cell::of(test::stat_of(0.61538, 0.61532, 0.61544), Unit::Share)) ==
         "61,54% (61,53 to 61,54)");
   CHECK(format_cell(Cell::of(test::stat_of(28.3, 28.3, 28.3, 3), Unit::Weeks)) == "28,3 (same in all runs)");
+  // A value given once (a target given as [2, 2], a posterior of one set) is over no runs (outside attack
+  // 38).
+  CHECK(format_cell(Cell::of_interval(2, 2, 2, Unit::Weeks)) == "2,0 (an interval of no width)");
   CHECK(format_cell(Cell::of_interval(5.4, 0, 72.7, Unit::Weeks)) == "5,4 (0,0 to 72,7)");
   CHECK(format_cell(Cell::of_interval(0.5, 1e-9, 1.2, Unit::Weeks)) == "0,5 (0,000000001 to 1,2)");
   // The mean never below its interval: an interval on one side of zero shows a mean that rounds to zero

@@ -85,12 +85,15 @@ using SimulateCandidates = std::function<void(std::span<const ImisCandidate> can
                                               const CandidateDone& done, const std::atomic<bool>* stop)>;
 
 struct ParameterPosterior {
-  double mean = 0, sd = 0, lo = 0, hi = 0;  // over the sets: mean, sd, 2.5% and 97.5% percentiles
+  // Over the sets: mean, sd, and their spread (spread_of_draws: 2.5% and 97.5% percentiles from 40 sets on,
+  // else the lowest and the highest).
+  double mean = 0, sd = 0, lo = 0, hi = 0;
 };
 
 struct TargetFit {
-  // The model at the posterior: the importance-weighted mean of every evaluated candidate's figure (no
-  // further simulation), and the 2.5% and 97.5% percentiles of the figure over the sets.
+  // The model at the posterior: the mean of the figure over the sets (each set's candidate as simulated; no
+  // further simulation), and its spread over the sets (spread_of_draws: the 2.5% and 97.5% percentiles from
+  // 40 sets on, else the lowest and the highest).
   double model = kNaN, lo = kNaN, hi = kNaN;
   Fit fit = Fit::NotModelled;  // inside: the weighted mean lies in the target's interval
 };
