@@ -214,11 +214,16 @@ std::vector<Table> headline_tables(const Study& study, const StudyResult& result
                     "(the figures are in the table)" +
                         (cuts.empty() ? std::string()
                                       : "; capacity cut to pay the coaches at: " + join_names(cuts))
+                  // Where capacity is cut, and where more is used, only when somewhere is: "capacity cut to
+                  // pay the coaches at: nobody" beside additional funding, and "used at: nobody", padded the
+                  // answer (a policy advisor's reading).
                   : fmt::format(
-                        "pays more in cash{}: {}; spends less{}: {}; capacity cut to pay the coaches "
-                        "at: {}; capacity freed at: {}; used at: {}; waits longer: {}; waits less: {}",
+                        "pays more in cash{}: {}; spends less{}: {}{}; capacity freed at: {}{}; waits "
+                        "longer: {}; waits less: {}",
                         pays.empty() ? "" : in_all, join_names(pays), saves.empty() ? "" : in_all,
-                        join_names(saves), join_names(cuts), join_names(frees), join_names(uses),
+                        join_names(saves),
+                        cuts.empty() ? "" : "; capacity cut to pay the coaches at: " + join_names(cuts),
+                        join_names(frees), uses.empty() ? "" : "; more capacity used at: " + join_names(uses),
                         join_names(longer), join_names(shorter)) +
                         (new_queue ? "; a new queue: households wait for a coach (the comparator has none)"
                                    : ""))},

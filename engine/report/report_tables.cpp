@@ -185,7 +185,8 @@ Table caseload_table(const ScenarioSummary& s) {
   if (c.caseload_mean.mean < s.shape.caseload_norm_per_fte && c.above_norm.mean > 0.5)
     t.note +=
         " The mean is below the norm while most team-weeks are above it: the load is uneven, a minority of "
-        "team-weeks far below the norm (a team in its first weeks, or a small one) pulls the mean down.";
+        "team-weeks far below the norm pulls the mean down (a team in its first weeks, or one with fewer "
+        "households in need for its FTE than the others).";
   return t;
 }
 

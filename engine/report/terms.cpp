@@ -36,9 +36,13 @@ std::span<const Term> terms() {
            "the options worth considering, each against the next cheaper one; an option is extendedly "
            "dominated when a mix of its neighbours would do better",
            "efficiency frontier"},
-      Term{"Places used",
-           "the cases an agency treats in a week (a duplicate case counts at its share of a place)",
-           "places used"},
+      Term{
+          "Places used",
+          "the cases an agency treats in a week, and its duplicate cases (a second agency working on a "
+          "household's problem beside the first) at their share of a place; a duplicate takes staff time but "
+          "no treatment place, so places used can exceed places funded, and capacity freed may be duplicate "
+          "work that shortens no wait",
+          "places used"},
       Term{"Places funded",
            "an agency's capacity, the cases it can treat at once; cut where the coaches are paid from its "
            "budget",
