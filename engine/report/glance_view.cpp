@@ -180,8 +180,10 @@ std::optional<GlanceView> glance_view(const Report& r) {
 
   // Who gains or loses capacity.
   heading(
-      "Capacity: freed or cut? Difference in places used a week (negative: freed, or cut to pay the "
-      "coaches)");
+      // Places are cases at a time, not a flow ("places a week" read as one), and a cut that phases in
+      // with the coaches is larger at the end than its mean (a policy advisor's reading).
+      "Capacity: freed or cut? Difference in places (cases at a time), mean over the policy weeks (negative: "
+      "freed, or cut to pay the coaches; a cut that grows with the coaches is larger at the end)");
   const auto funded = keys("funded_");
   for (const auto& [key, label] : keys("places_")) {
     const std::string agency = key.substr(std::string("places_").size());
