@@ -1178,6 +1178,11 @@ expect 1 "an EVPPI group of a parameter that does not vary" "$wijksim" compare "
 # A survey of more households than there are surveyed everyone and showed a power of 0% or 100%.
 expect 1 "a virtual survey larger than the population" "$wijksim" compare "$src/scenarios/pilot.yaml" -r 1 -y 1 --no-store --survey-households 3000
 grep -q "survey of 3000 households (168 unless --survey-households gives another number) is more than the 2800 households of" "$tmp/err" || { echo "FAIL: --survey-households 3000: $(cat "$tmp/err")"; fail=1; }
+# The seeds' 168, not asked for, above a population of 60: the comparison runs, and the virtual evaluation's table
+# says why it was not run (a plain compare of a small population failed on an option nobody gave; outside attack 38).
+expect 0 "a comparison of 60 households with the default survey" "$wijksim" compare "$tmp/tiny.yaml" -r 2 -y 1 --no-store
+grep -qF "the survey of 168 households (the seeds' design) is more than the 60 households of" "$tmp/out" &&
+  ! grep -q "power at 5%" "$tmp/out" || { echo "FAIL: default survey above a small population: $(grep -A3 'evaluation the city' "$tmp/out")"; fail=1; }
 expect 0 "an EVPPI group of the parameter sets' columns" "$wijksim" compare "$src/scenarios/pilot.yaml" -r 1 -y 1 --draws 3 --no-store --evppi-group 'g=domains.*.incidence_per_year,fragmentation.wrong_agency_probability'
 # The sensitivity analyses take the base case's replications (--replications) unless told otherwise: they
 # took the file's 5, so the tornado's base differed from the comparison printed above it.

@@ -519,6 +519,11 @@ Table survey_table(const DecisionSensitivity& d, std::size_t option) {
                         format_dutch(d.survey_design.sample, 0));
   t.scenario = d.names[option];
   t.comparator = d.names[0];
+  if (!d.no_survey.empty()) {  // the row says why (a population smaller than the survey)
+    t.columns = {{"note", "virtual evaluation"}};
+    t.rows.push_back({"none", "not run", {Cell::of_text(d.no_survey)}, 0});
+    return t;
+  }
   t.note = fmt::format(
       "The seeds' design simulated on the model's households: {} households surveyed among the "
       "intervention's households "
@@ -661,7 +666,8 @@ std::vector<Table> sensitivity_tables(const SensitivityResult& s) {
     for (Table& t : evppi_tables(d)) out.push_back(std::move(t));
     for (Table& t : psa_tables(d)) out.push_back(std::move(t));
     for (std::size_t o = 1; o < d.names.size(); ++o)
-      if (std::any_of(d.survey.begin(), d.survey.end(), [&](const SurveyRow& r) { return r.option == o; }))
+      if (!d.no_survey.empty() ||
+          std::any_of(d.survey.begin(), d.survey.end(), [&](const SurveyRow& r) { return r.option == o; }))
         out.push_back(survey_table(d, o));
   }
   return out;

@@ -579,6 +579,17 @@ void virtual_evaluation(const Study& study, const StudyResult& result, const Dec
   ds.survey_design = o.survey;
   const std::vector<RunMeasures>& control_runs = result.summaries[g.comparator].runs;
   const auto h = static_cast<std::int64_t>(result.summaries[g.comparator].shape.households);
+  // The survey samples without replacement: more households than there are would survey everyone, with no
+  // sampling error (model.md 14.8). Given on the command line, that is refused before anything runs
+  // (check_sensitivity_options); the default is left out here, and said.
+  for (const std::size_t s : g.options)
+    if (const auto households = result.summaries[s].shape.households; o.survey.sample > households) {
+      ds.no_survey = fmt::format(
+          "the survey of {} households (the seeds' design) is more than the {} household{} of '{}', "
+          "which it samples; --survey-households gives a smaller survey",
+          o.survey.sample, households, households == 1 ? "" : "s", study.scenarios[s].scenario.name);
+      return;
+    }
   for (std::size_t k = 1; k < g.options.size(); ++k) {
     const std::vector<RunMeasures>& pilot_runs = result.summaries[g.options[k]].runs;
     const std::size_t n = std::min(pilot_runs.size(), control_runs.size());
@@ -846,7 +857,7 @@ void check_sensitivity_options(const Study& study, const SensitivityOptions& o) 
     if (s.comparator >= 0) compared[static_cast<std::size_t>(s.comparator)] = true;
   for (std::size_t i = 0; i < study.scenarios.size(); ++i)
     if (const StudyScenario& s = study.scenarios[i];
-        compared[i] && o.survey.sample > s.scenario.population.households)
+        o.survey_sample_given && compared[i] && o.survey.sample > s.scenario.population.households)
       throw option_error(
           "--survey-households",
           fmt::format(

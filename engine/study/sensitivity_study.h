@@ -55,6 +55,10 @@ struct SensitivityOptions {
   std::vector<std::pair<std::string, std::vector<std::string>>> groups;
   double noise_share = 0.1;  // the raw EVPI's inflation the replications advice allows
   VirtualStudyDesign survey;
+  // The survey's size was asked for: one larger than a population surveyed is refused. The default (the
+  // seeds' 168) larger than a small population leaves the virtual evaluation out, said in its table: a plain
+  // `compare` of 100 households failed on an option nobody gave (outside attack 38).
+  bool survey_sample_given = false;
 };
 
 // The value of information of one parameter or group.
@@ -103,6 +107,7 @@ struct DecisionSensitivity {
   std::vector<std::vector<RunningPoint>> convergence_nmb, convergence_cost;  // per intervention
   // The virtual evaluation.
   std::vector<SurveyRow> survey;
+  std::string no_survey;  // why there is no virtual evaluation (a population smaller than the survey)
   VirtualStudyDesign survey_design;
   bool survey_control_is_same_run = false;  // one run only: the control is the same households
 };
