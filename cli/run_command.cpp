@@ -341,10 +341,12 @@ int run_or_compare(const std::string& command, Options o, bool with_comparators,
     // The queues still growing at the end, as the report's In short names them: from the stored weeks.
     if (recorder && *format == Format::Table && text.glance()) {
       try {
-        text.still_growing =
-            still_growing(RunStore::open(o.store, RunStore::Mode::ReadOnly), recorder->run_id());
+        text.at_the_end = at_the_end(RunStore::open(o.store, RunStore::Mode::ReadOnly), recorder->run_id());
       } catch (const Error& e) {
-        cli::err("note: the queues still growing are not named: {}\n", printable(e.what()));
+        cli::err(
+            "note: what the period's means hide at its end (queues still growing, places cut) is not said: "
+            "{}\n",
+            printable(e.what()));
       }
     }
     printed = render(report, *format, text);

@@ -131,7 +131,7 @@ int show_command(const Options& o) {
   check_sections_format(o);
   TextOptions text{cli::output_width(stdout), option_syntax([&] { return parse_sections(o.sections); })};
   const RunStore store = RunStore::open(o.store, RunStore::Mode::ReadOnly);
-  if (o.format == "table" && text.glance()) text.still_growing = still_growing(store, o.run_id);
+  if (o.format == "table" && text.glance()) text.at_the_end = at_the_end(store, o.run_id);
   // The table format is drawn again from the stored JSON, for this terminal's width and sections.
   if (o.format == "table")
     cli::write_out(render_table(report_from_json(store.report(o.run_id, "json")), text));

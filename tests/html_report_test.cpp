@@ -338,7 +338,7 @@ TEST_CASE("In short names a queue still growing at the end, by its first, second
   // The terminal's In short says it too (a policy advisor who read only the terminal never learnt of the
   // growing wait): `wijksim show` reads it from the same store. Its lines joined again where they wrap.
   TextOptions text(120);
-  text.still_growing = still_growing(store, id);
+  text.at_the_end = at_the_end(store, id);
   const std::string wrapped = render_table(report_from_json(store.report(id, "json")), text);
   std::string glance;
   for (std::size_t i = 0; i < wrapped.size();)
@@ -354,6 +354,50 @@ TEST_CASE("In short names a queue still growing at the end, by its first, second
   // Without the store's weeks (a run not stored), nothing is claimed.
   CHECK(render_table(report_from_json(store.report(id, "json")), TextOptions(120)).find("Still growing") ==
         std::string::npos);
+}
+
+TEST_CASE("In short gives the places a reallocation leaves in the last week against the comparator's",
+          "[report]") {
+  // The pilot paid from the agencies' budgets: the glance's places funded are means over the period, while
+  // the cut is what the agencies have at its end (a policy advisor found 519 of 1.343 places cut, 39%, only
+  // in the store). Recomputed here from the store's weekly rows: the last week's capacity, mean over runs.
+  test::TempDir dir("report-cut");
+  dir.write("realloc.yaml",
+            "extends: " + shipped("pilot.yaml") + "\nname: realloc\ncoaches:\n  funding: reallocated\n");
+  StudyOverrides o;
+  o.replications = 2;
+  o.years = 2;
+  const auto [id, page] = stored_comparison_page(dir, dir / "realloc.yaml", o);
+  const RunStore store = RunStore::open(dir.file("s.db"), RunStore::Mode::ReadOnly);
+  int mine = -1, theirs = -1;
+  for (const StoredScenario& s : store.scenarios(id)) (s.name == "realloc" ? mine : theirs) = s.index;
+  REQUIRE(mine >= 0);
+  REQUIRE(theirs >= 0);
+  const auto last_week_places = [&](int scenario, const std::string& agency) {
+    std::map<int, std::pair<double, int>> by_week;  // capacity summed over the runs, and the runs
+    store.for_each_agency_week(id, scenario, agency, [&](const StoredAgencyWeek& w) {
+      by_week[w.week].first += static_cast<double>(w.capacity);
+      ++by_week[w.week].second;
+    });
+    REQUIRE(by_week.rbegin()->first == 104);
+    return by_week.rbegin()->second.first / by_week.rbegin()->second.second;
+  };
+  const double cut = last_week_places(mine, "debt_counselling"),
+               kept = last_week_places(theirs, "debt_counselling");
+  REQUIRE(cut < kept - 0.5);
+  const std::string said = fmt::format("Debt counselling {} against {} ({}% fewer)", format_dutch(cut, 0),
+                                       format_dutch(kept, 0), format_dutch(100 * (1 - cut / kept), 0));
+  const auto in_short = page.find("id=\"in-short\"");
+  CHECK(page.find("Places funded in the last week (the figures are means over the period)", in_short) <
+        page.find("id=\"side-by-side\""));
+  CHECK(page.find(said, in_short) < page.find("id=\"side-by-side\""));
+  // The terminal's In short says the same.
+  TextOptions text(120);
+  text.at_the_end = at_the_end(store, id);
+  REQUIRE(text.at_the_end.count("realloc") == 1);
+  CHECK(text.at_the_end.at("realloc").find(said) != std::string::npos);
+  // Mental-health care has no reallocation share: not cut, not named.
+  CHECK(text.at_the_end.at("realloc").find("Mental-health care") == std::string::npos);
 }
 
 TEST_CASE("the side-by-side table gives each group's euros in one unit", "[report]") {

@@ -1042,14 +1042,13 @@ void ReportWriter::in_short() {
   contents_ += "<li><a href=\"#in-short\">In short</a></li>\n";
   std::string items;
   for (const auto& [name, words] : view->in_short) {
-    std::string higher;
+    // What the period's means hide at its end, in the terminal's words (run_series.h).
+    std::string end;
     for (const StoredScenario& s : scenarios_)
-      if (s.name == name)
-        for (const std::string& h : still_growing(store_, info_.id, s, series(s.index), info_.years))
-          higher += (higher.empty() ? "" : "; ") + h;
-    items += fmt::format(
-        "<li><strong>{}</strong>: {}.{}</li>\n", esc(name), esc(words),
-        higher.empty() ? "" : " Still growing (the figures are means over the period): " + esc(higher) + ".");
+      if (s.name == name && s.comparator >= 0)
+        end = at_the_end(store_, info_.id, s, series(s.index), series(s.comparator), info_.years);
+    items += fmt::format("<li><strong>{}</strong>: {}.{}{}</li>\n", esc(name), esc(words),
+                         end.empty() ? "" : " ", esc(end));
   }
   body_ += fmt::format(
       "<section class=\"answer\" id=\"in-short\">\n<h2>In short</h2>\n<p>What each scenario changes "

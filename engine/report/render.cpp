@@ -363,7 +363,7 @@ std::string text_terms(std::string_view shown, std::size_t width) {
 }
 
 std::string text_glance(const Report& r, std::size_t width,
-                        const std::map<std::string, std::vector<std::string>>& still_growing) {
+                        const std::map<std::string, std::string>& at_the_end) {
   std::optional<GlanceView> v = glance_view(r);
   // Without a glance, "nothing compared here" only where nothing is: a sweep compares, along a parameter,
   // in its one table (it said the opposite above its planning curve).
@@ -383,15 +383,10 @@ std::string text_glance(const Report& r, std::size_t width,
   out.pop_back();  // the blank line after the grid: the words and the note belong to it
   out += "In short:\n";
   for (const auto& [scenario, words] : v->in_short) {
-    // What the period's means hide, as the report says it: a queue still growing at the end.
-    std::string growing;
-    if (const auto it = still_growing.find(scenario); it != still_growing.end())
-      for (const std::string& g : it->second) growing += (growing.empty() ? "" : "; ") + g;
-    out += text::wrap(
-        scenario + ": " + words + "." +
-            (growing.empty() ? ""
-                             : " Still growing (the figures are means over the period): " + growing + "."),
-        width, "  ", "    ");
+    // What the period's means hide, as the report says it: a queue still growing at the end, a cut larger.
+    const auto it = at_the_end.find(scenario);
+    out += text::wrap(scenario + ": " + words + "." + (it == at_the_end.end() ? "" : " " + it->second), width,
+                      "  ", "    ");
   }
   out += text::wrap(note, width, "   ", "   ");
   out += text_notation(r, width);
@@ -413,7 +408,7 @@ std::string render_table(const Report& r, const TextOptions& o) {
   const bool asked = !o.sections.empty() && o.sections != section_names();  // sections named on the command
   for (const std::string& s : sections) {
     if (s == "glance") {
-      const std::string glance = text_glance(r, width, o.still_growing);
+      const std::string glance = text_glance(r, width, o.at_the_end);
       out += glance;
       // Asked for by name, a glance a run does not have is said, as any other section is (a calibration's
       // printed its header alone; outside attack 33).

@@ -35,10 +35,11 @@ struct TextOptions {
   TextOptions(std::size_t w = 100, std::vector<std::string> s = {}) : width(w), sections(std::move(s)) {}
   std::size_t width = 100;            // no line is longer (a pipe or a file gets 100)
   std::vector<std::string> sections;  // the sections to print, in this order; empty: all
-  // Per scenario, its queues still growing at the end of the policy period (still_growing, run_series.h),
-  // said after its In short: read from the results store, so empty for a run not stored.
-  std::map<std::string, std::vector<std::string>> still_growing;
-  // The glance is among the sections to print (then still_growing is worth reading from the store).
+  // Per scenario, what the period's means hide at its end (at_the_end, run_series.h: queues still growing,
+  // places cut by the last week), said after its In short: read from the results store, so empty for a
+  // run not stored.
+  std::map<std::string, std::string> at_the_end;
+  // The glance is among the sections to print (then at_the_end is worth reading from the store).
   bool glance() const {
     return sections.empty() || std::find(sections.begin(), sections.end(), "glance") != sections.end();
   }

@@ -1,6 +1,7 @@
 #include "wijksim/report/run_series.h"
 
 #include <cmath>
+#include <limits>
 #include <map>
 #include <utility>
 
@@ -121,10 +122,16 @@ ScenarioSeries read_series(const RunStore& store, std::int64_t run, const Stored
 
   const std::vector<StoredLabel> agencies = store.agencies(run);
   out.agency_wait.resize(agencies.size());
+  out.agency_places_last.assign(agencies.size(), std::numeric_limits<double>::quiet_NaN());
   for (std::size_t a = 0; a < agencies.size(); ++a) {
     Block wait;
     int block = -1;
+    int last_week = 0;  // rows come week by week: the last week's are the last
+    double places = 0;
+    int runs = 0;
     store.for_each_agency_week(run, scenario.index, agencies[a].key, [&](const StoredAgencyWeek& r) {
+      if (r.week != last_week) last_week = r.week, places = 0, runs = 0;
+      places += static_cast<double>(r.capacity), ++runs;
       const int b = (r.week - 1) / kSeriesBlockWeeks;
       if (b != block) {
         if (block >= 0) flush_block(wait, block, ratio, out.agency_wait[a]);
@@ -136,6 +143,7 @@ ScenarioSeries read_series(const RunStore& store, std::int64_t run, const Stored
       s.den += static_cast<double>(r.admitted);
     });
     if (block >= 0) flush_block(wait, block, ratio, out.agency_wait[a]);
+    if (runs > 0) out.agency_places_last[a] = places / runs;
   }
   return out;
 }
@@ -181,19 +189,47 @@ std::vector<std::string> still_growing(const RunStore& store, std::int64_t run,
   return out;
 }
 
-std::vector<std::string> still_growing(const RunStore& store, std::int64_t run,
-                                       const StoredScenario& scenario, int years) {
-  if (years < 2) return {};
-  return still_growing(store, run, scenario, read_series(store, run, scenario), years);
+std::string at_the_end(const RunStore& store, std::int64_t run, const StoredScenario& scenario,
+                       const ScenarioSeries& series, const ScenarioSeries& comparator, int years) {
+  std::string growing, cut;
+  for (const std::string& g : still_growing(store, run, scenario, series, years))
+    growing += (growing.empty() ? "" : "; ") + g;
+  const std::vector<StoredLabel> agencies = store.agencies(run);
+  for (std::size_t a = 0; a < agencies.size() && a < series.agency_places_last.size() &&
+                          a < comparator.agency_places_last.size();
+       ++a) {
+    const double mine = series.agency_places_last[a], theirs = comparator.agency_places_last[a];
+    if (!(mine < theirs - 0.5) || !(theirs > 0)) continue;
+    cut += fmt::format("{}{} {} against {} ({}% fewer)", cut.empty() ? "" : "; ", agencies[a].label,
+                       format_dutch(mine, 0), format_dutch(theirs, 0),
+                       format_dutch(100 * (1 - mine / theirs), 0));
+  }
+  std::string out;
+  if (!growing.empty())
+    out = fmt::format("Still growing (the figures are means over the period): {}.", growing);
+  if (!cut.empty())
+    out += fmt::format("{}Places funded in the last week (the figures are means over the period): {}.",
+                       out.empty() ? "" : " ", cut);
+  return out;
 }
 
-std::map<std::string, std::vector<std::string>> still_growing(const RunStore& store, std::int64_t run) {
-  std::map<std::string, std::vector<std::string>> out;
+std::map<std::string, std::string> at_the_end(const RunStore& store, std::int64_t run) {
+  std::map<std::string, std::string> out;
   const int years = store.run(run).years;
-  for (const StoredScenario& s : store.scenarios(run))
+  const std::vector<StoredScenario> scenarios = store.scenarios(run);
+  std::map<int, ScenarioSeries> read;  // a comparator shared by interventions is read once
+  const auto series_of = [&](const StoredScenario& s) -> const ScenarioSeries& {
+    auto it = read.find(s.index);
+    if (it == read.end()) it = read.emplace(s.index, read_series(store, run, s)).first;
+    return it->second;
+  };
+  for (const StoredScenario& s : scenarios)
     if (s.comparator >= 0)
-      if (std::vector<std::string> g = still_growing(store, run, s, years); !g.empty())
-        out[s.name] = std::move(g);
+      for (const StoredScenario& c : scenarios)
+        if (c.index == s.comparator)
+          if (std::string words = at_the_end(store, run, s, series_of(s), series_of(c), years);
+              !words.empty())
+            out[s.name] = std::move(words);
   return out;
 }
 

@@ -43,6 +43,8 @@ struct ScenarioSeries {
   Series coach_wait;                // weeks waited by those a coach took on
   Series escalations;               // per 1,000 households per year
   std::vector<Series> agency_wait;  // weeks waited by those admitted, per agency (RunStore::agencies order)
+  // Per agency, its places funded in the last policy week, the mean over runs (NaN without policy weeks).
+  std::vector<double> agency_places_last;
 };
 
 // Reads and summarises the series of one scenario of a run. Throws Error if the store cannot be read.
@@ -58,13 +60,17 @@ ScenarioSeries read_series(const RunStore& store, std::int64_t run, const Stored
 std::vector<std::string> still_growing(const RunStore& store, std::int64_t run,
                                        const StoredScenario& scenario, const ScenarioSeries& series,
                                        int years);
-// The same, read from the store: for the terminal's In short, which has no series of its own.
-std::vector<std::string> still_growing(const RunStore& store, std::int64_t run,
-                                       const StoredScenario& scenario, int years);
 
-// Per intervention of a stored run (a scenario with a comparator), by name: its queues still growing, for
-// TextOptions::still_growing.
-std::map<std::string, std::vector<std::string>> still_growing(const RunStore& store, std::int64_t run);
+// What the period's means hide at its end, in words, for In short (terminal and report alike): "Still growing
+// (the figures are means over the period): ..." (still_growing), then "Places funded in the last week: Debt
+// counselling 824 against 1.343 (39% fewer); ..." for each agency whose places in the last policy week are
+// below the comparator's by more than half a place (a cut that phases in with the coaches is larger at the
+// end than its mean over the period; a policy advisor's reading). "" when neither.
+std::string at_the_end(const RunStore& store, std::int64_t run, const StoredScenario& scenario,
+                       const ScenarioSeries& series, const ScenarioSeries& comparator, int years);
+// Per intervention of a stored run (a scenario with a comparator), by name: at_the_end, for
+// TextOptions::at_the_end (scenarios with nothing to say left out).
+std::map<std::string, std::string> at_the_end(const RunStore& store, std::int64_t run);
 
 // The summary of one point over runs: mean and the 2.5-97.5% percentiles of the finite values.
 // `values` may hold NaN (undefined in that run); returns false when none is finite.

@@ -1588,7 +1588,8 @@ void RunStore::for_each_agency_week(std::int64_t run, int scenario, const std::s
                                     const std::function<void(const StoredAgencyWeek&)>& visit) const {
   check_sealed(run, {"agency_weekly"});
   Statement q(db_, path_,
-              "SELECT week, draw, replication, admitted, wait_weeks FROM agency_weekly WHERE run_id = ? AND "
+              "SELECT week, draw, replication, admitted, wait_weeks, capacity FROM agency_weekly WHERE "
+              "run_id = ? AND "
               "scenario = ? AND agency = ? AND week >= 1 ORDER BY week, draw, replication");
   q.bind_all(run, scenario, agency);
   StoredAgencyWeek w;
@@ -1598,6 +1599,7 @@ void RunStore::for_each_agency_week(std::int64_t run, int scenario, const std::s
     w.replication = q.integer(2);
     w.admitted = q.integer(3);
     w.wait_weeks = q.integer(4);
+    w.capacity = q.integer(5);
     visit(w);
   }
 }

@@ -105,6 +105,7 @@ struct StoredAgencyWeek {
   int week = 0;
   std::int64_t draw = 0, replication = 0;
   std::int64_t admitted = 0, wait_weeks = 0;
+  std::int64_t capacity = 0;  // places funded that week
 };
 
 // A payer or an agency: its key (as in the scenario files) and its label for people.
