@@ -1209,11 +1209,17 @@ void ReportWriter::decision(const StoredScenario& c, const std::vector<int>& opt
     curves.emplace_back(style, std::move(curve));
   }
   const double wtp = c.willingness_to_pay;
-  chart("How sure can we be that it is worth the money?",
-        "For each amount society is willing to pay for one more problem-free household-year, the probability "
-        "that each option gives the most value (the highest net monetary benefit).",
-        charts::acceptability(curves, wtp, total, noun), "acceptability", c.name,
-        fmt::format("The dashed vertical line is the scenario's threshold. {}", note_of(a)));
+  chart(
+      "How sure can we be that it is worth the money?",
+      "For each amount society is willing to pay for one more problem-free household-year, the probability "
+      "that each option gives the most value (the highest net monetary benefit).",
+      charts::acceptability(curves, wtp, total, noun), "acceptability", c.name,
+      // The curve is computed at the grid's points only (a reader took the straight lines between them for
+      // a gradual switch where it was sharp between two points).
+      fmt::format("The dashed vertical line is the scenario's threshold. The probability is computed at the "
+                  "points; the lines only join them, and the switch from one option to another between two "
+                  "points may be sharper than they show. {}",
+                  note_of(a)));
   decision_sensitivity(c, options);
   body_ += "</section>\n";
 }
