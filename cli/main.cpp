@@ -216,6 +216,7 @@ int command(int argc, char** argv) {
   for (const CLI::Option* opt : store_options) o.store_given = o.store_given || opt->count() > 0;
   o.grid_given = compare->get_option("--grid")->count() > 0;
   o.survey_households_given = compare->get_option("--survey-households")->count() > 0;
+  o.survey_studies_given = compare->get_option("--survey-studies")->count() > 0;
 
   // A file-size limit (ulimit -f) then surfaces as a failed write the store reports and survives, instead
   // of a signal that kills the process mid-write.

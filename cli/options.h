@@ -50,6 +50,7 @@ struct Options {
   int grid = 5;
   bool grid_given = false;  // --grid on the command line (not the default)
   bool survey_households_given = false;  // --survey-households on the command line (not the seeds' 168)
+  bool survey_studies_given = false;     // --survey-studies on the command line
   std::vector<std::string> thresholds;
   std::optional<int> sensitivity_replications;
   std::vector<std::string> evppi_groups;

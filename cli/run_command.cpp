@@ -93,6 +93,7 @@ SensitivityOptions sensitivity_options(const Options& o) {
   }
   s.survey.sample = o.survey_households;
   s.survey_sample_given = o.survey_households_given;
+  s.survey_studies_given = o.survey_studies_given;
   s.survey.studies = o.survey_studies;
   // A key given twice, two axes alike, a grid out of range: the command line's own mistakes (exit 2); what
   // the keys name is checked against the scenarios later (exit 1).

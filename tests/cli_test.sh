@@ -1122,6 +1122,13 @@ for asked in "--sensitivity" "--threshold coaches.fte=1:9,coach_wait=6"; do
   grep -q "^error: ${asked%% *}: the sensitivity analyses compare an intervention with its comparator, and no scenario of this command names one (.*baseline-velve.yaml has no \`comparator:\`)" "$tmp/err" ||
     { echo "FAIL: compare a baseline $asked: $(cat "$tmp/err")"; fail=1; }
 done
+# The virtual evaluation's options too (read and ignored, exit 0; outside attack 38).
+for asked in "--survey-households 50" "--survey-studies 99"; do
+  # shellcheck disable=SC2086
+  expect 1 "compare a baseline $asked" "$wijksim" compare "$src/scenarios/baseline-velve.yaml" $asked -r 2 -y 1 --no-store
+  grep -q "^error: ${asked%% *}: the virtual evaluation surveys an intervention against its comparator, and no scenario of this command names one (.*baseline-velve.yaml has no \`comparator:\`)" "$tmp/err" ||
+    { echo "FAIL: compare a baseline $asked: $(cat "$tmp/err")"; fail=1; }
+done
 expect 2 "sweep --parameter ''" "$wijksim" sweep "$src/scenarios/pilot.yaml" --parameter "" --from 2 --to 4 --steps 2 -r 1 -y 1
 grep -q "^error: --parameter needs a key path (such as coaches.fte), not ''$" "$tmp/err" || { echo "FAIL: sweep --parameter '': $(cat "$tmp/err")"; fail=1; }
 expect 2 "sweep -o sweep.db (a store's name for its text tables)" "$wijksim" sweep "$src/scenarios/pilot.yaml" --parameter coaches.fte --from 2 --to 4 --steps 2 -r 1 -y 1 -o "$tmp/sweep.db"

@@ -819,6 +819,15 @@ void check_sensitivity_options(const Study& study, const SensitivityOptions& o) 
                                    "compare an intervention, such as scenarios/pilot.yaml",
                                    study.scenarios.front().source.path()));
   }
+  // The virtual evaluation too: its options given to scenarios compared with nothing were read and ignored,
+  // exit 0 (outside attack 38).
+  if (!compares && (o.survey_sample_given || o.survey_studies_given))
+    throw option_error(
+        o.survey_sample_given ? "--survey-households" : "--survey-studies",
+        fmt::format("the virtual evaluation surveys an intervention against its comparator, and "
+                    "no scenario of this command names one ({} has no `comparator:`): compare "
+                    "an intervention, such as scenarios/pilot.yaml",
+                    study.scenarios.front().source.path()));
   // What the command line names must exist somewhere in the study.
   for (const std::string& p : o.parameters)
     require_parameter(study, parse_parameter_range(p, "--parameters").key, "--parameters");

@@ -59,6 +59,7 @@ struct SensitivityOptions {
   // seeds' 168) larger than a small population leaves the virtual evaluation out, said in its table: a plain
   // `compare` of 100 households failed on an option nobody gave (outside attack 38).
   bool survey_sample_given = false;
+  bool survey_studies_given = false;  // --survey-studies on the command line
 };
 
 // The value of information of one parameter or group.
