@@ -14,7 +14,7 @@ namespace wijksim::cli {
 ProgressBar::ProgressBar(std::string label, std::string unit)
     : label_(std::move(label)),
       unit_(std::move(unit)),
-      enabled_(is_terminal(stderr)),
+      enabled_(redraws(stderr)),
       columns_(terminal_width(stderr)),
       start_(std::chrono::steady_clock::now()) {}
 

@@ -81,6 +81,11 @@ std::string fit_to_width(std::string_view text, std::size_t width) {
   return out;
 }
 
+bool redraws(std::FILE* stream) {
+  const char* term = std::getenv("TERM");
+  return is_terminal(stream) && !(term != nullptr && std::string_view(term) == "dumb");
+}
+
 bool same_terminal() {
   if (!is_terminal(stdout) || !is_terminal(stderr)) return false;
   struct stat out {

@@ -15,6 +15,9 @@ std::size_t output_width(std::FILE* out);
 // The width of the terminal on `stream`, or 0 when it is not a terminal.
 std::size_t terminal_width(std::FILE* stream);
 bool is_terminal(std::FILE* stream);
+// A terminal that takes the progress bar's redraws (carriage return and erase to the end of the line): not
+// one whose TERM says "dumb" (an editor's shell, a CI log), where ESC[K showed as text (outside attack 38).
+bool redraws(std::FILE* stream);
 // stdout and stderr are one terminal (what the progress bar draws on stderr shows between the tables).
 bool same_terminal();
 

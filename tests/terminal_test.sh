@@ -86,6 +86,13 @@ if command -v script >/dev/null; then
     ok "on a terminal the tables start on a line of their own" || bad "on a terminal the tables do not start on a clean line"
   grep -q $'compare \\[' tty.raw && grep -q $'\033\\[K' tty.raw && ok "on a terminal the bar is drawn and cleared" ||
     echo "note: no progress bar was drawn (the run may have been too fast)"
+  # TERM=dumb (an editor's shell, a CI log): no bar, no escape (ESC[K showed as text; outside attack 38). Checked
+  # where the bar above was drawn, so that its absence here is TERM's doing.
+  if grep -q $'\033\\[K' tty.raw; then
+    script -qec "stty cols 90; env -u COLUMNS TERM=dumb '$wijksim' compare '$src/scenarios/pilot.yaml' -r 2 -y 1 --no-store" /dev/null >tty-dumb.raw
+    grep -q "^wijksim [0-9.]* compare" tty-dumb.raw && ! grep -q $'\033' tty-dumb.raw && ok "TERM=dumb: no progress bar, no escape" ||
+      bad "TERM=dumb: a progress bar or an escape: $(grep -c $'\033' tty-dumb.raw) lines with ESC"
+  fi
   w=$(sed -n "$first,\$p" tty.txt | wc -L)
   [ "$w" -le 90 ] && ok "on a 90-column terminal the widest line is $w" || bad "on a 90-column terminal: a line of $w"
   # A long message on a terminal is broken at words to its width (it ran to 364 columns, broken by the
