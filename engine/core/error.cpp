@@ -51,9 +51,8 @@ bool shows_blank(std::string_view s) {
 bool blank_at_ends(std::string_view s) {
   if (s.empty()) return false;
   const std::size_t first = std::max<std::size_t>(1, utf8_length(s, 0));
-  std::size_t last = s.size() - 1;  // the start of the last sequence: back over continuation bytes
-  while (last > 0 && s.size() - last < 4 && (static_cast<unsigned char>(s[last]) & 0xC0) == 0x80) --last;
-  if (utf8_length(s, last) != s.size() - last) last = s.size() - 1;  // not a whole sequence: its last byte
+  std::size_t last = 0;  // the start of the last sequence (an invalid byte is one)
+  for (std::size_t i = 0; i < s.size(); i += std::max<std::size_t>(1, utf8_length(s, i))) last = i;
   return shows_blank(s.substr(0, first)) || shows_blank(s.substr(last));
 }
 

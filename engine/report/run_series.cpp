@@ -148,7 +148,9 @@ ScenarioSeries read_series(const RunStore& store, std::int64_t run, const Stored
   return out;
 }
 
-std::vector<std::string> still_growing(const RunStore& store, std::int64_t run,
+namespace {
+// The waits and queues still growing at the end (at_the_end, run_series.h), each said by its years.
+std::vector<std::string> still_growing(const std::vector<StoredLabel>& agencies,
                                        const StoredScenario& scenario, const ScenarioSeries& series,
                                        int years) {
   std::vector<std::string> out;
@@ -179,7 +181,6 @@ std::vector<std::string> still_growing(const RunStore& store, std::int64_t run,
                                       format_dutch(first, decimals), unit, format_dutch(before, decimals),
                                       years - 1, format_dutch(last, decimals), years));
   };
-  const std::vector<StoredLabel> agencies = store.agencies(run);
   for (std::size_t a = 0; a < agencies.size() && a < series.agency_wait.size(); ++a)
     check(series.agency_wait[a], "the wait at " + agencies[a].label, "weeks", 1);
   if (scenario.coach_fte > 0) {
@@ -188,13 +189,14 @@ std::vector<std::string> still_growing(const RunStore& store, std::int64_t run,
   }
   return out;
 }
+}  // namespace
 
 std::string at_the_end(const RunStore& store, std::int64_t run, const StoredScenario& scenario,
                        const ScenarioSeries& series, const ScenarioSeries& comparator, int years) {
   std::string growing, cut;
-  for (const std::string& g : still_growing(store, run, scenario, series, years))
-    growing += (growing.empty() ? "" : "; ") + g;
   const std::vector<StoredLabel> agencies = store.agencies(run);
+  for (const std::string& g : still_growing(agencies, scenario, series, years))
+    growing += (growing.empty() ? "" : "; ") + g;
   for (std::size_t a = 0; a < agencies.size() && a < series.agency_places_last.size() &&
                           a < comparator.agency_places_last.size();
        ++a) {

@@ -50,19 +50,12 @@ struct ScenarioSeries {
 // Reads and summarises the series of one scenario of a run. Throws Error if the store cannot be read.
 ScenarioSeries read_series(const RunStore& store, std::int64_t run, const StoredScenario& scenario);
 
-// The queues of a stored scenario still growing at the end of the policy period, each said by its years:
-// "the wait at Debt counselling: about 19,6 weeks in year 1, 54,2 in year 4, 58,3 in year 5". The tables'
-// figures are means over the period, which understate what households meet at its end (docs/model.md 13).
-// The rule: the last policy year's mean of the series (its points weighed alike) above the period's by more
-// than a tenth and by more than one week (or household), above year 1's, and above the year before's by
-// more than a twentieth and half a unit. Empty with fewer than 2 policy years. Throws Error if the store
-// cannot be read.
-std::vector<std::string> still_growing(const RunStore& store, std::int64_t run,
-                                       const StoredScenario& scenario, const ScenarioSeries& series,
-                                       int years);
-
 // What the period's means hide at its end, in words, for In short (terminal and report alike): "Still growing
-// (the figures are means over the period): ..." (still_growing), then "Places funded in the last week: Debt
+// (the figures are means over the period): the wait at Debt counselling: about 19,6 weeks in year 1, 54,2 in
+// year 4, 58,3 in year 5; ..." for each wait or queue whose last policy year's mean of the series (its
+// points weighed alike) is above the period's by more than a tenth and by more than one week (or
+// household), above year 1's, and above the year before's by more than a twentieth and half a unit (from 2
+// policy years; docs/model.md 13), then "Places funded in the last week: Debt
 // counselling 824 against 1.343 (39% fewer); ..." for each agency whose places in the last policy week are
 // below the comparator's by more than half a place (a cut that phases in with the coaches is larger at the
 // end than its mean over the period; a policy advisor's reading). "" when neither.
