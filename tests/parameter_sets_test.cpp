@@ -642,3 +642,27 @@ TEST_CASE("a set's whole number (weeks) is simulated and stored rounded", "[para
     CHECK(values[1] == std::pair<std::string, double>{"population.trust.mean", k == 0 ? 0.5 : 0.6});
   }
 }
+
+TEST_CASE("a set's whole number that rounds out of range is refused with the value as written",
+          "[parameter_sets]") {
+  // max_bounces may be 1 to 16: a set's 16.5 rounds to 17. The message said "found 17", a number that
+  // is in no file; it names the 16.5 of the set and says what rounding made of it.
+  TempDir dir("sets");
+  const std::string sets = dir.write("sets.csv", "set,fragmentation.max_bounces\n1,16.5\n2,3\n");
+  try {
+    ScenarioSource::load(shipped("baseline-velve.yaml")).with_parameter_sets(sets).check_parameter_sets();
+    FAIL("no error");
+  } catch (const InputError& e) {
+    REQUIRE(e.diagnostics().size() == 1);
+    CHECK(e.diagnostics()[0].where.file == sets);
+    CHECK(e.diagnostics()[0].where.line == 2);
+    CHECK(e.diagnostics()[0].message ==
+          "expected a whole number from 1 to 16, found 16.5 (a whole number: rounded, it is 17)");
+  }
+  // 15.5 rounds to 16, inside: taken, as a calibration's continuous proposal is.
+  const std::string inside = dir.write("inside.csv", "set,fragmentation.max_bounces\n1,15.5\n");
+  CHECK(ScenarioSource::load(shipped("baseline-velve.yaml"))
+            .with_parameter_sets(inside)
+            .for_draw(3, 1)
+            .fragmentation.max_bounces == 16);
+}

@@ -472,7 +472,17 @@ ScenarioSource ScenarioSource::reread_with(std::span<const KeyValue> values) con
     for (Node* n : nodes) {
       // A whole number (weeks, teams) is rounded, as with_values and a draw's setter round it: a
       // calibration's continuous prior on max_weeks proposes 55.3, which the file's reader refuses.
-      const double value = whole_number_at(n->where) ? std::round(kv.value) : kv.value;
+      const ParameterSetter* whole = whole_number_at(n->where);
+      const double value = whole ? std::round(kv.value) : kv.value;
+      const loader::Range range =
+          whole ? loader::Range{whole->lo, whole->hi, whole->lo_open, true} : loader::Range{};
+      if (whole && value != kv.value && !range.contains(value)) {
+        // Said with the value as written: "found 17" for a set's 16.5 named a number nobody wrote.
+        problems.push_back({kv.where, kv.key_path,
+                            fmt::format("expected {}, found {} (a whole number: rounded, it is {})",
+                                        range.describe(true), kv.value, value)});
+        break;
+      }
       // Located where the value comes from: a value the key cannot take is reported there.
       *n = Node{};
       n->kind = Node::Kind::Scalar;
@@ -484,11 +494,12 @@ ScenarioSource ScenarioSource::reread_with(std::span<const KeyValue> values) con
   return from_tree(std::move(tree), path_, Reuse{false, &base_.targets, sets_, extended_files()}, Diags{});
 }
 
-bool ScenarioSource::whole_number_at(const Location& at) const {
-  return std::any_of(parameters_.begin(), parameters_.end(), [&](const ScenarioParameter& q) {
-    return q.setter.whole && q.where.file == at.file && q.where.line == at.line &&
-           q.where.column == at.column;
+const ParameterSetter* ScenarioSource::whole_number_at(const Location& at) const {
+  auto q = std::find_if(parameters_.begin(), parameters_.end(), [&](const ScenarioParameter& p) {
+    return p.setter.whole && p.where.file == at.file && p.where.line == at.line &&
+           p.where.column == at.column;
   });
+  return q == parameters_.end() ? nullptr : &q->setter;
 }
 
 bool ScenarioSource::names_whole_numbers(const std::string& key_path) const {
@@ -496,7 +507,8 @@ bool ScenarioSource::names_whole_numbers(const std::string& key_path) const {
   std::vector<Node*> nodes;
   std::string why;
   if (!find_values(copy, key_path, true, nodes, why) || nodes.empty()) return false;
-  return std::all_of(nodes.begin(), nodes.end(), [&](const Node* n) { return whole_number_at(n->where); });
+  return std::all_of(nodes.begin(), nodes.end(),
+                     [&](const Node* n) { return whole_number_at(n->where) != nullptr; });
 }
 
 std::vector<std::string> ScenarioSource::extended_files() const {

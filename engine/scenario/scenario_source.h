@@ -171,8 +171,8 @@ class ScenarioSource {
                                   const Reuse& reuse, loader::Diags d);
   // The files the scenario extends, from files_.
   std::vector<std::string> extended_files() const;
-  // Whether the number written at `at` in the scenario's files is a whole parameter (setter.whole).
-  bool whole_number_at(const Location& at) const;
+  // The setter of the whole parameter (setter.whole) written at `at` in the scenario's files, or null.
+  const ParameterSetter* whole_number_at(const Location& at) const;
   struct SetCache;
   const ScenarioSource& set_source(std::uint64_t seed, std::uint32_t draw) const;
   // The scenario with the values of set k, read once and kept (InputError when the reader refuses them).
