@@ -353,6 +353,12 @@ std::vector<Case> cases() {
        edit(b, 46, "500", "1,234,500"),
        {exact(46, 18, "agencies.debt_help.intake_cost",
               "expected a number, found '1,234,500' (no commas between thousands: write 1234500)")}},
+      // Outside attack 38: 0100 was read as 100, where a YAML 1.1 reader (PyYAML) reads the octal 64.
+      {"a whole number with a leading zero, which YAML 1.1 reads as octal",
+       edit(b, 46, "500", "0500"),
+       {exact(46, 18, "agencies.debt_help.intake_cost",
+              "expected a number without leading zeros, found '0500' (YAML 1.1 readers take it as an octal "
+              "number): write 500")}},
       {"Dutch notation: points for thousands, a decimal comma",
        edit(b, 46, "500", "1.500,5"),
        {exact(46, 18, "agencies.debt_help.intake_cost",
@@ -1460,5 +1466,22 @@ TEST_CASE("a scenario saved with lone CR line endings reads as with LF, its line
         CHECK(d.where.column == 26);
       }
     CHECK(found);
+  }
+}
+
+TEST_CASE("a leading zero is refused only on a whole numeral, where YAML 1.1 would read an octal number",
+          "[input]") {
+  using loader::leading_zero_advice;
+  CHECK(
+      leading_zero_advice("0100") ==
+      "expected a number without leading zeros, found '0100' (YAML 1.1 readers take it as an octal number): "
+      "write 100");
+  CHECK_THAT(leading_zero_advice("-007"), Catch::EndsWith("write -7"));
+  CHECK_THAT(leading_zero_advice("+010"), Catch::EndsWith("write 10"));
+  CHECK_THAT(leading_zero_advice("00"), Catch::EndsWith("write 0"));
+  // Not octal in either YAML: a plain 0, a decimal fraction, an exponent, a number without a leading zero.
+  for (const char* fine : {"0", "-0", "0.5", "00.5", "0e3", "100", "1e2", ""}) {
+    INFO(fine);
+    CHECK(leading_zero_advice(fine).empty());
   }
 }

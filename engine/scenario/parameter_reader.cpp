@@ -52,6 +52,20 @@ std::string comma_advice(std::string_view t) {
   return "";
 }
 
+std::string leading_zero_advice(std::string_view t) {
+  std::string_view digits = t;
+  const bool minus = !digits.empty() && digits.front() == '-';
+  if (!digits.empty() && (digits.front() == '-' || digits.front() == '+')) digits.remove_prefix(1);
+  const bool whole =
+      std::all_of(digits.begin(), digits.end(), [](unsigned char c) { return std::isdigit(c); });
+  if (digits.size() < 2 || digits.front() != '0' || !whole) return "";
+  const std::size_t first = std::min(digits.find_first_not_of('0'), digits.size() - 1);  // "00" is 0
+  return fmt::format(
+      "expected a number without leading zeros, found '{}' (YAML 1.1 readers take it as an octal number): "
+      "write {}{}",
+      t, minus ? "-" : "", digits.substr(first));
+}
+
 bool valid_name(std::string_view s) {
   if (s.empty() || s.size() > 64) return false;
   return std::all_of(s.begin(), s.end(), [](char c) {
@@ -323,6 +337,10 @@ std::optional<double> ParameterReader::plain(const Node& n, const std::string& p
   }
   if (!n.is(Node::Kind::Scalar) || !parse_double(n.text, v) || !std::isfinite(v)) {
     d_.add(n.where, path, not_a_number(n));
+    return std::nullopt;
+  }
+  if (std::string advice = leading_zero_advice(n.text); !advice.empty()) {
+    d_.add(n.where, path, std::move(advice));
     return std::nullopt;
   }
   if (!r.contains(v)) {

@@ -78,6 +78,10 @@ bool parse_double(std::string_view s, double& v);
 // given, "a comma between thousands, or a decimal comma? write 2800 or 2.8"; commas between thousands
 // only ("1,234,567"): "no commas between thousands: write 1234567".
 std::string comma_advice(std::string_view t);
+// Why a whole numeral with a leading zero ("0100", "-07") is refused; "" for any other text. YAML 1.2 (our
+// reader) takes 0100 as 100, YAML 1.1 (PyYAML, an analyst's check in Python) as the octal 64: the file would
+// mean two numbers.
+std::string leading_zero_advice(std::string_view t);
 // Letters, digits, '_' or '-', at most 64: names of payers, domains and agencies.
 bool valid_name(std::string_view s);
 

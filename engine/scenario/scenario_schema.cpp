@@ -150,6 +150,8 @@ void ScenarioSchema::simulation(const Node* n) {
       d_.add(seed->where, "simulation.seed",
              fmt::format("expected a whole number from 0 to 18446744073709551615, found {}{}", found(*seed),
                          seed->quoted ? std::string(" ") + kNumberAsText : std::string()));
+    else if (std::string advice = leading_zero_advice(t); !advice.empty())
+      d_.add(seed->where, "simulation.seed", std::move(advice));
     else
       s_.simulation.seed = v;
   }
