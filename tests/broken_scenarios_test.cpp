@@ -1485,3 +1485,48 @@ TEST_CASE("a leading zero is refused only on a whole numeral, where YAML 1.1 wou
     CHECK(leading_zero_advice(fine).empty());
   }
 }
+
+TEST_CASE(
+    "a distribution with tails is checked between its 0.135th and 99.865th percentiles, as a normal at "
+    "mean +- 3 sd",
+    "[input]") {
+  auto with = [](const std::string& from, const std::string& to) {
+    std::string t = kBase;
+    const auto at = t.find(from);
+    REQUIRE(at != std::string::npos);
+    return t.replace(at, from.size(), to);
+  };
+  // Outside attack 39: a gamma of 5 +- 1 coach FTE (at most 100,000) was refused as reaching infinity, while
+  // money's bound was not checked: a gamma of EUR 900 million +- 100 million, 16% of its draws above the
+  // EUR 1 billion bound, ran with those draws cut to the bound.
+  CHECK(diagnostics_of(with("  fte: 2\n", "  fte: {dist: gamma, mean: 5, sd: 1}\n")).empty());
+  CHECK(diagnostics_of(with("  fte: 2\n", "  fte: {dist: lognormal, mean: 5, sd: 1}\n")).empty());
+  const auto money =
+      diagnostics_of(with("  cost_per_fte_year: 65000\n",
+                          "  cost_per_fte_year: {dist: gamma, mean: 900000000, sd: 100000000}\n"));
+  REQUIRE(money.size() == 1);
+  CHECK(money[0].key == "coaches.cost_per_fte_year");
+  CHECK_THAT(money[0].message,
+             Catch::StartsWith("a gamma distribution with mean 9e+08 and sd 1e+08 goes outside "
+                               "the valid range (its 0.135th to 99.865th percentiles"));
+  CHECK_THAT(money[0].message, Catch::EndsWith("but this parameter must be an amount in euros between 0 and "
+                                               "1,000,000,000: use a smaller sd"));
+  // The upper percentile named is the gamma's (shape 81): by Wilson and Hilferty's cube-root approximation,
+  // mean x (1 - 1/(9 x 81) + 3 / sqrt(9 x 81))^3 = 1.2300e9 (the approximation is within 0.1% here).
+  const double wh = 9e8 * std::pow(1 - 1.0 / 729 + 3.0 / 27, 3);
+  const std::string& m = money[0].message;
+  const auto are = m.find(" are ");
+  REQUIRE(are != std::string::npos);
+  const double upper = std::stod(m.substr(m.find(" to ", are) + 4));
+  CHECK(upper == Approx(wh).epsilon(0.001));
+  CHECK(upper > 1e9);
+  // A uniform reaching above the money bound: the bound is shown.
+  CHECK(diagnostics_of(with("  cost_per_fte_year: 65000\n",
+                            "  cost_per_fte_year: {dist: uniform, min: 0, max: 2000000000}\n"))[0]
+            .message ==
+        "a uniform distribution takes values from 0 to 2000000000, but this parameter must be an "
+        "amount in euros between 0 and 1,000,000,000");
+  // Near the bound: 90,000 +- 10,000 FTE has a 99.865th percentile above 100,000 (about 1.23e5).
+  CHECK_THAT(diagnostics_of(with("  fte: 2\n", "  fte: {dist: gamma, mean: 90000, sd: 10000}\n"))[0].message,
+             Catch::EndsWith("must be a number above 0 and at most 100,000: use a smaller sd"));
+}
