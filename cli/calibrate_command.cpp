@@ -59,6 +59,9 @@ int calibrate_command(const Options& o, const std::string& command_line, cluster
         "--output {}: calibrate writes its parameter sets to --output as CSV (for instance {}-sets.csv); "
         "the results store that keeps its candidates is --store {}",
         *o.output, std::filesystem::path(o.scenarios.front()).stem().string(), *o.output));
+  if (o.output)
+    refuse_sets_under_other_format(*o.output,
+                                   std::filesystem::path(o.scenarios.front()).stem().string() + "-sets.csv");
   cli::Interrupts::at_once("interrupted before the calibration started; nothing was simulated or kept");
   const CalibrationPlan& plan = planned.emplace(plan_calibration(o.scenarios.front(), o.seed));
   coordinator.agree(plan);

@@ -266,6 +266,17 @@ void refuse_report_as_store(const std::string& path, std::string_view option) {
         option, printable(path), printable(std::filesystem::path(path).extension().string())));
 }
 
+void refuse_sets_under_other_format(const std::string& path, const std::string& example) {
+  const std::string named = format_named_by(path);
+  const std::string name = std::filesystem::path(path).filename().string();
+  if (named == "json" || named == "html")
+    throw UsageError(fmt::format(
+        "--output {}: calibrate writes its parameter sets as CSV, and a name ending in {} says {}: name "
+        "another file, for instance {}",
+        printable(path), printable(name.substr(name.rfind('.'))), named == "json" ? "JSON" : "an HTML page",
+        printable(example)));
+}
+
 std::string output_format(const Options& o, const std::string& file, std::string_view command) {
   const std::string named = format_named_by(file);
   if (named == "html")

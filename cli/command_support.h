@@ -84,6 +84,9 @@ void check_free_parameters(const std::string& scenario);
 // store would then refuse the file as "not an SQLite database" (outside attack 16), as sweep and calibrate
 // refuse such an --output.
 void refuse_report_as_store(const std::string& path, std::string_view option);
+// A usage error (exit 2) for calibrate's parameter sets (CSV) named as JSON or an HTML page (outside attack
+// 39: `calibrate -o x.json` wrote CSV there and said nothing); `example` is a name to suggest.
+void refuse_sets_under_other_format(const std::string& path, const std::string& example);
 
 // The format the tables are written in to `file` (--output): --format's, or without it the one the name's
 // .csv or .json says (`-o t.json` wrote the text table into t.json; outside attack 32); a name that says

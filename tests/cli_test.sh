@@ -1143,6 +1143,11 @@ grep -q "^error: --report $tmp/R.DB: the report is an HTML page" "$tmp/err" && [
   { echo "FAIL: compare --report R.DB: $(cat "$tmp/err")"; fail=1; }
 expect 2 "calibrate -o cal.db (a store's name for the sets' CSV)" "$wijksim" calibrate "$src/scenarios/pilot.yaml" -o "$tmp/cal.db"
 grep -q "^error: --output .*/cal.db: calibrate writes its parameter sets to --output as CSV (for instance pilot-sets.csv); the results store that keeps its candidates is --store .*/cal.db$" "$tmp/err" && [ ! -e "$tmp/cal.db" ] || { echo "FAIL: calibrate -o cal.db: $(cat "$tmp/err")"; fail=1; }
+# Outside attack 39: -o x.json wrote the CSV sets there (exit 0), as run and compare would write JSON.
+for name in sets.json Sets.HTML .htm; do
+  expect 2 "calibrate -o $name (a name saying another format than CSV)" "$wijksim" calibrate "$src/scenarios/pilot.yaml" -o "$tmp/$name"
+  grep -qF "calibrate writes its parameter sets as CSV, and a name ending in .${name##*.} says" "$tmp/err" && [ ! -e "$tmp/$name" ] || { echo "FAIL: calibrate -o $name: $(cat "$tmp/err")"; fail=1; }
+done
 expect 2 "calibrate --seed 2^64" "$wijksim" calibrate "$src/scenarios/pilot.yaml" --seed 18446744073709551616
 # The simulated analyses' options without them: said (they changed nothing, without a word; outside attack 10).
 for opt in "--grid 7" "--sensitivity-replications 3"; do
