@@ -291,6 +291,27 @@ else
   wait $pid
 fi
 
+# --- A signal while a run's outputs are written: the complete run is in the store's file itself -----------
+# (outside attack 39: it was in the log beside the file alone, '-wal', so a copy of the file held no run).
+WIJKSIM_TEST_PAUSE_IN_OUTPUT="$tmp/go-fold" "$wijksim" compare pilot.yaml "${small[@]}" --store fold.db \
+  -o fold.txt >/dev/null 2>fold.err &
+pid=$!
+for _ in $(seq 3000); do [ -e "$tmp/go-fold.paused" ] && break; kill -0 $pid 2>/dev/null || break; sleep 0.02; done
+if [ -e "$tmp/go-fold.paused" ]; then
+  kill -TERM $pid
+  for _ in $(seq 3000); do kill -0 $pid 2>/dev/null || break; sleep 0.02; done
+  kill -0 $pid 2>/dev/null && { say_fail "SIGTERM while writing did not stop the process"; touch "$tmp/go-fold"; }
+  wait $pid
+  code=$?
+  mkdir -p alone && cp fold.db alone/fold.db
+  [ "$code" -eq 130 ] && [ -e fold.db-wal ] && "$wijksim" runs --store alone/fold.db 2>&1 | grep -q "complete" &&
+    echo "ok: a signal while the outputs are written leaves the complete run in the store's file itself" ||
+    say_fail "SIGTERM while writing the outputs: exit $code; the store's file alone: $("$wijksim" runs --store alone/fold.db 2>&1)"
+else
+  say_fail "the tables never paused while being written: $(cat fold.err)"
+  wait $pid
+fi
+
 # --- Two exports into one directory at once: one after the other, never mixed (outside attack 8) ----------
 # The first is held (test hook) with its files staged, about to move them; the second, started then, must
 # wait for it (it put all its files in place meanwhile, and the two runs' files were mixed, both exit 0).
