@@ -103,7 +103,12 @@ int calibrate_command(const Options& o, const std::string& command_line, cluster
   std::optional<CalibrationRecorder> recorder;
   if (!o.no_store) {
     recorder.emplace(plan, o.store, command_line, o.resume);
-    if (o.resume)
+    if (o.resume && recorder->already_complete())
+      cli::err(
+          "run {} of {} is complete ({} candidates): nothing is simulated, and its parameter sets are "
+          "written again\n",
+          recorder->run_id(), printable(o.store), recorder->completed().size());
+    else if (o.resume)
       cli::err("resuming run {} of {}: {} candidates evaluated before\n", recorder->run_id(),
                printable(o.store), recorder->completed().size());
   }

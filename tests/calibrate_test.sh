@@ -167,10 +167,18 @@ else
 fi
 # A complete calibration resumed writes its sets again, simulating nothing (the sets of a calibration whose
 # --output was refused at its end were lost): the same sets, and the store's candidates unchanged.
+# Nothing of the run is written: its row (status, finished time) stays as it was, and the message says the
+# run is complete (outside attack 39: the finished time moved to the resume's).
 before=$(candidates_done clean.db)
+row_before=$(sqlite3 clean.db "SELECT * FROM runs WHERE run_id = 1")
+sleep 1.1  # a rewritten finished time (whole seconds) would differ
 start=$(date +%s)
 "$wijksim" "${args[@]}" --store clean.db -o again.csv --resume 1 >/dev/null 2>again.err
 code=$?
+[ "$(sqlite3 clean.db "SELECT * FROM runs WHERE run_id = 1")" = "$row_before" ] &&
+  grep -q "^run 1 of clean.db is complete ([0-9]* candidates): nothing is simulated, and its parameter sets are written again$" again.err &&
+  echo "ok: a complete calibration resumed leaves its run's row as it was, and says it is complete" ||
+  say_fail "a complete calibration resumed: its row was '$row_before', now '$(sqlite3 clean.db "SELECT * FROM runs WHERE run_id = 1")'; $(cat again.err)"
 [ $code -eq 0 ] && cmp -s clean.csv again.csv && [ "$(candidates_done clean.db)" = "$before" ] &&
   "$wijksim" runs --store clean.db 2>/dev/null | grep -q "^run    1 .* complete " && echo "ok: a complete calibration resumed writes the same sets again ($(($(date +%s) - start)) s)" ||
   say_fail "resuming a complete calibration: exit $code, sets $(cmp -s clean.csv again.csv && echo same || echo differ): $(cat again.err)"

@@ -65,7 +65,9 @@ CalibrationRecorder::CalibrationRecorder(const CalibrationPlan& plan, const std:
       }
       completed_.emplace(r.index, std::move(r));
     }
-    resuming();
+    // A complete run keeps its status: a signal while its sets are written again leaves it complete.
+    already_complete_ = info.status == "complete";
+    if (!already_complete_) resuming();
     return;
   }
   RunInfo info;
@@ -100,7 +102,7 @@ CandidateSink CalibrationRecorder::sink() {
 }
 
 void CalibrationRecorder::complete(const std::vector<std::pair<std::string, std::string>>& reports) {
-  store_.complete_run(run_id_, {}, reports);
+  if (!already_complete_) store_.complete_run(run_id_, {}, reports);
   settled();
 }
 

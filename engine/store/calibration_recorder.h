@@ -25,15 +25,19 @@ class CalibrationRecorder : public RunWriter {
                       std::optional<std::int64_t> resume);
 
   const CompletedCandidates& completed() const { return completed_; }
+  // A complete run resumed (to write its parameter sets again): nothing of it is written, not even its
+  // status or its finished time (outside attack 39: resuming rewrote the run's row).
+  bool already_complete() const { return already_complete_; }
 
   CandidateSink sink();
-  // The report rendered in every format; status "complete".
+  // The report rendered in every format; status "complete" (nothing, for a run complete already).
   void complete(const std::vector<std::pair<std::string, std::string>>& reports);
   // interrupted(), failed(), run_id(), and a run that ends without a final status marked failed: RunWriter.
 
  private:
   const CalibrationPlan& plan_;
   CompletedCandidates completed_;
+  bool already_complete_ = false;
 };
 
 }  // namespace wijksim
