@@ -570,6 +570,14 @@ for cmd in "runs" "show 1" "export 1 --csv $tmp/never" "report 1 -o $tmp/never.h
 done
 expect 1 "run into a truncated store" "$wijksim" run "$src/scenarios/baseline-velve.yaml" -r 1 -y 1 --output "$tmp/truncated.db"
 grep -q "damaged (truncated or corrupt)" "$tmp/err" || { echo "FAIL: run into a truncated store: $(cat "$tmp/err")"; fail=1; }
+# A store write-protected by its mode (chmod 444) is not written, also by root, whom file permissions do not
+# stop (outside attack 39: root's run was stored into it, exit 0); it is read as any other.
+cp "$tmp/s.db" "$tmp/protected.db" && chmod 444 "$tmp/protected.db"
+expect 3 "run into a write-protected store" "$wijksim" run "$src/scenarios/baseline-velve.yaml" -r 1 -y 1 --store "$tmp/protected.db"
+grep -q "results store '$tmp/protected.db': cannot write it: the file is write-protected (no write permission; chmod u+w makes it writable)" "$tmp/err" &&
+  cmp -s "$tmp/s.db" "$tmp/protected.db" && [ ! -e "$tmp/protected.db-wal" ] ||
+  { echo "FAIL: a write-protected store: $(cat "$tmp/err"); $(cmp "$tmp/s.db" "$tmp/protected.db")"; fail=1; }
+expect 0 "runs of a write-protected store" "$wijksim" runs --store "$tmp/protected.db"
 # A store on a read-only file system can be read: runs, show, export and report (to a writable place). A
 # read-only bind mount in a private mount namespace when this runs as root (root writes through file
 # permissions), else the directory and file without write permission.
@@ -1394,6 +1402,13 @@ if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null; then
     as 65534 chmod 666 "$shared/own.db"
     expect 0 "the owner's run into the store opened to all" as 65534 "$wijksim" run "$src/scenarios/baseline-velve.yaml" -r 1 -y 1 --store "$shared/own.db"
     expect 0 "another user's run into the store opened to all" as 65533 "$wijksim" run "$src/scenarios/baseline-velve.yaml" -r 1 -y 1 --store "$shared/own.db"
+    # The owner's store in a directory the owner may not write: refused for the directory, before SQLite
+    # opens it (it said "cannot read it: the file or its directory is not writable"; outside attack 39).
+    as 65534 mkdir "$shared/closed" && as 65534 cp "$shared/own.db" "$shared/closed/own.db" && as 65534 chmod 555 "$shared/closed"
+    expect 3 "the owner's run into a store whose directory it may not write" as 65534 "$wijksim" run "$src/scenarios/baseline-velve.yaml" -r 1 -y 1 --store "$shared/closed/own.db"
+    grep -q "cannot write it: its directory '$shared/closed' is not writable here (Permission denied), and a store is written with its log beside it" "$tmp/err" ||
+      { echo "FAIL: a store in a closed directory: $(cat "$tmp/err")"; fail=1; }
+    chmod 755 "$shared/closed"
   else
     echo "skipped: another user's read (uid 65534 cannot run $wijksim on $src)"
   fi

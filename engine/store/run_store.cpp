@@ -553,11 +553,29 @@ RunStore RunStore::open(const std::string& path, Mode mode) {
   // A command that writes, on a store this user may not write: refused before SQLite opens it, which would
   // leave STORE-wal and STORE-shm as this user's files beside another's store (its owner's next run then
   // failed).
+  // Write-protected by its mode too, which root's access() passes: a store its owner chmod 444'd was written
+  // as any other when run as root (outside attack 39), where an output so protected is refused.
+  if (struct stat st{}; mode == Mode::ReadWrite && exists && ::stat(path.c_str(), &st) == 0 &&
+                        S_ISREG(st.st_mode) && (st.st_mode & (S_IWUSR | S_IWGRP | S_IWOTH)) == 0)
+    throw Error(
+        fmt::format("results store '{}': cannot write it: the file is write-protected (no write "
+                    "permission; chmod u+w makes it writable); `wijksim runs --store {}` reads it, and "
+                    "--store names another store to write",
+                    path, shell_word(path)));
   if (mode == Mode::ReadWrite && exists && ::access(path.c_str(), W_OK) != 0)
     throw Error(
         fmt::format("results store '{}': cannot write it: the file is not writable here ({}); "
                     "`wijksim runs --store {}` reads it, and --store names another store to write",
                     path, std::strerror(errno), shell_word(path)));
+  // Its directory too: SQLite makes the store's log beside it, and failed at the first statement with
+  // "cannot read it: the file or its directory is not writable" (outside attack 39).
+  if (const std::string dir = std::filesystem::path(path).parent_path().string();
+      mode == Mode::ReadWrite && exists && ::access(dir.empty() ? "." : dir.c_str(), W_OK) != 0)
+    throw Error(fmt::format(
+        "results store '{}': cannot write it: its directory '{}' is not writable here ({}), and a "
+        "store is written with its log beside it; `wijksim runs --store {}` reads it, and --store "
+        "names another store to write",
+        path, dir.empty() ? "." : dir, std::strerror(errno), shell_word(path)));
   // A store with a second name (a hard link) is not written: SQLite keeps the write-ahead log and its locks
   // by name, so two commands writing it under two names each commit to a log of their own, and the store's
   // pages end up overwritten (a finished run lost, the file malformed; outside attack 8). A symbolic link is
