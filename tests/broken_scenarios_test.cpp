@@ -447,15 +447,24 @@ std::vector<Case> cases() {
        edit(b, 1, "test-city", "test-city\ndescription: \"a\\tb\\nc \\e[31mred\""),
        {exact(
            2, 14, "description",
-           "expected text: line breaks and tabs are fine, other control characters (such as an escape) and "
-           "direction controls are not; it has a control character (such as an escape)")}},
+           "expected text: line breaks (\\n) and tabs are fine, other control characters (such as an escape) "
+           "and direction controls are not; it has a control character (U+001B, an escape)")}},
+      // Outside attack 39: a carriage return was told "line breaks are fine" and "such as an escape".
+      {"a description holding a carriage return",
+       edit(b, 1, "test-city", "test-city\ndescription: \"a\\r\\nb\""),
+       {exact(
+           2, 14, "description",
+           "expected text: line breaks (\\n) and tabs are fine, other control characters (such as an "
+           "escape) and direction controls are not; it has a control character (U+000D, a carriage return, "
+           "which a terminal shows by writing over the line's start; a line break is \\n)")}},
       // Outside attack 8: a label with a line break printed a budget row over two lines, and a direction
       // override reordered the table's text after it.
       {"a payer's label with a line break (a table row split over two lines)",
        edit(b, 19, "{label: Municipality}", "{label: \"Munici\\npality\"}"),
-       {exact(19, 25, "payers.municipality.label",
-              "expected text that shows on one line: it has a control character (a line break, a tab, an "
-              "escape); write it without")}},
+       {exact(
+           19, 25, "payers.municipality.label",
+           "expected text that shows on one line: it has a control character (U+000A, a line break); write "
+           "it without")}},
       {"an agency's label with a right-to-left override (it reorders the table's text after it)",
        edit(b, 43, "debt_help:", "debt_help:\n    label: \"Debt \xe2\x80\xaehelp\""),
        {exact(44, 12, "agencies.debt_help.label",
@@ -477,8 +486,8 @@ std::vector<Case> cases() {
       {"an escalation's event name with a tab",
        edit(b, 31, "event: eviction", "event: \"evic\\ttion\""),
        {exact(31, 25, "domains.money.escalation.event",
-              "expected text that shows on one line: it has a control character (a line break, a tab, an "
-              "escape); write it without")}},
+              "expected text that shows on one line: it has a control character (U+0009, a tab); write it "
+              "without")}},
       {"a YAML tag, which nothing reads",
        edit(b, 45, "20", "!!str 20"),
        {exact(45, 15, "agencies.debt_help.capacity",
@@ -1062,17 +1071,18 @@ TEST_CASE("broken targets files: a bound that is not its interval's end, or has 
         "  spending:\n    label: \"spend \\e[31mred\"\n    measure: spending.municipality\n"
         "    unit: \"euros\\Lper year\"\n    source: \"budget \\x9b2J\"\n    value: 4900\n"
         "    interval: [0, 4900]\n    note: \"two\\nlines are fine\"\n";
-    check(diagnostics(odd),
-          {in_file(file, exact(4, 12, "targets.spending.label",
-                               "expected text that shows on one line: it has a control character (a line "
-                               "break, a tab, an escape); write it without")),
-           in_file(file, exact(6, 11, "targets.spending.unit",
-                               "expected text that shows on one line: it has a control character (U+2028, a "
-                               "line break); write it without")),
-           in_file(file, exact(7, 13, "targets.spending.source",
-                               "expected text: line breaks and tabs are fine, other control characters (such "
-                               "as an escape) and direction controls are not; it has a control character "
-                               "(U+009B)"))});
+    check(
+        diagnostics(odd),
+        {in_file(file, exact(4, 12, "targets.spending.label",
+                             "expected text that shows on one line: it has a control character (U+001B, "
+                             "an escape); write it without")),
+         in_file(file, exact(6, 11, "targets.spending.unit",
+                             "expected text that shows on one line: it has a control character (U+2028, a "
+                             "line break); write it without")),
+         in_file(file, exact(7, 13, "targets.spending.source",
+                             "expected text: line breaks (\\n) and tabs are fine, other control characters "
+                             "(such as an escape) and direction controls are not; it has a control character "
+                             "(U+009B)"))});
   }
   SECTION("a target's key with an escape: refused as a payer's key would be (outside attack 37)") {
     check(diagnostics("  \"spend\\e[31m\":\n    label: spending\n    measure: spending.municipality\n"

@@ -1528,8 +1528,13 @@ expect 1 "sweep of two billion replications" "$wijksim" sweep "$tmp/a12/pilot.ya
 grep -q "error: --replications: 2,000,000,000 replications of 2 scenarios" "$tmp/err" && ! grep -q -- "--draws" "$tmp/err" ||
   { echo "FAIL: sweep's size names an option it has not: $(cat "$tmp/err")"; fail=1; }
 expect 1 "--parameters of the population's size" "$wijksim" compare "$tmp/a12/pilot.yaml" -r 1 -y 1 --no-store --parameters population.households=100:200
-grep -q "parameter 'population.households' that may vary (sizes such as households or years cannot" "$tmp/err" ||
-  { echo "FAIL: a size given to --parameters: $(cat "$tmp/err")"; fail=1; }
+grep -q "parameter 'population.households' that may vary (sizes such as households or years cannot" "$tmp/err" &&
+  ! grep -q "did you mean" "$tmp/err" ||
+  { echo "FAIL: a size given to --parameters (no near key offered for it: outside attack 39): $(cat "$tmp/err")"; fail=1; }
+# A sweep's end outside its parameter's range names the range (outside attack 39).
+expect 1 "sweep from below the parameter's range" "$wijksim" sweep "$tmp/a12/pilot.yaml" --parameter coaches.fte --from -1 --to 3
+grep -q "error: --from/--to: -1 is outside the range of coaches.fte, which must be a number above 0 and at most 100,000$" "$tmp/err" ||
+  { echo "FAIL: a sweep's range: $(cat "$tmp/err")"; fail=1; }
 # An option given an empty value with '=': said, not the next argument taken as its value.
 expect 2 "--years= with no value" "$wijksim" run "$small" --years= --no-store
 grep -q "^error: --years= gives its option no value: write --years=VALUE" "$tmp/err" || { echo "FAIL: --years=: $(cat "$tmp/err")"; fail=1; }

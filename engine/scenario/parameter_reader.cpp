@@ -236,9 +236,17 @@ const Node* ParameterReader::section(MapReader& parent, std::string_view key, bo
 std::string unshown_characters(std::string_view s, bool breaks) {
   for (std::size_t i = 0; i < s.size(); ++i) {
     const auto c = static_cast<unsigned char>(s[i]);
+    // Named (outside attack 39: a carriage return, "\r", was told "line breaks are fine" and "a control
+    // character such as an escape").
     if ((c < 0x20 || c == 0x7f) && !(breaks && (c == '\n' || c == '\t')))
-      return breaks ? "a control character (such as an escape)"
-                    : "a control character (a line break, a tab, an escape)";
+      return fmt::format("a control character (U+{:04X}{})", c,
+                         c == '\r' ? ", a carriage return, which a terminal shows by writing over the line's "
+                                     "start; a line break is \\n"
+                         : c == '\n' ? ", a line break"
+                         : c == '\t' ? ", a tab"
+                         : c == 0x1b ? ", an escape"
+                         : c == 0    ? ", a NUL"
+                                     : "");
     if (const std::size_t n = utf8_length(s, i); n > 1) {
       const char32_t u = code_point(s, i, n);
       if (reorders_text(u))
@@ -278,8 +286,8 @@ std::optional<std::string> ParameterReader::text_shown(const Node* n, const std:
   if (!t) return t;
   if (const std::string hidden = unshown_characters(*t, lines); !hidden.empty()) {
     d_.add(n->where, path,
-           lines ? fmt::format("expected text: line breaks and tabs are fine, other control characters (such "
-                               "as an escape) and direction controls are not; it has {}",
+           lines ? fmt::format("expected text: line breaks (\\n) and tabs are fine, other control characters "
+                               "(such as an escape) and direction controls are not; it has {}",
                                hidden)
                  : fmt::format("expected text that shows on one line: it has {}; write it without", hidden));
     return std::nullopt;

@@ -15,6 +15,46 @@ using namespace loader;
 
 namespace {
 
+std::vector<std::string> parts_of(std::string_view measure) {
+  std::vector<std::string> parts;
+  for (std::size_t from = 0;;) {
+    const std::size_t dot = measure.find('.', from);
+    parts.emplace_back(
+        measure.substr(from, dot == std::string_view::npos ? std::string_view::npos : dot - from));
+    if (dot == std::string_view::npos) return parts;
+    from = dot + 1;
+  }
+}
+
+// What to add to an unknown measure's message. Its dot-separated parts are read left to right among the known
+// measures of as many parts that begin as it does so far: a part not known there is offered the nearest name
+// there ("agency.debt_hlp.wait_weeks": "agency.debt_help.wait_weeks"), or told the names there when none is
+// near ("agency.nope.wait_weeks": the agencies). Matched as a whole string, "agency.nope.wait_weeks" was
+// offered "agency.youth_care.wait_weeks" (outside attack 39). A first part, or a measure of a shape no known
+// one has, is matched as a whole.
+std::string near_measure(const std::string& measure, const std::vector<std::string>& known) {
+  std::vector<std::string> fixed = parts_of(measure);
+  bool changed = false;
+  for (std::size_t i = 0; i < fixed.size(); ++i) {
+    std::vector<std::string> there;
+    for (const std::string& k : known)
+      if (const std::vector<std::string> kp = parts_of(k);
+          kp.size() == fixed.size() &&
+          std::equal(kp.begin(), kp.begin() + static_cast<std::ptrdiff_t>(i), fixed.begin()) &&
+          std::find(there.begin(), there.end(), kp[i]) == there.end())
+        there.push_back(kp[i]);
+    if (there.empty() || std::find(there.begin(), there.end(), fixed[i]) != there.end()) continue;
+    if (i == 0) break;  // another kind of measure: matched as a whole
+    const std::string near = suggest(fixed[i], there);
+    if (near.empty()) return fmt::format("; known there: {}", join(there));
+    fixed[i] = near;
+    changed = true;
+  }
+  if (changed) return fmt::format("; did you mean '{}'?", join(fixed, "."));
+  const std::string near = suggest(measure, known);
+  return near.empty() || near == measure ? "" : fmt::format("; did you mean '{}'?", near);
+}
+
 class TargetsReader : public ParameterReader {
  public:
   TargetsReader(Diags& d, const std::string& file) : ParameterReader(d, file) {}
@@ -223,11 +263,9 @@ std::vector<CalibrationTarget> targets_for(const Scenario& s, const TargetsFile&
       else {
         // A near miss is named, as a scenario's keys are (share.with_problme had no suggestion; outside
         // attack 30); a measure is not a misspelling of itself.
-        const std::string near = suggest(t.measure, target_measure_names(s));
-        problems.push_back(
-            {t.measure_where.line > 0 ? t.measure_where : t.where, "targets." + t.key + ".measure",
-             near.empty() || near == t.measure ? p.problem
-                                               : fmt::format("{}; did you mean '{}'?", p.problem, near)});
+        problems.push_back({t.measure_where.line > 0 ? t.measure_where : t.where,
+                            "targets." + t.key + ".measure",
+                            p.problem + near_measure(t.measure, target_measure_names(s))});
         // An `at` wrong in itself is said as well: it was said only once the measure was mended.
         if (!t.at.empty())
           if (auto why = target_at_problem(s, t.at, horizon))

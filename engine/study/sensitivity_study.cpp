@@ -266,7 +266,11 @@ std::vector<std::string> all_parameters(const Study& study) {
 void require_parameter(const Study& study, const std::string& key, const std::string& option) {
   const std::vector<std::string> keys = all_parameters(study);
   if (std::find(keys.begin(), keys.end(), key) != keys.end()) return;
-  const std::string near = loader::suggest(key, keys);
+  // A key the scenarios give that may not vary (population.households) is no misspelling: no near key is
+  // offered (it was: "did you mean 'population.trust.sd'?", outside attack 39).
+  const bool given = std::any_of(study.scenarios.begin(), study.scenarios.end(),
+                                 [&](const StudyScenario& s) { return s.source.has(key); });
+  const std::string near = given ? "" : loader::suggest(key, keys);
   // The rule first: a size that exists but may not vary (population.households) was offered a near key
   // name as if it had been misspelt (outside attack 12).
   throw option_error(option, fmt::format("no scenario of this command has a parameter '{}' that may vary "
@@ -938,10 +942,23 @@ SweepResult run_sweep(const Study& study, const std::string& parameter, double f
   DecisionSimulator sim(study, {c, 0}, study.replications, {}, counter);
   for (double v : {from, to}) {
     bool ok = false;
+    const ScenarioParameter* given = nullptr;
     for (std::size_t j = 0; j < 2; ++j)
-      if (const ScenarioParameter* p = sim.scenario(j).source.parameter(parameter))
+      if (const ScenarioParameter* p = sim.scenario(j).source.parameter(parameter)) {
+        given = p;
         ok = ok || (v >= p->setter.lo && v <= p->setter.hi);
-    if (!ok) throw option_error("--from/--to", fmt::format("{} is outside the range of {}", v, parameter));
+      }
+    // The range named: "-1 is outside the range of coaches.fte" left the user to guess it (outside attack
+    // 39).
+    if (!ok)
+      throw option_error(
+          "--from/--to",
+          fmt::format("{} is outside the range of {}{}", v, parameter,
+                      given ? fmt::format(", which must be {}",
+                                          loader::Range{given->setter.lo, given->setter.hi,
+                                                        given->setter.lo_open, given->setter.whole}
+                                              .describe(true))
+                            : ""));
   }
   SweepResult out;
   out.scenario = study.scenarios.front().scenario.name;
