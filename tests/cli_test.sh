@@ -1531,6 +1531,16 @@ expect 1 "--parameters of the population's size" "$wijksim" compare "$tmp/a12/pi
 grep -q "parameter 'population.households' that may vary (sizes such as households or years cannot" "$tmp/err" &&
   ! grep -q "did you mean" "$tmp/err" ||
   { echo "FAIL: a size given to --parameters (no near key offered for it: outside attack 39): $(cat "$tmp/err")"; fail=1; }
+# One policy year and a survey of one household (outside attack 39): the budget's total column was "years
+# 1-1", the survey "of 1 households", taking "0,0%" of the population; a number beyond 10^18 is said in three
+# digits (it was 5.2000000000000005e+301 weeks).
+expect 0 "a PSA of one policy year with a survey of one household" "$wijksim" compare "$tmp/a12/pilot.yaml" --draws 5 -y 1 --no-store --survey-households 1
+! grep -q "years 1-1" "$tmp/out" && grep -q "total (EUR million)" "$tmp/out" &&
+  grep -q "a survey of 1 household before and after" "$tmp/out" && grep -q "households (under 0,05%)" "$tmp/out" ||
+  { echo "FAIL: one year, one household surveyed: $(grep -n "years 1-1\|survey of\|0,0%)" "$tmp/out")"; fail=1; }
+printf 'extends: %s\nsimulation:\n  years: 1e300\n' "$tmp/a12/pilot.yaml" >"$tmp/huge-years.yaml"
+expect 1 "years: 1e300" "$wijksim" validate "$tmp/huge-years.yaml"
+grep -q "(5.2e+301 weeks x " "$tmp/err" || { echo "FAIL: 1e300 years: $(cat "$tmp/err")"; fail=1; }
 # A sweep's end outside its parameter's range names the range (outside attack 39).
 expect 1 "sweep from below the parameter's range" "$wijksim" sweep "$tmp/a12/pilot.yaml" --parameter coaches.fte --from -1 --to 3
 grep -q "error: --from/--to: -1 is outside the range of coaches.fte, which must be a number above 0 and at most 100,000$" "$tmp/err" ||

@@ -98,7 +98,10 @@ Report calibration_report(const CalibrationPlan& plan, const CalibrationResult& 
           static_cast<double>(r.rejected));
   count("ess", "effective sample size", std::round(r.imis.ess * 10) / 10);
   std::string by_stage;
-  for (double e : r.imis.ess_by_round) by_stage += (by_stage.empty() ? "" : "; ") + format_dutch(e, 1);
+  // With the row above's rule for a count (whole from 100 on): "342" above "342,2" read as two figures
+  // (outside attack 39).
+  for (double e : r.imis.ess_by_round)
+    by_stage += (by_stage.empty() ? "" : "; ") + format_dutch(e, std::fabs(e) >= 100 ? 0 : 1);
   run.rows.push_back(
       {"ess_by_round", "  after the initial draws, then each round", {Cell::of_text(by_stage)}});
   count("sets", "parameter sets written", static_cast<double>(r.sets.size()));

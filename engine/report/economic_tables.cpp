@@ -232,7 +232,8 @@ Table budget_impact_table(const DecisionGroup& g, const InterventionFigures& x) 
       format_rate(g.discount_costs), draw_note(g));
   for (int y = 0; y < years; ++y)
     b.columns.push_back({fmt::format("year_{}", y + 1), fmt::format("year {}", y + 1)});
-  b.columns.push_back({"total", fmt::format("years 1-{}", years)});
+  // "years 1-1" with one policy year (outside attack 39): called the total, as the budget table does.
+  b.columns.push_back({"total", years > 1 ? fmt::format("years 1-{}", years) : std::string("total")});
   for (int p = 0; p <= payers; ++p) {
     Row r{p < payers ? g.payers[static_cast<std::size_t>(p)].key : "all_payers",
           p < payers ? g.payers[static_cast<std::size_t>(p)].text : "All payers",

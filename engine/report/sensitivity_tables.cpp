@@ -515,8 +515,11 @@ std::vector<Table> psa_tables(const DecisionSensitivity& d) {
 Table survey_table(const DecisionSensitivity& d, std::size_t option) {
   Table t;
   t.id = "virtual_evaluation";
-  t.title = fmt::format("The evaluation the city would run: a survey of {} households before and after",
-                        format_dutch(d.survey_design.sample, 0));
+  // One household is singular, and a share under 0,05% is not "0,0%" (outside attack 39).
+  const std::string surveyed = fmt::format("{} household{}", format_dutch(d.survey_design.sample, 0),
+                                           d.survey_design.sample == 1 ? "" : "s");
+  const double surveyed_percent = 100.0 * d.survey_design.sample / std::max(1, d.households);
+  t.title = fmt::format("The evaluation the city would run: a survey of {} before and after", surveyed);
   t.scenario = d.names[option];
   t.comparator = d.names[0];
   if (!d.no_survey.empty()) {  // the row says why (a population smaller than the survey)
@@ -525,7 +528,7 @@ Table survey_table(const DecisionSensitivity& d, std::size_t option) {
     return t;
   }
   t.note = fmt::format(
-      "The seeds' design simulated on the model's households: {} households surveyed among the "
+      "The seeds' design simulated on the model's households: {} surveyed among the "
       "intervention's households "
       "({}) and in a control neighbourhood ({}{}) at the policy start and at the end of the horizon, each "
       "wave a "
@@ -543,14 +546,14 @@ Table survey_table(const DecisionSensitivity& d, std::size_t option) {
       "The control neighbourhood is the seeds' pilot design; once coaches work in every neighbourhood (a "
       "city-wide scale-up from its last step) no untreated one remains, and the control is the model's, not "
       "one a city could survey.",
-      format_dutch(d.survey_design.sample, 0), d.names[option], d.names[0],
+      surveyed, d.names[option], d.names[0],
       d.survey_control_is_same_run ? ": with one run only, the same households"
                                    : ", a run with households of its own",
       d.survey_design.difference_in_differences ? "the estimate is the difference in differences"
                                                 : "the estimate compares the two after the policy",
       format_dutch(d.survey_design.studies, 0), format_dutch(d.survey_design.sample, 0),
       format_dutch(d.households, 0),
-      format_dutch(100.0 * d.survey_design.sample / std::max(1, d.households), 1) + "%");
+      surveyed_percent < 0.05 ? std::string("under 0,05%") : format_dutch(surveyed_percent, 1) + "%");
   t.columns = {{"true_effect", "true effect"},
                {"estimate", "a survey would estimate"},
                {"power", "power at 5%"},

@@ -13,7 +13,9 @@ namespace wijksim::loader {
 // 12345678 -> "12,345,678"; non-integers and huge values in fmt's shortest form.
 std::string count_text(double v) {
   if (std::isinf(v)) return v > 0 ? "more than can be counted" : "less than can be counted";
-  if (!(std::fabs(v) < 1e18) || v != std::floor(v)) return fmt::format("{}", v);
+  // Beyond 10^18 three digits say it ("5.2e+301", not 5.2000000000000005e+301; outside attack 39).
+  if (!(std::fabs(v) < 1e18)) return fmt::format("{:.3g}", v);
+  if (v != std::floor(v)) return fmt::format("{}", v);
   std::string digits = fmt::format("{}", static_cast<long long>(std::fabs(v)));
   std::string out;
   for (std::size_t i = 0; i < digits.size(); ++i) {
