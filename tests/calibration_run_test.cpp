@@ -151,6 +151,17 @@ TEST_CASE("calibrate refuses what cannot be calibrated, at its place", "[calibra
     CHECK(q[0].where.line == 33);
     CHECK_THAT(q[0].message, Catch::Contains("cannot vary"));
   }
+  SECTION("a survey share of 0% with its n has an interval of some width (Wilson's), and is calibrated to") {
+    // Outside attack 38: its normal-approximation interval was [0, 0], and calibration refused it.
+    const CalibrationPlan plan = plan_calibration(
+        tiny(dir, replace(kTargets, "    value: 0.47\n    n: 49\n", "    value: 0\n    n: 49\n")),
+        std::nullopt);
+    const auto bounced = std::find_if(plan.targets.begin(), plan.targets.end(),
+                                      [](const CalibrationTarget& t) { return t.key == "bounced"; });
+    REQUIRE(bounced != plan.targets.end());
+    CHECK(bounced->lo == 0);
+    CHECK(bounced->hi == Approx(3.8416 / (49 + 3.8416)));  // z^2 / (n + z^2), z = 1.96
+  }
   SECTION("more households than the scenario has; 0 is all of them") {
     const auto p = plan_problems(tiny(dir, replace(kTargets, "  replications: 2\n", "  replications: 2\n  households: 5000\n")));
     REQUIRE(p.size() == 1);

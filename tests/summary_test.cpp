@@ -294,6 +294,16 @@ TEST_CASE("calibration: the survey's sampling interval", "[summary]") {
   CHECK(survey_interval(0.40, 49).upper == Approx(0.40 + 0.1372).margin(5e-5));
   CHECK(i.contains(0.45));
   CHECK(!i.contains(0.40));
+  // At 0% or 100% the normal approximation has no width: the Wilson score interval, by hand with z = 1.96:
+  // z^2 = 3.8416, 3.8416 / (100 + 3.8416) = 0.036995 and 100 / 103.8416 = 0.963005 (outside attack 38:
+  // calibration refused such a target for want of an interval, though its n was given).
+  CHECK(survey_interval(0, 100).lower == 0);
+  CHECK(survey_interval(0, 100).upper == Approx(0.036995).margin(1e-6));
+  CHECK(survey_interval(1, 100).lower == Approx(0.963005).margin(1e-6));
+  CHECK(survey_interval(1, 100).upper == 1);
+  // Clipped to [0, 1]: 2% of 20, 0.02 -/+ 1.96 sqrt(0.02 x 0.98 / 20) = 0.02 -/+ 0.0614.
+  CHECK(survey_interval(0.02, 20).lower == 0);
+  CHECK(survey_interval(0.02, 20).upper == Approx(0.0814).margin(5e-5));
 
   // Targets: the survey's 49% (its interval excludes the model's 40% at the policy start), a looser
   // interval around 40%, and a figure the model does not represent.

@@ -7,11 +7,6 @@
 
 namespace wijksim {
 
-Interval survey_interval(double p, int n) {
-  const double half = 1.96 * std::sqrt(p * (1 - p) / n);
-  return {p - half, p + half};
-}
-
 const char* to_string(Fit f) {
   switch (f) {
     case Fit::Inside:

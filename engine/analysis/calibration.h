@@ -11,9 +11,6 @@
 
 namespace wijksim {
 
-// A survey share's sampling interval: p -/+ 1.96 * sqrt(p (1 - p) / n) (normal approximation).
-Interval survey_interval(double p, int n);
-
 // AfterTheRun: the target is at the end of a policy year the run did not reach (`at: year 2`, `-y 1`).
 enum class Fit { Inside, Outside, NotModelled, AfterTheRun };
 const char* to_string(Fit f);  // "inside", "outside", "not in the model", "after the run's end"

@@ -97,4 +97,12 @@ double mc_standard_error(const std::vector<double>& values) {
   return sd(values) / std::sqrt(static_cast<double>(values.size()));
 }
 
+Interval survey_interval(double p, double n) {
+  constexpr double z = 1.96;
+  if (p <= 0) return {0, z * z / (n + z * z)};
+  if (p >= 1) return {n / (n + z * z), 1};
+  const double half = z * std::sqrt(p * (1 - p) / n);
+  return {std::max(0.0, p - half), std::min(1.0, p + half)};
+}
+
 }  // namespace wijksim

@@ -41,6 +41,11 @@ struct Interval {
   bool contains(double x) const { return x >= lower && x <= upper; }
 };
 
+// A survey share's 95% sampling interval, p of n households, clipped to [0, 1]: the normal approximation
+// p -/+ 1.96 sqrt(p (1 - p) / n). At p = 0 or 1 that has no width (and calibration refused the target, though
+// its n was given): there the Wilson score interval, [0, z^2 / (n + z^2)] or [n / (n + z^2), 1], z = 1.96.
+Interval survey_interval(double p, double n);
+
 // The p-quantile of `values` by Hyndman & Fan's type 7 (R's and numpy's default): with the values sorted
 // x[0] <= ... <= x[n-1], h = (n-1)p, the result is x[floor h] + (h - floor h)(x[floor h + 1] - x[floor h]).
 // Throws wijksim::Error on an empty input, a non-finite value or p outside [0, 1].

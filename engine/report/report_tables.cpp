@@ -238,7 +238,8 @@ Table calibration_table(const ScenarioSummary& s) {
       source_of(s), "calibration", "Calibration: the model next to the public figures it should reproduce",
       fmt::format(
           "Targets from {}: each public figure with its interval (a survey's sampling interval p +/- "
-          "1,96 sqrt(p(1-p)/N), or the range of years and sources the file gives). Model: {}, at the policy "
+          "1,96 sqrt(p(1-p)/N), Wilson's at 0% or 100%, or the range of years and sources the file gives). "
+          "Model: {}, at the policy "
           "start for a share (the baseline's steady state) unless the target says otherwise, else over the "
           "policy years. 'inside': the model's mean lies in the target's interval.",
           s.shape.targets.empty() ? std::string("no targets file") : std::string("the targets file"),

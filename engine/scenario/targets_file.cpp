@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "wijksim/core/content_hash.h"
+#include "wijksim/core/statistics.h"
 #include "wijksim/scenario/extends.h"
 #include "wijksim/scenario/parameter_reader.h"
 
@@ -146,13 +147,13 @@ class TargetsReader : public ParameterReader {
             "missing required key 'interval' ([low, high], the bound one of its ends): a bound needs one "
             "(a survey's n gives an estimate's interval, not a bound's)");
       } else if (size && value) {
-        // A survey share: its sampling interval p -/+ 1.96 sqrt(p (1 - p) / n), normal approximation.
+        // A survey share: its sampling interval (survey_interval).
         if (!(*value >= 0 && *value <= 1))
           d_.add(m.node().get("value")->where, m.sub("value"),
                  "a figure with n (a survey share) must lie between 0 and 1");
-        const double half = 1.96 * std::sqrt(t.value * (1 - t.value) / *size);
-        t.lo = std::max(0.0, t.value - half);
-        t.hi = std::min(1.0, t.value + half);
+        const Interval sampled = survey_interval(t.value, *size);
+        t.lo = sampled.lower;
+        t.hi = sampled.upper;
       } else if (t.measure != "none" && m.node().get("n") == nullptr) {  // a bad `n` is said at its line
         m.missing(
             "interval",
