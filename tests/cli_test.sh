@@ -1442,6 +1442,16 @@ printf 'extends: %s\nname: off8\ncoaches:\n  enabled: false\n  fte: 10\n' "$smal
 expect 0 "a run of a scenario whose coaches are off, with an FTE" "$wijksim" run "$tmp/off8.yaml" --no-store
 grep -q "^note: .*off8.yaml:3: coaches: fte is not used: coaches.enabled is false, so off8 has no coaches" "$tmp/err" ||
   { echo "FAIL: coaches switched off with an FTE are not said: $(cat "$tmp/err")"; fail=1; }
+# Keys the file gives that its other settings leave without effect (outside attack 38): a funding payer
+# under reallocated funding, an agency's presence in a scenario without coaches.
+printf 'extends: %s\nname: fp8\ncoaches:\n  funding: reallocated\n  funding_payer: municipality\n' "$src/scenarios/scaleup.yaml" >"$tmp/fp8.yaml"
+expect 0 "a check of reallocated funding with a funding payer" "$wijksim" run "$tmp/fp8.yaml" --no-store -r 1 -y 1
+grep -q "^note: .*fp8.yaml:5: coaches.funding_payer is not used: the funding is reallocated" "$tmp/err" ||
+  { echo "FAIL: a funding payer under reallocated funding is not said: $(cat "$tmp/err")"; fail=1; }
+printf 'extends: %s\nname: pr8\nagencies:\n  youth_care: {presence: 0.5}\n' "$small" >"$tmp/pr8.yaml"
+expect 0 "a run of a scenario without coaches, with an agency's presence" "$wijksim" run "$tmp/pr8.yaml" --no-store
+grep -q "^note: .*pr8.yaml:4: agencies.youth_care.presence is not used: an agency's presence and cooperation are in the coaches' teams, and pr8 has no coaches" "$tmp/err" ||
+  { echo "FAIL: a presence without coaches is not said: $(cat "$tmp/err")"; fail=1; }
 expect 0 "compare of the shipped scenarios" "$wijksim" compare "$src/scenarios/pilot.yaml" "$src/scenarios/scaleup.yaml" "$src/scenarios/scaleup-funded.yaml" --no-store -r 1 -y 1
 ! grep -q "^note:" "$tmp/err" || { echo "FAIL: a note for the shipped scenarios: $(cat "$tmp/err")"; fail=1; }
 # Ctrl-C inside a large batch of the sensitivity analyses ends it once the runs in flight end: it ran on to the

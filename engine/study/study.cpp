@@ -296,6 +296,28 @@ Study plan_study(const std::vector<std::string>& paths, const StudyOverrides& ov
                       where(s.source.key_location("coaches")), fmt::join(given, ", "),
                       given.size() == 1 ? "is" : "are", s.scenario.name));
   }
+  // Keys a scenario's own file gives that its other settings leave without effect: said, as above (outside
+  // attack 38). Only where its own file writes them: the scale-up inherits the pilot's fund and is told
+  // nothing about it on every run (its settings say "not used", ScenarioSource::settings).
+  for (const StudyScenario& s : study.scenarios) {
+    const auto own = [&](const std::string& key) {
+      return s.source.has(key) && s.source.key_location(key).file == s.source.path();
+    };
+    if (s.scenario.coaches.enabled && s.scenario.coaches.funding == Funding::Reallocated &&
+        own("coaches.funding_payer"))
+      study.unused_settings.push_back(fmt::format(
+          "{}: coaches.funding_payer is not used: the funding is reallocated, so the agencies' cuts pay the "
+          "coaches, not a payer",
+          where(s.source.key_location("coaches.funding_payer"))));
+    if (s.scenario.coaches.enabled) continue;
+    for (const Agency& a : s.scenario.agencies)
+      for (const char* part : {"presence", "cooperation"})
+        if (const std::string key = fmt::format("agencies.{}.{}", a.name, part); own(key))
+          study.unused_settings.push_back(fmt::format(
+              "{}: {} is not used: an agency's presence and cooperation are in the coaches' teams, "
+              "and {} has no coaches",
+              where(s.source.key_location(key)), key, s.scenario.name));
+  }
   for (StudyScenario& s : study.scenarios) {
     s.scenario.simulation.seed = study.seed;
     s.scenario.simulation.replications = study.replications;
