@@ -153,6 +153,8 @@ TEST_CASE("the economic evaluation by hand: budget impact, discounting, break-ev
     CHECK(xi.payers[1].nominal.mean == exactly(-6620));
     CHECK(xi.payers[1].discounted.mean == exactly(-6000));
     CHECK(xi.payers[1].p_saves == 1);
+    // All payers together, nominal: +3,300 - 6,620 = -3,320 (the glance's net row).
+    CHECK(xi.nominal_all_payers.mean == exactly(3300 - 6620));
     // J: the insurer's costs do not change at all.
     CHECK(xj.payers[1].role == PayerRole::NoChange);
     CHECK(xj.payers[0].role == PayerRole::Pays);

@@ -451,6 +451,10 @@ TEST_CASE("at a glance: every compared scenario side by side", "[output]") {
                       "cash: Fund (EUR)",
                       {Cell::of(interval(cash, cash, cash), Unit::Euro), Cell::of_text("pays more")},
                       0});
+    t.rows.push_back({"net_cash",
+                      "cash: All payers together (EUR)",
+                      {Cell::of(interval(cash, cash, cash), Unit::Euro), Cell::of_text("pays more")},
+                      0});
     if (cut)
       t.rows.push_back({"funded_debt",
                         "capacity: Debt (places funded)",
@@ -499,6 +503,9 @@ TEST_CASE("at a glance: every compared scenario side by side", "[output]") {
   CHECK(out.find("40,0 (39,0 to 41,0)") != std::string::npos);
   CHECK(out.find("a: pays more in cash: Fund; who pays for the coaches: the Fund (additional money).") !=
         std::string::npos);
+  // What the payers net to, after them (a policy advisor's reading: the glance left the sum to the reader).
+  CHECK(out.find("  Fund ") < out.find("  All payers together "));
+  CHECK(out.find("  All payers together ") < out.find("Capacity: freed or cut?"));
   CHECK(out.find("Who pays?") < out.find("Capacity: freed or cut?"));
   CHECK(out.find("Capacity: freed or cut?") < out.find("Who waits longer?"));
   // The words a policy advisor may not know are said under the glance, one to a line, as the report's How to

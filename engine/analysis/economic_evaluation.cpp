@@ -126,6 +126,8 @@ void budget_figures(const FiguresByDraw& f, const ScenarioSummary& si, const Sce
     b.p_saves = share_of_draws(dd, [](double x) { return x < 0; });
     out.payers.push_back(b);
   }
+  out.nominal_all_payers = over_draws(difference(
+      [&](const DecisionFigures& d, const Measures<double>& m) { return d.nominal_cost(m, payers); }));
 }
 
 DecisionGroup evaluate_decision(const DecisionInput& in) {

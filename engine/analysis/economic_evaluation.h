@@ -115,6 +115,9 @@ struct InterventionFigures {
   int mean_break_even_year = -1;      // first year from which the cumulative mean stays <= 0; -1: none
   std::vector<double> p_broken_even;  // per year: share of draws (runs) with the cumulative difference < 0
   std::vector<PayerBalance> payers;
+  // All payers together, nominal, transfers included: what the payers' cash differences net to (the glance
+  // named each payer's and left the sum to the reader; a policy advisor's reading).
+  Stat nominal_all_payers;
 };
 
 struct DecisionGroup {

@@ -169,6 +169,8 @@ std::optional<GlanceView> glance_view(const Report& r) {
           1);
   for (const auto& [key, label] : keys("cash_"))
     headline_row(key, strip(label, "cash: ", " (EUR)"), "change", Cell::of_text("no change"), 1);
+  for (const auto& [key, label] : keys("net_cash"))  // what they net to, where some payer's cash changes
+    headline_row(key, strip(label, "cash: ", " (EUR)"), "change", Cell::of_text("no change"), 1);
   if (keys("cash_").empty()) {  // no payer's cash changes at all: said, not a heading over nothing
     text::Grid::Line l;
     l.label = "every payer";

@@ -141,6 +141,19 @@ std::vector<Table> headline_tables(const Study& study, const StudyResult& result
                                                                                     : unclear)},
              0});
       }
+      // The payers' differences netted: beside them, not among who pays or saves (In short names payers).
+      if (std::any_of(t.rows.begin(), t.rows.end(),
+                      [](const Row& r) { return r.key.starts_with("cash_"); })) {
+        const Direction d = direction(econ->nominal_all_payers);
+        // Its key is no payer's "cash_" key: a payer may be named all_payers.
+        t.rows.push_back({"net_cash",
+                          "cash: All payers together (EUR)",
+                          {Cell::of(econ->nominal_all_payers, Unit::Euro),
+                           Cell::of_text(d == Direction::Up     ? "pays more" + in_all
+                                         : d == Direction::Down ? "spends less" + in_all
+                                                                : unclear)},
+                          0});
+      }
     }
     // Capacity and waits per agency.
     for (std::size_t a = 0; a < mine.shape.agencies.size(); ++a) {
