@@ -126,6 +126,13 @@ std::vector<Table> headline_tables(const Study& study, const StudyResult& result
                                    ? fmt::format(" (all {} draws)", study.draws)
                                    : "";
     if (econ) {
+      // A cash difference in words: a payer's, and all payers' together.
+      const auto cash_words = [&](Direction d) {
+        return Cell::of_text(d == Direction::Up     ? "pays more" + in_all
+                             : d == Direction::Down ? "spends less" + in_all
+                                                    : unclear);
+      };
+      bool any_payer = false;
       for (std::size_t p = 0; p < econ->payers.size(); ++p) {
         const PayerBalance& b = econ->payers[p];
         const std::string& name = mine.shape.payers[p].text;
@@ -133,27 +140,20 @@ std::vector<Table> headline_tables(const Study& study, const StudyResult& result
         if (d == Direction::None) continue;
         if (d == Direction::Up) pays.push_back(name);
         if (d == Direction::Down) saves.push_back(name);
-        t.rows.push_back(
-            {"cash_" + mine.shape.payers[p].key,
-             "cash: " + name + " (EUR)",
-             {Cell::of(b.nominal, Unit::Euro), Cell::of_text(d == Direction::Up     ? "pays more" + in_all
-                                                             : d == Direction::Down ? "spends less" + in_all
-                                                                                    : unclear)},
-             0});
+        any_payer = true;
+        t.rows.push_back({"cash_" + mine.shape.payers[p].key,
+                          "cash: " + name + " (EUR)",
+                          {Cell::of(b.nominal, Unit::Euro), cash_words(d)},
+                          0});
       }
       // The payers' differences netted: beside them, not among who pays or saves (In short names payers).
-      if (std::any_of(t.rows.begin(), t.rows.end(),
-                      [](const Row& r) { return r.key.starts_with("cash_"); })) {
-        const Direction d = direction(econ->nominal_all_payers);
-        // Its key is no payer's "cash_" key: a payer may be named all_payers.
+      // Its key is no payer's "cash_" key: a payer may be named all_payers.
+      if (any_payer)
         t.rows.push_back({"net_cash",
                           "cash: All payers together (EUR)",
                           {Cell::of(econ->nominal_all_payers, Unit::Euro),
-                           Cell::of_text(d == Direction::Up     ? "pays more" + in_all
-                                         : d == Direction::Down ? "spends less" + in_all
-                                                                : unclear)},
+                           cash_words(direction(econ->nominal_all_payers))},
                           0});
-      }
     }
     // Capacity and waits per agency.
     for (std::size_t a = 0; a < mine.shape.agencies.size(); ++a) {

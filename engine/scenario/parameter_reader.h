@@ -164,6 +164,10 @@ struct Range {
     return fmt::format("{} {} {}", w, lo_open ? ">" : ">=", count_text(lo));
   }
 };
+// A setter's range as a Range, to check a value against it or describe it in a message.
+inline Range range_of(const ParameterSetter& s) {
+  return {s.lo, s.hi, s.lo_open, s.whole};
+}
 inline constexpr Range kProbability{0, 1, false, false, "a probability"};
 inline constexpr Range kShare{0, 1, false, false, "a share"};
 inline constexpr Range kFraction{0, 1, false, false, "a number"};

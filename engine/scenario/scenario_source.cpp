@@ -474,13 +474,11 @@ ScenarioSource ScenarioSource::reread_with(std::span<const KeyValue> values) con
       // calibration's continuous prior on max_weeks proposes 55.3, which the file's reader refuses.
       const ParameterSetter* whole = whole_number_at(n->where);
       const double value = whole ? std::round(kv.value) : kv.value;
-      const loader::Range range =
-          whole ? loader::Range{whole->lo, whole->hi, whole->lo_open, true} : loader::Range{};
-      if (whole && value != kv.value && !range.contains(value)) {
+      if (whole && value != kv.value && !loader::range_of(*whole).contains(value)) {
         // Said with the value as written: "found 17" for a set's 16.5 named a number nobody wrote.
         problems.push_back({kv.where, kv.key_path,
                             fmt::format("expected {}, found {} (a whole number: rounded, it is {})",
-                                        range.describe(true), kv.value, value)});
+                                        loader::range_of(*whole).describe(true), kv.value, value)});
         break;
       }
       // Located where the value comes from: a value the key cannot take is reported there.

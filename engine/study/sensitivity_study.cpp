@@ -951,14 +951,11 @@ SweepResult run_sweep(const Study& study, const std::string& parameter, double f
     // The range named: "-1 is outside the range of coaches.fte" left the user to guess it (outside attack
     // 39).
     if (!ok)
-      throw option_error(
-          "--from/--to",
-          fmt::format("{} is outside the range of {}{}", v, parameter,
-                      given ? fmt::format(", which must be {}",
-                                          loader::Range{given->setter.lo, given->setter.hi,
-                                                        given->setter.lo_open, given->setter.whole}
-                                              .describe(true))
-                            : ""));
+      throw option_error("--from/--to",
+                         fmt::format("{} is outside the range of {}{}", v, parameter,
+                                     given ? fmt::format(", which must be {}",
+                                                         loader::range_of(given->setter).describe(true))
+                                           : ""));
   }
   SweepResult out;
   out.scenario = study.scenarios.front().scenario.name;
