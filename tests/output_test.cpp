@@ -122,6 +122,13 @@ TEST_CASE("euros and numbers in Dutch notation", "[output]") {
   CHECK(wtp_row_key(0.004) == "wtp_0.004");
   CHECK(wtp_row_key(0.1 + 0.2) == "wtp_0.3");
   CHECK(format_cell(Cell::of(Stat{}, Unit::Weeks)) == "n/a");
+  // A range's two ends in one style, the end farther from zero's (a threshold table read "stays between
+  // € -204 and € -74,57": whole euros from 100 on, cents below, each end on its own).
+  CHECK(format_range(-204, -74.57, Unit::Euro) ==
+        std::pair<std::string, std::string>{"\u20AC -204", "\u20AC -75"});
+  CHECK(format_range(12.5, 80.25, Unit::Euro) ==
+        std::pair<std::string, std::string>{"\u20AC 12,50", "\u20AC 80,25"});
+  CHECK(format_range(0.1, 0.255, Unit::Share) == std::pair<std::string, std::string>{"10,0%", "25,5%"});
   // An end that is not zero takes the decimals that show it (an independent check: a wait's difference
   // "0,6 (0,0 to 1,2)" was called "waits longer" for an end of 0.027); an end that is zero stays "0,0".
   CHECK(format_cell(Cell::of_interval(0.6, 0.027, 1.2, Unit::Weeks)) == "0,6 (0,03 to 1,2)");

@@ -170,6 +170,15 @@ std::string format_cell(const Cell& c) {
   return t.interval.empty() ? value : value + " " + t.interval;
 }
 
+std::pair<std::string, std::string> format_range(double low, double high, Unit u) {
+  // The style of the end farther from zero, as a table column takes the style of its largest figure.
+  Cell c = Cell::of_ends(std::fabs(low) >= std::fabs(high) ? low : high, low, high, u);
+  auto [lo, hi] = text::ends_text(
+      c, display_decimals(c) == 2 && u == Unit::Euro ? text::EuroScale::Cents : text::EuroScale::Euro);
+  if (u == Unit::Euro) lo = "\u20AC " + lo, hi = "\u20AC " + hi;
+  return {lo, hi};
+}
+
 // ---- Sections ----
 
 const std::vector<std::string>& section_names() {

@@ -79,6 +79,9 @@ int display_decimals(const Cell& c);
 // A cell as the HTML report shows it: "€ 1.234.568 (1.200.000–1.260.000)" ("" for an empty cell, "n/a" for
 // an undefined figure).
 std::string format_cell(const Cell& c);
+// Two values of one unit as the ends of a range, both in the style of the one farther from zero (format_cell
+// would style each on its own: "€ -204 and € -74,57").
+std::pair<std::string, std::string> format_range(double low, double high, Unit u);
 // Columns on a terminal: UTF-8 code points (the renderer uses "€" and "–").
 std::size_t display_width(std::string_view s);
 

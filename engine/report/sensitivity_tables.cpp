@@ -230,8 +230,8 @@ std::string status_text(const Threshold& t, const Outcome& o) {
       for (double v : t.grid_mean)
         if (!std::isnan(v))
           lo = std::isnan(lo) ? v : std::min(lo, v), hi = std::isnan(hi) ? v : std::max(hi, v);
-      return fmt::format("not met in the range: the outcome stays between {} and {}", outcome_text(o, lo),
-                         outcome_text(o, hi));
+      const auto [low, high] = format_range(lo, hi, table_unit(o.unit));
+      return fmt::format("not met in the range: the outcome stays between {} and {}", low, high);
     }
     case ThresholdStatus::Found:
       break;

@@ -120,6 +120,51 @@ std::string with_euro_unit(const std::string& label, EuroScale s) {
   return label + " (" + unit + ")";
 }
 
+namespace {
+
+// How one number of a cell is written: scaled by `divisor`, with `decimals`, the prefix and suffix around it.
+struct NumberStyle {
+  double divisor = 1;
+  int decimals = 0;
+  std::string prefix, suffix;
+  std::string operator()(double x) const { return format_dutch(x / divisor, decimals); }
+  std::string whole(double x) const {
+    return std::isnan(x) ? std::string("n/a") : prefix + (*this)(x) + suffix;
+  }
+};
+
+NumberStyle number_style(const Cell& c, EuroScale s) {
+  NumberStyle n;
+  n.decimals = display_decimals(c);
+  if (c.unit == Unit::Euro) {
+    const EuroScale e = s != EuroScale::PerCell           ? s
+                        : magnitude(c) >= 100 * kThousand ? EuroScale::Million
+                                                          : EuroScale::Euro;
+    if (e == EuroScale::Million) n.divisor = kMillion, n.decimals = 2;
+    if (e == EuroScale::Thousand) n.divisor = kThousand, n.decimals = 1;
+    if (e == EuroScale::Euro && s != EuroScale::PerCell) n.decimals = 0;
+    if (e == EuroScale::Cents) n.decimals = 2;
+    if (s == EuroScale::PerCell) {
+      n.prefix = "\u20AC ";
+      if (e == EuroScale::Million) n.suffix = " mln";
+    }
+  } else if (c.unit == Unit::Share) {
+    n.divisor = 0.01;
+    n.suffix = "%";
+  } else if (c.unit == Unit::SharePoints) {
+    n.divisor = 0.01;
+    n.suffix = " pp";
+  }
+  return n;
+}
+
+}  // namespace
+
+std::pair<std::string, std::string> ends_text(const Cell& c, EuroScale s) {
+  const NumberStyle n = number_style(c, s);
+  return {n.whole(c.stat.lo), n.whole(c.stat.hi)};
+}
+
 CellText cell_text(const Cell& c, EuroScale s) {
   switch (c.kind) {
     case Cell::Kind::Empty:
@@ -134,33 +179,13 @@ CellText cell_text(const Cell& c, EuroScale s) {
   // A probability over few runs or draws is a count ("5 of 5 runs"), never a bare 100%.
   if (!c.counted.empty()) return {format_probability(st.mean, st.n, c.counted), "", true};
   const bool interval = !std::isnan(st.lo) && !std::isnan(st.hi);
-  // How one number of the cell is written; prefix and suffix go around the mean only.
-  double divisor = 1;
-  int decimals = display_decimals(c);
-  std::string prefix, suffix;
-  if (c.unit == Unit::Euro) {
-    const EuroScale e = s != EuroScale::PerCell           ? s
-                        : magnitude(c) >= 100 * kThousand ? EuroScale::Million
-                                                          : EuroScale::Euro;
-    if (e == EuroScale::Million) divisor = kMillion, decimals = 2;
-    if (e == EuroScale::Thousand) divisor = kThousand, decimals = 1;
-    if (e == EuroScale::Euro && s != EuroScale::PerCell) decimals = 0;
-    if (e == EuroScale::Cents) decimals = 2;
-    if (s == EuroScale::PerCell) {
-      prefix = "\u20AC ";
-      if (e == EuroScale::Million) suffix = " mln";
-    }
-  } else if (c.unit == Unit::Share) {
-    divisor = 0.01;
-    suffix = "%";
-  } else if (c.unit == Unit::SharePoints) {
-    divisor = 0.01;
-    suffix = " pp";
-  }
-  auto number = [&](double x) { return format_dutch(x / divisor, decimals); };
+  NumberStyle number = number_style(c, s);
+  int& decimals = number.decimals;
+  const double divisor = number.divisor;
+  const std::string& prefix = number.prefix;
+  const std::string& suffix = number.suffix;
   if (c.ends) {  // a figure at the two ends of a parameter's range: "low -> high"
-    const auto end = [&](double x) { return std::isnan(x) ? std::string("n/a") : prefix + number(x) + suffix; };
-    return {end(st.lo) + " \u2192 " + end(st.hi), "", true};
+    return {number.whole(st.lo) + " \u2192 " + number.whole(st.hi), "", true};
   }
   // An end that is not zero is not shown as zero (a wait's difference 0,6 (0,0 to 1,2) was called "waits
   // longer" for an end of 0.027; an independent check): it takes the decimals of its first digit, up to

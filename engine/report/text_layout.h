@@ -18,6 +18,7 @@
 
 #include <cstddef>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "wijksim/report/table.h"
@@ -46,6 +47,9 @@ struct CellText {
   bool number = false;  // a figure (right-aligned), not words
 };
 CellText cell_text(const Cell& c, EuroScale s);
+// The two ends of a Cell::of_ends, each written as its base is (its decimals and scale), so that a range
+// reads in one style: "-204 and -74,57" mixed whole euros and cents, each end under its own rule.
+std::pair<std::string, std::string> ends_text(const Cell& c, EuroScale s);
 // An interval of no width, up to rounding in sums (a coach bill of 4,08 mln): the figure was the same in
 // every run, said kNoSpread instead of "(4,08 to 4,08)". Tables and chart tooltips alike.
 bool no_spread(double mean, double lo, double hi);
