@@ -1,7 +1,10 @@
 // What a study refuses before anything is allocated or simulated: a comparator that does not share the
 // intervention's warm-up (common random numbers need one warm-up for both), a scenario compared with itself,
 // and studies too large to finish (draws and stored rows counted, not only household-weeks).
+#include <fmt/format.h>
 #include <catch2/catch.hpp>
+
+#include <cmath>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -167,4 +170,55 @@ TEST_CASE("a study too large to finish is refused before anything is allocated: 
   // A modest PSA of the same scenario is accepted.
   o.draws = 1000;
   CHECK(plan_problems({dir / "tiny.yaml"}, o, false).empty());
+}
+
+TEST_CASE("a parameter draw whose reallocation takes more places than an agency has is refused, counted",
+          "[study]") {
+  // Before, such a draw ran with the agency's places cut to 0 (the model's floor) and nothing said so.
+  TempDir dir("plan-reallocation");
+  copy_baseline(dir);
+  dir.write("coaches.yaml", intervention("baseline-velve.yaml"));
+  // 5 FTE at EUR 50,000 to 250,000 a year; debt counselling takes 0.20 of the cut at EUR 40 a case-week,
+  // 84 places (30 per 1,000 of 2,800 households): the cut is about cost / 2,080 places, above 84 from about
+  // EUR 174,700 on, in about 38% of the draws; the base case (EUR 150,000: 72 places) is accepted.
+  dir.write("cut.yaml",
+            "extends: coaches.yaml\nname: cut\ncoaches:\n  funding: reallocated\n"
+            "  cost_per_fte_year: {dist: uniform, min: 50000, max: 250000}\n");
+  CHECK(plan_problems({dir / "cut.yaml"}).empty());
+  StudyOverrides o;
+  o.draws = 40;
+  o.replications = 1;
+  o.years = 1;
+  const auto d = plan_problems({dir / "cut.yaml"}, o);
+  REQUIRE(d.size() == 1);
+  CHECK(d[0].where.file == dir / "cut.yaml");
+  CHECK(d[0].where.line == 4);
+  CHECK(d[0].key == "coaches.funding");
+  // The count, by hand from each draw's cost: places = round(share / total share * FTE * cost / (cost of a
+  // place-week * 52)), against each agency's places.
+  StudyOverrides base_case = o;
+  base_case.draws = 0;
+  int over = 0, first = 0;
+  // The same draws of the plan without them (the check is for draws): each draw's scenario is the input.
+  Study drawn = plan_study({dir / "cut.yaml"}, base_case, true);
+  drawn.draws = 40;
+  for (std::uint32_t k = 1; k <= 40; ++k) {
+    const Scenario s = drawn.scenario_in_draw(0, k);
+    double total = 0;
+    for (const Agency& a : s.agencies) total += a.reallocation_share;
+    const double yearly = s.coaches.fte * static_cast<double>(s.coaches.cost_per_fte_year);
+    bool exceeds = false;
+    for (const Agency& a : s.agencies)
+      if (a.reallocation_share > 0 &&
+          std::round(a.reallocation_share / total * yearly /
+                     (static_cast<double>(a.cost_per_case_week) * 52)) > a.capacity)
+        exceeds = true;
+    if (exceeds && over++ == 0) first = static_cast<int>(k);
+  }
+  CHECK(over > 5);
+  CHECK(over < 35);
+  CHECK_THAT(d[0].message,
+             Catch::StartsWith(fmt::format(
+                 "in {} of 40 parameter draws (the first: draw {}), paying 5 coach FTE by reallocation takes",
+                 over, first)));
 }

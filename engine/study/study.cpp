@@ -362,6 +362,7 @@ Study plan_study(const std::vector<std::string>& paths, const StudyOverrides& ov
     }
   if (!problems.empty()) throw InputError(std::move(problems));
   check_shared_warmups(study);
+  check_reallocation_in_draws(study);
   return study;
 }
 
@@ -434,6 +435,28 @@ void check_shared_warmups(const Study& study, std::uint32_t first_draw, std::uin
         break;
       }
     }
+  }
+  if (!problems.empty()) throw InputError(std::move(problems));
+}
+
+void check_reallocation_in_draws(const Study& study) {
+  if (study.draws <= 0) return;  // the base case is the file's values, checked when it was read
+  std::vector<Diagnostic> problems;
+  for (std::size_t i = 0; i < study.scenarios.size(); ++i) {
+    const StudyScenario& s = study.scenarios[i];
+    if (!s.scenario.coaches.enabled || s.scenario.coaches.funding != Funding::Reallocated) continue;
+    std::size_t count = 0;
+    std::uint32_t first = 0;
+    std::string why;
+    for (const std::uint32_t d : study.draw_ids())
+      if (std::string w = reallocation_problem(study.scenario_in_draw(i, d)); !w.empty() && count++ == 0)
+        first = d, why = std::move(w);
+    if (count > 0)
+      problems.push_back(
+          {s.source.key_location("coaches.funding"), "coaches.funding",
+           fmt::format("in {} of {} parameter draws (the first: draw {}), {}; the draws come from the "
+                       "distributions (and parameter sets) of the costs, shares and FTE that set the cut",
+                       count, study.draws, first, why)});
   }
   if (!problems.empty()) throw InputError(std::move(problems));
 }

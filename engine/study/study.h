@@ -74,6 +74,12 @@ Study plan_study(const std::vector<std::string>& paths, const StudyOverrides& ov
 // each draw again before it keeps it.
 void check_shared_warmups(const Study& study, std::uint32_t first_draw = 0, std::uint32_t draws = 100);
 
+// Throws InputError, located at the scenario's coaches.funding, when in some parameter draw the coaches paid
+// by reallocation would take more places from an agency than it has (model.h, reallocation_problem): a file
+// so set is refused, and a draw so set was run with the agency's places cut to 0 without a word, its
+// figures those of another question. Every draw is checked (a draw's scenario is made in microseconds).
+void check_reallocation_in_draws(const Study& study);
+
 struct StudyResult {
   // Over every run of a scenario (all draws and replications), parallel to Study::scenarios.
   std::vector<ScenarioSummary> summaries;
