@@ -1135,6 +1135,22 @@ TEST_CASE("broken scenarios across files: extends and comparator", "[input]") {
     check(diagnostics_of(text, dir / "x.yaml"),
           {in_file(dir / "x.yaml", exact(1, 1, "extnds", "unknown key 'extnds'; did you mean 'extends'?"))});
   }
+  SECTION("a file name with a NUL: refused, not read up to it (outside attack 40)") {
+    // The system reads a name up to its NUL: "base.yaml\0.evil" read base.yaml and kept the rest in the
+    // tables and the store.
+    const std::string text = std::string("extends: base.yaml\nname: x\ncomparator: \"base.yaml\\0.evil\"\n");
+    check(diagnostics_of(text, dir / "x.yaml"),
+          {in_file(dir / "x.yaml",
+                   exact(3, 13, "comparator",
+                         "expected a file name that shows on one line: it has a control character (U+0000, a "
+                         "NUL)"))});
+    const std::string parent = std::string("extends: \"base.yaml\\0.evil\"\nname: x\n");
+    check(diagnostics_of(parent, dir / "y.yaml"),
+          {in_file(dir / "y.yaml",
+                   exact(1, 10, "extends",
+                         "expected a file name that shows on one line: it has a control character (U+0000, a "
+                         "NUL)"))});
+  }
   SECTION("a scenario that extends itself") {
     const std::string text = "extends: self.yaml\nname: self\n";
     check(diagnostics_of(text, dir / "self.yaml"),

@@ -257,9 +257,13 @@ class Resolver {
     // as ../../../data/sets.csv).
     // A path longer than any text may be (4,096 bytes and more: no file has that name) is left as written,
     // for the schema to refuse (outside attack 26: a million characters of "./" tidied to a short path).
+    // A name with a control character is refused: the system reads a name only up to a NUL, so
+    // "baseline.yaml\0.evil" named baseline.yaml and was shown, stored and exported with the rest (outside
+    // attack 40).
     for (const char* key : {"comparator", "targets", "parameter_sets"})
-      if (Node* c = root->get(key); c && c->is(Node::Kind::Scalar) && !c->text.empty() &&
-                                    c->text.size() <= kMaxText && !fs::path(c->text).is_absolute()) {
+      if (Node* c = root->get(key); c && c->is(Node::Kind::Scalar) && !refused_name(*c, key) &&
+                                    !c->text.empty() && c->text.size() <= kMaxText &&
+                                    !fs::path(c->text).is_absolute()) {
         fs::path rel = from_root(identity(dir / c->text));
         if (!rel.empty()) c->text = rel.generic_string();
       }
@@ -282,6 +286,9 @@ class Resolver {
     const bool ok = !parents.empty() && std::all_of(parents.begin(), parents.end(), [](const Node* n) {
       return n->is(Node::Kind::Scalar) && !n->text.empty();
     });
+    if (ok && std::any_of(parents.begin(), parents.end(),
+                          [&](const Node* n) { return refused_name(*n, "extends"); }))
+      return std::nullopt;
     if (!ok) {
       d_.add(ext.where, "extends",
              fmt::format("expected the file name of a scenario to extend, or a list of them, found {}",
@@ -301,6 +308,14 @@ class Resolver {
     chain_.pop_back();
     note_merged(file);
     return merged;
+  }
+
+  // Whether the file name `n` holds a character a file name cannot be read with (said, at `key`).
+  bool refused_name(const Node& n, const char* key) {
+    const std::string hidden = unshown_characters(n.text, false);
+    if (hidden.empty()) return false;
+    d_.add(n.where, key, fmt::format("expected a file name that shows on one line: it has {}", hidden));
+    return true;
   }
 
   std::optional<Node> resolve_parent(const Node& ext, const fs::path& dir) {
