@@ -400,6 +400,34 @@ TEST_CASE("years of euros share one unit, named in their headers", "[output]") {
   CHECK(out.find("1,58") != std::string::npos);
 }
 
+TEST_CASE("a map over parameter values names its euro unit in the title, not in the values' headers",
+          "[output]") {
+  // A two-way map's columns are values of coach FTE: "2,00 (EUR)" read as an amount (outside attack 40).
+  Table t;
+  t.id = "two_way_cost";
+  t.title = "extra cost per household (EUR) by x (columns) and y (rows)";
+  t.scenario = "s";
+  t.columns = {{"x_2", "2,00"}, {"x_5", "5,00"}};
+  t.rows.push_back({"y_1", "0,5", {Cell::of_value(12500, Unit::Euro), Cell::of_value(40000, Unit::Euro)}, 0});
+  t.unit_in_title = true;
+  const std::string out = text::layout(text::grid_of(t), 120);
+  // 12.500 and 40.000 share one scale, thousands (as a column of 40.000 would be), named once in the title.
+  CHECK(out.find("== extra cost per household (EUR thousand) by x") != std::string::npos);
+  CHECK(out.find("(EUR)") == std::string::npos);
+  CHECK(out.find("2,00 (EUR") == std::string::npos);
+  CHECK(out.find("12,5") != std::string::npos);
+  CHECK(out.find("40,0") != std::string::npos);
+  // Kept in the JSON a stored run is shown from.
+  Report r;
+  r.tables.push_back(t);
+  CHECK(report_from_json(render_json(r)).tables.at(0).unit_in_title);
+  // Without the flag, as before: the unit on each column.
+  t.unit_in_title = false;
+  r.tables[0] = t;
+  CHECK_FALSE(report_from_json(render_json(r)).tables.at(0).unit_in_title);
+  CHECK(text::layout(text::grid_of(t), 120).find("2,00 (EUR") != std::string::npos);
+}
+
 TEST_CASE("sections choose the tables, in the order given", "[output]") {
   CHECK(parse_sections("all") == section_names());
   CHECK(parse_sections("budget, glance") == std::vector<std::string>{"budget", "glance"});

@@ -497,6 +497,7 @@ std::string render_json(const Report& r) {
     o["scenario"] = t.scenario;
     o["comparator"] = t.comparator;
     o["note"] = t.note;
+    if (t.unit_in_title) o["unit_in_title"] = true;  // only where set: other tables' JSON is unchanged
     json columns = json::array();
     for (const Column& c : t.columns)
       if (!c.terminal_only) columns.push_back(json{{"key", c.key}, {"label", c.label}});
@@ -594,6 +595,8 @@ Report report_from_json(const std::string& text) {
     t.scenario = json_text(member(o, "scenario"));
     t.comparator = json_text(member(o, "comparator"));
     t.note = json_text(member(o, "note"));
+    const json& unit_in_title = member(o, "unit_in_title");
+    t.unit_in_title = unit_in_title.is_boolean() && unit_in_title.get<bool>();
     for (const json& c : member(o, "columns"))
       t.columns.push_back({json_text(member(c, "key")), json_text(member(c, "label"))});
     for (const json& row : member(o, "rows")) {

@@ -202,12 +202,20 @@ std::vector<Table> two_way_tables(const DecisionSensitivity& d) {
   for (std::size_t o = 1; o < d.names.size(); ++o) {
     Table c;
     c.id = "two_way_cost";
-    c.title = fmt::format("Two-way: extra cost per household by {} (columns) and {} (rows)", w.x_parameter,
-                          w.y_parameter);
+    c.title = fmt::format("Two-way: extra cost per household (EUR) by {} (columns) and {} (rows)",
+                          w.x_parameter, w.y_parameter);
+    c.unit_in_title = true;
     c.scenario = d.names[o];
     c.comparator = d.names[0];
-    c.note =
-        "Discounted, all payers, intervention minus comparator (negative: it saves money). " + crn_note(d);
+    // Each cell a mean over the replications, without its interval: a map of means (the tornado and
+    // thresholds carry the intervals).
+    c.note = fmt::format(
+        "Discounted, all payers, intervention minus comparator (negative: it saves money); each cell the "
+        "mean "
+        "over {}, without its interval. {}",
+        d.replications == 1 ? std::string("the 1 replication")
+                            : fmt::format("the {} replications", d.replications),
+        crn_note(d));
     for (double x : w.xs) c.columns.push_back({fmt::format("x_{}", x), value_text(x)});
     for (std::size_t j = 0; j < w.ys.size(); ++j) {
       Row r{fmt::format("y_{}", w.ys[j]), value_text(w.ys[j]), {}, 0};

@@ -133,6 +133,9 @@ struct Table {
   std::string note;        // how to read it: units, interval, nominal or discounted
   std::vector<Column> columns;
   std::vector<Row> rows;
+  // Euros: the unit is named in the title (which says "EUR"), not in the column labels, which are values of a
+  // parameter (a two-way map).
+  bool unit_in_title = false;
 };
 
 struct ScenarioRef {

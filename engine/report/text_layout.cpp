@@ -279,6 +279,7 @@ Grid grid_of(const Table& t) {
     g.rows.push_back(std::move(l));
   }
   g.note = t.note;
+  g.unit_in_title = t.unit_in_title;
   return g;
 }
 
@@ -286,6 +287,7 @@ namespace {
 
 // A grid with every figure as text, the euro units chosen and named.
 struct Prepared {
+  std::string title;
   std::vector<std::string> columns;
   struct Line {
     std::string label;
@@ -298,9 +300,16 @@ struct Prepared {
 
 Prepared prepare(const Grid& g) {
   Prepared p;
+  p.title = g.title;
   p.columns = g.columns;
   std::vector<EuroScale> scale(g.by_row ? g.rows.size() : g.columns.size(), EuroScale::Euro);
-  if (!g.by_row) {
+  if (g.unit_in_title) {
+    std::vector<const Cell*> cells;
+    for (const Grid::Line& l : g.rows)
+      for (const Cell& c : l.cells) cells.push_back(&c);
+    std::fill(scale.begin(), scale.end(), euro_scale(cells));
+    if (!scale.empty()) p.title = with_euro_unit(g.title, scale[0]);
+  } else if (!g.by_row) {
     std::vector<std::vector<const Cell*>> cells(g.columns.size());
     std::vector<double> size(g.columns.size(), -1);  // the largest euro amount of a column of euros only
     for (std::size_t c = 0; c < g.columns.size(); ++c) {
@@ -338,7 +347,7 @@ Prepared prepare(const Grid& g) {
   }
   // By row: a row's euros share a scale with the other rows of its group.
   std::vector<bool> euro_row(g.rows.size(), false);
-  if (g.by_row) {
+  if (g.by_row && !g.unit_in_title) {
     for (std::size_t r = 0; r < g.rows.size(); ++r) {
       std::vector<const Cell*> cells;
       for (std::size_t k = 0; k < g.rows.size(); ++k) {
@@ -574,6 +583,7 @@ Grid transpose(const Grid& g) {
   t.note = g.note;
   t.by_row = true;
   t.may_transpose = false;
+  t.unit_in_title = g.unit_in_title;
   for (const Grid::Line& l : g.rows) t.columns.push_back(l.label);
   for (std::size_t c = 0; c < g.columns.size(); ++c) {
     Grid::Line l;
@@ -639,10 +649,10 @@ std::optional<std::string> column_groups(const Prepared& p, std::size_t width) {
 std::string layout(const Grid& g, std::size_t width) {
   width = std::max(width, kMinWidth);
   std::string out;
-  const std::string title = "== " + g.title + " ==";
-  out += width_of(title) <= width ? title + "\n" : wrap(g.title, width, "== ", "   ");
-  for (const std::string& c : g.context) out += wrap(c, width, "   ", "     ");
   const Prepared p = prepare(g);
+  const std::string title = "== " + p.title + " ==";
+  out += width_of(title) <= width ? title + "\n" : wrap(p.title, width, "== ", "   ");
+  for (const std::string& c : g.context) out += wrap(c, width, "   ", "     ");
   const bool headings = std::any_of(p.rows.begin(), p.rows.end(), [](const auto& l) { return l.heading; });
   // A few options and many measures: the options as columns.
   const bool transposable =

@@ -78,6 +78,9 @@ struct Grid {
   // column.
   bool by_row = false;
   bool may_transpose = true;
+  // The euro unit goes to the title (which names "EUR"), one scale for every cell: the columns and rows are
+  // values of parameters (a two-way map), which "2,00 (EUR)" showed as amounts (outside attack 40).
+  bool unit_in_title = false;
 };
 
 Grid grid_of(const Table& t);
