@@ -262,6 +262,11 @@ void check_fte_beside_schedule(const Node& tree, const std::vector<std::string>&
 }  // namespace
 
 ScenarioSource ScenarioSource::load(const std::string& path, bool years_from_command) {
+  // One version of each file in this one load too, its comparator's included: a command that loads a
+  // scenario on its own before it plans (outside a study's scope) read its baseline as b1 through `extends`
+  // and as b2 as the comparator, and blamed the files: "the comparator has 2,801 households and this
+  // scenario 2,800" (outside attack 40, an editor saving meanwhile).
+  const loader::SameContentsWhileLoading one_version_of_each_file;
   std::string text, why;
   if (!read_file(path, text, why))
     throw InputError({{Location{path, 0, 0}, "", "cannot read the scenario: " + why}});
