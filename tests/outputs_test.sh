@@ -486,6 +486,14 @@ touch -d '5 minutes ago' exported2/.wijksim-999999998-0.staging exported2/.wijks
 expect 0 "export beside a user's directories named as wijksim's temporaries" "wrote" "$wijksim" export 1 --store rs.db --csv exported2
 [ "$(cat exported2/.wijksim-999999998-0.staging/inner.txt exported2/.wijksim-999999998-1.tmp/inner.txt)" = "keep
 keep" ] || say_fail "a user's directory named as a temporary was removed: $(ls -A exported2 | grep wijksim)"
+# ... and a user's file under a temporary's name, a note, is kept; one that begins as wijksim's output (a
+# killed write's tables) is removed (outside attack 40: the note was removed for its name alone).
+echo precious >exported2/.wijksim-999999997-1.tmp
+printf 'wijksim 0.1.0 compare: seed 1\n' >exported2/.wijksim-999999997-2.tmp
+touch -d '5 minutes ago' exported2/.wijksim-999999997-1.tmp exported2/.wijksim-999999997-2.tmp
+expect 0 "export beside a user's file named as wijksim's temporary" "wrote" "$wijksim" export 1 --store rs.db --csv exported2
+[ "$(cat exported2/.wijksim-999999997-1.tmp 2>&1)" = precious ] && [ ! -e exported2/.wijksim-999999997-2.tmp ] ||
+  say_fail "a user's file named as a temporary was removed, or a killed write's tables kept: $(ls -A exported2 | grep wijksim)"
 
 # Two writers with one process ID, as two containers sharing a volume (each container's first process is 1):
 # the other writer's temporaries, being written now, are in the directory under PID 1's first names. This

@@ -22,6 +22,7 @@
 #include <string_view>
 
 #include "wijksim/core/error.h"
+#include "wijksim/core/output_path.h"
 #include "wijksim/core/test_hooks.h"
 
 namespace wijksim {
@@ -68,6 +69,17 @@ bool holds_only_staged_files(const fs::path& dir, const struct stat& st) {
   return !ec;
 }
 
+// Whether a temporary file holds what wijksim writes there: nothing yet (a process killed before it wrote),
+// the beginning of one of its outputs, or an SQLite database (a temporary results store). A user's note
+// under such a name was removed for its name alone (outside attack 40).
+bool holds_wijksims(const fs::path& file) {
+  std::error_code ec;
+  if (fs::file_size(file, ec) == 0 && !ec) return true;
+  if (is_sqlite_database(file.string())) return true;
+  const Authorship::Verdict v = authorship(file.string(), OutputKind::ExportFile).verdict;
+  return v == Authorship::Verdict::SameKind || v == Authorship::Verdict::OtherKind;
+}
+
 // Removes from `dir` the temporary files and staging directories (temporary_name) of wijksim processes that
 // ended without removing them (kill -9 while an output was written), so they do not pile up: only this
 // user's, only of a process no longer running here, and only when older than a minute (a process of another
@@ -96,6 +108,7 @@ void remove_stale_temporaries(const std::string& dir) {
     // holds an export's CSV files and nothing else (a user's directory of that name, with a note in it, was
     // removed whole; outside attack 14).
     if (k == "staging" ? !holds_only_staged_files(it->path(), st) : !S_ISREG(st.st_mode)) continue;
+    if (k == "tmp" && !holds_wijksims(it->path())) continue;
     std::error_code rm;
     fs::remove_all(it->path(), rm);
   }
