@@ -1298,6 +1298,20 @@ tr -s ' \n' ' ' <"$tmp/out" | grep -q "coaches.max_weeks takes whole numbers: 1 
 expect 0 "sweep from a value to itself" "$wijksim" sweep "$src/scenarios/pilot.yaml" --parameter coaches.fte --from 3 --to 3 --steps 3 -r 1 -y 1
 tr -s ' \n' ' ' <"$tmp/out" | grep -q "The range from 3 to 3 is one value, so 1 value is shown where 3 were asked for" ||
   { echo "FAIL: a sweep from 3 to 3 does not say it is one value: $(cat "$tmp/out")"; fail=1; }
+# One parameter draw: the glance's probabilities are over that draw's runs, as its cells count them ("over the
+# parameter draws" beside "1 of 1 runs"; outside attack 40). Sweep labels of whole values are whole ("10").
+expect 0 "compare with one parameter draw" "$wijksim" compare "$src/scenarios/pilot.yaml" -y 1 --draws 1 --no-store
+tr -s ' \n' ' ' <"$tmp/out" | grep -q "probabilities over the runs of the one parameter draw, which differ in the households' luck only" &&
+  ! grep -q "probabilities over the parameter draws" "$tmp/out" ||
+  { echo "FAIL: one draw's glance heading: $(head -12 "$tmp/out")"; fail=1; }
+expect 0 "sweep of whole values" "$wijksim" sweep "$src/scenarios/pilot.yaml" --parameter coaches.max_weeks --from 10 --to 12 --steps 3 -r 1 -y 1
+grep -Eq '^ +10 +11 +12$' "$tmp/out" || { echo "FAIL: a sweep's whole values are not labelled whole: $(grep -m2 -B1 -- '----' "$tmp/out")"; fail=1; }
+# A decimal parameter over a range of two doubles: said as two numbers, not as whole numbers (outside attack
+# 40: "coaches.mandate_probability takes whole numbers").
+expect 0 "sweep over a range of two doubles" "$wijksim" sweep "$src/scenarios/pilot.yaml" --parameter coaches.mandate_probability --from 0.5 --to 0.5000000000000001 --steps 5 -r 1 -y 1
+tr -s ' \n' ' ' <"$tmp/out" | grep -q "The range from 0.5 to 0.5000000000000001 holds 2 distinct numbers, so 2 values are shown where 5 were asked for" &&
+  ! grep -q "takes whole numbers" "$tmp/out" ||
+  { echo "FAIL: a range of two doubles is not said as such: $(cat "$tmp/out")"; fail=1; }
 expect 0 "two-way grid of a whole-number parameter with more points than whole values" "$wijksim" compare "$src/scenarios/pilot.yaml" -r 1 -y 1 --no-store --two-way coaches.fte=1:2,coaches.max_weeks=1:2 --grid 3
 tr -s ' \n' ' ' <"$tmp/out" | grep -q "preferred option by coaches.fte .*coaches.max_weeks takes whole numbers: 1 to 2 holds 2 of them, so 2 values are shown where 3 were asked for" ||
   { echo "FAIL: a two-way grid's lost points are not said: $(cat "$tmp/out")"; fail=1; }

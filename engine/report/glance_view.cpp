@@ -98,15 +98,21 @@ std::optional<GlanceView> glance_view(const Report& r) {
   // Over what the probabilities are: without parameter draws the runs differ in the households' luck only,
   // and "5 of 5 runs" read as certainty about the decision (outside attack 23). Said in the heading, a line
   // of its own: in the label column it took five lines at 100 columns.
+  // One parameter draw: its runs differ in luck only, as the cells' "1 of 1 runs" say (the heading said "over
+  // the parameter draws"; outside attack 40).
   const bool draws =
-      std::any_of(r.scenarios.begin(), r.scenarios.end(), [](const ScenarioRef& s) { return s.draws > 0; });
+      std::any_of(r.scenarios.begin(), r.scenarios.end(), [](const ScenarioRef& s) { return s.draws > 1; });
+  const bool one_draw = !draws && std::any_of(r.scenarios.begin(), r.scenarios.end(),
+                                              [](const ScenarioRef& s) { return s.draws == 1; });
   heading(
       // Over the period, not a year's (a reader set "-185" beside a calibration table's euros a year).
       fmt::format("Is it worth the money? Per household over {}, discounted, society's view (transfers left "
                   "out); ",
                   over) +
-      (draws ? "probabilities over the parameter draws"
-             : "probabilities over runs that differ in the households' luck only (no parameter draws)"));
+      (draws      ? "probabilities over the parameter draws"
+       : one_draw ? "probabilities over the runs of the one parameter draw, which differ in the households' "
+                    "luck only"
+                  : "probabilities over runs that differ in the households' luck only (no parameter draws)"));
   {
     text::Grid::Line l;
     l.label = "compared with";

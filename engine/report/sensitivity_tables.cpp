@@ -37,6 +37,17 @@ std::string value_text(double v) {
   return format_cell(Cell::of_value(v, Unit::Value));
 }
 
+// The values of a grid (a sweep's points, a two-way map's columns and rows) as labels: whole numbers as such
+// when every value is one (the weeks of coaches.max_weeks showed as "10,0 11,0 12,0"; outside attack 40),
+// else each with its three significant digits.
+std::vector<std::string> grid_labels(const std::vector<double>& values) {
+  const bool whole = std::all_of(values.begin(), values.end(),
+                                 [](double v) { return std::fabs(v) < 1e15 && v == std::round(v); });
+  std::vector<std::string> labels;
+  for (double v : values) labels.push_back(whole ? format_dutch(v, 0) : value_text(v));
+  return labels;
+}
+
 std::string euros_text(double v) {
   return format_cell(Cell::of_value(v, Unit::Euro));
 }
@@ -189,9 +200,11 @@ std::vector<Table> two_way_tables(const DecisionSensitivity& d) {
       "scenario of the decision that gives them; the others at their means. {}",
       format_euros_as_given(d.willingness_to_pay), crn_note(d));
   if (!d.two_way_grid_note.empty()) p.note += " " + d.two_way_grid_note;
-  for (double x : w.xs) p.columns.push_back({fmt::format("x_{}", x), value_text(x)});
+  const std::vector<std::string> x_labels = grid_labels(w.xs), y_labels = grid_labels(w.ys);
+  for (std::size_t i = 0; i < w.xs.size(); ++i)
+    p.columns.push_back({fmt::format("x_{}", w.xs[i]), x_labels[i]});
   for (std::size_t j = 0; j < w.ys.size(); ++j) {
-    Row r{fmt::format("y_{}", w.ys[j]), value_text(w.ys[j]), {}, 0};
+    Row r{fmt::format("y_{}", w.ys[j]), y_labels[j], {}, 0};
     for (std::size_t i = 0; i < w.xs.size(); ++i) {
       const TwoWayCell& c = w.cells[j * w.xs.size() + i];
       r.cells.push_back(text(d.names[c.preferred]));
@@ -216,9 +229,10 @@ std::vector<Table> two_way_tables(const DecisionSensitivity& d) {
         d.replications == 1 ? std::string("the 1 replication")
                             : fmt::format("the {} replications", d.replications),
         crn_note(d));
-    for (double x : w.xs) c.columns.push_back({fmt::format("x_{}", x), value_text(x)});
+    for (std::size_t i = 0; i < w.xs.size(); ++i)
+      c.columns.push_back({fmt::format("x_{}", w.xs[i]), x_labels[i]});
     for (std::size_t j = 0; j < w.ys.size(); ++j) {
-      Row r{fmt::format("y_{}", w.ys[j]), value_text(w.ys[j]), {}, 0};
+      Row r{fmt::format("y_{}", w.ys[j]), y_labels[j], {}, 0};
       for (std::size_t i = 0; i < w.xs.size(); ++i)
         r.cells.push_back(Cell::of_value(w.cells[j * w.xs.size() + i].delta_cost[o], Unit::Euro)
                               .over(static_cast<std::size_t>(std::max(d.replications, 1))));
@@ -706,8 +720,9 @@ std::vector<Table> sweep_tables(const SweepResult& s) {
   // as 1); its label three significant digits, or as few more as tell every point apart and show none but 0
   // as 0 (5.001 and 5.002 both showed 5,00, outside attack 9; 1e-300 showed 0,000000 and 1.00000005 every
   // one of its 17 digits, outside attack 17).
-  std::vector<std::string> labels;
-  for (const SweepPoint& p : s.points) labels.push_back(value_text(p.x));
+  std::vector<double> xs;
+  for (const SweepPoint& p : s.points) xs.push_back(p.x);
+  std::vector<std::string> labels = grid_labels(xs);
   const auto readable = [&] {
     for (std::size_t i = 0; i < labels.size(); ++i)
       if (s.points[i].x != 0 && labels[i].find_first_not_of("0,.-") == std::string::npos) return false;

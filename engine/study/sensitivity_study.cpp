@@ -377,10 +377,14 @@ std::vector<double> grid_of(const DecisionSimulator& sim, const std::string& key
     const std::string shown =
         v.size() == 1 ? fmt::format("so 1 value is shown where {} were asked for", n)
                       : fmt::format("so {} values are shown where {} were asked for", v.size(), n);
+    // A range of decimals narrower than the steps (0.5 to 0.5000000000000001 holds two doubles) is said as
+    // such, not as whole numbers (outside attack 40).
     *note = asked_from == asked_to
                 ? fmt::format("The range from {} to {} is one value, {}.", asked_from, asked_to, shown)
-                : fmt::format("{} takes whole numbers: {} to {} holds {} of them, {}.", key, asked_from,
-                              asked_to, v.size(), shown);
+            : whole ? fmt::format("{} takes whole numbers: {} to {} holds {} of them, {}.", key, asked_from,
+                                  asked_to, v.size(), shown)
+                    : fmt::format("The range from {} to {} holds {} distinct numbers, {}.", asked_from,
+                                  asked_to, v.size(), shown);
   }
   check_values(sim, key, v, option);
   return v;
