@@ -47,6 +47,13 @@ figures() {
       echo "FAIL: --pick $name picked no household"; fail=1
     fi
   done
+  # A coach's trust step and the duplicate cases a coordinating coach closes are lines of the trace (an
+  # outside audit could not tell them from trust's recovery and saw a duplicate vanish from the state line).
+  # The first coached household of the pilot has both in its first year.
+  expect 0 "trace of the first coached household" "$wijksim" trace "$src/scenarios/pilot.yaml" -y 1 --pick coached
+  grep -q "the coach builds trust: trust [0-9],[0-9][0-9]$" "$tmp/out" && grep -q "the duplicate case at [a-z_]* is closed (the coach coordinates)" "$tmp/out" &&
+    echo "ok: a coach's trust step and its closing of a duplicate case are traced" ||
+    { echo "FAIL: a coached household's trace lacks the coach's trust step or closed duplicate: $(grep -c . "$tmp/out") lines"; fail=1; }
   expect 0 "compare --sensitivity on 1 thread" "$wijksim" compare "$src/scenarios/pilot.yaml" -r 2 -y 1 --sensitivity --grid 2 --draws 3 --threads 1 --format json --no-store -o "$tmp/s1.json"
   expect 0 "compare --sensitivity on 2 threads" "$wijksim" compare "$src/scenarios/pilot.yaml" -r 2 -y 1 --sensitivity --grid 2 --draws 3 --threads 2 --format json --no-store -o "$tmp/s2.json"
   # The tornado's net benefits and the two-way grid are means over each setting's replications (with --draws

@@ -743,7 +743,11 @@ bool coach_step(const WeekView& v, const Who& who, Household& h, std::uint32_t d
       for (int d = 0; d < m.domains(); ++d)
         if (h.problems[d].status() == ProblemStatus::Unnoticed && (due & due::bit(due::kClockB, d)))
           coach_takes_up(v, who, h, d, t);
-      if (due & due::bit(due::kTrustGain)) add_trust(v, who, h, Model::kTrustStep / 255.0);
+      if (due & due::bit(due::kTrustGain)) {
+        add_trust(v, who, h, Model::kTrustStep / 255.0);
+        // Said, so that a coach's step reads apart from trust's own recovery (an outside audit's reading).
+        note(v, who, t, "the coach builds trust: trust {}", format_dutch(h.trust_base / 255.0, 2));
+      }
       if (h.active_count == 0) {
         if (h.quiet_since == kNever) h.quiet_since = static_cast<std::uint16_t>(v.week);
         if (v.week - h.quiet_since >= c.close_after_quiet_weeks) {
@@ -815,7 +819,13 @@ void admit_to_coach(const WeekView& v, const Who& who, Household& h, WeekTally& 
   note(v, who, t, "admitted to the coach's caseload ({})",
        h.has(Household::kCoordinated) ? "coordination works" : "coach added beside the agencies");
   if (h.has(Household::kCoordinated))
-    for (Problem& p : h.problems) close_duplicate(p, t);  // the coach stops the duplicate cases
+    for (int d = 0; d < v.model->domains(); ++d) {  // the coach stops the duplicate cases
+      Problem& p = h.problems[d];
+      if (p.duplicate != kNoAgency)
+        note(v, who, t, "{} problem: the duplicate case at {} is closed (the coach coordinates)", dname(v, d),
+             aname(v, p.duplicate));
+      close_duplicate(p, t);
+    }
   t.counts.add(h, v.trust(who, h), +1);
 }
 
@@ -856,6 +866,8 @@ void step_household(const WeekView& v, const Who& who, Household& h, std::uint16
   // two-year memory (a referral reaching its agency was handled with its problem).
   if (h.coach() == CoachStatus::Closed && w >= h.coach_week + m.scenario().coaches.relapse_weeks) {
     h.set_coach(CoachStatus::None);
+    note(v, who, t, "the relapse window ends ({} weeks after the coach closed the case)",
+         m.scenario().coaches.relapse_weeks);
     changed = true;
   }
   h.set(Household::kCountedBounced, h.last_bounce != kNever && w - h.last_bounce < kBounceMemoryWeeks);
