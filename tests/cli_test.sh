@@ -1209,7 +1209,7 @@ grep -q "survey of 3000 households (168 unless --survey-households gives another
 # says why it was not run (a plain compare of a small population failed on an option nobody gave; outside attack 38).
 expect 0 "a comparison of 60 households with the default survey" "$wijksim" compare "$tmp/tiny.yaml" -r 2 -y 1 --no-store
 grep -qF "the survey of 168 households (the seeds' design) is more than the 60 households of" "$tmp/out" &&
-  ! grep -q "power at 5%" "$tmp/out" || { echo "FAIL: default survey above a small population: $(grep -A3 'evaluation the city' "$tmp/out")"; fail=1; }
+  ! grep -q "chance a survey finds it" "$tmp/out" || { echo "FAIL: default survey above a small population: $(grep -A3 'evaluation the city' "$tmp/out")"; fail=1; }
 expect 0 "an EVPPI group of the parameter sets' columns" "$wijksim" compare "$src/scenarios/pilot.yaml" -r 1 -y 1 --draws 3 --no-store --evppi-group 'g=domains.*.incidence_per_year,fragmentation.wrong_agency_probability'
 # The sensitivity analyses take the base case's replications (--replications) unless told otherwise: they
 # took the file's 5, so the tornado's base differed from the comparison printed above it.
@@ -1313,6 +1313,15 @@ tr -s ' \n' ' ' <"$tmp/out" | grep -q "probabilities over the runs of the one pa
   { echo "FAIL: one draw's glance heading: $(head -12 "$tmp/out")"; fail=1; }
 expect 0 "sweep of whole values" "$wijksim" sweep "$src/scenarios/pilot.yaml" --parameter coaches.max_weeks --from 10 --to 12 --steps 3 -r 1 -y 1
 grep -Eq '^ +10 +11 +12$' "$tmp/out" || { echo "FAIL: a sweep's whole values are not labelled whole: $(grep -m2 -B1 -- '----' "$tmp/out")"; fail=1; }
+# Two decisions at different willingness to pay: the glance names each column's (it put the last column's on
+# every one: € 50.000 beside the pilot's figure at € 20.000; outside attack 41).
+mkdir -p "$tmp/wtp" && cp -r "$src/scenarios/." "$tmp/wtp/"
+printf 'extends: baseline-velve.yaml\nname: bv-wtp\neconomics:\n  willingness_to_pay: 50000\n' >"$tmp/wtp/bv-wtp.yaml"
+printf 'extends: [pilot.yaml, bv-wtp.yaml]\nname: pilot-wtp\ncomparator: bv-wtp.yaml\n' >"$tmp/wtp/pilot-wtp.yaml"
+expect 0 "compare at two willingnesses to pay" "$wijksim" compare "$tmp/wtp/pilot.yaml" "$tmp/wtp/pilot-wtp.yaml" -y 1 -r 2 --no-store
+grep -Eq "willingness to pay \(per problem-free household-year\) +€ 20\.000 +€ 50\.000" "$tmp/out" &&
+  grep -q "net monetary benefit at that willingness to pay" "$tmp/out" && ! grep -q "net monetary benefit at € 50.000 (EUR)" "$tmp/out" ||
+  { echo "FAIL: the glance's willingness to pay per column: $(sed -n 3,16p "$tmp/out")"; fail=1; }
 # A decimal parameter over a range of two doubles: said as two numbers, not as whole numbers (outside attack
 # 40: "coaches.mandate_probability takes whole numbers").
 expect 0 "sweep over a range of two doubles" "$wijksim" sweep "$src/scenarios/pilot.yaml" --parameter coaches.mandate_probability --from 0.5 --to 0.5000000000000001 --steps 5 -r 1 -y 1

@@ -27,14 +27,17 @@ TEST_CASE("ICER and quadrant on hand-made increments", "[economics]") {
   CHECK(se.quadrant == Quadrant::SE);
   CHECK(std::isnan(se.value));
   CHECK_FALSE(se.has_ratio());
-  CHECK(icer_text(se) == "dominant (saves € 1.000, gains 0,5)");
+  CHECK(icer_text(se) == "dominant (saves € 1.000, gains 0,5 units of effect)");
   CHECK(icer_text(se).find('-') == std::string::npos);
+  // With its unit, in the plural (the report's "gains 0,0185" had none).
+  CHECK(icer_text(se, "problem-free household-year") ==
+        "dominant (saves € 1.000, gains 0,5 problem-free household-years)");
 
   // NW: dearer and less effective.
   const Icer nw = icer(1234.4, -0.25);
   CHECK(nw.quadrant == Quadrant::NW);
   CHECK(std::isnan(nw.value));
-  CHECK(icer_text(nw) == "dominated (costs € 1.234 more, loses 0,25)");
+  CHECK(icer_text(nw) == "dominated (costs € 1.234 more, loses 0,25 units of effect)");
 
   // SW: saves 1,000 and loses 0.5: 2,000 saved per unit forgone (a positive ratio).
   const Icer sw = icer(-1000, -0.5);
@@ -44,11 +47,11 @@ TEST_CASE("ICER and quadrant on hand-made increments", "[economics]") {
 
   // On the axes: a zero difference is "no worse", so dominance decides.
   CHECK(icer(0, 0.5).quadrant == Quadrant::SE);
-  CHECK(icer_text(icer(0, 0.5)) == "dominant (same cost, gains 0,5)");
+  CHECK(icer_text(icer(0, 0.5)) == "dominant (same cost, gains 0,5 units of effect)");
   // Three significant digits, never in exponent form: 6.87e-06 is 0,00000687; 123.4 whole.
-  CHECK(icer_text(icer(-9.69, 6.87e-6)) == "dominant (saves € 9,69, gains 0,00000687)");
-  CHECK(icer_text(icer(-9.69, 0.0575)) == "dominant (saves € 9,69, gains 0,0575)");
-  CHECK(icer_text(icer(-9.69, 123.4)) == "dominant (saves € 9,69, gains 123)");
+  CHECK(icer_text(icer(-9.69, 6.87e-6)) == "dominant (saves € 9,69, gains 0,00000687 units of effect)");
+  CHECK(icer_text(icer(-9.69, 0.0575)) == "dominant (saves € 9,69, gains 0,0575 units of effect)");
+  CHECK(icer_text(icer(-9.69, 123.4)) == "dominant (saves € 9,69, gains 123 units of effect)");
   CHECK(icer(-500, 0).quadrant == Quadrant::SE);
   CHECK(icer_text(icer(-12.5, 0)) == "dominant (saves € 12,50, same effect)");
   CHECK(icer(500, 0).quadrant == Quadrant::NW);

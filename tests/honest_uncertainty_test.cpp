@@ -128,13 +128,13 @@ TEST_CASE("Dominance is said with how often it holds", "[honest]") {
   share[static_cast<std::size_t>(Quadrant::SE)] = 0.91;
   share[static_cast<std::size_t>(Quadrant::NE)] = 0.09;
   CHECK(icer_text(icer(-1000, 0.5), "unit", share, 1000, "draws") ==
-        "dominant in 91,0% of draws (mean: saves € 1.000, gains 0,5)");
+        "dominant in 91,0% of draws (mean: saves € 1.000, gains 0,5 units)");
   std::array<double, 5> few{};
   few[static_cast<std::size_t>(Quadrant::NW)] = 0.6;
   few[static_cast<std::size_t>(Quadrant::SE)] = 0.4;
   // A EUR 4 difference that a few runs call dominated: the count says how weak that is.
   CHECK(icer_text(icer(4, -0.001), "unit", few, 5, "runs") ==
-        "dominated in 3 of 5 runs (mean: costs € 4,00 more, loses 0,001)");
+        "dominated in 3 of 5 runs (mean: costs € 4,00 more, loses 0,001 units)");
 }
 
 TEST_CASE(

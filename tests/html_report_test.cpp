@@ -328,7 +328,7 @@ TEST_CASE("In short names a queue still growing at the end, by its first, second
       fmt::format("households waiting for a coach: about {} households in year 1, {} in year 2, {} in year 3",
                   format_dutch(first, 0), format_dutch(second, 0), format_dutch(last, 0));
   const auto in_short = page.find("id=\"in-short\"");
-  CHECK(page.find("Still growing (the figures are means over the period)", in_short) <
+  CHECK(page.find("Still growing (the glance gives means over the period)", in_short) <
         page.find("id=\"side-by-side\""));
   CHECK(page.find(said, in_short) < page.find("id=\"side-by-side\""));
   // Said of the intervention only: one scenario in In short.
@@ -349,7 +349,7 @@ TEST_CASE("In short names a queue still growing at the end, by its first, second
   const auto words = glance.find("In short:");
   REQUIRE(words != std::string::npos);
   CHECK(glance.find("thin: ", words) <
-        glance.find(fmt::format("Still growing (the figures are means over the period): {}", said), words));
+        glance.find(fmt::format("Still growing (the glance gives means over the period): {}", said), words));
   CHECK(glance.find(said) < glance.find("Terms:"));
   // Without the store's weeks (a run not stored), nothing is claimed.
   CHECK(render_table(report_from_json(store.report(id, "json")), TextOptions(120)).find("Still growing") ==
@@ -388,7 +388,7 @@ TEST_CASE("In short gives the places a reallocation leaves in the last week agai
   const std::string said = fmt::format("Debt counselling {} against {} ({}% fewer)", format_dutch(cut, 0),
                                        format_dutch(kept, 0), format_dutch(100 * (1 - cut / kept), 0));
   const auto in_short = page.find("id=\"in-short\"");
-  CHECK(page.find("Places funded in the last week (the figures are means over the period)", in_short) <
+  CHECK(page.find("Places funded in the last week (the glance gives means over the period)", in_short) <
         page.find("id=\"side-by-side\""));
   CHECK(page.find(said, in_short) < page.find("id=\"side-by-side\""));
   // The terminal's In short says the same.

@@ -198,8 +198,10 @@ Table acceptability_table(const DecisionGroup& g) {
   a.columns.push_back({"best", "best on average"});
   a.columns.push_back({"best_probability", "probability it is best"});
   if (evpi) {
-    a.columns.push_back({"evpi_household", "EVPI per household (EUR)"});
-    a.columns.push_back({"evpi_population", "EVPI, population (EUR)"});
+    // Over what time: the policy years' discounted figures (the label gave no period; a policy advisor's
+    // reading).
+    a.columns.push_back({"evpi_household", "EVPI per household, policy years discounted (EUR)"});
+    a.columns.push_back({"evpi_population", "EVPI, population, policy years discounted (EUR)"});
   }
   const double hh = g.households;
   for (std::size_t w = 0; w < g.wtp.size(); ++w) {

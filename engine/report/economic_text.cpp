@@ -27,6 +27,13 @@ std::string effect_amount(double v) {
   return format_dutch_short(v, std::clamp(2 - static_cast<int>(std::floor(std::log10(v))), 0, 12));
 }
 
+// A unit of effect in the plural, as an amount of it is written ("0,5 problem-free household-years", "0,5
+// units of effect").
+std::string units(const std::string& unit) {
+  if (unit.starts_with("unit of ")) return "units" + unit.substr(4);
+  return unit + "s";
+}
+
 }  // namespace
 
 std::string wtp_row_key(double wtp) {
@@ -39,11 +46,12 @@ std::string icer_text(const Icer& i, const std::string& effect_unit) {
     case Quadrant::Origin:
       return "no difference in cost or effect";
     case Quadrant::SE:
+      // The effect with its unit ("gains 0,0185" had none; a policy advisor's reading).
       return fmt::format("dominant ({}, {})", dc < 0 ? "saves " + euros(-dc) : "same cost",
-                         de > 0 ? "gains " + effect_amount(de) : "same effect");
+                         de > 0 ? "gains " + effect_amount(de) + " " + units(effect_unit) : "same effect");
     case Quadrant::NW:
       return fmt::format("dominated ({}, {})", dc > 0 ? "costs " + euros(dc) + " more" : "same cost",
-                         de < 0 ? "loses " + effect_amount(-de) : "same effect");
+                         de < 0 ? "loses " + effect_amount(-de) + " " + units(effect_unit) : "same effect");
     case Quadrant::NE:
       return fmt::format("{} per {}", euros(i.value), effect_unit);
     case Quadrant::SW:

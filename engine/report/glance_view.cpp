@@ -127,19 +127,46 @@ std::optional<GlanceView> glance_view(const Report& r) {
         {"icer", "ICER"},
         {"nmb", "net monetary benefit (EUR)"},
         {"p_cost_effective", "probability cost-effective"}};
+    // Each decision's willingness to pay, as its cost-effectiveness table names it ("... at € 20.000"): one
+    // label for the row where all say the same, else a row of their own (the last column's was put on every
+    // column, € 50.000 beside a figure at € 20.000; outside attack 41).
+    const auto wtp_of = [](const Table* t) {
+      if (t)
+        for (const Column& c : t->columns)
+          if (c.key == "nmb")
+            if (const std::size_t at = c.label.find(" at "); at != std::string::npos) {
+              std::string w = c.label.substr(at + 4);
+              if (w.ends_with(" (EUR)")) w.erase(w.size() - 6);
+              return w;
+            }
+      return std::string();
+    };
+    std::vector<std::string> wtps;
+    for (const Table* t : ce)
+      if (const std::string w = wtp_of(t); !w.empty() && std::find(wtps.begin(), wtps.end(), w) == wtps.end())
+        wtps.push_back(w);
+    const bool one_wtp = wtps.size() <= 1;
+    if (!one_wtp) {
+      text::Grid::Line l;
+      l.label = "willingness to pay (per problem-free household-year)";
+      l.indent = 1;
+      for (std::size_t i = 0; i < n; ++i) {
+        const std::string w = wtp_of(ce[i]);
+        l.cells.push_back(Cell::of_text(w.empty() ? "-" : w));
+      }
+      g.rows.push_back(std::move(l));
+    }
     for (const auto& [key, label] : measures) {
       text::Grid::Line l;
       l.label = label;
-      // The cost-effectiveness table's own label where it names the willingness to pay ("... at € 20.000"),
-      // less the "per household" the heading says.
-      for (const Table* t : ce)
-        if (t)
-          for (const Column& c : t->columns)
-            if (c.key == key && c.label.find(" at ") != std::string::npos) {
-              l.label = c.label;
-              if (const std::size_t at = l.label.find(" per household"); at != std::string::npos)
-                l.label.erase(at, std::string_view(" per household").size());
-            }
+      if (std::string_view(key) == "nmb")
+        l.label = one_wtp && !wtps.empty() ? fmt::format("net monetary benefit at {} (EUR)", wtps[0])
+                  : one_wtp                ? std::string(label)
+                                           : "net monetary benefit at that willingness to pay (EUR)";
+      if (std::string_view(key) == "p_cost_effective")
+        l.label = one_wtp && !wtps.empty() ? fmt::format("probability cost-effective at {}", wtps[0])
+                  : one_wtp                ? std::string(label)
+                                           : "probability cost-effective at it";
       l.indent = 1;
       for (std::size_t i = 0; i < n; ++i) {
         const Cell* c = cell_of(ce[i], headlines[i]->scenario, key);
@@ -190,8 +217,12 @@ std::optional<GlanceView> glance_view(const Report& r) {
   heading(
       // Places are cases at a time, not a flow ("places a week" read as one), and a cut that phases in
       // with the coaches is larger at the end than its mean (a policy advisor's reading).
-      "Capacity: freed or cut? Difference in places (cases at a time), mean over the policy weeks (negative: "
-      "freed, or cut to pay the coaches; a cut that grows with the coaches is larger at the end)");
+      // What the agency's row counts: places used, duplicate cases included, so that work no longer done
+      // twice shows as places freed without a shorter queue (a policy advisor's reading).
+      "Capacity: freed or cut? Difference in places used (cases at a time: cases in treatment, and duplicate "
+      "cases at their share of a place, so duplicate work avoided frees places without shortening a queue), "
+      "mean over the policy weeks (negative: freed); places funded: cut to pay the coaches (a cut that grows "
+      "with the coaches is larger at the end)");
   const auto funded = keys("funded_");
   for (const auto& [key, label] : keys("places_")) {
     const std::string agency = key.substr(std::string("places_").size());

@@ -97,7 +97,9 @@ std::vector<Table> headline_tables(const Study& study, const StudyResult& result
         "or not, so work it no longer does shows as capacity, not cash. Waits and queues are means over the "
         "period: one that keeps growing is longer at its end (In short names such queues, from the results "
         "store). A change is "
-        "put in words only when its interval excludes zero; else 'no clear change'.",
+        "put in words only when its interval excludes zero; else 'no clear change'. 'Dominant' and 'saves' "
+        "are about money and problem-free household-years only: a longer wait counts through the problems "
+        "it leaves unresolved, not as a harm of its own, so read the waits beside them.",
         study.years, study.years == 1 ? "" : "s",
         one_run ? std::string("from one run, so without an interval")
         // What the interval is over, said for this study: from 5 draws the lowest to the highest was called a

@@ -835,8 +835,13 @@ void ReportWriter::agency_waits(const StoredScenario& s, const StoredScenario* c
                   c ? fmt::format("{} next to {}", s.name, c->name) : s.name),
       charts::over_time_panels(panels, "wait (weeks)", Axis::Decimal1, info_.years, 1, false), "agency_wait",
       s.name,
+      // The cause first where this scenario cuts places: "outreach can lengthen the queues" stood under the
+      // unfunded scale-up, whose queues grow because its places are cut (a policy advisor's reading).
       std::string("The wait is the summed waits over admissions, of the runs that admitted anyone in the "
-                  "block. Outreach can lengthen the agencies' queues while households are better helped. ") +
+                  "block. ") +
+          (cuts_places(s)
+               ? "Here places are cut to pay the coaches: that lengthens the queues. "
+               : "Outreach can lengthen the agencies' queues while households are better helped. ") +
           // Only where this scenario cuts places (the pilot's caption spoke of cuts it has none of; outside
           // attack 23).
           (cuts_places(s) ? "Where places are cut (each year, as the teams grow), an agency admits nobody "
@@ -1053,7 +1058,9 @@ void ReportWriter::in_short() {
   body_ += fmt::format(
       "<section class=\"answer\" id=\"in-short\">\n<h2>In short</h2>\n<p>What each scenario changes "
       "against its comparator over the policy years; a change is put in words only when its interval "
-      "excludes zero. The figures are in <a href=\"#side-by-side\">All scenarios side by side</a>.</p>\n"
+      "excludes zero. 'Dominant' and 'saves' are about money and problem-free household-years only: a "
+      "longer wait counts through the problems it leaves unresolved, not as a harm of its own, so read the "
+      "waits beside them. The figures are in <a href=\"#side-by-side\">All scenarios side by side</a>.</p>\n"
       "<ul>\n{}</ul>\n</section>\n",
       items);
 }

@@ -208,9 +208,9 @@ std::string at_the_end(const RunStore& store, std::int64_t run, const StoredScen
   }
   std::string out;
   if (!growing.empty())
-    out = fmt::format("Still growing (the figures are means over the period): {}.", growing);
+    out = fmt::format("Still growing (the glance gives means over the period): {}.", growing);
   if (!cut.empty())
-    out += fmt::format("{}Places funded in the last week (the figures are means over the period): {}.",
+    out += fmt::format("{}Places funded in the last week (the glance gives means over the period): {}.",
                        out.empty() ? "" : " ", cut);
   return out;
 }

@@ -578,9 +578,10 @@ Table survey_table(const DecisionSensitivity& d, std::size_t option) {
       surveyed_percent < 0.05 ? std::string("under 0,05%") : format_dutch(surveyed_percent, 1) + "%");
   t.columns = {{"true_effect", "true effect"},
                {"estimate", "a survey would estimate"},
-               {"power", "power at 5%"},
-               {"power_right_sign", "significant, right sign"},
-               {"analytic_power", "power (analytic)"}};
+               // Said as what it is: "power at 5%" read as "the power is 5%" (a policy advisor's reading).
+               {"power", "chance a survey finds it (test at 5%)"},
+               {"power_right_sign", "... and with the right sign"},
+               {"analytic_power", "the same, analytic"}};
   for (const SurveyRow& r : d.survey) {
     if (r.option != option) continue;
     const VirtualStudyResult& v = r.result;
