@@ -219,8 +219,11 @@ Commands define_commands(CLI::App& app, Options& o, std::vector<CLI::Option*>& s
       ->add_option("--threads,-t", o.threads,
                    "Worker threads (default: all cores); results do not depend on it")
       ->transform(whole_number(1, 1024));
-  calibrate_cmd->add_option("--store", o.store, "Results store (SQLite) that keeps every candidate")
-      ->capture_default_str();
+  // Counted among the --store options, so that one given beside --no-store is refused as run's is (it was
+  // dropped in silence; outside attack 41).
+  store_options.push_back(
+      calibrate_cmd->add_option("--store", o.store, "Results store (SQLite) that keeps every candidate")
+          ->capture_default_str());
   calibrate_cmd->add_flag("--no-store", o.no_store, "Do not keep the candidates in a results store")
       ->disable_flag_override();
   calibrate_cmd
