@@ -1297,12 +1297,25 @@ TEST_CASE("broken scenarios across files: extends and comparator", "[input]") {
   SECTION("comparator with another population") {
     dir.write("bigger.yaml", edit(kBase, 3, "500", "600"));
     const std::string text = "extends: base.yaml\nname: pilot\ncomparator: bigger.yaml\n";
-    check(diagnostics_of(text, dir / "pilot.yaml"),
-          {in_file(
-              dir / "pilot.yaml",
-              exact(3, 13, "comparator",
-                    "the comparator has 600 households and this scenario 500: compare scenarios on the same "
-                    "population"))});
+    check(
+        diagnostics_of(text, dir / "pilot.yaml"),
+        {in_file(
+            dir / "pilot.yaml",
+            exact(3, 13, "comparator",
+                  "the comparator bigger.yaml has 600 households and this scenario 500: compare scenarios on "
+                  "the same population"))});
+  }
+  SECTION("a population set in this file that its inherited comparator does not share: said at the change") {
+    // A scenario extending one with a comparator, with households of its own: said at its own
+    // population.households, not at the comparator line of the file it extends (outside attack 41).
+    dir.write("with-comparator.yaml", "extends: base.yaml\nname: with\ncomparator: base.yaml\n");
+    const std::string text = "extends: with-comparator.yaml\nname: small\npopulation:\n  households: 100\n";
+    check(
+        diagnostics_of(text, dir / "small.yaml"),
+        {in_file(dir / "small.yaml",
+                 exact(4, 15, "population.households",
+                       "the comparator base.yaml has 500 households and this scenario 100: compare scenarios "
+                       "on the same population"))});
   }
   SECTION("comparator that is itself broken") {
     dir.write("broken-baseline.yaml", edit(kBase, 50, "0.7", "1.7"));

@@ -385,12 +385,21 @@ ScenarioSource ScenarioSource::from_tree(std::shared_ptr<const Node> tree, const
                          ? f.role
                          : SourceFile::Role::ComparatorExtends});
       const Scenario& cs = c.base_;
-      if (s.population.households > 0 && cs.population.households != s.population.households)
-        d.add(where, "comparator",
+      // Said at this file's own population.households where it sets them (the change the user made), else
+      // at the comparator: a scenario extending the pilot with 100 households was told at the pilot's
+      // comparator line, a file it never edited (outside attack 41).
+      if (s.population.households > 0 && cs.population.households != s.population.households) {
+        const Node* population = tree->get("population");
+        const Node* households =
+            population && population->is(Node::Kind::Map) ? population->get("households") : nullptr;
+        const bool own = households && households->where.file == path;
+        d.add(own ? households->where : where, own ? "population.households" : "comparator",
               fmt::format(
-                  "the comparator has {} households and this scenario {}: compare scenarios on the same "
+                  "the comparator {} has {} households and this scenario {}: compare scenarios on the same "
                   "population",
-                  count_text(cs.population.households), count_text(s.population.households)));
+                  v.comparator_node()->text, count_text(cs.population.households),
+                  count_text(s.population.households)));
+      }
       std::vector<std::string> mine, theirs;
       for (const auto& x : s.domains) mine.push_back(x.name);
       for (const auto& x : cs.domains) theirs.push_back(x.name);
