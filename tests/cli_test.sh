@@ -1313,6 +1313,12 @@ tr -s ' \n' ' ' <"$tmp/out" | grep -q "probabilities over the runs of the one pa
   { echo "FAIL: one draw's glance heading: $(head -12 "$tmp/out")"; fail=1; }
 expect 0 "sweep of whole values" "$wijksim" sweep "$src/scenarios/pilot.yaml" --parameter coaches.max_weeks --from 10 --to 12 --steps 3 -r 1 -y 1
 grep -Eq '^ +10 +11 +12$' "$tmp/out" || { echo "FAIL: a sweep's whole values are not labelled whole: $(grep -m2 -B1 -- '----' "$tmp/out")"; fail=1; }
+# The report of a run with a sensitivity analysis says where it is, not that it was not assessed (outside
+# attack 41).
+expect 0 "a report of a sensitivity analysis" "$wijksim" compare "$src/scenarios/pilot.yaml" -y 1 -r 2 --sensitivity --grid 2 --store "$tmp/sens.db" --report "$tmp/sens.html"
+grep -q "How much the answer depends on those values is assessed one or two at a time" "$tmp/sens.html" &&
+  ! grep -q "is not assessed here" "$tmp/sens.html" ||
+  { echo "FAIL: a sensitivity run's report says it was not assessed"; fail=1; }
 # --store beside --no-store is refused by every command that keeps a store, calibrate too (it dropped --store
 # in silence; outside attack 41).
 for cmd in run calibrate; do

@@ -197,6 +197,12 @@ class StoredTables {
       if (text_of(at(t, "id")) == id && text_of(at(t, "comparator")) == comparator) return &t;
     return nullptr;
   }
+  // Whether the run holds a table `id` of any scenario.
+  bool has(const std::string& id) const {
+    for (const json& t : at(report_, "tables"))
+      if (text_of(at(t, "id")) == id) return true;
+    return false;
+  }
 
  private:
   json report_;
@@ -453,6 +459,8 @@ void ReportWriter::header() {
 // and this; a policy advisor's reading), before the details it explains.
 void ReportWriter::how_to_read() {
   const std::string runs = runs_text();
+  const bool sensitivity =
+      tables_.has("tornado") || tables_.has("two_way") || tables_.has("thresholds") || tables_.has("one_way");
   contents_ += "<li><a href=\"#how-to-read\">How to read this report</a></li>\n";
   const bool compared = std::any_of(scenarios_.begin(), scenarios_.end(),
                                     [](const StoredScenario& s) { return s.comparator >= 0; });
@@ -501,11 +509,18 @@ void ReportWriter::how_to_read() {
       bands,
       info_.draws > 0
           ? draws_from_sets()
-          : "<li><strong>Chance only.</strong> This run has no parameter draws: every interval and every "
-            "&ldquo;k of n runs&rdquo; is over its replications, the households' luck, with each parameter "
-            "at the scenario's value. How much the answer depends on those values is not assessed here "
-            "(<code>--draws N</code> draws them; <code>--sensitivity</code> varies them one at a "
-            "time).</li>\n",
+          : std::string(
+                "<li><strong>Chance only.</strong> This run has no parameter draws: every interval and every "
+                "&ldquo;k of n runs&rdquo; is over its replications, the households' luck, with each "
+                "parameter at the scenario's value. ") +
+                // With a sensitivity analysis the report has it (it said "not assessed here" above a
+                // tornado; outside attack 41).
+                (sensitivity ? "How much the answer depends on those values is assessed one or two at a "
+                               "time under <em>Which assumptions decide it?</em>, not jointly "
+                               "(<code>--draws N</code> draws them all at once).</li>\n"
+                             : "How much the answer depends on those values is not assessed here "
+                               "(<code>--draws N</code> draws them; <code>--sensitivity</code> varies them "
+                               "one at a time).</li>\n"),
       terms_html());
 }
 
