@@ -1319,6 +1319,14 @@ expect 0 "a report of a sensitivity analysis" "$wijksim" compare "$src/scenarios
 grep -q "How much the answer depends on those values is assessed one or two at a time" "$tmp/sens.html" &&
   ! grep -q "is not assessed here" "$tmp/sens.html" ||
   { echo "FAIL: a sensitivity run's report says it was not assessed"; fail=1; }
+# The EVPPI table keeps its figures in their range: a share explained below 0 is "none", and a part worth more
+# than all parameters together is said to be the regressions' noise (outside attack 41: "-3,9%", and a group's
+# 0,94 above all's 0,44 without a word).
+expect 0 "an EVPPI table from 30 draws" "$wijksim" compare "$src/scenarios/pilot.yaml" -y 1 --draws 30 --evppi-group 'sets=population.trust.mean,domains.*.incidence_per_year' --no-store --sections other
+sed -n '/== What is worth knowing better/,/^$/p' "$tmp/out" | grep -Eq -- ' -[0-9]+,[0-9]%' &&
+  { echo "FAIL: an EVPPI table shows a negative share explained"; fail=1; }
+tr -s ' \n' ' ' <"$tmp/out" | grep -q "above the value of all parameters together ('all'), which a part cannot be in truth" ||
+  { echo "FAIL: an EVPPI above all parameters' is not said to be noise"; fail=1; }
 # --store beside --no-store is refused by every command that keeps a store, calibrate too (it dropped --store
 # in silence; outside attack 41).
 for cmd in run calibrate; do

@@ -368,6 +368,22 @@ std::vector<Table> evppi_tables(const DecisionSensitivity& d) {
                     [](const std::string& x) { return x.starts_with("all "); })
             ? " (so the regression EVPI and its advice are not shown)"
             : "");
+  // A part cannot be worth more than the whole: an EVPPI above the EVPI of all parameters is the
+  // regression's noise with these draws, said (a group's 0,94 stood above all's 0,44 without a word; outside
+  // attack 41).
+  {
+    const auto all = std::find_if(d.evppi.begin(), d.evppi.end(),
+                                  [](const EvppiRow& r) { return r.kind == EvppiRow::Kind::All; });
+    std::vector<std::string> above;
+    if (all != d.evppi.end())
+      for (const EvppiRow& r : d.evppi)
+        if (r.kind != EvppiRow::Kind::All && r.estimate.value > all->estimate.value) above.push_back(r.name);
+    if (!above.empty())
+      t.note += fmt::format(
+          " {} {} above the value of all parameters together ('all'), which a part cannot be in truth: the "
+          "regressions' noise with these draws; more draws tell them apart.",
+          join(above), above.size() == 1 ? "is" : "are");
+  }
   t.columns = {{"kind", "what"},
                {"parameters", "parameters"},
                {"evppi_household", "EVPPI per household (EUR)"},
@@ -398,8 +414,11 @@ std::vector<Table> evppi_tables(const DecisionSensitivity& d) {
                : r.parameters.size() == 1 ? std::string()
                                           : fmt::format("{} parameters", r.parameters.size())),
           per_cell, pop_cell,
-          r.estimate.r_squared.empty() ? Cell::empty()
-                                       : Cell::of_value(r.estimate.r_squared.front(), Unit::Share),
+          // A share explained below 0 (the cost and effect fits apart explain the net benefit worse than
+          // its mean does) is none, not "-3,9%" (outside attack 41).
+          r.estimate.r_squared.empty()       ? Cell::empty()
+          : r.estimate.r_squared.front() < 0 ? text("none")
+                                             : Cell::of_value(r.estimate.r_squared.front(), Unit::Share),
           std::isnan(r.estimate.p_value)
               ? text("-")
               : text(fmt::format("{} (p {})", r.estimate.p_value < 0.05 ? "yes" : "no",
