@@ -1319,6 +1319,11 @@ expect 0 "a report of a sensitivity analysis" "$wijksim" compare "$src/scenarios
 grep -q "How much the answer depends on those values is assessed one or two at a time" "$tmp/sens.html" &&
   ! grep -q "is not assessed here" "$tmp/sens.html" ||
   { echo "FAIL: a sensitivity run's report says it was not assessed"; fail=1; }
+# --parameters with a plain number and no range is refused before anything is simulated (it ran to an empty
+# tornado, exit 0; outside attack 41).
+expect 1 "--parameters with a plain number and no range" "$wijksim" compare "$src/scenarios/pilot.yaml" -y 1 -r 2 --no-store --parameters coaches.fte
+grep -q -- "--parameters: coaches.fte is a plain number in pilot, without a distribution to take its ends from: give its range, coaches.fte=FROM:TO" "$tmp/err" ||
+  { echo "FAIL: --parameters with a plain number: $(cat "$tmp/err")"; fail=1; }
 # The EVPPI table keeps its figures in their range: a share explained below 0 is "none", and a part worth more
 # than all parameters together is said to be the regressions' noise (outside attack 41: "-3,9%", and a group's
 # 0,94 above all's 0,44 without a word).

@@ -9,6 +9,7 @@
 #include <map>
 #include <memory>
 #include <set>
+#include <utility>
 
 #include "wijksim/scenario/diagnostics.h"
 #include "wijksim/scenario/parameter_reader.h"
@@ -678,13 +679,20 @@ void simulated(const Study& study, const StudyResult& result, const DecisionGrou
     for (const std::string& text : o.parameters) {
       const ParameterRange p = parse_parameter_range(text, "--parameters");
       bool here = false;
-      for (std::size_t j = 0; j < sim.size(); ++j) here = here || has_parameter(sim, j, p.key);
+      std::size_t first = 0;
+      for (std::size_t j = 0; j < sim.size(); ++j)
+        if (has_parameter(sim, j, p.key) && !std::exchange(here, true)) first = j;
       if (!here) continue;
       const bool is_uncertain = std::find(keys.begin(), keys.end(), p.key) != keys.end();
-      if (!p.from && !is_uncertain) {
-        ds.skipped.push_back(p.key + " (a plain number: give a range, key=from:to)");
-        continue;
-      }
+      // Refused, not skipped: the run exited 0 with an empty tornado, the reason at the end of a footnote
+      // (outside attack 41).
+      if (!p.from && !is_uncertain)
+        throw option_error(
+            "--parameters",
+            fmt::format("{} is a plain number in {}, without a distribution to take its ends from: "
+                        "give its range, {}=FROM:TO",
+                        p.key, first < ds.names.size() ? ds.names[first] : std::string("the scenario"),
+                        p.key));
       const auto r = range_of(sim, p, 1, 1);
       if (r) params.push_back({p.key, r->first, r->second, !p.from.has_value(), true, {}});
     }
