@@ -146,7 +146,7 @@ grep -q "small-pilot: one run, so no interval: no change in cash, capacity used 
 # beside a base NMB of -276 where the tables said -395; outside attack 15).
 for reps in "" "--sensitivity-replications 1"; do
   # shellcheck disable=SC2086
-  expect 0 "compare --parameters coaches.fte $reps" "$wijksim" compare "$src/scenarios/pilot.yaml" -r 2 -y 1 --no-store --parameters coaches.fte $reps
+  expect 0 "compare --parameters coaches.fte=2:8 $reps" "$wijksim" compare "$src/scenarios/pilot.yaml" -r 2 -y 1 --no-store --parameters coaches.fte=2:8 $reps
   flat=$(tr '\n' ' ' <"$tmp/out" | tr -s ' ')
   if [ -z "$reps" ]; then said="the base case's seed and replications, so the differences are the parameter's effect on the same households, most of their luck cancelling (not all: a setting that changes who gets a place, even one, sets later events on other courses); the base case is the comparison the tables above give"
   else said="the study's seed and replication 0, so the differences are the parameter's effect on the same households, most of their luck cancelling (not all: a setting that changes who gets a place, even one, sets later events on other courses); the base case here (every parameter at its mean) is simulated with those runs too, so it differs from the tables above"; fi
@@ -869,7 +869,7 @@ expect 0 "run of one replication" "$wijksim" run "$src/scenarios/baseline-velve.
 grep -q "^Each figure: one run of each scenario, so no interval\." "$tmp/out" || { echo "FAIL: one run's legend: $(head -8 "$tmp/out")"; fail=1; }
 # The virtual evaluation's power is counted over its studies: from 10, "k of 10 studies", not "100,0%"
 # (outside attack 13).
-expect 0 "compare --survey-studies 10" "$wijksim" compare "$src/scenarios/pilot.yaml" -r 2 -y 1 --no-store --parameters coaches.fte --survey-studies 10 --survey-households 1000
+expect 0 "compare --survey-studies 10" "$wijksim" compare "$src/scenarios/pilot.yaml" -r 2 -y 1 --no-store --parameters coaches.fte=2:8 --survey-studies 10 --survey-households 1000
 power=$(sed -n '/^== The evaluation the city would run/,/^   The seeds/p' "$tmp/out" | grep '^at least one problem')
 [ "$(grep -o ' of 10 studies' <<<"$power" | wc -l)" = 2 ] ||
   { echo "FAIL: the power of 10 virtual studies is not said as a count: $power"; fail=1; }
