@@ -65,13 +65,15 @@ void on_signal(int sig) {
     g_stop.store(true);
     // Said as what came: a SIGTERM from a scheduler or a script is not a Ctrl-C at the keyboard. Should the
     // last ones in flight complete the run, it ends complete (exit 0), as asked of it.
+    // "Which are kept" only where a run keeps them: a sweep, or --no-store, then said that nothing was
+    // kept (outside attack 41: the two lines contradicted each other).
+    const std::string kept = s.run != 0 ? ", which are kept" : "";
     say(sig == SIGINT
-            ? fmt::format("interrupted: stopping after the {} in flight, which are kept (Ctrl-C again to "
-                          "stop at once)",
-                          s.units)
-            : fmt::format(
-                  "{}: stopping after the {} in flight, which are kept (a second signal stops at once)",
-                  sig == SIGTERM ? "terminated (SIGTERM)" : "the terminal hung up (SIGHUP)", s.units));
+            ? fmt::format("interrupted: stopping after the {} in flight{} (Ctrl-C again to stop at once)",
+                          s.units, kept)
+            : fmt::format("{}: stopping after the {} in flight{} (a second signal stops at once)",
+                          sig == SIGTERM ? "terminated (SIGTERM)" : "the terminal hung up (SIGHUP)", s.units,
+                          kept));
     return;
   }
   // No run: --no-store, or a command that keeps none (sweep names no store).

@@ -517,6 +517,10 @@ TEST_CASE("calibrate: interrupted and resumed from the store, the same sets as a
   const CalibrationPlan changed =
       plan_calibration(tiny(other, replace(kTargets, "value: 0.63", "value: 0.6")), std::nullopt);
   CHECK_THROWS_WITH(CalibrationRecorder(changed, store, "x", run), Catch::Contains("has changed since"));
+  // ... and said to be of another file where it is (a file elsewhere was "changed"; outside attack 41).
+  CHECK_THROWS_WITH(CalibrationRecorder(changed, store, "x", run),
+                    Catch::Contains("it calibrated the scenario " + (dir / "tiny.yaml") + ", not " +
+                                    (other / "tiny.yaml")));
 }
 
 TEST_CASE("calibrate's sets feed a PSA: its file reads back as the sets, and their key paths",
