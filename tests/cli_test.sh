@@ -1319,6 +1319,12 @@ expect 0 "a report of a sensitivity analysis" "$wijksim" compare "$src/scenarios
 grep -q "How much the answer depends on those values is assessed one or two at a time" "$tmp/sens.html" &&
   ! grep -q "is not assessed here" "$tmp/sens.html" ||
   { echo "FAIL: a sensitivity run's report says it was not assessed"; fail=1; }
+# A threshold asked for that one intervention of the decision cannot give (no coaches) is said, not dropped
+# in silence (outside attack 41).
+printf 'extends: baseline-velve.yaml\nname: bv-copy\ncomparator: baseline-velve.yaml\n' >"$tmp/wtp/bv-copy.yaml"
+expect 0 "a threshold one intervention cannot give" "$wijksim" compare "$tmp/wtp/pilot.yaml" "$tmp/wtp/bv-copy.yaml" -y 1 -r 2 --no-store --threshold coaches.fte=2:20,coach_wait=6
+tr -s ' \n' ' ' <"$tmp/out" | grep -q "the threshold of coaches.fte for coach_wait in bv-copy (its scenarios have not the parameter)" ||
+  { echo "FAIL: a threshold an intervention cannot give is not said"; fail=1; }
 # --parameters with a plain number and no range is refused before anything is simulated (it ran to an empty
 # tornado, exit 0; outside attack 41).
 expect 1 "--parameters with a plain number and no range" "$wijksim" compare "$src/scenarios/pilot.yaml" -y 1 -r 2 --no-store --parameters coaches.fte

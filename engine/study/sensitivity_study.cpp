@@ -391,8 +391,12 @@ std::vector<double> grid_of(const DecisionSimulator& sim, const std::string& key
   return v;
 }
 
+// A coach parameter of a scenario whose coaches are off has no effect there: not had (a two-way map of one in
+// a decision without coaches was all 0; outside attack 41).
 bool has_parameter(const DecisionSimulator& sim, std::size_t member, const std::string& key) {
-  return sim.scenario(member).source.parameter(key) != nullptr;
+  const ScenarioSource& source = sim.scenario(member).source;
+  if (key.starts_with("coaches.") && !source.base().coaches.enabled) return false;
+  return source.parameter(key) != nullptr;
 }
 
 // ---- From the PSA's draws ----
@@ -766,9 +770,22 @@ void simulated(const Study& study, const StudyResult& result, const DecisionGrou
       }
     }
     for (const ThresholdRequest& q : requests) {
-      if (!has_parameter(sim, k, q.parameter.key) && !has_parameter(sim, 0, q.parameter.key)) continue;
+      // One the command line asked for and this decision cannot give is said, not dropped in silence
+      // (outside attack 41).
+      const auto not_here = [&](const char* why) {
+        if (!o.thresholds.empty())
+          ds.skipped.push_back(fmt::format("the threshold of {} for {} in {} ({})", q.parameter.key,
+                                           q.outcome, g.names[k], why));
+      };
+      if (!has_parameter(sim, k, q.parameter.key) && !has_parameter(sim, 0, q.parameter.key)) {
+        not_here("its scenarios have not the parameter");
+        continue;
+      }
       const Outcome* outcome = find_outcome(ds.outcomes, q.outcome);
-      if (!outcome) continue;  // e.g. a coach wait where the decision has no coaches
+      if (!outcome) {  // e.g. a coach wait where the decision has no coaches
+        not_here("no such outcome here");
+        continue;
+      }
       const auto r = range_of(sim, q.parameter, 0.5, 1.5);
       if (!r) continue;
       ThresholdSpec spec{
