@@ -1321,6 +1321,7 @@ grep -q "How much the answer depends on those values is assessed one or two at a
   { echo "FAIL: a sensitivity run's report says it was not assessed"; fail=1; }
 # A threshold asked for that one intervention of the decision cannot give (no coaches) is said, not dropped
 # in silence (outside attack 41).
+mkdir -p "$tmp/wtp" && cp -r "$src/scenarios/." "$tmp/wtp/"
 printf 'extends: baseline-velve.yaml\nname: bv-copy\ncomparator: baseline-velve.yaml\n' >"$tmp/wtp/bv-copy.yaml"
 expect 0 "a threshold one intervention cannot give" "$wijksim" compare "$tmp/wtp/pilot.yaml" "$tmp/wtp/bv-copy.yaml" -y 1 -r 2 --no-store --threshold coaches.fte=2:20,coach_wait=6
 tr -s ' \n' ' ' <"$tmp/out" | grep -q "the threshold of coaches.fte for coach_wait in bv-copy (its scenarios have not the parameter)" ||
