@@ -120,6 +120,11 @@ TEST_CASE("Probabilities from few runs are counts", "[honest]") {
   CHECK(format_probability(19.0 / 19.0, 19, "runs") == "19 of 19 runs");
   CHECK(format_probability(0.91, 1000, "draws") == "91,0%");
   CHECK(format_probability(0.5, 20, "draws") == "50,0% (10 of 20 draws)");  // below 100: with its count
+  // All or none: with the exact 95% bound, 0.025^(1/20) by hand: ln 0.025 = -3.6889, / 20 =
+  // -0.18444, e^-0.18444 = 0.83157; and 1 - 0.025^(1/40) = 1 - e^-0.092222 = 0.08810.
+  CHECK(format_probability(1.0, 20, "draws") == "100,0% (20 of 20 draws; 95%: at least 83,2%)");
+  CHECK(format_probability(0.0, 40, "draws") == "0,0% (0 of 40 draws; 95%: at most 8,8%)");
+  CHECK(format_probability(1.0, 100, "draws") == "100,0%");  // from 100 on, the percentage alone
   CHECK(format_probability(0.25, 100, "draws") == "25,0%");
 }
 

@@ -203,6 +203,11 @@ try {
       : c.unit === 'share_points' ? `${m} pp` : m;
     // From 20 to 99 runs or draws, a counted share also gives its count: "46,7% (14 of 30 draws)".
     const k = c.counted ? Math.round(c.mean * c.n) : NaN;
+    // All or none of them: with the exact (Clopper-Pearson) 95% bound, 0.025^(1/n).
+    if (c.counted && c.n < 100 && Math.abs(c.mean * c.n - k) < 1e-6 && (k === 0 || k === c.n)) {
+      const bound = 100 * Math.pow(0.025, 1 / c.n);
+      return `${s} (${k} of ${c.n} ${c.counted}; 95%: ${k === 0 ? 'at most' : 'at least'} ${dutch(k === 0 ? 100 - bound : bound, 1)}%)`;
+    }
     if (c.counted && c.n < 100 && Math.abs(c.mean * c.n - k) < 1e-6) return `${s} (${k} of ${c.n} ${c.counted})`;
     // The page writes an interval "(L to H)", where the text tables write "(L–H)".
     if (none) s += ' (same in all runs)';

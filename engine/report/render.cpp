@@ -148,7 +148,15 @@ std::string format_probability(double p, int n, const std::string& noun) {
       const auto k = static_cast<long long>(count), runs = static_cast<long long>(n);
       const std::string percent =
           format_dutch(static_cast<double>((2000 * k + runs) / (2 * runs)) / 10.0, 1) + "%";
-      return n < kCountShownBelow ? fmt::format("{} ({} of {} {})", percent, k, n, noun) : percent;
+      if (n >= kCountShownBelow) return percent;
+      // All or none of them: with the exact (Clopper-Pearson) 95% bound, (0.025)^(1/n), that 20 of 20 allows
+      // ("100,0% (20 of 20 draws)" read as certainty; a policy advisor's reading).
+      if (k == runs || k == 0) {
+        const double bound = 100 * std::pow(0.025, 1.0 / static_cast<double>(n));
+        return fmt::format("{} ({} of {} {}; 95%: {} {}%)", percent, k, n, noun,
+                           k == 0 ? "at most" : "at least", format_dutch(k == 0 ? 100 - bound : bound, 1));
+      }
+      return fmt::format("{} ({} of {} {})", percent, k, n, noun);
     }
     return format_dutch(100 * p, 1) + "%";
   }
