@@ -259,7 +259,10 @@ std::string figure(const json* table, const std::string& row, const std::string&
       esc(text_of(at(*table, "comparator"))), esc(row), esc(column));
   if (cell.kind == Cell::Kind::Number && !std::isnan(cell.stat.mean))
     attrs += fmt::format(" data-value=\"{}\"", cell.stat.mean);
-  return fmt::format("<span class=\"figure\"{}>{}</span>", attrs, esc(format_cell(cell)));
+  // A counted probability may break at its words ("100,0% (20 of 20 draws; 95%: at least 83,2%)" held a
+  // nowrap column past the A4 body).
+  return fmt::format("<span class=\"figure{}\"{}>{}</span>", cell.counted.empty() ? "" : " counted", attrs,
+                     esc(format_cell(cell)));
 }
 
 std::string note_of(const json* table) {
@@ -1770,6 +1773,7 @@ th, td { text-align: left; padding: .22rem .5rem; border-bottom: 1px solid var(-
 th { border-bottom: 2px solid var(--ink); }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 th.num { white-space: normal; }
+.figure.counted { white-space: normal; }
 /* A key path as a row label (coaches.coordination_success_gain) breaks after a dot or an underscore (<wbr>),
    and within a word only where a part is still too wide ("relapse_facto r" was printed): the figures beside
    it keep their width, and the table fits the A4 body whatever the figures' digits. */
