@@ -1326,6 +1326,26 @@ printf 'extends: baseline-velve.yaml\nname: bv-copy\ncomparator: baseline-velve.
 expect 0 "a threshold one intervention cannot give" "$wijksim" compare "$tmp/wtp/pilot.yaml" "$tmp/wtp/bv-copy.yaml" -y 1 -r 2 --no-store --threshold coaches.fte=2:20,coach_wait=6
 tr -s ' \n' ' ' <"$tmp/out" | grep -q "the threshold of coaches.fte for coach_wait in bv-copy (its scenarios have not the parameter)" ||
   { echo "FAIL: a threshold an intervention cannot give is not said"; fail=1; }
+# A payer a scenario does not have is "-" in the glance, not "no change" (outside attack 41): a baseline with
+# the municipality alone, and the pilot on it.
+mkdir -p "$tmp/onep" && cp -r "$src/scenarios/." "$tmp/onep/"
+python3 - "$tmp/onep" <<'PY'
+import re, sys
+d = sys.argv[1]
+s = open(f"{d}/baseline-velve.yaml").read()
+s = re.sub(r"(payer:\s*)\w+", r"\1municipality", s).replace("name: baseline-velve", "name: bv1")
+start, end = s.index("\npayers:"), s.index("\n# Problem domains")
+kept = [l for l in s[start:end].split("\n") if not re.match(r"\s+(housing_corporations|health_insurers|police_justice|pilot_fund):", l)]
+open(f"{d}/bv1.yaml", "w").write(s[:start] + "\n".join(kept) + s[end:])
+p = open(f"{d}/pilot.yaml").read()
+for a, b in [("extends: baseline-velve.yaml", "extends: bv1.yaml"), ("comparator: baseline-velve.yaml", "comparator: bv1.yaml"),
+             ("name: pilot", "name: p1"), ("funding_payer: pilot_fund", "funding_payer: municipality")]:
+    p = p.replace(a, b, 1)
+open(f"{d}/p1.yaml", "w").write(p)
+PY
+expect 0 "the pilot beside one on a baseline of one payer" "$wijksim" compare "$tmp/onep/pilot.yaml" "$tmp/onep/p1.yaml" -y 1 -r 2 --no-store
+grep -Eq '^  Housing corporations +-?[0-9],[0-9]+ \(.*\) +-$' "$tmp/out" ||
+  { echo "FAIL: a payer the scenario lacks: $(grep -A6 '^Who pays' "$tmp/out")"; fail=1; }
 # --parameters with a plain number and no range is refused before anything is simulated (it ran to an empty
 # tornado, exit 0; outside attack 41).
 expect 1 "--parameters with a plain number and no range" "$wijksim" compare "$src/scenarios/pilot.yaml" -y 1 -r 2 --no-store --parameters coaches.fte

@@ -200,8 +200,22 @@ std::optional<GlanceView> glance_view(const Report& r) {
   // Who pays in cash.
   heading(fmt::format("Who pays? Difference in each payer's cash over {}, nominal, transfers included", over),
           1);
-  for (const auto& [key, label] : keys("cash_"))
+  // A payer a scenario does not have (no row of its budget table) is "-", not "no change" (outside attack
+  // 41: a scenario with the municipality alone showed "Housing corporations: no change").
+  const auto has_payer = [&](const Table* h, const std::string& payer) {
+    for (const Table& t : r.tables)
+      if (t.id == "budget" && t.scenario == h->scenario && t.comparator.empty())
+        return std::any_of(t.rows.begin(), t.rows.end(),
+                           [&](const Row& row) { return row.key.starts_with(payer + "/"); });
+    return true;  // no budget table to tell: as before
+  };
+  for (const auto& [key, label] : keys("cash_")) {
     headline_row(key, strip(label, "cash: ", " (EUR)"), "change", Cell::of_text("no change"), 1);
+    const std::string payer = key.substr(std::string("cash_").size());
+    for (std::size_t i = 0; i < headlines.size(); ++i)
+      if (!cell_of(headlines[i], key, "change") && !has_payer(headlines[i], payer))
+        g.rows.back().cells[i] = Cell::of_text("-");
+  }
   for (const auto& [key, label] : keys("net_cash"))  // what they net to, where some payer's cash changes
     headline_row(key, strip(label, "cash: ", " (EUR)"), "change", Cell::of_text("no change"), 1);
   if (keys("cash_").empty()) {  // no payer's cash changes at all: said, not a heading over nothing
