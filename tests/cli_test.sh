@@ -1313,6 +1313,11 @@ tr -s ' \n' ' ' <"$tmp/out" | grep -q "probabilities over the runs of the one pa
   { echo "FAIL: one draw's glance heading: $(head -12 "$tmp/out")"; fail=1; }
 expect 0 "sweep of whole values" "$wijksim" sweep "$src/scenarios/pilot.yaml" --parameter coaches.max_weeks --from 10 --to 12 --steps 3 -r 1 -y 1
 grep -Eq '^ +10 +11 +12$' "$tmp/out" || { echo "FAIL: a sweep's whole values are not labelled whole: $(grep -m2 -B1 -- '----' "$tmp/out")"; fail=1; }
+# From fewer than 20 draws the report's charts count them: the acceptability frontier's axis too (it showed
+# 67% from 3 draws; outside attack 41).
+expect 0 "a report of 3 draws" "$wijksim" compare "$src/scenarios/pilot.yaml" -y 1 --draws 3 --store "$tmp/psa3.db" --report "$tmp/psa3.html"
+grep -q "draws of 3 in which the chosen option is best" "$tmp/psa3.html" && ! grep -q "probability the chosen option is best" "$tmp/psa3.html" ||
+  { echo "FAIL: the frontier chart of 3 draws is not counted"; fail=1; }
 # The report of a run with a sensitivity analysis says where it is, not that it was not assessed (outside
 # attack 41).
 expect 0 "a report of a sensitivity analysis" "$wijksim" compare "$src/scenarios/pilot.yaml" -y 1 -r 2 --sensitivity --grid 2 --store "$tmp/sens.db" --report "$tmp/sens.html"

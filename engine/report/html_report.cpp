@@ -1399,7 +1399,7 @@ void ReportWriter::decision_sensitivity(const StoredScenario& c, const std::vect
     chart("Which option to choose, and how sure is that?",
           "At each willingness to pay, the option with the highest expected net benefit (its colour) and the "
           "probability that it is in fact the best.",
-          charts::frontier(frontier, styles, wtp), "ceaf", c.name,
+          charts::frontier(frontier, styles, wtp, info_.draws), "ceaf", c.name,
           "This is the acceptability frontier. Dashed: the scenario's threshold.");
   // The expected incremental benefit, and the PSA's convergence.
   std::vector<charts::BandLine> benefit, conv_nmb, conv_cost;

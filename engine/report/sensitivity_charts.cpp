@@ -1,7 +1,11 @@
 #include "wijksim/report/sensitivity_charts.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
+
+#include "wijksim/analysis/honest_uncertainty.h"
 
 namespace wijksim::charts {
 namespace {
@@ -292,12 +296,13 @@ json band_lines(const std::vector<BandLine>& lines, const std::string& x_title, 
 }
 
 json frontier(const std::vector<FrontierPoint>& points, const std::vector<Style>& options,
-              double willingness_to_pay) {
+              double willingness_to_pay, int draws) {
+  const int few = few_runs(draws) ? draws : 0;
   json data = json::array();
   double wtp_max = 0;
   for (const FrontierPoint& p : points) {
     data.push_back({{"wtp", p.wtp},
-                    {"p", p.probability},
+                    {"p", few > 0 ? p.probability * few : p.probability},
                     {"option", p.option},
                     {"text", p.text},
                     {"wtp_text", label(p.wtp, Axis::Euro)}});
@@ -308,11 +313,16 @@ json frontier(const std::vector<FrontierPoint>& points, const std::vector<Style>
                   {"title", "willingness to pay (euros per problem-free household-year)"},
                   {"scale", {{"domain", {0, wtp_max}}, {"nice", false}}},
                   {"axis", axis(Axis::Euro)}};
-  const json y = {{"field", "p"},
-                  {"type", "quantitative"},
-                  {"title", "probability the chosen option is best"},
-                  {"scale", {{"domain", {0, 1}}}},
-                  {"axis", {{"format", ".0%"}}}};
+  const json y = few > 0 ? json{{"field", "p"},
+                                {"type", "quantitative"},
+                                {"title", fmt::format("draws of {} in which the chosen option is best", few)},
+                                {"scale", {{"domain", {0, few}}}},
+                                {"axis", {{"format", "d"}, {"tickMinStep", 1}}}}
+                         : json{{"field", "p"},
+                                {"type", "quantitative"},
+                                {"title", "probability the chosen option is best"},
+                                {"scale", {{"domain", {0, 1}}}},
+                                {"axis", {{"format", ".0%"}}}};
   const json tooltip = json::array({{{"field", "wtp_text"}, {"title", "willingness to pay"}},
                                     {{"field", "option"}, {"title", "best on average"}},
                                     {{"field", "text"}, {"title", "probability it is best"}}});

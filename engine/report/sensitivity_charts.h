@@ -78,7 +78,9 @@ struct FrontierPoint {
   double wtp = 0, probability = 0;
   std::string option, text;
 };
+// `draws`: how many draws each probability counts; below kFewRuns the axis counts them, as the
+// acceptability chart's does (a percentage axis showed 67% from 3 draws).
 json frontier(const std::vector<FrontierPoint>& points, const std::vector<Style>& options,
-              double willingness_to_pay);
+              double willingness_to_pay, int draws = 0);
 
 }  // namespace wijksim::charts
