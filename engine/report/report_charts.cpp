@@ -208,6 +208,20 @@ std::string label(double x, Axis axis) {
   return format_dutch(x, 1);
 }
 
+json probability_y(int few, const std::string& counted_title, const std::string& share_title) {
+  if (few > 0)
+    return {{"field", "p"},
+            {"type", "quantitative"},
+            {"title", counted_title},
+            {"scale", {{"domain", {0, few}}}},
+            {"axis", {{"format", "d"}, {"tickMinStep", 1}}}};
+  return {{"field", "p"},
+          {"type", "quantitative"},
+          {"title", share_title},
+          {"scale", {{"domain", {0, 1}}}},
+          {"axis", {{"format", ".0%"}}}};
+}
+
 std::string label_with_band(double mean, double lo, double hi, Axis axis) {
   if (!std::isfinite(lo) || !std::isfinite(hi)) return label(mean, axis);
   // As the tables print an interval (text_layout's cell_text): no spread said as such, a spread narrower
@@ -573,16 +587,8 @@ json acceptability(const std::vector<std::pair<Style, std::vector<CurvePoint>>>&
                   {"title", "willingness to pay (euros per problem-free household-year)"},
                   {"scale", {{"domain", {0, wtp_max}}, {"nice", false}}},
                   {"axis", axis_of(Axis::Euro)}};
-  const json y = few > 0 ? json{{"field", "p"},
-                                {"type", "quantitative"},
-                                {"title", fmt::format("{} of {} in which it is the best value", noun, few)},
-                                {"scale", {{"domain", {0, few}}}},
-                                {"axis", {{"format", "d"}, {"tickMinStep", 1}}}}
-                         : json{{"field", "p"},
-                                {"type", "quantitative"},
-                                {"title", "probability of being the best value"},
-                                {"scale", {{"domain", {0, 1}}}},
-                                {"axis", {{"format", ".0%"}}}};
+  const json y = probability_y(few, fmt::format("{} of {} in which it is the best value", noun, few),
+                               "probability of being the best value");
   const json tooltip = json::array({{{"field", "series"}, {"title", "option"}},
                                     {{"field", "wtp_text"}, {"title", "willingness to pay"}},
                                     {{"field", "p_text"}, {"title", "probability best"}}});

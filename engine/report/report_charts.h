@@ -57,6 +57,11 @@ enum class Axis { Share, Count, Decimal1, Decimal2, Euro };
 std::string label(double x, Axis axis);
 std::string label_with_band(double mean, double lo, double hi, Axis axis);
 
+// The y encoding of a probability in field "p": below kFewRuns runs or draws (`few` > 0, the data then
+// holding p times few) an axis of whole counts titled `counted_title`, else a percentage axis titled
+// `share_title`.
+json probability_y(int few, const std::string& counted_title, const std::string& share_title);
+
 struct Line {
   Style style;
   Series points;

@@ -313,16 +313,8 @@ json frontier(const std::vector<FrontierPoint>& points, const std::vector<Style>
                   {"title", "willingness to pay (euros per problem-free household-year)"},
                   {"scale", {{"domain", {0, wtp_max}}, {"nice", false}}},
                   {"axis", axis(Axis::Euro)}};
-  const json y = few > 0 ? json{{"field", "p"},
-                                {"type", "quantitative"},
-                                {"title", fmt::format("draws of {} in which the chosen option is best", few)},
-                                {"scale", {{"domain", {0, few}}}},
-                                {"axis", {{"format", "d"}, {"tickMinStep", 1}}}}
-                         : json{{"field", "p"},
-                                {"type", "quantitative"},
-                                {"title", "probability the chosen option is best"},
-                                {"scale", {{"domain", {0, 1}}}},
-                                {"axis", {{"format", ".0%"}}}};
+  const json y = probability_y(few, fmt::format("draws of {} in which the chosen option is best", few),
+                               "probability the chosen option is best");
   const json tooltip = json::array({{{"field", "wtp_text"}, {"title", "willingness to pay"}},
                                     {{"field", "option"}, {"title", "best on average"}},
                                     {{"field", "text"}, {"title", "probability it is best"}}});
