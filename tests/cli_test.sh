@@ -54,6 +54,62 @@ figures() {
   grep -q "the coach builds trust: trust [0-9],[0-9][0-9]$" "$tmp/out" && grep -q "the duplicate case at [a-z_]* is closed (the coach coordinates)" "$tmp/out" &&
     echo "ok: a coach's trust step and its closing of a duplicate case are traced" ||
     { echo "FAIL: a coached household's trace lacks the coach's trust step or closed duplicate: $(grep -c . "$tmp/out") lines"; fail=1; }
+  # With parameter draws every row of the glance is over the draws, as its cash rows are: capacity and waits
+  # gave the 95% interval of the mean over all runs beside cash's spread over the draws, two kinds in one
+  # table (an independent check). Derived by hand from the export's weekly rows: each run's waits (summed
+  # waits over admissions) and coach waiting list, the pairs' differences, each draw's mean over its
+  # replications, and the lowest to the highest of the 5 draws.
+  expect 0 "compare with 5 draws of 2 replications" "$wijksim" compare "$src/scenarios/pilot.yaml" --draws 5 -r 2 -y 2 --store "$tmp/glance.db" -f json -o "$tmp/glance.json"
+  expect 0 "export of that run" "$wijksim" export 1 --csv "$tmp/glance_csv" --store "$tmp/glance.db"
+  cat >"$tmp/glance_draws.py" <<'PY'
+import csv, json, math, sys
+from collections import defaultdict
+exp, out = sys.argv[1], sys.argv[2]
+names = {r["scenario"]: r["name"] for r in csv.DictReader(open(f"{exp}/scenarios.csv"))}
+# Per run: each agency's summed waits and admissions over the policy weeks; the coach's the same and the
+# mean waiting list.
+agency = defaultdict(lambda: [0.0, 0.0])
+coach = defaultdict(lambda: [0.0, 0.0, 0.0, 0])
+for r in csv.DictReader(open(f"{exp}/agency_weekly.csv")):
+    if r["week"] == "0": continue  # the policy start, before the policy weeks
+    a = agency[(names[r["scenario"]], int(r["draw"]), int(r["replication"]), r["agency"])]
+    a[0] += float(r["wait_weeks"]); a[1] += float(r["admitted"])
+for r in csv.DictReader(open(f"{exp}/weekly.csv")):
+    if r["week"] == "0": continue
+    c = coach[(names[r["scenario"]], int(r["draw"]), int(r["replication"]))]
+    c[0] += float(r["coach_wait_weeks"] or 0); c[1] += float(r["coach_admitted"] or 0)
+    c[2] += float(r["coach_waiting"] or 0); c[3] += 1
+def summary(per_draw):  # the draws' means (runs without the figure left out), their mean, lowest, highest
+    means = [sum(v) / len(v) for v in per_draw.values() if v]
+    return sum(means) / len(means), min(means), max(means), len(means)
+expected = {}
+agencies = sorted({k[3] for k in agency})
+for ag in agencies:
+    per_draw = defaultdict(list)
+    for (s, d, rep, a), (w, n) in agency.items():
+        if s != "pilot" or a != ag: continue
+        w0, n0 = agency[("baseline-velve", d, rep, a)]
+        if n > 0 and n0 > 0: per_draw[d].append(w / n - w0 / n0)
+        else: per_draw[d]
+    expected["wait_" + ag] = summary(per_draw)
+for key, f in (("coach_wait", lambda c: c[0] / c[1] if c[1] else math.nan), ("coach_waiting", lambda c: c[2] / c[3])):
+    per_draw = defaultdict(list)
+    for (s, d, rep), c in coach.items():
+        if s == "pilot" and not math.isnan(f(c)): per_draw[d].append(f(c))
+    expected[key] = summary(per_draw)
+rows = {r["key"]: r for t in json.load(open(out))["tables"] if t["id"] == "headline" for r in t["rows"]}
+bad = 0
+for key, (m, lo, hi, n) in expected.items():
+    c = rows[key]["cells"]["change"]
+    if any(abs(a - b) > 1e-9 * max(1, abs(b)) for a, b in ((c["mean"], m), (c["lo"], lo), (c["hi"], hi))) or c["n"] != n:
+        print(f"FAIL: glance {key}: {c['mean']} ({c['lo']} to {c['hi']}) over {c['n']}, by hand {m} ({lo} to {hi}) over {n} draws"); bad = 1
+if not bad: print(f"ok: {len(expected)} glance rows are the lowest to the highest of the draws' means, by hand")
+sys.exit(bad)
+PY
+  python3 "$tmp/glance_draws.py" "$tmp/glance_csv" "$tmp/glance.json" || fail=1
+  # No figure of the glance is said to be over fewer runs for being over the draws (5 draws of 10 runs said
+  # "All payers together: 5 of 10 runs": an independent check).
+  grep -q "Over fewer runs" "$tmp/glance.json" && { echo "FAIL: the glance of 5 draws x 2 replications says a figure is over fewer runs"; fail=1; } || echo "ok: no figure over the draws said to be over fewer runs"
   expect 0 "compare --sensitivity on 1 thread" "$wijksim" compare "$src/scenarios/pilot.yaml" -r 2 -y 1 --sensitivity --grid 2 --draws 3 --threads 1 --format json --no-store -o "$tmp/s1.json"
   expect 0 "compare --sensitivity on 2 threads" "$wijksim" compare "$src/scenarios/pilot.yaml" -r 2 -y 1 --sensitivity --grid 2 --draws 3 --threads 2 --format json --no-store -o "$tmp/s2.json"
   # The tornado's net benefits and the two-way grid are means over each setting's replications (with --draws

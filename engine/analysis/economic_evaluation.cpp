@@ -17,20 +17,8 @@ using ByDraw = std::vector<std::vector<double>>;
 // standard error of that mean, sd / sqrt(draws): what a different set of draws (and households' luck) would
 // move it by. Without draws (the base case): the t interval and standard error over replications.
 Stat over_draws(const ByDraw& v) {
-  Stat s;
-  const std::size_t d = v.size();
-  if (d == 0 || v[0].empty()) return s;
-  if (d == 1) return describe(v[0]);
-  std::vector<double> means;
-  for (const auto& reps : v) means.push_back(mean(reps));
-  s.mean = mean(means);
-  s.sd = sd(means);
-  const Interval i = spread_of_draws(means);
-  s.lo = i.lower;
-  s.hi = i.upper;
-  s.n = static_cast<int>(d);
-  s.se = s.sd / std::sqrt(static_cast<double>(d));
-  return s;
+  if (v.empty() || v[0].empty()) return Stat{};
+  return spread_over_draws(v);
 }
 
 // Share of draws (or, without draws, of replications) in which the per-draw mean satisfies `pred`.

@@ -12,6 +12,25 @@ Interval spread_of_draws(const std::vector<double>& values) {
   return {*lo, *hi};
 }
 
+Stat spread_over_draws(const std::vector<std::vector<double>>& by_draw) {
+  if (by_draw.size() == 1) return describe(by_draw[0]);
+  std::vector<double> means;
+  for (const std::vector<double>& replications : by_draw) {
+    const Stat d = describe(replications);  // NaN left out
+    if (d.n > 0) means.push_back(d.mean);
+  }
+  Stat s;
+  if (means.empty()) return s;
+  s.mean = mean(means);
+  s.sd = sd(means);
+  const Interval i = spread_of_draws(means);
+  s.lo = i.lower;
+  s.hi = i.upper;
+  s.n = static_cast<int>(means.size());
+  s.se = s.sd / std::sqrt(static_cast<double>(means.size()));
+  return s;
+}
+
 Interval bounded_interval(double m, double se, double t, const Bounds& b) {
   if (!std::isfinite(se) || !std::isfinite(t) || se <= 0) return {m, m};
   const bool below = std::isfinite(b.lo), above = std::isfinite(b.hi);

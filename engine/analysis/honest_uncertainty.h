@@ -58,6 +58,13 @@ inline constexpr int kPercentileDraws = 40;
 // values on, else the lowest and the highest value. No values: NaN.
 Interval spread_of_draws(const std::vector<double>& values);
 
+// A figure of a study's runs, arranged by [draw][replication], summarised over the draws: the mean of the
+// per-draw means, their sd, the spread over draws (`spread_of_draws`) as its interval, n the draws and se
+// sd / sqrt(n). A run where the figure is undefined (NaN: nobody admitted) is left out of its draw's mean,
+// and a draw with none left out of the rest. Without draws (one row, of the replications): `describe`, the t
+// interval over the replications.
+Stat spread_over_draws(const std::vector<std::vector<double>>& by_draw);
+
 // The range a figure can take.
 struct Bounds {
   double lo = -std::numeric_limits<double>::infinity();

@@ -31,6 +31,18 @@ std::string join_names(const std::vector<std::string>& names) {
   return s;
 }
 
+// A figure of a scenario's runs, or of a comparison's run pairs, by [draw][replication] (runs are stored
+// draw by draw); one row of the replications without draws.
+template <class F>
+std::vector<std::vector<double>> by_draw(const std::vector<RunMeasures>& runs, int draws, F figure) {
+  const std::size_t d = draws > 1 ? static_cast<std::size_t>(draws) : 1;
+  std::vector<std::vector<double>> v(d);
+  const std::size_t replications = std::max<std::size_t>(runs.size() / d, 1);
+  for (std::size_t k = 0; k < runs.size(); ++k)
+    v[std::min(k / replications, d - 1)].push_back(figure(runs[k].figures));
+  return v;
+}
+
 }  // namespace
 
 std::string coach_payer_text(const Scenario& s) {
@@ -107,13 +119,17 @@ std::vector<Table> headline_tables(const Study& study, const StudyResult& result
         // One parameter draw shows no parameter uncertainty: its cash is summarised over replications.
         : study.draws <= 1
             ? std::string("with the 95% interval of the mean over the replications, paired")
+            // Every row over the draws, capacity and waits as cash: they gave the interval of the mean over
+            // all runs beside cash's spread over the draws, two kinds in one table (an independent check).
             : fmt::format(
-                  "with an interval (cash: {} of the {} parameter draws, what holds across the draws, so the "
-                  "budget table's interval of the mean over runs may show a clear change where this shows "
-                  "none; capacity and waits: the 95% interval of the mean over all runs, paired)",
-                  study.draws >= kPercentileDraws ? "the 2,5 to 97,5 percentiles"
-                                                  : "the lowest to the highest (too few for a 95% interval)",
-                  study.draws));
+                  "with an interval over the {} parameter draws ({} of the draws' means, each draw's mean "
+                  "over "
+                  "its runs, paired): what holds across the draws, so the comparison tables' interval of the "
+                  "mean over all runs may show a clear change where this shows none",
+                  study.draws,
+                  study.draws >= kPercentileDraws
+                      ? "the 2,5 to 97,5 percentiles"
+                      : "the lowest to the highest (too few for a 95% interval)"));
     t.columns = {{"change", "change"}, {"verdict", "in words"}};
     // Without an interval no change is clear: said so, rather than "no clear change" and "nobody" beside a
     // table of cash that does change (outside attack 11).
@@ -157,9 +173,19 @@ std::vector<Table> headline_tables(const Study& study, const StudyResult& result
                            cash_words(direction(econ->nominal_all_payers))},
                           0});
     }
-    // Capacity and waits per agency.
+    // Capacity and waits per agency: with draws over the draws as cash is (14.7), else over the run pairs.
+    const auto summarised = [&](const std::vector<RunMeasures>& runs, const Stat& over_runs, auto figure) {
+      return study.draws > 1 ? spread_over_draws(by_draw(runs, study.draws, figure)) : over_runs;
+    };
     for (std::size_t a = 0; a < mine.shape.agencies.size(); ++a) {
-      const AgencyMeasures<Stat>& m = cmp.stats.agencies[a];
+      const AgencyMeasures<Stat>& over_runs = cmp.stats.agencies[a];
+      AgencyMeasures<Stat> m;
+      m.places_funded = summarised(cmp.differences, over_runs.places_funded,
+                                   [a](const Measures<double>& f) { return f.agencies[a].places_funded; });
+      m.places_used = summarised(cmp.differences, over_runs.places_used,
+                                 [a](const Measures<double>& f) { return f.agencies[a].places_used; });
+      m.wait_weeks = summarised(cmp.differences, over_runs.wait_weeks,
+                                [a](const Measures<double>& f) { return f.agencies[a].wait_weeks; });
       const std::string& name = mine.shape.agencies[a].text;
       // Places funded fall where reallocation cuts them to pay for the coaches; places used then fall with
       // them and the queue grows: that is capacity taken, not freed.
@@ -197,11 +223,17 @@ std::vector<Table> headline_tables(const Study& study, const StudyResult& result
     if (s.coaches.enabled) {
       t.rows.push_back({"coach_wait",
                         "wait for a coach (weeks, of those taken on)",
-                        {Cell::of(mine.stats.coaches.wait_weeks, Unit::Weeks), Cell::of_text("")},
+                        {Cell::of(summarised(mine.runs, mine.stats.coaches.wait_weeks,
+                                             [](const Measures<double>& f) { return f.coaches.wait_weeks; }),
+                                  Unit::Weeks),
+                         Cell::of_text("")},
                         0});
       t.rows.push_back({"coach_waiting",
                         "waiting for a coach (households, mean over weeks)",
-                        {Cell::of(mine.stats.coaches.waiting, Unit::Count), Cell::of_text("")},
+                        {Cell::of(summarised(mine.runs, mine.stats.coaches.waiting,
+                                             [](const Measures<double>& f) { return f.coaches.waiting; }),
+                                  Unit::Count),
+                         Cell::of_text("")},
                         0});
       // The rows give the intervention's own queue; the words compare it. Against a comparator with coaches,
       // by the difference of their waits; against one without, the queue is new (outside attack 12: a
@@ -243,13 +275,19 @@ std::vector<Table> headline_tables(const Study& study, const StudyResult& result
                         (new_queue ? "; a new queue: households wait for a coach (the comparator has none)"
                                    : ""))},
          0});
-    // Capacity and waits are over the run pairs (cash over the draws, when there are any): a wait defined in
-    // fewer of them (nobody admitted in the others) is named as the agencies' tables name it (the glance's
-    // rows had no such note; outside attack 28).
+    // Capacity and waits are over the run pairs, or with draws over the draws: a wait defined in fewer of
+    // them (nobody admitted in the others) is named as the agencies' tables name it (the glance's rows had no
+    // such note; outside attack 28). Cash is defined in every run.
     Table over_runs = t;
-    std::erase_if(over_runs.rows, [](const Row& r) { return r.key.starts_with("cash_"); });
+    std::erase_if(over_runs.rows,
+                  [](const Row& r) { return r.key.starts_with("cash_") || r.key == "net_cash"; });
     over_runs.note.clear();
-    say_fewer_runs(over_runs, cmp.differences.size());
+    if (study.draws > 1)
+      say_fewer_runs(over_runs, static_cast<std::size_t>(study.draws), "draws",
+                     "the figure being undefined in every run of the other draws (nobody admitted, nobody "
+                     "waiting)");
+    else
+      say_fewer_runs(over_runs, cmp.differences.size());
     if (!over_runs.note.empty()) t.note += " " + over_runs.note;
     tables.push_back(std::move(t));
   }

@@ -280,7 +280,7 @@ Table calibration_table(const ScenarioSummary& s) {
 // A figure undefined in some runs (a wait where nobody was admitted) is summarised over the others, which
 // only the CSV and JSON said (their n): "73,1 (0,0 to 170,1)" read as over all 8 runs when it was over 5
 // (an independent check). The note names each such figure with its count.
-void say_fewer_runs(Table& t, std::size_t runs) {
+void say_fewer_runs(Table& t, std::size_t runs, std::string_view of, std::string_view undefined) {
   std::string fewer;
   for (const Row& r : t.rows)
     for (std::size_t i = 0; i < r.cells.size() && i < t.columns.size(); ++i) {
@@ -291,14 +291,13 @@ void say_fewer_runs(Table& t, std::size_t runs) {
           static_cast<std::size_t>(c.stat.n) >= runs)
         continue;
       // (fmt::format throughout: GCC 12 warns falsely of overlapping copies for "literal" + std::string.)
-      fewer += fmt::format("{}{}{}{}: {} of {} runs", fewer.empty() ? "" : "; ", r.label,
+      fewer += fmt::format("{}{}{}{}: {} of {} {}", fewer.empty() ? "" : "; ", r.label,
                            t.columns.size() > 1 ? ", " : "", t.columns.size() > 1 ? t.columns[i].label : "",
-                           c.stat.n, runs);
+                           c.stat.n, runs, of);
     }
   if (!fewer.empty())
-    t.note += fmt::format("{}{}", t.note.empty() ? "" : " ",
-                          fewer_runs_sentence(
-                              fewer, "the figure being undefined in the others (nobody admitted, nobody waiting)"));
+    t.note +=
+        fmt::format("{}{}", t.note.empty() ? "" : " ", fewer_runs_sentence(fewer, std::string(undefined)));
 }
 
 std::string fewer_runs_sentence(const std::string& list, const std::string& undefined) {

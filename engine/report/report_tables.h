@@ -31,8 +31,12 @@ std::vector<Table> comparison_tables(const ComparisonSummary& c);
 // text tables and the HTML page, which finds it in a stored note by kFewerRuns.
 inline constexpr std::string_view kFewerRuns = "Over fewer runs, ";
 // Adds that sentence to t's note for its cells summarised over fewer than `runs` runs (a value given once,
-// a target or a norm, is not one).
-void say_fewer_runs(Table& t, std::size_t runs);
+// a target or a norm, is not one). `of` names what the counts count: "runs", or "draws" for cells
+// summarised over parameter draws, whose `undefined` then says where the figure was undefined.
+void say_fewer_runs(Table& t, std::size_t runs, std::string_view of = "runs",
+                    std::string_view undefined =
+                        "the figure being undefined in the others (nobody admitted, "
+                        "nobody waiting)");
 std::string fewer_runs_sentence(const std::string& list, const std::string& undefined);
 
 }  // namespace wijksim

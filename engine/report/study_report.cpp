@@ -50,8 +50,10 @@ Report study_report(const std::string& command, const Study& study, const StudyR
         // With one draw the economic evaluation's intervals are over its replications too (over_draws).
         study.draws == 1
             ? ""
-            : "; but the economic evaluation's intervals, and each payer's cash in 'At a glance' and 'Who "
-              "pays, who saves?', are the 2,5 to 97,5 percentiles over the draws, from fewer than 40 the "
+            : "; but the economic evaluation's intervals, every figure of 'At a glance' and each payer's "
+              "cash "
+              "in 'Who pays, who saves?' are the 2,5 to 97,5 percentiles over the draws, from fewer than 40 "
+              "the "
               "lowest to the highest draw (the spread of the outcome, not the interval of its mean that "
               "the budget tables give for the same figure: from many draws the spread is the wider, from a "
               "few the interval of the mean can be)");
