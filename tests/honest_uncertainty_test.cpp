@@ -184,10 +184,31 @@ TEST_CASE("Break-even only where the cumulative interval lies below zero", "[hon
   x.cumulative = {year(24, -141, 191), year(-300, -500, -100), year(-600, -900, -300)};
   x.p_broken_even = {0.4, 1.0, 1.0};
   x.break_even_year = 1;
+  CHECK(
+      break_even_text(x, 3, 5, "runs") ==
+      "breaks even in year 2 (the 95% interval lies below zero from then on; below zero by year 3 in 5 of 5 "
+      "runs)");
+  // Over draws the interval is their spread (14.3), said as such: the 2,5 to 97,5 percentiles from 40 draws,
+  // below that every draw (it said "the 95% interval" of the lowest to the highest draw).
   CHECK(break_even_text(x, 3, 1000, "draws") ==
-        "breaks even in year 2 (the 95% interval lies below zero from then on; below zero by year 3 in "
-        "100,0% of "
-        "draws)");
+        "breaks even in year 2 (the 2,5 to 97,5 percentiles of the draws lie below zero from then on; below "
+        "zero by year 3 in 100,0% of draws)");
+  CHECK(
+      break_even_text(x, 3, 20, "draws") ==
+      "breaks even in year 2 (every draw lies below zero from then on; below zero by year 3 in 100,0% (20 of "
+      "20 draws; 95%: at least 83,2%))");
+  // In the last simulated year, "from then on" would promise years nothing simulated.
+  x.cumulative = {year(24, -141, 191), year(30, -500, 100), year(-600, -900, -300)};
+  CHECK(
+      break_even_text(x, 3, 5, "runs") ==
+      "breaks even in year 3, the last simulated year (the 95% interval lies below zero in that year; later "
+      "years are not simulated; below zero by year 3 in 5 of 5 runs)");
+  x.cumulative = {year(-24, -141, 191), year(-30, -500, 100), year(-600, -900, -300)};
+  CHECK(
+      break_even_text(x, 3, 5, "runs") ==
+      "saves from year 3, the last simulated year, with no outlay to earn back (the cumulative mean is never "
+      "above zero; the 95% interval lies below zero in that year only; below zero by year 3 in 5 of 5 runs)");
+  x.cumulative = {year(24, -141, 191), year(-300, -500, -100), year(-600, -900, -300)};
   // The same, but year 1 costs no more on average (-24): nothing to earn back, so no "breaks even".
   x.cumulative = {year(-24, -191, 141), year(-300, -500, -100), year(-600, -900, -300)};
   CHECK(break_even_text(x, 3, 5, "runs") ==

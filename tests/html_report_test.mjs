@@ -252,6 +252,12 @@ try {
     'who pays, who saves: each payer\'s bar is the stored discounted difference and interval');
   const cumulative = table('budget_impact', I, C).rows.find((x) => x.key === 'cumulative');
   check(chart('payback', I).data.values[0].mean === cumulative.cells.year_1.mean, 'the payback line is the stored cumulative difference');
+  // The tooltips name the interval the whiskers and the band are: under 30 draws the lowest to the highest
+  // draw, not a "95% interval" (an independent check).
+  const spread = draws === 0 ? '95% interval' : draws >= 40 ? '2,5th to 97,5th percentile of the draws' : 'lowest to highest draw';
+  const titles = ['who_pays', 'payback'].map((k) => JSON.stringify(chart(k, I)));
+  check(titles[0].includes(`"difference (${spread})"`) && titles[1].includes(`"cumulative difference (${spread})"`),
+    `the who-pays and payback tooltips name their interval, ${spread}`);
   // The chart marks the year its verdict names ("breaks even in year N", "saves from year N"), with the
   // verdict's words, and nothing when the verdict names no year.
   const named = cumulative.cells.total.text.match(/^(breaks even in year|saves from year) (\d+)/);

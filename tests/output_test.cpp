@@ -457,8 +457,11 @@ TEST_CASE("the who-pays chart colours a payer by what its interval says", "[outp
   const charts::json chart = charts::who_pays({{"Municipality", -0.21e6, -3.81e6, 3.39e6, "", ""},
                                                {"Fund", 0.75e6, 0.75e6 - 1, 0.75e6 + 1, "", ""},
                                                {"Insurers", -0.5e6, -0.9e6, -0.1e6, "", ""}},
-                                              "EUR");
+                                              "EUR", "lowest to highest draw");
   const charts::json& bars = chart["layer"][0];
+  // The tooltip names the interval the caller gives: under draws it said "95% interval" of the lowest to the
+  // highest draw (an independent check).
+  CHECK(bars["encoding"]["tooltip"][1]["title"] == "difference (lowest to highest draw)");
   std::vector<std::string> directions;
   for (const auto& row : chart["data"]["values"]) directions.push_back(row["direction"].get<std::string>());
   CHECK(directions == std::vector<std::string>{"no clear change", "pays more", "saves"});

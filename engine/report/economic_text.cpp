@@ -7,6 +7,7 @@
 #include <iterator>
 #include <string_view>
 
+#include "wijksim/analysis/honest_uncertainty.h"
 #include "wijksim/core/dutch_numbers.h"
 #include "wijksim/report/render.h"
 
@@ -111,15 +112,33 @@ std::string break_even_text(const InterventionFigures& x, int years, int n, cons
     return fmt::format("; below zero by year {} in {}", years, p.ends_with("%") ? p + " of " + noun : p);
   };
   if (const BreakEven b = break_even_of(x.cumulative); b.year >= 0) {
+    // What the interval is: over draws their spread, and from fewer than kPercentileDraws every draw (the
+    // words said "the 95% interval" of the lowest to the highest draw; an independent check).
+    const std::string interval = noun != "draws"         ? "the 95% interval lies"
+                                 : n >= kPercentileDraws ? "the 2,5 to 97,5 percentiles of the draws lie"
+                                                         : "every draw lies";
+    // In the last simulated year "from then on" promised years nothing simulated (an independent check).
+    const bool last = b.year + 1 == static_cast<int>(x.cumulative.size());
     // Nothing to earn back when no year before it costs more on average (a scale-up paid by cutting
     // agencies' places): "breaks even" would suggest an outlay that was never made.
     if (!b.outlay)
-      return fmt::format(
-          "saves from year {} on, with no outlay to earn back (the cumulative mean is never above zero; the "
-          "95% interval lies below zero from year {} on{})",
-          b.year + 1, b.year + 1, by_last());
-    return fmt::format("breaks even in year {} (the 95% interval lies below zero from then on{})", b.year + 1,
-                       by_last());
+      return last ? fmt::format(
+                        "saves from year {}, the last simulated year, with no outlay to earn back (the "
+                        "cumulative "
+                        "mean is never above zero; {} below zero in that year only{})",
+                        b.year + 1, interval, by_last())
+                  : fmt::format(
+                        "saves from year {} on, with no outlay to earn back (the cumulative mean is never "
+                        "above "
+                        "zero; {} below zero from year {} on{})",
+                        b.year + 1, interval, b.year + 1, by_last());
+    return last ? fmt::format(
+                      "breaks even in year {}, the last simulated year ({} below zero in that year; later "
+                      "years "
+                      "are not simulated{})",
+                      b.year + 1, interval, by_last())
+                : fmt::format("breaks even in year {} ({} below zero from then on{})", b.year + 1, interval,
+                              by_last());
   }
   if (x.cumulative.empty() || x.cumulative.front().n < 2)
     return "no break-even shown: one run has no interval";

@@ -346,6 +346,13 @@ class ReportWriter {
                      "the lowest to the highest of the {} parameter draws (too few for a 95% interval)",
                      info_.draws);
   }
+  // The same in a tooltip's title: under parameter draws the tooltips said "95% interval" of the lowest to
+  // the highest draw (an independent check).
+  std::string money_interval_title() const {
+    if (info_.draws == 0) return "95% interval";
+    return info_.draws >= kPercentileDraws ? "2,5th to 97,5th percentile of the draws"
+                                           : "lowest to highest draw";
+  }
   // What a series' band holds, as spread_of_draws takes it over the runs.
   std::string band_text() const {
     return run_count() >= kPercentileDraws
@@ -491,9 +498,10 @@ void ReportWriter::how_to_read() {
       "<section class=\"how-to-read\" id=\"how-to-read\">\n<h2 class=\"plain\">How to read this "
       "report</h2>\n<ul>\n{}"
       "<li>Lines over time are the mean over all {} runs ({}); the light band around a line {}.{} "
-      "A chart of a difference, such as when a scenario pays back, shows the 95% interval of the mean its "
-      "caption names instead. Whiskers on bars and figures in brackets are the 95% interval that the "
-      "caption names; &ldquo;(same in all runs)&rdquo; after a figure: it was the same in every run, or "
+      "A chart of a difference, such as when a scenario pays back, shows instead the interval its caption "
+      "names: the 95% interval of the mean, or with parameter draws for money the spread over the draws. "
+      "Whiskers on bars and figures in brackets are the interval that the caption names; &ldquo;(same in all "
+      "runs)&rdquo; after a figure: it was the same in every run, or "
       "parameter draw, it is over, so it has no interval.</li>\n"
       "<li>The effect measure is the <em>problem-free household-year</em>: a household that has no active "
       "problem for a whole year counts as one. &ldquo;Worth the money&rdquo; compares the extra cost with "
@@ -676,7 +684,8 @@ void ReportWriter::money(const StoredScenario& s, const StoredScenario* c) {
                 "How much more (bars to the right) or less (to the left) each payer spends with {} than "
                 "with {} over {}, discounted.",
                 s.name, c->name, years),
-            charts::who_pays(rows, fmt::format("difference from {}, {} (euros, discounted)", c->name, years)),
+            charts::who_pays(rows, fmt::format("difference from {}, {} (euros, discounted)", c->name, years),
+                             money_interval_title()),
             "who_pays", s.name,
             fmt::format("{}. {}", interval_words("Whiskers: " + money_interval()), note_of(who)));
     }
@@ -704,7 +713,8 @@ void ReportWriter::money(const StoredScenario& s, const StoredScenario* c) {
                         "and {}, year by year, discounted ({}).",
                         s.name, c->name, verdict),
             charts::payback(cumulative, break_even, fmt::format(fmt::runtime(marked), break_even),
-                            fmt::format("cumulative difference from {} (euros, discounted)", c->name)),
+                            fmt::format("cumulative difference from {} (euros, discounted)", c->name),
+                            money_interval_title()),
             "payback", s.name,
             fmt::format("Above zero {} has cost more so far; below zero it has saved money. {}. {}", s.name,
                         interval_words("Band: " + money_interval()), note_of(impact)));

@@ -357,7 +357,8 @@ json grouped_bars(const std::vector<BarPanel>& panels, const std::vector<std::st
           {"resolve", {{"scale", {{"y", "independent"}}}, {"axis", {{"x", "independent"}}}}}};
 }
 
-json who_pays(const std::vector<PayerDifference>& payers, const std::string& x_title) {
+json who_pays(const std::vector<PayerDifference>& payers, const std::string& x_title,
+              const std::string& interval_title) {
   json rows = json::array();
   json order = json::array();
   // Coloured by what the interval says, as the label beside it: by the mean's sign alone a payer was drawn
@@ -404,8 +405,9 @@ json who_pays(const std::vector<PayerDifference>& payers, const std::string& x_t
             {"title", nullptr},
             {"scale", {{"domain", domain}, {"range", range}}},
             {"legend", {{"orient", "top"}}}}},
-          {"tooltip", json::array({{{"field", "payer"}, {"title", "payer"}},
-                                   {{"field", "text"}, {"title", "difference (95% interval)"}}})}}}},
+          {"tooltip",
+           json::array({{{"field", "payer"}, {"title", "payer"}},
+                        {{"field", "text"}, {"title", fmt::format("difference ({})", interval_title)}}})}}}},
        zero_rule("x")});
   if (any_interval(rows))
     layers.push_back(
@@ -420,7 +422,7 @@ json who_pays(const std::vector<PayerDifference>& payers, const std::string& x_t
 }
 
 json payback(const std::vector<YearValue>& cumulative, int break_even_year, const std::string& label,
-             const std::string& y_title) {
+             const std::string& y_title, const std::string& interval) {
   json rows = json::array();
   int years = 0;
   for (const YearValue& v : cumulative) {
@@ -439,8 +441,9 @@ json payback(const std::vector<YearValue>& cumulative, int break_even_year, cons
                   {"title", "policy year"},
                   {"scale", {{"domain", {0.5, years + 0.5}}, {"nice", false}}},
                   {"axis", {{"values", ticks}, {"format", "d"}}}};
-  const json tooltip = json::array({{{"field", "year"}, {"title", "policy year"}},
-                                    {{"field", "text"}, {"title", "cumulative difference (95% interval)"}}});
+  const json tooltip =
+      json::array({{{"field", "year"}, {"title", "policy year"}},
+                   {{"field", "text"}, {"title", fmt::format("cumulative difference ({})", interval)}}});
   // The break-even year on the same x scale as the data (a bare datum would bring a scale of its own).
   json at_break_even = x;
   at_break_even.erase("field");

@@ -116,7 +116,9 @@ struct PayerDifference {
   double mean = 0, lo = 0, hi = 0;
   std::string role, text;
 };
-json who_pays(const std::vector<PayerDifference>& payers, const std::string& x_title);
+// `interval` names the whiskers in the tooltip ("95% interval", or over draws their spread).
+json who_pays(const std::vector<PayerDifference>& payers, const std::string& x_title,
+              const std::string& interval_title);
 
 // The cumulative budget effect per policy year with its interval, zero marked, and the break-even year
 // (0: none) marked.
@@ -126,7 +128,7 @@ struct YearValue {
   std::string text;
 };
 json payback(const std::vector<YearValue>& cumulative, int break_even_year, const std::string& label,
-             const std::string& y_title);
+             const std::string& y_title, const std::string& interval);
 
 // The cost-effectiveness plane: one point per draw (or replication), the mean, the willingness-to-pay
 // line (when > 0) and the four quadrants named.
