@@ -510,6 +510,7 @@ TEST_CASE("at a glance: every compared scenario side by side", "[output]") {
                       "who pays for the coaches",
                       {Cell::empty(), Cell::of_text("the Fund (additional money)")},
                       0});
+    if (cut) t.rows.push_back({"description", "what it is", {Cell::empty(), Cell::of_text("Cut places")}, 0});
     return t;
   };
   r.tables.push_back(headline("a", 1875000, 1.5, false));
@@ -530,6 +531,15 @@ TEST_CASE("at a glance: every compared scenario side by side", "[output]") {
   CHECK(v->grid.columns == std::vector<std::string>{"a", "b"});
   const std::string out = render_table(r, {100, {"glance"}});
   CHECK(widest(out) <= 100);
+  // First what each scenario is, in its file's words ("-" for one without a description), before the
+  // decision (the funded scale-up's conditions were not said; a policy advisor's reading).
+  const std::string wide = render_table(r, {200, {"glance"}});
+  const std::size_t what = wide.find("\nwhat it is ");
+  REQUIRE(what != std::string::npos);
+  const std::string line = wide.substr(what + 1, wide.find('\n', what + 1) - what - 1);
+  CHECK(line.ends_with(" Cut places"));
+  CHECK(line.find(" - ") != std::string::npos);
+  CHECK(what < wide.find("Is it worth the money?"));
   // The decision, each payer's cash in one unit for the group, capacity with the cut, the waits.
   CHECK(out.find("extra cost (EUR)") != std::string::npos);
   CHECK(out.find("114 (-127 to 355)") != std::string::npos);

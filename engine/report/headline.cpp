@@ -250,6 +250,11 @@ std::vector<Table> headline_tables(const Study& study, const StudyResult& result
     }
     t.rows.push_back(
         {"coach_payer", "who pays for the coaches", {Cell::empty(), Cell::of_text(coach_payer_text(s))}, 0});
+    // What the scenario is, in its own words: the funded scale-up differs from the unfunded one in its
+    // conditions (mandate, privacy, caseload norm) as well as its money, which the columns did not say (a
+    // policy advisor's reading).
+    if (!s.description.empty())
+      t.rows.push_back({"description", "what it is", {Cell::empty(), Cell::of_text(s.description)}, 0});
     t.rows.insert(
         t.rows.begin(),
         {"summary",
