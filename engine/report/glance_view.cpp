@@ -89,12 +89,6 @@ std::optional<GlanceView> glance_view(const Report& r) {
     g.rows.push_back(std::move(l));
   };
 
-  // What each scenario is, in its file's words, first: the columns' names alone did not say that the funded
-  // scale-up also has the pilot's conditions (a policy advisor's reading).
-  if (std::any_of(headlines.begin(), headlines.end(),
-                  [&](const Table* h) { return cell_of(h, "description", "verdict"); }))
-    headline_row("description", "what it is", "verdict", Cell::of_text("-"), -1, 0);
-
   // The decision: the cost-effectiveness table of each scenario's decision, and its frontier.
   std::vector<const Table*> ce(n), frontier(n);
   for (std::size_t i = 0; i < n; ++i) {
@@ -268,7 +262,8 @@ std::optional<GlanceView> glance_view(const Report& r) {
     std::string words = s ? s->text : "";
     if (payer && !payer->text.empty())
       words += (words.empty() ? "" : "; ") + std::string("who pays for the coaches: ") + payer->text;
-    if (!words.empty()) v.in_short.emplace_back(h->scenario, words);
+    const Cell* description = cell_of(h, "description", "verdict");
+    if (!words.empty()) v.in_short.push_back({h->scenario, description ? description->text : "", words});
   }
   g.note = headlines.front()->note;
   return v;

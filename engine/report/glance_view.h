@@ -15,10 +15,19 @@
 
 namespace wijksim {
 
+struct InShort {
+  std::string scenario;
+  std::string description;  // what the scenario is, in its file's words ("" without)
+  std::string words;        // who pays more, spends less, ... in words
+  // "scaleup-funded (City-wide scale-up under pilot conditions with additional funding)": the names alone
+  // did not say that the funded scale-up also has the pilot's conditions (a policy advisor's reading).
+  std::string named() const { return description.empty() ? scenario : scenario + " (" + description + ")"; }
+};
+
 struct GlanceView {
   text::Grid grid;
-  // Per compared scenario, its "in short" line: (scenario, who pays more, spends less, ... in words).
-  std::vector<std::pair<std::string, std::string>> in_short;
+  // Per compared scenario, its "in short" line.
+  std::vector<InShort> in_short;
 };
 
 // Nothing when the report compares nothing (a `run` has no "At a glance" tables).

@@ -1074,13 +1074,14 @@ void ReportWriter::in_short() {
   if (!view) return;
   contents_ += "<li><a href=\"#in-short\">In short</a></li>\n";
   std::string items;
-  for (const auto& [name, words] : view->in_short) {
+  for (const InShort& line : view->in_short) {
     // What the period's means hide at its end, in the terminal's words (run_series.h).
     std::string end;
     for (const StoredScenario& s : scenarios_)
-      if (s.name == name && s.comparator >= 0)
+      if (s.name == line.scenario && s.comparator >= 0)
         end = at_the_end(store_, info_.id, s, series(s.index), series(s.comparator), info_.years);
-    items += fmt::format("<li><strong>{}</strong>: {}.{}{}</li>\n", esc(name), esc(words),
+    items += fmt::format("<li><strong>{}</strong>{}: {}.{}{}</li>\n", esc(line.scenario),
+                         line.description.empty() ? "" : " (" + esc(line.description) + ")", esc(line.words),
                          end.empty() ? "" : " ", esc(end));
   }
   body_ += fmt::format(

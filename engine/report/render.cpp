@@ -399,11 +399,11 @@ std::string text_glance(const Report& r, std::size_t width,
   std::string out = text::layout(v->grid, width);
   out.pop_back();  // the blank line after the grid: the words and the note belong to it
   out += "In short:\n";
-  for (const auto& [scenario, words] : v->in_short) {
+  for (const InShort& s : v->in_short) {
     // What the period's means hide, as the report says it: a queue still growing at the end, a cut larger.
-    const auto it = at_the_end.find(scenario);
-    out += text::wrap(scenario + ": " + words + "." + (it == at_the_end.end() ? "" : " " + it->second), width,
-                      "  ", "    ");
+    const auto it = at_the_end.find(s.scenario);
+    out += text::wrap(s.named() + ": " + s.words + "." + (it == at_the_end.end() ? "" : " " + it->second),
+                      width, "  ", "    ");
   }
   out += text::wrap(note, width, "   ", "   ");
   out += text_notation(r, width);
