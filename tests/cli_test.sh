@@ -110,6 +110,14 @@ PY
   # No figure of the glance is said to be over fewer runs for being over the draws (5 draws of 10 runs said
   # "All payers together: 5 of 10 runs": an independent check).
   grep -q "Over fewer runs" "$tmp/glance.json" && { echo "FAIL: the glance of 5 draws x 2 replications says a figure is over fewer runs"; fail=1; } || echo "ok: no figure over the draws said to be over fewer runs"
+  # The difference tables' interval of the mean over all runs says that it leaves out how the draws differ
+  # (read alone, the budget difference made a payer a clear saver whom the glance did not; an independent
+  # check), each of the four, and not without draws.
+  python3 - "$tmp/glance.json" <<'PY' && echo "ok: the 4 difference tables of a PSA say their interval leaves out the draws' spread" || { echo "FAIL: a difference table of a PSA does not say its interval leaves out the draws"; fail=1; }
+import json, sys
+t = [t for t in json.load(open(sys.argv[1]))["tables"] if t["id"].endswith("_difference")]
+assert len(t) == 4 and all("With 5 parameter draws this is the interval of the mean over all 10 runs, which leaves out how the draws differ" in x["note"] for x in t), [x["id"] for x in t]
+PY
   expect 0 "compare --sensitivity on 1 thread" "$wijksim" compare "$src/scenarios/pilot.yaml" -r 2 -y 1 --sensitivity --grid 2 --draws 3 --threads 1 --format json --no-store -o "$tmp/s1.json"
   expect 0 "compare --sensitivity on 2 threads" "$wijksim" compare "$src/scenarios/pilot.yaml" -r 2 -y 1 --sensitivity --grid 2 --draws 3 --threads 2 --format json --no-store -o "$tmp/s2.json"
   # The tornado's net benefits and the two-way grid are means over each setting's replications (with --draws

@@ -319,6 +319,19 @@ std::vector<Table> scenario_tables(const ScenarioSummary& s) {
 std::vector<Table> comparison_tables(const ComparisonSummary& c) {
   const Source src{c.intervention, c.stats, &c.comparator};
   std::vector<Table> tables = {budget(src), agencies(src), households(src), events(src)};
+  // With parameter draws the interval of the mean over all runs leaves out how the draws differ: read alone,
+  // the budget difference made a payer a clear saver whom the glance, over the draws, did not (an independent
+  // check).
+  std::vector<std::uint32_t> draws;
+  for (const RunMeasures& m : c.differences)
+    if (std::find(draws.begin(), draws.end(), m.draw) == draws.end()) draws.push_back(m.draw);
+  if (draws.size() > 1)
+    for (Table& t : tables)
+      t.note += fmt::format(
+          " With {} parameter draws this is the interval of the mean over all {} runs, which leaves out how "
+          "the draws differ: a change clear here may not hold across the draws ('At a glance' and 'Who pays, "
+          "who saves?' give the spread over the draws).",
+          draws.size(), c.differences.size());
   for (Table& t : tables) say_fewer_runs(t, c.differences.size());
   // The rows are those of a scenario's tables, built once; a difference of their shares is in points.
   for (Table& t : tables)
