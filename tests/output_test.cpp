@@ -456,7 +456,8 @@ TEST_CASE("the who-pays chart colours a payer by what its interval says", "[outp
   // "no clear change" (an independent check).
   const charts::json chart = charts::who_pays({{"Municipality", -0.21e6, -3.81e6, 3.39e6, "", ""},
                                                {"Fund", 0.75e6, 0.75e6 - 1, 0.75e6 + 1, "", ""},
-                                               {"Insurers", -0.5e6, -0.9e6, -0.1e6, "", ""}},
+                                               {"Insurers", -0.5e6, -0.9e6, -0.1e6, "", ""},
+                                               {"Unused fund", 0, 0, 0, "", ""}},
                                               "EUR", "lowest to highest draw");
   const charts::json& bars = chart["layer"][0];
   // The tooltip names the interval the caller gives: under draws it said "95% interval" of the lowest to the
@@ -464,12 +465,12 @@ TEST_CASE("the who-pays chart colours a payer by what its interval says", "[outp
   CHECK(bars["encoding"]["tooltip"][1]["title"] == "difference (lowest to highest draw)");
   std::vector<std::string> directions;
   for (const auto& row : chart["data"]["values"]) directions.push_back(row["direction"].get<std::string>());
-  CHECK(directions == std::vector<std::string>{"no clear change", "pays more", "saves"});
+  CHECK(directions == std::vector<std::string>{"no clear change", "pays more", "saves", "no change"});
   // The legend names what is there, in a fixed order, each with its colour.
   CHECK(bars["encoding"]["color"]["scale"]["domain"] ==
-        charts::json::array({"pays more", "saves", "no clear change"}));
+        charts::json::array({"pays more", "saves", "no clear change", "no change"}));
   CHECK(bars["encoding"]["color"]["scale"]["range"] ==
-        charts::json::array({charts::kVermillion, charts::kSkyBlue, charts::kGrey}));
+        charts::json::array({charts::kVermillion, charts::kSkyBlue, charts::kGrey, charts::kGrey}));
 }
 
 TEST_CASE("at a glance: every compared scenario side by side", "[output]") {

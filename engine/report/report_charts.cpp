@@ -366,16 +366,20 @@ json who_pays(const std::vector<PayerDifference>& payers, const std::string& x_t
   const std::pair<const char*, const char*> kinds[] = {{"pays more", kVermillion},
                                                        {"saves", kSkyBlue},
                                                        {"no clear change", kGrey},
+                                                       {"no change", kGrey},
                                                        {"one run: no interval", kGrey}};
   std::set<std::string> present;
   for (const PayerDifference& p : payers) {
     const std::string name = p.payer + ": " + p.role;
     order.push_back(name);
     const bool interval = std::isfinite(p.lo) && std::isfinite(p.hi);
-    const char* direction = !interval  ? "one run: no interval"
-                            : p.lo > 0 ? "pays more"
-                            : p.hi < 0 ? "saves"
-                                       : "no clear change";
+    // A payer whose difference is 0 in every run (a fund the scenario does not use) is "no change", as its
+    // label says, not "no clear change" (an independent check).
+    const char* direction = p.mean == 0 && p.lo == 0 && p.hi == 0 ? "no change"
+                            : !interval                           ? "one run: no interval"
+                            : p.lo > 0                            ? "pays more"
+                            : p.hi < 0                            ? "saves"
+                                                                  : "no clear change";
     present.insert(direction);
     json r = {{"payer", name}, {"mean", p.mean}, {"text", p.text}, {"direction", direction}};
     with_interval(r, p.lo, p.hi);
