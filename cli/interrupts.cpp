@@ -45,8 +45,15 @@ void say(const std::string& message) {
 }
 
 [[noreturn]] void exit_now(const std::string& message) {
-  say(message);
-  remove_unfinished_outputs();  // no temporary file of an output left behind
+  // No temporary file of an output left behind; an export being moved into place is finished first, and
+  // then said to be whole (an outside attack: "interrupted" alone, of an export complete in its directory).
+  const std::vector<std::string> whole = remove_unfinished_outputs();
+  std::string said = message;
+  for (const std::string& dir : whole)
+    said +=
+        fmt::format("; the export into {} was being put in place and was finished first: it holds every file",
+                    printable(dir));
+  say(said);
   std::_Exit(130);
 }
 

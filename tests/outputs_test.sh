@@ -356,9 +356,40 @@ if [ -e "$tmp/go-mix.paused" ]; then
   [ "$got" -eq 130 ] && ! grep -q "wrote" mix.err && [ -z "$of_run_1" ] && [ "$(grep -c '^2,' mixed/runs.csv)" -eq 1 ] &&
     echo "ok: a Ctrl-C while an export moves its files leaves one run's files (exit $got)" ||
     say_fail "a Ctrl-C while an export moved its files: exit $got, files still of run 1: $of_run_1"
+  # It says that the export it finished is whole ("interrupted" alone, of a complete export; outside attack
+  # 42), and leaves no file saying the directory is incomplete.
+  grep -q "^interrupted; the export into mixed was being put in place and was finished first: it holds every file$" mix.err &&
+    [ ! -e mixed/EXPORT-INCOMPLETE.txt ] && echo "ok: the interrupted export is said to be whole" ||
+    say_fail "an export finished after a Ctrl-C is not said whole: $(cat mix.err); $(ls mixed | grep INCOMPLETE)"
 else
   say_fail "the export never paused while moving its files: $(cat mix.err)"
   wait $pid
+fi
+# Killed outright between two moves (kill -9, a power cut), an export leaves files of two runs: a file in the
+# directory says so (nothing did; outside attack 42), and the next export that completes removes it.
+rm -f "$tmp/go-mix" "$tmp/go-mix.paused"
+"$wijksim" export 1 --store two.db --csv mixed >/dev/null 2>&1 || say_fail "export 1 again into mixed"
+WIJKSIM_TEST_PAUSE_WHILE_MOVING_EXPORT="$tmp/go-mix" "$wijksim" export 2 --store two.db --csv mixed >/dev/null 2>mix.err &
+pid=$!
+for _ in $(seq 3000); do [ -e "$tmp/go-mix.paused" ] && break; kill -0 $pid 2>/dev/null || break; sleep 0.02; done
+if [ -e "$tmp/go-mix.paused" ]; then
+  kill -KILL $pid
+  wait $pid 2>/dev/null
+  [ -n "$(grep -l '^1,' mixed/*.csv)" ] && [ -n "$(grep -l '^2,' mixed/*.csv)" ] &&
+    grep -q "^wijksim stopped while it put the files of an export into this directory" mixed/EXPORT-INCOMPLETE.txt &&
+    echo "ok: an export killed between two moves leaves files of two runs and EXPORT-INCOMPLETE.txt saying so" ||
+    say_fail "an export killed between two moves: $(ls mixed | tr '\n' ' ')"
+  "$wijksim" export 2 --store two.db --csv mixed >/dev/null 2>&1 && [ ! -e mixed/EXPORT-INCOMPLETE.txt ] &&
+    [ -z "$(grep -l '^1,' mixed/*.csv)" ] && echo "ok: the next export completes and removes EXPORT-INCOMPLETE.txt" ||
+    say_fail "the export after a killed one left EXPORT-INCOMPLETE.txt or files of run 1"
+  # A user's file of that name is not written over.
+  echo "my notes" >mixed/EXPORT-INCOMPLETE.txt
+  "$wijksim" export 1 --store two.db --csv mixed >/dev/null 2>&1 && [ "$(cat mixed/EXPORT-INCOMPLETE.txt)" = "my notes" ] &&
+    echo "ok: a user's EXPORT-INCOMPLETE.txt is left as it is" || say_fail "a user's EXPORT-INCOMPLETE.txt was changed"
+  rm -f mixed/EXPORT-INCOMPLETE.txt
+else
+  say_fail "the export never paused while moving its files: $(cat mix.err)"
+  kill $pid 2>/dev/null; wait $pid
 fi
 
 # --- The export's directory swapped for another while its files are written (outside attack 11) ----------

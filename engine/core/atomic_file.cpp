@@ -127,6 +127,9 @@ std::vector<std::pair<std::string, std::string>> g_kept_versions;
 // ends one way, exit 130 with "interrupted", not by whichever thread came first (outside attack 24: one
 // export exited 0 after "interrupted", another 130 after "wrote ...").
 std::atomic<bool> g_exit_waiting{false};
+// The directories whose export's moves ended while a signal's exit waited (under g_moving_mutex): the exit
+// says they are whole (an outside attack: it said only "interrupted" of a complete export).
+std::vector<std::string> g_completed_while_exit_waited;
 
 // Called with the moves done and the moving lock released: if a signal's exit waits, this thread waits for
 // the process to end.
@@ -347,7 +350,7 @@ void remove_stale_temporaries_beside(const std::string& path) {
   remove_stale_temporaries(directory_of(path));
 }
 
-void remove_unfinished_outputs() {
+std::vector<std::string> remove_unfinished_outputs() {
   // An export moving its files into place finishes first: every file or none, never a mix of two runs.
   g_exit_waiting.store(true);
   const std::lock_guard moving(g_moving_mutex);
@@ -365,7 +368,29 @@ void remove_unfinished_outputs() {
     fs::remove_all(p, ec);
   }
   g_unfinished.clear();
+  return g_completed_while_exit_waited;
 }
+
+namespace {
+
+// Writes kExportIncompleteText to `marker`, unless a file of that name is there that is not wijksim's (its
+// first line another). True when written.
+bool mark_export_incomplete(const std::string& marker) {
+  struct stat m {};
+  if (::lstat(marker.c_str(), &m) == 0) {
+    const std::string_view ours = kExportIncompleteText;
+    if (!S_ISREG(m.st_mode) || (m.st_size > 0 && first_line(marker) != ours.substr(0, ours.find('\n'))))
+      return false;
+  }
+  const int fd = ::open(marker.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0666);
+  if (fd < 0) return false;
+  const std::string_view text = kExportIncompleteText;
+  const bool written = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
+  ::close(fd);
+  return written;
+}
+
+}  // namespace
 
 DirectoryWrite::DirectoryWrite(const std::string& dir, const std::vector<std::string>& names,
                                const std::string& option, const std::vector<KeptFile>& kept)
@@ -510,6 +535,10 @@ void DirectoryWrite::commit() {
   // (outside attack 22). The moves take microseconds; the exit waits for them.
   {
     const std::lock_guard moving(g_moving_mutex);
+    // Said in the directory while its files are moved, so that a process killed between two moves leaves a
+    // file saying so (kExportIncompleteName). Not over a file of that name that is not wijksim's.
+    const std::string marker = (fs::path(dir_) / kExportIncompleteName).string();
+    const bool marked = mark_export_incomplete(marker);
     bool first = true;
     for (const std::string& n : names_) {
       if (!first) test_hooks::while_moving_export();
@@ -526,6 +555,8 @@ void DirectoryWrite::commit() {
         throw;
       }
     }
+    if (marked) ::unlink(marker.c_str());
+    if (g_exit_waiting.load()) g_completed_while_exit_waited.push_back(dir_);
   }
   ::rmdir(staging_.c_str());
   unfinished(staging_, false);

@@ -57,8 +57,17 @@ void check_previous_version_name(const std::string& path, const std::string& opt
 
 // Removes the temporary files and staging directories of the writes in progress: for a process about to end
 // on a signal (cli/interrupts.h), so that stopping it while it writes leaves nothing behind. Safe to call
-// from any thread but one moving an export's files into place (it waits for those moves to end).
-void remove_unfinished_outputs();
+// from any thread but one moving an export's files into place (it waits for those moves to end). Returns the
+// directories whose export it waited for: they hold every file of it.
+std::vector<std::string> remove_unfinished_outputs();
+
+// The file an export puts in an existing directory while it moves its files into place and removes after
+// the last (DirectoryWrite::commit): a process killed between two moves (kill -9, a power cut) leaves it,
+// beside files that may be of two exports (an outside attack: nothing said so).
+inline constexpr const char* kExportIncompleteName = "EXPORT-INCOMPLETE.txt";
+inline constexpr const char* kExportIncompleteText =
+    "wijksim stopped while it put the files of an export into this directory, so they may be of two exports "
+    "(two runs).\nExport again into this directory: an export that completes removes this file.\n";
 
 // Removes the temporary files and staging directories that wijksim processes killed outright (kill -9) left
 // in the directory of `path` (this user's, of a process no longer running, older than a minute).
