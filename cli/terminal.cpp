@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdlib>
 
 namespace wijksim::cli {
@@ -23,8 +24,11 @@ std::size_t terminal_width(std::FILE* stream) {
 std::size_t output_width(std::FILE* out) {
   if (const char* columns = std::getenv("COLUMNS")) {
     char* end = nullptr;
+    errno = 0;
     const long n = std::strtol(columns, &end, 10);
-    if (end != columns && *end == '\0' && n > 0) return static_cast<std::size_t>(n);
+    // Out of range is not a width, as "abc" is not (COLUMNS=99999999999999999999 gave lines of 731
+    // characters; outside attack 42).
+    if (end != columns && *end == '\0' && n > 0 && errno != ERANGE) return static_cast<std::size_t>(n);
   }
   if (out != nullptr)
     if (const std::size_t w = terminal_width(out)) return w;

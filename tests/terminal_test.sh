@@ -29,6 +29,14 @@ env -u COLUMNS "$wijksim" compare "${scenarios[@]}" -r 2 -y 2 --no-store 2>/dev/
 w=$(widest piped.txt)
 [ "$w" -le 100 ] && ok "compare through a pipe: the widest line $w columns" || bad "compare through a pipe: a line of $w columns"
 
+# A COLUMNS that is not a width (not a number, 0, negative, or beyond a long) is left aside for the 100
+# columns of a pipe (an overflowing one gave lines of 731 characters; outside attack 42).
+for c in abc 0 -5 99999999999999999999; do
+  COLUMNS=$c "$wijksim" run "$src/scenarios/pilot.yaml" -r 1 -y 1 --no-store >cols.txt 2>/dev/null
+  w=$(widest cols.txt)
+  [ "$w" -le 100 ] && [ "$w" -gt 80 ] && ok "COLUMNS=$c: the widest line $w columns" || bad "COLUMNS=$c: a line of $w columns"
+done
+
 # The first screen (40 lines) answers: is it worth the money, who pays in cash, who gains capacity, who waits.
 head -40 wide.txt >screen.txt
 for q in "== At a glance" "Is it worth the money?" "ICER" "Who pays?" "Municipality" "Capacity: freed or cut?" \
