@@ -202,7 +202,8 @@ grep -q "^error: -dash.yaml is read as an option" "$tmp/err" || { echo "FAIL: ru
 printf 'extends: %s\nname: small-base\npopulation: {households: 300}\nsimulation: {warmup_years: 2}\n' "$src/scenarios/baseline-velve.yaml" >"$tmp/small-base.yaml"
 printf 'extends: %s\nname: small-pilot\ncomparator: small-base.yaml\npopulation: {households: 300}\nsimulation: {warmup_years: 2}\n' "$src/scenarios/pilot.yaml" >"$tmp/small-pilot.yaml"
 expect 0 "compare of one run" "$wijksim" compare "$tmp/small-pilot.yaml" -r 1 -y 1 --store "$tmp/one-run.db" --report "$tmp/one-run.html"
-grep -q "small-pilot: one run, so no interval: no change in cash, capacity used or waits is put in words" "$tmp/out" &&
+# (In short names the scenario with its description, which small-pilot takes from pilot.yaml; lines joined.)
+tr '\n' ' ' <"$tmp/out" | sed 's/  */ /g' | grep -q "small-pilot (Funded pilot of neighbourhood coaches in Velve-Lindenhof): one run, so no interval: no change in cash, capacity used or waits is put in words" &&
   ! grep -q "pays more in cash: nobody" "$tmp/out" && grep -q "Who pays more in cash</th><td>no interval (one run)" "$tmp/one-run.html" ||
   { echo "FAIL: one run's changes put in words: $(grep -A2 'In short' "$tmp/out"; grep -o 'Who pays more in cash</th><td>[^<]*' "$tmp/one-run.html")"; fail=1; }
 # The sensitivity analyses' base case is the printed comparison only when they reuse its runs; with other

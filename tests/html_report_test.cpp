@@ -348,7 +348,7 @@ TEST_CASE("In short names a queue still growing at the end, by its first, second
       glance += wrapped[i++];
   const auto words = glance.find("In short:");
   REQUIRE(words != std::string::npos);
-  CHECK(glance.find("thin: ", words) <
+  CHECK(glance.find("thin (Funded pilot of neighbourhood coaches in Velve-Lindenhof): ", words) <
         glance.find(fmt::format("Still growing (the glance gives means over the period): {}", said), words));
   CHECK(glance.find(said) < glance.find("Terms:"));
   // Without the store's weeks (a run not stored), nothing is claimed.
