@@ -1378,6 +1378,10 @@ tr -s ' \n' ' ' <"$tmp/out" | grep -q "probabilities over the runs of the one pa
   { echo "FAIL: one draw's glance heading: $(head -12 "$tmp/out")"; fail=1; }
 expect 0 "sweep of whole values" "$wijksim" sweep "$src/scenarios/pilot.yaml" --parameter coaches.max_weeks --from 10 --to 12 --steps 3 -r 1 -y 1
 grep -Eq '^ +10 +11 +12$' "$tmp/out" || { echo "FAIL: a sweep's whole values are not labelled whole: $(grep -m2 -B1 -- '----' "$tmp/out")"; fail=1; }
+# Points with a decimal are labelled with it, each as simulated: 1 to 200 in 3 steps is 1, 100.5 and 200
+# (three significant digits wrote "1,00 101 200", a point that was not simulated).
+expect 0 "sweep of points with a decimal" "$wijksim" sweep "$src/scenarios/pilot.yaml" --parameter coaches.fte --from 1 --to 200 --steps 3 -r 1 -y 1
+grep -Eq '^ +1,0 +100,5 +200,0$' "$tmp/out" || { echo "FAIL: a sweep's points 1, 100.5 and 200 are not labelled as simulated: $(grep -m2 -B1 -- '----' "$tmp/out")"; fail=1; }
 # From fewer than 20 draws the report's charts count them: the acceptability frontier's axis too (it showed
 # 67% from 3 draws; outside attack 41).
 expect 0 "a report of 3 draws" "$wijksim" compare "$src/scenarios/pilot.yaml" -y 1 --draws 3 --store "$tmp/psa3.db" --report "$tmp/psa3.html"

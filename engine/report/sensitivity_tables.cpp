@@ -37,14 +37,26 @@ std::string value_text(double v) {
   return format_cell(Cell::of_value(v, Unit::Value));
 }
 
-// The values of a grid (a sweep's points, a two-way map's columns and rows) as labels: whole numbers as such
-// when every value is one (the weeks of coaches.max_weeks showed as "10,0 11,0 12,0"; outside attack 40),
-// else each with its three significant digits.
+// The values of a grid (a sweep's points, a two-way map's columns and rows) as labels: with the fewest
+// decimals, up to 4, that write every value exactly, whole numbers as such when every value is one (the
+// weeks of coaches.max_weeks showed as "10,0 11,0 12,0"; outside attack 40; three significant digits wrote
+// the points 1, 100,5 and 200 as "1,00 101 200", a value that was not simulated), else each with its three
+// significant digits.
 std::vector<std::string> grid_labels(const std::vector<double>& values) {
-  const bool whole = std::all_of(values.begin(), values.end(),
-                                 [](double v) { return std::fabs(v) < 1e15 && v == std::round(v); });
   std::vector<std::string> labels;
-  for (double v : values) labels.push_back(whole ? format_dutch(v, 0) : value_text(v));
+  for (int decimals = 0; decimals <= 4; ++decimals) {
+    const double scale = std::pow(10.0, decimals);
+    const auto exact = [&](double v) {
+      const double scaled = v * scale;
+      return std::fabs(v) < 1e12 &&
+             std::fabs(scaled - std::round(scaled)) <= 1e-9 * std::max(1.0, std::fabs(scaled));
+    };
+    if (std::all_of(values.begin(), values.end(), exact)) {
+      for (double v : values) labels.push_back(format_dutch(v, decimals));
+      return labels;
+    }
+  }
+  for (double v : values) labels.push_back(value_text(v));
   return labels;
 }
 
