@@ -319,3 +319,22 @@ TEST_CASE("Mean, sd and Monte Carlo standard error", "[economics]") {
   CHECK(sd(same) == 0);
   CHECK(mc_standard_error(same) == 0);
 }
+
+TEST_CASE("probability best: each draw at its own willingness to pay, ties shared", "[cea]") {
+  // By hand, NMB = w x effect - cost per option:
+  //   draw 1, w 10:  {0, 10 - 5, 10 - 8} = {0, 5, 2}       -> option 1
+  //   draw 2, w 10:  {0, 10 - 10, 20 - 20} = {0, 0, 0}     -> a tie of all three, a third each
+  //   draw 3, w 100: {0, 100 - 5, 100 - 8} = {0, 95, 92}   -> option 1
+  //   draw 4, w 100: {0, 100 - 50, 200 - 60} = {0, 50, 140} -> option 2
+  const DrawMatrix costs = {{0, 5, 8}, {0, 10, 20}, {0, 5, 8}, {0, 50, 60}};
+  const DrawMatrix effects = {{0, 1, 1}, {0, 1, 2}, {0, 1, 1}, {0, 1, 2}};
+  const std::vector<double> p = probability_best(costs, effects, {10, 10, 100, 100});
+  REQUIRE(p.size() == 3);
+  CHECK(p[0] == Approx(1.0 / 12));
+  CHECK(p[1] == Approx((1 + 1.0 / 3 + 1) / 4));
+  CHECK(p[2] == Approx((1.0 / 3 + 1) / 4));
+  // One willingness to pay for every draw is a point of the acceptability curves.
+  const AcceptabilityCurves at_10 = ceac(costs, effects, {10});
+  CHECK(at_10.probability.at(0) == probability_best(costs, effects, {10, 10, 10, 10}));
+  CHECK_THROWS_AS(probability_best(costs, effects, {10}), Error);
+}

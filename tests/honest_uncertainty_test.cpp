@@ -362,3 +362,26 @@ TEST_CASE("The ICER in short keeps its amount and how often its quadrant holds, 
       "effective in 4 of 5 runs";
   CHECK(icer_short_text(sw) == sw);
 }
+
+TEST_CASE("With two interventions, cost-effective against the comparator is not being the best", "[honest]") {
+  // Per household (100 households, 2 years, no discounting, willingness to pay 2,500): the comparator costs
+  // 20 and gains 1. Intervention a costs 200 more in all (2 more per household) and gains 0.001 a year (0.002
+  // per household): net benefit 2,500 x 0.002 - 2 = 3 in every draw. Intervention b costs 600 more (6) and
+  // gains 0.002 a year in draws 1-2 (0.004: 10 - 6 = 4) and 0.0005 in draws 3-4 (0.001: 2.5 - 6 = -3.5).
+  HandDecision a({{100, 100}, {100, 100}, {100, 100}, {100, 100}}, {0.001, 0.001, 0.001, 0.001}, {});
+  HandDecision b({{300, 300}, {300, 300}, {300, 300}, {300, 300}}, {0.002, 0.002, 0.0005, 0.0005}, {});
+  DecisionInput in = a.input;
+  in.options = {0, 1, 2};
+  in.names = {"comparator", "a", "b"};
+  in.summaries = {&a.comparator, &a.intervention, &b.intervention};
+  in.utilities = {false, false, false};
+  const DecisionGroup g = evaluate({in}).groups.at(0);
+  REQUIRE(g.interventions.size() == 2);
+  const InterventionFigures& xa = g.interventions.at(0);
+  const InterventionFigures& xb = g.interventions.at(1);
+  CHECK(xa.nmb.mean == Approx(3));
+  CHECK(xa.p_cost_effective == 1.0);  // a beats the comparator in all 4 draws
+  CHECK(xb.p_cost_effective == 0.5);  // b in draws 1 and 2
+  CHECK(xa.p_best == 0.5);            // but b beats a in draws 1 and 2 (4 > 3)
+  CHECK(xb.p_best == 0.5);
+}

@@ -202,24 +202,30 @@ std::vector<double> column_means(const DrawMatrix& m) {
   return sum;
 }
 
-AcceptabilityCurves ceac(const DrawMatrix& costs, const DrawMatrix& effects, const std::vector<double>& wtp) {
+std::vector<double> probability_best(const DrawMatrix& costs, const DrawMatrix& effects,
+                                     const std::vector<double>& wtp_by_draw) {
   const std::size_t k = check_psa(costs, effects);
-  const double draws = static_cast<double>(costs.size());
+  if (wtp_by_draw.size() != costs.size())
+    throw Error(fmt::format("probability best: {} willingness-to-pay values for {} draws", wtp_by_draw.size(),
+                            costs.size()));
+  std::vector<double> p(k, 0.0), b(k);
+  for (std::size_t d = 0; d < costs.size(); ++d) {
+    for (std::size_t o = 0; o < k; ++o) b[o] = nmb(costs[d][o], effects[d][o], wtp_by_draw[d]);
+    const double best = *std::max_element(b.begin(), b.end());
+    const auto ties = static_cast<double>(std::count(b.begin(), b.end(), best));
+    for (std::size_t o = 0; o < k; ++o)
+      if (b[o] == best) p[o] += 1.0 / ties;
+  }
+  for (double& x : p) x /= static_cast<double>(costs.size());
+  return p;
+}
+
+AcceptabilityCurves ceac(const DrawMatrix& costs, const DrawMatrix& effects, const std::vector<double>& wtp) {
+  check_psa(costs, effects);
   AcceptabilityCurves out;
   out.wtp = wtp;
-  out.probability.assign(wtp.size(), std::vector<double>(k, 0.0));
-  std::vector<double> b(k);
-  for (std::size_t w = 0; w < wtp.size(); ++w) {
-    std::vector<double>& p = out.probability[w];
-    for (std::size_t d = 0; d < costs.size(); ++d) {
-      for (std::size_t o = 0; o < k; ++o) b[o] = nmb(costs[d][o], effects[d][o], wtp[w]);
-      const double best = *std::max_element(b.begin(), b.end());
-      const auto ties = static_cast<double>(std::count(b.begin(), b.end(), best));
-      for (std::size_t o = 0; o < k; ++o)
-        if (b[o] == best) p[o] += 1.0 / ties;
-    }
-    for (double& x : p) x /= draws;
-  }
+  for (double w : wtp)
+    out.probability.push_back(probability_best(costs, effects, std::vector<double>(costs.size(), w)));
   return out;
 }
 

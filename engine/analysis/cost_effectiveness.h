@@ -105,6 +105,11 @@ struct AcceptabilityCurves {
   std::vector<double> wtp;
   std::vector<std::vector<double>> probability;  // probability[wtp index][option]
 };
+// The share of draws in which each option has the highest net monetary benefit, each draw at its own
+// willingness to pay (`wtp_by_draw`, one per row), ties shared equally among the options that reach it: one
+// point of the acceptability curves (ceac), or, with a willingness to pay drawn per draw, the decision's.
+std::vector<double> probability_best(const DrawMatrix& costs, const DrawMatrix& effects,
+                                     const std::vector<double>& wtp_by_draw);
 AcceptabilityCurves ceac(const DrawMatrix& costs, const DrawMatrix& effects, const std::vector<double>& wtp);
 
 // Cost-effectiveness acceptability frontier (Fenwick et al. 2001): at each WTP the option a risk-neutral

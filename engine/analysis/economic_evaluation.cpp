@@ -183,6 +183,10 @@ DecisionGroup evaluate_decision(const DecisionInput& in) {
     e_m = &e_reps;
   }
   g.ceac = ceac(*c_m, *e_m, g.wtp);
+  // Which option is best at the decision's willingness to pay (each draw's own; in the base case the one
+  // of every replication).
+  const std::vector<double> best =
+      probability_best(*c_m, *e_m, draws == 1 ? std::vector<double>(c_m->size(), wtp.front()) : wtp);
   g.ceaf = ceaf(*c_m, *e_m, g.wtp);
   // Value of information needs parameter uncertainty: without draws the spread is the households' luck.
   if (draws > 1) g.evpi = evpi(*c_m, *e_m, g.wtp);
@@ -208,6 +212,7 @@ DecisionGroup evaluate_decision(const DecisionInput& in) {
     x.nmb = over_draws(nmb);
     x.p_cost_saving = share_of_draws(dc, [](double v) { return v < 0; });
     x.p_cost_effective = share_of_draws(nmb, [](double v) { return v > 0; });
+    x.p_best = best[o];
     quadrant_shares(dc, de, x.quadrant_share);
     auto difference = [&](auto fig) { return minus(by_draw(si, f, fig), by_draw(sc, f, fig)); };
     x.rungs = over_draws(

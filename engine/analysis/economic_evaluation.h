@@ -96,6 +96,11 @@ struct InterventionFigures {
   Icer icer;
   Stat nmb;  // incremental net monetary benefit per household at the willingness to pay (of each draw)
   double p_cost_saving = 0, p_cost_effective = 0;
+  // Share of draws (without draws: runs) in which this option's net monetary benefit at the willingness to
+  // pay (of each draw) is the highest of the decision's options, ties shared: with two or more
+  // interventions "cost-effective" against the comparator may hold for each while only one is the choice
+  // (a policy advisor's reading: 100% for the funded scale-up, best in 0 of 20 draws).
+  double p_best = 0;
   // Share of draws (without draws: runs) whose increment lies in each quadrant (index: Quadrant), so that
   // "dominant" is said with how often it holds.
   std::array<double, 5> quadrant_share{};

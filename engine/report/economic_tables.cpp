@@ -113,6 +113,12 @@ Table cost_effectiveness_table(const DecisionGroup& g) {
         "the willingness to pay is for a problem-free household-year, and the scenarios give none for a "
         "quality-adjusted one.";
   }
+  // With two or more interventions each may be cost-effective against the comparator while only one is the
+  // choice: how often each is the best of all (a policy advisor's reading).
+  const bool several = g.options.size() > 2;
+  if (several)
+    ce.columns.push_back(
+        {"p_best", fmt::format("probability best of the {} options at {}", g.options.size(), wtp_short(g))});
   for (const InterventionFigures& x : g.interventions) {
     const std::string& name = g.names[x.option];
     ce.rows.push_back(
@@ -128,6 +134,7 @@ Table cost_effectiveness_table(const DecisionGroup& g) {
           text(icer_text(x.icer_quality_adjusted, "quality-adjusted household-year",
                          x.quadrant_share_quality_adjusted, g.probability_n, counted(g))));
     }
+    if (several) ce.rows.back().cells.push_back(probability(g, x.p_best));
   }
   return ce;
 }

@@ -126,7 +126,8 @@ std::optional<GlanceView> glance_view(const Report& r) {
         {"delta_effect", "extra problem-free years"},
         {"icer", "ICER"},
         {"nmb", "net monetary benefit (EUR)"},
-        {"p_cost_effective", "probability cost-effective"}};
+        {"p_cost_effective", "probability cost-effective"},
+        {"p_best", "probability it is the best"}};
     // Each decision's willingness to pay, as its cost-effectiveness table names it ("... at € 20.000"): one
     // label for the row where all say the same, else a row of their own (the last column's was put on every
     // column, € 50.000 beside a figure at € 20.000; outside attack 41).
@@ -156,6 +157,11 @@ std::optional<GlanceView> glance_view(const Report& r) {
       }
       g.rows.push_back(std::move(l));
     }
+    // A decision of two or more interventions (a column with a p_best cell).
+    const bool several = std::any_of(ce.begin(), ce.end(), [](const Table* t) {
+      return t && std::any_of(t->columns.begin(), t->columns.end(),
+                              [](const Column& c) { return c.key == "p_best"; });
+    });
     for (const auto& [key, label] : measures) {
       text::Grid::Line l;
       l.label = label;
@@ -167,9 +173,21 @@ std::optional<GlanceView> glance_view(const Report& r) {
         l.label = one_wtp && !wtps.empty() ? fmt::format("probability cost-effective at {}", wtps[0])
                   : one_wtp                ? std::string(label)
                                            : "probability cost-effective at it";
+      // Cost-effective is against the comparator: with two or more interventions in a decision each may be
+      // so while only one is the choice, which this row says (a policy advisor's reading). In one line, so
+      // that the first screen still reaches the waits.
+      if (std::string_view(key) == "p_best") {
+        if (!several) continue;
+        l.label = one_wtp && !wtps.empty() ? fmt::format("probability it is the best at {}", wtps[0])
+                  : one_wtp                ? std::string(label)
+                                           : "probability it is the best at it";
+      }
       l.indent = 1;
       for (std::size_t i = 0; i < n; ++i) {
         const Cell* c = cell_of(ce[i], headlines[i]->scenario, key);
+        // A decision of one intervention: being best is being cost-effective against the comparator.
+        if (!c && std::string_view(key) == "p_best")
+          c = cell_of(ce[i], headlines[i]->scenario, "p_cost_effective");
         // The ICER in short: its cost and effect are the rows above (economic_text.h).
         l.cells.push_back(!c ? Cell::of_text("-")
                           : std::string_view(key) == "icer" && c->kind == Cell::Kind::Text

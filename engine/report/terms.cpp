@@ -32,6 +32,12 @@ std::span<const Term> terms() {
            "dominated"},
       Term{"Net monetary benefit", "the extra years valued at the willingness to pay, minus the extra cost",
            "net monetary benefit"},
+      Term{
+          "Cost-effective, the best",
+          "cost-effective: a positive net monetary benefit against its comparator; the best: the highest net "
+          "monetary benefit of all options of its decision (its comparator and every scenario compared with "
+          "it), which only one option can be",
+          "it is the best"},
       Term{"Efficiency frontier",
            "the options worth considering, each against the next cheaper one; an option is extendedly "
            "dominated when a mix of its neighbours would do better",
