@@ -892,7 +892,7 @@ flat=$(tr '\n' ' ' <"$tmp/out" | tr -s ' ')
 # file's count of sets and of parameters (its header's columns but "set"), as its rows were never shown.
 sets_in=$(grep -v '^#' "$src/scenarios/sets/velve.csv" | wc -l); sets_in=$((sets_in - 1))
 set_keys=$(grep -v '^#' "$src/scenarios/sets/velve.csv" | head -1 | tr ',' '\n' | wc -l); set_keys=$((set_keys - 1))
-grep -q "in each parameter draw both take the values of $set_keys parameters from one of the $sets_in calibrated sets in $src/scenarios/sets/velve.csv (the same set); the base case keeps the scenario files' values" <<<"$flat" ||
+grep -q "in each parameter draw both take the values of $set_keys parameters from one of the $sets_in calibrated sets in $src/scenarios/sets/velve.csv (the same set); the other uncertain parameters are drawn from the scenario files' distributions; the base case keeps the scenario files' values" <<<"$flat" ||
   { echo "FAIL: a PSA does not say its draws take the values of $set_keys parameters from $sets_in sets: $(sed -n '/^== Scenarios/,/^$/p' "$tmp/out")"; fail=1; }
 # ... and so do the stored report (`show`, drawn again from the stored JSON) and the HTML report.
 expect 0 "a stored PSA with its report" "$wijksim" compare "$src/scenarios/pilot.yaml" --draws 2 -r 1 -y 1 --store "$tmp/sets.db" --report "$tmp/sets.html" -o "$tmp/sets.txt"
@@ -902,7 +902,7 @@ expect 0 "a stored PSA with its report" "$wijksim" compare "$src/scenarios/pilot
 # The report names what its money figures' intervals are over: two draws' lowest to highest, not a "95%
 # interval" (outside attack 18: "Whiskers: 95% interval" over 4 draws' range, and the glance's caption).
 grep -q "Whiskers: the lowest to the highest of the 2 parameter draws (too few for a 95% interval)" "$tmp/sets.html" &&
-  grep -q "Mean with its interval in brackets: for money, value for money, escalations and rungs the lowest to the highest of the 2 parameter draws" "$tmp/sets.html" &&
+  grep -q "Mean with its interval in brackets: for money, value for money, escalations, rungs, places, waits and the wait for a coach the lowest to the highest of the 2 parameter draws" "$tmp/sets.html" &&
   ! grep -q "Whiskers: 95% interval\.\|Mean with its 95% interval in brackets" "$tmp/sets.html" ||
   { echo "FAIL: a 2-draw report calls its range a 95% interval: $(grep -o 'Whiskers: [^.]*' "$tmp/sets.html" | head -3)"; fail=1; }
 # From 2 draws an EVPI is said to be too few to rely on, in the tables and the report, and a payer that pays

@@ -358,7 +358,8 @@ std::string text_scenarios(const Report& r, std::size_t width) {
       if (x == nullptr || x->sets_file.empty()) continue;
       out += text::wrap(
           fmt::format("in each parameter draw {} the values of {} parameters from one of the {} calibrated "
-                      "sets in {}{}; the base case keeps the scenario files' values",
+                      "sets in {}{}; the other uncertain parameters are drawn from the scenario files' "
+                      "distributions; the base case keeps the scenario files' values",
                       x == &s ? (same_sets ? "both take" : "it takes") : "its comparator takes",
                       x->set_parameters, x->sets, printable(x->sets_file),
                       same_sets ? " (the same set)" : ""),

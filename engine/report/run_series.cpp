@@ -1,5 +1,6 @@
 #include "wijksim/report/run_series.h"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <map>
@@ -43,6 +44,35 @@ double ratio(const BlockSums& s) {
   return s.den > 0 ? s.num / s.den : kNaN;
 }
 
+// A wait's sums per run and policy year, and over all policy weeks (index 0 the period, y + 1 year y).
+using YearSums = std::map<RunKey, std::vector<BlockSums>>;
+
+void add_to_year(YearSums& sums, const RunKey& run, int week, double waits, double admitted) {
+  if (week < 1) return;
+  const auto y = static_cast<std::size_t>((week - 1) / 52) + 1;
+  std::vector<BlockSums>& v = sums[run];
+  if (v.size() <= y) v.resize(y + 1);
+  for (const std::size_t i : {std::size_t{0}, y}) v[i].num += waits, v[i].den += admitted;
+}
+
+// The mean over runs of each run's ratio, a run without admissions left out (NaN when every run is).
+ScenarioSeries::YearlyWait yearly_wait(const YearSums& sums) {
+  ScenarioSeries::YearlyWait out;
+  std::size_t years = 0;
+  for (const auto& [run, v] : sums) years = std::max(years, v.size());
+  const auto mean_of = [&](std::size_t i) {
+    double total = 0;
+    int n = 0;
+    for (const auto& [run, v] : sums)
+      if (i < v.size() && v[i].den > 0) total += v[i].num / v[i].den, ++n;
+    return n > 0 ? total / n : kNaN;
+  };
+  if (years == 0) return out;
+  out.period = mean_of(0);
+  for (std::size_t i = 1; i < years; ++i) out.year.push_back(mean_of(i));
+  return out;
+}
+
 }  // namespace
 
 bool summarise_point(const std::vector<double>& values, SeriesPoint& point) {
@@ -70,6 +100,7 @@ ScenarioSeries read_series(const RunStore& store, std::int64_t run, const Stored
     Series* week_series[kWeekly] = {&out.with_problem,  &out.multi_problem,    &out.rung,
                                     &out.coach_waiting, &out.caseload_per_fte, &out.caseload_per_fte_max};
     Block wait, escalations;
+    YearSums coach_years;
     int week = -1, block = -1;
     auto flush_week = [&] {
       for (int m = 0; m < kWeekly; ++m) {
@@ -112,19 +143,24 @@ ScenarioSeries read_series(const RunStore& store, std::int64_t run, const Stored
       BlockSums& ws = wait[key];
       ws.num += static_cast<double>(r.coach_wait_weeks);
       ws.den += static_cast<double>(r.coach_admitted);
+      add_to_year(coach_years, key, w, static_cast<double>(r.coach_wait_weeks),
+                  static_cast<double>(r.coach_admitted));
       BlockSums& es = escalations[key];
       es.num += static_cast<double>(r.escalations);
       es.den += 1;  // weeks
     });
     if (week >= 0) flush_week();
     if (block >= 0) flush_blocks();
+    out.coach_wait_by_year = yearly_wait(coach_years);
   }
 
   const std::vector<StoredLabel> agencies = store.agencies(run);
   out.agency_wait.resize(agencies.size());
   out.agency_places_last.assign(agencies.size(), std::numeric_limits<double>::quiet_NaN());
+  out.agency_wait_by_year.resize(agencies.size());
   for (std::size_t a = 0; a < agencies.size(); ++a) {
     Block wait;
+    YearSums years;
     int block = -1;
     int last_week = 0;  // rows come week by week: the last week's are the last
     double places = 0;
@@ -141,8 +177,11 @@ ScenarioSeries read_series(const RunStore& store, std::int64_t run, const Stored
       BlockSums& s = wait[{r.draw, r.replication}];
       s.num += static_cast<double>(r.wait_weeks);
       s.den += static_cast<double>(r.admitted);
+      add_to_year(years, {r.draw, r.replication}, r.week, static_cast<double>(r.wait_weeks),
+                  static_cast<double>(r.admitted));
     });
     if (block >= 0) flush_block(wait, block, ratio, out.agency_wait[a]);
+    out.agency_wait_by_year[a] = yearly_wait(years);
     if (runs > 0) out.agency_places_last[a] = places / runs;
   }
   return out;
@@ -155,22 +194,12 @@ std::vector<std::string> still_growing(const std::vector<StoredLabel>& agencies,
                                        int years) {
   std::vector<std::string> out;
   if (years < 2) return out;
-  const double last_year_from = 52.0 * (years - 1);
-  // Said by the first and the last year (the period's mean of the series weighs blocks alike, the tables
-  // weigh admissions: two "over the period" figures that differ would confuse).
-  const auto check = [&](const Series& points, const std::string& what, const std::string& unit,
-                         int decimals) {
-    double all = 0, first = 0, before = 0, last = 0;
-    int n_all = 0, n_first = 0, n_before = 0, n_last = 0;
-    for (const SeriesPoint& p : points) {
-      if (p.week <= 0 || p.n == 0) continue;
-      all += p.mean, ++n_all;
-      if (p.week <= 52) first += p.mean, ++n_first;
-      if (p.week > last_year_from) last += p.mean, ++n_last;
-      if (p.week > last_year_from - 52 && p.week <= last_year_from) before += p.mean, ++n_before;
-    }
-    if (n_all == 0 || n_first == 0 || n_before == 0 || n_last == 0) return;
-    all /= n_all, first /= n_first, before /= n_before, last /= n_last;
+  // Said by the first and the last year, each as the glance weighs the period: a wait by admissions
+  // (YearlyWait), the coach waiting list over weeks.
+  const auto check = [&](double all, double first, double before, double last, const std::string& what,
+                         const std::string& unit, int decimals) {
+    if (!std::isfinite(all) || !std::isfinite(first) || !std::isfinite(before) || !std::isfinite(last))
+      return;
     // Above the year before's by more than a twentieth and half a unit: two runs' noise was called growth,
     // and a fall from year 1 beside a rise in the last year was said as growing (outside attack 35).
     if (last > 1.1 * all && last - all > 1 && last > first && last > 1.05 * before && last - before > 0.5)
@@ -181,11 +210,31 @@ std::vector<std::string> still_growing(const std::vector<StoredLabel>& agencies,
                                       format_dutch(first, decimals), unit, format_dutch(before, decimals),
                                       years - 1, format_dutch(last, decimals), years));
   };
-  for (std::size_t a = 0; a < agencies.size() && a < series.agency_wait.size(); ++a)
-    check(series.agency_wait[a], "the wait at " + agencies[a].label, "weeks", 1);
+  const auto check_wait = [&](const ScenarioSeries::YearlyWait& w, const std::string& what) {
+    if (w.year.size() < static_cast<std::size_t>(years)) return;
+    const auto y = static_cast<std::size_t>(years);
+    check(w.period, w.year[0], w.year[y - 2], w.year[y - 1], what, "weeks", 1);
+  };
+  // The waiting list: the unweighted mean of its weekly points (each the mean over runs), by year.
+  const auto check_queue = [&](const Series& points, const std::string& what) {
+    const double last_year_from = 52.0 * (years - 1);
+    double all = 0, first = 0, before = 0, last = 0;
+    int n_all = 0, n_first = 0, n_before = 0, n_last = 0;
+    for (const SeriesPoint& p : points) {
+      if (p.week <= 0 || p.n == 0) continue;
+      all += p.mean, ++n_all;
+      if (p.week <= 52) first += p.mean, ++n_first;
+      if (p.week > last_year_from) last += p.mean, ++n_last;
+      if (p.week > last_year_from - 52 && p.week <= last_year_from) before += p.mean, ++n_before;
+    }
+    if (n_all == 0 || n_first == 0 || n_before == 0 || n_last == 0) return;
+    check(all / n_all, first / n_first, before / n_before, last / n_last, what, "households", 0);
+  };
+  for (std::size_t a = 0; a < agencies.size() && a < series.agency_wait_by_year.size(); ++a)
+    check_wait(series.agency_wait_by_year[a], "the wait at " + agencies[a].label);
   if (scenario.coach_fte > 0) {
-    check(series.coach_wait, "the wait for a coach", "weeks", 1);
-    check(series.coach_waiting, "households waiting for a coach", "households", 0);
+    check_wait(series.coach_wait_by_year, "the wait for a coach");
+    check_queue(series.coach_waiting, "households waiting for a coach");
   }
   return out;
 }

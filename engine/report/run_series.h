@@ -14,6 +14,7 @@
 #pragma once
 
 #include <cstdint>
+#include <limits>
 #include <map>
 #include <string>
 #include <vector>
@@ -45,6 +46,17 @@ struct ScenarioSeries {
   std::vector<Series> agency_wait;  // weeks waited by those admitted, per agency (RunStore::agencies order)
   // Per agency, its places funded in the last policy week, the mean over runs (NaN without policy weeks).
   std::vector<double> agency_places_last;
+  // Waits by policy year as the tables weigh the period's, by admissions: per run its summed waits over its
+  // admissions in the year, then the mean over the runs that admitted anyone (NaN: none did). `period` the
+  // same over all policy weeks, the glance's figure. In short names the years of a wait still growing by
+  // these: the blocks' points, each weighed alike, put a period's 16,4 weeks below its years' 17,1 and 28,4
+  // (a policy advisor's reading).
+  struct YearlyWait {
+    std::vector<double> year;  // policy year 1, 2, ...
+    double period = std::numeric_limits<double>::quiet_NaN();
+  };
+  YearlyWait coach_wait_by_year;
+  std::vector<YearlyWait> agency_wait_by_year;  // per agency
 };
 
 // Reads and summarises the series of one scenario of a run. Throws Error if the store cannot be read.
@@ -52,10 +64,11 @@ ScenarioSeries read_series(const RunStore& store, std::int64_t run, const Stored
 
 // What the period's means hide at its end, in words, for In short (terminal and report alike): "Still growing
 // (the figures are means over the period): the wait at Debt counselling: about 19,6 weeks in year 1, 54,2 in
-// year 4, 58,3 in year 5; ..." for each wait or queue whose last policy year's mean of the series (its
-// points weighed alike) is above the period's by more than a tenth and by more than one week (or
-// household), above year 1's, and above the year before's by more than a twentieth and half a unit (from 2
-// policy years; docs/model.md 13), then "Places funded in the last week: Debt
+// year 4, 58,3 in year 5; ..." for each wait or queue whose last policy year's mean (a wait's weighed by
+// admissions, as the glance's, ScenarioSeries::YearlyWait; the coach waiting list's over weeks) is above the
+// period's by more than a tenth and by more than one week (or household), above year 1's, and above the
+// year before's by more than a twentieth and half a unit (from 2 policy years; docs/model.md 13.6), then
+// "Places funded in the last week: Debt
 // counselling 824 against 1.343 (39% fewer); ..." for each agency whose places in the last policy week are
 // below the comparator's by more than half a place (a cut that phases in with the coaches is larger at the
 // end than its mean over the period; a policy advisor's reading). "" when neither.
