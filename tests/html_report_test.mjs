@@ -403,6 +403,12 @@ try {
       check(shown === a.rows.length, `${what}: EVPI against ${a.scenario} at each of the ${a.rows.length} amounts of willingness to pay`, shown);
       check(await count('table.evpi tr.threshold') >= 1, `${what}: the EVPI table marks the scenario's threshold`);
     }
+    // Beside the raw EVPI, the part that is the households' luck and the regression EVPI without it, where the
+    // run measured them (a policy advisor read the raw EVPI as the value of research).
+    for (const n of tablesOf('value_of_information_noise'))
+      check(await count(`span.figure[data-table="value_of_information_noise"][data-scenario="${n.scenario}"][data-row="regression_evpi"]`) >= 1 &&
+        await count(`span.figure[data-table="value_of_information_noise"][data-scenario="${n.scenario}"][data-row="inflation"]`) >= 1,
+        `${what}: the EVPI against ${n.scenario} is said with its luck and the regression EVPI`);
     for (const v of tablesOf('value_of_information').filter((t) => t.rows.some((r) => r.cells.evppi_household)))
       check(await count(`.chart[data-kind="evppi"][data-scenario="${v.scenario}"]`) === 1, `${what}: EVPPI against ${v.scenario} is drawn`);
     // Every agency's wait, in every scenario and (paired) its difference from the comparator.

@@ -1195,20 +1195,32 @@ void ReportWriter::evpi(const StoredScenario& c) {
         figure(a, key, "best_probability"), figure(a, key, "evpi_household"),
         figure(a, key, "evpi_population"));
   }
+  // Part of a raw EVPI is the households' luck in each draw, which no research buys: said beside it where
+  // the run measured it (a policy advisor read € 47,49 as the value of research, of which € 14,26 was luck).
+  std::string luck;
+  if (const json* noise = tables_.table("value_of_information_noise", c.name);
+      noise && cell_json(noise, "regression_evpi", "value") && cell_json(noise, "inflation", "value"))
+    luck = fmt::format(
+        " Part of it is the households' luck within each draw, which no research can buy: about {} per "
+        "household; without it (the regression EVPI, the EVPPI of all parameters) {} per household, the "
+        "better estimate of what research is worth",
+        figure(noise, "inflation", "value"), figure(noise, "regression_evpi", "value"));
   body_ += fmt::format(
       "<p>The expected value of perfect information (EVPI) is what choosing with every uncertainty resolved "
-      "would gain over choosing now. At the scenario's threshold ({} per problem-free household-year) it is "
-      "{} per household, {} for all {} households{}.</p>\n<table class=\"evpi\">\n<thead><tr><th "
+      "would gain over choosing now, over {}, discounted. At the scenario's threshold ({} "
+      "per problem-free household-year) it is {} per household, {} for all {} households{}.{}</p>\n<table "
+      "class=\"evpi\">\n<thead><tr><th "
       "class=\"num\">willingness to pay</th><th>best on average</th><th class=\"num\">probability it is "
       "best</th><th class=\"num\">EVPI per household</th><th class=\"num\">EVPI, all households</th></tr>"
       "</thead>\n<tbody>\n{}</tbody>\n</table>\n<p class=\"note\">{}</p>\n",
+      info_.years == 1 ? std::string("policy year 1") : fmt::format("policy years 1-{}", info_.years),
       esc(format_euros_as_given(c.willingness_to_pay)), figure(a, threshold, "evpi_household"),
       figure(a, threshold, "evpi_population"), format_dutch(c.households, 0),
       info_.draws < static_cast<int>(kMinEvppiDraws)
           ? fmt::format(", from {} parameter draws: too few to rely on (at least {})", info_.draws,
                         kMinEvppiDraws)
           : std::string(),
-      body, esc(note_of(a)));
+      luck.empty() ? std::string() : luck + ".", body, esc(note_of(a)));
 }
 
 void ReportWriter::decision(const StoredScenario& c, const std::vector<int>& options) {
