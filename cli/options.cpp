@@ -44,8 +44,11 @@ CLI::Validator decimal_number() {
           s = fmt::format("{}", v);  // as read (blanks around it, a leading '+'), for CLI11 to convert back
           return "";
         }
-        if (const std::string advice = loader::comma_advice(s); !advice.empty())
-          return fmt::format("expected a number, found '{}' ({})", s, advice);
+        // Why it is not one, as a scenario file's number is told (1e-320 is finite but too close to 0 to be
+        // held: "not finite" said the wrong thing; outside attack 42); else a decimal number is asked for.
+        if (const std::string why = loader::not_a_number(s);
+            why != fmt::format("expected a number, found '{}'", s))
+          return why;
         return fmt::format("expected a finite decimal number, found '{}'", s);
       },
       "NUMBER");

@@ -1484,6 +1484,9 @@ fi
 # the decimal-comma hint.
 expect 2 "sweep --from in hexadecimal" "$wijksim" sweep "$src/scenarios/pilot.yaml" --parameter coaches.fte --from 0x1p3 --to 9 -r 1 -y 1
 grep -q "expected a finite decimal number, found '0x1p3'" "$tmp/err" || { echo "FAIL: sweep --from 0x1p3: $(cat "$tmp/err")"; fail=1; }
+# A number too close to 0 to be held is said so, not "not finite" (outside attack 42), as in a scenario file.
+expect 2 "sweep --from a subnormal" "$wijksim" sweep "$src/scenarios/pilot.yaml" --parameter coaches.fte --from 1e-320 --to 9 -r 1 -y 1
+grep -q "expected a number, found '1e-320', which is too close to 0 to be held" "$tmp/err" || { echo "FAIL: sweep --from 1e-320: $(cat "$tmp/err")"; fail=1; }
 expect 2 "sweep --from with a decimal comma" "$wijksim" sweep "$src/scenarios/pilot.yaml" --parameter coaches.fte --from 1,5 --to 9 -r 1 -y 1
 grep -q "use a decimal point: 1.5" "$tmp/err" || { echo "FAIL: sweep --from 1,5: $(cat "$tmp/err")"; fail=1; }
 expect 2 "sweep --from with a comma that may group thousands" "$wijksim" sweep "$src/scenarios/pilot.yaml" --parameter coaches.cost_per_fte_year --from 60,000 --to 90000 -r 1 -y 1
