@@ -210,7 +210,8 @@ try {
     }
     if (c.counted && c.n < 100 && Math.abs(c.mean * c.n - k) < 1e-6) return `${s} (${k} of ${c.n} ${c.counted})`;
     // The page writes an interval "(L to H)", where the text tables write "(L–H)".
-    if (none) s += ' (same in all runs)';
+    // A value given or derived once (an EVPPI of 0) is not over runs: "(an interval of no width)".
+    if (none) s += c.one_value ? ' (an interval of no width)' : ' (same in all runs)';
     else if (spread) s += ` (${end(c.lo)} to ${end(c.hi)})`;
     return s;
   };
@@ -410,7 +411,14 @@ try {
         await count(`span.figure[data-table="value_of_information_noise"][data-scenario="${n.scenario}"][data-row="inflation"]`) >= 1,
         `${what}: the EVPI against ${n.scenario} is said with its luck and the regression EVPI`);
     for (const v of tablesOf('value_of_information').filter((t) => t.rows.some((r) => r.cells.evppi_household)))
+    {
       check(await count(`.chart[data-kind="evppi"][data-scenario="${v.scenario}"]`) === 1, `${what}: EVPPI against ${v.scenario} is drawn`);
+      // ... with each bar's figures and whether it is beyond chance in a table under it (the page had the
+      // bars only; a policy advisor read a bar not beyond chance as a research priority).
+      const bars = v.rows.filter((r) => r.cells.evppi_household).length;
+      check(await count(`table.evppi span.figure[data-table="value_of_information"][data-scenario="${v.scenario}"][data-column="beyond_chance"]`) === bars,
+        `${what}: the EVPPI table against ${v.scenario} says for each of its ${bars} bars whether it is beyond chance`);
+    }
     // Every agency's wait, in every scenario and (paired) its difference from the comparator.
     for (const t of [...tablesOf('agencies'), ...tablesOf('agencies_difference')]) {
       let shown = 0;

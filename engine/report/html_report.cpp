@@ -1506,6 +1506,25 @@ void ReportWriter::decision_sensitivity(const StoredScenario& c, const std::vect
         fmt::format("EVPPI: expected value of partial perfect information. Whiskers: +/- 1,96 standard "
                     "errors. {} {}",
                     note_of(v), note_of(noise)));
+    // The figures behind the bars, with whether each is beyond chance: the terminal had them, the page only
+    // the bars, so a bar not beyond chance read as a research priority (a policy advisor's reading).
+    std::string rows;
+    for (const json* r : rows_of(v)) {
+      const std::string key = text_of(at(*r, "key"));
+      if (std::isnan(value_of(v, key, "evppi_population").mean)) continue;
+      rows +=
+          fmt::format("<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td></tr>\n",
+                      esc(text_of(at(*r, "label"))), figure(v, key, "evppi_household"),
+                      figure(v, key, "r_squared"), figure(v, key, "beyond_chance"));
+    }
+    body_ += fmt::format(
+        "<table class=\"evppi\">\n<thead><tr><th>parameter or group</th><th class=\"num\">EVPPI per "
+        "household</th><th class=\"num\">net benefit explained</th><th>beyond chance (test at 5%)</th></tr>"
+        "</thead>\n<tbody>\n{}</tbody>\n</table>\n"
+        "<p class=\"note\">A figure not beyond chance is no research priority, whatever its bar: the "
+        "whiskers "
+        "are the estimate's own error, the test whether the parameters explain the net benefit at all.</p>\n",
+        rows);
   } else if (v) {
     body_ += fmt::format("<p class=\"note\">{}</p>\n", esc(note_of(v)));
   }
@@ -1810,6 +1829,7 @@ th.num { white-space: normal; }
 table.params.columns td:first-child { overflow-wrap: break-word; }
 table.targets { table-layout: fixed; width: 100%; }
 table.targets td, table.targets th, table.targets td.num { overflow-wrap: anywhere; white-space: normal; }
+table.evppi td, table.evppi th, table.evppi td.num { overflow-wrap: anywhere; white-space: normal; }
 table.targets th:nth-child(1) { width: 46%; }
 table.targets th:nth-child(2) { width: 22%; }
 table.targets th:nth-child(3) { width: 18%; }
