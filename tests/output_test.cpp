@@ -726,3 +726,22 @@ TEST_CASE("a chart's tooltip prints an interval as the tables do", "[output]") {
   CHECK(charts::label_with_band(0.2512, 0.2511, 0.2513, Axis::Share) == "25,12% (25,11% to 25,13%)");
   CHECK(charts::label_with_band(1500, 1200, 1800, Axis::Euro) == "\u20AC 1.500 (1.200 to 1.800)");
 }
+
+TEST_CASE("a decision's table is headed as the decision, not as its comparator's scenario", "[output]") {
+  // "scenario: baseline-velve" headed the pilot's acceptability curves (a policy advisor's reading).
+  Report r;
+  r.command = "compare";
+  Table a;
+  a.id = "acceptability";
+  a.title = "How sure can we be?";
+  a.scenario = "base";
+  a.columns = {{"p_base", "base"}};
+  a.rows.push_back({"wtp_0", "€ 0", {Cell::of_value(0.5, Unit::Share)}, 0});
+  r.tables.push_back(a);
+  Table s = a;
+  s.id = "agencies";
+  r.tables.push_back(s);
+  const std::string out = render_table(r, {120, {"economics", "agencies", "other"}});
+  CHECK(out.find("decision: base (the comparator) and the options compared with it") != std::string::npos);
+  CHECK(out.find("scenario: base\n") != std::string::npos);  // a scenario's own table keeps its heading
+}

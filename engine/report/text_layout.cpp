@@ -266,9 +266,15 @@ std::string wrap(const std::string& text, std::size_t width, const std::string& 
 Grid grid_of(const Table& t) {
   Grid g;
   g.title = t.title;
-  g.context.push_back(t.comparator.empty()
-                          ? fmt::format("scenario: {}", t.scenario)
-                          : fmt::format("scenario: {} minus comparator: {}", t.scenario, t.comparator));
+  // A decision's table names its comparator as its scenario: said as the decision ("scenario: baseline-velve"
+  // headed the pilot's acceptability curves; a policy advisor's reading).
+  const bool decision =
+      t.comparator.empty() && (t.id == "acceptability" || t.id == "efficiency_frontier" ||
+                               t.id == "value_of_information" || t.id == "value_of_information_noise");
+  g.context.push_back(
+      decision ? fmt::format("decision: {} (the comparator) and the options compared with it", t.scenario)
+      : t.comparator.empty() ? fmt::format("scenario: {}", t.scenario)
+                             : fmt::format("scenario: {} minus comparator: {}", t.scenario, t.comparator));
   for (const Column& c : t.columns) g.columns.push_back(c.label);
   for (const Row& r : t.rows) {
     Grid::Line l;
