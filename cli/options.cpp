@@ -46,9 +46,7 @@ CLI::Validator decimal_number() {
         }
         // Why it is not one, as a scenario file's number is told (1e-320 is finite but too close to 0 to be
         // held: "not finite" said the wrong thing; outside attack 42); else a decimal number is asked for.
-        if (const std::string why = loader::not_a_number(s);
-            why != fmt::format("expected a number, found '{}'", s))
-          return why;
+        if (std::string why = loader::number_hint(s); !why.empty()) return why;
         return fmt::format("expected a finite decimal number, found '{}'", s);
       },
       "NUMBER");

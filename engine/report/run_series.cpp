@@ -49,7 +49,7 @@ using YearSums = std::map<RunKey, std::vector<BlockSums>>;
 
 void add_to_year(YearSums& sums, const RunKey& run, int week, double waits, double admitted) {
   if (week < 1) return;
-  const auto y = static_cast<std::size_t>((week - 1) / 52) + 1;
+  const auto y = static_cast<std::size_t>((week - 1) / kWeeksPerYear) + 1;
   std::vector<BlockSums>& v = sums[run];
   if (v.size() <= y) v.resize(y + 1);
   for (const std::size_t i : {std::size_t{0}, y}) v[i].num += waits, v[i].den += admitted;
@@ -64,7 +64,7 @@ ScenarioSeries::YearlyWait yearly_wait(const YearSums& sums) {
     double total = 0;
     int n = 0;
     for (const auto& [run, v] : sums)
-      if (i < v.size() && v[i].den > 0) total += v[i].num / v[i].den, ++n;
+      if (i < v.size() && v[i].den > 0) total += ratio(v[i]), ++n;
     return n > 0 ? total / n : kNaN;
   };
   if (years == 0) return out;

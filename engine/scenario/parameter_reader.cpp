@@ -107,9 +107,6 @@ void MapReader::done(std::string_view noun) {
   missing_.clear();
 }
 
-namespace {
-// Why the text of a number is not one, where it looks like one written otherwise (a percentage, a decimal
-// comma, Dutch notation, infinity, beyond what a double holds); "" otherwise.
 std::string number_hint(const std::string& t) {
   double v = 0;
   if (!t.empty() && t.back() == '%' && parse_double(std::string_view(t).substr(0, t.size() - 1), v))
@@ -145,7 +142,6 @@ std::string number_hint(const std::string& t) {
   }
   return "";
 }
-}  // namespace
 
 std::string not_a_number(const Node& n) {
   if (n.is(Node::Kind::Scalar))

@@ -192,6 +192,9 @@ inline constexpr Range kFteOff{0, 1e5};  // a disabled coach block may say 0
 inline constexpr Range kCaseload{0, 1e4, true};
 
 // Why a scalar is not a number, with the fix for the two mistakes people make most.
+// Why the text of a number is not one, where it looks like one written otherwise (a percentage, a decimal
+// comma, Dutch notation, infinity, beyond what a double holds or too close to 0); "" otherwise.
+std::string number_hint(const std::string& text);
 std::string not_a_number(const Node& n);
 std::string not_a_number(const std::string& text);  // the same for a number's text (a CSV field)
 
