@@ -169,3 +169,26 @@ TEST_CASE("The F test tells a parameter's effect from a fit of chance", "[evppi]
   CHECK(null_rejected <= kDatasets * 0.12);  // nominal 5%: 10 of 200, with room for GCV's liberality
   CHECK(signal_rejected == kDatasets);
 }
+
+TEST_CASE("A row whose columns A cannot tell apart still has a standard error", "[evppi]") {
+  // X1 twice (one key path of two options reads the same uniforms: the same ranks) and a column the same in
+  // every draw: the regression's A is singular, and its inverse gave a standard error of 1e13 euros beside
+  // an EVPPI of 6 (an independent check). Neither column adds a direction X can see, so the row's EVPPI is
+  // X1's (closed form above: 0.39560; both: 0.47981) and its SE that of a fit of X1 alone, tenths at most.
+  EvppiInput in = linear_case(400, 1, 2, 1, 1.5);
+  for (auto& x : in.inputs) x = {x[0], x[0], x[1], 5.0};
+  for (const std::vector<std::size_t>& columns : std::vector<std::vector<std::size_t>>{{0, 1}, {0, 3}}) {
+    const EvppiEstimate e = evppi(in, columns, 1, 4);
+    CHECK(e.value == Approx(expected_gain(1, 2)).margin(0.12));
+    CHECK(std::isfinite(e.se));
+    CHECK(e.se > 0);
+    CHECK(e.se < 0.2);
+    CHECK(e.p_value < 0.001);
+    CHECK(e.r_squared.at(0) == Approx(4 / 7.25).margin(0.08));
+  }
+  const EvppiEstimate all = evppi(in, {0, 1, 2, 3}, 1, 5);
+  CHECK(all.value == Approx(expected_gain(1, std::sqrt(5.0))).margin(0.12));
+  CHECK(all.se > 0);
+  CHECK(all.se < 0.2);
+  CHECK(all.r_squared.at(0) == Approx(5 / 7.25).margin(0.08));
+}

@@ -4,6 +4,7 @@
 
 #include <Eigen/Cholesky>
 #include <Eigen/Dense>
+#include <Eigen/Eigenvalues>
 #include <algorithm>
 #include <boost/math/distributions/fisher_f.hpp>
 #include <cmath>
@@ -74,6 +75,10 @@ int segments_for(std::size_t n) {
 // smoothing penalty is lambda * `wiggle` (second differences within each term); `null` pins the one
 // direction in which a centred term's coefficients do not change the fit (all equal), so the system is
 // regular without changing any fitted value.
+// An eigenvalue of A below this share of its largest is taken as zero: the rounding of a direction A cannot
+// see is about 1e-16 of the largest, the smallest of a regular A with 30 or more draws far above 1e-9.
+constexpr double kSingularTolerance = 1e-9;
+
 struct Design {
   MatrixXd X, XtX, wiggle, null;
 };
@@ -102,6 +107,23 @@ Design design(const std::vector<std::vector<double>>& inputs, const std::vector<
     d.null.block(at, at, m, m).setConstant(1.0 / m);
   }
   d.XtX = d.X.transpose() * d.X;
+  // A is still singular where a column is the same in every draw (its block of X is zero; the penalty does
+  // not see its linear direction) or two columns rank the draws alike (identical blocks: their difference
+  // is invisible to X). Eigen's LDLT then gave any numbers, and the coefficients' covariance an SE of 1e13
+  // (an independent check). The null space of A = X'X + lambda S + null is the same for every lambda > 0
+  // (all three are positive semi-definite): found once, at lambda = s0, and pinned as the blocks' one
+  // direction is. X cannot see these directions, so no fitted value, edf or X beta~ changes; where A is
+  // regular nothing is added and every figure is as before.
+  if (p > 1) {
+    const double scale = d.wiggle.trace() > 0 ? d.XtX.trace() / d.wiggle.trace() : 1.0;
+    const Eigen::SelfAdjointEigenSolver<MatrixXd> eig(d.XtX + scale * d.wiggle + d.null);
+    if (eig.info() == Eigen::Success) {
+      const VectorXd& values = eig.eigenvalues();  // ascending
+      const double tolerance = kSingularTolerance * values(p - 1);
+      for (Eigen::Index j = 0; j < p && values(j) < tolerance; ++j)
+        d.null += eig.eigenvectors().col(j) * eig.eigenvectors().col(j).transpose();
+    }
+  }
   return d;
 }
 
@@ -175,18 +197,24 @@ VectorXd column(const DrawMatrix& m, std::size_t k) {
   return v;
 }
 
-// mean_n max(0, inb_n1, ..., inb_nK) - max(0, mean inb_1, ..., mean inb_K)
+// mean_n max(0, inb_n1, ..., inb_nK) - max(0, mean inb_1, ..., mean inb_K), summed as one mean of
+// non-negative regrets against the option of the highest mean (the comparator, 0, first on a tie), as
+// the EVPI of cost_effectiveness.cpp is: a row whose fits never change the choice is 0, not a rounding
+// of 1e-13 that was shown as "0,00000 (0,00000 to 0,000000000001)" (an independent check).
 double value_of(const std::vector<VectorXd>& inb) {
   if (inb.empty()) return 0;
   const Eigen::Index n = inb.front().size();
-  double best_of_means = 0, mean_of_best = 0;
-  for (const VectorXd& v : inb) best_of_means = std::max(best_of_means, v.mean());
+  std::size_t chosen = 0;  // 0: the comparator; k + 1: intervention k
+  double best_mean = 0;
+  for (std::size_t k = 0; k < inb.size(); ++k)
+    if (const double m = inb[k].mean(); m > best_mean) best_mean = m, chosen = k + 1;
+  double regret = 0;
   for (Eigen::Index i = 0; i < n; ++i) {
     double b = 0;
     for (const VectorXd& v : inb) b = std::max(b, v(i));
-    mean_of_best += b;
+    regret += b - (chosen == 0 ? 0.0 : inb[chosen - 1](i));
   }
-  return mean_of_best / static_cast<double>(n) - best_of_means;
+  return regret / static_cast<double>(n);
 }
 
 // Standard normals from the value-of-information stream: normal `j` of sample `s`.

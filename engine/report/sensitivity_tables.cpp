@@ -362,13 +362,15 @@ std::vector<Table> evppi_tables(const DecisionSensitivity& d) {
       "Brennan "
       "2014; P-splines with GCV, additive for several parameters: interactions within a group are missed, so "
       "a "
-      "group's value can be too low), standard error from the regression's posterior. 'all': every parameter "
+      "group's value can be too low); in brackets EVPPI -/+ 1,96 standard errors (from 0), the error of the "
+      "regression over its posterior, not a spread over the draws. 'all': every parameter "
       "together, the EVPI without the households' luck. 'Beyond chance': an F test of the fit of the first "
       "intervention's net benefit on the parameter(s) against none (p below 0,05); where it is not, the "
       "regression may have fitted the households' luck and the draws' noise, and the EVPPI is not told "
       "apart from 0 with these draws (more draws tell). 'Net benefit explained' is the R^2 of the net "
       "benefit "
-      "that the cost and effect fits give together (each smoothed on its own); the test is of one fit of the "
+      "that the cost and effect fits give together (each smoothed on its own; 'none' where the two fits "
+      "together miss more than the mean does); the test is of one fit of the "
       "net benefit itself, so a share of a few percent can go with a p well above 0,05.",
       format_dutch(d.households, 0), format_euros_as_given(d.willingness_to_pay));
   if (!d.evppi_left_out.empty())
@@ -745,9 +747,21 @@ std::vector<Table> sweep_tables(const SweepResult& s) {
           : fmt::format("mean over {} replications with common random numbers, and its 95% interval (for "
                         "the wait and the caseload, which cannot be negative, on the log scale).",
                         s.replications));
+  if (s.parameter == "coaches.fte")
+    t.note += " coaches.fte is the coaches' full scale: every step of a coach schedule is multiplied alike, so "
+              "that the last step gets the value (docs/model.md 11.3).";
   if (!s.grid_note.empty()) t.note += " " + s.grid_note;
-  for (const Outcome& o : s.outcomes)
-    t.columns.push_back({o.label.key, fmt::format("{} ({})", o.label.text, unit_words(o.unit))});
+  // A unit's "per household" is not said twice: "net monetary benefit per household (EUR per household)"
+  // took four lines of the label column at 120 columns (a policy advisor's reading).
+  for (const Outcome& o : s.outcomes) {
+    std::string unit = unit_words(o.unit);
+    if (const auto per = unit.find("per ");
+        per != std::string::npos && (o.label.text.ends_with(unit.substr(per)) ||
+                                     (per == 0 && o.label.text.find(" per ") != std::string::npos)))
+      unit = unit.substr(0, per == 0 ? 0 : per - 1);
+    t.columns.push_back(
+        {o.label.key, unit.empty() ? o.label.text : fmt::format("{} ({})", o.label.text, unit)});
+  }
   // A row's key is its value exactly (CSV and JSON readers parse it back: "1.000", Dutch for a thousand, read
   // as 1); its label three significant digits, or as few more as tell every point apart and show none but 0
   // as 0 (5.001 and 5.002 both showed 5,00, outside attack 9; 1e-300 showed 0,000000 and 1.00000005 every

@@ -422,6 +422,9 @@ DrawInputs draw_inputs(const Study& study, const std::vector<std::size_t>& membe
     const auto& first = v[m].front();
     for (std::size_t k = 0; k < first.size(); ++k) {
       const std::string& key = first[k].first;
+      // The net benefit is valued at the mean willingness to pay in every draw, so a draw's own value moves
+      // nothing the regression fits: a row of it could only fit chance (an independent check).
+      if (key == "economics.willingness_to_pay") continue;
       bool same = false;
       for (std::size_t c = 0; c < in.keys.size() && !same; ++c) {
         if (in.keys[c] != key) continue;
@@ -829,6 +832,13 @@ std::optional<OptionProblem> sensitivity_options_problem(const SensitivityOption
       return OptionProblem{"--evppi-group", fmt::format("the group '{}' is given twice", name)};
     if (std::set<std::string>(keys.begin(), keys.end()).size() != keys.size())
       return OptionProblem{"--evppi-group", fmt::format("the group '{}' names a parameter twice", name)};
+    if (std::find(keys.begin(), keys.end(), "economics.willingness_to_pay") != keys.end())
+      return OptionProblem{
+          "--evppi-group",
+          fmt::format("the group '{}' names economics.willingness_to_pay, which is not an input of the value "
+                      "of information: the net benefit is valued at its mean in every draw (docs/model.md "
+                      "14.9)",
+                      name)};
   }
   return std::nullopt;
 }
