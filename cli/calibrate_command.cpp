@@ -127,6 +127,16 @@ int calibrate_command(const Options& o, const std::string& command_line, cluster
     bar.finish();
     return stopped_by_interrupt(i, recorder ? &*recorder : nullptr, "the evaluated candidates", o.store,
                                 resume);
+  } catch (const InputError& e) {
+    // The input's problem found by simulating (no candidate shows the targets): said at the files, with what
+    // was simulated; no resume, which would read the mended file and be refused, or fail the same way.
+    bar.finish();
+    if (recorder) recorder->failed();
+    print_input_error(e, false);
+    if (recorder)
+      cli::err("the candidates evaluated are in {} as run {} (failed); once mended, calibrate again\n",
+               printable(o.store), recorder->run_id());
+    return kBadInput;
   } catch (const RunFailure& f) {
     bar.finish();
     if (recorder) recorder->failed();

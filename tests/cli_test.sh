@@ -1228,6 +1228,20 @@ for name in sets.json Sets.HTML .htm; do
   expect 2 "calibrate -o $name (a name saying another format than CSV)" "$wijksim" calibrate "$src/scenarios/pilot.yaml" -o "$tmp/$name"
   grep -qF "calibrate writes its parameter sets as CSV, and a name ending in .${name##*.} says" "$tmp/err" && [ ! -e "$tmp/$name" ] || { echo "FAIL: calibrate -o $name: $(cat "$tmp/err")"; fail=1; }
 done
+# A calibration whose candidates cannot show its targets (2 households: no admission at an agency, so no wait)
+# is the input's problem: said at the targets and at calibration.households, exit 1, and no resume, which
+# would fail the same way or be refused once mended (outside attack 43: exit 3, "no candidate can reproduce
+# the targets", and a resume).
+mkdir -p "$tmp/cal5/targets" && cp -r "$src/scenarios/." "$tmp/cal5/"
+sed -e '/^parameter_sets:/d' -e 's|^targets: targets/velve.yaml|targets: targets/five.yaml|' "$src/scenarios/baseline-velve.yaml" >"$tmp/cal5/five.yaml"
+sed -n '1,/^calibration:/p' "$src/scenarios/targets/velve.yaml" >"$tmp/cal5/targets/five.yaml"
+printf '  households: 2\n  replications: 1\n  years: 1\n  initial: 20\n  mode_search: 0\n  per_round: 10\n  rounds: 2\n  sets: 5\n' >>"$tmp/cal5/targets/five.yaml"
+expect 1 "calibrate of 2 households" "$wijksim" calibrate "$tmp/cal5/five.yaml" --store "$tmp/cal5/c.db" -o "$tmp/cal5/sets.csv"
+grep -q "targets/five.yaml:[0-9]*:[0-9]*: error: wait_debt_counselling: the model had no figure for 'agency.debt_counselling.wait_weeks' in [0-9]* of the 20 candidates evaluated, so every candidate's likelihood is zero" "$tmp/err" &&
+  grep -q "error: calibration.households: 2 of the scenario's 2,800 households are too few to show the figures above" "$tmp/err" &&
+  grep -q "the candidates evaluated are in .*c.db as run 1 (failed); once mended, calibrate again" "$tmp/err" &&
+  ! grep -q -- "--resume" "$tmp/err" && [ ! -e "$tmp/cal5/sets.csv" ] ||
+  { echo "FAIL: calibrate of 2 households: $(cat "$tmp/err")"; fail=1; }
 expect 2 "calibrate --seed 2^64" "$wijksim" calibrate "$src/scenarios/pilot.yaml" --seed 18446744073709551616
 # The simulated analyses' options without them: said (they changed nothing, without a word; outside attack 10).
 for opt in "--grid 7" "--sensitivity-replications 3"; do
@@ -1373,9 +1387,20 @@ tr -s ' \n' ' ' <"$tmp/out" | grep -q "The range from 3 to 3 is one value, so 1 
 # One parameter draw: the glance's probabilities are over that draw's runs, as its cells count them ("over the
 # parameter draws" beside "1 of 1 runs"; outside attack 40). Sweep labels of whole values are whole ("10").
 expect 0 "compare with one parameter draw" "$wijksim" compare "$src/scenarios/pilot.yaml" -y 1 --draws 1 --no-store
-tr -s ' \n' ' ' <"$tmp/out" | grep -q "probabilities over the runs of the one parameter draw, which differ in the households' luck only" &&
+tr -s ' \n' ' ' <"$tmp/out" | grep -q "one run (one parameter draw of one replication), so no interval, and probabilities over that run" &&
   ! grep -q "probabilities over the parameter draws" "$tmp/out" ||
   { echo "FAIL: one draw's glance heading: $(head -12 "$tmp/out")"; fail=1; }
+# What the brackets are over is said on the first screen (only the note under In short said it, some 40 lines
+# on; a policy advisor's reading): one draw's runs, the runs of the base case, or the draws.
+expect 0 "compare with one parameter draw of two replications" "$wijksim" compare "$src/scenarios/pilot.yaml" -y 1 -r 2 --draws 1 --no-store --sections glance
+tr -s ' \n' ' ' <"$tmp/out" | grep -q "brackets here and below: the 95% interval of the mean over the runs of the one parameter draw, which differ in the households' luck only; probabilities over those runs" ||
+  { echo "FAIL: one draw of two runs: the glance does not say what its brackets are: $(head -12 "$tmp/out")"; fail=1; }
+expect 0 "compare of the base case" "$wijksim" compare "$src/scenarios/pilot.yaml" -y 1 -r 2 --no-store --sections glance
+tr -s ' \n' ' ' <"$tmp/out" | grep -q "brackets here and below: the 95% interval of the mean over runs that differ in the households' luck only (no parameter draws); probabilities over those runs" ||
+  { echo "FAIL: the base case's glance does not say what its brackets are: $(head -12 "$tmp/out")"; fail=1; }
+expect 0 "compare of three draws" "$wijksim" compare "$src/scenarios/pilot.yaml" -y 1 -r 1 --draws 3 --no-store --sections glance
+tr -s ' \n' ' ' <"$tmp/out" | grep -q "brackets here and below: the lowest to the highest of the 3 parameter draws' means; probabilities over the draws" ||
+  { echo "FAIL: a PSA's glance does not say what its brackets are: $(head -12 "$tmp/out")"; fail=1; }
 expect 0 "sweep of whole values" "$wijksim" sweep "$src/scenarios/pilot.yaml" --parameter coaches.max_weeks --from 10 --to 12 --steps 3 -r 1 -y 1
 grep -Eq '^ +10 +11 +12$' "$tmp/out" || { echo "FAIL: a sweep's whole values are not labelled whole: $(grep -m2 -B1 -- '----' "$tmp/out")"; fail=1; }
 # Points with a decimal are labelled with it, each as simulated: 1 to 200 in 3 steps is 1, 100.5 and 200
@@ -1433,6 +1458,18 @@ sed -n '/== What is worth knowing better/,/^$/p' "$tmp/out" | grep -Eq -- ' -[0-
   { echo "FAIL: an EVPPI table shows a negative share explained"; fail=1; }
 tr -s ' \n' ' ' <"$tmp/out" | grep -q "above the value of all parameters together ('all'), which a part cannot be in truth" ||
   { echo "FAIL: an EVPPI above all parameters' is not said to be noise"; fail=1; }
+# An uncertain willingness to pay is no input of the value of information: the net benefit is valued at its
+# mean in every draw, so its row could only fit chance (an independent check found "economics.willingness_to_pay
+# 4,8%"). Not a row, and not a group's member.
+mkdir -p "$tmp/wtpu" && cp -r "$src/scenarios/." "$tmp/wtpu/"
+printf 'extends: baseline-velve.yaml\nname: bv-wtpu\neconomics:\n  willingness_to_pay: {dist: uniform, min: 10000, max: 30000}\n' >"$tmp/wtpu/bv-wtpu.yaml"
+printf 'extends: [pilot.yaml, bv-wtpu.yaml]\nname: pilot-wtpu\ncomparator: bv-wtpu.yaml\n' >"$tmp/wtpu/pilot-wtpu.yaml"
+expect 0 "an EVPPI table with an uncertain willingness to pay" "$wijksim" compare "$tmp/wtpu/pilot-wtpu.yaml" -y 1 --draws 30 --no-store --sections other
+grep -q "^economics.willingness_to_pay  *parameter" "$tmp/out" && { echo "FAIL: the willingness to pay is an EVPPI row"; fail=1; }
+grep -q "^coaches.cost_per_fte_year  *parameter" "$tmp/out" || { echo "FAIL: no EVPPI row of the coaches' cost: $(head -5 "$tmp/out")"; fail=1; }
+expect 2 "an EVPPI group of the willingness to pay" "$wijksim" compare "$tmp/wtpu/pilot-wtpu.yaml" -y 1 --draws 30 --no-store --evppi-group w=economics.willingness_to_pay
+grep -q "names economics.willingness_to_pay, which is not an input of the value of information" "$tmp/err" ||
+  { echo "FAIL: an EVPPI group of the willingness to pay: $(cat "$tmp/err")"; fail=1; }
 # --store beside --no-store is refused by every command that keeps a store, calibrate too (it dropped --store
 # in silence; outside attack 41).
 for cmd in run calibrate; do

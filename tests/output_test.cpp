@@ -331,6 +331,12 @@ TEST_CASE("wrapping keeps every line within the width", "[output]") {
   CHECK(text::wrap_lines("abcdefghij", 4) == std::vector<std::string>{"abcd", "efgh", "ij"});
   CHECK(text::wrap("a b c", 20, "  ", "    ") == "  a b c\n");
   CHECK(text::wrap("aaa bbb ccc", 12, "- ", "  ") == "- aaa bbb\n  ccc\n");
+  // A file's path is not cut where a text is wrapped: "...the_muni" and "cipality/pilot.yaml)" on two lines
+  // could not be copied (outside attack 43). A long word that is no path still is; a table's cell too.
+  CHECK(text::wrap("see (/a/long_directory/pilot.yaml) here", 20, "", "") ==
+        "see\n(/a/long_directory/pilot.yaml)\nhere\n");
+  CHECK(text::wrap("abcdefghijklmnopqrstuvwxyz1234", 20, "", "") == "abcdefghijklmnopqrst\nuvwxyz1234\n");
+  CHECK(text::wrap_lines("/a/b/c/d", 4) == std::vector<std::string>{"/a/b", "/c/d"});
   // A word cut by the columns it takes: a CJK ideograph two (cut by characters, 200 of them ran to 198
   // columns of 100; outside attack 32), a combining accent none, kept with its letter.
   CHECK(text::wrap_lines("\u793E\u533A\u793E\u533A\u793E", 4) ==

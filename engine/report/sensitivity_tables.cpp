@@ -748,8 +748,9 @@ std::vector<Table> sweep_tables(const SweepResult& s) {
                         "the wait and the caseload, which cannot be negative, on the log scale).",
                         s.replications));
   if (s.parameter == "coaches.fte")
-    t.note += " coaches.fte is the coaches' full scale: every step of a coach schedule is multiplied alike, so "
-              "that the last step gets the value (docs/model.md 11.3).";
+    t.note +=
+        " coaches.fte is the coaches' full scale: every step of a coach schedule is multiplied alike, so "
+        "that the last step gets the value (docs/model.md 11.3).";
   if (!s.grid_note.empty()) t.note += " " + s.grid_note;
   // A unit's "per household" is not said twice: "net monetary benefit per household (EUR per household)"
   // took four lines of the label column at 120 columns (a policy advisor's reading).

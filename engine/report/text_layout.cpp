@@ -223,7 +223,7 @@ std::string one_line(const CellText& t) {
 
 // ---- Wrapping ----
 
-std::vector<std::string> wrap_lines(const std::string& text, std::size_t width) {
+std::vector<std::string> wrap_lines(const std::string& text, std::size_t width, bool whole_paths) {
   width = std::max<std::size_t>(width, 1);
   std::vector<std::string> lines;
   std::string line;
@@ -238,7 +238,7 @@ std::vector<std::string> wrap_lines(const std::string& text, std::size_t width) 
       lines.push_back(line);
       line.clear();
     }
-    if (line.empty() && width_of(word) > width) {
+    if (line.empty() && width_of(word) > width && !(whole_paths && word.find('/') != std::string::npos)) {
       std::vector<std::string> pieces = cut(word, width);
       for (std::size_t i = 0; i + 1 < pieces.size(); ++i) lines.push_back(pieces[i]);
       line = pieces.back();
@@ -256,7 +256,7 @@ std::string wrap(const std::string& text, std::size_t width, const std::string& 
   // The narrower prefix decides: every line must fit with its own.
   const std::size_t prefix = std::max(width_of(first), width_of(rest));
   const std::size_t room = width > prefix + 8 ? width - prefix : 8;
-  const std::vector<std::string> lines = wrap_lines(text, room);
+  const std::vector<std::string> lines = wrap_lines(text, room, true);
   for (std::size_t i = 0; i < lines.size(); ++i) out += rtrim((i == 0 ? first : rest) + lines[i]) + "\n";
   return out;
 }

@@ -91,9 +91,12 @@ std::string layout(const Grid& g, std::size_t width);
 inline constexpr std::size_t kMinWidth = 40;
 
 // Word-wraps `text` to lines of at most `width` display columns: the first starts with `first`, the rest
-// with `rest`. A word longer than a line is cut.
+// with `rest`. A word longer than a line is cut, but for a file's path (a word with a '/'), which has a line
+// of its own, longer than `width`: cut in two it could not be copied (outside attack 43).
 std::string wrap(const std::string& text, std::size_t width, const std::string& first,
                  const std::string& rest);
-std::vector<std::string> wrap_lines(const std::string& text, std::size_t width);
+// The same as lines. A word longer than a line is cut, but for a path where `whole_paths` (a table's cell
+// must keep its column).
+std::vector<std::string> wrap_lines(const std::string& text, std::size_t width, bool whole_paths = false);
 
 }  // namespace wijksim::text

@@ -299,6 +299,42 @@ void simulate_here(const CalibrationPlan& plan, std::span<const ImisCandidate> c
       tbb::simple_partitioner());
 }
 
+// Every evaluated candidate has a likelihood of zero: the targets no candidate could show (a wait at an
+// agency that admitted nobody among a few households) are the input's problem, said at each target, and at
+// calibration.households where it simulates fewer than all; not a failed run to resume, which would fail the
+// same way (outside attack 43: exit 3 and a resume, for `calibration: {households: 5}`). Returns where it is
+// something else.
+void no_candidate_shows_the_targets(const CalibrationPlan& plan,
+                                    const std::vector<CandidateRecord>& records) {
+  std::size_t evaluated = 0;
+  std::vector<std::size_t> undefined(plan.targets.size(), 0);
+  for (const CandidateRecord& r : records) {
+    if (r.parameters.empty()) continue;  // drawn outside the prior's support: never evaluated
+    if (std::isfinite(r.log_likelihood)) return;
+    ++evaluated;
+    for (std::size_t t = 0; t < plan.targets.size() && t < r.model.size(); ++t)
+      if (plan.targets[t].parsed.kind != TargetMeasure::Kind::None && std::isnan(r.model[t])) ++undefined[t];
+  }
+  if (evaluated == 0) return;
+  std::vector<Diagnostic> problems;
+  for (std::size_t t = 0; t < plan.targets.size(); ++t)
+    if (undefined[t] > 0)
+      problems.push_back(
+          {plan.targets[t].measure_where, plan.targets[t].key,
+           fmt::format("the model had no figure for '{}' in {} of the {} candidates evaluated, "
+                       "so every candidate's likelihood is zero",
+                       plan.targets[t].measure, undefined[t], evaluated)});
+  const int all = plan.source.base().population.households;
+  if (!problems.empty() && plan.households < all)
+    problems.push_back(
+        {plan.settings.households_where, "calibration.households",
+         fmt::format("{} of the scenario's {} households are too few to show the figures above "
+                     "(an agency that admits nobody has no wait, a survey that finds nobody no "
+                     "share): raise it, or leave it out for all of them",
+                     loader::count_text(plan.households), loader::count_text(all))});
+  if (!problems.empty()) throw InputError(std::move(problems));
+}
+
 bool same_values(const std::vector<double>& a, const std::vector<double>& b) {
   return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin());
 }
@@ -394,7 +430,12 @@ CalibrationResult run_calibration(const CalibrationPlan& plan, const Progress::C
   constexpr double kHessianStep = 0.5;
   const ImisSettings settings{cs.initial,  cs.per_round, cs.rounds, static_cast<double>(cs.sets),
                               mode_search, kHessianStep};
-  out.imis = imis(settings, prior, plan.seed, evaluate);
+  try {
+    out.imis = imis(settings, prior, plan.seed, evaluate);
+  } catch (const Error&) {
+    no_candidate_shows_the_targets(plan, records);
+    throw;
+  }
   // Candidates outside the prior's support were drawn but never evaluated: their parameters only.
   records.resize(out.imis.candidates.size());
   for (const ImisCandidate& c : out.imis.candidates) {
