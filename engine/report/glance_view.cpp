@@ -6,6 +6,7 @@
 #include <cmath>
 #include <string_view>
 
+#include "wijksim/analysis/honest_uncertainty.h"
 #include "wijksim/core/dutch_numbers.h"
 #include "wijksim/report/economic_text.h"
 
@@ -100,19 +101,35 @@ std::optional<GlanceView> glance_view(const Report& r) {
   // of its own: in the label column it took five lines at 100 columns.
   // One parameter draw: its runs differ in luck only, as the cells' "1 of 1 runs" say (the heading said "over
   // the parameter draws"; outside attack 40).
-  const bool draws =
-      std::any_of(r.scenarios.begin(), r.scenarios.end(), [](const ScenarioRef& s) { return s.draws > 1; });
-  const bool one_draw = !draws && std::any_of(r.scenarios.begin(), r.scenarios.end(),
-                                              [](const ScenarioRef& s) { return s.draws == 1; });
+  // What the brackets are over, said here too: the first screen never said it, only the note under In
+  // short, some 40 lines on (a policy advisor's reading).
+  std::uint32_t most_draws = 0, most_runs = 0;
+  for (const ScenarioRef& s : r.scenarios) {
+    most_draws = std::max(most_draws, s.draws);
+    most_runs = std::max(most_runs, s.replications);
+  }
+  const bool draws = most_draws > 1;
+  const bool one_draw = most_draws == 1;
   heading(
       // Over the period, not a year's (a reader set "-185" beside a calibration table's euros a year).
       fmt::format("Is it worth the money? Per household over {}, discounted, society's view (transfers left "
                   "out); ",
                   over) +
-      (draws      ? "probabilities over the parameter draws"
-       : one_draw ? "probabilities over the runs of the one parameter draw, which differ in the households' "
-                    "luck only"
-                  : "probabilities over runs that differ in the households' luck only (no parameter draws)"));
+      (draws ? fmt::format("brackets here and below: {} of the {} parameter draws' means; probabilities over "
+                           "the draws",
+                           most_draws >= static_cast<std::uint32_t>(kPercentileDraws)
+                               ? "the 2,5 to 97,5 percentiles"
+                               : "the lowest to the highest",
+                           most_draws)
+       : one_draw && most_runs <= 1 ? "one run (one parameter draw of one replication), so no interval, and "
+                                      "probabilities over that run"
+       : one_draw
+           ? "brackets here and below: the 95% interval of the mean over the runs of the one parameter draw, "
+             "which differ in the households' luck only; probabilities over those runs"
+       : most_runs <= 1
+           ? "one run, so no interval, and probabilities over that run (no parameter draws)"
+           : "brackets here and below: the 95% interval of the mean over runs that differ in the households' "
+             "luck only (no parameter draws); probabilities over those runs"));
   {
     text::Grid::Line l;
     l.label = "compared with";
@@ -251,10 +268,13 @@ std::optional<GlanceView> glance_view(const Report& r) {
       // with the coaches is larger at the end than its mean (a policy advisor's reading).
       // What the agency's row counts: places used, duplicate cases included, so that work no longer done
       // twice shows as places freed without a shorter queue (a policy advisor's reading).
-      "Capacity: freed or cut? Difference in places used (cases at a time: cases in treatment, and duplicate "
-      "cases at their share of a place, so duplicate work avoided frees places without shortening a queue), "
-      "mean over the policy weeks (negative: freed); places funded: cut to pay the coaches (a cut that grows "
-      "with the coaches is larger at the end)");
+      // Where places were cut, fewer are used because fewer exist: "(negative: freed)" called the cut's fall
+      // at debt counselling freed capacity beside a growing queue (a policy advisor's reading). The details
+      // (duplicate work, a cut that grows) are in the note.
+      "Capacity: freed or cut? Difference in places used (cases at a time, duplicate cases at their share), "
+      "mean "
+      "over the policy weeks; negative: fewer used, which is freed capacity only beyond a cut of the places "
+      "funded to pay the coaches (the row below)");
   const auto funded = keys("funded_");
   for (const auto& [key, label] : keys("places_")) {
     const std::string agency = key.substr(std::string("places_").size());

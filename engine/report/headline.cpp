@@ -103,10 +103,26 @@ std::vector<Table> headline_tables(const Study& study, const StudyResult& result
     t.comparator = cmp.comparator.name;
     // One run (one replication, no draws) has no interval, and no change is then put in words.
     const bool one_run = study.draws <= 0 && study.replications == 1;
+    // An agency paid per activity is paid for the places it uses: its freed places are in its payer's cash
+    // already, and a reader added them to the cash (a policy advisor's reading).
+    std::vector<std::string> per_activity;
+    for (const Agency& a : s.agencies)
+      if (a.funding == AgencyFunding::Activity) per_activity.push_back(a.label);
+    const std::string activity =
+        per_activity.empty()
+            ? std::string()
+            : fmt::format(
+                  ", while {} {} paid per activity, for the places used, so {} freed places are in "
+                  "the payer's cash already: not to be counted twice",
+                  join_names(per_activity), per_activity.size() == 1 ? "is" : "are",
+                  per_activity.size() == 1 ? "its" : "their");
     t.note = fmt::format(
         "Intervention minus comparator over the {} policy year{}, {}. Cash is each payer's "
         "budget, transfers included; a capacity-funded agency's budget is paid whether its places are used "
-        "or not, so work it no longer does shows as capacity, not cash. Waits and queues are means over the "
+        "or not, so work it no longer does shows as capacity, not cash{}. Places used count duplicate cases "
+        "at their share of a place, so duplicate work avoided frees places without shortening a queue; a cut "
+        "of places that grows with the coaches is larger at the end than its mean. Waits and queues are "
+        "means over the "
         "period: one that keeps growing is longer at its end (In short names such queues, from the results "
         "store). A change is "
         "put in words only when its interval excludes zero; else 'no clear change'. 'Dominant' and 'saves' "
@@ -127,9 +143,9 @@ std::vector<Table> headline_tables(const Study& study, const StudyResult& result
                   "its runs, paired): what holds across the draws, so the comparison tables' interval of the "
                   "mean over all runs may show a clear change where this shows none",
                   study.draws,
-                  study.draws >= kPercentileDraws
-                      ? "the 2,5 to 97,5 percentiles"
-                      : "the lowest to the highest (too few for a 95% interval)"));
+                  study.draws >= kPercentileDraws ? "the 2,5 to 97,5 percentiles"
+                                                  : "the lowest to the highest (too few for a 95% interval)"),
+        activity);
     t.columns = {{"change", "change"}, {"verdict", "in words"}};
     // Without an interval no change is clear: said so, rather than "no clear change" and "nobody" beside a
     // table of cash that does change (outside attack 11).

@@ -639,7 +639,8 @@ void ReportWriter::glance(const StoredScenario& s, const StoredScenario& c) {
     }
     // Where places are cut, they say who pays for the coaches.
     if (!payer.empty() && cut.empty()) item("Who pays for the coaches", payer);
-    if (!cut.empty()) item("Paid for by cutting agencies' places (places a week)", cut);
+    if (!cut.empty())
+      item("Paid for by cutting agencies' places (places funded, mean over the policy weeks)", cut);
     item("Households wait longer at (weeks, difference)", !longer.empty()    ? longer
                                                           : run_count() == 1 ? none
                                                                              : std::string("no agency"));
