@@ -832,13 +832,6 @@ std::optional<OptionProblem> sensitivity_options_problem(const SensitivityOption
       return OptionProblem{"--evppi-group", fmt::format("the group '{}' is given twice", name)};
     if (std::set<std::string>(keys.begin(), keys.end()).size() != keys.size())
       return OptionProblem{"--evppi-group", fmt::format("the group '{}' names a parameter twice", name)};
-    if (std::find(keys.begin(), keys.end(), "economics.willingness_to_pay") != keys.end())
-      return OptionProblem{
-          "--evppi-group",
-          fmt::format("the group '{}' names economics.willingness_to_pay, which is not an input of the value "
-                      "of information: the net benefit is valued at its mean in every draw (docs/model.md "
-                      "14.9)",
-                      name)};
   }
   return std::nullopt;
 }
@@ -930,6 +923,16 @@ void check_sensitivity_options(const Study& study, const SensitivityOptions& o) 
   }
   for (const auto& [name, keys] : o.groups) {
     for (const std::string& k : keys) {
+      // Refused as a key that does not vary is, and at the same step (it was a usage error, exit 2; an
+      // independent check).
+      if (k == "economics.willingness_to_pay")
+        throw option_error(
+            "--evppi-group",
+            fmt::format(
+                "the group '{}' names economics.willingness_to_pay, which is not an input of the value "
+                "of information: the net benefit is valued at its mean in every draw (docs/model.md "
+                "14.9)",
+                name));
       // A column of the parameter sets may name many numbers (domains.*.incidence_per_year): it varies.
       if (std::find(varying.begin(), varying.end(), k) != varying.end()) continue;
       require_parameter(study, k, "--evppi-group");
