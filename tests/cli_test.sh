@@ -97,12 +97,24 @@ for key, f in (("coach_wait", lambda c: c[0] / c[1] if c[1] else math.nan), ("co
     for (s, d, rep), c in coach.items():
         if s == "pilot" and not math.isnan(f(c)): per_draw[d].append(f(c))
     expected[key] = summary(per_draw)
+# The benefits the municipality pays households (a transfer) over the policy years, each run pair's
+# difference, each draw's mean over its pairs: said beside the cash (a policy advisor's reading).
+paid = defaultdict(float)
+for r in csv.DictReader(open(f"{exp}/costs.csv")):
+    if r["payer"] == "municipality" and r["category"] == "transfer":
+        paid[(names[r["scenario"]], int(r["draw"]), int(r["replication"]))] += int(r["cost_cents"]) / 100
+per_draw = defaultdict(list)
+for (s, d, rep), v in paid.items():
+    if s == "pilot": per_draw[d].append(v - paid[("baseline-velve", d, rep)])
+expected["transfer_municipality"] = summary(per_draw)
 rows = {r["key"]: r for t in json.load(open(out))["tables"] if t["id"] == "headline" for r in t["rows"]}
 bad = 0
 for key, (m, lo, hi, n) in expected.items():
     c = rows[key]["cells"]["change"]
     if any(abs(a - b) > 1e-9 * max(1, abs(b)) for a, b in ((c["mean"], m), (c["lo"], lo), (c["hi"], hi))) or c["n"] != n:
         print(f"FAIL: glance {key}: {c['mean']} ({c['lo']} to {c['hi']}) over {c['n']}, by hand {m} ({lo} to {hi}) over {n} draws"); bad = 1
+if "of the cash, benefits paid to households (a transfer, which society's view of the cost per household leaves out): Municipality" not in rows["summary"]["cells"]["verdict"]["text"]:
+    print("FAIL: In short does not say the benefits paid beside the cash"); bad = 1
 if not bad: print(f"ok: {len(expected)} glance rows are the lowest to the highest of the draws' means, by hand")
 sys.exit(bad)
 PY
