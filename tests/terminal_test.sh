@@ -53,6 +53,11 @@ done
 grep -q "(EUR million)" wide.txt || bad "no column in EUR million"
 grep -q "[0-9] to -*[0-9]" wide.txt || bad "no interval written as (low to high)"
 grep -q "[0-9]–-*[0-9]" wide.txt && bad "an interval still written with a dash"
+# The detailed tables' words (bounces, escalations, rungs) are explained at the end, and no term of the glance
+# twice (a policy advisor's reading: the terminal never defined them).
+grep -q "^Terms of the tables above:" wide.txt && grep -q "^  Bounce: " wide.txt && grep -q "^  Ladder rung: " wide.txt &&
+  [ "$(grep -c '^  Comparator: ' wide.txt)" -eq 1 ] && ok "the detailed tables' terms are explained once, at the end" ||
+  bad "the detailed tables' terms: $(grep -A3 '^Terms of the tables above' wide.txt)"
 [ "$(grep -c '^== At a glance' wide.txt)" -eq 1 ] && ok "one At a glance for all compared scenarios" ||
   bad "At a glance is not one table"
 

@@ -371,13 +371,15 @@ std::string text_scenarios(const Report& r, std::size_t width) {
 
 // The words a policy advisor may not know that `shown` uses (report/terms.h; the report's How to read lists
 // them all).
-std::string text_terms(std::string_view shown, std::size_t width) {
-  const std::vector<Term> used = terms_used_in(shown);
-  if (used.empty()) return "";
-  std::string out = "Terms:\n";
-  for (const Term& t : used)
-    out += text::wrap(fmt::format("{}: {}.", t.word, t.meaning), width, "  ", "    ");
-  return out;
+// `explained`: text whose terms were explained before, not repeated.
+std::string text_terms(std::string_view shown, std::size_t width,
+                       const std::string& heading = "Terms:", std::string_view explained = {}) {
+  const std::vector<Term> before = terms_used_in(explained);
+  std::string out;
+  for (const Term& t : terms_used_in(shown))
+    if (std::none_of(before.begin(), before.end(), [&](const Term& b) { return b.word == t.word; }))
+      out += text::wrap(fmt::format("{}: {}.", t.word, t.meaning), width, "  ", "    ");
+  return out.empty() ? "" : heading + "\n" + out;
 }
 
 std::string text_glance(const Report& r, std::size_t width,
@@ -424,9 +426,10 @@ std::string render_table(const Report& r, const TextOptions& o) {
       std::find(sections.begin(), sections.end(), "glance") != sections.end() &&
       std::any_of(r.tables.begin(), r.tables.end(), [](const Table& t) { return t.id == "headline"; });
   const bool asked = !o.sections.empty() && o.sections != section_names();  // sections named on the command
+  std::string glance, details;  // what the terms at the end explain: the details', less the glance's
   for (const std::string& s : sections) {
     if (s == "glance") {
-      const std::string glance = text_glance(r, width, o.at_the_end);
+      glance = text_glance(r, width, o.at_the_end);
       out += glance;
       // Asked for by name, a glance a run does not have is said, as any other section is (a calibration's
       // printed its header alone; outside attack 33).
@@ -438,14 +441,19 @@ std::string render_table(const Report& r, const TextOptions& o) {
     bool any = false;
     for (const Table& t : r.tables)
       if (section_of(t) == s) {
-        out += text::layout(text::grid_of(t), width);
+        const std::string table = text::layout(text::grid_of(t), width);
+        out += table;
+        details += table;
         any = true;
       }
     // A section asked for by name and absent is said (outside attack 9: a calibration's `--sections budget`
     // printed the header alone, as if the budget were empty).
     if (!any && asked) out += fmt::format("This run has no tables in the {} section.\n\n", s);
   }
-  return out;
+  // The words of the detailed tables a policy advisor may not know (bounces, escalations, rungs), where the
+  // glance's terms did not explain them (a policy advisor's reading: the terminal never defined them).
+  const std::string terms = text_terms(details, width, "Terms of the tables above:", glance);
+  return terms.empty() ? out : out + terms + "\n";
 }
 
 std::string render_csv(const Report& r) {

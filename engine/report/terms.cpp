@@ -59,6 +59,25 @@ std::span<const Term> terms() {
           "the population",
           "EVPI"},
       Term{"pp (percentage points)", "a difference of two shares: 40% against 38% is 2,0 pp", "pp"},
+      // The events' words, which the tables use and no term explained (a policy advisor's reading).
+      Term{"Bounce",
+           "a household seeking help on its own lands at an agency that does not serve its problem (a wrong "
+           "door) and is sent on: it loses time and trust",
+           "bounces"},
+      Term{"Escalation",
+           "a problem left unsolved that turns into a costly event: an eviction, a benefit, a crisis "
+           "admission, "
+           "a child placed out of home, a police registration",
+           "escalations"},
+      Term{"Ladder rung",
+           "a household's step on the participation ladder, from 1 (isolated) to 6 (paid work): how far it "
+           "takes part in society",
+           "rungs"},
+      Term{
+          "Seeds",
+          "the two Dutch documents on the Velve-Lindenhof experiment the model comes from (an article on its "
+          "interim evaluation and slides); not the random seed",
+          "seeds'"},
       Term{
           "Quality-adjusted years",
           "(where the scenarios give utility weights) each household-week weighed by its number of problems, "
