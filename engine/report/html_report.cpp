@@ -509,8 +509,7 @@ void ReportWriter::how_to_read() {
       "what the scenario says society is willing to pay for one such year.</li>\n"
       "<li>Euros in Dutch notation: &euro; 1.234.567; &ldquo;mln&rdquo; is million. &ldquo;Discounted&rdquo; "
       "follows the Dutch guideline for economic evaluations, as each caption states.</li>\n"
-      "{}<li><strong>Terms.</strong> {}<em>Seeds</em>: the two Dutch documents on the Velve-Lindenhof "
-      "experiment the model comes from.</li>\n"
+      "{}<li><strong>Terms.</strong> {}</li>\n"
       "<li>Point at a chart for its exact numbers (on screen).</li>\n</ul>\n</section>\n",
       comparison, run_count(), esc(runs),
       run_count() >= kPercentileDraws
