@@ -271,10 +271,9 @@ std::optional<GlanceView> glance_view(const Report& r) {
       // Where places were cut, fewer are used because fewer exist: "(negative: freed)" called the cut's fall
       // at debt counselling freed capacity beside a growing queue (a policy advisor's reading). The details
       // (duplicate work, a cut that grows) are in the note.
-      "Capacity: freed or cut? Difference in places used (cases at a time, duplicate cases at their share), "
-      "mean "
-      "over the policy weeks; negative: fewer used, which is freed capacity only beyond a cut of the places "
-      "funded to pay the coaches (the row below)");
+      "Capacity: freed or cut? Difference in places used (cases at a time, duplicates at their share), mean "
+      "over "
+      "the policy weeks; negative: fewer used, freed only beyond a cut of places funded (the row below)");
   const auto funded = keys("funded_");
   for (const auto& [key, label] : keys("places_")) {
     const std::string agency = key.substr(std::string("places_").size());
@@ -304,6 +303,30 @@ std::optional<GlanceView> glance_view(const Report& r) {
     if (!words.empty()) v.in_short.push_back({h->scenario, description ? description->text : "", words});
   }
   g.note = headlines.front()->note;
+  // Scenarios compared with different comparators are of different populations: a figure per household of
+  // one does not carry to the other (a policy advisor's reading: the pilot's 0,055 problem-free years per
+  // household set beside the city's 0,019 and 0,047 as if the pilot were the city's).
+  std::vector<std::string> comparators;
+  for (const Table* h : headlines)
+    if (std::find(comparators.begin(), comparators.end(), h->comparator) == comparators.end())
+      comparators.push_back(h->comparator);
+  if (comparators.size() > 1) {
+    std::vector<std::string> shares;
+    for (const std::string& c : comparators) {
+      const Table* households = nullptr;
+      for (const Table& t : r.tables)
+        if (t.id == "households" && t.scenario == c) households = &t;
+      const Cell* start = cell_of(households, "with_problem", "start");
+      if (start && start->kind == Cell::Kind::Number)
+        shares.push_back(fmt::format("{} {}", c, format_dutch(100 * start->stat.mean, 1) + "%"));
+    }
+    g.note += " Figures per household are of each comparator's own households, and these differ";
+    g.note +=
+        shares.size() == comparators.size()
+            ? fmt::format(" (households with a problem at the policy start: {})", fmt::join(shares, ", "))
+            : std::string();
+    g.note += ": one scenario's do not carry to another's population.";
+  }
   return v;
 }
 
