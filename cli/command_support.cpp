@@ -75,12 +75,19 @@ void print_farm_stats(const cluster::FarmStats& f, const std::string& unit) {
     in_calls += r.transport.seconds_in_calls;
     bytes += r.transport.bytes_sent;
   }
-  const double units = f.units ? static_cast<double>(f.units) : 1.0;
-  cli::err(
-      "spread over {} MPI ranks: {} {}s, {:.1f} kB sent per {}; MPI calls took {:.2f} ms of processor "
-      "time per {} ({:.2f}% of the ranks' time); rank 0 coordinating {:.2f} ms per {}\n",
-      f.ranks.size(), f.units, unit, bytes / 1e3 / units, unit, 1e3 * in_calls / units, unit,
-      wall > 0 ? 100 * in_calls / wall : 0.0, 1e3 * f.coordinator_busy_seconds / units, unit);
+  // None left to simulate (a resume of a run whose units were all done): no figure per unit, which divided by
+  // 1 (an outside attack).
+  if (f.units == 0)
+    cli::err("spread over {} MPI ranks: no {}s were left to simulate\n", f.ranks.size(), unit);
+  else {
+    const auto units = static_cast<double>(f.units);
+    cli::err(
+        "spread over {} MPI ranks: {} {}{}, {:.1f} kB sent per {}; MPI calls took {:.2f} ms of processor "
+        "time per {} ({:.2f}% of the ranks' time); rank 0 coordinating {:.2f} ms per {}\n",
+        f.ranks.size(), f.units, unit, f.units == 1 ? "" : "s", bytes / 1e3 / units, unit,
+        1e3 * in_calls / units, unit, wall > 0 ? 100 * in_calls / wall : 0.0,
+        1e3 * f.coordinator_busy_seconds / units, unit);
+  }
   if (std::getenv("WIJKSIM_MPI_STATS"))
     for (std::size_t r = 0; r < f.ranks.size(); ++r)
       cli::err(

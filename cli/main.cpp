@@ -46,6 +46,11 @@ int command(int argc, char** argv) {
   // Under an MPI launcher every rank initialises MPI here, whatever the command; only run, compare and
   // calibrate use the ranks, and only rank 0 prints.
   std::optional<cluster::World> world;
+  // A rank that dies while the job starts ends the others: rank 0 says what that means, the other ranks say
+  // nothing (each printed a bare "interrupted"; an outside attack).
+  if (cluster::World::launched_ranks())
+    cli::Interrupts::at_once("interrupted while the MPI job started; nothing was simulated or kept");
+  if (cluster::World::launched_rank().value_or(0) != 0) cli::Interrupts::worker();
   try {
     world.emplace(argc, argv);
   } catch (const Error& e) {
@@ -53,6 +58,7 @@ int command(int argc, char** argv) {
     return kUsage;
   }
   const bool rank0 = world->coordinator();
+  if (!rank0) cli::Interrupts::worker();
   // Every rank of an MPI job runs the same command: a rank given another (mpirun's "A : B") ended at once
   // while rank 0 waited for it for ever (outside attack 10). Compared before anything else is said or read;
   // other options or files make ranks plan another study, which the study's own agreement names.
@@ -213,6 +219,7 @@ int command(int argc, char** argv) {
       const int code = app.exit(e);
       return code == 0 ? kOk : kUsage;
     }
+  if (cluster::World::launched_ranks()) cli::Interrupts::at_once("interrupted");  // the job has started
   for (const CLI::Option* opt : store_options) o.store_given = o.store_given || opt->count() > 0;
   o.grid_given = compare->get_option("--grid")->count() > 0;
   o.survey_households_given = compare->get_option("--survey-households")->count() > 0;

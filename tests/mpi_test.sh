@@ -76,6 +76,9 @@ WIJKSIM_MPI_COORDINATOR_ONLY=1 run psa-coord $(mpi 3) -- "${psa[@]}" --threads 1
   same "PSA, mpirun -n 3, rank 0 only coordinating" "$tmp/psa-t1" "$tmp/psa-coord"
 # The ranks really shared the work: rank 0 says how.
 grep -q "spread over 3 MPI ranks: 4 units" "$tmp/base-n3-t1/err" || say_fail "the base case was not spread over 3 ranks: $(cat "$tmp/base-n3-t1/err")"
+# One unit is one, not "1 units" (an outside attack).
+(cd "$tmp" && $(mpi 2) "$wijksim" run "$src/scenarios/pilot.yaml" -y 1 -r 1 --no-store >/dev/null 2>"$tmp/one-unit.err")
+grep -q "spread over 2 MPI ranks: 1 unit, " "$tmp/one-unit.err" || say_fail "one unit: $(cat "$tmp/one-unit.err")"
 # Workers print nothing: rank 0's lines only, once each.
 [ "$(grep -c '^stored as run' "$tmp/psa-n3-t1/err")" -eq 1 ] || say_fail "more than one rank printed: $(cat "$tmp/psa-n3-t1/err")"
 

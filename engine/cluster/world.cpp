@@ -24,4 +24,10 @@ std::optional<int> World::launched_ranks() {
   return std::nullopt;
 }
 
+std::optional<int> World::launched_rank() {
+  for (const char* name : {"OMPI_COMM_WORLD_RANK", "PMIX_RANK", "PMI_RANK"})
+    if (const char* v = std::getenv(name)) return std::atoi(v);
+  return std::nullopt;
+}
+
 }  // namespace wijksim::cluster

@@ -73,6 +73,8 @@ class World {
   // a PMIx launcher such as srun --mpi=pmix (PMIX_RANK) or a PMI one (PMI_RANK); and how many processes it
   // started, when it says (else 0).
   static std::optional<int> launched_ranks();
+  // This process's rank as the launcher's environment says it, before MPI is initialised (else nothing).
+  static std::optional<int> launched_rank();
 
  private:
   int rank_ = 0;
