@@ -120,7 +120,7 @@ std::optional<GlanceView> glance_view(const Report& r) {
                            most_draws >= static_cast<std::uint32_t>(kPercentileDraws)
                                ? "the 2,5 to 97,5 percentiles"
                                : "the lowest to the highest",
-                           most_draws)
+                           format_dutch(static_cast<double>(most_draws), 0))
        : one_draw && most_runs <= 1 ? "one run (one parameter draw of one replication), so no interval, and "
                                       "probabilities over that run"
        : one_draw
