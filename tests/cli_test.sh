@@ -1411,7 +1411,7 @@ expect 0 "compare of the base case" "$wijksim" compare "$src/scenarios/pilot.yam
 tr -s ' \n' ' ' <"$tmp/out" | grep -q "brackets here and below: the 95% interval of the mean over runs that differ in the households' luck only (no parameter draws); probabilities over those runs" ||
   { echo "FAIL: the base case's glance does not say what its brackets are: $(head -12 "$tmp/out")"; fail=1; }
 expect 0 "compare of three draws" "$wijksim" compare "$src/scenarios/pilot.yaml" -y 1 -r 1 --draws 3 --no-store --sections glance
-tr -s ' \n' ' ' <"$tmp/out" | grep -q "brackets here and below: the lowest to the highest of the 3 parameter draws' means; probabilities over the draws" ||
+tr -s ' \n' ' ' <"$tmp/out" | grep -q "brackets here and below: the lowest to the highest of the 3 parameter draws' means; probabilities over the draws (one run a draw: the households' luck in each widens the spread and pulls a probability towards 50%)" ||
   { echo "FAIL: a PSA's glance does not say what its brackets are: $(head -12 "$tmp/out")"; fail=1; }
 expect 0 "sweep of whole values" "$wijksim" sweep "$src/scenarios/pilot.yaml" --parameter coaches.max_weeks --from 10 --to 12 --steps 3 -r 1 -y 1
 grep -Eq '^ +10 +11 +12$' "$tmp/out" || { echo "FAIL: a sweep's whole values are not labelled whole: $(grep -m2 -B1 -- '----' "$tmp/out")"; fail=1; }

@@ -115,12 +115,17 @@ std::optional<GlanceView> glance_view(const Report& r) {
       fmt::format("Is it worth the money? Per household over {}, discounted, society's view (transfers left "
                   "out); ",
                   over) +
-      (draws ? fmt::format("brackets here and below: {} of the {} parameter draws' means; probabilities over "
-                           "the draws",
-                           most_draws >= static_cast<std::uint32_t>(kPercentileDraws)
-                               ? "the 2,5 to 97,5 percentiles"
-                               : "the lowest to the highest",
-                           format_dutch(static_cast<double>(most_draws), 0))
+      // One run a draw: its households' luck is in each draw's figure, which the tables' notes said and the
+      // glance did not (a policy advisor's reading of a PSA).
+      (draws ? fmt::format(
+                   "brackets here and below: {} of the {} parameter draws' means; probabilities over "
+                   "the draws{}",
+                   most_draws >= static_cast<std::uint32_t>(kPercentileDraws) ? "the 2,5 to 97,5 percentiles"
+                                                                              : "the lowest to the highest",
+                   format_dutch(static_cast<double>(most_draws), 0),
+                   most_runs <= 1 ? " (one run a draw: the households' luck in each widens the spread and "
+                                    "pulls a probability towards 50%)"
+                                  : "")
        : one_draw && most_runs <= 1 ? "one run (one parameter draw of one replication), so no interval, and "
                                       "probabilities over that run"
        : one_draw
