@@ -1479,6 +1479,16 @@ printf 'extends: [pilot.yaml, bv-wtpu.yaml]\nname: pilot-wtpu\ncomparator: bv-wt
 expect 0 "an EVPPI table with an uncertain willingness to pay" "$wijksim" compare "$tmp/wtpu/pilot-wtpu.yaml" -y 1 --draws 30 --no-store --sections other
 grep -q "^economics.willingness_to_pay  *parameter" "$tmp/out" && { echo "FAIL: the willingness to pay is an EVPPI row"; fail=1; }
 grep -q "^coaches.cost_per_fte_year  *parameter" "$tmp/out" || { echo "FAIL: no EVPPI row of the coaches' cost: $(head -5 "$tmp/out")"; fail=1; }
+# With the willingness to pay the only uncertain parameter, the table says why it has no value of information
+# (it said "not computed" alone).
+mkdir -p "$tmp/wtponly" && cp -r "$src/scenarios/." "$tmp/wtponly/"
+for f in baseline-velve.yaml pilot.yaml; do
+  sed -i -E -e 's/\{dist: uniform, min: ([0-9.]+), max: [0-9.]+\}/\1/g' -e 's/\{dist: (gamma|beta|normal|lognormal), mean: ([0-9.]+), sd: [0-9.]+\}/\2/g' -e '/^parameter_sets:/d' "$tmp/wtponly/$f"
+done
+sed -i 's/^  willingness_to_pay: 20000 /  willingness_to_pay: {dist: uniform, min: 10000, max: 30000} /' "$tmp/wtponly/baseline-velve.yaml"
+expect 0 "an EVPPI table where only the willingness to pay is uncertain" "$wijksim" compare "$tmp/wtponly/pilot.yaml" -y 1 --draws 30 --no-store --sections other
+tr -s ' \n' ' ' <"$tmp/out" | grep -q "not computed no uncertain parameter but the willingness to pay, which is no input of the value of information" ||
+  { echo "FAIL: only the willingness to pay uncertain: $(grep -A6 'What is worth knowing' "$tmp/out")"; fail=1; }
 expect 1 "an EVPPI group of the willingness to pay" "$wijksim" compare "$tmp/wtpu/pilot-wtpu.yaml" -y 1 --draws 30 --no-store --evppi-group w=economics.willingness_to_pay
 grep -q "names economics.willingness_to_pay, which is not an input of the value of information" "$tmp/err" ||
   { echo "FAIL: an EVPPI group of the willingness to pay: $(cat "$tmp/err")"; fail=1; }

@@ -490,6 +490,12 @@ void value_of_information(const Study& study, const DecisionGroup& g, const Sens
     return;
   }
   const DrawInputs inputs = draw_inputs(study, g.options);
+  if (inputs.keys.empty()) {  // the willingness to pay alone varies (it said "not computed" and no why)
+    ds.no_evppi =
+        "no uncertain parameter but the willingness to pay, which is no input of the value of information "
+        "(the net benefit is valued at its mean in every draw)";
+    return;
+  }
   in.inputs = inputs.values;
   auto add = [&](const std::string& name, EvppiRow::Kind kind, const std::vector<std::size_t>& columns) {
     if (columns.empty()) return;
