@@ -58,6 +58,7 @@ int command(int argc, char** argv) {
     return kUsage;
   }
   const bool rank0 = world->coordinator();
+  // Again from MPI's own rank: a launcher whose environment launched_rank does not read left it unset.
   if (!rank0) cli::Interrupts::worker();
   // Every rank of an MPI job runs the same command: a rank given another (mpirun's "A : B") ended at once
   // while rank 0 waited for it for ever (outside attack 10). Compared before anything else is said or read;

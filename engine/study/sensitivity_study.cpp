@@ -9,6 +9,7 @@
 #include <map>
 #include <memory>
 #include <set>
+#include <string_view>
 #include <utility>
 
 #include "wijksim/scenario/diagnostics.h"
@@ -17,6 +18,9 @@
 
 namespace wijksim {
 namespace {
+
+// The one economic value a draw may carry that the value of information leaves out (docs/model.md 14.9).
+constexpr std::string_view kWillingnessToPay = "economics.willingness_to_pay";
 
 // Runs of the sensitivity settings, counted for the progress bar.
 class Counter {
@@ -190,7 +194,7 @@ class DecisionSimulator {
         std::vector<RunMeasures>& runs = out[s].options[j];
         // The willingness to pay and the discount rates weigh the runs without changing them.
         const bool weights_only = std::all_of(values.begin(), values.end(), [](const auto& v) {
-          return v.first == "economics.willingness_to_pay" || v.first == "economics.discount_costs" ||
+          return v.first == kWillingnessToPay || v.first == "economics.discount_costs" ||
                  v.first == "economics.discount_effects";
         });
         if (!values.empty() && weights_only && j == 0)
@@ -424,7 +428,7 @@ DrawInputs draw_inputs(const Study& study, const std::vector<std::size_t>& membe
       const std::string& key = first[k].first;
       // The net benefit is valued at the mean willingness to pay in every draw, so a draw's own value moves
       // nothing the regression fits: a row of it could only fit chance (an independent check).
-      if (key == "economics.willingness_to_pay") continue;
+      if (key == kWillingnessToPay) continue;
       bool same = false;
       for (std::size_t c = 0; c < in.keys.size() && !same; ++c) {
         if (in.keys[c] != key) continue;
@@ -931,14 +935,13 @@ void check_sensitivity_options(const Study& study, const SensitivityOptions& o) 
     for (const std::string& k : keys) {
       // Refused as a key that does not vary is, and at the same step (it was a usage error, exit 2; an
       // independent check).
-      if (k == "economics.willingness_to_pay")
+      if (k == kWillingnessToPay)
         throw option_error(
             "--evppi-group",
-            fmt::format(
-                "the group '{}' names economics.willingness_to_pay, which is not an input of the value "
-                "of information: the net benefit is valued at its mean in every draw (docs/model.md "
-                "14.9)",
-                name));
+            fmt::format("the group '{}' names {}, which is not an input of the value "
+                        "of information: the net benefit is valued at its mean in every draw (docs/model.md "
+                        "14.9)",
+                        name, kWillingnessToPay));
       // A column of the parameter sets may name many numbers (domains.*.incidence_per_year): it varies.
       if (std::find(varying.begin(), varying.end(), k) != varying.end()) continue;
       require_parameter(study, k, "--evppi-group");
