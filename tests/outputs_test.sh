@@ -269,6 +269,12 @@ expect 0 "export into a new directory" "wrote" "$wijksim" export 1 --store rs.db
 [ -z "$(ls -A . | grep -i 'tmp\|staging\|wijksim-')" ] || say_fail "a staging directory was left: $(ls -A .)"
 expect 1 "export whose directory is a symbolic link is refused" "symbolic link" \
   "$wijksim" export 1 --store rs.db --csv link.txt
+# Named with a trailing slash, the link was followed: the export went into the directory it reaches, where
+# `--csv LINK` is refused (outside attack 45).
+mkdir link-target && ln -s link-target dirlink
+expect 1 "export whose directory is a symbolic link named with a slash is refused" "dirlink.*symbolic link" \
+  "$wijksim" export 1 --store rs.db --csv dirlink/
+[ -z "$(ls -A link-target)" ] || say_fail "export wrote through a link named with a slash: $(ls link-target)"
 
 # --- Ctrl-C while an output is written: exit 130, and neither the output nor its temporary file is left --
 # (the test hook WIJKSIM_TEST_PAUSE_IN_OUTPUT holds the process between writing the temporary file and

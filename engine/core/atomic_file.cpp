@@ -397,7 +397,11 @@ DirectoryWrite::DirectoryWrite(const std::string& dir, const std::vector<std::st
     : dir_(dir), option_(option), names_(names), kept_(kept) {
   if (dir.empty()) throw InputError({{Location{}, option, "an empty directory name: name a directory"}});
   struct stat st {};
-  if (::lstat(dir.c_str(), &st) == 0) {
+  // Without its trailing slashes: lstat of "LINK/" follows the link, so `--csv LINK/` wrote through a link
+  // that `--csv LINK` refuses (outside attack 45).
+  std::string bare = dir;
+  while (bare.size() > 1 && bare.back() == '/') bare.pop_back();
+  if (::lstat(bare.c_str(), &st) == 0) {
     dir_device_ = st.st_dev;
     dir_inode_ = st.st_ino;
     if (S_ISLNK(st.st_mode))
