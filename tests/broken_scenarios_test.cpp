@@ -1151,6 +1151,17 @@ TEST_CASE("broken scenarios across files: extends and comparator", "[input]") {
                          "expected a file name that shows on one line: it has a control character (U+0000, a "
                          "NUL)"))});
   }
+  SECTION("a cycle through a symbolic link names where the link leads (outside attack 45)") {
+    // "c.yaml -> cl.yaml -> cl.yaml" read as a file extending itself.
+    const std::string c = "extends: cl.yaml\nname: c\n";
+    dir.write("c.yaml", c);
+    std::filesystem::create_symlink("c.yaml", dir / "cl.yaml");
+    check(diagnostics_of(c, dir / "c.yaml"),
+          {in_file(
+              dir / "cl.yaml",
+              exact(1, 10, "extends",
+                    "extends cycle: c.yaml -> cl.yaml (a link to c.yaml) -> cl.yaml (a link to c.yaml)"))});
+  }
   SECTION("a scenario that extends itself") {
     const std::string text = "extends: self.yaml\nname: self\n";
     check(diagnostics_of(text, dir / "self.yaml"),

@@ -230,6 +230,14 @@ class Resolver {
     fs::path rel = id.lexically_relative(root_dir_);
     return rel.empty() ? id.string() : rel.string();
   }
+  // As shown, with where it leads when it is a symbolic link: a cycle through a link to a file of the chain
+  // read "e7.yaml -> e7l.yaml -> e7l.yaml", a file seemingly extending itself (outside attack 45).
+  std::string shown_link(const fs::path& id) const {
+    std::error_code ec;
+    if (!fs::is_symlink(id, ec)) return shown(id);
+    const fs::path to = fs::read_symlink(id, ec);
+    return ec ? shown(id) : fmt::format("{} (a link to {})", shown(id), to.string());
+  }
 
   // `target` as a path from the root file's directory that the system resolves to the same file: lexical
   // where no link is in the way, else between the directories' real paths (a root file named through a
@@ -323,8 +331,8 @@ class Resolver {
     const fs::path parent_id = identity(parent_file);
     if (std::find(chain_.begin(), chain_.end(), parent_id) != chain_.end()) {
       std::vector<std::string> names;
-      for (const auto& p : chain_) names.push_back(shown(p));
-      names.push_back(shown(parent_id));
+      for (const auto& p : chain_) names.push_back(shown_link(p));
+      names.push_back(shown_link(parent_id));
       d_.add(ext.where, "extends", fmt::format("extends cycle: {}", join(names, " -> ")));
       return std::nullopt;
     }
