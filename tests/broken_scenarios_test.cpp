@@ -825,6 +825,13 @@ std::vector<Case> cases() {
            1, 7, "",
            yaml +
                "the quoted text starting here is never closed (no matching \" before the end of the file)")}},
+      {"an escape of half a surrogate pair (outside attack 45: 'invalid unicode: 55296', no key)",
+       edit(b, 1, "test-city", "\"\\uD800\""),
+       {exact(1, 14, "name",
+              yaml + "the escape in this quoted text names U+D800, half of a UTF-16 surrogate pair, no "
+                     "character by "
+                     "itself: write the character itself (the file is UTF-8), or \\U and its 8 hexadecimal "
+                     "digits")}},
       {"a quote never closed at the end of the file",
        edit(b, 111, "20000", "'20000"),
        {exact(

@@ -1517,6 +1517,17 @@ tr -s ' \n' ' ' <"$tmp/out" | grep -q "The range from 0.5 to 0.5000000000000001 
 expect 0 "two-way grid of a whole-number parameter with more points than whole values" "$wijksim" compare "$src/scenarios/pilot.yaml" -r 1 -y 1 --no-store --two-way coaches.fte=1:2,coaches.max_weeks=1:2 --grid 3
 tr -s ' \n' ' ' <"$tmp/out" | grep -q "preferred option by coaches.fte .*coaches.max_weeks takes whole numbers: 1 to 2 holds 2 of them, so 2 values are shown where 3 were asked for" ||
   { echo "FAIL: a two-way grid's lost points are not said: $(cat "$tmp/out")"; fail=1; }
+# The range as typed: 1:1.5 weeks was said as "the range from 1 to 1 is one value" (outside attack 45).
+expect 0 "two-way axis of a whole-number parameter over a range with one whole number" "$wijksim" compare "$src/scenarios/pilot.yaml" -r 1 -y 1 --no-store --two-way coaches.fte=1:2,coaches.max_weeks=1:1.5 --grid 2
+tr -s ' \n' ' ' <"$tmp/out" | grep -q "coaches.max_weeks takes whole numbers: 1 to 1.5 holds 1 of them, so 1 value is shown where 2 were asked for" ||
+  { echo "FAIL: a two-way axis of 1:1.5 weeks: $(cat "$tmp/out")"; fail=1; }
+# A threshold of a whole-number parameter: its range in whole numbers, and its grid and bisection said as
+# they are (the note said a grid of 5 points and a bisection to 1% beside a curve of 2 points at "1,00"
+# and "2,00"; outside attack 45).
+expect 0 "threshold of a whole-number parameter" "$wijksim" compare "$src/scenarios/pilot.yaml" -r 1 -y 1 --no-store --sections other --threshold coaches.max_weeks=1:2,caseload=3
+grep -q "^range searched  1 to 2$" "$tmp/out" && grep -q "^pilot: coaches.max_weeks = 1 " "$tmp/out" &&
+  tr -s ' \n' ' ' <"$tmp/out" | grep -q "coaches.max_weeks takes whole numbers: its grid is of whole numbers (2 of them from 1 to 2), the bisection stops at two neighbours" ||
+  { echo "FAIL: a threshold of a whole-number parameter: $(cat "$tmp/out")"; fail=1; }
 # A count given as a decimal is said to want a whole number (CLI11 said "Value 1.0 not in range 1 to ...").
 expect 2 "-r 1.0" "$wijksim" run "$src/scenarios/baseline-velve.yaml" -r 1.0 -y 1 --no-store
 grep -q -- "--replications: expected a whole number from 1 to 2000000000, found '1.0'" "$tmp/err" || { echo "FAIL: -r 1.0: $(cat "$tmp/err")"; fail=1; }

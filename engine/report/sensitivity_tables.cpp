@@ -60,6 +60,12 @@ std::vector<std::string> grid_labels(const std::vector<double>& values) {
   return labels;
 }
 
+// An end of a threshold's range, or a point of its grid: a whole number as such ("1 to 2" for a number of
+// weeks, not "1,00 to 2,00").
+std::string range_end_text(const ThresholdSpec& spec, double v) {
+  return spec.whole ? format_cell(Cell::of_value(v, Unit::Count)) : value_text(v);
+}
+
 std::string euros_text(double v) {
   return format_cell(Cell::of_value(v, Unit::Euro));
 }
@@ -294,6 +300,21 @@ std::vector<Table> threshold_tables(const DecisionSensitivity& d) {
       "scale of the range searched, so it stays in the range); 'crossed in': "
       "the replications that cross in the range.",
       d.replications == 1 ? std::string("1 replication") : fmt::format("{} replications", d.replications));
+  // A parameter of whole numbers has no 5 points in a range of fewer, nor a value between two neighbours to
+  // simulate: said, where the note's grid of 5 and bisection to 1% stood beside a curve of two points
+  // (outside attack 45).
+  std::vector<std::string> whole_said;
+  for (const Threshold& th : d.thresholds) {
+    if (!th.spec.whole ||
+        std::find(whole_said.begin(), whole_said.end(), th.spec.parameter) != whole_said.end())
+      continue;
+    whole_said.push_back(th.spec.parameter);
+    t.note += fmt::format(
+        " {} takes whole numbers: its grid is of whole numbers ({} of them from {} to {}), the bisection "
+        "stops at two neighbours, and the threshold is read between them by linear interpolation.",
+        th.spec.parameter, th.grid_x.size(), range_end_text(th.spec, th.spec.from),
+        range_end_text(th.spec, th.spec.to));
+  }
   t.columns = {{"parameter", "parameter"},  {"outcome", "outcome"}, {"target", "target"},
                {"range", "range searched"}, {"value", "threshold"}, {"crossed", "crossed in"},
                {"status", "how it behaves"}};
@@ -310,7 +331,8 @@ std::vector<Table> threshold_tables(const DecisionSensitivity& d) {
         {fmt::format("{}/{}/{}", d.threshold_scenario[k], th.spec.parameter, th.spec.outcome),
          d.threshold_scenario[k],
          {text(th.spec.parameter), text(o->label.text), Cell::of_value(th.spec.target, table_unit(o->unit)),
-          text(fmt::format("{} to {}", value_text(th.spec.from), value_text(th.spec.to))),
+          text(fmt::format("{} to {}", range_end_text(th.spec, th.spec.from),
+                           range_end_text(th.spec, th.spec.to))),
           th.status == ThresholdStatus::Found ? Cell::of(v, Unit::Value) : Cell::empty(),
           Cell::of_probability(n ? static_cast<double>(crossed) / n : kNaN, n, "runs"),
           text(status_text(th, *o))},
@@ -331,12 +353,12 @@ std::vector<Table> threshold_tables(const DecisionSensitivity& d) {
     const std::string name =
         fmt::format("{}/{}/{}", d.threshold_scenario[k], th.spec.parameter, th.spec.outcome);
     for (std::size_t i = 0; i < th.grid_x.size(); ++i)
-      c.rows.push_back(
-          {fmt::format("{}/{}", name, i),
-           fmt::format("{}: {} = {}", d.threshold_scenario[k], th.spec.parameter, value_text(th.grid_x[i])),
-           {text(name), Cell::of_value(th.grid_x[i], Unit::Value),
-            Cell::of_value(th.grid_mean[i], table_unit(o->unit))},
-           0});
+      c.rows.push_back({fmt::format("{}/{}", name, i),
+                        fmt::format("{}: {} = {}", d.threshold_scenario[k], th.spec.parameter,
+                                    range_end_text(th.spec, th.grid_x[i])),
+                        {text(name), Cell::of_value(th.grid_x[i], th.spec.whole ? Unit::Count : Unit::Value),
+                         Cell::of_value(th.grid_mean[i], table_unit(o->unit))},
+                        0});
   }
   out.push_back(std::move(c));
   return out;

@@ -7,6 +7,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <sstream>
 #include <unordered_map>
 
@@ -350,6 +351,23 @@ void syntax_error(const YAML::Exception& e, std::string_view text, const std::st
     }
   } else if (msg == "end of map not found" || msg == "end of sequence not found") {
     s += " (the indentation of this line does not match the lines above it)";
+  } else if (msg.starts_with("invalid unicode: ")) {
+    // yaml-cpp gives the escape's number in decimal ("invalid unicode: 55296" for "\uD800"; outside attack
+    // 45): said as the code point it is, and why it is none, at the key whose value holds it.
+    const unsigned long code = std::strtoul(msg.c_str() + 17, nullptr, 10);
+    const std::string why =
+        code >= 0xD800 && code <= 0xDFFF
+            ? "half of a UTF-16 surrogate pair, no character by itself: write the character itself (the file "
+              "is UTF-8), or \\U and its 8 hexadecimal digits"
+            : "beyond U+10FFFF, the last character of Unicode";
+    s = fmt::format("YAML syntax error: the escape in this quoted text names U+{:04X}, {}", code, why);
+    const std::size_t colon = line.find(':');
+    if (colon != std::string_view::npos && colon < col0) {
+      std::string_view key = line.substr(0, colon);
+      key.remove_prefix(std::min(key.find_first_not_of(" -"), key.size()));
+      d.add(w, std::string(key), s);
+      return;
+    }
   }
   d.add(w, "", s);
 }

@@ -365,10 +365,13 @@ bool is_whole(const DecisionSimulator& sim, const std::string& key) {
 // `option` names where they came from.
 // `note`, where given, says when there are fewer values than asked for (3 steps of a number of weeks from 1
 // to 2 are 2 values; from 3 to 3 is one), which a reader of the table would otherwise take for lost steps.
+// `typed`: the range as typed, where `from` and `to` are it rounded to the whole numbers it holds (a two-way
+// axis of 1:1.5 weeks was said as "the range from 1 to 1"; outside attack 45).
 std::vector<double> grid_of(const DecisionSimulator& sim, const std::string& key, double from, double to,
-                            int n, const std::string& option = "--from/--to", std::string* note = nullptr) {
+                            int n, const std::string& option = "--from/--to", std::string* note = nullptr,
+                            std::optional<std::pair<double, double>> typed = std::nullopt) {
   const bool whole = is_whole(sim, key);
-  const double asked_from = from, asked_to = to;
+  const double asked_from = typed ? typed->first : from, asked_to = typed ? typed->second : to;
   if (whole) {
     // A range from range_of holds a whole number already; only sweep's typed --from/--to can fail here.
     refuse_without_whole(key, from, to, option);
@@ -742,10 +745,14 @@ void simulated(const Study& study, const StudyResult& result, const DecisionGrou
       const Outcome* inmb = find_outcome(ds.outcomes, "inmb");
       const Outcome* cost = find_outcome(ds.outcomes, "delta_cost");
       std::string x_note, y_note;
+      auto typed = [](const ParameterRange& p) -> std::optional<std::pair<double, double>> {
+        if (p.from && p.to) return std::pair{*p.from, *p.to};
+        return std::nullopt;
+      };
       const std::vector<double> xs =
-          grid_of(sim, pair[0].key, rx->first, rx->second, o.grid, "--two-way", &x_note);
+          grid_of(sim, pair[0].key, rx->first, rx->second, o.grid, "--two-way", &x_note, typed(pair[0]));
       const std::vector<double> ys =
-          grid_of(sim, pair[1].key, ry->first, ry->second, o.grid, "--two-way", &y_note);
+          grid_of(sim, pair[1].key, ry->first, ry->second, o.grid, "--two-way", &y_note, typed(pair[1]));
       ds.two_way =
           two_way(pair[0].key, xs, pair[1].key, ys, g.options.size(), *inmb, *cost, figures, simulate);
       ds.two_way_grid_note = x_note.empty() || y_note.empty() ? x_note + y_note : x_note + " " + y_note;
