@@ -340,6 +340,7 @@ int run_or_compare(const std::string& command, Options o, bool with_comparators,
     // The width of where the tables go: the terminal, or (a file) COLUMNS or 100.
     text.width = cli::output_width(text_output.empty() ? stdout : nullptr);
     // The queues still growing at the end, as the report's In short names them: from the stored weeks.
+    text.not_stored = !recorder;
     if (recorder && *format == Format::Table && text.glance()) {
       try {
         text.at_the_end = at_the_end(RunStore::open(o.store, RunStore::Mode::ReadOnly), recorder->run_id());

@@ -39,6 +39,9 @@ struct TextOptions {
   // places cut by the last week), said after its In short: read from the results store, so empty for a
   // run not stored.
   std::map<std::string, std::string> at_the_end;
+  // The run was not kept (--no-store): In short says that at_the_end is not read, where its note says In
+  // short names such queues (a growing wait was left out without a word; a new user's reading).
+  bool not_stored = false;
   // The glance is among the sections to print (then at_the_end is worth reading from the store).
   bool glance() const {
     return sections.empty() || std::find(sections.begin(), sections.end(), "glance") != sections.end();
