@@ -73,7 +73,8 @@ int command(int argc, char** argv) {
   }
   CLI::App app{
       "wijksim: households through fragmented help and neighbourhood coaches, by Monte Carlo "
-      "microsimulation. See README.md."};
+      "microsimulation. See README.md.",
+      "wijksim"};  // named, so that the usage lines read "wijksim [OPTIONS] SUBCOMMAND"
   app.set_version_flag("--version", std::string("wijksim ") + WIJKSIM_VERSION);
   app.require_subcommand(1);
   app.formatter(cli::help_formatter());  // before the subcommands: they take their parent's

@@ -165,6 +165,8 @@ expect 0 "--version" "$wijksim" --version
 grep -q "^wijksim [0-9]" "$tmp/out" || { echo "FAIL: --version prints no version"; fail=1; }
 # Help lists what it must, not only exits 0: every command, and every option of run and compare.
 expect 0 "--help" "$wijksim" --help
+# The usage line names the program ("Usage: [OPTIONS] SUBCOMMAND"; a new user's reading).
+grep -q "^Usage: wijksim \[OPTIONS\] SUBCOMMAND" "$tmp/out" || { echo "FAIL: --help's usage line: $(grep Usage "$tmp/out")"; fail=1; }
 for c in run compare validate trace runs show export report calibration; do
   grep -q "^  $c " "$tmp/out" || { echo "FAIL: --help does not list the command $c"; fail=1; }
 done
