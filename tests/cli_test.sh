@@ -51,7 +51,7 @@ figures() {
   # outside audit could not tell them from trust's recovery and saw a duplicate vanish from the state line).
   # The first coached household of the pilot has both in its first year.
   expect 0 "trace of the first coached household" "$wijksim" trace "$src/scenarios/pilot.yaml" -y 1 --pick coached
-  grep -q "the coach builds trust: trust [0-9],[0-9][0-9]$" "$tmp/out" && grep -q "the duplicate case at [a-z_]* is closed (the coach coordinates)" "$tmp/out" &&
+  grep -q "the coach builds trust: trust [0-9],[0-9][0-9]$" "$tmp/out" && grep -q "the duplicate case at General social work is closed (the coach coordinates)" "$tmp/out" &&
     echo "ok: a coach's trust step and its closing of a duplicate case are traced" ||
     { echo "FAIL: a coached household's trace lacks the coach's trust step or closed duplicate: $(grep -c . "$tmp/out") lines"; fail=1; }
   # With parameter draws every row of the glance is over the draws, as its cash rows are: capacity and waits
@@ -778,7 +778,7 @@ expect 0 "trace accepts --no-store" "$wijksim" trace "$src/scenarios/pilot.yaml"
 # benefit (docs/model.md 17: round(288,300 / 52) and round(1,400,000 / 52) cents), which trace left out
 # though it prints every euro (outside attack 15).
 expect 0 "trace a household on a benefit" "$wijksim" trace "$src/scenarios/pilot.yaml" --pick benefit -y 1
-tr '\n' ' ' <"$tmp/out" | tr -s ' ' | grep -q "on social assistance, .*; social assistance € 55,44 administration and € 269,23 benefit (a transfer) a week on municipality" ||
+tr '\n' ' ' <"$tmp/out" | tr -s ' ' | grep -q "on social assistance, .*; social assistance € 55,44 administration and € 269,23 benefit (a transfer) a week on Municipality" ||
   { echo "FAIL: trace leaves out a spell's weekly cost: $(grep -A3 'enters a spell' "$tmp/out" | head -4)"; fail=1; }
 # The benefit's escalation itself costs nothing (scenarios/baseline-velve.yaml: its cost is the spell's): no
 # cost line of € 0,00 (it printed "cost € 0,00 escalation on municipality" the week it escalated).

@@ -373,3 +373,41 @@ TEST_CASE("a tornado names the parameters whose two ends lie on one side of the 
   CHECK_THAT(it->note,
              Catch::Contains("Both ends on one side of the base case, whose value lies between them: b, d."));
 }
+
+TEST_CASE("an EVPPI of 0 whose fit is beyond chance says it changes no choice", "[sensitivity]") {
+  // A fit with p 0,019 beside an EVPPI of exactly 0 (no draw's best option moves) read as worth researching
+  // (a new user's reading); a fit beyond chance with a value above 0, and one not beyond chance with 0, do
+  // not say it.
+  DecisionSensitivity d;
+  d.names = {"C", "I"};
+  d.willingness_to_pay = 20000;
+  d.households = 100;
+  auto row = [](const char* name, double value, double p) {
+    EvppiRow r;
+    r.name = name;
+    r.parameters = {name};
+    r.estimate.value = value;
+    r.estimate.p_value = p;
+    r.estimate.r_squared = {0.2};
+    return r;
+  };
+  d.evppi = {row("a", 0, 0.019), row("b", 3.5, 0.019), row("c", 0, 0.4)};
+  SensitivityResult s;
+  s.decisions = {d};
+  const std::vector<Table> tables = sensitivity_tables(s);
+  const auto it = std::find_if(tables.begin(), tables.end(),
+                               [](const Table& x) { return x.id == "value_of_information"; });
+  REQUIRE(it != tables.end());
+  REQUIRE(it->rows.size() == 3);
+  CHECK(it->rows[0].cells.back().text == "yes (p 0,019), changes no choice");
+  CHECK(it->rows[1].cells.back().text == "yes (p 0,019)");
+  CHECK(it->rows[2].cells.back().text == "no (p 0,400)");
+  CHECK_THAT(it->note,
+             Catch::Contains("'Changes no choice': the parameter(s) move the net benefit beyond chance"));
+  d.evppi = {row("b", 3.5, 0.019)};
+  s.decisions = {d};
+  const std::vector<Table> without = sensitivity_tables(s);
+  CHECK(std::find_if(without.begin(), without.end(), [](const Table& x) {
+          return x.id == "value_of_information" && x.note.find("Changes no choice") != std::string::npos;
+        }) == without.end());
+}

@@ -457,11 +457,20 @@ std::vector<Table> evppi_tables(const DecisionSensitivity& d) {
                                              : Cell::of_value(r.estimate.r_squared.front(), Unit::Share),
           std::isnan(r.estimate.p_value)
               ? text("-")
-              : text(fmt::format("{} (p {})", r.estimate.p_value < 0.05 ? "yes" : "no",
-                                 r.estimate.p_value < 0.001 ? std::string("< 0,001")
-                                                            : format_dutch(r.estimate.p_value, 3)))},
+              : text(fmt::format(
+                    "{} (p {}){}", r.estimate.p_value < 0.05 ? "yes" : "no",
+                    r.estimate.p_value < 0.001 ? std::string("< 0,001") : format_dutch(r.estimate.p_value, 3),
+                    r.estimate.p_value < 0.05 && r.estimate.value == 0 ? ", changes no choice" : ""))},
          0});
   }
+  // A fit beyond chance beside an EVPPI of exactly 0 read as worth researching (a new user's reading): the
+  // parameter moves the net benefit, but in no draw enough to change the best option.
+  if (std::any_of(d.evppi.begin(), d.evppi.end(), [](const EvppiRow& r) {
+        return r.estimate.value == 0 && !std::isnan(r.estimate.p_value) && r.estimate.p_value < 0.05;
+      }))
+    t.note +=
+        " 'Changes no choice': the parameter(s) move the net benefit beyond chance, but in no draw enough to "
+        "change the best option, so knowing them is worth nothing for this decision.";
   out.push_back(std::move(t));
   if (d.noise) {
     const NoiseAdvice& a = *d.noise;

@@ -375,7 +375,7 @@ const std::string& dname(const WeekView& v, int d) {
   return v.model->scenario().domains[d].name;
 }
 const std::string& aname(const WeekView& v, int a) {
-  return v.model->scenario().agencies[a].name;
+  return v.model->scenario().agencies[a].label;
 }
 
 void book(const WeekView& v, const Who& who, WeekTally& t, int payer, CostCategory c, Cents amount,
@@ -386,7 +386,7 @@ void book(const WeekView& v, const Who& who, WeekTally& t, int payer, CostCatego
   if (t.trace != nullptr && who.id == v.traced && amount != 0)
     t.trace->push_back({v.week,
                         fmt::format("  cost {} {} on {}", format_euro_cents(amount / 100.0), what,
-                                    v.model->scenario().payers[payer].name),
+                                    v.model->scenario().payers[payer].label),
                         TraceEvent::Kind::Cost, amount});
 }
 

@@ -473,7 +473,7 @@ class Run {
           if (driver_.trace && e.household == req_.traced)
             driver_.trace->push_back(
                 {v.week, fmt::format("{} problem: starts treatment at {} after {} week{} waiting",
-                                     s_->domains[e.domain].name, s_->agencies[a].name, v.week - e.joined,
+                                     s_->domains[e.domain].name, s_->agencies[a].label, v.week - e.joined,
                                      v.week - e.joined == 1 ? "" : "s")});
         }
       }
@@ -530,8 +530,8 @@ class Run {
       if (!p.active()) continue;
       s += fmt::format("; {} {} {}", s_->domains[d].name, p.has(Problem::kComplex) ? "complex" : "simple",
                        kProblemStatusNames[static_cast<int>(p.status())]);
-      if (p.agency != kNoAgency) s += fmt::format(" at {}", s_->agencies[p.agency].name);
-      if (p.duplicate != kNoAgency) s += fmt::format(" (+ duplicate at {})", s_->agencies[p.duplicate].name);
+      if (p.agency != kNoAgency) s += fmt::format(" at {}", s_->agencies[p.agency].label);
+      if (p.duplicate != kNoAgency) s += fmt::format(" (+ duplicate at {})", s_->agencies[p.duplicate].label);
     }
     // What its open cases cost their agencies each week from the next week on (booked for all cases
     // together, step_week), per payer: at agencies paid per case only (a capacity-funded agency's budget is
@@ -546,14 +546,14 @@ class Run {
     for (int p = 0; p < m_->payers(); ++p)
       if (weekly[p] > 0)
         s += fmt::format("; open cases {} a week on {}", format_euro_cents(weekly[p] / 100.0),
-                         s_->payers[p].name);
+                         s_->payers[p].label);
     // Its spell's administration and benefit, booked each week it starts in the spell (step_week): the
     // trace showed neither, though it says every euro (outside attack 15).
     if (const int d = m_->spell_domain(); d >= 0 && h.has(Household::kInSpell))
       s += fmt::format("; social assistance {} administration and {} benefit (a transfer) a week on {}",
                        format_euro_cents(m_->spell_cost_per_week() / 100.0),
                        format_euro_cents(m_->spell_transfer_per_week() / 100.0),
-                       s_->payers[m_->domain(d).escalation_payer].name);
+                       s_->payers[m_->domain(d).escalation_payer].label);
     result_.trace.push_back({w, s, TraceEvent::Kind::State});
   }
 
