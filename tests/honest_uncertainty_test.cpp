@@ -119,7 +119,11 @@ TEST_CASE("Probabilities from few runs are counts", "[honest]") {
   CHECK(format_probability(0.5, 5, "runs") == "2,5 of 5 runs (ties shared)");  // a tie splits a run
   CHECK(format_probability(19.0 / 19.0, 19, "runs") == "19 of 19 runs");
   CHECK(format_probability(0.91, 1000, "draws") == "91,0%");
-  CHECK(format_probability(0.5, 20, "draws") == "50,0% (10 of 20 draws)");  // below 100: with its count
+  // Below 100: with its count and the exact (Clopper-Pearson) 95% interval, found by bisection on the
+  // binomial's exact sums (Python, math.comb): 10 of 20, 27.1958% to 72.8042%; 15 of 20, 50.8954% to
+  // 91.3429%.
+  CHECK(format_probability(0.5, 20, "draws") == "50,0% (10 of 20 draws; 95%: 27,2 to 72,8%)");
+  CHECK(format_probability(0.75, 20, "draws") == "75,0% (15 of 20 draws; 95%: 50,9 to 91,3%)");
   // All or none: with the exact 95% bound, 0.025^(1/20) by hand: ln 0.025 = -3.6889, / 20 =
   // -0.18444, e^-0.18444 = 0.83157; and 1 - 0.025^(1/40) = 1 - e^-0.092222 = 0.08810.
   CHECK(format_probability(1.0, 20, "draws") == "100,0% (20 of 20 draws; 95%: at least 83,2%)");
@@ -337,8 +341,9 @@ TEST_CASE(
   // Hand values: 329 of 400 = 82.25% -> 82,3%; 1 of 40 = 2.5% -> 2,5%; 1 of 80 = 1.25% -> 1,3%;
   // 3 of 8000 = 0.0375% -> 0,0%; 7 of 16 counts as runs (fewer than 20).
   CHECK(format_probability(329.0 / 400.0, 400, "draws") == "82,3%");
-  CHECK(format_probability(1.0 / 40.0, 40, "draws") == "2,5% (1 of 40 draws)");
-  CHECK(format_probability(1.0 / 80.0, 80, "draws") == "1,3% (1 of 80 draws)");
+  // With their exact 95% intervals (as above): 1 of 40, 0.0633% to 13.1586%; 1 of 80, 0.0316% to 6.7688%.
+  CHECK(format_probability(1.0 / 40.0, 40, "draws") == "2,5% (1 of 40 draws; 95%: 0,1 to 13,2%)");
+  CHECK(format_probability(1.0 / 80.0, 80, "draws") == "1,3% (1 of 80 draws; 95%: 0,0 to 6,8%)");
   CHECK(format_probability(3.0 / 8000.0, 8000, "draws") == "0,0%");
   CHECK(format_probability(7.0 / 16.0, 16, "runs") == "7 of 16 runs");
   // Not a count of n (a tie shared in an acceptability curve: 2.5 of 40): rounded as it is.

@@ -201,14 +201,23 @@ try {
     const m = c.lo !== null && c.hi !== null && (c.lo > 0 || c.hi < 0) ? end(c.mean) : plain(c.mean);
     let s = c.unit === 'euro' ? `€ ${m}` : c.unit === 'share' ? `${m}%`
       : c.unit === 'share_points' ? `${m} pp` : m;
-    // From 20 to 99 runs or draws, a counted share also gives its count: "46,7% (14 of 30 draws)".
+    // From 20 to 99 runs or draws, a counted share also gives its count and the exact 95% interval it allows:
+    // "46,7% (14 of 30 draws; 95%: 28,3 to 65,7%)".
     const k = c.counted ? Math.round(c.mean * c.n) : NaN;
     // All or none of them: with the exact (Clopper-Pearson) 95% bound, 0.025^(1/n).
     if (c.counted && c.n < 100 && Math.abs(c.mean * c.n - k) < 1e-6 && (k === 0 || k === c.n)) {
       const bound = 100 * Math.pow(0.025, 1 / c.n);
       return `${s} (${k} of ${c.n} ${c.counted}; 95%: ${k === 0 ? 'at most' : 'at least'} ${dutch(k === 0 ? 100 - bound : bound, 1)}%)`;
     }
-    if (c.counted && c.n < 100 && Math.abs(c.mean * c.n - k) < 1e-6) return `${s} (${k} of ${c.n} ${c.counted})`;
+    // The others with both ends of that interval, found here by bisection on the binomial's exact sums:
+    // the p at which P(X >= k) = 0.025 and the p at which P(X <= k) = 0.025.
+    if (c.counted && c.n < 100 && Math.abs(c.mean * c.n - k) < 1e-6) {
+      const binom = (i, n) => { let b = 1; for (let j = 1; j <= i; ++j) b = b * (n - i + j) / j; return b; };
+      const cdf = (x, n, p) => { let t = 0; for (let i = 0; i <= x; ++i) t += binom(i, n) * p ** i * (1 - p) ** (n - i); return t; };
+      const bisect = (f) => { let lo = 0, hi = 1; for (let i = 0; i < 100; ++i) { const m = (lo + hi) / 2; if (f(m)) hi = m; else lo = m; } return (lo + hi) / 2; };
+      const low = bisect((p) => 1 - cdf(k - 1, c.n, p) >= 0.025), high = bisect((p) => cdf(k, c.n, p) <= 0.025);
+      return `${s} (${k} of ${c.n} ${c.counted}; 95%: ${dutch(100 * low, 1)} to ${dutch(100 * high, 1)}%)`;
+    }
     // The page writes an interval "(L to H)", where the text tables write "(L–H)".
     // A value given or derived once (an EVPPI of 0) is not over runs: "(an interval of no width)".
     if (none) s += c.one_value ? ' (an interval of no width)' : ' (same in all runs)';

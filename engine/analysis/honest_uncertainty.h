@@ -46,8 +46,9 @@ inline constexpr int kFewRuns = 20;
 inline bool few_runs(int n) {
   return n > 0 && n < kFewRuns;
 }
-// Below this many, a probability shown as a percentage carries its count too: "46,7% (14 of 30 draws)" (a
-// tenth of a percent from 30 draws claimed a precision they do not have; outside attack 23).
+// Below this many, a probability shown as a percentage carries its count and its exact 95% interval too:
+// "46,7% (14 of 30 draws; 95%: 28,3 to 65,7%)" (a tenth of a percent from 30 draws claimed a precision they
+// do not have; outside attack 23 and a policy advisor's reading).
 inline constexpr int kCountShownBelow = 100;
 
 // From this many draws on, a spread over draws is the 2.5th to 97.5th percentiles; below, the lowest to the

@@ -1,6 +1,7 @@
 #include "wijksim/core/statistics.h"
 
 #include <fmt/format.h>
+#include <boost/math/distributions/binomial.hpp>
 #include <boost/math/distributions/students_t.hpp>
 
 #include <algorithm>
@@ -22,6 +23,13 @@ void require_finite(double v, const char* what) {
 double t_quantile(int df, double p) {
   if (df < 1 || !(p > 0 && p < 1)) return kNaN;
   return boost::math::quantile(boost::math::students_t(df), p);
+}
+
+Interval clopper_pearson_95(long long k, long long n) {
+  using boost::math::binomial_distribution;
+  const auto trials = static_cast<double>(n), successes = static_cast<double>(k);
+  return {k == 0 ? 0.0 : binomial_distribution<>::find_lower_bound_on_p(trials, successes, 0.025),
+          k == n ? 1.0 : binomial_distribution<>::find_upper_bound_on_p(trials, successes, 0.025)};
 }
 
 double t_quantile_975(int df) {

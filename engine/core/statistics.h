@@ -41,6 +41,11 @@ struct Interval {
   bool contains(double x) const { return x >= lower && x <= upper; }
 };
 
+// The exact (Clopper-Pearson) two-sided 95% interval of a probability from k of n (0 <= k <= n, n >= 1):
+// [0, 1 - 0.025^(1/n)] for k = 0, [0.025^(1/n), 1] for k = n, else the 2.5% quantile of Beta(k, n - k + 1)
+// and the 97.5% quantile of Beta(k + 1, n - k) (Boost.Math's binomial bounds).
+Interval clopper_pearson_95(long long k, long long n);
+
 // A survey share's 95% sampling interval, p of n households, clipped to [0, 1]: the normal approximation
 // p -/+ 1.96 sqrt(p (1 - p) / n). At p = 0 or 1 that has no width (and calibration refused the target, though
 // its n was given): there the Wilson score interval, [0, z^2 / (n + z^2)] or [n / (n + z^2), 1], z = 1.96.

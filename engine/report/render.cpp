@@ -149,14 +149,17 @@ std::string format_probability(double p, int n, const std::string& noun) {
       const std::string percent =
           format_dutch(static_cast<double>((2000 * k + runs) / (2 * runs)) / 10.0, 1) + "%";
       if (n >= kCountShownBelow) return percent;
-      // All or none of them: with the exact (Clopper-Pearson) 95% bound, (0.025)^(1/n), that 20 of 20 allows
-      // ("100,0% (20 of 20 draws)" read as certainty; a policy advisor's reading).
-      if (k == runs || k == 0) {
-        const double bound = 100 * std::pow(0.025, 1.0 / static_cast<double>(n));
+      // With the exact (Clopper-Pearson) 95% interval the count allows: all or none of them as a bound,
+      // 0.025^(1/n) ("100,0% (20 of 20 draws)" read as certainty; a policy advisor's reading), the others as
+      // both ends ("75,0% (15 of 20 draws)" claimed a precision of a tenth of a percent without a bound; a
+      // policy advisor's reading of a PSA).
+      const Interval ci = clopper_pearson_95(k, runs);
+      if (k == runs || k == 0)
         return fmt::format("{} ({} of {} {}; 95%: {} {}%)", percent, k, n, noun,
-                           k == 0 ? "at most" : "at least", format_dutch(k == 0 ? 100 - bound : bound, 1));
-      }
-      return fmt::format("{} ({} of {} {})", percent, k, n, noun);
+                           k == 0 ? "at most" : "at least",
+                           format_dutch(100 * (k == 0 ? ci.upper : ci.lower), 1));
+      return fmt::format("{} ({} of {} {}; 95%: {} to {}%)", percent, k, n, noun,
+                         format_dutch(100 * ci.lower, 1), format_dutch(100 * ci.upper, 1));
     }
     return format_dutch(100 * p, 1) + "%";
   }

@@ -583,7 +583,8 @@ json acceptability(const std::vector<std::pair<Style, std::vector<CurvePoint>>>&
                       {"wtp", p.wtp},
                       {"p", few > 0 ? p.probability * few : p.probability},
                       {"wtp_text", format_euros_as_given(p.wtp)},
-                      // As the table prints it ("46,7% (14 of 30 draws)"; the tooltip said "46,7%").
+                      // As the table prints it ("46,7% (14 of 30 draws; 95%: 28,3 to 65,7%)"; the tooltip
+                      // said "46,7%").
                       {"p_text", runs > 0 ? format_probability(p.probability, runs, noun)
                                           : label(p.probability, Axis::Share)}});
       wtp_max = std::max(wtp_max, p.wtp);
