@@ -582,6 +582,9 @@ TEST_CASE("at a glance: every compared scenario side by side", "[output]") {
   CHECK(words("it was dominated; supplied by") == "dominated;");
   CHECK(words("a change of 2,0 pp. ICER: Dominant") == "ICER;dominant;pp;");
   CHECK(words("") == "");
+  // The bound beside a counted probability is a term where it is printed, not where "95% interval" is.
+  CHECK(words("75,0% (15 of 20 draws; 95%: 50,9 to 91,3%)") == "95%:;");
+  CHECK(words("the 95% interval of the mean") == "");
   // A run compares nothing: no glance.
   Report run = r;
   run.tables.clear();

@@ -59,6 +59,13 @@ std::span<const Term> terms() {
           "the population",
           "EVPI"},
       Term{"pp (percentage points)", "a difference of two shares: 40% against 38% is 2,0 pp", "pp"},
+      // The bound beside a counted probability, which nothing explained (a policy advisor's reading of a
+      // PSA).
+      Term{"k of n draws; 95%: a to b",
+           "a probability counted over n draws (or runs), and the range of the true probability that such a "
+           "count allows (an exact 95% interval; 'at least' or 'at most' where all or none count): from few "
+           "draws it is wide",
+           "95%:"},
       // The events' words, which the tables use and no term explained (a policy advisor's reading).
       Term{"Bounce",
            "a household seeking help on its own lands at an agency that does not serve its problem (a wrong "
