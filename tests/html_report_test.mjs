@@ -10,7 +10,7 @@
 //
 // Usage: node html_report_test.mjs WIJKSIM SOURCE_DIR NODE_MODULES ARTEFACT_DIR
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -69,6 +69,15 @@ check(/--report/.test(r.stderr), '--report without a store contradicts itself: a
 const all = join(out, 'all.html');
 run(['compare', 'scenarios/pilot.yaml', 'scenarios/scaleup.yaml', 'scenarios/scaleup-funded.yaml', '-r', '2', '-y',
   '1', '--draws', '3', '--threads', '2', '--store', join(out, 'all.db'), '--report', all], 0);
+
+// A PSA of three options from 20 draws on: every probability with its count and bound, three columns side by
+// side (their nowrap probabilities pushed the table and In short past the A4 page; a policy advisor's reading).
+const wide = join(out, 'wide.html');
+for (const [name, fte] of [['pilot-more', 8], ['pilot-less', 3]])
+  writeFileSync(join(out, `${name}.yaml`),
+    `extends: ${join(source, 'scenarios', 'pilot.yaml')}\nname: ${name}\ncoaches: {fte: ${fte}}\n`);
+run(['compare', 'scenarios/pilot.yaml', join(out, 'pilot-more.yaml'), join(out, 'pilot-less.yaml'), '-r', '1', '-y',
+  '1', '--draws', '20', '--threads', '2', '--store', join(out, 'wide.db'), '--report', wide], 0);
 
 // A run without comparators is reported too: each scenario on its own.
 const alone = join(out, 'alone.html');
@@ -520,7 +529,11 @@ try {
   await decides(storedAll, 'the default comparison');
   await onA4('the default comparison', 'all');
   check(messages.length === beforeAll, 'the default comparison: no console errors or warnings', messages.slice(beforeAll).join('\n'));
-  const reports = new Set([url, pathToFileURL(alone).href, pathToFileURL(one).href, pathToFileURL(all).href]);
+  await page.goto(pathToFileURL(wide).href);
+  await page.waitForSelector('body[data-charts-drawn]', { timeout: 60000 });
+  check((await page.content()).includes('of 20 draws; 95%: '), 'a PSA of three options from 20 draws: its probabilities carry their bounds');
+  await onA4('a PSA of three options from 20 draws', 'wide');
+  const reports = new Set([url, pathToFileURL(alone).href, pathToFileURL(one).href, pathToFileURL(all).href, pathToFileURL(wide).href]);
   const outside = requests.filter((u) => !reports.has(u));
   check(outside.length === 0, 'no network request from any of the reports', outside.join(', '));
 } finally {

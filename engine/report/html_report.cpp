@@ -1054,8 +1054,14 @@ void ReportWriter::overview() {
     for (const Cell& cell : l.cells) {
       const text::CellText t = text::cell_text(cell, scale);
       // The interval under its figure: three scenarios side by side fit the width of an A4 page.
+      // A counted probability ("50,0% (20 of 40 draws; 95%: 33,8 to 66,2%)") may break at its words: as
+      // one nowrap line in each of three columns it pushed the table, and In short above it, past the A4 page
+      // (a policy advisor's reading of a PSA).
       rows += fmt::format(
-          "<td class=\"{}\"{}>{}{}</td>", t.number ? "num" : "words",
+          "<td class=\"{}\"{}>{}{}</td>",
+          !t.number              ? "words"
+          : cell.counted.empty() ? "num"
+                                 : "num counted",
           t.number && cell.kind == Cell::Kind::Number ? fmt::format(" data-value=\"{}\"", cell.stat.mean)
                                                       : "",
           esc(t.value),
@@ -1822,7 +1828,7 @@ th, td { text-align: left; padding: .22rem .5rem; border-bottom: 1px solid var(-
 th { border-bottom: 2px solid var(--ink); }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 th.num { white-space: normal; }
-.figure.counted { white-space: normal; }
+.figure.counted, td.num.counted { white-space: normal; }
 /* A key path as a row label (coaches.coordination_success_gain) breaks after a dot or an underscore (<wbr>),
    and within a word only where a part is still too wide ("relapse_facto r" was printed): the figures beside
    it keep their width, and the table fits the A4 body whatever the figures' digits. */
