@@ -428,6 +428,17 @@ try {
       check(await count(`span.figure[data-table="value_of_information_noise"][data-scenario="${n.scenario}"][data-row="regression_evpi"]`) >= 1 &&
         await count(`span.figure[data-table="value_of_information_noise"][data-scenario="${n.scenario}"][data-row="inflation"]`) >= 1,
         `${what}: the EVPI against ${n.scenario} is said with its luck and the regression EVPI`);
+    // ... called the better estimate of what research is worth only where the fit of all parameters is beyond
+    // chance (it was beside 'no (p 0,130)'; a policy advisor's reading of a PSA).
+    for (const n of tablesOf('value_of_information_noise')) {
+      const all = tablesOf('value_of_information').find((v) => v.scenario === n.scenario)?.rows.find((r) => r.key === 'all');
+      if (!all || !all.cells.beyond_chance) continue;
+      const content = await page.content();
+      const notBeyond = all.cells.beyond_chance.text.startsWith('no');
+      check(content.includes('its fit is not beyond chance (the value of information table)') === notBeyond &&
+        content.includes('the better estimate of what research is worth') === !notBeyond,
+        `${what}: the regression EVPI against ${n.scenario} is called the better estimate only if its fit is beyond chance (${all.cells.beyond_chance.text})`);
+    }
     for (const v of tablesOf('value_of_information').filter((t) => t.rows.some((r) => r.cells.evppi_household)))
     {
       check(await count(`.chart[data-kind="evppi"][data-scenario="${v.scenario}"]`) === 1, `${what}: EVPPI against ${v.scenario} is drawn`);

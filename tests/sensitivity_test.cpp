@@ -411,3 +411,30 @@ TEST_CASE("an EVPPI of 0 whose fit is beyond chance says it changes no choice", 
           return x.id == "value_of_information" && x.note.find("Changes no choice") != std::string::npos;
         }) == without.end());
 }
+
+TEST_CASE("no replications advice is said at the willingness to pay the decision is valued at",
+          "[sensitivity]") {
+  // "The parameters do not change the decision" held at EUR 20.000 only; at EUR 60.000 the best option of a
+  // 40-draw PSA changed (a policy advisor's reading of a PSA).
+  DecisionSensitivity d;
+  d.names = {"C", "I"};
+  d.willingness_to_pay = 20000;
+  d.households = 100;
+  EvppiRow all;
+  all.name = "all";
+  all.kind = EvppiRow::Kind::All;
+  all.parameters = {"x"};
+  d.evppi = {all};  // the noise table comes with EVPPI rows (none without them)
+  NoiseAdvice a;
+  a.advised_replications = 0;
+  d.noise = a;
+  SensitivityResult s;
+  s.decisions = {d};
+  const std::vector<Table> tables = sensitivity_tables(s);
+  const auto it = std::find_if(tables.begin(), tables.end(),
+                               [](const Table& x) { return x.id == "value_of_information_noise"; });
+  REQUIRE(it != tables.end());
+  CHECK_THAT(it->note, Catch::Contains("No advice needed: at \u20AC 20.000 the parameters do not change the "
+                                       "decision (the regression EVPI there is nil)"));
+  CHECK_THAT(it->note, Catch::Contains("at other willingnesses to pay they may (the acceptability table)"));
+}

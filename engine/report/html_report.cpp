@@ -1205,12 +1205,19 @@ void ReportWriter::evpi(const StoredScenario& c) {
   // the run measured it (a policy advisor read € 47,49 as the value of research, of which € 14,26 was luck).
   std::string luck;
   if (const json* noise = tables_.table("value_of_information_noise", c.name);
-      noise && cell_json(noise, "regression_evpi", "value") && cell_json(noise, "inflation", "value"))
+      noise && cell_json(noise, "regression_evpi", "value") && cell_json(noise, "inflation", "value")) {
+    // Better only as far as its fit is beyond chance: "the better estimate of what research is worth" stood
+    // beside an 'all' row whose fit was not (p 0,130; a policy advisor's reading of a PSA).
+    const json* voi = tables_.table("value_of_information", c.name);
+    const bool not_beyond_chance = voi && value_of(voi, "all", "beyond_chance").text.starts_with("no");
     luck = fmt::format(
         " Part of it is the households' luck within each draw, which no research can buy: about {} per "
-        "household; without it (the regression EVPI, the EVPPI of all parameters) {} per household, the "
-        "better estimate of what research is worth",
-        figure(noise, "inflation", "value"), figure(noise, "regression_evpi", "value"));
+        "household; without it (the regression EVPI, the EVPPI of all parameters) {} per household, {}",
+        figure(noise, "inflation", "value"), figure(noise, "regression_evpi", "value"),
+        not_beyond_chance ? "though with these draws its fit is not beyond chance (the value of information "
+                            "table), so it is not told apart from 0 either: more draws tell"
+                          : "the better estimate of what research is worth");
+  }
   body_ += fmt::format(
       "<p>The expected value of perfect information (EVPI) is what choosing with every uncertainty resolved "
       "would gain over choosing now, over {}, discounted. At the scenario's threshold ({} "

@@ -480,9 +480,13 @@ std::vector<Table> evppi_tables(const DecisionSensitivity& d) {
     n.scenario = d.names[0];
     std::string advice;
     if (a.advised_replications == 0)
-      advice =
-          "No advice needed: the parameters do not change the decision (the regression EVPI is nil), so any "
-          "raw EVPI is luck.";
+      // At the willingness to pay the table is at: at another the decision may change (the acceptability
+      // table), which "the parameters do not change the decision" left unsaid (a policy advisor's reading).
+      advice = fmt::format(
+          "No advice needed: at {} the parameters do not change the decision (the regression EVPI there is "
+          "nil), so any raw EVPI there is luck; at other willingnesses to pay they may (the acceptability "
+          "table).",
+          format_euros_as_given(d.willingness_to_pay));
     else if (a.advised_replications < 0)
       advice = fmt::format(
           "More than 100 replications per draw would be needed to keep the raw EVPI within {}% of "
