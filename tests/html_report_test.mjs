@@ -528,6 +528,14 @@ try {
   check(tables('value_of_information').some((t) => t.rows.some((r) => r.cells.evppi_household)),
     'the report\'s run has EVPPI (30 draws), so the page must draw it');
   await decides(stored, 'the report');
+  // The command that made the run, as stored (what a reader copies), with each option kept on one line: on A4
+  // "--years 2" broke after its "--" (a policy advisor's reading of a PSA).
+  const command = await page.$eval('section.reproduce pre.cmd', (e) => ({
+    text: e.textContent, options: [...e.querySelectorAll('span.option')].map((o) => o.textContent),
+    nowrap: [...e.querySelectorAll('span.option')].every((o) => getComputedStyle(o).whiteSpace === 'nowrap') }));
+  check(command.text === runs.command_line, 'the report gives the run\'s command line as stored', command.text);
+  check(command.options.includes('--draws') && command.options.includes('--years') === runs.command_line.includes(' --years') &&
+    command.nowrap, 'the command\'s options are each kept on one line', JSON.stringify(command.options));
   await onA4('the report', 'report');
 
   const storedAll = JSON.parse(execFileSync(wijksim, ['show', '1', '--store', join(out, 'all.db'), '--format', 'json'], { encoding: 'utf8' }));

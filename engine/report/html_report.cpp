@@ -1761,6 +1761,23 @@ void ReportWriter::standalone(const StoredScenario& s) {
   body_ += "</section>\n";
 }
 
+// A command line for the page: each option (a word that begins with '-') kept on one line, so that the page
+// breaks the command only between words (on A4 "--draws 40 --years 2" broke after "--", and the command
+// pasted back read "-- years"; a policy advisor's reading). The text, and so what is copied, is unchanged.
+namespace {
+std::string command_html(const std::string& command) {
+  std::string out;
+  for (std::size_t at = 0; at <= command.size();) {
+    const std::size_t space = std::min(command.find(' ', at), command.size());
+    const std::string word = command.substr(at, space - at);
+    out += word.starts_with("-") ? fmt::format("<span class=\"option\">{}</span>", esc(word)) : esc(word);
+    if (space < command.size()) out += ' ';
+    at = space + 1;
+  }
+  return out;
+}
+}  // namespace
+
 void ReportWriter::reproduce() {
   contents_ += "<li><a href=\"#reproduce\">The run and how to reproduce it</a></li>\n";
   std::string rows;
@@ -1790,7 +1807,7 @@ void ReportWriter::reproduce() {
       info_.seed, info_.first_replication, kEnDash, info_.first_replication + info_.replications - 1,
       info_.draws > 0 ? plural(info_.draws, "parameter draw", "parameter draws")
                       : "base case, no parameter draws",
-      years_text(), esc(printable(info_.command_line)), esc(info_.version), esc(info_.started_at),
+      years_text(), command_html(printable(info_.command_line)), esc(info_.version), esc(info_.started_at),
       esc(info_.finished_at), info_.id, esc(printable(shell_word(store_.path()))), rows, libraries,
       kSeriesBlockWeeks, info_.id);
 }
@@ -1858,6 +1875,7 @@ details.all-settings { margin: .4rem 0 1rem; font-size: .9rem; }
 details.all-settings summary { cursor: pointer; color: var(--blue); }
 code.key-path { color: var(--muted); font-size: .75em; margin-left: .3rem; }
 pre.cmd { white-space: pre-wrap; overflow-wrap: anywhere; background: var(--panel); padding: .5rem .7rem; }
+pre.cmd .option { white-space: nowrap; }
 @media print {
   @page { size: A4; margin: 14mm 12mm; }
   body { max-width: none; padding: 0; font-size: 10pt; }
