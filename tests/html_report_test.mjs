@@ -534,6 +534,9 @@ try {
     text: e.textContent, options: [...e.querySelectorAll('span.option')].map((o) => o.textContent),
     nowrap: [...e.querySelectorAll('span.option')].every((o) => getComputedStyle(o).whiteSpace === 'nowrap') }));
   check(command.text === runs.command_line, 'the report gives the run\'s command line as stored', command.text);
+  // The agencies' waits of a PSA say what their interval is over (the terminal's table did, the page did not).
+  check((await page.content()).includes(`with its 95% interval of the mean over all ${draws * Number(runs.replications)} runs, which leaves out how the ${draws} parameter draws differ`),
+    'the agencies\' waits of a PSA say their interval is of the mean over all runs, the draws\' spread left out');
   check(command.options.includes('--draws') && command.options.includes('--years') === runs.command_line.includes(' --years') &&
     command.nowrap, 'the command\'s options are each kept on one line', JSON.stringify(command.options));
   await onA4('the report', 'report');

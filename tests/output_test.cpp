@@ -585,6 +585,9 @@ TEST_CASE("at a glance: every compared scenario side by side", "[output]") {
   // The bound beside a counted probability is a term where it is printed, not where "95% interval" is.
   CHECK(words("75,0% (15 of 20 draws; 95%: 50,9 to 91,3%)") == "95%:;");
   CHECK(words("the 95% interval of the mean") == "");
+  // The units an interval is over, where the text names parameter draws (a policy advisor's reading).
+  CHECK(words("spread over the 40 parameter draws") == "parameter draws;");
+  CHECK(words("one parameter draw") == "");
   // A run compares nothing: no glance.
   Report run = r;
   run.tables.clear();

@@ -842,12 +842,23 @@ void ReportWriter::agency_waits(const StoredScenario& s, const StoredScenario* c
       "over the policy period, {}{}. {}</p>\n",
       c ? "Do households wait longer at the agencies?" : "How long do households wait at the agencies?",
       c ? fmt::format("<th class=\"num\">{}</th>", esc(c->name)) : "", esc(s.name),
-      c ? "<th class=\"num\">difference</th>" : "", rows, interval_words("with its 95% interval"),
+      c ? "<th class=\"num\">difference</th>" : "", rows,
+      // Over draws, what the interval is over, as the terminal's table says it: a wait 'at no agency' longer
+      // in At a glance (over the draws) stood beside clear differences here with nothing to tell them apart
+      // (a policy advisor's reading of a PSA).
+      interval_words(
+          info_.draws > 1
+              ? fmt::format("with its 95% interval of the mean over all {} runs, which leaves out how "
+                            "the {} parameter draws differ (At a glance gives the spread over the "
+                            "draws)",
+                            run_count(), info_.draws)
+              : std::string("with its 95% interval")),
       c ? fmt::format("; the difference is paired by run ({} minus {})", esc(s.name), esc(c->name)) : "",
       esc(without_fewer_runs(note_of(mine)) +
           (fewer.empty() ? std::string()
-                         : fmt::format(" {}", fewer_runs_sentence(fewer, "the wait being undefined in the "
-                                                                         "others (nobody admitted)")))));
+                         : fmt::format(" {}", fewer_runs_sentence(fewer,
+                                                                  "the wait being undefined in the "
+                                                                  "others (nobody admitted)")))));
   std::stable_sort(change.begin(), change.end(),
                    [](const auto& x, const auto& y) { return x.first > y.first; });
   if (change.size() > kWaitPanels) change.resize(kWaitPanels);

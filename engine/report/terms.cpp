@@ -62,10 +62,18 @@ std::span<const Term> terms() {
       // The bound beside a counted probability, which nothing explained (a policy advisor's reading of a
       // PSA).
       Term{"k of n draws; 95%: a to b",
-           "a probability counted over n draws (or runs), and the range of the true probability that such a "
-           "count allows (an exact 95% interval; 'at least' or 'at most' where all or none count): from few "
-           "draws it is wide",
+           "a probability counted over n draws (or runs), and the range that such a count allows for the "
+           "probability endless draws of this same analysis would give (an exact 95% interval; 'at least' or "
+           "'at most' where all or none count): from few draws it is wide. It is not the chance that the "
+           "policy works out so in reality",
            "95%:"},
+      // The units the intervals are over, which no term named (a policy advisor's reading of a PSA).
+      Term{"Parameter draws, replications, runs",
+           "a parameter draw is one set of values of the uncertain parameters (what the model does not know "
+           "for certain); a replication is one simulation of the households with its own luck (who gets a "
+           "problem when); a run is one replication of one draw. A spread over draws shows what the "
+           "parameters' uncertainty does; an interval over replications, how precisely a mean is known",
+           "parameter draws"},
       // The events' words, which the tables use and no term explained (a policy advisor's reading).
       Term{"Bounce",
            "a household seeking help on its own lands at an agency that does not serve its problem (a wrong "
