@@ -534,6 +534,10 @@ try {
     text: e.textContent, options: [...e.querySelectorAll('span.option')].map((o) => o.textContent),
     nowrap: [...e.querySelectorAll('span.option')].every((o) => getComputedStyle(o).whiteSpace === 'nowrap') }));
   check(command.text === runs.command_line, 'the report gives the run\'s command line as stored', command.text);
+  // In short says what its intervals are over: here the lowest to the highest of the 30 draws (its transfer's
+  // spread over the draws stood beside the budget table's interval of the mean with nothing to tell them apart).
+  check((await page.content()).includes(`excludes zero (the lowest to the highest of the ${draws} parameter draws (too few for a 95% interval), as in brackets below)`),
+    'In short says what its intervals are over');
   // The agencies' waits of a PSA say what their interval is over (the terminal's table did, the page did not).
   check((await page.content()).includes(`with its 95% interval of the mean over all ${draws * Number(runs.replications)} runs, which leaves out how the ${draws} parameter draws differ`),
     'the agencies\' waits of a PSA say their interval is of the mean over all runs, the draws\' spread left out');

@@ -1110,11 +1110,14 @@ void ReportWriter::in_short() {
   body_ += fmt::format(
       "<section class=\"answer\" id=\"in-short\">\n<h2>In short</h2>\n<p>What each scenario changes "
       "against its comparator over the policy years; a change is put in words only when its interval "
-      "excludes zero. 'Dominant' and 'saves' are about money and problem-free household-years only: a "
+      "excludes zero{}. 'Dominant' and 'saves' are about money and problem-free "
+      "household-years only: a "
       "longer wait counts through the problems it leaves unresolved, not as a harm of its own, so read the "
       "waits beside them. The figures are in <a href=\"#side-by-side\">All scenarios side by side</a>.</p>\n"
       "<ul>\n{}</ul>\n</section>\n",
-      items);
+      // What the interval is over, where it is used (a policy advisor read a transfer's spread over the draws
+      // beside the budget table's interval of the mean and could not tell them apart).
+      run_count() == 1 ? std::string() : fmt::format(" ({}, as in brackets below)", money_interval()), items);
 }
 
 // The efficiency frontier with its ICERs: which options are worth considering at all, and what each step up
