@@ -48,6 +48,10 @@ for q in "== At a glance" "Is it worth the money?" "ICER" "Who pays?" "Municipal
 done
 grep -q "^wijksim [0-9.]* compare: seed" screen.txt || bad "the first line does not say the command and its runs"
 ok "the first screen holds the decision, each payer's cash, capacity and the waits"
+# In short names freed capacity at an agency paid per activity as in its payer's cash already (it named Youth
+# care freed with no word of it; a policy advisor's reading): the funded scale-up frees places at both.
+tr -s ' \n' ' ' <main.txt | grep -q "General social work (Mental-health care and Youth care are paid per activity: their freed places are in their payers' cash already)" &&
+  ok "In short says which freed capacity is in cash already" || bad "In short: freed capacity at agencies paid per activity"
 # Then the details: every section, each euro column in its unit, intervals as (low to high).
 for t in "== Scenarios ==" "== Is it worth the money? Incremental" "== Which options are efficient?" \
   "== Budget per payer per policy year" "== Second-line agencies" "== Households" "== Calibration"; do

@@ -152,6 +152,7 @@ std::vector<Table> headline_tables(const Study& study, const StudyResult& result
     // table of cash that does change (outside attack 11).
     const std::string unclear = one_run ? "no interval (one run)" : "no clear change";
     std::vector<std::string> pays, saves, frees, uses, cuts, longer, shorter;
+    std::vector<std::string> freed_in_cash;  // of `frees`, those paid per activity
     bool new_queue = false;  // households wait for a coach, where the comparator has none
     // Cash per payer.
     // From few draws their range is the interval: a direction is then every draw's, said as a count
@@ -216,7 +217,13 @@ std::vector<Table> headline_tables(const Study& study, const StudyResult& result
              0});
       }
       const Direction dp = direction(m.places_used);
-      if (!cut && dp == Direction::Down) frees.push_back(name);
+      // Freed at an agency paid per activity is in its payer's cash already: said where it is named, as the
+      // note says it (In short named "Youth care" freed with no word of it; a policy advisor's reading).
+      if (!cut && dp == Direction::Down) {
+        frees.push_back(name);
+        if (std::find(per_activity.begin(), per_activity.end(), name) != per_activity.end())
+          freed_in_cash.push_back(name);
+      }
       if (dp == Direction::Up) uses.push_back(name);
       t.rows.push_back(
           {"places_" + mine.shape.agencies[a].key,
@@ -323,7 +330,16 @@ std::vector<Table> headline_tables(const Study& study, const StudyResult& result
                         pays.empty() ? "" : in_all, join_names(pays), saves.empty() ? "" : in_all,
                         join_names(saves),
                         cuts.empty() ? "" : "; capacity cut to pay the coaches at: " + join_names(cuts),
-                        join_names(frees), uses.empty() ? "" : "; more capacity used at: " + join_names(uses),
+                        join_names(frees) +
+                            (freed_in_cash.empty() ? std::string()
+                             : freed_in_cash.size() == 1
+                                 ? fmt::format(" ({} is paid per activity: its freed places are in its "
+                                               "payer's cash already)",
+                                               freed_in_cash.front())
+                                 : fmt::format(" ({} are paid per activity: their freed places are in "
+                                               "their payers' cash already)",
+                                               join_names(freed_in_cash))),
+                        uses.empty() ? "" : "; more capacity used at: " + join_names(uses),
                         join_names(longer), join_names(shorter)) +
                         (new_queue ? "; a new queue: households wait for a coach (the comparator has none)"
                                    : "") +
