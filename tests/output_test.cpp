@@ -727,6 +727,30 @@ TEST_CASE("the caseload table explains a mean below the norm beside most team-we
   CHECK(caseload_table(s).note.find("uneven") == std::string::npos);
 }
 
+TEST_CASE("the caseload table writes its mean, 95th percentile and maximum with the same decimals",
+          "[output]") {
+  // A 95th percentile of 29,986 in every run beside a maximum between 29,984 and 29,992 read "30,0 (same in
+  // all runs)" above "29,99 (29,98 to 29,99)": the percentile above the maximum it cannot exceed, by
+  // rounding (a policy advisor's reading of a PSA). Two decimals tell the maximum's ends apart, so all three
+  // take two.
+  ScenarioSummary s;
+  s.shape.caseload_norm_per_fte = 20;
+  s.stats.coaches.caseload_mean = test::stat_of(24.39, 24.14, 24.65);
+  s.stats.coaches.caseload_p95 = test::stat_of(29.986, 29.986, 29.986);
+  s.stats.coaches.caseload_max = test::stat_of(29.988, 29.984, 29.992);
+  const Table t = caseload_table(s);
+  auto shown = [&](std::size_t row) { return text::one_line(text::cell_text(t.rows[row].cells[0], {})); };
+  CHECK(shown(0) == "24,39 (24,14 to 24,65)");
+  CHECK(shown(1) == "29,99 (same in all runs)");
+  CHECK(shown(2) == "29,99 (29,98 to 29,99)");
+  // Where one decimal tells every interval's ends apart, one decimal, as before.
+  s.stats.coaches.caseload_p95 = test::stat_of(38.06, 38.0, 38.1);
+  s.stats.coaches.caseload_max = test::stat_of(39.1, 38.7, 39.6);
+  const Table u = caseload_table(s);
+  CHECK(text::one_line(text::cell_text(u.rows[1].cells[0], {})) == "38,1 (38,0 to 38,1)");
+  CHECK(text::one_line(text::cell_text(u.rows[0].cells[0], {})) == "24,4 (24,1 to 24,7)");
+}
+
 TEST_CASE("a chart's tooltip prints an interval as the tables do", "[output]") {
   using charts::Axis;
   CHECK(charts::label_with_band(5.0, 4.0, 6.0, Axis::Decimal1) == "5,0 (4,0 to 6,0)");

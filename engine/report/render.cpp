@@ -18,7 +18,10 @@
 
 namespace wijksim {
 
-int display_decimals(const Cell& c) {
+namespace {
+
+// Each unit's own rule; a Unit::Value's `decimals_at_least` is part of its rule of significant digits.
+int unit_decimals(const Cell& c) {
   const double m = c.stat.mean;
   switch (c.unit) {
     case Unit::Euro:  // whole euros, but cents for amounts under € 100 that are not whole (per household)
@@ -51,6 +54,12 @@ int display_decimals(const Cell& c) {
     }
   }
   return 1;
+}
+
+}  // namespace
+
+int display_decimals(const Cell& c) {
+  return c.unit == Unit::Euro ? unit_decimals(c) : std::max(c.decimals_at_least, unit_decimals(c));
 }
 
 namespace {

@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "wijksim/analysis/calibration.h"
+#include "wijksim/report/text_layout.h"
 
 namespace wijksim {
 namespace {
@@ -178,6 +179,9 @@ Table caseload_table(const ScenarioSummary& s) {
   row("caseload_mean", "caseload per FTE: mean", c.caseload_mean, Unit::PerFte);
   row("caseload_p95", "caseload per FTE: 95th percentile", c.caseload_p95, Unit::PerFte);
   row("caseload_max", "caseload per FTE: maximum", c.caseload_max, Unit::PerFte);
+  // Mean <= 95th percentile <= maximum in every run: written with the same decimals, lest rounding put
+  // them out of order.
+  text::same_decimals({&t.rows[0].cells[0], &t.rows[1].cells[0], &t.rows[2].cells[0]});
   row("above_norm", fmt::format("team-weeks above the norm ({:g} per FTE)", s.shape.caseload_norm_per_fte),
       c.above_norm, Unit::Share);
   row("coach_waiting", "coach waiting list (households, mean over weeks)", c.waiting, Unit::Count);

@@ -45,8 +45,9 @@ struct Cell {
   // A one-way range: stat.lo and stat.hi are the figure at a parameter's low and high end (stat.mean the
   // base case), shown as "lo → hi".
   bool ends = false;
-  // A parameter value (Unit::Value) shown with at least this many decimals: more than its three significant
-  // digits where they are what tells two values apart (a tornado's ends of a narrow range).
+  // Shown with at least this many decimals (not euros): a parameter value's more than its three significant
+  // digits where they tell two values apart (a tornado's ends of a narrow range), or figures read against
+  // each other written alike (text::same_decimals).
   int decimals_at_least = 0;
   // A value given or derived once (a target, a norm, a survey's N), not a figure over runs: its n = 1 says
   // nothing of how many runs it is over, where a figure defined in one run of several has n = 1 too.

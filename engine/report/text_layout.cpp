@@ -158,7 +158,27 @@ NumberStyle number_style(const Cell& c, EuroScale s) {
   return n;
 }
 
+// A spread narrower than the last decimal is shown with the decimals that show it ("28,3 (28,3 to 28,3)"
+// read as certainty; a policy advisor's reading), up to four more; no spread at all is said in words.
+void widen_to_spread(NumberStyle& number, const Stat& st) {
+  if (std::isnan(st.lo) || std::isnan(st.hi) || no_spread(st.mean, st.lo, st.hi)) return;
+  for (int more = 0; more < 4 && number(st.lo) == number(st.hi); ++more) ++number.decimals;
+}
+
 }  // namespace
+
+int shown_decimals(const Cell& c) {
+  NumberStyle number = number_style(c, EuroScale::PerCell);
+  widen_to_spread(number, c.stat);
+  return number.decimals;
+}
+
+void same_decimals(const std::vector<Cell*>& cells) {
+  int most = 0;
+  for (const Cell* c : cells)
+    if (c->kind == Cell::Kind::Number && !std::isnan(c->stat.mean)) most = std::max(most, shown_decimals(*c));
+  for (Cell* c : cells) c->decimals_at_least = most;
+}
 
 std::pair<std::string, std::string> ends_text(const Cell& c, EuroScale s) {
   const NumberStyle n = number_style(c, s);
@@ -180,7 +200,7 @@ CellText cell_text(const Cell& c, EuroScale s) {
   if (!c.counted.empty()) return {format_probability(st.mean, st.n, c.counted), "", true};
   const bool interval = !std::isnan(st.lo) && !std::isnan(st.hi);
   NumberStyle number = number_style(c, s);
-  int& decimals = number.decimals;
+  const int& decimals = number.decimals;
   const double divisor = number.divisor;
   const std::string& prefix = number.prefix;
   const std::string& suffix = number.suffix;
@@ -198,10 +218,7 @@ CellText cell_text(const Cell& c, EuroScale s) {
     return shown;
   };
   const bool none = interval && no_spread(st.mean, st.lo, st.hi);
-  // A spread narrower than the last decimal is shown with the decimals that show it ("28,3 (28,3 to 28,3)"
-  // read as certainty; a policy advisor's reading), up to four more.
-  if (interval && !none)
-    for (int more = 0; more < 4 && number(st.lo) == number(st.hi); ++more) ++decimals;
+  widen_to_spread(number, st);
   const bool one_side = interval && (st.lo > 0 || st.hi < 0);
   CellText t{prefix + (one_side ? not_zero(st.mean) : number(st.mean)) + suffix, "", true};
   // No spread at all: the same figure in every run (a fund's bill, places cut by rule), said as such, not as

@@ -47,6 +47,13 @@ struct CellText {
   bool number = false;  // a figure (right-aligned), not words
 };
 CellText cell_text(const Cell& c, EuroScale s);
+// The decimals cell_text writes a figure of a unit other than euros with: its unit's, more where its
+// interval's ends would read alike.
+int shown_decimals(const Cell& c);
+// Figures that are read against each other (a mean, a 95th percentile and a maximum of one measure) written
+// with the same decimals, the most any of them needs: "30,0" beside "29,99" put a 95th percentile above the
+// maximum it cannot exceed (a policy advisor's reading of a PSA).
+void same_decimals(const std::vector<Cell*>& cells);
 // The two ends of a Cell::of_ends, each written as its base is (its decimals and scale), so that a range
 // reads in one style: "-204 and -74,57" mixed whole euros and cents, each end under its own rule.
 std::pair<std::string, std::string> ends_text(const Cell& c, EuroScale s);
