@@ -441,6 +441,25 @@ TEST_CASE("calibrate: a whole-number parameter (weeks) is simulated and written 
         std::string::npos);
 }
 
+TEST_CASE("calibrate's caption says the model's Monte Carlo error is 0 with one replication a candidate",
+          "[calibrate]") {
+  // docs/model.md 19.1: the error is not known from one replication and taken as 0; the caption named the
+  // term beside "1 replication" without a word of it (an analyst's reading of the scale-up's calibration).
+  TempDir dir("calibrate");
+  auto caption = [&](const std::string& targets) {
+    const CalibrationPlan plan = plan_calibration(tiny(dir, targets), 7);
+    return calibration_report(plan, run_calibration(plan)).tables.front().note;
+  };
+  const std::string one = caption(replace(replace(kTargets, "  replications: 2\n", "  replications: 1\n"),
+                                          "  mode_search: 10\n", "  mode_search: 0\n"));
+  CHECK(one.find("the model's Monte Carlo standard error^2 (here 0: with one replication a candidate the "
+                 "model's noise is not known, and the likelihood allows nothing for it)") !=
+        std::string::npos);
+  const std::string two = caption(replace(kTargets, "  mode_search: 10\n", "  mode_search: 0\n"));
+  CHECK(two.find("the model's Monte Carlo standard error^2.") != std::string::npos);
+  CHECK(two.find("here 0") == std::string::npos);
+}
+
 TEST_CASE("calibrate: interrupted and resumed from the store, the same sets as a run never interrupted",
           "[calibrate]") {
   TempDir dir("calibrate");

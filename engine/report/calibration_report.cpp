@@ -73,15 +73,23 @@ Report calibration_report(const CalibrationPlan& plan, const CalibrationResult& 
       "household{}, {} replication{} of {} policy year{} after the warm-up, the same seed for every "
       "candidate "
       "(common random numbers). Log-likelihood: the sum over the {} targets the model represents of "
-      "log N(model; target, s), s^2 = ((high - low) / 3,92)^2 + the model's Monte Carlo standard error^2{}. "
-      "The rounds stop once the effective sample size reaches the number of sets.",
+      "log N(model; target, s), s^2 = ((high - low) / 3,92)^2 + the model's Monte Carlo standard "
+      "error^2{}{}. "
+      "The rounds stop once the effective sample size reaches the number of sets ({}), or after at most {} "
+      "round{}.",
       plan.file.path, format_dutch(plan.households, 0), plan.households == 1 ? "" : "s", cs.replications,
       cs.replications == 1 ? "" : "s", cs.years, cs.years == 1 ? "" : "s", plan.represented,
+      // docs/model.md 19.1: with one replication the error is not known and taken as 0 (the caption named a
+      // term that was 0 in the run it described; an analyst's reading).
+      cs.replications == 1 ? " (here 0: with one replication a candidate the model's noise is not known, and "
+                             "the likelihood allows nothing for it)"
+                           : "",
       std::any_of(plan.targets.begin(), plan.targets.end(),
                   [](const CalibrationTarget& t) { return t.bound != TargetBound::None; })
           ? "; for a target that is a bound (a ceiling or a floor) the model's figure counts as the target "
             "on the bound's side of it, and by its distance from the bound beyond it"
-          : "");
+          : "",
+      cs.sets, cs.rounds, cs.rounds == 1 ? "" : "s");
   run.columns = {{"value", ""}};
   auto count = [&](const char* key, const char* label, double x) {
     run.rows.push_back({key, label, {Cell::of_value(x, Unit::Count)}});
@@ -104,7 +112,21 @@ Report calibration_report(const CalibrationPlan& plan, const CalibrationResult& 
     by_stage += (by_stage.empty() ? "" : "; ") + format_dutch(e, std::fabs(e) >= 100 ? 0 : 1);
   run.rows.push_back(
       {"ess_by_round", "  after the initial draws, then each round", {Cell::of_text(by_stage)}});
+  // Why the rounds stopped, in the table as well as in the run's warning on standard error: a stored or
+  // saved calibration kept the caption's stopping rule and lost the warning that it was not met (an
+  // analyst's reading: 91,9 against 100 sets after every round read as a rule met).
+  run.rows.push_back({"stopped",
+                      "  the rounds stopped",
+                      {Cell::of_text(r.imis.converged ? fmt::format("on reaching {}", cs.sets)
+                                                      : fmt::format("short of {}", cs.sets))}});
+  if (!r.imis.converged)
+    run.note += fmt::format(
+        " Here every round ran with the effective sample size below the {} sets: they hold {} distinct "
+        "candidate{} (the resampling repeats a heavy one) and understate how uncertain the free parameters "
+        "are.",
+        cs.sets, r.distinct_sets(), r.distinct_sets() == 1 ? "" : "s");
   count("sets", "parameter sets written", static_cast<double>(r.sets.size()));
+  count("distinct", "  distinct candidates among them", static_cast<double>(r.distinct_sets()));
   report.tables.push_back(std::move(run));
 
   Table post;
