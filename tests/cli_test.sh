@@ -849,6 +849,10 @@ expect 0 "sweep as a table" "$wijksim" sweep "$src/scenarios/pilot.yaml" --param
 grep -A3 "^== Scenarios ==$" "$tmp/out" | tr '\n' ' ' | tr -s ' ' | grep -q "== Scenarios == pilot (.*pilot.yaml) against baseline-velve (" &&
   ! grep -q "nothing compared here" "$tmp/out" ||
   { echo "FAIL: sweep's Scenarios or At a glance: $(head -8 "$tmp/out")"; fail=1; }
+# Its two values head columns here: the note said "Each row: coaches.fte set to that value" (an analyst's
+# reading); it now says what holds in either layout.
+tr -s ' \n' ' ' <"$tmp/out" | grep -q "At each value of coaches.fte: the parameter set to it (in pilot and, where it has it, baseline-velve)" &&
+  ! grep -q "Each row" "$tmp/out" || { echo "FAIL: the sweep's note: $(grep -A3 "Planning curve" "$tmp/out")"; fail=1; }
 expect 1 "sweep outside the parameter's range" "$wijksim" sweep "$src/scenarios/pilot.yaml" --parameter coaches.mandate_probability --from 0.5 --to 2 -r 1 -y 1
 # Standard streams that cannot be written. A result printed to a full disk or a closed stdout is an error
 # (exit 3) that says so, never a silent exit 0 with the result lost; a run already stored says where it is.

@@ -774,8 +774,11 @@ std::vector<Table> sweep_tables(const SweepResult& s) {
   t.scenario = s.scenario;
   t.comparator = s.comparator;
   t.note = fmt::format(
-      "Each row: {} set to that value (in {} and, where it has it, {}), the other parameters at their means; "
-      "{} Budget differences: discounted euros over the policy years for the whole population.",
+      // Not "each row": the table is laid out with the values as its columns where they fit the width
+      // (an analyst's reading of a sweep of 4 values).
+      "At each value of {}: the parameter set to it (in {} and, where it has it, {}), the other parameters "
+      "at their means; {} Budget differences: discounted euros over the policy years for the whole "
+      "population.",
       s.parameter, s.scenario, s.comparator,
       s.replications == 1
           ? std::string("one replication with common random numbers, so no interval.")
