@@ -294,6 +294,25 @@ try {
   check(week10 && near(week10.mean, expectedCaseload) && week10.runs === weekly.length,
     `caseload per FTE in week 10 is the mean of the ${weekly.length} runs' stored weeks`, week10 && `${week10.mean} vs ${expectedCaseload}`);
 
+  // The planning curves: each panel holds its threshold's stored grid, point for point (the grid's rows are
+  // found by their keys, "<threshold>/<i>"), and the list above them says in how many replications each
+  // threshold is crossed, as the terminal's 'crossed in' (an analyst's reading: the report left it out).
+  const thresholdRows = tables('thresholds').flatMap((t) => t.rows).filter((r) => r.key.startsWith(`${I}/`));
+  if (thresholdRows.length > 0) {
+    const curveRows = tables('threshold_curves').flatMap((t) => t.rows);
+    const panels = chart('thresholds', I).vconcat;
+    check(panels.length === thresholdRows.length && thresholdRows.every((r, k) => {
+      const grid = curveRows.filter((g) => g.key.startsWith(`${r.key}/`) && /^\d+$/.test(g.key.slice(r.key.length + 1)));
+      const drawn = panels[k].data.values;
+      return grid.length >= 2 && drawn.length === grid.length &&
+        grid.every((g, i) => drawn[i].x === g.cells.x.mean && drawn[i].y === g.cells.mean.mean);
+    }), `each planning curve of ${I} is its threshold's stored grid`);
+    const listed = await page.$$eval('li', (items) => items.map((li) => li.textContent));
+    const crossedIn = (c) => `crossed in ${Math.round(c.mean * c.n)} of ${c.n} runs`;
+    check(thresholdRows.every((r) => listed.some((l) => l.startsWith(r.cells.parameter.text) && l.includes(crossedIn(r.cells.crossed)))),
+      `each threshold of ${I} says in how many replications it is crossed`, listed.filter((l) => l.includes('crossed')).join(' | '));
+  }
+
   // The cost-effectiveness plane: one point per draw, the increments of the stored evaluation.
   // With draws, a draw's point is its mean over replications (replication -1); without, one per replication.
   const evaluation = csv('evaluation.csv').filter((e) => e.comparator === comparator.scenario && (e.replication === '-1') === (draws > 0));

@@ -1409,26 +1409,42 @@ void ReportWriter::assumptions_that_decide(const StoredScenario& s, const Stored
                      outcome.find("budget") != std::string::npos
                  ? Axis::Euro
                  : Axis::Decimal1;
-    for (const json* g : rows_of(curves))
-      if (text_of(at(at(at(*g, "cells"), "threshold"), "text")) == key)
-        p.points.emplace_back(value_of(curves, text_of(at(*g, "key")), "x").mean,
-                              value_of(curves, text_of(at(*g, "key")), "mean").mean);
+    // A grid point's row key is its threshold's key, "/", its index (the "threshold" cell held the key in
+    // stores written before it held the outcome's words).
+    for (const json* g : rows_of(curves)) {
+      const std::string point = text_of(at(*g, "key"));
+      if (point.size() > key.size() + 1 && point.starts_with(key + "/") &&
+          point.find('/', key.size() + 1) == std::string::npos)
+        p.points.emplace_back(value_of(curves, point, "x").mean, value_of(curves, point, "mean").mean);
+    }
     const std::string status = text_of(at(at(at(*r, "cells"), "status"), "text"));
-    found += fmt::format("<li><strong>{}</strong> for {} = {}: {} ({}).</li>\n", esc(parameter), esc(outcome),
-                         esc(target.text), value.text.empty() ? "not found in the range" : esc(value.text),
-                         esc(status));
+    // How many replications cross, as the terminal's 'crossed in' (the report left it out while its caption
+    // defined it; an analyst's reading). A threshold not found says only why ("not found in the range (not
+    // met in the range: ...)" said it twice).
+    const Value crossed = value_of(thresholds, key, "crossed");
+    const std::string in_runs = crossed.text.empty() ? "" : "; crossed in " + esc(crossed.text);
+    found += value.text.empty()
+                 ? fmt::format("<li><strong>{}</strong> for {} = {}: {}{}.</li>\n", esc(parameter),
+                               esc(outcome), esc(target.text), esc(status), in_runs)
+                 : fmt::format("<li><strong>{}</strong> for {} = {}: {} ({}){}.</li>\n", esc(parameter),
+                               esc(outcome), esc(target.text), esc(value.text), esc(status), in_runs);
     panels.push_back(std::move(p));
   }
   if (!panels.empty()) {
     body_ += fmt::format("<p>Thresholds of {}:</p>\n<ul>\n{}</ul>\n", esc(s.name), found);
-    chart("Where does the answer change?",
-          fmt::format("Each threshold's outcome for {} along its parameter, with the target and the value of "
-                      "the parameter that reaches it.",
-                      s.name),
-          charts::planning_curves(panels, "outcome"), "thresholds", s.name,
-          fmt::format("The mean over the analyses' replications, with common random numbers. Dashed: the "
-                      "target; green: the threshold found. {}",
-                      note_of(thresholds)));
+    chart(
+        "Where does the answer change?",
+        fmt::format("Each threshold's outcome for {} along its parameter, with the target and the value of "
+                    "the parameter that reaches it.",
+                    s.name),
+        charts::planning_curves(panels, "outcome"), "thresholds", s.name,
+        // The threshold comes from a bisection between two grid points, which the line does not pass
+        // through: the green line may cross the target off the drawn line (an analyst's reading).
+        fmt::format("The mean over the analyses' replications, with common random numbers. Dashed: the "
+                    "target; green: the threshold found. The line joins the grid's points only; the "
+                    "threshold was refined between two of them by simulating more values, so it may lie off "
+                    "the line's own crossing. {}",
+                    note_of(thresholds)));
   }
   if (survey)
     body_ += fmt::format("<h4>Would the city's own evaluation see it?</h4>\n{}<p class=\"note\">{}</p>\n",

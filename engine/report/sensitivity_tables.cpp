@@ -344,8 +344,13 @@ std::vector<Table> threshold_tables(const DecisionSensitivity& d) {
   c.title = "Planning curves: each threshold's outcome along its parameter (mean over replications)";
   c.scenario = join(unique(d.threshold_scenario));
   c.comparator = d.names[0];
-  c.note = "The grid each threshold search started from.";
-  c.columns = {{"threshold", "threshold"}, {"x", "parameter"}, {"mean", "outcome"}};
+  c.note =
+      "The grid each threshold search started from: at each value of the parameter, the outcome's mean over "
+      "the replications.";
+  // The columns in words: they were headed "threshold" over an internal key
+  // ("scaleup/coaches.fte/coach_wait") and "parameter" over its value (an analyst's reading). The row's key
+  // still names its threshold row.
+  c.columns = {{"threshold", "outcome"}, {"x", "parameter value"}, {"mean", "mean"}};
   for (std::size_t k = 0; k < d.thresholds.size(); ++k) {
     const Threshold& th = d.thresholds[k];
     const Outcome* o = find_outcome(d.outcomes, th.spec.outcome);
@@ -353,12 +358,13 @@ std::vector<Table> threshold_tables(const DecisionSensitivity& d) {
     const std::string name =
         fmt::format("{}/{}/{}", d.threshold_scenario[k], th.spec.parameter, th.spec.outcome);
     for (std::size_t i = 0; i < th.grid_x.size(); ++i)
-      c.rows.push_back({fmt::format("{}/{}", name, i),
-                        fmt::format("{}: {} = {}", d.threshold_scenario[k], th.spec.parameter,
-                                    range_end_text(th.spec, th.grid_x[i])),
-                        {text(name), Cell::of_value(th.grid_x[i], th.spec.whole ? Unit::Count : Unit::Value),
-                         Cell::of_value(th.grid_mean[i], table_unit(o->unit))},
-                        0});
+      c.rows.push_back(
+          {fmt::format("{}/{}", name, i),
+           fmt::format("{}: {} = {}", d.threshold_scenario[k], th.spec.parameter,
+                       range_end_text(th.spec, th.grid_x[i])),
+           {text(o->label.text), Cell::of_value(th.grid_x[i], th.spec.whole ? Unit::Count : Unit::Value),
+            Cell::of_value(th.grid_mean[i], table_unit(o->unit))},
+           0});
   }
   out.push_back(std::move(c));
   return out;
