@@ -37,21 +37,26 @@ static_assert(kSeriesBlockWeeks % 2 == 0, "a block's middle must fall between tw
 constexpr int kHeight = 260;
 constexpr const char* kEnDash = "\u2013";
 
+}  // namespace
+
+// No precision in a number's format: Vega then takes it from the ticks' step (its formatSpan), so that two
+// ticks never read alike ("4,32, 4,32, 4,33" on a ladder axis in steps of 0,005 printed with 2 decimals; an
+// analyst's reading) and whole steps print no decimals.
 json axis_of(Axis a) {
   switch (a) {
     case Axis::Share:
-      return {{"format", ".1~%"}};  // "30%", and "29,5%" where a scale spans a few points only
+      return {{"format", "%"}};  // "30%", and "29,5%" where a scale spans a few points only
     case Axis::Count:
-      return {{"format", ",.0f"}};
     case Axis::Decimal1:
-      return {{"format", ",.1~f"}};
     case Axis::Decimal2:
-      return {{"format", ",.2~f"}};
+      return {{"format", ",f"}};
     case Axis::Euro:
       return {{"labelExpr", kEuroLabels}};
   }
   return json::object();
 }
+
+namespace {
 
 // "week 12" for a week, "weeks 9-12" for the middle of a block (run_series.h).
 std::string when(double week) {
@@ -513,7 +518,7 @@ json ce_plane(const std::vector<PlanePoint>& points, double mean_effect, double 
                   {"type", "quantitative"},
                   {"title", "extra problem-free years per household (discounted)"},
                   {"scale", {{"domain", {-xr, xr}}, {"nice", false}}},
-                  {"axis", {{"format", ",.2~r"}}}};
+                  {"axis", {{"format", ",f"}}}};  // precision from the ticks (axis_of)
   const json y = {{"field", "cost"},
                   {"type", "quantitative"},
                   {"title", "extra cost per household (euros, discounted)"},

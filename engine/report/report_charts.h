@@ -53,6 +53,9 @@ Style comparator_style(const std::string& name);
 
 enum class Axis { Share, Count, Decimal1, Decimal2, Euro };
 
+// An axis's label format for numbers of that kind (Vega-Lite's axis "format" or "labelExpr").
+json axis_of(Axis axis);
+
 // A number as the tables print it, for tooltips (format_dutch; shares as percentages; euros as € 1.234).
 std::string label(double x, Axis axis);
 std::string label_with_band(double mean, double lo, double hi, Axis axis);

@@ -10,22 +10,6 @@
 namespace wijksim::charts {
 namespace {
 
-json axis(Axis a) {
-  switch (a) {
-    case Axis::Share:
-      return {{"format", ".1~%"}};
-    case Axis::Count:
-      return {{"format", ",.0f"}};
-    case Axis::Decimal1:
-      return {{"format", ",.1~f"}};
-    case Axis::Decimal2:
-      return {{"format", ",.3~r"}};
-    case Axis::Euro:
-      return {{"labelExpr", kEuroLabels}};
-  }
-  return json::object();
-}
-
 json colours(const std::vector<Style>& styles, const char* field) {
   json domain = json::array(), range = json::array();
   for (const Style& s : styles) {
@@ -77,7 +61,7 @@ json tornado(const std::vector<TornadoRow>& rows, double base, const std::string
                   {"sort", order},
                   {"title", nullptr},
                   {"axis", {{"labelLimit", 300}}}};
-  json x_axis = axis(Axis::Euro);
+  json x_axis = axis_of(Axis::Euro);
   x_axis["tickCount"] = 6;
   x_axis["labelOverlap"] = "greedy";
   const json x = {{"field", "from"},
@@ -197,7 +181,7 @@ json planning_curves(const std::vector<CurvePanel>& panels, const std::string& y
     const json y = {{"field", "y"},
                     {"type", "quantitative"},
                     {"title", p.outcome.empty() ? y_title : p.outcome},
-                    {"axis", axis(p.axis)}};
+                    {"axis", axis_of(p.axis)}};
     json layers = json::array(
         {{{"mark", {{"type", "line"}, {"color", kBlue}, {"strokeWidth", 2}, {"point", {{"color", kBlue}}}}},
           {"encoding",
@@ -235,7 +219,7 @@ json value_bars(const std::vector<ValueBar>& bars, const std::string& x_title) {
                   {"sort", order},
                   {"title", nullptr},
                   {"axis", {{"labelLimit", 300}}}};
-  json x_axis = axis(Axis::Euro);
+  json x_axis = axis_of(Axis::Euro);
   x_axis["tickCount"] = 6;
   const json tooltip =
       json::array({{{"field", "label"}, {"title", "what"}}, {{"field", "text"}, {"title", "value"}}});
@@ -268,10 +252,10 @@ json band_lines(const std::vector<BandLine>& lines, const std::string& x_title, 
       data.push_back(std::move(r));
     }
   }
-  json xa = axis(x_axis);
+  json xa = axis_of(x_axis);
   if (x_axis == Axis::Count) xa["tickMinStep"] = 1;  // whole draws
   const json x = {{"field", "x"}, {"type", "quantitative"}, {"title", x_title}, {"axis", xa}};
-  const json y = {{"field", "mean"}, {"type", "quantitative"}, {"title", y_title}, {"axis", axis(y_axis)}};
+  const json y = {{"field", "mean"}, {"type", "quantitative"}, {"title", y_title}, {"axis", axis_of(y_axis)}};
   const json tooltip =
       json::array({{{"field", "series"}, {"title", "option"}}, {{"field", "text"}, {"title", "value"}}});
   json layers = json::array({zero("y")});
@@ -312,7 +296,7 @@ json frontier(const std::vector<FrontierPoint>& points, const std::vector<Style>
                   {"type", "quantitative"},
                   {"title", "willingness to pay (euros per problem-free household-year)"},
                   {"scale", {{"domain", {0, wtp_max}}, {"nice", false}}},
-                  {"axis", axis(Axis::Euro)}};
+                  {"axis", axis_of(Axis::Euro)}};
   const json y = probability_y(few, fmt::format("draws of {} in which the chosen option is best", few),
                                "probability the chosen option is best");
   const json tooltip = json::array({{{"field", "wtp_text"}, {"title", "willingness to pay"}},
