@@ -319,6 +319,26 @@ try {
   check(yLabels.length >= 4 && new Set(yLabels).size === yLabels.length,
     'the ladder\'s axis over a narrow range of rungs labels each tick apart', yLabels.join(' | '));
 
+  // The two-way cost map: its note says what a cell is (a mean without its interval, as the terminal says),
+  // and the figures on its darkest cells are white (black on the deepest blue was hard to read; an analyst's
+  // reading).
+  const costMap = await page.$$eval('.chart[data-kind="two_way_cost"]', (els) => els.map((el) => {
+    const figure = el.closest('figure');
+    const texts = [...el.querySelectorAll('g[class*="mark-text"] text')].map((t) => ({ text: t.textContent, fill: t.getAttribute('fill') }));
+    return { note: figure.querySelector('.chart-note').textContent, texts };
+  }));
+  const costCells = tables('two_way_cost').flatMap((t) => t.rows.flatMap((r) => Object.values(r.cells)));
+  if (costCells.length > 0) {
+    check(costMap.length === 1 && costMap[0].note.includes('without its interval'),
+      'the two-way cost map says its cells are means without their intervals', costMap.map((m) => m.note).join(' | '));
+    const extreme = costCells.reduce((a, b) => (Math.abs(b.mean) > Math.abs(a.mean) ? b : a));
+    const middle = costCells.reduce((a, b) => (Math.abs(b.mean) < Math.abs(a.mean) ? b : a));
+    const fill = (c) => (costMap[0].texts.find((t) => t.text === printed(c)) || {}).fill;
+    check(Math.abs(extreme.mean) === 0 || (fill(extreme) === '#ffffff' && fill(middle) === '#000000'),
+      'the two-way cost map writes white on its darkest cell and black on its lightest',
+      `${printed(extreme)}: ${fill(extreme)}, ${printed(middle)}: ${fill(middle)}`);
+  }
+
   // The planning curves: each panel holds its threshold's stored grid, point for point (the grid's rows are
   // found by their keys, "<threshold>/<i>"), and the list above them says in how many replications each
   // threshold is crossed, as the terminal's 'crossed in' (an analyst's reading: the report left it out).

@@ -1597,8 +1597,10 @@ void ReportWriter::decision_sensitivity(const StoredScenario& c, const std::vect
                       x_name, y_name),
           charts::preferred_map(cells, xs, ys, styles, x_name, y_name), "two_way", c.name, note_of(pref));
     std::vector<charts::GridCell> costs;
+    std::string cost_note;  // the tables' own: each cell a mean over the replications, without its interval
     for (int o : options) {
       const json* t = tables_.table("two_way_cost", scenario(o).name, c.name);
+      if (t && cost_note.empty()) cost_note = note_of(t);
       for (const json* r : rows_of(t))
         for (const json& col : at(*t, "columns")) {
           const Value val = value_of(t, text_of(at(*r, "key")), text_of(at(col, "key")));
@@ -1613,7 +1615,9 @@ void ReportWriter::decision_sensitivity(const StoredScenario& c, const std::vect
                 "one panel per option.",
                 c.name),
             charts::value_map(costs, xs, ys, x_name, y_name, "extra cost per household"), "two_way_cost",
-            c.name, "Blue where it saves money, orange where it costs more.");
+            // The table's note, as the terminal prints it: the caption left out that a cell is a mean
+            // without its interval (an analyst's reading).
+            c.name, "Blue where it saves money, orange where it costs more. " + cost_note);
   }
 }
 

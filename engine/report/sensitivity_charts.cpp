@@ -159,8 +159,27 @@ json value_map(const std::vector<GridCell>& cells, const std::vector<std::string
                    {"scale", scale},
                    {"legend", legend_axis}}},
                  {"tooltip", tooltip}}}};
+  // White figures on the darkest cells, black on the rest: black on the deepest blue was hard to read (an
+  // analyst's reading of the printed report). The colours darken from the middle (zero) to each end of a
+  // diverging scale, and from the lighter end of the data to the other on one colour's shades: a cell in
+  // the outer third of that way takes white.
+  double dmin = kNaN, dmax = kNaN;
+  for (const GridCell& c : cells)
+    if (std::isfinite(c.value))
+      dmin = std::isnan(dmin) ? c.value : std::min(dmin, c.value),
+      dmax = std::isnan(dmax) ? c.value : std::max(dmax, c.value);
+  std::string test = "false";
+  if (lo < 0 && hi > 0)
+    test = fmt::format("datum.value < {} || datum.value > {}", 2.0 / 3.0 * lo, 2.0 / 3.0 * hi);
+  else if (dmax > dmin)
+    test = hi > 0 ? fmt::format("datum.value > {}", dmin + 2.0 / 3.0 * (dmax - dmin))
+                  : fmt::format("datum.value < {}", dmax - 2.0 / 3.0 * (dmax - dmin));
   json text = {{"mark", {{"type", "text"}, {"fontSize", 10}}},
-               {"encoding", {{"x", x}, {"y", y}, {"text", {{"field", "text"}}}}}};
+               {"encoding",
+                {{"x", x},
+                 {"y", y},
+                 {"text", {{"field", "text"}}},
+                 {"color", {{"condition", {{"test", test}, {"value", "#ffffff"}}}, {"value", "#000000"}}}}}};
   return {
       {"data", {{"values", data}}},
       {"facet", {{"field", "panel"}, {"type", "nominal"}, {"title", nullptr}, {"sort", order_of(panels)}}},
