@@ -659,6 +659,24 @@ TEST_CASE("the calibration table in Markdown rounds a share as the tables do: 48
   CHECK(md.find("| share | 48.3% (40.0% to 56.6%) | - | 48.3% | inside |") != std::string::npos);
   CHECK(text::one_line(text::cell_text(Cell::of_value(0.4825, Unit::Share), text::EuroScale::Euro)) ==
         "48,3%");
+  // The model's mean over runs carries the 95% interval of the mean, in three significant digits with their
+  // trailing zeros ("16" read as exact; "2.24" was printed bare beside a target of 2 to 8 where its interval
+  // reached 1.6: an analyst's reading); the header says what it is.
+  CalibrationTarget wait;
+  wait.label = "wait";
+  wait.value = 4;
+  wait.lo = 2;
+  wait.hi = 8;
+  const std::string waits =
+      calibration_markdown({CalibrationRow{&wait, test::stat_of(2.2415, 1.5718, 3.1932), Fit::Inside},
+                            CalibrationRow{&wait, test::stat_of(16.0, 15.6, 16.5), Fit::Outside}},
+                           "s", 5, 5);
+  CHECK(waits.find("model (`s`, 5 replications, 5 policy years: mean, and the 95% interval of the mean)") !=
+        std::string::npos);
+  CHECK(waits.find("| wait | 4 (2 to 8) | - | 2.24 (1.57 to 3.19) | inside |") != std::string::npos);
+  CHECK(waits.find("| 16.0 (15.6 to 16.5) | outside |") != std::string::npos);
+  CHECK(calibration_markdown({CalibrationRow{&wait, model, Fit::Inside}}, "s", 1, 1)
+            .find("1 replication, 1 policy year: one run, so no interval)") != std::string::npos);
   // A '|' in a label or a scenario's name ended its cell (the figures moved under the wrong headings), and
   // HTML in a label was rendered (outside attack 36): every row keeps its 5 cells, the text shown as written.
   t.label = "a | b <b>c</b> [x](javascript:y)";

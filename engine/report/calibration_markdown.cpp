@@ -29,6 +29,25 @@ std::string figure(const CalibrationTarget& t, double x) {
   return std::fabs(x) >= 1000 ? fmt::format("{:.0f}", x) : fmt::format("{:.3g}", x);  // never 4.9e+03
 }
 
+// The model's figure: a share as above; otherwise three significant digits with their trailing zeros ("16.0",
+// not "16", which read as exact beside the table format's "16,0 (15,6 to 16,5)"; an analyst's reading),
+// whole from 100 on.
+std::string model_figure(const CalibrationTarget& t, double x) {
+  if (is_share(t)) return figure(t, x);
+  const double a = std::fabs(x);
+  const int decimals =
+      a >= 100 || a == 0 ? 0 : std::clamp(2 - static_cast<int>(std::floor(std::log10(a))), 0, 6);
+  return fmt::format("{:.{}f}", x, decimals);
+}
+
+// The model's mean with the 95% interval of the mean over the replications, where there is one.
+std::string model_cell(const CalibrationTarget& t, const Stat& m) {
+  std::string out = model_figure(t, m.mean);
+  if (!std::isnan(m.lo) && !std::isnan(m.hi))
+    out += fmt::format(" ({} to {})", model_figure(t, m.lo), model_figure(t, m.hi));
+  return out;
+}
+
 // A text in a cell of a Markdown table: a '|' would end the cell (a label "a | b" put the figures under the
 // wrong headings; outside attack 36), and '<', '&', '[', '*', '_', '`', '~' could start HTML, a link or
 // emphasis where GitHub renders the README: each is escaped (a backslash, or an entity), a backslash too
@@ -62,9 +81,12 @@ std::string markdown_name(std::string_view name) {
 std::string calibration_markdown(const std::vector<CalibrationRow>& rows, const std::string& scenario,
                                  int replications, int years) {
   std::string out = fmt::format(
-      "| target | public figure (interval) | N | model ({}, {} replication{}, {} policy year{}) | fit "
+      "| target | public figure (interval) | N | model ({}, {} replication{}, {} policy year{}: {}) | fit "
       "|\n|---|---|---|---|---|\n",
-      markdown_name(scenario), replications, replications == 1 ? "" : "s", years, years == 1 ? "" : "s");
+      markdown_name(scenario), replications, replications == 1 ? "" : "s", years, years == 1 ? "" : "s",
+      // The model's figure is a mean over runs; it was printed bare (an analyst's reading: "2.24" beside a
+      // target of 2 to 8, where its interval reaches 1.6).
+      replications == 1 ? "one run, so no interval" : "mean, and the 95% interval of the mean");
   for (const CalibrationRow& r : rows) {
     const CalibrationTarget& t = *r.target;
     const std::string when = t.at.empty() || t.at == "start" ? "" : fmt::format(", {}", t.at);
@@ -72,7 +94,7 @@ std::string calibration_markdown(const std::vector<CalibrationRow>& rows, const 
         "| {}{} | {} ({} to {}) | {} | {} | {} |\n", markdown_text(t.label), markdown_text(when),
         figure(t, t.value), figure(t, t.lo), figure(t, t.hi),
         t.n > 0 ? std::to_string(t.n) : std::string("-"),
-        r.fit == Fit::NotModelled || r.fit == Fit::AfterTheRun ? std::string("-") : figure(t, r.model.mean),
+        r.fit == Fit::NotModelled || r.fit == Fit::AfterTheRun ? std::string("-") : model_cell(t, r.model),
         fit_words(r.fit, t.bound));
   }
   return out;
