@@ -112,6 +112,9 @@ for f in few.txt few-shown.txt; do
     say_fail "$f does not say the rounds stopped short of the sets: $(cat "$f")"
 done
 echo "ok: a calibration short of its sets says so in its table, printed and stored ($distinct distinct candidates)"
+# A prior's range in the words of every interval ("uniform 0,0200–1,00" used a dash; an analyst's reading).
+grep -q "^domains\.\*\.incidence_per_year  *uniform [0-9,]* to [0-9,]*  " few.txt && ! grep -q "–" few.txt ||
+  say_fail "the priors' ranges: $(grep -A6 'prior and posterior' few.txt)"
 total=$("$wijksim" runs --store clean.db | sed -n 's/^ *\([0-9]*\) candidates evaluated.*/\1/p')
 echo "ok: a clean calibration ($total candidates evaluated)"
 # The report is for run and compare: of a calibration it says where its results are, and writes nothing.

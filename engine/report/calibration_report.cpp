@@ -27,9 +27,9 @@ std::string prior_text(const Distribution& d) {
     case K::Fixed:
       return fmt::format("fixed {}", v(d.a));
     case K::Uniform:
-      return fmt::format("uniform {}\u2013{}", v(d.a), v(d.b));
+      return fmt::format("uniform {} to {}", v(d.a), v(d.b));
     case K::Triangular:
-      return fmt::format("triangular {}\u2013{}, mode {}", v(d.a), v(d.c), v(d.b));
+      return fmt::format("triangular {} to {}, mode {}", v(d.a), v(d.c), v(d.b));
     case K::Normal:
       return fmt::format("normal mean {} sd {}", v(d.a), v(d.b));
     case K::LogNormal:

@@ -9,7 +9,8 @@ namespace wijksim {
 
 Report calibration_report(const CalibrationPlan& plan, const CalibrationResult& result);
 
-// A prior in words: "uniform 0,005–0,05", "normal mean 0,5 sd 0,1".
+// A prior in words: "uniform 0,005 to 0,05", "normal mean 0,5 sd 0,1" (a range in the words every interval
+// is written in).
 std::string prior_text(const Distribution& d);
 
 }  // namespace wijksim
