@@ -475,6 +475,11 @@ TEST_CASE("calibrate: a whole-number parameter's posterior range names whole num
       CHECK(std::find(v.begin(), v.end(), r.posterior[j].hi) != v.end());
     }
   }
+  const Report report = calibration_report(plan, r);
+  CHECK(report.tables[1].id == "posterior");
+  CHECK(report.tables[1].note.find(
+            "fragmentation.bounce_weeks takes whole numbers, simulated rounded: its range "
+            "is taken outward to whole numbers, values the sets hold.") != std::string::npos);
 }
 
 TEST_CASE("calibrate's caption says the model's Monte Carlo error is 0 with one replication a candidate",

@@ -3,6 +3,7 @@
 #include "wijksim/analysis/honest_uncertainty.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <cmath>
@@ -137,6 +138,14 @@ Report calibration_report(const CalibrationPlan& plan, const CalibrationResult& 
       "Posterior: mean over the parameter sets with their {}, and their standard deviation. A key path "
       "with '*' sets that key of every entry (every domain, every agency) alike.",
       spread);
+  std::vector<std::string> whole;
+  for (const FreeParameter& p : plan.file.free)
+    if (plan.simulated.names_whole_numbers(p.key_path)) whole.push_back(p.key_path);
+  if (!whole.empty())
+    post.note += fmt::format(
+        " {} take{} whole numbers, simulated rounded: {} range is taken outward to whole numbers, values the "
+        "sets hold.",
+        fmt::join(whole, " and "), whole.size() == 1 ? "s" : "", whole.size() == 1 ? "its" : "their");
   post.columns = {{"prior", "prior"}, {"posterior", "posterior"}, {"sd", "sd"}};
   for (std::size_t j = 0; j < plan.file.free.size(); ++j) {
     const FreeParameter& p = plan.file.free[j];
