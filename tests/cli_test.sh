@@ -934,6 +934,12 @@ grep -q "From 2 draws too unstable to rely on (at least 30, as for the EVPPI): a
   { echo "FAIL: a 2-draw EVPI or payer said without its count: $(grep -o 'pays more in cash[^;]*' <<<"$flat" | head -1)"; fail=1; }
 expect 0 "compare, the base case" "$wijksim" compare "$src/scenarios/pilot.yaml" -r 2 -y 1 --no-store
 flat=$(tr '\n' ' ' <"$tmp/out" | tr -s ' ')
+# The pilot fund pays the same in every run: its chance of saving is none, not a count with a bound ("0 of 2
+# runs"; "0,0% (0 of 20 draws; 95%: at most 16,8%)" over draws: a policy advisor's reading of a PSA).
+grep -q "Pilot fund [0-9,]* (same in all runs) [0-9,]* (same in all runs) pays never: a fixed cost" <<<"$flat" &&
+  grep -q "'never' or 'always' where the difference is the same in every run (no chance in it)" <<<"$flat" &&
+  ! grep -q "^Pilot fund .*of 2 runs" "$tmp/out" ||
+  { echo "FAIL: a fixed payer's chance of saving: $(grep "^Pilot fund" "$tmp/out")"; fail=1; }
 ! grep -q "calibrated sets in" <<<"$flat" || { echo "FAIL: the base case is said to take the values of parameter sets"; fail=1; }
 [ "$(grep -o "Base case, no parameter draws: the mean over its 2 replications" <<<"$flat" | wc -l)" = 3 ] &&
   grep -q "Share of replications (no parameter draws" <<<"$flat" && ! grep -q -i "one parameter draw" <<<"$flat" ||

@@ -10,6 +10,7 @@
 #include "wijksim/analysis/honest_uncertainty.h"
 #include "wijksim/report/economic_text.h"
 #include "wijksim/report/render.h"
+#include "wijksim/report/text_layout.h"
 
 namespace wijksim {
 namespace {
@@ -272,18 +273,29 @@ Table who_pays_table(const DecisionGroup& g, const InterventionFigures& x) {
       "Over {}, euros for the whole population, intervention minus comparator; budget perspective: "
       "each payer's cash, transfers included (a capacity-funded agency's budget is cash whether its places "
       "are used or not: work it no longer does frees capacity, shown with the agencies). 'pays' or 'saves' "
-      "when its interval excludes zero. {}",
-      years == 1 ? std::string("policy year 1") : fmt::format("policy years 1-{}", years), draw_note(g));
+      "when its interval excludes zero; 'never' or 'always' where the difference is the same in every {} "
+      "(no chance in it). {}",
+      years == 1 ? std::string("policy year 1") : fmt::format("policy years 1-{}", years),
+      g.draws > 1 ? "draw" : "run", draw_note(g));
   w.columns = {{"nominal", "difference, nominal (EUR)"},
                {"discounted", "difference, discounted (EUR)"},
                {"role", "role"},
                {"p_saves", "probability the payer saves"}};
   for (std::size_t p = 0; p < x.payers.size(); ++p) {
     const PayerBalance& b = x.payers[p];
+    // A difference the same in every run is no chance: its count said "0,0% (0 of 20 draws; 95%: at most
+    // 16,8%)" for a fund with no change in any draw, a bound on an uncertainty there is not (a policy
+    // advisor's reading of a PSA). Said in words, as "(same in all runs)" beside it.
+    const Stat& d = b.discounted;
+    const bool fixed = !std::isnan(d.mean) && !std::isnan(d.lo) && text::no_spread(d.mean, d.lo, d.hi);
+    Cell saves = !fixed          ? probability(g, b.p_saves)
+                 : d.mean == 0.0 ? text("never: no change")
+                 : d.mean < 0    ? text("always: a fixed saving")
+                                 : text("never: a fixed cost");
     w.rows.push_back({g.payers[p].key,
                       g.payers[p].text,
                       {Cell::of(b.nominal, Unit::Euro), Cell::of(b.discounted, Unit::Euro),
-                       text(to_string(b.role)), probability(g, b.p_saves)}});
+                       text(to_string(b.role)), std::move(saves)}});
   }
   return w;
 }
