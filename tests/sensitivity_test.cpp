@@ -313,6 +313,24 @@ TEST_CASE("The PSA's running mean carries Student's t over its first n draws, no
   CHECK(it->rows[0].cells[0].stat.lo == Approx(100 - 2.776445 * 10).epsilon(1e-6));
   CHECK(it->rows[0].cells[0].stat.hi == Approx(100 + 2.776445 * 10).epsilon(1e-6));
   CHECK(it->rows[0].cells[1].stat.lo == Approx(50 - 2.776445 * 4).epsilon(1e-6));
+  // Its band at all 5 draws, 72,24 to 127,76, lies above zero: said so, as more draws unlikely to change
+  // the sign.
+  CHECK(it->note.find("At all 5 draws the band of the mean net benefit, \u20AC 72 to \u20AC 128, lies above "
+                      "zero: more draws would narrow it and are unlikely to change its sign.") !=
+        std::string::npos);
+  // Mean 10 and standard error 10 over 5 draws: -17,76 to 37,76 spans zero. "More draws would not change
+  // the answer" stood beside such a band (a policy advisor's reading of a PSA).
+  d.convergence_nmb = {{RunningPoint{5, 10, 10}}};
+  s.decisions = {d};
+  const std::vector<Table> across = sensitivity_tables(s);
+  const auto at =
+      std::find_if(across.begin(), across.end(), [](const Table& t) { return t.id == "psa_convergence"; });
+  REQUIRE(at != across.end());
+  CHECK(at->note.find(
+            "At all 5 draws the band of the mean net benefit, \u20AC -18 to \u20AC 38, still spans "
+            "zero: more draws could change its sign, and with it the answer against the comparator.") !=
+        std::string::npos);
+  CHECK(at->note.find("would not change the answer") == std::string::npos);
 }
 
 TEST_CASE(
@@ -391,7 +409,7 @@ TEST_CASE("an EVPPI of 0 whose fit is beyond chance says it changes no choice", 
     r.estimate.r_squared = {0.2};
     return r;
   };
-  d.evppi = {row("a", 0, 0.019), row("b", 3.5, 0.019), row("c", 0, 0.4)};
+  d.evppi = {row("a", 0, 0.009), row("b", 3.5, 0.009), row("c", 0, 0.4)};
   SensitivityResult s;
   s.decisions = {d};
   const std::vector<Table> tables = sensitivity_tables(s);
@@ -399,8 +417,8 @@ TEST_CASE("an EVPPI of 0 whose fit is beyond chance says it changes no choice", 
                                [](const Table& x) { return x.id == "value_of_information"; });
   REQUIRE(it != tables.end());
   REQUIRE(it->rows.size() == 3);
-  CHECK(it->rows[0].cells.back().text == "yes (p 0,019), changes no choice");
-  CHECK(it->rows[1].cells.back().text == "yes (p 0,019)");
+  CHECK(it->rows[0].cells.back().text == "yes (p 0,009), changes no choice");
+  CHECK(it->rows[1].cells.back().text == "yes (p 0,009)");
   CHECK(it->rows[2].cells.back().text == "no (p 0,400)");
   CHECK_THAT(it->note,
              Catch::Contains("'Changes no choice': the parameter(s) move the net benefit beyond chance"));
@@ -410,6 +428,67 @@ TEST_CASE("an EVPPI of 0 whose fit is beyond chance says it changes no choice", 
   CHECK(std::find_if(without.begin(), without.end(), [](const Table& x) {
           return x.id == "value_of_information" && x.note.find("Changes no choice") != std::string::npos;
         }) == without.end());
+}
+
+TEST_CASE("the EVPPI rows' tests are corrected for their number (Holm), by hand", "[sensitivity]") {
+  // 23 rows each tested at 5% pass about one by chance alone (a policy advisor's reading of a PSA). Holm by
+  // hand, p sorted: 0,01 < 5% / 4 = 0,0125 passes; 0,02 against 5% / 3 = 0,0167 fails, and so every later
+  // one: only "a" stays beyond chance, though "b" and "c" pass their own test at 5%.
+  DecisionSensitivity d;
+  d.names = {"C", "I"};
+  d.willingness_to_pay = 20000;
+  d.households = 100;
+  auto row = [](const char* name, double p) {
+    EvppiRow r;
+    r.name = name;
+    r.parameters = {name};
+    r.estimate.value = 1;
+    r.estimate.p_value = p;
+    r.estimate.r_squared = {0.2};
+    return r;
+  };
+  auto note = [&](std::vector<EvppiRow> rows) {
+    d.evppi = std::move(rows);
+    SensitivityResult s;
+    s.decisions = {d};
+    const std::vector<Table> tables = sensitivity_tables(s);
+    const auto it = std::find_if(tables.begin(), tables.end(),
+                                 [](const Table& x) { return x.id == "value_of_information"; });
+    REQUIRE(it != tables.end());
+    return it->note;
+  };
+  auto verdicts = [&](std::vector<EvppiRow> rows) {
+    d.evppi = std::move(rows);
+    SensitivityResult s;
+    s.decisions = {d};
+    const std::vector<Table> tables = sensitivity_tables(s);
+    const auto it = std::find_if(tables.begin(), tables.end(),
+                                 [](const Table& x) { return x.id == "value_of_information"; });
+    REQUIRE(it != tables.end());
+    std::vector<std::string> out;
+    for (const Row& r : it->rows) out.push_back(r.cells.back().text);
+    return out;
+  };
+  const std::vector<EvppiRow> four = {row("c", 0.03), row("a", 0.01), row("d", 0.5), row("b", 0.02)};
+  CHECK(verdicts(four) == std::vector<std::string>{"yes (p 0,030), not after correction", "yes (p 0,010)",
+                                                   "no (p 0,500)", "yes (p 0,020), not after correction"});
+  CHECK_THAT(note(four),
+             Catch::Contains("4 rows tested at 5% each: about 0,2 would pass by chance alone. 'Not "
+                             "after correction': beyond chance on its own test, but not after "
+                             "Holm's correction for the 4 tests (the smallest p against 5% / 4, the "
+                             "next against 5% / 3, and so on until one fails)."));
+  // 0,001 < 0,0167, 0,02 < 0,025, 0,04 < 0,05: all three stay.
+  const std::vector<EvppiRow> three = {row("a", 0.001), row("b", 0.02), row("c", 0.04)};
+  CHECK(verdicts(three) == std::vector<std::string>{"yes (p 0,001)", "yes (p 0,020)", "yes (p 0,040)"});
+  CHECK_THAT(note(three),
+             Catch::Contains("Holm's correction for the 3 tests takes none of the verdicts back."));
+  // None below 5% / 2 = 0,025 first: both taken back.
+  CHECK(
+      verdicts({row("a", 0.03), row("b", 0.04)}) ==
+      std::vector<std::string>{"yes (p 0,030), not after correction", "yes (p 0,040), not after correction"});
+  // One row: its own test is the only one, nothing to correct.
+  CHECK(note({row("a", 0.03)}).find("Holm") == std::string::npos);
+  CHECK(verdicts({row("a", 0.03)}) == std::vector<std::string>{"yes (p 0,030)"});
 }
 
 TEST_CASE("no replications advice is said at the willingness to pay the decision is valued at",
@@ -437,4 +516,47 @@ TEST_CASE("no replications advice is said at the willingness to pay the decision
   CHECK_THAT(it->note, Catch::Contains("No advice needed: at \u20AC 20.000 the parameters do not change the "
                                        "decision (the regression EVPI there is nil)"));
   CHECK_THAT(it->note, Catch::Contains("at other willingnesses to pay they may (the acceptability table)"));
+}
+
+TEST_CASE("advice for more replications beside a measured inflation already within its share says both",
+          "[sensitivity]") {
+  // Measured 0,50 against 10% of a regression EVPI of 10,00 (1,00): within; predicted at 1 replication
+  // 2,00, so the advice asks for 3 (a policy advisor's reading of a PSA: the advice stood beside a measured
+  // inflation below its own threshold without a word).
+  DecisionSensitivity d;
+  d.names = {"C", "I"};
+  d.willingness_to_pay = 20000;
+  d.households = 100;
+  EvppiRow all;
+  all.name = "all";
+  all.kind = EvppiRow::Kind::All;
+  all.parameters = {"x"};
+  d.evppi = {all};
+  NoiseAdvice a;
+  a.advised_replications = 3;
+  a.replications_now = 1;
+  a.regression_evpi = 10;
+  a.raw_evpi = 10.5;
+  a.inflation = 0.5;
+  a.predicted_inflation = 2;
+  a.draws = 40;
+  d.noise = a;
+  auto note = [&] {
+    SensitivityResult s;
+    s.decisions = {d};
+    const std::vector<Table> tables = sensitivity_tables(s);
+    const auto it = std::find_if(tables.begin(), tables.end(),
+                                 [](const Table& x) { return x.id == "value_of_information_noise"; });
+    REQUIRE(it != tables.end());
+    return it->note;
+  };
+  CHECK_THAT(note(),
+             Catch::Contains("The inflation measured in this run, \u20AC 0,50 per household, is "
+                             "already within 10% of the regression EVPI; the advice follows the "
+                             "inflation predicted from chance's share of the variance, \u20AC 2,00 at 1 "
+                             "replication, as the measured one is the difference of two estimates "
+                             "from 40 draws and moves with them."));
+  // A measured inflation beyond the share agrees with the advice: nothing more said.
+  d.noise->inflation = 1.5;
+  CHECK(note().find("inflation measured in this run") == std::string::npos);
 }

@@ -415,6 +415,7 @@ NoiseAdvice noise_advice(const EvppiInput& in, const EvppiEstimate& all,
         sum += std::max(0.0, (fit_m.row(i).transpose() + f * noise[k]).maxCoeff());
     return sum / (static_cast<double>(n) * kNoiseSamples) - base;
   };
+  a.predicted_inflation = inflation(a.replications_now);
   a.advised_replications = -1;
   for (int R = 1; R <= 100; R = R < 10 ? R + 1 : R + 5)
     if (inflation(R) <= share * scale) {

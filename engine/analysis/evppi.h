@@ -93,6 +93,9 @@ struct NoiseAdvice {
   // EVPI (-1: more than 100 would be needed; 0: no advice, the regression EVPI is nil).
   int advised_replications = 0;
   double share = 0.1;
+  // The inflation the advice predicts at this run's replications (NaN without advice): the measured one,
+  // `inflation`, is a difference of two estimates from the draws and may lie on the other side of `share`.
+  double predicted_inflation = kNaN;
 };
 // `within_variance`: per intervention, the variance of one replication's net benefit within a draw (NaN
 // when each draw has one replication); `all` the EVPPI of all parameters (its fitted net benefit,

@@ -1223,7 +1223,10 @@ void ReportWriter::evpi(const StoredScenario& c) {
     // Better only as far as its fit is beyond chance: "the better estimate of what research is worth" stood
     // beside an 'all' row whose fit was not (p 0,130; a policy advisor's reading of a PSA).
     const json* voi = tables_.table("value_of_information", c.name);
-    const bool not_beyond_chance = voi && value_of(voi, "all", "beyond_chance").text.starts_with("no");
+    // Nor after the correction for the rows' many tests ("yes (p 0,030), not after correction").
+    const std::string all_fit = voi ? value_of(voi, "all", "beyond_chance").text : std::string();
+    const bool not_beyond_chance =
+        all_fit.starts_with("no") || all_fit.find("not after correction") != std::string::npos;
     luck = fmt::format(
         " Part of it is the households' luck within each draw, which no research can buy: about {} per "
         "household; without it (the regression EVPI, the EVPPI of all parameters) {} per household, {}",
@@ -1475,6 +1478,7 @@ void ReportWriter::decision_sensitivity(const StoredScenario& c, const std::vect
           "This is the acceptability frontier. Dashed: the scenario's threshold.");
   // The expected incremental benefit, and the PSA's convergence.
   std::vector<charts::BandLine> benefit, conv_nmb, conv_cost;
+  std::string settled;  // each option's band at all draws: across zero or clear of it
   for (std::size_t k = 0; k < options.size(); ++k) {
     const StoredScenario& s = scenario(options[k]);
     if (const json* t = tables_.table("expected_incremental_benefit", s.name, c.name)) {
@@ -1497,6 +1501,10 @@ void ReportWriter::decision_sensitivity(const StoredScenario& c, const std::vect
         n.points.push_back({d, vn.mean, vn.lo, vn.hi, vn.text});
         cost.points.push_back({d, vc.mean, vc.lo, vc.hi, vc.text});
       }
+      if (!n.points.empty())
+        settled += " " + convergence_verdict(options.size() > 1 ? s.name : "",
+                                             static_cast<std::size_t>(n.points.back().x), n.points.back().lo,
+                                             n.points.back().hi);
       conv_nmb.push_back(std::move(n));
       conv_cost.push_back(std::move(cost));
     }
@@ -1525,8 +1533,8 @@ void ReportWriter::decision_sensitivity(const StoredScenario& c, const std::vect
           "per household over the comparator.",
           spec, "convergence", c.name,
           "The band is +/- t(0,975; n-1) Monte Carlo standard errors of the mean of the first n draws. Lines "
-          "that have settled and a narrow band: more "
-          "draws would not change the answer.");
+          "that have settled and a band clear of zero: more draws are unlikely to change the answer." +
+              settled);
   }
   // The value of information: of all uncertainty (EVPI), then of each parameter (EVPPI).
   evpi(c);

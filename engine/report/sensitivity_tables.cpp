@@ -432,8 +432,27 @@ std::vector<Table> evppi_tables(const DecisionSensitivity& d) {
                {"evppi_population", "EVPPI, population (EUR)"},
                {"r_squared", "net benefit explained"},
                {"beyond_chance", "beyond chance"}};
+  // Many rows each tested at 5% pass some by chance alone (23 rows, about one; a policy advisor's reading
+  // of a PSA): Holm's step-down correction for the rows tested, valid whatever the tests' dependence (a
+  // group's fit shares its parameters' draws). A row keeps its own test's verdict, and says where the
+  // correction takes it back.
+  std::vector<std::pair<double, std::string>> tested;
+  for (const EvppiRow& r : d.evppi)
+    if (!std::isnan(r.estimate.p_value)) tested.emplace_back(r.estimate.p_value, r.name);
+  std::stable_sort(tested.begin(), tested.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  const std::size_t m = tested.size();
+  std::vector<std::string> corrected;  // beyond chance after the correction
+  for (std::size_t i = 0; i < m && tested[i].first < 0.05 / static_cast<double>(m - i); ++i)
+    corrected.push_back(tested[i].second);
+  const auto after_correction = [&](const EvppiRow& r) {
+    return m < 2 || std::find(corrected.begin(), corrected.end(), r.name) != corrected.end();
+  };
+  bool taken_back = false;
   const char* kinds[] = {"parameter", "section", "group", "all parameters"};
   for (const EvppiRow& r : d.evppi) {
+    const bool beyond = !std::isnan(r.estimate.p_value) && r.estimate.p_value < 0.05;
+    taken_back = taken_back || (beyond && !after_correction(r));
     Stat per;
     per.mean = r.estimate.value;
     per.se = r.estimate.se;
@@ -464,11 +483,22 @@ std::vector<Table> evppi_tables(const DecisionSensitivity& d) {
           std::isnan(r.estimate.p_value)
               ? text("-")
               : text(fmt::format(
-                    "{} (p {}){}", r.estimate.p_value < 0.05 ? "yes" : "no",
+                    "{} (p {}){}{}", beyond ? "yes" : "no",
                     r.estimate.p_value < 0.001 ? std::string("< 0,001") : format_dutch(r.estimate.p_value, 3),
-                    r.estimate.p_value < 0.05 && r.estimate.value == 0 ? ", changes no choice" : ""))},
+                    beyond && !after_correction(r) ? ", not after correction" : "",
+                    beyond && r.estimate.value == 0 ? ", changes no choice" : ""))},
          0});
   }
+  if (m >= 2)
+    t.note += fmt::format(
+        " {} rows tested at 5% each: about {} would pass by chance alone. {}", m,
+        format_dutch(0.05 * static_cast<double>(m), 1),
+        taken_back
+            ? fmt::format("'Not after correction': beyond chance on its own test, but not after Holm's "
+                          "correction for the {} tests (the smallest p against 5% / {}, the next against "
+                          "5% / {}, and so on until one fails).",
+                          m, m, m - 1)
+            : fmt::format("Holm's correction for the {} tests takes none of the verdicts back.", m));
   // A fit beyond chance beside an EVPPI of exactly 0 read as worth researching (a new user's reading): the
   // parameter moves the net benefit, but in no draw enough to change the best option.
   if (std::any_of(d.evppi.begin(), d.evppi.end(), [](const EvppiRow& r) {
@@ -506,6 +536,18 @@ std::vector<Table> evppi_tables(const DecisionSensitivity& d) {
           a.advised_replications, a.advised_replications == 1 ? "" : "s",
           a.advised_replications == 1 ? "s" : "", format_dutch(100 * a.share, 0), a.advised_replications,
           a.replications_now);
+    // The advice follows the predicted inflation; a measured one already within the share beside advice
+    // for more replications read as a contradiction (a policy advisor's reading of a PSA): both said.
+    if (a.advised_replications != 0 && a.advised_replications > a.replications_now &&
+        a.inflation <= a.share * a.regression_evpi && std::isfinite(a.predicted_inflation))
+      advice += fmt::format(
+          " The inflation measured in this run, {} per household, is already within {}% of the regression "
+          "EVPI; the advice follows the inflation predicted from chance's share of the variance, {} at {} "
+          "replication{}, as the measured one is the difference of two estimates from {} draws and moves "
+          "with them.",
+          format_euro_cents(a.inflation), format_dutch(100 * a.share, 0),
+          format_euro_cents(a.predicted_inflation), a.replications_now, a.replications_now == 1 ? "" : "s",
+          a.draws);
     n.note = fmt::format(
         "Raw EVPI: the mean of each draw's best net benefit minus the best mean, with each draw's "
         "households' "
@@ -575,14 +617,18 @@ std::vector<Table> psa_tables(const DecisionSensitivity& d) {
     c.title = "Has the PSA converged? Running mean over the draws";
     c.scenario = name;
     c.comparator = d.names[0];
+    std::string verdict;
+    if (!d.convergence_nmb[k].empty()) {
+      const RunningPoint& last = d.convergence_nmb[k].back();
+      const double t = t_quantile_975(static_cast<int>(last.draws) - 1);
+      verdict = convergence_verdict("", last.draws, last.mean - t * last.se, last.mean + t * last.se);
+    }
     c.note = fmt::format(
         "The mean over the first n draws of the incremental net benefit (at {}) and cost per household, in "
         "brackets +/- t(0,975; n-1) Monte Carlo standard errors (sd / sqrt(n); t is 2,78 for 5 draws, 2,09 "
-        "for "
-        "20, near 1,96 from a few hundred). Flat lines and a small standard "
-        "error: more "
-        "draws would not change the answer.",
-        format_euros_as_given(d.willingness_to_pay));
+        "for 20, near 1,96 from a few hundred). Flat lines and a band clear of zero: more draws are unlikely "
+        "to change the answer. {}",
+        format_euros_as_given(d.willingness_to_pay), verdict);
     c.columns = {{"nmb", "incremental net benefit per household (EUR)"},
                  {"cost", "incremental cost per household (EUR)"}};
     const auto cell = [](const RunningPoint& p) {
@@ -771,6 +817,21 @@ std::vector<Table> sensitivity_tables(const SensitivityResult& s) {
         out.push_back(survey_table(d, o));
   }
   return out;
+}
+
+std::string convergence_verdict(const std::string& option, std::size_t draws, double lo, double hi) {
+  if (!std::isfinite(lo) || !std::isfinite(hi)) return "";
+  const std::string band = fmt::format("{} to {}", format_euros(lo), format_euros(hi));
+  const std::string who = option.empty() ? "" : option + ": ";
+  if (lo <= 0 && hi >= 0)
+    return fmt::format(
+        "{}At all {} draws the band of the mean net benefit, {}, still spans zero: more draws could change "
+        "its sign, and with it the answer against the comparator.",
+        who, draws, band);
+  return fmt::format(
+      "{}At all {} draws the band of the mean net benefit, {}, lies {} zero: more draws would narrow it and "
+      "are unlikely to change its sign.",
+      who, draws, band, lo > 0 ? "above" : "below");
 }
 
 std::vector<Table> sweep_tables(const SweepResult& s) {

@@ -34,6 +34,12 @@ inline constexpr const char* kTornadoTerminalBars =
 const char* unit_words(OutcomeUnit u);
 Unit table_unit(OutcomeUnit u);
 
+// What a PSA's running mean says at its last point, all `draws` draws: whether the t band of the mean net
+// benefit per household over the comparator (lo to hi) still spans zero, so that more draws could change
+// its sign and the answer, or lies on one side ("more draws would not change the answer" stood beside a
+// band across zero; a policy advisor's reading of a PSA). `option` names it where there are several.
+std::string convergence_verdict(const std::string& option, std::size_t draws, double lo, double hi);
+
 // The sweep command's planning curve.
 std::vector<Table> sweep_tables(const SweepResult& s);
 
