@@ -328,6 +328,10 @@ TEST_CASE("euros in the unit of their column, intervals as (low to high)", "[out
 
 TEST_CASE("wrapping keeps every line within the width", "[output]") {
   CHECK(text::wrap_lines("one two three four", 9) == std::vector<std::string>{"one two", "three", "four"});
+  // The euro sign stays with its amount ("... and €" above "-28,10"; an analyst's reading).
+  CHECK(text::wrap_lines("between \u20AC -37,45 and \u20AC -28,10", 24) ==
+        std::vector<std::string>{"between \u20AC -37,45 and", "\u20AC -28,10"});
+  CHECK(text::wrap_lines("a \u20AC", 80) == std::vector<std::string>{"a \u20AC"});
   CHECK(text::wrap_lines("abcdefghij", 4) == std::vector<std::string>{"abcd", "efgh", "ij"});
   CHECK(text::wrap("a b c", 20, "  ", "    ") == "  a b c\n");
   CHECK(text::wrap("aaa bbb ccc", 12, "- ", "  ") == "- aaa bbb\n  ccc\n");

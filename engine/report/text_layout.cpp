@@ -248,6 +248,14 @@ std::vector<std::string> wrap_lines(const std::string& text, std::size_t width, 
   while (start < text.size()) {
     std::size_t end = text.find(' ', start);
     if (end == std::string::npos) end = text.size();
+    // The euro sign stays with its amount: "between € -37,45 and €" ended a line with "-28,10" on the
+    // next (an analyst's reading).
+    static const std::string kEuro = "\u20AC";
+    const std::size_t sign = text.compare(start, end - start, kEuro) == 0 ? end : std::string::npos;
+    if (sign != std::string::npos && sign + 1 < text.size() && text[sign + 1] != ' ') {
+      end = text.find(' ', sign + 1);
+      if (end == std::string::npos) end = text.size();
+    }
     const std::string word = text.substr(start, end - start);
     start = end + 1;
     if (word.empty()) continue;
