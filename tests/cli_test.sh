@@ -934,6 +934,10 @@ grep -q "From 2 draws too unstable to rely on (at least 30, as for the EVPPI): a
   { echo "FAIL: a 2-draw EVPI or payer said without its count: $(grep -o 'pays more in cash[^;]*' <<<"$flat" | head -1)"; fail=1; }
 expect 0 "compare, the base case" "$wijksim" compare "$src/scenarios/pilot.yaml" -r 2 -y 1 --no-store
 flat=$(tr '\n' ' ' <"$tmp/out" | tr -s ' ')
+# The ICER says why it has no interval and where its uncertainty is said (a policy advisor's reading of a
+# PSA: a ratio without any).
+grep -q "The ICER has no interval of its own (a ratio's interval is undefined where the runs fall in more than one quadrant): its uncertainty is that share and the acceptability table" <<<"$flat" ||
+  { echo "FAIL: the ICER's missing interval unexplained"; fail=1; }
 # The pilot fund pays the same in every run: its chance of saving is none, not a count with a bound ("0 of 2
 # runs"; "0,0% (0 of 20 draws; 95%: at most 16,8%)" over draws: a policy advisor's reading of a PSA).
 grep -q "Pilot fund [0-9,]* (same in all runs) [0-9,]* (same in all runs) pays never: a fixed cost" <<<"$flat" &&

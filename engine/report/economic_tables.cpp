@@ -90,10 +90,13 @@ Table cost_effectiveness_table(const DecisionGroup& g) {
       "transfers (social assistance paid to households). Effect: problem-free household-years. NMB: net "
       "monetary benefit at {} per problem-free household-year. ICER of the mean increments, with its "
       "quadrant "
-      "and how often the {} fall in it; no ratio where one option dominates. Probabilities from fewer than "
+      "and how often the {} fall in it; no ratio where one option dominates. The ICER has no interval of its "
+      "own (a ratio's interval is undefined where the {} fall in more than one quadrant): its uncertainty is "
+      "that share and the acceptability table, how sure the choice is at each willingness to pay. "
+      "Probabilities from fewer than "
       "{} "
       "{} are shown as counts. {}",
-      wtp_words(g), counted(g), kFewRuns, counted(g), group_note(g));
+      wtp_words(g), counted(g), counted(g), kFewRuns, counted(g), group_note(g));
   ce.columns = {{"delta_cost", "extra cost per household (EUR)"},
                 {"delta_effect", "extra problem-free years per household"},
                 {"icer", "ICER"},
