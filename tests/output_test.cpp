@@ -596,6 +596,33 @@ TEST_CASE("at a glance: every compared scenario side by side", "[output]") {
   Report run = r;
   run.tables.clear();
   CHECK_FALSE(glance_view(run));
+  // Where a compared scenario's (or its comparator's) model misses a public figure, In short says so, with
+  // the model's figure and the target's (a policy advisor's reading of a PSA: the misses were only in the
+  // calibration tables, far below); inside and bound rows, and scenarios not compared, are not named.
+  CHECK(v->calibration_misses.empty());
+  auto calibration = [](const std::string& scenario, double model, const char* fit) {
+    Table c;
+    c.id = "calibration";
+    c.scenario = scenario;
+    c.columns = {{"target", "public figure"}, {"n", "N"}, {"model", "model"}, {"fit", "fit"}};
+    c.rows.push_back({"closing",
+                      "weeks to closing",
+                      {Cell::of_interval(9, 6, 13, Unit::Weeks), Cell::of_text("-"),
+                       Cell::of(interval(model, model - 1, model + 1), Unit::Weeks), Cell::of_text(fit)},
+                      0});
+    return c;
+  };
+  r.tables.push_back(calibration("b", 15.4, "outside"));
+  r.tables.push_back(calibration("base", 10, "inside"));
+  r.tables.push_back(calibration("elsewhere", 20, "outside"));
+  const auto missed = glance_view(r);
+  REQUIRE(missed);
+  CHECK(missed->calibration_misses ==
+        "The model misses one of its public figures (the calibration tables; model, then the figure): b's "
+        "weeks "
+        "to closing: 15,4 (14,4 to 16,4) against 9,0 (6,0 to 13,0).");
+  CHECK(render_table(r, {200, {"glance"}}).find("\n  The model misses one of its public figures") !=
+        std::string::npos);
 }
 
 TEST_CASE("the table renderer aligns its columns", "[output]") {

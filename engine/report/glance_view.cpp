@@ -1,6 +1,7 @@
 #include "wijksim/report/glance_view.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <cmath>
@@ -306,6 +307,37 @@ std::optional<GlanceView> glance_view(const Report& r) {
       words += (words.empty() ? "" : "; ") + std::string("who pays for the coaches: ") + payer->text;
     const Cell* description = cell_of(h, "description", "verdict");
     if (!words.empty()) v.in_short.push_back({h->scenario, description ? description->text : "", words});
+  }
+  // Each compared scenario's and comparator's calibration rows outside their target's interval.
+  {
+    std::vector<std::string> named, misses;
+    for (const Table* h : headlines)
+      for (const std::string& who : {h->scenario, h->comparator})
+        if (std::find(named.begin(), named.end(), who) == named.end()) named.push_back(who);
+    for (const std::string& who : named)
+      for (const Table& t : r.tables) {
+        if (t.id != "calibration" || t.scenario != who || !t.comparator.empty()) continue;
+        const auto col = [&](const char* key) {
+          for (std::size_t c = 0; c < t.columns.size(); ++c)
+            if (t.columns[c].key == key) return c;
+          return t.columns.size();
+        };
+        const std::size_t target = col("target"), model = col("model"), fit = col("fit");
+        for (const Row& row : t.rows) {
+          if (fit >= row.cells.size() || row.cells[fit].text != "outside" || model >= row.cells.size() ||
+              target >= row.cells.size())
+            continue;
+          misses.push_back(
+              fmt::format("{}'s {}: {} against {}", who, row.label,
+                          text::one_line(text::cell_text(row.cells[model], text::EuroScale::PerCell)),
+                          text::one_line(text::cell_text(row.cells[target], text::EuroScale::PerCell))));
+        }
+      }
+    if (!misses.empty())
+      v.calibration_misses = fmt::format(
+          "The model misses {} of its public figures (the calibration tables; model, then the figure): {}.",
+          misses.size() == 1 ? std::string("one") : std::to_string(misses.size()),
+          fmt::format("{}", fmt::join(misses, "; ")));
   }
   g.note = headlines.front()->note;
   // Scenarios compared with different comparators are of different populations: a figure per household of

@@ -28,6 +28,10 @@ struct GlanceView {
   text::Grid grid;
   // Per compared scenario, its "in short" line.
   std::vector<InShort> in_short;
+  // Where the compared scenarios' model misses its public figures (their calibration tables' "outside"
+  // rows), said under In short ("" when it misses none): the answer rests on a model that does not
+  // reproduce them there (a policy advisor's reading of a PSA: the misses were only in the tables).
+  std::string calibration_misses;
 };
 
 // Nothing when the report compares nothing (a `run` has no "At a glance" tables).

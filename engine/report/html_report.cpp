@@ -1114,10 +1114,15 @@ void ReportWriter::in_short() {
       "household-years only: a "
       "longer wait counts through the problems it leaves unresolved, not as a harm of its own, so read the "
       "waits beside them. The figures are in <a href=\"#side-by-side\">All scenarios side by side</a>.</p>\n"
-      "<ul>\n{}</ul>\n</section>\n",
+      "<ul>\n{}</ul>\n{}</section>\n",
       // What the interval is over, where it is used (a policy advisor read a transfer's spread over the draws
       // beside the budget table's interval of the mean and could not tell them apart).
-      run_count() == 1 ? std::string() : fmt::format(" ({}, as in brackets below)", money_interval()), items);
+      run_count() == 1 ? std::string() : fmt::format(" ({}, as in brackets below)", money_interval()), items,
+      view->calibration_misses.empty()
+          ? std::string()
+          : fmt::format("<p class=\"note\">{} Each scenario's \"The model next to public figures\" gives "
+                        "every target.</p>\n",
+                        esc(view->calibration_misses)));
 }
 
 // The efficiency frontier with its ICERs: which options are worth considering at all, and what each step up

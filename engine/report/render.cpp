@@ -420,6 +420,7 @@ std::string text_glance(const Report& r, std::size_t width,
     out += text::wrap(s.named() + ": " + s.words + "." + (it == at_the_end.end() ? "" : " " + it->second),
                       width, "  ", "    ");
   }
+  if (!v->calibration_misses.empty()) out += text::wrap(v->calibration_misses, width, "  ", "    ");
   if (not_stored)
     out += text::wrap(
         "Not said here: the waits and queues still growing at the end, and the places a reallocation leaves "
