@@ -430,6 +430,35 @@ TEST_CASE("an EVPPI of 0 whose fit is beyond chance says it changes no choice", 
         }) == without.end());
 }
 
+// A decision of a comparator and one intervention, with an EVPPI row of all parameters (the noise table
+// comes with EVPPI rows, none without them) and the replications advice `a`.
+DecisionSensitivity decision_with_advice(const NoiseAdvice& a) {
+  DecisionSensitivity d;
+  d.names = {"C", "I"};
+  d.willingness_to_pay = 20000;
+  d.households = 100;
+  EvppiRow all;
+  all.name = "all";
+  all.kind = EvppiRow::Kind::All;
+  all.parameters = {"x"};
+  d.evppi = {all};
+  d.noise = a;
+  return d;
+}
+
+// The decision's table `id`, and its note.
+Table table_of(const DecisionSensitivity& d, const std::string& id) {
+  SensitivityResult s;
+  s.decisions = {d};
+  const std::vector<Table> tables = sensitivity_tables(s);
+  const auto it = std::find_if(tables.begin(), tables.end(), [&](const Table& x) { return x.id == id; });
+  REQUIRE(it != tables.end());
+  return *it;
+}
+std::string note_of_table(const DecisionSensitivity& d, const std::string& id) {
+  return table_of(d, id).note;
+}
+
 TEST_CASE("the EVPPI rows' tests are corrected for their number (Holm), by hand", "[sensitivity]") {
   // 23 rows each tested at 5% pass about one by chance alone (a policy advisor's reading of a PSA). Holm by
   // hand, p sorted: 0,01 < 5% / 4 = 0,0125 passes; 0,02 against 5% / 3 = 0,0167 fails, and so every later
@@ -449,24 +478,12 @@ TEST_CASE("the EVPPI rows' tests are corrected for their number (Holm), by hand"
   };
   auto note = [&](std::vector<EvppiRow> rows) {
     d.evppi = std::move(rows);
-    SensitivityResult s;
-    s.decisions = {d};
-    const std::vector<Table> tables = sensitivity_tables(s);
-    const auto it = std::find_if(tables.begin(), tables.end(),
-                                 [](const Table& x) { return x.id == "value_of_information"; });
-    REQUIRE(it != tables.end());
-    return it->note;
+    return note_of_table(d, "value_of_information");
   };
   auto verdicts = [&](std::vector<EvppiRow> rows) {
     d.evppi = std::move(rows);
-    SensitivityResult s;
-    s.decisions = {d};
-    const std::vector<Table> tables = sensitivity_tables(s);
-    const auto it = std::find_if(tables.begin(), tables.end(),
-                                 [](const Table& x) { return x.id == "value_of_information"; });
-    REQUIRE(it != tables.end());
     std::vector<std::string> out;
-    for (const Row& r : it->rows) out.push_back(r.cells.back().text);
+    for (const Row& r : table_of(d, "value_of_information").rows) out.push_back(r.cells.back().text);
     return out;
   };
   const std::vector<EvppiRow> four = {row("c", 0.03), row("a", 0.01), row("d", 0.5), row("b", 0.02)};
@@ -495,27 +512,12 @@ TEST_CASE("no replications advice is said at the willingness to pay the decision
           "[sensitivity]") {
   // "The parameters do not change the decision" held at EUR 20.000 only; at EUR 60.000 the best option of a
   // 40-draw PSA changed (a policy advisor's reading of a PSA).
-  DecisionSensitivity d;
-  d.names = {"C", "I"};
-  d.willingness_to_pay = 20000;
-  d.households = 100;
-  EvppiRow all;
-  all.name = "all";
-  all.kind = EvppiRow::Kind::All;
-  all.parameters = {"x"};
-  d.evppi = {all};  // the noise table comes with EVPPI rows (none without them)
   NoiseAdvice a;
   a.advised_replications = 0;
-  d.noise = a;
-  SensitivityResult s;
-  s.decisions = {d};
-  const std::vector<Table> tables = sensitivity_tables(s);
-  const auto it = std::find_if(tables.begin(), tables.end(),
-                               [](const Table& x) { return x.id == "value_of_information_noise"; });
-  REQUIRE(it != tables.end());
-  CHECK_THAT(it->note, Catch::Contains("No advice needed: at \u20AC 20.000 the parameters do not change the "
-                                       "decision (the regression EVPI there is nil)"));
-  CHECK_THAT(it->note, Catch::Contains("at other willingnesses to pay they may (the acceptability table)"));
+  const std::string note = note_of_table(decision_with_advice(a), "value_of_information_noise");
+  CHECK_THAT(note, Catch::Contains("No advice needed: at \u20AC 20.000 the parameters do not change the "
+                                   "decision (the regression EVPI there is nil)"));
+  CHECK_THAT(note, Catch::Contains("at other willingnesses to pay they may (the acceptability table)"));
 }
 
 TEST_CASE("advice for more replications beside a measured inflation already within its share says both",
@@ -523,15 +525,6 @@ TEST_CASE("advice for more replications beside a measured inflation already with
   // Measured 0,50 against 10% of a regression EVPI of 10,00 (1,00): within; predicted at 1 replication
   // 2,00, so the advice asks for 3 (a policy advisor's reading of a PSA: the advice stood beside a measured
   // inflation below its own threshold without a word).
-  DecisionSensitivity d;
-  d.names = {"C", "I"};
-  d.willingness_to_pay = 20000;
-  d.households = 100;
-  EvppiRow all;
-  all.name = "all";
-  all.kind = EvppiRow::Kind::All;
-  all.parameters = {"x"};
-  d.evppi = {all};
   NoiseAdvice a;
   a.advised_replications = 3;
   a.replications_now = 1;
@@ -540,23 +533,14 @@ TEST_CASE("advice for more replications beside a measured inflation already with
   a.inflation = 0.5;
   a.predicted_inflation = 2;
   a.draws = 40;
-  d.noise = a;
-  auto note = [&] {
-    SensitivityResult s;
-    s.decisions = {d};
-    const std::vector<Table> tables = sensitivity_tables(s);
-    const auto it = std::find_if(tables.begin(), tables.end(),
-                                 [](const Table& x) { return x.id == "value_of_information_noise"; });
-    REQUIRE(it != tables.end());
-    return it->note;
-  };
-  CHECK_THAT(note(),
-             Catch::Contains("The inflation measured in this run, \u20AC 0,50 per household, is "
-                             "already within 10% of the regression EVPI; the advice follows the "
-                             "inflation predicted from chance's share of the variance, \u20AC 2,00 at 1 "
-                             "replication, as the measured one is the difference of two estimates "
-                             "from 40 draws and moves with them."));
+  CHECK_THAT(
+      note_of_table(decision_with_advice(a), "value_of_information_noise"),
+      Catch::Contains("The inflation measured in this run, \u20AC 0,50 per household, is already within "
+                      "10% of the regression EVPI; the advice follows the inflation predicted from "
+                      "chance's share of the variance, \u20AC 2,00 at 1 replication, as the measured one is "
+                      "the difference of two estimates from 40 draws and moves with them."));
   // A measured inflation beyond the share agrees with the advice: nothing more said.
-  d.noise->inflation = 1.5;
-  CHECK(note().find("inflation measured in this run") == std::string::npos);
+  a.inflation = 1.5;
+  CHECK(note_of_table(decision_with_advice(a), "value_of_information_noise")
+            .find("inflation measured in this run") == std::string::npos);
 }
