@@ -208,10 +208,12 @@ int calibrate_command(const Options& o, const std::string& command_line, cluster
   // file or a pipe it stays whole for the script that reads it (it was broken at COLUMNS into files too).
   if (!result.imis.converged)
     cli::err(
-        "warning: the effective sample size is {:.1f}, below the {} sets after every round: the sets hold "
+        "warning: the effective sample size is {}, below the {} sets after every round: the sets hold "
         "{} distinct candidate{}, so they understate how uncertain the free parameters are; more rounds or "
         "more candidates per round (the targets file's calibration settings) give a fuller posterior\n",
-        result.imis.ess, result.sets.size(), result.distinct_sets(), result.distinct_sets() == 1 ? "" : "s");
+        // In the tables' notation: "91.9" here beside "91,9" in the table (an analyst's reading).
+        format_dutch(result.imis.ess, 1), result.sets.size(), result.distinct_sets(),
+        result.distinct_sets() == 1 ? "" : "s");
   if (recorder) say_stored(*recorder, o.store);
   if (world.size() > 1) print_farm_stats(coordinator.stats(), "candidate");
   return kOk;

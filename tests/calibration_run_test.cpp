@@ -482,7 +482,7 @@ TEST_CASE("calibrate: a whole-number parameter's posterior range names whole num
             "is taken outward to whole numbers, values the sets hold.") != std::string::npos);
 }
 
-TEST_CASE("calibrate's caption says the model's Monte Carlo error is 0 with one replication a candidate",
+TEST_CASE("calibrate's caption says the model's Monte Carlo error is 0 with one replication per candidate",
           "[calibrate]") {
   // docs/model.md 19.1: the error is not known from one replication and taken as 0; the caption named the
   // term beside "1 replication" without a word of it (an analyst's reading of the scale-up's calibration).
@@ -493,7 +493,7 @@ TEST_CASE("calibrate's caption says the model's Monte Carlo error is 0 with one 
   };
   const std::string one = caption(replace(replace(kTargets, "  replications: 2\n", "  replications: 1\n"),
                                           "  mode_search: 10\n", "  mode_search: 0\n"));
-  CHECK(one.find("the model's Monte Carlo standard error^2 (here 0: with one replication a candidate the "
+  CHECK(one.find("the model's Monte Carlo standard error^2 (here 0: with one replication per candidate the "
                  "model's noise is not known, and the likelihood allows nothing for it)") !=
         std::string::npos);
   const std::string two = caption(replace(kTargets, "  mode_search: 10\n", "  mode_search: 0\n"));

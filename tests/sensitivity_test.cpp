@@ -503,6 +503,13 @@ TEST_CASE("the EVPPI rows' tests are corrected for their number (Holm), by hand"
   CHECK(
       verdicts({row("a", 0.03), row("b", 0.04)}) ==
       std::vector<std::string>{"yes (p 0,030), not after correction", "yes (p 0,040), not after correction"});
+  // "Changes no choice" says the fit moves the net benefit beyond chance: not said of a row the correction
+  // takes back ("yes (p 0,008), not after correction, changes no choice"; an analyst's reading).
+  EvppiRow zero = row("z", 0.03);
+  zero.estimate.value = 0;
+  CHECK(verdicts({zero, row("b", 0.04)}) == std::vector<std::string>{"yes (p 0,030), not after correction",
+                                                                     "yes (p 0,040), not after correction"});
+  CHECK(note({zero, row("b", 0.04)}).find("'Changes no choice'") == std::string::npos);
   // One row: its own test is the only one, nothing to correct.
   CHECK(note({row("a", 0.03)}).find("Holm") == std::string::npos);
   CHECK(verdicts({row("a", 0.03)}) == std::vector<std::string>{"yes (p 0,030)"});

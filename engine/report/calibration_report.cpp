@@ -19,11 +19,17 @@ std::string value_text(double x) {
   return format_cell(Cell::of_value(x, Unit::Value));
 }
 
+// A value as the targets file gives it, with its own decimals: "uniform 2,00 to 26,0" padded the file's 2
+// and 26, and "0,0200 to 1,00" its 0.02 and 1.0 (an analyst's reading).
+std::string given_text(double x) {
+  return format_dutch(x, std::min(decimals_of(x), 6));
+}
+
 }  // namespace
 
 std::string prior_text(const Distribution& d) {
   using K = Distribution::Kind;
-  const auto v = value_text;
+  const auto v = given_text;
   switch (d.kind) {
     case K::Fixed:
       return fmt::format("fixed {}", v(d.a));
@@ -36,7 +42,8 @@ std::string prior_text(const Distribution& d) {
     case K::LogNormal:
     case K::Gamma:
     case K::Beta:
-      return fmt::format("{} mean {} sd {}", to_string(d.kind), v(d.mean()), v(d.sd()));
+      // Derived from the distribution's own parameters: three significant digits.
+      return fmt::format("{} mean {} sd {}", to_string(d.kind), value_text(d.mean()), value_text(d.sd()));
   }
   return "";
 }
@@ -82,8 +89,8 @@ Report calibration_report(const CalibrationPlan& plan, const CalibrationResult& 
       cs.replications == 1 ? "" : "s", cs.years, cs.years == 1 ? "" : "s", plan.represented,
       // docs/model.md 19.1: with one replication the error is not known and taken as 0 (the caption named a
       // term that was 0 in the run it described; an analyst's reading).
-      cs.replications == 1 ? " (here 0: with one replication a candidate the model's noise is not known, and "
-                             "the likelihood allows nothing for it)"
+      cs.replications == 1 ? " (here 0: with one replication per candidate the model's noise is not known, "
+                             "and the likelihood allows nothing for it)"
                            : "",
       std::any_of(plan.targets.begin(), plan.targets.end(),
                   [](const CalibrationTarget& t) { return t.bound != TargetBound::None; })

@@ -486,7 +486,9 @@ std::vector<Table> evppi_tables(const DecisionSensitivity& d) {
                     "{} (p {}){}{}", beyond ? "yes" : "no",
                     r.estimate.p_value < 0.001 ? std::string("< 0,001") : format_dutch(r.estimate.p_value, 3),
                     beyond && !after_correction(r) ? ", not after correction" : "",
-                    beyond && r.estimate.value == 0 ? ", changes no choice" : ""))},
+                    // Only where the fit stays beyond chance after the correction: the note defines it
+                    // as moving the net benefit beyond chance (an analyst's reading).
+                    beyond && after_correction(r) && r.estimate.value == 0 ? ", changes no choice" : ""))},
          0});
   }
   if (m >= 2)
@@ -501,8 +503,9 @@ std::vector<Table> evppi_tables(const DecisionSensitivity& d) {
             : fmt::format("Holm's correction for the {} tests takes none of the verdicts back.", m));
   // A fit beyond chance beside an EVPPI of exactly 0 read as worth researching (a new user's reading): the
   // parameter moves the net benefit, but in no draw enough to change the best option.
-  if (std::any_of(d.evppi.begin(), d.evppi.end(), [](const EvppiRow& r) {
-        return r.estimate.value == 0 && !std::isnan(r.estimate.p_value) && r.estimate.p_value < 0.05;
+  if (std::any_of(d.evppi.begin(), d.evppi.end(), [&](const EvppiRow& r) {
+        return r.estimate.value == 0 && !std::isnan(r.estimate.p_value) && r.estimate.p_value < 0.05 &&
+               after_correction(r);
       }))
     t.note +=
         " 'Changes no choice': the parameter(s) move the net benefit beyond chance, but in no draw enough to "
