@@ -313,10 +313,10 @@ TEST_CASE("The PSA's running mean carries Student's t over its first n draws, no
   CHECK(it->rows[0].cells[0].stat.lo == Approx(100 - 2.776445 * 10).epsilon(1e-6));
   CHECK(it->rows[0].cells[0].stat.hi == Approx(100 + 2.776445 * 10).epsilon(1e-6));
   CHECK(it->rows[0].cells[1].stat.lo == Approx(50 - 2.776445 * 4).epsilon(1e-6));
-  // Its band at all 5 draws, 72,24 to 127,76, lies above zero: said so, as more draws unlikely to change
-  // the sign.
-  CHECK(it->note.find("At all 5 draws the band of the mean net benefit, \u20AC 72 to \u20AC 128, lies above "
-                      "zero: more draws would narrow it and are unlikely to change its sign.") !=
+  // Its band at all 5 draws, 72,24 to 127,76, lies above zero: said so, the sign clear at these draws.
+  CHECK(it->note.find(
+            "At all 5 draws the band of the mean net benefit, \u20AC 100 (72 to 128), lies above zero: "
+            "its sign is clear at these draws, while the mean may still move within the band.") !=
         std::string::npos);
   // Mean 10 and standard error 10 over 5 draws: -17,76 to 37,76 spans zero. "More draws would not change
   // the answer" stood beside such a band (a policy advisor's reading of a PSA).
@@ -327,10 +327,23 @@ TEST_CASE("The PSA's running mean carries Student's t over its first n draws, no
       std::find_if(across.begin(), across.end(), [](const Table& t) { return t.id == "psa_convergence"; });
   REQUIRE(at != across.end());
   CHECK(at->note.find(
-            "At all 5 draws the band of the mean net benefit, \u20AC -18 to \u20AC 38, still spans "
-            "zero: more draws could change its sign, and with it the answer against the comparator.") !=
+            "At all 5 draws the band of the mean net benefit, \u20AC 10 (-18 to 38), still spans zero: "
+            "more draws could change its sign, and with it the answer against the comparator.") !=
         std::string::npos);
   CHECK(at->note.find("would not change the answer") == std::string::npos);
+  // An end just short of zero keeps its digits ("€ -25 to € 0, lies below zero": -0,3 rounded), and a band
+  // that spanned zero at an earlier checkpoint says when (an analyst's reading). 30 draws, mean -12, SE 5,7:
+  // t(0,975; 29) = 2,0452296, so -23,66 to -0,342; at 5 draws, -10 +/- 2,776 x 10 spans zero.
+  d.convergence_nmb = {{RunningPoint{5, -10, 10}, RunningPoint{30, -12, 5.7}}};
+  d.convergence_cost = {{RunningPoint{5, 50, 4}, RunningPoint{30, 50, 4}}};
+  s.decisions = {d};
+  const std::vector<Table> near = sensitivity_tables(s);
+  const auto n =
+      std::find_if(near.begin(), near.end(), [](const Table& t) { return t.id == "psa_convergence"; });
+  REQUIRE(n != near.end());
+  CHECK(n->note.find(
+            "At all 30 draws the band of the mean net benefit, \u20AC -12 (-24 to -0,3), lies below zero "
+            "(it spanned zero at 5 draws): its sign is clear at these draws") != std::string::npos);
 }
 
 TEST_CASE(

@@ -1506,10 +1506,11 @@ void ReportWriter::decision_sensitivity(const StoredScenario& c, const std::vect
         n.points.push_back({d, vn.mean, vn.lo, vn.hi, vn.text});
         cost.points.push_back({d, vc.mean, vc.lo, vc.hi, vc.text});
       }
-      if (!n.points.empty())
-        settled += " " + convergence_verdict(options.size() > 1 ? s.name : "",
-                                             static_cast<std::size_t>(n.points.back().x), n.points.back().lo,
-                                             n.points.back().hi);
+      std::vector<ConvergencePoint> band;
+      for (const charts::BandPoint& p : n.points)
+        band.push_back({static_cast<std::size_t>(p.x), p.mean, p.lo, p.hi});
+      if (const std::string v = convergence_verdict(options.size() > 1 ? s.name : "", band); !v.empty())
+        settled += " " + v;
       conv_nmb.push_back(std::move(n));
       conv_cost.push_back(std::move(cost));
     }

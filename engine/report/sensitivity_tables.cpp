@@ -620,12 +620,12 @@ std::vector<Table> psa_tables(const DecisionSensitivity& d) {
     c.title = "Has the PSA converged? Running mean over the draws";
     c.scenario = name;
     c.comparator = d.names[0];
-    std::string verdict;
-    if (!d.convergence_nmb[k].empty()) {
-      const RunningPoint& last = d.convergence_nmb[k].back();
-      const double t = t_quantile_975(static_cast<int>(last.draws) - 1);
-      verdict = convergence_verdict("", last.draws, last.mean - t * last.se, last.mean + t * last.se);
+    std::vector<ConvergencePoint> band;
+    for (const RunningPoint& p : d.convergence_nmb[k]) {
+      const double t = p.draws > 1 ? t_quantile_975(static_cast<int>(p.draws) - 1) : kNaN;
+      band.push_back({p.draws, p.mean, p.mean - t * p.se, p.mean + t * p.se});
     }
+    const std::string verdict = convergence_verdict("", band);
     c.note = fmt::format(
         "The mean over the first n draws of the incremental net benefit (at {}) and cost per household, in "
         "brackets +/- t(0,975; n-1) Monte Carlo standard errors (sd / sqrt(n); t is 2,78 for 5 draws, 2,09 "
@@ -822,19 +822,29 @@ std::vector<Table> sensitivity_tables(const SensitivityResult& s) {
   return out;
 }
 
-std::string convergence_verdict(const std::string& option, std::size_t draws, double lo, double hi) {
-  if (!std::isfinite(lo) || !std::isfinite(hi)) return "";
-  const std::string band = fmt::format("{} to {}", format_euros(lo), format_euros(hi));
+std::string convergence_verdict(const std::string& option, const std::vector<ConvergencePoint>& points) {
+  if (points.empty()) return "";
+  const ConvergencePoint& last = points.back();
+  if (!std::isfinite(last.lo) || !std::isfinite(last.hi)) return "";
+  const auto spans = [](const ConvergencePoint& p) { return p.lo <= 0 && p.hi >= 0; };
+  // As the table prints it: an end near zero keeps the digits that say its sign.
+  const std::string band = format_cell(Cell::of_interval(last.mean, last.lo, last.hi, Unit::Euro));
   const std::string who = option.empty() ? "" : option + ": ";
-  if (lo <= 0 && hi >= 0)
+  if (spans(last))
     return fmt::format(
         "{}At all {} draws the band of the mean net benefit, {}, still spans zero: more draws could change "
-        "its sign, and with it the answer against the comparator.",
-        who, draws, band);
+        "its "
+        "sign, and with it the answer against the comparator.",
+        who, last.draws, band);
+  std::size_t crossed = 0;  // the last checkpoint before at which the band spanned zero
+  for (std::size_t i = 0; i + 1 < points.size(); ++i)
+    if (std::isfinite(points[i].lo) && spans(points[i])) crossed = points[i].draws;
   return fmt::format(
-      "{}At all {} draws the band of the mean net benefit, {}, lies {} zero: more draws would narrow it and "
-      "are unlikely to change its sign.",
-      who, draws, band, lo > 0 ? "above" : "below");
+      "{}At all {} draws the band of the mean net benefit, {}, lies {} zero{}: its sign is clear at these "
+      "draws, "
+      "while the mean may still move within the band.",
+      who, last.draws, band, last.lo > 0 ? "above" : "below",
+      crossed > 0 ? fmt::format(" (it spanned zero at {} draws)", crossed) : "");
 }
 
 std::vector<Table> sweep_tables(const SweepResult& s) {

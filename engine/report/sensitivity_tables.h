@@ -34,11 +34,17 @@ inline constexpr const char* kTornadoTerminalBars =
 const char* unit_words(OutcomeUnit u);
 Unit table_unit(OutcomeUnit u);
 
-// What a PSA's running mean says at its last point, all `draws` draws: whether the t band of the mean net
-// benefit per household over the comparator (lo to hi) still spans zero, so that more draws could change
-// its sign and the answer, or lies on one side ("more draws would not change the answer" stood beside a
-// band across zero; a policy advisor's reading of a PSA). `option` names it where there are several.
-std::string convergence_verdict(const std::string& option, std::size_t draws, double lo, double hi);
+// What a PSA's running mean says at its last point, all its draws: whether the t band of the mean net
+// benefit per household over the comparator still spans zero, so that more draws could change its sign and
+// the answer, or lies on one side, and since when ("more draws would not change the answer" stood beside a
+// band across zero; a policy advisor's reading of a PSA; "€ -25 to € 0, lies below zero" rounded an end
+// of -0,3 to zero, and the band had crossed zero two checkpoints before: an analyst's reading). `points` in
+// the order of their draws; `option` names it where there are several.
+struct ConvergencePoint {
+  std::size_t draws = 0;
+  double mean = 0, lo = 0, hi = 0;
+};
+std::string convergence_verdict(const std::string& option, const std::vector<ConvergencePoint>& points);
 
 // The sweep command's planning curve.
 std::vector<Table> sweep_tables(const SweepResult& s);
