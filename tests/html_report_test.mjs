@@ -187,7 +187,9 @@ try {
     return x < 0 && Number(s) !== 0 ? `-${text}` : text;
   };
   // As render.cpp's format_cell prints a cell (an independent implementation, to check the page's text).
-  const printed = (c) => {
+  // `columnEuro`: the decimals of a column's euro scale where the page writes a whole column in one (the
+  // EVPPI table, as the terminal's: whole euros from 100, else cents if any figure is not whole).
+  const printed = (c, columnEuro) => {
     if ('text' in c) return c.text;
     // A probability counted over fewer than 20 runs or draws is a count: "2 of 3 draws".
     if (c.counted && c.n < 20) {
@@ -195,7 +197,7 @@ try {
       return `${Number.isInteger(Math.round(k * 1e9) / 1e9) ? dutch(Math.round(k), 0) : dutch(k, 1)} of ${c.n} ${c.counted}`;
     }
     // Euros: whole, but cents under 100 when not whole (an amount per household).
-    const euroDecimals = Math.abs(c.mean) >= 100 || Number.isInteger(c.mean) ? 0 : 2;
+    const euroDecimals = columnEuro !== undefined ? columnEuro : Math.abs(c.mean) >= 100 || Number.isInteger(c.mean) ? 0 : 2;
     const d = { euro: euroDecimals, share: 1, share_points: 1, weeks: 1, per_1000_households_per_year: 1, households_per_fte: 1,
       trust_0_1: 2, rung: 2, years: 3 }[c.unit];
     let decimals = d !== undefined ? d : (Number.isInteger(c.mean) && c.lo === null) || Math.abs(c.mean) >= 100 ? 0 : 1;
@@ -254,7 +256,13 @@ try {
         continue;
       }
       const value = f.value === undefined ? undefined : Number(f.value);
-      const ok = ('text' in cell ? f.text === cell.text : value === cell.mean) && f.text === printed(cell);
+      let columnEuro;
+      if (f.table === 'value_of_information' && f.column === 'evppi_household') {
+        const ends = t.rows.map((r) => r.cells.evppi_household).filter((x) => x && !('text' in x))
+          .flatMap((x) => [x.mean, x.lo, x.hi]).filter((x) => x !== null && x !== undefined);
+        columnEuro = ends.some((x) => Math.abs(x) >= 100) ? 0 : ends.some((x) => !Number.isInteger(x)) ? 2 : 0;
+      }
+      const ok = ('text' in cell ? f.text === cell.text : value === cell.mean) && f.text === printed(cell, columnEuro);
       if (!ok) check(false, `${what}: figure ${f.table}/${f.row}/${f.column} of ${f.scenario} equals the store's`,
         `page ${f.value} "${f.text}", store ${cell.mean} "${printed(cell)}"`);
       else same++;
@@ -492,6 +500,15 @@ try {
       check(await count(`span.figure[data-table="value_of_information_noise"][data-scenario="${n.scenario}"][data-row="regression_evpi"]`) >= 1 &&
         await count(`span.figure[data-table="value_of_information_noise"][data-scenario="${n.scenario}"][data-row="inflation"]`) >= 1,
         `${what}: the EVPI against ${n.scenario} is said with its luck and the regression EVPI`);
+    // ... and its table is on the page, the replications advice with it (its note was in a caption, its figures
+    // nowhere; an analyst's reading).
+    for (const n of tablesOf('value_of_information_noise')) {
+      const advised = n.rows.find((r) => r.key === 'advised_replications');
+      const shown = await page.$$eval('h4 + table.params tr', (trs) => trs.map((tr) => tr.textContent));
+      check(advised && shown.some((t) => t.startsWith('replications per draw advised') &&
+        t.endsWith('text' in advised.cells.value ? advised.cells.value.text : String(advised.cells.value.mean))),
+        `${what}: the luck and replications table against ${n.scenario} is on the page`, shown.filter((t) => t.startsWith('replications')).join(' | '));
+    }
     // ... called the better estimate of what research is worth only where the fit of all parameters is beyond
     // chance (it was beside 'no (p 0,130)'; a policy advisor's reading of a PSA).
     for (const n of tablesOf('value_of_information_noise')) {

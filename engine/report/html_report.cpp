@@ -249,7 +249,20 @@ Value value_of(const json* table, const std::string& row, const std::string& col
 
 // A stored figure in the page: its text as the tables print it, and where it comes from, so a reader (and
 // the report's test) can trace it to the stored table.
-std::string figure(const json* table, const std::string& row, const std::string& column) {
+// A cell as format_cell writes it, in the euro scale of its column (text::euro_scale of the column's cells),
+// as the terminal's table writes it: "€ 0,0 (0,0 to 0,2)" beside "€ 0,00 (0,00 to 0,05)" in one column of
+// the EVPPI table read as different precisions (an analyst's reading). In thousands or millions each cell
+// names its own unit.
+std::string format_in_column(const Cell& c, text::EuroScale column) {
+  if (c.unit != Unit::Euro || (column != text::EuroScale::Euro && column != text::EuroScale::Cents))
+    return format_cell(c);
+  const text::CellText t = text::cell_text(c, column);
+  if (c.kind != Cell::Kind::Number || t.value == "n/a") return t.value;
+  return "\u20AC " + text::one_line(t);
+}
+
+std::string figure(const json* table, const std::string& row, const std::string& column,
+                   std::optional<text::EuroScale> scale = std::nullopt) {
   const json* c = cell_json(table, row, column);
   if (!c) return "<span class=\"missing\">not in the stored tables</span>";
   const Cell cell = cell_of(*c);
@@ -262,7 +275,7 @@ std::string figure(const json* table, const std::string& row, const std::string&
   // A counted probability may break at its words ("100,0% (20 of 20 draws; 95%: at least 83,2%)" held a
   // nowrap column past the A4 body).
   return fmt::format("<span class=\"figure{}\"{}>{}</span>", cell.counted.empty() ? "" : " counted", attrs,
-                     esc(format_cell(cell)));
+                     esc(scale ? format_in_column(cell, *scale) : format_cell(cell)));
 }
 
 std::string note_of(const json* table) {
@@ -1561,17 +1574,26 @@ void ReportWriter::decision_sensitivity(const StoredScenario& c, const std::vect
                     format_dutch(c.households, 0)),
         charts::value_bars(bars, "EVPPI, all households (euros)"), "evppi", c.name,
         fmt::format("EVPPI: expected value of partial perfect information. Whiskers: +/- 1,96 standard "
-                    "errors. {} {}",
-                    note_of(v), note_of(noise)));
+                    "errors. {}",
+                    note_of(v)));
     // The figures behind the bars, with whether each is beyond chance: the terminal had them, the page only
     // the bars, so a bar not beyond chance read as a research priority (a policy advisor's reading).
+    // One euro scale for the column, as the terminal's table has (cells styled each on its own mixed
+    // "€ 0,0 (0,0 to 0,2)" with "€ 0,00 (0,00 to 0,05)"; an analyst's reading).
+    std::vector<Cell> per_household;
+    for (const json* r : rows_of(v))
+      if (const json* cell = cell_json(v, text_of(at(*r, "key")), "evppi_household"))
+        per_household.push_back(cell_of(*cell));
+    std::vector<const Cell*> column;
+    for (const Cell& cell : per_household) column.push_back(&cell);
+    const text::EuroScale scale = text::euro_scale(column);
     std::string rows;
     for (const json* r : rows_of(v)) {
       const std::string key = text_of(at(*r, "key"));
       if (std::isnan(value_of(v, key, "evppi_population").mean)) continue;
       rows +=
           fmt::format("<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td></tr>\n",
-                      esc(text_of(at(*r, "label"))), figure(v, key, "evppi_household"),
+                      esc(text_of(at(*r, "label"))), figure(v, key, "evppi_household", scale),
                       figure(v, key, "r_squared"), figure(v, key, "beyond_chance"));
     }
     body_ += fmt::format(
@@ -1582,6 +1604,12 @@ void ReportWriter::decision_sensitivity(const StoredScenario& c, const std::vect
         "whiskers "
         "are the estimate's own error, the test whether the parameters explain the net benefit at all.</p>\n",
         rows);
+    // The households' luck in the PSA, with the replications advice: its note was in the chart's caption
+    // and its figures nowhere on the page (an analyst's reading).
+    if (noise)
+      body_ +=
+          fmt::format("<h4>How much of the PSA is the households' luck?</h4>\n{}<p class=\"note\">{}</p>\n",
+                      html_table(noise, "measure"), esc(note_of(noise)));
   } else if (v) {
     body_ += fmt::format("<p class=\"note\">{}</p>\n", esc(note_of(v)));
   }
