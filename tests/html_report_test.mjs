@@ -347,6 +347,26 @@ try {
       `${printed(extreme)}: ${fill(extreme)}, ${printed(middle)}: ${fill(middle)}`);
   }
 
+  // The preferred-option map's labels in black or white by the contrast with their cell's colour (WCAG
+  // relative luminance, computed here on its own): white on the comparator's amber read at 2,25:1 (an
+  // analyst's reading).
+  const preferred = specs.find((c) => c.spec.usermeta.kind === 'two_way');
+  if (preferred) {
+    const layers = preferred.spec.layer;
+    const fills = layers[0].encoding.color.scale, labels = layers[1].encoding.color.scale;
+    const luminance = (hex) => {
+      const ch = (i) => { const c = parseInt(hex.slice(i, i + 2), 16) / 255; return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4; };
+      return 0.2126 * ch(1) + 0.7152 * ch(3) + 0.0722 * ch(5);
+    };
+    const better = (hex) => ((luminance(hex) + 0.05) / 0.05 >= 1.05 / (luminance(hex) + 0.05) ? '#000000' : '#ffffff');
+    const drawn = await page.$$eval('.chart[data-kind="two_way"] g.mark-text.role-mark text', (ts) => ts.map((t) => t.getAttribute('fill')));
+    check(drawn.length > 0 && drawn.every((f) => f === '#000000' || f === '#ffffff'),
+      'the preferred-option map\'s labels are drawn in black or white, not in their cells\' colours', [...new Set(drawn)].join(', '));
+    check(JSON.stringify(labels.domain) === JSON.stringify(fills.domain) &&
+      fills.range.every((fill, i) => labels.range[i] === better(fill)) && labels.range.includes('#000000'),
+      'the preferred-option map writes each label in the colour that reads better on its cell', JSON.stringify(labels));
+  }
+
   // The planning curves: each panel holds its threshold's stored grid, point for point (the grid's rows are
   // found by their keys, "<threshold>/<i>"), and the list above them says in how many replications each
   // threshold is crossed, as the terminal's 'crossed in' (an analyst's reading: the report left it out).
