@@ -805,6 +805,11 @@ for title in "Which assumptions decide it" "Two-way: the preferred option" "Thre
 done
 grep -q "█" "$tmp/out" || { echo "FAIL: the tornado has no bars"; fail=1; }
 grep -q "no parameter draws" "$tmp/out" || { echo "FAIL: no word that EVPPI needs draws"; fail=1; }
+# The two-way grid's euro amounts in three significant digits, whole from 100 ("41.995,065" for an escalation
+# cost; an analyst's reading).
+grid=$(sed -n '/^== Two-way: the preferred option/,/^   Each cell/p' "$tmp/out")
+grep -Eq "^[0-9]{2,3}\.[0-9]{3}  " <<<"$grid" && ! grep -Eq "^[0-9.]+,[0-9]{3} " <<<"$grid" ||
+  { echo "FAIL: the two-way grid's labels: $(head -6 <<<"$grid")"; fail=1; }
 # show prints the tables again, the tornado's bars included (they are drawn again: the JSON keeps none).
 cp "$tmp/out" "$tmp/sens-compare.txt"
 expect 0 "show the sensitivity run" "$wijksim" show 1 --store "$tmp/sens.db"

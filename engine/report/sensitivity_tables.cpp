@@ -44,7 +44,9 @@ std::string value_text(double v) {
 // significant digits.
 std::vector<std::string> grid_labels(const std::vector<double>& values) {
   std::vector<std::string> labels;
-  for (int decimals = 0; decimals <= 4; ++decimals) {
+  // Exact with at most two decimals ("2,75"); else three significant digits, as every parameter value: a
+  // grid of euro amounts exact at three decimals was labelled "41.995,065" (an analyst's reading).
+  for (int decimals = 0; decimals <= 2; ++decimals) {
     const double scale = std::pow(10.0, decimals);
     const auto exact = [&](double v) {
       const double scaled = v * scale;
@@ -57,6 +59,11 @@ std::vector<std::string> grid_labels(const std::vector<double>& values) {
     }
   }
   for (double v : values) labels.push_back(value_text(v));
+  // Values three digits do not tell apart keep four decimals.
+  if (std::set<std::string>(labels.begin(), labels.end()).size() < labels.size()) {
+    labels.clear();
+    for (double v : values) labels.push_back(format_dutch(v, 4));
+  }
   return labels;
 }
 
