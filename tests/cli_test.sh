@@ -805,6 +805,11 @@ for title in "Which assumptions decide it" "Two-way: the preferred option" "Thre
 done
 grep -q "█" "$tmp/out" || { echo "FAIL: the tornado has no bars"; fail=1; }
 grep -q "no parameter draws" "$tmp/out" || { echo "FAIL: no word that EVPPI needs draws"; fail=1; }
+# The planning curves name each row's parameter, its value in the column beside (it stood in both; an
+# analyst's reading), under words for headings.
+curves=$(sed -n '/^== Planning curves/,/^   The grid/p' "$tmp/out")
+grep -q "outcome  *parameter value  *mean" <<<"$curves" && grep -q "^pilot: coaches\.[a-z_]*  " <<<"$curves" &&
+  ! grep -q "^pilot: .* = " <<<"$curves" || { echo "FAIL: the planning curves' rows: $(head -6 <<<"$curves")"; fail=1; }
 # The two-way grid's euro amounts in three significant digits, whole from 100 ("41.995,065" for an escalation
 # cost; an analyst's reading).
 grid=$(sed -n '/^== Two-way: the preferred option/,/^   Each cell/p' "$tmp/out")
@@ -1546,7 +1551,7 @@ tr -s ' \n' ' ' <"$tmp/out" | grep -q "coaches.max_weeks takes whole numbers: 1 
 # they are (the note said a grid of 5 points and a bisection to 1% beside a curve of 2 points at "1,00"
 # and "2,00"; outside attack 45).
 expect 0 "threshold of a whole-number parameter" "$wijksim" compare "$src/scenarios/pilot.yaml" -r 1 -y 1 --no-store --sections other --threshold coaches.max_weeks=1:2,caseload=3
-grep -q "^range searched  1 to 2$" "$tmp/out" && grep -q "^pilot: coaches.max_weeks = 1 " "$tmp/out" &&
+grep -q "^range searched  1 to 2$" "$tmp/out" && grep -q "^pilot: coaches.max_weeks  *households per coach FTE  *1  " "$tmp/out" &&
   tr -s ' \n' ' ' <"$tmp/out" | grep -q "coaches.max_weeks takes whole numbers: its grid is of whole numbers (2 of them from 1 to 2), the bisection stops at two neighbours" ||
   { echo "FAIL: a threshold of a whole-number parameter: $(cat "$tmp/out")"; fail=1; }
 # A count given as a decimal is said to want a whole number (CLI11 said "Value 1.0 not in range 1 to ...").

@@ -169,6 +169,13 @@ try {
       `${s.width}x${s.height}, ${s.marks} marks`);
   // No axis labels two of its ticks alike: the ladder's axis read "4,32, 4,32, 4,33" in steps of 0,005
   // printed with two decimals (an analyst's reading); the labels' decimals now follow the ticks' step.
+  // The years' axis: every tick with the step's decimals ("0, 0,25, 0,5" mixed them; an analyst's reading).
+  const yearAxes = await page.$$eval('.chart svg g[class*="role-axis"]', (axes) => axes
+    .filter((a) => [...a.querySelectorAll('g[class*="role-axis-title"] text')].some((t) => t.textContent === 'years since the policy start'))
+    .map((a) => [...a.querySelectorAll('g[class*="role-axis-label"] text')].map((t) => t.textContent))
+    .filter((labels) => labels.length > 0));
+  check(yearAxes.length > 0 && yearAxes.every((labels) => new Set(labels.map((l) => (l.split(',')[1] || '').length)).size === 1),
+    'the years\' axes write every tick with the same decimals', yearAxes.map((l) => l.join(' ')).slice(0, 2).join(' | '));
   const repeated = await page.$$eval('.chart svg g[class*="role-axis"]', (axes) => axes.flatMap((a) => {
     const labels = [...a.querySelectorAll('g[class*="role-axis-label"] text')].map((t) => t.textContent);
     return labels.some((l, i) => i > 0 && l === labels[i - 1]) ? [labels.join(' | ')] : [];
@@ -339,6 +346,12 @@ try {
   if (costCells.length > 0) {
     check(costMap.length === 1 && costMap[0].note.includes('without its interval'),
       'the two-way cost map says its cells are means without their intervals', costMap.map((m) => m.note).join(' | '));
+    // Its colour words as its cells are: "blue where it saves" stood above a map that saved nowhere.
+    const saves = costCells.some((c) => c.mean < 0), more = costCells.some((c) => c.mean > 0);
+    const caption = await page.$eval('.chart[data-kind="two_way_cost"]', (el) => el.closest('figure').querySelector('.chart-note').textContent);
+    check(caption.startsWith(saves && more ? 'Blue where it saves money, orange where it costs more.'
+      : saves ? 'It saves money in every cell' : more ? 'It costs more in every cell' : 'Discounted'),
+      'the two-way cost map\'s colour words match its cells', caption.slice(0, 80));
     const extreme = costCells.reduce((a, b) => (Math.abs(b.mean) > Math.abs(a.mean) ? b : a));
     const middle = costCells.reduce((a, b) => (Math.abs(b.mean) < Math.abs(a.mean) ? b : a));
     const fill = (c) => (costMap[0].texts.find((t) => t.text === printed(c)) || {}).fill;

@@ -1650,6 +1650,10 @@ void ReportWriter::decision_sensitivity(const StoredScenario& c, const std::vect
                            scenario(o).name});
         }
     }
+    const bool saves =
+        std::any_of(costs.begin(), costs.end(), [](const charts::GridCell& g) { return g.value < 0; });
+    const bool costs_more =
+        std::any_of(costs.begin(), costs.end(), [](const charts::GridCell& g) { return g.value > 0; });
     if (!costs.empty())
       chart("What does it cost, as two assumptions change?",
             fmt::format(
@@ -1659,7 +1663,13 @@ void ReportWriter::decision_sensitivity(const StoredScenario& c, const std::vect
             charts::value_map(costs, xs, ys, x_name, y_name, "extra cost per household"), "two_way_cost",
             // The table's note, as the terminal prints it: the caption left out that a cell is a mean
             // without its interval (an analyst's reading).
-            c.name, "Blue where it saves money, orange where it costs more. " + cost_note);
+            // The colours the cells have: "blue where it saves" stood above a map that saves nowhere.
+            c.name,
+            std::string(saves && costs_more ? "Blue where it saves money, orange where it costs more. "
+                        : saves             ? "It saves money in every cell: the darker the blue, the more. "
+                        : costs_more        ? "It costs more in every cell: the darker the orange, the more. "
+                                            : "") +
+                cost_note);
   }
 }
 

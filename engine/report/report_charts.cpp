@@ -74,7 +74,8 @@ json time_x(int years) {
           {"type", "quantitative"},
           {"title", "years since the policy start"},
           {"scale", {{"domain", {0, years}}, {"nice", false}}},
-          {"axis", {{"values", values}, {"format", ",.2~f"}}}};
+          // Every tick with the decimals of the step ("0, 0,25, 0,5" mixed them; an analyst's reading).
+          {"axis", {{"values", values}, {"format", step < 1 ? ",.2f" : ",.0f"}}}};
 }
 
 // `symbol`: the legend's symbol ("stroke" for lines, "square" for bars).

@@ -367,8 +367,8 @@ std::vector<Table> threshold_tables(const DecisionSensitivity& d) {
     for (std::size_t i = 0; i < th.grid_x.size(); ++i)
       c.rows.push_back(
           {fmt::format("{}/{}", name, i),
-           fmt::format("{}: {} = {}", d.threshold_scenario[k], th.spec.parameter,
-                       range_end_text(th.spec, th.grid_x[i])),
+           // The value is the next column's (it stood in both; an analyst's reading).
+           fmt::format("{}: {}", d.threshold_scenario[k], th.spec.parameter),
            {text(o->label.text), Cell::of_value(th.grid_x[i], th.spec.whole ? Unit::Count : Unit::Value),
             Cell::of_value(th.grid_mean[i], table_unit(o->unit))},
            0});
