@@ -99,6 +99,35 @@ ThresholdSpec wait_of_6(const char* parameter, double from, double to) {
   return spec;
 }
 
+// A decision of a comparator and one intervention, with an EVPPI row of all parameters (the noise table
+// comes with EVPPI rows, none without them) and the replications advice `a`.
+DecisionSensitivity decision_with_advice(const NoiseAdvice& a) {
+  DecisionSensitivity d;
+  d.names = {"C", "I"};
+  d.willingness_to_pay = 20000;
+  d.households = 100;
+  EvppiRow all;
+  all.name = "all";
+  all.kind = EvppiRow::Kind::All;
+  all.parameters = {"x"};
+  d.evppi = {all};
+  d.noise = a;
+  return d;
+}
+
+// The decision's table `id`, and its note.
+Table table_of(const DecisionSensitivity& d, const std::string& id) {
+  SensitivityResult s;
+  s.decisions = {d};
+  const std::vector<Table> tables = sensitivity_tables(s);
+  const auto it = std::find_if(tables.begin(), tables.end(), [&](const Table& x) { return x.id == id; });
+  REQUIRE(it != tables.end());
+  return *it;
+}
+std::string note_of_table(const DecisionSensitivity& d, const std::string& id) {
+  return table_of(d, id).note;
+}
+
 }  // namespace
 
 TEST_CASE("A threshold and its uncertainty over replications, by hand", "[sensitivity]") {
@@ -321,29 +350,21 @@ TEST_CASE("The PSA's running mean carries Student's t over its first n draws, no
   // Mean 10 and standard error 10 over 5 draws: -17,76 to 37,76 spans zero. "More draws would not change
   // the answer" stood beside such a band (a policy advisor's reading of a PSA).
   d.convergence_nmb = {{RunningPoint{5, 10, 10}}};
-  s.decisions = {d};
-  const std::vector<Table> across = sensitivity_tables(s);
-  const auto at =
-      std::find_if(across.begin(), across.end(), [](const Table& t) { return t.id == "psa_convergence"; });
-  REQUIRE(at != across.end());
-  CHECK(at->note.find(
-            "At all 5 draws the band of the mean net benefit, \u20AC 10 (-18 to 38), still spans zero: "
-            "more draws could change its sign, and with it the answer against the comparator.") !=
-        std::string::npos);
-  CHECK(at->note.find("would not change the answer") == std::string::npos);
+  const std::string across = note_of_table(d, "psa_convergence");
+  CHECK(
+      across.find("At all 5 draws the band of the mean net benefit, \u20AC 10 (-18 to 38), still spans zero: "
+                  "more draws could change its sign, and with it the answer against the comparator.") !=
+      std::string::npos);
+  CHECK(across.find("would not change the answer") == std::string::npos);
   // An end just short of zero keeps its digits ("€ -25 to € 0, lies below zero": -0,3 rounded), and a band
   // that spanned zero at an earlier checkpoint says when (an analyst's reading). 30 draws, mean -12, SE 5,7:
   // t(0,975; 29) = 2,0452296, so -23,66 to -0,342; at 5 draws, -10 +/- 2,776 x 10 spans zero.
   d.convergence_nmb = {{RunningPoint{5, -10, 10}, RunningPoint{30, -12, 5.7}}};
   d.convergence_cost = {{RunningPoint{5, 50, 4}, RunningPoint{30, 50, 4}}};
-  s.decisions = {d};
-  const std::vector<Table> near = sensitivity_tables(s);
-  const auto n =
-      std::find_if(near.begin(), near.end(), [](const Table& t) { return t.id == "psa_convergence"; });
-  REQUIRE(n != near.end());
-  CHECK(n->note.find(
-            "At all 30 draws the band of the mean net benefit, \u20AC -12 (-24 to -0,3), lies below zero "
-            "(it spanned zero at 5 draws): its sign is clear at these draws") != std::string::npos);
+  CHECK(
+      note_of_table(d, "psa_convergence")
+          .find("At all 30 draws the band of the mean net benefit, \u20AC -12 (-24 to -0,3), lies below zero "
+                "(it spanned zero at 5 draws): its sign is clear at these draws") != std::string::npos);
 }
 
 TEST_CASE(
@@ -441,35 +462,6 @@ TEST_CASE("an EVPPI of 0 whose fit is beyond chance says it changes no choice", 
   CHECK(std::find_if(without.begin(), without.end(), [](const Table& x) {
           return x.id == "value_of_information" && x.note.find("Changes no choice") != std::string::npos;
         }) == without.end());
-}
-
-// A decision of a comparator and one intervention, with an EVPPI row of all parameters (the noise table
-// comes with EVPPI rows, none without them) and the replications advice `a`.
-DecisionSensitivity decision_with_advice(const NoiseAdvice& a) {
-  DecisionSensitivity d;
-  d.names = {"C", "I"};
-  d.willingness_to_pay = 20000;
-  d.households = 100;
-  EvppiRow all;
-  all.name = "all";
-  all.kind = EvppiRow::Kind::All;
-  all.parameters = {"x"};
-  d.evppi = {all};
-  d.noise = a;
-  return d;
-}
-
-// The decision's table `id`, and its note.
-Table table_of(const DecisionSensitivity& d, const std::string& id) {
-  SensitivityResult s;
-  s.decisions = {d};
-  const std::vector<Table> tables = sensitivity_tables(s);
-  const auto it = std::find_if(tables.begin(), tables.end(), [&](const Table& x) { return x.id == id; });
-  REQUIRE(it != tables.end());
-  return *it;
-}
-std::string note_of_table(const DecisionSensitivity& d, const std::string& id) {
-  return table_of(d, id).note;
 }
 
 TEST_CASE("the EVPPI rows' tests are corrected for their number (Holm), by hand", "[sensitivity]") {
