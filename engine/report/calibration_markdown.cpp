@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "wijksim/core/dutch_numbers.h"
+#include "wijksim/report/render.h"
 
 namespace wijksim {
 namespace {
@@ -34,10 +35,8 @@ std::string figure(const CalibrationTarget& t, double x) {
 // whole from 100 on.
 std::string model_figure(const CalibrationTarget& t, double x) {
   if (is_share(t)) return figure(t, x);
-  const double a = std::fabs(x);
-  const int decimals =
-      a >= 100 || a == 0 ? 0 : std::clamp(2 - static_cast<int>(std::floor(std::log10(a))), 0, 6);
-  return fmt::format("{:.{}f}", x, decimals);
+  // A parameter value's rule of significant digits (render.h), in the README's English notation.
+  return fmt::format("{:.{}f}", x, display_decimals(Cell::of_value(x, Unit::Value)));
 }
 
 // The model's mean with the 95% interval of the mean over the replications, where there is one.

@@ -317,27 +317,19 @@ std::optional<GlanceView> glance_view(const Report& r) {
     for (const std::string& who : named)
       for (const Table& t : r.tables) {
         if (t.id != "calibration" || t.scenario != who || !t.comparator.empty()) continue;
-        const auto col = [&](const char* key) {
-          for (std::size_t c = 0; c < t.columns.size(); ++c)
-            if (t.columns[c].key == key) return c;
-          return t.columns.size();
-        };
-        const std::size_t target = col("target"), model = col("model"), fit = col("fit");
         for (const Row& row : t.rows) {
-          if (fit >= row.cells.size() || row.cells[fit].text != "outside" || model >= row.cells.size() ||
-              target >= row.cells.size())
-            continue;
-          misses.push_back(
-              fmt::format("{}'s {}: {} against {}", who, row.label,
-                          text::one_line(text::cell_text(row.cells[model], text::EuroScale::PerCell)),
-                          text::one_line(text::cell_text(row.cells[target], text::EuroScale::PerCell))));
+          const Cell *fit = cell_of(&t, row.key, "fit"), *model = cell_of(&t, row.key, "model"),
+                     *target = cell_of(&t, row.key, "target");
+          if (!fit || fit->text != "outside" || !model || !target) continue;
+          misses.push_back(fmt::format("{}'s {}: {} against {}", who, row.label,
+                                       text::one_line(text::cell_text(*model, text::EuroScale::PerCell)),
+                                       text::one_line(text::cell_text(*target, text::EuroScale::PerCell))));
         }
       }
     if (!misses.empty())
       v.calibration_misses = fmt::format(
           "The model misses {} of its public figures (the calibration tables; model, then the figure): {}.",
-          misses.size() == 1 ? std::string("one") : std::to_string(misses.size()),
-          fmt::format("{}", fmt::join(misses, "; ")));
+          misses.size() == 1 ? std::string("one") : std::to_string(misses.size()), fmt::join(misses, "; "));
   }
   g.note = headlines.front()->note;
   // Scenarios compared with different comparators are of different populations: a figure per household of
