@@ -129,6 +129,26 @@ TEST_CASE("the economic evaluation by hand: budget impact, discounting, break-ev
     CHECK(all[3].hi == exactly(all[3].mean));
   }
 
+  SECTION("budget difference per payer per year, nominal (the steering group's yearly budget)") {
+    // I - C from the tables at the top, not discounted: municipality 3,100 - 1,000 = +2,100, +1,100, +100,
+    // total +3,300; insurer -2,000, -2,200, -2,420, total -6,620; all payers +100, -1,100, -2,320, total
+    // -3,320.
+    const double mun[] = {2100, 1100, 100, 3300}, ins[] = {-2000, -2200, -2420, -6620},
+                 all[] = {100, -1100, -2320, -3320};
+    REQUIRE(xi.budget_nominal.size() == 3);
+    for (int y = 0; y <= kYears; ++y) {
+      CHECK(xi.budget_nominal[0][static_cast<std::size_t>(y)].mean == exactly(mun[y]));
+      CHECK(xi.budget_nominal[1][static_cast<std::size_t>(y)].mean == exactly(ins[y]));
+      CHECK(xi.budget_nominal[2][static_cast<std::size_t>(y)].mean == exactly(all[y]));
+    }
+    // The same difference in both replications: a point.
+    CHECK(xi.budget_nominal[2][1].lo == exactly(-1100));
+    CHECK(xi.budget_nominal[2][1].hi == exactly(-1100));
+    // J - C: the municipality +1,000 a year, the insurer nothing.
+    CHECK(xj.budget_nominal[0][2].mean == exactly(1000));
+    CHECK(xj.budget_nominal[1][2].mean == exactly(0));
+  }
+
   SECTION("cumulative difference and the break-even year") {
     // I: cumulative 100, -900, -2,817.36: it stays at or below zero from year 2 on (index 1).
     REQUIRE(xi.cumulative.size() == 3);

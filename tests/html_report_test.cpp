@@ -241,6 +241,13 @@ TEST_CASE("the report of a comparison holds every chart, library and figure, and
   CHECK(page.find("at the cap new households wait, and below it once a team has taken on its new households "
                   "of the week (1 per FTE)") != std::string::npos);
 
+  // The yearly budget difference spans the draws, as the money beside it (it gave the interval of the
+  // mean over runs, seven times narrower than the glance's spread; a steering group's reading).
+  const auto yearly = page.find("<h4>What does it cost each payer per year?</h4>");
+  REQUIRE(yearly != std::string::npos);
+  CHECK(page.find("In brackets: the lowest to the highest of the 2 parameter draws (too few for a 95% "
+                  "interval).",
+                  yearly) < page.find("</p>", yearly));
   // 2 draws x 2 replications: 4 runs, too few for a 95% band; every band says what it spans instead.
   CHECK(page.find("Band: 95% of runs") == std::string::npos);
   CHECK(page.find("Band: the lowest to the highest of the 4 runs.") != std::string::npos);
@@ -453,4 +460,32 @@ TEST_CASE("the side-by-side table gives each group's euros in one unit", "[repor
   CHECK(group.find("Pilot fund (EUR million)") != std::string::npos);
   CHECK(group.find("Housing corporations (EUR million)") != std::string::npos);
   CHECK(group.find("(EUR thousand)") == std::string::npos);
+}
+
+TEST_CASE("the report gives each payer's difference year by year, nominal, on paper, in one unit",
+          "[report]") {
+  // A steering group found the yearly difference only in the terminal; the report gave five years' total
+  // and a chart. The pilot's fund pays its 5 coach FTE at EUR 75,000 a year (pilot.yaml): EUR 375,000 a
+  // year, 1,125,000 over 3 years, the same in every run (the base case draws no parameters).
+  test::TempDir dir("report-by-year");
+  StudyOverrides o;
+  o.replications = 2;
+  o.years = 3;
+  const std::string page = stored_comparison_page(dir, shipped("pilot.yaml"), o).page;
+  const auto heading = page.find("<h4>What does it cost each payer per year?</h4>");
+  REQUIRE(heading != std::string::npos);
+  const std::string part = page.substr(heading, page.find("</p>", heading) - heading);
+  // Every column in the one unit its largest figure needs, named in its head.
+  for (const char* head : {"year 1 (EUR million)", "year 3 (EUR million)", "years 1-3 (EUR million)"})
+    CHECK(part.find(fmt::format("<th class=\"num\">{}</th>", head)) != std::string::npos);
+  const auto fund = part.find("<td>Pilot fund</td>");
+  REQUIRE(fund != std::string::npos);
+  const std::string year = fmt::format("{} (same in all runs)", format_dutch(5 * 75000 / 1e6, 2));
+  CHECK(part.find(fmt::format("<td class=\"num\">{}</td>", year), fund) ==
+        part.find("<td class=\"num\">", fund));
+  CHECK(part.find(fmt::format("<td class=\"num\">{} (same in all runs)</td>",
+                              format_dutch(3 * 5 * 75000 / 1e6, 2))) != std::string::npos);
+  CHECK(part.find("All payers") != std::string::npos);
+  CHECK(part.find("In brackets: the 95% interval of the mean over replications.") != std::string::npos);
+  CHECK(part.find("nominal (not discounted)") != std::string::npos);
 }

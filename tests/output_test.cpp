@@ -830,3 +830,72 @@ TEST_CASE("a decision's table is headed as the decision, not as its comparator's
   CHECK(out.find("decision: base (the comparator) and the options compared with it") != std::string::npos);
   CHECK(out.find("scenario: base\n") != std::string::npos);  // a scenario's own table keeps its heading
 }
+
+TEST_CASE("In short says which option is the best at which willingness to pay, from the efficiency frontier",
+          "[output]") {
+  // Two scale-ups against one baseline: the baseline dominated, the cheaper scale-up efficient, the dearer
+  // one efficient at an ICER of € 14.172 against it. Below that a problem-free household-year is not worth
+  // the dearer one's extra cost; above it, it is (a steering group read "best at € 20.000" as settled).
+  Report r;
+  r.command = "compare";
+  r.scenarios = {{"a", "a.yaml", "", "base.yaml", 1, 0, 2, 5, 0, "", 0, 0},
+                 {"b", "b.yaml", "", "base.yaml", 1, 0, 2, 5, 0, "", 0, 0},
+                 {"base", "base.yaml", "", "", 1, 0, 2, 5, 0, "", 0, 0}};
+  for (const char* name : {"a", "b"}) {
+    Table t;
+    t.id = "headline";
+    t.scenario = name;
+    t.comparator = "base";
+    t.columns = {{"change", "change"}, {"verdict", "in words"}};
+    t.rows.push_back({"summary", "in short", {Cell::empty(), Cell::of_text("spends less: Fund")}, 0});
+    r.tables.push_back(t);
+  }
+  Table ce;
+  ce.id = "cost_effectiveness";
+  ce.scenario = "a, b";
+  ce.comparator = "base";
+  ce.columns = {{"nmb", "net monetary benefit at € 20.000 (EUR)"}};
+  ce.rows.push_back({"a", "a", {Cell::of(interval(556, 429, 683), Unit::Euro)}, 0});
+  ce.rows.push_back({"b", "b", {Cell::of(interval(723, 622, 825), Unit::Euro)}, 0});
+  r.tables.push_back(ce);
+  auto frontier = [](std::vector<std::tuple<const char*, double, const char*, double>> rows) {
+    Table f;
+    f.id = "efficiency_frontier";
+    f.scenario = "base";
+    f.columns = {{"cost", "cost"}, {"effect", "effect"}, {"status", "status"}, {"icer", "ICER"}};
+    for (const auto& [name, cost, status, icer] : rows)
+      f.rows.push_back(
+          {name,
+           name,
+           {Cell::of_value(cost, Unit::Euro), Cell::of_value(1, Unit::Years), Cell::of_text(status),
+            std::isnan(icer) ? Cell::empty() : Cell::of_value(icer, Unit::Euro)}});
+    return f;
+  };
+  // Rows in the decision's order (comparator first), not by cost: the words go by cost.
+  r.tables.push_back(frontier(
+      {{"base", 8072, "dominated", kNaN}, {"b", 8110, "frontier", 14172}, {"a", 7887, "frontier", kNaN}}));
+  const auto v = glance_view(r);
+  REQUIRE(v);
+  REQUIRE(v->choices.size() == 1);
+  CHECK(v->choices[0] ==
+        "Which option is the best in base's decision depends on what a problem-free household-year is worth "
+        "(the "
+        "efficiency frontier, on the means): a below € 14.172, b above € 14.172; the scenario files assume "
+        "€ 20.000");
+  CHECK(render_table(r, {120, {"glance"}}).find("\n  Which option is the best in base's decision depends") !=
+        std::string::npos);
+
+  // Three options on the frontier: a band between the two ICERs for the middle one.
+  r.tables.back() = frontier(
+      {{"base", 100, "frontier", kNaN}, {"a", 200, "frontier", 5000}, {"b", 300, "frontier", 12000}});
+  CHECK(
+      glance_view(r)->choices ==
+      std::vector<std::string>{"Which option is the best in base's decision depends on what a problem-free "
+                               "household-year is worth (the efficiency frontier, on the means): base below "
+                               "€ 5.000, a from € 5.000 to € 12.000, b above € 12.000; the scenario files "
+                               "assume € 20.000"});
+  // One efficient option: it is the best at any willingness to pay, and nothing is said.
+  r.tables.back() = frontier(
+      {{"base", 100, "dominated", kNaN}, {"a", 90, "frontier", kNaN}, {"b", 150, "dominated", kNaN}});
+  CHECK(glance_view(r)->choices.empty());
+}

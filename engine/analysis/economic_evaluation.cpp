@@ -92,6 +92,13 @@ void budget_figures(const FiguresByDraw& f, const ScenarioSummary& si, const Sce
           over_draws(difference([&](const DecisionFigures& d, const Measures<double>& m) {
             return y < years ? d.cost_in_year(m, p, y) : d.discounted_cost(m, p);
           })));
+  out.budget_nominal.assign(static_cast<std::size_t>(payers + 1), {});
+  for (int p = 0; p <= payers; ++p)
+    for (int y = 0; y <= years; ++y)
+      out.budget_nominal[static_cast<std::size_t>(p)].push_back(
+          over_draws(difference([&](const DecisionFigures& d, const Measures<double>& m) {
+            return y < years ? d.nominal_in_year(m, p, y) : d.nominal_cost(m, p);
+          })));
   for (int y = 0; y < years; ++y) {
     const ByDraw cum = difference(
         [&](const DecisionFigures& d, const Measures<double>& m) { return d.cumulative_cost(m, y); });
@@ -105,8 +112,7 @@ void budget_figures(const FiguresByDraw& f, const ScenarioSummary& si, const Sce
     out.mean_break_even_year = y;
   for (int p = 0; p < payers; ++p) {
     PayerBalance b;
-    b.nominal = over_draws(difference(
-        [&](const DecisionFigures& d, const Measures<double>& m) { return d.nominal_cost(m, p); }));
+    b.nominal = out.budget_nominal[static_cast<std::size_t>(p)][static_cast<std::size_t>(years)];
     const ByDraw dd = difference(
         [&](const DecisionFigures& d, const Measures<double>& m) { return d.discounted_cost(m, p); });
     b.discounted = over_draws(dd);
@@ -114,8 +120,8 @@ void budget_figures(const FiguresByDraw& f, const ScenarioSummary& si, const Sce
     b.p_saves = share_of_draws(dd, [](double x) { return x < 0; });
     out.payers.push_back(b);
   }
-  out.nominal_all_payers = over_draws(difference(
-      [&](const DecisionFigures& d, const Measures<double>& m) { return d.nominal_cost(m, payers); }));
+  out.nominal_all_payers =
+      out.budget_nominal[static_cast<std::size_t>(payers)][static_cast<std::size_t>(years)];
 }
 
 DecisionGroup evaluate_decision(const DecisionInput& in) {
@@ -245,6 +251,9 @@ DecisionFigures::DecisionFigures(const ScenarioShape& shape, const Economics& ec
 
 double DecisionFigures::cost_in_year(const Measures<double>& m, int payer, int y) const {
   return m.cost[layout_.at(y, payer, kCostCategories)] * discount_factor(econ_.discount_costs, y);
+}
+double DecisionFigures::nominal_in_year(const Measures<double>& m, int payer, int y) const {
+  return m.cost[layout_.at(y, payer, kCostCategories)];
 }
 double DecisionFigures::discounted_cost(const Measures<double>& m, int payer) const {
   double c = 0;

@@ -49,6 +49,8 @@ class DecisionFigures {
 
   // Euros of one payer (payers(): all) in year y (0-based), discounted.
   double cost_in_year(const Measures<double>& m, int payer, int y) const;
+  // The same, nominal: what the payer's budget for that year holds.
+  double nominal_in_year(const Measures<double>& m, int payer, int y) const;
   double discounted_cost(const Measures<double>& m, int payer) const;  // over the policy years
   double nominal_cost(const Measures<double>& m, int payer) const;
   double cumulative_cost(const Measures<double>& m, int y) const;  // all payers, years 0..y, discounted
@@ -113,6 +115,11 @@ struct InterventionFigures {
   // Discounted budget impact, euros for the whole population: [payer][year], payer == payers is all payers,
   // year == years the total over the years.
   std::vector<std::vector<Stat>> budget_impact;
+  // The same nominal, [payer][year] with year == years the nominal total: a budget's own figures, year by
+  // year, with the spread of the economic figures (a steering group's reading of the report: it gave only
+  // the five years' total nominal, and the yearly difference only as the interval of the mean over runs,
+  // seven times narrower than the spread over draws beside it).
+  std::vector<std::vector<Stat>> budget_nominal;
   std::vector<Stat> cumulative;  // per year: the cumulative discounted difference of all payers
   // First year (0-based) from which the cumulative difference's 95% interval lies below zero in every later
   // year (honest_uncertainty.h); -1: none. A mean below zero alone is not a break-even.

@@ -230,19 +230,18 @@ Table acceptability_table(const DecisionGroup& g) {
   return a;
 }
 
-Table budget_impact_table(const DecisionGroup& g, const InterventionFigures& x) {
+// A table of each payer's difference per policy year and over them all (`by_payer`: [payer][year], the last
+// payer all payers, the last year the total): the columns and rows of the nominal and the discounted tables.
+Table payer_years_table(const DecisionGroup& g, const InterventionFigures& x, std::string id,
+                        std::string title, std::string note, const std::vector<std::vector<Stat>>& by_payer) {
   const int years = g.years;
   const int payers = static_cast<int>(g.payers.size());
   Table b;
-  b.id = "budget_impact";
-  b.title = "When does it pay back? Discounted budget impact per payer per year";
+  b.id = std::move(id);
+  b.title = std::move(title);
   b.scenario = g.names[x.option];
   b.comparator = g.names[0];
-  b.note = fmt::format(
-      "Euros for the whole population, intervention minus comparator, discounted at {}% a year; budget "
-      "perspective: each payer's cash, transfers (social assistance paid) included. Negative: the payer "
-      "saves. {}",
-      format_rate(g.discount_costs), draw_note(g));
+  b.note = std::move(note);
   for (int y = 0; y < years; ++y)
     b.columns.push_back({fmt::format("year_{}", y + 1), fmt::format("year {}", y + 1)});
   // "years 1-1" with one policy year (outside attack 39): called the total, as the budget table does.
@@ -254,9 +253,34 @@ Table budget_impact_table(const DecisionGroup& g, const InterventionFigures& x) 
           0};
     for (int y = 0; y <= years; ++y)
       r.cells.push_back(
-          Cell::of(x.budget_impact[static_cast<std::size_t>(p)][static_cast<std::size_t>(y)], Unit::Euro));
+          Cell::of(by_payer[static_cast<std::size_t>(p)][static_cast<std::size_t>(y)], Unit::Euro));
     b.rows.push_back(std::move(r));
   }
+  return b;
+}
+
+// Each payer's yearly budget, nominal: what a steering group plans with (the report gave only the five
+// years' total; a steering group's reading).
+Table budget_by_year_table(const DecisionGroup& g, const InterventionFigures& x) {
+  return payer_years_table(
+      g, x, "budget_by_year", "What does it cost each payer per year? Nominal budget difference per payer",
+      fmt::format("Euros for the whole population, intervention minus comparator, nominal (not discounted): "
+                  "what each payer's budget for a policy year (52 weeks from the policy start) holds; each "
+                  "payer's cash, transfers (social assistance paid) included. Negative: the payer saves. {}",
+                  draw_note(g)),
+      x.budget_nominal);
+}
+
+Table budget_impact_table(const DecisionGroup& g, const InterventionFigures& x) {
+  const int years = g.years;
+  Table b = payer_years_table(
+      g, x, "budget_impact", "When does it pay back? Discounted budget impact per payer per year",
+      fmt::format(
+          "Euros for the whole population, intervention minus comparator, discounted at {}% a year; budget "
+          "perspective: each payer's cash, transfers (social assistance paid) included. Negative: the payer "
+          "saves. {}",
+          format_rate(g.discount_costs), draw_note(g)),
+      x.budget_impact);
   // Cumulative all-payer difference and the break-even year: the first year from which it stays <= 0.
   Row cum{"cumulative", "Cumulative, all payers", {}, 0};
   for (const Stat& s : x.cumulative) cum.cells.push_back(Cell::of(s, Unit::Euro));
@@ -312,6 +336,7 @@ std::vector<Table> economic_tables(const EconomicEvaluation& ev) {
     if (g.options.size() > 2) tables.push_back(frontier_table(g));
     tables.push_back(acceptability_table(g));
     for (const InterventionFigures& x : g.interventions) {
+      tables.push_back(budget_by_year_table(g, x));
       tables.push_back(budget_impact_table(g, x));
       tables.push_back(who_pays_table(g, x));
     }

@@ -32,6 +32,9 @@ struct GlanceView {
   // rows), said under In short ("" when it misses none): the answer rests on a model that does not
   // reproduce them there (a policy advisor's reading of a PSA: the misses were only in the tables).
   std::string calibration_misses;
+  // Per decision whose efficiency frontier holds two options or more: which is the best at which willingness
+  // to pay, in words (the frontier's ICERs), said under In short.
+  std::vector<std::string> choices;
 };
 
 // Nothing when the report compares nothing (a `run` has no "At a glance" tables).

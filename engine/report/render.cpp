@@ -255,6 +255,7 @@ std::string section_of(const Table& t) {
                                                             {"cost_effectiveness", "economics"},
                                                             {"efficiency_frontier", "economics"},
                                                             {"acceptability", "economics"},
+                                                            {"budget_by_year", "economics"},
                                                             {"budget_impact", "economics"},
                                                             {"who_pays_who_saves", "economics"},
                                                             {"budget", "budget"},
@@ -420,6 +421,7 @@ std::string text_glance(const Report& r, std::size_t width,
     out += text::wrap(s.named() + ": " + s.words + "." + (it == at_the_end.end() ? "" : " " + it->second),
                       width, "  ", "    ");
   }
+  for (const std::string& choice : v->choices) out += text::wrap(choice + ".", width, "  ", "    ");
   if (!v->calibration_misses.empty()) out += text::wrap(v->calibration_misses, width, "  ", "    ");
   if (not_stored)
     out += text::wrap(

@@ -73,7 +73,9 @@ json tornado(const std::vector<TornadoRow>& rows, double base, const std::string
                   {"type", "nominal"},
                   {"sort", order},
                   {"title", nullptr},
-                  {"axis", {{"labelLimit", 300}}}};
+                  // A parameter's whole key path ("population.neighbourhoods.better_off_*.incidence_factor"
+                  // was cut at 300 pixels; a steering group's reading on A4).
+                  {"axis", {{"labelLimit", 380}}}};
   json x_axis = axis_of(Axis::Euro);
   x_axis["tickCount"] = 6;
   x_axis["labelOverlap"] = "greedy";
@@ -266,7 +268,9 @@ json value_bars(const std::vector<ValueBar>& bars, const std::string& x_title) {
                   {"type", "nominal"},
                   {"sort", order},
                   {"title", nullptr},
-                  {"axis", {{"labelLimit", 300}}}};
+                  // A parameter's whole key path ("population.neighbourhoods.better_off_*.incidence_factor"
+                  // was cut at 300 pixels; a steering group's reading on A4).
+                  {"axis", {{"labelLimit", 380}}}};
   json x_axis = axis_of(Axis::Euro);
   x_axis["tickCount"] = 6;
   const json tooltip =
