@@ -1756,6 +1756,15 @@ grep -q "the path is 4204 bytes long, longer than the system takes" "$tmp/err" &
 [ "$(cat "$tmp/deep.rc" 2>/dev/null)" = 1 ] && grep -q "full path cannot be known" "$tmp/err" &&
   echo "ok: a store in a working directory deeper than 4,096 bytes (exit 1)" ||
   { echo "FAIL: a store in a working directory deeper than 4,096 bytes: exit $(cat "$tmp/deep.rc" 2>/dev/null): $(cat "$tmp/err")"; fail=1; }
+# A working directory of 512 bytes or more, with a store named relative to it whose full path is short
+# ("../x.db"): SQLite cannot read so long a working directory, and failed as "not writable", exit 3 (outside
+# attack 42). Refused as what it is, exit 1, naming the full path that works.
+( mkdir -p "$long/f" && cd "$long/f" && "$wijksim" run "$small" --store ../../up.db >"$tmp/out" 2>"$tmp/err"; echo $? >"$tmp/up.rc" )
+[ "$(cat "$tmp/up.rc" 2>/dev/null)" = 1 ] && tr -s ' \n' ' ' <"$tmp/err" | grep -q "the working directory's path is [0-9]* bytes long: SQLite opens a store named relative to it only from a directory of at most 511 bytes; name the store by its full path" &&
+  [ ! -e "$(dirname "$long")/up.db" ] && echo "ok: a store named relative to a working directory of over 511 bytes (exit 1)" ||
+  { echo "FAIL: a store named relative to a deep working directory: exit $(cat "$tmp/up.rc" 2>/dev/null): $(cat "$tmp/err")"; fail=1; }
+( cd "$(dirname "$long")" && "$wijksim" run "$small" --store up.db >"$tmp/out" 2>"$tmp/err"; echo $? >"$tmp/up.rc" )
+[ "$(cat "$tmp/up.rc" 2>/dev/null)" = 0 ] || { echo "FAIL: the same store from its own directory: $(cat "$tmp/err")"; fail=1; }
 # `run` of a scenario of fewer households than the virtual survey's 168: run has no survey (it refused, naming
 # --survey-households, an option only compare has).
 printf 'extends: %s\nname: h100\npopulation:\n  households: 100\n' "$small" >"$tmp/h100.yaml"

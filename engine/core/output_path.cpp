@@ -489,6 +489,19 @@ void check_store_path(const std::string& path, const std::string& option, const 
                        "system gives; SQLite opens a store by its full path, of at most {} bytes: run from a "
                        "directory with a shorter path, or name the store by a shorter absolute path",
                        ec.message(), kSqlitePathMax));
+  // SQLite reads the working directory into a buffer of its path limit before it resolves a relative name:
+  // from a directory of 512 bytes or more, "../x.db" (or a link to a short path) failed as "not writable",
+  // exit 3, though its full path, resolved, is short (outside attack 42).
+  if (!ec && fs::path(path).is_relative()) {
+    const std::string cwd = fs::current_path(ec).string();
+    if (!ec && cwd.size() >= kSqlitePathMax)
+      refuse(path, option,
+             fmt::format("the working directory's path is {} bytes long: SQLite opens a store named relative "
+                         "to it only from a directory of at most {} bytes; name the store by its full path "
+                         "('{}') or run from a directory with a shorter path",
+                         cwd.size(), kSqlitePathMax - 1, full));
+    ec.clear();
+  }
   if (!ec && full.size() + kStoreSuffixMax > kSqlitePathMax)
     refuse(path, option,
            fmt::format(
