@@ -24,6 +24,8 @@ struct State {
   bool study = false;
   bool worker = false;  // a worker rank of an MPI job (Interrupts::worker)
   int signals = 0;      // received while the study runs
+  bool written = false;   // every output written (Interrupts::outputs_written)
+  int after_written = 0;  // signals received since
   std::string store, resume, units, message = "interrupted";
   std::int64_t run = 0;
 };
@@ -63,6 +65,10 @@ void on_signal(int sig) {
   const bool at_once = sig == SIGQUIT;
   State& s = state();
   std::unique_lock lock(s.m);
+  if (s.written) {
+    if (++s.after_written == 1 && !at_once) return;
+    std::_Exit(0);
+  }
   if (s.worker) {
     if (++s.signals == 1 && !at_once) return;  // rank 0 stops the study and tells this rank
     std::_Exit(130);               // silent: rank 0 speaks for the job
@@ -171,6 +177,12 @@ void Interrupts::worker() {
   std::lock_guard lock(s.m);
   s.worker = true;
   s.signals = 0;
+}
+
+void Interrupts::outputs_written() {
+  State& s = state();
+  std::lock_guard lock(s.m);
+  s.written = true;
 }
 
 bool Interrupts::at_once(const std::string& message) {

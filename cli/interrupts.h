@@ -38,6 +38,11 @@ class Interrupts {
   // between the study's end and this call was announced ("stopping after ...") and then not acted on
   // (outside attack 29).
   static bool at_once(const std::string& message);
+  // Every output is written and said: nothing is left to stop or to lose. A first signal from now on is
+  // passed over (the command returns in a moment; under mpirun, MPI's shutdown waits for the other ranks),
+  // a second ends the process at once with exit 0, silently: it said "interrupted while writing the
+  // outputs" after "wrote" and "stored" had said them all (outside attack 42).
+  static void outputs_written();
 };
 
 }  // namespace wijksim::cli

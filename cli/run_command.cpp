@@ -20,6 +20,7 @@
 #include "wijksim/core/atomic_file.h"
 #include "wijksim/core/dutch_numbers.h"
 #include "wijksim/core/output_path.h"
+#include "wijksim/core/test_hooks.h"
 #include "wijksim/model/run_size.h"
 #include "wijksim/report/html_report.h"
 #include "wijksim/report/render.h"
@@ -420,6 +421,8 @@ int run_or_compare(const std::string& command, Options o, bool with_comparators,
                                cli::shell_word(o.store), cli::shell_word(*o.report))
                  : ""));
   }
+  cli::Interrupts::outputs_written();
+  test_hooks::after_outputs();
   return kOk;
 }
 

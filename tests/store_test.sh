@@ -261,6 +261,31 @@ else
   kill $pid 2>/dev/null
 fi
 
+# A signal once every output is written and said (test hook: paused there, just before the command returns;
+# under mpirun, the ranks' shutdown): it said "interrupted while writing the outputs" after "wrote" and
+# "stored" had said them all, and exited 130 (outside attack 42). A first signal is passed over and the
+# command ends as it would have; a second ends it at once, exit 0, silently: nothing is left to stop.
+for signals in 1 2; do
+  rm -f "$tmp/go-written$signals" "$tmp/go-written$signals.paused"
+  WIJKSIM_TEST_PAUSE_AFTER_OUTPUTS="$tmp/go-written$signals" "$wijksim" "${args[@]}" --store written$signals.db -o written$signals.json >/dev/null 2>written$signals.err &
+  pid=$!
+  if wait_paused "$tmp/go-written$signals" $pid; then
+    kill -TERM $pid
+    if [ "$signals" = 2 ]; then sleep 0.2; kill -TERM $pid; else sleep 0.2; touch "$tmp/go-written$signals"; fi
+    wait $pid
+    code=$?
+    if [ "$code" -eq 0 ] && cmp -s clean.json written$signals.json && [ "$(status_of written$signals.db)" = complete ] &&
+      ! grep -q -i "interrupted\|stopping\|stopped" written$signals.err; then
+      echo "ok: $signals signal(s) after every output is written: exit 0, nothing said of an interruption"
+    else
+      say_fail "$signals signal(s) after every output is written: exit $code: $(cat written$signals.err)"
+    fi
+  else
+    say_fail "the run never paused after its outputs: $(cat written$signals.err)"
+    kill $pid 2>/dev/null
+  fi
+done
+
 # Ctrl-C once after the last draw is kept: nothing is left to stop, the run completes (exit 0, identical to
 # the clean run) and says why the Ctrl-C changed nothing (it was acknowledged, then the tables came as if
 # ignored; outside attack 17).

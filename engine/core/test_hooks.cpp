@@ -27,6 +27,7 @@ struct Hooks {
   std::string store_file;    // "": off
   std::string complete_file;  // "": off
   std::string moving_file;    // "": off
+  std::string outputs_file;   // "": off
   bool report_out_of_memory = false;
 };
 
@@ -73,6 +74,10 @@ Hooks read_hooks() {
   if (const char* c = std::getenv("WIJKSIM_TEST_PAUSE_AFTER_COMPLETING")) {
     if (!*c) throw Error("WIJKSIM_TEST_PAUSE_AFTER_COMPLETING is empty: expected FILE (a test hook)");
     h.complete_file = c;
+  }
+  if (const char* c = std::getenv("WIJKSIM_TEST_PAUSE_AFTER_OUTPUTS")) {
+    if (!*c) throw Error("WIJKSIM_TEST_PAUSE_AFTER_OUTPUTS is empty: expected FILE (a test hook)");
+    h.outputs_file = c;
   }
   if (const char* m = std::getenv("WIJKSIM_TEST_OUT_OF_MEMORY_IN_REPORT")) {
     if (std::string(m) != "1") throw Error("WIJKSIM_TEST_OUT_OF_MEMORY_IN_REPORT: expected 1 (a test hook)");
@@ -129,6 +134,11 @@ void while_writing_report() {
 void after_completing_run() {
   const Hooks& h = hooks();
   if (!h.complete_file.empty()) pause(h.complete_file, "after completing a run");
+}
+
+void after_outputs() {
+  const Hooks& h = hooks();
+  if (!h.outputs_file.empty()) pause(h.outputs_file, "after writing every output");
 }
 
 void while_loading() {

@@ -21,6 +21,8 @@
 //                                        temporary name and not yet linked to its own;
 //   WIJKSIM_TEST_PAUSE_AFTER_COMPLETING=FILE  the same when a run's completion is committed (status
 //                                        "complete"), before the command goes on to its outputs.
+//   WIJKSIM_TEST_PAUSE_AFTER_OUTPUTS=FILE  the same when `run` or `compare` has written every output and
+//                                        said so, just before it returns.
 //   WIJKSIM_TEST_OUT_OF_MEMORY_IN_REPORT=1  writing an HTML report runs out of memory (std::bad_alloc), as
 //                                        under a memory limit the run itself fitted in.
 //
@@ -45,6 +47,8 @@ void while_moving_export();
 void while_creating_store();
 // Called by StudyRecorder::complete just after RunStore::complete_run has committed.
 void after_completing_run();
+// Called by `run` and `compare` when every output is written, just before they return.
+void after_outputs();
 // Called by write_html_report before it reads the store.
 void while_writing_report();
 
