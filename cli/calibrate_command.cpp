@@ -216,6 +216,7 @@ int calibrate_command(const Options& o, const std::string& command_line, cluster
         result.distinct_sets() == 1 ? "" : "s");
   if (recorder) say_stored(*recorder, o.store);
   if (world.size() > 1) print_farm_stats(coordinator.stats(), "candidate");
+  cli::Interrupts::outputs_written();  // as run and compare (interrupts.h)
   return kOk;
 }
 

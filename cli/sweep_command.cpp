@@ -69,6 +69,7 @@ int sweep_command(const Options& o) {
     write_file_atomically(*o.output, text, "--output", inputs);
     cli::err("wrote {}\n", printable(*o.output));
   }
+  cli::Interrupts::outputs_written();  // as run and compare (interrupts.h)
   return kOk;
 }
 
