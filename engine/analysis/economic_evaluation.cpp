@@ -85,20 +85,21 @@ void budget_figures(const FiguresByDraw& f, const ScenarioSummary& si, const Sce
                     InterventionFigures& out) {
   const int years = f.front().years(), payers = f.front().payers();
   auto difference = [&](auto fig) { return minus(by_draw(si, f, fig), by_draw(sc, f, fig)); };
-  out.budget_impact.assign(static_cast<std::size_t>(payers + 1), {});
-  for (int p = 0; p <= payers; ++p)
-    for (int y = 0; y <= years; ++y)
-      out.budget_impact[static_cast<std::size_t>(p)].push_back(
-          over_draws(difference([&](const DecisionFigures& d, const Measures<double>& m) {
-            return y < years ? d.cost_in_year(m, p, y) : d.discounted_cost(m, p);
-          })));
-  out.budget_nominal.assign(static_cast<std::size_t>(payers + 1), {});
-  for (int p = 0; p <= payers; ++p)
-    for (int y = 0; y <= years; ++y)
-      out.budget_nominal[static_cast<std::size_t>(p)].push_back(
-          over_draws(difference([&](const DecisionFigures& d, const Measures<double>& m) {
-            return y < years ? d.nominal_in_year(m, p, y) : d.nominal_cost(m, p);
-          })));
+  // A figure of each payer (and all payers) in each year, the last "year" its total over them: [payer][year].
+  using InYear = double (DecisionFigures::*)(const Measures<double>&, int, int) const;
+  using Total = double (DecisionFigures::*)(const Measures<double>&, int) const;
+  auto by_payer_and_year = [&](InYear in_year, Total total) {
+    std::vector<std::vector<Stat>> t(static_cast<std::size_t>(payers + 1));
+    for (int p = 0; p <= payers; ++p)
+      for (int y = 0; y <= years; ++y)
+        t[static_cast<std::size_t>(p)].push_back(
+            over_draws(difference([&](const DecisionFigures& d, const Measures<double>& m) {
+              return y < years ? (d.*in_year)(m, p, y) : (d.*total)(m, p);
+            })));
+    return t;
+  };
+  out.budget_impact = by_payer_and_year(&DecisionFigures::cost_in_year, &DecisionFigures::discounted_cost);
+  out.budget_nominal = by_payer_and_year(&DecisionFigures::nominal_in_year, &DecisionFigures::nominal_cost);
   for (int y = 0; y < years; ++y) {
     const ByDraw cum = difference(
         [&](const DecisionFigures& d, const Measures<double>& m) { return d.cumulative_cost(m, y); });
