@@ -877,23 +877,26 @@ TEST_CASE("In short says which option is the best at which willingness to pay, f
   const auto v = glance_view(r);
   REQUIRE(v);
   REQUIRE(v->choices.size() == 1);
-  CHECK(v->choices[0] ==
-        "Which option is the best in base's decision depends on what a problem-free household-year is worth "
-        "(the "
-        "efficiency frontier, on the means): a below € 14.172, b above € 14.172; the scenario files assume "
-        "€ 20.000");
-  CHECK(render_table(r, {120, {"glance"}}).find("\n  Which option is the best in base's decision depends") !=
-        std::string::npos);
+  CHECK(
+      v->choices[0] ==
+      "Which option gives the most value for money in base's decision depends on what a problem-free "
+      "household-year is worth (the efficiency frontier, on the means): a below € 14.172; b above € 14.172 "
+      "(its ICER over a); the scenario files assume € 20.000, where the glance's probability it is the best "
+      "says how sure the choice is");
+  CHECK(
+      render_table(r, {120, {"glance"}}).find("\n  Which option gives the most value for money in base's") !=
+      std::string::npos);
 
   // Three options on the frontier: a band between the two ICERs for the middle one.
   r.tables.back() = frontier(
       {{"base", 100, "frontier", kNaN}, {"a", 200, "frontier", 5000}, {"b", 300, "frontier", 12000}});
   CHECK(
       glance_view(r)->choices ==
-      std::vector<std::string>{"Which option is the best in base's decision depends on what a problem-free "
-                               "household-year is worth (the efficiency frontier, on the means): base below "
-                               "€ 5.000, a from € 5.000 to € 12.000, b above € 12.000; the scenario files "
-                               "assume € 20.000"});
+      std::vector<std::string>{
+          "Which option gives the most value for money in base's decision depends on what a problem-free "
+          "household-year is worth (the efficiency frontier, on the means): base below € 5.000; a from "
+          "€ 5.000 (its ICER over base) to € 12.000; b above € 12.000 (its ICER over a); the scenario files "
+          "assume € 20.000, where the glance's probability it is the best says how sure the choice is"});
   // One efficient option: it is the best at any willingness to pay, and nothing is said.
   r.tables.back() = frontier(
       {{"base", 100, "dominated", kNaN}, {"a", 90, "frontier", kNaN}, {"b", 150, "dominated", kNaN}});

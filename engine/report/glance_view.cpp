@@ -262,10 +262,14 @@ std::optional<GlanceView> glance_view(const Report& r) {
       if (efficient.size() < 2) continue;
       std::sort(efficient.begin(), efficient.end(),
                 [](const Efficient& a, const Efficient& b) { return a.cost < b.cost; });
+      // Each band names the ICER it starts from as what it is, the price of the extra years over the next
+      // cheaper option (the glance's ICER beside it is against the comparator; an independent check).
       std::vector<std::string> bands;
       for (std::size_t k = 0; k < efficient.size(); ++k) {
         const bool last = k + 1 == efficient.size();
-        const std::string from = k == 0 ? "" : format_euros(efficient[k].icer);
+        const std::string from = k == 0 ? ""
+                                        : fmt::format("{} (its ICER over {})",
+                                                      format_euros(efficient[k].icer), efficient[k - 1].name);
         const std::string to = last ? "" : format_euros(efficient[k + 1].icer);
         bands.push_back(k == 0 ? fmt::format("{} below {}", efficient[k].name, to)
                         : last ? fmt::format("{} above {}", efficient[k].name, from)
@@ -273,10 +277,14 @@ std::optional<GlanceView> glance_view(const Report& r) {
       }
       const std::string wtp = wtp_of(ce[i]);
       v.choices.push_back(fmt::format(
-          "Which option is the best in {}'s decision depends on what a problem-free household-year is worth "
-          "(the efficiency frontier, on the means): {}{}",
-          f->scenario, fmt::join(bands, ", "),
-          wtp.empty() ? std::string() : fmt::format("; the scenario files assume {}", wtp)));
+          "Which option gives the most value for money in {}'s decision depends on what a problem-free "
+          "household-year is worth (the efficiency frontier, on the means): {}{}",
+          f->scenario, fmt::join(bands, "; "),
+          wtp.empty()
+              ? std::string()
+              : fmt::format("; the scenario files assume {}, where the glance's probability it is the "
+                            "best says how sure the choice is",
+                            wtp)));
     }
   }
 

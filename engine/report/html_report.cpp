@@ -773,12 +773,13 @@ void ReportWriter::money(const StoredScenario& s, const StoredScenario* c) {
     // numbers are on screen only), and a total over five years divided by five misses the ramp-up.
     const json* yearly = tables_.table("budget_by_year", s.name, c->name);
     if (yearly)
+      // The note first, as a chart's caption: after the table it fell onto the next page, leaving the
+      // figures there without what their brackets are (an independent check on A4). The table's own note
+      // says the rest (it was said twice).
       body_ += fmt::format(
-          "<h4>What does it cost each payer per year?</h4>\n{}<p class=\"note\">How much more (positive) or "
-          "less (negative) each payer spends with {} than with {} in each policy year, in nominal euros for "
-          "the whole population. In brackets: {}. {}</p>\n",
-          html_table(yearly, "payer", true), esc(s.name), esc(c->name), esc(interval_words(money_interval())),
-          esc(note_of(yearly)));
+          "<h4>What does it cost each payer per year?</h4>\n<p class=\"note\">How much more (positive) or "
+          "less (negative) each payer spends with {} than with {} in each policy year. {}</p>\n{}",
+          esc(s.name), esc(c->name), esc(note_of(yearly)), html_table(yearly, "payer", true));
     const json* impact = tables_.table("budget_impact", s.name, c->name);
     if (impact) {
       std::vector<charts::YearValue> cumulative;

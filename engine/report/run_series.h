@@ -68,10 +68,12 @@ ScenarioSeries read_series(const RunStore& store, std::int64_t run, const Stored
 // admissions, as the glance's, ScenarioSeries::YearlyWait; the coach waiting list's over weeks) is above the
 // period's by more than a tenth and by more than one week (or household), above year 1's, and above the
 // year before's by more than a twentieth and half a unit (from 2 policy years; docs/model.md 13.6), then
-// "Places funded in the last week: Debt
-// counselling 824 against 1.343 (39% fewer); ..." for each agency whose places in the last policy week are
-// below the comparator's by more than half a place (a cut that phases in with the coaches is larger at the
-// end than its mean over the period; a policy advisor's reading). "" when neither.
+// "Longer earlier (...): the wait for a coach: about 27,4 weeks in year 1, 10,3 over the period; ..." for
+// each wait whose longest year before the last is above 1,5 times the period's and more than 2 weeks above
+// it, then "Places funded in the last week: Debt counselling 824 against 1.343 (39% fewer); ..." for each
+// agency whose places in the last policy week are below the comparator's by more than half a place (a cut
+// that phases in with the coaches is larger at the end than its mean over the period; a policy advisor's
+// reading). "" when neither.
 std::string at_the_end(const RunStore& store, std::int64_t run, const StoredScenario& scenario,
                        const ScenarioSeries& series, const ScenarioSeries& comparator, int years);
 // Per intervention of a stored run (a scenario with a comparator), by name: at_the_end, for
