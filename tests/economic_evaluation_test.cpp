@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "wijksim/analysis/economic_evaluation.h"
+#include "wijksim/report/economic_tables.h"
 
 using namespace wijksim;
 
@@ -147,6 +148,20 @@ TEST_CASE("the economic evaluation by hand: budget impact, discounting, break-ev
     // J - C: the municipality +1,000 a year, the insurer nothing.
     CHECK(xj.budget_nominal[0][2].mean == exactly(1000));
     CHECK(xj.budget_nominal[1][2].mean == exactly(0));
+    // Its table leaves the insurer out, named in the note (a row of "0,00 (same in all runs)" read as a
+    // figure where the glance says "no change"); I's keeps both payers.
+    for (const Table& t : economic_tables(ev)) {
+      if (t.id != "budget_by_year") continue;
+      std::vector<std::string> rows;
+      for (const Row& r : t.rows) rows.push_back(r.key);
+      if (t.scenario == "J") {
+        CHECK(rows == std::vector<std::string>{"municipality", "all_payers"});
+        CHECK(t.note.ends_with(" Left out, with no change in any year: Insurer."));
+      } else {
+        CHECK(rows == std::vector<std::string>{"municipality", "insurer", "all_payers"});
+        CHECK(t.note.find("Left out") == std::string::npos);
+      }
+    }
   }
 
   SECTION("cumulative difference and the break-even year") {

@@ -246,7 +246,17 @@ Table payer_years_table(const DecisionGroup& g, const InterventionFigures& x, st
     b.columns.push_back({fmt::format("year_{}", y + 1), fmt::format("year {}", y + 1)});
   // "years 1-1" with one policy year (outside attack 39): called the total, as the budget table does.
   b.columns.push_back({"total", years > 1 ? fmt::format("years 1-{}", years) : std::string("total")});
+  std::vector<std::string> unchanged;
   for (int p = 0; p <= payers; ++p) {
+    // A payer with no change in any year (a fund the intervention does not use) is left out, named in the
+    // note: its row of "0,00 (same in all runs)" read as a figure where the glance says "no change" (an
+    // independent check).
+    const std::vector<Stat>& v = by_payer[static_cast<std::size_t>(p)];
+    if (p < payers &&
+        std::all_of(v.begin(), v.end(), [](const Stat& s) { return s.mean == 0 && !(s.sd > 0); })) {
+      unchanged.push_back(g.payers[static_cast<std::size_t>(p)].text);
+      continue;
+    }
     Row r{p < payers ? g.payers[static_cast<std::size_t>(p)].key : "all_payers",
           p < payers ? g.payers[static_cast<std::size_t>(p)].text : "All payers",
           {},
@@ -256,6 +266,8 @@ Table payer_years_table(const DecisionGroup& g, const InterventionFigures& x, st
           Cell::of(by_payer[static_cast<std::size_t>(p)][static_cast<std::size_t>(y)], Unit::Euro));
     b.rows.push_back(std::move(r));
   }
+  if (!unchanged.empty())
+    b.note += fmt::format(" Left out, with no change in any year: {}.", fmt::join(unchanged, ", "));
   return b;
 }
 

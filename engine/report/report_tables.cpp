@@ -335,8 +335,9 @@ std::vector<Table> comparison_tables(const ComparisonSummary& c) {
     for (Table& t : tables)
       t.note += fmt::format(
           " With {} parameter draws this is the interval of the mean over all {} runs, which leaves out how "
-          "the draws differ: a change clear here may not hold across the draws ('At a glance' and 'Who pays, "
-          "who saves?' give the spread over the draws).",
+          "the draws differ: a change clear here may not hold across the draws ('At a glance', 'Who pays, "
+          "who saves?' and, each payer's year by year, 'What does it cost each payer per year?' give the "
+          "spread over the draws).",
           draws.size(), c.differences.size());
   for (Table& t : tables) say_fewer_runs(t, c.differences.size());
   // The rows are those of a scenario's tables, built once; a difference of their shares is in points.
