@@ -158,14 +158,24 @@ Table frontier_table(const DecisionGroup& g) {
                {"status", "status"},
                {"icer", "ICER (EUR per problem-free household-year)"}};
   const auto n = static_cast<std::size_t>(std::max(g.probability_n, 1));
+  // The effects with the decimals their differences need for three significant digits (at least the unit's
+  // two), so that an ICER can be had from the table's own figures: "3,36" and "3,39" gave 13.333 for 16.245.
+  int effect_decimals = 2;
+  for (std::size_t a = 0; a < g.options.size(); ++a)
+    for (std::size_t b = a + 1; b < g.options.size(); ++b)
+      if (const double d = std::fabs(g.mean_effect[a] - g.mean_effect[b]); d > 0 && std::isfinite(d))
+        effect_decimals =
+            std::max(effect_decimals, std::clamp(2 - static_cast<int>(std::floor(std::log10(d))), 2, 6));
   for (std::size_t o = 0; o < g.options.size(); ++o) {
     const FrontierOption& fo = g.frontier.options[o];
-    f.rows.push_back({g.names[o],
-                      g.names[o],
-                      // Means over the draws (without draws: the runs), n their count.
-                      {Cell::of_value(g.mean_cost[o], Unit::Euro).over(n),
-                       Cell::of_value(g.mean_effect[o], Unit::Years).over(n), text(to_string(fo.status)),
-                       std::isnan(fo.icer) ? Cell::empty() : Cell::of_value(fo.icer, Unit::Euro).over(n)}});
+    Cell effect = Cell::of_value(g.mean_effect[o], Unit::Years).over(n);
+    effect.decimals_at_least = effect_decimals;
+    f.rows.push_back(
+        {g.names[o],
+         g.names[o],
+         // Means over the draws (without draws: the runs), n their count.
+         {Cell::of_value(g.mean_cost[o], Unit::Euro).over(n), std::move(effect), text(to_string(fo.status)),
+          std::isnan(fo.icer) ? Cell::empty() : Cell::of_value(fo.icer, Unit::Euro).over(n)}});
   }
   return f;
 }

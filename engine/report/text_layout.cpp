@@ -311,6 +311,7 @@ Grid grid_of(const Table& t) {
   }
   g.note = t.note;
   g.unit_in_title = t.unit_in_title;
+  g.columns_own_units = t.id == "efficiency_frontier";
   return g;
 }
 
@@ -361,6 +362,7 @@ Prepared prepare(const Grid& g) {
     for (std::size_t c = 0; c < size.size(); ++c)
       if (size[c] >= 0) order.push_back(c);
     std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return size[a] < size[b]; });
+    if (g.columns_own_units) order.clear();
     for (std::size_t i = 0; i < order.size();) {
       std::size_t j = i + 1;
       while (j < order.size() && size[order[j]] <= 10 * std::max(size[order[j - 1]], 1.0)) ++j;

@@ -88,6 +88,10 @@ struct Grid {
   // The euro unit goes to the title (which names "EUR"), one scale for every cell: the columns and rows are
   // values of parameters (a two-way map), which "2,00 (EUR)" showed as amounts (outside attack 40).
   bool unit_in_title = false;
+  // Each euro column in its own unit, not that of the columns of like amounts beside it: the efficiency
+  // frontier's costs, in the thousands of its ICERs beside them, read "7,6" and "8,0" and could not give
+  // the ICER of 16,2 thousand (a steering group's reading, an independent check).
+  bool columns_own_units = false;
 };
 
 Grid grid_of(const Table& t);
