@@ -208,6 +208,9 @@ try {
     const d = { euro: euroDecimals, share: 1, share_points: 1, weeks: 1, per_1000_households_per_year: 1, households_per_fte: 1,
       trust_0_1: 2, rung: 2, years: 3 }[c.unit];
     let decimals = d !== undefined ? d : (Number.isInteger(c.mean) && c.lo === null) || Math.abs(c.mean) >= 100 ? 0 : 1;
+    // A figure stored with more decimals than its unit's ("decimals": the efficiency frontier's effects, so
+    // that its ICERs follow from them) is printed with them, euros aside.
+    if (c.unit !== 'euro' && Number.isInteger(c.decimals)) decimals = Math.max(decimals, c.decimals);
     const percent = c.unit === 'share' || c.unit === 'share_points';
     const plain = (x) => dutch(percent ? 100 * x : x, decimals);
     // No spread (the same in every run, up to rounding in sums): "(same in all runs)". A spread narrower than
