@@ -692,7 +692,6 @@ void ReportWriter::glance(const StoredScenario& s, const StoredScenario& c) {
 
 namespace {
 
-// A stored table as an HTML table, every cell as the tables print it (the one-way and virtual-survey tables).
 // Columns of figures an A4 page holds beside a column of labels ("€ -101,54 → -46,01" each).
 constexpr std::size_t kColumnsOnA4 = 3;
 
