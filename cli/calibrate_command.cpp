@@ -182,6 +182,7 @@ int calibrate_command(const Options& o, const std::string& command_line, cluster
     write_file_atomically(output, calibration_sets_text(plan, result), "--output", kept,
                           OutputKind::ParameterSets);
   } catch (const InputError& e) {
+    if (previous) forget_previous_version(*previous);  // the file holds what it held: no copy of it left
     return output_refused(
         e, recorder ? std::optional<std::int64_t>(recorder->run_id()) : std::nullopt, o.store,
         recorder
@@ -193,11 +194,14 @@ int calibrate_command(const Options& o, const std::string& command_line, cluster
     // A file the machine would not let it write (too few open files, a full disk): the candidates, hours
     // of simulation, are in the store all the same, and a resume writes the sets without simulating (it
     // said only the file's error: outside attack 26).
-    if (!recorder) throw;
+    const std::string unchanged = previous && forget_previous_version(*previous)
+                                      ? fmt::format("; {} holds the sets it held before", printable(output))
+                                      : std::string();
+    if (!recorder) throw Error(e.what() + unchanged);
     throw Error(
-        fmt::format("{}; run {} is complete in {}, and resuming it writes its parameter sets, "
+        fmt::format("{}{}; run {} is complete in {}, and resuming it writes its parameter sets, "
                     "simulating nothing:\n  {}",
-                    e.what(), recorder->run_id(), o.store, resume));
+                    e.what(), unchanged, recorder->run_id(), o.store, resume));
   }
   cli::write_out(render_table(report, TextOptions{cli::output_width(stdout), {}}));
   cli::err("wrote {} parameter sets to {}{}\n", result.sets.size(), printable(output),

@@ -222,6 +222,18 @@ code=$?
   echo "ok: the sets a file held before are kept as FILE.~1~, and said" ||
   say_fail "sets written over earlier sets: exit $code, $(ls kept.csv*), $(cat kept.err)"
 
+# Its sets cannot be written (a full disk; here a file-size limit of 2 KiB, SIGXFSZ ignored so that the write
+# fails with EFBIG, as on a full disk, instead of killing the process): the earlier file stays as it was, no
+# kept version is left beside it, and the error says the file holds its earlier sets (it left kept3.csv.~1~,
+# a second name of the unchanged file, unsaid; an outside attack). Without a store, which would need writes.
+cp kept-before.csv kept3.csv
+(trap '' XFSZ; ulimit -f 2; exec "$wijksim" "${args[@]}" --no-store -o kept3.csv >/dev/null 2>kept3.err)
+code=$?
+[ $code -eq 3 ] && cmp -s kept3.csv kept-before.csv && [ -z "$(ls kept3.csv.* 2>/dev/null)" ] &&
+  grep -q "^error: cannot write 'kept3.csv': the disk is full or the write failed (.*); kept3.csv holds the sets it held before$" kept3.err &&
+  echo "ok: sets that cannot be written leave the earlier file as it was, no kept version, and say so" ||
+  say_fail "sets that cannot be written: exit $code, $(ls kept3.csv*): $(cat kept3.err)"
+
 # Interrupted while writing its sets (paused by the test hook before they are renamed into place): the
 # earlier sets stay as they were, and no kept version is left, as none was replaced (it left kept2.csv.~1~, a
 # second name of the unchanged file, and the resume another; outside attack 22).

@@ -317,6 +317,26 @@ std::optional<std::string> keep_previous_version(const std::string& path) {
   }
 }
 
+namespace {
+// Whether `kept` is still a second name of the file `own` (neither followed if it is a link).
+bool second_name_of(const std::string& kept, const std::string& own) {
+  struct stat k {
+  }, o{};
+  return ::lstat(kept.c_str(), &k) == 0 && ::lstat(own.c_str(), &o) == 0 && k.st_dev == o.st_dev &&
+         k.st_ino == o.st_ino;
+}
+}  // namespace
+
+bool forget_previous_version(const std::string& kept) {
+  std::lock_guard lock(g_unfinished_mutex);
+  const auto it = std::find_if(g_kept_versions.begin(), g_kept_versions.end(),
+                               [&](const auto& v) { return v.first == kept; });
+  if (it == g_kept_versions.end()) return false;
+  const bool removed = second_name_of(it->first, it->second) && ::unlink(kept.c_str()) == 0;
+  g_kept_versions.erase(it);
+  return removed;
+}
+
 OutputTurn::OutputTurn(const std::string& path) {
   const std::string dir = directory_of(path);
   fd_ = ::open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -355,13 +375,8 @@ std::vector<std::string> remove_unfinished_outputs() {
   g_exit_waiting.store(true);
   const std::lock_guard moving(g_moving_mutex);
   std::lock_guard lock(g_unfinished_mutex);
-  for (const auto& [kept, own] : g_kept_versions) {
-    struct stat k {
-    }, o{};
-    if (::lstat(kept.c_str(), &k) == 0 && ::lstat(own.c_str(), &o) == 0 && k.st_dev == o.st_dev &&
-        k.st_ino == o.st_ino)
-      ::unlink(kept.c_str());
-  }
+  for (const auto& [kept, own] : g_kept_versions)
+    if (second_name_of(kept, own)) ::unlink(kept.c_str());
   g_kept_versions.clear();
   for (const std::string& p : g_unfinished) {
     std::error_code ec;

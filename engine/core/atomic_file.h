@@ -36,6 +36,11 @@ void write_file_atomically(const std::string& path, const std::string& text,
 // leaves it as it is), and returns that name; nullopt when `path` does not exist. For outputs that are
 // expensive to make again (a calibration's parameter sets). Throws Error when the name cannot be made.
 std::optional<std::string> keep_previous_version(const std::string& path);
+// Takes back a version kept by keep_previous_version when the write that was to replace its file failed:
+// `kept` is removed if it is still a second name of that file (which then holds what it held), so no copy is
+// left behind unsaid (a full disk left sets.csv.~1~ beside the unchanged sets.csv; an outside attack).
+// Returns whether it was removed.
+bool forget_previous_version(const std::string& kept);
 // Held by a command while it keeps the earlier version of an output and writes the new one (an exclusive
 // flock(2) on the output's directory, waited for), so that two commands replacing the same file take turns:
 // the second keeps the first's file as the next PATH.~N~. Without it both kept the same earlier file under
