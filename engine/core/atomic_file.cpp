@@ -136,6 +136,23 @@ std::vector<std::string> g_completed_while_exit_waited;
 void end_if_exit_waiting() {
   while (g_exit_waiting.load()) ::pause();
 }
+
+// Held while a file or a staging directory of an output in progress is made, and by remove_unfinished_outputs
+// while it removes them: a signal's exit removed the staging directory's files while this thread made the
+// next one, so the directory was not empty when removed, and a truncated CSV was left in a hidden
+// directory after "interrupted", exit 130 (outside attack 43). Once the exit has begun, nothing more is made.
+std::mutex g_making_mutex;
+
+// Takes g_making_mutex to make a name of an output in progress; once a signal's exit has begun, this thread
+// waits for the process to end instead (it holds no other lock of this file when it calls this).
+std::unique_lock<std::mutex> making_turn() {
+  std::unique_lock making(g_making_mutex);
+  if (g_exit_waiting.load()) {
+    making.unlock();
+    end_if_exit_waiting();
+  }
+  return making;
+}
 std::set<std::string> g_unfinished;
 
 void unfinished(const std::string& path, bool add) {
@@ -163,7 +180,10 @@ struct Temporary {
 
 // Creates `name` (which must not exist, and is not followed if it is a link) and writes `text` into it.
 void write_new_file(const std::string& name, const std::string& target, const std::string& text) {
-  const int fd = ::open(name.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
+  const int fd = [&] {
+    const auto making = making_turn();
+    return ::open(name.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
+  }();
   if (fd < 0)
     throw Error(fmt::format("cannot write '{}': {}", target, cannot_create(errno, directory_of(name))));
   std::size_t done = 0;
@@ -374,6 +394,7 @@ std::vector<std::string> remove_unfinished_outputs() {
   // An export moving its files into place finishes first: every file or none, never a mix of two runs.
   g_exit_waiting.store(true);
   const std::lock_guard moving(g_moving_mutex);
+  const std::lock_guard making(g_making_mutex);  // nothing is being made now, and nothing will be after
   std::lock_guard lock(g_unfinished_mutex);
   for (const auto& [kept, own] : g_kept_versions)
     if (second_name_of(kept, own)) ::unlink(kept.c_str());
@@ -442,6 +463,8 @@ DirectoryWrite::DirectoryWrite(const std::string& dir, const std::vector<std::st
   remove_stale_temporaries(parent);
   if (!new_dir_) dir_fd_ = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
   staging_ = temporary_name(parent, "staging");
+  // Made and listed as unfinished in one turn: a signal's exit between the two left it behind, empty.
+  const auto making = making_turn();
   if (::mkdir(staging_.c_str(), 0777) != 0) {
     const int err = errno;
     staging_.clear();
