@@ -337,15 +337,17 @@ grep -q "bad.yaml:5:.*coaches.max_weeks: .*prior has its mean at 0.15" "$tmp/err
 # said "the scenario has no coaches" for one of two), and offers no measure as a misspelling of itself
 # ("did you mean 'coach.wait_weeks'?" for coach.wait_weeks; outside attack 31).
 printf 'extends: baseline-velve.yaml\nname: plain\ntargets: targets/scaleup.yaml\n' >"$tmp/vt/plain.yaml"
+# The line of care_plan_wait's measure, read from the file (its comments move it).
+measure_line=$(grep -n "^    measure: coach.wait_weeks$" "$tmp/vt/targets/scaleup.yaml" | cut -d: -f1)
 expect 1 "run of two scenarios sharing a targets file one cannot use" "$wijksim" run "$tmp/vt/scaleup.yaml" "$tmp/vt/plain.yaml" -r 1 -y 1 --no-store
-grep -q "targets/scaleup.yaml:18:14: error: targets.care_plan_wait.measure: for scenario 'plain' ($tmp/vt/plain.yaml): the scenario has no coaches$" "$tmp/err" &&
+grep -q "targets/scaleup.yaml:$measure_line:14: error: targets.care_plan_wait.measure: for scenario 'plain' ($tmp/vt/plain.yaml): the scenario has no coaches$" "$tmp/err" &&
   ! grep -q "did you mean" "$tmp/err" && ! grep -q "'scaleup'" "$tmp/err" ||
   { echo "FAIL: a shared targets file one scenario cannot use: $(cat "$tmp/err")"; fail=1; }
 # Misspelt there, a coach's measure is not offered the right spelling the scenario would then refuse.
 sed 's/coach.wait_weeks/coach.wait_weks/' "$tmp/vt/targets/scaleup.yaml" >"$tmp/vt/targets/misspelt.yaml"
 printf 'extends: baseline-velve.yaml\nname: plain2\ntargets: targets/misspelt.yaml\n' >"$tmp/vt/plain2.yaml"
 expect 1 "a misspelt coach measure in a scenario without coaches" "$wijksim" validate "$tmp/vt/plain2.yaml"
-grep -q "misspelt.yaml:18:14: error: targets.care_plan_wait.measure: for scenario 'plain2' (.*): the scenario has no coaches$" "$tmp/err" &&
+grep -q "misspelt.yaml:$measure_line:14: error: targets.care_plan_wait.measure: for scenario 'plain2' (.*): the scenario has no coaches$" "$tmp/err" &&
   ! grep -q "did you mean" "$tmp/err" || { echo "FAIL: a misspelt coach measure without coaches: $(cat "$tmp/err")"; fail=1; }
 
 # An output's name says its format when --format does not: -o t.json wrote the text table into t.json (outside
