@@ -22,9 +22,25 @@
 namespace wijksim::cli {
 namespace {
 
+// The first characters of `word` (whole UTF-8 code points) that fill at most `room` display columns, at
+// least one character.
+std::size_t fitting_bytes(const std::string& word, std::size_t room) {
+  std::size_t used = 0, i = 0;
+  while (i < word.size()) {
+    std::size_t j = i + 1;
+    while (j < word.size() && (static_cast<unsigned char>(word[j]) & 0xC0) == 0x80) ++j;
+    const std::size_t w = display_width(word.substr(i, j - i));
+    if (i > 0 && used + w > room) break;
+    used += w;
+    i = j;
+  }
+  return i;
+}
+
 // `head` followed by `text`, broken at its spaces where the next word would pass `width` columns (display
-// columns: a name may hold UTF-8); each later line starts with `indent` spaces. A word longer than a line
-// stays whole.
+// columns: a name may hold UTF-8); each later line starts with `indent` spaces. A word wider than a whole
+// line (a name of 200 characters) is cut at the width, as the tables cut it: whole, it ran past 120
+// columns (outside attack 43).
 std::string head_and_words(const std::string& head, const std::string& text, std::size_t indent,
                            std::size_t width) {
   std::string out = head;
@@ -34,10 +50,32 @@ std::string head_and_words(const std::string& head, const std::string& text, std
   while (start <= text.size()) {
     std::size_t end = text.find(' ', start);
     if (end == std::string::npos) end = text.size();
-    const std::string word = text.substr(start, end - start);
+    std::string word = text.substr(start, end - start);
     start = end + 1;
     if (word.empty()) continue;
     const std::size_t gap = first ? 0 : 1;
+    if (width > indent + 1 && display_width(word) > width - indent) {
+      // Too wide for any line: its first part fills this line (or the next, when little is left here), the
+      // rest follows on lines of its own.
+      if (column + gap + 1 > width) {
+        while (out.back() == ' ') out.pop_back();
+        out += "\n" + std::string(indent, ' ');
+        column = indent;
+      } else if (gap > 0) {
+        out += ' ';
+        ++column;
+      }
+      while (display_width(word) > width - column) {
+        const std::size_t cut = fitting_bytes(word, width - column);
+        out += word.substr(0, cut) + "\n" + std::string(indent, ' ');
+        word.erase(0, cut);
+        column = indent;
+      }
+      out += word;
+      column += display_width(word);
+      first = false;
+      continue;
+    }
     if (column + gap + display_width(word) > width && column > indent) {
       while (out.back() == ' ') out.pop_back();  // the head's own trailing space ("compare: ")
       out += "\n" + std::string(indent, ' ');

@@ -576,11 +576,19 @@ TEST_CASE("calibrate: interrupted and resumed from the store, the same sets as a
   TempDir other("calibrate");
   const CalibrationPlan changed =
       plan_calibration(tiny(other, replace(kTargets, "value: 0.63", "value: 0.6")), std::nullopt);
-  CHECK_THROWS_WITH(CalibrationRecorder(changed, store, "x", run), Catch::Contains("has changed since"));
-  // ... and said to be of another file where it is (a file elsewhere was "changed"; outside attack 41).
+  // ... said to be of another file where it is (a file elsewhere was "changed"; outside attack 41), its
+  // targets file too (outside attack 43: "the targets file ... has changed since" of another file).
   CHECK_THROWS_WITH(CalibrationRecorder(changed, store, "x", run),
                     Catch::Contains("it calibrated the scenario " + (dir / "tiny.yaml") + ", not " +
                                     (other / "tiny.yaml")));
+  CHECK_THROWS_WITH(CalibrationRecorder(changed, store, "x", run),
+                    Catch::Contains("it was fitted to the targets file " + (dir / "targets.yaml") + ", not " +
+                                    (other / "targets.yaml")));
+  // The same targets file, changed, is said to have changed.
+  dir.write("targets.yaml", replace(kTargets, "value: 0.63", "value: 0.6"));
+  const CalibrationPlan edited = plan_calibration(dir / "tiny.yaml", std::nullopt);
+  CHECK_THROWS_WITH(CalibrationRecorder(edited, store, "x", run),
+                    Catch::Contains("the targets file " + (dir / "targets.yaml") + " has changed since"));
 }
 
 TEST_CASE("calibrate's sets feed a PSA: its file reads back as the sets, and their key paths",

@@ -37,6 +37,20 @@ for c in abc 0 -5 99999999999999999999; do
   [ "$w" -le 100 ] && [ "$w" -gt 80 ] && ok "COLUMNS=$c: the widest line $w columns" || bad "COLUMNS=$c: a line of $w columns"
 done
 
+# runs of a scenario whose name is one word wider than a line (200 characters, ASCII and two-byte UTF-8): cut
+# at the width (it ran to 211 columns; outside attack 43). The name's characters are all kept.
+long=$(printf 'N%.0s' $(seq 200)); wide_utf8=$(printf '\xc3\x84%.0s' $(seq 150))
+printf 'extends: %s\nname: %s\n' "$src/scenarios/pilot.yaml" "$long" >long.yaml
+printf 'extends: %s\nname: %s\n' "$src/scenarios/pilot.yaml" "$wide_utf8" >wide_utf8.yaml
+"$wijksim" run long.yaml -r 1 -y 1 --store long.db >/dev/null 2>&1 && "$wijksim" run wide_utf8.yaml -r 1 -y 1 --store long.db >/dev/null 2>&1 ||
+  bad "runs of long names: the runs failed"
+COLUMNS=120 "$wijksim" runs --store long.db >runs.txt 2>&1
+w=$(widest runs.txt)
+[ "$w" -le 120 ] && [ "$(tr -d ' \n' <runs.txt | grep -o N | wc -l)" -ge 200 ] &&
+  [ "$(tr -d ' \n' <runs.txt | grep -o "$(printf '\xc3\x84')" | wc -l)" -ge 150 ] &&
+  ok "runs cuts a name wider than a line: the widest line $w columns" ||
+  { bad "runs of a long name: a line of $w columns"; cat runs.txt; }
+
 # The first screen (40 lines) answers: is it worth the money, who pays in cash, who gains capacity, who waits.
 # Of the main job itself (setup.sh's comparison, the scenarios' 5 replications of 5 policy years): 2 of 2 years
 # held it where the main job put "Who waits longer?" on line 41.

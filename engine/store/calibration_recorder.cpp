@@ -32,8 +32,11 @@ CalibrationRecorder::CalibrationRecorder(const CalibrationPlan& plan, const std:
                 ? fmt::format("it calibrated the scenario {}, not {}", before[0].file, plan.source.path())
                 : fmt::format("the scenario {} has changed since", plan.source.path()));
       const StoredCalibration c = store_.calibration(run_id_);
-      if (c.targets_hash != plan.file.content_hash)
-        differences.push_back(fmt::format("the targets file {} has changed since", plan.file.path));
+      if (c.targets_hash != plan.file.content_hash)  // another file, as the scenario's (outside attack 43)
+        differences.push_back(
+            !c.targets_file.empty() && !same_file(c.targets_file, plan.file.path)
+                ? fmt::format("it was fitted to the targets file {}, not {}", c.targets_file, plan.file.path)
+                : fmt::format("the targets file {} has changed since", plan.file.path));
       if (info.seed != plan.seed) differences.push_back(fmt::format("its seed is {}", info.seed));
     }
     if (!differences.empty()) {
