@@ -465,6 +465,30 @@ std::vector<Case> cases() {
            19, 25, "payers.municipality.label",
            "expected text that shows on one line: it has a control character (U+000A, a line break); write "
            "it without")}},
+      // Outside attack 44: two payers labelled alike were drawn as one panel of the report's chart, one
+      // hiding
+      // the other, and agencies differing by a trailing space read as one in the notes.
+      {"two payers whose labels differ only in case",
+       edit(b, 20, "{label: Health insurer}", "{label: municipality}"),
+       {exact(
+           20, 20, "payers.insurer.label",
+           "the label 'municipality' reads as the label of payer municipality, 'Municipality' (the same but "
+           "for case, spaces or invisible characters): the tables, charts and report tell payers apart by "
+           "their labels; give each its own")}},
+      {"an agency labelled as another's name (its label by default), but for case",
+       edit(b, 53, "mental_health:", "mental_health:\n    label: \"Debt_help\""),
+       {exact(54, 12, "agencies.mental_health.label",
+              "the label 'Debt_help' reads as the label of agency debt_help, 'debt_help' (the same but for "
+              "case, spaces or invisible characters): the tables, charts and report tell agencies apart by "
+              "their labels; give each its own")}},
+      {"a domain's label with a trailing space, as another's",
+       edit(b, 32, "health:", "health:\n    label: \"money \""),
+       {exact(33, 12, "domains.health.label",
+              "expected a label without blank space (also invisible, such as U+00A0) at its ends"),
+        exact(33, 12, "domains.health.label",
+              "the label 'money ' reads as the label of domain money, 'money' (the same but for case, spaces "
+              "or invisible characters): the tables, charts and report tell domains apart by their labels; "
+              "give each its own")}},
       {"an agency's label with a right-to-left override (it reorders the table's text after it)",
        edit(b, 43, "debt_help:", "debt_help:\n    label: \"Debt \xe2\x80\xaehelp\""),
        {exact(44, 12, "agencies.debt_help.label",

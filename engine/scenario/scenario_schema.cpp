@@ -18,6 +18,58 @@ std::optional<std::string> ScenarioSchema::shown_text(MapReader& m, std::string_
   return text_shown(required ? m.need(key) : m.get(key), m.sub(key), kMaxName, false);
 }
 
+namespace {
+// A label as a reader tells it from another: ASCII letters in lower case, each run of blank space (ASCII)
+// one space, characters that show as nothing (U+200B, a soft hyphen) left out.
+std::string as_read(std::string_view s) {
+  std::string out;
+  bool space = false;
+  for (std::size_t i = 0; i < s.size();) {
+    const std::size_t n = std::max<std::size_t>(1, utf8_length(s, i));
+    if (n == 1 && std::isspace(static_cast<unsigned char>(s[i]))) {
+      space = !out.empty();
+    } else if (n > 1 && utf8_length(s, i) == n && invisible(code_point(s, i, n))) {
+      // shows as nothing
+    } else {
+      if (space) out += ' ';
+      space = false;
+      for (std::size_t k = 0; k < n; ++k)
+        out += static_cast<char>(std::tolower(static_cast<unsigned char>(s[i + k])));
+    }
+    i += n;
+  }
+  return out;
+}
+}  // namespace
+
+// Tables, charts and the report tell payers (domains, agencies) apart by their labels: two payers labelled
+// "Municipality" (and agencies that differed by a trailing space) were drawn as one panel of the report's
+// chart, one hiding the other, and read as one in the notes and In short (outside attack 44).
+void ScenarioSchema::distinct_labels(const Node& n, const std::string& section, const char* entry,
+                                     const std::vector<std::string>& labels) {
+  std::vector<std::string> read;
+  for (std::size_t i = 0; i < labels.size() && i < n.children.size(); ++i) {
+    const Node& v = n.children[i];
+    const Node* given = v.is(Node::Kind::Map) ? v.get("label") : nullptr;
+    const Location where = given ? given->where : n.key_where[i];
+    const std::string path = sub_path(section, n.keys[i]) + (given ? ".label" : "");
+    if (given && blank_at_ends(labels[i]))
+      d_.add(where, path,
+             "expected a label without blank space (also invisible, such as U+00A0) at its ends");
+    read.push_back(as_read(labels[i]));
+    for (std::size_t j = 0; j < i; ++j)
+      if (read[j] == read[i]) {
+        d_.add(where, path,
+               fmt::format("the label '{}' reads as the label of {} {}, '{}' (the same but for case, "
+                           "spaces or invisible characters): the tables, charts and report tell {} apart by "
+                           "their labels; give each its "
+                           "own",
+                           labels[i], entry, n.keys[j], labels[j], section));
+        break;
+      }
+  }
+}
+
 void ScenarioSchema::run(const Node& root) {
   // A targets file where a scenario belongs (its `targets:` is a map of targets, a scenario's names a file):
   // one error that says so, not one for each scenario section it lacks.
@@ -213,6 +265,9 @@ void ScenarioSchema::payers(const Node* n) {
     s_.payers.push_back(p);
   }
   all.done();
+  std::vector<std::string> labels;
+  for (const Payer& p : s_.payers) labels.push_back(p.label);
+  distinct_labels(*n, "payers", "payer", labels);
 }
 
 void ScenarioSchema::domains(const Node* n) {
@@ -271,6 +326,9 @@ void ScenarioSchema::domains(const Node* n) {
     m.done();
   }
   all.done();
+  std::vector<std::string> labels;
+  for (const Domain& d : s_.domains) labels.push_back(d.label);
+  distinct_labels(*n, "domains", "domain", labels);
 }
 
 void ScenarioSchema::agencies(const Node* n) {
@@ -333,6 +391,9 @@ void ScenarioSchema::agencies(const Node* n) {
     m.done();
   }
   all.done();
+  std::vector<std::string> labels;
+  for (const Agency& a : s_.agencies) labels.push_back(a.label);
+  distinct_labels(*n, "agencies", "agency", labels);
 }
 
 // An agency's list of domains; false when it could not be read completely.

@@ -32,6 +32,10 @@ class ScenarioSchema : public ParameterReader {
   // A text shown as one line in the tables, the store and the report (a label, an event's name): refused with
   // a control character or a direction control in it. `required`: its absence is reported too.
   std::optional<std::string> shown_text(MapReader& m, std::string_view key, bool required = false);
+  // The labels of one section's entries (payers, domains, agencies; `labels` in the order of `n`'s keys):
+  // each shows as written (no blank at its ends) and reads apart from the others (see the definition).
+  void distinct_labels(const Node& n, const std::string& section, const char* entry,
+                       const std::vector<std::string>& labels);
 
   void simulation(const Node* n);
 
