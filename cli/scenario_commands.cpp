@@ -63,6 +63,9 @@ int validate_command(const Options& o) {
                src.parameter_sets() ? ", " + count(static_cast<double>(src.parameter_sets()->size()),
                                                    "parameter set", "parameter sets")
                                     : "");
+      // Said of the file's own policy years (a run with --years is told of its own).
+      if (const std::string note = schedule_beyond_the_run(src, s, s.simulation.years); !note.empty())
+        cli::err("note: {}\n", printable(note, false));
     } catch (const InputError& e) {
       ++bad;
       for (const Diagnostic& d : e.diagnostics()) cli::err("{}\n", d.to_string());

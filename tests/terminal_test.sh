@@ -22,7 +22,9 @@ COLUMNS=120 "$wijksim" compare "${scenarios[@]}" -r 2 -y 2 --no-store >wide.txt 
 w=$(widest wide.txt)
 [ "$w" -le 120 ] && ok "compare at 120 columns: $(wc -l <wide.txt) lines, the widest $w columns" ||
   { bad "compare at 120 columns: a line of $w columns"; awk 'length($0) > 120' wide.txt | head -5; }
-[ -s wide.err ] && bad "compare wrote to stderr: $(head -3 wide.err)"
+# Nothing but the notes that 2 policy years do not reach the scale-ups' third step (year 2).
+grep -v "^note: .*coaches.schedule: the step of year 2 ([0-9]* FTE) does not apply: the run has 2 policy years" wide.err | grep -q . &&
+  bad "compare wrote to stderr: $(head -3 wide.err)"
 
 # Piped, without COLUMNS: 100 columns.
 env -u COLUMNS "$wijksim" compare "${scenarios[@]}" -r 2 -y 2 --no-store 2>/dev/null | cat >piped.txt

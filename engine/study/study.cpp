@@ -101,6 +101,27 @@ void check_size(const Study& study) {
 
 }  // namespace
 
+// A coach schedule's steps from the run's last policy year on never apply: said, not left unused in silence
+// (outside attack 44: a step of year 9 in a 2-year run passed, and the settings gave its FTE as the
+// coaches', the full scale of docs/model.md 11.3, beside a run that used another).
+std::string schedule_beyond_the_run(const ScenarioSource& source, const Scenario& scenario, int years) {
+  const Coaches& c = scenario.coaches;
+  if (!c.enabled) return {};
+  std::vector<std::string> late;
+  for (const CoachPhase& step : c.schedule)
+    if (step.week >= years * kWeeksPerYear)
+      late.push_back(fmt::format("year {} ({:g} FTE)", step.week / kWeeksPerYear, step.fte));
+  if (late.empty()) return {};
+  const Location at = source.key_location("coaches.schedule");
+  return fmt::format(
+      "{}: coaches.schedule: the step{} of {} {} not apply: the run has {} policy year{} (years 0 to {}); "
+      "the "
+      "coaches' FTE in its settings, {:g}, is the last step's (docs/model.md 11.3), not one the run reaches",
+      at.line > 0 ? fmt::format("{}:{}", at.file, at.line) : at.file, late.size() == 1 ? "" : "s",
+      fmt::join(late, ", "), late.size() == 1 ? "does" : "do", years, years == 1 ? "" : "s", years - 1,
+      c.fte);
+}
+
 Study plan_study(const std::vector<std::string>& paths, const StudyOverrides& overrides,
                  bool with_comparators) {
   const loader::SameContentsWhileLoading one_version_of_each_file;
@@ -318,6 +339,9 @@ Study plan_study(const std::vector<std::string>& paths, const StudyOverrides& ov
               "and {} has no coaches",
               where(s.source.key_location(key)), key, s.scenario.name));
   }
+  for (const StudyScenario& s : study.scenarios)
+    if (std::string note = schedule_beyond_the_run(s.source, s.scenario, study.years); !note.empty())
+      study.unused_settings.push_back(std::move(note));
   for (StudyScenario& s : study.scenarios) {
     s.scenario.simulation.seed = study.seed;
     s.scenario.simulation.replications = study.replications;

@@ -65,6 +65,11 @@ struct Study {
 // Loads the scenarios (and, when with_comparators, each one's comparator, once even if shared) and fixes
 // the study's seed, replications and years: the overrides, else the first scenario's. Throws InputError
 // listing every problem in every file.
+// A note when the scenario's coach schedule has steps from policy year `years` on, which a run of `years`
+// policy years never reaches (Study::unused_settings; validate says it of the file's own years); "" when
+// none.
+std::string schedule_beyond_the_run(const ScenarioSource& source, const Scenario& scenario, int years);
+
 Study plan_study(const std::vector<std::string>& paths, const StudyOverrides& overrides,
                  bool with_comparators);
 
