@@ -79,6 +79,23 @@ for (const [name, fte] of [['pilot-more', 8], ['pilot-less', 3]])
 run(['compare', 'scenarios/pilot.yaml', join(out, 'pilot-more.yaml'), join(out, 'pilot-less.yaml'), '-r', '1', '-y',
   '1', '--draws', '20', '--threads', '2', '--store', join(out, 'wide.db'), '--report', wide], 0);
 
+// Long names and labels, as a file may give them (outside attack 44): scenario names of about 100 characters
+// put a chart's legend in one row twice its width (printed at 59%), payers' and agencies' labels of 200
+// characters widened a chart to 22% and, with no space in them, a table past the page (2,840 px).
+const long = join(out, 'long.html');
+{
+  const letters = (tail) => 'G'.repeat(199) + tail;
+  const words = (tail) => ('Gemeentelijke '.repeat(14)).slice(0, 199) + tail;
+  const labels = `payers:\n  municipality: {label: ${letters('M')}}\n  health_insurers: {label: "${words('H')}"}\n` +
+    `agencies:\n  social_services: {label: ${letters('S')}}\n  debt_counselling: {label: "${words('D')}"}\n`;
+  writeFileSync(join(out, 'long-base.yaml'), `extends: ${join(source, 'scenarios', 'baseline-velve.yaml')}\n` +
+    `name: "Uitgangssituatie Velve-Lindenhof zonder wijkcoaches, gefragmenteerde hulp (vergelijking, variant B)"\n${labels}`);
+  writeFileSync(join(out, 'long.yaml'), `extends: ${join(source, 'scenarios', 'pilot.yaml')}\n` +
+    `name: "Pilot wijkcoaches Velve-Lindenhof met extra geld van gemeente, corporaties en fonds (variant B, 2025)"\n` +
+    `comparator: ${join(out, 'long-base.yaml')}\n${labels}`);
+  run(['compare', join(out, 'long.yaml'), '-r', '2', '-y', '1', '--store', join(out, 'long.db'), '--report', long], 0);
+}
+
 // A run without comparators is reported too: each scenario on its own.
 const alone = join(out, 'alone.html');
 run(['run', 'scenarios/pilot.yaml', '-r', '2', '-y', '1', '--store', join(out, 'alone.db')], 0);
@@ -677,7 +694,12 @@ try {
   await page.waitForSelector('body[data-charts-drawn]', { timeout: 60000 });
   check((await page.content()).includes('of 20 draws; 95%: '), 'a PSA of three options from 20 draws: its probabilities carry their bounds');
   await onA4('a PSA of three options from 20 draws', 'wide');
-  const reports = new Set([url, pathToFileURL(alone).href, pathToFileURL(one).href, pathToFileURL(all).href, pathToFileURL(wide).href]);
+  await page.goto(pathToFileURL(long).href);
+  await page.waitForSelector('body[data-charts-drawn]', { timeout: 60000 });
+  check(Number(await page.getAttribute('body', 'data-charts-failed')) === 0, 'a report of long names and labels: every chart drawn');
+  await onA4('a report of long names and labels', 'long');
+  const reports = new Set([url, pathToFileURL(alone).href, pathToFileURL(one).href, pathToFileURL(all).href, pathToFileURL(wide).href,
+    pathToFileURL(long).href]);
   const outside = requests.filter((u) => !reports.has(u));
   check(outside.length === 0, 'no network request from any of the reports', outside.join(', '));
 } finally {

@@ -154,12 +154,35 @@ std::string terms_html() {
 }
 
 // A key path escaped for HTML with a break opportunity after each '.' and '_' (<wbr>), so a narrow column
-// breaks it between its parts, not inside a word. (The escapes hold neither character.)
+// breaks it between its parts, not inside a word. (The escapes hold neither character.) A run of more than
+// 24 characters with no space or such break gets one after every 24, between whole characters (an escape such
+// as &amp; or a UTF-8 sequence is one): a payer's label of 200 letters kept a table's first column 1,660
+// pixels wide, past the A4 page (outside attack 44).
 std::string breakable(std::string_view key) {
+  const std::string e = esc(key);
   std::string out;
-  for (char ch : esc(key)) {
-    out += ch;
-    if (ch == '.' || ch == '_') out += "<wbr>";
+  int run = 0;  // characters since the last break opportunity
+  for (std::size_t i = 0; i < e.size();) {
+    std::size_t n = 1;
+    if (e[i] == '&') {
+      if (const std::size_t semi = e.find(';', i); semi != std::string::npos) n = semi - i + 1;
+    } else {
+      while (i + n < e.size() && (static_cast<unsigned char>(e[i + n]) & 0xC0) == 0x80) ++n;
+    }
+    const char ch = e[i];
+    if (ch == ' ') {
+      run = 0;
+    } else if (run == 24) {
+      out += "<wbr>";
+      run = 0;
+    }
+    out.append(e, i, n);
+    i += n;
+    if (ch != ' ') ++run;
+    if (ch == '.' || ch == '_') {
+      out += "<wbr>";
+      run = 0;
+    }
   }
   return out;
 }
@@ -1978,7 +2001,10 @@ table.glance tr:last-child > * { padding-bottom: .8rem; }
 table { border-collapse: collapse; font-size: .84rem; width: 100%; margin: .4rem 0 1rem; }
 th, td { text-align: left; padding: .22rem .5rem; border-bottom: 1px solid var(--rule); vertical-align: top; }
 th { border-bottom: 2px solid var(--ink); }
-td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+/* A word wider than its column or the page (a name or label of 200 characters without a space) breaks where
+   it must: whole, it widened a table to 2,840 pixels, past the A4 page (outside attack 44). Not in figures. */
+td, th, li, p, h1, h2, h3, h4, figcaption { overflow-wrap: anywhere; }
+td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; overflow-wrap: normal; }
 th.num { white-space: normal; }
 .figure.counted, td.num.counted { white-space: normal; }
 /* A key path as a row label (coaches.coordination_success_gain) breaks after a dot or an underscore (<wbr>),
