@@ -154,35 +154,53 @@ std::string terms_html() {
 }
 
 // A key path escaped for HTML with a break opportunity after each '.' and '_' (<wbr>), so a narrow column
-// breaks it between its parts, not inside a word. (The escapes hold neither character.) A run of more than
-// 24 characters with no space or such break gets one after every 24, between whole characters (an escape such
-// as &amp; or a UTF-8 sequence is one): a payer's label of 200 letters kept a table's first column 1,660
-// pixels wide, past the A4 page (outside attack 44).
+// breaks it between its parts, not inside a word. (The escapes hold neither character.)
 std::string breakable(std::string_view key) {
-  const std::string e = esc(key);
   std::string out;
+  for (char ch : esc(key)) {
+    out += ch;
+    if (ch == '.' || ch == '_') out += "<wbr>";
+  }
+  return out;
+}
+
+// The page's HTML `html` (no script or style in it) with a break opportunity (<wbr>) after every 24
+// characters of a run that has none: no blank space, hyphen or tag (a tag ends a run: <wbr> is one). A name
+// or label of 200 letters without a space, whole, kept a table's column 1,660 pixels wide, past the A4 page
+// (outside attack 44); a run of ordinary text is far shorter, so the page is otherwise as it was. An escape
+// (&amp;) and a UTF-8 sequence are one character each.
+std::string with_long_words_breakable(const std::string& html) {
+  constexpr int kLongest = 24;
+  std::string out;
+  out.reserve(html.size());
   int run = 0;  // characters since the last break opportunity
-  for (std::size_t i = 0; i < e.size();) {
+  for (std::size_t i = 0; i < html.size();) {
+    const char ch = html[i];
+    if (ch == '<') {  // a tag, whole ('>' within an attribute's value is escaped)
+      const std::size_t end = html.find('>', i);
+      const std::size_t n = end == std::string::npos ? html.size() - i : end - i + 1;
+      out.append(html, i, n);
+      i += n;
+      run = 0;
+      continue;
+    }
     std::size_t n = 1;
-    if (e[i] == '&') {
-      if (const std::size_t semi = e.find(';', i); semi != std::string::npos) n = semi - i + 1;
+    if (ch == '&') {
+      if (const std::size_t semi = html.find(';', i); semi != std::string::npos && semi - i <= 10)
+        n = semi - i + 1;
     } else {
-      while (i + n < e.size() && (static_cast<unsigned char>(e[i + n]) & 0xC0) == 0x80) ++n;
+      while (i + n < html.size() && (static_cast<unsigned char>(html[i + n]) & 0xC0) == 0x80) ++n;
     }
-    const char ch = e[i];
-    if (ch == ' ') {
+    if (std::isspace(static_cast<unsigned char>(ch))) {
       run = 0;
-    } else if (run == 24) {
+    } else if (run == kLongest) {
       out += "<wbr>";
       run = 0;
     }
-    out.append(e, i, n);
+    out.append(html, i, n);
     i += n;
-    if (ch != ' ') ++run;
-    if (ch == '.' || ch == '_') {
-      out += "<wbr>";
-      run = 0;
-    }
+    if (!std::isspace(static_cast<unsigned char>(ch))) ++run;
+    if (ch == '-') run = 0;
   }
   return out;
 }
@@ -2001,10 +2019,11 @@ table.glance tr:last-child > * { padding-bottom: .8rem; }
 table { border-collapse: collapse; font-size: .84rem; width: 100%; margin: .4rem 0 1rem; }
 th, td { text-align: left; padding: .22rem .5rem; border-bottom: 1px solid var(--rule); vertical-align: top; }
 th { border-bottom: 2px solid var(--ink); }
-/* A word wider than its column or the page (a name or label of 200 characters without a space) breaks where
-   it must: whole, it widened a table to 2,840 pixels, past the A4 page (outside attack 44). Not in figures. */
-td, th, li, p, h1, h2, h3, h4, figcaption { overflow-wrap: anywhere; }
-td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; overflow-wrap: normal; }
+/* Text outside tables breaks a word wider than the page where it must (a name of 200 letters without a space
+   ran past the A4 page; outside attack 44); in tables, with_long_words_breakable gives such a word its breaks,
+   so that a column's narrowest width stays that of its longest ordinary word. */
+li, p, h1, h2, h3, h4, figcaption { overflow-wrap: anywhere; }
+td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 th.num { white-space: normal; }
 .figure.counted, td.num.counted { white-space: normal; }
 /* A key path as a row label (coaches.coordination_success_gain) breaks after a dot or an underscore (<wbr>),
@@ -2166,7 +2185,7 @@ std::string ReportWriter::page() {
                            a.script);
   const json blob = {{"config", chart_config()}, {"charts", charts_}};
 
-  std::string body = body_;
+  std::string body = with_long_words_breakable(body_);
   body.insert(
       after_header,
       fmt::format("<nav class=\"contents\">\n<h2 class=\"plain\">Contents</h2>\n<ol>\n{}</ol>\n</nav>\n",
