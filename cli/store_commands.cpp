@@ -15,27 +15,13 @@
 #include "wijksim/report/html_report.h"
 #include "wijksim/report/render.h"
 #include "wijksim/report/run_series.h"
+#include "wijksim/report/text_layout.h"
 #include "wijksim/scenario/scenario_source.h"
 #include "wijksim/store/run_lock.h"
 #include "wijksim/store/run_store.h"
 
 namespace wijksim::cli {
 namespace {
-
-// The first characters of `word` (whole UTF-8 code points) that fill at most `room` display columns, at
-// least one character.
-std::size_t fitting_bytes(const std::string& word, std::size_t room) {
-  std::size_t used = 0, i = 0;
-  while (i < word.size()) {
-    std::size_t j = i + 1;
-    while (j < word.size() && (static_cast<unsigned char>(word[j]) & 0xC0) == 0x80) ++j;
-    const std::size_t w = display_width(word.substr(i, j - i));
-    if (i > 0 && used + w > room) break;
-    used += w;
-    i = j;
-  }
-  return i;
-}
 
 // `head` followed by `text`, broken at its spaces where the next word would pass `width` columns (display
 // columns: a name may hold UTF-8); each later line starts with `indent` spaces. A word wider than a whole
@@ -66,9 +52,9 @@ std::string head_and_words(const std::string& head, const std::string& text, std
         ++column;
       }
       while (display_width(word) > width - column) {
-        const std::size_t cut = fitting_bytes(word, width - column);
-        out += word.substr(0, cut) + "\n" + std::string(indent, ' ');
-        word.erase(0, cut);
+        const std::string part = text::cut(word, width - column).front();  // what fills this line
+        out += part + "\n" + std::string(indent, ' ');
+        word.erase(0, part.size());
         column = indent;
       }
       out += word;

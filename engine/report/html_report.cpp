@@ -189,7 +189,7 @@ std::string with_long_words_breakable(const std::string& html) {
       if (const std::size_t semi = html.find(';', i); semi != std::string::npos && semi - i <= 10)
         n = semi - i + 1;
     } else {
-      while (i + n < html.size() && (static_cast<unsigned char>(html[i + n]) & 0xC0) == 0x80) ++n;
+      n = std::max<std::size_t>(utf8_length(html, i), 1);
     }
     if (std::isspace(static_cast<unsigned char>(ch))) {
       run = 0;

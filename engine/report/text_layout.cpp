@@ -51,9 +51,10 @@ std::size_t longest_word(const std::string& s) {
   return best;
 }
 
-// Cuts a word longer than `width` into pieces of at most `width` display columns, between characters: a CJK
-// character takes two (counted as one, a name of 200 of them ran to 198 columns; outside attack 32), a
-// combining accent none, so it stays with the character before it.
+}  // namespace
+
+// A CJK character takes two columns (counted as one, a name of 200 of them ran to 198 columns; outside
+// attack 32), a combining accent none, so it stays with the character before it.
 std::vector<std::string> cut(const std::string& word, std::size_t width) {
   std::vector<std::string> out(1);
   std::size_t w = 0;
@@ -71,8 +72,6 @@ std::vector<std::string> cut(const std::string& word, std::size_t width) {
   }
   return out;
 }
-
-}  // namespace
 
 // ---- Figures as text ----
 

@@ -101,6 +101,10 @@ std::string layout(const Grid& g, std::size_t width);
 
 inline constexpr std::size_t kMinWidth = 40;
 
+// Cuts a word into pieces of at most `width` display columns (at least one character each), between whole
+// characters.
+std::vector<std::string> cut(const std::string& word, std::size_t width);
+
 // Word-wraps `text` to lines of at most `width` display columns: the first starts with `first`, the rest
 // with `rest`. A word longer than a line is cut, but for a file's path (a word with a '/'), which has a line
 // of its own, longer than `width`: cut in two it could not be copied (outside attack 43).
