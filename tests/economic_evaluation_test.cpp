@@ -270,3 +270,82 @@ TEST_CASE(
   // The municipality's differences are 0 in both draws: no change.
   CHECK(ev.groups[0].interventions[0].payers[0].role == PayerRole::NoChange);
 }
+
+TEST_CASE("who pays is of the nominal cash: a payer that pays first and saves more later saves",
+          "[economics]") {
+  // One draw of two identical replications. C as above. K: the insurer as C; the municipality EUR 1,000 more
+  // in year 1, the same in year 2 and EUR 1,100 less in year 3. Nominal: +1,000 + 0 - 1,100 = -100, the
+  // municipality's cash over the three years goes down: it saves. Discounted at 10%: 1,000 - 1,100 / 1.21 =
+  // +90.91, which read as "pays" while its budget held EUR 100 less (the glance's nominal row said -100).
+  constexpr double kK[kPayers][kYears] = {{2000, 1000, -100}, {5000, 5000, 5000}};
+  ScenarioSummary c, k;
+  c.shape = shape("C");
+  k.shape = shape("K");
+  c.runs = {run(c.shape, 0, kC, kFreeC, 0, 0), run(c.shape, 1, kC, kFreeC, 0, 0)};
+  k.runs = {run(k.shape, 0, kK, kFreeC, 0, 0), run(k.shape, 1, kK, kFreeC, 0, 0)};
+  DecisionInput in;
+  in.comparator = 0;
+  in.options = {0, 1};
+  in.names = {"C", "K"};
+  in.summaries = {&c, &k};
+  in.utilities = {false, false};
+  in.economics.discount_costs = 0.10;
+  in.economics.discount_effects = 0.05;
+  in.economics.willingness_to_pay = 20000;
+  const EconomicEvaluation ev = evaluate({in});
+  const PayerBalance& municipality = ev.groups.at(0).interventions.at(0).payers.at(0);
+  CHECK(municipality.nominal.mean == exactly(-100));
+  CHECK(municipality.discounted.mean == exactly(1000 - 1100 / 1.21));
+  CHECK(municipality.role == PayerRole::Saves);
+  CHECK(municipality.p_saves == 1);
+  // The table says it in words (the same difference in both runs: no chance in it), from the nominal figure.
+  for (const Table& t : economic_tables(ev))
+    if (t.id == "who_pays_who_saves") {
+      REQUIRE(t.rows.at(0).key == "municipality");
+      CHECK(t.rows[0].cells.at(2).text == "saves");
+      CHECK(t.rows[0].cells.at(3).text == "always: a fixed saving");
+    }
+}
+
+TEST_CASE("the same nominal difference in every run by chance, in other years, is counted, not 'fixed'",
+          "[economics]") {
+  // C as above, two replications. L: the municipality EUR 1,500 less in year 1 of replication 1 and in year 3
+  // of replication 2 (one eviction avoided in each run, in another year). Nominal -1,500 in both runs: its
+  // interval has no width. Discounted at 10%: -1,500 and -1,500 / 1.21 = -1,239.67, which differ: the
+  // sameness is chance, so the probability is the count "2 of 2 runs", not "always: a fixed saving".
+  constexpr double kL1[kPayers][kYears] = {{1000 - 1500, 1000, 1000}, {5000, 5000, 5000}};
+  constexpr double kL2[kPayers][kYears] = {{1000, 1000, 1000 - 1500}, {5000, 5000, 5000}};
+  ScenarioSummary c, l;
+  c.shape = shape("C");
+  l.shape = shape("L");
+  c.runs = {run(c.shape, 0, kC, kFreeC, 0, 0), run(c.shape, 1, kC, kFreeC, 0, 0)};
+  l.runs = {run(l.shape, 0, kL1, kFreeC, 0, 0), run(l.shape, 1, kL2, kFreeC, 0, 0)};
+  DecisionInput in;
+  in.comparator = 0;
+  in.options = {0, 1};
+  in.names = {"C", "L"};
+  in.summaries = {&c, &l};
+  in.utilities = {false, false};
+  in.economics.discount_costs = 0.10;
+  in.economics.discount_effects = 0.05;
+  in.economics.willingness_to_pay = 20000;
+  const EconomicEvaluation ev = evaluate({in});
+  const PayerBalance& municipality = ev.groups.at(0).interventions.at(0).payers.at(0);
+  CHECK(municipality.nominal.mean == exactly(-1500));
+  CHECK(municipality.nominal.lo == exactly(-1500));
+  CHECK(municipality.nominal.hi == exactly(-1500));
+  CHECK(municipality.discounted.mean == exactly((-1500 - 1500 / 1.21) / 2));
+  CHECK(municipality.p_saves == 1);
+  bool seen = false;
+  for (const Table& t : economic_tables(ev))
+    if (t.id == "who_pays_who_saves") {
+      seen = true;
+      REQUIRE(t.rows.at(0).key == "municipality");
+      CHECK(t.rows[0].cells.at(2).text == "saves");
+      // A probability over the runs ("2 of 2 runs" when printed), not words.
+      CHECK(t.rows[0].cells.at(3).kind == Cell::Kind::Number);
+      CHECK(t.rows[0].cells[3].stat.mean == 1);
+      CHECK(t.rows[0].cells[3].counted == "runs");
+    }
+  CHECK(seen);
+}

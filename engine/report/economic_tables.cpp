@@ -322,8 +322,9 @@ Table who_pays_table(const DecisionGroup& g, const InterventionFigures& x) {
       "Over {}, euros for the whole population, intervention minus comparator; budget perspective: "
       "each payer's cash, transfers included (a capacity-funded agency's budget is cash whether its places "
       "are used or not: work it no longer does frees capacity, shown with the agencies). 'pays' or 'saves' "
-      "when its interval excludes zero; 'never' or 'always' where the difference is the same in every {} "
-      "(no chance in it). {}",
+      "when the interval of its nominal difference excludes zero, and the probability it saves is of that "
+      "difference (a budget is held in each year's euros); 'never' or 'always' where the difference is the "
+      "same in every {} (no chance in it). {}",
       years == 1 ? std::string("policy year 1") : fmt::format("policy years 1-{}", years),
       g.draws > 1 ? "draw" : "run", draw_note(g));
   w.columns = {{"nominal", "difference, nominal (EUR)"},
@@ -335,8 +336,14 @@ Table who_pays_table(const DecisionGroup& g, const InterventionFigures& x) {
     // A difference the same in every run is no chance: its count said "0,0% (0 of 20 draws; 95%: at most
     // 16,8%)" for a fund with no change in any draw, a bound on an uncertainty there is not (a policy
     // advisor's reading of a PSA). Said in words, as "(same in all runs)" beside it.
-    const Stat& d = b.discounted;
-    const bool fixed = !std::isnan(d.mean) && !std::isnan(d.lo) && text::no_spread(d.mean, d.lo, d.hi);
+    // The nominal difference is what the role is of (14.7). It is fixed only where the discounted one is the
+    // same in every run too, its timing with it: two runs that each prevent one eviction of EUR 15,000, in
+    // different years, have the same nominal difference by chance, which "always: a fixed saving" denied.
+    const Stat& d = b.nominal;
+    auto same_in_all = [](const Stat& s) {
+      return !std::isnan(s.mean) && !std::isnan(s.lo) && text::no_spread(s.mean, s.lo, s.hi);
+    };
+    const bool fixed = same_in_all(d) && same_in_all(b.discounted);
     Cell saves = !fixed          ? probability(g, b.p_saves)
                  : d.mean == 0.0 ? text("never: no change")
                  : d.mean < 0    ? text("always: a fixed saving")

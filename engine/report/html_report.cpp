@@ -795,16 +795,19 @@ void ReportWriter::money(const StoredScenario& s, const StoredScenario* c) {
     if (who) {
       std::vector<charts::PayerDifference> rows;
       for (const json& r : at(*who, "rows")) {
-        const Value v = value_of(who, text_of(at(r, "key")), "discounted");
+        // Nominal, as the glance's "Who pays?" and the yearly table give it, and as the role beside each bar
+        // is decided (model.md 14.7): the chart was discounted, so the glance's -9,48 mln read -8,71 here.
+        const Value v = value_of(who, text_of(at(r, "key")), "nominal");
         rows.push_back({text_of(at(r, "label")), v.mean, v.lo, v.hi,
                         text_of(at(at(at(r, "cells"), "role"), "text")), v.text});
       }
       chart("Who pays, who saves?",
             fmt::format(
                 "How much more (bars to the right) or less (to the left) each payer spends with {} than "
-                "with {} over {}, discounted.",
+                "with {} over {}, nominal (not discounted), as the glance's \"Who pays?\" and a budget give "
+                "it.",
                 s.name, c->name, years),
-            charts::who_pays(rows, fmt::format("difference from {}, {} (euros, discounted)", c->name, years),
+            charts::who_pays(rows, fmt::format("difference from {}, {} (euros, nominal)", c->name, years),
                              money_interval_title()),
             "who_pays", s.name,
             fmt::format("{}. {}", interval_words("Whiskers: " + money_interval()), note_of(who)));
