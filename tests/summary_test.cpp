@@ -329,6 +329,16 @@ TEST_CASE("calibration: the survey's sampling interval", "[summary]") {
   CHECK(rows[1].fit == Fit::Inside);
   CHECK(rows[2].fit == Fit::NotModelled);
   CHECK(std::isnan(rows[2].model.mean));
+  // A measure the model has, with no figure in any run (a wait where nobody was admitted in any run): said
+  // as such, not "not in the model" (outside attack 46: a 20-household Velve's debt-counselling wait).
+  ScenarioSummary none_gave = sum;
+  none_gave.stats.targets.at(1) = Stat{};
+  REQUIRE(std::isnan(none_gave.stats.targets[1].mean));
+  const std::vector<CalibrationRow> undefined = calibrate(none_gave);
+  CHECK(undefined[1].fit == Fit::Undefined);
+  CHECK(std::string(to_string(undefined[1].fit)) == "undefined in every run");
+  CHECK(undefined[0].fit == Fit::Outside);
+  CHECK(undefined[2].fit == Fit::NotModelled);
 }
 
 TEST_CASE("the experiment runs every replication into its own slot", "[summary][experiment]") {

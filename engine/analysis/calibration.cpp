@@ -17,6 +17,8 @@ const char* to_string(Fit f) {
       return "not in the model";
     case Fit::AfterTheRun:
       return "after the run's end";
+    case Fit::Undefined:
+      return "undefined in every run";
   }
   return "";
 }
@@ -37,8 +39,10 @@ std::vector<CalibrationRow> calibrate(const ScenarioSummary& s) {
     const int at = t.parsed.at;
     if (at > 0 && at != TargetMeasure::kEnd && at > s.shape.years)
       r.fit = Fit::AfterTheRun;
-    else if (t.parsed.kind == TargetMeasure::Kind::None || std::isnan(r.model.mean))
+    else if (t.parsed.kind == TargetMeasure::Kind::None)
       r.fit = Fit::NotModelled;
+    else if (std::isnan(r.model.mean))
+      r.fit = Fit::Undefined;
     else
       r.fit = r.model.mean >= t.lo && r.model.mean <= t.hi ? Fit::Inside : Fit::Outside;
     rows.push_back(r);

@@ -12,8 +12,11 @@
 namespace wijksim {
 
 // AfterTheRun: the target is at the end of a policy year the run did not reach (`at: year 2`, `-y 1`).
-enum class Fit { Inside, Outside, NotModelled, AfterTheRun };
-const char* to_string(Fit f);  // "inside", "outside", "not in the model", "after the run's end"
+// Undefined: the model has the measure, but no run gave a figure (a wait where nobody was admitted in any
+// run); it was said "not in the model", which an advisor reads as a statement of what the model covers.
+enum class Fit { Inside, Outside, NotModelled, AfterTheRun, Undefined };
+const char* to_string(Fit f);  // "inside", "outside", "not in the model", "after the run's end",
+                               // "undefined in every run"
 // The fit of a target in words: a bound is met by any figure on its side, said as such ("at or below the
 // bound"), not as lying inside an interval.
 const char* fit_words(Fit f, TargetBound bound);

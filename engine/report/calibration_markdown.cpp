@@ -89,12 +89,13 @@ std::string calibration_markdown(const std::vector<CalibrationRow>& rows, const 
   for (const CalibrationRow& r : rows) {
     const CalibrationTarget& t = *r.target;
     const std::string when = t.at.empty() || t.at == "start" ? "" : fmt::format(", {}", t.at);
-    out += fmt::format(
-        "| {}{} | {} ({} to {}) | {} | {} | {} |\n", markdown_text(t.label), markdown_text(when),
-        figure(t, t.value), figure(t, t.lo), figure(t, t.hi),
-        t.n > 0 ? std::to_string(t.n) : std::string("-"),
-        r.fit == Fit::NotModelled || r.fit == Fit::AfterTheRun ? std::string("-") : model_cell(t, r.model),
-        fit_words(r.fit, t.bound));
+    out += fmt::format("| {}{} | {} ({} to {}) | {} | {} | {} |\n", markdown_text(t.label),
+                       markdown_text(when), figure(t, t.value), figure(t, t.lo), figure(t, t.hi),
+                       t.n > 0 ? std::to_string(t.n) : std::string("-"),
+                       r.fit == Fit::NotModelled || r.fit == Fit::AfterTheRun || r.fit == Fit::Undefined
+                           ? std::string("-")
+                           : model_cell(t, r.model),
+                       fit_words(r.fit, t.bound));
   }
   return out;
 }
