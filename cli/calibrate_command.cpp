@@ -212,10 +212,13 @@ int calibrate_command(const Options& o, const std::string& command_line, cluster
   // file or a pipe it stays whole for the script that reads it (it was broken at COLUMNS into files too).
   if (!result.imis.converged)
     cli::err(
-        "warning: the effective sample size is {}, below the {} sets after every round: the sets hold "
-        "{} distinct candidate{}, so they understate how uncertain the free parameters are; more rounds or "
-        "more candidates per round (the targets file's calibration settings) give a fuller posterior\n",
-        // In the tables' notation: "91.9" here beside "91,9" in the table (an analyst's reading).
+        "warning: after every round the effective sample size (the table's {}) stays below the {} sets: the "
+        "sets hold {} distinct candidate{}, so they understate how uncertain the free parameters are; more "
+        "rounds or more candidates per round (the targets file's calibration settings) give a fuller "
+        "posterior\n",
+        // The figure as the table above writes it ("91.9" here beside "91,9" there confused an analyst), said
+        // as the table's, and not followed by a comma: "is 1,3, below the 20 sets" read as a list (outside
+        // attack 46); the rest of the sentence English, as every message.
         format_dutch(result.imis.ess, 1), result.sets.size(), result.distinct_sets(),
         result.distinct_sets() == 1 ? "" : "s");
   if (recorder) say_stored(*recorder, o.store);

@@ -20,6 +20,7 @@
 #include "wijksim/report/report_tables.h"
 #include "wijksim/report/study_report.h"
 #include "wijksim/report/trace_text.h"
+#include "wijksim/scenario/diagnostics.h"
 #include "wijksim/simulation/simulation.h"
 #include "wijksim/study/calibration_run.h"
 #include "wijksim/study/study.h"
@@ -48,15 +49,20 @@ int validate_command(const Options& o) {
           (void)plan_study({path}, StudyOverrides{std::nullopt, 1, 1, std::nullopt, draws, std::nullopt},
                            true);
       }
+      // A sentence, so English numbers, as the errors beside it write them ("2,800 households"; "2.800"
+      // read as 2.8 households in an English sentence: outside attack 46).
       const auto count = [](double n, const char* one, const char* many) {
-        return fmt::format("{} {}", format_dutch(n, 0), n == 1 ? one : many);
+        return fmt::format("{} {}", loader::count_text(n), n == 1 ? one : many);
       };
       cli::out("{}: ok\n  {}, {}, {}, {}{}{}{}\n", printable(path),
                count(s.population.households, "household", "households"),
                count(static_cast<double>(s.domains.size()), "domain", "domains"),
                count(static_cast<double>(s.agencies.size()), "agency", "agencies"),
                count(static_cast<double>(s.payers.size()), "payer", "payers"),
-               s.coaches.enabled ? fmt::format(", {} coach FTE", format_dutch_short(s.coaches.fte, 3)) : "",
+               s.coaches.enabled
+                   ? fmt::format(", {} coach FTE",
+                                 loader::count_text(std::stod(fmt::format("{:.3g}", s.coaches.fte))))
+                   : "",
                src.uncertain().empty() ? ""
                                        : ", " + count(static_cast<double>(src.uncertain().size()),
                                                       "uncertain parameter", "uncertain parameters"),

@@ -614,6 +614,12 @@ std::vector<Case> cases() {
       {"teams above the model's limit",
        edit(b, 84, "1", "300"),
        {exact(84, 10, "coaches.teams", "expected a whole number from 1 to 255, found 300")}},
+      // Said with what it counts and what it may be (it was "2 teams, but there are 1"; outside attack 46).
+      {"a schedule step with more teams than the scenario has",
+       edit(b, 83, "  fte: 2", "  schedule: [{year: 0, teams: 2, fte: 2}]"),
+       {exact(83, 14, "coaches.schedule[0].teams",
+              "expected a whole number from 1 to 1 (the scenario has 1 coach team: coaches.teams, or one per "
+              "neighbourhood), found 2")}},
       {"negative seed",
        edit(b, 17, "42", "-1"),
        {exact(17, 9, "simulation.seed",

@@ -161,6 +161,9 @@ if [ "$part" = figures ]; then
 fi
 
 expect 0 "validate the shipped scenarios" "$wijksim" validate "$src"/scenarios/*.yaml
+# Its summary is a sentence: English numbers, as the errors beside it (outside attack 46: "2.800 households").
+grep -q "^  77,160 households, 6 domains, 6 agencies, 5 payers, 72 coach FTE," "$tmp/out" && ! grep -q "2\.800 households" "$tmp/out" ||
+  { echo "FAIL: validate's summary in English numbers: $(cat "$tmp/out")"; fail=1; }
 expect 0 "--version" "$wijksim" --version
 grep -q "^wijksim [0-9]" "$tmp/out" || { echo "FAIL: --version prints no version"; fail=1; }
 # Help lists what it must, not only exits 0: every command, and every option of run and compare.

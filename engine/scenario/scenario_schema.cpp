@@ -643,7 +643,11 @@ void ScenarioSchema::schedule(const Node& n, const std::string& path) {
       d_.add(step.where, spath, "steps must follow each other in time: each year later than the one before");
     if (c.teams > 0 && *teams > c.teams)
       d_.add(step.where, sub_path(spath, "teams"),
-             fmt::format("{} teams, but there are {}", *teams, c.teams));
+             // Said with what it counts and what it may be ("2 teams, but there are 1": outside attack 46).
+             fmt::format(
+                 "expected a whole number from 1 to {} (the scenario has {} coach team{}: coaches.teams, "
+                 "or one per neighbourhood), found {}",
+                 c.teams, c.teams, c.teams == 1 ? "" : "s", *teams));
     c.schedule.push_back({static_cast<int>(*year) * kWeeksPerYear, static_cast<int>(*teams), *fte});
   }
   // The coaches' FTE is that of the full scale: the last step's.
