@@ -41,7 +41,9 @@ extern "C" void ignore_signal(int) {}
 
 // Never throws (cli/console.h): an exception on this thread would abort the process.
 void say(const std::string& message) {
-  write_err("\n");
+  // A terminal's line may hold the progress bar or the "^C" the terminal echoed: the message starts a line of
+  // its own. A file or a pipe holds neither, and got an empty line before "interrupted" (outside attack 46).
+  if (isatty(STDERR_FILENO)) write_err("\n");
   write_err(message);
   write_err("\n");
 }

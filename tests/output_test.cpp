@@ -706,6 +706,12 @@ TEST_CASE("the calibration table in Markdown rounds a share as the tables do: 48
         std::string::npos);
   CHECK(waits.find("| wait | 4 (2 to 8) | - | 2.24 (1.57 to 3.19) | inside |") != std::string::npos);
   CHECK(waits.find("| 16.0 (15.6 to 16.5) | outside |") != std::string::npos);
+  // A figure the same in every run says so, as the table format does ("0.0% (0.0% to 0.0%)" stood here beside
+  // "0,0% (same in all runs)" there; outside attack 46).
+  t.label = "share";
+  CHECK(calibration_markdown({CalibrationRow{&t, test::stat_of(0, 0, 0), Fit::Outside}}, "s", 5, 5)
+            .find("| share | 48.3% (40.0% to 56.6%) | - | 0.0% (same in all runs) | outside |") !=
+        std::string::npos);
   CHECK(calibration_markdown({CalibrationRow{&wait, model, Fit::Inside}}, "s", 1, 1)
             .find("1 replication, 1 policy year: one run, so no interval)") != std::string::npos);
   // A '|' in a label or a scenario's name ended its cell (the figures moved under the wrong headings), and

@@ -7,6 +7,7 @@
 
 #include "wijksim/core/dutch_numbers.h"
 #include "wijksim/report/render.h"
+#include "wijksim/report/text_layout.h"
 
 namespace wijksim {
 namespace {
@@ -40,10 +41,14 @@ std::string model_figure(const CalibrationTarget& t, double x) {
 }
 
 // The model's mean with the 95% interval of the mean over the replications, where there is one.
+// The same in every run: said so, as the table format says it ("0.0% (0.0% to 0.0%)" stood here beside
+// "0,0% (same in all runs)" there; outside attack 46).
 std::string model_cell(const CalibrationTarget& t, const Stat& m) {
   std::string out = model_figure(t, m.mean);
   if (!std::isnan(m.lo) && !std::isnan(m.hi))
-    out += fmt::format(" ({} to {})", model_figure(t, m.lo), model_figure(t, m.hi));
+    out += text::no_spread(m.mean, m.lo, m.hi)
+               ? std::string(" (same in all runs)")
+               : fmt::format(" ({} to {})", model_figure(t, m.lo), model_figure(t, m.hi));
   return out;
 }
 
