@@ -265,6 +265,16 @@ TEST_CASE("the report of a comparison holds every chart, library and figure, and
   CHECK(page.find("at the cap new households wait, and below it once a team has taken on its new households "
                   "of the week (1 per FTE)") != std::string::npos);
 
+  // The who-pays chart's caption says what its bars' labels say, and not the probability of saving or the
+  // words for a fixed difference, which the page does not show (an independent check of the report on A4).
+  const auto who_caption = page.find("data-kind=\"who_pays\"");
+  REQUIRE(who_caption != std::string::npos);
+  const std::string who_note = page.substr(who_caption, page.find("</figure>", who_caption) - who_caption);
+  CHECK(who_note.find("Each bar&#39;s label says &#39;pays&#39; or &#39;saves&#39; when the interval of the "
+                      "payer&#39;s nominal difference excludes zero") != std::string::npos);
+  CHECK(who_note.find("probability it saves") == std::string::npos);
+  CHECK(who_note.find("no chance in it") == std::string::npos);
+
   // The yearly budget difference spans the draws, as the money beside it (it gave the interval of the
   // mean over runs, seven times narrower than the glance's spread; a steering group's reading).
   const auto yearly = page.find("<h4>What does it cost each payer per year?</h4>");

@@ -323,8 +323,8 @@ Table who_pays_table(const DecisionGroup& g, const InterventionFigures& x) {
       "each payer's cash, transfers included (a capacity-funded agency's budget is cash whether its places "
       "are used or not: work it no longer does frees capacity, shown with the agencies). 'pays' or 'saves' "
       "when the interval of its nominal difference excludes zero, and the probability it saves is of that "
-      "difference (a budget is held in each year's euros); 'never' or 'always' where the difference is the "
-      "same in every {} (no chance in it). {}",
+      "difference (a budget is held in each year's euros); 'never' or 'always' where the nominal and the "
+      "discounted difference are each the same in every {} (no chance in it). {}",
       years == 1 ? std::string("policy year 1") : fmt::format("policy years 1-{}", years),
       g.draws > 1 ? "draw" : "run", draw_note(g));
   w.columns = {{"nominal", "difference, nominal (EUR)"},

@@ -788,6 +788,25 @@ std::string html_table(const json* t, const std::string& first, bool one_euro_sc
 
 }  // namespace
 
+namespace {
+
+// The who-pays table's note under its chart: the chart gives each payer's difference and role, not the
+// probability that it saves nor the words for a difference the same in every run, which the note went on to
+// describe (an independent check: on A4 it explained figures the page does not show). The note of a run
+// stored by an earlier version, without that clause, is kept whole.
+std::string bars_note(std::string note) {
+  const std::string role = "'pays' or 'saves' when", end = "(no chance in it).";
+  const auto from = note.find(role);
+  const auto to = from == std::string::npos ? std::string::npos : note.find(end, from);
+  if (to == std::string::npos) return note;
+  return note.replace(
+      from, to + end.size() - from,
+      "Each bar's label says 'pays' or 'saves' when the interval of the payer's nominal difference "
+      "excludes zero, else 'no clear change' ('no change' where it is 0 in every run).");
+}
+
+}  // namespace
+
 void ReportWriter::money(const StoredScenario& s, const StoredScenario* c) {
   const std::string years = info_.years == 1 ? "year 1" : fmt::format("years 1{}{}", kEnDash, info_.years);
   if (c) {
@@ -810,7 +829,7 @@ void ReportWriter::money(const StoredScenario& s, const StoredScenario* c) {
             charts::who_pays(rows, fmt::format("difference from {}, {} (euros, nominal)", c->name, years),
                              money_interval_title()),
             "who_pays", s.name,
-            fmt::format("{}. {}", interval_words("Whiskers: " + money_interval()), note_of(who)));
+            fmt::format("{}. {}", interval_words("Whiskers: " + money_interval()), bars_note(note_of(who))));
     }
     // Each payer's difference year by year, nominal, as a budget holds it: on paper too (a chart's exact
     // numbers are on screen only), and a total over five years divided by five misses the ramp-up.
