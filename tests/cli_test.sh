@@ -971,7 +971,7 @@ grep -q "The ICER has no interval of its own (a ratio's interval is undefined wh
 # The pilot fund pays the same in every run: its chance of saving is none, not a count with a bound ("0 of 2
 # runs"; "0,0% (0 of 20 draws; 95%: at most 16,8%)" over draws: a policy advisor's reading of a PSA).
 grep -q "Pilot fund [0-9,]* (same in all runs) [0-9,]* (same in all runs) pays never: a fixed cost" <<<"$flat" &&
-  grep -q "'never' or 'always' where the difference is the same in every run (no chance in it)" <<<"$flat" &&
+  grep -q "'never' or 'always' where the nominal and the discounted difference are each the same in every run (no chance in it)" <<<"$flat" &&
   ! grep -q "^Pilot fund .*of 2 runs" "$tmp/out" ||
   { echo "FAIL: a fixed payer's chance of saving: $(grep "^Pilot fund" "$tmp/out")"; fail=1; }
 ! grep -q "calibrated sets in" <<<"$flat" || { echo "FAIL: the base case is said to take the values of parameter sets"; fail=1; }

@@ -121,6 +121,19 @@ TEST_CASE("describe: mean, sd, standard error and t interval by hand", "[summary
     CHECK(t.n == 2);
     CHECK(t.mean == Approx(2));
   }
+  SECTION("the same value in every run: that value, no spread, exactly") {
+    // 5 x 4,080,000.08 / 5 is 4,080,000.0799999996 in floating point, and 0.1 + 0.1 + 0.1 over 3 is
+    // 0.10000000000000002: the deviations from such a mean gave an sd of 5.2e-10 beside "(same in all runs)".
+    for (const double v : {4080000.08, 0.1}) {
+      const std::vector<double> y(v == 0.1 ? 3 : 5, v);
+      const Stat t = describe(y);
+      CHECK(t.mean == v);
+      CHECK(t.sd == 0);
+      CHECK(t.se == 0);
+      CHECK(t.lo == v);
+      CHECK(t.hi == v);
+    }
+  }
   SECTION("one value: a mean without spread") {
     const std::vector<double> y = {7};
     const Stat t = describe(y);
