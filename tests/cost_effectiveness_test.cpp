@@ -315,7 +315,10 @@ TEST_CASE("Mean, sd and Monte Carlo standard error", "[economics]") {
   // Ten equal values spread by nothing, though their mean rounds off them (the sum of ten 0.455 over 10 is
   // not 0.455 in doubles, so a plain two-pass sd gave 5.9e-17).
   const std::vector<double> same(10, 0.455);
-  REQUIRE(mean(same) != 0.455);
+  double plain = 0;
+  for (const double v : same) plain += v;
+  REQUIRE(plain / 10 != 0.455);  // the premise: a plain mean misses them
+  CHECK(mean(same) == 0.455);    // the mean of equal values is that value (model.md 13.3)
   CHECK(sd(same) == 0);
   CHECK(mc_standard_error(same) == 0);
 }
