@@ -12,6 +12,7 @@
 
 #include "console.h"
 #include "shell_words.h"
+#include "terminal.h"
 #include "wijksim/core/atomic_file.h"
 #include "wijksim/core/error.h"
 #include "wijksim/store/run_store.h"
@@ -43,7 +44,7 @@ extern "C" void ignore_signal(int) {}
 void say(const std::string& message) {
   // A terminal's line may hold the progress bar or the "^C" the terminal echoed: the message starts a line of
   // its own. A file or a pipe holds neither, and got an empty line before "interrupted" (outside attack 46).
-  if (isatty(STDERR_FILENO)) write_err("\n");
+  if (is_terminal(stderr)) write_err("\n");
   write_err(message);
   write_err("\n");
 }

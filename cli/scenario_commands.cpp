@@ -2,6 +2,7 @@
 // (its targets next to the model) and trace (one household's path).
 #include <fmt/format.h>
 
+#include <cmath>
 #include <optional>
 #include <string>
 #include <vector>
@@ -26,6 +27,20 @@
 #include "wijksim/study/study.h"
 
 namespace wijksim::cli {
+
+namespace {
+
+// Coach FTE in English notation to three decimals, as the tables give it in Dutch ("72.25", "7,485"): three
+// significant digits printed 72.25 as 72.2 and 7,485 as 7,480 (a review).
+std::string fte_text(double fte) {
+  std::string fraction = fmt::format("{:.3f}", fte - std::floor(fte));             // "0.250"
+  if (fraction.starts_with("1.")) return loader::count_text(std::floor(fte) + 1);  // 0.9996 rounds up
+  while (fraction.ends_with('0')) fraction.pop_back();
+  if (fraction.ends_with('.')) fraction.pop_back();
+  return loader::count_text(std::floor(fte)) + fraction.substr(1);  // "72" + ".25"
+}
+
+}  // namespace
 
 int validate_command(const Options& o) {
   int bad = 0;
@@ -59,10 +74,7 @@ int validate_command(const Options& o) {
                count(static_cast<double>(s.domains.size()), "domain", "domains"),
                count(static_cast<double>(s.agencies.size()), "agency", "agencies"),
                count(static_cast<double>(s.payers.size()), "payer", "payers"),
-               s.coaches.enabled
-                   ? fmt::format(", {} coach FTE",
-                                 loader::count_text(std::stod(fmt::format("{:.3g}", s.coaches.fte))))
-                   : "",
+               s.coaches.enabled ? fmt::format(", {} coach FTE", fte_text(s.coaches.fte)) : "",
                src.uncertain().empty() ? ""
                                        : ", " + count(static_cast<double>(src.uncertain().size()),
                                                       "uncertain parameter", "uncertain parameters"),

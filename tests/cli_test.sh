@@ -164,6 +164,13 @@ expect 0 "validate the shipped scenarios" "$wijksim" validate "$src"/scenarios/*
 # Its summary is a sentence: English numbers, as the errors beside it (outside attack 46: "2.800 households").
 grep -q "^  77,160 households, 6 domains, 6 agencies, 5 payers, 72 coach FTE," "$tmp/out" && ! grep -q "2\.800 households" "$tmp/out" ||
   { echo "FAIL: validate's summary in English numbers: $(cat "$tmp/out")"; fail=1; }
+# ... its coach FTE to three decimals (three significant digits printed 72.25 as 72.2 and 7,485 as 7,480).
+for fte in 72.25 7485; do
+  printf 'extends: %s\nname: fte\ncoaches:\n  fte: %s\n' "$src/scenarios/pilot.yaml" "$fte" >"$tmp/fte.yaml"
+  "$wijksim" validate "$tmp/fte.yaml" >"$tmp/out" 2>&1
+  want=$([ "$fte" = 7485 ] && echo "7,485" || echo "72.25")
+  grep -q ", $want coach FTE," "$tmp/out" || { echo "FAIL: validate's coach FTE $fte: $(cat "$tmp/out")"; fail=1; }
+done
 expect 0 "--version" "$wijksim" --version
 grep -q "^wijksim [0-9]" "$tmp/out" || { echo "FAIL: --version prints no version"; fail=1; }
 # Help lists what it must, not only exits 0: every command, and every option of run and compare.

@@ -539,3 +539,56 @@ TEST_CASE("In short names a wait far longer in an earlier year than over the per
   CHECK(page.find("Longer earlier (the glance gives means over the period): " + said, in_short) <
         page.find("id=\"side-by-side\""));
 }
+
+// A run stored before who pays was of the nominal cash (model.md 14.7, 2026-12-05) holds roles decided on the
+// discounted difference: its chart draws that, not the nominal bars beside discounted roles (a review: a bar
+// could read "Municipality: pays" in the colour of "saves"), and its note is kept whole.
+TEST_CASE("a run stored with discounted roles keeps its discounted who-pays bars", "[report]") {
+  test::TempDir dir("old-who-pays");
+  StudyOverrides o;
+  o.replications = 2;
+  o.years = 1;
+  const std::string pilot = shipped("pilot.yaml");
+  const Study study = plan_study({pilot}, o, true);
+  std::int64_t id = 0;
+  const std::string now = "'pays' or 'saves' when the interval of its nominal difference excludes zero";
+  const std::string before = "'pays' or 'saves' when its interval excludes zero";
+  {
+    StudyRecorder recorder(study,
+                           {dir.file("s.db"), "compare", "wijksim compare " + pilot, std::nullopt, {}});
+    const StudyResult result = run_study(study, nullptr, recorder.sink());
+    auto renders = render_all(study_report("compare", study, result));
+    int replaced = 0;
+    for (auto& [format, text] : renders)
+      for (auto at = text.find(now); at != std::string::npos; at = text.find(now, at)) {
+        text.replace(at, now.size(), before);
+        ++replaced;
+      }
+    REQUIRE(replaced > 0);  // the note as an earlier version wrote it
+    recorder.complete(result, renders);
+    id = recorder.run_id();
+  }
+  write_html_report(dir.file("s.db"), id, dir.file("report.html"));
+  std::ifstream in(dir.file("report.html"));
+  const std::string page((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const std::string open = "<script type=\"application/json\" id=\"wijksim-charts\">";
+  const std::size_t blob = page.find(open);
+  REQUIRE(blob != std::string::npos);
+  const auto charts = nlohmann::json::parse(
+      page.substr(blob + open.size(), page.find("</script>", blob) - blob - open.size()))["charts"];
+  bool seen = false;
+  for (const auto& c : charts)
+    if (c["spec"]["usermeta"]["kind"] == "who_pays") {
+      seen = true;
+      const std::string spec = c["spec"].dump();
+      CHECK(spec.find("(euros, discounted)") != std::string::npos);
+      CHECK(spec.find("(euros, nominal)") == std::string::npos);
+    }
+  CHECK(seen);
+  const auto caption = page.find("data-kind=\"who_pays\"");
+  REQUIRE(caption != std::string::npos);
+  const std::string note = page.substr(caption, page.find("</figure>", caption) - caption);
+  CHECK(note.find("over year 1, discounted.") != std::string::npos);
+  CHECK(note.find("nominal (not discounted)") == std::string::npos);
+  CHECK(note.find("Each bar&#39;s label says") == std::string::npos);
+}

@@ -115,13 +115,12 @@ void budget_figures(const FiguresByDraw& f, const ScenarioSummary& si, const Sce
     PayerBalance b;
     // Who pays is a budget's question, so its role and probability are of the nominal cash: a budget
     // holder pays in euros of each year, and a budget impact is usually not discounted (docs/sources.md,
-    // after section 15). Discounted, a payer with EUR 1,000 more in year 1 and 1,100 less in year 3
+    // end of section 15). Discounted, a payer with EUR 1,000 more in year 1 and 1,100 less in year 3
     // "paid" while its cash over the years went down (model.md 14.7; the glance's nominal row said "saves").
     b.nominal = out.budget_nominal[static_cast<std::size_t>(p)][static_cast<std::size_t>(years)];
     const ByDraw dn =
         difference([&](const DecisionFigures& d, const Measures<double>& m) { return d.nominal_cost(m, p); });
-    b.discounted = over_draws(difference(
-        [&](const DecisionFigures& d, const Measures<double>& m) { return d.discounted_cost(m, p); }));
+    b.discounted = out.budget_impact[static_cast<std::size_t>(p)][static_cast<std::size_t>(years)];
     b.role = role_of(b.nominal);
     b.p_saves = share_of_draws(dn, [](double x) { return x < 0; });
     out.payers.push_back(b);

@@ -79,7 +79,8 @@ class DecisionFigures {
   double households_;
 };
 
-// Whether a payer pays or saves: certain when the 95% interval excludes zero.
+// Whether a payer pays or saves: certain when the 95% interval of its nominal cash difference excludes zero
+// (model.md 14.7).
 // Unclear: the interval holds zero, whatever the mean's sign (draws on both sides: not said to pay or save).
 enum class PayerRole { NoChange, Pays, Saves, Unclear };
 

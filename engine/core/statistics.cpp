@@ -60,9 +60,9 @@ Stat describe(std::span<const double> values) {
   // miss x by an ulp, and the deviations from that mean gave a fund's bill of EUR 4,080,000 in every run an
   // sd of 5.2e-10 beside "(same in all runs)" (an independent check: a CSV reader testing sd == 0 disagreed).
   if (low == high) {
-    s.mean = low;
+    s.mean = low + 0.0;  // + 0.0: never "-0" (every run -0 summed to +0 before)
     s.sd = s.se = 0;
-    s.lo = s.hi = low;
+    s.lo = s.hi = s.mean;
     return s;
   }
   double ss = 0;
@@ -98,7 +98,7 @@ double mean(const std::vector<double>& values) {
   if (values.empty()) throw Error("mean of no values");
   // Equal values: that value (n copies of x summed and divided by n can miss x by an ulp; describe, sd).
   if (std::adjacent_find(values.begin(), values.end(), std::not_equal_to<>()) == values.end())
-    return values[0];
+    return values[0] + 0.0;  // never -0
   double sum = 0.0;
   for (double v : values) sum += v;
   return sum / static_cast<double>(values.size());

@@ -12,9 +12,9 @@
 namespace wijksim {
 
 // One Markdown row per target: the public figure with its interval, N (a survey's) or "-", the model's mean,
-// and the verdict (inside, outside, not in the model). Shares as percentages with one decimal, other figures
-// with three significant digits (whole numbers from 1,000). `scenario`, `replications` and `years` name the
-// model's runs in the header.
+// and the verdict (inside, outside, not in the model, after the run's end, undefined in every run). Shares as
+// percentages with one decimal, other figures with three significant digits (whole numbers from 1,000).
+// `scenario`, `replications` and `years` name the model's runs in the header.
 std::string calibration_markdown(const std::vector<CalibrationRow>& rows, const std::string& scenario,
                                  int replications, int years);
 

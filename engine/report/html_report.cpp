@@ -790,19 +790,26 @@ std::string html_table(const json* t, const std::string& first, bool one_euro_sc
 
 namespace {
 
+// Whether a stored who-pays table took its roles from the nominal difference (model.md 14.7, since
+// 2026-12-05): a run stored by an earlier version took them from the discounted one, and its chart draws
+// that, so that each bar's colour and label say the same as the interval drawn (a review: a nominal bar
+// beside a discounted role read "Municipality: pays" in the colour of "saves").
+constexpr const char* kNominalRoles =
+    "'pays' or 'saves' when the interval of its nominal difference excludes zero";
+
 // The who-pays table's note under its chart: the chart gives each payer's difference and role, not the
 // probability that it saves nor the words for a difference the same in every run, which the note went on to
-// describe (an independent check: on A4 it explained figures the page does not show). The note of a run
-// stored by an earlier version, without that clause, is kept whole.
+// describe (an independent check: on A4 it explained figures the page does not show). A note of an earlier
+// version is kept whole.
 std::string bars_note(std::string note) {
-  const std::string role = "'pays' or 'saves' when", end = "(no chance in it).";
-  const auto from = note.find(role);
+  const std::string end = "(no chance in it).";
+  const auto from = note.find(kNominalRoles);
   const auto to = from == std::string::npos ? std::string::npos : note.find(end, from);
   if (to == std::string::npos) return note;
   return note.replace(
       from, to + end.size() - from,
       "Each bar's label says 'pays' or 'saves' when the interval of the payer's nominal difference "
-      "excludes zero, else 'no clear change' ('no change' where it is 0 in every run).");
+      "excludes zero, else 'no clear change' ('no change' where it is 0 throughout).");
 }
 
 }  // namespace
@@ -812,21 +819,26 @@ void ReportWriter::money(const StoredScenario& s, const StoredScenario* c) {
   if (c) {
     const json* who = tables_.table("who_pays_who_saves", s.name, c->name);
     if (who) {
+      const bool nominal = note_of(who).find(kNominalRoles) != std::string::npos;
+      const std::string basis = nominal ? "nominal" : "discounted";
       std::vector<charts::PayerDifference> rows;
       for (const json& r : at(*who, "rows")) {
-        // Nominal, as the glance's "Who pays?" and the yearly table give it, and as the role beside each bar
-        // is decided (model.md 14.7): the chart was discounted, so the glance's -9,48 mln read -8,71 here.
-        const Value v = value_of(who, text_of(at(r, "key")), "nominal");
+        // Nominal, as the terminal's glance ("Who pays?") and the yearly table give it, and as the role
+        // beside each bar is decided (model.md 14.7): the chart was discounted, so the glance's -9,48 mln
+        // read -8,71 here. A run stored before that keeps its discounted bars beside its discounted roles.
+        const Value v = value_of(who, text_of(at(r, "key")), basis);
         rows.push_back({text_of(at(r, "label")), v.mean, v.lo, v.hi,
                         text_of(at(at(at(r, "cells"), "role"), "text")), v.text});
       }
       chart("Who pays, who saves?",
             fmt::format(
                 "How much more (bars to the right) or less (to the left) each payer spends with {} than "
-                "with {} over {}, nominal (not discounted), as the glance's \"Who pays?\" and a budget give "
-                "it.",
-                s.name, c->name, years),
-            charts::who_pays(rows, fmt::format("difference from {}, {} (euros, nominal)", c->name, years),
+                "with {} over {}, {}.",
+                s.name, c->name, years,
+                nominal
+                    ? "nominal (not discounted), as a budget holds it and as the yearly table below gives it"
+                    : "discounted"),
+            charts::who_pays(rows, fmt::format("difference from {}, {} (euros, {})", c->name, years, basis),
                              money_interval_title()),
             "who_pays", s.name,
             fmt::format("{}. {}", interval_words("Whiskers: " + money_interval()), bars_note(note_of(who))));

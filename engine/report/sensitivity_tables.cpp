@@ -193,7 +193,9 @@ Table one_way_table(const DecisionSensitivity& d, const Tornado& t) {
                         outcome_text(d.outcomes[k], t.base[k]));
   tb.note = fmt::format(
       "Rows in the tornado's order. Budget differences: discounted euros over the policy years for the whole "
-      "population, intervention minus comparator (negative: the payer saves). The base case: {}. {}",
+      "population, intervention minus comparator (negative: less spent, discounted; who pays and who saves "
+      "is of the nominal "
+      "cash). The base case: {}. {}",
       base, crn_note(d));
   for (const Outcome& o : d.outcomes)
     tb.columns.push_back({o.label.key, fmt::format("{} ({})", o.label.text, unit_words(o.unit))});
