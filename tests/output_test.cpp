@@ -12,6 +12,7 @@
 #include "fixtures.h"
 #include "wijksim/core/csv_field.h"
 #include "wijksim/core/error.h"
+#include "wijksim/core/statistics.h"
 #include "wijksim/model/model.h"
 #include "wijksim/report/calibration_markdown.h"
 #include "wijksim/report/economic_text.h"
@@ -673,6 +674,34 @@ TEST_CASE("JSON output never throws: bytes that are not UTF-8 (a file name) are 
   REQUIRE_NOTHROW(json = render_json(r));
   const auto j = nlohmann::json::parse(json);
   CHECK(j["scenarios"][0]["file"] == "caf\xEF\xBF\xBD.yaml");
+}
+
+TEST_CASE("an interval of no width over draws that differ is not 'the same in all runs'", "[output]") {
+  // 100 draws, 98 of them 5 and two 4: the 2.5 to 97.5 percentiles are both 5 (type 7: between the 3rd and
+  // 4th lowest), so the interval has no width, while the draws differ (sd 0.14): "(same in all runs)" would
+  // claim all of them (a review).
+  std::vector<double> draws(98, 5.0);
+  draws.push_back(4);
+  draws.push_back(4);
+  Stat s;
+  s.mean = 4.98;
+  s.lo = quantile(draws, 0.025);
+  s.hi = quantile(draws, 0.975);
+  s.sd = sd(draws);
+  s.n = 100;
+  REQUIRE(s.lo == 5);
+  REQUIRE(s.hi == 5);
+  REQUIRE(s.sd > 0.1);
+  CHECK(
+      text::one_line(text::cell_text(Cell::of(s, Unit::Value), text::EuroScale::Euro)).find("same in all") ==
+      std::string::npos);
+  CHECK(!text::no_spread(s));
+  // Every draw 5: the same in all, as before.
+  s.mean = 5;
+  s.sd = 0;
+  CHECK(
+      text::one_line(text::cell_text(Cell::of(s, Unit::Value), text::EuroScale::Euro)).find("same in all") !=
+      std::string::npos);
 }
 
 TEST_CASE("the calibration table in Markdown rounds a share as the tables do: 48,25% is 48.3%", "[output]") {

@@ -46,9 +46,8 @@ std::string model_figure(const CalibrationTarget& t, double x) {
 std::string model_cell(const CalibrationTarget& t, const Stat& m) {
   std::string out = model_figure(t, m.mean);
   if (!std::isnan(m.lo) && !std::isnan(m.hi))
-    out += text::no_spread(m.mean, m.lo, m.hi)
-               ? std::string(" (same in all runs)")
-               : fmt::format(" ({} to {})", model_figure(t, m.lo), model_figure(t, m.hi));
+    out += text::no_spread(m) ? std::string(" (same in all runs)")
+                              : fmt::format(" ({} to {})", model_figure(t, m.lo), model_figure(t, m.hi));
   return out;
 }
 

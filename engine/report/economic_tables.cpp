@@ -340,9 +340,7 @@ Table who_pays_table(const DecisionGroup& g, const InterventionFigures& x) {
     // same in every run too, its timing with it: two runs that each prevent one eviction of EUR 15,000, in
     // different years, have the same nominal difference by chance, which "always: a fixed saving" denied.
     const Stat& d = b.nominal;
-    auto same_in_all = [](const Stat& s) {
-      return !std::isnan(s.mean) && !std::isnan(s.lo) && text::no_spread(s.mean, s.lo, s.hi);
-    };
+    auto same_in_all = [](const Stat& s) { return !std::isnan(s.mean) && text::no_spread(s); };
     const bool fixed = same_in_all(d) && same_in_all(b.discounted);
     Cell saves = !fixed          ? probability(g, b.p_saves)
                  : d.mean == 0.0 ? text("never: no change")

@@ -79,6 +79,11 @@ bool no_spread(double mean, double lo, double hi) {
   return std::abs(hi - lo) <= 1e-9 * std::max(1.0, std::abs(mean));
 }
 
+bool no_spread(const Stat& s) {
+  return !std::isnan(s.lo) && !std::isnan(s.hi) && no_spread(s.mean, s.lo, s.hi) &&
+         !(s.sd > 1e-9 * std::max(1.0, std::abs(s.mean)));
+}
+
 EuroScale euro_scale(const std::vector<const Cell*>& cells) {
   bool euros = false, other = false;
   double m = 0;
@@ -216,7 +221,7 @@ CellText cell_text(const Cell& c, EuroScale s) {
       shown = format_dutch(x / divisor, decimals + more);
     return shown;
   };
-  const bool none = interval && no_spread(st.mean, st.lo, st.hi);
+  const bool none = interval && no_spread(st);
   widen_to_spread(number, st);
   const bool one_side = interval && (st.lo > 0 || st.hi < 0);
   CellText t{prefix + (one_side ? not_zero(st.mean) : number(st.mean)) + suffix, "", true};

@@ -60,6 +60,10 @@ std::pair<std::string, std::string> ends_text(const Cell& c, EuroScale s);
 // An interval of no width, up to rounding in sums (a coach bill of 4,08 mln): the figure was the same in
 // every run, said kNoSpread instead of "(4,08 to 4,08)". Tables and chart tooltips alike.
 bool no_spread(double mean, double lo, double hi);
+// The same for a figure with its sd: no width and no sd either (up to the same rounding). From 40 draws on
+// the interval is the 2.5 to 97.5 percentiles, which can be of no width while two draws in a hundred differ:
+// "(same in all runs)" would have claimed all (a review).
+bool no_spread(const Stat& s);
 inline constexpr const char* kNoSpread = "(same in all runs)";
 // The same for a value given or derived once (Cell::one_value), whose interval is not over runs.
 inline constexpr const char* kNoWidth = "(an interval of no width)";
