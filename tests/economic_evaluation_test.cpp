@@ -18,6 +18,7 @@
 // factors 1, 1/1.05, 1/1.1025. Willingness to pay EUR 20,000 per problem-free household-year.
 #include <catch2/catch.hpp>
 #include <cmath>
+#include <stdexcept>
 #include <vector>
 
 #include "wijksim/analysis/economic_evaluation.h"
@@ -233,6 +234,45 @@ TEST_CASE("the economic evaluation by hand: budget impact, discounting, break-ev
   }
 }
 
+namespace {
+
+// C as above against one option X of two runs with the figures x1 and x2: two replications of one draw, or
+// (draws 2) two draws of one replication each; costs discounted at 10%, effects at 5%. The economic tables
+// are made of the evaluation, as `compare` makes them.
+struct OneOption {
+  EconomicEvaluation ev;
+  std::vector<Table> tables;
+  const PayerBalance& payer(std::size_t p) const { return ev.groups.at(0).interventions.at(0).payers.at(p); }
+  const Row& who_pays_row(std::size_t p) const {
+    for (const Table& t : tables)
+      if (t.id == "who_pays_who_saves") return t.rows.at(p);
+    throw std::logic_error("no who_pays_who_saves table");
+  }
+};
+OneOption against_c(const double (&x1)[kPayers][kYears], const double (&x2)[kPayers][kYears], int draws = 1) {
+  const std::uint32_t second = draws == 2 ? 0 : 1;  // the second run's replication
+  ScenarioSummary c, x;
+  c.shape = shape("C");
+  x.shape = shape("X");
+  c.runs = {run(c.shape, 0, kC, kFreeC, 0, 0), run(c.shape, second, kC, kFreeC, 0, 0)};
+  x.runs = {run(x.shape, 0, x1, kFreeC, 0, 0), run(x.shape, second, x2, kFreeC, 0, 0)};
+  DecisionInput in;
+  in.comparator = 0;
+  in.options = {0, 1};
+  in.names = {"C", "X"};
+  in.summaries = {&c, &x};
+  in.utilities = {false, false};
+  in.economics.discount_costs = 0.10;
+  in.economics.discount_effects = 0.05;
+  in.economics.willingness_to_pay = 20000;
+  in.draws = static_cast<std::size_t>(draws);
+  OneOption o{evaluate({in}), {}};
+  o.tables = economic_tables(o.ev);
+  return o;
+}
+
+}  // namespace
+
 TEST_CASE(
     "with fewer than 40 draws a payer's spread is its lowest to its highest draw: a draw of 0 is not "
     "'saves'",
@@ -243,22 +283,8 @@ TEST_CASE(
   // of two draws is -11.772 to 0, which holds zero: no clear change (it saves in 1 of 2 draws).
   constexpr double kI0[kPayers][kYears] = {{1000, 1000, 1000}, {5000, 5000, 5000}};
   constexpr double kI1[kPayers][kYears] = {{1000, 1000, 1000}, {5000 - 11.772, 5000, 5000}};
-  ScenarioSummary c, i;
-  c.shape = shape("C");
-  i.shape = shape("I");
-  c.runs = {run(c.shape, 0, kC, kFreeC, 0, 0), run(c.shape, 0, kC, kFreeC, 0, 0)};
-  i.runs = {run(i.shape, 0, kI0, kFreeC, 0, 0), run(i.shape, 0, kI1, kFreeC, 0, 0)};
-  DecisionInput in;
-  in.comparator = 0;
-  in.options = {0, 1};
-  in.names = {"C", "I"};
-  in.summaries = {&c, &i};
-  in.utilities = {false, false};
-  in.economics.discount_costs = 0.10;
-  in.economics.discount_effects = 0.05;
-  in.economics.willingness_to_pay = 20000;
-  in.draws = 2;
-  const EconomicEvaluation ev = evaluate({in});
+  const OneOption i = against_c(kI0, kI1, 2);
+  const EconomicEvaluation& ev = i.ev;
   REQUIRE(ev.groups.size() == 1);
   REQUIRE(ev.groups[0].interventions.size() == 1);
   const PayerBalance& insurer = ev.groups[0].interventions[0].payers[1];
@@ -278,36 +304,17 @@ TEST_CASE("who pays is of the nominal cash: a payer that pays first and saves mo
   // municipality's cash over the three years goes down: it saves. Discounted at 10%: 1,000 - 1,100 / 1.21 =
   // +90.91, which read as "pays" while its budget held EUR 100 less (the glance's nominal row said -100).
   constexpr double kK[kPayers][kYears] = {{2000, 1000, -100}, {5000, 5000, 5000}};
-  ScenarioSummary c, k;
-  c.shape = shape("C");
-  k.shape = shape("K");
-  c.runs = {run(c.shape, 0, kC, kFreeC, 0, 0), run(c.shape, 1, kC, kFreeC, 0, 0)};
-  k.runs = {run(k.shape, 0, kK, kFreeC, 0, 0), run(k.shape, 1, kK, kFreeC, 0, 0)};
-  DecisionInput in;
-  in.comparator = 0;
-  in.options = {0, 1};
-  in.names = {"C", "K"};
-  in.summaries = {&c, &k};
-  in.utilities = {false, false};
-  in.economics.discount_costs = 0.10;
-  in.economics.discount_effects = 0.05;
-  in.economics.willingness_to_pay = 20000;
-  const EconomicEvaluation ev = evaluate({in});
-  const PayerBalance& municipality = ev.groups.at(0).interventions.at(0).payers.at(0);
+  const OneOption k = against_c(kK, kK);
+  const PayerBalance& municipality = k.payer(0);
   CHECK(municipality.nominal.mean == exactly(-100));
   CHECK(municipality.discounted.mean == exactly(1000 - 1100 / 1.21));
   CHECK(municipality.role == PayerRole::Saves);
   CHECK(municipality.p_saves == 1);
   // The table says it in words (the same difference in both runs: no chance in it), from the nominal figure.
-  bool seen = false;
-  for (const Table& t : economic_tables(ev))
-    if (t.id == "who_pays_who_saves") {
-      seen = true;
-      REQUIRE(t.rows.at(0).key == "municipality");
-      CHECK(t.rows[0].cells.at(2).text == "saves");
-      CHECK(t.rows[0].cells.at(3).text == "always: a fixed saving");
-    }
-  CHECK(seen);
+  const Row& row = k.who_pays_row(0);
+  REQUIRE(row.key == "municipality");
+  CHECK(row.cells.at(2).text == "saves");
+  CHECK(row.cells.at(3).text == "always: a fixed saving");
 }
 
 TEST_CASE("the same nominal difference in every run by chance, in other years, is counted, not 'fixed'",
@@ -318,37 +325,18 @@ TEST_CASE("the same nominal difference in every run by chance, in other years, i
   // sameness is chance, so the probability is the count "2 of 2 runs", not "always: a fixed saving".
   constexpr double kL1[kPayers][kYears] = {{1000 - 1500, 1000, 1000}, {5000, 5000, 5000}};
   constexpr double kL2[kPayers][kYears] = {{1000, 1000, 1000 - 1500}, {5000, 5000, 5000}};
-  ScenarioSummary c, l;
-  c.shape = shape("C");
-  l.shape = shape("L");
-  c.runs = {run(c.shape, 0, kC, kFreeC, 0, 0), run(c.shape, 1, kC, kFreeC, 0, 0)};
-  l.runs = {run(l.shape, 0, kL1, kFreeC, 0, 0), run(l.shape, 1, kL2, kFreeC, 0, 0)};
-  DecisionInput in;
-  in.comparator = 0;
-  in.options = {0, 1};
-  in.names = {"C", "L"};
-  in.summaries = {&c, &l};
-  in.utilities = {false, false};
-  in.economics.discount_costs = 0.10;
-  in.economics.discount_effects = 0.05;
-  in.economics.willingness_to_pay = 20000;
-  const EconomicEvaluation ev = evaluate({in});
-  const PayerBalance& municipality = ev.groups.at(0).interventions.at(0).payers.at(0);
+  const OneOption l = against_c(kL1, kL2);
+  const PayerBalance& municipality = l.payer(0);
   CHECK(municipality.nominal.mean == exactly(-1500));
   CHECK(municipality.nominal.lo == exactly(-1500));
   CHECK(municipality.nominal.hi == exactly(-1500));
   CHECK(municipality.discounted.mean == exactly((-1500 - 1500 / 1.21) / 2));
   CHECK(municipality.p_saves == 1);
-  bool seen = false;
-  for (const Table& t : economic_tables(ev))
-    if (t.id == "who_pays_who_saves") {
-      seen = true;
-      REQUIRE(t.rows.at(0).key == "municipality");
-      CHECK(t.rows[0].cells.at(2).text == "saves");
-      // A probability over the runs ("2 of 2 runs" when printed), not words.
-      CHECK(t.rows[0].cells.at(3).kind == Cell::Kind::Number);
-      CHECK(t.rows[0].cells[3].stat.mean == 1);
-      CHECK(t.rows[0].cells[3].counted == "runs");
-    }
-  CHECK(seen);
+  const Row& row = l.who_pays_row(0);
+  REQUIRE(row.key == "municipality");
+  CHECK(row.cells.at(2).text == "saves");
+  // A probability over the runs ("2 of 2 runs" when printed), not words.
+  CHECK(row.cells.at(3).kind == Cell::Kind::Number);
+  CHECK(row.cells[3].stat.mean == 1);
+  CHECK(row.cells[3].counted == "runs");
 }
