@@ -738,6 +738,10 @@ TEST_CASE("the calibration table in Markdown rounds a share as the tables do: 48
   // A figure the same in every run says so, as the table format does ("0.0% (0.0% to 0.0%)" stood here beside
   // "0,0% (same in all runs)" there; outside attack 46).
   t.label = "share";
+  // A measure with no figure in any run: "-" for the model, and said as such (outside attack 46).
+  CHECK(calibration_markdown({CalibrationRow{&t, Stat{}, Fit::Undefined}}, "s", 5, 5)
+            .find("| share | 48.3% (40.0% to 56.6%) | - | - | undefined in every run |") !=
+        std::string::npos);
   CHECK(calibration_markdown({CalibrationRow{&t, test::stat_of(0, 0, 0), Fit::Outside}}, "s", 5, 5)
             .find("| share | 48.3% (40.0% to 56.6%) | - | 0.0% (same in all runs) | outside |") !=
         std::string::npos);
