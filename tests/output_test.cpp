@@ -476,10 +476,10 @@ TEST_CASE("the who-pays chart colours a payer by what its interval says", "[outp
   CHECK(bars["encoding"]["tooltip"][1]["title"] == "difference (lowest to highest draw)");
   std::vector<std::string> directions;
   for (const auto& row : chart["data"]["values"]) directions.push_back(row["direction"].get<std::string>());
-  CHECK(directions == std::vector<std::string>{"no clear change", "pays more", "saves", "no change"});
+  CHECK(directions == std::vector<std::string>{"no clear change", "pays", "saves", "no change"});
   // The legend names what is there, in a fixed order, each with its colour.
   CHECK(bars["encoding"]["color"]["scale"]["domain"] ==
-        charts::json::array({"pays more", "saves", "no clear change", "no change"}));
+        charts::json::array({"pays", "saves", "no clear change", "no change"}));
   CHECK(bars["encoding"]["color"]["scale"]["range"] ==
         charts::json::array({charts::kVermillion, charts::kSkyBlue, charts::kGrey, charts::kGrey}));
 }

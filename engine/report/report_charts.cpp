@@ -385,8 +385,9 @@ json who_pays(const std::vector<PayerDifference>& payers, const std::string& x_t
   json rows = json::array();
   json order = json::array();
   // Coloured by what the interval says, as the label beside it: by the mean's sign alone a payer was drawn
-  // as one that "saves" beside "no clear change" (-0,21 M (-3,81 to 3,39); an independent check).
-  const std::pair<const char*, const char*> kinds[] = {{"pays more", kVermillion},
+  // as one that "saves" beside "no clear change" (-0,21 M (-3,81 to 3,39); an independent check). In the
+  // label's words: the legend said "pays more" beside a bar labelled "pays" (an audit of the outputs).
+  const std::pair<const char*, const char*> kinds[] = {{"pays", kVermillion},
                                                        {"saves", kSkyBlue},
                                                        {"no clear change", kGrey},
                                                        {"no change", kGrey},
@@ -400,7 +401,7 @@ json who_pays(const std::vector<PayerDifference>& payers, const std::string& x_t
     // label says, not "no clear change" (an independent check).
     const char* direction = p.mean == 0 && p.lo == 0 && p.hi == 0 ? "no change"
                             : !interval                           ? "one run: no interval"
-                            : p.lo > 0                            ? "pays more"
+                            : p.lo > 0                            ? "pays"
                             : p.hi < 0                            ? "saves"
                                                                   : "no clear change";
     present.insert(direction);
