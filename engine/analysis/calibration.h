@@ -20,6 +20,11 @@ const char* to_string(Fit f);  // "inside", "outside", "not in the model", "afte
 // The fit of a target in words: a bound is met by any figure on its side, said as such ("at or below the
 // bound"), not as lying inside an interval.
 const char* fit_words(Fit f, TargetBound bound);
+// Whether a verdict comes with a model figure: not for a measure the model does not show, a target after the
+// run's end, or a figure no run gave ("-" in its place).
+inline bool has_model_figure(Fit f) {
+  return f != Fit::NotModelled && f != Fit::AfterTheRun && f != Fit::Undefined;
+}
 
 struct CalibrationRow {
   const CalibrationTarget* target = nullptr;  // into the summary's shape

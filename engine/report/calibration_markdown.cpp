@@ -96,9 +96,7 @@ std::string calibration_markdown(const std::vector<CalibrationRow>& rows, const 
     out += fmt::format("| {}{} | {} ({} to {}) | {} | {} | {} |\n", markdown_text(t.label),
                        markdown_text(when), figure(t, t.value), figure(t, t.lo), figure(t, t.hi),
                        t.n > 0 ? std::to_string(t.n) : std::string("-"),
-                       r.fit == Fit::NotModelled || r.fit == Fit::AfterTheRun || r.fit == Fit::Undefined
-                           ? std::string("-")
-                           : model_cell(t, r.model),
+                       has_model_figure(r.fit) ? model_cell(t, r.model) : std::string("-"),
                        fit_words(r.fit, t.bound));
   }
   return out;

@@ -271,10 +271,8 @@ Table calibration_table(const ScenarioSummary& s) {
           // figure was derived) read as one there (outside attack 18). One the model does not
           // show has none either, its note with the others ("not in the model" stood in both
           // the model and the fit column, the source squeezed to 15 lines; an advisor's reading).
-          r.fit == Fit::NotModelled || r.fit == Fit::AfterTheRun || r.fit == Fit::Undefined
-              ? Cell::of_text("-")
-              : Cell::of(r.model, u),
-          Cell::of_text(fit), Cell::of_text(x.source)}});
+          has_model_figure(r.fit) ? Cell::of(r.model, u) : Cell::of_text("-"), Cell::of_text(fit),
+          Cell::of_text(x.source)}});
   }
   if (!notes.empty()) t.note += notes + ".";
   // Sources and notes are quoted as the targets file writes them, in English notation, beside figures in
