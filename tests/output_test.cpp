@@ -21,6 +21,7 @@
 #include "wijksim/report/render.h"
 #include "wijksim/report/report_charts.h"
 #include "wijksim/report/report_tables.h"
+#include "wijksim/report/run_series.h"
 #include "wijksim/report/terms.h"
 #include "wijksim/report/text_layout.h"
 #include "wijksim/simulation/experiment.h"
@@ -841,14 +842,39 @@ TEST_CASE("the caseload table writes its mean, 95th percentile and maximum with 
 
 TEST_CASE("a chart's tooltip prints an interval as the tables do", "[output]") {
   using charts::Axis;
-  CHECK(charts::label_with_band(5.0, 4.0, 6.0, Axis::Decimal1) == "5,0 (4,0 to 6,0)");
+  CHECK(charts::label_with_band(5.0, 4.0, 6.0, Axis::Decimal1, false) == "5,0 (4,0 to 6,0)");
   // 4,95 to 5: "5,0 (5,0 to 5,0)" read as certainty; the decimals that show the spread.
-  CHECK(charts::label_with_band(4.98, 4.95, 5.0, Axis::Decimal1) == "4,98 (4,95 to 5,00)");
+  CHECK(charts::label_with_band(4.98, 4.95, 5.0, Axis::Decimal1, false) == "4,98 (4,95 to 5,00)");
   // The same in every run.
-  CHECK(charts::label_with_band(0.0, 0.0, 0.0, Axis::Decimal1) == "0,0 (same in all runs)");
-  CHECK(charts::label_with_band(0.25, 0.25, 0.25, Axis::Share) == "25,0% (same in all runs)");
-  CHECK(charts::label_with_band(0.2512, 0.2511, 0.2513, Axis::Share) == "25,12% (25,11% to 25,13%)");
-  CHECK(charts::label_with_band(1500, 1200, 1800, Axis::Euro) == "\u20AC 1.500 (1.200 to 1.800)");
+  CHECK(charts::label_with_band(0.0, 0.0, 0.0, Axis::Decimal1, true) == "0,0 (same in all runs)");
+  CHECK(charts::label_with_band(0.25, 0.25, 0.25, Axis::Share, true) == "25,0% (same in all runs)");
+  CHECK(charts::label_with_band(0.2512, 0.2511, 0.2513, Axis::Share, false) == "25,12% (25,11% to 25,13%)");
+  CHECK(charts::label_with_band(1500, 1200, 1800, Axis::Euro, false) == "\u20AC 1.500 (1.200 to 1.800)");
+}
+
+TEST_CASE("a tooltip's interval of no width over runs that differ is not 'the same in all runs'",
+          "[output]") {
+  // 100 runs, 98 of them 5 and two 4, as the table's case above: mean 4.98, the 2.5 to 97.5 percentiles
+  // both 5 (type 7: between the 3rd and 4th lowest). The point says the runs differ; the tooltip prints
+  // the interval as the tables do, without widening decimals that would show no spread anyway.
+  std::vector<double> runs(98, 5.0);
+  runs.push_back(4);
+  runs.push_back(4);
+  SeriesPoint p;
+  REQUIRE(summarise_point(runs, p));
+  REQUIRE(p.lo == 5);
+  REQUIRE(p.hi == 5);
+  CHECK_FALSE(p.same_in_all);
+  CHECK(charts::label_with_band(p.mean, p.lo, p.hi, charts::Axis::Decimal1, p.same_in_all) ==
+        "5,0 (5,0 to 5,0)");
+  // Every run 5: the same in all.
+  REQUIRE(summarise_point(std::vector<double>(100, 5.0), p));
+  CHECK(p.same_in_all);
+  CHECK(charts::label_with_band(p.mean, p.lo, p.hi, charts::Axis::Decimal1, p.same_in_all) ==
+        "5,0 (same in all runs)");
+  // Fewer than 40 runs the band is the lowest to the highest: no width means the same in all.
+  REQUIRE(summarise_point({2.0, 2.0, std::nan("")}, p));
+  CHECK(p.same_in_all);
 }
 
 TEST_CASE("a decision's table is headed as the decision, not as its comparator's scenario", "[output]") {

@@ -138,7 +138,7 @@ void add_rows(const Line& line, Axis axis, const std::string& panel, json& rows)
               {"year", p.week / kWeeksPerYear},
               {"when", when(p.week)},
               {"mean", p.mean},
-              {"text", label_with_band(p.mean, p.lo, p.hi, axis)},
+              {"text", label_with_band(p.mean, p.lo, p.hi, axis, p.same_in_all)},
               {"runs", p.n}};
     with_interval(r, p.lo, p.hi);
     if (!panel.empty()) r["panel"] = panel;
@@ -243,19 +243,23 @@ json probability_y(int few, const std::string& counted_title, const std::string&
           {"axis", {{"format", ".0%"}}}};
 }
 
-std::string label_with_band(double mean, double lo, double hi, Axis axis) {
+std::string label_with_band(double mean, double lo, double hi, Axis axis, bool same_in_all) {
   if (!std::isfinite(lo) || !std::isfinite(hi)) return label(mean, axis);
   // As the tables print an interval (text_layout's cell_text): no spread said as such, a spread narrower
   // than the last decimal with the decimals that show it (tooltips said "5,0 (5,0 to 5,0)" for 4,95 to 5;
-  // outside attack 35); the euro sign once, before the mean.
-  if (text::no_spread(mean, lo, hi)) return label(mean, axis) + " " + text::kNoSpread;
+  // outside attack 35); the euro sign once, before the mean. An interval of no width is "the same in all
+  // runs" only where the runs were: from 40 runs on it is the 2.5 to 97.5 percentiles, which have no width
+  // while two runs in a hundred differ (as text::no_spread(Stat) needs the sd too; a review).
+  const bool no_width = text::no_spread(mean, lo, hi);
+  if (no_width && same_in_all) return label(mean, axis) + " " + text::kNoSpread;
   const double scale = axis == Axis::Share ? 100 : 1;
   const int base = axis == Axis::Euro       ? 0
                    : axis == Axis::Count    ? (std::fabs(mean) >= 100 ? 0 : 1)
                    : axis == Axis::Decimal2 ? 2
                                             : 1;
   int decimals = base;
-  while (decimals < base + 4 && format_dutch(scale * lo, decimals) == format_dutch(scale * hi, decimals))
+  while (!no_width && decimals < base + 4 &&
+         format_dutch(scale * lo, decimals) == format_dutch(scale * hi, decimals))
     ++decimals;
   if (decimals == base) {
     const Axis inner = axis == Axis::Euro ? Axis::Count : axis;

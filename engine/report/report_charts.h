@@ -58,7 +58,9 @@ json axis_of(Axis axis);
 
 // A number as the tables print it, for tooltips (format_dutch; shares as percentages; euros as € 1.234).
 std::string label(double x, Axis axis);
-std::string label_with_band(double mean, double lo, double hi, Axis axis);
+// `same_in_all`: every run gave the mean (an interval of no width alone may be percentiles that leave runs
+// out).
+std::string label_with_band(double mean, double lo, double hi, Axis axis, bool same_in_all);
 
 // The y encoding of a probability in field "p": below kFewRuns runs or draws (`few` > 0, the data then
 // holding p times few) an axis of whole counts titled `counted_title`, else a percentage axis titled

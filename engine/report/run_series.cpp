@@ -12,6 +12,7 @@
 #include "wijksim/core/dutch_numbers.h"
 #include "wijksim/core/statistics.h"
 #include "wijksim/model/params.h"
+#include "wijksim/report/text_layout.h"
 
 namespace wijksim {
 namespace {
@@ -86,6 +87,8 @@ bool summarise_point(const std::vector<double>& values, SeriesPoint& point) {
   point.lo = band.lower;
   point.hi = band.upper;
   point.n = static_cast<int>(finite.size());
+  const auto [least, most] = std::minmax_element(finite.begin(), finite.end());
+  point.same_in_all = text::no_spread(point.mean, *least, *most);
   return true;
 }
 

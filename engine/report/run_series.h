@@ -29,6 +29,7 @@ struct SeriesPoint {
   double week = 0;  // policy week (0: the policy start); for a block, its middle (2.5 for weeks 1-4)
   double mean = 0, lo = 0, hi = 0;  // over runs; undefined in every run: no point at all
   int n = 0;                        // runs with the measure defined
+  bool same_in_all = false;         // every one of those runs gave the same value
 };
 using Series = std::vector<SeriesPoint>;
 
