@@ -296,6 +296,41 @@ TEST_CASE("calibrate refuses what cannot be calibrated, at its place", "[calibra
                Catch::Contains("-5 is outside what spell.years can be: a measure that cannot be "
                                "negative"));
   }
+  SECTION("a unit that names another quantity than its measure's is said at the unit (outside attack 47)") {
+    const std::string bounced =
+        "    measure: share.bounced\n    value: 0.47\n    n: 49\n    unit: share of households with help\n";
+    const auto with = [&](const std::string& measure, const std::string& value, const std::string& unit) {
+      return plan_problems(
+          tiny(dir, replace(kTargets, bounced,
+                            "    measure: " + measure + "\n    value: " + value + "\n    interval: " +
+                                (value[0] == '0' ? "[0, 1]" : "[0, 100]") + "\n    unit: " + unit + "\n")));
+    };
+    // A wait written in days: the model's figure is in weeks, and the table printed it under "(days)" and
+    // judged it "inside" an interval of days.
+    const auto p = with("agency.social_work.wait_weeks", "28", "days");
+    REQUIRE(p.size() == 1);
+    CHECK(p[0].key == "targets.bounced.unit");
+    CHECK(p[0].where.line == 22);
+    CHECK_THAT(p[0].message,
+               Catch::EndsWith("): expected weeks, the unit of agency.social_work.wait_weeks, found 'days'"));
+    // A share called a number of households; a rate with no year; euros per household with no year.
+    CHECK_THAT(
+        with("share.with_problem", "0.3", "households").at(0).message,
+        Catch::EndsWith("expected a share (e.g. 'share of households'), the unit of share.with_problem, "
+                        "found 'households'"));
+    CHECK_THAT(
+        with("escalations.eviction", "2", "per 1.000 households").at(0).message,
+        Catch::EndsWith("expected a rate per 1,000 households a year, the unit of escalations.eviction, "
+                        "found 'per 1.000 households'"));
+    CHECK(with("spending.municipality", "2", "euros per household").size() == 1);
+    // Other spellings of the same unit pass, in any case.
+    CHECK(with("escalations.eviction", "2", "Per 1,000 households per year").empty());
+    CHECK(with("share.with_problem", "0.3", "Percent of households (%)").empty());
+    CHECK(with("spending.municipality", "2", "EUR per household a year").empty());
+    CHECK(with("spell.years", "4", "years (stock over inflow)").empty());
+    // A measure not in the model takes any unit: it is shown, never judged.
+    CHECK(with("none", "2", "persons").empty());
+  }
   SECTION("a survey figure of n: 0 is said once, at n (it also said 'interval' was missing)") {
     const auto p = plan_problems(
         tiny(dir, replace(kTargets, "    value: 0.47\n    n: 49\n", "    value: 0.47\n    n: 0\n")));

@@ -339,7 +339,7 @@ expect 1 "validate a broken scenario" "$wijksim" validate "$tmp/broken.yaml"
 # validate checks the targets file's free parameters as calibrate would, without simulating: a prior on whole
 # weeks whose mean (0.15) rounds to 0.
 mkdir -p "$tmp/vt" && cp -r "$src/scenarios/." "$tmp/vt/"
-printf 'population: x\ntargets:\n  a: {label: a, measure: share.bounced, value: 0.5, interval: [0, 1], unit: u, source: s}\nfree:\n  coaches.max_weeks: {dist: uniform, min: 0.1, max: 0.2}\n' >"$tmp/vt/targets/bad.yaml"
+printf 'population: x\ntargets:\n  a: {label: a, measure: share.bounced, value: 0.5, interval: [0, 1], unit: share, source: s}\nfree:\n  coaches.max_weeks: {dist: uniform, min: 0.1, max: 0.2}\n' >"$tmp/vt/targets/bad.yaml"
 printf 'extends: pilot.yaml\nname: badt\ntargets: targets/bad.yaml\n' >"$tmp/vt/badt.yaml"
 expect 1 "validate a scenario whose targets file has a prior its parameter cannot take" "$wijksim" validate "$tmp/vt/badt.yaml"
 grep -q "bad.yaml:5:.*coaches.max_weeks: .*prior has its mean at 0.15" "$tmp/err" || { echo "FAIL: validate of a bad free prior: $(cat "$tmp/err")"; fail=1; }

@@ -82,6 +82,7 @@ struct CalibrationTarget {
   Location where;         // in the targets file
   Location at_where;      // of its `at`, when it has one
   Location measure_where;  // of its `measure`
+  Location unit_where;     // of its `unit`
   Location n_where;        // of its `n`, when it has one
   Location value_where;    // of its `value`
   Location interval_where;  // of its `interval`, when it has one

@@ -3,7 +3,10 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
+#include <optional>
+#include <string_view>
 
 #include "wijksim/core/content_hash.h"
 #include "wijksim/core/statistics.h"
@@ -101,7 +104,10 @@ class TargetsReader : public ParameterReader {
       }
       const auto value = number_in(m, "value", Range{-kInf, kInf}, nullptr, true, false);
       const auto size = number_in(m, "n", Range{1, 1e9, false, true}, nullptr, false, false);
-      if (auto x = text_shown(m.need("unit"), m.sub("unit"), kMaxName, false)) t.unit = *x;
+      if (auto x = text_shown(m.need("unit"), m.sub("unit"), kMaxName, false)) {
+        t.unit = *x;
+        t.unit_where = m.node().get("unit")->where;
+      }
       if (auto x = text_shown(m.need("source"), m.sub("source"), kMaxDescription, true)) t.source = *x;
       if (auto x = text_shown(m.get("note"), m.sub("note"), kMaxDescription, true)) t.note = *x;
       const Node* bound = m.get("bound");
@@ -250,6 +256,61 @@ std::vector<Diagnostic> measure_problems(const Scenario& s, const TargetsFile& f
   return out;
 }
 
+namespace {
+
+// The words a target's unit must hold for its kind of measure, and the unit said when it does not. The unit
+// is printed beside the public figure and the model's: a share's target written "weeks" was printed
+// "0,3 weeks" beside a share, unchecked (a leftover of an earlier audit). Words, not one spelling: a file may
+// write "per 1.000 households a year" or "per 1,000 households per year".
+struct UnitWords {
+  std::vector<std::vector<std::string_view>> all_of;  // each inner list: one of its words must appear
+  const char* expected;
+};
+
+UnitWords unit_words(TargetMeasure::Kind kind) {
+  using K = TargetMeasure::Kind;
+  const std::vector<std::string_view> thousand = {"1.000", "1,000", "1000", "thousand"};
+  switch (kind) {
+    case K::Share:
+    case K::DomainShare:
+    case K::NotHelped:
+      return {{{"share", "%", "percent", "proportion", "fraction"}}, "a share (e.g. 'share of households')"};
+    case K::EscalationRate:
+    case K::AgencyReferrals:
+      return {{thousand, {"year"}}, "a rate per 1,000 households a year"};
+    case K::SpellStock:
+      return {{thousand}, "a number per 1,000 households"};
+    case K::SpellYears:
+      return {{{"year"}}, "years"};
+    case K::AgencyWait:
+    case K::CoachWait:
+    case K::CoachEpisode:
+    case K::CoachRequest:
+      return {{{"week"}}, "weeks"};
+    case K::CoachCaseload:
+      return {{{"fte"}}, "households per FTE"};
+    case K::Spending:
+      return {{{"euro", "eur", "\u20AC"}, {"year"}}, "euros per household a year"};
+    case K::None:
+      break;
+  }
+  return {{}, ""};
+}
+
+std::optional<std::string> unit_problem(const CalibrationTarget& t, TargetMeasure::Kind kind) {
+  std::string lower = t.unit;
+  std::transform(lower.begin(), lower.end(), lower.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  const UnitWords words = unit_words(kind);
+  for (const auto& one_of : words.all_of)
+    if (std::none_of(one_of.begin(), one_of.end(),
+                     [&](std::string_view w) { return lower.find(w) != std::string::npos; }))
+      return fmt::format("expected {}, the unit of {}, found '{}'", words.expected, t.measure, t.unit);
+  return std::nullopt;
+}
+
+}  // namespace
+
 std::vector<CalibrationTarget> targets_for(const Scenario& s, const TargetsFile& file,
                                            std::string_view horizon) {
   std::vector<Diagnostic> problems;
@@ -304,6 +365,12 @@ std::vector<CalibrationTarget> targets_for(const Scenario& s, const TargetsFile&
         continue;
       }
     }
+    if (modelled)
+      if (auto why = unit_problem(t, p.measure->kind)) {
+        problems.push_back(
+            {t.unit_where.line > 0 ? t.unit_where : t.where, "targets." + t.key + ".unit", *why});
+        continue;
+      }
     t.parsed = *p.measure;
     out.push_back(std::move(t));
   }
