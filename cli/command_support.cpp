@@ -232,7 +232,9 @@ void say_unused_settings(const Study& study) {
 }
 
 void check_free_parameters(const std::string& scenario) {
-  const ScenarioSource source = ScenarioSource::load(scenario, true);
+  // The free parameters' priors against the scenario's keys: its parameter sets play no part (their
+  // problems, if any, are the study's to say).
+  const ScenarioSource source = ScenarioSource::load(scenario, true, OwnSets::LeftOut);
   const Scenario s = source.base();
   if (s.targets_file.empty()) return;
   const TargetsFile file = read_targets_file(s.targets_file);

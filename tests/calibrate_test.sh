@@ -318,4 +318,30 @@ if "$wijksim" run tiny.yaml -y 1 --draws 3 --parameter-sets clean.csv --store ps
 else
   say_fail "a PSA over the sets: $(cat psa.err)"
 fi
+
+# A scenario's own parameter sets play no part where the command replaces them (--parameter-sets) or makes
+# them (calibrate): a missing sets file blocked both, and calibrate refused to write the sets in place as
+# "the parameter sets the scenario draws from" (outside attack 47).
+sed 's/^targets: targets.yaml$/targets: targets.yaml\nparameter_sets: own.csv/' tiny.yaml >own.yaml
+grep -q "^parameter_sets: own.csv$" own.yaml || say_fail "own.yaml names no sets: $(cat own.yaml)"
+"$wijksim" run own.yaml -y 1 --draws 2 --no-store >own0.txt 2>own0.err
+code=$?
+[ $code -eq 1 ] && grep -q "own.yaml:.*parameter_sets: cannot read the parameter sets: no such file" own0.err &&
+  echo "ok: a PSA over a scenario's own sets file that is missing is refused at its line" ||
+  say_fail "own sets missing, no --parameter-sets: exit $code: $(cat own0.err)"
+"$wijksim" run own.yaml -y 1 --draws 2 --parameter-sets clean.csv --no-store >own1.txt 2>own1.err
+code=$?
+[ $code -eq 0 ] && echo "ok: --parameter-sets replaces a scenario's own sets file, which need not exist" ||
+  say_fail "--parameter-sets over a missing own sets file: exit $code: $(cat own1.err)"
+"$wijksim" calibrate own.yaml --no-store -o own.csv >own2.txt 2>own2.err
+code=$?
+[ $code -eq 0 ] && [ "$(grep -c '^[0-9]' own.csv)" -eq 40 ] &&
+  echo "ok: calibrate writes a scenario's own sets file, missing before" ||
+  say_fail "calibrate into a missing own sets file: exit $code: $(cat own2.err)"
+cp own.csv own-before.csv
+"$wijksim" calibrate own.yaml --no-store -o own.csv >own3.txt 2>own3.err
+code=$?
+[ $code -eq 0 ] && cmp -s own.csv.~1~ own-before.csv && grep -q "kept as own.csv.~1~" own3.err &&
+  echo "ok: calibrate writes a scenario's own sets in place, the earlier ones kept as FILE.~1~" ||
+  say_fail "calibrate in place: exit $code: $(cat own3.err)"
 exit $fail

@@ -261,7 +261,7 @@ void check_fte_beside_schedule(const Node& tree, const std::vector<std::string>&
 
 }  // namespace
 
-ScenarioSource ScenarioSource::load(const std::string& path, bool years_from_command) {
+ScenarioSource ScenarioSource::load(const std::string& path, bool years_from_command, OwnSets own_sets) {
   // One version of each file in this one load too, its comparator's included: a command that loads a
   // scenario on its own before it plans (outside a study's scope) read its baseline as b1 through `extends`
   // and as b2 as the comparator, and blamed the files: "the comparator has 2,801 households and this
@@ -270,7 +270,7 @@ ScenarioSource ScenarioSource::load(const std::string& path, bool years_from_com
   std::string text, why;
   if (!read_file(path, text, why))
     throw InputError({{Location{path, 0, 0}, "", "cannot read the scenario: " + why}});
-  return load_text(text, path, true, years_from_command);
+  return load_text(text, path, true, years_from_command, own_sets);
 }
 
 ScenarioSource ScenarioSource::load_string(const std::string& yaml, const std::string& virtual_path) {
@@ -278,15 +278,16 @@ ScenarioSource ScenarioSource::load_string(const std::string& yaml, const std::s
 }
 
 ScenarioSource ScenarioSource::load_text(const std::string& yaml, const std::string& path,
-                                         bool check_comparator, bool years_from_command) {
+                                         bool check_comparator, bool years_from_command, OwnSets own_sets) {
   Diags d;
   std::vector<std::string> parents, merge_order;
   std::optional<Node> tree = resolve_extends(yaml, path, d, &parents, &merge_order);
   if (!tree) throw InputError(std::move(d).sorted(path));
   check_fte_beside_schedule(*tree, merge_order, d);
-  return from_tree(std::make_shared<const Node>(std::move(*tree)), path,
-                   Reuse{check_comparator, nullptr, nullptr, std::move(parents), years_from_command},
-                   std::move(d));
+  return from_tree(
+      std::make_shared<const Node>(std::move(*tree)), path,
+      Reuse{check_comparator, nullptr, nullptr, std::move(parents), years_from_command, own_sets},
+      std::move(d));
 }
 
 ScenarioSource ScenarioSource::from_tree(std::shared_ptr<const Node> tree, const std::string& path,
@@ -348,8 +349,9 @@ ScenarioSource ScenarioSource::from_tree(std::shared_ptr<const Node> tree, const
   std::shared_ptr<const ParameterSets> sets = reuse.sets;
   if (!s.parameter_sets_file.empty()) {
     s.parameter_sets_file = normal_path(fs::path(path).parent_path() / s.parameter_sets_file).string();
-    files.push_back({s.parameter_sets_file, SourceFile::Role::ParameterSets});
-    if (!reuse.sets && d.empty() && v.parameter_sets_node())
+    if (reuse.own_sets != OwnSets::LeftOut)
+      files.push_back({s.parameter_sets_file, SourceFile::Role::ParameterSets});
+    if (reuse.own_sets == OwnSets::Read && !reuse.sets && d.empty() && v.parameter_sets_node())
       sets =
           load_sets(*tree, path, s.parameter_sets_file, v.parameter_sets_node()->where, "parameter_sets",
                     v.parameters(), d);
@@ -376,7 +378,7 @@ ScenarioSource ScenarioSource::from_tree(std::shared_ptr<const Node> tree, const
                                  ? fmt::format("cannot read the comparator '{}': {}", s.comparator, why)
                                  : fmt::format("cannot read the comparator '{}' ({}): {}",
                                                v.comparator_node()->text, s.comparator, why)}});
-        return load_text(text, s.comparator, false);
+        return load_text(text, s.comparator, false, false, reuse.own_sets);
       }();
       for (const SourceFile& f : c.files_)
         files.push_back(
@@ -428,6 +430,7 @@ ScenarioSource ScenarioSource::from_tree(std::shared_ptr<const Node> tree, const
   src.cost_where_ = v.cost_where();
   src.tree_ = tree;
   src.sets_ = std::move(sets);
+  src.own_sets_ = reuse.own_sets;
   src.set_cache_ = std::make_shared<SetCache>();
   src.base_ = std::move(s);
   src.uncertain_ = std::move(v.uncertain());
@@ -503,7 +506,8 @@ ScenarioSource ScenarioSource::reread_with(std::span<const KeyValue> values) con
     }
   }
   if (!problems.empty()) throw InputError(std::move(problems));
-  return from_tree(std::move(tree), path_, Reuse{false, &base_.targets, sets_, extended_files()}, Diags{});
+  return from_tree(std::move(tree), path_,
+                   Reuse{false, &base_.targets, sets_, extended_files(), false, own_sets_}, Diags{});
 }
 
 const ParameterSetter* ScenarioSource::whole_number_at(const Location& at) const {

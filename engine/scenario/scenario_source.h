@@ -41,6 +41,16 @@ struct SourceFile {
   Role role = Role::Scenario;
 };
 
+// Whether a load reads the scenario's own `parameter_sets:` file (and its comparator's). A command that
+// gives the draws other sets (--parameter-sets FILE, "instead of the scenarios' own") or takes none
+// (calibrate, which makes them) neither reads nor needs it: a missing or stale sets file blocked the very
+// command that replaces it (outside attack 47). The file is still named in the scenario (base()).
+enum class OwnSets {
+  Read,
+  Replaced,  // by --parameter-sets: still kept from outputs (files()), as a file the user keeps
+  LeftOut,   // by calibrate, which may write them anew (its output replaces only sets it wrote)
+};
+
 // A loaded, validated scenario file, with its uncertainty.
 class ScenarioSource {
  public:
@@ -49,7 +59,8 @@ class ScenarioSource {
   // first scenario, plan_study; calibration.years, plan_calibration), so a target's `at: year N` is not held
   // against the file's own (`-y 2` of a 1-year file with a target at year 2 was refused; outside attacks 30
   // and 31). `validate` holds it against the file's.
-  static ScenarioSource load(const std::string& path, bool years_from_command = false);
+  static ScenarioSource load(const std::string& path, bool years_from_command = false,
+                             OwnSets own_sets = OwnSets::Read);
   // The same for text in memory (tests, fuzzing); `extends` and `comparator` are resolved relative to
   // virtual_path's directory.
   static ScenarioSource load_string(const std::string& yaml, const std::string& virtual_path);
@@ -156,7 +167,7 @@ class ScenarioSource {
   std::string hashed_text_before_targets() const;
   std::string targets_text() const;  // the calibration targets as read, one line each
   static ScenarioSource load_text(const std::string& yaml, const std::string& path, bool check_comparator,
-                                  bool years_from_command = false);
+                                  bool years_from_command = false, OwnSets own_sets = OwnSets::Read);
   // What from_tree takes over instead of reading it again: reread_with changes numbers only, so the
   // calibration targets (checked against the tree's structure) and the parameter sets stay as they were.
   struct Reuse {
@@ -165,6 +176,7 @@ class ScenarioSource {
     std::shared_ptr<const ParameterSets> sets;
     std::vector<std::string> parents;  // the files the scenario extends (for files())
     bool years_from_command = false;   // load()'s
+    OwnSets own_sets = OwnSets::Read;  // load()'s
   };
   // `d`: what the earlier stages found (reported with the schema's findings).
   static ScenarioSource from_tree(std::shared_ptr<const loader::Node> tree, const std::string& path,
@@ -193,6 +205,7 @@ class ScenarioSource {
   std::vector<ParameterSetter> apply_;  // parallel to uncertain_
   std::vector<ScenarioParameter> parameters_;
   std::shared_ptr<const ParameterSets> sets_;
+  OwnSets own_sets_ = OwnSets::Read;
   std::shared_ptr<SetCache> set_cache_;  // the scenario of each set drawn so far (shared by copies)
 };
 

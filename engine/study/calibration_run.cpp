@@ -188,7 +188,9 @@ void check_free_parameters(const ScenarioSource& source, const TargetsFile& file
 CalibrationPlan plan_calibration(const std::string& scenario, std::optional<std::uint64_t> seed) {
   const loader::SameContentsWhileLoading one_version_of_each_file;
   // The targets' `at: year N` are held against calibration.years, below, not the scenario's years.
-  CalibrationPlan plan{ScenarioSource::load(scenario, true), {}, {}, {}, {}, 0, 0, 0};
+  // Calibration makes parameter sets and draws from none: the scenario's own are neither read nor kept
+  // from its output (sets/velve.csv written anew in place, its earlier sets kept as ~1~).
+  CalibrationPlan plan{ScenarioSource::load(scenario, true, OwnSets::LeftOut), {}, {}, {}, {}, 0, 0, 0};
   const Scenario base = plan.source.base();
   if (base.targets_file.empty())
     throw InputError({{Location{scenario, 0, 0}, "targets",

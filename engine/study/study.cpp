@@ -143,7 +143,8 @@ Study plan_study(const std::vector<std::string>& paths, const StudyOverrides& ov
     }
     try {
       // The targets' `at: year N` are checked against the years the command runs, below.
-      ScenarioSource src = ScenarioSource::load(path, true);
+      ScenarioSource src =
+          ScenarioSource::load(path, true, overrides.parameter_sets ? OwnSets::Replaced : OwnSets::Read);
       if (overrides.parameter_sets) {
         try {
           src = src.with_parameter_sets(*overrides.parameter_sets);
