@@ -287,6 +287,23 @@ TEST_CASE("the report of a comparison holds every chart, library and figure, and
   CHECK(page.find("Band: the lowest to the highest of the 4 runs.") != std::string::npos);
   CHECK(page.find("spans the lowest to the highest of the 4 runs") != std::string::npos);
 
+  // Each targets table has its own note below it, the comparator's too: one note for both, the last
+  // table's, dropped the baseline's calibration caveats (an advisor's reading of the report on A4).
+  const std::string targets_table = "<table class=\"targets\">";
+  std::vector<std::string> target_notes;
+  for (auto t = page.find(targets_table); t != std::string::npos; t = page.find(targets_table, t + 1)) {
+    const std::string after = "</table>\n<p class=\"note\">Targets from the targets file";
+    const auto end = page.find("</table>", t);
+    REQUIRE(page.compare(end, after.size(), after) == 0);
+    target_notes.push_back(page.substr(end, page.find("</p>", end) - end));
+  }
+  REQUIRE(target_notes.size() == 2);
+  // baseline-velve's targets file, then the pilot's.
+  CHECK(target_notes[0].find("Notes of the targets file: of those with help: little or no trust in "
+                             "professionals: the model counts trust below 0.4") != std::string::npos);
+  CHECK(target_notes[1].find("Notes of the targets file: heard of the coaches: not in the model") !=
+        std::string::npos);
+
   // Every library inlined, byte for byte; nothing loaded from elsewhere.
   for (const ReportAsset& a : report_assets()) CHECK(page.find(a.script) != std::string::npos);
   CHECK(page.find("<script src") == std::string::npos);

@@ -1884,7 +1884,6 @@ void ReportWriter::assumptions(const StoredScenario& s, const StoredScenario* c)
 // interval, the model's figure and whether it lies inside, and the figure's source under its label.
 void ReportWriter::targets(const StoredScenario& s, const StoredScenario* c) {
   std::string out;
-  const json* note = nullptr;
   for (const StoredScenario* x : {c, &s}) {
     if (!x) continue;
     const json* t = tables_.table("calibration", x->name);
@@ -1894,7 +1893,6 @@ void ReportWriter::targets(const StoredScenario& s, const StoredScenario* c) {
                          esc(x->name));
       continue;
     }
-    note = t;
     std::string rows;
     for (const json& r : at(*t, "rows")) {
       const json& cells = at(r, "cells");
@@ -1910,12 +1908,14 @@ void ReportWriter::targets(const StoredScenario& s, const StoredScenario* c) {
     out += fmt::format(
         "<h4>{}'s targets</h4>\n<table class=\"targets\">\n<thead><tr><th>target (source)</th><th "
         "class=\"num\">public figure (interval)</th><th class=\"num\">model</th><th>fit</th></tr></thead>\n"
-        "<tbody>\n{}</tbody>\n</table>\n",
-        esc(x->name), rows);
+        "<tbody>\n{}</tbody>\n</table>\n<p class=\"note\">{}</p>\n",
+        esc(x->name), rows, esc(note_of(t)));
   }
   if (out.empty()) return;
-  body_ += "<h3>The model next to public figures</h3>\n" + out +
-           (note ? fmt::format("<p class=\"note\">{}</p>\n", esc(note_of(note))) : std::string());
+  // Each table's note below it: it holds that targets file's notes (which ends are assumptions, which model
+  // figure stands in), and one note for both tables dropped the comparator's (an advisor's reading: the
+  // baseline's calibration caveats were in the terminal's tables only).
+  body_ += "<h3>The model next to public figures</h3>\n" + out;
 }
 
 void ReportWriter::intervention(const StoredScenario& s, const StoredScenario& c) {
