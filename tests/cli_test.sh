@@ -1835,6 +1835,13 @@ expect 0 "compare the pilot with its baseline" "$wijksim" compare "$tmp/a12/pilo
 tr '\n' ' ' <"$tmp/out" | tr -s ' ' | grep -q "a new queue: households wait for a coach (the comparator has none)" &&
   ! tr '\n' ' ' <"$tmp/out" | tr -s ' ' | grep -q "waits longer: [^;]*households waiting for a coach" ||
   { echo "FAIL: the pilot's new coach queue: $(grep -A4 'In short' "$tmp/out")"; fail=1; }
+# In short names coaches above their caseload norm in most team-weeks (only the caseload table said so; an
+# advisor's reading), with the table's share and mean caseload per FTE, rounded to a whole % and one decimal.
+above=$(grep -m1 "^team-weeks above the norm (20 per FTE)" "$tmp/out" | sed 's/.*) *\([0-9]*,[0-9]*\)%.*/\1/' | tr , .)
+load=$(grep -m1 "^caseload per FTE: mean" "$tmp/out" | awk '{print $5}' | tr , .)
+words="coaches above their caseload norm in $(LC_ALL=C printf '%.0f' "$above")% of team-weeks ($(LC_ALL=C printf '%.1f' "$load" | tr . ,) households per FTE on average, the norm 20), where they notice, solve and activate less"
+tr '\n' ' ' <"$tmp/out" | tr -s ' ' | grep -qF "$words" ||
+  { echo "FAIL: In short on the coaches' caseload (table: $above% above, $load per FTE; expected '$words'): $(grep -A8 'In short' "$tmp/out")"; fail=1; }
 # validate plans the base case as compare does, also where parameter sets replace the value in every draw;
 # the warm-up's difference is said where the scenario sets it, not at the comparator: of the file it extends.
 printf 'extends: pilot.yaml\nname: pd2\nfragmentation:\n  wrong_agency_probability: 0.5\n' >"$tmp/a12/pd2.yaml"

@@ -154,6 +154,7 @@ std::vector<Table> headline_tables(const Study& study, const StudyResult& result
     std::vector<std::string> pays, saves, frees, uses, cuts, longer, shorter;
     std::vector<std::string> freed_in_cash;  // of `frees`, those paid per activity
     bool new_queue = false;  // households wait for a coach, where the comparator has none
+    std::string overloaded;  // the coaches above their caseload norm in most team-weeks, in words
     // Cash per payer.
     // From few draws their range is the interval: a direction is then every draw's, said as a count
     // (3 of 3 draws fall on one side by chance 1 time in 4; outside attack 20).
@@ -271,6 +272,21 @@ std::vector<Table> headline_tables(const Study& study, const StudyResult& result
       } else if (mine.stats.coaches.waiting.mean > 0) {
         new_queue = true;
       }
+      // Coaches above their caseload norm in most team-weeks work below full effectiveness (model.md 11.4):
+      // "under pilot conditions" meant coaches at 1,4 times the norm almost all the time, which only the
+      // caseload table said (an advisor's reading). The mean over runs of each run's share and mean.
+      const CoachMeasures<Stat>& c = mine.stats.coaches;
+      const double norm = mine.shape.caseload_norm_per_fte;
+      if (norm > 0 && c.above_norm.mean > 0.5)
+        overloaded = fmt::format(
+            "; coaches above their caseload norm in {}% of team-weeks ({} households per FTE on average, "
+            "{} {}){}",
+            format_dutch(100 * c.above_norm.mean, 0), format_dutch(c.caseload_mean.mean, 1),
+            // A mean below the norm beside most team-weeks above it: said as the caseload table's note says.
+            c.caseload_mean.mean < norm ? "an uneven load, below the norm of" : "the norm",
+            format_dutch(norm, norm == std::round(norm) ? 0 : 1),
+            s.coaches.overload_slope > 0 ? ", where they notice, solve and activate less"
+                                         : " (the scenario assumes they lose no effectiveness by it)");
     }
     t.rows.push_back(
         {"coach_payer", "who pays for the coaches", {Cell::empty(), Cell::of_text(coach_payer_text(s))}, 0});
@@ -343,7 +359,7 @@ std::vector<Table> headline_tables(const Study& study, const StudyResult& result
                         join_names(longer), join_names(shorter)) +
                         (new_queue ? "; a new queue: households wait for a coach (the comparator has none)"
                                    : "") +
-                        transfers)},
+                        overloaded + transfers)},
          0});
     // Capacity and waits are over the run pairs, or with draws over the draws: a wait defined in fewer of
     // them (nobody admitted in the others) is named as the agencies' tables name it (the glance's rows had no
