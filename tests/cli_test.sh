@@ -1821,6 +1821,34 @@ PY
 # --survey-households, an option only compare has).
 printf 'extends: %s\nname: h100\npopulation:\n  households: 100\n' "$small" >"$tmp/h100.yaml"
 expect 0 "run of 100 households (no virtual survey in run)" "$wijksim" run "$tmp/h100.yaml" --no-store
+# In short names the agencies whose places are cut and that use fewer places than the cut leaves while their
+# waits grow (duplicate work avoided), so the glance's "freed only beyond a cut" and In short agree (an advisor
+# read -576 used against -461 funded as freed capacity where In short said "cut" alone). Derived from the
+# glance's own rows: the cut is the same in every run, so used minus funded has the interval of used, moved.
+expect 0 "the city's scale-up, 3 runs of 2 years, as JSON" "$wijksim" compare "$src/scenarios/scaleup.yaml" -r 3 -y 2 --no-store -f json -o "$tmp/beyond.json"
+python3 - "$tmp/beyond.json" <<'PY' && echo "ok: In short names the agencies using fewer places than their cut while their waits grow" || { echo "FAIL: In short on places used beyond a cut"; fail=1; }
+import json, sys
+t = next(t for t in json.load(open(sys.argv[1]))["tables"] if t["id"] == "headline")
+rows = {r["key"]: r for r in t["rows"]}
+named = []
+for key, r in rows.items():
+    if not key.startswith("places_"):
+        continue
+    agency = key[len("places_"):]
+    funded = rows.get("funded_" + agency)
+    if not funded:
+        continue
+    f = funded["cells"]["change"]
+    assert f["sd"] == 0, f  # the shipped scale-up's cut is fixed
+    if r["cells"]["change"]["hi"] < f["mean"] and rows["wait_" + agency]["cells"]["verdict"]["text"] == "households wait longer":
+        named.append(r["label"][len("capacity: "):-len(" (places used)")])
+assert len(named) >= 2, named  # the city's debt counselling and housing corporations, at least
+names = ", ".join(named[:-1]) + " and " + named[-1]
+summary = rows["summary"]["cells"]["verdict"]["text"]
+expected = " (%s use fewer places than the cut leaves, while their waits grow: duplicate work the coaches avoid, " \
+           "staff time that shortens no queue)" % names
+assert expected in summary, (expected, summary)
+PY
 # Outside attack 12. "In short" compares the coaches' queue with the comparator's: ten FTE against the pilot's
 # six shortens the wait for a coach (9.0 against 13.9 weeks), which was said as "waits longer"; against a
 # comparator without coaches the queue is new.

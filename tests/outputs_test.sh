@@ -124,9 +124,12 @@ cp sets/velve.csv velve-sets.orig
 expect 1 "--output the parameter sets the scenario draws from is refused" "sets/velve.csv.*parameter sets" \
   "$wijksim" run pilot.yaml "${small[@]}" --no-store --output sets/velve.csv
 unchanged sets/velve.csv velve-sets.orig "--output the parameter sets"
-expect 1 "calibrate --output the parameter sets the scenario draws from is refused" "sets/velve.csv.*parameter sets" \
-  "$wijksim" calibrate baseline-velve.yaml --no-store --output sets/velve.csv
-unchanged sets/velve.csv velve-sets.orig "calibrate --output the parameter sets"
+# calibrate reads no parameter sets and writes a scenario's own in place, keeping the earlier ones as .~1~
+# (calibrate_test.sh); another scenario's calibration does not replace them.
+expect 1 "calibrate --output another scenario's parameter sets is refused" \
+  "sets/velve.csv.*holds the parameter sets of another scenario" \
+  "$wijksim" calibrate baseline-enschede.yaml --no-store --output sets/velve.csv
+unchanged sets/velve.csv velve-sets.orig "calibrate --output another scenario's parameter sets"
 # A wijksim file of another kind is not replaced either: a calibration's sets (hours of work) under tables,
 # a report, or another scenario's calibration (sweep --output, report -o and calibrate -o replaced them).
 cp sets/velve.csv mine-sets.csv && cp sets/enschede.csv city-sets.csv

@@ -152,6 +152,7 @@ std::vector<Table> headline_tables(const Study& study, const StudyResult& result
     // table of cash that does change (outside attack 11).
     const std::string unclear = one_run ? "no interval (one run)" : "no clear change";
     std::vector<std::string> pays, saves, frees, uses, cuts, longer, shorter;
+    std::vector<std::string> duplicates_avoided;  // cut, fewer used than the cut leaves, its wait longer
     std::vector<std::string> freed_in_cash;  // of `frees`, those paid per activity
     bool new_queue = false;  // households wait for a coach, where the comparator has none
     std::string overloaded;  // the coaches above their caseload norm in most team-weeks, in words
@@ -218,9 +219,29 @@ std::vector<Table> headline_tables(const Study& study, const StudyResult& result
              0});
       }
       const Direction dp = direction(m.places_used);
+      const Direction dw = direction(m.wait_weeks);
+      // Where places are cut, what is used beyond the cut is freed, as the glance's capacity heading says
+      // (an advisor read -576 used against -461 funded as 115 places freed, where In short said "cut" alone):
+      // the paired difference of places used minus places funded, summarised as the others. With the wait
+      // longer there, the agency's places are full and what it no longer uses is duplicate work, staff time
+      // that shortens no queue: said as such.
+      bool freed_beyond_cut = false;
+      if (cut) {
+        const auto beyond = [a](const Measures<double>& f) {
+          return f.agencies[a].places_used - f.agencies[a].places_funded;
+        };
+        std::vector<double> per_pair;
+        for (const RunMeasures& r : cmp.differences) per_pair.push_back(beyond(r.figures));
+        if (direction(summarised(cmp.differences, describe(per_pair), beyond)) == Direction::Down) {
+          if (dw == Direction::Up)
+            duplicates_avoided.push_back(name);
+          else
+            freed_beyond_cut = true;
+        }
+      }
       // Freed at an agency paid per activity is in its payer's cash already: said where it is named, as the
       // note says it (In short named "Youth care" freed with no word of it; a policy advisor's reading).
-      if (!cut && dp == Direction::Down) {
+      if ((!cut && dp == Direction::Down) || freed_beyond_cut) {
         frees.push_back(name);
         if (std::find(per_activity.begin(), per_activity.end(), name) != per_activity.end())
           freed_in_cash.push_back(name);
@@ -234,7 +255,6 @@ std::vector<Table> headline_tables(const Study& study, const StudyResult& result
                                                                 : dp == Direction::Up   ? "uses more capacity"
                                                                                         : unclear)},
            0});
-      const Direction dw = direction(m.wait_weeks);
       if (dw == Direction::Up) longer.push_back(name);
       if (dw == Direction::Down) shorter.push_back(name);
       t.rows.push_back({"wait_" + mine.shape.agencies[a].key,
@@ -345,7 +365,19 @@ std::vector<Table> headline_tables(const Study& study, const StudyResult& result
                         "longer: {}; waits less: {}",
                         pays.empty() ? "" : in_all, join_names(pays), saves.empty() ? "" : in_all,
                         join_names(saves),
-                        cuts.empty() ? "" : "; capacity cut to pay the coaches at: " + join_names(cuts),
+                        cuts.empty()
+                            ? ""
+                            : "; capacity cut to pay the coaches at: " + join_names(cuts) +
+                                  (duplicates_avoided.empty()
+                                       ? std::string()
+                                       : fmt::format(" ({} fewer places than the cut leaves, while "
+                                                     "{}: duplicate work the coaches avoid, staff "
+                                                     "time that shortens no queue)",
+                                                     duplicates_avoided.size() == 1
+                                                         ? duplicates_avoided.front() + " uses"
+                                                         : join_names(duplicates_avoided) + " use",
+                                                     duplicates_avoided.size() == 1 ? "its wait grows"
+                                                                                    : "their waits grow")),
                         join_names(frees) +
                             (freed_in_cash.empty() ? std::string()
                              : freed_in_cash.size() == 1
