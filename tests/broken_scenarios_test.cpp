@@ -319,7 +319,8 @@ std::vector<Case> cases() {
       {"an agency name with a space",
        edit(b, 53, "mental_health", "mental health"),
        {exact(53, 3, "agencies.mental health",
-              "an agency name must be letters, digits, '_' or '-' (at most 64), found 'mental health'")}},
+              "an agency name must be ASCII letters (a-z, A-Z), digits, '_' or '-' (at most 64), found "
+              "'mental health'")}},
 
       // ----- types and ranges
       {"text where a number is expected",
@@ -1122,11 +1123,14 @@ TEST_CASE("broken targets files: a bound that is not its interval's end, or has 
                              "(U+009B)"))});
   }
   SECTION("a target's key with an escape: refused as a payer's key would be (outside attack 37)") {
-    check(diagnostics("  \"spend\\e[31m\":\n    label: spending\n    measure: spending.municipality\n"
-                      "    unit: euros\n    source: budget\n    value: 4900\n    interval: [0, 4900]\n"),
-          {in_file(file, exact(3, 3, "targets.spend\x1b[31m",
-                               "a target's name must be letters, digits, '_' or '-' (at most 64), found "
-                               "'spend\\x1B[31m'"))});
+    check(
+        diagnostics("  \"spend\\e[31m\":\n    label: spending\n    measure: spending.municipality\n"
+                    "    unit: euros\n    source: budget\n    value: 4900\n    interval: [0, 4900]\n"),
+        {in_file(
+            file,
+            exact(3, 3, "targets.spend\x1b[31m",
+                  "a target's name must be ASCII letters (a-z, A-Z), digits, '_' or '-' (at most 64), found "
+                  "'spend\\x1B[31m'"))});
   }
   SECTION("a bound with n and no interval") {
     check(diagnostics(start + "    value: 0.3\n    n: 100\n    bound: upper\n"),
@@ -1161,11 +1165,13 @@ TEST_CASE("broken scenarios across files: extends and comparator", "[input]") {
     const std::string text =
         "extends: base.yaml\nname: x\npopulation:\n  rung_shares: [0.1, 0.1, 0.2, 0.2, 0.2, 0.2]\n"
         "  households: ~\n";
-    check(diagnostics_of(text, dir / "x.yaml"),
-          {in_file(dir / "x.yaml",
-                   exact(5, 3, "population.households",
-                         "missing required key 'households': the empty value here (~) removes the value the "
-                         "file it extends gives it; give a value instead"))});
+    check(
+        diagnostics_of(text, dir / "x.yaml"),
+        {in_file(
+            dir / "x.yaml",
+            exact(5, 3, "population.households",
+                  "missing required key 'households': the empty value here (~ or null) removes the value the "
+                  "file it extends gives it; give a value instead"))});
   }
   SECTION("a misspelt extends: one error with its suggestion, not one a section (outside attack 30)") {
     const std::string text = "extnds: base.yaml\nname: x\n";

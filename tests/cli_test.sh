@@ -343,6 +343,13 @@ printf 'population: x\ntargets:\n  a: {label: a, measure: share.bounced, value: 
 printf 'extends: pilot.yaml\nname: badt\ntargets: targets/bad.yaml\n' >"$tmp/vt/badt.yaml"
 expect 1 "validate a scenario whose targets file has a prior its parameter cannot take" "$wijksim" validate "$tmp/vt/badt.yaml"
 grep -q "bad.yaml:5:.*coaches.max_weeks: .*prior has its mean at 0.15" "$tmp/err" || { echo "FAIL: validate of a bad free prior: $(cat "$tmp/err")"; fail=1; }
+# A problem of a file a scenario reads twice (the baseline it extends is its comparator too: its missing sets
+# file) is one error, said once (it was said as the comparator's and again as its own: "2 errors"; outside
+# attack 47).
+mkdir -p "$tmp/w1" && cp -r "$src/scenarios/." "$tmp/w1/" && rm "$tmp/w1/sets/velve.csv"
+expect 1 "validate a scenario whose comparator and extended file names a missing sets file" "$wijksim" validate "$tmp/w1/pilot.yaml"
+{ [ "$(cat "$tmp/out" "$tmp/err" | grep -c "cannot read the parameter sets")" -eq 1 ] && cat "$tmp/out" "$tmp/err" | grep -q "pilot.yaml: 1 error$"; } ||
+  { echo "FAIL: one problem of a file read twice: $(cat "$tmp/out" "$tmp/err")"; fail=1; }
 # A targets file two scenarios share, with measures one of them cannot show: the error names that scenario (it
 # said "the scenario has no coaches" for one of two), and offers no measure as a misspelling of itself
 # ("did you mean 'coach.wait_weeks'?" for coach.wait_weeks; outside attack 31).

@@ -3,6 +3,8 @@
 // separators, "did you mean" suggestions, key paths.
 #pragma once
 
+#include <algorithm>
+
 #include <string>
 #include <string_view>
 #include <vector>
@@ -19,6 +21,13 @@ class Diags {
     list_.push_back({w, std::move(key), std::move(msg)});
   }
   bool empty() const { return list_.empty(); }
+  // Whether this very problem (place, key and message) is listed already.
+  bool holds(const Diagnostic& x) const {
+    return std::any_of(list_.begin(), list_.end(), [&](const Diagnostic& y) {
+      return y.where.file == x.where.file && y.where.line == x.where.line &&
+             y.where.column == x.where.column && y.key == x.key && y.message == x.message;
+    });
+  }
   std::size_t size() const { return list_.size(); }
   // In file order (the file the user named first), duplicates removed, at most kMaxDiagnostics (a file
   // that is not a scenario at all would otherwise bury the user, and the loader, in messages).

@@ -670,9 +670,10 @@ std::optional<std::vector<std::string>> ParameterReader::names_of(const Node& n,
   for (std::size_t i = 0; i < n.keys.size(); ++i) {
     const std::string& k = n.keys[i];
     if (!valid_name(k))
-      d_.add(n.key_where[i], sub_path(path, k),
-             fmt::format("{} name must be letters, digits, '_' or '-' (at most 64), found '{}'",
-                         with_article(what), k));
+      d_.add(
+          n.key_where[i], sub_path(path, k),
+          fmt::format("{} name must be ASCII letters (a-z, A-Z), digits, '_' or '-' (at most 64), found '{}'",
+                      with_article(what), k));
     names.push_back(k);
   }
   return names;

@@ -106,9 +106,10 @@ class MapReader {
       if (removed != n_.removed.rend())
         d_.add(
             removed->second, sub(k),
-            fmt::format("missing required key '{}': the empty value here (~) removes the value the file it "
-                        "extends gives it; give a value instead",
-                        k));
+            fmt::format(
+                "missing required key '{}': the empty value here (~ or null) removes the value the file it "
+                "extends gives it; give a value instead",
+                k));
       else
         missing(k, fmt::format("missing required key '{}'", k));
     }

@@ -410,14 +410,18 @@ ScenarioSource ScenarioSource::from_tree(std::shared_ptr<const Node> tree, const
               fmt::format("the comparator's domains ({}) differ from this scenario's ({})", join(theirs),
                           join(mine)));
     } catch (const InputError& e) {
-      const auto& cd = e.diagnostics();
+      // A problem of a file both read (the comparator this scenario extends, its parameter sets) is said
+      // once, as this scenario's own: it was said twice and counted as two errors (outside attack 47).
+      std::vector<Diagnostic> cd;
+      for (const Diagnostic& x : e.diagnostics())
+        if (!d.holds(x)) cd.push_back(x);
       if (!cd.empty() && cd[0].key == "comparator" && cd[0].where.file == where.file)
         d.add(cd[0].where, cd[0].key, cd[0].message);
-      else
+      else if (!cd.empty())
         d.add(where, "comparator",
               cd.size() == 1 ? "the comparator scenario has an error: " + cd[0].to_string()
                              : fmt::format("the comparator scenario has {} errors; the first: {}", cd.size(),
-                                           cd.empty() ? std::string("?") : cd[0].to_string()));
+                                           cd[0].to_string()));
     }
   }
   if (!d.empty()) throw InputError(std::move(d).sorted(path));

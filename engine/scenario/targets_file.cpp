@@ -87,7 +87,8 @@ class TargetsReader : public ParameterReader {
       // same letters (an escape or a direction control in one reached an export raw; outside attack 37).
       if (!valid_name(n.keys[i]))
         d_.add(n.key_where[i], path,
-               fmt::format("a target's name must be letters, digits, '_' or '-' (at most 64), found '{}'",
+               fmt::format("a target's name must be ASCII letters (a-z, A-Z), digits, '_' or '-' (at most "
+                           "64), found '{}'",
                            printable(n.keys[i], false, true)));
       CalibrationTarget t;
       t.key = n.keys[i];
