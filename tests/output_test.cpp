@@ -393,6 +393,34 @@ TEST_CASE("a table is laid out the first way that fits", "[output]") {
   CHECK(lines(wide) < lines(transposed));
 }
 
+TEST_CASE("each payer's year by year keeps payers down and years across", "[output]") {
+  // Five payers and six year columns that do not fit side by side at 120: the generic layout turned such a
+  // table (the payers fewer than the columns) and read years down, where the pilot's six payers read payers
+  // down (an advisor's reading). Payers stay the rows, the years go into column groups.
+  Table t;
+  t.id = "budget_by_year";
+  t.title = "What does it cost each payer per year?";
+  t.scenario = "s";
+  t.comparator = "c";
+  for (int y = 1; y <= 5; ++y) t.columns.push_back({fmt::format("year_{}", y), fmt::format("year {}", y)});
+  t.columns.push_back({"total", "years 1-5"});
+  for (const char* payer :
+       {"Municipality", "Housing corporations", "Health insurers", "Police and justice", "All payers"}) {
+    Row row{payer, payer, {}, 0};
+    for (int c = 0; c < 6; ++c)
+      row.cells.push_back(Cell::of(interval(-2.15e6, -3.92e6, -0.39e6), Unit::Euro));
+    t.rows.push_back(row);
+  }
+  const std::string out = text::layout(text::grid_of(t), 120);
+  CHECK(widest(out) <= 120);
+  CHECK(out.find("\nMunicipality ") != std::string::npos);
+  CHECK(out.find("\nyear 1 ") == std::string::npos);
+  CHECK(out.find("year 1 (EUR million)") < out.find("\nMunicipality "));
+  // Another table of so few rows is still turned where that fits.
+  t.id = "budget_impact";
+  CHECK(text::layout(text::grid_of(t), 120).find("\nyear 1 ") != std::string::npos);
+}
+
 TEST_CASE("years of euros share one unit, named in their headers", "[output]") {
   Table t;
   t.id = "budget_impact";

@@ -316,6 +316,10 @@ Grid grid_of(const Table& t) {
   g.note = t.note;
   g.unit_in_title = t.unit_in_title;
   g.columns_own_units = t.id == "efficiency_frontier";
+  // Each payer's year by year reads the same way for every scenario, payers down and years across: turned
+  // where the payers were fewer than the years (the unfunded scale-up has no fund), it read years down
+  // beside the others' payers down (an advisor's reading).
+  if (t.id == "budget_by_year") g.may_transpose = false;
   return g;
 }
 
