@@ -390,6 +390,11 @@ python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["command"]
 expect 0 "sweep -o FILE.CSV without --format" "$wijksim" sweep "$src/scenarios/pilot.yaml" --parameter coaches.fte --from 1 --to 2 --steps 2 -r 1 -y 1 -o "$tmp/fmt/s.CSV"
 head -1 "$tmp/fmt/s.CSV" | grep -q "^scenario,comparator,table,row," &&
   echo "ok: -o FILE.CSV writes CSV" || { echo "FAIL: -o FILE.CSV: $(head -1 "$tmp/fmt/s.CSV")"; fail=1; }
+# A name ending in '/' is a directory's: refused as a name (exit 1), not as a directory that does not exist
+# (exit 3; outside attack 47).
+expect 1 "compare -o NAME/ (nothing there)" "$wijksim" compare "$src/scenarios/pilot.yaml" -r 1 -y 1 --no-store -o "$tmp/fmt/none.txt/"
+grep -q "none.txt/: error: --output: a name ending in '/' names a directory, not a file" "$tmp/err" && [ ! -e "$tmp/fmt/none.txt" ] ||
+  { echo "FAIL: -o NAME/: $(cat "$tmp/err")"; fail=1; }
 expect 0 "compare -o FILE.txt" "$wijksim" compare "$src/scenarios/pilot.yaml" -r 1 -y 1 --no-store -o "$tmp/fmt/t.txt"
 head -1 "$tmp/fmt/t.txt" | grep -q "^wijksim .* compare: seed" || { echo "FAIL: -o FILE.txt is not the table"; fail=1; }
 for bad in "t2.json -f csv|the name says JSON and the format CSV" "t3.csv -f table|the name says CSV and the format a text table" \

@@ -373,6 +373,10 @@ void check_output(const std::string& path, const std::string& option, const std:
   } else if (!why.empty()) {
     refuse(path, option, fmt::format("cannot write here: {}", why));
   }
+  // A name ending in '/' is a directory's, not a file's: said as a name, not as a directory that does not
+  // exist (exit 3, as a write that fails; outside attack 47).
+  if (path.ends_with('/'))
+    refuse(path, option, "a name ending in '/' names a directory, not a file: name the file to write");
   // A file the command reads or keeps first (the message names it: "this is the results store"), then any
   // other SQLite database, a store of another command or another program's, and the files beside one.
   check_kept(path, option, kept, "an output never replaces a file the command reads or keeps");
