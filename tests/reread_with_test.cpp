@@ -160,6 +160,14 @@ TEST_CASE("reread_with refuses an unknown key path, a text and an impossible val
     CHECK(p[0].where.line == 17);
     CHECK_THAT(p[0].message, Catch::Contains("no key 'domains.money.escalation.spell'"));
   }
+  SECTION("a wildcard over the scenario's sections is said as such (outside attack 47)") {
+    // It was told "'name' is 'baseline-velve' in the scenario, which has no key '*'".
+    const auto p = problems_of(src, {{"*.*.incidence_per_year", 0.02, kHere}});
+    REQUIRE(p.size() == 1);
+    CHECK_THAT(p[0].message, Catch::StartsWith("'*' is a wildcard over the scenario's sections") &&
+                                 Catch::Contains("as in domains.*.incidence_per_year"));
+    CHECK_THAT(p[0].message, !Catch::Contains("'name'"));
+  }
   SECTION("a text, a section and a list are not numbers") {
     const auto p = problems_of(src, {{"domains.money.escalation.event", 1, kHere},
                                      {"fragmentation", 1, kHere},

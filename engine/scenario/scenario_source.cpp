@@ -84,6 +84,16 @@ bool find_nodes(Node& n, const std::vector<PathStep>& steps, std::size_t i, cons
   // '*' is every entry of the map; 'prefix*' every entry whose key starts with the prefix (middle_*: the
   // middle-income neighbourhoods alike).
   if (!step.key.empty() && step.key.back() == '*') {
+    // Not for the sections of the scenario: '*.*.incidence_per_year' was told "'name' is 'small' in the
+    // scenario, which has no key '*'", pointing at a key nobody wrote (outside attack 47).
+    if (i == 0) {
+      why = fmt::format(
+          "'{}' is a wildcard over the scenario's sections (name, population, domains, ...): a "
+          "wildcard stands for the entries of a section, as in domains.*.incidence_per_year; "
+          "name the section",
+          step.key);
+      return false;
+    }
     const std::string prefix = step.key.substr(0, step.key.size() - 1);
     std::size_t matched = 0;
     for (std::size_t k = 0; k < n.keys.size(); ++k) {
