@@ -24,8 +24,18 @@ CalibrationRecorder::CalibrationRecorder(const CalibrationPlan& plan, const std:
       // A complete calibration is resumed too: every candidate is in the store, none is simulated again,
       // and its parameter sets are written again (an --output refused after the calibration lost them).
       const std::vector<StoredScenario> before = store_.scenarios(run_id_);
-      if (before.size() != 1 ||
-          (before[0].hash != plan.source.hash() && before[0].hash != plan.source.hash_before_targets()))
+      const auto same_scenario = [&](const ScenarioSource& s) {
+        return before[0].hash == s.hash() || before[0].hash == s.hash_before_targets();
+      };
+      bool same = before.size() == 1 && same_scenario(plan.source);
+      // A calibration stored before calibrate left the scenario's own parameter sets out hashed them in, as
+      // every command did: read them to compare (a review: such a run was said to have a changed scenario).
+      if (before.size() == 1 && !same && !base.parameter_sets_file.empty()) try {
+          same = same_scenario(ScenarioSource::load(plan.source.path(), true, OwnSets::Read));
+        } catch (const InputError&) {
+          // Sets that cannot be read now cannot show it was the same: said as changed.
+        }
+      if (!same)
         // Another file is not a changed one (outside attack 41).
         differences.push_back(
             before.size() == 1 && !same_file(before[0].file, plan.source.path())
