@@ -35,6 +35,9 @@ std::string what_it_is(SourceFile::Role role, const std::string& name) {
       return fmt::format("a targets file the scenario '{}' reads", name);
     case SourceFile::Role::ParameterSets:
       return fmt::format("the parameter sets the scenario '{}' draws from", name);
+    case SourceFile::Role::UnreadParameterSets:
+      return fmt::format("the parameter sets the scenario '{}' names (which --parameter-sets replaces here)",
+                         name);
   }
   return fmt::format("a file the scenario '{}' reads", name);
 }

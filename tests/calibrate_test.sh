@@ -338,6 +338,22 @@ code=$?
 [ $code -eq 0 ] && [ "$(grep -c '^[0-9]' own.csv)" -eq 40 ] &&
   echo "ok: calibrate writes a scenario's own sets file, missing before" ||
   say_fail "calibrate into a missing own sets file: exit $code: $(cat own2.err)"
+# The own sets file --parameter-sets replaces is still the user's: no output replaces it, and the message says
+# what it is (it said "the parameter sets the scenario draws from"; a review).
+"$wijksim" run own.yaml -y 1 --draws 2 --parameter-sets clean.csv --no-store -o own.csv >own4.txt 2>own4.err
+code=$?
+[ $code -eq 1 ] && grep -q "the parameter sets the scenario 'tiny' names (which --parameter-sets replaces here)" own4.err &&
+  [ "$(grep -c '^[0-9]' own.csv)" -eq 40 ] &&
+  echo "ok: an output over the own sets file --parameter-sets replaces is refused, said as such" ||
+  say_fail "-o over the replaced own sets: exit $code: $(cat own4.err)"
+# A stale sets file (a column naming a key the scenario no longer has) blocks neither.
+printf 'set,domains.*.bogus_key\n1,3\n' >stale.csv
+sed 's/^parameter_sets: own.csv$/parameter_sets: stale.csv/' own.yaml >stale.yaml
+"$wijksim" calibrate stale.yaml --no-store -o stale-sets.csv >stale.txt 2>stale.err
+code=$?
+[ $code -eq 0 ] && [ "$(grep -c '^[0-9]' stale-sets.csv)" -eq 40 ] &&
+  echo "ok: calibrate runs over a stale own sets file it does not read" ||
+  say_fail "calibrate over a stale own sets file: exit $code: $(cat stale.err)"
 cp own.csv own-before.csv
 "$wijksim" calibrate own.yaml --no-store -o own.csv >own3.txt 2>own3.err
 code=$?

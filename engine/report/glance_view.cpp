@@ -288,8 +288,8 @@ std::optional<GlanceView> glance_view(const Report& r) {
                                 wtp)
                   : fmt::format("; the scenario files assume {}. The glance's probability it is the best is "
                                 "over runs that differ in the households' luck only, not in what the "
-                                "parameters could be: how sure the choice is needs --draws",
-                                wtp)));
+                                "parameters could be: how sure the choice is needs {}",
+                                wtp, one_draw ? "more parameter draws (--draws N)" : "--draws")));
     }
   }
 

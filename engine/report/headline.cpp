@@ -301,7 +301,9 @@ std::vector<Table> headline_tables(const Study& study, const StudyResult& result
         overloaded = fmt::format(
             "; coaches above their caseload norm in {}% of team-weeks ({} households per FTE on average, "
             "{} {}){}",
-            format_dutch(100 * c.above_norm.mean, 0), format_dutch(c.caseload_mean.mean, 1),
+            // "most": above half, which a whole percentage could round to 50.
+            format_dutch(100 * c.above_norm.mean, c.above_norm.mean < 0.505 ? 1 : 0),
+            format_dutch(c.caseload_mean.mean, 1),
             // A mean below the norm beside most team-weeks above it: said as the caseload table's note says.
             c.caseload_mean.mean < norm ? "an uneven load, below the norm of" : "the norm",
             format_dutch(norm, norm == std::round(norm) ? 0 : 1),

@@ -1109,7 +1109,7 @@ void ReportWriter::households(const StoredScenario& s, const StoredScenario* c) 
     }
     chart("How many professionals does a household see?",
           surveyed ? "The share of households by the number of professionals involved, in the model next to "
-                     "the seeds' baseline survey, held before the coaches started."
+                     "the seeds' baseline survey (undated: as the coaches began, or just before)."
                    : fmt::format("The share of households by the number of professionals involved, in the "
                                  "model ({} has no survey of it to compare with).",
                                  base.name),

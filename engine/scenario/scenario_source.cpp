@@ -360,7 +360,9 @@ ScenarioSource ScenarioSource::from_tree(std::shared_ptr<const Node> tree, const
   if (!s.parameter_sets_file.empty()) {
     s.parameter_sets_file = normal_path(fs::path(path).parent_path() / s.parameter_sets_file).string();
     if (reuse.own_sets != OwnSets::LeftOut)
-      files.push_back({s.parameter_sets_file, SourceFile::Role::ParameterSets});
+      files.push_back({s.parameter_sets_file, reuse.own_sets == OwnSets::Read
+                                                  ? SourceFile::Role::ParameterSets
+                                                  : SourceFile::Role::UnreadParameterSets});
     if (reuse.own_sets == OwnSets::Read && !reuse.sets && d.empty() && v.parameter_sets_node())
       sets =
           load_sets(*tree, path, s.parameter_sets_file, v.parameter_sets_node()->where, "parameter_sets",
@@ -391,11 +393,12 @@ ScenarioSource ScenarioSource::from_tree(std::shared_ptr<const Node> tree, const
         return load_text(text, s.comparator, false, false, reuse.own_sets);
       }();
       for (const SourceFile& f : c.files_)
-        files.push_back(
-            {f.path, f.role == SourceFile::Role::Scenario ? SourceFile::Role::Comparator
-                     : f.role == SourceFile::Role::Targets || f.role == SourceFile::Role::ParameterSets
-                         ? f.role
-                         : SourceFile::Role::ComparatorExtends});
+        files.push_back({f.path, f.role == SourceFile::Role::Scenario ? SourceFile::Role::Comparator
+                                 : f.role == SourceFile::Role::Targets ||
+                                         f.role == SourceFile::Role::ParameterSets ||
+                                         f.role == SourceFile::Role::UnreadParameterSets
+                                     ? f.role
+                                     : SourceFile::Role::ComparatorExtends});
       const Scenario& cs = c.base_;
       // Said at this file's own population.households where it sets them (the change the user made), else
       // at the comparator: a scenario extending the pilot with 100 households was told at the pilot's

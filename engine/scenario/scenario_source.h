@@ -36,7 +36,17 @@ namespace wijksim {
 
 // A file a scenario was read from.
 struct SourceFile {
-  enum class Role { Scenario, Extends, Comparator, ComparatorExtends, Targets, ParameterSets };
+  // UnreadParameterSets: the scenario's own sets, which the command replaces (--parameter-sets): not read,
+  // still the user's file, which no output replaces.
+  enum class Role {
+    Scenario,
+    Extends,
+    Comparator,
+    ComparatorExtends,
+    Targets,
+    ParameterSets,
+    UnreadParameterSets
+  };
   std::string path;
   Role role = Role::Scenario;
 };

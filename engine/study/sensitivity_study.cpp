@@ -841,10 +841,12 @@ std::optional<OptionProblem> sensitivity_options_problem(const SensitivityOption
   std::set<std::string> names;
   for (const auto& [name, keys] : o.groups) {
     if (!loader::valid_name(name) || name == "all")
-      return OptionProblem{"--evppi-group",
-                           fmt::format("'{}' cannot name a group: use letters, digits, '_' or '-' (at most 64), "
-                                       "and not 'all', the row of all parameters together",
-                                       name)};
+      return OptionProblem{
+          "--evppi-group",
+          fmt::format(
+              "'{}' cannot name a group: use ASCII letters (a-z, A-Z), digits, '_' or '-' (at most 64), "
+              "and not 'all', the row of all parameters together",
+              name)};
     if (!names.insert(name).second)
       return OptionProblem{"--evppi-group", fmt::format("the group '{}' is given twice", name)};
     if (std::set<std::string>(keys.begin(), keys.end()).size() != keys.size())
