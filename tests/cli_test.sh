@@ -350,6 +350,13 @@ mkdir -p "$tmp/w1" && cp -r "$src/scenarios/." "$tmp/w1/" && rm "$tmp/w1/sets/ve
 expect 1 "validate a scenario whose comparator and extended file names a missing sets file" "$wijksim" validate "$tmp/w1/pilot.yaml"
 { [ "$(cat "$tmp/out" "$tmp/err" | grep -c "cannot read the parameter sets")" -eq 1 ] && cat "$tmp/out" "$tmp/err" | grep -q "pilot.yaml: 1 error$"; } ||
   { echo "FAIL: one problem of a file read twice: $(cat "$tmp/out" "$tmp/err")"; fail=1; }
+# So is a problem of a targets file a scenario and its comparator share, said "for scenario NAME" for each.
+mkdir -p "$tmp/w2" && cp -r "$src/scenarios/." "$tmp/w2/"
+sed -i '0,/unit: share of households$/s//unit: days/' "$tmp/w2/targets/velve.yaml"
+printf 'extends: pilot.yaml\nname: x2\ntargets: targets/velve.yaml\n' >"$tmp/w2/x2.yaml"
+expect 1 "validate a scenario sharing a targets file with its comparator, one unit wrong" "$wijksim" validate "$tmp/w2/x2.yaml"
+{ [ "$(cat "$tmp/out" "$tmp/err" | grep -c "found 'days'")" -eq 1 ] && cat "$tmp/out" "$tmp/err" | grep -q "x2.yaml: 1 error$"; } ||
+  { echo "FAIL: one problem of a shared targets file: $(cat "$tmp/out" "$tmp/err")"; fail=1; }
 # A targets file two scenarios share, with measures one of them cannot show: the error names that scenario (it
 # said "the scenario has no coaches" for one of two), and offers no measure as a misspelling of itself
 # ("did you mean 'coach.wait_weeks'?" for coach.wait_weeks; outside attack 31).

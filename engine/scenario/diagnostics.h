@@ -21,11 +21,18 @@ class Diags {
     list_.push_back({w, std::move(key), std::move(msg)});
   }
   bool empty() const { return list_.empty(); }
-  // Whether this very problem (place, key and message) is listed already.
+  // Whether this very problem (place, key and message) is listed already. A targets file's problem is said
+  // "for scenario 'NAME' (FILE): ..."; that of a file a scenario and its comparator share is the same
+  // problem whichever scenario it is said for (a review: a bad unit there was counted twice).
   bool holds(const Diagnostic& x) const {
+    const auto what = [](std::string_view m) {
+      if (m.starts_with("for scenario '"))
+        if (const std::size_t at = m.find("): "); at != std::string_view::npos) return m.substr(at + 3);
+      return m;
+    };
     return std::any_of(list_.begin(), list_.end(), [&](const Diagnostic& y) {
       return y.where.file == x.where.file && y.where.line == x.where.line &&
-             y.where.column == x.where.column && y.key == x.key && y.message == x.message;
+             y.where.column == x.where.column && y.key == x.key && what(y.message) == what(x.message);
     });
   }
   std::size_t size() const { return list_.size(); }
