@@ -1868,6 +1868,29 @@ expected = " (%s use fewer places than the cut leaves, while their waits grow: d
            "staff time that shortens no queue)" % names
 assert expected in summary, (expected, summary)
 PY
+# The other branch: a cut agency that uses fewer places than its cut leaves while its wait is not longer is
+# named where capacity is freed (the pilot under reallocated funding, general social work's share small: 3
+# places cut, about 14 fewer used, its wait no longer). Derived from the glance's rows as above.
+printf 'extends: %s\nname: realloc\ncoaches:\n  funding: reallocated\nagencies:\n  social_services:\n    reallocation_share: 0.48\n  social_work:\n    reallocation_share: 0.02\n' "$src/scenarios/pilot.yaml" >"$tmp/realloc.yaml"
+expect 0 "the pilot under reallocated funding, 5 runs of 2 years, as JSON" "$wijksim" compare "$tmp/realloc.yaml" -r 5 -y 2 --no-store -f json -o "$tmp/freed.json"
+python3 - "$tmp/freed.json" <<'PY' && echo "ok: In short names as freed the cut agencies using fewer places than their cut, their waits no longer" || { echo "FAIL: In short on places freed beyond a cut"; fail=1; }
+import json, sys
+t = next(t for t in json.load(open(sys.argv[1]))["tables"] if t["id"] == "headline")
+rows = {r["key"]: r for r in t["rows"]}
+freed_beyond = []
+for key, r in rows.items():
+    if not key.startswith("places_") or ("funded_" + key[len("places_"):]) not in rows:
+        continue
+    agency = key[len("places_"):]
+    f = rows["funded_" + agency]["cells"]["change"]
+    assert f["sd"] == 0, f
+    if r["cells"]["change"]["hi"] < f["mean"] and rows["wait_" + agency]["cells"]["verdict"]["text"] != "households wait longer":
+        freed_beyond.append(r["label"][len("capacity: "):-len(" (places used)")])
+assert freed_beyond == ["General social work"], freed_beyond
+summary = rows["summary"]["cells"]["verdict"]["text"]
+freed = summary.split("; capacity freed at: ")[1].split(";")[0]
+assert "General social work" in freed and "use fewer places than the cut leaves" not in summary, summary
+PY
 # Outside attack 12. "In short" compares the coaches' queue with the comparator's: ten FTE against the pilot's
 # six shortens the wait for a coach (9.0 against 13.9 weeks), which was said as "waits longer"; against a
 # comparator without coaches the queue is new.
