@@ -1842,52 +1842,48 @@ printf 'extends: %s\nname: h100\npopulation:\n  households: 100\n' "$small" >"$t
 expect 0 "run of 100 households (no virtual survey in run)" "$wijksim" run "$tmp/h100.yaml" --no-store
 # In short names the agencies whose places are cut and that use fewer places than the cut leaves while their
 # waits grow (duplicate work avoided), so the glance's "freed only beyond a cut" and In short agree (an advisor
-# read -576 used against -461 funded as freed capacity where In short said "cut" alone). Derived from the
-# glance's own rows: the cut is the same in every run, so used minus funded has the interval of used, moved.
+# read -576 used against -461 funded as freed capacity where In short said "cut" alone), derived from the
+# glance's own rows.
+# The cut agencies whose places used fall below the cut (the cut is the same in every run, so used minus
+# funded has the interval of used, moved), with their waits longer or not; and In short's text.
+cat >"$tmp/beyond_cut.py" <<'PY'
+import json
+def beyond_cut(path, wait_longer):
+    t = next(t for t in json.load(open(path))["tables"] if t["id"] == "headline")
+    rows = {r["key"]: r for r in t["rows"]}
+    names = []
+    for key, r in rows.items():
+        funded = rows.get("funded_" + key[len("places_"):]) if key.startswith("places_") else None
+        if not funded:
+            continue
+        f = funded["cells"]["change"]
+        assert f["sd"] == 0, f  # the cut is fixed in these scenarios
+        longer = rows["wait_" + key[len("places_"):]]["cells"]["verdict"]["text"] == "households wait longer"
+        if r["cells"]["change"]["hi"] < f["mean"] and longer == wait_longer:
+            names.append(r["label"][len("capacity: "):-len(" (places used)")])
+    return names, rows["summary"]["cells"]["verdict"]["text"]
+PY
 expect 0 "the city's scale-up, 3 runs of 2 years, as JSON" "$wijksim" compare "$src/scenarios/scaleup.yaml" -r 3 -y 2 --no-store -f json -o "$tmp/beyond.json"
-python3 - "$tmp/beyond.json" <<'PY' && echo "ok: In short names the agencies using fewer places than their cut while their waits grow" || { echo "FAIL: In short on places used beyond a cut"; fail=1; }
-import json, sys
-t = next(t for t in json.load(open(sys.argv[1]))["tables"] if t["id"] == "headline")
-rows = {r["key"]: r for r in t["rows"]}
-named = []
-for key, r in rows.items():
-    if not key.startswith("places_"):
-        continue
-    agency = key[len("places_"):]
-    funded = rows.get("funded_" + agency)
-    if not funded:
-        continue
-    f = funded["cells"]["change"]
-    assert f["sd"] == 0, f  # the shipped scale-up's cut is fixed
-    if r["cells"]["change"]["hi"] < f["mean"] and rows["wait_" + agency]["cells"]["verdict"]["text"] == "households wait longer":
-        named.append(r["label"][len("capacity: "):-len(" (places used)")])
+PYTHONPATH="$tmp" python3 - "$tmp/beyond.json" <<'PY' && echo "ok: In short names the agencies using fewer places than their cut while their waits grow" || { echo "FAIL: In short on places used beyond a cut"; fail=1; }
+import sys
+from beyond_cut import beyond_cut
+named, summary = beyond_cut(sys.argv[1], True)
 assert len(named) >= 2, named  # the city's debt counselling and housing corporations, at least
 names = ", ".join(named[:-1]) + " and " + named[-1]
-summary = rows["summary"]["cells"]["verdict"]["text"]
 expected = " (%s use fewer places than the cut leaves, while their waits grow: duplicate work the coaches avoid, " \
            "staff time that shortens no queue)" % names
 assert expected in summary, (expected, summary)
 PY
 # The other branch: a cut agency that uses fewer places than its cut leaves while its wait is not longer is
 # named where capacity is freed (the pilot under reallocated funding, general social work's share small: 3
-# places cut, about 14 fewer used, its wait no longer). Derived from the glance's rows as above.
+# places cut, about 14 fewer used, its wait no longer).
 printf 'extends: %s\nname: realloc\ncoaches:\n  funding: reallocated\nagencies:\n  social_services:\n    reallocation_share: 0.48\n  social_work:\n    reallocation_share: 0.02\n' "$src/scenarios/pilot.yaml" >"$tmp/realloc.yaml"
 expect 0 "the pilot under reallocated funding, 5 runs of 2 years, as JSON" "$wijksim" compare "$tmp/realloc.yaml" -r 5 -y 2 --no-store -f json -o "$tmp/freed.json"
-python3 - "$tmp/freed.json" <<'PY' && echo "ok: In short names as freed the cut agencies using fewer places than their cut, their waits no longer" || { echo "FAIL: In short on places freed beyond a cut"; fail=1; }
-import json, sys
-t = next(t for t in json.load(open(sys.argv[1]))["tables"] if t["id"] == "headline")
-rows = {r["key"]: r for r in t["rows"]}
-freed_beyond = []
-for key, r in rows.items():
-    if not key.startswith("places_") or ("funded_" + key[len("places_"):]) not in rows:
-        continue
-    agency = key[len("places_"):]
-    f = rows["funded_" + agency]["cells"]["change"]
-    assert f["sd"] == 0, f
-    if r["cells"]["change"]["hi"] < f["mean"] and rows["wait_" + agency]["cells"]["verdict"]["text"] != "households wait longer":
-        freed_beyond.append(r["label"][len("capacity: "):-len(" (places used)")])
+PYTHONPATH="$tmp" python3 - "$tmp/freed.json" <<'PY' && echo "ok: In short names as freed the cut agencies using fewer places than their cut, their waits no longer" || { echo "FAIL: In short on places freed beyond a cut"; fail=1; }
+import sys
+from beyond_cut import beyond_cut
+freed_beyond, summary = beyond_cut(sys.argv[1], False)
 assert freed_beyond == ["General social work"], freed_beyond
-summary = rows["summary"]["cells"]["verdict"]["text"]
 freed = summary.split("; capacity freed at: ")[1].split(";")[0]
 assert "General social work" in freed and "use fewer places than the cut leaves" not in summary, summary
 PY

@@ -32,6 +32,7 @@ struct Location {
   std::string file;
   int line = 0;
   int column = 0;
+  bool operator==(const Location&) const = default;
 };
 
 // `s` as a terminal may show it: each control character (a tab, a newline, an escape, NUL) and each byte
@@ -79,6 +80,7 @@ struct Diagnostic {
   std::string key;      // key path, e.g. "agencies.debt_counselling.capacity"
   std::string message;  // what was found and what was expected
   std::string to_string() const;
+  bool operator==(const Diagnostic&) const = default;
 };
 
 // Bad user input: carries every problem found, not only the first.

@@ -31,8 +31,7 @@ class Diags {
       return m;
     };
     return std::any_of(list_.begin(), list_.end(), [&](const Diagnostic& y) {
-      return y.where.file == x.where.file && y.where.line == x.where.line &&
-             y.where.column == x.where.column && y.key == x.key && what(y.message) == what(x.message);
+      return y.where == x.where && y.key == x.key && what(y.message) == what(x.message);
     });
   }
   std::size_t size() const { return list_.size(); }

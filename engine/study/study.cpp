@@ -378,11 +378,7 @@ Study plan_study(const std::vector<std::string>& paths, const StudyOverrides& ov
         s.source.check_parameter_sets(study.seed, static_cast<std::uint32_t>(study.draws));
       } catch (const InputError& e) {
         for (const Diagnostic& d : e.diagnostics())
-          if (std::none_of(problems.begin(), problems.end(), [&](const Diagnostic& x) {
-                return x.where.file == d.where.file && x.where.line == d.where.line &&
-                       x.where.column == d.where.column && x.key == d.key && x.message == d.message;
-              }))
-            problems.push_back(d);
+          if (std::find(problems.begin(), problems.end(), d) == problems.end()) problems.push_back(d);
       }
     }
   if (!problems.empty()) throw InputError(std::move(problems));
