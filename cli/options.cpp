@@ -168,7 +168,7 @@ Commands define_commands(CLI::App& app, Options& o, std::vector<CLI::Option*>& s
   compare->add_option(
       "--evppi-group", o.evppi_groups,
       "A named group for EVPPI: NAME=KEY,KEY,... (repeatable); each parameter, each section and all "
-      "parameters are always reported");
+      "parameters are reported too, from 30 draws (fewer are too few for the regression)");
   compare
       ->add_option(
           "--survey-households", o.survey_households,
@@ -183,8 +183,17 @@ Commands define_commands(CLI::App& app, Options& o, std::vector<CLI::Option*>& s
       "sweep", "A planning curve: a scenario against its comparator at each value of one parameter");
   sweep->add_option("scenario", o.scenarios, "Scenario file (YAML)")->required()->expected(1);
   sweep->add_option("--parameter", o.parameter, "The parameter's key path, e.g. coaches.fte")->required();
-  sweep->add_option("--from", o.from, "First value")->required()->transform(decimal_number());
+  sweep
+      ->add_option("--from", o.from,
+                   "First value (for coaches.fte: the coaches' full scale, their schedule's last step)")
+      ->required()
+      ->transform(decimal_number());
   sweep->add_option("--to", o.to, "Last value")->required()->transform(decimal_number());
+  sweep->footer(
+      "Example: wijksim sweep scenarios/scaleup.yaml --parameter coaches.fte --from 40 --to 160 --steps 7\n"
+      "Rows: the net benefit, cost and effect per household, each payer's discounted budget difference, the "
+      "coaches' wait and caseload, and, where cutting agencies' places pays the coaches, those places and "
+      "waits. Prints them; keeps no run (no results store).");
   sweep->add_option("--steps", o.steps, "Values from --from to --to")
       ->transform(whole_number(2, 200))
       ->capture_default_str();

@@ -907,6 +907,18 @@ grep -A3 "^== Scenarios ==$" "$tmp/out" | tr '\n' ' ' | tr -s ' ' | grep -q "== 
 # reading); it now says what holds in either layout.
 tr -s ' \n' ' ' <"$tmp/out" | grep -q "At each value of coaches.fte: the parameter set to it (in pilot and, where it has it, baseline-velve)" &&
   ! grep -q "Each row" "$tmp/out" || { echo "FAIL: the sweep's note: $(grep -A3 "Planning curve" "$tmp/out")"; fail=1; }
+# Under reallocated funding a sweep of the coaches' FTE shows the places cut to pay them and the waits at the
+# agencies cut: its cost per household stayed flat with no row for the cut (a policy advisor's reading: "more
+# coaches are free"). By hand (docs/model.md 11.7): at a full scale of 40 FTE the first step (5 of the
+# schedule's 40, 64, 72 FTE) has 40 x 40 / 72 = 22.2 FTE at EUR 75,000, EUR 1.667 million a year; debt
+# counselling pays 20% of it at EUR 40 a place-week: 333,333 / 2,080 = 160.3 places; social services 30% at
+# EUR 55: 500,000 / 2,860 = 174.8. Mental-health care pays no share and has no row.
+expect 0 "sweep of the unfunded scale-up's coaches" "$wijksim" sweep "$src/scenarios/scaleup.yaml" --parameter coaches.fte --from 20 --to 40 --steps 2 -r 1 -y 1 --format csv
+grep -q '^scaleup,baseline-enschede,sweep,40,places_funded:debt_counselling,count,-160,' "$tmp/out" &&
+  grep -q '^scaleup,baseline-enschede,sweep,40,places_funded:social_services,count,-175,' "$tmp/out" &&
+  grep -q '^scaleup,baseline-enschede,sweep,40,agency_wait:debt_counselling,weeks,' "$tmp/out" &&
+  ! grep -q 'places_funded:mental_health\|agency_wait:mental_health' "$tmp/out" ||
+  { echo "FAIL: the scale-up's sweep leaves out the places cut to pay its coaches: $(grep 'places_funded\|agency_wait' "$tmp/out" | head -4)"; fail=1; }
 expect 1 "sweep outside the parameter's range" "$wijksim" sweep "$src/scenarios/pilot.yaml" --parameter coaches.mandate_probability --from 0.5 --to 2 -r 1 -y 1
 # Standard streams that cannot be written. A result printed to a full disk or a closed stdout is an error
 # (exit 3) that says so, never a silent exit 0 with the result lost; a run already stored says where it is.
@@ -988,6 +1000,10 @@ grep -q "From 2 draws too unstable to rely on (at least 30, as for the EVPPI): a
   grep -q "pays more in cash (all 2 draws): [A-Z][a-z].*Pilot fund" <<<"$flat" &&
   grep -q "Who pays more in cash</th><td>[^<]*Pilot fund (all 2 draws)" "$tmp/sets.html" ||
   { echo "FAIL: a 2-draw EVPI or payer said without its count: $(grep -o 'pays more in cash[^;]*' <<<"$flat" | head -1)"; fail=1; }
+# Too few draws for the EVPPI: the page says so under its heading, as the terminal does (it left the section
+# out without a word; a policy advisor's reading of a 20-draw PSA).
+tr '\n' ' ' <"$tmp/sets.html" | grep -q "<h4>What is worth knowing better?</h4> <p class=\"note\">EVPPI not computed: 2 parameter draws are too few for the regression of EVPPI (at least 30)\." ||
+  { echo "FAIL: a 2-draw report leaves out why it has no EVPPI: $(grep -o 'What is worth knowing better.\{0,200\}' "$tmp/sets.html")"; fail=1; }
 expect 0 "compare, the base case" "$wijksim" compare "$src/scenarios/pilot.yaml" -r 2 -y 1 --no-store
 flat=$(tr '\n' ' ' <"$tmp/out" | tr -s ' ')
 # The ICER says why it has no interval and where its uncertainty is said (a policy advisor's reading of a

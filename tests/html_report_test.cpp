@@ -274,6 +274,15 @@ TEST_CASE("the report of a comparison holds every chart, library and figure, and
                       "payer&#39;s nominal difference excludes zero") != std::string::npos);
   CHECK(who_note.find("probability it saves") == std::string::npos);
   CHECK(who_note.find("no chance in it") == std::string::npos);
+  // The pilot's coaches are paid from a fund the model does not fill: its bar beside the municipality's read,
+  // printed alone, as the municipality saving that much net (a policy advisor's reading on A4).
+  CHECK(
+      who_note.find("Who pays for the coaches: Pilot fund (additional money, outside the other payers&#39; "
+                    "budgets; who fills that fund is not modelled). A payer that fills the fund itself saves "
+                    "that much less than its bar shows.") != std::string::npos);
+
+  // Two replications are named as such, not as "replications 0-1" (one read "0-0" as none).
+  CHECK(page.find("2 replications (numbers 0\u20131)") != std::string::npos);
 
   // The yearly budget difference spans the draws, as the money beside it (it gave the interval of the
   // mean over runs, seven times narrower than the glance's spread; a steering group's reading).

@@ -22,6 +22,7 @@
 #include "wijksim/report/report_charts.h"
 #include "wijksim/report/report_tables.h"
 #include "wijksim/report/run_series.h"
+#include "wijksim/report/sensitivity_tables.h"
 #include "wijksim/report/terms.h"
 #include "wijksim/report/text_layout.h"
 #include "wijksim/simulation/experiment.h"
@@ -1004,4 +1005,98 @@ TEST_CASE("In short says which option is the best at which willingness to pay, f
   r.tables.back() = frontier(
       {{"base", 100, "dominated", kNaN}, {"a", 90, "frontier", kNaN}, {"b", 150, "dominated", kNaN}});
   CHECK(glance_view(r)->choices.empty());
+}
+
+TEST_CASE("a planning curve's payers share one euro unit, and a reallocation's cuts and waits are rows of it",
+          "[output]") {
+  // An advisor read a sweep's "Municipality (EUR million) -2,00" beside "Health insurers (EUR thousand)
+  // -527,5", the net benefit without its value of a year, and, for the scale-up without money, a cost flat in
+  // the coaches' FTE with no row for the places cut to pay them.
+  ScenarioShape shape;
+  shape.payers = {
+      {"municipality", "Municipality"}, {"health_insurer", "Health insurers"}, {"fund", "Pilot fund"}};
+  shape.agencies = {{"debt", "Debt counselling"}, {"mental_health", "Mental-health care"}};
+  shape.capacity_cut = {true, false};
+  SweepResult s;
+  s.scenario = "scaleup";
+  s.comparator = "base";
+  s.parameter = "coaches.fte";
+  s.replications = 2;
+  s.willingness_to_pay = 20000;
+  s.outcomes = standard_outcomes(shape, false);
+  for (Outcome& o : capacity_outcomes(shape)) s.outcomes.push_back(std::move(o));
+  // Debt counselling is cut, mental-health care is not: one agency's two rows.
+  std::vector<std::string> keys;
+  for (const Outcome& o : s.outcomes) keys.push_back(o.label.key);
+  CHECK(keys == std::vector<std::string>{"inmb", "delta_cost", "delta_effect", "budget:municipality",
+                                         "budget:health_insurer", "budget:fund", "places_funded:debt",
+                                         "agency_wait:debt"});
+  // Each row is the intervention's figure minus the comparator's.
+  Measures<double> in, cmp;
+  in.agencies.resize(2);
+  cmp.agencies.resize(2);
+  in.agencies[0].places_funded = 44;
+  cmp.agencies[0].places_funded = 300;
+  in.agencies[0].wait_weeks = 25.5;
+  cmp.agencies[0].wait_weeks = 4.9;
+  const DecisionFigures figures(shape, Economics{});
+  CHECK(s.outcomes[6].of(in, cmp, figures) == -256);
+  CHECK(s.outcomes[7].of(in, cmp, figures) == Approx(20.6));
+
+  for (double x : {40.0, 160.0})
+    s.points.push_back({x,
+                        {test::stat_of(347, 331, 363), test::stat_of(-150, -883, 583),
+                         test::stat_of(0.01, -0.028, 0.047), test::stat_of(-2.0e6, -2.1e6, -1.9e6),
+                         test::stat_of(-527.5e3, -600e3, -450e3), test::stat_of(2.12e6, 2.12e6, 2.12e6),
+                         test::stat_of(-256, -256, -256), test::stat_of(20.6, -3.6, 44.8)}});
+  const std::vector<Table> tables = sweep_tables(s);
+  REQUIRE(tables.size() == 1);
+  const std::string out = text::layout(text::grid_of(tables[0]), 120);
+  INFO(out);
+  CHECK(widest(out) <= 120);
+  // The values across, the outcomes down; the payers' euros of like size in one unit, the euros per household
+  // in theirs.
+  CHECK(out.find("discounted budget difference: Health insurers (EUR million)") != std::string::npos);
+  CHECK(out.find("-0,53 (-0,60 to -0,45)") != std::string::npos);
+  CHECK(out.find("EUR thousand") == std::string::npos);
+  CHECK(out.find("net monetary benefit per household at € 20.000 (EUR)") != std::string::npos);
+  CHECK(out.find("347 (331 to 363)") != std::string::npos);
+  CHECK(out.find("places funded: Debt counselling ") != std::string::npos);
+  CHECK(out.find("places funded: Debt counselling (places)") == std::string::npos);
+  CHECK(out.find("wait at Debt counselling (weeks)") != std::string::npos);
+  CHECK(out.find("Mental-health care") == std::string::npos);
+  CHECK(tables[0].note.find("The coaches are paid by cutting the places of the agencies named") !=
+        std::string::npos);
+}
+
+TEST_CASE("the Markdown calibration table gives a target's unit where its label does not", "[output]") {
+  CalibrationTarget helped;
+  helped.label = "of those with help: not really helped";
+  helped.unit = "share of treatments that ended";
+  helped.parsed.kind = TargetMeasure::Kind::Share;
+  helped.value = 0.46;
+  helped.lo = 0.32;
+  helped.hi = 0.60;
+  CalibrationTarget request;
+  request.label = "weeks from a request to its closing";
+  request.unit = "weeks";
+  request.value = 9;
+  request.lo = 6;
+  request.hi = 13;
+  CalibrationTarget spell;
+  spell.label = "mean length of a spell";
+  spell.unit = "years (stock over inflow)";
+  spell.value = 4.7;
+  spell.lo = 3.5;
+  spell.hi = 5;
+  const std::string md =
+      calibration_markdown({CalibrationRow{&helped, test::stat_of(0.447, 0.439, 0.456), Fit::Inside},
+                            CalibrationRow{&request, test::stat_of(16, 15.6, 16.5), Fit::Outside},
+                            CalibrationRow{&spell, test::stat_of(4.62, 4.57, 4.68), Fit::Inside}},
+                           "s", 5, 5);
+  CHECK(md.find("| of those with help: not really helped (share of treatments that ended) | 46.0% (32.0% to "
+                "60.0%) |") != std::string::npos);
+  CHECK(md.find("| weeks from a request to its closing | 9 (6 to 13) |") != std::string::npos);
+  CHECK(md.find("| mean length of a spell, years (stock over inflow) | 4.7 (3.5 to 5) |") !=
+        std::string::npos);
 }

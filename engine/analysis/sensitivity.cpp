@@ -29,7 +29,7 @@ std::vector<Outcome> standard_outcomes(const ScenarioShape& shape, bool coaches)
   for (std::size_t p = 0; p < shape.payers.size(); ++p) {
     const int payer = static_cast<int>(p);
     out.push_back(
-        {{"budget:" + shape.payers[p].key, "budget difference: " + shape.payers[p].text},
+        {{"budget:" + shape.payers[p].key, "discounted budget difference: " + shape.payers[p].text},
          OutcomeUnit::Euro,
          [payer](M i, M c, F f) { return f.discounted_cost(i, payer) - f.discounted_cost(c, payer); }});
   }
@@ -42,6 +42,23 @@ std::vector<Outcome> standard_outcomes(const ScenarioShape& shape, bool coaches)
                    OutcomeUnit::PerFte,
                    [](M i, M, F) { return i.coaches.caseload_mean; },
                    kNonNegative});
+  }
+  return out;
+}
+
+std::vector<Outcome> capacity_outcomes(const ScenarioShape& intervention) {
+  using M = const Measures<double>&;
+  using F = const DecisionFigures&;
+  std::vector<Outcome> out;
+  for (std::size_t a = 0; a < intervention.agencies.size(); ++a) {
+    if (a >= intervention.capacity_cut.size() || !intervention.capacity_cut[a]) continue;
+    const Label& agency = intervention.agencies[a];
+    out.push_back({{"places_funded:" + agency.key, "places funded: " + agency.text},
+                   OutcomeUnit::Places,
+                   [a](M i, M c, F) { return i.agencies[a].places_funded - c.agencies[a].places_funded; }});
+    out.push_back({{"agency_wait:" + agency.key, "wait at " + agency.text},
+                   OutcomeUnit::Weeks,
+                   [a](M i, M c, F) { return i.agencies[a].wait_weeks - c.agencies[a].wait_weeks; }});
   }
   return out;
 }

@@ -32,7 +32,7 @@ namespace wijksim {
 
 // ---- Outcomes ----
 
-enum class OutcomeUnit { EuroPerHousehold, Euro, Years, Weeks, PerFte };
+enum class OutcomeUnit { EuroPerHousehold, Euro, Years, Weeks, PerFte, Places };
 
 // An outcome of an intervention against its comparator in one replication (or of the intervention alone,
 // e.g. its coaches' wait): NaN where it is undefined in that replication (no household waited).
@@ -52,6 +52,11 @@ struct Outcome {
 // household, each payer's discounted budget difference over the policy years (euros, whole population), and,
 // where the decision has coaches, the intervention's mean wait for a coach and caseload per FTE.
 std::vector<Outcome> standard_outcomes(const ScenarioShape& shape, bool coaches);
+// Where the intervention's coaches are paid by cutting agencies' places (reallocated funding: the shape's
+// capacity_cut), each cut agency's places funded and the wait of those it admits, against the comparator
+// (keys "places_funded:AGENCY" and "agency_wait:AGENCY"); empty otherwise. A planning curve of the coaches'
+// FTE shows its cost flat under such funding: these rows show what pays for it.
+std::vector<Outcome> capacity_outcomes(const ScenarioShape& intervention);
 // The outcome with key `key`, or nullptr.
 const Outcome* find_outcome(const std::vector<Outcome>& outcomes, const std::string& key);
 

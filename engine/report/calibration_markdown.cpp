@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <sstream>
+#include <string>
 
 #include "wijksim/core/dutch_numbers.h"
 #include "wijksim/report/render.h"
@@ -79,6 +81,17 @@ std::string markdown_name(std::string_view name) {
   return out + "`";
 }
 
+// The unit after a target's label, where the label does not say it already ("weeks from a request to its
+// closing" needs no "(weeks)"): in brackets, or after a comma where the unit has brackets of its own.
+std::string unit_words(const CalibrationTarget& t) {
+  if (t.unit.empty()) return "";
+  std::istringstream words(t.unit);
+  bool said = true;
+  for (std::string w; words >> w;) said = said && t.label.find(w) != std::string::npos;
+  if (said) return "";
+  return t.unit.find('(') == std::string::npos ? " (" + t.unit + ")" : ", " + t.unit;
+}
+
 }  // namespace
 
 std::string calibration_markdown(const std::vector<CalibrationRow>& rows, const std::string& scenario,
@@ -93,9 +106,11 @@ std::string calibration_markdown(const std::vector<CalibrationRow>& rows, const 
   for (const CalibrationRow& r : rows) {
     const CalibrationTarget& t = *r.target;
     const std::string when = t.at.empty() || t.at == "start" ? "" : fmt::format(", {}", t.at);
+    // The unit with the label, as the terminal's table has it: "not really helped" dropped "(share of
+    // treatments that ended)", a figure other than the survey's (a policy advisor's reading).
     out += fmt::format("| {}{} | {} ({} to {}) | {} | {} | {} |\n", markdown_text(t.label),
-                       markdown_text(when), figure(t, t.value), figure(t, t.lo), figure(t, t.hi),
-                       t.n > 0 ? std::to_string(t.n) : std::string("-"),
+                       markdown_text(unit_words(t) + when), figure(t, t.value), figure(t, t.lo),
+                       figure(t, t.hi), t.n > 0 ? std::to_string(t.n) : std::string("-"),
                        has_model_figure(r.fit) ? model_cell(t, r.model) : std::string("-"),
                        fit_words(r.fit, t.bound));
   }

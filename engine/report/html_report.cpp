@@ -812,6 +812,20 @@ std::string bars_note(std::string note) {
       "excludes zero, else 'no clear change' ('no change' where it is 0 throughout).");
 }
 
+// Where new money pays the coaches, the caption says that the model does not know who fills the fund: a
+// printed chart of "Pilot fund: pays" beside "Municipality: saves" read as the municipality saving that much
+// net, where it may fill the fund itself (a policy advisor's reading on A4; the caveat was in In short only).
+std::string fund_caveat(const json* headline) {
+  const json* row = row_of(headline, "coach_payer");
+  if (!row) return "";
+  const std::string payer = text_of(at(at(at(*row, "cells"), "verdict"), "text"));
+  if (payer.find("who fills that fund is not modelled") == std::string::npos) return "";
+  return fmt::format(
+      " Who pays for the coaches: {}. A payer that fills the fund itself saves that much less than its bar "
+      "shows.",
+      payer);
+}
+
 }  // namespace
 
 void ReportWriter::money(const StoredScenario& s, const StoredScenario* c) {
@@ -841,7 +855,8 @@ void ReportWriter::money(const StoredScenario& s, const StoredScenario* c) {
             charts::who_pays(rows, fmt::format("difference from {}, {} (euros, {})", c->name, years, basis),
                              money_interval_title()),
             "who_pays", s.name,
-            fmt::format("{}. {}", interval_words("Whiskers: " + money_interval()), bars_note(note_of(who))));
+            fmt::format("{}. {}{}", interval_words("Whiskers: " + money_interval()), bars_note(note_of(who)),
+                        fund_caveat(tables_.table("headline", s.name, c->name))));
     }
     // Each payer's difference year by year, nominal, as a budget holds it: on paper too (a chart's exact
     // numbers are on screen only), and a total over five years divided by five misses the ramp-up.
@@ -1728,7 +1743,11 @@ void ReportWriter::decision_sensitivity(const StoredScenario& c, const std::vect
           fmt::format("<h4>How much of the PSA is the households' luck?</h4>\n{}<p class=\"note\">{}</p>\n",
                       html_table(noise, "measure"), esc(note_of(noise)));
   } else if (v) {
-    body_ += fmt::format("<p class=\"note\">{}</p>\n", esc(note_of(v)));
+    // Not computed (too few draws, no uncertain parameter): said under its heading, as the terminal says it;
+    // the page left the section out without a word (a policy advisor's reading of a 20-draw PSA).
+    const std::string why = value_of(v, "none", "note").text;
+    body_ += fmt::format("<h4>What is worth knowing better?</h4>\n<p class=\"note\">{}{}</p>\n",
+                         why.empty() ? "" : "EVPPI not computed: " + esc(why) + ". ", esc(note_of(v)));
   }
   // The two-way grid.
   const json* pref = tables_.decision_table("two_way", c.name);
@@ -1992,7 +2011,7 @@ void ReportWriter::reproduce() {
     libraries += (libraries.empty() ? "" : ", ") + fmt::format("{} {}", esc(a.name), esc(a.version));
   body_ += fmt::format(
       "<section class=\"reproduce\" id=\"reproduce\">\n<h2>The run and how to reproduce it</h2>\n"
-      "<p>The command that made this run (seed {}, replications {}{}{}, {}, {}):</p>\n"
+      "<p>The command that made this run (seed {}, {}, {}, {}):</p>\n"
       "<pre class=\"cmd\">{}</pre>\n"
       "<p>It ran wijksim {} from {} to {} (UTC). The same command with the same scenario files gives the "
       "same "
@@ -2007,7 +2026,12 @@ void ReportWriter::reproduce() {
       "waits and escalations), from the store's weekly "
       "rows; every other figure is the run's stored table as <code>wijksim show {}</code> prints it.</p>\n"
       "</section>\n",
-      info_.seed, info_.first_replication, kEnDash, info_.first_replication + info_.replications - 1,
+      // "replications 0-0" read as none (a policy advisor's reading on A4): one is named as one.
+      info_.seed,
+      info_.replications == 1
+          ? fmt::format("1 replication (number {})", info_.first_replication)
+          : fmt::format("{} replications (numbers {}{}{})", info_.replications, info_.first_replication,
+                        kEnDash, info_.first_replication + info_.replications - 1),
       info_.draws > 0 ? plural(info_.draws, "parameter draw", "parameter draws")
                       : "base case, no parameter draws",
       years_text(), command_html(printable(info_.command_line)), esc(info_.version), esc(info_.started_at),

@@ -693,6 +693,8 @@ Table survey_table(const DecisionSensitivity& d, std::size_t option) {
       "the lowest to the highest). Power: "
       "share "
       "of the studies significant at 5% (two-sided z test), and significant with the true effect's sign; "
+      "a survey of a policy without any effect finds one in 5% of studies, so a power near 5% means the "
+      "survey cannot tell the effect from none; "
       "analytic: normal approximation with the true shares, corrected for a finite population, a correction "
       "the studies' test leaves out, as an evaluator's would: the survey takes {} of {} households ({}), and "
       "the larger that share the further the studies' power falls below the analytic. Effects and estimates "
@@ -711,7 +713,7 @@ Table survey_table(const DecisionSensitivity& d, std::size_t option) {
   t.columns = {{"true_effect", "true effect"},
                {"estimate", "a survey would estimate"},
                // Said as what it is: "power at 5%" read as "the power is 5%" (a policy advisor's reading).
-               {"power", "chance a survey finds it (test at 5%)"},
+               {"power", "chance a survey finds it (test at 5%; 5% with no effect)"},
                {"power_right_sign", "... and with the right sign"},
                {"analytic_power", "the same, analytic"}};
   for (const SurveyRow& r : d.survey) {
@@ -746,6 +748,8 @@ const char* unit_words(OutcomeUnit u) {
       return "weeks";
     case OutcomeUnit::PerFte:
       return "per FTE";
+    case OutcomeUnit::Places:
+      return "places";
   }
   return "";
 }
@@ -761,6 +765,8 @@ Unit table_unit(OutcomeUnit u) {
       return Unit::Weeks;
     case OutcomeUnit::PerFte:
       return Unit::PerFte;
+    case OutcomeUnit::Places:
+      return Unit::Count;
   }
   return Unit::Value;
 }
@@ -879,6 +885,17 @@ std::vector<Table> sweep_tables(const SweepResult& s) {
         " coaches.fte is the coaches' full scale: every step of a coach schedule is multiplied alike, so "
         "that the last step gets the value (docs/model.md 11.3).";
   if (!s.grid_note.empty()) t.note += " " + s.grid_note;
+  // The coaches' cost stays flat along their FTE where cutting agencies' places pays for them: the cut and
+  // its waits are rows of their own (a policy advisor's reading: "more coaches are free and end the wait",
+  // where 160 FTE cut debt counselling's places by 86%).
+  if (std::any_of(s.outcomes.begin(), s.outcomes.end(),
+                  [](const Outcome& o) { return o.label.key.starts_with("places_funded:"); }))
+    t.note +=
+        " The coaches are paid by cutting the places of the agencies named (reallocated funding), so their "
+        "cost "
+        "does not add to the cost per household: those agencies' places funded and the waits of those they "
+        "admit, each a difference from the comparator as the budgets are (the wait for a coach and the "
+        "caseload are the scenario's own), show what pays for them.";
   // A unit's "per household" is not said twice: "net monetary benefit per household (EUR per household)"
   // took four lines of the label column at 120 columns (a policy advisor's reading).
   for (const Outcome& o : s.outcomes) {
@@ -887,8 +904,15 @@ std::vector<Table> sweep_tables(const SweepResult& s) {
         per != std::string::npos && (o.label.text.ends_with(unit.substr(per)) ||
                                      (per == 0 && o.label.text.find(" per ") != std::string::npos)))
       unit = unit.substr(0, per == 0 ? 0 : per - 1);
-    t.columns.push_back(
-        {o.label.key, unit.empty() ? o.label.text : fmt::format("{} ({})", o.label.text, unit)});
+    if (o.label.text.starts_with(unit)) unit.clear();  // "places funded: Debt counselling (places)"
+    // The net benefit's value of a year said where it is read, not only in the footer (a policy advisor's
+    // reading); along the willingness to pay itself, each column's own.
+    std::string label = o.label.text;
+    if (o.label.key == "inmb")
+      label += s.parameter == "economics.willingness_to_pay"
+                   ? std::string(" at that willingness to pay")
+                   : " at " + format_euros_as_given(s.willingness_to_pay);
+    t.columns.push_back({o.label.key, unit.empty() ? label : fmt::format("{} ({})", label, unit)});
   }
   // A row's key is its value exactly (CSV and JSON readers parse it back: "1.000", Dutch for a thousand, read
   // as 1); its label three significant digits, or as few more as tell every point apart and show none but 0

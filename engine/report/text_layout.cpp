@@ -632,6 +632,26 @@ Grid transpose(const Grid& g) {
     for (const Grid::Line& r : g.rows) l.cells.push_back(c < r.cells.size() ? r.cells[c] : Cell::empty());
     t.rows.push_back(std::move(l));
   }
+  // Rows of like euro amounts (within a factor of 10 of each other, chained) share a group and so their unit,
+  // as the columns they were do in prepare(): a sweep's payers read EUR million beside EUR thousand (a policy
+  // advisor's reading).
+  std::vector<std::pair<double, std::size_t>> sizes;
+  for (std::size_t r = 0; r < t.rows.size(); ++r) {
+    const auto& cells = t.rows[r].cells;
+    const bool euros = std::any_of(cells.begin(), cells.end(), [](const Cell& x) {
+      return x.kind == Cell::Kind::Number && x.unit == Unit::Euro;
+    });
+    if (!euros) continue;
+    double size = 0;
+    for (const Cell& x : cells) size = std::max(size, magnitude(x));
+    sizes.emplace_back(size, r);
+  }
+  std::sort(sizes.begin(), sizes.end());
+  int group = 0;
+  for (std::size_t i = 0; i < sizes.size(); ++i) {
+    if (i > 0 && sizes[i].first > 10 * std::max(sizes[i - 1].first, 1.0)) ++group;
+    t.rows[sizes[i].second].group = group;
+  }
   return t;
 }
 

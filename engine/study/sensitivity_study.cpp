@@ -1024,6 +1024,9 @@ SweepResult run_sweep(const Study& study, const std::string& parameter, double f
   out.replications = study.replications;
   const ScenarioShape shape = shape_of(study.scenarios[c].scenario);
   out.outcomes = standard_outcomes(shape, study.scenarios.front().scenario.coaches.enabled);
+  for (Outcome& o : capacity_outcomes(shape_of(study.scenarios.front().scenario)))
+    out.outcomes.push_back(std::move(o));
+  out.willingness_to_pay = study.scenarios[c].scenario.economics.willingness_to_pay;
   const DecisionFigures figures(shape, study.scenarios[c].scenario.economics);
   const Simulate simulate = [&](const std::vector<Setting>& s) { return sim.simulate(s); };
   out.points = sweep(1, parameter, grid_of(sim, parameter, from, to, steps, "--from/--to", &out.grid_note),

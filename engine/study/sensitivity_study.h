@@ -149,6 +149,7 @@ struct SweepResult {
   std::vector<Outcome> outcomes;
   std::vector<SweepPoint> points;
   int replications = 0;
+  double willingness_to_pay = 0;  // the comparator's, at which the net monetary benefit is valued
   std::string grid_note;  // a whole-number parameter with fewer values than steps asked for, else empty
 };
 SweepResult run_sweep(const Study& study, const std::string& parameter, double from, double to, int steps,
