@@ -1171,6 +1171,26 @@ if command -v sqlite3 >/dev/null; then
       cmp -s "$tmp/$f" "$tmp/crashed-before/$f" || { echo "FAIL: $cmd changed $f of another program's database"; fail=1; }
     done
   done
+  # A store's name is a file's name, not what SQLite reads specially: ":memory:" said "stored" and kept
+  # nothing, and "file:NAME" wrote NAME under another lock than NAME's (outside attack 48).
+  mkdir "$tmp/uri" && pushd "$tmp/uri" >/dev/null
+  expect 0 "a run into a store named :memory:" "$wijksim" run "$src/scenarios/baseline-velve.yaml" -r 1 -y 1 --store :memory:
+  expect 0 "the runs of the store named :memory:" "$wijksim" runs --store :memory:
+  grep -q "^run    1 .* complete  *run: baseline-velve" "$tmp/out" || { echo "FAIL: a store named :memory: kept no run: $(cat "$tmp/out" "$tmp/err")"; fail=1; }
+  expect 0 "a run into a store named file:u.db" "$wijksim" run "$src/scenarios/baseline-velve.yaml" -r 1 -y 1 --store file:u.db
+  expect 0 "the runs of the store named file:u.db" "$wijksim" runs --store file:u.db
+  grep -q "^run    1 .* complete" "$tmp/out" && [ ! -e u.db ] || { echo "FAIL: --store file:u.db wrote elsewhere: $(ls)"; fail=1; }
+  popd >/dev/null
+  # ... nor when the private copy that tells what the log holds cannot be made (TMPDIR unusable): the
+  # database was opened anyway, its log folded into it, and "left unchanged" said (outside attack 48).
+  for cmd in "runs" "run $src/scenarios/baseline-velve.yaml -r 1 -y 1"; do
+    TMPDIR=$tmp/no-such-dir expect 3 "$cmd of another program's database with its log, without a temporary directory" "$wijksim" $cmd --store "$tmp/crashed.db"
+    grep -q "cannot tell whether it is a wijksim results store without changing it: .*set TMPDIR to a directory that can be written; the file was left unchanged" "$tmp/err" ||
+      { echo "FAIL: $cmd without TMPDIR: $(cat "$tmp/err")"; fail=1; }
+    for f in crashed.db crashed.db-wal crashed.db-shm; do
+      cmp -s "$tmp/$f" "$tmp/crashed-before/$f" || { echo "FAIL: $cmd without TMPDIR changed $f of another program's database"; fail=1; }
+    done
+  done
   # A database without tables that carries a user version of its own is another program's too (before, run
   # took it over as a new store); a store of another schema version is refused by runs without PATH-wal and
   # PATH-shm left beside it.

@@ -217,6 +217,14 @@ RunInfo read_run(const Statement& q, const std::string& path) {
 
 // The URI that opens `path` read-only as immutable (https://sqlite.org/uri.html): an absolute path with every
 // byte outside the unreserved set and '/' percent-encoded.
+// The name SQLite is given for a file: a relative one as ./NAME. SQLite reads "file:NAME" as a URI (Debian
+// builds it with URIs on) and ":memory:" as no file at all: `--store :memory:` said "stored" and kept
+// nothing, and `--store file:main.db` wrote main.db under another lock than `--store main.db` (outside attack
+// 48).
+std::string sqlite_name(const std::string& path) {
+  return path.empty() || path.front() == '/' ? path : "./" + path;
+}
+
 std::string immutable_uri(const std::string& path) {
   std::error_code ec;
   const std::string abs = std::filesystem::absolute(path, ec).string();
@@ -242,10 +250,13 @@ constexpr const char* kWhatTables =
     "(SELECT application_id FROM pragma_application_id)";
 
 // What an SQLite database holds, as far as the store is concerned.
-enum class Holds { Store, Foreign, NoTables, Unreadable };
+// Uncopied: its main file has no tables, a log or journal lies beside it, and the private copy of both that
+// would tell what they hold could not be made (no temporary directory to be had).
+enum class Holds { Store, Foreign, NoTables, Unreadable, Uncopied };
 struct Found {
   Holds holds = Holds::Unreadable;
   std::int64_t version = 0;  // its user_version
+  std::string why;           // Uncopied: where and why the copy failed
 };
 
 // Reads the tables of the database `uri` opens (with `flags`) in one snapshot. A database without tables
@@ -288,15 +299,26 @@ Found what_database(const std::string& path) {
   const std::string wal = path + "-wal", journal = path + "-journal";
   const bool has_wal = std::filesystem::exists(wal, ec), has_journal = std::filesystem::exists(journal, ec);
   if (!has_wal && !has_journal) return main;
-  std::string dir = (std::filesystem::temp_directory_path(ec) / "wijksim-store-XXXXXX").string();
-  if (ec || mkdtemp(dir.data()) == nullptr) return {};
+  // Without the copy nothing is known, and an open would change the file (outside attack 48: with TMPDIR
+  // unusable another program's log was folded into its database, said "left unchanged").
+  const std::filesystem::path temp = std::filesystem::temp_directory_path(ec);
+  if (ec)
+    return {Holds::Uncopied, 0,
+            fmt::format("finds no temporary directory to copy them into ({})", ec.message())};
+  std::string dir = (temp / "wijksim-store-XXXXXX").string();
+  if (mkdtemp(dir.data()) == nullptr)
+    return {Holds::Uncopied, 0,
+            fmt::format("cannot make a directory in '{}' to copy them into ({})", temp.string(),
+                        std::strerror(errno))};
   const std::filesystem::path copy = std::filesystem::path(dir) / "store.db";
-  Found h;
+  Found h{Holds::Uncopied, 0, ""};
   const auto options = std::filesystem::copy_options::overwrite_existing;
   if (std::filesystem::copy_file(path, copy, options, ec) &&
       (!has_wal || std::filesystem::copy_file(wal, copy.string() + "-wal", options, ec)) &&
       (!has_journal || std::filesystem::copy_file(journal, copy.string() + "-journal", options, ec)))
     h = tables_of(copy.string(), SQLITE_OPEN_READWRITE);
+  else
+    h.why = fmt::format("cannot copy them into '{}' ({})", temp.string(), ec.message());
   std::filesystem::remove_all(dir, ec);
   return h;
 }
@@ -447,7 +469,7 @@ void create_store_file(const std::string& path) {
       throw;
     }
   };
-  if (sqlite3_open_v2(made.path().c_str(), &db, SQLITE_OPEN_READWRITE, nullptr) != SQLITE_OK)
+  if (sqlite3_open_v2(sqlite_name(made.path()).c_str(), &db, SQLITE_OPEN_READWRITE, nullptr) != SQLITE_OK)
     failed("create it");
   sqlite3_extended_result_codes(db, 1);
   for (const std::string& sql : {std::string("PRAGMA journal_mode=WAL"), std::string("BEGIN"),
@@ -542,6 +564,13 @@ RunStore RunStore::open(const std::string& path, Mode mode) {
     const Found found = what_database(path);
     if (found.holds == Holds::Foreign)
       throw InputError({{Location{path, 0, 0}, "--store", kForeignDatabase}});
+    if (found.holds == Holds::Uncopied)
+      throw Error(fmt::format(
+          "results store '{}': cannot tell whether it is a wijksim results store without changing it: its "
+          "file has no tables and a log or journal lies beside it, which SQLite would fold into the file on "
+          "opening it, so wijksim reads a private copy of both, and {}: set TMPDIR to a directory that can "
+          "be written; the file was left unchanged",
+          path, found.why));
     if (found.holds == Holds::NoTables && mode == Mode::ReadOnly)
       throw InputError({{Location{path, 0, 0}, "--store", "this results store holds no runs"}});
     if (found.holds == Holds::Store && found.version != kStoreSchemaVersion)
@@ -599,7 +628,7 @@ RunStore RunStore::open(const std::string& path, Mode mode) {
   const bool immutable = mode == Mode::ReadOnly && exists && !read_as_writer && unopened;
   const int flags = mode == Mode::ReadOnly ? (read_as_writer ? SQLITE_OPEN_READWRITE : SQLITE_OPEN_READONLY)
                                            : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
-  if (sqlite3_open_v2(immutable ? immutable_uri(path).c_str() : path.c_str(), &s.db_,
+  if (sqlite3_open_v2(immutable ? immutable_uri(path).c_str() : sqlite_name(path).c_str(), &s.db_,
                       immutable ? SQLITE_OPEN_READONLY | SQLITE_OPEN_URI : flags, nullptr) != SQLITE_OK)
     sqlite_failure(s.db_, path, exists ? "open it" : "create it");
   sqlite3_extended_result_codes(s.db_, 1);
