@@ -150,7 +150,7 @@ assert seen >= 8, seen
 PY
   # A one-way range in CSV says what its lo and hi are: the figure at the parameter's two ends, 'lo → hi'.
   "$wijksim" compare "$src/scenarios/pilot.yaml" -r 2 -y 1 --parameters coaches.outreach_per_year --threads 2 --format csv --no-store >"$tmp/ow.csv" 2>/dev/null
-  grep -q '^pilot,baseline-velve,one_way,coaches.outreach_per_year,delta_cost,euro,.*,"\?€ -\?[0-9.,]* → -\?[0-9.,]*"\?$' "$tmp/ow.csv" &&
+  grep -q '^pilot,baseline-velve,one_way,coaches.outreach_per_year,delta_cost,euro,.*,"\?€ -\?[0-9.,]* → -\?[0-9.,]*"\?,parameter_ends$' "$tmp/ow.csv" &&
     echo "ok: a one-way range's CSV text shows its two ends" ||
     { echo "FAIL: a one-way range's CSV row: $(grep ',one_way,coaches.outreach_per_year,delta_cost,' "$tmp/ow.csv")"; fail=1; }
   cmp -s "$tmp/s1.json" "$tmp/s2.json" && echo "ok: sensitivity JSON byte-identical on 1 and 2 threads" || { echo "FAIL: sensitivity JSON differs between 1 and 2 threads"; fail=1; }
@@ -484,7 +484,7 @@ grep -q "^pilot,,calibration,reach,fit,.*after the run's end" "$tmp/out" && ! gr
   || { echo "FAIL: a target after the run's end: $(grep "calibration,reach" "$tmp/out")"; fail=1; }
 # Its model cell is "-", not the target's note on how the public figure was derived, which read as a model
 # figure (outside attack 18).
-grep -q '^pilot,,calibration,reach,model,,,,,,,,-,$' "$tmp/out" || { echo "FAIL: a target after the run's end shows a text as its model figure: $(grep "calibration,reach,model" "$tmp/out")"; fail=1; }
+grep -q '^pilot,,calibration,reach,model,,,,,,,,-,,$' "$tmp/out" || { echo "FAIL: a target after the run's end shows a text as its model figure: $(grep "calibration,reach,model" "$tmp/out")"; fail=1; }
 # The other way round: a 1-year file whose target is at year 2 is refused as it is (validate too), and runs
 # with --years 2, which sets the horizon (it was refused whatever --years said; outside attack 30).
 mkdir -p "$tmp/horizon"
@@ -785,7 +785,7 @@ expect 0 "csv output" "$wijksim" run "$src/scenarios/baseline-velve.yaml" -r 2 -
 head -1 "$tmp/out" | grep -q "^scenario," || { echo "FAIL: csv has no header"; fail=1; }
 # A probability's n says what it counts in the CSV too, as the README promises (only the JSON had it).
 expect 0 "compare as csv" "$wijksim" compare "$src/scenarios/pilot.yaml" -r 2 -y 1 --no-store --format csv
-head -1 "$tmp/out" | grep -q ",n,text,counted$" && grep -q "^pilot,baseline-velve,cost_effectiveness,pilot,p_cost_saving,share,[^,]*,,,,,2,[0-9] of 2 runs,runs$" "$tmp/out" ||
+head -1 "$tmp/out" | grep -q ",n,text,counted,interval$" && grep -q "^pilot,baseline-velve,cost_effectiveness,pilot,p_cost_saving,share,[^,]*,,,,,2,[0-9] of 2 runs,runs,$" "$tmp/out" ||
   { echo "FAIL: the CSV does not say what a probability's n counts: $(head -1 "$tmp/out"; grep -m1 p_cost_saving "$tmp/out")"; fail=1; }
 # Every number's row carries the cell as the table shows it (the README's promise; it was empty): a count of
 # households with a problem in week 0 of replication mean, in Dutch notation with its interval.
@@ -1000,6 +1000,15 @@ grep -q "From 2 draws too unstable to rely on (at least 30, as for the EVPPI): a
   grep -q "pays more in cash (all 2 draws): [A-Z][a-z].*Pilot fund" <<<"$flat" &&
   grep -q "Who pays more in cash</th><td>[^<]*Pilot fund (all 2 draws)" "$tmp/sets.html" ||
   { echo "FAIL: a 2-draw EVPI or payer said without its count: $(grep -o 'pays more in cash[^;]*' <<<"$flat" | head -1)"; fail=1; }
+# The CSV names what each figure's lo and hi are: the glance's cash is the spread of 2 draws, the budget
+# table's the same mean with the interval of the mean, a target's interval the file's (an analyst read the
+# two kinds of one figure as one; README, "Using it").
+expect 0 "a 2-draw PSA as CSV" "$wijksim" compare "$src/scenarios/pilot.yaml" --draws 2 -r 1 -y 1 --no-store --format csv
+head -1 "$tmp/out" | grep -q ",text,counted,interval$" &&
+  grep -q '^pilot,baseline-velve,headline,cash_municipality,change,euro,.*,draws_lowest_highest$' "$tmp/out" &&
+  grep -q '^pilot,baseline-velve,budget_difference,municipality/total,total,euro,.*,mean_95ci$' "$tmp/out" &&
+  grep -q '^pilot,,calibration,heard_of,target,share,.*,given$' "$tmp/out" ||
+  { echo "FAIL: the CSV does not name its intervals: $(grep -m2 'cash_municipality,change\|municipality/total,total' "$tmp/out")"; fail=1; }
 # Too few draws for the EVPPI: the page says so under its heading, as the terminal does (it left the section
 # out without a word; a policy advisor's reading of a 20-draw PSA).
 tr '\n' ' ' <"$tmp/sets.html" | grep -q "<h4>What is worth knowing better?</h4> <p class=\"note\">EVPPI not computed: 2 parameter draws are too few for the regression of EVPPI (at least 30)\." ||

@@ -175,7 +175,8 @@ TEST_CASE("CSV is rectangular and reads back to the same numbers", "[output]") {
   std::getline(in, line);
   const std::vector<std::string> header = csv_fields(line);
   REQUIRE(header == std::vector<std::string>{"scenario", "comparator", "table", "row", "column", "unit",
-                                             "mean", "sd", "se", "lo", "hi", "n", "text", "counted"});
+                                             "mean", "sd", "se", "lo", "hi", "n", "text", "counted",
+                                             "interval"});
   // The figures in the order the renderer writes them.
   std::vector<const Cell*> cells;
   for (const Table& t : r.tables)
@@ -203,6 +204,12 @@ TEST_CASE("CSV is rectangular and reads back to the same numbers", "[output]") {
     CHECK(same(f[10], c.stat.hi));
     CHECK(std::stoi(f[11]) == c.stat.n);
     CHECK(f[13] == c.counted);  // what n counts for a probability ("runs", "draws"), empty for others
+    // What lo and hi are: a base case's interval of the mean over its replications, a given interval's
+    // "given"; nothing where the figure has neither.
+    if (std::isnan(c.stat.lo) && std::isnan(c.stat.hi))
+      CHECK(f[14].empty());
+    else
+      CHECK(f[14] == (c.ends ? "parameter_ends" : c.interval.empty() ? "mean_95ci" : c.interval));
   }
   CHECK(i == cells.size());
   CHECK(i > 100);

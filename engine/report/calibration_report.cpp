@@ -55,6 +55,11 @@ Report calibration_report(const CalibrationPlan& plan, const CalibrationResult& 
   report.version = WIJKSIM_VERSION;
   // Percentiles from kPercentileDraws sets on; below, the lowest and the highest (spread_of_draws).
   const bool percentiles = r.sets.size() >= static_cast<std::size_t>(kPercentileDraws);
+  // A figure's spread over the sets, named for CSV and JSON (interval_kind).
+  const auto over_sets = [&](Cell c) {
+    c.interval = interval_kind::spread("sets", r.sets.size());
+    return c;
+  };
   const std::string spread =
       percentiles
           ? "2,5% and 97,5% percentiles"
@@ -158,10 +163,10 @@ Report calibration_report(const CalibrationPlan& plan, const CalibrationResult& 
     const FreeParameter& p = plan.file.free[j];
     const ParameterPosterior& q = r.posterior[j];
     Cell sd = Cell::of_value(q.sd, Unit::Value);
-    post.rows.push_back(
-        {p.key_path,
-         p.key_path,
-         {Cell::of_text(prior_text(p.prior)), Cell::of_interval(q.mean, q.lo, q.hi, Unit::Value), sd}});
+    post.rows.push_back({p.key_path,
+                         p.key_path,
+                         {Cell::of_text(prior_text(p.prior)),
+                          over_sets(Cell::of_interval(q.mean, q.lo, q.hi, Unit::Value)), sd}});
   }
   report.tables.push_back(std::move(post));
 
@@ -184,7 +189,7 @@ Report calibration_report(const CalibrationPlan& plan, const CalibrationResult& 
                         {Cell::of_interval(x.value, x.lo, x.hi, u),
                          f.fit == Fit::NotModelled   ? Cell::of_text(x.note.empty() ? "-" : x.note)
                          : f.fit == Fit::AfterTheRun ? Cell::of_text("-")
-                                                     : Cell::of_interval(f.model, f.lo, f.hi, u),
+                                                     : over_sets(Cell::of_interval(f.model, f.lo, f.hi, u)),
                          Cell::of_text(to_string(f.fit))}});
   }
   report.tables.push_back(std::move(fit));

@@ -102,6 +102,8 @@ std::vector<Table> headline_tables(const Study& study, const StudyResult& result
     t.title = fmt::format("At a glance: {} compared with {}", s.name, cmp.comparator.name);
     t.scenario = s.name;
     t.comparator = cmp.comparator.name;
+    // With draws every row is over the draws, each draw's mean over its runs (the note below).
+    if (study.draws > 1) t.interval = interval_kind::spread("draws", static_cast<std::size_t>(study.draws));
     // One run (one replication, no draws) has no interval, and no change is then put in words.
     const bool one_run = study.draws <= 0 && study.replications == 1;
     // An agency paid per activity is paid for the places it uses: its freed places are in its payer's cash

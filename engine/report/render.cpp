@@ -100,6 +100,7 @@ json cell_json(const Cell& c) {
   if (c.ends) j["ends"] = true;
   if (c.decimals_at_least > 0) j["decimals"] = c.decimals_at_least;
   if (c.one_value) j["one_value"] = true;
+  if (!c.interval.empty()) j["interval"] = c.interval;
   return j;
 }
 
@@ -476,10 +477,18 @@ std::string render_table(const Report& r, const TextOptions& o) {
   return terms.empty() ? out : out + terms + "\n";
 }
 
+// What a cell's lo and hi are, by name (interval_kind, table.h); empty where it has neither.
+std::string interval_of(const Table& t, const Cell& c) {
+  if (std::isnan(c.stat.lo) && std::isnan(c.stat.hi)) return "";
+  if (c.ends) return interval_kind::kEnds;
+  return c.interval.empty() ? t.interval : c.interval;
+}
+
 std::string render_csv(const Report& r) {
   // `counted`: what n counts for a probability ("runs" or "draws"; the README promised it with n, and only
   // the JSON had it: outside attack 15). Last, so a reader of the earlier columns reads them as before.
-  std::string out = "scenario,comparator,table,row,column,unit,mean,sd,se,lo,hi,n,text,counted\n";
+  // `interval`: what lo and hi are (interval_kind in table.h), last for the same reason.
+  std::string out = "scenario,comparator,table,row,column,unit,mean,sd,se,lo,hi,n,text,counted,interval\n";
   for (const Table& t : r.tables) {
     for (const Row& row : t.rows) {
       for (std::size_t c = 0; c < row.cells.size() && c < t.columns.size(); ++c) {
@@ -488,16 +497,16 @@ std::string render_csv(const Report& r) {
         out += fmt::format("{},{},{},{},{},", csv_field(t.scenario), csv_field(t.comparator), csv_field(t.id),
                            csv_field(row.key), csv_field(t.columns[c].key));
         if (cell.kind == Cell::Kind::Text) {
-          out += ",,,,,,," + csv_field(cell.text) + ",\n";
+          out += ",,,,,,," + csv_field(cell.text) + ",,\n";
           continue;
         }
         // The numbers for a program, and the cell as the table shows it: its interval's meaning with it (a
         // one-way range's lo and hi are the figure at the parameter's two ends, "lo → hi", not an interval:
         // outside attack 13 read them as one).
         const Stat& s = cell.stat;
-        out += fmt::format("{},{},{},{},{},{},{},{},{}\n", to_string(cell.unit), csv_number(s.mean),
+        out += fmt::format("{},{},{},{},{},{},{},{},{},{}\n", to_string(cell.unit), csv_number(s.mean),
                            csv_number(s.sd), csv_number(s.se), csv_number(s.lo), csv_number(s.hi), s.n,
-                           csv_field(format_cell(cell)), csv_field(cell.counted));
+                           csv_field(format_cell(cell)), csv_field(cell.counted), interval_of(t, cell));
       }
     }
   }
@@ -543,7 +552,11 @@ std::string render_json(const Report& r) {
     for (const Row& row : t.rows) {
       json cells = json::object();
       for (std::size_t c = 0; c < row.cells.size() && c < t.columns.size(); ++c)
-        if (!t.columns[c].terminal_only) cells[t.columns[c].key] = cell_json(row.cells[c]);
+        if (!t.columns[c].terminal_only) {
+          Cell cell = row.cells[c];
+          if (cell.kind == Cell::Kind::Number) cell.interval = interval_of(t, cell);
+          cells[t.columns[c].key] = cell_json(cell);
+        }
       rows.push_back(
           json{{"key", row.key}, {"label", row.label}, {"indent", row.indent}, {"cells", std::move(cells)}});
     }
@@ -597,6 +610,7 @@ Cell cell_from_json(const json& j) {
   if (member(j, "decimals").is_number_integer())
     c.decimals_at_least = std::clamp(member(j, "decimals").get<int>(), 0, 17);
   c.one_value = member(j, "one_value").is_boolean() && member(j, "one_value").get<bool>();
+  c.interval = json_text(member(j, "interval"));  // absent in reports stored before 2026-12-06
   return c;
 }
 
@@ -632,6 +646,9 @@ Report report_from_json(const std::string& text) {
     t.scenario = json_text(member(o, "scenario"));
     t.comparator = json_text(member(o, "comparator"));
     t.note = json_text(member(o, "note"));
+    // Each stored cell names what its low and high are; one stored before it did (2026-12-06) says nothing,
+    // rather than the default's "mean_95ci", which a PSA's spread over the draws is not.
+    t.interval.clear();
     const json& unit_in_title = member(o, "unit_in_title");
     t.unit_in_title = unit_in_title.is_boolean() && unit_in_title.get<bool>();
     for (const json& c : member(o, "columns"))

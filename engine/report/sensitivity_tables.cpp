@@ -383,6 +383,7 @@ std::vector<Table> evppi_tables(const DecisionSensitivity& d) {
   std::vector<Table> out;
   Table t;
   t.id = "value_of_information";
+  t.interval = interval_kind::kRegression;
   t.title = "What is worth knowing better? Expected value of partial perfect information (EVPPI)";
   t.scenario = d.names[0];
   if (d.evppi.empty()) {
@@ -618,11 +619,11 @@ std::vector<Table> psa_tables(const DecisionSensitivity& d) {
         "than 40: the lowest to the highest). Where it "
         "crosses zero the decision changes; the acceptability curve says how sure that is.";
     b.columns = {{"inmb", "expected incremental net benefit per household (EUR)"}};
-    for (const BenefitPoint& p : d.benefit[k])
-      b.rows.push_back({wtp_row_key(p.wtp),
-                        format_euros_as_given(p.wtp),
-                        {Cell::of_interval(p.mean, p.lo, p.hi, Unit::Euro).over(p.draws)},
-                        0});
+    for (const BenefitPoint& p : d.benefit[k]) {
+      Cell benefit = Cell::of_interval(p.mean, p.lo, p.hi, Unit::Euro).over(p.draws);
+      benefit.interval = interval_kind::spread("draws", p.draws);
+      b.rows.push_back({wtp_row_key(p.wtp), format_euros_as_given(p.wtp), {std::move(benefit)}, 0});
+    }
     out.push_back(std::move(b));
     Table c;
     c.id = "psa_convergence";
@@ -722,6 +723,7 @@ Table survey_table(const DecisionSensitivity& d, std::size_t option) {
     // The estimate's mean and spread are over the virtual studies: its n says how many (it said 1).
     Cell estimate = Cell::of_interval(v.mean_estimate, v.lo, v.hi, Unit::SharePoints);
     estimate.stat.n = v.studies;
+    estimate.interval = interval_kind::spread("studies", static_cast<std::size_t>(v.studies));
     t.rows.push_back({r.measure.key,
                       r.measure.text,
                       {Cell::of_value(v.true_effect, Unit::SharePoints), estimate,

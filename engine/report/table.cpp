@@ -1,5 +1,7 @@
 #include "wijksim/report/table.h"
 
+#include "wijksim/analysis/honest_uncertainty.h"
+
 namespace wijksim {
 
 const char* to_string(Unit u) {
@@ -42,6 +44,11 @@ Unit unit_from_string(const std::string& name) {
   for (Unit u : all)
     if (name == to_string(u)) return u;
   return Unit::Count;
+}
+
+std::string interval_kind::spread(const std::string& over, std::size_t n) {
+  return over +
+         (n >= static_cast<std::size_t>(kPercentileDraws) ? "_2.5_97.5_percentiles" : "_lowest_highest");
 }
 
 }  // namespace wijksim

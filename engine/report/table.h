@@ -33,6 +33,20 @@ enum class Unit {
 const char* to_string(Unit u);                   // stable name for CSV and JSON, e.g. "share", "euro"
 Unit unit_from_string(const std::string& name);  // the inverse of to_string (Count for an unknown name)
 
+// What a figure's low and high are, by name, for a program reading CSV or JSON (the tables' notes say it in
+// words; an analyst read the same mean with the draws' spread in one table and the interval of the mean in
+// another, with nothing in the CSV to tell them apart).
+namespace interval_kind {
+inline constexpr const char* kMean = "mean_95ci";              // the 95% interval of the mean over the runs
+inline constexpr const char* kEnds = "parameter_ends";         // the figure at a parameter's low and high end
+inline constexpr const char* kRegression = "estimate_1.96se";  // the estimate -/+ 1.96 standard errors
+inline constexpr const char* kGiven = "given";  // an interval given with a target, not computed
+// The 2.5th and 97.5th percentiles over `n` draws, virtual studies or parameter sets ("draws", "studies",
+// "sets"), or below kPercentileDraws the lowest and the highest: "draws_2.5_97.5_percentiles",
+// "draws_lowest_highest".
+std::string spread(const std::string& over, std::size_t n);
+}  // namespace interval_kind
+
 struct Cell {
   enum class Kind { Empty, Text, Number };
   Kind kind = Kind::Empty;
@@ -52,6 +66,8 @@ struct Cell {
   // A value given or derived once (a target, a norm, a survey's N), not a figure over runs: its n = 1 says
   // nothing of how many runs it is over, where a figure defined in one run of several has n = 1 too.
   bool one_value = false;
+  // What stat.lo and stat.hi are, where not the table's (Table::interval): one of the kinds below.
+  std::string interval;
 
   static Cell empty() { return {}; }
   static Cell of_text(std::string t) {
@@ -100,6 +116,7 @@ struct Cell {
     s.n = 1;
     Cell c = of(s, u);
     c.one_value = true;
+    c.interval = interval_kind::kGiven;  // a spread over draws or studies is named where it is made
     return c;
   }
   // This cell as one figure computed from n runs or draws together (an EVPI, a mean over the draws with
@@ -132,6 +149,7 @@ struct Table {
   std::string scenario;    // the scenario the figures are about
   std::string comparator;  // for a difference table: the comparator subtracted ("" otherwise)
   std::string note;        // how to read it: units, interval, nominal or discounted
+  std::string interval = interval_kind::kMean;  // what its cells' low and high are (Cell::interval)
   std::vector<Column> columns;
   std::vector<Row> rows;
   // Euros: the unit is named in the title (which says "EUR"), not in the column labels, which are values of a
