@@ -1077,25 +1077,20 @@ TEST_CASE("a planning curve's payers share one euro unit, and a reallocation's c
 }
 
 TEST_CASE("the Markdown calibration table gives a target's unit where its label does not", "[output]") {
-  CalibrationTarget helped;
-  helped.label = "of those with help: not really helped";
-  helped.unit = "share of treatments that ended";
+  const auto target = [](std::string label, std::string unit, double value, double lo, double hi) {
+    CalibrationTarget t;
+    t.label = std::move(label);
+    t.unit = std::move(unit);
+    t.value = value;
+    t.lo = lo;
+    t.hi = hi;
+    return t;
+  };
+  CalibrationTarget helped =
+      target("of those with help: not really helped", "share of treatments that ended", 0.46, 0.32, 0.60);
   helped.parsed.kind = TargetMeasure::Kind::Share;
-  helped.value = 0.46;
-  helped.lo = 0.32;
-  helped.hi = 0.60;
-  CalibrationTarget request;
-  request.label = "weeks from a request to its closing";
-  request.unit = "weeks";
-  request.value = 9;
-  request.lo = 6;
-  request.hi = 13;
-  CalibrationTarget spell;
-  spell.label = "mean length of a spell";
-  spell.unit = "years (stock over inflow)";
-  spell.value = 4.7;
-  spell.lo = 3.5;
-  spell.hi = 5;
+  const CalibrationTarget request = target("weeks from a request to its closing", "weeks", 9, 6, 13);
+  const CalibrationTarget spell = target("mean length of a spell", "years (stock over inflow)", 4.7, 3.5, 5);
   const std::string md =
       calibration_markdown({CalibrationRow{&helped, test::stat_of(0.447, 0.439, 0.456), Fit::Inside},
                             CalibrationRow{&request, test::stat_of(16, 15.6, 16.5), Fit::Outside},
