@@ -1001,13 +1001,14 @@ grep -q "From 2 draws too unstable to rely on (at least 30, as for the EVPPI): a
   grep -q "Who pays more in cash</th><td>[^<]*Pilot fund (all 2 draws)" "$tmp/sets.html" ||
   { echo "FAIL: a 2-draw EVPI or payer said without its count: $(grep -o 'pays more in cash[^;]*' <<<"$flat" | head -1)"; fail=1; }
 # The CSV names what each figure's lo and hi are: the glance's cash is the spread of 2 draws, the budget
-# table's the same mean with the interval of the mean, a target's interval the file's (an analyst read the
-# two kinds of one figure as one; README, "Using it").
+# table's the same mean with the interval of the mean, a survey target's its sampling interval, a wait
+# target's the file's (an analyst read the two kinds of one figure as one; README, "Using it").
 expect 0 "a 2-draw PSA as CSV" "$wijksim" compare "$src/scenarios/pilot.yaml" --draws 2 -r 1 -y 1 --no-store --format csv
 head -1 "$tmp/out" | grep -q ",text,counted,interval$" &&
   grep -q '^pilot,baseline-velve,headline,cash_municipality,change,euro,.*,draws_lowest_highest$' "$tmp/out" &&
   grep -q '^pilot,baseline-velve,budget_difference,municipality/total,total,euro,.*,mean_95ci$' "$tmp/out" &&
-  grep -q '^pilot,,calibration,heard_of,target,share,.*,given$' "$tmp/out" ||
+  grep -q '^pilot,,calibration,heard_of,target,share,.*,survey_95ci$' "$tmp/out" &&
+  grep -q '^baseline-velve,,calibration,wait_mental_health,target,weeks,.*,given$' "$tmp/out" ||
   { echo "FAIL: the CSV does not name its intervals: $(grep -m2 'cash_municipality,change\|municipality/total,total' "$tmp/out")"; fail=1; }
 # Too few draws for the EVPPI: the page says so under its heading, as the terminal does (it left the section
 # out without a word; a policy advisor's reading of a 20-draw PSA).

@@ -87,6 +87,9 @@ struct CalibrationTarget {
   Location value_where;    // of its `value`
   Location interval_where;  // of its `interval`, when it has one
 
+  // Its interval is a survey share's sampling interval, made from its n (no `interval` in the file).
+  bool sampled() const { return n > 0 && interval_where.line == 0; }
+
   bool operator==(const CalibrationTarget& o) const {
     return key == o.key && measure == o.measure && at == o.at && parsed == o.parsed && value == o.value &&
            lo == o.lo && hi == o.hi && n == o.n && bound == o.bound;

@@ -186,7 +186,7 @@ Report calibration_report(const CalibrationPlan& plan, const CalibrationResult& 
     const Unit u = target_unit(x);
     fit.rows.push_back({x.key,
                         fmt::format("{} ({})", x.label, x.unit),
-                        {Cell::of_interval(x.value, x.lo, x.hi, u),
+                        {target_cell(x, u),
                          f.fit == Fit::NotModelled   ? Cell::of_text(x.note.empty() ? "-" : x.note)
                          : f.fit == Fit::AfterTheRun ? Cell::of_text("-")
                                                      : over_sets(Cell::of_interval(f.model, f.lo, f.hi, u)),

@@ -210,6 +210,12 @@ Table events_table(const ScenarioSummary& s) {
 }
 
 // The unit a target's figures are shown in.
+Cell target_cell(const CalibrationTarget& t, Unit u) {
+  Cell c = Cell::of_interval(t.value, t.lo, t.hi, u);
+  if (t.sampled()) c.interval = interval_kind::kSurvey;
+  return c;
+}
+
 Unit target_unit(const CalibrationTarget& t) {
   using K = TargetMeasure::Kind;
   switch (t.parsed.kind) {
@@ -265,8 +271,7 @@ Table calibration_table(const ScenarioSummary& s) {
     t.rows.push_back(
         {x.key,
          fmt::format("{} ({})", x.label, x.unit),
-         {Cell::of_interval(x.value, x.lo, x.hi, u),
-          x.n > 0 ? Cell::of_value(x.n, Unit::Count) : Cell::empty(),
+         {target_cell(x, u), x.n > 0 ? Cell::of_value(x.n, Unit::Count) : Cell::empty(),
           // A target after the run's end has no model figure: its note (how the public
           // figure was derived) read as one there (outside attack 18). One the model does not
           // show has none either, its note with the others ("not in the model" stood in both

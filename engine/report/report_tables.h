@@ -19,6 +19,9 @@ Table events_table(const ScenarioSummary& s);
 Table calibration_table(const ScenarioSummary& s);
 // The unit a calibration target's figures are shown in.
 Unit target_unit(const CalibrationTarget& t);
+// A target's public figure with its interval, named as given in its file or a survey share's sampling
+// interval made from its n (interval_kind).
+Cell target_cell(const CalibrationTarget& t, Unit u);
 
 // All of a scenario's tables, in reading order (the caseload table only when it has coaches).
 std::vector<Table> scenario_tables(const ScenarioSummary& s);

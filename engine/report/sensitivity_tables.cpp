@@ -896,8 +896,9 @@ std::vector<Table> sweep_tables(const SweepResult& s) {
         " The coaches are paid by cutting the places of the agencies named (reallocated funding), so their "
         "cost "
         "does not add to the cost per household: those agencies' places funded and the waits of those they "
-        "admit, each a difference from the comparator as the budgets are (the wait for a coach and the "
-        "caseload are the scenario's own), show what pays for them.";
+        "admit show what pays for them: each a difference from the comparator, a mean over the policy weeks "
+        "(the wait for a coach and the caseload are the scenario's own), so a cut that grows with the "
+        "schedule's steps is larger at its last step than its mean.";
   // A unit's "per household" is not said twice: "net monetary benefit per household (EUR per household)"
   // took four lines of the label column at 120 columns (a policy advisor's reading).
   for (const Outcome& o : s.outcomes) {
@@ -915,6 +916,8 @@ std::vector<Table> sweep_tables(const SweepResult& s) {
                    ? std::string(" at that willingness to pay")
                    : " at " + format_euros_as_given(s.willingness_to_pay);
     t.columns.push_back({o.label.key, unit.empty() ? label : fmt::format("{} ({})", label, unit)});
+    // The payers' budgets in one unit, and only they (euros per household beside them keep theirs).
+    if (o.label.key.starts_with("budget:")) t.columns.back().euro_group = 0;
   }
   // A row's key is its value exactly (CSV and JSON readers parse it back: "1.000", Dutch for a thousand, read
   // as 1); its label three significant digits, or as few more as tell every point apart and show none but 0

@@ -41,6 +41,7 @@ inline constexpr const char* kMean = "mean_95ci";              // the 95% interv
 inline constexpr const char* kEnds = "parameter_ends";         // the figure at a parameter's low and high end
 inline constexpr const char* kRegression = "estimate_1.96se";  // the estimate -/+ 1.96 standard errors
 inline constexpr const char* kGiven = "given";  // an interval given with a target, not computed
+inline constexpr const char* kSurvey = "survey_95ci";  // a survey share's sampling interval, from its n
 // The 2.5th and 97.5th percentiles over `n` draws, virtual studies or parameter sets ("draws", "studies",
 // "sets"), or below kPercentileDraws the lowest and the highest: "draws_2.5_97.5_percentiles",
 // "draws_lowest_highest".
@@ -134,6 +135,10 @@ struct Column {
   std::string key;
   std::string label;           // with its unit where the column has one, e.g. "wait (weeks)"
   bool terminal_only = false;  // a picture for the text table (a tornado's bars): not in CSV or JSON
+  // Columns of one group (0 or more) share their euro unit, and those outside it keep their own: a table
+  // that sets it says which euros are alike (a sweep's payers, not its euros per household). -1 in every
+  // column: columns of like size share (the layout's default).
+  int euro_group = -1;
 };
 
 struct Row {

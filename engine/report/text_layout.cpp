@@ -304,7 +304,10 @@ Grid grid_of(const Table& t) {
       decision ? fmt::format("decision: {} (the comparator) and the options compared with it", t.scenario)
       : t.comparator.empty() ? fmt::format("scenario: {}", t.scenario)
                              : fmt::format("scenario: {} minus comparator: {}", t.scenario, t.comparator));
-  for (const Column& c : t.columns) g.columns.push_back(c.label);
+  for (const Column& c : t.columns) {
+    g.columns.push_back(c.label);
+    g.column_groups.push_back(c.euro_group);
+  }
   for (const Row& r : t.rows) {
     Grid::Line l;
     l.label = r.label;
@@ -371,6 +374,18 @@ Prepared prepare(const Grid& g) {
       if (size[c] >= 0) order.push_back(c);
     std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return size[a] < size[b]; });
     if (g.columns_own_units) order.clear();
+    // Groups the table gave: each shares the unit of its largest, and no other column is joined to another.
+    if (std::any_of(g.column_groups.begin(), g.column_groups.end(), [](int x) { return x >= 0; })) {
+      order.clear();
+      for (std::size_t c = 0; c < g.columns.size() && c < g.column_groups.size(); ++c) {
+        if (g.column_groups[c] < 0 || size[c] < 0) continue;
+        std::vector<const Cell*> like;
+        for (std::size_t k = 0; k < g.columns.size() && k < g.column_groups.size(); ++k)
+          if (g.column_groups[k] == g.column_groups[c])
+            like.insert(like.end(), cells[k].begin(), cells[k].end());
+        scale[c] = euro_scale(like);
+      }
+    }
     for (std::size_t i = 0; i < order.size();) {
       std::size_t j = i + 1;
       while (j < order.size() && size[order[j]] <= 10 * std::max(size[order[j - 1]], 1.0)) ++j;
@@ -632,26 +647,11 @@ Grid transpose(const Grid& g) {
     for (const Grid::Line& r : g.rows) l.cells.push_back(c < r.cells.size() ? r.cells[c] : Cell::empty());
     t.rows.push_back(std::move(l));
   }
-  // Rows of like euro amounts (within a factor of 10 of each other, chained) share a group and so their unit,
-  // as the columns they were do in prepare(): a sweep's payers read EUR million beside EUR thousand (a policy
-  // advisor's reading).
-  std::vector<std::pair<double, std::size_t>> sizes;
-  for (std::size_t r = 0; r < t.rows.size(); ++r) {
-    const auto& cells = t.rows[r].cells;
-    const bool euros = std::any_of(cells.begin(), cells.end(), [](const Cell& x) {
-      return x.kind == Cell::Kind::Number && x.unit == Unit::Euro;
-    });
-    if (!euros) continue;
-    double size = 0;
-    for (const Cell& x : cells) size = std::max(size, magnitude(x));
-    sizes.emplace_back(size, r);
-  }
-  std::sort(sizes.begin(), sizes.end());
-  int group = 0;
-  for (std::size_t i = 0; i < sizes.size(); ++i) {
-    if (i > 0 && sizes[i].first > 10 * std::max(sizes[i - 1].first, 1.0)) ++group;
-    t.rows[sizes[i].second].group = group;
-  }
+  // The euro groups the table gave its columns go with them: a sweep's payers, one of its rows each, share
+  // their unit (they read EUR million beside EUR thousand; a policy advisor's reading), while its euros per
+  // household keep theirs.
+  for (std::size_t c = 0; c < g.column_groups.size() && c < t.rows.size(); ++c)
+    t.rows[c].group = g.column_groups[c] >= 0 ? 1000 + g.column_groups[c] : -1;
   return t;
 }
 

@@ -76,6 +76,7 @@ struct Grid {
   std::string title;
   std::vector<std::string> context;  // lines under the title, e.g. "scenario: pilot minus comparator: ..."
   std::vector<std::string> columns;
+  std::vector<int> column_groups;  // Column::euro_group of each column (-1: none)
   struct Line {
     std::string label;
     int indent = 0;

@@ -301,7 +301,11 @@ Found what_database(const std::string& path) {
   if (!has_wal && !has_journal) return main;
   // Without the copy nothing is known, and an open would change the file (outside attack 48: with TMPDIR
   // unusable another program's log was folded into its database, said "left unchanged").
-  const std::filesystem::path temp = std::filesystem::temp_directory_path(ec);
+  // An empty TMPDIR is no setting, as SQLite and the C library read it (the standard library's function
+  // takes it as the directory "" and fails).
+  const char* tmpdir = std::getenv("TMPDIR");
+  const std::filesystem::path temp =
+      tmpdir && *tmpdir == '\0' ? std::filesystem::path("/tmp") : std::filesystem::temp_directory_path(ec);
   if (ec)
     return {Holds::Uncopied, 0,
             fmt::format("finds no temporary directory to copy them into ({})", ec.message())};
