@@ -787,6 +787,9 @@ head -1 "$tmp/out" | grep -q "^scenario," || { echo "FAIL: csv has no header"; f
 expect 0 "compare as csv" "$wijksim" compare "$src/scenarios/pilot.yaml" -r 2 -y 1 --no-store --format csv
 head -1 "$tmp/out" | grep -q ",n,text,counted,interval$" && grep -q "^pilot,baseline-velve,cost_effectiveness,pilot,p_cost_saving,share,[^,]*,,,,,2,[0-9] of 2 runs,runs,$" "$tmp/out" ||
   { echo "FAIL: the CSV does not say what a probability's n counts: $(head -1 "$tmp/out"; grep -m1 p_cost_saving "$tmp/out")"; fail=1; }
+# An agency's places used in FTE are FTE, not a count (an analyst's reading of the CSV).
+grep -q '^pilot,,agencies,social_services,fte_used,fte,' "$tmp/out" && ! grep -q ',fte_used,count,' "$tmp/out" ||
+  { echo "FAIL: fte_used's unit: $(grep -m1 ',fte_used,' "$tmp/out")"; fail=1; }
 # Every number's row carries the cell as the table shows it (the README's promise; it was empty): a count of
 # households with a problem in week 0 of replication mean, in Dutch notation with its interval.
 python3 - "$tmp/out" <<'PY' || { echo "FAIL: a number's row of the CSV has no text"; fail=1; }

@@ -38,6 +38,7 @@ int unit_decimals(const Cell& c) {
     case Unit::PerThousandYear:
     case Unit::PerThousand:
     case Unit::PerFte:
+    case Unit::Fte:
       return 1;
     case Unit::Trust:
     case Unit::Rung:

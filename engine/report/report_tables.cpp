@@ -75,7 +75,7 @@ Table agencies(const Source& src) {
                       {Cell::of(m.waiting, Unit::Count), Cell::of(m.wait_weeks, Unit::Weeks),
                        Cell::of(m.utilisation, Unit::Share), Cell::of(m.referrals, Unit::PerYear),
                        Cell::of(m.coach_referrals, Unit::PerYear), Cell::of(m.intakes, Unit::PerYear),
-                       Cell::of(m.places_used, Unit::Count), Cell::of(m.fte_used, Unit::Count),
+                       Cell::of(m.places_used, Unit::Count), Cell::of(m.fte_used, Unit::Fte),
                        Cell::of(m.places_funded, Unit::Count)}});
   }
   return t;

@@ -24,6 +24,8 @@ const char* to_string(Unit u) {
       return "per_1000_households";
     case Unit::PerFte:
       return "households_per_fte";
+    case Unit::Fte:
+      return "fte";
     case Unit::Trust:
       return "trust_0_1";
     case Unit::Rung:
@@ -40,7 +42,7 @@ Unit unit_from_string(const std::string& name) {
   static const Unit all[] = {
       Unit::Count,   Unit::Share,           Unit::SharePoints, Unit::Euro,   Unit::Weeks,
       Unit::PerYear, Unit::PerThousandYear, Unit::PerThousand, Unit::PerFte, Unit::Trust,
-      Unit::Rung,    Unit::Years,           Unit::Value};
+      Unit::Rung,    Unit::Years,           Unit::Value,       Unit::Fte};
   for (Unit u : all)
     if (name == to_string(u)) return u;
   return Unit::Count;

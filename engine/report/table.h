@@ -25,6 +25,7 @@ enum class Unit {
   PerThousandYear,  // events per 1,000 households per year
   PerThousand,      // households per 1,000 households
   PerFte,           // households per coach FTE
+  Fte,              // full-time equivalents of staff (an agency's places used, in FTE)
   Trust,            // 0..1
   Rung,             // participation ladder, 1..6 (or rungs gained)
   Years,            // (household-)years, e.g. problem-free household-years per household
