@@ -16,6 +16,7 @@
 #include "wijksim/cluster/distributed_calibration.h"
 #include "wijksim/core/atomic_file.h"
 #include "wijksim/core/output_path.h"
+#include "wijksim/core/test_hooks.h"
 #include "wijksim/report/calibration_report.h"
 #include "wijksim/report/render.h"
 #include "wijksim/report/text_layout.h"
@@ -224,6 +225,7 @@ int calibrate_command(const Options& o, const std::string& command_line, cluster
   if (recorder) say_stored(*recorder, o.store);
   if (world.size() > 1) print_farm_stats(coordinator.stats(), "candidate");
   cli::Interrupts::outputs_written();  // as run and compare (interrupts.h)
+  test_hooks::after_outputs();
   return kOk;
 }
 

@@ -13,6 +13,7 @@
 #include "terminal.h"
 #include "wijksim/core/atomic_file.h"
 #include "wijksim/core/output_path.h"
+#include "wijksim/core/test_hooks.h"
 #include "wijksim/report/render.h"
 #include "wijksim/report/report_tables.h"
 #include "wijksim/report/sensitivity_tables.h"
@@ -70,6 +71,7 @@ int sweep_command(const Options& o) {
     cli::err("wrote {}\n", printable(*o.output));
   }
   cli::Interrupts::outputs_written();  // as run and compare (interrupts.h)
+  test_hooks::after_outputs();
   return kOk;
 }
 

@@ -286,6 +286,25 @@ for signals in 1 2; do
   fi
 done
 
+# The same for a sweep and a calibration, whose outputs_written() no test reached (a review of earlier notes):
+# two signals once the table is written end it at once, exit 0, silently.
+rm -f "$tmp/go-sweep" "$tmp/go-sweep.paused"
+WIJKSIM_TEST_PAUSE_AFTER_OUTPUTS="$tmp/go-sweep" "$wijksim" sweep short-pilot.yaml --parameter coaches.fte --from 2 --to 4 --steps 2 -r 1 -y 1 --threads 2 -o sweep.txt >/dev/null 2>sweep.err &
+pid=$!
+if wait_paused "$tmp/go-sweep" $pid; then
+  kill -TERM $pid; sleep 0.2; kill -TERM $pid
+  wait $pid
+  code=$?
+  if [ "$code" -eq 0 ] && grep -q "Planning curve" sweep.txt && ! grep -q -i "interrupted\|stopping\|stopped" sweep.err; then
+    echo "ok: 2 signals after a sweep's table is written: exit 0, nothing said of an interruption"
+  else
+    say_fail "2 signals after a sweep's table is written: exit $code: $(cat sweep.err)"
+  fi
+else
+  say_fail "the sweep never paused after its outputs: $(cat sweep.err)"
+  kill $pid 2>/dev/null
+fi
+
 # Ctrl-C once after the last draw is kept: nothing is left to stop, the run completes (exit 0, identical to
 # the clean run) and says why the Ctrl-C changed nothing (it was acknowledged, then the tables came as if
 # ignored; outside attack 17).

@@ -21,8 +21,8 @@
 //                                        temporary name and not yet linked to its own;
 //   WIJKSIM_TEST_PAUSE_AFTER_COMPLETING=FILE  the same when a run's completion is committed (status
 //                                        "complete"), before the command goes on to its outputs.
-//   WIJKSIM_TEST_PAUSE_AFTER_OUTPUTS=FILE  the same when `run` or `compare` has written every output and
-//                                        said so, just before it returns.
+//   WIJKSIM_TEST_PAUSE_AFTER_OUTPUTS=FILE  the same when `run`, `compare`, `sweep` or `calibrate` has
+//                                        written every output and said so, just before it returns.
 //   WIJKSIM_TEST_OUT_OF_MEMORY_IN_REPORT=1  writing an HTML report runs out of memory (std::bad_alloc), as
 //                                        under a memory limit the run itself fitted in.
 //
