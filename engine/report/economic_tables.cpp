@@ -26,11 +26,6 @@ Cell text(const std::string& t) {
 // What the figures' intervals are over, for this run: its parameter draws, or without draws the base case's
 // replications, whose interval is that of their mean (the households' luck only). One text for both read as
 // a percentile range over replications where the run had none but a t interval (outside review).
-// The same, by name, for CSV and JSON (interval_kind, table.h).
-std::string draw_interval(const DecisionGroup& g) {
-  return g.draws > 1 ? interval_kind::spread("draws", g.draws) : std::string(interval_kind::kMean);
-}
-
 std::string draw_note(const DecisionGroup& g) {
   if (g.draws > 1)
     return fmt::format(
@@ -86,7 +81,7 @@ std::string wtp_short(const DecisionGroup& g) {
 Table cost_effectiveness_table(const DecisionGroup& g) {
   Table ce;
   ce.id = "cost_effectiveness";
-  ce.interval = draw_interval(g);
+  ce.interval = interval_kind::over_draws(g.draws);
   ce.title = "Is it worth the money? Incremental cost per problem-free household-year";
   for (std::size_t o = 1; o < g.names.size(); ++o) ce.scenario += (o > 1 ? ", " : "") + g.names[o];
   ce.comparator = g.names[0];
@@ -254,7 +249,7 @@ Table payer_years_table(const DecisionGroup& g, const InterventionFigures& x, st
   const int payers = static_cast<int>(g.payers.size());
   Table b;
   b.id = std::move(id);
-  b.interval = draw_interval(g);
+  b.interval = interval_kind::over_draws(g.draws);
   b.title = std::move(title);
   b.scenario = g.names[x.option];
   b.comparator = g.names[0];
@@ -322,7 +317,7 @@ Table who_pays_table(const DecisionGroup& g, const InterventionFigures& x) {
   const int years = g.years;
   Table w;
   w.id = "who_pays_who_saves";
-  w.interval = draw_interval(g);
+  w.interval = interval_kind::over_draws(g.draws);
   w.title = "Who pays, who saves?";
   w.scenario = g.names[x.option];
   w.comparator = g.names[0];

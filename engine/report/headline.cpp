@@ -53,10 +53,8 @@ std::string coach_payer_text(const Scenario& s) {
     // New money from outside the other payers' budgets: the model does not say who fills that fund (for a
     // city-wide programme a steering group read "the municipality saves" beside a fund it may pay into
     // itself; outside attack 23).
-    return fmt::format(
-        "{} (additional money, outside the other payers' budgets; who fills that fund is not "
-        "modelled)",
-        s.payers[static_cast<std::size_t>(c.funding_payer)].label);
+    return fmt::format("{} (additional money, outside the other payers' budgets; {})",
+                       s.payers[static_cast<std::size_t>(c.funding_payer)].label, kFundNotModelled);
   std::string parts;
   std::vector<std::string> per_activity;
   for (const Agency& a : s.agencies)
@@ -103,7 +101,7 @@ std::vector<Table> headline_tables(const Study& study, const StudyResult& result
     t.scenario = s.name;
     t.comparator = cmp.comparator.name;
     // With draws every row is over the draws, each draw's mean over its runs (the note below).
-    if (study.draws > 1) t.interval = interval_kind::spread("draws", static_cast<std::size_t>(study.draws));
+    t.interval = interval_kind::over_draws(static_cast<std::size_t>(std::max(study.draws, 0)));
     // One run (one replication, no draws) has no interval, and no change is then put in words.
     const bool one_run = study.draws <= 0 && study.replications == 1;
     // An agency paid per activity is paid for the places it uses: its freed places are in its payer's cash

@@ -17,5 +17,8 @@ std::vector<Table> headline_tables(const Study& study, const StudyResult& result
 // Who pays for the coaches, in words: "the pilot fund (additional money)", "reallocated from the agencies'
 // budgets: social services 30%, debt counselling 20%, ...", or "no coaches".
 std::string coach_payer_text(const Scenario& s);
+// The words of coach_payer_text for new money whose source the model does not hold; the report's who-pays
+// caption says it where they stand (a stored run's headline row).
+inline constexpr const char* kFundNotModelled = "who fills that fund is not modelled";
 
 }  // namespace wijksim

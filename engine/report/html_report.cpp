@@ -24,6 +24,7 @@
 #include "wijksim/core/statistics.h"
 #include "wijksim/core/test_hooks.h"
 #include "wijksim/report/glance_view.h"
+#include "wijksim/report/headline.h"
 #include "wijksim/report/render.h"
 #include "wijksim/report/report_assets.h"
 #include "wijksim/report/report_charts.h"
@@ -819,7 +820,7 @@ std::string fund_caveat(const json* headline) {
   const json* row = row_of(headline, "coach_payer");
   if (!row) return "";
   const std::string payer = text_of(at(at(at(*row, "cells"), "verdict"), "text"));
-  if (payer.find("who fills that fund is not modelled") == std::string::npos) return "";
+  if (payer.find(kFundNotModelled) == std::string::npos) return "";
   return fmt::format(
       " Who pays for the coaches: {}. A payer that fills the fund itself saves that much less than its bar "
       "shows.",

@@ -53,4 +53,8 @@ std::string interval_kind::spread(const std::string& over, std::size_t n) {
          (n >= static_cast<std::size_t>(kPercentileDraws) ? "_2.5_97.5_percentiles" : "_lowest_highest");
 }
 
+std::string interval_kind::over_draws(std::size_t draws) {
+  return draws > 1 ? spread("draws", draws) : std::string(kMean);
+}
+
 }  // namespace wijksim

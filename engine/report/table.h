@@ -47,6 +47,9 @@ inline constexpr const char* kSurvey = "survey_95ci";  // a survey share's sampl
 // "sets"), or below kPercentileDraws the lowest and the highest: "draws_2.5_97.5_percentiles",
 // "draws_lowest_highest".
 std::string spread(const std::string& over, std::size_t n);
+// A figure of a study with `draws` parameter draws: over the draws from 2 on (spread("draws", draws)), else
+// the interval of the mean over the runs.
+std::string over_draws(std::size_t draws);
 }  // namespace interval_kind
 
 struct Cell {

@@ -651,7 +651,7 @@ Grid transpose(const Grid& g) {
   // their unit (they read EUR million beside EUR thousand; a policy advisor's reading), while its euros per
   // household keep theirs.
   for (std::size_t c = 0; c < g.column_groups.size() && c < t.rows.size(); ++c)
-    t.rows[c].group = g.column_groups[c] >= 0 ? 1000 + g.column_groups[c] : -1;
+    t.rows[c].group = g.column_groups[c];
   return t;
 }
 
