@@ -629,4 +629,55 @@ else
     echo "ok: with the log removed the store is made, whole" ||
     say_fail "the store after the stale log was removed: $(cat oldlog.err)"
 fi
+# A killed command's log beside a store that is not the log's own: SQLite folded it into whatever file had
+# the store's name, so a store put back from an older copy (cp or mv), or another store moved there, was
+# damaged by the next command, even a `runs`; a rollback journal of another database beside a store was
+# rolled back into it (outside attack 49). Refused, both files untouched; a copy of the store as it was when
+# the killed command began is the log's own, and is read with the log's runs.
+mkdir putback
+(cd putback && cp ../short-*.yaml . &&
+  "$wijksim" compare short-pilot.yaml -r 1 -y 1 --draws 4 --store s.db >/dev/null 2>&1 && cp -p s.db older.db &&
+  "$wijksim" compare short-pilot.yaml -r 1 -y 1 --draws 6 --store s.db >/dev/null 2>&1 && cp -p s.db same.db)
+{ WIJKSIM_TEST_KILL_IN_DRAW=3:after "$wijksim" "${args[@]}" --output putback/s.db >/dev/null 2>&1 & wait $!; } 2>/dev/null
+if [ ! -s putback/s.db-wal ]; then
+  say_fail "the kill left no log beside the store: a log that is not the store's own is not tested"
+else
+  cp putback/s.db-wal putback/kept-wal
+  sleep 0.05
+  for how in cp mv; do
+    cp -p putback/older.db putback/older-$how.db
+    cp -p putback/kept-wal putback/s.db-wal
+    "$how" putback/older-$how.db putback/s.db
+    sums="$(cksum <putback/s.db) $(cksum <putback/s.db-wal)"
+    "$wijksim" runs --store putback/s.db >/dev/null 2>putback/$how.err
+    code=$?
+    if [ "$code" -eq 1 ] && grep -q "its write-ahead log 'putback/s.db-wal' holds pages the store's file does not" putback/$how.err &&
+       [ "$(cksum <putback/s.db) $(cksum <putback/s.db-wal)" = "$sums" ]; then
+      echo "ok: an older copy of a store put back ($how) beside a killed command's log is refused, both untouched"
+    else
+      say_fail "an older store put back ($how) beside a killed command's log: exit $code, $(cat putback/$how.err)"
+    fi
+  done
+  # The store as it was when the killed command began: the log is its own, its 3 draws read back.
+  cp -p putback/same.db putback/s.db
+  cp -p putback/kept-wal putback/s.db-wal
+  "$wijksim" runs --store putback/s.db >putback/same.out 2>putback/same.err &&
+    grep -q "3 of 30 draws done" putback/same.out && [ "$(sqlite3 putback/s.db 'pragma integrity_check')" = ok ] &&
+    echo "ok: the store as it was when the killed command began is read with its log's runs" ||
+    say_fail "the log's own store put back: $(cat putback/same.err putback/same.out)"
+fi
+# Another database's hot journal (a transaction left open) beside a store.
+(cd putback && sqlite3 other.db "pragma journal_mode=delete" "create table t(x)" \
+    "insert into t select randomblob(3000) from generate_series(1, 300)" >/dev/null &&
+  sqlite3 other.db "pragma cache_size=2" "begin" "delete from t" ".shell cp other.db-journal same.db-journal" \
+    "rollback" >/dev/null)
+sum=$(cksum <putback/same.db)
+"$wijksim" runs --store putback/same.db >/dev/null 2>putback/journal.err
+code=$?
+if [ "$code" -eq 1 ] && grep -q "a rollback journal lies beside it, 'putback/same.db-journal'" putback/journal.err &&
+   [ "$(cksum <putback/same.db)" = "$sum" ] && [ -s putback/same.db-journal ]; then
+  echo "ok: another database's journal beside a store is refused, the store and the journal untouched"
+else
+  say_fail "a store beside another database's journal: exit $code, $(cat putback/journal.err)"
+fi
 exit $fail

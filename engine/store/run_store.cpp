@@ -18,6 +18,8 @@
 #include <limits>
 #include <thread>
 #include <tuple>
+#include <type_traits>
+#include <variant>
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -31,6 +33,7 @@
 #include "wijksim/core/statistics.h"
 #include "wijksim/core/test_hooks.h"
 #include "wijksim/model/run_size.h"
+#include "wijksim/store/log_pairing.h"
 #include "wijksim/store/sqlite_statement.h"
 
 namespace wijksim {
@@ -292,39 +295,78 @@ bool sqlite_header(const std::string& path) {
 // back a hot journal. So the main file is read as immutable (no locks, no log, no shared memory). That is
 // all of it unless a log or journal lies beside it; then, when the main file alone has no tables, a copy of
 // both in a private directory is opened instead, as SQLite would read them.
-Found what_database(const std::string& path) {
-  const Found main = tables_of(immutable_uri(path), SQLITE_OPEN_READONLY | SQLITE_OPEN_URI);
-  if (main.holds == Holds::Store || main.holds == Holds::Foreign) return main;
+// Runs `read` on a copy of the database at `path` with its log and journal (those of them that lie beside
+// it) in a private directory, where SQLite may fold and roll back what it will; returns its result, or
+// why the copy could not be made (when no temporary directory is to be had).
+template <class Read>
+std::variant<std::invoke_result_t<Read, const std::string&>, std::string> read_private_copy(
+    const std::string& path, Read&& read) {
   std::error_code ec;
   const std::string wal = path + "-wal", journal = path + "-journal";
   const bool has_wal = std::filesystem::exists(wal, ec), has_journal = std::filesystem::exists(journal, ec);
-  if (!has_wal && !has_journal) return main;
-  // Without the copy nothing is known, and an open would change the file (outside attack 48: with TMPDIR
-  // unusable another program's log was folded into its database, said "left unchanged").
   // An empty TMPDIR is no setting, as SQLite and the C library read it (the standard library's function
   // takes it as the directory "" and fails).
   const char* tmpdir = std::getenv("TMPDIR");
   const std::filesystem::path temp =
       tmpdir && *tmpdir == '\0' ? std::filesystem::path("/tmp") : std::filesystem::temp_directory_path(ec);
-  if (ec)
-    return {Holds::Uncopied, 0,
-            fmt::format("finds no temporary directory to copy them into ({})", ec.message())};
+  if (ec) return fmt::format("finds no temporary directory to copy them into ({})", ec.message());
   std::string dir = (temp / "wijksim-store-XXXXXX").string();
   if (mkdtemp(dir.data()) == nullptr)
-    return {Holds::Uncopied, 0,
-            fmt::format("cannot make a directory in '{}' to copy them into ({})", temp.string(),
-                        std::strerror(errno))};
+    return fmt::format("cannot make a directory in '{}' to copy them into ({})", temp.string(),
+                       std::strerror(errno));
   const std::filesystem::path copy = std::filesystem::path(dir) / "store.db";
-  Found h{Holds::Uncopied, 0, ""};
   const auto options = std::filesystem::copy_options::overwrite_existing;
+  std::variant<std::invoke_result_t<Read, const std::string&>, std::string> result;
   if (std::filesystem::copy_file(path, copy, options, ec) &&
       (!has_wal || std::filesystem::copy_file(wal, copy.string() + "-wal", options, ec)) &&
       (!has_journal || std::filesystem::copy_file(journal, copy.string() + "-journal", options, ec)))
-    h = tables_of(copy.string(), SQLITE_OPEN_READWRITE);
+    result = read(copy.string());
   else
-    h.why = fmt::format("cannot copy them into '{}' ({})", temp.string(), ec.message());
+    result = fmt::format("cannot copy them into '{}' ({})", temp.string(), ec.message());
   std::filesystem::remove_all(dir, ec);
-  return h;
+  return result;
+}
+
+// What the SQLite database at `path` holds, found without changing it or creating a file beside it. Any
+// ordinary open could: a read-only one creates PATH-shm (and PATH-wal) for a database in write-ahead-log
+// mode and leaves them, and a read-write one checkpoints a log left beside it into the main file and rolls
+// back a hot journal. So the main file is read as immutable (no locks, no log, no shared memory). That is
+// all of it unless a log or journal lies beside it; then, when the main file alone has no tables, a copy of
+// both in a private directory is opened instead, as SQLite would read them.
+Found what_database(const std::string& path) {
+  const Found main = tables_of(immutable_uri(path), SQLITE_OPEN_READONLY | SQLITE_OPEN_URI);
+  if (main.holds == Holds::Store || main.holds == Holds::Foreign) return main;
+  std::error_code ec;
+  if (!std::filesystem::exists(path + "-wal", ec) && !std::filesystem::exists(path + "-journal", ec))
+    return main;
+  // Without the copy nothing is known, and an open would change the file (outside attack 48: with TMPDIR
+  // unusable another program's log was folded into its database, said "left unchanged").
+  auto found =
+      read_private_copy(path, [](const std::string& copy) { return tables_of(copy, SQLITE_OPEN_READWRITE); });
+  if (auto* why = std::get_if<std::string>(&found)) return {Holds::Uncopied, 0, *why};
+  return std::get<Found>(found);
+}
+
+// Whether the store at `path` is whole once SQLite has folded in the log beside it: tried on a private copy
+// (integrity_check). False when the copy could not be made.
+bool whole_when_folded(const std::string& path) {
+  const auto whole = read_private_copy(path, [](const std::string& copy) {
+    sqlite3* db = nullptr;
+    bool ok = false;
+    if (sqlite3_open_v2(copy.c_str(), &db, SQLITE_OPEN_READWRITE, nullptr) == SQLITE_OK) {
+      sqlite3_stmt* q = nullptr;
+      // Its first row is "ok" when nothing is wrong, else the first problem found.
+      if (sqlite3_prepare_v2(db, "PRAGMA integrity_check", -1, &q, nullptr) == SQLITE_OK &&
+          sqlite3_step(q) == SQLITE_ROW) {
+        const unsigned char* first = sqlite3_column_text(q, 0);
+        ok = first != nullptr && std::strcmp(reinterpret_cast<const char*>(first), "ok") == 0;
+      }
+      sqlite3_finalize(q);
+    }
+    sqlite3_close_v2(db);
+    return ok;
+  });
+  return std::holds_alternative<bool>(whole) && std::get<bool>(whole);
 }
 
 [[noreturn]] void schema_refused(const std::string& path, std::int64_t version) {
@@ -575,6 +617,10 @@ RunStore RunStore::open(const std::string& path, Mode mode) {
           "opening it, so wijksim reads a private copy of both, and {}: set TMPDIR to a directory that can "
           "be written; the file was left unchanged",
           path, found.why));
+    // A log or journal beside it that is not its own: the open below would fold it into the store, or roll
+    // it back into it, and damage it (outside attack 49; log_pairing.h).
+    if (const auto doubt = doubtful_log(path); doubt && (doubt->certain || !whole_when_folded(path)))
+      throw InputError({{Location{path, 0, 0}, "--store", doubt->why}});
     if (found.holds == Holds::NoTables && mode == Mode::ReadOnly)
       throw InputError({{Location{path, 0, 0}, "--store", "this results store holds no runs"}});
     if (found.holds == Holds::Store && found.version != kStoreSchemaVersion)
