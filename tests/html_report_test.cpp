@@ -343,8 +343,8 @@ TEST_CASE("the report of a comparison holds every chart, library and figure, and
                       "discounted)</th>") != std::string::npos);
       CHECK(page.find(fmt::format("data-column=\"delta_qaly\" data-value=\"{}\"", qaly)) !=
             std::string::npos);
-      CHECK(page.find("<th scope=\"row\">Cost per extra quality-adjusted household-year</th>") !=
-            std::string::npos);
+      CHECK(page.find("<th scope=\"row\">Cost per extra quality-adjusted household-year (not judged: no "
+                      "willingness to pay is set for it)</th>") != std::string::npos);
     }
 
   // Rendering again gives the same page: nothing in it depends on when it was made.
@@ -489,6 +489,19 @@ TEST_CASE("In short gives the places a reallocation leaves in the last week agai
   CHECK(text.at_the_end.at("realloc").find(said) != std::string::npos);
   // Mental-health care has no reallocation share: not cut, not named.
   CHECK(text.at_the_end.at("realloc").find("Mental-health care") == std::string::npos);
+  // On paper an agency's row and its places funded under it are one body a page does not split (A4 began a
+  // page with "places funded -503", its agency on the page before; a policy advisor's reading).
+  const auto side = page.find("id=\"side-by-side\"");
+  const auto capacity = page.find("Capacity: freed or cut?", side);
+  const auto agency = page.find("<td class=\"indent-1\">Debt counselling</td>", capacity);
+  const auto funded = page.find("<td class=\"indent-2\">places funded</td>", agency);
+  REQUIRE(funded != std::string::npos);
+  CHECK(page.rfind("<tbody class=\"keep\">", agency) > page.rfind("</tr>", agency - 1));
+  CHECK(page.substr(agency, funded - agency).find("</tbody>") == std::string::npos);
+  CHECK(page.find(", tbody.keep { break-inside: avoid; }") != std::string::npos);
+  // Said for a pointer on a screen, not printed.
+  CHECK(page.find("<li class=\"screen-only\">Point at a chart for its exact numbers.</li>") !=
+        std::string::npos);
 }
 
 TEST_CASE("the side-by-side table gives each group's euros in one unit", "[report]") {

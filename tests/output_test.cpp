@@ -583,7 +583,27 @@ TEST_CASE("at a glance: every compared scenario side by side", "[output]") {
   // The decision, each payer's cash in one unit for the group, capacity with the cut, the waits.
   CHECK(out.find("extra cost (EUR)") != std::string::npos);
   CHECK(out.find("114 (-127 to 355)") != std::string::npos);
-  CHECK(render_table(r, {200, {"glance"}}).find("transfers included (EUR million)") != std::string::npos);
+  // Which way a minus goes, in the heading of the figures (a policy advisor read "-9,48" as "pays 9,48").
+  CHECK(render_table(r, {200, {"glance"}})
+            .find("transfers included; minus: the payer spends less (EUR million)") != std::string::npos);
+  // Over draws the brackets are their spread: no word of one city's runs.
+  CHECK(out.find("budget range") == std::string::npos);
+  {
+    // The base case's brackets are where the mean lies, not a budget range: one run scatters sqrt(n) times
+    // wider than the mean's interval of n runs (sqrt(5) = 2,236; a steering group read the bracket as a
+    // range to plan within).
+    Report base = r;
+    for (ScenarioRef& s : base.scenarios) {
+      s.draws = 0;
+      s.replications = 5;
+      s.years = 5;
+    }
+    const std::string said = render_table(base, {400, {"glance"}});
+    CHECK(
+        said.find("a bracket says where the mean lies, not a budget range to plan within (one city's policy "
+                  "years 1-5, one run, scatter about 2,2 times wider: the square root of the 5 runs); minus: "
+                  "the payer spends less (EUR million)") != std::string::npos);
+  }
   CHECK(out.find("1,88 (same in all runs)") != std::string::npos);  // a fund's bill: no spread
   CHECK(out.find("46,05 (same in all runs)") != std::string::npos);
   CHECK(out.find("places funded") != std::string::npos);
@@ -658,7 +678,8 @@ TEST_CASE("at a glance: every compared scenario side by side", "[output]") {
   CHECK(missed->calibration_misses ==
         "The model misses one of its public figures (the calibration tables; model, then the figure): b's "
         "weeks "
-        "to closing: 15,4 (14,4 to 16,4) against 9,0 (6,0 to 13,0).");
+        "to closing: 15,4 (14,4 to 16,4) against 9,0 (6,0 to 13,0). Checked against no public figure (its "
+        "file names no calibration targets): a.");
   CHECK(render_table(r, {200, {"glance"}}).find("\n  The model misses one of its public figures") !=
         std::string::npos);
 }

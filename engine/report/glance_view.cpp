@@ -153,7 +153,10 @@ std::optional<GlanceView> glance_view(const Report& r) {
         {"icer", "ICER"},
         {"nmb", "net monetary benefit (EUR)"},
         {"p_cost_effective", "probability cost-effective"},
-        {"p_best", "probability it is the best"}};
+        // Best of its own decision's options: the pilot's "5 of 5" (against doing nothing in its
+        // neighbourhood) beside the funded scale-up's read as two bests of one choice (a policy advisor's
+        // reading).
+        {"p_best", "probability it is the best of its comparator's options"}};
     // Each decision's willingness to pay, as its cost-effectiveness table names it ("... at € 20.000"): one
     // label for the row where all say the same, else a row of their own (the last column's was put on every
     // column, € 50.000 beside a figure at € 20.000; outside attack 41).
@@ -294,7 +297,20 @@ std::optional<GlanceView> glance_view(const Report& r) {
   }
 
   // Who pays in cash.
-  heading(fmt::format("Who pays? Difference in each payer's cash over {}, nominal, transfers included", over),
+  // Which way a minus goes, said where the figures are read: "-9,48" under "Who pays?" read as "pays 9,48".
+  // And what a bracket of the base case is not: a budget range to plan within (README, "What an interval is
+  // not"; said only there, a steering group read the municipality's bracket as one; a policy advisor's
+  // reading). Over the draws the brackets are the spread of the draws' means, said in the heading above.
+  heading(fmt::format(
+              "Who pays? Difference in each payer's cash over {}, nominal, transfers included{}; minus: "
+              "the payer spends less",
+              over,
+              !draws && !one_draw && most_runs > 1
+                  ? fmt::format("; a bracket says where the mean lies, not a budget range to plan "
+                                "within (one city's {}, one run, scatter about {} times wider: the "
+                                "square root of the {} runs)",
+                                over, format_dutch(std::sqrt(static_cast<double>(most_runs)), 1), most_runs)
+                  : std::string()),
           1);
   // A payer a scenario does not have (no row of its budget table) is "-", not "no change" (outside attack
   // 41: a scenario with the municipality alone showed "Housing corporations: no change").
@@ -369,9 +385,15 @@ std::optional<GlanceView> glance_view(const Report& r) {
     for (const Table* h : headlines)
       for (const std::string& who : {h->scenario, h->comparator})
         if (std::find(named.begin(), named.end(), who) == named.end()) named.push_back(who);
-    for (const std::string& who : named)
+    // A scenario with no public figure to check against is said so: a steering group took the one miss
+    // named for its figures as all there was to say, while the funded scale-up, whose file names no
+    // targets, is checked against none (a policy advisor's reading).
+    std::vector<std::string> unchecked;
+    for (const std::string& who : named) {
+      bool checked = false;
       for (const Table& t : r.tables) {
         if (t.id != "calibration" || t.scenario != who || !t.comparator.empty()) continue;
+        checked = true;
         for (const Row& row : t.rows) {
           const Cell *fit = cell_of(&t, row.key, "fit"), *model = cell_of(&t, row.key, "model"),
                      *target = cell_of(&t, row.key, "target");
@@ -381,10 +403,19 @@ std::optional<GlanceView> glance_view(const Report& r) {
                                        text::one_line(text::cell_text(*target, text::EuroScale::PerCell))));
         }
       }
+      if (!checked) unchecked.push_back(who);
+    }
+    std::vector<std::string> said;
     if (!misses.empty())
-      v.calibration_misses = fmt::format(
+      said.push_back(fmt::format(
           "The model misses {} of its public figures (the calibration tables; model, then the figure): {}.",
-          misses.size() == 1 ? std::string("one") : std::to_string(misses.size()), fmt::join(misses, "; "));
+          misses.size() == 1 ? std::string("one") : std::to_string(misses.size()), fmt::join(misses, "; ")));
+    // Only beside scenarios that are checked: where none is, nothing here claims a check.
+    if (!unchecked.empty() && unchecked.size() < named.size())
+      said.push_back(
+          fmt::format("Checked against no public figure (its file names no calibration targets): {}.",
+                      fmt::join(unchecked, ", ")));
+    v.calibration_misses = fmt::format("{}", fmt::join(said, " "));
   }
   g.note = headlines.front()->note;
   // Scenarios compared with different comparators are of different populations: a figure per household of

@@ -565,7 +565,7 @@ void ReportWriter::how_to_read() {
       "<li>Euros in Dutch notation: &euro; 1.234.567; &ldquo;mln&rdquo; is million. &ldquo;Discounted&rdquo; "
       "follows the Dutch guideline for economic evaluations, as each caption states.</li>\n"
       "{}<li><strong>Terms.</strong> {}</li>\n"
-      "<li>Point at a chart for its exact numbers (on screen).</li>\n</ul>\n</section>\n",
+      "<li class=\"screen-only\">Point at a chart for its exact numbers.</li>\n</ul>\n</section>\n",
       comparison, run_count(), esc(runs),
       run_count() >= kPercentileDraws
           ? "holds 95% of the runs (from the 2,5th to the 97,5th percentile)"
@@ -648,7 +648,11 @@ void ReportWriter::glance(const StoredScenario& s, const StoredScenario& c) {
   if (cell_json(ce, s.name, "delta_qaly")) {
     item(fmt::format("Extra quality-adjusted years per household ({}, discounted)", period),
          figure(ce, s.name, "delta_qaly"));
-    item("Cost per extra quality-adjusted household-year", figure(ce, s.name, "icer_qaly"));
+    // Its threshold is not the scenario's willingness to pay, which is for a problem-free year: said in the
+    // label, as € 20.687 two rows from € 20.000 read as "just not cost-effective" (a policy advisor's
+    // reading).
+    item("Cost per extra quality-adjusted household-year (not judged: no willingness to pay is set for it)",
+         figure(ce, s.name, "icer_qaly"));
   }
   item("Net monetary benefit per household", figure(ce, s.name, "nmb"));
   item(info_.draws == 0 ? "Probability it is worth the money (runs differ in the households' luck only: no "
@@ -1229,8 +1233,13 @@ void ReportWriter::overview() {
                 group_scale.begin() + static_cast<std::ptrdiff_t>(end), text::euro_scale(cells));
     first = end;
   }
+  // A row with the rows indented under it (an agency and its places funded), and a heading with the first
+  // of them, are one body that a printed page does not split: on A4 "places funded -503" began a page whose
+  // agency ended the one before (a policy advisor's reading).
   for (std::size_t i = 0; i < g.rows.size(); ++i) {
     const text::Grid::Line& l = g.rows[i];
+    if (i > 0 && (l.heading || (l.indent <= 1 && !g.rows[i - 1].heading)))
+      rows += "</tbody>\n<tbody class=\"keep\">\n";
     if (l.heading) {
       rows += fmt::format("<tr class=\"group\"><th colspan=\"{}\">{}</th></tr>\n", g.columns.size() + 1,
                           esc(l.label));
@@ -1264,7 +1273,8 @@ void ReportWriter::overview() {
       "<section class=\"side-by-side\" id=\"side-by-side\">\n<h2>All scenarios side by side</h2>\n<p>Each "
       "scenario against its comparator: the mean difference, {}. <em>In short</em>, above, says it in "
       "words; the sections after this one give the details of each.</p>\n<table class=\"side-by-side\">\n"
-      "<thead><tr><th></th>{}</tr></thead>\n<tbody>\n{}</tbody>\n</table>\n<p class=\"note\">{}</p>\n"
+      "<thead><tr><th></th>{}</tr></thead>\n<tbody class=\"keep\">\n{}</tbody>\n</table>\n<p "
+      "class=\"note\">{}</p>\n"
       "</section>\n",
       interval_words(info_.draws == 0 ? "with its 95% interval under it"
                                       : "with its interval under it (the note below says what each is over)"),
@@ -2127,7 +2137,9 @@ pre.cmd .option { white-space: nowrap; }
   h3, h4 { break-after: avoid; }
   /* "At a glance" may continue on the next page (it is long where places are cut and waits grow), never
      within one of its lines: a whole box moved on left the page with the section's heading empty. */
-  figure.chart-figure, tr, pre { break-inside: avoid; }
+  figure.chart-figure, tr, pre, tbody.keep { break-inside: avoid; }
+  /* Said for a screen's pointer, not for paper (it was printed). */
+  .screen-only { display: none; }
   .chart { overflow: visible; }
   /* A tall chart is scaled down whole rather than cut, but no further than its labels stay readable (the
      report's test requires 70% of the drawn size); a chart of many rows may take most of a page. Two

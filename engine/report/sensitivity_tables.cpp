@@ -697,8 +697,11 @@ Table survey_table(const DecisionSensitivity& d, std::size_t option) {
       "a survey of a policy without any effect finds one in 5% of studies, so a power near 5% means the "
       "survey cannot tell the effect from none; "
       "analytic: normal approximation with the true shares, corrected for a finite population, a correction "
-      "the studies' test leaves out, as an evaluator's would: the survey takes {} of {} households ({}), and "
-      "the larger that share the further the studies' power falls below the analytic. Effects and estimates "
+      "the studies' test leaves out, as an evaluator's would: the survey takes {} of {} households ({}): "
+      "where "
+      "that share is large the studies' power lies below the analytic, and where it is small the two differ "
+      "by the studies' own chance (a power from {} studies is known to within about {} percentage points "
+      "either way). Effects and estimates "
       "in percentage points (pp). "
       "The control neighbourhood is the seeds' pilot design; once coaches work in every neighbourhood (a "
       "city-wide scale-up from its last step) no untreated one remains, and the control is the model's, not "
@@ -710,7 +713,11 @@ Table survey_table(const DecisionSensitivity& d, std::size_t option) {
                                                 : "the estimate compares the two after the policy",
       format_dutch(d.survey_design.studies, 0), format_dutch(d.survey_design.sample, 0),
       format_dutch(d.households, 0),
-      surveyed_percent < 0.05 ? std::string("under 0,05%") : format_dutch(surveyed_percent, 1) + "%");
+      surveyed_percent < 0.05 ? std::string("under 0,05%") : format_dutch(surveyed_percent, 1) + "%",
+      format_dutch(d.survey_design.studies, 0),
+      // The 95% margin of a share from that many studies at its widest (a power of 50%): the advisor read
+      // the city's 6,3% beside an analytic 5,2% as a contradiction of the note.
+      format_dutch(1.96 * 50.0 / std::sqrt(static_cast<double>(std::max(1, d.survey_design.studies))), 1));
   t.columns = {{"true_effect", "true effect"},
                {"estimate", "a survey would estimate"},
                // Said as what it is: "power at 5%" read as "the power is 5%" (a policy advisor's reading).
