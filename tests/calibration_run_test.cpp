@@ -117,6 +117,32 @@ TEST_CASE("calibrate refuses what cannot be calibrated, at its place", "[calibra
     CHECK(p[0].where.line == 33);
     CHECK_THAT(p[0].message, Catch::Contains("probability") && Catch::Contains("prior reaches 1.5"));
   }
+  SECTION("a prior whose mean is outside what its parameter can take: its ends named beside the mean") {
+    // Uniform from -0.5 to 0.3: mean -0.1, by hand; it was told by its mean alone, with a word on rounding
+    // whole numbers that a probability is not (outside attack 49).
+    const auto p = plan_problems(tiny(dir, replace(kTargets, "{dist: uniform, min: 0.1, max: 0.5}",
+                                                   "{dist: uniform, min: -0.5, max: 0.3}")));
+    REQUIRE(p.size() == 1);
+    CHECK(p[0].where.line == 33);
+    CHECK_THAT(p[0].message, Catch::Contains("prior has its mean at -0.1 and reaches from -0.5 to 0.3"));
+    CHECK_THAT(p[0].message, !Catch::Contains("whole number"));
+  }
+  SECTION("a normal prior's edge as written, not in floating-point noise") {
+    // Mean 0.5, sd 0.3: its edges 0.5 -/+ 3 x 0.3 = -0.4 (in doubles -0.3999999999999999) and 1.4, both
+    // outside 0..1.
+    const auto p = plan_problems(tiny(
+        dir, replace(kTargets, "{dist: uniform, min: 0.1, max: 0.5}", "{dist: normal, mean: 0.5, sd: 0.3}")));
+    REQUIRE(p.size() == 2);
+    CHECK_THAT(p[0].message, Catch::Contains("found -0.4") && Catch::Contains("prior reaches -0.4)"));
+    CHECK_THAT(p[1].message, Catch::Contains("found 1.4") && Catch::Contains("prior reaches 1.4)"));
+    for (const auto& d : p) CHECK_THAT(d.message, !Catch::Contains("999"));
+    // Mean 0.6, sd 0.2: its lower edge 0 (in doubles -1.1e-16), which a probability may be; its upper, 1.2,
+    // is refused alone.
+    const auto q = plan_problems(tiny(
+        dir, replace(kTargets, "{dist: uniform, min: 0.1, max: 0.5}", "{dist: normal, mean: 0.6, sd: 0.2}")));
+    REQUIRE(q.size() == 1);
+    CHECK_THAT(q[0].message, Catch::Contains("prior reaches 1.2)"));
+  }
   SECTION("a gamma prior on a probability: its mean is a probability, its 99.9% quantile is not") {
     // Gamma with mean 0.5 and sd 0.3 (shape 25/9, scale 0.18): its 99.9% quantile is about 1.9.
     const auto p = plan_problems(tiny(dir, replace(kTargets, "{dist: uniform, min: 0.1, max: 0.5}",

@@ -485,7 +485,7 @@ try {
       const head = [...t.tHead.rows[0].cells].slice(1).map((c) => c.textContent.trim());
       const rows = [];
       let group = '';
-      for (const tr of t.tBodies[0].rows) {
+      for (const tr of [...t.tBodies].flatMap((b) => [...b.rows])) {
         if (tr.classList.contains('group')) {
           group = tr.textContent.trim();
           continue;

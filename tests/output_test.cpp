@@ -584,25 +584,21 @@ TEST_CASE("at a glance: every compared scenario side by side", "[output]") {
   CHECK(out.find("extra cost (EUR)") != std::string::npos);
   CHECK(out.find("114 (-127 to 355)") != std::string::npos);
   // Which way a minus goes, in the heading of the figures (a policy advisor read "-9,48" as "pays 9,48").
-  CHECK(render_table(r, {200, {"glance"}})
-            .find("transfers included; minus: the payer spends less (EUR million)") != std::string::npos);
-  // Over draws the brackets are their spread: no word of one city's runs.
+  CHECK(render_table(r, {200, {"glance"}}).find("transfers included; minus: spends less (EUR million)") !=
+        std::string::npos);
+  // Over draws the brackets are their spread: no word of the mean's interval.
   CHECK(out.find("budget range") == std::string::npos);
   {
-    // The base case's brackets are where the mean lies, not a budget range: one run scatters sqrt(n) times
-    // wider than the mean's interval of n runs (sqrt(5) = 2,236; a steering group read the bracket as a
-    // range to plan within).
+    // The base case's brackets are where the mean lies, not a budget range (a steering group read the
+    // municipality's bracket as a range to plan within; README said so, the output did not).
     Report base = r;
     for (ScenarioRef& s : base.scenarios) {
       s.draws = 0;
       s.replications = 5;
-      s.years = 5;
     }
-    const std::string said = render_table(base, {400, {"glance"}});
-    CHECK(
-        said.find("a bracket says where the mean lies, not a budget range to plan within (one city's policy "
-                  "years 1-5, one run, scatter about 2,2 times wider: the square root of the 5 runs); minus: "
-                  "the payer spends less (EUR million)") != std::string::npos);
+    CHECK(render_table(base, {400, {"glance"}})
+              .find("brackets here and below: the 95% interval of the mean over runs differing in the "
+                    "households' luck only, not a budget range;") != std::string::npos);
   }
   CHECK(out.find("1,88 (same in all runs)") != std::string::npos);  // a fund's bill: no spread
   CHECK(out.find("46,05 (same in all runs)") != std::string::npos);
@@ -999,12 +995,12 @@ TEST_CASE("In short says which option is the best at which willingness to pay, f
   const auto v = glance_view(r);
   REQUIRE(v);
   REQUIRE(v->choices.size() == 1);
-  CHECK(
-      v->choices[0] ==
-      "Which option gives the most value for money in base's decision depends on what a problem-free "
-      "household-year is worth (the efficiency frontier, on the means): a below € 14.172; b above € 14.172 "
-      "(its ICER over a); the scenario files assume € 20.000, where the glance's probability it is the best "
-      "says how sure the choice is");
+  CHECK(v->choices[0] ==
+        "Which option gives the most value for money in base's decision depends on what a problem-free "
+        "household-year is worth (the efficiency frontier, on the means): a below € 14.172; b above € 14.172 "
+        "(its ICER over a); the scenario files assume € 20.000, where how often the glance finds each best "
+        "of its "
+        "options says how sure the choice is");
   CHECK(
       render_table(r, {120, {"glance"}}).find("\n  Which option gives the most value for money in base's") !=
       std::string::npos);
@@ -1012,8 +1008,8 @@ TEST_CASE("In short says which option is the best at which willingness to pay, f
   // a settled choice where 40 draws gave 77,5%; an advisor's reading).
   for (ScenarioRef& s : r.scenarios) s.draws = 0;
   CHECK(
-      glance_view(r)->choices.at(0).ends_with("(its ICER over a); the scenario files assume € 20.000. The "
-                                              "glance's probability it is the best is over "
+      glance_view(r)->choices.at(0).ends_with("(its ICER over a); the scenario files assume € 20.000. How "
+                                              "often the glance finds each best of its options is over "
                                               "runs that differ in the households' luck only, not in what "
                                               "the parameters could be: how sure the choice "
                                               "is needs --draws"));
@@ -1028,7 +1024,8 @@ TEST_CASE("In short says which option is the best at which willingness to pay, f
           "Which option gives the most value for money in base's decision depends on what a problem-free "
           "household-year is worth (the efficiency frontier, on the means): base below € 5.000; a from "
           "€ 5.000 (its ICER over base) to € 12.000; b above € 12.000 (its ICER over a); the scenario files "
-          "assume € 20.000, where the glance's probability it is the best says how sure the choice is"});
+          "assume € 20.000, where how often the glance finds each best of its options says how sure the "
+          "choice is"});
   // One efficient option: it is the best at any willingness to pay, and nothing is said.
   r.tables.back() = frontier(
       {{"base", 100, "dominated", kNaN}, {"a", 90, "frontier", kNaN}, {"b", 150, "dominated", kNaN}});

@@ -126,6 +126,25 @@ TEST_CASE("a comparator must share the intervention's warm-up: same warm-up year
     CHECK(d[0].key == "ladder");
     CHECK_THAT(d[0].message, Catch::Contains("draw 1") && Catch::Contains("ladder"));
   }
+  SECTION("parameter sets of its own: refused at its parameter_sets, not at an inherited comparator") {
+    // own.yaml extends the intervention (whose `comparator:` is at coaches.yaml:3) and names sets of its own:
+    // in a draw its baseline values come from them and the comparator's from sets/velve.csv. Said at the
+    // line own.yaml names them, 3 (outside attack 49: it was said at the comparator in the extended file).
+    dir.write("short.yaml", "extends: baseline-velve.yaml\nname: short\n");
+    dir.write("ps.csv", "set,coaches.cost_per_fte_year\n1,70000\n2,80000\n");
+    dir.write("own.yaml", "extends: coaches.yaml\nname: own\nparameter_sets: ps.csv\n");
+    StudyOverrides o;
+    o.draws = 2;
+    o.replications = 1;
+    o.years = 1;
+    const auto d = plan_problems({dir / "own.yaml"}, o);
+    REQUIRE(d.size() == 1);
+    CHECK(d[0].where.file == dir / "own.yaml");
+    CHECK(d[0].where.line == 3);
+    CHECK(d[0].key == "parameter_sets");
+    CHECK_THAT(d[0].message, Catch::Contains("(named at " + (dir / "coaches.yaml") + ":3)") &&
+                                 Catch::Contains("parameter sets '" + (dir / "ps.csv") + "'"));
+  }
   SECTION("costs and coach settings may differ: accepted") {
     dir.write(
         "short.yaml",

@@ -136,9 +136,13 @@ std::optional<GlanceView> glance_view(const Report& r) {
            ? "one run, so no interval, and probabilities over that run (no parameter draws)"
            // The base case's means are not the PSA's (a steering group read 5,53 here where 40 draws gave
            // 9,51): said, so that they are not taken for the answer under parameter uncertainty.
-           : "brackets here and below: the 95% interval of the mean over runs that differ in the households' "
-             "luck only; probabilities over those runs; base case: the scenario files' values (--draws adds "
-             "their uncertainty and may move the means)"));
+           // Nor a budget range to plan within: one city's years are one run, which scatters sqrt(n) times
+           // wider (README, "What an interval is not"; a steering group read the municipality's bracket as
+           // one, said only in README; a policy advisor's reading).
+           // In three lines at 120 columns, so that the first screen still reaches the waits.
+           : "brackets here and below: the 95% interval of the mean over runs differing in the households' "
+             "luck only, not a budget range; probabilities over those runs; base case: the "
+             "files' values (--draws adds their uncertainty and may move the means)"));
   {
     text::Grid::Line l;
     l.label = "compared with";
@@ -153,10 +157,7 @@ std::optional<GlanceView> glance_view(const Report& r) {
         {"icer", "ICER"},
         {"nmb", "net monetary benefit (EUR)"},
         {"p_cost_effective", "probability cost-effective"},
-        // Best of its own decision's options: the pilot's "5 of 5" (against doing nothing in its
-        // neighbourhood) beside the funded scale-up's read as two bests of one choice (a policy advisor's
-        // reading).
-        {"p_best", "probability it is the best of its comparator's options"}};
+        {"p_best", "best of its options"}};
     // Each decision's willingness to pay, as its cost-effectiveness table names it ("... at € 20.000"): one
     // label for the row where all say the same, else a row of their own (the last column's was put on every
     // column, € 50.000 beside a figure at € 20.000; outside attack 41).
@@ -207,9 +208,12 @@ std::optional<GlanceView> glance_view(const Report& r) {
       // that the first screen still reaches the waits.
       if (std::string_view(key) == "p_best") {
         if (!several) continue;
-        l.label = one_wtp && !wtps.empty() ? fmt::format("probability it is the best at {}", wtps[0])
+        // "Of its options": the pilot's "5 of 5" (against doing nothing in its neighbourhood) beside the
+        // funded scale-up's read as two bests of one choice (a policy advisor's reading); its cells are
+        // counts ("5 of 5 runs") or probabilities, so no "probability" in the label, which then wrapped.
+        l.label = one_wtp && !wtps.empty() ? fmt::format("best of its options at {}", wtps[0])
                   : one_wtp                ? std::string(label)
-                                           : "probability it is the best at it";
+                                           : "best of its options at it";
       }
       l.indent = 1;
       for (std::size_t i = 0; i < n; ++i) {
@@ -286,31 +290,22 @@ std::optional<GlanceView> glance_view(const Report& r) {
           wtp.empty() ? std::string()
           // Without parameter draws that probability is over the households' luck alone: "5 of 5 runs"
           // read as a settled choice where 40 draws gave 77,5% (an advisor's reading).
-          : draws ? fmt::format("; the scenario files assume {}, where the glance's probability it is the "
-                                "best says how sure the choice is",
-                                wtp)
-                  : fmt::format("; the scenario files assume {}. The glance's probability it is the best is "
-                                "over runs that differ in the households' luck only, not in what the "
-                                "parameters could be: how sure the choice is needs {}",
-                                wtp, one_draw ? "more parameter draws (--draws N)" : "--draws")));
+          : draws
+              ? fmt::format("; the scenario files assume {}, where how often the glance finds each "
+                            "best of its options says how sure the choice is",
+                            wtp)
+              : fmt::format("; the scenario files assume {}. How often the glance finds each best of its "
+                            "options is over runs that differ in the households' luck only, not in what the "
+                            "parameters could be: how sure the choice is needs {}",
+                            wtp, one_draw ? "more parameter draws (--draws N)" : "--draws")));
     }
   }
 
   // Who pays in cash.
-  // Which way a minus goes, said where the figures are read: "-9,48" under "Who pays?" read as "pays 9,48".
-  // And what a bracket of the base case is not: a budget range to plan within (README, "What an interval is
-  // not"; said only there, a steering group read the municipality's bracket as one; a policy advisor's
-  // reading). Over the draws the brackets are the spread of the draws' means, said in the heading above.
-  heading(fmt::format(
-              "Who pays? Difference in each payer's cash over {}, nominal, transfers included{}; minus: "
-              "the payer spends less",
-              over,
-              !draws && !one_draw && most_runs > 1
-                  ? fmt::format("; a bracket says where the mean lies, not a budget range to plan "
-                                "within (one city's {}, one run, scatter about {} times wider: the "
-                                "square root of the {} runs)",
-                                over, format_dutch(std::sqrt(static_cast<double>(most_runs)), 1), most_runs)
-                  : std::string()),
+  // Which way a minus goes, said where the figures are read: "-9,48" under "Who pays?" read as "pays 9,48"
+  // (a policy advisor's reading).
+  heading(fmt::format("Who pays? Each payer's cash over {}, nominal, transfers included; minus: spends less",
+                      over),
           1);
   // A payer a scenario does not have (no row of its budget table) is "-", not "no change" (outside attack
   // 41: a scenario with the municipality alone showed "Housing corporations: no change").

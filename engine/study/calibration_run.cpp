@@ -160,15 +160,30 @@ void check_free_values(const ScenarioSource& source, const TargetsFile& file) {
     const auto j = std::find_if(means.begin(), means.end(), [&](const KeyValue& m) {
       return m.where.file == d.where.file && m.where.line == d.where.line;
     });
-    return j == means.end() ? std::string()
-                            : fmt::format(
-                                  " (this free parameter's prior has its mean at {:.6g}; a whole number "
-                                  "is rounded)",
-                                  j->value);
+    if (j == means.end()) return std::string();
+    // Where the prior reaches, beside its mean: a uniform prior from -0.5 to 0.3 was told by its mean alone,
+    // -0.1, not by the end that is furthest out (outside attack 49). (A whole number's rounding is said by
+    // the reader's own message; it was said here too, of any parameter.)
+    const std::vector<double> edges =
+        prior_edges(file.free[static_cast<std::size_t>(j - means.begin())].prior);
+    return fmt::format(
+        " (this free parameter's prior has its mean at {:.6g} and reaches from {:.6g} to {:.6g})", j->value,
+        edges.front(), edges.back());
   });
   if (!problems.empty()) throw InputError(std::move(problems));  // the edges are tried beside the means
   for (std::size_t j = 0; j < means.size(); ++j)
     for (double edge : prior_edges(file.free[j].prior)) {
+      // To 12 digits of the prior's own scale: a normal prior of mean 0.5 and sd 0.3 reached
+      // -0.3999999999999999 in the reader's message (outside attack 49), and mean 0.6 and sd 0.2 would reach
+      // -1.1e-16 where it means 0.
+      const double mean = means[j].value;
+      if (const double scale = std::max(std::abs(mean), std::abs(edge - mean)); scale > 0) {
+        // By a whole power of ten each way, so that the division is by an exact number: -0.4 comes out as
+        // the double nearest -0.4 (multiplying by 1e-12, itself inexact, gave -0.39999999999999997).
+        const double digits = 11 - std::floor(std::log10(scale));
+        const double factor = std::pow(10.0, std::abs(digits));
+        edge = digits >= 0 ? std::round(edge * factor) / factor : std::round(edge / factor) * factor;
+      }
       std::vector<KeyValue> v = means;
       v[j].value = edge;
       reread_noting(v, [&](const Diagnostic&) {

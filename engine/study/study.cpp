@@ -396,7 +396,8 @@ std::optional<Diagnostic> warmup_problem(const Study& study, std::size_t i, std:
   if (difference.none()) return std::nullopt;
   std::string why = difference.words;
   // Parameter sets of their own give each its own baseline values in a draw: the cause, said first.
-  if (d != 0 && si.parameter_sets_file != sc.parameter_sets_file)
+  const bool own_sets = d != 0 && si.parameter_sets_file != sc.parameter_sets_file;
+  if (own_sets)
     why = fmt::format(
         "this scenario draws from the parameter sets {} and the comparator from {} ({})",
         si.parameter_sets_file.empty() ? std::string("of none") : "'" + si.parameter_sets_file + "'",
@@ -413,19 +414,28 @@ std::optional<Diagnostic> warmup_problem(const Study& study, std::size_t i, std:
       return f.path == file && (f.role == SourceFile::Role::Scenario || f.role == SourceFile::Role::Extends);
     });
   };
-  const Location here = source.key_location(difference.section);
-  const Location there = other.key_location(difference.section);
+  // Where the sets differ, said at the `parameter_sets:` one of the two names and the other does not read
+  // (outside attack 49: a scenario naming sets of its own was told at the `comparator:` of the file it
+  // extends).
   const Location& named = source.comparator_location();
   Location where = named;
-  bool at_section = true;
-  if (here.line > 0 && !own_file(other, here.file))
-    where = here;
-  else if (there.line > 0 && !own_file(source, there.file))
-    where = there;
-  else
-    at_section = false;
+  std::string key;
+  for (const std::string& k : own_sets ? std::vector<std::string>{"parameter_sets", difference.section}
+                                       : std::vector<std::string>{difference.section}) {
+    const Location here = source.key_location(k);
+    const Location there = other.key_location(k);
+    if (here.line > 0 && !own_file(other, here.file))
+      where = here;
+    else if (there.line > 0 && !own_file(source, there.file))
+      where = there;
+    else
+      continue;
+    key = k;
+    break;
+  }
+  const bool at_section = !key.empty();
   return Diagnostic{
-      where, at_section ? difference.section : "comparator",
+      where, at_section ? key : std::string("comparator"),
       fmt::format(
           "the comparator '{}'{} does not share this scenario's warm-up{}: {}. An intervention and its "
           "comparator start the policy from one warm-up (common random numbers), so their difference "
