@@ -1529,7 +1529,7 @@ expect 0 "compare with one parameter draw of two replications" "$wijksim" compar
 tr -s ' \n' ' ' <"$tmp/out" | grep -q "brackets here and below: the 95% interval of the mean over the runs of the one parameter draw, which differ in the households' luck only; probabilities over those runs" ||
   { echo "FAIL: one draw of two runs: the glance does not say what its brackets are: $(head -12 "$tmp/out")"; fail=1; }
 expect 0 "compare of the base case" "$wijksim" compare "$src/scenarios/pilot.yaml" -y 1 -r 2 --no-store --sections glance
-tr -s ' \n' ' ' <"$tmp/out" | grep -q "brackets here and below: the 95% interval of the mean over runs that differ in the households' luck only; probabilities over those runs; base case: the scenario files' values (--draws adds their uncertainty and may move the means)" ||
+tr -s ' \n' ' ' <"$tmp/out" | grep -q "brackets here and below: the 95% interval of the mean over runs differing in the households' luck only, not a budget range; probabilities over those runs; base case: the scenario values (--draws adds their uncertainty and may move the means)" ||
   { echo "FAIL: the base case's glance does not say what its brackets are: $(head -12 "$tmp/out")"; fail=1; }
 expect 0 "compare of three draws" "$wijksim" compare "$src/scenarios/pilot.yaml" -y 1 -r 1 --draws 3 --no-store --sections glance
 tr -s ' \n' ' ' <"$tmp/out" | grep -q "brackets here and below: the lowest to the highest of the 3 parameter draws' means; probabilities over the draws (one run a draw: the households' luck in each widens the spread and pulls a probability towards 50%)" ||

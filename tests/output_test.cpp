@@ -584,8 +584,9 @@ TEST_CASE("at a glance: every compared scenario side by side", "[output]") {
   CHECK(out.find("extra cost (EUR)") != std::string::npos);
   CHECK(out.find("114 (-127 to 355)") != std::string::npos);
   // Which way a minus goes, in the heading of the figures (a policy advisor read "-9,48" as "pays 9,48").
-  CHECK(render_table(r, {200, {"glance"}}).find("transfers included; minus: spends less (EUR million)") !=
-        std::string::npos);
+  CHECK(render_table(r, {200, {"glance"}})
+            .find("Who pays? Difference in each payer's cash, policy years 1-0, nominal, with transfers; "
+                  "minus: spends less (EUR million)") != std::string::npos);
   // Over draws the brackets are their spread: no word of the mean's interval.
   CHECK(out.find("budget range") == std::string::npos);
   {

@@ -142,7 +142,7 @@ std::optional<GlanceView> glance_view(const Report& r) {
            // In three lines at 120 columns, so that the first screen still reaches the waits.
            : "brackets here and below: the 95% interval of the mean over runs differing in the households' "
              "luck only, not a budget range; probabilities over those runs; base case: the "
-             "files' values (--draws adds their uncertainty and may move the means)"));
+             "scenario values (--draws adds their uncertainty and may move the means)"));
   {
     text::Grid::Line l;
     l.label = "compared with";
@@ -304,9 +304,12 @@ std::optional<GlanceView> glance_view(const Report& r) {
   // Who pays in cash.
   // Which way a minus goes, said where the figures are read: "-9,48" under "Who pays?" read as "pays 9,48"
   // (a policy advisor's reading).
-  heading(fmt::format("Who pays? Each payer's cash over {}, nominal, transfers included; minus: spends less",
-                      over),
-          1);
+  // "Difference in": "Each payer's cash" read as an amount ("Pilot fund 375,0"; a review). One line at 120
+  // columns, so that the first screen still reaches the waits.
+  heading(
+      fmt::format(
+          "Who pays? Difference in each payer's cash, {}, nominal, with transfers; minus: spends less", over),
+      1);
   // A payer a scenario does not have (no row of its budget table) is "-", not "no change" (outside attack
   // 41: a scenario with the municipality alone showed "Housing corporations: no change").
   const auto has_payer = [&](const Table* h, const std::string& payer) {

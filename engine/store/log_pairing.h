@@ -7,18 +7,21 @@
 // wijksim command, even a `runs`, and so was a store beside another database's journal (outside attack 49).
 //
 // What can be told from the files, without opening them with SQLite:
-// - a store is written with a write-ahead log, never a rollback journal, so a journal beside it is another
-//   database's;
-// - a log that a live connection holds (SQLite's shared lock on its index, PATH-shm) is in use and is not
-//   replayed: nothing to check;
+// - a store is written with a write-ahead log, never a rollback journal, so a journal beside a store in
+//   write-ahead-log mode is another database's; beside one in rollback mode (made by `VACUUM INTO`, or
+//   switched by hand) it may be its own, and is tried on a private copy as a log is (below);
+// - a log that a live connection holds (SQLite's shared lock on its index, PATH-shm, and on the store's
+//   file itself, so that a connection to a file that had the name before does not count) is in use and is
+//   not replayed: nothing to check;
 // - a log whose committed pages are all in the store's file already changes nothing when folded in;
-// - otherwise the log holds pages the file lacks, which is its own when the file has not changed since the
-//   log was last written: a writer changes the file only by folding the log into it (a checkpoint), which
-//   leaves those pages in the file. A store put back with `cp` or `mv` has a status-change time no earlier
-//   than the log's last write. Such a store may still be the log's (a copy of the file as it was when the
-//   killed command began), and one whose writer was killed just after a checkpoint that could fold only part
-//   of the log (another process was reading) is: the caller folds the log into a private copy of the store
-//   and refuses the store only when that copy is damaged.
+// - otherwise (the log holds pages the file lacks, or sets another size) folding it in is tried on a private
+//   copy of the store, and the store is refused when that copy is damaged. A killed writer's own log folds
+//   in whole, and so does one beside a copy of the store as it was when the killed command began. Where no
+//   copy can be made, a store whose file changed after the log's last write (a writer changes it only by
+//   folding the log in, a checkpoint; a store put back with `cp` or `mv` has a newer status-change time) is
+//   refused as one that cannot be told, and any other is left to SQLite, as before this check.
+// A log folded into a copy can pass the copy's integrity check and still be out of step with the file (one
+// of the same store before a checkpoint it lacks); the seals of complete runs catch what that changes.
 #pragma once
 
 #include <optional>
@@ -27,8 +30,10 @@
 namespace wijksim {
 
 struct LogDoubt {
-  std::string why;  // in words, naming the file
-  bool certain;     // not the store's whatever its content (a journal); else only if folding it damages it
+  std::string why;     // in words, naming the file
+  std::string log;     // which file: "write-ahead log 'PATH-wal'" or "rollback journal 'PATH-journal'"
+  bool certain;        // not the store's whatever its content; else only if folding it in damages it
+  bool changed_after;  // no copy to tell by: refuse it (the store's file changed after the log was written)
 };
 
 // What speaks against SQLite opening the store at `path` as its files stand, or nullopt when nothing does.

@@ -16,6 +16,8 @@
 #include <filesystem>
 #include <fstream>
 #include <limits>
+#include <map>
+#include <mutex>
 #include <thread>
 #include <tuple>
 #include <type_traits>
@@ -289,12 +291,6 @@ bool sqlite_header(const std::string& path) {
   return in.read(header, sizeof header) && std::memcmp(header, "SQLite format 3", 16) == 0;
 }
 
-// What the SQLite database at `path` holds, found without changing it or creating a file beside it. Any
-// ordinary open could: a read-only one creates PATH-shm (and PATH-wal) for a database in write-ahead-log
-// mode and leaves them, and a read-write one checkpoints a log left beside it into the main file and rolls
-// back a hot journal. So the main file is read as immutable (no locks, no log, no shared memory). That is
-// all of it unless a log or journal lies beside it; then, when the main file alone has no tables, a copy of
-// both in a private directory is opened instead, as SQLite would read them.
 // Runs `read` on a copy of the database at `path` with its log and journal (those of them that lie beside
 // it) in a private directory, where SQLite may fold and roll back what it will; returns its result, or
 // why the copy could not be made (when no temporary directory is to be had).
@@ -348,8 +344,8 @@ Found what_database(const std::string& path) {
 }
 
 // Whether the store at `path` is whole once SQLite has folded in the log beside it: tried on a private copy
-// (integrity_check). False when the copy could not be made.
-bool whole_when_folded(const std::string& path) {
+// (integrity_check); or why the copy could not be made.
+std::variant<bool, std::string> whole_when_folded(const std::string& path) {
   const auto whole = read_private_copy(path, [](const std::string& copy) {
     sqlite3* db = nullptr;
     bool ok = false;
@@ -366,7 +362,7 @@ bool whole_when_folded(const std::string& path) {
     sqlite3_close_v2(db);
     return ok;
   });
-  return std::holds_alternative<bool>(whole) && std::get<bool>(whole);
+  return whole;
 }
 
 [[noreturn]] void schema_refused(const std::string& path, std::int64_t version) {
@@ -550,6 +546,35 @@ void create_store_file(const std::string& path) {
   throw Error(fmt::format("results store '{}': cannot create it: {}", path, system_reason(errno)));
 }
 
+// The stores this process has open, by file identity, each with how many RunStores hold it. Another open of
+// one of them reads none of its files itself: closing any descriptor of a file drops every POSIX lock this
+// process holds on it, SQLite's included, so a check that opened and closed the store's file or its -shm
+// let another process take the store as unused (truncate its index, fold and remove its log) under the
+// connection still writing it (a review of the log check; SQLite's "How To Corrupt", 2.2). And a lock test
+// cannot see this process's own locks.
+class OpenStores {
+ public:
+  using Id = std::pair<std::uint64_t, std::uint64_t>;
+  void add(const Id& id, int n) {
+    const std::lock_guard<std::mutex> lock(mutex_);
+    if ((held_[id] += n) <= 0) held_.erase(id);
+  }
+  bool holds(const std::string& path) const {
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0) return false;
+    const std::lock_guard<std::mutex> lock(mutex_);
+    return held_.count({st.st_dev, st.st_ino}) > 0;
+  }
+
+ private:
+  mutable std::mutex mutex_;
+  std::map<Id, int> held_;
+};
+OpenStores& open_stores() {
+  static OpenStores stores;
+  return stores;
+}
+
 // A log or journal left under the name of a store that is gone (removed while a command wrote it, or with
 // `rm STORE` after a kill -9) is SQLite's to read into whatever database next has that name: a new store
 // made there took the old log's pages and was damaged at once (outside attack 36). It is refused, with
@@ -573,8 +598,11 @@ void refuse_stale_log(const std::string& path) {
 RunStore RunStore::open(const std::string& path, Mode mode) {
   RunStore s;
   s.path_ = path;
+  // Open in this process already: it was examined then, and its files are not opened again (OpenStores).
+  // The checks of its name read the files beside it, which dropped its writer's lock on its log's index.
+  const bool open_here = open_stores().holds(path);
   // Not a directory, a device, a FIFO (SQLite would wait on it for ever) or a socket; not too long a name.
-  check_store_path(path, "--store");
+  if (!open_here) check_store_path(path, "--store");
   std::error_code ec;
   bool exists = std::filesystem::exists(path, ec);
   if (mode == Mode::ReadOnly && !exists)
@@ -606,8 +634,15 @@ RunStore RunStore::open(const std::string& path, Mode mode) {
   // Another program's database is refused before it is opened: opening it could change it (what_database).
   // So is, before it is opened, what a command that reads could not use: a database without tables, or a
   // store of another schema version (a read-only open would leave PATH-wal and PATH-shm beside them).
-  if (exists && sqlite_header(path)) {
-    const Found found = what_database(path);
+  // The files beside the store are SQLite's by the name it resolves: a store named by a symbolic link has
+  // its log beside the file linked to (outside attack 50: a log beside the link's target was folded into the
+  // store unchecked, named by the link).
+  // (Only a link as the name's last part moves them: through a linked directory they are the same files.)
+  const std::string file =
+      exists && std::filesystem::is_symlink(path, ec) ? std::filesystem::canonical(path, ec).string() : path;
+  const std::string& real = ec || file.empty() ? path : file;
+  if (exists && !open_here && sqlite_header(real)) {
+    const Found found = what_database(real);
     if (found.holds == Holds::Foreign)
       throw InputError({{Location{path, 0, 0}, "--store", kForeignDatabase}});
     if (found.holds == Holds::Uncopied)
@@ -619,8 +654,22 @@ RunStore RunStore::open(const std::string& path, Mode mode) {
           path, found.why));
     // A log or journal beside it that is not its own: the open below would fold it into the store, or roll
     // it back into it, and damage it (outside attack 49; log_pairing.h).
-    if (const auto doubt = doubtful_log(path); doubt && (doubt->certain || !whole_when_folded(path)))
-      throw InputError({{Location{path, 0, 0}, "--store", doubt->why}});
+    if (const auto doubt = doubtful_log(real)) {
+      if (doubt->certain) throw InputError({{Location{path, 0, 0}, "--store", doubt->why}});
+      const std::variant<bool, std::string> whole = whole_when_folded(real);
+      if (const bool* ok = std::get_if<bool>(&whole); ok && !*ok)
+        throw InputError({{Location{path, 0, 0}, "--store", doubt->why}});
+      // No copy to tell by (a copy that could not be made was taken for a damaged one, and the advice to
+      // move the log away lost a killed run's draws; a review of this check): a file changed since the log's
+      // last write is refused as one that cannot be told, any other left to SQLite as before.
+      if (const std::string* why = std::get_if<std::string>(&whole); why && doubt->changed_after)
+        throw Error(fmt::format(
+            "results store '{}': cannot tell whether the {} beside it is its own: it holds pages the file "
+            "does not and the file changed after it was last written (put back from a copy?), and wijksim "
+            "folds it into a private copy of the store to tell, but {}: set TMPDIR to a directory with room "
+            "for a copy of the store; nothing was changed",
+            path, doubt->log, *why));
+    }
     if (found.holds == Holds::NoTables && mode == Mode::ReadOnly)
       throw InputError({{Location{path, 0, 0}, "--store", "this results store holds no runs"}});
     if (found.holds == Holds::Store && found.version != kStoreSchemaVersion)
@@ -685,6 +734,8 @@ RunStore RunStore::open(const std::string& path, Mode mode) {
   if (struct stat st{}; ::stat(path.c_str(), &st) == 0) {
     s.device_ = st.st_dev;
     s.inode_ = st.st_ino;
+    open_stores().add({s.device_, s.inode_}, +1);
+    s.counted_ = true;
   }
   sqlite3_busy_timeout(s.db_, 60000);  // another process writing: wait for it rather than fail
   if (read_as_writer) s.exec("PRAGMA query_only=1", "open it for reading");
@@ -823,14 +874,17 @@ RunStore::RunStore(RunStore&& o) noexcept
       db_(o.db_),
       device_(o.device_),
       inode_(o.inode_),
+      counted_(o.counted_),
       sealed_ok_(std::move(o.sealed_ok_)) {
   o.db_ = nullptr;
+  o.counted_ = false;
 }
 RunStore& RunStore::operator=(RunStore&& o) noexcept {
   std::swap(path_, o.path_);
   std::swap(db_, o.db_);
   std::swap(device_, o.device_);
   std::swap(inode_, o.inode_);
+  std::swap(counted_, o.counted_);
   std::swap(sealed_ok_, o.sealed_ok_);
   return *this;
 }
@@ -848,6 +902,7 @@ std::optional<std::string> RunStore::fold_log() const {
 
 RunStore::~RunStore() {
   if (db_) sqlite3_close_v2(db_);
+  if (counted_) open_stores().add({device_, inode_}, -1);
 }
 
 void RunStore::exec(const char* sql, const char* doing) const {

@@ -293,6 +293,7 @@ class RunStore {
   std::string path_;
   sqlite3* db_ = nullptr;
   std::uint64_t device_ = 0, inode_ = 0;  // of the file opened (replaced)
+  bool counted_ = false;                  // in the process's open stores (RunStore::open)
   mutable std::set<std::pair<std::int64_t, std::string>> sealed_ok_;  // (run, table) checked by check_sealed
 };
 

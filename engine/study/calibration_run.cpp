@@ -182,7 +182,11 @@ void check_free_values(const ScenarioSource& source, const TargetsFile& file) {
         // the double nearest -0.4 (multiplying by 1e-12, itself inexact, gave -0.39999999999999997).
         const double digits = 11 - std::floor(std::log10(scale));
         const double factor = std::pow(10.0, std::abs(digits));
-        edge = digits >= 0 ? std::round(edge * factor) / factor : std::round(edge / factor) * factor;
+        // Not where the scale is beyond what a double's powers of ten reach (a factor of infinity).
+        if (const double rounded =
+                digits >= 0 ? std::round(edge * factor) / factor : std::round(edge / factor) * factor;
+            std::isfinite(factor) && std::isfinite(rounded))
+          edge = rounded;
       }
       std::vector<KeyValue> v = means;
       v[j].value = edge;
