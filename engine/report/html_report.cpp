@@ -324,15 +324,6 @@ std::string note_of(const json* table) {
   return table ? text_of(at(*table, "note")) : std::string();
 }
 
-// A table's note without its closing "Over fewer runs, ..." (report_tables.cpp), for a page table that shows
-// other figures than that table's and says its own counts.
-std::string without_fewer_runs(std::string note) {
-  if (const std::size_t from = note.find(fmt::format(" {}", kFewerRuns)); from != std::string::npos)
-    note.erase(from);
-  if (note.starts_with(kFewerRuns)) note.clear();
-  return note;
-}
-
 // ---- The page ----
 
 struct EvaluationPoint {
@@ -1038,11 +1029,11 @@ void ReportWriter::agency_waits(const StoredScenario& s, const StoredScenario* c
                             run_count(), info_.draws)
               : std::string("with its 95% interval")),
       c ? fmt::format("; the difference is paired by run ({} minus {})", esc(s.name), esc(c->name)) : "",
-      esc(without_fewer_runs(note_of(mine)) +
-          (fewer.empty() ? std::string()
-                         : fmt::format(" {}", fewer_runs_sentence(fewer,
-                                                                  "the wait being undefined in the "
-                                                                  "others (nobody admitted)")))));
+      // Not the agencies table's whole note: its waiting lists, utilisation and places used were repeated
+      // under a table of waits only (a policy advisor's reading); its first sentence says what a wait is.
+      esc(fewer.empty()
+              ? std::string()
+              : fewer_runs_sentence(fewer, "the wait being undefined in the others (nobody admitted)")));
   std::stable_sort(change.begin(), change.end(),
                    [](const auto& x, const auto& y) { return x.first > y.first; });
   if (change.size() > kWaitPanels) change.resize(kWaitPanels);
