@@ -687,15 +687,38 @@ fi
 sums="$(cksum <putback/other-store.db) $(cksum <putback/other-store.db-wal)"
 "$wijksim" runs --store putback/other-store.db >/dev/null 2>putback/other.err
 code=$?
-[ "$code" -eq 1 ] && grep -q "holds pages the store's file does not" putback/other.err &&
+[ "$code" -eq 1 ] && grep -q "its write-ahead log 'putback/other-store.db-wal' would cut the store from" putback/other.err &&
   [ "$(cksum <putback/other-store.db) $(cksum <putback/other-store.db-wal)" = "$sums" ] &&
   echo "ok: a killed command's log copied beside another store is refused, both untouched" ||
   say_fail "a log copied beside another store: exit $code, $(cat putback/other.err)"
+# A new store's log, its command killed after 3 draws, copied beside a store whose one run is unfinished (20 of
+# 30 draws, its own log folded in): folded in, it made the store that new store, whole, so that no check of
+# the copy's integrity could tell (outside attack 51). Refused: it would cut the store to the new one's size.
+mkdir putback/whole putback/whole/other
+cp short-*.yaml putback/whole/
+cp short-*.yaml putback/whole/other/
+(cd putback/whole && { WIJKSIM_TEST_KILL_IN_DRAW=20:after "$wijksim" compare short-pilot.yaml -r 1 -y 2 --draws 30 \
+    --threads 2 --output y.db >/dev/null 2>&1 & wait $!; } 2>/dev/null
+  "$wijksim" runs --store y.db >/dev/null 2>&1
+  cd other && { WIJKSIM_TEST_KILL_IN_DRAW=3:after "$wijksim" compare short-pilot.yaml -r 1 -y 1 --draws 10 \
+    --threads 2 --output x.db >/dev/null 2>&1 & wait $!; } 2>/dev/null)
+if [ -e putback/whole/y.db-wal ] || [ ! -s putback/whole/other/x.db-wal ]; then
+  say_fail "the stores for a new store's log beside an unfinished one were not as meant: $(ls putback/whole putback/whole/other)"
+else
+  cp putback/whole/other/x.db-wal putback/whole/y.db-wal
+  sums="$(cksum <putback/whole/y.db) $(cksum <putback/whole/y.db-wal)"
+  "$wijksim" runs --store putback/whole/y.db >/dev/null 2>putback/whole.err
+  code=$?
+  [ "$code" -eq 1 ] && grep -q "its write-ahead log 'putback/whole/y.db-wal' would cut the store from" putback/whole.err &&
+    [ "$(cksum <putback/whole/y.db) $(cksum <putback/whole/y.db-wal)" = "$sums" ] &&
+    echo "ok: a new store's log beside a store of one unfinished run is refused, both untouched" ||
+    say_fail "a new store's log beside an unfinished store: exit $code, $(cat putback/whole.err)"
+fi
 # A log whose one page is the store's own but whose commit gives the store fewer pages than its file has:
 # folded in, SQLite cuts the file to that size (a review: it was let through as changing nothing). Written
 # here from SQLite's file format (https://www.sqlite.org/fileformat.html, "The Write-Ahead Log").
 cp -p putback/same.db putback/cut.db
-python3 - putback/cut.db <<'PY'
+sizes=$(python3 - putback/cut.db <<'PY'
 import struct, sys
 db = sys.argv[1]
 data = open(db, 'rb').read()
@@ -718,11 +741,14 @@ commit = pages // 2                     # the store's size at the commit: half o
 frame = struct.pack('>II', page, commit) + header[16:24]
 s1, s2 = checksum(frame[:8] + body, s1, s2)
 open(db + '-wal', 'wb').write(header + frame + struct.pack('>II', s1, s2) + body)
+print(pages, commit)
 PY
+)
+read -r pages commit <<<"$sizes"
 sums="$(cksum <putback/cut.db) $(cksum <putback/cut.db-wal)"
 "$wijksim" runs --store putback/cut.db >/dev/null 2>putback/cut.err
 code=$?
-[ "$code" -eq 1 ] && grep -q "holds pages the store's file does not" putback/cut.err &&
+[ "$code" -eq 1 ] && grep -q "its write-ahead log 'putback/cut.db-wal' would cut the store from $pages to $commit pages" putback/cut.err &&
   [ "$(cksum <putback/cut.db) $(cksum <putback/cut.db-wal)" = "$sums" ] &&
   echo "ok: a log of the store's own page that would cut the store to half its size is refused, both untouched" ||
   say_fail "a log that would cut the store: exit $code, $(cat putback/cut.err)"
@@ -773,6 +799,20 @@ code=$?
   [ "$(cksum <putback/moved/s.db) $(cksum <putback/moved/s.db-wal)" = "$sums" ] &&
   echo "ok: without a private copy to tell by, a store and log copied together are refused as not told, both untouched" ||
   say_fail "a store and log copied together, no TMPDIR: exit $code, $(cat putback/moved.err)"
+# An older copy of the store with the killed command's log copied beside it with plain cp (newer than the
+# store's file) and no private copy to tell by: refused as not told (outside attack 51: the files' times let it
+# through, and the log was folded in).
+mkdir putback/plain
+cp putback/older.db putback/plain/s.db
+sleep 0.05
+cp putback/kept-wal putback/plain/s.db-wal
+sums="$(cksum <putback/plain/s.db) $(cksum <putback/plain/s.db-wal)"
+TMPDIR=/nonexistent "$wijksim" runs --store putback/plain/s.db >/dev/null 2>putback/plain.err
+code=$?
+[ "$code" -ne 0 ] && grep -q "cannot tell whether the write-ahead log 'putback/plain/s.db-wal' beside it is its own" putback/plain.err &&
+  [ "$(cksum <putback/plain/s.db) $(cksum <putback/plain/s.db-wal)" = "$sums" ] &&
+  echo "ok: a log copied in with cp beside an older store, no private copy to tell by, is refused as not told, both untouched" ||
+  say_fail "a log copied in with cp, no TMPDIR: exit $code, $(cat putback/plain.err)"
 "$wijksim" runs --store putback/moved/s.db >putback/moved.out 2>putback/moved.err &&
   grep -q "3 of 30 draws done" putback/moved.out &&
   echo "ok: a killed command's store and log copied together are read with the log's runs" ||

@@ -138,12 +138,6 @@ Committed committed_pages(const ReadFile& wal, std::uint64_t wal_size) {
   return c;
 }
 
-// Whether time a is b or later. The same time counts: file times move in the kernel's ticks (a few
-// milliseconds), and a file put back within the tick of the log's last write must not pass as unchanged.
-bool not_before(const timespec& a, const timespec& b) {
-  return a.tv_sec != b.tv_sec ? a.tv_sec > b.tv_sec : a.tv_nsec >= b.tv_nsec;
-}
-
 std::optional<LogDoubt> foreign_journal(const std::string& path, const std::vector<unsigned char>& header) {
   const std::string journal = path + "-journal";
   struct stat st {};
@@ -163,14 +157,14 @@ std::optional<LogDoubt> foreign_journal(const std::string& path, const std::vect
             "so damage it. Nothing was changed: move '{}' away, or back beside the database it belongs "
             "to",
             log, printable(journal)),
-        log, true, false};
+        log, true};
   // In rollback mode its own journal is rolled back by right: tried on a copy; without one, not told.
   return LogDoubt{
       fmt::format("a {} lies beside it, and a copy of the store with it rolled back is damaged: the journal "
                   "is another database's, which SQLite would roll back into the store and so damage it. "
                   "Nothing was changed: move '{}' away, or back beside the database it belongs to",
                   log, printable(journal)),
-      log, false, true};
+      log, false};
 }
 
 std::optional<LogDoubt> foreign_wal(const std::string& path, const std::vector<unsigned char>& header) {
@@ -188,6 +182,19 @@ std::optional<LogDoubt> foreign_wal(const std::string& path, const std::vector<u
   const std::uint32_t page_size = committed.page_size;
   // Folded in, the log also sets the file's size (its last commit's pages): a log whose pages the file holds
   // but of another size cuts or pads the file (a review of this check).
+  const std::uint64_t file_pages = static_cast<std::uint64_t>(store_stat.st_size) / page_size;
+  // A store only grows while it is written (wijksim never vacuums it): a log whose last commit gives it
+  // fewer pages than its file has is an older one, or another store's, whatever its pages (another store's
+  // log, folded in, made the store that other store, whole: outside attack 51).
+  if (committed.database_pages < file_pages)
+    return LogDoubt{
+        fmt::format("its write-ahead log '{}' would cut the store from {} to {} pages: the log is older than "
+                    "the store's file or another store's, and SQLite would fold it into the store and so "
+                    "damage it. Nothing was changed: move '{}' and '{}-shm' away, or back beside the store "
+                    "they belong to",
+                    printable(wal_path), file_pages, committed.database_pages, printable(wal_path),
+                    printable(path)),
+        fmt::format("write-ahead log '{}'", printable(wal_path)), true};
   bool differs =
       (coded == 1 ? 65536u : coded) != page_size ||
       static_cast<std::uint64_t>(store_stat.st_size) != std::uint64_t{committed.database_pages} * page_size;
@@ -209,8 +216,7 @@ std::optional<LogDoubt> foreign_wal(const std::string& path, const std::vector<u
           "folds the log's runs into it); "
           "otherwise move '{}' and '{}-shm' away: this store does not need them",
           printable(wal_path), printable(wal_path), printable(path)),
-      fmt::format("write-ahead log '{}'", printable(wal_path)), false,
-      not_before(store_stat.st_ctim, wal_stat.st_mtim)};
+      fmt::format("write-ahead log '{}'", printable(wal_path)), false};
 }
 
 }  // namespace

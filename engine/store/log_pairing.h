@@ -14,12 +14,14 @@
 //   file itself, so that a connection to a file that had the name before does not count) is in use and is
 //   not replayed: nothing to check;
 // - a log whose committed pages are all in the store's file already changes nothing when folded in;
+// - a log whose last commit gives the store fewer pages than its file has is older than the file or another
+//   store's: a store only grows while it is written (wijksim never vacuums it);
 // - otherwise (the log holds pages the file lacks, or sets another size) folding it in is tried on a private
 //   copy of the store, and the store is refused when that copy is damaged. A killed writer's own log folds
 //   in whole, and so does one beside a copy of the store as it was when the killed command began. Where no
-//   copy can be made, a store whose file changed after the log's last write (a writer changes it only by
-//   folding the log in, a checkpoint; a store put back with `cp` or `mv` has a newer status-change time) is
-//   refused as one that cannot be told, and any other is left to SQLite, as before this check.
+//   copy can be made (no usable TMPDIR, too little room) the store is refused as one that cannot be told:
+//   the files' times, tried instead, took a log copied with `cp` or touched for the store's own (outside
+//   attack 51).
 // A log folded into a copy can pass the copy's integrity check and still be out of step with the file (one
 // of the same store before a checkpoint it lacks); the seals of complete runs catch what that changes.
 #pragma once
@@ -30,10 +32,9 @@
 namespace wijksim {
 
 struct LogDoubt {
-  std::string why;     // in words, naming the file
-  std::string log;     // which file: "write-ahead log 'PATH-wal'" or "rollback journal 'PATH-journal'"
-  bool certain;        // not the store's whatever its content; else only if folding it in damages it
-  bool changed_after;  // no copy to tell by: refuse it (the store's file changed after the log was written)
+  std::string why;  // in words, naming the file
+  std::string log;  // which file: "write-ahead log 'PATH-wal'" or "rollback journal 'PATH-journal'"
+  bool certain;     // not the store's whatever its content; else only if folding it in damages it
 };
 
 // What speaks against SQLite opening the store at `path` as its files stand, or nullopt when nothing does.

@@ -659,15 +659,15 @@ RunStore RunStore::open(const std::string& path, Mode mode) {
       const std::variant<bool, std::string> whole = whole_when_folded(real);
       if (const bool* ok = std::get_if<bool>(&whole); ok && !*ok)
         throw InputError({{Location{path, 0, 0}, "--store", doubt->why}});
-      // No copy to tell by (a copy that could not be made was taken for a damaged one, and the advice to
-      // move the log away lost a killed run's draws; a review of this check): a file changed since the log's
-      // last write is refused as one that cannot be told, any other left to SQLite as before.
-      if (const std::string* why = std::get_if<std::string>(&whole); why && doubt->changed_after)
+      // No copy to tell by: refused as not told (a copy that could not be made was taken for a damaged one,
+      // and the advice to move the log away lost a killed run's draws: a review; the files' times, tried
+      // instead, passed a log copied with `cp`: outside attack 51).
+      if (const std::string* why = std::get_if<std::string>(&whole))
         throw Error(fmt::format(
             "results store '{}': cannot tell whether the {} beside it is its own: it holds pages the file "
-            "does not and the file changed after it was last written (put back from a copy?), and wijksim "
-            "folds it into a private copy of the store to tell, but {}: set TMPDIR to a directory with room "
-            "for a copy of the store; nothing was changed",
+            "does not, and wijksim folds it into a private copy of the store to tell (SQLite would fold it "
+            "into the store itself), but {}: set TMPDIR to a directory with room for a copy of the store "
+            "and run the command again; nothing was changed",
             path, doubt->log, *why));
     }
     if (found.holds == Holds::NoTables && mode == Mode::ReadOnly)
