@@ -629,6 +629,22 @@ else
     echo "ok: with the log removed the store is made, whole" ||
     say_fail "the store after the stale log was removed: $(cat oldlog.err)"
 fi
+# refused_untouched WHAT EXIT STORE BESIDE MESSAGE [NAME=VALUE ...]: `wijksim runs` of STORE, in the environment
+# given, exits EXIT (or any failure, for "nonzero") saying MESSAGE, and leaves STORE and the file BESIDE it as
+# they were, byte for byte.
+refused_untouched() {
+  local what=$1 want=$2 store=$3 beside=$4 message=$5 sums code
+  shift 5
+  sums="$(cksum <"$store") $(cksum <"$beside")"
+  env "$@" "$wijksim" runs --store "$store" >/dev/null 2>"$store.err"
+  code=$?
+  if { [ "$want" = nonzero ] && [ "$code" -ne 0 ] || [ "$code" = "$want" ]; } &&
+     grep -qF -- "$message" "$store.err" && [ "$(cksum <"$store") $(cksum <"$beside")" = "$sums" ]; then
+    echo "ok: $what is refused, both untouched"
+  else
+    say_fail "$what: exit $code, $(cat "$store.err")"
+  fi
+}
 # A killed command's log beside a store that is not the log's own: SQLite folded it into whatever file had
 # the store's name, so a store put back from an older copy (cp or mv), or another store moved there, was
 # damaged by the next command, even a `runs`; a rollback journal of another database beside a store was
@@ -648,15 +664,8 @@ else
     cp -p putback/older.db putback/older-$how.db
     cp -p putback/kept-wal putback/s.db-wal
     "$how" putback/older-$how.db putback/s.db
-    sums="$(cksum <putback/s.db) $(cksum <putback/s.db-wal)"
-    "$wijksim" runs --store putback/s.db >/dev/null 2>putback/$how.err
-    code=$?
-    if [ "$code" -eq 1 ] && grep -q "its write-ahead log 'putback/s.db-wal' holds pages the store's file does not" putback/$how.err &&
-       [ "$(cksum <putback/s.db) $(cksum <putback/s.db-wal)" = "$sums" ]; then
-      echo "ok: an older copy of a store put back ($how) beside a killed command's log is refused, both untouched"
-    else
-      say_fail "an older store put back ($how) beside a killed command's log: exit $code, $(cat putback/$how.err)"
-    fi
+    refused_untouched "an older copy of a store put back ($how) beside a killed command's log" 1 putback/s.db \
+      putback/s.db-wal "its write-ahead log 'putback/s.db-wal' holds pages the store's file does not"
   done
   # The store as it was when the killed command began: the log is its own, its 3 draws read back.
   cp -p putback/same.db putback/s.db
@@ -671,26 +680,14 @@ fi
     "insert into t select randomblob(3000) from generate_series(1, 300)" >/dev/null &&
   sqlite3 other.db "pragma cache_size=2" "begin" "delete from t" ".shell cp other.db-journal same.db-journal" \
     "rollback" >/dev/null)
-sum=$(cksum <putback/same.db)
-"$wijksim" runs --store putback/same.db >/dev/null 2>putback/journal.err
-code=$?
-if [ "$code" -eq 1 ] && grep -q "a rollback journal 'putback/same.db-journal' lies beside it" putback/journal.err &&
-   [ "$(cksum <putback/same.db)" = "$sum" ] && [ -s putback/same.db-journal ]; then
-  echo "ok: another database's journal beside a store is refused, the store and the journal untouched"
-else
-  say_fail "a store beside another database's journal: exit $code, $(cat putback/journal.err)"
-fi
+refused_untouched "another database's journal beside a store" 1 putback/same.db putback/same.db-journal \
+  "a rollback journal 'putback/same.db-journal' lies beside it"
 # A killed command's log copied beside another, untouched store (its time newer than the store's): the log is
 # not that store's, and a copy with it folded in is damaged (a review: it was let through on its time).
 (cd putback && cp -p same.db other-store.db && "$wijksim" compare short-pilot.yaml -r 1 -y 1 --draws 2 \
   --store other-store.db >/dev/null 2>&1 && cp kept-wal other-store.db-wal)
-sums="$(cksum <putback/other-store.db) $(cksum <putback/other-store.db-wal)"
-"$wijksim" runs --store putback/other-store.db >/dev/null 2>putback/other.err
-code=$?
-[ "$code" -eq 1 ] && grep -q "its write-ahead log 'putback/other-store.db-wal' would cut the store from" putback/other.err &&
-  [ "$(cksum <putback/other-store.db) $(cksum <putback/other-store.db-wal)" = "$sums" ] &&
-  echo "ok: a killed command's log copied beside another store is refused, both untouched" ||
-  say_fail "a log copied beside another store: exit $code, $(cat putback/other.err)"
+refused_untouched "a killed command's log copied beside another store" 1 putback/other-store.db \
+  putback/other-store.db-wal "its write-ahead log 'putback/other-store.db-wal' would cut the store from"
 # A new store's log, its command killed after 3 draws, copied beside a store whose one run is unfinished (20 of
 # 30 draws, its own log folded in): folded in, it made the store that new store, whole, so that no check of
 # the copy's integrity could tell (outside attack 51). Refused: it would cut the store to the new one's size.
@@ -706,13 +703,8 @@ if [ -e putback/whole/y.db-wal ] || [ ! -s putback/whole/other/x.db-wal ]; then
   say_fail "the stores for a new store's log beside an unfinished one were not as meant: $(ls putback/whole putback/whole/other)"
 else
   cp putback/whole/other/x.db-wal putback/whole/y.db-wal
-  sums="$(cksum <putback/whole/y.db) $(cksum <putback/whole/y.db-wal)"
-  "$wijksim" runs --store putback/whole/y.db >/dev/null 2>putback/whole.err
-  code=$?
-  [ "$code" -eq 1 ] && grep -q "its write-ahead log 'putback/whole/y.db-wal' would cut the store from" putback/whole.err &&
-    [ "$(cksum <putback/whole/y.db) $(cksum <putback/whole/y.db-wal)" = "$sums" ] &&
-    echo "ok: a new store's log beside a store of one unfinished run is refused, both untouched" ||
-    say_fail "a new store's log beside an unfinished store: exit $code, $(cat putback/whole.err)"
+  refused_untouched "a new store's log beside a store of one unfinished run" 1 putback/whole/y.db \
+    putback/whole/y.db-wal "its write-ahead log 'putback/whole/y.db-wal' would cut the store from"
 fi
 # A log whose one page is the store's own but whose commit gives the store fewer pages than its file has:
 # folded in, SQLite cuts the file to that size (a review: it was let through as changing nothing). Written
@@ -745,25 +737,16 @@ print(pages, commit)
 PY
 )
 read -r pages commit <<<"$sizes"
-sums="$(cksum <putback/cut.db) $(cksum <putback/cut.db-wal)"
-"$wijksim" runs --store putback/cut.db >/dev/null 2>putback/cut.err
-code=$?
-[ "$code" -eq 1 ] && grep -q "its write-ahead log 'putback/cut.db-wal' would cut the store from $pages to $commit pages" putback/cut.err &&
-  [ "$(cksum <putback/cut.db) $(cksum <putback/cut.db-wal)" = "$sums" ] &&
-  echo "ok: a log of the store's own page that would cut the store to half its size is refused, both untouched" ||
-  say_fail "a log that would cut the store: exit $code, $(cat putback/cut.err)"
+refused_untouched "a log of the store's own page that would cut the store to half its size" 1 putback/cut.db \
+  putback/cut.db-wal "its write-ahead log 'putback/cut.db-wal' would cut the store from $pages to $commit pages"
 # The same store in rollback mode (as `VACUUM INTO` makes one) beside that journal: refused, as a copy with the
 # journal rolled back is damaged; beside a journal of its own (a transaction left open), read after its
 # rollback, whole (outside attack 50: the journal check asked for write-ahead-log mode).
 (cd putback && sqlite3 "file:same.db?immutable=1" "vacuum into 'rollback.db'" &&
   cp same.db-journal rollback.db-journal)
-sums="$(cksum <putback/rollback.db) $(cksum <putback/rollback.db-journal)"
-"$wijksim" runs --store putback/rollback.db >/dev/null 2>putback/rollback.err
-code=$?
-[ "$code" -eq 1 ] && grep -q "a rollback journal 'putback/rollback.db-journal' lies beside it, and a copy of the store with it rolled back is damaged" putback/rollback.err &&
-  [ "$(cksum <putback/rollback.db) $(cksum <putback/rollback.db-journal)" = "$sums" ] &&
-  echo "ok: a store in rollback mode beside another database's journal is refused, both untouched" ||
-  say_fail "a store in rollback mode beside another database's journal: exit $code, $(cat putback/rollback.err)"
+refused_untouched "a store in rollback mode beside another database's journal" 1 putback/rollback.db \
+  putback/rollback.db-journal \
+  "a rollback journal 'putback/rollback.db-journal' lies beside it, and a copy of the store with it rolled back is damaged"
 rm putback/rollback.db-journal
 (cd putback && sqlite3 rollback.db "pragma cache_size=2" "begin" "delete from figures"     ".shell cp rollback.db-journal own-journal" ".shell cp rollback.db own-db" "rollback" >/dev/null &&
   mv own-db own.db && mv own-journal own.db-journal)
@@ -778,13 +761,8 @@ mkdir putback/real
 cp -p putback/kept-wal putback/real/s.db-wal
 cp -p putback/older.db putback/real/s.db
 ln -s real/s.db putback/link.db
-sums="$(cksum <putback/real/s.db) $(cksum <putback/real/s.db-wal)"
-"$wijksim" runs --store putback/link.db >/dev/null 2>putback/link.err
-code=$?
-[ "$code" -eq 1 ] && grep -q "holds pages the store's file does not" putback/link.err &&
-  [ "$(cksum <putback/real/s.db) $(cksum <putback/real/s.db-wal)" = "$sums" ] &&
-  echo "ok: named by a symbolic link, an older store beside a killed command's log is refused, both untouched" ||
-  say_fail "an older store named by a link: exit $code, $(cat putback/link.err)"
+refused_untouched "named by a symbolic link, an older store beside a killed command's log" 1 putback/link.db \
+  putback/real/s.db-wal "holds pages the store's file does not"
 # A killed command's store and log copied elsewhere together (cp -p: the copy's file changed after its
 # log): its own, read with the log's runs; where no private copy can be made to tell (no TMPDIR), refused
 # as one that cannot be told, not as damaged with advice to move the log away (a review: that lost the draws).
@@ -806,13 +784,9 @@ mkdir putback/plain
 cp putback/older.db putback/plain/s.db
 sleep 0.05
 cp putback/kept-wal putback/plain/s.db-wal
-sums="$(cksum <putback/plain/s.db) $(cksum <putback/plain/s.db-wal)"
-TMPDIR=/nonexistent "$wijksim" runs --store putback/plain/s.db >/dev/null 2>putback/plain.err
-code=$?
-[ "$code" -ne 0 ] && grep -q "cannot tell whether the write-ahead log 'putback/plain/s.db-wal' beside it is its own" putback/plain.err &&
-  [ "$(cksum <putback/plain/s.db) $(cksum <putback/plain/s.db-wal)" = "$sums" ] &&
-  echo "ok: a log copied in with cp beside an older store, no private copy to tell by, is refused as not told, both untouched" ||
-  say_fail "a log copied in with cp, no TMPDIR: exit $code, $(cat putback/plain.err)"
+refused_untouched "a log copied in with cp beside an older store, no private copy to tell by," nonzero \
+  putback/plain/s.db putback/plain/s.db-wal \
+  "cannot tell whether the write-ahead log 'putback/plain/s.db-wal' beside it is its own" TMPDIR=/nonexistent
 "$wijksim" runs --store putback/moved/s.db >putback/moved.out 2>putback/moved.err &&
   grep -q "3 of 30 draws done" putback/moved.out &&
   echo "ok: a killed command's store and log copied together are read with the log's runs" ||

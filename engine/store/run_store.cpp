@@ -346,7 +346,7 @@ Found what_database(const std::string& path) {
 // Whether the store at `path` is whole once SQLite has folded in the log beside it: tried on a private copy
 // (integrity_check); or why the copy could not be made.
 std::variant<bool, std::string> whole_when_folded(const std::string& path) {
-  const auto whole = read_private_copy(path, [](const std::string& copy) {
+  return read_private_copy(path, [](const std::string& copy) {
     sqlite3* db = nullptr;
     bool ok = false;
     if (sqlite3_open_v2(copy.c_str(), &db, SQLITE_OPEN_READWRITE, nullptr) == SQLITE_OK) {
@@ -362,7 +362,6 @@ std::variant<bool, std::string> whole_when_folded(const std::string& path) {
     sqlite3_close_v2(db);
     return ok;
   });
-  return whole;
 }
 
 [[noreturn]] void schema_refused(const std::string& path, std::int64_t version) {
