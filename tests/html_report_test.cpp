@@ -366,6 +366,15 @@ TEST_CASE("the caseload chart names the coaches' FTE of each step of a scale-up"
   // The step of year 3 lies beyond the run's 2 policy years: not named.
   CHECK(page.find("per coach FTE working that week (2 FTE in policy year 1, 4,75 from year 2)") !=
         std::string::npos);
+  // The settings give the schedule as the file writes it, its years counted from 0, so they say how those
+  // read against the policy years; a key path breaks between its parts, not after 24 letters
+  // ("coaches.going_native_pro bability" was printed).
+  CHECK(page.find(
+            "<td><code>coaches.<wbr>schedule</code> <span class=\"missing\">(year y: from policy year y + "
+            "1)</span></td>") != std::string::npos);
+  CHECK(page.find("<td><code>coaches.<wbr>going_<wbr>native_<wbr>probability</code></td>") !=
+        std::string::npos);
+  CHECK(page.find("going_native_pro<wbr>") == std::string::npos);
 }
 
 TEST_CASE("In short names a queue still growing at the end, by its first, second-last and last year",

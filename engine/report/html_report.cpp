@@ -1847,7 +1847,7 @@ void ReportWriter::assumptions(const StoredScenario& s, const StoredScenario* c)
   for (const auto& [key, words] : kKey) {
     if (!own.count(key) && !other.count(key)) continue;
     key_rows += fmt::format("<tr><td>{} <code class=\"key-path\">{}</code></td><td>{}</td>{}</tr>\n",
-                            esc(words), esc(key), esc(shown(own, key)),
+                            esc(words), breakable(key), esc(shown(own, key)),
                             c ? fmt::format("<td>{}</td>", esc(shown(other, key))) : "");
   }
   body_ += fmt::format(
@@ -1862,16 +1862,24 @@ void ReportWriter::assumptions(const StoredScenario& s, const StoredScenario* c)
   auto skipped = [&](const std::string& key) { return skip.count(key) || key.starts_with("simulation."); };
   std::string rows;
   int differ = 0;
+  // A schedule's years count from 0, as the file writes them, where the report's tables count policy years
+  // from 1 ("year: 0" read beside "policy year 1" as a year before the policy; a policy advisor's reading).
+  auto key_cell = [](const std::string& key) {
+    return key == "coaches.schedule"
+               ? fmt::format(
+                     "<code>{}</code> <span class=\"missing\">(year y: from policy year y + 1)</span>",
+                     breakable(key))
+               : fmt::format("<code>{}</code>", breakable(key));
+  };
   for (const auto& [key, v] : mine) {
     if (skipped(key) || (c && shown(other, key) == v)) continue;
-    rows += fmt::format("<tr><td><code>{}</code></td><td>{}</td>{}</tr>\n", esc(key), esc(v),
+    rows += fmt::format("<tr><td>{}</td><td>{}</td>{}</tr>\n", key_cell(key), esc(v),
                         c ? fmt::format("<td>{}</td>", esc(shown(other, key))) : "");
     ++differ;
   }
   for (const auto& [key, v] : theirs)
     if (!own.count(key) && !skipped(key)) {
-      rows +=
-          fmt::format("<tr><td><code>{}</code></td><td>(not set)</td><td>{}</td></tr>\n", esc(key), esc(v));
+      rows += fmt::format("<tr><td>{}</td><td>(not set)</td><td>{}</td></tr>\n", key_cell(key), esc(v));
       ++differ;
     }
   body_ += fmt::format(
@@ -1891,8 +1899,8 @@ void ReportWriter::assumptions(const StoredScenario& s, const StoredScenario* c)
     const auto [lo, hi] = std::minmax_element(v.begin(), v.end());
     const auto show = [](double x) { return format_dutch(x, std::fabs(x) >= 100 ? 0 : 3); };
     prow += fmt::format(
-        "<tr><td><code>{}</code></td><td class=\"num\">{}</td><td class=\"num\">{}{}{}</td></tr>\n", esc(p),
-        show(mean(v)), show(*lo), kEnDash, show(*hi));
+        "<tr><td><code>{}</code></td><td class=\"num\">{}</td><td class=\"num\">{}{}{}</td></tr>\n",
+        breakable(p), show(mean(v)), show(*lo), kEnDash, show(*hi));
   }
   body_ += fmt::format(
       "<p>The uncertain parameters of {} as sampled in this run's {}.</p>\n"
