@@ -68,6 +68,12 @@ ok "the first screen holds the decision, each payer's cash, capacity and the wai
 # care freed with no word of it; a policy advisor's reading): the funded scale-up frees places at both.
 tr -s ' \n' ' ' <main.txt | grep -q "General social work (Mental-health care and Youth care are paid per activity: their freed places are in their payers' cash already)" &&
   ok "In short says which freed capacity is in cash already" || bad "In short: freed capacity at agencies paid per activity"
+# The capacity heading says that places used beyond a cut are not freed where the agency's wait grows: the
+# main job's scale-up uses 576 fewer places at debt counselling against a cut of 461 while its wait grows 41
+# weeks (read as 115 places freed; a policy advisor's reading). In short names them duplicate work.
+tr -s ' \n' ' ' <screen.txt | grep -qF "freed only beyond a cut of places funded (row below) and where its wait does not grow" &&
+  tr -s ' \n' ' ' <main.txt | grep -q "use fewer places than the cut leaves, while their waits grow: duplicate work" &&
+  ok "the capacity heading and In short agree on places beyond a cut" || bad "the capacity heading on places beyond a cut"
 # Then the details: every section, each euro column in its unit, intervals as (low to high).
 for t in "== Scenarios ==" "== Is it worth the money? Incremental" "== Which options are efficient?" \
   "== Budget per payer per policy year" "== Second-line agencies" "== Households" "== Calibration"; do

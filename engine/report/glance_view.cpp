@@ -345,10 +345,13 @@ std::optional<GlanceView> glance_view(const Report& r) {
       // twice shows as places freed without a shorter queue (a policy advisor's reading).
       // Where places were cut, fewer are used because fewer exist: "(negative: freed)" called the cut's fall
       // at debt counselling freed capacity beside a growing queue (a policy advisor's reading). The details
-      // (duplicate work, a cut that grows) are in the note.
+      // (duplicate work, a cut that grows) are in the note. Beyond a cut, with the agency's wait growing, its
+      // places are full and what it no longer uses is duplicate work, not places free ("freed only beyond a
+      // cut" read -576 used against a cut of 461 as 115 spare places while the wait grew 41 weeks; a policy
+      // advisor's reading): In short names it so.
       "Capacity: freed or cut? Difference in places used (cases at a time, duplicates at their share), mean "
-      "over "
-      "the policy weeks; negative: fewer used, freed only beyond a cut of places funded (the row below)");
+      "over the policy weeks; negative: fewer used, freed only beyond a cut of places funded (row below) and "
+      "where its wait does not grow");
   const auto funded = keys("funded_");
   for (const auto& [key, label] : keys("places_")) {
     const std::string agency = key.substr(std::string("places_").size());
