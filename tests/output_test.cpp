@@ -1098,6 +1098,15 @@ TEST_CASE("a planning curve's payers share one euro unit, and a reallocation's c
   CHECK(out.find("Mental-health care") == std::string::npos);
   CHECK(tables[0].note.find("The coaches are paid by cutting the places of the agencies named") !=
         std::string::npos);
+
+  // An outcome is read along the parameter, so its values are written alike: a second value whose narrow
+  // interval needs two decimals gives the first two too (the caseload read "28,3" beside "28,29").
+  s.points[0].outcomes[7] = test::stat_of(28.3, 28.2, 28.4);
+  s.points[1].outcomes[7] = test::stat_of(28.29, 28.287, 28.301);
+  const std::string along = text::layout(text::grid_of(sweep_tables(s)[0]), 120);
+  INFO(along);
+  CHECK(along.find("28,30 (28,20 to 28,40)") != std::string::npos);
+  CHECK(along.find("28,29 (28,29 to 28,30)") != std::string::npos);
 }
 
 TEST_CASE("the Markdown calibration table gives a target's unit where its label does not", "[output]") {

@@ -11,6 +11,7 @@
 #include "wijksim/core/statistics.h"
 #include "wijksim/report/economic_text.h"
 #include "wijksim/report/render.h"
+#include "wijksim/report/text_layout.h"
 
 namespace wijksim {
 namespace {
@@ -802,7 +803,7 @@ void add_tornado_bars(Table& tb) {
         scale = std::max(scale, std::fabs(v - value(r, base)));
   tb.columns.push_back({"bar", "low \u2591 \u2502 \u2588 high", true});
   for (Row& r : tb.rows)
-    r.cells.push_back(text(tornado_bar(value(r, base), value(r, low), value(r, high), scale)));
+    r.cells.push_back(Cell::of_text(tornado_bar(value(r, base), value(r, low), value(r, high), scale)));
 }
 
 std::string tornado_bar(double base, double at_low, double at_high, double scale, int width) {
@@ -950,6 +951,14 @@ std::vector<Table> sweep_tables(const SweepResult& s) {
     for (std::size_t k = 0; k < s.outcomes.size(); ++k)
       r.cells.push_back(Cell::of(p.outcomes[k], table_unit(s.outcomes[k].unit)));
     t.rows.push_back(std::move(r));
+  }
+  // An outcome is read along the parameter, so its values are written alike: the caseload read "28,3" at one
+  // value and "28,29" at the next, where the second's narrow interval needed the decimal (an analyst's
+  // reading).
+  for (std::size_t k = 0; k < s.outcomes.size(); ++k) {
+    std::vector<Cell*> along;
+    for (Row& r : t.rows) along.push_back(&r.cells[k]);
+    text::same_decimals(along);
   }
   return {t};
 }
