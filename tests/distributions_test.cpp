@@ -313,6 +313,44 @@ TEST_CASE("from_mean_sd refuses moments no distribution of the kind has", "[dist
                     Catch::StartsWith("gamma distribution: mean 1e-200 and sd 1e+200 are too far apart"));
 }
 
+TEST_CASE("the narrowest gamma and beta accepted have quantiles; narrower ones are refused",
+          "[distributions]") {
+  // Outside attack 52: Boost.Math's quantiles gave up beyond a shape of about 3e10 (an internal error) and
+  // ran without end toward 1e50. At the limit, shape 1e9, the quantiles are those of the normal with the
+  // same mean and sd to within the gamma's skewness, 2 / sqrt(k) = 6.3e-5 of an sd: mean 5, sd 5 / sqrt(1e9).
+  const double k = 1e9, m = 5, sd = m / std::sqrt(k);
+  const Distribution g = Distribution::from_mean_sd(Kind::Gamma, m, sd);
+  CHECK(g.a == Approx(k).epsilon(1e-12));
+  for (double z : {-3.0, 0.0, 3.0}) {
+    const double p = 0.5 * std::erfc(-z / std::sqrt(2.0));
+    CHECK(std::fabs(g.quantile(p) - (m + z * sd)) < 1e-3 * sd);
+  }
+  // A beta of alpha + beta = 1e9 about 0.9: sd sqrt(0.09 / (1e9 + 1)).
+  const Distribution b = make(Kind::Beta, 0.9e9, 0.1e9);
+  const double bsd = std::sqrt(0.09 / (1e9 + 1));
+  CHECK(b.invalid_reason().empty());
+  CHECK(std::fabs(b.quantile(0.5) - 0.9) < 1e-2 * bsd);
+  CHECK(std::fabs(b.quantile(0.975) - (0.9 + 1.959964 * bsd)) < 1e-2 * bsd);
+  // One step narrower: refused by moments and by own parameters, before any quantile is tried.
+  CHECK_THROWS_WITH(
+      Distribution::from_mean_sd(Kind::Gamma, m, 0.99 * sd),
+      Catch::StartsWith("gamma distribution: sd 0.000156") &&
+          Catch::Contains("is too small for mean 5 (sd must be at least mean / 31,623 = 0.0001581"));
+  CHECK_THROWS_WITH(
+      Distribution::from_mean_sd(Kind::Beta, 0.9, 0.99 * bsd),
+      Catch::Contains("is too small for mean 0.9 (sd must be at least sqrt(mean*(1-mean)/(1e9 + 1)) "
+                      "= 9.487e-06"));
+  CHECK(
+      make(Kind::Gamma, 1e12, 5e-12).invalid_reason() ==
+      "shape must be at most 1e9, got 1e+12: a distribution this narrow is one value for every purpose; give "
+      "that value instead");
+  CHECK(make(Kind::Beta, 1e50, 1e50)
+            .invalid_reason()
+            .starts_with("alpha + beta must be at most 1e9, got 2e+50"));
+  CHECK_THROWS_AS(make(Kind::Beta, 1e50, 1e50).quantile(0.025), wijksim::Error);
+  CHECK_THROWS_AS(make(Kind::Gamma, 3e10, 1).quantile(0.5), wijksim::Error);
+}
+
 TEST_CASE("Theoretical mean and sd of each kind", "[distributions]") {
   CHECK(make(Kind::Uniform, 2, 5).mean() == Approx(3.5));
   CHECK(make(Kind::Uniform, 2, 5).sd() == Approx(std::sqrt(0.75)));

@@ -116,6 +116,20 @@ bool finite(double v) {
 }
 
 // "min must be below max (got min 5, max 3)": fmt's "{}" prints the shortest exact form (5, 0.1, -1).
+// The narrowest gamma (its shape) and beta (alpha + beta) accepted. Boost.Math's quantiles give up beyond
+// about 3e10 (an "internal error" of validate and of every sensitivity command) and slow without end toward
+// 1e50 (outside attack 52); a distribution this narrow - its sd under 0.0032% of a gamma's mean - is one
+// value for any purpose of the model, and a file can say so with the value itself. Quantiles up to this
+// take under a millisecond at every probability the engine asks for.
+constexpr double kMostConcentration = 1e9;
+
+std::string too_narrow(const char* what, double got) {
+  return fmt::format(
+      "{} must be at most 1e9, got {:.6g}: a distribution this narrow is one value for every purpose; give "
+      "that value instead",
+      what, got);
+}
+
 std::string must_be_positive(const char* name, double v) {
   return fmt::format("{} must be positive, got {}", name, v);
 }
@@ -179,6 +193,12 @@ Distribution Distribution::from_mean_sd(Kind kind, double mean, double sd) {
     case K::Gamma:
       // E X = k theta, Var X = k theta^2  =>  k = mean^2/sd^2, theta = sd^2/mean.
       if (!(mean > 0)) throw Error(fmt::format("gamma distribution: {}", must_be_positive("mean", mean)));
+      if (!((mean / sd) * (mean / sd) <= kMostConcentration))
+        throw Error(
+            fmt::format("gamma distribution: sd {} is too small for mean {} (sd must be at least "
+                        "mean / 31,623 = {:.4g}: a narrower gamma is one value for every purpose; "
+                        "give that value instead)",
+                        sd, mean, mean / std::sqrt(kMostConcentration)));
       d.a = (mean / sd) * (mean / sd);
       d.b = sd * sd / mean;
       break;
@@ -197,6 +217,12 @@ Distribution Distribution::from_mean_sd(Kind kind, double mean, double sd) {
                         sd, mean, std::sqrt(limit)));
       }
       const double total = limit / var - 1.0;
+      if (!(total <= kMostConcentration))
+        throw Error(
+            fmt::format("beta distribution: sd {} is too small for mean {} (sd must be at least "
+                        "sqrt(mean*(1-mean)/(1e9 + 1)) = {:.4g}: a narrower beta is one value for "
+                        "every purpose; give that value instead)",
+                        sd, mean, std::sqrt(limit / (kMostConcentration + 1))));
       d.a = mean * total;
       d.b = (1.0 - mean) * total;
       break;
@@ -314,10 +340,12 @@ std::string Distribution::invalid_reason() const {
     case Kind::Gamma:
       if (!(a > 0)) return must_be_positive("shape", a);
       if (!(b > 0)) return must_be_positive("scale", b);
+      if (!(a <= kMostConcentration)) return too_narrow("shape", a);
       return "";
     case Kind::Beta:
       if (!(a > 0)) return must_be_positive("alpha", a);
       if (!(b > 0)) return must_be_positive("beta", b);
+      if (!(a + b <= kMostConcentration)) return too_narrow("alpha + beta", a + b);
       return "";
   }
   return "";
@@ -370,6 +398,17 @@ double Distribution::quantile(double p) const {
   if (kind == Kind::Fixed) return a;
   if (const std::string why = invalid_reason(); !why.empty())
     throw Error(fmt::format("no quantile of a {} distribution: {}", to_string(kind), why));
+  // Boost.Math signals what it cannot evaluate by exceptions of its own, which are no wijksim::Error (they
+  // ended a command as an internal error): said as what they are, the distribution named.
+  try {
+    return boost_quantile(p);
+  } catch (const std::exception& e) {
+    throw Error(fmt::format("no {} quantile of the {} distribution ({}, {}): {}", p, to_string(kind), a, b,
+                            e.what()));
+  }
+}
+
+double Distribution::boost_quantile(double p) const {
   namespace bm = boost::math;
   switch (kind) {
     case Kind::Uniform:

@@ -43,6 +43,9 @@ struct Distribution {
   // The natural log of the density at x (-infinity outside the support; a fixed value has "density" 1 at
   // its value): the prior of calibration.
   double log_density(double x) const;
+
+ private:
+  double boost_quantile(double p) const;  // quantile's evaluation, which may throw Boost.Math's exceptions
 };
 
 const char* to_string(Distribution::Kind k);
