@@ -313,7 +313,7 @@ TEST_CASE("from_mean_sd refuses moments no distribution of the kind has", "[dist
                     Catch::StartsWith("gamma distribution: mean 1e-200 and sd 1e+200 are too far apart"));
 }
 
-TEST_CASE("the narrowest gamma and beta accepted have quantiles; narrower ones are refused",
+TEST_CASE("the narrowest gamma and beta accepted have quantiles, and narrower ones are refused",
           "[distributions]") {
   // Outside attack 52: Boost.Math's quantiles gave up beyond a shape of about 3e10 (an internal error) and
   // ran without end toward 1e50. At the limit, shape 1e9, the quantiles are those of the normal with the
