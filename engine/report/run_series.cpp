@@ -288,9 +288,14 @@ std::string at_the_end(const RunStore& store, std::int64_t run, const StoredScen
   std::string out;
   if (!growing.empty())
     out = fmt::format("Still growing (the glance gives means over the period): {}.", growing);
+  // The scenario's own waits by year, not a difference from the comparator: "Longer earlier" read as a
+  // wait longer than the comparator's where In short had just said "waits longer: nobody" (a policy
+  // advisor's reading of a PSA).
   if (!earlier.empty())
-    out += fmt::format("{}Longer earlier (the glance gives means over the period): {}.",
-                       out.empty() ? "" : " ", earlier);
+    out += fmt::format(
+        "{}Longer in an early year than over the period (the scenario's own waits, not a "
+        "difference; the glance gives means over the period): {}.",
+        out.empty() ? "" : " ", earlier);
   if (!cut.empty())
     out += fmt::format("{}Places funded in the last week (the glance gives means over the period): {}.",
                        out.empty() ? "" : " ", cut);
