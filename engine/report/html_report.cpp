@@ -1702,17 +1702,28 @@ void ReportWriter::decision_sensitivity(const StoredScenario& c, const std::vect
     if (std::isnan(e.mean)) continue;
     bars.push_back({key, text_of(at(at(at(*r, "cells"), "kind"), "text")), e.mean, e.lo, e.hi, e.text});
   }
+  // Every EVPPI at 0 (no parameter changes the choice at the willingness to pay) draws no bar but a
+  // whisker: a chart of nothing (a policy advisor's reading of the pilot's PSA), said in words instead.
+  const bool all_nil = !bars.empty() && std::all_of(bars.begin(), bars.end(),
+                                                    [](const charts::ValueBar& b) { return b.mean == 0; });
   if (!bars.empty()) {
     const json* noise = tables_.table("value_of_information_noise", c.name);
-    chart(
-        "What is worth knowing better?",
-        fmt::format("What resolving the uncertainty about each parameter (or group) before deciding would be "
-                    "worth for all {} households (the EVPPI).",
-                    format_dutch(c.households, 0)),
-        charts::value_bars(bars, "EVPPI, all households (euros)"), "evppi", c.name,
-        fmt::format("EVPPI: expected value of partial perfect information. Whiskers: +/- 1,96 standard "
-                    "errors. {}",
-                    note_of(v)));
+    if (all_nil)
+      body_ += fmt::format(
+          "<h4>What is worth knowing better?</h4>\n<p>Every parameter's and group's EVPPI is € 0 for all {} "
+          "households: at the willingness to pay the decision is valued at, resolving no parameter's "
+          "uncertainty would change the choice. The table gives each with its error.</p>\n",
+          format_dutch(c.households, 0));
+    else
+      chart("What is worth knowing better?",
+            fmt::format(
+                "What resolving the uncertainty about each parameter (or group) before deciding would be "
+                "worth for all {} households (the EVPPI).",
+                format_dutch(c.households, 0)),
+            charts::value_bars(bars, "EVPPI, all households (euros)"), "evppi", c.name,
+            fmt::format("EVPPI: expected value of partial perfect information. Whiskers: +/- 1,96 standard "
+                        "errors. {}",
+                        note_of(v)));
     // The figures behind the bars, with whether each is beyond chance: the terminal had them, the page only
     // the bars, so a bar not beyond chance read as a research priority (a policy advisor's reading).
     // One euro scale for the column, as the terminal's table has (cells styled each on its own mixed
@@ -1728,15 +1739,16 @@ void ReportWriter::decision_sensitivity(const StoredScenario& c, const std::vect
     for (const json* r : rows_of(v)) {
       const std::string key = text_of(at(*r, "key"));
       if (std::isnan(value_of(v, key, "evppi_population").mean)) continue;
+      // A key path breaks between its parts ("agencies.*.success_proba|bility" on A4).
       rows +=
           fmt::format("<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td></tr>\n",
-                      esc(text_of(at(*r, "label"))), figure(v, key, "evppi_household", scale),
+                      breakable(text_of(at(*r, "label"))), figure(v, key, "evppi_household", scale),
                       figure(v, key, "r_squared"), figure(v, key, "beyond_chance"));
     }
     body_ += fmt::format(
         "<table class=\"evppi\">\n<thead><tr><th>parameter or group</th><th class=\"num\">EVPPI per "
         "household</th><th class=\"num\">net benefit explained</th><th>beyond chance (test at 5%)</th></tr>"
-        "</thead>\n<tbody>\n{}</tbody>\n</table>\n"
+        "</thead>\n<tbody class=\"keep\">\n{}</tbody>\n</table>\n"
         "<p class=\"note\">A figure not beyond chance is no research priority, whatever its bar: the "
         "whiskers "
         "are the estimate's own error, the test whether the parameters explain the net benefit at all.</p>\n",
@@ -2103,7 +2115,10 @@ th.num { white-space: normal; }
 table.params.columns td:first-child { overflow-wrap: break-word; }
 table.targets { table-layout: fixed; width: 100%; }
 table.targets td, table.targets th, table.targets td.num { overflow-wrap: anywhere; white-space: normal; }
-table.evppi td, table.evppi th, table.evppi td.num { overflow-wrap: anywhere; white-space: normal; }
+/* An EVPPI's row label is a key path, which breaks after its dots and underscores (<wbr>); its figures stay
+   whole ("(0,00 to | 2,30)" was split on A4). */
+table.evppi td, table.evppi th { overflow-wrap: break-word; white-space: normal; }
+table.evppi td.num { white-space: nowrap; }
 table.targets th:nth-child(1) { width: 46%; }
 table.targets th:nth-child(2) { width: 22%; }
 table.targets th:nth-child(3) { width: 18%; }
