@@ -128,8 +128,13 @@ TEST_CASE("Probabilities from few runs are counts", "[honest]") {
   // -0.18444, e^-0.18444 = 0.83157; and 1 - 0.025^(1/40) = 1 - e^-0.092222 = 0.08810.
   CHECK(format_probability(1.0, 20, "draws") == "100,0% (20 of 20 draws; 95%: at least 83,2%)");
   CHECK(format_probability(0.0, 40, "draws") == "0,0% (0 of 40 draws; 95%: at most 8,8%)");
-  CHECK(format_probability(1.0, 100, "draws") == "100,0%");  // from 100 on, the percentage alone
-  CHECK(format_probability(0.25, 100, "draws") == "25,0%");
+  // Below 1,000 draws with the count and interval too, by hand (binomial tails bisected in Python): 25 of
+  // 100, 16,878% to 34,655%; all of 100, at least 0.025^(1/100) = 96,378%; all or none of any number carry
+  // their bound, 0.025^(1/1000) = 99,632%; from 1,000 draws on otherwise the percentage alone.
+  CHECK(format_probability(1.0, 100, "draws") == "100,0% (100 of 100 draws; 95%: at least 96,4%)");
+  CHECK(format_probability(0.25, 100, "draws") == "25,0% (25 of 100 draws; 95%: 16,9 to 34,7%)");
+  CHECK(format_probability(1.0, 1000, "draws") == "100,0% (1000 of 1000 draws; 95%: at least 99,6%)");
+  CHECK(format_probability(0.0, 1000, "draws") == "0,0% (0 of 1000 draws; 95%: at most 0,4%)");
 }
 
 TEST_CASE("Dominance is said with how often it holds", "[honest]") {
@@ -196,7 +201,7 @@ TEST_CASE("Break-even only where the cumulative interval lies below zero", "[hon
   // below that every draw (it said "the 95% interval" of the lowest to the highest draw).
   CHECK(break_even_text(x, 3, 1000, "draws") ==
         "breaks even in year 2 (the 2,5 to 97,5 percentiles of the draws lie below zero from then on; below "
-        "zero by year 3 in 100,0% of draws)");
+        "zero by year 3 in 100,0% (1000 of 1000 draws; 95%: at least 99,6%))");
   CHECK(
       break_even_text(x, 3, 20, "draws") ==
       "breaks even in year 2 (every draw lies below zero from then on; below zero by year 3 in 100,0% (20 of "
@@ -331,8 +336,8 @@ TEST_CASE("A quadrant's share is its count over the draws: 395 of 400 is 98.75%,
   HandDecision d(extra, std::vector<double>(400, 0.01), {});
   const InterventionFigures x = evaluate({d.input}).groups.at(0).interventions.at(0);
   CHECK(x.quadrant_share[static_cast<std::size_t>(Quadrant::SE)] == 395.0 / 400.0);
-  CHECK(format_probability(x.quadrant_share[static_cast<std::size_t>(Quadrant::SE)], 400, "draws") ==
-        "98,8%");
+  CHECK(format_probability(x.quadrant_share[static_cast<std::size_t>(Quadrant::SE)], 400, "draws")
+            .starts_with("98,8% (395 of 400 draws; 95%: "));
 }
 
 TEST_CASE(
@@ -340,7 +345,8 @@ TEST_CASE(
     "[honest]") {
   // Hand values: 329 of 400 = 82.25% -> 82,3%; 1 of 40 = 2.5% -> 2,5%; 1 of 80 = 1.25% -> 1,3%;
   // 3 of 8000 = 0.0375% -> 0,0%; 7 of 16 counts as runs (fewer than 20).
-  CHECK(format_probability(329.0 / 400.0, 400, "draws") == "82,3%");
+  // 329 of 400: 78,146% to 85,869%, by hand as below.
+  CHECK(format_probability(329.0 / 400.0, 400, "draws") == "82,3% (329 of 400 draws; 95%: 78,1 to 85,9%)");
   // With their exact 95% intervals (as above): 1 of 40, 0.0633% to 13.1586%; 1 of 80, 0.0316% to 6.7688%.
   CHECK(format_probability(1.0 / 40.0, 40, "draws") == "2,5% (1 of 40 draws; 95%: 0,1 to 13,2%)");
   CHECK(format_probability(1.0 / 80.0, 80, "draws") == "1,3% (1 of 80 draws; 95%: 0,0 to 6,8%)");

@@ -48,8 +48,10 @@ inline bool few_runs(int n) {
 }
 // Below this many, a probability shown as a percentage carries its count and its exact 95% interval too:
 // "46,7% (14 of 30 draws; 95%: 28,3 to 65,7%)" (a tenth of a percent from 30 draws claimed a precision they
-// do not have; outside attack 23 and a policy advisor's reading).
-inline constexpr int kCountShownBelow = 100;
+// do not have; outside attack 23 and a policy advisor's reading). From 100 to 999 too: "96,0%" of 100 draws
+// is 90,1 to 98,9% (a policy advisor's reading of a 100-draw PSA). All or none of them carry their bound
+// at any number ("100,0%" of 100 draws read as certainty; at least 96,4%).
+inline constexpr int kCountShownBelow = 1000;
 
 // From this many draws on, a spread over draws is the 2.5th to 97.5th percentiles; below, the lowest to the
 // highest draw.

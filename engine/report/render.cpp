@@ -159,7 +159,7 @@ std::string format_probability(double p, int n, const std::string& noun) {
       const auto k = static_cast<long long>(count), runs = static_cast<long long>(n);
       const std::string percent =
           format_dutch(static_cast<double>((2000 * k + runs) / (2 * runs)) / 10.0, 1) + "%";
-      if (n >= kCountShownBelow) return percent;
+      if (n >= kCountShownBelow && k != 0 && k != runs) return percent;
       // With the exact (Clopper-Pearson) 95% interval the count allows: all or none of them as a bound,
       // 0.025^(1/n) ("100,0% (20 of 20 draws)" read as certainty; a policy advisor's reading), the others as
       // both ends ("75,0% (15 of 20 draws)" claimed a precision of a tenth of a percent without a bound; a
