@@ -532,6 +532,39 @@ TEST_CASE("no replications advice is said at the willingness to pay the decision
   CHECK_THAT(note, Catch::Contains("at other willingnesses to pay they may (the acceptability table)"));
 }
 
+TEST_CASE("the replications advice says where its fit is chance and where the draws' spread is mostly luck",
+          "[sensitivity]") {
+  // The pilot's 100-draw PSA of one replication: chance 95,7% of the per-draw variance, the fit on all
+  // parameters p 0,553, and "none needed" beside a 96% cost-effective that four replications made 30 of 30
+  // (a policy advisor's reading).
+  NoiseAdvice a;
+  a.advised_replications = 0;
+  a.noise_share = 0.957;
+  DecisionSensitivity d = decision_with_advice(a);
+  d.evppi[0].estimate.p_value = 0.553;
+  const Table t = table_of(d, "value_of_information_noise");
+  CHECK_THAT(t.note, Catch::Contains("No advice for the EVPI: at \u20AC 20.000"));
+  CHECK_THAT(t.note,
+             Catch::Contains("The regression's fit on all parameters is not beyond chance (p 0,553)"));
+  CHECK_THAT(t.note,
+             Catch::Contains("Chance is 95,7% of the per-draw variance: the spread over the draws and "
+                             "the probabilities counted over them"));
+  const auto advised = std::find_if(t.rows.begin(), t.rows.end(),
+                                    [](const Row& r) { return r.key == "advised_replications"; });
+  REQUIRE(advised != t.rows.end());
+  CHECK(advised->cells[0].text == "none for the EVPI (the note)");
+  // A fit beyond chance and chance under half the variance: nothing more said, and none needed.
+  d.evppi[0].estimate.p_value = 0.01;
+  d.noise->noise_share = 0.3;
+  const Table plain = table_of(d, "value_of_information_noise");
+  CHECK(plain.note.find("not beyond chance") == std::string::npos);
+  CHECK(plain.note.find("mostly the households' luck") == std::string::npos);
+  CHECK(std::find_if(plain.rows.begin(), plain.rows.end(),
+                     [](const Row& r) { return r.key == "advised_replications"; })
+            ->cells[0]
+            .text == "none needed");
+}
+
 TEST_CASE("advice for more replications beside a measured inflation already within its share says both",
           "[sensitivity]") {
   // Measured 0,50 against 10% of a regression EVPI of 10,00 (1,00): within; predicted at 1 replication

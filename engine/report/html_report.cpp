@@ -650,6 +650,12 @@ void ReportWriter::glance(const StoredScenario& s, const StoredScenario& c) {
                           "parameter draws)"
                         : "Probability it is worth the money (over the parameter draws)",
        figure(ce, s.name, "p_cost_effective"));
+  // Worth the money against the comparator, and yet not the choice where the decision has other options:
+  // the unfunded scale-up's 100% beside being best in 6 of 30 draws, which only the side-by-side table
+  // said (a policy advisor's reading of a PSA).
+  if (cell_json(ce, s.name, "p_best"))
+    item(fmt::format("Probability it is the best of its options (all compared with {})", c.name),
+         figure(ce, s.name, "p_best"));
   // Of the extra cost above, society's view: beside the pay-back's cash below it read as a second answer to
   // one question (22% against 49%; a policy advisor's reading of a PSA).
   item("Probability it saves money (society's view, as the extra cost above)",

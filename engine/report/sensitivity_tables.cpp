@@ -528,14 +528,26 @@ std::vector<Table> evppi_tables(const DecisionSensitivity& d) {
     n.id = "value_of_information_noise";
     n.title = "How much of the PSA is the households' luck? EVPI with and without it";
     n.scenario = d.names[0];
+    // The regression EVPI the advice follows is a fit: where it is not beyond chance, its nil or its size is
+    // not told apart from chance, which "none needed" and "Advice: 15 replications" left unsaid (a policy
+    // advisor's reading of a PSA, p 0,553).
+    const auto all = std::find_if(d.evppi.begin(), d.evppi.end(),
+                                  [](const EvppiRow& r) { return r.kind == EvppiRow::Kind::All; });
+    const bool fit_by_chance =
+        all != d.evppi.end() && !std::isnan(all->estimate.p_value) && all->estimate.p_value >= 0.05;
+    // Where chance is most of the variance, the spread over the draws and every probability counted over
+    // them are mostly the households' luck, whatever the EVPI needs: the pilot's 96% cost-effective over 100
+    // draws of one replication was 30 of 30 with four (a policy advisor's reading).
+    const bool mostly_luck = a.noise_share >= 0.5;
     std::string advice;
     if (a.advised_replications == 0)
       // At the willingness to pay the table is at: at another the decision may change (the acceptability
       // table), which "the parameters do not change the decision" left unsaid (a policy advisor's reading).
       advice = fmt::format(
-          "No advice needed: at {} the parameters do not change the decision (the regression EVPI there is "
+          "No advice {}: at {} the parameters do not change the decision (the regression EVPI there is "
           "nil), so any raw EVPI there is luck; at other willingnesses to pay they may (the acceptability "
           "table).",
+          fit_by_chance || mostly_luck ? "for the EVPI" : "needed",
           format_euros_as_given(d.willingness_to_pay));
     else if (a.advised_replications < 0)
       advice = fmt::format(
@@ -562,6 +574,18 @@ std::vector<Table> evppi_tables(const DecisionSensitivity& d) {
           format_euro_cents(a.inflation), format_dutch(100 * a.share, 0),
           format_euro_cents(a.predicted_inflation), a.replications_now, a.replications_now == 1 ? "" : "s",
           a.draws);
+    if (fit_by_chance)
+      advice += fmt::format(
+          " The regression's fit on all parameters is not beyond chance (p {}): its EVPI, and what follows "
+          "from it here, is not told apart from chance.",
+          format_dutch(all->estimate.p_value, 3));
+    if (mostly_luck)
+      advice += fmt::format(
+          " Chance is {} of the per-draw variance: the spread over the draws and the probabilities counted "
+          "over them (At a glance's, the acceptability table's) are mostly the households' luck, which pulls "
+          "a probability towards 50%; more replications per draw (--replications; this run has {}) leave "
+          "the parameters' part.",
+          format_dutch(100 * a.noise_share, 1) + "%", a.replications_now);
     n.note = fmt::format(
         "Raw EVPI: the mean of each draw's best net benefit minus the best mean, with each draw's "
         "households' "
@@ -599,7 +623,9 @@ std::vector<Table> evppi_tables(const DecisionSensitivity& d) {
     row("replications", "replications per draw in this run", Cell::of_value(a.replications_now, Unit::Count));
     row("advised_replications", "replications per draw advised",
         a.advised_replications > 0 ? Cell::of_value(a.advised_replications, Unit::Count)
-                                   : text(a.advised_replications == 0 ? "none needed" : "more than 100"));
+                                   : text(a.advised_replications != 0    ? "more than 100"
+                                          : fit_by_chance || mostly_luck ? "none for the EVPI (the note)"
+                                                                         : "none needed"));
     out.push_back(std::move(n));
   }
   return out;
