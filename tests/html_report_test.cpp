@@ -412,8 +412,11 @@ TEST_CASE("In short names a queue still growing at the end, by its first, second
       fmt::format("households waiting for a coach: about {} households in year 1, {} in year 2, {} in year 3",
                   format_dutch(first, 0), format_dutch(second, 0), format_dutch(last, 0));
   const auto in_short = page.find("id=\"in-short\"");
-  CHECK(page.find("Still growing (the glance gives means over the period)", in_short) <
-        page.find("id=\"side-by-side\""));
+  CHECK(
+      page.find(
+          "Still growing (the scenario&#39;s own figures, not a difference; the glance gives means over the "
+          "period)",
+          in_short) < page.find("id=\"side-by-side\""));
   CHECK(page.find(said, in_short) < page.find("id=\"side-by-side\""));
   // Said of the intervention only: one scenario in In short.
   const std::string section = page.substr(in_short, page.find("</section>", in_short) - in_short);
@@ -432,8 +435,12 @@ TEST_CASE("In short names a queue still growing at the end, by its first, second
       glance += wrapped[i++];
   const auto words = glance.find("In short:");
   REQUIRE(words != std::string::npos);
-  CHECK(glance.find("thin (Funded pilot of neighbourhood coaches in Velve-Lindenhof): ", words) <
-        glance.find(fmt::format("Still growing (the glance gives means over the period): {}", said), words));
+  CHECK(
+      glance.find("thin (Funded pilot of neighbourhood coaches in Velve-Lindenhof): ", words) <
+      glance.find(fmt::format("Still growing (the scenario's own figures, not a difference; the glance gives "
+                              "means over the period): {}",
+                              said),
+                  words));
   CHECK(glance.find(said) < glance.find("Terms:"));
   // The wait for a coach by year is weighed by admissions, as the glance weighs the period: per run its
   // summed waits over its admissions in the year, then the mean over the runs (the blocks' points weighed

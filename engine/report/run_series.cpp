@@ -287,7 +287,10 @@ std::string at_the_end(const RunStore& store, std::int64_t run, const StoredScen
   }
   std::string out;
   if (!growing.empty())
-    out = fmt::format("Still growing (the glance gives means over the period): {}.", growing);
+    out = fmt::format(
+        "Still growing (the scenario's own figures, not a difference; the glance gives means over the "
+        "period): {}.",
+        growing);
   // The scenario's own waits by year, not a difference from the comparator: "Longer earlier" read as a
   // wait longer than the comparator's where In short had just said "waits longer: nobody" (a policy
   // advisor's reading of a PSA).
