@@ -22,6 +22,7 @@
 #include "wijksim/report/report_charts.h"
 #include "wijksim/report/report_tables.h"
 #include "wijksim/report/run_series.h"
+#include "wijksim/report/sensitivity_charts.h"
 #include "wijksim/report/sensitivity_tables.h"
 #include "wijksim/report/terms.h"
 #include "wijksim/report/text_layout.h"
@@ -519,6 +520,22 @@ TEST_CASE("the who-pays chart colours a payer by what its interval says", "[outp
         charts::json::array({"pays", "saves", "no clear change", "no change"}));
   CHECK(bars["encoding"]["color"]["scale"]["range"] ==
         charts::json::array({charts::kVermillion, charts::kSkyBlue, charts::kGrey, charts::kGrey}));
+}
+
+TEST_CASE("the EVPPI chart draws a bar whose fit is not beyond chance pale", "[output]") {
+  // Bars not beyond chance read as research priorities: nothing on the chart told them apart (a policy
+  // advisor's reading of a PSA).
+  const charts::json chart = charts::value_bars(
+      {{"a.b", "parameter", 100, 0, 200, "", true}, {"c.d", "parameter", 300, 0, 700, "", false}},
+      "EVPPI (euros)");
+  std::vector<std::string> fits;
+  for (const auto& row : chart["data"]["values"]) fits.push_back(row["chance"].get<std::string>());
+  CHECK(fits == std::vector<std::string>{"beyond chance", "not beyond chance"});
+  const charts::json& opacity = chart["layer"][0]["encoding"]["opacity"];
+  CHECK(opacity["field"] == "chance");
+  CHECK(opacity["scale"]["domain"] == charts::json::array({"beyond chance", "not beyond chance"}));
+  CHECK(opacity["scale"]["range"][0].get<double>() == 1.0);
+  CHECK(opacity["scale"]["range"][1].get<double>() < 0.5);
 }
 
 TEST_CASE("at a glance: every compared scenario side by side", "[output]") {

@@ -1706,7 +1706,9 @@ void ReportWriter::decision_sensitivity(const StoredScenario& c, const std::vect
     const std::string key = text_of(at(*r, "key"));
     const Value e = value_of(v, key, "evppi_population");
     if (std::isnan(e.mean)) continue;
-    bars.push_back({key, text_of(at(at(at(*r, "cells"), "kind"), "text")), e.mean, e.lo, e.hi, e.text});
+    const std::string chance = text_of(at(at(at(*r, "cells"), "beyond_chance"), "text"));
+    bars.push_back({key, text_of(at(at(at(*r, "cells"), "kind"), "text")), e.mean, e.lo, e.hi, e.text,
+                    chance.starts_with("yes") && chance.find("not after correction") == std::string::npos});
   }
   // Every EVPPI at 0 (no parameter changes the choice at the willingness to pay) draws no bar but a
   // whisker: a chart of nothing (a policy advisor's reading of the pilot's PSA), said in words instead.
@@ -1728,7 +1730,7 @@ void ReportWriter::decision_sensitivity(const StoredScenario& c, const std::vect
                 format_dutch(c.households, 0)),
             charts::value_bars(bars, "EVPPI, all households (euros)"), "evppi", c.name,
             fmt::format("EVPPI: expected value of partial perfect information. Whiskers: +/- 1,96 standard "
-                        "errors. {}",
+                        "errors. Pale: a fit not beyond chance (the table below), no research priority. {}",
                         note_of(v)));
     // The figures behind the bars, with whether each is beyond chance: the terminal had them, the page only
     // the bars, so a bar not beyond chance read as a research priority (a policy advisor's reading).

@@ -258,7 +258,11 @@ json value_bars(const std::vector<ValueBar>& bars, const std::string& x_title) {
   const char* palette[] = {kBlue, kGreen, kPurple, kOrange, kVermillion};
   for (const ValueBar& b : bars) {
     order.push_back(b.label);
-    json r = {{"label", b.label}, {"group", b.group}, {"mean", b.mean}, {"text", b.text}};
+    json r = {{"label", b.label},
+              {"group", b.group},
+              {"mean", b.mean},
+              {"text", b.text},
+              {"chance", b.beyond_chance ? "beyond chance" : "not beyond chance"}};
     if (std::isfinite(b.lo) && std::isfinite(b.hi)) r["lo"] = b.lo, r["hi"] = b.hi;
     data.push_back(std::move(r));
     if (std::none_of(groups.begin(), groups.end(), [&](const Style& s) { return s.name == b.group; }))
@@ -273,14 +277,21 @@ json value_bars(const std::vector<ValueBar>& bars, const std::string& x_title) {
                   {"axis", {{"labelLimit", 380}}}};
   json x_axis = axis_of(Axis::Euro);
   x_axis["tickCount"] = 6;
-  const json tooltip =
-      json::array({{{"field", "label"}, {"title", "what"}}, {{"field", "text"}, {"title", "value"}}});
+  const json tooltip = json::array({{{"field", "label"}, {"title", "what"}},
+                                    {{"field", "text"}, {"title", "value"}},
+                                    {{"field", "chance"}, {"title", "its fit"}}});
+  const json opacity = {
+      {"field", "chance"},
+      {"type", "nominal"},
+      {"scale", {{"domain", {"beyond chance", "not beyond chance"}}, {"range", {1.0, 0.3}}}},
+      {"legend", {{"title", "fit (test at 5%)"}, {"orient", "bottom"}}}};
   json layers = json::array(
       {{{"mark", {{"type", "bar"}}},
         {"encoding",
          {{"y", y},
           {"x", {{"field", "mean"}, {"type", "quantitative"}, {"title", x_title}, {"axis", x_axis}}},
           {"color", colours(groups, "group")},
+          {"opacity", opacity},
           {"tooltip", tooltip}}}},
        {{"mark", {{"type", "rule"}, {"color", kBlack}}},
         {"encoding",

@@ -56,6 +56,9 @@ struct ValueBar {
   std::string label, group;
   double mean = 0, lo = 0, hi = 0;
   std::string text;
+  // Whether its fit is beyond chance (after the correction for the rows' many tests): a bar that is not is
+  // drawn pale, as no research priority (a bar not beyond chance read as one; a policy advisor's reading).
+  bool beyond_chance = true;
 };
 json value_bars(const std::vector<ValueBar>& bars, const std::string& x_title);
 
