@@ -634,6 +634,13 @@ TEST_CASE("at a glance: every compared scenario side by side", "[output]") {
   CHECK(out.find("  All payers together ") < out.find("Capacity: freed or cut?"));
   CHECK(out.find("Who pays?") < out.find("Capacity: freed or cut?"));
   CHECK(out.find("Capacity: freed or cut?") < out.find("Who waits longer?"));
+  // Without draws In short is headed plainly; with them it says its changes hold across the draws, which the
+  // detailed tables' interval of the mean over all runs may not (a policy advisor's reading of a PSA).
+  CHECK(out.find("\nIn short (named where it holds across the 5 draws, as in the brackets above;") !=
+        std::string::npos);
+  Report base_case = r;
+  for (ScenarioRef& s : base_case.scenarios) s.draws = 0;
+  CHECK(render_table(base_case, {120, {"glance"}}).find("\nIn short:\n") != std::string::npos);
   // The words a policy advisor may not know are said under the glance, one to a line, as the report's How to
   // read says them (the terminal had no glossary; a policy advisor's reading).
   const std::size_t terms_at = out.find("\nTerms:\n");
