@@ -735,20 +735,20 @@ std::vector<Case> cases() {
               "0.4583)")}},
       // Outside attack 52: a gamma or beta narrower than Boost.Math's quantiles can evaluate (its shape or
       // alpha + beta above about 3e10) ended validate and every sensitivity command as an internal error;
-      // toward 1e50 they ran without end. Refused at the key, by hand: 30 / 31,622.8 = 0.0009487;
-      // sqrt(0.7 * 0.3 / (1e9 + 1)) = 1.449e-05.
+      // toward 1e50 they ran without end. Refused at the key with the least sd accepted, by hand and rounded
+      // up to 4 digits: 30 / 31622.8 = 0.00094868, 0.0009487; sqrt(0.7 * 0.3 / (1e9 + 1)) = 1.44914e-05,
+      // 1.45e-05.
       {"gamma narrower than one value",
        edit(b, 59, "{dist: gamma, mean: 30, sd: 5}", "{dist: gamma, mean: 30, sd: 0.0001}"),
        {exact(59, 22, "agencies.mental_health.treatment_weeks",
-              "gamma distribution: sd 0.0001 is too small for mean 30 (sd must be at least mean / 31,623 = "
+              "gamma distribution: sd 0.0001 is too small for mean 30 (sd must be at least mean / 31623, "
               "0.0009487: a narrower gamma is one value for every purpose; give that value instead)")}},
       {"beta narrower than one value",
        edit(b, 60, "sd: 0.1", "sd: 0.00001"),
-       {exact(
-           60, 26, "agencies.mental_health.success_probability",
-           "beta distribution: sd 1e-05 is too small for mean 0.7 (sd must be at least "
-           "sqrt(mean*(1-mean)/(1e9 + 1)) = 1.449e-05: a narrower beta is one value for every purpose; give "
-           "that value instead)")}},
+       {exact(60, 26, "agencies.mental_health.success_probability",
+              "beta distribution: sd 1e-05 is too small for mean 0.7 (sd must be at least "
+              "sqrt(mean*(1-mean)/(1e9 + 1)), 1.45e-05: a narrower beta is one value for every purpose; give "
+              "that value instead)")}},
       {"beta by its own parameters narrower than one value",
        edit(b, 60, "{dist: beta, mean: 0.7, sd: 0.1}", "{dist: beta, alpha: 1e50, beta: 1e50}"),
        {exact(60, 26, "agencies.mental_health.success_probability",

@@ -133,8 +133,8 @@ TEST_CASE("Probabilities from few runs are counts", "[honest]") {
   // their bound, 0.025^(1/1000) = 99,632%; from 1,000 draws on otherwise the percentage alone.
   CHECK(format_probability(1.0, 100, "draws") == "100,0% (100 of 100 draws; 95%: at least 96,4%)");
   CHECK(format_probability(0.25, 100, "draws") == "25,0% (25 of 100 draws; 95%: 16,9 to 34,7%)");
-  CHECK(format_probability(1.0, 1000, "draws") == "100,0% (1000 of 1000 draws; 95%: at least 99,6%)");
-  CHECK(format_probability(0.0, 1000, "draws") == "0,0% (0 of 1000 draws; 95%: at most 0,4%)");
+  CHECK(format_probability(1.0, 1000, "draws") == "100,0% (1.000 of 1.000 draws; 95%: at least 99,6%)");
+  CHECK(format_probability(0.0, 1000, "draws") == "0,0% (0 of 1.000 draws; 95%: at most 0,4%)");
 }
 
 TEST_CASE("Dominance is said with how often it holds", "[honest]") {
@@ -201,7 +201,7 @@ TEST_CASE("Break-even only where the cumulative interval lies below zero", "[hon
   // below that every draw (it said "the 95% interval" of the lowest to the highest draw).
   CHECK(break_even_text(x, 3, 1000, "draws") ==
         "breaks even in year 2 (the 2,5 to 97,5 percentiles of the draws lie below zero from then on; below "
-        "zero by year 3 in 100,0% (1000 of 1000 draws; 95%: at least 99,6%))");
+        "zero by year 3 in 100,0% (1.000 of 1.000 draws; 95%: at least 99,6%))");
   CHECK(
       break_even_text(x, 3, 20, "draws") ==
       "breaks even in year 2 (every draw lies below zero from then on; below zero by year 3 in 100,0% (20 of "

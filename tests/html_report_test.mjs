@@ -79,6 +79,14 @@ for (const [name, fte] of [['pilot-more', 8], ['pilot-less', 3]])
 run(['compare', 'scenarios/pilot.yaml', join(out, 'pilot-more.yaml'), join(out, 'pilot-less.yaml'), '-r', '1', '-y',
   '1', '--draws', '20', '--threads', '2', '--store', join(out, 'wide.db'), '--report', wide], 0);
 
+// A PSA whose EVPPI is not 0 throughout (the pilot valued at € 3.000 a problem-free household-year, near its
+// ICER): the EVPPI chart drawn, each bar pale exactly where its table says its fit is not beyond chance.
+const evppi = join(out, 'evppi.html');
+writeFileSync(join(out, 'pilot-wtp.yaml'),
+  `extends: ${join(source, 'scenarios', 'pilot.yaml')}\nname: pilot-wtp\neconomics: {willingness_to_pay: 3000}\n`);
+run(['compare', join(out, 'pilot-wtp.yaml'), '-r', '1', '-y', '1', '--draws', '30', '--threads', '2', '--store',
+  join(out, 'evppi.db'), '--report', evppi], 0);
+
 // Long names and labels, as a file may give them (outside attack 44): scenario names of about 100 characters
 // put a chart's legend in one row twice its width (printed at 59%), payers' and agencies' labels of 200
 // characters widened a chart to 22% and, with no space in them, a table past the page (2,840 px).
@@ -248,22 +256,23 @@ try {
     const m = c.lo !== null && c.hi !== null && (c.lo > 0 || c.hi < 0) ? end(c.mean) : plain(c.mean);
     let s = c.unit === 'euro' ? `€ ${m}` : c.unit === 'share' ? `${m}%`
       : c.unit === 'share_points' ? `${m} pp` : m;
-    // From 20 to 99 runs or draws, a counted share also gives its count and the exact 95% interval it allows:
-    // "46,7% (14 of 30 draws; 95%: 28,3 to 65,7%)".
+    // From 20 to 999 runs or draws, a counted share also gives its count and the exact 95% interval it allows:
+    // "46,7% (14 of 30 draws; 95%: 28,3 to 65,7%)"; all or none of them at any number, their bound. Counts in
+    // Dutch notation.
     const k = c.counted ? Math.round(c.mean * c.n) : NaN;
     // All or none of them: with the exact (Clopper-Pearson) 95% bound, 0.025^(1/n).
-    if (c.counted && c.n < 100 && Math.abs(c.mean * c.n - k) < 1e-6 && (k === 0 || k === c.n)) {
+    if (c.counted && Math.abs(c.mean * c.n - k) < 1e-6 && (k === 0 || k === c.n)) {
       const bound = 100 * Math.pow(0.025, 1 / c.n);
-      return `${s} (${k} of ${c.n} ${c.counted}; 95%: ${k === 0 ? 'at most' : 'at least'} ${dutch(k === 0 ? 100 - bound : bound, 1)}%)`;
+      return `${s} (${dutch(k, 0)} of ${dutch(c.n, 0)} ${c.counted}; 95%: ${k === 0 ? 'at most' : 'at least'} ${dutch(k === 0 ? 100 - bound : bound, 1)}%)`;
     }
     // The others with both ends of that interval, found here by bisection on the binomial's exact sums:
     // the p at which P(X >= k) = 0.025 and the p at which P(X <= k) = 0.025.
-    if (c.counted && c.n < 100 && Math.abs(c.mean * c.n - k) < 1e-6) {
+    if (c.counted && c.n < 1000 && Math.abs(c.mean * c.n - k) < 1e-6) {
       const binom = (i, n) => { let b = 1; for (let j = 1; j <= i; ++j) b = b * (n - i + j) / j; return b; };
       const cdf = (x, n, p) => { let t = 0; for (let i = 0; i <= x; ++i) t += binom(i, n) * p ** i * (1 - p) ** (n - i); return t; };
       const bisect = (f) => { let lo = 0, hi = 1; for (let i = 0; i < 100; ++i) { const m = (lo + hi) / 2; if (f(m)) hi = m; else lo = m; } return (lo + hi) / 2; };
       const low = bisect((p) => 1 - cdf(k - 1, c.n, p) >= 0.025), high = bisect((p) => cdf(k, c.n, p) <= 0.025);
-      return `${s} (${k} of ${c.n} ${c.counted}; 95%: ${dutch(100 * low, 1)} to ${dutch(100 * high, 1)}%)`;
+      return `${s} (${dutch(k, 0)} of ${dutch(c.n, 0)} ${c.counted}; 95%: ${dutch(100 * low, 1)} to ${dutch(100 * high, 1)}%)`;
     }
     // The page writes an interval "(L to H)", where the text tables write "(L–H)".
     // A value given or derived once (an EVPPI of 0) is not over runs: "(an interval of no width)".
@@ -582,7 +591,9 @@ try {
         check(await count(`.chart[data-kind="evppi"][data-scenario="${v.scenario}"]`) === 1, `${what}: EVPPI against ${v.scenario} is drawn`);
       else
         check(await count(`.chart[data-kind="evppi"][data-scenario="${v.scenario}"]`) === 0 &&
-          (await page.content()).includes('EVPPI is € 0 for all'), `${what}: an EVPPI of 0 throughout against ${v.scenario} is said, not drawn`);
+          (await page.content()).includes('EVPPI is € 0 for all') &&
+          (await page.content()).includes('EVPPI: expected value of partial perfect information.'),
+          `${what}: an EVPPI of 0 throughout against ${v.scenario} is said, not drawn, with the method's note`);
       // ... with each bar's figures and whether it is beyond chance in a table under it (the page had the
       // bars only; a policy advisor read a bar not beyond chance as a research priority).
       // A row's key path breaks after its dots and underscores, not within a word on A4.
@@ -701,19 +712,32 @@ try {
   await onA4('the default comparison', 'all');
   // Each scale-up's own glance says how often it is the best of its options, not only worth the money against
   // the comparator (the unfunded scale-up's 100% beside best in 6 of 30 draws; a policy advisor's reading).
-  check((await page.content()).split('Probability it is the best of its options (all compared with baseline-enschede)').length - 1 === 2,
+  check((await page.content()).split('Probability it is the best of its options (all compared with baseline-enschede; over the parameter draws)').length - 1 === 2,
     'the default comparison: both scale-ups\' glances give the probability each is the best of its options');
   check(messages.length === beforeAll, 'the default comparison: no console errors or warnings', messages.slice(beforeAll).join('\n'));
   await page.goto(pathToFileURL(wide).href);
   await page.waitForSelector('body[data-charts-drawn]', { timeout: 60000 });
   check((await page.content()).includes('of 20 draws; 95%: '), 'a PSA of three options from 20 draws: its probabilities carry their bounds');
   await onA4('a PSA of three options from 20 draws', 'wide');
+  {
+    const stored = JSON.parse(execFileSync(wijksim, ['show', '1', '--store', join(out, 'evppi.db'), '--format', 'json'], { encoding: 'utf8' }));
+    const v = stored.tables.find((t) => t.id === 'value_of_information');
+    const verdicts = v.rows.filter((r) => r.cells.evppi_household).map((r) => r.cells.beyond_chance.text);
+    const pale = verdicts.filter((t) => t.startsWith('no') || t.includes('not after correction')).length;
+    await page.goto(pathToFileURL(evppi).href);
+    await page.waitForSelector('body[data-charts-drawn]', { timeout: 60000 });
+    const content = await page.content();
+    check(await page.$$eval('.chart[data-kind="evppi"]', (e) => e.length) === 1 &&
+      content.split('"chance":"not beyond chance"').length - 1 === pale &&
+      content.split('"chance":"beyond chance"').length - 1 === verdicts.length - pale && pale > 0,
+      `a PSA with EVPPI: its chart drawn, ${pale} of its ${verdicts.length} bars pale as their fits are not beyond chance`);
+  }
   await page.goto(pathToFileURL(long).href);
   await page.waitForSelector('body[data-charts-drawn]', { timeout: 60000 });
   check(Number(await page.getAttribute('body', 'data-charts-failed')) === 0, 'a report of long names and labels: every chart drawn');
   await onA4('a report of long names and labels', 'long');
   const reports = new Set([url, pathToFileURL(alone).href, pathToFileURL(one).href, pathToFileURL(all).href, pathToFileURL(wide).href,
-    pathToFileURL(long).href]);
+    pathToFileURL(long).href, pathToFileURL(evppi).href]);
   const outside = requests.filter((u) => !reports.has(u));
   check(outside.length === 0, 'no network request from any of the reports', outside.join(', '));
 } finally {

@@ -525,17 +525,22 @@ TEST_CASE("the who-pays chart colours a payer by what its interval says", "[outp
 TEST_CASE("the EVPPI chart draws a bar whose fit is not beyond chance pale", "[output]") {
   // Bars not beyond chance read as research priorities: nothing on the chart told them apart (a policy
   // advisor's reading of a PSA).
-  const charts::json chart = charts::value_bars(
-      {{"a.b", "parameter", 100, 0, 200, "", true}, {"c.d", "parameter", 300, 0, 700, "", false}},
-      "EVPPI (euros)");
+  const charts::json chart =
+      charts::value_bars({{"a.b", "parameter", 100, 0, 200, "", charts::kBeyondChance},
+                          {"c.d", "parameter", 300, 0, 700, "", charts::kNotBeyondChance},
+                          {"e.f", "parameter", 50, 0, 90, "", charts::kNotTested}},
+                         "EVPPI (euros)");
   std::vector<std::string> fits;
   for (const auto& row : chart["data"]["values"]) fits.push_back(row["chance"].get<std::string>());
-  CHECK(fits == std::vector<std::string>{"beyond chance", "not beyond chance"});
+  CHECK(fits == std::vector<std::string>{"beyond chance", "not beyond chance", "not tested"});
   const charts::json& opacity = chart["layer"][0]["encoding"]["opacity"];
   CHECK(opacity["field"] == "chance");
-  CHECK(opacity["scale"]["domain"] == charts::json::array({"beyond chance", "not beyond chance"}));
+  CHECK(opacity["scale"]["domain"] ==
+        charts::json::array({"beyond chance", "not beyond chance", "not tested"}));
+  // Pale only where the fit was tested and is not beyond chance.
   CHECK(opacity["scale"]["range"][0].get<double>() == 1.0);
   CHECK(opacity["scale"]["range"][1].get<double>() < 0.5);
+  CHECK(opacity["scale"]["range"][2].get<double>() == 1.0);
 }
 
 TEST_CASE("at a glance: every compared scenario side by side", "[output]") {

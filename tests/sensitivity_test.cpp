@@ -536,33 +536,54 @@ TEST_CASE("the replications advice says where its fit is chance and where the dr
           "[sensitivity]") {
   // The pilot's 100-draw PSA of one replication: chance 95,7% of the per-draw variance, the fit on all
   // parameters p 0,553, and "none needed" beside a 96% cost-effective that four replications made 30 of 30
-  // (a policy advisor's reading).
+  // (a policy advisor's reading). Each condition on its own, then neither.
   NoiseAdvice a;
   a.advised_replications = 0;
-  a.noise_share = 0.957;
+  const auto advised = [](const Table& t) {
+    const auto it = std::find_if(t.rows.begin(), t.rows.end(),
+                                 [](const Row& r) { return r.key == "advised_replications"; });
+    REQUIRE(it != t.rows.end());
+    return it->cells[0].text;
+  };
+  // A fit not beyond chance, chance under half the variance.
+  a.noise_share = 0.3;
   DecisionSensitivity d = decision_with_advice(a);
   d.evppi[0].estimate.p_value = 0.553;
-  const Table t = table_of(d, "value_of_information_noise");
+  Table t = table_of(d, "value_of_information_noise");
   CHECK_THAT(t.note, Catch::Contains("No advice for the EVPI: at \u20AC 20.000"));
   CHECK_THAT(t.note,
-             Catch::Contains("The regression's fit on all parameters is not beyond chance (p 0,553)"));
+             Catch::Contains("The regression's fit on all parameters is not beyond chance (p 0,553): "));
+  CHECK(t.note.find("mostly the households' luck") == std::string::npos);
+  CHECK(advised(t) == "none for the EVPI (the note)");
+  // Chance most of the variance, a fit beyond chance.
+  d.evppi[0].estimate.p_value = 0.01;
+  d.noise->noise_share = 0.957;
+  t = table_of(d, "value_of_information_noise");
+  CHECK_THAT(t.note, Catch::Contains("No advice for the EVPI: at \u20AC 20.000"));
+  CHECK(t.note.find("not beyond chance") == std::string::npos);
   CHECK_THAT(t.note,
              Catch::Contains("Chance is 95,7% of the per-draw variance: the spread over the draws and "
                              "the probabilities counted over them"));
-  const auto advised = std::find_if(t.rows.begin(), t.rows.end(),
-                                    [](const Row& r) { return r.key == "advised_replications"; });
-  REQUIRE(advised != t.rows.end());
-  CHECK(advised->cells[0].text == "none for the EVPI (the note)");
-  // A fit beyond chance and chance under half the variance: nothing more said, and none needed.
-  d.evppi[0].estimate.p_value = 0.01;
+  CHECK(advised(t) == "none for the EVPI (the note)");
+  // Neither: none needed.
   d.noise->noise_share = 0.3;
-  const Table plain = table_of(d, "value_of_information_noise");
-  CHECK(plain.note.find("not beyond chance") == std::string::npos);
-  CHECK(plain.note.find("mostly the households' luck") == std::string::npos);
-  CHECK(std::find_if(plain.rows.begin(), plain.rows.end(),
-                     [](const Row& r) { return r.key == "advised_replications"; })
-            ->cells[0]
-            .text == "none needed");
+  t = table_of(d, "value_of_information_noise");
+  CHECK_THAT(t.note, Catch::Contains("No advice needed: at \u20AC 20.000"));
+  CHECK(t.note.find("not beyond chance") == std::string::npos);
+  CHECK(t.note.find("mostly the households' luck") == std::string::npos);
+  CHECK(advised(t) == "none needed");
+  // Beyond chance on its own test but not after Holm's correction for two rows (0,03 against 0,05 / 2):
+  // not beyond chance, as the table's verdict says.
+  EvppiRow other;
+  other.name = "x";
+  other.parameters = {"x"};
+  other.estimate.p_value = 0.04;
+  d.evppi[0].estimate.p_value = 0.03;
+  d.evppi.push_back(other);
+  t = table_of(d, "value_of_information_noise");
+  CHECK_THAT(t.note,
+             Catch::Contains("not beyond chance (p 0,030, not after the correction for the rows' tests)"));
+  CHECK(advised(t) == "none for the EVPI (the note)");
 }
 
 TEST_CASE("advice for more replications beside a measured inflation already within its share says both",

@@ -338,6 +338,7 @@ std::optional<GlanceView> glance_view(const Report& r) {
   }
 
   // Who gains or loses capacity.
+  const auto funded = keys("funded_");
   heading(
       // Places are cases at a time, not a flow ("places a week" read as one), and a cut that phases in
       // with the coaches is larger at the end than its mean (a policy advisor's reading).
@@ -350,13 +351,12 @@ std::optional<GlanceView> glance_view(const Report& r) {
       // cut" read -576 used against a cut of 461 as 115 spare places while the wait grew 41 weeks; a policy
       // advisor's reading): In short names it so.
       // Without a cut there is no row below to point at (a policy advisor's reading of the pilot).
-      keys("funded_").empty()
+      funded.empty()
           ? "Capacity: freed or cut? Difference in places used (cases at a time, duplicates at their share), "
             "mean over the policy weeks; negative: fewer used, capacity freed"
           : "Capacity: freed or cut? Difference in places used (cases at a time, duplicates at their share), "
             "mean over the policy weeks; negative: fewer used, freed only beyond a cut of places funded (row "
             "below) and where its wait does not grow");
-  const auto funded = keys("funded_");
   for (const auto& [key, label] : keys("places_")) {
     const std::string agency = key.substr(std::string("places_").size());
     headline_row(key, strip(label, "capacity: ", " (places used)"), "change", Cell::of_text("-"));

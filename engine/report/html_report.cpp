@@ -654,7 +654,9 @@ void ReportWriter::glance(const StoredScenario& s, const StoredScenario& c) {
   // the unfunded scale-up's 100% beside being best in 6 of 30 draws, which only the side-by-side table
   // said (a policy advisor's reading of a PSA).
   if (cell_json(ce, s.name, "p_best"))
-    item(fmt::format("Probability it is the best of its options (all compared with {})", c.name),
+    item(fmt::format("Probability it is the best of its options (all compared with {}; {})", c.name,
+                     info_.draws == 0 ? "runs differ in the households' luck only: no parameter draws"
+                                      : "over the parameter draws"),
          figure(ce, s.name, "p_best"));
   // Of the extra cost above, society's view: beside the pay-back's cash below it read as a second answer to
   // one question (22% against 49%; a policy advisor's reading of a PSA).
@@ -1706,9 +1708,16 @@ void ReportWriter::decision_sensitivity(const StoredScenario& c, const std::vect
     const std::string key = text_of(at(*r, "key"));
     const Value e = value_of(v, key, "evppi_population");
     if (std::isnan(e.mean)) continue;
-    const std::string chance = text_of(at(at(at(*r, "cells"), "beyond_chance"), "text"));
-    bars.push_back({key, text_of(at(at(at(*r, "cells"), "kind"), "text")), e.mean, e.lo, e.hi, e.text,
-                    chance.starts_with("yes") && chance.find("not after correction") == std::string::npos});
+    // Its test's verdict as the table gives it; a row without one (no test: a run stored before the column,
+    // or a fit that could not be tested) is "not tested", not drawn pale as if it failed (a review).
+    const std::string verdict = text_of(at(at(at(*r, "cells"), "beyond_chance"), "text"));
+    const char* chance =
+        verdict.starts_with("yes") && verdict.find("not after correction") == std::string::npos
+            ? charts::kBeyondChance
+        : verdict.starts_with("yes") || verdict.starts_with("no") ? charts::kNotBeyondChance
+                                                                  : charts::kNotTested;
+    bars.push_back(
+        {key, text_of(at(at(at(*r, "cells"), "kind"), "text")), e.mean, e.lo, e.hi, e.text, chance});
   }
   // Every EVPPI at 0 (no parameter changes the choice at the willingness to pay) draws no bar but a
   // whisker: a chart of nothing (a policy advisor's reading of the pilot's PSA), said in words instead.
@@ -1716,12 +1725,16 @@ void ReportWriter::decision_sensitivity(const StoredScenario& c, const std::vect
                                                     [](const charts::ValueBar& b) { return b.mean == 0; });
   if (!bars.empty()) {
     const json* noise = tables_.table("value_of_information_noise", c.name);
+    // The method's note goes with the sentence as it goes with the chart (the table's "not after correction"
+    // and "changes no choice" were explained nowhere on the page; a review).
     if (all_nil)
       body_ += fmt::format(
           "<h4>What is worth knowing better?</h4>\n<p>Every parameter's and group's EVPPI is € 0 for all {} "
-          "households: at the willingness to pay the decision is valued at, resolving no parameter's "
-          "uncertainty would change the choice. The table gives each with its error.</p>\n",
-          format_dutch(c.households, 0));
+          "households: by these regressions, at the willingness to pay the decision is valued at, resolving "
+          "no parameter's uncertainty would change the choice; the table gives each with its error and "
+          "whether its fit is beyond chance at all.</p>\n<p class=\"note\">EVPPI: expected value of partial "
+          "perfect information. {}</p>\n",
+          format_dutch(c.households, 0), esc(note_of(v)));
     else
       chart("What is worth knowing better?",
             fmt::format(
@@ -1757,10 +1770,9 @@ void ReportWriter::decision_sensitivity(const StoredScenario& c, const std::vect
         "<table class=\"evppi\">\n<thead><tr><th>parameter or group</th><th class=\"num\">EVPPI per "
         "household</th><th class=\"num\">net benefit explained</th><th>beyond chance (test at 5%)</th></tr>"
         "</thead>\n<tbody class=\"keep\">\n{}</tbody>\n</table>\n"
-        "<p class=\"note\">A figure not beyond chance is no research priority, whatever its bar: the "
-        "whiskers "
-        "are the estimate's own error, the test whether the parameters explain the net benefit at all.</p>\n",
-        rows);
+        "<p class=\"note\">A figure not beyond chance is no research priority, {}: the {} the estimate's "
+        "own error, the test whether the parameters explain the net benefit at all.</p>\n",
+        rows, all_nil ? "whatever its size" : "whatever its bar", all_nil ? "bracket is" : "whiskers are");
     // The households' luck in the PSA, with the replications advice: its note was in the chart's caption
     // and its figures nowhere on the page (an analyst's reading).
     if (noise)

@@ -164,13 +164,16 @@ std::string format_probability(double p, int n, const std::string& noun) {
       // 0.025^(1/n) ("100,0% (20 of 20 draws)" read as certainty; a policy advisor's reading), the others as
       // both ends ("75,0% (15 of 20 draws)" claimed a precision of a tenth of a percent without a bound; a
       // policy advisor's reading of a PSA).
+      // Counts in Dutch notation, as every number shown ("1000 of 1000 draws" beside "1.000 parameter
+      // draws"; a review).
       const Interval ci = clopper_pearson_95(k, runs);
+      const std::string of = fmt::format("{} of {} {}", format_dutch(static_cast<double>(k), 0),
+                                         format_dutch(static_cast<double>(n), 0), noun);
       if (k == runs || k == 0)
-        return fmt::format("{} ({} of {} {}; 95%: {} {}%)", percent, k, n, noun,
-                           k == 0 ? "at most" : "at least",
+        return fmt::format("{} ({}; 95%: {} {}%)", percent, of, k == 0 ? "at most" : "at least",
                            format_dutch(100 * (k == 0 ? ci.upper : ci.lower), 1));
-      return fmt::format("{} ({} of {} {}; 95%: {} to {}%)", percent, k, n, noun,
-                         format_dutch(100 * ci.lower, 1), format_dutch(100 * ci.upper, 1));
+      return fmt::format("{} ({}; 95%: {} to {}%)", percent, of, format_dutch(100 * ci.lower, 1),
+                         format_dutch(100 * ci.upper, 1));
     }
     return format_dutch(100 * p, 1) + "%";
   }
@@ -422,7 +425,7 @@ std::string text_glance(const Report& r, std::size_t width,
   const std::uint32_t draws = r.scenarios.empty() ? 0 : r.scenarios.front().draws;
   out += draws > 1 ? text::wrap(fmt::format("In short (named where it holds across the {} draws, as in the "
                                             "brackets above; the tables below may show more):",
-                                            draws),
+                                            format_dutch(draws, 0)),
                                 width, "", "  ")
                    : std::string("In short:\n");
   for (const InShort& s : v->in_short) {

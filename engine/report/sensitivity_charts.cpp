@@ -258,11 +258,8 @@ json value_bars(const std::vector<ValueBar>& bars, const std::string& x_title) {
   const char* palette[] = {kBlue, kGreen, kPurple, kOrange, kVermillion};
   for (const ValueBar& b : bars) {
     order.push_back(b.label);
-    json r = {{"label", b.label},
-              {"group", b.group},
-              {"mean", b.mean},
-              {"text", b.text},
-              {"chance", b.beyond_chance ? "beyond chance" : "not beyond chance"}};
+    json r = {
+        {"label", b.label}, {"group", b.group}, {"mean", b.mean}, {"text", b.text}, {"chance", b.chance}};
     if (std::isfinite(b.lo) && std::isfinite(b.hi)) r["lo"] = b.lo, r["hi"] = b.hi;
     data.push_back(std::move(r));
     if (std::none_of(groups.begin(), groups.end(), [&](const Style& s) { return s.name == b.group; }))
@@ -283,7 +280,7 @@ json value_bars(const std::vector<ValueBar>& bars, const std::string& x_title) {
   const json opacity = {
       {"field", "chance"},
       {"type", "nominal"},
-      {"scale", {{"domain", {"beyond chance", "not beyond chance"}}, {"range", {1.0, 0.3}}}},
+      {"scale", {{"domain", {kBeyondChance, kNotBeyondChance, kNotTested}}, {"range", {1.0, 0.3, 1.0}}}},
       {"legend", {{"title", "fit (test at 5%)"}, {"orient", "bottom"}}}};
   json layers = json::array(
       {{{"mark", {{"type", "bar"}}},

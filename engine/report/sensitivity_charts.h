@@ -52,13 +52,17 @@ struct CurvePanel {
 json planning_curves(const std::vector<CurvePanel>& panels, const std::string& y_title);
 
 // Horizontal bars with whiskers, e.g. EVPPI per parameter and group: `group` colours them.
+// A bar's fit: beyond chance (after the correction for the rows' many tests), not, or not tested.
+inline constexpr const char* kBeyondChance = "beyond chance";
+inline constexpr const char* kNotBeyondChance = "not beyond chance";
+inline constexpr const char* kNotTested = "not tested";
 struct ValueBar {
   std::string label, group;
   double mean = 0, lo = 0, hi = 0;
   std::string text;
-  // Whether its fit is beyond chance (after the correction for the rows' many tests): a bar that is not is
-  // drawn pale, as no research priority (a bar not beyond chance read as one; a policy advisor's reading).
-  bool beyond_chance = true;
+  // One of the three above: a bar not beyond chance is drawn pale, as no research priority (a bar not
+  // beyond chance read as one; a policy advisor's reading).
+  std::string chance = kBeyondChance;
 };
 json value_bars(const std::vector<ValueBar>& bars, const std::string& x_title);
 

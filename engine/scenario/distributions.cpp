@@ -123,6 +123,13 @@ bool finite(double v) {
 // take under a millisecond at every probability the engine asks for.
 constexpr double kMostConcentration = 1e9;
 
+// `x` to 4 significant digits, rounded up: a lower bound that, given back as printed, is accepted (rounded
+// to nearest, mean / 31623 printed 0.0001581 for 0.00015811, which was then refused; a review).
+double up_to_4_digits(double x) {
+  const double scale = std::pow(10.0, std::floor(std::log10(x)) - 3);
+  return std::ceil(x / scale * (1 + 1e-12)) * scale;
+}
+
 std::string too_narrow(const char* what, double got) {
   return fmt::format(
       "{} must be at most 1e9, got {:.6g}: a distribution this narrow is one value for every purpose; give "
@@ -196,9 +203,9 @@ Distribution Distribution::from_mean_sd(Kind kind, double mean, double sd) {
       if (!((mean / sd) * (mean / sd) <= kMostConcentration))
         throw Error(
             fmt::format("gamma distribution: sd {} is too small for mean {} (sd must be at least "
-                        "mean / 31,623 = {:.4g}: a narrower gamma is one value for every purpose; "
+                        "mean / 31623, {:.4g}: a narrower gamma is one value for every purpose; "
                         "give that value instead)",
-                        sd, mean, mean / std::sqrt(kMostConcentration)));
+                        sd, mean, up_to_4_digits(mean / std::sqrt(kMostConcentration))));
       d.a = (mean / sd) * (mean / sd);
       d.b = sd * sd / mean;
       break;
@@ -220,9 +227,9 @@ Distribution Distribution::from_mean_sd(Kind kind, double mean, double sd) {
       if (!(total <= kMostConcentration))
         throw Error(
             fmt::format("beta distribution: sd {} is too small for mean {} (sd must be at least "
-                        "sqrt(mean*(1-mean)/(1e9 + 1)) = {:.4g}: a narrower beta is one value for "
+                        "sqrt(mean*(1-mean)/(1e9 + 1)), {:.4g}: a narrower beta is one value for "
                         "every purpose; give that value instead)",
-                        sd, mean, std::sqrt(limit / (kMostConcentration + 1))));
+                        sd, mean, up_to_4_digits(std::sqrt(limit / (kMostConcentration + 1)))));
       d.a = mean * total;
       d.b = (1.0 - mean) * total;
       break;
