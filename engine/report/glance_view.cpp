@@ -351,12 +351,11 @@ std::optional<GlanceView> glance_view(const Report& r) {
       // cut" read -576 used against a cut of 461 as 115 spare places while the wait grew 41 weeks; a policy
       // advisor's reading): In short names it so.
       // Without a cut there is no row below to point at (a policy advisor's reading of the pilot).
-      funded.empty()
-          ? "Capacity: freed or cut? Difference in places used (cases at a time, duplicates at their share), "
-            "mean over the policy weeks; negative: fewer used, capacity freed"
-          : "Capacity: freed or cut? Difference in places used (cases at a time, duplicates at their share), "
-            "mean over the policy weeks; negative: fewer used, freed only beyond a cut of places funded (row "
-            "below) and where its wait does not grow");
+      std::string("Capacity: freed or cut? Difference in places used (cases at a time, duplicates at their "
+                  "share), mean over the policy weeks; negative: fewer used, ") +
+      (funded.empty()
+           ? "capacity freed"
+           : "freed only beyond a cut of places funded (row below) and where its wait does not grow"));
   for (const auto& [key, label] : keys("places_")) {
     const std::string agency = key.substr(std::string("places_").size());
     headline_row(key, strip(label, "capacity: ", " (places used)"), "change", Cell::of_text("-"));
