@@ -467,6 +467,14 @@ mkdir -p "$tmp/fifo" && cp "$tmp/s.db" "$tmp/fifo/f.db" && mkfifo "$tmp/fifo/f.d
 expect 1 "runs beside a FIFO lock file" timeout 20 "$wijksim" runs --store "$tmp/fifo/f.db"
 expect 1 "a run beside a FIFO lock file" timeout 60 "$wijksim" run "$src/scenarios/pilot.yaml" -r 1 -y 1 --store "$tmp/fifo/f.db"
 grep -q "f.db-runlock' beside it, the name of the store's lock file, is a named pipe (FIFO)" "$tmp/err" || { echo "FAIL: a FIFO lock file: $(cat "$tmp/err")"; fail=1; }
+# A file of the system's that gives its size as 0 yet has content (/proc's) is no store: SQLite took it for an
+# empty database ("this results store holds no runs"; a run failed writing it, exit 3).
+if [ -r /proc/self/status ]; then
+  expect 1 "runs on a /proc file" "$wijksim" runs --store /proc/self/status
+  grep -q "the system gives its size as 0, yet it has content" "$tmp/err" || { echo "FAIL: a /proc store: $(cat "$tmp/err")"; fail=1; }
+  expect 1 "a run into a /proc file" "$wijksim" run "$src/scenarios/pilot.yaml" -r 1 -y 1 --store /proc/self/environ
+  grep -q "the system gives its size as 0, yet it has content" "$tmp/err" || { echo "FAIL: a /proc store: $(cat "$tmp/err")"; fail=1; }
+fi
 # A link (or directory) in a new store's lock file's place: refused before the store is made (it was made, left
 # empty, and the run failed with exit 3; outside attack 10).
 mkdir -p "$tmp/rl" && ln -s nowhere "$tmp/rl/s.db-runlock"
