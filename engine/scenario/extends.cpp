@@ -329,7 +329,15 @@ class Resolver {
   std::optional<Node> resolve_parent(const Node& ext, const fs::path& dir) {
     const fs::path parent_file = normal_path(dir / ext.text);
     const fs::path parent_id = identity(parent_file);
-    if (std::find(chain_.begin(), chain_.end(), parent_id) != chain_.end()) {
+    // The same file by its real path: a link to a file of the chain closes the cycle where it is named (the
+    // chain went round once more, to the file after it, and was said at the link's own `extends`).
+    const auto same_file = [](const fs::path& a, const fs::path& b) {
+      std::error_code ea, eb;
+      const fs::path ra = fs::weakly_canonical(a, ea), rb = fs::weakly_canonical(b, eb);
+      return ea || eb ? a == b : ra == rb;
+    };
+    if (std::any_of(chain_.begin(), chain_.end(),
+                    [&](const fs::path& p) { return same_file(p, parent_id); })) {
       std::vector<std::string> names;
       for (const auto& p : chain_) names.push_back(shown_link(p));
       names.push_back(shown_link(parent_id));
