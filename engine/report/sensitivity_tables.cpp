@@ -10,6 +10,7 @@
 #include "wijksim/analysis/honest_uncertainty.h"
 #include "wijksim/core/statistics.h"
 #include "wijksim/report/economic_text.h"
+#include "wijksim/report/parameter_words.h"
 #include "wijksim/report/render.h"
 #include "wijksim/report/text_layout.h"
 
@@ -171,7 +172,7 @@ Table tornado_table(const DecisionSensitivity& d, const Tornado& t) {
           std::max(display_decimals(low), display_decimals(high)) + 1;
     tb.rows.push_back(
         {b.parameter,
-         b.parameter,
+         parameter_label(b.parameter),
          // The net benefits are means over each setting's replications (the parameter's ends are given).
          {low, high, Cell::of_value(b.low.at(0), Unit::Euro).over(reps),
           Cell::of_value(b.high.at(0), Unit::Euro).over(reps), Cell::of_value(b.swing, Unit::Euro).over(reps),
@@ -201,7 +202,7 @@ Table one_way_table(const DecisionSensitivity& d, const Tornado& t) {
   for (const Outcome& o : d.outcomes)
     tb.columns.push_back({o.label.key, fmt::format("{} ({})", o.label.text, unit_words(o.unit))});
   for (const TornadoBar& b : t.bars) {
-    Row r{b.parameter, b.parameter, {}, 0};
+    Row r{b.parameter, parameter_label(b.parameter), {}, 0};
     for (std::size_t k = 0; k < d.outcomes.size(); ++k)
       r.cells.push_back(
           Cell::of_ends(t.base.at(k), b.low.at(k), b.high.at(k), table_unit(d.outcomes[k].unit)));
@@ -478,7 +479,7 @@ std::vector<Table> evppi_tables(const DecisionSensitivity& d) {
     per_cell.one_value = pop_cell.one_value = true;
     t.rows.push_back(
         {r.name,
-         r.name,
+         r.kind == EvppiRow::Kind::Parameter ? parameter_label(r.name) : r.name,
          {text(kinds[static_cast<int>(r.kind)]),
           text(r.kind == EvppiRow::Kind::Group ||
                        (r.kind == EvppiRow::Kind::Parameter && r.parameters.size() > 1)

@@ -1,0 +1,20 @@
+// A scenario parameter's key path in plain words, for the rows of the tables that name parameters (the
+// tornado, the one-way table, the EVPPI): "agencies.*.success_probability" alone told a policy advisor
+// nothing (a reading of two PSAs). The key path stays beside the words: it is what --parameters and
+// --evppi-group take.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace wijksim {
+
+// What the parameter at the end of `key_path` is, in a few plain words beginning with a capital ("Chance a
+// treatment succeeds"), or "" for a key without words here (a section, a group, a key added later).
+std::string_view parameter_words(std::string_view key_path);
+
+// A row's label: "Chance a treatment succeeds (agencies.*.success_probability)", or the key path alone
+// where there are no words for it.
+std::string parameter_label(const std::string& key_path);
+
+}  // namespace wijksim
