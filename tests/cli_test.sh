@@ -1606,8 +1606,10 @@ mkdir -p "$tmp/wtpu" && cp -r "$src/scenarios/." "$tmp/wtpu/"
 printf 'extends: baseline-velve.yaml\nname: bv-wtpu\neconomics:\n  willingness_to_pay: {dist: uniform, min: 10000, max: 30000}\n' >"$tmp/wtpu/bv-wtpu.yaml"
 printf 'extends: [pilot.yaml, bv-wtpu.yaml]\nname: pilot-wtpu\ncomparator: bv-wtpu.yaml\n' >"$tmp/wtpu/pilot-wtpu.yaml"
 expect 0 "an EVPPI table with an uncertain willingness to pay" "$wijksim" compare "$tmp/wtpu/pilot-wtpu.yaml" -y 1 --draws 30 --no-store --sections other
-grep -q "^economics.willingness_to_pay  *parameter" "$tmp/out" && { echo "FAIL: the willingness to pay is an EVPPI row"; fail=1; }
-grep -q "^coaches.cost_per_fte_year  *parameter" "$tmp/out" || { echo "FAIL: no EVPPI row of the coaches' cost: $(head -5 "$tmp/out")"; fail=1; }
+# (A row names its parameter in words with its key path in brackets, wrapped to a line of its own here.)
+grep -q "economics.willingness_to_pay" "$tmp/out" && { echo "FAIL: the willingness to pay is an EVPPI row"; fail=1; }
+grep -A1 "^Cost of a coach FTE, a year  *parameter" "$tmp/out" | grep -q "^ (coaches.cost_per_fte_year)$" ||
+  { echo "FAIL: no EVPPI row of the coaches' cost: $(head -5 "$tmp/out")"; fail=1; }
 # With the willingness to pay the only uncertain parameter, the table says why it has no value of information
 # (it said "not computed" alone).
 mkdir -p "$tmp/wtponly" && cp -r "$src/scenarios/." "$tmp/wtponly/"
@@ -1717,9 +1719,9 @@ grep -q "^ *1  *1,00000005  *1,0000001$" "$tmp/out" || { echo "FAIL: sweep over 
 # and in `show` of the stored tables (both ends showed "5,00"; outside attack 20).
 rm -f "$tmp/narrow.db"
 expect 0 "a tornado of a narrow range" "$wijksim" compare "$src/scenarios/pilot.yaml" -r 1 -y 1 --parameters coaches.fte=5.001:5.002 --output "$tmp/narrow.db"
-grep -q "^coaches.fte  *5,001  *5,002  " "$tmp/out" || { echo "FAIL: a narrow tornado's ends: $(grep '^coaches.fte' "$tmp/out")"; fail=1; }
+grep -q "^Coach FTE (coaches.fte)  *5,001  *5,002  " "$tmp/out" || { echo "FAIL: a narrow tornado's ends: $(grep 'coaches.fte)' "$tmp/out")"; fail=1; }
 expect 0 "show a tornado of a narrow range" "$wijksim" show 1 --store "$tmp/narrow.db"
-grep -q "^coaches.fte  *5,001  *5,002  " "$tmp/out" || { echo "FAIL: a stored narrow tornado's ends: $(grep '^coaches.fte' "$tmp/out")"; fail=1; }
+grep -q "^Coach FTE (coaches.fte)  *5,001  *5,002  " "$tmp/out" || { echo "FAIL: a stored narrow tornado's ends: $(grep 'coaches.fte)' "$tmp/out")"; fail=1; }
 # So do the ranges of --threshold, --parameters and --two-way: refused, not clamped (a threshold of 0 coach
 # FTE was searched and reported; 0.5:1.5 of a probability and 1:inf of the FTE were cut to fit; an end that
 # is no finite number, such as inf, is now refused as the command line's own mistake, exit 2, above).
