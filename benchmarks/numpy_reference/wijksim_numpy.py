@@ -12,6 +12,7 @@ prints the run's figures (section 13.2) as CSV rows named like `wijksim run --fo
 the household-weeks per second.
 """
 import argparse
+import math
 import os
 import sys
 import time
@@ -95,7 +96,9 @@ class Run:
         self.escalation_growth = s.escalation_growth_per_year / 52.0
         self.p_spell_exit = float(wp(s.spell_exit_per_year)) if s.spell_domain >= 0 else 0.0
         # ln of the yearly remaining distance, for trust's recovery (10.1).
-        self.recovery_log = np.log1p(-s.recovery) if s.recovery < 1 else -np.inf
+        # The C library's log1p, as the engine's (numpy's may differ in the last bit: -0.3566749439387324
+        # for R = 0.3, against -0.35667494393873234, which moves 10.1's tie by a week).
+        self.recovery_log = math.log1p(-s.recovery) if s.recovery < 1 else -math.inf
         # incidence_per_year(d) x rung_factor(d)^(6 - rung) x clustering_factor(d)^n, by [rung, n, d] (8.1).
         rungs = np.arange(7)[:, None, None]
         problems = np.arange(D + 1)[None, :, None]
@@ -133,12 +136,28 @@ class Run:
         set_week = self.trust_week if rows is None else self.trust_week[rows]
         usual = self.usual_trust if rows is None else self.usual_trust[rows]
         distance = usual - base
-        years = (week - set_week) / 52.0
-        if np.isinf(self.recovery_log):  # R = 1: the whole recovery is there the week after
-            regained = np.where(years > 0, 1.0, 0.0)
-        else:
-            regained = -np.expm1(self.recovery_log * years)
-        steps = np.floor(np.abs(distance) * regained / STEP)
+        weeks = week - set_week
+        # In double precision as 10.1 prescribes, so that a tie (an exact multiple of 13 on a whole week)
+        # falls in the same week: q = exp(n x L) with L = log1p(-R) / 52 (-1e300 when R = 1), x = |d| (1 - q),
+        # k = floor(x / 13), less one where x reaches |d| and 13 k >= |d| (the cap K: no step onto or past U).
+        weekly_log = self.recovery_log / 52.0 if not np.isinf(self.recovery_log) else -1e300
+        with np.errstate(over="ignore", under="ignore"):
+            q = np.where(weeks >= 1, np.exp(np.maximum(weeks, 1) * weekly_log), 1.0)
+        gap = np.abs(distance)
+        x = gap * (1.0 - q)
+        # numpy's exp may differ from the C library's (the engine's) by a unit in the last place: exp(52 x
+        # log1p(-0.3) / 52) is 0.7 in numpy, 0.7000000000000001 in C, which moves a step that falls exactly
+        # on a whole week by a week (10.1's example). Where x lies within rounding of a step, q is taken
+        # again from the C library's exp (math.exp), one household at a time: such ties are rare.
+        near = np.flatnonzero((weeks >= 1) & (np.abs(x / STEP - np.round(x / STEP)) < 1e-9) & (gap > 0))
+        if near.size:
+            x = x.copy()
+            w_near = np.broadcast_to(weeks, x.shape)[near]
+            g_near = np.broadcast_to(gap, x.shape)[near]
+            x[near] = [g * (1.0 - math.exp(float(n) * weekly_log)) for g, n in zip(g_near, w_near)]
+        steps = np.floor(x / STEP)
+        steps = np.where((x >= gap) & (STEP * steps >= gap), steps - 1, steps)
+        steps = np.maximum(steps, 0)
         return (base + np.sign(distance) * STEP * steps).astype(np.int64)
 
     def experience(self, rows, week, change):
