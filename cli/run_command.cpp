@@ -242,8 +242,9 @@ int run_or_compare(const std::string& command, Options o, bool with_comparators,
                recorder->completed().size() / (study.draws > 0 ? study.replications : 1), unit_count, units);
       if (!recorder->discarded().empty())
         cli::err(
-            "note: the store held {} in part only (rows missing: changed by hand, or damaged); its rows were "
-            "deleted, and it is simulated again\n",
+            "note: the store held {} in part only or without its seal (rows or the seal missing: changed "
+            "by hand, damaged, or stored by an older wijksim); its rows were deleted, and "
+            "it is simulated again\n",
             recorder->discarded());
     }
   }

@@ -154,6 +154,30 @@ if [ "$code" -eq 130 ]; then
   grep -q -- "--resume 1" int.err || say_fail "Ctrl-C did not print the resume command: $(cat int.err)"
   [ -e int.csv ] && say_fail "an interrupted calibration wrote its sets file"
   kept=$(candidates_done int.db)
+  # Candidates changed by hand are not taken into the fit: each is sealed as it is stored, and a resume
+  # refuses one whose rows differ (exit 1; outside attack 53: log-likelihoods set to 1000 were resumed into a
+  # sets file of 150 distinct candidates, exit 0); one without its seal is evaluated again, to the same sets.
+  for damage in likelihood seal; do
+    cp int.db "int-$damage.db"
+    [ -e int.db-wal ] && cp int.db-wal "int-$damage.db-wal"
+    if [ "$damage" = likelihood ]; then
+      sqlite3 "int-$damage.db" "UPDATE candidates SET value = 1000 WHERE candidate = 1 AND quantity = 'log_likelihood'"
+    else
+      sqlite3 "int-$damage.db" "DELETE FROM seals WHERE table_name = 'candidate 1'"
+    fi
+    "$wijksim" "${args[@]}" --store "int-$damage.db" -o "int-$damage.csv" --resume 1 >"int-$damage.txt" 2>"int-$damage.err"
+    code=$?
+    if [ "$damage" = likelihood ]; then
+      [ "$code" -eq 1 ] && [ ! -e "int-$damage.csv" ] &&
+        grep -q "the rows of run 1's candidate 1 are other than those it stored" "int-$damage.err" &&
+        echo "ok: an interrupted calibration's likelihood changed by hand is refused on resume (exit 1)" ||
+        say_fail "a calibration's likelihood changed by hand: exit $code, $(cat "int-$damage.err")"
+    else
+      [ "$code" -eq 0 ] && cmp -s clean.csv "int-$damage.csv" &&
+        echo "ok: a candidate without its seal is evaluated again on resume: the clean run's sets" ||
+        say_fail "a candidate without its seal: exit $code, $(cat "int-$damage.err")"
+    fi
+  done
   "$wijksim" "${args[@]}" --store int.db -o int.csv --resume 1 >int.txt 2>int2.err ||
     say_fail "resume after Ctrl-C failed: $(cat int2.err)"
   grep -q "resuming run 1 of int.db: $kept candidates evaluated before" int2.err ||

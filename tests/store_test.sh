@@ -65,11 +65,43 @@ for damage in figures costs; do
   "$wijksim" "${part_args[@]}" --output "$store" --resume 1 >part.json 2>part.err
   code=$?
   [ "$code" = 0 ] && grep -q "resuming run 1 .*: 3 of 6 draws done before" part.err &&
-    grep -q "^note: the store held draw $draw in part only (rows missing: changed by hand, or damaged); its rows were deleted, and it is simulated again$" part.err &&
+    grep -q "^note: the store held draw $draw in part only or without its seal (rows or the seal missing: changed by hand, damaged, or stored by an older wijksim); its rows were deleted, and it is simulated again$" part.err &&
     cmp -s part-clean.json part.json &&
     [ "$(sqlite3 -readonly "$store" "SELECT count(*) FROM figures WHERE draw = $draw")" = 2 ] &&
     echo "ok: a draw held in part ($damage deleted) is simulated again on resume: identical to the clean run" ||
     say_fail "a draw held in part ($damage deleted): exit $code, $(cat part.err)"
+done
+
+# Rows of an interrupted run changed by hand are not taken into its result: each draw is sealed as it is
+# stored, and a resume refuses one whose rows differ from its seal (exit 1), changing nothing (outside attack
+# 53: a figure set to 1e12, or a drawn parameter doubled, was resumed into a complete run and sealed as its
+# own, exit 0). A draw without its seal (an older wijksim's, or the seal deleted) is simulated again.
+for damage in figure parameter seal; do
+  store="edit-$damage.db"
+  { WIJKSIM_TEST_KILL_IN_DRAW=4:after "$wijksim" "${part_args[@]}" --output "$store" >/dev/null 2>kill.err &
+    wait $!; } 2>/dev/null
+  draw=$(sqlite3 -readonly "$store" "SELECT min(draw) FROM figures")
+  case $damage in
+    figure) sqlite3 "$store" "UPDATE weekly SET resolved = resolved + 1 WHERE draw = $draw AND week = 3 AND scenario = 1" ;;
+    parameter) sqlite3 "$store" "UPDATE draws SET value = value * 2 WHERE draw = $draw AND parameter = (SELECT min(parameter) FROM draws WHERE draw = $draw)" ;;
+    seal) sqlite3 "$store" "DELETE FROM seals WHERE table_name = 'draw $draw replication 0'" ;;
+  esac
+  before=$(sqlite3 -readonly "$store" "SELECT count(*), sum(resolved) FROM weekly; SELECT sum(value) FROM draws")
+  "$wijksim" "${part_args[@]}" --output "$store" --resume 1 >edit.json 2>edit.err
+  code=$?
+  if [ "$damage" = seal ]; then
+    [ "$code" = 0 ] && grep -q "^note: the store held draw $draw in part only or without its seal" edit.err &&
+      cmp -s part-clean.json edit.json &&
+      echo "ok: a draw without its seal is simulated again on resume: identical to the clean run" ||
+      say_fail "a draw without its seal: exit $code, $(cat edit.err)"
+  else
+    [ "$code" = 1 ] &&
+      grep -q "the results store is damaged: the rows of run 1's draw $draw replication 0 are other than those it stored" edit.err &&
+      [ "$(sqlite3 -readonly "$store" "SELECT count(*), sum(resolved) FROM weekly; SELECT sum(value) FROM draws")" = "$before" ] &&
+      [ "$(sqlite3 -readonly "$store" "SELECT status FROM runs WHERE run_id = 1")" != complete ] &&
+      echo "ok: an interrupted run's $damage changed by hand is refused on resume (exit 1), nothing changed" ||
+      say_fail "an interrupted run's $damage changed by hand: exit $code, $(cat edit.err)"
+  fi
 done
 
 # One live writer per run. Writer A pauses after its 3rd draw (test hook WIJKSIM_TEST_PAUSE_AFTER_DRAW) while

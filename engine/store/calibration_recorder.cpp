@@ -56,6 +56,9 @@ CalibrationRecorder::CalibrationRecorder(const CalibrationPlan& plan, const std:
                          fmt::format("run {} cannot be resumed by this command: {}. It was started as: `{}`",
                                      run_id_, why, info.command_line)}});
     }
+    // Only candidates as they were stored (a seal each); one stored without (by an earlier wijksim) is
+    // evaluated again.
+    store_.discard_unsealed_candidates(run_id_);
     // Back by name, in the order of the free parameters and targets.
     for (const StoredCandidate& s : store_.candidates(run_id_)) {
       CandidateRecord r;

@@ -468,6 +468,66 @@ std::string table_digest(sqlite3* db, const std::string& path, const SchemaTable
   return h.hex();
 }
 
+// The seals of an interrupted run's units. A run is sealed whole when it completes, but an interrupted one
+// is not, and a resume takes the units it stored into the run's result, which complete_run then seals: rows
+// changed by hand in between were sealed as the run's own (outside attack 53: a figure set to 1e12 in an
+// interrupted run's draw, a drawn parameter doubled, a calibration's likelihoods). So each unit - a draw's
+// replication, a calibration's candidate - is sealed as it is committed, in its transaction, under a name no
+// table has (a space in it), and a resume checks it.
+const SchemaTable& schema_table(std::string_view name) {
+  const auto it =
+      std::find_if(schema().begin(), schema().end(), [&](const SchemaTable& t) { return t.name == name; });
+  if (it == schema().end()) throw InternalError(fmt::format("no table '{}' in the store's schema", name));
+  return *it;
+}
+std::string unit_seal_name(std::uint32_t draw, std::uint32_t replication) {
+  return fmt::format("draw {} replication {}", draw, replication);
+}
+// A draw's parameters (every scenario's) and its replication's costs, weeks, agency weeks and figures.
+std::string unit_digest(sqlite3* db, const std::string& path, std::int64_t run, std::uint32_t draw,
+                        std::uint32_t replication) {
+  ContentHash h;
+  for (const char* name : {"draws", "costs", "weekly", "agency_weekly", "figures"}) {
+    const bool per_replication = std::string_view(name) != "draws";
+    Statement q(db, path,
+                fmt::format("SELECT * FROM {} WHERE run_id = ? AND draw = ?{} ORDER BY {}", name,
+                            per_replication ? " AND replication = ?" : "", schema_table(name).key));
+    q.bind(1, run).bind(2, draw);
+    if (per_replication) q.bind(3, replication);
+    while (q.step()) q.hash_row(h);
+  }
+  return h.hex();
+}
+std::string candidate_seal_name(std::int64_t candidate) {
+  return fmt::format("candidate {}", candidate);
+}
+std::string candidate_digest(sqlite3* db, const std::string& path, std::int64_t run, std::int64_t candidate) {
+  ContentHash h;
+  Statement q(db, path,
+              fmt::format("SELECT * FROM candidates WHERE run_id = ? AND candidate = ? ORDER BY {}",
+                          schema_table("candidates").key));
+  q.bind(1, run).bind(2, candidate);
+  while (q.step()) q.hash_row(h);
+  return h.hex();
+}
+// Whether a unit's seal is there (false: stored by a wijksim before the seals of units, or the seal
+// removed: the unit is simulated again) and matches `digest`; throws InputError where it does not.
+bool unit_sealed(sqlite3* db, const std::string& path, std::int64_t run, const std::string& seal,
+                 const std::string& digest) {
+  Statement q(db, path, "SELECT digest FROM seals WHERE run_id = ? AND table_name = ?");
+  q.bind_all(run, seal);
+  if (!q.step()) return false;
+  if (q.text(0) != digest)
+    throw InputError(
+        {{Location{path, 0, 0}, "--store",
+          fmt::format("the results store is damaged: the rows of run {}'s {} are other than those it stored; "
+                      "wijksim never changes what it stored, so another program changed them since (by hand, "
+                      "or damage SQLite cannot see), and a resume would take them as the run's own: run its "
+                      "command again into a store of its own",
+                      run, seal)}});
+  return true;
+}
+
 // The statements that make a store's tables and mark it with its schema version: run in one transaction,
 // by the new store's creation and on an existing database without tables (made in place).
 const std::string& schema_statements() {
@@ -991,7 +1051,27 @@ void RunStore::write_candidate(std::int64_t run, const StoredCandidate& c) {
       put("model_se", c.targets[i], c.model_se[i]);
     }
   put("log_likelihood", "", c.log_likelihood);
+  Statement seal(db_, path_, "INSERT OR REPLACE INTO seals VALUES (?, ?, ?)");
+  seal.bind_all(run, candidate_seal_name(c.candidate), candidate_digest(db_, path_, run, c.candidate)).run();
   t.commit();
+}
+
+std::vector<std::int64_t> RunStore::discard_unsealed_candidates(std::int64_t run) {
+  if (this->run(run).status == "complete") return {};  // sealed whole (check_sealed)
+  std::vector<std::int64_t> unsealed;
+  {
+    Statement q(db_, path_, "SELECT DISTINCT candidate FROM candidates WHERE run_id = ? ORDER BY candidate");
+    q.bind(1, run);
+    while (q.step())
+      if (const std::int64_t c = q.integer(0);
+          !unit_sealed(db_, path_, run, candidate_seal_name(c), candidate_digest(db_, path_, run, c)))
+        unsealed.push_back(c);
+  }
+  Transaction t(db_, path_);
+  Statement d(db_, path_, "DELETE FROM candidates WHERE run_id = ? AND candidate = ?");
+  for (std::int64_t c : unsealed) d.bind_all(run, c).run();
+  t.commit();
+  return unsealed;
 }
 
 std::vector<StoredCandidate> RunStore::candidates(std::int64_t run) const {
@@ -1177,6 +1257,12 @@ void RunStore::write_draw(std::int64_t run, std::uint32_t draw,
     f.bind(1, run).bind(2, sr.scenario).bind(3, draw).bind(4, sr.replication);
     f.bind_blob(5, flat.data(), flat.size() * sizeof(double)).run();
   }
+  // Each replication of the draw sealed in the same transaction (unit_digest).
+  std::set<std::uint32_t> replications;
+  for (const StoredRun& sr : runs) replications.insert(sr.replication);
+  Statement seal(db_, path_, "INSERT OR REPLACE INTO seals VALUES (?, ?, ?)");
+  for (std::uint32_t r : replications)
+    seal.bind_all(run, unit_seal_name(draw, r), unit_digest(db_, path_, run, draw, r)).run();
   test_hooks::at_draw(test_hooks::DrawPoint::BeforeCommit);
   t.commit();
   test_hooks::at_draw(test_hooks::DrawPoint::AfterCommit);
@@ -1247,7 +1333,11 @@ std::set<std::pair<std::uint32_t, std::uint32_t>> RunStore::discard_partial_unit
         const auto it = units.find(u);
         complete = complete && it != units.end() && std::ssize(it->second) == scenarios;
       }
-    if (!complete) partial.insert(u);
+    // Whole, and as it was stored: a unit without its seal is simulated again, one whose rows differ from
+    // it is refused (unit_sealed).
+    if (!complete || !unit_sealed(db_, path_, run, unit_seal_name(u.first, u.second),
+                                  unit_digest(db_, path_, run, u.first, u.second)))
+      partial.insert(u);
   }
   std::set<std::uint32_t> kept_draws;
   for (const Unit& u : seen)
@@ -1264,6 +1354,8 @@ std::set<std::pair<std::uint32_t, std::uint32_t>> RunStore::discard_partial_unit
                 fmt::format("DELETE FROM {} WHERE run_id = ? AND draw = ? AND replication = ?", table));
     for (const Unit& u : partial) d.bind(1, run).bind(2, u.first).bind(3, u.second).run();
   }
+  Statement unseal(db_, path_, "DELETE FROM seals WHERE run_id = ? AND table_name = ?");
+  for (const Unit& u : partial) unseal.bind_all(run, unit_seal_name(u.first, u.second)).run();
   Statement d(db_, path_, "DELETE FROM draws WHERE run_id = ? AND draw = ?");
   for (std::uint32_t draw : parameter_draws)
     if (!kept_draws.contains(draw)) {

@@ -240,12 +240,18 @@ class RunStore {
   std::map<std::uint32_t, std::vector<std::vector<RunMeasures>>> completed(
       std::int64_t run, const std::vector<ScenarioShape>& shapes) const;
 
+  // An interrupted calibration's candidates checked against the seal each got as it was stored: one whose
+  // rows differ is refused (InputError), one without a seal (stored by an earlier wijksim, or the seal
+  // removed) deleted, to be evaluated again; returns those. A complete run is sealed whole (check_sealed).
+  std::vector<std::int64_t> discard_unsealed_candidates(std::int64_t run);
+
   // A resume keeps only whole units (draw, replication): rows of every scenario in each table a draw writes
   // (figures, weekly, agency_weekly, costs; of a table the run has rows in). It deletes the rows of every
   // other unit, and the parameters (draws) of a draw with no unit kept, so that the unit is written again
   // whole, and returns the units it deleted. A unit is written in one transaction: only a store changed by
   // hand has parts of one (outside attack 13: after `DELETE FROM figures WHERE draw = 2`, each resume
-  // failed on draw 2's parameters, which were still there).
+  // failed on draw 2's parameters, which were still there). Each unit is sealed as it is written: one without
+  // its seal is deleted too; one whose rows differ from it is refused (InputError: changed by hand).
   std::set<std::pair<std::uint32_t, std::uint32_t>> discard_partial_units(
       std::int64_t run, int scenarios, const std::set<std::pair<std::uint32_t, std::uint32_t>>& whole);
 
