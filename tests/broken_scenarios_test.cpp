@@ -1234,6 +1234,24 @@ TEST_CASE("broken scenarios across files: extends and comparator", "[input]") {
           {in_file(dir / "b.yaml", exact(1, 10, "extends",
                                          "extends cycle: a.yaml -> b.yaml -> al.yaml (a link to a.yaml)"))});
   }
+  SECTION("an extends list names each file once, and at most 32 (outside attack 53)") {
+    // 100,000 names of one file took half a minute, each merged again.
+    dir.write("p.yaml", "name: p\n");
+    const std::string twice = "extends: [p.yaml, q.yaml, ./p.yaml]\nname: t\n";
+    dir.write("q.yaml", "name: q\n");
+    check(
+        diagnostics_of(twice, dir / "t.yaml"),
+        {in_file(dir / "t.yaml",
+                 exact(1, 27, "extends",
+                       "'./p.yaml' is named twice in this list (first at line 1, column 11): a later file's "
+                       "values replace an earlier's, so name it once, where it should count"))});
+    std::string many = "extends: [";
+    for (int i = 0; i < 33; ++i) many += fmt::format("{}f{}.yaml", i ? ", " : "", i);
+    many += "]\nname: m\n";
+    check(diagnostics_of(many, dir / "m.yaml"),
+          {in_file(dir / "m.yaml",
+                   exact(1, 10, "extends", "a list of 33 files to extend; at most 32 may be given"))});
+  }
   SECTION("a scenario that extends itself") {
     const std::string text = "extends: self.yaml\nname: self\n";
     check(diagnostics_of(text, dir / "self.yaml"),
@@ -1300,14 +1318,20 @@ TEST_CASE("broken scenarios across files: extends and comparator", "[input]") {
         "extends: " + (dir / "shared/parent.yaml") + "\nname: child\n", dir / "l3/child.yaml");
     CHECK(fs::equivalent(src.base().comparator, dir / "shared/cmp.yaml"));
   }
-  SECTION("a lattice of files (each extends the one below twice) is read once a file, not once a path") {
-    // 25 levels of [below, below]: 2^25 paths to base.yaml, which resolving each path anew took hours over
-    // (an outside attack's 3 parents a level took 14 s at 5 levels); one read a file is instant.
-    std::string below = "base.yaml";
+  SECTION(
+      "a lattice of files (two a level, each extending both below) is read once a file, not once a path") {
+    // 25 levels of two files, each [a below, b below]: 2^25 paths to base.yaml, which resolving each path
+    // anew took hours over (an outside attack's 3 parents a level took 14 s at 5 levels); one read a file
+    // is instant. (The attack named one file twice, [below, below], now refused as such.)
+    dir.write("base-b.yaml", "extends: base.yaml\nname: base-b\n");
+    std::string below = "base.yaml", below_b = "base-b.yaml";
     for (int level = 1; level <= 25; ++level) {
       const std::string name = "lattice" + std::to_string(level) + ".yaml";
-      dir.write(name, "extends: [" + below + ", " + below + "]\nname: l" + std::to_string(level) + "\n");
+      const std::string name_b = "lattice" + std::to_string(level) + "b.yaml";
+      for (const std::string& n : {name, name_b})
+        dir.write(n, "extends: [" + below + ", " + below_b + "]\nname: l" + std::to_string(level) + "\n");
       below = name;
+      below_b = name_b;
     }
     const ScenarioSource src =
         ScenarioSource::load_string("extends: " + below + "\nname: top\n", dir / "top.yaml");
@@ -1316,8 +1340,11 @@ TEST_CASE("broken scenarios across files: extends and comparator", "[input]") {
     // A lattice deeper than the chain's limit is refused as a chain is.
     for (int level = 26; level <= 40; ++level) {
       const std::string name = "lattice" + std::to_string(level) + ".yaml";
-      dir.write(name, "extends: [" + below + ", " + below + "]\nname: l" + std::to_string(level) + "\n");
+      const std::string name_b = "lattice" + std::to_string(level) + "b.yaml";
+      for (const std::string& n : {name, name_b})
+        dir.write(n, "extends: [" + below + ", " + below_b + "]\nname: l" + std::to_string(level) + "\n");
       below = name;
+      below_b = name_b;
     }
     const auto d = diagnostics_of("extends: " + below + "\nname: top\n", dir / "top.yaml");
     REQUIRE(!d.empty());
