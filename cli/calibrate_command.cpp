@@ -109,9 +109,17 @@ int calibrate_command(const Options& o, const std::string& command_line, cluster
           "run {} of {} is complete ({} candidates): nothing is simulated, and its parameter sets are "
           "written again\n",
           recorder->run_id(), printable(o.store), recorder->completed().size());
-    else if (o.resume)
+    else if (o.resume) {
       cli::err("resuming run {} of {}: {} candidates evaluated before\n", recorder->run_id(),
                printable(o.store), recorder->completed().size());
+      if (recorder->reevaluated() > 0)
+        cli::err(
+            "note: the store held {} candidate{} without {} seal (changed by hand, damaged, or stored by an "
+            "older wijksim); {} rows were deleted, and {} evaluated again\n",
+            recorder->reevaluated(), recorder->reevaluated() == 1 ? "" : "s",
+            recorder->reevaluated() == 1 ? "its" : "their", recorder->reevaluated() == 1 ? "its" : "their",
+            recorder->reevaluated() == 1 ? "it is" : "they are");
+    }
   }
   const std::string resume =
       recorder ? resume_command(command_line, recorder->run_id(), o.resume.has_value(), o.launcher)

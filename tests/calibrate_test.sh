@@ -174,6 +174,7 @@ if [ "$code" -eq 130 ]; then
         say_fail "a calibration's likelihood changed by hand: exit $code, $(cat "int-$damage.err")"
     else
       [ "$code" -eq 0 ] && cmp -s clean.csv "int-$damage.csv" &&
+        grep -q "^note: the store held 1 candidate without its seal" "int-$damage.err" &&
         echo "ok: a candidate without its seal is evaluated again on resume: the clean run's sets" ||
         say_fail "a candidate without its seal: exit $code, $(cat "int-$damage.err")"
     fi

@@ -76,7 +76,7 @@ done
 # stored, and a resume refuses one whose rows differ from its seal (exit 1), changing nothing (outside attack
 # 53: a figure set to 1e12, or a drawn parameter doubled, was resumed into a complete run and sealed as its
 # own, exit 0). A draw without its seal (an older wijksim's, or the seal deleted) is simulated again.
-for damage in figure parameter seal; do
+for damage in figure parameter payer evaluation seal; do
   store="edit-$damage.db"
   { WIJKSIM_TEST_KILL_IN_DRAW=4:after "$wijksim" "${part_args[@]}" --output "$store" >/dev/null 2>kill.err &
     wait $!; } 2>/dev/null
@@ -84,6 +84,11 @@ for damage in figure parameter seal; do
   case $damage in
     figure) sqlite3 "$store" "UPDATE weekly SET resolved = resolved + 1 WHERE draw = $draw AND week = 3 AND scenario = 1" ;;
     parameter) sqlite3 "$store" "UPDATE draws SET value = value * 2 WHERE draw = $draw AND parameter = (SELECT min(parameter) FROM draws WHERE draw = $draw)" ;;
+    # The run's own rows, beside which its draws say what they are (outside attack 54: a seed or a payer
+    # changed by hand mixed two studies in one run).
+    payer) sqlite3 "$store" "UPDATE payers SET label = 'Someone else' WHERE position = 0" ;;
+    # A row of a table the run writes only as it completes: put in by hand, it was kept and sealed.
+    evaluation) sqlite3 "$store" "INSERT INTO evaluation VALUES (1, 1, 0, 99, -1, -50000, 0.5)" ;;
     seal) sqlite3 "$store" "DELETE FROM seals WHERE table_name = 'draw $draw replication 0'" ;;
   esac
   before=$(sqlite3 -readonly "$store" "SELECT count(*), sum(resolved) FROM weekly; SELECT sum(value) FROM draws")
@@ -94,6 +99,15 @@ for damage in figure parameter seal; do
       cmp -s part-clean.json edit.json &&
       echo "ok: a draw without its seal is simulated again on resume: identical to the clean run" ||
       say_fail "a draw without its seal: exit $code, $(cat edit.err)"
+  elif [ "$damage" = evaluation ]; then
+    [ "$code" = 0 ] && cmp -s part-clean.json edit.json &&
+      [ "$(sqlite3 -readonly "$store" "SELECT count(*) FROM evaluation WHERE draw = 99")" = 0 ] &&
+      echo "ok: an evaluation row put in by hand is not kept by the resume's completion" ||
+      say_fail "an evaluation row put in by hand: exit $code, $(cat edit.err)"
+  elif [ "$damage" = payer ]; then
+    [ "$code" = 1 ] && grep -q "the results store is damaged: run 1's own rows .* are other than those it began with" edit.err &&
+      echo "ok: an interrupted run's payer changed by hand is refused on resume (exit 1)" ||
+      say_fail "an interrupted run's payer changed by hand: exit $code, $(cat edit.err)"
   else
     [ "$code" = 1 ] &&
       grep -q "the results store is damaged: the rows of run 1's draw $draw replication 0 are other than those it stored" edit.err &&
@@ -103,6 +117,21 @@ for damage in figure parameter seal; do
       say_fail "an interrupted run's $damage changed by hand: exit $code, $(cat edit.err)"
   fi
 done
+
+# A draw of two replications, one without its seal: the draw is simulated again whole (only that replication
+# was discarded, and its parameters, kept for the other, failed the rewrite: "UNIQUE constraint failed", exit
+# 3; outside attack 54).
+rep2_args=(compare short-pilot.yaml -r 2 -y 1 --draws 3 --format json --threads 2)
+"$wijksim" "${rep2_args[@]}" --output rep2-clean.db >rep2-clean.json 2>/dev/null || say_fail "the 3-draw clean run failed"
+{ WIJKSIM_TEST_KILL_IN_DRAW=2:after "$wijksim" "${rep2_args[@]}" --output rep2.db >/dev/null 2>kill.err &
+  wait $!; } 2>/dev/null
+draw=$(sqlite3 -readonly rep2.db "SELECT min(draw) FROM figures")
+sqlite3 rep2.db "DELETE FROM seals WHERE table_name = 'draw $draw replication 1'"
+"$wijksim" "${rep2_args[@]}" --output rep2.db --resume 1 >rep2.json 2>rep2.err
+code=$?
+[ "$code" = 0 ] && cmp -s rep2-clean.json rep2.json &&
+  echo "ok: a draw with one replication unsealed is simulated again whole: identical to the clean run" ||
+  say_fail "a draw with one replication unsealed: exit $code, $(cat rep2.err)"
 
 # One live writer per run. Writer A pauses after its 3rd draw (test hook WIJKSIM_TEST_PAUSE_AFTER_DRAW) while
 # holding run 1; resuming run 1 meanwhile is refused (exit 1) and changes nothing; A then completes, as

@@ -15,6 +15,8 @@ CalibrationRecorder::CalibrationRecorder(const CalibrationPlan& plan, const std:
   const Scenario base = plan.source.base();
   if (resume) {
     take_over(*resume);  // one live writer per run
+    // Its own rows as it began (its seed, targets or households changed by hand; outside attack 54).
+    store_.check_identity(run_id_);
     const RunInfo info = store_.run(run_id_);
     std::vector<std::string> differences;
     if (info.command != "calibrate") {
@@ -58,7 +60,8 @@ CalibrationRecorder::CalibrationRecorder(const CalibrationPlan& plan, const std:
     }
     // Only candidates as they were stored (a seal each); one stored without (by an earlier wijksim) is
     // evaluated again.
-    store_.discard_unsealed_candidates(run_id_);
+    if (const std::vector<std::int64_t> again = store_.discard_unsealed_candidates(run_id_); !again.empty())
+      reevaluated_ = again.size();
     // Back by name, in the order of the free parameters and targets.
     for (const StoredCandidate& s : store_.candidates(run_id_)) {
       CandidateRecord r;

@@ -28,6 +28,9 @@ class CalibrationRecorder : public RunWriter {
   // A complete run resumed (to write its parameter sets again): nothing of it is written, not even its
   // status or its finished time (outside attack 39: resuming rewrote the run's row).
   bool already_complete() const { return already_complete_; }
+  // Candidates of a resumed run stored without their seal (by an earlier wijksim, or the seal removed):
+  // evaluated again.
+  std::size_t reevaluated() const { return reevaluated_; }
 
   CandidateSink sink();
   // The report rendered in every format; status "complete" (nothing, for a run complete already).
@@ -38,6 +41,7 @@ class CalibrationRecorder : public RunWriter {
   const CalibrationPlan& plan_;
   CompletedCandidates completed_;
   bool already_complete_ = false;
+  std::size_t reevaluated_ = 0;
 };
 
 }  // namespace wijksim

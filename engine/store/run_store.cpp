@@ -480,6 +480,35 @@ const SchemaTable& schema_table(std::string_view name) {
   if (it == schema().end()) throw InternalError(fmt::format("no table '{}' in the store's schema", name));
   return *it;
 }
+// The run's own rows, as begin_run writes them in one transaction and nothing changes after (its status and
+// finishing time aside): a unit's rows say what they are only beside them, so each unit's seal covers their
+// seal too. An interrupted run's seed, scenario hash or payers changed by hand were resumed into a run of two
+// studies (the draws before of one, those after of the other), and units copied with their seals from
+// another run of the same scenarios were taken as this one's (outside attack 54).
+constexpr const char* kIdentitySeal = "run identity";
+std::string identity_digest(sqlite3* db, const std::string& path, std::int64_t run) {
+  ContentHash h;
+  {
+    Statement q(db, path,
+                "SELECT run_id, started_at, version, seed, command, command_line, replications, "
+                "first_replication, years, draws FROM runs WHERE run_id = ?");
+    q.bind(1, run);
+    while (q.step()) q.hash_row(h);
+  }
+  for (const char* name : {"scenarios", "settings", "payers", "agencies", "calibrations"}) {
+    Statement q(db, path,
+                fmt::format("SELECT * FROM {} WHERE run_id = ? ORDER BY {}", name, schema_table(name).key));
+    q.bind(1, run);
+    while (q.step()) q.hash_row(h);
+  }
+  return h.hex();
+}
+// The identity's seal as stored ("" without one).
+std::string identity_seal(sqlite3* db, const std::string& path, std::int64_t run) {
+  Statement q(db, path, "SELECT digest FROM seals WHERE run_id = ? AND table_name = ?");
+  q.bind_all(run, kIdentitySeal);
+  return q.step() ? q.text(0) : std::string();
+}
 std::string unit_seal_name(std::uint32_t draw, std::uint32_t replication) {
   return fmt::format("draw {} replication {}", draw, replication);
 }
@@ -487,6 +516,7 @@ std::string unit_seal_name(std::uint32_t draw, std::uint32_t replication) {
 std::string unit_digest(sqlite3* db, const std::string& path, std::int64_t run, std::uint32_t draw,
                         std::uint32_t replication) {
   ContentHash h;
+  h.add(identity_seal(db, path, run));
   for (const char* name : {"draws", "costs", "weekly", "agency_weekly", "figures"}) {
     const bool per_replication = std::string_view(name) != "draws";
     Statement q(db, path,
@@ -503,6 +533,7 @@ std::string candidate_seal_name(std::int64_t candidate) {
 }
 std::string candidate_digest(sqlite3* db, const std::string& path, std::int64_t run, std::int64_t candidate) {
   ContentHash h;
+  h.add(identity_seal(db, path, run));
   Statement q(db, path,
               fmt::format("SELECT * FROM candidates WHERE run_id = ? AND candidate = ? ORDER BY {}",
                           schema_table("candidates").key));
@@ -1010,6 +1041,8 @@ std::int64_t RunStore::begin_run(const RunInfo& info, const std::vector<StoredSc
     Statement c(db_, path_, "INSERT INTO calibrations VALUES (?, ?, ?, ?)");
     c.bind_all(id, calibration->targets_file, calibration->targets_hash, calibration->households).run();
   }
+  Statement seal(db_, path_, "INSERT INTO seals VALUES (?, ?, ?)");
+  seal.bind_all(id, kIdentitySeal, identity_digest(db_, path_, id)).run();
   // Locked before the commit makes the run visible: no other process can resume it before we hold it.
   if (lock) {
     *lock = RunLock::try_lock(path_, id);
@@ -1054,6 +1087,35 @@ void RunStore::write_candidate(std::int64_t run, const StoredCandidate& c) {
   Statement seal(db_, path_, "INSERT OR REPLACE INTO seals VALUES (?, ?, ?)");
   seal.bind_all(run, candidate_seal_name(c.candidate), candidate_digest(db_, path_, run, c.candidate)).run();
   t.commit();
+}
+
+void RunStore::check_identity(std::int64_t run) {
+  if (this->run(run).status == "complete") return;  // sealed whole (check_sealed)
+  const std::string sealed = identity_seal(db_, path_, run);
+  if (sealed.empty()) {
+    // Stored by a wijksim before these seals: none of its units has one either, and each is simulated again
+    // (discard_partial_units, discard_unsealed_candidates); its own rows are taken as they are, and sealed
+    // now, for the units to come. A unit sealed beside no identity had its identity's seal removed.
+    Statement q(db_, path_,
+                "SELECT 1 FROM seals WHERE run_id = ? AND (table_name LIKE 'draw % replication %' OR "
+                "table_name LIKE 'candidate %') LIMIT 1");
+    q.bind(1, run);
+    if (q.step()) damaged(path_, run, "has units sealed but not its own rows (their seal was removed)");
+    Transaction t(db_, path_);
+    Statement seal(db_, path_, "INSERT INTO seals VALUES (?, ?, ?)");
+    seal.bind_all(run, kIdentitySeal, identity_digest(db_, path_, run)).run();
+    t.commit();
+    return;
+  }
+  if (sealed != identity_digest(db_, path_, run))
+    throw InputError(
+        {{Location{path_, 0, 0}, "--store",
+          fmt::format("the results store is damaged: run {}'s own rows (its seed, command, scenarios, "
+                      "settings, payers, agencies or calibration) are other than those it began with; "
+                      "wijksim never changes them, so another program changed them since (by hand, or damage "
+                      "SQLite cannot see), and the draws it stored say what they are only beside them: run "
+                      "its command again into a store of its own",
+                      run)}});
 }
 
 std::vector<std::int64_t> RunStore::discard_unsealed_candidates(std::int64_t run) {
@@ -1325,6 +1387,7 @@ std::set<std::pair<std::uint32_t, std::uint32_t>> RunStore::discard_partial_unit
       seen.insert(u);
     }
   }
+  const RunInfo info = this->run(run);
   std::set<Unit> partial;
   for (const Unit& u : seen) {
     bool complete = whole.contains(u);
@@ -1333,12 +1396,28 @@ std::set<std::pair<std::uint32_t, std::uint32_t>> RunStore::discard_partial_unit
         const auto it = units.find(u);
         complete = complete && it != units.end() && std::ssize(it->second) == scenarios;
       }
+    // One of the run's: a unit beyond its draws or replications (copied in from a run of more, with its
+    // seal) was kept, and the complete run then refused as holding more draws than it has (outside attack
+    // 54).
+    const bool ours =
+        (info.draws > 0 ? u.first >= 1 && u.first <= static_cast<std::uint32_t>(info.draws) : u.first == 0) &&
+        u.second >= static_cast<std::uint32_t>(info.first_replication) &&
+        u.second - static_cast<std::uint32_t>(info.first_replication) <
+            static_cast<std::uint32_t>(info.replications);
     // Whole, and as it was stored: a unit without its seal is simulated again, one whose rows differ from
     // it is refused (unit_sealed).
-    if (!complete || !unit_sealed(db_, path_, run, unit_seal_name(u.first, u.second),
-                                  unit_digest(db_, path_, run, u.first, u.second)))
+    if (!complete || !ours ||
+        !unit_sealed(db_, path_, run, unit_seal_name(u.first, u.second),
+                     unit_digest(db_, path_, run, u.first, u.second)))
       partial.insert(u);
   }
+  // A parameter draw is simulated again whole: its parameters are written with its first replication, so
+  // one replication discarded beside another kept failed on them ("UNIQUE constraint failed", exit 3;
+  // outside attack 54). (The base case's replications, draw 0, have no parameters and stand alone.)
+  for (const Unit& u : std::set<Unit>(partial))
+    if (u.first != 0)
+      for (const Unit& other : seen)
+        if (other.first == u.first) partial.insert(other);
   std::set<std::uint32_t> kept_draws;
   for (const Unit& u : seen)
     if (!partial.contains(u)) kept_draws.insert(u.first);
@@ -1370,6 +1449,17 @@ std::set<std::pair<std::uint32_t, std::uint32_t>> RunStore::discard_partial_unit
 void RunStore::complete_run(std::int64_t run, const std::vector<StoredEvaluation>& evaluation,
                             const std::vector<std::pair<std::string, std::string>>& reports) {
   Transaction t(db_, path_);
+  // Only what this completion writes: rows put in by hand while the run was interrupted were kept beside
+  // them and sealed as the run's own (a point of a draw 99 on the report's plane; outside attack 54).
+  // So are the rows of the other command's kind: a calibration's candidates in a study, a study's draws in
+  // a calibration.
+  const bool calibration = this->run(run).command == "calibrate";
+  for (const char* table : calibration ? std::vector<const char*>{"evaluation", "reports", "draws", "costs",
+                                                                  "weekly", "agency_weekly", "figures"}
+                                       : std::vector<const char*>{"evaluation", "reports", "candidates"}) {
+    Statement d(db_, path_, fmt::format("DELETE FROM {} WHERE run_id = ?", table));
+    d.bind(1, run).run();
+  }
   Statement e(db_, path_, "INSERT OR REPLACE INTO evaluation VALUES (?, ?, ?, ?, ?, ?, ?)");
   for (const StoredEvaluation& v : evaluation) {
     e.bind(1, run).bind(2, v.comparator).bind(3, v.option).bind(4, v.draw).bind(5, v.replication);

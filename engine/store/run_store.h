@@ -240,6 +240,10 @@ class RunStore {
   std::map<std::uint32_t, std::vector<std::vector<RunMeasures>>> completed(
       std::int64_t run, const std::vector<ScenarioShape>& shapes) const;
 
+  // A resume's first check: an interrupted run's own rows (runs, scenarios, settings, payers, agencies,
+  // calibrations) against the seal begin_run made of them; InputError where they differ. A run stored by an
+  // earlier wijksim, without that seal, is sealed now (its units have none either, and are simulated again).
+  void check_identity(std::int64_t run);
   // An interrupted calibration's candidates checked against the seal each got as it was stored: one whose
   // rows differ is refused (InputError), one without a seal (stored by an earlier wijksim, or the seal
   // removed) deleted, to be evaluated again; returns those. A complete run is sealed whole (check_sealed).

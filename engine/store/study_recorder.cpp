@@ -96,7 +96,9 @@ StudyRecorder::StudyRecorder(const Study& study, const RecordOptions& o)
     : RunWriter(o.store, o.resume.has_value()), study_(study) {
   const std::vector<StoredScenario> scenarios = stored_scenarios(study);
   if (o.resume) {
-    take_over(*o.resume);                      // one live writer per run
+    take_over(*o.resume);  // one live writer per run
+    // Its own rows as it began (a seed changed by hand mixed two studies in one run; outside attack 54).
+    store_.check_identity(run_id_);
     const RunInfo info = store_.run(run_id_);  // as it is now that nobody else writes it
     const std::vector<StoredScenario> before = store_.scenarios(run_id_);
     std::vector<std::string> differences;
@@ -248,7 +250,9 @@ void StudyRecorder::write_draw(std::uint32_t draw, const std::vector<std::vector
 void StudyRecorder::complete(const StudyResult& result,
                              const std::vector<std::pair<std::string, std::string>>& reports,
                              const SensitivityResult* sensitivity) {
-  if (sensitivity) store_.write_sensitivity(run_id_, stored_sensitivity(*sensitivity));
+  // Without analyses, none: rows put in those tables by hand while the run was interrupted were sealed as its
+  // own (outside attack 54).
+  store_.write_sensitivity(run_id_, sensitivity ? stored_sensitivity(*sensitivity) : StoredSensitivity{});
   std::vector<StoredEvaluation> points;
   {
     const EconomicEvaluation& ev = result.evaluation;
