@@ -1234,17 +1234,8 @@ TEST_CASE("broken scenarios across files: extends and comparator", "[input]") {
           {in_file(dir / "b.yaml", exact(1, 10, "extends",
                                          "extends cycle: a.yaml -> b.yaml -> al.yaml (a link to a.yaml)"))});
   }
-  SECTION("an extends list names each file once, and at most 32 (outside attack 53)") {
+  SECTION("an extends list names at most 32 files (outside attack 53)") {
     // 100,000 names of one file took half a minute, each merged again.
-    dir.write("p.yaml", "name: p\n");
-    const std::string twice = "extends: [p.yaml, q.yaml, ./p.yaml]\nname: t\n";
-    dir.write("q.yaml", "name: q\n");
-    check(
-        diagnostics_of(twice, dir / "t.yaml"),
-        {in_file(dir / "t.yaml",
-                 exact(1, 27, "extends",
-                       "'./p.yaml' is named twice in this list (first at line 1, column 11): a later file's "
-                       "values replace an earlier's, so name it once, where it should count"))});
     std::string many = "extends: [";
     for (int i = 0; i < 33; ++i) many += fmt::format("{}f{}.yaml", i ? ", " : "", i);
     many += "]\nname: m\n";
@@ -1322,7 +1313,7 @@ TEST_CASE("broken scenarios across files: extends and comparator", "[input]") {
       "a lattice of files (two a level, each extending both below) is read once a file, not once a path") {
     // 25 levels of two files, each [a below, b below]: 2^25 paths to base.yaml, which resolving each path
     // anew took hours over (an outside attack's 3 parents a level took 14 s at 5 levels); one read a file
-    // is instant. (The attack named one file twice, [below, below], now refused as such.)
+    // is instant. (The attack named one file twice, [below, below]: the same lattice.)
     dir.write("base-b.yaml", "extends: base.yaml\nname: base-b\n");
     std::string below = "base.yaml", below_b = "base-b.yaml";
     for (int level = 1; level <= 25; ++level) {

@@ -22,10 +22,12 @@ TEST_CASE("a parameter's row label is its words, whose it is, and its key path",
         "Weeks to an intake, debt counselling (agencies.debt_counselling.intake_weeks)");
   CHECK(parameter_label("coaches.cost_per_fte_year") ==
         "Cost of a coach FTE, a year (coaches.cost_per_fte_year)");
-  // A map's entry takes its map's words.
+  // A map's entry takes its map's words, and is named as a domain is.
   CHECK(parameter_words("coaches.notice_per_week.money") == "Chance a coach notices a problem, a week");
-  // The longer ending wins where one ends another: not "Places" for capacity_per_1000_households, not the
-  // escalation rate for its growth, not coordination for its success gain.
+  CHECK(parameter_label("coaches.solve_per_week.money") ==
+        "Chance a coach solves a problem, a week, money (coaches.solve_per_week.money)");
+  // Whole parts only: not "Places" for capacity_per_1000_households, not the escalation rate for its
+  // growth, not coordination for its success gain.
   CHECK(parameter_words("agencies.*.capacity_per_1000_households") == "Places per 1.000 households");
   CHECK(parameter_words("domains.*.escalation_growth_per_year") == "Escalation growing with a problem's age");
   CHECK(parameter_words("coaches.coordination_success_gain") == "Success gained by coordination");

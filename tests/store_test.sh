@@ -74,15 +74,15 @@ done
 
 # Rows of an interrupted run changed by hand are not taken into its result: each draw is sealed as it is
 # stored, and a resume refuses one whose rows differ from its seal (exit 1), changing nothing (outside attack
-# 53: a figure set to 1e12, or a drawn parameter doubled, was resumed into a complete run and sealed as its
+# 53: a figure set to 1e12, or a drawn parameter doubled; here a weekly row and a parameter, was resumed into a complete run and sealed as its
 # own, exit 0). A draw without its seal (an older wijksim's, or the seal deleted) is simulated again.
-for damage in figure parameter payer evaluation seal; do
+for damage in weekly parameter payer evaluation seal; do
   store="edit-$damage.db"
   { WIJKSIM_TEST_KILL_IN_DRAW=4:after "$wijksim" "${part_args[@]}" --output "$store" >/dev/null 2>kill.err &
     wait $!; } 2>/dev/null
   draw=$(sqlite3 -readonly "$store" "SELECT min(draw) FROM figures")
   case $damage in
-    figure) sqlite3 "$store" "UPDATE weekly SET resolved = resolved + 1 WHERE draw = $draw AND week = 3 AND scenario = 1" ;;
+    weekly) sqlite3 "$store" "UPDATE weekly SET resolved = resolved + 1 WHERE draw = $draw AND week = 3 AND scenario = 1" ;;
     parameter) sqlite3 "$store" "UPDATE draws SET value = value * 2 WHERE draw = $draw AND parameter = (SELECT min(parameter) FROM draws WHERE draw = $draw)" ;;
     # The run's own rows, beside which its draws say what they are (outside attack 54: a seed or a payer
     # changed by hand mixed two studies in one run).

@@ -524,13 +524,13 @@ void check_store_path(const std::string& path, const std::string& option, const 
       refuse(
           path, option,
           fmt::format("this is {}, not a results store: the store is a regular file (or a new name)", kind));
-    // A file the system sizes at 0 that reads as something (/proc's, /sys's) was opened by SQLite as an
-    // empty database: "this results store holds no runs" for /proc/cpuinfo, and a writer failed on it.
+    // A file the system sizes at 0 that reads as something (/proc's) was opened by SQLite as an empty
+    // database: "this results store holds no runs" for /proc/cpuinfo, and a writer failed on it.
     FileHead head;
     if (kind.empty() && st.st_size == 0 && read_head(path, head) && head.got > 0)
       refuse(path, option,
              "this file is not a results store: the system gives its size as 0, yet it has content (a "
-             "file of the system's, as under /proc or /sys): name a results store's file");
+             "file of the system's, as under /proc): name a results store's file");
   } else if (!why.empty()) {
     refuse(path, option, fmt::format("cannot use this name: {}", why));
   } else if (look(path, false, st, why)) {

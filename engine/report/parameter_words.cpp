@@ -9,17 +9,18 @@
 namespace wijksim {
 namespace {
 
-// By the key path's last part (after the section and its entry: domains.money.escalation.cost ends in
-// "escalation.cost"), longest first where one ends another. The meanings are docs/model.md's (4.7, 8-11).
-constexpr std::array<std::pair<std::string_view, std::string_view>, 70> kWords{{
+// By the key path's last part or parts (after the section and its entry: domains.money.escalation.cost ends
+// in "escalation.cost"), matched as whole parts only, so no ending takes another's key. The meanings are
+// docs/model.md's (4.7, 8-11).
+constexpr std::array<std::pair<std::string_view, std::string_view>, 72> kWords{{
     // domains.* (8.1-8.4, 9.1, 9.14)
     {"escalation.spell.exit_per_year", "Leaving social assistance, a year"},
     {"escalation.spell.cost_per_year", "Social assistance's administration, a year"},
     {"escalation.spell.transfer_per_year", "Social assistance benefit, a year"},
     {"escalation.cost", "Cost of an escalation"},
     {"incidence_per_year", "New problems a year"},
-    {"rung_factor", "More problems per rung down the ladder"},
-    {"clustering_factor", "More problems per problem a household has"},
+    {"rung_factor", "New problems, factor per rung down the ladder"},
+    {"clustering_factor", "New problems, factor per problem a household has"},
     {"resolution_per_year", "Problems solving themselves, a year"},
     {"complex_share", "Share of problems that are complex"},
     {"seek_help_per_year", "Seeking help on one's own, a year"},
@@ -36,7 +37,7 @@ constexpr std::array<std::pair<std::string_view, std::string_view>, 70> kWords{{
     {"success_probability", "Chance a treatment succeeds"},
     {"presence", "Chance an agency is present in a team"},
     {"cooperation", "Agency's cooperation with the mandate"},
-    {"reallocation_share", "Agency's share of the coach bill"},
+    {"reallocation_share", "Agency's share of the coach bill (places cut)"},
     // fragmentation.* (8.2, 9.3-9.6)
     {"wrong_agency_probability", "Chance of a wrong door"},
     {"max_bounces", "Wrong doors before giving up"},
@@ -51,19 +52,19 @@ constexpr std::array<std::pair<std::string_view, std::string_view>, 70> kWords{{
     {"failure_trust_loss", "Trust lost by a failure"},
     {"escalation_in_treatment_factor", "Escalation while in treatment"},
     // ladder.* (8.1, 9.1)
-    {"climb_factor_per_problem", "Climbing per problem a household has"},
+    {"climb_factor_per_problem", "Climbing, factor per problem a household has"},
     {"climb_per_year", "Climbing the ladder, a year"},
     {"drop_per_year_per_problem", "Dropping per problem, a year"},
     {"drop_per_year", "Dropping down the ladder, a year"},
     {"escalation_drop_probability", "Chance an escalation drops a rung"},
     // population.* (6, 8.1, 10)
     {"trust.recovery_per_year", "Trust's recovery, a year"},
-    {"trust.mean", "Trust at the start, mean"},
+    {"trust.mean", "Usual trust, mean (also at the start)"},
     {"trust.sd", "Trust at the start, spread"},
-    {"incidence_factor", "A neighbourhood's factor on new problems"},
+    {"incidence_factor", "New problems, a neighbourhood's factor"},
     // coaches.* (8.6-8.8, 9.8-9.12, 11)
     {"cost_per_fte_year", "Cost of a coach FTE, a year"},
-    {"new_cases_per_fte_week", "New clients per coach FTE, a week"},
+    {"new_cases_per_fte_week", "Coach intake limit per FTE, a week (0: none)"},
     {"caseload_norm_per_fte", "Coach caseload norm per FTE"},
     {"caseload_cap_per_fte", "Coach caseload cap per FTE"},
     {"overload_slope", "Effectiveness lost above the caseload norm"},
@@ -76,19 +77,21 @@ constexpr std::array<std::pair<std::string_view, std::string_view>, 70> kWords{{
     {"activation_per_year", "Coach clients climbing the ladder, a year"},
     {"trust_gain_per_year", "Trust gained with a coach, a year"},
     {"going_native_probability", "Chance an agency rejects a coach's referral"},
-    {"mandate_probability", "Chance a coach's mandate is honoured"},
+    {"mandate_probability", "Coach's mandate: its chance before presence and cooperation"},
     {"privacy_probability", "Chance privacy rules delay a referral"},
     {"privacy_delay_weeks", "Weeks privacy rules delay a referral"},
     {"coordination_success_gain", "Success gained by coordination"},
     {"coordination", "Chance a coach coordinates the professionals"},
-    {"relapse_factor", "Factor on new problems after a coach case"},
-    {"relapse_weeks", "Weeks of that factor after a coach case"},
+    {"relapse_factor", "New problems, factor after a coach case"},
+    {"relapse_weeks", "Weeks of more new problems after a coach case"},
     {"close_after_quiet_weeks", "Quiet weeks before a coach closes a case"},
     {"max_weeks", "Longest coach case, weeks"},
     {"fte", "Coach FTE"},
     // economics.* (14)
     {"willingness_to_pay", "Value of a problem-free household-year"},
     {"utility_by_problems", "Quality of life by number of problems"},
+    {"discount_costs", "Discount rate of costs, a year"},
+    {"discount_effects", "Discount rate of effects, a year"},
 }};
 
 }  // namespace
@@ -119,7 +122,10 @@ std::string parameter_label(const std::string& key_path) {
   for (const auto& [section, every] :
        {std::pair<std::string_view, std::string_view>{"domains.", "every domain"},
         {"agencies.", "every agency"},
-        {"population.neighbourhoods.", "every neighbourhood"}})
+        {"population.neighbourhoods.", "every neighbourhood"},
+        // A coach's chances per domain: the entry ends the key.
+        {"coaches.notice_per_week.", "every domain"},
+        {"coaches.solve_per_week.", "every domain"}})
     if (std::string_view(key_path).starts_with(section)) {
       const std::string_view rest = std::string_view(key_path).substr(section.size());
       const std::string_view entry = rest.substr(0, rest.find('.'));

@@ -34,6 +34,13 @@ std::string binary_kind(std::string_view text) {
 
 namespace {
 
+// Whether two paths name the same file, links followed (a name and a symbolic link to it).
+bool same_file(const fs::path& a, const fs::path& b) {
+  std::error_code ea, eb;
+  const fs::path ra = fs::weakly_canonical(a, ea), rb = fs::weakly_canonical(b, eb);
+  return ea || eb ? a == b : ra == rb;
+}
+
 fs::path identity(const fs::path& p) {
   std::error_code ec;
   fs::path a = fs::absolute(p, ec);
@@ -303,23 +310,14 @@ class Resolver {
                          found(ext)));
       return std::nullopt;
     }
-    // A list of at most kMaxExtends files, each named once: 100,000 names of one file took half a minute to
-    // merge, each time again (outside attack 53), and a file named twice counts where it is named last.
+    // A list of at most kMaxExtends files: 100,000 names of one file took half a minute to merge, each time
+    // again (outside attack 53). (A file may be named twice: it counts where it is named last.)
     if (parents.size() > kMaxExtends) {
       d_.add(
           ext.where, "extends",
           fmt::format("a list of {} files to extend; at most {} may be given", parents.size(), kMaxExtends));
       return std::nullopt;
     }
-    for (std::size_t i = 1; i < parents.size(); ++i)
-      for (std::size_t j = 0; j < i; ++j)
-        if (identity(normal_path(dir / parents[i]->text)) == identity(normal_path(dir / parents[j]->text))) {
-          d_.add(parents[i]->where, "extends",
-                 fmt::format("'{}' is named twice in this list (first at line {}, column {}): a later "
-                             "file's values replace an earlier's, so name it once, where it should count",
-                             parents[i]->text, parents[j]->where.line, parents[j]->where.column));
-          return std::nullopt;
-        }
     std::optional<Node> merged;
     for (const Node* name : parents) {
       std::optional<Node> parent = resolve_parent(*name, dir);
@@ -348,11 +346,6 @@ class Resolver {
     const fs::path parent_id = identity(parent_file);
     // The same file by its real path: a link to a file of the chain closes the cycle where it is named (the
     // chain went round once more, to the file after it, and was said at the link's own `extends`).
-    const auto same_file = [](const fs::path& a, const fs::path& b) {
-      std::error_code ea, eb;
-      const fs::path ra = fs::weakly_canonical(a, ea), rb = fs::weakly_canonical(b, eb);
-      return ea || eb ? a == b : ra == rb;
-    };
     if (std::any_of(chain_.begin(), chain_.end(),
                     [&](const fs::path& p) { return same_file(p, parent_id); })) {
       std::vector<std::string> names;

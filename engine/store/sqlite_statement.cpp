@@ -126,6 +126,10 @@ bool Statement::step() {
 void Statement::run() {
   while (step()) {
   }
+  reset();
+}
+
+void Statement::reset() {
   sqlite3_reset(stmt_);
   sqlite3_clear_bindings(stmt_);
 }

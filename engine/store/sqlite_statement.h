@@ -56,6 +56,8 @@ class Statement {
   bool step();
   // Steps to the end (an INSERT or UPDATE) and makes the statement ready for new values.
   void run();
+  // Makes a query stepped to its end ready for new values (a query run once per scenario).
+  void reset();
 
   std::int64_t integer(int c) const;
   double real(int c) const;
