@@ -112,13 +112,12 @@ int calibrate_command(const Options& o, const std::string& command_line, cluster
     else if (o.resume) {
       cli::err("resuming run {} of {}: {} candidates evaluated before\n", recorder->run_id(),
                printable(o.store), recorder->completed().size());
-      if (recorder->reevaluated() > 0)
+      if (const std::size_t n = recorder->reevaluated(); n > 0)
         cli::err(
-            "note: the store held {} candidate{} without {} seal (changed by hand, damaged, or stored by an "
-            "older wijksim); {} rows were deleted, and {} evaluated again\n",
-            recorder->reevaluated(), recorder->reevaluated() == 1 ? "" : "s",
-            recorder->reevaluated() == 1 ? "its" : "their", recorder->reevaluated() == 1 ? "its" : "their",
-            recorder->reevaluated() == 1 ? "it is" : "they are");
+            "note: the store held {} without {} seal (changed by hand, damaged, or stored by an older "
+            "wijksim); {} rows were deleted, and {} evaluated again\n",
+            n == 1 ? std::string("1 candidate") : fmt::format("{} candidates", n), n == 1 ? "its" : "their",
+            n == 1 ? "its" : "their", n == 1 ? "it is" : "they are");
     }
   }
   const std::string resume =

@@ -60,8 +60,7 @@ CalibrationRecorder::CalibrationRecorder(const CalibrationPlan& plan, const std:
     }
     // Only candidates as they were stored (a seal each); one stored without (by an earlier wijksim) is
     // evaluated again.
-    if (const std::vector<std::int64_t> again = store_.discard_unsealed_candidates(run_id_); !again.empty())
-      reevaluated_ = again.size();
+    reevaluated_ = store_.discard_unsealed_candidates(run_id_);
     // Back by name, in the order of the free parameters and targets.
     for (const StoredCandidate& s : store_.candidates(run_id_)) {
       CandidateRecord r;

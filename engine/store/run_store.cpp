@@ -503,11 +503,24 @@ std::string identity_digest(sqlite3* db, const std::string& path, std::int64_t r
   }
   return h.hex();
 }
-// The identity's seal as stored ("" without one).
-std::string identity_seal(sqlite3* db, const std::string& path, std::int64_t run) {
+// A seal as stored, by its name (a table's, the identity's, a unit's); "" without one.
+std::string stored_seal(sqlite3* db, const std::string& path, std::int64_t run, const std::string& name) {
   Statement q(db, path, "SELECT digest FROM seals WHERE run_id = ? AND table_name = ?");
-  q.bind_all(run, kIdentitySeal);
+  q.bind_all(run, name);
   return q.step() ? q.text(0) : std::string();
+}
+std::string identity_seal(sqlite3* db, const std::string& path, std::int64_t run) {
+  return stored_seal(db, path, run, kIdentitySeal);
+}
+// Rows that differ from their seal: "the results store is damaged: `what`; wijksim never changes `which`, so
+// another program changed them since ..., `so`: run its command again into a store of its own".
+[[noreturn]] void changed_since_sealed(const std::string& path, const std::string& what, const char* which,
+                                       const char* so) {
+  throw InputError({{Location{path, 0, 0}, "--store",
+                     fmt::format("the results store is damaged: {}; wijksim never changes {}, so another "
+                                 "program changed them since (by hand, or damage SQLite cannot see), {}: run "
+                                 "its command again into a store of its own",
+                                 what, which, so)}});
 }
 std::string unit_seal_name(std::uint32_t draw, std::uint32_t replication) {
   return fmt::format("draw {} replication {}", draw, replication);
@@ -557,17 +570,12 @@ std::string candidate_digest(sqlite3* db, const std::string& path, std::int64_t 
 // removed: the unit is simulated again) and matches `digest`; throws InputError where it does not.
 bool unit_sealed(sqlite3* db, const std::string& path, std::int64_t run, const std::string& seal,
                  const std::string& digest) {
-  Statement q(db, path, "SELECT digest FROM seals WHERE run_id = ? AND table_name = ?");
-  q.bind_all(run, seal);
-  if (!q.step()) return false;
-  if (q.text(0) != digest)
-    throw InputError(
-        {{Location{path, 0, 0}, "--store",
-          fmt::format("the results store is damaged: the rows of run {}'s {} are other than those it stored; "
-                      "wijksim never changes what it stored, so another program changed them since (by hand, "
-                      "or damage SQLite cannot see), and a resume would take them as the run's own: run its "
-                      "command again into a store of its own",
-                      run, seal)}});
+  const std::string sealed = stored_seal(db, path, run, seal);
+  if (sealed.empty()) return false;
+  if (sealed != digest)
+    changed_since_sealed(path,
+                         fmt::format("the rows of run {}'s {} are other than those it stored", run, seal),
+                         "what it stored", "and a resume would take them as the run's own");
   return true;
 }
 
@@ -1120,18 +1128,16 @@ void RunStore::check_identity(std::int64_t run) {
     return;
   }
   if (sealed != identity_digest(db_, path_, run))
-    throw InputError(
-        {{Location{path_, 0, 0}, "--store",
-          fmt::format("the results store is damaged: run {}'s own rows (its seed, command, scenarios, "
-                      "settings, payers, agencies or calibration) are other than those it began with; "
-                      "wijksim never changes them, so another program changed them since (by hand, or damage "
-                      "SQLite cannot see), and the draws it stored say what they are only beside them: run "
-                      "its command again into a store of its own",
-                      run)}});
+    changed_since_sealed(
+        path_,
+        fmt::format("run {}'s own rows (its seed, command, scenarios, settings, payers, agencies "
+                    "or calibration) are other than those it began with",
+                    run),
+        "them", "and the draws it stored say what they are only beside them");
 }
 
-std::vector<std::int64_t> RunStore::discard_unsealed_candidates(std::int64_t run) {
-  if (this->run(run).status == "complete") return {};  // sealed whole (check_sealed)
+std::size_t RunStore::discard_unsealed_candidates(std::int64_t run) {
+  if (this->run(run).status == "complete") return 0;  // sealed whole (check_sealed)
   std::vector<std::int64_t> unsealed;
   {
     Statement q(db_, path_, "SELECT DISTINCT candidate FROM candidates WHERE run_id = ? ORDER BY candidate");
@@ -1145,7 +1151,7 @@ std::vector<std::int64_t> RunStore::discard_unsealed_candidates(std::int64_t run
   Statement d(db_, path_, "DELETE FROM candidates WHERE run_id = ? AND candidate = ?");
   for (std::int64_t c : unsealed) d.bind_all(run, c).run();
   t.commit();
-  return unsealed;
+  return unsealed.size();
 }
 
 std::vector<StoredCandidate> RunStore::candidates(std::int64_t run) const {
@@ -1497,11 +1503,9 @@ void RunStore::check_sealed(std::int64_t run, const std::vector<std::string_view
   std::vector<const SchemaTable*> unchecked;
   for (std::string_view name : tables)
     if (!sealed_ok_.contains({run, std::string(name)})) {
-      const auto it = std::find_if(schema().begin(), schema().end(),
-                                   [&](const SchemaTable& t) { return t.name == name; });
-      if (it == schema().end() || !sealed(*it))
-        throw InternalError(fmt::format("no sealed table '{}'", name));
-      unchecked.push_back(&*it);
+      const SchemaTable& table = schema_table(name);
+      if (!sealed(table)) throw InternalError(fmt::format("no sealed table '{}'", name));
+      unchecked.push_back(&table);
     }
   if (unchecked.empty()) return;
   {
@@ -1511,19 +1515,13 @@ void RunStore::check_sealed(std::int64_t run, const std::vector<std::string_view
   }
   check_whole(this->run(run));  // rows deleted or a count out of range: said as such first
   for (const SchemaTable* table : unchecked) {
-    Statement q(db_, path_, "SELECT digest FROM seals WHERE run_id = ? AND table_name = ?");
-    q.bind_all(run, table->name);
-    if (!q.step())
+    const std::string seal = stored_seal(db_, path_, run, table->name);
+    if (seal.empty())
       damaged(path_, run, fmt::format("is complete but lacks the seal of its {} rows", table->name));
-    if (q.text(0) != table_digest(db_, path_, *table, run))
-      throw InputError(
-          {{Location{path_, 0, 0}, "--store",
-            fmt::format(
-                "the results store is damaged: run {} has {} rows other than those it completed with; "
-                "wijksim never changes a complete run, so another program changed them since (by hand, "
-                "or damage SQLite cannot see), and they no longer say what the run gave: run its "
-                "command again into a store of its own",
-                run, table->name)}});
+    if (seal != table_digest(db_, path_, *table, run))
+      changed_since_sealed(
+          path_, fmt::format("run {} has {} rows other than those it completed with", run, table->name),
+          "a complete run", "and they no longer say what the run gave");
     sealed_ok_.insert({run, table->name});
   }
 }

@@ -246,8 +246,8 @@ class RunStore {
   void check_identity(std::int64_t run);
   // An interrupted calibration's candidates checked against the seal each got as it was stored: one whose
   // rows differ is refused (InputError), one without a seal (stored by an earlier wijksim, or the seal
-  // removed) deleted, to be evaluated again; returns those. A complete run is sealed whole (check_sealed).
-  std::vector<std::int64_t> discard_unsealed_candidates(std::int64_t run);
+  // removed) deleted, to be evaluated again; returns how many. A complete run is sealed whole (check_sealed).
+  std::size_t discard_unsealed_candidates(std::int64_t run);
 
   // A resume keeps only whole units (draw, replication): rows of every scenario in each table a draw writes
   // (figures, weekly, agency_weekly, costs; of a table the run has rows in). It deletes the rows of every
