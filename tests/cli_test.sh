@@ -860,10 +860,12 @@ for title in "Which assumptions decide it" "Two-way: the preferred option" "Thre
 done
 grep -q "█" "$tmp/out" || { echo "FAIL: the tornado has no bars"; fail=1; }
 grep -q "no parameter draws" "$tmp/out" || { echo "FAIL: no word that EVPPI needs draws"; fail=1; }
-# The planning curves name each row's parameter, its value in the column beside (it stood in both; an
-# analyst's reading), under words for headings.
+# The planning curves name each row's parameter in words, its value in the column beside (it stood in
+# both; an analyst's reading), under words for headings; the thresholds table gives the words with the key
+# path (key paths alone told an advisor nothing).
 curves=$(sed -n '/^== Planning curves/,/^   The grid/p' "$tmp/out")
-grep -q "outcome  *parameter value  *mean" <<<"$curves" && grep -q "^pilot: coaches\.[a-z_]*  " <<<"$curves" &&
+grep -q "outcome  *parameter value  *mean" <<<"$curves" && grep -q "^pilot: [A-Z][a-z]" <<<"$curves" &&
+  ! grep -q "^pilot: coaches\." <<<"$curves" && grep -Eq "^parameter  .*[A-Z][a-z].* \(coaches\.[a-z_]+\)" "$tmp/out" &&
   ! grep -q "^pilot: .* = " <<<"$curves" || { echo "FAIL: the planning curves' rows: $(head -6 <<<"$curves")"; fail=1; }
 # The two-way grid's euro amounts in three significant digits, whole from 100 ("41.995,065" for an escalation
 # cost; an analyst's reading).
@@ -1646,7 +1648,7 @@ tr -s ' \n' ' ' <"$tmp/out" | grep -q "The range from 0.5 to 0.5000000000000001 
   ! grep -q "takes whole numbers" "$tmp/out" ||
   { echo "FAIL: a range of two doubles is not said as such: $(cat "$tmp/out")"; fail=1; }
 expect 0 "two-way grid of a whole-number parameter with more points than whole values" "$wijksim" compare "$src/scenarios/pilot.yaml" -r 1 -y 1 --no-store --two-way coaches.fte=1:2,coaches.max_weeks=1:2 --grid 3
-tr -s ' \n' ' ' <"$tmp/out" | grep -q "preferred option by coaches.fte .*coaches.max_weeks takes whole numbers: 1 to 2 holds 2 of them, so 2 values are shown where 3 were asked for" ||
+tr -s ' \n' ' ' <"$tmp/out" | grep -q "preferred option by coach FTE (coaches.fte) (columns) and longest coach case, weeks (coaches.max_weeks) (rows) .*coaches.max_weeks takes whole numbers: 1 to 2 holds 2 of them, so 2 values are shown where 3 were asked for" ||
   { echo "FAIL: a two-way grid's lost points are not said: $(cat "$tmp/out")"; fail=1; }
 # The range as typed: 1:1.5 weeks was said as "the range from 1 to 1 is one value" (outside attack 45).
 expect 0 "two-way axis of a whole-number parameter over a range with one whole number" "$wijksim" compare "$src/scenarios/pilot.yaml" -r 1 -y 1 --no-store --two-way coaches.fte=1:2,coaches.max_weeks=1:1.5 --grid 2
@@ -1656,7 +1658,7 @@ tr -s ' \n' ' ' <"$tmp/out" | grep -q "coaches.max_weeks takes whole numbers: 1 
 # they are (the note said a grid of 5 points and a bisection to 1% beside a curve of 2 points at "1,00"
 # and "2,00"; outside attack 45).
 expect 0 "threshold of a whole-number parameter" "$wijksim" compare "$src/scenarios/pilot.yaml" -r 1 -y 1 --no-store --sections other --threshold coaches.max_weeks=1:2,caseload=3
-grep -q "^range searched  1 to 2$" "$tmp/out" && grep -q "^pilot: coaches.max_weeks  *households per coach FTE  *1  " "$tmp/out" &&
+grep -q "^range searched  1 to 2$" "$tmp/out" && grep -q "^pilot: Longest coach case, weeks  *households per coach FTE  *1  " "$tmp/out" &&
   tr -s ' \n' ' ' <"$tmp/out" | grep -q "coaches.max_weeks takes whole numbers: its grid is of whole numbers (2 of them from 1 to 2), the bisection stops at two neighbours" ||
   { echo "FAIL: a threshold of a whole-number parameter: $(cat "$tmp/out")"; fail=1; }
 # A count given as a decimal is said to want a whole number (CLI11 said "Value 1.0 not in range 1 to ...").

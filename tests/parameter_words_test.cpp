@@ -39,6 +39,21 @@ TEST_CASE("a parameter's row label is its words, whose it is, and its key path",
   CHECK(parameter_label("all") == "all");
 }
 
+TEST_CASE("a parameter named without its key path, and within a sentence", "[report][words]") {
+  // The planning curves name the parameter without the key path the thresholds table gives beside it.
+  CHECK(parameter_name("domains.money.escalation.cost") == "Cost of an escalation, money");
+  CHECK(parameter_name("agencies.*.presence") == "Chance an agency is present in a team, every agency");
+  CHECK(parameter_name("coaches.fte") == "Coach FTE");
+  CHECK(parameter_name("domains.*") == "domains.*");
+  // The two-way tables' titles: "... by coach FTE (coaches.fte) (columns) and ...". A label beginning with
+  // an abbreviation keeps its capitals; a key path without words is left as it is.
+  CHECK(parameter_label_in_sentence("coaches.fte") == "coach FTE (coaches.fte)");
+  CHECK(parameter_label_in_sentence("coaches.coordination_success_gain") ==
+        "success gained by coordination (coaches.coordination_success_gain)");
+  CHECK(parameter_label_in_sentence("all") == "all");
+  CHECK(parameter_label_in_sentence("Xyz.abc") == "Xyz.abc");
+}
+
 TEST_CASE("every number a shipped scenario lets a sensitivity analysis set has plain words",
           "[report][words]") {
   for (const auto& entry :

@@ -113,7 +113,7 @@ std::string_view parameter_words(std::string_view key_path) {
   return {};
 }
 
-std::string parameter_label(const std::string& key_path) {
+std::string parameter_name(const std::string& key_path) {
   const std::string_view words = parameter_words(key_path);
   if (words.empty()) return key_path;
   // Whose it is, where the key names an entry of a section: the words alone read alike for the five
@@ -132,7 +132,20 @@ std::string parameter_label(const std::string& key_path) {
       whose = entry == "*" ? std::string(every) : std::string(entry);
       std::replace(whose.begin(), whose.end(), '_', ' ');
     }
-  return fmt::format("{}{} ({})", words, whose.empty() ? "" : ", " + whose, key_path);
+  return fmt::format("{}{}", words, whose.empty() ? "" : ", " + whose);
+}
+
+std::string parameter_label(const std::string& key_path) {
+  const std::string name = parameter_name(key_path);
+  return name == key_path ? name : fmt::format("{} ({})", name, key_path);
+}
+
+std::string parameter_label_in_sentence(const std::string& key_path) {
+  std::string label = parameter_label(key_path);
+  if (label != key_path && label.size() > 1 && label[0] >= 'A' && label[0] <= 'Z' &&
+      !(label[1] >= 'A' && label[1] <= 'Z'))
+    label[0] = static_cast<char>(label[0] - 'A' + 'a');
+  return label;
 }
 
 }  // namespace wijksim

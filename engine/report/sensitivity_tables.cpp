@@ -219,8 +219,11 @@ std::vector<Table> two_way_tables(const DecisionSensitivity& d) {
   for (std::size_t o = 1; o < d.names.size(); ++o) others += (o > 1 ? ", " : "") + d.names[o];
   Table p;
   p.id = "two_way";
-  p.title = fmt::format("Two-way: the preferred option by {} (columns) and {} (rows)", w.x_parameter,
-                        w.y_parameter);
+  // The parameters in words with their key paths (an advisor's reading of the key paths alone); the
+  // report's chart reads its axes' names from between " by ", " (columns) and " and " (rows)".
+  const std::string x_name = parameter_label_in_sentence(w.x_parameter),
+                    y_name = parameter_label_in_sentence(w.y_parameter);
+  p.title = fmt::format("Two-way: the preferred option by {} (columns) and {} (rows)", x_name, y_name);
   p.scenario = others;
   p.comparator = d.names[0];
   p.note = fmt::format(
@@ -244,8 +247,8 @@ std::vector<Table> two_way_tables(const DecisionSensitivity& d) {
   for (std::size_t o = 1; o < d.names.size(); ++o) {
     Table c;
     c.id = "two_way_cost";
-    c.title = fmt::format("Two-way: extra cost per household (EUR) by {} (columns) and {} (rows)",
-                          w.x_parameter, w.y_parameter);
+    c.title =
+        fmt::format("Two-way: extra cost per household (EUR) by {} (columns) and {} (rows)", x_name, y_name);
     c.unit_in_title = true;
     c.scenario = d.names[o];
     c.comparator = d.names[0];
@@ -338,16 +341,16 @@ std::vector<Table> threshold_tables(const DecisionSensitivity& d) {
     int crossed = 0;
     for (double x : th.per_replication) crossed += !std::isnan(x);
     const auto n = static_cast<int>(th.per_replication.size());
-    t.rows.push_back(
-        {fmt::format("{}/{}/{}", d.threshold_scenario[k], th.spec.parameter, th.spec.outcome),
-         d.threshold_scenario[k],
-         {text(th.spec.parameter), text(o->label.text), Cell::of_value(th.spec.target, table_unit(o->unit)),
-          text(fmt::format("{} to {}", range_end_text(th.spec, th.spec.from),
-                           range_end_text(th.spec, th.spec.to))),
-          th.status == ThresholdStatus::Found ? Cell::of(v, Unit::Value) : Cell::empty(),
-          Cell::of_probability(n ? static_cast<double>(crossed) / n : kNaN, n, "runs"),
-          text(status_text(th, *o))},
-         0});
+    t.rows.push_back({fmt::format("{}/{}/{}", d.threshold_scenario[k], th.spec.parameter, th.spec.outcome),
+                      d.threshold_scenario[k],
+                      {text(parameter_label(th.spec.parameter)), text(o->label.text),
+                       Cell::of_value(th.spec.target, table_unit(o->unit)),
+                       text(fmt::format("{} to {}", range_end_text(th.spec, th.spec.from),
+                                        range_end_text(th.spec, th.spec.to))),
+                       th.status == ThresholdStatus::Found ? Cell::of(v, Unit::Value) : Cell::empty(),
+                       Cell::of_probability(n ? static_cast<double>(crossed) / n : kNaN, n, "runs"),
+                       text(status_text(th, *o))},
+                      0});
   }
   out.push_back(std::move(t));
   Table c;
@@ -372,7 +375,9 @@ std::vector<Table> threshold_tables(const DecisionSensitivity& d) {
       c.rows.push_back(
           {fmt::format("{}/{}", name, i),
            // The value is the next column's (it stood in both; an analyst's reading).
-           fmt::format("{}: {}", d.threshold_scenario[k], th.spec.parameter),
+           // The parameter's name alone: the thresholds table above gives it with the key path, which
+           // here took a column of 78 characters and pushed the outcome into two lines.
+           fmt::format("{}: {}", d.threshold_scenario[k], parameter_name(th.spec.parameter)),
            {text(o->label.text), Cell::of_value(th.grid_x[i], th.spec.whole ? Unit::Count : Unit::Value),
             Cell::of_value(th.grid_mean[i], table_unit(o->unit))},
            0});
