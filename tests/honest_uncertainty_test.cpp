@@ -396,3 +396,18 @@ TEST_CASE("With two interventions, cost-effective against the comparator is not 
   CHECK(xa.p_best == 0.5);            // but b beats a in draws 1 and 2 (4 > 3)
   CHECK(xb.p_best == 0.5);
 }
+
+TEST_CASE("A figure few draws know is rounded to its significant digits", "[honest]") {
+  // By hand: 73.63 has its first digit in the tens, so two digits keep the tens and units: 74; 13.31 -> 13;
+  // 4.91 -> 4.9; 206,164 (the EVPI of 2,800 households at 73.63) -> 210,000; 0.01966 -> 0.020; a negative
+  // figure the same way; 0 stays 0.
+  CHECK(round_to_significant(73.63, 2) == 74.0);
+  CHECK(round_to_significant(13.31, 2) == 13.0);
+  CHECK(round_to_significant(4.91, 2) == Approx(4.9).epsilon(1e-15));
+  CHECK(round_to_significant(206164.0, 2) == 210000.0);
+  CHECK(round_to_significant(0.01966, 2) == Approx(0.020).epsilon(1e-15));
+  CHECK(round_to_significant(-55.73, 2) == -56.0);
+  CHECK(round_to_significant(0.0, 2) == 0.0);
+  CHECK(round_to_significant(999.6, 3) == 1000.0);
+  CHECK(std::isnan(round_to_significant(std::nan(""), 2)));
+}

@@ -337,6 +337,36 @@ TEST_CASE("euros in the unit of their column, intervals as (low to high)", "[out
   CHECK(text::with_euro_unit("EURO zone", EuroScale::Euro) == "EURO zone (EUR)");
 }
 
+TEST_CASE("a figure few draws know is shown to its significant digits, and kept whole in JSON", "[output]") {
+  using text::EuroScale;
+  // An EVPI of 73.63 per household and 206,164 for 2,800 households from 6 draws, at two significant digits:
+  // 74 in a column of euros or of cents, 210 in EUR thousand, 4,9 for 4.91 and 0 for 0.
+  Cell household = Cell::of_value(73.63, Unit::Euro), population = Cell::of_value(206164, Unit::Euro),
+       small = Cell::of_value(4.91, Unit::Euro), none = Cell::of_value(0, Unit::Euro);
+  for (Cell* c : {&household, &population, &small, &none}) c->significant = 2;
+  CHECK(text::one_line(text::cell_text(household, EuroScale::Cents)) == "74");
+  CHECK(text::one_line(text::cell_text(household, EuroScale::Euro)) == "74");
+  CHECK(text::one_line(text::cell_text(population, EuroScale::Thousand)) == "210");
+  CHECK(text::one_line(text::cell_text(small, EuroScale::Cents)) == "4,9");
+  CHECK(text::one_line(text::cell_text(none, EuroScale::Cents)) == "0");
+  CHECK(format_cell(household) == "\u20AC 74");
+  CHECK(format_cell(population) == "\u20AC 210.000");
+  // Never more digits than the unit's rule: 38.97 at five significant digits is still cents.
+  Cell cents = Cell::of_value(38.97, Unit::Euro);
+  cents.significant = 5;
+  CHECK(text::one_line(text::cell_text(cents, EuroScale::Cents)) == "38,97");
+  // The JSON holds the figure whole and the hint, and reads back to both.
+  Report r;
+  Table t;
+  t.id = "evpi";
+  t.columns = {{"v", "v"}};
+  t.rows.push_back({"r", "r", {household}, 0});
+  r.tables.push_back(t);
+  const Report back = report_from_json(render(r, Format::Json));
+  CHECK(back.tables.at(0).rows.at(0).cells.at(0).stat.mean == 73.63);
+  CHECK(back.tables.at(0).rows.at(0).cells.at(0).significant == 2);
+}
+
 TEST_CASE("wrapping keeps every line within the width", "[output]") {
   CHECK(text::wrap_lines("one two three four", 9) == std::vector<std::string>{"one two", "three", "four"});
   // The euro sign stays with its amount ("... and €" above "-28,10"; an analyst's reading).

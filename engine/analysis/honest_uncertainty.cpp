@@ -86,4 +86,13 @@ BreakEven break_even_of(std::span<const Stat> cumulative) {
   return b;
 }
 
+double round_to_significant(double x, int digits) {
+  if (x == 0 || !std::isfinite(x) || digits < 1) return x;
+  // The power of ten of the last digit kept, from the first digit's; a division by a power of ten from 1
+  // up, since 10^-k is not exact and x * 10^k rounds 4.35 the other way.
+  const int last = static_cast<int>(std::floor(std::log10(std::fabs(x)))) - digits + 1;
+  return last >= 0 ? std::round(x / std::pow(10.0, last)) * std::pow(10.0, last)
+                   : std::round(x * std::pow(10.0, -last)) / std::pow(10.0, -last);
+}
+
 }  // namespace wijksim

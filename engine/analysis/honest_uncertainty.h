@@ -53,6 +53,10 @@ inline bool few_runs(int n) {
 // at any number ("100,0%" of 100 draws read as certainty; at least 96,4%).
 inline constexpr int kCountShownBelow = 1000;
 
+// `x` to `digits` significant digits (73.63 to 74, 206,164 to 210,000 at two), for a figure that few draws
+// know no better (an EVPI from fewer draws than the EVPPI's least); 0, infinities and NaN as they are.
+double round_to_significant(double x, int digits);
+
 // From this many draws on, a spread over draws is the 2.5th to 97.5th percentiles; below, the lowest to the
 // highest draw.
 inline constexpr int kPercentileDraws = 40;

@@ -210,7 +210,9 @@ Table acceptability_table(const DecisionGroup& g) {
                         // those few agree (outside attack 20).
                         g.draws < kMinEvppiDraws
                             ? fmt::format(" From {} draws too unstable to rely on (at least {}, as for the "
-                                          "EVPPI): an EVPI of 0 says only that all {} favour one option.",
+                                          "EVPPI), and so shown to two significant digits (the CSV and JSON "
+                                          "keep them whole): an EVPI of 0 says only that all {} favour one "
+                                          "option.",
                                           g.draws, kMinEvppiDraws, g.draws)
                             : "")
           : fmt::format("No EVPI: {} the spread between runs is the households' luck, not information "
@@ -232,10 +234,14 @@ Table acceptability_table(const DecisionGroup& g) {
       r.cells.push_back(probability(g, g.ceac.probability[w][o]));
     r.cells.push_back(text(g.names[g.ceaf[w].option]));
     r.cells.push_back(probability(g, g.ceaf[w].probability_optimal));
-    if (evpi) {
-      r.cells.push_back(Cell::of_value(g.evpi[w], Unit::Euro).over(g.draws));
-      r.cells.push_back(Cell::of_value(g.evpi[w] * hh, Unit::Euro).over(g.draws));
-    }
+    if (evpi)
+      for (const double v : {g.evpi[w], g.evpi[w] * hh}) {
+        Cell c = Cell::of_value(v, Unit::Euro).over(g.draws);
+        // From fewer draws than the EVPPI's least, two significant digits: "73,63" from 6 draws claimed
+        // cents of a figure that moves by tens of euros with every draw added. The note says so.
+        if (g.draws < kMinEvppiDraws) c.significant = 2;
+        r.cells.push_back(std::move(c));
+      }
     a.rows.push_back(std::move(r));
   }
   return a;

@@ -100,6 +100,7 @@ json cell_json(const Cell& c) {
   if (!c.counted.empty()) j["counted"] = c.counted;
   if (c.ends) j["ends"] = true;
   if (c.decimals_at_least > 0) j["decimals"] = c.decimals_at_least;
+  if (c.significant > 0) j["significant"] = c.significant;
   if (c.one_value) j["one_value"] = true;
   if (!c.interval.empty()) j["interval"] = c.interval;
   return j;
@@ -621,6 +622,8 @@ Cell cell_from_json(const json& j) {
   c.ends = member(j, "ends").is_boolean() && member(j, "ends").get<bool>();
   if (member(j, "decimals").is_number_integer())
     c.decimals_at_least = std::clamp(member(j, "decimals").get<int>(), 0, 17);
+  if (member(j, "significant").is_number_integer())
+    c.significant = std::clamp(member(j, "significant").get<int>(), 0, 17);
   c.one_value = member(j, "one_value").is_boolean() && member(j, "one_value").get<bool>();
   c.interval = json_text(member(j, "interval"));  // absent in reports stored before 2026-12-06
   return c;

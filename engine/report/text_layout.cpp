@@ -6,6 +6,7 @@
 #include <cmath>
 #include <optional>
 
+#include "wijksim/analysis/honest_uncertainty.h"
 #include "wijksim/core/dutch_numbers.h"
 #include "wijksim/core/error.h"
 #include "wijksim/report/render.h"
@@ -130,8 +131,16 @@ namespace {
 struct NumberStyle {
   double divisor = 1;
   int decimals = 0;
+  int significant = 0;  // Cell::significant
   std::string prefix, suffix;
-  std::string operator()(double x) const { return format_dutch(x / divisor, decimals); }
+  std::string operator()(double x) const {
+    if (significant <= 0 || !std::isfinite(x)) return format_dutch(x / divisor, decimals);
+    if (x == 0) return format_dutch(0, 0);
+    // At most `significant` digits, in the column's unit: 73,63 as 74 and 206.164 in EUR thousand as 210.
+    const double v = round_to_significant(x / divisor, significant);
+    const int first = static_cast<int>(std::floor(std::log10(std::fabs(v))));
+    return format_dutch(v, std::clamp(significant - 1 - first, 0, decimals));
+  }
   std::string whole(double x) const {
     return std::isnan(x) ? std::string("n/a") : prefix + (*this)(x) + suffix;
   }
@@ -140,6 +149,7 @@ struct NumberStyle {
 NumberStyle number_style(const Cell& c, EuroScale s) {
   NumberStyle n;
   n.decimals = display_decimals(c);
+  n.significant = c.significant;
   if (c.unit == Unit::Euro) {
     const EuroScale e = s != EuroScale::PerCell           ? s
                         : magnitude(c) >= 100 * kThousand ? EuroScale::Million
