@@ -114,7 +114,7 @@ int runs_command(const Options& o) {
   for (const RunInfo& r : runs) {
     std::string names;
     try {
-      if (!r.damage.empty()) store.run(r.id);  // throws: the row is damaged
+      store.refuse_damaged(r);
       for (const StoredScenario& s : store.scenarios(r.id))
         if (s.role != "comparator") names += (names.empty() ? "" : ", ") + s.name;
     } catch (const InputError& e) {

@@ -1004,11 +1004,12 @@ grep -q "Whiskers: the lowest to the highest of the 2 parameter draws (too few f
   grep -q "Mean with its interval in brackets: for money, value for money, escalations, rungs, places, waits and the wait for a coach the lowest to the highest of the 2 parameter draws" "$tmp/sets.html" &&
   ! grep -q "Whiskers: 95% interval\.\|Mean with its 95% interval in brackets" "$tmp/sets.html" ||
   { echo "FAIL: a 2-draw report calls its range a 95% interval: $(grep -o 'Whiskers: [^.]*' "$tmp/sets.html" | head -3)"; fail=1; }
-# From 2 draws an EVPI is said to be too few to rely on, in the tables and the report, and a payer that pays
+# From 2 draws an EVPI is said to be too few to rely on and shown to two digits, in the tables and the
+# report, and a payer that pays
 # or saves does so in both draws, said as such (outside attack 20: "saves" and an EVPI of 0 from 3 draws
 # read as certain).
 flat=$(tr '\n' ' ' <"$tmp/sets.txt" | tr -s ' ')
-grep -q "From 2 draws too unstable to rely on (at least 30, as for the EVPPI): an EVPI of 0 says only that all 2 favour one option" <<<"$flat" &&
+grep -q "From 2 draws too unstable to rely on (at least 30, as for the EVPPI), and so shown to two significant digits (the CSV and JSON keep them whole): an EVPI of 0 says only that all 2 favour one option" <<<"$flat" &&
   grep -q "households, from 2 parameter draws: too few to rely on (at least 30)" "$tmp/sets.html" &&
   grep -q "pays more in cash (all 2 draws): [A-Z][a-z].*Pilot fund" <<<"$flat" &&
   grep -q "Who pays more in cash</th><td>[^<]*Pilot fund (all 2 draws)" "$tmp/sets.html" ||

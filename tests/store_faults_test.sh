@@ -228,10 +228,19 @@ for cmd in "export 1 --csv rot-csv" "report 1 -o rot.html"; do
   # shellcheck disable=SC2086
   "$wijksim" $cmd --store rot.db >rot.out 2>rot.err
   code=$?
-  [ "$code" -eq 1 ] && grep -q "the results store is damaged: the run holds its tables but is marked interrupted" rot.err &&
+  [ "$code" -eq 1 ] && grep -Eq "the results store is damaged: (the run|run 1) holds its tables but is marked interrupted" rot.err &&
     [ ! -e rot-csv ] && [ ! -e rot.html ] ||
     { say_fail "$cmd of a complete run marked interrupted: exit $code, $(head -c 300 rot.err)"; rot_ok=0; }
 done
+# `runs` lists such a run as damaged and fails as `show` does, where it offered `--resume` for it (outside
+# attack 53).
+cp fold.db rot.db
+sqlite3 rot.db "UPDATE runs SET status = 'running' WHERE run_id = 1"
+"$wijksim" runs --store rot.db >rot.out 2>rot.err
+code=$?
+[ "$code" -eq 1 ] && grep -q "^run    1  .*  damaged: holds its tables but is marked running, not complete" rot.out &&
+  ! grep -q -- "--resume" rot.out && grep -q "the results store is damaged: run 1 holds its tables but is marked running" rot.err ||
+  { say_fail "runs of a complete run marked running: exit $code, $(head -c 300 rot.out) $(head -c 300 rot.err)"; rot_ok=0; }
 [ "$rot_ok" -eq 1 ] && echo "ok: a damaged stored report is said as a damaged store (exit 1)"
 
 # A complete run whose row claims more replications than it holds is damage, in the listing too (it was

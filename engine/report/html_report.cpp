@@ -428,7 +428,7 @@ RunInfo checked_run(const RunStore& store, std::int64_t run) {
   const Location where{store.path(), 0, 0};
   for (const RunInfo& r : store.runs()) {
     if (r.id != run) continue;
-    if (!r.damage.empty()) return store.run(run);  // refused there: the store is damaged
+    store.refuse_damaged(r);
     // A calibration's results are its candidates, posterior and fit, which `show` prints; the report's
     // sections (money, households, services over policy years) would describe a base case it never ran.
     // Said first: an unfinished one was promised a report once completed (outside attack 31).

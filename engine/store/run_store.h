@@ -209,7 +209,11 @@ class RunStore {
                          const StoredCalibration* calibration = nullptr,
                          const std::vector<std::pair<std::string, std::string>>& run_settings = {});
   RunInfo run(std::int64_t id) const;  // throws Error for an unknown run
-  std::vector<RunInfo> runs() const;   // every run, a damaged one with RunInfo::damage set
+  // Every run, a damaged one with RunInfo::damage set: counts wijksim never writes, and a run or comparison
+  // that holds the tables of its completion but is not marked complete (as `show` and `report` refuse it).
+  std::vector<RunInfo> runs() const;
+  // Throws the error of a run listed as damaged (RunInfo::damage), as reading it would; nothing otherwise.
+  void refuse_damaged(const RunInfo& info) const;
   // Why run `info` (not complete) has no tables, report or export yet, and what to do: another process is
   // writing it right now (wait), or it stopped (the command that resumes it). `what` ends the first part:
   // "has no report yet".
