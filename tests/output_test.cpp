@@ -1201,3 +1201,29 @@ TEST_CASE("the Markdown calibration table gives a target's unit where its label 
   CHECK(md.find("| mean length of a spell, years (stock over inflow) | 4.7 (3.5 to 5) |") !=
         std::string::npos);
 }
+
+TEST_CASE("a two-way map's axis titles are in lines that fit beside and under its rows", "[output][charts]") {
+  // The words broken at spaces into lines of at most 24 characters beside the rows (60 under them), the key
+  // path on a line of its own; three rows high enough for the longest line, "(coaches.activation_per_year)"
+  // of 29 characters at 6.5 pixels each: 29 x 6.5 / 3 = 62.8, so 63 pixels a row (the usual 34 is too few).
+  const std::vector<std::string> xs = {"61", "76"}, ys = {"0,137", "0,331", "0,525"};
+  std::vector<charts::GridCell> cells;
+  for (const std::string& x : xs)
+    for (const std::string& y : ys) cells.push_back({x, y, "pilot", 0, "pilot", ""});
+  const charts::json map =
+      charts::preferred_map(cells, xs, ys, {charts::intervention_style("pilot")},
+                            "cost of a coach FTE, a year (coaches.cost_per_fte_year)",
+                            "coach clients climbing the ladder, a year (coaches.activation_per_year)");
+  const charts::json& encoding = map["layer"][0]["encoding"];
+  CHECK(encoding["y"]["title"] == charts::json::array({"coach clients climbing", "the ladder, a year",
+                                                       "(coaches.activation_per_year)"}));
+  CHECK(encoding["x"]["title"] ==
+        charts::json::array({"cost of a coach FTE, a year", "(coaches.cost_per_fte_year)"}));
+  CHECK(map["height"]["step"] == 63);
+  // A title without a key path stays one string, and five rows keep the usual height.
+  const std::vector<std::string> five = {"1", "2", "3", "4", "5"};
+  const charts::json plain =
+      charts::preferred_map({}, xs, five, {charts::intervention_style("pilot")}, "x", "all parameters");
+  CHECK(plain["layer"][0]["encoding"]["y"]["title"] == "all parameters");
+  CHECK(plain["height"]["step"] == 34);
+}

@@ -48,6 +48,48 @@ json order_of(const std::vector<std::string>& v) {
   return a;
 }
 
+// A two-way map's axis title, "coach clients climbing the ladder, a year (coaches.activation_per_year)", in
+// lines of at most `line` characters at the words' spaces (the y axis's 24, beside the rows; the x axis's 60,
+// under them), the key path in brackets on a line of its own: on one line the y axis's title ran far beyond a
+// map of three rows (an A4 print).
+constexpr std::size_t kYTitleLine = 24, kXTitleLine = 60;
+std::vector<std::string> title_lines(const std::string& title, std::size_t line) {
+  std::string words = title, key;
+  const std::size_t open = title.rfind(" (");
+  if (open != std::string::npos && !title.empty() && title.back() == ')')
+    words = title.substr(0, open), key = title.substr(open + 1);
+  std::vector<std::string> lines;
+  std::size_t start = 0;
+  while (start < words.size()) {
+    std::size_t end = std::min(words.size(), start + line);
+    if (end < words.size()) {
+      const std::size_t space = words.rfind(' ', end);
+      if (space != std::string::npos && space > start) end = space;
+    }
+    lines.push_back(words.substr(start, end - start));
+    start = end;
+    while (start < words.size() && words[start] == ' ') ++start;
+  }
+  if (!key.empty()) lines.push_back(key);
+  return lines;
+}
+json axis_title(const std::string& title, std::size_t line) {
+  const std::vector<std::string> lines = title_lines(title, line);
+  if (lines.size() == 1) return lines.front();
+  json a = json::array();
+  for (const std::string& l : lines) a.push_back(l);
+  return a;
+}
+// A map's row height: at least `step`, and enough for the y axis's title beside its rows (about 6.5 pixels
+// a character of the 11-pixel bold title).
+int row_step(int step, const std::string& y_title, std::size_t rows) {
+  std::size_t longest = 0;
+  for (const std::string& l : title_lines(y_title, kYTitleLine)) longest = std::max(longest, l.size());
+  const double needed =
+      6.5 * static_cast<double>(longest) / static_cast<double>(std::max<std::size_t>(rows, 1));
+  return std::max(step, static_cast<int>(std::ceil(needed)));
+}
+
 }  // namespace
 
 json tornado(const std::vector<TornadoRow>& rows, double base, const std::string& x_title, bool percentiles) {
@@ -115,9 +157,12 @@ json preferred_map(const std::vector<GridCell>& cells, const std::vector<std::st
   const json x = {{"field", "x"},
                   {"type", "ordinal"},
                   {"sort", order_of(xs)},
-                  {"title", x_title},
+                  {"title", axis_title(x_title, kXTitleLine)},
                   {"axis", {{"labelAngle", 0}}}};
-  const json y = {{"field", "y"}, {"type", "ordinal"}, {"sort", order_of(ys_down)}, {"title", y_title}};
+  const json y = {{"field", "y"},
+                  {"type", "ordinal"},
+                  {"sort", order_of(ys_down)},
+                  {"title", axis_title(y_title, kYTitleLine)}};
   const json tooltip = json::array({{{"field", "x"}, {"title", x_title}},
                                     {{"field", "y"}, {"title", y_title}},
                                     {{"field", "option"}, {"title", "preferred"}}});
@@ -143,7 +188,7 @@ json preferred_map(const std::vector<GridCell>& cells, const std::vector<std::st
   // colours).
   return {{"data", {{"values", data}}},
           {"width", kChartWidth - 120},
-          {"height", {{"step", 34}}},
+          {"height", {{"step", row_step(34, y_title, ys.size())}}},
           {"layer", json::array({rect, text})},
           {"resolve", {{"scale", {{"color", "independent"}}}}}};
 }
@@ -161,9 +206,12 @@ json value_map(const std::vector<GridCell>& cells, const std::vector<std::string
   const json x = {{"field", "x"},
                   {"type", "ordinal"},
                   {"sort", order_of(xs)},
-                  {"title", x_title},
+                  {"title", axis_title(x_title, kXTitleLine)},
                   {"axis", {{"labelAngle", 0}}}};
-  const json y = {{"field", "y"}, {"type", "ordinal"}, {"sort", order_of(ys_down)}, {"title", y_title}};
+  const json y = {{"field", "y"},
+                  {"type", "ordinal"},
+                  {"sort", order_of(ys_down)},
+                  {"title", axis_title(y_title, kYTitleLine)}};
   const json tooltip = json::array({{{"field", "x"}, {"title", x_title}},
                                     {{"field", "y"}, {"title", y_title}},
                                     {{"field", "text"}, {"title", legend_title}}});
@@ -216,7 +264,9 @@ json value_map(const std::vector<GridCell>& cells, const std::vector<std::string
       {"facet", {{"field", "panel"}, {"type", "nominal"}, {"title", nullptr}, {"sort", order_of(panels)}}},
       {"columns", 1},
       {"spec",
-       {{"width", kChartWidth - 140}, {"height", {{"step", 30}}}, {"layer", json::array({rect, text})}}},
+       {{"width", kChartWidth - 140},
+        {"height", {{"step", row_step(30, y_title, ys.size())}}},
+        {"layer", json::array({rect, text})}}},
       {"resolve", {{"scale", {{"color", "shared"}}}}}};
 }
 
