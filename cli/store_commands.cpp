@@ -115,6 +115,7 @@ int runs_command(const Options& o) {
     std::string names;
     try {
       store.refuse_damaged(r);
+      store.check_shown(r.id);  // what show reads first: a complete run is listed as show would print it
       for (const StoredScenario& s : store.scenarios(r.id))
         if (s.role != "comparator") names += (names.empty() ? "" : ", ") + s.name;
     } catch (const InputError& e) {

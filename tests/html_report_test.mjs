@@ -239,14 +239,14 @@ try {
     // that its ICERs follow from them) is printed with them, euros aside.
     if (c.unit !== 'euro' && Number.isInteger(c.decimals)) decimals = Math.max(decimals, c.decimals);
     const percent = c.unit === 'share' || c.unit === 'share_points';
-    // A figure few draws know ("significant": an EVPI from fewer than 30 draws) at most that many significant
-    // digits, never more decimals than its unit's: 73,63 as 74, 13.993 as 14.000, 0 as 0.
+    // A figure few draws know ("significant": an EVPI from fewer than 30 draws) to that many significant
+    // digits, as many decimals as they need: 73,63 as 74, 13.993 as 14.000, 0,0044 as 0,0044, 0 as 0.
     const sig = Number.isInteger(c.significant) && c.significant > 0 ? c.significant : 0;
     const plain = (x) => {
       if (!sig || !Number.isFinite(x)) return dutch(percent ? 100 * x : x, decimals);
       if (x === 0) return dutch(0, 0);
       const v = Number(x.toPrecision(sig));
-      return dutch(v, Math.min(decimals, Math.max(0, sig - 1 - Math.floor(Math.log10(Math.abs(v))))));
+      return dutch(v, Math.max(0, sig - 1 - Math.floor(Math.log10(Math.abs(v)))));
     };
     // No spread (the same in every run, up to rounding in sums): "(same in all runs)". A spread narrower than
     // the last decimal takes up to four more decimals, for the mean and both ends: never "28,3 (28,3 to 28,3)".

@@ -351,10 +351,13 @@ TEST_CASE("a figure few draws know is shown to its significant digits, and kept 
   CHECK(text::one_line(text::cell_text(none, EuroScale::Cents)) == "0");
   CHECK(format_cell(household) == "\u20AC 74");
   CHECK(format_cell(population) == "\u20AC 210.000");
-  // Never more digits than the unit's rule: 38.97 at five significant digits is still cents.
-  Cell cents = Cell::of_value(38.97, Unit::Euro);
-  cents.significant = 5;
-  CHECK(text::one_line(text::cell_text(cents, EuroScale::Cents)) == "38,97");
+  // The column's decimals cut neither the digits nor a small figure to zero (outside attack 55): 342.77 in
+  // EUR thousand is 0,34 (not 0,3), 0.0044 among cents 0,0044 (not 0,00).
+  Cell thousandth = Cell::of_value(342.77, Unit::Euro), tiny = Cell::of_value(0.004425, Unit::Euro);
+  thousandth.significant = tiny.significant = 2;
+  CHECK(text::one_line(text::cell_text(thousandth, EuroScale::Thousand)) == "0,34");
+  CHECK(text::one_line(text::cell_text(tiny, EuroScale::Cents)) == "0,0044");
+  CHECK(format_cell(tiny) == "\u20AC 0,0044");
   // The JSON holds the figure whole and the hint, and reads back to both.
   Report r;
   Table t;

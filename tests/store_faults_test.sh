@@ -241,6 +241,26 @@ code=$?
 [ "$code" -eq 1 ] && grep -q "^run    1  .*  damaged: holds its tables but is marked running, not complete" rot.out &&
   ! grep -q -- "--resume" rot.out && grep -q "the results store is damaged: run 1 holds its tables but is marked running" rot.err ||
   { say_fail "runs of a complete run marked running: exit $code, $(head -c 300 rot.out) $(head -c 300 rot.err)"; rot_ok=0; }
+# A resume refuses it too (outside attack 55: it completed the run again, exit 0, where every other command
+# called it damaged); nothing of the store changes.
+before=$(sqlite3 rot.db "SELECT status FROM runs WHERE run_id = 1")
+"$wijksim" "${fold_args[@]}" --resume 1 --store rot.db >rot.out 2>rot.err
+code=$?
+[ "$code" -eq 1 ] && grep -q "the results store is damaged: run 1 holds its tables but is marked running" rot.err &&
+  [ "$(sqlite3 rot.db "SELECT status FROM runs WHERE run_id = 1")" = "$before" ] ||
+  { say_fail "resume of a complete run marked running: exit $code, $(head -c 300 rot.err)"; rot_ok=0; }
+# A complete run whose tables were deleted: `runs` listed it as complete and a resume said "complete already
+# (`wijksim show` prints it)", while show refused it (outside attack 55). Both say it is damaged, exit 1.
+cp fold.db rot.db
+sqlite3 rot.db "DELETE FROM reports WHERE run_id = 1"
+"$wijksim" runs --store rot.db >rot.out 2>rot.err
+code=$?
+[ "$code" -eq 1 ] && grep -q "^run    1  .*  damaged: " rot.out && grep -q "run 1 has reports rows other than those it completed with" rot.err ||
+  { say_fail "runs of a complete run without its tables: exit $code, $(head -c 300 rot.out) $(head -c 300 rot.err)"; rot_ok=0; }
+"$wijksim" "${fold_args[@]}" --resume 1 --store rot.db >rot.out 2>rot.err
+code=$?
+[ "$code" -eq 1 ] && grep -q "run 1 has reports rows other than those it completed with" rot.err && ! grep -q "complete already" rot.err ||
+  { say_fail "resume of a complete run without its tables: exit $code, $(head -c 300 rot.err)"; rot_ok=0; }
 [ "$rot_ok" -eq 1 ] && echo "ok: a damaged stored report is said as a damaged store (exit 1)"
 
 # A complete run whose row claims more replications than it holds is damage, in the listing too (it was

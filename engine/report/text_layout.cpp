@@ -136,10 +136,12 @@ struct NumberStyle {
   std::string operator()(double x) const {
     if (significant <= 0 || !std::isfinite(x)) return format_dutch(x / divisor, decimals);
     if (x == 0) return format_dutch(0, 0);
-    // At most `significant` digits, in the column's unit: 73,63 as 74 and 206.164 in EUR thousand as 210.
+    // `significant` digits, in the column's unit: 73,63 as 74, 206.164 in EUR thousand as 210, 342,77 there
+    // as 0,34 and 0,0044 as 0,0044: the column's decimals cut neither the digits nor a figure that is not 0
+    // to "0,00" (outside attack 55).
     const double v = round_to_significant(x / divisor, significant);
     const int first = static_cast<int>(std::floor(std::log10(std::fabs(v))));
-    return format_dutch(v, std::clamp(significant - 1 - first, 0, decimals));
+    return format_dutch(v, std::max(significant - 1 - first, 0));
   }
   std::string whole(double x) const {
     return std::isnan(x) ? std::string("n/a") : prefix + (*this)(x) + suffix;

@@ -1201,15 +1201,28 @@ std::vector<RunInfo> RunStore::runs() const {
   Statement q(db_, path_, std::string(kRunColumns) + " ORDER BY runs.run_id");
   std::vector<RunInfo> out;
   while (q.step()) out.push_back(read_run_row(q));
-  // Tables are written with the completion: a run or comparison that holds them and is marked otherwise was
-  // changed by hand. `runs` offered `--resume` for it where `show` called it damaged (outside attack 53).
+  // `runs` offered `--resume` for a run that show called damaged (outside attack 53).
   for (RunInfo& r : out)
-    if (r.damage.empty() && r.status != "complete" && r.command != "calibrate") {
-      Statement t(db_, path_, "SELECT 1 FROM reports WHERE run_id = ? LIMIT 1");
-      t.bind(1, r.id);
-      if (t.step()) r.damage = fmt::format("holds its tables but is marked {}, not complete", r.status);
-    }
+    if (r.damage.empty()) r.damage = completion_damage(r);
   return out;
+}
+
+std::string RunStore::completion_damage(const RunInfo& info) const {
+  // A complete calibration is resumed to write its sets again, and is marked running meanwhile.
+  if (info.status == "complete" || info.command == "calibrate") return "";
+  Statement t(db_, path_, "SELECT 1 FROM reports WHERE run_id = ? LIMIT 1");
+  t.bind(1, info.id);
+  return t.step() ? fmt::format("holds its tables but is marked {}, not complete", info.status) : "";
+}
+
+namespace {
+// What `show` reads of a run before its tables: the run's own rows and the tables.
+const std::vector<std::string_view> kShownTables = {"runs",     "scenarios",    "settings", "payers",
+                                                    "agencies", "calibrations", "reports"};
+}  // namespace
+
+void RunStore::check_shown(std::int64_t run) const {
+  check_sealed(run, kShownTables);
 }
 
 void RunStore::refuse_damaged(const RunInfo& info) const {
@@ -1702,7 +1715,7 @@ void RunStore::check_whole(const RunInfo& info) const {
 std::string RunStore::report(std::int64_t run, const std::string& format) const {
   const RunInfo info = this->run(run);
   // What the stored tables came from, and the tables themselves (check_sealed checks the run whole first).
-  check_sealed(run, {"runs", "scenarios", "settings", "payers", "agencies", "calibrations", "reports"});
+  check_shown(run);
   Statement q(db_, path_, "SELECT body FROM reports WHERE run_id = ? AND format = ?");
   q.bind(1, run).bind(2, format);
   // Outside attack 9: a stored report damaged by hand or by the disk was printed as it was (invalid JSON with

@@ -214,6 +214,16 @@ class RunStore {
   std::vector<RunInfo> runs() const;
   // Throws the error of a run listed as damaged (RunInfo::damage), as reading it would; nothing otherwise.
   void refuse_damaged(const RunInfo& info) const;
+  // Why run `info` is damaged though its row's counts are not: "" or "holds its tables but is marked
+  // running, not complete" (a run or comparison writes its tables and its status 'complete' in one
+  // transaction, so only a hand edit parts them). For runs, and a resume, which took such a run up again
+  // where every other command refused it (outside attack 55).
+  std::string completion_damage(const RunInfo& info) const;
+  // Throws InputError unless a complete run's rows that `show` reads first (its own rows and its tables)
+  // match their seals: what `runs` lists and a resume says is complete are what `show` would print (a
+  // run whose tables were deleted was listed as complete and resumed as "complete already, `show` prints
+  // it" while show refused it; outside attack 55).
+  void check_shown(std::int64_t run) const;
   // Why run `info` (not complete) has no tables, report or export yet, and what to do: another process is
   // writing it right now (wait), or it stopped (the command that resumes it). `what` ends the first part:
   // "has no report yet".

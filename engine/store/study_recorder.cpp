@@ -100,6 +100,13 @@ StudyRecorder::StudyRecorder(const Study& study, const RecordOptions& o)
     // Its own rows as it began (a seed changed by hand mixed two studies in one run; outside attack 54).
     store_.check_identity(run_id_);
     const RunInfo info = store_.run(run_id_);  // as it is now that nobody else writes it
+    // Refused as every other command refuses it: tables without the status that goes with them, or a
+    // complete run whose rows show would refuse (outside attack 55: resumed, where `runs`, `show`, `report`
+    // and `export` called it damaged).
+    RunInfo as_listed = info;
+    as_listed.damage = store_.completion_damage(info);
+    store_.refuse_damaged(as_listed);
+    if (info.status == "complete") store_.check_shown(run_id_);
     const std::vector<StoredScenario> before = store_.scenarios(run_id_);
     std::vector<std::string> differences;
     // A run of another command (a calibration, a `run` resumed by `compare`): its stored results are not
