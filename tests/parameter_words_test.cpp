@@ -44,6 +44,11 @@ TEST_CASE("a parameter named without its key path, and within a sentence", "[rep
   CHECK(parameter_name("domains.money.escalation.cost") == "Cost of an escalation, money");
   CHECK(parameter_name("agencies.*.presence") == "Chance an agency is present in a team, every agency");
   CHECK(parameter_name("coaches.fte") == "Coach FTE");
+  // A neighbourhood is named as its file names it, an agency's key in words.
+  CHECK(parameter_name("population.neighbourhoods.deprived_a.incidence_factor") ==
+        "New problems, a neighbourhood's factor, deprived_a");
+  CHECK(parameter_name("agencies.debt_counselling.presence") ==
+        "Chance an agency is present in a team, debt counselling");
   CHECK(parameter_name("domains.*") == "domains.*");
   // The two-way tables' titles: "... by coach FTE (coaches.fte) (columns) and ...". A label beginning with
   // an abbreviation keeps its capitals; a key path without words is left as it is.

@@ -130,7 +130,9 @@ std::string parameter_name(const std::string& key_path) {
       const std::string_view rest = std::string_view(key_path).substr(section.size());
       const std::string_view entry = rest.substr(0, rest.find('.'));
       whose = entry == "*" ? std::string(every) : std::string(entry);
-      std::replace(whose.begin(), whose.end(), '_', ' ');
+      // An agency's or a domain's key in words ("debt counselling"); a neighbourhood's name as its file
+      // gives it ("Oost-by_night" read "Oost-by night"; outside attack 55).
+      if (section != "population.neighbourhoods.") std::replace(whose.begin(), whose.end(), '_', ' ');
     }
   return fmt::format("{}{}", words, whose.empty() ? "" : ", " + whose);
 }
