@@ -68,8 +68,9 @@ struct Cell {
   // digits where they tell two values apart (a tornado's ends of a narrow range), or figures read against
   // each other written alike (text::same_decimals).
   int decimals_at_least = 0;
-  // Shown with at most this many significant digits (0: the unit's rule alone), for a figure that the runs
-  // behind it know no better (an EVPI from fewer draws than the EVPPI's least); CSV and JSON keep it whole.
+  // Shown to this many significant digits, with the decimals they need whatever the column's (0: the unit's
+  // rule alone), for a figure that the runs behind it know no better (an EVPI from fewer draws than the
+  // EVPPI's least); CSV and JSON keep it whole.
   int significant = 0;
   // A value given or derived once (a target, a norm, a survey's N), not a figure over runs: its n = 1 says
   // nothing of how many runs it is over, where a figure defined in one run of several has n = 1 too.
