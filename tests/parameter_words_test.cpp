@@ -44,6 +44,12 @@ TEST_CASE("a parameter named without its key path, and within a sentence", "[rep
   CHECK(parameter_name("domains.money.escalation.cost") == "Cost of an escalation, money");
   CHECK(parameter_name("agencies.*.presence") == "Chance an agency is present in a team, every agency");
   CHECK(parameter_name("coaches.fte") == "Coach FTE");
+  // A list of quality of life by number of problems: each entry by its number.
+  CHECK(parameter_name("economics.utility_by_problems[2]") == "Quality of life with 2 problems");
+  CHECK(parameter_name("economics.utility_by_problems[1]") == "Quality of life with 1 problem");
+  CHECK(parameter_name("economics.utility_by_problems[0]") == "Quality of life with no problem");
+  CHECK(parameter_label("economics.utility_by_problems[4]") ==
+        "Quality of life with 4 problems (economics.utility_by_problems[4])");
   // A neighbourhood is named as its file names it, an agency's key in words.
   CHECK(parameter_name("population.neighbourhoods.deprived_a.incidence_factor") ==
         "New problems, a neighbourhood's factor, deprived_a");

@@ -116,6 +116,16 @@ std::string_view parameter_words(std::string_view key_path) {
 std::string parameter_name(const std::string& key_path) {
   const std::string_view words = parameter_words(key_path);
   if (words.empty()) return key_path;
+  // A list's entry by its number of problems: [2] and [4] read alike (outside attack 55). The list's last
+  // entry is for that many or more (13.2); the key path beside the words says which entry it is.
+  if (const std::size_t open = key_path.rfind("utility_by_problems[");
+      open != std::string::npos && key_path.ends_with("]")) {
+    const std::string k = key_path.substr(open + 20, key_path.size() - open - 21);
+    if (!k.empty() && std::all_of(k.begin(), k.end(), [](char c) { return c >= '0' && c <= '9'; }))
+      return k == "0"   ? std::string("Quality of life with no problem")
+             : k == "1" ? std::string("Quality of life with 1 problem")
+                        : fmt::format("Quality of life with {} problems", k);
+  }
   // Whose it is, where the key names an entry of a section: the words alone read alike for the five
   // domains' escalation costs.
   std::string whose;
