@@ -1226,7 +1226,9 @@ void RunStore::check_shown(std::int64_t run) const {
 }
 
 void RunStore::refuse_damaged(const RunInfo& info) const {
-  if (!info.damage.empty()) damaged(path_, info.id, info.damage);
+  // A row read by run() has no damage set; runs() sets the completion's too.
+  const std::string damage = info.damage.empty() ? completion_damage(info) : info.damage;
+  if (!damage.empty()) damaged(path_, info.id, damage);
 }
 
 std::vector<StoredScenario> RunStore::scenarios(std::int64_t run) const {

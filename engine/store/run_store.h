@@ -212,13 +212,10 @@ class RunStore {
   // Every run, a damaged one with RunInfo::damage set: counts wijksim never writes, and a run or comparison
   // that holds the tables of its completion but is not marked complete (as `show` and `report` refuse it).
   std::vector<RunInfo> runs() const;
-  // Throws the error of a run listed as damaged (RunInfo::damage), as reading it would; nothing otherwise.
+  // Throws the error of a run damaged as runs() lists it (RunInfo::damage, or its completion's tables
+  // without its status), as reading it would; nothing otherwise. A resume calls it too: it took such a run
+  // up again where every other command refused it (outside attack 55).
   void refuse_damaged(const RunInfo& info) const;
-  // Why run `info` is damaged though its row's counts are not: "" or "holds its tables but is marked
-  // running, not complete" (a run or comparison writes its tables and its status 'complete' in one
-  // transaction, so only a hand edit parts them). For runs, and a resume, which took such a run up again
-  // where every other command refused it (outside attack 55).
-  std::string completion_damage(const RunInfo& info) const;
   // Throws InputError unless a complete run's rows that `show` reads first (its own rows and its tables)
   // match their seals: what `runs` lists and a resume says is complete are what `show` would print (a
   // run whose tables were deleted was listed as complete and resumed as "complete already, `show` prints
@@ -314,6 +311,10 @@ class RunStore {
   // match their seal (values changed by hand were shown as figures no run gave, exit 0: outside attack 13).
   // A run not complete is not checked. Each table of a run is read once per store opened.
   void check_sealed(std::int64_t run, const std::vector<std::string_view>& tables) const;
+  // Why run `info` is damaged though its row's counts are not: "" or "holds its tables but is marked
+  // running, not complete" (a run or comparison writes its tables and its status 'complete' in one
+  // transaction, so only a hand edit parts them).
+  std::string completion_damage(const RunInfo& info) const;
   std::string path_;
   sqlite3* db_ = nullptr;
   std::uint64_t device_ = 0, inode_ = 0;  // of the file opened (replaced)

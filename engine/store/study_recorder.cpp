@@ -103,9 +103,7 @@ StudyRecorder::StudyRecorder(const Study& study, const RecordOptions& o)
     // Refused as every other command refuses it: tables without the status that goes with them, or a
     // complete run whose rows show would refuse (outside attack 55: resumed, where `runs`, `show`, `report`
     // and `export` called it damaged).
-    RunInfo as_listed = info;
-    as_listed.damage = store_.completion_damage(info);
-    store_.refuse_damaged(as_listed);
+    store_.refuse_damaged(info);
     if (info.status == "complete") store_.check_shown(run_id_);
     const std::vector<StoredScenario> before = store_.scenarios(run_id_);
     std::vector<std::string> differences;
