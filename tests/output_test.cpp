@@ -435,6 +435,46 @@ TEST_CASE("a table is laid out the first way that fits", "[output]") {
   CHECK(lines(wide) < lines(transposed));
 }
 
+TEST_CASE("a text that wraps among figures keeps its lines together, starting in one column", "[output]") {
+  // The break-even sentence in a column of euros: each of its lines right-aligned on its own left the last
+  // word ("runs") alone at the column's right edge, 40 columns from the rest of its sentence.
+  Table t;
+  t.id = "budget";
+  t.title = "cumulative";
+  t.scenario = "s";
+  t.columns = {{"y4", "year 4"}, {"all", "years 1-5"}};
+  for (const char* name : {"Municipality", "Health insurers"})
+    t.rows.push_back({name,
+                      name,
+                      {Cell::of(interval(-0.41, -1.13, 0.31), Unit::Count),
+                       Cell::of(interval(-1.95, -4.46, 0.56), Unit::Count)},
+                      0});
+  const std::string sentence =
+      "no break-even shown: the interval includes zero in year 5; below zero by year 5 in 3 of 5 runs";
+  t.rows.push_back({"Cumulative",
+                    "Cumulative",
+                    {Cell::of(interval(-0.18, -2.14, 1.77), Unit::Count), Cell::of_text(sentence)},
+                    0});
+  const std::string out = text::layout(text::grid_of(t), 80);
+  CHECK(widest(out) <= 80);
+  // The sentence's lines, found by their words, and where each starts.
+  std::istringstream in(out.substr(out.find("\nCumulative")));
+  std::string line, words;
+  std::vector<std::size_t> starts;
+  while (std::getline(in, line)) {
+    if (line.empty()) continue;
+    const std::size_t at = starts.empty() ? line.find("no break-even") : line.find_first_not_of(' ');
+    if (at == std::string::npos) break;
+    starts.push_back(at);
+    if (!words.empty()) words += ' ';
+    words += line.substr(at);
+  }
+  INFO(out);
+  REQUIRE(starts.size() >= 2);  // at 80 columns it wraps
+  CHECK(words == sentence);
+  for (std::size_t s : starts) CHECK(s == starts.front());
+}
+
 TEST_CASE("each payer's year by year keeps payers down and years across", "[output]") {
   // Five payers and six year columns that do not fit side by side at 120: the generic layout turned such a
   // table (the payers fewer than the columns) and read years down, where the pilot's six payers read payers

@@ -602,6 +602,13 @@ void render_wide(const Prepared& p, const std::vector<std::size_t>& cols,
     for (std::size_t i = 0; i < cols.size(); ++i) {
       cells.push_back(cols[i] < l.cells.size() ? cell_lines(l.cells[cols[i]], w.cols[i], two_line)
                                                : std::vector<std::string>{});
+      // A wrapped text among figures is right-aligned as one block, its lines starting together: each line
+      // right-aligned on its own left the last word alone at the column's edge ("runs", advisor review 56).
+      if (right[i] && cells.back().size() > 1 && !l.cells[cols[i]].number) {
+        std::size_t block = 0;
+        for (const std::string& s : cells.back()) block = std::max(block, width_of(s));
+        for (std::string& s : cells.back()) s = pad(s, block, false);
+      }
       rows = std::max(rows, cells.back().size());
     }
     for (std::size_t k = 0; k < rows; ++k) {
