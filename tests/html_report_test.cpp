@@ -524,6 +524,13 @@ TEST_CASE("In short gives the places a reallocation leaves in the last week agai
   CHECK(body > page.rfind("</tr>", agency - 1));
   CHECK(page.substr(agency, funded - agency).find("</tbody>") == std::string::npos);
   CHECK(page.find(", tbody.keep { break-inside: avoid; }") != std::string::npos);
+  // The waits' caption gives the cut as the cause, not outreach (it asked the run's scenario row for its
+  // settings, which the store keeps apart, and said "outreach" under every scale-up; advisor review 56).
+  const auto waits = page.find("Where do the waits change most?");
+  REQUIRE(waits != std::string::npos);
+  CHECK(page.find("Here places are cut to pay the coaches: that lengthens the queues.", waits) !=
+        std::string::npos);
+  CHECK(page.find("Outreach can lengthen") == std::string::npos);
   // Said for a pointer on a screen, not printed.
   CHECK(page.find("<li class=\"screen-only\">Point at a chart for its exact numbers.</li>") !=
         std::string::npos);

@@ -97,8 +97,11 @@ std::string coach_fte_text(const StoredScenario& s,
 }
 
 // Whether the scenario pays its coaches by cutting agencies' places (coaches.funding: reallocated).
-bool cuts_places(const StoredScenario& s) {
-  return std::any_of(s.settings.begin(), s.settings.end(), [](const auto& kv) {
+// `settings` are the scenario's as the store holds them (RunStore::settings): a StoredScenario read with the
+// run carries none, and the caption asked it, so it never said that a scale-up's places are cut (advisor
+// review 56).
+bool cuts_places(const std::vector<std::pair<std::string, std::string>>& settings) {
+  return std::any_of(settings.begin(), settings.end(), [](const auto& kv) {
     return kv.first == "coaches.funding" && kv.second == "reallocated";
   });
 }
@@ -1059,28 +1062,27 @@ void ReportWriter::agency_waits(const StoredScenario& s, const StoredScenario* c
     names += (names.empty() ? "" : " and ") + agencies_[a].label;
   }
   if (panels.empty()) return;
-  chart(
-      c ? "Where do the waits change most?" : "Where are the waits longest?",
-      fmt::format("The mean wait at {}, the {} agencies {}, per {} weeks for {}.", names, panels.size(),
-                  c ? "whose wait changes most" : "with the longest waits", kSeriesBlockWeeks,
-                  c ? fmt::format("{} next to {}", s.name, c->name) : s.name),
-      charts::over_time_panels(panels, "wait (weeks)", Axis::Decimal1, info_.years, 1, false), "agency_wait",
-      s.name,
-      // The cause first where this scenario cuts places: "outreach can lengthen the queues" stood under the
-      // unfunded scale-up, whose queues grow because its places are cut (a policy advisor's reading).
-      std::string("The wait is the summed waits over admissions, of the runs that admitted anyone in the "
-                  "block. ") +
-          (cuts_places(s)
-               ? "Here places are cut to pay the coaches: that lengthens the queues. "
-               : "Outreach can lengthen the agencies' queues while households are better helped. ") +
-          // Only where this scenario cuts places (the pilot's caption spoke of cuts it has none of; outside
-          // attack 23).
-          (cuts_places(s) ? "Where places are cut (each year, as the teams grow), an agency admits nobody "
-                            "until enough cases end, and the first places go to households a coach referred "
-                            "with a mandate, who have priority: the few admitted then waited less, and the "
-                            "line dips. "
-                          : "") +
-          band_text() + " Each panel has its own scale.");
+  const bool cuts = cuts_places(store_.settings(info_.id, s.index));
+  chart(c ? "Where do the waits change most?" : "Where are the waits longest?",
+        fmt::format("The mean wait at {}, the {} agencies {}, per {} weeks for {}.", names, panels.size(),
+                    c ? "whose wait changes most" : "with the longest waits", kSeriesBlockWeeks,
+                    c ? fmt::format("{} next to {}", s.name, c->name) : s.name),
+        charts::over_time_panels(panels, "wait (weeks)", Axis::Decimal1, info_.years, 1, false),
+        "agency_wait", s.name,
+        // The cause first where this scenario cuts places: "outreach can lengthen the queues" stood under the
+        // unfunded scale-up, whose queues grow because its places are cut (a policy advisor's reading).
+        std::string("The wait is the summed waits over admissions, of the runs that admitted anyone in the "
+                    "block. ") +
+            (cuts ? "Here places are cut to pay the coaches: that lengthens the queues. "
+                  : "Outreach can lengthen the agencies' queues while households are better helped. ") +
+            // Only where this scenario cuts places (the pilot's caption spoke of cuts it has none of; outside
+            // attack 23).
+            (cuts ? "Where places are cut (each year, as the teams grow), an agency admits nobody "
+                    "until enough cases end, and the first places go to households a coach referred "
+                    "with a mandate, who have priority: the few admitted then waited less, and the "
+                    "line dips. "
+                  : "") +
+            band_text() + " Each panel has its own scale.");
 }
 
 void ReportWriter::households(const StoredScenario& s, const StoredScenario* c) {
