@@ -648,19 +648,26 @@ void ReportWriter::glance(const StoredScenario& s, const StoredScenario& c) {
     item("Cost per extra quality-adjusted household-year (not judged: no willingness to pay is set for it)",
          figure(ce, s.name, "icer_qaly"));
   }
-  item("Net monetary benefit per household", figure(ce, s.name, "nmb"));
-  item(info_.draws == 0 ? "Probability it is worth the money (runs differ in the households' luck only: no "
-                          "parameter draws)"
-                        : "Probability it is worth the money (over the parameter draws)",
+  // At the comparator's willingness to pay, said in each label as the terminal's glance says it: without
+  // it, "worth the money" read as a verdict rather than one at an assumed price (advisor review 56).
+  const std::string at_wtp =
+      fmt::format("at {} per problem-free household-year", format_euros_as_given(c.willingness_to_pay));
+  item(fmt::format("Net monetary benefit per household {}", at_wtp), figure(ce, s.name, "nmb"));
+  item(info_.draws == 0
+           ? fmt::format("Probability it is worth the money {} (runs differ in the households' "
+                         "luck only: no parameter draws)",
+                         at_wtp)
+           : fmt::format("Probability it is worth the money {} (over the parameter draws)", at_wtp),
        figure(ce, s.name, "p_cost_effective"));
   // Worth the money against the comparator, and yet not the choice where the decision has other options:
   // the unfunded scale-up's 100% beside being best in 6 of 30 draws, which only the side-by-side table
   // said (a policy advisor's reading of a PSA).
   if (cell_json(ce, s.name, "p_best"))
-    item(fmt::format("Probability it is the best of its options (all compared with {}; {})", c.name,
-                     info_.draws == 0 ? "runs differ in the households' luck only: no parameter draws"
-                                      : "over the parameter draws"),
-         figure(ce, s.name, "p_best"));
+    item(
+        fmt::format("Probability it is the best of its options {} (all compared with {}; {})", at_wtp, c.name,
+                    info_.draws == 0 ? "runs differ in the households' luck only: no parameter draws"
+                                     : "over the parameter draws"),
+        figure(ce, s.name, "p_best"));
   // Of the extra cost above, society's view: beside the pay-back's cash below it read as a second answer to
   // one question (22% against 49%; a policy advisor's reading of a PSA).
   item("Probability it saves money (society's view, as the extra cost above)",
@@ -1493,8 +1500,11 @@ void ReportWriter::decision(const StoredScenario& c, const std::vector<int>& opt
     curves.emplace_back(style, std::move(curve));
   }
   const double wtp = c.willingness_to_pay;
+  // "How sure can we be" over runs that differ in the households' luck only claimed what only parameter
+  // draws can tell (advisor review 56).
   chart(
-      "How sure can we be that it is worth the money?",
+      info_.draws == 0 ? "In how many runs is each option the best? (the households' luck only)"
+                       : "How sure can we be that it is worth the money?",
       "For each amount society is willing to pay for one more problem-free household-year, the probability "
       "that each option gives the most value (the highest net monetary benefit).",
       charts::acceptability(curves, wtp, total, noun), "acceptability", c.name,
