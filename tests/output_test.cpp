@@ -696,6 +696,25 @@ TEST_CASE("at a glance: every compared scenario side by side", "[output]") {
               .find("brackets here and below: the 95% interval of the mean over runs differing in the "
                     "households' luck only, not a budget range;") != std::string::npos);
   }
+  {
+    // "Dominant" beside a wait that grows says so in its cell; without such a wait it stands alone (advisor
+    // review 56: the unfunded scale-up's "dominant in 5 of 5 runs" above a wait 41 weeks longer).
+    CHECK(out.find("yet waits grow") == std::string::npos);
+    Report longer = r;
+    for (Table& t : longer.tables)
+      if (t.id == "headline" && t.scenario == "b")
+        for (Row& row : t.rows)
+          if (row.key == "wait_debt") row.cells[1] = Cell::of_text(kWaitLonger);
+    CHECK(render_table(longer, {200, {"glance"}}).find("dominant, yet waits grow (below)") !=
+          std::string::npos);
+    // Only "dominant" gains it: scenario a's ICER with the same wait is a cost per year.
+    for (Table& t : longer.tables)
+      if (t.id == "headline" && t.scenario == "a")
+        for (Row& row : t.rows)
+          if (row.key == "wait_debt") row.cells[1] = Cell::of_text(kWaitLonger);
+    const std::string both = render_table(longer, {200, {"glance"}});
+    CHECK(both.find("yet waits grow") == both.rfind("yet waits grow"));
+  }
   CHECK(out.find("1,88 (same in all runs)") != std::string::npos);  // a fund's bill: no spread
   CHECK(out.find("46,05 (same in all runs)") != std::string::npos);
   CHECK(out.find("places funded") != std::string::npos);

@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "wijksim/report/economic_text.h"
@@ -260,7 +261,7 @@ std::vector<Table> headline_tables(const Study& study, const StudyResult& result
       t.rows.push_back({"wait_" + mine.shape.agencies[a].key,
                         "wait: " + name + " (weeks)",
                         {Cell::of(m.wait_weeks, Unit::Weeks),
-                         Cell::of_text(dw == Direction::Up     ? "households wait longer"
+                         Cell::of_text(dw == Direction::Up     ? kWaitLonger
                                        : dw == Direction::Down ? "households wait less"
                                                                : unclear)},
                         0});
@@ -412,6 +413,15 @@ std::vector<Table> headline_tables(const Study& study, const StudyResult& result
     tables.push_back(std::move(t));
   }
   return tables;
+}
+
+bool waits_grow(const Table& headline) {
+  std::size_t verdict = headline.columns.size();
+  for (std::size_t c = 0; c < headline.columns.size(); ++c)
+    if (headline.columns[c].key == "verdict") verdict = c;
+  return std::any_of(headline.rows.begin(), headline.rows.end(), [&](const Row& r) {
+    return r.key.starts_with("wait_") && verdict < r.cells.size() && r.cells[verdict].text == kWaitLonger;
+  });
 }
 
 }  // namespace wijksim

@@ -4,6 +4,7 @@
 // coaches, named from the scenario. The terminal prints it first.
 #pragma once
 
+#include <string>
 #include <vector>
 
 #include "wijksim/report/table.h"
@@ -20,5 +21,10 @@ std::string coach_payer_text(const Scenario& s);
 // The words of coach_payer_text for new money whose source the model does not hold; the report's who-pays
 // caption says it where they stand (a stored run's headline row).
 inline constexpr const char* kFundNotModelled = "who fills that fund is not modelled";
+
+// The verdict of an agency's wait row ("wait_KEY") whose interval lies above zero.
+inline constexpr const char* kWaitLonger = "households wait longer";
+// Whether a headline table says households wait longer at any agency.
+bool waits_grow(const Table& headline);
 
 }  // namespace wijksim

@@ -636,7 +636,17 @@ void ReportWriter::glance(const StoredScenario& s, const StoredScenario& c) {
        figure(ce, s.name, "delta_cost"));
   item(fmt::format("Extra problem-free years per household ({}, discounted)", period),
        figure(ce, s.name, "delta_effect"));
-  item("Cost per extra problem-free household-year", figure(ce, s.name, "icer"));
+  // "Dominant" beside agencies' waits that grow: said in the same row, as the terminal's glance does
+  // (advisor review 56).
+  bool waits_longer = false;
+  if (headline)
+    for (const json& r : at(*headline, "rows"))
+      waits_longer = waits_longer || (text_of(at(r, "key")).starts_with("wait_") &&
+                                      text_of(at(at(at(r, "cells"), "verdict"), "text")) == kWaitLonger);
+  item("Cost per extra problem-free household-year",
+       figure(ce, s.name, "icer") + (waits_longer && value_of(ce, s.name, "icer").text.starts_with("dominant")
+                                         ? ", yet households wait longer at agencies (below)"
+                                         : ""));
   // Where the scenarios weigh a household-week by its problems (economics.utility_by_problems), the
   // quality-adjusted figures beside them, as the terminal's cost-effectiveness table has them.
   if (cell_json(ce, s.name, "delta_qaly")) {
@@ -706,7 +716,7 @@ void ReportWriter::glance(const StoredScenario& s, const StoredScenario& c) {
             "{}{}: {}", cut.empty() ? "" : "<br>", esc(name()),
             v.lo == v.hi ? esc(v.text.substr(0, v.text.find(" ("))) : figure(headline, key, "change"));
       }
-      if (key.starts_with("wait_") && verdict == "households wait longer")
+      if (key.starts_with("wait_") && verdict == kWaitLonger)
         longer += fmt::format("{}{}: +{}", longer.empty() ? "" : "<br>", esc(name()),
                               figure(headline, key, "change"));
     }
