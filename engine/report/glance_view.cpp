@@ -55,7 +55,9 @@ std::optional<GlanceView> glance_view(const Report& r) {
   text::Grid& g = v.grid;
   const int years = r.scenarios.empty() ? 0 : r.scenarios.front().years;
   const std::string over = years == 1 ? "policy year 1" : fmt::format("policy years 1-{}", years);
-  g.title = "At a glance: each scenario against its comparator";
+  // ICER, dominant and the frontier are used in its first lines and explained under it (advisor review 56).
+  g.title =
+      "At a glance: each scenario against its comparator (ICER, dominant and other terms: under Terms below)";
   g.by_row = true;
   g.may_transpose = false;
   for (const Table* h : headlines) g.columns.push_back(h->scenario);
