@@ -44,13 +44,26 @@ std::size_t columns_of(std::string_view s) {
   return n;
 }
 
+// Whether a line echoes a command line: the program's name (the last part of its path) then a word, as in
+// "(command: /usr/bin/wijksim run ...)". A directory of that name in a file's path ("/src/wijksim/x.yaml")
+// is not one: any mention of the name left a message about such a file unbroken, 152 columns on a terminal
+// of 120 (outside attack 56).
+bool echoes_command(std::string_view line) {
+  constexpr std::string_view kName = "wijksim ";
+  for (std::size_t at = line.find(kName); at != std::string_view::npos; at = line.find(kName, at + 1)) {
+    const std::size_t next = at + kName.size();
+    if (next < line.size() && line[next] >= 'a' && line[next] <= 'z') return true;
+  }
+  return false;
+}
+
 // One line broken at spaces. A line that holds a command to type is left whole: one indented by two
-// spaces, one in backquotes (`wijksim show 1 ...`) or echoing a command line (every command names wijksim):
-// a terminal breaks a long line without breaking a copy of it, and a command pasted in pieces runs its first
-// piece (outside attack 21). So is a line the progress bar redraws (\r).
+// spaces, one in backquotes (`wijksim show 1 ...`) or echoing a command line: a terminal breaks a long line
+// without breaking a copy of it, and a command pasted in pieces runs its first piece (outside attack 21). So
+// is a line the progress bar redraws (\r).
 void fit_line(std::string_view line, std::size_t width, std::string& out) {
   if (columns_of(line) <= width || line.starts_with("  ") || line.find('\r') != std::string_view::npos ||
-      line.find('`') != std::string_view::npos || line.find("wijksim") != std::string_view::npos) {
+      line.find('`') != std::string_view::npos || echoes_command(line)) {
     out += line;
     return;
   }

@@ -158,6 +158,16 @@ if command -v script >/dev/null; then
     [ "$(grep -c "takes no new files" tty-command.txt)" -eq 1 ] &&
     ok "on a 40-column terminal the command echoed is one line, the prose around it broken" ||
     bad "a command on a 40-column terminal: $(cat tty-command.txt)"
+  # A message about a file in a directory named wijksim is prose, broken like any other: every line that
+  # named the program was left whole, as if it echoed a command (outside attack 56).
+  mkdir -p wijksim
+  printf 'extends: %s/scenarios/pilot.yaml\nname: q\ncoaches:\n  ftee: 5\n' "$src" >wijksim/bad.yaml
+  script -qec "stty cols 60; env -u COLUMNS '$wijksim' run wijksim/bad.yaml --no-store" /dev/null >tty-dir.raw
+  tr -d '\r' <tty-dir.raw >tty-dir.txt
+  w=$(wc -L <tty-dir.txt)
+  [ "$w" -le 60 ] && grep -q "'ftee'; did you mean 'fte'?" tty-dir.txt && [ "$("$wijksim" run wijksim/bad.yaml --no-store 2>&1 | wc -L)" -gt 60 ] &&
+    ok "a message naming a directory 'wijksim' is broken on a 60-column terminal (widest line $w)" ||
+    bad "a message naming a directory 'wijksim' on a 60-column terminal: $(cat tty-dir.txt)"
 else
   echo "skip: no 'script' to make a pseudo-terminal"
 fi
