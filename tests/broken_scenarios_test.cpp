@@ -770,6 +770,21 @@ std::vector<Case> cases() {
               "0.6 to "
               "1.2) but this parameter must be a probability between 0 and 1: use a beta, gamma or lognormal "
               "distribution, or a smaller sd")}},
+      // Inside the range by the percentile check, and yet every draw 0 while the base case runs at the mean
+      // (outside attack 56). By hand: on 0 to 1 with mean 0.5 no sd exceeds sqrt(0.5 x 0.5) = 0.5 (Bhatia-
+      // Davis); a gamma of mean 2 and sd 1e10 has shape 4e-20, so its 99.865th percentile is 0 in doubles.
+      {"gamma on a probability with an sd no distribution there can have",
+       edit(b, 60, "{dist: beta, mean: 0.7, sd: 0.1}", "{dist: gamma, mean: 0.5, sd: 1e10}"),
+       {exact(60, 26, "agencies.mental_health.success_probability",
+              "a gamma distribution with mean 0.5 and sd 1e+10 cannot describe a parameter that must be a "
+              "probability between 0 and 1: no distribution inside that range with mean 0.5 has an sd above "
+              "0.5, and nearly all its draws would lie far from its mean: use a smaller sd")}},
+      {"gamma whose mean lies beyond nearly all its draws",
+       edit(b, 28, "2", "{dist: gamma, mean: 2, sd: 1e10}"),
+       {exact(28, 25, "domains.money.seek_help_per_year",
+              "a gamma distribution with mean 2 and sd 1e+10 draws more than 99.865% of its values below its "
+              "mean (its 99.865th percentile is 0): nearly every draw lies far from the mean the base case "
+              "uses; use a smaller sd")}},
       {"gamma without its sd",
        edit(b, 59, ", sd: 5", ""),
        {exact(59, 22, "agencies.mental_health.treatment_weeks",

@@ -560,6 +560,32 @@ std::optional<Distribution> ParameterReader::distribution(const Node& n, const s
     }
     return std::nullopt;
   }
+  // Inside the range, and yet nearly every draw far from the stated mean: a tail too thin to reach the
+  // range's end carries it (gamma, mean 0.5, sd 1e10, on 0 to 1 passed the check above and drew 0 every
+  // time, while the base case ran at 0.5; outside attack 56). No distribution on [lo, hi] with mean m has
+  // an sd above sqrt((hi - m)(m - lo)) (the Bhatia-Davis inequality); on an unbounded range, the mean may
+  // not lie above the 99.865th percentile the check above used.
+  if (kind != K::Fixed) {
+    const double mean = dist->mean(), sd = dist->sd();
+    const bool bounded = r.hi < kHuge && std::isfinite(r.lo);
+    const double most = bounded ? std::sqrt(std::max(0.0, (r.hi - mean) * (mean - r.lo))) : kInf;
+    if (bounded && sd > most) {
+      d_.add(n.where, path,
+             fmt::format("a {} distribution with mean {:.6g} and sd {:.6g} cannot describe a parameter that "
+                         "must be {}: no distribution inside that range with mean {:.6g} has an sd above "
+                         "{:.6g}, and nearly all its draws would lie far from its mean: use a smaller sd",
+                         to_string(kind), mean, sd, r.describe(), mean, most));
+      return std::nullopt;
+    }
+    if (!bounded && mean > sp.hi) {
+      d_.add(n.where, path,
+             fmt::format("a {} distribution with mean {:.6g} and sd {:.6g} draws more than 99.865% of its "
+                         "values below its mean (its 99.865th percentile is {:.6g}): nearly every draw lies "
+                         "far from the mean the base case uses; use a smaller sd",
+                         to_string(kind), mean, sd, sp.hi));
+      return std::nullopt;
+    }
+  }
   return dist;
 }
 
