@@ -562,10 +562,22 @@ std::vector<Case> cases() {
        {exact(14, 10, "simulation.years",
               "expected a number, found '2' in quotes or as a block (write the number plainly, without "
               "quotes)"),
-        // yaml-cpp places an alias where its anchor's value is written: the key names the alias's place.
-        exact(14, 10, "agencies.debt_help.capacity",
+        // At the alias (`*q`), where the mistake is used; it was placed at the anchor, line 14 (outside
+        // attack 56).
+        exact(45, 15, "agencies.debt_help.capacity",
               "expected a number, found '2' in quotes or as a block (write the number plainly, without "
               "quotes)")}},
+      // A mistake reached through an alias is placed at the alias, not at the anchor (outside attack 56):
+      // a key written as an alias that repeats a key, and a map used where a number is expected.
+      {"a key written as an alias repeats a key",
+       edit(edit(b, 45, "capacity: 20", "&k capacity: 20"), 48, "cost_per_case_week: 40", "*k : 40"),
+       {exact(44, 5, "agencies.debt_help.cost_per_case_week", "missing required key 'cost_per_case_week'"),
+        exact(48, 5, "agencies.debt_help.capacity", "duplicate key 'capacity' (first given at line 45)")}},
+      {"a map through an alias where a number is expected",
+       edit(edit(b, 10, "  trust:", "  trust: &t"), 45, "20", "*t"),
+       {exact(45, 15, "agencies.debt_help.capacity",
+              "expected a number or a distribution such as {dist: beta, mean: 0.5, sd: 0.1}, found a map "
+              "without 'dist'")}},
       {"true in quotes",
        edit(b, 82, "true", "\"true\""),
        {exact(82, 12, "coaches.enabled",

@@ -7,9 +7,13 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <cstdlib>
+#include <deque>
+#include <optional>
 #include <sstream>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "wijksim/scenario/extends.h"
 
@@ -93,10 +97,20 @@ std::size_t invalid_utf8_at(std::string_view s) {
 
 // yaml-cpp's node graph to the located tree. Aliases are expanded (a cyclic alias, `&a [*a]`, stops at
 // the depth limit); the number of values is capped so an alias bomb cannot exhaust memory.
+// Where each alias of an anchored value is written (`*a`), in the order written, by the value it stands for
+// (value_key). yaml-cpp's nodes hold the anchored value itself, so every use carried the anchor's position:
+// a mistake in a map reached through `*m` was placed at the `&m` line (outside attack 56).
+using AliasUses = std::unordered_map<std::int64_t, std::deque<YAML::Mark>>;
+
+// A value by where it starts and what it is: a block map starts where its first key does.
+std::int64_t value_key(const YAML::Mark& m, YAML::NodeType::value type) {
+  return static_cast<std::int64_t>(m.pos) * 8 + static_cast<std::int64_t>(type);
+}
+
 class TreeBuilder {
  public:
-  TreeBuilder(std::string file, std::string_view text, Diags& d)
-      : file_(std::move(file)), text_(text), d_(d) {}
+  TreeBuilder(std::string file, std::string_view text, Diags& d, AliasUses uses)
+      : file_(std::move(file)), text_(text), d_(d), uses_(std::move(uses)) {}
 
   // True when the document turned out not to be usable: not YAML after all (see unclosed_quote), or too
   // large or deep to read whole (the tree is cut short, so the schema would only report consequences).
@@ -105,7 +119,9 @@ class TreeBuilder {
   // `path` is the key path of `y` ("" at the top), for diagnostics.
   Node build(const YAML::Node& y, int depth, const Location& fallback, const std::string& path = "") {
     Node n;
-    n.where = at(y.Mark(), fallback);
+    // A value met again is met through an alias: it and all it holds are placed at that alias.
+    const Expansion expansion(*this, y);
+    n.where = expansion_ ? *expansion_ : at(y.Mark(), fallback);
     if (stopped_) return n;
     if (++values_ > kMaxValues) {
       d_.add(n.where, path,
@@ -145,7 +161,10 @@ class TreeBuilder {
         n.kind = Node::Kind::Map;
         std::unordered_map<std::string, std::size_t> index;  // key -> position, for duplicates
         for (auto it = y.begin(); it != y.end() && !stopped_; ++it) {
-          Location kw = at(it->first.Mark(), n.where);
+          const Location kw = [&] {
+            const Expansion key_alias(*this, it->first);  // a key written as an alias (`*k: 6`)
+            return expansion_ ? *expansion_ : at(it->first.Mark(), n.where);
+          }();
           if (!it->first.IsScalar()) {
             d_.add(kw, path,
                    fmt::format("a key must be a plain name, found {}", it->first.IsMap() ? "a map"
@@ -235,9 +254,40 @@ class TreeBuilder {
     stopped_ = true;
   }
 
+  // While a value met through an alias is built (the alias's own position, for it and all it holds).
+  class Expansion {
+   public:
+    Expansion(TreeBuilder& b, const YAML::Node& y) : b_(b) {
+      if (b.expansion_ || !y.IsDefined() || y.IsNull()) return;
+      const YAML::Mark m = y.Mark();
+      if (m.is_null() || m.pos < 0) return;
+      const std::int64_t key = value_key(m, y.Type());
+      if (b.seen_.insert(key).second) return;  // met for the first time: where it is written
+      Location where = b.at(m, {b.file_, 0, 0});
+      if (auto q = b.uses_.find(key); q != b.uses_.end() && !q->second.empty()) {
+        where = b.at(q->second.front(), where);
+        q->second.pop_front();
+      }
+      b.expansion_ = where;
+      owner_ = true;
+    }
+    ~Expansion() {
+      if (owner_) b_.expansion_.reset();
+    }
+    Expansion(const Expansion&) = delete;
+    Expansion& operator=(const Expansion&) = delete;
+
+   private:
+    TreeBuilder& b_;
+    bool owner_ = false;
+  };
+
   std::string file_;
   std::string_view text_;
   Diags& d_;
+  AliasUses uses_;
+  std::unordered_set<std::int64_t> seen_;  // value_key of each value met
+  std::optional<Location> expansion_;
   std::size_t values_ = 0;
   bool stopped_ = false;
 };
@@ -385,9 +435,21 @@ struct DocumentStarts : YAML::EventHandler {
   // one-line values took 1.2 GB).
   std::size_t values = 0;
   std::optional<YAML::Mark> too_many;
+  // Each anchor's value, and each alias in the order written (AliasUses).
+  std::unordered_map<YAML::anchor_t, std::int64_t> anchored;
+  std::vector<std::pair<YAML::Mark, YAML::anchor_t>> aliases;
 
   void count(const YAML::Mark& m) {
     if (++values == kMaxValues + 1) too_many = m;
+  }
+  void anchor(YAML::anchor_t a, const YAML::Mark& m, YAML::NodeType::value type) {
+    if (a != YAML::NullAnchor) anchored[a] = value_key(m, type);
+  }
+  AliasUses uses() const {
+    AliasUses u;
+    for (const auto& [m, a] : aliases)
+      if (auto it = anchored.find(a); it != anchored.end()) u[it->second].push_back(m);
+    return u;
   }
   void OnDocumentStart(const YAML::Mark& m) override {
     if (!starts.empty() && starts.back().pos == m.pos) stuck = m;
@@ -395,18 +457,24 @@ struct DocumentStarts : YAML::EventHandler {
   }
   void OnDocumentEnd() override {}
   void OnNull(const YAML::Mark& m, YAML::anchor_t) override { count(m); }
-  void OnAlias(const YAML::Mark& m, YAML::anchor_t) override { count(m); }
-  void OnScalar(const YAML::Mark& m, const std::string&, YAML::anchor_t, const std::string&) override {
+  void OnAlias(const YAML::Mark& m, YAML::anchor_t a) override {
     count(m);
+    aliases.emplace_back(m, a);
   }
-  void OnSequenceStart(const YAML::Mark& m, const std::string&, YAML::anchor_t,
+  void OnScalar(const YAML::Mark& m, const std::string&, YAML::anchor_t a, const std::string&) override {
+    count(m);
+    anchor(a, m, YAML::NodeType::Scalar);
+  }
+  void OnSequenceStart(const YAML::Mark& m, const std::string&, YAML::anchor_t a,
                        YAML::EmitterStyle::value) override {
     count(m);
+    anchor(a, m, YAML::NodeType::Sequence);
   }
   void OnSequenceEnd() override {}
-  void OnMapStart(const YAML::Mark& m, const std::string&, YAML::anchor_t,
+  void OnMapStart(const YAML::Mark& m, const std::string&, YAML::anchor_t a,
                   YAML::EmitterStyle::value) override {
     count(m);
+    anchor(a, m, YAML::NodeType::Map);
   }
   void OnMapEnd() override {}
 };
@@ -443,6 +511,7 @@ std::optional<Node> parse_yaml(const std::string& raw, const std::string& file, 
     return Location{file, m.is_null() ? 0 : m.line + 1, m.is_null() ? 0 : m.column + 1};
   };
   YAML::Node doc;
+  AliasUses alias_uses;
   try {
     std::istringstream in(text);
     YAML::Parser parser(in);
@@ -475,6 +544,7 @@ std::optional<Node> parse_yaml(const std::string& raw, const std::string& file, 
       return std::nullopt;
     }
     if (!docs.starts.empty()) doc = YAML::Load(text);  // the one document, as nodes
+    alias_uses = docs.uses();
   } catch (const YAML::Exception& e) {
     syntax_error(e, text, file, d);
     return std::nullopt;
@@ -485,7 +555,7 @@ std::optional<Node> parse_yaml(const std::string& raw, const std::string& file, 
           fmt::format("the file is empty: expected {} (a map of sections such as {})", what, sections));
     return std::nullopt;
   }
-  TreeBuilder builder(file, text, d);
+  TreeBuilder builder(file, text, d, std::move(alias_uses));
   Node root = builder.build(doc, 0, top);
   if (builder.unusable()) return std::nullopt;
   if (!root.is(Node::Kind::Map)) {
