@@ -720,7 +720,7 @@ try {
   await onA4('the default comparison', 'all');
   // Each scale-up's own glance says how often it is the best of its options, not only worth the money against
   // the comparator (the unfunded scale-up's 100% beside best in 6 of 30 draws; a policy advisor's reading).
-  check((await page.content()).split('Probability it is the best of its options (all compared with baseline-enschede; over the parameter draws)').length - 1 === 2,
+  check((await page.content()).split('Probability it is the best of its options at € 20.000 per problem-free household-year (all compared with baseline-enschede; over the parameter draws)').length - 1 === 2,
     'the default comparison: both scale-ups\' glances give the probability each is the best of its options');
   check(messages.length === beforeAll, 'the default comparison: no console errors or warnings', messages.slice(beforeAll).join('\n'));
   await page.goto(pathToFileURL(wide).href);

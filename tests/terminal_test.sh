@@ -58,6 +58,19 @@ w=$(widest runs.txt)
 # held it where the main job put "Who waits longer?" on line 41.
 COLUMNS=120 "$wijksim" compare "${scenarios[@]}" --no-store >main.txt 2>/dev/null || bad "the main job exits $?"
 head -40 main.txt >screen.txt
+# In short says what the municipality's cash would be were the coaches' fund its money: the sum of the
+# glance's Municipality and Pilot fund means, checked here from the glance's own rows (advisor review 56).
+means() { grep "^  $1 " main.txt | head -1 | sed -e 's/([^)]*)//g' -e 's/no change/0/g' -e "s/^  $1 *//" | tr ',' '.'; }
+read -r m_pilot m_scaleup m_funded <<<"$(means Municipality)"
+read -r f_pilot f_scaleup f_funded <<<"$(means 'Pilot fund')"
+tr -s ' \n' '  ' <main.txt | grep -o "the Municipality would [a-z]* [0-9,]* EUR million [a-z]* over the 5 policy years on average (its [-0-9,]* and the fund's [-0-9,]*)" |
+  tr ',' '.' | awk '{ sign = ($4 == "pay") ? 1 : -1; print sign * $5, $17, $21 }' | tr -d ')' >fund.txt
+expected=$(printf '%s %s %s\n%s %s %s\n' "$m_pilot" "$m_pilot" "$f_pilot" "$m_funded" "$m_funded" "$f_funded" |
+  awk '{ printf "%.2f %.2f %.2f\n", $2 + $3, $2, $3 }')
+got=$(awk '{ printf "%.2f %.2f %.2f\n", $1, $2, $3 }' fund.txt)
+[ -n "$expected" ] && [ "$got" = "$expected" ] &&
+  ok "In short: the municipality's cash were the fund its money, the glance's two means added ($(echo $got | tr '\n' ' '))" ||
+  bad "In short's fund as the municipality's money: got '$got', the glance's rows give '$expected'"
 for q in "== At a glance" "Is it worth the money?" "ICER" "Who pays?" "Municipality" "Capacity: freed or cut?" \
   "Who waits longer?"; do
   grep -qF "$q" screen.txt || bad "the first screen has no '$q'"

@@ -311,8 +311,29 @@ std::vector<Table> headline_tables(const Study& study, const StudyResult& result
             s.coaches.overload_slope > 0 ? ", where they notice, solve and activate less"
                                          : " (the scenario assumes they lose no effectiveness by it)");
     }
+    // New money whose source the model does not hold: for a city-wide programme it is most likely the
+    // municipality's own, and "the Municipality spends less: -31,83 EUR million" beside a fund of 46,05 read
+    // as a municipal saving (advisor review 56). What the municipality's cash would be were the fund its
+    // money, in means (which add up; the two differences are not independent, so no interval is summed).
+    std::string payer_words = coach_payer_text(s);
+    if (econ && s.coaches.enabled && s.coaches.funding == Funding::Additional) {
+      const auto fund = static_cast<std::size_t>(s.coaches.funding_payer);
+      for (std::size_t p = 0; p < econ->payers.size() && fund < econ->payers.size(); ++p)
+        if (p != fund && mine.shape.payers[p].key == "municipality") {
+          // As shown, to the 10,000 euros, so that the three add up as the reader adds them.
+          const auto shown = [](double euros) { return std::round(euros / 1e4) * 1e4; };
+          const double own = shown(econ->payers[p].nominal.mean),
+                       bill = shown(econ->payers[fund].nominal.mean), both = own + bill;
+          payer_words += fmt::format(
+              "; were the fund the {0}'s money, the {0} would {1} {2} EUR million {3} over the {4} "
+              "policy year{5} on average (its {6} and the fund's {7})",
+              mine.shape.payers[p].text, both >= 0 ? "pay" : "spend", format_dutch(std::fabs(both) / 1e6, 2),
+              both >= 0 ? "more" : "less", study.years, study.years == 1 ? "" : "s",
+              format_dutch(own / 1e6, 2), format_dutch(bill / 1e6, 2));
+        }
+    }
     t.rows.push_back(
-        {"coach_payer", "who pays for the coaches", {Cell::empty(), Cell::of_text(coach_payer_text(s))}, 0});
+        {"coach_payer", "who pays for the coaches", {Cell::empty(), Cell::of_text(payer_words)}, 0});
     // What the scenario is, in its own words: the funded scale-up differs from the unfunded one in its
     // conditions (mandate, privacy, caseload norm) as well as its money, which the columns did not say (a
     // policy advisor's reading).
