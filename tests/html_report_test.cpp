@@ -290,10 +290,14 @@ TEST_CASE("the report of a comparison holds every chart, library and figure, and
   CHECK(who_note.find("no chance in it") == std::string::npos);
   // The pilot's coaches are paid from a fund the model does not fill: its bar beside the municipality's read,
   // printed alone, as the municipality saving that much net (a policy advisor's reading on A4).
-  CHECK(
-      who_note.find("Who pays for the coaches: Pilot fund (additional money, outside the other payers&#39; "
-                    "budgets; who fills that fund is not modelled). A payer that fills the fund itself saves "
-                    "that much less than its bar shows.") != std::string::npos);
+  // Then what the municipality's cash would be were the fund its money (advisor review 56).
+  CHECK(who_note.find(
+            "Who pays for the coaches: Pilot fund (additional money, outside the other payers&#39; "
+            "budgets; who fills that fund is not modelled); were the fund the Municipality&#39;s money, "
+            "the Municipality would ") != std::string::npos);
+  CHECK(who_note.find(" on average (its ") != std::string::npos);
+  CHECK(who_note.find("). A payer that fills the fund itself saves that much less than its bar shows.") !=
+        std::string::npos);
 
   // Two replications are named as such, not as "replications 0-1" (one read "0-0" as none).
   CHECK(page.find("2 replications (numbers 0\u20131)") != std::string::npos);
