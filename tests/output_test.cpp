@@ -695,6 +695,18 @@ TEST_CASE("at a glance: every compared scenario side by side", "[output]") {
     CHECK(render_table(base, {400, {"glance"}})
               .find("brackets here and below: the 95% interval of the mean over runs differing in the "
                     "households' luck only, not a budget range;") != std::string::npos);
+    // A count of 5 runs bounds a probability loosely (advisor review 56). By hand, the exact 95% interval
+    // of 5 of 5 starts at 0.025^(1/5) = exp(ln 0.025 / 5) = 0.478; of 0 of 5 it ends at 1 - 0.478.
+    CHECK(
+        render_table(base, {400, {"glance"}})
+            .find(
+                "A probability over fewer than 20 runs is a count, and a count of few is no certainty: 5 of "
+                "5 allows a true probability as low as 48% (the exact 95% interval), and 0 of 5 one as "
+                "high as 52%.") != std::string::npos);
+    // Over 20 runs a probability is a percentage with its own interval: no such sentence.
+    Report many = base;
+    for (ScenarioRef& s : many.scenarios) s.replications = 20;
+    CHECK(render_table(many, {400, {"glance"}}).find("a count of few is no certainty") == std::string::npos);
   }
   {
     // "Dominant" beside a wait that grows says so in its cell; without such a wait it stands alone (advisor

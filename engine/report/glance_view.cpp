@@ -9,6 +9,7 @@
 
 #include "wijksim/analysis/honest_uncertainty.h"
 #include "wijksim/core/dutch_numbers.h"
+#include "wijksim/core/statistics.h"
 #include "wijksim/report/economic_text.h"
 #include "wijksim/report/headline.h"
 
@@ -454,6 +455,18 @@ std::optional<GlanceView> glance_view(const Report& r) {
             ? fmt::format(" (households with a problem at the policy start: {})", fmt::join(shares, ", "))
             : std::string();
     g.note += ": one scenario's do not carry to another's population.";
+  }
+  // A count of few runs bounds a probability only loosely: "5 of 5 runs" read as certainty (advisor review
+  // 56). The exact (Clopper-Pearson) bound of all of them, as the README's examples from 20 on give it.
+  if (const std::uint32_t counted = draws ? most_draws : most_runs;
+      counted > 1 && few_runs(static_cast<int>(counted))) {
+    const Interval all = clopper_pearson_95(counted, counted);
+    g.note += fmt::format(
+        " A probability over fewer than {} {} is a count, and a count of few is no certainty: {} of {} "
+        "allows "
+        "a true probability as low as {}% (the exact 95% interval), and 0 of {} one as high as {}%.",
+        kFewRuns, draws ? "draws" : "runs", counted, counted, format_dutch(100 * all.lower, 0), counted,
+        format_dutch(100 * (1 - all.lower), 0));
   }
   return v;
 }
