@@ -1132,9 +1132,10 @@ TEST_CASE("In short says which option is the best at which willingness to pay, f
   CHECK(v->choices[0] ==
         "Which option gives the most value for money in base's decision depends on what a problem-free "
         "household-year is worth (the efficiency frontier, on the means): a below € 14.172; b above € 14.172 "
-        "(its ICER over a); the scenario files assume € 20.000, where how often the glance finds each best "
-        "of its "
-        "options says how sure the choice is");
+        "(its ICER over a); the scenario files assume € 20.000 (an assumption: no Dutch norm values a "
+        "problem-free household-year). The options differ in all their files set (In short gives each one's "
+        "description), not in money alone; how often the glance finds each best of its options says how sure "
+        "the choice is");
   CHECK(
       render_table(r, {120, {"glance"}}).find("\n  Which option gives the most value for money in base's") !=
       std::string::npos);
@@ -1142,7 +1143,7 @@ TEST_CASE("In short says which option is the best at which willingness to pay, f
   // a settled choice where 40 draws gave 77,5%; an advisor's reading).
   for (ScenarioRef& s : r.scenarios) s.draws = 0;
   CHECK(
-      glance_view(r)->choices.at(0).ends_with("(its ICER over a); the scenario files assume € 20.000. How "
+      glance_view(r)->choices.at(0).ends_with("not in money alone. How "
                                               "often the glance finds each best of its options is over "
                                               "runs that differ in the households' luck only, not in what "
                                               "the parameters could be: how sure the choice "
@@ -1158,8 +1159,9 @@ TEST_CASE("In short says which option is the best at which willingness to pay, f
           "Which option gives the most value for money in base's decision depends on what a problem-free "
           "household-year is worth (the efficiency frontier, on the means): base below € 5.000; a from "
           "€ 5.000 (its ICER over base) to € 12.000; b above € 12.000 (its ICER over a); the scenario files "
-          "assume € 20.000, where how often the glance finds each best of its options says how sure the "
-          "choice is"});
+          "assume € 20.000 (an assumption: no Dutch norm values a problem-free household-year). The options "
+          "differ in all their files set (In short gives each one's description), not in money alone; how "
+          "often the glance finds each best of its options says how sure the choice is"});
   // One efficient option: it is the best at any willingness to pay, and nothing is said.
   r.tables.back() = frontier(
       {{"base", 100, "dominated", kNaN}, {"a", 90, "frontier", kNaN}, {"b", 150, "dominated", kNaN}});

@@ -292,22 +292,31 @@ std::optional<GlanceView> glance_view(const Report& r) {
                         : last ? fmt::format("{} above {}", efficient[k].name, from)
                                : fmt::format("{} from {} to {}", efficient[k].name, from, to));
       }
+      // The willingness to pay is no norm, and the options differ in more than money: a switch point near
+      // it read as a choice of budget alone (advisor review 56: the funded scale-up's mandate, staffing and
+      // outreach are its file's, which money alone does not buy).
       const std::string wtp = wtp_of(ce[i]);
+      const std::string assumed =
+          wtp.empty() ? std::string()
+                      : fmt::format(
+                            "; the scenario files assume {} (an assumption: no Dutch norm values a "
+                            "problem-free household-year)",
+                            wtp);
       v.choices.push_back(fmt::format(
           "Which option gives the most value for money in {}'s decision depends on what a problem-free "
-          "household-year is worth (the efficiency frontier, on the means): {}{}",
-          f->scenario, fmt::join(bands, "; "),
+          "household-year is worth (the efficiency frontier, on the means): {}{}. The options differ in all "
+          "their files set (In short gives each one's description), not in money alone{}",
+          f->scenario, fmt::join(bands, "; "), assumed,
           wtp.empty() ? std::string()
           // Without parameter draws that probability is over the households' luck alone: "5 of 5 runs"
           // read as a settled choice where 40 draws gave 77,5% (an advisor's reading).
           : draws
-              ? fmt::format("; the scenario files assume {}, where how often the glance finds each "
-                            "best of its options says how sure the choice is",
-                            wtp)
-              : fmt::format("; the scenario files assume {}. How often the glance finds each best of its "
-                            "options is over runs that differ in the households' luck only, not in what the "
-                            "parameters could be: how sure the choice is needs {}",
-                            wtp, one_draw ? "more parameter draws (--draws N)" : "--draws")));
+              ? std::string("; how often the glance finds each best of its options says how sure the "
+                            "choice is")
+              : fmt::format(". How often the glance finds each best of its options is over runs that "
+                            "differ in the households' luck only, not in what the parameters could be: how "
+                            "sure the choice is needs {}",
+                            one_draw ? "more parameter draws (--draws N)" : "--draws")));
     }
   }
 
