@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <sstream>
 
 #include "fixtures.h"
@@ -592,7 +593,10 @@ TEST_CASE("the who-pays chart colours a payer by what its interval says", "[outp
   CHECK(bars["encoding"]["color"]["scale"]["domain"] ==
         charts::json::array({"pays", "saves", "no clear change", "no change"}));
   CHECK(bars["encoding"]["color"]["scale"]["range"] ==
-        charts::json::array({charts::kVermillion, charts::kSkyBlue, charts::kGrey, charts::kGrey}));
+        charts::json::array({charts::kVermillion, charts::kSkyBlue, charts::kGrey, charts::kLightGrey}));
+  // No two kinds share a colour: a legend of identical swatches says nothing (advisor review 56).
+  const auto& range = bars["encoding"]["color"]["scale"]["range"];
+  CHECK(std::set<std::string>(range.begin(), range.end()).size() == range.size());
 }
 
 TEST_CASE("the EVPPI chart draws a bar whose fit is not beyond chance pale", "[output]") {

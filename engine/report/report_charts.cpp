@@ -394,7 +394,7 @@ json who_pays(const std::vector<PayerDifference>& payers, const std::string& x_t
   const std::pair<const char*, const char*> kinds[] = {{"pays", kVermillion},
                                                        {"saves", kSkyBlue},
                                                        {"no clear change", kGrey},
-                                                       {"no change", kGrey},
+                                                       {"no change", kLightGrey},
                                                        {"one run: no interval", kGrey}};
   std::set<std::string> present;
   for (const PayerDifference& p : payers) {

@@ -30,6 +30,9 @@ inline constexpr const char* kPurple = "#CC79A7";
 inline constexpr const char* kYellow = "#F0E442";
 inline constexpr const char* kBlack = "#000000";
 inline constexpr const char* kGrey = "#999999";  // what shows no clear change
+// What shows no change at all (0 in every run): lighter than kGrey, so that a legend of both holds two
+// swatches a reader tells apart (two identical greys stood side by side; advisor review 56).
+inline constexpr const char* kLightGrey = "#DDDDDD";
 
 // Plot area of a single chart (px); the page scales it down when printed.
 inline constexpr int kChartWidth = 620;
