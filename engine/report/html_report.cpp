@@ -534,7 +534,9 @@ void ReportWriter::how_to_read() {
             "the coach "
             "scenario. "
             "<span class=\"key key-orange\"></span> Orange, dashed: its comparator. (A chart of differences, "
-            "such as who pays and who saves, has its own legend.)</li>\n"
+            "such as who pays and who saves, has its own legend, and a chart of a decision between several "
+            "coach scenarios, such as which option is the best, gives each its own colour in its legend.)"
+            "</li>\n"
           : "<li>This run compares nothing: each scenario is shown on its own (<code>wijksim compare</code> "
             "runs each with its comparator and adds who pays, who saves, payback and value for "
             "money).</li>\n";
