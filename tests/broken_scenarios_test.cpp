@@ -782,21 +782,31 @@ std::vector<Case> cases() {
               "0.6 to "
               "1.2) but this parameter must be a probability between 0 and 1: use a beta, gamma or lognormal "
               "distribution, or a smaller sd")}},
-      // Inside the range by the percentile check, and yet every draw 0 while the base case runs at the mean
-      // (outside attack 56). By hand: on 0 to 1 with mean 0.5 no sd exceeds sqrt(0.5 x 0.5) = 0.5 (Bhatia-
-      // Davis); a gamma of mean 2 and sd 1e10 has shape 4e-20, so its 99.865th percentile is 0 in doubles.
-      {"gamma on a probability with an sd no distribution there can have",
+      // Inside the range by the percentile check, and yet half the draws far from the mean the base case
+      // uses (outside attacks 56 and 57). By hand: a gamma of mean 0.5 and sd 1e10 has shape 2.5e-21, and
+      // its median theta 0.5^(1/shape) underflows to 0; a lognormal of meanlog 0 and sdlog 2.5 has median
+      // e^0 = 1 and mean e^(2.5^2 / 2) = 22.7599, so its median is 4% of the way from 0 to its mean.
+      {"gamma on a probability whose median is 0",
        edit(b, 60, "{dist: beta, mean: 0.7, sd: 0.1}", "{dist: gamma, mean: 0.5, sd: 1e10}"),
        {exact(60, 26, "agencies.mental_health.success_probability",
-              "a gamma distribution with mean 0.5 and sd 1e+10 cannot describe a parameter that must be a "
-              "probability between 0 and 1: no distribution inside that range with mean 0.5 has an sd above "
-              "0.5, and nearly all its draws would lie far from its mean: use a smaller sd")}},
-      {"gamma whose mean lies beyond nearly all its draws",
-       edit(b, 28, "2", "{dist: gamma, mean: 2, sd: 1e10}"),
-       {exact(28, 25, "domains.money.seek_help_per_year",
-              "a gamma distribution with mean 2 and sd 1e+10 draws more than 99.865% of its values below its "
-              "mean (its 99.865th percentile is 0): nearly every draw lies far from the mean the base case "
-              "uses; use a smaller sd")}},
+              "a gamma distribution with mean 0.5 and sd 1e+10 has its median at 0, less than a tenth of the "
+              "way from 0 to its mean: half its draws would lie far from the mean the base case uses; give a "
+              "smaller spread")}},
+      {"lognormal on a rate whose median is a twentieth of its mean",
+       edit(b, 28, "2", "{dist: lognormal, meanlog: 0, sdlog: 2.5}"),
+       {part(28, 25, "domains.money.seek_help_per_year",
+             "a lognormal distribution with mean 22.7599 and sd ")}},
+      {"lognormal on a rate whose median is a twentieth of its mean: the median said",
+       edit(b, 28, "2", "{dist: lognormal, meanlog: 0, sdlog: 2.5}"),
+       {part(28, 25, "domains.money.seek_help_per_year",
+             "has its median at 1, less than a tenth of the way from 0 to its mean")}},
+      // From the upper end too: a success probability of mean 0.99 whose median is near 1.
+      {"beta whose median sits at the range's upper end",
+       edit(b, 60, "{dist: beta, mean: 0.7, sd: 0.1}", "{dist: beta, mean: 0.99, sd: 0.05}"),
+       {part(
+           60, 26, "agencies.mental_health.success_probability",
+           "less than a tenth of the way from 1 to its mean: half its draws would lie far from the mean the "
+           "base case uses; give a smaller spread")}},
       {"gamma without its sd",
        edit(b, 59, ", sd: 5", ""),
        {exact(59, 22, "agencies.mental_health.treatment_weeks",
@@ -1075,6 +1085,19 @@ TEST_CASE("broken scenarios: each mistake gets its own located diagnostic", "[in
 
 // An empty targets file, or one that is not a map, is said to be a targets file (it was "expected a
 // scenario"; outside attack 32).
+TEST_CASE("a skewed distribution whose median is a tenth of its mean or more is valid", "[input]") {
+  // By hand: lognormal meanlog -6.5, sdlog 2.1 has median e^-6.5 and mean e^(-6.5 + 2.205), a ratio of
+  // e^-2.205 = 0.110, and its 99.865th percentile e^(-6.5 + 3 x 2.1) = e^-0.2 = 0.82 lies inside 0 to 1
+  // (outside attack 57 found it refused by a rule on the sd).
+  const std::string b = kBase;
+  CHECK(diagnostics_of(
+            edit(b, 60, "{dist: beta, mean: 0.7, sd: 0.1}", "{dist: lognormal, meanlog: -6.5, sdlog: 2.1}"))
+            .empty());
+  // A twentieth is refused (the cases above); a gamma of coefficient of variation 2 (shape 0.25) is not:
+  // its median is about 17% of its mean (Boost.Math: 0.349 against 2).
+  CHECK(diagnostics_of(edit(b, 28, "2", "{dist: gamma, mean: 2, sd: 4}")).empty());
+}
+
 TEST_CASE("broken targets files: empty, or not a map, said as a targets file", "[input]") {
   TempDir dir("empty-targets");
   auto message = [&](const std::string& text) {
