@@ -573,6 +573,16 @@ std::vector<Case> cases() {
        edit(edit(b, 45, "capacity: 20", "&k capacity: 20"), 48, "cost_per_case_week: 40", "*k : 40"),
        {exact(44, 5, "agencies.debt_help.cost_per_case_week", "missing required key 'cost_per_case_week'"),
         exact(48, 5, "agencies.debt_help.capacity", "duplicate key 'capacity' (first given at line 45)")}},
+      // An anchor in a value left out (a duplicate key's) is written there all the same: each alias keeps its
+      // own place (each was given the one before's; outside attack 57).
+      {"aliases of an anchor in a duplicate key's value",
+       edit(edit(edit(b, 45, "capacity: 20", "capacity: 20\n    capacity: &bad 1.5e999"), 48,
+                 "intake_weeks: 2", "intake_weeks: *bad"),
+            49, "cost_per_case_week: 40", "cost_per_case_week: *bad"),
+       {exact(46, 5, "agencies.debt_help.capacity", "duplicate key 'capacity' (first given at line 45)"),
+        part(48, 19, "agencies.debt_help.intake_weeks", "found '1.5e999', which is beyond the largest"),
+        part(49, 25, "agencies.debt_help.cost_per_case_week",
+             "found '1.5e999', which is beyond the largest")}},
       {"a map through an alias where a number is expected",
        edit(edit(b, 10, "  trust:", "  trust: &t"), 45, "20", "*t"),
        {exact(45, 15, "agencies.debt_help.capacity",

@@ -118,9 +118,15 @@ class TreeBuilder {
 
   // `path` is the key path of `y` ("" at the top), for diagnostics.
   Node build(const YAML::Node& y, int depth, const Location& fallback, const std::string& path = "") {
-    Node n;
     // A value met again is met through an alias: it and all it holds are placed at that alias.
     const Expansion expansion(*this, y);
+    return build_met(y, depth, fallback, path);
+  }
+
+ private:
+  // build, once `y` is known as met (Expansion).
+  Node build_met(const YAML::Node& y, int depth, const Location& fallback, const std::string& path) {
+    Node n;
     n.where = expansion_ ? *expansion_ : at(y.Mark(), fallback);
     if (stopped_) return n;
     if (++values_ > kMaxValues) {
@@ -138,8 +144,8 @@ class TreeBuilder {
       return n;
     }
     if (const std::string tag = tag_written(y); !tag.empty())
-      d_.add(n.where, path,
-             fmt::format("a YAML tag ('{}') is not used by wijksim and would be ignored: remove it", tag));
+      say(n.where, path,
+          fmt::format("a YAML tag ('{}') is not used by wijksim and would be ignored: remove it", tag));
     switch (y.Type()) {
       case YAML::NodeType::Scalar:
         n.kind = Node::Kind::Scalar;
@@ -147,10 +153,10 @@ class TreeBuilder {
         n.quoted = quoted(y);
         unclosed_quote(y);
         if (const std::size_t bad = invalid_utf8_at(n.text); bad != std::string_view::npos)
-          d_.add(n.where, path,
-                 fmt::format(
-                     "the text is not valid UTF-8 (byte 0x{:02X} at position {}): save the file as UTF-8",
-                     static_cast<unsigned char>(n.text[bad]), bad));
+          say(n.where, path,
+              fmt::format(
+                  "the text is not valid UTF-8 (byte 0x{:02X} at position {}): save the file as UTF-8",
+                  static_cast<unsigned char>(n.text[bad]), bad));
         break;
       case YAML::NodeType::Sequence:
         n.kind = Node::Kind::List;
@@ -163,28 +169,38 @@ class TreeBuilder {
         for (auto it = y.begin(); it != y.end() && !stopped_; ++it) {
           const Location kw = [&] {
             const Expansion key_alias(*this, it->first);  // a key written as an alias (`*k: 6`)
-            return expansion_ ? *expansion_ : at(it->first.Mark(), n.where);
+            const Location where = expansion_ ? *expansion_ : at(it->first.Mark(), n.where);
+            // A key that is no plain name is refused below; what it holds is walked for its anchors and
+            // aliases all the same (skip).
+            if (!it->first.IsScalar()) {
+              const bool was = quiet_;
+              quiet_ = true;
+              (void)build_met(it->first, depth + 1, where, path);
+              quiet_ = was;
+            }
+            return where;
           }();
           if (!it->first.IsScalar()) {
-            d_.add(kw, path,
-                   fmt::format("a key must be a plain name, found {}", it->first.IsMap() ? "a map"
-                                                                       : it->first.IsSequence()
-                                                                           ? "a list"
-                                                                           : "no name (~ or null)"));
+            say(kw, path,
+                fmt::format("a key must be a plain name, found {}", it->first.IsMap() ? "a map"
+                                                                    : it->first.IsSequence()
+                                                                        ? "a list"
+                                                                        : "no name (~ or null)"));
+            skip(it->second, depth + 1, kw);
             continue;
           }
           unclosed_quote(it->first);
           const std::string key = it->first.Scalar();
           if (const std::string tag = tag_written(it->first); !tag.empty())
-            d_.add(
-                kw, sub_path(path, key),
+            say(kw, sub_path(path, key),
                 fmt::format("a YAML tag ('{}') on a key is not used by wijksim and would be ignored: remove "
                             "it",
                             tag));
           if (auto prev = index.find(key); prev != index.end()) {
-            d_.add(kw, sub_path(path, key),
-                   fmt::format("duplicate key '{}' (first given at line {})", key,
-                               n.key_where[prev->second].line));
+            say(kw, sub_path(path, key),
+                fmt::format("duplicate key '{}' (first given at line {})", key,
+                            n.key_where[prev->second].line));
+            skip(it->second, depth + 1, kw);  // its anchors and aliases are written there all the same
             continue;
           }
           // An empty value's own mark points at whatever follows it: place it at its key instead.
@@ -203,7 +219,22 @@ class TreeBuilder {
     return n;
   }
 
- private:
+  // A mistake in a value, said unless the value is walked only for its anchors and aliases (skip).
+  void say(const Location& w, const std::string& path, std::string message) {
+    if (!quiet_) d_.add(w, path, std::move(message));
+  }
+
+  // A value left out (its key is a duplicate, or no plain name) is still walked, without a word of its
+  // mistakes: an anchor in it is written there and its aliases are used there, and the positions of aliases
+  // are taken in the order written (AliasUses), so that one left out shifted every later alias of its anchor
+  // to the one before (outside attack 57). A value too large or too deep still stops the document, said.
+  void skip(const YAML::Node& y, int depth, const Location& fallback) {
+    const bool was = quiet_;
+    quiet_ = true;
+    (void)build(y, depth, fallback);
+    quiet_ = was;
+  }
+
   // The tag the file wrote on `y` as it wrote it ("!!str", "!custom", "!"), or "" for none. A tag would
   // change how a value is read, and nothing here reads tags: one is refused rather than ignored. yaml-cpp
   // tags an untagged node "?" (plain) or "!" (quoted); a bare "!" written in the file (a non-specific tag:
@@ -290,6 +321,7 @@ class TreeBuilder {
   std::optional<Location> expansion_;
   std::size_t values_ = 0;
   bool stopped_ = false;
+  bool quiet_ = false;  // inside skip
 };
 
 // Line `line0` (counted from 0) of a text, without its line break.
