@@ -181,6 +181,23 @@ if command -v script >/dev/null; then
   [ "$w" -le 60 ] && grep -q "'ftee'; did you mean 'fte'?" tty-dir.txt && [ "$("$wijksim" run wijksim/bad.yaml --no-store 2>&1 | wc -L)" -gt 60 ] &&
     ok "a message naming a directory 'wijksim' is broken on a 60-column terminal (widest line $w)" ||
     bad "a message naming a directory 'wijksim' on a 60-column terminal: $(cat tty-dir.txt)"
+  # A command in backquotes is one piece of its line: the prose around it is broken to the width, the command
+  # never (a line holding one was left whole; outside attack 57). And the echo of a command line called by a
+  # path with a space, or by another name, stays whole (it was broken when told by the program's name).
+  "$wijksim" run "$src/scenarios/pilot.yaml" -r 1 -y 1 --store s1.db >/dev/null 2>&1
+  script -qec "stty cols 40; env -u COLUMNS '$wijksim' show 99 --store s1.db" /dev/null >tty-quoted.raw
+  tr -d '\r' <tty-quoted.raw >tty-quoted.txt
+  w=$(wc -L <tty-quoted.txt)
+  [ "$w" -le 40 ] && grep -q '`wijksim runs --store s1.db`' tty-quoted.txt && [ "$(wc -l <tty-quoted.txt)" -ge 3 ] &&
+    ok "prose around a command in backquotes is broken on a 40-column terminal, the command whole (widest line $w)" ||
+    bad "a command in backquotes on a 40-column terminal: $(cat tty-quoted.txt)"
+  mkdir -p "sp ace" && cp "$wijksim" "sp ace/wijksim-0.1"
+  script -qec "stty cols 40; env -u COLUMNS './sp ace/wijksim-0.1' run '$src/scenarios/pilot.yaml' -r 1 -y 1 --no-store -o /proc/wijksim-x.txt" \
+    /dev/null >tty-renamed.raw
+  tr -d '\r' <tty-renamed.raw >tty-renamed.txt
+  [ "$(grep -c "^(command: './sp ace/wijksim-0.1' run .* -o /proc/wijksim-x.txt)$" tty-renamed.txt)" -eq 1 ] &&
+    ok "on a 40-column terminal the echo of a program called by another name, by a path with a space, is one line" ||
+    bad "the echo of a renamed program on a 40-column terminal: $(cat tty-renamed.txt)"
 else
   echo "skip: no 'script' to make a pseudo-terminal"
 fi
