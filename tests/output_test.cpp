@@ -707,6 +707,14 @@ TEST_CASE("at a glance: every compared scenario side by side", "[output]") {
                 "A probability over fewer than 20 runs is a count, and a count of few is no certainty: 5 of "
                 "5 allows a true probability as low as 48% (the exact 95% interval), and 0 of 5 one as "
                 "high as 52%.") != std::string::npos);
+    // One run: 1 of 1 allows 0.025^(1/1) = 2,5%, said to a tenth near the ends (outside attack 57).
+    Report one = base;
+    for (ScenarioRef& s : one.scenarios) s.replications = 1;
+    CHECK(
+        render_table(one, {400, {"glance"}})
+            .find(
+                "1 of 1 allows a true probability as low as 2,5% (the exact 95% interval), and 0 of 1 one as "
+                "high as 97,5%.") != std::string::npos);
     // Over 20 runs a probability is a percentage with its own interval: no such sentence.
     Report many = base;
     for (ScenarioRef& s : many.scenarios) s.replications = 20;

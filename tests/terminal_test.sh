@@ -71,6 +71,20 @@ got=$(awk '{ printf "%.2f %.2f %.2f\n", $1, $2, $3 }' fund.txt)
 [ -n "$expected" ] && [ "$got" = "$expected" ] &&
   ok "In short: the municipality's cash were the fund its money, the glance's two means added ($(echo $got | tr '\n' ' '))" ||
   bad "In short's fund as the municipality's money: got '$got', the glance's rows give '$expected'"
+# The same where the glance gives the cash in EUR thousand (one run of one year): in that unit and to its
+# decimals (it was rounded to EUR 10,000; outside attack 57), and not "on average" over one run.
+COLUMNS=120 "$wijksim" compare "$src/scenarios/pilot.yaml" -r 1 -y 1 --no-store >one.txt 2>/dev/null
+m=$(grep "^  Municipality " one.txt | head -1 | awk '{print $2}' | tr ',' '.')
+f=$(grep "^  Pilot fund " one.txt | head -1 | awk '{print $3}' | tr ',' '.')
+said=$(tr -s ' \n' '  ' <one.txt | grep -o "the Municipality would [a-z]* [0-9,]* EUR thousand [a-z]* over the 1 policy year (its [-0-9,]* and the fund's [-0-9,]*)" |
+  tr ',' '.' | awk '{ sign = ($4 == "pay") ? 1 : -1; printf "%.1f %.1f %.1f", sign * $5, $15, $19 }' | tr -d ')')
+[ -n "$m" ] && [ "$said" = "$(awk -v m="$m" -v f="$f" 'BEGIN { printf "%.1f %.1f %.1f", m + f, m, f }')" ] &&
+  ok "In short in EUR thousand: the municipality's cash were the fund its money ($said)" ||
+  bad "In short's fund in EUR thousand: said '$said', the glance's rows $m and $f"
+# Without parameter draws the acceptability table asks in how many runs, not how sure (outside attack 57).
+grep -q "^== In how many runs is each option the best?" one.txt && ! grep -q "How sure can we be" one.txt &&
+  ok "without draws the acceptability table asks in how many runs each option is best" ||
+  bad "without draws the acceptability table: $(grep -n 'How sure\|In how many' one.txt)"
 for q in "== At a glance" "Is it worth the money?" "ICER" "Who pays?" "Municipality" "Capacity: freed or cut?" \
   "Who waits longer?"; do
   grep -qF "$q" screen.txt || bad "the first screen has no '$q'"

@@ -184,9 +184,12 @@ Table frontier_table(const DecisionGroup& g) {
 Table acceptability_table(const DecisionGroup& g) {
   Table a;
   a.id = "acceptability";
-  a.title =
-      "How sure can we be? Probability each option is best, by willingness to pay (rows: EUR per "
-      "problem-free household-year)";
+  // Without parameter draws the runs differ in the households' luck only, which cannot say how sure a choice
+  // is: titled as the report titles its chart (the terminal asked "How sure can we be?"; outside attack 57).
+  a.title = g.draws > 1 ? "How sure can we be? Probability each option is best, by willingness to pay (rows: "
+                          "EUR per problem-free household-year)"
+                        : "In how many runs is each option the best? By willingness to pay (rows: EUR per "
+                          "problem-free household-year; runs differ in the households' luck only)";
   a.scenario = g.names[0];
   const bool evpi = !g.evpi.empty();
   a.note = fmt::format(

@@ -468,14 +468,16 @@ std::optional<GlanceView> glance_view(const Report& r) {
   // A count of few runs bounds a probability only loosely: "5 of 5 runs" read as certainty (advisor review
   // 56). The exact (Clopper-Pearson) bound of all of them, as the README's examples from 20 on give it.
   if (const std::uint32_t counted = draws ? most_draws : most_runs;
-      counted > 1 && few_runs(static_cast<int>(counted))) {
+      counted >= 1 && few_runs(static_cast<int>(counted))) {
     const Interval all = clopper_pearson_95(counted, counted);
+    // Whole percents, but a tenth near the ends: 1 of 1 allows 2,5%, which "3%" overstated.
+    const auto percent = [](double p) { return format_dutch(100 * p, p < 0.1 || p > 0.9 ? 1 : 0); };
     g.note += fmt::format(
         " A probability over fewer than {} {} is a count, and a count of few is no certainty: {} of {} "
         "allows "
         "a true probability as low as {}% (the exact 95% interval), and 0 of {} one as high as {}%.",
-        kFewRuns, draws ? "draws" : "runs", counted, counted, format_dutch(100 * all.lower, 0), counted,
-        format_dutch(100 * (1 - all.lower), 0));
+        kFewRuns, draws ? "draws" : "runs", counted, counted, percent(all.lower), counted,
+        percent(1 - all.lower));
   }
   return v;
 }

@@ -314,22 +314,34 @@ std::vector<Table> headline_tables(const Study& study, const StudyResult& result
     // New money whose source the model does not hold: for a city-wide programme it is most likely the
     // municipality's own, and "the Municipality spends less: -31,83 EUR million" beside a fund of 46,05 read
     // as a municipal saving (advisor review 56). What the municipality's cash would be were the fund its
-    // money, in means (which add up; the two differences are not independent, so no interval is summed).
+    // money, in means (which add up; the two differences are not independent, so no interval is summed), in
+    // the unit and to the decimals the glance gives this table's cash (it was rounded to EUR 10,000 beside a
+    // glance in EUR thousand; outside attack 57), so that the three add up as the reader adds them.
     std::string payer_words = coach_payer_text(s);
     if (econ && s.coaches.enabled && s.coaches.funding == Funding::Additional) {
+      std::vector<const Cell*> cash;
+      for (const Row& r : t.rows)
+        if (r.key.starts_with("cash_") || r.key == "net_cash") cash.push_back(&r.cells[0]);
+      const text::EuroScale scale = text::euro_scale(cash);
+      const auto [step, unit] = scale == text::EuroScale::Million    ? std::pair{1e4, "EUR million"}
+                                : scale == text::EuroScale::Thousand ? std::pair{1e2, "EUR thousand"}
+                                : scale == text::EuroScale::Cents    ? std::pair{1e-2, "EUR"}
+                                                                     : std::pair{1.0, "EUR"};
+      const auto shown = [&](double euros) { return std::round(euros / step) * step; };
+      const auto words = [&](double euros) {
+        return text::one_line(text::cell_text(Cell::of_value(euros, Unit::Euro), scale));
+      };
       const auto fund = static_cast<std::size_t>(s.coaches.funding_payer);
       for (std::size_t p = 0; p < econ->payers.size() && fund < econ->payers.size(); ++p)
         if (p != fund && mine.shape.payers[p].key == "municipality") {
-          // As shown, to the 10,000 euros, so that the three add up as the reader adds them.
-          const auto shown = [](double euros) { return std::round(euros / 1e4) * 1e4; };
           const double own = shown(econ->payers[p].nominal.mean),
-                       bill = shown(econ->payers[fund].nominal.mean), both = own + bill;
+                       bill = shown(econ->payers[fund].nominal.mean), both = shown(own + bill);
           payer_words += fmt::format(
-              "; were the fund the {0}'s money, the {0} would {1} {2} EUR million {3} over the {4} "
-              "policy year{5} on average (its {6} and the fund's {7})",
-              mine.shape.payers[p].text, both >= 0 ? "pay" : "spend", format_dutch(std::fabs(both) / 1e6, 2),
+              "; were the fund the {0}'s money, the {0} would {1} {2} {3} {4} over the {5} policy year{6}{7} "
+              "(its {8} and the fund's {9})",
+              mine.shape.payers[p].text, both >= 0 ? "pay" : "spend", words(std::fabs(both)), unit,
               both >= 0 ? "more" : "less", study.years, study.years == 1 ? "" : "s",
-              format_dutch(own / 1e6, 2), format_dutch(bill / 1e6, 2));
+              one_run ? "" : " on average", words(own), words(bill));
         }
     }
     t.rows.push_back(
