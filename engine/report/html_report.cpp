@@ -645,10 +645,13 @@ void ReportWriter::glance(const StoredScenario& s, const StoredScenario& c) {
     for (const json& r : at(*headline, "rows"))
       waits_longer = waits_longer || (text_of(at(r, "key")).starts_with("wait_") &&
                                       text_of(at(at(at(r, "cells"), "verdict"), "text")) == kWaitLonger);
-  item("Cost per extra problem-free household-year",
-       figure(ce, s.name, "icer") + (waits_longer && value_of(ce, s.name, "icer").text.starts_with("dominant")
-                                         ? ", yet households wait longer at agencies (below)"
-                                         : ""));
+  // Both ICERs, the problem-free one and the quality-adjusted one, which was left bare at first.
+  const auto icer = [&](const std::string& key) {
+    return figure(ce, s.name, key) + (waits_longer && value_of(ce, s.name, key).text.starts_with("dominant")
+                                          ? ", yet households wait longer at agencies (below)"
+                                          : "");
+  };
+  item("Cost per extra problem-free household-year", icer("icer"));
   // Where the scenarios weigh a household-week by its problems (economics.utility_by_problems), the
   // quality-adjusted figures beside them, as the terminal's cost-effectiveness table has them.
   if (cell_json(ce, s.name, "delta_qaly")) {
@@ -658,7 +661,7 @@ void ReportWriter::glance(const StoredScenario& s, const StoredScenario& c) {
     // label, as € 20.687 two rows from € 20.000 read as "just not cost-effective" (a policy advisor's
     // reading).
     item("Cost per extra quality-adjusted household-year (not judged: no willingness to pay is set for it)",
-         figure(ce, s.name, "icer_qaly"));
+         icer("icer_qaly"));
   }
   // At the comparator's willingness to pay, said in each label as the terminal's glance says it: without
   // it, "worth the money" read as a verdict rather than one at an assumed price (advisor review 56).
