@@ -64,13 +64,22 @@ void fit_line(std::string_view line, std::size_t width, std::string& out) {
     out += line;
     return;
   }
+  // A backquote opens a command where a word starts and closes it where a word ends; one inside a word (a
+  // file named a`b.db) is neither, which broke the command after it and left the prose unbroken (outside
+  // attack 58).
+  const auto opens = [&](std::size_t i) {
+    return i == 0 || line[i - 1] == ' ' || line[i - 1] == '(' || line[i - 1] == '"';
+  };
+  const auto closes = [&](std::size_t i) {
+    return i + 1 == line.size() || std::string_view(" ),.;:").find(line[i + 1]) != std::string_view::npos;
+  };
   std::size_t used = 0, start = 0;
   bool quoted = false;  // inside `...`
   while (start < line.size()) {
     // The piece up to the next space outside backquotes, with the space before it.
     std::size_t end = start;
     do {
-      if (line[end] == '`') quoted = !quoted;
+      if (line[end] == '`' && (quoted ? closes(end) : opens(end))) quoted = !quoted;
       ++end;
     } while (end < line.size() && (line[end] != ' ' || quoted));
     std::string_view piece = line.substr(start, end - start);

@@ -583,6 +583,12 @@ std::vector<Case> cases() {
         part(48, 19, "agencies.debt_help.intake_weeks", "found '1.5e999', which is beyond the largest"),
         part(49, 25, "agencies.debt_help.cost_per_case_week",
              "found '1.5e999', which is beyond the largest")}},
+      // A block map and a flow map that is its first key start at one place: the key was taken for the map
+      // met again through an alias, and the alias after it placed at the anchor (outside attack 58).
+      {"an anchor in a flow-map key that opens its map",
+       edit(edit(b, 44, "    domains: [money]", "    {x: &a oops}: 1\n    domains: [money]"), 46, "20", "*a"),
+       {exact(44, 5, "agencies.debt_help", "a key must be a plain name, found a map"),
+        part(46, 15, "agencies.debt_help.capacity", "found 'oops'")}},
       {"a map through an alias where a number is expected",
        edit(edit(b, 10, "  trust:", "  trust: &t"), 45, "20", "*t"),
        {exact(45, 15, "agencies.debt_help.capacity",

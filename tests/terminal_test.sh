@@ -81,6 +81,11 @@ said=$(tr -s ' \n' '  ' <one.txt | grep -o "the Municipality would [a-z]* [0-9,]
 [ -n "$m" ] && [ "$said" = "$(awk -v m="$m" -v f="$f" 'BEGIN { printf "%.1f %.1f %.1f", m + f, m, f }')" ] &&
   ok "In short in EUR thousand: the municipality's cash were the fund its money ($said)" ||
   bad "In short's fund in EUR thousand: said '$said', the glance's rows $m and $f"
+# One draw of one replication is one run as well: In short says so, and no "on average" (outside attack 58).
+COLUMNS=120 "$wijksim" compare "$src/scenarios/pilot.yaml" -d 1 -r 1 -y 1 --no-store 2>/dev/null | tr -s ' \n' '  ' >one-draw.txt
+grep -q "pilot ([^)]*): one run, so no interval" one-draw.txt && grep -q "would pay [0-9,]* EUR million more over the 1 policy year (its" one-draw.txt &&
+  ok "one draw of one replication: In short says one run, no interval, and no 'on average'" ||
+  bad "one draw of one replication: In short: $(grep -o 'In short:.\{0,300\}' one-draw.txt)"
 # Without parameter draws the acceptability table asks in how many runs, not how sure (outside attack 57).
 grep -q "^== In how many runs is each option the best?" one.txt && ! grep -q "How sure can we be" one.txt &&
   ok "without draws the acceptability table asks in how many runs each option is best" ||
@@ -205,6 +210,15 @@ if command -v script >/dev/null; then
   [ "$w" -le 40 ] && grep -q '`wijksim runs --store s1.db`' tty-quoted.txt && [ "$(wc -l <tty-quoted.txt)" -ge 3 ] &&
     ok "prose around a command in backquotes is broken on a 40-column terminal, the command whole (widest line $w)" ||
     bad "a command in backquotes on a 40-column terminal: $(cat tty-quoted.txt)"
+  # A backquote inside a word (a store named a`b.db) neither opens nor closes a command: the command after it
+  # was broken, the prose left 59 columns wide (outside attack 58).
+  cp s1.db 'a`b.db'
+  script -qec "stty cols 40; env -u COLUMNS '$wijksim' show 99 --store 'a\`b.db'" /dev/null >tty-tick.raw
+  tr -d '\r' <tty-tick.raw >tty-tick.txt
+  w=$(wc -L <tty-tick.txt)
+  [ "$w" -le 40 ] && grep -q "(\`wijksim runs --store 'a\`b.db'\` lists" tty-tick.txt &&
+    ok "a store named a\`b.db: its command whole, the prose broken on a 40-column terminal (widest line $w)" ||
+    bad "a store named a\`b.db on a 40-column terminal: $(cat tty-tick.txt)"
   mkdir -p "sp ace" && cp "$wijksim" "sp ace/wijksim-0.1"
   script -qec "stty cols 40; env -u COLUMNS './sp ace/wijksim-0.1' run '$src/scenarios/pilot.yaml' -r 1 -y 1 --no-store -o /proc/wijksim-x.txt" \
     /dev/null >tty-renamed.raw

@@ -104,7 +104,9 @@ std::vector<Table> headline_tables(const Study& study, const StudyResult& result
     // With draws every row is over the draws, each draw's mean over its runs (the note below).
     t.interval = interval_kind::over_draws(static_cast<std::size_t>(std::max(study.draws, 0)));
     // One run (one replication, no draws) has no interval, and no change is then put in words.
-    const bool one_run = study.draws <= 0 && study.replications == 1;
+    // One draw of one replication is one run too (In short said "on average" beside its glance's "one run";
+    // outside attack 58).
+    const bool one_run = study.draws <= 1 && study.replications == 1;
     // An agency paid per activity is paid for the places it uses: its freed places are in its payer's cash
     // already, and a reader added them to the cash (a policy advisor's reading).
     std::vector<std::string> per_activity;

@@ -186,7 +186,7 @@ class TreeBuilder {
                                                                     : it->first.IsSequence()
                                                                         ? "a list"
                                                                         : "no name (~ or null)"));
-            skip(it->second, depth + 1, kw);
+            skip(it->second, depth + 1, kw, path);
             continue;
           }
           unclosed_quote(it->first);
@@ -200,7 +200,8 @@ class TreeBuilder {
             say(kw, sub_path(path, key),
                 fmt::format("duplicate key '{}' (first given at line {})", key,
                             n.key_where[prev->second].line));
-            skip(it->second, depth + 1, kw);  // its anchors and aliases are written there all the same
+            skip(it->second, depth + 1, kw,
+                 sub_path(path, key));  // its anchors and aliases are there all the same
             continue;
           }
           // An empty value's own mark points at whatever follows it: place it at its key instead.
@@ -228,10 +229,10 @@ class TreeBuilder {
   // mistakes: an anchor in it is written there and its aliases are used there, and the positions of aliases
   // are taken in the order written (AliasUses), so that one left out shifted every later alias of its anchor
   // to the one before (outside attack 57). A value too large or too deep still stops the document, said.
-  void skip(const YAML::Node& y, int depth, const Location& fallback) {
+  void skip(const YAML::Node& y, int depth, const Location& fallback, const std::string& path) {
     const bool was = quiet_;
     quiet_ = true;
-    (void)build(y, depth, fallback);
+    (void)build(y, depth, fallback, path);
     quiet_ = was;
   }
 
@@ -293,6 +294,10 @@ class TreeBuilder {
       const YAML::Mark m = y.Mark();
       if (m.is_null() || m.pos < 0) return;
       const std::int64_t key = value_key(m, y.Type());
+      // Only a value with an alias can be met again. Asked first: a block map and a flow map that is its
+      // first key start at one place and are both maps, and the key was taken for the map met again
+      // (outside attack 58).
+      if (b.uses_.find(key) == b.uses_.end()) return;
       if (b.seen_.insert(key).second) return;  // met for the first time: where it is written
       Location where = b.at(m, {b.file_, 0, 0});
       if (auto q = b.uses_.find(key); q != b.uses_.end() && !q->second.empty()) {
