@@ -325,10 +325,8 @@ std::vector<Table> headline_tables(const Study& study, const StudyResult& result
       for (const Row& r : t.rows)
         if (r.key.starts_with("cash_") || r.key == "net_cash") cash.push_back(&r.cells[0]);
       const text::EuroScale scale = text::euro_scale(cash);
-      const auto [step, unit] = scale == text::EuroScale::Million    ? std::pair{1e4, "EUR million"}
-                                : scale == text::EuroScale::Thousand ? std::pair{1e2, "EUR thousand"}
-                                : scale == text::EuroScale::Cents    ? std::pair{1e-2, "EUR"}
-                                                                     : std::pair{1.0, "EUR"};
+      const double step = text::euro_step(scale);
+      const std::string unit = text::with_euro_unit("EUR", scale);
       const auto shown = [&](double euros) { return std::round(euros / step) * step; };
       const auto words = [&](double euros) {
         return text::one_line(text::cell_text(Cell::of_value(euros, Unit::Euro), scale));

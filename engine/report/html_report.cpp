@@ -640,11 +640,10 @@ void ReportWriter::glance(const StoredScenario& s, const StoredScenario& c) {
        figure(ce, s.name, "delta_effect"));
   // "Dominant" beside agencies' waits that grow: said in the same row, as the terminal's glance does
   // (advisor review 56).
-  bool waits_longer = false;
-  if (headline)
-    for (const json& r : at(*headline, "rows"))
-      waits_longer = waits_longer || (text_of(at(r, "key")).starts_with("wait_") &&
-                                      text_of(at(at(at(r, "cells"), "verdict"), "text")) == kWaitLonger);
+  const bool waits_longer =
+      std::any_of(stored_report_.tables.begin(), stored_report_.tables.end(), [&](const Table& t) {
+        return t.id == "headline" && t.scenario == s.name && t.comparator == c.name && waits_grow(t);
+      });
   // Both ICERs, the problem-free one and the quality-adjusted one, which was left bare at first.
   const auto icer = [&](const std::string& key) {
     return figure(ce, s.name, key) + (waits_longer && value_of(ce, s.name, key).text.starts_with("dominant")

@@ -183,6 +183,11 @@ void widen_to_spread(NumberStyle& number, const Stat& st) {
 
 }  // namespace
 
+double euro_step(EuroScale s) {
+  const NumberStyle n = number_style(Cell::of_value(1, Unit::Euro), s);
+  return n.divisor * std::pow(10.0, -n.decimals);
+}
+
 int shown_decimals(const Cell& c) {
   NumberStyle number = number_style(c, EuroScale::PerCell);
   widen_to_spread(number, c.stat);

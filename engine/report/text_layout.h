@@ -39,6 +39,9 @@ enum class EuroScale {
 EuroScale euro_scale(const std::vector<const Cell*>& cells);
 // "extra cost (EUR)" -> "extra cost (EUR million)"; a label without "EUR" gets " (EUR million)" appended.
 std::string with_euro_unit(const std::string& label, EuroScale s);
+// The smallest amount a euro figure shows at scale `s`, as cell_text writes it: 10.000 in EUR million (two
+// decimals), 100 in EUR thousand, 1 in whole euros, 0,01 in cents.
+double euro_step(EuroScale s);
 
 // A figure as text: its value ("-1,80", "49,0%", "€ 1,23 mln") and its interval ("(-2,10 to -1,50)", or
 // "" when it has none).
