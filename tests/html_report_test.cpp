@@ -258,10 +258,12 @@ TEST_CASE("the report of a comparison holds every chart, library and figure, and
   CHECK(page.find("<strong>pilot</strong>: pays more in cash: Pilot fund") > at("in-short"));
   // The glance's verdicts at the scenario's willingness to pay, said (baseline-velve.yaml: EUR 20,000), and
   // over the draws; the acceptability curve's title asks how sure (advisor review 56).
-  CHECK(page.find("Probability it is worth the money at \u20AC 20.000 per problem-free household-year (over "
-                  "the parameter draws)") != std::string::npos);
-  CHECK(page.find("Net monetary benefit per household at \u20AC 20.000 per problem-free household-year") !=
-        std::string::npos);
+  CHECK(page.find(
+            "Probability it is worth the money at \u20AC&nbsp;20.000 per problem-free household-year (over "
+            "the parameter draws)") != std::string::npos);
+  CHECK(
+      page.find("Net monetary benefit per household at \u20AC&nbsp;20.000 per problem-free household-year") !=
+      std::string::npos);
   CHECK(page.find("How sure can we be that it is worth the money?") != std::string::npos);
   // The probability it saves money is of society's view, as the extra cost it sits under, not of the
   // pay-back's cash below it (22% beside 49% of draws read as two answers; a policy advisor's reading).
@@ -551,8 +553,9 @@ TEST_CASE("In short gives the places a reallocation leaves in the last week agai
   CHECK(dominant_said == 2);
   // Without draws, the probabilities count runs of the households' luck: the glance and the curve say so
   // and do not ask "how sure can we be" (advisor review 56).
-  CHECK(page.find("Probability it is worth the money at \u20AC 20.000 per problem-free household-year (runs "
-                  "differ in the households&#39; luck only: no parameter draws)") != std::string::npos);
+  CHECK(page.find(
+            "Probability it is worth the money at \u20AC&nbsp;20.000 per problem-free household-year (runs "
+            "differ in the households&#39; luck only: no parameter draws)") != std::string::npos);
   CHECK(page.find("In how many runs is each option the best? (the households&#39; luck only)") !=
         std::string::npos);
   CHECK(page.find("How sure can we be") == std::string::npos);

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstdlib>
 #include <limits>
@@ -138,6 +139,13 @@ std::string esc(std::string_view s) {
         out += c;  // text in a description
         break;
       default:
+        // "€ 20.000" keeps its sign with its number: a line of the A4 page broke between them (a review).
+        if (s.substr(i, 4) == "€ " && i + 4 < s.size() &&
+            (std::isdigit(static_cast<unsigned char>(s[i + 4])) || s[i + 4] == '-')) {
+          out += "€&nbsp;";
+          i += 3;
+          break;
+        }
         // Anything else printable() would not pass on as it is (a control character, such as an escape
         // written into a stored description, outside attack 12; a direction control in a file name, outside
         // attack 16) is shown as the terminal shows it, not passed into the page.
@@ -558,7 +566,8 @@ void ReportWriter::how_to_read() {
       "<li>The effect measure is the <em>problem-free household-year</em>: a household that has no active "
       "problem for a whole year counts as one. &ldquo;Worth the money&rdquo; compares the extra cost with "
       "what the scenario says society is willing to pay for one such year.</li>\n"
-      "<li>Euros in Dutch notation: &euro; 1.234.567; &ldquo;mln&rdquo; is million. &ldquo;Discounted&rdquo; "
+      "<li>Euros in Dutch notation: &euro;&nbsp;1.234.567; &ldquo;mln&rdquo; is million. "
+      "&ldquo;Discounted&rdquo; "
       "follows the Dutch guideline for economic evaluations, as each caption states.</li>\n"
       "{}<li><strong>Terms.</strong> {}</li>\n"
       "<li class=\"screen-only\">Point at a chart for its exact numbers.</li>\n</ul>\n</section>\n",
@@ -1755,7 +1764,8 @@ void ReportWriter::decision_sensitivity(const StoredScenario& c, const std::vect
     // and "changes no choice" were explained nowhere on the page; a review).
     if (all_nil)
       body_ += fmt::format(
-          "<h4>What is worth knowing better?</h4>\n<p>Every parameter's and group's EVPPI is € 0 for all {} "
+          "<h4>What is worth knowing better?</h4>\n<p>Every parameter's and group's EVPPI is €&nbsp;0 for "
+          "all {} "
           "households: by these regressions, at the willingness to pay the decision is valued at, resolving "
           "no parameter's uncertainty would change the choice; the table gives each with its error and "
           "whether its fit is beyond chance at all.</p>\n<p class=\"note\">EVPPI: expected value of partial "
