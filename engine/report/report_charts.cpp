@@ -640,10 +640,12 @@ json acceptability(const std::vector<std::pair<Style, std::vector<CurvePoint>>>&
                       {"mark", {{"type", "rule"}, {"color", kBlack}, {"strokeDash", {4, 3}}}},
                       {"encoding", {{"x", {{"datum", willingness_to_pay}}}}}});
     layers.push_back({{"data", {{"values", json::array({json::object()})}}},
-                      {"mark", {{"type", "text"}, {"align", "left"}, {"dx", 4}, {"baseline", "top"}}},
+                      // Above the plot, where no curve runs: inside it, the label lay over a curve near 100%
+                      // at the threshold (the default comparison's page 49 on A4).
+                      {"mark", {{"type", "text"}, {"align", "center"}, {"baseline", "bottom"}}},
                       {"encoding",
                        {{"x", {{"datum", willingness_to_pay}}},
-                        {"y", {{"value", 4}}},
+                        {"y", {{"value", -3}}},
                         {"text", {{"value", "threshold " + format_euros_as_given(willingness_to_pay)}}}}}});
   }
   return {{"data", {{"values", rows}}}, {"width", kChartWidth}, {"height", kHeight}, {"layer", layers}};
