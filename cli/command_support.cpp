@@ -175,6 +175,9 @@ std::optional<Error> refused_by_system(const std::exception& e) {
 int stopped_by_error(RunWriter& recorder, const Error& e, const std::string& kept, const std::string& store,
                      const std::string& resume) {
   cli::err("error: {}\n", e.what());
+  // A run this process lost to another (its lock file removed) is not its own to mark or to resume: the
+  // message says where to look (outside attack 59: it said "To continue" beside a run the other completed).
+  if (recorder.lost_run()) return kFailed;
   try {
     recorder.failed();
   } catch (const Error&) {

@@ -146,8 +146,12 @@ int runs_command(const Options& o) {
     cli::out("{}\n{}\n          {}\n", header, progress, command_line);
     // "running" is what the store says; whether a process still writes it is the run's lock (run_lock.h).
     if (r.status == "running" && !RunLock::held(o.store, r.id))
-      cli::out("          no process is writing it any more (it was killed); `--resume {}` continues it\n",
-               r.id);
+      // A writer paused while its lock file was removed holds no lock that can be seen, but writes the run
+      // no more when it goes on (RunLock::keep): "it was killed" said of a live one (outside attack 59).
+      cli::out(
+          "          no process is writing it any more (its writer was killed, or lost its lock file); "
+          "`--resume {}` continues it\n",
+          r.id);
   }
   if (first_damage) std::rethrow_exception(first_damage);
   return kOk;

@@ -175,7 +175,8 @@ cmp -s clean.json live-a.json && echo "ok: the writer completes untouched by the
 # The lock file removed while writer E holds run 1 (outside attack 36: a resume then ran beside the live
 # writer, and failed on "UNIQUE constraint"). Resumer F takes the run through the new lock file; E, at its next
 # draw, finds the run taken and stops (exit 3) without touching its status; F completes it identical to the
-# clean run. Without a second process, a writer whose lock file was removed takes it again and completes.
+# clean run. A writer whose lock file was removed stops at its next write even when no process holds the new
+# one: a resumer may have taken the run and completed it meanwhile (outside attack 59, below).
 WIJKSIM_TEST_PAUSE_AFTER_DRAW="3:$tmp/go-e" "$wijksim" "${args[@]}" --output gone.db >gone-e.json 2>gone-e.err &
 pe=$!
 if wait_paused "$tmp/go-e" $pe; then
@@ -186,7 +187,7 @@ if wait_paused "$tmp/go-e" $pe; then
     touch "$tmp/go-e"
     wait $pe
     code=$?
-    [ "$code" -eq 3 ] && grep -q "was removed while this process wrote run 1, and another process has taken the run" gone-e.err &&
+    [ "$code" -eq 3 ] && grep -q "was removed or replaced while this process wrote run 1, so another process may have taken the run" gone-e.err &&
       echo "ok: a writer whose lock file was removed, and whose run another process took, stops (exit 3)" ||
       say_fail "the writer whose run was taken through a new lock file: exit $code: $(cat gone-e.err)"
   else
@@ -203,16 +204,49 @@ if wait_paused "$tmp/go-e" $pe; then
 else
   say_fail "writer E never paused after its 3rd draw: $(cat gone-e.err)"
 fi
-WIJKSIM_TEST_PAUSE_AFTER_DRAW="3:$tmp/go-g" "$wijksim" "${args[@]}" --output alone.db >alone.json 2>alone.err &
+# Outside attack 59: writer G paused, its lock file removed, and resumer H completes the run before G goes on.
+# G took the lock again on H's new lock file, wrote its next draw over H's (UNIQUE constraint, exit 3) and
+# marked the complete run failed, which every command then refused. Now G writes nothing and leaves the
+# status: the run stays complete, as H left it, and shows H's figures.
+WIJKSIM_TEST_PAUSE_AFTER_DRAW="3:$tmp/go-g" "$wijksim" "${args[@]}" --output taken.db >taken-g.json 2>taken-g.err &
 pg=$!
 if wait_paused "$tmp/go-g" $pg; then
-  rm alone.db-runlock
+  rm taken.db-runlock
+  "$wijksim" "${args[@]}" --output taken.db --resume 1 >taken-h.json 2>taken-h.err || say_fail "resumer H failed: $(cat taken-h.err)"
   touch "$tmp/go-g"
-  wait $pg && [ -e alone.db-runlock ] && cmp -s clean.json alone.json &&
-    echo "ok: a writer whose lock file was removed takes it again and completes" ||
-    say_fail "a writer whose lock file was removed: $(cat alone.err)"
+  wait $pg
+  code=$?
+  "$wijksim" runs --store taken.db >taken.runs 2>&1
+  "$wijksim" show 1 --store taken.db --format json >taken-show.json 2>taken-show.err
+  [ "$code" -eq 3 ] && grep -q "this one writes it no more and leaves its status as it is" taken-g.err &&
+    ! grep -q "To continue" taken-g.err && grep -q "run    1 .* complete " taken.runs &&
+    cmp -s clean.json taken-h.json && cmp -s clean.json taken-show.json &&
+    echo "ok: a writer whose run was completed by another process meanwhile stops (exit 3) and leaves it complete" ||
+    say_fail "the writer whose run another process completed: exit $code: $(cat taken-g.err) / $(cat taken.runs) / $(cat taken-show.err)"
 else
-  say_fail "writer G never paused after its 3rd draw: $(cat alone.err)"
+  say_fail "writer G never paused after its 3rd draw: $(cat taken-g.err)"
+  touch "$tmp/go-g"
+  wait $pg
+fi
+# Without a second process, the writer whose lock file was removed stops all the same (it cannot tell), its run
+# left running and nobody's; --resume completes it identical to the clean run.
+WIJKSIM_TEST_PAUSE_AFTER_DRAW="3:$tmp/go-i" "$wijksim" "${args[@]}" --output alone.db >alone.json 2>alone.err &
+pi=$!
+if wait_paused "$tmp/go-i" $pi; then
+  rm alone.db-runlock
+  touch "$tmp/go-i"
+  wait $pi
+  code=$?
+  "$wijksim" runs --store alone.db >alone.runs 2>&1
+  "$wijksim" "${args[@]}" --output alone.db --resume 1 >alone-resumed.json 2>alone-resumed.err
+  [ "$code" -eq 3 ] && grep -q "run    1 .* running " alone.runs && grep -q "no process is writing it any more" alone.runs &&
+    cmp -s clean.json alone-resumed.json &&
+    echo "ok: a writer whose lock file was removed stops (exit 3), and --resume completes its run" ||
+    say_fail "a writer whose lock file was removed: exit $code: $(cat alone.err) / $(cat alone.runs) / $(cat alone-resumed.err)"
+else
+  say_fail "writer I never paused after its 3rd draw: $(cat alone.err)"
+  touch "$tmp/go-i"
+  wait $pi
 fi
 
 # Two resumers at once of a run nobody writes (its writer was killed after 5 draws): exactly one proceeds,
@@ -242,7 +276,7 @@ else
   wait_paused "$tmp/go-$other" $winner || say_fail "the other resumer did not proceed: $(cat two-$other.err)"
   touch "$tmp/go-$other"
   wait $winner || say_fail "the resumer that proceeded failed: $(cat two-$other.err)"
-  cmp -s clean.json two-$other.json &&
+  [ -s clean.json ] && cmp -s clean.json two-$other.json &&
     echo "ok: two resumers at once: one refused (exit 1), the other completes identical to the clean run" ||
     say_fail "two resumers: the one that proceeded differs from the clean run"
 fi

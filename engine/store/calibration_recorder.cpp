@@ -119,7 +119,6 @@ CandidateSink CalibrationRecorder::sink() {
     for (const CalibrationTarget& t : plan_.targets) s.targets.push_back(t.key);
     s.model = r.model;
     s.model_se = r.model_se;
-    keep_lock();
     store_.write_candidate(run_id_, s);
   };
 }

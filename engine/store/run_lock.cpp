@@ -84,14 +84,12 @@ void RunLock::keep(const std::string& store_path, std::int64_t run) {
   if (::fstat(fd_, &mine) == 0 && ::stat(path.c_str(), &named) == 0 && named.st_dev == mine.st_dev &&
       named.st_ino == mine.st_ino)
     return;
-  std::optional<RunLock> again = try_lock(store_path, run);
-  if (!again)
-    throw Error(fmt::format(
-        "results store '{}': the lock file '{}' was removed while this process wrote run {}, and another "
-        "process has taken the run since: this one stops, so that only one writes it (the draws written so "
-        "far are kept; `wijksim runs --store {}` shows the run)",
-        printable(store_path), printable(path), run, shell_word(store_path)));
-  std::swap(fd_, again->fd_);  // the old description, and its lock, close with `again`
+  throw Error(fmt::format(
+      "results store '{}': the lock file '{}' was removed or replaced while this process wrote run {}, so "
+      "another process may have taken the run since: this one writes it no more and leaves its status as it "
+      "is (the units written so far are kept; `wijksim runs --store {}` shows the run, and how to continue "
+      "it if nobody does)",
+      printable(store_path), printable(path), run, shell_word(store_path)));
 }
 
 bool RunLock::held(const std::string& store_path, std::int64_t run) {

@@ -32,11 +32,13 @@ class RunLock {
   // exist or cannot be read (then nobody can be writing).
   static bool held(const std::string& store_path, std::int64_t run);
 
-  // Keeps holding the lock where the lock file's name leads: when the lock file was removed or replaced
-  // while this process held it, a second process could take the run through a new lock file (outside
-  // attack 36: `rm STORE-runlock` let a resume run beside the live writer). The lock is then taken again on
-  // the file now there; throws Error when another process holds that one, so that only it writes the run.
-  // Called before each draw or candidate is written; a stat and an fstat when nothing changed.
+  // Whether the lock is still where the lock file's name leads; throws Error when the lock file was removed
+  // or replaced while this process held it. A second process could then take the run through a new lock
+  // file (outside attack 36: `rm STORE-runlock` let a resume run beside the live writer), and may have
+  // written it, even completed it, and ended since: nothing tells this process what it missed (outside
+  // attack 59: a writer paused while a resume completed its run took the lock again, wrote its next draw
+  // over the other's and marked the complete run failed). So it writes the run no more. Called inside each
+  // write of the run (RunStore::check_writes_with); a stat and an fstat.
   void keep(const std::string& store_path, std::int64_t run);
 
   RunLock(RunLock&& o) noexcept : fd_(o.fd_) { o.fd_ = -1; }

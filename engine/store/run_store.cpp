@@ -985,7 +985,8 @@ RunStore::RunStore(RunStore&& o) noexcept
       device_(o.device_),
       inode_(o.inode_),
       counted_(o.counted_),
-      sealed_ok_(std::move(o.sealed_ok_)) {
+      sealed_ok_(std::move(o.sealed_ok_)),
+      writer_check_(std::move(o.writer_check_)) {
   o.db_ = nullptr;
   o.counted_ = false;
 }
@@ -996,6 +997,7 @@ RunStore& RunStore::operator=(RunStore&& o) noexcept {
   std::swap(inode_, o.inode_);
   std::swap(counted_, o.counted_);
   std::swap(sealed_ok_, o.sealed_ok_);
+  std::swap(writer_check_, o.writer_check_);
   return *this;
 }
 bool RunStore::replaced() const {
@@ -1087,6 +1089,7 @@ StoredCalibration RunStore::calibration(std::int64_t run) const {
 
 void RunStore::write_candidate(std::int64_t run, const StoredCandidate& c) {
   Transaction t(db_, path_);
+  check_writer();
   Statement v(db_, path_, "INSERT INTO candidates VALUES (?, ?, ?, ?, ?, ?)");
   // NaN and -infinity bind as NULL: a figure the candidate could not show.
   auto put = [&](const char* quantity, const std::string& name, double x) {
@@ -1148,6 +1151,7 @@ std::size_t RunStore::discard_unsealed_candidates(std::int64_t run) {
         unsealed.push_back(c);
   }
   Transaction t(db_, path_);
+  check_writer();
   Statement d(db_, path_, "DELETE FROM candidates WHERE run_id = ? AND candidate = ?");
   for (std::int64_t c : unsealed) d.bind_all(run, c).run();
   t.commit();
@@ -1297,6 +1301,7 @@ void RunStore::write_draw(std::int64_t run, std::uint32_t draw,
   const std::vector<StoredLabel> payer_labels = payers(run);
   const std::vector<StoredLabel> agency_labels = agencies(run);
   Transaction t(db_, path_);
+  check_writer();
   Statement p(db_, path_, "INSERT INTO draws VALUES (?, ?, ?, ?, ?)");
   for (std::size_t s = 0; s < parameters.size(); ++s)
     for (const auto& [key, value] : parameters[s])
@@ -1473,6 +1478,7 @@ std::set<std::pair<std::uint32_t, std::uint32_t>> RunStore::discard_partial_unit
     while (q.step()) parameter_draws.insert(static_cast<std::uint32_t>(q.integer(0)));
   }
   Transaction t(db_, path_);
+  check_writer();
   for (const char* table : kTables) {
     Statement d(db_, path_,
                 fmt::format("DELETE FROM {} WHERE run_id = ? AND draw = ? AND replication = ?", table));
@@ -1494,6 +1500,7 @@ std::set<std::pair<std::uint32_t, std::uint32_t>> RunStore::discard_partial_unit
 void RunStore::complete_run(std::int64_t run, const std::vector<StoredEvaluation>& evaluation,
                             const std::vector<std::pair<std::string, std::string>>& reports) {
   Transaction t(db_, path_);
+  check_writer();
   // Only what this completion writes: rows put in by hand while the run was interrupted were kept beside
   // them and sealed as the run's own (a point of a draw 99 on the report's plane; outside attack 54).
   // So are the rows of the other command's kind: a calibration's candidates in a study, a study's draws in
@@ -1555,6 +1562,7 @@ void RunStore::check_sealed(std::int64_t run, const std::vector<std::string_view
 
 void RunStore::write_sensitivity(std::int64_t run, const StoredSensitivity& st) {
   Transaction t(db_, path_);
+  check_writer();
   for (const char* table : {"one_way", "two_way", "thresholds", "evppi", "virtual_evaluation"}) {
     Statement d(db_, path_, fmt::format("DELETE FROM {} WHERE run_id = ?", table));
     d.bind(1, run).run();

@@ -192,6 +192,12 @@ class RunStore {
   ~RunStore();
 
   const std::string& path() const { return path_; }
+  // `check` runs inside every transaction that writes rows of a run already begun (a unit, the run's
+  // completion, its analyses, a resume's discards), once SQLite's write lock is held: the writer's check
+  // that the run is still its own (RunWriter::keep_lock), which throws to write nothing. Inside the
+  // transaction, so that no other process writes the run between the check and the rows (outside attack
+  // 59: a writer paused between its check and its write let a second one complete the run meanwhile).
+  void check_writes_with(std::function<void()> check) { writer_check_ = std::move(check); }
   // Whether `path()` no longer names the file this store opened (removed, or another file put in its place
   // while it was written): what was written since is not where the path leads.
   bool replaced() const;
@@ -320,6 +326,10 @@ class RunStore {
   std::uint64_t device_ = 0, inode_ = 0;  // of the file opened (replaced)
   bool counted_ = false;                  // in the process's open stores (RunStore::open)
   mutable std::set<std::pair<std::int64_t, std::string>> sealed_ok_;  // (run, table) checked by check_sealed
+  std::function<void()> writer_check_;                                // check_writes_with
+  void check_writer() const {
+    if (writer_check_) writer_check_();
+  }
 };
 
 // A run's summary figures as one flat vector and back (for storing, and for resuming a run).

@@ -11,6 +11,7 @@ void RunWriter::take_over(std::int64_t run) {
   store_.run(run_id_);  // an unknown run is bad input
   lock_ = RunLock::try_lock(path_, run_id_);
   settled_ = true;  // nothing of the run is changed until resuming()
+  owner_ = false;
   if (!lock_)
     throw InputError({{Location{path_, 0, 0}, "--resume",
                        fmt::format("run {} is being written by another process right now: wait until it "
@@ -23,15 +24,22 @@ void RunWriter::keep_lock() {
   try {
     lock_->keep(path_, run_id_);
   } catch (...) {
-    settled_ = true;  // the run is the other process's now: its status is not this one's to set
+    settled_ = true;  // the run may be another process's now: its status is not this one's to set
+    owner_ = false;
+    lost_ = true;
     throw;
   }
+}
+
+void RunWriter::settle(const char* status) {
+  if (owner_ && run_id_ != 0) store_.set_status(run_id_, status, true);
+  settled_ = true;
 }
 
 RunWriter::~RunWriter() {
   if (settled_ || run_id_ == 0 || !lock_) return;
   try {
-    store_.set_status(run_id_, "failed");
+    settle("failed");
   } catch (...) {
     // The store may not take even this (a full disk): the run stays "running", which --resume accepts.
   }

@@ -17,14 +17,14 @@ namespace wijksim {
 class RunWriter {
  public:
   std::int64_t run_id() const { return run_id_; }
-  void interrupted() {
-    store_.set_status(run_id_, "interrupted");
-    settled_ = true;
-  }
-  void failed() {
-    store_.set_status(run_id_, "failed");
-    settled_ = true;
-  }
+  // The run's status "interrupted" or "failed", where this process still writes it: a run it has not
+  // resumed yet (a resume refused), or lost to another process (its lock file removed), keeps its status,
+  // and only a run still "running" takes one (never a complete one).
+  void interrupted() { settle("interrupted"); }
+  void failed() { settle("failed"); }
+  // Whether this process stopped writing the run because its lock file was removed or replaced
+  // (RunLock::keep): then the run is not its own to mark or to resume.
+  bool lost_run() const { return lost_; }
   // Whether the store's path no longer leads to the file the run was written into (removed or replaced while
   // it ran): then the run is not where the store's name says.
   bool store_replaced() const { return store_.replaced(); }
@@ -37,7 +37,9 @@ class RunWriter {
   RunWriter(const std::string& store, bool resuming)
       : store_(
             RunStore::open(store, resuming ? RunStore::Mode::ReadWriteExisting : RunStore::Mode::ReadWrite)),
-        path_(store) {}
+        path_(store) {
+    store_.check_writes_with([this] { keep_lock(); });
+  }
   ~RunWriter();
   // Resuming `run`: it must exist (bad input otherwise) and nobody else may be writing it (InputError at
   // --resume). Taken before anything of the run is read or written, so the process writing it is never
@@ -49,11 +51,13 @@ class RunWriter {
   void resuming() {
     store_.set_status(run_id_, "running");
     settled_ = false;
+    owner_ = true;
   }
   // The run has its final status ("complete").
   void settled() { settled_ = true; }
-  // Before a draw or candidate is written: the run's lock is still this process's (RunLock::keep). When
-  // another process has taken the run, this one leaves its status to that one and throws.
+  // Inside each write of the run (RunStore::check_writes_with): the run's lock is still this process's
+  // (RunLock::keep). When its lock file was removed or replaced, this process writes nothing more of the run,
+  // leaves its status to whoever took it, and throws.
   void keep_lock();
 
   RunStore store_;
@@ -61,8 +65,11 @@ class RunWriter {
   std::optional<RunLock> lock_;  // held for as long as this process writes the run
 
  private:
+  void settle(const char* status);
   std::string path_;
   bool settled_ = false;
+  bool owner_ = true;  // the run is this process's to mark: a new run, or a resume accepted (resuming)
+  bool lost_ = false;  // its lock file was removed or replaced (keep_lock)
 };
 
 }  // namespace wijksim

@@ -248,7 +248,6 @@ void StudyRecorder::write_draw(std::uint32_t draw, const std::vector<std::vector
       runs.push_back({static_cast<int>(i), results[i][r].replication, &results[i][r], &measures[i][r],
                       c.enabled ? c.fte : 0.0});
   }
-  keep_lock();
   store_.write_draw(run_id_, draw, parameters, runs);
 }
 
