@@ -15,6 +15,7 @@
 #include "wijksim/analysis/calibration.h"
 #include "wijksim/cluster/distributed_calibration.h"
 #include "wijksim/core/atomic_file.h"
+#include "wijksim/core/command_line.h"
 #include "wijksim/core/output_path.h"
 #include "wijksim/core/test_hooks.h"
 #include "wijksim/report/calibration_report.h"
@@ -212,7 +213,7 @@ int calibrate_command(const Options& o, const std::string& command_line, cluster
                     e.what(), unchanged, recorder->run_id(), o.store, resume));
   }
   cli::write_out(render_table(report, TextOptions{cli::output_width(stdout), {}}));
-  cli::err("wrote {} parameter sets to {}{}\n", result.sets.size(), printable(output),
+  cli::err("wrote {} parameter sets to {}{}\n", result.sets.size(), shown_name(output),
            previous ? fmt::format(" (the sets it held before are kept as {})", printable(*previous)) : "");
   // A fit whose weights rest on few candidates is said where it is seen, not only in the file's comments
   // (outside attack 14: an effective sample size of 1.0, five identical sets, exit 0 without a word).

@@ -128,7 +128,7 @@ void say_stored(const RunWriter& recorder, const std::string& store) {
         "command on the store completes that (with room on the disk), '{}' alone is not whole; keep '{}-wal' "
         "with it (do not copy or move the store without it)",
         recorder.run_id(), printable(store), *failure, printable(store), printable(store)));
-  cli::err("stored as run {} in {}\n", recorder.run_id(), printable(store));
+  cli::err("stored as run {} in {}\n", recorder.run_id(), shown_name(store));
 }
 
 // An output refused after the simulation (a file put in its place meanwhile, a link): the problems, then what

@@ -110,9 +110,11 @@ Commands define_commands(CLI::App& app, Options& o, std::vector<CLI::Option*>& s
         ->check(CLI::IsMember({"table", "csv", "json"}))
         ->each([&o](const std::string&) { o.format_given = true; })
         ->capture_default_str();
-    c->add_option("--output,-o", o.output,
-                  "FILE.db: the results store (default results.db); any other FILE: write the tables there "
-                  "(FILE.csv and FILE.json in that format)");
+    c->add_option(
+        "--output,-o", o.output,
+        "FILE.db (or .sqlite, .sqlite3, .db3, in any case): the results store (default results.db); any "
+        "other FILE: write the tables there "
+        "(FILE.csv and FILE.json in that format)");
     store_options.push_back(c->add_option("--store", o.store, "Results store (SQLite) that keeps the run")
                                 ->capture_default_str());
     c->add_flag("--no-store", o.no_store, "Do not keep the run in a results store")->disable_flag_override();

@@ -18,6 +18,7 @@
 #include "terminal.h"
 #include "wijksim/cluster/distributed_study.h"
 #include "wijksim/core/atomic_file.h"
+#include "wijksim/core/command_line.h"
 #include "wijksim/core/dutch_numbers.h"
 #include "wijksim/core/output_path.h"
 #include "wijksim/core/test_hooks.h"
@@ -370,7 +371,7 @@ int run_or_compare(const std::string& command, Options o, bool with_comparators,
         cli::flush_out();
       } else {
         write_file_atomically(text_output, printed, "--output", kept_by_tables);
-        cli::err("wrote {}\n", printable(text_output));
+        cli::err("wrote {}\n", shown_name(text_output));
       }
     } catch (const InputError&) {
       throw;

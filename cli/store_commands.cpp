@@ -12,6 +12,7 @@
 #include "interrupts.h"
 #include "shell_words.h"
 #include "terminal.h"
+#include "wijksim/core/command_line.h"
 #include "wijksim/core/dutch_numbers.h"
 #include "wijksim/report/html_report.h"
 #include "wijksim/report/render.h"
@@ -175,7 +176,7 @@ int export_command(const Options& o) {
   const std::vector<std::string> files = store.export_csv(o.run_id, o.csv_dir);
   std::string list;
   for (const std::string& f : files) list += (list.empty() ? "" : ", ") + f;
-  cli::err("wrote {} to {}\n", list, printable(o.csv_dir));
+  cli::err("wrote {} to {}\n", list, shown_name(o.csv_dir));
   return kOk;
 }
 
@@ -195,7 +196,7 @@ int report_command(const Options& o) {
     for (const Diagnostic& d : e.diagnostics()) cli::err("{}\n", d.to_string());
     return kBadInput;
   }
-  cli::err("wrote {}\n", printable(path));
+  cli::err("wrote {}\n", shown_name(path));
   return kOk;
 }
 

@@ -12,6 +12,7 @@
 #include "progress_bar.h"
 #include "terminal.h"
 #include "wijksim/core/atomic_file.h"
+#include "wijksim/core/command_line.h"
 #include "wijksim/core/output_path.h"
 #include "wijksim/core/test_hooks.h"
 #include "wijksim/report/render.h"
@@ -68,7 +69,7 @@ int sweep_command(const Options& o) {
     cli::write_out(text);
   } else {
     write_file_atomically(*o.output, text, "--output", inputs);
-    cli::err("wrote {}\n", printable(*o.output));
+    cli::err("wrote {}\n", shown_name(*o.output));
   }
   cli::Interrupts::outputs_written();  // as run and compare (interrupts.h)
   test_hooks::after_outputs();

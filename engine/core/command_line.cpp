@@ -9,6 +9,12 @@
 
 namespace wijksim {
 
+std::string shown_name(const std::string& name) {
+  const auto blank = [](char c) { return std::isspace(static_cast<unsigned char>(c)) != 0; };
+  if (name.empty() || blank(name.front()) || blank(name.back())) return shell_word(name);
+  return printable(name);
+}
+
 std::string shell_word(const std::string& a) {
   constexpr const char* kPlain = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_@%+=:,./-";
   if (!a.empty() && a.find_first_not_of(kPlain) == std::string::npos) return a;

@@ -15,6 +15,11 @@ namespace wijksim {
 // prints to be pasted quotes its names with it (`wijksim runs --store 'my store.db'`).
 std::string shell_word(const std::string& a);
 
+// A file's name as a message names it: as printable() shows it, but in shell_word's quotes where a blank
+// space begins or ends it, or it is empty ("wrote x.db " hid the space a name ended with, and that the
+// tables, not a store, went there; outside attack 59).
+std::string shown_name(const std::string& name);
+
 // The argument a word of command_words stands for, its quoting taken off: the inverse of shell_word ('...',
 // a backslash outside quotes, $'...' with \xHH, \n, \t, \\ and \').
 std::string shell_unquoted(const std::string& word);
