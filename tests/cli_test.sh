@@ -1727,6 +1727,10 @@ expect 0 "a tornado of a narrow range" "$wijksim" compare "$src/scenarios/pilot.
 grep -q "^Coach FTE (coaches.fte)  *5,001  *5,002  " "$tmp/out" || { echo "FAIL: a narrow tornado's ends: $(grep 'coaches.fte)' "$tmp/out")"; fail=1; }
 expect 0 "show a tornado of a narrow range" "$wijksim" show 1 --store "$tmp/narrow.db"
 grep -q "^Coach FTE (coaches.fte)  *5,001  *5,002  " "$tmp/out" || { echo "FAIL: a stored narrow tornado's ends: $(grep 'coaches.fte)' "$tmp/out")"; fail=1; }
+# Ends too small for 17 decimals are in three significant digits, as a sweep's (both showed
+# "0,00000000000000000"; outside attack 59).
+expect 0 "a tornado of ends below 17 decimals" "$wijksim" compare "$src/scenarios/pilot.yaml" -r 1 -y 1 --no-store --parameters coaches.fte=1e-300:1e-299
+grep -q "^Coach FTE (coaches.fte)  *1e-300  *1e-299  " "$tmp/out" || { echo "FAIL: a tornado's ends below 17 decimals: $(grep 'coaches.fte)' "$tmp/out")"; fail=1; }
 # So do the ranges of --threshold, --parameters and --two-way: refused, not clamped (a threshold of 0 coach
 # FTE was searched and reported; 0.5:1.5 of a probability and 1:inf of the FTE were cut to fit; an end that
 # is no finite number, such as inf, is now refused as the command line's own mistake, exit 2, above).

@@ -170,6 +170,17 @@ Table tornado_table(const DecisionSensitivity& d, const Tornado& t) {
     while (b.low_value != b.high_value && format_cell(low) == format_cell(high) && low.decimals_at_least < 17)
       low.decimals_at_least = high.decimals_at_least =
           std::max(display_decimals(low), display_decimals(high)) + 1;
+    // Ends too small for 17 decimals (coaches.fte=1e-300:1e-299 printed 0,00000000000000000 twice; outside
+    // attack 59) in three significant digits, the only place a figure is written with an exponent.
+    if (b.low_value != b.high_value && format_cell(low) == format_cell(high)) {
+      auto significant = [](double v) {
+        std::string text = fmt::format("{:.3g}", v);
+        std::replace(text.begin(), text.end(), '.', ',');
+        return Cell::of_text(text);
+      };
+      low = significant(b.low_value);
+      high = significant(b.high_value);
+    }
     tb.rows.push_back(
         {b.parameter,
          parameter_label(b.parameter),
