@@ -253,6 +253,9 @@ TEST_CASE("the report of a comparison holds every chart, library and figure, and
   REQUIRE(at("in-short") != std::string::npos);
   CHECK(page.find("</header>") < at("in-short"));
   CHECK(at("in-short") < page.find("<nav class=\"contents\""));
+  // Between two sections, not inside In short's last sentence (it was put at a byte offset taken before the
+  // page's text was made breakable).
+  CHECK(page.find("</section>\n<nav class=\"contents\">") != std::string::npos);
   CHECK(page.find("<nav class=\"contents\"") < at("side-by-side"));
   CHECK(at("side-by-side") < at("how-to-read"));
   CHECK(page.find("<strong>pilot</strong>: pays more in cash: Pilot fund") > at("in-short"));

@@ -300,6 +300,16 @@ try {
     });
     check(!/€ [-0-9]/.test(pageText) && /€\u00a0[0-9]/.test(pageText),
       `${what}: every "€" keeps its number on its line (a no-break space)`, (pageText.match(/.{0,30}€ [-0-9].{0,10}/) || [''])[0]);
+    // An option of the command line ("--draws") in the page's text is kept whole (the A4 page broke "(--"
+    // from "draws).").
+    const loose = await page.evaluate(() => {
+      const w = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+      const found = [];
+      for (let n = w.nextNode(); n; n = w.nextNode())
+        if (!n.parentElement.closest('script, style, svg, .chart, .nobr') && /(^|[\s(])--[a-z]/.test(n.textContent)) found.push(n.textContent.slice(0, 80));
+      return found;
+    });
+    check(loose.length === 0, `${what}: every option of the command line in the text is kept whole`, loose.slice(0, 3).join(' | '));
     const figures = await page.$$eval('span.figure', (els) => els.map((e) => ({ ...e.dataset, text: e.textContent.replace(/\u00a0/g, ' ') })));
     check(figures.length >= 10, `${what}: the page shows the key figures`, figures.length);
     let same = 0;
@@ -640,6 +650,13 @@ try {
   // ---- On A4: nothing wider than the printed page; screenshots at its width ----
   const a4 = { width: 794, height: 1123 };  // CSS pixels of 210 x 297 mm
   async function onA4(what, name) {
+    // The contents list stands between sections, never inside a sentence: it was put at a byte offset of the
+    // page before the page's text was made breakable, and so landed mid-word once that text had grown.
+    check(await page.evaluate(() => {
+      const nav = document.querySelector('nav.contents');
+      return nav !== null && nav.parentElement === document.body && nav.previousElementSibling !== null &&
+        nav.previousElementSibling.tagName === 'SECTION';
+    }), `${what}: the contents list stands between two sections of the page`);
     await page.emulateMedia({ media: 'print' });
     await page.setViewportSize(a4);
     // The page's own @page margins become the body's padding, so the screen lays out the printed width; the

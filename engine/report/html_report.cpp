@@ -196,6 +196,27 @@ std::string with_long_words_breakable(const std::string& html) {
       run = 0;
       continue;
     }
+    // An option of the command line ("--draws") is kept whole: the page broke after its "--" at a line's
+    // end ("(--" and "draws)." on two lines of A4), which a reader cannot type back.
+    std::size_t end = i;
+    if (ch == '-' &&
+        (i == 0 || std::isspace(static_cast<unsigned char>(html[i - 1])) || html[i - 1] == '(' ||
+         html[i - 1] == '>') &&
+        i + 2 < html.size() && html[i + 1] == '-' && std::islower(static_cast<unsigned char>(html[i + 2]))) {
+      end = i + 2;
+      while (end < html.size() && (std::islower(static_cast<unsigned char>(html[end])) ||
+                                   std::isdigit(static_cast<unsigned char>(html[end])) || html[end] == '-'))
+        ++end;
+    }
+    // (An option is short; a longer run, such as a name a user gave, keeps its break opportunities.)
+    if (ch == '-' && end > i + 2 && end - i <= 32) {
+      out += "<span class=\"nobr\">";
+      out.append(html, i, end - i);
+      out += "</span>";
+      run = 0;
+      i = end;
+      continue;
+    }
     std::size_t n = 1;
     if (ch == '&') {
       if (const std::size_t semi = html.find(';', i); semi != std::string::npos && semi - i <= 10)
@@ -2190,7 +2211,7 @@ details.all-settings { margin: .4rem 0 1rem; font-size: .9rem; }
 details.all-settings summary { cursor: pointer; color: var(--blue); }
 code.key-path { color: var(--muted); font-size: .75em; margin-left: .3rem; }
 pre.cmd { white-space: pre-wrap; overflow-wrap: anywhere; background: var(--panel); padding: .5rem .7rem; }
-pre.cmd .option { white-space: nowrap; }
+pre.cmd .option, .nobr { white-space: nowrap; }
 @media print {
   @page { size: A4; margin: 14mm 12mm; }
   body { max-width: none; padding: 0; font-size: 10pt; }
@@ -2329,11 +2350,14 @@ std::string ReportWriter::page() {
                            a.script);
   const json blob = {{"config", chart_config()}, {"charts", charts_}};
 
-  std::string body = with_long_words_breakable(body_);
-  body.insert(
-      after_header,
+  // The contents list goes between the header and the rest, each made breakable on its own: inserted at
+  // `after_header` in the page made breakable as a whole, it landed inside In short's last sentence once a
+  // break opportunity or a kept option ("--draws") had lengthened the text before it.
+  const std::string body =
+      with_long_words_breakable(body_.substr(0, after_header)) +
       fmt::format("<nav class=\"contents\">\n<h2 class=\"plain\">Contents</h2>\n<ol>\n{}</ol>\n</nav>\n",
-                  contents_));
+                  contents_) +
+      with_long_words_breakable(body_.substr(after_header));
 
   return fmt::format(
       "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
