@@ -150,8 +150,7 @@ class Scenario:
         self.path = path
         self.name = t.get("name", os.path.basename(path))
         coaches = t.get("coaches") or {}
-        if coaches.get("enabled", False):
-            raise SystemExit(f"{path}: coaches are enabled; the numpy reference simulates the baseline only")
+        self.coaches_enabled = bool(coaches.get("enabled", False))
 
         sim = t["simulation"]
         self.years = int(sim["years"])
@@ -170,6 +169,55 @@ class Scenario:
         self.drop_per_year = _num(lad["drop_per_year"])
         self.drop_per_year_per_problem = _num(lad["drop_per_year_per_problem"])
         self.escalation_drop_probability = _num(lad["escalation_drop_probability"])
+        ag = t["agencies"]
+        self.presence = np.array([_num(ag[a].get("presence", 1.0)) for a in self.agencies])
+        self.cooperation = np.array([_num(ag[a].get("cooperation", 1.0)) for a in self.agencies])
+        self.reallocation_share = np.array([_num(ag[a].get("reallocation_share", 0.0)) for a in self.agencies])
+        if self.coaches_enabled:
+            self._coaches(coaches, t["population"])
+
+    def _coaches(self, c, pop):
+        """Section 11 (and 4.5, 4.9): the coach settings of the base case."""
+        N, K = self.households, len(self.neighbourhoods)
+        if pop.get("neighbourhoods"):
+            self.teams = K
+            self.team_of = np.repeat(np.arange(K), self.neighbourhood_households)
+        else:
+            self.teams = int(c["teams"])
+            self.team_of = (np.arange(N) * self.teams) // N  # 11.1: floor(i T / N)
+        T = self.teams
+        self.team_households = np.bincount(self.team_of, minlength=T)
+        sched = c.get("schedule")
+        if sched:
+            self.schedule = [(int(x["year"]), int(x["teams"]), float(_num(x["fte"]))) for x in sched]
+        else:
+            self.schedule = [(0, T, float(_num(c["fte"])))]
+        self.norm = _num(c["caseload_norm_per_fte"])
+        self.cap_per_fte = _num(c["caseload_cap_per_fte"])
+        self.cost_per_fte_year_cents = cents(_num(c["cost_per_fte_year"]))
+        self.coach_funding = c["funding"]
+        if self.coach_funding == "additional":
+            self.funding_payer = self.payers.index(c["funding_payer"])
+        self.notice = np.array([_num(c["notice_per_week"][d]) for d in self.domains])
+        self.solve = np.array([_num(c["solve_per_week"][d]) for d in self.domains])
+        self.competence_spread = _num(c["competence_spread"])
+        self.outreach_per_year = _num(c["outreach_per_year"])
+        self.self_referral_per_year = _num(c["self_referral_per_year"])
+        self.mandate_probability = _num(c["mandate_probability"])
+        self.privacy_probability = _num(c["privacy_probability"])
+        self.privacy_delay_weeks = int(round_half_away(_num(c["privacy_delay_weeks"])))
+        self.coordination = _num(c["coordination"])
+        self.coordination_success_gain = _num(c["coordination_success_gain"])
+        self.going_native_probability = _num(c["going_native_probability"])
+        self.activation_per_year = _num(c["activation_per_year"])
+        self.overload_slope = _num(c["overload_slope"])
+        self.min_effectiveness = _num(c["min_effectiveness"])
+        self.close_after_quiet_weeks = int(round_half_away(_num(c["close_after_quiet_weeks"])))
+        self.max_weeks = int(round_half_away(_num(c["max_weeks"])))
+        self.relapse_factor = _num(c["relapse_factor"])
+        self.relapse_weeks = int(round_half_away(_num(c["relapse_weeks"])))
+        self.trust_gain_per_year = _num(c["trust_gain_per_year"])
+        self.new_cases_per_fte_week = _num(c.get("new_cases_per_fte_week", 0.0))
 
     def _population(self, pop):
         self.problem_count_shares = _shares(pop["problem_count_shares"])

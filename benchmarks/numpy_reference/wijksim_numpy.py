@@ -25,7 +25,9 @@ from scenario import COST_CATEGORIES, Scenario, round_half_away, wp  # noqa: E40
 
 # A problem's status (section 5.1); NONE: no active problem in that domain. Coaches' first line is absent
 # (baseline only).
-NONE, UNNOTICED, SEEKING, WAITING, TREATMENT = 0, 1, 2, 3, 4
+NONE, UNNOTICED, SEEKING, WAITING, TREATMENT, FIRSTLINE = 0, 1, 2, 3, 4, 5
+# Coach status of a household (5.2).
+C_NONE, C_WAITING, C_ACTIVE, C_CLOSED = 0, 1, 2, 3
 
 STEP = 13  # trust's recovery step (10.1)
 LOW_TRUST_BELOW = 102  # "little or no trust" (4.6)
@@ -33,8 +35,8 @@ BOUNCE_MEMORY = 104  # weeks a bounce counts in the bounced flag (9.13)
 MAX_DELAY = 255  # delays are capped (9.3)
 NEVER = -(10**6)  # "no bounce yet": far enough back that it never counts
 
-CAPACITY, INTAKE, TREATMENT_COST, ESCALATION, TRANSFER = (
-    COST_CATEGORIES.index(c) for c in ("capacity", "intake", "treatment", "escalation", "transfer")
+CAPACITY, INTAKE, TREATMENT_COST, ESCALATION, TRANSFER, COACH = (
+    COST_CATEGORIES.index(c) for c in ("capacity", "intake", "treatment", "escalation", "transfer", "coach")
 )
 
 
@@ -122,9 +124,36 @@ class Run:
         self.duplicate = np.full((N, D), -1, dtype=np.int64)
         self.arrival_week = np.full((N, D), -1, dtype=np.int64)
         self.join_number = np.zeros((N, D), dtype=np.int64)
+        self.priority = np.zeros((N, D), dtype=bool)
+        self.via_coach = np.zeros((N, D), dtype=bool)
         self.next_join_number = 1
 
+        # Coach state of a household (5.2).
+        self.coach_status = np.zeros(N, dtype=np.int8)
+        self.coach_week = np.zeros(N, dtype=np.int64)
+        self.quiet = np.full(N, -1, dtype=np.int64)
+        self.coordinated = np.zeros(N, dtype=bool)
+        self.ever_listed = np.zeros(N, dtype=bool)
+        self.ever_coached = np.zeros(N, dtype=bool)
+        self.coaches = s.coaches_enabled
+        if self.coaches:
+            T = s.teams
+            self.T = T
+            self.team = s.team_of
+            self.team_fte = np.zeros(T)
+            self.team_cap = np.zeros(T, dtype=np.int64)
+            self.team_works = np.zeros(T, dtype=bool)
+            self.credit = np.zeros(T)
+            self.coach_lists = [[] for _ in range(T)]  # FIFO of (household, listed week)
+            self.E = np.ones(T)
+            self.room = np.zeros(T, dtype=bool)
+            self.coach_cost_week = 0
+            self.p_out = float(wp(s.outreach_per_year))
+            self.p_self_full = float(wp(s.self_referral_per_year))
+            self.p_trust_step = float(wp(s.trust_gain_per_year * 255 / 13))
+
         self.waiting_lists = [WaitingList() for _ in range(A)]
+        self.priority_lists = [WaitingList() for _ in range(A)]
         self.capacity = s.capacity.copy()
 
         self._init_record()
@@ -185,6 +214,15 @@ class Run:
         self.capacity_sum = np.zeros(A, dtype=np.int64)
         self.duplicates_sum = np.zeros(A, dtype=np.int64)
         self.cost = np.zeros((len(s.payers), len(COST_CATEGORIES)), dtype=np.int64)  # cents
+        self.coach_referrals = np.zeros(A, dtype=np.int64)
+        self.resolved_by_coach = 0
+        self.coach_admissions = 0
+        self.coach_wait_sum = 0
+        self.coach_closures = 0
+        self.coach_episode_sum = 0
+        self.caseload_x = []  # per working team-week, float32 (13.2)
+        self.coach_waiting_sum = 0
+        self.at_week = {}  # measures at given policy weeks (year N targets)
         self.measure_sum = None
         self.recording = False  # policy weeks only
 
@@ -202,10 +240,12 @@ class Run:
             self.book(self.s.agency_payer[paid], INTAKE, self.s.intake_cost_cents[paid])
 
     def professionals(self, rows=None):
-        """P(h) of 5.5 without coaches: waiting or treated problems plus open duplicate cases."""
+        """P(h) of 5.5: the coach (active), waiting or treated problems plus open duplicate cases."""
         st = self.status if rows is None else self.status[rows]
         dup = self.duplicate if rows is None else self.duplicate[rows]
-        return ((st == WAITING) | (st == TREATMENT)).sum(axis=1) + (dup >= 0).sum(axis=1)
+        cs = self.coach_status if rows is None else self.coach_status[rows]
+        return (((st == WAITING) | (st == TREATMENT)).sum(axis=1) + (dup >= 0).sum(axis=1)
+                + (cs == C_ACTIVE))
 
     def measures(self, week):
         """The household measures of D5 (13.1) that the figures of 13.2 use."""
@@ -229,6 +269,8 @@ class Run:
             "rung_sum": int(self.rung.sum()),
             "in_spell": int(self.in_spell.sum()),
             "active_per_domain": active.sum(axis=0),
+            "ever_listed": int(self.ever_listed.sum()),
+            "ever_coached": int(self.ever_coached.sum()),
         }
 
     # ------------------------------------------------------------------ week 0 (section 6)
@@ -325,9 +367,12 @@ class Run:
         numbers = np.arange(self.next_join_number, self.next_join_number + n, dtype=np.int64)
         self.next_join_number += n
         self.join_number[households, domains] = numbers
+        prio = self.priority[households, domains]
         for a in np.unique(agencies):
-            sel = agencies == a
+            sel = (agencies == a) & ~prio
             self.waiting_lists[a].append(households[sel], domains[sel], numbers[sel], week)
+            sel = (agencies == a) & prio
+            self.priority_lists[a].append(households[sel], domains[sel], numbers[sel], week)
 
     # ------------------------------------------------------------------ the week (section 7)
     def run(self):
@@ -344,8 +389,115 @@ class Run:
                 self.start = self.measures(week)
         return self
 
+    # ------------------------------------------------------------------ coaches (section 11)
+    def _policy_start_draws(self):
+        """11.2: competence per team and domain, presence per agency and team, fixed for the run."""
+        s, rng, T, D = self.s, self.rng, self.T, self.D
+        z = rng.standard_normal((T, D))
+        z2 = rng.standard_normal((T, D))
+        self.notice_t = np.clip(s.notice[None, :] + s.competence_spread * z, 0, 1)
+        self.solve_t = np.clip(s.solve[None, :] + s.competence_spread * z2, 0, 1)
+        self.present = rng.random((self.A, T)) < s.presence[:, None]
+
+    def _take_step(self, teams, fte):
+        """11.3, 4.5: a step of the scale-up (additional funding: capacities unchanged)."""
+        s = self.s
+        self.team_works[:] = False
+        self.team_works[:teams] = True
+        hh = s.team_households
+        total = float(hh[:teams].sum())
+        self.team_fte[:] = 0.0
+        self.team_cap[:] = 0
+        for j in range(teams):
+            self.team_fte[j] = fte * float(hh[j]) / total
+            self.team_cap[j] = math.floor(s.cap_per_fte * self.team_fte[j] + 1e-9)
+        Y = fte * s.cost_per_fte_year_cents
+        K = int(round_half_away(Y / 52))
+        if s.coach_funding == "additional":
+            self.coach_bill = [(s.funding_payer, K)]
+        else:  # 11.7, reallocated: the bill split over the agencies with a share, and their places cut
+            shares = s.reallocation_share
+            S = float(shares[shares > 0].sum())
+            self.coach_bill = []
+            booked, C = 0, 0.0
+            self.capacity = s.capacity.copy()
+            for j in range(self.A):
+                if shares[j] <= 0:
+                    continue
+                C += shares[j]
+                upto = int(round_half_away(C / S * K))
+                self.coach_bill.append((int(s.agency_payer[j]), upto - booked))
+                booked = upto
+                cw = s.case_week_cents[j]
+                cut = int(round_half_away(shares[j] / S * Y / (cw * 52))) if cw > 0 else 0
+                self.capacity[j] = max(0, s.capacity[j] - cut)
+
+    def _team_counts(self):
+        caseload = np.bincount(self.team[self.coach_status == C_ACTIVE], minlength=self.T)
+        waiting = np.bincount(self.team[self.coach_status == C_WAITING], minlength=self.T)
+        return caseload, waiting
+
+    def _take_up(self, h, d, w, joins_now):
+        """9.10: the coach takes up the unnoticed problem of domain d of household h."""
+        s, rng = self.s, self.rng
+        if not self.complex[h, d]:
+            self.status[h, d] = FIRSTLINE
+            return
+        serving = self.serving[d]
+        a = int(serving[min(int(rng.random() * len(serving)), len(serving) - 1)])
+        if rng.random() < s.going_native_probability:
+            self.count_intakes(np.array([a]))  # rejected push: an intake, the problem stays unnoticed
+            return
+        self.via_coach[h, d] = True
+        self.agency[h, d] = a
+        t = self.team[h]
+        p_mandate = (1.0 if self.present[a, t] else 0.0) * s.mandate_probability * s.cooperation[a]
+        if rng.random() < p_mandate:
+            self.priority[h, d] = True
+            delay = 0
+        else:
+            privacy = rng.random() < s.privacy_probability
+            delay = min(MAX_DELAY, int(s.intake_weeks[a]) + (s.privacy_delay_weeks if privacy else 0))
+        self.status[h, d] = SEEKING
+        self.arrival_week[h, d] = w + delay
+        if delay == 0:
+            self.arrive(np.array([h]), np.array([d]))
+            joins_now.append((np.array([h]), np.array([d])))
+
+    def _close(self, h, w):
+        """9.12: closing a coach case."""
+        if self.recording:
+            self.coach_closures += 1
+            self.coach_episode_sum += w - self.coach_week[h]
+        fl = self.status[h] == FIRSTLINE
+        self.status[h, fl] = UNNOTICED
+        self.coach_status[h] = C_CLOSED
+        self.coach_week[h] = w
+        self.quiet[h] = -1
+
+    # ------------------------------------------------------------------ the week (section 7)
     def week(self, w, policy):
         s, rng, N, D = self.s, self.rng, self.N, self.D
+        coach_on = self.coaches and policy
+        p_week = w - self.W_warm
+
+        if coach_on:
+            # D0 / D0b: the scale-up's step of this week.
+            if p_week == 1:
+                self._policy_start_draws()
+            for year, teams, fte in s.schedule:
+                if 52 * year + 1 == p_week:
+                    self._take_step(teams, fte)
+            # D1: effectiveness and room from the counts left by last week's admissions (11.4).
+            c, q = self._team_counts()
+            for t in range(self.T):
+                fte = self.team_fte[t]
+                if fte == 0:
+                    self.E[t] = 1.0
+                else:
+                    ratio = c[t] / fte / s.norm
+                    self.E[t] = 1.0 if ratio <= 1 else max(s.min_effectiveness, 1 - s.overload_slope * (ratio - 1))
+                self.room[t] = self.team_works[t] and (c[t] + q[t] < self.team_cap[t])
 
         # D2: the agencies' and the spell's costs, from the counts at the start of the week.
         if policy:
@@ -372,29 +524,42 @@ class Run:
         n_active0 = active0.sum(axis=1)
         rung0 = self.rung.copy()
         in_spell0 = self.in_spell.copy()
+        cs0 = self.coach_status.copy()
+        client0 = cs0 == C_ACTIVE
+        E_h = self.E[self.team] if self.coaches else np.ones(N)
 
-        # H2: every process fires with its weekly probability, independently.
-        # Life event (8.1): a new problem in a free domain, a climb or a drop. The incidence of a free domain
-        # depends on the household only through its neighbourhood factor, rung and number of problems, so it
-        # is looked up in a table made once (rung x problems x domain).
+        # H2: life event (8.1), with the relapse factor (closed) and the coach's activation (active).
         incidence = self.incidence_factor[:, None] * self.incidence_table[rung0, n_active0]
         incidence[active0] = 0.0
+        if self.coaches:
+            incidence[cs0 == C_CLOSED] *= s.relapse_factor
         climb = np.where(rung0 < 6, s.climb_per_year * s.climb_factor_per_problem**n_active0, 0.0)
+        if self.coaches:
+            climb = climb + np.where(client0 & (rung0 < 6), s.activation_per_year * E_h, 0.0)
         drop = np.where(rung0 > 1, s.drop_per_year + s.drop_per_year_per_problem * n_active0, 0.0)
         life_rate = incidence.sum(axis=1) + climb + drop
         life_fired = rng.random(N) < -np.expm1(-life_rate / 52.0)
 
-        if self.every_slot:
-            fired = self.problem_processes_every_slot(w, status0, tau, in_spell0)
-        else:
-            fired = self.problem_processes(w, status0, active0, tau, in_spell0)
+        fired = self.problem_processes(w, status0, active0, tau, in_spell0, client0)
         escalation_fired, resolution_fired, seek_fired, end_fired = fired
 
         # Spell exit (8.9).
         spell_exit_fired = in_spell0 & (rng.random(N) < self.p_spell_exit)
 
-        # H4: problems, in domain order (the order matters: trust experiences chain, and P(h) at the end of
-        # a treatment counts the events of lower-numbered domains this week).
+        # The coach's processes (8.6-8.8).
+        if coach_on:
+            tm = self.team
+            notice_fired = (status0 == UNNOTICED) & client0[:, None] & (
+                rng.random((N, D)) < self.notice_t[tm] * E_h[:, None])
+            solve_fired = (status0 == FIRSTLINE) & client0[:, None] & (
+                rng.random((N, D)) < self.solve_t[tm] * E_h[:, None])
+            trust_step_fired = client0 & (rng.random(N) < self.p_trust_step)
+            can_contact = self.team_works[tm] & ((cs0 == C_NONE) | (cs0 == C_CLOSED)) & (n_active0 >= 1)
+            f_trust = s.seek_trust_floor + (1 - s.seek_trust_floor) * tau / 255.0
+            self_fired = can_contact & (rng.random(N) < self.p_self_full * f_trust)
+            out_fired = can_contact & (rng.random(N) < self.p_out)
+
+        # H4: problems, in domain order.
         joins_now = []
         for d in range(D):
             rows = np.flatnonzero(escalation_fired[:, d])
@@ -404,6 +569,12 @@ class Run:
             self.resolve(np.flatnonzero(resolution_fired[:, d]), d)
             self.seek_help(np.flatnonzero(seek_fired[:, d] & ~resolution_fired[:, d]), d, w, joins_now)
             self.end_treatment(np.flatnonzero(end_fired[:, d] & (st == TREATMENT)), d, w)
+            if coach_on:
+                solved = np.flatnonzero(solve_fired[:, d] & ~resolution_fired[:, d])
+                if len(solved):
+                    if self.recording:
+                        self.resolved_by_coach += len(solved)
+                    self.resolve(solved, d)
 
         # H5: the life event (9.7), chosen in proportion to the start-of-week rates.
         rows = np.flatnonzero(life_fired)
@@ -417,6 +588,8 @@ class Run:
             self.onset[hh, dd] = w
             self.agency[hh, dd] = -1
             self.duplicate[hh, dd] = -1
+            self.priority[hh, dd] = False
+            self.via_coach[hh, dd] = False
             up = rows[(choice == D) & (self.rung[rows] < 6)]
             self.rung[up] += 1
             # Climbing to rung 5 (paid work) ends a spell.
@@ -427,12 +600,50 @@ class Run:
         # H5b: the spell exit, if still in the spell.
         self.end_spell(np.flatnonzero(spell_exit_fired & self.in_spell))
 
-        # D3: joins of this week (arrivals with no delay), in household order, then domain order.
+        # H6: the coach part.
+        requests = []
+        if coach_on:
+            n_now = (self.status != NONE).sum(axis=1)
+            listed = np.flatnonzero((self_fired | (out_fired & self.room[self.team])) & (n_now >= 1))
+            self.coach_status[listed] = C_WAITING
+            self.coach_week[listed] = w
+            self.ever_listed[listed] = True
+            requests = listed
+            leave = np.flatnonzero((cs0 == C_WAITING) & (n_now == 0))
+            self.coach_status[leave] = C_NONE
+            for h in np.flatnonzero(client0):
+                for d in range(D):
+                    if notice_fired[h, d] and self.status[h, d] == UNNOTICED:
+                        self._take_up(h, d, w, joins_now)
+                if trust_step_fired[h]:
+                    self.experience(np.array([h]), w, STEP)
+                # 9.12: closing.
+                closed = False
+                if (self.status[h] != NONE).sum() == 0:
+                    if self.quiet[h] < 0:
+                        self.quiet[h] = w
+                    if w - self.quiet[h] >= s.close_after_quiet_weeks:
+                        self._close(h, w)
+                        closed = True
+                else:
+                    self.quiet[h] = -1
+                if not closed and w - self.coach_week[h] >= s.max_weeks:
+                    self._close(h, w)
+
+        # H7: the end of the relapse window.
+        if self.coaches:
+            ends = (self.coach_status == C_CLOSED) & (w >= self.coach_week + s.relapse_weeks)
+            self.coach_status[ends] = C_NONE
+
+        # D3: joins of this week (arrivals with no delay), in household order, then domain order; coach
+        # requests in household order.
         if joins_now:
             hh = np.concatenate([j[0] for j in joins_now])
             dd = np.concatenate([j[1] for j in joins_now])
             order = np.lexsort((dd, hh))
             self._join(hh[order], dd[order], self.agency[hh[order], dd[order]], w)
+        for h in requests:
+            self.coach_lists[self.team[h]].append((int(h), w))
 
         # D4: arrivals due this week, still seeking that agency; row-major order is household, then domain.
         hh, dd = np.nonzero((self.status == SEEKING) & (self.arrival_week == w))
@@ -444,17 +655,62 @@ class Run:
         if policy:
             m = self.measures(w)
             self._add_measures(m, w)
+            if p_week % 52 == 0:
+                self.at_week[p_week] = m
 
-        # D7: admissions to treatment; D9: the agency figures after it.
+        # D6: the coach bill.
+        if coach_on:
+            for payer, amount in self.coach_bill:
+                self.book(np.array([payer]), COACH, np.array([amount]))
+
+        # D7: admissions to treatment.
         self.admit_to_treatment(w)
+
+        # D8: admissions to the coach.
+        if coach_on:
+            c, _ = self._team_counts()
+            limit = s.new_cases_per_fte_week > 0
+            for t in range(self.T):
+                if limit:
+                    self.credit[t] = min(self.credit[t] + self.team_fte[t] * s.new_cases_per_fte_week,
+                                         2 * self.team_fte[t] * s.new_cases_per_fte_week + 1)
+                lst = self.coach_lists[t]
+                i = 0
+                while c[t] < self.team_cap[t] and i < len(lst) and (not limit or self.credit[t] >= 1):
+                    h, lw = lst[i]
+                    i += 1
+                    if self.coach_status[h] != C_WAITING or self.coach_week[h] != lw:
+                        continue
+                    self.coach_status[h] = C_ACTIVE
+                    self.coach_week[h] = w
+                    self.quiet[h] = -1
+                    self.ever_coached[h] = True
+                    self.coordinated[h] = rng.random() < s.coordination
+                    if self.coordinated[h]:
+                        self.duplicate[h, :] = -1
+                    c[t] += 1
+                    if limit:
+                        self.credit[t] -= 1
+                    if self.recording:
+                        self.coach_admissions += 1
+                        self.coach_wait_sum += w - lw
+                del lst[:i]
+
+        # D9: the agencies' and the coaches' figures of the week.
         if policy:
             self.waiting_sum += self.count_by_agency(WAITING)
             self.cases_sum += self.count_by_agency(TREATMENT)
             self.capacity_sum += self.capacity
             self.duplicates_sum += np.bincount(self.duplicate[self.duplicate >= 0], minlength=self.A)
+            if coach_on:
+                c, q = self._team_counts()
+                for t in range(self.T):
+                    if self.team_works[t]:
+                        self.caseload_x.append(np.float32(c[t] / self.team_fte[t]))
+                self.coach_waiting_sum += int(q.sum())
 
     # ------------------------------------------------------------------ H2 for problems (8.2-8.5)
-    def problem_processes(self, w, status0, active0, tau, in_spell0):
+    def problem_processes(self, w, status0, active0, tau, in_spell0, client0):
         """Which of the problems' processes fire this week, as household x domain masks: escalation,
         resolution, help-seeking and the end of treatment."""
         s, rng, N, D = self.s, self.rng, self.N, self.D
@@ -466,7 +722,7 @@ class Run:
 
         # Escalation (8.2): hazard grows with age; halved in treatment; none for the spell domain in a spell.
         age = w - self.onset.ravel()[problem]
-        phi = np.where(st == TREATMENT, s.escalation_in_treatment_factor, 1.0)
+        phi = np.where((st == TREATMENT) | (st == FIRSTLINE), s.escalation_in_treatment_factor, 1.0)
         hazard = phi * self.escalation_base[dd] * (1.0 + self.escalation_growth[dd] * age)
         fired = rng.random(len(problem)) < -np.expm1(-hazard)
         if s.spell_domain >= 0:
@@ -483,7 +739,7 @@ class Run:
         # treatment), so they share one uniform per problem.
         u = rng.random(len(problem))
         trust_factor = s.seek_trust_floor + (1 - s.seek_trust_floor) * tau[hh] / 255.0
-        fired = (st == UNNOTICED) & (u < self.p_seek_full_trust[dd] * trust_factor)
+        fired = (st == UNNOTICED) & ~client0[hh] & (u < self.p_seek_full_trust[dd] * trust_factor)
         seek_fired = np.zeros((N, D), dtype=bool)
         seek_fired.ravel()[problem[fired]] = True
         treated = st == TREATMENT
@@ -546,6 +802,8 @@ class Run:
         self.status[rows, d] = NONE
         self.agency[rows, d] = -1
         self.duplicate[rows, d] = -1
+        self.priority[rows, d] = False
+        self.via_coach[rows, d] = False
 
     def seek_help(self, rows, d, w, joins_now):  # 9.3, the wrong door
         if len(rows) == 0:
@@ -585,13 +843,16 @@ class Run:
             self.arrive(now, np.full(len(now), d))
             joins_now.append((now, np.full(len(now), d)))
 
-    def arrive(self, rows, domains):  # 9.4 (no priority referrals in the baseline)
+    def arrive(self, rows, domains):  # 9.4
         s, rng = self.s, self.rng
         a = self.agency[rows, domains]
-        self.count_intakes(a)
-        # A duplicate case: complex, two or more agencies serve d, none yet.
+        prio = self.priority[rows, domains]
+        self.count_intakes(a[~prio])  # a priority referral has no intake
+        # A duplicate case: complex, not an active client with working coordination, two or more agencies
+        # serve d, none yet.
         n_serving = s.serves.sum(axis=0)[domains]
         candidate = self.complex[rows, domains] & (n_serving >= 2) & (self.duplicate[rows, domains] < 0)
+        candidate &= ~((self.coach_status[rows] == C_ACTIVE) & self.coordinated[rows])
         candidate &= rng.random(len(rows)) < s.duplicate_probability
         u = rng.random(len(rows))
         idx = np.flatnonzero(candidate)
@@ -613,6 +874,7 @@ class Run:
         self.arrival_week[rows, domains] = -1
         if self.recording:
             self.referrals += np.bincount(a, minlength=self.A)
+            self.coach_referrals += np.bincount(a[self.via_coach[rows, domains]], minlength=self.A)
 
     def end_treatment(self, rows, d, w):  # 9.6
         if len(rows) == 0:
@@ -622,7 +884,11 @@ class Run:
         if self.recording:
             self.treatments_ended += len(rows)
         extra = np.maximum(0, self.professionals(rows) - 1)
-        p = np.clip(s.success_probability[a] - s.success_loss_per_extra_professional * extra, 0, 1)
+        p = s.success_probability[a] - s.success_loss_per_extra_professional * extra
+        if self.coaches:
+            coord = (self.coach_status[rows] == C_ACTIVE) & self.coordinated[rows]
+            p = np.where(coord, s.success_probability[a] + s.coordination_success_gain, p)
+        p = np.clip(p, 0, 1)
         success = self.rng.random(len(rows)) < p
         ok, failed = rows[success], rows[~success]
         self.experience(ok, w, s.success_trust_change)
@@ -633,14 +899,21 @@ class Run:
         # Failure: back to unnoticed, keeping onset and complexity; the duplicate case closes.
         self.duplicate[failed, d] = -1
         self.agency[failed, d] = -1
+        self.priority[failed, d] = False
+        self.via_coach[failed, d] = False
         self.status[failed, d] = UNNOTICED
 
-    def admit_to_treatment(self, w):  # D7: FIFO up to capacity, stale entries skipped
+    def admit_to_treatment(self, w):  # D7: FIFO up to capacity, priority list first, stale entries skipped
         in_treatment = self.count_by_agency(TREATMENT)
-        for a, wl in enumerate(self.waiting_lists):
+        for a in range(self.A):
             free = int(self.capacity[a] - in_treatment[a])
+            free -= self._admit_from(self.priority_lists[a], a, free, w)
+            self._admit_from(self.waiting_lists[a], a, free, w)
+
+    def _admit_from(self, wl, a, free, w):
+        if True:
             if free <= 0 or len(wl.household) == 0:
-                continue
+                return 0
             live = (
                 (self.status[wl.household, wl.domain] == WAITING)
                 & (self.agency[wl.household, wl.domain] == a)
@@ -656,6 +929,7 @@ class Run:
                 self.admissions[a] += len(admit)
                 self.wait_sum[a] += int((w - wl.join_week[admit]).sum())
             wl.drop_head(cut)
+            return len(admit)
 
     # ------------------------------------------------------------------ figures (section 13.2)
     def _add_measures(self, m, w):
@@ -690,6 +964,36 @@ class Run:
             f[("events", f"escalations/{event}", "value")] = n * 1000 / (N * Y)
         f[("events", "rungs_gained", "value")] = (self.end["rung_sum"] - self.start["rung_sum"]) / N
         f[("events", "resolved", "value")] = self.resolved / Y
+        if self.coaches:
+            f[("events", "resolved_by_coach", "value")] = self.resolved_by_coach / Y
+            x = np.array(self.caseload_x, dtype=np.float64)
+            f[("caseload", "caseload_mean", "value")] = float(x.mean())
+            f[("caseload", "caseload_p95", "value")] = float(np.percentile(x, 95))  # type 7 (linear)
+            f[("caseload", "caseload_max", "value")] = float(x.max())
+            f[("caseload", "above_norm", "value")] = float((x > s.norm).mean())
+            f[("caseload", "coach_waiting", "value")] = self.coach_waiting_sum / self.W_pol
+            wait = self.coach_wait_sum / self.coach_admissions if self.coach_admissions else float("nan")
+            f[("caseload", "coach_wait_weeks", "value")] = wait
+            epi = self.coach_episode_sum / self.coach_closures if self.coach_closures else float("nan")
+            f[("calibration", "episode", "model")] = epi
+            f[("calibration", "request", "model")] = wait + epi
+            f[("calibration", "coach_wait", "model")] = wait
+            f[("calibration", "caseload", "model")] = float(x.mean())
+            if 52 in self.at_week:
+                f[("calibration", "really_knows", "model")] = self.at_week[52]["ever_listed"] / N
+            if 104 in self.at_week:
+                f[("calibration", "reach", "model")] = self.at_week[104]["ever_coached"] / N
+            f[("calibration", "listed_end", "model")] = self.end["ever_listed"] / N
+            f[("calibration", "coached_end", "model")] = self.end["ever_coached"] / N
+            f[("calibration", "listed_period", "model")] = self.measure_sum["ever_listed"] / N / self.W_pol
+        f[("calibration", "not_helped", "model")] = self.treatments_failed / self.treatments_ended
+        if s.spell_domain >= 0:
+            ms = self.measure_sum["in_spell"] / self.W_pol
+            f[("calibration", "spell_per_1000", "model")] = 1000 * ms / N
+            f[("calibration", "spell_years", "model")] = ms / (self.escalations[s.spell_domain] / Y)
+            f[("calibration", "in_spell_period", "model")] = ms / N
+        for d, name in enumerate(s.domains):
+            f[("calibration", f"problem_{name}", "model")] = self.measure_sum["active_per_domain"][d] / N / self.W_pol
         f[("events", "not_helped", "value")] = self.treatments_failed / self.treatments_ended
         if s.spell_domain >= 0:
             mean_spell = self.measure_sum["in_spell"] / self.W_pol
@@ -707,6 +1011,9 @@ class Run:
                 self.cases_sum[a] + s.duplicate_cost_share * self.duplicates_sum[a]
             ) / self.W_pol
             f[("agencies", name, "places_funded")] = self.capacity_sum[a] / self.W_pol
+            f[("agencies", name, "coach_referrals")] = self.coach_referrals[a] / Y
+            if s.cases_per_fte[a] > 0:
+                f[("agencies", name, "fte_used")] = f[("agencies", name, "places_used")] / s.cases_per_fte[a]
         for p, payer in enumerate(s.payers):
             f[("budget", f"{payer}/total", "total")] = self.cost[p].sum() / 100
             for c, cat in enumerate(COST_CATEGORIES):
@@ -771,6 +1078,8 @@ def main(argv=None):
     for r in range(args.first_replication, args.first_replication + reps):
         run = Run(s, seed, r, args.years, args.warmup_years, args.every_slot).run()
         runs.append(run.figures())
+        if os.environ.get("PER_RUN"):  # one figure per run on stderr (for checking skewed figures)
+            print("per-run", r, *(runs[-1].get(tuple(k.split("/")), float("nan")) for k in os.environ["PER_RUN"].split(",")), file=sys.stderr)
         weeks = run.W_warm + run.W_pol
     elapsed = time.perf_counter() - started
     household_weeks = s.households * weeks * reps
