@@ -109,10 +109,10 @@ int calibrate_command(const Options& o, const std::string& command_line, cluster
       cli::err(
           "run {} of {} is complete ({} candidates): nothing is simulated, and its parameter sets are "
           "written again\n",
-          recorder->run_id(), printable(o.store), recorder->completed().size());
+          recorder->run_id(), shown_name(o.store), recorder->completed().size());
     else if (o.resume) {
       cli::err("resuming run {} of {}: {} candidates evaluated before\n", recorder->run_id(),
-               printable(o.store), recorder->completed().size());
+               shown_name(o.store), recorder->completed().size());
       if (const std::size_t n = recorder->reevaluated(); n > 0)
         cli::err(
             "note: the store held {} without {} seal (changed by hand, damaged, or stored by an older "
@@ -144,7 +144,7 @@ int calibrate_command(const Options& o, const std::string& command_line, cluster
     print_input_error(e, false);
     if (recorder)
       cli::err("the candidates evaluated are in {} as run {} (failed); once mended, calibrate again\n",
-               printable(o.store), recorder->run_id());
+               shown_name(o.store), recorder->run_id());
     return kBadInput;
   } catch (const RunFailure& f) {
     bar.finish();
@@ -214,7 +214,7 @@ int calibrate_command(const Options& o, const std::string& command_line, cluster
   }
   cli::write_out(render_table(report, TextOptions{cli::output_width(stdout), {}}));
   cli::err("wrote {} parameter sets to {}{}\n", result.sets.size(), shown_name(output),
-           previous ? fmt::format(" (the sets it held before are kept as {})", printable(*previous)) : "");
+           previous ? fmt::format(" (the sets it held before are kept as {})", shown_name(*previous)) : "");
   // A fit whose weights rest on few candidates is said where it is seen, not only in the file's comments
   // (outside attack 14: an effective sample size of 1.0, five identical sets, exit 0 without a word).
   // One line, as every message: a terminal breaks it at words to its width (console.h, fit_to_width); to a

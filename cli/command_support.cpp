@@ -115,9 +115,9 @@ void say_stored(const RunWriter& recorder, const std::string& store) {
         "file that was there, not into what '{}' is now (a store moved away holds it, complete, under its "
         "new "
         "name; one deleted lost it); run the command again to keep it in '{}'{}",
-        printable(store), recorder.run_id(), printable(store), printable(store),
+        shown_name(store), recorder.run_id(), shown_name(store), shown_name(store),
         log_left ? fmt::format(", once its log left beside the name, '{}-wal' and '{}-shm', is removed",
-                               printable(store), printable(store))
+                               shown_name(store), shown_name(store))
                  : ""));
   }
   // Outside attack 9: a file-size limit cut the store file where its log was folded in, and this said
@@ -127,7 +127,7 @@ void say_stored(const RunWriter& recorder, const std::string& store) {
         "run {} is stored in {}, but folding the store's log into it failed ({}): until a later wijksim "
         "command on the store completes that (with room on the disk), '{}' alone is not whole; keep '{}-wal' "
         "with it (do not copy or move the store without it)",
-        recorder.run_id(), printable(store), *failure, printable(store), printable(store)));
+        recorder.run_id(), shown_name(store), *failure, shown_name(store), shown_name(store)));
   cli::err("stored as run {} in {}\n", recorder.run_id(), shown_name(store));
 }
 
@@ -141,7 +141,7 @@ int output_refused(const InputError& e, std::optional<std::int64_t> run, const s
     cli::err(
         "the simulation itself completed: run {} is complete in {} (`wijksim show {} --store {}` prints "
         "it)\n",
-        *run, printable(store), *run, shell_word(store));
+        *run, shown_name(store), *run, shell_word(store));
   else
     cli::err("the simulation itself completed (--no-store: no run was kept in a store)\n");
   if (!also.empty()) cli::err("{}\n", also);
@@ -195,10 +195,10 @@ int stopped_by_error(RunWriter& recorder, const Error& e, const std::string& kep
     cli::err(
         "nothing was completed before: run {} of {} holds no results yet. To start it once the cause is "
         "fixed:\n  {}\n",
-        recorder.run_id(), printable(store), resume);
+        recorder.run_id(), shown_name(store), resume);
   else
     cli::err("the {} before are kept in {} as run {}. To continue once the cause is fixed:\n  {}\n", kept,
-             printable(store), recorder.run_id(), resume);
+             shown_name(store), recorder.run_id(), resume);
   return kFailed;
 }
 
@@ -209,7 +209,15 @@ int stopped_by_interrupt(const Interrupted& i, RunWriter* recorder, const std::s
     return kInterrupted;
   }
   recorder->interrupted();
-  cli::err("{}; {} are kept in {} as run {}. To continue:\n  {}\n", i.what(), kept, printable(store),
+  if (recorder->lost_run()) {
+    cli::err(
+        "{}; run {} of {} is left as it is: its lock file was removed, replaced or moved while this "
+        "process wrote it, so another process may have taken it (`wijksim runs --store {}` shows it, and "
+        "how to continue it if nobody does)\n",
+        i.what(), recorder->run_id(), shown_name(store), shell_word(store));
+    return kInterrupted;
+  }
+  cli::err("{}; {} are kept in {} as run {}. To continue:\n  {}\n", i.what(), kept, shown_name(store),
            recorder->run_id(), resume);
   return kInterrupted;
 }

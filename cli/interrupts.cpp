@@ -96,6 +96,15 @@ void on_signal(int sig) {
   if (s.run == 0)
     exit_now(s.store.empty() ? "stopped at once; nothing was kept"
                              : "stopped at once; nothing was kept (--no-store)");
+  // A run whose lock this process no longer holds where the lock file's name leads (removed or moved while
+  // it wrote) may be another process's now: left as it is (outside attack 60: marked "interrupted" while
+  // another process wrote it, with a --resume that was then refused).
+  if (!RunLock::held_here(s.store, s.run))
+    exit_now(
+        fmt::format("stopped at once: run {} of {} is left as it is: its lock file was removed, replaced "
+                    "or moved while this process wrote it, so another process may have taken it "
+                    "(`wijksim runs --store {}` shows it)",
+                    s.run, shown_name(s.store), shell_word(s.store)));
   std::string marked;
   try {
     // Only a run still "running" (a run that completed meanwhile stays complete). The process's own
@@ -106,13 +115,13 @@ void on_signal(int sig) {
     if (RunStore::open(s.store).set_status(s.run, "interrupted", true) == "complete")
       exit_now(
           fmt::format("stopped at once: run {} of {} is complete (`wijksim show {} --store {}` prints it)",
-                      s.run, printable(s.store), s.run, shell_word(s.store)));
+                      s.run, shown_name(s.store), s.run, shell_word(s.store)));
   } catch (const std::exception& e) {
     marked = fmt::format(
         " (it could not be marked interrupted: {}; `wijksim runs` shows it as no longer written)", e.what());
   }
   exit_now(fmt::format("stopped at once: run {} of {} keeps the {} completed before{}. To continue:\n  {}",
-                       s.run, printable(s.store), s.units, marked, s.resume));
+                       s.run, shown_name(s.store), s.units, marked, s.resume));
 }
 
 }  // namespace

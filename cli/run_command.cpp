@@ -239,7 +239,7 @@ int run_or_compare(const std::string& command, Options o, bool with_comparators,
     recorder.emplace(
         study, RecordOptions{o.store, command, command_line, o.resume, analysis_record(o, sensitivity)});
     if (o.resume) {
-      cli::err("resuming run {} of {}: {} of {} {} done before\n", recorder->run_id(), printable(o.store),
+      cli::err("resuming run {} of {}: {} of {} {} done before\n", recorder->run_id(), shown_name(o.store),
                recorder->completed().size() / (study.draws > 0 ? study.replications : 1), unit_count, units);
       if (!recorder->discarded().empty())
         cli::err(
@@ -309,7 +309,7 @@ int run_or_compare(const std::string& command, Options o, bool with_comparators,
       recorder
           ? fmt::format("interrupted while writing the outputs (an output not said as written above was "
                         "not written); run {} is complete in {} (`wijksim show {} --store {}` prints it{})",
-                        recorder->run_id(), printable(o.store), recorder->run_id(), cli::shell_word(o.store),
+                        recorder->run_id(), shown_name(o.store), recorder->run_id(), cli::shell_word(o.store),
                         o.report ? fmt::format(", `wijksim report {} --store {} -o {}` writes the report",
                                                recorder->run_id(), cli::shell_word(o.store),
                                                cli::shell_word(*o.report))
@@ -332,7 +332,7 @@ int run_or_compare(const std::string& command, Options o, bool with_comparators,
     try {
       write_html_report(o.store, recorder->run_id(), *o.report, "--report", kept_by_report);
       report_written = true;
-      return fmt::format("the report was written to {}", printable(*o.report));
+      return fmt::format("the report was written to {}", shown_name(*o.report));
     } catch (const std::exception& e) {
       return fmt::format(
           "the report was not written either: {} (`wijksim report {} --store {} -o FILE` writes it)",
@@ -360,7 +360,7 @@ int run_or_compare(const std::string& command, Options o, bool with_comparators,
     // output, where it invited a new simulation (outside attack 10). A refused name is an InputError: below.
     const auto complete_anyway = [&](const Error& e, const std::string& also) {
       return Error(fmt::format("{}; run {} is complete in {} (`wijksim show {} --store {}` prints it){}{}",
-                               e.what(), recorder->run_id(), printable(o.store), recorder->run_id(),
+                               e.what(), recorder->run_id(), shown_name(o.store), recorder->run_id(),
                                cli::shell_word(o.store), also.empty() ? "" : "; ", also));
     };
     try {
@@ -391,7 +391,7 @@ int run_or_compare(const std::string& command, Options o, bool with_comparators,
         throw complete_anyway(e, fmt::format("`wijksim report {} --store {} -o FILE` writes the report",
                                              recorder->run_id(), cli::shell_word(o.store)));
       }
-      cli::err("wrote the report {}\n", printable(*o.report));
+      cli::err("wrote the report {}\n", shown_name(*o.report));
     }
   } catch (const InputError& e) {
     if (!recorder && !writing_report && !printed.empty()) {
@@ -417,7 +417,7 @@ int run_or_compare(const std::string& command, Options o, bool with_comparators,
     if (!recorder) throw;
     throw Error(fmt::format(
         "out of memory writing the {}: run {} is complete in {} (`wijksim show {} --store {}` prints it{})",
-        writing_report ? "report" : "tables", recorder->run_id(), printable(o.store), recorder->run_id(),
+        writing_report ? "report" : "tables", recorder->run_id(), shown_name(o.store), recorder->run_id(),
         cli::shell_word(o.store),
         o.report ? fmt::format("; `wijksim report {} --store {} -o {}` writes the report", recorder->run_id(),
                                cli::shell_word(o.store), cli::shell_word(*o.report))

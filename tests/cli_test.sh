@@ -1731,6 +1731,12 @@ grep -q "^Coach FTE (coaches.fte)  *5,001  *5,002  " "$tmp/out" || { echo "FAIL:
 # "0,00000000000000000"; outside attack 59).
 expect 0 "a tornado of ends below 17 decimals" "$wijksim" compare "$src/scenarios/pilot.yaml" -r 1 -y 1 --no-store --parameters coaches.fte=1e-300:1e-299
 grep -q "^Coach FTE (coaches.fte)  *1e-300  *1e-299  " "$tmp/out" || { echo "FAIL: a tornado's ends below 17 decimals: $(grep 'coaches.fte)' "$tmp/out")"; fail=1; }
+# An end not zero is never shown as zero (1e-18 printed 0,0000000000000000 beside 1e-16), and CSV keeps the
+# numbers whole beside that text (it kept the text only; outside attack 60).
+expect 0 "a tornado's end not zero, in CSV" "$wijksim" compare "$src/scenarios/pilot.yaml" -r 1 -y 1 --no-store --parameters coaches.fte=1e-18:1e-16 --format csv
+grep -q "^pilot,baseline-velve,tornado,coaches.fte,low,value,1e-18,,,,,1,1e-18,,$" "$tmp/out" &&
+  grep -q "^pilot,baseline-velve,tornado,coaches.fte,high,value,1e-16,,,,,1,1e-16,,$" "$tmp/out" ||
+  { echo "FAIL: a tornado's ends 1e-18 and 1e-16 in CSV: $(grep 'tornado,coaches.fte,\(low\|high\)' "$tmp/out")"; fail=1; }
 # So do the ranges of --threshold, --parameters and --two-way: refused, not clamped (a threshold of 0 coach
 # FTE was searched and reported; 0.5:1.5 of a probability and 1:inf of the FTE were cut to fit; an end that
 # is no finite number, such as inf, is now refused as the command line's own mistake, exit 2, above).

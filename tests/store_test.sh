@@ -187,7 +187,7 @@ if wait_paused "$tmp/go-e" $pe; then
     touch "$tmp/go-e"
     wait $pe
     code=$?
-    [ "$code" -eq 3 ] && grep -q "was removed or replaced while this process wrote run 1, so another process may have taken the run" gone-e.err &&
+    [ "$code" -eq 3 ] && grep -q "was removed, replaced or moved while this process wrote run 1, so another process may have taken the run" gone-e.err &&
       echo "ok: a writer whose lock file was removed, and whose run another process took, stops (exit 3)" ||
       say_fail "the writer whose run was taken through a new lock file: exit $code: $(cat gone-e.err)"
   else
@@ -227,6 +227,64 @@ else
   say_fail "writer G never paused after its 3rd draw: $(cat taken-g.err)"
   touch "$tmp/go-g"
   wait $pg
+fi
+# Outside attack 60: the lock file moved away while writer J waits, resumer K takes the run through a new one,
+# and the old file is moved back: the name led to J's file again, J wrote over K's draws and marked K's run
+# failed. A file renamed since it was locked (its status-change time) is not the lock any more: J stops
+# (exit 3) and leaves the run as it is; so does K, whose lock file the move back replaced; --resume then
+# completes the run identical to the clean run.
+WIJKSIM_TEST_PAUSE_AFTER_DRAW="3:$tmp/go-j" "$wijksim" "${args[@]}" --output back.db >back-j.json 2>back-j.err &
+pj=$!
+if wait_paused "$tmp/go-j" $pj; then
+  mv back.db-runlock lock-away
+  WIJKSIM_TEST_PAUSE_AFTER_DRAW="1:$tmp/go-k" "$wijksim" "${args[@]}" --output back.db --resume 1 >back-k.json 2>back-k.err &
+  pk=$!
+  if wait_paused "$tmp/go-k" $pk; then
+    mv lock-away back.db-runlock
+    touch "$tmp/go-j"
+    wait $pj
+    code=$?
+    "$wijksim" runs --store back.db >back.runs 2>&1
+    [ "$code" -eq 3 ] && grep -q "was removed, replaced or moved while this process wrote run 1" back-j.err &&
+      grep -q "run    1 .* running " back.runs ||
+      say_fail "the writer whose lock file was moved away and back: exit $code: $(cat back-j.err) / $(cat back.runs)"
+    # A second process's SIGTERM, twice, to a writer whose lock is lost leaves K's run as it is (it was marked
+    # interrupted while K wrote it, with a --resume that was then refused).
+    WIJKSIM_TEST_PAUSE_AFTER_DRAW="1:$tmp/go-l" "$wijksim" "${args[@]}" --output back.db >back-l.json 2>back-l.err &
+    pl=$!
+    if wait_paused "$tmp/go-l" $pl; then
+      rm back.db-runlock
+      kill -TERM $pl; sleep 0.3; kill -TERM $pl
+      wait $pl
+      lcode=$?
+      "$wijksim" runs --store back.db >back2.runs 2>&1
+      [ "$lcode" -eq 130 ] && grep -q "is left as it is: its lock file was removed, replaced or moved" back-l.err &&
+        grep -q "run    2 .* running " back2.runs ||
+        say_fail "SIGTERM twice to a writer whose lock file was removed: exit $lcode: $(cat back-l.err) / $(cat back2.runs)"
+    else
+      say_fail "writer L never paused after its 1st draw: $(cat back-l.err)"
+      touch "$tmp/go-l"
+      wait $pl
+    fi
+  else
+    say_fail "resumer K did not take the run whose lock file was moved away: $(cat back-k.err)"
+    touch "$tmp/go-j"
+    wait $pj
+  fi
+  touch "$tmp/go-k"
+  wait $pk
+  kcode=$?
+  [ "$kcode" -eq 3 ] && grep -q "was removed, replaced or moved while this process wrote run 1" back-k.err ||
+    say_fail "resumer K, whose lock file was replaced by the one moved back: exit $kcode: $(cat back-k.err)"
+  "$wijksim" "${args[@]}" --output back.db --resume 1 >back-m.json 2>back-m.err || say_fail "the last resume failed: $(cat back-m.err)"
+  "$wijksim" runs --store back.db >back.runs 2>&1
+  grep -q "run    1 .* complete " back.runs && cmp -s clean.json back-m.json &&
+    echo "ok: a writer whose lock file was moved away and back stops (exit 3), and signalled leaves the run as it is" ||
+    say_fail "after the lock file was moved away and back: $(cat back.runs)"
+else
+  say_fail "writer J never paused after its 3rd draw: $(cat back-j.err)"
+  touch "$tmp/go-j"
+  wait $pj
 fi
 # Without a second process, the writer whose lock file was removed stops all the same (it cannot tell), its run
 # left running and nobody's; --resume completes it identical to the clean run.

@@ -10,8 +10,12 @@
 namespace wijksim {
 
 std::string shown_name(const std::string& name) {
-  const auto blank = [](char c) { return std::isspace(static_cast<unsigned char>(c)) != 0; };
-  if (name.empty() || blank(name.front()) || blank(name.back())) return shell_word(name);
+  // A control character too: printable() shows a newline as \x0A, as it shows the four characters \x0A of
+  // another name ("r\x0Anl.html" named two files; outside attack 60); shell_word writes it $'r\x0Anl.html'.
+  const bool control = std::any_of(name.begin(), name.end(), [](char c) {
+    return static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) == 0x7F;
+  });
+  if (name.empty() || control || blank_at_ends(name)) return shell_word(name);
   return printable(name);
 }
 

@@ -139,13 +139,6 @@ std::string esc(std::string_view s) {
         out += c;  // text in a description
         break;
       default:
-        // "€ 20.000" keeps its sign with its number: a line of the A4 page broke between them (a review).
-        if (s.substr(i, 4) == "€ " && i + 4 < s.size() &&
-            (std::isdigit(static_cast<unsigned char>(s[i + 4])) || s[i + 4] == '-')) {
-          out += "€&nbsp;";
-          i += 3;
-          break;
-        }
         // Anything else printable() would not pass on as it is (a control character, such as an escape
         // written into a stored description, outside attack 12; a direction control in a file name, outside
         // attack 16) is shown as the terminal shows it, not passed into the page.
@@ -215,6 +208,16 @@ std::string with_long_words_breakable(const std::string& html) {
       out += "</span>";
       run = 0;
       i = end;
+      continue;
+    }
+    // "€ 20.000" keeps its sign with its number: a line of the A4 page broke between them (advisor review
+    // 56). Here, in the page's text only: in an attribute (a scenario's name in data-scenario) the name
+    // must stay as stored (outside attack 60).
+    if (html.compare(i, 4, "€ ") == 0 && i + 4 < html.size() &&
+        (std::isdigit(static_cast<unsigned char>(html[i + 4])) || html[i + 4] == '-')) {
+      out += "€&nbsp;";
+      i += 4;
+      run += 2;
       continue;
     }
     std::size_t n = 1;

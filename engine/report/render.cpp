@@ -103,6 +103,7 @@ json cell_json(const Cell& c) {
   if (c.significant > 0) j["significant"] = c.significant;
   if (c.one_value) j["one_value"] = true;
   if (!c.interval.empty()) j["interval"] = c.interval;
+  if (!c.shown.empty()) j["shown"] = c.shown;
   return j;
 }
 
@@ -626,6 +627,7 @@ Cell cell_from_json(const json& j) {
     c.significant = std::clamp(member(j, "significant").get<int>(), 0, 17);
   c.one_value = member(j, "one_value").is_boolean() && member(j, "one_value").get<bool>();
   c.interval = json_text(member(j, "interval"));  // absent in reports stored before 2026-12-06
+  c.shown = json_text(member(j, "shown"));
   return c;
 }
 

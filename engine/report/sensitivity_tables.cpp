@@ -170,16 +170,24 @@ Table tornado_table(const DecisionSensitivity& d, const Tornado& t) {
     while (b.low_value != b.high_value && format_cell(low) == format_cell(high) && low.decimals_at_least < 17)
       low.decimals_at_least = high.decimals_at_least =
           std::max(display_decimals(low), display_decimals(high)) + 1;
-    // Ends too small for 17 decimals (coaches.fte=1e-300:1e-299 printed 0,00000000000000000 twice; outside
-    // attack 59) in three significant digits, the only place a figure is written with an exponent.
-    if (b.low_value != b.high_value && format_cell(low) == format_cell(high)) {
-      auto significant = [](double v) {
-        std::string text = fmt::format("{:.3g}", v);
+    // Ends the decimals do not show truly are written in significant digits with an exponent, as few as
+    // tell them apart (at least three), the number itself kept for CSV and JSON: ends too small for 17
+    // decimals (coaches.fte=1e-300:1e-299 printed 0,00000000000000000 twice; outside attack 59), or an end
+    // not zero shown as zero (0:1e-18 printed "0" and "0,000000"; outside attack 60).
+    const auto shows_zero = [](const Cell& c) {
+      return c.stat.mean != 0 && format_cell(c).find_first_of("123456789") == std::string::npos;
+    };
+    if (b.low_value != b.high_value &&
+        (format_cell(low) == format_cell(high) || shows_zero(low) || shows_zero(high))) {
+      int digits = 3;
+      const auto significant = [&digits](double v) {
+        std::string text = fmt::format("{:.{}g}", v, digits);
         std::replace(text.begin(), text.end(), '.', ',');
-        return Cell::of_text(text);
+        return text;
       };
-      low = significant(b.low_value);
-      high = significant(b.high_value);
+      while (digits < 17 && significant(b.low_value) == significant(b.high_value)) ++digits;
+      low.shown = significant(b.low_value);
+      high.shown = significant(b.high_value);
     }
     tb.rows.push_back(
         {b.parameter,

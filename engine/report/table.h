@@ -77,6 +77,10 @@ struct Cell {
   bool one_value = false;
   // What stat.lo and stat.hi are, where not the table's (Table::interval): one of the kinds below.
   std::string interval;
+  // The number as shown, where the unit's rule would not show it truly (a tornado's end of 1e-18 printed as
+  // 0,000000; outside attack 60): the table and the page print this; CSV and JSON keep the number whole
+  // and give this as its text.
+  std::string shown;
 
   static Cell empty() { return {}; }
   static Cell of_text(std::string t) {

@@ -217,6 +217,7 @@ CellText cell_text(const Cell& c, EuroScale s) {
   }
   const Stat& st = c.stat;
   if (std::isnan(st.mean)) return {"n/a", "", true};
+  if (!c.shown.empty()) return {c.shown, "", true};
   // A probability over few runs or draws is a count ("5 of 5 runs"), never a bare 100%.
   if (!c.counted.empty()) return {format_probability(st.mean, st.n, c.counted), "", true};
   const bool interval = !std::isnan(st.lo) && !std::isnan(st.hi);

@@ -5,9 +5,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <mutex>
+#include <vector>
 
 #include "wijksim/core/command_line.h"
 #include "wijksim/core/error.h"
@@ -23,6 +26,20 @@ struct flock byte_of(std::int64_t run, short type) {
   l.l_len = 1;
   l.l_pid = 0;  // required by F_OFD_*
   return l;
+}
+
+// The locks this process holds (RunLock::held_here).
+std::mutex g_held_mutex;
+std::vector<const RunLock*> g_held;
+
+void hold(const RunLock* l) {
+  const std::lock_guard<std::mutex> guard(g_held_mutex);
+  g_held.push_back(l);
+}
+
+void release(const RunLock* l) {
+  const std::lock_guard<std::mutex> guard(g_held_mutex);
+  g_held.erase(std::remove(g_held.begin(), g_held.end(), l), g_held.end());
 }
 
 bool regular(int fd) {
@@ -69,7 +86,7 @@ std::optional<RunLock> RunLock::try_lock(const std::string& store_path, std::int
       (lock.st_mode & 0666) != (store.st_mode & 0666))
     (void)::fchmod(fd, store.st_mode & 0666);
   struct flock l = byte_of(run, F_WRLCK);
-  if (::fcntl(fd, F_OFD_SETLK, &l) == 0) return RunLock(fd);
+  if (::fcntl(fd, F_OFD_SETLK, &l) == 0) return RunLock(fd, run, store_path);
   const int err = errno;
   ::close(fd);
   if (err == EAGAIN || err == EACCES) return std::nullopt;
@@ -77,18 +94,54 @@ std::optional<RunLock> RunLock::try_lock(const std::string& store_path, std::int
                           system_reason(err)));
 }
 
-void RunLock::keep(const std::string& store_path, std::int64_t run) {
+RunLock::RunLock(int fd, std::int64_t run, const std::string& store_path)
+    : fd_(fd), run_(run), store_path_(store_path) {
+  struct stat st {};
+  if (::fstat(fd_, &st) == 0) {
+    changed_sec_ = st.st_ctim.tv_sec;
+    changed_nsec_ = st.st_ctim.tv_nsec;
+  }
+  hold(this);
+}
+
+RunLock::RunLock(RunLock&& o) noexcept
+    : fd_(o.fd_),
+      run_(o.run_),
+      store_path_(std::move(o.store_path_)),
+      changed_sec_(o.changed_sec_),
+      changed_nsec_(o.changed_nsec_) {
+  o.fd_ = -1;
+  hold(this);
+}
+
+bool RunLock::still_here(const std::string& store_path) const {
   const std::string path = file_of(store_path);
   struct stat mine {
   }, named{};
-  if (::fstat(fd_, &mine) == 0 && ::stat(path.c_str(), &named) == 0 && named.st_dev == mine.st_dev &&
-      named.st_ino == mine.st_ino)
-    return;
+  // lstat: a symbolic link put at the name, to this file or another, is not the lock file (every other
+  // command refuses it as such).
+  return fd_ >= 0 && ::fstat(fd_, &mine) == 0 && ::lstat(path.c_str(), &named) == 0 &&
+         named.st_dev == mine.st_dev && named.st_ino == mine.st_ino && mine.st_ctim.tv_sec == changed_sec_ &&
+         mine.st_ctim.tv_nsec == changed_nsec_;
+}
+
+bool RunLock::held_here(const std::string& store_path, std::int64_t run) {
+  const std::lock_guard<std::mutex> guard(g_held_mutex);
+  for (const RunLock* l : g_held)
+    if (l->fd_ >= 0 && l->run_ == run && file_of(l->store_path_) == file_of(store_path) &&
+        l->still_here(store_path))
+      return true;
+  return false;
+}
+
+void RunLock::keep(const std::string& store_path, std::int64_t run) {
+  if (still_here(store_path)) return;
+  const std::string path = file_of(store_path);
   throw Error(fmt::format(
-      "results store '{}': the lock file '{}' was removed or replaced while this process wrote run {}, so "
-      "another process may have taken the run since: this one writes it no more and leaves its status as it "
-      "is (the units written so far are kept; `wijksim runs --store {}` shows the run, and how to continue "
-      "it if nobody does)",
+      "results store '{}': the lock file '{}' was removed, replaced or moved while this process wrote run "
+      "{}, so another process may have taken the run since: this one writes it no more and leaves its "
+      "status as it is (the units written so far are kept; `wijksim runs --store {}` shows the run, and how "
+      "to continue it if nobody does)",
       printable(store_path), printable(path), run, shell_word(store_path)));
 }
 
@@ -107,10 +160,15 @@ bool RunLock::held(const std::string& store_path, std::int64_t run) {
 
 RunLock& RunLock::operator=(RunLock&& o) noexcept {
   std::swap(fd_, o.fd_);
+  std::swap(run_, o.run_);
+  std::swap(store_path_, o.store_path_);
+  std::swap(changed_sec_, o.changed_sec_);
+  std::swap(changed_nsec_, o.changed_nsec_);
   return *this;
 }
 
 RunLock::~RunLock() {
+  release(this);
   if (fd_ >= 0) ::close(fd_);  // closing the description releases its locks
 }
 

@@ -40,16 +40,27 @@ class RunLock {
   // over the other's and marked the complete run failed). So it writes the run no more. Called inside each
   // write of the run (RunStore::check_writes_with); a stat and an fstat.
   void keep(const std::string& store_path, std::int64_t run);
+  // What keep checks, without throwing: the lock file's name still leads to the file this lock is on (not
+  // through a symbolic link), and that file was not renamed or linked since (its status-change time is the
+  // one it had when locked: a lock file moved away and back led to this one again while a second process
+  // had taken the run through another; outside attack 60).
+  bool still_here(const std::string& store_path) const;
+  // Whether some RunLock of this process holds run `run` of the store at `store_path` and still_here (for
+  // the second signal's handler, which marks the run interrupted only where this process still writes it).
+  static bool held_here(const std::string& store_path, std::int64_t run);
 
-  RunLock(RunLock&& o) noexcept : fd_(o.fd_) { o.fd_ = -1; }
+  RunLock(RunLock&& o) noexcept;
   RunLock& operator=(RunLock&& o) noexcept;
   RunLock(const RunLock&) = delete;
   RunLock& operator=(const RunLock&) = delete;
   ~RunLock();
 
  private:
-  explicit RunLock(int fd) : fd_(fd) {}
+  RunLock(int fd, std::int64_t run, const std::string& store_path);
   int fd_ = -1;
+  std::int64_t run_ = 0;
+  std::string store_path_;
+  std::int64_t changed_sec_ = 0, changed_nsec_ = 0;  // the lock file's status-change time when locked
 };
 
 }  // namespace wijksim

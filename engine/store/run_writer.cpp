@@ -32,6 +32,13 @@ void RunWriter::keep_lock() {
 }
 
 void RunWriter::settle(const char* status) {
+  // A lock lost since the last write (its lock file removed or moved while this process waited, or was
+  // stopped by a signal) is found here too: the run may be another process's by now (outside attack 60: a
+  // writer stopped by SIGTERM marked "interrupted" a run another process was writing).
+  if (owner_ && lock_ && !lock_->still_here(path_)) {
+    owner_ = false;
+    lost_ = true;
+  }
   if (owner_ && run_id_ != 0) store_.set_status(run_id_, status, true);
   settled_ = true;
 }
