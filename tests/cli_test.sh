@@ -283,12 +283,13 @@ for damage in "scenarios:DELETE FROM scenarios:holds no scenarios" "weekly:DELET
       { echo "FAIL: $cmd of a run without its $what rows: $(cat "$tmp/err")"; fail=1; }
   done
 done
-# An output's name with a line break is written with it but said as \x0A: a name cannot forge a line of the
-# messages (it printed "wrote a" and "b.txt" as two lines; outside attack 11).
+# An output's name with a line break is written with it but said as \x0a in $'...' quotes: a name cannot forge
+# a line of the messages (it printed "wrote a" and "b.txt" as two lines; outside attack 11), nor read as the
+# four characters \x0A of another name (outside attack 60).
 expect 0 "an output named with a line break" "$wijksim" run "$tmp/small-base.yaml" -r 1 -y 1 --no-store -o "$tmp/line
 break.txt"
 [ -s "$tmp/line
-break.txt" ] && grep -qF 'line\x0Abreak.txt' "$tmp/err" && [ "$(wc -l <"$tmp/err")" -eq 1 ] ||
+break.txt" ] && grep -qF "wrote \$'$tmp/line\x0abreak.txt'" "$tmp/err" && [ "$(wc -l <"$tmp/err")" -eq 1 ] ||
   { echo "FAIL: an output named with a line break: $(cat "$tmp/err")"; fail=1; }
 # `-o FILE.db` names the store: a refusal names --output, the option given (it named --store).
 echo "my notes" >"$tmp/notes.db"
@@ -1096,7 +1097,7 @@ expect 0 "a store whose name holds an escape" "$wijksim" run "$src/scenarios/bas
 "$wijksim" runs --store "$tmp/x$E.db" >"$tmp/runs.esc" 2>&1
 if grep -q "$(printf '[\033\377]')" "$tmp/err" "$tmp/runs.esc"; then
   echo "FAIL: a raw escape or stray byte reached the terminal: $(cat -A "$tmp/err" "$tmp/runs.esc")"; fail=1
-elif grep -q 'x\\x1B\[31m\\xFF.db' "$tmp/err" && grep -q "\$'.*x\\\\x1b\[31m\\\\xff.db'" "$tmp/runs.esc"; then
+elif grep -q "\$'.*x\\\\x1b\[31m\\\\xff.db'" "$tmp/err" && grep -q "\$'.*x\\\\x1b\[31m\\\\xff.db'" "$tmp/runs.esc"; then
   echo "ok: an escape and a stray byte are shown as \\xHH"
 else
   echo "FAIL: the escaped name is not shown: $(cat "$tmp/err" "$tmp/runs.esc")"; fail=1

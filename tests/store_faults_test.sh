@@ -300,12 +300,12 @@ if "$wijksim" compare "$bidi_file" -r 1 -y 1 --threads 1 --store bidi.db -o bidi
 else
   say_fail "the direction control in a file name: $(head -c 300 bidi.err)$(grep -a bidi bidi.txt bidi.runs | head -3)"
 fi
-# A newline in the store's name is said as \x0A in the messages that name the store ("stored as run 1 in n" and
-# a line "x.db" read as two; outside attack 17).
+# A newline in the store's name is said as \x0a, in $'...' quotes, in the messages that name the store ("stored
+# as run 1 in n" and a line "x.db" read as two; outside attack 17).
 nl_store=$'n\nx.db'
 "$wijksim" compare fold.yaml -r 1 -y 1 --threads 1 --store "$nl_store" >/dev/null 2>nl.err
-if grep -q '^stored as run 1 in n\\x0Ax\.db$' nl.err && ! grep -q '^x\.db' nl.err; then
-  echo "ok: a newline in the store's name is shown as \\x0A where the store is named"
+if grep -qF "stored as run 1 in \$'n\x0ax.db'" nl.err && ! grep -q '^x\.db' nl.err; then
+  echo "ok: a newline in the store's name is shown as \\x0a where the store is named"
 else
   say_fail "a newline in the store's name: $(head -c 400 nl.err)"
 fi
