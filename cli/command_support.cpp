@@ -210,11 +210,7 @@ int stopped_by_interrupt(const Interrupted& i, RunWriter* recorder, const std::s
   }
   recorder->interrupted();
   if (recorder->lost_run()) {
-    cli::err(
-        "{}; run {} of {} is left as it is: its lock file was removed, replaced or moved while this "
-        "process wrote it, so another process may have taken it (`wijksim runs --store {}` shows it, and "
-        "how to continue it if nobody does)\n",
-        i.what(), recorder->run_id(), shown_name(store), shell_word(store));
+    cli::err("{}; {}\n", i.what(), RunLock::left_as_it_is(store, recorder->run_id()));
     return kInterrupted;
   }
   cli::err("{}; {} are kept in {} as run {}. To continue:\n  {}\n", i.what(), kept, shown_name(store),

@@ -100,11 +100,7 @@ void on_signal(int sig) {
   // it wrote) may be another process's now: left as it is (outside attack 60: marked "interrupted" while
   // another process wrote it, with a --resume that was then refused).
   if (!RunLock::held_here(s.store, s.run))
-    exit_now(
-        fmt::format("stopped at once: run {} of {} is left as it is: its lock file was removed, replaced "
-                    "or moved while this process wrote it, so another process may have taken it "
-                    "(`wijksim runs --store {}` shows it)",
-                    s.run, shown_name(s.store), shell_word(s.store)));
+    exit_now("stopped at once: " + RunLock::left_as_it_is(s.store, s.run));
   std::string marked;
   try {
     // Only a run still "running" (a run that completed meanwhile stays complete). The process's own

@@ -1788,7 +1788,7 @@ void ReportWriter::decision_sensitivity(const StoredScenario& c, const std::vect
     // and "changes no choice" were explained nowhere on the page; a review).
     if (all_nil)
       body_ += fmt::format(
-          "<h4>What is worth knowing better?</h4>\n<p>Every parameter's and group's EVPPI is €&nbsp;0 for "
+          "<h4>What is worth knowing better?</h4>\n<p>Every parameter's and group's EVPPI is € 0 for "
           "all {} "
           "households: by these regressions, at the willingness to pay the decision is valued at, resolving "
           "no parameter's uncertainty would change the choice; the table gives each with its error and "

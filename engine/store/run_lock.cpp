@@ -114,8 +114,8 @@ RunLock::RunLock(RunLock&& o) noexcept
   hold(this);
 }
 
-bool RunLock::still_here(const std::string& store_path) const {
-  const std::string path = file_of(store_path);
+bool RunLock::still_here() const {
+  const std::string path = file_of(store_path_);
   struct stat mine {
   }, named{};
   // lstat: a symbolic link put at the name, to this file or another, is not the lock file (every other
@@ -128,21 +128,28 @@ bool RunLock::still_here(const std::string& store_path) const {
 bool RunLock::held_here(const std::string& store_path, std::int64_t run) {
   const std::lock_guard<std::mutex> guard(g_held_mutex);
   for (const RunLock* l : g_held)
-    if (l->fd_ >= 0 && l->run_ == run && file_of(l->store_path_) == file_of(store_path) &&
-        l->still_here(store_path))
+    if (l->fd_ >= 0 && l->run_ == run && file_of(l->store_path_) == file_of(store_path) && l->still_here())
       return true;
   return false;
 }
 
-void RunLock::keep(const std::string& store_path, std::int64_t run) {
-  if (still_here(store_path)) return;
-  const std::string path = file_of(store_path);
+void RunLock::keep() const {
+  if (still_here()) return;
   throw Error(fmt::format(
       "results store '{}': the lock file '{}' was removed, replaced or moved while this process wrote run "
       "{}, so another process may have taken the run since: this one writes it no more and leaves its "
       "status as it is (the units written so far are kept; `wijksim runs --store {}` shows the run, and how "
       "to continue it if nobody does)",
-      printable(store_path), printable(path), run, shell_word(store_path)));
+      printable(store_path_), printable(file_of(store_path_)), run_, shell_word(store_path_)));
+}
+
+std::string RunLock::left_as_it_is(const std::string& store_path, std::int64_t run) {
+  return fmt::format(
+      "run {} of {} is left as it is: its lock file was removed, replaced or moved while this process wrote "
+      "it, so another process may have taken it (`wijksim runs --store {}` shows it, and how to continue it "
+      "if "
+      "nobody does)",
+      run, shown_name(store_path), shell_word(store_path));
 }
 
 bool RunLock::held(const std::string& store_path, std::int64_t run) {

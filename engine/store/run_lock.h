@@ -39,15 +39,18 @@ class RunLock {
   // attack 59: a writer paused while a resume completed its run took the lock again, wrote its next draw
   // over the other's and marked the complete run failed). So it writes the run no more. Called inside each
   // write of the run (RunStore::check_writes_with); a stat and an fstat.
-  void keep(const std::string& store_path, std::int64_t run);
+  void keep() const;
   // What keep checks, without throwing: the lock file's name still leads to the file this lock is on (not
   // through a symbolic link), and that file was not renamed or linked since (its status-change time is the
   // one it had when locked: a lock file moved away and back led to this one again while a second process
   // had taken the run through another; outside attack 60).
-  bool still_here(const std::string& store_path) const;
+  bool still_here() const;
   // Whether some RunLock of this process holds run `run` of the store at `store_path` and still_here (for
   // the second signal's handler, which marks the run interrupted only where this process still writes it).
   static bool held_here(const std::string& store_path, std::int64_t run);
+  // What a command says of run `run` of the store at `store_path` when it stops after its lock was lost
+  // (keep, held_here): "run N of STORE is left as it is: its lock file was removed, ...".
+  static std::string left_as_it_is(const std::string& store_path, std::int64_t run);
 
   RunLock(RunLock&& o) noexcept;
   RunLock& operator=(RunLock&& o) noexcept;

@@ -22,7 +22,7 @@ void RunWriter::take_over(std::int64_t run) {
 void RunWriter::keep_lock() {
   if (!lock_) return;
   try {
-    lock_->keep(path_, run_id_);
+    lock_->keep();
   } catch (...) {
     settled_ = true;  // the run may be another process's now: its status is not this one's to set
     owner_ = false;
@@ -35,7 +35,7 @@ void RunWriter::settle(const char* status) {
   // A lock lost since the last write (its lock file removed or moved while this process waited, or was
   // stopped by a signal) is found here too: the run may be another process's by now (outside attack 60: a
   // writer stopped by SIGTERM marked "interrupted" a run another process was writing).
-  if (owner_ && lock_ && !lock_->still_here(path_)) {
+  if (owner_ && lock_ && !lock_->still_here()) {
     owner_ = false;
     lost_ = true;
   }
