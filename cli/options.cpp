@@ -79,8 +79,9 @@ void check_sections_format(const Options& o) {
 Commands define_commands(CLI::App& app, Options& o, std::vector<CLI::Option*>& store_options) {
   Commands k;
   auto simulation_options = [&o](CLI::App* c) {
+    // The same bound as a scenario file's simulation.replications (run_size.h), not a looser one.
     c->add_option("--replications,-r", o.replications, "Independent replications (default: the scenario's)")
-        ->transform(whole_number(1, 2000000000));
+        ->transform(whole_number(1, static_cast<std::uint64_t>(kMaxReplications)));
     c->add_option("--seed,-s", o.seed, "Random seed shared by every scenario (default: the first scenario's)")
         ->transform(whole_number(0, std::numeric_limits<std::uint64_t>::max()));
     c->add_option("--years,-y", o.years, "Policy years after the warm-up (default: the scenario's)")
@@ -200,7 +201,7 @@ Commands define_commands(CLI::App& app, Options& o, std::vector<CLI::Option*>& s
       ->transform(whole_number(2, 200))
       ->capture_default_str();
   sweep->add_option("--replications,-r", o.replications, "Replications per value (default: the scenario's)")
-      ->transform(whole_number(1, 2000000000));
+      ->transform(whole_number(1, static_cast<std::uint64_t>(kMaxReplications)));
   sweep->add_option("--seed,-s", o.seed, "Random seed (default: the scenario's)")
       ->transform(whole_number(0, std::numeric_limits<std::uint64_t>::max()));
   sweep->add_option("--years,-y", o.years, "Policy years (default: the scenario's)")
@@ -279,7 +280,7 @@ Commands define_commands(CLI::App& app, Options& o, std::vector<CLI::Option*>& s
       "calibration", "Print each calibration target of the scenario next to the model (README's tables)");
   calibration_cmd->add_option("scenario", o.scenarios, "Scenario file (YAML)")->required()->expected(1);
   calibration_cmd->add_option("--replications,-r", o.replications, "Replications (default: the scenario's)")
-      ->transform(whole_number(1, 100000));
+      ->transform(whole_number(1, static_cast<std::uint64_t>(kMaxReplications)));
   calibration_cmd->add_option("--years,-y", o.years, "Policy years (default: the scenario's)")
       ->transform(whole_number(1, 200));
   calibration_cmd->add_option("--seed,-s", o.seed, "Random seed (default: the scenario's)")

@@ -190,7 +190,7 @@ grep -q -- "-y,--years N (1 to 200) " "$tmp/out" && grep -q -- "--store FILE=res
 # The seed and the draws say where they start (they said only "N"), the draws and replications where they end
 # (help left their 2,000,000,000 unsaid, and the seed's 2^64 - 1 had read as 2^63 - 1 had it been shown).
 grep -q -- "-s,--seed N (from 0) " "$tmp/out" && grep -q -- "-d,--draws N (0 to 2000000000)$" "$tmp/out" \
-  && grep -q -- "-r,--replications N (1 to 2000000000)$" "$tmp/out" \
+  && grep -q -- "-r,--replications N (1 to 100000)$" "$tmp/out" \
   && grep -q -- "--first-replication N (0 to 2147483647)$" "$tmp/out" \
   || { echo "FAIL: run --help does not say from where --seed and --draws count, or where draws and replications end"; fail=1; }
 # An unsigned range below 10^12 is shown whole (it was "0 to 0" for trace's --household).
@@ -666,7 +666,7 @@ done
 # A file named like an option in the working directory does not hide the option's own error.
 mkdir -p "$tmp/dash" && cp "$src/scenarios/pilot.yaml" "$tmp/dash/-r"
 (cd "$tmp/dash" && "$wijksim" run "$src/scenarios/baseline-velve.yaml" -y 1 --no-store -r 0 >out 2>err)
-[ $? = 2 ] && grep -q "^error: --replications: expected a whole number from 1 to 2000000000, found '0'" "$tmp/dash/err" ||
+[ $? = 2 ] && grep -q "^error: --replications: expected a whole number from 1 to 100000, found '0'" "$tmp/dash/err" ||
   { echo "FAIL: a file called -r hid -r 0's error: $(cat "$tmp/dash/err")"; fail=1; }
 # A line break in a value is echoed escaped, so the message stays one line and a value cannot print a line of
 # its own (`--seed $'1\nerror: forged'` printed a second error line; outside attack 29).
@@ -1667,7 +1667,10 @@ grep -q "^range searched  1 to 2$" "$tmp/out" && grep -q "^pilot: Longest coach 
   { echo "FAIL: a threshold of a whole-number parameter: $(cat "$tmp/out")"; fail=1; }
 # A count given as a decimal is said to want a whole number (CLI11 said "Value 1.0 not in range 1 to ...").
 expect 2 "-r 1.0" "$wijksim" run "$src/scenarios/baseline-velve.yaml" -r 1.0 -y 1 --no-store
-grep -q -- "--replications: expected a whole number from 1 to 2000000000, found '1.0'" "$tmp/err" || { echo "FAIL: -r 1.0: $(cat "$tmp/err")"; fail=1; }
+grep -q -- "--replications: expected a whole number from 1 to 100000, found '1.0'" "$tmp/err" || { echo "FAIL: -r 1.0: $(cat "$tmp/err")"; fail=1; }
+# The command line's replications end where a scenario file's simulation.replications do (it took up to 2e9).
+expect 2 "-r 100001" "$wijksim" run "$src/scenarios/baseline-velve.yaml" -r 100001 -y 1 --no-store
+grep -q -- "--replications: expected a whole number from 1 to 100000, found '100001'" "$tmp/err" || { echo "FAIL: -r 100001: $(cat "$tmp/err")"; fail=1; }
 # A name taken through extends that another scenario of the command has: the file that takes it is named
 # (the message named the base file twice).
 mkdir -p "$tmp/same" && printf 'extends: %s\nfragmentation: {wrong_agency_probability: 0.4}\n' "$src/scenarios/baseline-velve.yaml" >"$tmp/same/same.yaml"
@@ -2000,8 +2003,12 @@ grep -q "names the section glance twice" "$tmp/err" || { echo "FAIL: --sections 
 expect 2 "--sections all,glance" "$wijksim" run "$small" --no-store --sections all,glance
 expect 2 "--threshold with a target nan" "$wijksim" compare "$tmp/a12/pilot.yaml" -r 2 -y 1 --no-store --threshold coaches.fte,inmb=nan
 grep -q "TARGET of 'coaches.fte,inmb=nan': expected a finite number, found 'nan'" "$tmp/err" || { echo "FAIL: --threshold nan: $(cat "$tmp/err")"; fail=1; }
-expect 1 "sweep of two billion replications" "$wijksim" sweep "$tmp/a12/pilot.yaml" --parameter coaches.fte --from 5 --to 10 -r 2000000000
-grep -q "error: --replications: 2,000,000,000 replications of 2 scenarios" "$tmp/err" && ! grep -q -- "--draws" "$tmp/err" ||
+# (At most 100,000 replications since the command line's bound is a scenario file's: on a population of a
+# million households, so that they pass the size limit.)
+printf 'extends: baseline-velve.yaml\nname: bigbase\npopulation:\n  households: 1000000\n' >"$tmp/a12/bigbase.yaml"
+printf 'extends: pilot.yaml\nname: big\ncomparator: bigbase.yaml\npopulation:\n  households: 1000000\n' >"$tmp/a12/big.yaml"
+expect 1 "sweep of 100,000 replications of a million households" "$wijksim" sweep "$tmp/a12/big.yaml" --parameter coaches.fte --from 5 --to 10 -r 100000
+grep -q "error: --replications: 100,000 replications of 2 scenarios" "$tmp/err" && ! grep -q -- "--draws" "$tmp/err" ||
   { echo "FAIL: sweep's size names an option it has not: $(cat "$tmp/err")"; fail=1; }
 expect 1 "--parameters of the population's size" "$wijksim" compare "$tmp/a12/pilot.yaml" -r 1 -y 1 --no-store --parameters population.households=100:200
 grep -q "parameter 'population.households' that may vary (sizes such as households or years cannot" "$tmp/err" &&

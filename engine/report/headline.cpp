@@ -334,14 +334,42 @@ std::vector<Table> headline_tables(const Study& study, const StudyResult& result
       const auto fund = static_cast<std::size_t>(s.coaches.funding_payer);
       for (std::size_t p = 0; p < econ->payers.size() && fund < econ->payers.size(); ++p)
         if (p != fund && mine.shape.payers[p].key == "municipality") {
-          const double own = shown(econ->payers[p].nominal.mean),
-                       bill = shown(econ->payers[fund].nominal.mean), both = shown(own + bill);
-          payer_words += fmt::format(
-              "; were the fund the {0}'s money, the {0} would {1} {2} {3} {4} over the {5} policy year{6}{7} "
-              "(its {8} and the fund's {9})",
-              mine.shape.payers[p].text, both >= 0 ? "pay" : "spend", words(std::fabs(both)), unit,
-              both >= 0 ? "more" : "less", study.years, study.years == 1 ? "" : "s",
-              one_run ? "" : " on average", words(own), words(bill));
+          const Stat& own_stat = econ->payers[p].nominal;
+          const Stat& bill_stat = econ->payers[fund].nominal;
+          const double own = shown(own_stat.mean), bill = shown(bill_stat.mean), both = shown(own + bill);
+          const std::string period =
+              fmt::format("over the {} policy year{}", study.years, study.years == 1 ? "" : "s");
+          // A bill the same in every run (a fund of fixed FTE at a fixed price) moves each run's cash by the
+          // same amount, so the sum's interval is the municipality's own shifted by it (a t interval and a
+          // spread over draws alike). Said as the glance says a payer's cash: in words only when the
+          // interval excludes zero; "would spend 0,23 less" stood beside -2,93 to 2,47 (a policy
+          // advisor's reading). A bill that varies by draw has no such interval: the means alone, as
+          // before, said to be means.
+          if (!one_run && text::no_spread(bill_stat) && !std::isnan(own_stat.lo) &&
+              !std::isnan(own_stat.hi)) {
+            const double lo = shown(own_stat.lo) + bill, hi = shown(own_stat.hi) + bill;
+            const auto range = [&](double mid, double from, double to) {
+              return fmt::format("{} ({} to {}) {}", words(mid), words(from), words(to), unit);
+            };
+            payer_words += lo > 0 || hi < 0
+                               ? fmt::format(
+                                     "; were the fund the {0}'s money, the {0} would {1} {2} {3} {4} "
+                                     "(its {5} and the fund's {6})",
+                                     mine.shape.payers[p].text, hi < 0 ? "spend" : "pay",
+                                     hi < 0 ? range(-(own + bill), -hi, -lo) : range(own + bill, lo, hi),
+                                     hi < 0 ? "less" : "more", period, words(own), words(bill))
+                               : fmt::format(
+                                     "; were the fund the {0}'s money, the {0}'s cash would show no clear "
+                                     "change {1}: {2} (its {3} and the fund's {4})",
+                                     mine.shape.payers[p].text, period, range(own + bill, lo, hi), words(own),
+                                     words(bill));
+          } else {
+            payer_words += fmt::format(
+                "; were the fund the {0}'s money, the {0} would {1} {2} {3} {4} {5}{6} (its {7} and the "
+                "fund's {8})",
+                mine.shape.payers[p].text, both >= 0 ? "pay" : "spend", words(std::fabs(both)), unit,
+                both >= 0 ? "more" : "less", period, one_run ? "" : " on average", words(own), words(bill));
+          }
         }
     }
     t.rows.push_back(
