@@ -335,6 +335,15 @@ std::string unknown_option(const CLI::App& app, int argc, char** argv) {
   return {};
 }
 
+std::string option_given_empty_value(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view a = argv[i];
+    if (a == "--") break;
+    if (a.size() > 3 && a.starts_with("--") && a.ends_with("=")) return std::string(a);
+  }
+  return {};
+}
+
 std::string flag_given_value(const CLI::App& app, int argc, char** argv) {
   const CLI::App* named = command_named(app, argc, argv);
   for (int i = 1; i < argc; ++i) {

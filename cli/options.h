@@ -114,6 +114,10 @@ std::string unknown_option(const CLI::App& app, int argc, char** argv);
 // so that `--no-store=true` is not read one way and `--no-store=false` another (outside attack 28).
 std::string flag_given_value(const CLI::App& app, int argc, char** argv);
 
+// The first argument (before a lone --) that gives an option an empty value, `--seed=`, as written; empty if
+// there is none. CLI11 takes the next argument as the value, or says "1 required TEXT missing".
+std::string option_given_empty_value(int argc, char** argv);
+
 // An option given before the command that has it (`wijksim --no-store run ...`): the option and the
 // command's name; empty strings otherwise. CLI11 said only "The following argument was not expected".
 struct OptionBeforeCommand {

@@ -1013,6 +1013,31 @@ std::vector<Case> cases() {
        edit(b, 1, "test-city", "test-city\ndescription: caf\xc3"),
        {exact(2, 14, "description",
               "the text is not valid UTF-8 (byte 0xC3 at position 3): save the file as UTF-8")}},
+      // ----- an escalation's event names a table's row, a CSV column and a calibration measure: an empty
+      // one dropped its escalations from the tables (their costs stayed), and two that print alike made two
+      // rows alike (outside attack 61).
+      {"an empty escalation event",
+       edit(b, 31, "eviction", "''"),
+       {exact(31, 25, "domains.money.escalation.event",
+              "expected text that shows, found an empty text (or blank space only)")}},
+      {"an escalation event with a space",
+       edit(b, 31, "eviction", "'crisis admission'"),
+       {exact(
+           31, 25, "domains.money.escalation.event",
+           "expected an event name of lower-case letters and digits, words joined by one underscore (as "
+           "crisis_admission), found 'crisis admission': it names a row of the tables, a column of the CSV "
+           "and the calibration measure escalations.<event>")}},
+      {"an escalation event ending in an underscore (printed as 'eviction')",
+       edit(b, 31, "eviction", "eviction_"),
+       {exact(
+           31, 25, "domains.money.escalation.event",
+           "expected an event name of lower-case letters and digits, words joined by one underscore (as "
+           "crisis_admission), found 'eviction_': it names a row of the tables, a column of the CSV and the "
+           "calibration measure escalations.<event>")}},
+      {"a payer's empty label",
+       edit(b, 19, "Municipality", "' '"),
+       {exact(19, 25, "payers.municipality.label",
+              "expected text that shows, found an empty text (or blank space only)")}},
       {"an escalation event in an overlong encoding",
        edit(b, 31, "eviction", "evic\xc0\xaftion"),
        {exact(31, 25, "domains.money.escalation.event",

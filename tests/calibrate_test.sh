@@ -246,6 +246,13 @@ code=$?
   grep -q "the sets it held before are kept as kept.csv.~1~" kept.err &&
   echo "ok: the sets a file held before are kept as FILE.~1~, and said" ||
   say_fail "sets written over earlier sets: exit $code, $(ls kept.csv*), $(cat kept.err)"
+# An empty file holds no sets to keep: no empty FILE.~1~, and no "the sets it held before" (outside attack 61).
+: >empty.csv
+"$wijksim" "${args[@]}" --store clean.db -o empty.csv --resume 1 >/dev/null 2>empty.err
+code=$?
+[ $code -eq 0 ] && [ ! -e empty.csv.~1~ ] && cmp -s empty.csv clean.csv && grep -q "parameter sets to empty.csv$" empty.err &&
+  echo "ok: an empty file at -o is written over, no empty copy kept" ||
+  say_fail "sets written over an empty file: exit $code, $(ls empty.csv*), $(cat empty.err)"
 
 # Its sets cannot be written (a full disk; here a file-size limit of 2 KiB, SIGXFSZ ignored so that the write
 # fails with EFBIG, as on a full disk, instead of killing the process): the earlier file stays as it was, no

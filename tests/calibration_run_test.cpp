@@ -217,7 +217,10 @@ TEST_CASE("calibrate refuses what cannot be calibrated, at its place", "[calibra
     CHECK(q[0].key == "targets.bounced.at");
     // Said for the scenario whose targets they are: a targets file can serve several (outside attack 31).
     const std::string for_tiny = "for scenario 'tiny' (" + (dir / "tiny.yaml") + "): ";
-    CHECK(q[0].message == for_tiny + "expected start, period, end or year N (N >= 1), found 'later'");
+    CHECK(
+        q[0].message ==
+        for_tiny +
+            "expected start, period, end or year N (N >= 1, written without a leading zero), found 'later'");
     const auto r = plan_problems(tiny(
         dir, replace(kTargets, "    measure: share.bounced\n", "    measure: not_helped\n    at: end\n")));
     REQUIRE(r.size() == 1);
@@ -270,7 +273,9 @@ TEST_CASE("calibrate refuses what cannot be calibrated, at its place", "[calibra
     CHECK(both[0].key == "targets.bounced.measure");
     CHECK(both[1].key == "targets.bounced.at");
     CHECK(both[1].where.line == 20);
-    CHECK(both[1].message == for_tiny + "expected start, period, end or year N (N >= 1), found 'ned'");
+    CHECK(both[1].message ==
+          for_tiny +
+              "expected start, period, end or year N (N >= 1, written without a leading zero), found 'ned'");
     // A survey's n gives a share's sampling interval: on a measure in years it is refused (it gave 0 to
     // 0.36).
     const auto q = plan_problems(tiny(dir, replace(kTargets, "    measure: share.bounced\n    value: 0.47\n",

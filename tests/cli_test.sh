@@ -2033,6 +2033,29 @@ expect 2 "--years= with no value" "$wijksim" run "$small" --years= --no-store
 grep -q "^error: --years= gives its option no value: write --years=VALUE" "$tmp/err" || { echo "FAIL: --years=: $(cat "$tmp/err")"; fail=1; }
 expect 2 "--store= with no value" "$wijksim" runs --store=
 grep -q "^error: --store= gives its option no value" "$tmp/err" || { echo "FAIL: --store=: $(cat "$tmp/err")"; fail=1; }
+# ... also where a word follows that parses as its value: `--seed= 7` ran with seed 7, `--store= x.db` stored
+# in x.db (outside attack 61).
+expect 2 "--seed= followed by a number" "$wijksim" run "$small" -y 1 --no-store --seed= 7
+grep -q "^error: --seed= gives its option no value: write --seed=VALUE" "$tmp/err" || { echo "FAIL: --seed= 7: $(cat "$tmp/err")"; fail=1; }
+expect 2 "--store= followed by a name" "$wijksim" run "$small" -y 1 --store= "$tmp/eq.db"
+[ ! -e "$tmp/eq.db" ] && grep -q "^error: --store= gives its option no value" "$tmp/err" || { echo "FAIL: --store= eq.db: $(cat "$tmp/err")"; fail=1; }
+# --parameter-sets takes no option as its file, as --output and --store do not (it took -y, and 1 as a scenario).
+expect 2 "--parameter-sets followed by an option" "$wijksim" compare "$small" -d 2 --parameter-sets -y 1 --no-store
+grep -q "^error: --parameter-sets -y: a name that begins with '-' reads as an option" "$tmp/err" || { echo "FAIL: --parameter-sets -y: $(cat "$tmp/err")"; fail=1; }
+# A targets file's text that would show nothing, and an empty 'at', are refused where they are (an empty 'at'
+# was read as left out: the policy start; outside attack 61).
+mkdir -p "$tmp/a61" && cp -r "$src/scenarios/." "$tmp/a61/"
+printf 'population: test\ntargets:\n  reach:\n    label: ""\n    measure: share.ever_coached\n    at: ""\n    value: 0.1\n    interval: [0.05, 0.15]\n    unit: share of households\n    source: " "\n' >"$tmp/a61/t.yaml"
+printf 'extends: pilot.yaml\ntargets: t.yaml\n' >"$tmp/a61/sc.yaml"
+expect 1 "a targets file with an empty label, at and source" "$wijksim" validate "$tmp/a61/sc.yaml"
+grep -q "t.yaml:4:12: error: targets.reach.label: expected text that shows, found an empty text" "$tmp/err" &&
+  grep -q "t.yaml:6:9: error: targets.reach.at: expected start, period, end or year N, found an empty text (leave 'at' out for the policy start)" "$tmp/err" &&
+  grep -q "t.yaml:10:13: error: targets.reach.source: expected text that shows, found an empty text" "$tmp/err" ||
+  { echo "FAIL: a targets file's empty texts: $(cat "$tmp/err")"; fail=1; }
+sed -i -e 's/label: ""/label: r/' -e 's/at: ""/at: "year 01"/' -e 's/source: " "/source: x/' "$tmp/a61/t.yaml"
+expect 1 "a targets file's year with a leading zero" "$wijksim" validate "$tmp/a61/sc.yaml"
+grep -q "t.yaml:6:9: error: targets.reach.at: .*written without a leading zero), found 'year 01'" "$tmp/err" ||
+  { echo "FAIL: year 01: $(cat "$tmp/err")"; fail=1; }
 # CLI11's own messages begin with "error: " too.
 expect 2 "trace --household with --pick" "$wijksim" trace "$small" --household 1 --pick coached
 grep -q "^error: --household excludes --pick" "$tmp/err" || { echo "FAIL: CLI11's message without 'error: ': $(cat "$tmp/err")"; fail=1; }

@@ -103,6 +103,15 @@ TEST_CASE("euros and numbers in Dutch notation", "[output]") {
   CHECK(format_dutch(-0.04, 1) == "0,0");  // no "-0,0"
   CHECK(format_dutch(1000000, 0) == "1.000.000");
   CHECK(format_dutch(12.3, 1) == "12,3");
+  // Past 2^53 the double's own digits (1e25 is 10000000000000000905969664 exactly), and no "in,f" for the
+  // largest (outside attack 61): 1.7e308 is 17 followed by 307 digits of its binary value.
+  CHECK(format_dutch(1e25, 1) == "10.000.000.000.000.000.905.969.664,0");
+  CHECK(format_dutch(-1e25, 0) == "-10.000.000.000.000.000.905.969.664");
+  const std::string largest = format_dutch(1.7e308, 1);
+  CHECK(largest.starts_with("169.999.999.999.999.9"));
+  CHECK(largest.ends_with(",0"));
+  CHECK(largest.size() == 309 + 102 + 2);  // 309 digits, a point between each three, ",0"
+  CHECK(format_dutch(9007199254740993.0, 0) == "9.007.199.254.740.992");  // 2^53 + 1 is not a double
 
   Cell share = Cell::of_interval(0.49, 0.4144, 0.5656, Unit::Share);
   CHECK(format_cell(share) == "49,0% (41,4 to 56,6)");

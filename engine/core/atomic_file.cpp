@@ -322,7 +322,9 @@ void check_previous_version_name(const std::string& path, const std::string& opt
 
 std::optional<std::string> keep_previous_version(const std::string& path) {
   struct stat st {};
-  if (::lstat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return std::nullopt;
+  // An empty file holds nothing to keep (an empty sets.csv.~1~ was made, "the sets it held before" said of
+  // it; outside attack 61).
+  if (::lstat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode) || st.st_size == 0) return std::nullopt;
   for (int n = 1;; ++n) {
     std::string kept = previous_version_name(path, n);
     if (::link(path.c_str(), kept.c_str()) == 0) {

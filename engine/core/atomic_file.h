@@ -33,8 +33,9 @@ void write_file_atomically(const std::string& path, const std::string& text,
 
 // Keeps the regular file `path`, if there is one, under a new name PATH.~N~ (the first N from 1 not taken),
 // as a second name of the same file (link(2): nothing is copied, and the write that replaces `path` next
-// leaves it as it is), and returns that name; nullopt when `path` does not exist. For outputs that are
-// expensive to make again (a calibration's parameter sets). Throws Error when the name cannot be made.
+// leaves it as it is), and returns that name; nullopt when `path` does not exist or is empty. For outputs
+// that are expensive to make again (a calibration's parameter sets). Throws Error when the name cannot be
+// made.
 std::optional<std::string> keep_previous_version(const std::string& path);
 // Takes back a version kept by keep_previous_version when the write that was to replace its file failed:
 // `kept` is removed if it is still a second name of that file (which then holds what it held), so no copy is

@@ -13,7 +13,16 @@ std::string format_dutch(double x, int decimals) {
   // Round in integer units of 10^-decimals, half away from zero (as llround), then group the digits.
   const double scale = std::pow(10.0, decimals);
   const double scaled = std::round(std::fabs(x) * scale);
-  std::string digits = fmt::format("{:.0f}", scaled);
+  std::string digits;
+  if (scaled < 0x1p53) {
+    digits = fmt::format("{:.0f}", scaled);
+  } else {
+    // Past 2^53 the product is not exact (1e25 was printed 10.000.000.000.000.000.476.472.934,4) and may
+    // overflow (1.7e308 with a decimal was "in,f"; outside attack 61): the double's own digits, which fmt
+    // gives exactly, its decimal point taken out.
+    digits = fmt::format("{:.{}f}", std::fabs(x), decimals);
+    if (decimals > 0) digits.erase(digits.size() - static_cast<std::size_t>(decimals) - 1, 1);
+  }
   if (static_cast<int>(digits.size()) <= decimals)
     digits.insert(0, static_cast<std::size_t>(decimals + 1) - digits.size(), '0');
   const std::string whole = digits.substr(0, digits.size() - static_cast<std::size_t>(decimals));

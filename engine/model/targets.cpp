@@ -47,7 +47,8 @@ std::optional<int> parse_at(const std::string& at) {
     const char* b = at.data() + 5;
     const char* e = at.data() + at.size();
     auto [p, ec] = std::from_chars(b, e, y);
-    if (ec == std::errc() && p == e && y >= 1) return y;
+    // Written as the README's numbers are: no leading zero ("year 01").
+    if (ec == std::errc() && p == e && y >= 1 && *b != '0') return y;
   }
   return std::nullopt;
 }
@@ -86,7 +87,9 @@ std::vector<std::string> target_measure_names(const Scenario& s) {
 std::optional<std::string> target_at_problem(const Scenario& s, const std::string& at,
                                              std::string_view horizon) {
   const auto when = parse_at(at);
-  if (!when) return fmt::format("expected start, period, end or year N (N >= 1), found '{}'", at);
+  if (!when)
+    return fmt::format(
+        "expected start, period, end or year N (N >= 1, written without a leading zero), found '{}'", at);
   if (!horizon.empty() && *when > 0 && *when != TargetMeasure::kEnd && *when * kWeeksPerYear > s.weeks())
     return fmt::format("'{}' is after {} of {} year{}", at, horizon, s.simulation.years,
                        s.simulation.years == 1 ? "" : "s");

@@ -299,9 +299,16 @@ std::string at_the_end(const RunStore& store, std::int64_t run, const StoredScen
         "{}Longer in an early year than over the period (the scenario's own waits, not a "
         "difference; the glance gives means over the period): {}.",
         out.empty() ? "" : " ", earlier);
+  // What a cut rests on, beside it: the places one agency loses are its share of the coach bill divided by
+  // its price per case-week, so a price set too low (debt counselling's € 40 a week is a third of a national
+  // benchmark: docs/sources.md item 6) cuts too many places and lengthens its wait (advisor review of
+  // 2026-12-06: the 41 weeks at debt counselling rest on that price, which the output did not say).
   if (!cut.empty())
-    out += fmt::format("{}Places funded in the last week (the glance gives means over the period): {}.",
-                       out.empty() ? "" : " ", cut);
+    out += fmt::format(
+        "{}Places funded in the last week (the glance gives means over the period): {}; an agency loses its "
+        "share of the coach bill divided by its price per case-week (its cost_per_case_week), so the lower "
+        "that price, the more places are cut and the longer its wait.",
+        out.empty() ? "" : " ", cut);
   return out;
 }
 

@@ -35,6 +35,10 @@ class Diags {
     });
   }
   std::size_t size() const { return list_.size(); }
+  // Whether a problem is listed at `w` already (a text not valid UTF-8 is not also a malformed name).
+  bool any_at(const Location& w) const {
+    return std::any_of(list_.begin(), list_.end(), [&](const Diagnostic& y) { return y.where == w; });
+  }
   // In file order (the file the user named first), duplicates removed, at most kMaxDiagnostics (a file
   // that is not a scenario at all would otherwise bury the user, and the loader, in messages).
   std::vector<Diagnostic> sorted(const std::string& root_file) &&;

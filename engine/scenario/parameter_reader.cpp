@@ -292,6 +292,16 @@ std::optional<std::string> ParameterReader::text_shown(const Node* n, const std:
   return t;
 }
 
+std::optional<std::string> ParameterReader::text_that_shows(const Node* n, const std::string& path,
+                                                            std::size_t max_characters, bool lines) {
+  std::optional<std::string> t = text_shown(n, path, max_characters, lines);
+  if (t && shows_blank(*t)) {
+    d_.add(n->where, path, "expected text that shows, found an empty text (or blank space only)");
+    return std::nullopt;
+  }
+  return t;
+}
+
 std::optional<bool> ParameterReader::boolean(const Node* n, const std::string& path) {
   if (!n) return std::nullopt;
   if (n->is(Node::Kind::Scalar) && n->quoted) {

@@ -256,6 +256,10 @@ class ParameterReader {
   // description, a source), false keeps it to one line (a name, a label).
   std::optional<std::string> text_shown(const Node* n, const std::string& path, std::size_t max_characters,
                                         bool lines);
+  // The same, and not empty or blank: a label, a unit, a source or an event name that a table prints (an
+  // empty `label: ""` printed a row without a name, an empty `source: ""` a target of no source).
+  std::optional<std::string> text_that_shows(const Node* n, const std::string& path,
+                                             std::size_t max_characters, bool lines);
 
   std::optional<bool> boolean(const Node* n, const std::string& path);
 

@@ -15,10 +15,23 @@
 namespace wijksim::loader {
 
 std::optional<std::string> ScenarioSchema::shown_text(MapReader& m, std::string_view key, bool required) {
-  return text_shown(required ? m.need(key) : m.get(key), m.sub(key), kMaxName, false);
+  return text_that_shows(required ? m.need(key) : m.get(key), m.sub(key), kMaxName, false);
 }
 
 namespace {
+// An escalation's event name: lower-case words of ASCII letters and digits, the first starting with a letter,
+// joined by single underscores ("crisis_admission"), so that no two names print alike and each is a measure's
+// and a CSV column's name as it stands.
+bool event_name(std::string_view s) {
+  if (s.empty() || s[0] < 'a' || s[0] > 'z' || s.back() == '_') return false;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const char c = s[i];
+    const bool word = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+    if (!word && !(c == '_' && s[i - 1] != '_')) return false;
+  }
+  return true;
+}
+
 // A label as a reader tells it from another: ASCII letters in lower case, each run of blank space (ASCII)
 // one space, characters that show as nothing (U+200B, a soft hyphen) left out.
 std::string as_read(std::string_view s) {
@@ -302,7 +315,19 @@ void ScenarioSchema::domains(const Node* n) {
     number_in(m, "escalation_growth_per_year", kNonNeg, field(D, &Domain::escalation_growth_per_year));
     if (const Node* e = section(m, "escalation")) {
       MapReader em(*e, m.sub("escalation"), d_);
-      if (auto t = shown_text(em, "event", true)) s_.domains[i].escalation_event = *t;
+      if (auto t = shown_text(em, "event", true)) {
+        s_.domains[i].escalation_event = *t;
+        // An event names a row of the escalation tables, a CSV column (escalations/<event>) and a calibration
+        // measure (escalations.<event>); domains with the same name are added. An empty name dropped its
+        // escalations from the tables while their costs stayed in the budget, and "crisis admission" beside
+        // "crisis_admission", or "eviction_" beside "eviction", printed two rows alike (outside attack 61).
+        if (const Location at = em.node().get("event")->where; !event_name(*t) && !d_.any_at(at))
+          d_.add(at, em.sub("event"),
+                 fmt::format("expected an event name of lower-case letters and digits, words joined by one "
+                             "underscore (as crisis_admission), found '{}': it names a row of the tables, a "
+                             "column of the CSV and the calibration measure escalations.<event>",
+                             *t));
+      }
       number_in(em, "cost", kMoney, field(D, &Domain::escalation_cost));
       if (auto p = ref(em.need("payer"), em.sub("payer"), payer_names_, "payer", payers_ok_))
         s_.domains[i].escalation_payer = *p;

@@ -65,7 +65,7 @@ class TargetsReader : public ParameterReader {
 
   void read(const Node& root, TargetsFile& out) {
     MapReader top(root, "", d_);
-    if (auto t = text_shown(top.need("population"), "population", kMaxName, false)) out.population = *t;
+    if (auto t = text_that_shows(top.need("population"), "population", kMaxName, false)) out.population = *t;
     if (const Node* ts = section(top, "targets")) targets(*ts, out);
     if (const Node* fs = section(top, "free", false)) free(*fs, out);
     if (const Node* cs = section(top, "calibration", false)) settings(*cs, out.settings);
@@ -94,7 +94,7 @@ class TargetsReader : public ParameterReader {
       t.key = n.keys[i];
       t.where = n.key_where[i];
       MapReader m(v, path, d_);
-      if (auto x = text_shown(m.need("label"), m.sub("label"), kMaxName, false)) t.label = *x;
+      if (auto x = text_that_shows(m.need("label"), m.sub("label"), kMaxName, false)) t.label = *x;
       if (auto x = text(m.need("measure"), m.sub("measure"))) {
         t.measure = *x;
         t.measure_where = m.node().get("measure")->where;
@@ -102,14 +102,19 @@ class TargetsReader : public ParameterReader {
       if (auto x = text(m.get("at"), m.sub("at"))) {
         t.at = *x;
         t.at_where = m.node().get("at")->where;
+        // Left out, `at` is the policy start; given empty it was taken as left out (outside attack 61).
+        if (x->empty())
+          d_.add(t.at_where, m.sub("at"),
+                 "expected start, period, end or year N, found an empty text (leave 'at' out for the policy "
+                 "start)");
       }
       const auto value = number_in(m, "value", Range{-kInf, kInf}, nullptr, true, false);
       const auto size = number_in(m, "n", Range{1, 1e9, false, true}, nullptr, false, false);
-      if (auto x = text_shown(m.need("unit"), m.sub("unit"), kMaxName, false)) {
+      if (auto x = text_that_shows(m.need("unit"), m.sub("unit"), kMaxName, false)) {
         t.unit = *x;
         t.unit_where = m.node().get("unit")->where;
       }
-      if (auto x = text_shown(m.need("source"), m.sub("source"), kMaxDescription, true)) t.source = *x;
+      if (auto x = text_that_shows(m.need("source"), m.sub("source"), kMaxDescription, true)) t.source = *x;
       if (auto x = text_shown(m.get("note"), m.sub("note"), kMaxDescription, true)) t.note = *x;
       const Node* bound = m.get("bound");
       if (auto x = choice(bound, m.sub("bound"), {"upper", "lower"}))
