@@ -181,14 +181,19 @@ int command(int argc, char** argv) {
             cli::shell_word(early.option), early.command, early.command, cli::shell_word(early.option));
         return kUsage;
       }
-      // `wijksim runn`: CLI11 says only "A subcommand is required".
+      // `wijksim runn`: CLI11 says only "A subcommand is required"; so it did of `wijksim` alone (outside
+      // attack 61): the commands are listed in both cases.
+      std::string names;
+      for (const CLI::App* sub : app.get_subcommands([](const CLI::App*) { return true; }))
+        names += (names.empty() ? "" : ", ") + sub->get_name();
       if (const std::string name = unknown_command(app, argc, argv); !name.empty()) {
-        std::string names;
-        for (const CLI::App* sub : app.get_subcommands([](const CLI::App*) { return true; }))
-          names += (names.empty() ? "" : ", ") + sub->get_name();
         cli::err(
             "error: wijksim has no command {}\nThe commands: {}\nRun with --help for more information.\n",
             long_words_shortened(cli::shell_word(name)), names);
+        return kUsage;
+      }
+      if (argc < 2) {
+        cli::err("error: wijksim needs a command: {}\nRun with --help for more information.\n", names);
         return kUsage;
       }
       // CLI11 takes `run -pilot.yaml` for an option and then says only "scenario is required", that the

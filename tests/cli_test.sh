@@ -650,6 +650,14 @@ done
 expect 2 "a command that does not exist" "$wijksim" runn "$src/scenarios/baseline-velve.yaml"
 grep -q "^error: wijksim has no command runn$" "$tmp/err" && grep -q "^The commands: run, compare, " "$tmp/err" ||
   { echo "FAIL: runn: $(cat "$tmp/err")"; fail=1; }
+expect 2 "wijksim alone" "$wijksim"
+grep -q "^error: wijksim needs a command: run, compare, " "$tmp/err" || { echo "FAIL: wijksim alone: $(cat "$tmp/err")"; fail=1; }
+# A targets file named by extends is said to be one, once (eleven "missing required section" said it).
+mkdir -p "$tmp/ext-targets" && cp -r "$src/scenarios/." "$tmp/ext-targets/"
+printf 'extends: targets/velve.yaml\nname: x\n' >"$tmp/ext-targets/x.yaml"
+expect 1 "extends naming a targets file" "$wijksim" validate "$tmp/ext-targets/x.yaml"
+grep -q "x.yaml:1:10: error: extends: 'targets/velve.yaml' is a targets file (its 'targets:' is a map of calibration targets), not a scenario to extend" "$tmp/err" &&
+  [ "$(grep -c "error:" "$tmp/err")" = 1 ] || { echo "FAIL: extends of a targets file: $(cat "$tmp/err")"; fail=1; }
 # An option given last without its value is said in words, not in CLI11's types ("1 required UINT:INT in
 # 0..18446744073709551615 missing"), and an option before its command is placed (outside attack 30).
 expect 2 "--seed without its value" "$wijksim" run "$src/scenarios/pilot.yaml" -s
@@ -1983,7 +1991,7 @@ tr '\n' ' ' <"$tmp/out" | tr -s ' ' | grep -q "a new queue: households wait for 
 # advisor's reading), with the table's share and mean caseload per FTE, rounded to a whole % and one decimal.
 above=$(grep -m1 "^team-weeks above the norm (20 per FTE)" "$tmp/out" | sed 's/.*) *\([0-9]*,[0-9]*\)%.*/\1/' | tr , .)
 load=$(grep -m1 "^caseload per FTE: mean" "$tmp/out" | awk '{print $5}' | tr , .)
-words="coaches above their caseload norm in $(LC_ALL=C printf '%.0f' "$above")% of team-weeks ($(LC_ALL=C printf '%.1f' "$load" | tr . ,) households per FTE on average, the norm 20), where they notice, solve and activate less"
+words="coaches above their caseload norm in $(LC_ALL=C printf '%.0f' "$above")% of team-weeks ($(LC_ALL=C printf '%.1f' "$load" | tr . ,) households per FTE on average, against this scenario's norm of 20), where they notice, solve and activate less"
 tr '\n' ' ' <"$tmp/out" | tr -s ' ' | grep -qF "$words" ||
   { echo "FAIL: In short on the coaches' caseload (table: $above% above, $load per FTE; expected '$words'): $(grep -A8 'In short' "$tmp/out")"; fail=1; }
 # validate plans the base case as compare does, also where parameter sets replace the value in every draw;

@@ -557,8 +557,11 @@ TEST_CASE("In short gives the places a reallocation leaves in the last week agai
   // Without draws, the probabilities count runs of the households' luck: the glance and the curve say so
   // and do not ask "how sure can we be" (advisor review 56).
   CHECK(page.find(
-            "Probability it is worth the money at \u20AC&nbsp;20.000 per problem-free household-year (runs "
+            "Runs in which it is worth the money at \u20AC&nbsp;20.000 per problem-free household-year (they "
             "differ in the households&#39; luck only: no parameter draws)") != std::string::npos);
+  CHECK(page.find("Runs in which it saves money (society&#39;s view") != std::string::npos);
+  CHECK(page.find("Probability it is worth the money") == std::string::npos);
+  CHECK(page.find("Probability it saves money") == std::string::npos);
   CHECK(page.find("In how many runs is each option the best? (the households&#39; luck only)") !=
         std::string::npos);
   CHECK(page.find("How sure can we be") == std::string::npos);

@@ -389,7 +389,10 @@ std::optional<GlanceView> glance_view(const Report& r) {
     headline_row(key, strip(label, "wait: ", " (weeks)"), "change", Cell::of_text("-"));
   if (!keys("coach_wait").empty()) {
     heading("The coaches' own queue in the intervention (its level, not a difference with the comparator)");
-    headline_row("coach_wait", "wait for a coach (weeks)", "change", Cell::of_text("no coaches"));
+    // Of those taken on: a queue that still grows holds longer waits than its admissions show (the
+    // scale-up's 4,3 weeks beside 784 households waiting and growing; advisor review of 2026-12-06).
+    headline_row("coach_wait", "wait for a coach, of those taken on (weeks)", "change",
+                 Cell::of_text("no coaches"));
     headline_row("coach_waiting", "households waiting for a coach", "change", Cell::of_text("no coaches"));
   }
 

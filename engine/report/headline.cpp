@@ -308,7 +308,11 @@ std::vector<Table> headline_tables(const Study& study, const StudyResult& result
             format_dutch(100 * c.above_norm.mean, c.above_norm.mean < 0.505 ? 1 : 0),
             format_dutch(c.caseload_mean.mean, 1),
             // A mean below the norm beside most team-weeks above it: said as the caseload table's note says.
-            c.caseload_mean.mean < norm ? "an uneven load, below the norm of" : "the norm",
+            // Each scenario's own norm, said as such: the pilot's 92% above 20 beside the scale-up's 69%
+            // above 35 read as the scale-up's coaches less stretched, with more households each (advisor
+            // review of 2026-12-06).
+            c.caseload_mean.mean < norm ? "an uneven load, below this scenario's norm of"
+                                        : "against this scenario's norm of",
             format_dutch(norm, norm == std::round(norm) ? 0 : 1),
             s.coaches.overload_slope > 0 ? ", where they notice, solve and activate less"
                                          : " (the scenario assumes they lose no effectiveness by it)");
