@@ -540,7 +540,10 @@ class Run:
         life_rate = incidence.sum(axis=1) + climb + drop
         life_fired = rng.random(N) < -np.expm1(-life_rate / 52.0)
 
-        fired = self.problem_processes(w, status0, active0, tau, in_spell0, client0)
+        if self.every_slot:  # a baseline only (main refuses it with coaches)
+            fired = self.problem_processes_every_slot(w, status0, tau, in_spell0)
+        else:
+            fired = self.problem_processes(w, status0, active0, tau, in_spell0, client0)
         escalation_fired, resolution_fired, seek_fired, end_fired = fired
 
         # Spell exit (8.9).
@@ -1072,6 +1075,11 @@ def main(argv=None):
 
     started = time.perf_counter()
     s = Scenario(args.scenario)
+    # The every-slot draws were written before the coaches and leave out their rules (a coach client's
+    # problems neither seek help nor resolve as the weekly model says): a baseline only. When the coaches
+    # were added, the option was left read and unused, so it silently did nothing (an outside check).
+    if args.every_slot and s.coaches_enabled:
+        ap.error("--every-slot draws a baseline's processes only; this scenario has coaches")
     reps = args.replications or s.replications
     seed = s.seed if args.seed is None else args.seed
     runs, weeks = [], 0
