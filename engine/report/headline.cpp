@@ -349,31 +349,29 @@ std::vector<Table> headline_tables(const Study& study, const StudyResult& result
           // interval excludes zero; "would spend 0,23 less" stood beside -2,93 to 2,47 (a policy
           // advisor's reading). A bill that varies by draw has no such interval: the means alone, as
           // before, said to be means.
+          const std::string& payer = mine.shape.payers[p].text;
+          std::string claim;
           if (!one_run && text::no_spread(bill_stat) && !std::isnan(own_stat.lo) &&
               !std::isnan(own_stat.hi)) {
             const double lo = shown(own_stat.lo) + bill, hi = shown(own_stat.hi) + bill;
             const auto range = [&](double mid, double from, double to) {
               return fmt::format("{} ({} to {}) {}", words(mid), words(from), words(to), unit);
             };
-            payer_words += lo > 0 || hi < 0
-                               ? fmt::format(
-                                     "; were the fund the {0}'s money, the {0} would {1} {2} {3} {4} "
-                                     "(its {5} and the fund's {6})",
-                                     mine.shape.payers[p].text, hi < 0 ? "spend" : "pay",
-                                     hi < 0 ? range(-(own + bill), -hi, -lo) : range(own + bill, lo, hi),
-                                     hi < 0 ? "less" : "more", period, words(own), words(bill))
-                               : fmt::format(
-                                     "; were the fund the {0}'s money, the {0}'s cash would show no clear "
-                                     "change {1}: {2} (its {3} and the fund's {4})",
-                                     mine.shape.payers[p].text, period, range(own + bill, lo, hi), words(own),
-                                     words(bill));
+            if (hi < 0)
+              claim =
+                  fmt::format("the {} would spend {} less {}", payer, range(-(own + bill), -hi, -lo), period);
+            else if (lo > 0)
+              claim = fmt::format("the {} would pay {} more {}", payer, range(own + bill, lo, hi), period);
+            else
+              claim = fmt::format("the {}'s cash would show no clear change {}: {}", payer, period,
+                                  range(own + bill, lo, hi));
           } else {
-            payer_words += fmt::format(
-                "; were the fund the {0}'s money, the {0} would {1} {2} {3} {4} {5}{6} (its {7} and the "
-                "fund's {8})",
-                mine.shape.payers[p].text, both >= 0 ? "pay" : "spend", words(std::fabs(both)), unit,
-                both >= 0 ? "more" : "less", period, one_run ? "" : " on average", words(own), words(bill));
+            claim = fmt::format("the {} would {} {} {} {} {}{}", payer, both >= 0 ? "pay" : "spend",
+                                words(std::fabs(both)), unit, both >= 0 ? "more" : "less", period,
+                                one_run ? "" : " on average");
           }
+          payer_words += fmt::format("; were the fund the {}'s money, {} (its {} and the fund's {})", payer,
+                                     claim, words(own), words(bill));
         }
     }
     t.rows.push_back(

@@ -700,27 +700,26 @@ void ReportWriter::glance(const StoredScenario& s, const StoredScenario& c) {
   const std::string at_wtp =
       fmt::format("at {} per problem-free household-year", format_euros_as_given(c.willingness_to_pay));
   item(fmt::format("Net monetary benefit per household {}", at_wtp), figure(ce, s.name, "nmb"));
-  item(info_.draws == 0
-           // Without draws a count of runs, named so: "Probability it is worth the money" beside "5 of 5
-           // runs" read as a certainty the terminal's wording does not claim (advisor review of 2026-12-06).
-           ? fmt::format("Runs in which it is worth the money {} (they differ in the households' "
-                         "luck only: no parameter draws)",
-                         at_wtp)
-           : fmt::format("Probability it is worth the money {} (over the parameter draws)", at_wtp),
+  // Without draws a count of runs, named so: "Probability it is worth the money" beside "5 of 5 runs" read
+  // as a certainty the terminal's wording does not claim (advisor review of 2026-12-06).
+  const bool draws = info_.draws > 0;
+  const char* how_often = draws ? "Probability it" : "Runs in which it";
+  item(draws ? fmt::format("{} is worth the money {} (over the parameter draws)", how_often, at_wtp)
+             : fmt::format("{} is worth the money {} (they differ in the households' luck only: no parameter "
+                           "draws)",
+                           how_often, at_wtp),
        figure(ce, s.name, "p_cost_effective"));
   // Worth the money against the comparator, and yet not the choice where the decision has other options:
   // the unfunded scale-up's 100% beside being best in 6 of 30 draws, which only the side-by-side table
   // said (a policy advisor's reading of a PSA).
   if (cell_json(ce, s.name, "p_best"))
-    item(fmt::format("{} is the best of its options {} (all compared with {}; {})",
-                     info_.draws == 0 ? "Runs in which it" : "Probability it", at_wtp, c.name,
-                     info_.draws == 0 ? "runs differ in the households' luck only: no parameter draws"
-                                      : "over the parameter draws"),
+    item(fmt::format("{} is the best of its options {} (all compared with {}; {})", how_often, at_wtp, c.name,
+                     draws ? "over the parameter draws"
+                           : "runs differ in the households' luck only: no parameter draws"),
          figure(ce, s.name, "p_best"));
   // Of the extra cost above, society's view: beside the pay-back's cash below it read as a second answer to
   // one question (22% against 49%; a policy advisor's reading of a PSA).
-  item(fmt::format("{} saves money (society's view, as the extra cost above)",
-                   info_.draws == 0 ? "Runs in which it" : "Probability it"),
+  item(fmt::format("{} saves money (society's view, as the extra cost above)", how_often),
        figure(ce, s.name, "p_cost_saving"));
   item("Does it pay back? (all payers' cash, transfers included, discounted)",
        figure(impact, "cumulative", "total"));

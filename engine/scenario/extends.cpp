@@ -380,14 +380,13 @@ class Resolver {
     if (read_file(parent_file, parent_text, why)) node = resolve_file(parent_text, parent_file.string());
     // A targets file (a map of targets under `targets:`, no name) is no scenario to extend: said once, as
     // a comparator's is, where eleven "missing required section" errors said it (outside attack 61).
-    if (node && node->is(Node::Kind::Map) && node->get("name") == nullptr)
-      if (const Node* t = node->get("targets"); t && t->is(Node::Kind::Map)) {
-        d_.add(ext.where, "extends",
-               fmt::format("'{}' is a targets file (its 'targets:' is a map of calibration targets), not a "
-                           "scenario to extend: a scenario names it with 'targets: FILE'",
-                           ext.text));
-        node.reset();
-      }
+    if (node && is_targets_file(*node)) {
+      d_.add(ext.where, "extends",
+             fmt::format("'{}' is a targets file (its 'targets:' is a map of calibration targets), not a "
+                         "scenario to extend: a scenario names it with 'targets: FILE'",
+                         ext.text));
+      node.reset();
+    }
     Resolved& r = resolved_[parent_id];
     r.height = std::max<std::size_t>(1, deepest_ - depth);
     deepest_ = std::max(deepest_, deepest_before);

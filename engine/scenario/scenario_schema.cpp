@@ -86,7 +86,7 @@ void ScenarioSchema::distinct_labels(const Node& n, const std::string& section, 
 void ScenarioSchema::run(const Node& root) {
   // A targets file where a scenario belongs (its `targets:` is a map of targets, a scenario's names a file):
   // one error that says so, not one for each scenario section it lacks.
-  if (const Node* t = root.get("targets"); t && t->is(Node::Kind::Map) && !root.get("name")) {
+  if (is_targets_file(root)) {
     d_.add(root.key_where[static_cast<std::size_t>(root.find("targets"))], "targets",
            "expected a scenario, found a targets file (its 'targets:' is a map of calibration targets): a "
            "scenario names it with 'targets: FILE', and `wijksim validate SCENARIO` checks both");

@@ -49,6 +49,14 @@ struct Node {
   }
 };
 
+// Whether the top of a file is a targets file's, not a scenario's: its `targets:` is a map of targets (a
+// scenario's names a file) and it has no name. Read where a scenario is expected: as the file itself, or as
+// a file it extends.
+inline bool is_targets_file(const Node& top) {
+  const Node* t = top.is(Node::Kind::Map) ? top.get("targets") : nullptr;
+  return t != nullptr && t->is(Node::Kind::Map) && top.get("name") == nullptr;
+}
+
 // How a value is named in "found ...": "'abc'", "a list", "a map", "nothing (an empty value)".
 std::string found(const Node& n);
 
