@@ -56,7 +56,33 @@ json axis_of(Axis a) {
   return json::object();
 }
 
+json row_names(const char* field, const json& order, int label_limit) {
+  return {{"field", field},
+          {"type", "nominal"},
+          {"sort", order},
+          {"title", nullptr},
+          {"axis", {{"labelLimit", label_limit}}}};
+}
+
+json sparse_euro_axis() {
+  json axis = axis_of(Axis::Euro);
+  axis["tickCount"] = 6;
+  axis["labelOverlap"] = "greedy";
+  return axis;
+}
+
 namespace {
+
+// Small multiples, one panel each, in the order `order`, a panel `width` pixels wide. A long header (a
+// payer's label) is cut with an ellipsis (its whole text is in the tables): a label of 200 characters made
+// the chart 3,000 pixels wide, printed at 22% on A4 (outside attack 44).
+json panel_facet(const json& order, int width) {
+  return {{"field", "panel"},
+          {"type", "nominal"},
+          {"title", nullptr},
+          {"sort", order},
+          {"header", {{"labelFontWeight", "bold"}, {"labelLimit", width + 60}}}};
+}
 
 // "week 12" for a week, "weeks 9-12" for the middle of a block (run_series.h).
 std::string when(double week) {
@@ -297,12 +323,7 @@ json over_time_panels(const std::vector<Panel>& panels, const std::string& y_tit
   }
   const int width = (kChartWidth + 80) / columns - 80;
   return {{"data", {{"values", rows}}},
-          {"facet",
-           {{"field", "panel"},
-            {"type", "nominal"},
-            {"title", nullptr},
-            {"sort", order},
-            {"header", {{"labelFontWeight", "bold"}, {"labelLimit", width + 60}}}}},
+          {"facet", panel_facet(order, width)},
           {"columns", columns},
           {"spec",
            {{"width", width},
@@ -370,14 +391,7 @@ json grouped_bars(const std::vector<BarPanel>& panels, const std::vector<std::st
     return {{"data", {{"values", rows}}}, {"width", kChartWidth}, {"height", kHeight}, {"layer", layers}};
   const int width = (kChartWidth + 90) / columns - 90;
   return {{"data", {{"values", rows}}},
-          {"facet",
-           {{"field", "panel"},
-            {"type", "nominal"},
-            {"title", nullptr},
-            {"sort", order},
-            // A long payer's label is cut with an ellipsis (its whole text is in the tables): a label of 200
-            // characters made the chart 3,000 pixels wide, printed at 22% on A4 (outside attack 44).
-            {"header", {{"labelFontWeight", "bold"}, {"labelLimit", width + 60}}}}},
+          {"facet", panel_facet(order, width)},
           {"columns", columns},
           {"spec", {{"width", width}, {"height", 150}, {"layer", layers}}},
           // Each panel its own axes: no stray x axis under an empty cell of the last row.
@@ -416,15 +430,9 @@ json who_pays(const std::vector<PayerDifference>& payers, const std::string& x_t
   json domain = json::array(), range = json::array();
   for (const auto& [kind, colour] : kinds)
     if (present.count(kind)) domain.push_back(kind), range.push_back(colour);
-  const json y = {{"field", "payer"},
-                  {"type", "nominal"},
-                  {"sort", order},
-                  {"title", nullptr},
-                  {"axis", {{"labelLimit", 260}}}};
-  // Long euro labels side by side: fewer ticks, and drop any that would still touch.
-  json x_axis = axis_of(Axis::Euro);
-  x_axis["tickCount"] = 6;
-  x_axis["labelOverlap"] = "greedy";
+  const json y = row_names("payer", order, 260);
+  // Drop any label that would still touch.
+  json x_axis = sparse_euro_axis();
   x_axis["labelSeparation"] = 12;
   json layers = json::array(
       {{{"mark", {{"type", "bar"}}},

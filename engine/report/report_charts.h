@@ -59,6 +59,12 @@ enum class Axis { Share, Count, Decimal1, Decimal2, Euro };
 // An axis's label format for numbers of that kind (Vega-Lite's axis "format" or "labelExpr").
 json axis_of(Axis axis);
 
+// The y encoding of a bar chart's rows: one per name in `field`, in the order `order`, untitled, labels cut
+// at `label_limit` pixels.
+json row_names(const char* field, const json& order, int label_limit);
+// A euro axis across a row of bars, whose long labels side by side want fewer ticks.
+json sparse_euro_axis();
+
 // A number as the tables print it, for tooltips (format_dutch; shares as percentages; euros as € 1.234).
 std::string label(double x, Axis axis);
 // `same_in_all`: every run gave the mean (an interval of no width alone may be percentiles that leave runs

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <utility>
 
 #include "wijksim/analysis/honest_uncertainty.h"
 
@@ -41,6 +42,10 @@ json zero(const char* channel) {
           {"mark", {{"type", "rule"}, {"color", "#555555"}, {"strokeWidth", 1}}},
           {"encoding", {{channel, {{"datum", 0}}}}}};
 }
+
+// A row named by a parameter's whole key path ("population.neighbourhoods.better_off_*.incidence_factor" was
+// cut at 300 pixels; a steering group's reading on A4).
+constexpr int kKeyPathLabelLimit = 380;
 
 json order_of(const std::vector<std::string>& v) {
   json a = json::array();
@@ -80,6 +85,27 @@ json axis_title(const std::string& title, std::size_t line) {
   for (const std::string& l : lines) a.push_back(l);
   return a;
 }
+// A two-way map's axes: the first parameter's values across, the second's up, its highest value at the top.
+std::pair<json, json> grid_axes(const std::vector<std::string>& xs, const std::vector<std::string>& ys,
+                                const std::string& x_title, const std::string& y_title) {
+  const std::vector<std::string> ys_down(ys.rbegin(), ys.rend());
+  return {{{"field", "x"},
+           {"type", "ordinal"},
+           {"sort", order_of(xs)},
+           {"title", axis_title(x_title, kXTitleLine)},
+           {"axis", {{"labelAngle", 0}}}},
+          {{"field", "y"},
+           {"type", "ordinal"},
+           {"sort", order_of(ys_down)},
+           {"title", axis_title(y_title, kYTitleLine)}}};
+}
+// A map cell's tooltip: the two parameters' values, then what the cell shows (`field`, titled `title`).
+json grid_tooltip(const std::string& x_title, const std::string& y_title, const char* field,
+                  const std::string& title) {
+  return json::array({{{"field", "x"}, {"title", x_title}},
+                      {{"field", "y"}, {"title", y_title}},
+                      {{"field", field}, {"title", title}}});
+}
 // A map's row height: at least `step`, and enough for the y axis's title beside its rows (about 6.5 pixels
 // a character of the 11-pixel bold title).
 int row_step(int step, const std::string& y_title, std::size_t rows) {
@@ -111,16 +137,8 @@ json tornado(const std::vector<TornadoRow>& rows, double base, const std::string
                     {"value", r.high_value},
                     {"text", r.high_text}});
   }
-  const json y = {{"field", "parameter"},
-                  {"type", "nominal"},
-                  {"sort", order},
-                  {"title", nullptr},
-                  // A parameter's whole key path ("population.neighbourhoods.better_off_*.incidence_factor"
-                  // was cut at 300 pixels; a steering group's reading on A4).
-                  {"axis", {{"labelLimit", 380}}}};
-  json x_axis = axis_of(Axis::Euro);
-  x_axis["tickCount"] = 6;
-  x_axis["labelOverlap"] = "greedy";
+  const json y = row_names("parameter", order, kKeyPathLabelLimit);
+  const json x_axis = sparse_euro_axis();
   const json x = {{"field", "from"},
                   {"type", "quantitative"},
                   {"title", x_title},
@@ -153,19 +171,8 @@ json preferred_map(const std::vector<GridCell>& cells, const std::vector<std::st
   json data = json::array();
   for (const GridCell& c : cells)
     data.push_back({{"x", c.x}, {"y", c.y}, {"option", c.category}, {"text", c.text}});
-  std::vector<std::string> ys_down(ys.rbegin(), ys.rend());  // the highest value at the top
-  const json x = {{"field", "x"},
-                  {"type", "ordinal"},
-                  {"sort", order_of(xs)},
-                  {"title", axis_title(x_title, kXTitleLine)},
-                  {"axis", {{"labelAngle", 0}}}};
-  const json y = {{"field", "y"},
-                  {"type", "ordinal"},
-                  {"sort", order_of(ys_down)},
-                  {"title", axis_title(y_title, kYTitleLine)}};
-  const json tooltip = json::array({{{"field", "x"}, {"title", x_title}},
-                                    {{"field", "y"}, {"title", y_title}},
-                                    {{"field", "option"}, {"title", "preferred"}}});
+  const auto [x, y] = grid_axes(xs, ys, x_title, y_title);
+  const json tooltip = grid_tooltip(x_title, y_title, "option", "preferred");
   json rect = {
       {"mark", {{"type", "rect"}, {"stroke", "#ffffff"}}},
       {"encoding", {{"x", x}, {"y", y}, {"color", colours(options, "option")}, {"tooltip", tooltip}}}};
@@ -202,19 +209,8 @@ json value_map(const std::vector<GridCell>& cells, const std::vector<std::string
     data.push_back({{"x", c.x}, {"y", c.y}, {"value", c.value}, {"text", c.text}, {"panel", c.panel}});
     if (std::find(panels.begin(), panels.end(), c.panel) == panels.end()) panels.push_back(c.panel);
   }
-  std::vector<std::string> ys_down(ys.rbegin(), ys.rend());
-  const json x = {{"field", "x"},
-                  {"type", "ordinal"},
-                  {"sort", order_of(xs)},
-                  {"title", axis_title(x_title, kXTitleLine)},
-                  {"axis", {{"labelAngle", 0}}}};
-  const json y = {{"field", "y"},
-                  {"type", "ordinal"},
-                  {"sort", order_of(ys_down)},
-                  {"title", axis_title(y_title, kYTitleLine)}};
-  const json tooltip = json::array({{{"field", "x"}, {"title", x_title}},
-                                    {{"field", "y"}, {"title", y_title}},
-                                    {{"field", "text"}, {"title", legend_title}}});
+  const auto [x, y] = grid_axes(xs, ys, x_title, y_title);
+  const json tooltip = grid_tooltip(x_title, y_title, "text", legend_title);
   json legend_axis = {{"labelExpr", kEuroLabels}};
   // Blue where it saves, orange where it costs more, white at zero; one colour's shades when all cells lie
   // on one side of zero (Vega warns of a midpoint outside the domain).
@@ -315,13 +311,7 @@ json value_bars(const std::vector<ValueBar>& bars, const std::string& x_title) {
     if (std::none_of(groups.begin(), groups.end(), [&](const Style& s) { return s.name == b.group; }))
       groups.push_back({b.group, palette[groups.size() % std::size(palette)], false});
   }
-  const json y = {{"field", "label"},
-                  {"type", "nominal"},
-                  {"sort", order},
-                  {"title", nullptr},
-                  // A parameter's whole key path ("population.neighbourhoods.better_off_*.incidence_factor"
-                  // was cut at 300 pixels; a steering group's reading on A4).
-                  {"axis", {{"labelLimit", 380}}}};
+  const json y = row_names("label", order, kKeyPathLabelLimit);
   json x_axis = axis_of(Axis::Euro);
   x_axis["tickCount"] = 6;
   const json tooltip = json::array({{{"field", "label"}, {"title", "what"}},
