@@ -58,12 +58,15 @@ int validate_command(const Options& o) {
       // draw too (the two must start from one warm-up in both; a comparator with other parameter sets was
       // found only by compare, and a baseline value that the parameter sets replace in every draw only in
       // the base case: outside attack 12).
-      if (!s.comparator.empty()) {
-        const bool varies = !src.uncertain().empty() || src.parameter_sets();
-        for (int draws = 0; draws <= (varies ? 1 : 0); ++draws)
-          (void)plan_study({path}, StudyOverrides{std::nullopt, 1, 1, std::nullopt, draws, std::nullopt},
-                           true);
-      }
+      // The base case's plan also holds what run and compare would note as given and not used (keys beside
+      // coaches.enabled: false, economics that differ from the comparator's): said here too, before a long
+      // run (outside attack 62: validate said "ok" and nothing else).
+      const auto plan = [&](int draws) {
+        return plan_study(
+            {path}, StudyOverrides{std::nullopt, 1, std::nullopt, std::nullopt, draws, std::nullopt}, true);
+      };
+      const Study base_case = plan(0);
+      if (!s.comparator.empty() && (!src.uncertain().empty() || src.parameter_sets())) (void)plan(1);
       // A sentence, so English numbers, as the errors beside it write them ("2,800 households"; "2.800"
       // read as 2.8 households in an English sentence: outside attack 46).
       const auto count = [](double n, const char* one, const char* many) {
@@ -81,9 +84,9 @@ int validate_command(const Options& o) {
                src.parameter_sets() ? ", " + count(static_cast<double>(src.parameter_sets()->size()),
                                                    "parameter set", "parameter sets")
                                     : "");
-      // Said of the file's own policy years (a run with --years is told of its own).
-      if (const std::string note = schedule_beyond_the_run(src, s, s.simulation.years); !note.empty())
-        cli::err("note: {}\n", printable(note, false));
+      // Planned with the file's own policy years, so a coach schedule's steps beyond them are said of those
+      // (a run with --years is told of its own).
+      say_unused_settings(base_case);
     } catch (const InputError& e) {
       ++bad;
       for (const Diagnostic& d : e.diagnostics()) cli::err("{}\n", d.to_string());

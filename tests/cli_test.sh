@@ -1830,6 +1830,43 @@ printf 'extends: %s\nname: off8\ncoaches:\n  enabled: false\n  fte: 10\n' "$smal
 expect 0 "a run of a scenario whose coaches are off, with an FTE" "$wijksim" run "$tmp/off8.yaml" --no-store
 grep -q "^note: .*off8.yaml:3: coaches: fte is not used: coaches.enabled is false, so off8 has no coaches" "$tmp/err" ||
   { echo "FAIL: coaches switched off with an FTE are not said: $(cat "$tmp/err")"; fail=1; }
+# validate says the same notes as the run (outside attack 62: it said "ok" and nothing more), and names the
+# keys the file itself gives, not those it inherits with the coaches it turns off (all 37 of pilot's).
+expect 0 "validate of a scenario whose coaches are off, with an FTE" "$wijksim" validate "$tmp/off8.yaml"
+grep -q "^note: .*off8.yaml:3: coaches: fte is not used: coaches.enabled is false, so off8 has no coaches" "$tmp/err" ||
+  { echo "FAIL: validate does not say coaches switched off with an FTE: $(cat "$tmp/err")"; fail=1; }
+expect 0 "validate of an intervention with economics of its own" "$wijksim" validate "$tmp/pe8.yaml"
+grep -q "^note: .*pe8.yaml:3: economics: not used where they differ from the comparator's" "$tmp/err" ||
+  { echo "FAIL: validate does not say the intervention's unused economics: $(cat "$tmp/err")"; fail=1; }
+printf 'extends: %s\nname: poff8\ncoaches:\n  enabled: false\n  outreach_per_year: 2\n' "$src/scenarios/pilot.yaml" >"$tmp/poff8.yaml"
+expect 0 "validate of the pilot with its coaches turned off and one key of its own" "$wijksim" validate "$tmp/poff8.yaml"
+grep -q "^note: .*poff8.yaml:3: coaches: outreach_per_year is not used: coaches.enabled is false" "$tmp/err" ||
+  { echo "FAIL: the one coach key the file gives is not said alone: $(cat "$tmp/err")"; fail=1; }
+printf 'extends: %s\nname: poff9\ncoaches:\n  enabled: false\n' "$src/scenarios/pilot.yaml" >"$tmp/poff9.yaml"
+expect 0 "validate of the pilot with its coaches turned off alone" "$wijksim" validate "$tmp/poff9.yaml"
+! grep -q "^note:" "$tmp/err" || { echo "FAIL: a note for coach keys the file inherits: $(cat "$tmp/err")"; fail=1; }
+for f in "$src"/scenarios/*.yaml; do
+  expect 0 "validate of the shipped $(basename "$f")" "$wijksim" validate "$f"
+  ! grep -q "^note:" "$tmp/err" || { echo "FAIL: a note for a shipped scenario: $(cat "$tmp/err")"; fail=1; }
+done
+# Nothing is written among the system's devices (outside attack 62: as root, export --csv /dev wrote 16 files
+# there, and -o /dev/NAME.csv a file): an output, a store and an export's directory, new or there; /dev/shm,
+# for anyone's files, is allowed. Refused before anything is simulated, for any user.
+dev_name="wijksim-test-$$"
+expect 1 "an output among the devices" "$wijksim" run "$small" --no-store -o "/dev/$dev_name.csv"
+grep -q "among the system's devices" "$tmp/err" || { echo "FAIL: an output in /dev not said: $(cat "$tmp/err")"; fail=1; }
+expect 1 "a store among the devices" "$wijksim" run "$small" --store "/dev/$dev_name.db"
+grep -q "among the system's devices" "$tmp/err" || { echo "FAIL: a store in /dev not said: $(cat "$tmp/err")"; fail=1; }
+expect 0 "a run to export" "$wijksim" run "$small" --store "$tmp/dev8.db"
+for d in /dev /dev/ "/dev/$dev_name"; do
+  expect 1 "an export into $d" "$wijksim" export 1 --store "$tmp/dev8.db" --csv "$d"
+  grep -q "among the system's devices" "$tmp/err" || { echo "FAIL: an export into $d not said: $(cat "$tmp/err")"; fail=1; }
+done
+[ -z "$(ls -d /dev/"$dev_name"* /dev/runs.csv 2>/dev/null)" ] || { echo "FAIL: a file was made in /dev"; fail=1; }
+if [ -d /dev/shm ] && [ -w /dev/shm ]; then
+  expect 0 "an export into /dev/shm" "$wijksim" export 1 --store "$tmp/dev8.db" --csv "/dev/shm/$dev_name"
+  rm -rf "/dev/shm/$dev_name"
+fi
 # Keys the file gives that its other settings leave without effect (outside attack 38): a funding payer
 # under reallocated funding, an agency's presence in a scenario without coaches.
 printf 'extends: %s\nname: fp8\ncoaches:\n  funding: reallocated\n  funding_payer: municipality\n' "$src/scenarios/scaleup.yaml" >"$tmp/fp8.yaml"

@@ -450,8 +450,10 @@ DirectoryWrite::DirectoryWrite(const std::string& dir, const std::vector<std::st
           {{Location{dir, 0, 0}, option,
             fmt::format("this is {}, not a directory",
                         non_regular_kind(dir).empty() ? std::string("a file") : non_regular_kind(dir))}});
+    check_not_among_devices(bare, dir, option);  // /dev itself, or a directory below it
   } else if (errno == ENOENT) {
     new_dir_ = true;
+    check_not_among_devices(directory_of(fs::path(bare).lexically_normal().string()), dir, option);
   } else {
     throw InputError({{Location{dir, 0, 0}, option,
                        fmt::format("cannot use this directory: {}", cannot_create(errno, dir))}});

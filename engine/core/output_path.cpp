@@ -329,6 +329,24 @@ Authorship authorship(const std::string& path, OutputKind kind) {
 }
 
 // (output_path.h)
+void check_not_among_devices(const std::string& directory, const std::string& path,
+                             const std::string& option) {
+  std::error_code ec;
+  const fs::path real = fs::canonical(directory.empty() ? "." : directory, ec);
+  if (ec) return;  // a directory that is not there: the write says so
+  const std::string r = real.string();
+  const auto at_or_below = [&](std::string_view top) {
+    return r == top || (r.size() > top.size() && r.starts_with(top) && r[top.size()] == '/');
+  };
+  if (at_or_below("/dev") && !at_or_below("/dev/shm"))
+    refuse(
+        path, option,
+        fmt::format("this is in '{}', among the system's devices: results there sit beside the devices and "
+                    "are gone at the next start of the machine; name a place elsewhere (/dev/shm, a "
+                    "directory for anyone's files, is allowed)",
+                    r));
+}
+
 std::string cannot_create(int err, const std::string& dir) {
   switch (err) {
     case ENOENT: {
@@ -376,6 +394,8 @@ void check_output(const std::string& path, const std::string& option, const std:
   } else if (!why.empty()) {
     refuse(path, option, fmt::format("cannot write here: {}", why));
   }
+  // A device itself is said as one (above); a new name or a file among them here.
+  check_not_among_devices(fs::path(path).parent_path().string(), path, option);
   // A name ending in '/' is a directory's, not a file's: said as a name, not as a directory that does not
   // exist (exit 3, as a write that fails; outside attack 47).
   if (path.ends_with('/'))
@@ -536,6 +556,7 @@ void check_store_path(const std::string& path, const std::string& option, const 
   } else if (look(path, false, st, why)) {
     refuse(path, option, "this is a symbolic link to nothing: name the results store's file itself");
   }
+  check_not_among_devices(fs::path(path).parent_path().string(), path, option);
   check_not_a_sidecar(path, option);
   check_sidecars(path, option);
   check_kept(path, option, kept,

@@ -42,6 +42,13 @@ enum class OutputKind { Tables, Report, ParameterSets, ExportFile };
 void check_output(const std::string& path, const std::string& option, const std::vector<KeptFile>& kept = {},
                   OutputKind kind = OutputKind::Tables);
 
+// `path` (an output, a store, an export's directory) refused when `directory`, where it would be made, is the
+// system's device directory /dev or below it (root may write there: an export wrote 16 files into /dev,
+// outside attack 62); /dev/shm, a directory for anyone's files, is allowed. A directory that is not there
+// passes: the write says so.
+void check_not_among_devices(const std::string& directory, const std::string& path,
+                             const std::string& option);
+
 // The lengths a results store's name is held to (check_store_path): a name the file system takes (at most
 // 255 bytes), and a full path SQLite opens (at most 512 bytes, its Unix file layer's MAX_PATHNAME), each with
 // the longest suffix of the files SQLite keeps beside the store ("-journal").

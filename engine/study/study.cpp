@@ -306,12 +306,16 @@ Study plan_study(const std::vector<std::string>& paths, const StudyOverrides& ov
   }
   // A coaches section switched off keeps what it gives (a scenario may turn a parent's coaches off), and none
   // of it is simulated: said, not left unused in silence (outside attack 36: fte and teams beside
-  // enabled: false passed without a word).
+  // enabled: false passed without a word). The keys its own file writes only: those it inherits are the
+  // parent's coaches it turns off, and naming all 37 of them at its own line read as if it wrote them
+  // (outside attack 62).
   for (const StudyScenario& s : study.scenarios) {
     if (s.scenario.coaches.enabled) continue;
     std::vector<std::string> given;
     for (const auto& [key, value] : s.source.settings())
-      if (key.starts_with("coaches.") && key != "coaches.enabled") given.push_back(key.substr(8));
+      if (key.starts_with("coaches.") && key != "coaches.enabled" && s.source.has(key) &&
+          s.source.key_location(key).file == s.source.path())
+        given.push_back(key.substr(8));
     if (!given.empty())
       study.unused_settings.push_back(
           fmt::format("{}: coaches: {} {} not used: coaches.enabled is false, so {} has no coaches",
