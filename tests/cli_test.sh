@@ -119,6 +119,84 @@ if not bad: print(f"ok: {len(expected)} glance rows are the lowest to the highes
 sys.exit(bad)
 PY
   python3 "$tmp/glance_draws.py" "$tmp/glance_csv" "$tmp/glance.json" || fail=1
+  # The export's yearly rows (household-weeks by number of problems, escalations by event) add up to its
+  # weekly rows, and give by hand, as docs/model.md 13.2 and 14.2 define them, each run's problem-free years
+  # (evaluation.csv), the extra quality-adjusted years and each escalation's rate: an independent
+  # re-implementation could check neither quality-adjusted years nor escalations by type from the export.
+  cat >"$tmp/yearly_check.py" <<'PY'
+import csv, json, sys
+from collections import defaultdict
+exp, out = sys.argv[1], sys.argv[2]
+# The pilot's comparator's economics (scenarios/baseline-velve.yaml: guideline dutch-2024, effects at 1.5% a
+# year; utility_by_problems [1.0, 0.92, 0.85, 0.78, 0.70]).
+r_e, u = 0.015, [1.0, 0.92, 0.85, 0.78, 0.70]
+names = {r["scenario"]: r["name"] for r in csv.DictReader(open(f"{exp}/scenarios.csv"))}
+households = {r["scenario"]: int(r["households"]) for r in csv.DictReader(open(f"{exp}/scenarios.csv"))}
+years = int(next(csv.DictReader(open(f"{exp}/runs.csv")))["years"])
+hw = defaultdict(lambda: defaultdict(int))   # (scenario, draw, rep, year) -> k -> household-weeks
+esc = defaultdict(lambda: defaultdict(int))  # (scenario, draw, rep, year) -> event -> escalations
+for r in csv.DictReader(open(f"{exp}/yearly.csv")):
+    key = (r["scenario"], int(r["draw"]), int(r["replication"]), int(r["year"]))
+    m = r["measure"]
+    if m.startswith("household_weeks_with_"): hw[key][int(m.split("_")[3])] += int(r["value"])
+    elif m.startswith("escalations."): esc[key][m[len("escalations."):]] += int(r["value"])
+    else: print(f"FAIL: yearly.csv has an unknown measure {m}"); sys.exit(1)
+bad = 0
+weekly_esc, weeks_in = defaultdict(int), defaultdict(int)
+for r in csv.DictReader(open(f"{exp}/weekly.csv")):
+    if r["week"] == "0": continue
+    key = (r["scenario"], int(r["draw"]), int(r["replication"]), (int(r["week"]) - 1) // 52 + 1)
+    weekly_esc[key] += int(r["escalations"]); weeks_in[key] += 1
+for key in weeks_in:
+    n = households[key[0]]
+    if sum(hw[key].values()) != n * weeks_in[key]:
+        print(f"FAIL: {key}: {sum(hw[key].values())} household-weeks, not {n} x {weeks_in[key]}"); bad = 1
+    if sum(esc[key].values()) != weekly_esc[key]:
+        print(f"FAIL: {key}: {sum(esc[key].values())} escalations by event, {weekly_esc[key]} in the weekly rows"); bad = 1
+# Each run's problem-free household-years (docs/model.md 13.2, 14.2) against evaluation.csv's effect.
+def per_run(f):
+    out = defaultdict(float)
+    for (s, d, rep, y), counts in hw.items():
+        out[(s, d, rep)] += f(counts) / 52 / households[s] * (1 + r_e) ** -(y - 1)
+    return out
+effect = per_run(lambda c: c.get(0, 0))
+qaly = per_run(lambda c: sum(v * u[min(k, len(u) - 1)] for k, v in c.items()))
+checked = 0
+for r in csv.DictReader(open(f"{exp}/evaluation.csv")):
+    if int(r["replication"]) < 0: continue
+    e = effect[(r["option"], int(r["draw"]), int(r["replication"]))]
+    if abs(e - float(r["effect_per_household"])) > 1e-9:
+        print(f"FAIL: effect of option {r['option']} draw {r['draw']} replication {r['replication']}: {r['effect_per_household']}, by hand {e}"); bad = 1
+    checked += 1
+# The extra quality-adjusted years: each draw's mean of the paired differences, their mean over the draws;
+# each escalation's rate per 1,000 households a year, its mean over all runs.
+tables = json.load(open(out))["tables"]
+pilot = [k for k, v in names.items() if v == "pilot"][0]
+base = [k for k, v in names.items() if v == "baseline-velve"][0]
+by_draw = defaultdict(list)
+for (s, d, rep), q in qaly.items():
+    if s == pilot: by_draw[d].append(q - qaly[(base, d, rep)])
+expected = sum(sum(v) / len(v) for v in by_draw.values()) / len(by_draw)
+got = [t for t in tables if t["id"] == "cost_effectiveness"][0]["rows"][0]["cells"]["delta_qaly"]["mean"]
+if abs(got - expected) > 1e-12: print(f"FAIL: extra quality-adjusted years {got}, by hand {expected}"); bad = 1
+events = 0
+for t in tables:
+    if t["id"] != "events": continue
+    s = [k for k, v in names.items() if v == t["scenario"]][0]
+    for row in t["rows"]:
+        if not row["key"].startswith("escalations/"): continue
+        event = row["key"].split("/", 1)[1]
+        runs = defaultdict(int)
+        for (sc, d, rep, y), c in esc.items():
+            if sc == s: runs[(d, rep)] += c.get(event, 0)
+        rate = sum(runs.values()) / len(runs) * 1000 / (households[s] * years)
+        if abs(row["cells"]["value"]["mean"] - rate) > 1e-9 * max(1, rate):
+            print(f"FAIL: {t['scenario']} {event}: {row['cells']['value']['mean']}, by hand {rate}"); bad = 1
+        events += 1
+if not bad: print(f"ok: yearly.csv: household-weeks and escalations add up to the weekly rows; {checked} runs' effect, the extra quality-adjusted years and {events} escalation rates by hand")
+sys.exit(bad)
+PY
+  python3 "$tmp/yearly_check.py" "$tmp/glance_csv" "$tmp/glance.json" || fail=1
   # No figure of the glance is said to be over fewer runs for being over the draws (5 draws of 10 runs said
   # "All payers together: 5 of 10 runs": an independent check).
   grep -q "Over fewer runs" "$tmp/glance.json" && { echo "FAIL: the glance of 5 draws x 2 replications says a figure is over fewer runs"; fail=1; } || echo "ok: no figure over the draws said to be over fewer runs"

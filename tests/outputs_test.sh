@@ -267,8 +267,8 @@ expect 0 "export into a directory with other files keeps them" "wrote" \
   say_fail "export into keep/: $(ls keep)"
 [ -z "$(ls -A keep | grep -v '\.csv$' | grep -v notes.txt)" ] || say_fail "export left a staging file: $(ls -A keep)"
 expect 0 "export into a new directory" "wrote" "$wijksim" export 1 --store rs.db --csv fresh
-# One file per table of the store a run may have rows in (README, "export"), and tables.csv: 16.
-[ "$(ls fresh | wc -l)" -eq 16 ] || say_fail "export into fresh/ wrote $(ls fresh | wc -l) files, not 16: $(ls fresh)"
+# One file per table of the store a run may have rows in (README, "export"), and tables.csv: 17.
+[ "$(ls fresh | wc -l)" -eq 17 ] || say_fail "export into fresh/ wrote $(ls fresh | wc -l) files, not 17: $(ls fresh)"
 [ -z "$(ls -A . | grep -i 'tmp\|staging\|wijksim-')" ] || say_fail "a staging directory was left: $(ls -A .)"
 expect 1 "export whose directory is a symbolic link is refused" "symbolic link" \
   "$wijksim" export 1 --store rs.db --csv link.txt

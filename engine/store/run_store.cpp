@@ -100,6 +100,10 @@ CREATE TABLE agency_weekly (
   referrals INTEGER NOT NULL, coach_referrals INTEGER NOT NULL, admitted INTEGER NOT NULL,
   wait_weeks INTEGER NOT NULL, intakes INTEGER NOT NULL,
   PRIMARY KEY (run_id, scenario, draw, replication, week, agency)) WITHOUT ROWID;
+CREATE TABLE yearly (
+  run_id INTEGER NOT NULL REFERENCES runs, scenario INTEGER NOT NULL, draw INTEGER NOT NULL,
+  replication INTEGER NOT NULL, year INTEGER NOT NULL, measure TEXT NOT NULL, value INTEGER NOT NULL,
+  PRIMARY KEY (run_id, scenario, draw, replication, year, measure)) WITHOUT ROWID;
 CREATE TABLE figures (
   run_id INTEGER NOT NULL REFERENCES runs, scenario INTEGER NOT NULL, draw INTEGER NOT NULL,
   replication INTEGER NOT NULL, figures BLOB NOT NULL,
@@ -539,7 +543,7 @@ std::string unit_digest(sqlite3* db, const std::string& path, std::int64_t run, 
     q.bind(1, run);
     while (q.step()) scenarios.push_back(q.integer(0));
   }
-  for (const char* name : {"draws", "costs", "weekly", "agency_weekly", "figures"}) {
+  for (const char* name : {"draws", "costs", "weekly", "agency_weekly", "yearly", "figures"}) {
     const bool per_replication = std::string_view(name) != "draws";
     Statement q(db, path,
                 fmt::format("SELECT * FROM {} WHERE run_id = ? AND scenario = ? AND draw = ?{} ORDER BY {}",
@@ -1295,6 +1299,25 @@ std::vector<StoredLabel> RunStore::agencies(std::int64_t run) const {
   return labels(db_, path_, "SELECT agency, label FROM agencies WHERE run_id = ? ORDER BY position", run);
 }
 
+// Per policy year (a week's year as the costs': (week - 1) / 52 + 1): the household-weeks with k active
+// problems, k = 0 to the number of domains, and the escalations of each event, summed over its domains. What
+// a run's quality-adjusted household-years and escalations by type are made of (docs/model.md 13.2), so
+// that they can be checked from an export (an independent re-implementation could check neither).
+std::map<std::pair<int, std::string>, std::int64_t> yearly_counts(const RunResult& r,
+                                                                  const std::vector<std::string>& events) {
+  std::map<std::pair<int, std::string>, std::int64_t> out;
+  for (std::size_t k = 1; k < r.weeks.size(); ++k) {
+    const WeekRecord& wk = r.weeks[k];
+    const int year = (wk.week - 1) / kWeeksPerYear + 1;
+    for (std::size_t problems = 0; problems <= events.size(); ++problems)
+      out[{year, fmt::format("household_weeks_with_{}_problems", problems)}] +=
+          wk.households.by_problems[problems];
+    for (std::size_t d = 0; d < events.size(); ++d)
+      if (!events[d].empty()) out[{year, "escalations." + events[d]}] += wk.escalations[d];
+  }
+  return out;
+}
+
 void RunStore::write_draw(std::int64_t run, std::uint32_t draw,
                           const std::vector<std::vector<std::pair<std::string, double>>>& parameters,
                           const std::vector<StoredRun>& runs) {
@@ -1313,6 +1336,7 @@ void RunStore::write_draw(std::int64_t run, std::uint32_t draw,
       "INSERT INTO weekly VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
       "?, ?, ?)");
   Statement a(db_, path_, "INSERT INTO agency_weekly VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  Statement y(db_, path_, "INSERT INTO yearly VALUES (?, ?, ?, ?, ?, ?, ?)");
   Statement f(db_, path_, "INSERT INTO figures VALUES (?, ?, ?, ?, ?)");
   for (const StoredRun& sr : runs) {
     const RunResult& r = *sr.result;
@@ -1364,6 +1388,10 @@ void RunStore::write_draw(std::int64_t run, std::uint32_t draw,
                    aw.intakes)
             .run();
       }
+    }
+    for (const auto& [key, count] : yearly_counts(r, sr.escalation_events)) {
+      const auto& [year, measure] = key;
+      y.bind_all(run, sr.scenario, draw, sr.replication, year, measure, count).run();
     }
     const std::vector<double> flat = flatten(sr.measures->figures);
     f.bind(1, run).bind(2, sr.scenario).bind(3, draw).bind(4, sr.replication);
@@ -1422,7 +1450,7 @@ std::map<std::uint32_t, std::vector<std::vector<RunMeasures>>> RunStore::complet
 std::set<std::pair<std::uint32_t, std::uint32_t>> RunStore::discard_partial_units(
     std::int64_t run, int scenarios, const std::set<std::pair<std::uint32_t, std::uint32_t>>& whole) {
   using Unit = std::pair<std::uint32_t, std::uint32_t>;
-  constexpr const char* kTables[] = {"figures", "weekly", "agency_weekly", "costs"};
+  constexpr const char* kTables[] = {"figures", "weekly", "agency_weekly", "yearly", "costs"};
   // Per table, the scenarios each unit has rows of; a table with no row of the run is not asked for.
   std::vector<std::map<Unit, std::set<std::int64_t>>> in_table;
   std::set<Unit> seen;
@@ -1506,9 +1534,10 @@ void RunStore::complete_run(std::int64_t run, const std::vector<StoredEvaluation
   // So are the rows of the other command's kind: a calibration's candidates in a study, a study's draws in
   // a calibration.
   const bool calibration = this->run(run).command == "calibrate";
-  for (const char* table : calibration ? std::vector<const char*>{"evaluation", "reports", "draws", "costs",
-                                                                  "weekly", "agency_weekly", "figures"}
-                                       : std::vector<const char*>{"evaluation", "reports", "candidates"}) {
+  for (const char* table : calibration
+                               ? std::vector<const char*>{"evaluation", "reports", "draws", "costs", "weekly",
+                                                          "agency_weekly", "yearly", "figures"}
+                               : std::vector<const char*>{"evaluation", "reports", "candidates"}) {
     Statement d(db_, path_, fmt::format("DELETE FROM {} WHERE run_id = ?", table));
     d.bind(1, run).run();
   }
@@ -1699,7 +1728,7 @@ void RunStore::check_whole(const RunInfo& info) const {
   // agencies), and some. Costs differ by category between scenarios (coaches), so only some are asked of
   // them.
   const std::pair<const char*, bool> tables[] = {
-      {"weekly", true}, {"agency_weekly", true}, {"figures", true}, {"costs", false}};
+      {"weekly", true}, {"agency_weekly", true}, {"figures", true}, {"costs", false}, {"yearly", false}};
   for (const auto& [table, same] : tables) {
     Statement q(
         db_, path_,
@@ -1858,6 +1887,8 @@ std::vector<std::string> RunStore::export_csv(std::int64_t run, const std::strin
       {"weekly.csv", "SELECT * FROM weekly WHERE run_id = ? ORDER BY scenario, draw, replication, week"},
       {"agency_weekly.csv",
        "SELECT * FROM agency_weekly WHERE run_id = ? ORDER BY scenario, draw, replication, week, agency"},
+      {"yearly.csv",
+       "SELECT * FROM yearly WHERE run_id = ? ORDER BY scenario, draw, replication, year, measure"},
       {"evaluation.csv",
        "SELECT * FROM evaluation WHERE run_id = ? ORDER BY comparator, option, draw, replication"},
       {"one_way.csv", "SELECT * FROM one_way WHERE run_id = ? ORDER BY comparator, option, outcome, rank"},

@@ -26,7 +26,7 @@ struct sqlite3;
 namespace wijksim {
 
 // Bumped whenever a table or column changes; a store of another version is refused, never rewritten.
-inline constexpr int kStoreSchemaVersion = 6;
+inline constexpr int kStoreSchemaVersion = 7;
 
 struct RunInfo {
   std::int64_t id = 0;
@@ -120,6 +120,9 @@ struct StoredRun {
   const RunResult* result = nullptr;
   const RunMeasures* measures = nullptr;
   double coach_fte = 0;  // to turn caseloads into caseload per FTE
+  // Per domain of the scenario, in order: the event its escalation is (Domain::escalation_event; "" for
+  // none), for the yearly table's escalations by event and its households by number of problems.
+  std::vector<std::string> escalation_events;
 };
 
 // Per option of a decision, draw and replication: discounted cost and effect per household, the points of

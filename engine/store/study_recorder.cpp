@@ -244,9 +244,11 @@ void StudyRecorder::write_draw(std::uint32_t draw, const std::vector<std::vector
     parameters.push_back(draw == 0 ? std::vector<std::pair<std::string, double>>{}
                                    : s.source.sampled_values(study_.seed, draw));
     const Coaches& c = s.scenario.coaches;
+    std::vector<std::string> events;
+    for (const Domain& d : s.scenario.domains) events.push_back(d.escalation_event);
     for (std::size_t r = 0; r < results[i].size(); ++r)
       runs.push_back({static_cast<int>(i), results[i][r].replication, &results[i][r], &measures[i][r],
-                      c.enabled ? c.fte : 0.0});
+                      c.enabled ? c.fte : 0.0, events});
   }
   store_.write_draw(run_id_, draw, parameters, runs);
 }
