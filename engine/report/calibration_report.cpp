@@ -177,7 +177,8 @@ Report calibration_report(const CalibrationPlan& plan, const CalibrationResult& 
   fit.note = fmt::format(
       "Public figure with its interval. Model: the mean of the figure over the parameter sets (each set's "
       "candidate as simulated; no further simulation), with its {} over the sets. 'inside': that mean lies "
-      "in the target's interval.",
+      "in the target's interval; for a bound, 'at or below the bound' or 'at or above the bound', as the "
+      "calibration table says it.",
       spread);
   fit.columns = {{"target", "public figure"}, {"model", "model"}, {"fit", "fit"}};
   for (std::size_t t = 0; t < plan.targets.size(); ++t) {
@@ -190,7 +191,7 @@ Report calibration_report(const CalibrationPlan& plan, const CalibrationResult& 
                          f.fit == Fit::NotModelled   ? Cell::of_text(x.note.empty() ? "-" : x.note)
                          : f.fit == Fit::AfterTheRun ? Cell::of_text("-")
                                                      : over_sets(Cell::of_interval(f.model, f.lo, f.hi, u)),
-                         Cell::of_text(to_string(f.fit))}});
+                         Cell::of_text(fit_words(f.fit, x.bound))}});
   }
   report.tables.push_back(std::move(fit));
   return report;
