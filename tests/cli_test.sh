@@ -107,6 +107,24 @@ per_draw = defaultdict(list)
 for (s, d, rep), v in paid.items():
     if s == "pilot": per_draw[d].append(v - paid[("baseline-velve", d, rep)])
 expected["transfer_municipality"] = summary(per_draw)
+# What happens to the households: the share with a problem over the policy weeks (a ratio of sums) and the
+# escalations per 1,000 households a year, each run pair's difference, each draw's mean over its pairs.
+households = {r["scenario"]: int(r["households"]) for r in csv.DictReader(open(f"{exp}/scenarios.csv"))}
+years = int(next(csv.DictReader(open(f"{exp}/runs.csv")))["years"])
+with_problem, escalations = defaultdict(lambda: [0.0, 0]), defaultdict(float)
+for r in csv.DictReader(open(f"{exp}/weekly.csv")):
+    if r["week"] == "0": continue
+    w = with_problem[(r["scenario"], int(r["draw"]), int(r["replication"]))]
+    w[0] += int(r["with_problem"]); w[1] += 1
+    escalations[(r["scenario"], int(r["draw"]), int(r["replication"]))] += int(r["escalations"])
+for key, f in (("households_with_problem", lambda s, d, rep: with_problem[(s, d, rep)][0] / (households[s] * with_problem[(s, d, rep)][1])),
+               ("households_escalations", lambda s, d, rep: escalations[(s, d, rep)] * 1000 / (households[s] * years))):
+    per_draw = defaultdict(list)
+    for (s, d, rep) in with_problem:
+        if names[s] == "pilot":
+            base = [k for k, v in names.items() if v == "baseline-velve"][0]
+            per_draw[d].append(f(s, d, rep) - f(base, d, rep))
+    expected[key] = summary(per_draw)
 rows = {r["key"]: r for t in json.load(open(out))["tables"] if t["id"] == "headline" for r in t["rows"]}
 bad = 0
 for key, (m, lo, hi, n) in expected.items():

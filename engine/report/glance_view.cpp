@@ -395,6 +395,14 @@ std::optional<GlanceView> glance_view(const Report& r) {
                  Cell::of_text("no coaches"));
     headline_row("coach_waiting", "households waiting for a coach", "change", Cell::of_text("no coaches"));
   }
+  // What happens to the households: after the waits, so that the first screen still reaches them.
+  if (!keys("households_").empty()) {
+    heading("What happens to households? Difference in their problems and escalations over the policy weeks");
+    headline_row("households_with_problem", "with a problem (share of households)", "change",
+                 Cell::of_text("-"));
+    headline_row("households_escalations", "escalations per 1.000 a year, all types", "change",
+                 Cell::of_text("-"));
+  }
 
   for (const Table* h : headlines) {
     const Cell* s = cell_of(h, "summary", "verdict");

@@ -317,6 +317,42 @@ std::vector<Table> headline_tables(const Study& study, const StudyResult& result
             s.coaches.overload_slope > 0 ? ", where they notice, solve and activate less"
                                          : " (the scenario assumes they lose no effectiveness by it)");
     }
+    // What happens to the households, the brief's third question beside money and capacity: the share with
+    // a problem and the escalations, summarised as the waits are (a policy advisor's reading: the glance
+    // answered who pays, who gains capacity and who waits, and said nothing of the households).
+    std::string households;
+    {
+      const Stat with_problem = summarised(cmp.differences, cmp.stats.period.with_problem,
+                                           [](const Measures<double>& f) { return f.period.with_problem; });
+      const auto all_escalations = [](const Measures<double>& f) { return DecisionFigures::escalations(f); };
+      std::vector<double> per_pair;
+      for (const RunMeasures& r : cmp.differences) per_pair.push_back(all_escalations(r.figures));
+      const Stat escalations = summarised(cmp.differences, describe(per_pair), all_escalations);
+      const Direction dp = direction(with_problem), de = direction(escalations);
+      t.rows.push_back({"households_with_problem",
+                        "households with a problem (share, mean over the policy weeks)",
+                        {Cell::of(with_problem, Unit::SharePoints),
+                         Cell::of_text(dp == Direction::Up     ? "more households with a problem"
+                                       : dp == Direction::Down ? "fewer households with a problem"
+                                                               : unclear)},
+                        0});
+      t.rows.push_back({"households_escalations",
+                        "escalations, all types (per 1.000 households a year)",
+                        {Cell::of(escalations, Unit::PerThousandYear),
+                         Cell::of_text(de == Direction::Up     ? "more escalations"
+                                       : de == Direction::Down ? "fewer escalations"
+                                                               : unclear)},
+                        0});
+      if (!one_run)
+        households =
+            fmt::format("; households: {}, {}",
+                        dp == Direction::Up     ? "more with a problem"
+                        : dp == Direction::Down ? "fewer with a problem"
+                                                : "no clear change in those with a problem",
+                        de == Direction::Up     ? "more escalations (evictions, crises and the like)"
+                        : de == Direction::Down ? "fewer escalations (evictions, crises and the like)"
+                                                : "no clear change in escalations");
+    }
     // New money whose source the model does not hold: for a city-wide programme it is most likely the
     // municipality's own, and "the Municipality spends less: -31,83 EUR million" beside a fund of 46,05 read
     // as a municipal saving (advisor review 56). What the municipality's cash would be were the fund its
@@ -455,6 +491,7 @@ std::vector<Table> headline_tables(const Study& study, const StudyResult& result
                                                join_names(freed_in_cash))),
                         uses.empty() ? "" : "; more capacity used at: " + join_names(uses),
                         join_names(longer), join_names(shorter)) +
+                        households +
                         (new_queue ? "; a new queue: households wait for a coach (the comparator has none)"
                                    : "") +
                         overloaded + transfers)},
