@@ -329,20 +329,21 @@ std::vector<Table> headline_tables(const Study& study, const StudyResult& result
       for (const RunMeasures& r : cmp.differences) per_pair.push_back(all_escalations(r.figures));
       const Stat escalations = summarised(cmp.differences, describe(per_pair), all_escalations);
       const Direction dp = direction(with_problem), de = direction(escalations);
-      t.rows.push_back({"households_with_problem",
-                        "households with a problem (share, mean over the policy weeks)",
-                        {Cell::of(with_problem, Unit::SharePoints),
-                         Cell::of_text(dp == Direction::Up     ? "more households with a problem"
-                                       : dp == Direction::Down ? "fewer households with a problem"
-                                                               : unclear)},
-                        0});
-      t.rows.push_back({"households_escalations",
-                        "escalations, all types (per 1.000 households a year)",
-                        {Cell::of(escalations, Unit::PerThousandYear),
-                         Cell::of_text(de == Direction::Up     ? "more escalations"
-                                       : de == Direction::Down ? "fewer escalations"
-                                                               : unclear)},
-                        0});
+      // "more THING" / "fewer THING" by the interval, else no clear change.
+      const auto household_row = [&](const char* key, const char* label, const Stat& change, Unit unit,
+                                     Direction d, const char* thing) {
+        t.rows.push_back({key,
+                          label,
+                          {Cell::of(change, unit),
+                           Cell::of_text(d == Direction::Up     ? fmt::format("more {}", thing)
+                                         : d == Direction::Down ? fmt::format("fewer {}", thing)
+                                                                : unclear)},
+                          0});
+      };
+      household_row("households_with_problem", "households with a problem (share, mean over the policy weeks)",
+                    with_problem, Unit::SharePoints, dp, "households with a problem");
+      household_row("households_escalations", "escalations, all types (per 1.000 households a year)",
+                    escalations, Unit::PerThousandYear, de, "escalations");
       if (!one_run)
         households =
             fmt::format("; households: {}, {}",
