@@ -131,6 +131,27 @@ for key, (m, lo, hi, n) in expected.items():
     c = rows[key]["cells"]["change"]
     if any(abs(a - b) > 1e-9 * max(1, abs(b)) for a, b in ((c["mean"], m), (c["lo"], lo), (c["hi"], hi))) or c["n"] != n:
         print(f"FAIL: glance {key}: {c['mean']} ({c['lo']} to {c['hi']}) over {c['n']}, by hand {m} ({lo} to {hi}) over {n} draws"); bad = 1
+# In short names each escalation type by its own difference's spread over the draws: "fall in" where the
+# highest draw's mean is below 0, "rise in" where the lowest is above, else "no clear change in" (it said
+# "fewer escalations (evictions, crises and the like)" where only benefit inflows fell: an advisor's reading).
+types = [r["key"].split("/", 1)[1] for t in json.load(open(out))["tables"] if t["id"] == "events" and t["scenario"] == "pilot" for r in t["rows"] if r["key"].startswith("escalations/")]
+by_event = defaultdict(int)
+for r in csv.DictReader(open(f"{exp}/yearly.csv")):
+    if r["measure"].startswith("escalations."):
+        by_event[(names[r["scenario"]], int(r["draw"]), int(r["replication"]), r["measure"][len("escalations."):])] += int(r["value"])
+def joined(xs): return xs[0] if len(xs) == 1 else ", ".join(xs[:-1]) + " and " + xs[-1]
+fall, rise, flat = [], [], []
+for e in types:
+    per_draw = defaultdict(list)
+    for (s, d, rep) in {(k[0], k[1], k[2]) for k in by_event}:
+        if s == "pilot":
+            per_draw[d].append((by_event[(s, d, rep, e)] - by_event[("baseline-velve", d, rep, e)]) * 1000 / (households[[k for k, v in names.items() if v == s][0]] * years))
+    m, lo, hi, n = summary(per_draw)
+    (fall if hi < 0 else rise if lo > 0 else flat).append(e.replace("_", " "))
+parts = ([f"fall in {joined(fall)}"] if fall else []) + ([f"rise in {joined(rise)}"] if rise else []) + ([("no clear change in " + joined(flat)) if fall or rise else "no clear change in any type"] if flat else [])
+words = "escalations: " + ", ".join(parts)
+if words not in rows["summary"]["cells"]["verdict"]["text"]:
+    print(f"FAIL: In short does not say '{words}': {rows['summary']['cells']['verdict']['text']}"); bad = 1
 if "of the cash, benefits paid to households (a transfer, which society's view of the cost per household leaves out): Municipality" not in rows["summary"]["cells"]["verdict"]["text"]:
     print("FAIL: In short does not say the benefits paid beside the cash"); bad = 1
 if not bad: print(f"ok: {len(expected)} glance rows are the lowest to the highest of the draws' means, by hand")

@@ -344,15 +344,31 @@ std::vector<Table> headline_tables(const Study& study, const StudyResult& result
                     with_problem, Unit::SharePoints, dp, "households with a problem");
       household_row("households_escalations", "escalations, all types (per 1.000 households a year)",
                     escalations, Unit::PerThousandYear, de, "escalations");
-      if (!one_run)
-        households =
-            fmt::format("; households: {}, {}",
-                        dp == Direction::Up     ? "more with a problem"
-                        : dp == Direction::Down ? "fewer with a problem"
-                                                : "no clear change in those with a problem",
-                        de == Direction::Up     ? "more escalations (evictions, crises and the like)"
-                        : de == Direction::Down ? "fewer escalations (evictions, crises and the like)"
-                                                : "no clear change in escalations");
+      // In short names the escalations by type, each by its own paired difference: "fewer escalations
+      // (evictions, crises and the like)" stood where evictions, crises and placements did not change and
+      // police interventions and benefit inflows fell (a policy advisor's reading of the scale-up).
+      std::vector<std::string> fewer, more, unchanged;
+      for (std::size_t k = 0; k < mine.shape.escalation_types.size() && k < cmp.stats.escalations.size();
+           ++k) {
+        const Stat change = summarised(cmp.differences, cmp.stats.escalations[k],
+                                       [k](const Measures<double>& f) { return f.escalations[k]; });
+        std::string words = mine.shape.escalation_types[k];
+        std::replace(words.begin(), words.end(), '_', ' ');
+        const Direction d = direction(change);
+        (d == Direction::Down ? fewer : d == Direction::Up ? more : unchanged).push_back(words);
+      }
+      std::vector<std::string> by_type;
+      if (!fewer.empty()) by_type.push_back("fall in " + join_names(fewer));
+      if (!more.empty()) by_type.push_back("rise in " + join_names(more));
+      if (!unchanged.empty())
+        by_type.push_back((by_type.empty() ? "no clear change in any type"
+                                           : "no clear change in " + join_names(unchanged)));
+      if (!one_run && !by_type.empty())
+        households = fmt::format("; households: {}; escalations: {}",
+                                 dp == Direction::Up     ? "more with a problem"
+                                 : dp == Direction::Down ? "fewer with a problem"
+                                                         : "no clear change in those with a problem",
+                                 fmt::join(by_type, ", "));
     }
     // New money whose source the model does not hold: for a city-wide programme it is most likely the
     // municipality's own, and "the Municipality spends less: -31,83 EUR million" beside a fund of 46,05 read
