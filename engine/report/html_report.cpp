@@ -1274,7 +1274,7 @@ void ReportWriter::overview() {
   const std::optional<GlanceView> view = glance_view(stored_report_);
   if (!view) return;
   const text::Grid& g = view->grid;
-  contents_ += "<li><a href=\"#side-by-side\">All scenarios side by side</a></li>\n";
+  contents_ += "<li><a href=\"#side-by-side\">At a glance: all scenarios side by side</a></li>\n";
   std::string head, rows;
   for (const std::string& name : g.columns) head += fmt::format("<th class=\"num\">{}</th>", esc(name));
   // Euros in one unit a group of rows (thousand, million), named in each label, so scenarios and payers
@@ -1330,7 +1330,7 @@ void ReportWriter::overview() {
     rows += "</tr>\n";
   }
   body_ += fmt::format(
-      "<section class=\"side-by-side\" id=\"side-by-side\">\n<h2>All scenarios side by side</h2>\n<p>Each "
+      "<section class=\"side-by-side\" id=\"side-by-side\">\n<h2>At a glance: all scenarios side by side</h2>\n<p>Each "
       "scenario against its comparator: the mean difference, {}. <em>In short</em>, above, says it in "
       "words; the sections after this one give the details of each.</p>\n<table class=\"side-by-side\">\n"
       "<thead><tr><th></th>{}</tr></thead>\n<tbody class=\"keep\">\n{}</tbody>\n</table>\n<p "
@@ -1364,7 +1364,7 @@ void ReportWriter::in_short() {
       "excludes zero{}. 'Dominant' and 'saves' are about money and problem-free "
       "household-years only: a "
       "longer wait counts through the problems it leaves unresolved, not as a harm of its own, so read the "
-      "waits beside them. The figures are in <a href=\"#side-by-side\">All scenarios side by side</a>.</p>\n"
+      "waits beside them. The figures are in <a href=\"#side-by-side\">At a glance</a>.</p>\n"
       "<ul>\n{}</ul>\n{}</section>\n",
       // What the interval is over, where it is used (a policy advisor read a transfer's spread over the draws
       // beside the budget table's interval of the mean and could not tell them apart).
