@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -44,6 +45,7 @@ std::string fte_text(double fte) {
 
 int validate_command(const Options& o) {
   int bad = 0;
+  std::set<std::string> said;  // the notes said so far
   for (const std::string& path : o.scenarios) {
     try {
       const ScenarioSource src = ScenarioSource::load(path);
@@ -61,12 +63,16 @@ int validate_command(const Options& o) {
       // The base case's plan also holds what run and compare would note as given and not used (keys beside
       // coaches.enabled: false, economics that differ from the comparator's): said here too, before a long
       // run (outside attack 62: validate said "ok" and nothing else).
-      const auto plan = [&](int draws) {
-        return plan_study(
-            {path}, StudyOverrides{std::nullopt, 1, std::nullopt, std::nullopt, draws, std::nullopt}, true);
-      };
-      const Study base_case = plan(0);
-      if (!s.comparator.empty() && (!src.uncertain().empty() || src.parameter_sets())) (void)plan(1);
+      // The base case with the file's own replications and years, as `compare FILE` plans it, so that a note
+      // names the settings compare uses (planned with 1 replication, it said "1 replication" where compare
+      // uses 5; outside attack 63); a draw with one replication a draw, as a PSA's.
+      Study base_case = plan_study(
+          {path},
+          StudyOverrides{std::nullopt, std::nullopt, std::nullopt, std::nullopt, std::nullopt, std::nullopt},
+          true);
+      if (!s.comparator.empty() && (!src.uncertain().empty() || src.parameter_sets()))
+        (void)plan_study({path}, StudyOverrides{std::nullopt, 1, std::nullopt, std::nullopt, 1, std::nullopt},
+                         true);
       // A sentence, so English numbers, as the errors beside it write them ("2,800 households"; "2.800"
       // read as 2.8 households in an English sentence: outside attack 46).
       const auto count = [](double n, const char* one, const char* many) {
@@ -86,6 +92,10 @@ int validate_command(const Options& o) {
                                     : "");
       // Planned with the file's own policy years, so a coach schedule's steps beyond them are said of those
       // (a run with --years is told of its own).
+      // Once per note: a comparator validated beside its intervention gave its note twice (outside attack
+      // 63).
+      std::erase_if(base_case.unused_settings,
+                    [&](const std::string& note) { return !said.insert(note).second; });
       say_unused_settings(base_case);
     } catch (const InputError& e) {
       ++bad;

@@ -236,6 +236,81 @@ if not bad: print(f"ok: yearly.csv: household-weeks and escalations add up to th
 sys.exit(bad)
 PY
   python3 "$tmp/yearly_check.py" "$tmp/glance_csv" "$tmp/glance.json" || fail=1
+  # The glance's escalations of all types are a paired difference cut as 13.3 cuts one: not below minus the
+  # comparator's rate (a one-domain pair said -0,2 (-2,4 to 2,1) beside a comparator's 0,7; outside attack
+  # 63). The cost-effectiveness table's plain t interval (14.3) of the same figure goes below it, so the cut
+  # is needed here.
+  mkdir -p "$tmp/one"
+  cat >"$tmp/one/one-base.yaml" <<EOF
+extends: $src/scenarios/baseline-velve.yaml
+name: one-base
+targets: ~
+parameter_sets: ~
+population:
+  problem_count_shares: [0.6, 0.4]
+  professionals_given_problems:
+    - [1.00, 0.00, 0.00, 0.00]
+    - [0.45, 0.40, 0.15, 0.00]
+domains:
+  work_income: ~
+  housing: ~
+  health: ~
+  family: ~
+  isolation: ~
+agencies:
+  social_services: {domains: [money]}
+  housing_corporation: ~
+  mental_health: ~
+  youth_care: ~
+  social_work: {domains: [money]}
+EOF
+  cat >"$tmp/one/one-pilot.yaml" <<'EOF'
+extends: one-base.yaml
+name: one-pilot
+comparator: one-base.yaml
+coaches:
+  enabled: true
+  fte: 5
+  teams: 1
+  caseload_norm_per_fte: 20
+  caseload_cap_per_fte: 30
+  cost_per_fte_year: {dist: gamma, mean: 75000, sd: 7500}
+  funding: additional
+  funding_payer: pilot_fund
+  notice_per_week:
+    money: 0.30
+  solve_per_week:
+    money: 0.08
+  competence_spread: 0.05
+  outreach_per_year: {dist: gamma, mean: 1.0, sd: 0.3}
+  self_referral_per_year: 0.08
+  mandate_probability: {dist: beta, mean: 0.9, sd: 0.05}
+  privacy_probability: 0.05
+  privacy_delay_weeks: 4
+  coordination: 0.95
+  coordination_success_gain: {dist: beta, mean: 0.10, sd: 0.03}
+  going_native_probability: 0.05
+  activation_per_year: {dist: gamma, mean: 0.3, sd: 0.1}
+  overload_slope: 0.5
+  min_effectiveness: 0.3
+  close_after_quiet_weeks: 12
+  max_weeks: 104
+  relapse_factor: {dist: gamma, mean: 1.2, sd: 0.1}
+  relapse_weeks: 26
+  trust_gain_per_year: 0.3
+  new_cases_per_fte_week: 1.0
+EOF
+  expect 0 "compare of a one-domain pair" "$wijksim" compare "$tmp/one/one-pilot.yaml" -r 2 -y 1 --threads 1 --no-store -f json -o "$tmp/one/one.json"
+  python3 - "$tmp/one/one.json" <<'PY' || fail=1
+import json, sys
+t = json.load(open(sys.argv[1]))["tables"]
+h = [r for x in t if x["id"] == "headline" for r in x["rows"] if r["key"] == "households_escalations"][0]["cells"]["change"]
+rate = sum(r["cells"]["value"]["mean"] for x in t if x["id"] == "events" and x["scenario"] == "one-base" for r in x["rows"] if r["key"].startswith("escalations/"))
+plain = [x for x in t if x["id"] == "cost_effectiveness"][0]["rows"][0]["cells"]["escalations"]["lo"]
+if plain >= -rate: print(f"FAIL: the one-domain pair's plain interval ({plain}) does not reach below -{rate}: the case tests nothing"); sys.exit(1)
+if h["lo"] < -rate - 1e-12: print(f"FAIL: the glance's escalations reach {h['lo']}, below minus the comparator's rate {rate}"); sys.exit(1)
+print(f"ok: the glance's escalations ({h['mean']:.3f}, from {h['lo']:.3f}) are cut at minus the comparator's rate {rate:.3f}, where the plain interval reached {plain:.3f}")
+PY
   # No figure of the glance is said to be over fewer runs for being over the draws (5 draws of 10 runs said
   # "All payers together: 5 of 10 runs": an independent check).
   grep -q "Over fewer runs" "$tmp/glance.json" && { echo "FAIL: the glance of 5 draws x 2 replications says a figure is over fewer runs"; fail=1; } || echo "ok: no figure over the draws said to be over fewer runs"
@@ -1962,6 +2037,20 @@ grep -q "^note: .*poff8.yaml:3: coaches: outreach_per_year is not used: coaches.
 printf 'extends: %s\nname: poff9\ncoaches:\n  enabled: false\n' "$src/scenarios/pilot.yaml" >"$tmp/poff9.yaml"
 expect 0 "validate of the pilot with its coaches turned off alone" "$wijksim" validate "$tmp/poff9.yaml"
 ! grep -q "^note:" "$tmp/err" || { echo "FAIL: a note for coach keys the file inherits: $(cat "$tmp/err")"; fail=1; }
+# validate plans with the file's own replications, as compare does (it said "1 replication" where compare uses
+# 5, and left out a comparator's unused replications), says each note once over the files it is given, and
+# notes an economics key the intervention draws that its comparator does not (drawn, stored and never used:
+# a uniform of mean 20,000 beside a fixed 20,000; outside attack 63).
+printf 'extends: %s\nname: base7\nsimulation: {replications: 7, seed: 5, years: 3}\ncoaches: {enabled: false, fte: 3}\n' "$src/scenarios/baseline-velve.yaml" >"$tmp/base7.yaml"
+printf 'extends: %s\nname: pil7\ncomparator: base7.yaml\n' "$src/scenarios/pilot.yaml" >"$tmp/pil7.yaml"
+expect 0 "validate of an intervention and its comparator with settings of its own" "$wijksim" validate "$tmp/pil7.yaml" "$tmp/base7.yaml"
+grep -q "^note: .*base7.yaml:3: simulation: seed 5, replications 7, years 3 are not used: .*(.*pil7.yaml: seed [0-9]*, 5 replications, 5 years)" "$tmp/err" ||
+  { echo "FAIL: validate's note of a comparator's settings: $(cat "$tmp/err")"; fail=1; }
+[ "$(grep -c "coaches: fte is not used" "$tmp/err")" -eq 1 ] || { echo "FAIL: a note said twice: $(cat "$tmp/err")"; fail=1; }
+printf 'extends: %s\nname: pecon\neconomics:\n  willingness_to_pay: {dist: uniform, min: 10000, max: 30000}\n' "$src/scenarios/pilot.yaml" >"$tmp/pecon.yaml"
+expect 0 "validate of an intervention drawing a willingness to pay of its own" "$wijksim" validate "$tmp/pecon.yaml"
+grep -q "^note: .*pecon.yaml:3: economics: not used where they differ from the comparator's" "$tmp/err" ||
+  { echo "FAIL: an intervention's drawn economics are not said: $(cat "$tmp/err")"; fail=1; }
 for f in "$src"/scenarios/*.yaml; do
   expect 0 "validate of the shipped $(basename "$f")" "$wijksim" validate "$f"
   ! grep -q "^note:" "$tmp/err" || { echo "FAIL: a note for a shipped scenario: $(cat "$tmp/err")"; fail=1; }

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <numbers>
 #include <numeric>
+#include <string>
 #include <vector>
 
 #include "standard_normal.h"
@@ -136,6 +137,28 @@ TEST_CASE("the log-likelihood of a bound: flat on its side, the normal's fall be
         Approx(-std::log(s1 * std::sqrt(2 * std::numbers::pi)) - 0.5 * (2449 / s1) * (2449 / s1)));
   CHECK(target_log_likelihood(ceiling_only, std::vector<double>{2451}, std::vector<double>{100}) >
         target_log_likelihood(estimate_only, std::vector<double>{2451}, std::vector<double>{100}) + 1.5);
+}
+
+TEST_CASE("a bound's verdict is its side alone, as its likelihood", "[imis]") {
+  // A ceiling of 0,9 whose interval's other end is 0,5: 7,6% lies far below that end, on the ceiling's side,
+  // and the likelihood above takes it as met: so does the verdict (it said "outside", a miss; outside
+  // attack 63). A floor the same way up; an estimate keeps both ends.
+  CalibrationTarget ceiling, floor, estimate;
+  ceiling.bound = TargetBound::Upper;
+  ceiling.value = 0.9, ceiling.lo = 0.5, ceiling.hi = 0.9;
+  floor.bound = TargetBound::Lower;
+  floor.value = 2, floor.lo = 2, floor.hi = 5;
+  estimate.value = 0.7, estimate.lo = 0.5, estimate.hi = 0.9;
+  CHECK(fit_of(0.076, ceiling) == Fit::Inside);
+  CHECK(fit_of(0.9, ceiling) == Fit::Inside);
+  CHECK(fit_of(0.9001, ceiling) == Fit::Outside);
+  CHECK(fit_of(40, floor) == Fit::Inside);
+  CHECK(fit_of(2, floor) == Fit::Inside);
+  CHECK(fit_of(1.99, floor) == Fit::Outside);
+  CHECK(fit_of(0.076, estimate) == Fit::Outside);
+  CHECK(fit_of(0.95, estimate) == Fit::Outside);
+  CHECK(fit_of(0.5, estimate) == Fit::Inside);
+  CHECK(std::string(fit_words(fit_of(0.076, ceiling), ceiling.bound)) == "at or below the bound");
 }
 
 TEST_CASE("IMIS: one parameter, uniform prior, normal likelihood: the truncated normal", "[imis]") {

@@ -29,6 +29,13 @@ const char* fit_words(Fit f, TargetBound bound) {
   return to_string(f);
 }
 
+Fit fit_of(double mean, const CalibrationTarget& t) {
+  const bool inside = t.bound == TargetBound::Upper   ? mean <= t.hi
+                      : t.bound == TargetBound::Lower ? mean >= t.lo
+                                                      : mean >= t.lo && mean <= t.hi;
+  return inside ? Fit::Inside : Fit::Outside;
+}
+
 std::vector<CalibrationRow> calibrate(const ScenarioSummary& s) {
   std::vector<CalibrationRow> rows;
   for (std::size_t i = 0; i < s.shape.targets.size(); ++i) {
@@ -44,7 +51,7 @@ std::vector<CalibrationRow> calibrate(const ScenarioSummary& s) {
     else if (std::isnan(r.model.mean))
       r.fit = Fit::Undefined;
     else
-      r.fit = r.model.mean >= t.lo && r.model.mean <= t.hi ? Fit::Inside : Fit::Outside;
+      r.fit = fit_of(r.model.mean, t);
     rows.push_back(r);
   }
   return rows;

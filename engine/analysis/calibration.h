@@ -20,6 +20,10 @@ const char* to_string(Fit f);  // "inside", "outside", "not in the model", "afte
 // The fit of a target in words: a bound is met by any figure on its side, said as such ("at or below the
 // bound"), not as lying inside an interval.
 const char* fit_words(Fit f, TargetBound bound);
+// Inside or outside for a model figure `mean`: within [lo, hi], or for a bound on its side of it, whatever
+// the interval's other end (which sets only how soft the bound is, 19.2): a ceiling of [0.5, 0.9] judged
+// 7,6% "outside", a miss, where the likelihood took it as met (outside attack 63).
+Fit fit_of(double mean, const CalibrationTarget& t);
 // Whether a verdict comes with a model figure: not for a measure the model does not show, a target after the
 // run's end, or a figure no run gave ("-" in its place).
 inline bool has_model_figure(Fit f) {

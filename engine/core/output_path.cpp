@@ -338,7 +338,14 @@ void check_not_among_devices(const std::string& directory, const std::string& pa
   const auto at_or_below = [&](std::string_view top) {
     return r == top || (r.size() > top.size() && r.starts_with(top) && r[top.size()] == '/');
   };
-  if (at_or_below("/dev") && !at_or_below("/dev/shm"))
+  // The devices' file system reached by another name too (a bind mount of /dev elsewhere; outside attack
+  // 63), where /dev is a file system of its own (in a chroot it may be a plain directory of the root's).
+  struct stat here {
+  }, devices{}, root{};
+  const bool devices_elsewhere = ::stat(r.c_str(), &here) == 0 && ::stat("/dev", &devices) == 0 &&
+                                 ::stat("/", &root) == 0 && devices.st_dev != root.st_dev &&
+                                 here.st_dev == devices.st_dev;
+  if ((at_or_below("/dev") && !at_or_below("/dev/shm")) || devices_elsewhere)
     refuse(
         path, option,
         fmt::format("this is in '{}', among the system's devices: results there sit beside the devices and "

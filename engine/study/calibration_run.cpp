@@ -511,7 +511,7 @@ CalibrationResult run_calibration(const CalibrationPlan& plan, const Progress::C
       for (std::size_t i : out.sets) v.push_back(out.candidates[i].model[t]);
       const double m = mean(v);
       const Interval ci = spread_of_draws(v);
-      f = {m, ci.lower, ci.upper, m >= target.lo && m <= target.hi ? Fit::Inside : Fit::Outside};
+      f = {m, ci.lower, ci.upper, fit_of(m, target)};
     }
     out.fit.push_back(f);
   }

@@ -292,8 +292,24 @@ Study plan_study(const std::vector<std::string>& paths, const StudyOverrides& ov
     const Economics& own = s.scenario.economics;
     const StudyScenario& c = study.scenarios[static_cast<std::size_t>(s.comparator)];
     const Economics& used = c.scenario.economics;
-    if (own.discount_costs != used.discount_costs || own.discount_effects != used.discount_effects ||
-        own.willingness_to_pay != used.willingness_to_pay ||
+    // An economics key the intervention draws from a distribution the comparator does not give it is drawn
+    // and stored, and never used: its base value may equal the comparator's (a uniform of mean 20,000 beside
+    // a fixed 20,000; outside attack 63).
+    const auto same_law = [](const UncertainParameter& a, const UncertainParameter& b) {
+      const auto* x = std::get_if<Distribution>(&a.law);
+      const auto* y = std::get_if<Distribution>(&b.law);
+      return x && y && x->kind == y->kind && x->a == y->a && x->b == y->b && x->c == y->c;
+    };
+    const bool drawn_otherwise = std::any_of(
+        s.source.uncertain().begin(), s.source.uncertain().end(), [&](const UncertainParameter& mine) {
+          if (!mine.key_path.starts_with("economics.")) return false;
+          return std::none_of(c.source.uncertain().begin(), c.source.uncertain().end(),
+                              [&](const UncertainParameter& theirs) {
+                                return theirs.key_path == mine.key_path && same_law(mine, theirs);
+                              });
+        });
+    if (drawn_otherwise || own.discount_costs != used.discount_costs ||
+        own.discount_effects != used.discount_effects || own.willingness_to_pay != used.willingness_to_pay ||
         own.utility_by_problems != used.utility_by_problems) {
       const Location at = s.source.key_location("economics");
       study.unused_settings.push_back(fmt::format(
