@@ -60,12 +60,11 @@ int validate_command(const Options& o) {
       // draw too (the two must start from one warm-up in both; a comparator with other parameter sets was
       // found only by compare, and a baseline value that the parameter sets replace in every draw only in
       // the base case: outside attack 12).
-      // The base case's plan also holds what run and compare would note as given and not used (keys beside
-      // coaches.enabled: false, economics that differ from the comparator's): said here too, before a long
-      // run (outside attack 62: validate said "ok" and nothing else).
-      // The base case with the file's own replications and years, as `compare FILE` plans it, so that a note
-      // names the settings compare uses (planned with 1 replication, it said "1 replication" where compare
-      // uses 5; outside attack 63); a draw with one replication a draw, as a PSA's.
+      // Planned as `compare FILE` plans it (the file's own replications and years), a draw as a PSA's. The
+      // base case's plan holds what run and compare note as given and not used (keys beside enabled: false,
+      // economics that differ from the comparator's, a schedule's steps beyond the years): said here too
+      // (outside attack 62: validate said "ok" alone; 63: planned with 1 replication, its note said so where
+      // compare uses 5).
       Study base_case = plan_study(
           {path},
           StudyOverrides{std::nullopt, std::nullopt, std::nullopt, std::nullopt, std::nullopt, std::nullopt},
@@ -90,8 +89,6 @@ int validate_command(const Options& o) {
                src.parameter_sets() ? ", " + count(static_cast<double>(src.parameter_sets()->size()),
                                                    "parameter set", "parameter sets")
                                     : "");
-      // Planned with the file's own policy years, so a coach schedule's steps beyond them are said of those
-      // (a run with --years is told of its own).
       // Once per note: a comparator validated beside its intervention gave its note twice (outside attack
       // 63).
       std::erase_if(base_case.unused_settings,

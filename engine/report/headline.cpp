@@ -331,13 +331,12 @@ std::vector<Table> headline_tables(const Study& study, const StudyResult& result
       // not below minus the comparator's mean (a one-domain pair said -0,2 (-2,4 to 2,1) beside a
       // comparator's 0,7, where the table of events said -0,7; outside attack 63).
       Stat over_runs = describe(per_pair);
-      {
-        double comparator = 0;
-        const ScenarioSummary& theirs = result.summaries[static_cast<std::size_t>(ss.comparator)];
-        for (const RunMeasures& r : theirs.runs) comparator += all_escalations(r.figures);
-        if (!theirs.runs.empty() && !std::isnan(over_runs.lo) &&
-            over_runs.lo < -comparator / static_cast<double>(theirs.runs.size()))
-          over_runs.lo = std::min(-comparator / static_cast<double>(theirs.runs.size()), over_runs.mean);
+      const ScenarioSummary& theirs = result.summaries[static_cast<std::size_t>(ss.comparator)];
+      if (!theirs.runs.empty() && !std::isnan(over_runs.lo)) {
+        double rate = 0;  // the comparator's mean
+        for (const RunMeasures& r : theirs.runs) rate += all_escalations(r.figures);
+        rate /= static_cast<double>(theirs.runs.size());
+        if (over_runs.lo < -rate) over_runs.lo = std::min(-rate, over_runs.mean);
       }
       const Stat escalations = summarised(cmp.differences, over_runs, all_escalations);
       const Direction dp = direction(with_problem), de = direction(escalations);
@@ -364,10 +363,11 @@ std::vector<Table> headline_tables(const Study& study, const StudyResult& result
            ++k) {
         const Stat change = summarised(cmp.differences, cmp.stats.escalations[k],
                                        [k](const Measures<double>& f) { return f.escalations[k]; });
-        std::string words = mine.shape.escalation_types[k];
-        std::replace(words.begin(), words.end(), '_', ' ');
         const Direction d = direction(change);
-        (d == Direction::Down ? fewer : d == Direction::Up ? more : unchanged).push_back(words);
+        (d == Direction::Down ? fewer
+         : d == Direction::Up ? more
+                              : unchanged)
+            .push_back(event_words(mine.shape.escalation_types[k]));
       }
       std::vector<std::string> by_type;
       if (!fewer.empty()) by_type.push_back("fall in " + join_names(fewer));

@@ -147,8 +147,7 @@ Table events(const Source& src) {
   row("bounces", "bounces per 1.000 households per year", m.bounces, Unit::PerThousandYear);
   for (std::size_t e = 0; e < src.shape.escalation_types.size(); ++e) {
     // In words for the reader ("benefit inflow"); the key keeps the scenario's name (benefit_inflow).
-    std::string words = src.shape.escalation_types[e];
-    std::replace(words.begin(), words.end(), '_', ' ');
+    const std::string words = event_words(src.shape.escalation_types[e]);
     row("escalations/" + src.shape.escalation_types[e],
         fmt::format("escalations per 1.000 households per year: {}", words), m.escalations[e],
         Unit::PerThousandYear);
@@ -167,6 +166,12 @@ Source source_of(const ScenarioSummary& s) {
 }
 
 }  // namespace
+
+std::string event_words(const std::string& event) {
+  std::string words = event;
+  std::replace(words.begin(), words.end(), '_', ' ');
+  return words;
+}
 
 Table caseload_table(const ScenarioSummary& s) {
   Table t = start_table(

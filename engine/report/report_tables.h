@@ -16,6 +16,8 @@ Table agencies_table(const ScenarioSummary& s);
 Table budget_table(const ScenarioSummary& s);
 Table households_table(const ScenarioSummary& s);
 Table events_table(const ScenarioSummary& s);
+// An escalation's event in words for the reader: "benefit inflow" for the scenario's benefit_inflow.
+std::string event_words(const std::string& event);
 Table calibration_table(const ScenarioSummary& s);
 // The unit a calibration target's figures are shown in.
 Unit target_unit(const CalibrationTarget& t);

@@ -23,6 +23,7 @@ struct Distribution {
   double a = 0, b = 0, c = 0;
 
   static Distribution fixed(double v) { return {Kind::Fixed, v, 0, 0}; }
+  bool operator==(const Distribution&) const = default;
   // Method of moments from a mean and sd on the natural scale (Normal, LogNormal, Gamma, Beta).
   // Throws wijksim::Error when no distribution of that kind has those moments (e.g. Beta with sd too large).
   static Distribution from_mean_sd(Kind kind, double mean, double sd);
@@ -55,6 +56,7 @@ bool parse_distribution_kind(const std::string& name, Distribution::Kind& out);
 // Dirichlet over k shares (alpha_i > 0): each draw sums to one.
 struct Dirichlet {
   std::vector<double> alpha;
+  bool operator==(const Dirichlet&) const = default;
   std::vector<double> mean() const;
   std::string invalid_reason() const;
   std::vector<double> sample(const RandomStreams& rs, std::uint32_t entity) const;

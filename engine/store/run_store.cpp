@@ -6,6 +6,7 @@
 #include <fmt/ranges.h>
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <cerrno>
 #include <chrono>
@@ -1305,15 +1306,25 @@ std::vector<StoredLabel> RunStore::agencies(std::int64_t run) const {
 // that they can be checked from an export (an independent re-implementation could check neither).
 std::map<std::pair<int, std::string>, std::int64_t> yearly_counts(const RunResult& r,
                                                                   const std::vector<std::string>& events) {
-  std::map<std::pair<int, std::string>, std::int64_t> out;
+  // Summed per year first, named once per year.
+  struct Year {
+    std::array<std::int64_t, kMaxDomains + 1> by_problems{};
+    std::array<std::int64_t, kMaxDomains> escalations{};
+  };
+  std::map<int, Year> years;
   for (std::size_t k = 1; k < r.weeks.size(); ++k) {
     const WeekRecord& wk = r.weeks[k];
-    const int year = (wk.week - 1) / kWeeksPerYear + 1;
+    Year& y = years[(wk.week - 1) / kWeeksPerYear + 1];
     for (std::size_t problems = 0; problems <= events.size(); ++problems)
-      out[{year, fmt::format("household_weeks_with_{}_problems", problems)}] +=
-          wk.households.by_problems[problems];
+      y.by_problems[problems] += wk.households.by_problems[problems];
+    for (std::size_t d = 0; d < events.size(); ++d) y.escalations[d] += wk.escalations[d];
+  }
+  std::map<std::pair<int, std::string>, std::int64_t> out;
+  for (const auto& [year, y] : years) {
+    for (std::size_t problems = 0; problems <= events.size(); ++problems)
+      out[{year, fmt::format("household_weeks_with_{}_problems", problems)}] = y.by_problems[problems];
     for (std::size_t d = 0; d < events.size(); ++d)
-      if (!events[d].empty()) out[{year, "escalations." + events[d]}] += wk.escalations[d];
+      if (!events[d].empty()) out[{year, "escalations." + events[d]}] += y.escalations[d];
   }
   return out;
 }

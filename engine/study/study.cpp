@@ -99,6 +99,11 @@ void check_size(const Study& study) {
         fmt::format("{} {}. Use fewer {}.", what, all, psa ? "draws or replications" : "replications")}});
 }
 
+// Whether the scenario's own file writes `key` (not a file it extends, nor a default): what a note of keys
+// given and not used names.
+bool written_by_its_file(const StudyScenario& s, const std::string& key) {
+  return s.source.has(key) && s.source.key_location(key).file == s.source.path();
+}
 }  // namespace
 
 // A coach schedule's steps from the run's last policy year on never apply: said, not left unused in silence
@@ -295,17 +300,12 @@ Study plan_study(const std::vector<std::string>& paths, const StudyOverrides& ov
     // An economics key the intervention draws from a distribution the comparator does not give it is drawn
     // and stored, and never used: its base value may equal the comparator's (a uniform of mean 20,000 beside
     // a fixed 20,000; outside attack 63).
-    const auto same_law = [](const UncertainParameter& a, const UncertainParameter& b) {
-      const auto* x = std::get_if<Distribution>(&a.law);
-      const auto* y = std::get_if<Distribution>(&b.law);
-      return x && y && x->kind == y->kind && x->a == y->a && x->b == y->b && x->c == y->c;
-    };
     const bool drawn_otherwise = std::any_of(
         s.source.uncertain().begin(), s.source.uncertain().end(), [&](const UncertainParameter& mine) {
           if (!mine.key_path.starts_with("economics.")) return false;
           return std::none_of(c.source.uncertain().begin(), c.source.uncertain().end(),
                               [&](const UncertainParameter& theirs) {
-                                return theirs.key_path == mine.key_path && same_law(mine, theirs);
+                                return theirs.key_path == mine.key_path && theirs.law == mine.law;
                               });
         });
     if (drawn_otherwise || own.discount_costs != used.discount_costs ||
@@ -329,8 +329,7 @@ Study plan_study(const std::vector<std::string>& paths, const StudyOverrides& ov
     if (s.scenario.coaches.enabled) continue;
     std::vector<std::string> given;
     for (const auto& [key, value] : s.source.settings())
-      if (key.starts_with("coaches.") && key != "coaches.enabled" && s.source.has(key) &&
-          s.source.key_location(key).file == s.source.path())
+      if (key.starts_with("coaches.") && key != "coaches.enabled" && written_by_its_file(s, key))
         given.push_back(key.substr(8));
     if (!given.empty())
       study.unused_settings.push_back(
@@ -342,9 +341,7 @@ Study plan_study(const std::vector<std::string>& paths, const StudyOverrides& ov
   // attack 38). Only where its own file writes them: the scale-up inherits the pilot's fund and is told
   // nothing about it on every run (its settings say "not used", ScenarioSource::settings).
   for (const StudyScenario& s : study.scenarios) {
-    const auto own = [&](const std::string& key) {
-      return s.source.has(key) && s.source.key_location(key).file == s.source.path();
-    };
+    const auto own = [&](const std::string& key) { return written_by_its_file(s, key); };
     if (s.scenario.coaches.enabled && s.scenario.coaches.funding == Funding::Reallocated &&
         own("coaches.funding_payer"))
       study.unused_settings.push_back(fmt::format(
