@@ -27,7 +27,7 @@ constexpr int kWeeks = 2 * 52;
 
 Scenario endless_treatment(AgencyFunding funding) {
   Scenario s = test::single_queue(kHouseholds, 0.0, kPlaces, 1e12);
-  s.payers = {{"municipality", "Municipality"}, {"pilot_fund", "Pilot fund"}};
+  s.payers = {{"municipality", "Municipality"}, {"pilot_fund", "Coach fund"}};
   s.agencies[0].funding = funding;
   s.population.problem_count_shares = {0.0, 1.0};  // every household one problem at the start
   s.population.professionals_given_problems = {{1, 0, 0, 0}, {1, 0, 0, 0}};

@@ -1096,7 +1096,7 @@ printf 'extends: %s\nname: relabelled\npayers:\n  pilot_fund: {label: Wijkfonds}
 for cmd in "compare -r 1 -y 1 --no-store" validate; do
   # shellcheck disable=SC2086
   expect 1 "$cmd of a payer labelled otherwise than in its comparator" "$wijksim" $cmd "$tmp/label/relabelled.yaml"
-  grep -q "relabelled.yaml:4:16: error: payers.pilot_fund.label: 'Wijkfonds' differs from its comparator's 'Pilot fund'" "$tmp/err" ||
+  grep -q "relabelled.yaml:4:16: error: payers.pilot_fund.label: 'Wijkfonds' differs from its comparator's 'Coach fund'" "$tmp/err" ||
     { echo "FAIL: $cmd of a relabelled payer: $(cat "$tmp/err")"; fail=1; }
 done
 # A target an outcome cannot take (a wait below zero) is refused before anything is simulated; it was searched
@@ -1212,8 +1212,8 @@ grep -q "Whiskers: the lowest to the highest of the 2 parameter draws (too few f
 flat=$(tr '\n' ' ' <"$tmp/sets.txt" | tr -s ' ')
 grep -q "From 2 draws too unstable to rely on (at least 30, as for the EVPPI), and so shown to two significant digits (the CSV and JSON keep them whole): an EVPI of 0 says only that all 2 favour one option" <<<"$flat" &&
   grep -q "households, from 2 parameter draws: too few to rely on (at least 30)" "$tmp/sets.html" &&
-  grep -q "pays more in cash (all 2 draws): [A-Z][a-z].*Pilot fund" <<<"$flat" &&
-  grep -q "Who pays more in cash</th><td>[^<]*Pilot fund (all 2 draws)" "$tmp/sets.html" ||
+  grep -q "pays more in cash (all 2 draws): [A-Z][a-z].*Coach fund" <<<"$flat" &&
+  grep -q "Who pays more in cash</th><td>[^<]*Coach fund (all 2 draws)" "$tmp/sets.html" ||
   { echo "FAIL: a 2-draw EVPI or payer said without its count: $(grep -o 'pays more in cash[^;]*' <<<"$flat" | head -1)"; fail=1; }
 # The CSV names what each figure's lo and hi are: the glance's cash is the spread of 2 draws, the budget
 # table's the same mean with the interval of the mean, a survey target's its sampling interval, a wait
@@ -1237,10 +1237,10 @@ grep -q "The ICER has no interval of its own (a ratio's interval is undefined wh
   { echo "FAIL: the ICER's missing interval unexplained"; fail=1; }
 # The pilot fund pays the same in every run: its chance of saving is none, not a count with a bound ("0 of 2
 # runs"; "0,0% (0 of 20 draws; 95%: at most 16,8%)" over draws: a policy advisor's reading of a PSA).
-grep -q "Pilot fund [0-9,]* (same in all runs) [0-9,]* (same in all runs) pays never: a fixed cost" <<<"$flat" &&
+grep -q "Coach fund [0-9,]* (same in all runs) [0-9,]* (same in all runs) pays never: a fixed cost" <<<"$flat" &&
   grep -q "'never' or 'always' where the nominal and the discounted difference are each the same in every run (no chance in it)" <<<"$flat" &&
-  ! grep -q "^Pilot fund .*of 2 runs" "$tmp/out" ||
-  { echo "FAIL: a fixed payer's chance of saving: $(grep "^Pilot fund" "$tmp/out")"; fail=1; }
+  ! grep -q "^Coach fund .*of 2 runs" "$tmp/out" ||
+  { echo "FAIL: a fixed payer's chance of saving: $(grep "^Coach fund" "$tmp/out")"; fail=1; }
 ! grep -q "calibrated sets in" <<<"$flat" || { echo "FAIL: the base case is said to take the values of parameter sets"; fail=1; }
 [ "$(grep -o "Base case, no parameter draws: the mean over its 2 replications" <<<"$flat" | wc -l)" = 4 ] &&
   grep -q "Share of replications (no parameter draws" <<<"$flat" && ! grep -q -i "one parameter draw" <<<"$flat" ||

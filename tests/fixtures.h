@@ -71,7 +71,7 @@ inline Scenario small_city(int households = 3000, bool coaches = false) {
   s.name = coaches ? "small-city-coaches" : "small-city";
   s.payers = {{"municipality", "Municipality"},         {"housing_corporations", "Housing corporations"},
               {"health_insurers", "Health insurers"},   {"youth_care_funder", "Youth-care funder"},
-              {"police_justice", "Police and justice"}, {"pilot_fund", "Pilot fund"}};
+              {"police_justice", "Police and justice"}, {"pilot_fund", "Coach fund"}};
   const char* names[] = {"money", "work_income", "housing", "health", "family", "isolation"};
   const int esc_payer[] = {1, 0, 1, 2, 3, 4};
   const double esc_cost[] = {7500, 14000, 7500, 10000, 40000, 1500};

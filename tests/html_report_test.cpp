@@ -258,7 +258,7 @@ TEST_CASE("the report of a comparison holds every chart, library and figure, and
   CHECK(page.find("</section>\n<nav class=\"contents\">") != std::string::npos);
   CHECK(page.find("<nav class=\"contents\"") < at("side-by-side"));
   CHECK(at("side-by-side") < at("how-to-read"));
-  CHECK(page.find("<strong>pilot</strong>: pays more in cash: Pilot fund") > at("in-short"));
+  CHECK(page.find("<strong>pilot</strong>: pays more in cash: Coach fund") > at("in-short"));
   // The glance's verdicts at the scenario's willingness to pay, said (baseline-velve.yaml: EUR 20,000), and
   // over the draws; the acceptability curve's title asks how sure (advisor review 56).
   CHECK(page.find(
@@ -297,7 +297,7 @@ TEST_CASE("the report of a comparison holds every chart, library and figure, and
   // printed alone, as the municipality saving that much net (a policy advisor's reading on A4).
   // Then what the municipality's cash would be were the fund its money (advisor review 56).
   CHECK(who_note.find(
-            "Who pays for the coaches: Pilot fund (additional money, outside the other payers&#39; "
+            "Who pays for the coaches: Coach fund (additional money, outside the other payers&#39; "
             "budgets; who fills that fund is not modelled); were the fund the Municipality&#39;s money, "
             "the Municipality would ") != std::string::npos);
   CHECK(who_note.find(" on average (its ") != std::string::npos);
@@ -581,7 +581,7 @@ TEST_CASE("the side-by-side table gives each group's euros in one unit", "[repor
   const auto who_pays = page.find("Who pays?", page.find("id=\"side-by-side\""));
   REQUIRE(who_pays != std::string::npos);
   const std::string group = page.substr(who_pays, page.find("class=\"group\"", who_pays) - who_pays);
-  CHECK(group.find("Pilot fund (EUR million)") != std::string::npos);
+  CHECK(group.find("Coach fund (EUR million)") != std::string::npos);
   CHECK(group.find("Housing corporations (EUR million)") != std::string::npos);
   CHECK(group.find("(EUR thousand)") == std::string::npos);
 }
@@ -605,7 +605,7 @@ TEST_CASE("the report gives each payer's difference year by year, nominal, on pa
   // Every column in the one unit its largest figure needs, named in its head.
   for (const char* head : {"year 1 (EUR million)", "year 3 (EUR million)", "years 1-3 (EUR million)"})
     CHECK(part.find(fmt::format("<th class=\"num\">{}</th>", head)) != std::string::npos);
-  const auto fund = part.find("<td>Pilot fund</td>");
+  const auto fund = part.find("<td>Coach fund</td>");
   REQUIRE(fund != std::string::npos);
   const std::string year = fmt::format("{} (same in all runs)", format_dutch(5 * 75000 / 1e6, 2));
   CHECK(part.find(fmt::format("<td class=\"num\">{}</td>", year), fund) ==

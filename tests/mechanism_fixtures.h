@@ -27,7 +27,7 @@ inline Scenario quiet_cohort(int households) {
   s.payers = {{"municipality", "Municipality"},
               {"health_insurers", "Health insurers"},
               {"police_justice", "Police and justice"},
-              {"pilot_fund", "Pilot fund"}};
+              {"pilot_fund", "Coach fund"}};
   Domain d;
   d.name = "money";
   d.incidence_per_year = 0;

@@ -1196,7 +1196,7 @@ TEST_CASE("a planning curve's payers share one euro unit, and a reallocation's c
   // the coaches' FTE with no row for the places cut to pay them.
   ScenarioShape shape;
   shape.payers = {
-      {"municipality", "Municipality"}, {"health_insurer", "Health insurers"}, {"fund", "Pilot fund"}};
+      {"municipality", "Municipality"}, {"health_insurer", "Health insurers"}, {"fund", "Coach fund"}};
   shape.agencies = {{"debt", "Debt counselling"}, {"mental_health", "Mental-health care"}};
   shape.capacity_cut = {true, false};
   SweepResult s;
@@ -1247,7 +1247,7 @@ TEST_CASE("a planning curve's payers share one euro unit, and a reallocation's c
   CHECK(out.find("net monetary benefit per household at € 20.000 (EUR)") != std::string::npos);
   CHECK(out.find("347 (331 to 363)") != std::string::npos);
   CHECK(out.find("5.459 (5.000 to 5.900)") != std::string::npos);
-  CHECK(out.find("discounted budget difference: Pilot fund (EUR million)") != std::string::npos);
+  CHECK(out.find("discounted budget difference: Coach fund (EUR million)") != std::string::npos);
   CHECK(out.find("places funded: Debt counselling ") != std::string::npos);
   CHECK(out.find("places funded: Debt counselling (places)") == std::string::npos);
   CHECK(out.find("wait at Debt counselling (weeks)") != std::string::npos);

@@ -87,7 +87,7 @@ Scenario fragmented(int households) {
               {"housing_corporations", "Housing corporations"},
               {"health_insurers", "Health insurers"},
               {"police_justice", "Police and justice"},
-              {"pilot_fund", "Pilot fund"}};
+              {"pilot_fund", "Coach fund"}};
   s.domains = {make_domain("money", 0.05, kHousing, 7500, 0.6),
                make_domain("work_income", 0.3, kMunicipality, 0, 0.5),
                make_domain("housing", 0.05, kHousing, 7500, 0.5),

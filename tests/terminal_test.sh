@@ -59,11 +59,11 @@ w=$(widest runs.txt)
 COLUMNS=120 "$wijksim" compare "${scenarios[@]}" --no-store >main.txt 2>/dev/null || bad "the main job exits $?"
 head -40 main.txt >screen.txt
 # In short says what the municipality's cash would be were the coaches' fund its money: the sum of the
-# glance's Municipality and Pilot fund means, checked here from the glance's own rows (advisor review 56),
+# glance's Municipality and Coach fund means, checked here from the glance's own rows (advisor review 56),
 # with the Municipality's interval moved by the fund's bill, the same in every run, and in words only where
 # that interval excludes zero ("would spend 0,23 less" stood beside -2,93 to 2,47: a policy advisor's reading).
 means() { grep "^  $1 " main.txt | head -1 | sed -e 's/([^)]*)//g' -e 's/no change/0/g' -e "s/^  $1 *//" | tr ',' '.'; }
-read -r f_pilot f_scaleup f_funded <<<"$(means 'Pilot fund')"
+read -r f_pilot f_scaleup f_funded <<<"$(means 'Coach fund')"
 read -r m_pilot lo_pilot hi_pilot m_scaleup lo_scaleup hi_scaleup m_funded lo_funded hi_funded <<<"$(grep "^  Municipality " main.txt |
   head -1 | sed -e 's/[()]//g' -e 's/ to / /g' -e 's/^  Municipality *//' | tr ',' '.')"
 # Each sentence as: words, mean, low, high, the municipality's, the fund's (signed: spending less is negative).
@@ -86,7 +86,7 @@ got=$(awk '{ printf "%s %.2f %.2f %.2f %.2f %.2f; ", $1, $2, $3, $4, $5, $6 }' f
 # decimals (it was rounded to EUR 10,000; outside attack 57), and not "on average" over one run.
 COLUMNS=120 "$wijksim" compare "$src/scenarios/pilot.yaml" -r 1 -y 1 --no-store >one.txt 2>/dev/null
 m=$(grep "^  Municipality " one.txt | head -1 | awk '{print $2}' | tr ',' '.')
-f=$(grep "^  Pilot fund " one.txt | head -1 | awk '{print $3}' | tr ',' '.')
+f=$(grep "^  Coach fund " one.txt | head -1 | awk '{print $3}' | tr ',' '.')
 said=$(tr -s ' \n' '  ' <one.txt | grep -o "the Municipality would [a-z]* [0-9,]* EUR thousand [a-z]* over the 1 policy year (its [-0-9,]* and the fund's [-0-9,]*)" |
   tr ',' '.' | awk '{ sign = ($4 == "pay") ? 1 : -1; printf "%.1f %.1f %.1f", sign * $5, $15, $19 }' | tr -d ')')
 [ -n "$m" ] && [ "$said" = "$(awk -v m="$m" -v f="$f" 'BEGIN { printf "%.1f %.1f %.1f", m + f, m, f }')" ] &&

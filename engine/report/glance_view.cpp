@@ -323,7 +323,7 @@ std::optional<GlanceView> glance_view(const Report& r) {
   // Who pays in cash.
   // Which way a minus goes, said where the figures are read: "-9,48" under "Who pays?" read as "pays 9,48"
   // (a policy advisor's reading).
-  // "Difference in": "Each payer's cash" read as an amount ("Pilot fund 375,0"; a review). One line at 120
+  // "Difference in": "Each payer's cash" read as an amount ("Coach fund 375,0"; a review). One line at 120
   // columns, so that the first screen still reaches the waits.
   heading(
       fmt::format(

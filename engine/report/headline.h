@@ -15,7 +15,7 @@ namespace wijksim {
 // One table per scenario with a comparator, in the order the scenarios were named.
 std::vector<Table> headline_tables(const Study& study, const StudyResult& result);
 
-// Who pays for the coaches, in words: "the pilot fund (additional money)", "reallocated from the agencies'
+// Who pays for the coaches, in words: "Coach fund (additional money, ...)", "reallocated from the agencies'
 // budgets: social services 30%, debt counselling 20%, ...", or "no coaches".
 std::string coach_payer_text(const Scenario& s);
 // The words of coach_payer_text for new money whose source the model does not hold; the report's who-pays

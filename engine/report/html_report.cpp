@@ -879,7 +879,7 @@ std::string bars_note(std::string note) {
 }
 
 // Where new money pays the coaches, the caption says that the model does not know who fills the fund: a
-// printed chart of "Pilot fund: pays" beside "Municipality: saves" read as the municipality saving that much
+// printed chart of "Coach fund: pays" beside "Municipality: saves" read as the municipality saving that much
 // net, where it may fill the fund itself (a policy advisor's reading on A4; the caveat was in In short only).
 std::string fund_caveat(const json* headline) {
   const json* row = row_of(headline, "coach_payer");
