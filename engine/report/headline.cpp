@@ -376,11 +376,11 @@ std::vector<Table> headline_tables(const Study& study, const StudyResult& result
         by_type.push_back((by_type.empty() ? "no clear change in any type"
                                            : "no clear change in " + join_names(unchanged)));
       if (!one_run && !by_type.empty())
-        households = fmt::format("; households: {}; escalations: {}",
+        households = fmt::format("; households{}: {}; escalations{}: {}", dp == Direction::None ? "" : in_all,
                                  dp == Direction::Up     ? "more with a problem"
                                  : dp == Direction::Down ? "fewer with a problem"
                                                          : "no clear change in those with a problem",
-                                 fmt::join(by_type, ", "));
+                                 fewer.empty() && more.empty() ? "" : in_all, fmt::join(by_type, ", "));
     }
     // New money whose source the model does not hold: for a city-wide programme it is most likely the
     // municipality's own, and "the Municipality spends less: -31,83 EUR million" beside a fund of 46,05 read
@@ -492,8 +492,8 @@ std::vector<Table> headline_tables(const Study& study, const StudyResult& result
                   // pay the coaches at: nobody" beside additional funding, and "used at: nobody", padded the
                   // answer (a policy advisor's reading).
                   : fmt::format(
-                        "pays more in cash{}: {}; spends less{}: {}{}; capacity freed at: {}{}; waits "
-                        "longer: {}; waits less: {}",
+                        "pays more in cash{}: {}; spends less{}: {}{}; capacity freed at{}: {}{}; waits "
+                        "longer{}: {}; waits less{}: {}",
                         pays.empty() ? "" : in_all, join_names(pays), saves.empty() ? "" : in_all,
                         join_names(saves),
                         cuts.empty()
@@ -509,6 +509,7 @@ std::vector<Table> headline_tables(const Study& study, const StudyResult& result
                                                          : join_names(duplicates_avoided) + " use",
                                                      duplicates_avoided.size() == 1 ? "its wait grows"
                                                                                     : "their waits grow")),
+                        frees.empty() ? "" : in_all,
                         join_names(frees) +
                             (freed_in_cash.empty() ? std::string()
                              : freed_in_cash.size() == 1
@@ -518,8 +519,9 @@ std::vector<Table> headline_tables(const Study& study, const StudyResult& result
                                  : fmt::format(" ({} are paid per activity: their freed places are in "
                                                "their payers' cash already)",
                                                join_names(freed_in_cash))),
-                        uses.empty() ? "" : "; more capacity used at: " + join_names(uses),
-                        join_names(longer), join_names(shorter)) +
+                        uses.empty() ? "" : "; more capacity used at" + in_all + ": " + join_names(uses),
+                        longer.empty() ? "" : in_all, join_names(longer), shorter.empty() ? "" : in_all,
+                        join_names(shorter)) +
                         households +
                         (new_queue ? "; a new queue: households wait for a coach (the comparator has none)"
                                    : "") +
