@@ -550,9 +550,11 @@ TEST_CASE("In short gives the places a reallocation leaves in the last week agai
   // Dominant beside waits that grow says so in the glance, for both ICERs (the problem-free one and the
   // quality-adjusted one): both are dominant on the means here, and debt counselling's wait grows.
   std::size_t dominant_said = 0;
-  for (auto at = page.find(", yet households wait longer at agencies (below)"); at != std::string::npos;
-       at = page.find(", yet households wait longer at agencies (below)", at + 1))
+  for (auto at = page.find(", yet households wait longer at agencies, by up to "); at != std::string::npos;
+       at = page.find(", yet households wait longer at agencies, by up to ", at + 1)) {
     ++dominant_said;
+    CHECK(page.find(" weeks (below)", at) < page.find("</td>", at));
+  }
   CHECK(dominant_said == 2);
   // Without draws, the probabilities count runs of the households' luck: the glance and the curve say so
   // and do not ask "how sure can we be" (advisor review 56).

@@ -738,8 +738,21 @@ TEST_CASE("at a glance: every compared scenario side by side", "[output]") {
       if (t.id == "headline" && t.scenario == "b")
         for (Row& row : t.rows)
           if (row.key == "wait_debt") row.cells[1] = Cell::of_text(kWaitLonger);
-    CHECK(render_table(longer, {200, {"glance"}}).find("dominant, yet waits grow (below)") !=
-          std::string::npos);
+    // With its size: b's wait grows by 40 weeks (the fixture's mean).
+    CHECK(render_table(longer, {200, {"glance"}})
+              .find("dominant, yet waits grow by up to 40,0 weeks (below)") != std::string::npos);
+    // The largest of the waits that grow, not of all: by hand, 7 and 3 weeks longer, 90 with no verdict.
+    Table waits;
+    waits.columns = {{"change", "change"}, {"verdict", "in words"}};
+    for (const auto& [key, weeks, verdict] : {std::tuple{"wait_a", 3.0, kWaitLonger},
+                                              {"wait_b", 7.0, kWaitLonger},
+                                              {"wait_c", 90.0, "no clear change"},
+                                              {"places_d", 200.0, kWaitLonger}})
+      waits.rows.push_back({key, key, {Cell::of_value(weeks, Unit::Weeks), Cell::of_text(verdict)}, 0});
+    CHECK(largest_wait_growth(waits) == 7.0);
+    waits.rows[0].cells[1] = waits.rows[1].cells[1] = Cell::of_text("no clear change");
+    CHECK(std::isnan(largest_wait_growth(waits)));
+    CHECK(!waits_grow(waits));
     // Only "dominant" gains it: scenario a's ICER with the same wait is a cost per year.
     for (Table& t : longer.tables)
       if (t.id == "headline" && t.scenario == "a")

@@ -231,10 +231,12 @@ std::optional<GlanceView> glance_view(const Report& r) {
                         ? Cell::of_text(icer_short_text(c->text))
                         : *c;
         // "Dominant" is about money and problem-free years: beside agencies' waits that grow, it read as
-        // better in every way, the waits 25 lines below (advisor review 56). Said in the cell itself.
+        // better in every way, the waits 25 lines below (advisor review 56). Said in the cell itself, with
+        // the largest growth (an advisor's reading: "waits grow" said not by how much).
         if (std::string_view(key) == "icer" && cell.kind == Cell::Kind::Text &&
             cell.text.starts_with("dominant") && waits_grow(*headlines[i]))
-          cell.text += ", yet waits grow (below)";
+          cell.text += fmt::format(", yet waits grow by up to {} weeks (below)",
+                                   format_dutch(largest_wait_growth(*headlines[i]), 1));
         l.cells.push_back(std::move(cell));
       }
       g.rows.push_back(std::move(l));
@@ -242,14 +244,13 @@ std::optional<GlanceView> glance_view(const Report& r) {
     // The efficiency frontier, where a decision has options besides one intervention and its comparator.
     if (std::any_of(frontier.begin(), frontier.end(), [](const Table* t) { return t; })) {
       text::Grid::Line l;
-      l.label = "efficiency frontier (ICER against the next cheaper efficient option)";
+      // One line each (the ICER cell above may take three, and the waits stay on the first screen).
+      l.label = "efficient? (ICER over next cheaper)";
       l.indent = 1;
       for (std::size_t i = 0; i < n; ++i) {
         const Cell* status = cell_of(frontier[i], headlines[i]->scenario, "status");
         const Cell* icer = cell_of(frontier[i], headlines[i]->scenario, "icer");
-        std::string s = !status                      ? "only its comparator to compare with"
-                        : status->text == "frontier" ? "efficient"
-                                                     : status->text;
+        std::string s = !status ? "no other option" : status->text == "frontier" ? "efficient" : status->text;
         if (icer && icer->kind == Cell::Kind::Number && !std::isnan(icer->stat.mean))
           s += fmt::format(" (ICER {})", format_euros(icer->stat.mean));
         l.cells.push_back(Cell::of_text(s));

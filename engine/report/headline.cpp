@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include "wijksim/report/economic_text.h"
 #include "wijksim/report/render.h"
@@ -546,13 +547,22 @@ std::vector<Table> headline_tables(const Study& study, const StudyResult& result
   return tables;
 }
 
-bool waits_grow(const Table& headline) {
-  std::size_t verdict = headline.columns.size();
-  for (std::size_t c = 0; c < headline.columns.size(); ++c)
+double largest_wait_growth(const Table& headline) {
+  std::size_t verdict = headline.columns.size(), change = headline.columns.size();
+  for (std::size_t c = 0; c < headline.columns.size(); ++c) {
     if (headline.columns[c].key == "verdict") verdict = c;
-  return std::any_of(headline.rows.begin(), headline.rows.end(), [&](const Row& r) {
-    return r.key.starts_with("wait_") && verdict < r.cells.size() && r.cells[verdict].text == kWaitLonger;
-  });
+    if (headline.columns[c].key == "change") change = c;
+  }
+  double largest = std::numeric_limits<double>::quiet_NaN();
+  for (const Row& r : headline.rows)
+    if (r.key.starts_with("wait_") && verdict < r.cells.size() && change < r.cells.size() &&
+        r.cells[verdict].text == kWaitLonger && !(r.cells[change].stat.mean <= largest))
+      largest = r.cells[change].stat.mean;
+  return largest;
+}
+
+bool waits_grow(const Table& headline) {
+  return !std::isnan(largest_wait_growth(headline));
 }
 
 }  // namespace wijksim

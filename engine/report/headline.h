@@ -26,5 +26,8 @@ inline constexpr const char* kFundNotModelled = "who fills that fund is not mode
 inline constexpr const char* kWaitLonger = "households wait longer";
 // Whether a headline table says households wait longer at any agency.
 bool waits_grow(const Table& headline);
+// The largest mean difference in weeks of those waits (NaN where none grows): the size "dominant, yet waits
+// grow" gives (an advisor's reading: the cell said they grow, not by how much).
+double largest_wait_growth(const Table& headline);
 
 }  // namespace wijksim

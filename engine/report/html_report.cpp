@@ -673,14 +673,17 @@ void ReportWriter::glance(const StoredScenario& s, const StoredScenario& c) {
        figure(ce, s.name, "delta_effect"));
   // "Dominant" beside agencies' waits that grow: said in the same row, as the terminal's glance does
   // (advisor review 56).
-  const bool waits_longer =
-      std::any_of(stored_report_.tables.begin(), stored_report_.tables.end(), [&](const Table& t) {
-        return t.id == "headline" && t.scenario == s.name && t.comparator == c.name && waits_grow(t);
-      });
+  double wait_growth = std::numeric_limits<double>::quiet_NaN();
+  for (const Table& t : stored_report_.tables)
+    if (t.id == "headline" && t.scenario == s.name && t.comparator == c.name)
+      wait_growth = largest_wait_growth(t);
+  const bool waits_longer = !std::isnan(wait_growth);
   // Both ICERs, the problem-free one and the quality-adjusted one, which was left bare at first.
   const auto icer = [&](const std::string& key) {
     return figure(ce, s.name, key) + (waits_longer && value_of(ce, s.name, key).text.starts_with("dominant")
-                                          ? ", yet households wait longer at agencies (below)"
+                                          ? fmt::format(", yet households wait longer at agencies, by up "
+                                                        "to {} weeks (below)",
+                                                        format_dutch(wait_growth, 1))
                                           : "");
   };
   item("Cost per extra problem-free household-year", icer("icer"));
