@@ -968,6 +968,20 @@ std::vector<Case> cases() {
        {exact(112, 1, "",
               "the file holds 2 YAML documents (separated by '---', or ended by '...'); a scenario or a "
               "targets file is one document")}},
+      // A '%' line is a directive of a next document that never starts, to yaml-cpp: dropped without a word
+      // at the end of a file, or reported as a second document at the line after it (outside attack 64).
+      {"a line starting with '%' after the body (a key commented out with the wrong character)",
+       b + "%fte: 9\n# end\n",
+       {exact(
+           112, 1, "",
+           "a line starting with '%' is a YAML directive ('%fte: 9'), which belongs before the document, "
+           "not in a scenario: a key starts with a letter; to keep the line as a note, start it with '#'")}},
+      {"a line starting with '%' inside the body",
+       "# a scenario\nname: x\n%TAG ! tag:example.com,2000:\n" + b,
+       {exact(3, 1, "",
+              "a line starting with '%' is a YAML directive ('%TAG ! tag:example.com,2000:'), which belongs "
+              "before the document, not in a scenario: a key starts with a letter; to keep the line as a "
+              "note, start it with '#'")}},
       {"a stray comma before the first value",
        ", " + b,
        {exact(1, 1, "",
@@ -1112,6 +1126,10 @@ TEST_CASE("the base scenario of the broken-scenario table is valid", "[input]") 
   CHECK(s.agencies.size() == 2);
   CHECK(s.agencies[1].capacity == 20);  // 40 per 1,000 households x 500 households
   CHECK(src.uncertain().size() == 2);   // the gamma and the beta of mental_health
+}
+
+TEST_CASE("a YAML directive before the document is YAML's own, and taken", "[input]") {
+  CHECK(diagnostics_of(std::string("%YAML 1.2\n# a note\n---\n") + kBase).empty());
 }
 
 TEST_CASE("broken scenarios: each mistake gets its own located diagnostic", "[input]") {

@@ -547,6 +547,32 @@ std::optional<Node> parse_yaml(const std::string& raw, const std::string& file, 
   auto where = [&](const YAML::Mark& m) {
     return Location{file, m.is_null() ? 0 : m.line + 1, m.is_null() ? 0 : m.column + 1};
   };
+  // A line that starts with '%' is a YAML directive (%YAML, %TAG), which belongs before a document's '---'.
+  // yaml-cpp takes one after the body as a directive of a next document that never starts, and so dropped
+  // such lines without a word ("%fte: 9" at a file's end; outside attack 64), or named the line after it
+  // as a second document. Past the file's first line of content, refused at its line.
+  {
+    int line = 1;
+    bool body = false;
+    for (std::size_t at = 0; at < text.size(); ++line) {
+      const char first = text[at];
+      if (first == '%' && body) {
+        const std::size_t end = std::min(text.find('\n', at), text.size());
+        d.add(Location{file, line, 1}, "",
+              fmt::format(
+                  "a line starting with '%' is a YAML directive ('{}'), which belongs before the document, "
+                  "not in {}: a key starts with a letter; to keep the line as a note, start it with "
+                  "'#'",
+                  shortened(printable(std::string_view(text).substr(at, end - at), false, true), 40), what));
+        return std::nullopt;
+      }
+      body = body || !(first == '%' || first == '#' || first == ' ' || first == '\t' || first == '\n' ||
+                       first == '\r');
+      const std::size_t next = text.find('\n', at);
+      if (next == std::string::npos) break;
+      at = next + 1;
+    }
+  }
   YAML::Node doc;
   AliasUses alias_uses;
   try {
