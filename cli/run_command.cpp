@@ -195,6 +195,15 @@ int run_or_compare(const std::string& command, Options o, bool with_comparators,
                     "parameter draws: add --draws N (at least 30)",
                     o.evppi_groups.front()));
   check_sections_format(o);
+  // The sensitivity analyses print in section 'other': with --sections leaving it out they were simulated
+  // and not printed, without a word (with --no-store, lost; outside attack 64).
+  if (const std::vector<std::string> shown = text.sections;
+      (o.sensitivity || !o.parameters.empty() || !o.two_way.empty() || !o.thresholds.empty()) &&
+      !shown.empty() && std::find(shown.begin(), shown.end(), "other") == shown.end())
+    throw UsageError(fmt::format(
+        "--sections {} leaves out 'other', where the sensitivity analyses (--sensitivity, --parameters, "
+        "--two-way, --threshold) are printed: add it (--sections {},other), or drop --sections",
+        o.sections, o.sections));
   if (o.no_store && o.resume)
     throw UsageError("--resume continues a run of a results store; drop --no-store");
   if (o.no_store && o.report)

@@ -1658,6 +1658,16 @@ PY
 expect 2 "--sections with --format csv" "$wijksim" compare "$src/scenarios/pilot.yaml" -r 1 -y 1 --no-store --format csv --sections budget
 expect 2 "show --sections with --format json" "$wijksim" show 1 --store "$tmp/s.db" --format json --sections budget
 expect 2 "show --sections with an empty name (a usage error, outside attack 8)" "$wijksim" show 1 --store "$tmp/s.db" --sections ""
+# The sensitivity analyses print in section 'other': --sections without it simulated them and printed nothing,
+# without a word (outside attack 64). Refused before anything is simulated; with 'other' they print.
+for a in "--sensitivity" "--threshold coaches.fte=1:9,coach_wait=3"; do
+  # shellcheck disable=SC2086
+  expect 2 "$a with --sections glance" "$wijksim" compare "$src/scenarios/pilot.yaml" -r 1 -y 1 --no-store --sensitivity-replications 1 $a --sections glance
+  grep -qF "error: --sections glance leaves out 'other', where the sensitivity analyses" "$tmp/err" && [ ! -s "$tmp/out" ] ||
+    { echo "FAIL: $a with --sections glance: $(cat "$tmp/err" "$tmp/out" | head -3)"; fail=1; }
+done
+expect 0 "--threshold with --sections glance,other" "$wijksim" compare "$src/scenarios/pilot.yaml" -r 1 -y 1 --no-store --sensitivity-replications 1 --threshold coaches.fte=1:9,coach_wait=3 --sections glance,other
+grep -q "^== .*[Tt]hreshold" "$tmp/out" || { echo "FAIL: --threshold with --sections glance,other printed no threshold: $(grep '^==' "$tmp/out")"; fail=1; }
 # A section asked for that the run has none of is said, not printed as a bare header (outside attack 9).
 expect 0 "run --sections economics, which a run without comparison has none of" "$wijksim" run "$src/scenarios/baseline-velve.yaml" -r 1 -y 1 --no-store --sections economics
 grep -q "^This run has no tables in the economics section.$" "$tmp/out" || { echo "FAIL: an empty section asked for: $(tail -3 "$tmp/out")"; fail=1; }
