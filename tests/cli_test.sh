@@ -1104,6 +1104,10 @@ done
 expect 1 "a negative wait as a threshold's target" "$wijksim" compare "$src/scenarios/pilot.yaml" -r 1 -y 1 --no-store --threshold coaches.fte=1:9,coach_wait=-5
 grep -q "^error: --threshold: a target of -5 for coach_wait, which cannot be below 0$" "$tmp/err" && grep -q "nothing was simulated" "$tmp/err" ||
   { echo "FAIL: a negative wait as a threshold's target: $(cat "$tmp/err")"; fail=1; }
+# A target no outcome comes near was printed as the double's 309 digits over five lines (outside attack 64).
+expect 1 "a threshold's target of 1e308" "$wijksim" compare "$src/scenarios/pilot.yaml" -r 1 -y 1 --no-store --threshold coaches.fte=1:9,coach_wait=1e308
+grep -q "^error: --threshold: a target of 1e+308 for coach_wait: give one of at most 10^12 in size" "$tmp/err" && grep -q "nothing was simulated" "$tmp/err" ||
+  { echo "FAIL: a threshold's target of 1e308: $(cat "$tmp/err")"; fail=1; }
 # An empty key in --parameters (two commas, one at an end) is a usage error, as in --sections; it was passed over.
 for list in "coaches.fte=1:2," ",coaches.fte=1:2" "coaches.fte=1:2,,coaches.cost_per_fte_year"; do
   expect 2 "--parameters '$list'" "$wijksim" compare "$src/scenarios/pilot.yaml" -r 1 -y 1 --no-store --parameters "$list"

@@ -21,6 +21,9 @@ namespace {
 
 // The one economic value a draw may carry that the value of information leaves out (docs/model.md 14.9).
 constexpr std::string_view kWillingnessToPay = "economics.willingness_to_pay";
+// The largest size of a --threshold target: euros of a city's whole budget for many years, weeks and
+// households by far (a figure the tables print in full).
+constexpr double kLargestThresholdTarget = 1e12;
 
 // Runs of the sensitivity settings, counted for the progress bar.
 class Counter {
@@ -905,6 +908,13 @@ void check_sensitivity_options(const Study& study, const SensitivityOptions& o) 
     }
     // A wait or a caseload below zero is never reached: said, not searched for over the range (it was
     // "not met in the range"; outside attack 17).
+    // A target no outcome comes near (1e308 printed over five lines as the double's 309 digits; outside
+    // attack 64): its size bounded as a figure the tables can show.
+    if (std::fabs(t.target) > kLargestThresholdTarget)
+      throw option_error("--threshold",
+                         fmt::format("a target of {:.6g} for {}: give one of at most 10^12 in size "
+                                     "(no outcome of the model comes near it)",
+                                     t.target, t.outcome));
     if (t.target < it->second.lo || t.target > it->second.hi)
       throw option_error("--threshold",
                          fmt::format("a target of {} for {}, which cannot be {} {}", t.target, t.outcome,
