@@ -2279,6 +2279,11 @@ expect 1 "--parameters of the population's size" "$wijksim" compare "$tmp/a12/pi
 grep -q "parameter 'population.households' that may vary (sizes such as households or years cannot" "$tmp/err" &&
   ! grep -q "did you mean" "$tmp/err" ||
   { echo "FAIL: a size given to --parameters (no near key offered for it: outside attack 39): $(cat "$tmp/err")"; fail=1; }
+# A '*' in a key path, as a sets file's column may write one, is not taken by --parameter: said, with the keys
+# it matches (the pilot's six domains), not "no parameter that may vary" (outside attack 64).
+expect 1 "sweep of domains.*.escalation_per_year" "$wijksim" sweep "$src/scenarios/pilot.yaml" -r 1 -y 1 --parameter 'domains.*.escalation_per_year' --from 0.01 --to 0.02 --steps 2
+grep -q "error: --parameter: 'domains.\*.escalation_per_year': a '\*' in a key path is not taken here; name each parameter by its own key: this command's scenarios give 6 that match: domains.money.escalation_per_year, " "$tmp/err" ||
+  { echo "FAIL: a wildcard in --parameter: $(cat "$tmp/err")"; fail=1; }
 # One policy year and a survey of one household (outside attack 39): the budget's total column was "years
 # 1-1", the survey "of 1 households", taking "0,0%" of the population; a number beyond 10^18 is said in three
 # digits (it was 5.2000000000000005e+301 weeks).

@@ -279,6 +279,35 @@ void require_parameter(const Study& study, const std::string& key, const std::st
   const bool given = std::any_of(study.scenarios.begin(), study.scenarios.end(),
                                  [&](const StudyScenario& s) { return s.source.has(key); });
   const std::string near = given ? "" : loader::suggest(key, keys);
+  // A '*' for a part of the path (as a parameter sets file's column or a targets file's free: may write
+  // one) names many numbers, where these options take one each: said, with the keys it would match (it was
+  // "no parameter that may vary" beside keys that do; outside attack 64).
+  if (key.find('*') != std::string::npos) {
+    const auto parts = [](const std::string& k) {
+      std::vector<std::string> out;
+      for (std::size_t at = 0;;) {
+        const std::size_t dot = k.find('.', at);
+        out.push_back(k.substr(at, dot == std::string::npos ? std::string::npos : dot - at));
+        if (dot == std::string::npos) return out;
+        at = dot + 1;
+      }
+    };
+    const std::vector<std::string> pattern = parts(key);
+    std::vector<std::string> matches;
+    for (const std::string& k : keys)
+      if (const std::vector<std::string> path = parts(k);
+          path.size() == pattern.size() &&
+          std::equal(path.begin(), path.end(), pattern.begin(),
+                     [](const std::string& a, const std::string& b) { return b == "*" || a == b; }))
+        matches.push_back(k);
+    throw option_error(
+        option,
+        fmt::format("'{}': a '*' in a key path is not taken here{}; name each parameter by its own key{}",
+                    key, option == "--evppi-group" ? " (but as a parameter sets file's column names it)" : "",
+                    matches.empty() ? std::string(" (a key path looks like coaches.fte)")
+                                    : fmt::format(": this command's scenarios give {} that match: {}",
+                                                  matches.size(), loader::join(matches))));
+  }
   // The rule first: a size that exists but may not vary (population.households) was offered a near key
   // name as if it had been misspelt (outside attack 12).
   throw option_error(option, fmt::format("no scenario of this command has a parameter '{}' that may vary "
