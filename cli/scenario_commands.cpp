@@ -21,6 +21,7 @@
 #include "wijksim/report/render.h"
 #include "wijksim/report/report_tables.h"
 #include "wijksim/report/study_report.h"
+#include "wijksim/report/text_layout.h"
 #include "wijksim/report/trace_text.h"
 #include "wijksim/scenario/diagnostics.h"
 #include "wijksim/simulation/simulation.h"
@@ -77,18 +78,20 @@ int validate_command(const Options& o) {
       const auto count = [](double n, const char* one, const char* many) {
         return fmt::format("{} {}", loader::count_text(n), n == 1 ? one : many);
       };
-      cli::out("{}: ok\n  {}, {}, {}, {}{}{}{}\n", printable(path),
-               count(s.population.households, "household", "households"),
-               count(static_cast<double>(s.domains.size()), "domain", "domains"),
-               count(static_cast<double>(s.agencies.size()), "agency", "agencies"),
-               count(static_cast<double>(s.payers.size()), "payer", "payers"),
-               s.coaches.enabled ? fmt::format(", {} coach FTE", fte_text(s.coaches.fte)) : "",
-               src.uncertain().empty() ? ""
-                                       : ", " + count(static_cast<double>(src.uncertain().size()),
-                                                      "uncertain parameter", "uncertain parameters"),
-               src.parameter_sets() ? ", " + count(static_cast<double>(src.parameter_sets()->size()),
-                                                   "parameter set", "parameter sets")
-                                    : "");
+      // At the terminal's width, as its notes and errors are (109 columns at 80; outside attack 64).
+      const std::string summary =
+          fmt::format("{}, {}, {}, {}{}{}{}", count(s.population.households, "household", "households"),
+                      count(static_cast<double>(s.domains.size()), "domain", "domains"),
+                      count(static_cast<double>(s.agencies.size()), "agency", "agencies"),
+                      count(static_cast<double>(s.payers.size()), "payer", "payers"),
+                      s.coaches.enabled ? fmt::format(", {} coach FTE", fte_text(s.coaches.fte)) : "",
+                      src.uncertain().empty() ? ""
+                                              : ", " + count(static_cast<double>(src.uncertain().size()),
+                                                             "uncertain parameter", "uncertain parameters"),
+                      src.parameter_sets() ? ", " + count(static_cast<double>(src.parameter_sets()->size()),
+                                                          "parameter set", "parameter sets")
+                                           : "");
+      cli::out("{}: ok\n{}\n", printable(path), text::wrap(summary, cli::output_width(stdout), "  ", "  "));
       // Once per note: a comparator validated beside its intervention gave its note twice (outside attack
       // 63).
       std::erase_if(base_case.unused_settings,

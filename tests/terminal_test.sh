@@ -156,6 +156,11 @@ grep -q $'\r\|\033' both.txt && bad "a progress bar or a terminal escape in pipe
 COLUMNS=80 "$wijksim" show 1 --store s.db >show80.txt || bad "show exits $?"
 w=$(widest show80.txt)
 [ "$w" -le 80 ] && ok "show at 80 columns: the widest line $w" || bad "show at 80 columns: a line of $w"
+# validate's summary at the width it is given (109 columns at 80; outside attack 64).
+COLUMNS=80 "$wijksim" validate "$src/scenarios/pilot.yaml" >validate80.txt || bad "validate exits $?"
+w=$(widest validate80.txt)
+[ "$w" -le 80 ] && grep -q "100 parameter sets" validate80.txt && ok "validate at 80 columns: the widest line $w" ||
+  { bad "validate at 80 columns: a line of $w"; cat validate80.txt; }
 "$wijksim" show 1 --store s.db --sections calibration >show-cal.txt
 grep -q "^== Calibration" show-cal.txt && ! grep -q "^== Budget" show-cal.txt && ok "show --sections calibration" ||
   bad "show --sections calibration"
