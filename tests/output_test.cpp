@@ -761,6 +761,34 @@ TEST_CASE("at a glance: every compared scenario side by side", "[output]") {
     const std::string both = render_table(longer, {200, {"glance"}});
     CHECK(both.find("yet waits grow") == both.rfind("yet waits grow"));
   }
+  {
+    // A comparator whose households gain rungs without any policy is short of its steady state: said once
+    // under the glance where the interval excludes zero (the city's baseline after 20 years; an advisor's
+    // reading), and not where it holds zero.
+    CHECK(out.find("Without any policy") == std::string::npos);
+    const auto with_gain = [&](double lo, double hi) {
+      Report drifting = r;
+      Table events;
+      events.id = "events";
+      events.scenario = "base";
+      events.columns = {{"value", "value"}};
+      events.rows.push_back({"rungs_gained",
+                             "ladder rungs gained per household (end minus start)",
+                             {Cell::of(interval((lo + hi) / 2, lo, hi), Unit::Rung)},
+                             0});
+      drifting.tables.push_back(events);
+      std::string text = render_table(drifting, {1000, {"glance"}});
+      std::replace(text.begin(), text.end(), '\n', ' ');
+      return text;
+    };
+    const std::string gains = with_gain(0.026, 0.034);
+    const std::string said = "Without any policy base's households still gain 0,030 (0,026 to 0,034) rungs";
+    CHECK(gains.find(said) != std::string::npos);
+    CHECK(gains.find(said) == gains.rfind(said));  // once, though a and b share the comparator
+    CHECK(with_gain(-0.01, 0.03).find("Without any policy") == std::string::npos);
+    CHECK(with_gain(-0.05, -0.01).find("Without any policy base's households still lose") !=
+          std::string::npos);
+  }
   CHECK(out.find("1,88 (same in all runs)") != std::string::npos);  // a fund's bill: no spread
   CHECK(out.find("46,05 (same in all runs)") != std::string::npos);
   CHECK(out.find("places funded") != std::string::npos);

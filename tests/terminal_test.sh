@@ -111,6 +111,11 @@ ok "the first screen holds the decision, each payer's cash, capacity and the wai
 # care freed with no word of it; a policy advisor's reading): the funded scale-up frees places at both.
 tr -s ' \n' ' ' <main.txt | grep -q "General social work (Mental-health care and Youth care are paid per activity: their freed places are in their payers' cash already)" &&
   ok "In short says which freed capacity is in cash already" || bad "In short: freed capacity at agencies paid per activity"
+# The city's baseline gains rungs with no policy (its 20-year warm-up ends short of its steady state;
+# scenarios/README.md, "The warm-up"): said under the glance for it, and not for Velve-Lindenhof's.
+tr -s ' \n' ' ' <main.txt | grep -q "Without any policy baseline-enschede's households still gain 0,0[0-9]* (0,0[0-9]* to 0,0[0-9]*) rungs on the participation ladder" &&
+  ! grep -q "Without any policy baseline-velve" main.txt &&
+  ok "the glance says the city's baseline is short of its steady state" || bad "the glance on the city's warm-up"
 # The capacity heading says that places used beyond a cut are not freed where the agency's wait grows: the
 # main job's scale-up uses 576 fewer places at debt counselling against a cut of 461 while its wait grows 41
 # weeks (read as 115 places freed; a policy advisor's reading). In short names them duplicate work.

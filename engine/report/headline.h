@@ -29,5 +29,9 @@ bool waits_grow(const Table& headline);
 // The largest mean difference in weeks of those waits (NaN where none grows): the size "dominant, yet waits
 // grow" gives (an advisor's reading: the cell said they grow, not by how much).
 double largest_wait_growth(const Table& headline);
+// Where a comparator's households gain (or lose) rungs without any policy, its events table's interval of
+// rungs gained excluding zero, the sentence that says its warm-up ends short of its steady state; else "".
+// The city's baseline after its 20 years (scenarios/README.md, "The warm-up"; an advisor's reading).
+std::string short_of_steady_state(const std::vector<Table>& tables, const std::string& comparator);
 
 }  // namespace wijksim

@@ -797,7 +797,11 @@ void ReportWriter::glance(const StoredScenario& s, const StoredScenario& c) {
                                        "households per coach FTE and team-weeks above the norm the 95% "
                                        "interval of the mean over runs",
                                        money_interval())),
-      esc(s.name), esc(c.name), esc(s.name), esc(note_of(ce)));
+      esc(s.name), esc(c.name), esc(s.name), esc(note_of(ce) + [&] {
+        // As the terminal's glance says it (headline.h): a comparator short of its steady state.
+        const std::string words = short_of_steady_state(stored_report_.tables, c.name);
+        return words.empty() ? words : " " + words;
+      }()));
 }
 
 namespace {
