@@ -716,6 +716,25 @@ TEST_CASE("at a glance: every compared scenario side by side", "[output]") {
                 "A probability over fewer than 20 runs is a count, and a count of few is no certainty: 5 of "
                 "5 allows a true probability as low as 48% (the exact 95% interval), and 0 of 5 one as "
                 "high as 52%.") != std::string::npos);
+    // A count between all and none that the glance shows gets its own bounds: 3 of 5, whose exact 95%
+    // interval is the Beta(3, 3) quantile at 2,5% to the Beta(4, 2) quantile at 97,5%, 0,1466 to 0,9473
+    // (Clopper and Pearson 1934; tables of the binomial interval), said as 15 to 94,7% (a tenth near the
+    // ends, as the bound of all; an advisor's reading of a PSA's "10 of 12", whose bounds the note did not
+    // give).
+    Report counted = base;
+    for (Table& t : counted.tables)
+      if (t.id == "cost_effectiveness") {
+        t.columns.push_back({"p_cost_effective", "probability cost-effective"});
+        for (Row& row : t.rows)
+          row.cells.push_back(Cell::of_probability(row.key == "a" ? 0.6 : 1.0, 5, "runs"));
+      }
+    std::string three;
+    for (const char ch : render_table(counted, {400, {"glance"}}))  // as one line, spaces collapsed
+      if (!((ch == ' ' || ch == '\n') && !three.empty() && three.back() == ' '))
+        three += ch == '\n' ? ' ' : ch;
+    CHECK(three.find(
+              "5 of 5 allows a true probability as low as 48% (the exact 95% interval), 3 of 5 one from 15 "
+              "to 94,7%, and 0 of 5 one as high as 52%.") != std::string::npos);
     // One run: 1 of 1 allows 0.025^(1/1) = 2,5%, said to a tenth near the ends (outside attack 57).
     Report one = base;
     for (ScenarioRef& s : one.scenarios) s.replications = 1;

@@ -115,6 +115,7 @@ std::optional<GlanceView> glance_view(const Report& r) {
   }
   const bool draws = most_draws > 1;
   const bool one_draw = most_draws == 1;
+  std::vector<double> probabilities;  // the glance's probabilities, for the bounds of their counts (below)
   heading(
       // Over the period, not a year's (a reader set "-185" beside a calibration table's euros a year).
       fmt::format("Is it worth the money? Per household over {}, discounted, society's view (transfers left "
@@ -237,6 +238,9 @@ std::optional<GlanceView> glance_view(const Report& r) {
             cell.text.starts_with("dominant") && waits_grow(*headlines[i]))
           cell.text += fmt::format(", yet waits grow by up to {} weeks (below)",
                                    format_dutch(largest_wait_growth(*headlines[i]), 1));
+        if ((std::string_view(key) == "p_cost_effective" || std::string_view(key) == "p_best") &&
+            cell.kind == Cell::Kind::Number && !std::isnan(cell.stat.mean))
+          probabilities.push_back(cell.stat.mean);
         l.cells.push_back(std::move(cell));
       }
       g.rows.push_back(std::move(l));
@@ -491,11 +495,28 @@ std::optional<GlanceView> glance_view(const Report& r) {
     const Interval all = clopper_pearson_95(counted, counted);
     // Whole percents, but a tenth near the ends: 1 of 1 allows 2,5%, which "3%" overstated.
     const auto percent = [](double p) { return format_dutch(100 * p, p < 0.1 || p > 0.9 ? 1 : 0); };
+    // And of each count between shown (10 of 12 allows 52 to 98%), which decides a choice where all or none
+    // do not (an advisor's reading of a PSA's "best of its options": 2 of 12 and 10 of 12).
+    std::vector<long long> between;
+    for (const double p : probabilities) {
+      const auto k = std::llround(p * counted);
+      if (k > 0 && k < static_cast<long long>(counted) &&
+          std::fabs(p * counted - static_cast<double>(k)) < 1e-6)
+        between.push_back(k);
+    }
+    std::sort(between.begin(), between.end(), std::greater<>());
+    between.erase(std::unique(between.begin(), between.end()), between.end());
+    std::string others;
+    for (const long long k : between) {
+      const Interval ci = clopper_pearson_95(k, counted);
+      others +=
+          fmt::format(", {} of {} one from {} to {}%", k, counted, percent(ci.lower), percent(ci.upper));
+    }
     g.note += fmt::format(
         " A probability over fewer than {} {} is a count, and a count of few is no certainty: {} of {} "
         "allows "
-        "a true probability as low as {}% (the exact 95% interval), and 0 of {} one as high as {}%.",
-        kFewRuns, draws ? "draws" : "runs", counted, counted, percent(all.lower), counted,
+        "a true probability as low as {}% (the exact 95% interval){}, and 0 of {} one as high as {}%.",
+        kFewRuns, draws ? "draws" : "runs", counted, counted, percent(all.lower), others, counted,
         percent(1 - all.lower));
   }
   return v;

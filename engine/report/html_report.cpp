@@ -2033,10 +2033,22 @@ void ReportWriter::targets(const StoredScenario& s, const StoredScenario* c) {
         const json& v = at(cells, key);
         return v.is_null() ? std::string() : esc(format_cell(cell_of(v)));
       };
+      // A figure may break before its interval, not inside it: "47,5% (45,9 to" over "49,1)" on A4 (an
+      // advisor's reading).
+      auto figure_cell = [&](const char* key) {
+        const json& v = at(cells, key);
+        if (v.is_null()) return std::string();
+        const std::string shown = format_cell(cell_of(v));
+        const std::size_t open = shown.find(" (");
+        return open == std::string::npos ? esc(shown)
+                                         : esc(shown.substr(0, open)) + " <span class=\"nobr\">" +
+                                               esc(shown.substr(open + 1)) + "</span>";
+      };
       rows += fmt::format(
           "<tr><td>{}<br><span class=\"source\">{}</span></td><td class=\"num\">{}</td><td "
           "class=\"num\">{}</td><td>{}</td></tr>\n",
-          esc(text_of(at(r, "label"))), cell("source"), cell("target"), cell("model"), cell("fit"));
+          esc(text_of(at(r, "label"))), cell("source"), figure_cell("target"), figure_cell("model"),
+          cell("fit"));
     }
     out += fmt::format(
         "<h4>{}'s targets</h4>\n<table class=\"targets\">\n<thead><tr><th>target (source)</th><th "
