@@ -656,6 +656,10 @@ std::vector<Case> cases() {
       {"misspelt true",
        edit(b, 82, "true", "ja"),
        {exact(82, 12, "coaches.enabled", "expected true or false, found 'ja'")}},
+      // YAML's spellings only: another reader takes "tRUE" for a text (outside attack 64).
+      {"true in odd case",
+       edit(b, 82, "true", "tRUE"),
+       {exact(82, 12, "coaches.enabled", "expected true or false, found 'tRUE'")}},
       {"misspelt choice",
        edit(b, 88, "additional", "aditional"),
        {exact(88, 12, "coaches.funding",

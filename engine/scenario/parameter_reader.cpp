@@ -311,11 +311,18 @@ std::optional<bool> ParameterReader::boolean(const Node* n, const std::string& p
                found(*n)));
     return std::nullopt;
   }
+  // In the three spellings YAML gives each word (true, True, TRUE; YAML 1.1's yes and on as well): another
+  // reader takes "tRUE" or "yEs" for a text, which this one took for a boolean (outside attack 64).
   if (n->is(Node::Kind::Scalar)) {
-    std::string t = n->text;
-    std::transform(t.begin(), t.end(), t.begin(), [](unsigned char c) { return std::tolower(c); });
-    if (t == "true" || t == "yes" || t == "on") return true;
-    if (t == "false" || t == "no" || t == "off") return false;
+    const auto spelled = [&](std::string_view word) {
+      std::string capital(word), upper(word);
+      capital[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(capital[0])));
+      std::transform(upper.begin(), upper.end(), upper.begin(),
+                     [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+      return n->text == word || n->text == capital || n->text == upper;
+    };
+    if (spelled("true") || spelled("yes") || spelled("on")) return true;
+    if (spelled("false") || spelled("no") || spelled("off")) return false;
   }
   d_.add(n->where, path, fmt::format("expected true or false, found {}", found(*n)));
   return std::nullopt;
