@@ -1182,6 +1182,25 @@ TEST_CASE("broken targets files: empty, or not a map, said as a targets file", "
 
 // A targets file's bounds (`bound: upper|lower`): the bound is an end of the interval, and a bound needs an
 // interval (a survey's n gives an estimate's). Each mistake is said at its line and key.
+TEST_CASE("a target's value given as a distribution is told as a target's, not a scenario's size",
+          "[input]") {
+  TempDir dir("distribution-target");
+  try {
+    read_targets_file(dir.write("targets.yaml",
+                                "population: households\ntargets:\n  a:\n    label: a share\n    "
+                                "measure: share.with_problem\n    value: {dist: beta, mean: "
+                                "0.4, sd: 0.05}\n    n: 100\n    unit: share\n    source: "
+                                "assumption\n"));
+    FAIL("read without an error");
+  } catch (const InputError& e) {
+    // Said as a target's (outside attack 64: "this parameter sets the model's size or structure").
+    CHECK(e.diagnostics().at(0).message ==
+          "expected a fixed number, found a distribution (a target is a public figure, not a parameter: its "
+          "value a number, its uncertainty its interval or n)");
+    CHECK(e.diagnostics().at(0).where.line == 6);
+  }
+}
+
 TEST_CASE("broken targets files: a bound that is not its interval's end, or has none", "[input]") {
   TempDir dir("bounds");
   const std::string head = "population: households\ntargets:\n";  // lines 1-2

@@ -389,8 +389,7 @@ std::optional<double> ParameterReader::number(const Node& n, const std::string& 
       // A map is a distribution only with its `dist:` key ({} was said as one; outside attack 14).
       d_.add(n.where, path,
              n.find("dist") >= 0
-                 ? "expected a fixed number, found a distribution (this parameter sets the model's size "
-                   "or structure, so it cannot vary between draws)"
+                 ? fmt::format("expected a fixed number, found a distribution ({})", fixed_reason_)
                  : fmt::format("expected a fixed number, found {}",
                                n.children.empty() ? "an empty map ({})" : "a map"));
       return std::nullopt;

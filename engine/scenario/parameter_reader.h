@@ -297,6 +297,10 @@ class ParameterReader {
   std::optional<std::vector<std::string>> names_of(const Node& n, const std::string& path,
                                                    std::string_view what, std::string_view plural, int limit);
 
+  // Why a distribution is refused where a fixed number belongs: a scenario's size or structure; a targets
+  // file's figure (TargetsReader), which is no parameter (it said "size or structure"; outside attack 64).
+  std::string fixed_reason_ =
+      "this parameter sets the model's size or structure, so it cannot vary between draws";
   Diags& d_;
   Scenario s_;
   std::vector<UncertainParameter> uncertain_;

@@ -61,7 +61,10 @@ std::string near_measure(const std::string& measure, const std::vector<std::stri
 
 class TargetsReader : public ParameterReader {
  public:
-  TargetsReader(Diags& d, const std::string& file) : ParameterReader(d, file) {}
+  TargetsReader(Diags& d, const std::string& file) : ParameterReader(d, file) {
+    fixed_reason_ =
+        "a target is a public figure, not a parameter: its value a number, its uncertainty its interval or n";
+  }
 
   void read(const Node& root, TargetsFile& out) {
     MapReader top(root, "", d_);
