@@ -131,6 +131,26 @@ int command(int argc, char** argv) {
 
   const cli::CommandLine line = cli::positional_after_double_dash(app, argc, argv);
   renamed = line.renamed;
+  // An option pasted from a document with a typographic dash ("–-years", "—seed", "−r") was read as a
+  // scenario file's name: "cannot read the scenario" (outside attack 64). Said as what it is, before anything
+  // runs; a file so named can still be given after "--".
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    if (a == "--") break;  // the rest are files
+    for (const auto& [dash, name] : {std::pair{"\u2013", "an en dash"},
+                                     {"\u2014", "an em dash"},
+                                     {"\u2212", "a minus sign"},
+                                     {"\u2010", "a hyphen"}})
+      if (a.starts_with(dash)) {
+        if (rank0)
+          cli::err(
+              "error: '{}' starts with {} ('{}'), not the '-' of an option: type it with the minus key "
+              "(a word processor turns '--' into a dash), or give a file of that name after '--'\nRun "
+              "with --help for more information.\n",
+              long_words_shortened(printable(a)), name, dash);
+        return kUsage;
+      }
+  }
   std::exception_ptr parse_failure;
   try {
     std::vector<std::string> reversed(line.args.rbegin(), line.args.rend());  // CLI11 takes them last first

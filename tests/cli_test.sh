@@ -853,6 +853,13 @@ grep -q "x.yaml:1:10: error: extends: 'targets/velve.yaml' is a targets file (it
   [ "$(grep -c "error:" "$tmp/err")" = 1 ] || { echo "FAIL: extends of a targets file: $(cat "$tmp/err")"; fail=1; }
 # An option given last without its value is said in words, not in CLI11's types ("1 required UINT:INT in
 # 0..18446744073709551615 missing"), and an option before its command is placed (outside attack 30).
+# An option pasted with a typographic dash was read as a scenario's name ("cannot read the scenario"; outside
+# attack 64): said as a dash, before anything runs; after "--" such a name is a file's.
+expect 2 "an option with an en dash" "$wijksim" run "$src/scenarios/pilot.yaml" $'\xe2\x80\x93-years' 1 --no-store
+grep -q "^error: '–-years' starts with an en dash ('–'), not the '-' of an option: type it with the minus key" "$tmp/err" && [ ! -s "$tmp/out" ] ||
+  { echo "FAIL: an option with an en dash: $(cat "$tmp/err")"; fail=1; }
+expect 1 "a file named with an en dash after --" "$wijksim" validate -- $'\xe2\x80\x93x.yaml'
+grep -q "cannot read the scenario" "$tmp/err" || { echo "FAIL: a file named with an en dash after --: $(cat "$tmp/err")"; fail=1; }
 expect 2 "--seed without its value" "$wijksim" run "$src/scenarios/pilot.yaml" -s
 grep -q "^error: --seed is given no value: write --seed VALUE (wijksim run --help says which values)$" "$tmp/err" ||
   { echo "FAIL: --seed without its value: $(cat "$tmp/err")"; fail=1; }
