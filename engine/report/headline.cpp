@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <optional>
 
 #include "wijksim/report/economic_text.h"
 #include "wijksim/report/render.h"
@@ -427,8 +428,34 @@ std::vector<Table> headline_tables(const Study& study, const StudyResult& result
           // before, said to be means.
           const std::string& payer = mine.shape.payers[p].text;
           std::string claim;
-          if (!one_run && text::no_spread(bill_stat) && !std::isnan(own_stat.lo) &&
-              !std::isnan(own_stat.hi)) {
+          // With parameter draws the bill varies by draw: the sum's spread over the draws, each draw's mean
+          // of its run pairs' sum, as the cash rows' spread is (a PSA said "would pay 17,19 more on average"
+          // beside a base case's interval; an advisor's reading).
+          std::optional<Stat> summed;
+          if (study.draws > 1 && !one_run) {
+            const BudgetLayout& b = mine.shape.budget;
+            const std::size_t own_at = b.at(b.years, static_cast<int>(p), kCostCategories),
+                              bill_at = b.at(b.years, static_cast<int>(fund), kCostCategories);
+            summed = spread_over_draws(by_draw(cmp.differences, study.draws, [&](const Measures<double>& f) {
+              return f.cost[own_at] + f.cost[bill_at];
+            }));
+          }
+          if (summed && !std::isnan(summed->lo) && !std::isnan(summed->hi)) {
+            const double lo = shown(summed->lo), hi = shown(summed->hi), mid = shown(summed->mean);
+            const auto range = [&](double m, double from, double to) {
+              return fmt::format("{} ({} to {}) {}", words(m), words(from), words(to), unit);
+            };
+            const std::string over = fmt::format(" (its spread over the {} draws)", study.draws);
+            if (hi < 0)
+              claim =
+                  fmt::format("the {} would spend {} less {}{}", payer, range(-mid, -hi, -lo), period, over);
+            else if (lo > 0)
+              claim = fmt::format("the {} would pay {} more {}{}", payer, range(mid, lo, hi), period, over);
+            else
+              claim = fmt::format("the {}'s cash would show no clear change {}: {}{}", payer, period,
+                                  range(mid, lo, hi), over);
+          } else if (!one_run && text::no_spread(bill_stat) && !std::isnan(own_stat.lo) &&
+                     !std::isnan(own_stat.hi)) {
             const double lo = shown(own_stat.lo) + bill, hi = shown(own_stat.hi) + bill;
             const auto range = [&](double mid, double from, double to) {
               return fmt::format("{} ({} to {}) {}", words(mid), words(from), words(to), unit);
