@@ -152,7 +152,11 @@ std::optional<GlanceView> glance_view(const Report& r) {
     text::Grid::Line l;
     l.label = "compared with";
     l.indent = 1;
-    for (const Table* h : headlines) l.cells.push_back(Cell::of_text(h->comparator));
+    // A comparator short of its steady state marked here, on the first screen, for the note's sentence
+    // (below) some hundred lines on: it moves the city's decision (scenarios/README.md, "The warm-up").
+    for (const Table* h : headlines)
+      l.cells.push_back(
+          Cell::of_text(h->comparator + (short_of_steady_state(r.tables, h->comparator).empty() ? "" : "*")));
     g.rows.push_back(std::move(l));
   }
   if (std::any_of(ce.begin(), ce.end(), [](const Table* t) { return t; })) {
@@ -487,7 +491,7 @@ std::optional<GlanceView> glance_view(const Report& r) {
   // near none (an advisor's reading; scenarios/README.md, "The warm-up"). Said where the interval of its
   // rungs gained excludes zero.
   for (const std::string& c : comparators)
-    if (const std::string words = short_of_steady_state(r.tables, c); !words.empty()) g.note += " " + words;
+    if (const std::string words = short_of_steady_state(r.tables, c); !words.empty()) g.note += " *" + words;
   // A count of few runs bounds a probability only loosely: "5 of 5 runs" read as certainty (advisor review
   // 56). The exact (Clopper-Pearson) bound of all of them, as the README's examples from 20 on give it.
   if (const std::uint32_t counted = draws ? most_draws : most_runs;
