@@ -56,9 +56,15 @@ std::vector<std::string> parameter_list(const Options& o) {
 
 // The sensitivity options of `compare`, checked. Any of --parameters, --two-way or --threshold asks for the
 // simulated analyses as --sensitivity does.
+// Whether the command asks for the simulated sensitivity analyses: --sensitivity, or any of the options that
+// name what they vary.
+bool asks_for_sensitivity(const Options& o) {
+  return o.sensitivity || !o.parameters.empty() || !o.two_way.empty() || !o.thresholds.empty();
+}
+
 SensitivityOptions sensitivity_options(const Options& o) {
   SensitivityOptions s;
-  s.simulate = o.sensitivity || !o.parameters.empty() || !o.two_way.empty() || !o.thresholds.empty();
+  s.simulate = asks_for_sensitivity(o);
   s.parameters = parameter_list(o);
   for (const std::string& p : s.parameters)  // what the parameters are is the study's to check
     option_syntax([&] { return parse_parameter_range(p, "--parameters"); });
@@ -198,8 +204,8 @@ int run_or_compare(const std::string& command, Options o, bool with_comparators,
   // The sensitivity analyses print in section 'other': with --sections leaving it out they were simulated
   // and not printed, without a word (with --no-store, lost; outside attack 64).
   if (const std::vector<std::string> shown = text.sections;
-      (o.sensitivity || !o.parameters.empty() || !o.two_way.empty() || !o.thresholds.empty()) &&
-      !shown.empty() && std::find(shown.begin(), shown.end(), "other") == shown.end())
+      asks_for_sensitivity(o) && !shown.empty() &&
+      std::find(shown.begin(), shown.end(), "other") == shown.end())
     throw UsageError(fmt::format(
         "--sections {} leaves out 'other', where the sensitivity analyses (--sensitivity, --parameters, "
         "--two-way, --threshold) are printed: add it (--sections {},other), or drop --sections",

@@ -16,21 +16,6 @@
 namespace wijksim {
 namespace {
 
-const Row* row_of(const Table* t, const std::string& key) {
-  if (!t) return nullptr;
-  for (const Row& r : t->rows)
-    if (r.key == key) return &r;
-  return nullptr;
-}
-
-const Cell* cell_of(const Table* t, const std::string& row, const std::string& column) {
-  const Row* r = row_of(t, row);
-  if (!r) return nullptr;
-  for (std::size_t c = 0; c < t->columns.size() && c < r->cells.size(); ++c)
-    if (t->columns[c].key == column) return &r->cells[c];
-  return nullptr;
-}
-
 // "capacity: Debt counselling (places used)" -> "Debt counselling".
 std::string strip(std::string label, const std::string& prefix, const std::string& suffix) {
   if (label.starts_with(prefix)) label.erase(0, prefix.size());

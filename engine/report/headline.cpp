@@ -599,36 +599,29 @@ std::vector<Table> headline_tables(const Study& study, const StudyResult& result
 }
 
 double largest_wait_growth(const Table& headline) {
-  std::size_t verdict = headline.columns.size(), change = headline.columns.size();
-  for (std::size_t c = 0; c < headline.columns.size(); ++c) {
-    if (headline.columns[c].key == "verdict") verdict = c;
-    if (headline.columns[c].key == "change") change = c;
-  }
   double largest = std::numeric_limits<double>::quiet_NaN();
-  for (const Row& r : headline.rows)
-    if (r.key.starts_with("wait_") && verdict < r.cells.size() && change < r.cells.size() &&
-        r.cells[verdict].text == kWaitLonger && !(r.cells[change].stat.mean <= largest))
-      largest = r.cells[change].stat.mean;
+  for (const Row& r : headline.rows) {
+    const Cell* verdict = cell_of(&headline, r.key, "verdict");
+    const Cell* change = cell_of(&headline, r.key, "change");
+    if (r.key.starts_with("wait_") && verdict && change && verdict->text == kWaitLonger &&
+        !(change->stat.mean <= largest))
+      largest = change->stat.mean;
+  }
   return largest;
 }
 
 std::string short_of_steady_state(const std::vector<Table>& tables, const std::string& comparator) {
   for (const Table& t : tables) {
     if (t.id != "events" || t.scenario != comparator) continue;
-    std::size_t value = t.columns.size();
-    for (std::size_t c = 0; c < t.columns.size(); ++c)
-      if (t.columns[c].key == "value") value = c;
-    for (const Row& r : t.rows) {
-      if (r.key != "rungs_gained" || value >= r.cells.size()) continue;
-      const Cell& gained = r.cells[value];
-      if (gained.kind != Cell::Kind::Number || !(gained.stat.lo > 0 || gained.stat.hi < 0)) return "";
-      return fmt::format(
-          "Without any policy {}'s households {} {} rungs on the participation ladder over the policy years: "
-          "its warm-up ends before its steady state, whose levels and differences are not the same "
-          "(scenarios/README.md, 'The warm-up').",
-          comparator, gained.stat.mean > 0 ? "still gain" : "still lose",
-          text::one_line(text::cell_text(gained, text::EuroScale{})));
-    }
+    const Cell* gained = cell_of(&t, "rungs_gained", "value");
+    if (!gained || gained->kind != Cell::Kind::Number || !(gained->stat.lo > 0 || gained->stat.hi < 0))
+      return "";
+    return fmt::format(
+        "Without any policy {}'s households {} {} rungs on the participation ladder over the policy years: "
+        "its warm-up ends before its steady state, whose levels and differences are not the same "
+        "(scenarios/README.md, 'The warm-up').",
+        comparator, gained->stat.mean > 0 ? "still gain" : "still lose",
+        text::one_line(text::cell_text(*gained, text::EuroScale{})));
   }
   return "";
 }

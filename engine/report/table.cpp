@@ -57,4 +57,19 @@ std::string interval_kind::over_draws(std::size_t draws) {
   return draws > 1 ? spread("draws", draws) : std::string(kMean);
 }
 
+const Row* row_of(const Table* t, const std::string& key) {
+  if (!t) return nullptr;
+  for (const Row& r : t->rows)
+    if (r.key == key) return &r;
+  return nullptr;
+}
+
+const Cell* cell_of(const Table* t, const std::string& row, const std::string& column) {
+  const Row* r = row_of(t, row);
+  if (!r) return nullptr;
+  for (std::size_t c = 0; c < t->columns.size() && c < r->cells.size(); ++c)
+    if (t->columns[c].key == column) return &r->cells[c];
+  return nullptr;
+}
+
 }  // namespace wijksim

@@ -174,6 +174,11 @@ struct Table {
   bool unit_in_title = false;
 };
 
+// A table's row by its key, and the cell of that row in the column keyed `column`; nullptr where the table,
+// the row or the column is not there.
+const Row* row_of(const Table* t, const std::string& key);
+const Cell* cell_of(const Table* t, const std::string& row, const std::string& column);
+
 struct ScenarioRef {
   std::string name;
   std::string file;

@@ -797,4 +797,14 @@ void ScenarioSource::check_varying(const std::vector<std::string>& keys,
   if (!d.empty()) throw InputError(std::move(d).sorted(path_));
 }
 
+bool key_path_matches(const std::string& pattern, const std::string& key) {
+  const auto p = parse_key_path(pattern), k = parse_key_path(key);
+  if (!p || !k || p->size() != k->size()) return false;
+  return std::equal(p->begin(), p->end(), k->begin(), [](const PathStep& a, const PathStep& b) {
+    const bool wild = !a.key.empty() && a.key.back() == '*';
+    return a.items == b.items &&
+           (wild ? b.key.compare(0, a.key.size() - 1, a.key, 0, a.key.size() - 1) == 0 : a.key == b.key);
+  });
+}
+
 }  // namespace wijksim

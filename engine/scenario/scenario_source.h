@@ -219,4 +219,9 @@ class ScenarioSource {
   std::shared_ptr<SetCache> set_cache_;  // the scenario of each set drawn so far (shared by copies)
 };
 
+// Whether `key` (a key path, "domains.housing.escalation_per_year") is one that `pattern` names, a pattern
+// as a parameter sets file's column writes it: a part '*' stands for any key there, 'prefix*' for any key
+// that starts with the prefix ("domains.h*.escalation_per_year"), list items ("[1]") as written.
+bool key_path_matches(const std::string& pattern, const std::string& key);
+
 }  // namespace wijksim

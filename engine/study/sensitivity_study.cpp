@@ -279,27 +279,13 @@ void require_parameter(const Study& study, const std::string& key, const std::st
   const bool given = std::any_of(study.scenarios.begin(), study.scenarios.end(),
                                  [&](const StudyScenario& s) { return s.source.has(key); });
   const std::string near = given ? "" : loader::suggest(key, keys);
-  // A '*' for a part of the path (as a parameter sets file's column or a targets file's free: may write
-  // one) names many numbers, where these options take one each: said, with the keys it would match (it was
-  // "no parameter that may vary" beside keys that do; outside attack 64).
+  // A '*' in the path (as a parameter sets file's column or a targets file's free: may write one, matched as
+  // they match it: key_path_matches) names many numbers, where these options take one each: said, with the
+  // keys it would match (it was "no parameter that may vary" beside keys that do; outside attack 64).
   if (key.find('*') != std::string::npos) {
-    const auto parts = [](const std::string& k) {
-      std::vector<std::string> out;
-      for (std::size_t at = 0;;) {
-        const std::size_t dot = k.find('.', at);
-        out.push_back(k.substr(at, dot == std::string::npos ? std::string::npos : dot - at));
-        if (dot == std::string::npos) return out;
-        at = dot + 1;
-      }
-    };
-    const std::vector<std::string> pattern = parts(key);
     std::vector<std::string> matches;
     for (const std::string& k : keys)
-      if (const std::vector<std::string> path = parts(k);
-          path.size() == pattern.size() &&
-          std::equal(path.begin(), path.end(), pattern.begin(),
-                     [](const std::string& a, const std::string& b) { return b == "*" || a == b; }))
-        matches.push_back(k);
+      if (key_path_matches(key, k)) matches.push_back(k);
     throw option_error(
         option,
         fmt::format("'{}': a '*' in a key path is not taken here{}; name each parameter by its own key{}",
@@ -935,8 +921,6 @@ void check_sensitivity_options(const Study& study, const SensitivityOptions& o) 
       throw option_error("--threshold",
                          fmt::format("unknown outcome '{}'; known: {}", t.outcome, loader::join(known)));
     }
-    // A wait or a caseload below zero is never reached: said, not searched for over the range (it was
-    // "not met in the range"; outside attack 17).
     // A target no outcome comes near (1e308 printed over five lines as the double's 309 digits; outside
     // attack 64): its size bounded as a figure the tables can show.
     if (std::fabs(t.target) > kLargestThresholdTarget)
@@ -944,6 +928,8 @@ void check_sensitivity_options(const Study& study, const SensitivityOptions& o) 
                          fmt::format("a target of {:.6g} for {}: give one of at most 10^12 in size "
                                      "(no outcome of the model comes near it)",
                                      t.target, t.outcome));
+    // A wait or a caseload below zero is never reached: said, not searched for over the range (it was
+    // "not met in the range"; outside attack 17).
     if (t.target < it->second.lo || t.target > it->second.hi)
       throw option_error("--threshold",
                          fmt::format("a target of {} for {}, which cannot be {} {}", t.target, t.outcome,
