@@ -812,6 +812,14 @@ TEST_CASE("at a glance: every compared scenario side by side", "[output]") {
     CHECK(with_gain(-0.01, 0.03).find("Without any policy") == std::string::npos);
     CHECK(with_gain(-0.05, -0.01).find("Without any policy base's households still lose") !=
           std::string::npos);
+    // A drift measured but below kSteadyRungDrift (0.005) is steady: 0.001 (0.0001 to 0.0019), as the mended
+    // city's baseline over 200 PSA draws, is not said; 0.006 (0.004 to 0.008) is.
+    CHECK(with_gain(0.0001, 0.0019).find("Without any policy") == std::string::npos);
+    CHECK(with_gain(0.0001, 0.0019).find("base*") == std::string::npos);
+    CHECK(with_gain(0.004, 0.008).find("Without any policy base's households still gain") !=
+          std::string::npos);
+    CHECK(with_gain(-0.008, -0.004).find("Without any policy base's households still lose") !=
+          std::string::npos);
   }
   CHECK(out.find("1,88 (same in all runs)") != std::string::npos);  // a fund's bill: no spread
   CHECK(out.find("46,05 (same in all runs)") != std::string::npos);

@@ -614,7 +614,8 @@ std::string short_of_steady_state(const std::vector<Table>& tables, const std::s
   for (const Table& t : tables) {
     if (t.id != "events" || t.scenario != comparator) continue;
     const Cell* gained = cell_of(&t, "rungs_gained", "value");
-    if (!gained || gained->kind != Cell::Kind::Number || !(gained->stat.lo > 0 || gained->stat.hi < 0))
+    if (!gained || gained->kind != Cell::Kind::Number || !(gained->stat.lo > 0 || gained->stat.hi < 0) ||
+        std::abs(gained->stat.mean) < kSteadyRungDrift)
       return "";
     return fmt::format(
         "Without any policy {}'s households {} {} rungs on the participation ladder over the policy years: "
