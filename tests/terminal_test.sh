@@ -111,6 +111,15 @@ ok "the first screen holds the decision, each payer's cash, capacity and the wai
 # care freed with no word of it; a policy advisor's reading): the funded scale-up frees places at both.
 tr -s ' \n' ' ' <main.txt | grep -q "General social work (Mental-health care and Youth care are paid per activity: their freed places are in their payers' cash already)" &&
   ok "In short says which freed capacity is in cash already" || bad "In short: freed capacity at agencies paid per activity"
+# The glance says how many households each comparator simulates, beside its name (an advisor's reading: it
+# never said whether a column was a neighbourhood or the city): each baseline's population.households, read from
+# its file here, in the glance's Dutch thousands.
+dutch() { awk '{ s = sprintf("%d", $1); while (match(s, /[0-9][0-9][0-9][0-9]([.]|$)/)) s = substr(s, 1, RSTART) "." substr(s, RSTART + 1); print s }'; }
+velve=$(awk '/^  households:/{print $2; exit}' "$src/scenarios/baseline-velve.yaml" | dutch)
+city=$(awk '/^  households:/{print $2; exit}' "$src/scenarios/baseline-enschede.yaml" | dutch)
+grep -q "^  compared with: households simulated  *baseline-velve: $velve  *baseline-enschede: $city  *baseline-enschede: $city$" screen.txt &&
+  ok "the glance names each comparator with its households ($velve and $city)" ||
+  bad "the glance's comparators and their households: $(grep 'compared with' screen.txt), the files give $velve and $city"
 # Neither shipped baseline gains or loses rungs with no policy: the city's neighbourhoods start at the model's
 # steady state (scenarios/README.md, "The warm-up"; it gained 0,030 (0,026 to 0,034) before 7 December 2026,
 # and the glance said so). The sentence itself is tested in output_test.

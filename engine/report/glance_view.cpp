@@ -12,6 +12,7 @@
 #include "wijksim/core/statistics.h"
 #include "wijksim/report/economic_text.h"
 #include "wijksim/report/headline.h"
+#include "wijksim/report/render.h"
 
 namespace wijksim {
 namespace {
@@ -135,13 +136,30 @@ std::optional<GlanceView> glance_view(const Report& r) {
              "scenario values (--draws adds their uncertainty and may move the means)"));
   {
     text::Grid::Line l;
-    l.label = "compared with";
     l.indent = 1;
     // A comparator short of its steady state marked here, on the first screen, for the note's sentence
     // (below) some hundred lines on: it moves the city's decision (scenarios/README.md, "The warm-up").
-    for (const Table* h : headlines)
+    // Beside it the households it simulates, a neighbourhood's 2.800 or the city's 77.160, for the euros
+    // per household and in all below (an advisor's reading: the glance never said which a column was). In
+    // this row, not one of its own, so that the first screen still reaches the waits.
+    std::vector<const Cell*> counts;
+    for (const Table* h : headlines) {
+      const Table* households = nullptr;
+      for (const Table& t : r.tables)
+        if (t.id == "households" && t.scenario == h->comparator) households = &t;
+      const Cell* count = cell_of(households, "count", "start");
+      counts.push_back(count && count->kind == Cell::Kind::Number ? count : nullptr);
+    }
+    // Only where every column has its count (a store of an earlier version has none), so the label holds.
+    const bool counted = std::all_of(counts.begin(), counts.end(), [](const Cell* c) { return c; });
+    for (std::size_t i = 0; i < headlines.size(); ++i)
       l.cells.push_back(
-          Cell::of_text(h->comparator + (short_of_steady_state(r.tables, h->comparator).empty() ? "" : "*")));
+          Cell::of_text(headlines[i]->comparator +
+                        (short_of_steady_state(r.tables, headlines[i]->comparator).empty() ? "" : "*") +
+                        (counted ? ": " + format_cell(*counts[i]) : "")));
+    // "baseline-enschede: 77.160", not "(77.160)": the city's name and count then fit the 25 columns of a
+    // city's euros at 120 (in brackets it wrapped to a second line).
+    l.label = counted ? "compared with: households simulated" : "compared with";
     g.rows.push_back(std::move(l));
   }
   if (std::any_of(ce.begin(), ce.end(), [](const Table* t) { return t; })) {

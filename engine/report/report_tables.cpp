@@ -122,6 +122,13 @@ Table households(const Source& src) {
                       std::move(label),
                       {Cell::of(get(m.start), u), Cell::of(get(m.period), u), Cell::of(get(m.end), u)}});
   };
+  // How many households the figures are of, where a steering group reads the glance's per-household and
+  // city-wide euros (an advisor's reading: the glance never said whether a column was a neighbourhood or the
+  // city). A scenario's own table only: a difference of two populations of one size is nothing to show.
+  if (!src.comparator)
+    t.rows.push_back({"count",
+                      "households simulated",
+                      {Cell::of_value(src.shape.households, Unit::Count), Cell::empty(), Cell::empty()}});
   using S = const ShareMeasures<Stat>&;
   row("with_problem", "at least one problem", Unit::Share, [](S s) { return s.with_problem; });
   row("multi_problem", "several problems", Unit::Share, [](S s) { return s.multi_problem; });
