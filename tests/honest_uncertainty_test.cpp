@@ -229,6 +229,27 @@ TEST_CASE("Break-even only where the cumulative interval lies below zero", "[hon
   x.break_even_year = -1;
   CHECK(break_even_text(x, 3, 5, "runs") ==
         "no break-even within 3 years: the interval lies above zero; below zero by year 3 in 0 of 5 runs");
+  // The sum still above zero while all payers already save in the last year (yearly 100, 100, -30 summed:
+  // 100, 200, 170): the outlay is being earned back, after the simulated years (an advisor read "no
+  // break-even" as never). One payer and all payers: budget_impact[1] is all payers', its last entry the sum.
+  x.cumulative = {year(100, 50, 150), year(200, 100, 300), year(170, 60, 280)};
+  x.budget_impact = {{}, {year(100, 50, 150), year(100, 50, 150), year(-30, -50, -10), year(170, 60, 280)}};
+  CHECK(break_even_text(x, 3, 5, "runs") ==
+        "no break-even within 3 years: the interval lies above zero; all payers together save in year 3, the "
+        "last (the 95% interval below zero), so it breaks even after the simulated years, if at all; below "
+        "zero by year 3 in 0 of 5 runs");
+  // Saving in years 2 and 3, each interval below zero: "each year from year 2 on"; over 20 draws, every draw.
+  x.budget_impact[1][1] = year(-10, -20, -5);
+  x.cumulative = {year(100, 50, 150), year(90, 40, 140), year(60, 10, 110)};
+  CHECK(
+      break_even_text(x, 3, 20, "draws") ==
+      "no break-even within 3 years: the interval lies above zero; all payers together save each year from "
+      "year 2 on (every draw below zero), so it breaks even after the simulated years, if at all; below zero "
+      "by year 3 in 0,0% (0 of 20 draws; 95%: at most 16,8%)");
+  // A last year whose interval reaches zero says nothing of saving.
+  x.budget_impact[1][2] = year(-30, -50, 5);
+  CHECK(break_even_text(x, 3, 5, "runs") ==
+        "no break-even within 3 years: the interval lies above zero; below zero by year 3 in 0 of 5 runs");
 }
 
 namespace {
