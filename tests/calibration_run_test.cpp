@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <atomic>
 #include <catch2/catch.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -573,32 +574,46 @@ TEST_CASE("calibrate: a whole-number parameter's posterior range names whole num
       replace(kTargets, "fragmentation.wrong_agency_probability: {dist: uniform, min: 0.1, max: 0.5}",
               "fragmentation.bounce_weeks: {dist: uniform, min: 1, max: 8}");
   t = replace(replace(t, "  mode_search: 10\n", "  mode_search: 0\n"), "  sets: 20\n", "  sets: 40\n");
-  const CalibrationPlan plan = plan_calibration(tiny(dir, t), 3);
-  const CalibrationResult r = run_calibration(plan);
-  REQUIRE(r.set_values.size() == 40);
-  for (std::size_t j = 0; j < 2; ++j) {
+  const std::string scenario = tiny(dir, t);
+  // Type 7 by hand: h = (n - 1) p, between the order statistics floor(h) and floor(h) + 1 (0-based).
+  const auto type7 = [](const std::vector<double>& v, double p) {
+    const double h = (v.size() - 1) * p;
+    const auto k = static_cast<std::size_t>(std::floor(h));
+    return v[k] + (h - std::floor(h)) * (v[std::min(k + 1, v.size() - 1)] - v[k]);
+  };
+  const auto sorted_column = [](const CalibrationResult& r, std::size_t j) {
     std::vector<double> v;
     for (const auto& x : r.set_values) v.push_back(x[j]);
     std::sort(v.begin(), v.end());
-    // Type 7 by hand: h = (n - 1) p, between the order statistics floor(h) and floor(h) + 1 (0-based).
-    auto type7 = [&](double p) {
-      const double h = (v.size() - 1) * p;
-      const auto k = static_cast<std::size_t>(std::floor(h));
-      return v[k] + (h - std::floor(h)) * (v[std::min(k + 1, v.size() - 1)] - v[k]);
-    };
+    return v;
+  };
+  // The case in question needs sets whose 2,5th percentile of the weeks falls between two whole numbers: the
+  // first seed from 3 that gives it (seed 3 did with the scenarios of before 7 December 2026, 2,975; which
+  // seed does moves with the shipped baseline this test extends).
+  CalibrationResult r;
+  std::optional<CalibrationPlan> plan;
+  for (std::uint64_t seed = 3; seed < 23; ++seed) {
+    plan.emplace(plan_calibration(scenario, seed));
+    r = run_calibration(*plan);
+    const std::vector<double> weeks = sorted_column(r, 1);
+    if (r.set_values.size() == 40 && type7(weeks, 0.025) != std::floor(type7(weeks, 0.025))) break;
+  }
+  REQUIRE(r.set_values.size() == 40);
+  for (std::size_t j = 0; j < 2; ++j) {
+    const std::vector<double> v = sorted_column(r, j);
+    const auto type7_of = [&](double p) { return type7(v, p); };
     if (j == 0) {  // the rate: the percentiles as they are
-      CHECK(r.posterior[j].lo == Approx(type7(0.025)));
-      CHECK(r.posterior[j].hi == Approx(type7(0.975)));
+      CHECK(r.posterior[j].lo == Approx(type7_of(0.025)));
+      CHECK(r.posterior[j].hi == Approx(type7_of(0.975)));
     } else {  // the weeks: whole, outward
-      // Seed 3's sets put the 2,5th percentile between two whole numbers (2,975): the case in question.
-      REQUIRE(type7(0.025) != std::floor(type7(0.025)));
-      CHECK(r.posterior[j].lo == std::floor(type7(0.025)));
-      CHECK(r.posterior[j].hi == std::ceil(type7(0.975)));
+      REQUIRE(type7_of(0.025) != std::floor(type7_of(0.025)));
+      CHECK(r.posterior[j].lo == std::floor(type7_of(0.025)));
+      CHECK(r.posterior[j].hi == std::ceil(type7_of(0.975)));
       CHECK(std::find(v.begin(), v.end(), r.posterior[j].lo) != v.end());
       CHECK(std::find(v.begin(), v.end(), r.posterior[j].hi) != v.end());
     }
   }
-  const Report report = calibration_report(plan, r);
+  const Report report = calibration_report(*plan, r);
   CHECK(report.tables[1].id == "posterior");
   CHECK(report.tables[1].note.find(
             "fragmentation.bounce_weeks takes whole numbers, simulated rounded: its range "

@@ -49,8 +49,9 @@ figures() {
   done
   # A coach's trust step and the duplicate cases a coordinating coach closes are lines of the trace (an
   # outside audit could not tell them from trust's recovery and saw a duplicate vanish from the state line).
-  # The first coached household of the pilot has both in its first year.
-  expect 0 "trace of the first coached household" "$wijksim" trace "$src/scenarios/pilot.yaml" -y 1 --pick coached
+  # The first coached household of the pilot's first two years has both (of its first year, since the
+  # calibrated values of 7 December 2026, a household with no duplicate case).
+  expect 0 "trace of the first coached household" "$wijksim" trace "$src/scenarios/pilot.yaml" -y 2 --pick coached
   grep -q "the coach builds trust: trust [0-9],[0-9][0-9]$" "$tmp/out" && tr -s ' \n' ' ' <"$tmp/out" | grep -q "the duplicate case at General social work is closed (the coach coordinates)" &&
     echo "ok: a coach's trust step and its closing of a duplicate case are traced" ||
     { echo "FAIL: a coached household's trace lacks the coach's trust step or closed duplicate: $(grep -c . "$tmp/out") lines"; fail=1; }
@@ -459,8 +460,9 @@ for reps in "" "--sensitivity-replications 1"; do
 done
 # One option against its comparator: the report's efficiency frontier leaves out the option dominated on the
 # means, as the frontier table does (it named both, beside "dominated in 1 of 2 runs (mean: costs ... more,
-# loses ...)"; outside attack 15). Here the small pilot of 0.2 FTE costs more and achieves less on average
-# (0.5 FTE did until the city's calibration of 4 December 2026; both are figures of the model).
+# loses ...)"; outside attack 15). Here the small pilot of 0.1 FTE costs more and achieves less on average
+# (0.5 FTE did until the city's calibration of 4 December 2026, 0.2 until its refit of 7 December; 0.1, 0.15,
+# 0.25 and 0.4 do now: figures of the model, which move with its values).
 mkdir -p "$tmp/dom"
 printf 'extends: %s
 name: base300
@@ -470,7 +472,7 @@ printf 'extends: %s
 name: pilot300
 comparator: base300.yaml
 population: {households: 300}
-coaches: {fte: 0.2}
+coaches: {fte: 0.1}
 ' "$src/scenarios/pilot.yaml" >"$tmp/dom/pilot300.yaml"
 expect 0 "compare of a small pilot" "$wijksim" compare "$tmp/dom/pilot300.yaml" -r 2 -y 1 --store "$tmp/dom/s.db" --report "$tmp/dom/r.html"
 sentence=$(grep -o "One option against its comparator: [^<]*<span[^>]*>[^<]*" "$tmp/dom/r.html")
@@ -814,11 +816,12 @@ PY
 python3 "$tmp/fewer_runs.py" "$tmp/out" || fail=1
 # A figure defined in one run of several is named too (only those over 2 or more were: a cell of one value,
 # a target or a norm, has n = 1 as well, and is told apart by JSON's one_value; outside attack 28). At 20
-# households and seed 1 the mental-health wait is defined in one run of 8.
+# households and seed 2 some wait is defined in one run of 8 (seed 1 gave it until the calibrated values of 7
+# December 2026; seeds 2, 3, 5, 6 and 8 give it now).
 mkdir -p "$tmp/twenty"
 printf 'extends: %s\nname: tinybase\npopulation:\n  households: 20\n' "$src/scenarios/baseline-velve.yaml" >"$tmp/twenty/tinybase.yaml"
 printf 'extends: [%s, tinybase.yaml]\nname: tiny\ncomparator: tinybase.yaml\ncoaches:\n  fte: 0.2\n' "$src/scenarios/pilot.yaml" >"$tmp/twenty/tiny.yaml"
-expect 0 "a tiny comparison, a wait defined in one run" "$wijksim" compare "$tmp/twenty/tiny.yaml" -r 8 -y 1 --survey-households 10 --seed 1 --no-store -f json
+expect 0 "a tiny comparison, a wait defined in one run" "$wijksim" compare "$tmp/twenty/tiny.yaml" -r 8 -y 1 --survey-households 10 --seed 2 --no-store -f json
 python3 "$tmp/fewer_runs.py" "$tmp/out" one || fail=1
 # The report's wait table shows the comparator, the intervention and their difference: it names each
 # column's own count (it gave the intervention's beside the comparator's column).
@@ -1609,20 +1612,21 @@ for name in sets.json Sets.HTML .htm; do
   expect 2 "calibrate -o $name (a name saying another format than CSV)" "$wijksim" calibrate "$src/scenarios/pilot.yaml" -o "$tmp/$name"
   grep -qF "calibrate writes its parameter sets as CSV, and a name ending in .${name##*.} says" "$tmp/err" && [ ! -e "$tmp/$name" ] || { echo "FAIL: calibrate -o $name: $(cat "$tmp/err")"; fail=1; }
 done
-# A calibration whose candidates cannot show its targets (2 households: no admission at an agency, so no wait)
+# A calibration whose candidates cannot show its targets (1 household: no admission at an agency, so no wait;
+# 2 households were too few until the calibrated values of 7 December 2026, when one candidate of 20 showed all)
 # is the input's problem: said at the targets and at calibration.households, exit 1, and no resume, which
 # would fail the same way or be refused once mended (outside attack 43: exit 3, "no candidate can reproduce
 # the targets", and a resume).
 mkdir -p "$tmp/cal5/targets" && cp -r "$src/scenarios/." "$tmp/cal5/"
 sed -e '/^parameter_sets:/d' -e 's|^targets: targets/velve.yaml|targets: targets/five.yaml|' "$src/scenarios/baseline-velve.yaml" >"$tmp/cal5/five.yaml"
 sed -n '1,/^calibration:/p' "$src/scenarios/targets/velve.yaml" >"$tmp/cal5/targets/five.yaml"
-printf '  households: 2\n  replications: 1\n  years: 1\n  initial: 20\n  mode_search: 0\n  per_round: 10\n  rounds: 2\n  sets: 5\n' >>"$tmp/cal5/targets/five.yaml"
-expect 1 "calibrate of 2 households" "$wijksim" calibrate "$tmp/cal5/five.yaml" --store "$tmp/cal5/c.db" -o "$tmp/cal5/sets.csv"
+printf '  households: 1\n  replications: 1\n  years: 1\n  initial: 20\n  mode_search: 0\n  per_round: 10\n  rounds: 2\n  sets: 5\n' >>"$tmp/cal5/targets/five.yaml"
+expect 1 "calibrate of 1 household" "$wijksim" calibrate "$tmp/cal5/five.yaml" --store "$tmp/cal5/c.db" -o "$tmp/cal5/sets.csv"
 grep -q "targets/five.yaml:[0-9]*:[0-9]*: error: wait_debt_counselling: the model had no figure for 'agency.debt_counselling.wait_weeks' in [0-9]* of the 20 candidates evaluated, so every candidate's likelihood is zero" "$tmp/err" &&
-  grep -q "error: calibration.households: 2 of the scenario's 2,800 households are too few to show the figures above" "$tmp/err" &&
+  grep -q "error: calibration.households: 1 of the scenario's 2,800 households are too few to show the figures above" "$tmp/err" &&
   grep -q "the candidates evaluated are in .*c.db as run 1 (failed); once mended, calibrate again" "$tmp/err" &&
   ! grep -q -- "--resume" "$tmp/err" && [ ! -e "$tmp/cal5/sets.csv" ] ||
-  { echo "FAIL: calibrate of 2 households: $(cat "$tmp/err")"; fail=1; }
+  { echo "FAIL: calibrate of 1 household: $(cat "$tmp/err")"; fail=1; }
 expect 2 "calibrate --seed 2^64" "$wijksim" calibrate "$src/scenarios/pilot.yaml" --seed 18446744073709551616
 # The simulated analyses' options without them: said (they changed nothing, without a word; outside attack 10).
 for opt in "--grid 7" "--sensitivity-replications 3"; do
@@ -1843,8 +1847,9 @@ grep -q -- "--parameters: coaches.fte is a plain number in pilot, without a dist
   { echo "FAIL: --parameters with a plain number: $(cat "$tmp/err")"; fail=1; }
 # The EVPPI table keeps its figures in their range: a share explained below 0 is "none", and a part worth more
 # than all parameters together is said to be the regressions' noise (outside attack 41: "-3,9%", and a group's
-# 0,94 above all's 0,44 without a word).
-expect 0 "an EVPPI table from 30 draws" "$wijksim" compare "$src/scenarios/pilot.yaml" -y 1 --draws 30 --evppi-group 'sets=population.trust.mean,domains.*.incidence_per_year' --no-store --sections other
+# 0,94 above all's 0,44 without a word). Which runs show a part above all is the regressions' noise: seed 6
+# does over 1 year with the calibrated values of 7 December 2026 (the scenario's own seed did before).
+expect 0 "an EVPPI table from 30 draws" "$wijksim" compare "$src/scenarios/pilot.yaml" -y 1 --draws 30 --seed 6 --evppi-group 'sets=population.trust.mean,domains.*.incidence_per_year' --no-store --sections other
 sed -n '/== What is worth knowing better/,/^$/p' "$tmp/out" | grep -Eq -- ' -[0-9]+,[0-9]%' &&
   { echo "FAIL: an EVPPI table shows a negative share explained"; fail=1; }
 tr -s ' \n' ' ' <"$tmp/out" | grep -q "above the value of all parameters together ('all'), which a part cannot be in truth" ||
@@ -1858,7 +1863,7 @@ printf 'extends: [pilot.yaml, bv-wtpu.yaml]\nname: pilot-wtpu\ncomparator: bv-wt
 expect 0 "an EVPPI table with an uncertain willingness to pay" "$wijksim" compare "$tmp/wtpu/pilot-wtpu.yaml" -y 1 --draws 30 --no-store --sections other
 # (A row names its parameter in words with its key path in brackets, wrapped to a line of its own here.)
 grep -q "economics.willingness_to_pay" "$tmp/out" && { echo "FAIL: the willingness to pay is an EVPPI row"; fail=1; }
-grep -A1 "^Cost of a coach FTE, a year  *parameter" "$tmp/out" | grep -q "^ (coaches.cost_per_fte_year)$" ||
+grep -A1 "^Cost of a coach FTE, a year  *parameter" "$tmp/out" | grep -q "^ (coaches.cost_per_fte_year)\( \|$\)" ||
   { echo "FAIL: no EVPPI row of the coaches' cost: $(head -5 "$tmp/out")"; fail=1; }
 # With the willingness to pay the only uncertain parameter, the table says why it has no value of information
 # (it said "not computed" alone).
@@ -2256,9 +2261,11 @@ PYTHONPATH="$tmp" python3 - "$tmp/freed.json" <<'PY' && echo "ok: In short names
 import sys
 from beyond_cut import beyond_cut
 freed_beyond, summary = beyond_cut(sys.argv[1], False)
-assert freed_beyond == ["General social work"], freed_beyond
+# General social work at least (youth care too since the calibrated values of 7 December 2026): each named
+# where capacity is freed, and none as duplicate work beyond a cut.
+assert "General social work" in freed_beyond, freed_beyond
 freed = summary.split("; capacity freed at: ")[1].split(";")[0]
-assert "General social work" in freed and "use fewer places than the cut leaves" not in summary, summary
+assert all(n in freed for n in freed_beyond) and "use fewer places than the cut leaves" not in summary, summary
 PY
 # Outside attack 12. "In short" compares the coaches' queue with the comparator's: ten FTE against the pilot's
 # six shortens the wait for a coach (9.0 against 13.9 weeks), which was said as "waits longer"; against a

@@ -94,7 +94,7 @@ said=$(tr -s ' \n' '  ' <one.txt | grep -o "the Municipality would [a-z]* [0-9,]
   bad "In short's fund in EUR thousand: said '$said', the glance's rows $m and $f"
 # One draw of one replication is one run as well: In short says so, and no "on average" (outside attack 58).
 COLUMNS=120 "$wijksim" compare "$src/scenarios/pilot.yaml" -d 1 -r 1 -y 1 --no-store 2>/dev/null | tr -s ' \n' '  ' >one-draw.txt
-grep -q "pilot ([^)]*): one run, so no interval" one-draw.txt && grep -q "would pay [0-9,]* EUR million more over the 1 policy year (its" one-draw.txt &&
+grep -q "pilot ([^)]*): one run, so no interval" one-draw.txt && grep -q "would pay [0-9,]* EUR \(million\|thousand\) more over the 1 policy year (its" one-draw.txt &&
   ok "one draw of one replication: In short says one run, no interval, and no 'on average'" ||
   bad "one draw of one replication: In short: $(grep -o 'In short:.\{0,300\}' one-draw.txt)"
 # Without parameter draws the acceptability table asks in how many runs, not how sure (outside attack 57).
