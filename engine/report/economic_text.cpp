@@ -150,8 +150,9 @@ std::string break_even_text(const InterventionFigures& x, int years, int n, cons
   if (!x.cumulative.empty()) last_above = x.cumulative.back().lo > 0;
   if (last_above) {
     // Whether the outlay is being earned back: the yearly balance of all payers may already save while the
-    // sum stays above zero (the funded scale-up saves 2,13 million in year 5 beside 9,98 still to earn back;
-    // an advisor read "no break-even" as never). The years from which every yearly interval lies below zero.
+    // sum stays above zero (the funded scale-up's all payers save 1,49 million in year 5 beside 8,18 still to
+    // earn back; an advisor read "no break-even" as never). From the earliest year on from which every yearly
+    // interval lies below zero.
     std::string earning;
     if (!x.budget_impact.empty() && x.budget_impact.back().size() >= x.cumulative.size()) {
       const std::vector<Stat>& yearly = x.budget_impact.back();
@@ -163,9 +164,8 @@ std::string break_even_text(const InterventionFigures& x, int years, int n, cons
                                                            : "every draw";
       if (from < last_year)
         earning = fmt::format(
-            "; all payers together save {} ({} below zero), so it breaks even after the simulated years, if "
-            "at "
-            "all",
+            "; all payers together save {} ({} below zero), so it breaks even after the simulated years, "
+            "if at all",
             from + 1 == last_year ? fmt::format("in year {}, the last", last_year)
                                   : fmt::format("each year from year {} on", from + 1),
             interval);
