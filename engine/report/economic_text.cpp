@@ -106,17 +106,19 @@ std::string icer_short_text(const std::string& text) {
 }
 
 std::string break_even_text(const InterventionFigures& x, int years, int n, const std::string& noun) {
+  // What the interval is: over draws their spread, and from fewer than kPercentileDraws every draw (the
+  // words said "the 95% interval" of the lowest to the highest draw; an independent check). The subject
+  // alone, for "(... below zero)", and with its verb, for "... lies below zero".
+  const std::string interval_of = noun != "draws"         ? "the 95% interval"
+                                  : n >= kPercentileDraws ? "the 2,5 to 97,5 percentiles of the draws"
+                                                          : "every draw";
+  const std::string interval = interval_of + (interval_of.ends_with("draws") ? " lie" : " lies");
   const auto by_last = [&] {
     if (x.p_broken_even.empty()) return std::string();
     const std::string p = format_probability(x.p_broken_even.back(), n, noun);
     return fmt::format("; below zero by year {} in {}", years, p.ends_with("%") ? p + " of " + noun : p);
   };
   if (const BreakEven b = break_even_of(x.cumulative); b.year >= 0) {
-    // What the interval is: over draws their spread, and from fewer than kPercentileDraws every draw (the
-    // words said "the 95% interval" of the lowest to the highest draw; an independent check).
-    const std::string interval = noun != "draws"         ? "the 95% interval lies"
-                                 : n >= kPercentileDraws ? "the 2,5 to 97,5 percentiles of the draws lie"
-                                                         : "every draw lies";
     // In the last simulated year "from then on" promised years nothing simulated (an independent check).
     const bool last = b.year + 1 == static_cast<int>(x.cumulative.size());
     // Nothing to earn back when no year before it costs more on average (a scale-up paid by cutting
@@ -159,16 +161,13 @@ std::string break_even_text(const InterventionFigures& x, int years, int n, cons
       int from = static_cast<int>(x.cumulative.size());
       while (from > 0 && yearly[static_cast<std::size_t>(from - 1)].hi < 0) --from;
       const int last_year = static_cast<int>(x.cumulative.size());
-      const std::string interval = noun != "draws"         ? "the 95% interval"
-                                   : n >= kPercentileDraws ? "the 2,5 to 97,5 percentiles of the draws"
-                                                           : "every draw";
       if (from < last_year)
         earning = fmt::format(
             "; all payers together save {} ({} below zero), so it breaks even after the simulated years, "
             "if at all",
             from + 1 == last_year ? fmt::format("in year {}, the last", last_year)
                                   : fmt::format("each year from year {} on", from + 1),
-            interval);
+            interval_of);
     }
     return fmt::format("no break-even within {} year{}: the interval lies above zero{}{}", years,
                        years == 1 ? "" : "s", earning, by_last());

@@ -31,6 +31,12 @@ std::optional<GlanceView> glance_view(const Report& r) {
   for (const Table& t : r.tables)
     if (t.id == "headline") headlines.push_back(&t);
   if (headlines.empty()) return std::nullopt;
+  // A scenario's own households table (nullptr where the report has none).
+  const auto households_of = [&](const std::string& scenario) -> const Table* {
+    for (const Table& t : r.tables)
+      if (t.id == "households" && t.scenario == scenario) return &t;
+    return nullptr;
+  };
   auto decision_table = [&](const std::string& id, const std::string& comparator) -> const Table* {
     for (const Table& t : r.tables)
       if (t.id == id && (t.comparator == comparator || (t.comparator.empty() && t.scenario == comparator)))
@@ -144,10 +150,7 @@ std::optional<GlanceView> glance_view(const Report& r) {
     // this row, not one of its own, so that the first screen still reaches the waits.
     std::vector<const Cell*> counts;
     for (const Table* h : headlines) {
-      const Table* households = nullptr;
-      for (const Table& t : r.tables)
-        if (t.id == "households" && t.scenario == h->comparator) households = &t;
-      const Cell* count = cell_of(households, "count", "start");
+      const Cell* count = cell_of(households_of(h->comparator), "count", "start");
       counts.push_back(count && count->kind == Cell::Kind::Number ? count : nullptr);
     }
     // Only where every column has its count (a store of an earlier version has none), so the label holds.
@@ -474,10 +477,7 @@ std::optional<GlanceView> glance_view(const Report& r) {
   if (comparators.size() > 1) {
     std::vector<std::string> shares;
     for (const std::string& c : comparators) {
-      const Table* households = nullptr;
-      for (const Table& t : r.tables)
-        if (t.id == "households" && t.scenario == c) households = &t;
-      const Cell* start = cell_of(households, "with_problem", "start");
+      const Cell* start = cell_of(households_of(c), "with_problem", "start");
       if (start && start->kind == Cell::Kind::Number)
         shares.push_back(fmt::format("{} {}", c, format_dutch(100 * start->stat.mean, 1) + "%"));
     }
