@@ -35,6 +35,7 @@ TEST_CASE("A waiting list's interval stays above zero (log scale)", "[honest]") 
   CHECK(s.hi == Approx(6 * std::exp(kT4 / 6)).epsilon(1e-12));
   CHECK(s.lo == Approx(3.777335).epsilon(1e-6));
   CHECK(s.hi == Approx(9.530530).epsilon(1e-6));
+  CHECK(s.cut == 0);  // transformed, not cut: its ends are not marked
 }
 
 TEST_CASE("A waiting list's interval too wide for the log scale is the plain one cut at zero", "[honest]") {
@@ -47,6 +48,7 @@ TEST_CASE("A waiting list's interval too wide for the log scale is the plain one
   const Stat s = describe_within(waiting, kNonNegative);
   CHECK(s.lo == 0.0);
   CHECK(s.hi == Approx(22.874800319).epsilon(1e-9));
+  CHECK(s.cut == kCutLow);  // the end the tables mark
   // Two runs, 0.1 and 10.7 (outside attack 18): mean 5.4, se 5.3, t(0.975, 1) = 12.7062; the log scale gave
   // 5.4 exp(12.47) = 1.4 million. Now 0 to 5.4 + 12.7062 * 5.3 = 72.74.
   const Stat two = describe_within(std::vector<double>{0.1, 10.7}, kNonNegative);
@@ -57,6 +59,10 @@ TEST_CASE("A waiting list's interval too wide for the log scale is the plain one
       bounded_interval(9, 2, 12.706204736174707, Bounds{-std::numeric_limits<double>::infinity(), 10});
   CHECK(upper.upper == 10.0);
   CHECK(upper.lower == Approx(9 - 12.706204736174707 * 2));
+  std::uint8_t cut = 0;
+  (void)bounded_interval(9, 2, 12.706204736174707, Bounds{-std::numeric_limits<double>::infinity(), 10},
+                         &cut);
+  CHECK(cut == kCutHigh);
 }
 
 TEST_CASE("A share's interval stays inside [0, 1] (logit scale)", "[honest]") {
@@ -68,9 +74,13 @@ TEST_CASE("A share's interval stays inside [0, 1] (logit scale)", "[honest]") {
   // A utilisation of 0.97 with se 0.02: half-width 2.77645 * 0.02 / (0.97 * 0.03) = 1.90821 logits, beyond 1,
   // where the far end runs toward the other bound (it gave 0.827482): the plain 0.97 -/+ 0.0555289 cut to
   // [0, 1], 0.914471 to 1.
-  const Interval near = bounded_interval(0.97, 0.02, kT4, kUnitInterval);
+  std::uint8_t cut = 0;
+  const Interval near = bounded_interval(0.97, 0.02, kT4, kUnitInterval, &cut);
   CHECK(near.lower == Approx(0.9144710979).epsilon(1e-9));
   CHECK(near.upper == 1.0);
+  CHECK(cut == kCutHigh);  // 0.97 + 0.0555 passed 1; 0.97 - 0.0555 stayed above 0
+  (void)bounded_interval(0.7, 0.02, kT4, kUnitInterval, &cut);
+  CHECK(cut == 0);  // the logit scale's interval, not cut
   // Two runs at 99.7% and 100% (an independent check): mean 0.9985, se 0.0015, t(0.975, 1) 12.7062, half
   // 12.73 logits; the logit scale said 0,2% to 100%, now 0.9985 - 12.7062 * 0.0015 = 0.979441 to 1.
   const Stat two = describe_within(std::vector<double>{0.997, 1.0}, kUnitInterval);

@@ -249,10 +249,12 @@ try {
       return dutch(v, Math.max(0, sig - 1 - Math.floor(Math.log10(Math.abs(v)))));
     };
     // No spread (the same in every run, up to rounding in sums): "(same in all runs)". A spread narrower than
-    // the last decimal takes up to four more decimals, for the mean and both ends: never "28,3 (28,3 to 28,3)".
+    // the last decimal takes up to four more decimals, for the mean and both ends: never "28,3 (28,3 to 28,3)";
+    // a percentage one more at most, to hundredths of a percent (never "100,003%").
     const spread = c.lo !== null && c.hi !== null;
     const none = spread && Math.abs(c.hi - c.lo) <= 1e-9 * Math.max(1, Math.abs(c.mean));
-    if (spread && !none) for (let more = 0; more < 4 && plain(c.lo) === plain(c.hi); ++more) ++decimals;
+    const widest = percent ? 1 : 4;
+    if (spread && !none) for (let more = 0; more < widest && plain(c.lo) === plain(c.hi); ++more) ++decimals;
     // A difference of shares in percentage points: "2,0 pp".
     // An end that is not zero takes the decimals that show it, up to twelve more: "(0,03 to 1,2)", not "(0,0 to".
     const end = (x) => {
@@ -285,7 +287,8 @@ try {
     // The page writes an interval "(L to H)", where the text tables write "(L–H)".
     // A value given or derived once (an EVPPI of 0) is not over runs: "(an interval of no width)".
     if (none) s += c.one_value ? ' (an interval of no width)' : ' (same in all runs)';
-    else if (spread) s += ` (${end(c.lo)} to ${end(c.hi)})`;
+    // An end set at what the figure can be, the plain interval passing it, is marked "*" (cut: 1 low, 2 high).
+    else if (spread) s += ` (${end(c.lo)}${c.cut & 1 ? '*' : ''} to ${end(c.hi)}${c.cut & 2 ? '*' : ''})`;
     return s;
   };
   // Every span.figure of the page against the stored table it names.

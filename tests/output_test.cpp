@@ -155,6 +155,20 @@ TEST_CASE("euros and numbers in Dutch notation", "[output]") {
   CHECK(format_cell(Cell::of(test::stat_of(28.31, 28.29, 28.33), Unit::Weeks)) == "28,31 (28,29 to 28,33)");
   CHECK(format_cell(Cell::of(test::stat_of(0.61538, 0.61532, 0.61544), Unit::Share)) ==
         "61,54% (61,53 to 61,54)");
+  // A percentage takes one more decimal at most: a utilisation over a cut capacity, 100,0026% (100,0020 to
+  // 100,0031), read "100,003% (100,002 to 100,003)", a precision no capacity plan has (a policy advisor).
+  CHECK(format_cell(Cell::of(test::stat_of(1.000026, 1.000020, 1.000031), Unit::Share)) ==
+        "100,00% (100,00 to 100,00)");
+  CHECK(format_cell(Cell::of(test::stat_of(0.0001, -0.00002, 0.0002), Unit::SharePoints)) ==
+        "0,01 pp (-0,002 to 0,02)");
+  // An end set at what the figure can be is marked: a wait's difference cut at minus the comparator's mean
+  // wait, -0,5 (the plain interval reached -1,1).
+  Stat cut = test::stat_of(-0.4, -0.5, 0.3);
+  cut.cut = kCutLow;
+  CHECK(format_cell(Cell::of(cut, Unit::Weeks)) == "-0,4 (-0,5* to 0,3)");
+  cut = test::stat_of(0.97, 0.914, 1.0);
+  cut.cut = kCutHigh;
+  CHECK(format_cell(Cell::of(cut, Unit::Share)) == "97,0% (91,4 to 100,0*)");
   CHECK(format_cell(Cell::of(test::stat_of(28.3, 28.3, 28.3, 3), Unit::Weeks)) == "28,3 (same in all runs)");
   // A value given once (a target given as [2, 2], a posterior of one set) is over no runs (outside attack
   // 38).

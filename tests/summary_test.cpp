@@ -266,6 +266,11 @@ TEST_CASE("paired differences from the comparator by hand", "[summary]") {
   // cost, (689 + 1378) / 2 = 1033.5. The interval is cut there; its upper end is the t interval's.
   CHECK(y1.lo == Approx(-1033.5));
   CHECK(y1.hi == Approx(1033.5 + 12.7062047 * 344.5));
+  CHECK(y1.cut == kCutLow);  // the tables mark that end: "(-1.033,5* to ...)"
+  // Year 2's interval, 3061.5 -/+ 12.7062 x 1020.5, reaches below -3061.5 too; the escalation cost's, of no
+  // spread, is not cut.
+  CHECK(c.stats.cost[L.at(1, 0, 0)].cut == kCutLow);
+  CHECK(c.stats.cost[L.at(0, 1, 3)].cut == 0);
   // Year 2: 4082 - 2041 and 8164 - 4082.
   CHECK(c.stats.cost[L.at(1, 0, 0)].mean == Approx((2041 + 4082) / 2.0));
   // The escalation cost is the same in both: a difference of exactly zero with no spread.

@@ -31,7 +31,10 @@ Stat spread_over_draws(const std::vector<std::vector<double>>& by_draw) {
   return s;
 }
 
-Interval bounded_interval(double m, double se, double t, const Bounds& b) {
+Interval bounded_interval(double m, double se, double t, const Bounds& b, std::uint8_t* cut) {
+  std::uint8_t ignored = 0;
+  std::uint8_t& cut_ends = cut != nullptr ? *cut : ignored;
+  cut_ends = 0;
   if (!std::isfinite(se) || !std::isfinite(t) || se <= 0) return {m, m};
   const bool below = std::isfinite(b.lo), above = std::isfinite(b.hi);
   if (below && above) {
@@ -44,7 +47,11 @@ Interval bounded_interval(double m, double se, double t, const Bounds& b) {
     // As on the log scale below: beyond a half-width of 1 logit the far end runs toward the other bound (two
     // runs at 99,7% and 100%, t = 12.7: "99,9% (0,2 to 100,0)"; an independent check): the plain interval
     // then, cut to the range.
-    if (half > 1) return {std::max(b.lo, m - t * se), std::min(b.hi, m + t * se)};
+    if (half > 1) {
+      if (m - t * se < b.lo) cut_ends |= kCutLow;
+      if (m + t * se > b.hi) cut_ends |= kCutHigh;
+      return {std::max(b.lo, m - t * se), std::min(b.hi, m + t * se)};
+    }
     const auto expit = [](double x) { return 1 / (1 + std::exp(-x)); };
     return {b.lo + width * expit(l - half), b.lo + width * expit(l + half)};
   }
@@ -56,7 +63,10 @@ Interval bounded_interval(double m, double se, double t, const Bounds& b) {
     // Beyond a half-width of 1 on the log scale its far end runs away exponentially (two replications, t =
     // 12.7, put a waiting list of 5 at 1.8 million in a population of 500; outside attack 18): the plain
     // interval then, cut at the bound (its near end lies beyond the bound whenever half > 1).
-    if (half > 1) return below ? Interval{b.lo, m + t * se} : Interval{m - t * se, b.hi};
+    if (half > 1) {
+      cut_ends = below ? kCutLow : kCutHigh;
+      return below ? Interval{b.lo, m + t * se} : Interval{m - t * se, b.hi};
+    }
     const double near = d * std::exp(-half), far = d * std::exp(half);
     return below ? Interval{b.lo + near, b.lo + far} : Interval{b.hi - far, b.hi - near};
   }
@@ -69,7 +79,7 @@ Stat describe_within(std::span<const double> values, const Bounds& bounds) {
   // A value outside the bounds means the bounds were wrong for this figure: no transformation then.
   for (double x : values)
     if (x < bounds.lo || x > bounds.hi) return s;
-  const Interval i = bounded_interval(s.mean, s.se, t_quantile_975(s.n - 1), bounds);
+  const Interval i = bounded_interval(s.mean, s.se, t_quantile_975(s.n - 1), bounds, &s.cut);
   s.lo = i.lower;
   s.hi = i.upper;
   return s;

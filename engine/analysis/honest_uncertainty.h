@@ -90,7 +90,8 @@ inline constexpr Bounds kUnitInterval{0, 1};
 Stat describe_within(std::span<const double> values, const Bounds& bounds);
 
 // The interval of a mean m with standard error se and t quantile t, mapped through the transformation that
-// removes `bounds`. Exposed for tests.
-Interval bounded_interval(double m, double se, double t, const Bounds& bounds);
+// removes `bounds`; `cut`, when given, is set to the ends (kCutLow, kCutHigh) set at a bound because the
+// plain interval, taken where the transformed one would run away, passed it. Exposed for tests.
+Interval bounded_interval(double m, double se, double t, const Bounds& bounds, std::uint8_t* cut = nullptr);
 
 }  // namespace wijksim

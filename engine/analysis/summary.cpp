@@ -513,8 +513,8 @@ ComparisonSummary compare(const ScenarioSummary& intervention, const ScenarioSum
   });
   zip(cmp.stats, range, [](Stat& s, const Bounds& b) {
     if (std::isnan(s.lo) || std::isnan(s.hi)) return;
-    if (b.lo > s.lo) s.lo = std::min(b.lo, s.mean);
-    if (b.hi < s.hi) s.hi = std::max(b.hi, s.mean);
+    if (b.lo > s.lo) s.lo = std::min(b.lo, s.mean), s.cut |= kCutLow;
+    if (b.hi < s.hi) s.hi = std::max(b.hi, s.mean), s.cut |= kCutHigh;
   });
   return cmp;
 }

@@ -2,6 +2,7 @@
 // (calibration.h) and the probabilistic sensitivity analysis (cost_effectiveness.h).
 #pragma once
 
+#include <cstdint>
 #include <limits>
 #include <span>
 #include <vector>
@@ -19,14 +20,22 @@ struct Stat {
   double lo = kNaN;  // 95% interval of the mean: mean -/+ t(0.975, n - 1) * se
   double hi = kNaN;
   int n = 0;
+  // Which end of the interval is set at the figure's range because the plain interval passed it (kCutLow,
+  // kCutHigh): a paired difference's at the range less the comparator's mean, a figure's own where its
+  // transformed interval would have run away (honest_uncertainty.h). The tables mark such an end.
+  std::uint8_t cut = 0;
 };
+inline constexpr std::uint8_t kCutLow = 1, kCutHigh = 2;
 
 inline constexpr const char* kIntervalMethod =
     "95% interval of the mean over replications: mean +/- t(0,975; n-1) * sd / sqrt(n), taken on the log "
     "scale for a figure that cannot be negative (cut at 0 instead where the log scale would put its upper "
-    "end "
-    "more than e times the mean) and on the logit scale for a share (cut to 0-100% instead where its "
-    "half-width passes 1 logit), so that it stays in range; paired differences on their own scale";
+    "end more than e times the mean) and on the logit scale for a share (cut to 0-100% instead where its "
+    "half-width passes 1 logit), so that it stays in range";
+// Said after either interval method (over replications, over draws).
+inline constexpr const char* kDifferenceIntervals =
+    "paired differences on their own scale, cut where they pass what the difference can be (a wait's at "
+    "minus the comparator's mean wait); an end marked * is cut at such a limit";
 
 Stat describe(std::span<const double> values);
 // The p-quantile of Student's t with `df` degrees of freedom (Boost.Math); NaN for df < 1 or p outside (0,

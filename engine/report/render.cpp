@@ -97,6 +97,7 @@ json cell_json(const Cell& c) {
   j["lo"] = number(c.stat.lo);
   j["hi"] = number(c.stat.hi);
   j["n"] = c.stat.n;
+  if (c.stat.cut != 0) j["cut"] = c.stat.cut;  // kCutLow | kCutHigh
   if (!c.counted.empty()) j["counted"] = c.counted;
   if (c.ends) j["ends"] = true;
   if (c.decimals_at_least > 0) j["decimals"] = c.decimals_at_least;
@@ -618,6 +619,7 @@ Cell cell_from_json(const json& j) {
   s.lo = number_of(member(j, "lo"));
   s.hi = number_of(member(j, "hi"));
   s.n = integer_of<int>(member(j, "n"));
+  s.cut = static_cast<std::uint8_t>(integer_of<int>(member(j, "cut")) & (kCutLow | kCutHigh));
   Cell c = Cell::of(s, unit_from_string(json_text(member(j, "unit"))));
   c.counted = json_text(member(j, "counted"));
   c.ends = member(j, "ends").is_boolean() && member(j, "ends").get<bool>();

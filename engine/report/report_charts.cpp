@@ -272,10 +272,11 @@ json probability_y(int few, const std::string& counted_title, const std::string&
 std::string label_with_band(double mean, double lo, double hi, Axis axis, bool same_in_all) {
   if (!std::isfinite(lo) || !std::isfinite(hi)) return label(mean, axis);
   // As the tables print an interval (text_layout's cell_text): no spread said as such, a spread narrower
-  // than the last decimal with the decimals that show it (tooltips said "5,0 (5,0 to 5,0)" for 4,95 to 5;
-  // outside attack 35); the euro sign once, before the mean. An interval of no width is "the same in all
-  // runs" only where the runs were: from 40 runs on it is the 2.5 to 97.5 percentiles, which have no width
-  // while two runs in a hundred differ (as text::no_spread(Stat) needs the sd too; a review).
+  // than the last decimal with the decimals that show it, a percentage's one more at most (tooltips said "5,0
+  // (5,0 to 5,0)" for 4,95 to 5; outside attack 35); the euro sign once, before the mean. An interval of no
+  // width is "the same in all runs" only where the runs were: from 40 runs on it is the 2.5 to 97.5
+  // percentiles, which have no width while two runs in a hundred differ (as text::no_spread(Stat) needs the
+  // sd too; a review).
   const bool no_width = text::no_spread(mean, lo, hi);
   if (no_width && same_in_all) return label(mean, axis) + " " + text::kNoSpread;
   const double scale = axis == Axis::Share ? 100 : 1;
@@ -284,7 +285,7 @@ std::string label_with_band(double mean, double lo, double hi, Axis axis, bool s
                    : axis == Axis::Decimal2 ? 2
                                             : 1;
   int decimals = base;
-  while (!no_width && decimals < base + 4 &&
+  while (!no_width && decimals < base + (axis == Axis::Share ? 1 : 4) &&
          format_dutch(scale * lo, decimals) == format_dutch(scale * hi, decimals))
     ++decimals;
   if (decimals == base) {

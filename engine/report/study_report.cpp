@@ -44,9 +44,9 @@ Report study_report(const std::string& command, const Study& study, const StudyR
         "t(0,975; n-1) * sd / sqrt(n), on the log scale for a figure that cannot be negative (cut at 0 "
         "instead "
         "where the log scale would put its upper end more than e times the mean) and the logit scale for a "
-        "share (the plain interval cut to 0-100% instead where the logit scale's half-width passes 1){}",
+        "share (the plain interval cut to 0-100% instead where the logit scale's half-width passes 1); {}{}",
         study.draws * study.replications, study.draws, study.draws == 1 ? "" : "s", study.replications,
-        study.replications == 1 ? "" : "s",
+        study.replications == 1 ? "" : "s", kDifferenceIntervals,
         // With one draw the economic evaluation's intervals are over its replications too (over_draws).
         study.draws == 1
             ? ""

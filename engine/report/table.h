@@ -200,7 +200,7 @@ struct ScenarioRef {
 struct Report {
   std::string command;  // "run", "compare"
   std::string version;
-  std::string interval = kIntervalMethod;
+  std::string interval = std::string(kIntervalMethod) + "; " + kDifferenceIntervals;
   std::vector<ScenarioRef> scenarios;
   std::vector<Table> tables;
 };

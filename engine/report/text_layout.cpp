@@ -175,10 +175,13 @@ NumberStyle number_style(const Cell& c, EuroScale s) {
 }
 
 // A spread narrower than the last decimal is shown with the decimals that show it ("28,3 (28,3 to 28,3)"
-// read as certainty; a policy advisor's reading), up to four more; no spread at all is said in words.
-void widen_to_spread(NumberStyle& number, const Stat& st) {
+// read as certainty; a policy advisor's reading), up to four more; a percentage one more at most, to
+// hundredths of a percent ("100,003% (100,002 to 100,003)" for a utilisation was precision no capacity plan
+// has; a policy advisor's reading). No spread at all is said in words.
+void widen_to_spread(NumberStyle& number, const Stat& st, Unit unit) {
   if (std::isnan(st.lo) || std::isnan(st.hi) || no_spread(st.mean, st.lo, st.hi)) return;
-  for (int more = 0; more < 4 && number(st.lo) == number(st.hi); ++more) ++number.decimals;
+  const int widest = unit == Unit::Share || unit == Unit::SharePoints ? 1 : 4;
+  for (int more = 0; more < widest && number(st.lo) == number(st.hi); ++more) ++number.decimals;
 }
 
 }  // namespace
@@ -190,7 +193,7 @@ double euro_step(EuroScale s) {
 
 int shown_decimals(const Cell& c) {
   NumberStyle number = number_style(c, EuroScale::PerCell);
-  widen_to_spread(number, c.stat);
+  widen_to_spread(number, c.stat, c.unit);
   return number.decimals;
 }
 
@@ -240,7 +243,7 @@ CellText cell_text(const Cell& c, EuroScale s) {
     return shown;
   };
   const bool none = interval && no_spread(st);
-  widen_to_spread(number, st);
+  widen_to_spread(number, st, c.unit);
   const bool one_side = interval && (st.lo > 0 || st.hi < 0);
   CellText t{prefix + (one_side ? not_zero(st.mean) : number(st.mean)) + suffix, "", true};
   // No spread at all: the same figure in every run (a fund's bill, places cut by rule), said as such, not as
@@ -252,7 +255,10 @@ CellText cell_text(const Cell& c, EuroScale s) {
   if (none)
     t.interval = c.one_value ? kNoWidth : kNoSpread;
   else if (interval)
-    t.interval = "(" + not_zero(st.lo) + " to " + not_zero(st.hi) + ")";
+    // An end set at what the figure can be, the plain interval passing it, is marked (Stat::cut): "-0,02
+    // (-0,02 to 0,05)" read as an interval that happened to start at its mean (a policy advisor's reading).
+    t.interval = "(" + not_zero(st.lo) + ((st.cut & kCutLow) ? "*" : "") + " to " + not_zero(st.hi) +
+                 ((st.cut & kCutHigh) ? "*" : "") + ")";
   return t;
 }
 
