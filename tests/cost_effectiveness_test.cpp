@@ -285,6 +285,27 @@ TEST_CASE("Willingness-to-pay grid and column means", "[economics]") {
   CHECK(column_means({{1, 10}, {3, 20}}) == std::vector<double>{2, 15});
 }
 
+TEST_CASE("The acceptability grid holds the frontier's ICERs, where the best on average changes",
+          "[economics]") {
+  // Three options: (cost 0, effect 0), (1000, 0.1), (2833.3, 0.2). Frontier ICERs by hand: 1000 / 0.1 =
+  // 10000 (already a point of the grid) and 1833.3 / 0.1 = 18333 (added, in whole euros).
+  const Frontier f = efficiency_frontier({0, 1000, 2833.3}, {0, 0.1, 0.2});
+  REQUIRE(f.order.size() == 3);
+  std::vector<double> grid = wtp_grid(0, 100000, 11);
+  add_frontier_icers(grid, f);
+  CHECK(grid ==
+        std::vector<double>{0, 10000, 18333, 20000, 30000, 40000, 50000, 60000, 70000, 80000, 90000, 100000});
+  // Below that ICER the cheaper of the two has the higher expected net benefit, above it the dearer: at
+  // 18000, 1800 - 1000 = 800 against 3600 - 2833.3 = 766.7; at 19000, 900 against 966.7.
+  const auto at = ceaf({{0, 1000, 2833.3}}, {{0, 0.1, 0.2}}, {18000.0, 19000.0});
+  CHECK(at[0].option == 1);
+  CHECK(at[1].option == 2);
+  // An ICER beyond the grid's end is not added; nor one of a dominated option (off the frontier).
+  std::vector<double> small = wtp_grid(0, 10000, 11);
+  add_frontier_icers(small, f);
+  CHECK(small == wtp_grid(0, 10000, 11));
+}
+
 TEST_CASE("Quantiles by R's type 7 and the percentile interval", "[economics]") {
   // x = 1..10 (given shuffled). h = 9p. p = 0.025: h = 0.225, 1 + 0.225 = 1.225; p = 0.975: h = 8.775,
   // 9 + 0.775 = 9.775. R: quantile(1:10, c(0.025, 0.975)) gives 1.225 and 9.775.

@@ -191,6 +191,17 @@ std::vector<double> wtp_grid(double from, double to, std::size_t points) {
   return grid;
 }
 
+void add_frontier_icers(std::vector<double>& grid, const Frontier& frontier) {
+  if (grid.empty()) return;
+  const double top = grid.back();
+  for (const std::size_t o : frontier.order) {
+    const double icer = std::round(frontier.options[o].icer);
+    if (!(icer > grid.front() && icer < top)) continue;  // NaN for the cheapest: never added
+    if (std::any_of(grid.begin(), grid.end(), [&](double w) { return std::fabs(w - icer) < 0.5; })) continue;
+    grid.insert(std::upper_bound(grid.begin(), grid.end(), icer), icer);
+  }
+}
+
 std::vector<double> column_means(const DrawMatrix& m) {
   if (m.empty()) throw Error("column means: no rows");
   std::vector<double> sum(m.front().size(), 0.0);

@@ -96,6 +96,11 @@ using DrawMatrix = std::vector<std::vector<double>>;
 // `points` willingness-to-pay values evenly spaced from `from` to `to` inclusive (points >= 2).
 std::vector<double> wtp_grid(double from, double to, std::size_t points);
 
+// Adds to an ascending `grid` each frontier option's ICER over the next cheaper one, rounded to whole euros,
+// that lies strictly inside it and is not within half a euro of a point already there: the willingnesses to
+// pay at which the option with the highest expected net benefit changes. The grid stays ascending.
+void add_frontier_icers(std::vector<double>& grid, const Frontier& frontier);
+
 // Column means: the expected cost (or effect) of each option over the draws.
 std::vector<double> column_means(const DrawMatrix& m);
 

@@ -231,8 +231,17 @@ Table acceptability_table(const DecisionGroup& g) {
     a.columns.push_back({"evpi_population", "EVPI, population, policy years discounted (EUR)"});
   }
   const double hh = g.households;
+  // A point of the grid that is a frontier ICER (add_frontier_icers) says so: the best on average changes
+  // there.
+  auto is_icer = [&](double w) {
+    return std::any_of(g.frontier.order.begin(), g.frontier.order.end(),
+                       [&](std::size_t o) { return std::round(g.frontier.options[o].icer) == w; });
+  };
+  bool icer_rows = false;
   for (std::size_t w = 0; w < g.wtp.size(); ++w) {
-    Row r{wtp_row_key(g.wtp[w]), format_euros_as_given(g.wtp[w]), {}, 0};
+    const bool icer = w > 0 && w + 1 < g.wtp.size() && is_icer(g.wtp[w]);
+    icer_rows = icer_rows || icer;
+    Row r{wtp_row_key(g.wtp[w]), format_euros_as_given(g.wtp[w]) + (icer ? " (ICER)" : ""), {}, 0};
     for (std::size_t o = 0; o < g.options.size(); ++o)
       r.cells.push_back(probability(g, g.ceac.probability[w][o]));
     r.cells.push_back(text(g.names[g.ceaf[w].option]));
@@ -247,6 +256,10 @@ Table acceptability_table(const DecisionGroup& g) {
       }
     a.rows.push_back(std::move(r));
   }
+  if (icer_rows)
+    a.note +=
+        " (ICER): a willingness to pay equal to an option's ICER over the next cheaper option on the "
+        "frontier (the efficiency table's, in whole euros), at which the best on average changes.";
   return a;
 }
 
