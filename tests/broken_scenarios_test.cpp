@@ -425,6 +425,20 @@ std::vector<Case> cases() {
               return t;
             }()),
        {exact(1, 7, "name", "expected a text of at most 200 characters, found one of 201")}},
+      {"caveats as a list, not a map of named caveats (a file extending it could not remove one)",
+       edit(b, 1, "test-city", "test-city\ncaveats: [one, two]"),
+       {exact(2, 10, "caveats",
+              "expected a map of named caveats such as {placement_price: \"Placements are priced ...\"}, "
+              "found a list")}},
+      {"a caveat holding an escape, as a description may not",
+       edit(b, 1, "test-city", "test-city\ncaveats: {price: \"a \\e[31mred\"}"),
+       {exact(
+           2, 18, "caveats.price",
+           "expected text: line breaks (\\n) and tabs are fine, other control characters (such as an escape) "
+           "and direction controls are not; it has a control character (U+001B, an escape)")}},
+      {"a caveat of 2,001 characters",
+       edit(b, 1, "test-city", "test-city\ncaveats:\n  price: " + std::string(2001, 'c')),
+       {exact(3, 10, "caveats.price", "expected a text of at most 2,000 characters, found one of 2,001")}},
       {"a description of 2,001 characters",
        edit(b, 1, "test-city", "test-city\ndescription: " + std::string(2001, 'd')),
        {exact(2, 14, "description", "expected a text of at most 2,000 characters, found one of 2,001")}},

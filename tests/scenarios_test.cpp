@@ -133,6 +133,32 @@ TEST_CASE("inheritance: lists replace, maps merge, paths resolve from the file t
   CHECK(std::filesystem::equivalent(s.comparator, dir.path / "base.yaml"));
 }
 
+TEST_CASE("caveats merge through extends by name: kept, replaced, removed, added", "[scenarios]") {
+  TempDir dir;
+  const std::string base =
+      dir.write("base.yaml", "extends: " + shipped("baseline-velve.yaml") +
+                                 "\nname: base\ncaveats:\n  a: first\n  b: second\n  c: third\n");
+  const std::string child =
+      dir.write("child.yaml", "extends: base.yaml\nname: child\ncaveats:\n  b: ~\n  c: replaced\n  d: new\n");
+  const Scenario s = ScenarioSource::load(child).base();
+  // b removed; a and c in the parent's places, c replaced; d appended (4.8: new keys are appended). The
+  // shipped file's own placement_price comes first, from the file extended.
+  using Caveat = std::pair<std::string, std::string>;
+  REQUIRE(s.caveats.size() == 4);
+  CHECK(s.caveats[0].first == "placement_price");
+  CHECK(s.caveats[1] == Caveat{"a", "first"});
+  CHECK(s.caveats[2] == Caveat{"c", "replaced"});
+  CHECK(s.caveats[3] == Caveat{"d", "new"});
+  CHECK(ScenarioSource::load(base).base().caveats.size() == 4);
+  // Every shipped scenario carries the placement's price caveat from baseline-velve.yaml.
+  for (const char* f : {"baseline-velve.yaml", "baseline-enschede.yaml", "pilot.yaml", "scaleup.yaml",
+                        "scaleup-funded.yaml"}) {
+    const Scenario x = ScenarioSource::load(shipped(f)).base();
+    CHECK(std::any_of(x.caveats.begin(), x.caveats.end(),
+                      [](const Caveat& c) { return c.first == "placement_price"; }));
+  }
+}
+
 TEST_CASE("results do not depend on running scenarios together or apart", "[scenarios][determinism]") {
   StudyOverrides o;
   o.replications = 2;

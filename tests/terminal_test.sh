@@ -26,6 +26,21 @@ w=$(widest wide.txt)
 grep -v "^note: .*coaches.schedule: the step of year 2 ([0-9]* FTE) does not apply: the run has 2 policy years" wide.err | grep -q . &&
   bad "compare wrote to stderr: $(head -3 wide.err)"
 
+# The scenario files' caveats are said under In short, each once, with the scenarios whose files give it: the
+# placement's price, from baseline-velve.yaml, which every shipped scenario extends (a policy advisor's
+# reading: it was said in a file's comment only), and the city comparator's era, from baseline-enschede.yaml,
+# for the scale-ups only. A stored run says it again in `show`.
+caveat="A caveat in the scenario files (of pilot, scaleup and scaleup-funded, with their comparators): An out-of-home placement is priced at EUR 76.000"
+flat=$(tr -s ' \n' ' ' <wide.txt)
+[ "$(grep -o "A caveat in the scenario files (of pilot, scaleup and scaleup-funded" <<<"$flat" | wc -l)" = 1 ] &&
+  grep -qF "$caveat" <<<"$flat" && grep -qF "A caveat in the scenario files (of scaleup and scaleup-funded, with their comparators): The comparator is the city's help without neighbourhood coaches" <<<"$flat" &&
+  ok "In short says the files' caveat once, with the scenarios it is given for" ||
+  bad "In short's caveats: $(grep -n -A2 'caveat' wide.txt | head -5)"
+"$wijksim" compare "$src/scenarios/pilot.yaml" -r 2 -y 1 --store caveat.db >/dev/null 2>&1 &&
+  COLUMNS=120 "$wijksim" show 1 --store caveat.db 2>/dev/null | tr -s ' \n' ' ' |
+  grep -qF "A caveat in the scenario files (of pilot, with its comparator): An out-of-home placement" &&
+  ok "show says a stored run's caveat" || bad "show: no caveat for the stored pilot"
+
 # Piped, without COLUMNS: 100 columns.
 env -u COLUMNS "$wijksim" compare "${scenarios[@]}" -r 2 -y 2 --no-store 2>/dev/null | cat >piped.txt
 w=$(widest piped.txt)

@@ -20,6 +20,7 @@ namespace wijksim {
 inline constexpr int kMaxDomains = 8;    // problems per household live in a fixed array (hot state)
 inline constexpr int kMaxAgencies = 32;  // agency index fits in a byte; kNoAgency marks "none"
 inline constexpr int kMaxPayers = 16;
+inline constexpr int kMaxCaveats = 16;         // a scenario's `caveats`
 inline constexpr int kMaxNeighbourhoods = 32;  // a neighbourhood is a team: a few dozen at most
 inline constexpr int kRungs = 6;               // Dutch participation ladder: 1 isolated ... 6 paid work
 inline constexpr int kWeeksPerYear = 52;
@@ -263,6 +264,9 @@ struct Scenario {
   std::string name;
   std::string file;  // where it was read from
   std::string description;
+  // What its author warns a reader of its figures about, by name (`caveats:`, merged through `extends` as
+  // any map), in file order: said under In short beside the answer they may move. Text only.
+  std::vector<std::pair<std::string, std::string>> caveats;
   std::string comparator;  // path of the comparator scenario ("" = this is a comparator)
   std::vector<Payer> payers;
   std::vector<Domain> domains;

@@ -428,6 +428,22 @@ std::optional<GlanceView> glance_view(const Report& r) {
     const Cell* description = cell_of(h, "description", "verdict");
     if (!words.empty()) v.in_short.push_back({h->scenario, description ? description->text : "", words});
   }
+  {
+    std::vector<std::pair<std::string, std::vector<std::string>>> caveats;  // its words, its scenarios
+    for (const Table* h : headlines)
+      for (const Row& row : h->rows) {
+        if (!row.key.starts_with("caveat_") || row.cells.size() < 2) continue;
+        const std::string& words = row.cells[1].text;
+        auto it =
+            std::find_if(caveats.begin(), caveats.end(), [&](const auto& c) { return c.first == words; });
+        if (it == caveats.end()) it = caveats.insert(caveats.end(), {words, {}});
+        it->second.push_back(h->scenario);
+      }
+    for (const auto& [words, scenarios] : caveats)
+      v.caveats.push_back(fmt::format("A caveat in the scenario files (of {}, with {} comparator{}): {}",
+                                      text::names_and(scenarios), scenarios.size() == 1 ? "its" : "their",
+                                      scenarios.size() == 1 ? "" : "s", words));
+  }
   // Each compared scenario's and comparator's calibration rows outside their target's interval.
   {
     std::vector<std::string> named, misses;

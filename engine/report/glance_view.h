@@ -35,6 +35,10 @@ struct GlanceView {
   // Per decision whose efficiency frontier holds two options or more: which is the best at which willingness
   // to pay, in words (the frontier's ICERs), said under In short.
   std::vector<std::string> choices;
+  // Each caveat the compared scenarios' files give (`caveats`, theirs and their comparators'), once, with
+  // the scenarios it is given for: "A caveat in the scenario files (of scaleup and pilot, with their
+  // comparators): ...".
+  std::vector<std::string> caveats;
 };
 
 // Nothing when the report compares nothing (a `run` has no "At a glance" tables).

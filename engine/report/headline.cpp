@@ -28,11 +28,7 @@ Direction direction(const Stat& s) {
 }
 
 std::string join_names(const std::vector<std::string>& names) {
-  if (names.empty()) return "nobody";
-  std::string s;
-  for (std::size_t i = 0; i < names.size(); ++i)
-    s += (i == 0 ? "" : i + 1 == names.size() ? " and " : ", ") + names[i];
-  return s;
+  return names.empty() ? "nobody" : text::names_and(names);
 }
 
 // A figure of a scenario's runs, or of a comparison's run pairs, by [draw][replication] (runs are stored
@@ -498,6 +494,21 @@ std::vector<Table> headline_tables(const Study& study, const StudyResult& result
     // policy advisor's reading).
     if (!s.description.empty())
       t.rows.push_back({"description", "what it is", {Cell::empty(), Cell::of_text(s.description)}, 0});
+    // What its files warn a reader of these figures about (`caveats`), its own and its comparator's, each
+    // once: a placement priced perhaps 1,9 times too high was said in a file's comment only (a policy
+    // advisor's reading).
+    {
+      std::vector<std::string> said;
+      for (const Scenario* from : {&s, &study.scenarios[static_cast<std::size_t>(ss.comparator)].scenario})
+        for (const auto& [name, words] : from->caveats)
+          if (std::find(said.begin(), said.end(), words) == said.end()) {
+            said.push_back(words);
+            t.rows.push_back({fmt::format("caveat_{}", said.size()),
+                              "a caveat of its files",
+                              {Cell::empty(), Cell::of_text(words)},
+                              0});
+          }
+    }
     // Of a payer's cash, the benefits it pays households: a transfer, which society's view leaves out, so the
     // cash and the cost per household differ by it (a policy advisor's reading: the pilot's all payers -0,72
     // EUR million beside an extra cost of 141 a household, and the municipality's -31,83 mixing its social

@@ -1366,6 +1366,7 @@ void ReportWriter::in_short() {
                          end.empty() ? "" : " ", esc(end));
   }
   for (const std::string& choice : view->choices) items += fmt::format("<li>{}.</li>\n", esc(choice));
+  for (const std::string& caveat : view->caveats) items += fmt::format("<li>{}</li>\n", esc(caveat));
   body_ += fmt::format(
       "<section class=\"answer\" id=\"in-short\">\n<h2>In short</h2>\n<p>What each scenario changes "
       "against its comparator over the policy years; a change is put in words only when its interval "
@@ -1964,7 +1965,9 @@ void ReportWriter::assumptions(const StoredScenario& s, const StoredScenario* c)
 
   // Everything in which the scenario differs from its comparator: the policy, in the files' own keys.
   const std::set<std::string> skip = {"name", "description", "comparator", "extends"};
-  auto skipped = [&](const std::string& key) { return skip.count(key) || key.starts_with("simulation."); };
+  auto skipped = [&](const std::string& key) {
+    return skip.count(key) || key.starts_with("simulation.") || key.starts_with("caveats.");
+  };
   std::string rows;
   int differ = 0;
   // A schedule's years count from 0, as the file writes them, where the report's tables count policy years

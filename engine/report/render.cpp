@@ -438,6 +438,7 @@ std::string text_glance(const Report& r, std::size_t width,
                       width, "  ", "    ");
   }
   for (const std::string& choice : v->choices) out += text::wrap(choice + ".", width, "  ", "    ");
+  for (const std::string& caveat : v->caveats) out += text::wrap(caveat, width, "  ", "    ");
   if (!v->calibration_misses.empty()) out += text::wrap(v->calibration_misses, width, "  ", "    ");
   if (not_stored)
     out += text::wrap(

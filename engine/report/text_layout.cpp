@@ -262,6 +262,13 @@ CellText cell_text(const Cell& c, EuroScale s) {
   return t;
 }
 
+std::string names_and(const std::vector<std::string>& names) {
+  std::string s;
+  for (std::size_t i = 0; i < names.size(); ++i)
+    s += (i == 0 ? "" : i + 1 == names.size() ? " and " : ", ") + names[i];
+  return s;
+}
+
 std::string one_line(const CellText& t) {
   return t.interval.empty() ? t.value : t.value + " " + t.interval;
 }

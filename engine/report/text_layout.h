@@ -72,6 +72,8 @@ inline constexpr const char* kNoSpread = "(same in all runs)";
 inline constexpr const char* kNoWidth = "(an interval of no width)";
 // value and interval on one line
 std::string one_line(const CellText& t);
+// "a", "a and b", "a, b and c"; "" for none.
+std::string names_and(const std::vector<std::string>& names);
 
 // What the layout works on: a table's title, context and notes around a grid of cells, with headings
 // between groups of rows.

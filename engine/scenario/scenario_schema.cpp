@@ -110,6 +110,7 @@ void ScenarioSchema::run(const Node& root) {
   // Shown in tables, the store and the report: line breaks and tabs are text, other control characters
   // (an escape sequence a terminal acts on) are not.
   if (auto t = text_shown(top.get("description"), "description", kMaxDescription, true)) s_.description = *t;
+  caveats(top.get("caveats"));
   // A file named by another: `~` removes an inherited one (extends.h); an empty name ("") names none, and was
   // taken as `~`.
   auto file_name = [&](const char* key, std::string& into) {
@@ -253,6 +254,26 @@ void ScenarioSchema::simulation(const Node* n) {
     too_large("replications", *reps, kMaxReplications, "replications", time + ", and " + memory);
   else if (reps)
     s_.simulation.replications = static_cast<int>(*reps);
+}
+
+// `caveats: {name: text, ...}`: a map, so that a file extending another keeps, replaces (by its name) or
+// removes (`name: ~`, 4.8) each of its parent's.
+void ScenarioSchema::caveats(const Node* n) {
+  if (n == nullptr || n->is(Node::Kind::Null)) return;
+  if (!n->is(Node::Kind::Map)) {
+    d_.add(n->where, "caveats",
+           fmt::format("expected a map of named caveats such as {{placement_price: \"Placements are priced "
+                       "...\"}}, found {}",
+                       found(*n)));
+    return;
+  }
+  auto names = names_of(*n, "caveats", "caveat", "caveats", kMaxCaveats);
+  if (!names) return;
+  MapReader all(*n, "caveats", d_);
+  for (const std::string& name : *names)
+    if (auto t = text_shown(all.need(name), sub_path("caveats", name), kMaxDescription, true))
+      s_.caveats.emplace_back(name, *t);
+  all.done();
 }
 
 void ScenarioSchema::payers(const Node* n) {

@@ -39,6 +39,7 @@ class ScenarioSchema : public ParameterReader {
 
   void simulation(const Node* n);
 
+  void caveats(const Node* n);
   void payers(const Node* n);
 
   void domains(const Node* n);
