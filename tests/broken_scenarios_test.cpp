@@ -436,6 +436,11 @@ std::vector<Case> cases() {
            2, 18, "caveats.price",
            "expected text: line breaks (\\n) and tabs are fine, other control characters (such as an escape) "
            "and direction controls are not; it has a control character (U+001B, an escape)")}},
+      {"a caveat of blanks only (In short printed a caveat of nothing)",
+       edit(b, 1, "test-city", "test-city\ncaveats: {price: \"  \\n \"}"),
+       {exact(
+           2, 18, "caveats.price",
+           "expected the caveat's text, found none: remove the caveat with '~' if it has nothing to say")}},
       {"a caveat of 2,001 characters",
        edit(b, 1, "test-city", "test-city\ncaveats:\n  price: " + std::string(2001, 'c')),
        {exact(3, 10, "caveats.price", "expected a text of at most 2,000 characters, found one of 2,001")}},

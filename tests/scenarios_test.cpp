@@ -150,6 +150,10 @@ TEST_CASE("caveats merge through extends by name: kept, replaced, removed, added
   CHECK(s.caveats[2] == Caveat{"c", "replaced"});
   CHECK(s.caveats[3] == Caveat{"d", "new"});
   CHECK(ScenarioSource::load(base).base().caveats.size() == 4);
+  // Every inherited one removed: none, not "at least one caveat is needed".
+  const std::string none = dir.write(
+      "none.yaml", "extends: base.yaml\nname: none\ncaveats: {placement_price: ~, a: ~, b: ~, c: ~}\n");
+  CHECK(ScenarioSource::load(none).base().caveats.empty());
   // Every shipped scenario carries the placement's price caveat from baseline-velve.yaml.
   for (const char* f : {"baseline-velve.yaml", "baseline-enschede.yaml", "pilot.yaml", "scaleup.yaml",
                         "scaleup-funded.yaml"}) {

@@ -40,6 +40,12 @@ flat=$(tr -s ' \n' ' ' <wide.txt)
   COLUMNS=120 "$wijksim" show 1 --store caveat.db 2>/dev/null | tr -s ' \n' ' ' |
   grep -qF "A caveat in the scenario files (of pilot, with its comparator): An out-of-home placement" &&
   ok "show says a stored run's caveat" || bad "show: no caveat for the stored pilot"
+# A caveat's or a description's line break is a space in In short's paragraph: it started a line at column 0.
+printf 'extends: %s\nname: t\ndescription: "one\\ntwo"\ncaveats: {x: "line one\\nline two"}\n' "$src/scenarios/pilot.yaml" >breaks.yaml
+COLUMNS=120 "$wijksim" compare breaks.yaml -r 2 -y 1 --no-store 2>/dev/null >breaks.txt
+grep -q "^  t (one two): " breaks.txt && grep -q "(of t, with its comparator): line one line two$" breaks.txt &&
+  ok "line breaks in a description and a caveat are spaces in In short" ||
+  bad "line breaks in In short: $(grep -n -A1 'one' breaks.txt | head -6)"
 
 # Piped, without COLUMNS: 100 columns.
 env -u COLUMNS "$wijksim" compare "${scenarios[@]}" -r 2 -y 2 --no-store 2>/dev/null | cat >piped.txt

@@ -17,6 +17,14 @@
 namespace wijksim {
 namespace {
 
+// A file's text (a description, a caveat) may hold line breaks and tabs; In short is one paragraph a
+// scenario, wrapped to the terminal, where a line break in it started a line at column 0 (outside reading).
+std::string spaced(std::string text) {
+  for (char& c : text)
+    if (c == '\n' || c == '\t') c = ' ';
+  return text;
+}
+
 // "capacity: Debt counselling (places used)" -> "Debt counselling".
 std::string strip(std::string label, const std::string& prefix, const std::string& suffix) {
   if (label.starts_with(prefix)) label.erase(0, prefix.size());
@@ -426,14 +434,15 @@ std::optional<GlanceView> glance_view(const Report& r) {
     if (payer && !payer->text.empty())
       words += (words.empty() ? "" : "; ") + std::string("who pays for the coaches: ") + payer->text;
     const Cell* description = cell_of(h, "description", "verdict");
-    if (!words.empty()) v.in_short.push_back({h->scenario, description ? description->text : "", words});
+    if (!words.empty())
+      v.in_short.push_back({h->scenario, description ? spaced(description->text) : "", words});
   }
   {
     std::vector<std::pair<std::string, std::vector<std::string>>> caveats;  // its words, its scenarios
     for (const Table* h : headlines)
       for (const Row& row : h->rows) {
         if (!row.key.starts_with("caveat_") || row.cells.size() < 2) continue;
-        const std::string& words = row.cells[1].text;
+        const std::string words = spaced(row.cells[1].text);
         auto it =
             std::find_if(caveats.begin(), caveats.end(), [&](const auto& c) { return c.first == words; });
         if (it == caveats.end()) it = caveats.insert(caveats.end(), {words, {}});

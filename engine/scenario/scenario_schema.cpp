@@ -267,12 +267,20 @@ void ScenarioSchema::caveats(const Node* n) {
                        found(*n)));
     return;
   }
+  if (n->children.empty()) return;  // none, or every inherited one removed (`name: ~`)
   auto names = names_of(*n, "caveats", "caveat", "caveats", kMaxCaveats);
   if (!names) return;
   MapReader all(*n, "caveats", d_);
-  for (const std::string& name : *names)
-    if (auto t = text_shown(all.need(name), sub_path("caveats", name), kMaxDescription, true))
-      s_.caveats.emplace_back(name, *t);
+  for (const std::string& name : *names) {
+    const Node* v = all.need(name);
+    if (auto t = text_shown(v, sub_path("caveats", name), kMaxDescription, true)) {
+      if (t->find_first_not_of(" \t\n") == std::string::npos)
+        d_.add(v->where, sub_path("caveats", name),
+               "expected the caveat's text, found none: remove the caveat with '~' if it has nothing to say");
+      else
+        s_.caveats.emplace_back(name, *t);
+    }
+  }
   all.done();
 }
 
