@@ -258,8 +258,9 @@ Table acceptability_table(const DecisionGroup& g) {
   }
   if (icer_rows)
     a.note +=
-        " (ICER): a willingness to pay equal to an option's ICER over the next cheaper option on the "
-        "frontier (the efficiency table's, in whole euros), at which the best on average changes.";
+        " The willingnesses to pay hold each option's ICER over the next cheaper option on the frontier "
+        "(the efficiency table's, in whole euros; its row marked (ICER)), at which the best on average "
+        "changes.";
   return a;
 }
 
