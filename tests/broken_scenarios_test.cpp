@@ -441,6 +441,11 @@ std::vector<Case> cases() {
        {exact(
            2, 18, "caveats.price",
            "expected the caveat's text, found none: remove the caveat with '~' if it has nothing to say")}},
+      {"a caveat of no-break spaces only: blank, as a name of them is",
+       edit(b, 1, "test-city", "test-city\ncaveats: {price: \"\xc2\xa0\xc2\xa0\"}"),
+       {exact(
+           2, 18, "caveats.price",
+           "expected the caveat's text, found none: remove the caveat with '~' if it has nothing to say")}},
       {"a caveat of 2,001 characters",
        edit(b, 1, "test-city", "test-city\ncaveats:\n  price: " + std::string(2001, 'c')),
        {exact(3, 10, "caveats.price", "expected a text of at most 2,000 characters, found one of 2,001")}},

@@ -97,6 +97,26 @@ TEST_CASE("A share's interval stays inside [0, 1] (logit scale)", "[honest]") {
   CHECK(d.upper == Approx(-3 + 2 * kT4));
 }
 
+TEST_CASE("A paired difference is cut at its range, marked, never past its mean", "[honest]") {
+  // -0.4 (-1.1 to 0.3) with the comparator's mean 0.5: not below -0.5, so -0.5 to 0.3, the low end marked.
+  Stat s = test::stat_of(-0.4, -1.1, 0.3);
+  cut_to_range(s, Bounds{-0.5, std::numeric_limits<double>::infinity()});
+  CHECK(s.lo == -0.5);
+  CHECK(s.hi == 0.3);
+  CHECK(s.cut == kCutLow);
+  // A bound above the mean stops the end at the mean (still cut); both ends at once.
+  Stat both = test::stat_of(0.2, -1.0, 1.0);
+  cut_to_range(both, Bounds{0.5, 0.6});
+  CHECK(both.lo == 0.2);
+  CHECK(both.hi == 0.6);
+  CHECK(both.cut == (kCutLow | kCutHigh));
+  // No width (the same difference in every pair): left as it is, though a bound an ulp off lies past it.
+  Stat none = test::stat_of(-0.3, -0.3, -0.3);
+  cut_to_range(none, Bounds{-0.29999999999999993, std::numeric_limits<double>::infinity()});
+  CHECK(none.lo == -0.3);
+  CHECK(none.cut == 0);
+}
+
 TEST_CASE("Values outside the bounds keep the plain interval", "[honest]") {
   const std::vector<double> v = {-1, 2, 3};
   const Stat plain = describe(v);

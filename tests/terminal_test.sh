@@ -46,6 +46,14 @@ COLUMNS=120 "$wijksim" compare breaks.yaml -r 2 -y 1 --no-store 2>/dev/null >bre
 grep -q "^  t (one two): " breaks.txt && grep -q "(of t, with its comparator): line one line two$" breaks.txt &&
   ok "line breaks in a description and a caveat are spaces in In short" ||
   bad "line breaks in In short: $(grep -n -A1 'one' breaks.txt | head -6)"
+# A run of blanks is one space, none at the ends (a YAML | block ends in a line break); a scenario's caveat and
+# its comparator's that are one text once spaced are one sentence naming the scenario once (it said "of t and t").
+printf 'extends: %s\nname: c\ncaveats: {y: "same  text"}\n' "$src/scenarios/baseline-velve.yaml" >comp.yaml
+printf 'extends: %s\nname: t\ncomparator: comp.yaml\ndescription: |\n  one\n  two\ncaveats: {x: "same\\ntext "}\n' "$src/scenarios/pilot.yaml" >twice.yaml
+COLUMNS=120 "$wijksim" compare twice.yaml -r 2 -y 1 --no-store 2>/dev/null >twice.txt
+grep -q "^  t (one two): " twice.txt && [ "$(grep -c "(of t, with its comparator): same text$" twice.txt)" = 1 ] &&
+  ! grep -q "of t and t" twice.txt && ok "one text once spaced is one caveat, its scenario named once" ||
+  bad "spaced caveats: $(grep -n 'same\|t (one' twice.txt | head -6)"
 
 # Piped, without COLUMNS: 100 columns.
 env -u COLUMNS "$wijksim" compare "${scenarios[@]}" -r 2 -y 2 --no-store 2>/dev/null | cat >piped.txt

@@ -73,6 +73,12 @@ Interval bounded_interval(double m, double se, double t, const Bounds& b, std::u
   return {m - t * se, m + t * se};
 }
 
+void cut_to_range(Stat& s, const Bounds& range) {
+  if (std::isnan(s.lo) || std::isnan(s.hi) || s.lo == s.hi) return;
+  if (range.lo > s.lo) s.lo = std::min(range.lo, s.mean), s.cut |= kCutLow;
+  if (range.hi < s.hi) s.hi = std::max(range.hi, s.mean), s.cut |= kCutHigh;
+}
+
 Stat describe_within(std::span<const double> values, const Bounds& bounds) {
   Stat s = describe(values);
   if (!bounds.bounded() || s.n < 2) return s;

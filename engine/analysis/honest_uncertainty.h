@@ -84,6 +84,11 @@ inline constexpr Bounds kUnbounded{};
 inline constexpr Bounds kNonNegative{0, std::numeric_limits<double>::infinity()};
 inline constexpr Bounds kUnitInterval{0, 1};
 
+// A paired difference's interval cut to the range the difference can take (`range`: the figure's range less
+// the comparator's mean, 13.3): an end past it is moved to it, never past the mean, and marked in `cut`. An
+// interval of no width (the same difference in every pair) is left as it is.
+void cut_to_range(Stat& s, const Bounds& range);
+
 // describe(values) (mean, sd, se, t interval) with the interval taken on the scale on which `bounds` are
 // removed (see above), so it never leaves them. NaN values are left out, as in describe. Should a value lie
 // outside the bounds (they were wrong for this figure), the plain t interval is kept.

@@ -511,11 +511,7 @@ ComparisonSummary compare(const ScenarioSummary& intervention, const ScenarioSum
     b.lo -= m;
     b.hi -= m;
   });
-  zip(cmp.stats, range, [](Stat& s, const Bounds& b) {
-    if (std::isnan(s.lo) || std::isnan(s.hi)) return;
-    if (b.lo > s.lo) s.lo = std::min(b.lo, s.mean), s.cut |= kCutLow;
-    if (b.hi < s.hi) s.hi = std::max(b.hi, s.mean), s.cut |= kCutHigh;
-  });
+  zip(cmp.stats, range, [](Stat& s, const Bounds& b) { cut_to_range(s, b); });
   return cmp;
 }
 

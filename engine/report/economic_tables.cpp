@@ -258,8 +258,8 @@ Table acceptability_table(const DecisionGroup& g) {
   }
   if (icer_rows)
     a.note +=
-        " The willingnesses to pay hold each option's ICER over the next cheaper option on the frontier "
-        "(the efficiency table's, in whole euros; its row marked (ICER)), at which the best on average "
+        " The willingnesses to pay hold each option's ICER over the next cheaper option on the efficiency "
+        "frontier (on the means; in whole euros; its row marked (ICER)), at which the best on average "
         "changes.";
   return a;
 }

@@ -19,10 +19,19 @@ namespace {
 
 // A file's text (a description, a caveat) may hold line breaks and tabs; In short is one paragraph a
 // scenario, wrapped to the terminal, where a line break in it started a line at column 0 (outside reading).
-std::string spaced(std::string text) {
-  for (char& c : text)
-    if (c == '\n' || c == '\t') c = ' ';
-  return text;
+// A run of spaces, line breaks and tabs is one space, and none is kept at either end (a YAML `|` block ends
+// in a line break).
+std::string spaced(const std::string& text) {
+  std::string out;
+  for (const char c : text) {
+    const bool blank = c == ' ' || c == '\n' || c == '\t';
+    if (!blank)
+      out += c;
+    else if (!out.empty() && out.back() != ' ')
+      out += ' ';
+  }
+  if (!out.empty() && out.back() == ' ') out.pop_back();
+  return out;
 }
 
 // "capacity: Debt counselling (places used)" -> "Debt counselling".
@@ -446,7 +455,8 @@ std::optional<GlanceView> glance_view(const Report& r) {
         auto it =
             std::find_if(caveats.begin(), caveats.end(), [&](const auto& c) { return c.first == words; });
         if (it == caveats.end()) it = caveats.insert(caveats.end(), {words, {}});
-        it->second.push_back(h->scenario);
+        // Two texts of one headline may be one once spaced ("a\nb" and "a b"): the scenario named once.
+        if (it->second.empty() || it->second.back() != h->scenario) it->second.push_back(h->scenario);
       }
     for (const auto& [words, scenarios] : caveats)
       v.caveats.push_back(fmt::format("A caveat in the scenario files (of {}, with {} comparator{}): {}",

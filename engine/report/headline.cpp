@@ -344,7 +344,7 @@ std::vector<Table> headline_tables(const Study& study, const StudyResult& result
         double rate = 0;  // the comparator's mean
         for (const RunMeasures& r : theirs.runs) rate += all_escalations(r.figures);
         rate /= static_cast<double>(theirs.runs.size());
-        if (over_runs.lo < -rate) over_runs.lo = std::min(-rate, over_runs.mean);
+        cut_to_range(over_runs, Bounds{-rate, std::numeric_limits<double>::infinity()});
       }
       const Stat escalations = summarised(cmp.differences, over_runs, all_escalations);
       const Direction dp = direction(with_problem), de = direction(escalations);

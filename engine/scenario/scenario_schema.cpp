@@ -274,7 +274,7 @@ void ScenarioSchema::caveats(const Node* n) {
   for (const std::string& name : *names) {
     const Node* v = all.need(name);
     if (auto t = text_shown(v, sub_path("caveats", name), kMaxDescription, true)) {
-      if (t->find_first_not_of(" \t\n") == std::string::npos)
+      if (shows_blank(*t))
         d_.add(v->where, sub_path("caveats", name),
                "expected the caveat's text, found none: remove the caveat with '~' if it has nothing to say");
       else
