@@ -301,27 +301,29 @@ TEST_CASE("resuming a run with other scenarios or options is refused before anyt
   CHECK(same.completed().empty());
 }
 
-TEST_CASE("a run stored before the scenario hash covered the targets is resumed by the hash of then",
+TEST_CASE("an interrupted run whose seals were deleted is refused on resume, not trusted as older",
           "[store]") {
-  test::TempDir dir("store-resume-old-hash");
+  test::TempDir dir("store-resume-unsealed");
   const Study study = small_study();
-  REQUIRE(!study.scenarios[0].scenario.targets.empty());  // pilot.yaml has targets: the two hashes differ
-  REQUIRE(study.scenarios[0].source.hash() != study.scenarios[0].source.hash_before_targets());
   std::int64_t id = 0;
   {
     StudyRecorder r(study, {dir.file("s.db"), "compare", "wijksim compare pilot.yaml", std::nullopt, {}});
     id = r.run_id();
   }
-  // As the previous version stored it: the hash of the resolved text and the sets, without the targets.
   const test::StoreSql db(dir.file("s.db"));
-  for (std::size_t i = 0; i < study.scenarios.size(); ++i)
-    db.statement(fmt::format("UPDATE scenarios SET hash = '{}' WHERE scenario = {}",
-                             study.scenarios[i].source.hash_before_targets(), i))
-        .run();
-  // ... and without the seals of a run's own rows and units, which it did not make.
-  db.statement("DELETE FROM seals").run();
-  const StudyRecorder old(study, {dir.file("s.db"), "compare", "x", id, {}});
-  CHECK(old.completed().empty());
+  // The control: as it was stored, it resumes.
+  CHECK_NOTHROW(StudyRecorder(study, {dir.file("s.db"), "compare", "x", id, {}}));
+  // Its seed changed by hand and every seal deleted with it: every run of this schema version is sealed as
+  // it begins, so the missing seal is damage, not a store of an earlier wijksim to take as it is.
+  REQUIRE(db.change("UPDATE runs SET seed = seed + 1") == 1);
+  REQUIRE(db.change("DELETE FROM seals") >= 1);
+  CHECK_THROWS_WITH(StudyRecorder(study, {dir.file("s.db"), "compare", "x", id, {}}),
+                    Catch::Contains("the results store is damaged: run " + std::to_string(id) +
+                                    " lacks the seal of its own rows"));
+  // Nothing was sealed again by the refused resume.
+  Statement seals = db.statement("SELECT count(*) FROM seals");
+  REQUIRE(seals.step());
+  CHECK(seals.integer(0) == 0);
 }
 
 TEST_CASE("resuming after the parameter sets changed names the sets, not the scenario", "[store]") {

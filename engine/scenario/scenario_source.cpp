@@ -767,10 +767,6 @@ std::string ScenarioSource::hashed_text_before_targets() const {
   return sets_ ? resolved_yaml() + "# parameter sets " + sets_->content_hash : resolved_yaml();
 }
 
-std::string ScenarioSource::hash_before_targets() const {
-  return content_hash(hashed_text_before_targets());
-}
-
 std::string ScenarioSource::hash_without_sets() const {
   return content_hash(resolved_yaml());
 }

@@ -149,9 +149,6 @@ class ScenarioSource {
   // targets as read. A resume refused for one of them names it.
   std::string sets_hash() const;
   std::string targets_hash() const;
-  // hash() as wijksim computed it before it covered the calibration targets (up to 2026-11-30): a run stored
-  // then is resumed when its hash is this one (its targets cannot be checked).
-  std::string hash_before_targets() const;
   const std::string& path() const { return path_; }
   // Every file read to load it: the scenario, the files of its `extends` chain, its comparator and the
   // comparator's chain, and the targets files they name (the command's inputs, which no output may replace).
@@ -173,7 +170,7 @@ class ScenarioSource {
   std::optional<Diagnostic> cost_overflow(const Scenario& drawn, std::uint32_t draw, int years) const;
 
  private:
-  // The resolved text and the parameter sets' content: what hash() and hash_before_targets() share.
+  // The resolved text and the parameter sets' content: what hash() covers before the targets.
   std::string hashed_text_before_targets() const;
   std::string targets_text() const;  // the calibration targets as read, one line each
   static ScenarioSource load_text(const std::string& yaml, const std::string& path, bool check_comparator,

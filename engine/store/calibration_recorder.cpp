@@ -26,17 +26,7 @@ CalibrationRecorder::CalibrationRecorder(const CalibrationPlan& plan, const std:
       // A complete calibration is resumed too: every candidate is in the store, none is simulated again,
       // and its parameter sets are written again (an --output refused after the calibration lost them).
       const std::vector<StoredScenario> before = store_.scenarios(run_id_);
-      const auto same_scenario = [&](const ScenarioSource& s) {
-        return before[0].hash == s.hash() || before[0].hash == s.hash_before_targets();
-      };
-      bool same = before.size() == 1 && same_scenario(plan.source);
-      // A calibration stored before calibrate left the scenario's own parameter sets out hashed them in, as
-      // every command did: read them to compare (a review: such a run was said to have a changed scenario).
-      if (before.size() == 1 && !same && !base.parameter_sets_file.empty()) try {
-          same = same_scenario(ScenarioSource::load(plan.source.path(), true, OwnSets::Read));
-        } catch (const InputError&) {
-          // Sets that cannot be read now cannot show it was the same: said as changed.
-        }
+      const bool same = before.size() == 1 && before[0].hash == plan.source.hash();
       if (!same)
         // Another file is not a changed one (outside attack 41).
         differences.push_back(
@@ -58,8 +48,7 @@ CalibrationRecorder::CalibrationRecorder(const CalibrationPlan& plan, const std:
                          fmt::format("run {} cannot be resumed by this command: {}. It was started as: `{}`",
                                      run_id_, why, info.command_line)}});
     }
-    // Only candidates as they were stored (a seal each); one stored without (by an earlier wijksim) is
-    // evaluated again.
+    // Only candidates as they were stored (a seal each); one whose seal was removed is evaluated again.
     reevaluated_ = store_.discard_unsealed_candidates(run_id_);
     // Back by name, in the order of the free parameters and targets.
     for (const StoredCandidate& s : store_.candidates(run_id_)) {

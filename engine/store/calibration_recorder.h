@@ -28,8 +28,7 @@ class CalibrationRecorder : public RunWriter {
   // A complete run resumed (to write its parameter sets again): nothing of it is written, not even its
   // status or its finished time (outside attack 39: resuming rewrote the run's row).
   bool already_complete() const { return already_complete_; }
-  // Candidates of a resumed run stored without their seal (by an earlier wijksim, or the seal removed):
-  // evaluated again.
+  // Candidates of a resumed run whose seal was removed: evaluated again.
   std::size_t reevaluated() const { return reevaluated_; }
 
   CandidateSink sink();

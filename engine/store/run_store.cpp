@@ -571,8 +571,9 @@ std::string candidate_digest(sqlite3* db, const std::string& path, std::int64_t 
   while (q.step()) q.hash_row(h);
   return h.hex();
 }
-// Whether a unit's seal is there (false: stored by a wijksim before the seals of units, or the seal
-// removed: the unit is simulated again) and matches `digest`; throws InputError where it does not.
+// Whether a unit's seal is there (false: the seal removed by hand; the unit is simulated again, from the
+// run's own rows, whose seal check_identity has checked) and matches `digest`; throws InputError where it
+// does not.
 bool unit_sealed(sqlite3* db, const std::string& path, std::int64_t run, const std::string& seal,
                  const std::string& digest) {
   const std::string sealed = stored_seal(db, path, run, seal);
@@ -1120,21 +1121,13 @@ void RunStore::write_candidate(std::int64_t run, const StoredCandidate& c) {
 void RunStore::check_identity(std::int64_t run) {
   if (this->run(run).status == "complete") return;  // sealed whole (check_sealed)
   const std::string sealed = identity_seal(db_, path_, run);
-  if (sealed.empty()) {
-    // Stored by a wijksim before these seals: none of its units has one either, and each is simulated again
-    // (discard_partial_units, discard_unsealed_candidates); its own rows are taken as they are, and sealed
-    // now, for the units to come. A unit sealed beside no identity had its identity's seal removed.
-    Statement q(db_, path_,
-                "SELECT 1 FROM seals WHERE run_id = ? AND (table_name LIKE 'draw % replication %' OR "
-                "table_name LIKE 'candidate %') LIMIT 1");
-    q.bind(1, run);
-    if (q.step()) damaged(path_, run, "has units sealed but not its own rows (their seal was removed)");
-    Transaction t(db_, path_);
-    Statement seal(db_, path_, "INSERT INTO seals VALUES (?, ?, ?)");
-    seal.bind_all(run, kIdentitySeal, identity_digest(db_, path_, run)).run();
-    t.commit();
-    return;
-  }
+  // Every store of this schema version seals a run's own rows as it begins, in the transaction that makes
+  // it: one without that seal had it removed, and its rows, changed with it, were taken as the run's own (a
+  // store with every seal deleted was trusted as an earlier wijksim's).
+  if (sealed.empty())
+    damaged(path_, run,
+            "lacks the seal of its own rows (its seed, command, scenarios, settings, payers, "
+            "agencies or calibration), which every run gets as it begins");
   if (sealed != identity_digest(db_, path_, run))
     changed_since_sealed(
         path_,

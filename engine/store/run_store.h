@@ -261,12 +261,14 @@ class RunStore {
       std::int64_t run, const std::vector<ScenarioShape>& shapes) const;
 
   // A resume's first check: an interrupted run's own rows (runs, scenarios, settings, payers, agencies,
-  // calibrations) against the seal begin_run made of them; InputError where they differ. A run stored by an
-  // earlier wijksim, without that seal, is sealed now (its units have none either, and are simulated again).
+  // calibrations) against the seal begin_run made of them; InputError where they differ or the seal is gone
+  // (every store of this schema version was written by a wijksim that seals a run as it begins, in the same
+  // transaction: a run without it had it removed, and was trusted as an earlier version's; outside attack).
   void check_identity(std::int64_t run);
   // An interrupted calibration's candidates checked against the seal each got as it was stored: one whose
-  // rows differ is refused (InputError), one without a seal (stored by an earlier wijksim, or the seal
-  // removed) deleted, to be evaluated again; returns how many. A complete run is sealed whole (check_sealed).
+  // rows differ is refused (InputError), one without a seal (removed by hand: nothing is lost, as it is
+  // simulated from the run's sealed own rows) deleted, to be evaluated again; returns how many. A complete
+  // run is sealed whole (check_sealed).
   std::size_t discard_unsealed_candidates(std::int64_t run);
 
   // A resume keeps only whole units (draw, replication): rows of every scenario in each table a draw writes

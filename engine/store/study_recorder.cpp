@@ -122,10 +122,7 @@ StudyRecorder::StudyRecorder(const Study& study, const RecordOptions& o)
           fmt::format("it has {}, this command {}", counted(before.size(), "scenario"), scenarios.size()));
     } else {
       for (std::size_t i = 0; i < before.size(); ++i) {
-        // A run stored before the hash covered the targets is taken by the hash of then.
-        if (before[i].hash == scenarios[i].hash ||
-            before[i].hash == study.scenarios[i].source.hash_before_targets())
-          continue;
+        if (before[i].hash == scenarios[i].hash) continue;
         // The same scenario text: the parameter sets it draws from or the targets it is compared with
         // changed (the hash covers both).
         const Scenario& now = study.scenarios[i].scenario;
