@@ -1714,6 +1714,23 @@ TEST_CASE("a message shows control characters and bytes that are not UTF-8 as he
         fmt::format("error: --seed: expected a whole number, found '{}' (5000 characters)", shortened_value));
 }
 
+TEST_CASE("a message names its file so that the name ends where it ends", "[input]") {
+  // A space inside a name is left as compilers leave it; editors read "FILE:LINE:COLUMN: error:".
+  CHECK(Diagnostic{Location{"d ir/bad.yaml", 2, 1}, "foo", "unknown key"}.to_string() ==
+        "d ir/bad.yaml:2:1: error: foo: unknown key");
+  // A blank at an end was not seen (" lead.db: error:" read as "lead.db"), and ": " in a name read as the
+  // end of it ("x: error: y.yaml:1:4: error: ..."): both in a shell's quotes, as a pasted command takes them.
+  CHECK(Diagnostic{Location{" lead.db", 0, 0}, "--store", "not a store"}.to_string() ==
+        "' lead.db': error: --store: not a store");
+  CHECK(Diagnostic{Location{"x: error: y.yaml", 1, 4}, "", "never closed"}.to_string() ==
+        "'x: error: y.yaml':1:4: error: never closed");
+  CHECK(Diagnostic{Location{"it's: here.yaml", 1, 1}, "", "m"}.to_string() ==
+        "'it'\\''s: here.yaml':1:1: error: m");
+  // A newline in a name: one line, the byte shown ($'...' as bash reads it back).
+  CHECK(Diagnostic{Location{"n\nl.yaml", 1, 4}, "", "m"}.to_string() == "$'n\\x0al.yaml':1:4: error: m");
+  CHECK(Diagnostic{Location{"", 0, 0}, "", "m"}.to_string() == "error: m");
+}
+
 TEST_CASE("a name blank at its ends, or blank throughout, is told by what shows, beyond ASCII too",
           "[input]") {
   // Outside attack 37: "pilot" and "pilot" + U+00A0 read alike, and a name of U+3164 shows as nothing.

@@ -1,5 +1,7 @@
 #include "wijksim/core/error.h"
 
+#include "wijksim/core/command_line.h"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -157,7 +159,12 @@ std::string Diagnostic::to_string() const {
         printable(fmt::format("error: {}: {}{}", where.file,
                               key.empty() || key == where.file ? "" : shortened(key) + ": ", message),
                   false, true));
-  std::string s = where.file;
+  // The file as a message names it (shown_name: quoted where a blank begins or ends it, " lead.db: error:"
+  // hid its space), and quoted where it holds ": ", which would read as the end of the name
+  // ("x: error: y.yaml:1:4: error: ..."); a space inside a name is left plain, as compilers leave it.
+  std::string s;
+  if (!where.file.empty())
+    s = where.file.find(": ") == std::string::npos ? shown_name(where.file) : shell_word(where.file);
   if (where.line > 0) s += fmt::format(":{}", where.line);
   if (where.column > 0) s += fmt::format(":{}", where.column);
   s += s.empty() ? "error: " : ": error: ";
