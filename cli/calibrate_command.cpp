@@ -115,8 +115,8 @@ int calibrate_command(const Options& o, const std::string& command_line, cluster
                shown_name(o.store), recorder->completed().size());
       if (const std::size_t n = recorder->reevaluated(); n > 0)
         cli::err(
-            "note: the store held {} without {} seal (changed by hand, damaged, or stored by an older "
-            "wijksim); {} rows were deleted, and {} evaluated again\n",
+            "note: the store held {} without {} seal (changed by hand, or damaged); {} rows were deleted, "
+            "and {} evaluated again\n",
             n == 1 ? std::string("1 candidate") : fmt::format("{} candidates", n), n == 1 ? "its" : "their",
             n == 1 ? "its" : "their", n == 1 ? "it is" : "they are");
     }

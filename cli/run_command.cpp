@@ -259,7 +259,7 @@ int run_or_compare(const std::string& command, Options o, bool with_comparators,
       if (!recorder->discarded().empty())
         cli::err(
             "note: the store held {} in part only or without its seal (rows or the seal missing: changed "
-            "by hand, damaged, or stored by an older wijksim); its rows were deleted, and "
+            "by hand, or damaged); its rows were deleted, and "
             "it is simulated again\n",
             recorder->discarded());
     }
@@ -308,7 +308,8 @@ int run_or_compare(const std::string& command, Options o, bool with_comparators,
                       study.draws > 0 ? "draws completed" : "replications completed", o.store, resume);
   }
   bar.finish();
-  const Report report = study_report(command, study, result, analyses ? &*analyses : nullptr);
+  Report report = study_report(command, study, result, analyses ? &*analyses : nullptr);
+  if (recorder && !recorder->stored_files().empty()) name_files_as(report, recorder->stored_files());
   // Every unit is stored; the run's end (its tables and report) can still fail (a full disk): said as a
   // failure with the units kept and how to continue, where it said "nothing of this step was kept" alone
   // (outside attack 19). The resume simulates nothing and ends the run.

@@ -65,7 +65,7 @@ for damage in figures costs; do
   "$wijksim" "${part_args[@]}" --output "$store" --resume 1 >part.json 2>part.err
   code=$?
   [ "$code" = 0 ] && grep -q "resuming run 1 .*: 3 of 6 draws done before" part.err &&
-    grep -q "^note: the store held draw $draw in part only or without its seal (rows or the seal missing: changed by hand, damaged, or stored by an older wijksim); its rows were deleted, and it is simulated again$" part.err &&
+    grep -q "^note: the store held draw $draw in part only or without its seal (rows or the seal missing: changed by hand, or damaged); its rows were deleted, and it is simulated again$" part.err &&
     cmp -s part-clean.json part.json &&
     [ "$(sqlite3 -readonly "$store" "SELECT count(*) FROM figures WHERE draw = $draw")" = 2 ] &&
     echo "ok: a draw held in part ($damage deleted) is simulated again on resume: identical to the clean run" ||
@@ -75,7 +75,7 @@ done
 # Rows of an interrupted run changed by hand are not taken into its result: each draw is sealed as it is
 # stored, and a resume refuses one whose rows differ from its seal (exit 1), changing nothing (outside attack
 # 53: a figure set to 1e12, or a drawn parameter doubled; here a weekly row and a parameter, was resumed into a complete run and sealed as its
-# own, exit 0). A draw without its seal (an older wijksim's, or the seal deleted) is simulated again.
+# own, exit 0). A draw without its seal (deleted by hand) is simulated again.
 for damage in weekly parameter payer evaluation seal; do
   store="edit-$damage.db"
   { WIJKSIM_TEST_KILL_IN_DRAW=4:after "$wijksim" "${part_args[@]}" --output "$store" >/dev/null 2>kill.err &
@@ -132,6 +132,22 @@ code=$?
 [ "$code" = 0 ] && cmp -s rep2-clean.json rep2.json &&
   echo "ok: a draw with one replication unsealed is simulated again whole: identical to the clean run" ||
   say_fail "a draw with one replication unsealed: exit $code, $(cat rep2.err)"
+
+# Resumed under another spelling of the same file (./d/../short-pilot.yaml): the output names the scenario as
+# the run began with it (it named the new spelling beside the comparator's old one), byte-identical to the
+# clean run's, and `show` says the same.
+mkdir -p d
+spelled=("${part_args[@]}")
+spelled[1]=./d/../short-pilot.yaml
+{ WIJKSIM_TEST_KILL_IN_DRAW=3:after "$wijksim" "${part_args[@]}" --output spelled.db >/dev/null 2>kill.err &
+  wait $!; } 2>/dev/null
+"$wijksim" "${spelled[@]}" --output spelled.db --resume 1 >spelled.json 2>spelled.err
+code=$?
+[ "$code" = 0 ] && grep -q "resuming run 1 .*: 3 of 6 draws done before" spelled.err &&
+  cmp -s part-clean.json spelled.json && ! grep -q "d/\.\./" spelled.json &&
+  cmp -s <("$wijksim" show 1 --store part-clean.db --format json) <("$wijksim" show 1 --store spelled.db --format json) &&
+  echo "ok: a run resumed under another spelling of its file keeps its names: identical to the clean run" ||
+  say_fail "resumed under another spelling: exit $code, $(cat spelled.err)"
 
 # One live writer per run. Writer A pauses after its 3rd draw (test hook WIJKSIM_TEST_PAUSE_AFTER_DRAW) while
 # holding run 1; resuming run 1 meanwhile is refused (exit 1) and changes nothing; A then completes, as

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <map>
+
 #include "wijksim/report/economic_tables.h"
 #include "wijksim/report/headline.h"
 #include "wijksim/report/report_tables.h"
@@ -31,6 +33,16 @@ std::vector<ScenarioRef> scenario_refs(const Study& study) {
     refs.push_back(std::move(ref));
   }
   return refs;
+}
+
+void name_files_as(Report& report, const std::vector<std::string>& files) {
+  WIJKSIM_CHECK(files.size() == report.scenarios.size(), "a name for each scenario of the report");
+  std::map<std::string, std::string> as_stored;
+  for (std::size_t i = 0; i < files.size(); ++i) as_stored.emplace(report.scenarios[i].file, files[i]);
+  for (ScenarioRef& s : report.scenarios) {
+    s.file = as_stored.at(s.file);
+    if (!s.comparator.empty()) s.comparator = as_stored.at(s.comparator);
+  }
 }
 
 Report study_report(const std::string& command, const Study& study, const StudyResult& result,

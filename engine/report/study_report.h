@@ -18,4 +18,10 @@ Report study_report(const std::string& command, const Study& study, const StudyR
 // The study's scenarios as a report names them (file, comparator, seed, replications, years).
 std::vector<ScenarioRef> scenario_refs(const Study& study);
 
+// Each scenario's file, and each comparator naming it, as `files` names them, in the report's order (size
+// checked): a run resumed under another spelling of its files (./s/../s/pilot.yaml for s/pilot.yaml) keeps
+// the names it began with, which its store holds; its report named the new spelling beside the comparator's
+// old one.
+void name_files_as(Report& report, const std::vector<std::string>& files);
+
 }  // namespace wijksim

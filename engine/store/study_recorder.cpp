@@ -173,6 +173,7 @@ StudyRecorder::StudyRecorder(const Study& study, const RecordOptions& o)
                          fmt::format("run {} cannot be resumed by this command: {}. It was started as: `{}`",
                                      run_id_, why, info.command_line)}});
     }
+    for (const StoredScenario& b : before) stored_files_.push_back(b.file);
     std::vector<ScenarioShape> shapes;
     for (const StudyScenario& s : study.scenarios) shapes.push_back(shape_of(s.scenario));
     // Only whole units count: a parameter draw with every replication of every scenario, or in the base

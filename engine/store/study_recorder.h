@@ -36,6 +36,9 @@ class StudyRecorder : public RunWriter {
   const std::string& store_path() const { return store_.path(); }
   // The runs a resumed run already holds, by (draw, replication): whole units only (see DrawSink).
   const CompletedRuns& completed() const { return completed_; }
+  // A resumed run's scenario files as it began with them, in the study's order (none for a new run): the
+  // same files, perhaps under another spelling (report's name_files_as).
+  const std::vector<std::string>& stored_files() const { return stored_files_; }
   // What a resume found of units not whole and deleted, to be simulated again ("" when nothing): "draw 2"
   // or "replications 3 and 4" (RunStore::discard_partial_units).
   const std::string& discarded() const { return discarded_; }
@@ -56,6 +59,7 @@ class StudyRecorder : public RunWriter {
   const Study& study_;
   CompletedRuns completed_;
   std::string discarded_;
+  std::vector<std::string> stored_files_;
 };
 
 }  // namespace wijksim
