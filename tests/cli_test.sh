@@ -366,7 +366,7 @@ assert seen >= 8, seen
 PY
   # A one-way range in CSV says what its lo and hi are: the figure at the parameter's two ends, 'lo → hi'.
   "$wijksim" compare "$src/scenarios/pilot.yaml" -r 2 -y 1 --parameters coaches.outreach_per_year --threads 2 --format csv --no-store >"$tmp/ow.csv" 2>/dev/null
-  grep -q '^pilot,baseline-velve,one_way,coaches.outreach_per_year,delta_cost,euro,.*,"\?€ -\?[0-9.,]* → -\?[0-9.,]*"\?,parameter_ends$' "$tmp/ow.csv" &&
+  grep -q '^pilot,baseline-velve,one_way,coaches.outreach_per_year,delta_cost,euro,.*,"\?€ -\?[0-9.,]* → -\?[0-9.,]*"\?,parameter_ends,$' "$tmp/ow.csv" &&
     echo "ok: a one-way range's CSV text shows its two ends" ||
     { echo "FAIL: a one-way range's CSV row: $(grep ',one_way,coaches.outreach_per_year,delta_cost,' "$tmp/ow.csv")"; fail=1; }
   cmp -s "$tmp/s1.json" "$tmp/s2.json" && echo "ok: sensitivity JSON byte-identical on 1 and 2 threads" || { echo "FAIL: sensitivity JSON differs between 1 and 2 threads"; fail=1; }
@@ -710,7 +710,7 @@ grep -q "^pilot,,calibration,reach,fit,.*after the run's end" "$tmp/out" && ! gr
   || { echo "FAIL: a target after the run's end: $(grep "calibration,reach" "$tmp/out")"; fail=1; }
 # Its model cell is "-", not the target's note on how the public figure was derived, which read as a model
 # figure (outside attack 18).
-grep -q '^pilot,,calibration,reach,model,,,,,,,,-,,$' "$tmp/out" || { echo "FAIL: a target after the run's end shows a text as its model figure: $(grep "calibration,reach,model" "$tmp/out")"; fail=1; }
+grep -q '^pilot,,calibration,reach,model,,,,,,,,-,,,$' "$tmp/out" || { echo "FAIL: a target after the run's end shows a text as its model figure: $(grep "calibration,reach,model" "$tmp/out")"; fail=1; }
 # The other way round: a 1-year file whose target is at year 2 is refused as it is (validate too), and runs
 # with --years 2, which sets the horizon (it was refused whatever --years said; outside attack 30).
 mkdir -p "$tmp/horizon"
@@ -1027,7 +1027,7 @@ expect 0 "csv output" "$wijksim" run "$src/scenarios/baseline-velve.yaml" -r 2 -
 head -1 "$tmp/out" | grep -q "^scenario," || { echo "FAIL: csv has no header"; fail=1; }
 # A probability's n says what it counts in the CSV too, as the README promises (only the JSON had it).
 expect 0 "compare as csv" "$wijksim" compare "$src/scenarios/pilot.yaml" -r 2 -y 1 --no-store --format csv
-head -1 "$tmp/out" | grep -q ",n,text,counted,interval$" && grep -q "^pilot,baseline-velve,cost_effectiveness,pilot,p_cost_saving,share,[^,]*,,,,,2,[0-9] of 2 runs,runs,$" "$tmp/out" ||
+head -1 "$tmp/out" | grep -q ",n,text,counted,interval,cut$" && grep -q "^pilot,baseline-velve,cost_effectiveness,pilot,p_cost_saving,share,[^,]*,,,,,2,[0-9] of 2 runs,runs,,$" "$tmp/out" ||
   { echo "FAIL: the CSV does not say what a probability's n counts: $(head -1 "$tmp/out"; grep -m1 p_cost_saving "$tmp/out")"; fail=1; }
 # An agency's places used in FTE are FTE, not a count (an analyst's reading of the CSV).
 grep -q '^pilot,,agencies,social_services,fte_used,fte,' "$tmp/out" && ! grep -q ',fte_used,count,' "$tmp/out" ||
@@ -1256,11 +1256,11 @@ grep -q "From 2 draws too unstable to rely on (at least 30, as for the EVPPI), a
 # table's the same mean with the interval of the mean, a survey target's its sampling interval, a wait
 # target's the file's (an analyst read the two kinds of one figure as one; README, "Using it").
 expect 0 "a 2-draw PSA as CSV" "$wijksim" compare "$src/scenarios/pilot.yaml" --draws 2 -r 1 -y 1 --no-store --format csv
-head -1 "$tmp/out" | grep -q ",text,counted,interval$" &&
-  grep -q '^pilot,baseline-velve,headline,cash_municipality,change,euro,.*,draws_lowest_highest$' "$tmp/out" &&
-  grep -q '^pilot,baseline-velve,budget_difference,municipality/total,total,euro,.*,mean_95ci$' "$tmp/out" &&
-  grep -q '^pilot,,calibration,heard_of,target,share,.*,survey_95ci$' "$tmp/out" &&
-  grep -q '^baseline-velve,,calibration,wait_mental_health,target,weeks,.*,given$' "$tmp/out" ||
+head -1 "$tmp/out" | grep -q ",text,counted,interval,cut$" &&
+  grep -q '^pilot,baseline-velve,headline,cash_municipality,change,euro,.*,draws_lowest_highest,$' "$tmp/out" &&
+  grep -q '^pilot,baseline-velve,budget_difference,municipality/total,total,euro,.*,mean_95ci,$' "$tmp/out" &&
+  grep -q '^pilot,,calibration,heard_of,target,share,.*,survey_95ci,$' "$tmp/out" &&
+  grep -q '^baseline-velve,,calibration,wait_mental_health,target,weeks,.*,given,$' "$tmp/out" ||
   { echo "FAIL: the CSV does not name its intervals: $(grep -m2 'cash_municipality,change\|municipality/total,total' "$tmp/out")"; fail=1; }
 # Too few draws for the EVPPI: the page says so under its heading, as the terminal does (it left the section
 # out without a word; a policy advisor's reading of a 20-draw PSA).
@@ -1987,8 +1987,8 @@ grep -q "^Coach FTE (coaches.fte)  *1e-300  *1e-299  " "$tmp/out" || { echo "FAI
 # An end not zero is never shown as zero (1e-18 printed 0,0000000000000000 beside 1e-16), and CSV keeps the
 # numbers whole beside that text (it kept the text only; outside attack 60).
 expect 0 "a tornado's end not zero, in CSV" "$wijksim" compare "$src/scenarios/pilot.yaml" -r 1 -y 1 --no-store --parameters coaches.fte=1e-18:1e-16 --format csv
-grep -q "^pilot,baseline-velve,tornado,coaches.fte,low,value,1e-18,,,,,1,1e-18,,$" "$tmp/out" &&
-  grep -q "^pilot,baseline-velve,tornado,coaches.fte,high,value,1e-16,,,,,1,1e-16,,$" "$tmp/out" ||
+grep -q "^pilot,baseline-velve,tornado,coaches.fte,low,value,1e-18,,,,,1,1e-18,,,$" "$tmp/out" &&
+  grep -q "^pilot,baseline-velve,tornado,coaches.fte,high,value,1e-16,,,,,1,1e-16,,,$" "$tmp/out" ||
   { echo "FAIL: a tornado's ends 1e-18 and 1e-16 in CSV: $(grep 'tornado,coaches.fte,\(low\|high\)' "$tmp/out")"; fail=1; }
 # So do the ranges of --threshold, --parameters and --two-way: refused, not clamped (a threshold of 0 coach
 # FTE was searched and reported; 0.5:1.5 of a probability and 1:inf of the FTE were cut to fit; an end that

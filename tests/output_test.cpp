@@ -201,7 +201,7 @@ TEST_CASE("CSV is rectangular and reads back to the same numbers", "[output]") {
   const std::vector<std::string> header = csv_fields(line);
   REQUIRE(header == std::vector<std::string>{"scenario", "comparator", "table", "row", "column", "unit",
                                              "mean", "sd", "se", "lo", "hi", "n", "text", "counted",
-                                             "interval"});
+                                             "interval", "cut"});
   // The figures in the order the renderer writes them.
   std::vector<const Cell*> cells;
   for (const Table& t : r.tables)
@@ -235,9 +235,41 @@ TEST_CASE("CSV is rectangular and reads back to the same numbers", "[output]") {
       CHECK(f[14].empty());
     else
       CHECK(f[14] == (c.ends ? "parameter_ends" : c.interval.empty() ? "mean_95ci" : c.interval));
+    // Which end is cut at the figure's range, as the text's * says.
+    CHECK(f[15] == std::string(c.stat.cut == 0          ? ""
+                               : c.stat.cut == kCutLow  ? "lo"
+                               : c.stat.cut == kCutHigh ? "hi"
+                                                        : "lo hi"));
   }
   CHECK(i == cells.size());
   CHECK(i > 100);
+}
+
+TEST_CASE("CSV says which end of an interval is cut at the figure's range, as the text's * does",
+          "[output]") {
+  Table t;
+  t.id = "difference";
+  t.scenario = "s";
+  t.comparator = "c";
+  t.columns = {Column{"wait", "wait (weeks)"}};
+  Stat low = test::stat_of(-0.4, -0.5, 0.3);
+  low.cut = kCutLow;
+  Stat high = test::stat_of(0.97, 0.914, 1.0);
+  high.cut = kCutHigh;
+  t.rows = {Row{"a", "A", {Cell::of(low, Unit::Weeks)}}, Row{"b", "B", {Cell::of(high, Unit::Share)}},
+            Row{"c", "C", {Cell::of(test::stat_of(0.5, 0.4, 0.6), Unit::Share)}}};
+  Report r;
+  r.tables = {t};
+  std::istringstream in(render_csv(r));
+  std::string line;
+  std::vector<std::vector<std::string>> rows;
+  while (std::getline(in, line)) rows.push_back(csv_fields(line));
+  REQUIRE(rows.size() == 4);
+  CHECK(rows[0].back() == "cut");
+  CHECK(rows[1][12] == "'-0,4 (-0,5* to 0,3)");  // a leading - kept from a spreadsheet's formulas
+  CHECK(rows[1].back() == "lo");
+  CHECK(rows[2].back() == "hi");
+  CHECK(rows[3].back() == "");
 }
 
 TEST_CASE("a CSV field a spreadsheet would run as a formula is written as text, a number as it is",

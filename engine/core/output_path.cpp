@@ -298,7 +298,11 @@ Authorship authorship(const std::string& path, OutputKind kind) {
   // parameter sets; and an export's files, a header of the store's columns.
   std::optional<OutputKind> is;
   if (tables_text_line(h) ||
-      h.starts_with("scenario,comparator,table,row,column,unit,mean,sd,se,lo,hi,n,text,counted,interval\n") ||
+      h.starts_with(
+          "scenario,comparator,table,row,column,unit,mean,sd,se,lo,hi,n,text,counted,interval,cut\n") ||
+      h.starts_with(
+          "scenario,comparator,table,row,column,unit,mean,sd,se,lo,hi,n,text,counted,interval\n") ||  // before
+                                                                                                      // cut
       h.starts_with(
           "scenario,comparator,table,row,column,unit,mean,sd,se,lo,hi,n,text,counted\n") ||  // before
                                                                                              // interval

@@ -503,8 +503,11 @@ std::string interval_of(const Table& t, const Cell& c) {
 std::string render_csv(const Report& r) {
   // `counted`: what n counts for a probability ("runs" or "draws"; the README promised it with n, and only
   // the JSON had it: outside attack 15). Last, so a reader of the earlier columns reads them as before.
-  // `interval`: what lo and hi are (interval_kind in table.h), last for the same reason.
-  std::string out = "scenario,comparator,table,row,column,unit,mean,sd,se,lo,hi,n,text,counted,interval\n";
+  // `interval`: what lo and hi are (interval_kind in table.h), last for the same reason. `cut`: which end
+  // is cut at the limit of what the figure can be ("lo", "hi" or "lo hi"; the text marks it with *), which
+  // the JSON had and the CSV did not.
+  std::string out =
+      "scenario,comparator,table,row,column,unit,mean,sd,se,lo,hi,n,text,counted,interval,cut\n";
   for (const Table& t : r.tables) {
     for (const Row& row : t.rows) {
       for (std::size_t c = 0; c < row.cells.size() && c < t.columns.size(); ++c) {
@@ -513,16 +516,20 @@ std::string render_csv(const Report& r) {
         out += fmt::format("{},{},{},{},{},", csv_field(t.scenario), csv_field(t.comparator), csv_field(t.id),
                            csv_field(row.key), csv_field(t.columns[c].key));
         if (cell.kind == Cell::Kind::Text) {
-          out += ",,,,,,," + csv_field(cell.text) + ",,\n";
+          out += ",,,,,,," + csv_field(cell.text) + ",,,\n";
           continue;
         }
         // The numbers for a program, and the cell as the table shows it: its interval's meaning with it (a
         // one-way range's lo and hi are the figure at the parameter's two ends, "lo → hi", not an interval:
         // outside attack 13 read them as one).
         const Stat& s = cell.stat;
-        out += fmt::format("{},{},{},{},{},{},{},{},{},{}\n", to_string(cell.unit), csv_number(s.mean),
+        const std::string cut = (s.cut & kCutLow) && (s.cut & kCutHigh) ? "lo hi"
+                                : (s.cut & kCutLow)                     ? "lo"
+                                : (s.cut & kCutHigh)                    ? "hi"
+                                                                        : "";
+        out += fmt::format("{},{},{},{},{},{},{},{},{},{},{}\n", to_string(cell.unit), csv_number(s.mean),
                            csv_number(s.sd), csv_number(s.se), csv_number(s.lo), csv_number(s.hi), s.n,
-                           csv_field(format_cell(cell)), csv_field(cell.counted), interval_of(t, cell));
+                           csv_field(format_cell(cell)), csv_field(cell.counted), interval_of(t, cell), cut);
       }
     }
   }
