@@ -161,7 +161,9 @@ int calibrate_command(const Options& o, const std::string& command_line, cluster
                       o.store, resume);
   }
   bar.finish();
-  const Report report = calibration_report(plan, result);
+  // A resumed run names its files as it began with them (the same files, perhaps spelt otherwise).
+  const std::optional<CalibrationFiles> files = recorder ? recorder->stored_files() : std::nullopt;
+  const Report report = calibration_report(plan, result, files);
   // As a study's end (run_command.cpp): a failure here keeps every candidate, and the resume ends the run.
   if (recorder) {
     try {
@@ -188,7 +190,7 @@ int calibrate_command(const Options& o, const std::string& command_line, cluster
     const OutputTurn turn(output);
     refuse_other_scenarios_sets();
     previous = keep_previous_version(output);
-    write_file_atomically(output, calibration_sets_text(plan, result), "--output", kept,
+    write_file_atomically(output, calibration_sets_text(plan, result, files), "--output", kept,
                           OutputKind::ParameterSets);
   } catch (const InputError& e) {
     if (previous) forget_previous_version(*previous);  // the file holds what it held: no copy of it left

@@ -48,7 +48,9 @@ std::string prior_text(const Distribution& d) {
   return "";
 }
 
-Report calibration_report(const CalibrationPlan& plan, const CalibrationResult& r) {
+Report calibration_report(const CalibrationPlan& plan, const CalibrationResult& r,
+                          const std::optional<CalibrationFiles>& as_stored) {
+  const CalibrationFiles files = as_stored.value_or(CalibrationFiles{plan.source.path(), plan.file.path});
   const CalibrationSettings& cs = plan.settings;
   Report report;
   report.command = "calibrate";
@@ -70,7 +72,7 @@ Report calibration_report(const CalibrationPlan& plan, const CalibrationResult& 
                   r.sets.size(), spread);
   ScenarioRef ref;
   ref.name = plan.source.base().name;
-  ref.file = plan.source.path();
+  ref.file = files.scenario;
   ref.hash = plan.source.hash();
   ref.seed = plan.seed;
   ref.replications = static_cast<std::uint32_t>(cs.replications);
@@ -90,7 +92,7 @@ Report calibration_report(const CalibrationPlan& plan, const CalibrationResult& 
       "error^2{}{}. "
       "The rounds stop once the effective sample size reaches the number of sets ({}), or after at most {} "
       "round{}.",
-      plan.file.path, format_dutch(plan.households, 0), plan.households == 1 ? "" : "s", cs.replications,
+      files.targets, format_dutch(plan.households, 0), plan.households == 1 ? "" : "s", cs.replications,
       cs.replications == 1 ? "" : "s", cs.years, cs.years == 1 ? "" : "s", plan.represented,
       // docs/model.md 19.1: with one replication the error is not known and taken as 0 (the caption named a
       // term that was 0 in the run it described; an analyst's reading).

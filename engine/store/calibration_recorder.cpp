@@ -40,6 +40,9 @@ CalibrationRecorder::CalibrationRecorder(const CalibrationPlan& plan, const std:
                 ? fmt::format("it was fitted to the targets file {}, not {}", c.targets_file, plan.file.path)
                 : fmt::format("the targets file {} has changed since", plan.file.path));
       if (info.seed != plan.seed) differences.push_back(fmt::format("its seed is {}", info.seed));
+      if (before.size() == 1)
+        stored_files_ =
+            CalibrationFiles{before[0].file, c.targets_file.empty() ? plan.file.path : c.targets_file};
     }
     if (!differences.empty()) {
       std::string why;

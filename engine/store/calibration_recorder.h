@@ -30,6 +30,9 @@ class CalibrationRecorder : public RunWriter {
   bool already_complete() const { return already_complete_; }
   // Candidates of a resumed run whose seal was removed: evaluated again.
   std::size_t reevaluated() const { return reevaluated_; }
+  // A resumed run's scenario and targets files as it began with them (the same files, perhaps under another
+  // spelling); empty for a new run.
+  const std::optional<CalibrationFiles>& stored_files() const { return stored_files_; }
 
   CandidateSink sink();
   // The report rendered in every format; status "complete" (nothing, for a run complete already).
@@ -41,6 +44,7 @@ class CalibrationRecorder : public RunWriter {
   CompletedCandidates completed_;
   bool already_complete_ = false;
   std::size_t reevaluated_ = 0;
+  std::optional<CalibrationFiles> stored_files_;
 };
 
 }  // namespace wijksim

@@ -535,17 +535,19 @@ std::size_t CalibrationResult::distinct_sets() const {
   return std::set<std::size_t>(sets.begin(), sets.end()).size();
 }
 
-std::string calibration_sets_text(const CalibrationPlan& plan, const CalibrationResult& r) {
+std::string calibration_sets_text(const CalibrationPlan& plan, const CalibrationResult& r,
+                                  const std::optional<CalibrationFiles>& as_stored) {
+  const CalibrationFiles files = as_stored.value_or(CalibrationFiles{plan.source.path(), plan.file.path});
   const CalibrationSettings& cs = plan.settings;
   std::vector<std::string> keys;
   for (const FreeParameter& p : plan.file.free) keys.push_back(p.key_path);
   const std::vector<std::string> comments = {
       std::string(kSetsFirstLine),
       // The scenario's content without the sets it names: these sets replace them.
-      fmt::format("{}{}{}{}, its parameter sets left out)", kSetsScenario, plan.source.path(), kSetsContent,
+      fmt::format("{}{}{}{}, its parameter sets left out)", kSetsScenario, files.scenario, kSetsContent,
                   plan.source.hash_without_sets()),
       fmt::format("{}{}", kSetsName, plan.source.base().name),
-      fmt::format("targets: {} (content {})", plan.file.path, plan.file.content_hash),
+      fmt::format("targets: {} (content {})", files.targets, plan.file.content_hash),
       fmt::format("seed: {}", plan.seed),
       fmt::format("version: {}", WIJKSIM_VERSION),
       fmt::format(

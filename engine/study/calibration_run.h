@@ -128,7 +128,14 @@ CalibrationResult run_calibration(const CalibrationPlan& plan,
 
 // The sets file (scenario/parameter_sets.h): comment lines saying how the sets were made, then one row per
 // set.
-std::string calibration_sets_text(const CalibrationPlan& plan, const CalibrationResult& result);
+// The scenario and targets files as the sets file and the report name them: by default as the command gave
+// them; a resumed run's as it began with them (the same files, perhaps spelt otherwise: ./s/../s/x.yaml for
+// s/x.yaml), which its store holds.
+struct CalibrationFiles {
+  std::string scenario, targets;
+};
+std::string calibration_sets_text(const CalibrationPlan& plan, const CalibrationResult& result,
+                                  const std::optional<CalibrationFiles>& as_stored = std::nullopt);
 
 // The scenario whose calibration wrote the sets file at `path`, as its header says: its path as written and
 // its name (empty in a file written before the name was recorded); nothing when the file cannot be read or
