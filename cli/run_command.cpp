@@ -24,6 +24,7 @@
 #include "wijksim/core/test_hooks.h"
 #include "wijksim/model/run_size.h"
 #include "wijksim/report/html_report.h"
+#include "wijksim/report/kept_weeks.h"
 #include "wijksim/report/render.h"
 #include "wijksim/report/run_series.h"
 #include "wijksim/report/study_report.h"
@@ -269,14 +270,20 @@ int run_or_compare(const std::string& command, Options o, bool with_comparators,
                : command_line;
   cli::Interrupts::study(o.store, recorder ? recorder->run_id() : 0, resume, units);
 
+  // A run not kept still says what the period's means hide at its end (In short): its weekly rows are kept
+  // in memory instead, only where the glance is printed as a table.
+  std::optional<KeptWeeks> kept_weeks;
+  if (!recorder && *format == Format::Table && text.glance()) kept_weeks.emplace(study);
   cli::ProgressBar bar(command);
   StudyResult result;
   std::optional<SensitivityResult> analyses;
   try {
     result = coordinator.run(
         study, [&bar](std::size_t done, std::size_t total) { bar.update(done, total); },
-        recorder ? recorder->sink() : DrawSink{}, recorder ? &recorder->completed() : nullptr,
-        cli::Interrupts::stop_flag());
+        recorder     ? recorder->sink()
+        : kept_weeks ? kept_weeks->sink()
+                     : DrawSink{},
+        recorder ? &recorder->completed() : nullptr, cli::Interrupts::stop_flag());
     if (command == "compare") {
       bar.finish();
       cli::ProgressBar sensitivity_bar("sensitivity");
@@ -359,7 +366,7 @@ int run_or_compare(const std::string& command, Options o, bool with_comparators,
     // The width of where the tables go: the terminal, or (a file) COLUMNS or 100.
     text.width = cli::output_width(text_output.empty() ? stdout : nullptr);
     // The queues still growing at the end, as the report's In short names them: from the stored weeks.
-    text.not_stored = !recorder;
+    if (kept_weeks) text.at_the_end = kept_weeks->at_the_end();
     if (recorder && *format == Format::Table && text.glance()) {
       try {
         text.at_the_end = at_the_end(RunStore::open(o.store, RunStore::Mode::ReadOnly), recorder->run_id());

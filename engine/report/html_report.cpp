@@ -1362,7 +1362,7 @@ void ReportWriter::in_short() {
     std::string end;
     for (const StoredScenario& s : scenarios_)
       if (s.name == line.scenario && s.comparator >= 0)
-        end = at_the_end(store_, info_.id, s, series(s.index), series(s.comparator), info_.years);
+        end = at_the_end(agencies_, s, series(s.index), series(s.comparator), info_.years);
     items += fmt::format("<li><strong>{}</strong>{}: {}.{}{}</li>\n", esc(line.scenario),
                          line.description.empty() ? "" : " (" + esc(line.description) + ")", esc(line.words),
                          end.empty() ? "" : " ", esc(end));

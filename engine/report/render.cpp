@@ -404,7 +404,7 @@ std::string text_terms(std::string_view shown, std::size_t width,
 }
 
 std::string text_glance(const Report& r, std::size_t width,
-                        const std::map<std::string, std::string>& at_the_end, bool not_stored) {
+                        const std::map<std::string, std::string>& at_the_end) {
   std::optional<GlanceView> v = glance_view(r);
   // Without a glance, "nothing compared here" only where nothing is: a sweep compares, along a parameter,
   // in its one table (it said the opposite above its planning curve).
@@ -440,11 +440,6 @@ std::string text_glance(const Report& r, std::size_t width,
   for (const std::string& choice : v->choices) out += text::wrap(choice + ".", width, "  ", "    ");
   for (const std::string& caveat : v->caveats) out += text::wrap(caveat, width, "  ", "    ");
   if (!v->calibration_misses.empty()) out += text::wrap(v->calibration_misses, width, "  ", "    ");
-  if (not_stored)
-    out += text::wrap(
-        "Not said here: the waits and queues still growing at the end, and the places a reallocation leaves "
-        "in the last week, which are read from the results store (this run was not kept: --no-store).",
-        width, "  ", "    ");
   out += text::wrap(note, width, "   ", "   ");
   out += text_notation(r, width);
   out += text_terms(out, width);
@@ -466,7 +461,7 @@ std::string render_table(const Report& r, const TextOptions& o) {
   std::string glance, details;  // what the terms at the end explain: the details', less the glance's
   for (const std::string& s : sections) {
     if (s == "glance") {
-      glance = text_glance(r, width, o.at_the_end, o.not_stored);
+      glance = text_glance(r, width, o.at_the_end);
       out += glance;
       // Asked for by name, a glance a run does not have is said, as any other section is (a calibration's
       // printed its header alone; outside attack 33).

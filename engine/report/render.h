@@ -36,12 +36,9 @@ struct TextOptions {
   std::size_t width = 100;            // no line is longer (a pipe or a file gets 100)
   std::vector<std::string> sections;  // the sections to print, in this order; empty: all
   // Per scenario, what the period's means hide at its end (at_the_end, run_series.h: queues still growing,
-  // places cut by the last week), said after its In short: read from the results store, so empty for a
-  // run not stored.
+  // places cut by the last week), said after its In short: read from the results store, or for a run not
+  // kept (--no-store) from its weeks kept in memory (kept_weeks.h).
   std::map<std::string, std::string> at_the_end;
-  // The run was not kept (--no-store): In short says that at_the_end is not read, where its note says In
-  // short names such queues (a growing wait was left out without a word; a new user's reading).
-  bool not_stored = false;
   // The glance is among the sections to print (then at_the_end is worth reading from the store).
   bool glance() const {
     return sections.empty() || std::find(sections.begin(), sections.end(), "glance") != sections.end();

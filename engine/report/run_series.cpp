@@ -92,7 +92,20 @@ bool summarise_point(const std::vector<double>& values, SeriesPoint& point) {
   return true;
 }
 
+void StoredWeeks::for_each_week(int scenario, const std::function<void(const StoredWeek&)>& visit) const {
+  store_.for_each_week(run_, scenario, visit);
+}
+
+void StoredWeeks::for_each_agency_week(int scenario, std::size_t agency,
+                                       const std::function<void(const StoredAgencyWeek&)>& visit) const {
+  store_.for_each_agency_week(run_, scenario, agencies_.at(agency).key, visit);
+}
+
 ScenarioSeries read_series(const RunStore& store, std::int64_t run, const StoredScenario& scenario) {
+  return read_series(StoredWeeks(store, run), store.agencies(run).size(), scenario);
+}
+
+ScenarioSeries read_series(const WeeklyRows& rows, std::size_t agencies, const StoredScenario& scenario) {
   ScenarioSeries out;
   const double households = scenario.households;
 
@@ -123,7 +136,7 @@ ScenarioSeries read_series(const RunStore& store, std::int64_t run, const Stored
       wait.clear();
       escalations.clear();
     };
-    store.for_each_week(run, scenario.index, [&](const StoredWeek& r) {
+    rows.for_each_week(scenario.index, [&](const StoredWeek& r) {
       const int w = r.week;
       if (w != week) {
         if (week >= 0) flush_week();
@@ -157,18 +170,17 @@ ScenarioSeries read_series(const RunStore& store, std::int64_t run, const Stored
     out.coach_wait_by_year = yearly_wait(coach_years);
   }
 
-  const std::vector<StoredLabel> agencies = store.agencies(run);
-  out.agency_wait.resize(agencies.size());
-  out.agency_places_last.assign(agencies.size(), std::numeric_limits<double>::quiet_NaN());
-  out.agency_wait_by_year.resize(agencies.size());
-  for (std::size_t a = 0; a < agencies.size(); ++a) {
+  out.agency_wait.resize(agencies);
+  out.agency_places_last.assign(agencies, std::numeric_limits<double>::quiet_NaN());
+  out.agency_wait_by_year.resize(agencies);
+  for (std::size_t a = 0; a < agencies; ++a) {
     Block wait;
     YearSums years;
     int block = -1;
     int last_week = 0;  // rows come week by week: the last week's are the last
     double places = 0;
     int runs = 0;
-    store.for_each_agency_week(run, scenario.index, agencies[a].key, [&](const StoredAgencyWeek& r) {
+    rows.for_each_agency_week(scenario.index, a, [&](const StoredAgencyWeek& r) {
       if (r.week != last_week) last_week = r.week, places = 0, runs = 0;
       places += static_cast<double>(r.capacity), ++runs;
       const int b = (r.week - 1) / kSeriesBlockWeeks;
@@ -268,10 +280,9 @@ std::vector<std::string> longer_earlier(const std::vector<StoredLabel>& agencies
 }
 }  // namespace
 
-std::string at_the_end(const RunStore& store, std::int64_t run, const StoredScenario& scenario,
+std::string at_the_end(const std::vector<StoredLabel>& agencies, const StoredScenario& scenario,
                        const ScenarioSeries& series, const ScenarioSeries& comparator, int years) {
   std::string growing, earlier, cut;
-  const std::vector<StoredLabel> agencies = store.agencies(run);
   for (const std::string& g : still_growing(agencies, scenario, series, years))
     growing += (growing.empty() ? "" : "; ") + g;
   for (const std::string& e : longer_earlier(agencies, scenario, series, years))
@@ -312,24 +323,27 @@ std::string at_the_end(const RunStore& store, std::int64_t run, const StoredScen
   return out;
 }
 
-std::map<std::string, std::string> at_the_end(const RunStore& store, std::int64_t run) {
+std::map<std::string, std::string> at_the_end(const WeeklyRows& rows,
+                                              const std::vector<StoredScenario>& scenarios,
+                                              const std::vector<StoredLabel>& agencies, int years) {
   std::map<std::string, std::string> out;
-  const int years = store.run(run).years;
-  const std::vector<StoredScenario> scenarios = store.scenarios(run);
   std::map<int, ScenarioSeries> read;  // a comparator shared by interventions is read once
   const auto series_of = [&](const StoredScenario& s) -> const ScenarioSeries& {
     auto it = read.find(s.index);
-    if (it == read.end()) it = read.emplace(s.index, read_series(store, run, s)).first;
+    if (it == read.end()) it = read.emplace(s.index, read_series(rows, agencies.size(), s)).first;
     return it->second;
   };
   for (const StoredScenario& s : scenarios)
     if (s.comparator >= 0)
       for (const StoredScenario& c : scenarios)
         if (c.index == s.comparator)
-          if (std::string words = at_the_end(store, run, s, series_of(s), series_of(c), years);
-              !words.empty())
+          if (std::string words = at_the_end(agencies, s, series_of(s), series_of(c), years); !words.empty())
             out[s.name] = std::move(words);
   return out;
+}
+
+std::map<std::string, std::string> at_the_end(const RunStore& store, std::int64_t run) {
+  return at_the_end(StoredWeeks(store, run), store.scenarios(run), store.agencies(run), store.run(run).years);
 }
 
 }  // namespace wijksim

@@ -13,7 +13,9 @@
 // admitted, and escalations are per 1,000 households per year.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <limits>
 #include <map>
 #include <string>
@@ -60,7 +62,37 @@ struct ScenarioSeries {
   std::vector<YearlyWait> agency_wait_by_year;  // per agency
 };
 
-// Reads and summarises the series of one scenario of a run. Throws Error if the store cannot be read.
+// Where a run's weekly rows come from: its results store (StoredWeeks), or a study's runs kept in memory
+// for a run the store does not keep (kept_weeks.h, --no-store). Both give the same rows in the same order,
+// so the series and what In short says of them are the same.
+class WeeklyRows {
+ public:
+  virtual ~WeeklyRows() = default;
+  // A scenario's rows in the order of week, draw and replication; an agency's from policy week 1 on (its
+  // index in the run's agencies).
+  virtual void for_each_week(int scenario, const std::function<void(const StoredWeek&)>& visit) const = 0;
+  virtual void for_each_agency_week(int scenario, std::size_t agency,
+                                    const std::function<void(const StoredAgencyWeek&)>& visit) const = 0;
+};
+
+// A stored run's rows.
+class StoredWeeks final : public WeeklyRows {
+ public:
+  StoredWeeks(const RunStore& store, std::int64_t run)
+      : store_(store), run_(run), agencies_(store.agencies(run)) {}
+  void for_each_week(int scenario, const std::function<void(const StoredWeek&)>& visit) const override;
+  void for_each_agency_week(int scenario, std::size_t agency,
+                            const std::function<void(const StoredAgencyWeek&)>& visit) const override;
+
+ private:
+  const RunStore& store_;
+  std::int64_t run_;
+  std::vector<StoredLabel> agencies_;
+};
+
+// Reads and summarises the series of one scenario of a run with `agencies` agencies. Throws Error if the
+// store cannot be read.
+ScenarioSeries read_series(const WeeklyRows& rows, std::size_t agencies, const StoredScenario& scenario);
 ScenarioSeries read_series(const RunStore& store, std::int64_t run, const StoredScenario& scenario);
 
 // What the period's means hide at its end, in words, for In short (terminal and report alike): "Still growing
@@ -75,10 +107,14 @@ ScenarioSeries read_series(const RunStore& store, std::int64_t run, const Stored
 // agency whose places in the last policy week are below the comparator's by more than half a place (a cut
 // that phases in with the coaches is larger at the end than its mean over the period; a policy advisor's
 // reading). "" when neither.
-std::string at_the_end(const RunStore& store, std::int64_t run, const StoredScenario& scenario,
+std::string at_the_end(const std::vector<StoredLabel>& agencies, const StoredScenario& scenario,
                        const ScenarioSeries& series, const ScenarioSeries& comparator, int years);
-// Per intervention of a stored run (a scenario with a comparator), by name: at_the_end, for
-// TextOptions::at_the_end (scenarios with nothing to say left out).
+// Per intervention of a run (a scenario with a comparator), by name: at_the_end, for TextOptions::at_the_end
+// (scenarios with nothing to say left out); of its scenarios, agencies and policy years, from its rows.
+std::map<std::string, std::string> at_the_end(const WeeklyRows& rows,
+                                              const std::vector<StoredScenario>& scenarios,
+                                              const std::vector<StoredLabel>& agencies, int years);
+// The same of a stored run.
 std::map<std::string, std::string> at_the_end(const RunStore& store, std::int64_t run);
 
 // The summary of one point over runs: mean and the 2.5-97.5% percentiles of the finite values.

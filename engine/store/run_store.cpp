@@ -1362,28 +1362,16 @@ void RunStore::write_draw(std::int64_t run, std::uint32_t draw,
           .bind(8, static_cast<std::int64_t>(cents))
           .run();
     }
-    const std::size_t teams = static_cast<std::size_t>(std::max(r.teams, 1));
     for (const WeekRecord& wk : r.weeks) {
       const HouseholdMeasures& h = wk.households;
-      int escalations = 0;
-      for (int e : wk.escalations) escalations += e;
-      // Caseload per FTE exists only in policy weeks (RunResult::team_caseload_per_fte); NaN binds as NULL.
-      double per_fte = kNaN, per_fte_max = kNaN;
-      // The FTE of the teams that work that week (a scale-up starts teams one after another).
-      if (wk.week >= 1 && wk.coach_fte > 0 &&
-          r.team_caseload_per_fte.size() >= static_cast<std::size_t>(wk.week) * teams) {
-        const std::size_t first = (static_cast<std::size_t>(wk.week) - 1) * teams;
-        per_fte = wk.coach_caseload / wk.coach_fte;
-        for (std::size_t k = first; k < first + teams; ++k)
-          if (!std::isnan(r.team_caseload_per_fte[k]) && !(r.team_caseload_per_fte[k] <= per_fte_max))
-            per_fte_max = r.team_caseload_per_fte[k];
-      }
+      // What the series read back (week_rows.h: the caseloads per FTE, NaN bound as NULL; the escalations).
+      const StoredWeek row = stored_week(r, wk, draw, sr.replication);
       w.bind_all(run, sr.scenario, draw, sr.replication, wk.week, h.with_problem, h.multi_problem,
                  h.professionals[0], h.professionals[1], h.professionals[2], h.professionals[3], h.with_help,
                  h.with_help_low_trust, h.with_help_bounced, static_cast<double>(h.trust_sum) / 255.0,
-                 h.rung_sum, wk.new_problems, wk.resolved, wk.resolved_by_coach, wk.bounces, escalations,
-                 wk.coach_caseload, per_fte, per_fte_max, wk.coach_waiting, wk.coach_admitted,
-                 wk.coach_wait_weeks)
+                 h.rung_sum, wk.new_problems, wk.resolved, wk.resolved_by_coach, wk.bounces, row.escalations,
+                 wk.coach_caseload, row.caseload_per_fte, row.caseload_per_fte_max, wk.coach_waiting,
+                 wk.coach_admitted, wk.coach_wait_weeks)
           .run();
       for (std::size_t ag = 0; ag < agency_labels.size(); ++ag) {
         const AgencyWeek& aw = wk.agencies[ag];

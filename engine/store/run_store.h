@@ -20,6 +20,7 @@
 #include "wijksim/analysis/summary.h"
 #include "wijksim/simulation/run_result.h"
 #include "wijksim/store/run_lock.h"
+#include "wijksim/store/week_rows.h"
 
 struct sqlite3;
 
@@ -89,23 +90,6 @@ struct StoredScenario {
   // Every setting of the resolved scenario, "key.path" -> value in YAML flow style, in file order (written
   // with the run; read back with RunStore::settings).
   std::vector<std::pair<std::string, std::string>> settings;
-};
-
-// One week of one run, as the report's series read it (the `weekly` table).
-struct StoredWeek {
-  int week = 0;
-  std::int64_t draw = 0, replication = 0;
-  std::int64_t with_problem = 0, multi_problem = 0, rung_sum = 0, coach_waiting = 0;
-  double caseload_per_fte = 0, caseload_per_fte_max = 0;  // NaN outside policy weeks and without coaches
-  std::int64_t coach_admitted = 0, coach_wait_weeks = 0, escalations = 0;
-};
-
-// One policy week of one agency in one run (the `agency_weekly` table).
-struct StoredAgencyWeek {
-  int week = 0;
-  std::int64_t draw = 0, replication = 0;
-  std::int64_t admitted = 0, wait_weeks = 0;
-  std::int64_t capacity = 0;  // places funded that week
 };
 
 // A payer or an agency: its key (as in the scenario files) and its label for people.

@@ -11,7 +11,6 @@
 #include "wijksim/store/scenario_record.h"
 
 namespace wijksim {
-namespace {
 
 std::vector<StoredScenario> stored_scenarios(const Study& study) {
   std::vector<StoredScenario> out;
@@ -27,6 +26,8 @@ std::vector<StoredScenario> stored_scenarios(const Study& study) {
   }
   return out;
 }
+
+namespace {
 
 const char* status_word(ThresholdStatus s) {
   switch (s) {

@@ -26,6 +26,9 @@ struct RecordOptions {
   std::vector<std::pair<std::string, std::string>> analyses;
 };
 
+// The study's scenarios as the store keeps them (index, role, comparator, coaches, hashes).
+std::vector<StoredScenario> stored_scenarios(const Study& study);
+
 class StudyRecorder : public RunWriter {
  public:
   // Opens the store and begins the run, or checks the run to resume and loads its completed draws; either

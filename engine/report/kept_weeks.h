@@ -1,0 +1,48 @@
+// A study's weekly rows kept in memory, as the results store would keep them, for a run it does not keep
+// (--no-store): what In short says of the period's end (queues still growing, places cut in the last week;
+// run_series.h, at_the_end) is read from them as from a stored run's, so the two say the same. Only what
+// those series read is kept (week_rows.h): for a 1,000-draw PSA of the city's three scenarios some 300 MB,
+// and only where the glance is printed as a table.
+#pragma once
+
+#include <cstddef>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "wijksim/report/run_series.h"
+#include "wijksim/store/run_store.h"
+#include "wijksim/study/study.h"
+
+namespace wijksim {
+
+class KeptWeeks final : public WeeklyRows {
+ public:
+  explicit KeptWeeks(const Study& study);
+
+  // To hand to the study (run_study's DrawSink): keeps each run's rows. The study calls it serially, draw
+  // after draw in order, each draw's replications in order, so the rows of a week are in the order of
+  // draw and replication as they come, as a stored run's are read (ORDER BY week, draw, replication).
+  DrawSink sink();
+
+  void for_each_week(int scenario, const std::function<void(const StoredWeek&)>& visit) const override;
+  void for_each_agency_week(int scenario, std::size_t agency,
+                            const std::function<void(const StoredAgencyWeek&)>& visit) const override;
+
+  // at_the_end (run_series.h) of the study's interventions, by name.
+  std::map<std::string, std::string> at_the_end() const;
+
+ private:
+  void keep(std::uint32_t draw, const std::vector<std::vector<RunResult>>& results);
+  template <class Row>
+  std::vector<Row>& reserved(std::vector<Row>& rows) const;
+
+  const Study& study_;
+  std::size_t agencies_ = 0;  // the first scenario's, as the store keeps a run's (study_recorder.cpp)
+  std::size_t runs_ = 0;      // of each scenario: a week's rows
+  // [scenario][week] the rows of that week, and [scenario][agency][week] from policy week 1 on.
+  std::vector<std::vector<std::vector<StoredWeek>>> weeks_;
+  std::vector<std::vector<std::vector<std::vector<StoredAgencyWeek>>>> agency_weeks_;
+};
+
+}  // namespace wijksim
