@@ -4,6 +4,7 @@
 #include <poll.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -15,6 +16,7 @@
 namespace wijksim::cli {
 namespace {
 
+std::atomic<bool> g_out_pending{false};  // written since the last flush that succeeded (stdout_unfinished)
 bool g_out_failure_said = false;  // an Error already said that stdout could not be written
 
 [[noreturn]] void out_failed(int error) {
@@ -46,6 +48,7 @@ void open_standard_streams() {
 
 void write_out(std::string_view text) {
   if (text.empty()) return;
+  g_out_pending.store(true);
   errno = 0;
   if (std::fwrite(text.data(), 1, text.size(), stdout) != text.size())
     out_failed(errno ? errno : lost_out_error());
@@ -54,12 +57,18 @@ void write_out(std::string_view text) {
 void flush_out() {
   errno = 0;
   if (std::fflush(stdout) != 0 || std::ferror(stdout)) out_failed(errno ? errno : lost_out_error());
+  g_out_pending.store(false);
+}
+
+bool stdout_unfinished() {
+  return g_out_pending.load();
 }
 
 bool stdout_complete() {
   const int earlier = errno;
   errno = 0;
   const bool ok = std::fflush(stdout) == 0 && !std::ferror(stdout);
+  if (ok) g_out_pending.store(false);
   if (!ok && !g_out_failure_said)
     write_err(fmt::format("error: cannot write to standard output: {}; what was printed is incomplete\n",
                           std::strerror(errno ? errno : lost_out_error(earlier))));

@@ -46,6 +46,11 @@ void out(fmt::format_string<Args...> f, Args&&... args) {
 }
 // Writes stdout's buffer out; throws Error when it cannot.
 void flush_out();
+// Whether something written to stdout may not have reached it yet: written since the last flush that
+// succeeded. A signal that ends the command at once then leaves what was printed incomplete (outside attack:
+// tables redirected to a file were cut at 64 KiB, and the message said only that outputs not said as written
+// were not written).
+bool stdout_unfinished();
 // Last in main: whether everything printed to stdout reached it. If not, and no Error said so yet, says so
 // on stderr and returns false.
 bool stdout_complete();

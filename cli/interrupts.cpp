@@ -54,6 +54,8 @@ void say(const std::string& message) {
   // then said to be whole (an outside attack: "interrupted" alone, of an export complete in its directory).
   const std::vector<std::string> whole = remove_unfinished_outputs();
   std::string said = message;
+  // The tables were being printed: what reached standard output (a file it was redirected to) is cut short.
+  if (stdout_unfinished()) said += "; what was printed on standard output is incomplete";
   for (const std::string& dir : whole)
     said +=
         fmt::format("; the export into {} was being put in place and was finished first: it holds every file",

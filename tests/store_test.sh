@@ -455,6 +455,37 @@ for signals in 1 2; do
   fi
 done
 
+# A signal while the tables are printed to a pipe its reader does not yet read (the writer blocked once the
+# pipe's 64 KiB are full; the JSON tables are larger): it ends the command at once, and says that what was
+# printed is incomplete (outside attack: a file stdout went to was cut short, and the message said only that
+# an output not said as written was not written).
+rm -f "$tmp/go-print" "$tmp/go-print.paused" "$tmp/go-read"
+{ WIJKSIM_TEST_PAUSE_AFTER_COMPLETING="$tmp/go-print" "$wijksim" "${args[@]}" --store print.db 2>print.err &
+  echo $! >print.pid; wait; } | { while [ ! -e "$tmp/go-read" ]; do sleep 0.05; done; cat >print.json; } &
+reader=$!
+for _ in $(seq 600); do [ -s print.pid ] && break; sleep 0.05; done
+pid=$(cat print.pid)
+if wait_paused "$tmp/go-print" "$pid"; then
+  touch "$tmp/go-print"
+  # Blocked in its write (pipe_write, anon_pipe_write by kernel): the pipe holds 64 KiB of the tables.
+  for _ in $(seq 200); do grep -q pipe_write "/proc/$pid/wchan" 2>/dev/null && break; sleep 0.05; done
+  blocked=$(cat "/proc/$pid/wchan" 2>/dev/null)
+  kill -TERM "$pid"
+  for _ in $(seq 200); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
+  touch "$tmp/go-read"
+  wait $reader
+  if [[ "$blocked" == *pipe_write ]] && grep -q "interrupted while writing the outputs.*; what was printed on standard output is incomplete" print.err &&
+    [ "$(wc -c <print.json)" -lt "$(wc -c <clean.json)" ] && [ "$(status_of print.db)" = complete ]; then
+    echo "ok: a signal while the tables are printed says that what was printed is incomplete ($(wc -c <print.json) of $(wc -c <clean.json) bytes)"
+  else
+    say_fail "a signal while printing the tables (blocked in '$blocked'): $(wc -c <print.json) bytes, $(cat print.err)"
+  fi
+else
+  say_fail "the run never paused after completing: $(cat print.err)"
+  kill "$pid" 2>/dev/null
+  touch "$tmp/go-read"
+fi
+
 # The same for a sweep and a calibration, whose outputs_written() no test reached (a review of earlier notes):
 # two signals once the table is written end it at once, exit 0, silently.
 rm -f "$tmp/go-sweep" "$tmp/go-sweep.paused"
