@@ -263,6 +263,12 @@ int run_or_compare(const std::string& command, Options o, bool with_comparators,
             "by hand, or damaged); its rows were deleted, and "
             "it is simulated again\n",
             recorder->discarded());
+      if (!recorder->not_the_runs().empty())
+        cli::err("note: the store held rows of {}, which this run does not have ({}); they were deleted\n",
+                 recorder->not_the_runs(),
+                 study.draws > 0 ? fmt::format("its draws are 1 to {}", study.draws)
+                                 : fmt::format("its replications are {} to {}", study.first_replication,
+                                               study.first_replication + study.replications - 1));
     }
   }
   const std::string resume =

@@ -118,6 +118,33 @@ for damage in weekly parameter payer evaluation seal; do
   fi
 done
 
+# A seal without its rows (the draw's rows deleted by hand, or a seal put in for a draw never stored) is
+# said and deleted as a draw held in part, and rows of a draw the run does not have (99 of 6) are deleted and
+# said as not the run's (an outside attack: the first two resumed in silence, the last was said as a draw
+# "simulated again" that was never simulated). Each resumed to the clean run's output.
+for damage in rows unstored foreign; do
+  store="orphan-$damage.db"
+  { WIJKSIM_TEST_KILL_IN_DRAW=4:after "$wijksim" "${part_args[@]}" --output "$store" >/dev/null 2>kill.err &
+    wait $!; } 2>/dev/null
+  draw=$(sqlite3 -readonly "$store" "SELECT min(draw) FROM figures")
+  missing=$(sqlite3 -readonly "$store" "WITH RECURSIVE d(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM d WHERE n < 6) SELECT min(n) FROM d WHERE n NOT IN (SELECT draw FROM figures)")
+  case $damage in
+    rows) for t in costs weekly agency_weekly yearly figures draws; do sqlite3 "$store" "DELETE FROM $t WHERE draw = $draw"; done
+      said="^note: the store held draw $draw in part only or without its seal" ;;
+    unstored) sqlite3 "$store" "INSERT INTO seals SELECT run_id, 'draw $missing replication 0', digest FROM seals WHERE table_name = 'draw $draw replication 0'"
+      said="^note: the store held draw $missing in part only or without its seal" ;;
+    foreign) sqlite3 "$store" "INSERT INTO costs SELECT run_id, scenario, 99, replication, year, payer, category, cost_cents FROM costs WHERE draw = $draw"
+      said="^note: the store held rows of draw 99, which this run does not have (its draws are 1 to 6); they were deleted$" ;;
+  esac
+  "$wijksim" "${part_args[@]}" --output "$store" --resume 1 >orphan.json 2>orphan.err
+  code=$?
+  [ "$code" = 0 ] && grep -q "$said" orphan.err && cmp -s part-clean.json orphan.json &&
+    { [ "$damage" != foreign ] || ! grep -q "draw 99 in part" orphan.err; } &&
+    [ "$(sqlite3 -readonly "$store" "SELECT count(*) FROM costs WHERE draw = 99")" = 0 ] &&
+    echo "ok: a resume says what it found ($damage) and ends as the clean run" ||
+    say_fail "a resume after $damage: exit $code, $(cat orphan.err)"
+done
+
 # A draw of two replications, one without its seal: the draw is simulated again whole (only that replication
 # was discarded, and its parameters, kept for the other, failed the rewrite: "UNIQUE constraint failed", exit
 # 3; outside attack 54).

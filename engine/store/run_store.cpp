@@ -11,6 +11,7 @@
 #include <cerrno>
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <ctime>
@@ -1439,7 +1440,7 @@ std::map<std::uint32_t, std::vector<std::vector<RunMeasures>>> RunStore::complet
   return out;
 }
 
-std::set<std::pair<std::uint32_t, std::uint32_t>> RunStore::discard_partial_units(
+RunStore::DiscardedUnits RunStore::discard_partial_units(
     std::int64_t run, int scenarios, const std::set<std::pair<std::uint32_t, std::uint32_t>>& whole) {
   using Unit = std::pair<std::uint32_t, std::uint32_t>;
   constexpr const char* kTables[] = {"figures", "weekly", "agency_weekly", "yearly", "costs"};
@@ -1458,7 +1459,33 @@ std::set<std::pair<std::uint32_t, std::uint32_t>> RunStore::discard_partial_unit
     }
   }
   const RunInfo info = this->run(run);
-  std::set<Unit> partial;
+  // One of the run's: a unit beyond its draws or replications (copied in from a run of more, with its
+  // seal) was kept, and the complete run then refused as holding more draws than it has (outside attack
+  // 54); rows of such a unit were said as a draw "simulated again" that was not (outside attack).
+  const auto ours = [&](const Unit& u) {
+    return (info.draws > 0 ? u.first >= 1 && u.first <= static_cast<std::uint32_t>(info.draws)
+                           : u.first == 0) &&
+           u.second >= static_cast<std::uint32_t>(info.first_replication) &&
+           u.second - static_cast<std::uint32_t>(info.first_replication) <
+               static_cast<std::uint32_t>(info.replications);
+  };
+  // The units sealed: a seal without rows had its rows deleted by hand, or was put in (it was taken in
+  // silence; an outside attack).
+  std::set<Unit> sealed_units;
+  {
+    Statement q(db_, path_,
+                "SELECT table_name FROM seals WHERE run_id = ? AND table_name LIKE 'draw % replication %'");
+    q.bind(1, run);
+    while (q.step()) {
+      unsigned draw = 0, replication = 0;
+      char rest = 0;
+      if (std::sscanf(q.text(0).c_str(), "draw %u replication %u%c", &draw, &replication, &rest) == 2)
+        sealed_units.insert({draw, replication});
+    }
+  }
+  std::set<Unit> partial, foreign;
+  for (const Unit& u : sealed_units)
+    if (!seen.contains(u)) (ours(u) ? partial : foreign).insert(u);
   for (const Unit& u : seen) {
     bool complete = whole.contains(u);
     for (const auto& units : in_table)
@@ -1466,19 +1493,14 @@ std::set<std::pair<std::uint32_t, std::uint32_t>> RunStore::discard_partial_unit
         const auto it = units.find(u);
         complete = complete && it != units.end() && std::ssize(it->second) == scenarios;
       }
-    // One of the run's: a unit beyond its draws or replications (copied in from a run of more, with its
-    // seal) was kept, and the complete run then refused as holding more draws than it has (outside attack
-    // 54).
-    const bool ours =
-        (info.draws > 0 ? u.first >= 1 && u.first <= static_cast<std::uint32_t>(info.draws) : u.first == 0) &&
-        u.second >= static_cast<std::uint32_t>(info.first_replication) &&
-        u.second - static_cast<std::uint32_t>(info.first_replication) <
-            static_cast<std::uint32_t>(info.replications);
+    if (!ours(u)) {
+      foreign.insert(u);
+      continue;
+    }
     // Whole, and as it was stored: a unit without its seal is simulated again, one whose rows differ from
     // it is refused (unit_sealed).
-    if (!complete || !ours ||
-        !unit_sealed(db_, path_, run, unit_seal_name(u.first, u.second),
-                     unit_digest(db_, path_, run, u.first, u.second)))
+    if (!complete || !unit_sealed(db_, path_, run, unit_seal_name(u.first, u.second),
+                                  unit_digest(db_, path_, run, u.first, u.second)))
       partial.insert(u);
   }
   // A parameter draw is simulated again whole: its parameters are written with its first replication, so
@@ -1490,7 +1512,7 @@ std::set<std::pair<std::uint32_t, std::uint32_t>> RunStore::discard_partial_unit
         if (other.first == u.first) partial.insert(other);
   std::set<std::uint32_t> kept_draws;
   for (const Unit& u : seen)
-    if (!partial.contains(u)) kept_draws.insert(u.first);
+    if (!partial.contains(u) && !foreign.contains(u)) kept_draws.insert(u.first);
   std::set<std::uint32_t> parameter_draws;
   {
     Statement q(db_, path_, "SELECT DISTINCT draw FROM draws WHERE run_id = ?");
@@ -1499,22 +1521,28 @@ std::set<std::pair<std::uint32_t, std::uint32_t>> RunStore::discard_partial_unit
   }
   Transaction t(db_, path_);
   check_writer();
-  for (const char* table : kTables) {
-    Statement d(db_, path_,
-                fmt::format("DELETE FROM {} WHERE run_id = ? AND draw = ? AND replication = ?", table));
-    for (const Unit& u : partial) d.bind(1, run).bind(2, u.first).bind(3, u.second).run();
+  for (const std::set<Unit>* units : {&partial, &foreign}) {
+    for (const char* table : kTables) {
+      Statement d(db_, path_,
+                  fmt::format("DELETE FROM {} WHERE run_id = ? AND draw = ? AND replication = ?", table));
+      for (const Unit& u : *units) d.bind(1, run).bind(2, u.first).bind(3, u.second).run();
+    }
+    Statement unseal(db_, path_, "DELETE FROM seals WHERE run_id = ? AND table_name = ?");
+    for (const Unit& u : *units) unseal.bind_all(run, unit_seal_name(u.first, u.second)).run();
   }
-  Statement unseal(db_, path_, "DELETE FROM seals WHERE run_id = ? AND table_name = ?");
-  for (const Unit& u : partial) unseal.bind_all(run, unit_seal_name(u.first, u.second)).run();
   Statement d(db_, path_, "DELETE FROM draws WHERE run_id = ? AND draw = ?");
   for (std::uint32_t draw : parameter_draws)
     if (!kept_draws.contains(draw)) {
       d.bind(1, run).bind(2, draw).run();
-      if (std::none_of(partial.begin(), partial.end(), [&](const Unit& u) { return u.first == draw; }))
-        partial.insert({draw, 0});  // only its parameters were left
+      const auto of_draw = [&](const Unit& u) { return u.first == draw; };
+      // Only its parameters were left: a draw of the run's, simulated again, or one beyond its draws.
+      if (std::none_of(partial.begin(), partial.end(), of_draw) &&
+          std::none_of(foreign.begin(), foreign.end(), of_draw))
+        (ours({draw, static_cast<std::uint32_t>(info.first_replication)}) ? partial : foreign)
+            .insert({draw, 0});
     }
   t.commit();
-  return partial;
+  return {partial, foreign};
 }
 
 void RunStore::complete_run(std::int64_t run, const std::vector<StoredEvaluation>& evaluation,

@@ -201,16 +201,25 @@ StudyRecorder::StudyRecorder(const Study& study, const RecordOptions& o)
     }
     std::set<std::pair<std::uint32_t, std::uint32_t>> kept;
     for (const auto& [unit, runs] : completed_) kept.insert(unit);
-    const auto partial = store_.discard_partial_units(run_id_, static_cast<int>(scenarios.size()), kept);
-    // Units whose rows another table lacks are not whole after all: simulated again with the rest.
-    std::erase_if(completed_, [&](const auto& entry) { return partial.contains(entry.first); });
-    std::set<std::uint32_t> numbers;
-    for (const auto& [draw, replication] : partial) numbers.insert(study.draws > 0 ? draw : replication);
-    if (!numbers.empty())
-      discarded_ = fmt::format("{} {}",
-                               study.draws > 0 ? (numbers.size() == 1 ? "draw" : "draws")
-                                               : (numbers.size() == 1 ? "replication" : "replications"),
-                               fmt::join(numbers, ", "));
+    const RunStore::DiscardedUnits discarded =
+        store_.discard_partial_units(run_id_, static_cast<int>(scenarios.size()), kept);
+    // Units whose rows another table lacks are not whole after all: simulated again with the rest; units
+    // that are not the run's are not taken at all.
+    std::erase_if(completed_, [&](const auto& entry) {
+      return discarded.partial.contains(entry.first) || discarded.foreign.contains(entry.first);
+    });
+    // "draw 5", "draws 5, 7", "replication 3": the units by what a unit is.
+    const auto named = [&](const std::set<std::pair<std::uint32_t, std::uint32_t>>& units) {
+      std::set<std::uint32_t> numbers;
+      for (const auto& [draw, replication] : units) numbers.insert(study.draws > 0 ? draw : replication);
+      if (numbers.empty()) return std::string();
+      return fmt::format("{} {}",
+                         study.draws > 0 ? (numbers.size() == 1 ? "draw" : "draws")
+                                         : (numbers.size() == 1 ? "replication" : "replications"),
+                         fmt::join(numbers, ", "));
+    };
+    discarded_ = named(discarded.partial);
+    not_the_runs_ = named(discarded.foreign);
     resuming();
     return;
   }
