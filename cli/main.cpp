@@ -155,9 +155,11 @@ int command(int argc, char** argv) {
   try {
     std::vector<std::string> reversed(line.args.rbegin(), line.args.rend());  // CLI11 takes them last first
     app.parse(reversed);
+    // Named as typed, but a name that begins with "--" keeps its "./": an error of a line 0 names an option
+    // that way ("error: --draws: cannot read the scenario" read as the option's; an outside attack).
     for (std::string& scenario : o.scenarios)
       for (const auto& [given, name] : line.renamed)
-        if (scenario == given) scenario = name;
+        if (scenario == given && !name.starts_with("--")) scenario = name;
     if (*trace_cmd && !*household && !*pick)
       throw CLI::RequiredError("trace needs --household ID or --pick EVENT", CLI::ExitCodes::RequiredError);
     if (!flag_given_value(app, argc, argv).empty()) throw CLI::ArgumentMismatch("a flag given a value");
