@@ -169,6 +169,23 @@ expect 1 "report -o over wijksim's tables is refused" "tables.txt.*tables, which
 unchanged tables.txt tables.orig "report -o over wijksim's tables"
 expect 0 "tables over tables are replaced" "" "$wijksim" run baseline-velve.yaml "${small[@]}" --no-store --output tables.csv
 restore
+# Tables saved and then written on below (a user's notes): the file is the user's now, left as it is (an
+# outside attack: it was replaced, as it began as wijksim's). CSV, JSON and the HTML report each.
+for f in csv json; do
+  "$wijksim" run baseline-velve.yaml "${small[@]}" --no-store --format $f --output noted.$f >/dev/null 2>&1
+  printf 'my notes: compare with last year\n' >>noted.$f
+  cp noted.$f noted.orig
+  expect 1 "tables as $f with notes below them are not replaced" "noted.$f.*holds more than wijksim wrote" \
+    "$wijksim" run baseline-velve.yaml "${small[@]}" --no-store --format $f --output noted.$f
+  unchanged noted.$f noted.orig "tables as $f with notes below them"
+done
+"$wijksim" report 1 --store rs.db -o noted.html >/dev/null 2>&1
+printf '<!-- my notes -->\n' >>noted.html
+cp noted.html noted.orig
+expect 1 "a report with notes below it is not replaced" "noted.html.*holds more than wijksim wrote" \
+  "$wijksim" report 1 --store rs.db -o noted.html
+unchanged noted.html noted.orig "a report with notes below it"
+restore
 ln pilot.yaml hardlink.txt
 expect_kept 1 "--output a hard link to the scenario is refused (same file, other name)" "hardlink.txt.*scenario" \
   "$wijksim" run pilot.yaml "${small[@]}" --no-store --output hardlink.txt

@@ -12,6 +12,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <optional>
 #include <string_view>
 #include <system_error>
@@ -284,6 +285,35 @@ bool tables_json_head(std::string_view h) {
   return i > command && h.substr(i, 3) == "\",\n";
 }
 
+// Whether the whole of `text`, which begins as one of wijksim's outputs, ends as wijksim ends it: a user's
+// notes added below a saved output were replaced with it (an outside attack). JSON ends with the object's
+// closing brace, the HTML report with </html>, and every record of the tables as CSV has the header's number
+// of fields: a field in double quotes may hold commas and line breaks, a quote inside written twice. Tables
+// as text have no such end: taken by their first line alone.
+bool ends_as_written(const std::string& text) {
+  if (text.starts_with("{\n")) return text.ends_with("\n}\n");
+  if (text.starts_with("<!DOCTYPE html>")) return text.ends_with("</html>\n");
+  if (tables_text_line(text)) return true;
+  std::size_t header = 0, fields = 1;
+  bool quoted = false, first = true;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '"') {
+      quoted = !quoted;
+    } else if (c == ',' && !quoted) {
+      ++fields;
+    } else if (c == '\n' && !quoted) {
+      if (first)
+        header = fields, first = false;
+      else if (fields != header)
+        return false;
+      fields = 1;
+    }
+  }
+  // A last record without its line break is not one wijksim writes.
+  return !quoted && (text.empty() || text.back() == '\n');
+}
+
 }  // namespace
 
 Authorship authorship(const std::string& path, OutputKind kind) {
@@ -326,7 +356,16 @@ Authorship authorship(const std::string& path, OutputKind kind) {
   // 30: `-o DIR/costs.csv` over an export said so).
   if (!is && h.starts_with("run_id,")) return {Authorship::Verdict::NotWijksim, "run_id"};
   if (!is) return {Authorship::Verdict::NotWijksim, {}};
-  if (*is == kind) return {Authorship::Verdict::SameKind, {}};
+  if (*is == kind && kind != OutputKind::Tables && kind != OutputKind::Report)
+    return {Authorship::Verdict::SameKind, {}};  // earlier sets are kept beside (.~1~), an export's as a set
+  if (*is == kind) {
+    // All of it: a file that begins as wijksim's and holds more (notes added below) is the user's.
+    std::string whole = head;
+    whole.append(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    if (in.bad()) return {Authorship::Verdict::Unreadable, std::strerror(errno)};
+    if (!ends_as_written(whole)) return {Authorship::Verdict::NotWijksim, "appended"};
+    return {Authorship::Verdict::SameKind, {}};
+  }
   constexpr const char* kNames[] = {"wijksim's tables", "wijksim's HTML report",
                                     "wijksim calibrate's parameter sets", "a file of wijksim's export"};
   return {Authorship::Verdict::OtherKind, kNames[static_cast<int>(*is)]};
@@ -441,6 +480,11 @@ void check_output(const std::string& path, const std::string& option, const std:
                         "remove it or name another file",
                         a.detail));
       case Authorship::Verdict::NotWijksim:
+        if (a.detail == "appended")
+          refuse(
+              path, option,
+              "this file begins as wijksim's output but holds more than wijksim wrote (lines after its end, "
+              "or of another shape: notes of yours?): it is left as it is; remove it or name another file");
         if (a.detail == "run_id")
           refuse(
               path, option,
