@@ -264,11 +264,13 @@ int run_or_compare(const std::string& command, Options o, bool with_comparators,
             "it is simulated again\n",
             recorder->discarded());
       if (!recorder->not_the_runs().empty())
-        cli::err("note: the store held rows of {}, which this run does not have ({}); they were deleted\n",
-                 recorder->not_the_runs(),
-                 study.draws > 0 ? fmt::format("its draws are 1 to {}", study.draws)
-                                 : fmt::format("its replications are {} to {}", study.first_replication,
-                                               study.first_replication + study.replications - 1));
+        cli::err(
+            "note: the store held rows or seals of {}, which this run does not have ({}replications {} to "
+            "{}); they were deleted\n",
+            recorder->not_the_runs(),
+            study.draws > 0 ? fmt::format("draws 1 to {} of ", study.draws)
+                            : std::string("the base case, draw 0, "),
+            study.first_replication, study.first_replication + study.replications - 1);
     }
   }
   const std::string resume =
@@ -279,7 +281,16 @@ int run_or_compare(const std::string& command, Options o, bool with_comparators,
   // A run not kept still says what the period's means hide at its end (In short): its weekly rows are kept
   // in memory instead, only where the glance is printed as a table.
   std::optional<KeptWeeks> kept_weeks;
-  if (!recorder && *format == Format::Table && text.glance()) kept_weeks.emplace(study);
+  if (!recorder && *format == Format::Table && text.glance()) {
+    if (const std::size_t bytes = KeptWeeks::bytes_for(study); bytes <= KeptWeeks::kMostBytes)
+      kept_weeks.emplace(study);
+    else
+      text.at_the_end_unsaid = fmt::format(
+          "Not said here: the waits and queues still growing at the end, and the places a reallocation "
+          "leaves in the last week: the weeks of these runs would take {} MB of memory to keep for it "
+          "(--no-store); a run kept in the results store says them.",
+          format_dutch(static_cast<double>(bytes) / 1e6, 0));
+  }
   cli::ProgressBar bar(command);
   StudyResult result;
   std::optional<SensitivityResult> analyses;

@@ -15,6 +15,7 @@
 #include "progress_bar.h"
 #include "terminal.h"
 #include "wijksim/analysis/calibration.h"
+#include "wijksim/core/command_line.h"
 #include "wijksim/core/dutch_numbers.h"
 #include "wijksim/model/model.h"
 #include "wijksim/report/calibration_markdown.h"
@@ -91,7 +92,7 @@ int validate_command(const Options& o) {
                       src.parameter_sets() ? ", " + count(static_cast<double>(src.parameter_sets()->size()),
                                                           "parameter set", "parameter sets")
                                            : "");
-      cli::out("{}: ok\n{}\n", printable(path), text::wrap(summary, cli::output_width(stdout), "  ", "  "));
+      cli::out("{}: ok\n{}\n", shown_name(path), text::wrap(summary, cli::output_width(stdout), "  ", "  "));
       // Once per note: a comparator validated beside its intervention gave its note twice (outside attack
       // 63).
       std::erase_if(base_case.unused_settings,
@@ -101,7 +102,7 @@ int validate_command(const Options& o) {
       ++bad;
       for (const Diagnostic& d : e.diagnostics()) cli::err("{}\n", d.to_string());
       cli::err("{}\n",
-               long_words_shortened(fmt::format("{}: {} error{}", printable(path), e.diagnostics().size(),
+               long_words_shortened(fmt::format("{}: {} error{}", shown_name(path), e.diagnostics().size(),
                                                 e.diagnostics().size() == 1 ? "" : "s")));
     }
   }

@@ -134,7 +134,7 @@ for damage in rows unstored foreign; do
     unstored) sqlite3 "$store" "INSERT INTO seals SELECT run_id, 'draw $missing replication 0', digest FROM seals WHERE table_name = 'draw $draw replication 0'"
       said="^note: the store held draw $missing in part only or without its seal" ;;
     foreign) sqlite3 "$store" "INSERT INTO costs SELECT run_id, scenario, 99, replication, year, payer, category, cost_cents FROM costs WHERE draw = $draw"
-      said="^note: the store held rows of draw 99, which this run does not have (its draws are 1 to 6); they were deleted$" ;;
+      said="^note: the store held rows or seals of draw 99 replication 0, which this run does not have (draws 1 to 6 of replications 0 to 0); they were deleted$" ;;
   esac
   "$wijksim" "${part_args[@]}" --output "$store" --resume 1 >orphan.json 2>orphan.err
   code=$?

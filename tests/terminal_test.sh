@@ -95,6 +95,20 @@ COLUMNS=120 "$wijksim" compare "${scenarios[@]}" --output stored-main.db >stored
 cmp -s main.txt stored-main.txt && tr -s ' \n' '  ' <main.txt | grep -q "Still growing .* Places funded in the last week" &&
   ok "the main job not kept says what a stored run says of the period's end, word for word" ||
   { bad "the main job with --no-store differs from the stored run's"; diff main.txt stored-main.txt | head; }
+# Weeks too many to keep in memory (a review: 100.000 replications of a base case would have held some 20 GB)
+# are not kept, and In short says what it leaves unsaid: here 2 scenarios x 1.400 runs x 1.041 weeks (20
+# policy years and week 0) x 384 bytes (a week's row, 96, and 6 agencies' of 48) = 1.119 MB, above the 1.074
+# MB (1 GiB) kept at most.
+printf 'extends: %s\nname: tb\npopulation: {households: 20}\nsimulation: {warmup_years: 1}\n' \
+  "$src/scenarios/baseline-velve.yaml" >tb.yaml
+printf 'extends: %s\nname: tp\ncomparator: tb.yaml\npopulation: {households: 20}\nsimulation: {warmup_years: 1}\n' \
+  "$src/scenarios/pilot.yaml" >tp.yaml
+COLUMNS=120 "$wijksim" compare tp.yaml -r 1400 -y 20 --no-store >many.txt 2>/dev/null
+COLUMNS=120 "$wijksim" compare tp.yaml -r 2 -y 20 --no-store >few.txt 2>/dev/null
+tr -s ' \n' '  ' <many.txt | grep -q "Not said here: .* the weeks of these runs would take 1.119 MB of memory to keep" &&
+  ! grep -q "Not said here" few.txt &&
+  ok "weeks too many to keep for In short are not kept, and it says so (1.119 MB)" ||
+  bad "weeks too many to keep: $(grep -A2 'Not said' many.txt)"
 # In short says what the municipality's cash would be were the coaches' fund its money: the sum of the
 # glance's Municipality and Coach fund means, checked here from the glance's own rows (advisor review 56),
 # with the Municipality's interval moved by the fund's bill, the same in every run, and in words only where

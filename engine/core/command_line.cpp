@@ -15,7 +15,9 @@ std::string shown_name(const std::string& name) {
   const bool control = std::any_of(name.begin(), name.end(), [](char c) {
     return static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) == 0x7F;
   });
-  if (name.empty() || control || blank_at_ends(name)) return shell_word(name);
+  // ": " too: "x: error: y.yaml:1:4: error:" read as two names, and "a: b.yaml: 1 error" as a file "a".
+  if (name.empty() || control || blank_at_ends(name) || name.find(": ") != std::string::npos)
+    return shell_word(name);
   return printable(name);
 }
 

@@ -16,9 +16,9 @@ namespace wijksim {
 std::string shell_word(const std::string& a);
 
 // A file's name as a message names it: as printable() shows it, but in shell_word's quotes where a blank
-// (a space, or an invisible one such as U+00A0) begins or ends it, it holds a control character, or it is
-// empty ("wrote x.db " hid the space a name ended with, and that the tables, not a store, went there;
-// outside attack 59).
+// (a space, or an invisible one such as U+00A0) begins or ends it, it holds a control character or ": "
+// (which reads as the end of a name before a message), or it is empty ("wrote x.db " hid the space a name
+// ended with, and that the tables, not a store, went there; outside attack 59).
 std::string shown_name(const std::string& name);
 
 // The argument a word of command_words stands for, its quoting taken off: the inverse of shell_word ('...',

@@ -153,18 +153,32 @@ std::string long_words_shortened(std::string_view message, std::size_t longest) 
 
 std::string Diagnostic::to_string() const {
   // A problem of the command line (an option's value) has no file: "error: --threshold: ...". Some name the
-  // option where a file would be (Location{"--from/--to"}): said the same way, not "--from/--to: error:".
-  if (where.file.starts_with("--") && where.line == 0)
+  // option where a file would be (Location{"--from/--to"}): said the same way, not "--from/--to: error:". By
+  // its shape: a file named in a scenario, `comparator: --b.yaml`, read as the option --b.yaml (an outside
+  // review; a file typed after -- is named ./--NAME by the command line).
+  const auto option_shaped = [](const std::string& f) {
+    if (!f.starts_with("--") || f.size() < 3) return false;
+    for (std::size_t i = 2; i < f.size(); ++i) {
+      const char c = f[i];
+      if (f.compare(i, 3, "/--") == 0) {
+        i += 2;
+        continue;
+      }
+      if (!(std::islower(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c)) ||
+            c == '-'))
+        return false;
+    }
+    return true;
+  };
+  if (option_shaped(where.file) && where.line == 0)
     return long_words_shortened(
         printable(fmt::format("error: {}: {}{}", where.file,
                               key.empty() || key == where.file ? "" : shortened(key) + ": ", message),
                   false, true));
   // The file as a message names it (shown_name: quoted where a blank begins or ends it, " lead.db: error:"
-  // hid its space), and quoted where it holds ": ", which would read as the end of the name
-  // ("x: error: y.yaml:1:4: error: ..."); a space inside a name is left plain, as compilers leave it.
-  std::string s;
-  if (!where.file.empty())
-    s = where.file.find(": ") == std::string::npos ? shown_name(where.file) : shell_word(where.file);
+  // hid its space, or it holds ": ", "x: error: y.yaml:1:4: error: ..."); a space inside a name is left
+  // plain, as compilers leave it.
+  std::string s = where.file.empty() ? std::string() : shown_name(where.file);
   if (where.line > 0) s += fmt::format(":{}", where.line);
   if (where.column > 0) s += fmt::format(":{}", where.column);
   s += s.empty() ? "error: " : ": error: ";

@@ -1,6 +1,7 @@
 #include "wijksim/report/kept_weeks.h"
 
 #include <algorithm>
+#include <tuple>
 
 #include "wijksim/store/scenario_record.h"
 #include "wijksim/store/study_recorder.h"
@@ -58,8 +59,26 @@ void KeptWeeks::for_each_agency_week(int scenario, std::size_t agency,
     for (const StoredAgencyWeek& w : rows) visit(w);
 }
 
-std::map<std::string, std::string> KeptWeeks::at_the_end() const {
+std::size_t KeptWeeks::bytes_for(const Study& study) {
+  if (study.scenarios.empty()) return 0;
+  const std::size_t agencies = agency_labels(study.scenarios.front().scenario).size();
+  const std::size_t runs =
+      static_cast<std::size_t>(study.replications) * static_cast<std::size_t>(std::max(study.draws, 1));
+  const std::size_t weeks = static_cast<std::size_t>(study.years) * kWeeksPerYear + 1;
+  return study.scenarios.size() * runs * weeks * (sizeof(StoredWeek) + agencies * sizeof(StoredAgencyWeek));
+}
+
+std::map<std::string, std::string> KeptWeeks::at_the_end() {
   if (study_.scenarios.empty()) return {};
+  // Each week's rows by draw and replication, as the store gives them: the draws came in the study's order.
+  const auto by_run = [](const auto& a, const auto& b) {
+    return std::tie(a.draw, a.replication) < std::tie(b.draw, b.replication);
+  };
+  for (auto& scenario : weeks_)
+    for (auto& rows : scenario) std::sort(rows.begin(), rows.end(), by_run);
+  for (auto& scenario : agency_weeks_)
+    for (auto& agency : scenario)
+      for (auto& rows : agency) std::sort(rows.begin(), rows.end(), by_run);
   return wijksim::at_the_end(*this, stored_scenarios(study_),
                              agency_labels(study_.scenarios.front().scenario), study_.years);
 }

@@ -1,8 +1,8 @@
 // A study's weekly rows kept in memory, as the results store would keep them, for a run it does not keep
 // (--no-store): what In short says of the period's end (queues still growing, places cut in the last week;
 // run_series.h, at_the_end) is read from them as from a stored run's, so the two say the same. Only what
-// those series read is kept (week_rows.h): for a 1,000-draw PSA of the city's three scenarios some 300 MB,
-// and only where the glance is printed as a table.
+// those series read is kept (week_rows.h), only where the glance is printed as a table, and up to
+// kMostBytes.
 #pragma once
 
 #include <cstddef>
@@ -20,17 +20,24 @@ class KeptWeeks final : public WeeklyRows {
  public:
   explicit KeptWeeks(const Study& study);
 
-  // To hand to the study (run_study's DrawSink): keeps each run's rows. The study calls it serially, draw
-  // after draw in order, each draw's replications in order, so the rows of a week are in the order of
-  // draw and replication as they come, as a stored run's are read (ORDER BY week, draw, replication).
+  // The memory the rows of `study` take (about 0,3 MB a draw of the city's three scenarios over 5 policy
+  // years), and the most that is kept: a study whose rows take more says that In short leaves them out
+  // (a base case of 100.000 replications would have taken some 20 GB).
+  static std::size_t bytes_for(const Study& study);
+  static constexpr std::size_t kMostBytes = std::size_t{1} << 30;
+
+  // To hand to the study (run_study's DrawSink): keeps each run's rows. The study calls it serially, but
+  // in its own order of draws (grouped by their warm-up): at_the_end puts each week's rows in the order of
+  // draw and replication first, as a stored run's are read (ORDER BY week, draw, replication).
   DrawSink sink();
 
+  // In the order of week, draw and replication once at_the_end has ordered them.
   void for_each_week(int scenario, const std::function<void(const StoredWeek&)>& visit) const override;
   void for_each_agency_week(int scenario, std::size_t agency,
                             const std::function<void(const StoredAgencyWeek&)>& visit) const override;
 
   // at_the_end (run_series.h) of the study's interventions, by name.
-  std::map<std::string, std::string> at_the_end() const;
+  std::map<std::string, std::string> at_the_end();
 
  private:
   void keep(std::uint32_t draw, const std::vector<std::vector<RunResult>>& results);

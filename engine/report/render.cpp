@@ -404,7 +404,7 @@ std::string text_terms(std::string_view shown, std::size_t width,
 }
 
 std::string text_glance(const Report& r, std::size_t width,
-                        const std::map<std::string, std::string>& at_the_end) {
+                        const std::map<std::string, std::string>& at_the_end, const std::string& unsaid) {
   std::optional<GlanceView> v = glance_view(r);
   // Without a glance, "nothing compared here" only where nothing is: a sweep compares, along a parameter,
   // in its one table (it said the opposite above its planning curve).
@@ -440,6 +440,7 @@ std::string text_glance(const Report& r, std::size_t width,
   for (const std::string& choice : v->choices) out += text::wrap(choice + ".", width, "  ", "    ");
   for (const std::string& caveat : v->caveats) out += text::wrap(caveat, width, "  ", "    ");
   if (!v->calibration_misses.empty()) out += text::wrap(v->calibration_misses, width, "  ", "    ");
+  if (!unsaid.empty()) out += text::wrap(unsaid, width, "  ", "    ");
   out += text::wrap(note, width, "   ", "   ");
   out += text_notation(r, width);
   out += text_terms(out, width);
@@ -461,7 +462,7 @@ std::string render_table(const Report& r, const TextOptions& o) {
   std::string glance, details;  // what the terms at the end explain: the details', less the glance's
   for (const std::string& s : sections) {
     if (s == "glance") {
-      glance = text_glance(r, width, o.at_the_end);
+      glance = text_glance(r, width, o.at_the_end, o.at_the_end_unsaid);
       out += glance;
       // Asked for by name, a glance a run does not have is said, as any other section is (a calibration's
       // printed its header alone; outside attack 33).

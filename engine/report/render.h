@@ -39,6 +39,9 @@ struct TextOptions {
   // places cut by the last week), said after its In short: read from the results store, or for a run not
   // kept (--no-store) from its weeks kept in memory (kept_weeks.h).
   std::map<std::string, std::string> at_the_end;
+  // Said under In short where at_the_end could not be read (a run not kept whose weeks were too many to keep
+  // in memory); empty otherwise.
+  std::string at_the_end_unsaid;
   // The glance is among the sections to print (then at_the_end is worth reading from the store).
   bool glance() const {
     return sections.empty() || std::find(sections.begin(), sections.end(), "glance") != sections.end();

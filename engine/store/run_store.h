@@ -261,9 +261,10 @@ class RunStore {
   // whole, and returns the units it deleted. A unit is written in one transaction: only a store changed by
   // hand has parts of one (outside attack 13: after `DELETE FROM figures WHERE draw = 2`, each resume
   // failed on draw 2's parameters, which were still there). Each unit is sealed as it is written: one without
-  // its seal is deleted too; one whose rows differ from it is refused (InputError: changed by hand). So is
-  // the seal of a unit without rows (its rows deleted by hand, or a seal put in), and every row and seal of
-  // a unit that is not one of the run's (beyond its draws or replications).
+  // its seal is deleted too, to be written again; one whose rows differ from it is refused (InputError:
+  // changed by hand). Deleted as well: the seal of a unit without rows (its rows deleted by hand, or a seal
+  // put in; the unit is simulated again), and every row and seal of a unit that is not one of the run's
+  // (beyond its draws or replications; returned apart, as `foreign`).
   struct DiscardedUnits {
     std::set<std::pair<std::uint32_t, std::uint32_t>> partial;  // the run's own: simulated again
     std::set<std::pair<std::uint32_t, std::uint32_t>> foreign;  // not the run's: deleted, nothing more

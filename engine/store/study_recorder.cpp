@@ -219,7 +219,12 @@ StudyRecorder::StudyRecorder(const Study& study, const RecordOptions& o)
                          fmt::join(numbers, ", "));
     };
     discarded_ = named(discarded.partial);
-    not_the_runs_ = named(discarded.foreign);
+    // Not the run's: by both numbers, either of which may be the one it does not have (a base case's "draw
+    // 99" was said as its replication 0, which it has).
+    std::vector<std::string> foreign;
+    for (const auto& [draw, replication] : discarded.foreign)
+      foreign.push_back(fmt::format("draw {} replication {}", draw, replication));
+    not_the_runs_ = fmt::format("{}", fmt::join(foreign, ", "));
     resuming();
     return;
   }

@@ -45,8 +45,8 @@ class StudyRecorder : public RunWriter {
   // What a resume found of units not whole and deleted, to be simulated again ("" when nothing): "draw 2"
   // or "replications 3 and 4" (RunStore::discard_partial_units).
   const std::string& discarded() const { return discarded_; }
-  // A resumed run's rows of units that are not its own (beyond its draws or replications: put in by hand),
-  // deleted, as "draw 99"; empty when none.
+  // A resumed run's rows or seals of units that are not its own (beyond its draws or replications: put in by
+  // hand), deleted, as "draw 99 replication 0, ..."; empty when none.
   const std::string& not_the_runs() const { return not_the_runs_; }
 
   // The sink for run_study: writes each completed draw in one transaction.
