@@ -215,6 +215,7 @@ int calibrate_command(const Options& o, const std::string& command_line, cluster
                     e.what(), unchanged, recorder->run_id(), o.store, resume));
   }
   cli::write_out(render_table(report, TextOptions{cli::output_width(stdout), {}}));
+  cli::flush_out();  // before the messages on stderr, and said whole should a signal come next
   cli::err("wrote {} parameter sets to {}{}\n", result.sets.size(), shown_name(output),
            previous ? fmt::format(" (the sets it held before are kept as {})", shown_name(*previous)) : "");
   // A fit whose weights rest on few candidates is said where it is seen, not only in the file's comments

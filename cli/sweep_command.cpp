@@ -67,6 +67,7 @@ int sweep_command(const Options& o) {
       render(report, *parse_format(format), TextOptions{cli::output_width(o.output ? nullptr : stdout), {}});
   if (!o.output) {
     cli::write_out(text);
+    cli::flush_out();  // said whole should a signal come next (stdout_unfinished)
   } else {
     write_file_atomically(*o.output, text, "--output", inputs);
     cli::err("wrote {}\n", shown_name(*o.output));
