@@ -327,12 +327,11 @@ Authorship authorship(const std::string& path, OutputKind kind) {
   // command), as CSV (their whole header) and as JSON; the HTML report (its generator); calibrate's
   // parameter sets; and an export's files, a header of the store's columns.
   std::optional<OutputKind> is;
-  if (tables_text_line(h) ||
-      h.starts_with(
-          "scenario,comparator,table,row,column,unit,mean,sd,se,lo,hi,n,text,counted,interval,cut\n") ||
-      h.starts_with(
-          "scenario,comparator,table,row,column,unit,mean,sd,se,lo,hi,n,text,counted,interval\n") ||  // before
-                                                                                                      // cut
+  if (tables_text_line(h) || h.starts_with(kTablesCsvHeader) ||
+      h
+          .starts_with("scenario,comparator,table,row,column,unit,mean,sd,se,lo,hi,n,text,counted,"
+                       "interval\n") ||  // before
+                                         // cut
       h.starts_with(
           "scenario,comparator,table,row,column,unit,mean,sd,se,lo,hi,n,text,counted\n") ||  // before
                                                                                              // interval
@@ -356,9 +355,9 @@ Authorship authorship(const std::string& path, OutputKind kind) {
   // 30: `-o DIR/costs.csv` over an export said so).
   if (!is && h.starts_with("run_id,")) return {Authorship::Verdict::NotWijksim, "run_id"};
   if (!is) return {Authorship::Verdict::NotWijksim, {}};
-  if (*is == kind && kind != OutputKind::Tables && kind != OutputKind::Report)
-    return {Authorship::Verdict::SameKind, {}};  // earlier sets are kept beside (.~1~), an export's as a set
   if (*is == kind) {
+    // Earlier sets are kept beside the new ones (.~1~), an export's files are replaced as a set.
+    if (kind != OutputKind::Tables && kind != OutputKind::Report) return {Authorship::Verdict::SameKind, {}};
     // All of it: a file that begins as wijksim's and holds more (notes added below) is the user's.
     std::string whole = head;
     whole.append(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());

@@ -85,6 +85,10 @@ bool same_file(const std::string& a, const std::string& b);
 // write-ahead log or rollback journal (part of one): no output replaces one. False when it cannot be read.
 bool is_sqlite_database(const std::string& path);
 
+// The header of the tables as CSV (report/render.cpp writes it; authorship knows a file by it).
+inline constexpr const char* kTablesCsvHeader =
+    "scenario,comparator,table,row,column,unit,mean,sd,se,lo,hi,n,text,counted,interval,cut\n";
+
 // Who wrote an existing, non-empty file, as far as its beginning shows: an output of wijksim of kind `kind`
 // (tables as text, CSV or JSON; the HTML report; calibrate's parameter sets; an export's CSV files), the only
 // non-empty files such an output replaces, or another kind of wijksim's outputs, or not wijksim; or it cannot

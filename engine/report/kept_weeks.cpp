@@ -9,14 +9,28 @@
 
 namespace wijksim {
 
+namespace {
+
+// The run's agencies as the store keeps them: the first scenario's (study_recorder.cpp).
+std::vector<StoredLabel> agencies_of(const Study& study) {
+  return study.scenarios.empty() ? std::vector<StoredLabel>{}
+                                 : agency_labels(study.scenarios.front().scenario);
+}
+
+// The runs of each scenario: every replication of every draw (of the base case, draw 0).
+std::size_t runs_of(const Study& study) {
+  return static_cast<std::size_t>(study.replications) * static_cast<std::size_t>(std::max(study.draws, 1));
+}
+
+}  // namespace
+
 KeptWeeks::KeptWeeks(const Study& study)
     : study_(study),
-      agencies_(study.scenarios.empty() ? 0 : agency_labels(study.scenarios.front().scenario).size()),
-      runs_(static_cast<std::size_t>(study.replications) *
-            static_cast<std::size_t>(std::max(study.draws, 1))),
+      agencies_(agencies_of(study)),
+      runs_(runs_of(study)),
       weeks_(study.scenarios.size()),
       agency_weeks_(study.scenarios.size(),
-                    std::vector<std::vector<std::vector<StoredAgencyWeek>>>(agencies_)) {}
+                    std::vector<std::vector<std::vector<StoredAgencyWeek>>>(agencies_.size())) {}
 
 DrawSink KeptWeeks::sink() {
   return [this](std::uint32_t draw, const std::vector<std::vector<RunResult>>& results,
@@ -39,7 +53,7 @@ void KeptWeeks::keep(std::uint32_t draw, const std::vector<std::vector<RunResult
         if (weeks_[s].size() <= week) weeks_[s].resize(week + 1);
         reserved(weeks_[s][week]).push_back(stored_week(r, wk, draw, r.replication));
         if (wk.week < 1) continue;  // agencies' rows are of policy weeks (RunStore::for_each_agency_week)
-        for (std::size_t a = 0; a < agencies_; ++a) {
+        for (std::size_t a = 0; a < agencies_.size(); ++a) {
           auto& rows = agency_weeks_[s][a];
           if (rows.size() <= week) rows.resize(week + 1);
           reserved(rows[week]).push_back(stored_agency_week(wk, a, draw, r.replication));
@@ -60,12 +74,9 @@ void KeptWeeks::for_each_agency_week(int scenario, std::size_t agency,
 }
 
 std::size_t KeptWeeks::bytes_for(const Study& study) {
-  if (study.scenarios.empty()) return 0;
-  const std::size_t agencies = agency_labels(study.scenarios.front().scenario).size();
-  const std::size_t runs =
-      static_cast<std::size_t>(study.replications) * static_cast<std::size_t>(std::max(study.draws, 1));
   const std::size_t weeks = static_cast<std::size_t>(study.years) * kWeeksPerYear + 1;
-  return study.scenarios.size() * runs * weeks * (sizeof(StoredWeek) + agencies * sizeof(StoredAgencyWeek));
+  return study.scenarios.size() * runs_of(study) * weeks *
+         (sizeof(StoredWeek) + agencies_of(study).size() * sizeof(StoredAgencyWeek));
 }
 
 std::map<std::string, std::string> KeptWeeks::at_the_end() {
@@ -79,8 +90,7 @@ std::map<std::string, std::string> KeptWeeks::at_the_end() {
   for (auto& scenario : agency_weeks_)
     for (auto& agency : scenario)
       for (auto& rows : agency) std::sort(rows.begin(), rows.end(), by_run);
-  return wijksim::at_the_end(*this, stored_scenarios(study_),
-                             agency_labels(study_.scenarios.front().scenario), study_.years);
+  return wijksim::at_the_end(*this, stored_scenarios(study_), agencies_, study_.years);
 }
 
 }  // namespace wijksim

@@ -45,7 +45,7 @@ class KeptWeeks final : public WeeklyRows {
   std::vector<Row>& reserved(std::vector<Row>& rows) const;
 
   const Study& study_;
-  std::size_t agencies_ = 0;  // the first scenario's, as the store keeps a run's (study_recorder.cpp)
+  std::vector<StoredLabel> agencies_;  // the first scenario's, as the store keeps a run's
   std::size_t runs_ = 0;      // of each scenario: a week's rows
   // [scenario][week] the rows of that week, and [scenario][agency][week] from policy week 1 on.
   std::vector<std::vector<std::vector<StoredWeek>>> weeks_;

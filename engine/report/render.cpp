@@ -9,6 +9,7 @@
 
 #include "wijksim/core/csv_field.h"
 #include "wijksim/core/error.h"
+#include "wijksim/core/output_path.h"
 #include "wijksim/report/glance_view.h"
 #include "wijksim/report/sensitivity_tables.h"
 #include "wijksim/report/terms.h"
@@ -502,8 +503,7 @@ std::string render_csv(const Report& r) {
   // `interval`: what lo and hi are (interval_kind in table.h), last for the same reason. `cut`: which end
   // is cut at the limit of what the figure can be ("lo", "hi" or "lo hi"; the text marks it with *), which
   // the JSON had and the CSV did not.
-  std::string out =
-      "scenario,comparator,table,row,column,unit,mean,sd,se,lo,hi,n,text,counted,interval,cut\n";
+  std::string out = kTablesCsvHeader;
   for (const Table& t : r.tables) {
     for (const Row& row : t.rows) {
       for (std::size_t c = 0; c < row.cells.size() && c < t.columns.size(); ++c) {
