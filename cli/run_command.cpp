@@ -410,7 +410,8 @@ int run_or_compare(const std::string& command, Options o, bool with_comparators,
         // table rows that are still in stdout's buffer.
         cli::flush_out();
       } else {
-        write_file_atomically(text_output, printed, "--output", kept_by_tables);
+        write_file_atomically(text_output, *format == Format::Table ? sealed_text_tables(printed) : printed,
+                              "--output", kept_by_tables);
         cli::err("wrote {}\n", shown_name(text_output));
       }
     } catch (const InputError&) {

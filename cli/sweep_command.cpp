@@ -63,13 +63,15 @@ int sweep_command(const Options& o) {
   report.scenarios = scenario_refs(study);  // its Scenarios section was an empty header
   report.tables = sweep_tables(r);
   // Laid out for the terminal it goes to, or 100 columns for a file.
+  const Format as = *parse_format(format);
   const std::string text =
-      render(report, *parse_format(format), TextOptions{cli::output_width(o.output ? nullptr : stdout), {}});
+      render(report, as, TextOptions{cli::output_width(o.output ? nullptr : stdout), {}});
   if (!o.output) {
     cli::write_out(text);
     cli::flush_out();  // said whole should a signal come next (stdout_unfinished)
   } else {
-    write_file_atomically(*o.output, text, "--output", inputs);
+    write_file_atomically(*o.output, as == Format::Table ? sealed_text_tables(text) : text, "--output",
+                          inputs);
     cli::err("wrote {}\n", shown_name(*o.output));
   }
   cli::Interrupts::outputs_written();  // as run and compare (interrupts.h)

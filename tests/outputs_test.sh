@@ -175,14 +175,34 @@ for f in csv json; do
   "$wijksim" run baseline-velve.yaml "${small[@]}" --no-store --format $f --output noted.$f >/dev/null 2>&1
   printf 'my notes: compare with last year\n' >>noted.$f
   cp noted.$f noted.orig
-  expect 1 "tables as $f with notes below them are not replaced" "noted.$f.*holds more than wijksim wrote" \
+  expect 1 "tables as $f with notes below them are not replaced" "noted.$f.*is not as wijksim wrote it" \
     "$wijksim" run baseline-velve.yaml "${small[@]}" --no-store --format $f --output noted.$f
   unchanged noted.$f noted.orig "tables as $f with notes below them"
 done
+# Tables as text have no fixed end: they end with a seal of the lines above it, which notes anywhere break -
+# below the tables, or a figure changed in a line of them - and so does a text without its seal (the first
+# line alone let notes below it be replaced). The same file unchanged is replaced: below.
+"$wijksim" run baseline-velve.yaml "${small[@]}" --no-store --output noted.txt >/dev/null 2>&1
+tail -1 noted.txt | grep -q "^-- end of wijksim's tables; seal [0-9a-f]\{16\} " ||
+  say_fail "tables as text end without their seal: $(tail -1 noted.txt)"
+cp noted.txt sealed.txt
+printf 'my notes: compare with last year\n' >>noted.txt
+sed '3s/$/  <- ask the team/' sealed.txt >changed.txt
+head -n -1 sealed.txt >unsealed.txt
+for f in noted changed unsealed; do
+  cp $f.txt $f.orig
+  expect 1 "tables as text, $f, are not replaced" "$f.txt.*is not as wijksim wrote it" \
+    "$wijksim" run baseline-velve.yaml "${small[@]}" --no-store --output $f.txt
+  unchanged $f.txt $f.orig "tables as text, $f"
+done
+cmp -s changed.txt sealed.txt && say_fail "the changed text is the sealed one: the test changed nothing"
+expect 0 "tables as text, sealed and unchanged, are replaced" "wrote sealed.txt" \
+  "$wijksim" run baseline-velve.yaml "${small[@]}" --no-store --output sealed.txt --seed 7
+grep -q "seed 7" sealed.txt || say_fail "the sealed tables were not replaced: $(head -1 sealed.txt)"
 "$wijksim" report 1 --store rs.db -o noted.html >/dev/null 2>&1
 printf '<!-- my notes -->\n' >>noted.html
 cp noted.html noted.orig
-expect 1 "a report with notes below it is not replaced" "noted.html.*holds more than wijksim wrote" \
+expect 1 "a report with notes below it is not replaced" "noted.html.*is not as wijksim wrote it" \
   "$wijksim" report 1 --store rs.db -o noted.html
 unchanged noted.html noted.orig "a report with notes below it"
 restore

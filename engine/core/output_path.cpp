@@ -18,6 +18,7 @@
 #include <system_error>
 
 #include "wijksim/core/atomic_file.h"
+#include "wijksim/core/content_hash.h"
 #include "wijksim/core/error.h"
 
 namespace wijksim {
@@ -289,15 +290,28 @@ bool tables_json_head(std::string_view h) {
   return i > command && h.substr(i, 3) == "\",\n";
 }
 
+constexpr std::string_view kSealBefore = "-- end of wijksim's tables; seal ";
+constexpr std::string_view kSealAfter = " (replaced by a later run only while unchanged)\n";
+
+// Whether the last line of `text` is the seal sealed_text_tables writes, of the lines above it.
+bool seal_holds(std::string_view text) {
+  if (!text.ends_with(kSealAfter) || text.size() < kSealAfter.size() + 16 + kSealBefore.size()) return false;
+  const std::size_t hash_at = text.size() - kSealAfter.size() - 16;
+  const std::size_t line = hash_at - kSealBefore.size();
+  if (text.substr(line, kSealBefore.size()) != kSealBefore || (line > 0 && text[line - 1] != '\n'))
+    return false;
+  return content_hash(text.substr(0, line)) == text.substr(hash_at, 16);
+}
+
 // Whether the whole of `text`, which begins as one of wijksim's outputs, ends as wijksim ends it: a user's
 // notes added below a saved output were replaced with it (an outside attack). JSON ends with the object's
 // closing brace, the HTML report with </html>, and every record of the tables as CSV has the header's number
 // of fields: a field in double quotes may hold commas and line breaks, a quote inside written twice. Tables
-// as text have no such end: taken by their first line alone.
+// as text end with their seal (sealed_text_tables), which a change anywhere above it breaks.
 bool ends_as_written(const std::string& text) {
   if (text.starts_with("{\n")) return text.ends_with("\n}\n");
   if (text.starts_with("<!DOCTYPE html>")) return text.ends_with("</html>\n");
-  if (tables_text_line(text)) return true;
+  if (tables_text_line(text)) return seal_holds(text);
   std::size_t header = 0, fields = 1;
   bool quoted = false, first = true;
   for (std::size_t i = 0; i < text.size(); ++i) {
@@ -319,6 +333,14 @@ bool ends_as_written(const std::string& text) {
 }
 
 }  // namespace
+
+// (output_path.h)
+std::string sealed_text_tables(std::string text) {
+  if (!text.empty() && text.back() != '\n') text += '\n';
+  const std::string hash = content_hash(text);
+  text.append(kSealBefore).append(hash).append(kSealAfter);
+  return text;
+}
 
 Authorship authorship(const std::string& path, OutputKind kind) {
   std::ifstream in(path, std::ios::binary);
@@ -484,10 +506,11 @@ void check_output(const std::string& path, const std::string& option, const std:
                         a.detail));
       case Authorship::Verdict::NotWijksim:
         if (a.detail == "appended")
-          refuse(
-              path, option,
-              "this file begins as wijksim's output but holds more than wijksim wrote (lines after its end, "
-              "or of another shape: notes of yours?): it is left as it is; remove it or name another file");
+          refuse(path, option,
+                 "this file begins as wijksim's output but is not as wijksim wrote it (lines after its end, "
+                 "lines "
+                 "changed, or of another shape: notes of yours?): it is left as it is; remove it or name "
+                 "another file");
         if (a.detail == "run_id")
           refuse(
               path, option,

@@ -42,6 +42,13 @@ enum class OutputKind { Tables, Report, ParameterSets, ExportFile };
 void check_output(const std::string& path, const std::string& option, const std::vector<KeptFile>& kept = {},
                   OutputKind kind = OutputKind::Tables);
 
+// The tables as text, as written to a file: with a last line that seals the lines above it (their content
+// hash). Text has no fixed end, as CSV, JSON and HTML have, so without it a user's notes written into a saved
+// table (below it, or between its lines) could not be told from wijksim's own lines, and the next run with
+// the same --output replaced them. A file of tables as text is wijksim's, and replaced, only while its seal
+// holds.
+std::string sealed_text_tables(std::string text);
+
 // `path` (an output, a store, an export's directory) refused when `directory`, where it would be made, is the
 // system's device directory /dev or below it (root may write there: an export wrote 16 files into /dev,
 // outside attack 62); /dev/shm, a directory for anyone's files, is allowed. A directory that is not there
