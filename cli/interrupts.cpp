@@ -53,7 +53,8 @@ void say(const std::string& message) {
   // No temporary file of an output left behind; an export being moved into place is finished first, and
   // then said to be whole (an outside attack: "interrupted" alone, of an export complete in its directory).
   const std::vector<std::string> whole = remove_unfinished_outputs();
-  std::string said = message;
+  // An export finished first: its own message ("nothing was exported") no longer holds.
+  std::string said = whole.empty() ? message : std::string("interrupted");
   // The tables were being printed: what reached standard output (a file it was redirected to) is cut short.
   if (stdout_unfinished()) said += "; what was printed on standard output is incomplete";
   for (const std::string& dir : whole)

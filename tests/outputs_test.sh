@@ -572,6 +572,68 @@ touch -d '5 minutes ago' exported2/.wijksim-999999997-1.tmp exported2/.wijksim-9
 expect 0 "export beside a user's file named as wijksim's temporary" "wrote" "$wijksim" export 1 --store rs.db --csv exported2
 [ "$(cat exported2/.wijksim-999999997-1.tmp 2>&1)" = precious ] && [ ! -e exported2/.wijksim-999999997-2.tmp ] ||
   say_fail "a user's file named as a temporary was removed, or a killed write's tables kept: $(ls -A exported2 | grep wijksim)"
+# ... and a staging directory that holds a CSV of the user's (mine.csv, not begun as an export's file) is kept
+# whole: its files' names alone let it be removed (outside attack).
+mkdir exported2/.wijksim-999999996-0.staging && echo "my own totals" >exported2/.wijksim-999999996-0.staging/mine.csv
+touch -d '5 minutes ago' exported2/.wijksim-999999996-0.staging
+expect 0 "export beside a staging directory's name holding a CSV of the user's" "wrote" "$wijksim" export 1 --store rs.db --csv exported2
+[ "$(cat exported2/.wijksim-999999996-0.staging/mine.csv 2>&1)" = "my own totals" ] ||
+  say_fail "a user's CSV in a directory named as a staging directory was removed"
+
+# --- An export's files with the user's notes in them (outside attack: replaced in silence, where --output
+# refuses tables with notes below them). Refused whole: no file of the directory is replaced.
+rm -rf noted-export && "$wijksim" export 1 --store rs.db --csv noted-export >/dev/null 2>&1 ||
+  say_fail "the export to be noted was not written"
+cp -r noted-export noted-export.orig
+for f in tables costs; do
+  cp noted-export.orig/$f.csv noted-export/$f.csv
+  printf 'checked by J., see mail of 3 May\n' >>noted-export/$f.csv
+  cp noted-export/$f.csv noted-$f.copy
+  expect 1 "an export over its $f.csv with a note below is refused" "$f.csv.*is not as wijksim wrote it" \
+    "$wijksim" export 1 --store rs.db --csv noted-export
+  unchanged noted-export/$f.csv noted-$f.copy "export over $f.csv with a note"
+  for g in noted-export.orig/*.csv; do
+    [ "$(basename $g)" = $f.csv ] || unchanged noted-export/$(basename $g) $g "export refused for $f.csv"
+  done
+  cp noted-export.orig/$f.csv noted-export/$f.csv
+done
+expect 0 "an export over its own files, unchanged, replaces them" "wrote" "$wijksim" export 1 --store rs.db --csv noted-export
+
+# --- An export's directory under the name of a file SQLite keeps beside another store (STORE-wal): refused as
+# every other output is (it made the directory, and every command then refused that store: outside attack).
+cp rs.copy other.db
+for suffix in -wal -shm -journal -runlock; do
+  expect 1 "export --csv other.db$suffix is refused" "other.db$suffix.*beside it" \
+    "$wijksim" export 1 --store rs.db --csv other.db$suffix
+  [ ! -e other.db$suffix ] || say_fail "export --csv other.db$suffix made $(ls -ld other.db$suffix)"
+done
+"$wijksim" runs --store other.db >/dev/null 2>&1 || say_fail "the other store is not read after the refused exports"
+# The log of the store the export reads, open while it reads: said as that log, not as "a file".
+expect 1 "export --csv of the store's own log is refused" "rs.db-wal.*write-ahead log" \
+  "$wijksim" export 1 --store rs.db --csv rs.db-wal
+restore
+
+# --- A directory its owner write-protected (chmod 555): root writes there all the same, and replaced an
+# output, made a store and exported into it (outside attack); refused, as for any other user (exit 3).
+if [ "$(id -u)" = 0 ]; then
+  mkdir -p ro555 && "$wijksim" run baseline-velve.yaml "${small[@]}" --no-store --output ro555/t.txt 2>/dev/null
+  mkdir -p ro555/exp && "$wijksim" export 1 --store rs.db --csv ro555/exp >/dev/null 2>&1
+  cp ro555/t.txt ro555.t.copy && chmod 555 ro555 ro555/exp
+  expect 3 "--output into a write-protected directory, as root" "ro555.*write-protected" \
+    "$wijksim" run baseline-velve.yaml "${small[@]}" --no-store --output ro555/t.txt --seed 7
+  unchanged ro555/t.txt ro555.t.copy "--output into a write-protected directory"
+  expect 3 "a new store in a write-protected directory, as root" "ro555.*write-protected" \
+    "$wijksim" run baseline-velve.yaml "${small[@]}" --store ro555/new.db
+  [ ! -e ro555/new.db ] || say_fail "a store was made in a write-protected directory"
+  expect 3 "export into a write-protected directory, as root" "ro555/exp.*write-protected" \
+    "$wijksim" export 1 --store rs.db --csv ro555/exp
+  expect 3 "export to a new directory in a write-protected one, as root" "ro555.*write-protected" \
+    "$wijksim" export 1 --store rs.db --csv ro555/sub
+  [ ! -e ro555/sub ] || say_fail "export made a directory in a write-protected one"
+  chmod 755 ro555 ro555/exp
+else
+  echo "note: not root: a write-protected directory refuses this user by its permission (cli_test)"
+fi
 
 # Two writers with one process ID, as two containers sharing a volume (each container's first process is 1):
 # the other writer's temporaries, being written now, are in the directory under PID 1's first names. This

@@ -56,19 +56,6 @@ std::string temporary_name(const std::string& dir, const char* suffix) {
       .string();
 }
 
-// Whether `dir` (lstat as `st`) is a directory holding regular files named *.csv only: what an export stages
-// (DirectoryWrite; run_store.cpp export_csv).
-bool holds_only_staged_files(const fs::path& dir, const struct stat& st) {
-  if (!S_ISDIR(st.st_mode)) return false;
-  std::error_code ec;
-  for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
-    struct stat f {};
-    if (::lstat(it->path().c_str(), &f) != 0 || !S_ISREG(f.st_mode) || it->path().extension() != ".csv")
-      return false;
-  }
-  return !ec;
-}
-
 // Whether a temporary file holds what wijksim writes there: nothing yet (a process killed before it wrote),
 // the beginning of one of its outputs, or an SQLite database (a temporary results store). A user's note
 // under such a name was removed for its name alone (outside attack 40).
@@ -76,8 +63,26 @@ bool holds_wijksims(const fs::path& file) {
   std::error_code ec;
   if (fs::file_size(file, ec) == 0 && !ec) return true;
   if (is_sqlite_database(file.string())) return true;
-  const Authorship::Verdict v = authorship(file.string(), OutputKind::ExportFile).verdict;
-  return v == Authorship::Verdict::SameKind || v == Authorship::Verdict::OtherKind;
+  // Begun as one of wijksim's outputs: as an export's file whole or cut short by the kill ("appended": not
+  // CSV's shape to its end), or as another output.
+  const Authorship a = authorship(file.string(), OutputKind::ExportFile);
+  return a.verdict == Authorship::Verdict::SameKind || a.verdict == Authorship::Verdict::OtherKind ||
+         (a.verdict == Authorship::Verdict::NotWijksim && a.detail == "appended");
+}
+
+// Whether `dir` (lstat as `st`) is a directory holding regular files named *.csv only, each begun as
+// wijksim's (holds_wijksims: a user's mine.csv in a directory of such a name was removed with it; outside
+// attack): what an export stages (DirectoryWrite; run_store.cpp export_csv).
+bool holds_only_staged_files(const fs::path& dir, const struct stat& st) {
+  if (!S_ISDIR(st.st_mode)) return false;
+  std::error_code ec;
+  for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    struct stat f {};
+    if (::lstat(it->path().c_str(), &f) != 0 || !S_ISREG(f.st_mode) || it->path().extension() != ".csv" ||
+        !holds_wijksims(it->path()))
+      return false;
+  }
+  return !ec;
 }
 
 // Removes from `dir` the temporary files and staging directories (temporary_name) of wijksim processes that
@@ -439,6 +444,10 @@ DirectoryWrite::DirectoryWrite(const std::string& dir, const std::vector<std::st
   // that `--csv LINK` refuses (outside attack 45).
   std::string bare = dir;
   while (bare.size() > 1 && bare.back() == '/') bare.pop_back();
+  // Not under the name of a file SQLite keeps beside a database (STORE-wal): a directory there locked every
+  // command out of that store, as every other output refuses such a name (outside attack); said so, not
+  // "this is a file", of the log the command's own store has open.
+  check_not_a_stores_file(bare, option);
   if (::lstat(bare.c_str(), &st) == 0) {
     dir_device_ = st.st_dev;
     dir_inode_ = st.st_ino;
@@ -475,6 +484,21 @@ DirectoryWrite::DirectoryWrite(const std::string& dir, const std::vector<std::st
     throw Error(fmt::format("cannot write into '{}': {}", dir, cannot_create(err, parent)));
   }
   unfinished(staging_, true);
+  // A directory write-protected for everyone (chmod 555), which root may write all the same (output_path.h).
+  // Checked once a directory could be made in it, so that one that takes none (/proc, also 555) is said as
+  // such.
+  if (is_write_protected_directory(parent)) {
+    ::rmdir(staging_.c_str());
+    unfinished(staging_, false);
+    staging_.clear();
+    if (dir_fd_ >= 0) ::close(dir_fd_);
+    dir_fd_ = -1;
+    throw Error(
+        fmt::format("cannot write into '{}': the directory '{}' is write-protected (no write permission "
+                    "for anyone): what is in it is left as it is; make it writable (chmod u+w) or "
+                    "name another directory",
+                    dir, parent));
+  }
 }
 
 DirectoryWrite::~DirectoryWrite() {

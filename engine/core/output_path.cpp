@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <array>
 #include <cctype>
 #include <cerrno>
 #include <climits>
@@ -209,6 +210,11 @@ void check_not_a_sidecar(const std::string& path, const std::string& option) {
 
 }  // namespace
 
+// (output_path.h)
+void check_not_a_stores_file(const std::string& path, const std::string& option) {
+  check_not_a_sidecar(path, option);
+}
+
 bool is_sqlite_database(const std::string& path) {
   FileHead h;
   return read_head(path, h) && (begins_as_database(h) || begins_as_log(h) || begins_as_journal(h));
@@ -303,33 +309,46 @@ bool seal_holds(std::string_view text) {
   return content_hash(text.substr(0, line)) == text.substr(hash_at, 16);
 }
 
+// The shape of CSV records fed piece by piece: every record has the header's number of fields (a field in
+// double quotes may hold commas and line breaks, a quote inside written twice), and the text ends with a line
+// break outside quotes (a last record without its line break is not one wijksim writes).
+class CsvShape {
+ public:
+  void add(std::string_view piece) {
+    for (const char c : piece) {
+      if (c == '"') {
+        quoted_ = !quoted_;
+      } else if (c == ',' && !quoted_) {
+        ++fields_;
+      } else if (c == '\n' && !quoted_) {
+        if (first_)
+          header_ = fields_, first_ = false;
+        else if (fields_ != header_)
+          failed_ = true;
+        fields_ = 1;
+      }
+    }
+    if (!piece.empty()) last_ = piece.back();
+  }
+  bool as_written() const { return !failed_ && !quoted_ && (last_ == '\0' || last_ == '\n'); }
+
+ private:
+  std::size_t header_ = 0, fields_ = 1;
+  bool quoted_ = false, first_ = true, failed_ = false;
+  char last_ = '\0';
+};
+
 // Whether the whole of `text`, which begins as one of wijksim's outputs, ends as wijksim ends it: a user's
 // notes added below a saved output were replaced with it (an outside attack). JSON ends with the object's
-// closing brace, the HTML report with </html>, and every record of the tables as CSV has the header's number
-// of fields: a field in double quotes may hold commas and line breaks, a quote inside written twice. Tables
-// as text end with their seal (sealed_text_tables), which a change anywhere above it breaks.
+// closing brace, the HTML report with </html>, and the tables as CSV have CSV's shape throughout (CsvShape).
+// Tables as text end with their seal (sealed_text_tables), which a change anywhere above it breaks.
 bool ends_as_written(const std::string& text) {
   if (text.starts_with("{\n")) return text.ends_with("\n}\n");
   if (text.starts_with("<!DOCTYPE html>")) return text.ends_with("</html>\n");
   if (tables_text_line(text)) return seal_holds(text);
-  std::size_t header = 0, fields = 1;
-  bool quoted = false, first = true;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (c == '"') {
-      quoted = !quoted;
-    } else if (c == ',' && !quoted) {
-      ++fields;
-    } else if (c == '\n' && !quoted) {
-      if (first)
-        header = fields, first = false;
-      else if (fields != header)
-        return false;
-      fields = 1;
-    }
-  }
-  // A last record without its line break is not one wijksim writes.
-  return !quoted && (text.empty() || text.back() == '\n');
+  CsvShape csv;
+  csv.add(text);
+  return csv.as_written();
 }
 
 }  // namespace
@@ -382,8 +401,21 @@ Authorship authorship(const std::string& path, OutputKind kind) {
   if (!is && h.starts_with("run_id,")) return {Authorship::Verdict::NotWijksim, "run_id"};
   if (!is) return {Authorship::Verdict::NotWijksim, {}};
   if (*is == kind) {
-    // Earlier sets are kept beside the new ones (.~1~), an export's files are replaced as a set.
-    if (kind != OutputKind::Tables && kind != OutputKind::Report) return {Authorship::Verdict::SameKind, {}};
+    // Earlier sets are kept beside the new ones (.~1~).
+    if (kind == OutputKind::ParameterSets) return {Authorship::Verdict::SameKind, {}};
+    // An export's files are replaced as a set, each only while it has CSV's shape throughout: a user's notes
+    // below an exported file were replaced with it (outside attack; `--output` refused them). Read in
+    // pieces, as an export's weekly rows may run to gigabytes.
+    if (kind == OutputKind::ExportFile) {
+      CsvShape csv;
+      csv.add(head);
+      std::array<char, 1 << 16> piece;
+      while (in.read(piece.data(), piece.size()) || in.gcount() > 0)
+        csv.add(std::string_view(piece.data(), static_cast<std::size_t>(in.gcount())));
+      if (in.bad()) return {Authorship::Verdict::Unreadable, std::strerror(errno)};
+      if (!csv.as_written()) return {Authorship::Verdict::NotWijksim, "appended"};
+      return {Authorship::Verdict::SameKind, {}};
+    }
     // All of it: a file that begins as wijksim's and holds more (notes added below) is the user's.
     std::string whole = head;
     whole.append(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
@@ -420,6 +452,13 @@ void check_not_among_devices(const std::string& directory, const std::string& pa
                     "are gone at the next start of the machine; name a place elsewhere (/dev/shm, a "
                     "directory for anyone's files, is allowed)",
                     r));
+}
+
+bool is_write_protected_directory(const std::string& dir) {
+  struct stat st {};
+  const char* name = dir.empty() ? "." : dir.c_str();
+  return ::stat(name, &st) == 0 && S_ISDIR(st.st_mode) && (st.st_mode & (S_IWUSR | S_IWGRP | S_IWOTH)) == 0 &&
+         ::access(name, W_OK) == 0;
 }
 
 std::string cannot_create(int err, const std::string& dir) {
@@ -555,6 +594,13 @@ void check_output(const std::string& path, const std::string& option, const std:
     throw Error(
         fmt::format("cannot write '{}': files in the directory '{}' cannot be replaced or removed ({})",
                     shown(path), dir_name, std::strerror(errno)));
+  // After the probe: a directory that takes no file at all (/proc, whose mode is 555 too) is said as such.
+  if (is_write_protected_directory(dir_name))
+    throw Error(
+        fmt::format("cannot write '{}': the directory '{}' is write-protected (no write permission for "
+                    "anyone): what is in it is left as it is; make it writable (chmod u+w) or name "
+                    "a file elsewhere",
+                    shown(path), dir_name));
   // In a directory with the sticky bit (/tmp) only a file's owner, the directory's or root may rename over
   // it: another user's file there is refused now, not after the simulation with "not writable" (attack 21).
   struct stat dir_st {};

@@ -63,6 +63,11 @@ inline constexpr std::size_t kFileNameMax = 255;
 inline constexpr std::size_t kSqlitePathMax = 512;
 inline constexpr std::size_t kStoreSuffixMax = 8;
 
+// Throws InputError when `path` is the name of a file SQLite (or the run lock) keeps beside an existing
+// SQLite database (DB-wal, DB-shm, DB-journal, DB-runlock): opening that database would take what is under
+// the name for its own. check_output and check_store_path check it; an export's directory too.
+void check_not_a_stores_file(const std::string& path, const std::string& option);
+
 // The same for the results store: a regular file (a symbolic link to one is followed), a new name, and not
 // one of `kept` (the command's inputs).
 void check_store_path(const std::string& path, const std::string& option,
@@ -116,6 +121,13 @@ bool is_store_name(const std::string& path);
 // What a name is, for messages ("a directory", "a named pipe (FIFO)", "a symbolic link", ...), or "" when it
 // is a regular file or does not exist. Does not follow a final symbolic link.
 std::string non_regular_kind(const std::string& path);
+
+// Whether `dir` is a directory with no write permission for anyone (chmod 555), its owner's protection of
+// what is in it, that this process may write all the same (root: access() passes). Root replaced an output,
+// made a results store and exported into such a directory, where any other user is refused (outside attack):
+// outputs, stores and exports refuse it (Error: exit 3, as any write that fails). Another user is refused by
+// the permission itself, and told so as before.
+bool is_write_protected_directory(const std::string& dir);
 
 // Why a file or directory could not be made in `dir` (an errno), in words a user acts on: "the directory
 // 'x' is not writable (...)", "the disk is full", too many open files as the process's limit.

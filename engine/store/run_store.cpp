@@ -612,13 +612,23 @@ void create_store_file(const std::string& path) {
   const int fd = ::open(made.path().c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
   if (fd < 0) {
     const int err = errno;
-    // /proc says ENOENT; a read-only file system EROFS.
-    const bool unwritable = err == EACCES || err == EPERM || err == EROFS || err == ENOENT;
+    // Said as every file that cannot be made is: /proc says ENOENT, a directory that takes no new files, not
+    // one that is "not writable (No such file or directory)" (outside attack).
+    const std::string dir = std::filesystem::path(path).parent_path().string();
     throw Error(fmt::format("results store '{}': cannot create it: {}", path,
-                            unwritable ? fmt::format("its directory is not writable ({})", std::strerror(err))
-                                       : system_reason(err)));
+                            cannot_create(err, dir.empty() ? std::string(".") : dir)));
   }
   ::close(fd);
+  // A directory write-protected for everyone (chmod 555), which root may write all the same (output_path.h):
+  // its owner protected it. Checked once a file could be made, so that one that takes none (/proc, also 555)
+  // is said as such; the temporary file goes with `made`.
+  if (const std::string dir = std::filesystem::path(path).parent_path().string();
+      is_write_protected_directory(dir))
+    throw Error(
+        fmt::format("results store '{}': cannot create it: the directory '{}' is write-protected (no write "
+                    "permission for "
+                    "anyone): make it writable (chmod u+w) or name a store elsewhere",
+                    path, dir.empty() ? std::string(".") : dir));
   sqlite3* db = nullptr;
   const auto failed = [&](const char* doing) {
     try {
@@ -821,6 +831,14 @@ RunStore RunStore::open(const std::string& path, Mode mode) {
         "store is written with its log beside it; `wijksim runs --store {}` reads it, and --store "
         "names another store to write",
         path, dir.empty() ? "." : dir, std::strerror(errno), shell_word(path)));
+  // ... and one write-protected for everyone (chmod 555), which root's access() passes (output_path.h).
+  if (const std::string dir = std::filesystem::path(real).parent_path().string();
+      mode == Mode::ReadWrite && exists && is_write_protected_directory(dir))
+    throw Error(fmt::format(
+        "results store '{}': cannot write it: its directory '{}' is write-protected (no write permission for "
+        "anyone), and a store is written with its log beside it; `wijksim runs --store {}` reads it, and "
+        "--store names another store to write",
+        path, dir.empty() ? "." : dir, shell_word(path)));
   // A store with a second name (a hard link) is not written: SQLite keeps the write-ahead log and its locks
   // by name, so two commands writing it under two names each commit to a log of their own, and the store's
   // pages end up overwritten (a finished run lost, the file malformed; outside attack 8). A symbolic link is
