@@ -174,13 +174,14 @@ int show_command(const Options& o) {
 int export_command(const Options& o) {
   // Said whole, as report says it (an outside attack: "interrupted" alone). The files are put in place as a
   // set: interrupted before, the directory holds what it held; while they are moved, the move is finished
-  // first and said so instead (interrupts.cpp, exit_now).
+  // first and said so instead (interrupts.cpp, exit_now); once they are in place, a signal is passed over.
   (void)cli::Interrupts::at_once(
       fmt::format("interrupted; nothing was exported into {} (files of an earlier export there are kept as "
                   "they were)",
                   printable(o.csv_dir)));
   const RunStore store = RunStore::open(o.store, RunStore::Mode::ReadOnly);
   const std::vector<std::string> files = store.export_csv(o.run_id, o.csv_dir);
+  cli::Interrupts::outputs_written();  // in place: "nothing was exported" no longer holds (a review)
   std::string list;
   for (const std::string& f : files) list += (list.empty() ? "" : ", ") + f;
   cli::err("wrote {} to {}\n", list, shown_name(o.csv_dir));

@@ -473,6 +473,14 @@ DirectoryWrite::DirectoryWrite(const std::string& dir, const std::vector<std::st
   const fs::path d = fs::path(dir).lexically_normal();
   const std::string parent =
       new_dir_ ? directory_of(d.has_filename() ? d.string() : d.parent_path().string()) : dir;
+  // A directory write-protected for everyone (chmod 555), which root may write all the same (output_path.h):
+  // refused before anything in it changes (the staging directory, a killed command's temporaries removed).
+  if (is_write_protected_directory(parent))
+    throw Error(
+        fmt::format("cannot write into '{}': the directory '{}' is write-protected (no write permission "
+                    "for anyone): what is in it is left as it is; make it writable (chmod u+w) or "
+                    "name another directory",
+                    dir, parent));
   remove_stale_temporaries(parent);
   if (!new_dir_) dir_fd_ = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
   staging_ = temporary_name(parent, "staging");
@@ -481,24 +489,11 @@ DirectoryWrite::DirectoryWrite(const std::string& dir, const std::vector<std::st
   if (::mkdir(staging_.c_str(), 0777) != 0) {
     const int err = errno;
     staging_.clear();
+    if (dir_fd_ >= 0) ::close(dir_fd_);  // the destructor does not run for a constructor that throws
+    dir_fd_ = -1;
     throw Error(fmt::format("cannot write into '{}': {}", dir, cannot_create(err, parent)));
   }
   unfinished(staging_, true);
-  // A directory write-protected for everyone (chmod 555), which root may write all the same (output_path.h).
-  // Checked once a directory could be made in it, so that one that takes none (/proc, also 555) is said as
-  // such.
-  if (is_write_protected_directory(parent)) {
-    ::rmdir(staging_.c_str());
-    unfinished(staging_, false);
-    staging_.clear();
-    if (dir_fd_ >= 0) ::close(dir_fd_);
-    dir_fd_ = -1;
-    throw Error(
-        fmt::format("cannot write into '{}': the directory '{}' is write-protected (no write permission "
-                    "for anyone): what is in it is left as it is; make it writable (chmod u+w) or "
-                    "name another directory",
-                    dir, parent));
-  }
 }
 
 DirectoryWrite::~DirectoryWrite() {
@@ -580,6 +575,10 @@ void DirectoryWrite::commit() {
   // checked for all before any is moved, so a user's "run_id,..." file stops the export whole.
   for (const std::string& n : names_) {
     const std::string target = (fs::path(dir_) / n).string();
+    // All that the constructor checked, again for what changed while the files were staged (a note written
+    // below a file, the directory write-protected): said before any file is moved, which left the export
+    // refused with most of its files replaced (a review).
+    check_output(target, option_, kept_, OutputKind::ExportFile);
     struct stat st {};
     if (::lstat(target.c_str(), &st) != 0 || st.st_size == 0) continue;
     const std::string before = first_line(target), now = first_line((fs::path(staging_) / n).string());

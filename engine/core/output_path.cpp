@@ -2,7 +2,9 @@
 
 #include <fcntl.h>
 #include <fmt/format.h>
+#include <linux/magic.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 #include <array>
@@ -201,9 +203,9 @@ void check_not_a_sidecar(const std::string& path, const std::string& option) {
                ? fmt::format("this is the name of the lock file of the results store '{}' beside it "
                              "(NAME-runlock), which its runs' writers lock; name another file",
                              shown(base))
-               : fmt::format("this is the name of the {} of the SQLite database '{}' beside it (NAME{}): a "
-                             "file under it would be taken for that file, and deleted, when '{}' is "
-                             "opened; name another file",
+               : fmt::format("this is the name of the {} of the SQLite database '{}' beside it (NAME{}): "
+                             "what is under it would be taken for that file, and deleted, when '{}' is "
+                             "opened; choose another name",
                              s.what, shown(base), s.suffix, shown(base)));
   }
 }
@@ -420,7 +422,10 @@ Authorship authorship(const std::string& path, OutputKind kind) {
     std::string whole = head;
     whole.append(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
     if (in.bad()) return {Authorship::Verdict::Unreadable, std::strerror(errno)};
-    if (!ends_as_written(whole)) return {Authorship::Verdict::NotWijksim, "appended"};
+    if (!ends_as_written(whole))
+      return {
+          Authorship::Verdict::NotWijksim,
+          tables_text_line(whole) && whole.find(kSealBefore) == std::string::npos ? "unsealed" : "appended"};
     return {Authorship::Verdict::SameKind, {}};
   }
   constexpr const char* kNames[] = {"wijksim's tables", "wijksim's HTML report",
@@ -457,8 +462,13 @@ void check_not_among_devices(const std::string& directory, const std::string& pa
 bool is_write_protected_directory(const std::string& dir) {
   struct stat st {};
   const char* name = dir.empty() ? "." : dir.c_str();
-  return ::stat(name, &st) == 0 && S_ISDIR(st.st_mode) && (st.st_mode & (S_IWUSR | S_IWGRP | S_IWOTH)) == 0 &&
-         ::access(name, W_OK) == 0;
+  if (::stat(name, &st) != 0 || !S_ISDIR(st.st_mode) || (st.st_mode & (S_IWUSR | S_IWGRP | S_IWOTH)) != 0 ||
+      ::access(name, W_OK) != 0)
+    return false;
+  // The system's own file systems (/proc, /sys: 555 too) take no new files whatever the mode, and are said as
+  // such by the write that fails (cannot_create), not as a user's protection.
+  struct statfs fs {};
+  return ::statfs(name, &fs) != 0 || (fs.f_type != PROC_SUPER_MAGIC && fs.f_type != SYSFS_MAGIC);
 }
 
 std::string cannot_create(int err, const std::string& dir) {
@@ -550,6 +560,12 @@ void check_output(const std::string& path, const std::string& option, const std:
                  "lines "
                  "changed, or of another shape: notes of yours?): it is left as it is; remove it or name "
                  "another file");
+        if (a.detail == "unsealed")
+          refuse(path, option,
+                 "this file begins as wijksim's tables as text but has no seal, the last line wijksim writes "
+                 "(tables saved by a wijksim before 7 December 2026, or printed and redirected into the file "
+                 "with `>`), so nothing shows it is as wijksim wrote it: it is left as it is; remove it or "
+                 "name another file");
         if (a.detail == "run_id")
           refuse(
               path, option,
@@ -579,6 +595,13 @@ void check_output(const std::string& path, const std::string& option, const std:
   if (::access(dir_name.c_str(), W_OK | X_OK) != 0)
     throw Error(fmt::format("cannot write '{}': the directory '{}' is not writable ({})", shown(path),
                             dir_name, std::strerror(errno)));
+  // Before anything is made in it (the probe below): nothing in it changes.
+  if (is_write_protected_directory(dir_name))
+    throw Error(
+        fmt::format("cannot write '{}': the directory '{}' is write-protected (no write permission for "
+                    "anyone): what is in it is left as it is; make it writable (chmod u+w) or name "
+                    "{} elsewhere",
+                    shown(path), dir_name, kind == OutputKind::ExportFile ? "another directory" : "a file"));
   // For root, access() says yes where no file can be made (/proc): the run then ended in an output it could
   // not write. So a file is made there and removed, under the temporary name that a later command clears if
   // this process dies in between.
@@ -594,13 +617,6 @@ void check_output(const std::string& path, const std::string& option, const std:
     throw Error(
         fmt::format("cannot write '{}': files in the directory '{}' cannot be replaced or removed ({})",
                     shown(path), dir_name, std::strerror(errno)));
-  // After the probe: a directory that takes no file at all (/proc, whose mode is 555 too) is said as such.
-  if (is_write_protected_directory(dir_name))
-    throw Error(
-        fmt::format("cannot write '{}': the directory '{}' is write-protected (no write permission for "
-                    "anyone): what is in it is left as it is; make it writable (chmod u+w) or name "
-                    "a file elsewhere",
-                    shown(path), dir_name));
   // In a directory with the sticky bit (/tmp) only a file's owner, the directory's or root may rename over
   // it: another user's file there is refused now, not after the simulation with "not writable" (attack 21).
   struct stat dir_st {};

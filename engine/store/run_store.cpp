@@ -619,16 +619,6 @@ void create_store_file(const std::string& path) {
                             cannot_create(err, dir.empty() ? std::string(".") : dir)));
   }
   ::close(fd);
-  // A directory write-protected for everyone (chmod 555), which root may write all the same (output_path.h):
-  // its owner protected it. Checked once a file could be made, so that one that takes none (/proc, also 555)
-  // is said as such; the temporary file goes with `made`.
-  if (const std::string dir = std::filesystem::path(path).parent_path().string();
-      is_write_protected_directory(dir))
-    throw Error(
-        fmt::format("results store '{}': cannot create it: the directory '{}' is write-protected (no write "
-                    "permission for "
-                    "anyone): make it writable (chmod u+w) or name a store elsewhere",
-                    path, dir.empty() ? std::string(".") : dir));
   sqlite3* db = nullptr;
   const auto failed = [&](const char* doing) {
     try {
@@ -752,6 +742,21 @@ RunStore RunStore::open(const std::string& path, Mode mode) {
                             dir.string()));
   // A store a killed command was making beside it (.wijksim-PID-N.tmp) is cleared by the next writer, as an
   // output's are (outside attack 21: only a later output in the directory cleared it).
+  // A directory write-protected for everyone (chmod 555), which root may write all the same (output_path.h):
+  // its owner protected it, so nothing in it changes (SQLite keeps the store's log beside it; a new store is
+  // made beside its name first; a killed command's temporary files there are left).
+  if (mode == Mode::ReadWrite) {
+    std::error_code real_ec;
+    const std::filesystem::path real =
+        exists ? std::filesystem::canonical(path, real_ec) : std::filesystem::path(path);
+    const std::string dir = (real_ec ? std::filesystem::path(path) : real).parent_path().string();
+    if (is_write_protected_directory(dir))
+      throw Error(fmt::format(
+          "results store '{}': cannot {} it: the directory '{}' is write-protected (no write permission for "
+          "anyone), and a store is written with its log beside it: make it writable (chmod u+w) or name "
+          "a store elsewhere",
+          path, exists ? "write" : "create", dir.empty() ? std::string(".") : dir));
+  }
   if (mode == Mode::ReadWrite) remove_stale_temporaries_beside(path);
   if (mode == Mode::ReadWrite && !exists) {
     refuse_stale_log(path);
@@ -831,14 +836,6 @@ RunStore RunStore::open(const std::string& path, Mode mode) {
         "store is written with its log beside it; `wijksim runs --store {}` reads it, and --store "
         "names another store to write",
         path, dir.empty() ? "." : dir, std::strerror(errno), shell_word(path)));
-  // ... and one write-protected for everyone (chmod 555), which root's access() passes (output_path.h).
-  if (const std::string dir = std::filesystem::path(real).parent_path().string();
-      mode == Mode::ReadWrite && exists && is_write_protected_directory(dir))
-    throw Error(fmt::format(
-        "results store '{}': cannot write it: its directory '{}' is write-protected (no write permission for "
-        "anyone), and a store is written with its log beside it; `wijksim runs --store {}` reads it, and "
-        "--store names another store to write",
-        path, dir.empty() ? "." : dir, shell_word(path)));
   // A store with a second name (a hard link) is not written: SQLite keeps the write-ahead log and its locks
   // by name, so two commands writing it under two names each commit to a log of their own, and the store's
   // pages end up overwritten (a finished run lost, the file malformed; outside attack 8). A symbolic link is
