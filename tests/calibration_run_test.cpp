@@ -152,6 +152,16 @@ TEST_CASE("calibrate refuses what cannot be calibrated, at its place", "[calibra
     CHECK(p[0].where.line == 33);
     CHECK_THAT(p[0].message, Catch::Contains("probability") && Catch::Contains("this free parameter's prior reaches 1.9"));
   }
+  SECTION("one candidate a round, before anything is simulated") {
+    // A round's covariance from its one nearest candidate, its centre, divided by 1 - 1^2 = 0: refused at its
+    // key (it failed after the initial candidates and the mode search, "does not factor"; outside attack).
+    const auto p = plan_problems(tiny(dir, replace(kTargets, "per_round: 15", "per_round: 1")));
+    REQUIRE(p.size() == 1);
+    CHECK(p[0].key == "calibration.per_round");
+    CHECK(p[0].where.line == 38);
+    CHECK_THAT(p[0].message, Catch::Contains("2") && Catch::Contains("found 1"));
+    CHECK(plan_problems(tiny(dir, replace(kTargets, "per_round: 15", "per_round: 2"))).empty());
+  }
   SECTION("a fixed prior, and a target with no width") {
     std::string t = replace(kTargets, "{dist: uniform, min: 0.1, max: 0.5}", "{dist: fixed, value: 0.3}");
     t = replace(t, "    value: 0.47\n    n: 49\n", "    value: 0.47\n    interval: [0.47, 0.47]\n");

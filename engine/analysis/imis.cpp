@@ -147,7 +147,7 @@ double Scale::log_jacobian(double y) const {
 
 ImisResult imis(const ImisSettings& settings, const ImisPrior& prior, std::uint64_t seed,
                 const ImisEvaluate& evaluate) {
-  WIJKSIM_CHECK(settings.initial >= 2 && settings.per_round >= 1 && settings.rounds >= 0,
+  WIJKSIM_CHECK(settings.initial >= 2 && settings.per_round >= 2 && settings.rounds >= 0,
                 "IMIS settings: initial {}, per round {}, rounds {}", settings.initial, settings.per_round,
                 settings.rounds);
   const RandomStreams rs(seed, 0, 0);

@@ -210,7 +210,10 @@ class TargetsReader : public ParameterReader {
     whole("replications", c.replications, 1, 1000);
     whole("years", c.years, 1, 50);
     whole("initial", c.initial, 2, 1e6);
-    whole("per_round", c.per_round, 1, 1e6);
+    // At least 2: a round's normal takes its covariance from the per_round candidates nearest its centre,
+    // the centre among them, with the divisor 1 - sum v^2, which is 0 for one (calibrate simulated its
+    // initial candidates and its mode search, then failed with "does not factor"; an outside attack).
+    whole("per_round", c.per_round, 2, 1e6);
     whole("rounds", c.rounds, 0, 1000);
     whole("sets", c.sets, 1, 1e6);
     whole("mode_search", c.mode_search, 0, 1e6);
