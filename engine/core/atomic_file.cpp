@@ -477,10 +477,7 @@ DirectoryWrite::DirectoryWrite(const std::string& dir, const std::vector<std::st
   // refused before anything in it changes (the staging directory, a killed command's temporaries removed).
   if (is_write_protected_directory(parent))
     throw Error(
-        fmt::format("cannot write into '{}': the directory '{}' is write-protected (no write permission "
-                    "for anyone): what is in it is left as it is; make it writable (chmod u+w) or "
-                    "name another directory",
-                    dir, parent));
+        fmt::format("cannot write into '{}': {} another directory", dir, write_protected_said(parent)));
   remove_stale_temporaries(parent);
   if (!new_dir_) dir_fd_ = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
   staging_ = temporary_name(parent, "staging");

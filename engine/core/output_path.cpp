@@ -188,10 +188,13 @@ void check_sidecars(const std::string& path, const std::string& option) {
   }
 }
 
-// Refuses a store or an output named as one of the files SQLite (or the run lock) keeps beside an existing
-// SQLite database: opening that database would take the file for its own, and delete it; and an output
-// written over a live run's lock file let a second writer into that run (outside attack 10).
-void check_not_a_sidecar(const std::string& path, const std::string& option) {
+}  // namespace
+
+// (output_path.h) A store, an output or an export's directory named as one of the files SQLite (or the run
+// lock) keeps beside an existing SQLite database: opening that database would take the file for its own, and
+// delete it; and an output written over a live run's lock file let a second writer into that run (outside
+// attack 10).
+void check_not_a_stores_file(const std::string& path, const std::string& option) {
   for (const StoreFileName& s : {kSqliteFiles[0], kSqliteFiles[1], kSqliteFiles[2], kRunLockFile}) {
     const std::string_view name(path), suffix(s.suffix);
     if (!name.ends_with(suffix) || name.size() == suffix.size()) continue;
@@ -208,13 +211,6 @@ void check_not_a_sidecar(const std::string& path, const std::string& option) {
                              "opened; choose another name",
                              s.what, shown(base), s.suffix, shown(base)));
   }
-}
-
-}  // namespace
-
-// (output_path.h)
-void check_not_a_stores_file(const std::string& path, const std::string& option) {
-  check_not_a_sidecar(path, option);
 }
 
 bool is_sqlite_database(const std::string& path) {
@@ -459,6 +455,13 @@ void check_not_among_devices(const std::string& directory, const std::string& pa
                     r));
 }
 
+std::string write_protected_said(const std::string& dir) {
+  return fmt::format(
+      "the directory '{}' is write-protected (no write permission for anyone): what is in it is left as it "
+      "is; make it writable (chmod u+w) or name",
+      dir.empty() ? std::string(".") : dir);
+}
+
 bool is_write_protected_directory(const std::string& dir) {
   struct stat st {};
   const char* name = dir.empty() ? "." : dir.c_str();
@@ -527,7 +530,7 @@ void check_output(const std::string& path, const std::string& option, const std:
   // A file the command reads or keeps first (the message names it: "this is the results store"), then any
   // other SQLite database, a store of another command or another program's, and the files beside one.
   check_kept(path, option, kept, "an output never replaces a file the command reads or keeps");
-  check_not_a_sidecar(path, option);
+  check_not_a_stores_file(path, option);
   if (is_sqlite_database(path))
     refuse(path, option,
            "this is an SQLite database (a results store?), or part of one (its write-ahead log or rollback "
@@ -557,9 +560,8 @@ void check_output(const std::string& path, const std::string& option, const std:
         if (a.detail == "appended")
           refuse(path, option,
                  "this file begins as wijksim's output but is not as wijksim wrote it (lines after its end, "
-                 "lines "
-                 "changed, or of another shape: notes of yours?): it is left as it is; remove it or name "
-                 "another file");
+                 "lines changed, or of another shape: notes of yours?): it is left as it is; remove it or "
+                 "name another file");
         if (a.detail == "unsealed")
           refuse(path, option,
                  "this file begins as wijksim's tables as text but has no seal, the last line wijksim writes "
@@ -597,11 +599,8 @@ void check_output(const std::string& path, const std::string& option, const std:
                             dir_name, std::strerror(errno)));
   // Before anything is made in it (the probe below): nothing in it changes.
   if (is_write_protected_directory(dir_name))
-    throw Error(
-        fmt::format("cannot write '{}': the directory '{}' is write-protected (no write permission for "
-                    "anyone): what is in it is left as it is; make it writable (chmod u+w) or name "
-                    "{} elsewhere",
-                    shown(path), dir_name, kind == OutputKind::ExportFile ? "another directory" : "a file"));
+    throw Error(fmt::format("cannot write '{}': {} {}", shown(path), write_protected_said(dir_name),
+                            kind == OutputKind::ExportFile ? "another directory" : "a file elsewhere"));
   // For root, access() says yes where no file can be made (/proc): the run then ended in an output it could
   // not write. So a file is made there and removed, under the temporary name that a later command clears if
   // this process dies in between.
@@ -700,7 +699,7 @@ void check_store_path(const std::string& path, const std::string& option, const 
     refuse(path, option, "this is a symbolic link to nothing: name the results store's file itself");
   }
   check_not_among_devices(fs::path(path).parent_path().string(), path, option);
-  check_not_a_sidecar(path, option);
+  check_not_a_stores_file(path, option);
   check_sidecars(path, option);
   check_kept(path, option, kept,
              "the results store is written in place, so it is never a file the command reads");

@@ -128,6 +128,9 @@ std::string non_regular_kind(const std::string& path);
 // outputs, stores and exports refuse it (Error: exit 3, as any write that fails). Another user is refused by
 // the permission itself, and told so as before.
 bool is_write_protected_directory(const std::string& dir);
+// "the directory 'DIR' is write-protected (...) ...; make it writable (chmod u+w) or name": the words every
+// refusal of such a directory says, followed by what to name instead.
+std::string write_protected_said(const std::string& dir);
 
 // Why a file or directory could not be made in `dir` (an errno), in words a user acts on: "the directory
 // 'x' is not writable (...)", "the disk is full", too many open files as the process's limit.

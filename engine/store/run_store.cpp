@@ -740,8 +740,6 @@ RunStore RunStore::open(const std::string& path, Mode mode) {
       !exists && !dir.empty() && !std::filesystem::is_directory(dir, ec))
     throw Error(fmt::format("cannot create the results store '{}': the directory '{}' does not exist", path,
                             dir.string()));
-  // A store a killed command was making beside it (.wijksim-PID-N.tmp) is cleared by the next writer, as an
-  // output's are (outside attack 21: only a later output in the directory cleared it).
   // A directory write-protected for everyone (chmod 555), which root may write all the same (output_path.h):
   // its owner protected it, so nothing in it changes (SQLite keeps the store's log beside it; a new store is
   // made beside its name first; a killed command's temporary files there are left).
@@ -751,12 +749,13 @@ RunStore RunStore::open(const std::string& path, Mode mode) {
         exists ? std::filesystem::canonical(path, real_ec) : std::filesystem::path(path);
     const std::string dir = (real_ec ? std::filesystem::path(path) : real).parent_path().string();
     if (is_write_protected_directory(dir))
-      throw Error(fmt::format(
-          "results store '{}': cannot {} it: the directory '{}' is write-protected (no write permission for "
-          "anyone), and a store is written with its log beside it: make it writable (chmod u+w) or name "
-          "a store elsewhere",
-          path, exists ? "write" : "create", dir.empty() ? std::string(".") : dir));
+      throw Error(
+          fmt::format("results store '{}': cannot {} it (its log is written beside it): {} a store "
+                      "elsewhere",
+                      path, exists ? "write" : "create", write_protected_said(dir)));
   }
+  // A store a killed command was making beside it (.wijksim-PID-N.tmp) is cleared by the next writer, as an
+  // output's are (outside attack 21: only a later output in the directory cleared it).
   if (mode == Mode::ReadWrite) remove_stale_temporaries_beside(path);
   if (mode == Mode::ReadWrite && !exists) {
     refuse_stale_log(path);
