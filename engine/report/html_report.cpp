@@ -2145,9 +2145,11 @@ void ReportWriter::reproduce() {
       "<section class=\"reproduce\" id=\"reproduce\">\n<h2>The run and how to reproduce it</h2>\n"
       "<p>The command that made this run (seed {}, {}, {}, {}):</p>\n"
       "<pre class=\"cmd\">{}</pre>\n"
-      "<p>It ran wijksim {} from {} to {} (UTC). The same command with the same scenario files gives the "
-      "same "
-      "figures on any number of threads. This report again, from the results store:</p>\n"
+      // The store keeps a run's start and its completion, not its resumes: a run interrupted and resumed
+      // spans the time it lay still (an outside attack read that span as computing time).
+      "<p>wijksim {} began it at {} and completed it at {} (UTC; a run that was interrupted and resumed "
+      "counts the time between in that span). The same command with the same scenario files gives the "
+      "same figures on any number of threads. This report again, from the results store:</p>\n"
       "<pre class=\"cmd\">wijksim report {} --store {} -o report.html</pre>\n"
       "<table class=\"params\">\n<thead><tr><th>scenario</th><th>file</th><th>role</th><th>hash of the "
       "resolved "
