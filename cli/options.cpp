@@ -247,6 +247,11 @@ Commands define_commands(CLI::App& app, Options& o, std::vector<CLI::Option*>& s
   CLI::App* validate_cmd = k.validate_cmd =
       app.add_subcommand("validate", "Check scenario files without simulating");
   validate_cmd->add_option("scenario", o.scenarios, "Scenario files (YAML)")->required();
+  // The policy years are part of what is checked (a cost that could overflow in a run's years): validate
+  // checks the years compare will be given, not only the file's own.
+  validate_cmd
+      ->add_option("--years,-y", o.years, "Check for this many policy years (default: the scenario's)")
+      ->transform(whole_number(1, 200));
 
   CLI::App* trace_cmd = k.trace_cmd =
       app.add_subcommand("trace", "Print one household's week-by-week path: states, agencies, coach, costs");

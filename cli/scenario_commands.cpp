@@ -62,17 +62,17 @@ int validate_command(const Options& o) {
       // draw too (the two must start from one warm-up in both; a comparator with other parameter sets was
       // found only by compare, and a baseline value that the parameter sets replace in every draw only in
       // the base case: outside attack 12).
-      // Planned as `compare FILE` plans it (the file's own replications and years), a draw as a PSA's. The
-      // base case's plan holds what run and compare note as given and not used (keys beside enabled: false,
-      // economics that differ from the comparator's, a schedule's steps beyond the years): said here too
-      // (outside attack 62: validate said "ok" alone; 63: planned with 1 replication, its note said so where
-      // compare uses 5).
+      // Planned as `compare FILE` plans it (the file's own replications, and its years unless --years), a
+      // draw as a PSA's. The base case's plan holds what run and compare note as given and not used (keys
+      // beside enabled: false, economics that differ from the comparator's, a schedule's steps beyond the
+      // years): said here too (outside attack 62: validate said "ok" alone; 63: planned with 1 replication,
+      // its note said so where compare uses 5).
       Study base_case = plan_study(
           {path},
-          StudyOverrides{std::nullopt, std::nullopt, std::nullopt, std::nullopt, std::nullopt, std::nullopt},
+          StudyOverrides{std::nullopt, std::nullopt, o.years, std::nullopt, std::nullopt, std::nullopt},
           true);
       if (!s.comparator.empty() && (!src.uncertain().empty() || src.parameter_sets()))
-        (void)plan_study({path}, StudyOverrides{std::nullopt, 1, std::nullopt, std::nullopt, 1, std::nullopt},
+        (void)plan_study({path}, StudyOverrides{std::nullopt, 1, o.years, std::nullopt, 1, std::nullopt},
                          true);
       // A sentence, so English numbers, as the errors beside it write them ("2,800 households"; "2.800"
       // read as 2.8 households in an English sentence: outside attack 46).

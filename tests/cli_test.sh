@@ -601,6 +601,16 @@ printf 'extends: pilot.yaml\nname: late\nsimulation:\n  years: 2\ncoaches:\n  te
 expect 0 "validate a schedule with a step after the policy years" "$wijksim" validate "$tmp/vt/late.yaml"
 grep -q "^note: .*late.yaml:7: coaches.schedule: the step of year 9 (2 FTE) does not apply: the run has 2 policy years (years 0 to 1); the coaches' FTE in its settings, 2, is the last step's (docs/model.md 11.3), not one the run reaches$" "$tmp/err" ||
   { echo "FAIL: validate of a late schedule step: $(cat "$tmp/err")"; fail=1; }
+# validate --years checks the file for the years compare will be given: the late step applies in 10 years, and
+# a cost that fits 5 years' sums to the cent overflows them in 200 (validate knew only the file's own years,
+# so that overflow showed first at compare).
+expect 0 "validate a schedule for 10 years" "$wijksim" validate "$tmp/vt/late.yaml" --years 10
+! grep -q "does not apply" "$tmp/err" || { echo "FAIL: validate --years 10 of a late step: $(cat "$tmp/err")"; fail=1; }
+printf 'extends: baseline-velve.yaml\nname: big\nsimulation: {years: 5}\npopulation: {households: 1000000}\ndomains:\n  housing:\n    escalation:\n      cost: 3000000\n' >"$tmp/vt/big.yaml"
+expect 0 "validate a costly scenario for its own 5 years" "$wijksim" validate "$tmp/vt/big.yaml"
+expect 1 "validate a costly scenario for 200 years" "$wijksim" validate "$tmp/vt/big.yaml" -y 200
+grep -q "big.yaml:8:13: error: domains.housing.escalation.cost: with 1,000,000 households the costs of one run could reach .* in 200 policy years" "$tmp/err" ||
+  { echo "FAIL: validate -y 200 of a costly scenario: $(cat "$tmp/err")"; fail=1; }
 expect 0 "run the shipped scale-up for 1 year, its steps in years 0 to 2" "$wijksim" run "$tmp/vt/scaleup.yaml" -y 1 -r 1 --no-store
 grep -q "^note: .*scaleup.yaml:[0-9]*: coaches.schedule: the steps of year 1 (64 FTE), year 2 (72 FTE) do not apply: the run has 1 policy year (years 0 to 0)" "$tmp/err" ||
   { echo "FAIL: a run shorter than its schedule: $(cat "$tmp/err")"; fail=1; }
