@@ -1443,3 +1443,33 @@ TEST_CASE("a two-way map's axis titles are in lines that fit beside and under it
   CHECK(plain["layer"][0]["encoding"]["y"]["title"] == "all parameters");
   CHECK(plain["height"]["step"] == 34);
 }
+
+// A figure over draws is the spread of the draws that give it (docs/model.md 14.3): from 40 such draws on
+// its percentiles, below that its lowest to highest. In a study of 45 draws whose headline says
+// percentiles, a wait defined in 35 of them says that its spread is the lowest to the highest.
+TEST_CASE("a figure over fewer draws than percentiles need says its spread is lowest to highest",
+          "[output]") {
+  auto table_of = [](int n) {
+    Table t;
+    t.columns = {{"change", "change"}};
+    Cell c;
+    c.kind = Cell::Kind::Number;
+    c.stat.n = n;
+    c.stat.mean = 1;
+    t.rows.push_back({"wait_x", "x: households wait", {c}});
+    return t;
+  };
+  Table fewer = table_of(35);
+  say_fewer_runs(fewer, 45, "draws", "undefined");
+  CHECK(fewer.note ==
+        "Over fewer runs, undefined: x: households wait: 35 of 45 draws, its lowest to highest.");
+  Table all = table_of(45);
+  say_fewer_runs(all, 45, "draws", "undefined");
+  CHECK(all.note.empty());
+  Table few = table_of(20);  // 30 draws: the heading says lowest to highest already
+  say_fewer_runs(few, 30, "draws", "undefined");
+  CHECK(few.note == "Over fewer runs, undefined: x: households wait: 20 of 30 draws.");
+  Table enough = table_of(41);  // 41 of 45: percentiles still
+  say_fewer_runs(enough, 45, "draws", "undefined");
+  CHECK(enough.note == "Over fewer runs, undefined: x: households wait: 41 of 45 draws.");
+}

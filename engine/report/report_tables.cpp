@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "wijksim/analysis/calibration.h"
+#include "wijksim/analysis/honest_uncertainty.h"
 #include "wijksim/report/text_layout.h"
 
 namespace wijksim {
@@ -322,9 +323,14 @@ void say_fewer_runs(Table& t, std::size_t runs, std::string_view of, std::string
           static_cast<std::size_t>(c.stat.n) >= runs)
         continue;
       // (fmt::format throughout: GCC 12 warns falsely of overlapping copies for "literal" + std::string.)
-      fewer += fmt::format("{}{}{}{}: {} of {} {}", fewer.empty() ? "" : "; ", r.label,
+      // Over draws, a figure's spread is of the draws that give it (14.3): from fewer than kPercentileDraws
+      // the lowest to the highest, where the heading says percentiles of all the draws (an audit of
+      // docs/model.md against the code).
+      const bool no_percentiles =
+          of == "draws" && runs >= static_cast<std::size_t>(kPercentileDraws) && c.stat.n < kPercentileDraws;
+      fewer += fmt::format("{}{}{}{}: {} of {} {}{}", fewer.empty() ? "" : "; ", r.label,
                            t.columns.size() > 1 ? ", " : "", t.columns.size() > 1 ? t.columns[i].label : "",
-                           c.stat.n, runs, of);
+                           c.stat.n, runs, of, no_percentiles ? ", its lowest to highest" : "");
     }
   if (!fewer.empty())
     t.note +=
