@@ -340,3 +340,47 @@ TEST_CASE("the same nominal difference in every run by chance, in other years, i
   CHECK(row.cells[3].stat.mean == 1);
   CHECK(row.cells[3].counted == "runs");
 }
+
+TEST_CASE("at a frontier ICER in whole euros the best on average is the option whose ICER it is",
+          "[economics]") {
+  // C against X, two replications with the same differences: X costs the municipality EUR 1,000.50 more in
+  // every year and gives 0.01 more problem-free years a household a year. Per household, discounted: dC =
+  // 1,000.5 (1 + 1/1.1 + 1/1.21) / 100 = 27.3690; dE = 0.01 (1 + 1/1.05 + 1/1.1025) = 0.0285941; ICER
+  // 957.16, rounded down to the grid's point 957, at which C's expected net benefit is still the higher by
+  // 0.16 x 0.0286 = 0.0046 euros: the row is X's, best on average from there on.
+  constexpr double kX[kPayers][kYears] = {{2000.5, 2000.5, 2000.5}, {5000, 5000, 5000}};
+  constexpr double kFreeX[kYears] = {0.51, 0.51, 0.51};
+  ScenarioSummary c, x;
+  c.shape = shape("C");
+  x.shape = shape("X");
+  c.runs = {run(c.shape, 0, kC, kFreeC, 0, 0), run(c.shape, 1, kC, kFreeC, 500, 0.1)};
+  x.runs = {run(x.shape, 0, kX, kFreeX, 0, 0), run(x.shape, 1, kX, kFreeX, 500, 0.1)};
+  DecisionInput in;
+  in.comparator = 0;
+  in.options = {0, 1};
+  in.names = {"C", "X"};
+  in.summaries = {&c, &x};
+  in.utilities = {false, false};
+  in.economics.discount_costs = 0.10;
+  in.economics.discount_effects = 0.05;
+  in.economics.willingness_to_pay = 20000;
+  in.draws = 1;
+  const EconomicEvaluation ev = evaluate({in});
+  const DecisionGroup& g = ev.groups.at(0);
+  const double f = 1 + 1 / 1.1 + 1 / 1.21, e = 1 + 1 / 1.05 + 1 / 1.1025;
+  const double icer = (1000.5 * f / 100) / (0.01 * e);
+  REQUIRE(g.frontier.options[1].icer == exactly(icer));
+  REQUIRE(std::round(icer) == 957);
+  REQUIRE(icer > 957);  // so at 957 C's mean net benefit is the higher
+  std::size_t at = g.wtp.size();
+  for (std::size_t w = 0; w < g.wtp.size(); ++w)
+    if (g.wtp[w] == 957) at = w;
+  REQUIRE(at < g.wtp.size());
+  CHECK(g.ceaf[at].option == 1);
+  // In both runs X's net benefit at 957 is below C's (the differences are the same in both): 0 of 2.
+  CHECK(g.ceaf[at].probability_optimal == 0);
+  CHECK(g.ceaf[at].expected_nmb == Approx(957 * g.mean_effect[1] - g.mean_cost[1]));
+  // The points around it keep the highest expected net benefit: C below, X above.
+  CHECK(g.ceaf[at - 1].option == 0);
+  CHECK(g.ceaf[at + 1].option == 1);
+}

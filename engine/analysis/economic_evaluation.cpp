@@ -205,6 +205,18 @@ DecisionGroup evaluate_decision(const DecisionInput& in) {
   const std::vector<double> best =
       probability_best(*c_m, *e_m, draws == 1 ? std::vector<double>(c_m->size(), wtp.front()) : wtp);
   g.ceaf = ceaf(*c_m, *e_m, g.wtp);
+  // At a frontier option's ICER in whole euros its expected net benefit and the next cheaper option's are
+  // equal but for that rounding, which named either as best on average (the pilot's ICER row its costlier
+  // option, the scale-ups' their cheaper one: a policy advisor's reading). The row names the option whose
+  // ICER it is, the best on average from there on, with its own probability of being best.
+  for (AcceptabilityFrontierPoint& point : g.ceaf)
+    for (const std::size_t o : g.frontier.order)
+      if (std::round(g.frontier.options[o].icer) == point.wtp && point.option != o) {
+        const std::size_t w = static_cast<std::size_t>(&point - g.ceaf.data());
+        point.option = o;
+        point.expected_nmb = nmb(g.mean_cost[o], g.mean_effect[o], point.wtp);
+        point.probability_optimal = g.ceac.probability[w][o];
+      }
   // Value of information needs parameter uncertainty: without draws the spread is the households' luck.
   if (draws > 1) g.evpi = evpi(*c_m, *e_m, g.wtp);
 

@@ -260,7 +260,8 @@ Table acceptability_table(const DecisionGroup& g) {
     a.note +=
         " The willingnesses to pay hold each option's ICER over the next cheaper option on the efficiency "
         "frontier (on the means; in whole euros; its row marked (ICER)), at which the best on average "
-        "changes.";
+        "changes: that row names the option whose ICER it is, best on average from there on, its expected "
+        "net benefit there equal to the next cheaper option's.";
   return a;
 }
 
