@@ -365,6 +365,16 @@ TEST_CASE("The PSA's running mean carries Student's t over its first n draws, no
       note_of_table(d, "psa_convergence")
           .find("At all 30 draws the band of the mean net benefit, \u20AC -12 (-24 to -0,3), lies below zero "
                 "(it spanned zero at 5 draws): its sign is clear at these draws") != std::string::npos);
+  CHECK(note_of_table(d, "psa_convergence").find("alone") == std::string::npos);  // one option: no choice
+  // Two options against C: each band is one of them against C, and a clear one does not settle which of
+  // them is best (two clear bands read as a settled choice where the draws split 3 to 2 between them).
+  d.names = {"C", "I", "J"};
+  d.benefit = {{}, {}};
+  d.convergence_nmb = {{RunningPoint{5, 100, 10}}, {RunningPoint{5, 90, 10}}};
+  d.convergence_cost = {{RunningPoint{5, 50, 4}}, {RunningPoint{5, 50, 4}}};
+  CHECK(note_of_table(d, "psa_convergence")
+            .ends_with("This is I against C alone: it does not say which of the 2 options against C is best, "
+                       "which the acceptability table (How sure can we be?) gives with its probability."));
 }
 
 TEST_CASE(

@@ -292,6 +292,21 @@ const json* row_of(const json* table, const std::string& key) {
   return nullptr;
 }
 
+// The key of an acceptability table's row nearest the scenario's threshold `wtp` (the grid holds it; with a
+// drawn threshold, its mean); "" without such a row.
+std::string threshold_row(const json* acceptability, double wtp) {
+  std::string threshold;
+  double nearest = std::numeric_limits<double>::infinity();
+  if (acceptability)
+    for (const json& r : at(*acceptability, "rows")) {
+      const std::string key = text_of(at(r, "key"));
+      if (!key.starts_with("wtp_")) continue;
+      const double gap = std::fabs(std::stod(key.substr(4)) - wtp);
+      if (gap < nearest) nearest = gap, threshold = key;
+    }
+  return threshold;
+}
+
 // The rows of a stored table, in order (none without the table).
 std::vector<const json*> rows_of(const json* table) {
   std::vector<const json*> out;
@@ -1463,15 +1478,7 @@ void ReportWriter::evpi(const StoredScenario& c) {
         "uncertainty.</p>\n";
     return;
   }
-  // The row nearest the scenario's threshold (the grid holds it; with a drawn threshold, its mean).
-  std::string threshold;
-  double nearest = std::numeric_limits<double>::infinity();
-  for (const json* r : rows) {
-    const std::string key = text_of(at(*r, "key"));
-    if (!key.starts_with("wtp_")) continue;
-    const double gap = std::fabs(std::stod(key.substr(4)) - c.willingness_to_pay);
-    if (gap < nearest) nearest = gap, threshold = key;
-  }
+  const std::string threshold = threshold_row(a, c.willingness_to_pay);
   std::string body;
   for (const json* r : rows) {
     const std::string key = text_of(at(*r, "key"));
@@ -1756,6 +1763,21 @@ void ReportWriter::decision_sensitivity(const StoredScenario& c, const std::vect
           "the draws (from fewer than 40, the lowest to the highest). Above zero the option is worth its "
           "cost against the comparator; of several options above zero, the highest line is the choice. "
           "Dashed: the scenario's threshold.");
+  // Each band is one option against the comparator: with two or more, clear bands read as a settled choice
+  // where the options split the draws between them (a policy advisor's reading of a PSA).
+  std::string between;
+  if (options.size() > 1) {
+    const std::string threshold = threshold_row(a, c.willingness_to_pay);
+    const Value p = value_of(a, threshold, "best_probability");
+    between = fmt::format(
+        " Each band is one option against {}: they do not say which of the options is best{}.", c.name,
+        std::isnan(p.mean)
+            ? std::string()
+            : fmt::format(", which at the threshold ({}) is {} on average, with a "
+                          "probability of being best of {} (the acceptability frontier above)",
+                          format_euros_as_given(c.willingness_to_pay),
+                          text_of(at(at(at(*row_of(a, threshold), "cells"), "best"), "text")), p.text));
+  }
   if (!conv_nmb.empty()) {
     json nmb = charts::band_lines(conv_nmb, "parameter draws", "running mean: net benefit per household",
                                   Axis::Count, Axis::Euro);
@@ -1770,7 +1792,7 @@ void ReportWriter::decision_sensitivity(const StoredScenario& c, const std::vect
           spec, "convergence", c.name,
           "The band is +/- t(0,975; n-1) Monte Carlo standard errors of the mean of the first n draws. Lines "
           "that have settled and a band clear of zero: more draws are unlikely to change the answer." +
-              settled);
+              settled + between);
   }
   // The value of information: of all uncertainty (EVPI), then of each parameter (EVPPI).
   evpi(c);

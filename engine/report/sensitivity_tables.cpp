@@ -696,8 +696,16 @@ std::vector<Table> psa_tables(const DecisionSensitivity& d) {
         "The mean over the first n draws of the incremental net benefit (at {}) and cost per household, in "
         "brackets +/- t(0,975; n-1) Monte Carlo standard errors (sd / sqrt(n); t is 2,78 for 5 draws, 2,09 "
         "for 20, near 1,96 from a few hundred). Flat lines and a band clear of zero: more draws are unlikely "
-        "to change the answer. {}",
-        format_euros_as_given(d.willingness_to_pay), verdict);
+        "to change the answer. {}{}",
+        format_euros_as_given(d.willingness_to_pay), verdict,
+        // Two or more options against one comparator: each band is one option against it, and clear bands
+        // read as a settled choice where the options split the draws between them (3 of 5 against 2 of 5;
+        // a policy advisor's reading of a PSA).
+        d.names.size() > 2 ? fmt::format(" This is {} against {} alone: it does not say which of the {} "
+                                         "options against {} is best, which the acceptability table (How "
+                                         "sure can we be?) gives with its probability.",
+                                         name, d.names[0], d.names.size() - 1, d.names[0])
+                           : std::string());
     c.columns = {{"nmb", "incremental net benefit per household (EUR)"},
                  {"cost", "incremental cost per household (EUR)"}};
     const auto cell = [](const RunningPoint& p) {
