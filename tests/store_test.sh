@@ -642,4 +642,21 @@ stop_at_once twice "Ctrl-C twice" INT INT
 # Ctrl-\ (SIGQUIT) asks to quit now: at once, as a second Ctrl-C.
 stop_at_once quit "Ctrl-\\ (SIGQUIT)" QUIT
 
+# A resume that names other scenarios is refused as such: the run's scenarios and this command's, by name and
+# file, not "scenario 'short-pilot' has changed since", which sent a user looking for edits never made
+# (outside attack 65). clean.db's run is complete; the refusal says both, and the store does not change.
+printf 'extends: %s\nname: other-baseline\nsimulation: {warmup_years: 2}\npopulation: {households: 700}\n' \
+  "$src/scenarios/baseline-velve.yaml" >other-baseline.yaml
+printf 'extends: %s\nname: other-pilot\ncomparator: other-baseline.yaml\nsimulation: {warmup_years: 2}\npopulation: {households: 700}\n' \
+  "$src/scenarios/pilot.yaml" >other-pilot.yaml
+cp clean.db other.db
+"$wijksim" compare other-pilot.yaml -r 1 -y 2 --draws 30 --format json --output other.db --resume 1 >/dev/null 2>other.err
+code=$?
+if [ $code -eq 1 ] && grep -q "its scenario 1 is 'short-pilot' (short-pilot.yaml), this command's 'other-pilot' (other-pilot.yaml); its scenario 2 is 'short-baseline' (short-baseline.yaml), this command's 'other-baseline' (other-baseline.yaml)" other.err &&
+  ! grep -q "changed since" other.err && cmp -s clean.db other.db; then
+  echo "ok: a resume naming other scenarios is refused as such, the store unchanged"
+else
+  say_fail "a resume naming other scenarios: exit $code: $(cat other.err)"
+fi
+
 exit $fail

@@ -124,6 +124,14 @@ StudyRecorder::StudyRecorder(const Study& study, const RecordOptions& o)
     } else {
       for (std::size_t i = 0; i < before.size(); ++i) {
         if (before[i].hash == scenarios[i].hash) continue;
+        // Another scenario altogether (and with it, often, another comparator): said as such, not as files
+        // that "changed since", which they did not (outside attack 65).
+        if (before[i].name != scenarios[i].name) {
+          differences.push_back(fmt::format("its scenario {} is '{}' ({}), this command's '{}' ({})", i + 1,
+                                            before[i].name, before[i].file, scenarios[i].name,
+                                            scenarios[i].file));
+          continue;
+        }
         // The same scenario text: the parameter sets it draws from or the targets it is compared with
         // changed (the hash covers both).
         const Scenario& now = study.scenarios[i].scenario;
