@@ -171,6 +171,22 @@ TEST_CASE("a scenario that is its own comparator is refused", "[study]") {
     CHECK(d[0].key == "comparator");
     CHECK_THAT(d[0].message, Catch::Contains("its own comparator"));
   }
+  // A comparator that extends its intervention inherits the intervention's `comparator`, which names the
+  // comparator itself: the message is of the scenario that inherited it, at the line it inherited, and says
+  // how to give it none (it said "the scenario is its own comparator" at the intervention's line).
+  dir.write("with.yaml", intervention("without.yaml"));
+  dir.write("without.yaml", "extends: with.yaml\nname: without\ncoaches:\n  enabled: false\n");
+  const auto d = plan_problems({dir / "with.yaml"});
+  REQUIRE(d.size() == 1);
+  CHECK(d[0].where.file.ends_with("with.yaml"));
+  CHECK(d[0].where.line == 3);
+  CHECK_THAT(d[0].message,
+             Catch::Contains("the scenario '" + (dir / "without.yaml") +
+                             "' takes this comparator ('without.yaml') from here by `extends`") &&
+                 Catch::Contains("`comparator: ~` for none"));
+  // With that, the two compare.
+  dir.write("without.yaml", "extends: with.yaml\nname: without\ncomparator: ~\ncoaches:\n  enabled: false\n");
+  CHECK(plan_problems({dir / "with.yaml"}).empty());
 }
 
 TEST_CASE("a study too large to finish is refused before anything is allocated: draws and stored rows count",

@@ -374,11 +374,19 @@ ScenarioSource ScenarioSource::from_tree(std::shared_ptr<const Node> tree, const
   if (v.comparator_node()) comparator_where = v.comparator_node()->where;
   if (check_comparator && !s.comparator.empty() && v.comparator_node() && same_file(s.comparator, path)) {
     // Compared with itself, every difference is zero by construction: an evaluation that says nothing.
+    // Written in a file it extends, the key names that file's comparator, and this scenario inherited it
+    // (an intervention's comparator that extends the intervention: the message named the intervention's
+    // file alone, and sent the user there; outside attack 65).
     d.add(
         comparator_where, "comparator",
-        fmt::format("the scenario is its own comparator ('{}'): name the scenario it is to be compared with, "
-                    "such as the baseline it extends",
-                    v.comparator_node()->text));
+        same_file(comparator_where.file, path)
+            ? fmt::format("the scenario is its own comparator ('{}'): name the scenario it is to be compared "
+                          "with, such as the baseline it extends",
+                          v.comparator_node()->text)
+            : fmt::format(
+                  "the scenario '{}' takes this comparator ('{}') from here by `extends`, and it names "
+                  "'{}' itself: give it a comparator of its own, or `comparator: ~` for none",
+                  printable(path), v.comparator_node()->text, printable(path)));
   } else if (check_comparator && !s.comparator.empty() && v.comparator_node()) {
     const Location where = v.comparator_node()->where;
     try {
