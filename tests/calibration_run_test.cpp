@@ -575,6 +575,42 @@ TEST_CASE("calibrate: a whole-number parameter (weeks) is simulated and written 
         std::string::npos);
 }
 
+TEST_CASE("calibrate counts apart the candidates beyond a parameter's range, which it does not simulate",
+          "[calibrate]") {
+  // A normal prior on a probability at the edge the plan allows (mean - 3 sd = 0.15 - 3 x 0.05 = 0, as far
+  // as the plan checks: its 0,135% quantile): P(x < 0) = Phi(-3) = 0.135%, about 4 of 3,000 initial
+  // candidates. Those are rejected (not simulated, weight 0); the table counted them among the candidates
+  // simulated (outside attack 65: "3.000 simulated" where 2.997 were).
+  TempDir dir("calibrate");
+  std::string t =
+      replace(kTargets, "fragmentation.wrong_agency_probability: {dist: uniform, min: 0.1, max: 0.5}",
+              "fragmentation.wrong_agency_probability: {dist: normal, mean: 0.15, sd: 0.05}");
+  t = replace(t, "  mode_search: 10\n", "  mode_search: 0\n");
+  t = replace(t, "  initial: 30\n", "  initial: 3000\n");
+  t = replace(t, "  rounds: 3\n", "  rounds: 0\n");
+  t = replace(t, "  replications: 2\n", "  replications: 1\n");
+  const CalibrationPlan plan = plan_calibration(tiny(dir, t), 7);
+  std::size_t simulated = 0;
+  const CalibrationResult r =
+      run_calibration(plan, nullptr, [&](const CandidateRecord& c) { simulated += !c.rejected; });
+  std::size_t beyond = 0;
+  for (const CandidateRecord& c : r.candidates) beyond += c.parameters[1] < 0;
+  REQUIRE(beyond > 0);
+  CHECK(r.rejected == beyond);
+  for (const CandidateRecord& c : r.candidates) CHECK(c.rejected == (c.parameters[1] < 0));
+  const Report report = calibration_report(plan, r);
+  const Table& run = report.tables.at(0);
+  auto count_of = [&](const std::string& key) {
+    for (const Row& row : run.rows)
+      if (row.key == key) return row.cells.at(0).stat.mean;
+    FAIL("no row " << key);
+    return 0.0;
+  };
+  CHECK(count_of("simulated") == static_cast<double>(simulated));
+  CHECK(count_of("simulated") == static_cast<double>(r.candidates.size() - beyond));
+  CHECK(count_of("rejected") == static_cast<double>(beyond));
+}
+
 TEST_CASE("calibrate: a whole-number parameter's posterior range names whole numbers", "[calibrate]") {
   // From 40 sets the range is the 2,5th and 97,5th percentiles (type 7), which fall between two whole
   // numbers the sets hold: "10,9 (9,5 to 12,0)" named 9,5 weeks, which no candidate ran with (an analyst's

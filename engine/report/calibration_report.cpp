@@ -106,18 +106,24 @@ Report calibration_report(const CalibrationPlan& plan, const CalibrationResult& 
           : "",
       cs.sets, cs.rounds, cs.rounds == 1 ? "" : "s");
   run.columns = {{"value", ""}};
-  auto count = [&](const char* key, const char* label, double x) {
-    run.rows.push_back({key, label, {Cell::of_value(x, Unit::Count)}});
+  // A row of a row above is indented as the table's rows are (the label's own leading spaces were taken off
+  // by the layout, and "of which ..." read as a row of its own; outside attack 65).
+  auto count = [&](const char* key, const char* label, double x, int indent = 0) {
+    run.rows.push_back({key, label, {Cell::of_value(x, Unit::Count)}, indent});
   };
   count("candidates", "candidates", static_cast<double>(r.candidates.size()));
-  count("from_priors", "  drawn from the priors", cs.initial);
-  count("mode_search", "  in the search for the posterior's mode and its curvature",
-        static_cast<double>(r.mode_search()));
-  count("rounds", "  rounds of the mixture", r.imis.rounds);
-  count("per_round", "  candidates per round", cs.per_round);
-  count("simulated", "candidates simulated (inside the priors' support)", static_cast<double>(r.evaluated));
+  count("from_priors", "drawn from the priors", cs.initial, 1);
+  count("mode_search", "in the search for the posterior's mode and its curvature",
+        static_cast<double>(r.mode_search()), 1);
+  count("rounds", "rounds of the mixture", r.imis.rounds, 1);
+  count("per_round", "candidates per round", cs.per_round, 1);
+  // Simulated: those the scenario could take. A value beyond a parameter's range (a normal prior's tail past
+  // a probability's 0) is not simulated and has no weight, as if the prior stopped at the range; it was
+  // counted as simulated (outside attack 65).
+  count("simulated", "candidates simulated (inside the priors' support)",
+        static_cast<double>(r.evaluated - r.rejected));
   if (r.rejected > 0)
-    count("rejected", "  of which values the scenario cannot take (no weight)",
+    count("rejected", "candidates beyond a parameter's range (not simulated, no weight)",
           static_cast<double>(r.rejected));
   count("ess", "effective sample size", std::round(r.imis.ess * 10) / 10);
   std::string by_stage;
@@ -126,14 +132,15 @@ Report calibration_report(const CalibrationPlan& plan, const CalibrationResult& 
   for (double e : r.imis.ess_by_round)
     by_stage += (by_stage.empty() ? "" : "; ") + format_dutch(e, std::fabs(e) >= 100 ? 0 : 1);
   run.rows.push_back(
-      {"ess_by_round", "  after the initial draws, then each round", {Cell::of_text(by_stage)}});
+      {"ess_by_round", "after the initial draws, then each round", {Cell::of_text(by_stage)}, 1});
   // Why the rounds stopped, in the table as well as in the run's warning on standard error: a stored or
   // saved calibration kept the caption's stopping rule and lost the warning that it was not met (an
   // analyst's reading: 91,9 against 100 sets after every round read as a rule met).
   run.rows.push_back({"stopped",
-                      "  the rounds stopped",
+                      "the rounds stopped",
                       {Cell::of_text(r.imis.converged ? fmt::format("on reaching {}", cs.sets)
-                                                      : fmt::format("short of {}", cs.sets))}});
+                                                      : fmt::format("short of {}", cs.sets))},
+                      1});
   if (!r.imis.converged)
     run.note += fmt::format(
         " Here every round ran with the effective sample size below the {} sets: they hold {} distinct "
@@ -141,7 +148,7 @@ Report calibration_report(const CalibrationPlan& plan, const CalibrationResult& 
         "are.",
         cs.sets, r.distinct_sets(), r.distinct_sets() == 1 ? "" : "s");
   count("sets", "parameter sets written", static_cast<double>(r.sets.size()));
-  count("distinct", "  distinct candidates among them", static_cast<double>(r.distinct_sets()));
+  count("distinct", "distinct candidates among them", static_cast<double>(r.distinct_sets()), 1);
   report.tables.push_back(std::move(run));
 
   Table post;

@@ -551,12 +551,14 @@ std::string calibration_sets_text(const CalibrationPlan& plan, const Calibration
       fmt::format("seed: {}", plan.seed),
       fmt::format("version: {}", WIJKSIM_VERSION),
       fmt::format(
-          "candidates: {} ({} from the priors, {}then {} round{} of {}), {} simulated", r.candidates.size(),
+          "candidates: {} ({} from the priors, {}then {} round{} of {}), {} simulated{}", r.candidates.size(),
           cs.initial,
           r.mode_search() > 0
               ? fmt::format("{} in the search for the posterior's mode and its curvature, ", r.mode_search())
               : std::string(),
-          r.imis.rounds, r.imis.rounds == 1 ? "" : "s", cs.per_round, r.evaluated),
+          r.imis.rounds, r.imis.rounds == 1 ? "" : "s", cs.per_round, r.evaluated - r.rejected,
+          r.rejected > 0 ? fmt::format(", {} beyond a parameter's range (no weight)", r.rejected)
+                         : std::string()),
       fmt::format("effective sample size: {:.1f} ({})", r.imis.ess,
                   r.imis.converged ? fmt::format("reached {}, the number of sets", cs.sets)
                                    : fmt::format("below {}, the number of sets, after every round", cs.sets)),
