@@ -43,6 +43,31 @@ std::vector<std::vector<double>> by_draw(const std::vector<RunMeasures>& runs, i
   return v;
 }
 
+// The caseload cap in words beside the coaches' load: whether their busiest team-week reached it, and where
+// it did not while households waited, the limit that made them wait, the intake pace (11.5). "Its cap of 50,
+// at which new households wait" beside a queue of 914, the busiest team-week at 38,4, read as the cause of
+// the queue (a policy advisor's reading of the unfunded scale-up).
+std::string cap_words(const Coaches& coaches, const CoachMeasures<Stat>& c, bool households_wait) {
+  const double cap = coaches.caseload_cap_per_fte;
+  if (!(cap > 0)) return "";
+  const std::string cap_text = format_dutch(cap, cap == std::round(cap) ? 0 : 1);
+  const std::string busiest =
+      fmt::format("the busiest team-week {} per FTE, mean over runs", format_dutch(c.caseload_max.mean, 1));
+  // Within 5% of the cap counts as reaching it: a team's cap is cap x FTE households, so its busiest week
+  // per FTE may stop short of the cap by a fraction of a household.
+  if (!(c.caseload_max.mean < 0.95 * cap))
+    return fmt::format("; its cap of {}, at which new households wait ({})", cap_text, busiest);
+  return fmt::format(
+      "; below its cap of {} ({}){}", cap_text, busiest,
+      households_wait && coaches.new_cases_per_fte_week > 0
+          ? fmt::format(
+                ", so households wait for the intake pace of {} new households per FTE a week",
+                format_dutch(
+                    coaches.new_cases_per_fte_week,
+                    coaches.new_cases_per_fte_week == std::round(coaches.new_cases_per_fte_week) ? 0 : 1))
+          : "");
+}
+
 }  // namespace
 
 std::string coach_payer_text(const Scenario& s) {
@@ -314,14 +339,7 @@ std::vector<Table> headline_tables(const Study& study, const StudyResult& result
             c.caseload_mean.mean < norm ? "below this scenario's norm of" : "against this scenario's norm of",
             format_dutch(norm, norm == std::round(norm) ? 0 : 1),
             (c.caseload_mean.mean < norm ? ": an uneven load, the other team-weeks far below it" : "") +
-                (s.coaches.caseload_cap_per_fte > 0
-                     ? fmt::format("; its cap of {}, at which new households wait",
-                                   format_dutch(s.coaches.caseload_cap_per_fte,
-                                                s.coaches.caseload_cap_per_fte ==
-                                                        std::round(s.coaches.caseload_cap_per_fte)
-                                                    ? 0
-                                                    : 1))
-                     : std::string()),
+                cap_words(s.coaches, c, mine.stats.coaches.waiting.mean > 0),
             s.coaches.overload_slope > 0 ? ", where they notice, solve and activate less"
                                          : " (the scenario assumes they lose no effectiveness by it)");
     }
