@@ -272,7 +272,9 @@ TEST_CASE("the report of a comparison holds every chart, library and figure, and
   // pay-back's cash below it (22% beside 49% of draws read as two answers; a policy advisor's reading).
   CHECK(page.find("Probability it saves money (society&#39;s view, as the extra cost above)") !=
         std::string::npos);
-  // The funded pilot cuts no places: its capacity heading points at no row of places funded below.
+  // The funded pilot cuts no places: its capacity heading points at no row of places funded below, and its
+  // pay-back chart says no price in places.
+  CHECK(page.find("The coaches are paid by cutting places") == std::string::npos);
   CHECK(page.find("mean over the policy weeks; negative: fewer used, capacity freed") != std::string::npos);
   CHECK(page.find("(row below)") == std::string::npos);
   // How to read defines the terms as the terminal does (report/terms.h).
@@ -560,6 +562,16 @@ TEST_CASE("In short gives the places a reallocation leaves in the last week agai
   CHECK(page.find("In how many runs is each option the best? (the households&#39; luck only)") !=
         std::string::npos);
   CHECK(page.find("How sure can we be") == std::string::npos);
+  // The pay-back chart is of money: its caption says that the coaches' price here is places cut, and
+  // where (its "no outlay to earn back" read as a scale-up that costs nothing; a policy advisor's reading
+  // on A4). The agencies with a reallocation share, all but mental-health care.
+  const auto payback = page.find("data-kind=\"payback\"");
+  REQUIRE(payback != std::string::npos);
+  CHECK(
+      page.find("The coaches are paid by cutting places at Social services (work and income), Debt "
+                "counselling, Housing corporations (social management), Youth care and General social work: "
+                "that price is not money, and so not in this chart",
+                payback) < page.find("</figure>", payback));
   // Said for a pointer on a screen, not printed.
   CHECK(page.find("<li class=\"screen-only\">Point at a chart for its exact numbers.</li>") !=
         std::string::npos);

@@ -903,6 +903,29 @@ std::string bars_note(std::string note) {
       "excludes zero, else 'no clear change' ('no change' where it is 0 throughout).");
 }
 
+// Where cutting agencies' places pays the coaches, the pay-back chart says that its money is not the whole
+// price: "saves from year 2 on, with no outlay to earn back" under a chart of money alone read as a scale-up
+// that costs nothing, where debt counselling's places were cut by 41% and its wait rose to 62 weeks (a
+// policy advisor's reading on A4). Those cuts are the headline's rows "places funded" (funded_AGENCY).
+std::string places_cut_caveat(const json* headline, const std::vector<StoredLabel>& agencies) {
+  std::vector<std::string> cut;
+  for (const json* r : rows_of(headline)) {
+    const std::string key = text_of(at(*r, "key"));
+    if (!key.starts_with("funded_")) continue;
+    const auto a = std::find_if(agencies.begin(), agencies.end(),
+                                [&](const StoredLabel& l) { return "funded_" + l.key == key; });
+    cut.push_back(a != agencies.end() ? a->label : key.substr(7));
+  }
+  if (cut.empty()) return "";
+  std::string names;
+  for (std::size_t i = 0; i < cut.size(); ++i)
+    names += (i == 0 ? "" : i + 1 == cut.size() ? " and " : ", ") + cut[i];
+  return fmt::format(
+      " The coaches are paid by cutting places at {}: that price is not money, and so not in this chart; "
+      "what the cuts do to the waits is in At a glance and in the agencies' waits.",
+      esc(names));
+}
+
 // Where new money pays the coaches, the caption says that the model does not know who fills the fund: a
 // printed chart of "Coach fund: pays" beside "Municipality: saves" read as the municipality saving that much
 // net, where it may fill the fund itself (a policy advisor's reading on A4; the caveat was in In short only).
@@ -987,8 +1010,9 @@ void ReportWriter::money(const StoredScenario& s, const StoredScenario* c) {
                             fmt::format("cumulative difference from {} (euros, discounted)", c->name),
                             money_interval_title()),
             "payback", s.name,
-            fmt::format("Above zero {} has cost more so far; below zero it has saved money. {}. {}", s.name,
-                        interval_words("Band: " + money_interval()), note_of(impact)));
+            fmt::format("Above zero {} has cost more so far; below zero it has saved money. {}. {}{}", s.name,
+                        interval_words("Band: " + money_interval()), note_of(impact),
+                        places_cut_caveat(tables_.table("headline", s.name, c->name), agencies_)));
     }
   }
   // Each payer's spending per year, next to the comparator's.
