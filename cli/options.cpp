@@ -139,8 +139,10 @@ Commands define_commands(CLI::App& app, Options& o, std::vector<CLI::Option*>& s
   compare->add_option("scenario", o.scenarios, "Scenario files (YAML)")->required();
   simulation_options(compare);
   output_options(compare);
-  compare->add_option("--report", o.report,
-                      "Also write the run's HTML report (charts, self-contained) to FILE");
+  compare->add_option(
+      "--report", o.report,
+      "Also write the run's HTML report (charts, self-contained) to FILE; it is made from the "
+      "results store, so not with --no-store");
   compare
       ->add_flag("--sensitivity", o.sensitivity,
                  "Also simulate the sensitivity analyses: one-way (a tornado per intervention), two-way, "
