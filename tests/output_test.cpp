@@ -622,6 +622,29 @@ TEST_CASE("sections choose the tables, in the order given", "[output]") {
   for (const Table& t : r.tables) CHECK(section_of(t) != "other");
 }
 
+TEST_CASE("a table of figures over runs says at its head what its brackets are", "[output]") {
+  // The tables of a scenario's figures came 400 to 1.400 lines after the one sentence that said what an
+  // interval is over (a policy advisor's reading at 120 columns); a table whose cells are spreads over
+  // draws, or single values, says no such thing.
+  const Report& r = shared_report();
+  const std::string households = render_table(r, {120, {"households"}});
+  CHECK(households.find("; brackets: the 95% interval of the mean over its runs ('Each figure' above)") !=
+        std::string::npos);
+  Table given;
+  given.id = "given";
+  given.title = "Given";
+  given.scenario = "x";
+  given.columns = {{"v", "value"}};
+  given.rows = {{"a", "a", {Cell::of_value(3, Unit::Count)}, 0}};
+  Report one;
+  one.tables = {given};
+  CHECK(render_table(one, {120, {}}).find("brackets:") == std::string::npos);
+  Table spread = given;
+  spread.rows = {{"a", "a", {Cell::of_interval(3, 1, 5, Unit::Count)}, 0}};
+  one.tables = {spread};
+  CHECK(render_table(one, {120, {}}).find("brackets:") == std::string::npos);
+}
+
 TEST_CASE("a report read back from its JSON renders the same", "[output]") {
   const Report& r = shared_report();
   const Report back = report_from_json(render_json(r));

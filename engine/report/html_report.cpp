@@ -1146,7 +1146,8 @@ void ReportWriter::agency_waits(const StoredScenario& s, const StoredScenario* c
                             "the {} parameter draws differ (At a glance gives the spread over the "
                             "draws)",
                             run_count(), info_.draws)
-              : std::string("with its 95% interval")),
+              // Over what, as with draws (a policy advisor's reading on A4: "with its 95% interval" alone).
+              : fmt::format("with its 95% interval of the mean over the {} runs", run_count())),
       c ? fmt::format("; the difference is paired by run ({} minus {})", esc(s.name), esc(c->name)) : "",
       // Not the agencies table's whole note: its waiting lists, utilisation and places used were repeated
       // under a table of waits only (a policy advisor's reading); its first sentence says what a wait is.
