@@ -50,7 +50,9 @@ int validate_command(const Options& o) {
   std::set<std::string> said;  // the notes said so far
   for (const std::string& path : o.scenarios) {
     try {
-      const ScenarioSource src = ScenarioSource::load(path);
+      // With --years the horizon is the command's, as for compare (a target's year beyond the file's own
+      // years was refused here and run with compare -y; a review).
+      const ScenarioSource src = ScenarioSource::load(path, o.years.has_value());
       const Scenario s = src.base();
       src.check_parameter_sets();  // every set of its parameter sets, as a PSA would read it
       // The targets file's free parameters and calibration settings as calibrate would take them (key paths

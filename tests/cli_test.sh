@@ -605,6 +605,11 @@ grep -q "^note: .*late.yaml:7: coaches.schedule: the step of year 9 (2 FTE) does
 # a cost that fits 5 years' sums to the cent overflows them in 200 (validate knew only the file's own years,
 # so that overflow showed first at compare).
 expect 0 "validate a schedule for 10 years" "$wijksim" validate "$tmp/vt/late.yaml" --years 10
+# ... and a target's year beyond the file's own years, within --years, as compare -y takes it (a review).
+printf 'extends: pilot.yaml\nname: short\nsimulation: {years: 1}\n' >"$tmp/vt/short.yaml"
+expect 1 "validate a 1-year pilot with its year-2 target" "$wijksim" validate "$tmp/vt/short.yaml"
+grep -q "'year 2' is after the policy horizon of 1 year" "$tmp/err" || { echo "FAIL: validate of a 1-year pilot: $(cat "$tmp/err")"; fail=1; }
+expect 0 "validate a 1-year pilot for 2 years" "$wijksim" validate "$tmp/vt/short.yaml" -y 2
 ! grep -q "does not apply" "$tmp/err" || { echo "FAIL: validate --years 10 of a late step: $(cat "$tmp/err")"; fail=1; }
 printf 'extends: baseline-velve.yaml\nname: big\nsimulation: {years: 5}\npopulation: {households: 1000000}\ndomains:\n  housing:\n    escalation:\n      cost: 3000000\n' >"$tmp/vt/big.yaml"
 expect 0 "validate a costly scenario for its own 5 years" "$wijksim" validate "$tmp/vt/big.yaml"
@@ -1254,6 +1259,26 @@ expect 0 "a stored PSA with its report" "$wijksim" compare "$src/scenarios/pilot
   sed 's/<wbr>//g' "$tmp/sets.html" | # a path's breaks on the page (with_long_words_breakable)
   grep -q "<li><strong>Parameter draws.</strong> In each draw pilot and baseline-velve take the values of $set_keys parameters from one of the $sets_in calibrated sets in <code>$src/scenarios/sets/velve.csv</code> (the same set)" ||
   { echo "FAIL: the stored report or the HTML report does not say where the draws' values come from"; fail=1; }
+# With two options against one comparator, the PSA's convergence caption says that each band is one option
+# against it, and not which option is best, which it then names with its probability as the acceptability
+# table has them (two clear bands read as a settled choice where the draws split 3 to 2; a policy advisor's
+# reading of a 5-draw PSA).
+printf 'extends: %s\nname: fewer\ncoaches:\n  fte: 3\n' "$src/scenarios/pilot.yaml" >"$tmp/fewer.yaml"
+expect 0 "a stored PSA of two options" "$wijksim" compare "$src/scenarios/pilot.yaml" "$tmp/fewer.yaml" --draws 3 -r 1 -y 1 --store "$tmp/two.db" --report "$tmp/two.html" --format csv -o "$tmp/two.csv"
+python3 - "$tmp/two.csv" "$tmp/two.html" <<'PY' || fail=1
+import csv, sys, html
+rows = [r for r in csv.DictReader(open(sys.argv[1])) if r["table"] == "acceptability" and r["row"] == "wtp_20000"]
+best = next(r["text"] for r in rows if r["column"] == "best")
+p = float(next(r["mean"] for r in rows if r["column"] == "best_probability"))
+count = round(p * 3)
+said = ("Each band is one option against baseline-velve: they do not say which option is best; at the threshold "
+        f"(\u20ac 20.000) the best on average is {best}{', the comparator' if best == 'baseline-velve' else ''} "
+        f"(probability it is best: {count} of 3 draws).")
+page = html.unescape(open(sys.argv[2]).read().replace("<wbr>", "")).replace("\u00a0", " ")
+if said not in page:
+    print("FAIL: the convergence caption of two options:", said)
+    sys.exit(1)
+PY
 # The report names what its money figures' intervals are over: two draws' lowest to highest, not a "95%
 # interval" (outside attack 18: "Whiskers: 95% interval" over 4 draws' range, and the glance's caption).
 grep -q "Whiskers: the lowest to the highest of the 2 parameter draws (too few for a 95% interval)" "$tmp/sets.html" &&

@@ -83,13 +83,14 @@ struct StoredPage {
   std::int64_t run = 0;
   std::string page;
 };
-StoredPage stored_comparison_page(const test::TempDir& dir, const std::string& scenario,
+StoredPage stored_comparison_page(const test::TempDir& dir, const std::vector<std::string>& scenarios,
                                   const StudyOverrides& o) {
-  const Study study = plan_study({scenario}, o, true);
+  const Study study = plan_study(scenarios, o, true);
   std::int64_t id = 0;
   {
-    StudyRecorder recorder(study,
-                           {dir.file("s.db"), "compare", "wijksim compare " + scenario, std::nullopt, {}});
+    std::string command = "wijksim compare";
+    for (const std::string& s : scenarios) command += " " + s;
+    StudyRecorder recorder(study, {dir.file("s.db"), "compare", command, std::nullopt, {}});
     const StudyResult result = run_study(study, nullptr, recorder.sink());
     recorder.complete(result, render_all(study_report("compare", study, result)));
     id = recorder.run_id();
@@ -97,6 +98,11 @@ StoredPage stored_comparison_page(const test::TempDir& dir, const std::string& s
   write_html_report(dir.file("s.db"), id, dir.file("report.html"));
   std::ifstream in(dir.file("report.html"));
   return {id, std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>())};
+}
+
+StoredPage stored_comparison_page(const test::TempDir& dir, const std::string& scenario,
+                                  const StudyOverrides& o) {
+  return stored_comparison_page(dir, std::vector<std::string>{scenario}, o);
 }
 
 // The wait for a coach of a stored scenario, recomputed from its weekly rows as the glance weighs it: per run

@@ -628,8 +628,7 @@ TEST_CASE("a table of figures over runs says at its head what its brackets are",
   // draws, or single values, says no such thing.
   const Report& r = shared_report();
   const std::string households = render_table(r, {120, {"households"}});
-  CHECK(households.find("; brackets: the 95% interval of the mean over its runs ('Each figure' above)") !=
-        std::string::npos);
+  CHECK(households.find("; brackets: the 95% interval of the mean over its runs\n") != std::string::npos);
   Table given;
   given.id = "given";
   given.title = "Given";
@@ -643,6 +642,21 @@ TEST_CASE("a table of figures over runs says at its head what its brackets are",
   spread.rows = {{"a", "a", {Cell::of_interval(3, 1, 5, Unit::Count)}, 0}};
   one.tables = {spread};
   CHECK(render_table(one, {120, {}}).find("brackets:") == std::string::npos);
+  // Beside a target's given interval (a calibration table's public figure), neither.
+  Table mixed = given;
+  Stat over_runs;
+  over_runs.mean = 3;
+  over_runs.lo = 2;
+  over_runs.hi = 4;
+  over_runs.n = 5;
+  mixed.columns = {{"target", "target"}, {"model", "model"}};
+  mixed.rows = {{"a", "a", {Cell::of_interval(3, 1, 5, Unit::Count), Cell::of(over_runs, Unit::Count)}, 0}};
+  one.tables = {mixed};
+  CHECK(render_table(one, {120, {}}).find("brackets:") == std::string::npos);
+  mixed.rows[0].cells[0] = Cell::of_value(3, Unit::Count);
+  one.tables = {mixed};
+  CHECK(render_table(one, {120, {}}).find("brackets: the 95% interval of the mean over its runs") !=
+        std::string::npos);
 }
 
 TEST_CASE("a report read back from its JSON renders the same", "[output]") {

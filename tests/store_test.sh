@@ -658,5 +658,19 @@ if [ $code -eq 1 ] && grep -q "its scenario 1 is 'short-pilot' (short-pilot.yaml
 else
   say_fail "a resume naming other scenarios: exit $code: $(cat other.err)"
 fi
+# The same with a scenario of the run's name in another file (a review: its name alone was compared).
+mkdir -p elsewhere
+sed 's/^name: short-pilot/name: short-pilot/; s/population: {households: 700}/population: {households: 700}\ncoaches: {fte: 4}/' \
+  short-pilot.yaml >elsewhere/short-pilot.yaml
+cp short-baseline.yaml elsewhere/
+cp clean.db other2.db
+"$wijksim" compare elsewhere/short-pilot.yaml -r 1 -y 2 --draws 30 --format json --output other2.db --resume 1 >/dev/null 2>other2.err
+code=$?
+if [ $code -eq 1 ] && grep -q "its scenario 1 is 'short-pilot' (short-pilot.yaml), this command's 'short-pilot' (elsewhere/short-pilot.yaml)" other2.err &&
+  ! grep -q "changed since" other2.err && cmp -s clean.db other2.db; then
+  echo "ok: a resume naming a scenario of the run's name in another file is refused as such"
+else
+  say_fail "a resume naming a scenario of the run's name in another file: exit $code: $(cat other2.err)"
+fi
 
 exit $fail

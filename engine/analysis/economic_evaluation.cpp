@@ -208,11 +208,13 @@ DecisionGroup evaluate_decision(const DecisionInput& in) {
   // At a frontier option's ICER in whole euros its expected net benefit and the next cheaper option's are
   // equal but for that rounding, which named either as best on average (the pilot's ICER row its costlier
   // option, the scale-ups' their cheaper one: a policy advisor's reading). The row names the option whose
-  // ICER it is, the best on average from there on, with its own probability of being best.
-  for (AcceptabilityFrontierPoint& point : g.ceaf)
+  // ICER it is, the best on average from there on, with its own probability of being best. Only at the
+  // points inside the grid, which the table marks "(ICER)" and its note explains (at its last point there is
+  // no "from there on"); of two ICERs rounded to one euro, the costlier option's.
+  for (std::size_t w = 1; w + 1 < g.ceaf.size(); ++w)
     for (const std::size_t o : g.frontier.order)
-      if (std::round(g.frontier.options[o].icer) == point.wtp && point.option != o) {
-        const std::size_t w = static_cast<std::size_t>(&point - g.ceaf.data());
+      if (AcceptabilityFrontierPoint& point = g.ceaf[w];
+          std::round(g.frontier.options[o].icer) == point.wtp && point.option != o) {
         point.option = o;
         point.expected_nmb = nmb(g.mean_cost[o], g.mean_effect[o], point.wtp);
         point.probability_optimal = g.ceac.probability[w][o];

@@ -117,13 +117,13 @@ Report calibration_report(const CalibrationPlan& plan, const CalibrationResult& 
         static_cast<double>(r.mode_search()), 1);
   count("rounds", "rounds of the mixture", r.imis.rounds, 1);
   count("per_round", "candidates per round", cs.per_round, 1);
-  // Simulated: those the scenario could take. A value beyond a parameter's range (a normal prior's tail past
-  // a probability's 0) is not simulated and has no weight, as if the prior stopped at the range; it was
-  // counted as simulated (outside attack 65).
+  // Simulated: those the scenario could take. Values it cannot (a normal prior's tail past a probability's
+  // 0, costs too large to count) are not simulated and have no weight, as if the prior stopped there; they
+  // were counted as simulated (outside attack 65).
   count("simulated", "candidates simulated (inside the priors' support)",
         static_cast<double>(r.evaluated - r.rejected));
   if (r.rejected > 0)
-    count("rejected", "candidates beyond a parameter's range (not simulated, no weight)",
+    count("rejected", "candidates with values the scenario cannot take (not simulated, no weight)",
           static_cast<double>(r.rejected));
   count("ess", "effective sample size", std::round(r.imis.ess * 10) / 10);
   std::string by_stage;

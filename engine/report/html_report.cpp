@@ -26,6 +26,7 @@
 #include "wijksim/core/test_hooks.h"
 #include "wijksim/report/glance_view.h"
 #include "wijksim/report/headline.h"
+#include "wijksim/report/parameter_words.h"
 #include "wijksim/report/render.h"
 #include "wijksim/report/report_assets.h"
 #include "wijksim/report/report_charts.h"
@@ -1795,13 +1796,16 @@ void ReportWriter::decision_sensitivity(const StoredScenario& c, const std::vect
     const std::string threshold = threshold_row(a, c.willingness_to_pay);
     const Value p = value_of(a, threshold, "best_probability");
     between = fmt::format(
-        " Each band is one option against {}: they do not say which of the options is best{}.", c.name,
+        " Each band is one option against {}: they do not say which option is best{}.", c.name,
         std::isnan(p.mean)
             ? std::string()
-            : fmt::format(", which at the threshold ({}) is {} on average, with a "
-                          "probability of being best of {} (the acceptability frontier above)",
+            : fmt::format("; at the threshold ({}) the best on average is {}{} (probability it is best: {})",
                           format_euros_as_given(c.willingness_to_pay),
-                          text_of(at(at(at(*row_of(a, threshold), "cells"), "best"), "text")), p.text));
+                          text_of(at(at(at(*row_of(a, threshold), "cells"), "best"), "text")),
+                          text_of(at(at(at(*row_of(a, threshold), "cells"), "best"), "text")) == c.name
+                              ? ", the comparator"
+                              : "",
+                          p.text));
   }
   if (!conv_nmb.empty()) {
     json nmb = charts::band_lines(conv_nmb, "parameter draws", "running mean: net benefit per household",
@@ -2055,9 +2059,13 @@ void ReportWriter::assumptions(const StoredScenario& s, const StoredScenario* c)
   for (const auto& [p, v] : drawn) {
     const auto [lo, hi] = std::minmax_element(v.begin(), v.end());
     const auto show = [](double x) { return format_dutch(x, std::fabs(x) >= 100 ? 0 : 3); };
+    // In words beside the key path ("domains.family.escalation.cost 79.732" said nothing of euros per
+    // placement; a policy advisor's reading of a PSA on A4).
+    const std::string name = parameter_name(p);
     prow += fmt::format(
-        "<tr><td><code>{}</code></td><td class=\"num\">{}</td><td class=\"num\">{}{}{}</td></tr>\n",
-        breakable(p), show(mean(v)), show(*lo), kEnDash, show(*hi));
+        "<tr><td>{}<code>{}</code></td><td class=\"num\">{}</td><td class=\"num\">{}{}{}</td></tr>\n",
+        name == p ? std::string() : esc(name) + "<br>", breakable(p), show(mean(v)), show(*lo), kEnDash,
+        show(*hi));
   }
   body_ += fmt::format(
       "<p>The uncertain parameters of {} as sampled in this run's {}.</p>\n"

@@ -338,16 +338,23 @@ Grid grid_of(const Table& t) {
   // What its brackets are, at the table: the tables of a scenario's figures came 400 to 1.400 lines after the
   // one sentence that said it, and in a PSA beside the glance's spread over the draws (a policy advisor's
   // reading at a 120-column terminal). Said where a figure of the table has an interval of the table's kind.
-  // (Each cell's kind is its own or the table's: a table read back from JSON keeps it in the cells.)
-  const bool mean_intervals = std::any_of(t.rows.begin(), t.rows.end(), [&](const Row& r) {
-    return std::any_of(r.cells.begin(), r.cells.end(), [&](const Cell& c) {
-      return c.kind == Cell::Kind::Number && !c.one_value && !c.ends && c.stat.n > 1 &&
-             std::isfinite(c.stat.lo) &&
-             (c.interval.empty() ? t.interval : c.interval) == interval_kind::kMean;
-    });
-  });
-  if (mean_intervals)
-    g.context.back() += "; brackets: the 95% interval of the mean over its runs ('Each figure' above)";
+  // (Each cell's kind is its own or the table's: a table read back from JSON keeps it in the cells.) Not
+  // where other brackets stand beside them (a target's given or sampling interval; a review).
+  std::size_t of_mean = 0, of_other = 0;
+  for (const Row& r : t.rows)
+    for (const Cell& c : r.cells) {
+      if (c.kind != Cell::Kind::Number || !std::isfinite(c.stat.lo) || !(c.stat.hi > c.stat.lo)) continue;
+      const std::string kind = c.ends               ? std::string(interval_kind::kEnds)
+                               : c.interval.empty() ? t.interval
+                                                    : c.interval;
+      if (kind == interval_kind::kMean) {
+        of_mean += c.stat.n > 1 && !c.one_value;
+      } else {
+        ++of_other;
+      }
+    }
+  if (of_mean > 0 && of_other == 0)
+    g.context.back() += "; brackets: the 95% interval of the mean over its runs";
   for (const Column& c : t.columns) {
     g.columns.push_back(c.label);
     g.column_groups.push_back(c.euro_group);

@@ -7,6 +7,7 @@
 #include <optional>
 
 #include "wijksim/analysis/economic_evaluation.h"
+#include "wijksim/core/output_path.h"
 #include "wijksim/core/test_hooks.h"
 #include "wijksim/store/scenario_record.h"
 
@@ -124,9 +125,10 @@ StudyRecorder::StudyRecorder(const Study& study, const RecordOptions& o)
     } else {
       for (std::size_t i = 0; i < before.size(); ++i) {
         if (before[i].hash == scenarios[i].hash) continue;
-        // Another scenario altogether (and with it, often, another comparator): said as such, not as files
-        // that "changed since", which they did not (outside attack 65).
-        if (before[i].name != scenarios[i].name) {
+        // Another scenario altogether (and with it, often, another comparator), by its name or its file:
+        // said as such, not as files that "changed since", which they did not (outside attack 65; a review:
+        // a scenario of the same name in another file).
+        if (before[i].name != scenarios[i].name || !same_file(before[i].file, scenarios[i].file)) {
           differences.push_back(fmt::format("its scenario {} is '{}' ({}), this command's '{}' ({})", i + 1,
                                             before[i].name, before[i].file, scenarios[i].name,
                                             scenarios[i].file));

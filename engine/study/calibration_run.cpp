@@ -557,7 +557,7 @@ std::string calibration_sets_text(const CalibrationPlan& plan, const Calibration
               ? fmt::format("{} in the search for the posterior's mode and its curvature, ", r.mode_search())
               : std::string(),
           r.imis.rounds, r.imis.rounds == 1 ? "" : "s", cs.per_round, r.evaluated - r.rejected,
-          r.rejected > 0 ? fmt::format(", {} beyond a parameter's range (no weight)", r.rejected)
+          r.rejected > 0 ? fmt::format(", {} with values the scenario cannot take (no weight)", r.rejected)
                          : std::string()),
       fmt::format("effective sample size: {:.1f} ({})", r.imis.ess,
                   r.imis.converged ? fmt::format("reached {}, the number of sets", cs.sets)
