@@ -249,13 +249,8 @@ struct OneOption {
     throw std::logic_error("no who_pays_who_saves table");
   }
 };
-OneOption against_c(const double (&x1)[kPayers][kYears], const double (&x2)[kPayers][kYears], int draws = 1) {
-  const std::uint32_t second = draws == 2 ? 0 : 1;  // the second run's replication
-  ScenarioSummary c, x;
-  c.shape = shape("C");
-  x.shape = shape("X");
-  c.runs = {run(c.shape, 0, kC, kFreeC, 0, 0), run(c.shape, second, kC, kFreeC, 0, 0)};
-  x.runs = {run(x.shape, 0, x1, kFreeC, 0, 0), run(x.shape, second, x2, kFreeC, 0, 0)};
+// C against X, one decision: costs discounted at 10%, effects at 5%, EUR 20,000 per problem-free year.
+DecisionInput c_and_x(const ScenarioSummary& c, const ScenarioSummary& x, int draws) {
   DecisionInput in;
   in.comparator = 0;
   in.options = {0, 1};
@@ -266,7 +261,17 @@ OneOption against_c(const double (&x1)[kPayers][kYears], const double (&x2)[kPay
   in.economics.discount_effects = 0.05;
   in.economics.willingness_to_pay = 20000;
   in.draws = static_cast<std::size_t>(draws);
-  OneOption o{evaluate({in}), {}};
+  return in;
+}
+
+OneOption against_c(const double (&x1)[kPayers][kYears], const double (&x2)[kPayers][kYears], int draws = 1) {
+  const std::uint32_t second = draws == 2 ? 0 : 1;  // the second run's replication
+  ScenarioSummary c, x;
+  c.shape = shape("C");
+  x.shape = shape("X");
+  c.runs = {run(c.shape, 0, kC, kFreeC, 0, 0), run(c.shape, second, kC, kFreeC, 0, 0)};
+  x.runs = {run(x.shape, 0, x1, kFreeC, 0, 0), run(x.shape, second, x2, kFreeC, 0, 0)};
+  OneOption o{evaluate({c_and_x(c, x, draws)}), {}};
   o.tables = economic_tables(o.ev);
   return o;
 }
@@ -355,17 +360,7 @@ TEST_CASE("at a frontier ICER in whole euros the best on average is the option w
   x.shape = shape("X");
   c.runs = {run(c.shape, 0, kC, kFreeC, 0, 0), run(c.shape, 1, kC, kFreeC, 500, 0.1)};
   x.runs = {run(x.shape, 0, kX, kFreeX, 0, 0), run(x.shape, 1, kX, kFreeX, 500, 0.1)};
-  DecisionInput in;
-  in.comparator = 0;
-  in.options = {0, 1};
-  in.names = {"C", "X"};
-  in.summaries = {&c, &x};
-  in.utilities = {false, false};
-  in.economics.discount_costs = 0.10;
-  in.economics.discount_effects = 0.05;
-  in.economics.willingness_to_pay = 20000;
-  in.draws = 1;
-  const EconomicEvaluation ev = evaluate({in});
+  const EconomicEvaluation ev = evaluate({c_and_x(c, x, 1)});
   const DecisionGroup& g = ev.groups.at(0);
   const double f = 1 + 1 / 1.1 + 1 / 1.21, e = 1 + 1 / 1.05 + 1 / 1.1025;
   const double icer = (1000.5 * f / 100) / (0.01 * e);

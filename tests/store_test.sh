@@ -649,28 +649,25 @@ printf 'extends: %s\nname: other-baseline\nsimulation: {warmup_years: 2}\npopula
   "$src/scenarios/baseline-velve.yaml" >other-baseline.yaml
 printf 'extends: %s\nname: other-pilot\ncomparator: other-baseline.yaml\nsimulation: {warmup_years: 2}\npopulation: {households: 700}\n' \
   "$src/scenarios/pilot.yaml" >other-pilot.yaml
-cp clean.db other.db
-"$wijksim" compare other-pilot.yaml -r 1 -y 2 --draws 30 --format json --output other.db --resume 1 >/dev/null 2>other.err
-code=$?
-if [ $code -eq 1 ] && grep -q "its scenario 1 is 'short-pilot' (short-pilot.yaml), this command's 'other-pilot' (other-pilot.yaml); its scenario 2 is 'short-baseline' (short-baseline.yaml), this command's 'other-baseline' (other-baseline.yaml)" other.err &&
-  ! grep -q "changed since" other.err && cmp -s clean.db other.db; then
-  echo "ok: a resume naming other scenarios is refused as such, the store unchanged"
-else
-  say_fail "a resume naming other scenarios: exit $code: $(cat other.err)"
-fi
+# refused_resume WHAT SCENARIO SAID: a resume of clean.db's run by `compare SCENARIO` is refused (exit 1), says
+# SAID and not "changed since", and leaves the store as it was.
+refused_resume() {
+  cp clean.db refused.db
+  "$wijksim" compare "$2" -r 1 -y 2 --draws 30 --format json --output refused.db --resume 1 >/dev/null 2>refused.err
+  local code=$?
+  if [ $code -eq 1 ] && grep -qF "$3" refused.err && ! grep -q "changed since" refused.err && cmp -s clean.db refused.db; then
+    echo "ok: a resume naming $1 is refused as such, the store unchanged"
+  else
+    say_fail "a resume naming $1: exit $code: $(cat refused.err)"
+  fi
+}
+refused_resume "other scenarios" other-pilot.yaml \
+  "its scenario 1 is 'short-pilot' (short-pilot.yaml), this command's 'other-pilot' (other-pilot.yaml); its scenario 2 is 'short-baseline' (short-baseline.yaml), this command's 'other-baseline' (other-baseline.yaml)"
 # The same with a scenario of the run's name in another file (a review: its name alone was compared).
 mkdir -p elsewhere
-sed 's/^name: short-pilot/name: short-pilot/; s/population: {households: 700}/population: {households: 700}\ncoaches: {fte: 4}/' \
-  short-pilot.yaml >elsewhere/short-pilot.yaml
+sed 's/population: {households: 700}/population: {households: 700}\ncoaches: {fte: 4}/' short-pilot.yaml >elsewhere/short-pilot.yaml
 cp short-baseline.yaml elsewhere/
-cp clean.db other2.db
-"$wijksim" compare elsewhere/short-pilot.yaml -r 1 -y 2 --draws 30 --format json --output other2.db --resume 1 >/dev/null 2>other2.err
-code=$?
-if [ $code -eq 1 ] && grep -q "its scenario 1 is 'short-pilot' (short-pilot.yaml), this command's 'short-pilot' (elsewhere/short-pilot.yaml)" other2.err &&
-  ! grep -q "changed since" other2.err && cmp -s clean.db other2.db; then
-  echo "ok: a resume naming a scenario of the run's name in another file is refused as such"
-else
-  say_fail "a resume naming a scenario of the run's name in another file: exit $code: $(cat other2.err)"
-fi
+refused_resume "a scenario of the run's name in another file" elsewhere/short-pilot.yaml \
+  "its scenario 1 is 'short-pilot' (short-pilot.yaml), this command's 'short-pilot' (elsewhere/short-pilot.yaml)"
 
 exit $fail
