@@ -25,6 +25,7 @@
 #include "wijksim/report/run_series.h"
 #include "wijksim/report/sensitivity_charts.h"
 #include "wijksim/report/sensitivity_tables.h"
+#include "wijksim/report/study_report.h"
 #include "wijksim/report/terms.h"
 #include "wijksim/report/text_layout.h"
 #include "wijksim/simulation/experiment.h"
@@ -657,6 +658,47 @@ TEST_CASE("a table of figures over runs says at its head what its brackets are",
   one.tables = {mixed};
   CHECK(render_table(one, {120, {}}).find("brackets: the 95% interval of the mean over its runs") !=
         std::string::npos);
+}
+
+TEST_CASE(
+    "an agency's wait has the same decimals in the scenario's, the comparator's and the difference's table",
+    "[output]") {
+  // A baseline's 0,03 shown as 0,0 beside an intervention's 0,01 and a difference of -0,02 read as arithmetic
+  // gone wrong (a policy advisor's reading): each agency's wait is written with the most decimals any of the
+  // three needs, among the scenarios a comparison joins; another comparison's keep their own.
+  auto wait = [](double mean, double lo, double hi) {
+    Stat s;
+    s.mean = mean, s.lo = lo, s.hi = hi, s.n = 5;
+    return Cell::of(s, Unit::Weeks);
+  };
+  auto table = [](std::string id, std::string scenario, std::string comparator, Cell c) {
+    Table t;
+    t.id = std::move(id);
+    t.scenario = std::move(scenario);
+    t.comparator = std::move(comparator);
+    t.columns = {{"waiting", "waiting list"}, {"wait_weeks", "wait (weeks)"}};
+    t.rows = {{"housing", "Housing", {Cell::of_value(1, Unit::Count), std::move(c)}, 0}};
+    return t;
+  };
+  Report r;
+  r.tables = {table("agencies", "city", "", wait(0.014, 0.004, 0.024)),
+              table("agencies", "base", "", wait(0.03, 0.0, 0.08)),
+              table("agencies_difference", "city", "base", wait(-0.016, -0.03, 0.0)),
+              table("agencies", "pilot", "", wait(3.6, 2.3, 5.6)),
+              table("agencies", "velve", "", wait(4.2, 1.6, 11.3)),
+              table("agencies_difference", "pilot", "velve", wait(-0.6, -1.2, 0.1))};
+  std::vector<int> before;
+  for (const Table& t : r.tables) before.push_back(text::shown_decimals(t.rows[0].cells[1]));
+  REQUIRE(before[0] > before[1]);  // 0,014 (0,004 to 0,024) needs more decimals than 0,03 (0,0 to 0,08)
+  same_decimals_for_waits(r);
+  std::vector<int> after;
+  for (const Table& t : r.tables) after.push_back(text::shown_decimals(t.rows[0].cells[1]));
+  const int city = std::max({before[0], before[1], before[2]}),
+            pilot = std::max({before[3], before[4], before[5]});
+  CHECK(after == std::vector<int>{city, city, city, pilot, pilot, pilot});
+  CHECK(pilot < city);  // the pilot's waits keep their own
+  // The waiting list beside it is not touched.
+  CHECK(r.tables[1].rows[0].cells[0].decimals_at_least == 0);
 }
 
 TEST_CASE("a report read back from its JSON renders the same", "[output]") {

@@ -8,6 +8,7 @@
 #include "wijksim/report/headline.h"
 #include "wijksim/report/report_tables.h"
 #include "wijksim/report/sensitivity_tables.h"
+#include "wijksim/report/text_layout.h"
 
 namespace wijksim {
 
@@ -43,6 +44,32 @@ void name_files_as(Report& report, const std::vector<std::string>& files) {
     s.file = as_stored.at(s.file);
     if (!s.comparator.empty()) s.comparator = as_stored.at(s.comparator);
   }
+}
+
+void same_decimals_for_waits(Report& report) {
+  // An agency's wait is read across a scenario's table, its comparator's and their difference: written with
+  // the same decimals in each (a baseline's 0,03 shown as 0,0 beside 0,01 and a difference of -0,02 read as
+  // arithmetic gone wrong; a policy advisor's reading). Per agency, the most that any of them needs, among
+  // the scenarios a comparison joins (the pilot's waits keep their own decimals beside the city's).
+  std::map<std::string, std::string> joined;  // a scenario's name -> the first name of its group
+  const auto group = [&](const std::string& name) {
+    std::string g = name;
+    while (joined.count(g) && joined[g] != g) g = joined[g];
+    return g;
+  };
+  for (const Table& t : report.tables)
+    if (t.id == "agencies_difference") {
+      const std::string a = group(t.scenario), b = group(t.comparator);
+      joined[a] = joined[b] = std::min(a, b);
+    }
+  std::map<std::pair<std::string, std::string>, std::vector<Cell*>> waits;
+  for (Table& t : report.tables)
+    if (t.id == "agencies" || t.id == "agencies_difference")
+      for (std::size_t c = 0; c < t.columns.size(); ++c)
+        if (t.columns[c].key == "wait_weeks")
+          for (Row& row : t.rows)
+            if (c < row.cells.size()) waits[{group(t.scenario), row.key}].push_back(&row.cells[c]);
+  for (auto& [agency, cells] : waits) text::same_decimals(cells);
 }
 
 Report study_report(const std::string& command, const Study& study, const StudyResult& result,
@@ -91,6 +118,7 @@ Report study_report(const std::string& command, const Study& study, const StudyR
     for (Table& t : economic_tables(result.evaluation)) r.tables.push_back(std::move(t));
   if (sensitivity)
     for (Table& t : sensitivity_tables(*sensitivity)) r.tables.push_back(std::move(t));
+  same_decimals_for_waits(r);
   return r;
 }
 

@@ -15,6 +15,10 @@ namespace wijksim {
 Report study_report(const std::string& command, const Study& study, const StudyResult& result,
                     const SensitivityResult* sensitivity = nullptr);
 
+// Each agency's wait written with the same decimals in a scenario's agencies table, its comparator's and
+// their difference's (among the scenarios the report's comparisons join): the most any of them needs.
+void same_decimals_for_waits(Report& report);
+
 // The study's scenarios as a report names them (file, comparator, seed, replications, years).
 std::vector<ScenarioRef> scenario_refs(const Study& study);
 
