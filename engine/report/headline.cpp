@@ -43,6 +43,12 @@ std::vector<std::vector<double>> by_draw(const std::vector<RunMeasures>& runs, i
   return v;
 }
 
+// A setting as the coaches' sentence writes it (a norm, a cap, an intake pace): a whole number without
+// decimals, else to one decimal (docs/model.md 13.6).
+std::string setting_text(double x) {
+  return format_dutch(x, x == std::round(x) ? 0 : 1);
+}
+
 // The caseload cap in words beside the coaches' load: whether their busiest team-week reached it, and where
 // it did not while households waited, the limit that made them wait, the intake pace (11.5). "Its cap of 50,
 // at which new households wait" beside a queue of 914, the busiest team-week at 38,4, read as the cause of
@@ -50,7 +56,7 @@ std::vector<std::vector<double>> by_draw(const std::vector<RunMeasures>& runs, i
 std::string cap_words(const Coaches& coaches, const CoachMeasures<Stat>& c, bool households_wait) {
   const double cap = coaches.caseload_cap_per_fte;
   if (!(cap > 0)) return "";
-  const std::string cap_text = format_dutch(cap, cap == std::round(cap) ? 0 : 1);
+  const std::string cap_text = setting_text(cap);
   const std::string busiest =
       fmt::format("the busiest team-week {} per FTE, mean over runs", format_dutch(c.caseload_max.mean, 1));
   // Within 5% of the cap counts as reaching it: a team's cap is cap x FTE households, so its busiest week
@@ -60,11 +66,8 @@ std::string cap_words(const Coaches& coaches, const CoachMeasures<Stat>& c, bool
   return fmt::format(
       "; below its cap of {} ({}){}", cap_text, busiest,
       households_wait && coaches.new_cases_per_fte_week > 0
-          ? fmt::format(
-                ", so households wait for the intake pace of {} new households per FTE a week",
-                format_dutch(
-                    coaches.new_cases_per_fte_week,
-                    coaches.new_cases_per_fte_week == std::round(coaches.new_cases_per_fte_week) ? 0 : 1))
+          ? fmt::format(", so households wait for the intake pace of {} new households per FTE a week",
+                        setting_text(coaches.new_cases_per_fte_week))
           : "");
 }
 
@@ -337,7 +340,7 @@ std::vector<Table> headline_tables(const Study& study, const StudyResult& result
             // "An uneven load" was not explained there (an advisor's reading), nor the cap at which new
             // households wait, the pilot's coaches at 28,3 beside a cap of 30 (another).
             c.caseload_mean.mean < norm ? "below this scenario's norm of" : "against this scenario's norm of",
-            format_dutch(norm, norm == std::round(norm) ? 0 : 1),
+            setting_text(norm),
             (c.caseload_mean.mean < norm ? ": an uneven load, the other team-weeks far below it" : "") +
                 cap_words(s.coaches, c, mine.stats.coaches.waiting.mean > 0),
             s.coaches.overload_slope > 0 ? ", where they notice, solve and activate less"
